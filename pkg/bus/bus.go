@@ -1,0 +1,128 @@
+// Package bus connects services to NATS JetStream: it creates the streams, publishes envelopes
+// with their event ID as Nats-Msg-Id, and runs durable pull consumers that ack only after the
+// handler's effect is stored, retry transient failures with a growing delay, terminate poison
+// messages into a dead-letter collection, and skip events a consumer has already handled.
+package bus
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+// DuplicateWindow is how long a stream remembers message IDs to drop republished events.
+const DuplicateWindow = 10 * time.Minute
+
+// Connect connects to NATS with endless reconnects and returns the connection and its JetStream
+// context. name identifies the client in the server's monitoring.
+func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Conn, jetstream.JetStream, error) {
+	nc, err := nats.Connect(url,
+		nats.Name(name),
+		nats.MaxReconnects(-1),
+		nats.ReconnectWait(500*time.Millisecond),
+		nats.RetryOnFailedConnect(true),
+		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
+			if err != nil {
+				log.Warn("nats disconnected", "err", err)
+			}
+		}),
+		nats.ReconnectHandler(func(c *nats.Conn) { log.Info("nats reconnected", "url", c.ConnectedUrl()) }),
+	)
+	if err != nil {
+		return nil, nil, fmt.Errorf("bus: connect %s: %w", url, err)
+	}
+	// RetryOnFailedConnect returns at once; wait for the first connection.
+	for !nc.IsConnected() {
+		select {
+		case <-ctx.Done():
+			nc.Close()
+			return nil, nil, fmt.Errorf("bus: connect %s: %w", url, ctx.Err())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	js, err := jetstream.New(nc)
+	if err != nil {
+		nc.Close()
+		return nil, nil, fmt.Errorf("bus: jetstream: %w", err)
+	}
+	return nc, js, nil
+}
+
+// EnsureStreams creates or updates the streams of all services with the given number of replicas
+// (1 locally, 3 on a production cluster). Streams keep events so read models can be rebuilt.
+func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) error {
+	if replicas < 1 {
+		replicas = 1
+	}
+	for _, s := range events.Streams {
+		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+			Name:       s.Name,
+			Subjects:   s.Subjects,
+			Storage:    jetstream.FileStorage,
+			Retention:  jetstream.LimitsPolicy,
+			Replicas:   replicas,
+			Duplicates: DuplicateWindow,
+			Discard:    jetstream.DiscardOld,
+		})
+		if err != nil {
+			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
+		}
+	}
+	return nil
+}
+
+// Publish publishes one encoded envelope to its subject with its ID as Nats-Msg-Id and waits for
+// the stream's acknowledgement. A republished ID within the duplicate window is acknowledged as a
+// duplicate and stored once.
+func Publish(ctx context.Context, js jetstream.JetStream, env events.Envelope) error {
+	data, err := json.Marshal(env)
+	if err != nil {
+		return fmt.Errorf("bus: encode %s: %w", env.ID, err)
+	}
+	return PublishRaw(ctx, js, env.Type, env.ID, env.CorrelationID, env.Version, data)
+}
+
+// PublishRaw publishes data already encoded as an envelope.
+func PublishRaw(ctx context.Context, js jetstream.JetStream, subject, id, correlationID string, version int, data []byte) error {
+	msg := nats.NewMsg(subject)
+	msg.Data = data
+	msg.Header.Set(events.HeaderEventType, subject)
+	msg.Header.Set(events.HeaderEventVersion, strconv.Itoa(version))
+	if correlationID != "" {
+		msg.Header.Set(events.HeaderCorrelationID, correlationID)
+	}
+	if _, err := js.PublishMsg(ctx, msg, jetstream.WithMsgID(id)); err != nil {
+		return fmt.Errorf("bus: publish %s %s: %w", subject, id, err)
+	}
+	return nil
+}
+
+// permanent marks an error that redelivery cannot fix.
+type permanent struct{ err error }
+
+func (p permanent) Error() string { return p.err.Error() }
+func (p permanent) Unwrap() error { return p.err }
+
+// Permanent wraps err so that the consumer terminates the message and records it as a dead letter
+// instead of retrying it.
+func Permanent(err error) error {
+	if err == nil {
+		return nil
+	}
+	return permanent{err}
+}
+
+// IsPermanent reports whether err was wrapped by Permanent.
+func IsPermanent(err error) bool {
+	var p permanent
+	return errors.As(err, &p)
+}

@@ -1,0 +1,180 @@
+// Package storage connects a service to its MongoDB-wire database with the v2 driver. When no URI
+// is configured it starts an embedded FerretDB on SQLite under the service's data directory, on a
+// loopback port, and connects with a single-connection pool: FerretDB v1 makes conditional updates
+// atomic only when one connection issues them.
+//
+// It also maps driver errors to apperr kinds (duplicate key -> Conflict, no document -> NotFound)
+// and creates indexes at start-up.
+package storage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+	"go.mongodb.org/mongo-driver/v2/mongo/readpref"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+)
+
+// Config says where the database is.
+type Config struct {
+	// URI of a MongoDB deployment; empty starts an embedded FerretDB.
+	URI string
+	// Database name.
+	Database string
+	// DataDir holds the embedded FerretDB's SQLite files (used only when URI is empty).
+	DataDir string
+	// Logger for the embedded FerretDB; nil discards its logs.
+	Logger *slog.Logger
+}
+
+// DB is an open database.
+type DB struct {
+	Client *mongo.Client
+	*mongo.Database
+	// Embedded is true when the database is an embedded FerretDB.
+	Embedded bool
+	stop     func()
+}
+
+// Open connects to cfg.URI, or starts an embedded FerretDB when it is empty. It returns once the
+// database answers a ping, or with an error after ctx ends.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.Database == "" {
+		return nil, errors.New("storage: database name is required")
+	}
+	opts := options.Client().
+		SetAppName("ocopfair").
+		SetServerSelectionTimeout(10 * time.Second).
+		SetBSONOptions(&options.BSONOptions{DefaultDocumentM: true})
+	db := &DB{stop: func() {}}
+	if cfg.URI == "" {
+		uri, stop, err := startFerret(ctx, cfg)
+		if err != nil {
+			return nil, err
+		}
+		db.Embedded, db.stop = true, stop
+		opts.ApplyURI(uri).SetMaxPoolSize(1).SetMinPoolSize(1)
+	} else {
+		opts.ApplyURI(cfg.URI)
+	}
+	client, err := mongo.Connect(opts)
+	if err != nil {
+		db.stop()
+		return nil, fmt.Errorf("storage: connect: %w", err)
+	}
+	if err := client.Ping(ctx, readpref.Primary()); err != nil {
+		_ = client.Disconnect(context.Background())
+		db.stop()
+		return nil, fmt.Errorf("storage: ping: %w", err)
+	}
+	db.Client = client
+	db.Database = client.Database(cfg.Database)
+	return db, nil
+}
+
+func startFerret(ctx context.Context, cfg Config) (string, func(), error) {
+	if cfg.DataDir == "" {
+		return "", nil, errors.New("storage: a data directory is required for the embedded database")
+	}
+	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "ferretdb"))
+	if err != nil {
+		return "", nil, err
+	}
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", nil, fmt.Errorf("storage: %w", err)
+	}
+	logger := cfg.Logger
+	if logger == nil {
+		logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	}
+	f, err := ferretdb.New(&ferretdb.Config{
+		Listener:  ferretdb.ListenerConfig{TCP: "127.0.0.1:0"},
+		Handler:   "sqlite",
+		SQLiteURL: "file:" + dir + "/",
+		Logger:    logger,
+	})
+	if err != nil {
+		return "", nil, fmt.Errorf("storage: start embedded FerretDB: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(runCtx)
+	}()
+	stop := func() {
+		cancel()
+		<-done
+	}
+	return f.MongoDBURI(), stop, nil
+}
+
+// Close disconnects and stops the embedded database, if any.
+func (db *DB) Close(ctx context.Context) error {
+	err := db.Client.Disconnect(ctx)
+	db.stop()
+	return err
+}
+
+// Ping reports whether the database answers.
+func (db *DB) Ping(ctx context.Context) error {
+	return db.Client.Ping(ctx, readpref.Primary())
+}
+
+// Index is an index to create at start-up.
+type Index struct {
+	Collection string
+	Keys       bson.D
+	Unique     bool
+	Sparse     bool
+	Name       string
+}
+
+// EnsureIndexes creates the indexes; creating an existing identical index is a no-op.
+func (db *DB) EnsureIndexes(ctx context.Context, indexes ...Index) error {
+	for _, ix := range indexes {
+		opt := options.Index().SetUnique(ix.Unique)
+		if ix.Sparse {
+			opt.SetSparse(true)
+		}
+		if ix.Name != "" {
+			opt.SetName(ix.Name)
+		}
+		_, err := db.Collection(ix.Collection).Indexes().CreateOne(ctx, mongo.IndexModel{Keys: ix.Keys, Options: opt})
+		if err != nil {
+			return fmt.Errorf("storage: create index on %s %v: %w", ix.Collection, ix.Keys, err)
+		}
+	}
+	return nil
+}
+
+// IsDuplicate reports whether err is a unique-index violation.
+func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+
+// MapError maps driver errors to apperr kinds: no document -> NotFound, duplicate key -> Conflict,
+// timeouts and network errors -> Unavailable. what names the thing, for the message. Other
+// errors are returned wrapped and unmapped (Internal).
+func MapError(err error, what string) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return apperr.Wrap(apperr.NotFound, err, what+" not found")
+	case mongo.IsDuplicateKeyError(err):
+		return apperr.Wrap(apperr.Conflict, err, what+" already exists")
+	case mongo.IsTimeout(err) || mongo.IsNetworkError(err):
+		return apperr.Wrap(apperr.Unavailable, err, "the database is not reachable, try again")
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

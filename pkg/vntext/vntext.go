@@ -1,0 +1,117 @@
+// Package vntext handles Vietnamese text: NFC normalisation for storage, folding for search that
+// ignores diacritics and case, ranking of exact-diacritic matches above folded ones, Vietnamese
+// collation for sorting names, and display formats for money (VND) and dates.
+package vntext
+
+import (
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/collate"
+	"golang.org/x/text/language"
+	"golang.org/x/text/unicode/norm"
+)
+
+// Clean returns s in NFC with surrounding space trimmed and inner runs of space collapsed.
+// Store user text through Clean so that equal-looking names compare equal.
+func Clean(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+}
+
+// Fold returns the search key of s: decomposed, without combining marks, with đ/Đ mapped to d,
+// lower-cased and with space collapsed. "Nước mắm Phú Quốc" folds to "nuoc mam phu quoc".
+func Fold(s string) string {
+	if !utf8.ValidString(s) {
+		s = strings.ToValidUTF8(s, "")
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	space := true // drops leading space
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			continue
+		case r == 'đ' || r == 'Đ':
+			r = 'd'
+		case unicode.IsSpace(r):
+			if !space {
+				b.WriteByte(' ')
+				space = true
+			}
+			continue
+		}
+		space = false
+		b.WriteString(norm.NFC.String(string(unicode.ToLower(r))))
+	}
+	return strings.TrimRight(b.String(), " ")
+}
+
+// Match ranks how well query matches text: 2 when text contains query with its diacritics
+// (ignoring case), 1 when it matches only once both are folded, 0 when it does not match.
+// An empty query matches everything with rank 1.
+func Match(text, query string) int {
+	q := strings.ToLower(Clean(query))
+	if q == "" {
+		return 1
+	}
+	if strings.Contains(strings.ToLower(Clean(text)), q) {
+		return 2
+	}
+	if strings.Contains(Fold(text), Fold(query)) {
+		return 1
+	}
+	return 0
+}
+
+// Collator compares strings in Vietnamese alphabetical order (a ă â b c d đ e ê ...).
+// A Collator is not safe for concurrent use; make one per goroutine.
+type Collator struct{ c *collate.Collator }
+
+// NewCollator returns a Vietnamese collator that ignores case differences at the first level.
+func NewCollator() *Collator {
+	return &Collator{c: collate.New(language.Vietnamese, collate.IgnoreCase)}
+}
+
+// Compare returns -1, 0 or 1 as a sorts before, equal to or after b.
+func (c *Collator) Compare(a, b string) int { return c.c.CompareString(a, b) }
+
+// SortStrings sorts names in Vietnamese order, in place.
+func SortStrings(names []string) {
+	c := NewCollator()
+	sort.SliceStable(names, func(i, j int) bool { return c.Compare(names[i], names[j]) < 0 })
+}
+
+// FormatVND formats an amount of đồng the Vietnamese way: 1500000 -> "1.500.000 ₫".
+func FormatVND(amount int64) string {
+	neg := amount < 0
+	if neg {
+		amount = -amount
+	}
+	digits := strconv.FormatInt(amount, 10)
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteRune(d)
+	}
+	b.WriteString(" ₫")
+	return b.String()
+}
+
+// Zone is Vietnam's time zone (UTC+7, no daylight saving since 1975). It is a fixed zone so that
+// binaries need no tzdata.
+var Zone = time.FixedZone("ICT", 7*60*60)
+
+// FormatDate formats t as dd/mm/yyyy in Vietnam's time zone.
+func FormatDate(t time.Time) string { return t.In(Zone).Format("02/01/2006") }

@@ -1,0 +1,124 @@
+package vntext
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/unicode/norm"
+)
+
+func TestFold(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"fish sauce", "Nước mắm Phú Quốc", "nuoc mam phu quoc"},
+		{"d with stroke", "Đặc sản Đà Lạt", "dac san da lat"},
+		{"old and new tone placement", "Khánh Hoà", "khanh hoa"},
+		{"new tone placement", "Khánh Hòa", "khanh hoa"},
+		{"decomposed input", norm.NFD.String("Thái Nguyên"), "thai nguyen"},
+		{"spaces collapsed", "  Chè   Tân\tCương ", "che tan cuong"},
+		{"ascii unchanged", "iso 22000", "iso 22000"},
+		{"empty", "", ""},
+		{"invalid utf8 dropped", "Gạo\xffST25", "gaost25"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Fold(tt.in); got != tt.want {
+				t.Errorf("Fold(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestMatch(t *testing.T) {
+	tests := []struct {
+		name, text, query string
+		want              int
+	}{
+		{"exact diacritics", "Nước mắm Phú Quốc", "phú quốc", 2},
+		{"folded only", "Nước mắm Phú Quốc", "nuoc mam phu quoc", 1},
+		{"hoa variants fold equal", "Yến sào Khánh Hòa", "Khánh Hoà", 1},
+		{"no match", "Nước mắm Phú Quốc", "cà phê", 0},
+		{"empty query", "anything", "  ", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Match(tt.text, tt.query); got != tt.want {
+				t.Errorf("Match(%q, %q) = %d, want %d", tt.text, tt.query, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestSortStrings(t *testing.T) {
+	got := []string{"Đồng Tháp", "Yên Bái", "An Giang", "Ăn chay", "Bắc Ninh", "Âu Cơ", "Dak", "Zeta"}
+	SortStrings(got)
+	want := []string{"An Giang", "Ăn chay", "Âu Cơ", "Bắc Ninh", "Dak", "Đồng Tháp", "Yên Bái", "Zeta"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("SortStrings mismatch (-want +got):\n%s", diff)
+	}
+}
+
+func TestFormatVND(t *testing.T) {
+	tests := []struct {
+		in   int64
+		want string
+	}{{0, "0 ₫"}, {999, "999 ₫"}, {1000, "1.000 ₫"}, {1500000, "1.500.000 ₫"}, {-25000, "-25.000 ₫"}}
+	for _, tt := range tests {
+		if got := FormatVND(tt.in); got != tt.want {
+			t.Errorf("FormatVND(%d) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestFormatDate(t *testing.T) {
+	// 17:30 UTC on 31 Dec is already 1 Jan in Vietnam.
+	in := time.Date(2026, 12, 31, 17, 30, 0, 0, time.UTC)
+	if got, want := FormatDate(in), "01/01/2027"; got != want {
+		t.Errorf("FormatDate(%v) = %q, want %q", in, got, want)
+	}
+}
+
+func TestClean(t *testing.T) {
+	in := norm.NFD.String("  Hợp tác xã   Tân Cương ")
+	if got, want := Clean(in), "Hợp tác xã Tân Cương"; got != want {
+		t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+	}
+}
+
+func FuzzFold(f *testing.F) {
+	for _, s := range []string{"Nước mắm Phú Quốc", "Đặc sản", "Khánh Hoà", "", "\xff\xfe", "ǅ ß İ", "a\u0301\u0323"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got := Fold(s)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Fold(%q) = %q is not valid UTF-8", s, got)
+		}
+		if again := Fold(got); again != got {
+			t.Fatalf("Fold is not idempotent: Fold(%q) = %q, Fold of that = %q", s, got, again)
+		}
+		if strings.Contains(got, "  ") || strings.HasPrefix(got, " ") || strings.HasSuffix(got, " ") {
+			t.Fatalf("Fold(%q) = %q has stray spaces", s, got)
+		}
+		for _, r := range norm.NFD.String(got) {
+			if unicode.Is(unicode.Mn, r) {
+				t.Fatalf("Fold(%q) = %q keeps combining mark %U", s, got, r)
+			}
+		}
+		if Match(s, s) == 0 && Clean(s) != "" {
+			t.Fatalf("Match(%q, itself) = 0", s)
+		}
+	})
+}
+
+func ExampleFold() {
+	fmt.Println(Fold("Nước mắm Phú Quốc"))
+	fmt.Println(Fold("Nước mắm Phú Quốc") == Fold("NUOC MAM phu quoc"))
+	// Output:
+	// nuoc mam phu quoc
+	// true
+}
