@@ -14,6 +14,7 @@ type Kind string
 
 // The kinds an ocopfair error can have.
 const (
+	Malformed       Kind = "malformed"
 	Invalid         Kind = "invalid"
 	Unauthorized    Kind = "unauthorized"
 	Forbidden       Kind = "forbidden"

@@ -1,0 +1,239 @@
+// Package auth issues and verifies the access tokens of ocopfair: Ed25519-signed JWTs (alg EdDSA,
+// pinned) with issuer, audience and expiry required. The gateway signs; every service verifies
+// with the public keys the gateway serves as a JWKS, fetched on demand and cached.
+package auth
+
+import (
+	"context"
+	"crypto/ed25519"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+)
+
+// Roles of ocopfair accounts.
+const (
+	RoleAdmin     = "admin"
+	RoleOrganiser = "organiser"
+	RoleProducer  = "producer"
+	RoleBuyer     = "buyer"
+)
+
+// Roles lists every role.
+var Roles = []string{RoleAdmin, RoleOrganiser, RoleProducer, RoleBuyer}
+
+// Principal is the authenticated caller: the token's subject (account ID) and role.
+type Principal struct {
+	AccountID string `json:"account_id"`
+	Role      string `json:"role"`
+	Name      string `json:"name,omitempty"`
+	Email     string `json:"email,omitempty"`
+}
+
+// Is reports whether the principal has one of roles.
+func (p Principal) Is(roles ...string) bool { return slices.Contains(roles, p.Role) }
+
+// Claims are the JWT claims ocopfair tokens carry.
+type Claims struct {
+	jwt.RegisteredClaims
+	Role  string `json:"role"`
+	Name  string `json:"name,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
+// Signer issues access tokens with one Ed25519 key.
+type Signer struct {
+	key      ed25519.PrivateKey
+	kid      string
+	issuer   string
+	audience string
+	ttl      time.Duration
+}
+
+// NewSigner returns a signer; kid names the key in the JWKS.
+func NewSigner(key ed25519.PrivateKey, kid, issuer, audience string, ttl time.Duration) *Signer {
+	return &Signer{key: key, kid: kid, issuer: issuer, audience: audience, ttl: ttl}
+}
+
+// Issue returns a signed token for p valid for the signer's TTL from now, with the TTL in seconds.
+func (s *Signer) Issue(p Principal, now time.Time, jti string) (string, int, error) {
+	claims := Claims{
+		RegisteredClaims: jwt.RegisteredClaims{
+			Issuer:    s.issuer,
+			Subject:   p.AccountID,
+			Audience:  jwt.ClaimStrings{s.audience},
+			IssuedAt:  jwt.NewNumericDate(now),
+			NotBefore: jwt.NewNumericDate(now.Add(-30 * time.Second)),
+			ExpiresAt: jwt.NewNumericDate(now.Add(s.ttl)),
+			ID:        jti,
+		},
+		Role: p.Role, Name: p.Name, Email: p.Email,
+	}
+	tok := jwt.NewWithClaims(jwt.SigningMethodEdDSA, claims)
+	tok.Header["kid"] = s.kid
+	signed, err := tok.SignedString(s.key)
+	if err != nil {
+		return "", 0, fmt.Errorf("auth: sign: %w", err)
+	}
+	return signed, int(s.ttl / time.Second), nil
+}
+
+// JWK is one public key in a JSON Web Key Set (RFC 8037 OKP key).
+type JWK struct {
+	Kty string `json:"kty"`
+	Crv string `json:"crv"`
+	X   string `json:"x"`
+	Kid string `json:"kid"`
+	Alg string `json:"alg"`
+	Use string `json:"use"`
+}
+
+// JWKS is a JSON Web Key Set.
+type JWKS struct {
+	Keys []JWK `json:"keys"`
+}
+
+// PublicJWK describes an Ed25519 public key as a JWK.
+func PublicJWK(pub ed25519.PublicKey, kid string) JWK {
+	return JWK{Kty: "OKP", Crv: "Ed25519", X: base64.RawURLEncoding.EncodeToString(pub), Kid: kid, Alg: "EdDSA", Use: "sig"}
+}
+
+func (k JWK) publicKey() (ed25519.PublicKey, error) {
+	if k.Kty != "OKP" || k.Crv != "Ed25519" {
+		return nil, fmt.Errorf("auth: key %s is %s/%s, want OKP/Ed25519", k.Kid, k.Kty, k.Crv)
+	}
+	b, err := base64.RawURLEncoding.DecodeString(k.X)
+	if err != nil || len(b) != ed25519.PublicKeySize {
+		return nil, fmt.Errorf("auth: key %s has a bad x", k.Kid)
+	}
+	return ed25519.PublicKey(b), nil
+}
+
+// KeySource finds the public key for a key ID.
+type KeySource interface {
+	Key(ctx context.Context, kid string) (ed25519.PublicKey, error)
+}
+
+// StaticKeys is a fixed key set, for the gateway itself and tests.
+type StaticKeys map[string]ed25519.PublicKey
+
+// Key returns the key kid.
+func (s StaticKeys) Key(_ context.Context, kid string) (ed25519.PublicKey, error) {
+	if k, ok := s[kid]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("auth: unknown key %q", kid)
+}
+
+// RemoteKeys fetches a JWKS over HTTP and caches it; an unknown key ID triggers a refetch, at most
+// once per MinRefresh, so a rotated key is picked up without a restart.
+type RemoteKeys struct {
+	URL        string
+	Client     *http.Client
+	MinRefresh time.Duration
+
+	mu      sync.Mutex
+	keys    map[string]ed25519.PublicKey
+	fetched time.Time
+}
+
+// NewRemoteKeys returns a key source for the JWKS at url.
+func NewRemoteKeys(url string) *RemoteKeys {
+	return &RemoteKeys{URL: url, Client: &http.Client{Timeout: 5 * time.Second}, MinRefresh: 5 * time.Second}
+}
+
+// Key returns the key kid, fetching the JWKS when it is not cached.
+func (r *RemoteKeys) Key(ctx context.Context, kid string) (ed25519.PublicKey, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if k, ok := r.keys[kid]; ok {
+		return k, nil
+	}
+	if !r.fetched.IsZero() && time.Since(r.fetched) < r.MinRefresh {
+		return nil, fmt.Errorf("auth: unknown key %q", kid)
+	}
+	if err := r.fetch(ctx); err != nil {
+		return nil, err
+	}
+	if k, ok := r.keys[kid]; ok {
+		return k, nil
+	}
+	return nil, fmt.Errorf("auth: unknown key %q", kid)
+}
+
+func (r *RemoteKeys) fetch(ctx context.Context) error {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.URL, nil)
+	if err != nil {
+		return err
+	}
+	resp, err := r.Client.Do(req)
+	if err != nil {
+		return fmt.Errorf("auth: fetch keys: %w", err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		return fmt.Errorf("auth: fetch keys: %s", resp.Status)
+	}
+	var set JWKS
+	if err := json.NewDecoder(http.MaxBytesReader(nil, resp.Body, 1<<20)).Decode(&set); err != nil {
+		return fmt.Errorf("auth: decode keys: %w", err)
+	}
+	keys := make(map[string]ed25519.PublicKey, len(set.Keys))
+	for _, k := range set.Keys {
+		pub, err := k.publicKey()
+		if err != nil {
+			continue // another algorithm's key is not ours to use
+		}
+		keys[k.Kid] = pub
+	}
+	r.keys, r.fetched = keys, time.Now()
+	return nil
+}
+
+// Verifier checks access tokens.
+type Verifier struct {
+	keys     KeySource
+	issuer   string
+	audience string
+}
+
+// NewVerifier returns a verifier that accepts only EdDSA tokens from issuer for audience.
+func NewVerifier(keys KeySource, issuer, audience string) *Verifier {
+	return &Verifier{keys: keys, issuer: issuer, audience: audience}
+}
+
+// Verify parses and checks token, returning its principal or an Unauthorized error.
+func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	var claims Claims
+	_, err := jwt.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
+		kid, _ := t.Header["kid"].(string)
+		return v.keys.Key(ctx, kid)
+	},
+		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
+		jwt.WithIssuer(v.issuer),
+		jwt.WithAudience(v.audience),
+		jwt.WithExpirationRequired(),
+		jwt.WithIssuedAt(),
+		jwt.WithLeeway(30*time.Second),
+	)
+	if err != nil {
+		msg := "the access token is invalid"
+		if errors.Is(err, jwt.ErrTokenExpired) {
+			msg = "the access token has expired; sign in again"
+		}
+		return Principal{}, apperr.Wrap(apperr.Unauthorized, err, msg)
+	}
+	if claims.Subject == "" || !slices.Contains(Roles, claims.Role) {
+		return Principal{}, apperr.E(apperr.Unauthorized, "the access token has no subject or a wrong role")
+	}
+	return Principal{AccountID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}, nil
+}

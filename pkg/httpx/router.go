@@ -1,0 +1,238 @@
+package httpx
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/metrics"
+)
+
+// MaxBodyBytes limits request bodies.
+const MaxBodyBytes = 1 << 20
+
+// RequestIDHeader carries the ID of one HTTP request (the correlation ID may span several).
+const RequestIDHeader = "X-Request-ID"
+
+const (
+	loggerKey    = "ocopfair.logger"
+	principalKey = "ocopfair.principal"
+)
+
+// Options configure a router.
+type Options struct {
+	Log      *slog.Logger
+	Metrics  *metrics.Metrics
+	Verifier *auth.Verifier
+	// MaxBodyBytes overrides the body limit (for upload routes); 0 means MaxBodyBytes.
+	MaxBodyBytes int64
+}
+
+// ginMode switches gin's process-wide mode once: release mode, no debug banner.
+var ginMode sync.Once
+
+// NewRouter returns a gin engine with ocopfair's middleware: panic recovery into a problem
+// document, correlation and request IDs, body limit, access log and metrics, and token parsing
+// (a missing token leaves the request anonymous; RequireRole rejects it).
+func NewRouter(o Options) *gin.Engine {
+	if o.MaxBodyBytes == 0 {
+		o.MaxBodyBytes = MaxBodyBytes
+	}
+	ginMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
+	r := gin.New()
+	r.HandleMethodNotAllowed = true
+	r.ContextWithFallback = true
+	r.RemoveExtraSlash = true
+	r.NoRoute(func(c *gin.Context) { RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path)) })
+	r.NoMethod(func(c *gin.Context) {
+		c.Header("Content-Type", ProblemContentType)
+		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, Problem{Type: "urn:ocopfair:problem:method_not_allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed, Instance: c.Request.URL.Path})
+	})
+	r.Use(edge(o), recovery())
+	if o.Verifier != nil {
+		r.Use(authenticate(o.Verifier))
+	}
+	return r
+}
+
+func edge(o Options) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		start := time.Now()
+		corr := cleanID(c.GetHeader(correlation.Header))
+		if corr == "" {
+			corr = correlation.NewID()
+		}
+		reqID := cleanID(c.GetHeader(RequestIDHeader))
+		if reqID == "" {
+			reqID = uuid.NewString()
+		}
+		c.Header(correlation.Header, corr)
+		c.Header(RequestIDHeader, reqID)
+		c.Request = c.Request.WithContext(correlation.With(c.Request.Context(), corr))
+		log := o.Log.With("correlation_id", corr, "request_id", reqID)
+		c.Set(loggerKey, log)
+		if c.Request.Body != nil {
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, o.MaxBodyBytes)
+		}
+		c.Next()
+		route := c.FullPath()
+		if route == "" {
+			route = "unmatched"
+		}
+		status := c.Writer.Status()
+		elapsed := time.Since(start)
+		if o.Metrics != nil {
+			o.Metrics.HTTPRequests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
+			o.Metrics.HTTPDuration.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
+		}
+		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+			return
+		}
+		level := slog.LevelInfo
+		if status >= 500 {
+			level = slog.LevelError
+		}
+		log.Log(c.Request.Context(), level, "http", "method", c.Request.Method, "route", route, "status", status,
+			"duration_ms", elapsed.Milliseconds(), "bytes", c.Writer.Size())
+	}
+}
+
+// cleanID keeps a client-supplied ID only if it is short and printable ASCII.
+func cleanID(s string) string {
+	if len(s) == 0 || len(s) > 128 {
+		return ""
+	}
+	for _, r := range s {
+		if r < 0x21 || r > 0x7e {
+			return ""
+		}
+	}
+	return s
+}
+
+func recovery() gin.HandlerFunc {
+	return func(c *gin.Context) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				RespondError(c, fmt.Errorf("panic: %v", v))
+			}
+		}()
+		c.Next()
+	}
+}
+
+func authenticate(v *auth.Verifier) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		h := c.GetHeader("Authorization")
+		if h == "" {
+			c.Next()
+			return
+		}
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+			RespondError(c, apperr.E(apperr.Unauthorized, "the Authorization header must be \"Bearer <token>\""))
+			return
+		}
+		p, err := v.Verify(c.Request.Context(), strings.TrimSpace(token))
+		if err != nil {
+			c.Header("WWW-Authenticate", `Bearer error="invalid_token"`)
+			RespondError(c, err)
+			return
+		}
+		c.Set(principalKey, p)
+		c.Next()
+	}
+}
+
+// PrincipalFrom returns the authenticated caller, if any.
+func PrincipalFrom(c *gin.Context) (auth.Principal, bool) {
+	v, ok := c.Get(principalKey)
+	if !ok {
+		return auth.Principal{}, false
+	}
+	p, ok := v.(auth.Principal)
+	return p, ok
+}
+
+// RequireRole rejects anonymous callers with 401 and callers of other roles with 403.
+func RequireRole(roles ...string) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		p, ok := PrincipalFrom(c)
+		if !ok {
+			c.Header("WWW-Authenticate", "Bearer")
+			RespondError(c, apperr.E(apperr.Unauthorized, "sign in to use this endpoint"))
+			return
+		}
+		if !p.Is(roles...) {
+			RespondError(c, apperr.E(apperr.Forbidden, "your role (%s) cannot use this endpoint; it needs %s", p.Role, strings.Join(roles, " or ")))
+			return
+		}
+		c.Next()
+	}
+}
+
+// Logger returns the request's logger, which carries its correlation and request IDs.
+func Logger(c *gin.Context) *slog.Logger { return loggerFrom(c) }
+
+// Ops mounts GET /healthz (the process is alive), GET /readyz (every check passes) and
+// GET /metrics (Prometheus) on r.
+func Ops(r *gin.Engine, m *metrics.Metrics, checks map[string]func(context.Context) error) {
+	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
+	r.GET("/readyz", func(c *gin.Context) {
+		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
+		defer cancel()
+		status, code := gin.H{}, http.StatusOK
+		for name, check := range checks {
+			if err := check(ctx); err != nil {
+				status[name] = err.Error()
+				code = http.StatusServiceUnavailable
+			} else {
+				status[name] = "ok"
+			}
+		}
+		c.JSON(code, gin.H{"ready": code == http.StatusOK, "checks": status})
+	})
+	if m != nil {
+		h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
+		r.GET("/metrics", gin.WrapH(h))
+	}
+}
+
+// Serve serves h on ln until ctx ends, then stops accepting and drains in-flight requests for up
+// to drain.
+func Serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration) error {
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
