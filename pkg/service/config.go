@@ -1,0 +1,127 @@
+// Package service is the common host of an ocopfair service: one typed configuration read from
+// the environment, the logger, the database (embedded FerretDB unless MONGO_URI is set), the NATS
+// connection and streams, token verification, outbox relays, consumers, the HTTP server with its
+// operational endpoints, and an orderly shutdown that drains requests and messages.
+package service
+
+import (
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Config is a service's configuration. Every field comes from one environment variable (see
+// LoadConfig); README.md lists them.
+type Config struct {
+	Service        string
+	HTTPAddr       string
+	NATSURL        string
+	MongoURI       string
+	MongoDatabase  string
+	DataDir        string
+	JWKSURL        string
+	JWTIssuer      string
+	JWTAudience    string
+	LogFormat      string
+	LogLevel       slog.Level
+	StreamReplicas int
+	RelayInterval  time.Duration
+	// RelayOff stops this process from publishing its outbox (for maintenance and tests); events
+	// stay stored and are published by another replica or at the next start.
+	RelayOff        bool
+	ShutdownTimeout time.Duration
+}
+
+// LoadConfig reads the configuration of service from getenv, with defaults for a local run, and
+// validates it. defaultPort is the service's HTTP port.
+func LoadConfig(service string, defaultPort int, getenv func(string) string) (Config, error) {
+	env := func(name, def string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		return def
+	}
+	var errs []error
+	intEnv := func(name string, def int) int {
+		s := env(name, strconv.Itoa(def))
+		n, err := strconv.Atoi(s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s=%q: must be a whole number", name, s))
+		}
+		return n
+	}
+	durEnv := func(name string, def time.Duration) time.Duration {
+		s := env(name, def.String())
+		d, err := time.ParseDuration(s)
+		if err != nil || d <= 0 {
+			errs = append(errs, fmt.Errorf("%s=%q: must be a positive duration such as 2s", name, s))
+		}
+		return d
+	}
+	c := Config{
+		Service:         service,
+		HTTPAddr:        env("OCOPFAIR_HTTP_ADDR", fmt.Sprintf(":%d", defaultPort)),
+		NATSURL:         env("OCOPFAIR_NATS_URL", "nats://127.0.0.1:4222"),
+		MongoURI:        env("MONGO_URI", ""),
+		MongoDatabase:   env("OCOPFAIR_MONGO_DB", "ocopfair_"+service),
+		DataDir:         env("OCOPFAIR_DATA_DIR", filepath.Join("data", service)),
+		JWKSURL:         env("OCOPFAIR_JWKS_URL", "http://127.0.0.1:8080/.well-known/jwks.json"),
+		JWTIssuer:       env("OCOPFAIR_JWT_ISSUER", "ocopfair-gateway"),
+		JWTAudience:     env("OCOPFAIR_JWT_AUDIENCE", "ocopfair"),
+		LogFormat:       env("OCOPFAIR_LOG_FORMAT", "text"),
+		StreamReplicas:  intEnv("OCOPFAIR_STREAM_REPLICAS", 1),
+		RelayInterval:   durEnv("OCOPFAIR_OUTBOX_INTERVAL", 2*time.Second),
+		RelayOff:        env("OCOPFAIR_OUTBOX_RELAY", "on") == "off",
+		ShutdownTimeout: durEnv("OCOPFAIR_SHUTDOWN_TIMEOUT", 15*time.Second),
+	}
+	if err := c.LogLevel.UnmarshalText([]byte(env("OCOPFAIR_LOG_LEVEL", "info"))); err != nil {
+		errs = append(errs, fmt.Errorf("OCOPFAIR_LOG_LEVEL: must be debug, info, warn or error"))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("OCOPFAIR_LOG_FORMAT=%q: must be text or json", c.LogFormat))
+	}
+	if c.StreamReplicas != 1 && c.StreamReplicas != 3 && c.StreamReplicas != 5 {
+		errs = append(errs, fmt.Errorf("OCOPFAIR_STREAM_REPLICAS=%d: must be 1, 3 or 5", c.StreamReplicas))
+	}
+	if v := env("OCOPFAIR_OUTBOX_RELAY", "on"); v != "on" && v != "off" {
+		errs = append(errs, fmt.Errorf("OCOPFAIR_OUTBOX_RELAY=%q: must be on or off", v))
+	}
+	for name, u := range map[string]string{"OCOPFAIR_NATS_URL": c.NATSURL, "OCOPFAIR_JWKS_URL": c.JWKSURL} {
+		if _, err := url.Parse(u); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", name, err))
+		}
+	}
+	return c, errors.Join(errs...)
+}
+
+// LogValue prints the configuration with the database credentials masked.
+func (c Config) LogValue() slog.Value {
+	db := "embedded FerretDB in " + c.DataDir
+	if c.MongoURI != "" {
+		db = MaskURI(c.MongoURI)
+	}
+	return slog.GroupValue(
+		slog.String("service", c.Service), slog.String("http", c.HTTPAddr), slog.String("nats", MaskURI(c.NATSURL)),
+		slog.String("db", db), slog.String("database", c.MongoDatabase), slog.String("jwks", c.JWKSURL),
+		slog.Int("stream_replicas", c.StreamReplicas), slog.Bool("relay_off", c.RelayOff),
+	)
+}
+
+// MaskURI hides the password of a URI's user info.
+func MaskURI(s string) string {
+	u, err := url.Parse(s)
+	if err != nil {
+		return "(unparseable URI)"
+	}
+	if u.User != nil {
+		if _, has := u.User.Password(); has {
+			u.User = url.UserPassword(u.User.Username(), "xxxxx")
+		}
+	}
+	return u.String()
+}

@@ -1,0 +1,223 @@
+package service
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/metrics"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// Host holds a running service's infrastructure.
+type Host struct {
+	Config   Config
+	Log      *slog.Logger
+	Metrics  *metrics.Metrics
+	DB       *storage.DB
+	NC       *nats.Conn
+	JS       jetstream.JetStream
+	Bus      *bus.Bus
+	Verifier *auth.Verifier
+
+	relays []*outbox.Relay
+}
+
+// Options adjust how a host is opened.
+type Options struct {
+	// Keys verify tokens; nil fetches the JWKS from Config.JWKSURL.
+	Keys auth.KeySource
+}
+
+// NewLogger returns the service's logger writing to w in the configured format.
+func NewLogger(c Config, w io.Writer) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: c.LogLevel}
+	var h slog.Handler = slog.NewTextHandler(w, opts)
+	if c.LogFormat == "json" {
+		h = slog.NewJSONHandler(w, opts)
+	}
+	return slog.New(h).With("service", c.Service)
+}
+
+// Open opens the database, connects to NATS, creates the streams and the consumers' indexes.
+func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, error) {
+	log := NewLogger(c, logOut)
+	log.Info("starting", "config", c)
+	h := &Host{Config: c, Log: log, Metrics: metrics.New(c.Service)}
+	var err error
+	openCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	h.DB, err = storage.Open(openCtx, storage.Config{URI: c.MongoURI, Database: c.MongoDatabase, DataDir: c.DataDir,
+		Logger: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelError})).With("component", "ferretdb")})
+	if err != nil {
+		return nil, err
+	}
+	h.NC, h.JS, err = bus.Connect(openCtx, c.NATSURL, "ocopfair-"+c.Service, log)
+	if err != nil {
+		h.closeDB()
+		return nil, err
+	}
+	if err := bus.EnsureStreams(openCtx, h.JS, c.StreamReplicas); err != nil {
+		h.Close()
+		return nil, err
+	}
+	if err := h.DB.EnsureIndexes(openCtx, bus.Indexes()...); err != nil {
+		h.Close()
+		return nil, err
+	}
+	h.Bus = &bus.Bus{JS: h.JS, DB: h.DB, Log: log, Metrics: h.Metrics}
+	keys := o.Keys
+	if keys == nil {
+		keys = auth.NewRemoteKeys(c.JWKSURL)
+	}
+	h.Verifier = auth.NewVerifier(keys, c.JWTIssuer, c.JWTAudience)
+	return h, nil
+}
+
+// Relay returns an outbox relay over the named collections; Run starts it.
+func (h *Host) Relay(ctx context.Context, collections ...string) (*outbox.Relay, error) {
+	if err := h.DB.EnsureIndexes(ctx, outbox.Indexes(collections...)...); err != nil {
+		return nil, err
+	}
+	cs := make([]*mongo.Collection, 0, len(collections))
+	for _, name := range collections {
+		cs = append(cs, h.DB.Collection(name))
+	}
+	r := outbox.NewRelay(h.JS, h.Log.With("component", "outbox"), h.Metrics, h.Config.RelayInterval, cs...)
+	h.relays = append(h.relays, r)
+	return r, nil
+}
+
+// Router returns a gin engine with the edge middleware, the operational endpoints, and an API that
+// documents what is registered on it.
+func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
+	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier})
+	httpx.Ops(r, h.Metrics, map[string]func(context.Context) error{
+		"database": h.DB.Ping,
+		"nats": func(context.Context) error {
+			if s := h.NC.Status(); s != nats.CONNECTED {
+				return fmt.Errorf("nats is %s", s)
+			}
+			return nil
+		},
+	})
+	api := httpx.API{Router: r, Doc: openapi.New(title, "1.0.0", description), Idempotency: httpx.Idempotency(h.DB)}
+	api.ServeDoc(r)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/" + h.Config.Service + "/dead-letters", Tag: "operations",
+		Summary: "List events this service's consumers gave up on, newest first.", Roles: []string{auth.RoleAdmin},
+		Response: httpx.List[bus.DeadLetter]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}},
+		h.listDeadLetters)
+	return r, api
+}
+
+func (h *Host) listDeadLetters(c *gin.Context) {
+	page, err := httpx.PageOf(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	var before string
+	if err := httpx.DecodeCursor(page.Cursor, &before); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	items, err := bus.ListDeadLetters(c.Request.Context(), h.DB, page.Limit+1, before)
+	if err != nil {
+		httpx.RespondError(c, storage.MapError(err, "dead letters"))
+		return
+	}
+	out := httpx.List[bus.DeadLetter]{Items: items}
+	if len(items) > page.Limit {
+		out.Items = items[:page.Limit]
+		out.NextCursor = httpx.EncodeCursor(out.Items[page.Limit-1].ID)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// Run serves HTTP on ln, runs the relays and consumers, and on ctx's end shuts down in order:
+// stop accepting and drain requests, drain consumers, flush relays, then close NATS and the DB.
+func (h *Host) Run(ctx context.Context, ln net.Listener, handler http.Handler, consumers ...bus.Consumer) error {
+	defer h.Close()
+	var stops []func()
+	for _, c := range consumers {
+		stop, err := h.Bus.Consume(ctx, c)
+		if err != nil {
+			for _, s := range stops {
+				s()
+			}
+			return err
+		}
+		stops = append(stops, stop)
+	}
+	relayCtx, stopRelays := context.WithCancel(context.WithoutCancel(ctx))
+	var wg sync.WaitGroup
+	if !h.Config.RelayOff {
+		for _, r := range h.relays {
+			wg.Add(1)
+			go func() { defer wg.Done(); _ = r.Run(relayCtx) }()
+		}
+	}
+	h.Log.Info("listening", "addr", ln.Addr().String())
+	err := httpx.Serve(ctx, ln, handler, h.Config.ShutdownTimeout)
+	h.Log.Info("shutting down")
+	for _, s := range stops {
+		s()
+	}
+	stopRelays()
+	wg.Wait()
+	if errors.Is(err, http.ErrServerClosed) {
+		err = nil
+	}
+	return err
+}
+
+// NotifyRelays asks every relay to publish now; call it after a write with events.
+func (h *Host) NotifyRelays() {
+	if h.Config.RelayOff {
+		return
+	}
+	for _, r := range h.relays {
+		r.Notify()
+	}
+}
+
+// Close drains NATS and closes the database; Run calls it.
+func (h *Host) Close() {
+	if h.NC != nil && !h.NC.IsClosed() {
+		_ = h.NC.Drain()
+		deadline := time.Now().Add(5 * time.Second)
+		for !h.NC.IsClosed() && time.Now().Before(deadline) {
+			time.Sleep(10 * time.Millisecond)
+		}
+		h.NC.Close()
+	}
+	h.closeDB()
+}
+
+func (h *Host) closeDB() {
+	if h.DB == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := h.DB.Close(ctx); err != nil {
+		h.Log.Warn("closing database", "err", err)
+	}
+	h.DB = nil
+}

@@ -1,0 +1,56 @@
+// Package eventsvc wires the event service: fairs, trade weeks, floor plans, booth allocation,
+// B2B session settings and reports for organisers.
+package eventsvc
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/service"
+)
+
+// Port is the service's default HTTP port.
+const Port = 8081
+
+// App is a running event service.
+type App struct {
+	Host    *service.Host
+	handler http.Handler
+}
+
+// Run is the service's main.
+func Run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := service.LoadConfig("event", Port, getenv)
+	if err != nil {
+		return err
+	}
+	a, err := New(ctx, cfg, stdout, nil)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.HTTPAddr)
+	if err != nil {
+		a.Host.Close()
+		return err
+	}
+	return a.Run(ctx, ln)
+}
+
+// New opens the service; keys verify tokens (nil fetches the gateway's JWKS).
+func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.KeySource) (*App, error) {
+	host, err := service.Open(ctx, cfg, logOut, service.Options{Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	r, _ := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
+	return &App{Host: host, handler: r}, nil
+}
+
+// Handler returns the HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Run serves on ln until ctx ends.
+func (a *App) Run(ctx context.Context, ln net.Listener) error { return a.Host.Run(ctx, ln, a.handler) }

@@ -1,0 +1,303 @@
+package producer
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// certificationBody is a certification in requests and responses.
+type certificationBody struct {
+	Code       string `json:"code" doc:"iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda or organic_jas"`
+	Number     string `json:"number"`
+	ValidUntil string `json:"valid_until" doc:"last valid day, YYYY-MM-DD"`
+}
+
+// writeRequest is the body of POST (all required fields) and PATCH (any subset).
+type writeRequest struct {
+	Kind           *string              `json:"kind" doc:"cooperative, enterprise, household_business or cooperative_group"`
+	LegalName      *string              `json:"legal_name"`
+	TaxCode        *string              `json:"tax_code" doc:"10 digits, or 10 digits-3 digits for a branch"`
+	Province       *string              `json:"province" doc:"code or name of one of the 34 provinces; old names are accepted"`
+	Commune        *string              `json:"commune"`
+	Address        *string              `json:"address"`
+	Phone          *string              `json:"phone"`
+	Email          *string              `json:"email"`
+	DescriptionVI  *string              `json:"description_vi"`
+	DescriptionEN  *string              `json:"description_en"`
+	Certifications *[]certificationBody `json:"certifications"`
+	Trademark      *string              `json:"trademark_registration"`
+	ExportMarkets  *[]string            `json:"export_markets"`
+	ExportNotes    *string              `json:"export_experience"`
+}
+
+func (r writeRequest) fields() (Fields, error) {
+	f := Fields{Kind: r.Kind, LegalName: r.LegalName, TaxCode: r.TaxCode, Province: r.Province, Commune: r.Commune,
+		Address: r.Address, Phone: r.Phone, Email: r.Email, DescriptionVI: r.DescriptionVI, DescriptionEN: r.DescriptionEN,
+		Trademark: r.Trademark, ExportMarkets: r.ExportMarkets, ExportNotes: r.ExportNotes}
+	if r.Certifications != nil {
+		var v apperr.Validation
+		certs := make([]Certification, 0, len(*r.Certifications))
+		for i, c := range *r.Certifications {
+			var until time.Time
+			if c.ValidUntil != "" {
+				d, err := time.ParseInLocation(time.DateOnly, c.ValidUntil, vntext.Zone)
+				if !v.Check(err == nil, "certifications["+strconv.Itoa(i)+"].valid_until", "must be a date written YYYY-MM-DD") {
+					continue
+				}
+				until = d
+			}
+			certs = append(certs, Certification{Code: c.Code, Number: c.Number, ValidUntil: until})
+		}
+		if err := v.Err(); err != nil {
+			return Fields{}, err
+		}
+		f.Certifications = &certs
+	}
+	return f, nil
+}
+
+type provinceBody struct {
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	Region string `json:"region"`
+}
+
+type response struct {
+	ID             string              `json:"id"`
+	AccountID      string              `json:"account_id"`
+	Kind           string              `json:"kind"`
+	LegalName      string              `json:"legal_name"`
+	TaxCode        string              `json:"tax_code,omitempty" doc:"shown to the producer itself, organisers and admins"`
+	Province       provinceBody        `json:"province"`
+	Commune        string              `json:"commune"`
+	Address        string              `json:"address"`
+	Phone          string              `json:"phone"`
+	Email          string              `json:"email"`
+	DescriptionVI  string              `json:"description_vi"`
+	DescriptionEN  string              `json:"description_en"`
+	Certifications []certificationBody `json:"certifications"`
+	Trademark      string              `json:"trademark_registration"`
+	ExportMarkets  []string            `json:"export_markets"`
+	ExportNotes    string              `json:"export_experience"`
+	Revision       int64               `json:"revision"`
+	CreatedAt      time.Time           `json:"created_at"`
+	UpdatedAt      time.Time           `json:"updated_at"`
+}
+
+func toResponse(p Producer, full bool) response {
+	certs := make([]certificationBody, len(p.Certifications))
+	for i, c := range p.Certifications {
+		certs[i] = certificationBody{Code: c.Code, Number: c.Number, ValidUntil: c.ValidUntil.In(vntext.Zone).Format(time.DateOnly)}
+	}
+	markets := p.ExportMarkets
+	if markets == nil {
+		markets = []string{}
+	}
+	r := response{
+		ID: p.ID, AccountID: p.AccountID, Kind: p.Kind, LegalName: p.LegalName,
+		Province: provinceBody{Code: p.Province.Code, Name: p.Province.Name, Region: p.Province.Region},
+		Commune:  p.Commune, Address: p.Address, Phone: p.Phone, Email: p.Email, DescriptionVI: p.DescriptionVI,
+		DescriptionEN: p.DescriptionEN, Certifications: certs, Trademark: p.Trademark, ExportMarkets: markets,
+		ExportNotes: p.ExportNotes, Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+	if full {
+		r.TaxCode = p.TaxCode
+	}
+	return r
+}
+
+// Handlers serves the producer endpoints.
+type Handlers struct {
+	Store  *Store
+	Notify func() // wakes the outbox relay after a write
+	Now    func() time.Time
+}
+
+// Mount registers the producer routes.
+func (h *Handlers) Mount(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
+		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account).",
+		Request: writeRequest{}, Response: response{}}, h.create)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
+		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
+		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "province", Description: "province code or name"},
+			{Name: "kind"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/me", Tag: "producers", Roles: []string{auth.RoleProducer},
+		Summary: "The signed-in producer's own profile.", Response: response{}}, h.me)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleBuyer, auth.RoleOrganiser, auth.RoleAdmin},
+		Summary: "A producer profile. Producers may read only their own.", Response: response{}}, h.get)
+	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin},
+		Summary: "Change some fields of a profile (the producer itself, organisers and admins). Send If-Match with the revision to avoid overwriting a concurrent change.",
+		Request: writeRequest{}, Response: response{}}, h.patch)
+}
+
+func (h *Handlers) create(c *gin.Context) {
+	var req writeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	f, err := req.fields()
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := h.Store.Create(c.Request.Context(), prod, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("Location", "/api/producers/"+prod.ID)
+	c.Header("ETag", etag(prod.Revision))
+	c.JSON(http.StatusCreated, toResponse(prod, true))
+}
+
+func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
+
+// visible loads a producer and checks that the caller may see it: producers only their own.
+func (h *Handlers) visible(c *gin.Context) (Producer, auth.Principal, bool) {
+	p, _ := httpx.PrincipalFrom(c)
+	prod, err := h.Store.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Producer{}, p, false
+	}
+	if p.Role == auth.RoleProducer && prod.AccountID != p.AccountID {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another producer's profile"))
+		return Producer{}, p, false
+	}
+	return prod, p, true
+}
+
+func fullView(p auth.Principal, prod Producer) bool {
+	return prod.AccountID == p.AccountID || p.Is(auth.RoleOrganiser, auth.RoleAdmin)
+}
+
+func (h *Handlers) get(c *gin.Context) {
+	prod, p, ok := h.visible(c)
+	if !ok {
+		return
+	}
+	c.Header("ETag", etag(prod.Revision))
+	c.JSON(http.StatusOK, toResponse(prod, fullView(p, prod)))
+}
+
+func (h *Handlers) me(c *gin.Context) {
+	p, _ := httpx.PrincipalFrom(c)
+	prod, err := h.Store.ByAccount(c.Request.Context(), p.AccountID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			err = apperr.E(apperr.NotFound, "you have no producer profile yet; create it with POST /api/producers")
+		}
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("ETag", etag(prod.Revision))
+	c.JSON(http.StatusOK, toResponse(prod, true))
+}
+
+func (h *Handlers) patch(c *gin.Context) {
+	prod, p, ok := h.visible(c)
+	if !ok {
+		return
+	}
+	var req writeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	if m := c.GetHeader("If-Match"); m != "" && m != etag(prod.Revision) {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "the profile changed since you loaded it (revision %d now); reload and try again", prod.Revision))
+		return
+	}
+	f, err := req.fields()
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	next, err := h.patchWithRetry(c.Request.Context(), prod, f, c.GetHeader("If-Match") != "")
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("ETag", etag(next.Revision))
+	c.JSON(http.StatusOK, toResponse(next, fullView(p, next)))
+}
+
+// patchWithRetry applies f; without If-Match a concurrent change of other fields is merged by
+// re-reading and re-applying (a few times), with If-Match it is reported.
+func (h *Handlers) patchWithRetry(ctx context.Context, prod Producer, f Fields, strict bool) (Producer, error) {
+	for attempt := 0; ; attempt++ {
+		next, err := prod.Patch(f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
+		if err != nil {
+			return Producer{}, err
+		}
+		err = h.Store.Update(ctx, next, prod.Revision, correlation.From(ctx))
+		if err == nil || strict || attempt == 3 || !errors.Is(err, ErrStale) {
+			return next, err
+		}
+		if prod, err = h.Store.Get(ctx, prod.ID); err != nil {
+			return Producer{}, err
+		}
+	}
+}
+
+func (h *Handlers) list(c *gin.Context) {
+	page, err := httpx.PageOf(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	f := Filter{Query: c.Query("q"), Kind: c.Query("kind"), Limit: page.Limit + 1}
+	if err := httpx.DecodeCursor(page.Cursor, &f.After); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	var v apperr.Validation
+	if s := c.Query("province"); s != "" {
+		prov, ok := ocop.LookupProvince(s)
+		v.Check(ok, "province", "is not one of the 34 provinces")
+		f.Province = prov.Code
+	}
+	if f.Kind != "" {
+		v.Check(slices.Contains(Kinds, f.Kind), "kind", "must be cooperative, enterprise, household_business or cooperative_group")
+	}
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	prods, err := h.Store.List(c.Request.Context(), f)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[response]{Items: []response{}}
+	for i, prod := range prods {
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(prods[i-1].ID)
+			break
+		}
+		out.Items = append(out.Items, toResponse(prod, true))
+	}
+	c.JSON(http.StatusOK, out)
+}

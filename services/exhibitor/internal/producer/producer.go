@@ -1,0 +1,226 @@
+// Package producer is the OCOP producer ("chủ thể OCOP") profile: who makes the products, where,
+// with which quality certifications, and how to reach them.
+package producer
+
+import (
+	"net/mail"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Kinds of producer.
+const (
+	KindCooperative       = "cooperative"        // hợp tác xã (HTX)
+	KindEnterprise        = "enterprise"         // doanh nghiệp
+	KindHouseholdBusiness = "household_business" // hộ kinh doanh / cơ sở sản xuất
+	KindCooperativeGroup  = "cooperative_group"  // tổ hợp tác
+)
+
+// Kinds lists the producer kinds.
+var Kinds = []string{KindCooperative, KindEnterprise, KindHouseholdBusiness, KindCooperativeGroup}
+
+// Certification is a quality certification the producer holds.
+type Certification struct {
+	Code       string
+	Number     string
+	ValidUntil time.Time
+}
+
+// Producer is a producer profile.
+type Producer struct {
+	ID             string
+	AccountID      string
+	Kind           string
+	LegalName      string
+	TaxCode        string
+	Province       ocop.Province
+	Commune        string
+	Address        string
+	Phone          string
+	Email          string
+	DescriptionVI  string
+	DescriptionEN  string
+	Certifications []Certification
+	Trademark      string
+	ExportMarkets  []string
+	ExportNotes    string
+	Revision       int64
+	CreatedAt      time.Time
+	UpdatedAt      time.Time
+}
+
+// Fields is the editable part of a profile; nil pointers are "not given" (left unchanged by a
+// patch, missing on create).
+type Fields struct {
+	Kind           *string
+	LegalName      *string
+	TaxCode        *string
+	Province       *string
+	Commune        *string
+	Address        *string
+	Phone          *string
+	Email          *string
+	DescriptionVI  *string
+	DescriptionEN  *string
+	Certifications *[]Certification
+	Trademark      *string
+	ExportMarkets  *[]string
+	ExportNotes    *string
+}
+
+// New validates f as a complete profile for accountID.
+func New(id, accountID string, f Fields, now time.Time) (Producer, error) {
+	p := Producer{ID: id, AccountID: accountID, CreatedAt: now, UpdatedAt: now, Revision: 1}
+	if err := p.apply(f, true); err != nil {
+		return Producer{}, err
+	}
+	return p, nil
+}
+
+// Patch returns p with the given fields changed and validated, and its revision advanced.
+func (p Producer) Patch(f Fields, now time.Time) (Producer, error) {
+	next := p
+	next.Certifications = slices.Clone(p.Certifications)
+	next.ExportMarkets = slices.Clone(p.ExportMarkets)
+	if err := next.apply(f, false); err != nil {
+		return Producer{}, err
+	}
+	next.Revision = p.Revision + 1
+	next.UpdatedAt = now
+	return next, nil
+}
+
+func text(s *string, max int) string { return truncateRunes(vntext.Clean(*s), max) }
+
+func truncateRunes(s string, max int) string {
+	if utf8.RuneCountInString(s) <= max {
+		return s
+	}
+	return string([]rune(s)[:max])
+}
+
+// apply validates and copies the given fields; required demands every mandatory field.
+func (p *Producer) apply(f Fields, required bool) error {
+	var v apperr.Validation
+	need := func(ptr *string, field string) bool {
+		if ptr == nil {
+			if required {
+				v.Add(field, "is required")
+			}
+			return false
+		}
+		return true
+	}
+	if need(f.Kind, "kind") {
+		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be cooperative, enterprise, household_business or cooperative_group") {
+			p.Kind = *f.Kind
+		}
+	}
+	if need(f.LegalName, "legal_name") {
+		name := vntext.Clean(*f.LegalName)
+		if v.Check(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", "must be 3 to 200 characters") {
+			p.LegalName = name
+		}
+	}
+	if need(f.TaxCode, "tax_code") {
+		tc := strings.TrimSpace(*f.TaxCode)
+		if v.Check(ocop.ValidTaxCode(tc), "tax_code", "must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 0101234567-001)") {
+			p.TaxCode = tc
+		}
+	}
+	if need(f.Province, "province") {
+		prov, ok := ocop.LookupProvince(*f.Province)
+		if v.Check(ok, "province", "is not one of the 34 provinces and cities (old names such as Hà Giang are accepted)") {
+			p.Province = prov
+		}
+	}
+	if need(f.Commune, "commune") {
+		c := text(f.Commune, 120)
+		if v.Check(c != "", "commune", "is required: the commune or ward (xã/phường)") {
+			p.Commune = c
+		}
+	}
+	if f.Address != nil {
+		p.Address = text(f.Address, 300)
+	}
+	if need(f.Phone, "phone") {
+		phone, ok := ocop.NormalizePhone(*f.Phone)
+		if v.Check(ok, "phone", "must be a Vietnamese phone number such as 0912 345 678 or +84 912 345 678") {
+			p.Phone = phone
+		}
+	}
+	if f.Email != nil {
+		e := strings.ToLower(strings.TrimSpace(*f.Email))
+		if e != "" {
+			if _, err := mail.ParseAddress(e); err != nil || strings.ContainsAny(e, " <>") {
+				v.Add("email", "must be an email address")
+			}
+		}
+		p.Email = e
+	}
+	if f.DescriptionVI != nil {
+		p.DescriptionVI = text(f.DescriptionVI, 4000)
+	}
+	if f.DescriptionEN != nil {
+		p.DescriptionEN = text(f.DescriptionEN, 4000)
+	}
+	if f.Certifications != nil {
+		certs := make([]Certification, 0, len(*f.Certifications))
+		seen := map[string]bool{}
+		for i, c := range *f.Certifications {
+			field := "certifications[" + strconv.Itoa(i) + "]"
+			if _, ok := ocop.CertificationByCode(c.Code); !ok {
+				v.Add(field+".code", "must be one of iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda, organic_jas")
+				continue
+			}
+			if seen[c.Code] {
+				v.Add(field+".code", "is listed twice")
+				continue
+			}
+			seen[c.Code] = true
+			num := strings.TrimSpace(c.Number)
+			v.Check(num != "" && len(num) <= 80, field+".number", "is required: the certificate number")
+			v.Check(!c.ValidUntil.IsZero(), field+".valid_until", "is required: the last day the certificate is valid")
+			certs = append(certs, Certification{Code: c.Code, Number: num, ValidUntil: c.ValidUntil})
+		}
+		v.Check(len(*f.Certifications) <= 20, "certifications", "at most 20")
+		p.Certifications = certs
+	}
+	if f.Trademark != nil {
+		p.Trademark = text(f.Trademark, 80)
+	}
+	if f.ExportMarkets != nil {
+		markets := make([]string, 0, len(*f.ExportMarkets))
+		for i, m := range *f.ExportMarkets {
+			m = strings.ToUpper(strings.TrimSpace(m))
+			if !v.Check(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", "must be a two-letter market code such as JP, KR, CN, EU, US, AU") {
+				continue
+			}
+			if !slices.Contains(markets, m) {
+				markets = append(markets, m)
+			}
+		}
+		p.ExportMarkets = markets
+	}
+	if f.ExportNotes != nil {
+		p.ExportNotes = text(f.ExportNotes, 2000)
+	}
+	return v.Err()
+}
+
+// Certified reports whether the producer holds certification code valid through day.
+func (p Producer) Certified(code string, day time.Time) bool {
+	for _, c := range p.Certifications {
+		if c.Code == code && ocop.ValidThrough(c.ValidUntil.AddDate(0, 0, 1), day) {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,239 @@
+package producer
+
+import (
+	"context"
+	"regexp"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collection holds producer profiles.
+const Collection = "producers"
+
+// Indexes: one profile per account and per tax code; listing by province and by folded name.
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: Collection, Keys: bson.D{{Key: "account_id", Value: 1}}, Unique: true},
+		{Collection: Collection, Keys: bson.D{{Key: "tax_code", Value: 1}}, Unique: true},
+		{Collection: Collection, Keys: bson.D{{Key: "province_code", Value: 1}, {Key: "_id", Value: 1}}},
+	}
+}
+
+type certDoc struct {
+	Code       string    `bson:"code"`
+	Number     string    `bson:"number"`
+	ValidUntil time.Time `bson:"valid_until"`
+}
+
+type document struct {
+	ID             string    `bson:"_id"`
+	AccountID      string    `bson:"account_id"`
+	Kind           string    `bson:"kind"`
+	LegalName      string    `bson:"legal_name"`
+	NameFold       string    `bson:"name_fold"`
+	TaxCode        string    `bson:"tax_code"`
+	ProvinceCode   string    `bson:"province_code"`
+	Commune        string    `bson:"commune"`
+	Address        string    `bson:"address"`
+	Phone          string    `bson:"phone"`
+	Email          string    `bson:"email"`
+	DescriptionVI  string    `bson:"description_vi"`
+	DescriptionEN  string    `bson:"description_en"`
+	Certifications []certDoc `bson:"certifications"`
+	Trademark      string    `bson:"trademark"`
+	ExportMarkets  []string  `bson:"export_markets"`
+	ExportNotes    string    `bson:"export_notes"`
+	Revision       int64     `bson:"revision"`
+	CreatedAt      time.Time `bson:"created_at"`
+	UpdatedAt      time.Time `bson:"updated_at"`
+}
+
+func toDocument(p Producer) document {
+	certs := make([]certDoc, len(p.Certifications))
+	for i, c := range p.Certifications {
+		certs[i] = certDoc(c)
+	}
+	return document{
+		ID: p.ID, AccountID: p.AccountID, Kind: p.Kind, LegalName: p.LegalName, NameFold: vntext.Fold(p.LegalName),
+		TaxCode: p.TaxCode, ProvinceCode: p.Province.Code, Commune: p.Commune, Address: p.Address, Phone: p.Phone,
+		Email: p.Email, DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, Certifications: certs,
+		Trademark: p.Trademark, ExportMarkets: p.ExportMarkets, ExportNotes: p.ExportNotes, Revision: p.Revision,
+		CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+func (d document) producer() Producer {
+	prov, _ := ocop.ProvinceByCode(d.ProvinceCode)
+	certs := make([]Certification, len(d.Certifications))
+	for i, c := range d.Certifications {
+		certs[i] = Certification{Code: c.Code, Number: c.Number, ValidUntil: c.ValidUntil.In(vntext.Zone)}
+	}
+	return Producer{
+		ID: d.ID, AccountID: d.AccountID, Kind: d.Kind, LegalName: d.LegalName, TaxCode: d.TaxCode, Province: prov,
+		Commune: d.Commune, Address: d.Address, Phone: d.Phone, Email: d.Email, DescriptionVI: d.DescriptionVI,
+		DescriptionEN: d.DescriptionEN, Certifications: certs, Trademark: d.Trademark, ExportMarkets: d.ExportMarkets,
+		ExportNotes: d.ExportNotes, Revision: d.Revision, CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone),
+	}
+}
+
+// Event returns the full public state of p as other services receive it.
+func Event(p Producer) events.ProducerV1 {
+	certs := make([]events.CertificationV1, len(p.Certifications))
+	for i, c := range p.Certifications {
+		certs[i] = events.CertificationV1{Code: c.Code, Number: c.Number, ValidUntil: c.ValidUntil}
+	}
+	markets := p.ExportMarkets
+	if markets == nil {
+		markets = []string{}
+	}
+	return events.ProducerV1{
+		ID: p.ID, AccountID: p.AccountID, Kind: p.Kind, LegalName: p.LegalName, TaxCode: p.TaxCode,
+		ProvinceCode: p.Province.Code, Region: p.Province.Region, Commune: p.Commune, Address: p.Address,
+		Phone: p.Phone, Email: p.Email, DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN,
+		Certifications: certs, Trademark: p.Trademark, ExportMarkets: markets, Revision: p.Revision, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+// ErrStale is returned by Update when the profile is no longer at the expected revision.
+var ErrStale = apperr.E(apperr.Conflict, "the profile was changed by someone else meanwhile; reload it and try again")
+
+// Store keeps producer profiles.
+type Store struct{ c *mongo.Collection }
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
+
+// Create stores a new profile with its exhibitor.producer.registered event in one insert. It
+// returns Conflict when the account already has a profile or the tax code is taken.
+func (s *Store) Create(ctx context.Context, p Producer, correlationID string) error {
+	env, err := events.New(events.ProducerRegistered, 1, p.ID, correlationID, events.ProducerRegisteredV1{Producer: Event(p)})
+	if err != nil {
+		return err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return err
+	}
+	doc, err := toBSON(toDocument(p))
+	if err != nil {
+		return err
+	}
+	doc[outbox.Field] = entries
+	doc[outbox.PendingField] = true
+	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.Wrap(apperr.Conflict, err, "a producer profile already exists for this account or this tax code")
+		}
+		return storage.MapError(err, "producer")
+	}
+	return nil
+}
+
+// Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
+// event, in one conditional update. A concurrent change makes it return Conflict.
+func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationID string) error {
+	env, err := events.New(events.ProducerUpdated, 1, p.ID, correlationID, events.ProducerUpdatedV1{Producer: Event(p)})
+	if err != nil {
+		return err
+	}
+	set, err := toBSON(toDocument(p))
+	if err != nil {
+		return err
+	}
+	delete(set, "_id")
+	update, err := outbox.Update(bson.M{"$set": set}, env)
+	if err != nil {
+		return err
+	}
+	res, err := s.c.UpdateOne(ctx, bson.M{"_id": p.ID, "revision": prev}, update)
+	if err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.Wrap(apperr.Conflict, err, "another producer profile already has this tax code")
+		}
+		return storage.MapError(err, "producer")
+	}
+	if res.MatchedCount == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+func toBSON(d document) (bson.M, error) {
+	raw, err := bson.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	var m bson.M
+	if err := bson.Unmarshal(raw, &m); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// Get returns the profile with id.
+func (s *Store) Get(ctx context.Context, id string) (Producer, error) {
+	return s.one(ctx, bson.M{"_id": id})
+}
+
+// ByAccount returns the profile of an account.
+func (s *Store) ByAccount(ctx context.Context, accountID string) (Producer, error) {
+	return s.one(ctx, bson.M{"account_id": accountID})
+}
+
+func (s *Store) one(ctx context.Context, filter bson.M) (Producer, error) {
+	var d document
+	err := s.c.FindOne(ctx, filter, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d)
+	if err != nil {
+		return Producer{}, storage.MapError(err, "producer profile")
+	}
+	return d.producer(), nil
+}
+
+// Filter narrows a list of producers.
+type Filter struct {
+	Query    string // folded substring of the legal name
+	Province string // province code
+	Kind     string
+	After    string // ID cursor
+	Limit    int
+}
+
+// List returns producers matching f in ID (creation) order.
+func (s *Store) List(ctx context.Context, f Filter) ([]Producer, error) {
+	q := bson.M{}
+	if f.Province != "" {
+		q["province_code"] = f.Province
+	}
+	if f.Kind != "" {
+		q["kind"] = f.Kind
+	}
+	if f.Query != "" {
+		q["name_fold"] = bson.M{"$regex": regexp.QuoteMeta(vntext.Fold(f.Query))}
+	}
+	if f.After != "" {
+		q["_id"] = bson.M{"$gt": f.After}
+	}
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(f.Limit)).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "producers")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "producers")
+	}
+	out := make([]Producer, len(docs))
+	for i, d := range docs {
+		out[i] = d.producer()
+	}
+	return out, nil
+}

@@ -1,0 +1,155 @@
+// Package account is the gateway's account domain: who can sign in, with which role, and how
+// passwords are checked.
+package account
+
+import (
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
+	"fmt"
+	"net/mail"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/google/uuid"
+	"golang.org/x/crypto/argon2"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Account is a person who signs in.
+type Account struct {
+	ID           string
+	Email        string
+	Name         string
+	Role         string
+	PasswordHash string
+	CreatedAt    time.Time
+	CreatedBy    string
+}
+
+// Password rules.
+const (
+	MinPasswordLen = 10
+	MaxPasswordLen = 128
+)
+
+// New validates the input and returns a new account with a hashed password. Self-registration
+// may only create producers and buyers; selfService says which kind of creation this is.
+func New(email, name, role, password string, selfService bool, createdBy string, params HashParams) (Account, error) {
+	var v apperr.Validation
+	email = NormalizeEmail(email)
+	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") || len(email) > 254 || strings.ContainsAny(email, " <>") {
+		v.Add("email", "must be an email address such as ten@example.vn")
+	}
+	name = vntext.Clean(name)
+	v.Check(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", "must be 2 to 120 characters")
+	allowed := []string{auth.RoleProducer, auth.RoleBuyer}
+	if !selfService {
+		allowed = []string{auth.RoleOrganiser, auth.RoleAdmin, auth.RoleProducer, auth.RoleBuyer}
+	}
+	if !contains(allowed, role) {
+		v.Add("role", "must be one of "+strings.Join(allowed, ", "))
+	}
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLen || n > MaxPasswordLen {
+		v.Add("password", fmt.Sprintf("must be %d to %d characters", MinPasswordLen, MaxPasswordLen))
+	} else if strings.EqualFold(password, email) {
+		v.Add("password", "must not be your email address")
+	}
+	if err := v.Err(); err != nil {
+		return Account{}, err
+	}
+	hash, err := HashPassword(password, params)
+	if err != nil {
+		return Account{}, err
+	}
+	return Account{
+		ID: uuid.Must(uuid.NewV7()).String(), Email: email, Name: name, Role: role,
+		PasswordHash: hash, CreatedAt: time.Now().In(vntext.Zone).Truncate(time.Millisecond), CreatedBy: createdBy,
+	}, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// NormalizeEmail trims and lower-cases an email so that sign-in ignores case.
+func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+
+// Principal is what a token says about the account.
+func (a Account) Principal() auth.Principal {
+	return auth.Principal{AccountID: a.ID, Role: a.Role, Name: a.Name, Email: a.Email}
+}
+
+// HashParams are argon2id's cost parameters.
+type HashParams struct {
+	Memory  uint32 // KiB
+	Time    uint32
+	Threads uint8
+}
+
+// DefaultHashParams follow OWASP's minimum for argon2id (19 MiB, 2 passes, 1 lane).
+var DefaultHashParams = HashParams{Memory: 19 * 1024, Time: 2, Threads: 1}
+
+// HashPassword returns an argon2id hash in the PHC string format.
+func HashPassword(password string, p HashParams) (string, error) {
+	salt := make([]byte, 16)
+	if _, err := rand.Read(salt); err != nil {
+		return "", err
+	}
+	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, 32)
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
+		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
+}
+
+// CheckPassword reports whether password matches the PHC-format argon2id hash, in constant time.
+func CheckPassword(hash, password string) bool {
+	parts := strings.Split(hash, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var version int
+	var p HashParams
+	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
+		return false
+	}
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil || len(want) == 0 || p.Memory > 1<<20 || p.Time > 16 {
+		return false
+	}
+	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is checked when an email is unknown, so a failed sign-in takes as long either way.
+var dummyHash = sync.OnceValue(func() string {
+	h, _ := HashPassword("not-a-real-password", DefaultHashParams)
+	return h
+})
+
+// Authenticate checks a password against an account that may not exist (zero ID), spending the
+// same time in both cases, and returns a uniform error.
+func Authenticate(a Account, found bool, password string) error {
+	hash := a.PasswordHash
+	if !found {
+		hash = dummyHash()
+	}
+	if !CheckPassword(hash, password) || !found {
+		return apperr.E(apperr.Unauthorized, "the email or password is wrong")
+	}
+	return nil
+}

@@ -1,0 +1,118 @@
+package account
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// Collection holds accounts.
+const Collection = "accounts"
+
+// Store keeps accounts in MongoDB.
+type Store struct {
+	c *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
+
+// Indexes: one account per email.
+func Indexes() []storage.Index {
+	return []storage.Index{{Collection: Collection, Keys: bson.D{{Key: "email", Value: 1}}, Unique: true}}
+}
+
+type document struct {
+	ID           string         `bson:"_id"`
+	Email        string         `bson:"email"`
+	Name         string         `bson:"name"`
+	Role         string         `bson:"role"`
+	PasswordHash string         `bson:"password_hash"`
+	CreatedAt    time.Time      `bson:"created_at"`
+	CreatedBy    string         `bson:"created_by,omitempty"`
+	Outbox       []outbox.Entry `bson:"outbox,omitempty"`
+	Pending      bool           `bson:"outbox_pending,omitempty"`
+}
+
+func (d document) account() Account {
+	return Account{ID: d.ID, Email: d.Email, Name: d.Name, Role: d.Role, PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy}
+}
+
+// Create stores a new account together with its gateway.account.registered event. It returns a
+// Conflict error when the email is taken.
+func (s *Store) Create(ctx context.Context, a Account, correlationID string) error {
+	env, err := events.New(events.AccountRegistered, 1, a.ID, correlationID, events.AccountRegisteredV1{
+		AccountID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, RegisteredAt: a.CreatedAt,
+	})
+	if err != nil {
+		return err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return err
+	}
+	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, Outbox: entries, Pending: true}
+	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+		if storage.IsDuplicate(err) {
+			return storage.MapError(err, "an account with this email")
+		}
+		return storage.MapError(err, "account")
+	}
+	return nil
+}
+
+// ByEmail finds the account with email (normalised); found is false when there is none.
+func (s *Store) ByEmail(ctx context.Context, email string) (Account, bool, error) {
+	return s.one(ctx, bson.M{"email": NormalizeEmail(email)})
+}
+
+// ByID finds an account by ID.
+func (s *Store) ByID(ctx context.Context, id string) (Account, bool, error) {
+	return s.one(ctx, bson.M{"_id": id})
+}
+
+func (s *Store) one(ctx context.Context, filter bson.M) (Account, bool, error) {
+	var d document
+	err := s.c.FindOne(ctx, filter, options.FindOne().SetProjection(bson.M{"outbox": 0})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return Account{}, false, nil
+	}
+	if err != nil {
+		return Account{}, false, storage.MapError(err, "account")
+	}
+	return d.account(), true, nil
+}
+
+// List returns up to limit accounts with IDs after the cursor ID, optionally of one role, in
+// creation order (IDs are UUIDv7).
+func (s *Store) List(ctx context.Context, role, after string, limit int) ([]Account, error) {
+	filter := bson.M{}
+	if role != "" {
+		filter["role"] = role
+	}
+	if after != "" {
+		filter["_id"] = bson.M{"$gt": after}
+	}
+	cur, err := s.c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{"outbox": 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "accounts")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "accounts")
+	}
+	out := make([]Account, len(docs))
+	for i, d := range docs {
+		out[i] = d.account()
+	}
+	return out, nil
+}

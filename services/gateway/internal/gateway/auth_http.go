@@ -1,0 +1,199 @@
+package gateway
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+)
+
+type registerRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name" doc:"the person's or organisation's display name"`
+	Role     string `json:"role" doc:"producer or buyer"`
+}
+
+type createAccountRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+	Role     string `json:"role" doc:"organiser, admin, producer or buyer"`
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+type accountResponse struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+type tokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+}
+
+type registerResponse struct {
+	Account accountResponse `json:"account"`
+	tokenResponse
+}
+
+func toAccountResponse(a account.Account) accountResponse {
+	return accountResponse{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt.In(vntext.Zone)}
+}
+
+func (a *App) mountAuth(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/register", Tag: "auth", Status: http.StatusCreated, Idempotent: true,
+		Summary: "Create a producer or buyer account and sign in.", Request: registerRequest{}, Response: registerResponse{}}, a.register)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
+		Summary: "Sign in with email and password; returns a bearer token.", Request: loginRequest{}, Response: tokenResponse{}}, a.login)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
+		Summary: "The signed-in account.", Response: accountResponse{}}, a.me)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Create an account of any role (organisers and admins are created this way).", Request: createAccountRequest{}, Response: accountResponse{}}, a.createAccount)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin},
+		Summary: "List accounts in creation order.", Response: httpx.List[accountResponse]{},
+		Query: []openapi.Param{{Name: "role"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, a.listAccounts)
+}
+
+func (a *App) register(c *gin.Context) {
+	var req registerRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	acc, err := account.New(req.Email, req.Name, req.Role, req.Password, true, "", a.cfg.Hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := a.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	a.host.NotifyRelays()
+	tok, err := a.issue(acc)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Location", "/api/auth/me")
+	c.JSON(http.StatusCreated, registerResponse{Account: toAccountResponse(acc), tokenResponse: tok})
+}
+
+func (a *App) issue(acc account.Account) (tokenResponse, error) {
+	tok, ttl, err := a.signer.Issue(acc.Principal(), time.Now(), uuid.NewString())
+	if err != nil {
+		return tokenResponse{}, err
+	}
+	return tokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: ttl}, nil
+}
+
+func (a *App) login(c *gin.Context) {
+	var req loginRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	now := time.Now()
+	if !a.ipLimit.allow("ip:"+c.ClientIP(), now) || !a.accLimit.allow("acc:"+account.NormalizeEmail(req.Email), now) {
+		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-in attempts; wait a minute and try again"))
+		return
+	}
+	acc, found, err := a.accounts.ByEmail(c.Request.Context(), req.Email)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := account.Authenticate(acc, found, req.Password); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	tok, err := a.issue(acc)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, tok)
+}
+
+func (a *App) me(c *gin.Context) {
+	p, _ := httpx.PrincipalFrom(c)
+	acc, found, err := a.accounts.ByID(c.Request.Context(), p.AccountID)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !found {
+		httpx.RespondError(c, apperr.E(apperr.Unauthorized, "this account no longer exists"))
+		return
+	}
+	c.JSON(http.StatusOK, toAccountResponse(acc))
+}
+
+func (a *App) createAccount(c *gin.Context) {
+	var req createAccountRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	acc, err := account.New(req.Email, req.Name, req.Role, req.Password, false, p.AccountID, a.cfg.Hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := a.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	a.host.NotifyRelays()
+	c.Header("Location", "/api/accounts/"+acc.ID)
+	c.JSON(http.StatusCreated, toAccountResponse(acc))
+}
+
+func (a *App) listAccounts(c *gin.Context) {
+	page, err := httpx.PageOf(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	var after string
+	if err := httpx.DecodeCursor(page.Cursor, &after); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	role := c.Query("role")
+	if role != "" && !(auth.Principal{Role: role}).Is(auth.Roles...) {
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad filter", Fields: []apperr.FieldError{{Field: "role", Message: "must be admin, organiser, producer or buyer"}}})
+		return
+	}
+	accs, err := a.accounts.List(c.Request.Context(), role, after, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[accountResponse]{Items: []accountResponse{}}
+	for i, acc := range accs {
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(accs[i-1].ID)
+			break
+		}
+		out.Items = append(out.Items, toAccountResponse(acc))
+	}
+	c.JSON(http.StatusOK, out)
+}

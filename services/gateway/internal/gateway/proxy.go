@@ -1,0 +1,122 @@
+package gateway
+
+import (
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+
+	"github.com/gin-gonic/gin"
+)
+
+// Upstream service names.
+const (
+	Event       = "event"
+	Exhibitor   = "exhibitor"
+	Matchmaking = "matchmaking"
+)
+
+// route sends paths matching pattern to a service. A pattern is a list of path segments where "*"
+// matches any one segment; a path matches when it starts with the pattern's segments.
+type route struct {
+	pattern []string
+	service string
+}
+
+// routes are checked in order: the more specific nested resources first.
+var routes = func() []route {
+	table := []struct{ pattern, service string }{
+		{"/api/fairs/*/applications", Exhibitor},
+		{"/api/fairs/*/meetings", Matchmaking},
+		{"/api/fairs/*/schedule", Matchmaking},
+		{"/api/fairs/*/agenda", Matchmaking},
+		{"/api/fairs/*/unavailability", Matchmaking},
+		{"/api/producers/*/opportunities", Matchmaking},
+		{"/api/fairs", Event},
+		{"/api/booths", Event},
+		{"/api/reports", Event},
+		{"/api/producers", Exhibitor},
+		{"/api/products", Exhibitor},
+		{"/api/applications", Exhibitor},
+		{"/api/buyers", Matchmaking},
+		{"/api/requests", Matchmaking},
+		{"/api/meetings", Matchmaking},
+		{"/api/scheduling", Matchmaking},
+		{"/api/admin/event", Event},
+		{"/api/admin/exhibitor", Exhibitor},
+		{"/api/admin/matchmaking", Matchmaking},
+	}
+	out := make([]route, len(table))
+	for i, r := range table {
+		out[i] = route{pattern: strings.Split(strings.Trim(r.pattern, "/"), "/"), service: r.service}
+	}
+	return out
+}()
+
+// serviceFor returns the service that serves path, or "".
+func serviceFor(path string) string {
+	segs := strings.Split(strings.Trim(path, "/"), "/")
+outer:
+	for _, r := range routes {
+		if len(segs) < len(r.pattern) {
+			continue
+		}
+		for i, p := range r.pattern {
+			if p != "*" && p != segs[i] {
+				continue outer
+			}
+		}
+		return r.service
+	}
+	return ""
+}
+
+// newProxy returns a handler that forwards /api requests to the owning service, with the
+// correlation ID and the caller's address, and answers 502 as a problem document when the
+// service is down.
+func newProxy(upstreams map[string]*url.URL) gin.HandlerFunc {
+	transport := &http.Transport{
+		Proxy:                 nil,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+	}
+	proxies := map[string]*httputil.ReverseProxy{}
+	for name, u := range upstreams {
+		target := u
+		proxies[name] = &httputil.ReverseProxy{
+			Transport: transport,
+			Rewrite: func(pr *httputil.ProxyRequest) {
+				pr.SetURL(target)
+				pr.SetXForwarded()
+				pr.Out.Header.Set(correlation.Header, correlation.From(pr.In.Context()))
+				pr.Out.Header.Set(httpx.RequestIDHeader, pr.In.Header.Get(httpx.RequestIDHeader))
+			},
+			ModifyResponse: func(r *http.Response) error {
+				// The gateway's edge already set these on the response.
+				r.Header.Del(correlation.Header)
+				r.Header.Del(httpx.RequestIDHeader)
+				return nil
+			},
+			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+				w.Header().Set("Content-Type", httpx.ProblemContentType)
+				w.WriteHeader(http.StatusBadGateway)
+				_, _ = w.Write([]byte(`{"type":"urn:ocopfair:problem:bad_gateway","title":"Service unavailable","status":502,"detail":"the ` + name + ` service did not answer; try again shortly"}`))
+			},
+		}
+	}
+	return func(c *gin.Context) {
+		name := serviceFor(c.Request.URL.Path)
+		p, ok := proxies[name]
+		if !ok {
+			httpx.RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+			return
+		}
+		p.ServeHTTP(c.Writer, c.Request)
+	}
+}
