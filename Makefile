@@ -1,0 +1,59 @@
+# ocopfair: `make run` starts the whole system locally, `make test` runs every test.
+# Needs only Go (see go.work for the version); modules come from the Go module proxy.
+
+GO       ?= go
+MODULES  := pkg services/event services/exhibitor services/gateway services/matchmaking
+SERVICES := gateway event exhibitor matchmaking
+BIN      := $(CURDIR)/bin
+DATA     := $(CURDIR)/data
+# Test timeouts are generous for a 2-core machine running with -race.
+TESTFLAGS ?= -race -timeout 20m
+
+.PHONY: all build run test test-unit test-gowork-off vet fmt-check bench clean clean-data deps
+
+all: build
+
+deps:
+	@for m in $(MODULES); do (cd $$m && $(GO) mod download) || exit 1; done
+
+build:
+	@mkdir -p $(BIN)
+	@for s in $(SERVICES); do \
+		echo "build bin/$$s"; \
+		(cd services/$$s && $(GO) build -o $(BIN)/$$s .) || exit 1; \
+	done
+	@echo "build bin/ocopfair-local"
+	@cd pkg && $(GO) build -o $(BIN)/ocopfair-local ./cmd/ocopfair-local
+
+run: build
+	@$(BIN)/ocopfair-local -bin $(BIN) -data $(DATA)
+
+clean-data:
+	rm -rf $(DATA)
+
+clean:
+	rm -rf $(BIN) testoutput
+
+vet:
+	@for m in $(MODULES); do (cd $$m && $(GO) vet ./...) || exit 1; done
+
+fmt-check:
+	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
+
+# Unit and integration tests of every module with the workspace (go.work), then again with
+# GOWORK=off so that each module also builds and tests on its own.
+test: fmt-check vet build
+	@for m in $(MODULES); do \
+		echo "== go test $$m (go.work)"; \
+		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+	done
+	@$(MAKE) --no-print-directory test-gowork-off
+
+test-gowork-off:
+	@for m in $(MODULES); do \
+		echo "== go test $$m (GOWORK=off)"; \
+		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+	done
+
+bench:
+	@for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchtime 1x ./... | grep -v '^ok\|^?\|^PASS' ) ; done

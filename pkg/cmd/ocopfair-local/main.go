@@ -1,0 +1,66 @@
+// Command ocopfair-local starts the whole ocopfair system on this machine for `make run`: an
+// embedded nats-server with JetStream under ./data/nats and each service as its own process with
+// its own embedded FerretDB under ./data/<service>. Ctrl-C stops everything; data is kept.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/ocopfair/ocopfair/pkg/localstack"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "ocopfair-local:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("ocopfair-local", flag.ContinueOnError)
+	bin := fs.String("bin", "bin", "directory with the service binaries")
+	data := fs.String("data", "data", "data directory (kept between runs; `make clean-data` wipes it)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	adminEmail := or(getenv("OCOPFAIR_ADMIN_EMAIL"), "admin@ocopfair.local")
+	adminPassword := or(getenv("OCOPFAIR_ADMIN_PASSWORD"), "ocopfair-admin-local")
+	fmt.Fprintln(stdout, "ocopfair: starting NATS and the services (first start takes a few seconds)...")
+	s, err := localstack.Start(ctx, localstack.Options{
+		BinDir: *bin, DataDir: *data, NATSPort: 4222,
+		Ports: map[string]int{"gateway": 8080, "event": 8081, "exhibitor": 8082, "matchmaking": 8083},
+		Env:   map[string]string{"OCOPFAIR_ADMIN_EMAIL": adminEmail, "OCOPFAIR_ADMIN_PASSWORD": adminPassword},
+		Logs:  stdout,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, `
+ocopfair is running (data in %s):
+  gateway      %s   (the API; sign in at /api/auth/login)
+  event        %s/openapi.json
+  exhibitor    %s/openapi.json
+  matchmaking  %s/openapi.json
+  NATS         %s
+Local admin account: %s / %s
+Press Ctrl-C to stop.
+`, *data, s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), adminEmail, adminPassword)
+	<-ctx.Done()
+	fmt.Fprintln(stdout, "ocopfair: stopping...")
+	return s.Stop()
+}
+
+func or(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}

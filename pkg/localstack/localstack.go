@@ -1,0 +1,266 @@
+// Package localstack runs the whole of ocopfair on one machine: an embedded nats-server with
+// JetStream and each service as its own process (each with its own embedded FerretDB). It backs
+// `make run` and the end-to-end tests, which kill and restart services mid-way.
+package localstack
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/nats-io/nats-server/v2/server"
+
+	"github.com/ocopfair/ocopfair/pkg/natsembed"
+)
+
+// Services in start order: the gateway first, since the others fetch its keys.
+var Services = []string{"gateway", "event", "exhibitor", "matchmaking"}
+
+// Options configure a stack.
+type Options struct {
+	// BinDir holds the service binaries, named after the services.
+	BinDir string
+	// DataDir holds data/nats and data/<service>.
+	DataDir string
+	// Host to bind (127.0.0.1).
+	Host string
+	// Ports of NATS and the services; 0 picks a free port.
+	NATSPort int
+	Ports    map[string]int
+	// Env is added to every service's environment.
+	Env map[string]string
+	// Logs receives the services' output, each line prefixed with the service name.
+	Logs io.Writer
+	// ReadyTimeout bounds the wait for each service's /readyz.
+	ReadyTimeout time.Duration
+}
+
+// Stack is a running local system.
+type Stack struct {
+	o     Options
+	NATS  *server.Server
+	mu    sync.Mutex
+	procs map[string]*proc
+}
+
+type proc struct {
+	cmd  *exec.Cmd
+	done chan struct{}
+}
+
+// Start starts NATS and every service, and returns once all are ready.
+func Start(ctx context.Context, o Options) (*Stack, error) {
+	if o.Host == "" {
+		o.Host = "127.0.0.1"
+	}
+	if o.ReadyTimeout == 0 {
+		o.ReadyTimeout = 90 * time.Second
+	}
+	if o.Logs == nil {
+		o.Logs = io.Discard
+	}
+	ports := map[string]int{}
+	for k, v := range o.Ports {
+		ports[k] = v
+	}
+	o.Ports = ports
+	for _, name := range Services {
+		if o.Ports[name] == 0 {
+			p, err := FreePort(o.Host)
+			if err != nil {
+				return nil, err
+			}
+			o.Ports[name] = p
+		}
+	}
+	if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
+		return nil, err
+	}
+	natsPort := o.NATSPort
+	if natsPort == 0 {
+		natsPort = -1
+	}
+	ns, err := natsembed.Start(natsembed.Options{Host: o.Host, Port: natsPort, StoreDir: filepath.Join(o.DataDir, "nats")})
+	if err != nil {
+		return nil, err
+	}
+	s := &Stack{o: o, NATS: ns, procs: map[string]*proc{}}
+	for _, name := range Services {
+		if err := s.Restart(ctx, name, nil); err != nil {
+			s.Stop()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// FreePort asks the kernel for a free TCP port on host.
+func FreePort(host string) (int, error) {
+	ln, err := net.Listen("tcp", net.JoinHostPort(host, "0"))
+	if err != nil {
+		return 0, err
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port, nil
+}
+
+// URL returns the base URL of a service.
+func (s *Stack) URL(name string) string {
+	return "http://" + net.JoinHostPort(s.o.Host, strconv.Itoa(s.o.Ports[name]))
+}
+
+// NATSURL returns the client URL of the NATS server.
+func (s *Stack) NATSURL() string { return s.NATS.ClientURL() }
+
+func (s *Stack) env(name string, extra map[string]string) []string {
+	env := os.Environ()
+	set := map[string]string{
+		"OCOPFAIR_HTTP_ADDR":        net.JoinHostPort(s.o.Host, strconv.Itoa(s.o.Ports[name])),
+		"OCOPFAIR_NATS_URL":         s.NATS.ClientURL(),
+		"OCOPFAIR_DATA_DIR":         filepath.Join(s.o.DataDir, name),
+		"OCOPFAIR_JWKS_URL":         s.URL("gateway") + "/.well-known/jwks.json",
+		"OCOPFAIR_EVENT_URL":        s.URL("event"),
+		"OCOPFAIR_EXHIBITOR_URL":    s.URL("exhibitor"),
+		"OCOPFAIR_MATCHMAKING_URL":  s.URL("matchmaking"),
+		"OCOPFAIR_SHUTDOWN_TIMEOUT": "10s",
+	}
+	for k, v := range s.o.Env {
+		set[k] = v
+	}
+	for k, v := range extra {
+		set[k] = v
+	}
+	for k, v := range set {
+		env = append(env, k+"="+v)
+	}
+	return env
+}
+
+// Restart starts service name (after it was killed or stopped) with extra environment, and waits
+// until it is ready.
+func (s *Stack) Restart(ctx context.Context, name string, extra map[string]string) error {
+	s.mu.Lock()
+	if p := s.procs[name]; p != nil {
+		select {
+		case <-p.done:
+		default:
+			s.mu.Unlock()
+			return fmt.Errorf("localstack: %s is still running", name)
+		}
+	}
+	bin := filepath.Join(s.o.BinDir, name)
+	cmd := exec.Command(bin)
+	cmd.Env = s.env(name, extra)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		s.mu.Unlock()
+		return err
+	}
+	cmd.Stderr = cmd.Stdout
+	if err := cmd.Start(); err != nil {
+		s.mu.Unlock()
+		return fmt.Errorf("localstack: start %s: %w", bin, err)
+	}
+	p := &proc{cmd: cmd, done: make(chan struct{})}
+	s.procs[name] = p
+	s.mu.Unlock()
+	copied := make(chan struct{})
+	go func() {
+		defer close(copied)
+		sc := bufio.NewScanner(out)
+		sc.Buffer(make([]byte, 64*1024), 1024*1024)
+		for sc.Scan() {
+			fmt.Fprintf(s.o.Logs, "%-11s| %s\n", name, sc.Text())
+		}
+	}()
+	go func() {
+		<-copied
+		_ = cmd.Wait()
+		close(p.done)
+	}()
+	return s.waitReady(ctx, name, p)
+}
+
+func (s *Stack) waitReady(ctx context.Context, name string, p *proc) error {
+	deadline := time.Now().Add(s.o.ReadyTimeout)
+	client := &http.Client{Timeout: 2 * time.Second}
+	for {
+		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL(name)+"/readyz", nil)
+		if resp, err := client.Do(req); err == nil {
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return nil
+			}
+		}
+		select {
+		case <-p.done:
+			return fmt.Errorf("localstack: %s exited during start-up (see its log lines)", name)
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(100 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("localstack: %s not ready after %s", name, s.o.ReadyTimeout)
+		}
+	}
+}
+
+// Kill sends SIGKILL to a service and waits for it to die: no graceful shutdown, no final relay
+// pass, exactly like a crash.
+func (s *Stack) Kill(name string) error { return s.signal(name, syscall.SIGKILL, 10*time.Second) }
+
+// Terminate sends SIGTERM and waits up to 30 s for a graceful exit.
+func (s *Stack) Terminate(name string) error { return s.signal(name, syscall.SIGTERM, 30*time.Second) }
+
+func (s *Stack) signal(name string, sig syscall.Signal, wait time.Duration) error {
+	s.mu.Lock()
+	p := s.procs[name]
+	s.mu.Unlock()
+	if p == nil {
+		return fmt.Errorf("localstack: %s was never started", name)
+	}
+	select {
+	case <-p.done:
+		return nil
+	default:
+	}
+	_ = p.cmd.Process.Signal(sig)
+	select {
+	case <-p.done:
+		return nil
+	case <-time.After(wait):
+		_ = p.cmd.Process.Kill()
+		<-p.done
+		return fmt.Errorf("localstack: %s did not exit within %s of %s; killed", name, wait, sig)
+	}
+}
+
+// Stop terminates the services in reverse start order, then NATS.
+func (s *Stack) Stop() error {
+	var errs []error
+	for i := len(Services) - 1; i >= 0; i-- {
+		name := Services[i]
+		s.mu.Lock()
+		_, started := s.procs[name]
+		s.mu.Unlock()
+		if started {
+			errs = append(errs, s.Terminate(name))
+		}
+	}
+	s.NATS.Shutdown()
+	s.NATS.WaitForShutdown()
+	return errors.Join(errs...)
+}
