@@ -57,7 +57,9 @@ func NewRouter(o Options) *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.RemoveExtraSlash = true
-	r.NoRoute(func(c *gin.Context) { RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path)) })
+	r.NoRoute(func(c *gin.Context) {
+		RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+	})
 	r.NoMethod(func(c *gin.Context) {
 		c.Header("Content-Type", ProblemContentType)
 		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, Problem{Type: "urn:ocopfair:problem:method_not_allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed, Instance: c.Request.URL.Path})

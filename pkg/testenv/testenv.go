@@ -59,4 +59,6 @@ func DB(tb testing.TB) *storage.DB {
 }
 
 // Name returns a name unique to this test run, for durable consumers and databases.
-func Name(prefix string) string { return fmt.Sprintf("%s_%s", prefix, strings.ReplaceAll(uuid.NewString()[:8], "-", "")) }
+func Name(prefix string) string {
+	return fmt.Sprintf("%s_%s", prefix, strings.ReplaceAll(uuid.NewString()[:8], "-", ""))
+}

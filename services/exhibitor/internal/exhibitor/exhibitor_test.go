@@ -35,7 +35,10 @@ func start(t *testing.T) fixture {
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func profile(taxCode string) map[string]any {
 	return map[string]any{
@@ -55,10 +58,10 @@ func TestProducerLifecycleAndEvents(t *testing.T) {
 		t.Fatalf("create: %d %s", r.Status, r.Body)
 	}
 	var created struct {
-		ID       string `json:"id"`
-		TaxCode  string `json:"tax_code"`
+		ID       string                `json:"id"`
+		TaxCode  string                `json:"tax_code"`
 		Province struct{ Name string } `json:"province"`
-		Revision int64  `json:"revision"`
+		Revision int64                 `json:"revision"`
 	}
 	r.Decode(t, &created)
 	if created.Province.Name != "An Giang" || created.TaxCode != "1700123456" || r.Header.Get("Location") != "/api/producers/"+created.ID {
@@ -172,4 +175,3 @@ func TestDeadLettersAreListedForAdmins(t *testing.T) {
 		t.Errorf("admin: %d %s", r.Status, r.Body)
 	}
 }
-

@@ -74,7 +74,10 @@ func startOn(t *testing.T, natsURL, dataDir string, cfgFn func(*Config)) fixture
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func (f fixture) login(t *testing.T, email, password string) string {
 	t.Helper()

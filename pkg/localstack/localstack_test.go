@@ -1,0 +1,186 @@
+package localstack_test
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/localstack"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+)
+
+// binaries returns the directory with the service binaries: OCOPFAIR_BIN_DIR (make test builds
+// them first), or a fresh build.
+func binaries(t *testing.T) string {
+	t.Helper()
+	if dir := os.Getenv("OCOPFAIR_BIN_DIR"); dir != "" {
+		return dir
+	}
+	dir := t.TempDir()
+	for _, s := range localstack.Services {
+		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, s), ".")
+		cmd.Dir = filepath.Join("..", "..", "services", s)
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("build %s: %v\n%s", s, err, out)
+		}
+	}
+	return dir
+}
+
+type logWriter struct{ t *testing.T }
+
+func (w logWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimRight(string(p), "\n"))
+	return len(p), nil
+}
+
+func streamMsgs(t *testing.T, js jetstream.JetStream, stream string) uint64 {
+	t.Helper()
+	s, err := js.Stream(context.Background(), stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Msgs
+}
+
+// TestEventSurvivesCrashBeforePublish drives the real system: a producer profile is stored by the
+// exhibitor service while its relay is off, the process is killed, and after the restart the
+// event reaches the stream exactly once and the matchmaking service applies it exactly once, even
+// when it is delivered again.
+func TestEventSurvivesCrashBeforePublish(t *testing.T) {
+	ctx := context.Background()
+	stack, err := localstack.Start(ctx, localstack.Options{
+		BinDir: binaries(t), DataDir: t.TempDir(), Logs: logWriter{t},
+		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
+			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := stack.Stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	nc, js, err := bus.Connect(ctx, stack.NATSURL(), "e2e", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	gw := testenv.Client{Base: stack.URL("gateway")}
+
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
+	admin := gw.With(tok.AccessToken)
+	reg := gw.Do(t, "POST", "/api/auth/register", map[string]string{"email": "htx@example.vn", "password": "mat-ong-bac-ha", "name": "HTX Mật ong Bắc Hà", "role": "producer"})
+	if reg.Status != 201 {
+		t.Fatalf("register: %d %s", reg.Status, reg.Body)
+	}
+	reg.Decode(t, &tok)
+	producer := gw.With(tok.AccessToken)
+
+	// The exhibitor service runs without its relay: changes are stored, events stay pending.
+	if err := stack.Terminate("exhibitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Restart(ctx, "exhibitor", map[string]string{"OCOPFAIR_OUTBOX_RELAY": "off"}); err != nil {
+		t.Fatal(err)
+	}
+	r := producer.Do(t, "POST", "/api/producers", map[string]any{
+		"kind": "cooperative", "legal_name": "HTX Mật ong Bắc Hà", "tax_code": "5300123456", "province": "Lào Cai",
+		"commune": "Xã Bắc Hà", "phone": "0912 345 678"}, "Idempotency-Key", "create-1")
+	if r.Status != 201 {
+		t.Fatalf("create producer: %d %s", r.Status, r.Body)
+	}
+	var created struct{ ID string }
+	r.Decode(t, &created)
+	if got := producer.Do(t, "GET", "/api/producers/me", nil); got.Status != 200 {
+		t.Fatalf("stored profile: %d", got.Status)
+	}
+	time.Sleep(500 * time.Millisecond) // longer than the relay interval: nothing may be published
+	if n := streamMsgs(t, js, "EXHIBITOR"); n != 0 {
+		t.Fatalf("EXHIBITOR has %d messages while the relay is off, want 0", n)
+	}
+
+	// Crash: no graceful shutdown, no final relay pass. Then start normally.
+	if err := stack.Kill("exhibitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Restart(ctx, "exhibitor", nil); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the pending event to be published", func() bool { return streamMsgs(t, js, "EXHIBITOR") == 1 })
+
+	type catalogProducer struct {
+		ID            string `json:"id"`
+		EventsApplied int64  `json:"events_applied"`
+		ProvinceCode  string `json:"province_code"`
+	}
+	var cp catalogProducer
+	testenv.Eventually(t, "matchmaking to project the producer", func() bool {
+		r := admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+created.ID, nil)
+		if r.Status != 200 {
+			return false
+		}
+		r.Decode(t, &cp)
+		return true
+	})
+	if cp.EventsApplied != 1 || cp.ProvinceCode != "15" {
+		t.Fatalf("catalog producer %+v, want one applied event in Lào Cai (15)", cp)
+	}
+
+	// The same event delivered again (as after a lost ack beyond the dedup window) has no effect.
+	stream, _ := js.Stream(ctx, "EXHIBITOR")
+	raw, err := stream.GetMsg(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.PublishRaw(ctx, js, raw.Subject, "redelivery-"+created.ID, "", 1, raw.Data); err != nil {
+		t.Fatal(err)
+	}
+	cons, err := js.Consumer(ctx, "EXHIBITOR", "matchmaking-catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the redelivery to be acknowledged", func() bool {
+		info, err := cons.Info(ctx)
+		return err == nil && info.Delivered.Stream == 2 && info.NumAckPending == 0 && info.NumPending == 0
+	})
+	admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+created.ID, nil).Decode(t, &cp)
+	if cp.EventsApplied != 1 {
+		t.Errorf("after a redelivery the producer was applied %d times, want 1", cp.EventsApplied)
+	}
+
+	// A graceful restart publishes nothing again.
+	if err := stack.Terminate("exhibitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Restart(ctx, "exhibitor", nil); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(700 * time.Millisecond)
+	if n := streamMsgs(t, js, "EXHIBITOR"); n != 2 {
+		t.Errorf("EXHIBITOR has %d messages after a restart, want 2 (the event and the forced redelivery)", n)
+	}
+	var env events.Envelope
+	if err := json.Unmarshal(raw.Data, &env); err != nil || env.Type != events.ProducerRegistered || env.AggregateID != created.ID {
+		t.Errorf("stored event %s %s: %v", env.Type, env.AggregateID, err)
+	}
+}
+
