@@ -9,7 +9,7 @@ DATA     := $(CURDIR)/data
 # Test timeouts are generous for a 2-core machine running with -race.
 TESTFLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-unit test-gowork-off vet fmt-check bench clean clean-data deps
+.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench clean clean-data deps
 
 all: build
 
@@ -37,12 +37,15 @@ clean:
 vet:
 	@for m in $(MODULES); do (cd $$m && $(GO) vet ./...) || exit 1; done
 
+tidy-check:
+	@for m in $(MODULES); do (cd $$m && GOWORK=off $(GO) mod tidy -diff) || { echo "go.mod of $$m is not tidy: run (cd $$m && GOWORK=off go mod tidy)"; exit 1; }; done
+
 fmt-check:
 	@out=$$(gofmt -l $(MODULES)); if [ -n "$$out" ]; then echo "gofmt needed:"; echo "$$out"; exit 1; fi
 
 # Unit and integration tests of every module with the workspace (go.work), then again with
 # GOWORK=off so that each module also builds and tests on its own.
-test: fmt-check vet build
+test: fmt-check tidy-check vet build
 	@for m in $(MODULES); do \
 		echo "== go test $$m (go.work)"; \
 		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \

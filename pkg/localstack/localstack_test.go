@@ -24,6 +24,13 @@ import (
 func binaries(t *testing.T) string {
 	t.Helper()
 	if dir := os.Getenv("OCOPFAIR_BIN_DIR"); dir != "" {
+		// Stat each binary: go test then reruns this test whenever a binary is rebuilt instead of
+		// reusing a cached result.
+		for _, s := range localstack.Services {
+			if _, err := os.Stat(filepath.Join(dir, s)); err != nil {
+				t.Fatalf("service binary missing (run make build): %v", err)
+			}
+		}
 		return dir
 	}
 	dir := t.TempDir()
@@ -183,4 +190,3 @@ func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 		t.Errorf("stored event %s %s: %v", env.Type, env.AggregateID, err)
 	}
 }
-

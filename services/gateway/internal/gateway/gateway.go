@@ -81,10 +81,13 @@ type App struct {
 }
 
 // Run is the gateway's main: it reads the configuration, serves until ctx ends and shuts down.
-func Run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return err
+	}
+	if service.IsProbe(args) {
+		return service.Probe(ctx, cfg.HTTPAddr)
 	}
 	a, err := New(ctx, cfg, stdout)
 	if err != nil {

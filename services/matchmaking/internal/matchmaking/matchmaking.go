@@ -31,10 +31,13 @@ type App struct {
 }
 
 // Run is the service's main.
-func Run(ctx context.Context, _ []string, getenv func(string) string, stdout io.Writer) error {
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	cfg, err := service.LoadConfig("matchmaking", Port, getenv)
 	if err != nil {
 		return err
+	}
+	if service.IsProbe(args) {
+		return service.Probe(ctx, cfg.HTTPAddr)
 	}
 	a, err := New(ctx, cfg, stdout, nil)
 	if err != nil {

@@ -1,0 +1,8 @@
+// Initiates the replica set once; re-running it is harmless.
+try {
+  rs.status();
+  print("replica set already initiated");
+} catch (e) {
+  rs.initiate({ _id: "rs0", members: [{ _id: 0, host: "mongo-0:27017" }] });
+  print("replica set initiated");
+}
