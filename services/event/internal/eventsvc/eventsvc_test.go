@@ -11,7 +11,10 @@ import (
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func TestHealthReadyAndOpenAPI(t *testing.T) {
 	_, natsURL := testenv.NATS(t)

@@ -14,7 +14,10 @@ import (
 
 type testWriter struct{ t *testing.T }
 
-func (w testWriter) Write(p []byte) (int, error) { w.t.Log(strings.TrimSpace(string(p))); return len(p), nil }
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 func startOn(t *testing.T, natsURL string, tokens testenv.Tokens) (*App, testenv.Client) {
 	t.Helper()
