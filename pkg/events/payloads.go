@@ -49,3 +49,119 @@ type ProducerRegisteredV1 struct {
 type ProducerUpdatedV1 struct {
 	Producer ProducerV1 `json:"producer"`
 }
+
+// VenueV1 is where a fair takes place.
+type VenueV1 struct {
+	Name    string `json:"name"`
+	Address string `json:"address"`
+}
+
+// EligibilityV1 are a fair's rules for who may exhibit.
+type EligibilityV1 struct {
+	MinStars             int            `json:"min_stars"`
+	AllowedSectors       []string       `json:"allowed_sectors"`
+	AllowedProvinces     []string       `json:"allowed_provinces"`
+	AllowedRegions       []string       `json:"allowed_regions"`
+	MaxBoothsPerProducer int            `json:"max_booths_per_producer"`
+	ProvinceQuotas       map[string]int `json:"province_quotas"`
+}
+
+// FeesV1 are a fair's booth prices (VND) and OCOP subsidy.
+type FeesV1 struct {
+	BoothPrices         map[string]int64 `json:"booth_prices"`
+	SubsidyPercent      int              `json:"subsidy_percent"`
+	MaxSubsidisedBooths int              `json:"max_subsidised_booths"`
+}
+
+// B2BDayV1 is one day of B2B meetings.
+type B2BDayV1 struct {
+	Date         string `json:"date"`
+	StartTime    string `json:"start_time"`
+	SlotMinutes  int    `json:"slot_minutes"`
+	Slots        int    `json:"slots"`
+	MorningSlots int    `json:"morning_slots"`
+	Tables       int    `json:"tables"`
+}
+
+// FairV1 is the full state of a fair. Dates are YYYY-MM-DD in Vietnam; times are RFC 3339.
+type FairV1 struct {
+	ID                string        `json:"id"`
+	NameVI            string        `json:"name_vi"`
+	NameEN            string        `json:"name_en,omitempty"`
+	Kind              string        `json:"kind"`
+	Theme             string        `json:"theme,omitempty"`
+	Region            string        `json:"region"`
+	HostProvince      string        `json:"host_province"`
+	Venue             VenueV1       `json:"venue"`
+	StartDate         string        `json:"start_date"`
+	EndDate           string        `json:"end_date"`
+	ApplicationsOpen  time.Time     `json:"applications_open"`
+	ApplicationsClose time.Time     `json:"applications_close"`
+	Eligibility       EligibilityV1 `json:"eligibility"`
+	Fees              FeesV1        `json:"fees"`
+	Organisers        []string      `json:"organisers"`
+	Status            string        `json:"status"`
+	CancelReason      string        `json:"cancel_reason,omitempty"`
+	B2BDays           []B2BDayV1    `json:"b2b_days"`
+	Revision          int64         `json:"revision"`
+	UpdatedAt         time.Time     `json:"updated_at"`
+}
+
+// FairChangedV1 is the payload of every event.fair.* subject.
+type FairChangedV1 struct {
+	Fair FairV1 `json:"fair"`
+}
+
+// BoothAssignmentV1 is the payload of event.booth.assigned and event.booth.released.
+type BoothAssignmentV1 struct {
+	FairID        string    `json:"fair_id"`
+	BoothCode     string    `json:"booth_code"`
+	Zone          string    `json:"zone"`
+	ApplicationID string    `json:"application_id"`
+	ProducerID    string    `json:"producer_id"`
+	Reason        string    `json:"reason,omitempty"`
+	At            time.Time `json:"at"`
+}
+
+// ApplicationProductV1 is a product shown under an application.
+type ApplicationProductV1 struct {
+	ProductID     string `json:"product_id"`
+	Name          string `json:"name"`
+	CriteriaSet   int    `json:"criteria_set"`
+	Sector        string `json:"sector"`
+	Stars         int    `json:"stars"`
+	PotentialFive bool   `json:"potential_five_star"`
+}
+
+// ApplicationV1 is the full state of a booth application.
+type ApplicationV1 struct {
+	ID            string                 `json:"id"`
+	FairID        string                 `json:"fair_id"`
+	ProducerID    string                 `json:"producer_id"`
+	ProducerName  string                 `json:"producer_name"`
+	ProvinceCode  string                 `json:"province_code"`
+	Products      []ApplicationProductV1 `json:"products"`
+	BoothKind     string                 `json:"booth_kind"`
+	BoothCount    int                    `json:"booth_count"`
+	PreferredZone string                 `json:"preferred_zone,omitempty"`
+	Status        string                 `json:"status"`
+	Reason        string                 `json:"reason,omitempty"`
+	SubmittedAt   time.Time              `json:"submitted_at"`
+	Revision      int64                  `json:"revision"`
+}
+
+// ApplicationChangedV1 is the payload of every exhibitor.application.* subject.
+type ApplicationChangedV1 struct {
+	Application ApplicationV1 `json:"application"`
+}
+
+// MeetingOutcomeV1 is the payload of matchmaking.meeting.outcome_recorded.
+type MeetingOutcomeV1 struct {
+	MeetingID  string    `json:"meeting_id"`
+	FairID     string    `json:"fair_id"`
+	BuyerID    string    `json:"buyer_id"`
+	ProducerID string    `json:"producer_id"`
+	Outcome    string    `json:"outcome"`
+	ValueVND   int64     `json:"value_vnd"`
+	RecordedAt time.Time `json:"recorded_at"`
+}

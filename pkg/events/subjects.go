@@ -5,8 +5,40 @@ const (
 	AccountRegistered = "gateway.account.registered"
 )
 
+// Subjects published by the event service. Every fair subject carries the whole fair (FairV1).
+const (
+	FairCreated            = "event.fair.created"
+	FairUpdated            = "event.fair.updated"
+	FairPublished          = "event.fair.published"
+	FairApplicationsClosed = "event.fair.applications_closed"
+	FairStarted            = "event.fair.started"
+	FairCompleted          = "event.fair.completed"
+	FairCancelled          = "event.fair.cancelled"
+	FairB2BSessionsSet     = "event.fair.b2b_sessions_set"
+	BoothAssigned          = "event.booth.assigned"
+	BoothReleased          = "event.booth.released"
+)
+
+// FairSubjects are all subjects whose payload is FairChangedV1.
+var FairSubjects = []string{FairCreated, FairUpdated, FairPublished, FairApplicationsClosed, FairStarted, FairCompleted, FairCancelled, FairB2BSessionsSet}
+
 // Subjects published by the exhibitor service.
 const (
 	ProducerRegistered = "exhibitor.producer.registered"
 	ProducerUpdated    = "exhibitor.producer.updated"
+
+	ApplicationSubmitted  = "exhibitor.application.submitted"
+	ApplicationApproved   = "exhibitor.application.approved"
+	ApplicationRejected   = "exhibitor.application.rejected"
+	ApplicationWaitlisted = "exhibitor.application.waitlisted"
+	ApplicationWithdrawn  = "exhibitor.application.withdrawn"
+	ApplicationCancelled  = "exhibitor.application.cancelled"
+)
+
+// ApplicationSubjects are all subjects whose payload is ApplicationChangedV1.
+var ApplicationSubjects = []string{ApplicationSubmitted, ApplicationApproved, ApplicationRejected, ApplicationWaitlisted, ApplicationWithdrawn, ApplicationCancelled}
+
+// Subjects published by the matchmaking service.
+const (
+	MeetingOutcomeRecorded = "matchmaking.meeting.outcome_recorded"
 )
