@@ -1,0 +1,148 @@
+// Package booth is a fair's floor plan: zones and booths with their kind, position and size in
+// metres for drawing a map, price and status, and the assignment of booths to exhibitors. A booth
+// is held by at most one application: the active assignment's "slot" key is unique in the
+// database, which holds across replicas without transactions.
+package booth
+
+import (
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Kinds of booth and their default sizes in metres (width × depth).
+const (
+	Standard = "standard"
+	Corner   = "corner"
+	Double   = "double"
+	Premium  = "premium"
+)
+
+// Kinds lists booth kinds.
+var Kinds = []string{Standard, Corner, Double, Premium}
+
+var defaultSize = map[string][2]float64{Standard: {3, 3}, Corner: {3, 3}, Double: {6, 3}, Premium: {6, 6}}
+
+// Status of a booth on the map.
+const (
+	Available = "available"
+	Reserved  = "reserved" // held back by the organiser
+	Assigned  = "assigned"
+	Blocked   = "blocked" // not usable (pillar, exit, stage)
+)
+
+// Booth is one booth of a fair.
+type Booth struct {
+	FairID string
+	Code   string
+	Zone   string
+	Kind   string
+	X, Y   float64
+	W, H   float64
+	Price  int64
+	// Hold is "", Reserved or Blocked: set by the organiser, independent of assignment.
+	Hold string
+}
+
+var codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,11}$`)
+
+// Normalize validates b, fills the default size of its kind and upper-cases its code. field
+// prefixes the names in field errors.
+func Normalize(b Booth, field string) (Booth, error) {
+	var v apperr.Validation
+	b.Code = strings.ToUpper(strings.TrimSpace(b.Code))
+	v.Check(codePattern.MatchString(b.Code), field+"code", "must be 1 to 12 letters, digits or dashes, such as A01")
+	b.Zone = vntext.Clean(b.Zone)
+	v.Check(b.Zone != "" && utf8.RuneCountInString(b.Zone) <= 60, field+"zone", "is required, at most 60 characters (e.g. Khu Tây Bắc)")
+	if b.Kind == "" {
+		b.Kind = Standard
+	}
+	if v.Check(slices.Contains(Kinds, b.Kind), field+"kind", "must be standard, corner, double or premium") {
+		if b.W == 0 && b.H == 0 {
+			size := defaultSize[b.Kind]
+			b.W, b.H = size[0], size[1]
+		}
+	}
+	v.Check(b.W >= 1 && b.W <= 100 && b.H >= 1 && b.H <= 100, field+"size", "width and depth must be 1 to 100 metres")
+	v.Check(b.X >= 0 && b.X <= 2000 && b.Y >= 0 && b.Y <= 2000, field+"position", "x and y must be 0 to 2000 metres")
+	v.Check(b.Price >= 0 && b.Price <= 10_000_000_000, field+"price", "must be 0 to 10 billion VND")
+	v.Check(b.Hold == "" || b.Hold == Reserved || b.Hold == Blocked, field+"status", "must be available, reserved or blocked")
+	return b, v.Err()
+}
+
+// Grid generates rows × columns booths in a zone: codes are Prefix followed by a two-digit
+// number (A01, A02, ...), booths of a row stand side by side, and rows are separated by an aisle.
+type Grid struct {
+	Zone    string
+	Prefix  string
+	Kind    string
+	Rows    int
+	Columns int
+	OriginX float64
+	OriginY float64
+	// Aisle between rows in metres; default 3.
+	Aisle float64
+	// StartNumber of the first booth; default 1.
+	StartNumber int
+	Price       int64
+}
+
+// Booths returns the grid's booths.
+func (g Grid) Booths(fairID string) ([]Booth, error) {
+	var v apperr.Validation
+	v.Check(g.Rows >= 1 && g.Rows <= 50, "grid.rows", "must be 1 to 50")
+	v.Check(g.Columns >= 1 && g.Columns <= 50, "grid.columns", "must be 1 to 50")
+	g.Prefix = strings.ToUpper(strings.TrimSpace(g.Prefix))
+	v.Check(regexp.MustCompile(`^[A-Z][A-Z0-9-]{0,7}$`).MatchString(g.Prefix), "grid.prefix", "must start with a letter, at most 8 characters (e.g. A)")
+	if g.Kind == "" {
+		g.Kind = Standard
+	}
+	v.Check(slices.Contains(Kinds, g.Kind), "grid.kind", "must be standard, corner, double or premium")
+	if g.Aisle == 0 {
+		g.Aisle = 3
+	}
+	v.Check(g.Aisle >= 0 && g.Aisle <= 50, "grid.aisle", "must be 0 to 50 metres")
+	if g.StartNumber == 0 {
+		g.StartNumber = 1
+	}
+	v.Check(g.StartNumber >= 0 && g.StartNumber+g.Rows*g.Columns <= 1000, "grid.start_number", "numbers must stay below 1000")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	size := defaultSize[g.Kind]
+	out := make([]Booth, 0, g.Rows*g.Columns)
+	n := g.StartNumber
+	for r := 0; r < g.Rows; r++ {
+		for c := 0; c < g.Columns; c++ {
+			b, err := Normalize(Booth{
+				FairID: fairID, Code: fmt.Sprintf("%s%02d", g.Prefix, n), Zone: g.Zone, Kind: g.Kind,
+				X: g.OriginX + float64(c)*size[0], Y: g.OriginY + float64(r)*(size[1]+g.Aisle), W: size[0], H: size[1], Price: g.Price,
+			}, "grid.")
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+			n++
+		}
+	}
+	return out, nil
+}
+
+// Adjacent reports whether two booths of the same zone share a wall: their rectangles touch
+// along an edge of positive length.
+func Adjacent(a, b Booth) bool {
+	if a.Zone != b.Zone || a.Code == b.Code {
+		return false
+	}
+	const eps = 0.05
+	overlap := func(a0, a1, b0, b1 float64) float64 { return math.Min(a1, b1) - math.Max(a0, b0) }
+	touchX := math.Abs(a.X+a.W-b.X) < eps || math.Abs(b.X+b.W-a.X) < eps
+	touchY := math.Abs(a.Y+a.H-b.Y) < eps || math.Abs(b.Y+b.H-a.Y) < eps
+	return (touchX && overlap(a.Y, a.Y+a.H, b.Y, b.Y+b.H) > eps) || (touchY && overlap(a.X, a.X+a.W, b.X, b.X+b.W) > eps)
+}

@@ -1,0 +1,265 @@
+package booth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collections of the floor plan.
+const (
+	Collection            = "booths"
+	AssignmentsCollection = "booth_assignments"
+)
+
+// Indexes: booth codes are unique per fair (the _id), and a booth has at most one active
+// assignment (the slot, which is "fair/code" while active and the assignment's own ID once
+// released).
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "code", Value: 1}}, Unique: true},
+		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "slot", Value: 1}}, Unique: true},
+		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "active", Value: 1}}},
+		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "application_id", Value: 1}, {Key: "active", Value: 1}}},
+	}
+}
+
+type boothDoc struct {
+	ID     string  `bson:"_id"`
+	FairID string  `bson:"fair_id"`
+	Code   string  `bson:"code"`
+	Zone   string  `bson:"zone"`
+	Kind   string  `bson:"kind"`
+	X      float64 `bson:"x"`
+	Y      float64 `bson:"y"`
+	W      float64 `bson:"w"`
+	H      float64 `bson:"h"`
+	Price  int64   `bson:"price"`
+	Hold   string  `bson:"hold"`
+}
+
+func key(fairID, code string) string { return fairID + "/" + code }
+
+func toBoothDoc(b Booth) boothDoc {
+	return boothDoc{ID: key(b.FairID, b.Code), FairID: b.FairID, Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: b.Price, Hold: b.Hold}
+}
+
+func (d boothDoc) booth() Booth {
+	return Booth{FairID: d.FairID, Code: d.Code, Zone: d.Zone, Kind: d.Kind, X: d.X, Y: d.Y, W: d.W, H: d.H, Price: d.Price, Hold: d.Hold}
+}
+
+// Assignment is a booth held by an approved application.
+type Assignment struct {
+	ID            string
+	FairID        string
+	Code          string
+	Zone          string
+	ApplicationID string
+	ProducerID    string
+	// Pinned marks a booth placed by hand; the allocator keeps it.
+	Pinned     bool
+	Active     bool
+	AssignedAt time.Time
+	ReleasedAt time.Time
+	Reason     string
+}
+
+type assignmentDoc struct {
+	ID            string    `bson:"_id"`
+	Slot          string    `bson:"slot"`
+	FairID        string    `bson:"fair_id"`
+	Code          string    `bson:"code"`
+	Zone          string    `bson:"zone"`
+	ApplicationID string    `bson:"application_id"`
+	ProducerID    string    `bson:"producer_id"`
+	Pinned        bool      `bson:"pinned"`
+	Active        bool      `bson:"active"`
+	AssignedAt    time.Time `bson:"assigned_at"`
+	ReleasedAt    time.Time `bson:"released_at,omitempty"`
+	Reason        string    `bson:"reason,omitempty"`
+}
+
+func (d assignmentDoc) assignment() Assignment {
+	return Assignment{ID: d.ID, FairID: d.FairID, Code: d.Code, Zone: d.Zone, ApplicationID: d.ApplicationID, ProducerID: d.ProducerID,
+		Pinned: d.Pinned, Active: d.Active, AssignedAt: d.AssignedAt.In(vntext.Zone), ReleasedAt: d.ReleasedAt, Reason: d.Reason}
+}
+
+// Store keeps booths and assignments.
+type Store struct {
+	booths      *mongo.Collection
+	assignments *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	return &Store{booths: db.Collection(Collection), assignments: db.Collection(AssignmentsCollection)}
+}
+
+// AddBooths inserts booths; a code already used in the fair is a Conflict naming it, and no booth
+// of the batch after it is inserted (ordered insert).
+func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
+	docs := make([]any, len(booths))
+	for i, b := range booths {
+		docs[i] = toBoothDoc(b)
+	}
+	res, err := s.booths.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
+	n := 0
+	if res != nil {
+		n = len(res.InsertedIDs)
+	}
+	if err != nil {
+		var bwe mongo.BulkWriteException
+		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && mongo.IsDuplicateKeyError(err) {
+			idx := bwe.WriteErrors[0].Index
+			if idx >= 0 && idx < len(booths) {
+				return n, apperr.Wrap(apperr.Conflict, err, "booth code "+booths[idx].Code+" is already on this fair's floor plan")
+			}
+		}
+		if mongo.IsDuplicateKeyError(err) {
+			return n, apperr.Wrap(apperr.Conflict, err, "a booth code is already on this fair's floor plan")
+		}
+		return n, storage.MapError(err, "booths")
+	}
+	return n, nil
+}
+
+// Booths returns a fair's booths ordered by zone and code.
+func (s *Store) Booths(ctx context.Context, fairID string) ([]Booth, error) {
+	cur, err := s.booths.Find(ctx, bson.M{"fair_id": fairID}, options.Find().SetSort(bson.D{{Key: "zone", Value: 1}, {Key: "code", Value: 1}}))
+	if err != nil {
+		return nil, storage.MapError(err, "booths")
+	}
+	var docs []boothDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "booths")
+	}
+	out := make([]Booth, len(docs))
+	for i, d := range docs {
+		out[i] = d.booth()
+	}
+	return out, nil
+}
+
+// Booth returns one booth.
+func (s *Store) Booth(ctx context.Context, fairID, code string) (Booth, error) {
+	var d boothDoc
+	if err := s.booths.FindOne(ctx, bson.M{"_id": key(fairID, code)}).Decode(&d); err != nil {
+		return Booth{}, storage.MapError(err, "booth "+code)
+	}
+	return d.booth(), nil
+}
+
+// SaveBooth replaces a booth's attributes.
+func (s *Store) SaveBooth(ctx context.Context, b Booth) error {
+	res, err := s.booths.ReplaceOne(ctx, bson.M{"_id": key(b.FairID, b.Code)}, toBoothDoc(b))
+	if err != nil {
+		return storage.MapError(err, "booth")
+	}
+	if res.MatchedCount == 0 {
+		return apperr.E(apperr.NotFound, "booth %s not found", b.Code)
+	}
+	return nil
+}
+
+// DeleteBooth removes a booth from the plan.
+func (s *Store) DeleteBooth(ctx context.Context, fairID, code string) error {
+	res, err := s.booths.DeleteOne(ctx, bson.M{"_id": key(fairID, code)})
+	if err != nil {
+		return storage.MapError(err, "booth")
+	}
+	if res.DeletedCount == 0 {
+		return apperr.E(apperr.NotFound, "booth %s not found", code)
+	}
+	return nil
+}
+
+// ErrTaken is returned when a booth already has an active assignment.
+var ErrTaken = apperr.E(apperr.Conflict, "this booth is already assigned")
+
+// Assign gives booth b to an application, with its event.booth.assigned event, in one insert. The
+// unique slot makes a second active assignment of the same booth fail with ErrTaken, whichever
+// process or replica tries.
+func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (Assignment, error) {
+	a := Assignment{ID: uuid.Must(uuid.NewV7()).String(), FairID: b.FairID, Code: b.Code, Zone: b.Zone, ApplicationID: applicationID,
+		ProducerID: producerID, Pinned: pinned, Active: true, AssignedAt: now}
+	env, err := events.New(events.BoothAssigned, 1, b.FairID, correlationID, events.BoothAssignmentV1{
+		FairID: b.FairID, BoothCode: b.Code, Zone: b.Zone, ApplicationID: applicationID, ProducerID: producerID, At: now})
+	if err != nil {
+		return Assignment{}, err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return Assignment{}, err
+	}
+	doc := bson.M{
+		"_id": a.ID, "slot": key(b.FairID, b.Code), "fair_id": a.FairID, "code": a.Code, "zone": a.Zone,
+		"application_id": applicationID, "producer_id": producerID, "pinned": pinned, "active": true, "assigned_at": now,
+		outbox.Field: entries, outbox.PendingField: true,
+	}
+	if _, err := s.assignments.InsertOne(ctx, doc); err != nil {
+		if storage.IsDuplicate(err) {
+			return Assignment{}, ErrTaken
+		}
+		return Assignment{}, storage.MapError(err, "booth assignment")
+	}
+	return a, nil
+}
+
+// Release ends an active assignment with its event.booth.released event; it returns NotFound when
+// the assignment is no longer active.
+func (s *Store) Release(ctx context.Context, a Assignment, reason string, now time.Time, correlationID string) error {
+	env, err := events.New(events.BoothReleased, 1, a.FairID, correlationID, events.BoothAssignmentV1{
+		FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now})
+	if err != nil {
+		return err
+	}
+	update, err := outbox.Update(bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, env)
+	if err != nil {
+		return err
+	}
+	res, err := s.assignments.UpdateOne(ctx, bson.M{"_id": a.ID, "active": true}, update)
+	if err != nil {
+		return storage.MapError(err, "booth assignment")
+	}
+	if res.MatchedCount == 0 {
+		return apperr.E(apperr.NotFound, "booth %s is not assigned", a.Code)
+	}
+	return nil
+}
+
+// Active returns the active assignments matching filter (fair_id, application_id, code).
+func (s *Store) Active(ctx context.Context, filter bson.M) ([]Assignment, error) {
+	q := bson.M{"active": true}
+	for k, v := range filter {
+		q[k] = v
+	}
+	cur, err := s.assignments.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "code", Value: 1}}).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "booth assignments")
+	}
+	var docs []assignmentDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "booth assignments")
+	}
+	out := make([]Assignment, len(docs))
+	for i, d := range docs {
+		out[i] = d.assignment()
+	}
+	return out, nil
+}
+
+// ActiveForFair returns a fair's active assignments.
+func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Assignment, error) {
+	return s.Active(ctx, bson.M{"fair_id": fairID})
+}

@@ -1,0 +1,429 @@
+// Package fair is the organisers' fair: a hội chợ, tuần hàng, regional promotion or B2B
+// conference with its dates, application window, eligibility rules, fees, B2B session settings
+// and lifecycle.
+package fair
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Kinds of fair.
+const (
+	KindFair              = "fair"               // hội chợ
+	KindTradeWeek         = "trade_week"         // tuần hàng
+	KindRegionalPromotion = "regional_promotion" // xúc tiến vùng miền
+	KindB2BConference     = "b2b_conference"     // hội nghị kết nối cung cầu
+)
+
+// Kinds lists the fair kinds.
+var Kinds = []string{KindFair, KindTradeWeek, KindRegionalPromotion, KindB2BConference}
+
+// Status is where a fair is in its lifecycle.
+type Status string
+
+// The statuses.
+const (
+	Draft              Status = "draft"
+	Published          Status = "published"
+	ApplicationsClosed Status = "applications_closed"
+	Live               Status = "live"
+	Completed          Status = "completed"
+	Cancelled          Status = "cancelled"
+)
+
+// Action is a lifecycle move.
+type Action string
+
+// The actions.
+const (
+	Publish           Action = "publish"
+	CloseApplications Action = "close-applications"
+	Start             Action = "start"
+	Complete          Action = "complete"
+	Cancel            Action = "cancel"
+)
+
+// moves is the lifecycle: from a status, which action leads where.
+var moves = map[Status]map[Action]Status{
+	Draft:              {Publish: Published, Cancel: Cancelled},
+	Published:          {CloseApplications: ApplicationsClosed, Cancel: Cancelled},
+	ApplicationsClosed: {Start: Live, Cancel: Cancelled},
+	Live:               {Complete: Completed, Cancel: Cancelled},
+	Completed:          {},
+	Cancelled:          {},
+}
+
+// Allowed returns the actions possible from status, sorted.
+func Allowed(s Status) []Action {
+	out := slices.Collect(maps.Keys(moves[s]))
+	slices.Sort(out)
+	return out
+}
+
+// Booth kinds.
+const (
+	BoothStandard = "standard" // 3 × 3 m
+	BoothCorner   = "corner"
+	BoothDouble   = "double" // 3 × 6 m
+	BoothPremium  = "premium"
+)
+
+// BoothKinds lists the booth kinds.
+var BoothKinds = []string{BoothStandard, BoothCorner, BoothDouble, BoothPremium}
+
+// Venue is where the fair takes place.
+type Venue struct{ Name, Address string }
+
+// Eligibility are the rules an application is checked against.
+type Eligibility struct {
+	MinStars             int
+	AllowedSectors       []string
+	AllowedProvinces     []string
+	AllowedRegions       []string
+	MaxBoothsPerProducer int
+	// ProvinceQuotas caps the booths exhibitors of a province may hold.
+	ProvinceQuotas map[string]int
+}
+
+// Fees are booth prices and the OCOP subsidy.
+type Fees struct {
+	BoothPrices         map[string]int64
+	SubsidyPercent      int
+	MaxSubsidisedBooths int
+}
+
+// Contact is the organiser's contact for exhibitors.
+type Contact struct{ Name, Phone, Email string }
+
+// B2BDay is one day of B2B meetings: Slots slots of SlotMinutes from StartTime, the first
+// MorningSlots of them in the morning, at Tables tables.
+type B2BDay struct {
+	Date         time.Time
+	StartTime    string
+	SlotMinutes  int
+	Slots        int
+	MorningSlots int
+	Tables       int
+}
+
+// Fair is a fair.
+type Fair struct {
+	ID                string
+	NameVI            string
+	NameEN            string
+	Kind              string
+	Theme             string
+	Region            string
+	HostProvince      string
+	Venue             Venue
+	StartDate         time.Time // midnight in Vietnam
+	EndDate           time.Time // midnight in Vietnam, inclusive
+	ApplicationsOpen  time.Time
+	ApplicationsClose time.Time
+	Eligibility       Eligibility
+	Fees              Fees
+	Contact           Contact
+	Organisers        []string
+	Status            Status
+	CancelReason      string
+	B2BDays           []B2BDay
+	Revision          int64
+	CreatedAt         time.Time
+	UpdatedAt         time.Time
+}
+
+// Fields are the editable fields; nil means "not given".
+type Fields struct {
+	NameVI            *string
+	NameEN            *string
+	Kind              *string
+	Theme             *string
+	Region            *string
+	HostProvince      *string
+	Venue             *Venue
+	StartDate         *time.Time
+	EndDate           *time.Time
+	ApplicationsOpen  *time.Time
+	ApplicationsClose *time.Time
+	Eligibility       *Eligibility
+	Fees              *Fees
+	Contact           *Contact
+	Organisers        *[]string
+}
+
+// New validates f as a new draft fair organised by organiserID.
+func New(id, organiserID string, f Fields, now time.Time) (Fair, error) {
+	fr := Fair{ID: id, Status: Draft, Organisers: []string{organiserID}, Revision: 1, CreatedAt: now, UpdatedAt: now,
+		Eligibility: Eligibility{MinStars: 3, MaxBoothsPerProducer: 2, ProvinceQuotas: map[string]int{}},
+		Fees:        Fees{BoothPrices: map[string]int64{}}}
+	if err := fr.apply(f, true); err != nil {
+		return Fair{}, err
+	}
+	return fr, nil
+}
+
+// Update returns the fair with f applied. Once applications are closed the dates, window and
+// eligibility rules can no longer change, since producers applied under them.
+func (fr Fair) Update(f Fields, now time.Time) (Fair, error) {
+	if fr.Status == Completed || fr.Status == Cancelled {
+		return Fair{}, apperr.E(apperr.Conflict, "a %s fair cannot be changed", fr.Status)
+	}
+	if fr.Status != Draft && fr.Status != Published && (f.StartDate != nil || f.EndDate != nil || f.ApplicationsOpen != nil || f.ApplicationsClose != nil || f.Eligibility != nil) {
+		return Fair{}, apperr.E(apperr.Conflict, "dates, the application window and eligibility rules are fixed once applications are closed")
+	}
+	next := fr.clone()
+	if err := next.apply(f, false); err != nil {
+		return Fair{}, err
+	}
+	next.Revision = fr.Revision + 1
+	next.UpdatedAt = now
+	return next, nil
+}
+
+func (fr Fair) clone() Fair {
+	c := fr
+	c.Organisers = slices.Clone(fr.Organisers)
+	c.B2BDays = slices.Clone(fr.B2BDays)
+	c.Eligibility.AllowedSectors = slices.Clone(fr.Eligibility.AllowedSectors)
+	c.Eligibility.AllowedProvinces = slices.Clone(fr.Eligibility.AllowedProvinces)
+	c.Eligibility.AllowedRegions = slices.Clone(fr.Eligibility.AllowedRegions)
+	c.Eligibility.ProvinceQuotas = maps.Clone(fr.Eligibility.ProvinceQuotas)
+	c.Fees.BoothPrices = maps.Clone(fr.Fees.BoothPrices)
+	return c
+}
+
+// Move applies a lifecycle action at time now. An illegal move is a Conflict that names the moves
+// allowed from the current status. Cancelling needs a reason; publishing needs the application
+// window to close in the future.
+func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
+	to, ok := moves[fr.Status][a]
+	if !ok {
+		allowed := Allowed(fr.Status)
+		if len(allowed) == 0 {
+			return Fair{}, apperr.E(apperr.Conflict, "the fair is %s: no further moves are possible", fr.Status)
+		}
+		names := make([]string, len(allowed))
+		for i, x := range allowed {
+			names[i] = string(x)
+		}
+		return Fair{}, apperr.E(apperr.Conflict, "cannot %s a %s fair; allowed: %s", a, fr.Status, strings.Join(names, ", "))
+	}
+	next := fr.clone()
+	switch a {
+	case Cancel:
+		reason = vntext.Clean(reason)
+		if reason == "" {
+			return Fair{}, &apperr.Error{Kind: apperr.Invalid, Message: "a reason is required", Fields: []apperr.FieldError{{Field: "reason", Message: "say why the fair is cancelled; exhibitors will read it"}}}
+		}
+		next.CancelReason = truncate(reason, 500)
+	case Publish:
+		if !fr.ApplicationsClose.After(now) {
+			return Fair{}, apperr.E(apperr.Conflict, "the application window has already closed; move it before publishing")
+		}
+	}
+	next.Status = to
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+// AcceptsApplications reports whether producers may apply at time t.
+func (fr Fair) AcceptsApplications(t time.Time) bool {
+	return fr.Status == Published && !t.Before(fr.ApplicationsOpen) && t.Before(fr.ApplicationsClose)
+}
+
+// LastDay returns the end of the fair's last day.
+func (fr Fair) LastDay() time.Time { return fr.EndDate.AddDate(0, 0, 1).Add(-time.Nanosecond) }
+
+// IsOrganiser reports whether account organises the fair.
+func (fr Fair) IsOrganiser(account string) bool { return slices.Contains(fr.Organisers, account) }
+
+// SetB2BDays validates and sets the B2B session days, which must fall within the fair.
+func (fr Fair) SetB2BDays(days []B2BDay, now time.Time) (Fair, error) {
+	if fr.Status == Completed || fr.Status == Cancelled {
+		return Fair{}, apperr.E(apperr.Conflict, "a %s fair cannot be changed", fr.Status)
+	}
+	var v apperr.Validation
+	v.Check(len(days) <= 14, "days", "at most 14 days")
+	seen := map[string]bool{}
+	for i, d := range days {
+		p := fmt.Sprintf("days[%d]", i)
+		if v.Check(!d.Date.IsZero(), p+".date", "is required (YYYY-MM-DD)") {
+			v.Check(!d.Date.Before(fr.StartDate) && !d.Date.After(fr.EndDate), p+".date", "must be one of the fair's days")
+			key := d.Date.Format(time.DateOnly)
+			v.Check(!seen[key], p+".date", "is listed twice")
+			seen[key] = true
+		}
+		if _, err := time.Parse("15:04", d.StartTime); err != nil {
+			v.Add(p+".start_time", "must be a time such as 08:00")
+		}
+		v.Check(d.SlotMinutes >= 10 && d.SlotMinutes <= 120, p+".slot_minutes", "must be 10 to 120 minutes")
+		v.Check(d.Slots >= 1 && d.Slots <= 40, p+".slots", "must be 1 to 40")
+		v.Check(d.MorningSlots >= 0 && d.MorningSlots <= d.Slots, p+".morning_slots", "must be 0 to the number of slots")
+		v.Check(d.Tables >= 1 && d.Tables <= 200, p+".tables", "must be 1 to 200")
+	}
+	if err := v.Err(); err != nil {
+		return Fair{}, err
+	}
+	next := fr.clone()
+	next.B2BDays = slices.Clone(days)
+	slices.SortFunc(next.B2BDays, func(a, b B2BDay) int { return a.Date.Compare(b.Date) })
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+func truncate(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	return string([]rune(s)[:n])
+}
+
+func (fr *Fair) apply(f Fields, required bool) error {
+	var v apperr.Validation
+	req := func(given bool, field string) bool {
+		if !given && required {
+			v.Add(field, "is required")
+		}
+		return given
+	}
+	if req(f.NameVI != nil, "name_vi") {
+		n := vntext.Clean(*f.NameVI)
+		if v.Check(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", "must be 5 to 200 characters") {
+			fr.NameVI = n
+		}
+	}
+	if f.NameEN != nil {
+		fr.NameEN = truncate(vntext.Clean(*f.NameEN), 200)
+	}
+	if req(f.Kind != nil, "kind") {
+		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference") {
+			fr.Kind = *f.Kind
+		}
+	}
+	if f.Theme != nil {
+		fr.Theme = truncate(vntext.Clean(*f.Theme), 300)
+	}
+	if req(f.Region != nil, "region") {
+		if _, ok := ocop.RegionByCode(*f.Region); v.Check(ok, "region", "must be a region code (see GET /api/reference)") {
+			fr.Region = *f.Region
+		}
+	}
+	if req(f.HostProvince != nil, "host_province") {
+		p, ok := ocop.LookupProvince(*f.HostProvince)
+		if v.Check(ok, "host_province", "is not one of the 34 provinces and cities") {
+			fr.HostProvince = p.Code
+		}
+	}
+	if req(f.Venue != nil, "venue") {
+		ven := Venue{Name: truncate(vntext.Clean(f.Venue.Name), 200), Address: truncate(vntext.Clean(f.Venue.Address), 300)}
+		v.Check(ven.Name != "", "venue.name", "is required")
+		fr.Venue = ven
+	}
+	if req(f.StartDate != nil, "start_date") {
+		fr.StartDate = *f.StartDate
+	}
+	if req(f.EndDate != nil, "end_date") {
+		fr.EndDate = *f.EndDate
+	}
+	if req(f.ApplicationsOpen != nil, "applications_open") {
+		fr.ApplicationsOpen = *f.ApplicationsOpen
+	}
+	if req(f.ApplicationsClose != nil, "applications_close") {
+		fr.ApplicationsClose = *f.ApplicationsClose
+	}
+	if f.Eligibility != nil {
+		fr.Eligibility = checkEligibility(&v, *f.Eligibility)
+	}
+	if f.Fees != nil {
+		fr.Fees = checkFees(&v, *f.Fees)
+	}
+	if f.Contact != nil {
+		c := Contact{Name: truncate(vntext.Clean(f.Contact.Name), 120), Email: strings.TrimSpace(strings.ToLower(f.Contact.Email))}
+		if f.Contact.Phone != "" {
+			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
+			v.Check(ok, "contact.phone", "must be a Vietnamese phone number")
+			c.Phone = phone
+		}
+		fr.Contact = c
+	}
+	if f.Organisers != nil {
+		v.Check(len(*f.Organisers) >= 1 && len(*f.Organisers) <= 20, "organisers", "must list 1 to 20 organiser account IDs")
+		fr.Organisers = slices.Compact(slices.Sorted(slices.Values(*f.Organisers)))
+	}
+	if !v.Failed() {
+		if fr.EndDate.Before(fr.StartDate) {
+			v.Add("end_date", "must not be before start_date")
+		}
+		if fr.EndDate.Sub(fr.StartDate) > 30*24*time.Hour {
+			v.Add("end_date", "a fair lasts at most 31 days")
+		}
+		if !fr.ApplicationsOpen.Before(fr.ApplicationsClose) {
+			v.Add("applications_close", "must be after applications_open")
+		}
+		if !fr.ApplicationsClose.Before(fr.StartDate) {
+			v.Add("applications_close", "must be before the fair starts")
+		}
+	}
+	return v.Err()
+}
+
+func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {
+	if e.MinStars == 0 {
+		e.MinStars = 3
+	}
+	v.Check(e.MinStars >= 3 && e.MinStars <= 5, "eligibility.min_stars", "must be 3, 4 or 5")
+	if e.MaxBoothsPerProducer == 0 {
+		e.MaxBoothsPerProducer = 2
+	}
+	v.Check(e.MaxBoothsPerProducer >= 1 && e.MaxBoothsPerProducer <= 10, "eligibility.max_booths_per_producer", "must be 1 to 10")
+	for i, s := range e.AllowedSectors {
+		_, ok := ocop.SectorByCode(s)
+		v.Check(ok, fmt.Sprintf("eligibility.allowed_sectors[%d]", i), "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+	}
+	provinces := make([]string, 0, len(e.AllowedProvinces))
+	for i, s := range e.AllowedProvinces {
+		p, ok := ocop.LookupProvince(s)
+		if v.Check(ok, fmt.Sprintf("eligibility.allowed_provinces[%d]", i), "is not one of the 34 provinces") {
+			provinces = append(provinces, p.Code)
+		}
+	}
+	e.AllowedProvinces = provinces
+	for i, r := range e.AllowedRegions {
+		_, ok := ocop.RegionByCode(r)
+		v.Check(ok, fmt.Sprintf("eligibility.allowed_regions[%d]", i), "is not a region code")
+	}
+	quotas := map[string]int{}
+	for k, n := range e.ProvinceQuotas {
+		p, ok := ocop.LookupProvince(k)
+		if v.Check(ok, "eligibility.province_quotas."+k, "is not one of the 34 provinces") && v.Check(n >= 0 && n <= 1000, "eligibility.province_quotas."+k, "must be 0 to 1000 booths") {
+			quotas[p.Code] = n
+		}
+	}
+	e.ProvinceQuotas = quotas
+	return e
+}
+
+func checkFees(v *apperr.Validation, f Fees) Fees {
+	prices := map[string]int64{}
+	for k, p := range f.BoothPrices {
+		if v.Check(slices.Contains(BoothKinds, k), "fees.booth_prices."+k, "is not a booth kind (standard, corner, double, premium)") &&
+			v.Check(p >= 0 && p <= 10_000_000_000, "fees.booth_prices."+k, "must be 0 to 10 billion VND") {
+			prices[k] = p
+		}
+	}
+	f.BoothPrices = prices
+	v.Check(f.SubsidyPercent >= 0 && f.SubsidyPercent <= 100, "fees.subsidy_percent", "must be 0 to 100")
+	v.Check(f.MaxSubsidisedBooths >= 0 && f.MaxSubsidisedBooths <= 10, "fees.max_subsidised_booths", "must be 0 to 10")
+	return f
+}
