@@ -1,0 +1,456 @@
+package httpapi
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+	"github.com/ocopfair/ocopfair/services/event/internal/report"
+)
+
+type boothInput struct {
+	Code   string  `json:"code"`
+	Zone   string  `json:"zone"`
+	Kind   string  `json:"kind" doc:"standard (3×3 m), corner, double (3×6 m) or premium"`
+	X      float64 `json:"x" doc:"metres from the left of the hall"`
+	Y      float64 `json:"y" doc:"metres from the top of the hall"`
+	W      float64 `json:"w" doc:"width in metres; default by kind"`
+	H      float64 `json:"h" doc:"depth in metres; default by kind"`
+	Price  int64   `json:"price" doc:"VND; 0 uses the fair's price for the kind"`
+	Status string  `json:"status" doc:"available (default), reserved or blocked"`
+}
+
+type gridInput struct {
+	Zone        string  `json:"zone"`
+	Prefix      string  `json:"prefix" doc:"code prefix, e.g. A gives A01, A02, ..."`
+	Kind        string  `json:"kind"`
+	Rows        int     `json:"rows"`
+	Columns     int     `json:"columns"`
+	OriginX     float64 `json:"origin_x"`
+	OriginY     float64 `json:"origin_y"`
+	Aisle       float64 `json:"aisle" doc:"metres between rows; default 3"`
+	StartNumber int     `json:"start_number" doc:"default 1"`
+	Price       int64   `json:"price"`
+}
+
+type addBoothsRequest struct {
+	Booths []boothInput `json:"booths"`
+	Grid   *gridInput   `json:"grid"`
+}
+
+type boothPatch struct {
+	Zone   *string  `json:"zone"`
+	Kind   *string  `json:"kind"`
+	X      *float64 `json:"x"`
+	Y      *float64 `json:"y"`
+	W      *float64 `json:"w"`
+	H      *float64 `json:"h"`
+	Price  *int64   `json:"price"`
+	Status *string  `json:"status" doc:"available, reserved or blocked"`
+}
+
+type holderBody struct {
+	ApplicationID string   `json:"application_id"`
+	ProducerID    string   `json:"producer_id"`
+	ProducerName  string   `json:"producer_name"`
+	Province      string   `json:"province_code"`
+	Products      []string `json:"products"`
+	CriteriaSets  []int    `json:"criteria_sets"`
+	Sectors       []string `json:"sectors"`
+	Pinned        bool     `json:"pinned"`
+}
+
+type boothBody struct {
+	Code   string      `json:"code"`
+	Zone   string      `json:"zone"`
+	Kind   string      `json:"kind"`
+	X      float64     `json:"x"`
+	Y      float64     `json:"y"`
+	W      float64     `json:"w"`
+	H      float64     `json:"h"`
+	Price  int64       `json:"price"`
+	Status string      `json:"status"`
+	Holder *holderBody `json:"holder,omitempty"`
+}
+
+type mapResponse struct {
+	FairID string      `json:"fair_id"`
+	Zones  []string    `json:"zones"`
+	Width  float64     `json:"width" doc:"metres: the extent of all booths"`
+	Height float64     `json:"height"`
+	Booths []boothBody `json:"booths"`
+}
+
+type assignRequest struct {
+	ApplicationID string `json:"application_id"`
+}
+
+type assignmentBody struct {
+	FairID        string    `json:"fair_id"`
+	BoothCode     string    `json:"booth_code"`
+	Zone          string    `json:"zone"`
+	ApplicationID string    `json:"application_id"`
+	ProducerID    string    `json:"producer_id"`
+	Pinned        bool      `json:"pinned"`
+	AssignedAt    time.Time `json:"assigned_at"`
+}
+
+func (s *Server) mountBooths(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/booths", Tag: "floor plan", Roles: organisers, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Add booths: a list, or a grid generator (zone, rows, columns, prefix, kind).", Request: addBoothsRequest{}, Response: mapResponse{}}, s.addBooths)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/booths", Tag: "floor plan",
+		Summary: "The floor plan as map data (public), or the booth plan as CSV/XLSX for organisers.", Response: mapResponse{},
+		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx"}}}, s.getBooths)
+	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: organisers,
+		Summary: "Change a booth that is not assigned.", Request: boothPatch{}, Response: boothBody{}}, s.patchBooth)
+	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: organisers, Status: http.StatusNoContent,
+		Summary: "Remove a booth that is not assigned."}, s.deleteBooth)
+	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: organisers,
+		Summary: "Assign a booth by hand to an approved application (pinned: the allocator keeps it). 409 if the booth is held.",
+		Request: assignRequest{}, Response: assignmentBody{}}, s.assign)
+	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: organisers, Status: http.StatusNoContent,
+		Summary: "Release a booth."}, s.release)
+}
+
+func (s *Server) addBooths(c *gin.Context) {
+	f, ok := s.manageFair(c)
+	if !ok {
+		return
+	}
+	var req addBoothsRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	if f.Status == fair.Completed || f.Status == fair.Cancelled {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is %s: its floor plan is closed", f.Status))
+		return
+	}
+	var booths []booth.Booth
+	switch {
+	case req.Grid != nil && len(req.Booths) > 0:
+		httpx.RespondError(c, apperr.E(apperr.Invalid, "send either booths or grid, not both"))
+		return
+	case req.Grid != nil:
+		g := req.Grid
+		var err error
+		booths, err = booth.Grid{Zone: g.Zone, Prefix: g.Prefix, Kind: g.Kind, Rows: g.Rows, Columns: g.Columns, OriginX: g.OriginX,
+			OriginY: g.OriginY, Aisle: g.Aisle, StartNumber: g.StartNumber, Price: g.Price}.Booths(f.ID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+	case len(req.Booths) > 0:
+		var v apperr.Validation
+		v.Check(len(req.Booths) <= 500, "booths", "at most 500 booths per request")
+		seen := map[string]bool{}
+		for i, in := range req.Booths {
+			hold, okStatus := holdOf(in.Status)
+			if !okStatus {
+				v.Add("booths["+strconv.Itoa(i)+"].status", "must be available, reserved or blocked")
+			}
+			b, err := booth.Normalize(booth.Booth{FairID: f.ID, Code: in.Code, Zone: in.Zone, Kind: in.Kind, X: in.X, Y: in.Y, W: in.W, H: in.H, Price: in.Price, Hold: hold},
+				"booths["+strconv.Itoa(i)+"].")
+			v.Merge("", err)
+			if seen[b.Code] {
+				v.Add("booths["+strconv.Itoa(i)+"].code", "is listed twice")
+			}
+			seen[b.Code] = true
+			booths = append(booths, b)
+		}
+		if err := v.Err(); err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+	default:
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "nothing to add", Fields: []apperr.FieldError{{Field: "booths", Message: "send booths or grid"}}})
+		return
+	}
+	if _, err := s.Booths.AddBooths(c.Request.Context(), booths); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	m, err := s.mapOf(c, f)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusCreated, m)
+}
+
+func holdOf(status string) (string, bool) {
+	switch status {
+	case "", booth.Available:
+		return "", true
+	case booth.Reserved, booth.Blocked:
+		return status, true
+	}
+	return "", false
+}
+
+func (s *Server) reportInput(c *gin.Context, f fair.Fair) (report.Input, error) {
+	ctx := c.Request.Context()
+	in := report.Input{Fair: f, Now: s.Now()}
+	var err error
+	if in.Booths, err = s.Booths.Booths(ctx, f.ID); err != nil {
+		return in, err
+	}
+	if in.Assignments, err = s.Booths.ActiveForFair(ctx, f.ID); err != nil {
+		return in, err
+	}
+	if in.Applications, err = s.Applications.ForFair(ctx, f.ID); err != nil {
+		return in, err
+	}
+	in.Outcomes, err = s.Applications.Outcomes(ctx, f.ID)
+	return in, err
+}
+
+func (s *Server) mapOf(c *gin.Context, f fair.Fair) (mapResponse, error) {
+	in, err := s.reportInput(c, f)
+	if err != nil {
+		return mapResponse{}, err
+	}
+	apps := map[string]application.Application{}
+	for _, a := range in.Applications {
+		apps[a.ID] = a
+	}
+	held := map[string]booth.Assignment{}
+	for _, a := range in.Assignments {
+		held[a.Code] = a
+	}
+	m := mapResponse{FairID: f.ID, Zones: []string{}, Booths: make([]boothBody, 0, len(in.Booths))}
+	zones := map[string]bool{}
+	for _, b := range in.Booths {
+		as, assigned := held[b.Code]
+		body := boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: report.PriceOf(f, b), Status: report.StatusOf(b, assigned)}
+		if assigned {
+			a := apps[as.ApplicationID]
+			h := &holderBody{ApplicationID: as.ApplicationID, ProducerID: as.ProducerID, ProducerName: a.ProducerName, Province: a.Province,
+				Products: []string{}, CriteriaSets: a.CriteriaSets(), Sectors: a.Sectors(), Pinned: as.Pinned}
+			for _, p := range a.Products {
+				h.Products = append(h.Products, p.Name)
+			}
+			body.Holder = h
+		}
+		if !zones[b.Zone] {
+			zones[b.Zone] = true
+			m.Zones = append(m.Zones, b.Zone)
+		}
+		m.Width, m.Height = max(m.Width, b.X+b.W), max(m.Height, b.Y+b.H)
+		m.Booths = append(m.Booths, body)
+	}
+	return m, nil
+}
+
+func (s *Server) getBooths(c *gin.Context) {
+	f, ok := s.loadFair(c)
+	if !ok {
+		return
+	}
+	format := c.DefaultQuery("format", "json")
+	if format != "json" {
+		if !canManage(c, f) {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers can download the booth plan"))
+			return
+		}
+		in, err := s.reportInput(c, f)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		download(c, report.BoothTable(in), format, "so-do-gian-hang-"+f.ID)
+		return
+	}
+	m, err := s.mapOf(c, f)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, m)
+}
+
+// download writes t as CSV or XLSX with a file name.
+func download(c *gin.Context, t report.Table, format, name string) {
+	var (
+		data []byte
+		err  error
+		ct   string
+	)
+	switch format {
+	case "csv":
+		ct = "text/csv; charset=utf-8"
+		data, err = t.CSV()
+	case "xlsx":
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+		data, err = t.XLSX()
+	default:
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown format", Fields: []apperr.FieldError{{Field: "format", Message: "must be json, csv or xlsx"}}})
+		return
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
+	c.Data(http.StatusOK, ct, data)
+}
+
+// editableBooth loads a booth for editing: it must exist and not be assigned.
+func (s *Server) editableBooth(c *gin.Context, f fair.Fair) (booth.Booth, bool) {
+	code := strings.ToUpper(c.Param("code"))
+	b, err := s.Booths.Booth(c.Request.Context(), f.ID, code)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return booth.Booth{}, false
+	}
+	held, err := s.Booths.Active(c.Request.Context(), map[string]any{"fair_id": f.ID, "code": code})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return booth.Booth{}, false
+	}
+	if len(held) > 0 {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is assigned; release it before changing it", code))
+		return booth.Booth{}, false
+	}
+	return b, true
+}
+
+func (s *Server) patchBooth(c *gin.Context) {
+	f, ok := s.manageFair(c)
+	if !ok {
+		return
+	}
+	var req boothPatch
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	b, ok := s.editableBooth(c, f)
+	if !ok {
+		return
+	}
+	if req.Zone != nil {
+		b.Zone = *req.Zone
+	}
+	if req.Kind != nil {
+		b.Kind = *req.Kind
+	}
+	for _, p := range []struct {
+		dst *float64
+		src *float64
+	}{{&b.X, req.X}, {&b.Y, req.Y}, {&b.W, req.W}, {&b.H, req.H}} {
+		if p.src != nil {
+			*p.dst = *p.src
+		}
+	}
+	if req.Price != nil {
+		b.Price = *req.Price
+	}
+	if req.Status != nil {
+		hold, valid := holdOf(*req.Status)
+		if !valid {
+			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad status", Fields: []apperr.FieldError{{Field: "status", Message: "must be available, reserved or blocked"}}})
+			return
+		}
+		b.Hold = hold
+	}
+	b, err := booth.Normalize(b, "")
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := s.Booths.SaveBooth(c.Request.Context(), b); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: report.PriceOf(f, b), Status: report.StatusOf(b, false)})
+}
+
+func (s *Server) deleteBooth(c *gin.Context) {
+	f, ok := s.manageFair(c)
+	if !ok {
+		return
+	}
+	b, ok := s.editableBooth(c, f)
+	if !ok {
+		return
+	}
+	if err := s.Booths.DeleteBooth(c.Request.Context(), f.ID, b.Code); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (s *Server) assign(c *gin.Context) {
+	f, ok := s.manageFair(c)
+	if !ok {
+		return
+	}
+	var req assignRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	if f.Status == fair.Completed || f.Status == fair.Cancelled || f.Status == fair.Draft {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
+		return
+	}
+	ctx := c.Request.Context()
+	b, err := s.Booths.Booth(ctx, f.ID, strings.ToUpper(c.Param("code")))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if b.Hold == booth.Blocked {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is blocked", b.Code))
+		return
+	}
+	app, err := s.Applications.Get(ctx, req.ApplicationID)
+	if err != nil || app.FairID != f.ID {
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown application", Fields: []apperr.FieldError{{Field: "application_id", Message: "is not an application to this fair"}}})
+		return
+	}
+	if app.Status != application.Approved {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "only approved applications get booths (this one is %s)", app.Status))
+		return
+	}
+	a, err := s.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, s.now(), correlation.From(ctx))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	s.Notify()
+	c.JSON(http.StatusOK, assignmentBody{FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Pinned: a.Pinned, AssignedAt: a.AssignedAt})
+}
+
+func (s *Server) release(c *gin.Context) {
+	f, ok := s.manageFair(c)
+	if !ok {
+		return
+	}
+	ctx := c.Request.Context()
+	code := strings.ToUpper(c.Param("code"))
+	held, err := s.Booths.Active(ctx, map[string]any{"fair_id": f.ID, "code": code})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if len(held) == 0 {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "booth %s is not assigned", code))
+		return
+	}
+	if err := s.Booths.Release(ctx, held[0], "released by the organiser", s.now(), correlation.From(ctx)); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	s.Notify()
+	c.Status(http.StatusNoContent)
+}

@@ -1,0 +1,254 @@
+// Package report sums up a fair for its organisers: booths by status and zone, exhibitors by
+// province, star and sector, the subsidy total, meeting outcomes; and exports the exhibitor list
+// and the booth plan as CSV and XLSX with Vietnamese headers.
+package report
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+)
+
+// Input is what a report is computed from.
+type Input struct {
+	Fair         fair.Fair
+	Booths       []booth.Booth
+	Assignments  []booth.Assignment
+	Applications []application.Application
+	Outcomes     []application.Outcome
+	Now          time.Time
+}
+
+// ZoneCount counts booths of one zone by status.
+type ZoneCount struct {
+	Zone      string `json:"zone"`
+	Total     int    `json:"total"`
+	Available int    `json:"available"`
+	Reserved  int    `json:"reserved"`
+	Assigned  int    `json:"assigned"`
+	Blocked   int    `json:"blocked"`
+}
+
+// ProvinceCount counts exhibitors and booths of one province.
+type ProvinceCount struct {
+	Code       string `json:"code"`
+	Name       string `json:"name"`
+	Exhibitors int    `json:"exhibitors"`
+	Booths     int    `json:"booths"`
+}
+
+// SectorCount counts exhibitors showing products of one sector.
+type SectorCount struct {
+	Sector     string `json:"sector"`
+	Name       string `json:"name"`
+	Exhibitors int    `json:"exhibitors"`
+}
+
+// Report is a fair's summary.
+type Report struct {
+	FairID      string    `json:"fair_id"`
+	GeneratedAt time.Time `json:"generated_at"`
+	Booths      struct {
+		Total            int            `json:"total"`
+		ByStatus         map[string]int `json:"by_status"`
+		ByZone           []ZoneCount    `json:"by_zone"`
+		OccupancyPercent float64        `json:"occupancy_percent"`
+	} `json:"booths"`
+	Applications map[string]int `json:"applications"`
+	Exhibitors   struct {
+		Total      int             `json:"total"`
+		ByProvince []ProvinceCount `json:"by_province"`
+		ByStars    map[string]int  `json:"by_stars"`
+		BySector   []SectorCount   `json:"by_sector"`
+	} `json:"exhibitors"`
+	Subsidy struct {
+		Percent      int   `json:"percent"`
+		MaxBooths    int   `json:"max_booths_per_exhibitor"`
+		BoothFeesVND int64 `json:"booth_fees_vnd"`
+		TotalVND     int64 `json:"total_vnd"`
+	} `json:"subsidy"`
+	Meetings struct {
+		Held             int            `json:"held"`
+		ByOutcome        map[string]int `json:"by_outcome"`
+		MoUs             int            `json:"mous"`
+		Contracts        int            `json:"contracts"`
+		ContractValueVND int64          `json:"contract_value_vnd"`
+	} `json:"meetings"`
+}
+
+// StatusOf returns a booth's status on the map.
+func StatusOf(b booth.Booth, assigned bool) string {
+	switch {
+	case assigned:
+		return booth.Assigned
+	case b.Hold != "":
+		return b.Hold
+	}
+	return booth.Available
+}
+
+// PriceOf returns what a booth costs: its own price, or the fair's price for its kind.
+func PriceOf(f fair.Fair, b booth.Booth) int64 {
+	if b.Price > 0 {
+		return b.Price
+	}
+	return f.Fees.BoothPrices[b.Kind]
+}
+
+// Exhibitor is an application holding booths, with its booths.
+type Exhibitor struct {
+	Application application.Application
+	Booths      []booth.Booth
+}
+
+// Exhibitors returns the applications that hold booths, by first booth code.
+func Exhibitors(in Input) []Exhibitor {
+	byCode := map[string]booth.Booth{}
+	for _, b := range in.Booths {
+		byCode[b.Code] = b
+	}
+	apps := map[string]application.Application{}
+	for _, a := range in.Applications {
+		apps[a.ID] = a
+	}
+	held := map[string][]booth.Booth{}
+	var order []string
+	for _, as := range in.Assignments {
+		if _, seen := held[as.ApplicationID]; !seen {
+			order = append(order, as.ApplicationID)
+		}
+		held[as.ApplicationID] = append(held[as.ApplicationID], byCode[as.Code])
+	}
+	out := make([]Exhibitor, 0, len(order))
+	for _, id := range order {
+		a, ok := apps[id]
+		if !ok {
+			a = application.Application{ID: id}
+		}
+		bs := held[id]
+		slices.SortFunc(bs, func(x, y booth.Booth) int { return cmp.Compare(x.Code, y.Code) })
+		out = append(out, Exhibitor{Application: a, Booths: bs})
+	}
+	slices.SortFunc(out, func(x, y Exhibitor) int { return cmp.Compare(x.Booths[0].Code, y.Booths[0].Code) })
+	return out
+}
+
+// Build computes the report.
+func Build(in Input) Report {
+	var r Report
+	r.FairID = in.Fair.ID
+	r.GeneratedAt = in.Now.In(vntext.Zone)
+	assigned := map[string]bool{}
+	for _, a := range in.Assignments {
+		assigned[a.Code] = true
+	}
+	r.Booths.ByStatus = map[string]int{booth.Available: 0, booth.Reserved: 0, booth.Assigned: 0, booth.Blocked: 0}
+	zones := map[string]*ZoneCount{}
+	for _, b := range in.Booths {
+		st := StatusOf(b, assigned[b.Code])
+		r.Booths.Total++
+		r.Booths.ByStatus[st]++
+		z := zones[b.Zone]
+		if z == nil {
+			z = &ZoneCount{Zone: b.Zone}
+			zones[b.Zone] = z
+		}
+		z.Total++
+		switch st {
+		case booth.Available:
+			z.Available++
+		case booth.Reserved:
+			z.Reserved++
+		case booth.Assigned:
+			z.Assigned++
+		case booth.Blocked:
+			z.Blocked++
+		}
+	}
+	for _, z := range zones {
+		r.Booths.ByZone = append(r.Booths.ByZone, *z)
+	}
+	coll := vntext.NewCollator()
+	slices.SortFunc(r.Booths.ByZone, func(a, b ZoneCount) int { return coll.Compare(a.Zone, b.Zone) })
+	if usable := r.Booths.Total - r.Booths.ByStatus[booth.Blocked]; usable > 0 {
+		r.Booths.OccupancyPercent = float64(int(float64(r.Booths.ByStatus[booth.Assigned])*1000/float64(usable))) / 10
+	}
+
+	r.Applications = map[string]int{}
+	for _, a := range in.Applications {
+		r.Applications[a.Status]++
+	}
+
+	r.Exhibitors.ByStars = map[string]int{"5": 0, "potential_5": 0, "4": 0, "3": 0}
+	provinces := map[string]*ProvinceCount{}
+	sectors := map[string]int{}
+	r.Subsidy.Percent, r.Subsidy.MaxBooths = in.Fair.Fees.SubsidyPercent, in.Fair.Fees.MaxSubsidisedBooths
+	for _, ex := range Exhibitors(in) {
+		a := ex.Application
+		r.Exhibitors.Total++
+		p := provinces[a.Province]
+		if p == nil {
+			prov, _ := ocop.ProvinceByCode(a.Province)
+			p = &ProvinceCount{Code: a.Province, Name: prov.Name}
+			provinces[a.Province] = p
+		}
+		p.Exhibitors++
+		p.Booths += len(ex.Booths)
+		switch best := a.Best(); {
+		case best.Stars >= 5:
+			r.Exhibitors.ByStars["5"]++
+		case best.PotentialFive:
+			r.Exhibitors.ByStars["potential_5"]++
+		case best.Stars == 4:
+			r.Exhibitors.ByStars["4"]++
+		case best.Stars == 3:
+			r.Exhibitors.ByStars["3"]++
+		}
+		for _, s := range a.Sectors() {
+			sectors[s]++
+		}
+		prices := make([]int64, len(ex.Booths))
+		for i, b := range ex.Booths {
+			prices[i] = PriceOf(in.Fair, b)
+			r.Subsidy.BoothFeesVND += prices[i]
+		}
+		slices.Sort(prices)
+		slices.Reverse(prices)
+		for i := 0; i < len(prices) && i < in.Fair.Fees.MaxSubsidisedBooths; i++ {
+			r.Subsidy.TotalVND += prices[i] * int64(in.Fair.Fees.SubsidyPercent) / 100
+		}
+	}
+	for _, p := range provinces {
+		r.Exhibitors.ByProvince = append(r.Exhibitors.ByProvince, *p)
+	}
+	slices.SortFunc(r.Exhibitors.ByProvince, func(a, b ProvinceCount) int {
+		return cmp.Or(cmp.Compare(b.Exhibitors, a.Exhibitors), coll.Compare(a.Name, b.Name))
+	})
+	for code, n := range sectors {
+		s, _ := ocop.SectorByCode(code)
+		r.Exhibitors.BySector = append(r.Exhibitors.BySector, SectorCount{Sector: code, Name: s.NameVI, Exhibitors: n})
+	}
+	slices.SortFunc(r.Exhibitors.BySector, func(a, b SectorCount) int {
+		return cmp.Or(cmp.Compare(b.Exhibitors, a.Exhibitors), cmp.Compare(a.Sector, b.Sector))
+	})
+
+	r.Meetings.ByOutcome = map[string]int{}
+	for _, o := range in.Outcomes {
+		r.Meetings.Held++
+		r.Meetings.ByOutcome[o.Outcome]++
+		switch o.Outcome {
+		case "mou_signed":
+			r.Meetings.MoUs++
+		case "contract_signed":
+			r.Meetings.Contracts++
+			r.Meetings.ContractValueVND += o.ValueVND
+		}
+	}
+	return r
+}
