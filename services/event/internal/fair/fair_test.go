@@ -1,0 +1,160 @@
+package fair
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, vntext.Zone) }
+
+func valid() Fields {
+	return Fields{
+		NameVI: ptr("Hội chợ OCOP Hà Nội 2026"), Kind: ptr(KindFair), Region: ptr("red_river_delta"), HostProvince: ptr("Hà Nội"),
+		Venue: &Venue{Name: "Cung Văn hóa Hữu nghị", Address: "91 Trần Hưng Đạo"}, StartDate: ptr(day(2026, 12, 10)), EndDate: ptr(day(2026, 12, 14)),
+		ApplicationsOpen: ptr(day(2026, 11, 1)), ApplicationsClose: ptr(day(2026, 12, 1)),
+	}
+}
+
+func TestNewDefaults(t *testing.T) {
+	f, err := New("f1", "org1", valid(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.Status != Draft || f.Eligibility.MinStars != 3 || f.Eligibility.MaxBoothsPerProducer != 2 || f.HostProvince != "01" || !f.IsOrganiser("org1") {
+		t.Errorf("New = %+v", f)
+	}
+}
+
+func TestNewValidation(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Fields)
+		field  string
+	}{
+		{"no name", func(f *Fields) { f.NameVI = nil }, "name_vi"},
+		{"bad kind", func(f *Fields) { f.Kind = ptr("party") }, "kind"},
+		{"bad region", func(f *Fields) { f.Region = ptr("atlantis") }, "region"},
+		{"end before start", func(f *Fields) { f.EndDate = ptr(day(2026, 12, 9)) }, "end_date"},
+		{"window closes after start", func(f *Fields) { f.ApplicationsClose = ptr(day(2026, 12, 10)) }, "applications_close"},
+		{"window reversed", func(f *Fields) { f.ApplicationsOpen = ptr(day(2026, 12, 2)) }, "applications_close"},
+		{"min stars 2", func(f *Fields) { f.Eligibility = &Eligibility{MinStars: 2} }, "eligibility.min_stars"},
+		{"bad quota province", func(f *Fields) { f.Eligibility = &Eligibility{ProvinceQuotas: map[string]int{"Narnia": 3}} }, "eligibility.province_quotas.Narnia"},
+		{"subsidy over 100", func(f *Fields) { f.Fees = &Fees{SubsidyPercent: 120} }, "fees.subsidy_percent"},
+		{"unknown booth kind price", func(f *Fields) { f.Fees = &Fees{BoothPrices: map[string]int64{"vip": 1}} }, "fees.booth_prices.vip"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := valid()
+			tt.mutate(&f)
+			_, err := New("f1", "org1", f, time.Now())
+			var e *apperr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("New = %v, want a validation error", err)
+			}
+			for _, fe := range e.Fields {
+				if fe.Field == tt.field {
+					return
+				}
+			}
+			t.Errorf("fields %+v lack %s", e.Fields, tt.field)
+		})
+	}
+}
+
+func TestLifecycle(t *testing.T) {
+	now := day(2026, 11, 5)
+	f, _ := New("f1", "org1", valid(), now)
+	steps := []struct {
+		action Action
+		want   Status
+	}{{Publish, Published}, {CloseApplications, ApplicationsClosed}, {Start, Live}, {Complete, Completed}}
+	for _, s := range steps {
+		next, err := f.Move(s.action, "", now)
+		if err != nil || next.Status != s.want {
+			t.Fatalf("%s from %s = %s, %v", s.action, f.Status, next.Status, err)
+		}
+		if next.Revision != f.Revision+1 {
+			t.Errorf("revision not advanced")
+		}
+		f = next
+	}
+	_, err := f.Move(Cancel, "late", now)
+	if !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "no further moves") {
+		t.Errorf("cancel a completed fair = %v", err)
+	}
+}
+
+func TestIllegalMoveNamesAllowed(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	_, err := f.Move(Start, "", day(2026, 11, 5))
+	if !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "allowed: cancel, publish") {
+		t.Errorf("start a draft = %v, want a conflict naming cancel, publish", err)
+	}
+}
+
+func TestCancelNeedsReason(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	if _, err := f.Move(Cancel, "  ", time.Now()); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("cancel without reason = %v", err)
+	}
+	c, err := f.Move(Cancel, "Bão số 5", time.Now())
+	if err != nil || c.Status != Cancelled || c.CancelReason != "Bão số 5" {
+		t.Errorf("cancel = %+v, %v", c, err)
+	}
+}
+
+func TestPublishAfterWindowClosed(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	if _, err := f.Move(Publish, "", day(2026, 12, 2)); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("publish after the window = %v", err)
+	}
+}
+
+func TestAcceptsApplications(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	f, _ = f.Move(Publish, "", day(2026, 11, 5))
+	for _, tt := range []struct {
+		at   time.Time
+		want bool
+	}{{day(2026, 10, 31), false}, {day(2026, 11, 1), true}, {day(2026, 11, 30), true}, {day(2026, 12, 1), false}} {
+		if got := f.AcceptsApplications(tt.at); got != tt.want {
+			t.Errorf("AcceptsApplications(%v) = %v, want %v", tt.at, got, tt.want)
+		}
+	}
+}
+
+func TestUpdateLocksRulesAfterClose(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	f, _ = f.Move(Publish, "", day(2026, 11, 5))
+	if _, err := f.Update(Fields{Eligibility: &Eligibility{MinStars: 4}}, time.Now()); err != nil {
+		t.Errorf("change rules while published: %v", err)
+	}
+	f, _ = f.Move(CloseApplications, "", day(2026, 12, 1))
+	if _, err := f.Update(Fields{StartDate: ptr(day(2026, 12, 11))}, time.Now()); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("move dates after close = %v", err)
+	}
+	if g, err := f.Update(Fields{Theme: ptr("Tết")}, time.Now()); err != nil || g.Theme != "Tết" {
+		t.Errorf("change theme after close = %v", err)
+	}
+}
+
+func TestSetB2BDays(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	good := B2BDay{Date: day(2026, 12, 11), StartTime: "08:00", SlotMinutes: 20, Slots: 21, MorningSlots: 13, Tables: 14}
+	g, err := f.SetB2BDays([]B2BDay{good}, time.Now())
+	if err != nil || len(g.B2BDays) != 1 {
+		t.Fatalf("SetB2BDays = %v", err)
+	}
+	bad := good
+	bad.Date, bad.MorningSlots = day(2027, 1, 1), 30
+	if _, err := f.SetB2BDays([]B2BDay{bad}, time.Now()); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("day outside the fair = %v", err)
+	}
+}
