@@ -340,4 +340,3 @@ func TestB2BSessions(t *testing.T) {
 		t.Errorf("bad b2b: %d", r.Status)
 	}
 }
-

@@ -25,7 +25,7 @@ type exhibitorRow struct {
 
 func (s *Server) mountReports(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/report", Tag: "reports", Roles: organisers,
-		Summary: "Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.",
+		Summary:  "Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.",
 		Response: report.Report{}}, s.getReport)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/exhibitors", Tag: "reports", Roles: organisers,
 		Summary: "The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).", Response: []exhibitorRow{},
