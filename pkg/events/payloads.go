@@ -165,3 +165,44 @@ type MeetingOutcomeV1 struct {
 	ValueVND   int64     `json:"value_vnd"`
 	RecordedAt time.Time `json:"recorded_at"`
 }
+
+// CertificateV1 is a product's OCOP certificate.
+type CertificateV1 struct {
+	DecisionNo string `json:"decision_no"`
+	IssuedBy   string `json:"issued_by"`
+	IssuedOn   string `json:"issued_on"`
+	ExpiresOn  string `json:"expires_on" doc:"first day it is no longer valid, YYYY-MM-DD"`
+}
+
+// ProductV1 is the full state of an OCOP product as the matchmaking service needs it, with the
+// producer's place denormalised.
+type ProductV1 struct {
+	ID              string        `json:"id"`
+	ProducerID      string        `json:"producer_id"`
+	ProducerName    string        `json:"producer_name"`
+	ProvinceCode    string        `json:"province_code"`
+	Region          string        `json:"region"`
+	NameVI          string        `json:"name_vi"`
+	NameEN          string        `json:"name_en,omitempty"`
+	CriteriaSet     int           `json:"criteria_set"`
+	Sector          string        `json:"sector"`
+	Stars           int           `json:"stars"`
+	PotentialFive   bool          `json:"potential_five_star"`
+	Certificate     CertificateV1 `json:"certificate"`
+	GTIN            string        `json:"gtin,omitempty"`
+	Unit            string        `json:"unit"`
+	PriceMinVND     int64         `json:"price_min_vnd"`
+	PriceMaxVND     int64         `json:"price_max_vnd"`
+	MonthlyCapacity float64       `json:"monthly_capacity" doc:"in Unit per month"`
+	ShelfLifeDays   int           `json:"shelf_life_days"`
+	SeasonMonths    []int         `json:"season_months"`
+	DescriptionVI   string        `json:"description_vi"`
+	Deleted         bool          `json:"deleted"`
+	Revision        int64         `json:"revision"`
+	UpdatedAt       time.Time     `json:"updated_at"`
+}
+
+// ProductChangedV1 is the payload of every exhibitor.product.* subject.
+type ProductChangedV1 struct {
+	Product ProductV1 `json:"product"`
+}

@@ -27,6 +27,11 @@ const (
 	ProducerRegistered = "exhibitor.producer.registered"
 	ProducerUpdated    = "exhibitor.producer.updated"
 
+	ProductCreated            = "exhibitor.product.created"
+	ProductUpdated            = "exhibitor.product.updated"
+	ProductDeleted            = "exhibitor.product.deleted"
+	ProductCertificateExpired = "exhibitor.product.certificate_expired"
+
 	ApplicationSubmitted  = "exhibitor.application.submitted"
 	ApplicationApproved   = "exhibitor.application.approved"
 	ApplicationRejected   = "exhibitor.application.rejected"
@@ -37,6 +42,9 @@ const (
 
 // ApplicationSubjects are all subjects whose payload is ApplicationChangedV1.
 var ApplicationSubjects = []string{ApplicationSubmitted, ApplicationApproved, ApplicationRejected, ApplicationWaitlisted, ApplicationWithdrawn, ApplicationCancelled}
+
+// ProductSubjects are all subjects whose payload is ProductChangedV1.
+var ProductSubjects = []string{ProductCreated, ProductUpdated, ProductDeleted, ProductCertificateExpired}
 
 // Subjects published by the matchmaking service.
 const (

@@ -38,8 +38,10 @@ type Options struct {
 	Log      *slog.Logger
 	Metrics  *metrics.Metrics
 	Verifier *auth.Verifier
-	// MaxBodyBytes overrides the body limit (for upload routes); 0 means MaxBodyBytes.
+	// MaxBodyBytes overrides the body limit; 0 means MaxBodyBytes.
 	MaxBodyBytes int64
+	// Uploads raises the body limit for exact request paths (spreadsheet imports).
+	Uploads map[string]int64
 }
 
 // ginMode switches gin's process-wide mode once: release mode, no debug banner.
@@ -88,7 +90,11 @@ func edge(o Options) gin.HandlerFunc {
 		log := o.Log.With("correlation_id", corr, "request_id", reqID)
 		c.Set(loggerKey, log)
 		if c.Request.Body != nil {
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, o.MaxBodyBytes)
+			limit := o.MaxBodyBytes
+			if n, ok := o.Uploads[c.Request.URL.Path]; ok {
+				limit = n
+			}
+			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()
 		route := c.FullPath()

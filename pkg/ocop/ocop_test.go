@@ -255,3 +255,26 @@ func TestNormalizePhone(t *testing.T) {
 		}
 	}
 }
+
+func TestConvert(t *testing.T) {
+	tests := []struct {
+		amount   float64
+		from, to string
+		want     float64
+		ok       bool
+	}{
+		{2, "tonne", "kg", 2000, true},
+		{1500, "kg", "tonne", 1.5, true},
+		{500, "ml", "litre", 0.5, true},
+		{10, "bottle", "bottle", 10, true},
+		{10, "bottle", "box", 0, false},
+		{1, "kg", "litre", 0, false},
+		{1, "kg", "furlong", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := Convert(tt.amount, tt.from, tt.to)
+		if ok != tt.ok || got != tt.want {
+			t.Errorf("Convert(%v, %s, %s) = %v, %v, want %v, %v", tt.amount, tt.from, tt.to, got, ok, tt.want, tt.ok)
+		}
+	}
+}

@@ -36,13 +36,17 @@ type Host struct {
 	Bus      *bus.Bus
 	Verifier *auth.Verifier
 
-	relays []*outbox.Relay
+	relays  []*outbox.Relay
+	jobs    []func(context.Context)
+	uploads map[string]int64
 }
 
 // Options adjust how a host is opened.
 type Options struct {
 	// Keys verify tokens; nil fetches the JWKS from Config.JWKSURL.
 	Keys auth.KeySource
+	// Uploads raises the request body limit for exact paths (see httpx.Options).
+	Uploads map[string]int64
 }
 
 // NewLogger returns the service's logger writing to w in the configured format.
@@ -87,6 +91,7 @@ func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, er
 		keys = auth.NewRemoteKeys(c.JWKSURL)
 	}
 	h.Verifier = auth.NewVerifier(keys, c.JWTIssuer, c.JWTAudience)
+	h.uploads = o.Uploads
 	return h, nil
 }
 
@@ -104,10 +109,13 @@ func (h *Host) Relay(ctx context.Context, collections ...string) (*outbox.Relay,
 	return r, nil
 }
 
+// Job adds a background job that Run runs until shutdown (periodic sweeps).
+func (h *Host) Job(fn func(ctx context.Context)) { h.jobs = append(h.jobs, fn) }
+
 // Router returns a gin engine with the edge middleware, the operational endpoints, and an API that
 // documents what is registered on it.
 func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
-	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier})
+	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier, Uploads: h.uploads})
 	httpx.Ops(r, h.Metrics, map[string]func(context.Context) error{
 		"database": h.DB.Ping,
 		"nats": func(context.Context) error {
@@ -172,6 +180,10 @@ func (h *Host) Run(ctx context.Context, ln net.Listener, handler http.Handler, c
 			wg.Add(1)
 			go func() { defer wg.Done(); _ = r.Run(relayCtx) }()
 		}
+	}
+	for _, job := range h.jobs {
+		wg.Add(1)
+		go func() { defer wg.Done(); job(relayCtx) }()
 	}
 	h.Log.Info("listening", "addr", ln.Addr().String())
 	err := httpx.Serve(ctx, ln, handler, h.Config.ShutdownTimeout)

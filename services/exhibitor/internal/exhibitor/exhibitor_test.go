@@ -26,7 +26,7 @@ func start(t *testing.T) fixture {
 	t.Helper()
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
-	app, err := New(t.Context(), testenv.ServiceConfig(t, "exhibitor", natsURL), testWriter{t}, tokens.Keys)
+	app, err := New(t.Context(), Config{Config: testenv.ServiceConfig(t, "exhibitor", natsURL), SweepInterval: time.Hour}, testWriter{t}, tokens.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}

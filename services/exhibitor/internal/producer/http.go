@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -126,6 +127,17 @@ type Handlers struct {
 	Store  *Store
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
+	// Saved, when set, runs after a profile is stored (to refresh copies of it).
+	Saved func(ctx context.Context, p Producer) error
+}
+
+func (h *Handlers) saved(c *gin.Context, p Producer) {
+	h.Notify()
+	if h.Saved != nil {
+		if err := h.Saved(c.Request.Context(), p); err != nil {
+			httpx.Logger(c).Warn("refreshing copies of the producer failed", "producer", p.ID, "err", err)
+		}
+	}
 }
 
 // Mount registers the producer routes.
@@ -157,7 +169,30 @@ func (h *Handlers) create(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
+	now := h.Now().In(vntext.Zone).Truncate(time.Millisecond)
+	if f.TaxCode != nil {
+		// A province may have imported this producer already: signing up claims that profile.
+		if existing, err := h.Store.ByTaxCode(c.Request.Context(), strings.TrimSpace(*f.TaxCode)); err == nil && existing.Claimable() {
+			if _, err := h.Store.ByAccount(c.Request.Context(), p.AccountID); err == nil {
+				httpx.RespondError(c, apperr.E(apperr.Conflict, "you already have a producer profile"))
+				return
+			}
+			claimed, err := existing.Claim(p.AccountID, f, now)
+			if err == nil {
+				err = h.Store.Update(c.Request.Context(), claimed, existing.Revision, correlation.From(c.Request.Context()))
+			}
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			h.saved(c, claimed)
+			c.Header("Location", "/api/producers/"+claimed.ID)
+			c.Header("ETag", etag(claimed.Revision))
+			c.JSON(http.StatusCreated, toResponse(claimed, true))
+			return
+		}
+	}
+	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, now)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -166,7 +201,7 @@ func (h *Handlers) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
+	h.saved(c, prod)
 	c.Header("Location", "/api/producers/"+prod.ID)
 	c.Header("ETag", etag(prod.Revision))
 	c.JSON(http.StatusCreated, toResponse(prod, true))
@@ -239,7 +274,7 @@ func (h *Handlers) patch(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
+	h.saved(c, next)
 	c.Header("ETag", etag(next.Revision))
 	c.JSON(http.StatusOK, toResponse(next, fullView(p, next)))
 }

@@ -215,6 +215,26 @@ func (p *Producer) apply(f Fields, required bool) error {
 	return v.Err()
 }
 
+// ImportedAccountPrefix marks the placeholder account of a producer created from a provincial
+// spreadsheet; the producer claims the profile by signing up with the same tax code.
+const ImportedAccountPrefix = "import:"
+
+// Claimable reports whether an account may take over this imported profile.
+func (p Producer) Claimable() bool { return strings.HasPrefix(p.AccountID, ImportedAccountPrefix) }
+
+// Claim hands an imported profile to accountID with the fields the producer entered.
+func (p Producer) Claim(accountID string, f Fields, now time.Time) (Producer, error) {
+	if !p.Claimable() {
+		return Producer{}, apperr.E(apperr.Conflict, "a producer profile already exists for this tax code")
+	}
+	next, err := p.Patch(f, now)
+	if err != nil {
+		return Producer{}, err
+	}
+	next.AccountID = accountID
+	return next, nil
+}
+
 // Certified reports whether the producer holds certification code valid through day.
 func (p Producer) Certified(code string, day time.Time) bool {
 	for _, c := range p.Certifications {

@@ -185,6 +185,11 @@ func (s *Store) Get(ctx context.Context, id string) (Producer, error) {
 	return s.one(ctx, bson.M{"_id": id})
 }
 
+// ByTaxCode returns the profile with a tax code.
+func (s *Store) ByTaxCode(ctx context.Context, taxCode string) (Producer, error) {
+	return s.one(ctx, bson.M{"tax_code": taxCode})
+}
+
 // ByAccount returns the profile of an account.
 func (s *Store) ByAccount(ctx context.Context, accountID string) (Producer, error) {
 	return s.one(ctx, bson.M{"account_id": accountID})

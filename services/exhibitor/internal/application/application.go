@@ -1,0 +1,280 @@
+// Package application is a producer's application for booths at a fair: the products to show,
+// booth kind and count, the automatic eligibility check against the fair's rules (each rule with
+// a reason in Vietnamese and English), and the organiser's review.
+package application
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Status of an application.
+type Status string
+
+// The statuses. Submitted, approved and waitlisted are active: a producer has at most one active
+// application per fair.
+const (
+	Submitted  Status = "submitted"
+	Approved   Status = "approved"
+	Rejected   Status = "rejected"
+	Waitlisted Status = "waitlisted"
+	Withdrawn  Status = "withdrawn"
+	Cancelled  Status = "cancelled"
+)
+
+// Active reports whether the status holds the producer's place at the fair.
+func (s Status) Active() bool { return s == Submitted || s == Approved || s == Waitlisted }
+
+// Action is a review or producer move.
+type Action string
+
+// The actions.
+const (
+	Approve  Action = "approve"
+	Reject   Action = "reject"
+	Waitlist Action = "waitlist"
+	Withdraw Action = "withdraw"
+	Cancel   Action = "cancel"
+)
+
+var moves = map[Action]struct {
+	from []Status
+	to   Status
+}{
+	Approve:  {[]Status{Submitted, Waitlisted}, Approved},
+	Reject:   {[]Status{Submitted, Waitlisted, Approved}, Rejected},
+	Waitlist: {[]Status{Submitted, Approved}, Waitlisted},
+	Withdraw: {[]Status{Submitted, Approved, Waitlisted}, Withdrawn},
+	Cancel:   {[]Status{Submitted, Approved, Waitlisted}, Cancelled},
+}
+
+// Fair is what the exhibitor service knows of a fair, from the event service's events.
+type Fair struct {
+	ID                   string
+	NameVI               string
+	Status               string
+	StartDate            time.Time
+	EndDate              time.Time
+	ApplicationsOpen     time.Time
+	ApplicationsClose    time.Time
+	MinStars             int
+	AllowedSectors       []string
+	AllowedProvinces     []string
+	AllowedRegions       []string
+	MaxBoothsPerProducer int
+	Organisers           []string
+	Revision             int64
+}
+
+// LastDay returns the fair's last day (midnight in Vietnam).
+func (f Fair) LastDay() time.Time { return f.EndDate }
+
+// Accepts reports whether the fair takes applications at t.
+func (f Fair) Accepts(t time.Time) bool {
+	return f.Status == "published" && !t.Before(f.ApplicationsOpen) && t.Before(f.ApplicationsClose)
+}
+
+// Product is a product listed in an application, as it was when the application changed.
+type Product struct {
+	ProductID     string
+	Name          string
+	CriteriaSet   int
+	Sector        string
+	Stars         int
+	PotentialFive bool
+	ExpiresOn     time.Time
+}
+
+// Rule is one eligibility check.
+type Rule struct {
+	Code     string `json:"code"`
+	Pass     bool   `json:"pass"`
+	ReasonVI string `json:"reason_vi"`
+	ReasonEN string `json:"reason_en"`
+}
+
+// Application is a booth application.
+type Application struct {
+	ID            string
+	FairID        string
+	ProducerID    string
+	AccountID     string
+	ProducerName  string
+	Province      string
+	Products      []Product
+	BoothKind     string
+	BoothCount    int
+	PreferredZone string
+	Notes         string
+	Status        Status
+	Reason        string
+	Rules         []Rule
+	Booths        []string
+	SubmittedAt   time.Time
+	UpdatedAt     time.Time
+	Revision      int64
+}
+
+// Eligible reports whether every rule passed.
+func (a Application) Eligible() bool {
+	for _, r := range a.Rules {
+		if !r.Pass {
+			return false
+		}
+	}
+	return true
+}
+
+var boothKinds = []string{"standard", "corner", "double", "premium"}
+
+// Request is what a producer asks for.
+type Request struct {
+	ProductIDs    []string
+	BoothKind     string
+	BoothCount    int
+	PreferredZone string
+	Notes         string
+}
+
+// Validate checks the request's own fields.
+func (r *Request) Validate() error {
+	var v apperr.Validation
+	v.Check(len(r.ProductIDs) >= 1 && len(r.ProductIDs) <= 30, "product_ids", "list 1 to 30 of your products to show")
+	seen := map[string]bool{}
+	for i, id := range r.ProductIDs {
+		v.Check(!seen[id], fmt.Sprintf("product_ids[%d]", i), "is listed twice")
+		seen[id] = true
+	}
+	if r.BoothKind == "" {
+		r.BoothKind = "standard"
+	}
+	v.Check(slices.Contains(boothKinds, r.BoothKind), "booth_kind", "must be standard, corner, double or premium")
+	if r.BoothCount == 0 {
+		r.BoothCount = 1
+	}
+	v.Check(r.BoothCount >= 1 && r.BoothCount <= 10, "booth_count", "must be 1 to 10")
+	r.PreferredZone = vntext.Clean(r.PreferredZone)
+	v.Check(len([]rune(r.PreferredZone)) <= 60, "preferred_zone", "at most 60 characters")
+	r.Notes = vntext.Clean(r.Notes)
+	v.Check(len([]rune(r.Notes)) <= 2000, "notes", "at most 2000 characters")
+	return v.Err()
+}
+
+// Evaluate checks an application against a fair's rules, one rule at a time, with reasons a
+// producer and an organiser can read.
+func Evaluate(f Fair, province string, products []Product, boothCount int) []Rule {
+	var rules []Rule
+	minStars := max(f.MinStars, 3)
+	var low []string
+	for _, p := range products {
+		if p.Stars < minStars {
+			low = append(low, fmt.Sprintf("%s (%d★)", p.Name, p.Stars))
+		}
+	}
+	if len(low) == 0 {
+		rules = append(rules, Rule{"min_stars", true, fmt.Sprintf("Tất cả sản phẩm đạt từ %d sao OCOP", minStars), fmt.Sprintf("every product has at least %d OCOP stars", minStars)})
+	} else {
+		rules = append(rules, Rule{"min_stars", false, fmt.Sprintf("Hội chợ yêu cầu tối thiểu %d sao: %s", minStars, strings.Join(low, ", ")),
+			fmt.Sprintf("the fair requires at least %d stars: %s", minStars, strings.Join(low, ", "))})
+	}
+
+	if len(f.AllowedSectors) == 0 {
+		rules = append(rules, Rule{"sector", true, "Hội chợ nhận mọi ngành hàng", "the fair takes every sector"})
+	} else {
+		var off []string
+		for _, p := range products {
+			if !slices.Contains(f.AllowedSectors, p.Sector) {
+				off = append(off, p.Name)
+			}
+		}
+		names := make([]string, len(f.AllowedSectors))
+		for i, s := range f.AllowedSectors {
+			sec, _ := ocop.SectorByCode(s)
+			names[i] = sec.NameVI
+		}
+		if len(off) == 0 {
+			rules = append(rules, Rule{"sector", true, "Ngành hàng phù hợp: " + strings.Join(names, ", "), "sectors allowed: " + strings.Join(f.AllowedSectors, ", ")})
+		} else {
+			rules = append(rules, Rule{"sector", false, "Ngành hàng không thuộc phạm vi hội chợ (" + strings.Join(names, ", ") + "): " + strings.Join(off, ", "),
+				"outside the fair's sectors (" + strings.Join(f.AllowedSectors, ", ") + "): " + strings.Join(off, ", ")})
+		}
+	}
+
+	prov, _ := ocop.ProvinceByCode(province)
+	if allowsProvince(f, prov) {
+		rules = append(rules, Rule{"province", true, "Tỉnh/thành " + prov.Name + " được tham gia", prov.Name + " may take part"})
+	} else {
+		rules = append(rules, Rule{"province", false, "Hội chợ không dành cho chủ thể ở " + prov.Name, "the fair is not open to producers from " + prov.Name})
+	}
+
+	last := f.LastDay()
+	var expired []string
+	for _, p := range products {
+		if !ocop.ValidThrough(p.ExpiresOn, last) {
+			expired = append(expired, fmt.Sprintf("%s (hết hạn %s)", p.Name, vntext.FormatDate(p.ExpiresOn)))
+		}
+	}
+	if len(expired) == 0 {
+		rules = append(rules, Rule{"certificates", true, "Giấy chứng nhận OCOP còn hiệu lực đến hết ngày " + vntext.FormatDate(last),
+			"every OCOP certificate is valid through " + last.Format(time.DateOnly)})
+	} else {
+		rules = append(rules, Rule{"certificates", false, "Giấy chứng nhận hết hạn trước khi hội chợ kết thúc: " + strings.Join(expired, ", "),
+			"certificates expire before the fair ends: " + strings.Join(expired, ", ")})
+	}
+
+	maxBooths := f.MaxBoothsPerProducer
+	if maxBooths == 0 {
+		maxBooths = 2
+	}
+	if boothCount <= maxBooths {
+		rules = append(rules, Rule{"booths", true, fmt.Sprintf("Đăng ký %d gian, trong giới hạn %d gian", boothCount, maxBooths), fmt.Sprintf("%d booths asked, within the limit of %d", boothCount, maxBooths)})
+	} else {
+		rules = append(rules, Rule{"booths", false, fmt.Sprintf("Đăng ký %d gian, vượt giới hạn %d gian mỗi chủ thể", boothCount, maxBooths), fmt.Sprintf("%d booths asked, more than the limit of %d per producer", boothCount, maxBooths)})
+	}
+	return rules
+}
+
+func allowsProvince(f Fair, p ocop.Province) bool {
+	if len(f.AllowedProvinces) == 0 && len(f.AllowedRegions) == 0 {
+		return true
+	}
+	if slices.Contains(f.AllowedProvinces, p.Code) {
+		return true
+	}
+	for _, r := range f.AllowedRegions {
+		if p.InRegion(r) {
+			return true
+		}
+	}
+	return false
+}
+
+// Move applies an action; reject needs a reason. An illegal move is a Conflict.
+func (a Application) Move(act Action, reason string, now time.Time) (Application, error) {
+	m, ok := moves[act]
+	if !ok || !slices.Contains(m.from, a.Status) {
+		return Application{}, apperr.E(apperr.Conflict, "cannot %s an application that is %s", act, a.Status)
+	}
+	reason = vntext.Clean(reason)
+	if act == Reject && reason == "" {
+		return Application{}, &apperr.Error{Kind: apperr.Invalid, Message: "a reason is required",
+			Fields: []apperr.FieldError{{Field: "reason", Message: "tell the producer why the application is rejected"}}}
+	}
+	if len([]rune(reason)) > 1000 {
+		reason = string([]rune(reason)[:1000])
+	}
+	next := a
+	next.Products = slices.Clone(a.Products)
+	next.Rules = slices.Clone(a.Rules)
+	next.Booths = slices.Clone(a.Booths)
+	next.Status, next.Reason = m.to, reason
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}

@@ -1,0 +1,375 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Applicant is the producer behind an account.
+type Applicant struct {
+	ProducerID string
+	Name       string
+	Province   string
+}
+
+// Catalog finds what an application needs from producers and products.
+type Catalog interface {
+	// ApplicantOf returns the producer profile of an account (NotFound when it has none).
+	ApplicantOf(ctx context.Context, accountID string) (Applicant, error)
+	// ProductsOf returns the listed live products of a producer, in the given order; an ID that
+	// is not the producer's product is reported as a field error.
+	ProductsOf(ctx context.Context, producerID string, ids []string) ([]Product, error)
+}
+
+type createRequest struct {
+	ProductIDs    []string `json:"product_ids"`
+	BoothKind     string   `json:"booth_kind" doc:"standard (default), corner, double or premium"`
+	BoothCount    int      `json:"booth_count" doc:"default 1"`
+	PreferredZone string   `json:"preferred_zone"`
+	Notes         string   `json:"notes"`
+}
+
+type reviewRequest struct {
+	Reason string `json:"reason" doc:"required to reject; shown to the producer"`
+}
+
+type productBody struct {
+	ProductID     string `json:"product_id"`
+	Name          string `json:"name"`
+	CriteriaSet   int    `json:"criteria_set"`
+	Sector        string `json:"sector"`
+	Stars         int    `json:"stars"`
+	PotentialFive bool   `json:"potential_five_star"`
+	ExpiresOn     string `json:"certificate_expires_on"`
+}
+
+type response struct {
+	ID            string        `json:"id"`
+	FairID        string        `json:"fair_id"`
+	FairName      string        `json:"fair_name"`
+	ProducerID    string        `json:"producer_id"`
+	ProducerName  string        `json:"producer_name"`
+	ProvinceCode  string        `json:"province_code"`
+	ProvinceName  string        `json:"province_name"`
+	Products      []productBody `json:"products"`
+	BoothKind     string        `json:"booth_kind"`
+	BoothCount    int           `json:"booth_count"`
+	PreferredZone string        `json:"preferred_zone"`
+	Notes         string        `json:"notes"`
+	Status        string        `json:"status"`
+	Reason        string        `json:"reason,omitempty"`
+	Eligible      bool          `json:"eligible"`
+	Eligibility   []Rule        `json:"eligibility"`
+	Booths        []string      `json:"booths"`
+	SubmittedAt   time.Time     `json:"submitted_at"`
+	UpdatedAt     time.Time     `json:"updated_at"`
+	Revision      int64         `json:"revision"`
+}
+
+func toResponse(a Application, fairName string) response {
+	prov, _ := ocop.ProvinceByCode(a.Province)
+	r := response{ID: a.ID, FairID: a.FairID, FairName: fairName, ProducerID: a.ProducerID, ProducerName: a.ProducerName, ProvinceCode: a.Province,
+		ProvinceName: prov.Name, BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Notes: a.Notes,
+		Status: string(a.Status), Reason: a.Reason, Eligible: a.Eligible(), Eligibility: a.Rules, Booths: a.Booths,
+		SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision, Products: []productBody{}}
+	if r.Booths == nil {
+		r.Booths = []string{}
+	}
+	if r.Eligibility == nil {
+		r.Eligibility = []Rule{}
+	}
+	for _, p := range a.Products {
+		r.Products = append(r.Products, productBody{ProductID: p.ProductID, Name: p.Name, CriteriaSet: p.CriteriaSet, Sector: p.Sector,
+			Stars: p.Stars, PotentialFive: p.PotentialFive, ExpiresOn: p.ExpiresOn.Format(time.DateOnly)})
+	}
+	return r
+}
+
+// Handlers serves the application endpoints and consumes the events that change applications.
+type Handlers struct {
+	Store   *Store
+	Catalog Catalog
+	Notify  func()
+	Now     func() time.Time
+}
+
+// Mount registers the routes.
+func (h *Handlers) Mount(api httpx.API) {
+	reviewers := []string{auth.RoleOrganiser, auth.RoleAdmin}
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
+		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule.",
+		Request: createRequest{}, Response: response{}}, h.create)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/applications", Tag: "applications",
+		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
+		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "status", Description: "comma-separated"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications/:id", Tag: "applications",
+		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "One application.", Response: response{}}, h.get)
+	for _, a := range []Action{Approve, Reject, Waitlist} {
+		api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/" + string(a), Tag: "applications", Roles: reviewers,
+			Summary: "Review: " + string(a) + " (organisers of the fair, admins).", Request: reviewRequest{}, Response: response{}}, h.review(a))
+	}
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/withdraw", Tag: "applications", Roles: []string{auth.RoleProducer},
+		Summary: "The producer withdraws its application; its booths are released.", Request: reviewRequest{}, Response: response{}}, h.review(Withdraw))
+}
+
+func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
+func (h *Handlers) create(c *gin.Context) {
+	var body createRequest
+	if !httpx.Bind(c, &body) {
+		return
+	}
+	req := Request{ProductIDs: body.ProductIDs, BoothKind: body.BoothKind, BoothCount: body.BoothCount, PreferredZone: body.PreferredZone, Notes: body.Notes}
+	if err := req.Validate(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	p, _ := httpx.PrincipalFrom(c)
+	applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			err = apperr.E(apperr.Conflict, "create your producer profile before applying")
+		}
+		httpx.RespondError(c, err)
+		return
+	}
+	f, err := h.Store.Fair(ctx, c.Param("fairId"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	now := h.now()
+	if !f.Accepts(now) {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is not taking applications now (status %s, window %s to %s)",
+			f.Status, vntext.FormatDate(f.ApplicationsOpen), vntext.FormatDate(f.ApplicationsClose)))
+		return
+	}
+	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	var v apperr.Validation
+	for i, pr := range products {
+		v.Check(now.Before(pr.ExpiresOn), fmt.Sprintf("product_ids[%d]", i),
+			"the OCOP certificate of "+pr.Name+" has expired: an expired product cannot be shown as OCOP; renew it first")
+	}
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	a := Application{ID: uuid.Must(uuid.NewV7()).String(), FairID: f.ID, ProducerID: applicant.ProducerID, AccountID: p.AccountID,
+		ProducerName: applicant.Name, Province: applicant.Province, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
+		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: Evaluate(f, applicant.Province, products, req.BoothCount),
+		SubmittedAt: now, UpdatedAt: now, Revision: 1}
+	if err := h.Store.Create(ctx, a, correlation.From(ctx)); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("Location", "/api/applications/"+a.ID)
+	c.JSON(http.StatusCreated, toResponse(a, f.NameVI))
+}
+
+// canReview reports whether the caller organises the fair (or is an admin).
+func canReview(p auth.Principal, f Fair) bool {
+	return p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && slices.Contains(f.Organisers, p.AccountID))
+}
+
+func (h *Handlers) list(c *gin.Context) {
+	page, err := httpx.PageOf(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	f, err := h.Store.Fair(ctx, c.Param("fairId"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	producerID := ""
+	switch {
+	case p.Role == auth.RoleProducer:
+		applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		producerID = applicant.ProducerID
+	case !canReview(p, f):
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its applications"))
+		return
+	}
+	var statuses []string
+	for _, s := range strings.Split(c.Query("status"), ",") {
+		if s = strings.TrimSpace(s); s != "" {
+			statuses = append(statuses, s)
+		}
+	}
+	var after string
+	if err := httpx.DecodeCursor(page.Cursor, &after); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	apps, err := h.Store.List(ctx, f.ID, producerID, statuses, after, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[response]{Items: []response{}}
+	for i, a := range apps {
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(apps[i-1].ID)
+			break
+		}
+		out.Items = append(out.Items, toResponse(a, f.NameVI))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// visible loads an application the caller may see: its producer, the fair's organisers, admins.
+func (h *Handlers) visible(c *gin.Context) (Application, Fair, bool) {
+	ctx := c.Request.Context()
+	a, err := h.Store.Get(ctx, c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Application{}, Fair{}, false
+	}
+	f, err := h.Store.Fair(ctx, a.FairID)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Application{}, Fair{}, false
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	if a.AccountID != p.AccountID && !canReview(p, f) {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is not your application"))
+		return Application{}, Fair{}, false
+	}
+	return a, f, true
+}
+
+func (h *Handlers) get(c *gin.Context) {
+	if a, f, ok := h.visible(c); ok {
+		c.JSON(http.StatusOK, toResponse(a, f.NameVI))
+	}
+}
+
+func (h *Handlers) review(act Action) gin.HandlerFunc {
+	return func(c *gin.Context) {
+		var req reviewRequest
+		if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
+			return
+		}
+		a, f, ok := h.visible(c)
+		if !ok {
+			return
+		}
+		p, _ := httpx.PrincipalFrom(c)
+		if act == Withdraw && a.AccountID != p.AccountID {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the producer can withdraw its application"))
+			return
+		}
+		if act != Withdraw && !canReview(p, f) {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers review its applications"))
+			return
+		}
+		next, err := h.apply(c.Request.Context(), a, act, req.Reason)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, toResponse(next, f.NameVI))
+	}
+}
+
+// apply moves an application and saves it, re-reading on a concurrent change.
+func (h *Handlers) apply(ctx context.Context, a Application, act Action, reason string) (Application, error) {
+	for attempt := 0; ; attempt++ {
+		next, err := a.Move(act, reason, h.now())
+		if err != nil {
+			return Application{}, err
+		}
+		err = h.Store.Save(ctx, next, a.Revision, correlation.From(ctx))
+		if errors.Is(err, ErrStale) && attempt < 3 {
+			if a, err = h.Store.Get(ctx, a.ID); err != nil {
+				return Application{}, err
+			}
+			continue
+		}
+		if err != nil {
+			return Application{}, err
+		}
+		h.Notify()
+		return next, nil
+	}
+}
+
+// Consumers returns the durable consumers that keep applications in step with the event
+// service: the fair read model (a cancelled fair cancels its applications) and booth codes.
+func (h *Handlers) Consumers() []bus.Consumer {
+	return []bus.Consumer{
+		{Durable: "exhibitor-fairs", Stream: "EVENT", Subjects: events.FairSubjects, Handler: h.onFair},
+		{Durable: "exhibitor-booths", Stream: "EVENT", Subjects: []string{events.BoothAssigned, events.BoothReleased}, Handler: h.onBooth},
+	}
+}
+
+func (h *Handlers) onFair(ctx context.Context, env events.Envelope) error {
+	var pl events.FairChangedV1
+	if err := env.Decode(&pl); err != nil || pl.Fair.ID == "" {
+		return bus.Permanent(fmt.Errorf("bad fair payload: %v", err))
+	}
+	if err := h.Store.PutFair(ctx, pl.Fair); err != nil {
+		return err
+	}
+	f, err := h.Store.Fair(ctx, pl.Fair.ID)
+	if err != nil {
+		return err
+	}
+	if f.Status != "cancelled" {
+		return nil
+	}
+	// Idempotent: only active applications are cancelled, each once.
+	active, err := h.Store.ActiveForFair(ctx, f.ID)
+	if err != nil {
+		return err
+	}
+	for _, a := range active {
+		if _, err := h.apply(ctx, a, Cancel, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handlers) onBooth(ctx context.Context, env events.Envelope) error {
+	var pl events.BoothAssignmentV1
+	if err := env.Decode(&pl); err != nil || pl.ApplicationID == "" || pl.BoothCode == "" {
+		return bus.Permanent(fmt.Errorf("bad booth payload: %v", err))
+	}
+	err := h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, env.Type == events.BoothAssigned)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil
+	}
+	return err
+}

@@ -1,0 +1,321 @@
+package application
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collections.
+const (
+	Collection     = "applications"
+	FairCollection = "fairs"
+)
+
+// Indexes: one active application per producer per fair rests on active_key, which is
+// "fair/producer" while the application is active and its own ID afterwards (FerretDB has no
+// partial indexes).
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: Collection, Keys: bson.D{{Key: "active_key", Value: 1}}, Unique: true},
+		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}}},
+	}
+}
+
+func activeKey(a Application) string {
+	if a.Status.Active() {
+		return a.FairID + "/" + a.ProducerID
+	}
+	return a.ID
+}
+
+type productDoc struct {
+	ProductID     string    `bson:"product_id"`
+	Name          string    `bson:"name"`
+	CriteriaSet   int       `bson:"criteria_set"`
+	Sector        string    `bson:"sector"`
+	Stars         int       `bson:"stars"`
+	PotentialFive bool      `bson:"potential_five"`
+	ExpiresOn     time.Time `bson:"expires_on"`
+}
+
+type ruleDoc struct {
+	Code     string `bson:"code"`
+	Pass     bool   `bson:"pass"`
+	ReasonVI string `bson:"reason_vi"`
+	ReasonEN string `bson:"reason_en"`
+}
+
+type document struct {
+	ID            string       `bson:"_id"`
+	ActiveKey     string       `bson:"active_key"`
+	FairID        string       `bson:"fair_id"`
+	ProducerID    string       `bson:"producer_id"`
+	AccountID     string       `bson:"account_id"`
+	ProducerName  string       `bson:"producer_name"`
+	Province      string       `bson:"province_code"`
+	Products      []productDoc `bson:"products"`
+	BoothKind     string       `bson:"booth_kind"`
+	BoothCount    int          `bson:"booth_count"`
+	PreferredZone string       `bson:"preferred_zone"`
+	Notes         string       `bson:"notes"`
+	Status        string       `bson:"status"`
+	Reason        string       `bson:"reason"`
+	Rules         []ruleDoc    `bson:"rules"`
+	Eligible      bool         `bson:"eligible"`
+	Booths        []string     `bson:"booths"`
+	SubmittedAt   time.Time    `bson:"submitted_at"`
+	UpdatedAt     time.Time    `bson:"updated_at"`
+	Revision      int64        `bson:"revision"`
+}
+
+func toDocument(a Application) document {
+	d := document{ID: a.ID, ActiveKey: activeKey(a), FairID: a.FairID, ProducerID: a.ProducerID, AccountID: a.AccountID,
+		ProducerName: a.ProducerName, Province: a.Province, BoothKind: a.BoothKind, BoothCount: a.BoothCount,
+		PreferredZone: a.PreferredZone, Notes: a.Notes, Status: string(a.Status), Reason: a.Reason, Eligible: a.Eligible(),
+		Booths: a.Booths, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision}
+	for _, p := range a.Products {
+		d.Products = append(d.Products, productDoc(p))
+	}
+	for _, r := range a.Rules {
+		d.Rules = append(d.Rules, ruleDoc(r))
+	}
+	if d.Booths == nil {
+		d.Booths = []string{}
+	}
+	return d
+}
+
+func (d document) application() Application {
+	z := vntext.Zone
+	a := Application{ID: d.ID, FairID: d.FairID, ProducerID: d.ProducerID, AccountID: d.AccountID, ProducerName: d.ProducerName,
+		Province: d.Province, BoothKind: d.BoothKind, BoothCount: d.BoothCount, PreferredZone: d.PreferredZone, Notes: d.Notes,
+		Status: Status(d.Status), Reason: d.Reason, Booths: d.Booths, SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
+	for _, p := range d.Products {
+		p.ExpiresOn = p.ExpiresOn.In(z)
+		a.Products = append(a.Products, Product(p))
+	}
+	for _, r := range d.Rules {
+		a.Rules = append(a.Rules, Rule(r))
+	}
+	return a
+}
+
+// Event returns the application as other services receive it.
+func Event(a Application) events.ApplicationV1 {
+	out := events.ApplicationV1{ID: a.ID, FairID: a.FairID, ProducerID: a.ProducerID, ProducerName: a.ProducerName, ProvinceCode: a.Province,
+		BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Status: string(a.Status), Reason: a.Reason,
+		SubmittedAt: a.SubmittedAt, Revision: a.Revision, Products: []events.ApplicationProductV1{}}
+	for _, p := range a.Products {
+		out.Products = append(out.Products, events.ApplicationProductV1{ProductID: p.ProductID, Name: p.Name, CriteriaSet: p.CriteriaSet,
+			Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive})
+	}
+	return out
+}
+
+// SubjectOf returns the event subject for an application's status.
+func SubjectOf(s Status) string {
+	return map[Status]string{Submitted: events.ApplicationSubmitted, Approved: events.ApplicationApproved, Rejected: events.ApplicationRejected,
+		Waitlisted: events.ApplicationWaitlisted, Withdrawn: events.ApplicationWithdrawn, Cancelled: events.ApplicationCancelled}[s]
+}
+
+// ErrStale is returned when the application changed between read and write.
+var ErrStale = apperr.E(apperr.Conflict, "the application was changed meanwhile; reload it and try again")
+
+// ErrActiveExists is returned when the producer already has an active application to the fair.
+var ErrActiveExists = apperr.E(apperr.Conflict, "you already have an application to this fair; withdraw it before applying again")
+
+// Store keeps applications and the fair read model.
+type Store struct {
+	c     *mongo.Collection
+	fairs *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	return &Store{c: db.Collection(Collection), fairs: db.Collection(FairCollection)}
+}
+
+func toBSON(v any) (bson.M, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m bson.M
+	return m, bson.Unmarshal(raw, &m)
+}
+
+// Create stores a new application with its submitted event.
+func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
+	env, err := events.New(events.ApplicationSubmitted, 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
+	if err != nil {
+		return err
+	}
+	doc, err := toBSON(toDocument(a))
+	if err != nil {
+		return err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return err
+	}
+	doc[outbox.Field], doc[outbox.PendingField] = entries, true
+	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+		if storage.IsDuplicate(err) {
+			return ErrActiveExists
+		}
+		return storage.MapError(err, "application")
+	}
+	return nil
+}
+
+// Save stores a status change (with its event) if the application is still at revision prev.
+func (s *Store) Save(ctx context.Context, a Application, prev int64, correlationID string) error {
+	env, err := events.New(SubjectOf(a.Status), 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
+	if err != nil {
+		return err
+	}
+	set, err := toBSON(toDocument(a))
+	if err != nil {
+		return err
+	}
+	delete(set, "_id")
+	delete(set, "booths") // owned by the booth events
+	update, err := outbox.Update(bson.M{"$set": set}, env)
+	if err != nil {
+		return err
+	}
+	res, err := s.c.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": prev}, update)
+	if err != nil {
+		if storage.IsDuplicate(err) {
+			return ErrActiveExists
+		}
+		return storage.MapError(err, "application")
+	}
+	if res.MatchedCount == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+// Get returns one application.
+func (s *Store) Get(ctx context.Context, id string) (Application, error) {
+	var d document
+	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Application{}, storage.MapError(err, "application")
+	}
+	return d.application(), nil
+}
+
+// List returns applications of a fair (optionally of one producer and statuses), by ID.
+func (s *Store) List(ctx context.Context, fairID, producerID string, statuses []string, after string, limit int) ([]Application, error) {
+	q := bson.M{"fair_id": fairID}
+	if producerID != "" {
+		q["producer_id"] = producerID
+	}
+	if len(statuses) > 0 {
+		q["status"] = bson.M{"$in": statuses}
+	}
+	if after != "" {
+		q["_id"] = bson.M{"$gt": after}
+	}
+	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// ActiveForFair returns the active applications of a fair.
+func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Application, error) {
+	return s.find(ctx, bson.M{"fair_id": fairID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())
+}
+
+func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Application, error) {
+	cur, err := s.c.Find(ctx, q, opts.SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "applications")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "applications")
+	}
+	out := make([]Application, len(docs))
+	for i, d := range docs {
+		out[i] = d.application()
+	}
+	return out, nil
+}
+
+// SetBooth records that a booth was assigned to (add) or released from an application.
+func (s *Store) SetBooth(ctx context.Context, applicationID, code string, add bool) error {
+	op := "$addToSet"
+	if !add {
+		op = "$pull"
+	}
+	_, err := s.c.UpdateOne(ctx, bson.M{"_id": applicationID}, bson.M{op: bson.M{"booths": code}})
+	return storage.MapError(err, "application")
+}
+
+type fairDoc struct {
+	ID                string    `bson:"_id"`
+	NameVI            string    `bson:"name_vi"`
+	Status            string    `bson:"status"`
+	StartDate         time.Time `bson:"start_date"`
+	EndDate           time.Time `bson:"end_date"`
+	ApplicationsOpen  time.Time `bson:"applications_open"`
+	ApplicationsClose time.Time `bson:"applications_close"`
+	MinStars          int       `bson:"min_stars"`
+	AllowedSectors    []string  `bson:"allowed_sectors"`
+	AllowedProvinces  []string  `bson:"allowed_provinces"`
+	AllowedRegions    []string  `bson:"allowed_regions"`
+	MaxBooths         int       `bson:"max_booths"`
+	Organisers        []string  `bson:"organisers"`
+	Revision          int64     `bson:"revision"`
+}
+
+// PutFair stores a fair from its event if it is newer than what is stored.
+func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
+	start, err1 := time.ParseInLocation(time.DateOnly, f.StartDate, vntext.Zone)
+	end, err2 := time.ParseInLocation(time.DateOnly, f.EndDate, vntext.Zone)
+	if err1 != nil || err2 != nil {
+		return fmt.Errorf("fair %s has unreadable dates", f.ID)
+	}
+	d := fairDoc{ID: f.ID, NameVI: f.NameVI, Status: f.Status, StartDate: start, EndDate: end, ApplicationsOpen: f.ApplicationsOpen,
+		ApplicationsClose: f.ApplicationsClose, MinStars: f.Eligibility.MinStars, AllowedSectors: f.Eligibility.AllowedSectors,
+		AllowedProvinces: f.Eligibility.AllowedProvinces, AllowedRegions: f.Eligibility.AllowedRegions,
+		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}
+	set, err := toBSON(d)
+	if err != nil {
+		return err
+	}
+	delete(set, "_id")
+	_, err = s.fairs.UpdateOne(ctx, bson.M{"_id": f.ID, "revision": bson.M{"$lt": f.Revision}}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) {
+		return nil
+	}
+	return err
+}
+
+// Fair returns a fair of the read model.
+func (s *Store) Fair(ctx context.Context, id string) (Fair, error) {
+	var d fairDoc
+	if err := s.fairs.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
+		if apperr.Is(storage.MapError(err, "fair"), apperr.NotFound) {
+			return Fair{}, apperr.E(apperr.NotFound, "fair not found (a fair just published may take a moment to appear)")
+		}
+		return Fair{}, storage.MapError(err, "fair")
+	}
+	z := vntext.Zone
+	return Fair{ID: d.ID, NameVI: d.NameVI, Status: d.Status, StartDate: d.StartDate.In(z), EndDate: d.EndDate.In(z),
+		ApplicationsOpen: d.ApplicationsOpen.In(z), ApplicationsClose: d.ApplicationsClose.In(z), MinStars: d.MinStars,
+		AllowedSectors: d.AllowedSectors, AllowedProvinces: d.AllowedProvinces, AllowedRegions: d.AllowedRegions,
+		MaxBoothsPerProducer: d.MaxBooths, Organisers: d.Organisers, Revision: d.Revision}, nil
+}

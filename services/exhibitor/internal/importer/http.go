@@ -1,0 +1,86 @@
+package importer
+
+import (
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+)
+
+// Path of the import endpoint; its body limit is MaxFileBytes.
+const Path = "/api/producers/import"
+
+// MaxFileBytes bounds an uploaded spreadsheet.
+const MaxFileBytes = 10 << 20
+
+// Handlers serves the import endpoint.
+type Handlers struct {
+	Stores Stores
+	Notify func()
+	Now    func() time.Time
+}
+
+// Mount registers the route.
+func (h *Handlers) Mount(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: Path, Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
+		Summary: "Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field \"file\"; at most 10 MiB, 5000 rows). " +
+			"Returns what each row became. Re-importing creates nothing twice.", Response: Report{}}, h.importFile)
+}
+
+func (h *Handlers) importFile(c *gin.Context) {
+	data, err := readUpload(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rows, err := Parse(data)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rep, err := Import(c.Request.Context(), h.Stores, rows, h.Now(), correlation.From(c.Request.Context()))
+	h.Notify()
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, rep)
+}
+
+func readUpload(c *gin.Context) ([]byte, error) {
+	mt, _, _ := mime.ParseMediaType(c.GetHeader("Content-Type"))
+	var r io.Reader = c.Request.Body
+	if strings.HasPrefix(mt, "multipart/") {
+		file, _, err := c.Request.FormFile("file")
+		if err != nil {
+			return nil, apperr.Wrap(apperr.Malformed, err, "send the spreadsheet in the multipart field \"file\"")
+		}
+		defer file.Close()
+		r = file
+	}
+	if r == nil {
+		return nil, apperr.E(apperr.Malformed, "the request has no file")
+	}
+	data, err := io.ReadAll(r)
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, apperr.E(apperr.TooLarge, "the file is larger than %d MiB", MaxFileBytes>>20)
+		}
+		return nil, apperr.Wrap(apperr.Malformed, err, "the file could not be read")
+	}
+	if len(data) == 0 {
+		return nil, apperr.E(apperr.Malformed, "the file is empty")
+	}
+	return data, nil
+}

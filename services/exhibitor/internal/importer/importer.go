@@ -1,0 +1,170 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
+)
+
+// Row outcomes.
+const (
+	Created  = "created"
+	Skipped  = "skipped"
+	Rejected = "rejected"
+)
+
+// RowResult is what happened to one row.
+type RowResult struct {
+	Line            int                 `json:"row"`
+	Status          string              `json:"status" doc:"created, skipped (already imported) or rejected"`
+	ProducerID      string              `json:"producer_id,omitempty"`
+	ProductID       string              `json:"product_id,omitempty"`
+	ProducerCreated bool                `json:"producer_created"`
+	Errors          []apperr.FieldError `json:"errors,omitempty"`
+	Note            string              `json:"note,omitempty"`
+}
+
+// Report sums up an import.
+type Report struct {
+	Rows             int         `json:"rows"`
+	ProducersCreated int         `json:"producers_created"`
+	ProductsCreated  int         `json:"products_created"`
+	Skipped          int         `json:"skipped"`
+	Rejected         int         `json:"rejected"`
+	Results          []RowResult `json:"results"`
+}
+
+// Stores are where imported rows go.
+type Stores struct {
+	Producers *producer.Store
+	Products  *product.Store
+}
+
+// ImportedAccount is the placeholder account of a producer created by an import, until the
+// producer signs up and claims its profile with the same tax code.
+func ImportedAccount(taxCode string) string { return "import:" + taxCode }
+
+// Import validates and stores rows. Each row stands alone: a bad row is reported and the others
+// go on. A producer is found by tax code (created once) and a product by producer and name, so a
+// second import of the same file creates nothing.
+func Import(ctx context.Context, st Stores, rows []Row, now time.Time, correlationID string) (Report, error) {
+	rep := Report{Rows: len(rows), Results: make([]RowResult, 0, len(rows))}
+	for _, r := range rows {
+		res, err := importRow(ctx, st, r, now, correlationID)
+		if err != nil {
+			return rep, err
+		}
+		switch res.Status {
+		case Created:
+			rep.ProductsCreated++
+		case Skipped:
+			rep.Skipped++
+		case Rejected:
+			rep.Rejected++
+		}
+		if res.ProducerCreated {
+			rep.ProducersCreated++
+		}
+		rep.Results = append(rep.Results, res)
+	}
+	return rep, nil
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// producerFields validates a row's producer columns.
+func producerFields(c map[string]string, v *apperr.Validation) producer.Fields {
+	kind, ok := Kind(c["kind"])
+	v.Check(ok, "kind", "loại hình must be HTX, doanh nghiệp, hộ kinh doanh or tổ hợp tác")
+	f := producer.Fields{Kind: &kind, LegalName: ptr(c["legal_name"]), TaxCode: ptr(c["tax_code"]), Province: ptr(c["province"]),
+		Commune: ptr(c["commune"]), Address: ptr(c["address"]), Phone: ptr(c["phone"]), Email: ptr(c["email"])}
+	return f
+}
+
+func productFields(c map[string]string, v *apperr.Validation) product.Fields {
+	set, _, ok := CriteriaSet(c["criteria_set"])
+	v.Check(ok, "criteria_set", "bộ tiêu chí must be a number from 1 to 26 or a product group name")
+	rating, ok := Stars(c["stars"])
+	v.Check(ok, "stars", "số sao must be 3, 4, 5 or tiềm năng 5 sao")
+	issued, ok := Date(c["issued_on"])
+	v.Check(ok, "issued_on", "ngày cấp must be a date such as 15/03/2024")
+	unit, ok := Unit(c["unit"])
+	v.Check(ok, "unit", "đơn vị tính is not a known unit (kg, tấn, lít, chai, hộp, gói, ...)")
+	return product.Fields{NameVI: ptr(c["product"]), CriteriaSet: &set, Stars: &rating.Stars, PotentialFive: &rating.PotentialFive,
+		DecisionNo: ptr(c["decision_no"]), IssuedBy: ptr(c["issued_by"]), IssuedOn: &issued, Unit: &unit, GTIN: ptr(c["gtin"])}
+}
+
+func importRow(ctx context.Context, st Stores, r Row, now time.Time, corr string) (RowResult, error) {
+	res := RowResult{Line: r.Line}
+	var v apperr.Validation
+	pf := producerFields(r.Cells, &v)
+	qf := productFields(r.Cells, &v)
+	reject := func(err error) RowResult {
+		var e *apperr.Error
+		if errors.As(err, &e) && len(e.Fields) > 0 {
+			res.Errors = append(res.Errors, e.Fields...)
+		} else if err != nil {
+			res.Errors = append(res.Errors, apperr.FieldError{Field: "row", Message: err.Error()})
+		}
+		res.Status = Rejected
+		return res
+	}
+	if v.Failed() {
+		return reject(v.Err()), nil
+	}
+	// Validate both halves before storing anything of the row.
+	newProducer, err := producer.New(uuid.Must(uuid.NewV7()).String(), ImportedAccount(*pf.TaxCode), pf, now)
+	if err != nil {
+		return reject(err), nil
+	}
+	prod, err := product.New(uuid.Must(uuid.NewV7()).String(), "", qf, now)
+	if err != nil {
+		return reject(err), nil
+	}
+	if !ocop.ValidTaxCode(newProducer.TaxCode) {
+		return reject(apperr.E(apperr.Invalid, "tax code")), nil
+	}
+	owner, err := st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		if err := st.Producers.Create(ctx, newProducer, corr); err != nil {
+			if !apperr.Is(err, apperr.Conflict) {
+				return res, err
+			}
+			// Created meanwhile by a concurrent import: use it.
+			if owner, err = st.Producers.ByTaxCode(ctx, newProducer.TaxCode); err != nil {
+				return res, err
+			}
+		} else {
+			owner, res.ProducerCreated = newProducer, true
+		}
+	case err != nil:
+		return res, err
+	}
+	res.ProducerID = owner.ID
+	prod.ProducerID = owner.ID
+	certs := make([]string, 0, len(owner.Certifications))
+	for _, c := range owner.Certifications {
+		certs = append(certs, c.Code)
+	}
+	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName, Province: owner.Province, Certifications: certs}, corr)
+	switch {
+	case apperr.Is(err, apperr.Conflict):
+		res.Status, res.Note = Skipped, "this producer already has a product with this name"
+		return res, nil
+	case err != nil:
+		return res, err
+	}
+	res.Status, res.ProductID = Created, prod.ID
+	if prod.Certificate.Status(now) == ocop.CertificateExpired {
+		res.Note = "imported, but the OCOP certificate has already expired"
+	}
+	return res, nil
+}

@@ -1,0 +1,230 @@
+// Package importer reads the OCOP lists provinces keep in spreadsheets (CSV or XLSX with
+// Vietnamese headers), validates every row into a producer and a product, and reports per row
+// what was created, skipped or rejected and why. Re-importing a file creates nothing twice.
+package importer
+
+import (
+	"bytes"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// MaxRows bounds one import.
+const MaxRows = 5000
+
+// Column keys and the folded header texts that name them.
+var headers = map[string][]string{
+	"legal_name":   {"ten chu the", "chu the", "ten chu the ocop", "ten don vi", "ten co so"},
+	"kind":         {"loai hinh", "loai hinh chu the", "loai chu the"},
+	"tax_code":     {"ma so thue", "mst"},
+	"province":     {"tinh/thanh pho", "tinh", "tinh/thanh", "tinh thanh pho", "tinh, thanh pho"},
+	"commune":      {"xa/phuong", "xa", "xa phuong", "xa/phuong/thi tran"},
+	"address":      {"dia chi"},
+	"phone":        {"dien thoai", "so dien thoai", "sdt"},
+	"email":        {"email", "thu dien tu"},
+	"product":      {"ten san pham", "san pham"},
+	"criteria_set": {"bo tieu chi", "nhom san pham", "phan nhom", "nganh hang", "nhom"},
+	"stars":        {"so sao", "hang sao", "xep hang", "sao"},
+	"decision_no":  {"so quyet dinh", "quyet dinh", "so qd"},
+	"issued_by":    {"co quan cap", "noi cap", "don vi cap"},
+	"issued_on":    {"ngay cap", "ngay quyet dinh", "ngay cong nhan"},
+	"unit":         {"don vi tinh", "dvt"},
+	"gtin":         {"ma vach", "gtin", "ma so ma vach"},
+}
+
+var required = []string{"legal_name", "kind", "tax_code", "province", "commune", "phone", "product", "criteria_set", "stars", "decision_no", "issued_by", "issued_on"}
+
+// Row is one line of the file: its number (1 is the header) and cells by column key.
+type Row struct {
+	Line  int
+	Cells map[string]string
+}
+
+// Parse reads CSV or XLSX (detected from the content) into rows keyed by column. It fails when
+// the file cannot be read or a required column is missing.
+func Parse(data []byte) ([]Row, error) {
+	var records [][]string
+	var err error
+	if bytes.HasPrefix(data, []byte("PK\x03\x04")) {
+		records, err = readXLSX(data)
+	} else {
+		records, err = readCSV(data)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if len(records) == 0 {
+		return nil, apperr.E(apperr.Invalid, "the file is empty")
+	}
+	cols := map[int]string{}
+	found := map[string]bool{}
+	for i, h := range records[0] {
+		key := vntext.Fold(strings.TrimPrefix(h, "\uFEFF"))
+		key = strings.TrimSuffix(strings.TrimSpace(strings.Trim(key, "*")), ":")
+		for col, names := range headers {
+			for _, n := range names {
+				if key == n && !found[col] {
+					cols[i], found[col] = col, true
+				}
+			}
+		}
+	}
+	var v apperr.Validation
+	for _, col := range required {
+		v.Check(found[col], "columns", "the column for "+col+" is missing (e.g. "+headers[col][0]+")")
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	if len(records)-1 > MaxRows {
+		return nil, apperr.E(apperr.Invalid, "the file has %d rows; import at most %d at a time", len(records)-1, MaxRows)
+	}
+	rows := make([]Row, 0, len(records)-1)
+	for n, rec := range records[1:] {
+		r := Row{Line: n + 2, Cells: map[string]string{}}
+		empty := true
+		for i, cell := range rec {
+			if col, ok := cols[i]; ok {
+				cell = vntext.Clean(cell)
+				r.Cells[col] = cell
+				empty = empty && cell == ""
+			}
+		}
+		if !empty {
+			rows = append(rows, r)
+		}
+	}
+	return rows, nil
+}
+
+func readCSV(data []byte) ([][]string, error) {
+	data = bytes.TrimPrefix(data, []byte("\uFEFF"))
+	r := csv.NewReader(bytes.NewReader(data))
+	r.FieldsPerRecord = -1
+	r.LazyQuotes = true
+	// Excel in Vietnamese locales often writes semicolons.
+	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
+		r.Comma = ';'
+	}
+	var out [][]string
+	for {
+		rec, err := r.Read()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return nil, apperr.Wrap(apperr.Invalid, err, "the CSV file could not be read: "+err.Error())
+		}
+		out = append(out, rec)
+		if len(out) > MaxRows+1 {
+			return out, nil
+		}
+	}
+}
+
+func readXLSX(data []byte) ([][]string, error) {
+	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err != nil {
+		return nil, apperr.Wrap(apperr.Invalid, err, "the XLSX file could not be read")
+	}
+	defer f.Close()
+	sheets := f.GetSheetList()
+	if len(sheets) == 0 {
+		return nil, apperr.E(apperr.Invalid, "the XLSX file has no sheet")
+	}
+	rows, err := f.GetRows(sheets[0])
+	if err != nil {
+		return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+	}
+	return rows, nil
+}
+
+// Kind maps the "Loại hình" cell to a producer kind.
+func Kind(s string) (string, bool) {
+	k := vntext.Fold(s)
+	switch {
+	case k == "cooperative" || k == "htx" || strings.Contains(k, "hop tac xa"):
+		return "cooperative", true
+	case k == "cooperative_group" || strings.Contains(k, "to hop tac") || k == "tht":
+		return "cooperative_group", true
+	case k == "enterprise" || strings.Contains(k, "doanh nghiep") || strings.Contains(k, "cong ty") || k == "dn":
+		return "enterprise", true
+	case k == "household_business" || strings.Contains(k, "ho kinh doanh") || strings.Contains(k, "co so") || strings.Contains(k, "ho gia dinh") || k == "hkd":
+		return "household_business", true
+	}
+	return "", false
+}
+
+// Stars reads "4", "4 sao", "4*", "4★" or "tiềm năng 5 sao" into a rating.
+func Stars(s string) (ocop.Rating, bool) {
+	k := vntext.Fold(s)
+	if strings.Contains(k, "tiem nang") {
+		return ocop.Rating{Stars: 4, PotentialFive: true}, true
+	}
+	k = strings.TrimSpace(strings.NewReplacer("sao", "", "*", "", "★", "", "stars", "", "star", "").Replace(k))
+	n, err := strconv.Atoi(k)
+	if err != nil || n < 3 || n > 5 {
+		return ocop.Rating{}, false
+	}
+	return ocop.Rating{Stars: n}, true
+}
+
+// CriteriaSet reads a set number or a current or 2019 group name.
+func CriteriaSet(s string) (int, string, bool) {
+	if n, err := strconv.Atoi(strings.TrimSpace(s)); err == nil {
+		cs, ok := ocop.CriteriaSetByNumber(n)
+		return cs.Number, cs.Sector, ok
+	}
+	c, ok := ocop.Classify(s)
+	if !ok {
+		return 0, "", false
+	}
+	if c.CriteriaSet == 0 {
+		// A sector alone: take its first set, the broadest group.
+		for _, cs := range ocop.CriteriaSets() {
+			if cs.Sector == c.Sector {
+				return cs.Number, c.Sector, true
+			}
+		}
+	}
+	return c.CriteriaSet, c.Sector, true
+}
+
+// Date reads dd/mm/yyyy, d/m/yyyy, yyyy-mm-dd or an Excel serial number.
+func Date(s string) (time.Time, bool) {
+	s = strings.TrimSpace(s)
+	for _, layout := range []string{"02/01/2006", "2/1/2006", time.DateOnly, "02-01-2006", "2006/01/02", "01-02-06"} {
+		if t, err := time.ParseInLocation(layout, s, vntext.Zone); err == nil {
+			return t, true
+		}
+	}
+	if n, err := strconv.ParseFloat(s, 64); err == nil && n > 30000 && n < 80000 {
+		t := time.Date(1899, 12, 30, 0, 0, 0, 0, vntext.Zone).AddDate(0, 0, int(n))
+		return t, true
+	}
+	return time.Time{}, false
+}
+
+// Unit maps a unit cell (code or Vietnamese name) to a unit code; empty means piece.
+func Unit(s string) (string, bool) {
+	if strings.TrimSpace(s) == "" {
+		return "piece", true
+	}
+	k := vntext.Fold(s)
+	for _, u := range ocop.Units() {
+		if k == u.Code || k == vntext.Fold(u.NameVI) || k == vntext.Fold(u.NameEN) {
+			return u.Code, true
+		}
+	}
+	return "", false
+}

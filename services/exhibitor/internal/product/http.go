@@ -1,0 +1,352 @@
+package product
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+type certificateBody struct {
+	DecisionNo string `json:"decision_no" doc:"e.g. 1234/QĐ-UBND"`
+	IssuedBy   string `json:"issued_by"`
+	IssuedOn   string `json:"issued_on" doc:"YYYY-MM-DD"`
+	ExpiresOn  string `json:"expires_on,omitempty" doc:"YYYY-MM-DD, first day no longer valid; default issue date + 36 months"`
+}
+
+// writeRequest creates (required fields) or patches (any subset) a product.
+type writeRequest struct {
+	NameVI          *string          `json:"name_vi"`
+	NameEN          *string          `json:"name_en"`
+	CriteriaSet     *int             `json:"criteria_set" doc:"1 to 26 (Decision 148/QĐ-TTg)"`
+	Stars           *int             `json:"stars" doc:"3, 4 or 5"`
+	PotentialFive   *bool            `json:"potential_five_star"`
+	Certificate     *certificateBody `json:"certificate"`
+	GTIN            *string          `json:"gtin" doc:"13 digits, optional"`
+	Unit            *string          `json:"unit" doc:"kg, tonne, litre, bottle, jar, box, pack, bag, piece, set, ..."`
+	PriceMin        *int64           `json:"price_min_vnd"`
+	PriceMax        *int64           `json:"price_max_vnd"`
+	MonthlyCapacity *float64         `json:"monthly_capacity" doc:"units per month"`
+	ShelfLifeDays   *int             `json:"shelf_life_days"`
+	SeasonMonths    *[]int           `json:"season_months"`
+	DescriptionVI   *string          `json:"description_vi"`
+	DescriptionEN   *string          `json:"description_en"`
+	ImageURLs       *[]string        `json:"image_urls"`
+}
+
+// Fields converts the request, with field errors for unreadable dates.
+func (r writeRequest) Fields() (Fields, error) {
+	var v apperr.Validation
+	f := Fields{NameVI: r.NameVI, NameEN: r.NameEN, CriteriaSet: r.CriteriaSet, Stars: r.Stars, PotentialFive: r.PotentialFive,
+		GTIN: r.GTIN, Unit: r.Unit, PriceMin: r.PriceMin, PriceMax: r.PriceMax, MonthlyCapacity: r.MonthlyCapacity,
+		ShelfLifeDays: r.ShelfLifeDays, SeasonMonths: r.SeasonMonths, DescriptionVI: r.DescriptionVI, DescriptionEN: r.DescriptionEN, ImageURLs: r.ImageURLs}
+	if c := r.Certificate; c != nil {
+		f.DecisionNo, f.IssuedBy = &c.DecisionNo, &c.IssuedBy
+		if d, err := time.ParseInLocation(time.DateOnly, c.IssuedOn, vntext.Zone); v.Check(err == nil, "certificate.issued_on", "must be a date written YYYY-MM-DD") {
+			f.IssuedOn = &d
+		}
+		if c.ExpiresOn != "" {
+			if d, err := time.ParseInLocation(time.DateOnly, c.ExpiresOn, vntext.Zone); v.Check(err == nil, "certificate.expires_on", "must be a date written YYYY-MM-DD") {
+				f.ExpiresOn = &d
+			}
+		}
+	}
+	return f, v.Err()
+}
+
+type response struct {
+	ID                string          `json:"id"`
+	ProducerID        string          `json:"producer_id"`
+	ProducerName      string          `json:"producer_name"`
+	ProvinceCode      string          `json:"province_code"`
+	ProvinceName      string          `json:"province_name"`
+	Region            string          `json:"region"`
+	NameVI            string          `json:"name_vi"`
+	NameEN            string          `json:"name_en"`
+	CriteriaSet       int             `json:"criteria_set"`
+	Sector            string          `json:"sector"`
+	Group             string          `json:"group"`
+	Stars             int             `json:"stars"`
+	PotentialFive     bool            `json:"potential_five_star"`
+	Certificate       certificateBody `json:"certificate"`
+	CertificateStatus string          `json:"certificate_status" doc:"valid, expiring (under 90 days left) or expired"`
+	ShownAsOCOP       bool            `json:"shown_as_ocop" doc:"false once the certificate has expired"`
+	GTIN              string          `json:"gtin"`
+	Unit              string          `json:"unit"`
+	PriceMin          int64           `json:"price_min_vnd"`
+	PriceMax          int64           `json:"price_max_vnd"`
+	MonthlyCapacity   float64         `json:"monthly_capacity"`
+	ShelfLifeDays     int             `json:"shelf_life_days"`
+	SeasonMonths      []int           `json:"season_months"`
+	DescriptionVI     string          `json:"description_vi"`
+	DescriptionEN     string          `json:"description_en"`
+	ImageURLs         []string        `json:"image_urls"`
+	ProducerCerts     []string        `json:"producer_certifications"`
+	Revision          int64           `json:"revision"`
+	CreatedAt         time.Time       `json:"created_at"`
+	UpdatedAt         time.Time       `json:"updated_at"`
+}
+
+// ToResponse renders a product at time now.
+func ToResponse(l Listed, now time.Time) response {
+	p := l.Product
+	cs, _ := ocop.CriteriaSetByNumber(p.CriteriaSet)
+	status := p.Certificate.Status(now)
+	return response{
+		ID: p.ID, ProducerID: p.ProducerID, ProducerName: l.Owner.Name, ProvinceCode: l.Owner.Province.Code, ProvinceName: l.Owner.Province.Name,
+		Region: l.Owner.Province.Region, NameVI: p.NameVI, NameEN: p.NameEN, CriteriaSet: p.CriteriaSet, Sector: cs.Sector, Group: cs.Group,
+		Stars: p.Rating.Stars, PotentialFive: p.Rating.PotentialFive,
+		Certificate: certificateBody{DecisionNo: p.Certificate.DecisionNo, IssuedBy: p.Certificate.IssuedBy,
+			IssuedOn: p.Certificate.IssuedOn.In(vntext.Zone).Format(time.DateOnly), ExpiresOn: p.Certificate.ExpiresOn.In(vntext.Zone).Format(time.DateOnly)},
+		CertificateStatus: string(status), ShownAsOCOP: status != ocop.CertificateExpired, GTIN: p.GTIN, Unit: p.Unit,
+		PriceMin: p.PriceMin, PriceMax: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity, ShelfLifeDays: p.ShelfLifeDays,
+		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs),
+		ProducerCerts: nonNil(l.Owner.Certifications), Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+// Owners finds the producer of a product and who may change it.
+type Owners interface {
+	// OwnerOf returns the owner record of producer id.
+	OwnerOf(ctx context.Context, producerID string) (Owner, error)
+}
+
+// Handlers serves the product endpoints.
+type Handlers struct {
+	Store  *Store
+	Owners Owners
+	Notify func()
+	Now    func() time.Time
+}
+
+// Mount registers the product routes.
+func (h *Handlers) Mount(api httpx.API) {
+	editors := []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.create)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/products", Tag: "products",
+		Summary: "A producer's products with their certificate status.", Response: []response{}}, h.listOfProducer)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products", Tag: "products",
+		Summary: "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
+		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
+			{Name: "min_stars", Type: "integer"}, {Name: "province"}, {Name: "region"}, {Name: "certification", Description: "a producer certification code"},
+			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}}, h.get)
+	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/products/:id", Tag: "products", Roles: editors,
+		Summary: "Change a product (its producer, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.patch)
+	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
+		Summary: "Remove a product from the catalogue."}, h.delete)
+}
+
+// mayEdit reports whether the caller may change products of owner.
+func mayEdit(c *gin.Context, o Owner) bool {
+	p, _ := httpx.PrincipalFrom(c)
+	return p.Is(auth.RoleOrganiser, auth.RoleAdmin) || (p.Role == auth.RoleProducer && p.AccountID == o.AccountID)
+}
+
+func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
+func (h *Handlers) create(c *gin.Context) {
+	var req writeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	owner, err := h.Owners.OwnerOf(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !mayEdit(c, owner) {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only add products to your own profile"))
+		return
+	}
+	f, err := req.Fields()
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, err := New(uuid.Must(uuid.NewV7()).String(), owner.ProducerID, f, h.now())
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := h.Store.Create(c.Request.Context(), p, owner, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("Location", "/api/products/"+p.ID)
+	c.JSON(http.StatusCreated, ToResponse(Listed{Product: p, Owner: owner}, h.Now()))
+}
+
+func (h *Handlers) listOfProducer(c *gin.Context) {
+	items, err := h.Store.ByProducer(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := make([]response, len(items))
+	for i, l := range items {
+		out[i] = ToResponse(l, h.Now())
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) get(c *gin.Context) {
+	l, err := h.Store.Get(c.Request.Context(), c.Param("id"))
+	if err == nil && l.Deleted {
+		err = apperr.E(apperr.NotFound, "product not found")
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+}
+
+// change loads the product, checks the caller may edit it, applies fn and saves with subject,
+// re-reading when another writer got in between.
+func (h *Handlers) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
+	ctx := c.Request.Context()
+	for attempt := 0; ; attempt++ {
+		l, err := h.Store.Get(ctx, c.Param("id"))
+		if err == nil && l.Deleted {
+			err = apperr.E(apperr.NotFound, "product not found")
+		}
+		if err != nil {
+			httpx.RespondError(c, err)
+			return Listed{}, false
+		}
+		owner, err := h.Owners.OwnerOf(ctx, l.ProducerID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return Listed{}, false
+		}
+		if !mayEdit(c, owner) {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another producer's product"))
+			return Listed{}, false
+		}
+		next, err := fn(l.Product)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return Listed{}, false
+		}
+		err = h.Store.Save(ctx, next, owner, l.Revision, subject, correlation.From(ctx))
+		if errors.Is(err, ErrStale) && attempt < 3 {
+			continue
+		}
+		if err != nil {
+			httpx.RespondError(c, err)
+			return Listed{}, false
+		}
+		h.Notify()
+		return Listed{Product: next, Owner: owner}, true
+	}
+}
+
+func (h *Handlers) patch(c *gin.Context) {
+	var req writeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	f, err := req.Fields()
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if l, ok := h.change(c, events.ProductUpdated, func(p Product) (Product, error) { return p.Patch(f, h.now()) }); ok {
+		c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+	}
+}
+
+func (h *Handlers) delete(c *gin.Context) {
+	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
+		p.Deleted = true
+		p.Revision++
+		p.UpdatedAt = h.now()
+		return p, nil
+	})
+	if ok {
+		c.Status(http.StatusNoContent)
+	}
+}
+
+func (h *Handlers) catalogue(c *gin.Context) {
+	page, err := httpx.PageOf(c)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	var v apperr.Validation
+	q := Query{Text: c.Query("q"), Sector: c.Query("sector"), Region: c.Query("region"), Certification: c.Query("certification"), Now: h.Now(), Limit: page.Limit}
+	if q.Sector != "" {
+		_, ok := ocop.SectorByCode(q.Sector)
+		v.Check(ok, "sector", "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+	}
+	intParam := func(name string, lo, hi int) int {
+		s := c.Query(name)
+		if s == "" {
+			return 0
+		}
+		n, err := strconv.Atoi(s)
+		v.Check(err == nil && n >= lo && n <= hi, name, "must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi))
+		return n
+	}
+	q.CriteriaSet, q.MinStars = intParam("criteria_set", 1, 26), intParam("min_stars", 3, 5)
+	if s := c.Query("province"); s != "" {
+		p, ok := ocop.LookupProvince(s)
+		v.Check(ok, "province", "is not one of the 34 provinces")
+		q.Province = p.Code
+	}
+	if q.Region != "" {
+		_, ok := ocop.RegionByCode(q.Region)
+		v.Check(ok, "region", "is not a region code")
+	}
+	if q.Certification != "" {
+		_, ok := ocop.CertificationByCode(q.Certification)
+		v.Check(ok, "certification", "is not a certification code")
+	}
+	for _, st := range strings.Split(c.Query("certificate_status"), ",") {
+		if st = strings.TrimSpace(st); st != "" {
+			ok := slices.Contains([]string{"valid", "expiring", "expired"}, st)
+			v.Check(ok, "certificate_status", "must be valid, expiring or expired")
+			q.Statuses = append(q.Statuses, ocop.CertificateStatus(st))
+		}
+	}
+	if err := httpx.DecodeCursor(page.Cursor, &q.Cursor); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	items, next, done, err := h.Store.Catalogue(c.Request.Context(), q)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[response]{Items: make([]response, len(items))}
+	for i, l := range items {
+		out.Items[i] = ToResponse(l, h.Now())
+	}
+	if !done {
+		out.NextCursor = httpx.EncodeCursor(next)
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,226 @@
+// Package product is an OCOP product of a producer: its criteria set, star rating and certificate
+// (whose status is derived from the date), barcode, prices, capacity and season.
+package product
+
+import (
+	"fmt"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Certificate is the OCOP recognition decision.
+type Certificate struct {
+	DecisionNo string
+	IssuedBy   string
+	IssuedOn   time.Time
+	// ExpiresOn is the first day the certificate is no longer valid.
+	ExpiresOn time.Time
+}
+
+// Status derives the certificate's status at now.
+func (c Certificate) Status(now time.Time) ocop.CertificateStatus { return ocop.StatusAt(c.ExpiresOn, now) }
+
+// Product is an OCOP product.
+type Product struct {
+	ID              string
+	ProducerID      string
+	NameVI          string
+	NameEN          string
+	CriteriaSet     int
+	Rating          ocop.Rating
+	Certificate     Certificate
+	GTIN            string
+	Unit            string
+	PriceMin        int64
+	PriceMax        int64
+	MonthlyCapacity float64
+	ShelfLifeDays   int
+	SeasonMonths    []int
+	DescriptionVI   string
+	DescriptionEN   string
+	ImageURLs       []string
+	Deleted         bool
+	Revision        int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Sector returns the sector derived from the criteria set.
+func (p Product) Sector() string {
+	cs, _ := ocop.CriteriaSetByNumber(p.CriteriaSet)
+	return cs.Sector
+}
+
+// Fields are the editable fields; nil is "not given".
+type Fields struct {
+	NameVI          *string
+	NameEN          *string
+	CriteriaSet     *int
+	Stars           *int
+	PotentialFive   *bool
+	DecisionNo      *string
+	IssuedBy        *string
+	IssuedOn        *time.Time
+	ExpiresOn       *time.Time
+	GTIN            *string
+	Unit            *string
+	PriceMin        *int64
+	PriceMax        *int64
+	MonthlyCapacity *float64
+	ShelfLifeDays   *int
+	SeasonMonths    *[]int
+	DescriptionVI   *string
+	DescriptionEN   *string
+	ImageURLs       *[]string
+}
+
+// New validates a new product of producerID.
+func New(id, producerID string, f Fields, now time.Time) (Product, error) {
+	p := Product{ID: id, ProducerID: producerID, Revision: 1, CreatedAt: now, UpdatedAt: now}
+	if err := p.apply(f, true); err != nil {
+		return Product{}, err
+	}
+	return p, nil
+}
+
+// Patch returns the product with f applied and its revision advanced.
+func (p Product) Patch(f Fields, now time.Time) (Product, error) {
+	if p.Deleted {
+		return Product{}, apperr.E(apperr.NotFound, "product not found")
+	}
+	next := p
+	next.SeasonMonths = slices.Clone(p.SeasonMonths)
+	next.ImageURLs = slices.Clone(p.ImageURLs)
+	if err := next.apply(f, false); err != nil {
+		return Product{}, err
+	}
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+func clean(s string, max int) string {
+	s = vntext.Clean(s)
+	if utf8.RuneCountInString(s) > max {
+		s = string([]rune(s)[:max])
+	}
+	return s
+}
+
+func (p *Product) apply(f Fields, required bool) error {
+	var v apperr.Validation
+	need := func(given bool, field string) bool {
+		if !given && required {
+			v.Add(field, "is required")
+		}
+		return given
+	}
+	if need(f.NameVI != nil, "name_vi") {
+		n := clean(*f.NameVI, 200)
+		if v.Check(utf8.RuneCountInString(n) >= 3, "name_vi", "must be 3 to 200 characters") {
+			p.NameVI = n
+		}
+	}
+	if f.NameEN != nil {
+		p.NameEN = clean(*f.NameEN, 200)
+	}
+	if need(f.CriteriaSet != nil, "criteria_set") {
+		if _, ok := ocop.CriteriaSetByNumber(*f.CriteriaSet); v.Check(ok, "criteria_set", "must be a criteria set from 1 to 26") {
+			p.CriteriaSet = *f.CriteriaSet
+		}
+	}
+	if need(f.Stars != nil, "stars") {
+		p.Rating.Stars = *f.Stars
+	}
+	if f.PotentialFive != nil {
+		p.Rating.PotentialFive = *f.PotentialFive
+	}
+	v.Merge("", p.Rating.Validate())
+	if need(f.DecisionNo != nil, "certificate.decision_no") {
+		d := clean(*f.DecisionNo, 80)
+		if v.Check(d != "", "certificate.decision_no", "is required: the number of the recognition decision (e.g. 1234/QĐ-UBND)") {
+			p.Certificate.DecisionNo = d
+		}
+	}
+	if need(f.IssuedBy != nil, "certificate.issued_by") {
+		b := clean(*f.IssuedBy, 200)
+		if v.Check(b != "", "certificate.issued_by", "is required: who issued it (e.g. UBND tỉnh Lào Cai)") {
+			p.Certificate.IssuedBy = b
+		}
+	}
+	if need(f.IssuedOn != nil, "certificate.issued_on") {
+		p.Certificate.IssuedOn = *f.IssuedOn
+		if f.ExpiresOn == nil && (required || p.Certificate.ExpiresOn.IsZero()) {
+			p.Certificate.ExpiresOn = ocop.DefaultExpiry(*f.IssuedOn)
+		}
+	}
+	if f.ExpiresOn != nil {
+		p.Certificate.ExpiresOn = *f.ExpiresOn
+	}
+	if !p.Certificate.IssuedOn.IsZero() {
+		v.Check(p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn), "certificate.expires_on", "must be after the issue date")
+		v.Check(!p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn.AddDate(0, ocop.CertificateValidMonths, 1)), "certificate.expires_on", "an OCOP certificate is valid at most 36 months")
+		v.Check(p.Certificate.IssuedOn.Year() >= 2018, "certificate.issued_on", "OCOP certificates exist since 2018")
+	}
+	if f.GTIN != nil {
+		g := strings.TrimSpace(*f.GTIN)
+		v.Check(g == "" || ocop.ValidGTIN13(g), "gtin", "must be a 13-digit barcode with a correct check digit (GS1 Vietnam codes start with 893)")
+		p.GTIN = g
+	}
+	if need(f.Unit != nil, "unit") {
+		if _, ok := ocop.UnitByCode(*f.Unit); v.Check(ok, "unit", "must be a unit code such as kg, tonne, litre, bottle, box, pack") {
+			p.Unit = *f.Unit
+		}
+	}
+	if f.PriceMin != nil {
+		p.PriceMin = *f.PriceMin
+	}
+	if f.PriceMax != nil {
+		p.PriceMax = *f.PriceMax
+	}
+	v.Check(p.PriceMin >= 0 && p.PriceMax >= 0 && p.PriceMax <= 1_000_000_000, "price_max_vnd", "prices must be 0 to 1 billion VND")
+	v.Check(p.PriceMax == 0 || p.PriceMin <= p.PriceMax, "price_min_vnd", "must not exceed price_max_vnd")
+	if f.MonthlyCapacity != nil {
+		v.Check(*f.MonthlyCapacity >= 0 && *f.MonthlyCapacity <= 1e9, "monthly_capacity", "must be 0 or more")
+		p.MonthlyCapacity = *f.MonthlyCapacity
+	}
+	if f.ShelfLifeDays != nil {
+		v.Check(*f.ShelfLifeDays >= 0 && *f.ShelfLifeDays <= 36500, "shelf_life_days", "must be 0 to 36500 days")
+		p.ShelfLifeDays = *f.ShelfLifeDays
+	}
+	if f.SeasonMonths != nil {
+		var months []int
+		for i, m := range *f.SeasonMonths {
+			if v.Check(m >= 1 && m <= 12, fmt.Sprintf("season_months[%d]", i), "must be a month from 1 to 12") && !slices.Contains(months, m) {
+				months = append(months, m)
+			}
+		}
+		slices.Sort(months)
+		p.SeasonMonths = months
+	}
+	if f.DescriptionVI != nil {
+		p.DescriptionVI = clean(*f.DescriptionVI, 4000)
+	}
+	if f.DescriptionEN != nil {
+		p.DescriptionEN = clean(*f.DescriptionEN, 4000)
+	}
+	if f.ImageURLs != nil {
+		v.Check(len(*f.ImageURLs) <= 10, "image_urls", "at most 10 images")
+		var urls []string
+		for i, s := range *f.ImageURLs {
+			u, err := url.Parse(strings.TrimSpace(s))
+			if v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500, fmt.Sprintf("image_urls[%d]", i), "must be an http(s) address") {
+				urls = append(urls, u.String())
+			}
+		}
+		p.ImageURLs = urls
+	}
+	return v.Err()
+}

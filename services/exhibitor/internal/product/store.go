@@ -1,0 +1,414 @@
+package product
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collections.
+const (
+	Collection = "products"
+	// NoticesCollection holds one document per product and certificate whose expiry was
+	// announced; its _id makes the announcement happen once, whichever replica sweeps.
+	NoticesCollection = "certificate_expiry_notices"
+)
+
+// Indexes for the catalogue's filters and the sweep.
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "deleted", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "deleted", Value: 1}, {Key: "expires_on", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "criteria_set", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "province_code", Value: 1}}},
+		// Re-importing a spreadsheet must not duplicate a product: one per producer and name.
+		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "name_key", Value: 1}}, Unique: true},
+	}
+}
+
+// Owner is what a product needs to know of its producer.
+type Owner struct {
+	ProducerID     string
+	AccountID      string
+	Name           string
+	Province       ocop.Province
+	Certifications []string
+}
+
+type document struct {
+	ID              string    `bson:"_id"`
+	ProducerID      string    `bson:"producer_id"`
+	AccountID       string    `bson:"account_id"`
+	ProducerName    string    `bson:"producer_name"`
+	ProvinceCode    string    `bson:"province_code"`
+	Region          string    `bson:"region"`
+	Promotion       string    `bson:"promotion_group"`
+	ProducerCerts   []string  `bson:"producer_certifications"`
+	NameVI          string    `bson:"name_vi"`
+	NameEN          string    `bson:"name_en"`
+	NameLower       string    `bson:"name_lower"`
+	NameFold        string    `bson:"name_fold"`
+	NameKey         string    `bson:"name_key"`
+	CriteriaSet     int       `bson:"criteria_set"`
+	Sector          string    `bson:"sector"`
+	Stars           int       `bson:"stars"`
+	PotentialFive   bool      `bson:"potential_five"`
+	DecisionNo      string    `bson:"decision_no"`
+	IssuedBy        string    `bson:"issued_by"`
+	IssuedOn        time.Time `bson:"issued_on"`
+	ExpiresOn       time.Time `bson:"expires_on"`
+	GTIN            string    `bson:"gtin"`
+	Unit            string    `bson:"unit"`
+	PriceMin        int64     `bson:"price_min"`
+	PriceMax        int64     `bson:"price_max"`
+	MonthlyCapacity float64   `bson:"monthly_capacity"`
+	ShelfLifeDays   int       `bson:"shelf_life_days"`
+	SeasonMonths    []int     `bson:"season_months"`
+	DescriptionVI   string    `bson:"description_vi"`
+	DescriptionEN   string    `bson:"description_en"`
+	ImageURLs       []string  `bson:"image_urls"`
+	Deleted         bool      `bson:"deleted"`
+	Revision        int64     `bson:"revision"`
+	CreatedAt       time.Time `bson:"created_at"`
+	UpdatedAt       time.Time `bson:"updated_at"`
+}
+
+func toDocument(p Product, o Owner) document {
+	return document{
+		ID: p.ID, ProducerID: p.ProducerID, AccountID: o.AccountID, ProducerName: o.Name, ProvinceCode: o.Province.Code, Region: o.Province.Region,
+		Promotion: o.Province.Promotion, ProducerCerts: nonNil(o.Certifications), NameVI: p.NameVI, NameEN: p.NameEN,
+		NameLower: strings.ToLower(p.NameVI + " " + p.NameEN), NameFold: vntext.Fold(p.NameVI + " " + p.NameEN), NameKey: NameKey(p.NameVI, p.ID, p.Deleted),
+		CriteriaSet: p.CriteriaSet, Sector: p.Sector(), Stars: p.Rating.Stars, PotentialFive: p.Rating.PotentialFive,
+		DecisionNo: p.Certificate.DecisionNo, IssuedBy: p.Certificate.IssuedBy, IssuedOn: p.Certificate.IssuedOn, ExpiresOn: p.Certificate.ExpiresOn,
+		GTIN: p.GTIN, Unit: p.Unit, PriceMin: p.PriceMin, PriceMax: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity, ShelfLifeDays: p.ShelfLifeDays,
+		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs),
+		Deleted: p.Deleted, Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+// NameKey is the folded name that must be unique per producer among live products; a deleted
+// product gets its ID instead, freeing the name.
+func NameKey(name, id string, deleted bool) string {
+	if deleted {
+		return "deleted:" + id
+	}
+	return vntext.Fold(name)
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+func nonNilInts(s []int) []int {
+	if s == nil {
+		return []int{}
+	}
+	return s
+}
+
+// Listed is a product with its producer's denormalised details, as the catalogue shows it.
+type Listed struct {
+	Product
+	Owner Owner
+}
+
+func (d document) listed() Listed {
+	z := vntext.Zone
+	prov, _ := ocop.ProvinceByCode(d.ProvinceCode)
+	return Listed{
+		Product: Product{
+			ID: d.ID, ProducerID: d.ProducerID, NameVI: d.NameVI, NameEN: d.NameEN, CriteriaSet: d.CriteriaSet,
+			Rating:      ocop.Rating{Stars: d.Stars, PotentialFive: d.PotentialFive},
+			Certificate: Certificate{DecisionNo: d.DecisionNo, IssuedBy: d.IssuedBy, IssuedOn: d.IssuedOn.In(z), ExpiresOn: d.ExpiresOn.In(z)},
+			GTIN:        d.GTIN, Unit: d.Unit, PriceMin: d.PriceMin, PriceMax: d.PriceMax, MonthlyCapacity: d.MonthlyCapacity,
+			ShelfLifeDays: d.ShelfLifeDays, SeasonMonths: d.SeasonMonths, DescriptionVI: d.DescriptionVI, DescriptionEN: d.DescriptionEN,
+			ImageURLs: d.ImageURLs, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
+		},
+		Owner: Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts},
+	}
+}
+
+// Event returns the product as other services receive it.
+func Event(l Listed) events.ProductV1 {
+	p := l.Product
+	return events.ProductV1{
+		ID: p.ID, ProducerID: p.ProducerID, ProducerName: l.Owner.Name, ProvinceCode: l.Owner.Province.Code, Region: l.Owner.Province.Region,
+		NameVI: p.NameVI, NameEN: p.NameEN, CriteriaSet: p.CriteriaSet, Sector: p.Sector(), Stars: p.Rating.Stars, PotentialFive: p.Rating.PotentialFive,
+		Certificate: events.CertificateV1{DecisionNo: p.Certificate.DecisionNo, IssuedBy: p.Certificate.IssuedBy,
+			IssuedOn: p.Certificate.IssuedOn.In(vntext.Zone).Format(time.DateOnly), ExpiresOn: p.Certificate.ExpiresOn.In(vntext.Zone).Format(time.DateOnly)},
+		GTIN: p.GTIN, Unit: p.Unit, PriceMinVND: p.PriceMin, PriceMaxVND: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity,
+		ShelfLifeDays: p.ShelfLifeDays, SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, Deleted: p.Deleted,
+		Revision: p.Revision, UpdatedAt: p.UpdatedAt,
+	}
+}
+
+// ErrStale is returned when the product changed between read and write.
+var ErrStale = apperr.E(apperr.Conflict, "the product was changed meanwhile; reload it and try again")
+
+// Store keeps products.
+type Store struct {
+	c       *mongo.Collection
+	notices *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	return &Store{c: db.Collection(Collection), notices: db.Collection(NoticesCollection)}
+}
+
+func toBSON(v any) (bson.M, error) {
+	raw, err := bson.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	var m bson.M
+	return m, bson.Unmarshal(raw, &m)
+}
+
+var errDuplicateName = apperr.E(apperr.Conflict, "this producer already lists a product with this name")
+
+// Create stores a new product with its exhibitor.product.created event.
+func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID string) error {
+	env, err := events.New(events.ProductCreated, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
+	if err != nil {
+		return err
+	}
+	doc, err := toBSON(toDocument(p, o))
+	if err != nil {
+		return err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return err
+	}
+	doc[outbox.Field], doc[outbox.PendingField] = entries, true
+	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+		if storage.IsDuplicate(err) {
+			return errDuplicateName
+		}
+		return storage.MapError(err, "product")
+	}
+	return nil
+}
+
+// Save replaces the product if it is still at revision prev, with one event of subject.
+func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subject, correlationID string) error {
+	env, err := events.New(subject, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
+	if err != nil {
+		return err
+	}
+	set, err := toBSON(toDocument(p, o))
+	if err != nil {
+		return err
+	}
+	delete(set, "_id")
+	// A renewed certificate may expire again: let the sweep look at it (the notice's _id still
+	// keeps each certificate's announcement unique).
+	set["expiry_announced"] = false
+	update, err := outbox.Update(bson.M{"$set": set}, env)
+	if err != nil {
+		return err
+	}
+	res, err := s.c.UpdateOne(ctx, bson.M{"_id": p.ID, "revision": prev}, update)
+	if err != nil {
+		if storage.IsDuplicate(err) {
+			return errDuplicateName
+		}
+		return storage.MapError(err, "product")
+	}
+	if res.MatchedCount == 0 {
+		return ErrStale
+	}
+	return nil
+}
+
+// Get returns a product (deleted ones too; callers decide).
+func (s *Store) Get(ctx context.Context, id string) (Listed, error) {
+	var d document
+	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Listed{}, storage.MapError(err, "product")
+	}
+	return d.listed(), nil
+}
+
+// ByProducer returns a producer's live products by name.
+func (s *Store) ByProducer(ctx context.Context, producerID string) ([]Listed, error) {
+	return s.find(ctx, bson.M{"producer_id": producerID, "deleted": false}, options.Find().SetSort(bson.D{{Key: "name_fold", Value: 1}}).SetLimit(1000))
+}
+
+// ByIDs returns the live products with the given IDs.
+func (s *Store) ByIDs(ctx context.Context, ids []string) ([]Listed, error) {
+	return s.find(ctx, bson.M{"_id": bson.M{"$in": ids}, "deleted": false}, options.Find())
+}
+
+func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Listed, error) {
+	cur, err := s.c.Find(ctx, q, opts.SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "products")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "products")
+	}
+	out := make([]Listed, len(docs))
+	for i, d := range docs {
+		out[i] = d.listed()
+	}
+	return out, nil
+}
+
+// UpdateOwner refreshes the producer details copied onto its products (name, province,
+// certifications) after the producer changed. It emits no events: the producer's own event
+// carries the change.
+func (s *Store) UpdateOwner(ctx context.Context, o Owner) error {
+	_, err := s.c.UpdateMany(ctx, bson.M{"producer_id": o.ProducerID}, bson.M{"$set": bson.M{
+		"producer_name": o.Name, "province_code": o.Province.Code, "region": o.Province.Region,
+		"promotion_group": o.Province.Promotion, "producer_certifications": nonNil(o.Certifications),
+	}})
+	return storage.MapError(err, "products")
+}
+
+// Query filters the public catalogue.
+type Query struct {
+	Text          string
+	Sector        string
+	CriteriaSet   int
+	MinStars      int
+	Province      string
+	Region        string
+	Certification string
+	// Statuses of the certificate to include; empty means valid and expiring.
+	Statuses []ocop.CertificateStatus
+	Now      time.Time
+	Cursor   CatalogueCursor
+	Limit    int
+}
+
+// CatalogueCursor continues a ranked search: tier 0 holds exact-diacritic matches, tier 1 the
+// matches found only after folding; within a tier products go by ID.
+type CatalogueCursor struct {
+	Tier  int    `json:"t"`
+	After string `json:"a"`
+}
+
+// Catalogue returns one page of live products matching q, exact-diacritic text matches first, and
+// the cursor of the next page ("done" is true when there is none).
+func (s *Store) Catalogue(ctx context.Context, q Query) ([]Listed, CatalogueCursor, bool, error) {
+	base := bson.A{bson.M{"deleted": false}}
+	if q.Sector != "" {
+		base = append(base, bson.M{"sector": q.Sector})
+	}
+	if q.CriteriaSet != 0 {
+		base = append(base, bson.M{"criteria_set": q.CriteriaSet})
+	}
+	if q.MinStars > 3 {
+		base = append(base, bson.M{"stars": bson.M{"$gte": q.MinStars}})
+	}
+	if q.Province != "" {
+		base = append(base, bson.M{"province_code": q.Province})
+	}
+	if q.Region != "" {
+		base = append(base, bson.M{"$or": bson.A{bson.M{"region": q.Region}, bson.M{"promotion_group": q.Region}}})
+	}
+	if q.Certification != "" {
+		base = append(base, bson.M{"producer_certifications": q.Certification})
+	}
+	statuses := q.Statuses
+	if len(statuses) == 0 {
+		statuses = []ocop.CertificateStatus{ocop.CertificateValid, ocop.CertificateExpiring}
+	}
+	var statusOr bson.A
+	soon := q.Now.Add(ocop.ExpiringWithinDays * 24 * time.Hour)
+	for _, st := range statuses {
+		switch st {
+		case ocop.CertificateValid:
+			statusOr = append(statusOr, bson.M{"expires_on": bson.M{"$gt": soon}})
+		case ocop.CertificateExpiring:
+			statusOr = append(statusOr, bson.M{"expires_on": bson.M{"$gt": q.Now, "$lte": soon}})
+		case ocop.CertificateExpired:
+			statusOr = append(statusOr, bson.M{"expires_on": bson.M{"$lte": q.Now}})
+		}
+	}
+	base = append(base, bson.M{"$or": statusOr})
+
+	tiers := []bson.M{{}}
+	if text := strings.TrimSpace(q.Text); text != "" {
+		exact := regexp.QuoteMeta(strings.ToLower(vntext.Clean(text)))
+		folded := regexp.QuoteMeta(vntext.Fold(text))
+		tiers = []bson.M{
+			{"name_lower": bson.M{"$regex": exact}},
+			{"name_fold": bson.M{"$regex": folded}, "name_lower": bson.M{"$not": bson.M{"$regex": exact}}},
+		}
+	}
+	var out []Listed
+	cur := q.Cursor
+	for tier := cur.Tier; tier < len(tiers); tier++ {
+		filter := append(bson.A{}, base...)
+		filter = append(filter, tiers[tier])
+		if tier == cur.Tier && cur.After != "" {
+			filter = append(filter, bson.M{"_id": bson.M{"$gt": cur.After}})
+		}
+		need := q.Limit - len(out)
+		page, err := s.find(ctx, bson.M{"$and": filter}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(need+1)))
+		if err != nil {
+			return nil, CatalogueCursor{}, true, err
+		}
+		if len(page) > need {
+			out = append(out, page[:need]...)
+			return out, CatalogueCursor{Tier: tier, After: out[len(out)-1].ID}, false, nil
+		}
+		out = append(out, page...)
+		if len(out) == q.Limit && tier+1 < len(tiers) {
+			return out, CatalogueCursor{Tier: tier + 1}, false, nil
+		}
+	}
+	return out, CatalogueCursor{}, true, nil
+}
+
+// ExpiredUnannounced returns live products whose certificate expired by now, at most limit.
+func (s *Store) ExpiredUnannounced(ctx context.Context, now time.Time, limit int) ([]Listed, error) {
+	return s.find(ctx, bson.M{"deleted": false, "expires_on": bson.M{"$lte": now}, "expiry_announced": bson.M{"$ne": true}},
+		options.Find().SetSort(bson.D{{Key: "expires_on", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// AnnounceExpiry publishes exhibitor.product.certificate_expired for a product's certificate once:
+// the notice is an insert with a unique _id (product and decision number) that carries the event,
+// so a second sweep or another replica adds nothing. It reports whether this call announced it.
+func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bool, error) {
+	env, err := events.New(events.ProductCertificateExpired, 1, l.ID, "", events.ProductChangedV1{Product: Event(l)})
+	if err != nil {
+		return false, err
+	}
+	entries, err := outbox.Entries(env)
+	if err != nil {
+		return false, err
+	}
+	_, err = s.notices.InsertOne(ctx, bson.M{
+		"_id": l.ID + "|" + l.Certificate.DecisionNo, "product_id": l.ID, "decision_no": l.Certificate.DecisionNo,
+		"expired_on": l.Certificate.ExpiresOn, "at": now, "id": uuid.Must(uuid.NewV7()).String(),
+		outbox.Field: entries, outbox.PendingField: true,
+	})
+	announced := err == nil
+	if err != nil && !storage.IsDuplicate(err) {
+		return false, storage.MapError(err, "certificate notice")
+	}
+	// Mark the product so the sweep skips it; only a hint, the notice's _id is what counts.
+	_, err = s.c.UpdateOne(ctx, bson.M{"_id": l.ID, "decision_no": l.Certificate.DecisionNo}, bson.M{"$set": bson.M{"expiry_announced": true}})
+	return announced, storage.MapError(err, "product")
+}
