@@ -138,7 +138,7 @@ var provinceAliases = map[string]string{
 	"soc trang": "92", "hau giang": "92", "ben tre": "86", "tra vinh": "86",
 	"tien giang": "82", "bac lieu": "96", "kien giang": "91",
 	"ho chi minh": "79", "thanh pho ho chi minh": "79", "hcm": "79", "tphcm": "79",
-	"tp hcm": "79", "sai gon": "79", "dak lak": "66", "daklak": "66", "ha noi": "01",
+	"tp hcm": "79", "sai gon": "79", "dak lak": "66", "daklak": "66", "ha noi": "01", "ha tay": "01",
 }
 
 var provinceByFold = func() map[string]string {

@@ -142,7 +142,7 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/products", Tag: "products",
 		Summary: "A producer's products with their certificate status.", Response: []response{}}, h.listOfProducer)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products", Tag: "products",
-		Summary: "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
+		Summary:  "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
 			{Name: "min_stars", Type: "integer"}, {Name: "province"}, {Name: "region"}, {Name: "certification", Description: "a producer certification code"},
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)

@@ -25,7 +25,9 @@ type Certificate struct {
 }
 
 // Status derives the certificate's status at now.
-func (c Certificate) Status(now time.Time) ocop.CertificateStatus { return ocop.StatusAt(c.ExpiresOn, now) }
+func (c Certificate) Status(now time.Time) ocop.CertificateStatus {
+	return ocop.StatusAt(c.ExpiresOn, now)
+}
 
 // Product is an OCOP product.
 type Product struct {
@@ -157,7 +159,7 @@ func (p *Product) apply(f Fields, required bool) error {
 	}
 	if need(f.IssuedOn != nil, "certificate.issued_on") {
 		p.Certificate.IssuedOn = *f.IssuedOn
-		if f.ExpiresOn == nil && (required || p.Certificate.ExpiresOn.IsZero()) {
+		if f.ExpiresOn == nil { // a new issue date restarts the 36 months
 			p.Certificate.ExpiresOn = ocop.DefaultExpiry(*f.IssuedOn)
 		}
 	}

@@ -1,0 +1,90 @@
+package product
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, vntext.Zone) }
+
+func valid() Fields {
+	return Fields{NameVI: ptr("Nước mắm Phú Quốc 40 độ đạm"), CriteriaSet: ptr(9), Stars: ptr(4), DecisionNo: ptr("1234/QĐ-UBND"),
+		IssuedBy: ptr("UBND tỉnh Kiên Giang"), IssuedOn: ptr(day(2024, 3, 15)), Unit: ptr("bottle"), GTIN: ptr("8934563138165"),
+		PriceMin: ptr(int64(85000)), PriceMax: ptr(int64(120000)), MonthlyCapacity: ptr(20000.0), SeasonMonths: &[]int{12, 1, 1, 2}}
+}
+
+func TestNew(t *testing.T) {
+	p, err := New("p1", "prod1", valid(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !p.Certificate.ExpiresOn.Equal(day(2027, 3, 15)) {
+		t.Errorf("expiry = %v, want issue + 36 months", p.Certificate.ExpiresOn)
+	}
+	if p.Sector() != ocop.SectorFood || len(p.SeasonMonths) != 3 || p.SeasonMonths[0] != 1 {
+		t.Errorf("sector %s months %v", p.Sector(), p.SeasonMonths)
+	}
+	for _, tt := range []struct {
+		now  time.Time
+		want ocop.CertificateStatus
+	}{{day(2026, 1, 1), ocop.CertificateValid}, {day(2027, 1, 1), ocop.CertificateExpiring}, {day(2027, 3, 15), ocop.CertificateExpired}} {
+		if got := p.Certificate.Status(tt.now); got != tt.want {
+			t.Errorf("status at %v = %s, want %s", tt.now, got, tt.want)
+		}
+	}
+}
+
+func TestNewInvalid(t *testing.T) {
+	tests := []struct {
+		name   string
+		mutate func(*Fields)
+		field  string
+	}{
+		{"set 27", func(f *Fields) { f.CriteriaSet = ptr(27) }, "criteria_set"},
+		{"two stars", func(f *Fields) { f.Stars = ptr(2) }, "stars"},
+		{"potential five on a three", func(f *Fields) { f.Stars, f.PotentialFive = ptr(3), ptr(true) }, "potential_five_star"},
+		{"bad gtin", func(f *Fields) { f.GTIN = ptr("8934563138166") }, "gtin"},
+		{"no decision", func(f *Fields) { f.DecisionNo = ptr(" ") }, "certificate.decision_no"},
+		{"expiry beyond 36 months", func(f *Fields) { f.ExpiresOn = ptr(day(2028, 1, 1)) }, "certificate.expires_on"},
+		{"unknown unit", func(f *Fields) { f.Unit = ptr("barrel") }, "unit"},
+		{"min above max", func(f *Fields) { f.PriceMin = ptr(int64(200000)) }, "price_min_vnd"},
+		{"month 13", func(f *Fields) { f.SeasonMonths = &[]int{13} }, "season_months[0]"},
+		{"image not a url", func(f *Fields) { f.ImageURLs = &[]string{"ftp://x"} }, "image_urls[0]"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := valid()
+			tt.mutate(&f)
+			_, err := New("p1", "prod1", f, time.Now())
+			var e *apperr.Error
+			if !errors.As(err, &e) {
+				t.Fatalf("New = %v, want invalid", err)
+			}
+			for _, fe := range e.Fields {
+				if fe.Field == tt.field {
+					return
+				}
+			}
+			t.Errorf("fields %+v lack %s", e.Fields, tt.field)
+		})
+	}
+}
+
+func TestPatchKeepsCertificateUnlessGiven(t *testing.T) {
+	p, _ := New("p1", "prod1", valid(), time.Now())
+	next, err := p.Patch(Fields{PriceMax: ptr(int64(150000))}, time.Now())
+	if err != nil || !next.Certificate.ExpiresOn.Equal(p.Certificate.ExpiresOn) || next.Revision != 2 {
+		t.Fatalf("Patch = %+v, %v", next, err)
+	}
+	renewed, err := p.Patch(Fields{DecisionNo: ptr("99/QĐ-UBND"), IssuedBy: ptr("UBND"), IssuedOn: ptr(day(2027, 3, 1))}, time.Now())
+	if err != nil || !renewed.Certificate.ExpiresOn.Equal(day(2030, 3, 1)) {
+		t.Errorf("renewal expiry = %v, %v", renewed.Certificate.ExpiresOn, err)
+	}
+}
