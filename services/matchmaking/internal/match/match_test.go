@@ -1,0 +1,201 @@
+package match
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+)
+
+var now = time.Date(2026, 11, 28, 12, 0, 0, 0, vntext.Zone)
+
+func apply(t testing.TB, x *index.Index, typ string, payload any, id string) {
+	t.Helper()
+	env, err := events.New(typ, 1, id, "", payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Apply(env); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func producer(t testing.TB, x *index.Index, id, province, region string, certs ...string) {
+	var cs []events.CertificationV1
+	for _, c := range certs {
+		cs = append(cs, events.CertificationV1{Code: c, Number: "1", ValidUntil: now.AddDate(1, 0, 0)})
+	}
+	apply(t, x, events.ProducerRegistered, events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: id, LegalName: "HTX " + id,
+		ProvinceCode: province, Region: region, Certifications: cs, Trademark: "TM-" + id, Revision: 1}}, id)
+}
+
+func product(t testing.TB, x *index.Index, id, producerID, name string, set, stars int, capacity float64, unit string, price int64, expires time.Time) {
+	sector := "food"
+	if set >= 14 && set <= 17 {
+		sector = "beverage"
+	}
+	apply(t, x, events.ProductCreated, events.ProductChangedV1{Product: events.ProductV1{ID: id, ProducerID: producerID, NameVI: name,
+		CriteriaSet: set, Sector: sector, Stars: stars, Certificate: events.CertificateV1{ExpiresOn: expires.Format(time.DateOnly)},
+		Unit: unit, MonthlyCapacity: capacity, PriceMinVND: price, Revision: 1}}, id)
+}
+
+func fixture(t *testing.T) *Matcher {
+	x := index.New()
+	producer(t, x, "p-honey-4", "15", "northern_midlands_mountains", "globalgap", "haccp")
+	producer(t, x, "p-honey-3", "01", "red_river_delta")
+	producer(t, x, "p-sauce", "91", "mekong_delta", "haccp")
+	producer(t, x, "p-expired", "15", "northern_midlands_mountains")
+	product(t, x, "honey-a", "p-honey-4", "Mật ong bạc hà Mèo Vạc", 4, 4, 2, "tonne", 250000, now.AddDate(1, 0, 0))
+	product(t, x, "honey-b", "p-honey-3", "Mật ong rừng", 4, 3, 500, "kg", 180000, now.AddDate(0, 1, 0))
+	product(t, x, "sauce", "p-sauce", "Nước mắm Phú Quốc", 9, 5, 10000, "bottle", 90000, now.AddDate(2, 0, 0))
+	product(t, x, "honey-x", "p-expired", "Mật ong hết hạn", 4, 5, 10, "tonne", 100000, now.AddDate(0, 0, -1))
+	return &Matcher{Index: x, Markets: Markets()}
+}
+
+func factor(r Result, name string) Factor {
+	for _, f := range r.Factors {
+		if f.Name == name {
+			return f
+		}
+	}
+	return Factor{}
+}
+
+func TestRankHoneyForEU(t *testing.T) {
+	m := fixture(t)
+	res := m.Rank(Need{CriteriaSets: []int{4}, Keywords: []string{"mat ong"}, MinStars: 3, Volume: 1.5, Unit: "tonne", Market: "EU", MaxPrice: 300000}, 20, now)
+	if len(res) != 2 {
+		t.Fatalf("results %+v, want the two producers with valid honey", res)
+	}
+	top := res[0]
+	if top.ProducerID != "p-honey-4" || top.Score <= res[1].Score || top.Score > 1 || res[1].Score < 0 {
+		t.Errorf("ranking %+v", res)
+	}
+	if got := factor(top, "capacity").ReasonVI; got != "Công suất 2 tấn/tháng ≥ 1,5 tấn" {
+		t.Errorf("capacity reason %q", got)
+	}
+	if got := factor(top, "certifications").ReasonVI; !strings.HasPrefix(got, "Có GlobalGAP, HACCP, cần cho thị trường EU") {
+		t.Errorf("certification reason %q", got)
+	}
+	if got := factor(top, "stars").ReasonVI; got != "Đạt 4 sao OCOP" {
+		t.Errorf("stars reason %q", got)
+	}
+	if factor(res[1], "capacity").Score >= 1 {
+		t.Errorf("500 kg/month against 1.5 tonnes should not fit fully")
+	}
+	for _, r := range res {
+		if r.ProducerID == "p-expired" {
+			t.Error("an expired certificate appeared")
+		}
+	}
+}
+
+func TestHardFilters(t *testing.T) {
+	m := fixture(t)
+	if res := m.Rank(Need{CriteriaSets: []int{4}, MinStars: 4}, 20, now); len(res) != 1 || res[0].ProducerID != "p-honey-4" {
+		t.Errorf("min stars 4: %+v", res)
+	}
+	if res := m.Rank(Need{Sectors: []string{"beverage"}}, 20, now); len(res) != 0 {
+		t.Errorf("no beverages: %+v", res)
+	}
+	if res := m.Rank(Need{}, 20, now); len(res) != 3 {
+		t.Errorf("open need: %d results, want 3 (expired excluded)", len(res))
+	}
+}
+
+func TestTiesAreDeterministic(t *testing.T) {
+	x := index.New()
+	for i := 0; i < 30; i++ {
+		id := fmt.Sprintf("p%02d", i)
+		producer(t, x, id, "01", "red_river_delta")
+		product(t, x, "x"+id, id, "Gạo ST25", 3, 4, 10, "tonne", 30000, now.AddDate(1, 0, 0))
+	}
+	m := &Matcher{Index: x, Markets: Markets()}
+	a := m.Rank(Need{CriteriaSets: []int{3}}, 10, now)
+	for i := 0; i < 5; i++ {
+		b := m.Rank(Need{CriteriaSets: []int{3}}, 10, now)
+		if fmt.Sprint(a) != fmt.Sprint(b) {
+			t.Fatal("ranking of equal scores changes between calls")
+		}
+	}
+	if !sort.SliceIsSorted(a, func(i, j int) bool { return a[i].ProducerID < a[j].ProducerID }) {
+		t.Error("ties are not broken by producer ID")
+	}
+}
+
+func TestMarketsTable(t *testing.T) {
+	m := Markets()
+	for _, code := range []string{"domestic", "JP", "KR", "CN", "EU", "US", "AU"} {
+		if _, ok := m[code]; !ok {
+			t.Errorf("market %s missing", code)
+		}
+	}
+	if !slices.Contains(m["EU"].Expects, "globalgap") {
+		t.Error("EU should expect GlobalGAP")
+	}
+}
+
+func TestScoreProducer(t *testing.T) {
+	m := fixture(t)
+	r, ok := m.ScoreProducer(Need{CriteriaSets: []int{9}, Keywords: []string{"nuoc mam"}}, "p-sauce", now)
+	if !ok || r.Score <= 0.5 || factor(r, "keywords").Score != 1 {
+		t.Errorf("ScoreProducer = %+v, %v", r, ok)
+	}
+	if _, ok := m.ScoreProducer(Need{CriteriaSets: []int{9}}, "p-honey-3", now); ok {
+		t.Error("a honey producer fits a fish sauce need")
+	}
+}
+
+// nationalIndex builds 20,000 products of 5,000 producers across sets and provinces.
+func nationalIndex(b testing.TB) *index.Index {
+	x := index.New()
+	r := rand.New(rand.NewPCG(1, 2))
+	provinces := []string{"01", "15", "19", "31", "46", "79", "91", "92", "96", "52", "66", "68"}
+	words := []string{"mật ong", "gạo", "chè", "nước mắm", "cà phê", "miến", "rượu", "bánh", "mứt", "tinh dầu", "lụa", "măng", "nấm", "tiêu", "điều"}
+	certs := []string{"haccp", "iso_22000", "vietgap", "globalgap", "organic_eu"}
+	for i := 0; i < 5000; i++ {
+		var cs []string
+		for _, c := range certs {
+			if r.IntN(3) == 0 {
+				cs = append(cs, c)
+			}
+		}
+		producer(b, x, fmt.Sprintf("p%05d", i), provinces[r.IntN(len(provinces))], "red_river_delta", cs...)
+	}
+	for i := 0; i < 20000; i++ {
+		w := words[r.IntN(len(words))]
+		product(b, x, fmt.Sprintf("x%05d", i), fmt.Sprintf("p%05d", r.IntN(5000)), w+" đặc sản "+fmt.Sprint(i), 1+r.IntN(26), 3+r.IntN(3),
+			float64(1+r.IntN(50)), []string{"tonne", "kg", "bottle"}[r.IntN(3)], int64(20000+r.IntN(500000)), now.AddDate(0, r.IntN(40)-4, 0))
+	}
+	return x
+}
+
+// BenchmarkMatch20000Products reports p50 and p99 latency of one ranked match against a national
+// catalogue (target: p99 under 10 ms).
+func BenchmarkMatch20000Products(b *testing.B) {
+	m := &Matcher{Index: nationalIndex(b), Markets: Markets()}
+	needs := []Need{
+		{CriteriaSets: []int{4}, Keywords: []string{"mat ong"}, MinStars: 4, Volume: 2, Unit: "tonne", Market: "EU", MaxPrice: 300000},
+		{Keywords: []string{"nuoc mam", "phu quoc"}, Volume: 5000, Unit: "bottle", Market: "domestic"},
+		{Sectors: []string{"food"}, Market: "JP", RequiredCerts: []string{"haccp"}, Provinces: []string{"01"}},
+	}
+	var lat []time.Duration
+	for i := 0; b.Loop(); i++ {
+		start := time.Now()
+		res := m.Rank(needs[i%len(needs)], 20, now)
+		lat = append(lat, time.Since(start))
+		if len(res) == 0 {
+			b.Fatal("no results")
+		}
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
