@@ -206,3 +206,68 @@ type ProductV1 struct {
 type ProductChangedV1 struct {
 	Product ProductV1 `json:"product"`
 }
+
+// BuyerV1 is a buyer organisation.
+type BuyerV1 struct {
+	ID        string   `json:"id"`
+	AccountID string   `json:"account_id"`
+	Name      string   `json:"name"`
+	Kind      string   `json:"kind"`
+	Province  string   `json:"province_code"`
+	Markets   []string `json:"markets"`
+	Revision  int64    `json:"revision"`
+}
+
+// BuyerChangedV1 is the payload of matchmaking.buyer.*.
+type BuyerChangedV1 struct {
+	Buyer BuyerV1 `json:"buyer"`
+}
+
+// SourcingRequestV1 is a buyer's sourcing need.
+type SourcingRequestV1 struct {
+	ID            string   `json:"id"`
+	BuyerID       string   `json:"buyer_id"`
+	Title         string   `json:"title"`
+	CriteriaSets  []int    `json:"criteria_sets"`
+	Sectors       []string `json:"sectors"`
+	Keywords      []string `json:"keywords"`
+	MinStars      int      `json:"min_stars"`
+	Volume        float64  `json:"monthly_volume"`
+	Unit          string   `json:"unit"`
+	RequiredCerts []string `json:"required_certifications"`
+	Market        string   `json:"target_market"`
+	Regions       []string `json:"regions"`
+	Provinces     []string `json:"provinces"`
+	MaxPriceVND   int64    `json:"max_price_vnd"`
+	NeededBy      string   `json:"needed_by,omitempty"`
+	FairID        string   `json:"fair_id,omitempty"`
+	Status        string   `json:"status"`
+	Revision      int64    `json:"revision"`
+}
+
+// SourcingRequestChangedV1 is the payload of matchmaking.request.*.
+type SourcingRequestChangedV1 struct {
+	Request SourcingRequestV1 `json:"request"`
+}
+
+// MeetingV1 is a B2B meeting between a buyer and a producer at a fair.
+type MeetingV1 struct {
+	ID          string    `json:"id"`
+	FairID      string    `json:"fair_id"`
+	BuyerID     string    `json:"buyer_id"`
+	ProducerID  string    `json:"producer_id"`
+	RequestedBy string    `json:"requested_by"`
+	Session     string    `json:"session"`
+	Status      string    `json:"status"`
+	Reason      string    `json:"reason,omitempty"`
+	Day         string    `json:"day,omitempty"`
+	Slot        int       `json:"slot,omitempty"`
+	Table       int       `json:"table,omitempty"`
+	Revision    int64     `json:"revision"`
+	UpdatedAt   time.Time `json:"updated_at"`
+}
+
+// MeetingChangedV1 is the payload of matchmaking.meeting.* except outcome_recorded.
+type MeetingChangedV1 struct {
+	Meeting MeetingV1 `json:"meeting"`
+}

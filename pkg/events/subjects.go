@@ -48,5 +48,16 @@ var ProductSubjects = []string{ProductCreated, ProductUpdated, ProductDeleted, P
 
 // Subjects published by the matchmaking service.
 const (
+	BuyerRegistered = "matchmaking.buyer.registered"
+	BuyerUpdated    = "matchmaking.buyer.updated"
+	RequestOpened   = "matchmaking.request.opened"
+	RequestUpdated  = "matchmaking.request.updated"
+	RequestClosed   = "matchmaking.request.closed"
+
+	MeetingRequested       = "matchmaking.meeting.requested"
+	MeetingAccepted        = "matchmaking.meeting.accepted"
+	MeetingDeclined        = "matchmaking.meeting.declined"
+	MeetingCancelled       = "matchmaking.meeting.cancelled"
+	MeetingScheduled       = "matchmaking.meeting.scheduled"
 	MeetingOutcomeRecorded = "matchmaking.meeting.outcome_recorded"
 )

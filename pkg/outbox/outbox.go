@@ -257,3 +257,51 @@ func Pending(ctx context.Context, c *mongo.Collection, docID any) ([]Entry, erro
 	}
 	return d.Outbox, nil
 }
+
+// Document converts doc (a struct with bson tags) to a map that Insert and Set can extend.
+func Document(doc any) (bson.M, error) {
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: encode document: %w", err)
+	}
+	var m bson.M
+	if err := bson.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("outbox: encode document: %w", err)
+	}
+	return m, nil
+}
+
+// Insert inserts doc with its events in one write. Errors are the driver's (check
+// storage.IsDuplicate for unique-index violations).
+func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.Envelope) error {
+	m, err := Document(doc)
+	if err != nil {
+		return err
+	}
+	entries, err := Entries(envs...)
+	if err != nil {
+		return err
+	}
+	m[Field], m[PendingField] = entries, true
+	_, err = c.InsertOne(ctx, m)
+	return err
+}
+
+// Set replaces the fields of the document matching filter with doc's (all but _id) and appends
+// the events, in one conditional update. It reports whether a document matched.
+func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs ...events.Envelope) (bool, error) {
+	set, err := Document(doc)
+	if err != nil {
+		return false, err
+	}
+	delete(set, "_id")
+	update, err := Update(bson.M{"$set": set}, envs...)
+	if err != nil {
+		return false, err
+	}
+	res, err := c.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount > 0, nil
+}

@@ -1,0 +1,256 @@
+// Package buyer holds buyer organisations (supermarket chains, distributors, exporters, hotels,
+// ...) and their sourcing requests: what they want to buy, how much, to which certifications and
+// for which market.
+package buyer
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Kinds of buyer.
+var Kinds = []string{"supermarket_chain", "convenience_chain", "distributor", "wholesale_market", "exporter", "ecommerce",
+	"hotel", "restaurant", "industrial_catering", "tourism_shop", "other"}
+
+// Buyer is a buyer organisation, one per buyer account.
+type Buyer struct {
+	ID        string
+	AccountID string
+	Name      string
+	Kind      string
+	Province  string
+	Markets   []string
+	Contact   Contact
+	Revision  int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
+}
+
+// Contact is how producers reach the buyer.
+type Contact struct{ Name, Phone, Email string }
+
+// BuyerFields are the editable fields; nil is "not given".
+type BuyerFields struct {
+	Name     *string
+	Kind     *string
+	Province *string
+	Markets  *[]string
+	Contact  *Contact
+}
+
+func clean(s string, n int) string {
+	s = vntext.Clean(s)
+	if utf8.RuneCountInString(s) > n {
+		s = string([]rune(s)[:n])
+	}
+	return s
+}
+
+// Apply validates f onto b; required demands the mandatory fields.
+func (b *Buyer) Apply(f BuyerFields, required bool) error {
+	var v apperr.Validation
+	if f.Name != nil || required {
+		name := ""
+		if f.Name != nil {
+			name = clean(*f.Name, 200)
+		}
+		if v.Check(utf8.RuneCountInString(name) >= 2, "name", "is required: the organisation's name") {
+			b.Name = name
+		}
+	}
+	if f.Kind != nil || required {
+		k := ""
+		if f.Kind != nil {
+			k = *f.Kind
+		}
+		if v.Check(slices.Contains(Kinds, k), "kind", "must be one of "+strings.Join(Kinds, ", ")) {
+			b.Kind = k
+		}
+	}
+	if f.Province != nil || required {
+		s := ""
+		if f.Province != nil {
+			s = *f.Province
+		}
+		p, ok := ocop.LookupProvince(s)
+		if v.Check(ok, "province", "is not one of the 34 provinces and cities") {
+			b.Province = p.Code
+		}
+	}
+	if f.Markets != nil {
+		var ms []string
+		for i, m := range *f.Markets {
+			m = normMarket(m)
+			if v.Check(m == "domestic" || (len(m) == 2 && strings.ToUpper(m) == m), fmt.Sprintf("markets[%d]", i), "must be domestic or a market code such as JP, KR, CN, EU, US, AU") && !slices.Contains(ms, m) {
+				ms = append(ms, m)
+			}
+		}
+		b.Markets = ms
+	}
+	if f.Contact != nil {
+		c := Contact{Name: clean(f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
+		if f.Contact.Phone != "" {
+			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
+			v.Check(ok, "contact.phone", "must be a Vietnamese phone number")
+			c.Phone = phone
+		}
+		b.Contact = c
+	}
+	return v.Err()
+}
+
+func normMarket(m string) string {
+	m = strings.TrimSpace(m)
+	if strings.EqualFold(m, "domestic") || m == "" {
+		return "domestic"
+	}
+	return strings.ToUpper(m)
+}
+
+// Request is a sourcing request.
+type Request struct {
+	ID            string
+	BuyerID       string
+	AccountID     string
+	Title         string
+	CriteriaSets  []int
+	Sectors       []string
+	Keywords      []string
+	MinStars      int
+	Volume        float64
+	Unit          string
+	RequiredCerts []string
+	Market        string
+	Regions       []string
+	Provinces     []string
+	MaxPrice      int64
+	NeededBy      time.Time
+	FairID        string
+	Open          bool
+	Revision      int64
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// RequestFields are the editable fields of a request.
+type RequestFields struct {
+	Title         *string
+	CriteriaSets  *[]int
+	Sectors       *[]string
+	Keywords      *[]string
+	MinStars      *int
+	Volume        *float64
+	Unit          *string
+	RequiredCerts *[]string
+	Market        *string
+	Regions       *[]string
+	Provinces     *[]string
+	MaxPrice      *int64
+	NeededBy      *time.Time
+	FairID        *string
+}
+
+// Apply validates f onto r.
+func (r *Request) Apply(f RequestFields, required bool) error {
+	var v apperr.Validation
+	if f.Title != nil || required {
+		t := ""
+		if f.Title != nil {
+			t = clean(*f.Title, 200)
+		}
+		if v.Check(utf8.RuneCountInString(t) >= 3, "title", "is required: say what you are looking for") {
+			r.Title = t
+		}
+	}
+	if f.CriteriaSets != nil {
+		var sets []int
+		for i, n := range *f.CriteriaSets {
+			if _, ok := ocop.CriteriaSetByNumber(n); v.Check(ok, fmt.Sprintf("criteria_sets[%d]", i), "must be 1 to 26") && !slices.Contains(sets, n) {
+				sets = append(sets, n)
+			}
+		}
+		r.CriteriaSets = sets
+	}
+	if f.Sectors != nil {
+		for i, s := range *f.Sectors {
+			_, ok := ocop.SectorByCode(s)
+			v.Check(ok, fmt.Sprintf("sectors[%d]", i), "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+		}
+		r.Sectors = slices.Compact(slices.Sorted(slices.Values(*f.Sectors)))
+	}
+	if f.Keywords != nil {
+		var ks []string
+		for _, k := range *f.Keywords {
+			if k = clean(k, 60); k != "" && len(ks) < 20 {
+				ks = append(ks, k)
+			}
+		}
+		r.Keywords = ks
+	}
+	if f.MinStars != nil {
+		r.MinStars = *f.MinStars
+	}
+	if r.MinStars == 0 {
+		r.MinStars = 3
+	}
+	v.Check(r.MinStars >= 3 && r.MinStars <= 5, "min_stars", "must be 3, 4 or 5")
+	if f.Volume != nil {
+		v.Check(*f.Volume >= 0 && *f.Volume <= 1e9, "monthly_volume", "must be 0 or more")
+		r.Volume = *f.Volume
+	}
+	if f.Unit != nil {
+		r.Unit = *f.Unit
+	}
+	if r.Volume > 0 || r.Unit != "" {
+		_, ok := ocop.UnitByCode(r.Unit)
+		v.Check(ok, "unit", "must be a unit code such as kg, tonne, litre, bottle, box")
+	}
+	if f.RequiredCerts != nil {
+		for i, c := range *f.RequiredCerts {
+			_, ok := ocop.CertificationByCode(c)
+			v.Check(ok, fmt.Sprintf("required_certifications[%d]", i), "is not a certification code (haccp, iso_22000, vietgap, globalgap, ...)")
+		}
+		r.RequiredCerts = *f.RequiredCerts
+	}
+	if f.Market != nil {
+		r.Market = normMarket(*f.Market)
+	}
+	if r.Market == "" {
+		r.Market = "domestic"
+	}
+	if f.Regions != nil {
+		for i, code := range *f.Regions {
+			_, ok := ocop.RegionByCode(code)
+			v.Check(ok, fmt.Sprintf("regions[%d]", i), "is not a region code")
+		}
+		r.Regions = *f.Regions
+	}
+	if f.Provinces != nil {
+		var ps []string
+		for i, s := range *f.Provinces {
+			p, ok := ocop.LookupProvince(s)
+			if v.Check(ok, fmt.Sprintf("provinces[%d]", i), "is not one of the 34 provinces") {
+				ps = append(ps, p.Code)
+			}
+		}
+		r.Provinces = ps
+	}
+	if f.MaxPrice != nil {
+		v.Check(*f.MaxPrice >= 0, "max_price_vnd", "must be 0 or more")
+		r.MaxPrice = *f.MaxPrice
+	}
+	if f.NeededBy != nil {
+		r.NeededBy = *f.NeededBy
+	}
+	if f.FairID != nil {
+		r.FairID = strings.TrimSpace(*f.FairID)
+	}
+	return v.Err()
+}

@@ -1,0 +1,239 @@
+package buyer
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collections.
+const (
+	BuyerCollection   = "buyers"
+	RequestCollection = "requests"
+)
+
+// Indexes: one buyer profile per account.
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: BuyerCollection, Keys: bson.D{{Key: "account_id", Value: 1}}, Unique: true},
+		{Collection: RequestCollection, Keys: bson.D{{Key: "buyer_id", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: RequestCollection, Keys: bson.D{{Key: "open", Value: 1}}},
+	}
+}
+
+type buyerDoc struct {
+	ID           string    `bson:"_id"`
+	AccountID    string    `bson:"account_id"`
+	Name         string    `bson:"name"`
+	Kind         string    `bson:"kind"`
+	Province     string    `bson:"province_code"`
+	Markets      []string  `bson:"markets"`
+	ContactName  string    `bson:"contact_name"`
+	ContactPhone string    `bson:"contact_phone"`
+	ContactEmail string    `bson:"contact_email"`
+	Revision     int64     `bson:"revision"`
+	CreatedAt    time.Time `bson:"created_at"`
+	UpdatedAt    time.Time `bson:"updated_at"`
+}
+
+func toBuyerDoc(b Buyer) buyerDoc {
+	return buyerDoc{ID: b.ID, AccountID: b.AccountID, Name: b.Name, Kind: b.Kind, Province: b.Province, Markets: nonNil(b.Markets),
+		ContactName: b.Contact.Name, ContactPhone: b.Contact.Phone, ContactEmail: b.Contact.Email, Revision: b.Revision, CreatedAt: b.CreatedAt, UpdatedAt: b.UpdatedAt}
+}
+
+func (d buyerDoc) buyer() Buyer {
+	return Buyer{ID: d.ID, AccountID: d.AccountID, Name: d.Name, Kind: d.Kind, Province: d.Province, Markets: d.Markets,
+		Contact: Contact{Name: d.ContactName, Phone: d.ContactPhone, Email: d.ContactEmail}, Revision: d.Revision,
+		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone)}
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+type requestDoc struct {
+	ID            string    `bson:"_id"`
+	BuyerID       string    `bson:"buyer_id"`
+	AccountID     string    `bson:"account_id"`
+	Title         string    `bson:"title"`
+	CriteriaSets  []int     `bson:"criteria_sets"`
+	Sectors       []string  `bson:"sectors"`
+	Keywords      []string  `bson:"keywords"`
+	MinStars      int       `bson:"min_stars"`
+	Volume        float64   `bson:"volume"`
+	Unit          string    `bson:"unit"`
+	RequiredCerts []string  `bson:"required_certs"`
+	Market        string    `bson:"market"`
+	Regions       []string  `bson:"regions"`
+	Provinces     []string  `bson:"provinces"`
+	MaxPrice      int64     `bson:"max_price"`
+	NeededBy      time.Time `bson:"needed_by"`
+	FairID        string    `bson:"fair_id"`
+	Open          bool      `bson:"open"`
+	Revision      int64     `bson:"revision"`
+	CreatedAt     time.Time `bson:"created_at"`
+	UpdatedAt     time.Time `bson:"updated_at"`
+}
+
+func toRequestDoc(r Request) requestDoc {
+	return requestDoc{ID: r.ID, BuyerID: r.BuyerID, AccountID: r.AccountID, Title: r.Title, CriteriaSets: nonNil(r.CriteriaSets),
+		Sectors: nonNil(r.Sectors), Keywords: nonNil(r.Keywords), MinStars: r.MinStars, Volume: r.Volume, Unit: r.Unit,
+		RequiredCerts: nonNil(r.RequiredCerts), Market: r.Market, Regions: nonNil(r.Regions), Provinces: nonNil(r.Provinces),
+		MaxPrice: r.MaxPrice, NeededBy: r.NeededBy, FairID: r.FairID, Open: r.Open, Revision: r.Revision, CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
+}
+
+func (d requestDoc) request() Request {
+	return Request{ID: d.ID, BuyerID: d.BuyerID, AccountID: d.AccountID, Title: d.Title, CriteriaSets: d.CriteriaSets, Sectors: d.Sectors,
+		Keywords: d.Keywords, MinStars: d.MinStars, Volume: d.Volume, Unit: d.Unit, RequiredCerts: d.RequiredCerts, Market: d.Market,
+		Regions: d.Regions, Provinces: d.Provinces, MaxPrice: d.MaxPrice, NeededBy: d.NeededBy.In(vntext.Zone), FairID: d.FairID, Open: d.Open,
+		Revision: d.Revision, CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone)}
+}
+
+// BuyerEvent returns the buyer as other services receive it.
+func BuyerEvent(b Buyer) events.BuyerV1 {
+	return events.BuyerV1{ID: b.ID, AccountID: b.AccountID, Name: b.Name, Kind: b.Kind, Province: b.Province, Markets: nonNil(b.Markets), Revision: b.Revision}
+}
+
+// RequestEvent returns the request as other services receive it.
+func RequestEvent(r Request) events.SourcingRequestV1 {
+	status := "closed"
+	if r.Open {
+		status = "open"
+	}
+	needed := ""
+	if !r.NeededBy.IsZero() {
+		needed = r.NeededBy.In(vntext.Zone).Format(time.DateOnly)
+	}
+	return events.SourcingRequestV1{ID: r.ID, BuyerID: r.BuyerID, Title: r.Title, CriteriaSets: nonNil(r.CriteriaSets), Sectors: nonNil(r.Sectors),
+		Keywords: nonNil(r.Keywords), MinStars: r.MinStars, Volume: r.Volume, Unit: r.Unit, RequiredCerts: nonNil(r.RequiredCerts), Market: r.Market,
+		Regions: nonNil(r.Regions), Provinces: nonNil(r.Provinces), MaxPriceVND: r.MaxPrice, NeededBy: needed, FairID: r.FairID, Status: status, Revision: r.Revision}
+}
+
+// ErrStale is returned when a record changed between read and write.
+var ErrStale = apperr.E(apperr.Conflict, "it was changed meanwhile; reload and try again")
+
+// Store keeps buyers and requests.
+type Store struct {
+	buyers   *mongo.Collection
+	requests *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	return &Store{buyers: db.Collection(BuyerCollection), requests: db.Collection(RequestCollection)}
+}
+
+// CreateBuyer stores a new buyer with its event; Conflict when the account has one.
+func (s *Store) CreateBuyer(ctx context.Context, b Buyer, corr string) error {
+	env, err := events.New(events.BuyerRegistered, 1, b.ID, corr, events.BuyerChangedV1{Buyer: BuyerEvent(b)})
+	if err != nil {
+		return err
+	}
+	if err := outbox.Insert(ctx, s.buyers, toBuyerDoc(b), env); err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.E(apperr.Conflict, "this account already has a buyer profile")
+		}
+		return storage.MapError(err, "buyer")
+	}
+	return nil
+}
+
+// SaveBuyer replaces a buyer still at revision prev.
+func (s *Store) SaveBuyer(ctx context.Context, b Buyer, prev int64, corr string) error {
+	env, err := events.New(events.BuyerUpdated, 1, b.ID, corr, events.BuyerChangedV1{Buyer: BuyerEvent(b)})
+	if err != nil {
+		return err
+	}
+	ok, err := outbox.Set(ctx, s.buyers, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), env)
+	if err != nil {
+		return storage.MapError(err, "buyer")
+	}
+	if !ok {
+		return ErrStale
+	}
+	return nil
+}
+
+// Buyer returns a buyer by ID.
+func (s *Store) Buyer(ctx context.Context, id string) (Buyer, error) {
+	return s.buyer(ctx, bson.M{"_id": id})
+}
+
+// BuyerByAccount returns the buyer of an account.
+func (s *Store) BuyerByAccount(ctx context.Context, accountID string) (Buyer, error) {
+	return s.buyer(ctx, bson.M{"account_id": accountID})
+}
+
+func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {
+	var d buyerDoc
+	if err := s.buyers.FindOne(ctx, q, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Buyer{}, storage.MapError(err, "buyer")
+	}
+	return d.buyer(), nil
+}
+
+// CreateRequest stores a new request with its opened event.
+func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error {
+	env, err := events.New(events.RequestOpened, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
+	if err != nil {
+		return err
+	}
+	return storage.MapError(outbox.Insert(ctx, s.requests, toRequestDoc(r), env), "request")
+}
+
+// SaveRequest replaces a request still at revision prev with one event of subject.
+func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
+	env, err := events.New(subject, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
+	if err != nil {
+		return err
+	}
+	ok, err := outbox.Set(ctx, s.requests, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), env)
+	if err != nil {
+		return storage.MapError(err, "request")
+	}
+	if !ok {
+		return ErrStale
+	}
+	return nil
+}
+
+// Request returns a request.
+func (s *Store) Request(ctx context.Context, id string) (Request, error) {
+	var d requestDoc
+	if err := s.requests.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Request{}, storage.MapError(err, "request")
+	}
+	return d.request(), nil
+}
+
+// Requests returns requests matching q by ID after a cursor.
+func (s *Store) Requests(ctx context.Context, q bson.M, after string, limit int) ([]Request, error) {
+	if after != "" {
+		q["_id"] = bson.M{"$gt": after}
+	}
+	cur, err := s.requests.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "requests")
+	}
+	var docs []requestDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "requests")
+	}
+	out := make([]Request, len(docs))
+	for i, d := range docs {
+		out[i] = d.request()
+	}
+	return out, nil
+}

@@ -1,0 +1,149 @@
+// Package schedule places B2B meetings into time slots and tables. It is pure Go with a JSON
+// interface (Problem in, Solution out), used by the matchmaking service, the scheduling endpoint
+// and the ocopfair-schedule command.
+//
+// Hard rules: every meeting at most once and in its session; a participant in at most one
+// meeting per slot; at most Tables meetings per slot, each at its own table; no meeting in a
+// participant's unavailable slot; fixed slots and "after" order kept. A meeting that cannot be
+// placed is returned in Unscheduled with a reason.
+//
+// Objective: the fewest breaks, a break being a maximal run of empty slots between two meetings
+// of one participant; the spread between the participants with most and fewest breaks within
+// MaxBreakSpread; a producer (a meeting's last participant, the one who stays at the table)
+// keeping one table all day. The solver builds a schedule greedily, then improves it by
+// simulated annealing on slot moves and swaps, and stops early when it reaches a proved lower
+// bound.
+package schedule
+
+import (
+	"fmt"
+	"slices"
+)
+
+// Sessions.
+const (
+	Morning   = "morning"
+	Afternoon = "afternoon"
+	Any       = "any"
+)
+
+// MaxSlots bounds a day: slots are tracked in 64-bit masks.
+const MaxSlots = 64
+
+// Participant is a buyer or producer with the slots it cannot attend.
+type Participant struct {
+	ID          string `json:"id"`
+	Unavailable []int  `json:"unavailable_slots"`
+}
+
+// Meeting is one meeting to place.
+type Meeting struct {
+	ID           string   `json:"id"`
+	Participants []string `json:"participants"`
+	Session      string   `json:"session"`
+	FixedSlot    int      `json:"fixed_slot"`
+	After        []string `json:"after"`
+}
+
+// Problem is one day of B2B meetings.
+type Problem struct {
+	Slots          int           `json:"slots"`
+	MorningSlots   int           `json:"morning_slots"`
+	Tables         int           `json:"tables"`
+	Participants   []Participant `json:"participants"`
+	Meetings       []Meeting     `json:"meetings"`
+	MaxBreakSpread int           `json:"max_break_spread"`
+	TimeLimitMS    int           `json:"time_limit_ms"`
+	// Seed makes runs repeatable; 0 uses a fixed default.
+	Seed uint64 `json:"seed,omitempty"`
+}
+
+// Assignment places a meeting.
+type Assignment struct {
+	Meeting string `json:"meeting"`
+	Slot    int    `json:"slot"`
+	Table   int    `json:"table"`
+}
+
+// Unscheduled is a meeting that could not be placed, and why.
+type Unscheduled struct {
+	Meeting string `json:"meeting"`
+	Reason  string `json:"reason"`
+}
+
+// Statuses of a solution.
+const (
+	Optimal    = "optimal"
+	Feasible   = "feasible"
+	Infeasible = "infeasible"
+)
+
+// Solution is the answer.
+type Solution struct {
+	Status         string        `json:"status"`
+	TotalBreaks    int           `json:"total_breaks"`
+	LowerBound     int           `json:"lower_bound"`
+	MaxBreakSpread int           `json:"max_break_spread"`
+	Assignments    []Assignment  `json:"assignments"`
+	Unscheduled    []Unscheduled `json:"unscheduled"`
+	ElapsedMS      int64         `json:"elapsed_ms"`
+	// ProducerTableChanges counts how often a producer changes table during the day.
+	ProducerTableChanges int `json:"producer_table_changes"`
+}
+
+// Validate checks the problem's shape and returns the first error in words.
+func (p Problem) Validate() error {
+	switch {
+	case p.Slots < 1 || p.Slots > MaxSlots:
+		return fmt.Errorf("slots must be 1 to %d", MaxSlots)
+	case p.MorningSlots < 0 || p.MorningSlots > p.Slots:
+		return fmt.Errorf("morning_slots must be 0 to slots")
+	case p.Tables < 1 || p.Tables > 1000:
+		return fmt.Errorf("tables must be 1 to 1000")
+	case len(p.Meetings) > 20000:
+		return fmt.Errorf("at most 20000 meetings")
+	case p.MaxBreakSpread < 0:
+		return fmt.Errorf("max_break_spread must not be negative")
+	case p.TimeLimitMS < 0 || p.TimeLimitMS > 600000:
+		return fmt.Errorf("time_limit_ms must be 0 to 600000")
+	}
+	seenP := map[string]bool{}
+	for _, pt := range p.Participants {
+		if pt.ID == "" || seenP[pt.ID] {
+			return fmt.Errorf("participant %q is empty or listed twice", pt.ID)
+		}
+		seenP[pt.ID] = true
+		for _, s := range pt.Unavailable {
+			if s < 1 || s > p.Slots {
+				return fmt.Errorf("participant %s: unavailable slot %d is not 1 to %d", pt.ID, s, p.Slots)
+			}
+		}
+	}
+	seenM := map[string]bool{}
+	for _, m := range p.Meetings {
+		if m.ID == "" || seenM[m.ID] {
+			return fmt.Errorf("meeting %q is empty or listed twice", m.ID)
+		}
+		seenM[m.ID] = true
+	}
+	for _, m := range p.Meetings {
+		if len(m.Participants) == 0 || len(m.Participants) > 10 {
+			return fmt.Errorf("meeting %s must have 1 to 10 participants", m.ID)
+		}
+		if len(slices.Compact(slices.Sorted(slices.Values(m.Participants)))) != len(m.Participants) {
+			return fmt.Errorf("meeting %s lists a participant twice", m.ID)
+		}
+		if m.Session != "" && m.Session != Morning && m.Session != Afternoon && m.Session != Any {
+			return fmt.Errorf("meeting %s: session must be morning, afternoon or any", m.ID)
+		}
+		if m.FixedSlot < 0 || m.FixedSlot > p.Slots {
+			return fmt.Errorf("meeting %s: fixed_slot must be 0 (free) or 1 to %d", m.ID, p.Slots)
+		}
+		for _, a := range m.After {
+			if !seenM[a] || a == m.ID {
+				return fmt.Errorf("meeting %s: after lists unknown meeting %q", m.ID, a)
+			}
+		}
+	}
+	return nil
+}

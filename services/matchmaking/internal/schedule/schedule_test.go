@@ -1,0 +1,204 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"testing"
+	"time"
+)
+
+func TestSolveChainWithoutBreaks(t *testing.T) {
+	// One buyer meets five producers; one table per slot is plenty.
+	p := Problem{Slots: 8, MorningSlots: 4, Tables: 3, TimeLimitMS: 2000, MaxBreakSpread: 1}
+	for i := 0; i < 5; i++ {
+		p.Meetings = append(p.Meetings, Meeting{ID: fmt.Sprintf("m%d", i), Participants: []string{"b1", fmt.Sprintf("p%d", i)}, Session: Any})
+	}
+	p.Meetings[0].Session = Afternoon
+	p.Meetings[1].FixedSlot = 3
+	sol, err := Solve(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := Check(p, sol); len(v) > 0 {
+		t.Fatalf("violations: %v", v)
+	}
+	if sol.Status != Optimal || sol.TotalBreaks != 0 {
+		t.Errorf("status %s breaks %d, want optimal 0: %+v", sol.Status, sol.TotalBreaks, sol.Assignments)
+	}
+}
+
+func TestUnavailableAndSessionsForceUnscheduled(t *testing.T) {
+	p := Problem{Slots: 4, MorningSlots: 2, Tables: 1, TimeLimitMS: 200,
+		Participants: []Participant{{ID: "b1", Unavailable: []int{1, 2}}},
+		Meetings: []Meeting{
+			{ID: "morning-only", Participants: []string{"b1", "p1"}, Session: Morning},
+			{ID: "ok", Participants: []string{"b1", "p2"}, Session: Afternoon},
+			{ID: "m3", Participants: []string{"p3", "p4"}, After: []string{"m4"}},
+			{ID: "m4", Participants: []string{"p3", "p5"}, After: []string{"m3"}},
+		}}
+	sol, err := Solve(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := Check(p, sol); len(v) > 0 {
+		t.Fatalf("violations: %v", v)
+	}
+	if sol.Status != Infeasible {
+		t.Errorf("status %s, want infeasible", sol.Status)
+	}
+	reasons := map[string]string{}
+	for _, u := range sol.Unscheduled {
+		reasons[u.Meeting] = u.Reason
+	}
+	if reasons["morning-only"] == "" || len(reasons) != 2 {
+		t.Errorf("unscheduled %+v: want morning-only and one of the circular pair", sol.Unscheduled)
+	}
+}
+
+func TestValidate(t *testing.T) {
+	for name, p := range map[string]Problem{
+		"no slots":         {Slots: 0, Tables: 1},
+		"too many slots":   {Slots: 65, Tables: 1},
+		"morning too long": {Slots: 4, MorningSlots: 5, Tables: 1},
+		"bad session":      {Slots: 4, Tables: 1, Meetings: []Meeting{{ID: "m", Participants: []string{"a"}, Session: "evening"}}},
+		"unknown after":    {Slots: 4, Tables: 1, Meetings: []Meeting{{ID: "m", Participants: []string{"a"}, After: []string{"x"}}}},
+		"duplicate":        {Slots: 4, Tables: 1, Meetings: []Meeting{{ID: "m", Participants: []string{"a"}}, {ID: "m", Participants: []string{"b"}}}},
+		"fixed out of day": {Slots: 4, Tables: 1, Meetings: []Meeting{{ID: "m", Participants: []string{"a"}, FixedSlot: 9}}},
+	} {
+		if _, err := Solve(context.Background(), p); err == nil {
+			t.Errorf("%s: Solve accepted it", name)
+		}
+	}
+}
+
+// randomProblem makes small instances, some of them impossible to fill.
+func randomProblem(r *rand.Rand) Problem {
+	slots := 3 + r.IntN(10)
+	p := Problem{Slots: slots, MorningSlots: r.IntN(slots + 1), Tables: 1 + r.IntN(4), TimeLimitMS: 30, MaxBreakSpread: r.IntN(3), Seed: r.Uint64()}
+	np := 2 + r.IntN(8)
+	for i := 0; i < np; i++ {
+		pt := Participant{ID: fmt.Sprintf("x%d", i)}
+		for j := 0; j < r.IntN(3); j++ {
+			pt.Unavailable = append(pt.Unavailable, 1+r.IntN(slots))
+		}
+		pt.Unavailable = uniq(pt.Unavailable)
+		p.Participants = append(p.Participants, pt)
+	}
+	nm := r.IntN(20)
+	for i := 0; i < nm; i++ {
+		a, b := r.IntN(np), r.IntN(np)
+		if a == b {
+			continue
+		}
+		m := Meeting{ID: fmt.Sprintf("m%d", i), Participants: []string{fmt.Sprintf("x%d", a), fmt.Sprintf("x%d", b)}, Session: []string{Any, Any, Morning, Afternoon}[r.IntN(4)]}
+		if r.IntN(8) == 0 {
+			m.FixedSlot = 1 + r.IntN(slots)
+		}
+		if len(p.Meetings) > 0 && r.IntN(6) == 0 {
+			m.After = []string{p.Meetings[r.IntN(len(p.Meetings))].ID}
+		}
+		p.Meetings = append(p.Meetings, m)
+	}
+	return p
+}
+
+func uniq(s []int) []int {
+	seen := map[int]bool{}
+	var out []int
+	for _, x := range s {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
+}
+
+func TestPropertyEveryAnswerPassesTheChecker(t *testing.T) {
+	r := rand.New(rand.NewPCG(42, 42))
+	for i := 0; i < 200; i++ {
+		p := randomProblem(r)
+		sol, err := Solve(context.Background(), p)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		if v := Check(p, sol); len(v) > 0 {
+			t.Fatalf("instance %d: solver violations %v\nproblem %+v\nsolution %+v", i, v, p, sol)
+		}
+		ff := FirstFit(p)
+		if v := Check(p, ff); len(v) > 0 {
+			t.Fatalf("instance %d: first-fit violations %v", i, v)
+		}
+		if len(sol.Unscheduled) > len(ff.Unscheduled) {
+			t.Errorf("instance %d: solver left %d meetings out, first fit %d", i, len(sol.Unscheduled), len(ff.Unscheduled))
+		}
+	}
+}
+
+func TestCheckerCatchesBrokenSolutions(t *testing.T) {
+	p := Problem{Slots: 3, MorningSlots: 1, Tables: 1, Participants: []Participant{{ID: "a", Unavailable: []int{3}}},
+		Meetings: []Meeting{{ID: "m1", Participants: []string{"a", "b"}, Session: Morning}, {ID: "m2", Participants: []string{"a", "c"}}, {ID: "m3", Participants: []string{"d", "e"}}}}
+	broken := Solution{Status: Optimal, Assignments: []Assignment{{Meeting: "m1", Slot: 2, Table: 1}, {Meeting: "m2", Slot: 2, Table: 1}}}
+	if v := Check(p, broken); len(v) < 4 {
+		t.Errorf("Check found only %v", v)
+	}
+}
+
+func TestRealisticInstanceIsValidFast(t *testing.T) {
+	p := Generate(3, 0.5)
+	p.TimeLimitMS = 1000
+	start := time.Now()
+	sol, err := Solve(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := Check(p, sol); len(v) > 0 {
+		t.Fatalf("violations: %v", v)
+	}
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("took %v with a 1 s limit", elapsed)
+	}
+}
+
+// BenchmarkSchedule solves realistic generated days and reports, per instance, the solver's
+// breaks, lower bound and time beside the first-fit baseline.
+func BenchmarkSchedule(b *testing.B) {
+	for i, size := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		p := Generate(uint64(100+i), size)
+		name := fmt.Sprintf("instance%d_%dparticipants_%dmeetings_%dslots_%dtables", i, len(p.Participants), len(p.Meetings), p.Slots, p.Tables)
+		b.Run(name, func(b *testing.B) {
+			var sol Solution
+			for b.Loop() {
+				var err error
+				sol, err = Solve(context.Background(), p)
+				if err != nil {
+					b.Fatal(err)
+				}
+			}
+			if v := Check(p, sol); len(v) > 0 {
+				b.Fatalf("violations: %v", v)
+			}
+			quick := p
+			quick.TimeLimitMS = 1000
+			fast, err := Solve(context.Background(), quick)
+			if err != nil || len(Check(quick, fast)) > 0 {
+				b.Fatalf("1 s run: %v %v", err, Check(quick, fast))
+			}
+			b.ReportMetric(float64(fast.TotalBreaks), "breaks-at-1s")
+			b.ReportMetric(float64(len(fast.Unscheduled)), "unscheduled-at-1s")
+			ff := FirstFit(p)
+			b.ReportMetric(float64(sol.TotalBreaks), "breaks")
+			b.ReportMetric(float64(sol.LowerBound), "lower-bound")
+			b.ReportMetric(float64(len(sol.Unscheduled)), "unscheduled")
+			b.ReportMetric(float64(sol.ElapsedMS), "solve-ms")
+			b.ReportMetric(float64(ff.TotalBreaks), "firstfit-breaks")
+			b.ReportMetric(float64(len(ff.Unscheduled)), "firstfit-unscheduled")
+			optimal := 0.0
+			if sol.Status == Optimal {
+				optimal = 1
+			}
+			b.ReportMetric(optimal, "proved-optimal")
+		})
+	}
+}

@@ -1,0 +1,670 @@
+package schedule
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"math"
+	"math/bits"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+)
+
+const (
+	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
+	spreadCost      = 50   // per break of spread beyond the allowed one
+)
+
+type meeting struct {
+	id     string
+	parts  []int
+	domain uint64
+	preds  []int
+	succs  []int
+	host   int
+}
+
+type solver struct {
+	p        Problem
+	slots    int
+	tables   int
+	ms       []meeting
+	pids     []string
+	slot     []int    // per meeting, 0 = unscheduled
+	occ      []uint64 // per participant
+	count    []int    // per slot (1-based)
+	brk      []int    // breaks per participant
+	load     []int    // meetings per participant
+	total    int
+	unsched  int
+	rng      *rand.Rand
+	possible []bool  // meeting has a non-empty domain
+	of       [][]int // meetings per participant
+}
+
+func bit(s int) uint64 { return 1 << uint(s-1) }
+
+// breaks counts the maximal runs of empty slots between occupied ones.
+func breaks(mask uint64) int {
+	if mask == 0 {
+		return 0
+	}
+	return bits.OnesCount64(mask&^(mask<<1)) - 1
+}
+
+func newSolver(p Problem) *solver {
+	s := &solver{p: p, slots: p.Slots, tables: p.Tables}
+	index := map[string]int{}
+	var unavailable []uint64
+	addP := func(id string, un uint64) int {
+		if i, ok := index[id]; ok {
+			return i
+		}
+		index[id] = len(s.pids)
+		s.pids = append(s.pids, id)
+		unavailable = append(unavailable, un)
+		return len(s.pids) - 1
+	}
+	for _, pt := range p.Participants {
+		var un uint64
+		for _, sl := range pt.Unavailable {
+			un |= bit(sl)
+		}
+		addP(pt.ID, un)
+	}
+	all := uint64(1)<<uint(p.Slots) - 1
+	if p.Slots == 64 {
+		all = math.MaxUint64
+	}
+	morning := uint64(1)<<uint(p.MorningSlots) - 1
+	mIndex := map[string]int{}
+	for i, m := range p.Meetings {
+		mIndex[m.ID] = i
+	}
+	s.ms = make([]meeting, len(p.Meetings))
+	for i, m := range p.Meetings {
+		dom := all
+		switch m.Session {
+		case Morning:
+			dom &= morning
+		case Afternoon:
+			dom &^= morning
+		}
+		if m.FixedSlot > 0 {
+			dom &= bit(m.FixedSlot)
+		}
+		mm := meeting{id: m.ID}
+		for _, pid := range m.Participants {
+			pi := addP(pid, 0)
+			mm.parts = append(mm.parts, pi)
+			dom &^= unavailable[pi]
+		}
+		mm.domain = dom
+		mm.host = mm.parts[len(mm.parts)-1]
+		s.ms[i] = mm
+	}
+	for i, m := range p.Meetings {
+		for _, a := range m.After {
+			j := mIndex[a]
+			s.ms[i].preds = append(s.ms[i].preds, j)
+			s.ms[j].succs = append(s.ms[j].succs, i)
+		}
+	}
+	n := len(s.pids)
+	s.slot = make([]int, len(s.ms))
+	s.occ, s.brk, s.load = make([]uint64, n), make([]int, n), make([]int, n)
+	s.count = make([]int, p.Slots+1)
+	s.unsched = len(s.ms)
+	s.possible = make([]bool, len(s.ms))
+	s.of = make([][]int, n)
+	for i, m := range s.ms {
+		s.possible[i] = m.domain != 0
+		for _, p := range m.parts {
+			s.of[p] = append(s.of[p], i)
+		}
+	}
+	seed := p.Seed
+	if seed == 0 {
+		seed = 20261128
+	}
+	s.rng = rand.New(rand.NewPCG(seed, uint64(len(s.ms))))
+	return s
+}
+
+// fits reports whether meeting m may take slot sl, ignoring meeting ignore (being moved).
+func (s *solver) fits(m, sl, ignore int) bool {
+	mm := &s.ms[m]
+	if mm.domain&bit(sl) == 0 {
+		return false
+	}
+	if s.count[sl] >= s.tables && !(ignore >= 0 && s.slot[ignore] == sl) {
+		return false
+	}
+	for _, p := range mm.parts {
+		if s.occ[p]&bit(sl) != 0 {
+			if ignore < 0 || s.slot[ignore] != sl || !slices.Contains(s.ms[ignore].parts, p) {
+				return false
+			}
+		}
+	}
+	for _, q := range mm.preds {
+		if q != ignore && s.slot[q] != 0 && s.slot[q] >= sl {
+			return false
+		}
+	}
+	for _, q := range mm.succs {
+		if q != ignore && s.slot[q] != 0 && s.slot[q] <= sl {
+			return false
+		}
+	}
+	return true
+}
+
+func (s *solver) place(m, sl int) {
+	s.slot[m] = sl
+	s.count[sl]++
+	s.unsched--
+	for _, p := range s.ms[m].parts {
+		s.occ[p] |= bit(sl)
+		s.load[p]++
+		nb := breaks(s.occ[p])
+		s.total += nb - s.brk[p]
+		s.brk[p] = nb
+	}
+}
+
+func (s *solver) remove(m int) {
+	sl := s.slot[m]
+	s.slot[m] = 0
+	s.count[sl]--
+	s.unsched++
+	for _, p := range s.ms[m].parts {
+		s.occ[p] &^= bit(sl)
+		s.load[p]--
+		nb := breaks(s.occ[p])
+		s.total += nb - s.brk[p]
+		s.brk[p] = nb
+	}
+}
+
+// spread is max minus min breaks over participants with meetings.
+func (s *solver) spread() int {
+	lo, hi, any := math.MaxInt, 0, false
+	for p, l := range s.load {
+		if l == 0 {
+			continue
+		}
+		any = true
+		lo, hi = min(lo, s.brk[p]), max(hi, s.brk[p])
+	}
+	if !any {
+		return 0
+	}
+	return hi - lo
+}
+
+func (s *solver) cost() int {
+	return s.unsched*unscheduledCost + s.total + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost
+}
+
+// marginal is the change in breaks if meeting m took slot sl.
+func (s *solver) marginal(m, sl int) int {
+	d := 0
+	for _, p := range s.ms[m].parts {
+		d += breaks(s.occ[p]|bit(sl)) - s.brk[p]
+	}
+	return d
+}
+
+// greedy places meetings one by one, busiest participants first, each in the slot that adds
+// the fewest breaks (ties: the earliest slot).
+func (s *solver) greedy() {
+	load := make([]int, len(s.pids))
+	for _, m := range s.ms {
+		for _, p := range m.parts {
+			load[p]++
+		}
+	}
+	order := make([]int, len(s.ms))
+	for i := range order {
+		order[i] = i
+	}
+	heaviest := func(m int) int {
+		h := 0
+		for _, p := range s.ms[m].parts {
+			h = max(h, load[p])
+		}
+		return h
+	}
+	pinned := func(m int) int { // fixed or single-slot meetings first
+		if bits.OnesCount64(s.ms[m].domain) <= 1 {
+			return 0
+		}
+		return 1
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		return cmp.Or(cmp.Compare(pinned(a), pinned(b)), cmp.Compare(heaviest(b), heaviest(a)), cmp.Compare(s.ms[a].host, s.ms[b].host), cmp.Compare(a, b))
+	})
+	for _, m := range order {
+		best, bestD := 0, 0
+		for sl := 1; sl <= s.slots; sl++ {
+			if !s.fits(m, sl, -1) {
+				continue
+			}
+			if d := s.marginal(m, sl); best == 0 || d < bestD {
+				best, bestD = sl, d
+			}
+		}
+		if best > 0 {
+			s.place(m, best)
+		}
+	}
+}
+
+// lowerBound sums, over participants, the fewest breaks that participant could have alone: its
+// meetings need at least as many runs of slots as the largest blocks of its usable slots must be
+// combined to hold them.
+func (s *solver) lowerBound() int {
+	lb := 0
+	for p := range s.pids {
+		var usable uint64
+		k := 0
+		for i, m := range s.ms {
+			if s.possible[i] && slices.Contains(m.parts, p) {
+				usable |= m.domain
+				k++
+			}
+		}
+		if k == 0 {
+			continue
+		}
+		var runs []int
+		for sl := 1; sl <= s.slots; {
+			if usable&bit(sl) == 0 {
+				sl++
+				continue
+			}
+			n := 0
+			for sl <= s.slots && usable&bit(sl) != 0 {
+				n++
+				sl++
+			}
+			runs = append(runs, n)
+		}
+		slices.Sort(runs)
+		slices.Reverse(runs)
+		covered, r := 0, 0
+		for _, n := range runs {
+			if covered >= k {
+				break
+			}
+			covered += n
+			r++
+		}
+		lb += max(r-1, 0)
+	}
+	return lb
+}
+
+type snapshot struct {
+	slot  []int
+	cost  int
+	total int
+}
+
+func (s *solver) snap() snapshot {
+	return snapshot{slot: slices.Clone(s.slot), cost: s.cost(), total: s.total}
+}
+
+func (s *solver) restore(sn snapshot) {
+	for m := range s.slot {
+		if s.slot[m] != 0 {
+			s.remove(m)
+		}
+	}
+	for m, sl := range sn.slot {
+		if sl != 0 {
+			s.place(m, sl)
+		}
+	}
+}
+
+// anneal improves the schedule until the deadline or until it reaches the lower bound.
+func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapshot {
+	best := s.snap()
+	impossible := 0
+	for i := range s.ms {
+		if !s.possible[i] {
+			impossible++
+		}
+	}
+	floor := impossible*unscheduledCost + lb
+	if best.cost <= floor || len(s.ms) == 0 {
+		return best
+	}
+	start := time.Now()
+	budget := deadline.Sub(start)
+	if budget <= 0 {
+		return best
+	}
+	cur := s.cost()
+	temp := 1.5
+	for iter := 0; ; iter++ {
+		if iter%256 == 0 {
+			if ctx.Err() != nil || !time.Now().Before(deadline) {
+				break
+			}
+			frac := float64(time.Since(start)) / float64(budget)
+			temp = 1.5 * math.Pow(0.02/1.5, frac)
+		}
+		m := s.rng.IntN(len(s.ms))
+		if !s.possible[m] {
+			continue
+		}
+		var undo func()
+		switch x := s.rng.IntN(4); {
+		case s.slot[m] == 0:
+			undo = s.tryInsert(m)
+		case x == 0:
+			undo = s.tryMove(m)
+		case x == 1:
+			undo = s.trySwap(m)
+		default:
+			undo = s.tryClose()
+		}
+		if undo == nil {
+			continue
+		}
+		next := s.cost()
+		if d := next - cur; d <= 0 || s.rng.Float64() < math.Exp(-float64(d)/temp) {
+			cur = next
+			if cur < best.cost {
+				best = s.snap()
+				if cur <= floor {
+					break
+				}
+			}
+			continue
+		}
+		undo()
+	}
+	s.restore(best)
+	return best
+}
+
+func (s *solver) randomSlot(m int) int {
+	dom := s.ms[m].domain
+	n := bits.OnesCount64(dom)
+	if n == 0 {
+		return 0
+	}
+	k := s.rng.IntN(n)
+	for sl := 1; sl <= s.slots; sl++ {
+		if dom&bit(sl) != 0 {
+			if k == 0 {
+				return sl
+			}
+			k--
+		}
+	}
+	return 0
+}
+
+func (s *solver) tryMove(m int) func() {
+	from, to := s.slot[m], s.randomSlot(m)
+	if to == 0 || to == from {
+		return nil
+	}
+	s.remove(m)
+	if !s.fits(m, to, -1) {
+		s.place(m, from)
+		return nil
+	}
+	s.place(m, to)
+	return func() { s.remove(m); s.place(m, from) }
+}
+
+func (s *solver) trySwap(m int) func() {
+	o := s.rng.IntN(len(s.ms))
+	a, b := s.slot[m], s.slot[o]
+	if o == m || b == 0 || a == b {
+		return nil
+	}
+	s.remove(m)
+	s.remove(o)
+	if s.fits(m, b, -1) {
+		s.place(m, b)
+		if s.fits(o, a, -1) {
+			s.place(o, a)
+			return func() { s.remove(m); s.remove(o); s.place(m, a); s.place(o, b) }
+		}
+		s.remove(m)
+	}
+	s.place(m, a)
+	s.place(o, b)
+	return nil
+}
+
+// tryClose picks a participant with a break and moves one of its meetings next to its other
+// meetings, swapping with the meeting there when that one is in the way.
+func (s *solver) tryClose() func() {
+	p := s.rng.IntN(len(s.pids))
+	if s.brk[p] == 0 || len(s.of[p]) == 0 {
+		return nil
+	}
+	m := s.of[p][s.rng.IntN(len(s.of[p]))]
+	if s.slot[m] == 0 {
+		return nil
+	}
+	occ := s.occ[p]
+	targets := (occ<<1 | occ>>1) &^ occ & s.ms[m].domain
+	n := bits.OnesCount64(targets)
+	if n == 0 {
+		return nil
+	}
+	k := s.rng.IntN(n)
+	to := 0
+	for sl := 1; sl <= s.slots; sl++ {
+		if targets&bit(sl) != 0 {
+			if k == 0 {
+				to = sl
+				break
+			}
+			k--
+		}
+	}
+	from := s.slot[m]
+	s.remove(m)
+	if s.fits(m, to, -1) {
+		s.place(m, to)
+		return func() { s.remove(m); s.place(m, from) }
+	}
+	// Swap with a meeting at the target that blocks one of m's other participants.
+	for _, q := range s.ms[m].parts {
+		if q == p || s.occ[q]&bit(to) == 0 {
+			continue
+		}
+		for _, o := range s.of[q] {
+			if s.slot[o] != to {
+				continue
+			}
+			s.remove(o)
+			if s.fits(m, to, -1) {
+				s.place(m, to)
+				if s.fits(o, from, -1) {
+					s.place(o, from)
+					return func() { s.remove(m); s.remove(o); s.place(m, from); s.place(o, to) }
+				}
+				s.remove(m)
+			}
+			s.place(o, to)
+			break
+		}
+		break
+	}
+	s.place(m, from)
+	return nil
+}
+
+// tryInsert places an unscheduled meeting, ejecting at most one meeting in its way.
+func (s *solver) tryInsert(m int) func() {
+	sl := s.randomSlot(m)
+	if sl == 0 {
+		return nil
+	}
+	if s.fits(m, sl, -1) {
+		s.place(m, sl)
+		return func() { s.remove(m) }
+	}
+	var blockers []int
+	for o, os := range s.slot {
+		if os != sl || o == m {
+			continue
+		}
+		for _, p := range s.ms[m].parts {
+			if slices.Contains(s.ms[o].parts, p) {
+				blockers = append(blockers, o)
+				break
+			}
+		}
+	}
+	var victim int
+	switch {
+	case len(blockers) == 1:
+		victim = blockers[0]
+	case len(blockers) == 0 && s.count[sl] >= s.tables:
+		at := []int{}
+		for o, os := range s.slot {
+			if os == sl {
+				at = append(at, o)
+			}
+		}
+		victim = at[s.rng.IntN(len(at))]
+	default:
+		return nil
+	}
+	s.remove(victim)
+	if !s.fits(m, sl, -1) {
+		s.place(victim, sl)
+		return nil
+	}
+	s.place(m, sl)
+	return func() { s.remove(m); s.place(victim, sl) }
+}
+
+// assignTables gives each producer (a meeting's last participant) one table for the day where
+// it can, busiest producers first, and returns the table per meeting and the table changes.
+func (s *solver) assignTables() ([]int, int) {
+	table := make([]int, len(s.ms))
+	used := make([][]bool, s.slots+1)
+	for sl := range used {
+		used[sl] = make([]bool, s.tables+1)
+	}
+	byHost := map[int][]int{}
+	var hosts []int
+	for m, sl := range s.slot {
+		if sl == 0 {
+			continue
+		}
+		h := s.ms[m].host
+		if _, ok := byHost[h]; !ok {
+			hosts = append(hosts, h)
+		}
+		byHost[h] = append(byHost[h], m)
+	}
+	slices.SortFunc(hosts, func(a, b int) int { return cmp.Or(cmp.Compare(len(byHost[b]), len(byHost[a])), cmp.Compare(a, b)) })
+	for _, h := range hosts {
+		ms := byHost[h]
+		home := 0
+		for t := 1; t <= s.tables && home == 0; t++ {
+			free := true
+			for _, m := range ms {
+				if used[s.slot[m]][t] {
+					free = false
+					break
+				}
+			}
+			if free {
+				home = t
+			}
+		}
+		for _, m := range ms {
+			t := home
+			if t == 0 {
+				for t = 1; used[s.slot[m]][t]; t++ {
+				}
+			}
+			used[s.slot[m]][t] = true
+			table[m] = t
+		}
+	}
+	changes := 0
+	for _, h := range hosts {
+		ms := slices.Clone(byHost[h])
+		slices.SortFunc(ms, func(a, b int) int { return cmp.Compare(s.slot[a], s.slot[b]) })
+		for i := 1; i < len(ms); i++ {
+			if table[ms[i]] != table[ms[i-1]] {
+				changes++
+			}
+		}
+	}
+	return table, changes
+}
+
+func (s *solver) reason(m int) string {
+	mm := s.ms[m]
+	pm := s.p.Meetings[m]
+	if mm.domain == 0 {
+		session := pm.Session
+		if session == "" {
+			session = Any
+		}
+		if pm.FixedSlot > 0 {
+			return fmt.Sprintf("its fixed slot %d is outside its %s session or a participant is unavailable then", pm.FixedSlot, session)
+		}
+		return fmt.Sprintf("no slot of the %s session is free for all of %s", session, strings.Join(pm.Participants, ", "))
+	}
+	return "every slot it could take is full, taken by a participant's other meeting, or conflicts with its 'after' order"
+}
+
+// Solve schedules the problem within its time limit (default 10 s) or until ctx ends.
+func Solve(ctx context.Context, p Problem) (Solution, error) {
+	start := time.Now()
+	if err := p.Validate(); err != nil {
+		return Solution{}, err
+	}
+	limit := time.Duration(p.TimeLimitMS) * time.Millisecond
+	if p.TimeLimitMS == 0 {
+		limit = 10 * time.Second
+	}
+	s := newSolver(p)
+	s.greedy()
+	lb := s.lowerBound()
+	s.anneal(ctx, start.Add(limit), lb)
+	return s.solution(start, lb), nil
+}
+
+func (s *solver) solution(start time.Time, lb int) Solution {
+	table, changes := s.assignTables()
+	sol := Solution{TotalBreaks: s.total, LowerBound: lb, MaxBreakSpread: s.spread(), Assignments: []Assignment{}, Unscheduled: []Unscheduled{},
+		ProducerTableChanges: changes}
+	for m, sl := range s.slot {
+		if sl == 0 {
+			sol.Unscheduled = append(sol.Unscheduled, Unscheduled{Meeting: s.ms[m].id, Reason: s.reason(m)})
+			continue
+		}
+		sol.Assignments = append(sol.Assignments, Assignment{Meeting: s.ms[m].id, Slot: sl, Table: table[m]})
+	}
+	switch {
+	case len(sol.Unscheduled) > 0:
+		sol.Status = Infeasible
+	case sol.TotalBreaks <= lb && sol.MaxBreakSpread <= s.p.MaxBreakSpread:
+		sol.Status = Optimal
+	default:
+		sol.Status = Feasible
+	}
+	sol.ElapsedMS = time.Since(start).Milliseconds()
+	return sol
+}
