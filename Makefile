@@ -22,8 +22,9 @@ build:
 		echo "build bin/$$s"; \
 		(cd services/$$s && $(GO) build -o $(BIN)/$$s .) || exit 1; \
 	done
-	@echo "build bin/ocopfair-local"
+	@echo "build bin/ocopfair-local bin/ocopfair-schedule"
 	@cd pkg && $(GO) build -o $(BIN)/ocopfair-local ./cmd/ocopfair-local
+	@cd services/matchmaking && $(GO) build -o $(BIN)/ocopfair-schedule ./cmd/ocopfair-schedule
 
 run: build
 	@$(BIN)/ocopfair-local -bin $(BIN) -data $(DATA)
@@ -58,5 +59,10 @@ test-gowork-off:
 		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \
 	done
 
+# Benchmarks with the figures the issues ask for: booth allocation (time, rule violations), ranked
+# matching over 20,000 products (p50/p99), B2B scheduling per instance beside first fit.
 bench:
-	@for m in $(MODULES); do (cd $$m && $(GO) test -run '^$$' -bench . -benchtime 1x ./... | grep -v '^ok\|^?\|^PASS' ) ; done
+	@cd services/event && $(GO) test -run '^$$' -bench 'Allocate' -benchtime 20x ./internal/allocation/ | grep -E '^Benchmark|^ok'
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Match' -benchtime 300x ./internal/match/ | grep -E '^Benchmark|^ok'
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Schedule' -benchtime 1x -timeout 30m ./internal/schedule/ | grep -E '^Benchmark|^ok'
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmaking/ | grep -E '^Benchmark|^ok' 

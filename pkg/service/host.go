@@ -39,6 +39,15 @@ type Host struct {
 	relays  []*outbox.Relay
 	jobs    []func(context.Context)
 	uploads map[string]int64
+	checks  map[string]func(context.Context) error
+}
+
+// Check adds a readiness check reported by /readyz; call it before Router.
+func (h *Host) Check(name string, fn func(context.Context) error) {
+	if h.checks == nil {
+		h.checks = map[string]func(context.Context) error{}
+	}
+	h.checks[name] = fn
 }
 
 // Options adjust how a host is opened.
@@ -116,7 +125,7 @@ func (h *Host) Job(fn func(ctx context.Context)) { h.jobs = append(h.jobs, fn) }
 // documents what is registered on it.
 func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier, Uploads: h.uploads})
-	httpx.Ops(r, h.Metrics, map[string]func(context.Context) error{
+	checks := map[string]func(context.Context) error{
 		"database": h.DB.Ping,
 		"nats": func(context.Context) error {
 			if s := h.NC.Status(); s != nats.CONNECTED {
@@ -124,7 +133,11 @@ func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 			}
 			return nil
 		},
-	})
+	}
+	for name, fn := range h.checks {
+		checks[name] = fn
+	}
+	httpx.Ops(r, h.Metrics, checks)
 	api := httpx.API{Router: r, Doc: openapi.New(title, "1.0.0", description), Idempotency: httpx.Idempotency(h.DB)}
 	api.ServeDoc(r)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/" + h.Config.Service + "/dead-letters", Tag: "operations",

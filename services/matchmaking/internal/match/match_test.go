@@ -2,7 +2,6 @@ package match
 
 import (
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"sort"
 	"strings"
@@ -153,34 +152,14 @@ func TestScoreProducer(t *testing.T) {
 	}
 }
 
-// nationalIndex builds 20,000 products of 5,000 producers across sets and provinces.
-func nationalIndex(b testing.TB) *index.Index {
-	x := index.New()
-	r := rand.New(rand.NewPCG(1, 2))
-	provinces := []string{"01", "15", "19", "31", "46", "79", "91", "92", "96", "52", "66", "68"}
-	words := []string{"mật ong", "gạo", "chè", "nước mắm", "cà phê", "miến", "rượu", "bánh", "mứt", "tinh dầu", "lụa", "măng", "nấm", "tiêu", "điều"}
-	certs := []string{"haccp", "iso_22000", "vietgap", "globalgap", "organic_eu"}
-	for i := 0; i < 5000; i++ {
-		var cs []string
-		for _, c := range certs {
-			if r.IntN(3) == 0 {
-				cs = append(cs, c)
-			}
-		}
-		producer(b, x, fmt.Sprintf("p%05d", i), provinces[r.IntN(len(provinces))], "red_river_delta", cs...)
-	}
-	for i := 0; i < 20000; i++ {
-		w := words[r.IntN(len(words))]
-		product(b, x, fmt.Sprintf("x%05d", i), fmt.Sprintf("p%05d", r.IntN(5000)), w+" đặc sản "+fmt.Sprint(i), 1+r.IntN(26), 3+r.IntN(3),
-			float64(1+r.IntN(50)), []string{"tonne", "kg", "bottle"}[r.IntN(3)], int64(20000+r.IntN(500000)), now.AddDate(0, r.IntN(40)-4, 0))
-	}
-	return x
-}
-
 // BenchmarkMatch20000Products reports p50 and p99 latency of one ranked match against a national
 // catalogue (target: p99 under 10 ms).
 func BenchmarkMatch20000Products(b *testing.B) {
-	m := &Matcher{Index: nationalIndex(b), Markets: Markets()}
+	x := index.New()
+	if err := x.Synthetic(5000, 20000, now); err != nil {
+		b.Fatal(err)
+	}
+	m := &Matcher{Index: x, Markets: Markets()}
 	needs := []Need{
 		{CriteriaSets: []int{4}, Keywords: []string{"mat ong"}, MinStars: 4, Volume: 2, Unit: "tonne", Market: "EU", MaxPrice: 300000},
 		{Keywords: []string{"nuoc mam", "phu quoc"}, Volume: 5000, Unit: "bottle", Market: "domestic"},

@@ -1,12 +1,15 @@
-// Package matchmaking wires the matchmaking service: its read model of producers built from
-// events, and (as they come) buyers, sourcing requests, matches, meetings and B2B scheduling.
+// Package matchmaking wires the matchmaking service: the read model and in-memory index of
+// producers and products, buyers and sourcing requests, ranked matches and opportunities,
+// meetings and B2B scheduling.
 package matchmaking
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -16,23 +19,58 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/service"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/catalog"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
 )
 
 // Port is the service's default HTTP port.
 const Port = 8083
 
+// Config is the matchmaking service's configuration.
+type Config struct {
+	service.Config
+	// MeetingCap is the most active meetings one participant may have at a fair.
+	MeetingCap int
+	// SolveLimit bounds one scheduling run per day.
+	SolveLimit time.Duration
+}
+
+// LoadConfig reads the configuration from getenv.
+func LoadConfig(getenv func(string) string) (Config, error) {
+	base, err := service.LoadConfig("matchmaking", Port, getenv)
+	c := Config{Config: base, MeetingCap: 12, SolveLimit: 10 * time.Second}
+	if s := getenv("OCOPFAIR_MEETING_CAP"); s != "" {
+		n, perr := strconv.Atoi(s)
+		if perr != nil || n < 1 || n > 100 {
+			return c, fmt.Errorf("OCOPFAIR_MEETING_CAP=%q: must be 1 to 100", s)
+		}
+		c.MeetingCap = n
+	}
+	if s := getenv("OCOPFAIR_SOLVE_LIMIT"); s != "" {
+		d, perr := time.ParseDuration(s)
+		if perr != nil || d < 10*time.Millisecond || d > 10*time.Minute {
+			return c, fmt.Errorf("OCOPFAIR_SOLVE_LIMIT=%q: must be a duration from 10ms to 10m", s)
+		}
+		c.SolveLimit = d
+	}
+	return c, err
+}
+
 // App is a running matchmaking service.
 type App struct {
 	Host      *service.Host
 	catalog   *catalog.Store
+	Index     *index.Index
 	handler   http.Handler
 	consumers []bus.Consumer
 }
 
 // Run is the service's main.
 func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
-	cfg, err := service.LoadConfig("matchmaking", Port, getenv)
+	cfg, err := LoadConfig(getenv)
 	if err != nil {
 		return err
 	}
@@ -52,12 +90,20 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 }
 
 // New opens the service; keys verify tokens (nil fetches the gateway's JWKS).
-func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.KeySource) (*App, error) {
-	host, err := service.Open(ctx, cfg, logOut, service.Options{Keys: keys})
+func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource) (*App, error) {
+	host, err := service.Open(ctx, cfg.Config, logOut, service.Options{Keys: keys})
 	if err != nil {
 		return nil, err
 	}
-	a := &App{Host: host, catalog: catalog.NewStore(host.DB)}
+	if err := host.DB.EnsureIndexes(ctx, append(buyer.Indexes(), meeting.Indexes()...)...); err != nil {
+		host.Close()
+		return nil, err
+	}
+	if _, err := host.Relay(ctx, buyer.BuyerCollection, buyer.RequestCollection, meeting.Collection); err != nil {
+		host.Close()
+		return nil, err
+	}
+	a := &App{Host: host, catalog: catalog.NewStore(host.DB), Index: index.New()}
 	replay, err := a.catalog.PrepareReplay(ctx, host.JS)
 	if err != nil {
 		host.Close()
@@ -66,10 +112,24 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 	if replay {
 		host.Log.Info("catalog is empty: rebuilding it from the EXHIBITOR stream")
 	}
-	a.consumers = []bus.Consumer{a.catalog.Consumer()}
+	host.Check("index", a.Index.Ready)
+	host.Job(func(ctx context.Context) {
+		if err := a.Index.Follow(ctx, host.JS, host.Log.With("component", "index")); err != nil && ctx.Err() == nil {
+			host.Log.Error("matching index stopped", "err", err)
+		}
+	})
+	buyers := buyer.NewStore(host.DB)
+	meetings := &meeting.Handlers{Store: meeting.NewStore(host.DB), Buyers: buyers, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
+		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit}
+	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
+
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")
+	(&buyer.Handlers{Store: buyers, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
+	meetings.Mount(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/catalog/producers/:id", Tag: "operations", Roles: []string{auth.RoleAdmin},
 		Summary: "A producer as the matchmaking read model holds it, with how many events built it.", Response: catalogProducer{}}, a.catalogProducer)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/index", Tag: "operations", Roles: []string{auth.RoleAdmin},
+		Summary: "What this replica's in-memory matching index holds.", Response: index.Stats{}}, func(c *gin.Context) { c.JSON(http.StatusOK, a.Index.Stats()) })
 	a.handler = r
 	return a, nil
 }
@@ -97,7 +157,7 @@ func (a *App) catalogProducer(c *gin.Context) {
 // Handler returns the HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
-// Run serves on ln and runs the consumers until ctx ends.
+// Run serves on ln and runs the consumers and the index until ctx ends.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	return a.Host.Run(ctx, ln, a.handler, a.consumers...)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
@@ -21,7 +22,7 @@ func (w testWriter) Write(p []byte) (int, error) {
 
 func startOn(t *testing.T, natsURL string, tokens testenv.Tokens) (*App, testenv.Client) {
 	t.Helper()
-	app, err := New(t.Context(), testenv.ServiceConfig(t, "matchmaking", natsURL), testWriter{t}, tokens.Keys)
+	app, err := New(t.Context(), Config{Config: testenv.ServiceConfig(t, "matchmaking", natsURL), MeetingCap: 3, SolveLimit: 2 * time.Second}, testWriter{t}, tokens.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}

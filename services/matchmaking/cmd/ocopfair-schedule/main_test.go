@@ -1,0 +1,36 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
+)
+
+func TestRun(t *testing.T) {
+	in := `{"slots": 21, "morning_slots": 13, "tables": 14,
+	 "participants": [{"id": "b1", "unavailable_slots": [3, 17]}],
+	 "meetings": [{"id": "m1", "participants": ["b1", "p7"], "session": "morning", "fixed_slot": 0, "after": []},
+	              {"id": "m2", "participants": ["b1", "p8"], "session": "any", "fixed_slot": 0, "after": ["m1"]}],
+	 "max_break_spread": 2, "time_limit_ms": 500}`
+	var out bytes.Buffer
+	if err := run(context.Background(), strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	var sol schedule.Solution
+	if err := json.Unmarshal(out.Bytes(), &sol); err != nil {
+		t.Fatal(err)
+	}
+	if sol.Status != schedule.Optimal || len(sol.Assignments) != 2 {
+		t.Errorf("solution %s", out.String())
+	}
+	if err := run(context.Background(), strings.NewReader(`{"slots": 0}`), &out); err == nil {
+		t.Error("bad problem accepted")
+	}
+	if err := run(context.Background(), strings.NewReader(`{"slots": 3, "colour": 1}`), &out); err == nil {
+		t.Error("unknown field accepted")
+	}
+}

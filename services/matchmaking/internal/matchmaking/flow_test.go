@@ -1,0 +1,213 @@
+package matchmaking
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+func publish(t *testing.T, app *App, subject, aggregate string, payload any) {
+	t.Helper()
+	env, err := events.New(subject, 1, aggregate, "", payload)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Publish(context.Background(), app.Host.JS, env); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func subjects(t *testing.T, app *App, subject string) []events.Envelope {
+	t.Helper()
+	cons, err := app.Host.JS.OrderedConsumer(context.Background(), "MATCHMAKING", jetstream.OrderedConsumerConfig{FilterSubjects: []string{subject}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	batch, err := cons.FetchNoWait(1000)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []events.Envelope
+	for m := range batch.Messages() {
+		var env events.Envelope
+		_ = json.Unmarshal(m.Data(), &env)
+		out = append(out, env)
+	}
+	return out
+}
+
+func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	prodTok, prodAcc := tokens.Token(t, "producer", "")
+	buyerTok, _ := tokens.Token(t, "buyer", "")
+	otherBuyer, _ := tokens.Token(t, "buyer", "")
+	orgTok, orgAcc := tokens.Token(t, "organiser", "")
+	producer, buyerC, org := api.With(prodTok), api.With(buyerTok), api.With(orgTok)
+
+	now := time.Now().In(vntext.Zone)
+	day := now.AddDate(0, 1, 0).Format(time.DateOnly)
+	publish(t, app, events.ProducerRegistered, "p1", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p1", AccountID: prodAcc,
+		LegalName: "HTX Mật ong Bắc Hà", ProvinceCode: "15", Region: "northern_midlands_mountains", Revision: 1,
+		Certifications: []events.CertificationV1{{Code: "globalgap", ValidUntil: now.AddDate(1, 0, 0)}}, Trademark: "TM"}})
+	publish(t, app, events.ProductCreated, "x1", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1", NameVI: "Mật ong bạc hà",
+		CriteriaSet: 4, Sector: "food", Stars: 4, Unit: "tonne", MonthlyCapacity: 2, PriceMinVND: 250000, Revision: 1,
+		Certificate: events.CertificateV1{ExpiresOn: now.AddDate(2, 0, 0).Format(time.DateOnly)}}})
+	publish(t, app, events.FairPublished, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội nghị kết nối cung cầu", Status: "published",
+		Organisers: []string{orgAcc}, Revision: 2, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 6, MorningSlots: 3, Tables: 2}}}})
+	testenv.Eventually(t, "index ready with the product", func() bool { return app.Index.Stats().Products == 1 && app.Index.Stats().Fairs == 1 })
+
+	r := buyerC.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội", "markets": []string{"domestic", "EU"}})
+	if r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	var b struct{ ID string }
+	r.Decode(t, &b)
+	r = buyerC.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4},
+		"keywords": []string{"mat ong"}, "monthly_volume": 1.5, "unit": "tonne", "target_market": "EU", "fair_id": "f1"})
+	if r.Status != 201 {
+		t.Fatalf("request: %d %s", r.Status, r.Body)
+	}
+	var req struct{ ID string }
+	r.Decode(t, &req)
+	var matches struct {
+		Matches []struct {
+			ProducerID string  `json:"producer_id"`
+			Score      float64 `json:"score"`
+			Factors    []struct {
+				Name     string `json:"name"`
+				ReasonVI string `json:"reason_vi"`
+			}
+		}
+	}
+	buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?limit=5", nil).Decode(t, &matches)
+	if len(matches.Matches) != 1 || matches.Matches[0].ProducerID != "p1" || matches.Matches[0].Score <= 0 {
+		t.Fatalf("matches %+v", matches)
+	}
+	if !strings.Contains(string(buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Body), "Công suất 2 tấn/tháng ≥ 1,5 tấn") {
+		t.Error("capacity reason missing")
+	}
+	for _, c := range []struct {
+		name   string
+		client testenv.Client
+		method string
+		path   string
+		want   int
+	}{
+		{"other buyer reads the request", api.With(otherBuyer), "GET", "/api/requests/" + req.ID, 403},
+		{"other buyer reads matches", api.With(otherBuyer), "GET", "/api/requests/" + req.ID + "/matches", 403},
+		{"other buyer lists requests", api.With(otherBuyer), "GET", "/api/buyers/" + b.ID + "/requests", 403},
+		{"producer reads matches", producer, "GET", "/api/requests/" + req.ID + "/matches", 403},
+		{"producer reads the open request", producer, "GET", "/api/requests/" + req.ID, 200},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if r := c.client.Do(t, c.method, c.path, nil); r.Status != c.want {
+				t.Errorf("%d, want %d: %s", r.Status, c.want, r.Body)
+			}
+		})
+	}
+	var opps []struct {
+		Request struct{ ID string }
+		Match   struct{ Score float64 }
+	}
+	producer.Do(t, "GET", "/api/producers/p1/opportunities", nil).Decode(t, &opps)
+	if len(opps) != 1 || opps[0].Request.ID != req.ID {
+		t.Errorf("opportunities %+v", opps)
+	}
+
+	// The buyer asks for a meeting; the producer accepts.
+	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1", "session": "morning"})
+	if r.Status != 201 {
+		t.Fatalf("meeting: %d %s", r.Status, r.Body)
+	}
+	var m struct{ ID, Status string }
+	r.Decode(t, &m)
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 403 {
+		t.Errorf("asker accepting its own request: %d", r.Status)
+	}
+	if r := api.With(otherBuyer).Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", nil); r.Status != 403 {
+		t.Errorf("outsider cancelling: %d", r.Status)
+	}
+	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	if r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1"}); r.Status != 409 {
+		t.Errorf("second meeting of the same pair: %d", r.Status)
+	}
+	if r := producer.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day, "slots": []int{1}}); r.Status != 204 {
+		t.Errorf("unavailability: %d %s", r.Status, r.Body)
+	}
+	r = org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"status":"optimal"`) {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	var agenda struct {
+		Meetings []struct {
+			Slot   int
+			Table  int
+			Starts string `json:"starts_at"`
+		}
+		Grid []struct{ Slots []struct{ Cells []any } }
+	}
+	producer.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &agenda)
+	if len(agenda.Meetings) != 1 || agenda.Meetings[0].Slot < 2 || agenda.Meetings[0].Slot > 3 || agenda.Meetings[0].Starts == "" {
+		t.Errorf("producer agenda %+v: want one morning meeting avoiding slot 1", agenda)
+	}
+	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &agenda)
+	if len(agenda.Grid) != 1 || len(agenda.Grid[0].Slots) != 6 {
+		t.Errorf("organiser grid %+v", agenda.Grid)
+	}
+	if r := api.With(otherBuyer).Do(t, "GET", "/api/fairs/f1/agenda?participant=p1", nil); r.Status == 200 {
+		t.Errorf("other buyer reading the producer's agenda: %d", r.Status)
+	}
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 1500000000}); r.Status != 200 {
+		t.Errorf("outcome: %d %s", r.Status, r.Body)
+	}
+	testenv.Eventually(t, "requested, accepted, scheduled and outcome events", func() bool {
+		return len(subjects(t, app, events.MeetingRequested)) == 1 && len(subjects(t, app, events.MeetingAccepted)) == 1 &&
+			len(subjects(t, app, events.MeetingScheduled)) == 1 && len(subjects(t, app, events.MeetingOutcomeRecorded)) == 1
+	})
+
+	// A second meeting, then the fair is cancelled: active meetings are cancelled with the reason.
+	publish(t, app, events.ProducerRegistered, "p2", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p2", AccountID: "acc-p2", LegalName: "HTX Chè", ProvinceCode: "19", Revision: 1}})
+	testenv.Eventually(t, "p2 indexed", func() bool { _, ok := app.Index.ProducerByID("p2"); return ok })
+	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p2"})
+	var m2 struct{ ID string }
+	r.Decode(t, &m2)
+	publish(t, app, events.FairCancelled, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", Status: "cancelled", CancelReason: "Bão", Revision: 3, Organisers: []string{orgAcc}}})
+	testenv.Eventually(t, "meetings cancelled", func() bool {
+		body := string(buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil).Body)
+		return strings.Contains(body, `"status":"cancelled"`) && strings.Contains(body, "Bão")
+	})
+}
+
+func TestSolveEndpoint(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	_, api := startOn(t, natsURL, tokens)
+	org, _ := tokens.Token(t, "organiser", "")
+	buyer, _ := tokens.Token(t, "buyer", "")
+	problem := map[string]any{"slots": 4, "morning_slots": 2, "tables": 1, "participants": []any{},
+		"meetings": []map[string]any{{"id": "m1", "participants": []string{"b1", "p1"}, "session": "any", "fixed_slot": 0, "after": []string{}}}, "max_break_spread": 1, "time_limit_ms": 100}
+	if r := api.With(buyer).Do(t, "POST", "/api/scheduling/solve", problem); r.Status != 403 {
+		t.Errorf("buyer solving: %d", r.Status)
+	}
+	r := api.With(org).Do(t, "POST", "/api/scheduling/solve", problem)
+	if r.Status != 200 || !strings.Contains(string(r.Body), `"status":"optimal"`) {
+		t.Errorf("solve: %d %s", r.Status, r.Body)
+	}
+	problem["slots"] = 0
+	if r := api.With(org).Do(t, "POST", "/api/scheduling/solve", problem); r.Status != 422 {
+		t.Errorf("bad problem: %d %s", r.Status, r.Body)
+	}
+}

@@ -1,0 +1,710 @@
+package meeting
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
+)
+
+type createRequest struct {
+	BuyerID    string `json:"buyer_id"`
+	ProducerID string `json:"producer_id"`
+	Session    string `json:"session" doc:"morning, afternoon or any (default)"`
+	Note       string `json:"note"`
+}
+
+type reasonRequest struct {
+	Reason string `json:"reason"`
+}
+
+type outcomeRequest struct {
+	Outcome  string `json:"outcome" doc:"no_interest, negotiating, sample_requested, mou_signed or contract_signed"`
+	ValueVND int64  `json:"value_vnd"`
+}
+
+type unavailabilityRequest struct {
+	Day   string `json:"day" doc:"YYYY-MM-DD, one of the B2B days"`
+	Slots []int  `json:"slots"`
+}
+
+type response struct {
+	ID           string    `json:"id"`
+	FairID       string    `json:"fair_id"`
+	BuyerID      string    `json:"buyer_id"`
+	BuyerName    string    `json:"buyer_name"`
+	ProducerID   string    `json:"producer_id"`
+	ProducerName string    `json:"producer_name"`
+	RequestedBy  string    `json:"requested_by"`
+	Session      string    `json:"session"`
+	Note         string    `json:"note"`
+	Status       string    `json:"status"`
+	Reason       string    `json:"reason,omitempty"`
+	Day          string    `json:"day,omitempty"`
+	Slot         int       `json:"slot,omitempty"`
+	Table        int       `json:"table,omitempty"`
+	Starts       string    `json:"starts_at,omitempty" doc:"RFC 3339, once scheduled"`
+	Outcome      string    `json:"outcome,omitempty"`
+	ValueVND     int64     `json:"value_vnd,omitempty"`
+	Revision     int64     `json:"revision"`
+	UpdatedAt    time.Time `json:"updated_at"`
+}
+
+type scheduleResponse struct {
+	FairID string                 `json:"fair_id"`
+	Days   []dayResult            `json:"days"`
+	Left   []schedule.Unscheduled `json:"unscheduled"`
+}
+
+type dayResult struct {
+	Day      string `json:"day"`
+	Status   string `json:"status"`
+	Meetings int    `json:"meetings"`
+	Breaks   int    `json:"total_breaks"`
+	Bound    int    `json:"lower_bound"`
+	Elapsed  int64  `json:"elapsed_ms"`
+}
+
+type gridCell struct {
+	Table        int    `json:"table"`
+	MeetingID    string `json:"meeting_id"`
+	BuyerName    string `json:"buyer_name"`
+	ProducerName string `json:"producer_name"`
+}
+
+type gridSlot struct {
+	Slot   int        `json:"slot"`
+	Starts string     `json:"starts_at"`
+	Cells  []gridCell `json:"cells"`
+}
+
+type gridDay struct {
+	Day    string     `json:"day"`
+	Tables int        `json:"tables"`
+	Slots  []gridSlot `json:"slots"`
+}
+
+type agendaResponse struct {
+	FairID      string     `json:"fair_id"`
+	Participant string     `json:"participant,omitempty"`
+	Meetings    []response `json:"meetings"`
+	Grid        []gridDay  `json:"grid,omitempty" doc:"slots × tables, for organisers"`
+}
+
+// Handlers serves meetings, unavailability, scheduling and agendas, and consumes the events
+// that cancel meetings.
+type Handlers struct {
+	Store  *Store
+	Buyers *buyer.Store
+	Index  *index.Index
+	Notify func()
+	Now    func() time.Time
+	// Cap is the most active meetings a participant may have at one fair.
+	Cap int
+	// SolveLimit bounds one day's scheduling run.
+	SolveLimit time.Duration
+}
+
+// Mount registers the routes.
+func (h *Handlers) Mount(api httpx.API) {
+	sides := []string{auth.RoleBuyer, auth.RoleProducer}
+	all := []string{auth.RoleBuyer, auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
+	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Ask for a B2B meeting (either side asks; the other answers).", Request: createRequest{}, Response: response{}}, h.create)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
+		Summary: "Meetings at a fair: organisers see all, buyers and producers their own.", Response: []response{},
+		Query: []openapi.Param{{Name: "status"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings/:id", Tag: "meetings", Roles: all, Summary: "One meeting.", Response: response{}}, h.get)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, h.respond(true))
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides, Summary: "Decline a meeting request.", Response: response{}}, h.respond(false))
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
+		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, Response: response{}}, h.cancel)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
+		Summary: "Record what came of a meeting.", Request: outcomeRequest{}, Response: response{}}, h.outcome)
+	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
+		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, h.unavailability)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables.", Response: scheduleResponse{},
+		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, h.schedule)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
+		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid.", Response: agendaResponse{},
+		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}}}, h.agenda)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
+		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format).", Request: schedule.Problem{}, Response: schedule.Solution{}}, h.solve)
+}
+
+func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
+// fairOrganiser reports whether the caller organises the fair (or is an admin).
+func (h *Handlers) fairOrganiser(p auth.Principal, fairID string) bool {
+	if p.Role == auth.RoleAdmin {
+		return true
+	}
+	f, ok := h.Index.Fair(fairID)
+	return ok && p.Role == auth.RoleOrganiser && slices.Contains(f.Organisers, p.AccountID)
+}
+
+// participantOf returns the buyer or producer ID the caller acts as.
+func (h *Handlers) participantOf(ctx context.Context, p auth.Principal) (string, error) {
+	switch p.Role {
+	case auth.RoleBuyer:
+		b, err := h.Buyers.BuyerByAccount(ctx, p.AccountID)
+		if err != nil {
+			return "", apperr.E(apperr.Conflict, "create your buyer profile first")
+		}
+		return b.ID, nil
+	case auth.RoleProducer:
+		prod, ok := h.Index.ProducerByAccount(p.AccountID)
+		if !ok {
+			return "", apperr.E(apperr.Conflict, "create your producer profile first (a new profile may take a moment to appear)")
+		}
+		return prod.ID, nil
+	}
+	return "", nil
+}
+
+func (h *Handlers) toResponse(ctx context.Context, m Meeting, names map[string]string) response {
+	name := func(id string, lookup func() string) string {
+		if n, ok := names[id]; ok {
+			return n
+		}
+		n := lookup()
+		names[id] = n
+		return n
+	}
+	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy, Session: m.Session,
+		Note: m.Note, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND,
+		Revision: m.Revision, UpdatedAt: m.UpdatedAt}
+	r.BuyerName = name(m.BuyerID, func() string { b, _ := h.Buyers.Buyer(ctx, m.BuyerID); return b.Name })
+	r.ProducerName = name(m.ProducerID, func() string { p, _ := h.Index.ProducerByID(m.ProducerID); return p.Name })
+	if m.Slot > 0 {
+		if f, ok := h.Index.Fair(m.FairID); ok {
+			r.Starts = slotStart(f, m.Day, m.Slot)
+		}
+	}
+	return r
+}
+
+// slotStart is the RFC 3339 start of a slot of a B2B day.
+func slotStart(f index.Fair, day string, slot int) string {
+	for _, d := range f.B2BDays {
+		if d.Date != day {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.StartTime, vntext.Zone)
+		if err != nil {
+			return ""
+		}
+		return t.Add(time.Duration((slot-1)*d.SlotMinutes) * time.Minute).Format(time.RFC3339)
+	}
+	return ""
+}
+
+func (h *Handlers) create(c *gin.Context) {
+	var req createRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	f, ok := h.Index.Fair(fairID)
+	if !ok {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		return
+	}
+	if f.Status == "cancelled" || f.Status == "completed" || f.Status == "draft" {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "meetings cannot be requested at a %s fair", f.Status))
+		return
+	}
+	if req.Session == "" {
+		req.Session = schedule.Any
+	}
+	var v apperr.Validation
+	v.Check(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, req.Session), "session", "must be morning, afternoon or any")
+	v.Check(len([]rune(req.Note)) <= 1000, "note", "at most 1000 characters")
+	b, err := h.Buyers.Buyer(ctx, req.BuyerID)
+	v.Check(err == nil, "buyer_id", "is not a buyer")
+	prod, found := h.Index.ProducerByID(req.ProducerID)
+	v.Check(found, "producer_id", "is not a producer")
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	side := ""
+	switch p.AccountID {
+	case b.AccountID:
+		side = SideBuyer
+	case prod.AccountID:
+		side = SideProducer
+	default:
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only ask for meetings you take part in"))
+		return
+	}
+	for _, x := range []struct{ field, id string }{{"buyer_id", b.ID}, {"producer_id", prod.ID}} {
+		n, err := h.Store.CountActive(ctx, fairID, x.field, x.id)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if int(n) >= h.Cap {
+			httpx.RespondError(c, apperr.E(apperr.Conflict, "the %s already has %d meetings at this fair, the most allowed", x.field[:len(x.field)-3], h.Cap))
+			return
+		}
+	}
+	now := h.now()
+	m := Meeting{ID: uuid.Must(uuid.NewV7()).String(), FairID: fairID, BuyerID: b.ID, BuyerAccount: b.AccountID, ProducerID: prod.ID,
+		ProducerAccount: prod.AccountID, RequestedBy: side, Session: req.Session, Note: vntext.Clean(req.Note), Status: Requested,
+		Revision: 1, CreatedAt: now, UpdatedAt: now}
+	if err := h.Store.Create(ctx, m, correlation.From(ctx)); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("Location", "/api/meetings/"+m.ID)
+	c.JSON(http.StatusCreated, h.toResponse(ctx, m, map[string]string{}))
+}
+
+func (h *Handlers) list(c *gin.Context) {
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	p, _ := httpx.PrincipalFrom(c)
+	q := bson.M{"fair_id": fairID}
+	if st := c.Query("status"); st != "" {
+		q["status"] = st
+	}
+	if !h.fairOrganiser(p, fairID) {
+		switch p.Role {
+		case auth.RoleBuyer:
+			q["buyer_account"] = p.AccountID
+		case auth.RoleProducer:
+			q["producer_account"] = p.AccountID
+		default:
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see all its meetings"))
+			return
+		}
+	}
+	ms, err := h.Store.Find(ctx, q)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	names := map[string]string{}
+	out := make([]response, len(ms))
+	for i, m := range ms {
+		out[i] = h.toResponse(ctx, m, names)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// load returns the meeting if the caller takes part or organises the fair.
+func (h *Handlers) load(c *gin.Context) (Meeting, string, bool) {
+	m, err := h.Store.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Meeting{}, "", false
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	side := m.SideOf(p.AccountID)
+	if side == "" && !h.fairOrganiser(p, m.FairID) {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "you do not take part in this meeting"))
+		return Meeting{}, "", false
+	}
+	return m, side, true
+}
+
+func (h *Handlers) get(c *gin.Context) {
+	if m, _, ok := h.load(c); ok {
+		c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), m, map[string]string{}))
+	}
+}
+
+// save applies fn and stores the meeting with subject, retrying on a concurrent change.
+func (h *Handlers) save(ctx context.Context, m Meeting, subject string, fn func(Meeting) (Meeting, error)) (Meeting, error) {
+	for attempt := 0; ; attempt++ {
+		next, err := fn(m)
+		if err != nil {
+			return Meeting{}, err
+		}
+		err = h.Store.Save(ctx, next, m.Revision, subject, correlation.From(ctx))
+		if errors.Is(err, ErrStale) && attempt < 3 {
+			if m, err = h.Store.Get(ctx, m.ID); err != nil {
+				return Meeting{}, err
+			}
+			continue
+		}
+		if err == nil {
+			h.Notify()
+		}
+		return next, err
+	}
+}
+
+func (h *Handlers) respond(accept bool) gin.HandlerFunc {
+	subject := events.MeetingDeclined
+	if accept {
+		subject = events.MeetingAccepted
+	}
+	return func(c *gin.Context) {
+		m, side, ok := h.load(c)
+		if !ok {
+			return
+		}
+		if side == "" {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the buyer or producer answers"))
+			return
+		}
+		next, err := h.save(c.Request.Context(), m, subject, func(m Meeting) (Meeting, error) { return m.Respond(side, accept, h.now()) })
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+	}
+}
+
+func (h *Handlers) cancel(c *gin.Context) {
+	var req reasonRequest
+	if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
+		return
+	}
+	m, side, ok := h.load(c)
+	if !ok {
+		return
+	}
+	reason := req.Reason
+	if reason == "" {
+		reason = map[string]string{SideBuyer: "Người mua đã hủy / cancelled by the buyer", SideProducer: "Chủ thể đã hủy / cancelled by the producer"}[side]
+		if reason == "" {
+			reason = "Ban tổ chức đã hủy / cancelled by the organiser"
+		}
+	}
+	next, err := h.save(c.Request.Context(), m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(reason, h.now()) })
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+}
+
+func (h *Handlers) outcome(c *gin.Context) {
+	var req outcomeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	m, side, ok := h.load(c)
+	if !ok {
+		return
+	}
+	if side == "" {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the buyer or producer records the outcome"))
+		return
+	}
+	next, err := h.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) { return m.Record(req.Outcome, req.ValueVND, h.now()) })
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+}
+
+func (h *Handlers) unavailability(c *gin.Context) {
+	var req unavailabilityRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	f, ok := h.Index.Fair(fairID)
+	if !ok {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		return
+	}
+	var v apperr.Validation
+	slots := 0
+	for _, d := range f.B2BDays {
+		if d.Date == req.Day {
+			slots = d.Slots
+		}
+	}
+	v.Check(slots > 0, "day", "is not one of the fair's B2B days")
+	for i, s := range req.Slots {
+		v.Check(s >= 1 && s <= slots, "slots["+strconv.Itoa(i)+"]", fmt.Sprintf("must be a slot from 1 to %d", slots))
+	}
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	who, err := h.participantOf(ctx, p)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := h.Store.SetUnavailable(ctx, fairID, who, req.Day, slices.Compact(slices.Sorted(slices.Values(req.Slots)))); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
+}
+
+func (h *Handlers) solve(c *gin.Context) {
+	var p schedule.Problem
+	// Decode without Bind: the problem's own Validate runs inside Solve and is reported below.
+	if err := httpx.Decode(c.Request.Body, &p); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if p.TimeLimitMS == 0 || time.Duration(p.TimeLimitMS)*time.Millisecond > h.SolveLimit {
+		p.TimeLimitMS = int(h.SolveLimit / time.Millisecond)
+	}
+	sol, err := schedule.Solve(c.Request.Context(), p)
+	if err != nil {
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: err.Error(), Fields: []apperr.FieldError{{Field: "problem", Message: err.Error()}}})
+		return
+	}
+	c.JSON(http.StatusOK, sol)
+}
+
+// schedule places the fair's accepted meetings day by day: what does not fit a day goes on to
+// the next.
+func (h *Handlers) schedule(c *gin.Context) {
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	p, _ := httpx.PrincipalFrom(c)
+	if !h.fairOrganiser(p, fairID) {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers schedule its meetings"))
+		return
+	}
+	f, _ := h.Index.Fair(fairID)
+	if len(f.B2BDays) == 0 {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair has no B2B session settings yet (PUT /api/fairs/%s/b2b-sessions)", fairID))
+		return
+	}
+	limit := h.SolveLimit
+	if s := c.Query("time_limit_ms"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 10 || time.Duration(n)*time.Millisecond > h.SolveLimit {
+			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad time limit", Fields: []apperr.FieldError{{Field: "time_limit_ms", Message: fmt.Sprintf("must be 10 to %d", h.SolveLimit.Milliseconds())}}})
+			return
+		}
+		limit = time.Duration(n) * time.Millisecond
+	}
+	accepted, err := h.Store.Find(ctx, bson.M{"fair_id": fairID, "status": Accepted})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	byID := map[string]Meeting{}
+	pending := make([]string, 0, len(accepted))
+	for _, m := range accepted {
+		byID[m.ID] = m
+		pending = append(pending, m.ID)
+	}
+	out := scheduleResponse{FairID: fairID, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
+	placed := map[string]schedule.Assignment{}
+	dayOf := map[string]string{}
+	var left []schedule.Unscheduled
+	for _, d := range f.B2BDays {
+		unav, err := h.Store.Unavailable(ctx, fairID, d.Date)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
+		for who, slots := range unav {
+			prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slots})
+		}
+		slices.SortFunc(prob.Participants, func(a, b schedule.Participant) int { return cmpString(a.ID, b.ID) })
+		for _, id := range pending {
+			m := byID[id]
+			prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: m.ID, Participants: []string{m.BuyerID, m.ProducerID}, Session: m.Session})
+		}
+		sol, err := schedule.Solve(ctx, prob)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		for _, a := range sol.Assignments {
+			placed[a.Meeting] = a
+			dayOf[a.Meeting] = d.Date
+		}
+		pending = pending[:0]
+		left = sol.Unscheduled
+		for _, u := range sol.Unscheduled {
+			pending = append(pending, u.Meeting)
+		}
+		out.Days = append(out.Days, dayResult{Day: d.Date, Status: sol.Status, Meetings: len(sol.Assignments), Breaks: sol.TotalBreaks, Bound: sol.LowerBound, Elapsed: sol.ElapsedMS})
+		if len(pending) == 0 {
+			left = nil
+			break
+		}
+	}
+	if left != nil {
+		out.Left = left
+	}
+	for _, m := range accepted {
+		a, ok := placed[m.ID]
+		if !ok && m.Slot == 0 {
+			continue
+		}
+		_, err := h.save(ctx, m, events.MeetingScheduled, func(m Meeting) (Meeting, error) {
+			if m.Status != Accepted {
+				return m, apperr.E(apperr.Conflict, "changed meanwhile")
+			}
+			m.Day, m.Slot, m.Table = dayOf[m.ID], a.Slot, a.Table
+			m.Revision++
+			m.UpdatedAt = h.now()
+			return m, nil
+		})
+		if err != nil && !apperr.Is(err, apperr.Conflict) {
+			httpx.RespondError(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+func (h *Handlers) agenda(c *gin.Context) {
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	p, _ := httpx.PrincipalFrom(c)
+	organiser := h.fairOrganiser(p, fairID)
+	who := c.Query("participant")
+	if !organiser {
+		me, err := h.participantOf(ctx, p)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if who != "" && who != me {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only see your own agenda"))
+			return
+		}
+		who = me
+	}
+	q := bson.M{"fair_id": fairID, "status": Accepted, "slot": bson.M{"$gt": 0}}
+	if who != "" {
+		q["$or"] = bson.A{bson.M{"buyer_id": who}, bson.M{"producer_id": who}}
+	}
+	ms, err := h.Store.Find(ctx, q)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	slices.SortFunc(ms, func(a, b Meeting) int {
+		if a.Day != b.Day {
+			return cmpString(a.Day, b.Day)
+		}
+		return a.Slot - b.Slot
+	})
+	names := map[string]string{}
+	out := agendaResponse{FairID: fairID, Participant: who, Meetings: []response{}}
+	for _, m := range ms {
+		out.Meetings = append(out.Meetings, h.toResponse(ctx, m, names))
+	}
+	if organiser && who == "" {
+		f, _ := h.Index.Fair(fairID)
+		for _, d := range f.B2BDays {
+			g := gridDay{Day: d.Date, Tables: d.Tables}
+			for s := 1; s <= d.Slots; s++ {
+				gs := gridSlot{Slot: s, Starts: slotStart(f, d.Date, s), Cells: []gridCell{}}
+				for _, r := range out.Meetings {
+					if r.Day == d.Date && r.Slot == s {
+						gs.Cells = append(gs.Cells, gridCell{Table: r.Table, MeetingID: r.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName})
+					}
+				}
+				slices.SortFunc(gs.Cells, func(a, b gridCell) int { return a.Table - b.Table })
+				g.Slots = append(g.Slots, gs)
+			}
+			out.Grid = append(out.Grid, g)
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+// Consumers returns the durable consumers that cancel meetings when a fair is cancelled, an
+// application is withdrawn or cancelled, or a producer no longer holds a booth at the fair.
+func (h *Handlers) Consumers() []bus.Consumer {
+	return []bus.Consumer{
+		{Durable: "matchmaking-meeting-fairs", Stream: "EVENT", Subjects: []string{events.FairCancelled, events.BoothAssigned, events.BoothReleased}, Handler: h.onEvent},
+		{Durable: "matchmaking-meeting-applications", Stream: "EXHIBITOR", Subjects: []string{events.ApplicationWithdrawn, events.ApplicationCancelled}, Handler: h.onApplication},
+	}
+}
+
+func (h *Handlers) cancelWhere(ctx context.Context, q bson.M, reason string) error {
+	q["status"] = bson.M{"$in": bson.A{Requested, Accepted}}
+	ms, err := h.Store.Find(ctx, q)
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if _, err := h.save(ctx, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(reason, h.now()) }); err != nil && !apperr.Is(err, apperr.Conflict) {
+			return err
+		}
+	}
+	return nil
+}
+
+func (h *Handlers) onEvent(ctx context.Context, env events.Envelope) error {
+	switch env.Type {
+	case events.FairCancelled:
+		var pl events.FairChangedV1
+		if err := env.Decode(&pl); err != nil || pl.Fair.ID == "" {
+			return bus.Permanent(fmt.Errorf("bad fair payload: %v", err))
+		}
+		return h.cancelWhere(ctx, bson.M{"fair_id": pl.Fair.ID}, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason)
+	default:
+		var pl events.BoothAssignmentV1
+		if err := env.Decode(&pl); err != nil || pl.FairID == "" || pl.BoothCode == "" {
+			return bus.Permanent(fmt.Errorf("bad booth payload: %v", err))
+		}
+		if env.Type == events.BoothAssigned {
+			return h.Store.Hold(ctx, pl.FairID, pl.BoothCode, pl.ProducerID)
+		}
+		left, err := h.Store.Release(ctx, pl.FairID, pl.BoothCode, pl.ProducerID)
+		if err != nil || left > 0 {
+			return err
+		}
+		return h.cancelWhere(ctx, bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID}, "Gian hàng của chủ thể đã bị thu hồi / the producer's booth was released")
+	}
+}
+
+func (h *Handlers) onApplication(ctx context.Context, env events.Envelope) error {
+	var pl events.ApplicationChangedV1
+	if err := env.Decode(&pl); err != nil || pl.Application.FairID == "" {
+		return bus.Permanent(fmt.Errorf("bad application payload: %v", err))
+	}
+	a := pl.Application
+	return h.cancelWhere(ctx, bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}, "Chủ thể đã rút đơn tham gia / the producer's application was withdrawn or cancelled")
+}

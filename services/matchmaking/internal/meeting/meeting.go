@@ -1,0 +1,115 @@
+// Package meeting is a B2B meeting between a buyer and a producer at a fair: requested by either
+// side, accepted or declined by the other, scheduled into a slot and table by the organiser, and
+// followed by an outcome (MoU, contract) after the fair.
+package meeting
+
+import (
+	"slices"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Statuses.
+const (
+	Requested = "requested"
+	Accepted  = "accepted"
+	Declined  = "declined"
+	Cancelled = "cancelled"
+)
+
+// Outcomes after the fair.
+var Outcomes = []string{"no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"}
+
+// Sides of a meeting.
+const (
+	SideBuyer    = "buyer"
+	SideProducer = "producer"
+)
+
+// Meeting is a B2B meeting.
+type Meeting struct {
+	ID              string
+	FairID          string
+	BuyerID         string
+	BuyerAccount    string
+	ProducerID      string
+	ProducerAccount string
+	RequestedBy     string
+	Session         string
+	Note            string
+	Status          string
+	Reason          string
+	Day             string
+	Slot            int
+	Table           int
+	Outcome         string
+	ValueVND        int64
+	Revision        int64
+	CreatedAt       time.Time
+	UpdatedAt       time.Time
+}
+
+// Active reports whether the meeting still counts towards caps and scheduling.
+func (m Meeting) Active() bool { return m.Status == Requested || m.Status == Accepted }
+
+// SideOf returns which side an account is on, or "".
+func (m Meeting) SideOf(account string) string {
+	switch account {
+	case m.BuyerAccount:
+		return SideBuyer
+	case m.ProducerAccount:
+		return SideProducer
+	}
+	return ""
+}
+
+// Respond accepts or declines on behalf of side, which must be the side that did not ask.
+func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, error) {
+	if m.Status != Requested {
+		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is %s, not waiting for an answer", m.Status)
+	}
+	if side == m.RequestedBy {
+		return Meeting{}, apperr.E(apperr.Forbidden, "the other side answers a meeting request")
+	}
+	next := m
+	next.Status = Declined
+	if accept {
+		next.Status = Accepted
+	}
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+// Cancel ends an active meeting with a reason both sides can read.
+func (m Meeting) Cancel(reason string, now time.Time) (Meeting, error) {
+	if !m.Active() {
+		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is already %s", m.Status)
+	}
+	next := m
+	next.Status, next.Reason = Cancelled, vntext.Clean(reason)
+	next.Day, next.Slot, next.Table = "", 0, 0
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+// Record sets the outcome of an accepted meeting.
+func (m Meeting) Record(outcome string, value int64, now time.Time) (Meeting, error) {
+	var v apperr.Validation
+	v.Check(slices.Contains(Outcomes, outcome), "outcome", "must be no_interest, negotiating, sample_requested, mou_signed or contract_signed")
+	v.Check(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", "must be 0 or more")
+	if err := v.Err(); err != nil {
+		return Meeting{}, err
+	}
+	if m.Status != Accepted {
+		return Meeting{}, apperr.E(apperr.Conflict, "only an accepted meeting has an outcome (this one is %s)", m.Status)
+	}
+	next := m
+	next.Outcome, next.ValueVND = outcome, value
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}

@@ -1,0 +1,211 @@
+package meeting
+
+import (
+	"context"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Collections.
+const (
+	Collection               = "meetings"
+	UnavailabilityCollection = "unavailability"
+	HoldingsCollection       = "booth_holdings"
+)
+
+// Indexes: one active meeting per buyer and producer at a fair (active_key is the pair while
+// active, the meeting's ID afterwards).
+func Indexes() []storage.Index {
+	return []storage.Index{
+		{Collection: Collection, Keys: bson.D{{Key: "active_key", Value: 1}}, Unique: true},
+		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "status", Value: 1}}},
+		{Collection: HoldingsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "producer_id", Value: 1}}},
+	}
+}
+
+type document struct {
+	ID              string    `bson:"_id"`
+	ActiveKey       string    `bson:"active_key"`
+	FairID          string    `bson:"fair_id"`
+	BuyerID         string    `bson:"buyer_id"`
+	BuyerAccount    string    `bson:"buyer_account"`
+	ProducerID      string    `bson:"producer_id"`
+	ProducerAccount string    `bson:"producer_account"`
+	RequestedBy     string    `bson:"requested_by"`
+	Session         string    `bson:"session"`
+	Note            string    `bson:"note"`
+	Status          string    `bson:"status"`
+	Reason          string    `bson:"reason"`
+	Day             string    `bson:"day"`
+	Slot            int       `bson:"slot"`
+	Table           int       `bson:"table"`
+	Outcome         string    `bson:"outcome"`
+	ValueVND        int64     `bson:"value_vnd"`
+	Revision        int64     `bson:"revision"`
+	CreatedAt       time.Time `bson:"created_at"`
+	UpdatedAt       time.Time `bson:"updated_at"`
+}
+
+func toDocument(m Meeting) document {
+	key := m.ID
+	if m.Active() {
+		key = m.FairID + "/" + m.BuyerID + "/" + m.ProducerID
+	}
+	return document{ID: m.ID, ActiveKey: key, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
+		ProducerAccount: m.ProducerAccount, RequestedBy: m.RequestedBy, Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason,
+		Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+}
+
+func (d document) meeting() Meeting {
+	return Meeting{ID: d.ID, FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
+		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
+		Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
+		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone)}
+}
+
+// Event returns the meeting as other services receive it.
+func Event(m Meeting) events.MeetingV1 {
+	return events.MeetingV1{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
+		Session: m.Session, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Revision: m.Revision, UpdatedAt: m.UpdatedAt}
+}
+
+// ErrStale is returned when the meeting changed between read and write.
+var ErrStale = apperr.E(apperr.Conflict, "the meeting was changed meanwhile; reload it and try again")
+
+// Store keeps meetings, unavailability and booth holdings.
+type Store struct {
+	c        *mongo.Collection
+	unav     *mongo.Collection
+	holdings *mongo.Collection
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	return &Store{c: db.Collection(Collection), unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection)}
+}
+
+func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
+	if subject == events.MeetingOutcomeRecorded {
+		return events.New(subject, 1, m.ID, corr, events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
+			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt})
+	}
+	return events.New(subject, 1, m.ID, corr, events.MeetingChangedV1{Meeting: Event(m)})
+}
+
+// Create stores a requested meeting; Conflict when the pair already has an active one.
+func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
+	env, err := envelope(m, events.MeetingRequested, corr)
+	if err != nil {
+		return err
+	}
+	if err := outbox.Insert(ctx, s.c, toDocument(m), env); err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.E(apperr.Conflict, "this buyer and producer already have a meeting at this fair")
+		}
+		return storage.MapError(err, "meeting")
+	}
+	return nil
+}
+
+// Save stores a change if the meeting is still at revision prev.
+func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
+	env, err := envelope(m, subject, corr)
+	if err != nil {
+		return err
+	}
+	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), env)
+	if err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.E(apperr.Conflict, "this buyer and producer already have a meeting at this fair")
+		}
+		return storage.MapError(err, "meeting")
+	}
+	if !ok {
+		return ErrStale
+	}
+	return nil
+}
+
+// Get returns one meeting.
+func (s *Store) Get(ctx context.Context, id string) (Meeting, error) {
+	var d document
+	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Meeting{}, storage.MapError(err, "meeting")
+	}
+	return d.meeting(), nil
+}
+
+// Find returns meetings matching q, by ID.
+func (s *Store) Find(ctx context.Context, q bson.M) ([]Meeting, error) {
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "meetings")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "meetings")
+	}
+	out := make([]Meeting, len(docs))
+	for i, d := range docs {
+		out[i] = d.meeting()
+	}
+	return out, nil
+}
+
+// CountActive counts a participant's active meetings at a fair (field is buyer_id or producer_id).
+func (s *Store) CountActive(ctx context.Context, fairID, field, id string) (int64, error) {
+	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, field: id, "status": bson.M{"$in": bson.A{Requested, Accepted}}})
+	return n, storage.MapError(err, "meetings")
+}
+
+// SetUnavailable records the slots a participant cannot attend on a B2B day.
+func (s *Store) SetUnavailable(ctx context.Context, fairID, participant, day string, slots []int) error {
+	_, err := s.unav.ReplaceOne(ctx, bson.M{"_id": fairID + "/" + participant + "/" + day},
+		bson.M{"fair_id": fairID, "participant": participant, "day": day, "slots": slots}, options.Replace().SetUpsert(true))
+	return storage.MapError(err, "unavailability")
+}
+
+// Unavailable returns participant -> unavailable slots for a fair's day.
+func (s *Store) Unavailable(ctx context.Context, fairID, day string) (map[string][]int, error) {
+	cur, err := s.unav.Find(ctx, bson.M{"fair_id": fairID, "day": day})
+	if err != nil {
+		return nil, storage.MapError(err, "unavailability")
+	}
+	var docs []struct {
+		Participant string `bson:"participant"`
+		Slots       []int  `bson:"slots"`
+	}
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "unavailability")
+	}
+	out := map[string][]int{}
+	for _, d := range docs {
+		out[d.Participant] = d.Slots
+	}
+	return out, nil
+}
+
+// Hold records a booth assignment; Release removes it and reports how many booths the producer
+// still holds at the fair.
+func (s *Store) Hold(ctx context.Context, fairID, code, producerID string) error {
+	_, err := s.holdings.ReplaceOne(ctx, bson.M{"_id": fairID + "/" + code}, bson.M{"fair_id": fairID, "producer_id": producerID}, options.Replace().SetUpsert(true))
+	return storage.MapError(err, "booth holding")
+}
+
+// Release forgets a booth holding and returns the producer's remaining booths at the fair.
+func (s *Store) Release(ctx context.Context, fairID, code, producerID string) (int64, error) {
+	if _, err := s.holdings.DeleteOne(ctx, bson.M{"_id": fairID + "/" + code, "producer_id": producerID}); err != nil {
+		return 0, storage.MapError(err, "booth holding")
+	}
+	n, err := s.holdings.CountDocuments(ctx, bson.M{"fair_id": fairID, "producer_id": producerID})
+	return n, storage.MapError(err, "booth holdings")
+}
