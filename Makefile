@@ -9,7 +9,7 @@ DATA     := $(CURDIR)/data
 # Test timeouts are generous for a 2-core machine running with -race.
 TESTFLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench clean clean-data deps
+.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench clean clean-data deps chromium
 
 all: build
 
@@ -46,17 +46,25 @@ fmt-check:
 
 # Unit and integration tests of every module with the workspace (go.work), then again with
 # GOWORK=off so that each module also builds and tests on its own.
-test: fmt-check tidy-check vet build
+# The browser tests drive Debian's Chromium; install it when it is missing (as root, as CI runs).
+chromium:
+	@command -v chromium >/dev/null 2>&1 || { \
+		echo "installing Debian's chromium for the browser tests"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core) >/dev/null \
+		|| { echo "could not install chromium: apt-get install chromium"; exit 1; }; }
+
+test: fmt-check tidy-check vet build chromium
+	@mkdir -p testoutput
 	@for m in $(MODULES); do \
 		echo "== go test $$m (go.work)"; \
-		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
 	done
 	@$(MAKE) --no-print-directory test-gowork-off
 
 test-gowork-off:
 	@for m in $(MODULES); do \
 		echo "== go test $$m (GOWORK=off)"; \
-		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
 	done
 
 # Benchmarks with the figures the issues ask for: booth allocation (time, rule violations), ranked

@@ -4,8 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -18,31 +16,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/localstack"
 	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
-
-// binaries returns the directory with the service binaries: OCOPFAIR_BIN_DIR (make test builds
-// them first), or a fresh build.
-func binaries(t *testing.T) string {
-	t.Helper()
-	if dir := os.Getenv("OCOPFAIR_BIN_DIR"); dir != "" {
-		// Stat each binary: go test then reruns this test whenever a binary is rebuilt instead of
-		// reusing a cached result.
-		for _, s := range localstack.Services {
-			if _, err := os.Stat(filepath.Join(dir, s)); err != nil {
-				t.Fatalf("service binary missing (run make build): %v", err)
-			}
-		}
-		return dir
-	}
-	dir := t.TempDir()
-	for _, s := range localstack.Services {
-		cmd := exec.Command("go", "build", "-o", filepath.Join(dir, s), ".")
-		cmd.Dir = filepath.Join("..", "..", "services", s)
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("build %s: %v\n%s", s, err, out)
-		}
-	}
-	return dir
-}
 
 type logWriter struct{ t *testing.T }
 
@@ -71,7 +44,7 @@ func streamMsgs(t *testing.T, js jetstream.JetStream, stream string) uint64 {
 func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 	ctx := context.Background()
 	stack, err := localstack.Start(ctx, localstack.Options{
-		BinDir: binaries(t), DataDir: t.TempDir(), Logs: logWriter{t},
+		BinDir: testenv.Binaries(t, filepath.Join("..", "..")), DataDir: t.TempDir(), Logs: logWriter{t},
 		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
 			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"},
 	})

@@ -120,6 +120,8 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/applications", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "status", Description: "comma-separated"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
+		Summary: "The signed-in producer's applications to every fair, newest first.", Response: []response{}}, h.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications/:id", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "One application.", Response: response{}}, h.get)
 	for _, a := range []Action{Approve, Reject, Waitlist} {
@@ -244,6 +246,31 @@ func (h *Handlers) list(c *gin.Context) {
 			break
 		}
 		out.Items = append(out.Items, toResponse(a, f.NameVI))
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) mine(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, _ := httpx.PrincipalFrom(c)
+	applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
+	if err != nil {
+		if apperr.Is(err, apperr.NotFound) {
+			c.JSON(http.StatusOK, []response{})
+			return
+		}
+		httpx.RespondError(c, err)
+		return
+	}
+	apps, err := h.Store.ByProducer(ctx, applicant.ProducerID, 200)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := make([]response, 0, len(apps))
+	for _, a := range apps {
+		f, _ := h.Store.Fair(ctx, a.FairID)
+		out = append(out, toResponse(a, f.NameVI))
 	}
 	c.JSON(http.StatusOK, out)
 }

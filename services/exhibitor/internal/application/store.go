@@ -233,6 +233,11 @@ func (s *Store) List(ctx context.Context, fairID, producerID string, statuses []
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
+// ByProducer returns a producer's applications, newest first.
+func (s *Store) ByProducer(ctx context.Context, producerID string, limit int) ([]Application, error) {
+	return s.find(ctx, bson.M{"producer_id": producerID}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+}
+
 // ActiveForFair returns the active applications of a fair.
 func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Application, error) {
 	return s.find(ctx, bson.M{"fair_id": fairID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())

@@ -19,8 +19,10 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/console"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/signing"
 )
 
@@ -78,6 +80,7 @@ type App struct {
 	handler  http.Handler
 	ipLimit  *limiter
 	accLimit *limiter
+	live     *console.Live
 }
 
 // Run is the gateway's main: it reads the configuration, serves until ctx ends and shuts down.
@@ -131,6 +134,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	if err := a.bootstrapAdmin(ctx); err != nil {
 		return fail(err)
 	}
+	if a.live, err = console.NewLive(host.NC, host.Verifier, host.Log); err != nil {
+		return fail(err)
+	}
 	a.handler = a.routes()
 	return a, nil
 }
@@ -168,12 +174,16 @@ func (a *App) Handler() http.Handler { return a.handler }
 
 // Run serves on ln until ctx ends.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	go func() { <-ctx.Done(); a.live.Close() }()
 	return a.host.Run(ctx, ln, a.handler)
 }
 
 func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; see each service's /openapi.json.")
 	a.mountAuth(api)
+	console.Mount(r, api)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
+		Summary: "Server-sent events telling the console which fairs, applications and meetings changed (token in ?token=)."}, a.live.Stream)
 	r.GET("/.well-known/jwks.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, a.keys.JWKS())

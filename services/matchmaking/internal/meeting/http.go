@@ -134,6 +134,8 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
 		Summary: "Meetings at a fair: organisers see all, buyers and producers their own.", Response: []response{},
 		Query: []openapi.Param{{Name: "status"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings", Tag: "meetings", Roles: sides,
+		Summary: "The signed-in buyer's or producer's meetings at every fair.", Response: []response{}}, h.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings/:id", Tag: "meetings", Roles: all, Summary: "One meeting.", Response: response{}}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, h.respond(true))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides, Summary: "Decline a meeting request.", Response: response{}}, h.respond(false))
@@ -305,6 +307,26 @@ func (h *Handlers) list(c *gin.Context) {
 		}
 	}
 	ms, err := h.Store.Find(ctx, q)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	names := map[string]string{}
+	out := make([]response, len(ms))
+	for i, m := range ms {
+		out[i] = h.toResponse(ctx, m, names)
+	}
+	c.JSON(http.StatusOK, out)
+}
+
+func (h *Handlers) mine(c *gin.Context) {
+	ctx := c.Request.Context()
+	p, _ := httpx.PrincipalFrom(c)
+	field := "buyer_account"
+	if p.Role == auth.RoleProducer {
+		field = "producer_account"
+	}
+	ms, err := h.Store.Find(ctx, bson.M{field: p.AccountID})
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -1,0 +1,273 @@
+package console_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ocopfair/ocopfair/pkg/localstack"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+)
+
+// browser is one person at one browser (its own storage), on a 360 px phone or a desktop.
+type browser struct {
+	t     *testing.T
+	ctx   context.Context
+	base  string
+	shots string
+	name  string
+}
+
+func (b browser) run(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+	defer cancel()
+	if err := chromedp.Do(ctx, steps...); err != nil {
+		b.t.Fatalf("%s: %v", b.name, err)
+	}
+}
+
+func (b browser) eval(js string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](js))
+	if err != nil {
+		b.t.Fatalf("%s: evaluate %s: %v", b.name, js, err)
+	}
+	return v
+}
+
+// until evaluates a JavaScript condition every 200 ms until it holds (or 30 s pass), optionally
+// re-rendering the page between tries.
+func (b browser) until(what, cond string, rerender bool) {
+	b.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool]("!!("+cond+")"))
+		if err == nil && ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.shot("failed-" + strings.ReplaceAll(what, " ", "-"))
+			b.t.Fatalf("%s: timed out waiting for %s (%s)", b.name, what, cond)
+		}
+		if rerender {
+			_, _ = chromedp.Run(b.ctx, chromedp.Evaluate[bool]("render(true), true"))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+func (b browser) open(hash string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base + "/" + hash))
+	b.until("page "+hash, "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…')", false)
+}
+
+func (b browser) fill(values map[string]string) {
+	b.t.Helper()
+	for sel, v := range values {
+		b.run(chromedp.WaitVisible(sel), chromedp.SetValue(sel, v))
+	}
+}
+
+func (b browser) submit(formID string) {
+	b.t.Helper()
+	b.run(chromedp.Click("#" + formID + " button[type=submit]"))
+}
+
+func (b browser) shot(name string) {
+	b.t.Helper()
+	png, err := chromedp.Run(b.ctx, chromedp.FullScreenshot(100))
+	if err != nil {
+		b.t.Logf("screenshot %s: %v", name, err)
+		return
+	}
+	path := filepath.Join(b.shots, fmt.Sprintf("%s-%s.png", b.name, name))
+	if err := os.WriteFile(path, png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+}
+
+func (b browser) login(email, password string) {
+	b.t.Helper()
+	b.open("#/login")
+	b.fill(map[string]string{"#login-email": email, "#login-password": password})
+	b.submit("login")
+	b.until("signed in", "localStorage.getItem('ocopfair.token')", false)
+}
+
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{os.Getenv("OCOPFAIR_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if p == "" {
+			continue
+		}
+		if _, err := exec.LookPath(p); err == nil {
+			return p
+		}
+	}
+	t.Fatal("Chromium is not installed: `make test` installs Debian's chromium package (apt-get install chromium)")
+	return ""
+}
+
+// TestConsoleJourney walks the console as the three user groups would, on the real system:
+// an organiser sets up and publishes a fair with a floor plan, a producer registers on a phone,
+// adds a product and applies, the organiser approves (the producer's open page updates live) and
+// allocates, the producer sees its booth on the map, a buyer finds the producer among the matches
+// and asks for a meeting, the producer accepts, the organiser schedules, and both see the agenda.
+func TestConsoleJourney(t *testing.T) {
+	exe := chromiumPath(t)
+	stack, err := localstack.Start(context.Background(), localstack.Options{
+		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(),
+		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
+			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn", "OCOPFAIR_SOLVE_LIMIT": "3s"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stack.Stop() }()
+	shots := os.Getenv("OCOPFAIR_TEST_OUTPUT")
+	if shots == "" {
+		shots = filepath.Join("..", "..", "..", "..", "testoutput")
+	}
+	shots = filepath.Join(shots, "console")
+	if err := os.MkdirAll(shots, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
+		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(1200, 900))...)
+	defer cancel()
+	root, cancelRoot := chromedp.NewContext(alloc)
+	defer cancelRoot()
+	if err := chromedp.Do(root); err != nil { // starts the browser
+		t.Fatalf("start chromium: %v", err)
+	}
+	person := func(name string, width, height int) browser {
+		ctx, _ := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
+		// The first run opens the tab; it must not have a timeout, which would close the tab.
+		if err := chromedp.Do(ctx); err != nil {
+			t.Fatalf("open a tab for %s: %v", name, err)
+		}
+		b := browser{t: t, ctx: ctx, base: stack.URL("gateway"), shots: shots, name: name}
+		b.run(chromedp.EmulateViewport(int64(width), int64(height)))
+		return b
+	}
+
+	// An admin creates the organiser's account.
+	admin := person("admin", 1200, 900)
+	admin.login("admin@example.vn", "admin-password-1")
+	admin.open("#/admin")
+	admin.fill(map[string]string{"#new-organiser-name": "Trung tâm Xúc tiến Hà Nội", "#new-organiser-email": "xttm@hanoi.example.vn", "#new-organiser-password": "organiser-pass-1"})
+	admin.submit("new-organiser")
+	admin.until("organiser listed", "document.body.textContent.includes('xttm@hanoi.example.vn')", true)
+	admin.shot("accounts")
+
+	// The organiser creates a fair, draws the floor plan and publishes it.
+	org := person("organiser", 1200, 900)
+	org.login("xttm@hanoi.example.vn", "organiser-pass-1")
+	org.open("#/fairs")
+	org.fill(map[string]string{"#new-fair-name_vi": "Hội chợ OCOP Hà Nội mùa Thu", "#new-fair-venue_name": "Cung Văn hóa Hữu nghị", "#new-fair-venue_address": "91 Trần Hưng Đạo"})
+	org.submit("new-fair")
+	org.until("fair page", "location.hash.startsWith('#/fair/')", false)
+	fairID := strings.TrimPrefix(org.eval("location.hash"), "#/fair/")
+	org.fill(map[string]string{"#grid-rows": "2", "#grid-columns": "6"})
+	org.submit("grid")
+	org.until("12 booths on the map", "document.querySelectorAll('#booth-map rect').length === 12", true)
+	org.run(chromedp.Click("[data-action=publish]"))
+	org.until("published", "document.body.textContent.includes('Đang nhận đơn')", true)
+	org.shot("fair-map")
+
+	// A producer registers on a phone, fills the profile, adds a product and applies.
+	prod := person("producer", 360, 740)
+	prod.open("#/register")
+	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha", "#register-role": "producer"})
+	prod.submit("register")
+	prod.until("profile form", "document.querySelector('#producer-profile')", false)
+	prod.fill(map[string]string{"#producer-profile-legal_name": "HTX Mật ong Bắc Hà", "#producer-profile-tax_code": "5300123456",
+		"#producer-profile-province": "15", "#producer-profile-commune": "Xã Bắc Hà", "#producer-profile-phone": "0912 345 678"})
+	prod.submit("producer-profile")
+	prod.until("product form", "document.querySelector('#new-product')", true)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong bạc hà", "#new-product-criteria_set": "4", "#new-product-stars": "4",
+		"#new-product-decision_no": "123/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai", "#new-product-issued_on": issued,
+		"#new-product-unit": "tonne", "#new-product-monthly_capacity": "2", "#new-product-price_min_vnd": "250000"})
+	prod.submit("new-product")
+	prod.until("product listed as valid", "document.querySelector('#product-list') && document.body.textContent.includes('Còn hiệu lực')", true)
+	prod.shot("products")
+	prod.open("#/producer/fairs")
+	prod.until("the fair open for applications", "document.querySelector('#apply-"+fairID+"')", true)
+	prod.shot("open-fairs")
+	prod.submit("apply-" + fairID)
+	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
+
+	// The organiser approves in the queue; the producer's open page follows without a reload.
+	org.open("#/fair/" + fairID + "/apps")
+	org.until("application in the queue", "document.querySelector('#app-queue [data-act=approve]')", true)
+	org.shot("applications")
+	org.run(chromedp.Click("#app-queue [data-act=approve]"))
+	prod.until("approval shown live", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã duyệt')", false)
+
+	org.open("#/fair/" + fairID + "/alloc")
+	org.run(chromedp.Click("#run-alloc"))
+	org.until("proposal", "document.querySelector('#commit-alloc')", false)
+	org.shot("allocation")
+	org.run(chromedp.Click("#commit-alloc"))
+	prod.until("booth code shown live", "document.querySelector('.booth-codes')", false)
+	prod.shot("application-booth")
+	prod.open("#/fair/" + fairID)
+	prod.until("own booth highlighted", "[...document.querySelectorAll('#booth-map rect')].some(r => r.getAttribute('stroke') === '#d32f2f')", true)
+	prod.shot("map")
+
+	// A buyer registers, posts a request, finds the producer and asks for a meeting.
+	buyer := person("buyer", 1200, 900)
+	buyer.open("#/register")
+	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "mua@xanh.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
+	buyer.submit("register")
+	buyer.until("buyer profile form", "document.querySelector('#buyer-profile')", false)
+	buyer.fill(map[string]string{"#buyer-profile-name": "Siêu thị Xanh", "#buyer-profile-province": "01", "#buyer-profile-markets": "domestic, EU"})
+	buyer.submit("buyer-profile")
+	buyer.until("request form", "document.querySelector('#new-request')", true)
+	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mat ong", "#new-request-monthly_volume": "1.5",
+		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
+	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#new-request-criteria_sets').querySelector('option[value=\"4\"]').selected = true"))
+	buyer.submit("new-request")
+	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà')", true)
+	buyer.shot("matches")
+	buyer.run(chromedp.Click("#matches .request-meeting"))
+	buyer.until("meeting requested", "document.querySelector('#toast').textContent.length > 0", false)
+
+	// The producer accepts; the organiser sets the B2B session and schedules.
+	prod.open("#/meetings")
+	prod.until("meeting request", "document.querySelector('#meeting-list button.accept')", true)
+	prod.run(chromedp.Click("#meeting-list button.accept"))
+	prod.until("accepted", "document.body.textContent.includes('Đã nhận lời')", true)
+	org.open("#/fair/" + fairID + "/b2b")
+	org.fill(map[string]string{"#b2b-slots": "6", "#b2b-morning_slots": "3", "#b2b-tables": "2"})
+	org.submit("b2b")
+	org.until("sessions saved", "document.querySelector('#toast').textContent.length > 0", false)
+	time.Sleep(time.Second) // the fair's B2B settings travel to the matchmaking service
+	org.run(chromedp.Click("#run-schedule"))
+	org.until("agenda grid with the meeting", "document.querySelector('#b2b-grid') && document.querySelector('#b2b-grid').textContent.includes('Siêu thị Xanh')", true)
+	org.shot("b2b-grid")
+	org.open("#/fair/" + fairID + "/report")
+	org.until("report", "document.querySelector('#report')", false)
+	org.shot("report")
+
+	for _, who := range []browser{prod, buyer} {
+		who.open("#/meetings")
+		who.until("agenda link", "document.querySelector('.agenda-link')", true)
+		who.run(chromedp.Click(".agenda-link"))
+		who.until("agenda with the meeting", "document.querySelector('#agenda') && document.querySelectorAll('#agenda tr').length === 1", true)
+		who.shot("agenda")
+	}
+	// English switch.
+	buyer.run(chromedp.Click("#lang"))
+	buyer.until("English labels", "document.querySelector('#logout').textContent === 'Sign out'", false)
+}
