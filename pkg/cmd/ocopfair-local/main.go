@@ -5,11 +5,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"syscall"
 
 	"github.com/ocopfair/ocopfair/pkg/localstack"
@@ -43,6 +45,18 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	accounts := []localstack.DemoAccount{{Role: "admin", Email: adminEmail, Password: adminPassword}}
+	marker := filepath.Join(*data, "demo-loaded")
+	if _, err := os.Stat(marker); getenv("DEMO") != "0" && errors.Is(err, os.ErrNotExist) {
+		fmt.Fprintln(stdout, "ocopfair: loading the demo dataset (DEMO=0 starts empty)...")
+		demo, err := localstack.LoadDemo(ctx, s.URL("gateway"), adminEmail, adminPassword)
+		if err != nil {
+			fmt.Fprintln(stdout, "ocopfair: the demo dataset could not be loaded:", err)
+		} else {
+			accounts = demo
+			_ = os.WriteFile(marker, []byte("the demo dataset was loaded into this data directory\n"), 0o644)
+		}
+	}
 	fmt.Fprintf(stdout, `
 ocopfair is running (data in %s):
   gateway      %s   (the API; sign in at /api/auth/login)
@@ -50,9 +64,13 @@ ocopfair is running (data in %s):
   exhibitor    %s/openapi.json
   matchmaking  %s/openapi.json
   NATS         %s
-Local admin account: %s / %s
-Press Ctrl-C to stop.
-`, *data, s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), adminEmail, adminPassword)
+Web console: %s
+Accounts (demo data is labelled "dữ liệu mẫu"):
+`, *data, s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), s.URL("gateway"))
+	for _, a := range accounts {
+		fmt.Fprintf(stdout, "  %-10s %s / %s\n", a.Role, a.Email, a.Password)
+	}
+	fmt.Fprintln(stdout, "Press Ctrl-C to stop.")
 	<-ctx.Done()
 	fmt.Fprintln(stdout, "ocopfair: stopping...")
 	return s.Stop()
