@@ -163,3 +163,70 @@ func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 		t.Errorf("stored event %s %s: %v", env.Type, env.AggregateID, err)
 	}
 }
+
+// TestDemoDataset loads the demo on a fresh system, as `make run` does, and checks that the
+// console has what it promises: two fairs, 60 producers with products, buyers whose requests
+// find producers.
+func TestDemoDataset(t *testing.T) {
+	ctx := context.Background()
+	stack, err := localstack.Start(ctx, localstack.Options{
+		BinDir: testenv.Binaries(t, filepath.Join("..", "..")), DataDir: t.TempDir(), Logs: logWriter{t},
+		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
+			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = stack.Stop() }()
+	accounts, err := localstack.LoadDemo(ctx, stack.URL("gateway"), "admin@example.vn", "admin-password-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(accounts) != 4 {
+		t.Fatalf("demo accounts %+v", accounts)
+	}
+	gw := testenv.Client{Base: stack.URL("gateway")}
+	var fairs struct {
+		Items []struct{ ID, Kind, NameVI string }
+	}
+	gw.Do(t, "GET", "/api/fairs", nil).Decode(t, &fairs)
+	if len(fairs.Items) != 2 {
+		t.Fatalf("fairs %+v", fairs.Items)
+	}
+	var booths struct{ Booths []struct{ Status string } }
+	gw.Do(t, "GET", "/api/fairs/"+fairs.Items[0].ID+"/booths", nil).Decode(t, &booths)
+	assigned := 0
+	for _, b := range booths.Booths {
+		if b.Status == "assigned" {
+			assigned++
+		}
+	}
+	if len(booths.Booths) != 150 || assigned == 0 {
+		t.Errorf("Hà Nội fair has %d booths, %d assigned; want 150 and some assigned", len(booths.Booths), assigned)
+	}
+	var products struct {
+		Items []struct{ ID string }
+	}
+	gw.Do(t, "GET", "/api/products?limit=100&certificate_status=valid,expiring", nil).Decode(t, &products)
+	if len(products.Items) < 55 {
+		t.Errorf("%d products in the catalogue, want about 60", len(products.Items))
+	}
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": accounts[3].Email, "password": accounts[3].Password}).Decode(t, &tok)
+	buyer := gw.With(tok.AccessToken)
+	var me struct{ ID string }
+	buyer.Do(t, "GET", "/api/buyers/me", nil).Decode(t, &me)
+	var reqs struct{ Items []struct{ ID string } }
+	buyer.Do(t, "GET", "/api/buyers/"+me.ID+"/requests", nil).Decode(t, &reqs)
+	if len(reqs.Items) != 1 {
+		t.Fatalf("buyer requests %+v", reqs)
+	}
+	testenv.Eventually(t, "matches for the demo buyer", func() bool {
+		var m struct{ Matches []any }
+		r := buyer.Do(t, "GET", "/api/requests/"+reqs.Items[0].ID+"/matches", nil)
+		r.Decode(t, &m)
+		return r.Status == 200 && len(m.Matches) > 0
+	})
+}
