@@ -1,13 +1,18 @@
 // Package outbox makes a state change and the events it causes one write, without multi-document
-// transactions: the events ride in an "outbox" array on the changed document, written by the same
-// single-document update. A Relay publishes each pending event to JetStream with Nats-Msg-Id set
-// to the event ID, waits for the stream's acknowledgement, and only then removes it from the
-// document with a conditional $pop of that very entry.
+// transactions: the events ride in an "outbox" array on the changed document, appended by the
+// same single-document write that changes it. A Relay publishes each event to JetStream with
+// Nats-Msg-Id set to the event ID, waits for the stream's acknowledgement, and then records the
+// event as sent in a separate, insert-only collection (its _id is the event ID).
 //
-// A crash before the update leaves neither change nor event; a crash after it leaves the event
-// pending, and the next relay pass publishes it; a crash between publish and removal makes the
-// relay publish it again, which the stream drops as a duplicate within its window (and consumers
-// skip by event ID beyond it). So an event is never lost and never published for an unsaved change.
+// The relay never writes to the changed documents. That matters where several replicas share a
+// database whose conditional updates are atomic only per connection (FerretDB v1): a relay
+// rewriting a document could lose a concurrent change made by another replica. Sent markers are
+// inserts with a unique key, which every engine enforces.
+//
+// A crash before the write leaves neither change nor event; after it, the next relay pass finds
+// the unsent event; between publish and marker, the event is published again and the stream drops
+// it as a duplicate within its window (consumers skip it by event ID beyond). So an event is never
+// lost and never published for an unsaved change.
 package outbox
 
 import (
@@ -31,14 +36,19 @@ import (
 
 // Field names on an aggregate document.
 const (
-	// Field is the array of pending events.
+	// Field is the array of the document's events, oldest first.
 	Field = "outbox"
-	// PendingField is true while Field is not empty; it is indexed so the relay finds work without
-	// scanning every document.
-	PendingField = "outbox_pending"
+	// AtField is when the document last got events; the relay scans by it.
+	AtField = "outbox_at"
+	// SentCollection holds one marker per published event.
+	SentCollection = "outbox_sent"
 )
 
-// Entry is one pending event as stored on its aggregate.
+// Lag is how far behind the newest change the relay keeps looking, to cover clock differences
+// between replicas and writes that commit a moment after they were stamped.
+const Lag = 2 * time.Minute
+
+// Entry is one event as stored on its aggregate.
 type Entry struct {
 	ID        string    `bson:"id"`
 	Subject   string    `bson:"subject"`
@@ -80,38 +90,93 @@ func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	if set == nil {
 		set = bson.M{}
 	}
-	set[PendingField] = true
+	set[AtField] = time.Now().UTC()
 	update["$set"] = set
 	return update, nil
+}
+
+// Document converts doc (a struct with bson tags) to a map that Insert and Set can extend.
+func Document(doc any) (bson.M, error) {
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("outbox: encode document: %w", err)
+	}
+	var m bson.M
+	if err := bson.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("outbox: encode document: %w", err)
+	}
+	return m, nil
+}
+
+// Insert inserts doc with its events in one write. Errors are the driver's (check
+// storage.IsDuplicate for unique-index violations).
+func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.Envelope) error {
+	m, err := Document(doc)
+	if err != nil {
+		return err
+	}
+	entries, err := Entries(envs...)
+	if err != nil {
+		return err
+	}
+	m[Field], m[AtField] = entries, time.Now().UTC()
+	_, err = c.InsertOne(ctx, m)
+	return err
+}
+
+// Set replaces the fields of the document matching filter with doc's (all but _id) and appends
+// the events, in one conditional update. It reports whether a document matched.
+func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs ...events.Envelope) (bool, error) {
+	set, err := Document(doc)
+	if err != nil {
+		return false, err
+	}
+	delete(set, "_id")
+	update, err := Update(bson.M{"$set": set}, envs...)
+	if err != nil {
+		return false, err
+	}
+	res, err := c.UpdateOne(ctx, filter, update)
+	if err != nil {
+		return false, err
+	}
+	return res.MatchedCount > 0, nil
 }
 
 // Indexes are the indexes the relay needs on each aggregate collection.
 func Indexes(collections ...string) []storage.Index {
 	out := make([]storage.Index, 0, len(collections))
 	for _, c := range collections {
-		out = append(out, storage.Index{Collection: c, Keys: bson.D{{Key: PendingField, Value: 1}}, Sparse: true})
+		out = append(out, storage.Index{Collection: c, Keys: bson.D{{Key: AtField, Value: 1}, {Key: "_id", Value: 1}}})
 	}
 	return out
 }
 
-// Relay publishes pending events of a set of collections.
+// Relay publishes the unsent events of a set of collections.
 type Relay struct {
 	js          jetstream.JetStream
+	sent        *mongo.Collection
 	collections []*mongo.Collection
 	log         *slog.Logger
 	metrics     *metrics.Metrics
 	interval    time.Duration
 	wake        chan struct{}
 	mu          sync.Mutex // one pass at a time per relay
+	since       map[string]time.Time
 }
 
-// NewRelay returns a relay for the collections. It polls every interval (crash recovery, work of
-// other replicas) and at once after Notify.
-func NewRelay(js jetstream.JetStream, log *slog.Logger, m *metrics.Metrics, interval time.Duration, collections ...*mongo.Collection) *Relay {
+// NewRelay returns a relay for collections of db. It polls every interval (crash recovery, work
+// of other replicas) and at once after Notify. Its first pass looks at every document with
+// events; later passes only at documents changed since the newest seen, less Lag.
+func NewRelay(js jetstream.JetStream, db *mongo.Database, log *slog.Logger, m *metrics.Metrics, interval time.Duration, collections ...string) *Relay {
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	return &Relay{js: js, collections: collections, log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1)}
+	r := &Relay{js: js, sent: db.Collection(SentCollection), log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1), since: map[string]time.Time{}}
+	for _, c := range collections {
+		r.collections = append(r.collections, db.Collection(c))
+	}
+	return r
 }
 
 // Notify asks the relay to run a pass soon; it never blocks.
@@ -143,7 +208,13 @@ func (r *Relay) Run(ctx context.Context) error {
 	}
 }
 
-// Flush publishes every pending event it finds and returns how many it published.
+type pendingDoc struct {
+	ID     any       `bson:"_id"`
+	Outbox []Entry   `bson:"outbox"`
+	At     time.Time `bson:"outbox_at"`
+}
+
+// Flush publishes every unsent event it finds and returns how many it published.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -154,66 +225,104 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		}
 	}()
 	for _, c := range r.collections {
-		// Bounded: each round publishes at least one event or stops.
-		for round := 0; round < 1000; round++ {
-			n, left, err := r.flushBatch(ctx, c)
-			published += n
-			if err != nil {
-				backlog += left
-				return published, err
-			}
-			if n == 0 {
-				backlog += left
-				break
-			}
+		n, left, newest, err := r.flushCollection(ctx, c)
+		published += n
+		backlog += left
+		if err != nil {
+			return published, err
+		}
+		if !newest.IsZero() && left == 0 {
+			r.since[c.Name()] = newest.Add(-Lag)
 		}
 	}
 	return published, nil
 }
 
-type pendingDoc struct {
-	ID     any     `bson:"_id"`
-	Outbox []Entry `bson:"outbox"`
+// flushCollection pages through the documents changed since the collection's mark, by
+// (outbox_at, _id), publishing what is unsent. It returns the published count, the count it
+// could not publish, and the newest change seen.
+func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection) (published, left int, newest time.Time, err error) {
+	since := r.since[c.Name()]
+	var afterAt time.Time
+	var afterID any
+	for page := 0; page < 10000; page++ {
+		filter := bson.M{AtField: bson.M{"$gte": since}}
+		if afterID != nil {
+			filter = bson.M{"$or": bson.A{
+				bson.M{AtField: bson.M{"$gt": afterAt}},
+				bson.M{AtField: afterAt, "_id": bson.M{"$gt": afterID}},
+			}}
+		}
+		cur, err := c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: AtField, Value: 1}, {Key: "_id", Value: 1}}).
+			SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1}).SetLimit(200))
+		if err != nil {
+			return published, left, newest, fmt.Errorf("outbox: scan %s: %w", c.Name(), err)
+		}
+		var docs []pendingDoc
+		if err := cur.All(ctx, &docs); err != nil {
+			return published, left, newest, fmt.Errorf("outbox: read %s: %w", c.Name(), err)
+		}
+		if len(docs) == 0 {
+			return published, left, newest, nil
+		}
+		n, l, err := r.publishUnsent(ctx, docs)
+		published += n
+		left += l
+		if err != nil {
+			return published, left, newest, err
+		}
+		last := docs[len(docs)-1]
+		afterAt, afterID = last.At, last.ID
+		if last.At.After(newest) {
+			newest = last.At
+		}
+		if len(docs) < 200 {
+			return published, left, newest, nil
+		}
+	}
+	return published, left, newest, nil
 }
 
-func (r *Relay) flushBatch(ctx context.Context, c *mongo.Collection) (published, left int, err error) {
-	cur, err := c.Find(ctx, bson.M{PendingField: true},
-		options.Find().SetProjection(bson.M{"_id": 1, Field: 1}).SetLimit(100))
-	if err != nil {
-		return 0, 0, fmt.Errorf("outbox: find pending in %s: %w", c.Name(), err)
-	}
-	var docs []pendingDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return 0, 0, fmt.Errorf("outbox: read pending in %s: %w", c.Name(), err)
-	}
-	for i, d := range docs {
-		if len(d.Outbox) == 0 {
-			// Pending flag without entries: clear it unless an entry arrived meanwhile.
-			_, err := c.UpdateOne(ctx, bson.M{"_id": d.ID, Field + ".0": bson.M{"$exists": false}}, bson.M{"$unset": bson.M{PendingField: ""}})
-			if err != nil {
-				return published, countLeft(docs[i:]), err
-			}
-			continue
+func (r *Relay) publishUnsent(ctx context.Context, docs []pendingDoc) (published, left int, err error) {
+	var ids bson.A
+	for _, d := range docs {
+		for _, e := range d.Outbox {
+			ids = append(ids, e.ID)
 		}
-		for j, e := range d.Outbox {
+	}
+	if len(ids) == 0 {
+		return 0, 0, nil
+	}
+	sent := map[string]bool{}
+	cur, err := r.sent.Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return 0, len(ids), fmt.Errorf("outbox: read sent markers: %w", err)
+	}
+	var marks []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &marks); err != nil {
+		return 0, len(ids), fmt.Errorf("outbox: read sent markers: %w", err)
+	}
+	for _, m := range marks {
+		sent[m.ID] = true
+	}
+	unsent := len(ids) - len(sent)
+	for _, d := range docs {
+		for _, e := range d.Outbox { // per aggregate, in order
+			if sent[e.ID] {
+				continue
+			}
 			if err := r.publish(ctx, e); err != nil {
-				return published, countLeft(docs[i+1:]) + len(d.Outbox) - j, err
+				return published, unsent - published, err
+			}
+			if err := r.markSent(ctx, e); err != nil {
+				return published, unsent - published, err
 			}
 			published++
-			if err := markSent(ctx, c, d.ID, e.ID); err != nil {
-				return published, countLeft(docs[i+1:]) + len(d.Outbox) - j - 1, err
-			}
 		}
 	}
 	return published, 0, nil
-}
-
-func countLeft(docs []pendingDoc) int {
-	n := 0
-	for _, d := range docs {
-		n += len(d.Outbox)
-	}
-	return n
 }
 
 func (r *Relay) publish(ctx context.Context, e Entry) error {
@@ -230,78 +339,32 @@ func (r *Relay) publish(ctx context.Context, e Entry) error {
 	return nil
 }
 
-// markSent removes entry id from the head of the document's outbox, only if it is still there
-// (another relay replica may have done it), and clears the pending flag with the last entry.
-func markSent(ctx context.Context, c *mongo.Collection, docID any, id string) error {
-	res, err := c.UpdateOne(ctx,
-		bson.M{"_id": docID, Field + ".0.id": id, Field + ".1": bson.M{"$exists": false}},
-		bson.M{"$set": bson.M{Field: bson.A{}}, "$unset": bson.M{PendingField: ""}})
-	if err != nil {
-		return fmt.Errorf("outbox: mark %s sent: %w", id, err)
-	}
-	if res.MatchedCount == 1 {
-		return nil
-	}
-	if _, err := c.UpdateOne(ctx, bson.M{"_id": docID, Field + ".0.id": id}, bson.M{"$pop": bson.M{Field: -1}}); err != nil {
-		return fmt.Errorf("outbox: mark %s sent: %w", id, err)
+func (r *Relay) markSent(ctx context.Context, e Entry) error {
+	_, err := r.sent.InsertOne(ctx, bson.M{"_id": e.ID, "subject": e.Subject, "at": time.Now().UTC()})
+	if err != nil && !storage.IsDuplicate(err) {
+		return fmt.Errorf("outbox: mark %s sent: %w", e.ID, err)
 	}
 	return nil
 }
 
-// Pending returns the entries still waiting on one document, for tests and operators.
-func Pending(ctx context.Context, c *mongo.Collection, docID any) ([]Entry, error) {
+// Pending returns the entries of one document that are not yet marked sent, for tests and
+// operators.
+func Pending(ctx context.Context, db *mongo.Database, collection string, docID any) ([]Entry, error) {
 	var d pendingDoc
-	err := c.FindOne(ctx, bson.M{"_id": docID}, options.FindOne().SetProjection(bson.M{Field: 1})).Decode(&d)
+	err := db.Collection(collection).FindOne(ctx, bson.M{"_id": docID}, options.FindOne().SetProjection(bson.M{Field: 1})).Decode(&d)
 	if err != nil {
 		return nil, storage.MapError(err, "document")
 	}
-	return d.Outbox, nil
-}
-
-// Document converts doc (a struct with bson tags) to a map that Insert and Set can extend.
-func Document(doc any) (bson.M, error) {
-	raw, err := bson.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: encode document: %w", err)
+	var out []Entry
+	for _, e := range d.Outbox {
+		err := db.Collection(SentCollection).FindOne(ctx, bson.M{"_id": e.ID}).Err()
+		switch {
+		case err == nil:
+		case storage.IsNotFound(err):
+			out = append(out, e)
+		default:
+			return nil, err
+		}
 	}
-	var m bson.M
-	if err := bson.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("outbox: encode document: %w", err)
-	}
-	return m, nil
-}
-
-// Insert inserts doc with its events in one write. Errors are the driver's (check
-// storage.IsDuplicate for unique-index violations).
-func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.Envelope) error {
-	m, err := Document(doc)
-	if err != nil {
-		return err
-	}
-	entries, err := Entries(envs...)
-	if err != nil {
-		return err
-	}
-	m[Field], m[PendingField] = entries, true
-	_, err = c.InsertOne(ctx, m)
-	return err
-}
-
-// Set replaces the fields of the document matching filter with doc's (all but _id) and appends
-// the events, in one conditional update. It reports whether a document matched.
-func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs ...events.Envelope) (bool, error) {
-	set, err := Document(doc)
-	if err != nil {
-		return false, err
-	}
-	delete(set, "_id")
-	update, err := Update(bson.M{"$set": set}, envs...)
-	if err != nil {
-		return false, err
-	}
-	res, err := c.UpdateOne(ctx, filter, update)
-	if err != nil {
-		return false, err
-	}
-	return res.MatchedCount > 0, nil
+	return out, nil
 }

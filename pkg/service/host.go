@@ -14,7 +14,6 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
-	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
@@ -109,11 +108,7 @@ func (h *Host) Relay(ctx context.Context, collections ...string) (*outbox.Relay,
 	if err := h.DB.EnsureIndexes(ctx, outbox.Indexes(collections...)...); err != nil {
 		return nil, err
 	}
-	cs := make([]*mongo.Collection, 0, len(collections))
-	for _, name := range collections {
-		cs = append(cs, h.DB.Collection(name))
-	}
-	r := outbox.NewRelay(h.JS, h.Log.With("component", "outbox"), h.Metrics, h.Config.RelayInterval, cs...)
+	r := outbox.NewRelay(h.JS, h.DB.Database, h.Log.With("component", "outbox"), h.Metrics, h.Config.RelayInterval, collections...)
 	h.relays = append(h.relays, r)
 	return r, nil
 }

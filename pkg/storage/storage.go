@@ -159,6 +159,9 @@ func (db *DB) EnsureIndexes(ctx context.Context, indexes ...Index) error {
 	return nil
 }
 
+// IsNotFound reports whether err is the driver's "no document".
+func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
+
 // IsDuplicate reports whether err is a unique-index violation.
 func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
 

@@ -205,7 +205,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 	doc := bson.M{
 		"_id": a.ID, "slot": key(b.FairID, b.Code), "fair_id": a.FairID, "code": a.Code, "zone": a.Zone,
 		"application_id": applicationID, "producer_id": producerID, "pinned": pinned, "active": true, "assigned_at": now,
-		outbox.Field: entries, outbox.PendingField: true,
+		outbox.Field: entries, outbox.AtField: time.Now().UTC(),
 	}
 	if _, err := s.assignments.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {

@@ -192,7 +192,7 @@ func (s *Store) Create(ctx context.Context, f Fair, correlationID string) error 
 	if err != nil {
 		return err
 	}
-	doc[outbox.Field], doc[outbox.PendingField] = entries, true
+	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
 	if _, err := s.c.InsertOne(ctx, doc); err != nil {
 		return storage.MapError(err, "fair")
 	}

@@ -170,7 +170,7 @@ func (s *Store) Create(ctx context.Context, a Application, correlationID string)
 	if err != nil {
 		return err
 	}
-	doc[outbox.Field], doc[outbox.PendingField] = entries, true
+	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
 	if _, err := s.c.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
 			return ErrActiveExists

@@ -129,7 +129,7 @@ func (s *Store) Create(ctx context.Context, p Producer, correlationID string) er
 		return err
 	}
 	doc[outbox.Field] = entries
-	doc[outbox.PendingField] = true
+	doc[outbox.AtField] = time.Now().UTC()
 	if _, err := s.c.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
 			return apperr.Wrap(apperr.Conflict, err, "a producer profile already exists for this account or this tax code")

@@ -197,7 +197,7 @@ func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID st
 	if err != nil {
 		return err
 	}
-	doc[outbox.Field], doc[outbox.PendingField] = entries, true
+	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
 	if _, err := s.c.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
 			return errDuplicateName
@@ -402,7 +402,7 @@ func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bo
 	_, err = s.notices.InsertOne(ctx, bson.M{
 		"_id": l.ID + "|" + l.Certificate.DecisionNo, "product_id": l.ID, "decision_no": l.Certificate.DecisionNo,
 		"expired_on": l.Certificate.ExpiresOn, "at": now, "id": uuid.Must(uuid.NewV7()).String(),
-		outbox.Field: entries, outbox.PendingField: true,
+		outbox.Field: entries, outbox.AtField: time.Now().UTC(),
 	})
 	announced := err == nil
 	if err != nil && !storage.IsDuplicate(err) {

@@ -39,7 +39,7 @@ type document struct {
 	CreatedAt    time.Time      `bson:"created_at"`
 	CreatedBy    string         `bson:"created_by,omitempty"`
 	Outbox       []outbox.Entry `bson:"outbox,omitempty"`
-	Pending      bool           `bson:"outbox_pending,omitempty"`
+	OutboxAt     time.Time      `bson:"outbox_at,omitempty"`
 }
 
 func (d document) account() Account {
@@ -60,7 +60,7 @@ func (s *Store) Create(ctx context.Context, a Account, correlationID string) err
 		return err
 	}
 	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
-		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, Outbox: entries, Pending: true}
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, Outbox: entries, OutboxAt: time.Now().UTC()}
 	if _, err := s.c.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
 			return storage.MapError(err, "an account with this email")
