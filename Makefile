@@ -22,8 +22,10 @@ build:
 		echo "build bin/$$s"; \
 		(cd services/$$s && $(GO) build -o $(BIN)/$$s .) || exit 1; \
 	done
-	@echo "build bin/ocopfair-local bin/ocopfair-schedule"
+	@echo "build bin/ocopfair-local bin/ocopfair-nats bin/ocopfair-ferretdb bin/ocopfair-schedule"
 	@cd pkg && $(GO) build -o $(BIN)/ocopfair-local ./cmd/ocopfair-local
+	@cd pkg && $(GO) build -o $(BIN)/ocopfair-nats ./cmd/ocopfair-nats
+	@cd pkg && $(GO) build -o $(BIN)/ocopfair-ferretdb ./cmd/ocopfair-ferretdb
 	@cd services/matchmaking && $(GO) build -o $(BIN)/ocopfair-schedule ./cmd/ocopfair-schedule
 
 run: build

@@ -4,15 +4,12 @@
 package localstack
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -51,12 +48,7 @@ type Stack struct {
 	o     Options
 	NATS  *server.Server
 	mu    sync.Mutex
-	procs map[string]*proc
-}
-
-type proc struct {
-	cmd  *exec.Cmd
-	done chan struct{}
+	procs map[string]*Proc
 }
 
 // Start starts NATS and every service, and returns once all are ready.
@@ -95,7 +87,7 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Stack{o: o, NATS: ns, procs: map[string]*proc{}}
+	s := &Stack{o: o, NATS: ns, procs: map[string]*Proc{}}
 	for _, name := range Services {
 		if err := s.Restart(ctx, name, nil); err != nil {
 			s.Stop()
@@ -151,71 +143,18 @@ func (s *Stack) env(name string, extra map[string]string) []string {
 // until it is ready.
 func (s *Stack) Restart(ctx context.Context, name string, extra map[string]string) error {
 	s.mu.Lock()
-	if p := s.procs[name]; p != nil {
-		select {
-		case <-p.done:
-		default:
-			s.mu.Unlock()
-			return fmt.Errorf("localstack: %s is still running", name)
-		}
+	if p := s.procs[name]; p != nil && !p.Exited() {
+		s.mu.Unlock()
+		return fmt.Errorf("localstack: %s is still running", name)
 	}
-	bin := filepath.Join(s.o.BinDir, name)
-	cmd := exec.Command(bin)
-	cmd.Env = s.env(name, extra)
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
-	out, err := cmd.StdoutPipe()
+	p, err := StartProc(name, filepath.Join(s.o.BinDir, name), nil, s.env(name, extra), s.o.Logs)
 	if err != nil {
 		s.mu.Unlock()
 		return err
 	}
-	cmd.Stderr = cmd.Stdout
-	if err := cmd.Start(); err != nil {
-		s.mu.Unlock()
-		return fmt.Errorf("localstack: start %s: %w", bin, err)
-	}
-	p := &proc{cmd: cmd, done: make(chan struct{})}
 	s.procs[name] = p
 	s.mu.Unlock()
-	copied := make(chan struct{})
-	go func() {
-		defer close(copied)
-		sc := bufio.NewScanner(out)
-		sc.Buffer(make([]byte, 64*1024), 1024*1024)
-		for sc.Scan() {
-			fmt.Fprintf(s.o.Logs, "%-11s| %s\n", name, sc.Text())
-		}
-	}()
-	go func() {
-		<-copied
-		_ = cmd.Wait()
-		close(p.done)
-	}()
-	return s.waitReady(ctx, name, p)
-}
-
-func (s *Stack) waitReady(ctx context.Context, name string, p *proc) error {
-	deadline := time.Now().Add(s.o.ReadyTimeout)
-	client := &http.Client{Timeout: 2 * time.Second}
-	for {
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL(name)+"/readyz", nil)
-		if resp, err := client.Do(req); err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				return nil
-			}
-		}
-		select {
-		case <-p.done:
-			return fmt.Errorf("localstack: %s exited during start-up (see its log lines)", name)
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-time.After(100 * time.Millisecond):
-		}
-		if time.Now().After(deadline) {
-			return fmt.Errorf("localstack: %s not ready after %s", name, s.o.ReadyTimeout)
-		}
-	}
+	return p.WaitReady(ctx, s.URL(name)+"/readyz", s.o.ReadyTimeout)
 }
 
 // Kill sends SIGKILL to a service and waits for it to die: no graceful shutdown, no final relay
@@ -232,20 +171,7 @@ func (s *Stack) signal(name string, sig syscall.Signal, wait time.Duration) erro
 	if p == nil {
 		return fmt.Errorf("localstack: %s was never started", name)
 	}
-	select {
-	case <-p.done:
-		return nil
-	default:
-	}
-	_ = p.cmd.Process.Signal(sig)
-	select {
-	case <-p.done:
-		return nil
-	case <-time.After(wait):
-		_ = p.cmd.Process.Kill()
-		<-p.done
-		return fmt.Errorf("localstack: %s did not exit within %s of %s; killed", name, wait, sig)
-	}
+	return p.Signal(sig, wait)
 }
 
 // Stop terminates the services in reverse start order, then NATS.

@@ -91,6 +91,23 @@ func (s *Store) PrepareReplay(ctx context.Context, js jetstream.JetStream) (bool
 	if err != nil || n > 0 {
 		return false, err
 	}
+	// Only a consumer that has delivered events into a store that is now empty needs a reset; a
+	// fresh consumer starts from the first event anyway, and another replica starting at the same
+	// time must not pull the consumer away from under its peer.
+	cons, err := js.Consumer(ctx, "EXHIBITOR", Durable)
+	if errors.Is(err, jetstream.ErrConsumerNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("catalog: consumer: %w", err)
+	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return false, fmt.Errorf("catalog: consumer info: %w", err)
+	}
+	if info.Delivered.Stream == 0 {
+		return false, nil
+	}
 	if err := js.DeleteConsumer(ctx, "EXHIBITOR", Durable); err != nil && !errors.Is(err, jetstream.ErrConsumerNotFound) {
 		return false, fmt.Errorf("catalog: reset consumer: %w", err)
 	}

@@ -1,0 +1,328 @@
+package localstack_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/nats-io/nats.go/jetstream"
+
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/localstack"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+)
+
+// edge is a client in front of several gateway replicas, as a load balancer would be: it tries
+// them in turn on connection errors and 5xx answers, and every creating request carries an
+// Idempotency-Key, so a retry never creates twice.
+type edge struct {
+	t     *testing.T
+	urls  []string
+	token string
+	n     int
+}
+
+type answer struct {
+	status int
+	body   []byte
+}
+
+func (e *edge) with(token string) *edge { c := *e; c.token = token; return &c }
+
+func (e *edge) do(method, path string, body any, key string) answer {
+	e.t.Helper()
+	var data []byte
+	if body != nil {
+		data, _ = json.Marshal(body)
+	}
+	client := &http.Client{Timeout: 30 * time.Second}
+	var last answer
+	for attempt := 0; attempt < 12; attempt++ {
+		base := e.urls[e.n%len(e.urls)]
+		e.n++
+		req, _ := http.NewRequest(method, base+path, bytes.NewReader(data))
+		req.Header.Set("Content-Type", "application/json")
+		if e.token != "" {
+			req.Header.Set("Authorization", "Bearer "+e.token)
+		}
+		if key != "" {
+			req.Header.Set("Idempotency-Key", key)
+		}
+		resp, err := client.Do(req)
+		if err != nil {
+			time.Sleep(250 * time.Millisecond)
+			continue
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		last = answer{resp.StatusCode, b}
+		if resp.StatusCode < 500 {
+			return last
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	return last
+}
+
+func (e *edge) ok(method, path string, body any, key string, out any) {
+	e.t.Helper()
+	a := e.do(method, path, body, key)
+	if a.status >= 300 {
+		e.t.Fatalf("%s %s: %d %s", method, path, a.status, a.body)
+	}
+	if out != nil {
+		if err := json.Unmarshal(a.body, out); err != nil {
+			e.t.Fatalf("%s %s: %v in %s", method, path, err, a.body)
+		}
+	}
+}
+
+func subjectCount(t *testing.T, js jetstream.JetStream, stream, subject string) uint64 {
+	t.Helper()
+	s, err := js.Stream(context.Background(), stream)
+	if err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Info(context.Background(), jetstream.WithSubjectFilter(subject))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return info.State.Subjects[subject]
+}
+
+// TestClusterSurvivesKilledNodeAndReplicas runs the production shape on this machine: a 3-node
+// NATS cluster with R3 streams, one FerretDB process per service shared by two replicas of each
+// service, and a workload through both gateways. Mid-way one NATS node and one replica of every
+// service are killed with SIGKILL, and later restarted. At the end every accepted write is there,
+// no event was lost or applied twice, no booth is held twice, and both matchmaking replicas'
+// indexes agree.
+func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
+	if os.Getenv("OCOPFAIR_SKIP_CLUSTER") != "" {
+		t.Skip("OCOPFAIR_SKIP_CLUSTER is set")
+	}
+	ctx := context.Background()
+	bin := testenv.Binaries(t, filepath.Join("..", ".."))
+	for _, extra := range []string{"ocopfair-nats", "ocopfair-ferretdb"} {
+		if _, err := os.Stat(filepath.Join(bin, extra)); err != nil {
+			t.Fatalf("%s missing in %s (run make build)", extra, bin)
+		}
+	}
+	c, err := localstack.StartCluster(ctx, localstack.ClusterOptions{BinDir: bin, DataDir: t.TempDir(), Logs: logWriter{t},
+		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
+			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Stop()
+	nc, js, err := bus.Connect(ctx, c.NATSURL(), "cluster-test", slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	gw := &edge{t: t, urls: []string{c.URL("gateway", 0), c.URL("gateway", 1)}}
+
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.ok("POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}, "", &tok)
+	admin := gw.with(tok.AccessToken)
+	admin.ok("POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}, "acc-org", nil)
+	gw.ok("POST", "/api/auth/login", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1"}, "", &tok)
+	org := gw.with(tok.AccessToken)
+	now := time.Now()
+	var fair struct{ ID string }
+	org.ok("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ cụm máy", "kind": "fair", "region": "red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Hà Nội"}, "start_date": now.AddDate(0, 1, 0).Format(time.DateOnly), "end_date": now.AddDate(0, 1, 3).Format(time.DateOnly),
+		"applications_open": now.Add(-time.Hour).Format(time.RFC3339), "applications_close": now.AddDate(0, 0, 20).Format(time.RFC3339)}, "fair-1", &fair)
+	org.ok("POST", "/api/fairs/"+fair.ID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "rows": 2, "columns": 10}}, "booths-1", nil)
+	org.ok("POST", "/api/fairs/"+fair.ID+"/publish", nil, "", nil)
+
+	const producers = 12
+	type producer struct {
+		client           *edge
+		id, product, app string
+	}
+	ps := make([]producer, producers)
+	for i := range ps {
+		gw.ok("POST", "/api/auth/register", map[string]string{"email": fmt.Sprintf("p%02d@example.vn", i), "password": "producer-pass-1", "name": fmt.Sprintf("HTX số %d", i), "role": "producer"}, fmt.Sprintf("reg-p%d", i), &tok)
+		ps[i].client = gw.with(tok.AccessToken)
+		var p struct{ ID string }
+		ps[i].client.ok("POST", "/api/producers", map[string]any{"kind": "cooperative", "legal_name": fmt.Sprintf("HTX số %d", i), "tax_code": fmt.Sprintf("%010d", 100+i),
+			"province": "Lào Cai", "commune": "Xã Bắc Hà", "phone": "0912345678"}, fmt.Sprintf("prof-p%d", i), &p)
+		ps[i].id = p.ID
+		var pr struct{ ID string }
+		ps[i].client.ok("POST", "/api/producers/"+p.ID+"/products", map[string]any{"name_vi": "Mật ong số " + fmt.Sprint(i), "criteria_set": 4, "stars": 4, "unit": "kg",
+			"monthly_capacity": 500, "certificate": map[string]string{"decision_no": fmt.Sprintf("%d/QĐ", i), "issued_by": "UBND", "issued_on": now.AddDate(-1, 0, 0).Format(time.DateOnly)}},
+			fmt.Sprintf("prod-p%d", i), &pr)
+		ps[i].product = pr.ID
+	}
+
+	// Faults: one NATS node and one replica of every service die without warning.
+	if err := c.KillNATS(2); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range localstack.Services {
+		if err := c.KillReplica(s, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	for i := range ps {
+		var a struct{ ID string }
+		testenv.Eventually(t, "the fair known to the exhibitor service", func() bool {
+			r := ps[i].client.do("POST", "/api/fairs/"+fair.ID+"/applications", map[string]any{"product_ids": []string{ps[i].product}}, fmt.Sprintf("app-p%d", i))
+			if r.status == 201 {
+				_ = json.Unmarshal(r.body, &a)
+				return true
+			}
+			return false
+		})
+		ps[i].app = a.ID
+	}
+	for i, p := range ps {
+		if i%4 == 3 {
+			continue // left for review
+		}
+		org.ok("POST", "/api/applications/"+p.app+"/approve", nil, "", nil)
+	}
+	var proposal struct {
+		Placements []any `json:"placements"`
+	}
+	testenv.Eventually(t, "approvals reaching the event service", func() bool {
+		org.ok("POST", "/api/fairs/"+fair.ID+"/allocation", nil, "", &proposal)
+		return len(proposal.Placements) == 9
+	})
+	var commit struct {
+		Committed []any `json:"committed"`
+	}
+	org.ok("POST", "/api/fairs/"+fair.ID+"/allocation/commit", nil, "", &commit)
+
+	// Everything comes back.
+	if err := c.RestartNATS(2); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range localstack.Services {
+		if err := c.RestartReplica(ctx, s, 1); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	gw.ok("POST", "/api/auth/register", map[string]string{"email": "buyer@example.vn", "password": "buyer-pass-01", "name": "Siêu thị", "role": "buyer"}, "reg-b", &tok)
+	buyer := gw.with(tok.AccessToken)
+	var b struct{ ID string }
+	buyer.ok("POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"}, "buyer-1", &b)
+	var req struct{ ID string }
+	buyer.ok("POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "keywords": []string{"mat ong"}}, "req-1", &req)
+	for i := 0; i < 3; i++ {
+		testenv.Eventually(t, "a meeting request", func() bool {
+			r := buyer.do("POST", "/api/fairs/"+fair.ID+"/meetings", map[string]any{"buyer_id": b.ID, "producer_id": ps[i].id}, fmt.Sprintf("meet-%d", i))
+			return r.status == 201
+		})
+	}
+
+	// Every accepted write is there.
+	var list struct{ Items []struct{ ID string } }
+	org.ok("GET", "/api/producers?limit=100", nil, "", &list)
+	if len(list.Items) != producers {
+		t.Errorf("%d producer profiles, want %d", len(list.Items), producers)
+	}
+	var apps struct {
+		Items []struct{ ID, Status string }
+	}
+	org.ok("GET", "/api/fairs/"+fair.ID+"/applications?limit=100", nil, "", &apps)
+	approved := 0
+	for _, a := range apps.Items {
+		if a.Status == "approved" {
+			approved++
+		}
+	}
+	if len(apps.Items) != producers || approved != 9 {
+		t.Errorf("%d applications (%d approved), want %d (9)", len(apps.Items), approved, producers)
+	}
+	var meetings []any
+	buyer.ok("GET", "/api/meetings", nil, "", &meetings)
+	if len(meetings) != 3 {
+		t.Errorf("%d meetings, want 3", len(meetings))
+	}
+
+	// No event lost, none twice in the streams.
+	testenv.Eventually(t, "every event published", func() bool {
+		return subjectCount(t, js, "EXHIBITOR", events.ProducerRegistered) == producers &&
+			subjectCount(t, js, "EXHIBITOR", events.ApplicationSubmitted) == producers &&
+			subjectCount(t, js, "EXHIBITOR", events.ApplicationApproved) == 9 &&
+			subjectCount(t, js, "EVENT", events.BoothAssigned) == 9 &&
+			subjectCount(t, js, "MATCHMAKING", events.MeetingRequested) == 3
+	})
+
+	// No booth twice: every assigned booth has one holder, each approved application one booth.
+	var m struct {
+		Booths []struct {
+			Code, Status string
+			Holder       *struct {
+				ApplicationID string `json:"application_id"`
+			}
+		}
+	}
+	gw.ok("GET", "/api/fairs/"+fair.ID+"/booths", nil, "", &m)
+	holders := map[string]int{}
+	for _, bo := range m.Booths {
+		if bo.Status == "assigned" {
+			holders[bo.Holder.ApplicationID]++
+		}
+	}
+	if len(holders) != 9 {
+		t.Errorf("%d applications hold booths, want 9", len(holders))
+	}
+	for app, n := range holders {
+		if n != 1 {
+			t.Errorf("application %s holds %d booths, asked for 1", app, n)
+		}
+	}
+
+	// No effect twice: each producer applied once in the matchmaking catalog.
+	for _, p := range ps {
+		var cp struct {
+			EventsApplied int `json:"events_applied"`
+		}
+		testenv.Eventually(t, "catalog projection", func() bool {
+			r := admin.do("GET", "/api/admin/matchmaking/catalog/producers/"+p.id, nil, "")
+			return r.status == 200 && json.Unmarshal(r.body, &cp) == nil
+		})
+		if cp.EventsApplied != 1 {
+			t.Errorf("producer %s applied %d times in the catalog, want 1", p.id, cp.EventsApplied)
+		}
+	}
+
+	// Both matchmaking replicas' in-memory indexes agree, down to the ranking.
+	type view struct {
+		Producers, Products int
+	}
+	var v0, v1 view
+	testenv.Eventually(t, "the replicas' indexes to converge", func() bool {
+		a0 := admin.do("GET", "/api/admin/matchmaking/index", nil, "")
+		_ = json.Unmarshal(a0.body, &v0)
+		direct := &edge{t: t, urls: []string{c.URL("matchmaking", 1)}, token: admin.token}
+		a1 := direct.do("GET", "/api/admin/matchmaking/index", nil, "")
+		_ = json.Unmarshal(a1.body, &v1)
+		return v0 == v1 && v0.Products == producers
+	})
+	var r0, r1 json.RawMessage
+	(&edge{t: t, urls: []string{c.URL("matchmaking", 0)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &r0)
+	(&edge{t: t, urls: []string{c.URL("matchmaking", 1)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &r1)
+	var m0, m1 any
+	_ = json.Unmarshal(r0, &m0)
+	_ = json.Unmarshal(r1, &m1)
+	if !reflect.DeepEqual(m0, m1) {
+		t.Errorf("the replicas rank differently:\n%s\n%s", r0, r1)
+	}
+}
