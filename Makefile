@@ -70,9 +70,11 @@ test-gowork-off:
 	done
 
 # Benchmarks with the figures the issues ask for: booth allocation (time, rule violations), ranked
-# matching over 20,000 products (p50/p99), B2B scheduling per instance beside first fit.
+# matching over 20,000 products (p50/p99), B2B scheduling per instance beside first fit, and
+# end-to-end event throughput and latency on one NATS node against a 3-node cluster.
 bench:
 	@cd services/event && $(GO) test -run '^$$' -bench 'Allocate' -benchtime 20x ./internal/allocation/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Match' -benchtime 300x ./internal/match/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Schedule' -benchtime 1x -timeout 30m ./internal/schedule/ | grep -E '^Benchmark|^ok'
-	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmaking/ | grep -E '^Benchmark|^ok' 
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmaking/ | grep -E '^Benchmark|^ok'
+	@cd pkg && $(GO) test -run '^$$' -bench 'Propagation' -benchtime 3x ./bus/ | grep -E '^Benchmark|^ok' 
