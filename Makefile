@@ -2,7 +2,7 @@
 # Needs only Go (see go.work for the version); modules come from the Go module proxy.
 
 GO       ?= go
-MODULES  := pkg services/event services/exhibitor services/gateway services/matchmaking
+MODULES  := pkg services/event services/exhibitor services/gateway services/matchmaking deploy
 SERVICES := gateway event exhibitor matchmaking
 BIN      := $(CURDIR)/bin
 DATA     := $(CURDIR)/data

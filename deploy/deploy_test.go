@@ -1,0 +1,267 @@
+package deploy
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/nats-io/nats-server/v2/server"
+	appsv1 "k8s.io/api/apps/v1"
+	autoscalingv2 "k8s.io/api/autoscaling/v2"
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"sigs.k8s.io/yaml"
+)
+
+var services = []string{"gateway", "event", "exhibitor", "matchmaking"}
+
+type manifests struct {
+	deployments map[string]appsv1.Deployment
+	services    map[string]corev1.Service
+	hpas        map[string]autoscalingv2.HorizontalPodAutoscaler
+	pdbs        map[string]policyv1.PodDisruptionBudget
+	policies    []networkingv1.NetworkPolicy
+}
+
+// load decodes every document of deploy/k8s strictly: an unknown or misspelt field fails.
+func load(t *testing.T) manifests {
+	t.Helper()
+	m := manifests{deployments: map[string]appsv1.Deployment{}, services: map[string]corev1.Service{}, hpas: map[string]autoscalingv2.HorizontalPodAutoscaler{}, pdbs: map[string]policyv1.PodDisruptionBudget{}}
+	files, err := filepath.Glob(filepath.Join("k8s", "*.yaml"))
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no manifests: %v", err)
+	}
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, doc := range bytes.Split(data, []byte("\n---\n")) {
+			if len(bytes.TrimSpace(doc)) == 0 {
+				continue
+			}
+			var head metav1.TypeMeta
+			if err := yaml.Unmarshal(doc, &head); err != nil {
+				t.Fatalf("%s doc %d: %v", f, i, err)
+			}
+			strict := func(v any) {
+				if err := yaml.UnmarshalStrict(doc, v); err != nil {
+					t.Errorf("%s doc %d (%s): %v", f, i, head.Kind, err)
+				}
+			}
+			switch head.APIVersion + "/" + head.Kind {
+			case "apps/v1/Deployment":
+				var d appsv1.Deployment
+				strict(&d)
+				m.deployments[d.Name] = d
+			case "v1/Service":
+				var s corev1.Service
+				strict(&s)
+				m.services[s.Name] = s
+			case "autoscaling/v2/HorizontalPodAutoscaler":
+				var h autoscalingv2.HorizontalPodAutoscaler
+				strict(&h)
+				m.hpas[h.Name] = h
+			case "policy/v1/PodDisruptionBudget":
+				var p policyv1.PodDisruptionBudget
+				strict(&p)
+				m.pdbs[p.Name] = p
+			case "networking.k8s.io/v1/NetworkPolicy":
+				var p networkingv1.NetworkPolicy
+				strict(&p)
+				m.policies = append(m.policies, p)
+			case "v1/Namespace":
+				var n corev1.Namespace
+				strict(&n)
+			case "kustomize.config.k8s.io/v1beta1/Kustomization":
+				var k struct {
+					APIVersion string   `json:"apiVersion"`
+					Kind       string   `json:"kind"`
+					Namespace  string   `json:"namespace"`
+					Resources  []string `json:"resources"`
+				}
+				strict(&k)
+				for _, r := range k.Resources {
+					if _, err := os.Stat(filepath.Join("k8s", r)); err != nil {
+						t.Errorf("kustomization lists %s: %v", r, err)
+					}
+				}
+			default:
+				t.Errorf("%s doc %d: unexpected %s %s", f, i, head.APIVersion, head.Kind)
+			}
+		}
+	}
+	return m
+}
+
+func TestServiceManifests(t *testing.T) {
+	m := load(t)
+	for _, name := range services {
+		t.Run(name, func(t *testing.T) {
+			d, ok := m.deployments[name]
+			if !ok {
+				t.Fatalf("no Deployment %s", name)
+			}
+			if d.Spec.Replicas == nil || *d.Spec.Replicas < 2 {
+				t.Errorf("replicas %v, want at least 2", d.Spec.Replicas)
+			}
+			sel, err := metav1.LabelSelectorAsSelector(d.Spec.Selector)
+			if err != nil || !sel.Matches(labels.Set(d.Spec.Template.Labels)) {
+				t.Errorf("the selector does not match the pod labels: %v", err)
+			}
+			pod := d.Spec.Template.Spec
+			if pod.SecurityContext == nil || pod.SecurityContext.RunAsNonRoot == nil || !*pod.SecurityContext.RunAsNonRoot {
+				t.Error("pods must run as non-root")
+			}
+			if len(pod.Containers) != 1 {
+				t.Fatalf("%d containers", len(pod.Containers))
+			}
+			c := pod.Containers[0]
+			if c.ReadinessProbe == nil || c.ReadinessProbe.HTTPGet == nil || c.ReadinessProbe.HTTPGet.Path != "/readyz" {
+				t.Error("readiness must probe /readyz (NATS and database)")
+			}
+			if c.LivenessProbe == nil || c.LivenessProbe.HTTPGet == nil || c.LivenessProbe.HTTPGet.Path != "/healthz" {
+				t.Error("liveness must probe /healthz")
+			}
+			if c.Resources.Requests.Cpu().IsZero() || c.Resources.Requests.Memory().IsZero() || c.Resources.Limits.Memory().IsZero() {
+				t.Error("CPU and memory requests and a memory limit are required")
+			}
+			if c.SecurityContext == nil || c.SecurityContext.ReadOnlyRootFilesystem == nil || !*c.SecurityContext.ReadOnlyRootFilesystem {
+				t.Error("the root filesystem must be read-only")
+			}
+			env := map[string]bool{}
+			for _, e := range c.Env {
+				env[e.Name] = true
+				if e.Name == "MONGO_URI" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
+					t.Error("MONGO_URI must come from a Secret")
+				}
+			}
+			for _, want := range []string{"MONGO_URI", "OCOPFAIR_NATS_URL", "OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_JWKS_URL"} {
+				if !env[want] {
+					t.Errorf("env %s missing", want)
+				}
+			}
+			svc, ok := m.services[name]
+			if !ok || !labels.SelectorFromSet(svc.Spec.Selector).Matches(labels.Set(d.Spec.Template.Labels)) {
+				t.Errorf("no Service selecting the %s pods", name)
+			}
+			h, ok := m.hpas[name]
+			if !ok || h.Spec.ScaleTargetRef.Name != name || h.Spec.ScaleTargetRef.Kind != "Deployment" || h.Spec.MinReplicas == nil || *h.Spec.MinReplicas < 2 {
+				t.Errorf("HorizontalPodAutoscaler for %s missing or wrong: %+v", name, h.Spec)
+			}
+			p, ok := m.pdbs[name]
+			if !ok {
+				t.Fatalf("no PodDisruptionBudget for %s", name)
+			}
+			psel, err := metav1.LabelSelectorAsSelector(p.Spec.Selector)
+			if err != nil || !psel.Matches(labels.Set(d.Spec.Template.Labels)) || p.Spec.MinAvailable == nil {
+				t.Errorf("PodDisruptionBudget does not protect the %s pods", name)
+			}
+		})
+	}
+	if len(m.policies) < 2 {
+		t.Errorf("%d NetworkPolicies, want a default deny and the allowances", len(m.policies))
+	}
+}
+
+func TestNATSConfigLoads(t *testing.T) {
+	for k, v := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "nats-0", "ROUTE_1": "nats-1", "ROUTE_2": "nats-2",
+		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
+		t.Setenv(k, v)
+	}
+	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
+	if err != nil {
+		t.Fatalf("nats-server rejects cluster.conf: %v", err)
+	}
+	if !opts.JetStream || opts.Cluster.Name != "ocopfair" || len(opts.Routes) != 3 || opts.SyncAlways != true {
+		t.Errorf("cluster.conf: jetstream %v cluster %q routes %d sync always %v", opts.JetStream, opts.Cluster.Name, len(opts.Routes), opts.SyncAlways)
+	}
+	users := map[string]*server.User{}
+	for _, u := range opts.Users {
+		users[u.Username] = u
+	}
+	for _, s := range services {
+		u, ok := users[s]
+		if !ok {
+			t.Errorf("no NATS user for %s", s)
+			continue
+		}
+		if u.Permissions == nil || u.Permissions.Publish == nil || !slices.Contains(u.Permissions.Publish.Allow, s+".>") {
+			t.Errorf("%s may not publish its own subjects", s)
+		}
+		for _, other := range services {
+			if other != s && slices.Contains(u.Permissions.Publish.Allow, other+".>") {
+				t.Errorf("%s may publish %s's subjects", s, other)
+			}
+		}
+	}
+}
+
+func TestComposeShape(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("..", "docker-compose.yml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Services map[string]struct {
+			Build       any            `json:"build"`
+			Deploy      map[string]any `json:"deploy"`
+			Environment map[string]any `json:"environment"`
+		} `json:"services"`
+	}
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		t.Fatalf("docker-compose.yml: %v", err)
+	}
+	for _, want := range []string{"nats-0", "nats-1", "nats-2", "mongo-0", "mongo-1", "mongo-2", "mongo-init"} {
+		if _, ok := doc.Services[want]; !ok {
+			t.Errorf("compose lacks %s", want)
+		}
+	}
+	for _, s := range services {
+		svc, ok := doc.Services[s]
+		if !ok {
+			t.Errorf("compose lacks %s", s)
+			continue
+		}
+		if r, _ := svc.Deploy["replicas"].(float64); r < 2 {
+			t.Errorf("%s has %v replicas, want 2", s, svc.Deploy["replicas"])
+		}
+		uri, _ := svc.Environment["MONGO_URI"].(string)
+		if !strings.Contains(uri, "replicaSet=rs0") || !strings.Contains(uri, "w=majority") {
+			t.Errorf("%s MONGO_URI %q lacks the replica set or majority writes", s, uri)
+		}
+		if v, _ := svc.Environment["OCOPFAIR_STREAM_REPLICAS"].(string); v != "3" {
+			t.Errorf("%s streams with %q replicas, want 3", s, v)
+		}
+	}
+}
+
+func TestHelmValuesParse(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("nats", "helm-values.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v struct {
+		Config struct {
+			Cluster struct {
+				Enabled  bool `json:"enabled"`
+				Replicas int  `json:"replicas"`
+			} `json:"cluster"`
+			JetStream struct {
+				Enabled bool `json:"enabled"`
+			} `json:"jetstream"`
+		} `json:"config"`
+	}
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	if !v.Config.Cluster.Enabled || v.Config.Cluster.Replicas != 3 || !v.Config.JetStream.Enabled {
+		t.Errorf("helm values: %+v", v)
+	}
+}
