@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"time"
 
@@ -58,13 +59,16 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 }
 
 // EnsureStreams creates or updates the streams of all services with the given number of replicas
-// (1 locally, 3 on a production cluster). Streams keep events so read models can be rebuilt.
+// (1 locally, 3 on a production cluster). Streams keep events so read models can be rebuilt. A
+// stream that already has the wanted shape is left alone, so a replica starting while a cluster
+// node is down does not wait on a configuration update; transient errors are retried until ctx
+// ends.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) error {
 	if replicas < 1 {
 		replicas = 1
 	}
 	for _, s := range events.Streams {
-		_, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{
+		want := jetstream.StreamConfig{
 			Name:       s.Name,
 			Subjects:   s.Subjects,
 			Storage:    jetstream.FileStorage,
@@ -72,12 +76,36 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 			Replicas:   replicas,
 			Duplicates: DuplicateWindow,
 			Discard:    jetstream.DiscardOld,
-		})
+		}
+		var err error
+		for attempt := 0; ; attempt++ {
+			err = ensureStream(ctx, js, want)
+			if err == nil || ctx.Err() != nil {
+				break
+			}
+			select {
+			case <-ctx.Done():
+			case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)):
+			}
+		}
 		if err != nil {
 			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
 		}
 	}
 	return nil
+}
+
+func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
+	attempt, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	if st, err := js.Stream(attempt, want.Name); err == nil {
+		have := st.CachedInfo().Config
+		if have.Replicas == want.Replicas && slices.Equal(have.Subjects, want.Subjects) && have.Duplicates == want.Duplicates {
+			return nil
+		}
+	}
+	_, err := js.CreateOrUpdateStream(attempt, want)
+	return err
 }
 
 // Publish publishes one encoded envelope to its subject with its ID as Nats-Msg-Id and waits for

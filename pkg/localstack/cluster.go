@@ -218,8 +218,13 @@ func (c *Cluster) KillNATS(i int) error {
 	return p.Signal(syscall.SIGKILL, 10*time.Second)
 }
 
-// RestartNATS starts NATS node i again with its data.
-func (c *Cluster) RestartNATS(i int) error { return c.startNATS(i) }
+// RestartNATS starts NATS node i again with its data and waits until JetStream answers.
+func (c *Cluster) RestartNATS(ctx context.Context, i int) error {
+	if err := c.startNATS(i); err != nil {
+		return err
+	}
+	return c.waitJetStream(ctx)
+}
 
 // Stop terminates everything: services, databases, NATS.
 func (c *Cluster) Stop() {

@@ -208,7 +208,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	org.ok("POST", "/api/fairs/"+fair.ID+"/allocation/commit", nil, "", &commit)
 
 	// Everything comes back.
-	if err := c.RestartNATS(2); err != nil {
+	if err := c.RestartNATS(ctx, 2); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range localstack.Services {
@@ -317,12 +317,23 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 		return v0 == v1 && v0.Products == producers
 	})
 	var r0, r1 json.RawMessage
-	(&edge{t: t, urls: []string{c.URL("matchmaking", 0)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &r0)
-	(&edge{t: t, urls: []string{c.URL("matchmaking", 1)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &r1)
-	var m0, m1 any
-	_ = json.Unmarshal(r0, &m0)
-	_ = json.Unmarshal(r1, &m1)
-	if !reflect.DeepEqual(m0, m1) {
-		t.Errorf("the replicas rank differently:\n%s\n%s", r0, r1)
+	rank := func(r int) json.RawMessage {
+		var out json.RawMessage
+		(&edge{t: t, urls: []string{c.URL("matchmaking", r)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &out)
+		return out
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		r0, r1 = rank(0), rank(1)
+		var m0, m1 any
+		_ = json.Unmarshal(r0, &m0)
+		_ = json.Unmarshal(r1, &m1)
+		if reflect.DeepEqual(m0, m1) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the replicas rank differently:\n%s\n%s", r0, r1)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 }
