@@ -40,3 +40,21 @@ func Probe(ctx context.Context, addr string) error {
 func IsProbe(args []string) bool {
 	return len(args) > 1 && strings.TrimLeft(args[1], "-") == "healthcheck"
 }
+
+// Serve is the end of every service's main: it answers the "healthcheck" subcommand; otherwise it
+// listens on addr, builds the service, and runs it on the listener until ctx ends.
+func Serve(ctx context.Context, args []string, addr string, build func() (func(context.Context, net.Listener) error, error)) error {
+	if IsProbe(args) {
+		return Probe(ctx, addr)
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	run, err := build()
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	return run(ctx, ln)
+}

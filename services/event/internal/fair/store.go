@@ -169,34 +169,13 @@ type Store struct{ c *mongo.Collection }
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
 
-func toBSON(v any) (bson.M, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m bson.M
-	return m, bson.Unmarshal(raw, &m)
-}
-
 // Create stores a new fair with its event.fair.created event.
 func (s *Store) Create(ctx context.Context, f Fair, correlationID string) error {
 	env, err := events.New(events.FairCreated, 1, f.ID, correlationID, events.FairChangedV1{Fair: Event(f)})
 	if err != nil {
 		return err
 	}
-	doc, err := toBSON(toDocument(f))
-	if err != nil {
-		return err
-	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return err
-	}
-	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
-	if _, err := s.c.InsertOne(ctx, doc); err != nil {
-		return storage.MapError(err, "fair")
-	}
-	return nil
+	return storage.MapError(outbox.Insert(ctx, s.c, toDocument(f), env), "fair")
 }
 
 // Save replaces the fair if it is still at revision prev, with one event of subject.
@@ -205,20 +184,11 @@ func (s *Store) Save(ctx context.Context, f Fair, prev int64, subject, correlati
 	if err != nil {
 		return err
 	}
-	set, err := toBSON(toDocument(f))
-	if err != nil {
-		return err
-	}
-	delete(set, "_id")
-	update, err := outbox.Update(bson.M{"$set": set}, env)
-	if err != nil {
-		return err
-	}
-	res, err := s.c.UpdateOne(ctx, bson.M{"_id": f.ID, "revision": prev}, update)
+	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": f.ID, "revision": prev}, toDocument(f), env)
 	if err != nil {
 		return storage.MapError(err, "fair")
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		return ErrStale
 	}
 	return nil

@@ -147,31 +147,13 @@ func NewStore(db *storage.DB) *Store {
 	return &Store{c: db.Collection(Collection), fairs: db.Collection(FairCollection)}
 }
 
-func toBSON(v any) (bson.M, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m bson.M
-	return m, bson.Unmarshal(raw, &m)
-}
-
 // Create stores a new application with its submitted event.
 func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
 	env, err := events.New(events.ApplicationSubmitted, 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
 	if err != nil {
 		return err
 	}
-	doc, err := toBSON(toDocument(a))
-	if err != nil {
-		return err
-	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return err
-	}
-	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
-	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+	if err := outbox.Insert(ctx, s.c, toDocument(a), env); err != nil {
 		if storage.IsDuplicate(err) {
 			return ErrActiveExists
 		}
@@ -186,7 +168,7 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	if err != nil {
 		return err
 	}
-	set, err := toBSON(toDocument(a))
+	set, err := outbox.Document(toDocument(a))
 	if err != nil {
 		return err
 	}
@@ -297,7 +279,7 @@ func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
 		ApplicationsClose: f.ApplicationsClose, MinStars: f.Eligibility.MinStars, AllowedSectors: f.Eligibility.AllowedSectors,
 		AllowedProvinces: f.Eligibility.AllowedProvinces, AllowedRegions: f.Eligibility.AllowedRegions,
 		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}
-	set, err := toBSON(d)
+	set, err := outbox.Document(d)
 	if err != nil {
 		return err
 	}

@@ -120,17 +120,7 @@ func (s *Store) Create(ctx context.Context, p Producer, correlationID string) er
 	if err != nil {
 		return err
 	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return err
-	}
-	doc, err := toBSON(toDocument(p))
-	if err != nil {
-		return err
-	}
-	doc[outbox.Field] = entries
-	doc[outbox.AtField] = time.Now().UTC()
-	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+	if err := outbox.Insert(ctx, s.c, toDocument(p), env); err != nil {
 		if storage.IsDuplicate(err) {
 			return apperr.Wrap(apperr.Conflict, err, "a producer profile already exists for this account or this tax code")
 		}
@@ -140,44 +130,23 @@ func (s *Store) Create(ctx context.Context, p Producer, correlationID string) er
 }
 
 // Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
-// event, in one conditional update. A concurrent change makes it return Conflict.
+// event, in one conditional update. A concurrent change makes it return ErrStale.
 func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationID string) error {
 	env, err := events.New(events.ProducerUpdated, 1, p.ID, correlationID, events.ProducerUpdatedV1{Producer: Event(p)})
 	if err != nil {
 		return err
 	}
-	set, err := toBSON(toDocument(p))
-	if err != nil {
-		return err
-	}
-	delete(set, "_id")
-	update, err := outbox.Update(bson.M{"$set": set}, env)
-	if err != nil {
-		return err
-	}
-	res, err := s.c.UpdateOne(ctx, bson.M{"_id": p.ID, "revision": prev}, update)
+	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), env)
 	if err != nil {
 		if storage.IsDuplicate(err) {
 			return apperr.Wrap(apperr.Conflict, err, "another producer profile already has this tax code")
 		}
 		return storage.MapError(err, "producer")
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		return ErrStale
 	}
 	return nil
-}
-
-func toBSON(d document) (bson.M, error) {
-	raw, err := bson.Marshal(d)
-	if err != nil {
-		return nil, err
-	}
-	var m bson.M
-	if err := bson.Unmarshal(raw, &m); err != nil {
-		return nil, err
-	}
-	return m, nil
 }
 
 // Get returns the profile with id.

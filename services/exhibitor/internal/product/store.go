@@ -81,6 +81,9 @@ type document struct {
 	DescriptionEN   string    `bson:"description_en"`
 	ImageURLs       []string  `bson:"image_urls"`
 	Deleted         bool      `bson:"deleted"`
+	// ExpiryAnnounced is set by the sweep and cleared by every save: a renewed certificate may
+	// expire again (the notice's _id still keeps each certificate's announcement unique).
+	ExpiryAnnounced bool      `bson:"expiry_announced"`
 	Revision        int64     `bson:"revision"`
 	CreatedAt       time.Time `bson:"created_at"`
 	UpdatedAt       time.Time `bson:"updated_at"`
@@ -172,15 +175,6 @@ func NewStore(db *storage.DB) *Store {
 	return &Store{c: db.Collection(Collection), notices: db.Collection(NoticesCollection)}
 }
 
-func toBSON(v any) (bson.M, error) {
-	raw, err := bson.Marshal(v)
-	if err != nil {
-		return nil, err
-	}
-	var m bson.M
-	return m, bson.Unmarshal(raw, &m)
-}
-
 var errDuplicateName = apperr.E(apperr.Conflict, "this producer already lists a product with this name")
 
 // Create stores a new product with its exhibitor.product.created event.
@@ -189,16 +183,7 @@ func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID st
 	if err != nil {
 		return err
 	}
-	doc, err := toBSON(toDocument(p, o))
-	if err != nil {
-		return err
-	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return err
-	}
-	doc[outbox.Field], doc[outbox.AtField] = entries, time.Now().UTC()
-	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+	if err := outbox.Insert(ctx, s.c, toDocument(p, o), env); err != nil {
 		if storage.IsDuplicate(err) {
 			return errDuplicateName
 		}
@@ -213,26 +198,14 @@ func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subjec
 	if err != nil {
 		return err
 	}
-	set, err := toBSON(toDocument(p, o))
-	if err != nil {
-		return err
-	}
-	delete(set, "_id")
-	// A renewed certificate may expire again: let the sweep look at it (the notice's _id still
-	// keeps each certificate's announcement unique).
-	set["expiry_announced"] = false
-	update, err := outbox.Update(bson.M{"$set": set}, env)
-	if err != nil {
-		return err
-	}
-	res, err := s.c.UpdateOne(ctx, bson.M{"_id": p.ID, "revision": prev}, update)
+	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), env)
 	if err != nil {
 		if storage.IsDuplicate(err) {
 			return errDuplicateName
 		}
 		return storage.MapError(err, "product")
 	}
-	if res.MatchedCount == 0 {
+	if !ok {
 		return ErrStale
 	}
 	return nil

@@ -31,15 +31,13 @@ func Indexes() []storage.Index {
 }
 
 type document struct {
-	ID           string         `bson:"_id"`
-	Email        string         `bson:"email"`
-	Name         string         `bson:"name"`
-	Role         string         `bson:"role"`
-	PasswordHash string         `bson:"password_hash"`
-	CreatedAt    time.Time      `bson:"created_at"`
-	CreatedBy    string         `bson:"created_by,omitempty"`
-	Outbox       []outbox.Entry `bson:"outbox,omitempty"`
-	OutboxAt     time.Time      `bson:"outbox_at,omitempty"`
+	ID           string    `bson:"_id"`
+	Email        string    `bson:"email"`
+	Name         string    `bson:"name"`
+	Role         string    `bson:"role"`
+	PasswordHash string    `bson:"password_hash"`
+	CreatedAt    time.Time `bson:"created_at"`
+	CreatedBy    string    `bson:"created_by,omitempty"`
 }
 
 func (d document) account() Account {
@@ -55,13 +53,9 @@ func (s *Store) Create(ctx context.Context, a Account, correlationID string) err
 	if err != nil {
 		return err
 	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return err
-	}
 	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
-		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, Outbox: entries, OutboxAt: time.Now().UTC()}
-	if _, err := s.c.InsertOne(ctx, doc); err != nil {
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
+	if err := outbox.Insert(ctx, s.c, doc, env); err != nil {
 		if storage.IsDuplicate(err) {
 			return storage.MapError(err, "an account with this email")
 		}

@@ -89,19 +89,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	if service.IsProbe(args) {
-		return service.Probe(ctx, cfg.HTTPAddr)
-	}
-	a, err := New(ctx, cfg, stdout)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		a.host.Close()
-		return err
-	}
-	return a.Run(ctx, ln)
+	return service.Serve(ctx, args, cfg.HTTPAddr, func() (func(context.Context, net.Listener) error, error) {
+		a, err := New(ctx, cfg, stdout)
+		if err != nil {
+			return nil, err
+		}
+		return a.Run, nil
+	})
 }
 
 // New opens the gateway's infrastructure, loads or creates its signing key and the first admin.

@@ -74,19 +74,13 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
-	if service.IsProbe(args) {
-		return service.Probe(ctx, cfg.HTTPAddr)
-	}
-	a, err := New(ctx, cfg, stdout, nil)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.HTTPAddr)
-	if err != nil {
-		a.Host.Close()
-		return err
-	}
-	return a.Run(ctx, ln)
+	return service.Serve(ctx, args, cfg.HTTPAddr, func() (func(context.Context, net.Listener) error, error) {
+		a, err := New(ctx, cfg, stdout, nil)
+		if err != nil {
+			return nil, err
+		}
+		return a.Run, nil
+	})
 }
 
 // New opens the service; keys verify tokens (nil fetches the gateway's JWKS).
