@@ -70,11 +70,27 @@ func (b browser) open(hash string) {
 	b.until("page "+hash, "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…')", false)
 }
 
+// fill sets form fields. A live update may re-render the page between finding a field and
+// setting it; the page then has a fresh, empty form, so filling starts over (a few times).
 func (b browser) fill(values map[string]string) {
 	b.t.Helper()
-	for sel, v := range values {
-		b.run(chromedp.WaitVisible(sel), chromedp.SetValue(sel, v))
+	var err error
+	for attempt := 0; attempt < 3; attempt++ {
+		err = nil
+		for sel, v := range values {
+			ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+			err = chromedp.Do(ctx, chromedp.WaitVisible(sel), chromedp.SetValue(sel, v))
+			cancel()
+			if err != nil {
+				break
+			}
+		}
+		if err == nil {
+			return
+		}
+		time.Sleep(300 * time.Millisecond)
 	}
+	b.t.Fatalf("%s: fill: %v", b.name, err)
 }
 
 func (b browser) submit(formID string) {

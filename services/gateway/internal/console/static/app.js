@@ -175,9 +175,18 @@ function startLive() {
   S.live = new EventSource("/api/live?token=" + encodeURIComponent(S.token));
   S.live.onmessage = () => {
     clearTimeout(startLive.timer);
-    startLive.timer = setTimeout(() => render(true), 250);
+    startLive.timer = setTimeout(() => { if (!formsDirty()) render(true); }, 250);
   };
   S.live.onerror = () => { if (S.live && S.live.readyState === 2) S.live = null; };
+}
+
+// formsDirty reports whether the person has started filling a form on the page: a live update
+// must not wipe what they typed.
+function formsDirty() {
+  for (const el of document.querySelectorAll("#app form input, #app form textarea, #app form select")) {
+    if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue) return true;
+  }
+  return false;
 }
 
 // ---------- layout ----------
