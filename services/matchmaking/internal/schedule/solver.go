@@ -308,6 +308,24 @@ func (s *solver) lowerBound() int {
 	return lb
 }
 
+// floor is the best cost possible: the meetings that can never be placed, plus the lower bound.
+func (s *solver) floor(lb int) int {
+	impossible := 0
+	for i := range s.ms {
+		if !s.possible[i] {
+			impossible++
+		}
+	}
+	return impossible*unscheduledCost + lb
+}
+
+func minTime(a, b time.Time) time.Time {
+	if a.Before(b) {
+		return a
+	}
+	return b
+}
+
 type snapshot struct {
 	slot  []int
 	cost  int
@@ -334,13 +352,7 @@ func (s *solver) restore(sn snapshot) {
 // anneal improves the schedule until the deadline or until it reaches the lower bound.
 func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapshot {
 	best := s.snap()
-	impossible := 0
-	for i := range s.ms {
-		if !s.possible[i] {
-			impossible++
-		}
-	}
-	floor := impossible*unscheduledCost + lb
+	floor := s.floor(lb)
 	if best.cost <= floor || len(s.ms) == 0 {
 		return best
 	}
@@ -642,7 +654,16 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	s := newSolver(p)
 	s.greedy()
 	lb := s.lowerBound()
-	s.anneal(ctx, start.Add(limit), lb)
+	// Anneal in rounds, each reheating from the best schedule so far: never worse than the round
+	// before, and restarts escape where one long cooling gets stuck.
+	deadline := start.Add(limit)
+	round := min(max(limit/6, 300*time.Millisecond), 2*time.Second)
+	for ctx.Err() == nil && time.Now().Before(deadline) {
+		best := s.anneal(ctx, minTime(deadline, time.Now().Add(round)), lb)
+		if best.cost <= s.floor(lb) {
+			break
+		}
+	}
 	return s.solution(start, lb), nil
 }
 
