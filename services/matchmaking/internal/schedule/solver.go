@@ -376,15 +376,17 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapsho
 			continue
 		}
 		var undo func()
-		switch x := s.rng.IntN(4); {
+		switch x := s.rng.IntN(10); {
 		case s.slot[m] == 0:
 			undo = s.tryInsert(m)
-		case x == 0:
+		case x < 2:
 			undo = s.tryMove(m)
-		case x == 1:
+		case x < 3:
 			undo = s.trySwap(m)
-		default:
+		case x < 6:
 			undo = s.tryClose()
+		default:
+			undo = s.tryKempe(m)
 		}
 		if undo == nil {
 			continue
@@ -518,6 +520,74 @@ func (s *solver) tryClose() func() {
 	}
 	s.place(m, from)
 	return nil
+}
+
+// tryKempe swaps two slots for a chain of meetings: m moves from its slot a to a slot b, every
+// meeting at b sharing a participant with it moves to a, and so on. The chain keeps every
+// participant in at most one meeting per slot by construction, so it reaches schedules that
+// single moves cannot.
+func (s *solver) tryKempe(m int) func() {
+	a := s.slot[m]
+	b := s.randomSlot(m)
+	if b == 0 || b == a {
+		return nil
+	}
+	in := map[int]bool{m: true}
+	queue := []int{m}
+	for len(queue) > 0 {
+		x := queue[0]
+		queue = queue[1:]
+		other := a
+		if s.slot[x] == a {
+			other = b
+		}
+		for _, p := range s.ms[x].parts {
+			for _, y := range s.of[p] {
+				if !in[y] && s.slot[y] == other {
+					in[y] = true
+					queue = append(queue, y)
+					if len(in) > 40 {
+						return nil
+					}
+				}
+			}
+		}
+	}
+	moved := make([]int, 0, len(in))
+	for x := range in {
+		moved = append(moved, x)
+	}
+	slices.Sort(moved)
+	from := make(map[int]int, len(moved))
+	for _, x := range moved {
+		from[x] = s.slot[x]
+		s.remove(x)
+	}
+	ok := true
+	var placed []int
+	for _, x := range moved {
+		to := a + b - from[x]
+		if !s.fits(x, to, -1) {
+			ok = false
+			break
+		}
+		s.place(x, to)
+		placed = append(placed, x)
+	}
+	restore := func() {
+		for _, x := range placed {
+			s.remove(x)
+		}
+		for _, x := range moved {
+			s.place(x, from[x])
+		}
+	}
+	if !ok {
+		restore()
+		return nil
+	}
+	placed = moved
+	return restore
 }
 
 // tryInsert places an unscheduled meeting, ejecting at most one meeting in its way.
