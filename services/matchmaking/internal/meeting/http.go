@@ -222,18 +222,26 @@ func slotStart(f index.Fair, day string, slot int) string {
 	return ""
 }
 
+// fair returns the :fairId fair from the index, answering 404 when it is unknown.
+func (h *Handlers) fair(c *gin.Context) (index.Fair, bool) {
+	f, ok := h.Index.Fair(c.Param("fairId"))
+	if !ok {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+	}
+	return f, ok
+}
+
 func (h *Handlers) create(c *gin.Context) {
 	var req createRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
 	ctx := c.Request.Context()
-	fairID := c.Param("fairId")
-	f, ok := h.Index.Fair(fairID)
+	f, ok := h.fair(c)
 	if !ok {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
 		return
 	}
+	fairID := f.ID
 	if f.Status == "cancelled" || f.Status == "completed" || f.Status == "draft" {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "meetings cannot be requested at a %s fair", f.Status))
 		return
@@ -456,12 +464,11 @@ func (h *Handlers) unavailability(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	fairID := c.Param("fairId")
-	f, ok := h.Index.Fair(fairID)
+	f, ok := h.fair(c)
 	if !ok {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
 		return
 	}
+	fairID := f.ID
 	var v apperr.Validation
 	slots := 0
 	for _, d := range f.B2BDays {
