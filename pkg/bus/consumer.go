@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -72,7 +73,7 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (stop func(), err error) 
 	if c.AckWait == 0 {
 		c.AckWait = 30 * time.Second
 	}
-	cons, err := b.JS.CreateOrUpdateConsumer(ctx, c.Stream, jetstream.ConsumerConfig{
+	cons, err := b.ensureConsumer(ctx, c, jetstream.ConsumerConfig{
 		Durable:        c.Durable,
 		FilterSubjects: c.Subjects,
 		AckPolicy:      jetstream.AckExplicitPolicy,
@@ -112,6 +113,38 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (stop func(), err error) 
 		}
 	}()
 	return stop, nil
+}
+
+// ensureConsumer uses the durable consumer when it already has the wanted shape, and creates or
+// updates it otherwise, retrying transient errors for up to a minute: while a cluster recovers
+// from a lost node, consumer updates can time out.
+func (b *Bus) ensureConsumer(ctx context.Context, c Consumer, want jetstream.ConsumerConfig) (jetstream.Consumer, error) {
+	deadline := time.Now().Add(time.Minute)
+	for attempt := 0; ; attempt++ {
+		actx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		cons, err := b.JS.Consumer(actx, c.Stream, c.Durable)
+		if err == nil {
+			have := cons.CachedInfo().Config
+			if slices.Equal(have.FilterSubjects, want.FilterSubjects) && have.AckWait == want.AckWait && have.MaxDeliver == want.MaxDeliver {
+				cancel()
+				return cons, nil
+			}
+		}
+		cons, err = b.JS.CreateOrUpdateConsumer(actx, c.Stream, want)
+		cancel()
+		if err == nil {
+			return cons, nil
+		}
+		if ctx.Err() != nil || time.Now().After(deadline) {
+			return nil, err
+		}
+		b.Log.Warn("creating consumer failed; retrying", "consumer", c.Durable, "err", err)
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)):
+		}
+	}
 }
 
 func (b *Bus) handle(ctx context.Context, log *slog.Logger, c Consumer, msg jetstream.Msg) {
