@@ -87,7 +87,9 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (stop func(), err error) 
 	}
 	log := b.Log.With("consumer", c.Durable)
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	cc, err := cons.Consume(func(msg jetstream.Msg) { b.handle(runCtx, log, c, msg) },
+	// Short pull requests: a replica that dies leaves no long-lived request for the server to
+	// deliver into; its unacknowledged messages come back after AckWait.
+	cc, err := cons.Consume(func(msg jetstream.Msg) { b.handle(runCtx, log, c, msg) }, jetstream.PullExpiry(5*time.Second),
 		jetstream.ConsumeErrHandler(func(_ jetstream.ConsumeContext, err error) {
 			if !errors.Is(err, jetstream.ErrNoHeartbeat) {
 				log.Debug("consume", "err", err)

@@ -179,7 +179,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 
 	for i := range ps {
 		var a struct{ ID string }
-		testenv.Eventually(t, "the fair known to the exhibitor service", func() bool {
+		testenv.EventuallyWithin(t, 90*time.Second, "the fair known to the exhibitor service", func() bool {
 			r := ps[i].client.do("POST", "/api/fairs/"+fair.ID+"/applications", map[string]any{"product_ids": []string{ps[i].product}}, fmt.Sprintf("app-p%d", i))
 			if r.status == 201 {
 				_ = json.Unmarshal(r.body, &a)
@@ -198,7 +198,8 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	var proposal struct {
 		Placements []any `json:"placements"`
 	}
-	testenv.Eventually(t, "approvals reaching the event service", func() bool {
+	// A message a killed replica had pulled comes back after the consumer's AckWait (30 s).
+	testenv.EventuallyWithin(t, 90*time.Second, "approvals reaching the event service", func() bool {
 		org.ok("POST", "/api/fairs/"+fair.ID+"/allocation", nil, "", &proposal)
 		return len(proposal.Placements) == 9
 	})
@@ -224,7 +225,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	var req struct{ ID string }
 	buyer.ok("POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "keywords": []string{"mat ong"}}, "req-1", &req)
 	for i := 0; i < 3; i++ {
-		testenv.Eventually(t, "a meeting request", func() bool {
+		testenv.EventuallyWithin(t, 90*time.Second, "a meeting request", func() bool {
 			r := buyer.do("POST", "/api/fairs/"+fair.ID+"/meetings", map[string]any{"buyer_id": b.ID, "producer_id": ps[i].id}, fmt.Sprintf("meet-%d", i))
 			return r.status == 201
 		})
@@ -256,7 +257,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	}
 
 	// No event lost, none twice in the streams.
-	testenv.Eventually(t, "every event published", func() bool {
+	testenv.EventuallyWithin(t, 90*time.Second, "every event published", func() bool {
 		return subjectCount(t, js, "EXHIBITOR", events.ProducerRegistered) == producers &&
 			subjectCount(t, js, "EXHIBITOR", events.ApplicationSubmitted) == producers &&
 			subjectCount(t, js, "EXHIBITOR", events.ApplicationApproved) == 9 &&
@@ -294,7 +295,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 		var cp struct {
 			EventsApplied int `json:"events_applied"`
 		}
-		testenv.Eventually(t, "catalog projection", func() bool {
+		testenv.EventuallyWithin(t, 90*time.Second, "catalog projection", func() bool {
 			r := admin.do("GET", "/api/admin/matchmaking/catalog/producers/"+p.id, nil, "")
 			return r.status == 200 && json.Unmarshal(r.body, &cp) == nil
 		})
@@ -308,7 +309,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 		Producers, Products int
 	}
 	var v0, v1 view
-	testenv.Eventually(t, "the replicas' indexes to converge", func() bool {
+	testenv.EventuallyWithin(t, 90*time.Second, "the replicas' indexes to converge", func() bool {
 		a0 := admin.do("GET", "/api/admin/matchmaking/index", nil, "")
 		_ = json.Unmarshal(a0.body, &v0)
 		direct := &edge{t: t, urls: []string{c.URL("matchmaking", 1)}, token: admin.token}

@@ -164,7 +164,13 @@ func (c Client) With(token string) Client { c.Token = token; return c }
 // Eventually polls cond every 20 ms until it holds or 15 s pass.
 func Eventually(tb testing.TB, what string, cond func() bool) {
 	tb.Helper()
-	deadline := time.Now().Add(15 * time.Second)
+	EventuallyWithin(tb, 15*time.Second, what, cond)
+}
+
+// EventuallyWithin polls cond every 20 ms until it holds or d passes.
+func EventuallyWithin(tb testing.TB, d time.Duration, what string, cond func() bool) {
+	tb.Helper()
+	deadline := time.Now().Add(d)
 	for !cond() {
 		if time.Now().After(deadline) {
 			tb.Fatalf("timed out waiting for %s", what)
