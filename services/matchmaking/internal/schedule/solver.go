@@ -42,6 +42,10 @@ type solver struct {
 	rng      *rand.Rand
 	possible []bool  // meeting has a non-empty domain
 	of       [][]int // meetings per participant
+	mark     []int   // generation stamps for tryKempe
+	gen      int
+	chain    []int
+	from     []int
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -118,6 +122,8 @@ func newSolver(p Problem) *solver {
 	s.count = make([]int, p.Slots+1)
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
+	s.mark = make([]int, len(s.ms))
+	s.from = make([]int, len(s.ms))
 	s.of = make([][]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
@@ -362,14 +368,14 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapsho
 		return best
 	}
 	cur := s.cost()
-	temp := 1.5
+	temp := 0.8
 	for iter := 0; ; iter++ {
 		if iter%256 == 0 {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
 				break
 			}
 			frac := float64(time.Since(start)) / float64(budget)
-			temp = 1.5 * math.Pow(0.02/1.5, frac)
+			temp = 0.8 * math.Pow(0.02/0.8, frac)
 		}
 		m := s.rng.IntN(len(s.ms))
 		if !s.possible[m] {
@@ -532,62 +538,58 @@ func (s *solver) tryKempe(m int) func() {
 	if b == 0 || b == a {
 		return nil
 	}
-	in := map[int]bool{m: true}
-	queue := []int{m}
-	for len(queue) > 0 {
-		x := queue[0]
-		queue = queue[1:]
+	s.gen++
+	s.mark[m] = s.gen
+	s.chain = append(s.chain[:0], m)
+	for head := 0; head < len(s.chain); head++ {
+		x := s.chain[head]
 		other := a
 		if s.slot[x] == a {
 			other = b
 		}
 		for _, p := range s.ms[x].parts {
 			for _, y := range s.of[p] {
-				if !in[y] && s.slot[y] == other {
-					in[y] = true
-					queue = append(queue, y)
-					if len(in) > 40 {
+				if s.mark[y] != s.gen && s.slot[y] == other {
+					s.mark[y] = s.gen
+					s.chain = append(s.chain, y)
+					if len(s.chain) > 40 {
 						return nil
 					}
 				}
 			}
 		}
 	}
-	moved := make([]int, 0, len(in))
-	for x := range in {
-		moved = append(moved, x)
-	}
-	slices.Sort(moved)
-	from := make(map[int]int, len(moved))
+	moved := slices.Clone(s.chain)
 	for _, x := range moved {
-		from[x] = s.slot[x]
+		s.from[x] = s.slot[x]
+	}
+	from := make([]int, len(moved))
+	for i, x := range moved {
+		from[i] = s.from[x]
 		s.remove(x)
 	}
-	ok := true
-	var placed []int
-	for _, x := range moved {
-		to := a + b - from[x]
+	placed := 0
+	for i, x := range moved {
+		to := a + b - from[i]
 		if !s.fits(x, to, -1) {
-			ok = false
 			break
 		}
 		s.place(x, to)
-		placed = append(placed, x)
+		placed++
 	}
-	restore := func() {
-		for _, x := range placed {
+	restore := func(n int) {
+		for _, x := range moved[:n] {
 			s.remove(x)
 		}
-		for _, x := range moved {
-			s.place(x, from[x])
+		for i, x := range moved {
+			s.place(x, from[i])
 		}
 	}
-	if !ok {
-		restore()
+	if placed < len(moved) {
+		restore(placed)
 		return nil
 	}
-	placed = moved
-	return restore
+	return func() { restore(len(moved)) }
 }
 
 // tryInsert places an unscheduled meeting, ejecting at most one meeting in its way.
