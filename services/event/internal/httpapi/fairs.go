@@ -18,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
 
@@ -315,20 +316,11 @@ func (s *Server) change(c *gin.Context, subject func(fair.Fair) string, fn func(
 		return fair.Fair{}, false
 	}
 	ctx := c.Request.Context()
-	next, err := withRetry(ctx, func(ctx context.Context) (fair.Fair, error) {
-		next, err := fn(f)
-		if err != nil {
-			return fair.Fair{}, err
-		}
-		err = s.Fairs.Save(ctx, next, f.Revision, subject(next), correlation.From(ctx))
-		if err == fair.ErrStale { //nolint:errorlint // sentinel identity
-			if f, err = s.Fairs.Get(ctx, f.ID); err != nil {
-				return fair.Fair{}, err
-			}
-			return fair.Fair{}, fair.ErrStale
-		}
-		return next, err
-	}, fair.ErrStale)
+	next, err := storage.RetryStale(ctx, f, storage.StaleTries, fair.ErrStale, fn,
+		func(ctx context.Context, next, prev fair.Fair) error {
+			return s.Fairs.Save(ctx, next, prev.Revision, subject(next), correlation.From(ctx))
+		},
+		func(ctx context.Context, prev fair.Fair) (fair.Fair, error) { return s.Fairs.Get(ctx, prev.ID) })
 	if err != nil {
 		httpx.RespondError(c, err)
 		return fair.Fair{}, false

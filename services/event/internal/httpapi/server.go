@@ -3,7 +3,6 @@
 package httpapi
 
 import (
-	"context"
 	"strings"
 	"time"
 
@@ -92,19 +91,4 @@ func parseTime(v *apperr.Validation, field, s string) time.Time {
 	}
 	v.Check(err == nil, field, "must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
 	return t.In(vntext.Zone)
-}
-
-// withRetry re-reads and re-applies a change when another writer got in between, a few times.
-func withRetry[T any](ctx context.Context, attempt func(context.Context) (T, error), stale error) (T, error) {
-	var (
-		out T
-		err error
-	)
-	for i := 0; i < 4; i++ {
-		out, err = attempt(ctx)
-		if err != stale { //nolint:errorlint // sentinel identity
-			return out, err
-		}
-	}
-	return out, err
 }

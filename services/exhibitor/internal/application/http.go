@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -332,24 +332,17 @@ func (h *Handlers) review(act Action) gin.HandlerFunc {
 
 // apply moves an application and saves it, re-reading on a concurrent change.
 func (h *Handlers) apply(ctx context.Context, a Application, act Action, reason string) (Application, error) {
-	for attempt := 0; ; attempt++ {
-		next, err := a.Move(act, reason, h.now())
-		if err != nil {
-			return Application{}, err
-		}
-		err = h.Store.Save(ctx, next, a.Revision, correlation.From(ctx))
-		if errors.Is(err, ErrStale) && attempt < 3 {
-			if a, err = h.Store.Get(ctx, a.ID); err != nil {
-				return Application{}, err
-			}
-			continue
-		}
-		if err != nil {
-			return Application{}, err
-		}
-		h.Notify()
-		return next, nil
+	next, err := storage.RetryStale(ctx, a, storage.StaleTries, ErrStale,
+		func(a Application) (Application, error) { return a.Move(act, reason, h.now()) },
+		func(ctx context.Context, next, prev Application) error {
+			return h.Store.Save(ctx, next, prev.Revision, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Application) (Application, error) { return h.Store.Get(ctx, prev.ID) })
+	if err != nil {
+		return Application{}, err
 	}
+	h.Notify()
+	return next, nil
 }
 
 // Consumers returns the durable consumers that keep applications in step with the event

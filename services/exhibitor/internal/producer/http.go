@@ -2,7 +2,6 @@ package producer
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -18,6 +17,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -282,19 +282,18 @@ func (h *Handlers) patch(c *gin.Context) {
 // patchWithRetry applies f; without If-Match a concurrent change of other fields is merged by
 // re-reading and re-applying (a few times), with If-Match it is reported.
 func (h *Handlers) patchWithRetry(ctx context.Context, prod Producer, f Fields, strict bool) (Producer, error) {
-	for attempt := 0; ; attempt++ {
-		next, err := prod.Patch(f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
-		if err != nil {
-			return Producer{}, err
-		}
-		err = h.Store.Update(ctx, next, prod.Revision, correlation.From(ctx))
-		if err == nil || strict || attempt == 3 || !errors.Is(err, ErrStale) {
-			return next, err
-		}
-		if prod, err = h.Store.Get(ctx, prod.ID); err != nil {
-			return Producer{}, err
-		}
+	tries := storage.StaleTries
+	if strict {
+		tries = 1
 	}
+	return storage.RetryStale(ctx, prod, tries, ErrStale,
+		func(p Producer) (Producer, error) {
+			return p.Patch(f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
+		},
+		func(ctx context.Context, next, prev Producer) error {
+			return h.Store.Update(ctx, next, prev.Revision, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
 }
 
 func (h *Handlers) list(c *gin.Context) {

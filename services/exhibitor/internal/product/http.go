@@ -2,7 +2,6 @@ package product
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -19,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -223,40 +223,43 @@ func (h *Handlers) get(c *gin.Context) {
 // re-reading when another writer got in between.
 func (h *Handlers) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
-	for attempt := 0; ; attempt++ {
-		l, err := h.Store.Get(ctx, c.Param("id"))
-		if err == nil && l.Deleted {
-			err = apperr.E(apperr.NotFound, "product not found")
-		}
-		if err != nil {
-			httpx.RespondError(c, err)
-			return Listed{}, false
-		}
-		owner, err := h.Owners.OwnerOf(ctx, l.ProducerID)
-		if err != nil {
-			httpx.RespondError(c, err)
-			return Listed{}, false
-		}
-		if !mayEdit(c, owner) {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another producer's product"))
-			return Listed{}, false
-		}
-		next, err := fn(l.Product)
-		if err != nil {
-			httpx.RespondError(c, err)
-			return Listed{}, false
-		}
-		err = h.Store.Save(ctx, next, owner, l.Revision, subject, correlation.From(ctx))
-		if errors.Is(err, ErrStale) && attempt < 3 {
-			continue
-		}
-		if err != nil {
-			httpx.RespondError(c, err)
-			return Listed{}, false
-		}
-		h.Notify()
-		return Listed{Product: next, Owner: owner}, true
+	l, err := h.editable(ctx, c, c.Param("id"))
+	if err == nil {
+		l, err = storage.RetryStale(ctx, l, storage.StaleTries, ErrStale,
+			func(l Listed) (Listed, error) {
+				next, err := fn(l.Product)
+				return Listed{Product: next, Owner: l.Owner}, err
+			},
+			func(ctx context.Context, next, prev Listed) error {
+				return h.Store.Save(ctx, next.Product, next.Owner, prev.Revision, subject, correlation.From(ctx))
+			},
+			func(ctx context.Context, prev Listed) (Listed, error) { return h.editable(ctx, c, prev.ID) })
 	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Listed{}, false
+	}
+	h.Notify()
+	return l, true
+}
+
+// editable loads a product that is not deleted, with its owner, if the caller may edit it.
+func (h *Handlers) editable(ctx context.Context, c *gin.Context, id string) (Listed, error) {
+	l, err := h.Store.Get(ctx, id)
+	if err == nil && l.Deleted {
+		err = apperr.E(apperr.NotFound, "product not found")
+	}
+	if err != nil {
+		return Listed{}, err
+	}
+	owner, err := h.Owners.OwnerOf(ctx, l.ProducerID)
+	if err != nil {
+		return Listed{}, err
+	}
+	if !mayEdit(c, owner) {
+		return Listed{}, apperr.E(apperr.Forbidden, "this is another producer's product")
+	}
+	return Listed{Product: l.Product, Owner: owner}, nil
 }
 
 func (h *Handlers) patch(c *gin.Context) {

@@ -2,7 +2,6 @@ package meeting
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net/http"
 	"slices"
@@ -20,6 +19,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
@@ -371,23 +371,15 @@ func (h *Handlers) get(c *gin.Context) {
 
 // save applies fn and stores the meeting with subject, retrying on a concurrent change.
 func (h *Handlers) save(ctx context.Context, m Meeting, subject string, fn func(Meeting) (Meeting, error)) (Meeting, error) {
-	for attempt := 0; ; attempt++ {
-		next, err := fn(m)
-		if err != nil {
-			return Meeting{}, err
-		}
-		err = h.Store.Save(ctx, next, m.Revision, subject, correlation.From(ctx))
-		if errors.Is(err, ErrStale) && attempt < 3 {
-			if m, err = h.Store.Get(ctx, m.ID); err != nil {
-				return Meeting{}, err
-			}
-			continue
-		}
-		if err == nil {
-			h.Notify()
-		}
-		return next, err
+	next, err := storage.RetryStale(ctx, m, storage.StaleTries, ErrStale, fn,
+		func(ctx context.Context, next, prev Meeting) error {
+			return h.Store.Save(ctx, next, prev.Revision, subject, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Meeting) (Meeting, error) { return h.Store.Get(ctx, prev.ID) })
+	if err == nil {
+		h.Notify()
 	}
+	return next, err
 }
 
 func (h *Handlers) respond(accept bool) gin.HandlerFunc {
