@@ -80,12 +80,8 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 		var err error
 		for attempt := 0; ; attempt++ {
 			err = ensureStream(ctx, js, want)
-			if err == nil || ctx.Err() != nil {
+			if err == nil || !pause(ctx, attempt) {
 				break
-			}
-			select {
-			case <-ctx.Done():
-			case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)):
 			}
 		}
 		if err != nil {
@@ -93,6 +89,20 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 		}
 	}
 	return nil
+}
+
+// pause waits before the retry that follows attempt (250 ms longer each time, at most 2 s) and
+// reports false, at once, when ctx ends first.
+func pause(ctx context.Context, attempt int) bool {
+	if ctx.Err() != nil {
+		return false
+	}
+	select {
+	case <-ctx.Done():
+		return false
+	case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)):
+		return true
+	}
 }
 
 func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {

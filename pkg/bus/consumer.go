@@ -141,10 +141,8 @@ func (b *Bus) ensureConsumer(ctx context.Context, c Consumer, want jetstream.Con
 			return nil, err
 		}
 		b.Log.Warn("creating consumer failed; retrying", "consumer", c.Durable, "err", err)
-		select {
-		case <-ctx.Done():
+		if !pause(ctx, attempt) {
 			return nil, ctx.Err()
-		case <-time.After(min(time.Duration(attempt+1)*250*time.Millisecond, 2*time.Second)):
 		}
 	}
 }

@@ -175,14 +175,7 @@ func (c *Cluster) env(service string, r int) []string {
 		"OCOPFAIR_MATCHMAKING_URL":  c.URL("matchmaking", r),
 		"OCOPFAIR_SHUTDOWN_TIMEOUT": "10s",
 	}
-	for k, v := range c.o.Env {
-		set[k] = v
-	}
-	env := os.Environ()
-	for k, v := range set {
-		env = append(env, k+"="+v)
-	}
-	return env
+	return environ(set, c.o.Env)
 }
 
 // RestartReplica starts replica r of a service (again) and waits until it is ready.

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
@@ -116,7 +117,6 @@ func (s *Stack) URL(name string) string {
 func (s *Stack) NATSURL() string { return s.NATS.ClientURL() }
 
 func (s *Stack) env(name string, extra map[string]string) []string {
-	env := os.Environ()
 	set := map[string]string{
 		"OCOPFAIR_HTTP_ADDR":        net.JoinHostPort(s.o.Host, strconv.Itoa(s.o.Ports[name])),
 		"OCOPFAIR_NATS_URL":         s.NATS.ClientURL(),
@@ -127,12 +127,16 @@ func (s *Stack) env(name string, extra map[string]string) []string {
 		"OCOPFAIR_MATCHMAKING_URL":  s.URL("matchmaking"),
 		"OCOPFAIR_SHUTDOWN_TIMEOUT": "10s",
 	}
-	for k, v := range s.o.Env {
-		set[k] = v
+	return environ(set, s.o.Env, extra)
+}
+
+// environ returns the process environment with each layer of settings added, later layers winning.
+func environ(layers ...map[string]string) []string {
+	set := map[string]string{}
+	for _, l := range layers {
+		maps.Copy(set, l)
 	}
-	for k, v := range extra {
-		set[k] = v
-	}
+	env := os.Environ()
 	for k, v := range set {
 		env = append(env, k+"="+v)
 	}
