@@ -9,6 +9,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"sync/atomic"
 	"time"
 )
 
@@ -27,25 +28,26 @@ type meeting struct {
 }
 
 type solver struct {
-	p        Problem
-	slots    int
-	tables   int
-	ms       []meeting
-	pids     []string
-	slot     []int    // per meeting, 0 = unscheduled
-	occ      []uint64 // per participant
-	count    []int    // per slot (1-based)
-	brk      []int    // breaks per participant
-	load     []int    // meetings per participant
-	total    int
-	unsched  int
-	rng      *rand.Rand
-	possible []bool  // meeting has a non-empty domain
-	of       [][]int // meetings per participant
-	mark     []int   // generation stamps for tryKempe
-	gen      int
-	chain    []int
-	from     []int
+	p          Problem
+	slots      int
+	tables     int
+	ms         []meeting
+	pids       []string
+	slot       []int    // per meeting, 0 = unscheduled
+	occ        []uint64 // per participant
+	count      []int    // per slot (1-based)
+	brk        []int    // breaks per participant
+	load       []int    // meetings per participant
+	total      int
+	unsched    int
+	rng        *rand.Rand
+	possible   []bool  // meeting has a non-empty domain
+	impossible int     // meetings with an empty domain
+	of         [][]int // meetings per participant
+	mark       []int   // generation stamps for tryKempe
+	gen        int
+	chain      []int
+	from       []int
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -127,6 +129,9 @@ func newSolver(p Problem) *solver {
 	s.of = make([][]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
+		if !s.possible[i] {
+			s.impossible++
+		}
 		for _, p := range m.parts {
 			s.of[p] = append(s.of[p], i)
 		}
@@ -269,60 +274,26 @@ func (s *solver) greedy() {
 	}
 }
 
-// lowerBound sums, over participants, the fewest breaks that participant could have alone: its
-// meetings need at least as many runs of slots as the largest blocks of its usable slots must be
-// combined to hold them.
+// lowerBound sums, over participants, the fewest breaks each could have alone.
 func (s *solver) lowerBound() int {
 	lb := 0
 	for p := range s.pids {
-		var usable uint64
-		k := 0
-		for i, m := range s.ms {
-			if s.possible[i] && slices.Contains(m.parts, p) {
-				usable |= m.domain
-				k++
-			}
-		}
-		if k == 0 {
-			continue
-		}
-		var runs []int
-		for sl := 1; sl <= s.slots; {
-			if usable&bit(sl) == 0 {
-				sl++
-				continue
-			}
-			n := 0
-			for sl <= s.slots && usable&bit(sl) != 0 {
-				n++
-				sl++
-			}
-			runs = append(runs, n)
-		}
-		slices.Sort(runs)
-		slices.Reverse(runs)
-		covered, r := 0, 0
-		for _, n := range runs {
-			if covered >= k {
-				break
-			}
-			covered += n
-			r++
-		}
-		lb += max(r-1, 0)
+		lb += s.aloneBound(p)
 	}
 	return lb
 }
 
+// offer lowers upper to the current breaks when every meeting that can be placed is placed
+// within the allowed spread.
+func (s *solver) offer(upper *atomic.Int64) {
+	if s.unsched == s.impossible && s.spread() <= s.p.MaxBreakSpread && int64(s.total) < upper.Load() {
+		upper.Store(int64(s.total))
+	}
+}
+
 // floor is the best cost possible: the meetings that can never be placed, plus the lower bound.
 func (s *solver) floor(lb int) int {
-	impossible := 0
-	for i := range s.ms {
-		if !s.possible[i] {
-			impossible++
-		}
-	}
-	return impossible*unscheduledCost + lb
+	return s.impossible*unscheduledCost + lb
 }
 
 func minTime(a, b time.Time) time.Time {
@@ -356,9 +327,9 @@ func (s *solver) restore(sn snapshot) {
 }
 
 // anneal improves the schedule until the deadline or until it reaches the lower bound.
-func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapshot {
+func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *atomic.Int64) snapshot {
 	best := s.snap()
-	floor := s.floor(lb)
+	floor := s.floor(int(bound.Load()))
 	if best.cost <= floor || len(s.ms) == 0 {
 		return best
 	}
@@ -372,6 +343,9 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapsho
 	for iter := 0; ; iter++ {
 		if iter%256 == 0 {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
+				break
+			}
+			if floor = s.floor(int(bound.Load())); best.cost <= floor {
 				break
 			}
 			frac := float64(time.Since(start)) / float64(budget)
@@ -402,6 +376,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, lb int) snapsho
 			cur = next
 			if cur < best.cost {
 				best = s.snap()
+				s.offer(upper)
 				if cur <= floor {
 					break
 				}
@@ -725,18 +700,32 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	}
 	s := newSolver(p)
 	s.greedy()
-	lb := s.lowerBound()
+	// The capacity bound searches on another goroutine while annealing improves the schedule;
+	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
+	// meet: the schedule is then proved optimal.
+	deadline := start.Add(limit)
+	var bound, upper atomic.Int64
+	bound.Store(int64(s.lowerBound()))
+	upper.Store(math.MaxInt64)
+	s.offer(&upper)
+	bctx, cancel := context.WithDeadline(ctx, deadline)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		s.capacityBound(bctx, &bound, &upper)
+	}()
 	// Anneal in rounds, each reheating from the best schedule so far: never worse than the round
 	// before, and restarts escape where one long cooling gets stuck.
-	deadline := start.Add(limit)
 	round := min(max(limit/6, 300*time.Millisecond), 2*time.Second)
 	for ctx.Err() == nil && time.Now().Before(deadline) {
-		best := s.anneal(ctx, minTime(deadline, time.Now().Add(round)), lb)
-		if best.cost <= s.floor(lb) {
+		best := s.anneal(ctx, minTime(deadline, time.Now().Add(round)), &bound, &upper)
+		if best.cost <= s.floor(int(bound.Load())) {
 			break
 		}
 	}
-	return s.solution(start, lb), nil
+	cancel()
+	<-done
+	return s.solution(start, int(bound.Load())), nil
 }
 
 func (s *solver) solution(start time.Time, lb int) Solution {

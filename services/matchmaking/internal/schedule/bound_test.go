@@ -1,0 +1,104 @@
+package schedule
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+)
+
+// fewestBreaks finds, by trying every placement, the fewest breaks of a schedule that places
+// every meeting (spread and "after" aside, as the bound ignores them); false when none does.
+func fewestBreaks(s *solver) (int, bool) {
+	best := math.MaxInt
+	var try func(m int)
+	try = func(m int) {
+		if m == len(s.ms) {
+			best = s.total
+			return
+		}
+		for sl := 1; sl <= s.slots; sl++ {
+			if s.fits(m, sl, -1) {
+				s.place(m, sl)
+				try(m + 1)
+				s.remove(m)
+			}
+		}
+	}
+	try(0)
+	return best, best != math.MaxInt
+}
+
+// tinyTightProblem makes days small enough to solve by trying everything, with few tables so
+// that the capacity bound has work to do: "buyers" meet "producers".
+func tinyTightProblem(r *rand.Rand) Problem {
+	slots := 3 + r.IntN(4)
+	p := Problem{Slots: slots, MorningSlots: r.IntN(slots + 1), Tables: 1 + r.IntN(2), MaxBreakSpread: 3}
+	buyers, producers := 2+r.IntN(3), 2+r.IntN(4)
+	for i := 0; i < buyers+producers; i++ {
+		pt := Participant{ID: fmt.Sprintf("x%d", i)}
+		if r.IntN(4) == 0 {
+			pt.Unavailable = []int{1 + r.IntN(slots)}
+		}
+		p.Participants = append(p.Participants, pt)
+	}
+	pairs := map[[2]int]bool{}
+	for i := 0; i < 3+r.IntN(7); i++ {
+		b, q := r.IntN(buyers), buyers+r.IntN(producers)
+		if pairs[[2]int{b, q}] {
+			continue
+		}
+		pairs[[2]int{b, q}] = true
+		p.Meetings = append(p.Meetings, Meeting{ID: fmt.Sprintf("m%d", i), Participants: []string{fmt.Sprintf("x%d", b), fmt.Sprintf("x%d", q)},
+			Session: []string{Any, Any, Any, Morning, Afternoon}[r.IntN(5)]})
+	}
+	return p
+}
+
+func TestCapacityBoundNeverExceedsTheOptimum(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 11))
+	tight, solved := 0, 0
+	for i := 0; i < 3000; i++ {
+		p := tinyTightProblem(r)
+		s := newSolver(p)
+		opt, ok := fewestBreaks(newSolver(p))
+		if !ok || s.impossible > 0 {
+			continue
+		}
+		solved++
+		var lb, upper atomic.Int64
+		upper.Store(math.MaxInt64)
+		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		s.capacityBound(ctx, &lb, &upper)
+		cancel()
+		if int(lb.Load()) > opt {
+			t.Fatalf("instance %d: bound %d above the optimum %d\n%+v", i, lb.Load(), opt, p)
+		}
+		if int(lb.Load()) > s.lowerBound() {
+			tight++
+		}
+	}
+	if tight == 0 {
+		t.Errorf("the capacity bound never beat the per-participant bound on tight days")
+	}
+	t.Logf("%d days with a full schedule; capacity bound above the per-participant bound on %d", solved, tight)
+}
+
+func TestProvedOptimalOnAPackedDay(t *testing.T) {
+	// Generated day 1 (50 participants, 162 meetings, 12 slots, 16 tables): the buyers cannot
+	// all be busy in the middle of the day, so 5 breaks are needed, and the solver finds 5.
+	p := Generate(101, 0.25)
+	sol, err := Solve(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if v := Check(p, sol); len(v) > 0 {
+		t.Fatalf("violations: %v", v)
+	}
+	if sol.Status != Optimal || sol.LowerBound != 5 || sol.TotalBreaks != 5 {
+		t.Errorf("status %s, %d breaks, bound %d: want optimal 5", sol.Status, sol.TotalBreaks, sol.LowerBound)
+	}
+}
