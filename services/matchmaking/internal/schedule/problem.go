@@ -10,9 +10,15 @@
 // Objective: the fewest breaks, a break being a maximal run of empty slots between two meetings
 // of one participant; the spread between the participants with most and fewest breaks within
 // MaxBreakSpread; a producer (a meeting's last participant, the one who stays at the table)
-// keeping one table all day. The solver builds a schedule greedily, then improves it by
-// simulated annealing on slot moves and swaps, and stops early when it reaches a proved lower
-// bound.
+// keeping one table all day.
+//
+// The solver builds a schedule greedily, then improves it by simulated annealing (slot moves,
+// swaps, gap closing and Kempe-chain slot swaps). Beside it, on a second goroutine, a
+// depth-first search proves a lower bound: the busiest participants (the buyers, in a B2B day)
+// cannot all be busy in the middle of the day when tables are scarce, and that search counts
+// the breaks this forces (see bound.go). When the bound is settled the goroutine runs a second
+// annealing from another seed; the better schedule wins, and the answer is "optimal" when its
+// breaks meet the bound. Solve uses up to two cores for at most the time limit.
 package schedule
 
 import (

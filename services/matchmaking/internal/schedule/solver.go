@@ -345,8 +345,8 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
 				break
 			}
-			if floor = s.floor(int(bound.Load())); best.cost <= floor {
-				break
+			if floor = s.floor(int(bound.Load())); best.cost <= floor || upper.Load() <= bound.Load() {
+				break // this schedule, or the other annealing's, is optimal
 			}
 			frac := float64(time.Since(start)) / float64(budget)
 			temp = 0.8 * math.Pow(0.02/0.8, frac)
@@ -702,7 +702,8 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	s.greedy()
 	// The capacity bound searches on another goroutine while annealing improves the schedule;
 	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
-	// meet: the schedule is then proved optimal.
+	// meet: the schedule is then proved optimal. Once the bound is done, that goroutine runs
+	// a second annealing from another seed, and the better schedule wins.
 	deadline := start.Add(limit)
 	var bound, upper atomic.Int64
 	bound.Store(int64(s.lowerBound()))
@@ -710,22 +711,41 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	s.offer(&upper)
 	bctx, cancel := context.WithDeadline(ctx, deadline)
 	done := make(chan struct{})
+	second := s.reseeded()
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper)
+		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
-	// Anneal in rounds, each reheating from the best schedule so far: never worse than the round
-	// before, and restarts escape where one long cooling gets stuck.
-	round := min(max(limit/6, 300*time.Millisecond), 2*time.Second)
-	for ctx.Err() == nil && time.Now().Before(deadline) {
-		best := s.anneal(ctx, minTime(deadline, time.Now().Add(round)), &bound, &upper)
+	s.rounds(ctx, deadline, limit, &bound, &upper)
+	cancel()
+	<-done
+	if second.cost() < s.cost() {
+		s.restore(snapshot{slot: second.slot})
+	}
+	return s.solution(start, int(bound.Load())), nil
+}
+
+// reseeded is a copy of the solver's problem and schedule with a random source of its own.
+func (s *solver) reseeded() *solver {
+	p := s.p
+	p.Seed = s.rng.Uint64() | 1
+	r := newSolver(p)
+	r.restore(snapshot{slot: s.slot})
+	return r
+}
+
+// rounds anneals in rounds, each reheating from the best schedule so far (never worse than the
+// round before; restarts escape where one long cooling gets stuck), until the deadline or until
+// some schedule reaches the bound.
+func (s *solver) rounds(ctx context.Context, deadline time.Time, limit time.Duration, bound, upper *atomic.Int64) {
+	round := min(max(limit/3, 300*time.Millisecond), 4*time.Second)
+	for ctx.Err() == nil && time.Now().Before(deadline) && upper.Load() > bound.Load() {
+		best := s.anneal(ctx, minTime(deadline, time.Now().Add(round)), bound, upper)
 		if best.cost <= s.floor(int(bound.Load())) {
 			break
 		}
 	}
-	cancel()
-	<-done
-	return s.solution(start, int(bound.Load())), nil
 }
 
 func (s *solver) solution(start time.Time, lb int) Solution {
