@@ -7,6 +7,7 @@ import (
 	"math/bits"
 	"slices"
 	"sync/atomic"
+	"time"
 )
 
 // The capacity bound. Take a set C of participants such that no meeting has two of them (in a
@@ -21,8 +22,8 @@ import (
 //
 // The fewest breaks is found by a depth-first search over members, deepening the allowed
 // number of breaks one at a time: every budget it exhausts without a packing proves the bound
-// one higher. The search stops at its deadline, at a packing, or when the bound reaches the
-// best schedule found so far (which is then optimal).
+// one higher. The search of one budget stops after levelTime, at a packing, or when the bound
+// reaches the best schedule found so far (which is then optimal).
 
 // maxPatterns caps the patterns listed, and tried, for one member and one number of breaks;
 // maxBoundCells caps the table of fewest meetings per member, window and breaks.
@@ -57,6 +58,9 @@ type packer struct {
 	// it needs and most it may spend.
 	must, blocked []uint64
 	minK, allowed []int
+	options       []int    // patterns left per member
+	placed        []bool   // per member
+	free          []int    // members not placed yet
 	windows       []uint64 // every run of consecutive slots
 }
 
@@ -102,8 +106,7 @@ func (s *solver) aloneBound(p int) int {
 
 // capacityBound raises *lb while it proves more, until ctx ends, the relaxation is solved, or
 // *lb reaches *upper (the breaks of the best schedule so far).
-func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64) {
-	// Members: busiest first, each sharing no meeting with an earlier one.
+func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) {
 	order := make([]int, len(s.pids))
 	load := make([]int, len(s.pids))
 	for p := range order {
@@ -115,33 +118,76 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64) {
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(load[b], load[a]) })
-	covered := make([]bool, len(s.ms))
-	inC := make([]bool, len(s.pids))
-	for _, p := range order {
-		if load[p] == 0 {
-			continue
-		}
-		clash := false
-		for _, m := range s.of[p] {
-			if s.possible[m] && covered[m] {
-				clash = true
-				break
+	// Two sets, busiest first, each member sharing no meeting with an earlier one of its set:
+	// in a B2B day the buyers, then the producers. Their breaks are separate sums, so the two
+	// relaxations' bounds add up, with the bound alone of everyone in neither.
+	set := make([]int, len(s.pids)) // 0: neither, 1 or 2: the set
+	for c := 1; c <= 2; c++ {
+		covered := make([]bool, len(s.ms))
+		for _, p := range order {
+			if load[p] == 0 || set[p] != 0 {
+				continue
+			}
+			clash := false
+			for _, m := range s.of[p] {
+				if s.possible[m] && covered[m] {
+					clash = true
+					break
+				}
+			}
+			if clash {
+				continue
+			}
+			set[p] = c
+			for _, m := range s.of[p] {
+				covered[m] = true
 			}
 		}
-		if clash {
-			continue
-		}
-		inC[p] = true
-		for _, m := range s.of[p] {
-			covered[m] = true
+	}
+	base := 0
+	for p := range s.pids {
+		if set[p] == 0 {
+			base += s.aloneBound(p)
 		}
 	}
-	others := 0
+	proved := [2]int{}
+	raise := func() bool {
+		v := int64(base + proved[0] + proved[1])
+		if v > lb.Load() {
+			lb.Store(v)
+		}
+		return v >= upper.Load() || ctx.Err() != nil
+	}
+	for c := range proved {
+		pk := s.packerFor(ctx, order, load, set, c+1)
+		for budget := 0; ; budget++ {
+			proved[c] = budget
+			if raise() {
+				return
+			}
+			if !pk.prepare(budget) {
+				return // too many patterns to search this budget
+			}
+			level, cancel := context.WithTimeout(ctx, levelTime)
+			pk.ctx = level
+			found := pk.search(budget)
+			cancel()
+			if found {
+				break // the relaxation has a packing with this many breaks: its bound is exact
+			}
+			if pk.aborted {
+				break // this budget takes too long: keep what is proved, try the other set
+			}
+		}
+	}
+}
+
+// packerFor sets up the relaxation of the participants in set c.
+func (s *solver) packerFor(ctx context.Context, order, load, set []int, c int) *packer {
 	pk := &packer{slots: s.slots, tables: s.tables, used: make([]int, s.slots+1), ctx: ctx}
 	groups := map[string]int{}
 	for _, p := range order {
-		if !inC[p] {
-			others += s.aloneBound(p)
+		if set[p] != c {
 			continue
 		}
 		m := packMember{load: load[p]}
@@ -174,29 +220,25 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64) {
 	}
 	n := len(pk.members)
 	pk.choice, pk.must, pk.blocked, pk.minK, pk.allowed = make([][2]int, n), make([]uint64, n), make([]uint64, n), make([]int, n), make([]int, n)
-	for budget := 0; ; budget++ {
-		if int64(others+budget) > lb.Load() {
-			lb.Store(int64(others + budget))
-		}
-		if int64(others+budget) >= upper.Load() || ctx.Err() != nil {
-			return
-		}
-		if (budget+1)*len(pk.windows)*len(pk.members) > maxBoundCells {
-			return
-		}
-		for i := range pk.members {
-			if !pk.members[i].extend(budget, s.slots) {
-				return // too many patterns to search this budget
-			}
-		}
-		pk.nodes = 0
-		if pk.search(0, budget) {
-			return // the relaxation has a packing with this many breaks: the bound is exact
-		}
-		if pk.aborted {
-			return
+	pk.options, pk.placed = make([]int, n), make([]bool, n)
+	for j := range n {
+		pk.free = append(pk.free, j)
+	}
+	return pk
+}
+
+// prepare lists every member's patterns with up to budget breaks; false when that is too much.
+func (pk *packer) prepare(budget int) bool {
+	if (budget+1)*len(pk.windows)*len(pk.members) > maxBoundCells {
+		return false
+	}
+	for i := range pk.members {
+		if !pk.members[i].extend(budget, pk.slots) {
+			return false
 		}
 	}
+	pk.nodes = 0
+	return true
 }
 
 func bitsKey(doms []uint64) []byte {
@@ -303,20 +345,19 @@ func (pk *packer) apply(mask uint64, d int) {
 	}
 }
 
-// propagate narrows the members from i on to the patterns that still fit, to a fixpoint: a
-// member's compulsory part (the slots every pattern left to it uses) takes a place at those
+// propagate narrows the members not placed yet to the patterns that still fit, to a fixpoint:
+// a member's compulsory part (the slots every pattern left to it uses) takes a place at those
 // slots from everyone else, and a member may spend only the breaks the others leave it. It
 // reports false when some member has no pattern left or a slot is over capacity.
-func (pk *packer) propagate(i, budget int) bool {
-	n := len(pk.members)
-	for j := i; j < n; j++ {
+func (pk *packer) propagate(budget int) bool {
+	for _, j := range pk.free {
 		pk.must[j] = 0
 	}
 	for iter := 0; iter < 32; iter++ {
 		var full uint64
 		for sl := 1; sl <= pk.slots; sl++ {
 			c := pk.used[sl]
-			for j := i; j < n; j++ {
+			for _, j := range pk.free {
 				if pk.must[j]&bit(sl) != 0 {
 					c++
 				}
@@ -329,7 +370,7 @@ func (pk *packer) propagate(i, budget int) bool {
 			}
 		}
 		need := 0
-		for j := i; j < n; j++ {
+		for _, j := range pk.free {
 			m := &pk.members[j]
 			blocked := full &^ pk.must[j]
 			pk.blocked[j] = blocked
@@ -351,36 +392,38 @@ func (pk *packer) propagate(i, budget int) bool {
 			return false
 		}
 		changed := false
-		for j := i; j < n; j++ {
+		for _, j := range pk.free {
 			m := &pk.members[j]
 			pk.allowed[j] = budget - (need - pk.minK[j])
-			and := ^uint64(0)
+			and, options := ^uint64(0), 0
 			for k := 0; k <= pk.allowed[j] && k < len(m.patterns); k++ {
 				for _, pat := range m.patterns[k] {
 					if pat&pk.blocked[j] == 0 {
 						and &= pat
+						options++
 					}
 				}
 			}
+			pk.options[j] = options
 			if and != pk.must[j] {
 				pk.must[j] = and
 				changed = true
 			}
 		}
 		if !changed {
-			return pk.energetic(i, budget)
+			break
 		}
 	}
-	return pk.energetic(i, budget)
+	return pk.energetic(budget)
 }
 
 // energetic checks every window of consecutive slots: the members' fewest meetings inside it
 // must fit the tables free there. A member can keep meetings out of a window only by spending
 // breaks, and the budget is shared, so the fewest meetings in all are a small knapsack over the
 // members: least[b] is the fewest with b breaks spent.
-func (pk *packer) energetic(i, budget int) bool {
+func (pk *packer) energetic(budget int) bool {
 	nw := len(pk.windows)
-	for j := i; j < len(pk.members); j++ {
+	for _, j := range pk.free {
 		if pk.ctx.Err() != nil {
 			pk.aborted = true
 			return false
@@ -397,7 +440,7 @@ func (pk *packer) energetic(i, budget int) bool {
 		for b := range least {
 			least[b] = 0
 		}
-		for j := i; j < len(pk.members); j++ {
+		for _, j := range pk.free {
 			f := pk.members[j].fewest
 			top := pk.members[j].fewestK
 			for b := range next {
@@ -452,18 +495,29 @@ func (pk *packer) inWindows(j int) {
 	}
 }
 
-// search places members from i on within the budget of breaks.
-func (pk *packer) search(i, budget int) bool {
-	if i == len(pk.members) {
+// search places the members not placed yet within the budget of breaks, the one with the
+// fewest patterns left first.
+func (pk *packer) search(budget int) bool {
+	if len(pk.free) == 0 {
 		return true
 	}
 	pk.nodes++
 	if pk.ctx.Err() != nil {
 		pk.aborted = true
 	}
-	if pk.aborted || !pk.propagate(i, budget) {
+	if pk.aborted || !pk.propagate(budget) {
 		return false
 	}
+	at := -1
+	for x, j := range pk.free {
+		if j > 0 && pk.members[j-1].group == pk.members[j].group && !pk.placed[j-1] {
+			continue // interchangeable members are placed in order
+		}
+		if at < 0 || pk.options[j] < pk.options[pk.free[at]] {
+			at = x
+		}
+	}
+	i := pk.free[at]
 	m := &pk.members[i]
 	blocked, allowed := pk.blocked[i], pk.allowed[i]
 	fromK, fromIdx := 0, 0
@@ -471,6 +525,15 @@ func (pk *packer) search(i, budget int) bool {
 		// Interchangeable with the previous member: take patterns in order, never before its.
 		fromK, fromIdx = pk.choice[i-1][0], pk.choice[i-1][1]
 	}
+	last := len(pk.free) - 1
+	pk.free[at], pk.free[last] = pk.free[last], pk.free[at]
+	pk.free = pk.free[:last]
+	pk.placed[i] = true
+	defer func() {
+		pk.placed[i] = false
+		pk.free = pk.free[:last+1]
+		pk.free[at], pk.free[last] = pk.free[last], pk.free[at]
+	}()
 	for k := fromK; k <= allowed && k < len(m.patterns); k++ {
 		start := 0
 		if k == fromK {
@@ -483,7 +546,7 @@ func (pk *packer) search(i, budget int) bool {
 			}
 			pk.apply(pat, 1)
 			pk.choice[i] = [2]int{k, idx}
-			ok := pk.search(i+1, budget-k)
+			ok := pk.search(budget - k)
 			pk.apply(pat, -1)
 			if ok {
 				return true

@@ -72,7 +72,7 @@ func TestCapacityBoundNeverExceedsTheOptimum(t *testing.T) {
 		var lb, upper atomic.Int64
 		upper.Store(math.MaxInt64)
 		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		s.capacityBound(ctx, &lb, &upper)
+		s.capacityBound(ctx, &lb, &upper, time.Second)
 		cancel()
 		if int(lb.Load()) > opt {
 			t.Fatalf("instance %d: bound %d above the optimum %d\n%+v", i, lb.Load(), opt, p)

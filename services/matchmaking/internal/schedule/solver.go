@@ -714,7 +714,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	second := s.reseeded()
 	go func() {
 		defer close(done)
-		s.capacityBound(bctx, &bound, &upper)
+		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
 	s.rounds(ctx, deadline, limit, &bound, &upper)
