@@ -47,7 +47,10 @@ type solver struct {
 	mark       []int   // generation stamps for tryKempe
 	gen        int
 	chain      []int
-	from       []int
+	moved      []int // tryKempe's buffers, valid until the next move
+	fromBuf    []int
+	hist       []int   // participants with meetings, by number of breaks
+	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -122,10 +125,14 @@ func newSolver(p Problem) *solver {
 	s.slot = make([]int, len(s.ms))
 	s.occ, s.brk, s.load = make([]uint64, n), make([]int, n), make([]int, n)
 	s.count = make([]int, p.Slots+1)
+	s.hist = make([]int, p.Slots+1)
+	s.at = make([]int32, n*(p.Slots+1))
+	for i := range s.at {
+		s.at[i] = -1
+	}
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
-	s.from = make([]int, len(s.ms))
 	s.of = make([][]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
@@ -178,11 +185,16 @@ func (s *solver) place(m, sl int) {
 	s.count[sl]++
 	s.unsched--
 	for _, p := range s.ms[m].parts {
+		if s.load[p] > 0 {
+			s.hist[s.brk[p]]--
+		}
 		s.occ[p] |= bit(sl)
 		s.load[p]++
 		nb := breaks(s.occ[p])
 		s.total += nb - s.brk[p]
 		s.brk[p] = nb
+		s.hist[nb]++
+		s.at[p*(s.slots+1)+sl] = int32(m)
 	}
 }
 
@@ -192,25 +204,31 @@ func (s *solver) remove(m int) {
 	s.count[sl]--
 	s.unsched++
 	for _, p := range s.ms[m].parts {
+		s.hist[s.brk[p]]--
 		s.occ[p] &^= bit(sl)
 		s.load[p]--
 		nb := breaks(s.occ[p])
 		s.total += nb - s.brk[p]
 		s.brk[p] = nb
+		if s.load[p] > 0 {
+			s.hist[nb]++
+		}
+		s.at[p*(s.slots+1)+sl] = -1
 	}
 }
 
 // spread is max minus min breaks over participants with meetings.
 func (s *solver) spread() int {
-	lo, hi, any := math.MaxInt, 0, false
-	for p, l := range s.load {
-		if l == 0 {
-			continue
+	lo, hi := -1, 0
+	for b, n := range s.hist {
+		if n > 0 {
+			if lo < 0 {
+				lo = b
+			}
+			hi = b
 		}
-		any = true
-		lo, hi = min(lo, s.brk[p]), max(hi, s.brk[p])
 	}
-	if !any {
+	if lo < 0 {
 		return 0
 	}
 	return hi - lo
@@ -523,26 +541,22 @@ func (s *solver) tryKempe(m int) func() {
 			other = b
 		}
 		for _, p := range s.ms[x].parts {
-			for _, y := range s.of[p] {
-				if s.mark[y] != s.gen && s.slot[y] == other {
-					s.mark[y] = s.gen
-					s.chain = append(s.chain, y)
-					if len(s.chain) > 40 {
-						return nil
-					}
+			if y := int(s.at[p*(s.slots+1)+other]); y >= 0 && s.mark[y] != s.gen {
+				s.mark[y] = s.gen
+				s.chain = append(s.chain, y)
+				if len(s.chain) > 40 {
+					return nil
 				}
 			}
 		}
 	}
-	moved := slices.Clone(s.chain)
+	moved := append(s.moved[:0], s.chain...)
+	from := s.fromBuf[:0]
 	for _, x := range moved {
-		s.from[x] = s.slot[x]
-	}
-	from := make([]int, len(moved))
-	for i, x := range moved {
-		from[i] = s.from[x]
+		from = append(from, s.slot[x])
 		s.remove(x)
 	}
+	s.moved, s.fromBuf = moved, from
 	placed := 0
 	for i, x := range moved {
 		to := a + b - from[i]
