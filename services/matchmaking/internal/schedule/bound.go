@@ -20,10 +20,12 @@ import (
 // busiest participants cannot all be in the middle of the day at once needs breaks, and this
 // bound counts them where the per-participant bound sees none.
 //
-// The fewest breaks is found by a depth-first search over members, deepening the allowed
-// number of breaks one at a time: every budget it exhausts without a packing proves the bound
-// one higher. The search of one budget stops after levelTime, at a packing, or when the bound
-// reaches the best schedule found so far (which is then optimal).
+// The fewest breaks is found by a depth-first search over members (the one with the fewest
+// patterns left first), deepening the allowed number of breaks one at a time: every budget it
+// exhausts without a packing proves the bound one higher. The search of one budget stops after
+// levelTime, at a packing, or when the bound reaches the best schedule found so far (which is
+// then optimal). Two sets are searched in turn: the busiest participants (the buyers), then the
+// busiest of the rest (the producers); their breaks are separate sums, so their bounds add up.
 
 // maxPatterns caps the patterns listed, and tried, for one member and one number of breaks;
 // maxBoundCells caps the table of fewest meetings per member, window and breaks.
@@ -48,9 +50,7 @@ type packMember struct {
 type packer struct {
 	slots, tables int
 	members       []packMember
-	used          []int  // members busy per slot (1-based)
-	full          uint64 // slots with Tables members busy
-	nodes         int
+	used          []int // members busy per slot (1-based)
 	ctx           context.Context
 	aborted       bool
 	choice        [][2]int // per member: breaks, pattern index
@@ -237,7 +237,6 @@ func (pk *packer) prepare(budget int) bool {
 			return false
 		}
 	}
-	pk.nodes = 0
 	return true
 }
 
@@ -337,11 +336,6 @@ func (pk *packer) apply(mask uint64, d int) {
 	for x := mask; x != 0; x &= x - 1 {
 		sl := bits.TrailingZeros64(x) + 1
 		pk.used[sl] += d
-		if pk.used[sl] >= pk.tables {
-			pk.full |= bit(sl)
-		} else {
-			pk.full &^= bit(sl)
-		}
 	}
 }
 
@@ -501,7 +495,6 @@ func (pk *packer) search(budget int) bool {
 	if len(pk.free) == 0 {
 		return true
 	}
-	pk.nodes++
 	if pk.ctx.Err() != nil {
 		pk.aborted = true
 	}
