@@ -47,8 +47,7 @@ type solver struct {
 	mark       []int   // generation stamps for tryKempe
 	gen        int
 	chain      []int
-	moved      []int // tryKempe's buffers, valid until the next move
-	fromBuf    []int
+	fromBuf    []int   // tryKempe's slots before the move, valid until the next move
 	hist       []int   // participants with meetings, by number of breaks
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
 }
@@ -216,6 +215,9 @@ func (s *solver) remove(m int) {
 		s.at[p*(s.slots+1)+sl] = -1
 	}
 }
+
+// meetingAt is participant p's meeting in slot sl, or -1.
+func (s *solver) meetingAt(p, sl int) int { return int(s.at[p*(s.slots+1)+sl]) }
 
 // spread is max minus min breaks over participants with meetings.
 func (s *solver) spread() int {
@@ -499,22 +501,17 @@ func (s *solver) tryClose() func() {
 		if q == p || s.occ[q]&bit(to) == 0 {
 			continue
 		}
-		for _, o := range s.of[q] {
-			if s.slot[o] != to {
-				continue
+		o := s.meetingAt(q, to)
+		s.remove(o)
+		if s.fits(m, to, -1) {
+			s.place(m, to)
+			if s.fits(o, from, -1) {
+				s.place(o, from)
+				return func() { s.remove(m); s.remove(o); s.place(m, from); s.place(o, to) }
 			}
-			s.remove(o)
-			if s.fits(m, to, -1) {
-				s.place(m, to)
-				if s.fits(o, from, -1) {
-					s.place(o, from)
-					return func() { s.remove(m); s.remove(o); s.place(m, from); s.place(o, to) }
-				}
-				s.remove(m)
-			}
-			s.place(o, to)
-			break
+			s.remove(m)
 		}
+		s.place(o, to)
 		break
 	}
 	s.place(m, from)
@@ -541,7 +538,7 @@ func (s *solver) tryKempe(m int) func() {
 			other = b
 		}
 		for _, p := range s.ms[x].parts {
-			if y := int(s.at[p*(s.slots+1)+other]); y >= 0 && s.mark[y] != s.gen {
+			if y := s.meetingAt(p, other); y >= 0 && s.mark[y] != s.gen {
 				s.mark[y] = s.gen
 				s.chain = append(s.chain, y)
 				if len(s.chain) > 40 {
@@ -550,13 +547,13 @@ func (s *solver) tryKempe(m int) func() {
 			}
 		}
 	}
-	moved := append(s.moved[:0], s.chain...)
+	moved := s.chain // reused by the next move, after this one's undo
 	from := s.fromBuf[:0]
 	for _, x := range moved {
 		from = append(from, s.slot[x])
 		s.remove(x)
 	}
-	s.moved, s.fromBuf = moved, from
+	s.fromBuf = from
 	placed := 0
 	for i, x := range moved {
 		to := a + b - from[i]
@@ -591,16 +588,10 @@ func (s *solver) tryInsert(m int) func() {
 		s.place(m, sl)
 		return func() { s.remove(m) }
 	}
-	var blockers []int
-	for o, os := range s.slot {
-		if os != sl || o == m {
-			continue
-		}
-		for _, p := range s.ms[m].parts {
-			if slices.Contains(s.ms[o].parts, p) {
-				blockers = append(blockers, o)
-				break
-			}
+	var blockers []int // the meetings of m's participants at sl
+	for _, p := range s.ms[m].parts {
+		if o := s.meetingAt(p, sl); o >= 0 && !slices.Contains(blockers, o) {
+			blockers = append(blockers, o)
 		}
 	}
 	var victim int
