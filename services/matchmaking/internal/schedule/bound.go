@@ -107,43 +107,7 @@ func (s *solver) aloneBound(p int) int {
 // capacityBound raises *lb while it proves more, until ctx ends, the relaxation is solved, or
 // *lb reaches *upper (the breaks of the best schedule so far).
 func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) {
-	order := make([]int, len(s.pids))
-	load := make([]int, len(s.pids))
-	for p := range order {
-		order[p] = p
-		for _, m := range s.of[p] {
-			if s.possible[m] {
-				load[p]++
-			}
-		}
-	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(load[b], load[a]) })
-	// Two sets, busiest first, each member sharing no meeting with an earlier one of its set:
-	// in a B2B day the buyers, then the producers. Their breaks are separate sums, so the two
-	// relaxations' bounds add up, with the bound alone of everyone in neither.
-	set := make([]int, len(s.pids)) // 0: neither, 1 or 2: the set
-	for c := 1; c <= 2; c++ {
-		covered := make([]bool, len(s.ms))
-		for _, p := range order {
-			if load[p] == 0 || set[p] != 0 {
-				continue
-			}
-			clash := false
-			for _, m := range s.of[p] {
-				if s.possible[m] && covered[m] {
-					clash = true
-					break
-				}
-			}
-			if clash {
-				continue
-			}
-			set[p] = c
-			for _, m := range s.of[p] {
-				covered[m] = true
-			}
-		}
-	}
+	order, load, set := s.sets()
 	base := 0
 	for p := range s.pids {
 		if set[p] == 0 {
@@ -180,6 +144,50 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 			}
 		}
 	}
+}
+
+// sets orders the participants busiest first (with their meetings that can be placed) and puts
+// them in two sets, each member sharing no meeting with an earlier one of its set: in a B2B day
+// the buyers (set 1), then the producers (set 2); 0 for everyone in neither.
+func (s *solver) sets() (order, load, set []int) {
+	order = make([]int, len(s.pids))
+	load = make([]int, len(s.pids))
+	for p := range order {
+		order[p] = p
+		for _, m := range s.of[p] {
+			if s.possible[m] {
+				load[p]++
+			}
+		}
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(load[b], load[a]) })
+	// Two sets, busiest first, each member sharing no meeting with an earlier one of its set:
+	// in a B2B day the buyers, then the producers. Their breaks are separate sums, so the two
+	// relaxations' bounds add up, with the bound alone of everyone in neither.
+	set = make([]int, len(s.pids))
+	for c := 1; c <= 2; c++ {
+		covered := make([]bool, len(s.ms))
+		for _, p := range order {
+			if load[p] == 0 || set[p] != 0 {
+				continue
+			}
+			clash := false
+			for _, m := range s.of[p] {
+				if s.possible[m] && covered[m] {
+					clash = true
+					break
+				}
+			}
+			if clash {
+				continue
+			}
+			set[p] = c
+			for _, m := range s.of[p] {
+				covered[m] = true
+			}
+		}
+	}
+	return order, load, set
 }
 
 // packerFor sets up the relaxation of the participants in set c.

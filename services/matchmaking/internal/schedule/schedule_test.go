@@ -216,3 +216,46 @@ func BenchmarkSchedule(b *testing.B) {
 		})
 	}
 }
+
+func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
+	s := newSolver(Generate(7, 0.3))
+	s.greedy()
+	s.weigh(busyWeight)
+	_, _, set := s.sets()
+	buyers := 0
+	for p, c := range set {
+		if c == 1 {
+			buyers++
+			if s.weight[p] != busyWeight {
+				t.Fatalf("participant %s of the first set weighs %d", s.pids[p], s.weight[p])
+			}
+		}
+	}
+	if buyers == 0 {
+		t.Fatal("no participant in the first set")
+	}
+	for i := 0; i < 20000; i++ {
+		m := s.rng.IntN(len(s.ms))
+		var undo func()
+		switch i % 4 {
+		case 0:
+			undo = s.tryMove(m)
+		case 1:
+			undo = s.trySwap(m)
+		case 2:
+			undo = s.tryClose()
+		default:
+			undo = s.tryKempe(m)
+		}
+		if undo != nil && i%3 == 0 {
+			undo()
+		}
+	}
+	want := 0
+	for p := range s.pids {
+		want += s.weight[p] * breaks(s.occ[p])
+	}
+	if s.wtotal != want {
+		t.Errorf("weighted breaks %d, recomputed %d", s.wtotal, want)
+	}
+}

@@ -16,6 +16,7 @@ import (
 const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
 	spreadCost      = 50   // per break of spread beyond the allowed one
+	busyWeight      = 3    // the second annealing's weight on the busiest participants' breaks
 )
 
 type meeting struct {
@@ -50,6 +51,9 @@ type solver struct {
 	fromBuf    []int   // tryKempe's slots before the move, valid until the next move
 	hist       []int   // participants with meetings, by number of breaks
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
+	weight     []int   // per participant, in the annealing's energy
+	wtotal     int     // breaks weighted
+	scale      int     // the largest weight: one break of it is worth one break at temperature 1
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -126,6 +130,11 @@ func newSolver(p Problem) *solver {
 	s.count = make([]int, p.Slots+1)
 	s.hist = make([]int, p.Slots+1)
 	s.at = make([]int32, n*(p.Slots+1))
+	s.weight = make([]int, n)
+	for i := range s.weight {
+		s.weight[i] = 1
+	}
+	s.scale = 1
 	for i := range s.at {
 		s.at[i] = -1
 	}
@@ -191,6 +200,7 @@ func (s *solver) place(m, sl int) {
 		s.load[p]++
 		nb := breaks(s.occ[p])
 		s.total += nb - s.brk[p]
+		s.wtotal += (nb - s.brk[p]) * s.weight[p]
 		s.brk[p] = nb
 		s.hist[nb]++
 		s.at[p*(s.slots+1)+sl] = int32(m)
@@ -208,6 +218,7 @@ func (s *solver) remove(m int) {
 		s.load[p]--
 		nb := breaks(s.occ[p])
 		s.total += nb - s.brk[p]
+		s.wtotal += (nb - s.brk[p]) * s.weight[p]
 		s.brk[p] = nb
 		if s.load[p] > 0 {
 			s.hist[nb]++
@@ -238,6 +249,12 @@ func (s *solver) spread() int {
 
 func (s *solver) cost() int {
 	return s.unsched*unscheduledCost + s.total + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost
+}
+
+// energy is what the annealing minimises: the cost with each participant's breaks weighted
+// (see weigh), in units of the largest weight.
+func (s *solver) energy() int {
+	return s.unsched*unscheduledCost*s.scale + s.wtotal + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
 }
 
 // marginal is the change in breaks if meeting m took slot sl.
@@ -358,8 +375,8 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 	if budget <= 0 {
 		return best
 	}
-	cur := s.cost()
-	temp := 0.8
+	cur := s.energy()
+	temp := 0.8 * float64(s.scale)
 	for iter := 0; ; iter++ {
 		if iter%256 == 0 {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
@@ -369,7 +386,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 				break // this schedule, or the other annealing's, is optimal
 			}
 			frac := float64(time.Since(start)) / float64(budget)
-			temp = 0.8 * math.Pow(0.02/0.8, frac)
+			temp = float64(s.scale) * 0.8 * math.Pow(0.02/0.8, frac)
 		}
 		m := s.rng.IntN(len(s.ms))
 		if !s.possible[m] {
@@ -391,13 +408,13 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		if undo == nil {
 			continue
 		}
-		next := s.cost()
+		next := s.energy()
 		if d := next - cur; d <= 0 || s.rng.Float64() < math.Exp(-float64(d)/temp) {
 			cur = next
-			if cur < best.cost {
+			if c := s.cost(); c < best.cost {
 				best = s.snap()
 				s.offer(upper)
-				if cur <= floor {
+				if c <= floor {
 					break
 				}
 			}
@@ -717,6 +734,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	bctx, cancel := context.WithDeadline(ctx, deadline)
 	done := make(chan struct{})
 	second := s.reseeded()
+	second.weigh(busyWeight)
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
@@ -774,4 +792,18 @@ func (s *solver) solution(start time.Time, lb int) Solution {
 	}
 	sol.ElapsedMS = time.Since(start).Milliseconds()
 	return sol
+}
+
+// weigh makes each break of the first set's members (see sets) count w times in the annealing's
+// energy: their schedules are the hard ones to change, and the others' breaks are then cheap to
+// take on while the busiest rearrange, and cheap to repair after.
+func (s *solver) weigh(w int) {
+	_, _, set := s.sets()
+	s.wtotal, s.scale = 0, w
+	for p := range s.weight {
+		if set[p] == 1 {
+			s.weight[p] = w
+		}
+		s.wtotal += s.weight[p] * s.brk[p]
+	}
 }
