@@ -217,8 +217,16 @@ func BenchmarkSchedule(b *testing.B) {
 	}
 }
 
+// The weighted breaks follow every move, and a chain's change in energy is what it evaluates.
 func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
-	s := newSolver(Generate(7, 0.3))
+	for _, spread := range []int{0, 2} {
+		p := Generate(7, 0.3)
+		p.MaxBreakSpread = spread
+		energyFollowsMoves(t, newSolver(p))
+	}
+}
+
+func energyFollowsMoves(t *testing.T, s *solver) {
 	s.greedy()
 	s.weigh(busyWeight)
 	_, _, set := s.sets()
@@ -245,7 +253,13 @@ func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
 		case 2:
 			undo = s.tryClose()
 		default:
-			undo = s.tryKempe(m)
+			before := s.energy()
+			if d, ok := s.kempe(m); ok {
+				s.applyKempe()
+				if got := s.energy() - before; got != d {
+					t.Fatalf("move %d: the chain's energy changed by %d, evaluated as %d", i, got, d)
+				}
+			}
 		}
 		if undo != nil && i%3 == 0 {
 			undo()

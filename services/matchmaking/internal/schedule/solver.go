@@ -17,6 +17,10 @@ const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
 	spreadCost      = 50   // per break of spread beyond the allowed one
 	busyWeight      = 3    // the second annealing's weight on the busiest participants' breaks
+	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
+	// at the start one break more is taken about one time in twelve.
+	startTemp = 0.4
+	endTemp   = 0.02
 )
 
 type meeting struct {
@@ -45,11 +49,17 @@ type solver struct {
 	possible   []bool  // meeting has a non-empty domain
 	impossible int     // meetings with an empty domain
 	of         [][]int // meetings per participant
-	mark       []int   // generation stamps for tryKempe
+	mark       []int   // per meeting, generation stamps for kempe
 	gen        int
 	chain      []int
-	fromBuf    []int   // tryKempe's slots before the move, valid until the next move
-	hist       []int   // participants with meetings, by number of breaks
+	fromBuf    []int  // applyKempe's slots before the move
+	ka, kb     int    // the two slots of the chain kempe found
+	pgen       []int  // per participant, generation stamps for kempe
+	flip       []bool // per participant: trades one end of the chain for the other
+	touched    []int  // participants of the chain
+	hist       []int  // participants with meetings, by number of breaks
+	spreadV    int    // spread of hist, when spreadOK
+	spreadOK   bool
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
 	weight     []int   // per participant, in the annealing's energy
 	wtotal     int     // breaks weighted
@@ -141,6 +151,7 @@ func newSolver(p Problem) *solver {
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
+	s.pgen, s.flip = make([]int, n), make([]bool, n)
 	s.of = make([][]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
@@ -189,6 +200,7 @@ func (s *solver) fits(m, sl, ignore int) bool {
 }
 
 func (s *solver) place(m, sl int) {
+	s.spreadOK = false
 	s.slot[m] = sl
 	s.count[sl]++
 	s.unsched--
@@ -208,6 +220,7 @@ func (s *solver) place(m, sl int) {
 }
 
 func (s *solver) remove(m int) {
+	s.spreadOK = false
 	sl := s.slot[m]
 	s.slot[m] = 0
 	s.count[sl]--
@@ -232,8 +245,15 @@ func (s *solver) meetingAt(p, sl int) int { return int(s.at[p*(s.slots+1)+sl]) }
 
 // spread is max minus min breaks over participants with meetings.
 func (s *solver) spread() int {
+	if !s.spreadOK {
+		s.spreadV, s.spreadOK = spreadOf(s.hist), true
+	}
+	return s.spreadV
+}
+
+func spreadOf(hist []int) int {
 	lo, hi := -1, 0
-	for b, n := range s.hist {
+	for b, n := range hist {
 		if n > 0 {
 			if lo < 0 {
 				lo = b
@@ -376,7 +396,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		return best
 	}
 	cur := s.energy()
-	temp := 0.8 * float64(s.scale)
+	temp := startTemp * float64(s.scale)
 	for iter := 0; ; iter++ {
 		if iter%256 == 0 {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
@@ -386,13 +406,14 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 				break // this schedule, or the other annealing's, is optimal
 			}
 			frac := float64(time.Since(start)) / float64(budget)
-			temp = float64(s.scale) * 0.8 * math.Pow(0.02/0.8, frac)
+			temp = float64(s.scale) * startTemp * math.Pow(endTemp/startTemp, frac)
 		}
 		m := s.rng.IntN(len(s.ms))
 		if !s.possible[m] {
 			continue
 		}
 		var undo func()
+		d, chain := 0, false
 		switch x := s.rng.IntN(10); {
 		case s.slot[m] == 0:
 			undo = s.tryInsert(m)
@@ -403,24 +424,34 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		case x < 6:
 			undo = s.tryClose()
 		default:
-			undo = s.tryKempe(m)
+			d, chain = s.kempe(m) // evaluated before anything moves
+			if !chain {
+				continue
+			}
 		}
-		if undo == nil {
-			continue
+		if !chain {
+			if undo == nil {
+				continue
+			}
+			d = s.energy() - cur
 		}
-		next := s.energy()
-		if d := next - cur; d <= 0 || s.rng.Float64() < math.Exp(-float64(d)/temp) {
-			cur = next
-			if c := s.cost(); c < best.cost {
-				best = s.snap()
-				s.offer(upper)
-				if c <= floor {
-					break
-				}
+		if d > 0 && s.rng.Float64() >= math.Exp(-float64(d)/temp) {
+			if undo != nil {
+				undo()
 			}
 			continue
 		}
-		undo()
+		if chain {
+			s.applyKempe()
+		}
+		cur += d
+		if c := s.cost(); c < best.cost {
+			best = s.snap()
+			s.offer(upper)
+			if c <= floor {
+				break
+			}
+		}
 	}
 	s.restore(best)
 	return best
@@ -535,64 +566,107 @@ func (s *solver) tryClose() func() {
 	return nil
 }
 
-// tryKempe swaps two slots for a chain of meetings: m moves from its slot a to a slot b, every
-// meeting at b sharing a participant with it moves to a, and so on. The chain keeps every
+// kempe finds the chain that swaps two slots for m: m moves from its slot a to a random slot b,
+// every meeting at b sharing a participant with it moves to a, and so on. The chain keeps every
 // participant in at most one meeting per slot by construction, so it reaches schedules that
-// single moves cannot.
-func (s *solver) tryKempe(m int) func() {
+// single moves cannot. It reports whether the chain may move and the change in energy if it
+// did, without moving anything: a participant with meetings at both ends of the chain keeps
+// its busy slots, any other trades one slot for the other. applyKempe then moves it.
+func (s *solver) kempe(m int) (delta int, ok bool) {
 	a := s.slot[m]
 	b := s.randomSlot(m)
 	if b == 0 || b == a {
-		return nil
+		return 0, false
 	}
 	s.gen++
 	s.mark[m] = s.gen
 	s.chain = append(s.chain[:0], m)
+	toA := 0 // meetings of the chain moving from b to a
 	for head := 0; head < len(s.chain); head++ {
 		x := s.chain[head]
-		other := a
+		to := a
 		if s.slot[x] == a {
-			other = b
+			to = b
+		} else {
+			toA++
+		}
+		if s.ms[x].domain&bit(to) == 0 {
+			return 0, false
 		}
 		for _, p := range s.ms[x].parts {
-			if y := s.meetingAt(p, other); y >= 0 && s.mark[y] != s.gen {
+			if y := s.meetingAt(p, to); y >= 0 && s.mark[y] != s.gen {
 				s.mark[y] = s.gen
 				s.chain = append(s.chain, y)
 				if len(s.chain) > 40 {
-					return nil
+					return 0, false
 				}
 			}
 		}
 	}
-	moved := s.chain // reused by the next move, after this one's undo
+	toB := len(s.chain) - toA
+	if s.count[a]-toB+toA > s.tables || s.count[b]-toA+toB > s.tables {
+		return 0, false
+	}
+	after := func(q int) int { // q's slot once the chain has moved
+		if sl := s.slot[q]; sl != 0 && s.mark[q] == s.gen {
+			return a + b - sl
+		}
+		return s.slot[q]
+	}
+	s.touched = s.touched[:0]
+	for _, x := range s.chain {
+		to := a + b - s.slot[x]
+		for _, q := range s.ms[x].preds {
+			if sl := after(q); sl != 0 && sl >= to {
+				return 0, false
+			}
+		}
+		for _, q := range s.ms[x].succs {
+			if sl := after(q); sl != 0 && sl <= to {
+				return 0, false
+			}
+		}
+		for _, p := range s.ms[x].parts {
+			if s.pgen[p] != s.gen {
+				s.pgen[p] = s.gen
+				s.flip[p] = false
+				s.touched = append(s.touched, p)
+			}
+			s.flip[p] = !s.flip[p]
+		}
+	}
+	ends := bit(a) | bit(b)
+	before := max(0, s.spread()-s.p.MaxBreakSpread)
+	for _, p := range s.touched {
+		if s.flip[p] {
+			nb := breaks(s.occ[p] ^ ends)
+			delta += (nb - s.brk[p]) * s.weight[p]
+			s.hist[s.brk[p]]--
+			s.hist[nb]++
+		}
+	}
+	delta += (max(0, spreadOf(s.hist)-s.p.MaxBreakSpread) - before) * spreadCost * s.scale
+	for _, p := range s.touched {
+		if s.flip[p] {
+			s.hist[breaks(s.occ[p]^ends)]--
+			s.hist[s.brk[p]]++
+		}
+	}
+	s.ka, s.kb = a, b
+	return delta, true
+}
+
+// applyKempe moves the chain kempe found last.
+func (s *solver) applyKempe() {
 	from := s.fromBuf[:0]
-	for _, x := range moved {
+	for _, x := range s.chain {
 		from = append(from, s.slot[x])
 		s.remove(x)
 	}
 	s.fromBuf = from
-	placed := 0
-	for i, x := range moved {
-		to := a + b - from[i]
-		if !s.fits(x, to, -1) {
-			break
-		}
-		s.place(x, to)
-		placed++
+	for i, x := range s.chain {
+		s.place(x, s.ka+s.kb-from[i])
 	}
-	restore := func(n int) {
-		for _, x := range moved[:n] {
-			s.remove(x)
-		}
-		for i, x := range moved {
-			s.place(x, from[i])
-		}
-	}
-	if placed < len(moved) {
-		restore(placed)
-		return nil
-	}
-	return func() { restore(len(moved)) }
 }
 
 // tryInsert places an unscheduled meeting, ejecting at most one meeting in its way.
