@@ -13,14 +13,14 @@
 // keeping one table all day.
 //
 // The solver builds a schedule greedily, then improves it by simulated annealing (slot moves,
-// swaps, gap closing and Kempe-chain slot swaps, a chain evaluated before it moves). Beside it, on
-// a second goroutine, a depth-first search proves a lower bound: the busiest participants (the
-// buyers, in a B2B day) cannot all be busy in the middle of the day when tables are scarce, and
-// that search counts the breaks this forces (see bound.go). When the bound is settled the
-// goroutine runs a second annealing from another seed, weighing the busiest participants' breaks
-// three times (the others' breaks are then cheap to take on while the busiest rearrange); the
-// better schedule wins, and the answer is "optimal" when its breaks meet the bound. Solve uses up
-// to two cores for at most the time limit.
+// swaps, and Kempe-chain slot swaps, some of them closing a gap; a chain is evaluated before it
+// moves). Beside it, on a second goroutine, a depth-first search proves a lower bound: the busiest
+// participants (the buyers, in a B2B day) cannot all be busy in the middle of the day when tables
+// are scarce, and that search counts the breaks this forces (see bound.go). When the bound is
+// settled the goroutine runs a second annealing from another seed, weighing the busiest
+// participants' breaks three times (the others' breaks are then cheap to take on while the busiest
+// rearrange); the better schedule wins, and the answer is "optimal" when its breaks meet the
+// bound. Solve uses up to two cores for at most the time limit.
 package schedule
 
 import (

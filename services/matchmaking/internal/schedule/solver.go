@@ -422,7 +422,9 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		case x < 3:
 			undo = s.trySwap(m)
 		case x < 6:
-			undo = s.tryClose()
+			if d, chain = s.closing(); !chain {
+				continue
+			}
 		default:
 			d, chain = s.kempe(m) // evaluated before anything moves
 			if !chain {
@@ -510,60 +512,31 @@ func (s *solver) trySwap(m int) func() {
 	return nil
 }
 
-// tryClose picks a participant with a break and moves one of its meetings next to its other
-// meetings, swapping with the meeting there when that one is in the way.
-func (s *solver) tryClose() func() {
+// closing picks a participant with a break and one of its meetings, and evaluates the chain that
+// moves it next to its other meetings.
+func (s *solver) closing() (delta int, ok bool) {
 	p := s.rng.IntN(len(s.pids))
 	if s.brk[p] == 0 || len(s.of[p]) == 0 {
-		return nil
+		return 0, false
 	}
 	m := s.of[p][s.rng.IntN(len(s.of[p]))]
 	if s.slot[m] == 0 {
-		return nil
+		return 0, false
 	}
 	occ := s.occ[p]
 	targets := (occ<<1 | occ>>1) &^ occ & s.ms[m].domain
 	n := bits.OnesCount64(targets)
 	if n == 0 {
-		return nil
+		return 0, false
 	}
 	k := s.rng.IntN(n)
-	to := 0
-	for sl := 1; sl <= s.slots; sl++ {
-		if targets&bit(sl) != 0 {
-			if k == 0 {
-				to = sl
-				break
-			}
-			k--
+	for x := targets; x != 0; x &= x - 1 {
+		if k == 0 {
+			return s.kempeTo(m, bits.TrailingZeros64(x)+1)
 		}
+		k--
 	}
-	from := s.slot[m]
-	s.remove(m)
-	if s.fits(m, to, -1) {
-		s.place(m, to)
-		return func() { s.remove(m); s.place(m, from) }
-	}
-	// Swap with a meeting at the target that blocks one of m's other participants.
-	for _, q := range s.ms[m].parts {
-		if q == p || s.occ[q]&bit(to) == 0 {
-			continue
-		}
-		o := s.meetingAt(q, to)
-		s.remove(o)
-		if s.fits(m, to, -1) {
-			s.place(m, to)
-			if s.fits(o, from, -1) {
-				s.place(o, from)
-				return func() { s.remove(m); s.remove(o); s.place(m, from); s.place(o, to) }
-			}
-			s.remove(m)
-		}
-		s.place(o, to)
-		break
-	}
-	s.place(m, from)
-	return nil
+	return 0, false
 }
 
 // kempe finds the chain that swaps two slots for m: m moves from its slot a to a random slot b,
@@ -573,8 +546,12 @@ func (s *solver) tryClose() func() {
 // did, without moving anything: a participant with meetings at both ends of the chain keeps
 // its busy slots, any other trades one slot for the other. applyKempe then moves it.
 func (s *solver) kempe(m int) (delta int, ok bool) {
+	return s.kempeTo(m, s.randomSlot(m))
+}
+
+// kempeTo is kempe towards slot b.
+func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 	a := s.slot[m]
-	b := s.randomSlot(m)
 	if b == 0 || b == a {
 		return 0, false
 	}
