@@ -18,7 +18,7 @@
 // participants (the buyers, in a B2B day) cannot all be busy in the middle of the day when tables
 // are scarce, and that search counts the breaks this forces (see bound.go). When the bound is
 // settled the goroutine runs a second annealing from another seed, weighing the busiest
-// participants' breaks three times (the others' breaks are then cheap to take on while the busiest
+// participants' breaks five times (the others' breaks are then cheap to take on while the busiest
 // rearrange); the better schedule wins, and the answer is "optimal" when its breaks meet the
 // bound. Solve uses up to two cores for at most the time limit.
 package schedule

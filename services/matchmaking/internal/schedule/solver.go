@@ -16,7 +16,7 @@ import (
 const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
 	spreadCost      = 50   // per break of spread beyond the allowed one
-	busyWeight      = 3    // the second annealing's weight on the busiest participants' breaks
+	busyWeight      = 5    // the second annealing's weight on the busiest participants' breaks
 	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
 	// at the start one break more is taken about one time in twelve.
 	startTemp = 0.4
