@@ -271,8 +271,8 @@ func (s *solver) cost() int {
 	return s.unsched*unscheduledCost + s.total + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost
 }
 
-// energy is what the annealing minimises: the cost with each participant's breaks weighted
-// (see weigh), in units of the largest weight.
+// energy is what the annealing minimises: the cost with each participant's breaks counted its
+// weight times (see weigh), and unplaced meetings and spread scaled by the largest weight.
 func (s *solver) energy() int {
 	return s.unsched*unscheduledCost*s.scale + s.wtotal + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
 }
