@@ -107,6 +107,8 @@ func (s *solver) aloneBound(p int) int {
 // capacityBound raises *lb while it proves more, until ctx ends, the relaxation is solved, or
 // *lb reaches *upper (the breaks of the best schedule so far).
 func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) {
+	// The two sets' breaks are separate sums, so their relaxations' bounds add up, with the
+	// bound alone of everyone in neither.
 	order, load, set := s.sets()
 	base := 0
 	for p := range s.pids {
@@ -161,9 +163,6 @@ func (s *solver) sets() (order, load, set []int) {
 		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(load[b], load[a]) })
-	// Two sets, busiest first, each member sharing no meeting with an earlier one of its set:
-	// in a B2B day the buyers, then the producers. Their breaks are separate sums, so the two
-	// relaxations' bounds add up, with the bound alone of everyone in neither.
 	set = make([]int, len(s.pids))
 	for c := 1; c <= 2; c++ {
 		covered := make([]bool, len(s.ms))

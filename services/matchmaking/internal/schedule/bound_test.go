@@ -21,7 +21,7 @@ func fewestBreaks(s *solver) (int, bool) {
 			return
 		}
 		for sl := 1; sl <= s.slots; sl++ {
-			if s.fits(m, sl, -1) {
+			if s.fits(m, sl) {
 				s.place(m, sl)
 				try(m + 1)
 				s.remove(m)

@@ -149,7 +149,7 @@ func FirstFit(p Problem) Solution {
 	s := newSolver(p)
 	for m := range s.ms {
 		for sl := 1; sl <= s.slots; sl++ {
-			if s.fits(m, sl, -1) {
+			if s.fits(m, sl) {
 				s.place(m, sl)
 				break
 			}

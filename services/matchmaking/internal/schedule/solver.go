@@ -140,14 +140,14 @@ func newSolver(p Problem) *solver {
 	s.count = make([]int, p.Slots+1)
 	s.hist = make([]int, p.Slots+1)
 	s.at = make([]int32, n*(p.Slots+1))
+	for i := range s.at {
+		s.at[i] = -1
+	}
 	s.weight = make([]int, n)
 	for i := range s.weight {
 		s.weight[i] = 1
 	}
 	s.scale = 1
-	for i := range s.at {
-		s.at[i] = -1
-	}
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
@@ -170,29 +170,24 @@ func newSolver(p Problem) *solver {
 	return s
 }
 
-// fits reports whether meeting m may take slot sl, ignoring meeting ignore (being moved).
-func (s *solver) fits(m, sl, ignore int) bool {
+// fits reports whether meeting m may take slot sl.
+func (s *solver) fits(m, sl int) bool {
 	mm := &s.ms[m]
-	if mm.domain&bit(sl) == 0 {
-		return false
-	}
-	if s.count[sl] >= s.tables && !(ignore >= 0 && s.slot[ignore] == sl) {
+	if mm.domain&bit(sl) == 0 || s.count[sl] >= s.tables {
 		return false
 	}
 	for _, p := range mm.parts {
 		if s.occ[p]&bit(sl) != 0 {
-			if ignore < 0 || s.slot[ignore] != sl || !slices.Contains(s.ms[ignore].parts, p) {
-				return false
-			}
+			return false
 		}
 	}
 	for _, q := range mm.preds {
-		if q != ignore && s.slot[q] != 0 && s.slot[q] >= sl {
+		if s.slot[q] != 0 && s.slot[q] >= sl {
 			return false
 		}
 	}
 	for _, q := range mm.succs {
-		if q != ignore && s.slot[q] != 0 && s.slot[q] <= sl {
+		if s.slot[q] != 0 && s.slot[q] <= sl {
 			return false
 		}
 	}
@@ -318,7 +313,7 @@ func (s *solver) greedy() {
 	for _, m := range order {
 		best, bestD := 0, 0
 		for sl := 1; sl <= s.slots; sl++ {
-			if !s.fits(m, sl, -1) {
+			if !s.fits(m, sl) {
 				continue
 			}
 			if d := s.marginal(m, sl); best == 0 || d < bestD {
@@ -483,7 +478,7 @@ func (s *solver) tryMove(m int) func() {
 		return nil
 	}
 	s.remove(m)
-	if !s.fits(m, to, -1) {
+	if !s.fits(m, to) {
 		s.place(m, from)
 		return nil
 	}
@@ -499,9 +494,9 @@ func (s *solver) trySwap(m int) func() {
 	}
 	s.remove(m)
 	s.remove(o)
-	if s.fits(m, b, -1) {
+	if s.fits(m, b) {
 		s.place(m, b)
-		if s.fits(o, a, -1) {
+		if s.fits(o, a) {
 			s.place(o, a)
 			return func() { s.remove(m); s.remove(o); s.place(m, a); s.place(o, b) }
 		}
@@ -652,7 +647,7 @@ func (s *solver) tryInsert(m int) func() {
 	if sl == 0 {
 		return nil
 	}
-	if s.fits(m, sl, -1) {
+	if s.fits(m, sl) {
 		s.place(m, sl)
 		return func() { s.remove(m) }
 	}
@@ -678,7 +673,7 @@ func (s *solver) tryInsert(m int) func() {
 		return nil
 	}
 	s.remove(victim)
-	if !s.fits(m, sl, -1) {
+	if !s.fits(m, sl) {
 		s.place(victim, sl)
 		return nil
 	}
