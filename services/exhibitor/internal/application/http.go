@@ -121,7 +121,8 @@ func (h *Handlers) Mount(api httpx.API) {
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "status", Description: "comma-separated"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Summary: "The signed-in producer's applications to every fair, newest first.", Response: []response{}}, h.mine)
+		Summary: "The signed-in producer's applications to every fair, newest first.", Response: httpx.List[response]{},
+		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications/:id", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "One application.", Response: response{}}, h.get)
 	for _, a := range []Action{Approve, Reject, Waitlist} {
@@ -253,24 +254,37 @@ func (h *Handlers) list(c *gin.Context) {
 func (h *Handlers) mine(c *gin.Context) {
 	ctx := c.Request.Context()
 	p, _ := httpx.PrincipalFrom(c)
+	page, err := httpx.PageOf(c)
+	var before string
+	if err == nil {
+		err = httpx.DecodeCursor(page.Cursor, &before)
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[response]{Items: []response{}}
 	applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			c.JSON(http.StatusOK, []response{})
+			c.JSON(http.StatusOK, out)
 			return
 		}
 		httpx.RespondError(c, err)
 		return
 	}
-	apps, err := h.Store.ByProducer(ctx, applicant.ProducerID, 200)
+	apps, err := h.Store.ByProducer(ctx, applicant.ProducerID, before, page.Limit+1)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := make([]response, 0, len(apps))
-	for _, a := range apps {
+	for i, a := range apps {
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(apps[i-1].ID)
+			break
+		}
 		f, _ := h.Store.Fair(ctx, a.FairID)
-		out = append(out, toResponse(a, f.NameVI))
+		out.Items = append(out.Items, toResponse(a, f.NameVI))
 	}
 	c.JSON(http.StatusOK, out)
 }

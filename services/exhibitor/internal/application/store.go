@@ -215,9 +215,14 @@ func (s *Store) List(ctx context.Context, fairID, producerID string, statuses []
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
-// ByProducer returns a producer's applications, newest first.
-func (s *Store) ByProducer(ctx context.Context, producerID string, limit int) ([]Application, error) {
-	return s.find(ctx, bson.M{"producer_id": producerID}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
+// ByProducer returns up to limit of a producer's applications, newest first, older than the one
+// with ID before ("": from the newest).
+func (s *Store) ByProducer(ctx context.Context, producerID, before string, limit int) ([]Application, error) {
+	q := bson.M{"producer_id": producerID}
+	if before != "" {
+		q["_id"] = bson.M{"$lt": before}
+	}
+	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 }
 
 // ActiveForFair returns the active applications of a fair.

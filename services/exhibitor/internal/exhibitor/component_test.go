@@ -139,6 +139,29 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 	if r := f.api.Do(t, "GET", "/api/products?min_stars=2", nil); r.Status != 422 {
 		t.Errorf("min_stars=2: %d", r.Status)
 	}
+	// A's own list, by name ignoring diacritics, one page at a time.
+	for _, name := range []string{"Mắm ruốc", "Mắm cá cơm"} {
+		if r := a.Do(t, "POST", "/api/producers/"+aID+"/products", map[string]any{"name_vi": name, "criteria_set": 9, "stars": 3, "unit": "jar", "monthly_capacity": 800,
+			"certificate": map[string]string{"decision_no": "78/QĐ-UBND", "issued_by": "UBND tỉnh Kiên Giang", "issued_on": issued}}); r.Status != 201 {
+			t.Fatalf("second product: %d %s", r.Status, r.Body)
+		}
+	}
+	var names []string
+	seen := map[string]bool{}
+	cursor = ""
+	for range 4 {
+		page.NextCursor = ""
+		f.api.Do(t, "GET", "/api/producers/"+aID+"/products?limit=1&cursor="+cursor, nil).Decode(t, &page)
+		for _, it := range page.Items {
+			names, seen[it.ID] = append(names, it.NameVI), true
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(seen) != 3 || strings.Join(names, "|") != "Mắm cá cơm|Mắm ruốc|Nước mắm Phú Quốc" {
+		t.Errorf("A's products page by page: %v (%d distinct)", names, len(seen))
+	}
 	if r := a.Do(t, "DELETE", "/api/products/"+prodA, nil); r.Status != 204 {
 		t.Fatalf("delete: %d", r.Status)
 	}
@@ -146,7 +169,7 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 		t.Errorf("deleted product: %d", r.Status)
 	}
 	testenv.Eventually(t, "created, updated and deleted events", func() bool {
-		return len(f.messages(t, events.ProductCreated)) == 2 && len(f.messages(t, events.ProductUpdated)) == 1 && len(f.messages(t, events.ProductDeleted)) == 1
+		return len(f.messages(t, events.ProductCreated)) == 4 && len(f.messages(t, events.ProductUpdated)) == 1 && len(f.messages(t, events.ProductDeleted)) == 1
 	})
 	var created events.ProductChangedV1
 	if err := f.messages(t, events.ProductCreated)[0].Decode(&created); err != nil || created.Product.ProvinceCode != "91" || created.Product.Sector != "food" || created.Product.Certificate.DecisionNo == "" {
@@ -262,6 +285,36 @@ func TestApplicationsFlow(t *testing.T) {
 	}
 	if r := a.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 409 {
 		t.Errorf("applying to a cancelled fair: %d", r.Status)
+	}
+
+	// A's applications to every fair, newest first, one page at a time.
+	f.publishFair(t, openFair("fair-1b", orgID), events.FairPublished)
+	testenv.Eventually(t, "the second fair in the read model", func() bool {
+		return org.Do(t, "GET", "/api/fairs/fair-1b/applications", nil).Status == 200
+	})
+	var second struct{ ID string }
+	if r := a.Do(t, "POST", "/api/fairs/fair-1b/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 201 {
+		t.Fatalf("apply to the second fair: %d %s", r.Status, r.Body)
+	} else {
+		r.Decode(t, &second)
+	}
+	var got []string
+	cursor := ""
+	for range 3 {
+		var page struct {
+			Items      []struct{ ID string }
+			NextCursor string `json:"next_cursor"`
+		}
+		a.Do(t, "GET", "/api/applications?limit=1&cursor="+cursor, nil).Decode(t, &page)
+		for _, it := range page.Items {
+			got = append(got, it.ID)
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if len(got) != 2 || got[0] != second.ID || got[1] != appA.ID {
+		t.Errorf("A's applications page by page: %v, want [%s %s]", got, second.ID, appA.ID)
 	}
 }
 

@@ -140,7 +140,8 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/products", Tag: "products",
-		Summary: "A producer's products with their certificate status.", Response: []response{}}, h.listOfProducer)
+		Summary: "A producer's products with their certificate status, by name.", Response: httpx.List[response]{},
+		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listOfProducer)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products", Tag: "products",
 		Summary:  "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
@@ -195,14 +196,27 @@ func (h *Handlers) create(c *gin.Context) {
 }
 
 func (h *Handlers) listOfProducer(c *gin.Context) {
-	items, err := h.Store.ByProducer(c.Request.Context(), c.Param("id"))
+	page, err := httpx.PageOf(c)
+	var after NameCursor
+	if err == nil {
+		err = httpx.DecodeCursor(page.Cursor, &after)
+	}
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := make([]response, len(items))
+	items, err := h.Store.ByProducer(c.Request.Context(), c.Param("id"), after, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	out := httpx.List[response]{Items: []response{}}
 	for i, l := range items {
-		out[i] = ToResponse(l, h.Now())
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(CursorAfter(items[i-1]))
+			break
+		}
+		out.Items = append(out.Items, ToResponse(l, h.Now()))
 	}
 	c.JSON(http.StatusOK, out)
 }

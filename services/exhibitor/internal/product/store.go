@@ -220,9 +220,25 @@ func (s *Store) Get(ctx context.Context, id string) (Listed, error) {
 	return d.listed(), nil
 }
 
-// ByProducer returns a producer's live products by name.
-func (s *Store) ByProducer(ctx context.Context, producerID string) ([]Listed, error) {
-	return s.find(ctx, bson.M{"producer_id": producerID, "deleted": false}, options.Find().SetSort(bson.D{{Key: "name_fold", Value: 1}}).SetLimit(1000))
+// NameCursor is where a page of a producer's products, sorted by name, ended.
+type NameCursor struct {
+	Name string `json:"n"`
+	ID   string `json:"i"`
+}
+
+// ByProducer returns up to limit of a producer's live products by name, after the key (zero: from
+// the start).
+func (s *Store) ByProducer(ctx context.Context, producerID string, after NameCursor, limit int) ([]Listed, error) {
+	q := bson.M{"producer_id": producerID, "deleted": false}
+	if after != (NameCursor{}) {
+		q["$or"] = bson.A{bson.M{"name_fold": bson.M{"$gt": after.Name}}, bson.M{"name_fold": after.Name, "_id": bson.M{"$gt": after.ID}}}
+	}
+	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "name_fold", Value: 1}, {Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+// CursorAfter is the cursor of the page that follows l in ByProducer.
+func CursorAfter(l Listed) NameCursor {
+	return NameCursor{Name: vntext.Fold(l.NameVI + " " + l.NameEN), ID: l.ID}
 }
 
 // ByIDs returns the live products with the given IDs.

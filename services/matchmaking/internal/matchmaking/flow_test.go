@@ -184,6 +184,22 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p2"})
 	var m2 struct{ ID string }
 	r.Decode(t, &m2)
+	for _, c := range []struct {
+		name   string
+		client testenv.Client
+		path   string
+		want   []string
+	}{
+		{"the buyer's meetings", buyerC, "/api/meetings", []string{m.ID, m2.ID}},
+		{"the first producer's meetings", producer, "/api/meetings", []string{m.ID}},
+		{"the fair's meetings, organiser", org, "/api/fairs/f1/meetings", []string{m.ID, m2.ID}},
+		{"the fair's meetings, the buyer's own", buyerC, "/api/fairs/f1/meetings", []string{m.ID, m2.ID}},
+		{"the fair's meetings, another buyer", api.With(otherBuyer), "/api/fairs/f1/meetings", nil},
+	} {
+		if got := pageIDs(t, c.client, c.path); strings.Join(got, ",") != strings.Join(c.want, ",") {
+			t.Errorf("%s page by page: %v, want %v", c.name, got, c.want)
+		}
+	}
 	publish(t, app, events.FairCancelled, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", Status: "cancelled", CancelReason: "Bão", Revision: 3, Organisers: []string{orgAcc}}})
 	testenv.Eventually(t, "meetings cancelled", func() bool {
 		body := string(buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil).Body)
@@ -210,4 +226,29 @@ func TestSolveEndpoint(t *testing.T) {
 	if r := api.With(org).Do(t, "POST", "/api/scheduling/solve", problem); r.Status != 422 {
 		t.Errorf("bad problem: %d %s", r.Status, r.Body)
 	}
+}
+
+// pageIDs follows a list one item per page and returns the IDs in order (at most 10 pages).
+func pageIDs(t *testing.T, c testenv.Client, path string) []string {
+	t.Helper()
+	var ids []string
+	cursor := ""
+	for range 10 {
+		var page struct {
+			Items      []struct{ ID string }
+			NextCursor string `json:"next_cursor"`
+		}
+		if r := c.Do(t, "GET", path+"?limit=1&cursor="+cursor, nil); r.Status != 200 {
+			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		} else {
+			r.Decode(t, &page)
+		}
+		for _, it := range page.Items {
+			ids = append(ids, it.ID)
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	return ids
 }

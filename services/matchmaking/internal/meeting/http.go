@@ -132,10 +132,11 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Ask for a B2B meeting (either side asks; the other answers).", Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
-		Summary: "Meetings at a fair: organisers see all, buyers and producers their own.", Response: []response{},
-		Query: []openapi.Param{{Name: "status"}}}, h.list)
+		Summary: "Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.", Response: httpx.List[response]{},
+		Query: []openapi.Param{{Name: "status"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings", Tag: "meetings", Roles: sides,
-		Summary: "The signed-in buyer's or producer's meetings at every fair.", Response: []response{}}, h.mine)
+		Summary: "The signed-in buyer's or producer's meetings at every fair, in the order they were asked for.", Response: httpx.List[response]{},
+		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings/:id", Tag: "meetings", Roles: all, Summary: "One meeting.", Response: response{}}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, h.respond(true))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides, Summary: "Decline a meeting request.", Response: response{}}, h.respond(false))
@@ -296,7 +297,6 @@ func (h *Handlers) create(c *gin.Context) {
 }
 
 func (h *Handlers) list(c *gin.Context) {
-	ctx := c.Request.Context()
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)
 	q := bson.M{"fair_id": fairID}
@@ -314,35 +314,43 @@ func (h *Handlers) list(c *gin.Context) {
 			return
 		}
 	}
-	ms, err := h.Store.Find(ctx, q)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	names := map[string]string{}
-	out := make([]response, len(ms))
-	for i, m := range ms {
-		out[i] = h.toResponse(ctx, m, names)
-	}
-	c.JSON(http.StatusOK, out)
+	h.page(c, q)
 }
 
 func (h *Handlers) mine(c *gin.Context) {
-	ctx := c.Request.Context()
 	p, _ := httpx.PrincipalFrom(c)
 	field := "buyer_account"
 	if p.Role == auth.RoleProducer {
 		field = "producer_account"
 	}
-	ms, err := h.Store.Find(ctx, bson.M{field: p.AccountID})
+	h.page(c, bson.M{field: p.AccountID})
+}
+
+// page answers with one page of the meetings matching q.
+func (h *Handlers) page(c *gin.Context, q bson.M) {
+	ctx := c.Request.Context()
+	page, err := httpx.PageOf(c)
+	var after string
+	if err == nil {
+		err = httpx.DecodeCursor(page.Cursor, &after)
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ms, err := h.Store.Page(ctx, q, after, page.Limit+1)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	names := map[string]string{}
-	out := make([]response, len(ms))
+	out := httpx.List[response]{Items: []response{}}
 	for i, m := range ms {
-		out[i] = h.toResponse(ctx, m, names)
+		if i == page.Limit {
+			out.NextCursor = httpx.EncodeCursor(ms[i-1].ID)
+			break
+		}
+		out.Items = append(out.Items, h.toResponse(ctx, m, names))
 	}
 	c.JSON(http.StatusOK, out)
 }

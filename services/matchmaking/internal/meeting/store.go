@@ -28,6 +28,8 @@ func Indexes() []storage.Index {
 	return []storage.Index{
 		{Collection: Collection, Keys: bson.D{{Key: "active_key", Value: 1}}, Unique: true},
 		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "status", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "buyer_account", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "producer_account", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: HoldingsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "producer_id", Value: 1}}},
 	}
 }
@@ -144,9 +146,22 @@ func (s *Store) Get(ctx context.Context, id string) (Meeting, error) {
 	return d.meeting(), nil
 }
 
-// Find returns meetings matching q, by ID.
+// Find returns every meeting matching q, by ID.
 func (s *Store) Find(ctx context.Context, q bson.M) ([]Meeting, error) {
-	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.M{outbox.Field: 0}))
+	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+}
+
+// Page returns up to limit meetings matching q with IDs after the given one ("": from the first),
+// by ID, which is the order they were asked for.
+func (s *Store) Page(ctx context.Context, q bson.M, after string, limit int) ([]Meeting, error) {
+	if after != "" {
+		q["_id"] = bson.M{"$gt": after}
+	}
+	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+}
+
+func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Meeting, error) {
+	cur, err := s.c.Find(ctx, q, opts.SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "meetings")
 	}

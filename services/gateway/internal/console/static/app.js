@@ -77,6 +77,19 @@ async function api(method, path, body, opts = {}) {
   return { ok: res.ok, status: res.status, data };
 }
 
+// every item of a paginated list, following next_cursor (at most `pages` pages of 100)
+async function all(path, pages = 10) {
+  const items = [];
+  let cursor = "";
+  for (let i = 0; i < pages; i++) {
+    const r = await api("GET", path + (path.includes("?") ? "&" : "?") + "limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok || !r.data) break;
+    items.push(...(r.data.items || []));
+    if (!(cursor = r.data.next_cursor)) break;
+  }
+  return items;
+}
+
 const idem = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
 
 // ---------- forms ----------
@@ -575,7 +588,7 @@ async function viewProducer() {
     }, { id: "producer-profile" })));
   }
   const p = me.data;
-  const products = (await api("GET", `/api/producers/${p.id}/products`)).data || [];
+  const products = await all(`/api/producers/${p.id}/products`);
   const sets = ref.criteria_sets.map((c) => [c.number, `${c.number}. ${c.group}${c.sub_group ? " — " + c.sub_group : ""}`]);
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
@@ -601,9 +614,9 @@ async function viewProducer() {
 async function viewOpenFairs() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
-  const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), api("GET", `/api/producers/${me.data.id}/products`)]);
+  const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`)]);
   const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
-  const prods = (products.data || []).filter((p) => p.certificate_status !== "expired");
+  const prods = products.filter((p) => p.certificate_status !== "expired");
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
@@ -616,7 +629,7 @@ async function viewOpenFairs() {
 }
 
 async function viewMyApps() {
-  const apps = (await api("GET", "/api/applications")).data || [];
+  const apps = await all("/api/applications");
   return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
     h("h2", {}, a.fair_name || a.fair_id, " ", h("span", { class: "app-status" }, statusBadge("a_", a.status))),
     a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: "#/fair/" + a.fair_id }, t("tab_map"))) : null,
@@ -701,7 +714,7 @@ async function viewRequest(id) {
 
 // ---------- meetings (both sides) ----------
 async function viewMeetings() {
-  const list = (await api("GET", "/api/meetings")).data || [];
+  const list = await all("/api/meetings");
   const c = claims();
   const side = c.role;
   const act = (m, path, body) => async () => {
