@@ -17,7 +17,7 @@ func fewestBreaks(s *solver) (int, bool) {
 	var try func(m int)
 	try = func(m int) {
 		if m == len(s.ms) {
-			best = s.total
+			best = min(best, s.total)
 			return
 		}
 		for sl := 1; sl <= s.slots; sl++ {
@@ -108,5 +108,70 @@ func TestBoundOnAPackedDay(t *testing.T) {
 	}
 	if s := newSolver(p); s.lowerBound() != 1 {
 		t.Errorf("per-participant bound %d, want 1", s.lowerBound())
+	}
+}
+
+func TestZeroBreaksAgreesWithTryingEverything(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 3))
+	found, none := 0, 0
+	for i := 0; i < 3000; i++ {
+		p := tinyTightProblem(r)
+		p.Tables += r.IntN(2)
+		if n := len(p.Meetings); n > 1 && r.IntN(3) == 0 {
+			j := 1 + r.IntN(n-1)
+			p.Meetings[j].After = []string{p.Meetings[r.IntN(j)].ID}
+		}
+		if newSolver(p).impossible > 0 {
+			continue // trying everything would place those too
+		}
+		opt, ok := fewestBreaks(newSolver(p))
+		res, slots := newSolver(p).zeroBreaks(context.Background())
+		switch {
+		case res == zeroUnknown:
+			t.Fatalf("instance %d: no answer\n%+v", i, p)
+		case ok && opt == 0:
+			if res != zeroFound {
+				t.Fatalf("instance %d: %d, but a schedule without breaks exists\n%+v", i, res, p)
+			}
+			s := newSolver(p)
+			for m, sl := range slots {
+				if sl != 0 {
+					s.place(m, sl)
+				}
+			}
+			if v := Check(p, s.solution(time.Now(), 0)); len(v) > 0 || s.total != 0 || s.unsched != s.impossible {
+				t.Fatalf("instance %d: found %v with %d breaks: %v", i, slots, s.total, v)
+			}
+			found++
+		case res != zeroNone:
+			t.Fatalf("instance %d: %d, but every full schedule has a break (fewest %d, any %v)\n%+v", i, res, opt, ok, p)
+		default:
+			none++
+		}
+	}
+	t.Logf("without breaks: %d days; with a break in every schedule: %d", found, none)
+}
+
+func TestZeroBreaksRaisesTheBound(t *testing.T) {
+	// A generated day whose buyers fit between them, so the capacity bound is 0, but whose
+	// buyers and producers together cannot all keep their meetings in one run.
+	p := Generate(504, 0)
+	s := newSolver(p)
+	var lb, upper atomic.Int64
+	upper.Store(math.MaxInt64)
+	s.capacityBound(context.Background(), &lb, &upper, time.Second)
+	if lb.Load() != 0 {
+		t.Fatalf("capacity bound %d, want 0", lb.Load())
+	}
+	if res, _ := s.zeroBreaks(context.Background()); res != zeroNone {
+		t.Errorf("search without breaks: %d, want none", res)
+	}
+	p.TimeLimitMS = 1000
+	sol, err := Solve(context.Background(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sol.LowerBound < 1 {
+		t.Errorf("bound %d, want at least 1", sol.LowerBound)
 	}
 }

@@ -771,7 +771,8 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	// The capacity bound searches on another goroutine while annealing improves the schedule;
 	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
 	// meet: the schedule is then proved optimal. Once the bound is done, that goroutine runs
-	// a second annealing from another seed, and the better schedule wins.
+	// a second annealing from another seed, and the better schedule wins. When the bound is 0,
+	// the search for a day without breaks runs first: it finds one or proves the bound 1.
 	deadline := start.Add(limit)
 	var bound, upper atomic.Int64
 	bound.Store(int64(s.lowerBound()))
@@ -784,6 +785,17 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
+		if bound.Load() == 0 && upper.Load() > 0 {
+			zctx, cancel := context.WithTimeout(bctx, limit/2)
+			switch res, slots := second.zeroBreaks(zctx); res {
+			case zeroFound:
+				second.restore(snapshot{slot: slots})
+				second.offer(&upper)
+			case zeroNone:
+				bound.CompareAndSwap(0, 1)
+			}
+			cancel()
+		}
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
 	s.rounds(ctx, deadline, limit, &bound, &upper)
