@@ -13,10 +13,13 @@ import (
 //   - a meeting can take only slots inside the runs of all its participants;
 //   - a start is kept only if the participant's meetings can each take their own slot of that
 //     run (a matching);
-//   - participants of one set (see sets) that must be busy at a slot take a table each there,
-//     and a full slot is closed to the set's other members.
-// It branches on the participant with the fewest starts left, and once every start is chosen,
-// places the meetings themselves (tables, 'after' order) by a small search of its own.
+//   - counting (see energetic): within any window of slots, each of the two sets of sets() is
+//     busy between its members' fewest and most slots there, never more than the tables allow,
+//     and a set that has a member in every meeting is busy exactly as often as meetings take
+//     place there, so both sets' counts must meet.
+// It branches on the participant with the fewest meetings (then the fewest starts left): each
+// choice pins its few meetings and, through them, its partners' runs. Once every start is
+// chosen, it places the meetings themselves (tables, 'after' order) by a small search of its own.
 
 type zeroResult int
 
@@ -25,6 +28,11 @@ const (
 	zeroNone                      // every schedule has a break
 	zeroFound                     // slots holds a schedule without breaks
 )
+
+// maxSubsetSlots: on days of up to this many slots the counting runs over every set of slots,
+// not only runs of consecutive ones (a day of 8 slots whose producers all have 4 meetings is
+// busy as often in slots 1 and 5 as in 2 and 6).
+const maxSubsetSlots = 10
 
 // zeroNodes caps the choices the search makes before it gives up.
 const zeroNodes = 2_000_000
@@ -74,10 +82,17 @@ func (s *solver) zeroBreaks(ctx context.Context) (zeroResult, []int) {
 			}
 		}
 	}
-	for a := 1; a <= s.slots; a++ {
-		for b := a; b <= s.slots; b++ {
-			z.windows = append(z.windows, run(a, b-a+1))
-			z.size = append(z.size, b-a+1)
+	if s.slots <= maxSubsetSlots {
+		for x := uint64(1); x < 1<<uint(s.slots); x++ {
+			z.windows = append(z.windows, x)
+			z.size = append(z.size, bits.OnesCount64(x))
+		}
+	} else {
+		for a := 1; a <= s.slots; a++ {
+			for b := a; b <= s.slots; b++ {
+				z.windows = append(z.windows, run(a, b-a+1))
+				z.size = append(z.size, b-a+1)
+			}
 		}
 	}
 	nw, n := len(z.windows), len(s.pids)
@@ -292,7 +307,12 @@ func (z *zeroSearch) search() bool {
 	}
 	at, fewest := -1, 0
 	for _, p := range z.members {
-		if n := bits.OnesCount64(z.starts[p]); n > 1 && (at < 0 || z.k[p] > z.k[at] || z.k[p] == z.k[at] && n < fewest) {
+		n := bits.OnesCount64(z.starts[p])
+		if n < 2 {
+			continue
+		}
+		better := at < 0 || z.k[p] < z.k[at] || z.k[p] == z.k[at] && n < fewest
+		if better {
 			at, fewest = p, n
 		}
 	}
