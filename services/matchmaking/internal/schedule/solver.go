@@ -58,6 +58,7 @@ type solver struct {
 	flip       []bool // per participant: trades one end of the chain for the other
 	touched    []int  // participants of the chain
 	hist       []int  // participants with meetings, by number of breaks
+	hmask      uint64 // bit b: some participant has b breaks
 	spreadV    int    // spread of hist, when spreadOK
 	spreadOK   bool
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
@@ -201,7 +202,7 @@ func (s *solver) place(m, sl int) {
 	s.unsched--
 	for _, p := range s.ms[m].parts {
 		if s.load[p] > 0 {
-			s.hist[s.brk[p]]--
+			s.histAdd(s.brk[p], -1)
 		}
 		s.occ[p] |= bit(sl)
 		s.load[p]++
@@ -209,7 +210,7 @@ func (s *solver) place(m, sl int) {
 		s.total += nb - s.brk[p]
 		s.wtotal += (nb - s.brk[p]) * s.weight[p]
 		s.brk[p] = nb
-		s.hist[nb]++
+		s.histAdd(nb, 1)
 		s.at[p*(s.slots+1)+sl] = int32(m)
 	}
 }
@@ -221,7 +222,7 @@ func (s *solver) remove(m int) {
 	s.count[sl]--
 	s.unsched++
 	for _, p := range s.ms[m].parts {
-		s.hist[s.brk[p]]--
+		s.histAdd(s.brk[p], -1)
 		s.occ[p] &^= bit(sl)
 		s.load[p]--
 		nb := breaks(s.occ[p])
@@ -229,7 +230,7 @@ func (s *solver) remove(m int) {
 		s.wtotal += (nb - s.brk[p]) * s.weight[p]
 		s.brk[p] = nb
 		if s.load[p] > 0 {
-			s.hist[nb]++
+			s.histAdd(nb, 1)
 		}
 		s.at[p*(s.slots+1)+sl] = -1
 	}
@@ -241,25 +242,26 @@ func (s *solver) meetingAt(p, sl int) int { return int(s.at[p*(s.slots+1)+sl]) }
 // spread is max minus min breaks over participants with meetings.
 func (s *solver) spread() int {
 	if !s.spreadOK {
-		s.spreadV, s.spreadOK = spreadOf(s.hist), true
+		s.spreadV, s.spreadOK = s.spreadNow(), true
 	}
 	return s.spreadV
 }
 
-func spreadOf(hist []int) int {
-	lo, hi := -1, 0
-	for b, n := range hist {
-		if n > 0 {
-			if lo < 0 {
-				lo = b
-			}
-			hi = b
-		}
-	}
-	if lo < 0 {
+func (s *solver) spreadNow() int {
+	if s.hmask == 0 {
 		return 0
 	}
-	return hi - lo
+	return 63 - bits.LeadingZeros64(s.hmask) - bits.TrailingZeros64(s.hmask)
+}
+
+// histAdd adds d participants with b breaks to hist.
+func (s *solver) histAdd(b, d int) {
+	s.hist[b] += d
+	if s.hist[b] == 0 {
+		s.hmask &^= 1 << uint(b)
+	} else {
+		s.hmask |= 1 << uint(b)
+	}
 }
 
 func (s *solver) cost() int {
@@ -392,6 +394,14 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 	}
 	cur := s.energy()
 	temp := startTemp * float64(s.scale)
+	// accept[d] is the chance of taking a move that adds d to the energy, at this temperature.
+	var accept [64]float64
+	cool := func() {
+		for d := range accept {
+			accept[d] = math.Exp(-float64(d) / temp)
+		}
+	}
+	cool()
 	for iter := 0; ; iter++ {
 		if iter%256 == 0 {
 			if ctx.Err() != nil || !time.Now().Before(deadline) {
@@ -402,6 +412,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 			}
 			frac := float64(time.Since(start)) / float64(budget)
 			temp = float64(s.scale) * startTemp * math.Pow(endTemp/startTemp, frac)
+			cool()
 		}
 		m := s.rng.IntN(len(s.ms))
 		if !s.possible[m] {
@@ -432,7 +443,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 			}
 			d = s.energy() - cur
 		}
-		if d > 0 && s.rng.Float64() >= math.Exp(-float64(d)/temp) {
+		if d > 0 && (d >= len(accept) || s.rng.Float64() >= accept[d]) {
 			if undo != nil {
 				undo()
 			}
@@ -609,19 +620,25 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 	}
 	ends := bit(a) | bit(b)
 	before := max(0, s.spread()-s.p.MaxBreakSpread)
+	changed := false
 	for _, p := range s.touched {
 		if s.flip[p] {
 			nb := breaks(s.occ[p] ^ ends)
-			delta += (nb - s.brk[p]) * s.weight[p]
-			s.hist[s.brk[p]]--
-			s.hist[nb]++
+			if nb != s.brk[p] {
+				delta += (nb - s.brk[p]) * s.weight[p]
+				s.histAdd(s.brk[p], -1)
+				s.histAdd(nb, 1)
+				changed = true
+			}
 		}
 	}
-	delta += (max(0, spreadOf(s.hist)-s.p.MaxBreakSpread) - before) * spreadCost * s.scale
-	for _, p := range s.touched {
-		if s.flip[p] {
-			s.hist[breaks(s.occ[p]^ends)]--
-			s.hist[s.brk[p]]++
+	if changed { // the spread can only change with someone's breaks
+		delta += (max(0, s.spreadNow()-s.p.MaxBreakSpread) - before) * spreadCost * s.scale
+		for _, p := range s.touched {
+			if s.flip[p] {
+				s.histAdd(breaks(s.occ[p]^ends), -1)
+				s.histAdd(s.brk[p], 1)
+			}
 		}
 	}
 	s.ka, s.kb = a, b
