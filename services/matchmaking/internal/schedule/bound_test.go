@@ -111,10 +111,10 @@ func TestBoundOnAPackedDay(t *testing.T) {
 	}
 }
 
-func TestZeroBreaksAgreesWithTryingEverything(t *testing.T) {
+func TestBudgetSearchAgreesWithTryingEverything(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 3))
 	found, none := 0, 0
-	for i := 0; i < 3000; i++ {
+	for i := 0; i < 2000; i++ {
 		p := tinyTightProblem(r)
 		p.Tables += r.IntN(2)
 		if n := len(p.Meetings); n > 1 && r.IntN(3) == 0 {
@@ -125,34 +125,36 @@ func TestZeroBreaksAgreesWithTryingEverything(t *testing.T) {
 			continue // trying everything would place those too
 		}
 		opt, ok := fewestBreaks(newSolver(p))
-		res, slots := newSolver(p).zeroBreaks(context.Background())
-		switch {
-		case res == zeroUnknown:
-			t.Fatalf("instance %d: no answer\n%+v", i, p)
-		case ok && opt == 0:
-			if res != zeroFound {
-				t.Fatalf("instance %d: %d, but a schedule without breaks exists\n%+v", i, res, p)
-			}
-			s := newSolver(p)
-			for m, sl := range slots {
-				if sl != 0 {
-					s.place(m, sl)
+		for budget := range 3 {
+			res, slots := newSolver(p).withinBudget(context.Background(), budget)
+			switch {
+			case res == budgetUnknown:
+				t.Fatalf("instance %d, budget %d: no answer\n%+v", i, budget, p)
+			case ok && opt <= budget:
+				if res != budgetFound {
+					t.Fatalf("instance %d: %d within %d breaks, but the optimum is %d\n%+v", i, res, budget, opt, p)
 				}
+				s := newSolver(p)
+				for m, sl := range slots {
+					if sl != 0 {
+						s.place(m, sl)
+					}
+				}
+				if v := Check(p, s.solution(time.Now(), 0)); len(v) > 0 || s.total > budget || s.unsched != s.impossible {
+					t.Fatalf("instance %d: found %v with %d breaks, budget %d: %v", i, slots, s.total, budget, v)
+				}
+				found++
+			case res != budgetNone:
+				t.Fatalf("instance %d: %d within %d breaks, but the optimum is %d (any full schedule: %v)\n%+v", i, res, budget, opt, ok, p)
+			default:
+				none++
 			}
-			if v := Check(p, s.solution(time.Now(), 0)); len(v) > 0 || s.total != 0 || s.unsched != s.impossible {
-				t.Fatalf("instance %d: found %v with %d breaks: %v", i, slots, s.total, v)
-			}
-			found++
-		case res != zeroNone:
-			t.Fatalf("instance %d: %d, but every full schedule has a break (fewest %d, any %v)\n%+v", i, res, opt, ok, p)
-		default:
-			none++
 		}
 	}
-	t.Logf("without breaks: %d days; with a break in every schedule: %d", found, none)
+	t.Logf("within the budget: %d; proved over it: %d", found, none)
 }
 
-func TestZeroBreaksRaisesTheBound(t *testing.T) {
+func TestBudgetSearchRaisesTheBound(t *testing.T) {
 	// A generated day whose buyers fit between them, so the capacity bound is 0, but whose
 	// buyers and producers together cannot all keep their meetings in one run.
 	p := Generate(504, 0)
@@ -163,7 +165,7 @@ func TestZeroBreaksRaisesTheBound(t *testing.T) {
 	if lb.Load() != 0 {
 		t.Fatalf("capacity bound %d, want 0", lb.Load())
 	}
-	if res, _ := s.zeroBreaks(context.Background()); res != zeroNone {
+	if res, _ := s.withinBudget(context.Background(), 0); res != budgetNone {
 		t.Errorf("search without breaks: %d, want none", res)
 	}
 	p.TimeLimitMS = 1000

@@ -788,8 +788,9 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	// The capacity bound searches on another goroutine while annealing improves the schedule;
 	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
 	// meet: the schedule is then proved optimal. Once the bound is done, that goroutine runs
-	// a second annealing from another seed, and the better schedule wins. When the bound is 0,
-	// the search for a day without breaks runs first: it finds one or proves the bound 1.
+	// a second annealing from another seed, and the better schedule wins. Before it, the search
+	// within the bound's budget of breaks (see budget.go) may find an optimal schedule or raise
+	// the bound.
 	deadline := start.Add(limit)
 	var bound, upper atomic.Int64
 	bound.Store(int64(s.lowerBound()))
@@ -802,17 +803,9 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
-		if bound.Load() == 0 && upper.Load() > 0 {
-			zctx, cancel := context.WithTimeout(bctx, limit/2)
-			switch res, slots := second.zeroBreaks(zctx); res {
-			case zeroFound:
-				second.restore(snapshot{slot: slots})
-				second.offer(&upper)
-			case zeroNone:
-				bound.CompareAndSwap(0, 1)
-			}
-			cancel()
-		}
+		sctx, cancel := context.WithTimeout(bctx, limit/2)
+		second.settle(sctx, max(limit/10, 50*time.Millisecond), &bound, &upper)
+		cancel()
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
 	s.rounds(ctx, deadline, limit, &bound, &upper)
@@ -822,6 +815,31 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 		s.restore(snapshot{slot: second.slot})
 	}
 	return s.solution(start, int(bound.Load())), nil
+}
+
+// settle searches for a schedule within the bound's budget of breaks, raising the bound by one
+// each time it proves there is none, until it finds one, the budget reaches the breaks of the
+// best schedule so far, or a budget takes longer than levelTime.
+func (s *solver) settle(ctx context.Context, levelTime time.Duration, bound, upper *atomic.Int64) {
+	for ctx.Err() == nil {
+		budget := bound.Load()
+		if budget >= upper.Load() {
+			return
+		}
+		level, cancel := context.WithTimeout(ctx, levelTime)
+		res, slots := s.withinBudget(level, int(budget))
+		cancel()
+		switch res {
+		case budgetFound:
+			s.restore(snapshot{slot: slots})
+			s.offer(upper)
+			return
+		case budgetNone:
+			bound.CompareAndSwap(budget, budget+1)
+		default:
+			return
+		}
+	}
 }
 
 // reseeded is a copy of the solver's problem and schedule with a random source of its own.

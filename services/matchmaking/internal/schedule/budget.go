@@ -1,0 +1,559 @@
+package schedule
+
+import (
+	"context"
+	"math/bits"
+	"slices"
+)
+
+// The search for a day within a budget of breaks. When the annealing has not reached the bound,
+// this settles whether a schedule with at most that many breaks exists: either it finds one
+// (optimal), or it proves there is none (the bound rises by one, and the next budget is tried).
+// Each participant's busy slots form a pattern: as many slots as it has meetings, with some
+// breaks. The search chooses a pattern for everyone; with a budget of 0 the patterns are runs
+// of consecutive slots, otherwise every pattern within the budget (on days short enough to list
+// them all). It narrows the patterns left to each participant:
+//   - the participants' fewest breaks must fit the budget together, so each may spend only
+//     what the others leave it;
+//   - a meeting can take only slots that all its participants may still be busy at;
+//   - a pattern is kept only if the participant's meetings can each take their own slot of it
+//     (a matching);
+//   - counting (see energetic): within any window of slots, each of the two sets of sets() is
+//     busy between its members' fewest and most slots there, never more than the tables allow,
+//     and a set that has a member in every meeting is busy exactly as often as meetings take
+//     place there, so both sets' counts must meet.
+// It branches on the participant with the fewest meetings (then the fewest patterns left),
+// fewest breaks first: each choice pins its few meetings and, through them, its partners'
+// patterns. Once every pattern is chosen, it places the meetings themselves (tables, 'after'
+// order) by a small search of its own.
+
+type budgetResult int
+
+const (
+	budgetUnknown budgetResult = iota // stopped by its limits, or the day is too long to list
+	budgetNone                        // every schedule has more breaks
+	budgetFound                       // a schedule within the budget
+)
+
+const (
+	// maxPatternSlots: with breaks allowed, patterns are listed on days of up to this many slots.
+	maxPatternSlots = 12
+	// maxSubsetSlots: on days of up to this many slots the counting runs over every set of
+	// slots, not only runs of consecutive ones (a day of 8 slots whose producers all have 4
+	// meetings is busy as often in slots 1 and 5 as in 2 and 6).
+	maxSubsetSlots = 10
+	// budgetNodes caps the choices one search makes before it gives up.
+	budgetNodes = 2_000_000
+)
+
+type matchCache struct {
+	ok   bool
+	doms []uint64
+	good []uint64
+}
+
+type budgetSearch struct {
+	s       *solver
+	ctx     context.Context
+	budget  int
+	members []int // participants with meetings to place
+	k       []int // per participant: its meetings that can be placed
+	pats    [][]uint64
+	pbrk    [][]uint8 // breaks of each pattern
+	off     []int     // per participant: where its words start in alive
+	alive   []uint64  // per participant, a bitset over its patterns, all together
+	union   []uint64  // per participant: slots of some pattern left
+	must    []uint64  // per participant: slots of every pattern left
+	minB    []int     // per participant: fewest breaks of a pattern left
+	md      []uint64  // per meeting: slots it may still take
+	doms    []uint64  // scratch for matchable
+	scratch []uint64  // scratch for propagate
+	set     []int
+	covers  [3]bool   // per set: every meeting has one of its members
+	windows []uint64  // the sets of slots counted over
+	size    []int     // per window: its slots
+	inPat   [][]uint8 // per participant, pattern and window: the pattern's slots inside the window
+	lo, hi  []int     // per set and window: its fewest and most busy slots inside it (set 0: the range of a covering set)
+	fewest  []uint8   // per participant and window: its fewest busy slots inside it, over its patterns left
+	most    []uint8   // and its most
+	rowsFor [][]uint64
+	match   []matchCache
+	nodes   int
+	aborted bool
+	slots   []int // the schedule found
+}
+
+// withinBudget searches for a schedule with at most budget breaks.
+func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []int) {
+	b := &budgetSearch{s: s, ctx: ctx, budget: budget}
+	n := len(s.pids)
+	b.k, b.pats, b.pbrk, b.off = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1)
+	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
+	for p := range s.pids {
+		var doms []uint64
+		for _, m := range s.of[p] {
+			if s.possible[m] {
+				doms = append(doms, s.ms[m].domain)
+			}
+		}
+		b.k[p] = len(doms)
+		b.off[p+1] = b.off[p]
+		if b.k[p] == 0 {
+			continue
+		}
+		if b.k[p] > s.slots {
+			return budgetNone, nil
+		}
+		if !b.list(p, doms) {
+			return budgetUnknown, nil
+		}
+		if len(b.pats[p]) == 0 {
+			return budgetNone, nil
+		}
+		b.members = append(b.members, p)
+		b.off[p+1] += (len(b.pats[p]) + 63) / 64
+	}
+	b.alive = make([]uint64, b.off[n])
+	for _, p := range b.members {
+		b.scratch = slices.Grow(b.scratch, b.off[p+1]-b.off[p])[:max(len(b.scratch), b.off[p+1]-b.off[p])]
+		w := b.words(p)
+		for i := range len(b.pats[p]) {
+			w[i/64] |= 1 << uint(i%64)
+		}
+	}
+	_, _, b.set = s.sets()
+	for c := 1; c <= 2; c++ {
+		b.covers[c] = true
+		for m := range s.ms {
+			if s.possible[m] && !slices.ContainsFunc(s.ms[m].parts, func(p int) bool { return b.set[p] == c }) {
+				b.covers[c] = false
+				break
+			}
+		}
+	}
+	if s.slots <= maxSubsetSlots {
+		for x := uint64(1); x < 1<<uint(s.slots); x++ {
+			b.windows = append(b.windows, x)
+			b.size = append(b.size, bits.OnesCount64(x))
+		}
+	} else {
+		for a := 1; a <= s.slots; a++ {
+			for c := a; c <= s.slots; c++ {
+				b.windows = append(b.windows, run(a, c-a+1))
+				b.size = append(b.size, c-a+1)
+			}
+		}
+	}
+	nw := len(b.windows)
+	b.inPat = make([][]uint8, n)
+	for _, p := range b.members {
+		b.inPat[p] = make([]uint8, len(b.pats[p])*nw)
+		for i, pat := range b.pats[p] {
+			for x, w := range b.windows {
+				b.inPat[p][i*nw+x] = uint8(bits.OnesCount64(pat & w))
+			}
+		}
+	}
+	b.lo, b.hi = make([]int, 3*nw), make([]int, 3*nw)
+	b.fewest, b.most, b.rowsFor, b.match = make([]uint8, n*nw), make([]uint8, n*nw), make([][]uint64, n), make([]matchCache, n)
+	if b.search() {
+		return budgetFound, b.slots
+	}
+	if b.aborted {
+		return budgetUnknown, nil
+	}
+	return budgetNone, nil
+}
+
+// run is the run of k slots from slot st.
+func run(st, k int) uint64 { return (uint64(1)<<uint(k) - 1) << uint(st-1) }
+
+// list lists p's patterns within the budget whose slots its meetings can each take, fewest
+// breaks first; false when the day is too long to list them.
+func (b *budgetSearch) list(p int, doms []uint64) bool {
+	s, k := b.s, b.k[p]
+	add := func(mask uint64) {
+		if nb := breaks(mask); nb <= b.budget && matchable(doms, mask) {
+			b.pats[p] = append(b.pats[p], mask)
+			b.pbrk[p] = append(b.pbrk[p], uint8(nb))
+		}
+	}
+	switch {
+	case b.budget == 0:
+		for st := 1; st+k-1 <= s.slots; st++ {
+			add(run(st, k))
+		}
+		return true
+	case s.slots > maxPatternSlots:
+		return false
+	}
+	// Every mask of k slots, in increasing order (the next with as many bits set).
+	top := uint64(1) << uint(s.slots)
+	for mask := uint64(1)<<uint(k) - 1; mask < top; {
+		add(mask)
+		c := mask & -mask
+		r := mask + c
+		mask = ((r^mask)>>2)/c | r
+	}
+	order := make([]int, len(b.pats[p]))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return int(b.pbrk[p][x]) - int(b.pbrk[p][y]) })
+	pats, pbrk := make([]uint64, len(order)), make([]uint8, len(order))
+	for i, j := range order {
+		pats[i], pbrk[i] = b.pats[p][j], b.pbrk[p][j]
+	}
+	b.pats[p], b.pbrk[p] = pats, pbrk
+	return true
+}
+
+func (b *budgetSearch) words(p int) []uint64 { return b.alive[b.off[p]:b.off[p+1]] }
+
+// single reports whether p has one pattern left.
+func (b *budgetSearch) single(p int) bool {
+	n := 0
+	for _, v := range b.words(p) {
+		if n += bits.OnesCount64(v); n > 1 {
+			return false
+		}
+	}
+	return true
+}
+
+// keep narrows p's patterns to those of mask; false when none is left.
+func (b *budgetSearch) keep(p int, mask []uint64) (ok, changed bool) {
+	w := b.words(p)
+	left := false
+	for i := range w {
+		if v := w[i] & mask[i]; v != w[i] {
+			w[i], changed = v, true
+		}
+		left = left || w[i] != 0
+	}
+	return left, changed
+}
+
+// propagate narrows the patterns to a fixpoint; false when some participant has none left, the
+// budget is overspent, or a window cannot hold what its participants must have there.
+func (b *budgetSearch) propagate() bool {
+	s := b.s
+	mask := b.scratch
+	for changed := true; changed; {
+		changed = false
+		need := 0
+		for _, p := range b.members {
+			u, a, fewest := uint64(0), ^uint64(0), 255
+			for wi, w := range b.words(p) {
+				for x := w; x != 0; x &= x - 1 {
+					i := wi*64 + bits.TrailingZeros64(x)
+					u |= b.pats[p][i]
+					a &= b.pats[p][i]
+					fewest = min(fewest, int(b.pbrk[p][i]))
+				}
+			}
+			b.union[p], b.must[p], b.minB[p] = u, a, fewest
+			need += fewest
+		}
+		if need > b.budget {
+			return false
+		}
+		if b.budget > 0 {
+			for _, p := range b.members {
+				allowed := b.budget - (need - b.minB[p])
+				m := mask[:b.off[p+1]-b.off[p]]
+				for i := range m {
+					m[i] = ^uint64(0)
+				}
+				for i, nb := range b.pbrk[p] {
+					if int(nb) > allowed {
+						m[i/64] &^= 1 << uint(i%64)
+					}
+				}
+				ok, ch := b.keep(p, m)
+				if !ok {
+					return false
+				}
+				changed = changed || ch
+			}
+			if changed {
+				continue
+			}
+		}
+		for m := range s.ms {
+			if !s.possible[m] {
+				continue
+			}
+			d := s.ms[m].domain
+			for _, p := range s.ms[m].parts {
+				d &= b.union[p]
+			}
+			if d == 0 {
+				return false
+			}
+			b.md[m] = d
+		}
+		for _, p := range b.members {
+			ok, ch := b.keep(p, b.matchable(p))
+			if !ok {
+				return false
+			}
+			changed = changed || ch
+		}
+		if changed {
+			continue
+		}
+		ok, ch := b.energetic()
+		if !ok {
+			return false
+		}
+		changed = ch
+	}
+	return true
+}
+
+// matchable is the patterns of p whose slots each of its meetings can take, given the slots
+// they may take now; kept for as long as those stay the same.
+func (b *budgetSearch) matchable(p int) []uint64 {
+	s := b.s
+	b.doms = b.doms[:0]
+	for _, m := range s.of[p] {
+		if s.possible[m] {
+			b.doms = append(b.doms, b.md[m])
+		}
+	}
+	c := &b.match[p]
+	if c.ok && slices.Equal(c.doms, b.doms) {
+		return c.good
+	}
+	good := make([]uint64, b.off[p+1]-b.off[p])
+	for i, pat := range b.pats[p] {
+		if matchable(b.doms, pat) {
+			good[i/64] |= 1 << uint(i%64)
+		}
+	}
+	*c = matchCache{ok: true, doms: append(c.doms[:0], b.doms...), good: good}
+	return good
+}
+
+// energetic checks every window of slots. A set's members are busy there, between them, for
+// at least the sum of their fewest slots inside it (over the patterns left to each) and at most
+// the sum of their most, and never more than the window has tables. When a set covers every
+// meeting (each has one of its members), the set is busy there exactly as often as meetings
+// take place there, so the two sets' ranges must meet. A pattern that would take its member's
+// set out of the range is dropped (the others' sums, taken before, are only looser).
+func (b *budgetSearch) energetic() (ok, changed bool) {
+	nw := len(b.windows)
+	clear(b.lo)
+	clear(b.hi)
+	for _, p := range b.members {
+		c := b.set[p]
+		if c == 0 {
+			continue
+		}
+		few, most := b.rows(p)
+		lo, hi := b.lo[c*nw:(c+1)*nw], b.hi[c*nw:(c+1)*nw]
+		for x := range lo {
+			lo[x] += int(few[x])
+			hi[x] += int(most[x])
+		}
+	}
+	// low[x], high[x]: the range a set that covers every meeting must be in.
+	low, high := b.lo[:nw], b.hi[:nw]
+	for x := range b.windows {
+		low[x], high[x] = 0, b.size[x]*b.s.tables
+		for c := 1; c <= 2; c++ {
+			if b.covers[c] {
+				low[x] = max(low[x], b.lo[c*nw+x])
+				high[x] = min(high[x], b.hi[c*nw+x])
+			} else if b.lo[c*nw+x] > high[x] {
+				return false, false
+			}
+		}
+		if low[x] > high[x] {
+			return false, false
+		}
+	}
+	for _, p := range b.members {
+		c := b.set[p]
+		if c == 0 || b.single(p) {
+			continue // one pattern left: the ranges above hold it
+		}
+		few, most := b.rows(p)
+		lo, hi := b.lo[c*nw:(c+1)*nw], b.hi[c*nw:(c+1)*nw]
+		w := b.words(p)
+		var ch bool
+		for wi := range w {
+			for x := w[wi]; x != 0; x &= x - 1 {
+				i := wi*64 + bits.TrailingZeros64(x)
+				for y, v := range b.inPat[p][i*nw : (i+1)*nw] {
+					if lo[y]-int(few[y])+int(v) > high[y] || b.covers[c] && hi[y]-int(most[y])+int(v) < low[y] {
+						w[wi] &^= 1 << uint(i%64)
+						ch = true
+						break
+					}
+				}
+			}
+		}
+		if ch {
+			if !slices.ContainsFunc(w, func(v uint64) bool { return v != 0 }) {
+				return false, false
+			}
+			changed = true
+		}
+	}
+	return true, changed
+}
+
+// rows is p's fewest and most busy slots inside each window, over the patterns left to it;
+// kept for as long as those stay the same.
+func (b *budgetSearch) rows(p int) (few, most []uint8) {
+	nw := len(b.windows)
+	few, most = b.fewest[p*nw:(p+1)*nw], b.most[p*nw:(p+1)*nw]
+	w := b.words(p)
+	if b.rowsFor[p] != nil && slices.Equal(b.rowsFor[p], w) {
+		return few, most
+	}
+	b.rowsFor[p] = append(b.rowsFor[p][:0], w...)
+	for x := range few {
+		few[x], most[x] = MaxSlots, 0
+	}
+	for wi := range w {
+		for y := w[wi]; y != 0; y &= y - 1 {
+			i := wi*64 + bits.TrailingZeros64(y)
+			for x, v := range b.inPat[p][i*nw : (i+1)*nw] {
+				few[x], most[x] = min(few[x], v), max(most[x], v)
+			}
+		}
+	}
+	return few, most
+}
+
+// search chooses the patterns.
+func (b *budgetSearch) search() bool {
+	if b.nodes++; b.nodes > budgetNodes || (b.nodes%256 == 0 && b.ctx.Err() != nil) {
+		b.aborted = true
+	}
+	if b.aborted || !b.propagate() {
+		return false
+	}
+	at, fewest := -1, 0
+	for _, p := range b.members {
+		n := 0
+		for _, v := range b.words(p) {
+			n += bits.OnesCount64(v)
+		}
+		if n > 1 && (at < 0 || b.k[p] < b.k[at] || b.k[p] == b.k[at] && n < fewest) {
+			at, fewest = p, n
+		}
+	}
+	if at < 0 {
+		return b.place()
+	}
+	saved := slices.Clone(b.alive)
+	choices := slices.Clone(b.words(at))
+	w := b.words(at)
+	for wi := range choices {
+		for x := choices[wi]; x != 0; x &= x - 1 {
+			clear(w)
+			w[wi] = x & -x
+			if b.search() {
+				return true
+			}
+			if b.aborted {
+				return false
+			}
+			copy(b.alive, saved)
+		}
+	}
+	return false
+}
+
+// place puts each meeting at a slot of the chosen patterns (md, after propagate), minding the
+// tables and the 'after' order.
+func (b *budgetSearch) place() bool {
+	s := b.s
+	var todo []int
+	for m := range s.ms {
+		if s.possible[m] {
+			todo = append(todo, m)
+		}
+	}
+	slots := make([]int, len(s.ms))
+	occ := make([]uint64, len(s.pids))
+	count := make([]int, s.slots+1)
+	var dfs func(left int) bool
+	dfs = func(left int) bool {
+		if left == 0 {
+			return true
+		}
+		if b.nodes++; b.nodes > budgetNodes || (b.nodes%256 == 0 && b.ctx.Err() != nil) {
+			b.aborted = true
+			return false
+		}
+		// The meeting with the fewest slots left next.
+		at, fewest, fewestFree := -1, 0, uint64(0)
+		for i := 0; i < left; i++ {
+			m := todo[i]
+			free := b.md[m]
+			for _, p := range s.ms[m].parts {
+				free &^= occ[p]
+			}
+			for x := free; x != 0; x &= x - 1 {
+				sl := bits.TrailingZeros64(x) + 1
+				if count[sl] >= s.tables || !orderOK(s, slots, m, sl) {
+					free &^= bit(sl)
+				}
+			}
+			if n := bits.OnesCount64(free); at < 0 || n < fewest {
+				at, fewest, fewestFree = i, n, free
+			}
+			if fewest == 0 {
+				return false
+			}
+		}
+		m := todo[at]
+		todo[at], todo[left-1] = todo[left-1], todo[at]
+		for x := fewestFree; x != 0; x &= x - 1 {
+			sl := bits.TrailingZeros64(x) + 1
+			slots[m] = sl
+			count[sl]++
+			for _, p := range s.ms[m].parts {
+				occ[p] |= bit(sl)
+			}
+			if dfs(left - 1) {
+				return true
+			}
+			slots[m] = 0
+			count[sl]--
+			for _, p := range s.ms[m].parts {
+				occ[p] &^= bit(sl)
+			}
+			if b.aborted {
+				break
+			}
+		}
+		todo[at], todo[left-1] = todo[left-1], todo[at]
+		return false
+	}
+	if !dfs(len(todo)) {
+		return false
+	}
+	b.slots = slots
+	return true
+}
+
+// orderOK reports whether m may take sl given the slots of the meetings placed so far.
+func orderOK(s *solver, slots []int, m, sl int) bool {
+	for _, q := range s.ms[m].preds {
+		if slots[q] != 0 && slots[q] >= sl {
+			return false
+		}
+	}
+	for _, q := range s.ms[m].succs {
+		if slots[q] != 0 && slots[q] <= sl {
+			return false
+		}
+	}
+	return true
+}
