@@ -11,8 +11,8 @@ import (
 // (optimal), or it proves there is none (the bound rises by one, and the next budget is tried).
 // Each participant's busy slots form a pattern: as many slots as it has meetings, with some
 // breaks. The search chooses a pattern for everyone; with a budget of 0 the patterns are runs
-// of consecutive slots, otherwise every pattern within the budget (on days short enough to list
-// them all). It narrows the patterns left to each participant:
+// of consecutive slots, otherwise every pattern within the budget (on short days only). It
+// narrows the patterns left to each participant:
 //   - the participants' fewest breaks must fit the budget together, so each may spend only
 //     what the others leave it;
 //   - a meeting can take only slots that all its participants may still be busy at;
@@ -36,12 +36,11 @@ const (
 )
 
 const (
-	// maxPatternSlots: with breaks allowed, patterns are listed on days of up to this many slots.
-	maxPatternSlots = 12
-	// maxSubsetSlots: on days of up to this many slots the counting runs over every set of
-	// slots, not only runs of consecutive ones (a day of 8 slots whose producers all have 4
-	// meetings is busy as often in slots 1 and 5 as in 2 and 6).
-	maxSubsetSlots = 10
+	// shortDay: on days of up to this many slots, the search lists every pattern within the
+	// budget, and counts over every set of slots, not only runs of consecutive ones (a day of
+	// 8 slots whose producers all have 4 meetings is busy as often in slots 1 and 5 as in 2 and
+	// 6). On longer days it searches only without breaks, counting over runs.
+	shortDay = 10
 	// budgetNodes caps the choices one search makes before it gives up.
 	budgetNodes = 2_000_000
 )
@@ -131,7 +130,7 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 			}
 		}
 	}
-	if s.slots <= maxSubsetSlots {
+	if s.slots <= shortDay {
 		for x := uint64(1); x < 1<<uint(s.slots); x++ {
 			b.windows = append(b.windows, x)
 			b.size = append(b.size, bits.OnesCount64(x))
@@ -184,7 +183,7 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 			add(run(st, k))
 		}
 		return true
-	case s.slots > maxPatternSlots:
+	case s.slots > shortDay:
 		return false
 	}
 	// Every mask of k slots, in increasing order (the next with as many bits set).
