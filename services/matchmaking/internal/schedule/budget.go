@@ -22,9 +22,9 @@ import (
 //     busy between its members' fewest and most slots there, never more than the tables allow,
 //     and a set that has a member in every meeting is busy exactly as often as meetings take
 //     place there, so both sets' counts must meet.
-// It branches on the participant with the fewest meetings (then the fewest patterns left),
-// fewest breaks first: each choice pins its few meetings and, through them, its partners'
-// patterns. Once every pattern is chosen, it places the meetings themselves (tables, 'after'
+// It first decides who has breaks (see split), then branches on the participant with the fewest
+// meetings (then the fewest patterns left), fewest breaks first: each choice pins its few
+// meetings and, through them, its partners' patterns. Once every pattern is chosen, it places the meetings themselves (tables, 'after'
 // order) by a small search of its own.
 
 type budgetResult int
@@ -59,6 +59,7 @@ type budgetSearch struct {
 	k       []int // per participant: its meetings that can be placed
 	pats    [][]uint64
 	pbrk    [][]uint8 // breaks of each pattern
+	runs    []int     // per participant: its patterns without breaks (they come first)
 	off     []int     // per participant: where its words start in alive
 	alive   []uint64  // per participant, a bitset over its patterns, all together
 	union   []uint64  // per participant: slots of some pattern left
@@ -86,7 +87,7 @@ type budgetSearch struct {
 func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []int) {
 	b := &budgetSearch{s: s, ctx: ctx, budget: budget}
 	n := len(s.pids)
-	b.k, b.pats, b.pbrk, b.off = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1)
+	b.k, b.pats, b.pbrk, b.off, b.runs = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([]int, n)
 	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
 	for p := range s.pids {
 		var doms []uint64
@@ -182,6 +183,7 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 		for st := 1; st+k-1 <= s.slots; st++ {
 			add(run(st, k))
 		}
+		b.runs[p] = len(b.pats[p])
 		return true
 	case s.slots > shortDay:
 		return false
@@ -204,6 +206,9 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 		pats[i], pbrk[i] = b.pats[p][j], b.pbrk[p][j]
 	}
 	b.pats[p], b.pbrk[p] = pats, pbrk
+	for b.runs[p] < len(pbrk) && pbrk[b.runs[p]] == 0 {
+		b.runs[p]++
+	}
 	return true
 }
 
@@ -436,6 +441,11 @@ func (b *budgetSearch) search() bool {
 	if b.aborted || !b.propagate() {
 		return false
 	}
+	if b.budget > 0 {
+		if ok, decided := b.split(); decided {
+			return ok
+		}
+	}
 	at, fewest := -1, 0
 	for _, p := range b.members {
 		n := 0
@@ -463,6 +473,60 @@ func (b *budgetSearch) search() bool {
 				return false
 			}
 			copy(b.alive, saved)
+		}
+	}
+	return false
+}
+
+// split decides, for the participant with the most meetings that may have breaks or not, first
+// that it has none, then that it has some: who spends the budget settles most of the rest (the
+// others may then spend only what is left). decided is false when every participant's breaks
+// are settled that far.
+func (b *budgetSearch) split() (ok, decided bool) {
+	at := -1
+	for _, p := range b.members {
+		if b.minB[p] == 0 && b.withBreaks(p) && (at < 0 || b.k[p] > b.k[at]) {
+			at = p
+		}
+	}
+	if at < 0 {
+		return false, false
+	}
+	saved := slices.Clone(b.alive)
+	w := b.words(at)
+	for _, breaks := range []bool{false, true} {
+		for i := range w {
+			lo := max(0, min(64, b.runs[at]-i*64)) // patterns of this word without breaks
+			none := uint64(1)<<uint(lo) - 1
+			if lo == 64 {
+				none = ^uint64(0)
+			}
+			if breaks {
+				w[i] &^= none
+			} else {
+				w[i] &= none
+			}
+		}
+		if b.search() {
+			return true, true
+		}
+		if b.aborted {
+			return false, true
+		}
+		copy(b.alive, saved)
+	}
+	return false, true
+}
+
+// withBreaks reports whether p has a pattern with breaks left.
+func (b *budgetSearch) withBreaks(p int) bool {
+	for i, v := range b.words(p) {
+		if i*64+64 <= b.runs[p] {
+			continue
+		}
+		lo := max(0, b.runs[p]-i*64)
+		if v>>uint(lo) != 0 {
+			return true
 		}
 	}
 	return false
