@@ -126,7 +126,11 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 	}
 	for c := range proved {
 		pk := s.packerFor(ctx, order, load, set, c+1)
-		for budget := 0; ; budget++ {
+		most := 0 // the most breaks the members could have
+		for _, m := range pk.members {
+			most += max(0, min(m.load-1, s.slots-m.load))
+		}
+		for budget := 0; budget <= most; budget++ {
 			proved[c] = budget
 			if raise() {
 				return

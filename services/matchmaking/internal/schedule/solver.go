@@ -821,9 +821,19 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 // each time it proves there is none, until it finds one, the budget reaches the breaks of the
 // best schedule so far, or a budget takes longer than levelTime.
 func (s *solver) settle(ctx context.Context, levelTime time.Duration, bound, upper *atomic.Int64) {
+	most := int64(0) // the most breaks anyone could have, together: beyond, no schedule places every meeting
+	for p := range s.pids {
+		k := 0
+		for _, m := range s.of[p] {
+			if s.possible[m] {
+				k++
+			}
+		}
+		most += int64(max(0, min(k-1, s.slots-k)))
+	}
 	for ctx.Err() == nil {
 		budget := bound.Load()
-		if budget >= upper.Load() {
+		if budget >= upper.Load() || budget > most {
 			return
 		}
 		level, cancel := context.WithTimeout(ctx, levelTime)
