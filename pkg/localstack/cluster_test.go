@@ -250,10 +250,10 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	if len(apps.Items) != producers || approved != 9 {
 		t.Errorf("%d applications (%d approved), want %d (9)", len(apps.Items), approved, producers)
 	}
-	var meetings []any
+	var meetings struct{ Items []any }
 	buyer.ok("GET", "/api/meetings", nil, "", &meetings)
-	if len(meetings) != 3 {
-		t.Errorf("%d meetings, want 3", len(meetings))
+	if len(meetings.Items) != 3 {
+		t.Errorf("%d meetings, want 3", len(meetings.Items))
 	}
 
 	// No event lost, none twice in the streams.

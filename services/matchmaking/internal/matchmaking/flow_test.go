@@ -200,6 +200,9 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 			t.Errorf("%s page by page: %v, want %v", c.name, got, c.want)
 		}
 	}
+	if r := org.Do(t, "GET", "/api/fairs/f1/meetings?status=held", nil); r.Status != 422 || !strings.Contains(string(r.Body), `"status"`) {
+		t.Errorf("unknown status filter: %d %s", r.Status, r.Body)
+	}
 	publish(t, app, events.FairCancelled, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", Status: "cancelled", CancelReason: "Bão", Revision: 3, Organisers: []string{orgAcc}}})
 	testenv.Eventually(t, "meetings cancelled", func() bool {
 		body := string(buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil).Body)

@@ -133,7 +133,7 @@ func (h *Handlers) Mount(api httpx.API) {
 		Summary: "Ask for a B2B meeting (either side asks; the other answers).", Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
 		Summary: "Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.", Response: httpx.List[response]{},
-		Query: []openapi.Param{{Name: "status"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+		Query: []openapi.Param{{Name: "status", Description: "requested, accepted, declined or cancelled"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings", Tag: "meetings", Roles: sides,
 		Summary: "The signed-in buyer's or producer's meetings at every fair, in the order they were asked for.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.mine)
@@ -301,6 +301,11 @@ func (h *Handlers) list(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	q := bson.M{"fair_id": fairID}
 	if st := c.Query("status"); st != "" {
+		if !slices.Contains([]string{Requested, Accepted, Declined, Cancelled}, st) {
+			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad filter",
+				Fields: []apperr.FieldError{{Field: "status", Message: "must be requested, accepted, declined or cancelled"}}})
+			return
+		}
 		q["status"] = st
 	}
 	if !h.fairOrganiser(p, fairID) {
