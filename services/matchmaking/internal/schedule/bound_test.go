@@ -121,6 +121,9 @@ func TestBudgetSearchAgreesWithTryingEverything(t *testing.T) {
 			j := 1 + r.IntN(n-1)
 			p.Meetings[j].After = []string{p.Meetings[r.IntN(j)].ID}
 		}
+		if n := len(p.Meetings); n > 0 && r.IntN(3) == 0 {
+			p.Meetings[r.IntN(n)].FixedSlot = 1 + r.IntN(p.Slots)
+		}
 		if newSolver(p).impossible > 0 {
 			continue // trying everything would place those too
 		}

@@ -11,8 +11,9 @@ import (
 // (optimal), or it proves there is none (the bound rises by one, and the next budget is tried).
 // Each participant's busy slots form a pattern: as many slots as it has meetings, with some
 // breaks. The search chooses a pattern for everyone; with a budget of 0 the patterns are runs
-// of consecutive slots, otherwise every pattern within the budget (on short days only). It
-// narrows the patterns left to each participant:
+// of consecutive slots, otherwise every pattern within the budget (on short days only; a
+// meeting fixed to a slot is in every pattern of its participants). It narrows the patterns
+// left to each participant:
 //   - the participants' fewest breaks must fit the budget together, so each may spend only
 //     what the others leave it;
 //   - a meeting can take only slots that all its participants may still be busy at;
@@ -24,8 +25,8 @@ import (
 //     place there, so both sets' counts must meet.
 // It first decides who has breaks (see split), then branches on the participant with the fewest
 // meetings (then the fewest patterns left), fewest breaks first: each choice pins its few
-// meetings and, through them, its partners' patterns. Once every pattern is chosen, it places the meetings themselves (tables, 'after'
-// order) by a small search of its own.
+// meetings and, through them, its partners' patterns. Once every pattern is chosen, it places
+// the meetings themselves (tables, 'after' order) by a small search of its own.
 
 type budgetResult int
 
@@ -36,10 +37,11 @@ const (
 )
 
 const (
-	// shortDay: on days of up to this many slots, the search lists every pattern within the
-	// budget, and counts over every set of slots, not only runs of consecutive ones (a day of
-	// 8 slots whose producers all have 4 meetings is busy as often in slots 1 and 5 as in 2 and
-	// 6). On longer days it searches only without breaks, counting over runs.
+	// shortDay: patterns with breaks are listed for a participant whose meetings not fixed to
+	// a slot can take at most this many slots between them (on longer days the search runs only
+	// without breaks); on days of at most this many slots the counting runs over every set of
+	// slots, not only runs of consecutive ones (a day of 8 slots whose producers all have 4
+	// meetings is busy as often in slots 1 and 5 as in 2 and 6).
 	shortDay = 10
 	// budgetNodes caps the choices one search makes before it gives up.
 	budgetNodes = 2_000_000
@@ -169,7 +171,7 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 func run(st, k int) uint64 { return (uint64(1)<<uint(k) - 1) << uint(st-1) }
 
 // list lists p's patterns within the budget whose slots its meetings can each take, fewest
-// breaks first; false when the day is too long to list them.
+// breaks first; false when there are too many slots to choose from.
 func (b *budgetSearch) list(p int, doms []uint64) bool {
 	s, k := b.s, b.k[p]
 	add := func(mask uint64) {
@@ -178,23 +180,46 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 			b.pbrk[p] = append(b.pbrk[p], uint8(nb))
 		}
 	}
+	// Meetings fixed to a slot are in every pattern; the others choose among the slots left.
+	var fixed, free uint64
+	for _, d := range doms {
+		if d&(d-1) == 0 {
+			fixed |= d
+		} else {
+			free |= d
+		}
+	}
+	free &^= fixed
+	need := k - bits.OnesCount64(fixed)
 	switch {
+	case need < 0:
+		return true // two meetings fixed to one slot: no pattern
 	case b.budget == 0:
 		for st := 1; st+k-1 <= s.slots; st++ {
 			add(run(st, k))
 		}
 		b.runs[p] = len(b.pats[p])
 		return true
-	case s.slots > shortDay:
+	case bits.OnesCount64(free) > shortDay:
 		return false
 	}
-	// Every mask of k slots, in increasing order (the next with as many bits set).
-	top := uint64(1) << uint(s.slots)
-	for mask := uint64(1)<<uint(k) - 1; mask < top; {
+	var at []uint64 // the free slots, one bit each
+	for x := free; x != 0; x &= x - 1 {
+		at = append(at, x&-x)
+	}
+	// Every choice of need free slots, in increasing order (the next with as many bits set).
+	for sub := uint64(1)<<uint(need) - 1; sub < 1<<uint(len(at)); {
+		mask := fixed
+		for x := sub; x != 0; x &= x - 1 {
+			mask |= at[bits.TrailingZeros64(x)]
+		}
 		add(mask)
-		c := mask & -mask
-		r := mask + c
-		mask = ((r^mask)>>2)/c | r
+		if sub == 0 {
+			break
+		}
+		c := sub & -sub
+		r := sub + c
+		sub = ((r^sub)>>2)/c | r
 	}
 	order := make([]int, len(b.pats[p]))
 	for i := range order {
