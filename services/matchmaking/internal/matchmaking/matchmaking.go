@@ -114,7 +114,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	})
 	buyers := buyer.NewStore(host.DB)
 	meetings := &meeting.Handlers{Store: meeting.NewStore(host.DB), Buyers: buyers, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
-		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit}
+		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"fmt"
+	"math"
 	"net/http"
 	"slices"
 	"strconv"
@@ -122,6 +123,28 @@ type Handlers struct {
 	Cap int
 	// SolveLimit bounds one day's scheduling run.
 	SolveLimit time.Duration
+	// Gate, when set, lets one scheduling run at a time take this replica's cores: a run uses
+	// up to two for SolveLimit, and the other requests on the replica must keep answering.
+	Gate chan struct{}
+}
+
+// acquire waits up to SolveLimit for the gate; when the scheduler stays busy it answers 503
+// with Retry-After and reports false. release gives the gate back.
+func (h *Handlers) acquire(c *gin.Context) (release func(), ok bool) {
+	if h.Gate == nil {
+		return func() {}, true
+	}
+	wait := time.NewTimer(h.SolveLimit)
+	defer wait.Stop()
+	select {
+	case h.Gate <- struct{}{}:
+		return func() { <-h.Gate }, true
+	case <-wait.C:
+	case <-c.Request.Context().Done():
+	}
+	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(h.SolveLimit.Seconds()))))
+	httpx.RespondError(c, apperr.E(apperr.Unavailable, "the scheduler is busy with another run; try again shortly"))
+	return nil, false
 }
 
 // Mount registers the routes.
@@ -512,6 +535,11 @@ func (h *Handlers) solve(c *gin.Context) {
 	if p.TimeLimitMS == 0 || time.Duration(p.TimeLimitMS)*time.Millisecond > h.SolveLimit {
 		p.TimeLimitMS = int(h.SolveLimit / time.Millisecond)
 	}
+	release, ok := h.acquire(c)
+	if !ok {
+		return
+	}
+	defer release()
 	sol, err := schedule.Solve(c.Request.Context(), p)
 	if err != nil {
 		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: err.Error(), Fields: []apperr.FieldError{{Field: "problem", Message: err.Error()}}})
@@ -544,6 +572,11 @@ func (h *Handlers) schedule(c *gin.Context) {
 		}
 		limit = time.Duration(n) * time.Millisecond
 	}
+	release, ok := h.acquire(c)
+	if !ok {
+		return
+	}
+	defer release()
 	accepted, err := h.Store.Find(ctx, bson.M{"fair_id": fairID, "status": Accepted})
 	if err != nil {
 		httpx.RespondError(c, err)
