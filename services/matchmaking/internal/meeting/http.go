@@ -170,13 +170,14 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, h.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
-		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables.", Response: scheduleResponse{},
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables. One run at a time per replica: 503 with Retry-After when another stays busy.", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, h.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid.", Response: agendaResponse{},
 		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}}}, h.agenda)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
-		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format).", Request: schedule.Problem{}, Response: schedule.Solution{}}, h.solve)
+		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.",
+		Request: schedule.Problem{}, Response: schedule.Solution{}}, h.solve)
 }
 
 func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
