@@ -43,8 +43,10 @@ const (
 	// slots, not only runs of consecutive ones (a day of 8 slots whose producers all have 4
 	// meetings is busy as often in slots 1 and 5 as in 2 and 6).
 	shortDay = 10
-	// budgetNodes caps the choices one search makes before it gives up.
-	budgetNodes = 2_000_000
+	// budgetNodes caps the choices one search makes before it gives up; maxBudgetCells caps its
+	// tables of busy slots per pattern and window (bytes).
+	budgetNodes    = 2_000_000
+	maxBudgetCells = 64 << 20
 )
 
 type matchCache struct {
@@ -147,6 +149,13 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 		}
 	}
 	nw := len(b.windows)
+	cells := 2 * n * nw // fewest and most
+	for _, p := range b.members {
+		cells += len(b.pats[p]) * nw
+	}
+	if cells > maxBudgetCells {
+		return budgetUnknown, nil
+	}
 	b.inPat = make([][]uint8, n)
 	for _, p := range b.members {
 		b.inPat[p] = make([]uint8, len(b.pats[p])*nw)
