@@ -278,6 +278,10 @@ func (b *budgetSearch) propagate() bool {
 	s := b.s
 	mask := b.scratch
 	for changed := true; changed; {
+		if b.ctx.Err() != nil {
+			b.aborted = true
+			return false
+		}
 		changed = false
 		need := 0
 		for _, p := range b.members {
