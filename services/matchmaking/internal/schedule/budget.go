@@ -59,19 +59,19 @@ type budgetSearch struct {
 	s       *solver
 	ctx     context.Context
 	budget  int
-	members []int // participants with meetings to place
-	k       []int // per participant: its meetings that can be placed
-	pats    [][]uint64
-	pbrk    [][]uint8 // breaks of each pattern
-	runs    []int     // per participant: its patterns without breaks (they come first)
-	off     []int     // per participant: where its words start in alive
-	alive   []uint64  // per participant, a bitset over its patterns, all together
-	union   []uint64  // per participant: slots of some pattern left
-	must    []uint64  // per participant: slots of every pattern left
-	minB    []int     // per participant: fewest breaks of a pattern left
-	md      []uint64  // per meeting: slots it may still take
-	doms    []uint64  // scratch for matchable
-	scratch []uint64  // scratch for propagate
+	members []int      // participants with meetings to place
+	k       []int      // per participant: its meetings that can be placed
+	pats    [][]uint64 // per participant: the busy slots it may have, fewest breaks first
+	pbrk    [][]uint8  // breaks of each pattern
+	runs    []int      // per participant: its patterns without breaks (they come first)
+	off     []int      // per participant: where its words start in alive
+	alive   []uint64   // per participant, a bitset over its patterns, all together
+	union   []uint64   // per participant: slots of some pattern left
+	must    []uint64   // per participant: slots of every pattern left
+	minB    []int      // per participant: fewest breaks of a pattern left
+	md      []uint64   // per meeting: slots it may still take
+	doms    []uint64   // scratch for matchable
+	scratch []uint64   // scratch for propagate
 	set     []int
 	covers  [3]bool   // per set: every meeting has one of its members
 	windows []uint64  // the sets of slots counted over
@@ -118,8 +118,12 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 		b.off[p+1] += (len(b.pats[p]) + 63) / 64
 	}
 	b.alive = make([]uint64, b.off[n])
+	most := 0
 	for _, p := range b.members {
-		b.scratch = slices.Grow(b.scratch, b.off[p+1]-b.off[p])[:max(len(b.scratch), b.off[p+1]-b.off[p])]
+		most = max(most, b.off[p+1]-b.off[p])
+	}
+	b.scratch = make([]uint64, most)
+	for _, p := range b.members {
 		w := b.words(p)
 		for i := range len(b.pats[p]) {
 			w[i/64] |= 1 << uint(i%64)
