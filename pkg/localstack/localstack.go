@@ -68,13 +68,14 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 		ports[k] = v
 	}
 	o.Ports = ports
+	picked := map[string]bool{}
 	for _, name := range Services {
 		if o.Ports[name] == 0 {
 			p, err := FreePort(o.Host)
 			if err != nil {
 				return nil, err
 			}
-			o.Ports[name] = p
+			o.Ports[name], picked[name] = p, true
 		}
 	}
 	if err := os.MkdirAll(o.DataDir, 0o750); err != nil {
@@ -90,7 +91,18 @@ func Start(ctx context.Context, o Options) (*Stack, error) {
 	}
 	s := &Stack{o: o, NATS: ns, procs: map[string]*Proc{}}
 	for _, name := range Services {
-		if err := s.Restart(ctx, name, nil); err != nil {
+		err := s.Restart(ctx, name, nil)
+		// A picked port is free when picked, but another process may bind it before the service
+		// does: a service that exits at start-up gets another port (at most twice).
+		for try := 0; err != nil && picked[name] && s.procs[name].Exited() && try < 2; try++ {
+			p, perr := FreePort(o.Host)
+			if perr != nil {
+				break
+			}
+			s.o.Ports[name] = p
+			err = s.Restart(ctx, name, nil)
+		}
+		if err != nil {
 			s.Stop()
 			return nil, err
 		}
