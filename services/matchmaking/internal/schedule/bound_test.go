@@ -180,3 +180,32 @@ func TestBudgetSearchRaisesTheBound(t *testing.T) {
 		t.Errorf("bound %d, want at least 1", sol.LowerBound)
 	}
 }
+
+func TestBudgetSearchNeverDeniesAScheduleItWasShown(t *testing.T) {
+	// On generated short days: the annealing's schedule (placing every meeting) has some number
+	// of breaks, so the budget search must never prove that budget impossible, and whatever
+	// it finds within a budget must pass the checker.
+	for seed := uint64(600); seed < 604; seed++ {
+		p := Generate(seed, 0)
+		p.TimeLimitMS = 300
+		sol, err := Solve(context.Background(), p)
+		if err != nil || len(sol.Unscheduled) > 0 {
+			continue
+		}
+		for _, budget := range []int{sol.LowerBound, sol.TotalBreaks} {
+			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+			res, slots := newSolver(p).withinBudget(ctx, budget)
+			cancel()
+			if res == budgetNone && budget >= sol.TotalBreaks {
+				t.Fatalf("day %d: no schedule within %d breaks, but the annealing found %d", seed, budget, sol.TotalBreaks)
+			}
+			if res == budgetFound {
+				s := newSolver(p)
+				s.restore(snapshot{slot: slots})
+				if v := Check(p, s.solution(time.Now(), 0)); len(v) > 0 || s.total > budget || s.unsched != s.impossible {
+					t.Fatalf("day %d: found %d breaks within %d: %v", seed, s.total, budget, v)
+				}
+			}
+		}
+	}
+}
