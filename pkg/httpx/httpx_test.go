@@ -213,4 +213,30 @@ func TestPageOf(t *testing.T) {
 	if err := httpx.DecodeCursor("!!!", &got); !apperr.Is(err, apperr.Invalid) {
 		t.Errorf("DecodeCursor(garbage) = %v, want invalid", err)
 	}
+	c, _ := gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/?limit=2&cursor="+cur, nil)
+	if p, err := httpx.PageAfter(c, &got); err != nil || p.Limit != 2 || got.At != "2026-11-28" {
+		t.Errorf("PageAfter = %+v, %+v, %v", p, got, err)
+	}
+	c, _ = gin.CreateTestContext(httptest.NewRecorder())
+	c.Request = httptest.NewRequest("GET", "/?cursor=!!!", nil)
+	if _, err := httpx.PageAfter(c, &got); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("PageAfter(garbage) = %v, want invalid", err)
+	}
+}
+
+func TestListOf(t *testing.T) {
+	id := func(n int) any { return n }
+	double := func(n int) int { return 2 * n }
+	full := httpx.ListOf([]int{1, 2, 3}, 2, id, double)
+	var last int
+	if err := httpx.DecodeCursor(full.NextCursor, &last); err != nil || len(full.Items) != 2 || full.Items[1] != 4 || last != 2 {
+		t.Errorf("a page with more after it: %+v (cursor %d, %v)", full, last, err)
+	}
+	if end := httpx.ListOf([]int{1, 2}, 2, id, double); len(end.Items) != 2 || end.NextCursor != "" {
+		t.Errorf("the last page: %+v", end)
+	}
+	if empty := httpx.ListOf[int, int](nil, 2, id, double); empty.Items == nil || len(empty.Items) != 0 || empty.NextCursor != "" {
+		t.Errorf("no items: %+v, want an empty list, not null", empty)
+	}
 }

@@ -38,6 +38,30 @@ func PageOf(c *gin.Context) (Page, error) {
 	return p, nil
 }
 
+// PageAfter is PageOf with the cursor decoded into key (left untouched on the first page).
+func PageAfter(c *gin.Context, key any) (Page, error) {
+	p, err := PageOf(c)
+	if err == nil {
+		err = DecodeCursor(p.Cursor, key)
+	}
+	return p, err
+}
+
+// ListOf makes one page from items fetched with a limit of Limit+1: the first Limit of them,
+// each converted by conv, and when there were more, the cursor from the last one kept (made of
+// the sort key that cursor returns).
+func ListOf[T, R any](items []T, limit int, cursor func(T) any, conv func(T) R) List[R] {
+	out := List[R]{Items: make([]R, 0, min(len(items), limit))}
+	if len(items) > limit {
+		items = items[:limit]
+		out.NextCursor = EncodeCursor(cursor(items[limit-1]))
+	}
+	for _, it := range items {
+		out.Items = append(out.Items, conv(it))
+	}
+	return out
+}
+
 // List is the shape of every paginated response.
 type List[T any] struct {
 	Items      []T    `json:"items"`

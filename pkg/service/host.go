@@ -143,13 +143,9 @@ func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 }
 
 func (h *Host) listDeadLetters(c *gin.Context) {
-	page, err := httpx.PageOf(c)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
 	var before string
-	if err := httpx.DecodeCursor(page.Cursor, &before); err != nil {
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -158,12 +154,8 @@ func (h *Host) listDeadLetters(c *gin.Context) {
 		httpx.RespondError(c, storage.MapError(err, "dead letters"))
 		return
 	}
-	out := httpx.List[bus.DeadLetter]{Items: items}
-	if len(items) > page.Limit {
-		out.Items = items[:page.Limit]
-		out.NextCursor = httpx.EncodeCursor(out.Items[page.Limit-1].ID)
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(items, page.Limit, func(d bus.DeadLetter) any { return d.ID },
+		func(d bus.DeadLetter) bus.DeadLetter { return d }))
 }
 
 // Run serves HTTP on ln, runs the relays and consumers, and on ctx's end shuts down in order:

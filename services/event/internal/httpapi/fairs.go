@@ -296,16 +296,8 @@ func (s *Server) listFairs(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[fairResponse]{Items: []fairResponse{}}
-	for i, f := range fairs {
-		if i == page.Limit {
-			last := fairs[i-1]
-			out.NextCursor = httpx.EncodeCursor(fair.Cursor{Start: last.StartDate, ID: last.ID})
-			break
-		}
-		out.Items = append(out.Items, toFairResponse(f, canManage(c, f), s.Now()))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(fairs, page.Limit, func(f fair.Fair) any { return fair.Cursor{Start: f.StartDate, ID: f.ID} },
+		func(f fair.Fair) fairResponse { return toFairResponse(f, canManage(c, f), s.Now()) }))
 }
 
 // change loads the fair (checking the caller organises it), applies fn, and saves with one event

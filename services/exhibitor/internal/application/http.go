@@ -240,34 +240,23 @@ func (h *Handlers) list(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[response]{Items: []response{}}
-	for i, a := range apps {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(apps[i-1].ID)
-			break
-		}
-		out.Items = append(out.Items, toResponse(a, f.NameVI))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID },
+		func(a Application) response { return toResponse(a, f.NameVI) }))
 }
 
 func (h *Handlers) mine(c *gin.Context) {
 	ctx := c.Request.Context()
 	p, _ := httpx.PrincipalFrom(c)
-	page, err := httpx.PageOf(c)
 	var before string
-	if err == nil {
-		err = httpx.DecodeCursor(page.Cursor, &before)
-	}
+	page, err := httpx.PageAfter(c, &before)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[response]{Items: []response{}}
 	applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			c.JSON(http.StatusOK, out)
+			c.JSON(http.StatusOK, httpx.List[response]{Items: []response{}})
 			return
 		}
 		httpx.RespondError(c, err)
@@ -278,15 +267,10 @@ func (h *Handlers) mine(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	for i, a := range apps {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(apps[i-1].ID)
-			break
-		}
+	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
 		f, _ := h.Store.Fair(ctx, a.FairID)
-		out.Items = append(out.Items, toResponse(a, f.NameVI))
-	}
-	c.JSON(http.StatusOK, out)
+		return toResponse(a, f.NameVI)
+	}))
 }
 
 // visible loads an application the caller may see: its producer, the fair's organisers, admins.

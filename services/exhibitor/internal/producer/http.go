@@ -325,13 +325,6 @@ func (h *Handlers) list(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[response]{Items: []response{}}
-	for i, prod := range prods {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(prods[i-1].ID)
-			break
-		}
-		out.Items = append(out.Items, toResponse(prod, true))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(prods, page.Limit, func(p Producer) any { return p.ID },
+		func(p Producer) response { return toResponse(p, true) }))
 }

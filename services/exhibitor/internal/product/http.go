@@ -196,11 +196,8 @@ func (h *Handlers) create(c *gin.Context) {
 }
 
 func (h *Handlers) listOfProducer(c *gin.Context) {
-	page, err := httpx.PageOf(c)
 	var after NameCursor
-	if err == nil {
-		err = httpx.DecodeCursor(page.Cursor, &after)
-	}
+	page, err := httpx.PageAfter(c, &after)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -210,15 +207,8 @@ func (h *Handlers) listOfProducer(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[response]{Items: []response{}}
-	for i, l := range items {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(CursorAfter(items[i-1]))
-			break
-		}
-		out.Items = append(out.Items, ToResponse(l, h.Now()))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
+		func(l Listed) response { return ToResponse(l, h.Now()) }))
 }
 
 func (h *Handlers) get(c *gin.Context) {

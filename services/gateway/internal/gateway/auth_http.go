@@ -167,13 +167,9 @@ func (a *App) createAccount(c *gin.Context) {
 }
 
 func (a *App) listAccounts(c *gin.Context) {
-	page, err := httpx.PageOf(c)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
 	var after string
-	if err := httpx.DecodeCursor(page.Cursor, &after); err != nil {
+	page, err := httpx.PageAfter(c, &after)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -187,13 +183,5 @@ func (a *App) listAccounts(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[accountResponse]{Items: []accountResponse{}}
-	for i, acc := range accs {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(accs[i-1].ID)
-			break
-		}
-		out.Items = append(out.Items, toAccountResponse(acc))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(accs, page.Limit, func(a account.Account) any { return a.ID }, toAccountResponse))
 }

@@ -293,15 +293,7 @@ func (h *Handlers) listRequests(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	out := httpx.List[requestResponse]{Items: []requestResponse{}}
-	for i, r := range rs {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(rs[i-1].ID)
-			break
-		}
-		out.Items = append(out.Items, toRequestResponse(r))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(rs, page.Limit, func(r Request) any { return r.ID }, toRequestResponse))
 }
 
 // visibleRequest loads a request the caller may read: its buyer, staff, producers while open.

@@ -358,11 +358,8 @@ func (h *Handlers) mine(c *gin.Context) {
 // page answers with one page of the meetings matching q.
 func (h *Handlers) page(c *gin.Context, q bson.M) {
 	ctx := c.Request.Context()
-	page, err := httpx.PageOf(c)
 	var after string
-	if err == nil {
-		err = httpx.DecodeCursor(page.Cursor, &after)
-	}
+	page, err := httpx.PageAfter(c, &after)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -373,15 +370,8 @@ func (h *Handlers) page(c *gin.Context, q bson.M) {
 		return
 	}
 	names := map[string]string{}
-	out := httpx.List[response]{Items: []response{}}
-	for i, m := range ms {
-		if i == page.Limit {
-			out.NextCursor = httpx.EncodeCursor(ms[i-1].ID)
-			break
-		}
-		out.Items = append(out.Items, h.toResponse(ctx, m, names))
-	}
-	c.JSON(http.StatusOK, out)
+	c.JSON(http.StatusOK, httpx.ListOf(ms, page.Limit, func(m Meeting) any { return m.ID },
+		func(m Meeting) response { return h.toResponse(ctx, m, names) }))
 }
 
 // load returns the meeting if the caller takes part or organises the fair.
