@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/url"
+	"strings"
 	"testing"
 	"time"
 
@@ -156,6 +158,34 @@ func (c Client) Do(tb testing.TB, method, path string, body any, headers ...stri
 		tb.Fatal(err)
 	}
 	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+}
+
+// Pages follows a paginated list at path one item per page (at most 20 pages), failing the test
+// on any answer but 200, and returns the items in order.
+func Pages[T any](tb testing.TB, c Client, path string) []T {
+	tb.Helper()
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&"
+	}
+	var items []T
+	cursor := ""
+	for range 20 {
+		var page struct {
+			Items      []T    `json:"items"`
+			NextCursor string `json:"next_cursor"`
+		}
+		r := c.Do(tb, http.MethodGet, path+sep+"limit=1&cursor="+url.QueryEscape(cursor), nil)
+		if r.Status != http.StatusOK {
+			tb.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
+		}
+		r.Decode(tb, &page)
+		items = append(items, page.Items...)
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	return items
 }
 
 // With returns a copy of the client with another token.

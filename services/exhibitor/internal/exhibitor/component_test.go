@@ -148,16 +148,11 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 	}
 	var names []string
 	seen := map[string]bool{}
-	cursor = ""
-	for range 4 {
-		page.NextCursor = ""
-		f.api.Do(t, "GET", "/api/producers/"+aID+"/products?limit=1&cursor="+cursor, nil).Decode(t, &page)
-		for _, it := range page.Items {
-			names, seen[it.ID] = append(names, it.NameVI), true
-		}
-		if cursor = page.NextCursor; cursor == "" {
-			break
-		}
+	for _, it := range testenv.Pages[struct {
+		ID     string
+		NameVI string `json:"name_vi"`
+	}](t, f.api, "/api/producers/"+aID+"/products") {
+		names, seen[it.ID] = append(names, it.NameVI), true
 	}
 	if len(seen) != 3 || strings.Join(names, "|") != "Mắm cá cơm|Mắm ruốc|Nước mắm Phú Quốc" {
 		t.Errorf("A's products page by page: %v (%d distinct)", names, len(seen))
@@ -299,19 +294,8 @@ func TestApplicationsFlow(t *testing.T) {
 		r.Decode(t, &second)
 	}
 	var got []string
-	cursor := ""
-	for range 3 {
-		var page struct {
-			Items      []struct{ ID string }
-			NextCursor string `json:"next_cursor"`
-		}
-		a.Do(t, "GET", "/api/applications?limit=1&cursor="+cursor, nil).Decode(t, &page)
-		for _, it := range page.Items {
-			got = append(got, it.ID)
-		}
-		if cursor = page.NextCursor; cursor == "" {
-			break
-		}
+	for _, it := range testenv.Pages[struct{ ID string }](t, a, "/api/applications") {
+		got = append(got, it.ID)
 	}
 	if len(got) != 2 || got[0] != second.ID || got[1] != appA.ID {
 		t.Errorf("A's applications page by page: %v, want [%s %s]", got, second.ID, appA.ID)

@@ -231,27 +231,12 @@ func TestSolveEndpoint(t *testing.T) {
 	}
 }
 
-// pageIDs follows a list one item per page and returns the IDs in order (at most 10 pages).
+// pageIDs follows a list one item per page and returns the IDs in order.
 func pageIDs(t *testing.T, c testenv.Client, path string) []string {
 	t.Helper()
 	var ids []string
-	cursor := ""
-	for range 10 {
-		var page struct {
-			Items      []struct{ ID string }
-			NextCursor string `json:"next_cursor"`
-		}
-		if r := c.Do(t, "GET", path+"?limit=1&cursor="+cursor, nil); r.Status != 200 {
-			t.Fatalf("GET %s: %d %s", path, r.Status, r.Body)
-		} else {
-			r.Decode(t, &page)
-		}
-		for _, it := range page.Items {
-			ids = append(ids, it.ID)
-		}
-		if cursor = page.NextCursor; cursor == "" {
-			break
-		}
+	for _, it := range testenv.Pages[struct{ ID string }](t, c, path) {
+		ids = append(ids, it.ID)
 	}
 	return ids
 }
