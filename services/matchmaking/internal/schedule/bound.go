@@ -67,16 +67,15 @@ type packer struct {
 // aloneBound is the fewest breaks participant p could have on its own: its meetings need at
 // least as many runs as the largest blocks of its usable slots must be combined to hold them.
 func (s *solver) aloneBound(p int) int {
+	k := s.placeable[p]
+	if k == 0 {
+		return 0
+	}
 	var usable uint64
-	k := 0
 	for _, m := range s.of[p] {
 		if s.possible[m] {
 			usable |= s.ms[m].domain
-			k++
 		}
-	}
-	if k == 0 {
-		return 0
 	}
 	var runs []int
 	for sl := 1; sl <= s.slots; {
@@ -104,6 +103,9 @@ func (s *solver) aloneBound(p int) int {
 	return max(r-1, 0)
 }
 
+// mostBreaks is the most breaks a participant with k meetings can have in a day of slots.
+func mostBreaks(k, slots int) int { return max(0, min(k-1, slots-k)) }
+
 // capacityBound raises *lb while it proves more, until ctx ends, the relaxation is solved, or
 // *lb reaches *upper (the breaks of the best schedule so far).
 func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) {
@@ -128,7 +130,7 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 		pk := s.packerFor(ctx, order, load, set, c+1)
 		most := 0 // the most breaks the members could have
 		for _, m := range pk.members {
-			most += max(0, min(m.load-1, s.slots-m.load))
+			most += mostBreaks(m.load, s.slots)
 		}
 		for budget := 0; budget <= most; budget++ {
 			proved[c] = budget
@@ -156,15 +158,9 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 // them in two sets, each member sharing no meeting with an earlier one of its set: in a B2B day
 // the buyers (set 1), then the producers (set 2); 0 for everyone in neither.
 func (s *solver) sets() (order, load, set []int) {
-	order = make([]int, len(s.pids))
-	load = make([]int, len(s.pids))
+	order, load = make([]int, len(s.pids)), s.placeable
 	for p := range order {
 		order[p] = p
-		for _, m := range s.of[p] {
-			if s.possible[m] {
-				load[p]++
-			}
-		}
 	}
 	slices.SortStableFunc(order, func(a, b int) int { return cmp.Compare(load[b], load[a]) })
 	set = make([]int, len(s.pids))
@@ -222,13 +218,7 @@ func (s *solver) packerFor(ctx context.Context, order, load, set []int, c int) *
 	slices.SortStableFunc(pk.members, func(a, b packMember) int {
 		return cmp.Or(cmp.Compare(b.load, a.load), cmp.Compare(a.group, b.group))
 	})
-	for a := 1; a <= s.slots; a++ {
-		var w uint64
-		for b := a; b <= s.slots; b++ {
-			w |= bit(b)
-			pk.windows = append(pk.windows, w)
-		}
-	}
+	pk.windows = allRuns(s.slots)
 	n := len(pk.members)
 	pk.choice, pk.must, pk.blocked, pk.minK, pk.allowed = make([][2]int, n), make([]uint64, n), make([]uint64, n), make([]int, n), make([]int, n)
 	pk.options, pk.placed = make([]int, n), make([]bool, n)

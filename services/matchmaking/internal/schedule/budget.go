@@ -75,7 +75,6 @@ type budgetSearch struct {
 	set     []int
 	covers  [3]bool   // per set: every meeting has one of its members
 	windows []uint64  // the sets of slots counted over
-	size    []int     // per window: its slots
 	inPat   [][]uint8 // per participant, pattern and window: the pattern's slots inside the window
 	lo, hi  []int     // per set and window: its fewest and most busy slots inside it (set 0: the range of a covering set)
 	fewest  []uint8   // per participant and window: its fewest busy slots inside it, over its patterns left
@@ -142,15 +141,9 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 	if s.slots <= shortDay {
 		for x := uint64(1); x < 1<<uint(s.slots); x++ {
 			b.windows = append(b.windows, x)
-			b.size = append(b.size, bits.OnesCount64(x))
 		}
 	} else {
-		for a := 1; a <= s.slots; a++ {
-			for c := a; c <= s.slots; c++ {
-				b.windows = append(b.windows, run(a, c-a+1))
-				b.size = append(b.size, c-a+1)
-			}
-		}
+		b.windows = allRuns(s.slots)
 	}
 	nw := len(b.windows)
 	cells := 2 * n * nw // fewest and most
@@ -182,6 +175,17 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 
 // run is the run of k slots from slot st.
 func run(st, k int) uint64 { return (uint64(1)<<uint(k) - 1) << uint(st-1) }
+
+// allRuns is every run of consecutive slots of a day, by first slot, then length.
+func allRuns(slots int) []uint64 {
+	var out []uint64
+	for a := 1; a <= slots; a++ {
+		for b := a; b <= slots; b++ {
+			out = append(out, run(a, b-a+1))
+		}
+	}
+	return out
+}
 
 // list lists p's patterns within the budget whose slots its meetings can each take, fewest
 // breaks first; false when there are too many slots to choose from.
@@ -406,8 +410,8 @@ func (b *budgetSearch) energetic() (ok, changed bool) {
 	}
 	// low[x], high[x]: the range a set that covers every meeting must be in.
 	low, high := b.lo[:nw], b.hi[:nw]
-	for x := range b.windows {
-		low[x], high[x] = 0, b.size[x]*b.s.tables
+	for x, w := range b.windows {
+		low[x], high[x] = 0, bits.OnesCount64(w)*b.s.tables
 		for c := 1; c <= 2; c++ {
 			if b.covers[c] {
 				low[x] = max(low[x], b.lo[c*nw+x])
@@ -645,20 +649,5 @@ func (b *budgetSearch) place() bool {
 		return false
 	}
 	b.slots = slots
-	return true
-}
-
-// orderOK reports whether m may take sl given the slots of the meetings placed so far.
-func orderOK(s *solver, slots []int, m, sl int) bool {
-	for _, q := range s.ms[m].preds {
-		if slots[q] != 0 && slots[q] >= sl {
-			return false
-		}
-	}
-	for _, q := range s.ms[m].succs {
-		if slots[q] != 0 && slots[q] <= sl {
-			return false
-		}
-	}
 	return true
 }

@@ -49,6 +49,7 @@ type solver struct {
 	possible   []bool  // meeting has a non-empty domain
 	impossible int     // meetings with an empty domain
 	of         [][]int // meetings per participant
+	placeable  []int   // per participant: its meetings with a non-empty domain
 	mark       []int   // per meeting, generation stamps for kempe
 	gen        int
 	chain      []int
@@ -153,7 +154,7 @@ func newSolver(p Problem) *solver {
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
 	s.pgen, s.flip = make([]int, n), make([]bool, n)
-	s.of = make([][]int, n)
+	s.of, s.placeable = make([][]int, n), make([]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
 		if !s.possible[i] {
@@ -161,6 +162,9 @@ func newSolver(p Problem) *solver {
 		}
 		for _, p := range m.parts {
 			s.of[p] = append(s.of[p], i)
+			if s.possible[i] {
+				s.placeable[p]++
+			}
 		}
 	}
 	seed := p.Seed
@@ -182,13 +186,18 @@ func (s *solver) fits(m, sl int) bool {
 			return false
 		}
 	}
-	for _, q := range mm.preds {
-		if s.slot[q] != 0 && s.slot[q] >= sl {
+	return orderOK(s, s.slot, m, sl)
+}
+
+// orderOK reports whether m may take sl given the slots of the meetings placed so far.
+func orderOK(s *solver, slots []int, m, sl int) bool {
+	for _, q := range s.ms[m].preds {
+		if slots[q] != 0 && slots[q] >= sl {
 			return false
 		}
 	}
-	for _, q := range mm.succs {
-		if s.slot[q] != 0 && s.slot[q] <= sl {
+	for _, q := range s.ms[m].succs {
+		if slots[q] != 0 && slots[q] <= sl {
 			return false
 		}
 	}
@@ -465,22 +474,18 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 	return best
 }
 
-func (s *solver) randomSlot(m int) int {
-	dom := s.ms[m].domain
-	n := bits.OnesCount64(dom)
+func (s *solver) randomSlot(m int) int { return s.randomIn(s.ms[m].domain) }
+
+// randomIn is a slot of mask chosen at random, or 0 when mask is empty.
+func (s *solver) randomIn(mask uint64) int {
+	n := bits.OnesCount64(mask)
 	if n == 0 {
 		return 0
 	}
-	k := s.rng.IntN(n)
-	for sl := 1; sl <= s.slots; sl++ {
-		if dom&bit(sl) != 0 {
-			if k == 0 {
-				return sl
-			}
-			k--
-		}
+	for k := s.rng.IntN(n); k > 0; k-- {
+		mask &= mask - 1
 	}
-	return 0
+	return bits.TrailingZeros64(mask) + 1
 }
 
 func (s *solver) tryMove(m int) func() {
@@ -530,19 +535,7 @@ func (s *solver) closing() (delta int, ok bool) {
 		return 0, false
 	}
 	occ := s.occ[p]
-	targets := (occ<<1 | occ>>1) &^ occ & s.ms[m].domain
-	n := bits.OnesCount64(targets)
-	if n == 0 {
-		return 0, false
-	}
-	k := s.rng.IntN(n)
-	for x := targets; x != 0; x &= x - 1 {
-		if k == 0 {
-			return s.kempeTo(m, bits.TrailingZeros64(x)+1)
-		}
-		k--
-	}
-	return 0, false
+	return s.kempeTo(m, s.randomIn((occ<<1|occ>>1)&^occ&s.ms[m].domain))
 }
 
 // kempe finds the chain that swaps two slots for m: m moves from its slot a to a random slot b,
@@ -822,14 +815,8 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 // best schedule so far, or a budget takes longer than levelTime.
 func (s *solver) settle(ctx context.Context, levelTime time.Duration, bound, upper *atomic.Int64) {
 	most := int64(0) // the most breaks anyone could have, together: beyond, no schedule places every meeting
-	for p := range s.pids {
-		k := 0
-		for _, m := range s.of[p] {
-			if s.possible[m] {
-				k++
-			}
-		}
-		most += int64(max(0, min(k-1, s.slots-k)))
+	for _, k := range s.placeable {
+		most += int64(mostBreaks(k, s.slots))
 	}
 	for ctx.Err() == nil {
 		budget := bound.Load()
