@@ -63,7 +63,7 @@ type budgetSearch struct {
 	k       []int      // per participant: its meetings that can be placed
 	pats    [][]uint64 // per participant: the busy slots it may have, fewest breaks first
 	pbrk    [][]uint8  // breaks of each pattern
-	runs    []int      // per participant: its patterns without breaks (they come first)
+	upto    [][]int    // per participant and number of breaks: its patterns with at most that many (they come first)
 	off     []int      // per participant: where its words start in alive
 	alive   []uint64   // per participant, a bitset over its patterns, all together
 	union   []uint64   // per participant: slots of some pattern left
@@ -90,7 +90,7 @@ type budgetSearch struct {
 func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []int) {
 	b := &budgetSearch{s: s, ctx: ctx, budget: budget}
 	n := len(s.pids)
-	b.k, b.pats, b.pbrk, b.off, b.runs = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([]int, n)
+	b.k, b.pats, b.pbrk, b.off, b.upto = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([][]int, n)
 	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
 	for p := range s.pids {
 		var doms []uint64
@@ -191,10 +191,10 @@ func allRuns(slots int) []uint64 {
 // breaks first; false when there are too many slots to choose from.
 func (b *budgetSearch) list(p int, doms []uint64) bool {
 	s, k := b.s, b.k[p]
+	byBreaks := make([][]uint64, b.budget+1)
 	add := func(mask uint64) {
 		if nb := breaks(mask); nb <= b.budget && matchable(doms, mask) {
-			b.pats[p] = append(b.pats[p], mask)
-			b.pbrk[p] = append(b.pbrk[p], uint8(nb))
+			byBreaks[nb] = append(byBreaks[nb], mask)
 		}
 	}
 	// Meetings fixed to a slot are in every pattern; the others choose among the slots left.
@@ -209,62 +209,65 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 	free &^= fixed
 	need := k - bits.OnesCount64(fixed)
 	switch {
-	case need < 0:
-		return true // two meetings fixed to one slot: no pattern
+	case need < 0: // two meetings fixed to one slot: no pattern
 	case b.budget == 0:
 		for st := 1; st+k-1 <= s.slots; st++ {
 			add(run(st, k))
 		}
-		b.runs[p] = len(b.pats[p])
-		return true
 	case bits.OnesCount64(free) > shortDay:
 		return false
-	}
-	var at []uint64 // the free slots, one bit each
-	for x := free; x != 0; x &= x - 1 {
-		at = append(at, x&-x)
-	}
-	// Every choice of need free slots, in increasing order (the next with as many bits set).
-	for sub := uint64(1)<<uint(need) - 1; sub < 1<<uint(len(at)); {
-		mask := fixed
-		for x := sub; x != 0; x &= x - 1 {
-			mask |= at[bits.TrailingZeros64(x)]
+	default:
+		var at []uint64 // the free slots, one bit each
+		for x := free; x != 0; x &= x - 1 {
+			at = append(at, x&-x)
 		}
-		add(mask)
-		if sub == 0 {
-			break
+		// Every choice of need free slots, in increasing order (the next with as many bits set).
+		for sub := uint64(1)<<uint(need) - 1; sub < 1<<uint(len(at)); {
+			mask := fixed
+			for x := sub; x != 0; x &= x - 1 {
+				mask |= at[bits.TrailingZeros64(x)]
+			}
+			add(mask)
+			if sub == 0 {
+				break
+			}
+			c := sub & -sub
+			r := sub + c
+			sub = ((r^sub)>>2)/c | r
 		}
-		c := sub & -sub
-		r := sub + c
-		sub = ((r^sub)>>2)/c | r
 	}
-	order := make([]int, len(b.pats[p]))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortStableFunc(order, func(x, y int) int { return int(b.pbrk[p][x]) - int(b.pbrk[p][y]) })
-	pats, pbrk := make([]uint64, len(order)), make([]uint8, len(order))
-	for i, j := range order {
-		pats[i], pbrk[i] = b.pats[p][j], b.pbrk[p][j]
-	}
-	b.pats[p], b.pbrk[p] = pats, pbrk
-	for b.runs[p] < len(pbrk) && pbrk[b.runs[p]] == 0 {
-		b.runs[p]++
+	b.upto[p] = make([]int, b.budget+1)
+	for nb, pats := range byBreaks {
+		b.pats[p] = append(b.pats[p], pats...)
+		for range pats {
+			b.pbrk[p] = append(b.pbrk[p], uint8(nb))
+		}
+		b.upto[p][nb] = len(b.pats[p])
 	}
 	return true
 }
 
+// prefix is word i of the bitset of the first n patterns.
+func prefix(n, i int) uint64 {
+	switch lo := n - i*64; {
+	case lo >= 64:
+		return ^uint64(0)
+	case lo <= 0:
+		return 0
+	default:
+		return uint64(1)<<uint(lo) - 1
+	}
+}
+
 func (b *budgetSearch) words(p int) []uint64 { return b.alive[b.off[p]:b.off[p+1]] }
 
-// single reports whether p has one pattern left.
-func (b *budgetSearch) single(p int) bool {
+// left is how many patterns p has left.
+func (b *budgetSearch) left(p int) int {
 	n := 0
 	for _, v := range b.words(p) {
-		if n += bits.OnesCount64(v); n > 1 {
-			return false
-		}
+		n += bits.OnesCount64(v)
 	}
-	return true
+	return n
 }
 
 // keep narrows p's patterns to those of mask; false when none is left.
@@ -310,15 +313,10 @@ func (b *budgetSearch) propagate() bool {
 		}
 		if b.budget > 0 {
 			for _, p := range b.members {
-				allowed := b.budget - (need - b.minB[p])
+				within := b.upto[p][b.budget-(need-b.minB[p])] // the others leave it that many breaks
 				m := mask[:b.off[p+1]-b.off[p]]
 				for i := range m {
-					m[i] = ^uint64(0)
-				}
-				for i, nb := range b.pbrk[p] {
-					if int(nb) > allowed {
-						m[i/64] &^= 1 << uint(i%64)
-					}
+					m[i] = prefix(within, i)
 				}
 				ok, ch := b.keep(p, m)
 				if !ok {
@@ -426,7 +424,7 @@ func (b *budgetSearch) energetic() (ok, changed bool) {
 	}
 	for _, p := range b.members {
 		c := b.set[p]
-		if c == 0 || b.single(p) {
+		if c == 0 || b.left(p) < 2 {
 			continue // one pattern left: the ranges above hold it
 		}
 		few, most := b.rows(p)
@@ -494,11 +492,7 @@ func (b *budgetSearch) search() bool {
 	}
 	at, fewest := -1, 0
 	for _, p := range b.members {
-		n := 0
-		for _, v := range b.words(p) {
-			n += bits.OnesCount64(v)
-		}
-		if n > 1 && (at < 0 || b.k[p] < b.k[at] || b.k[p] == b.k[at] && n < fewest) {
+		if n := b.left(p); n > 1 && (at < 0 || b.k[p] < b.k[at] || b.k[p] == b.k[at] && n < fewest) {
 			at, fewest = p, n
 		}
 	}
@@ -542,12 +536,7 @@ func (b *budgetSearch) split() (ok, decided bool) {
 	w := b.words(at)
 	for _, breaks := range []bool{false, true} {
 		for i := range w {
-			lo := max(0, min(64, b.runs[at]-i*64)) // patterns of this word without breaks
-			none := uint64(1)<<uint(lo) - 1
-			if lo == 64 {
-				none = ^uint64(0)
-			}
-			if breaks {
+			if none := prefix(b.upto[at][0], i); breaks {
 				w[i] &^= none
 			} else {
 				w[i] &= none
@@ -567,11 +556,7 @@ func (b *budgetSearch) split() (ok, decided bool) {
 // withBreaks reports whether p has a pattern with breaks left.
 func (b *budgetSearch) withBreaks(p int) bool {
 	for i, v := range b.words(p) {
-		if i*64+64 <= b.runs[p] {
-			continue
-		}
-		lo := max(0, b.runs[p]-i*64)
-		if v>>uint(lo) != 0 {
+		if v&^prefix(b.upto[p][0], i) != 0 {
 			return true
 		}
 	}
