@@ -62,6 +62,8 @@ type solver struct {
 	hmask      uint64 // bit b: some participant has b breaks
 	spreadV    int    // spread of hist, when spreadOK
 	spreadOK   bool
+	broken     []int   // participants with breaks, in no order
+	brokenAt   []int   // per participant: its index in broken, while it has breaks
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
 	weight     []int   // per participant, in the annealing's energy
 	wtotal     int     // breaks weighted
@@ -139,6 +141,7 @@ func newSolver(p Problem) *solver {
 	n := len(s.pids)
 	s.slot = make([]int, len(s.ms))
 	s.occ, s.brk, s.load = make([]uint64, n), make([]int, n), make([]int, n)
+	s.brokenAt = make([]int, n)
 	s.count = make([]int, p.Slots+1)
 	s.hist = make([]int, p.Slots+1)
 	s.at = make([]int32, n*(p.Slots+1))
@@ -216,11 +219,26 @@ func (s *solver) place(m, sl int) {
 		s.occ[p] |= bit(sl)
 		s.load[p]++
 		nb := breaks(s.occ[p])
-		s.total += nb - s.brk[p]
-		s.wtotal += (nb - s.brk[p]) * s.weight[p]
-		s.brk[p] = nb
+		s.setBreaks(p, nb)
 		s.histAdd(nb, 1)
 		s.at[p*(s.slots+1)+sl] = int32(m)
+	}
+}
+
+// setBreaks records that participant p now has nb breaks.
+func (s *solver) setBreaks(p, nb int) {
+	old := s.brk[p]
+	s.total += nb - old
+	s.wtotal += (nb - old) * s.weight[p]
+	s.brk[p] = nb
+	switch {
+	case old == 0 && nb > 0:
+		s.brokenAt[p] = len(s.broken)
+		s.broken = append(s.broken, p)
+	case old > 0 && nb == 0:
+		i, last := s.brokenAt[p], s.broken[len(s.broken)-1]
+		s.broken[i], s.brokenAt[last] = last, i
+		s.broken = s.broken[:len(s.broken)-1]
 	}
 }
 
@@ -235,9 +253,7 @@ func (s *solver) remove(m int) {
 		s.occ[p] &^= bit(sl)
 		s.load[p]--
 		nb := breaks(s.occ[p])
-		s.total += nb - s.brk[p]
-		s.wtotal += (nb - s.brk[p]) * s.weight[p]
-		s.brk[p] = nb
+		s.setBreaks(p, nb)
 		if s.load[p] > 0 {
 			s.histAdd(nb, 1)
 		}
@@ -429,14 +445,15 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		}
 		var undo func()
 		d, chain := 0, false
+		// One move in ten is a single move (few are taken: a chain of one meeting is a move
+		// too), four in ten a chain closing a break of someone who has one, the rest random
+		// chains.
 		switch x := s.rng.IntN(10); {
 		case s.slot[m] == 0:
 			undo = s.tryInsert(m)
-		case x < 2:
+		case x < 1:
 			undo = s.tryMove(m)
-		case x < 3:
-			undo = s.trySwap(m)
-		case x < 6:
+		case x < 5:
 			if d, chain = s.closing(); !chain {
 				continue
 			}
@@ -502,34 +519,13 @@ func (s *solver) tryMove(m int) func() {
 	return func() { s.remove(m); s.place(m, from) }
 }
 
-func (s *solver) trySwap(m int) func() {
-	o := s.rng.IntN(len(s.ms))
-	a, b := s.slot[m], s.slot[o]
-	if o == m || b == 0 || a == b {
-		return nil
-	}
-	s.remove(m)
-	s.remove(o)
-	if s.fits(m, b) {
-		s.place(m, b)
-		if s.fits(o, a) {
-			s.place(o, a)
-			return func() { s.remove(m); s.remove(o); s.place(m, a); s.place(o, b) }
-		}
-		s.remove(m)
-	}
-	s.place(m, a)
-	s.place(o, b)
-	return nil
-}
-
 // closing picks a participant with a break and one of its meetings, and evaluates the chain that
 // moves it next to its other meetings.
 func (s *solver) closing() (delta int, ok bool) {
-	p := s.rng.IntN(len(s.pids))
-	if s.brk[p] == 0 || len(s.of[p]) == 0 {
+	if len(s.broken) == 0 {
 		return 0, false
 	}
+	p := s.broken[s.rng.IntN(len(s.broken))]
 	m := s.of[p][s.rng.IntN(len(s.of[p]))]
 	if s.slot[m] == 0 {
 		return 0, false
