@@ -608,30 +608,44 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 		}
 	}
 	ends := bit(a) | bit(b)
-	before := max(0, s.spread()-s.p.MaxBreakSpread)
-	changed := false
+	lo, hi := math.MaxInt, -1 // fewest and most breaks of those whose breaks change
 	for _, p := range s.touched {
 		if s.flip[p] {
-			nb := breaks(s.occ[p] ^ ends)
-			if nb != s.brk[p] {
+			if nb := breaks(s.occ[p] ^ ends); nb != s.brk[p] {
 				delta += (nb - s.brk[p]) * s.weight[p]
-				s.histAdd(s.brk[p], -1)
-				s.histAdd(nb, 1)
-				changed = true
+				lo, hi = min(lo, nb), max(hi, nb)
 			}
 		}
 	}
-	if changed { // the spread can only change with someone's breaks
-		delta += (max(0, s.spreadNow()-s.p.MaxBreakSpread) - before) * spreadCost * s.scale
-		for _, p := range s.touched {
-			if s.flip[p] {
-				s.histAdd(breaks(s.occ[p]^ends), -1)
-				s.histAdd(s.brk[p], 1)
-			}
-		}
+	if hi >= 0 { // the spread can only change with someone's breaks
+		delta += s.spreadChange(ends, lo, hi) * spreadCost * s.scale
 	}
 	s.ka, s.kb = a, b
 	return delta, true
+}
+
+// spreadChange is the change in the spread beyond the allowed one if the chain kempeTo is
+// evaluating swapped the slots ends, where those whose breaks change have lo to hi breaks.
+func (s *solver) spreadChange(ends uint64, lo, hi int) int {
+	allowed := s.p.MaxBreakSpread
+	before := max(0, s.spread()-allowed)
+	if before == 0 && s.hmask != 0 && max(63-bits.LeadingZeros64(s.hmask), hi)-min(bits.TrailingZeros64(s.hmask), lo) <= allowed {
+		return 0 // within the allowed spread before and after
+	}
+	for _, p := range s.touched {
+		if s.flip[p] {
+			s.histAdd(s.brk[p], -1)
+			s.histAdd(breaks(s.occ[p]^ends), 1)
+		}
+	}
+	after := max(0, s.spreadNow()-allowed)
+	for _, p := range s.touched {
+		if s.flip[p] {
+			s.histAdd(breaks(s.occ[p]^ends), -1)
+			s.histAdd(s.brk[p], 1)
+		}
+	}
+	return after - before
 }
 
 // applyKempe moves the chain kempe found last.
