@@ -16,7 +16,7 @@ import (
 const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
 	spreadCost      = 50   // per break of spread beyond the allowed one
-	busyWeight      = 5    // the second annealing's weight on the busiest participants' breaks
+	busyWeight      = 5    // the annealings' weight on the busiest participants' breaks
 	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
 	// at the start one break more is taken about one time in twelve.
 	startTemp = 0.4
@@ -802,6 +802,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	bctx, cancel := context.WithDeadline(ctx, deadline)
 	done := make(chan struct{})
 	second := s.reseeded()
+	s.weigh(busyWeight)
 	second.weigh(busyWeight)
 	go func() {
 		defer close(done)
