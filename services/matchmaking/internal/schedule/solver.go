@@ -16,7 +16,9 @@ import (
 const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
 	spreadCost      = 50   // per break of spread beyond the allowed one
-	busyWeight      = 5    // the annealings' weight on the busiest participants' breaks
+	// The annealings' weights on the busiest participants' breaks: one each, for two ways
+	// through the same day.
+	busyWeight, busyWeight2 = 3, 5
 	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
 	// at the start one break more is taken about one time in twelve.
 	startTemp = 0.4
@@ -803,7 +805,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	done := make(chan struct{})
 	second := s.reseeded()
 	s.weigh(busyWeight)
-	second.weigh(busyWeight)
+	second.weigh(busyWeight2)
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
