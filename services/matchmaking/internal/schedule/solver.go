@@ -793,9 +793,9 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	// The capacity bound searches on another goroutine while annealing improves the schedule;
 	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
 	// meet: the schedule is then proved optimal. Once the bound is done, that goroutine runs
-	// a second annealing from another seed, and the better schedule wins. Before it, the search
-	// within the bound's budget of breaks (see budget.go) may find an optimal schedule or raise
-	// the bound.
+	// a second annealing from another seed and weight, and the better schedule wins. Before
+	// it, the search within the bound's budget of breaks (see budget.go) may find an optimal
+	// schedule or raise the bound.
 	deadline := start.Add(limit)
 	var bound, upper atomic.Int64
 	bound.Store(int64(s.lowerBound()))
