@@ -246,8 +246,10 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 	for i := 0; i < 20000; i++ {
 		m := s.rng.IntN(len(s.ms))
 		var undo func()
-		switch i % 4 {
-		case 0, 1:
+		switch {
+		case s.slot[m] == 0: // as in the annealing, an unplaced meeting is only inserted
+			undo = s.tryInsert(m)
+		case i%4 < 2:
 			undo = s.tryMove(m)
 		default:
 			before := s.energy()
@@ -275,6 +277,12 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 	}
 	if s.wtotal != want {
 		t.Errorf("weighted breaks %d, recomputed %d", s.wtotal, want)
+	}
+	fresh := newSolver(s.p) // the same schedule, placed meeting by meeting
+	fresh.restore(snapshot{slot: s.slot})
+	if !slices.Equal(s.occ, fresh.occ) || !slices.Equal(s.count, fresh.count) || !slices.Equal(s.hist, fresh.hist) ||
+		!slices.Equal(s.at, fresh.at) || !slices.Equal(s.brk, fresh.brk) || s.total != fresh.total || s.spread() != fresh.spread() {
+		t.Fatal("after the moves, the busy slots, counts or breaks differ from the same schedule placed afresh")
 	}
 	for p := range s.pids {
 		if in := slices.Contains(s.broken, p); in != (s.brk[p] > 0) || in && s.broken[s.brokenAt[p]] != p {

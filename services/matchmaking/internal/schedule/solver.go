@@ -55,7 +55,6 @@ type solver struct {
 	mark       []int   // per meeting, generation stamps for kempe
 	gen        int
 	chain      []int
-	fromBuf    []int  // applyKempe's slots before the move
 	ka, kb     int    // the two slots of the chain kempe found
 	pgen       []int  // per participant, generation stamps for kempe
 	flip       []bool // per participant: trades one end of the chain for the other
@@ -650,16 +649,36 @@ func (s *solver) spreadChange(ends uint64, lo, hi int) int {
 	return after - before
 }
 
-// applyKempe moves the chain kempe found last.
+// applyKempe moves the chain kempe found last: its meetings swap slots a and b, and only the
+// participants at one end of it (see kempeTo's flip) change their busy slots.
 func (s *solver) applyKempe() {
-	from := s.fromBuf[:0]
+	a, b, stride := s.ka, s.kb, s.slots+1
 	for _, x := range s.chain {
-		from = append(from, s.slot[x])
-		s.remove(x)
+		for _, p := range s.ms[x].parts {
+			s.at[p*stride+s.slot[x]] = -1
+		}
 	}
-	s.fromBuf = from
-	for i, x := range s.chain {
-		s.place(x, s.ka+s.kb-from[i])
+	for _, x := range s.chain {
+		to := a + b - s.slot[x]
+		s.count[s.slot[x]]--
+		s.count[to]++
+		s.slot[x] = to
+		for _, p := range s.ms[x].parts {
+			s.at[p*stride+to] = int32(x)
+		}
+	}
+	ends := bit(a) | bit(b)
+	for _, p := range s.touched {
+		if !s.flip[p] {
+			continue
+		}
+		s.occ[p] ^= ends
+		if nb := breaks(s.occ[p]); nb != s.brk[p] {
+			s.spreadOK = false
+			s.histAdd(s.brk[p], -1)
+			s.setBreaks(p, nb)
+			s.histAdd(nb, 1)
+		}
 	}
 }
 
