@@ -14,6 +14,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/ocop"
@@ -182,6 +183,24 @@ func (c *candidate) offer(pr *index.Product, score float64) {
 	c.best, c.score = c.top[0], c.scores[0]
 }
 
+// rankScratch is what one ranking needs per producer, kept between rankings: a national index
+// has thousands of eligible producers, and allocating their candidates anew for every request
+// made the garbage collector the slowest part of the tail.
+type rankScratch struct {
+	at    map[*index.Producer]int // index in cands
+	cands []candidate
+}
+
+var rankScratchPool = sync.Pool{New: func() any { return &rankScratch{at: map[*index.Producer]int{}} }}
+
+// release empties the scratch (keeping no product alive) and returns it to the pool.
+func (sc *rankScratch) release() {
+	clear(sc.at)
+	clear(sc.cands)
+	sc.cands = sc.cands[:0]
+	rankScratchPool.Put(sc)
+}
+
 // Rank returns the best producers for a need, at most limit, by score then producer ID. A first
 // pass scores every eligible product with numbers only; reasons are written for the producers
 // that make the list.
@@ -189,27 +208,30 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 	limit = max(limit, 1)
 	p := m.prepare(n)
 	var out []Result
+	sc := rankScratchPool.Get().(*rankScratch)
+	defer sc.release()
 	m.Index.Read(func(v index.View) {
-		byProducer := map[*index.Producer]*candidate{}
 		v.Products(p.sets, func(pr *index.Product) {
 			prod := pr.Producer
 			if prod == nil || !m.eligible(p, pr, now) {
 				return
 			}
 			score, _ := m.score(v, p, pr, prod, now, false)
-			c := byProducer[prod]
-			if c == nil {
-				c = &candidate{producer: prod}
-				byProducer[prod] = c
+			i, ok := sc.at[prod]
+			if !ok {
+				i = len(sc.cands)
+				sc.cands = append(sc.cands, candidate{producer: prod})
+				sc.at[prod] = i
 			}
-			c.offer(pr, score)
+			sc.cands[i].offer(pr, score)
 		})
 		// Keep the best limit candidates by insertion: cheaper than sorting thousands.
 		better := func(a, b *candidate) bool {
 			return a.score > b.score || (a.score == b.score && a.producer.ID < b.producer.ID)
 		}
 		cands := make([]*candidate, 0, limit+1)
-		for _, c := range byProducer {
+		for i := range sc.cands {
+			c := &sc.cands[i]
 			if len(cands) == limit && !better(c, cands[limit-1]) {
 				continue
 			}
