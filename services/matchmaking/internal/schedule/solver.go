@@ -55,14 +55,12 @@ type solver struct {
 	mark       []int   // per meeting, generation stamps for kempe
 	gen        int
 	chain      []int
-	ka, kb     int    // the two slots of the chain kempe found
-	pgen       []int  // per participant, generation stamps for kempe
-	flip       []bool // per participant: trades one end of the chain for the other
-	touched    []int  // participants of the chain
-	hist       []int  // participants with meetings, by number of breaks
-	hmask      uint64 // bit b: some participant has b breaks
-	spreadV    int    // spread of hist, when spreadOK
-	spreadOK   bool
+	ka, kb     int     // the two slots of the chain kempe found
+	pgen       []int   // per participant, generation stamps for kempe
+	flip       []bool  // per participant: trades one end of the chain for the other
+	touched    []int   // participants of the chain
+	hist       []int   // participants with meetings, by number of breaks
+	hmask      uint64  // bit b: some participant has b breaks
 	broken     []int   // participants with breaks, in no order
 	brokenAt   []int   // per participant: its index in broken, while it has breaks
 	at         []int32 // meeting of participant p at slot sl: at[p*(slots+1)+sl], or -1
@@ -209,7 +207,6 @@ func orderOK(s *solver, slots []int, m, sl int) bool {
 }
 
 func (s *solver) place(m, sl int) {
-	s.spreadOK = false
 	s.slot[m] = sl
 	s.count[sl]++
 	s.unsched--
@@ -244,7 +241,6 @@ func (s *solver) setBreaks(p, nb int) {
 }
 
 func (s *solver) remove(m int) {
-	s.spreadOK = false
 	sl := s.slot[m]
 	s.slot[m] = 0
 	s.count[sl]--
@@ -267,13 +263,6 @@ func (s *solver) meetingAt(p, sl int) int { return int(s.at[p*(s.slots+1)+sl]) }
 
 // spread is max minus min breaks over participants with meetings.
 func (s *solver) spread() int {
-	if !s.spreadOK {
-		s.spreadV, s.spreadOK = s.spreadNow(), true
-	}
-	return s.spreadV
-}
-
-func (s *solver) spreadNow() int {
 	if s.hmask == 0 {
 		return 0
 	}
@@ -639,7 +628,7 @@ func (s *solver) spreadChange(ends uint64, lo, hi int) int {
 			s.histAdd(breaks(s.occ[p]^ends), 1)
 		}
 	}
-	after := max(0, s.spreadNow()-allowed)
+	after := max(0, s.spread()-allowed)
 	for _, p := range s.touched {
 		if s.flip[p] {
 			s.histAdd(breaks(s.occ[p]^ends), -1)
@@ -674,7 +663,6 @@ func (s *solver) applyKempe() {
 		}
 		s.occ[p] ^= ends
 		if nb := breaks(s.occ[p]); nb != s.brk[p] {
-			s.spreadOK = false
 			s.histAdd(s.brk[p], -1)
 			s.setBreaks(p, nb)
 			s.histAdd(nb, 1)
