@@ -813,11 +813,12 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	second := s.reseeded()
 	s.weigh(busyWeight)
 	second.weigh(busyWeight2)
+	levelTime := max(limit/10, 50*time.Millisecond) // per budget of breaks searched
 	go func() {
 		defer close(done)
-		s.capacityBound(bctx, &bound, &upper, max(limit/10, 50*time.Millisecond))
+		s.capacityBound(bctx, &bound, &upper, levelTime)
 		sctx, cancel := context.WithTimeout(bctx, limit/2)
-		second.settle(sctx, max(limit/10, 50*time.Millisecond), &bound, &upper)
+		second.settle(sctx, levelTime, &bound, &upper)
 		cancel()
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
