@@ -2,6 +2,7 @@ package schedule
 
 import (
 	"context"
+	"math"
 	"math/bits"
 	"slices"
 )
@@ -50,10 +51,15 @@ const (
 )
 
 type matchCache struct {
-	ok   bool
-	doms []uint64
-	good []uint64
+	ok    bool
+	doms  []uint64
+	good  []uint64 // patterns known to be matchable
+	known []uint64 // patterns checked
 }
+
+// tightWindow is a window where a participant's pattern may have at most up and at least down
+// of its slots (see energetic).
+type tightWindow struct{ w, up, down int }
 
 type budgetSearch struct {
 	s       *solver
@@ -81,6 +87,7 @@ type budgetSearch struct {
 	most    []uint8   // and its most
 	rowsFor [][]uint64
 	match   []matchCache
+	tight   []tightWindow
 	nodes   int
 	aborted bool
 	slots   []int // the schedule found
@@ -371,17 +378,25 @@ func (b *budgetSearch) matchable(p int) []uint64 {
 		}
 	}
 	c := &b.match[p]
-	if c.ok && slices.Equal(c.doms, b.doms) {
-		return c.good
-	}
-	good := make([]uint64, b.off[p+1]-b.off[p])
-	for i, pat := range b.pats[p] {
-		if matchable(b.doms, pat) {
-			good[i/64] |= 1 << uint(i%64)
+	if !c.ok || !slices.Equal(c.doms, b.doms) {
+		if !c.ok {
+			nw := b.off[p+1] - b.off[p]
+			c.good, c.known = make([]uint64, nw), make([]uint64, nw)
 		}
+		c.ok, c.doms = true, append(c.doms[:0], b.doms...)
+		clear(c.good)
+		clear(c.known)
 	}
-	*c = matchCache{ok: true, doms: append(c.doms[:0], b.doms...), good: good}
-	return good
+	// Only the patterns still alive are checked; a backtrack that revives others checks them then.
+	for wi, w := range b.words(p) {
+		for x := w &^ c.known[wi]; x != 0; x &= x - 1 {
+			if i := wi*64 + bits.TrailingZeros64(x); matchable(b.doms, b.pats[p][i]) {
+				c.good[wi] |= x & -x
+			}
+		}
+		c.known[wi] |= w
+	}
+	return c.good
 }
 
 // energetic checks every window of slots. A set's members are busy there, between them, for
@@ -429,13 +444,29 @@ func (b *budgetSearch) energetic() (ok, changed bool) {
 		}
 		few, most := b.rows(p)
 		lo, hi := b.lo[c*nw:(c+1)*nw], b.hi[c*nw:(c+1)*nw]
+		// Only the windows where some pattern left could break a range are checked: a pattern
+		// is dropped if it has more than up or fewer than down slots in one.
+		b.tight = b.tight[:0]
+		for y := range nw {
+			up, down := high[y]-lo[y]+int(few[y]), math.MinInt
+			if b.covers[c] {
+				down = low[y] - hi[y] + int(most[y])
+			}
+			if int(most[y]) > up || int(few[y]) < down {
+				b.tight = append(b.tight, tightWindow{y, up, down})
+			}
+		}
+		if len(b.tight) == 0 {
+			continue
+		}
 		w := b.words(p)
 		var ch bool
 		for wi := range w {
 			for x := w[wi]; x != 0; x &= x - 1 {
 				i := wi*64 + bits.TrailingZeros64(x)
-				for y, v := range b.inPat[p][i*nw : (i+1)*nw] {
-					if lo[y]-int(few[y])+int(v) > high[y] || b.covers[c] && hi[y]-int(most[y])+int(v) < low[y] {
+				in := b.inPat[p][i*nw : (i+1)*nw]
+				for _, t := range b.tight {
+					if v := int(in[t.w]); v > t.up || v < t.down {
 						w[wi] &^= 1 << uint(i%64)
 						ch = true
 						break

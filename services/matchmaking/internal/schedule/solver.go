@@ -817,8 +817,14 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	go func() {
 		defer close(done)
 		s.capacityBound(bctx, &bound, &upper, levelTime)
-		sctx, cancel := context.WithTimeout(bctx, limit/2)
-		second.settle(sctx, levelTime, &bound, &upper)
+		// On a short day the budget search weighs breaks too (see list), and its proofs are
+		// worth more than a second annealing, which finds such days' optimum soon anyway.
+		settleFor, perBudget := limit/2, levelTime
+		if s.slots <= shortDay {
+			settleFor, perBudget = limit, limit
+		}
+		sctx, cancel := context.WithTimeout(bctx, settleFor)
+		second.settle(sctx, perBudget, &bound, &upper)
 		cancel()
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
