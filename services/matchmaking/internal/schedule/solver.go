@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"math"
 	"math/bits"
-	"math/rand/v2"
 	"slices"
 	"strings"
 	"sync/atomic"
@@ -26,12 +25,13 @@ const (
 )
 
 type meeting struct {
-	id     string
-	parts  []int
-	domain uint64
-	preds  []int
-	succs  []int
-	host   int
+	id       string
+	parts    []int
+	domain   uint64
+	preds    []int
+	succs    []int
+	host     int
+	domSlots []uint8 // the slots of domain, for drawing one
 }
 
 type solver struct {
@@ -47,7 +47,7 @@ type solver struct {
 	load       []int    // meetings per participant
 	total      int
 	unsched    int
-	rng        *rand.Rand
+	rng        *splitMix
 	possible   []bool  // meeting has a non-empty domain
 	impossible int     // meetings with an empty domain
 	of         [][]int // meetings per participant
@@ -56,9 +56,8 @@ type solver struct {
 	gen        int
 	chain      []int
 	ka, kb     int     // the two slots of the chain kempe found
-	pgen       []int   // per participant, generation stamps for kempe
-	flip       []bool  // per participant: trades one end of the chain for the other
-	touched    []int   // participants of the chain
+	flips      []int   // participants of the chain busy at one of its slots only: they trade it for the other
+	flipBrk    []int   // and their breaks once they have
 	hist       []int   // participants with meetings, by number of breaks
 	hmask      uint64  // bit b: some participant has b breaks
 	broken     []int   // participants with breaks, in no order
@@ -67,6 +66,12 @@ type solver struct {
 	weight     []int   // per participant, in the annealing's energy
 	wtotal     int     // breaks weighted
 	scale      int     // the largest weight: one break of it is worth one break at temperature 1
+	// The chains' hot data, compact: each meeting's domain and participants
+	// (partList[partOff[m]:partOff[m+1]]), and whether any meeting has an 'after' order.
+	dom      []uint64
+	partOff  []int32
+	partList []int32
+	ordered  bool
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -127,6 +132,9 @@ func newSolver(p Problem) *solver {
 			dom &^= unavailable[pi]
 		}
 		mm.domain = dom
+		for x := dom; x != 0; x &= x - 1 {
+			mm.domSlots = append(mm.domSlots, uint8(bits.TrailingZeros64(x)+1))
+		}
 		mm.host = mm.parts[len(mm.parts)-1]
 		s.ms[i] = mm
 	}
@@ -136,6 +144,15 @@ func newSolver(p Problem) *solver {
 			s.ms[i].preds = append(s.ms[i].preds, j)
 			s.ms[j].succs = append(s.ms[j].succs, i)
 		}
+	}
+	s.dom, s.partOff = make([]uint64, len(s.ms)), make([]int32, len(s.ms)+1)
+	for i, m := range s.ms {
+		s.dom[i] = m.domain
+		for _, p := range m.parts {
+			s.partList = append(s.partList, int32(p))
+		}
+		s.partOff[i+1] = int32(len(s.partList))
+		s.ordered = s.ordered || len(m.preds) > 0
 	}
 	n := len(s.pids)
 	s.slot = make([]int, len(s.ms))
@@ -155,7 +172,6 @@ func newSolver(p Problem) *solver {
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
-	s.pgen, s.flip = make([]int, n), make([]bool, n)
 	s.of, s.placeable = make([][]int, n), make([]int, n)
 	for i, m := range s.ms {
 		s.possible[i] = m.domain != 0
@@ -173,9 +189,30 @@ func newSolver(p Problem) *solver {
 	if seed == 0 {
 		seed = 20261128
 	}
-	s.rng = rand.New(rand.NewPCG(seed, uint64(len(s.ms))))
+	s.rng = &splitMix{seed ^ uint64(len(s.ms))*0x9e3779b97f4a7c15}
 	return s
 }
+
+// splitMix is a small, fast random source (SplitMix64): the annealing draws a few numbers per
+// move, and a move costs a few hundred nanoseconds.
+type splitMix struct{ x uint64 }
+
+func (r *splitMix) Uint64() uint64 {
+	r.x += 0x9e3779b97f4a7c15
+	z := r.x
+	z = (z ^ z>>30) * 0xbf58476d1ce4e5b9
+	z = (z ^ z>>27) * 0x94d049bb133111eb
+	return z ^ z>>31
+}
+
+// IntN is a number in [0, n), n > 0 (multiply-shift: its bias, n/2⁶⁴, does not matter here).
+func (r *splitMix) IntN(n int) int {
+	hi, _ := bits.Mul64(r.Uint64(), uint64(n))
+	return int(hi)
+}
+
+// Float64 is a number in [0, 1).
+func (r *splitMix) Float64() float64 { return float64(r.Uint64()>>11) / (1 << 53) }
 
 // fits reports whether meeting m may take slot sl.
 func (s *solver) fits(m, sl int) bool {
@@ -429,7 +466,9 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 			temp = float64(s.scale) * startTemp * math.Pow(endTemp/startTemp, frac)
 			cool()
 		}
-		m := s.rng.IntN(len(s.ms))
+		// One draw picks the meeting (high half) and the kind of move (low half).
+		r := s.rng.Uint64()
+		m := int((r >> 32) * uint64(len(s.ms)) >> 32)
 		if !s.possible[m] {
 			continue
 		}
@@ -438,7 +477,7 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		// One move in ten is a single move (few are taken: a chain of one meeting is a move
 		// too), four in ten a chain closing a break of someone who has one, the rest random
 		// chains.
-		switch x := s.rng.IntN(10); {
+		switch x := int(r & 0xffffffff * 10 >> 32); {
 		case s.slot[m] == 0:
 			undo = s.tryInsert(m)
 		case x < 1:
@@ -481,7 +520,13 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 	return best
 }
 
-func (s *solver) randomSlot(m int) int { return s.randomIn(s.ms[m].domain) }
+func (s *solver) randomSlot(m int) int {
+	free := s.ms[m].domSlots
+	if len(free) == 0 {
+		return 0
+	}
+	return int(free[s.rng.IntN(len(free))])
+}
 
 // randomIn is a slot of mask chosen at random, or 0 when mask is empty.
 func (s *solver) randomIn(mask uint64) int {
@@ -543,7 +588,10 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 	s.gen++
 	s.mark[m] = s.gen
 	s.chain = append(s.chain[:0], m)
-	toA := 0 // meetings of the chain moving from b to a
+	s.flips, s.flipBrk = s.flips[:0], s.flipBrk[:0]
+	ends := bit(a) | bit(b)
+	lo, hi := math.MaxInt, -1 // fewest and most breaks of those whose breaks change
+	toA := 0                  // meetings of the chain moving from b to a
 	for head := 0; head < len(s.chain); head++ {
 		x := s.chain[head]
 		to := a
@@ -552,11 +600,20 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 		} else {
 			toA++
 		}
-		if s.ms[x].domain&bit(to) == 0 {
+		if s.dom[x]&bit(to) == 0 {
 			return 0, false
 		}
-		for _, p := range s.ms[x].parts {
-			if y := s.meetingAt(p, to); y >= 0 && s.mark[y] != s.gen {
+		for _, p32 := range s.partList[s.partOff[x]:s.partOff[x+1]] {
+			p := int(p32)
+			y := s.meetingAt(p, to)
+			if y < 0 { // p is busy at one end only
+				nb := breaks(s.occ[p] ^ ends)
+				s.flips, s.flipBrk = append(s.flips, p), append(s.flipBrk, nb)
+				if nb != s.brk[p] {
+					delta += (nb - s.brk[p]) * s.weight[p]
+					lo, hi = min(lo, nb), max(hi, nb)
+				}
+			} else if s.mark[y] != s.gen { // busy at both: its meeting at the other end moves too
 				s.mark[y] = s.gen
 				s.chain = append(s.chain, y)
 				if len(s.chain) > 40 {
@@ -569,82 +626,68 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 	if s.count[a]-toB+toA > s.tables || s.count[b]-toA+toB > s.tables {
 		return 0, false
 	}
+	if s.ordered && !s.chainOrderOK(a, b) {
+		return 0, false
+	}
+	if hi >= 0 { // the spread can only change with someone's breaks
+		delta += s.spreadChange(lo, hi) * spreadCost * s.scale
+	}
+	s.ka, s.kb = a, b
+	return delta, true
+}
+
+// chainOrderOK reports whether the chain kempeTo found keeps every 'after' order once its
+// meetings have swapped slots a and b.
+func (s *solver) chainOrderOK(a, b int) bool {
 	after := func(q int) int { // q's slot once the chain has moved
 		if sl := s.slot[q]; sl != 0 && s.mark[q] == s.gen {
 			return a + b - sl
 		}
 		return s.slot[q]
 	}
-	s.touched = s.touched[:0]
 	for _, x := range s.chain {
 		to := a + b - s.slot[x]
 		for _, q := range s.ms[x].preds {
 			if sl := after(q); sl != 0 && sl >= to {
-				return 0, false
+				return false
 			}
 		}
 		for _, q := range s.ms[x].succs {
 			if sl := after(q); sl != 0 && sl <= to {
-				return 0, false
-			}
-		}
-		for _, p := range s.ms[x].parts {
-			if s.pgen[p] != s.gen {
-				s.pgen[p] = s.gen
-				s.flip[p] = false
-				s.touched = append(s.touched, p)
-			}
-			s.flip[p] = !s.flip[p]
-		}
-	}
-	ends := bit(a) | bit(b)
-	lo, hi := math.MaxInt, -1 // fewest and most breaks of those whose breaks change
-	for _, p := range s.touched {
-		if s.flip[p] {
-			if nb := breaks(s.occ[p] ^ ends); nb != s.brk[p] {
-				delta += (nb - s.brk[p]) * s.weight[p]
-				lo, hi = min(lo, nb), max(hi, nb)
+				return false
 			}
 		}
 	}
-	if hi >= 0 { // the spread can only change with someone's breaks
-		delta += s.spreadChange(ends, lo, hi) * spreadCost * s.scale
-	}
-	s.ka, s.kb = a, b
-	return delta, true
+	return true
 }
 
 // spreadChange is the change in the spread beyond the allowed one if the chain kempeTo is
 // evaluating swapped the slots ends, where those whose breaks change have lo to hi breaks.
-func (s *solver) spreadChange(ends uint64, lo, hi int) int {
+func (s *solver) spreadChange(lo, hi int) int {
 	allowed := s.p.MaxBreakSpread
 	before := max(0, s.spread()-allowed)
 	if before == 0 && s.hmask != 0 && max(63-bits.LeadingZeros64(s.hmask), hi)-min(bits.TrailingZeros64(s.hmask), lo) <= allowed {
 		return 0 // within the allowed spread before and after
 	}
-	for _, p := range s.touched {
-		if s.flip[p] {
-			s.histAdd(s.brk[p], -1)
-			s.histAdd(breaks(s.occ[p]^ends), 1)
-		}
+	for i, p := range s.flips {
+		s.histAdd(s.brk[p], -1)
+		s.histAdd(s.flipBrk[i], 1)
 	}
 	after := max(0, s.spread()-allowed)
-	for _, p := range s.touched {
-		if s.flip[p] {
-			s.histAdd(breaks(s.occ[p]^ends), -1)
-			s.histAdd(s.brk[p], 1)
-		}
+	for i, p := range s.flips {
+		s.histAdd(s.flipBrk[i], -1)
+		s.histAdd(s.brk[p], 1)
 	}
 	return after - before
 }
 
 // applyKempe moves the chain kempe found last: its meetings swap slots a and b, and only the
-// participants at one end of it (see kempeTo's flip) change their busy slots.
+// participants at one end of it (see kempeTo's flips) change their busy slots.
 func (s *solver) applyKempe() {
 	a, b, stride := s.ka, s.kb, s.slots+1
 	for _, x := range s.chain {
-		for _, p := range s.ms[x].parts {
-			s.at[p*stride+s.slot[x]] = -1
+		for _, p := range s.partList[s.partOff[x]:s.partOff[x+1]] {
+			s.at[int(p)*stride+s.slot[x]] = -1
 		}
 	}
 	for _, x := range s.chain {
@@ -652,17 +695,14 @@ func (s *solver) applyKempe() {
 		s.count[s.slot[x]]--
 		s.count[to]++
 		s.slot[x] = to
-		for _, p := range s.ms[x].parts {
-			s.at[p*stride+to] = int32(x)
+		for _, p := range s.partList[s.partOff[x]:s.partOff[x+1]] {
+			s.at[int(p)*stride+to] = int32(x)
 		}
 	}
 	ends := bit(a) | bit(b)
-	for _, p := range s.touched {
-		if !s.flip[p] {
-			continue
-		}
+	for i, p := range s.flips {
 		s.occ[p] ^= ends
-		if nb := breaks(s.occ[p]); nb != s.brk[p] {
+		if nb := s.flipBrk[i]; nb != s.brk[p] {
 			s.histAdd(s.brk[p], -1)
 			s.setBreaks(p, nb)
 			s.histAdd(nb, 1)
