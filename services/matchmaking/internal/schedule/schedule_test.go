@@ -256,13 +256,22 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 		switch {
 		case s.slot[m] == 0: // as in the annealing, an unplaced meeting is only inserted
 			undo = s.tryInsert(m)
-		case i%4 < 2:
+		case i%5 < 2:
 			undo = s.tryMove(m)
+		case i%5 == 4:
+			before := slices.Clone(s.slot)
+			if undo = s.shiftRun(); undo != nil && i%3 == 0 {
+				undo()
+				undo = nil
+				if !slices.Equal(before, s.slot) {
+					t.Fatalf("move %d: a run's shift undone does not give back the schedule", i)
+				}
+			}
 		default:
 			before := s.energy()
 			var d int
 			var ok bool
-			if i%4 == 2 {
+			if i%5 == 2 {
 				d, ok = s.closing()
 			} else {
 				d, ok = s.kempe(m)

@@ -56,6 +56,7 @@ type solver struct {
 	gen        int
 	chain      []int
 	ka, kb     int     // the two slots of the chain kempe found
+	shifted    []int   // the meetings shiftRun moved, in order
 	flips      []int   // participants of the chain busy at one of its slots only: they trade it for the other
 	flipBrk    []int   // and their breaks once they have
 	hist       []int   // participants with meetings, by number of breaks
@@ -475,17 +476,20 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 		var undo func()
 		d, chain := 0, false
 		// One move in ten is a single move (few are taken: a chain of one meeting is a move
-		// too), four in ten a chain closing a break of someone who has one, the rest random
-		// chains.
+		// too); two in ten a chain closing a break of someone who has one, two in ten a shift
+		// of a whole run of someone's busy slots towards another (several chains at once: the
+		// single chains cannot pass through the schedules between), the rest random chains.
 		switch x := int(r & 0xffffffff * 10 >> 32); {
 		case s.slot[m] == 0:
 			undo = s.tryInsert(m)
 		case x < 1:
 			undo = s.tryMove(m)
-		case x < 5:
+		case x < 3:
 			if d, chain = s.closing(); !chain {
 				continue
 			}
+		case x < 5:
+			undo = s.shiftRun()
 		default:
 			d, chain = s.kempe(m) // evaluated before anything moves
 			if !chain {
@@ -567,6 +571,63 @@ func (s *solver) closing() (delta int, ok bool) {
 	}
 	occ := s.occ[p]
 	return s.kempeTo(m, s.randomIn((occ<<1|occ>>1)&^occ&s.ms[m].domain))
+}
+
+// shiftRun takes someone with a break and moves its first run of busy slots towards the next,
+// or its last towards the one before, by as many slots as the gap between them (at most the
+// run's length): one chain (see kempe) for each meeting that moves, each applied before the
+// next is found. It returns how to undo them, or nil when some chain cannot move.
+func (s *solver) shiftRun() func() {
+	if len(s.broken) == 0 {
+		return nil
+	}
+	p := s.broken[s.rng.IntN(len(s.broken))]
+	occ := s.occ[p]
+	var from, to, k int // k meetings move, from slots from.. to slots to..
+	if s.rng.IntN(2) == 0 {
+		lo := bits.TrailingZeros64(occ) + 1
+		e := lo
+		for occ&bit(e+1) != 0 {
+			e++
+		}
+		n := e + 1
+		for occ&bit(n) == 0 {
+			n++
+		}
+		k = min(e-lo+1, n-e-1)
+		from, to = lo, n-k
+	} else {
+		hi := 64 - bits.LeadingZeros64(occ)
+		st := hi
+		for occ&bit(st-1) != 0 {
+			st--
+		}
+		pv := st - 1
+		for occ&bit(pv) == 0 {
+			pv--
+		}
+		k = min(hi-st+1, st-pv-1)
+		from, to = hi-k+1, pv+1
+	}
+	s.shifted = s.shifted[:0]
+	undo := func() {
+		// Chains on disjoint pairs of slots: each swaps back on its own, last first.
+		for i := len(s.shifted) - 1; i >= 0; i-- {
+			x := s.shifted[i]
+			s.kempeTo(x, from+i)
+			s.applyKempe()
+		}
+	}
+	for i := range k {
+		x := s.meetingAt(p, from+i)
+		if _, ok := s.kempeTo(x, to+i); !ok {
+			undo()
+			return nil
+		}
+		s.applyKempe()
+		s.shifted = append(s.shifted, x)
+	}
+	return undo
 }
 
 // kempe finds the chain that swaps two slots for m: m moves from its slot a to a random slot b,
