@@ -107,8 +107,9 @@ func (s *solver) aloneBound(p int) int {
 func mostBreaks(k, slots int) int { return max(0, min(k-1, slots-k)) }
 
 // capacityBound raises *lb while it proves more, until ctx ends, the relaxation is solved, or
-// *lb reaches *upper (the breaks of the best schedule so far).
-func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) {
+// *lb reaches *upper (the breaks of the best schedule so far). It returns what it proved of each
+// set of sets() (set 0: the sum of its members' bounds alone).
+func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, levelTime time.Duration) (parts [3]int) {
 	// The two sets' breaks are separate sums, so their relaxations' bounds add up, with the
 	// bound alone of everyone in neither.
 	order, load, set := s.sets()
@@ -119,6 +120,7 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 		}
 	}
 	proved := [2]int{}
+	defer func() { parts = [3]int{base, proved[0], proved[1]} }()
 	raise := func() bool {
 		v := int64(base + proved[0] + proved[1])
 		if v > lb.Load() {
@@ -152,6 +154,7 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 			}
 		}
 	}
+	return
 }
 
 // sets orders the participants busiest first (with their meetings that can be placed) and puts

@@ -128,8 +128,14 @@ func TestBudgetSearchAgreesWithTryingEverything(t *testing.T) {
 			continue // trying everything would place those too
 		}
 		opt, ok := fewestBreaks(newSolver(p))
+		var parts [3]int // half the time, what the capacity bound proves of each set
+		if i%2 == 1 {
+			var lb, upper atomic.Int64
+			upper.Store(math.MaxInt64)
+			parts = newSolver(p).capacityBound(context.Background(), &lb, &upper, time.Second)
+		}
 		for budget := range 3 {
-			res, slots := newSolver(p).withinBudget(context.Background(), budget)
+			res, slots := newSolver(p).withinBudget(context.Background(), budget, parts)
 			switch {
 			case res == budgetUnknown:
 				t.Fatalf("instance %d, budget %d: no answer\n%+v", i, budget, p)
@@ -162,7 +168,7 @@ func TestBudgetSearchRaisesTheBound(t *testing.T) {
 	if lb.Load() != 0 {
 		t.Fatalf("capacity bound %d, want 0", lb.Load())
 	}
-	if res, _ := s.withinBudget(context.Background(), 0); res != budgetNone {
+	if res, _ := s.withinBudget(context.Background(), 0, [3]int{}); res != budgetNone {
 		t.Errorf("search without breaks: %d, want none", res)
 	}
 	p.TimeLimitMS = 1000
@@ -176,19 +182,23 @@ func TestBudgetSearchRaisesTheBound(t *testing.T) {
 }
 
 func TestBudgetSearchNeverDeniesAScheduleItWasShown(t *testing.T) {
-	// On generated short days: the annealing's schedule (placing every meeting) has some number
-	// of breaks, so the budget search must never prove that budget impossible, and whatever
-	// it finds within a budget must pass the checker.
-	for seed := uint64(600); seed < 604; seed++ {
-		p := Generate(seed, 0)
+	// On generated days: the annealing's schedule (placing every meeting) has some number of
+	// breaks, so the budget search must never prove that budget impossible, with or without
+	// what the capacity bound proves of each set, and whatever it finds within a budget must
+	// pass the checker.
+	for seed := uint64(600); seed < 606; seed++ {
+		p := Generate(seed, float64(seed%4)/3)
 		p.TimeLimitMS = 300
 		sol, err := Solve(context.Background(), p)
 		if err != nil || len(sol.Unscheduled) > 0 {
 			continue
 		}
+		var lb, upper atomic.Int64
+		upper.Store(math.MaxInt64)
+		parts := newSolver(p).capacityBound(context.Background(), &lb, &upper, 300*time.Millisecond)
 		for _, budget := range []int{sol.LowerBound, sol.TotalBreaks} {
 			ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
-			res, slots := newSolver(p).withinBudget(ctx, budget)
+			res, slots := newSolver(p).withinBudget(ctx, budget, parts)
 			cancel()
 			if res == budgetNone && budget >= sol.TotalBreaks {
 				t.Fatalf("day %d: no schedule within %d breaks, but the annealing found %d", seed, budget, sol.TotalBreaks)

@@ -11,10 +11,12 @@ import (
 // this settles whether a schedule with at most that many breaks exists: either it finds one
 // (optimal), or it proves there is none (the bound rises by one, and the next budget is tried).
 // Each participant's busy slots form a pattern: as many slots as it has meetings, with some
-// breaks. The search chooses a pattern for everyone; with a budget of 0 the patterns are runs
-// of consecutive slots, otherwise every pattern within the budget (on short days only; a
-// meeting fixed to a slot is in every pattern of its participants). It narrows the patterns
-// left to each participant:
+// breaks. The search chooses a pattern for everyone: every pattern within what the budget
+// leaves the participant's set once the other sets have their proved fewest breaks (see
+// capacityBound). On a B2B day whose buyers must have as many breaks as the budget, the
+// producers' patterns are then runs of consecutive slots, and the buyers' are few enough to
+// list even on long days. A meeting fixed to a slot is in every pattern of its participants.
+// The search narrows the patterns left to each participant:
 //   - the participants' fewest breaks must fit the budget together, so each may spend only
 //     what the others leave it;
 //   - a meeting can take only slots that all its participants may still be busy at;
@@ -32,22 +34,25 @@ import (
 type budgetResult int
 
 const (
-	budgetUnknown budgetResult = iota // stopped by its limits, or the day is too long to list
+	budgetUnknown budgetResult = iota // stopped by its limits, or too many patterns to list
 	budgetNone                        // every schedule has more breaks
 	budgetFound                       // a schedule within the budget
 )
 
 const (
-	// shortDay: patterns with breaks are listed for a participant whose meetings not fixed to
-	// a slot can take at most this many slots between them (on longer days the search runs only
-	// without breaks); on days of at most this many slots the counting runs over every set of
-	// slots, not only runs of consecutive ones (a day of 8 slots whose producers all have 4
-	// meetings is busy as often in slots 1 and 5 as in 2 and 6).
+	// shortDay: patterns with breaks are listed as every choice of slots for a participant
+	// whose meetings not fixed to a slot can take at most this many slots between them (for
+	// the others, as runs with gaps between, up to maxListed); on days of at most this many
+	// slots the counting runs over every set of slots, not only runs of consecutive ones (a day
+	// of 8 slots whose producers all have 4 meetings is busy as often in slots 1 and 5 as in 2
+	// and 6).
 	shortDay = 10
 	// budgetNodes caps the choices one search makes before it gives up; maxBudgetCells caps its
 	// tables of busy slots per pattern and window (bytes).
 	budgetNodes    = 2_000_000
 	maxBudgetCells = 64 << 20
+	// maxListed caps the patterns with breaks tried for one participant on a long day.
+	maxListed = 1 << 20
 )
 
 type matchCache struct {
@@ -79,6 +84,7 @@ type budgetSearch struct {
 	doms    []uint64   // scratch for matchable
 	scratch []uint64   // scratch for propagate
 	set     []int
+	others  [3]int    // per set: the breaks the other sets have at least
 	covers  [3]bool   // per set: every meeting has one of its members
 	windows []uint64  // the sets of slots counted over
 	inPat   [][]uint8 // per participant, pattern and window: the pattern's slots inside the window
@@ -93,12 +99,18 @@ type budgetSearch struct {
 	slots   []int // the schedule found
 }
 
-// withinBudget searches for a schedule with at most budget breaks.
-func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []int) {
+// withinBudget searches for a schedule with at most budget breaks. parts are lower bounds on the
+// breaks of each set of sets() (set 0: everyone in neither) in every schedule: a member of one
+// may spend only what the others' bounds leave it.
+func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (budgetResult, []int) {
 	b := &budgetSearch{s: s, ctx: ctx, budget: budget}
+	for c := range b.others {
+		b.others[c] = parts[0] + parts[1] + parts[2] - parts[c]
+	}
 	n := len(s.pids)
 	b.k, b.pats, b.pbrk, b.off, b.upto = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([][]int, n)
 	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
+	_, _, b.set = s.sets()
 	for p := range s.pids {
 		var doms []uint64
 		for _, m := range s.of[p] {
@@ -135,7 +147,6 @@ func (s *solver) withinBudget(ctx context.Context, budget int) (budgetResult, []
 			w[i/64] |= 1 << uint(i%64)
 		}
 	}
-	_, _, b.set = s.sets()
 	for c := 1; c <= 2; c++ {
 		b.covers[c] = true
 		for m := range s.ms {
@@ -198,9 +209,10 @@ func allRuns(slots int) []uint64 {
 // breaks first; false when there are too many slots to choose from.
 func (b *budgetSearch) list(p int, doms []uint64) bool {
 	s, k := b.s, b.k[p]
+	most := b.budget - b.others[b.set[p]] // what the other sets leave p's
 	byBreaks := make([][]uint64, b.budget+1)
 	add := func(mask uint64) {
-		if nb := breaks(mask); nb <= b.budget && matchable(doms, mask) {
+		if nb := breaks(mask); nb <= most && matchable(doms, mask) {
 			byBreaks[nb] = append(byBreaks[nb], mask)
 		}
 	}
@@ -217,12 +229,34 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 	need := k - bits.OnesCount64(fixed)
 	switch {
 	case need < 0: // two meetings fixed to one slot: no pattern
-	case b.budget == 0:
+	case most <= 0:
 		for st := 1; st+k-1 <= s.slots; st++ {
 			add(run(st, k))
 		}
 	case bits.OnesCount64(free) > shortDay:
-		return false
+		// At most most+1 runs of busy slots, each after a gap; no more than maxListed tried.
+		tried := 0
+		var gen func(from, left, runs int, mask uint64) bool
+		gen = func(from, left, runs int, mask uint64) bool {
+			for st := from; st+left-1 <= s.slots; st++ {
+				for l := 1; l <= left; l++ {
+					if r := mask | run(st, l); l == left {
+						if tried++; tried > maxListed {
+							return false
+						}
+						if r&fixed == fixed {
+							add(r)
+						}
+					} else if runs > 1 && !gen(st+l+1, left-l, runs-1, r) {
+						return false
+					}
+				}
+			}
+			return true
+		}
+		if !gen(1, k, most+1, 0) {
+			return false
+		}
 	default:
 		var at []uint64 // the free slots, one bit each
 		for x := free; x != 0; x &= x - 1 {

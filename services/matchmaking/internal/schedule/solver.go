@@ -914,18 +914,19 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	second := s.reseeded()
 	s.weigh(busyWeight)
 	second.weigh(busyWeight2)
-	levelTime := max(limit/10, 50*time.Millisecond) // per budget of breaks searched
+	levelTime := max(limit/10, 50*time.Millisecond) // per budget of breaks the capacity bound searches
 	go func() {
 		defer close(done)
-		s.capacityBound(bctx, &bound, &upper, levelTime)
-		// On a short day the budget search weighs breaks too (see list), and its proofs are
-		// worth more than a second annealing, which finds such days' optimum soon anyway.
-		settleFor, perBudget := limit/2, levelTime
+		parts := s.capacityBound(bctx, &bound, &upper, levelTime)
+		// The search within a budget gets up to a quarter of the time per budget and half in all
+		// (the rest anneals). On a short day it lists every pattern (see list), and its proofs
+		// are worth more than a second annealing, which finds such days' optimum soon anyway.
+		settleFor, perBudget := limit/2, limit/4
 		if s.slots <= shortDay {
 			settleFor, perBudget = limit, limit
 		}
 		sctx, cancel := context.WithTimeout(bctx, settleFor)
-		second.settle(sctx, perBudget, &bound, &upper)
+		second.settle(sctx, perBudget, parts, &bound, &upper)
 		cancel()
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
@@ -941,7 +942,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 // settle searches for a schedule within the bound's budget of breaks, raising the bound by one
 // each time it proves there is none, until it finds one, the budget reaches the breaks of the
 // best schedule so far, or a budget takes longer than levelTime.
-func (s *solver) settle(ctx context.Context, levelTime time.Duration, bound, upper *atomic.Int64) {
+func (s *solver) settle(ctx context.Context, levelTime time.Duration, parts [3]int, bound, upper *atomic.Int64) {
 	most := int64(0) // the most breaks anyone could have, together: beyond, no schedule places every meeting
 	for _, k := range s.placeable {
 		most += int64(mostBreaks(k, s.slots))
@@ -952,7 +953,7 @@ func (s *solver) settle(ctx context.Context, levelTime time.Duration, bound, upp
 			return
 		}
 		level, cancel := context.WithTimeout(ctx, levelTime)
-		res, slots := s.withinBudget(level, int(budget))
+		res, slots := s.withinBudget(level, int(budget), parts)
 		cancel()
 		switch res {
 		case budgetFound:
