@@ -111,6 +111,11 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 	b.k, b.pats, b.pbrk, b.off, b.upto = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([][]int, n)
 	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
 	_, _, b.set = s.sets()
+	windows := s.slots * (s.slots + 1) / 2 // see below: every run of slots, or every set of them on short days
+	if s.slots <= shortDay {
+		windows = 1<<uint(s.slots) - 1
+	}
+	listed := 0
 	for p := range s.pids {
 		var doms []uint64
 		for _, m := range s.of[p] {
@@ -131,6 +136,9 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 		}
 		if len(b.pats[p]) == 0 {
 			return budgetNone, nil
+		}
+		if listed += len(b.pats[p]); listed*windows > maxBudgetCells {
+			return budgetUnknown, nil // the tables below would not fit: stop listing now
 		}
 		b.members = append(b.members, p)
 		b.off[p+1] += (len(b.pats[p]) + 63) / 64
@@ -241,7 +249,7 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 			for st := from; st+left-1 <= s.slots; st++ {
 				for l := 1; l <= left; l++ {
 					if r := mask | run(st, l); l == left {
-						if tried++; tried > maxListed {
+						if tried++; tried > maxListed || tried%4096 == 0 && b.ctx.Err() != nil {
 							return false
 						}
 						if r&fixed == fixed {

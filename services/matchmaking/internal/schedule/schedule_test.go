@@ -163,6 +163,31 @@ func TestRealisticInstanceIsValidFast(t *testing.T) {
 	}
 }
 
+// Long days where everyone has many meetings and the budget search may list many patterns
+// with breaks: the solve still keeps its time limit and the rules.
+func TestLongDaysKeepTheTimeLimit(t *testing.T) {
+	for _, slots := range []int{40, 64} {
+		p := Problem{Slots: slots, MorningSlots: slots / 2, Tables: 3, MaxBreakSpread: 64, TimeLimitMS: 300}
+		for b := range 6 {
+			for q := range slots / 2 {
+				p.Meetings = append(p.Meetings, Meeting{ID: fmt.Sprintf("m%d_%d", b, q), Participants: []string{fmt.Sprint("b", b), fmt.Sprint("p", (q+b)%9)}})
+			}
+		}
+		p.Participants = []Participant{{ID: "b0", Unavailable: []int{slots / 3, slots / 2, slots/2 + 2}}}
+		start := time.Now()
+		sol, err := Solve(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := Check(p, sol); len(v) > 0 {
+			t.Fatalf("%d slots: violations: %v", slots, v)
+		}
+		if elapsed := time.Since(start); elapsed > time.Second {
+			t.Errorf("%d slots: took %v with a 300 ms limit", slots, elapsed)
+		}
+	}
+}
+
 // BenchmarkSchedule solves realistic generated days and reports, per instance, the solver's
 // breaks over three seeds (best and worst), how many of those runs proved optimality, the
 // lower bound and time, beside the first-fit baseline and a 1 s run.
