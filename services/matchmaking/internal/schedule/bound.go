@@ -139,7 +139,7 @@ func (s *solver) capacityBound(ctx context.Context, lb, upper *atomic.Int64, lev
 			if raise() {
 				return
 			}
-			if !pk.prepare(budget) {
+			if !pk.prepare(ctx, budget) {
 				return // too many patterns to search this budget
 			}
 			level, cancel := context.WithTimeout(ctx, levelTime)
@@ -232,12 +232,12 @@ func (s *solver) packerFor(ctx context.Context, order, load, set []int, c int) *
 }
 
 // prepare lists every member's patterns with up to budget breaks; false when that is too much.
-func (pk *packer) prepare(budget int) bool {
+func (pk *packer) prepare(ctx context.Context, budget int) bool {
 	if (budget+1)*len(pk.windows)*len(pk.members) > maxBoundCells {
 		return false
 	}
 	for i := range pk.members {
-		if !pk.members[i].extend(budget, pk.slots) {
+		if !pk.members[i].extend(ctx, budget, pk.slots) {
 			return false
 		}
 	}
@@ -254,39 +254,44 @@ func bitsKey(doms []uint64) []byte {
 	return b
 }
 
-// extend lists the member's patterns with exactly k breaks; false when there are too many.
-func (m *packMember) extend(k, slots int) bool {
+// extend lists the member's patterns with exactly k breaks; false when there are too many or
+// ctx ends first.
+func (m *packMember) extend(ctx context.Context, k, slots int) bool {
 	if len(m.patterns) > k {
 		return true
 	}
 	var out []uint64
 	tried := 0
-	runs := k + 1
+	ok := eachPattern(m.load, slots, k+1, m.usable, func(mask uint64) bool {
+		if tried++; tried > 10*maxPatterns || tried%256 == 0 && ctx.Err() != nil {
+			return false
+		}
+		if matchable(m.doms, mask) {
+			out = append(out, mask)
+		}
+		return len(out) <= maxPatterns
+	})
+	m.patterns = append(m.patterns, out)
+	return ok
+}
+
+// eachPattern calls visit with every set of k slots of usable that forms exactly runs runs of
+// consecutive slots (in a day of slots), until visit returns false; it reports whether it
+// went through them all.
+func eachPattern(k, slots, runs int, usable uint64, visit func(mask uint64) bool) bool {
 	var gen func(from, left, runsLeft int, mask uint64) bool
 	gen = func(from, left, runsLeft int, mask uint64) bool {
 		if runsLeft == 0 {
-			if left != 0 {
-				return true
-			}
-			if tried++; tried > 10*maxPatterns {
-				return false
-			}
-			if matchable(m.doms, mask) {
-				out = append(out, mask)
-				if len(out) > maxPatterns {
-					return false
-				}
-			}
-			return true
+			return left != 0 || visit(mask)
 		}
 		for start := from; start <= slots; start++ {
-			if m.usable&bit(start) == 0 {
+			if usable&bit(start) == 0 {
 				continue
 			}
 			run := uint64(0)
 			for n := 1; n <= left-(runsLeft-1) && start+n-1 <= slots; n++ {
 				sl := start + n - 1
-				if m.usable&bit(sl) == 0 {
+				if usable&bit(sl) == 0 {
 					break
 				}
 				run |= bit(sl)
@@ -300,9 +305,7 @@ func (m *packMember) extend(k, slots int) bool {
 		}
 		return true
 	}
-	ok := gen(1, m.load, runs, 0)
-	m.patterns = append(m.patterns, out)
-	return ok
+	return gen(1, k, runs, 0)
 }
 
 // matchable reports whether each meeting can take its own slot of mask.

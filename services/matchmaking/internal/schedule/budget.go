@@ -181,6 +181,9 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 	}
 	b.inPat = make([][]uint8, n)
 	for _, p := range b.members {
+		if ctx.Err() != nil {
+			return budgetUnknown, nil
+		}
 		b.inPat[p] = make([]uint8, len(b.pats[p])*nw)
 		for i, pat := range b.pats[p] {
 			for x, w := range b.windows {
@@ -242,28 +245,22 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 			add(run(st, k))
 		}
 	case bits.OnesCount64(free) > shortDay:
-		// At most most+1 runs of busy slots, each after a gap; no more than maxListed tried.
+		// Runs of busy slots with gaps between, at most most+1 of them; no more than maxListed
+		// tried, and none once the deadline has passed.
 		tried := 0
-		var gen func(from, left, runs int, mask uint64) bool
-		gen = func(from, left, runs int, mask uint64) bool {
-			for st := from; st+left-1 <= s.slots; st++ {
-				for l := 1; l <= left; l++ {
-					if r := mask | run(st, l); l == left {
-						if tried++; tried > maxListed || tried%4096 == 0 && b.ctx.Err() != nil {
-							return false
-						}
-						if r&fixed == fixed {
-							add(r)
-						}
-					} else if runs > 1 && !gen(st+l+1, left-l, runs-1, r) {
-						return false
-					}
+		for runs := 1; runs <= most+1; runs++ {
+			ok := eachPattern(k, s.slots, runs, free|fixed, func(mask uint64) bool {
+				if tried++; tried > maxListed || tried%256 == 0 && b.ctx.Err() != nil {
+					return false
 				}
+				if mask&fixed == fixed {
+					add(mask)
+				}
+				return true
+			})
+			if !ok {
+				return false
 			}
-			return true
-		}
-		if !gen(1, k, most+1, 0) {
-			return false
 		}
 	default:
 		var at []uint64 // the free slots, one bit each
