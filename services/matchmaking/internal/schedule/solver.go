@@ -723,7 +723,8 @@ func (s *solver) chainOrderOK(a, b int) bool {
 }
 
 // spreadChange is the change in the spread beyond the allowed one if the chain kempeTo is
-// evaluating swapped the slots ends, where those whose breaks change have lo to hi breaks.
+// evaluating moved (its flips taking their flipBrk breaks), where those whose breaks change
+// would have lo to hi breaks.
 func (s *solver) spreadChange(lo, hi int) int {
 	allowed := s.p.MaxBreakSpread
 	before := max(0, s.spread()-allowed)
