@@ -111,11 +111,15 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 	b.k, b.pats, b.pbrk, b.off, b.upto = make([]int, n), make([][]uint64, n), make([][]uint8, n), make([]int, n+1), make([][]int, n)
 	b.union, b.must, b.minB, b.md = make([]uint64, n), make([]uint64, n), make([]int, n), make([]uint64, len(s.ms))
 	_, _, b.set = s.sets()
-	windows := s.slots * (s.slots + 1) / 2 // see below: every run of slots, or every set of them on short days
 	if s.slots <= shortDay {
-		windows = 1<<uint(s.slots) - 1
+		for x := uint64(1); x < 1<<uint(s.slots); x++ {
+			b.windows = append(b.windows, x)
+		}
+	} else {
+		b.windows = allRuns(s.slots)
 	}
-	listed := 0
+	nw := len(b.windows)
+	cells := 2 * n * nw // the tables below: fewest and most per participant, and each pattern's counts
 	for p := range s.pids {
 		var doms []uint64
 		for _, m := range s.of[p] {
@@ -137,8 +141,8 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 		if len(b.pats[p]) == 0 {
 			return budgetNone, nil
 		}
-		if listed += len(b.pats[p]); listed*windows > maxBudgetCells {
-			return budgetUnknown, nil // the tables below would not fit: stop listing now
+		if cells += len(b.pats[p]) * nw; cells > maxBudgetCells {
+			return budgetUnknown, nil // the tables would not fit: stop listing now
 		}
 		b.members = append(b.members, p)
 		b.off[p+1] += (len(b.pats[p]) + 63) / 64
@@ -163,21 +167,6 @@ func (s *solver) withinBudget(ctx context.Context, budget int, parts [3]int) (bu
 				break
 			}
 		}
-	}
-	if s.slots <= shortDay {
-		for x := uint64(1); x < 1<<uint(s.slots); x++ {
-			b.windows = append(b.windows, x)
-		}
-	} else {
-		b.windows = allRuns(s.slots)
-	}
-	nw := len(b.windows)
-	cells := 2 * n * nw // fewest and most
-	for _, p := range b.members {
-		cells += len(b.pats[p]) * nw
-	}
-	if cells > maxBudgetCells {
-		return budgetUnknown, nil
 	}
 	b.inPat = make([][]uint8, n)
 	for _, p := range b.members {
@@ -216,8 +205,8 @@ func allRuns(slots int) []uint64 {
 	return out
 }
 
-// list lists p's patterns within the budget whose slots its meetings can each take, fewest
-// breaks first; false when there are too many slots to choose from.
+// list lists p's patterns within what the budget leaves it whose slots its meetings can each
+// take, fewest breaks first; false when there are too many to list or the deadline passes.
 func (b *budgetSearch) list(p int, doms []uint64) bool {
 	s, k := b.s, b.k[p]
 	most := b.budget - b.others[b.set[p]] // what the other sets leave p's
