@@ -113,7 +113,11 @@ type FairChangedV1 struct {
 }
 
 // BoothAssignmentV1 is the payload of event.booth.assigned and event.booth.released.
+// AssignmentID is a UUIDv7 made when the booth is assigned and repeated when it is released: a
+// later assignment has a greater ID, so consumers apply a state only when its assignment ID is not
+// older than the one they hold for the booth or application (events arrive late and twice).
 type BoothAssignmentV1 struct {
+	AssignmentID  string    `json:"assignment_id"`
 	FairID        string    `json:"fair_id"`
 	BoothCode     string    `json:"booth_code"`
 	Zone          string    `json:"zone"`

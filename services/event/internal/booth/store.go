@@ -194,7 +194,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 	a := Assignment{ID: uuid.Must(uuid.NewV7()).String(), FairID: b.FairID, Code: b.Code, Zone: b.Zone, ApplicationID: applicationID,
 		ProducerID: producerID, Pinned: pinned, Active: true, AssignedAt: now}
 	env, err := events.New(events.BoothAssigned, 1, b.FairID, correlationID, events.BoothAssignmentV1{
-		FairID: b.FairID, BoothCode: b.Code, Zone: b.Zone, ApplicationID: applicationID, ProducerID: producerID, At: now})
+		AssignmentID: a.ID, FairID: b.FairID, BoothCode: b.Code, Zone: b.Zone, ApplicationID: applicationID, ProducerID: producerID, At: now})
 	if err != nil {
 		return Assignment{}, err
 	}
@@ -220,7 +220,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 // the assignment is no longer active.
 func (s *Store) Release(ctx context.Context, a Assignment, reason string, now time.Time, correlationID string) error {
 	env, err := events.New(events.BoothReleased, 1, a.FairID, correlationID, events.BoothAssignmentV1{
-		FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now})
+		AssignmentID: a.ID, FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now})
 	if err != nil {
 		return err
 	}
