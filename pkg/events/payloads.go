@@ -50,6 +50,17 @@ type ProducerUpdatedV1 struct {
 	Producer ProducerV1 `json:"producer"`
 }
 
+// ProducerClaimedV1 is the payload of exhibitor.producer.claimed: the account that proved with a
+// claim code that it owns a profile imported by an organiser. The same write also publishes
+// exhibitor.producer.updated with the whole profile under its new account.
+type ProducerClaimedV1 struct {
+	ProducerID        string    `json:"producer_id"`
+	AccountID         string    `json:"account_id"`
+	PreviousAccountID string    `json:"previous_account_id"`
+	Revision          int64     `json:"revision"`
+	ClaimedAt         time.Time `json:"claimed_at"`
+}
+
 // VenueV1 is where a fair takes place.
 type VenueV1 struct {
 	Name    string `json:"name"`

@@ -26,6 +26,7 @@ var FairSubjects = []string{FairCreated, FairUpdated, FairPublished, FairApplica
 const (
 	ProducerRegistered = "exhibitor.producer.registered"
 	ProducerUpdated    = "exhibitor.producer.updated"
+	ProducerClaimed    = "exhibitor.producer.claimed"
 
 	ProductCreated            = "exhibitor.product.created"
 	ProductUpdated            = "exhibitor.product.updated"
