@@ -58,14 +58,49 @@ func Connect(ctx context.Context, url, name string, log *slog.Logger) (*nats.Con
 	return nc, js, nil
 }
 
+// StreamMaxAge is how long a stream keeps an event. Everything that must survive longer lives in
+// the services' databases: aggregates, read models, and the matchmaking index's snapshots (written
+// hourly, so a replica restarts from one and replays at most the hour since). Whatever is kept
+// per event to recognise a redelivery (processed_events) need not outlive this age, because no
+// message older than it can be delivered again.
+const StreamMaxAge = 30 * 24 * time.Hour
+
+// Retention bounds what a stream keeps. Zero fields mean no limit of that kind.
+type Retention struct {
+	// MaxAge is how long a message is kept. An age shorter than DuplicateWindow (tests only)
+	// shrinks the duplicate window to it, as the server requires.
+	MaxAge time.Duration
+	// MaxBytes and MaxMsgs cap a stream's size; the oldest messages are discarded first.
+	MaxBytes int64
+	MaxMsgs  int64
+}
+
 // EnsureStreams creates or updates the streams of all services with the given number of replicas
-// (1 locally, 3 on a production cluster). Streams keep events so read models can be rebuilt. A
-// stream that already has the wanted shape is left alone, so a replica starting while a cluster
-// node is down does not wait on a configuration update; transient errors are retried until ctx
-// ends.
+// (1 locally, 3 on a production cluster), keeping events for StreamMaxAge. There is no size cap:
+// it would discard events younger than what consumers rely on after a burst (and NATS reserves
+// MaxBytes on every server at creation), while the age limit bounds a stream by 30 days of
+// traffic. A stream that already has the wanted shape is left alone, so a replica starting while a
+// cluster node is down does not wait on a configuration update; transient errors are retried until
+// ctx ends.
 func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) error {
+	return EnsureStreamsWith(ctx, js, replicas, Retention{MaxAge: StreamMaxAge})
+}
+
+// EnsureStreamsWith is EnsureStreams with a given retention: existing streams whose limits differ
+// are updated to it (messages beyond the new limits are discarded by the server). It returns an
+// error when a limit is negative, or when ctx ends before every stream has its shape.
+func EnsureStreamsWith(ctx context.Context, js jetstream.JetStream, replicas int, r Retention) error {
 	if replicas < 1 {
 		replicas = 1
+	}
+	if r.MaxAge < 0 || r.MaxBytes < 0 || r.MaxMsgs < 0 {
+		return errors.New("bus: retention limits must not be negative")
+	}
+	dup := DuplicateWindow
+	if r.MaxAge > 0 && r.MaxAge < dup {
+		// The server refuses a duplicate window longer than the age limit; only tests use such
+		// short ages.
+		dup = r.MaxAge
 	}
 	for _, s := range events.Streams {
 		want := jetstream.StreamConfig{
@@ -74,8 +109,11 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 			Storage:    jetstream.FileStorage,
 			Retention:  jetstream.LimitsPolicy,
 			Replicas:   replicas,
-			Duplicates: DuplicateWindow,
+			Duplicates: dup,
 			Discard:    jetstream.DiscardOld,
+			MaxAge:     r.MaxAge,
+			MaxBytes:   limit(r.MaxBytes),
+			MaxMsgs:    limit(r.MaxMsgs),
 		}
 		var err error
 		for attempt := 0; ; attempt++ {
@@ -89,6 +127,14 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 		}
 	}
 	return nil
+}
+
+// limit turns "no limit" into the server's -1, which is what it reports back for an unset limit.
+func limit(n int64) int64 {
+	if n == 0 {
+		return -1
+	}
+	return n
 }
 
 // pause waits before the retry that follows attempt (250 ms longer each time, at most 2 s) and
@@ -110,7 +156,8 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 	defer cancel()
 	if st, err := js.Stream(attempt, want.Name); err == nil {
 		have := st.CachedInfo().Config
-		if have.Replicas == want.Replicas && slices.Equal(have.Subjects, want.Subjects) && have.Duplicates == want.Duplicates {
+		if have.Replicas == want.Replicas && slices.Equal(have.Subjects, want.Subjects) && have.Duplicates == want.Duplicates &&
+			have.MaxAge == want.MaxAge && have.MaxBytes == want.MaxBytes && have.MaxMsgs == want.MaxMsgs && have.Discard == want.Discard {
 			return nil
 		}
 	}
