@@ -351,9 +351,10 @@ func TestImport(t *testing.T) {
 	var rep struct {
 		Rows, ProducersCreated, ProductsCreated, Skipped, Rejected int
 		Results                                                    []struct {
-			Row    int `json:"row"`
-			Status string
-			Errors []struct{ Field string }
+			Row       int `json:"row"`
+			Status    string
+			Errors    []struct{ Field string }
+			ClaimCode string `json:"claim_code"`
 		}
 	}
 	raw := r.Body
@@ -383,10 +384,11 @@ func TestImport(t *testing.T) {
 	if counts.ProducersCreated != 0 || counts.ProductsCreated != 0 || counts.Skipped != 3 {
 		t.Errorf("re-import: %s", again.Body)
 	}
-	// The Vạn Phúc silk workshop signs up with its tax code and gets the imported profile.
+	// The Vạn Phúc silk workshop signs up with its tax code and the claim code the organiser
+	// handed over, and gets the imported profile.
 	tok, _ := f.tokens.Token(t, "producer", "")
 	claim := f.api.With(tok).Do(t, "POST", "/api/producers", map[string]any{"kind": "household_business", "legal_name": "Cơ sở Lụa Vạn Phúc",
-		"tax_code": "0101234567", "province": "Hà Nội", "commune": "Phường Hà Đông", "phone": "0912 111 222"})
+		"tax_code": "0101234567", "province": "Hà Nội", "commune": "Phường Hà Đông", "phone": "0912 111 222", "claim_code": rep.Results[2].ClaimCode})
 	if claim.Status != 201 || !strings.Contains(string(claim.Body), `"revision":2`) {
 		t.Errorf("claim: %d %s", claim.Status, claim.Body)
 	}

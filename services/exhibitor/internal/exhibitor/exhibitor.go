@@ -51,6 +51,7 @@ type App struct {
 	consumers []bus.Consumer
 	producers *producer.Store
 	products  *product.Store
+	claims    *producer.ClaimStore
 }
 
 // Run is the service's main.
@@ -74,7 +75,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	if err != nil {
 		return nil, err
 	}
-	indexes := append(append(producer.Indexes(), product.Indexes()...), application.Indexes()...)
+	indexes := append(append(append(producer.Indexes(), producer.ClaimIndexes()...), product.Indexes()...), application.Indexes()...)
 	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
 		host.Close()
 		return nil, err
@@ -83,13 +84,13 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
-	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB)}
+	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
 	apps := &application.Handlers{Store: application.NewStore(host.DB), Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}
 	a.consumers = apps.Consumers()
 
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
-	(&producer.Handlers{Store: a.producers, Notify: host.NotifyRelays, Now: time.Now, Saved: a.refreshOwner}).Mount(api)
-	(&importer.Handlers{Stores: importer.Stores{Producers: a.producers, Products: a.products}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
+	(&producer.Handlers{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now, Saved: a.refreshOwner}).Mount(api)
+	(&importer.Handlers{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	(&product.Handlers{Store: a.products, Owners: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	apps.Mount(api)
 	a.handler = r

@@ -34,7 +34,7 @@ type Handlers struct {
 func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: Path, Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field \"file\"; at most 10 MiB, 5000 rows). " +
-			"Returns what each row became. Re-importing creates nothing twice.", Response: Report{}}, h.importFile)
+			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.", Response: Report{}}, h.importFile)
 }
 
 func (h *Handlers) importFile(c *gin.Context) {
@@ -48,12 +48,15 @@ func (h *Handlers) importFile(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	rep, err := Import(c.Request.Context(), h.Stores, rows, h.Now(), correlation.From(c.Request.Context()))
+	p, _ := httpx.PrincipalFrom(c)
+	rep, err := Import(c.Request.Context(), h.Stores, rows, h.Now(), p.AccountID, correlation.From(c.Request.Context()))
 	h.Notify()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
+	// The report holds claim codes in plain text: keep it out of caches.
+	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, rep)
 }
 

@@ -29,6 +29,10 @@ type RowResult struct {
 	ProducerCreated bool                `json:"producer_created"`
 	Errors          []apperr.FieldError `json:"errors,omitempty"`
 	Note            string              `json:"note,omitempty"`
+	// ClaimCode is the code the producer needs to take over the profile this row created; it is
+	// shown here once and stored only as a hash.
+	ClaimCode          string     `json:"claim_code,omitempty" doc:"on the row that created the producer: hand it to the producer, who sends it with POST /api/producers to take over the profile; shown only here"`
+	ClaimCodeExpiresAt *time.Time `json:"claim_code_expires_at,omitempty"`
 }
 
 // Report sums up an import.
@@ -45,19 +49,21 @@ type Report struct {
 type Stores struct {
 	Producers *producer.Store
 	Products  *product.Store
+	Claims    *producer.ClaimStore
 }
 
 // ImportedAccount is the placeholder account of a producer created by an import, until the
-// producer signs up and claims its profile with the same tax code.
-func ImportedAccount(taxCode string) string { return "import:" + taxCode }
+// producer signs up and claims its profile with the claim code the import issued.
+func ImportedAccount(taxCode string) string { return producer.ImportedAccountPrefix + taxCode }
 
 // Import validates and stores rows. Each row stands alone: a bad row is reported and the others
 // go on. A producer is found by tax code (created once) and a product by producer and name, so a
-// second import of the same file creates nothing.
-func Import(ctx context.Context, st Stores, rows []Row, now time.Time, correlationID string) (Report, error) {
+// second import of the same file creates nothing. Each producer created gets a claim code,
+// issued by the account "by" and shown on the row that created it.
+func Import(ctx context.Context, st Stores, rows []Row, now time.Time, by, correlationID string) (Report, error) {
 	rep := Report{Rows: len(rows), Results: make([]RowResult, 0, len(rows))}
 	for _, r := range rows {
-		res, err := importRow(ctx, st, r, now, correlationID)
+		res, err := importRow(ctx, st, r, now, by, correlationID)
 		if err != nil {
 			return rep, err
 		}
@@ -101,7 +107,7 @@ func productFields(c map[string]string, v *apperr.Validation) product.Fields {
 		DecisionNo: ptr(c["decision_no"]), IssuedBy: ptr(c["issued_by"]), IssuedOn: &issued, Unit: &unit, GTIN: ptr(c["gtin"])}
 }
 
-func importRow(ctx context.Context, st Stores, r Row, now time.Time, corr string) (RowResult, error) {
+func importRow(ctx context.Context, st Stores, r Row, now time.Time, by, corr string) (RowResult, error) {
 	res := RowResult{Line: r.Line}
 	var v apperr.Validation
 	pf := producerFields(r.Cells, &v)
@@ -144,6 +150,12 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, corr string
 			}
 		} else {
 			owner, res.ProducerCreated = newProducer, true
+			code, expires, err := st.Claims.Issue(ctx, owner.ID, by, now)
+			if err != nil {
+				res.Note = "the producer's claim code could not be issued; issue one on the producer's page"
+			} else {
+				res.ClaimCode, res.ClaimCodeExpiresAt = code, &expires
+			}
 		}
 	case err != nil:
 		return res, err

@@ -46,6 +46,12 @@ type writeRequest struct {
 	ExportNotes    *string              `json:"export_experience"`
 }
 
+// createRequest is the body of POST /api/producers.
+type createRequest struct {
+	writeRequest
+	ClaimCode *string `json:"claim_code" doc:"the claim code the organiser gave you, when your profile was imported by them (e.g. K7QX-94MP-2RHT)"`
+}
+
 func (r writeRequest) fields() (Fields, error) {
 	f := Fields{Kind: r.Kind, LegalName: r.LegalName, TaxCode: r.TaxCode, Province: r.Province, Commune: r.Commune,
 		Address: r.Address, Phone: r.Phone, Email: r.Email, DescriptionVI: r.DescriptionVI, DescriptionEN: r.DescriptionEN,
@@ -95,9 +101,26 @@ type response struct {
 	Trademark      string              `json:"trademark_registration"`
 	ExportMarkets  []string            `json:"export_markets"`
 	ExportNotes    string              `json:"export_experience"`
+	Claim          *claimBody          `json:"claim,omitempty" doc:"organisers and admins, for a profile imported and not yet claimed"`
 	Revision       int64               `json:"revision"`
 	CreatedAt      time.Time           `json:"created_at"`
 	UpdatedAt      time.Time           `json:"updated_at"`
+}
+
+// claimBody tells organisers whether an imported profile can be claimed; it never holds the code.
+type claimBody struct {
+	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired, unused and not locked"`
+	CodeIssuedAt    *time.Time `json:"code_issued_at,omitempty"`
+	CodeExpiresAt   *time.Time `json:"code_expires_at,omitempty"`
+	CodeLocked      bool       `json:"code_locked" doc:"the code was tried too many times; issue a new one"`
+	AttemptsLeft    int        `json:"attempts_left"`
+}
+
+// claimCodeResponse is the one place a claim code is shown in plain text.
+type claimCodeResponse struct {
+	ProducerID string    `json:"producer_id"`
+	ClaimCode  string    `json:"claim_code" doc:"hand it to the producer; it is not stored and cannot be shown again"`
+	ExpiresAt  time.Time `json:"expires_at"`
 }
 
 func toResponse(p Producer, full bool) response {
@@ -125,6 +148,7 @@ func toResponse(p Producer, full bool) response {
 // Handlers serves the producer endpoints.
 type Handlers struct {
 	Store  *Store
+	Claims *ClaimStore
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
 	// Saved, when set, runs after a profile is stored (to refresh copies of it).
@@ -140,11 +164,13 @@ func (h *Handlers) saved(c *gin.Context, p Producer) {
 	}
 }
 
+func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
 // Mount registers the producer routes.
 func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account).",
-		Request: writeRequest{}, Response: response{}}, h.create)
+		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).",
+		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "province", Description: "province code or name"},
@@ -156,10 +182,13 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "Change some fields of a profile (the producer itself, organisers and admins). Send If-Match with the revision to avoid overwriting a concurrent change.",
 		Request: writeRequest{}, Response: response{}}, h.patch)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/claim-code", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
+		Summary:  "Issue a new claim code for an imported profile that is not claimed yet (organisers, admins), valid 30 days. The previous code stops working. The code is shown only in this response.",
+		Response: claimCodeResponse{}}, h.issueClaimCode)
 }
 
 func (h *Handlers) create(c *gin.Context) {
-	var req writeRequest
+	var req createRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
@@ -169,42 +198,116 @@ func (h *Handlers) create(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	now := h.Now().In(vntext.Zone).Truncate(time.Millisecond)
+	ctx := c.Request.Context()
 	if f.TaxCode != nil {
-		// A province may have imported this producer already: signing up claims that profile.
-		if existing, err := h.Store.ByTaxCode(c.Request.Context(), strings.TrimSpace(*f.TaxCode)); err == nil && existing.Claimable() {
-			if _, err := h.Store.ByAccount(c.Request.Context(), p.AccountID); err == nil {
-				httpx.RespondError(c, apperr.E(apperr.Conflict, "you already have a producer profile"))
-				return
-			}
-			claimed, err := existing.Claim(p.AccountID, f, now)
-			if err == nil {
-				err = h.Store.Update(c.Request.Context(), claimed, existing.Revision, correlation.From(c.Request.Context()))
-			}
-			if err != nil {
-				httpx.RespondError(c, err)
-				return
-			}
-			h.saved(c, claimed)
-			c.Header("Location", "/api/producers/"+claimed.ID)
-			c.Header("ETag", etag(claimed.Revision))
-			c.JSON(http.StatusCreated, toResponse(claimed, true))
+		existing, err := h.Store.ByTaxCode(ctx, strings.TrimSpace(*f.TaxCode))
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			httpx.RespondError(c, err)
+			return
+		}
+		if err == nil && existing.Claimable() {
+			h.claim(c, p, existing, f, req.ClaimCode)
 			return
 		}
 	}
-	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, now)
+	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, h.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := h.Store.Create(c.Request.Context(), prod, correlation.From(c.Request.Context())); err != nil {
+	if err := h.Store.Create(ctx, prod, correlation.From(ctx)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.saved(c, prod)
+	h.Notify()
 	c.Header("Location", "/api/producers/"+prod.ID)
 	c.Header("ETag", etag(prod.Revision))
 	c.JSON(http.StatusCreated, toResponse(prod, true))
+}
+
+// claim hands an imported profile to the signed-in producer when it shows the profile's claim
+// code. The tax code alone proves nothing (tax codes are public), so without a valid code the
+// profile and its products stay the organiser's and nothing of them is shown. Every attempt is
+// audited.
+func (h *Handlers) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
+	ctx := c.Request.Context()
+	attempt := ClaimAttempt{ProducerID: existing.ID, AccountID: p.AccountID, ClientIP: c.ClientIP(), At: h.now()}
+	defer func() { h.audit(c, attempt) }()
+	if code == nil || strings.TrimSpace(*code) == "" {
+		attempt.Result = ClaimNoCodeGiven
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "this tax code is already registered",
+			Fields: []apperr.FieldError{{Field: "claim_code", Message: "this tax code belongs to a profile imported by the organiser; ask them for its claim code and send it as claim_code"}}})
+		return
+	}
+	if _, err := h.Store.ByAccount(ctx, p.AccountID); err == nil {
+		attempt.Result = ClaimFailed
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "you already have a producer profile"))
+		return
+	}
+	// Validate what the producer entered before spending one of the code's tries on it.
+	if _, err := existing.Claim(p.AccountID, f, attempt.At); err != nil {
+		attempt.Result = ClaimFailed
+		httpx.RespondError(c, err)
+		return
+	}
+	codeID, result, err := h.Claims.Redeem(ctx, existing.ID, *code, attempt.At)
+	attempt.CodeID, attempt.Result = codeID, result
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	claimed, err := storage.RetryStale(ctx, existing, storage.StaleTries, ErrStale,
+		func(cur Producer) (Producer, error) { return cur.Claim(p.AccountID, f, attempt.At) },
+		func(ctx context.Context, next, prev Producer) error {
+			return h.Store.Claim(ctx, next, prev.Revision, prev.AccountID, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
+	if err != nil {
+		attempt.Result = ClaimFailed
+		// The profile was not handed over: the code stays usable. This must happen even when the
+		// client has gone away.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if rerr := h.Claims.Release(bg, codeID); rerr != nil {
+			httpx.Logger(c).Error("releasing a claim code failed", "producer", existing.ID, "err", rerr)
+		}
+		cancel()
+		httpx.RespondError(c, err)
+		return
+	}
+	h.saved(c, claimed)
+	c.Header("Location", "/api/producers/"+claimed.ID)
+	c.Header("ETag", etag(claimed.Revision))
+	c.JSON(http.StatusCreated, toResponse(claimed, true))
+}
+
+// audit records a claim attempt; it runs after the response and outlives the request.
+func (h *Handlers) audit(c *gin.Context, a ClaimAttempt) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 10*time.Second)
+	defer cancel()
+	if err := h.Claims.Audit(ctx, a); err != nil {
+		httpx.Logger(c).Error("recording a claim attempt failed", "producer", a.ProducerID, "account", a.AccountID, "result", a.Result, "err", err)
+	}
+}
+
+func (h *Handlers) issueClaimCode(c *gin.Context) {
+	ctx := c.Request.Context()
+	prod, err := h.Store.Get(ctx, c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !prod.Claimable() {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "this profile belongs to a producer account already; there is nothing to claim"))
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	code, expires, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, h.now())
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: code, ExpiresAt: expires})
 }
 
 func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
@@ -233,8 +336,20 @@ func (h *Handlers) get(c *gin.Context) {
 	if !ok {
 		return
 	}
+	r := toResponse(prod, fullView(p, prod))
+	if prod.Claimable() && p.Is(auth.RoleOrganiser, auth.RoleAdmin) {
+		st, err := h.Claims.Status(c.Request.Context(), prod.ID, h.now())
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		r.Claim = &claimBody{CodeOutstanding: st.Outstanding, CodeLocked: st.Locked, AttemptsLeft: st.AttemptsLeft}
+		if st.Issued {
+			r.Claim.CodeIssuedAt, r.Claim.CodeExpiresAt = &st.IssuedAt, &st.ExpiresAt
+		}
+	}
 	c.Header("ETag", etag(prod.Revision))
-	c.JSON(http.StatusOK, toResponse(prod, fullView(p, prod)))
+	c.JSON(http.StatusOK, r)
 }
 
 func (h *Handlers) me(c *gin.Context) {
@@ -288,7 +403,7 @@ func (h *Handlers) patchWithRetry(ctx context.Context, prod Producer, f Fields, 
 	}
 	return storage.RetryStale(ctx, prod, tries, ErrStale,
 		func(p Producer) (Producer, error) {
-			return p.Patch(f, h.Now().In(vntext.Zone).Truncate(time.Millisecond))
+			return p.Patch(f, h.now())
 		},
 		func(ctx context.Context, next, prev Producer) error {
 			return h.Store.Update(ctx, next, prev.Revision, correlation.From(ctx))

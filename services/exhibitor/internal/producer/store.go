@@ -149,6 +149,33 @@ func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationI
 	return nil
 }
 
+// Claim hands an imported profile (stored at revision prev under the placeholder account
+// previousAccount) to its new account, with exhibitor.producer.updated and
+// exhibitor.producer.claimed, in one conditional update. It returns ErrStale when the profile
+// changed meanwhile, and Conflict when the account already has a profile.
+func (s *Store) Claim(ctx context.Context, p Producer, prev int64, previousAccount, correlationID string) error {
+	updated, err := events.New(events.ProducerUpdated, 1, p.ID, correlationID, events.ProducerUpdatedV1{Producer: Event(p)})
+	if err != nil {
+		return err
+	}
+	claimed, err := events.New(events.ProducerClaimed, 1, p.ID, correlationID, events.ProducerClaimedV1{ProducerID: p.ID,
+		AccountID: p.AccountID, PreviousAccountID: previousAccount, Revision: p.Revision, ClaimedAt: p.UpdatedAt})
+	if err != nil {
+		return err
+	}
+	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p), updated, claimed)
+	if err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.Wrap(apperr.Conflict, err, "you already have a producer profile")
+		}
+		return storage.MapError(err, "producer")
+	}
+	if !ok {
+		return ErrStale
+	}
+	return nil
+}
+
 // Get returns the profile with id.
 func (s *Store) Get(ctx context.Context, id string) (Producer, error) {
 	return s.one(ctx, bson.M{"_id": id})

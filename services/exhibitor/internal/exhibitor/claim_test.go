@@ -1,0 +1,244 @@
+package exhibitor
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
+)
+
+const claimCSV = "Tên chủ thể,Loại hình,Mã số thuế,Tỉnh,Xã/phường,Điện thoại,Tên sản phẩm,Nhóm sản phẩm,Số sao,Số quyết định,Cơ quan cấp,Ngày cấp,Đơn vị tính\n" +
+	"Cơ sở Lụa Vạn Phúc,Hộ kinh doanh,0101234567,Hà Nội,Phường Vạn Phúc,0243 382 1234,Khăn lụa tơ tằm,Vải và may mặc,4,90/QĐ-UBND,UBND TP Hà Nội,01/06/2024,cái\n" +
+	"HTX Chè Tân Cương,HTX,4600123456,Thái Nguyên,Xã Tân Cương,0208 3855 123,Chè búp Tân Cương,Chè,4,45/QĐ-UBND,UBND tỉnh Thái Nguyên,01/06/2024,kg\n"
+
+// importedProducers imports claimCSV as an organiser and returns the organiser's client and, by
+// tax code, each created producer's ID and claim code from the report.
+func (f fixture) importedProducers(t *testing.T) (testenv.Client, map[string][2]string) {
+	t.Helper()
+	orgTok, _ := f.tokens.Token(t, "organiser", "")
+	org := f.api.With(orgTok)
+	r := org.Do(t, "POST", "/api/producers/import", claimCSV, "Content-Type", "text/csv")
+	if r.Status != 200 || r.Header.Get("Cache-Control") != "no-store" {
+		t.Fatalf("import: %d %v %s", r.Status, r.Header, r.Body)
+	}
+	var rep struct {
+		Results []struct {
+			ProducerID string     `json:"producer_id"`
+			Created    bool       `json:"producer_created"`
+			ClaimCode  string     `json:"claim_code"`
+			Expires    *time.Time `json:"claim_code_expires_at"`
+		}
+	}
+	r.Decode(t, &rep)
+	out := map[string][2]string{}
+	for i, tax := range []string{"0101234567", "4600123456"} {
+		res := rep.Results[i]
+		if !res.Created || len(res.ClaimCode) != 14 || res.Expires == nil || res.Expires.Before(time.Now().AddDate(0, 0, 29)) {
+			t.Fatalf("row %d: %+v", i, res)
+		}
+		out[tax] = [2]string{res.ProducerID, res.ClaimCode}
+	}
+	// A second import of the same producers issues no new codes.
+	again := org.Do(t, "POST", "/api/producers/import", claimCSV, "Content-Type", "text/csv")
+	if strings.Contains(string(again.Body), "claim_code") {
+		t.Errorf("re-import shows claim codes: %s", again.Body)
+	}
+	return org, out
+}
+
+func silkProfile(code string) map[string]any {
+	body := map[string]any{"kind": "household_business", "legal_name": "Cơ sở Lụa Vạn Phúc", "tax_code": "0101234567",
+		"province": "Hà Nội", "commune": "Phường Hà Đông", "phone": "0912 111 222"}
+	if code != "" {
+		body["claim_code"] = code
+	}
+	return body
+}
+
+type problem struct {
+	Status int
+	Errors []struct{ Field, Message string }
+}
+
+func claimRefusal(t *testing.T, r testenv.Response) string {
+	t.Helper()
+	var p problem
+	_ = json.Unmarshal(r.Body, &p)
+	if r.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "claim_code" {
+		t.Fatalf("want 422 on claim_code, got %d %s", r.Status, r.Body)
+	}
+	return p.Errors[0].Message
+}
+
+func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
+	f := start(t)
+	org, imported := f.importedProducers(t)
+	silkID, silkCode := imported["0101234567"][0], imported["0101234567"][1]
+	attackerTok, attacker := f.tokens.Token(t, "producer", "")
+	att := f.api.With(attackerTok)
+
+	// The tax code alone (public information) takes nothing and shows nothing.
+	r := att.Do(t, "POST", "/api/producers", silkProfile(""))
+	if msg := claimRefusal(t, r); !strings.Contains(msg, "ask them for its claim code") {
+		t.Errorf("tax code alone: %s", msg)
+	}
+	if strings.Contains(string(r.Body), silkID) || strings.Contains(string(r.Body), "Khăn lụa") {
+		t.Errorf("the refusal shows the profile: %s", r.Body)
+	}
+	if r := att.Do(t, "GET", "/api/producers/me", nil); r.Status != 404 {
+		t.Errorf("attacker's profile after the refusal: %d %s", r.Status, r.Body)
+	}
+	var before struct {
+		AccountID string `json:"account_id"`
+		Revision  int64
+		Claim     struct {
+			CodeOutstanding bool       `json:"code_outstanding"`
+			CodeExpiresAt   *time.Time `json:"code_expires_at"`
+			CodeLocked      bool       `json:"code_locked"`
+			AttemptsLeft    int        `json:"attempts_left"`
+		}
+	}
+	r = org.Do(t, "GET", "/api/producers/"+silkID, nil)
+	r.Decode(t, &before)
+	if before.AccountID != "import:0101234567" || before.Revision != 1 || !before.Claim.CodeOutstanding || before.Claim.CodeExpiresAt == nil ||
+		before.Claim.AttemptsLeft != producer.ClaimAttempts {
+		t.Errorf("organiser's view after the refusal: %s", r.Body)
+	}
+	if strings.Contains(string(r.Body), silkCode) || strings.Contains(string(r.Body), "hash") {
+		t.Errorf("the producer page shows the code: %s", r.Body)
+	}
+	// Until claimed the profile stays the organiser's to edit.
+	if r := org.Do(t, "PATCH", "/api/producers/"+silkID, map[string]any{"address": "Số 1 Vạn Phúc"}); r.Status != 200 {
+		t.Errorf("organiser edits the imported profile: %d %s", r.Status, r.Body)
+	}
+
+	// Five wrong codes, sent at once, lock the code: even the right one is refused after them.
+	wrong := "2222-2222-2222"
+	var wg sync.WaitGroup
+	msgs := make([]string, producer.ClaimAttempts+3)
+	for i := range msgs {
+		wg.Go(func() {
+			r := att.Do(t, "POST", "/api/producers", silkProfile(wrong))
+			var p problem
+			_ = json.Unmarshal(r.Body, &p)
+			if r.Status == 422 && len(p.Errors) == 1 {
+				msgs[i] = p.Errors[0].Message
+			}
+		})
+	}
+	wg.Wait()
+	wrongs, locked := 0, 0
+	for _, m := range msgs {
+		switch {
+		case strings.Contains(m, "is not this profile's claim code"):
+			wrongs++
+		case strings.Contains(m, "is locked"):
+			locked++
+		}
+	}
+	if wrongs != producer.ClaimAttempts || locked != 3 {
+		t.Errorf("%d concurrent wrong codes: %d refused as wrong, %d as locked; want %d and 3: %q", len(msgs), wrongs, locked, producer.ClaimAttempts, msgs)
+	}
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "locked") {
+		t.Errorf("right code after five wrong ones: %s", msg)
+	}
+	org.Do(t, "GET", "/api/producers/"+silkID, nil).Decode(t, &before)
+	if before.Claim.CodeOutstanding || !before.Claim.CodeLocked {
+		t.Errorf("organiser's view of a locked code: %+v", before.Claim)
+	}
+
+	// The organiser issues a new code: the old one no longer works, the new one does, once.
+	var issued struct {
+		ClaimCode string    `json:"claim_code"`
+		ExpiresAt time.Time `json:"expires_at"`
+	}
+	if r := att.Do(t, "POST", "/api/producers/"+silkID+"/claim-code", nil); r.Status != 403 {
+		t.Errorf("a producer issues a claim code: %d", r.Status)
+	}
+	r = org.Do(t, "POST", "/api/producers/"+silkID+"/claim-code", nil)
+	r.Decode(t, &issued)
+	if r.Status != 200 || issued.ClaimCode == "" || issued.ClaimCode == silkCode {
+		t.Fatalf("reissue: %d %s", r.Status, r.Body)
+	}
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "is not this profile's claim code") {
+		t.Errorf("the old code after a reissue: %s", msg)
+	}
+	ownerTok, owner := f.tokens.Token(t, "producer", "")
+	// Codes are read off paper: lower case and spaces are fine.
+	typed := strings.ToLower(strings.ReplaceAll(issued.ClaimCode, "-", " "))
+	r = f.api.With(ownerTok).Do(t, "POST", "/api/producers", silkProfile(typed))
+	if r.Status != 201 {
+		t.Fatalf("claim with the right code: %d %s", r.Status, r.Body)
+	}
+	var claimed struct {
+		ID        string
+		AccountID string `json:"account_id"`
+		Revision  int64
+	}
+	r.Decode(t, &claimed)
+	if claimed.ID != silkID || claimed.AccountID != owner || claimed.Revision != 3 {
+		t.Errorf("claimed profile: %s", r.Body)
+	}
+	if r := att.Do(t, "POST", "/api/producers", silkProfile(issued.ClaimCode)); r.Status != 409 {
+		t.Errorf("the used code, by someone else: %d %s", r.Status, r.Body)
+	}
+	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, issued.ClaimCode, time.Now()); result != producer.ClaimUsed || err == nil {
+		t.Errorf("redeeming the used code again: %s, %v", result, err)
+	}
+	if r := org.Do(t, "GET", "/api/producers/"+silkID, nil); !strings.Contains(string(r.Body), `"account_id":"`+owner+`"`) || strings.Contains(string(r.Body), `"claim"`) {
+		t.Errorf("organiser's view after the claim: %s", r.Body)
+	}
+
+	// Every attempt is in the audit log, with who, when, the outcome and the client's address.
+	attempts, err := f.app.claims.Attempts(context.Background(), silkID, 100)
+	if err != nil {
+		t.Fatal(err)
+	}
+	results := map[producer.ClaimResult]int{}
+	for _, a := range attempts {
+		results[a.Result]++
+		if a.ClientIP != "127.0.0.1" || a.At.IsZero() || (a.AccountID != attacker && a.AccountID != owner) {
+			t.Errorf("audit record %+v", a)
+		}
+	}
+	want := map[producer.ClaimResult]int{producer.ClaimNoCodeGiven: 1, producer.ClaimWrongCode: producer.ClaimAttempts + 1,
+		producer.ClaimLocked: 4, producer.ClaimSucceeded: 1}
+	for res, n := range want {
+		if results[res] != n {
+			t.Errorf("audit: %d %s, want %d (all: %v)", results[res], res, n, results)
+		}
+	}
+	testenv.Eventually(t, "the claimed event with the new account", func() bool {
+		msgs := f.messages(t, events.ProducerClaimed)
+		if len(msgs) != 1 {
+			return false
+		}
+		var pl events.ProducerClaimedV1
+		return msgs[0].Decode(&pl) == nil && pl.AccountID == owner && pl.PreviousAccountID == "import:0101234567" && pl.Revision == 3
+	})
+}
+
+func TestExpiredClaimCodeIsRefused(t *testing.T) {
+	f := start(t)
+	_, imported := f.importedProducers(t)
+	id := imported["4600123456"][0]
+	code, _, err := f.app.claims.Issue(context.Background(), id, "org", time.Now().Add(-producer.ClaimCodeTTL-time.Minute))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, _ := f.tokens.Token(t, "producer", "")
+	body := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
+		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": code}
+	if msg := claimRefusal(t, f.api.With(tok).Do(t, "POST", "/api/producers", body)); !strings.Contains(msg, "expired") {
+		t.Errorf("expired code: %s", msg)
+	}
+	if p, err := f.app.producers.Get(context.Background(), id); err != nil || !p.Claimable() {
+		t.Errorf("after the expired code the profile is %+v, %v", p, err)
+	}
+}

@@ -1,0 +1,101 @@
+package producer
+
+import (
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"strings"
+	"time"
+)
+
+// A claim code is the proof that hands a profile an organiser imported to the producer who signs
+// up for it. Tax codes are public and prove nothing, so the organiser passes the code on to the
+// producer (by letter, phone or in person); the service keeps only its hash.
+const (
+	// ClaimCodeTTL is how long a claim code can be used after it is issued.
+	ClaimCodeTTL = 30 * 24 * time.Hour
+	// ClaimAttempts is how many tries a claim code allows, right or wrong, before it is locked
+	// until the organiser issues a new one.
+	ClaimAttempts = 5
+
+	// claimAlphabet has 32 symbols that cannot be mistaken for one another when read aloud or
+	// typed from paper (no 0/O, no 1/I); 12 of them carry 60 bits.
+	claimAlphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+	claimLength   = 12
+	claimGroup    = 4
+)
+
+// NewClaimCode returns a fresh random claim code written in groups, such as "K7QX-94MP-2RHT".
+func NewClaimCode() string {
+	raw := make([]byte, claimLength)
+	// rand.Read never fails (it crashes the program if the system's source is broken).
+	_, _ = rand.Read(raw)
+	var b strings.Builder
+	for i, r := range raw {
+		if i > 0 && i%claimGroup == 0 {
+			b.WriteByte('-')
+		}
+		// 256 is a multiple of 32, so taking the low five bits keeps every symbol equally likely.
+		b.WriteByte(claimAlphabet[r&31])
+	}
+	return b.String()
+}
+
+// NormalizeClaimCode returns the code as it is hashed: upper case, without the spaces and dashes
+// people type between groups.
+func NormalizeClaimCode(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch r {
+		case ' ', '-', '\t', '\u00a0':
+			return -1
+		}
+		if r >= 'a' && r <= 'z' {
+			return r - 'a' + 'A'
+		}
+		return r
+	}, s)
+}
+
+// HashClaimCode is what is stored of a code: a SHA-256 over the code's own ID and the normalised
+// code, so equal codes issued twice never share a hash.
+func HashClaimCode(codeID, code string) string {
+	sum := sha256.Sum256([]byte(codeID + ":" + NormalizeClaimCode(code)))
+	return hex.EncodeToString(sum[:])
+}
+
+// ClaimResult is the outcome of one claim attempt, as the audit log records it.
+type ClaimResult string
+
+// Claim attempt outcomes.
+const (
+	ClaimSucceeded   ClaimResult = "claimed"
+	ClaimNoCodeGiven ClaimResult = "no_code_given"
+	ClaimNotIssued   ClaimResult = "no_code_issued"
+	ClaimExpired     ClaimResult = "expired"
+	ClaimLocked      ClaimResult = "locked"
+	ClaimWrongCode   ClaimResult = "wrong_code"
+	ClaimUsed        ClaimResult = "already_used"
+	ClaimFailed      ClaimResult = "failed"
+)
+
+// ClaimStatus is what organisers see of an imported profile's claim code: never the code.
+type ClaimStatus struct {
+	// Outstanding is true while a code is issued, not expired, not used and not locked.
+	Outstanding  bool
+	Issued       bool
+	IssuedAt     time.Time
+	ExpiresAt    time.Time
+	Locked       bool
+	Used         bool
+	AttemptsLeft int
+}
+
+// ClaimAttempt is one audited attempt to claim a profile.
+type ClaimAttempt struct {
+	ProducerID string
+	AccountID  string
+	CodeID     string
+	Result     ClaimResult
+	ClientIP   string
+	At         time.Time
+}

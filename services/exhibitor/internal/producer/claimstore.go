@@ -1,0 +1,224 @@
+package producer
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Claim collections.
+const (
+	// ClaimCodesCollection holds the current claim code of each imported profile (its _id is the
+	// producer ID): issuing a new code replaces the old one.
+	ClaimCodesCollection = "claim_codes"
+	// ClaimTriesCollection is insert-only: one record per try of a code, "<code>/1" to
+	// "<code>/5", and "<code>/used" once it is redeemed. Unique _ids make the limit and the single
+	// use hold across replicas and concurrent requests (FerretDB's conditional updates are atomic
+	// only on one connection).
+	ClaimTriesCollection = "claim_tries"
+	// ClaimAuditCollection is the insert-only log of every claim attempt.
+	ClaimAuditCollection = "claim_audit"
+)
+
+// ClaimIndexes are the indexes of the claim collections.
+func ClaimIndexes() []storage.Index {
+	return []storage.Index{
+		{Collection: ClaimTriesCollection, Keys: bson.D{{Key: "code_id", Value: 1}}},
+		{Collection: ClaimAuditCollection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "at", Value: -1}}},
+	}
+}
+
+type claimCodeDoc struct {
+	ProducerID string    `bson:"_id"`
+	CodeID     string    `bson:"code_id"`
+	Hash       string    `bson:"hash"`
+	IssuedBy   string    `bson:"issued_by"`
+	IssuedAt   time.Time `bson:"issued_at"`
+	ExpiresAt  time.Time `bson:"expires_at"`
+}
+
+type claimTryDoc struct {
+	ID     string    `bson:"_id"`
+	CodeID string    `bson:"code_id"`
+	At     time.Time `bson:"at"`
+}
+
+type claimAuditDoc struct {
+	ID         string    `bson:"_id"`
+	ProducerID string    `bson:"producer_id"`
+	AccountID  string    `bson:"account_id"`
+	CodeID     string    `bson:"code_id,omitempty"`
+	Result     string    `bson:"result"`
+	ClientIP   string    `bson:"client_ip"`
+	At         time.Time `bson:"at"`
+}
+
+// ClaimStore keeps claim codes, their tries and the audit log.
+type ClaimStore struct {
+	codes, tries, audit *mongo.Collection
+}
+
+// NewClaimStore returns a claim store on db.
+func NewClaimStore(db *storage.DB) *ClaimStore {
+	return &ClaimStore{codes: db.Collection(ClaimCodesCollection), tries: db.Collection(ClaimTriesCollection), audit: db.Collection(ClaimAuditCollection)}
+}
+
+// Issue makes a new claim code for a producer, valid for ClaimCodeTTL from now, and returns it
+// in plain text (the only time it is seen). The producer's previous code stops working.
+func (s *ClaimStore) Issue(ctx context.Context, producerID, issuedBy string, now time.Time) (string, time.Time, error) {
+	code := NewClaimCode()
+	codeID := uuid.Must(uuid.NewV7()).String()
+	d := claimCodeDoc{ProducerID: producerID, CodeID: codeID, Hash: HashClaimCode(codeID, code), IssuedBy: issuedBy,
+		IssuedAt: now, ExpiresAt: now.Add(ClaimCodeTTL)}
+	if _, err := s.codes.ReplaceOne(ctx, bson.M{"_id": producerID}, d, options.Replace().SetUpsert(true)); err != nil {
+		if storage.IsDuplicate(err) {
+			// Two issues raced on the upsert; the other one's code stands.
+			return "", time.Time{}, apperr.Wrap(apperr.Conflict, err, "a claim code was issued for this profile at the same moment; issue it again")
+		}
+		return "", time.Time{}, storage.MapError(err, "claim code")
+	}
+	return code, d.ExpiresAt.In(vntext.Zone), nil
+}
+
+func (s *ClaimStore) current(ctx context.Context, producerID string) (claimCodeDoc, bool, error) {
+	var d claimCodeDoc
+	err := s.codes.FindOne(ctx, bson.M{"_id": producerID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return d, false, nil
+	}
+	if err != nil {
+		return d, false, storage.MapError(err, "claim code")
+	}
+	return d, true, nil
+}
+
+// Status says whether a producer has a usable claim code and until when.
+func (s *ClaimStore) Status(ctx context.Context, producerID string, now time.Time) (ClaimStatus, error) {
+	d, ok, err := s.current(ctx, producerID)
+	if err != nil || !ok {
+		return ClaimStatus{}, err
+	}
+	tried, err := s.tries.CountDocuments(ctx, bson.M{"code_id": d.CodeID, "_id": bson.M{"$ne": usedKey(d.CodeID)}})
+	if err != nil {
+		return ClaimStatus{}, storage.MapError(err, "claim code")
+	}
+	used := s.tries.FindOne(ctx, bson.M{"_id": usedKey(d.CodeID)}).Err()
+	if used != nil && !errors.Is(used, mongo.ErrNoDocuments) {
+		return ClaimStatus{}, storage.MapError(used, "claim code")
+	}
+	st := ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
+		Used: used == nil, AttemptsLeft: max(0, ClaimAttempts-int(tried))}
+	st.Locked = st.AttemptsLeft == 0 && !st.Used
+	st.Outstanding = !st.Used && !st.Locked && now.Before(d.ExpiresAt)
+	return st, nil
+}
+
+func usedKey(codeID string) string { return codeID + "/used" }
+
+func claimError(result ClaimResult, format string, args ...any) (string, ClaimResult, error) {
+	return "", result, &apperr.Error{Kind: apperr.Invalid, Message: "the claim code was not accepted",
+		Fields: []apperr.FieldError{{Field: "claim_code", Message: fmt.Sprintf(format, args...)}}}
+}
+
+// Redeem checks code against the producer's current claim code and, when it matches, uses it up.
+// Every call that reaches the comparison spends one of the code's ClaimAttempts tries first, so
+// concurrent wrong guesses cannot get past the limit. It returns the code's ID (to Release it if
+// the profile then cannot be stored), the outcome for the audit log, and an Invalid error with a
+// message on the claim_code field when the code is refused.
+func (s *ClaimStore) Redeem(ctx context.Context, producerID, code string, now time.Time) (string, ClaimResult, error) {
+	d, ok, err := s.current(ctx, producerID)
+	switch {
+	case err != nil:
+		return "", ClaimFailed, err
+	case !ok:
+		return claimError(ClaimNotIssued, "no claim code has been issued for this profile; ask the organiser who imported it for one")
+	case !now.Before(d.ExpiresAt):
+		return claimError(ClaimExpired, "this claim code expired on %s; ask the organiser for a new one", vntext.FormatDate(d.ExpiresAt))
+	}
+	try, err := s.takeTry(ctx, d.CodeID, now)
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	if try == 0 {
+		return claimError(ClaimLocked, "this claim code was tried %d times and is locked; ask the organiser for a new one", ClaimAttempts)
+	}
+	if subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1 {
+		left := ClaimAttempts - try
+		if left == 0 {
+			return claimError(ClaimWrongCode, "is not this profile's claim code; no tries are left, ask the organiser for a new code")
+		}
+		return claimError(ClaimWrongCode, "is not this profile's claim code (%d tries left); check it with the organiser", left)
+	}
+	_, err = s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(d.CodeID), CodeID: d.CodeID, At: now})
+	if storage.IsDuplicate(err) {
+		return claimError(ClaimUsed, "this claim code has already been used")
+	}
+	if err != nil {
+		return "", ClaimFailed, storage.MapError(err, "claim code")
+	}
+	return d.CodeID, ClaimSucceeded, nil
+}
+
+// takeTry records one try of a code and returns its number, 1 to ClaimAttempts, or 0 when every
+// try is spent. Each try is an insert with a unique _id, so two concurrent callers never get the
+// same number.
+func (s *ClaimStore) takeTry(ctx context.Context, codeID string, now time.Time) (int, error) {
+	tried, err := s.tries.CountDocuments(ctx, bson.M{"code_id": codeID, "_id": bson.M{"$ne": usedKey(codeID)}})
+	if err != nil {
+		return 0, storage.MapError(err, "claim code")
+	}
+	for n := int(tried) + 1; n <= ClaimAttempts; n++ {
+		_, err := s.tries.InsertOne(ctx, claimTryDoc{ID: codeID + "/" + strconv.Itoa(n), CodeID: codeID, At: now})
+		if err == nil {
+			return n, nil
+		}
+		if !storage.IsDuplicate(err) {
+			return 0, storage.MapError(err, "claim code")
+		}
+	}
+	return 0, nil
+}
+
+// Release makes a redeemed code usable again when the profile could not be handed over after
+// all (its tries stay spent).
+func (s *ClaimStore) Release(ctx context.Context, codeID string) error {
+	_, err := s.tries.DeleteOne(ctx, bson.M{"_id": usedKey(codeID)})
+	return storage.MapError(err, "claim code")
+}
+
+// Audit records one claim attempt; records are never changed or removed.
+func (s *ClaimStore) Audit(ctx context.Context, a ClaimAttempt) error {
+	_, err := s.audit.InsertOne(ctx, claimAuditDoc{ID: uuid.Must(uuid.NewV7()).String(), ProducerID: a.ProducerID, AccountID: a.AccountID,
+		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At})
+	return storage.MapError(err, "claim audit")
+}
+
+// Attempts returns a producer's audited claim attempts, oldest first (at most limit).
+func (s *ClaimStore) Attempts(ctx context.Context, producerID string, limit int) ([]ClaimAttempt, error) {
+	cur, err := s.audit.Find(ctx, bson.M{"producer_id": producerID}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+	if err != nil {
+		return nil, storage.MapError(err, "claim audit")
+	}
+	var docs []claimAuditDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "claim audit")
+	}
+	out := make([]ClaimAttempt, len(docs))
+	for i, d := range docs {
+		out[i] = ClaimAttempt{ProducerID: d.ProducerID, AccountID: d.AccountID, CodeID: d.CodeID, Result: ClaimResult(d.Result),
+			ClientIP: d.ClientIP, At: d.At.In(vntext.Zone)}
+	}
+	return out, nil
+}
