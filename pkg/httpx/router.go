@@ -42,6 +42,9 @@ type Options struct {
 	MaxBodyBytes int64
 	// Uploads raises the body limit for exact request paths (spreadsheet imports).
 	Uploads map[string]int64
+	// TrustedProxies are the peers (IPs or CIDR ranges) whose X-Forwarded-For and X-Real-IP
+	// headers ClientIP believes; empty believes no one, so ClientIP is the socket's peer.
+	TrustedProxies []string
 }
 
 // ginMode switches gin's process-wide mode once: release mode, no debug banner.
@@ -59,6 +62,13 @@ func NewRouter(o Options) *gin.Engine {
 	r.HandleMethodNotAllowed = true
 	r.ContextWithFallback = true
 	r.RemoveExtraSlash = true
+	// gin trusts every peer's X-Forwarded-For by default, which lets any client choose the IP
+	// that rate limits and logs see. A list that does not parse (the configuration rejects one
+	// at start) falls back to trusting no one.
+	if err := r.SetTrustedProxies(nilIfEmpty(o.TrustedProxies)); err != nil {
+		o.Log.Error("ignoring the trusted proxies", "err", err)
+		_ = r.SetTrustedProxies(nil)
+	}
 	r.NoRoute(func(c *gin.Context) {
 		RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 	})
@@ -71,6 +81,13 @@ func NewRouter(o Options) *gin.Engine {
 		r.Use(authenticate(o.Verifier))
 	}
 	return r
+}
+
+func nilIfEmpty(s []string) []string {
+	if len(s) == 0 {
+		return nil
+	}
+	return s
 }
 
 func edge(o Options) gin.HandlerFunc {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/url"
 	"path/filepath"
 	"strconv"
@@ -35,6 +36,10 @@ type Config struct {
 	// stay stored and are published by another replica or at the next start.
 	RelayOff        bool
 	ShutdownTimeout time.Duration
+	// TrustedProxies are the addresses (IPs or CIDR ranges) whose X-Forwarded-For the HTTP edge
+	// believes; empty trusts none, so the client IP is the socket's peer and cannot be spoofed
+	// with a header.
+	TrustedProxies []string
 }
 
 // LoadConfig reads the configuration of service from getenv, with defaults for a local run, and
@@ -79,6 +84,7 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 		RelayOff:        env("OCOPFAIR_OUTBOX_RELAY", "on") == "off",
 		ShutdownTimeout: durEnv("OCOPFAIR_SHUTDOWN_TIMEOUT", 15*time.Second),
 	}
+	c.TrustedProxies, errs = parseProxies(env("OCOPFAIR_TRUSTED_PROXIES", ""), errs)
 	if err := c.LogLevel.UnmarshalText([]byte(env("OCOPFAIR_LOG_LEVEL", "info"))); err != nil {
 		errs = append(errs, fmt.Errorf("OCOPFAIR_LOG_LEVEL: must be debug, info, warn or error"))
 	}
@@ -99,6 +105,25 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 	return c, errors.Join(errs...)
 }
 
+// parseProxies splits a comma-separated list of IP addresses and CIDR ranges, appending an error
+// to errs for each entry that is neither.
+func parseProxies(list string, errs []error) ([]string, []error) {
+	var out []string
+	for _, p := range strings.Split(list, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		_, _, cidrErr := net.ParseCIDR(p)
+		if net.ParseIP(p) == nil && cidrErr != nil {
+			errs = append(errs, fmt.Errorf("OCOPFAIR_TRUSTED_PROXIES: %q is neither an IP address nor a CIDR range such as 10.0.0.0/8", p))
+			continue
+		}
+		out = append(out, p)
+	}
+	return out, errs
+}
+
 // LogValue prints the configuration with the database credentials masked.
 func (c Config) LogValue() slog.Value {
 	db := "embedded FerretDB in " + c.DataDir
@@ -109,6 +134,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("service", c.Service), slog.String("http", c.HTTPAddr), slog.String("nats", MaskURI(c.NATSURL)),
 		slog.String("db", db), slog.String("database", c.MongoDatabase), slog.String("jwks", c.JWKSURL),
 		slog.Int("stream_replicas", c.StreamReplicas), slog.Bool("relay_off", c.RelayOff),
+		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
 	)
 }
 

@@ -1,6 +1,7 @@
 package service
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,5 +36,37 @@ func TestMaskURI(t *testing.T) {
 	got := MaskURI("mongodb://app:s3cret@db-0:27017,db-1:27017/?replicaSet=rs0&w=majority")
 	if strings.Contains(got, "s3cret") || !strings.Contains(got, "app:xxxxx@") {
 		t.Errorf("MaskURI = %q", got)
+	}
+}
+
+func TestLoadConfigTrustedProxies(t *testing.T) {
+	tests := []struct {
+		name, env string
+		want      []string
+		wantErr   bool
+	}{
+		{name: "empty trusts none", env: "", want: nil},
+		{name: "addresses and ranges", env: " 10.0.0.0/8, 127.0.0.1 ,,::1", want: []string{"10.0.0.0/8", "127.0.0.1", "::1"}},
+		{name: "a host name is refused", env: "proxy.local", wantErr: true},
+		{name: "a bad range is refused", env: "10.0.0.0/33", wantErr: true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := LoadConfig("gateway", 8080, func(k string) string {
+				if k == "OCOPFAIR_TRUSTED_PROXIES" {
+					return tt.env
+				}
+				return ""
+			})
+			if tt.wantErr {
+				if err == nil || !strings.Contains(err.Error(), "OCOPFAIR_TRUSTED_PROXIES") {
+					t.Errorf("LoadConfig(%q) error = %v, want one naming OCOPFAIR_TRUSTED_PROXIES", tt.env, err)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(c.TrustedProxies, tt.want) {
+				t.Errorf("LoadConfig(%q) = %q, %v, want %q", tt.env, c.TrustedProxies, err, tt.want)
+			}
+		})
 	}
 }

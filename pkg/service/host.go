@@ -119,7 +119,7 @@ func (h *Host) Job(fn func(ctx context.Context)) { h.jobs = append(h.jobs, fn) }
 // Router returns a gin engine with the edge middleware, the operational endpoints, and an API that
 // documents what is registered on it.
 func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
-	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier, Uploads: h.uploads})
+	r := httpx.NewRouter(httpx.Options{Log: h.Log, Metrics: h.Metrics, Verifier: h.Verifier, Uploads: h.uploads, TrustedProxies: h.Config.TrustedProxies})
 	checks := map[string]func(context.Context) error{
 		"database": h.DB.Ping,
 		"nats": func(context.Context) error {

@@ -77,6 +77,12 @@ func (a *App) register(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
+	// Sign-up answers 409 for an email that has an account (it signs the new account in, so it
+	// cannot answer the same either way); the limit per source keeps that from being harvested.
+	if !a.signUp.allow(c.ClientIP(), time.Now()) {
+		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-ups from this address; try again later"))
+		return
+	}
 	acc, err := account.New(req.Email, req.Name, req.Role, req.Password, true, "", a.cfg.Hash)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -109,8 +115,8 @@ func (a *App) login(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	now := time.Now()
-	if !a.ipLimit.allow("ip:"+c.ClientIP(), now) || !a.accLimit.allow("acc:"+account.NormalizeEmail(req.Email), now) {
+	now, source, email := time.Now(), c.ClientIP(), account.NormalizeEmail(req.Email)
+	if !a.signIn.allow(email, source, now) {
 		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-in attempts; wait a minute and try again"))
 		return
 	}
@@ -120,6 +126,7 @@ func (a *App) login(c *gin.Context) {
 		return
 	}
 	if err := account.Authenticate(acc, found, req.Password); err != nil {
+		a.signIn.failed(email, source, now)
 		httpx.RespondError(c, err)
 		return
 	}

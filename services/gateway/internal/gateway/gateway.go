@@ -34,7 +34,9 @@ type Config struct {
 	AdminPassword string
 	TokenTTL      time.Duration
 	Hash          account.HashParams
-	// LoginPerMinute limits sign-in attempts per IP and per account.
+	// LoginPerMinute limits sign-in attempts per account and source; a source gets three times
+	// that over all accounts, an account ten times that many failures an hour from everywhere
+	// (see signInGuard), and a source ten times that many sign-ups an hour.
 	LoginPerMinute int
 }
 
@@ -78,8 +80,8 @@ type App struct {
 	signer   *auth.Signer
 	cfg      Config
 	handler  http.Handler
-	ipLimit  *limiter
-	accLimit *limiter
+	signIn   *signInGuard
+	signUp   *limiter
 	live     *console.Live
 }
 
@@ -119,8 +121,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a := &App{
 		host: host, accounts: account.NewStore(host.DB), keys: keys, cfg: cfg,
-		signer:  auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
-		ipLimit: newLimiter(cfg.LoginPerMinute*3, cfg.LoginPerMinute*3), accLimit: newLimiter(cfg.LoginPerMinute, cfg.LoginPerMinute),
+		signer: auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
+		signIn: newSignInGuard(cfg.LoginPerMinute),
+		signUp: newLimiter(perHour(10*cfg.LoginPerMinute), 10*cfg.LoginPerMinute),
 	}
 	if _, err := host.Relay(ctx, account.Collection); err != nil {
 		return fail(err)

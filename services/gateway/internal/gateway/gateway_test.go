@@ -277,3 +277,15 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	f := start(t, nil)
 	testenv.CheckOpenAPI(t, f.client, f.app.handler.(*gin.Engine))
 }
+
+// lastSeen returns the last request the named upstream received.
+func (f fixture) lastSeen(t *testing.T, name string) *http.Request {
+	t.Helper()
+	up := f.upstreams[name]
+	up.mu.Lock()
+	defer up.mu.Unlock()
+	if len(up.seen) == 0 {
+		t.Fatalf("%s received no request", name)
+	}
+	return up.seen[len(up.seen)-1]
+}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"context"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -94,6 +95,13 @@ func newProxy(upstreams map[string]*url.URL) gin.HandlerFunc {
 			Rewrite: func(pr *httputil.ProxyRequest) {
 				pr.SetURL(target)
 				pr.SetXForwarded()
+				// The services see the client the gateway believes (the socket's peer unless that
+				// is a trusted proxy), never a chain the client wrote itself.
+				if ip, ok := pr.In.Context().Value(clientIPKey{}).(string); ok && ip != "" {
+					pr.Out.Header.Set("X-Forwarded-For", ip)
+				}
+				pr.Out.Header.Del("X-Real-IP")
+				pr.Out.Header.Del("Forwarded")
 				pr.Out.Header.Set(correlation.Header, correlation.From(pr.In.Context()))
 				pr.Out.Header.Set(httpx.RequestIDHeader, pr.In.Header.Get(httpx.RequestIDHeader))
 			},
@@ -117,6 +125,10 @@ func newProxy(upstreams map[string]*url.URL) gin.HandlerFunc {
 			httpx.RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
 			return
 		}
-		p.ServeHTTP(c.Writer, c.Request)
+		p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
 	}
 }
+
+// clientIPKey carries the client IP, as the edge's trusted proxies resolve it, to the proxy's
+// Rewrite, which sees only the http.Request.
+type clientIPKey struct{}

@@ -1,0 +1,115 @@
+package gateway
+
+import (
+	"fmt"
+	"testing"
+)
+
+// loginFrom signs in as email from source (sent as X-Forwarded-For) and returns the status.
+func (f fixture) loginFrom(t *testing.T, source, email, password string) int {
+	t.Helper()
+	return f.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": email, "password": password}, "X-Forwarded-For", source).Status
+}
+
+func TestSignInLimitIgnoresSpoofedForwardedFor(t *testing.T) {
+	f := start(t, func(c *Config) { c.LoginPerMinute = 3 })
+	// One client rotating X-Forwarded-For and emails: the limit per source (9 a minute) still
+	// counts it as one source, its socket address.
+	for i := range 12 {
+		got := f.loginFrom(t, fmt.Sprintf("198.51.100.%d", i+1), fmt.Sprintf("guess%d@example.vn", i), "wrong-password")
+		want := 401
+		if i >= 9 {
+			want = 429
+		}
+		if got != want {
+			t.Fatalf("attempt %d with a spoofed X-Forwarded-For: %d, want %d", i+1, got, want)
+		}
+	}
+}
+
+func TestTrustedProxyForwardedForIsHonoured(t *testing.T) {
+	f := start(t, func(c *Config) { c.LoginPerMinute = 3; c.TrustedProxies = []string{"127.0.0.1"} })
+	for i := range 9 {
+		if got := f.loginFrom(t, "203.0.113.7", fmt.Sprintf("guess%d@example.vn", i), "wrong-password"); got != 401 {
+			t.Fatalf("attempt %d from 203.0.113.7: %d, want 401", i+1, got)
+		}
+	}
+	if got := f.loginFrom(t, "203.0.113.7", "other@example.vn", "wrong-password"); got != 429 {
+		t.Errorf("10th attempt from 203.0.113.7 behind a trusted proxy: %d, want 429", got)
+	}
+	// The client is the rightmost address the trusted proxy did not add itself.
+	if got := f.loginFrom(t, "203.0.113.7, 203.0.113.8", "other@example.vn", "wrong-password"); got != 401 {
+		t.Errorf("attempt from 203.0.113.8 behind a trusted proxy: %d, want 401", got)
+	}
+	f.client.Do(t, "GET", "/api/fairs", nil, "X-Forwarded-For", "203.0.113.9")
+	if got := f.lastSeen(t, Event).Header.Get("X-Forwarded-For"); got != "203.0.113.9" {
+		t.Errorf("upstream X-Forwarded-For = %q, want the client behind the trusted proxy, 203.0.113.9", got)
+	}
+}
+
+func TestProxySendsTheClientIPUpstream(t *testing.T) {
+	f := start(t, nil)
+	f.client.Do(t, "GET", "/api/fairs", nil, "X-Forwarded-For", "192.0.2.1", "X-Real-IP", "192.0.2.2")
+	seen := f.lastSeen(t, Event)
+	if got := seen.Header.Get("X-Forwarded-For"); got != "127.0.0.1" {
+		t.Errorf("upstream X-Forwarded-For = %q, want the socket's peer 127.0.0.1, not the client's chain", got)
+	}
+	if got := seen.Header.Get("X-Real-IP"); got != "" {
+		t.Errorf("upstream X-Real-IP = %q, want none", got)
+	}
+}
+
+func TestFailuresElsewhereDoNotLockOutTheOwner(t *testing.T) {
+	f := start(t, func(c *Config) { c.LoginPerMinute = 3; c.TrustedProxies = []string{"127.0.0.1"} })
+	const owner, attacker, email, password = "192.0.2.10", "198.51.100.1", "admin@example.vn", "admin-password-1"
+	for i := range 3 {
+		if got := f.loginFrom(t, attacker, email, fmt.Sprintf("guess-%d", i)); got != 401 {
+			t.Fatalf("guess %d: %d, want 401", i+1, got)
+		}
+	}
+	if got := f.loginFrom(t, attacker, email, "guess-4"); got != 429 {
+		t.Errorf("4th guess from one source within a minute: %d, want 429", got)
+	}
+	if got := f.loginFrom(t, owner, email, password); got != 200 {
+		t.Fatalf("the owner from another address after guesses from %s: %d, want 200", attacker, got)
+	}
+	// Guesses spread over many addresses spend the account's hourly budget of 30 failures
+	// (3 spent above): then each guessing address is refused, even with the right password, while
+	// the owner's address, which has not failed, still signs in.
+	for i := range 27 {
+		if got := f.loginFrom(t, fmt.Sprintf("198.51.100.%d", 10+i), email, "spread-guess"); got != 401 {
+			t.Fatalf("spread guess %d: %d, want 401", i+1, got)
+		}
+	}
+	if got := f.loginFrom(t, "198.51.100.10", email, password); got != 429 {
+		t.Errorf("an address that failed once, after the account's budget is spent: %d, want 429", got)
+	}
+	if got := f.loginFrom(t, owner, email, password); got != 200 {
+		t.Errorf("the owner's address after the account's budget is spent: %d, want 200", got)
+	}
+	if got := f.loginFrom(t, "198.51.100.250", email, "fresh-guess"); got != 401 {
+		t.Errorf("a fresh address's first guess: %d, want 401", got)
+	}
+	if got := f.loginFrom(t, "198.51.100.250", email, "second-guess"); got != 429 {
+		t.Errorf("a fresh address's second guess: %d, want 429", got)
+	}
+}
+
+func TestSignUpIsLimitedPerSource(t *testing.T) {
+	f := start(t, func(c *Config) { c.LoginPerMinute = 1; c.TrustedProxies = []string{"127.0.0.1"} })
+	register := func(source string, i int) int {
+		return f.client.Do(t, "POST", "/api/auth/register", map[string]string{"email": fmt.Sprintf("p%d@example.vn", i),
+			"password": "producer-pass-1", "name": "HTX số " + fmt.Sprint(i), "role": "producer"}, "X-Forwarded-For", source).Status
+	}
+	for i := range 10 {
+		if got := register("198.51.100.1", i); got != 201 {
+			t.Fatalf("sign-up %d: %d, want 201", i+1, got)
+		}
+	}
+	if got := register("198.51.100.1", 10); got != 429 {
+		t.Errorf("11th sign-up from one address within the hour: %d, want 429", got)
+	}
+	if got := register("198.51.100.2", 11); got != 201 {
+		t.Errorf("a sign-up from another address: %d, want 201", got)
+	}
+}
