@@ -56,7 +56,8 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	producer, buyerC, org := api.With(prodTok), api.With(buyerTok), api.With(orgTok)
 
 	now := time.Now().In(vntext.Zone)
-	day := now.AddDate(0, 1, 0).Format(time.DateOnly)
+	// The B2B day was yesterday: its slots have started, so outcomes can be recorded.
+	day := now.AddDate(0, 0, -1).Format(time.DateOnly)
 	publish(t, app, events.ProducerRegistered, "p1", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p1", AccountID: prodAcc,
 		LegalName: "HTX Mật ong Bắc Hà", ProvinceCode: "15", Region: "northern_midlands_mountains", Revision: 1,
 		Certifications: []events.CertificationV1{{Code: "globalgap", ValidUntil: now.AddDate(1, 0, 0)}}, Trademark: "TM"}})
@@ -65,7 +66,9 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 		Certificate: events.CertificateV1{ExpiresOn: now.AddDate(2, 0, 0).Format(time.DateOnly)}}})
 	publish(t, app, events.FairPublished, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội nghị kết nối cung cầu", Status: "published",
 		Organisers: []string{orgAcc}, Revision: 2, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 6, MorningSlots: 3, Tables: 2}}}})
+	assignBooth(t, app, "a1", "f1", "A01", "p1")
 	testenv.Eventually(t, "index ready with the product", func() bool { return app.Index.Stats().Products == 1 && app.Index.Stats().Fairs == 1 })
+	waitBooths(t, app, "f1", "p1", 1)
 
 	r := buyerC.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội", "markets": []string{"domestic", "EU"}})
 	if r.Status != 201 {
@@ -180,7 +183,9 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 
 	// A second meeting, then the fair is cancelled: active meetings are cancelled with the reason.
 	publish(t, app, events.ProducerRegistered, "p2", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p2", AccountID: "acc-p2", LegalName: "HTX Chè", ProvinceCode: "19", Revision: 1}})
+	assignBooth(t, app, "a2", "f1", "A02", "p2")
 	testenv.Eventually(t, "p2 indexed", func() bool { _, ok := app.Index.ProducerByID("p2"); return ok })
+	waitBooths(t, app, "f1", "p2", 1)
 	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p2"})
 	var m2 struct{ ID string }
 	r.Decode(t, &m2)

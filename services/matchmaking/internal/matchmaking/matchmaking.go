@@ -66,6 +66,8 @@ type App struct {
 	Index     *index.Index
 	handler   http.Handler
 	consumers []bus.Consumer
+	// Meetings serves meetings and scheduling; set its fields before Run.
+	Meetings *meeting.Handlers
 }
 
 // Run is the service's main.
@@ -93,7 +95,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
-	if _, err := host.Relay(ctx, buyer.BuyerCollection, buyer.RequestCollection, meeting.Collection); err != nil {
+	if _, err := host.Relay(ctx, buyer.BuyerCollection, buyer.RequestCollection, meeting.Collection, meeting.SchedulesCollection); err != nil {
 		host.Close()
 		return nil, err
 	}
@@ -108,13 +110,14 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	}
 	host.Check("index", a.Index.Ready)
 	host.Job(func(ctx context.Context) {
-		if err := a.Index.Follow(ctx, host.JS, host.Log.With("component", "index")); err != nil && ctx.Err() == nil {
+		if err := a.Index.Follow(ctx, host.JS, index.NewSnapshots(host.DB), host.Log.With("component", "index")); err != nil && ctx.Err() == nil {
 			host.Log.Error("matching index stopped", "err", err)
 		}
 	})
 	buyers := buyer.NewStore(host.DB)
 	meetings := &meeting.Handlers{Store: meeting.NewStore(host.DB), Buyers: buyers, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
 		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
+	a.Meetings = meetings
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")

@@ -66,14 +66,16 @@ type response struct {
 	Starts       string    `json:"starts_at,omitempty" doc:"RFC 3339, once scheduled"`
 	Outcome      string    `json:"outcome,omitempty"`
 	ValueVND     int64     `json:"value_vnd,omitempty"`
+	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
 	Revision     int64     `json:"revision"`
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
 type scheduleResponse struct {
-	FairID string                 `json:"fair_id"`
-	Days   []dayResult            `json:"days"`
-	Left   []schedule.Unscheduled `json:"unscheduled"`
+	FairID  string                 `json:"fair_id"`
+	Version int64                  `json:"version" doc:"the schedule's version: every later run has a greater one"`
+	Days    []dayResult            `json:"days"`
+	Left    []schedule.Unscheduled `json:"unscheduled"`
 }
 
 type dayResult struct {
@@ -106,6 +108,7 @@ type gridDay struct {
 
 type agendaResponse struct {
 	FairID      string     `json:"fair_id"`
+	Version     int64      `json:"schedule_version" doc:"the version of the schedule shown (0: never scheduled)"`
 	Participant string     `json:"participant,omitempty"`
 	Meetings    []response `json:"meetings"`
 	Grid        []gridDay  `json:"grid,omitempty" doc:"slots × tables, for organisers"`
@@ -126,6 +129,9 @@ type Handlers struct {
 	// Gate, when set, lets one scheduling run at a time take this replica's cores: a run uses
 	// up to two for SolveLimit, and the other requests on the replica must keep answering.
 	Gate chan struct{}
+	// Solve solves one B2B day; nil is schedule.Solve. Tests hold a run at this point to make
+	// runs of two replicas meet.
+	Solve func(context.Context, schedule.Problem) (schedule.Solution, error)
 }
 
 // acquire waits up to SolveLimit for the gate; when the scheduler stays busy it answers 503
@@ -210,39 +216,66 @@ func (h *Handlers) participantOf(ctx context.Context, p auth.Principal) (string,
 	return "", nil
 }
 
-func (h *Handlers) toResponse(ctx context.Context, m Meeting, names map[string]string) response {
-	name := func(id string, lookup func() string) string {
-		if n, ok := names[id]; ok {
-			return n
-		}
-		n := lookup()
-		names[id] = n
-		return n
-	}
+// toResponse shapes a meeting for clients, naming its buyer (names caches the buyers already
+// looked up). A buyer that is gone leaves its name empty; a failed lookup is returned, never
+// swallowed into an empty name.
+func (h *Handlers) toResponse(ctx context.Context, m Meeting, names map[string]string) (response, error) {
 	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy, Session: m.Session,
 		Note: m.Note, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND,
-		Revision: m.Revision, UpdatedAt: m.UpdatedAt}
-	r.BuyerName = name(m.BuyerID, func() string { b, _ := h.Buyers.Buyer(ctx, m.BuyerID); return b.Name })
-	r.ProducerName = name(m.ProducerID, func() string { p, _ := h.Index.ProducerByID(m.ProducerID); return p.Name })
+		Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
+	n, ok := names[m.BuyerID]
+	if !ok {
+		b, err := h.Buyers.Buyer(ctx, m.BuyerID)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return response{}, err
+		}
+		n = b.Name
+		names[m.BuyerID] = n
+	}
+	r.BuyerName = n
+	if p, ok := h.Index.ProducerByID(m.ProducerID); ok {
+		r.ProducerName = p.Name
+	}
 	if m.Slot > 0 {
 		if f, ok := h.Index.Fair(m.FairID); ok {
-			r.Starts = slotStart(f, m.Day, m.Slot)
+			if t := slotTime(f, m.Day, m.Slot); !t.IsZero() {
+				r.Starts = t.Format(time.RFC3339)
+			}
 		}
 	}
-	return r
+	return r, nil
 }
 
-// slotStart is the RFC 3339 start of a slot of a B2B day.
-func slotStart(f index.Fair, day string, slot int) string {
+// respondMeeting answers with one meeting.
+func (h *Handlers) respondMeeting(c *gin.Context, status int, m Meeting) {
+	r, err := h.toResponse(c.Request.Context(), m, map[string]string{})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(status, r)
+}
+
+// slotTime is when a slot of a B2B day starts, in Vietnam's time; zero when the fair has no
+// such day or its settings do not parse.
+func slotTime(f index.Fair, day string, slot int) time.Time {
 	for _, d := range f.B2BDays {
 		if d.Date != day {
 			continue
 		}
 		t, err := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.StartTime, vntext.Zone)
 		if err != nil {
-			return ""
+			return time.Time{}
 		}
-		return t.Add(time.Duration((slot-1)*d.SlotMinutes) * time.Minute).Format(time.RFC3339)
+		return t.Add(time.Duration((slot-1)*d.SlotMinutes) * time.Minute)
+	}
+	return time.Time{}
+}
+
+// slotStart is the RFC 3339 start of a slot of a B2B day, or "".
+func slotStart(f index.Fair, day string, slot int) string {
+	if t := slotTime(f, day, slot); !t.IsZero() {
+		return t.Format(time.RFC3339)
 	}
 	return ""
 }
@@ -281,6 +314,16 @@ func (h *Handlers) create(c *gin.Context) {
 	v.Check(err == nil, "buyer_id", "is not a buyer")
 	prod, found := h.Index.ProducerByID(req.ProducerID)
 	v.Check(found, "producer_id", "is not a producer")
+	if found {
+		// Meetings are with the fair's exhibitors: a producer without a booth there (never
+		// allocated one, rejected, or released) cannot be met at the fair.
+		booths, err := h.Store.Booths(ctx, fairID, prod.ID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		v.Check(booths > 0, "producer_id", "holds no booth at this fair: meetings are with the fair's exhibitors")
+	}
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -317,7 +360,7 @@ func (h *Handlers) create(c *gin.Context) {
 	}
 	h.Notify()
 	c.Header("Location", "/api/meetings/"+m.ID)
-	c.JSON(http.StatusCreated, h.toResponse(ctx, m, map[string]string{}))
+	h.respondMeeting(c, http.StatusCreated, m)
 }
 
 func (h *Handlers) list(c *gin.Context) {
@@ -370,8 +413,16 @@ func (h *Handlers) page(c *gin.Context, q bson.M) {
 		return
 	}
 	names := map[string]string{}
-	c.JSON(http.StatusOK, httpx.ListOf(ms, page.Limit, func(m Meeting) any { return m.ID },
-		func(m Meeting) response { return h.toResponse(ctx, m, names) }))
+	rs := make([]response, 0, len(ms))
+	for _, m := range ms {
+		r, err := h.toResponse(ctx, m, names)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		rs = append(rs, r)
+	}
+	c.JSON(http.StatusOK, httpx.ListOf(rs, page.Limit, func(r response) any { return r.ID }, func(r response) response { return r }))
 }
 
 // load returns the meeting if the caller takes part or organises the fair.
@@ -392,7 +443,7 @@ func (h *Handlers) load(c *gin.Context) (Meeting, string, bool) {
 
 func (h *Handlers) get(c *gin.Context) {
 	if m, _, ok := h.load(c); ok {
-		c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), m, map[string]string{}))
+		h.respondMeeting(c, http.StatusOK, m)
 	}
 }
 
@@ -428,7 +479,7 @@ func (h *Handlers) respond(accept bool) gin.HandlerFunc {
 			httpx.RespondError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+		h.respondMeeting(c, http.StatusOK, next)
 	}
 }
 
@@ -453,7 +504,7 @@ func (h *Handlers) cancel(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+	h.respondMeeting(c, http.StatusOK, next)
 }
 
 func (h *Handlers) outcome(c *gin.Context) {
@@ -469,12 +520,19 @@ func (h *Handlers) outcome(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the buyer or producer records the outcome"))
 		return
 	}
-	next, err := h.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) { return m.Record(req.Outcome, req.ValueVND, h.now()) })
+	next, err := h.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
+		// The slot is the meeting's place in its fair's newest schedule, read with the meeting.
+		var starts time.Time
+		if f, ok := h.Index.Fair(m.FairID); ok && m.Slot > 0 {
+			starts = slotTime(f, m.Day, m.Slot)
+		}
+		return m.Record(req.Outcome, req.ValueVND, starts, h.now())
+	})
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, h.toResponse(c.Request.Context(), next, map[string]string{}))
+	h.respondMeeting(c, http.StatusOK, next)
 }
 
 func (h *Handlers) unavailability(c *gin.Context) {
@@ -539,10 +597,16 @@ func (h *Handlers) solve(c *gin.Context) {
 	c.JSON(http.StatusOK, sol)
 }
 
+// leaseMargin is what a scheduling run's lease and context allow beyond its days' solving time,
+// for reading the meetings and saving the schedule.
+const leaseMargin = 30 * time.Second
+
 // schedule places the fair's accepted meetings day by day: what does not fit a day goes on to
-// the next.
+// the next. A run holds the fair's scheduling lease, so that runs on different replicas never
+// overlap (the gate only keeps one replica's cores), and saves the whole schedule as one new
+// version in one write. It finishes on a context of its own: a client that goes away leaves the
+// old schedule or the new one, never half of one.
 func (h *Handlers) schedule(c *gin.Context) {
-	ctx := c.Request.Context()
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)
 	if !h.fairOrganiser(p, fairID) {
@@ -568,10 +632,35 @@ func (h *Handlers) schedule(c *gin.Context) {
 		return
 	}
 	defer release()
-	accepted, err := h.Store.Find(ctx, bson.M{"fair_id": fairID, "status": Accepted})
+	ttl := time.Duration(len(f.B2BDays))*limit + leaseMargin
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), ttl)
+	defer cancel()
+	lease, err := h.Store.TakeLease(ctx, fairID, uuid.Must(uuid.NewV7()).String(), h.now(), ttl)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
+	}
+	defer func() {
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer rcancel()
+		// A lease left unreleased expires at its time: the next run waits for it, no longer.
+		_ = h.Store.ReleaseLease(rctx, lease)
+	}()
+	out, err := h.run(ctx, f, limit, lease)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.JSON(http.StatusOK, out)
+}
+
+// run solves the fair's days under lease and saves the schedule as version lease.Epoch, with a
+// scheduled event for every meeting whose place changed.
+func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease) (scheduleResponse, error) {
+	accepted, err := h.Store.Find(ctx, bson.M{"fair_id": f.ID, "status": Accepted})
+	if err != nil {
+		return scheduleResponse{}, err
 	}
 	byID := map[string]Meeting{}
 	pending := make([]string, 0, len(accepted))
@@ -579,15 +668,13 @@ func (h *Handlers) schedule(c *gin.Context) {
 		byID[m.ID] = m
 		pending = append(pending, m.ID)
 	}
-	out := scheduleResponse{FairID: fairID, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
-	placed := map[string]schedule.Assignment{}
-	dayOf := map[string]string{}
+	out := scheduleResponse{FairID: f.ID, Version: lease.Epoch, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
+	placed := map[string]Placement{}
 	var left []schedule.Unscheduled
 	for _, d := range f.B2BDays {
-		unav, err := h.Store.Unavailable(ctx, fairID, d.Date)
+		unav, err := h.Store.Unavailable(ctx, f.ID, d.Date)
 		if err != nil {
-			httpx.RespondError(c, err)
-			return
+			return scheduleResponse{}, err
 		}
 		prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
 		for who, slots := range unav {
@@ -598,14 +685,16 @@ func (h *Handlers) schedule(c *gin.Context) {
 			m := byID[id]
 			prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: m.ID, Participants: []string{m.BuyerID, m.ProducerID}, Session: m.Session})
 		}
-		sol, err := schedule.Solve(ctx, prob)
+		solve := h.Solve
+		if solve == nil {
+			solve = schedule.Solve
+		}
+		sol, err := solve(ctx, prob)
 		if err != nil {
-			httpx.RespondError(c, err)
-			return
+			return scheduleResponse{}, err
 		}
 		for _, a := range sol.Assignments {
-			placed[a.Meeting] = a
-			dayOf[a.Meeting] = d.Date
+			placed[a.Meeting] = Placement{Day: d.Date, Slot: a.Slot, Table: a.Table}
 		}
 		pending = pending[:0]
 		left = sol.Unscheduled
@@ -621,26 +710,24 @@ func (h *Handlers) schedule(c *gin.Context) {
 	if left != nil {
 		out.Left = left
 	}
+	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: placed, CreatedAt: h.now()}
+	var envs []events.Envelope
 	for _, m := range accepted {
-		a, ok := placed[m.ID]
-		if !ok && m.Slot == 0 {
+		next := t.place(m)
+		if next.Day == m.Day && next.Slot == m.Slot && next.Table == m.Table {
 			continue
 		}
-		_, err := h.save(ctx, m, events.MeetingScheduled, func(m Meeting) (Meeting, error) {
-			if m.Status != Accepted {
-				return m, apperr.E(apperr.Conflict, "changed meanwhile")
-			}
-			m.Day, m.Slot, m.Table = dayOf[m.ID], a.Slot, a.Table
-			m.Revision++
-			m.UpdatedAt = h.now()
-			return m, nil
-		})
-		if err != nil && !apperr.Is(err, apperr.Conflict) {
-			httpx.RespondError(c, err)
-			return
+		next.UpdatedAt = t.CreatedAt
+		env, err := envelope(next, events.MeetingScheduled, correlation.From(ctx))
+		if err != nil {
+			return scheduleResponse{}, err
 		}
+		envs = append(envs, env)
 	}
-	c.JSON(http.StatusOK, out)
+	if err := h.Store.SaveTimetable(ctx, t, envs...); err != nil {
+		return scheduleResponse{}, err
+	}
+	return out, nil
 }
 
 func cmpString(a, b string) int {
@@ -653,6 +740,8 @@ func cmpString(a, b string) int {
 	return 0
 }
 
+// agenda answers with one schedule version's meetings: a participant's own, or for the fair's
+// organisers all of them with the slots × tables grid.
 func (h *Handlers) agenda(c *gin.Context) {
 	ctx := c.Request.Context()
 	fairID := c.Param("fairId")
@@ -660,6 +749,10 @@ func (h *Handlers) agenda(c *gin.Context) {
 	organiser := h.fairOrganiser(p, fairID)
 	who := c.Query("participant")
 	if !organiser {
+		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its agenda"))
+			return
+		}
 		me, err := h.participantOf(ctx, p)
 		if err != nil {
 			httpx.RespondError(c, err)
@@ -671,25 +764,34 @@ func (h *Handlers) agenda(c *gin.Context) {
 		}
 		who = me
 	}
-	q := bson.M{"fair_id": fairID, "status": Accepted, "slot": bson.M{"$gt": 0}}
+	q := bson.M{"status": Accepted}
 	if who != "" {
 		q["$or"] = bson.A{bson.M{"buyer_id": who}, bson.M{"producer_id": who}}
 	}
-	ms, err := h.Store.Find(ctx, q)
+	t, ms, err := h.Store.Scheduled(ctx, fairID, q)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
+	ms = slices.DeleteFunc(ms, func(m Meeting) bool { return m.Slot == 0 })
 	slices.SortFunc(ms, func(a, b Meeting) int {
 		if a.Day != b.Day {
 			return cmpString(a.Day, b.Day)
 		}
-		return a.Slot - b.Slot
+		if a.Slot != b.Slot {
+			return a.Slot - b.Slot
+		}
+		return a.Table - b.Table
 	})
 	names := map[string]string{}
-	out := agendaResponse{FairID: fairID, Participant: who, Meetings: []response{}}
+	out := agendaResponse{FairID: fairID, Version: t.Version, Participant: who, Meetings: []response{}}
 	for _, m := range ms {
-		out.Meetings = append(out.Meetings, h.toResponse(ctx, m, names))
+		r, err := h.toResponse(ctx, m, names)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		out.Meetings = append(out.Meetings, r)
 	}
 	if organiser && who == "" {
 		f, _ := h.Index.Fair(fairID)
@@ -702,7 +804,6 @@ func (h *Handlers) agenda(c *gin.Context) {
 						gs.Cells = append(gs.Cells, gridCell{Table: r.Table, MeetingID: r.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName})
 					}
 				}
-				slices.SortFunc(gs.Cells, func(a, b gridCell) int { return a.Table - b.Table })
 				g.Slots = append(g.Slots, gs)
 			}
 			out.Grid = append(out.Grid, g)
@@ -744,16 +845,23 @@ func (h *Handlers) onEvent(ctx context.Context, env events.Envelope) error {
 		return h.cancelWhere(ctx, bson.M{"fair_id": pl.Fair.ID}, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason)
 	default:
 		var pl events.BoothAssignmentV1
-		if err := env.Decode(&pl); err != nil || pl.FairID == "" || pl.BoothCode == "" {
+		if err := env.Decode(&pl); err != nil || pl.FairID == "" || pl.BoothCode == "" || pl.ProducerID == "" {
 			return bus.Permanent(fmt.Errorf("bad booth payload: %v", err))
 		}
-		if env.Type == events.BoothAssigned {
-			return h.Store.Hold(ctx, pl.FairID, pl.BoothCode, pl.ProducerID)
+		// Each assignment is its own record, so a late or repeated event changes only the
+		// assignment it is about. An event from before assignments had IDs is keyed by booth.
+		key, legacy := pl.AssignmentID, pl.AssignmentID == ""
+		if legacy {
+			key = pl.FairID + "/" + pl.BoothCode
 		}
-		left, err := h.Store.Release(ctx, pl.FairID, pl.BoothCode, pl.ProducerID)
+		if env.Type == events.BoothAssigned {
+			return h.Store.Hold(ctx, key, pl.FairID, pl.BoothCode, pl.ProducerID, legacy)
+		}
+		left, err := h.Store.Release(ctx, key, pl.FairID, pl.BoothCode, pl.ProducerID)
 		if err != nil || left > 0 {
 			return err
 		}
+		// Meetings already held keep their outcome: Cancel refuses them and cancelWhere skips them.
 		return h.cancelWhere(ctx, bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID}, "Gian hàng của chủ thể đã bị thu hồi / the producer's booth was released")
 	}
 }

@@ -54,6 +54,10 @@ type Meeting struct {
 // Active reports whether the meeting still counts towards caps and scheduling.
 func (m Meeting) Active() bool { return m.Status == Requested || m.Status == Accepted }
 
+// Held reports whether the meeting took place: its outcome is recorded. A held meeting stays in
+// the record and in the fair's report whatever happens to the fair or the producer's booth later.
+func (m Meeting) Held() bool { return m.Outcome != "" }
+
 // SideOf returns which side an account is on, or "".
 func (m Meeting) SideOf(account string) string {
 	switch account {
@@ -83,10 +87,14 @@ func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, erro
 	return next, nil
 }
 
-// Cancel ends an active meeting with a reason both sides can read.
+// Cancel ends an active meeting with a reason both sides can read. A held meeting (outcome
+// recorded) cannot be cancelled: Conflict.
 func (m Meeting) Cancel(reason string, now time.Time) (Meeting, error) {
 	if !m.Active() {
 		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is already %s", m.Status)
+	}
+	if m.Held() {
+		return Meeting{}, apperr.E(apperr.Conflict, "the meeting was held (its outcome is recorded) and can no longer be cancelled")
 	}
 	next := m
 	next.Status, next.Reason = Cancelled, vntext.Clean(reason)
@@ -96,8 +104,10 @@ func (m Meeting) Cancel(reason string, now time.Time) (Meeting, error) {
 	return next, nil
 }
 
-// Record sets the outcome of an accepted meeting.
-func (m Meeting) Record(outcome string, value int64, now time.Time) (Meeting, error) {
+// Record sets the outcome of an accepted meeting whose scheduled slot has started (starts is the
+// slot's start, zero while the meeting has no slot): Invalid for a bad outcome or value, Conflict
+// for a meeting that is not accepted, not scheduled or not started yet.
+func (m Meeting) Record(outcome string, value int64, starts, now time.Time) (Meeting, error) {
 	var v apperr.Validation
 	v.Check(slices.Contains(Outcomes, outcome), "outcome", "must be no_interest, negotiating, sample_requested, mou_signed or contract_signed")
 	v.Check(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", "must be 0 or more")
@@ -106,6 +116,12 @@ func (m Meeting) Record(outcome string, value int64, now time.Time) (Meeting, er
 	}
 	if m.Status != Accepted {
 		return Meeting{}, apperr.E(apperr.Conflict, "only an accepted meeting has an outcome (this one is %s)", m.Status)
+	}
+	if starts.IsZero() {
+		return Meeting{}, apperr.E(apperr.Conflict, "the meeting has no slot yet: an outcome is recorded once it is scheduled and its slot has started")
+	}
+	if now.Before(starts) {
+		return Meeting{}, apperr.E(apperr.Conflict, "the meeting's slot starts at %s: record its outcome after that", starts.In(vntext.Zone).Format(time.RFC3339))
 	}
 	next := m
 	next.Outcome, next.ValueVND = outcome, value

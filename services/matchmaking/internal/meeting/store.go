@@ -25,13 +25,13 @@ const (
 // Indexes: one active meeting per buyer and producer at a fair (active_key is the pair while
 // active, the meeting's ID afterwards).
 func Indexes() []storage.Index {
-	return []storage.Index{
+	return append([]storage.Index{
 		{Collection: Collection, Keys: bson.D{{Key: "active_key", Value: 1}}, Unique: true},
 		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "status", Value: 1}}},
 		{Collection: Collection, Keys: bson.D{{Key: "buyer_account", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: Collection, Keys: bson.D{{Key: "producer_account", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: HoldingsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "producer_id", Value: 1}}},
-	}
+	}, timetableIndexes()...)
 }
 
 type document struct {
@@ -83,16 +83,20 @@ func Event(m Meeting) events.MeetingV1 {
 // ErrStale is returned when the meeting changed between read and write.
 var ErrStale = apperr.E(apperr.Conflict, "the meeting was changed meanwhile; reload it and try again")
 
-// Store keeps meetings, unavailability and booth holdings.
+// Store keeps meetings, unavailability, booth holdings, schedules and scheduling leases.
+// Meetings are read with the day, slot and table of their fair's newest schedule.
 type Store struct {
-	c        *mongo.Collection
-	unav     *mongo.Collection
-	holdings *mongo.Collection
+	c         *mongo.Collection
+	unav      *mongo.Collection
+	holdings  *mongo.Collection
+	schedules *mongo.Collection
+	leases    *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{c: db.Collection(Collection), unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection)}
+	return &Store{c: db.Collection(Collection), unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
+		schedules: db.Collection(SchedulesCollection), leases: db.Collection(LeasesCollection)}
 }
 
 func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
@@ -143,7 +147,11 @@ func (s *Store) Get(ctx context.Context, id string) (Meeting, error) {
 	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
 		return Meeting{}, storage.MapError(err, "meeting")
 	}
-	return d.meeting(), nil
+	ms := []Meeting{d.meeting()}
+	if err := s.placeAll(ctx, ms); err != nil {
+		return Meeting{}, err
+	}
+	return ms[0], nil
 }
 
 // Find returns every meeting matching q, by ID.
@@ -160,7 +168,37 @@ func (s *Store) Page(ctx context.Context, q bson.M, after string, limit int) ([]
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
+// Scheduled returns the fair's newest schedule and its meetings matching q, placed by that one
+// schedule (a run saved meanwhile shows on the next read, whole).
+func (s *Store) Scheduled(ctx context.Context, fairID string, q bson.M) (Timetable, []Meeting, error) {
+	t, err := s.Timetable(ctx, fairID)
+	if err != nil {
+		return Timetable{}, nil, err
+	}
+	q["fair_id"] = fairID
+	ms, err := s.findRaw(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
+	if err != nil {
+		return Timetable{}, nil, err
+	}
+	for i, m := range ms {
+		ms[i] = t.place(m)
+	}
+	return t, ms, nil
+}
+
 func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Meeting, error) {
+	out, err := s.findRaw(ctx, q, opts)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.placeAll(ctx, out); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// findRaw returns meetings as their documents hold them, without their schedule's places.
+func (s *Store) findRaw(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Meeting, error) {
 	cur, err := s.c.Find(ctx, q, opts.SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "meetings")
@@ -209,18 +247,52 @@ func (s *Store) Unavailable(ctx context.Context, fairID, day string) (map[string
 	return out, nil
 }
 
-// Hold records a booth assignment; Release removes it and reports how many booths the producer
-// still holds at the fair.
-func (s *Store) Hold(ctx context.Context, fairID, code, producerID string) error {
-	_, err := s.holdings.ReplaceOne(ctx, bson.M{"_id": fairID + "/" + code}, bson.M{"fair_id": fairID, "producer_id": producerID}, options.Replace().SetUpsert(true))
+// Booth holdings: one document per booth assignment seen from event.booth.*, its _id the
+// assignment's ID, and its released flag only ever turns from false to true. Assigned and released are
+// then a set union whatever order they arrive in: a late assigned after its released finds the
+// document and leaves it released, and a late released of an earlier assignment touches only
+// that assignment, never a newer one of the same booth.
+
+// Hold records that a booth assignment was made. It changes nothing when the assignment is
+// already known (assigned twice, or its release came first). An event from before assignments
+// had IDs is keyed by fair and booth code and applied as it comes (revive), as it always was.
+func (s *Store) Hold(ctx context.Context, assignmentID, fairID, code, producerID string, revive bool) error {
+	fields := bson.M{"fair_id": fairID, "booth_code": code, "producer_id": producerID, "released": false}
+	update := bson.M{"$setOnInsert": fields}
+	if revive {
+		update = bson.M{"$set": fields}
+	}
+	_, err := s.holdings.UpdateOne(ctx, bson.M{"_id": assignmentID}, update, options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) {
+		// Another replica inserted it first: the same assignment, already recorded.
+		return nil
+	}
 	return storage.MapError(err, "booth holding")
 }
 
-// Release forgets a booth holding and returns the producer's remaining booths at the fair.
-func (s *Store) Release(ctx context.Context, fairID, code, producerID string) (int64, error) {
-	if _, err := s.holdings.DeleteOne(ctx, bson.M{"_id": fairID + "/" + code, "producer_id": producerID}); err != nil {
+// Release records that a booth assignment ended and returns how many booths the producer still
+// holds at the fair.
+func (s *Store) Release(ctx context.Context, assignmentID, fairID, code, producerID string) (int64, error) {
+	_, err := s.holdings.UpdateOne(ctx, bson.M{"_id": assignmentID},
+		bson.M{"$set": bson.M{"fair_id": fairID, "booth_code": code, "producer_id": producerID, "released": true}}, options.UpdateOne().SetUpsert(true))
+	if err != nil && !storage.IsDuplicate(err) {
 		return 0, storage.MapError(err, "booth holding")
 	}
-	n, err := s.holdings.CountDocuments(ctx, bson.M{"fair_id": fairID, "producer_id": producerID})
+	if storage.IsDuplicate(err) {
+		// Inserted by another replica between our match and our insert: set it on the existing one.
+		if _, err := s.holdings.UpdateOne(ctx, bson.M{"_id": assignmentID}, bson.M{"$set": bson.M{"released": true}}); err != nil {
+			return 0, storage.MapError(err, "booth holding")
+		}
+	}
+	// A holding stored before assignments had IDs is keyed by fair and booth code.
+	if _, err := s.holdings.DeleteOne(ctx, bson.M{"_id": fairID + "/" + code, "producer_id": producerID, "booth_code": bson.M{"$exists": false}}); err != nil {
+		return 0, storage.MapError(err, "booth holding")
+	}
+	return s.Booths(ctx, fairID, producerID)
+}
+
+// Booths counts the booth assignments a producer holds at a fair and has not lost.
+func (s *Store) Booths(ctx context.Context, fairID, producerID string) (int64, error) {
+	n, err := s.holdings.CountDocuments(ctx, bson.M{"fair_id": fairID, "producer_id": producerID, "released": bson.M{"$ne": true}})
 	return n, storage.MapError(err, "booth holdings")
 }

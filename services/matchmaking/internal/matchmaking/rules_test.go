@@ -1,0 +1,265 @@
+package matchmaking
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
+)
+
+// assignBooth publishes event.booth.assigned for one assignment.
+func assignBooth(t *testing.T, app *App, assignment, fairID, code, producerID string) {
+	t.Helper()
+	publish(t, app, events.BoothAssigned, fairID+"/"+code, events.BoothAssignmentV1{AssignmentID: assignment, FairID: fairID, BoothCode: code,
+		ApplicationID: "app-" + producerID, ProducerID: producerID, At: time.Now()})
+}
+
+// releaseBooth publishes event.booth.released for one assignment.
+func releaseBooth(t *testing.T, app *App, assignment, fairID, code, producerID string) {
+	t.Helper()
+	publish(t, app, events.BoothReleased, fairID+"/"+code, events.BoothAssignmentV1{AssignmentID: assignment, FairID: fairID, BoothCode: code,
+		ApplicationID: "app-" + producerID, ProducerID: producerID, Reason: "released", At: time.Now()})
+}
+
+// waitBooths waits until the meetings' consumer counts want booths for the producer at the fair.
+func waitBooths(t *testing.T, app *App, fairID, producerID string, want int64) {
+	t.Helper()
+	store := meeting.NewStore(app.Host.DB)
+	testenv.Eventually(t, "booth holdings of "+producerID, func() bool {
+		n, err := store.Booths(context.Background(), fairID, producerID)
+		return err == nil && n == want
+	})
+}
+
+// drained waits until the durable consumer has handled every message of its stream.
+func drained(t *testing.T, app *App, stream, durable string) {
+	t.Helper()
+	testenv.Eventually(t, durable+" to handle every message", func() bool {
+		ctx := context.Background()
+		st, err := app.Host.JS.Stream(ctx, stream)
+		if err != nil {
+			return false
+		}
+		sinfo, err := st.Info(ctx)
+		if err != nil {
+			return false
+		}
+		c, err := app.Host.JS.Consumer(ctx, stream, durable)
+		if err != nil {
+			return false
+		}
+		info, err := c.Info(ctx)
+		return err == nil && info.Delivered.Stream >= sinfo.State.LastSeq && info.NumPending == 0 && info.NumAckPending == 0
+	})
+}
+
+// fairWithDays publishes a published fair organised by organiser with the given B2B days.
+func fairWithDays(t *testing.T, app *App, id, organiser string, days ...events.B2BDayV1) {
+	t.Helper()
+	publish(t, app, events.FairPublished, id, events.FairChangedV1{Fair: events.FairV1{ID: id, NameVI: "Hội chợ " + id, Status: "published",
+		Organisers: []string{organiser}, Revision: 2, B2BDays: days}})
+}
+
+// producerOf publishes a producer owned by account.
+func producerOf(t *testing.T, app *App, id, account string) {
+	t.Helper()
+	publish(t, app, events.ProducerRegistered, id, events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: id, AccountID: account,
+		LegalName: "HTX " + id, ProvinceCode: "15", Revision: 1}})
+}
+
+// newBuyer creates the signed-in buyer's profile and returns its ID.
+func newBuyer(t *testing.T, c testenv.Client, name string) string {
+	t.Helper()
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": name, "kind": "supermarket_chain", "province": "Hà Nội"})
+	if r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	var b struct{ ID string }
+	r.Decode(t, &b)
+	return b.ID
+}
+
+// acceptedMeeting has the buyer ask and the producer accept, and returns the meeting's ID.
+func acceptedMeeting(t *testing.T, buyerC, producerC testenv.Client, fairID, buyerID, producerID string) string {
+	t.Helper()
+	r := buyerC.Do(t, "POST", "/api/fairs/"+fairID+"/meetings", map[string]any{"buyer_id": buyerID, "producer_id": producerID})
+	if r.Status != 201 {
+		t.Fatalf("meeting with %s: %d %s", producerID, r.Status, r.Body)
+	}
+	var m struct{ ID string }
+	r.Decode(t, &m)
+	if r := producerC.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
+		t.Fatalf("accept: %d %s", r.Status, r.Body)
+	}
+	return m.ID
+}
+
+type meetingBody struct {
+	ID      string
+	Status  string
+	Day     string
+	Slot    int
+	Table   int
+	Outcome string
+	Held    bool
+}
+
+func TestFairScopedEndpointsAnswerOnlyTheFairsOrganisers(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	orgA, orgAcc := tokens.Token(t, "organiser", "")
+	orgB, _ := tokens.Token(t, "organiser", "")
+	admin, _ := tokens.Token(t, "admin", "")
+	prodTok, prodAcc := tokens.Token(t, "producer", "")
+	buyerTok, _ := tokens.Token(t, "buyer", "")
+	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
+	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 4, MorningSlots: 2, Tables: 2})
+	producerOf(t, app, "p1", prodAcc)
+	assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "A01", "p1")
+	testenv.Eventually(t, "fair and producer indexed", func() bool { _, ok := app.Index.ProducerByID("p1"); return ok && app.Index.Stats().Fairs == 1 })
+	waitBooths(t, app, "f1", "p1", 1)
+	buyerC := api.With(buyerTok)
+	id := acceptedMeeting(t, buyerC, api.With(prodTok), "f1", newBuyer(t, buyerC, "Siêu thị Xanh"), "p1")
+	if r := api.With(orgA).Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
+		t.Fatalf("schedule by the fair's organiser: %d %s", r.Status, r.Body)
+	}
+
+	for _, c := range []struct {
+		name         string
+		token        string
+		method, path string
+		want         int
+	}{
+		{"agenda, another fair's organiser", orgB, "GET", "/api/fairs/f1/agenda", 403},
+		{"a participant's agenda, another fair's organiser", orgB, "GET", "/api/fairs/f1/agenda?participant=p1", 403},
+		{"meetings, another fair's organiser", orgB, "GET", "/api/fairs/f1/meetings", 403},
+		{"schedule, another fair's organiser", orgB, "POST", "/api/fairs/f1/schedule?time_limit_ms=50", 403},
+		{"one meeting, another fair's organiser", orgB, "GET", "/api/meetings/" + id, 403},
+		{"cancel, another fair's organiser", orgB, "POST", "/api/meetings/" + id + "/cancel", 403},
+		{"agenda, the fair's organiser", orgA, "GET", "/api/fairs/f1/agenda", 200},
+		{"a participant's agenda, the fair's organiser", orgA, "GET", "/api/fairs/f1/agenda?participant=p1", 200},
+		{"agenda, an admin", admin, "GET", "/api/fairs/f1/agenda", 200},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := api.With(c.token).Do(t, c.method, c.path, nil)
+			if r.Status != c.want {
+				t.Errorf("%s %s = %d, want %d: %s", c.method, c.path, r.Status, c.want, r.Body)
+			}
+			if c.want == 403 && strings.Contains(string(r.Body), "buyer_name") {
+				t.Errorf("the refusal shows the meeting: %s", r.Body)
+			}
+		})
+	}
+}
+
+func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	_, orgAcc := tokens.Token(t, "organiser", "")
+	org, _ := tokens.Token(t, "organiser", orgAcc)
+	p1Tok, p1Acc := tokens.Token(t, "producer", "")
+	p2Tok, p2Acc := tokens.Token(t, "producer", "")
+	buyerTok, _ := tokens.Token(t, "buyer", "")
+	buyerC, p1C, p2C, orgC := api.With(buyerTok), api.With(p1Tok), api.With(p2Tok), api.With(org)
+
+	// Two B2B days: yesterday (its slots have started) and one next month (not yet).
+	now := time.Now().In(vntext.Zone)
+	past, future := now.AddDate(0, 0, -1).Format(time.DateOnly), now.AddDate(0, 1, 0).Format(time.DateOnly)
+	fairWithDays(t, app, "f1", orgAcc,
+		events.B2BDayV1{Date: past, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2},
+		events.B2BDayV1{Date: future, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
+	producerOf(t, app, "p1", p1Acc)
+	producerOf(t, app, "p2", p2Acc)
+	testenv.Eventually(t, "fair and producers indexed", func() bool {
+		_, ok1 := app.Index.ProducerByID("p1")
+		_, ok2 := app.Index.ProducerByID("p2")
+		return ok1 && ok2 && app.Index.Stats().Fairs == 1
+	})
+	b := newBuyer(t, buyerC, "Siêu thị Xanh")
+
+	// (a) No booth at the fair, no meeting.
+	r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b, "producer_id": "p1"})
+	if r.Status != 422 || !strings.Contains(string(r.Body), `"producer_id"`) || !strings.Contains(string(r.Body), "booth") {
+		t.Fatalf("meeting with a producer holding no booth: %d %s, want 422 on producer_id", r.Status, r.Body)
+	}
+
+	// p2 held booth B01, lost it and got it back: the release of the first assignment is
+	// delivered after the second assignment.
+	old, current := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
+	p1Assignment := uuid.Must(uuid.NewV7()).String()
+	assignBooth(t, app, p1Assignment, "f1", "A01", "p1")
+	assignBooth(t, app, old, "f1", "B01", "p2")
+	assignBooth(t, app, current, "f1", "B01", "p2")
+	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
+	m1 := acceptedMeeting(t, buyerC, p1C, "f1", b, "p1")
+	m2 := acceptedMeeting(t, buyerC, p2C, "f1", b, "p2")
+
+	// (c) No outcome before the meeting has a slot.
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 {
+		t.Errorf("outcome of an unscheduled meeting: %d %s, want 409", r.Status, r.Body)
+	}
+	// p2 cannot come on the first day, so its meeting goes to the second.
+	if r := p2C.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": past, "slots": []int{1, 2, 3}}); r.Status != 204 {
+		t.Fatalf("unavailability: %d %s", r.Status, r.Body)
+	}
+	if r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	get := func(id string) meetingBody {
+		t.Helper()
+		var m meetingBody
+		buyerC.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
+		return m
+	}
+	if m := get(m1); m.Day != past || m.Slot == 0 {
+		t.Fatalf("m1 = %+v, want a slot yesterday", m)
+	}
+	if m := get(m2); m.Day != future || m.Slot == 0 {
+		t.Fatalf("m2 = %+v, want a slot next month", m)
+	}
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+m2+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 || !strings.Contains(string(r.Body), "starts at") {
+		t.Errorf("outcome before the slot starts: %d %s, want 409", r.Status, r.Body)
+	}
+	r = buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 900000000})
+	var held meetingBody
+	if r.Status != 200 {
+		t.Fatalf("outcome after the slot started: %d %s", r.Status, r.Body)
+	}
+	if r.Decode(t, &held); !held.Held || held.Outcome != "contract_signed" {
+		t.Errorf("after the outcome: %+v, want held", held)
+	}
+
+	// (d) A held meeting cannot be cancelled, by either side or by losing the booth.
+	if r := p1C.Do(t, "POST", "/api/meetings/"+m1+"/cancel", nil); r.Status != 409 {
+		t.Errorf("cancelling a held meeting: %d %s, want 409", r.Status, r.Body)
+	}
+
+	// The late release of p2's first assignment leaves p2 its booth and its meeting.
+	releaseBooth(t, app, old, "f1", "B01", "p2")
+	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
+	if m := get(m2); m.Status != "accepted" {
+		t.Errorf("after a late release of an earlier assignment, m2 = %+v, want accepted", m)
+	}
+	// A repeated assignment of the released one does not bring it back.
+	assignBooth(t, app, old, "f1", "B01", "p2")
+	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
+
+	// (b) Losing the last booth cancels the meetings not yet held, and only those.
+	releaseBooth(t, app, current, "f1", "B01", "p2")
+	testenv.Eventually(t, "m2 cancelled with p2's last booth", func() bool { return get(m2).Status == "cancelled" })
+	releaseBooth(t, app, p1Assignment, "f1", "A01", "p1")
+	waitBooths(t, app, "f1", "p1", 0)
+	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
+	if m := get(m1); m.Status != "accepted" || !m.Held || m.Slot == 0 {
+		t.Errorf("the held meeting after its producer lost the booth: %+v, want accepted, held, in its slot", m)
+	}
+}

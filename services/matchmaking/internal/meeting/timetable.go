@@ -1,0 +1,186 @@
+package meeting
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// Collections of scheduling runs.
+const (
+	// SchedulesCollection holds every complete schedule of a fair, one document per run: the
+	// newest version is the fair's schedule.
+	SchedulesCollection = "schedules"
+	// LeasesCollection holds the scheduling leases, one document per run of a fair.
+	LeasesCollection = "schedule_leases"
+)
+
+// Placement is where a meeting sits in a schedule.
+type Placement struct {
+	Day   string
+	Slot  int
+	Table int
+}
+
+// Timetable is one complete scheduling run of a fair: every accepted meeting it placed. Version
+// is the run's lease epoch, so a later run has a greater version.
+type Timetable struct {
+	FairID     string
+	Version    int64
+	Placements map[string]Placement
+	CreatedAt  time.Time
+}
+
+// place puts a meeting where the timetable has it. Only an accepted meeting has a place, and an
+// accepted meeting the timetable does not hold has none (accepted after the run, or left over).
+// With no timetable (Version 0) the meeting keeps what its own document says.
+func (t Timetable) place(m Meeting) Meeting {
+	if t.Version == 0 {
+		return m
+	}
+	p := t.Placements[m.ID]
+	if m.Status != Accepted {
+		p = Placement{}
+	}
+	m.Day, m.Slot, m.Table = p.Day, p.Slot, p.Table
+	return m
+}
+
+// Lease is one scheduling run's hold on a fair. Epoch counts the runs of the fair.
+type Lease struct {
+	ID        string
+	FairID    string
+	Epoch     int64
+	Holder    string
+	ExpiresAt time.Time
+}
+
+// ErrBusy is returned when another run holds the fair's scheduling lease.
+var ErrBusy = apperr.E(apperr.Conflict, "another scheduling run of this fair is in progress; try again when it has finished")
+
+type leaseDocument struct {
+	ID        string    `bson:"_id"`
+	FairID    string    `bson:"fair_id"`
+	Epoch     int64     `bson:"epoch"`
+	Holder    string    `bson:"holder"`
+	ExpiresAt time.Time `bson:"expires_at"`
+	Released  bool      `bson:"released"`
+}
+
+type placementDocument struct {
+	MeetingID string `bson:"meeting_id"`
+	Day       string `bson:"day"`
+	Slot      int    `bson:"slot"`
+	Table     int    `bson:"table"`
+}
+
+type scheduleDocument struct {
+	ID         string              `bson:"_id"`
+	FairID     string              `bson:"fair_id"`
+	Version    int64               `bson:"version"`
+	Placements []placementDocument `bson:"placements"`
+	CreatedAt  time.Time           `bson:"created_at"`
+}
+
+// runID is the _id of a fair's run: fair and epoch, the epoch zero-padded so that IDs sort as
+// the epochs do.
+func runID(fairID string, epoch int64) string { return fmt.Sprintf("%s/%012d", fairID, epoch) }
+
+func timetableIndexes() []storage.Index {
+	return []storage.Index{
+		{Collection: LeasesCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "epoch", Value: -1}}},
+		{Collection: SchedulesCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "version", Value: -1}}},
+	}
+}
+
+// TakeLease starts a scheduling run of a fair for ttl: ErrBusy while another run's lease is
+// neither released nor expired. Taking a lease is an insert of the next epoch's document, whose
+// _id is unique: of two replicas racing for the same epoch (the fair free, or its lease expired)
+// exactly one inserts it, on MongoDB and FerretDB alike; no document is ever updated to take it.
+func (s *Store) TakeLease(ctx context.Context, fairID, holder string, now time.Time, ttl time.Duration) (Lease, error) {
+	var last leaseDocument
+	err := s.leases.FindOne(ctx, bson.M{"fair_id": fairID}, options.FindOne().SetSort(bson.D{{Key: "epoch", Value: -1}})).Decode(&last)
+	switch {
+	case storage.IsNotFound(err):
+	case err != nil:
+		return Lease{}, storage.MapError(err, "scheduling lease")
+	case !last.Released && now.Before(last.ExpiresAt):
+		return Lease{}, ErrBusy
+	}
+	l := leaseDocument{ID: runID(fairID, last.Epoch+1), FairID: fairID, Epoch: last.Epoch + 1, Holder: holder, ExpiresAt: now.Add(ttl)}
+	if _, err := s.leases.InsertOne(ctx, l); err != nil {
+		if storage.IsDuplicate(err) {
+			return Lease{}, ErrBusy
+		}
+		return Lease{}, storage.MapError(err, "scheduling lease")
+	}
+	return Lease{ID: l.ID, FairID: fairID, Epoch: l.Epoch, Holder: holder, ExpiresAt: l.ExpiresAt}, nil
+}
+
+// ReleaseLease ends a run's lease so that the next run need not wait for it to expire. Only its
+// holder's document is touched; a lease that expired and was followed by another is left as is.
+func (s *Store) ReleaseLease(ctx context.Context, l Lease) error {
+	_, err := s.leases.UpdateOne(ctx, bson.M{"_id": l.ID, "holder": l.Holder}, bson.M{"$set": bson.M{"released": true}})
+	return storage.MapError(err, "scheduling lease")
+}
+
+// SaveTimetable stores a run's complete schedule with its events in one insert, under the run's
+// epoch: Conflict if that version exists already.
+func (s *Store) SaveTimetable(ctx context.Context, t Timetable, envs ...events.Envelope) error {
+	d := scheduleDocument{ID: runID(t.FairID, t.Version), FairID: t.FairID, Version: t.Version, Placements: []placementDocument{}, CreatedAt: t.CreatedAt}
+	for id, p := range t.Placements {
+		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
+	}
+	if err := outbox.Insert(ctx, s.schedules, d, envs...); err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.E(apperr.Conflict, "this scheduling run was saved already")
+		}
+		return storage.MapError(err, "schedule")
+	}
+	return nil
+}
+
+// Timetable returns a fair's newest complete schedule, or one with Version 0 when the fair has
+// never been scheduled this way.
+func (s *Store) Timetable(ctx context.Context, fairID string) (Timetable, error) {
+	var d scheduleDocument
+	err := s.schedules.FindOne(ctx, bson.M{"fair_id": fairID},
+		options.FindOne().SetSort(bson.D{{Key: "version", Value: -1}}).SetProjection(bson.M{outbox.Field: 0})).Decode(&d)
+	if storage.IsNotFound(err) {
+		return Timetable{FairID: fairID}, nil
+	}
+	if err != nil {
+		return Timetable{}, storage.MapError(err, "schedule")
+	}
+	t := Timetable{FairID: fairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), CreatedAt: d.CreatedAt}
+	for _, p := range d.Placements {
+		t.Placements[p.MeetingID] = Placement{Day: p.Day, Slot: p.Slot, Table: p.Table}
+	}
+	return t, nil
+}
+
+// placeAll puts meetings where their fairs' newest schedules have them, reading each fair's
+// schedule once.
+func (s *Store) placeAll(ctx context.Context, ms []Meeting) error {
+	byFair := map[string]Timetable{}
+	for i, m := range ms {
+		t, ok := byFair[m.FairID]
+		if !ok {
+			var err error
+			if t, err = s.Timetable(ctx, m.FairID); err != nil {
+				return err
+			}
+			byFair[m.FairID] = t
+		}
+		ms[i] = t.place(m)
+	}
+	return nil
+}
