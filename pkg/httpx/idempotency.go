@@ -2,13 +2,19 @@ package httpx
 
 import (
 	"bytes"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"log/slog"
+	"math"
 	"net/http"
+	"strconv"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
@@ -21,26 +27,59 @@ const (
 	IdempotencyHeader     = "Idempotency-Key"
 	IdempotentReplay      = "Idempotent-Replayed"
 	IdempotencyCollection = "idempotency_keys"
-	// IdempotencyTTL is how long a stored response is replayed; older keys start afresh.
+	// IdempotencyTTL is how long a stored response is replayed; older keys start afresh, and the
+	// pruner deletes them.
 	IdempotencyTTL = 24 * time.Hour
+	// IdempotencyLease is how long a running request holds its key without renewing it. The
+	// process renews it while the handler runs, so it lapses only when the process is gone (or
+	// after a 5xx, which gives it up at once); a retry then runs the request again.
+	IdempotencyLease = 30 * time.Second
+	// IdempotencyBookkeepingTimeout bounds each write of the key's record. The writes run on a
+	// context that outlives the request: a client that hangs up must not leave its key stuck.
+	IdempotencyBookkeepingTimeout = 10 * time.Second
+)
+
+const (
+	idemPending = "pending"
+	idemDone    = "done"
+	idemIDKey   = "ocopfair.idempotent_id"
 )
 
 type idemRecord struct {
-	ID          string    `bson:"_id"`
-	State       string    `bson:"state"`
-	RequestHash string    `bson:"request_hash"`
+	ID          string `bson:"_id"`
+	State       string `bson:"state"`
+	RequestHash string `bson:"request_hash"`
+	// RequestID is the ID a creating handler gives the one aggregate it creates (NewID). It is
+	// kept when a retry takes the key over, so a re-run after a crash writes the same _id again.
+	RequestID string `bson:"request_id,omitempty"`
+	// Claim identifies one run: only the run holding the claim renews, finishes or gives up the
+	// record, so a run whose lease lapsed cannot overwrite the run that took over.
+	Claim       string    `bson:"claim,omitempty"`
 	Status      int       `bson:"status,omitempty"`
 	ContentType string    `bson:"content_type,omitempty"`
 	Location    string    `bson:"location,omitempty"`
 	Body        []byte    `bson:"body,omitempty"`
 	At          time.Time `bson:"at"`
+	LeaseUntil  time.Time `bson:"lease_until,omitempty"`
+}
+
+// IdempotencyRetention is how long idempotency records are kept: their TTL, after which a key
+// starts afresh anyway.
+func IdempotencyRetention() storage.Retention {
+	return storage.Retention{Collection: IdempotencyCollection, Field: "at", Keep: IdempotencyTTL}
 }
 
 // Idempotency makes a creating request safe to retry: a request with an Idempotency-Key header
-// runs once per caller, route and key; a retry with the same body gets the first response again
-// (with Idempotent-Replayed: true), a retry with another body gets 422, and a retry while the first
-// is still running gets 409. The claim on a key is an insert on a unique _id, so it holds across
-// replicas. Responses of 5xx are not kept, so the client may retry them.
+// runs once per caller, request path and key; a retry with the same body gets the first response
+// again (with Idempotent-Replayed: true), a retry with another body gets 422, and a retry while
+// the first is still running gets 409 with Retry-After.
+//
+// The claim on a key is an insert on a unique _id, so it holds across replicas. A claim is a lease
+// (IdempotencyLease) renewed while the handler runs; a response of 5xx gives it up at once, so
+// such responses are not kept and a retry runs again, and so does a retry after the process died
+// mid-request. A re-run gets the same NewID as the first run: a handler that uses it as the new
+// aggregate's _id turns a re-run whose first run stored its effect into a duplicate-key no-op.
+// The bookkeeping writes outlive the request, so a client hanging up does not strand its key.
 func Idempotency(db *storage.DB) gin.HandlerFunc {
 	coll := db.Collection(IdempotencyCollection)
 	return func(c *gin.Context) {
@@ -63,62 +102,208 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 		if p, ok := PrincipalFrom(c); ok {
 			caller = "account:" + p.AccountID
 		}
-		id := digest(caller, c.Request.Method, c.FullPath(), key)
-		reqHash := digest(string(body))
-		ctx := c.Request.Context()
-
-		rec := idemRecord{ID: id, State: "pending", RequestHash: reqHash, At: time.Now()}
-		if _, err := coll.InsertOne(ctx, rec); err != nil {
-			if !storage.IsDuplicate(err) {
-				RespondError(c, storage.MapError(err, "idempotency key"))
-				return
+		// The actual path, not the route pattern: the same key sent to two producers' product
+		// lists is two requests.
+		k := idemKey{coll: coll, id: digest(caller, c.Request.Method, c.Request.URL.Path, key),
+			ctx: context.WithoutCancel(c.Request.Context()), log: Logger(c)}
+		rec, prev, err := k.claim(digest(string(body)))
+		if err != nil {
+			var wait retryAfter
+			if errors.As(err, &wait) {
+				c.Header("Retry-After", strconv.Itoa(wait.seconds))
+				err = wait.err
 			}
-			var prev idemRecord
-			if err := coll.FindOne(ctx, bson.M{"_id": id}).Decode(&prev); err != nil {
-				RespondError(c, storage.MapError(err, "idempotency key"))
-				return
-			}
-			switch {
-			case time.Since(prev.At) > IdempotencyTTL:
-				// Expired: take the key over for this request.
-				res, err := coll.ReplaceOne(ctx, bson.M{"_id": id, "at": prev.At}, rec)
-				if err != nil || res.MatchedCount == 0 {
-					RespondError(c, apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"))
-					return
-				}
-			case prev.RequestHash != reqHash:
-				RespondError(c, apperr.E(apperr.Invalid, "this Idempotency-Key was used with a different request body; use a new key for a new request"))
-				return
-			case prev.State != "done":
-				RespondError(c, apperr.E(apperr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly"))
-				return
-			default:
-				if prev.Location != "" {
-					c.Header("Location", prev.Location)
-				}
-				c.Header(IdempotentReplay, "true")
-				c.Data(prev.Status, prev.ContentType, prev.Body)
-				c.Abort()
-				return
-			}
+			RespondError(c, err)
+			return
 		}
+		if prev != nil {
+			if prev.Location != "" {
+				c.Header("Location", prev.Location)
+			}
+			c.Header(IdempotentReplay, "true")
+			c.Data(prev.Status, prev.ContentType, prev.Body)
+			c.Abort()
+			return
+		}
+		c.Set(idemIDKey, rec.RequestID)
 
 		rw := &recorder{ResponseWriter: c.Writer}
 		c.Writer = rw
+		stopRenewing := k.keepLease(rec)
+		finished := false
+		defer func() {
+			stopRenewing()
+			if !finished {
+				// The handler panicked: give the key up so that a retry runs at once.
+				k.release(rec)
+			}
+		}()
 		c.Next()
-		status := rw.Status()
-		if status >= http.StatusInternalServerError {
-			_, _ = coll.DeleteOne(ctx, bson.M{"_id": id})
-			return
+		finished = true
+		stopRenewing()
+		if status := rw.Status(); status >= http.StatusInternalServerError {
+			k.release(rec)
+		} else {
+			k.finish(rec, status, rw)
 		}
-		_, err = coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$set": bson.M{
-			"state": "done", "status": status, "content_type": rw.Header().Get("Content-Type"),
-			"location": rw.Header().Get("Location"), "body": rw.buf.Bytes(),
-		}})
-		if err != nil && !errors.Is(err, mongo.ErrNoDocuments) {
-			Logger(c).Warn("storing idempotent response failed; a retry will run again", "err", err)
-			_, _ = coll.DeleteOne(ctx, bson.M{"_id": id})
+	}
+}
+
+// IdempotentID returns the ID the idempotency record holds for this request, when the request
+// carries an Idempotency-Key: the same for every run of the request, the first and any re-run.
+func IdempotentID(c *gin.Context) (string, bool) {
+	id, ok := c.Get(idemIDKey)
+	if !ok {
+		return "", false
+	}
+	s, ok := id.(string)
+	return s, ok && s != ""
+}
+
+// NewID returns the ID for the one new aggregate a creating request stores: IdempotentID when
+// the request has an Idempotency-Key, a fresh UUIDv7 otherwise. Stored as the aggregate's _id,
+// it makes a re-run of a request whose first run stored its effect (and died before the response
+// was recorded) a duplicate-key error, which the handler answers with the existing aggregate.
+func NewID(c *gin.Context) string {
+	if id, ok := IdempotentID(c); ok {
+		return id
+	}
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// retryAfter is a 409 for a key whose lease is held, with the seconds until it lapses.
+type retryAfter struct {
+	err     error
+	seconds int
+}
+
+func (r retryAfter) Error() string { return r.err.Error() }
+
+// idemKey is one key's record and the bookkeeping on it, on a context that outlives the request.
+type idemKey struct {
+	coll *mongo.Collection
+	id   string
+	ctx  context.Context
+	log  *slog.Logger
+}
+
+func idemNow() time.Time { return time.Now().UTC().Truncate(time.Millisecond) }
+
+func (k idemKey) op() (context.Context, context.CancelFunc) {
+	return context.WithTimeout(k.ctx, IdempotencyBookkeepingTimeout)
+}
+
+// claim takes the key for this run, or returns the stored record to replay, or an error: 422 for
+// another body, 409 while another run holds the lease or wins a race to take it over.
+func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
+	ctx, cancel := k.op()
+	defer cancel()
+	now := idemNow()
+	rec := idemRecord{ID: k.id, State: idemPending, RequestHash: reqHash, RequestID: uuid.Must(uuid.NewV7()).String(),
+		Claim: uuid.NewString(), At: now, LeaseUntil: now.Add(IdempotencyLease)}
+	_, err := k.coll.InsertOne(ctx, rec)
+	if err == nil {
+		return rec, nil, nil
+	}
+	if !storage.IsDuplicate(err) {
+		return rec, nil, storage.MapError(err, "idempotency key")
+	}
+	var prev idemRecord
+	if err := k.coll.FindOne(ctx, bson.M{"_id": k.id}).Decode(&prev); err != nil {
+		if storage.IsNotFound(err) {
+			// Pruned between the insert and the read: the retry will claim it.
+			return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
 		}
+		return rec, nil, storage.MapError(err, "idempotency key")
+	}
+	var filter bson.M
+	switch {
+	case now.Sub(prev.At) > IdempotencyTTL:
+		// Expired: the key starts afresh, with a new ID.
+		filter = bson.M{"_id": k.id, "at": prev.At}
+	case prev.RequestHash != reqHash:
+		return rec, nil, apperr.E(apperr.Invalid, "this Idempotency-Key was used with a different request body; use a new key for a new request")
+	case prev.State == idemDone:
+		return rec, &prev, nil
+	case now.Before(prev.LeaseUntil):
+		wait := int(math.Ceil(prev.LeaseUntil.Sub(now).Seconds()))
+		return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly"), max(wait, 1)}
+	default:
+		// The run holding the key died or gave it up: run again as the same request, with the
+		// same ID, taking the key over only if nobody else did since we read it.
+		rec.At = prev.At
+		if prev.RequestID != "" {
+			rec.RequestID = prev.RequestID
+		}
+		filter = bson.M{"_id": k.id, "state": idemPending, "at": prev.At}
+		if prev.LeaseUntil.IsZero() {
+			filter["lease_until"] = bson.M{"$exists": false}
+		} else {
+			filter["lease_until"] = prev.LeaseUntil
+		}
+	}
+	res, err := k.coll.ReplaceOne(ctx, filter, rec)
+	if err != nil {
+		return rec, nil, storage.MapError(err, "idempotency key")
+	}
+	if res.MatchedCount == 0 {
+		return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
+	}
+	return rec, nil, nil
+}
+
+// keepLease renews rec's lease while the handler runs; the returned stop ends the renewals and
+// waits for a renewal in flight, so that none lands after the record is finished or released.
+func (k idemKey) keepLease(rec idemRecord) (stop func()) {
+	done := make(chan struct{})
+	exited := make(chan struct{})
+	go func() {
+		defer close(exited)
+		t := time.NewTicker(IdempotencyLease / 3)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			ctx, cancel := k.op()
+			res, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
+				bson.M{"$set": bson.M{"lease_until": idemNow().Add(IdempotencyLease)}})
+			cancel()
+			if err == nil && res.MatchedCount == 0 {
+				return
+			}
+		}
+	}()
+	var once sync.Once
+	return func() {
+		once.Do(func() { close(done) })
+		<-exited
+	}
+}
+
+// finish stores the response for replay, if this run still holds the key.
+func (k idemKey) finish(rec idemRecord, status int, rw *recorder) {
+	ctx, cancel := k.op()
+	defer cancel()
+	_, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
+		"state": idemDone, "status": status, "content_type": rw.Header().Get("Content-Type"),
+		"location": rw.Header().Get("Location"), "body": rw.buf.Bytes(),
+	}})
+	if err != nil {
+		k.log.Warn("storing the idempotent response failed; a retry will run again once the lease lapses", "err", err)
+	}
+}
+
+// release gives the key up so that a retry runs at once (as the same request, with the same ID).
+func (k idemKey) release(rec idemRecord) {
+	ctx, cancel := k.op()
+	defer cancel()
+	_, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
+		bson.M{"$set": bson.M{"lease_until": idemNow()}})
+	if err != nil {
+		k.log.Warn("giving up the Idempotency-Key failed; a retry will run again once the lease lapses", "err", err)
 	}
 }
 
