@@ -241,7 +241,10 @@ func TestIdempotencyKeyIsScopedByPath(t *testing.T) {
 }
 
 func TestIdempotencyServerErrorsAreNotKept(t *testing.T) {
-	fail := func(c *gin.Context) bool { c.JSON(http.StatusServiceUnavailable, gin.H{"error": "try again"}); return false }
+	fail := func(c *gin.Context) bool {
+		c.JSON(http.StatusServiceUnavailable, gin.H{"error": "try again"})
+		return false
+	}
 	tests := []struct {
 		name          string
 		before, after func(*gin.Context) bool
