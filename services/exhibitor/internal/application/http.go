@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -380,14 +381,17 @@ func (h *Handlers) onFair(ctx context.Context, env events.Envelope) error {
 	return nil
 }
 
+// boothCode is what the event service accepts as a booth code; the code becomes part of a field
+// path here, so anything else (a dot, a dollar sign) is refused as poison.
+var boothCode = regexp.MustCompile(`^[A-Za-z0-9-]{1,12}$`)
+
 func (h *Handlers) onBooth(ctx context.Context, env events.Envelope) error {
 	var pl events.BoothAssignmentV1
-	if err := env.Decode(&pl); err != nil || pl.ApplicationID == "" || pl.BoothCode == "" {
-		return bus.Permanent(fmt.Errorf("bad booth payload: %v", err))
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(fmt.Errorf("bad booth payload: %w", err))
 	}
-	err := h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, env.Type == events.BoothAssigned)
-	if apperr.Is(err, apperr.NotFound) {
-		return nil
+	if pl.ApplicationID == "" || !boothCode.MatchString(pl.BoothCode) {
+		return bus.Permanent(fmt.Errorf("bad booth payload: application %q, booth code %q", pl.ApplicationID, pl.BoothCode))
 	}
-	return err
+	return h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, pl.AssignmentID, env.Type == events.BoothAssigned)
 }

@@ -246,13 +246,28 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 	return out, nil
 }
 
-// SetBooth records that a booth was assigned to (add) or released from an application.
-func (s *Store) SetBooth(ctx context.Context, applicationID, code string, add bool) error {
+// SetBooth applies a booth's assignment to (add) or release from an application, unless the
+// application already holds a newer state of that booth. Each booth's last state is kept under
+// booth_states.<code> with the ID of the assignment it belongs to (UUIDv7: a later assignment has
+// a greater ID). An assignment applies only over an older one, and a release over its own
+// assignment or an older one, so a late release of an earlier assignment does not remove the
+// booth held again under a later one, and a late or repeated assignment does not bring back a
+// booth that was released. Events from before assignment IDs existed carry none: they apply only
+// where no newer state is stored, as the last word among themselves.
+func (s *Store) SetBooth(ctx context.Context, applicationID, code, assignmentID string, add bool) error {
+	path := "booth_states." + code
+	newer := bson.M{"$lt": assignmentID}
+	if !add || assignmentID == "" {
+		newer = bson.M{"$lte": assignmentID}
+	}
 	op := "$addToSet"
 	if !add {
 		op = "$pull"
 	}
-	_, err := s.c.UpdateOne(ctx, bson.M{"_id": applicationID}, bson.M{op: bson.M{"booths": code}})
+	filter := bson.M{"_id": applicationID, "$or": bson.A{bson.M{path: bson.M{"$exists": false}}, bson.M{path + ".assignment_id": newer}}}
+	update := bson.M{"$set": bson.M{path: bson.M{"assignment_id": assignmentID, "active": add}}, op: bson.M{"booths": code}}
+	// No match means the application is unknown here or holds a newer state: nothing to do.
+	_, err := s.c.UpdateOne(ctx, filter, update)
 	return storage.MapError(err, "application")
 }
 
