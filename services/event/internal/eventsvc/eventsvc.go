@@ -18,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/allocation"
 	"github.com/ocopfair/ocopfair/services/event/internal/application"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
@@ -71,7 +72,7 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 		Durable: "event-fair-cancellations", Stream: "EVENT", Subjects: []string{events.FairCancelled}, Handler: a.fairCancelled,
 	})
 	r, api := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
-	(&httpapi.Server{Fairs: fair.NewStore(host.DB), Booths: a.booths, Applications: apps, DB: host.DB, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
+	(&httpapi.Server{Fairs: fair.NewStore(host.DB), Booths: a.booths, Applications: apps, Proposals: allocation.NewProposals(host.DB), Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	a.handler = r
 	return a, nil
 }

@@ -241,6 +241,13 @@ func (fr Fair) AcceptsApplications(t time.Time) bool {
 	return fr.Status == Published && !t.Before(fr.ApplicationsOpen) && t.Before(fr.ApplicationsClose)
 }
 
+// AssignsBooths reports whether booths may be assigned to exhibitors, by hand or by committing an
+// allocation: from publication until the fair ends, never in a draft, completed or cancelled fair
+// (a cancelled fair's booths are all released, and nothing may take them again).
+func (fr Fair) AssignsBooths() bool {
+	return fr.Status == Published || fr.Status == ApplicationsClosed || fr.Status == Live
+}
+
 // LastDay returns the end of the fair's last day.
 func (fr Fair) LastDay() time.Time { return fr.EndDate.AddDate(0, 0, 1).Add(-time.Nanosecond) }
 

@@ -158,3 +158,18 @@ func TestSetB2BDays(t *testing.T) {
 		t.Errorf("day outside the fair = %v", err)
 	}
 }
+
+func TestAssignsBooths(t *testing.T) {
+	for _, c := range []struct {
+		status Status
+		want   bool
+	}{
+		{Draft, false}, {Published, true}, {ApplicationsClosed, true}, {Live, true}, {Completed, false}, {Cancelled, false},
+	} {
+		t.Run(string(c.status), func(t *testing.T) {
+			if got := (Fair{Status: c.status}).AssignsBooths(); got != c.want {
+				t.Errorf("Fair{Status: %s}.AssignsBooths() = %v, want %v", c.status, got, c.want)
+			}
+		})
+	}
+}

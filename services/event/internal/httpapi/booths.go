@@ -399,7 +399,7 @@ func (s *Server) assign(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	if f.Status == fair.Completed || f.Status == fair.Cancelled || f.Status == fair.Draft {
+	if !f.AssignsBooths() {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
 		return
 	}
@@ -414,6 +414,10 @@ func (s *Server) assign(c *gin.Context) {
 		return
 	}
 	app, err := s.Applications.Get(ctx, req.ApplicationID)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		httpx.RespondError(c, err)
+		return
+	}
 	if err != nil || app.FairID != f.ID {
 		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown application", Fields: []apperr.FieldError{{Field: "application_id", Message: "is not an application to this fair"}}})
 		return

@@ -11,8 +11,8 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/allocation"
 	"github.com/ocopfair/ocopfair/services/event/internal/application"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
@@ -23,10 +23,13 @@ type Server struct {
 	Fairs        *fair.Store
 	Booths       *booth.Store
 	Applications *application.Store
-	DB           *storage.DB
+	Proposals    *allocation.Proposals
 	// Notify wakes the outbox relay after a write.
 	Notify func()
 	Now    func() time.Time
+
+	// commitBooths replaces Booths when committing an allocation; nil uses Booths.
+	commitBooths boothWriter
 }
 
 // Mount registers every route.
