@@ -25,6 +25,10 @@ import (
 // MaxBodyBytes limits request bodies.
 const MaxBodyBytes = 1 << 20
 
+// FrameAncestorsNone is the Content-Security-Policy every response carries unless a handler sets
+// a fuller one: no site may frame it.
+const FrameAncestorsNone = "frame-ancestors 'none'"
+
 // RequestIDHeader carries the ID of one HTTP request (the correlation ID may span several).
 const RequestIDHeader = "X-Request-ID"
 
@@ -103,6 +107,11 @@ func edge(o Options) gin.HandlerFunc {
 		}
 		c.Header(correlation.Header, corr)
 		c.Header(RequestIDHeader, reqID)
+		// No response is meant to be shown inside another site's frame (clickjacking); a page
+		// that sets its own Content-Security-Policy keeps frame-ancestors 'none' in it.
+		c.Header("Content-Security-Policy", FrameAncestorsNone)
+		c.Header("X-Frame-Options", "DENY")
+		c.Header("X-Content-Type-Options", "nosniff")
 		c.Request = c.Request.WithContext(correlation.With(c.Request.Context(), corr))
 		log := o.Log.With("correlation_id", corr, "request_id", reqID)
 		c.Set(loggerKey, log)
@@ -110,6 +119,11 @@ func edge(o Options) gin.HandlerFunc {
 			limit := o.MaxBodyBytes
 			if n, ok := o.Uploads[c.Request.URL.Path]; ok {
 				limit = n
+			}
+			// A declared length over the limit is refused before anything reads the body, so
+			// a handler that streams it on (the gateway's proxy) never starts.
+			if c.Request.ContentLength > limit {
+				RespondError(c, apperr.E(apperr.TooLarge, "the request body is larger than %d bytes", limit))
 			}
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}

@@ -1,8 +1,15 @@
 package gateway
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
+	"io"
+	"net/http"
+	"strings"
 	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
 
 // loginFrom signs in as email from source (sent as X-Forwarded-For) and returns the status.
@@ -111,5 +118,53 @@ func TestSignUpIsLimitedPerSource(t *testing.T) {
 	}
 	if got := register("198.51.100.2", 11); got != 201 {
 		t.Errorf("a sign-up from another address: %d, want 201", got)
+	}
+}
+
+func TestBodyOverTheLimitIs413(t *testing.T) {
+	f := start(t, nil)
+	big := bytes.Repeat([]byte("a"), httpx.MaxBodyBytes+1)
+	isProblem413 := func(what string, status int, header http.Header, body []byte) {
+		t.Helper()
+		var p httpx.Problem
+		if status != 413 || !strings.Contains(header.Get("Content-Type"), "problem+json") || json.Unmarshal(body, &p) != nil || p.Status != 413 {
+			t.Errorf("%s: %d %s %.200s, want 413 problem+json", what, status, header.Get("Content-Type"), body)
+		}
+	}
+	r := f.client.Do(t, "POST", "/api/producers", big)
+	isProblem413("1 MiB + 1 byte with Content-Length", r.Status, r.Header, r.Body)
+	// Without a declared length the limit is met while the body streams to the service.
+	req, err := http.NewRequest("POST", f.client.Base+"/api/producers", io.MultiReader(bytes.NewReader(big)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if req.ContentLength != 0 {
+		t.Fatalf("the request declares a length of %d; want it sent without one", req.ContentLength)
+	}
+	isProblem413("1 MiB + 1 byte chunked", resp.StatusCode, resp.Header, body)
+	// Spreadsheet imports have a higher limit, which the exhibitor service enforces.
+	if r := f.client.Do(t, "POST", "/api/producers/import", bytes.Repeat([]byte("a"), 2<<20)); r.Status != 200 {
+		t.Errorf("a 2 MiB import: %d %.200s, want it passed on", r.Status, r.Body)
+	}
+}
+
+func TestNoResponseCanBeFramed(t *testing.T) {
+	f := start(t, nil)
+	for _, path := range []string{"/", "/static/app.js", "/api/auth/me", "/api/fairs", "/openapi.json", "/no-such-page"} {
+		r := f.client.Do(t, "GET", path, nil)
+		csp, xfo := r.Header.Values("Content-Security-Policy"), r.Header.Values("X-Frame-Options")
+		if len(csp) != 1 || !strings.Contains(csp[0], "frame-ancestors 'none'") || len(xfo) != 1 || xfo[0] != "DENY" {
+			t.Errorf("GET %s: Content-Security-Policy %q, X-Frame-Options %q; want one of each, frame-ancestors 'none' and DENY", path, csp, xfo)
+		}
+	}
+	if csp := f.client.Do(t, "GET", "/", nil).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
+		t.Errorf("the console's policy %q lost its default-src", csp)
 	}
 }

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,9 +26,16 @@ type upstream struct {
 func newUpstream(t *testing.T, name string) *upstream {
 	u := &upstream{}
 	u.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Read the body as a service does, so that a body too large fails while it streams.
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			return
+		}
 		u.mu.Lock()
 		u.seen = append(u.seen, r)
 		u.mu.Unlock()
+		// Like a service's edge, which sets what the gateway's edge sets too.
+		w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+		w.Header().Set("X-Frame-Options", "DENY")
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"served_by":"` + name + `","path":"` + r.URL.Path + `"}`))
 	}))

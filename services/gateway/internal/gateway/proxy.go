@@ -2,6 +2,9 @@ package gateway
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -107,14 +110,22 @@ func newProxy(upstreams map[string]*url.URL) gin.HandlerFunc {
 			},
 			ModifyResponse: func(r *http.Response) error {
 				// The gateway's edge already set these on the response.
-				r.Header.Del(correlation.Header)
-				r.Header.Del(httpx.RequestIDHeader)
+				for _, h := range []string{correlation.Header, httpx.RequestIDHeader, "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} {
+					r.Header.Del(h)
+				}
 				return nil
 			},
 			ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
-				w.Header().Set("Content-Type", httpx.ProblemContentType)
-				w.WriteHeader(http.StatusBadGateway)
-				_, _ = w.Write([]byte(`{"type":"urn:ocopfair:problem:bad_gateway","title":"Service unavailable","status":502,"detail":"the ` + name + ` service did not answer; try again shortly"}`))
+				// A body sent without a length runs into the edge's limit only while it is
+				// streamed upstream: that is the client's fault, not the service's.
+				var tooBig *http.MaxBytesError
+				if errors.As(err, &tooBig) {
+					writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:" + string(apperr.TooLarge), Title: "Request too large",
+						Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)})
+					return
+				}
+				writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:bad_gateway", Title: "Service unavailable",
+					Status: http.StatusBadGateway, Detail: "the " + name + " service did not answer; try again shortly"})
 			},
 		}
 	}
@@ -127,6 +138,15 @@ func newProxy(upstreams map[string]*url.URL) gin.HandlerFunc {
 		}
 		p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
 	}
+}
+
+// writeProblem answers with p as a problem document, outside gin (in the proxy's error handler).
+func writeProblem(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	p.Instance, p.CorrelationID = r.URL.Path, correlation.From(r.Context())
+	body, _ := json.Marshal(p)
+	w.Header().Set("Content-Type", httpx.ProblemContentType)
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(body)
 }
 
 // clientIPKey carries the client IP, as the edge's trusted proxies resolve it, to the proxy's
