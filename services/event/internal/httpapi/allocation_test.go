@@ -1,0 +1,206 @@
+package httpapi
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"log/slog"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/services/event/internal/allocation"
+	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+)
+
+// faultyBooths is the real booth store with failures put in: Release fails while failRelease is
+// set, and afterAssign runs after each assignment is stored.
+type faultyBooths struct {
+	*booth.Store
+	failRelease bool
+	afterAssign func()
+}
+
+func (f *faultyBooths) Assign(ctx context.Context, b booth.Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (booth.Assignment, error) {
+	a, err := f.Store.Assign(ctx, b, applicationID, producerID, pinned, now, correlationID)
+	if err == nil && f.afterAssign != nil {
+		f.afterAssign()
+	}
+	return a, err
+}
+
+func (f *faultyBooths) Release(ctx context.Context, a booth.Assignment, reason string, now time.Time, correlationID string) error {
+	if f.failRelease {
+		return errors.New("connection reset by peer")
+	}
+	return f.Store.Release(ctx, a, reason, now, correlationID)
+}
+
+// syncBuffer is a log sink safe for concurrent writes.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+type commitFixture struct {
+	s      *Server
+	faulty *faultyBooths
+	fair   fair.Fair
+	logs   *syncBuffer
+	log    *slog.Logger
+}
+
+// newCommitFixture stores a published fair f1 with booths A01 to A03 and approved applications
+// app1 and app2 of it, on a real database.
+func newCommitFixture(t *testing.T) commitFixture {
+	t.Helper()
+	ctx := context.Background()
+	db := testenv.DB(t)
+	if err := db.EnsureIndexes(ctx, append(booth.Indexes(), application.Indexes()...)...); err != nil {
+		t.Fatal(err)
+	}
+	booths := booth.NewStore(db)
+	fx := commitFixture{
+		s: &Server{Fairs: fair.NewStore(db), Booths: booths, Applications: application.NewStore(db), Proposals: allocation.NewProposals(db),
+			Notify: func() {}, Now: time.Now},
+		faulty: &faultyBooths{Store: booths},
+		fair:   fair.Fair{ID: "f1", NameVI: "Hội chợ OCOP thử", Status: fair.Published, Organisers: []string{"org1"}, Revision: 1},
+		logs:   &syncBuffer{},
+	}
+	fx.s.commitBooths = fx.faulty
+	fx.log = slog.New(slog.NewTextHandler(fx.logs, nil))
+	if err := fx.s.Fairs.Create(ctx, fx.fair, ""); err != nil {
+		t.Fatal(err)
+	}
+	var plan []booth.Booth
+	for _, code := range []string{"A01", "A02", "A03"} {
+		b, err := booth.Normalize(booth.Booth{FairID: "f1", Code: code, Zone: "Khu A"}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, b)
+	}
+	if _, err := booths.AddBooths(ctx, plan); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range []string{"app1", "app2"} {
+		if _, err := db.Collection(application.Collection).InsertOne(ctx, application.Application{ID: id, FairID: "f1", ProducerID: "prod-" + id,
+			ProducerName: "HTX " + id, Province: "19", Status: application.Approved, BoothKind: booth.Standard, BoothCount: 1, Revision: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return fx
+}
+
+func (fx commitFixture) active(t *testing.T) []string {
+	t.Helper()
+	held, err := fx.s.Booths.ActiveForFair(context.Background(), "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, a := range held {
+		out = append(out, a.Code+"="+a.ApplicationID)
+	}
+	return out
+}
+
+func TestCommitReportsBoothsWhoseRollbackFailed(t *testing.T) {
+	fx := newCommitFixture(t)
+	ctx := context.Background()
+	// A02 is taken by app2, so app1's group A01+A02 fails after A01 is assigned, and releasing A01
+	// again fails.
+	b, err := fx.s.Booths.Booth(ctx, "f1", "A02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := fx.s.Booths.Assign(ctx, b, "app2", "prod-app2", true, time.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
+	fx.faulty.failRelease = true
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1",
+		Placements: []allocation.Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 0 || len(resp.Failed) != 1 {
+		t.Fatalf("commitProposal = %+v, want app1 failed", resp)
+	}
+	got := resp.Failed[0]
+	if !slices.Equal(got.StillAssigned, []string{"A01"}) {
+		t.Errorf("still_assigned = %v, want [A01]: the response must say the booth stayed assigned", got.StillAssigned)
+	}
+	if !strings.Contains(got.Reason, "A02") || strings.Contains(got.Reason, "connection reset") {
+		t.Errorf("reason = %q, want the taken booth named and no internals", got.Reason)
+	}
+	if held := fx.active(t); !slices.Equal(held, []string{"A01=app1", "A02=app2"}) {
+		t.Errorf("active assignments %v, want A01 still held by app1 (its release failed) and A02 by app2", held)
+	}
+	if logs := fx.logs.String(); !strings.Contains(logs, "rolling back a booth assignment failed") || !strings.Contains(logs, "connection reset") {
+		t.Errorf("the failed roll-back was not logged with its cause:\n%s", logs)
+	}
+}
+
+func TestCommitRollsBackWhenTheFairIsCancelledMeanwhile(t *testing.T) {
+	fx := newCommitFixture(t)
+	ctx := context.Background()
+	// Right after the first booth is stored, the organiser cancels the fair (as another request
+	// would, on another replica).
+	var once sync.Once
+	fx.faulty.afterAssign = func() {
+		once.Do(func() {
+			cancelled, err := fx.fair.Move(fair.Cancel, "Bão số 5", time.Now())
+			if err == nil {
+				err = fx.s.Fairs.Save(ctx, cancelled, fx.fair.Revision, events.FairCancelled, "")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1", Placements: []allocation.Placement{
+		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 0 || len(resp.Failed) != 2 {
+		t.Fatalf("commitProposal = %+v, want both placements failed", resp)
+	}
+	for _, f := range resp.Failed {
+		if !strings.Contains(f.Reason, "cancelled") || len(f.StillAssigned) != 0 {
+			t.Errorf("failure %+v, want the cancellation named and nothing left assigned", f)
+		}
+	}
+	if held := fx.active(t); len(held) != 0 {
+		t.Errorf("active assignments %v after the fair was cancelled, want none", held)
+	}
+}
+
+func TestRollbackOutlivesTheCommitContext(t *testing.T) {
+	fx := newCommitFixture(t)
+	// The commit's context ends right after A01 is assigned (its timeout ran out), so A02 fails;
+	// releasing A01 again must still happen.
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fx.faulty.afterAssign = cancel
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1",
+		Placements: []allocation.Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 0 || len(resp.Failed) != 1 || len(resp.Failed[0].StillAssigned) != 0 {
+		t.Errorf("commitProposal = %+v, want app1 failed with nothing left assigned", resp)
+	}
+	if held := fx.active(t); len(held) != 0 {
+		t.Errorf("active assignments %v, want A01 released again", held)
+	}
+}
