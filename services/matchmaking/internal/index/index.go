@@ -1,21 +1,22 @@
 // Package index is the matchmaking service's in-memory view of producers, products, booths and
-// fairs, built on every replica by replaying the EXHIBITOR and EVENT streams with ordered
-// consumers and kept current as events arrive. Every replica folds the same streams, so the
-// replicas converge. Events carry revisions, so an older event never overwrites a newer state.
+// fairs. Every replica starts from the newest snapshot of the index kept in the service's database
+// (written hourly by whichever replica comes first, with the stream sequences it includes), replays
+// the EXHIBITOR and EVENT streams from those sequences on with ordered consumers, and keeps current
+// as events arrive. Every replica folds the same events onto the same snapshot, so the replicas
+// converge, and start-up replays at most the events since the snapshot, however long the history.
+// Events carry revisions (booth events their assignment IDs), so an older event never overwrites a
+// newer state.
 package index
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
-
-	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
@@ -75,70 +76,115 @@ type Index struct {
 	live      []*Product          // live products, for full scans
 	livePos   map[string]int
 	bySet     map[int]map[string]*Product
-	booths    map[string]map[string]string // fair -> booth code -> producer
+	booths    map[string]map[string]booth // fair -> booth code -> newest assignment seen
 	fairs     map[string]*Fair
-	ready     atomic.Bool
-	applied   atomic.Int64
+	// seqs is, per stream, the last stream sequence folded into the state above; it changes under
+	// mu with the state, so a snapshot taken under mu is a consistent cut.
+	seqs map[string]uint64
+	// start describes where the index started: the snapshot and the streams' gaps.
+	start   startInfo
+	ready   atomic.Bool
+	applied atomic.Int64
+	read    atomic.Int64
+}
+
+// booth is the newest state of a booth's assignment the index has seen. Assignment IDs are UUIDv7,
+// so a later assignment has a greater ID; a release is the last state of its assignment.
+type booth struct {
+	producer   string
+	assignment string
+	released   bool
+}
+
+// newer reports whether an event for assignment id (a release when released) is a later state of
+// the booth than b.
+func (b booth) newer(id string, released bool) bool {
+	if id != b.assignment {
+		return id > b.assignment
+	}
+	return released && !b.released
 }
 
 // New returns an empty index.
 func New() *Index {
 	return &Index{producers: map[string]*Producer{}, products: map[string]*Product{}, livePos: map[string]int{}, bySet: map[int]map[string]*Product{},
-		booths: map[string]map[string]string{}, fairs: map[string]*Fair{}}
+		booths: map[string]map[string]booth{}, fairs: map[string]*Fair{}, seqs: map[string]uint64{}}
 }
 
 // Apply folds one event into the index. Events it does not know are ignored; a payload that does
 // not decode is an error (the caller logs it and goes on: the index is a projection, not a
 // source of truth).
 func (x *Index) Apply(env events.Envelope) error {
+	return x.fold(env, "", 0)
+}
+
+// fold decodes env and applies it, and records seq as the last sequence of stream folded, both
+// under the write lock. An event that does not decode still moves the sequence on: it is skipped.
+func (x *Index) fold(env events.Envelope, stream string, seq uint64) error {
 	x.applied.Add(1)
+	var apply func()
+	var err error
 	switch env.Type {
 	case events.ProducerRegistered, events.ProducerUpdated:
 		var pl events.ProducerUpdatedV1 // same shape as registered
-		if err := env.Decode(&pl); err != nil {
-			return err
+		if err = env.Decode(&pl); err == nil {
+			apply = func() { x.putProducer(pl.Producer) }
 		}
-		x.putProducer(pl.Producer)
 	case events.ProductCreated, events.ProductUpdated, events.ProductDeleted, events.ProductCertificateExpired:
 		var pl events.ProductChangedV1
-		if err := env.Decode(&pl); err != nil {
-			return err
+		if err = env.Decode(&pl); err == nil {
+			apply = func() { x.putProduct(pl.Product) }
 		}
-		x.putProduct(pl.Product)
 	case events.BoothAssigned, events.BoothReleased:
 		var pl events.BoothAssignmentV1
-		if err := env.Decode(&pl); err != nil {
-			return err
+		if err = env.Decode(&pl); err == nil {
+			apply = func() { x.putBooth(pl, env.Type == events.BoothReleased) }
 		}
-		x.mu.Lock()
-		m := x.booths[pl.FairID]
-		if m == nil {
-			m = map[string]string{}
-			x.booths[pl.FairID] = m
-		}
-		if env.Type == events.BoothAssigned {
-			m[pl.BoothCode] = pl.ProducerID
-		} else if m[pl.BoothCode] == pl.ProducerID {
-			delete(m, pl.BoothCode)
-		}
-		x.mu.Unlock()
 	default:
-		for _, s := range events.FairSubjects {
-			if env.Type == s {
-				var pl events.FairChangedV1
-				if err := env.Decode(&pl); err != nil {
-					return err
-				}
-				x.putFair(pl.Fair)
+		if slices.Contains(events.FairSubjects, env.Type) {
+			var pl events.FairChangedV1
+			if err = env.Decode(&pl); err == nil {
+				apply = func() { x.putFair(pl.Fair) }
 			}
 		}
 	}
-	return nil
-}
-
-func (x *Index) putProducer(p events.ProducerV1) {
 	x.mu.Lock()
 	defer x.mu.Unlock()
+	if apply != nil {
+		apply()
+	}
+	if stream != "" && seq > x.seqs[stream] {
+		x.seqs[stream] = seq
+	}
+	return err
+}
+
+// putBooth applies a booth's assignment or release unless the index has seen a later state of
+// that booth: a late release of an earlier assignment must not take the booth from its holder.
+// Events from before assignments had IDs carry none; among those the last one wins, as they did.
+func (x *Index) putBooth(pl events.BoothAssignmentV1, released bool) {
+	m := x.booths[pl.FairID]
+	if m == nil {
+		m = map[string]booth{}
+		x.booths[pl.FairID] = m
+	}
+	cur, ok := m[pl.BoothCode]
+	switch {
+	case pl.AssignmentID == "" && released:
+		if ok && cur.assignment == "" && cur.producer == pl.ProducerID {
+			m[pl.BoothCode] = booth{producer: pl.ProducerID, released: true}
+		}
+	case pl.AssignmentID == "":
+		if !ok || cur.assignment == "" {
+			m[pl.BoothCode] = booth{producer: pl.ProducerID}
+		}
+	case !ok || cur.newer(pl.AssignmentID, released):
+		m[pl.BoothCode] = booth{producer: pl.ProducerID, assignment: pl.AssignmentID, released: released}
+	}
+}
+
+// putProducer, putProduct and putFair run under the write lock.
+func (x *Index) putProducer(p events.ProducerV1) {
 	if old, ok := x.producers[p.ID]; ok && old.Revision >= p.Revision {
 		return
 	}
@@ -162,8 +208,6 @@ func (x *Index) putProducer(p events.ProducerV1) {
 }
 
 func (x *Index) putProduct(p events.ProductV1) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	old, ok := x.products[p.ID]
 	if ok && old.Revision > p.Revision {
 		return
@@ -205,8 +249,6 @@ func (x *Index) removeLive(id string) {
 }
 
 func (x *Index) putFair(f events.FairV1) {
-	x.mu.Lock()
-	defer x.mu.Unlock()
 	if old, ok := x.fairs[f.ID]; ok && old.Revision >= f.Revision {
 		return
 	}
@@ -257,8 +299,8 @@ func (v View) ProductsOf(producerID string) []*Product {
 
 // Exhibiting reports whether a producer holds a booth at a fair.
 func (v View) Exhibiting(fairID, producerID string) bool {
-	for _, holder := range v.x.booths[fairID] {
-		if holder == producerID {
+	for _, b := range v.x.booths[fairID] {
+		if b.producer == producerID && !b.released {
 			return true
 		}
 	}
@@ -306,85 +348,43 @@ func (x *Index) Exhibiting(fairID, producerID string) bool {
 	return View{x}.Exhibiting(fairID, producerID)
 }
 
-// Stats counts what the index holds.
+// Stats counts what the index holds and how it started.
 type Stats struct {
 	Producers int   `json:"producers"`
 	Products  int   `json:"products"`
 	Fairs     int   `json:"fairs"`
 	Applied   int64 `json:"events_applied"`
-	Ready     bool  `json:"ready"`
+	// Read counts the messages read from the streams since this replica started, those it
+	// ignores included; right after start-up, what it replayed.
+	Read int64 `json:"messages_read"`
+	// Snapshot names the snapshot this replica started from, empty when it replayed the streams
+	// from their first message.
+	Snapshot string `json:"snapshot,omitempty"`
+	// Gaps lists the streams whose events after the snapshot aged out before this replica read
+	// them; while there are any, the index is not ready.
+	Gaps  []string `json:"gaps,omitempty"`
+	Ready bool     `json:"ready"`
 }
 
 // Stats returns the counts.
 func (x *Index) Stats() Stats {
 	x.mu.RLock()
 	defer x.mu.RUnlock()
-	return Stats{Producers: len(x.producers), Products: len(x.live), Fairs: len(x.fairs), Applied: x.applied.Load(), Ready: x.ready.Load()}
+	return Stats{Producers: len(x.producers), Products: len(x.live), Fairs: len(x.fairs), Applied: x.applied.Load(), Read: x.read.Load(),
+		Snapshot: x.start.snapshot, Gaps: slices.Clone(x.start.gaps), Ready: x.ready.Load()}
 }
 
-// Ready reports whether the initial replay has caught up with the streams.
+// Ready reports whether the initial replay has caught up with the streams, and fails for good
+// when events the index needed aged out of a stream (see Follow).
 func (x *Index) Ready(context.Context) error {
 	if !x.ready.Load() {
+		x.mu.RLock()
+		gaps := x.start.gaps
+		x.mu.RUnlock()
+		if len(gaps) > 0 {
+			return fmt.Errorf("the matching index misses events that aged out of %s after its snapshot", strings.Join(gaps, ", "))
+		}
 		return errors.New("the matching index is still replaying the streams")
-	}
-	return nil
-}
-
-// Follow replays the streams from the start and follows them until ctx ends. It marks the index
-// ready once both ordered consumers have delivered what the streams held when it started.
-func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, log *slog.Logger) error {
-	sources := []struct {
-		stream   string
-		subjects []string
-	}{
-		{"EXHIBITOR", append([]string{events.ProducerRegistered, events.ProducerUpdated}, events.ProductSubjects...)},
-		{"EVENT", append([]string{events.BoothAssigned, events.BoothReleased}, events.FairSubjects...)},
-	}
-	var pending sync.WaitGroup
-	var stops []func()
-	for _, src := range sources {
-		cons, err := js.OrderedConsumer(ctx, src.stream, jetstream.OrderedConsumerConfig{FilterSubjects: src.subjects})
-		if err != nil {
-			for _, s := range stops {
-				s()
-			}
-			return fmt.Errorf("index: follow %s: %w", src.stream, err)
-		}
-		info, err := cons.Info(ctx)
-		if err != nil {
-			return fmt.Errorf("index: %s info: %w", src.stream, err)
-		}
-		remaining := int64(info.NumPending)
-		pending.Add(1)
-		var once sync.Once
-		if remaining == 0 {
-			once.Do(pending.Done)
-		}
-		var seen atomic.Int64
-		cc, err := cons.Consume(func(m jetstream.Msg) {
-			var env events.Envelope
-			if err := json.Unmarshal(m.Data(), &env); err != nil || env.Validate() != nil {
-				log.Warn("index: skipping malformed event", "subject", m.Subject())
-			} else if err := x.Apply(env); err != nil {
-				log.Warn("index: skipping event", "subject", m.Subject(), "err", err)
-			}
-			if seen.Add(1) >= remaining {
-				once.Do(pending.Done)
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("index: consume %s: %w", src.stream, err)
-		}
-		stops = append(stops, cc.Stop)
-	}
-	go func() {
-		pending.Wait()
-		x.ready.Store(true)
-		log.Info("matching index is ready", "stats", fmt.Sprintf("%+v", x.Stats()))
-	}()
-	<-ctx.Done()
-	for _, s := range stops {
-		s()
 	}
 	return nil
 }
