@@ -4,6 +4,7 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/csv"
 	"errors"
@@ -21,6 +22,26 @@ import (
 
 // MaxRows bounds one import.
 const MaxRows = 5000
+
+// An XLSX file is a zip archive, and a small upload can unpack to gigabytes (a zip bomb). These
+// bound what a file may unpack to; they are checked on the sizes the archive declares, before
+// anything is inflated, and the zip reader stops at a part's declared size, so a part that lies
+// about its size cannot unpack to more either. A province's list of a few thousand rows unpacks to
+// a few MiB.
+const (
+	// MaxPartBytes bounds each part (a sheet, the shared strings, ...) once unpacked.
+	MaxPartBytes = 20 << 20
+	// MaxUnpackedBytes bounds all parts together once unpacked.
+	MaxUnpackedBytes = 50 << 20
+	// MaxRatio bounds how much larger than its compressed form a part above ratioFloor may be.
+	// Spreadsheet XML compresses 5 to 20 times; a zip bomb, hundreds to millions of times.
+	MaxRatio = 100
+	// ratioFloor exempts small parts, whose repetitive XML may compress very well and which
+	// cannot unpack to much anyway.
+	ratioFloor = 1 << 20
+	// maxParts bounds the number of parts; a workbook has a few dozen.
+	maxParts = 1000
+)
 
 // Column keys and the folded header texts that name them.
 var headers = map[string][]string{
@@ -87,7 +108,7 @@ func Parse(data []byte) ([]Row, error) {
 		return nil, err
 	}
 	if len(records)-1 > MaxRows {
-		return nil, apperr.E(apperr.Invalid, "the file has %d rows; import at most %d at a time", len(records)-1, MaxRows)
+		return nil, apperr.E(apperr.Invalid, "the file has more than %d rows; import at most %d at a time", MaxRows, MaxRows)
 	}
 	rows := make([]Row, 0, len(records)-1)
 	for n, rec := range records[1:] {
@@ -132,8 +153,45 @@ func readCSV(data []byte) ([][]string, error) {
 	}
 }
 
+// tooLarge is the error for a spreadsheet that would unpack to too much.
+func tooLarge(format string, args ...any) error {
+	return apperr.E(apperr.TooLarge, "the XLSX file is too large once unpacked: "+format+"; save the list as a smaller file or as CSV", args...)
+}
+
+// checkArchive refuses an XLSX file whose parts would unpack to more than the limits, from the
+// sizes its zip directory declares, without inflating anything.
+func checkArchive(data []byte) error {
+	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
+	if err != nil {
+		return apperr.Wrap(apperr.Invalid, err, "the XLSX file could not be read: it is not a valid spreadsheet")
+	}
+	if len(zr.File) > maxParts {
+		return tooLarge("it has %d parts, at most %d are read", len(zr.File), maxParts)
+	}
+	var total uint64
+	for _, f := range zr.File {
+		size := f.UncompressedSize64
+		if size > MaxPartBytes {
+			return tooLarge("one of its parts unpacks to %d MiB, at most %d MiB are read", size>>20, MaxPartBytes>>20)
+		}
+		if total += size; total > MaxUnpackedBytes {
+			return tooLarge("its parts unpack to more than %d MiB", MaxUnpackedBytes>>20)
+		}
+		if size > ratioFloor && size/MaxRatio > f.CompressedSize64 {
+			return tooLarge("one of its parts unpacks to more than %d times its packed size, as zip bombs do", MaxRatio)
+		}
+	}
+	return nil
+}
+
+// readXLSX reads the first sheet's rows, at most MaxRows+2 (the header, the most rows an import
+// takes, and one more to tell that there are too many), streaming them instead of building the
+// whole sheet in memory.
 func readXLSX(data []byte) ([][]string, error) {
-	f, err := excelize.OpenReader(bytes.NewReader(data))
+	if err := checkArchive(data); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxPartBytes})
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Invalid, err, "the XLSX file could not be read")
 	}
@@ -142,11 +200,23 @@ func readXLSX(data []byte) ([][]string, error) {
 	if len(sheets) == 0 {
 		return nil, apperr.E(apperr.Invalid, "the XLSX file has no sheet")
 	}
-	rows, err := f.GetRows(sheets[0])
+	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
 	}
-	return rows, nil
+	defer rows.Close()
+	var out [][]string
+	for len(out) < MaxRows+2 && rows.Next() {
+		cols, err := rows.Columns()
+		if err != nil {
+			return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+		}
+		out = append(out, cols)
+	}
+	if err := rows.Error(); err != nil {
+		return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+	}
+	return out, nil
 }
 
 // Kind maps the "Loại hình" cell to a producer kind.
