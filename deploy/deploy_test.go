@@ -142,7 +142,7 @@ func TestServiceManifests(t *testing.T) {
 					t.Error("MONGO_URI must come from a Secret")
 				}
 			}
-			for _, want := range []string{"MONGO_URI", "OCOPFAIR_NATS_URL", "OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_JWKS_URL"} {
+			for _, want := range []string{"MONGO_URI", "OCOPFAIR_NATS_URL", "OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_JWKS_URL", "OCOPFAIR_METRICS_ADDR", "OCOPFAIR_TRUSTED_PROXIES"} {
 				if !env[want] {
 					t.Errorf("env %s missing", want)
 				}
@@ -167,6 +167,44 @@ func TestServiceManifests(t *testing.T) {
 	}
 	if len(m.policies) < 2 {
 		t.Errorf("%d NetworkPolicies, want a default deny and the allowances", len(m.policies))
+	}
+}
+
+// TestMetricsPortIsNotPublic checks that every service serves its metrics on a port of its own and
+// that no NetworkPolicy lets just anyone reach that port.
+func TestMetricsPortIsNotPublic(t *testing.T) {
+	m := load(t)
+	const metricsPort = 9090
+	for _, name := range services {
+		c := m.deployments[name].Spec.Template.Spec.Containers[0]
+		addr := ""
+		for _, e := range c.Env {
+			if e.Name == "OCOPFAIR_METRICS_ADDR" {
+				addr = e.Value
+			}
+		}
+		declared := slices.ContainsFunc(c.Ports, func(p corev1.ContainerPort) bool { return p.Name == "metrics" && p.ContainerPort == metricsPort })
+		if addr != ":9090" || !declared {
+			t.Errorf("%s: OCOPFAIR_METRICS_ADDR %q and a container port named metrics on %d, want :9090 and one", name, addr, metricsPort)
+		}
+		for _, p := range c.Ports {
+			if p.Name == "http" && p.ContainerPort == metricsPort {
+				t.Errorf("%s: metrics share the public port", name)
+			}
+		}
+	}
+	for _, p := range m.policies {
+		for _, rule := range p.Spec.Ingress {
+			open := len(rule.From) == 0
+			for _, port := range rule.Ports {
+				if open && (port.Port == nil || port.Port.IntValue() == metricsPort) {
+					t.Errorf("NetworkPolicy %s lets anyone reach the metrics port", p.Name)
+				}
+			}
+			if open && len(rule.Ports) == 0 {
+				t.Errorf("NetworkPolicy %s lets anyone reach every port", p.Name)
+			}
+		}
 	}
 }
 
@@ -238,6 +276,9 @@ func TestComposeShape(t *testing.T) {
 		}
 		if v, _ := svc.Environment["OCOPFAIR_STREAM_REPLICAS"].(string); v != "3" {
 			t.Errorf("%s streams with %q replicas, want 3", s, v)
+		}
+		if v, _ := svc.Environment["OCOPFAIR_METRICS_ADDR"].(string); v != ":9090" {
+			t.Errorf("%s serves metrics on %q, want :9090 (apart from the public port)", s, v)
 		}
 	}
 }

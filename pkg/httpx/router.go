@@ -138,7 +138,7 @@ func edge(o Options) gin.HandlerFunc {
 			o.Metrics.HTTPRequests.WithLabelValues(route, c.Request.Method, strconv.Itoa(status)).Inc()
 			o.Metrics.HTTPDuration.WithLabelValues(route, c.Request.Method).Observe(elapsed.Seconds())
 		}
-		if route == "/healthz" || route == "/readyz" || route == "/metrics" {
+		if route == "/healthz" || route == "/readyz" {
 			return
 		}
 		level := slog.LevelInfo
@@ -230,9 +230,10 @@ func RequireRole(roles ...string) gin.HandlerFunc {
 // Logger returns the request's logger, which carries its correlation and request IDs.
 func Logger(c *gin.Context) *slog.Logger { return loggerFrom(c) }
 
-// Ops mounts GET /healthz (the process is alive), GET /readyz (every check passes) and
-// GET /metrics (Prometheus) on r.
-func Ops(r *gin.Engine, m *metrics.Metrics, checks map[string]func(context.Context) error) {
+// Ops mounts GET /healthz (the process is alive) and GET /readyz (every check passes) on r. The
+// metrics are not among them: they are served on a listener of their own (MetricsHandler), so the
+// public port does not show them.
+func Ops(r *gin.Engine, checks map[string]func(context.Context) error) {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
@@ -248,10 +249,13 @@ func Ops(r *gin.Engine, m *metrics.Metrics, checks map[string]func(context.Conte
 		}
 		c.JSON(code, gin.H{"ready": code == http.StatusOK, "checks": status})
 	})
-	if m != nil {
-		h := promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{})
-		r.GET("/metrics", gin.WrapH(h))
-	}
+}
+
+// MetricsHandler serves m at GET /metrics (Prometheus) and nothing else, for the metrics listener.
+func MetricsHandler(m *metrics.Metrics) http.Handler {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	return mux
 }
 
 // Serve serves h on ln until ctx ends, then stops accepting and drains in-flight requests for up

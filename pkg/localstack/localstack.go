@@ -36,6 +36,9 @@ type Options struct {
 	// Ports of NATS and the services; 0 picks a free port.
 	NATSPort int
 	Ports    map[string]int
+	// MetricsPorts are the services' metrics listeners on Host (OCOPFAIR_METRICS_ADDR); a service
+	// without one serves no metrics.
+	MetricsPorts map[string]int
 	// Env is added to every service's environment.
 	Env map[string]string
 	// Logs receives the services' output, each line prefixed with the service name.
@@ -156,6 +159,13 @@ func (s *Stack) env(name string, extra map[string]string) []string {
 		"OCOPFAIR_EXHIBITOR_URL":    s.URL("exhibitor"),
 		"OCOPFAIR_MATCHMAKING_URL":  s.URL("matchmaking"),
 		"OCOPFAIR_SHUTDOWN_TIMEOUT": "10s",
+	}
+	if name != "gateway" {
+		// The services take requests from the gateway, which forwards the client's address.
+		set["OCOPFAIR_TRUSTED_PROXIES"] = s.o.Host
+	}
+	if p := s.o.MetricsPorts[name]; p != 0 {
+		set["OCOPFAIR_METRICS_ADDR"] = net.JoinHostPort(s.o.Host, strconv.Itoa(p))
 	}
 	return environ(set, s.o.Env, extra)
 }

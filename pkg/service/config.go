@@ -36,6 +36,9 @@ type Config struct {
 	// stay stored and are published by another replica or at the next start.
 	RelayOff        bool
 	ShutdownTimeout time.Duration
+	// MetricsAddr is where GET /metrics (Prometheus) is served, on a listener of its own so that
+	// the public port does not show it; empty serves no metrics.
+	MetricsAddr string
 	// TrustedProxies are the addresses (IPs or CIDR ranges) whose X-Forwarded-For the HTTP edge
 	// believes; empty trusts none, so the client IP is the socket's peer and cannot be spoofed
 	// with a header.
@@ -83,6 +86,12 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 		RelayInterval:   durEnv("OCOPFAIR_OUTBOX_INTERVAL", 2*time.Second),
 		RelayOff:        env("OCOPFAIR_OUTBOX_RELAY", "on") == "off",
 		ShutdownTimeout: durEnv("OCOPFAIR_SHUTDOWN_TIMEOUT", 15*time.Second),
+		MetricsAddr:     env("OCOPFAIR_METRICS_ADDR", ""),
+	}
+	if c.MetricsAddr != "" {
+		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {
+			errs = append(errs, fmt.Errorf("OCOPFAIR_METRICS_ADDR=%q: must be host:port such as 127.0.0.1:9080 or :9090", c.MetricsAddr))
+		}
 	}
 	c.TrustedProxies, errs = parseProxies(env("OCOPFAIR_TRUSTED_PROXIES", ""), errs)
 	if err := c.LogLevel.UnmarshalText([]byte(env("OCOPFAIR_LOG_LEVEL", "info"))); err != nil {
@@ -134,7 +143,7 @@ func (c Config) LogValue() slog.Value {
 		slog.String("service", c.Service), slog.String("http", c.HTTPAddr), slog.String("nats", MaskURI(c.NATSURL)),
 		slog.String("db", db), slog.String("database", c.MongoDatabase), slog.String("jwks", c.JWKSURL),
 		slog.Int("stream_replicas", c.StreamReplicas), slog.Bool("relay_off", c.RelayOff),
-		slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
+		slog.String("metrics", c.MetricsAddr), slog.String("trusted_proxies", strings.Join(c.TrustedProxies, ",")),
 	)
 }
 

@@ -12,7 +12,8 @@ func TestLoadConfigDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatalf("LoadConfig: %v", err)
 	}
-	if c.HTTPAddr != ":8082" || c.MongoDatabase != "ocopfair_exhibitor" || c.MongoURI != "" || c.StreamReplicas != 1 || c.RelayInterval != 2*time.Second {
+	if c.HTTPAddr != ":8082" || c.MongoDatabase != "ocopfair_exhibitor" || c.MongoURI != "" || c.StreamReplicas != 1 || c.RelayInterval != 2*time.Second ||
+		c.MetricsAddr != "" || c.TrustedProxies != nil {
 		t.Errorf("defaults = %+v", c)
 	}
 }
@@ -20,12 +21,13 @@ func TestLoadConfigDefaults(t *testing.T) {
 func TestLoadConfigErrors(t *testing.T) {
 	env := map[string]string{
 		"OCOPFAIR_STREAM_REPLICAS": "2", "OCOPFAIR_OUTBOX_INTERVAL": "soon", "OCOPFAIR_LOG_FORMAT": "xml", "OCOPFAIR_LOG_LEVEL": "loud",
+		"OCOPFAIR_METRICS_ADDR": "9090",
 	}
 	_, err := LoadConfig("event", 8081, func(k string) string { return env[k] })
 	if err == nil {
 		t.Fatal("LoadConfig accepted bad values")
 	}
-	for _, name := range []string{"OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_OUTBOX_INTERVAL", "OCOPFAIR_LOG_FORMAT", "OCOPFAIR_LOG_LEVEL"} {
+	for _, name := range []string{"OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_OUTBOX_INTERVAL", "OCOPFAIR_LOG_FORMAT", "OCOPFAIR_LOG_LEVEL", "OCOPFAIR_METRICS_ADDR"} {
 		if !strings.Contains(err.Error(), name) {
 			t.Errorf("error %q does not name %s", err, name)
 		}

@@ -35,6 +35,9 @@ type Host struct {
 	Bus      *bus.Bus
 	Verifier *auth.Verifier
 
+	metricsMu   sync.Mutex
+	metricsAddr string
+
 	relays  []*outbox.Relay
 	jobs    []func(context.Context)
 	uploads map[string]int64
@@ -132,7 +135,7 @@ func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 	for name, fn := range h.checks {
 		checks[name] = fn
 	}
-	httpx.Ops(r, h.Metrics, checks)
+	httpx.Ops(r, checks)
 	api := httpx.API{Router: r, Doc: openapi.New(title, "1.0.0", description), Idempotency: httpx.Idempotency(h.DB)}
 	api.ServeDoc(r)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/" + h.Config.Service + "/dead-letters", Tag: "operations",
@@ -162,6 +165,21 @@ func (h *Host) listDeadLetters(c *gin.Context) {
 // stop accepting and drain requests, drain consumers, flush relays, then close NATS and the DB.
 func (h *Host) Run(ctx context.Context, ln net.Listener, handler http.Handler, consumers ...bus.Consumer) error {
 	defer h.Close()
+	var metricsDone <-chan error
+	metricsCtx, stopMetrics := context.WithCancel(ctx)
+	defer stopMetrics()
+	if h.Config.MetricsAddr != "" {
+		mln, err := net.Listen("tcp", h.Config.MetricsAddr)
+		if err != nil {
+			return fmt.Errorf("metrics listener: %w", err)
+		}
+		h.metricsMu.Lock()
+		h.metricsAddr = mln.Addr().String()
+		h.metricsMu.Unlock()
+		done := make(chan error, 1)
+		go func() { done <- httpx.Serve(metricsCtx, mln, httpx.MetricsHandler(h.Metrics), time.Second) }()
+		metricsDone = done
+	}
 	var stops []func()
 	for _, c := range consumers {
 		stop, err := h.Bus.Consume(ctx, c)
@@ -193,10 +211,23 @@ func (h *Host) Run(ctx context.Context, ln net.Listener, handler http.Handler, c
 	}
 	stopRelays()
 	wg.Wait()
+	stopMetrics()
+	if metricsDone != nil {
+		if merr := <-metricsDone; merr != nil && !errors.Is(merr, http.ErrServerClosed) {
+			h.Log.Warn("metrics listener", "err", merr)
+		}
+	}
 	if errors.Is(err, http.ErrServerClosed) {
 		err = nil
 	}
 	return err
+}
+
+// MetricsAddr returns the address the metrics listener is bound to once Run has opened it, or "".
+func (h *Host) MetricsAddr() string {
+	h.metricsMu.Lock()
+	defer h.metricsMu.Unlock()
+	return h.metricsAddr
 }
 
 // NotifyRelays asks every relay to publish now; call it after a write with events.

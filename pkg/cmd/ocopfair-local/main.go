@@ -39,8 +39,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	s, err := localstack.Start(ctx, localstack.Options{
 		BinDir: *bin, DataDir: *data, NATSPort: 4222,
 		Ports: map[string]int{"gateway": 8080, "event": 8081, "exhibitor": 8082, "matchmaking": 8083},
-		Env:   map[string]string{"OCOPFAIR_ADMIN_EMAIL": adminEmail, "OCOPFAIR_ADMIN_PASSWORD": adminPassword},
-		Logs:  stdout,
+		// Metrics are served apart from the public ports, on loopback only.
+		MetricsPorts: map[string]int{"gateway": 9080, "event": 9081, "exhibitor": 9082, "matchmaking": 9083},
+		Env:          map[string]string{"OCOPFAIR_ADMIN_EMAIL": adminEmail, "OCOPFAIR_ADMIN_PASSWORD": adminPassword},
+		Logs:         stdout,
 	})
 	if err != nil {
 		return err
@@ -64,6 +66,7 @@ ocopfair is running (data in %s):
   exhibitor    %s/openapi.json
   matchmaking  %s/openapi.json
   NATS         %s
+  metrics      http://127.0.0.1:9080/metrics … 9083 (Prometheus)
 Web console: %s
 Accounts (demo data is labelled "dữ liệu mẫu"):
 `, *data, s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), s.URL("gateway"))

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // loginFrom signs in as email from source (sent as X-Forwarded-For) and returns the status.
@@ -166,5 +167,20 @@ func TestNoResponseCanBeFramed(t *testing.T) {
 	}
 	if csp := f.client.Do(t, "GET", "/", nil).Header.Get("Content-Security-Policy"); !strings.Contains(csp, "default-src 'self'") {
 		t.Errorf("the console's policy %q lost its default-src", csp)
+	}
+}
+
+func TestMetricsAreNotOnThePublicPort(t *testing.T) {
+	f := start(t, func(c *Config) { c.MetricsAddr = "127.0.0.1:0" })
+	if r := f.client.Do(t, "GET", "/metrics", nil); r.Status != 404 {
+		t.Errorf("GET /metrics on the public port: %d, want 404", r.Status)
+	}
+	testenv.Eventually(t, "the metrics listener", func() bool { return f.app.host.MetricsAddr() != "" })
+	metrics := testenv.Client{Base: "http://" + f.app.host.MetricsAddr()}
+	if r := metrics.Do(t, "GET", "/metrics", nil); r.Status != 200 || !strings.Contains(string(r.Body), "ocopfair_http_requests_total") {
+		t.Errorf("GET /metrics on the metrics listener: %d, without the request counter", r.Status)
+	}
+	if r := metrics.Do(t, "GET", "/api/auth/me", nil); r.Status != 404 {
+		t.Errorf("the API on the metrics listener: %d, want 404", r.Status)
 	}
 }
