@@ -44,7 +44,8 @@ func (e env) proposedFair(t *testing.T, name string, n int) string {
 	for i := range n {
 		e.publishApplication(t, approved(fmt.Sprintf("%s-app%02d", id, i), id, "19", 4, 1+i%26, 1), events.ApplicationApproved)
 	}
-	testenv.Eventually(t, "applications projected", func() bool {
+	// Generous: on a busy machine, projecting tens of applications under -race takes a while.
+	testenv.EventuallyWithin(t, time.Minute, "applications projected", func() bool {
 		c, _ := e.app.Host.DB.Collection(application.Collection).CountDocuments(context.Background(), bson.M{"fair_id": id})
 		return c == int64(n)
 	})
@@ -81,8 +82,19 @@ func TestAllocationCommitAfterCancelIsRefused(t *testing.T) {
 	if n := e.activeAssignments(t, id); n != 0 {
 		t.Errorf("%d booths assigned after the fair was cancelled, want 0", n)
 	}
-	if r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]string{"application_id": id + "-app00"}); r.Status != http.StatusConflict {
-		t.Errorf("assigning by hand after cancel: %d %s, want 409", r.Status, r.Body)
+	for _, c := range []struct {
+		method, path string
+		body         any
+	}{
+		{"PUT", "/booths/A01/assignment", map[string]string{"application_id": id + "-app00"}},
+		{"POST", "/allocation", nil},
+		{"PATCH", "/booths/A01", map[string]any{"price": 1}},
+		{"DELETE", "/booths/A02", nil},
+		{"POST", "/booths", map[string]any{"booths": []map[string]any{{"code": "Z01", "zone": "Khu Z"}}}},
+	} {
+		if r := e.org.Do(t, c.method, "/api/fairs/"+id+c.path, c.body); r.Status != http.StatusConflict {
+			t.Errorf("%s %s after cancel: %d %s, want 409", c.method, c.path, r.Status, r.Body)
+		}
 	}
 }
 
@@ -138,7 +150,12 @@ func TestFailedCommitDoesNotLeakInternals(t *testing.T) {
 		bson.M{"$set": bson.M{"products": "not a list"}}); err != nil {
 		t.Fatal(err)
 	}
-	r := e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation/commit", nil)
+	// Assigning it by hand fails on our side, which is not the caller's "unknown application".
+	r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]string{"application_id": broken})
+	if r.Status != http.StatusInternalServerError || strings.Contains(string(r.Body), "decod") {
+		t.Errorf("assigning a booth to an application that cannot be read: %d %s, want 500 without internals", r.Status, r.Body)
+	}
+	r = e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation/commit", nil)
 	if r.Status != http.StatusOK {
 		t.Fatalf("commit: %d %s", r.Status, r.Body)
 	}

@@ -131,8 +131,7 @@ func (s *Server) addBooths(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	if f.Status == fair.Completed || f.Status == fair.Cancelled {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is %s: its floor plan is closed", f.Status))
+	if !floorPlanOpen(c, f) {
 		return
 	}
 	var booths []booth.Booth
@@ -304,8 +303,22 @@ func download(c *gin.Context, t report.Table, format, name string) {
 	c.Data(http.StatusOK, ct, data)
 }
 
-// editableBooth loads a booth for editing: it must exist and not be assigned.
+// floorPlanOpen answers 409 and returns false once the fair is completed or cancelled: its floor
+// plan is then a record that reports and exports read, and stays as it was.
+func floorPlanOpen(c *gin.Context, f fair.Fair) bool {
+	if f.Status == fair.Completed || f.Status == fair.Cancelled {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is %s: its floor plan is closed", f.Status))
+		return false
+	}
+	return true
+}
+
+// editableBooth loads a booth for editing: the floor plan must be open, and the booth must exist
+// and not be assigned.
 func (s *Server) editableBooth(c *gin.Context, f fair.Fair) (booth.Booth, bool) {
+	if !floorPlanOpen(c, f) {
+		return booth.Booth{}, false
+	}
 	code := strings.ToUpper(c.Param("code"))
 	b, err := s.Booths.Booth(c.Request.Context(), f.ID, code)
 	if err != nil {

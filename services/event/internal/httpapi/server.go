@@ -57,11 +57,16 @@ func (s *Server) loadFair(c *gin.Context) (fair.Fair, bool) {
 	return f, true
 }
 
-// manageFair returns the fair if the caller organises it or is an admin; 403 otherwise.
+// manageFair returns the fair if the caller organises it or is an admin; 403 otherwise, or 404
+// for a draft, which loadFair hides from everyone else too (a 403 would confirm it exists).
 func (s *Server) manageFair(c *gin.Context) (fair.Fair, bool) {
 	f, err := s.Fairs.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		httpx.RespondError(c, err)
+		return fair.Fair{}, false
+	}
+	if !canManage(c, f) && f.Status == fair.Draft {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
 		return fair.Fair{}, false
 	}
 	if !canManage(c, f) {
