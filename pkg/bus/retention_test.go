@@ -153,3 +153,17 @@ func TestDurableConsumersSurviveAgedOutMessages(t *testing.T) {
 		t.Errorf("new consumer handled %v, want [p4]", g)
 	}
 }
+
+// ExampleEnsureStreamsWith gives every service's stream a shorter age limit, as a test that needs
+// events to age out within seconds does; services call EnsureStreams, which keeps StreamMaxAge.
+func ExampleEnsureStreamsWith() {
+	ctx := context.Background()
+	nc, js, err := bus.Connect(ctx, "nats://127.0.0.1:4222", "example", slog.Default())
+	if err != nil {
+		return
+	}
+	defer nc.Close()
+	if err := bus.EnsureStreamsWith(ctx, js, 1, bus.Retention{MaxAge: 2 * time.Second}); err != nil {
+		slog.Error("streams", "err", err)
+	}
+}
