@@ -13,12 +13,12 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
-// settled waits until the durable consumer on EVENT has handled every message in the stream.
-func (f fixture) settled(t *testing.T, durable string) {
+// settled waits until a durable consumer has handled every message in its stream.
+func (f fixture) settled(t *testing.T, stream, durable string) {
 	t.Helper()
 	ctx := context.Background()
 	testenv.Eventually(t, durable+" has handled the stream", func() bool {
-		s, err := f.js.Stream(ctx, "EVENT")
+		s, err := f.js.Stream(ctx, stream)
 		if err != nil {
 			return false
 		}
@@ -26,7 +26,7 @@ func (f fixture) settled(t *testing.T, durable string) {
 		if err != nil {
 			return false
 		}
-		c, err := f.js.Consumer(ctx, "EVENT", durable)
+		c, err := f.js.Consumer(ctx, stream, durable)
 		if err != nil {
 			return false
 		}
@@ -84,7 +84,7 @@ func TestBoothEventsApplyByAssignmentID(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		f.settled(t, "exhibitor-booths")
+		f.settled(t, "EVENT", "exhibitor-booths")
 		var got struct{ Booths []string }
 		a.Do(t, "GET", "/api/applications/"+app.ID, nil).Decode(t, &got)
 		if !slices.Equal(got.Booths, st.want) {
@@ -95,7 +95,7 @@ func TestBoothEventsApplyByAssignmentID(t *testing.T) {
 	if err := bus.Publish(context.Background(), f.js, booth(events.BoothAssigned, y, "B.07")); err != nil {
 		t.Fatal(err)
 	}
-	f.settled(t, "exhibitor-booths")
+	f.settled(t, "EVENT", "exhibitor-booths")
 	var got struct{ Booths []string }
 	a.Do(t, "GET", "/api/applications/"+app.ID, nil).Decode(t, &got)
 	if !slices.Equal(got.Booths, []string{"C02"}) {

@@ -13,6 +13,9 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/importer"
@@ -86,10 +89,12 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	}
 	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
 	apps := &application.Handlers{Store: application.NewStore(host.DB), Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}
-	a.consumers = apps.Consumers()
+	a.consumers = append(apps.Consumers(), bus.Consumer{
+		Durable: "exhibitor-product-owners", Stream: "EXHIBITOR", Subjects: []string{events.ProducerUpdated}, Handler: a.refreshProductOwners,
+	})
 
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
-	(&producer.Handlers{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now, Saved: a.refreshOwner}).Mount(api)
+	(&producer.Handlers{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	(&importer.Handlers{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	(&product.Handlers{Store: a.products, Owners: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
 	apps.Mount(api)
@@ -106,7 +111,7 @@ func ownerOf(p producer.Producer) product.Owner {
 	for _, c := range p.Certifications {
 		certs = append(certs, c.Code)
 	}
-	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province, Certifications: certs}
+	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province, Certifications: certs, Revision: p.Revision}
 }
 
 func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner, error) {
@@ -147,8 +152,34 @@ func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string
 	return out, v.Err()
 }
 
-func (a *App) refreshOwner(ctx context.Context, p producer.Producer) error {
-	return a.products.UpdateOwner(ctx, ownerOf(p))
+// refreshProductOwners rewrites the producer details copied onto its products after the
+// producer changed. It consumes the service's own exhibitor.producer.updated, so the copies
+// follow even when the process stops right after the producer is stored, and a failure is
+// retried by the bus. The producer revision on each product makes it idempotent and keeps a late
+// event from writing an older copy.
+func (a *App) refreshProductOwners(ctx context.Context, env events.Envelope) error {
+	if env.Version != 1 {
+		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
+	}
+	var pl events.ProducerUpdatedV1
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	p := pl.Producer
+	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
+		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
+	}
+	prov, _ := ocop.ProvinceByCode(p.ProvinceCode)
+	certs := make([]string, 0, len(p.Certifications))
+	for _, c := range p.Certifications {
+		certs = append(certs, c.Code)
+	}
+	n, err := a.products.RefreshOwner(ctx, product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: prov,
+		Certifications: certs, Revision: p.Revision}, correlation.From(ctx))
+	if n > 0 {
+		a.Host.NotifyRelays()
+	}
+	return err
 }
 
 // Sweep announces every certificate that expired by now and was not announced yet, and returns

@@ -166,7 +166,7 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by, corr st
 	for _, c := range owner.Certifications {
 		certs = append(certs, c.Code)
 	}
-	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName, Province: owner.Province, Certifications: certs}, corr)
+	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName, Province: owner.Province, Certifications: certs, Revision: owner.Revision}, corr)
 	switch {
 	case apperr.Is(err, apperr.Conflict):
 		res.Status, res.Note = Skipped, "this producer already has a product with this name"

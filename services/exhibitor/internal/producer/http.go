@@ -151,17 +151,6 @@ type Handlers struct {
 	Claims *ClaimStore
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
-	// Saved, when set, runs after a profile is stored (to refresh copies of it).
-	Saved func(ctx context.Context, p Producer) error
-}
-
-func (h *Handlers) saved(c *gin.Context, p Producer) {
-	h.Notify()
-	if h.Saved != nil {
-		if err := h.Saved(c.Request.Context(), p); err != nil {
-			httpx.Logger(c).Warn("refreshing copies of the producer failed", "producer", p.ID, "err", err)
-		}
-	}
 }
 
 func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
@@ -274,7 +263,7 @@ func (h *Handlers) claim(c *gin.Context, p auth.Principal, existing Producer, f 
 		httpx.RespondError(c, err)
 		return
 	}
-	h.saved(c, claimed)
+	h.Notify()
 	c.Header("Location", "/api/producers/"+claimed.ID)
 	c.Header("ETag", etag(claimed.Revision))
 	c.JSON(http.StatusCreated, toResponse(claimed, true))
@@ -389,7 +378,7 @@ func (h *Handlers) patch(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.saved(c, next)
+	h.Notify()
 	c.Header("ETag", etag(next.Revision))
 	c.JSON(http.StatusOK, toResponse(next, fullView(p, next)))
 }

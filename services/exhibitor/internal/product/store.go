@@ -2,6 +2,8 @@ package product
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -39,13 +41,15 @@ func Indexes() []storage.Index {
 	}
 }
 
-// Owner is what a product needs to know of its producer.
+// Owner is what a product needs to know of its producer: the copy kept on each product for the
+// catalogue's filters, and the producer revision it was copied from.
 type Owner struct {
 	ProducerID     string
 	AccountID      string
 	Name           string
 	Province       ocop.Province
 	Certifications []string
+	Revision       int64
 }
 
 type document struct {
@@ -57,6 +61,7 @@ type document struct {
 	Region          string    `bson:"region"`
 	Promotion       string    `bson:"promotion_group"`
 	ProducerCerts   []string  `bson:"producer_certifications"`
+	OwnerRevision   int64     `bson:"owner_revision"` // the producer revision the fields above were copied from
 	NameVI          string    `bson:"name_vi"`
 	NameEN          string    `bson:"name_en"`
 	NameLower       string    `bson:"name_lower"`
@@ -92,7 +97,7 @@ type document struct {
 func toDocument(p Product, o Owner) document {
 	return document{
 		ID: p.ID, ProducerID: p.ProducerID, AccountID: o.AccountID, ProducerName: o.Name, ProvinceCode: o.Province.Code, Region: o.Province.Region,
-		Promotion: o.Province.Promotion, ProducerCerts: nonNil(o.Certifications), NameVI: p.NameVI, NameEN: p.NameEN,
+		Promotion: o.Province.Promotion, ProducerCerts: nonNil(o.Certifications), OwnerRevision: o.Revision, NameVI: p.NameVI, NameEN: p.NameEN,
 		NameLower: strings.ToLower(p.NameVI + " " + p.NameEN), NameFold: vntext.Fold(p.NameVI + " " + p.NameEN), NameKey: NameKey(p.NameVI, p.ID, p.Deleted),
 		CriteriaSet: p.CriteriaSet, Sector: p.Sector(), Stars: p.Rating.Stars, PotentialFive: p.Rating.PotentialFive,
 		DecisionNo: p.Certificate.DecisionNo, IssuedBy: p.Certificate.IssuedBy, IssuedOn: p.Certificate.IssuedOn, ExpiresOn: p.Certificate.ExpiresOn,
@@ -143,7 +148,7 @@ func (d document) listed() Listed {
 			ShelfLifeDays: d.ShelfLifeDays, SeasonMonths: d.SeasonMonths, DescriptionVI: d.DescriptionVI, DescriptionEN: d.DescriptionEN,
 			ImageURLs: d.ImageURLs, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
 		},
-		Owner: Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts},
+		Owner: Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts, Revision: d.OwnerRevision},
 	}
 }
 
@@ -262,15 +267,36 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 	return out, nil
 }
 
-// UpdateOwner refreshes the producer details copied onto its products (name, province,
-// certifications) after the producer changed. It emits no events: the producer's own event
-// carries the change.
-func (s *Store) UpdateOwner(ctx context.Context, o Owner) error {
-	_, err := s.c.UpdateMany(ctx, bson.M{"producer_id": o.ProducerID}, bson.M{"$set": bson.M{
-		"producer_name": o.Name, "province_code": o.Province.Code, "region": o.Province.Region,
-		"promotion_group": o.Province.Promotion, "producer_certifications": nonNil(o.Certifications),
-	}})
-	return storage.MapError(err, "products")
+// RefreshOwner rewrites the producer details copied onto the producer's live products that were
+// copied from a revision older than o's, each product with its exhibitor.product.updated event in
+// one write (matchmaking reads the producer's name and place from product events too). It is
+// idempotent and never writes an older copy over a newer one. It returns how many products it
+// rewrote; an error leaves the rest for a retry.
+func (s *Store) RefreshOwner(ctx context.Context, o Owner, correlationID string) (int, error) {
+	filter := bson.M{"producer_id": o.ProducerID, "deleted": false,
+		"$or": bson.A{bson.M{"owner_revision": bson.M{"$lt": o.Revision}}, bson.M{"owner_revision": bson.M{"$exists": false}}}}
+	done := 0
+	// Each round takes a batch still behind; a product changed meanwhile is picked up again by
+	// the next round. The bound keeps a product that keeps changing from holding the loop.
+	for round := 0; round < 200; round++ {
+		batch, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
+		if err != nil || len(batch) == 0 {
+			return done, err
+		}
+		for _, l := range batch {
+			next := l.Product
+			next.Revision++
+			err := s.Save(ctx, next, o, l.Revision, events.ProductUpdated, correlationID)
+			switch {
+			case errors.Is(err, ErrStale):
+				continue
+			case err != nil:
+				return done, err
+			}
+			done++
+		}
+	}
+	return done, fmt.Errorf("products of producer %s still behind revision %d after many rounds", o.ProducerID, o.Revision)
 }
 
 // Query filters the public catalogue.
