@@ -209,6 +209,9 @@ func (s *Server) commitProposal(ctx context.Context, log *slog.Logger, f fair.Fa
 		made[pl.ApplicationID] = done
 		resp.Committed = append(resp.Committed, body)
 	}
+	// The end gets time of its own too: the placements may have used up the commit's.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
 	resp = s.undoIfFairEnded(ctx, log, w, f.ID, resp, made)
 	var outcome allocation.Outcome
 	outcome.Committed, outcome.Failed = len(resp.Committed), len(resp.Failed)
@@ -230,21 +233,24 @@ func (s *Server) undoIfFairEnded(ctx context.Context, log *slog.Logger, w boothW
 	if len(resp.Committed) == 0 {
 		return resp
 	}
-	now, err := s.Fairs.Get(ctx, fairID)
+	current, err := s.Fairs.Get(ctx, fairID)
 	if err != nil {
 		log.Error("re-reading the fair after an allocation commit; a cancellation meanwhile releases the booths itself only if it came later",
 			"fair", fairID, "err", err)
 		return resp
 	}
-	if now.AssignsBooths() {
+	if current.AssignsBooths() {
 		return resp
 	}
 	committed := resp.Committed
 	resp.Committed = []placementBody{}
 	for _, pl := range committed {
-		stuck := s.rollback(ctx, log, w, made[pl.ApplicationID], fmt.Sprintf("allocation rolled back: the fair is %s", now.Status))
-		resp.Failed = append(resp.Failed, commitFailure{ApplicationID: pl.ApplicationID, StillAssigned: codes(stuck),
-			Reason: fmt.Sprintf("the fair became %s while the allocation was committed; its booths were released again", now.Status)})
+		stuck := s.rollback(ctx, log, w, made[pl.ApplicationID], fmt.Sprintf("allocation rolled back: the fair is %s", current.Status))
+		reason := fmt.Sprintf("the fair became %s while the allocation was committed; its booths were released again", current.Status)
+		if len(stuck) > 0 {
+			reason = fmt.Sprintf("the fair became %s while the allocation was committed; releasing its booths again failed for those listed", current.Status)
+		}
+		resp.Failed = append(resp.Failed, commitFailure{ApplicationID: pl.ApplicationID, StillAssigned: codes(stuck), Reason: reason})
 	}
 	return resp
 }
