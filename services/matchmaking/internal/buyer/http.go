@@ -122,7 +122,14 @@ type Handlers struct {
 	Index   *index.Index
 	Notify  func()
 	Now     func() time.Time
+	// Window is how many of the most recent open requests opportunities are drawn from; 0 is
+	// OpportunityWindow.
+	Window int
 }
+
+// OpportunityWindow is how many of the most recent open requests a producer's opportunities are
+// drawn from: scoring every open request on each call would grow without bound.
+const OpportunityWindow = 2000
 
 // Need turns a request into what the matcher looks for.
 func Need(r Request) match.Need {
@@ -155,7 +162,7 @@ func (h *Handlers) Mount(api httpx.API) {
 		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
 		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"}}}, h.matches)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
-		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown.", Response: []opportunity{},
+		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).", Response: []opportunity{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, h.opportunities)
 }
 
@@ -430,9 +437,14 @@ func (h *Handlers) opportunities(c *gin.Context) {
 	c.JSON(http.StatusOK, out)
 }
 
-// Opportunities scores the open requests for a producer (the most recent 2000), best first.
+// Opportunities scores the most recent open requests (Window of them) for a producer, best
+// first. A failed buyer lookup is returned, not shown as an empty name.
 func (h *Handlers) Opportunities(ctx context.Context, producerID string, limit int) ([]opportunity, error) {
-	reqs, err := h.Store.Requests(ctx, bson.M{"open": true}, "", 2000)
+	window := h.Window
+	if window <= 0 {
+		window = OpportunityWindow
+	}
+	reqs, err := h.Store.RecentRequests(ctx, bson.M{"open": true}, window)
 	if err != nil {
 		return nil, err
 	}

@@ -223,7 +223,17 @@ func (s *Store) Requests(ctx context.Context, q bson.M, after string, limit int)
 	if after != "" {
 		q["_id"] = bson.M{"$gt": after}
 	}
-	cur, err := s.requests.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
+	return s.requestsBy(ctx, q, 1, limit)
+}
+
+// RecentRequests returns up to limit requests matching q, newest first (IDs are UUIDv7, so the
+// greatest were made last).
+func (s *Store) RecentRequests(ctx context.Context, q bson.M, limit int) ([]Request, error) {
+	return s.requestsBy(ctx, q, -1, limit)
+}
+
+func (s *Store) requestsBy(ctx context.Context, q bson.M, order, limit int) ([]Request, error) {
+	cur, err := s.requests.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: order}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "requests")
 	}
