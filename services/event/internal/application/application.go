@@ -1,5 +1,6 @@
 // Package application is the event service's read model of booth applications, built from the
-// exhibitor service's events, plus the meeting outcomes reported by the matchmaking service.
+// exhibitor service's events, plus the meeting outcomes reported by the matchmaking service (and
+// its cancellations, so that a cancelled meeting never counts as held).
 // Allocation and reports read it; no synchronous call to another service is made.
 package application
 
@@ -106,7 +107,8 @@ func (a Application) Sectors() []string {
 	return out
 }
 
-// Outcome is the latest recorded outcome of one B2B meeting.
+// Outcome is the latest recorded outcome of one B2B meeting that was not cancelled. A cancelled
+// meeting leaves a document with cancelled set, which no outcome overwrites and no report reads.
 type Outcome struct {
 	MeetingID  string    `bson:"_id"`
 	FairID     string    `bson:"fair_id"`
@@ -131,12 +133,13 @@ func NewStore(db *storage.DB) *Store {
 type Ended func(ctx context.Context, app Application, reason string) error
 
 // Consumers returns the durable consumers of the read model: applications (calling ended when
-// one leaves the approved state) and meeting outcomes.
+// one leaves the approved state), meeting outcomes and meeting cancellations.
 func (s *Store) Consumers(ended Ended) []bus.Consumer {
 	return []bus.Consumer{
 		{Durable: "event-applications", Stream: "EXHIBITOR", Subjects: events.ApplicationSubjects,
 			Handler: func(ctx context.Context, env events.Envelope) error { return s.handleApplication(ctx, env, ended) }},
 		{Durable: "event-meeting-outcomes", Stream: "MATCHMAKING", Subjects: []string{events.MeetingOutcomeRecorded}, Handler: s.handleOutcome},
+		{Durable: "event-meeting-cancellations", Stream: "MATCHMAKING", Subjects: []string{events.MeetingCancelled}, Handler: s.handleCancelled},
 	}
 }
 
@@ -194,11 +197,34 @@ func (s *Store) handleOutcome(ctx context.Context, env events.Envelope) error {
 	if o.MeetingID == "" || o.FairID == "" {
 		return bus.Permanent(fmt.Errorf("outcome without meeting or fair"))
 	}
-	_, err := s.outcomes.UpdateOne(ctx, bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}},
+	// A newer outcome replaces an older one; a cancelled meeting's document matches neither, so
+	// the upsert's insert fails on the existing _id and the outcome is dropped.
+	_, err := s.outcomes.UpdateOne(ctx, bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}, "cancelled": bson.M{"$ne": true}},
 		bson.M{"$set": bson.M{"fair_id": o.FairID, "outcome": o.Outcome, "value_vnd": o.ValueVND, "recorded_at": o.RecordedAt}},
 		options.UpdateOne().SetUpsert(true))
 	if storage.IsDuplicate(err) {
 		return nil
+	}
+	return err
+}
+
+// handleCancelled marks a meeting cancelled, whether its outcome came before or comes after.
+func (s *Store) handleCancelled(ctx context.Context, env events.Envelope) error {
+	if env.Version != 1 {
+		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
+	}
+	var pl events.MeetingChangedV1
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	if pl.Meeting.ID == "" || pl.Meeting.FairID == "" {
+		return bus.Permanent(fmt.Errorf("cancelled meeting without id or fair"))
+	}
+	_, err := s.outcomes.UpdateOne(ctx, bson.M{"_id": pl.Meeting.ID}, bson.M{"$set": bson.M{"fair_id": pl.Meeting.FairID, "cancelled": true}},
+		options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) {
+		// The outcome's document was inserted between our match and our insert: mark it now.
+		_, err = s.outcomes.UpdateOne(ctx, bson.M{"_id": pl.Meeting.ID}, bson.M{"$set": bson.M{"cancelled": true}})
 	}
 	return err
 }
@@ -230,9 +256,9 @@ func (s *Store) ForFair(ctx context.Context, fairID string, statuses ...string) 
 	return out, nil
 }
 
-// Outcomes returns the meeting outcomes of a fair.
+// Outcomes returns the outcomes of a fair's meetings that were not cancelled.
 func (s *Store) Outcomes(ctx context.Context, fairID string) ([]Outcome, error) {
-	cur, err := s.outcomes.Find(ctx, bson.M{"fair_id": fairID})
+	cur, err := s.outcomes.Find(ctx, bson.M{"fair_id": fairID, "cancelled": bson.M{"$ne": true}})
 	if err != nil {
 		return nil, storage.MapError(err, "meeting outcomes")
 	}
