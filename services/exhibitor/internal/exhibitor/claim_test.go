@@ -196,12 +196,17 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	}
 
 	// Every attempt is in the audit log, with who, when, the outcome and the client's address.
-	attempts, err := f.app.claims.Attempts(context.Background(), silkID, 100)
-	if err != nil {
-		t.Fatal(err)
+	if r := att.Do(t, "GET", "/api/producers/"+silkID+"/claim-attempts", nil); r.Status != 403 {
+		t.Errorf("a producer reads the claim audit: %d", r.Status)
+	}
+	type attempt struct {
+		AccountID string `json:"account_id"`
+		Result    producer.ClaimResult
+		ClientIP  string `json:"client_ip"`
+		At        time.Time
 	}
 	results := map[producer.ClaimResult]int{}
-	for _, a := range attempts {
+	for _, a := range testenv.Pages[attempt](t, org, "/api/producers/"+silkID+"/claim-attempts") {
 		results[a.Result]++
 		if a.ClientIP != "127.0.0.1" || a.At.IsZero() || (a.AccountID != attacker && a.AccountID != owner) {
 			t.Errorf("audit record %+v", a)

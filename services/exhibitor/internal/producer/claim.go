@@ -92,6 +92,8 @@ type ClaimStatus struct {
 
 // ClaimAttempt is one audited attempt to claim a profile.
 type ClaimAttempt struct {
+	// ID is a UUIDv7, made when the attempt is recorded if empty.
+	ID         string
 	ProducerID string
 	AccountID  string
 	CodeID     string

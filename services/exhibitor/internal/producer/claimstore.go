@@ -200,14 +200,23 @@ func (s *ClaimStore) Release(ctx context.Context, codeID string) error {
 
 // Audit records one claim attempt; records are never changed or removed.
 func (s *ClaimStore) Audit(ctx context.Context, a ClaimAttempt) error {
-	_, err := s.audit.InsertOne(ctx, claimAuditDoc{ID: uuid.Must(uuid.NewV7()).String(), ProducerID: a.ProducerID, AccountID: a.AccountID,
+	id := a.ID
+	if id == "" {
+		id = uuid.Must(uuid.NewV7()).String()
+	}
+	_, err := s.audit.InsertOne(ctx, claimAuditDoc{ID: id, ProducerID: a.ProducerID, AccountID: a.AccountID,
 		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At})
 	return storage.MapError(err, "claim audit")
 }
 
-// Attempts returns a producer's audited claim attempts, oldest first (at most limit).
-func (s *ClaimStore) Attempts(ctx context.Context, producerID string, limit int) ([]ClaimAttempt, error) {
-	cur, err := s.audit.Find(ctx, bson.M{"producer_id": producerID}, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
+// Attempts returns up to limit of a producer's audited claim attempts, newest first, older than
+// the one with ID before ("": from the newest).
+func (s *ClaimStore) Attempts(ctx context.Context, producerID, before string, limit int) ([]ClaimAttempt, error) {
+	q := bson.M{"producer_id": producerID}
+	if before != "" {
+		q["_id"] = bson.M{"$lt": before}
+	}
+	cur, err := s.audit.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 	if err != nil {
 		return nil, storage.MapError(err, "claim audit")
 	}
@@ -217,7 +226,7 @@ func (s *ClaimStore) Attempts(ctx context.Context, producerID string, limit int)
 	}
 	out := make([]ClaimAttempt, len(docs))
 	for i, d := range docs {
-		out[i] = ClaimAttempt{ProducerID: d.ProducerID, AccountID: d.AccountID, CodeID: d.CodeID, Result: ClaimResult(d.Result),
+		out[i] = ClaimAttempt{ID: d.ID, ProducerID: d.ProducerID, AccountID: d.AccountID, CodeID: d.CodeID, Result: ClaimResult(d.Result),
 			ClientIP: d.ClientIP, At: d.At.In(vntext.Zone)}
 	}
 	return out, nil

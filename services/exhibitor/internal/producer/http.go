@@ -116,6 +116,15 @@ type claimBody struct {
 	AttemptsLeft    int        `json:"attempts_left"`
 }
 
+// claimAttemptBody is one audited claim attempt.
+type claimAttemptBody struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Result    string    `json:"result" doc:"claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
+	ClientIP  string    `json:"client_ip"`
+	At        time.Time `json:"at"`
+}
+
 // claimCodeResponse is the one place a claim code is shown in plain text.
 type claimCodeResponse struct {
 	ProducerID string    `json:"producer_id"`
@@ -174,6 +183,9 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/claim-code", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary:  "Issue a new claim code for an imported profile that is not claimed yet (organisers, admins), valid 30 days. The previous code stops working. The code is shown only in this response.",
 		Response: claimCodeResponse{}}, h.issueClaimCode)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/claim-attempts", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
+		Summary: "The audit log of attempts to claim a profile, newest first (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
+		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.claimAttempts)
 }
 
 func (h *Handlers) create(c *gin.Context) {
@@ -267,6 +279,29 @@ func (h *Handlers) claim(c *gin.Context, p auth.Principal, existing Producer, f 
 	c.Header("Location", "/api/producers/"+claimed.ID)
 	c.Header("ETag", etag(claimed.Revision))
 	c.JSON(http.StatusCreated, toResponse(claimed, true))
+}
+
+func (h *Handlers) claimAttempts(c *gin.Context) {
+	var before string
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	prod, err := h.Store.Get(ctx, c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	attempts, err := h.Claims.Attempts(ctx, prod.ID, before, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, httpx.ListOf(attempts, page.Limit, func(a ClaimAttempt) any { return a.ID }, func(a ClaimAttempt) claimAttemptBody {
+		return claimAttemptBody{ID: a.ID, AccountID: a.AccountID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At}
+	}))
 }
 
 // audit records a claim attempt; it runs after the response and outlives the request.
