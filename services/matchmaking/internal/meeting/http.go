@@ -159,7 +159,7 @@ func (h *Handlers) Mount(api httpx.API) {
 	all := []string{auth.RoleBuyer, auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Ask for a B2B meeting (either side asks; the other answers).", Request: createRequest{}, Response: response{}}, h.create)
+		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).", Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
 		Summary: "Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "status", Description: "requested, accepted, declined or cancelled"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
@@ -172,11 +172,11 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
 		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, Response: response{}}, h.cancel)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
-		Summary: "Record what came of a meeting.", Request: outcomeRequest{}, Response: response{}}, h.outcome)
+		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.", Request: outcomeRequest{}, Response: response{}}, h.outcome)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, h.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
-		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables. One run at a time per replica: 503 with Retry-After when another stays busy.", Response: scheduleResponse{},
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, h.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid.", Response: agendaResponse{},
