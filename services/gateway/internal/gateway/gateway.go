@@ -83,6 +83,9 @@ type App struct {
 	signIn   *signInGuard
 	signUp   *limiter
 	live     *console.Live
+	// onBehalf issues the one-minute tokens the live stream asks the services with.
+	onBehalf     *auth.Signer
+	upstreamHTTP *http.Client
 }
 
 // Run is the gateway's main: it reads the configuration, serves until ctx ends and shuts down.
@@ -121,9 +124,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a := &App{
 		host: host, accounts: account.NewStore(host.DB), keys: keys, cfg: cfg,
-		signer: auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
-		signIn: newSignInGuard(cfg.LoginPerMinute),
-		signUp: newLimiter(perHour(10*cfg.LoginPerMinute), 10*cfg.LoginPerMinute),
+		signer:       auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
+		signIn:       newSignInGuard(cfg.LoginPerMinute),
+		signUp:       newLimiter(perHour(10*cfg.LoginPerMinute), 10*cfg.LoginPerMinute),
+		onBehalf:     auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, time.Minute),
+		upstreamHTTP: &http.Client{Timeout: 5 * time.Second},
 	}
 	if _, err := host.Relay(ctx, account.Collection); err != nil {
 		return fail(err)
@@ -131,7 +136,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	if err := a.bootstrapAdmin(ctx); err != nil {
 		return fail(err)
 	}
-	if a.live, err = console.NewLive(host.NC, host.Verifier, host.Log); err != nil {
+	if a.live, err = console.NewLive(host.NC, console.NewTickets(keys.Private, keys.KID, keys.Public), a.liveScope, host.Log); err != nil {
 		return fail(err)
 	}
 	a.handler = a.routes()
@@ -179,8 +184,12 @@ func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; see each service's /openapi.json.")
 	a.mountAuth(api)
 	console.Mount(r, api)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/live/ticket", Tag: "console", Roles: auth.Roles,
+		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).",
+		Response: console.TicketResponse{}}, a.live.IssueTicket)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
-		Summary: "Server-sent events telling the console which fairs, applications and meetings changed (token in ?token=)."}, a.live.Stream)
+		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.",
+		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}}}, a.live.Stream)
 	r.GET("/.well-known/jwks.json", func(c *gin.Context) {
 		c.Header("Cache-Control", "public, max-age=300")
 		c.JSON(http.StatusOK, a.keys.JWKS())

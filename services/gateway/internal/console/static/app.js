@@ -170,6 +170,7 @@ function logout() {
   S.token = "";
   S.me = null;
   localStorage.removeItem("ocopfair.token");
+  clearTimeout(retryLive.timer);
   if (S.live) { S.live.close(); S.live = null; }
   location.hash = "#/login";
   render();
@@ -183,14 +184,35 @@ async function signedIn(token) {
   await render();
 }
 
-function startLive() {
+// startLive opens the live stream with a single-use ticket: an EventSource cannot send the token
+// in a header, and a token in a URL ends up in logs. A ticket opens one stream only, so when the
+// stream drops it is closed and a new one opened with a new ticket.
+async function startLive() {
   if (!S.token || S.live || !window.EventSource) return;
-  S.live = new EventSource("/api/live?token=" + encodeURIComponent(S.token));
-  S.live.onmessage = () => {
+  const opening = { closed: false, close() { this.closed = true; } };
+  S.live = opening;
+  const r = await api("POST", "/api/live/ticket", undefined, { quiet: true });
+  if (opening.closed || S.live !== opening) return;
+  if (!r.ok || !r.data || !r.data.ticket) {
+    S.live = null;
+    if (r.status !== 401) retryLive(15000);
+    return;
+  }
+  const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
+  S.live = es;
+  es.onmessage = () => {
     clearTimeout(startLive.timer);
     startLive.timer = setTimeout(() => { if (!formsDirty()) render(true); }, 250);
   };
-  S.live.onerror = () => { if (S.live && S.live.readyState === 2) S.live = null; };
+  es.onerror = () => {
+    es.close();
+    if (S.live === es) { S.live = null; retryLive(3000); }
+  };
+}
+
+function retryLive(ms) {
+  clearTimeout(retryLive.timer);
+  retryLive.timer = setTimeout(startLive, ms);
 }
 
 // formsDirty reports whether the person has started filling a form on the page: a live update
