@@ -103,7 +103,10 @@ func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snaps
 	x.start = start
 	x.mu.Unlock()
 
-	var caughtUp sync.WaitGroup
+	// caughtUp closes once every stream has delivered what it held when its consumer started.
+	caughtUp := make(chan struct{})
+	var behind atomic.Int32
+	behind.Store(int32(len(streams())))
 	var stops []func()
 	defer func() {
 		for _, s := range stops {
@@ -130,17 +133,21 @@ func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snaps
 			return fmt.Errorf("index: %s info: %w", name, err)
 		}
 		remaining := int64(info.NumPending)
-		caughtUp.Add(1)
 		var once sync.Once
+		done := func() {
+			if behind.Add(-1) == 0 {
+				close(caughtUp)
+			}
+		}
 		if remaining == 0 {
-			once.Do(caughtUp.Done)
+			once.Do(done)
 		}
 		var seen atomic.Int64
 		cc, err := cons.Consume(func(m jetstream.Msg) {
 			x.read.Add(1)
 			x.take(m, name, log)
 			if seen.Add(1) >= remaining {
-				once.Do(caughtUp.Done)
+				once.Do(done)
 			}
 		})
 		if err != nil {
@@ -153,9 +160,12 @@ func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snaps
 	jobs.Add(1)
 	go func() {
 		defer jobs.Done()
-		caughtUp.Wait()
-		if len(start.gaps) > 0 {
-			// Writing a snapshot now would hide the gap from the next start.
+		select {
+		case <-caughtUp:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil || len(start.gaps) > 0 {
+			// Writing a snapshot with a gap would hide the gap from the next start.
 			return
 		}
 		x.ready.Store(true)
