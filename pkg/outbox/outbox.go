@@ -13,11 +13,24 @@
 // the unsent event; between publish and marker, the event is published again and the stream drops
 // it as a duplicate within its window (consumers skip it by event ID beyond). So an event is never
 // lost and never published for an unsaved change.
+//
+// A publish that fails holds back only the later events of the same aggregate (so one aggregate's
+// events stay in order) and is retried with a growing delay; every other event goes on.
+//
+// # Retention
+//
+// The relay publishes only events created within Horizon. That bound is what lets the sent
+// markers go (SentRetention): a marker outlives every event the relay could still look at. The
+// array on the document is trimmed by the store's own next write (Set), which keeps only the
+// entries not yet marked sent and within Horizon: FerretDB ignores $push's $slice and cannot
+// $pull by a sub-document field, so the trim rewrites the array, fenced on the outbox's stamp and
+// count so that it never drops an entry appended in between.
 package outbox
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"sync"
@@ -40,6 +53,8 @@ const (
 	Field = "outbox"
 	// AtField is when the document last got events; the relay scans by it.
 	AtField = "outbox_at"
+	// CountField counts the entries in Field, so that a write knows when to trim without reading.
+	CountField = "outbox_n"
 	// SentCollection holds one marker per published event.
 	SentCollection = "outbox_sent"
 )
@@ -47,6 +62,28 @@ const (
 // Lag is how far behind the newest change the relay keeps looking, to cover clock differences
 // between replicas and writes that commit a moment after they were stamped.
 const Lag = 2 * time.Minute
+
+// Retention of events and their markers.
+const (
+	// Horizon is how old an event may be and still be published. An event the relay could not
+	// publish for that long (JetStream unreachable for a week) is logged and left: its marker,
+	// had it been sent, could be gone by now, and publishing it again could apply it twice.
+	Horizon = 7 * 24 * time.Hour
+	// SentRetention is how long a sent marker is kept: past Horizon (plus a day for clocks and
+	// slow passes), the relay never asks for it again. It is far longer than the stream's
+	// duplicate window, the other thing that needs a marker.
+	SentRetention = Horizon + 24*time.Hour
+	// TrimAt is the count of entries at which a document's next Set trims its outbox to the
+	// entries still unsent; below it, Set only appends (one write, no reads).
+	TrimAt = 16
+	// publishTimeout bounds one publish, so an unreachable stream does not hold up the pass.
+	publishTimeout = 5 * time.Second
+)
+
+// BookkeepingRetention is the pruner's rule for the sent markers.
+func BookkeepingRetention() []storage.Retention {
+	return []storage.Retention{{Collection: SentCollection, Field: "at", Keep: SentRetention}}
+}
 
 // Entry is one event as stored on its aggregate.
 type Entry struct {
@@ -71,7 +108,8 @@ func Entries(envs ...events.Envelope) ([]Entry, error) {
 }
 
 // Update adds the envelopes to update, a MongoDB update document ($set, $inc, ...), so that the
-// one update that changes the aggregate also appends its events. It returns update.
+// one update that changes the aggregate also appends its events. It returns update. It does not
+// trim: use it for aggregates written a bounded number of times, and Set for the others.
 func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	entries, err := Entries(envs...)
 	if err != nil {
@@ -92,6 +130,12 @@ func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	}
 	set[AtField] = time.Now().UTC()
 	update["$set"] = set
+	inc, _ := update["$inc"].(bson.M)
+	if inc == nil {
+		inc = bson.M{}
+	}
+	inc[CountField] = len(entries)
+	update["$inc"] = inc
 	return update, nil
 }
 
@@ -119,37 +163,141 @@ func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.En
 	if err != nil {
 		return err
 	}
-	m[Field], m[AtField] = entries, time.Now().UTC()
+	m[Field], m[AtField], m[CountField] = entries, time.Now().UTC(), len(entries)
 	_, err = c.InsertOne(ctx, m)
 	return err
 }
 
 // Set replaces the fields of the document matching filter with doc's (all but _id) and appends
 // the events, in one conditional update. It reports whether a document matched.
+//
+// While the outbox holds fewer than TrimAt entries, that is the whole of it. Once it holds more,
+// Set reads the outbox and the markers of its entries and writes the document with an outbox of
+// the entries still unsent (and within Horizon) plus the new ones, conditional on filter and on
+// the outbox's stamp and count being those it read: an entry appended in between makes the write
+// miss (reported as no match, as a stale revision is), so no unsent entry is ever dropped.
 func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs ...events.Envelope) (bool, error) {
 	set, err := Document(doc)
 	if err != nil {
 		return false, err
 	}
 	delete(set, "_id")
-	update, err := Update(bson.M{"$set": set}, envs...)
+	entries, err := Entries(envs...)
 	if err != nil {
 		return false, err
 	}
-	res, err := c.UpdateOne(ctx, filter, update)
+	short := bson.M{CountField: bson.M{"$not": bson.M{"$gte": TrimAt}}}
+	for k, v := range filter {
+		short[k] = v
+	}
+	update := bson.M{"$set": set}
+	if len(entries) > 0 {
+		set[AtField] = time.Now().UTC()
+		update["$push"] = bson.M{Field: bson.M{"$each": entries}}
+		update["$inc"] = bson.M{CountField: len(entries)}
+	}
+	res, err := c.UpdateOne(ctx, short, update)
+	if err != nil {
+		return false, err
+	}
+	if res.MatchedCount > 0 {
+		return true, nil
+	}
+	delete(set, AtField)
+	return trimAndSet(ctx, c, filter, set, entries)
+}
+
+// trimAndSet is Set's write for a document whose outbox is long (or that does not match filter).
+func trimAndSet(ctx context.Context, c *mongo.Collection, filter, set bson.M, entries []Entry) (bool, error) {
+	var cur struct {
+		Outbox []Entry    `bson:"outbox"`
+		At     *time.Time `bson:"outbox_at"`
+		Count  *int64     `bson:"outbox_n"`
+	}
+	err := c.FindOne(ctx, filter, options.FindOne().SetProjection(bson.M{Field: 1, AtField: 1, CountField: 1})).Decode(&cur)
+	if storage.IsNotFound(err) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	now := time.Now().UTC()
+	kept, err := unsent(ctx, c.Database().Collection(SentCollection), cur.Outbox, now)
+	if err != nil {
+		return false, err
+	}
+	outbox := append(kept, entries...)
+	fenced := bson.M{}
+	for k, v := range filter {
+		fenced[k] = v
+	}
+	fenced[AtField], fenced[CountField] = bson.M{"$exists": false}, bson.M{"$exists": false}
+	if cur.At != nil {
+		fenced[AtField] = *cur.At
+		// The stamp is the fence of the next trim: it must change with every trim.
+		if !now.After(cur.At.Add(time.Millisecond)) {
+			now = cur.At.Add(time.Millisecond)
+		}
+	}
+	if cur.Count != nil {
+		fenced[CountField] = *cur.Count
+	}
+	set[Field], set[AtField], set[CountField] = outbox, now, len(outbox)
+	res, err := c.UpdateOne(ctx, fenced, bson.M{"$set": set})
 	if err != nil {
 		return false, err
 	}
 	return res.MatchedCount > 0, nil
 }
 
-// Indexes are the indexes the relay needs on each aggregate collection.
+// unsent returns the entries that have no sent marker and are within Horizon of now, in order.
+func unsent(ctx context.Context, sent *mongo.Collection, entries []Entry, now time.Time) ([]Entry, error) {
+	ids := make(bson.A, 0, len(entries))
+	for _, e := range entries {
+		ids = append(ids, e.ID)
+	}
+	marked, err := markedSent(ctx, sent, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, 0, len(entries))
+	for _, e := range entries {
+		if !marked[e.ID] && now.Sub(e.CreatedAt) <= Horizon {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func markedSent(ctx context.Context, sent *mongo.Collection, ids bson.A) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	cur, err := sent.Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return nil, fmt.Errorf("outbox: read sent markers: %w", err)
+	}
+	var marks []struct {
+		ID string `bson:"_id"`
+	}
+	if err := cur.All(ctx, &marks); err != nil {
+		return nil, fmt.Errorf("outbox: read sent markers: %w", err)
+	}
+	for _, m := range marks {
+		out[m.ID] = true
+	}
+	return out, nil
+}
+
+// Indexes are the indexes the relay needs on each aggregate collection, and the sent markers'
+// time index for pruning.
 func Indexes(collections ...string) []storage.Index {
-	out := make([]storage.Index, 0, len(collections))
+	out := make([]storage.Index, 0, len(collections)+1)
 	for _, c := range collections {
 		out = append(out, storage.Index{Collection: c, Keys: bson.D{{Key: AtField, Value: 1}, {Key: "_id", Value: 1}}})
 	}
-	return out
+	return append(out, storage.Index{Collection: SentCollection, Keys: bson.D{{Key: "at", Value: 1}}})
 }
 
 // Relay publishes the unsent events of a set of collections.
@@ -161,18 +309,29 @@ type Relay struct {
 	metrics     *metrics.Metrics
 	interval    time.Duration
 	wake        chan struct{}
-	mu          sync.Mutex // one pass at a time per relay
+	mu          sync.Mutex // one pass at a time per relay; guards the fields below
 	since       map[string]time.Time
+	// failing holds the aggregates whose next event failed to publish, with when to try again.
+	failing map[string]failure
+	// stranded remembers the events past Horizon already reported, to report each once.
+	stranded map[string]bool
+}
+
+type failure struct {
+	attempts uint64
+	next     time.Time
 }
 
 // NewRelay returns a relay for collections of db. It polls every interval (crash recovery, work
 // of other replicas) and at once after Notify. Its first pass looks at every document with
-// events; later passes only at documents changed since the newest seen, less Lag.
+// events within Horizon; later passes only at documents changed since the newest seen, less Lag,
+// or since the oldest still holding an unsent event.
 func NewRelay(js jetstream.JetStream, db *mongo.Database, log *slog.Logger, m *metrics.Metrics, interval time.Duration, collections ...string) *Relay {
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	r := &Relay{js: js, sent: db.Collection(SentCollection), log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1), since: map[string]time.Time{}}
+	r := &Relay{js: js, sent: db.Collection(SentCollection), log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1),
+		since: map[string]time.Time{}, failing: map[string]failure{}, stranded: map[string]bool{}}
 	for _, c := range collections {
 		r.collections = append(r.collections, db.Collection(c))
 	}
@@ -194,7 +353,7 @@ func (r *Relay) Run(ctx context.Context) error {
 	defer t.Stop()
 	for {
 		if _, err := r.Flush(ctx); err != nil && ctx.Err() == nil {
-			r.log.Warn("outbox relay pass failed; will retry", "err", err)
+			r.log.Warn("outbox relay pass left events unpublished; will retry", "err", err)
 		}
 		select {
 		case <-ctx.Done():
@@ -214,35 +373,61 @@ type pendingDoc struct {
 	At     time.Time `bson:"outbox_at"`
 }
 
-// Flush publishes every unsent event it finds and returns how many it published.
+// pass is the state of one Flush.
+type pass struct {
+	now time.Time
+	// held are the aggregates with an event not published in this pass: their later events wait.
+	held      map[string]bool
+	published int
+	left      int
+	errs      []error
+}
+
+func (p *pass) fail(err error) {
+	// A few errors say enough; a stream that is down fails every event on it.
+	if len(p.errs) < 5 {
+		p.errs = append(p.errs, err)
+	}
+}
+
+// Flush publishes every unsent event it can and returns how many it published. An event that
+// fails holds back only the later events of its aggregate; the error reports what failed.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	published, backlog := 0, 0
-	defer func() {
-		if r.metrics != nil {
-			r.metrics.OutboxBacklog.Set(float64(backlog))
-		}
-	}()
+	p := &pass{now: time.Now().UTC(), held: map[string]bool{}}
 	for _, c := range r.collections {
-		n, left, newest, err := r.flushCollection(ctx, c)
-		published += n
-		backlog += left
+		left := p.left
+		newest, oldestLeft, err := r.flushCollection(ctx, c, p)
 		if err != nil {
-			return published, err
+			p.fail(err)
+			continue
 		}
-		if !newest.IsZero() && left == 0 {
-			r.since[c.Name()] = newest.Add(-Lag)
+		mark := newest
+		if p.left > left && oldestLeft.Before(mark) {
+			mark = oldestLeft
+		}
+		if !mark.IsZero() {
+			r.since[c.Name()] = mark.Add(-Lag)
 		}
 	}
-	return published, nil
+	if r.metrics != nil {
+		r.metrics.OutboxBacklog.Set(float64(p.left))
+	}
+	if len(p.errs) > 0 {
+		return p.published, fmt.Errorf("outbox: %d events left unpublished: %w", p.left, errors.Join(p.errs...))
+	}
+	return p.published, nil
 }
 
 // flushCollection pages through the documents changed since the collection's mark, by
-// (outbox_at, _id), publishing what is unsent. It returns the published count, the count it
-// could not publish, and the newest change seen.
-func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection) (published, left int, newest time.Time, err error) {
-	since := r.since[c.Name()]
+// (outbox_at, _id), publishing what is unsent. It returns the newest change seen and the oldest
+// change of a document that still has an event to publish.
+func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection, p *pass) (newest, oldestLeft time.Time, err error) {
+	since, ok := r.since[c.Name()]
+	if !ok {
+		since = p.now.Add(-Horizon)
+	}
 	var afterAt time.Time
 	var afterID any
 	for page := 0; page < 10000; page++ {
@@ -256,20 +441,17 @@ func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection) (publi
 		cur, err := c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: AtField, Value: 1}, {Key: "_id", Value: 1}}).
 			SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1}).SetLimit(200))
 		if err != nil {
-			return published, left, newest, fmt.Errorf("outbox: scan %s: %w", c.Name(), err)
+			return newest, oldestLeft, fmt.Errorf("outbox: scan %s: %w", c.Name(), err)
 		}
 		var docs []pendingDoc
 		if err := cur.All(ctx, &docs); err != nil {
-			return published, left, newest, fmt.Errorf("outbox: read %s: %w", c.Name(), err)
+			return newest, oldestLeft, fmt.Errorf("outbox: read %s: %w", c.Name(), err)
 		}
 		if len(docs) == 0 {
-			return published, left, newest, nil
+			return newest, oldestLeft, nil
 		}
-		n, l, err := r.publishUnsent(ctx, docs)
-		published += n
-		left += l
-		if err != nil {
-			return published, left, newest, err
+		if err := r.publishUnsent(ctx, c.Name(), docs, p, &oldestLeft); err != nil {
+			return newest, oldestLeft, err
 		}
 		last := docs[len(docs)-1]
 		afterAt, afterID = last.At, last.ID
@@ -277,52 +459,93 @@ func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection) (publi
 			newest = last.At
 		}
 		if len(docs) < 200 {
-			return published, left, newest, nil
+			return newest, oldestLeft, nil
 		}
 	}
-	return published, left, newest, nil
+	return newest, oldestLeft, nil
 }
 
-func (r *Relay) publishUnsent(ctx context.Context, docs []pendingDoc) (published, left int, err error) {
+// publishUnsent publishes the unsent events of docs, each document's in order. It returns an
+// error only when it cannot tell what is sent; failed publishes are counted in p.
+func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pendingDoc, p *pass, oldestLeft *time.Time) error {
 	var ids bson.A
 	for _, d := range docs {
 		for _, e := range d.Outbox {
 			ids = append(ids, e.ID)
 		}
 	}
-	if len(ids) == 0 {
-		return 0, 0, nil
-	}
-	sent := map[string]bool{}
-	cur, err := r.sent.Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
+	sent, err := markedSent(ctx, r.sent, ids)
 	if err != nil {
-		return 0, len(ids), fmt.Errorf("outbox: read sent markers: %w", err)
+		p.left += len(ids)
+		return err
 	}
-	var marks []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &marks); err != nil {
-		return 0, len(ids), fmt.Errorf("outbox: read sent markers: %w", err)
-	}
-	for _, m := range marks {
-		sent[m.ID] = true
-	}
-	unsent := len(ids) - len(sent)
 	for _, d := range docs {
+		leftBefore := p.left
 		for _, e := range d.Outbox { // per aggregate, in order
 			if sent[e.ID] {
 				continue
 			}
+			if p.now.Sub(e.CreatedAt) > Horizon {
+				r.strand(collection, d.ID, e)
+				continue
+			}
+			agg := aggregateOf(collection, d.ID, e)
+			if p.held[agg] {
+				p.left++
+				continue
+			}
+			if f, ok := r.failing[agg]; ok && p.now.Before(f.next) {
+				p.held[agg] = true
+				p.left++
+				continue
+			}
 			if err := r.publish(ctx, e); err != nil {
-				return published, unsent - published, err
+				f := r.failing[agg]
+				f.attempts++
+				f.next = p.now.Add(bus.Backoff(f.attempts))
+				r.failing[agg] = f
+				p.held[agg] = true
+				p.left++
+				p.fail(err)
+				continue
 			}
+			delete(r.failing, agg)
 			if err := r.markSent(ctx, e); err != nil {
-				return published, unsent - published, err
+				// Published but not marked: the next pass publishes it again, and the stream
+				// drops it as a duplicate. Later events of the aggregate may go on.
+				p.left++
+				p.fail(err)
+				continue
 			}
-			published++
+			p.published++
+		}
+		if p.left > leftBefore && (oldestLeft.IsZero() || d.At.Before(*oldestLeft)) {
+			*oldestLeft = d.At
 		}
 	}
-	return published, 0, nil
+	return nil
+}
+
+// aggregateOf names the aggregate an event belongs to, for ordering: the envelope's aggregate
+// ID (events of one aggregate can ride on more than one document), else the document.
+func aggregateOf(collection string, docID any, e Entry) string {
+	var head struct {
+		AggregateID string `json:"aggregate_id"`
+	}
+	if json.Unmarshal([]byte(e.Envelope), &head) == nil && head.AggregateID != "" {
+		return "aggregate:" + head.AggregateID
+	}
+	return fmt.Sprintf("document:%s/%v", collection, docID)
+}
+
+// strand reports, once per relay, an event that was never published within Horizon.
+func (r *Relay) strand(collection string, docID any, e Entry) {
+	if r.stranded[e.ID] {
+		return
+	}
+	r.stranded[e.ID] = true
+	r.log.Error("outbox event older than the relay's horizon was never published; it is left for an operator",
+		"collection", collection, "document", fmt.Sprint(docID), "event_id", e.ID, "subject", e.Subject, "created_at", e.CreatedAt)
 }
 
 func (r *Relay) publish(ctx context.Context, e Entry) error {
@@ -330,6 +553,8 @@ func (r *Relay) publish(ctx context.Context, e Entry) error {
 		CorrelationID string `json:"correlation_id"`
 	}
 	_ = json.Unmarshal([]byte(e.Envelope), &head)
+	ctx, cancel := context.WithTimeout(ctx, publishTimeout)
+	defer cancel()
 	if err := bus.PublishRaw(ctx, r.js, e.Subject, e.ID, head.CorrelationID, e.Version, []byte(e.Envelope)); err != nil {
 		return err
 	}
