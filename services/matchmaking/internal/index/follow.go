@@ -186,16 +186,20 @@ func (x *Index) take(m jetstream.Msg, stream string, log *slog.Logger) {
 		return
 	}
 	seq := meta.Sequence.Stream
-	if !folded(m.Subject()) {
+	skip := func() {
 		x.mu.Lock()
 		x.seqs[stream] = max(x.seqs[stream], seq)
 		x.mu.Unlock()
+	}
+	if !folded(m.Subject()) {
+		skip()
 		return
 	}
 	var env events.Envelope
 	if err := json.Unmarshal(m.Data(), &env); err != nil || env.Validate() != nil {
 		log.Warn("index: skipping malformed event", "subject", m.Subject(), "seq", seq)
-		env = events.Envelope{}
+		skip()
+		return
 	}
 	if err := x.fold(env, stream, seq); err != nil {
 		log.Warn("index: skipping event", "subject", m.Subject(), "seq", seq, "err", err)

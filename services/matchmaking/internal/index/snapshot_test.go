@@ -185,8 +185,18 @@ func (h *history) noise(i int) {
 	h.publish(events.ApplicationSubmitted, id, events.ApplicationChangedV1{Application: events.ApplicationV1{ID: id}})
 }
 
+// garbage publishes a message that is not an event on a subject the index folds.
+func (h *history) garbage() {
+	h.t.Helper()
+	if _, err := h.js.Publish(context.Background(), events.ProductUpdated, []byte("{not json")); err != nil {
+		h.t.Fatal(err)
+	}
+	h.sent++
+}
+
 // mixed publishes a varied stretch of history: producers, products updated and deleted, fairs,
-// booths assigned, released and reassigned (one release arriving late), and noise.
+// booths assigned, released and reassigned (one release arriving late), noise and a malformed
+// message.
 func (h *history) mixed(round int) {
 	for i := range 12 {
 		h.producer(i)
@@ -207,6 +217,7 @@ func (h *history) mixed(round int) {
 	for i := range 10 {
 		h.noise(round*10 + i)
 	}
+	h.garbage()
 	h.clock = h.clock.Add(24 * time.Hour)
 }
 
