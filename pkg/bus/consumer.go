@@ -30,6 +30,26 @@ const (
 	DeadLetterCollection = "dead_letters"
 )
 
+// Retention of the consumers' bookkeeping, for the pruner (storage.Pruner).
+const (
+	// ProcessedRetention is how long the record of a handled event is kept. A copy of an event
+	// reaches a consumer at the latest StreamMaxAge after it was stored, and a relay stores a
+	// second copy (past the duplicate window) at the latest 7 days after the event was written
+	// (the outbox's horizon); a record kept 10 days longer than the stream keeps events outlives
+	// every copy, so a redelivery still has no second effect.
+	ProcessedRetention = StreamMaxAge + 10*24*time.Hour
+	// DeadLetterRetention is how long a dead letter stays for an operator to inspect and replay.
+	DeadLetterRetention = 90 * 24 * time.Hour
+)
+
+// BookkeepingRetention are the pruner's rules for processed events and dead letters.
+func BookkeepingRetention() []storage.Retention {
+	return []storage.Retention{
+		{Collection: ProcessedCollection, Field: "at", Keep: ProcessedRetention},
+		{Collection: DeadLetterCollection, Field: "at", Keep: DeadLetterRetention},
+	}
+}
+
 // Handler applies one event. It returns nil once the effect is stored, an error wrapped by
 // Permanent when the event can never be applied, and any other error to be retried later.
 // Handlers must tolerate a redelivery of an event whose effect is stored but not yet recorded as

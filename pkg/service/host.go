@@ -97,6 +97,9 @@ func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, er
 		return nil, err
 	}
 	h.Bus = &bus.Bus{JS: h.JS, DB: h.DB, Log: log, Metrics: h.Metrics}
+	// The database has no TTL indexes (FerretDB): every replica prunes the bookkeeping records.
+	rules := append(append(bus.BookkeepingRetention(), outbox.BookkeepingRetention()...), httpx.IdempotencyRetention())
+	h.Job(storage.NewPruner(h.DB, log.With("component", "pruner"), rules...).Run)
 	keys := o.Keys
 	if keys == nil {
 		keys = auth.NewRemoteKeys(c.JWKSURL)
