@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -220,7 +219,7 @@ func (s *Server) createFair(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	f, err := fair.New(uuid.Must(uuid.NewV7()).String(), p.AccountID, fields, s.now())
+	f, err := fair.New(httpx.NewID(c), p.AccountID, fields, s.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

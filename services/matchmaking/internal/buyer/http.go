@@ -266,7 +266,7 @@ func (h *Handlers) createRequest(c *gin.Context) {
 		return
 	}
 	now := h.now()
-	r := Request{ID: uuid.Must(uuid.NewV7()).String(), BuyerID: b.ID, AccountID: b.AccountID, Open: true, Revision: 1, CreatedAt: now, UpdatedAt: now}
+	r := Request{ID: httpx.NewID(c), BuyerID: b.ID, AccountID: b.AccountID, Open: true, Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := r.Apply(f, true); err != nil {
 		httpx.RespondError(c, err)
 		return
