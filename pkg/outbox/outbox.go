@@ -414,6 +414,15 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	if r.metrics != nil {
 		r.metrics.OutboxBacklog.Set(float64(p.left))
 	}
+	if len(p.errs) == 0 {
+		// A held aggregate's documents are always scanned again, so one not held in a clean
+		// pass has nothing left to publish (another replica may have published it).
+		for agg := range r.failing {
+			if !p.held[agg] {
+				delete(r.failing, agg)
+			}
+		}
+	}
 	if len(p.errs) > 0 {
 		return p.published, fmt.Errorf("outbox: %d events left unpublished: %w", p.left, errors.Join(p.errs...))
 	}
