@@ -1,5 +1,6 @@
-// Package metrics defines the Prometheus metrics every ocopfair service exports at /metrics:
-// HTTP requests, events published, consumed and failed, and the outbox backlog.
+// Package metrics defines the Prometheus metrics every ocopfair service exports at /metrics on its
+// metrics listener (OCOPFAIR_METRICS_ADDR, apart from the public port): HTTP requests, events
+// published, consumed and failed, and the outbox backlog.
 package metrics
 
 import (

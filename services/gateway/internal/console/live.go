@@ -17,6 +17,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Notice is what the live stream tells a page: something about these IDs changed; the page
@@ -74,14 +75,27 @@ type Live struct {
 // stream's scope.
 func NewLive(nc *nats.Conn, tickets *Tickets, resolve Resolver, log *slog.Logger) (*Live, error) {
 	l := &Live{tickets: tickets, resolve: resolve, log: log, clients: map[*client]struct{}{}, done: make(chan struct{})}
+	// One channel for every subject keeps the order the server sent them in, so a profile's
+	// event is applied before the notices about that profile that follow it.
+	msgs := make(chan *nats.Msg, 4096)
 	for _, subj := range []string{"exhibitor.application.>", "event.booth.>", "event.fair.>", "matchmaking.meeting.>", "exhibitor.producer.>", "matchmaking.buyer.>"} {
-		s, err := nc.Subscribe(subj, l.onMessage)
+		s, err := nc.ChanSubscribe(subj, msgs)
 		if err != nil {
 			l.Close()
 			return nil, err
 		}
 		l.sub = append(l.sub, s)
 	}
+	go func() {
+		for {
+			select {
+			case m := <-msgs:
+				l.onMessage(m)
+			case <-l.done:
+				return
+			}
+		}
+	}()
 	return l, nil
 }
 
@@ -235,7 +249,7 @@ func (l *Live) IssueTicket(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, TicketResponse{Ticket: ticket, ExpiresAt: exp})
+	c.JSON(http.StatusOK, TicketResponse{Ticket: ticket, ExpiresAt: exp.In(vntext.Zone)})
 }
 
 // Stream serves GET /api/live as server-sent events, opened with a ticket from IssueTicket (an

@@ -17,6 +17,10 @@ import (
 // TicketTTL is how long a stream ticket may wait before it is used.
 const TicketTTL = 30 * time.Second
 
+// clockLeeway is how far the clocks of the replica that issues a ticket and the one that redeems
+// it may differ.
+const clockLeeway = 5 * time.Second
+
 // ticketDomain is signed before every ticket, so that a ticket's signature can never pass for the
 // signature of anything else the gateway's key signs (access tokens).
 const ticketDomain = "ocopfair-live-ticket.v1."
@@ -85,8 +89,9 @@ func (t *Tickets) Redeem(ticket string, now time.Time) (auth.Principal, error) {
 	if !known || !ed25519.Verify(pub, []byte(ticketDomain+payload), sig) {
 		return auth.Principal{}, invalid
 	}
+	// A ticket never lives longer than TicketTTL; the leeway allows for replicas' clocks to differ.
 	exp := time.UnixMilli(c.Expires)
-	if !now.Before(exp) || exp.Sub(now) > TicketTTL || c.AccountID == "" || c.Nonce == "" || !slices.Contains(auth.Roles, c.Role) {
+	if !now.Before(exp) || exp.Sub(now) > TicketTTL+clockLeeway || c.AccountID == "" || c.Nonce == "" || !slices.Contains(auth.Roles, c.Role) {
 		return auth.Principal{}, invalid
 	}
 	t.mu.Lock()
