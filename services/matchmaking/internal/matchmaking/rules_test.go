@@ -38,7 +38,8 @@ func waitBooths(t *testing.T, app *App, fairID, producerID string, want int64) {
 	})
 }
 
-// drained waits until the durable consumer has handled every message of its stream.
+// drained waits until the durable consumer has handled every message of its stream; the stream's
+// last message must be one the consumer takes.
 func drained(t *testing.T, app *App, stream, durable string) {
 	t.Helper()
 	testenv.Eventually(t, durable+" to handle every message", func() bool {
