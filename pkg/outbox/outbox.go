@@ -130,12 +130,13 @@ func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	}
 	set[AtField] = time.Now().UTC()
 	update["$set"] = set
-	inc, _ := update["$inc"].(bson.M)
-	if inc == nil {
-		inc = bson.M{}
+	// The count only tells Set when to trim; an $inc of another shape is left as the caller wrote it.
+	switch inc := update["$inc"].(type) {
+	case nil:
+		update["$inc"] = bson.M{CountField: len(entries)}
+	case bson.M:
+		inc[CountField] = len(entries)
 	}
-	inc[CountField] = len(entries)
-	update["$inc"] = inc
 	return update, nil
 }
 
