@@ -576,7 +576,9 @@ async function viewImport() {
     const p = r.data;
     out.replaceChildren(h("p", {}, `${t("row")}: ${p.rows} · ✔ ${p.products_created} · ↷ ${p.skipped} · ✘ ${p.rejected}`),
       h("div", { class: "tablewrap" }, h("table", {}, h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", {}, x.row), h("td", {}, badge(x.status, x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
-        h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "")))))));
+        h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
+          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
+      p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
     return r;
   }, { id: "import" })), out);
 }
@@ -603,7 +605,9 @@ async function viewProducer() {
       { name: "kind", label: t("producer_kind"), type: "select", options: ["cooperative", "enterprise", "household_business", "cooperative_group"].map((k) => [k, t("k_" + k)]) },
       { name: "tax_code", label: t("tax_code") }, { name: "province", label: t("province"), type: "select", options: opt(provinces, "code", "name") },
       { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email" },
+      { name: "claim_code", label: t("claim_code"), autocomplete: "off", full: true },
     ], t("save"), async (v) => {
+      if (!v.claim_code) delete v.claim_code;
       const r = await api("POST", "/api/producers", v, { idem: idem() });
       if (r.ok) { toast(t("saved")); render(true); }
       return r;
@@ -750,7 +754,7 @@ async function viewMeetings() {
       h("td", {}, side === "buyer" ? m.producer_name : m.buyer_name, h("div", { class: "muted" }, t("s_" + m.session))),
       h("td", {}, statusBadge("m_", m.status), m.reason ? h("div", { class: "muted" }, m.reason) : null, m.slot ? h("div", {}, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null),
       h("td", { class: "actions" }, m.status === "requested" && m.requested_by !== side && [h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t("accept")), h("button", { type: "button", class: "secondary", onclick: act(m, "decline") }, t("decline"))],
-        m.status === "accepted" && h("select", { "aria-label": t("outcome"), onchange: (ev) => { const o = ev.target.value; if (!o) return; const v = o === "contract_signed" ? Number(prompt(t("value")) || 0) : 0; act(m, "outcome", { outcome: o, value_vnd: v })(); } },
+        m.status === "accepted" && !m.held && m.starts_at && new Date(m.starts_at) <= new Date() && h("select", { "aria-label": t("outcome"), onchange: (ev) => { const o = ev.target.value; if (!o) return; const v = o === "contract_signed" ? Number(prompt(t("value")) || 0) : 0; act(m, "outcome", { outcome: o, value_vnd: v })(); } },
           h("option", { value: "" }, t("outcome") + "…"), ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))))))))))
       : h("p", { class: "muted" }, t("none")));
 }
