@@ -282,7 +282,11 @@ func (s *Snapshots) dropChunks(ctx context.Context, doc snapshotDoc) {
 
 // prune deletes the snapshots older than the newest Keep: the document first, so that no stored
 // snapshot ever names missing chunks except while a loader races the delete (it then falls back).
+// It runs on a context that outlives a shutdown: a snapshot stored just before it must not leave
+// one too many behind.
 func (s *Snapshots) prune(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
+	defer cancel()
 	cur, err := s.db.Collection(SnapshotCollection).Find(ctx, bson.M{}, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetSkip(int64(max(s.Keep, 1))))
 	if err != nil {
 		return fmt.Errorf("index: list old snapshots: %w", err)
