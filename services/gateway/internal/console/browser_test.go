@@ -283,6 +283,36 @@ func TestConsoleJourney(t *testing.T) {
 		who.until("agenda with the meeting", "document.querySelector('#agenda') && document.querySelectorAll('#agenda tr').length === 1", true)
 		who.shot("agenda")
 	}
+	// The organiser imports producers from a spreadsheet and hands a claim code over; the producer
+	// takes over the imported profile on a phone: the tax code alone is refused, the code works.
+	sheet := filepath.Join(t.TempDir(), "ocop.csv")
+	if err := os.WriteFile(sheet, []byte("Tên chủ thể,Loại hình,Mã số thuế,Tỉnh,Xã/phường,Điện thoại,Tên sản phẩm,Nhóm sản phẩm,Số sao,Số quyết định,Cơ quan cấp,Ngày cấp,Đơn vị tính\n"+
+		"Cơ sở Lụa Vạn Phúc,Hộ kinh doanh,0101234567,Hà Nội,Phường Vạn Phúc,0243 382 1234,Khăn lụa tơ tằm,Vải và may mặc,4,90/QĐ-UBND,UBND TP Hà Nội,01/06/2024,cái\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	org.open("#/import")
+	org.run(chromedp.SetUploadFiles("#import-file", []string{sheet}))
+	org.submit("import")
+	org.until("claim code in the import report", "document.querySelector('#import-report .claim-code strong')", false)
+	org.shot("import-claim-code")
+	code := org.eval("document.querySelector('#import-report .claim-code strong').textContent")
+	silk := person("imported-producer", 360, 740)
+	silk.open("#/register")
+	silk.fill(map[string]string{"#register-name": "Nguyễn Thị Lụa", "#register-email": "lua@vanphuc.example.vn", "#register-password": "lua-van-phuc-1", "#register-role": "producer"})
+	silk.submit("register")
+	silk.until("profile form", "document.querySelector('#producer-profile')", false)
+	profile := map[string]string{"#producer-profile-legal_name": "Cơ sở Lụa Vạn Phúc", "#producer-profile-kind": "household_business", "#producer-profile-tax_code": "0101234567",
+		"#producer-profile-province": "01", "#producer-profile-commune": "Phường Vạn Phúc", "#producer-profile-phone": "0243 382 1234"}
+	silk.fill(profile)
+	silk.submit("producer-profile")
+	silk.until("the claim code asked for", "document.querySelector('[data-field=claim_code].bad .err').textContent.length > 0", false)
+	silk.shot("claim-refused")
+	profile["#producer-profile-claim_code"] = code
+	silk.fill(profile)
+	silk.submit("producer-profile")
+	silk.until("the imported profile with its product", "document.querySelector('h1').textContent.includes('Lụa Vạn Phúc') && document.body.textContent.includes('Khăn lụa tơ tằm')", true)
+	silk.shot("claimed")
+
 	// English switch.
 	buyer.run(chromedp.Click("#lang"))
 	buyer.until("English labels", "document.querySelector('#logout').textContent === 'Sign out'", false)

@@ -577,7 +577,7 @@ async function viewImport() {
     out.replaceChildren(h("p", {}, `${t("row")}: ${p.rows} · ✔ ${p.products_created} · ↷ ${p.skipped} · ✘ ${p.rejected}`),
       h("div", { class: "tablewrap" }, h("table", {}, h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", {}, x.row), h("td", {}, badge(x.status, x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
         h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
-          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
+          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
       p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
     return r;
   }, { id: "import" })), out);
