@@ -268,10 +268,32 @@ func (h *Handlers) mine(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	names, err := h.fairNames(ctx, apps[:min(len(apps), page.Limit)])
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
-		f, _ := h.Store.Fair(ctx, a.FairID)
-		return toResponse(a, f.NameVI)
+		return toResponse(a, names[a.FairID])
 	}))
+}
+
+// fairNames looks up the Vietnamese name of each fair apps refer to, once per fair rather than
+// once per row. A fair this service has not heard of (yet) gets an empty name; any other failed
+// lookup is returned, so a broken read never shows as a nameless fair.
+func (h *Handlers) fairNames(ctx context.Context, apps []Application) (map[string]string, error) {
+	names := make(map[string]string, len(apps))
+	for _, a := range apps {
+		if _, done := names[a.FairID]; done {
+			continue
+		}
+		f, err := h.Store.Fair(ctx, a.FairID)
+		if err != nil && !apperr.Is(err, apperr.NotFound) {
+			return nil, err
+		}
+		names[a.FairID] = f.NameVI
+	}
+	return names, nil
 }
 
 // visible loads an application the caller may see: its producer, the fair's organisers, admins.
