@@ -15,6 +15,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
@@ -163,7 +164,17 @@ func (db *DB) EnsureIndexes(ctx context.Context, indexes ...Index) error {
 func IsNotFound(err error) bool { return errors.Is(err, mongo.ErrNoDocuments) }
 
 // IsDuplicate reports whether err is a unique-index violation.
-func IsDuplicate(err error) bool { return mongo.IsDuplicateKeyError(err) }
+func IsDuplicate(err error) bool {
+	if err == nil {
+		return false
+	}
+	// FerretDB v1 reports an update onto a taken unique key as an InternalError carrying SQLite's
+	// message, not as code 11000 (inserts get 11000).
+	var ce mongo.CommandError
+	var we mongo.WriteException
+	return mongo.IsDuplicateKeyError(err) ||
+		((errors.As(err, &ce) || errors.As(err, &we)) && strings.Contains(err.Error(), "UNIQUE constraint failed"))
+}
 
 // MapError maps driver errors to apperr kinds: no document -> NotFound, duplicate key -> Conflict,
 // timeouts and network errors -> Unavailable. what names the thing, for the message. Other
@@ -174,7 +185,7 @@ func MapError(err error, what string) error {
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
 		return apperr.Wrap(apperr.NotFound, err, what+" not found")
-	case mongo.IsDuplicateKeyError(err):
+	case IsDuplicate(err):
 		return apperr.Wrap(apperr.Conflict, err, what+" already exists")
 	case mongo.IsTimeout(err) || mongo.IsNetworkError(err):
 		return apperr.Wrap(apperr.Unavailable, err, "the database is not reachable, try again")

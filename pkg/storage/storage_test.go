@@ -36,6 +36,18 @@ func TestEmbeddedUniqueIndexAndErrorMapping(t *testing.T) {
 	if got := apperr.KindOf(storage.MapError(err, "booth")); got != apperr.Conflict {
 		t.Errorf("MapError(duplicate) kind = %s, want conflict", got)
 	}
+	// An update onto a taken unique key is a duplicate too (FerretDB reports it differently from
+	// an insert's).
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "b3", "fair": "f1", "code": "A02"}); err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+	_, err = c.UpdateOne(ctx, bson.M{"_id": "b3"}, bson.M{"$set": bson.M{"code": "A01"}})
+	if !storage.IsDuplicate(err) {
+		t.Errorf("update onto a taken key: error = %v, want duplicate key", err)
+	}
+	if got := apperr.KindOf(storage.MapError(err, "booth")); got != apperr.Conflict {
+		t.Errorf("MapError(duplicate update) kind = %s, want conflict", got)
+	}
 	err = c.FindOne(ctx, bson.M{"_id": "nope"}).Err()
 	if got := apperr.KindOf(storage.MapError(err, "booth")); got != apperr.NotFound {
 		t.Errorf("MapError(no document) kind = %s, want not_found", got)
