@@ -210,9 +210,12 @@ type Filter struct {
 	From, To                      time.Time // overlap with [From, To]
 	// Organiser, when set, also shows that account's non-public fairs.
 	Organiser string
-	All       bool // admins see everything
-	After     *Cursor
-	Limit     int
+	// OrganisedBy, when set, keeps only the fairs that account organises, whatever their status
+	// (an organiser's own list, and the live stream's scope, without paging through every fair).
+	OrganisedBy string
+	All         bool // admins see everything
+	After       *Cursor
+	Limit       int
 }
 
 // Cursor is the sort key of the last fair of a page: start date, then ID.
@@ -234,6 +237,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	}
 	if !f.All {
 		and = append(and, bson.M{"$or": visible})
+	}
+	if f.OrganisedBy != "" {
+		and = append(and, bson.M{"organisers": f.OrganisedBy})
 	}
 	if len(statuses) > 0 {
 		and = append(and, bson.M{"status": bson.M{"$in": statusStrings(statuses)}})

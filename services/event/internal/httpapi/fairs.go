@@ -194,6 +194,7 @@ func (s *Server) mountFairs(api httpx.API) {
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
 			{Name: "province", Description: "host province code or name"}, {Name: "from", Description: "YYYY-MM-DD: fairs ending on or after"},
 			{Name: "to", Description: "YYYY-MM-DD: fairs starting on or before"}, {Name: "q", Description: "name search ignoring diacritics"},
+			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status"},
 			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, s.listFairs)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, s.getFair)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id", Tag: "fairs", Roles: organisers,
@@ -282,11 +283,23 @@ func (s *Server) listFairs(c *gin.Context) {
 		}
 		flt.After = &cur
 	}
+	p, signedIn := httpx.PrincipalFrom(c)
+	organiser := c.Query("organiser")
+	if organiser != "" {
+		v.Check(organiser == "me", "organiser", "must be me: the list can narrow only to the caller's own fairs")
+	}
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if p, ok := httpx.PrincipalFrom(c); ok {
+	if organiser != "" {
+		if !signedIn {
+			httpx.RespondError(c, apperr.E(apperr.Unauthorized, "organiser=me lists the caller's own fairs: sign in first"))
+			return
+		}
+		flt.OrganisedBy = p.AccountID
+	}
+	if signedIn {
 		flt.Organiser = p.AccountID
 		flt.All = p.Role == auth.RoleAdmin
 	}

@@ -1,0 +1,73 @@
+package eventsvc
+
+import (
+	"net/url"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestFairListOrganisedByMe: organiser=me lists exactly the caller's own fairs in any status,
+// page by page, and nobody else's published ones.
+func TestFairListOrganisedByMe(t *testing.T) {
+	e := setup(t)
+	draft := e.createFair(t, "Hội chợ nháp")
+	published := e.createFair(t, "Hội chợ đã công bố")
+	if r := e.org.Do(t, "POST", "/api/fairs/"+published+"/publish", nil); r.Status != 200 {
+		t.Fatalf("publish: %d %s", r.Status, r.Body)
+	}
+	otherTok, _ := e.tokens.Token(t, "organiser", "")
+	other := e.api.With(otherTok)
+	r := other.Do(t, "POST", "/api/fairs", fairBody("Hội chợ của người khác"))
+	if r.Status != 201 {
+		t.Fatalf("other organiser creates: %d %s", r.Status, r.Body)
+	}
+	var theirs struct{ ID string }
+	r.Decode(t, &theirs)
+	if r := other.Do(t, "POST", "/api/fairs/"+theirs.ID+"/publish", nil); r.Status != 200 {
+		t.Fatalf("other organiser publishes: %d %s", r.Status, r.Body)
+	}
+
+	var got []string
+	cursor := ""
+	for range 5 {
+		r := e.org.Do(t, "GET", "/api/fairs?organiser=me&limit=1&cursor="+url.QueryEscape(cursor), nil)
+		if r.Status != 200 {
+			t.Fatalf("organiser=me: %d %s", r.Status, r.Body)
+		}
+		var page struct {
+			Items      []struct{ ID string }
+			NextCursor string `json:"next_cursor"`
+		}
+		r.Decode(t, &page)
+		for _, f := range page.Items {
+			got = append(got, f.ID)
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	want := []string{draft, published}
+	slices.Sort(got)
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("GET /api/fairs?organiser=me = %v, want the caller's draft and published fairs %v (not %s)", got, want, theirs.ID)
+	}
+
+	for _, c := range []struct {
+		name, token, query string
+		want               int
+		field              string
+	}{
+		{"anonymous", "", "organiser=me", 401, ""},
+		{"someone else's account", "", "organiser=" + e.orgID, 422, "organiser"},
+		{"signed in, another value", otherTok, "organiser=all", 422, "organiser"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			r := e.api.With(c.token).Do(t, "GET", "/api/fairs?"+c.query, nil)
+			if r.Status != c.want || !strings.Contains(string(r.Body), c.field) {
+				t.Errorf("GET /api/fairs?%s = %d %s, want %d naming %q", c.query, r.Status, r.Body, c.want, c.field)
+			}
+		})
+	}
+}
