@@ -226,12 +226,32 @@ func (s *Server) createFair(c *gin.Context) {
 		return
 	}
 	if err := s.Fairs.Create(c.Request.Context(), f, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
+		stored, ok := s.createdBefore(c, f.ID, p.AccountID, err)
+		if !ok {
+			httpx.RespondError(c, err)
+			return
+		}
+		// A re-run of a request whose first run stored the fair but whose response was lost:
+		// answer as that first run did, so the client learns the fair it created.
+		f = stored
 	}
 	s.Notify()
 	c.Header("Location", "/api/fairs/"+f.ID)
 	c.JSON(http.StatusCreated, toFairResponse(f, true, s.Now()))
+}
+
+// createdBefore returns the fair a re-run of an idempotent create meets: when err is a duplicate
+// key, the ID came from the Idempotency-Key (so it is this request's own ID, not a clash) and the
+// stored fair is the caller's. Anything else is a real conflict, answered as such.
+func (s *Server) createdBefore(c *gin.Context, id, accountID string, err error) (fair.Fair, bool) {
+	if key, ok := httpx.IdempotentID(c); !ok || key != id || !storage.IsDuplicate(err) {
+		return fair.Fair{}, false
+	}
+	f, gerr := s.Fairs.Get(c.Request.Context(), id)
+	if gerr != nil || !f.IsOrganiser(accountID) {
+		return fair.Fair{}, false
+	}
+	return f, true
 }
 
 func (s *Server) getFair(c *gin.Context) {
