@@ -396,4 +396,26 @@ func TestImport(t *testing.T) {
 	if r := producer.Do(t, "POST", "/api/producers/import", csv, "Content-Type", "text/csv"); r.Status != 403 {
 		t.Errorf("producer importing: %d", r.Status)
 	}
+
+	// Someone registers a company's public tax code before the organiser imports the company:
+	// the import must not hand the company's certified products to that profile.
+	squatTok, _ := f.tokens.Token(t, "producer", "")
+	squatter := f.api.With(squatTok)
+	if r := squatter.Do(t, "POST", "/api/producers", map[string]any{"kind": "enterprise", "legal_name": "Squatter Co",
+		"tax_code": "0109990099", "province": "Hà Nội", "commune": "Xã A", "phone": "0912000111"}); r.Status != 201 {
+		t.Fatalf("squatter registers: %d %s", r.Status, r.Body)
+	}
+	real := "Tên chủ thể,Loại hình,Mã số thuế,Tỉnh,Xã/phường,Điện thoại,Tên sản phẩm,Nhóm sản phẩm,Số sao,Số quyết định,Cơ quan cấp,Ngày cấp,Đơn vị tính\n" +
+		"Công ty Thật,Doanh nghiệp,0109990099,Hà Nội,Xã A,0243 382 1000,Nước mắm thật,4,5,91/QĐ-UBND,UBND TP Hà Nội,01/06/2024,chai\n"
+	r = org.Do(t, "POST", "/api/producers/import", real, "Content-Type", "text/csv")
+	_ = json.Unmarshal(r.Body, &counts)
+	if r.Status != 200 || counts.ProductsCreated != 0 || counts.Skipped != 1 || !strings.Contains(string(r.Body), "manages its own profile") {
+		t.Errorf("import onto a self-registered tax code: %d %s", r.Status, r.Body)
+	}
+	mine := squatter.Do(t, "GET", "/api/producers/me", nil)
+	var me struct{ ID string }
+	_ = json.Unmarshal(mine.Body, &me)
+	if list := squatter.Do(t, "GET", "/api/producers/"+me.ID+"/products", nil); strings.Contains(string(list.Body), "Nước mắm thật") {
+		t.Errorf("the squatter got the imported product: %s", list.Body)
+	}
 }

@@ -159,6 +159,14 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by, corr st
 		}
 	case err != nil:
 		return res, err
+	case !owner.Claimable():
+		// The tax code belongs to a profile with an account of its own. Tax codes are public: an
+		// import must not hand products (and the certificate they carry) to whoever registered
+		// the code first. The producer adds its products itself; a wrong tax code is the
+		// organiser's to look into.
+		res.Status, res.ProducerID = Skipped, owner.ID
+		res.Note = "this tax code belongs to a producer that manages its own profile (" + owner.LegalName + "): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs"
+		return res, nil
 	}
 	res.ProducerID = owner.ID
 	prod.ProducerID = owner.ID
