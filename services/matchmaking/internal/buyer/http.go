@@ -18,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
@@ -272,12 +273,32 @@ func (h *Handlers) createRequest(c *gin.Context) {
 		return
 	}
 	if err := h.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
+		stored, ok := h.createdBefore(c, r.ID, b.ID, err)
+		if !ok {
+			httpx.RespondError(c, err)
+			return
+		}
+		// A re-run of a request whose first run stored the sourcing request but whose response
+		// was lost: answer as that first run did, so the client learns the ID it created.
+		r = stored
 	}
 	h.Notify()
 	c.Header("Location", "/api/requests/"+r.ID)
 	c.JSON(http.StatusCreated, toRequestResponse(r))
+}
+
+// createdBefore returns the sourcing request a re-run of an idempotent create meets: when err is
+// a duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
+// clash) and the stored request is this buyer's. Anything else is a real conflict.
+func (h *Handlers) createdBefore(c *gin.Context, id, buyerID string, err error) (Request, bool) {
+	if key, ok := httpx.IdempotentID(c); !ok || key != id || !storage.IsDuplicate(err) {
+		return Request{}, false
+	}
+	r, gerr := h.Store.Request(c.Request.Context(), id)
+	if gerr != nil || r.BuyerID != buyerID {
+		return Request{}, false
+	}
+	return r, true
 }
 
 func (h *Handlers) listRequests(c *gin.Context) {
