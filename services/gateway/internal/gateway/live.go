@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,8 +16,9 @@ import (
 	"github.com/ocopfair/ocopfair/services/gateway/internal/console"
 )
 
-// maxFairPages bounds how many pages of 100 fairs an organiser's stream looks through for the
-// fairs it organises.
+// maxFairPages bounds how many pages of 100 of its own fairs an organiser's stream reads: one
+// page covers nearly every organiser, and an account beyond the bound gets an error rather than a
+// scope silently short of its newest fairs.
 const maxFairPages = 20
 
 // liveScope finds what p's live stream may hear about from the services that own it: a producer's
@@ -51,27 +51,27 @@ func (a *App) liveScope(ctx context.Context, p auth.Principal) (console.Scope, e
 		}
 		return scope, err
 	case auth.RoleOrganiser:
+		// organiser=me asks the event service for this account's own fairs only, in any status,
+		// rather than paging through every fair it can see.
 		cursor := ""
 		for range maxFairPages {
 			var page struct {
 				Items []struct {
-					ID         string   `json:"id"`
-					Organisers []string `json:"organisers"`
+					ID string `json:"id"`
 				} `json:"items"`
 				NextCursor string `json:"next_cursor"`
 			}
-			if _, err := a.upstreamGet(ctx, tok, Event, "/api/fairs?limit=100&cursor="+url.QueryEscape(cursor), &page); err != nil {
+			if _, err := a.upstreamGet(ctx, tok, Event, "/api/fairs?organiser=me&limit=100&cursor="+url.QueryEscape(cursor), &page); err != nil {
 				return scope, err
 			}
 			for _, f := range page.Items {
-				if slices.Contains(f.Organisers, p.AccountID) {
-					scope.Fairs[f.ID] = true
-				}
+				scope.Fairs[f.ID] = true
 			}
 			if cursor = page.NextCursor; cursor == "" {
-				break
+				return scope, nil
 			}
 		}
+		return scope, fmt.Errorf("account %s organises more than %d fairs", p.AccountID, maxFairPages*100)
 	}
 	return scope, nil
 }

@@ -5,9 +5,12 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +29,11 @@ type profiles struct {
 	producers map[string]string // account → producer
 	buyers    map[string]string // account → buyer
 	fairs     []map[string]any
+	// crowd is how many other organisers' public fairs the list shows before fairs, the way a
+	// busy event service lists older fairs first.
+	crowd int
+	// fairLists counts the fair list requests.
+	fairLists int
 }
 
 func (p *profiles) serve(t *testing.T) *url.URL {
@@ -57,7 +65,8 @@ func (p *profiles) serve(t *testing.T) *url.URL {
 			}
 			_ = json.NewEncoder(w).Encode(map[string]string{"id": id, "account_id": claims.Sub})
 		case "/api/fairs":
-			_ = json.NewEncoder(w).Encode(map[string]any{"items": p.fairs})
+			p.fairLists++
+			_ = json.NewEncoder(w).Encode(p.fairPage(r.URL.Query(), claims.Sub))
 		default:
 			w.WriteHeader(http.StatusNotFound)
 		}
@@ -65,6 +74,34 @@ func (p *profiles) serve(t *testing.T) *url.URL {
 	t.Cleanup(srv.Close)
 	u, _ := url.Parse(srv.URL)
 	return u
+}
+
+// fairPage answers a fair list as the event service does: organiser=me keeps only the caller's
+// own fairs; pages of limit (at most 100) follow an offset cursor.
+func (p *profiles) fairPage(q url.Values, account string) map[string]any {
+	var all []map[string]any
+	if q.Get("organiser") == "me" {
+		for _, f := range p.fairs {
+			if slices.Contains(f["organisers"].([]string), account) {
+				all = append(all, f)
+			}
+		}
+	} else {
+		for i := range p.crowd {
+			all = append(all, map[string]any{"id": fmt.Sprintf("fair-crowd-%d", i), "organisers": []string{"someone-else"}})
+		}
+		all = append(all, p.fairs...)
+	}
+	limit, _ := strconv.Atoi(q.Get("limit"))
+	limit = min(max(limit, 1), 100)
+	from, _ := strconv.Atoi(q.Get("cursor"))
+	from = min(max(from, 0), len(all))
+	to := min(from+limit, len(all))
+	next := ""
+	if to < len(all) {
+		next = strconv.Itoa(to)
+	}
+	return map[string]any{"items": all[from:to], "next_cursor": next}
 }
 
 // stream is an open /api/live.
@@ -231,6 +268,43 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 	publish(t, nc, events.FairPublished, "fair-pub", events.FairChangedV1{Fair: events.FairV1{ID: "fair-pub", Status: "published", Organisers: []string{"someone-else"}}})
 	if n := a.next(t); n.FairID != "fair-pub" {
 		t.Errorf("producer A's stream got %+v, want the published fair and not the draft", n)
+	}
+}
+
+// TestLiveOrganiserScopeIsItsOwnFairsInOneRequest: an organiser's stream learns its fairs from
+// one request for its own fairs, even when thousands of other fairs start before its newest one.
+func TestLiveOrganiserScopeIsItsOwnFairsInOneRequest(t *testing.T) {
+	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}, crowd: 2100}
+	f := start(t, func(c *Config) {
+		u := prof.serve(t)
+		c.Upstreams[Exhibitor], c.Upstreams[Matchmaking], c.Upstreams[Event] = u, u, u
+	})
+	nc, err := nats.Connect(f.natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc.Close()
+	admin := f.login(t, "admin@example.vn", "admin-password-1")
+	if r := f.client.With(admin).Do(t, "POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}); r.Status != 201 {
+		t.Fatalf("organiser: %d %s", r.Status, r.Body)
+	}
+	tokOrg := f.login(t, "org@example.vn", "organiser-pass-1")
+	var me accountResponse
+	f.client.With(tokOrg).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	prof.mu.Lock()
+	prof.fairs = []map[string]any{{"id": "fair-newest", "organisers": []string{me.ID}}}
+	prof.mu.Unlock()
+
+	org := f.openStream(t, tokOrg)
+	publish(t, nc, events.ApplicationSubmitted, "app-crowd", application("app-crowd", "fair-crowd-7", "prod-B"))
+	publish(t, nc, events.ApplicationSubmitted, "app-newest", application("app-newest", "fair-newest", "prod-B"))
+	if n := org.next(t); n.ApplicationID != "app-newest" {
+		t.Errorf("the organiser's stream got %+v first, want app-newest at its newest fair", n)
+	}
+	prof.mu.Lock()
+	defer prof.mu.Unlock()
+	if prof.fairLists != 1 {
+		t.Errorf("opening the organiser's stream asked for %d fair pages, want 1", prof.fairLists)
 	}
 }
 
