@@ -157,6 +157,16 @@ type RequestFields struct {
 	FairID        *string
 }
 
+// maxKeywords is how many keywords a sourcing request may carry.
+const maxKeywords = 20
+
+// listCap checks that the list given for field has at most max items.
+func listCap[T any](v *apperr.Validation, field string, list *[]T, max int) {
+	if list != nil {
+		v.Check(len(*list) <= max, field, fmt.Sprintf("may hold at most %d items", max))
+	}
+}
+
 // Apply validates f onto r.
 func (r *Request) Apply(f RequestFields, required bool) error {
 	var v apperr.Validation
@@ -168,6 +178,17 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		if v.Check(utf8.RuneCountInString(t) >= 3, "title", "is required: say what you are looking for") {
 			r.Title = t
 		}
+	}
+	// Lists are bounded by what they can hold (26 criteria sets, 34 provinces, ...): a longer one
+	// is a mistake or an attempt to make every ranking slow, not a need.
+	listCap(&v, "criteria_sets", f.CriteriaSets, 26)
+	listCap(&v, "sectors", f.Sectors, 6)
+	listCap(&v, "keywords", f.Keywords, maxKeywords)
+	listCap(&v, "required_certifications", f.RequiredCerts, 20)
+	listCap(&v, "regions", f.Regions, 10)
+	listCap(&v, "provinces", f.Provinces, 34)
+	if v.Failed() {
+		return v.Err()
 	}
 	if f.CriteriaSets != nil {
 		var sets []int
@@ -188,7 +209,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	if f.Keywords != nil {
 		var ks []string
 		for _, k := range *f.Keywords {
-			if k = clean(k, 60); k != "" && len(ks) < 20 {
+			if k = clean(k, 60); k != "" {
 				ks = append(ks, k)
 			}
 		}

@@ -1,0 +1,52 @@
+package buyer
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+)
+
+// TestRequestListsAreBounded: a request whose lists are longer than anything real (100,000
+// criteria sets, 60,000 keywords) is refused field by field instead of being stored and ranked.
+func TestRequestListsAreBounded(t *testing.T) {
+	many := func(n int, s string) *[]string {
+		l := make([]string, n)
+		for i := range l {
+			l[i] = s
+		}
+		return &l
+	}
+	sets := make([]int, 27)
+	for i := range sets {
+		sets[i] = i%26 + 1
+	}
+	title := "Mật ong cho chuỗi siêu thị"
+	tests := []struct {
+		name  string
+		f     RequestFields
+		field string
+	}{
+		{"criteria sets", RequestFields{Title: &title, CriteriaSets: &sets}, "criteria_sets"},
+		{"keywords", RequestFields{Title: &title, Keywords: many(maxKeywords+1, "mat ong")}, "keywords"},
+		{"provinces", RequestFields{Title: &title, Provinces: many(35, "01")}, "provinces"},
+		{"regions", RequestFields{Title: &title, Regions: many(11, "north_central")}, "regions"},
+		{"sectors", RequestFields{Title: &title, Sectors: many(7, "food")}, "sectors"},
+		{"certifications", RequestFields{Title: &title, RequiredCerts: many(21, "haccp")}, "required_certifications"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var r Request
+			err := r.Apply(tt.f, true)
+			var e *apperr.Error
+			if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != tt.field || !strings.Contains(e.Fields[0].Message, "at most") {
+				t.Errorf("Apply = %v, want one field error on %s", err, tt.field)
+			}
+		})
+	}
+	var r Request
+	if err := r.Apply(RequestFields{Title: &title, CriteriaSets: &[]int{4, 4, 9}, Keywords: many(maxKeywords, "mat ong")}, true); err != nil {
+		t.Errorf("Apply of lists within their bounds = %v, want nil", err)
+	}
+}
