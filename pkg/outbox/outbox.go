@@ -65,9 +65,10 @@ const Lag = 2 * time.Minute
 
 // Retention of events and their markers.
 const (
-	// Horizon is how old an event may be and still be published. An event the relay could not
-	// publish for that long (JetStream unreachable for a week) is logged and left: its marker,
-	// had it been sent, could be gone by now, and publishing it again could apply it twice.
+	// Horizon is how old an event may be and still be published. An unmarked event older than
+	// that is left: its marker, had it been sent, could be gone by now, and publishing it again
+	// could apply it twice. It is logged as an error only when this relay itself failed to publish
+	// it (JetStream unreachable for a week); any other is most likely sent long ago.
 	Horizon = 7 * 24 * time.Hour
 	// SentRetention is how long a sent marker is kept: past Horizon (plus a day for clocks and
 	// slow passes), the relay never asks for it again. It is far longer than the stream's
@@ -314,13 +315,13 @@ type Relay struct {
 	since       map[string]time.Time
 	// failing holds the aggregates whose next event failed to publish, with when to try again.
 	failing map[string]failure
-	// stranded remembers the events past Horizon already reported, to report each once.
-	stranded map[string]bool
 }
 
 type failure struct {
 	attempts uint64
 	next     time.Time
+	// event is the ID of the event that failed: only it is known to be unpublished.
+	event string
 }
 
 // NewRelay returns a relay for collections of db. It polls every interval (crash recovery, work
@@ -332,7 +333,7 @@ func NewRelay(js jetstream.JetStream, db *mongo.Database, log *slog.Logger, m *m
 		interval = 2 * time.Second
 	}
 	r := &Relay{js: js, sent: db.Collection(SentCollection), log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1),
-		since: map[string]time.Time{}, failing: map[string]failure{}, stranded: map[string]bool{}}
+		since: map[string]time.Time{}, failing: map[string]failure{}}
 	for _, c := range collections {
 		r.collections = append(r.collections, db.Collection(c))
 	}
@@ -380,8 +381,10 @@ type pass struct {
 	// held are the aggregates with an event not published in this pass: their later events wait.
 	held      map[string]bool
 	published int
-	left      int
-	errs      []error
+	// pastHorizon counts the unmarked entries passed over for their age.
+	pastHorizon int
+	left        int
+	errs        []error
 }
 
 func (p *pass) fail(err error) {
@@ -414,6 +417,9 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	}
 	if r.metrics != nil {
 		r.metrics.OutboxBacklog.Set(float64(p.left))
+	}
+	if p.pastHorizon > 0 {
+		r.log.Debug("outbox relay passed over entries older than its horizon", "entries", p.pastHorizon)
 	}
 	if len(p.errs) == 0 {
 		// A held aggregate's documents are always scanned again, so one not held in a clean
@@ -495,11 +501,11 @@ func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pen
 			if sent[e.ID] {
 				continue
 			}
+			agg := aggregateOf(collection, d.ID, e)
 			if p.now.Sub(e.CreatedAt) > Horizon {
-				r.strand(collection, d.ID, e)
+				r.pastHorizon(collection, d.ID, agg, e, p)
 				continue
 			}
-			agg := aggregateOf(collection, d.ID, e)
 			if p.held[agg] {
 				p.left++
 				continue
@@ -513,6 +519,7 @@ func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pen
 				f := r.failing[agg]
 				f.attempts++
 				f.next = p.now.Add(bus.Backoff(f.attempts))
+				f.event = e.ID
 				r.failing[agg] = f
 				p.held[agg] = true
 				p.left++
@@ -548,12 +555,19 @@ func aggregateOf(collection string, docID any, e Entry) string {
 	return fmt.Sprintf("document:%s/%v", collection, docID)
 }
 
-// strand reports, once per relay, an event that was never published within Horizon.
-func (r *Relay) strand(collection string, docID any, e Entry) {
-	if r.stranded[e.ID] {
+// pastHorizon leaves an unmarked entry older than Horizon. Most such entries were published long
+// ago and their markers pruned (the array of a document written again after SentRetention still
+// holds them), and nothing tells them from one never published, so they are passed over quietly.
+// Only the entry this relay itself last failed to publish is known to be stranded; it is reported
+// once, and its aggregate's failure is forgotten so that the later events go on and the report is
+// not repeated. Nothing is remembered per entry, so the relay's memory stays bounded by the
+// aggregates failing at once.
+func (r *Relay) pastHorizon(collection string, docID any, agg string, e Entry, p *pass) {
+	p.pastHorizon++
+	if f, ok := r.failing[agg]; !ok || f.event != e.ID {
 		return
 	}
-	r.stranded[e.ID] = true
+	delete(r.failing, agg)
 	r.log.Error("outbox event older than the relay's horizon was never published; it is left for an operator",
 		"collection", collection, "document", fmt.Sprint(docID), "event_id", e.ID, "subject", e.Subject, "created_at", e.CreatedAt)
 }
