@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"context"
 	"errors"
 	"io"
 	"mime"
@@ -23,11 +24,25 @@ const Path = "/api/producers/import"
 // MaxFileBytes bounds an uploaded spreadsheet.
 const MaxFileBytes = 10 << 20
 
+// DefaultTimeout bounds one import once its file is read: 5000 rows of a few writes each on
+// the embedded database take well under it.
+const DefaultTimeout = 10 * time.Minute
+
 // Handlers serves the import endpoint.
 type Handlers struct {
 	Stores Stores
 	Notify func()
 	Now    func() time.Time
+	// Timeout bounds an import, which goes on after the client disconnects; 0 means
+	// DefaultTimeout.
+	Timeout time.Duration
+}
+
+func (h *Handlers) timeout() time.Duration {
+	if h.Timeout > 0 {
+		return h.Timeout
+	}
+	return DefaultTimeout
 }
 
 // Mount registers the route.
@@ -49,7 +64,11 @@ func (h *Handlers) importFile(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	rep, err := Import(c.Request.Context(), h.Stores, rows, h.Now(), p.AccountID, correlation.From(c.Request.Context()))
+	// An import stopped halfway by a client that went away would leave producers created without
+	// the claim codes only its report shows, so it runs to the end on its own deadline.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), h.timeout())
+	defer cancel()
+	rep, err := Import(ctx, h.Stores, rows, h.Now(), Importer{AccountID: p.AccountID, ClientIP: c.ClientIP()}, correlation.From(ctx))
 	h.Notify()
 	if err != nil {
 		httpx.RespondError(c, err)

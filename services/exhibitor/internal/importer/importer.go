@@ -52,6 +52,12 @@ type Stores struct {
 	Claims    *producer.ClaimStore
 }
 
+// Importer is who runs an import, as the claim audit log records the codes it issues.
+type Importer struct {
+	AccountID string
+	ClientIP  string
+}
+
 // ImportedAccount is the placeholder account of a producer created by an import, until the
 // producer signs up and claims its profile with the claim code the import issued.
 func ImportedAccount(taxCode string) string { return producer.ImportedAccountPrefix + taxCode }
@@ -59,8 +65,8 @@ func ImportedAccount(taxCode string) string { return producer.ImportedAccountPre
 // Import validates and stores rows. Each row stands alone: a bad row is reported and the others
 // go on. A producer is found by tax code (created once) and a product by producer and name, so a
 // second import of the same file creates nothing. Each producer created gets a claim code,
-// issued by the account "by" and shown on the row that created it.
-func Import(ctx context.Context, st Stores, rows []Row, now time.Time, by, correlationID string) (Report, error) {
+// issued by "by", shown on the row that created it and recorded in the claim audit log.
+func Import(ctx context.Context, st Stores, rows []Row, now time.Time, by Importer, correlationID string) (Report, error) {
 	rep := Report{Rows: len(rows), Results: make([]RowResult, 0, len(rows))}
 	for _, r := range rows {
 		res, err := importRow(ctx, st, r, now, by, correlationID)
@@ -107,7 +113,7 @@ func productFields(c map[string]string, v *apperr.Validation) product.Fields {
 		DecisionNo: ptr(c["decision_no"]), IssuedBy: ptr(c["issued_by"]), IssuedOn: &issued, Unit: &unit, GTIN: ptr(c["gtin"])}
 }
 
-func importRow(ctx context.Context, st Stores, r Row, now time.Time, by, corr string) (RowResult, error) {
+func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer, corr string) (RowResult, error) {
 	res := RowResult{Line: r.Line}
 	var v apperr.Validation
 	pf := producerFields(r.Cells, &v)
@@ -150,11 +156,17 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by, corr st
 			}
 		} else {
 			owner, res.ProducerCreated = newProducer, true
-			code, expires, err := st.Claims.Issue(ctx, owner.ID, by, now)
+			issued, err := st.Claims.Issue(ctx, owner.ID, by.AccountID, now)
 			if err != nil {
 				res.Note = "the producer's claim code could not be issued; issue one on the producer's page"
 			} else {
-				res.ClaimCode, res.ClaimCodeExpiresAt = code, &expires
+				res.ClaimCode, res.ClaimCodeExpiresAt = issued.Code, &issued.ExpiresAt
+				// The code is issued and shown either way: dropping it because its audit record
+				// failed would leave the producer with no way in until the code is issued again.
+				if err := st.Claims.Audit(ctx, producer.ClaimAttempt{ProducerID: owner.ID, AccountID: by.AccountID, CodeID: issued.ID,
+					Result: producer.ClaimIssued, ClientIP: by.ClientIP, At: now}); err != nil {
+					res.Note = "the claim code's issue could not be recorded in the audit log"
+				}
 			}
 		}
 	case err != nil:

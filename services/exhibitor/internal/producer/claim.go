@@ -76,6 +76,9 @@ const (
 	ClaimWrongCode   ClaimResult = "wrong_code"
 	ClaimUsed        ClaimResult = "already_used"
 	ClaimFailed      ClaimResult = "failed"
+	// ClaimIssued records that an organiser (or an import) issued a new code; the account is the
+	// issuer's.
+	ClaimIssued ClaimResult = "issued"
 )
 
 // ClaimStatus is what organisers see of an imported profile's claim code: never the code.

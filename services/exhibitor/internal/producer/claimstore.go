@@ -75,9 +75,18 @@ func NewClaimStore(db *storage.DB) *ClaimStore {
 	return &ClaimStore{codes: db.Collection(ClaimCodesCollection), tries: db.Collection(ClaimTriesCollection), audit: db.Collection(ClaimAuditCollection)}
 }
 
+// IssuedCode is a claim code just issued: the only time its plain text is seen.
+type IssuedCode struct {
+	// ID identifies the code in the tries and the audit log.
+	ID        string
+	Code      string
+	ExpiresAt time.Time
+}
+
 // Issue makes a new claim code for a producer, valid for ClaimCodeTTL from now, and returns it
-// in plain text (the only time it is seen). The producer's previous code stops working.
-func (s *ClaimStore) Issue(ctx context.Context, producerID, issuedBy string, now time.Time) (string, time.Time, error) {
+// in plain text (the only time it is seen). The producer's previous code stops working. It
+// returns Conflict when another issue for the same producer raced it.
+func (s *ClaimStore) Issue(ctx context.Context, producerID, issuedBy string, now time.Time) (IssuedCode, error) {
 	code := NewClaimCode()
 	codeID := uuid.Must(uuid.NewV7()).String()
 	d := claimCodeDoc{ProducerID: producerID, CodeID: codeID, Hash: HashClaimCode(codeID, code), IssuedBy: issuedBy,
@@ -85,11 +94,11 @@ func (s *ClaimStore) Issue(ctx context.Context, producerID, issuedBy string, now
 	if _, err := s.codes.ReplaceOne(ctx, bson.M{"_id": producerID}, d, options.Replace().SetUpsert(true)); err != nil {
 		if storage.IsDuplicate(err) {
 			// Two issues raced on the upsert; the other one's code stands.
-			return "", time.Time{}, apperr.Wrap(apperr.Conflict, err, "a claim code was issued for this profile at the same moment; issue it again")
+			return IssuedCode{}, apperr.Wrap(apperr.Conflict, err, "a claim code was issued for this profile at the same moment; issue it again")
 		}
-		return "", time.Time{}, storage.MapError(err, "claim code")
+		return IssuedCode{}, storage.MapError(err, "claim code")
 	}
-	return code, d.ExpiresAt.In(vntext.Zone), nil
+	return IssuedCode{ID: codeID, Code: code, ExpiresAt: d.ExpiresAt.In(vntext.Zone)}, nil
 }
 
 func (s *ClaimStore) current(ctx context.Context, producerID string) (claimCodeDoc, bool, error) {
@@ -106,23 +115,57 @@ func (s *ClaimStore) current(ctx context.Context, producerID string) (claimCodeD
 
 // Status says whether a producer has a usable claim code and until when.
 func (s *ClaimStore) Status(ctx context.Context, producerID string, now time.Time) (ClaimStatus, error) {
-	d, ok, err := s.current(ctx, producerID)
-	if err != nil || !ok {
-		return ClaimStatus{}, err
+	st, err := s.Statuses(ctx, []string{producerID}, now)
+	return st[producerID], err
+}
+
+// Statuses returns the claim status of each of producerIDs in two reads, whatever their number,
+// so a page of imported profiles costs no more than one of them. A producer without a code maps
+// to the zero ClaimStatus.
+func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now time.Time) (map[string]ClaimStatus, error) {
+	out := make(map[string]ClaimStatus, len(producerIDs))
+	if len(producerIDs) == 0 {
+		return out, nil
 	}
-	tried, err := s.tries.CountDocuments(ctx, bson.M{"code_id": d.CodeID, "_id": bson.M{"$ne": usedKey(d.CodeID)}})
+	cur, err := s.codes.Find(ctx, bson.M{"_id": bson.M{"$in": producerIDs}})
 	if err != nil {
-		return ClaimStatus{}, storage.MapError(err, "claim code")
+		return nil, storage.MapError(err, "claim code")
 	}
-	used := s.tries.FindOne(ctx, bson.M{"_id": usedKey(d.CodeID)}).Err()
-	if used != nil && !errors.Is(used, mongo.ErrNoDocuments) {
-		return ClaimStatus{}, storage.MapError(used, "claim code")
+	var codes []claimCodeDoc
+	if err := cur.All(ctx, &codes); err != nil {
+		return nil, storage.MapError(err, "claim code")
 	}
-	st := ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
-		Used: used == nil, AttemptsLeft: max(0, ClaimAttempts-int(tried))}
-	st.Locked = st.AttemptsLeft == 0 && !st.Used
-	st.Outstanding = !st.Used && !st.Locked && now.Before(d.ExpiresAt)
-	return st, nil
+	if len(codes) == 0 {
+		return out, nil
+	}
+	codeIDs := make([]string, len(codes))
+	for i, d := range codes {
+		codeIDs[i] = d.CodeID
+	}
+	cur, err = s.tries.Find(ctx, bson.M{"code_id": bson.M{"$in": codeIDs}}, options.Find().SetProjection(bson.M{"_id": 1, "code_id": 1}))
+	if err != nil {
+		return nil, storage.MapError(err, "claim code")
+	}
+	var tries []claimTryDoc
+	if err := cur.All(ctx, &tries); err != nil {
+		return nil, storage.MapError(err, "claim code")
+	}
+	tried, used := map[string]int{}, map[string]bool{}
+	for _, t := range tries {
+		if t.ID == usedKey(t.CodeID) {
+			used[t.CodeID] = true
+		} else {
+			tried[t.CodeID]++
+		}
+	}
+	for _, d := range codes {
+		st := ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
+			Used: used[d.CodeID], AttemptsLeft: max(0, ClaimAttempts-tried[d.CodeID])}
+		st.Locked = st.AttemptsLeft == 0 && !st.Used
+		st.Outstanding = !st.Used && !st.Locked && now.Before(d.ExpiresAt)
+		out[d.ProducerID] = st
+	}
+	return out, nil
 }
 
 func usedKey(codeID string) string { return codeID + "/used" }

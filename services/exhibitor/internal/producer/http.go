@@ -120,7 +120,7 @@ type claimBody struct {
 type claimAttemptBody struct {
 	ID        string    `json:"id"`
 	AccountID string    `json:"account_id"`
-	Result    string    `json:"result" doc:"claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
+	Result    string    `json:"result" doc:"issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
 	ClientIP  string    `json:"client_ip"`
 	At        time.Time `json:"at"`
 }
@@ -173,6 +173,9 @@ func (h *Handlers) Mount(api httpx.API) {
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "province", Description: "province code or name"},
 			{Name: "kind"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/unclaimed", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
+		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).",
+		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.unclaimed)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/me", Tag: "producers", Roles: []string{auth.RoleProducer},
 		Summary: "The signed-in producer's own profile.", Response: response{}}, h.me)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleBuyer, auth.RoleOrganiser, auth.RoleAdmin},
@@ -181,7 +184,7 @@ func (h *Handlers) Mount(api httpx.API) {
 		Summary: "Change some fields of a profile (the producer itself, organisers and admins). Send If-Match with the revision to avoid overwriting a concurrent change.",
 		Request: writeRequest{}, Response: response{}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/claim-code", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary:  "Issue a new claim code for an imported profile that is not claimed yet (organisers, admins), valid 30 days. The previous code stops working. The code is shown only in this response.",
+		Summary:  "Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.",
 		Response: claimCodeResponse{}}, h.issueClaimCode)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/claim-attempts", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "The audit log of attempts to claim a profile, newest first (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
@@ -325,13 +328,54 @@ func (h *Handlers) issueClaimCode(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	code, expires, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, h.now())
+	now := h.now()
+	issued, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, now)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	// A new code voids the one the producer may hold, so who issued it must be on record.
+	h.audit(c, ClaimAttempt{ProducerID: prod.ID, AccountID: p.AccountID, CodeID: issued.ID, Result: ClaimIssued, ClientIP: c.ClientIP(), At: now})
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: issued.Code, ExpiresAt: issued.ExpiresAt})
+}
+
+func (h *Handlers) unclaimed(c *gin.Context) {
+	var before string
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	prods, err := h.Store.Unclaimed(ctx, before, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ids := make([]string, 0, len(prods))
+	for _, p := range prods[:min(len(prods), page.Limit)] {
+		ids = append(ids, p.ID)
+	}
+	statuses, err := h.Claims.Statuses(ctx, ids, h.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: code, ExpiresAt: expires})
+	c.JSON(http.StatusOK, httpx.ListOf(prods, page.Limit, func(p Producer) any { return p.ID }, func(p Producer) response {
+		r := toResponse(p, true)
+		r.Claim = toClaimBody(statuses[p.ID])
+		return r
+	}))
+}
+
+func toClaimBody(st ClaimStatus) *claimBody {
+	b := &claimBody{CodeOutstanding: st.Outstanding, CodeLocked: st.Locked, AttemptsLeft: st.AttemptsLeft}
+	if st.Issued {
+		b.CodeIssuedAt, b.CodeExpiresAt = &st.IssuedAt, &st.ExpiresAt
+	}
+	return b
 }
 
 func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
@@ -367,10 +411,7 @@ func (h *Handlers) get(c *gin.Context) {
 			httpx.RespondError(c, err)
 			return
 		}
-		r.Claim = &claimBody{CodeOutstanding: st.Outstanding, CodeLocked: st.Locked, AttemptsLeft: st.AttemptsLeft}
-		if st.Issued {
-			r.Claim.CodeIssuedAt, r.Claim.CodeExpiresAt = &st.IssuedAt, &st.ExpiresAt
-		}
+		r.Claim = toClaimBody(st)
 	}
 	c.Header("ETag", etag(prod.Revision))
 	c.JSON(http.StatusOK, r)

@@ -238,3 +238,25 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Producer, error) {
 	}
 	return out, nil
 }
+
+// Unclaimed returns up to limit imported profiles that no producer has claimed yet, newest
+// first, older than the one with ID before ("": from the newest).
+func (s *Store) Unclaimed(ctx context.Context, before string, limit int) ([]Producer, error) {
+	q := bson.M{"account_id": bson.M{"$regex": "^" + regexp.QuoteMeta(ImportedAccountPrefix)}}
+	if before != "" {
+		q["_id"] = bson.M{"$lt": before}
+	}
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "producers")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "producers")
+	}
+	out := make([]Producer, len(docs))
+	for i, d := range docs {
+		out[i] = d.producer()
+	}
+	return out, nil
+}

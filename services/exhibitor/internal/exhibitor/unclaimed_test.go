@@ -1,0 +1,122 @@
+package exhibitor
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
+)
+
+type unclaimedRow struct {
+	ID        string
+	LegalName string `json:"legal_name"`
+	TaxCode   string `json:"tax_code"`
+	Claim     *struct {
+		CodeOutstanding bool       `json:"code_outstanding"`
+		CodeIssuedAt    *time.Time `json:"code_issued_at"`
+		CodeExpiresAt   *time.Time `json:"code_expires_at"`
+		CodeLocked      bool       `json:"code_locked"`
+		AttemptsLeft    int        `json:"attempts_left"`
+	}
+}
+
+// An organiser who lost the import report finds the profiles nobody has claimed, with the state
+// of each one's code, and issues a new code; the issue is audited.
+func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
+	f := start(t)
+	// A producer that registered itself is not waiting to be claimed.
+	selfTok, _ := f.tokens.Token(t, "producer", "")
+	if r := f.api.With(selfTok).Do(t, "POST", "/api/producers", profile("0312345678")); r.Status != 201 {
+		t.Fatalf("self-registration: %d %s", r.Status, r.Body)
+	}
+	org, imported := f.importedProducers(t)
+	silkID, silkCode := imported["0101234567"][0], imported["0101234567"][1]
+	teaID, teaCode := imported["4600123456"][0], imported["4600123456"][1]
+
+	list := func() []unclaimedRow {
+		t.Helper()
+		// A page of one row at a time walks the cursor.
+		return testenv.Pages[unclaimedRow](t, org, "/api/producers/unclaimed?limit=1")
+	}
+	rows := list()
+	if len(rows) != 2 || rows[0].ID != teaID || rows[1].ID != silkID {
+		t.Fatalf("unclaimed profiles = %+v, want the tea cooperative then the silk workshop (newest first)", rows)
+	}
+	for _, r := range rows {
+		if r.TaxCode == "" || r.Claim == nil || !r.Claim.CodeOutstanding || r.Claim.CodeLocked || r.Claim.CodeExpiresAt == nil ||
+			r.Claim.AttemptsLeft != producer.ClaimAttempts {
+			t.Errorf("unclaimed row %+v, claim %+v", r, r.Claim)
+		}
+	}
+	if r := org.Do(t, "GET", "/api/producers/unclaimed", nil); strings.Contains(string(r.Body), silkCode) ||
+		strings.Contains(string(r.Body), teaCode) || strings.Contains(string(r.Body), "hash") || r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("the list shows codes or may be cached: %v %s", r.Header, r.Body)
+	}
+	for _, q := range []string{"?limit=0", "?cursor=bm9wZQ"} {
+		if r := org.Do(t, "GET", "/api/producers/unclaimed"+q, nil); r.Status != 422 {
+			t.Errorf("unclaimed%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+	for _, role := range []string{"producer", "buyer"} {
+		tok, _ := f.tokens.Token(t, role, "")
+		if r := f.api.With(tok).Do(t, "GET", "/api/producers/unclaimed", nil); r.Status != 403 {
+			t.Errorf("%s lists unclaimed profiles: %d", role, r.Status)
+		}
+	}
+
+	// Five wrong tries lock the tea cooperative's code, and the list says so.
+	guesserTok, _ := f.tokens.Token(t, "producer", "")
+	tea := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
+		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": "2222-2222-2222"}
+	for range producer.ClaimAttempts {
+		claimRefusal(t, f.api.With(guesserTok).Do(t, "POST", "/api/producers", tea))
+	}
+	rows = list()
+	if len(rows) != 2 || rows[0].Claim == nil || rows[0].Claim.CodeOutstanding || !rows[0].Claim.CodeLocked || rows[0].Claim.AttemptsLeft != 0 {
+		t.Fatalf("after five wrong tries: %+v", rows)
+	}
+
+	// Another organiser of the province issues a new code: it is audited, the list shows it
+	// outstanding again, and the producer claims with it.
+	otherTok, other := f.tokens.Token(t, "organiser", "")
+	var issued struct {
+		ClaimCode string `json:"claim_code"`
+	}
+	r := f.api.With(otherTok).Do(t, "POST", "/api/producers/"+teaID+"/claim-code", nil)
+	r.Decode(t, &issued)
+	if r.Status != 200 || issued.ClaimCode == "" || issued.ClaimCode == teaCode {
+		t.Fatalf("new code: %d %s", r.Status, r.Body)
+	}
+	rows = list()
+	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.AttemptsLeft != producer.ClaimAttempts {
+		t.Fatalf("after the new code: %+v", rows)
+	}
+	type attempt struct {
+		AccountID string `json:"account_id"`
+		Result    producer.ClaimResult
+		ClientIP  string `json:"client_ip"`
+		At        time.Time
+	}
+	var issues []attempt
+	for _, a := range testenv.Pages[attempt](t, org, "/api/producers/"+teaID+"/claim-attempts") {
+		if a.Result == producer.ClaimIssued {
+			issues = append(issues, a)
+		}
+	}
+	// Newest first: the new code, then the import's.
+	if len(issues) != 2 || issues[0].AccountID != other || issues[1].AccountID != importingOrganiser ||
+		issues[0].ClientIP != "127.0.0.1" || issues[0].At.IsZero() || issues[0].At.Before(issues[1].At) {
+		t.Errorf("issues in the claim audit: %+v", issues)
+	}
+
+	ownerTok, _ := f.tokens.Token(t, "producer", "")
+	tea["claim_code"] = issued.ClaimCode
+	if r := f.api.With(ownerTok).Do(t, "POST", "/api/producers", tea); r.Status != 201 {
+		t.Fatalf("claim with the new code: %d %s", r.Status, r.Body)
+	}
+	if rows = list(); len(rows) != 1 || rows[0].ID != silkID {
+		t.Errorf("after the claim the unclaimed profiles are %+v, want only the silk workshop", rows)
+	}
+}
