@@ -15,7 +15,10 @@
 // lost and never published for an unsaved change.
 //
 // A publish that fails holds back only the later events of the same aggregate (so one aggregate's
-// events stay in order) and is retried with a growing delay; every other event goes on.
+// events stay in order) and is retried with a growing delay; every other event goes on. A publish
+// that finds its stream unreachable (no answer in time, no stream) leaves every other event of that
+// stream for the next pass, so that an outage costs a pass one publish timeout per stream rather
+// than one per aggregate.
 //
 // # Retention
 //
@@ -36,6 +39,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
@@ -379,7 +383,10 @@ type pendingDoc struct {
 type pass struct {
 	now time.Time
 	// held are the aggregates with an event not published in this pass: their later events wait.
-	held      map[string]bool
+	held map[string]bool
+	// down are the streams found unreachable in this pass: the rest of the pass leaves their
+	// events, rather than spend a publish timeout on every aggregate.
+	down      map[string]bool
 	published int
 	// pastHorizon counts the unmarked entries passed over for their age.
 	pastHorizon int
@@ -399,7 +406,7 @@ func (p *pass) fail(err error) {
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	p := &pass{now: time.Now().UTC(), held: map[string]bool{}}
+	p := &pass{now: time.Now().UTC(), held: map[string]bool{}, down: map[string]bool{}}
 	for _, c := range r.collections {
 		left := p.left
 		newest, oldestLeft, err := r.flushCollection(ctx, c, p)
@@ -515,7 +522,16 @@ func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pen
 				p.left++
 				continue
 			}
+			stream := events.StreamOf(e.Subject)
+			if p.down[stream] {
+				p.held[agg] = true
+				p.left++
+				continue
+			}
 			if err := r.publish(ctx, e); err != nil {
+				if streamDown(err) {
+					p.down[stream] = true
+				}
 				f := r.failing[agg]
 				f.attempts++
 				f.next = p.now.Add(bus.Backoff(f.attempts))
@@ -541,6 +557,18 @@ func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pen
 		}
 	}
 	return nil
+}
+
+// streamDown reports whether a publish failed for want of its stream (no answer in time, no
+// stream for the subject, no connection) rather than for something about the one event.
+func streamDown(err error) bool {
+	for _, target := range []error{context.DeadlineExceeded, nats.ErrTimeout, nats.ErrNoResponders,
+		jetstream.ErrNoStreamResponse, jetstream.ErrStreamNotFound, nats.ErrConnectionClosed, nats.ErrDisconnected} {
+		if errors.Is(err, target) {
+			return true
+		}
+	}
+	return false
 }
 
 // aggregateOf names the aggregate an event belongs to, for ordering: the envelope's aggregate
