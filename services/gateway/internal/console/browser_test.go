@@ -295,7 +295,19 @@ func TestConsoleJourney(t *testing.T) {
 	org.submit("import")
 	org.until("claim code in the import report", "document.querySelector('#import-report .claim-code strong')", false)
 	org.shot("import-claim-code")
-	code := org.eval("document.querySelector('#import-report .claim-code strong').textContent")
+	lost := org.eval("document.querySelector('#import-report .claim-code strong').textContent")
+	// The report is lost: the organiser finds the producer among the unclaimed profiles and
+	// issues a new code, which voids the one in the report.
+	org.open("#/import")
+	silkRow := "[...document.querySelectorAll('#unclaimed-list tr')].find((r) => r.textContent.includes('Lụa Vạn Phúc'))"
+	org.until("the imported producer among the unclaimed", silkRow, false)
+	org.eval("(() => { window.confirm = () => true; " + silkRow + ".querySelector('button').click(); return '' })()")
+	org.until("the new claim code in the row", silkRow+".querySelector('.claim-code strong')", false)
+	org.shot("new-claim-code")
+	code := org.eval(silkRow + ".querySelector('.claim-code strong').textContent")
+	if code == lost || len(code) != 14 {
+		t.Fatalf("new claim code %q, the import's was %q", code, lost)
+	}
 	silk := person("imported-producer", 360, 740)
 	silk.open("#/register")
 	silk.fill(map[string]string{"#register-name": "Nguyễn Thị Lụa", "#register-email": "lua@vanphuc.example.vn", "#register-password": "lua-van-phuc-1", "#register-role": "producer"})
@@ -307,6 +319,10 @@ func TestConsoleJourney(t *testing.T) {
 	silk.submit("producer-profile")
 	silk.until("the claim code asked for", "document.querySelector('[data-field=claim_code].bad .err').textContent.length > 0", false)
 	silk.shot("claim-refused")
+	profile["#producer-profile-claim_code"] = lost
+	silk.fill(profile)
+	silk.submit("producer-profile")
+	silk.until("the voided code refused", "document.querySelector('[data-field=claim_code].bad .err').textContent.includes('tries left')", false)
 	profile["#producer-profile-claim_code"] = code
 	silk.fill(profile)
 	silk.submit("producer-profile")

@@ -569,6 +569,7 @@ async function download(ev) {
 
 async function viewImport() {
   const out = h("div", { id: "import-report" });
+  const unclaimed = h("div", { class: "card", id: "unclaimed" }, await unclaimedList());
   return h("div", {}, h("h1", {}, t("import")), h("div", { class: "card" }, form([{ name: "file", label: t("import_file"), type: "file", accept: ".csv,.xlsx", full: true }], t("import_run"), async (v) => {
     if (!v.file) return { ok: false, data: { errors: [{ field: "file", message: t("import_file") }] } };
     const r = await api("POST", "/api/producers/import", v.file);
@@ -579,8 +580,29 @@ async function viewImport() {
         h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
           x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
       p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
+    unclaimed.replaceChildren(await unclaimedList());
     return r;
-  }, { id: "import" })), out);
+  }, { id: "import" })), out, unclaimed);
+}
+
+// imported profiles no producer has claimed yet, each with the state of its code and a button
+// that issues a new one (shown once, in its row)
+async function unclaimedList() {
+  const items = await all("/api/producers/unclaimed");
+  const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + date(c.code_expires_at)
+    : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
+  return h("div", {}, h("h2", {}, t("unclaimed")), h("p", { class: "muted" }, t("unclaimed_hint")), items.length ? h("div", { class: "tablewrap" }, h("table", { id: "unclaimed-list" }, h("tbody", {}, items.map((x) => {
+    const cell = h("td", { class: "claim-state" }, state(x.claim));
+    const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
+      if (!confirm(t("claim_new_confirm").replace("{name}", x.legal_name))) return;
+      issue.disabled = true;
+      const r = await api("POST", `/api/producers/${x.id}/claim-code`);
+      issue.disabled = false;
+      if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+      cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t("claim_code_hint")));
+    } }, t("claim_new"));
+    return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
+  })))) : h("p", { class: "muted" }, t("none")));
 }
 
 async function viewAdmin() {
