@@ -74,8 +74,9 @@ func IdempotencyRetention() storage.Retention {
 // again (with Idempotent-Replayed: true), a retry with another body gets 422, and a retry while
 // the first is still running gets 409 with Retry-After.
 //
-// The claim on a key is an insert on a unique _id, so it holds across replicas. A claim is a lease
-// (IdempotencyLease) renewed while the handler runs; a response of 5xx gives it up at once, so
+// The claim on a key is an insert on a unique _id, so it holds across replicas, and so is taking
+// a lapsed key over (an attempt record beside the key's). A claim is a lease (IdempotencyLease)
+// renewed while the handler runs; a response of 5xx gives it up at once, so
 // such responses are not kept and a retry runs again, and so does a retry after the process died
 // mid-request. A re-run gets the same NewID as the first run: a handler that uses it as the new
 // aggregate's _id turns a re-run whose first run stored its effect into a duplicate-key no-op.
@@ -216,11 +217,9 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 		}
 		return rec, nil, storage.MapError(err, "idempotency key")
 	}
-	var filter bson.M
 	switch {
 	case now.Sub(prev.At) > IdempotencyTTL:
 		// Expired: the key starts afresh, with a new ID.
-		filter = bson.M{"_id": k.id, "at": prev.At}
 	case prev.RequestHash != reqHash:
 		return rec, nil, apperr.E(apperr.Invalid, "this Idempotency-Key was used with a different request body; use a new key for a new request")
 	case prev.State == idemDone:
@@ -230,16 +229,47 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 		return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly"), max(wait, 1)}
 	default:
 		// The run holding the key died or gave it up: run again as the same request, with the
-		// same ID, taking the key over only if nobody else did since we read it.
+		// same ID.
 		rec.At = prev.At
 		if prev.RequestID != "" {
 			rec.RequestID = prev.RequestID
 		}
-		filter = bson.M{"_id": k.id, "state": idemPending, "at": prev.At}
-		if prev.LeaseUntil.IsZero() {
-			filter["lease_until"] = bson.M{"$exists": false}
+	}
+	return k.takeOver(ctx, prev, rec, now)
+}
+
+// idemAttempt is the insert-only record of one run taking a key over from the run holding
+// Claim. Its unique _id names the key, the claim taken over and the lease-long window it
+// happened in, so of several retries only the one whose insert lands goes on to run.
+type idemAttempt struct {
+	ID string `bson:"_id"`
+	// At is when the attempt was made; the pruner deletes attempts with the keys they were on.
+	At time.Time `bson:"at"`
+}
+
+// takeOver replaces prev with rec once this run wins the attempt on prev's claim. The decision
+// rests on a unique insert, not on a conditional replace, because with several replicas on
+// FerretDB two replaces filtered on the same lease could both match and both run the request.
+// The window in the attempt's _id bounds how long a winner that died between its insert and
+// its replace keeps the key: a retry in a later window wins a new attempt.
+func (k idemKey) takeOver(ctx context.Context, prev, rec idemRecord, now time.Time) (idemRecord, *idemRecord, error) {
+	busy := retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
+	window := now.UnixMilli() / IdempotencyLease.Milliseconds()
+	attempt := idemAttempt{ID: k.id + "/" + prev.Claim + "/" + strconv.FormatInt(window, 10), At: now}
+	if _, err := k.coll.InsertOne(ctx, attempt); err != nil {
+		if storage.IsDuplicate(err) {
+			return rec, nil, busy
+		}
+		return rec, nil, storage.MapError(err, "idempotency key")
+	}
+	// Only if the record is still the one read: the run holding it may have renewed or
+	// finished in between, and a winner of an earlier window may have taken it over already.
+	filter := bson.M{"_id": k.id, "at": prev.At, "state": prev.State}
+	for field, v := range map[string]any{"claim": prev.Claim, "lease_until": prev.LeaseUntil} {
+		if v == "" || v == (time.Time{}) {
+			filter[field] = bson.M{"$exists": false}
 		} else {
-			filter["lease_until"] = prev.LeaseUntil
+			filter[field] = v
 		}
 	}
 	res, err := k.coll.ReplaceOne(ctx, filter, rec)
@@ -247,7 +277,7 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 		return rec, nil, storage.MapError(err, "idempotency key")
 	}
 	if res.MatchedCount == 0 {
-		return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
+		return rec, nil, busy
 	}
 	return rec, nil, nil
 }

@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/gin-gonic/gin"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -42,10 +43,16 @@ type idemServer struct {
 
 func newIdemServer(t *testing.T) *idemServer {
 	t.Helper()
+	return newIdemServerOn(t, testenv.DB(t))
+}
+
+// newIdemServerOn serves on db: two servers on two clients of one database are two replicas.
+func newIdemServerOn(t *testing.T, db *storage.DB) *idemServer {
+	t.Helper()
 	pub, priv, _ := ed25519.GenerateKey(nil)
 	v := auth.NewVerifier(auth.StaticKeys{"k": pub}, "iss", "aud")
 	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New("test"), Verifier: v})
-	s := &idemServer{engine: r, db: testenv.DB(t)}
+	s := &idemServer{engine: r, db: db}
 	api := httpx.API{Router: r, Doc: openapi.New("test", "1", ""), Idempotency: httpx.Idempotency(s.db)}
 	things := s.db.Collection("things")
 	api.Handle(openapi.Op{Method: "POST", Path: "/api/producers/:id/things", Roles: []string{auth.RoleProducer}, Request: createReq{}, Status: 201, Idempotent: true},
@@ -118,7 +125,8 @@ func (s *idemServer) things(t *testing.T) []bson.M {
 func (s *idemServer) record(t *testing.T) bson.M {
 	t.Helper()
 	var rec bson.M
-	if err := s.db.Collection(httpx.IdempotencyCollection).FindOne(context.Background(), bson.M{}).Decode(&rec); err != nil {
+	// The key's record, not the attempts to take it over kept beside it.
+	if err := s.db.Collection(httpx.IdempotencyCollection).FindOne(context.Background(), bson.M{"state": bson.M{"$exists": true}}).Decode(&rec); err != nil {
 		t.Fatalf("the idempotency record: %v", err)
 	}
 	return rec
@@ -221,6 +229,100 @@ func TestIdempotencyLeaseLapsesAfterACrash(t *testing.T) {
 	}
 	if got := s.runs.Load(); got != 2 {
 		t.Errorf("handler ran %d times, want 2", got)
+	}
+}
+
+// sharedDB opens n clients, each with its own connection, of one database on one embedded
+// FerretDB: what several replicas of a service see.
+func sharedDB(t *testing.T, n int) []*storage.DB {
+	t.Helper()
+	f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite",
+		SQLiteURL: "file:" + t.TempDir() + "/", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		_ = f.Run(ctx)
+	}()
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	dbs := make([]*storage.DB, n)
+	for i := range dbs {
+		octx, ocancel := context.WithTimeout(context.Background(), 30*time.Second)
+		db, err := storage.Open(octx, storage.Config{URI: f.MongoDBURI(), Database: "idem"})
+		ocancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { _ = db.Close(context.Background()) })
+		dbs[i] = db
+	}
+	return dbs
+}
+
+// TestIdempotencyConcurrentRetriesAfterALapseRunOnce: the run holding a key dies after storing
+// its effect; once its lease has lapsed, several retries reach two replicas at once. Exactly one
+// of them may run the request again; the others wait (409) or replay its answer.
+func TestIdempotencyConcurrentRetriesAfterALapseRunOnce(t *testing.T) {
+	dbs := sharedDB(t, 2)
+	servers := []*idemServer{newIdemServerOn(t, dbs[0]), newIdemServerOn(t, dbs[1])}
+	if w := servers[0].post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated {
+		t.Fatalf("first run = %d %s", w.Code, w.Body.String())
+	}
+	// The first run's process died before its response was kept, and its lease has lapsed.
+	res, err := dbs[0].Collection(httpx.IdempotencyCollection).UpdateMany(context.Background(), bson.M{"state": "done"}, bson.M{
+		"$set":   bson.M{"state": "pending", "lease_until": time.Now().Add(-time.Second)},
+		"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
+	if err != nil || res.ModifiedCount != 1 {
+		t.Fatalf("lose the first response: %+v, %v", res, err)
+	}
+	// Slow every run down, so that the retries overlap the one that runs.
+	for _, s := range servers {
+		s.hooks(func(*gin.Context) bool { time.Sleep(200 * time.Millisecond); return true }, nil)
+	}
+
+	const perServer = 4
+	start := make(chan struct{})
+	answers := make(chan *httptest.ResponseRecorder, 2*perServer)
+	var wg sync.WaitGroup
+	for _, s := range servers {
+		for range perServer {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				<-start
+				answers <- s.post(context.Background(), "A", "k-1", thingBody)
+			}()
+		}
+	}
+	close(start)
+	wg.Wait()
+	close(answers)
+
+	ran := servers[0].runs.Load() + servers[1].runs.Load() - 1
+	if ran != 1 {
+		t.Errorf("the request ran %d more times after the lapse, want once", ran)
+	}
+	ids := map[string]bool{}
+	for w := range answers {
+		switch w.Code {
+		case http.StatusCreated:
+			ids[thingID(t, w)] = true
+		case http.StatusConflict:
+		default:
+			t.Errorf("a retry got %d %s, want 201 or 409", w.Code, w.Body.String())
+		}
+	}
+	if len(ids) > 1 {
+		t.Errorf("retries answered with things %v, want one", ids)
+	}
+	if got := servers[0].things(t); len(got) != 1 {
+		t.Errorf("things stored = %v, want one", got)
 	}
 }
 
