@@ -55,6 +55,41 @@ type client struct {
 	account string
 	scope   Scope
 	ch      chan Notice
+	// resolving is true while the stream's scope is being looked up: the events met meanwhile
+	// wait in backlog and are applied over the looked-up scope, so none falls between the
+	// lookup and the stream's registration.
+	resolving bool
+	backlog   []backlogEntry
+	notices   int // notices in backlog
+}
+
+// scopeChange is what a profile or fair event does to the scope of account's stream.
+type scopeChange func(s *Scope, account string)
+
+// backlogEntry is one event met while a stream's scope was being looked up: a scope change or
+// a notice.
+type backlogEntry struct {
+	change scopeChange
+	notice Notice
+}
+
+// settle ends c's lookup: the events met meanwhile are applied, in the order they came, over
+// the looked-up scope, and the notices among them that it wants are sent. A change the lookup
+// already saw is applied twice to no effect; one it missed still widens (or narrows) the scope.
+func (c *client) settle(scope Scope) {
+	for _, e := range c.backlog {
+		if e.change != nil {
+			e.change(&scope, c.account)
+			continue
+		}
+		if scope.wants(e.notice) {
+			select {
+			case c.ch <- e.notice:
+			default:
+			}
+		}
+	}
+	c.scope, c.backlog, c.notices, c.resolving = scope, nil, 0, false
 }
 
 // Live fans NATS events out to the browsers connected to this gateway replica, each only the
@@ -157,21 +192,23 @@ func (l *Live) onMessage(m *nats.Msg) {
 	defer l.mu.Unlock()
 	switch entityOf(env.Type) {
 	case "exhibitor.producer":
-		l.own(p.Producer.ID, p.Producer.AccountID, func(s *Scope) *map[string]bool { return &s.Producers })
+		l.apply(own(p.Producer.ID, p.Producer.AccountID, func(s *Scope) *map[string]bool { return &s.Producers }))
 		return
 	case "matchmaking.buyer":
-		l.own(p.Buyer.ID, p.Buyer.AccountID, func(s *Scope) *map[string]bool { return &s.Buyers })
+		l.apply(own(p.Buyer.ID, p.Buyer.AccountID, func(s *Scope) *map[string]bool { return &s.Buyers }))
 		return
 	case "event.fair":
-		for c := range l.clients {
-			if c.scope.All || p.Fair.ID == "" {
-				continue
-			}
-			if slices.Contains(p.Fair.Organisers, c.account) {
-				add(&c.scope.Fairs, p.Fair.ID)
-			} else {
-				delete(c.scope.Fairs, p.Fair.ID)
-			}
+		if id, organisers := p.Fair.ID, p.Fair.Organisers; id != "" {
+			l.apply(func(s *Scope, account string) {
+				if s.All {
+					return
+				}
+				if slices.Contains(organisers, account) {
+					add(&s.Fairs, id)
+				} else {
+					delete(s.Fairs, id)
+				}
+			})
 		}
 	}
 	n := Notice{Type: env.Type,
@@ -183,6 +220,14 @@ func (l *Live) onMessage(m *nats.Msg) {
 		public:        p.Fair.ID != "" && p.Fair.Status != "" && p.Fair.Status != "draft",
 	}
 	for c := range l.clients {
+		if c.resolving {
+			// A stream still being looked up keeps as many notices as it could queue anyway.
+			if c.notices < cap(c.ch) {
+				c.backlog = append(c.backlog, backlogEntry{notice: n})
+				c.notices++
+			}
+			continue
+		}
 		if !c.scope.wants(n) {
 			continue
 		}
@@ -193,17 +238,32 @@ func (l *Live) onMessage(m *nats.Msg) {
 	}
 }
 
-// own gives profile id to the streams of account and takes it from every other stream (a claimed
-// profile changes hands).
-func (l *Live) own(id, account string, set func(*Scope) *map[string]bool) {
-	if id == "" {
+// apply makes change to every open stream's scope, and keeps it for the streams still being
+// looked up. The caller holds l.mu.
+func (l *Live) apply(change scopeChange) {
+	if change == nil {
 		return
 	}
 	for c := range l.clients {
-		if c.account == account {
-			add(set(&c.scope), id)
+		if c.resolving {
+			c.backlog = append(c.backlog, backlogEntry{change: change})
+			continue
+		}
+		change(&c.scope, c.account)
+	}
+}
+
+// own gives profile id to the streams of owner and takes it from every other stream (a claimed
+// profile changes hands). It returns nil for an event without a profile ID.
+func own(id, owner string, set func(*Scope) *map[string]bool) scopeChange {
+	if id == "" {
+		return nil
+	}
+	return func(s *Scope, account string) {
+		if account == owner {
+			add(set(s), id)
 		} else {
-			delete(*set(&c.scope), id)
+			delete(*set(s), id)
 		}
 	}
 }
@@ -264,15 +324,9 @@ func (l *Live) Stream(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
-	scope, err := l.resolve(ctx, p)
-	cancel()
-	if err != nil {
-		httpx.Logger(c).Warn("live stream: finding the account's profiles", "err", err, "account", p.AccountID)
-		httpx.RespondError(c, apperr.E(apperr.Unavailable, "live updates are unavailable right now; try again shortly"))
-		return
-	}
-	cl := &client{account: p.AccountID, scope: scope, ch: make(chan Notice, 32)}
+	// The stream listens before its scope is looked up, so an event that comes during the
+	// lookup (a profile claimed, a fair made) is kept and applied over what the lookup finds.
+	cl := &client{account: p.AccountID, ch: make(chan Notice, 32), resolving: true}
 	l.mu.Lock()
 	l.clients[cl] = struct{}{}
 	l.mu.Unlock()
@@ -281,6 +335,17 @@ func (l *Live) Stream(c *gin.Context) {
 		delete(l.clients, cl)
 		l.mu.Unlock()
 	}()
+	ctx, cancel := context.WithTimeout(c.Request.Context(), 10*time.Second)
+	scope, err := l.resolve(ctx, p)
+	cancel()
+	if err != nil {
+		httpx.Logger(c).Warn("live stream: finding the account's profiles", "err", err, "account", p.AccountID)
+		httpx.RespondError(c, apperr.E(apperr.Unavailable, "live updates are unavailable right now; try again shortly"))
+		return
+	}
+	l.mu.Lock()
+	cl.settle(scope)
+	l.mu.Unlock()
 	c.Header("Content-Type", "text/event-stream")
 	c.Header("Cache-Control", "no-cache")
 	c.Header("X-Accel-Buffering", "no")
