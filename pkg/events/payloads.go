@@ -265,21 +265,26 @@ type SourcingRequestChangedV1 struct {
 	Request SourcingRequestV1 `json:"request"`
 }
 
-// MeetingV1 is a B2B meeting between a buyer and a producer at a fair.
+// MeetingV1 is a B2B meeting between a buyer and a producer at a fair. A consumer orders one
+// meeting's events by Revision, then by ScheduleVersion: a scheduling run places meetings without
+// changing their revision, so matchmaking.meeting.scheduled carries the revision of the meeting's
+// previous event and a greater schedule version.
 type MeetingV1 struct {
-	ID          string    `json:"id"`
-	FairID      string    `json:"fair_id"`
-	BuyerID     string    `json:"buyer_id"`
-	ProducerID  string    `json:"producer_id"`
-	RequestedBy string    `json:"requested_by"`
-	Session     string    `json:"session"`
-	Status      string    `json:"status"`
-	Reason      string    `json:"reason,omitempty"`
-	Day         string    `json:"day,omitempty"`
-	Slot        int       `json:"slot,omitempty"`
-	Table       int       `json:"table,omitempty"`
-	Revision    int64     `json:"revision"`
-	UpdatedAt   time.Time `json:"updated_at"`
+	ID          string `json:"id"`
+	FairID      string `json:"fair_id"`
+	BuyerID     string `json:"buyer_id"`
+	ProducerID  string `json:"producer_id"`
+	RequestedBy string `json:"requested_by"`
+	Session     string `json:"session"`
+	Status      string `json:"status"`
+	Reason      string `json:"reason,omitempty"`
+	Day         string `json:"day,omitempty"`
+	Slot        int    `json:"slot,omitempty"`
+	Table       int    `json:"table,omitempty"`
+	Revision    int64  `json:"revision"`
+	// ScheduleVersion is the version of the fair's schedule that placed the meeting (0: none).
+	ScheduleVersion int64     `json:"schedule_version,omitempty"`
+	UpdatedAt       time.Time `json:"updated_at"`
 }
 
 // MeetingChangedV1 is the payload of matchmaking.meeting.* except outcome_recorded.

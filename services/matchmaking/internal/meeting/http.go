@@ -176,7 +176,7 @@ func (h *Handlers) Mount(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, h.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
-		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, h.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid.", Response: agendaResponse{},
@@ -651,25 +651,39 @@ func (h *Handlers) schedule(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	// Pruning is housekeeping on insert-only records: whatever this call misses (an error, a
+	// version whose events are not published yet), the next run's call takes.
+	_ = h.Store.PruneSchedules(ctx, lease, h.now())
 	h.Notify()
 	c.JSON(http.StatusOK, out)
 }
 
 // run solves the fair's days under lease and saves the schedule as version lease.Epoch, with a
-// scheduled event for every meeting whose place changed.
+// scheduled event for every meeting whose place changed. A meeting that was held or whose slot
+// has started is not moved: it keeps its place in the new schedule, and its slot and table are
+// taken from everyone else.
 func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease) (scheduleResponse, error) {
 	accepted, err := h.Store.Find(ctx, bson.M{"fair_id": f.ID, "status": Accepted})
 	if err != nil {
 		return scheduleResponse{}, err
 	}
+	now := h.now()
 	byID := map[string]Meeting{}
+	placed := map[string]Placement{}
+	var fixed []Meeting
 	pending := make([]string, 0, len(accepted))
 	for _, m := range accepted {
+		if settled(f, m, now) {
+			if m.Slot > 0 {
+				placed[m.ID] = Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}
+			}
+			fixed = append(fixed, m)
+			continue
+		}
 		byID[m.ID] = m
 		pending = append(pending, m.ID)
 	}
 	out := scheduleResponse{FairID: f.ID, Version: lease.Epoch, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
-	placed := map[string]Placement{}
 	var left []schedule.Unscheduled
 	for _, d := range f.B2BDays {
 		unav, err := h.Store.Unavailable(ctx, f.ID, d.Date)
@@ -677,8 +691,9 @@ func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, l
 			return scheduleResponse{}, err
 		}
 		prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
+		held := holdFixed(&prob, fixed, d.Date, unav)
 		for who, slots := range unav {
-			prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slots})
+			prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slices.Compact(slices.Sorted(slices.Values(slots)))})
 		}
 		slices.SortFunc(prob.Participants, func(a, b schedule.Participant) int { return cmpString(a.ID, b.ID) })
 		for _, id := range pending {
@@ -693,15 +708,16 @@ func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, l
 		if err != nil {
 			return scheduleResponse{}, err
 		}
-		for _, a := range sol.Assignments {
+		assigned, unplaced := clearOfFixed(sol, held)
+		for _, a := range assigned {
 			placed[a.Meeting] = Placement{Day: d.Date, Slot: a.Slot, Table: a.Table}
 		}
 		pending = pending[:0]
-		left = sol.Unscheduled
-		for _, u := range sol.Unscheduled {
+		left = unplaced
+		for _, u := range unplaced {
 			pending = append(pending, u.Meeting)
 		}
-		out.Days = append(out.Days, dayResult{Day: d.Date, Status: sol.Status, Meetings: len(sol.Assignments), Breaks: sol.TotalBreaks, Bound: sol.LowerBound, Elapsed: sol.ElapsedMS})
+		out.Days = append(out.Days, dayResult{Day: d.Date, Status: sol.Status, Meetings: len(assigned), Breaks: sol.TotalBreaks, Bound: sol.LowerBound, Elapsed: sol.ElapsedMS})
 		if len(pending) == 0 {
 			left = nil
 			break
@@ -710,7 +726,7 @@ func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, l
 	if left != nil {
 		out.Left = left
 	}
-	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: placed, CreatedAt: h.now()}
+	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: placed, CreatedAt: now}
 	var envs []events.Envelope
 	for _, m := range accepted {
 		next := t.place(m)
@@ -724,10 +740,94 @@ func (h *Handlers) run(ctx context.Context, f index.Fair, limit time.Duration, l
 		}
 		envs = append(envs, env)
 	}
-	if err := h.Store.SaveTimetable(ctx, t, envs...); err != nil {
+	if err := h.Store.SaveTimetable(ctx, lease, h.now(), t, envs...); err != nil {
 		return scheduleResponse{}, err
 	}
 	return out, nil
+}
+
+// settled reports whether a meeting's place is history: it was held (its outcome is recorded)
+// or its slot has started. A new run leaves such a meeting where it is.
+func settled(f index.Fair, m Meeting, now time.Time) bool {
+	if m.Held() {
+		return true
+	}
+	if m.Slot == 0 {
+		return false
+	}
+	starts := slotTime(f, m.Day, m.Slot)
+	return !starts.IsZero() && !now.Before(starts)
+}
+
+// heldPrefix marks the stand-in meetings that keep settled meetings' tables in a day's problem.
+const heldPrefix = "held:"
+
+// holdFixed takes the places of the settled meetings on day out of the day's problem: their
+// participants are unavailable in their slots (added to unav), and each one's table is taken by
+// a stand-in meeting fixed to its slot, whose only participant is its own. It returns the table
+// each stand-in must end on, by stand-in ID. Places outside the day's current slots or tables
+// (the day's settings shrank) need no stand-in: the solver never uses them.
+func holdFixed(prob *schedule.Problem, fixed []Meeting, day string, unav map[string][]int) map[string]Placement {
+	held := map[string]Placement{}
+	for _, m := range fixed {
+		if m.Day != day || m.Slot < 1 || m.Slot > prob.Slots {
+			continue
+		}
+		for _, who := range []string{m.BuyerID, m.ProducerID} {
+			unav[who] = append(unav[who], m.Slot)
+		}
+		if m.Table < 1 || m.Table > prob.Tables {
+			continue
+		}
+		id := heldPrefix + m.ID
+		prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: id, Participants: []string{id}, Session: schedule.Any, FixedSlot: m.Slot})
+		held[id] = Placement{Day: day, Slot: m.Slot, Table: m.Table}
+	}
+	return held
+}
+
+// clearOfFixed returns a day's solution without its stand-ins, each settled meeting back at its
+// own table: the solver numbers a slot's tables freely, so the meeting it put at a settled
+// meeting's table trades tables with that meeting's stand-in. A meeting that would still share a
+// settled meeting's table (its stand-in was left out) is returned unscheduled instead.
+func clearOfFixed(sol schedule.Solution, held map[string]Placement) ([]schedule.Assignment, []schedule.Unscheduled) {
+	as := slices.Clone(sol.Assignments)
+	at := func(slot, table int) int {
+		return slices.IndexFunc(as, func(a schedule.Assignment) bool { return a.Slot == slot && a.Table == table })
+	}
+	taken := map[[2]int]bool{}
+	for i := range as {
+		want, ok := held[as[i].Meeting]
+		if !ok {
+			continue
+		}
+		taken[[2]int{want.Slot, want.Table}] = true
+		if j := at(as[i].Slot, want.Table); j >= 0 && j != i {
+			as[j].Table = as[i].Table
+		}
+		as[i].Table = want.Table
+	}
+	for _, p := range held {
+		taken[[2]int{p.Slot, p.Table}] = true
+	}
+	var assigned []schedule.Assignment
+	var left []schedule.Unscheduled
+	for _, a := range as {
+		if _, ok := held[a.Meeting]; ok {
+			continue
+		}
+		if taken[[2]int{a.Slot, a.Table}] {
+			left = append(left, schedule.Unscheduled{Meeting: a.Meeting, Reason: "its slot's table is taken by a meeting that has already started"})
+			continue
+		}
+		assigned = append(assigned, a)
+	}
+	for _, u := range sol.Unscheduled {
+		if _, ok := held[u.Meeting]; !ok {
+			left = append(left, u)
+		}
+	}
+	return assigned, left
 }
 
 func cmpString(a, b string) int {

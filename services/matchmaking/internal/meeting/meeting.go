@@ -47,6 +47,9 @@ type Meeting struct {
 	Outcome         string
 	ValueVND        int64
 	Revision        int64
+	// ScheduleVersion is the version of the fair's schedule the meeting was read with (0: none).
+	// The meeting's events order by revision, then by it: a run changes no revision.
+	ScheduleVersion int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
 }

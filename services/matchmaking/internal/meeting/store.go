@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"sync"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -77,7 +78,8 @@ func (d document) meeting() Meeting {
 // Event returns the meeting as other services receive it.
 func Event(m Meeting) events.MeetingV1 {
 	return events.MeetingV1{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
-		Session: m.Session, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Revision: m.Revision, UpdatedAt: m.UpdatedAt}
+		Session: m.Session, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Revision: m.Revision,
+		ScheduleVersion: m.ScheduleVersion, UpdatedAt: m.UpdatedAt}
 }
 
 // ErrStale is returned when the meeting changed between read and write.
@@ -91,12 +93,17 @@ type Store struct {
 	holdings  *mongo.Collection
 	schedules *mongo.Collection
 	leases    *mongo.Collection
+
+	// cache holds each fair's newest schedule seen, read again only when a newer version is
+	// stored (see newest): schedules are insert-only, so a version never changes.
+	mu    sync.Mutex
+	cache map[string]Timetable
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	return &Store{c: db.Collection(Collection), unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
-		schedules: db.Collection(SchedulesCollection), leases: db.Collection(LeasesCollection)}
+		schedules: db.Collection(SchedulesCollection), leases: db.Collection(LeasesCollection), cache: map[string]Timetable{}}
 }
 
 func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
@@ -171,7 +178,7 @@ func (s *Store) Page(ctx context.Context, q bson.M, after string, limit int) ([]
 // Scheduled returns the fair's newest schedule and its meetings matching q, placed by that one
 // schedule (a run saved meanwhile shows on the next read, whole).
 func (s *Store) Scheduled(ctx context.Context, fairID string, q bson.M) (Timetable, []Meeting, error) {
-	t, err := s.Timetable(ctx, fairID)
+	t, err := s.newest(ctx, fairID)
 	if err != nil {
 		return Timetable{}, nil, err
 	}

@@ -51,8 +51,17 @@ func (t Timetable) place(m Meeting) Meeting {
 		p = Placement{}
 	}
 	m.Day, m.Slot, m.Table = p.Day, p.Slot, p.Table
+	m.ScheduleVersion = t.Version
 	return m
 }
+
+// Schedules kept per fair: the newest few, so that an operator can still see what the last runs
+// changed; older versions are pruned once a newer run has saved.
+const keptSchedules = 3
+
+// ErrLeaseLost is returned when a scheduling run tries to save after its lease expired or a newer
+// run of the fair started: its schedule is older than what the fair may already show.
+var ErrLeaseLost = apperr.E(apperr.Conflict, "this scheduling run took longer than its lease and a newer run may have taken over: its schedule was not saved; run the scheduling again")
 
 // Lease is one scheduling run's hold on a fair. Epoch counts the runs of the fair.
 type Lease struct {
@@ -132,9 +141,35 @@ func (s *Store) ReleaseLease(ctx context.Context, l Lease) error {
 	return storage.MapError(err, "scheduling lease")
 }
 
-// SaveTimetable stores a run's complete schedule with its events in one insert, under the run's
-// epoch: Conflict if that version exists already.
-func (s *Store) SaveTimetable(ctx context.Context, t Timetable, envs ...events.Envelope) error {
+// SaveTimetable stores a run's complete schedule with its events in one insert, as version
+// l.Epoch, if the run still holds its lease at now: ErrLeaseLost when the lease has expired, a
+// newer run has taken the fair's lease or a newer version is stored; Conflict if this version
+// exists already. A run that outlived its lease must not publish its events after a newer run's.
+// What is left between the checks and the insert (a newer run saving in that instant) is
+// harmless: readers take the greatest version, and scheduled events carry it for consumers to
+// order by.
+func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Timetable, envs ...events.Envelope) error {
+	if t.FairID != l.FairID || t.Version != l.Epoch {
+		return apperr.E(apperr.Internal, "a schedule is saved under its own run's lease")
+	}
+	if !now.Before(l.ExpiresAt) {
+		return ErrLeaseLost
+	}
+	var last leaseDocument
+	err := s.leases.FindOne(ctx, bson.M{"fair_id": l.FairID}, options.FindOne().SetSort(bson.D{{Key: "epoch", Value: -1}})).Decode(&last)
+	if err != nil {
+		return storage.MapError(err, "scheduling lease")
+	}
+	if last.Epoch != l.Epoch || last.Holder != l.Holder || last.Released {
+		return ErrLeaseLost
+	}
+	newest, err := s.newestVersion(ctx, l.FairID)
+	if err != nil {
+		return err
+	}
+	if newest >= t.Version {
+		return ErrLeaseLost
+	}
 	d := scheduleDocument{ID: runID(t.FairID, t.Version), FairID: t.FairID, Version: t.Version, Placements: []placementDocument{}, CreatedAt: t.CreatedAt}
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
@@ -175,12 +210,105 @@ func (s *Store) placeAll(ctx context.Context, ms []Meeting) error {
 		t, ok := byFair[m.FairID]
 		if !ok {
 			var err error
-			if t, err = s.Timetable(ctx, m.FairID); err != nil {
+			if t, err = s.newest(ctx, m.FairID); err != nil {
 				return err
 			}
 			byFair[m.FairID] = t
 		}
 		ms[i] = t.place(m)
+	}
+	return nil
+}
+
+// newestVersion returns the greatest schedule version stored for a fair, 0 when there is none.
+func (s *Store) newestVersion(ctx context.Context, fairID string) (int64, error) {
+	var d struct {
+		Version int64 `bson:"version"`
+	}
+	err := s.schedules.FindOne(ctx, bson.M{"fair_id": fairID},
+		options.FindOne().SetSort(bson.D{{Key: "version", Value: -1}}).SetProjection(bson.M{"version": 1})).Decode(&d)
+	if storage.IsNotFound(err) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, storage.MapError(err, "schedule")
+	}
+	return d.Version, nil
+}
+
+// newest returns a fair's newest complete schedule from memory when the database holds no newer
+// version: a schedule version never changes once saved, so only the version number is read, and
+// the placements of every meeting of the fair only when another run has saved since.
+func (s *Store) newest(ctx context.Context, fairID string) (Timetable, error) {
+	v, err := s.newestVersion(ctx, fairID)
+	if err != nil {
+		return Timetable{}, err
+	}
+	if v == 0 {
+		return Timetable{FairID: fairID}, nil
+	}
+	s.mu.Lock()
+	t, ok := s.cache[fairID]
+	s.mu.Unlock()
+	if ok && t.Version == v {
+		return t, nil
+	}
+	if t, err = s.Timetable(ctx, fairID); err != nil {
+		return Timetable{}, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c, ok := s.cache[fairID]; !ok || c.Version < t.Version {
+		s.cache[fairID] = t
+	}
+	return t, nil
+}
+
+// PruneSchedules deletes a fair's schedule versions older than the newest keptSchedules whose
+// events have all been published (an unpublished event of an old version is still due: a later
+// run sends events only for the meetings it moves), and the fair's leases of runs before l, which
+// have ended: the newest lease stays, since the next run's epoch follows it. It is safe to run
+// late or twice, and what one call leaves the next prunes.
+func (s *Store) PruneSchedules(ctx context.Context, l Lease, now time.Time) error {
+	if _, err := s.leases.DeleteMany(ctx, bson.M{"fair_id": l.FairID, "epoch": bson.M{"$lt": l.Epoch}}); err != nil {
+		return storage.MapError(err, "scheduling leases")
+	}
+	cur, err := s.schedules.Find(ctx, bson.M{"fair_id": l.FairID}, options.Find().SetSort(bson.D{{Key: "version", Value: -1}}).
+		SetSkip(keptSchedules).SetProjection(bson.M{"_id": 1, outbox.Field + ".id": 1, outbox.Field + ".created_at": 1}))
+	if err != nil {
+		return storage.MapError(err, "schedules")
+	}
+	var old []struct {
+		ID     string `bson:"_id"`
+		Outbox []struct {
+			ID        string    `bson:"id"`
+			CreatedAt time.Time `bson:"created_at"`
+		} `bson:"outbox"`
+	}
+	if err := cur.All(ctx, &old); err != nil {
+		return storage.MapError(err, "schedules")
+	}
+	sent := s.schedules.Database().Collection(outbox.SentCollection)
+	for _, d := range old {
+		// An event past the relay's horizon is never published any more, sent or not.
+		ids := bson.A{}
+		for _, e := range d.Outbox {
+			if now.Sub(e.CreatedAt) < outbox.Horizon {
+				ids = append(ids, e.ID)
+			}
+		}
+		if len(ids) > 0 {
+			n, err := sent.CountDocuments(ctx, bson.M{"_id": bson.M{"$in": ids}})
+			if err != nil {
+				return storage.MapError(err, "sent events")
+			}
+			if n < int64(len(ids)) {
+				continue
+			}
+		}
+		if _, err := s.schedules.DeleteOne(ctx, bson.M{"_id": d.ID}); err != nil {
+			return storage.MapError(err, "schedule")
+		}
 	}
 	return nil
 }

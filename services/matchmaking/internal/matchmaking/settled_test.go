@@ -1,0 +1,155 @@
+package matchmaking
+
+import (
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// meetingEvent returns a meeting's event payload from an envelope.
+func meetingEvent(t *testing.T, env events.Envelope) events.MeetingV1 {
+	t.Helper()
+	var pl events.MeetingChangedV1
+	if err := env.Decode(&pl); err != nil {
+		t.Fatal(err)
+	}
+	return pl.Meeting
+}
+
+func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	_, orgAcc := tokens.Token(t, "organiser", "")
+	org, _ := tokens.Token(t, "organiser", orgAcc)
+	orgC := api.With(org)
+
+	// One B2B day, yesterday: every slot of it has started.
+	day := time.Now().In(vntext.Zone).AddDate(0, 0, -1).Format(time.DateOnly)
+	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
+	producers := map[string]testenv.Client{}
+	for _, id := range []string{"p1", "p2", "p3"} {
+		tok, acc := tokens.Token(t, "producer", "")
+		producerOf(t, app, id, acc)
+		assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "B-"+id, id)
+		producers[id] = api.With(tok)
+	}
+	testenv.Eventually(t, "fair and producers indexed", func() bool { return app.Index.Stats().Producers == 3 && app.Index.Stats().Fairs == 1 })
+	for _, id := range []string{"p1", "p2", "p3"} {
+		waitBooths(t, app, "f1", id, 1)
+	}
+	b1Tok, _ := tokens.Token(t, "buyer", "")
+	b2Tok, _ := tokens.Token(t, "buyer", "")
+	b1C, b2C := api.With(b1Tok), api.With(b2Tok)
+	b1, b2 := newBuyer(t, b1C, "Siêu thị Một"), newBuyer(t, b2C, "Siêu thị Hai")
+	unavailable := func(c testenv.Client, slots ...int) {
+		t.Helper()
+		if r := c.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day, "slots": slots}); r.Status != 204 {
+			t.Fatalf("unavailability: %d %s", r.Status, r.Body)
+		}
+	}
+	reschedule := func() int64 {
+		t.Helper()
+		r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil)
+		if r.Status != 200 {
+			t.Fatalf("schedule: %d %s", r.Status, r.Body)
+		}
+		var run struct{ Version int64 }
+		r.Decode(t, &run)
+		return run.Version
+	}
+	get := func(id string) meetingBody {
+		t.Helper()
+		var m meetingBody
+		orgC.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
+		return m
+	}
+
+	// m1 goes to slot 2 (p1 cannot come in 1 or 3) and is held; m2, in slot 1 or 3, has started
+	// without an outcome.
+	held := acceptedMeeting(t, b1C, producers["p1"], "f1", b1, "p1")
+	started := acceptedMeeting(t, b2C, producers["p3"], "f1", b2, "p3")
+	unavailable(producers["p1"], 1, 3)
+	unavailable(producers["p3"], 2)
+	reschedule()
+	before := map[string]meetingBody{held: get(held), started: get(started)}
+	if m := before[held]; m.Day != day || m.Slot != 2 || m.Table == 0 {
+		t.Fatalf("the meeting to hold = %+v, want slot 2 of %s", m, day)
+	}
+	if r := b1C.Do(t, "POST", "/api/meetings/"+held+"/outcome", map[string]any{"outcome": "negotiating"}); r.Status != 200 {
+		t.Fatalf("outcome: %d %s", r.Status, r.Body)
+	}
+
+	// Since then the participants' unavailability changed: b1 and p3 now say they could not
+	// come when their meetings were, so a run free to move them would have to.
+	unavailable(producers["p1"])
+	unavailable(producers["p3"], 1, 3)
+	unavailable(b1C, 2)
+	unavailable(b2C, before[started].Slot)
+	// New meetings that need the settled meetings' slots and tables.
+	added := []string{
+		acceptedMeeting(t, b2C, producers["p1"], "f1", b2, "p1"),
+		acceptedMeeting(t, b2C, producers["p2"], "f1", b2, "p2"),
+		acceptedMeeting(t, b1C, producers["p2"], "f1", b1, "p2"),
+	}
+	version := reschedule()
+
+	for id, want := range before {
+		if m := get(id); m.Day != want.Day || m.Slot != want.Slot || m.Table != want.Table {
+			t.Errorf("settled meeting %s moved from %s/%d/%d to %s/%d/%d", id, want.Day, want.Slot, want.Table, m.Day, m.Slot, m.Table)
+		}
+	}
+	var a agendaBody
+	orgC.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &a)
+	if a.Version != version {
+		t.Errorf("agenda version %d, want %d", a.Version, version)
+	}
+	// Every meeting that fits is placed, and none shares a table or a participant with another.
+	placed := 0
+	for _, m := range a.Meetings {
+		if m.Day == day {
+			placed++
+		}
+	}
+	checkAgenda(t, a, placed)
+	if placed < 4 {
+		t.Errorf("%d meetings placed, want the 2 settled ones and at least 2 of the %d added: %+v", placed, len(added), a.Meetings)
+	}
+
+	// A scheduled event orders after the meeting's accepted event: same revision, a greater
+	// schedule version; the settled meetings get none from the second run.
+	testenv.Eventually(t, "the second run's scheduled events", func() bool {
+		n := 0
+		for _, env := range subjects(t, app, events.MeetingScheduled) {
+			if meetingEvent(t, env).ScheduleVersion == version {
+				n++
+			}
+		}
+		return n == placed-2
+	})
+	accepted := map[string]events.MeetingV1{}
+	for _, env := range subjects(t, app, events.MeetingAccepted) {
+		m := meetingEvent(t, env)
+		accepted[m.ID] = m
+	}
+	for _, env := range subjects(t, app, events.MeetingScheduled) {
+		m := meetingEvent(t, env)
+		prev, ok := accepted[m.ID]
+		if !ok {
+			t.Errorf("scheduled event of %s without its accepted event", m.ID)
+			continue
+		}
+		if m.Revision < prev.Revision || (m.Revision == prev.Revision && m.ScheduleVersion <= prev.ScheduleVersion) {
+			t.Errorf("scheduled event of %s at revision %d, schedule version %d does not order after its accepted event (%d, %d)",
+				m.ID, m.Revision, m.ScheduleVersion, prev.Revision, prev.ScheduleVersion)
+		}
+		if m.ScheduleVersion == version && (m.ID == held || m.ID == started) {
+			t.Errorf("the second run sent a scheduled event for settled meeting %s", m.ID)
+		}
+	}
+}
