@@ -17,7 +17,9 @@ import (
 
 type oneApplicant struct{ Applicant }
 
-func (c oneApplicant) ApplicantOf(context.Context, string) (Applicant, error) { return c.Applicant, nil }
+func (c oneApplicant) ApplicantOf(context.Context, string) (Applicant, error) {
+	return c.Applicant, nil
+}
 
 func (oneApplicant) ProductsOf(context.Context, string, []string) ([]Product, error) { return nil, nil }
 
