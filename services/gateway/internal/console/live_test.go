@@ -215,3 +215,27 @@ func TestLiveScopeWidensDuringLookup(t *testing.T) {
 		})
 	}
 }
+
+// TestLiveScopeNarrowsDuringLookup: a profile the lookup found but that changed hands while the
+// lookup ran (a claim publishes the profile under its new account) leaves the stream's scope, so
+// its old owner hears no more of it.
+func TestLiveScopeNarrowsDuringLookup(t *testing.T) {
+	who := auth.Principal{AccountID: "acc-1", Role: auth.RoleProducer}
+	rig := newLiveRig(t, who, Scope{Producers: map[string]bool{"prod-A": true, "prod-keep": true}})
+	stream := rig.open(t, who)
+	select {
+	case <-rig.started:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the stream's lookup did not start")
+	}
+	rig.publish(t, events.ProducerUpdated, "prod-A", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: "prod-A", AccountID: "acc-2"}})
+	rig.publish(t, events.ApplicationSubmitted, "app-sync", application("app-sync", "fair-else", "prod-else"))
+	until(t, rig.admin, "app-sync")
+	close(rig.release)
+
+	rig.publish(t, events.ApplicationSubmitted, "app-A", application("app-A", "fair-1", "prod-A"))
+	rig.publish(t, events.ApplicationSubmitted, "app-keep", application("app-keep", "fair-1", "prod-keep"))
+	if n := nextApplication(t, stream); n.ApplicationID != "app-keep" {
+		t.Errorf("first notice = %+v, want app-keep: prod-A went to another account during the lookup", n)
+	}
+}
