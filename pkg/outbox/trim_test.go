@@ -1,14 +1,23 @@
 package outbox_test
 
 import (
+	"context"
 	"fmt"
+	"os"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/FerretDB/FerretDB/ferretdb"
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
 type producerDoc struct {
@@ -81,6 +90,11 @@ func TestAggregateWrittenManyTimesKeepsABoundedOutbox(t *testing.T) {
 	}
 }
 
+// Writers append while the outbox is being trimmed. The embedded database has one connection, so
+// each operation runs alone, but a trim is two of them (a read, then a write fenced on the stamp
+// and count it read) and other writers' appends run in between: without the fence, the trim
+// overwrites them and this test fails. What it cannot show is whether one conditional update is
+// atomic against another connection's; TestReplicasSharingADatabaseNeverDropAnEvent is about that.
 func TestConcurrentTrimsNeverDropAnEvent(t *testing.T) {
 	f := setup(t)
 	if err := outbox.Insert(f.ctx, f.coll, producerDoc{ID: "p1", Name: "HTX"}, event(t, events.ProducerUpdated, "p1")); err != nil {
@@ -124,4 +138,132 @@ func TestConcurrentTrimsNeverDropAnEvent(t *testing.T) {
 	if n := f.outboxLen(t, "p1"); n > outbox.TrimAt+4 {
 		t.Errorf("the outbox holds %d entries, want at most %d", n, outbox.TrimAt+4)
 	}
+}
+
+// sharedDatabase returns n connections to one database, as replicas of a service share theirs:
+// an embedded FerretDB that each reaches over its own client (so their writes interleave across
+// connections, not queued on one), or a fresh database on OCOPFAIR_TEST_MONGO_URI when it is set.
+func sharedDatabase(t *testing.T, n int) []*storage.DB {
+	t.Helper()
+	uri := os.Getenv("OCOPFAIR_TEST_MONGO_URI")
+	if uri == "" {
+		fdb, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + t.TempDir() + "/"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ctx, cancel := context.WithCancel(context.Background())
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			_ = fdb.Run(ctx)
+		}()
+		t.Cleanup(func() {
+			cancel()
+			<-done
+		})
+		uri = fdb.MongoDBURI()
+	}
+	name := "test_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
+	var out []*storage.DB
+	for range n {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		db, err := storage.Open(ctx, storage.Config{URI: uri, Database: name})
+		cancel()
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			_ = db.Close(ctx)
+		})
+		out = append(out, db)
+	}
+	return out
+}
+
+// Replicas write one document at once, without a revision check, each over its own connection,
+// while a relay publishes and the writes trim: every write that reports success must have its
+// event published. On MongoDB each conditional update is atomic, so the trim's fence holds across
+// replicas. FerretDB v1 (SQLite) runs an update as a read and a whole-document write that do not
+// exclude another connection's: concurrent writes to one document overwrite each other even
+// without a trim (a plain $push from four connections keeps about a third of its entries), so
+// there the test is skipped, and what replicas rely on must rest on unique indexes instead.
+func TestReplicasSharingADatabaseNeverDropAnEvent(t *testing.T) {
+	if os.Getenv("OCOPFAIR_TEST_MONGO_URI") == "" {
+		t.Skip("FerretDB v1 loses concurrent updates of one document across connections, trim or not; set OCOPFAIR_TEST_MONGO_URI to run against MongoDB")
+	}
+	f := setup(t)
+	const writers, writes = 4, 3 * outbox.TrimAt
+	dbs := sharedDatabase(t, writers+1)
+	if err := dbs[0].EnsureIndexes(f.ctx, outbox.Indexes("producers")...); err != nil {
+		t.Fatal(err)
+	}
+	coll := func(i int) *mongo.Collection { return dbs[i].Collection("producers") }
+	if err := outbox.Insert(f.ctx, coll(0), producerDoc{ID: "p1", Name: "HTX"}, event(t, events.ProducerUpdated, "p1")); err != nil {
+		t.Fatal(err)
+	}
+	relay := outbox.NewRelay(f.js, dbs[writers].Database, quiet, metrics.New("test"), time.Second, "producers")
+
+	var mu sync.Mutex
+	var stored []string
+	var wg sync.WaitGroup
+	for w := range writers {
+		wg.Go(func() {
+			for i := range writes {
+				env := event(t, events.ProducerUpdated, "p1")
+				ok, err := outbox.Set(f.ctx, coll(w), bson.M{"_id": "p1"}, producerDoc{ID: "p1", Name: fmt.Sprintf("HTX %d/%d", w, i)}, env)
+				if err != nil {
+					t.Errorf("Set: %v", err)
+					return
+				}
+				if ok {
+					mu.Lock()
+					stored = append(stored, env.ID)
+					mu.Unlock()
+				}
+			}
+		})
+	}
+	// The relay publishes while the replicas write, so that trims have sent entries to drop.
+	writing := make(chan struct{})
+	relayDone := make(chan struct{})
+	go func() {
+		defer close(relayDone)
+		for range 10000 {
+			select {
+			case <-writing:
+				return
+			default:
+			}
+			if _, err := relay.Flush(f.ctx); err != nil {
+				t.Errorf("Flush: %v", err)
+				return
+			}
+		}
+	}()
+	wg.Wait()
+	close(writing)
+	<-relayDone
+	if _, err := relay.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(stored) < outbox.TrimAt {
+		t.Fatalf("only %d writes succeeded; the test needs trims to have happened", len(stored))
+	}
+	for _, id := range stored {
+		if err := dbs[0].Collection(outbox.SentCollection).FindOne(f.ctx, bson.M{"_id": id}).Err(); err != nil {
+			t.Errorf("event %s of a write that succeeded was not published: %v", id, err)
+		}
+	}
+	var d struct {
+		Outbox []bson.M `bson:"outbox"`
+	}
+	if err := coll(0).FindOne(f.ctx, bson.M{"_id": "p1"}).Decode(&d); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(d.Outbox); n > outbox.TrimAt+writers {
+		t.Errorf("the outbox holds %d entries, want at most %d", n, outbox.TrimAt+writers)
+	}
+	t.Logf("%d of %d writes succeeded", len(stored), writers*writes)
 }
