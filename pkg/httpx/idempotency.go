@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"math"
@@ -40,9 +41,10 @@ const (
 )
 
 const (
-	idemPending = "pending"
-	idemDone    = "done"
-	idemIDKey   = "ocopfair.idempotent_id"
+	idemPending   = "pending"
+	idemDone      = "done"
+	idemIDKey     = "ocopfair.idempotent_id"
+	idemReplayKey = "ocopfair.idempotent_replay"
 )
 
 type idemRecord struct {
@@ -142,10 +144,21 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 		c.Next()
 		finished = true
 		stopRenewing()
+		kept := rw.buf.Bytes()
+		replay, _ := c.Get(idemReplayKey)
+		if r, ok := replay.(replayBody); ok {
+			kept = r.body
+			if !r.ok {
+				// What must not be kept could not be left out: keep nothing, so that a retry runs
+				// again rather than replaying the secret.
+				k.release(rec)
+				return
+			}
+		}
 		if status := rw.Status(); status >= http.StatusInternalServerError {
 			k.release(rec)
 		} else {
-			k.finish(rec, status, rw)
+			k.finish(rec, status, rw.Header(), kept)
 		}
 	}
 }
@@ -170,6 +183,26 @@ func NewID(c *gin.Context) string {
 		return id
 	}
 	return uuid.Must(uuid.NewV7()).String()
+}
+
+// replayBody is what ReplayWith asks to keep in place of the response body; ok is false when it
+// could not be encoded, and then nothing is kept.
+type replayBody struct {
+	body []byte
+	ok   bool
+}
+
+// ReplayWith makes a replay of this request answer body (as JSON, with the same status and
+// Location) instead of the body sent now. A handler whose response holds a secret, such as a
+// bearer token, calls it with the response minus the secret, so the secret is never stored: the
+// kept records are readable by anyone with access to the database for a day. A client that gets
+// the replay obtains the secret afresh (signs in, for a token).
+func ReplayWith(c *gin.Context, body any) {
+	data, err := json.Marshal(body)
+	if err != nil {
+		Logger(c).Error("encoding the response to keep for replays failed; the response is not kept", "err", err)
+	}
+	c.Set(idemReplayKey, replayBody{body: data, ok: err == nil})
 }
 
 // retryAfter is a 409 for a key whose lease is held, with the seconds until it lapses.
@@ -314,12 +347,12 @@ func (k idemKey) keepLease(rec idemRecord) (stop func()) {
 }
 
 // finish stores the response for replay, if this run still holds the key.
-func (k idemKey) finish(rec idemRecord, status int, rw *recorder) {
+func (k idemKey) finish(rec idemRecord, status int, header http.Header, body []byte) {
 	ctx, cancel := k.op()
 	defer cancel()
 	_, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
-		"state": idemDone, "status": status, "content_type": rw.Header().Get("Content-Type"),
-		"location": rw.Header().Get("Location"), "body": rw.buf.Bytes(),
+		"state": idemDone, "status": status, "content_type": header.Get("Content-Type"),
+		"location": header.Get("Location"), "body": body,
 	}})
 	if err != nil {
 		k.log.Warn("storing the idempotent response failed; a retry will run again once the lease lapses", "err", err)

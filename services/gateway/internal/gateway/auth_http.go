@@ -54,13 +54,18 @@ type registerResponse struct {
 	tokenResponse
 }
 
+// registeredResponse is a replayed sign-up: the account without a token.
+type registeredResponse struct {
+	Account accountResponse `json:"account"`
+}
+
 func toAccountResponse(a account.Account) accountResponse {
 	return accountResponse{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt.In(vntext.Zone)}
 }
 
 func (a *App) mountAuth(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/register", Tag: "auth", Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create a producer or buyer account and sign in.", Request: registerRequest{}, Response: registerResponse{}}, a.register)
+		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: registerResponse{}}, a.register)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
 		Summary: "Sign in with email and password; returns a bearer token.", Request: loginRequest{}, Response: tokenResponse{}}, a.login)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
@@ -99,6 +104,10 @@ func (a *App) register(c *gin.Context) {
 		return
 	}
 	c.Header("Location", "/api/auth/me")
+	c.Header("Cache-Control", "no-store")
+	// The kept response for an Idempotency-Key replay leaves the token out: a bearer token must
+	// not sit in the database for a day. A replay answers the account alone; the client signs in.
+	httpx.ReplayWith(c, registeredResponse{Account: toAccountResponse(acc)})
 	c.JSON(http.StatusCreated, registerResponse{Account: toAccountResponse(acc), tokenResponse: tok})
 }
 

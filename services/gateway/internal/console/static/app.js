@@ -311,8 +311,15 @@ function viewRegister() {
       { name: "role", label: t("role"), type: "select", options: [["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
     t("register"), async (v) => {
       const r = await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true });
-      if (r.ok) await signedIn(r.data.access_token);
-      return r;
+      if (!r.ok) return r;
+      if (r.data && r.data.access_token) {
+        await signedIn(r.data.access_token);
+        return r;
+      }
+      // A replayed sign-up carries no token (the server never keeps one): sign in instead.
+      const l = await api("POST", "/api/auth/login", { email: v.email, password: v.password }, { quiet: true });
+      if (l.ok) await signedIn(l.data.access_token);
+      return l;
     }, { id: "register" }),
     h("p", {}, t("have_account"), " ", h("a", { href: "#/login" }, t("login"))));
 }
