@@ -27,7 +27,11 @@
 // array on the document is trimmed by the store's own next write (Set), which keeps only the
 // entries not yet marked sent and within Horizon: FerretDB ignores $push's $slice and cannot
 // $pull by a sub-document field, so the trim rewrites the array, fenced on the outbox's stamp and
-// count so that it never drops an entry appended in between.
+// count so that it never drops an entry appended in between. The fence is as good as the engine's
+// conditional update: atomic on MongoDB, and on FerretDB v1 only among the writes of one
+// connection. Across FerretDB connections any two updates of one document can overwrite each
+// other, trim or not: a write lost that way loses its events with it, or, if a relay read the
+// document in between, leaves them published for a change no longer stored.
 package outbox
 
 import (
