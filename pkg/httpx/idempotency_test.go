@@ -390,3 +390,37 @@ func TestNewIDWithoutKeyIsFresh(t *testing.T) {
 		t.Error("IdempotentID reports an ID for a request without a key")
 	}
 }
+
+// TestIdempotencyReplayWithKeepsOnlyWhatItIsGiven: a response holding a secret keeps, for
+// replays, only the body the handler hands ReplayWith; one that cannot be encoded keeps nothing,
+// so a retry runs again instead of replaying the secret.
+func TestIdempotencyReplayWithKeepsOnlyWhatItIsGiven(t *testing.T) {
+	s := newIdemServer(t)
+	s.hooks(nil, func(c *gin.Context) bool {
+		httpx.ReplayWith(c, gin.H{"public": "yes"})
+		c.JSON(http.StatusCreated, gin.H{"public": "yes", "secret": "s3cret"})
+		return false
+	})
+	if w := s.post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated || !strings.Contains(w.Body.String(), "s3cret") {
+		t.Fatalf("first run = %d %s, want 201 with the secret", w.Code, w.Body.String())
+	}
+	if body, ok := s.record(t)["body"].(bson.Binary); !ok || !strings.Contains(string(body.Data), "public") || strings.Contains(string(body.Data), "s3cret") {
+		t.Errorf("the kept response is %q, want the body given to ReplayWith", body.Data)
+	}
+	w := s.post(context.Background(), "A", "k-1", thingBody)
+	if w.Code != http.StatusCreated || w.Header().Get(httpx.IdempotentReplay) != "true" || strings.TrimSpace(w.Body.String()) != `{"public":"yes"}` {
+		t.Errorf("replay = %d (replayed %q) %s, want 201 with the body given to ReplayWith", w.Code, w.Header().Get(httpx.IdempotentReplay), w.Body.String())
+	}
+
+	s.hooks(nil, func(c *gin.Context) bool {
+		httpx.ReplayWith(c, func() {})
+		c.JSON(http.StatusCreated, gin.H{"secret": "s3cret"})
+		return false
+	})
+	if w := s.post(context.Background(), "A", "k-2", thingBody); w.Code != http.StatusCreated {
+		t.Fatalf("first run = %d %s", w.Code, w.Body.String())
+	}
+	if w := s.post(context.Background(), "A", "k-2", thingBody); w.Code != http.StatusCreated || w.Header().Get(httpx.IdempotentReplay) != "" {
+		t.Errorf("retry after an unencodable replay body = %d (replayed %q), want a new run", w.Code, w.Header().Get(httpx.IdempotentReplay))
+	}
+}
