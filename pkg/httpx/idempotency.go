@@ -196,7 +196,8 @@ type replayBody struct {
 // Location) instead of the body sent now. A handler whose response holds a secret, such as a
 // bearer token, calls it with the response minus the secret, so the secret is never stored: the
 // kept records are readable by anyone with access to the database for a day. A client that gets
-// the replay obtains the secret afresh (signs in, for a token).
+// the replay obtains the secret afresh (signs in, for a token). Call it just before writing the
+// response it stands for, so that an error answered instead is kept as it was sent.
 func ReplayWith(c *gin.Context, body any) {
 	data, err := json.Marshal(body)
 	if err != nil {
