@@ -783,7 +783,7 @@ async function viewMeetings() {
       h("td", {}, side === "buyer" ? m.producer_name : m.buyer_name, h("div", { class: "muted" }, t("s_" + m.session))),
       h("td", {}, statusBadge("m_", m.status), m.reason ? h("div", { class: "muted" }, m.reason) : null, m.slot ? h("div", {}, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null),
       h("td", { class: "actions" }, m.status === "requested" && m.requested_by !== side && [h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t("accept")), h("button", { type: "button", class: "secondary", onclick: act(m, "decline") }, t("decline"))],
-        m.status === "accepted" && !m.held && m.starts_at && new Date(m.starts_at) <= new Date() && h("select", { "aria-label": t("outcome"), onchange: (ev) => { const o = ev.target.value; if (!o) return; const v = o === "contract_signed" ? Number(prompt(t("value")) || 0) : 0; act(m, "outcome", { outcome: o, value_vnd: v })(); } },
+        m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && h("select", { "aria-label": t("outcome"), onchange: (ev) => { const o = ev.target.value; if (!o) return; const v = o === "contract_signed" ? Number(prompt(t("value")) || 0) : 0; act(m, "outcome", { outcome: o, value_vnd: v })(); } },
           h("option", { value: "" }, t("outcome") + "…"), ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))))))))))
       : h("p", { class: "muted" }, t("none")));
 }
