@@ -14,7 +14,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/gin-gonic/gin"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -232,44 +231,11 @@ func TestIdempotencyLeaseLapsesAfterACrash(t *testing.T) {
 	}
 }
 
-// sharedDB opens n clients, each with its own connection, of one database on one embedded
-// FerretDB: what several replicas of a service see.
-func sharedDB(t *testing.T, n int) []*storage.DB {
-	t.Helper()
-	f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite",
-		SQLiteURL: "file:" + t.TempDir() + "/", Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	dbs := make([]*storage.DB, n)
-	for i := range dbs {
-		octx, ocancel := context.WithTimeout(context.Background(), 30*time.Second)
-		db, err := storage.Open(octx, storage.Config{URI: f.MongoDBURI(), Database: "idem"})
-		ocancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = db.Close(context.Background()) })
-		dbs[i] = db
-	}
-	return dbs
-}
-
 // TestIdempotencyConcurrentRetriesAfterALapseRunOnce: the run holding a key dies after storing
 // its effect; once its lease has lapsed, several retries reach two replicas at once. Exactly one
 // of them may run the request again; the others wait (409) or replay its answer.
 func TestIdempotencyConcurrentRetriesAfterALapseRunOnce(t *testing.T) {
-	dbs := sharedDB(t, 2)
+	dbs := testenv.SharedDBs(t, 2)
 	servers := []*idemServer{newIdemServerOn(t, dbs[0]), newIdemServerOn(t, dbs[1])}
 	if w := servers[0].post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated {
 		t.Fatalf("first run = %d %s", w.Code, w.Body.String())

@@ -1,23 +1,19 @@
 package outbox_test
 
 import (
-	"context"
 	"fmt"
 	"os"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
-	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
-	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 type producerDoc struct {
@@ -140,48 +136,6 @@ func TestConcurrentTrimsNeverDropAnEvent(t *testing.T) {
 	}
 }
 
-// sharedDatabase returns n connections to one database, as replicas of a service share theirs:
-// an embedded FerretDB that each reaches over its own client (so their writes interleave across
-// connections, not queued on one), or a fresh database on OCOPFAIR_TEST_MONGO_URI when it is set.
-func sharedDatabase(t *testing.T, n int) []*storage.DB {
-	t.Helper()
-	uri := os.Getenv("OCOPFAIR_TEST_MONGO_URI")
-	if uri == "" {
-		fdb, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + t.TempDir() + "/"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ctx, cancel := context.WithCancel(context.Background())
-		done := make(chan struct{})
-		go func() {
-			defer close(done)
-			_ = fdb.Run(ctx)
-		}()
-		t.Cleanup(func() {
-			cancel()
-			<-done
-		})
-		uri = fdb.MongoDBURI()
-	}
-	name := "test_" + strings.ReplaceAll(uuid.NewString()[:13], "-", "")
-	var out []*storage.DB
-	for range n {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		db, err := storage.Open(ctx, storage.Config{URI: uri, Database: name})
-		cancel()
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() {
-			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-			defer cancel()
-			_ = db.Close(ctx)
-		})
-		out = append(out, db)
-	}
-	return out
-}
-
 // Replicas write one document at once, without a revision check, each over its own connection,
 // while a relay publishes and the writes trim: every write that reports success must have its
 // event published. On MongoDB each conditional update is atomic, so the trim's fence holds across
@@ -195,7 +149,7 @@ func TestReplicasSharingADatabaseNeverDropAnEvent(t *testing.T) {
 	}
 	f := setup(t)
 	const writers, writes = 4, 3 * outbox.TrimAt
-	dbs := sharedDatabase(t, writers+1)
+	dbs := testenv.SharedDBs(t, writers+1)
 	if err := dbs[0].EnsureIndexes(f.ctx, outbox.Indexes("producers")...); err != nil {
 		t.Fatal(err)
 	}

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/FerretDB/FerretDB/ferretdb"
 	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
@@ -16,27 +15,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
 )
-
-// sharedFerretDB starts one FerretDB that several replicas reach over their own connections, as
-// replicas of a service share its database, and returns its URI.
-func sharedFerretDB(t *testing.T) string {
-	t.Helper()
-	f, err := ferretdb.New(&ferretdb.Config{Listener: ferretdb.ListenerConfig{TCP: "127.0.0.1:0"}, Handler: "sqlite", SQLiteURL: "file:" + t.TempDir() + "/"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		_ = f.Run(ctx)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		<-done
-	})
-	return f.MongoDBURI()
-}
 
 // startReplica starts a matchmaking replica on the database at uri; prepare runs before it serves.
 func startReplica(t *testing.T, natsURL, uri string, tokens testenv.Tokens, prepare func(*App)) (*App, testenv.Client) {
@@ -94,7 +72,7 @@ func checkAgenda(t *testing.T, a agendaBody, want int) {
 func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
-	uri := sharedFerretDB(t)
+	uri := testenv.SharedURI(t)
 
 	// Every day's solve announces itself and waits for a go from the test, so that the test
 	// knows a run is under way and can make another meet it.
