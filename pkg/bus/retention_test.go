@@ -27,18 +27,6 @@ func connectJS(t *testing.T) jetstream.JetStream {
 	return js
 }
 
-// eventually fails the test when cond is still false after 15 s.
-func eventually(t *testing.T, what string, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(15 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("timed out waiting for %s", what)
-		}
-		time.Sleep(20 * time.Millisecond)
-	}
-}
-
 // TestEnsureStreamsUpdatesLimitsOfExistingStreams starts from streams as earlier versions created
 // them (no limits at all) and expects every one to be given the age limit.
 func TestEnsureStreamsUpdatesLimitsOfExistingStreams(t *testing.T) {
@@ -134,18 +122,18 @@ func TestDurableConsumersSurviveAgedOutMessages(t *testing.T) {
 
 	stop := consume("old")
 	publish("p1")
-	eventually(t, "p1 handled", func() bool { return len(got("old")) == 1 })
+	testenv.Eventually(t, "p1 handled", func() bool { return len(got("old")) == 1 })
 	stop()
 	publish("p2")
 	publish("p3")
-	eventually(t, "every message aged out", func() bool { return stored() == 0 })
+	testenv.Eventually(t, "every message aged out", func() bool { return stored() == 0 })
 	publish("p4")
 
 	stop = consume("old")
 	defer stop()
 	stopNew := consume("new")
 	defer stopNew()
-	eventually(t, "p4 handled by both consumers", func() bool { return len(got("old")) == 2 && len(got("new")) == 1 })
+	testenv.Eventually(t, "p4 handled by both consumers", func() bool { return len(got("old")) == 2 && len(got("new")) == 1 })
 	if g := got("old"); g[0] != "p1" || g[1] != "p4" {
 		t.Errorf("old consumer handled %v, want [p1 p4]", g)
 	}

@@ -224,7 +224,13 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Producer, error) {
 	if f.After != "" {
 		q["_id"] = bson.M{"$gt": f.After}
 	}
-	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(f.Limit)).SetProjection(bson.M{outbox.Field: 0}))
+	return s.find(ctx, q, 1, f.Limit)
+}
+
+// find returns up to limit producers matching q, in ID order (1) or newest first (-1), without
+// their outbox.
+func (s *Store) find(ctx context.Context, q bson.M, order, limit int) ([]Producer, error) {
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: order}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "producers")
 	}
@@ -246,17 +252,5 @@ func (s *Store) Unclaimed(ctx context.Context, before string, limit int) ([]Prod
 	if before != "" {
 		q["_id"] = bson.M{"$lt": before}
 	}
-	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
-	if err != nil {
-		return nil, storage.MapError(err, "producers")
-	}
-	var docs []document
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storage.MapError(err, "producers")
-	}
-	out := make([]Producer, len(docs))
-	for i, d := range docs {
-		out[i] = d.producer()
-	}
-	return out, nil
+	return s.find(ctx, q, -1, limit)
 }
