@@ -262,11 +262,7 @@ func trimAndSet(ctx context.Context, c *mongo.Collection, filter, set bson.M, en
 
 // unsent returns the entries that have no sent marker and are within Horizon of now, in order.
 func unsent(ctx context.Context, sent *mongo.Collection, entries []Entry, now time.Time) ([]Entry, error) {
-	ids := make(bson.A, 0, len(entries))
-	for _, e := range entries {
-		ids = append(ids, e.ID)
-	}
-	marked, err := markedSent(ctx, sent, ids)
+	marked, err := markedSent(ctx, sent, entryIDs(entries))
 	if err != nil {
 		return nil, err
 	}
@@ -279,6 +275,16 @@ func unsent(ctx context.Context, sent *mongo.Collection, entries []Entry, now ti
 	return out, nil
 }
 
+// entryIDs returns the IDs of entries, for a query on their sent markers.
+func entryIDs(entries []Entry) bson.A {
+	ids := make(bson.A, 0, len(entries))
+	for _, e := range entries {
+		ids = append(ids, e.ID)
+	}
+	return ids
+}
+
+// markedSent returns which of ids have a sent marker, in one query.
 func markedSent(ctx context.Context, sent *mongo.Collection, ids bson.A) (map[string]bool, error) {
 	out := map[string]bool{}
 	if len(ids) == 0 {
@@ -636,15 +642,14 @@ func Pending(ctx context.Context, db *mongo.Database, collection string, docID a
 	if err != nil {
 		return nil, storage.MapError(err, "document")
 	}
+	sent, err := markedSent(ctx, db.Collection(SentCollection), entryIDs(d.Outbox))
+	if err != nil {
+		return nil, err
+	}
 	var out []Entry
 	for _, e := range d.Outbox {
-		err := db.Collection(SentCollection).FindOne(ctx, bson.M{"_id": e.ID}).Err()
-		switch {
-		case err == nil:
-		case storage.IsNotFound(err):
+		if !sent[e.ID] {
 			out = append(out, e)
-		default:
-			return nil, err
 		}
 	}
 	return out, nil
