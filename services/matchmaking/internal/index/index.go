@@ -225,15 +225,22 @@ func (x *Index) putProduct(p events.ProductV1) {
 		Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive, ExpiresOn: expires, Unit: p.Unit, Capacity: p.MonthlyCapacity,
 		PriceMin: p.PriceMinVND, PriceMax: p.PriceMaxVND, Revision: p.Revision, Deleted: p.Deleted}
 	np.Producer = x.producers[p.ProducerID]
-	x.products[p.ID] = np
-	if !np.Deleted {
-		if x.bySet[np.CriteriaSet] == nil {
-			x.bySet[np.CriteriaSet] = map[string]*Product{}
-		}
-		x.bySet[np.CriteriaSet][np.ID] = np
-		x.livePos[np.ID] = len(x.live)
-		x.live = append(x.live, np)
+	x.place(np)
+}
+
+// place stores np and, unless it is deleted, files it under its criteria set and among the live
+// products that rankings scan.
+func (x *Index) place(np *Product) {
+	x.products[np.ID] = np
+	if np.Deleted {
+		return
 	}
+	if x.bySet[np.CriteriaSet] == nil {
+		x.bySet[np.CriteriaSet] = map[string]*Product{}
+	}
+	x.bySet[np.CriteriaSet][np.ID] = np
+	x.livePos[np.ID] = len(x.live)
+	x.live = append(x.live, np)
 }
 
 func (x *Index) removeLive(id string) {

@@ -209,15 +209,7 @@ func (x *Index) restore(st state, seqs map[string]uint64) {
 		np := &Product{ID: p.ID, ProducerID: p.ProducerID, NameVI: p.NameVI, NameLower: p.NameLower, Fold: p.Fold, Description: p.Description,
 			CriteriaSet: p.CriteriaSet, Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive, ExpiresOn: expires, Unit: p.Unit,
 			Capacity: p.Capacity, PriceMin: p.PriceMin, PriceMax: p.PriceMax, Revision: p.Revision, Deleted: p.Deleted, Producer: x.producers[p.ProducerID]}
-		x.products[p.ID] = np
-		if !np.Deleted {
-			if x.bySet[np.CriteriaSet] == nil {
-				x.bySet[np.CriteriaSet] = map[string]*Product{}
-			}
-			x.bySet[np.CriteriaSet][np.ID] = np
-			x.livePos[np.ID] = len(x.live)
-			x.live = append(x.live, np)
-		}
+		x.place(np)
 	}
 	for _, b := range st.Booths {
 		if x.booths[b.Fair] == nil {
