@@ -185,6 +185,15 @@ func NewID(c *gin.Context) string {
 	return uuid.Must(uuid.NewV7()).String()
 }
 
+// Rerun reports whether err, from storing a new aggregate under id, means that an earlier run of
+// this same request stored it already: err is a duplicate key and id is this request's NewID from
+// its Idempotency-Key (not a clash with someone else's ID). The handler then loads the aggregate,
+// checks it is the caller's, and answers as the first run did.
+func Rerun(c *gin.Context, id string, err error) bool {
+	key, ok := IdempotentID(c)
+	return ok && key == id && storage.IsDuplicate(err)
+}
+
 // replayBody is what ReplayWith asks to keep in place of the response body; ok is false when it
 // could not be encoded, and then nothing is kept.
 type replayBody struct {

@@ -244,7 +244,7 @@ func (s *Server) createFair(c *gin.Context) {
 // key, the ID came from the Idempotency-Key (so it is this request's own ID, not a clash) and the
 // stored fair is the caller's. Anything else is a real conflict, answered as such.
 func (s *Server) createdBefore(c *gin.Context, id, accountID string, err error) (fair.Fair, bool) {
-	if key, ok := httpx.IdempotentID(c); !ok || key != id || !storage.IsDuplicate(err) {
+	if !httpx.Rerun(c, id, err) {
 		return fair.Fair{}, false
 	}
 	f, gerr := s.Fairs.Get(c.Request.Context(), id)

@@ -18,7 +18,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
@@ -291,7 +290,7 @@ func (h *Handlers) createRequest(c *gin.Context) {
 // a duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
 // clash) and the stored request is this buyer's. Anything else is a real conflict.
 func (h *Handlers) createdBefore(c *gin.Context, id, buyerID string, err error) (Request, bool) {
-	if key, ok := httpx.IdempotentID(c); !ok || key != id || !storage.IsDuplicate(err) {
+	if !httpx.Rerun(c, id, err) {
 		return Request{}, false
 	}
 	r, gerr := h.Store.Request(c.Request.Context(), id)
