@@ -2,7 +2,7 @@
 # Needs only Go (see go.work for the version); modules come from the Go module proxy.
 
 GO       ?= go
-MODULES  := pkg services/event services/exhibitor services/gateway services/matchmaking deploy
+MODULES  := pkg dev services/event services/exhibitor services/gateway services/matchmaking deploy
 SERVICES := gateway event exhibitor matchmaking
 BIN      := $(CURDIR)/bin
 DATA     := $(CURDIR)/data
@@ -23,9 +23,9 @@ build:
 		(cd services/$$s && $(GO) build -o $(BIN)/$$s .) || exit 1; \
 	done
 	@echo "build bin/ocopfair-local bin/ocopfair-nats bin/ocopfair-ferretdb bin/ocopfair-schedule"
-	@cd pkg && $(GO) build -o $(BIN)/ocopfair-local ./cmd/ocopfair-local
-	@cd pkg && $(GO) build -o $(BIN)/ocopfair-nats ./cmd/ocopfair-nats
-	@cd pkg && $(GO) build -o $(BIN)/ocopfair-ferretdb ./cmd/ocopfair-ferretdb
+	@cd dev && $(GO) build -o $(BIN)/ocopfair-local ./cmd/ocopfair-local
+	@cd dev && $(GO) build -o $(BIN)/ocopfair-nats ./cmd/ocopfair-nats
+	@cd dev && $(GO) build -o $(BIN)/ocopfair-ferretdb ./cmd/ocopfair-ferretdb
 	@cd services/matchmaking && $(GO) build -o $(BIN)/ocopfair-schedule ./cmd/ocopfair-schedule
 
 run: build

@@ -15,12 +15,12 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/storage"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))

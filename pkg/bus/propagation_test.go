@@ -11,10 +11,10 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ocopfair/ocopfair/dev/localstack"
+	"github.com/ocopfair/ocopfair/dev/natsembed"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/localstack"
-	"github.com/ocopfair/ocopfair/pkg/natsembed"
 )
 
 func freePort(tb testing.TB) int {

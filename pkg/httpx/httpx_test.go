@@ -15,12 +15,12 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 type createReq struct {

@@ -10,11 +10,11 @@ import (
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // countingJS counts the publish attempts per stream; a stream in silent fails each attempt at

@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/metrics"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // errorLog counts the records logged at Error level.

@@ -6,9 +6,9 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/storage"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 func TestEmbeddedUniqueIndexAndErrorMapping(t *testing.T) {

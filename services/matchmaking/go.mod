@@ -60,6 +60,7 @@ require (
 	github.com/nats-io/nkeys v0.4.17 // indirect
 	github.com/nats-io/nuid v1.0.1 // indirect
 	github.com/ncruces/go-strftime v0.1.9 // indirect
+	github.com/ocopfair/ocopfair/dev v0.0.0
 	github.com/pelletier/go-toml/v2 v2.2.4 // indirect
 	github.com/pmezard/go-difflib v1.0.0 // indirect
 	github.com/prometheus/client_golang v1.25.0 // indirect
@@ -105,3 +106,5 @@ require (
 )
 
 replace github.com/ocopfair/ocopfair/pkg => ../../pkg
+
+replace github.com/ocopfair/ocopfair/dev => ../../dev

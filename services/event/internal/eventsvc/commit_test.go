@@ -11,8 +11,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 	"github.com/ocopfair/ocopfair/services/event/internal/application"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 )

@@ -5,9 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // publishMatchmaking publishes a matchmaking event about one meeting.

@@ -11,8 +11,8 @@ import (
 	"github.com/gin-gonic/gin"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 type oneApplicant struct{ Applicant }

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 )
 

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 )
 

@@ -11,7 +11,7 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )

@@ -12,8 +12,8 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/ocopfair/ocopfair/pkg/localstack"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/localstack"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 )
 
 // browser is one person at one browser (its own storage), on a 360 px phone or a desktop.

@@ -17,9 +17,9 @@ import (
 	"github.com/gin-gonic/gin"
 	"github.com/nats-io/nats.go"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // liveRig is a Live on an embedded NATS server whose scope lookup for one account waits until

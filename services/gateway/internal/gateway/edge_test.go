@@ -9,8 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // loginFrom signs in as email from source (sent as X-Forwarded-For) and returns the status.

@@ -12,8 +12,8 @@ import (
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
 )
 

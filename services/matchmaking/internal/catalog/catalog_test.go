@@ -4,9 +4,9 @@ import (
 	"context"
 	"testing"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 func envelope(t *testing.T, typ string, p events.ProducerV1) events.Envelope {

@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 )
 
 // BenchmarkStartFromSnapshot measures what a replica's start costs before it replays the streams:

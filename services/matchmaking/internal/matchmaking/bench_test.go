@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 )
 
 // BenchmarkMatchHTTP measures a ranked match against 20,000 products through the service's HTTP

@@ -7,8 +7,8 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 )
 

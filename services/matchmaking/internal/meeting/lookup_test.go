@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/ocopfair/ocopfair/pkg/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )

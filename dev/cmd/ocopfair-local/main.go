@@ -14,7 +14,7 @@ import (
 	"path/filepath"
 	"syscall"
 
-	"github.com/ocopfair/ocopfair/pkg/localstack"
+	"github.com/ocopfair/ocopfair/dev/localstack"
 )
 
 func main() {

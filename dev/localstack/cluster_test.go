@@ -16,10 +16,10 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ocopfair/ocopfair/dev/localstack"
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/localstack"
-	"github.com/ocopfair/ocopfair/pkg/testenv"
 )
 
 // edge is a client in front of several gateway replicas, as a load balancer would be: it tries

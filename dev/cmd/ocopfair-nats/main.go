@@ -12,7 +12,7 @@ import (
 	"strings"
 	"syscall"
 
-	"github.com/ocopfair/ocopfair/pkg/natsembed"
+	"github.com/ocopfair/ocopfair/dev/natsembed"
 )
 
 func main() {

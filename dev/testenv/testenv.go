@@ -17,7 +17,7 @@ import (
 	"github.com/google/uuid"
 	"github.com/nats-io/nats-server/v2/server"
 
-	"github.com/ocopfair/ocopfair/pkg/natsembed"
+	"github.com/ocopfair/ocopfair/dev/natsembed"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 

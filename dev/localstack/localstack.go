@@ -19,7 +19,7 @@ import (
 
 	"github.com/nats-io/nats-server/v2/server"
 
-	"github.com/ocopfair/ocopfair/pkg/natsembed"
+	"github.com/ocopfair/ocopfair/dev/natsembed"
 )
 
 // Services in start order: the gateway first, since the others fetch its keys.
