@@ -149,23 +149,10 @@ func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	return update, nil
 }
 
-// Document converts doc (a struct with bson tags) to a map that Insert and Set can extend.
-func Document(doc any) (bson.M, error) {
-	raw, err := bson.Marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("outbox: encode document: %w", err)
-	}
-	var m bson.M
-	if err := bson.Unmarshal(raw, &m); err != nil {
-		return nil, fmt.Errorf("outbox: encode document: %w", err)
-	}
-	return m, nil
-}
-
 // Insert inserts doc with its events in one write. Errors are the driver's (check
 // storage.IsDuplicate for unique-index violations).
 func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.Envelope) error {
-	m, err := Document(doc)
+	m, err := storage.Fields(doc)
 	if err != nil {
 		return err
 	}
@@ -187,7 +174,7 @@ func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.En
 // the outbox's stamp and count being those it read: an entry appended in between makes the write
 // miss (reported as no match, as a stale revision is), so no unsent entry is ever dropped.
 func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs ...events.Envelope) (bool, error) {
-	set, err := Document(doc)
+	set, err := storage.Fields(doc)
 	if err != nil {
 		return false, err
 	}

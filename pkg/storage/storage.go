@@ -192,3 +192,16 @@ func MapError(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// Fields converts doc (a struct with bson tags) to a map that an insert or a $set can extend.
+func Fields(doc any) (bson.M, error) {
+	raw, err := bson.Marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("storage: encode document: %w", err)
+	}
+	var m bson.M
+	if err := bson.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("storage: encode document: %w", err)
+	}
+	return m, nil
+}
