@@ -19,8 +19,8 @@ import (
 // CheckConsumers fails the test unless a service's subscriptions and its event handlers agree:
 //   - consumers subscribe exactly the subjects of want (durable name → subjects);
 //   - each consumer's handler is a named function or method declared in a consume.go under
-//     serviceRoot/internal/<feature>/, named On<Aggregate>... after every subject it handles
-//     (event.booth.assigned → OnBooth, OnBoothAssigned);
+//     serviceRoot/internal/<feature>/, named On... after the aggregate of every subject it handles
+//     (event.booth.assigned → OnBooth, OnBoothAssigned; fair and booth subjects → OnFairOrBooth);
 //   - every On... function or method declared in those consume.go files handles a subscription.
 //
 // extra names handlers the service subscribes outside bus consumers (a read model that follows a
@@ -116,8 +116,8 @@ func consumerProblems(got, want map[string][]string, handlers map[string][]strin
 		}
 		short := name[strings.Index(name, ".")+1:]
 		for _, s := range subjects {
-			if prefix := "On" + aggregate(s); !strings.HasPrefix(short, prefix) {
-				out = append(out, fmt.Sprintf("handler %s handles %s: its name must start with %s", name, s, prefix))
+			if !strings.HasPrefix(short, "On") || !strings.Contains(short, aggregate(s)) {
+				out = append(out, fmt.Sprintf("handler %s handles %s: its name must be On... and name %s", name, s, aggregate(s)))
 			}
 		}
 	}

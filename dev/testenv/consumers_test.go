@@ -29,7 +29,7 @@ func TestConsumerProblems(t *testing.T) {
 		{"handler outside consume.go", map[string][]string{"svc-booths": want["svc-booths"]},
 			map[string][]string{"application.onBooth": want["svc-booths"]}, declared, "not an On... function"},
 		{"wrong name", map[string][]string{"svc-booths": want["svc-booths"]},
-			map[string][]string{"application.OnFair": want["svc-booths"]}, map[string]bool{"application.OnFair": true}, "must start with OnBooth"},
+			map[string][]string{"application.OnFair": want["svc-booths"]}, map[string]bool{"application.OnFair": true}, "must be On... and name Booth"},
 		{"handler without subscription", map[string][]string{"svc-booths": want["svc-booths"]},
 			map[string][]string{"application.OnBooth": want["svc-booths"]},
 			map[string]bool{"application.OnBooth": true, "application.OnFair": true}, "application.OnFair is declared in a consume.go but no consumer"},
