@@ -168,7 +168,7 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	if err != nil {
 		return err
 	}
-	set, err := outbox.Document(toDocument(a))
+	set, err := storage.Fields(toDocument(a))
 	if err != nil {
 		return err
 	}
@@ -299,7 +299,7 @@ func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
 		ApplicationsClose: f.ApplicationsClose, MinStars: f.Eligibility.MinStars, AllowedSectors: f.Eligibility.AllowedSectors,
 		AllowedProvinces: f.Eligibility.AllowedProvinces, AllowedRegions: f.Eligibility.AllowedRegions,
 		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}
-	set, err := outbox.Document(d)
+	set, err := storage.Fields(d)
 	if err != nil {
 		return err
 	}

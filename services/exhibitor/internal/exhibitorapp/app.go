@@ -1,6 +1,6 @@
-// Package exhibitor wires the exhibitor service: producer profiles, products and certificates,
+// Package exhibitorapp wires the exhibitor service: producer profiles, products and certificates,
 // booth applications, spreadsheet imports, the certificate-expiry sweep, its outbox and consumers.
-package exhibitor
+package exhibitorapp
 
 import (
 	"context"

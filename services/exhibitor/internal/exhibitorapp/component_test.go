@@ -1,4 +1,4 @@
-package exhibitor
+package exhibitorapp
 
 import (
 	"context"
