@@ -9,13 +9,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ocopfair/ocopfair/services/gateway/internal/gateway"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/gatewayapp"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := gateway.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+	if err := gatewayapp.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "gateway:", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,4 @@
-package gateway
+package gatewayapp
 
 import (
 	"context"

@@ -1,6 +1,6 @@
-// Package gateway wires the gateway service: accounts and sign-in, token signing and the JWKS,
+// Package gatewayapp wires the gateway service: accounts and sign-in, token signing and the JWKS,
 // the reverse proxy to the services, and its own outbox.
-package gateway
+package gatewayapp
 
 import (
 	"context"
