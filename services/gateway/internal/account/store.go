@@ -20,10 +20,15 @@ const Collection = "accounts"
 // Store keeps accounts in MongoDB.
 type Store struct {
 	c *mongo.Collection
+	w outbox.Writer
 }
 
-// NewStore returns a store on db.
-func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
+// NewStore returns a store on db. Accounts are only ever inserted, so no write of theirs can be
+// stale.
+func NewStore(db *storage.DB) *Store {
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "account", nil)}
+}
 
 // Indexes: one account per email.
 func Indexes() []storage.Index {
@@ -55,13 +60,7 @@ func (s *Store) Create(ctx context.Context, a Account, correlationID string) err
 	}
 	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
 		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
-	if err := outbox.Insert(ctx, s.c, doc, env); err != nil {
-		if storage.IsDuplicate(err) {
-			return storage.MapError(err, "an account with this email")
-		}
-		return storage.MapError(err, "account")
-	}
-	return nil
+	return s.w.Insert(ctx, doc, "an account with this email already exists", env)
 }
 
 // ByEmail finds the account with email (normalised); found is false when there is none.
