@@ -8,13 +8,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ocopfair/ocopfair/services/matchmaking/internal/matchmaking"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/matchmakingapp"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := matchmaking.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+	if err := matchmakingapp.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "matchmaking:", err)
 		os.Exit(1)
 	}

@@ -1,4 +1,4 @@
-package matchmaking
+package matchmakingapp
 
 import (
 	"context"

@@ -1,7 +1,7 @@
-// Package matchmaking wires the matchmaking service: the read model and in-memory index of
+// Package matchmakingapp wires the matchmaking service: the read model and in-memory index of
 // producers and products, buyers and sourcing requests, ranked matches and opportunities,
 // meetings and B2B scheduling.
-package matchmaking
+package matchmakingapp
 
 import (
 	"context"
