@@ -129,143 +129,207 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	gw := &edge{t: t, urls: []string{c.URL("gateway", 0), c.URL("gateway", 1)}}
+	r := &clusterRun{t: t, ctx: ctx, c: c, js: js, gw: &edge{t: t, urls: []string{c.URL("gateway", 0), c.URL("gateway", 1)}}}
 
+	r.setUpFairAndProducers()
+	r.kill() // one NATS node and one replica of every service die without warning
+	r.applyApproveAndCommit()
+	r.restart() // everything comes back
+	r.requestMeetings()
+	r.checkEveryWriteIsThere()
+	r.checkNoEventLostOrTwice()
+	r.checkNoBoothTwice()
+	r.checkReplicasAgree()
+}
+
+const clusterProducers = 12
+
+type clusterProducer struct {
+	client           *edge
+	id, product, app string
+}
+
+// clusterRun is the state TestClusterSurvivesKilledNodeAndReplicas carries from step to step.
+type clusterRun struct {
+	t                  *testing.T
+	ctx                context.Context
+	c                  *localstack.Cluster
+	js                 jetstream.JetStream
+	gw, admin, org     *edge
+	buyer              *edge
+	fair, buyerID, req string
+	ps                 []clusterProducer
+}
+
+func (r *clusterRun) login(email, password string) *edge {
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	gw.ok("POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}, "", &tok)
-	admin := gw.with(tok.AccessToken)
-	admin.ok("POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}, "acc-org", nil)
-	gw.ok("POST", "/api/auth/login", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1"}, "", &tok)
-	org := gw.with(tok.AccessToken)
+	r.gw.ok("POST", "/api/auth/login", map[string]string{"email": email, "password": password}, "", &tok)
+	return r.gw.with(tok.AccessToken)
+}
+
+func (r *clusterRun) setUpFairAndProducers() {
+	r.admin = r.login("admin@example.vn", "admin-password-1")
+	r.admin.ok("POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}, "acc-org", nil)
+	r.org = r.login("org@example.vn", "organiser-pass-1")
 	now := time.Now()
 	var fair struct{ ID string }
-	org.ok("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ cụm máy", "kind": "fair", "region": "red_river_delta", "host_province": "01",
+	r.org.ok("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ cụm máy", "kind": "fair", "region": "red_river_delta", "host_province": "01",
 		"venue": map[string]string{"name": "Hà Nội"}, "start_date": now.AddDate(0, 1, 0).Format(time.DateOnly), "end_date": now.AddDate(0, 1, 3).Format(time.DateOnly),
 		"applications_open": now.Add(-time.Hour).Format(time.RFC3339), "applications_close": now.AddDate(0, 0, 20).Format(time.RFC3339)}, "fair-1", &fair)
-	org.ok("POST", "/api/fairs/"+fair.ID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "rows": 2, "columns": 10}}, "booths-1", nil)
-	org.ok("POST", "/api/fairs/"+fair.ID+"/publish", nil, "", nil)
+	r.fair = fair.ID
+	r.org.ok("POST", "/api/fairs/"+r.fair+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "rows": 2, "columns": 10}}, "booths-1", nil)
+	r.org.ok("POST", "/api/fairs/"+r.fair+"/publish", nil, "", nil)
 
-	const producers = 12
-	type producer struct {
-		client           *edge
-		id, product, app string
-	}
-	ps := make([]producer, producers)
-	for i := range ps {
-		gw.ok("POST", "/api/auth/register", map[string]string{"email": fmt.Sprintf("p%02d@example.vn", i), "password": "producer-pass-1", "name": fmt.Sprintf("HTX số %d", i), "role": "producer"}, fmt.Sprintf("reg-p%d", i), &tok)
-		ps[i].client = gw.with(tok.AccessToken)
+	r.ps = make([]clusterProducer, clusterProducers)
+	for i := range r.ps {
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		r.gw.ok("POST", "/api/auth/register", map[string]string{"email": fmt.Sprintf("p%02d@example.vn", i), "password": "producer-pass-1", "name": fmt.Sprintf("HTX số %d", i), "role": "producer"}, fmt.Sprintf("reg-p%d", i), &tok)
+		r.ps[i].client = r.gw.with(tok.AccessToken)
 		var p struct{ ID string }
-		ps[i].client.ok("POST", "/api/producers", map[string]any{"kind": "cooperative", "legal_name": fmt.Sprintf("HTX số %d", i), "tax_code": fmt.Sprintf("%010d", 100+i),
+		r.ps[i].client.ok("POST", "/api/producers", map[string]any{"kind": "cooperative", "legal_name": fmt.Sprintf("HTX số %d", i), "tax_code": fmt.Sprintf("%010d", 100+i),
 			"province": "Lào Cai", "commune": "Xã Bắc Hà", "phone": "0912345678"}, fmt.Sprintf("prof-p%d", i), &p)
-		ps[i].id = p.ID
+		r.ps[i].id = p.ID
 		var pr struct{ ID string }
-		ps[i].client.ok("POST", "/api/producers/"+p.ID+"/products", map[string]any{"name_vi": "Mật ong số " + fmt.Sprint(i), "criteria_set": 4, "stars": 4, "unit": "kg",
+		r.ps[i].client.ok("POST", "/api/producers/"+p.ID+"/products", map[string]any{"name_vi": "Mật ong số " + fmt.Sprint(i), "criteria_set": 4, "stars": 4, "unit": "kg",
 			"monthly_capacity": 500, "certificate": map[string]string{"decision_no": fmt.Sprintf("%d/QĐ", i), "issued_by": "UBND", "issued_on": now.AddDate(-1, 0, 0).Format(time.DateOnly)}},
 			fmt.Sprintf("prod-p%d", i), &pr)
-		ps[i].product = pr.ID
+		r.ps[i].product = pr.ID
 	}
+}
 
-	// Faults: one NATS node and one replica of every service die without warning.
-	if err := c.KillNATS(2); err != nil {
-		t.Fatal(err)
+func (r *clusterRun) kill() {
+	if err := r.c.KillNATS(2); err != nil {
+		r.t.Fatal(err)
 	}
 	for _, s := range localstack.Services {
-		if err := c.KillReplica(s, 1); err != nil {
-			t.Fatal(err)
+		if err := r.c.KillReplica(s, 1); err != nil {
+			r.t.Fatal(err)
 		}
 	}
+}
 
-	for i := range ps {
+func (r *clusterRun) restart() {
+	if err := r.c.RestartNATS(r.ctx, 2); err != nil {
+		r.t.Fatal(err)
+	}
+	for _, s := range localstack.Services {
+		if err := r.c.RestartReplica(r.ctx, s, 1); err != nil {
+			r.t.Fatal(err)
+		}
+	}
+}
+
+func (r *clusterRun) applyApproveAndCommit() {
+	for i := range r.ps {
 		var a struct{ ID string }
-		testenv.EventuallyWithin(t, 90*time.Second, "the fair known to the exhibitor service", func() bool {
-			r := ps[i].client.do("POST", "/api/fairs/"+fair.ID+"/applications", map[string]any{"product_ids": []string{ps[i].product}}, fmt.Sprintf("app-p%d", i))
-			if r.status == 201 {
-				_ = json.Unmarshal(r.body, &a)
+		testenv.EventuallyWithin(r.t, 90*time.Second, "the fair known to the exhibitor service", func() bool {
+			res := r.ps[i].client.do("POST", "/api/fairs/"+r.fair+"/applications", map[string]any{"product_ids": []string{r.ps[i].product}}, fmt.Sprintf("app-p%d", i))
+			if res.status == 201 {
+				_ = json.Unmarshal(res.body, &a)
 				return true
 			}
 			return false
 		})
-		ps[i].app = a.ID
+		r.ps[i].app = a.ID
 	}
-	for i, p := range ps {
+	for i, p := range r.ps {
 		if i%4 == 3 {
 			continue // left for review
 		}
-		org.ok("POST", "/api/applications/"+p.app+"/approve", nil, "", nil)
+		r.org.ok("POST", "/api/applications/"+p.app+"/approve", nil, "", nil)
 	}
 	var proposal struct {
 		Placements []any `json:"placements"`
 	}
 	// A message a killed replica had pulled comes back after the consumer's AckWait (30 s).
-	testenv.EventuallyWithin(t, 90*time.Second, "approvals reaching the event service", func() bool {
-		org.ok("POST", "/api/fairs/"+fair.ID+"/allocation", nil, "", &proposal)
+	testenv.EventuallyWithin(r.t, 90*time.Second, "approvals reaching the event service", func() bool {
+		r.org.ok("POST", "/api/fairs/"+r.fair+"/allocation", nil, "", &proposal)
 		return len(proposal.Placements) == 9
 	})
 	var commit struct {
 		Committed []any `json:"committed"`
 	}
-	org.ok("POST", "/api/fairs/"+fair.ID+"/allocation/commit", nil, "", &commit)
+	r.org.ok("POST", "/api/fairs/"+r.fair+"/allocation/commit", nil, "", &commit)
+}
 
-	// Everything comes back.
-	if err := c.RestartNATS(ctx, 2); err != nil {
-		t.Fatal(err)
+func (r *clusterRun) requestMeetings() {
+	var tok struct {
+		AccessToken string `json:"access_token"`
 	}
-	for _, s := range localstack.Services {
-		if err := c.RestartReplica(ctx, s, 1); err != nil {
-			t.Fatal(err)
-		}
-	}
-
-	gw.ok("POST", "/api/auth/register", map[string]string{"email": "buyer@example.vn", "password": "buyer-pass-01", "name": "Siêu thị", "role": "buyer"}, "reg-b", &tok)
-	buyer := gw.with(tok.AccessToken)
+	r.gw.ok("POST", "/api/auth/register", map[string]string{"email": "buyer@example.vn", "password": "buyer-pass-01", "name": "Siêu thị", "role": "buyer"}, "reg-b", &tok)
+	r.buyer = r.gw.with(tok.AccessToken)
 	var b struct{ ID string }
-	buyer.ok("POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"}, "buyer-1", &b)
+	r.buyer.ok("POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"}, "buyer-1", &b)
+	r.buyerID = b.ID
 	var req struct{ ID string }
-	buyer.ok("POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "keywords": []string{"mat ong"}}, "req-1", &req)
+	r.buyer.ok("POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "keywords": []string{"mat ong"}}, "req-1", &req)
+	r.req = req.ID
 	for i := 0; i < 3; i++ {
-		testenv.EventuallyWithin(t, 90*time.Second, "a meeting request", func() bool {
-			r := buyer.do("POST", "/api/fairs/"+fair.ID+"/meetings", map[string]any{"buyer_id": b.ID, "producer_id": ps[i].id}, fmt.Sprintf("meet-%d", i))
-			return r.status == 201
+		testenv.EventuallyWithin(r.t, 90*time.Second, "a meeting request", func() bool {
+			res := r.buyer.do("POST", "/api/fairs/"+r.fair+"/meetings", map[string]any{"buyer_id": b.ID, "producer_id": r.ps[i].id}, fmt.Sprintf("meet-%d", i))
+			return res.status == 201
 		})
 	}
+}
 
-	// Every accepted write is there.
+func (r *clusterRun) checkEveryWriteIsThere() {
+	t := r.t
 	var list struct{ Items []struct{ ID string } }
-	org.ok("GET", "/api/producers?limit=100", nil, "", &list)
-	if len(list.Items) != producers {
-		t.Errorf("%d producer profiles, want %d", len(list.Items), producers)
+	r.org.ok("GET", "/api/producers?limit=100", nil, "", &list)
+	if len(list.Items) != clusterProducers {
+		t.Errorf("%d producer profiles, want %d", len(list.Items), clusterProducers)
 	}
 	var apps struct {
 		Items []struct{ ID, Status string }
 	}
-	org.ok("GET", "/api/fairs/"+fair.ID+"/applications?limit=100", nil, "", &apps)
+	r.org.ok("GET", "/api/fairs/"+r.fair+"/applications?limit=100", nil, "", &apps)
 	approved := 0
 	for _, a := range apps.Items {
 		if a.Status == "approved" {
 			approved++
 		}
 	}
-	if len(apps.Items) != producers || approved != 9 {
-		t.Errorf("%d applications (%d approved), want %d (9)", len(apps.Items), approved, producers)
+	if len(apps.Items) != clusterProducers || approved != 9 {
+		t.Errorf("%d applications (%d approved), want %d (9)", len(apps.Items), approved, clusterProducers)
 	}
 	var meetings struct{ Items []any }
-	buyer.ok("GET", "/api/meetings", nil, "", &meetings)
+	r.buyer.ok("GET", "/api/meetings", nil, "", &meetings)
 	if len(meetings.Items) != 3 {
 		t.Errorf("%d meetings, want 3", len(meetings.Items))
 	}
+}
 
-	// No event lost, none twice in the streams.
+// checkNoEventLostOrTwice counts each subject in the streams, and how often the matchmaking
+// catalog applied each producer.
+func (r *clusterRun) checkNoEventLostOrTwice() {
+	t, js := r.t, r.js
 	testenv.EventuallyWithin(t, 90*time.Second, "every event published", func() bool {
-		return subjectCount(t, js, "EXHIBITOR", events.ProducerRegistered) == producers &&
-			subjectCount(t, js, "EXHIBITOR", events.ApplicationSubmitted) == producers &&
+		return subjectCount(t, js, "EXHIBITOR", events.ProducerRegistered) == clusterProducers &&
+			subjectCount(t, js, "EXHIBITOR", events.ApplicationSubmitted) == clusterProducers &&
 			subjectCount(t, js, "EXHIBITOR", events.ApplicationApproved) == 9 &&
 			subjectCount(t, js, "EVENT", events.BoothAssigned) == 9 &&
 			subjectCount(t, js, "MATCHMAKING", events.MeetingRequested) == 3
 	})
+	for _, p := range r.ps {
+		var cp struct {
+			EventsApplied int `json:"events_applied"`
+		}
+		testenv.EventuallyWithin(t, 90*time.Second, "catalog projection", func() bool {
+			res := r.admin.do("GET", "/api/admin/matchmaking/catalog/producers/"+p.id, nil, "")
+			return res.status == 200 && json.Unmarshal(res.body, &cp) == nil
+		})
+		if cp.EventsApplied != 1 {
+			t.Errorf("producer %s applied %d times in the catalog, want 1", p.id, cp.EventsApplied)
+		}
+	}
+}
 
-	// No booth twice: every assigned booth has one holder, each approved application one booth.
+// checkNoBoothTwice: every assigned booth has one holder, each approved application one booth.
+func (r *clusterRun) checkNoBoothTwice() {
 	var m struct {
 		Booths []struct {
 			Code, Status string
@@ -274,7 +338,7 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 			}
 		}
 	}
-	gw.ok("GET", "/api/fairs/"+fair.ID+"/booths", nil, "", &m)
+	r.gw.ok("GET", "/api/fairs/"+r.fair+"/booths", nil, "", &m)
 	holders := map[string]int{}
 	for _, bo := range m.Booths {
 		if bo.Status == "assigned" {
@@ -282,55 +346,43 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 		}
 	}
 	if len(holders) != 9 {
-		t.Errorf("%d applications hold booths, want 9", len(holders))
+		r.t.Errorf("%d applications hold booths, want 9", len(holders))
 	}
 	for app, n := range holders {
 		if n != 1 {
-			t.Errorf("application %s holds %d booths, asked for 1", app, n)
+			r.t.Errorf("application %s holds %d booths, asked for 1", app, n)
 		}
 	}
+}
 
-	// No effect twice: each producer applied once in the matchmaking catalog.
-	for _, p := range ps {
-		var cp struct {
-			EventsApplied int `json:"events_applied"`
-		}
-		testenv.EventuallyWithin(t, 90*time.Second, "catalog projection", func() bool {
-			r := admin.do("GET", "/api/admin/matchmaking/catalog/producers/"+p.id, nil, "")
-			return r.status == 200 && json.Unmarshal(r.body, &cp) == nil
-		})
-		if cp.EventsApplied != 1 {
-			t.Errorf("producer %s applied %d times in the catalog, want 1", p.id, cp.EventsApplied)
-		}
-	}
-
-	// Both matchmaking replicas' in-memory indexes agree, down to the ranking.
+// checkReplicasAgree: both matchmaking replicas' in-memory indexes agree, down to the ranking.
+func (r *clusterRun) checkReplicasAgree() {
+	t := r.t
 	type view struct {
 		Producers, Products int
 	}
 	var v0, v1 view
 	testenv.EventuallyWithin(t, 90*time.Second, "the replicas' indexes to converge", func() bool {
-		a0 := admin.do("GET", "/api/admin/matchmaking/index", nil, "")
+		a0 := r.admin.do("GET", "/api/admin/matchmaking/index", nil, "")
 		_ = json.Unmarshal(a0.body, &v0)
-		direct := &edge{t: t, urls: []string{c.URL("matchmaking", 1)}, token: admin.token}
+		direct := &edge{t: t, urls: []string{r.c.URL("matchmaking", 1)}, token: r.admin.token}
 		a1 := direct.do("GET", "/api/admin/matchmaking/index", nil, "")
 		_ = json.Unmarshal(a1.body, &v1)
-		return v0 == v1 && v0.Products == producers
+		return v0 == v1 && v0.Products == clusterProducers
 	})
-	var r0, r1 json.RawMessage
-	rank := func(r int) json.RawMessage {
+	rank := func(replica int) json.RawMessage {
 		var out json.RawMessage
-		(&edge{t: t, urls: []string{c.URL("matchmaking", r)}, token: buyer.token}).ok("GET", "/api/requests/"+req.ID+"/matches", nil, "", &out)
+		(&edge{t: t, urls: []string{r.c.URL("matchmaking", replica)}, token: r.buyer.token}).ok("GET", "/api/requests/"+r.req+"/matches", nil, "", &out)
 		return out
 	}
 	deadline := time.Now().Add(20 * time.Second)
 	for {
-		r0, r1 = rank(0), rank(1)
+		r0, r1 := rank(0), rank(1)
 		var m0, m1 any
 		_ = json.Unmarshal(r0, &m0)
 		_ = json.Unmarshal(r1, &m1)
 		if reflect.DeepEqual(m0, m1) {
-			break
+			return
 		}
 		if time.Now().After(deadline) {
 			t.Fatalf("the replicas rank differently:\n%s\n%s", r0, r1)

@@ -61,91 +61,9 @@ func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	gw := testenv.Client{Base: stack.URL("gateway")}
-
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
-	admin := gw.With(tok.AccessToken)
-	reg := gw.Do(t, "POST", "/api/auth/register", map[string]string{"email": "htx@example.vn", "password": "mat-ong-bac-ha", "name": "HTX Mật ong Bắc Hà", "role": "producer"})
-	if reg.Status != 201 {
-		t.Fatalf("register: %d %s", reg.Status, reg.Body)
-	}
-	reg.Decode(t, &tok)
-	producer := gw.With(tok.AccessToken)
-
-	// The exhibitor service runs without its relay: changes are stored, events stay pending.
-	if err := stack.Terminate("exhibitor"); err != nil {
-		t.Fatal(err)
-	}
-	if err := stack.Restart(ctx, "exhibitor", map[string]string{"OCOPFAIR_OUTBOX_RELAY": "off"}); err != nil {
-		t.Fatal(err)
-	}
-	r := producer.Do(t, "POST", "/api/producers", map[string]any{
-		"kind": "cooperative", "legal_name": "HTX Mật ong Bắc Hà", "tax_code": "5300123456", "province": "Lào Cai",
-		"commune": "Xã Bắc Hà", "phone": "0912 345 678"}, "Idempotency-Key", "create-1")
-	if r.Status != 201 {
-		t.Fatalf("create producer: %d %s", r.Status, r.Body)
-	}
-	var created struct{ ID string }
-	r.Decode(t, &created)
-	if got := producer.Do(t, "GET", "/api/producers/me", nil); got.Status != 200 {
-		t.Fatalf("stored profile: %d", got.Status)
-	}
-	time.Sleep(500 * time.Millisecond) // longer than the relay interval: nothing may be published
-	if n := streamMsgs(t, js, "EXHIBITOR"); n != 0 {
-		t.Fatalf("EXHIBITOR has %d messages while the relay is off, want 0", n)
-	}
-
-	// Crash: no graceful shutdown, no final relay pass. Then start normally.
-	if err := stack.Kill("exhibitor"); err != nil {
-		t.Fatal(err)
-	}
-	if err := stack.Restart(ctx, "exhibitor", nil); err != nil {
-		t.Fatal(err)
-	}
-	testenv.Eventually(t, "the pending event to be published", func() bool { return streamMsgs(t, js, "EXHIBITOR") == 1 })
-
-	type catalogProducer struct {
-		ID            string `json:"id"`
-		EventsApplied int64  `json:"events_applied"`
-		ProvinceCode  string `json:"province_code"`
-	}
-	var cp catalogProducer
-	testenv.Eventually(t, "matchmaking to project the producer", func() bool {
-		r := admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+created.ID, nil)
-		if r.Status != 200 {
-			return false
-		}
-		r.Decode(t, &cp)
-		return true
-	})
-	if cp.EventsApplied != 1 || cp.ProvinceCode != "15" {
-		t.Fatalf("catalog producer %+v, want one applied event in Lào Cai (15)", cp)
-	}
-
-	// The same event delivered again (as after a lost ack beyond the dedup window) has no effect.
-	stream, _ := js.Stream(ctx, "EXHIBITOR")
-	raw, err := stream.GetMsg(ctx, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bus.PublishRaw(ctx, js, raw.Subject, "redelivery-"+created.ID, "", 1, raw.Data); err != nil {
-		t.Fatal(err)
-	}
-	cons, err := js.Consumer(ctx, "EXHIBITOR", "matchmaking-catalog")
-	if err != nil {
-		t.Fatal(err)
-	}
-	testenv.Eventually(t, "the redelivery to be acknowledged", func() bool {
-		info, err := cons.Info(ctx)
-		return err == nil && info.Delivered.Stream == 2 && info.NumAckPending == 0 && info.NumPending == 0
-	})
-	admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+created.ID, nil).Decode(t, &cp)
-	if cp.EventsApplied != 1 {
-		t.Errorf("after a redelivery the producer was applied %d times, want 1", cp.EventsApplied)
-	}
+	admin, producer := signInAdminAndProducer(t, testenv.Client{Base: stack.URL("gateway")})
+	created := createProfileWhileRelayIsOffThenCrash(t, ctx, stack, js, producer)
+	raw := checkCatalogAppliesTheEventOnce(t, ctx, js, admin, created)
 
 	// A graceful restart publishes nothing again.
 	if err := stack.Terminate("exhibitor"); err != nil {
@@ -159,7 +77,7 @@ func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 		t.Errorf("EXHIBITOR has %d messages after a restart, want 2 (the event and the forced redelivery)", n)
 	}
 	var env events.Envelope
-	if err := json.Unmarshal(raw.Data, &env); err != nil || env.Type != events.ProducerRegistered || env.AggregateID != created.ID {
+	if err := json.Unmarshal(raw.Data, &env); err != nil || env.Type != events.ProducerRegistered || env.AggregateID != created {
 		t.Errorf("stored event %s %s: %v", env.Type, env.AggregateID, err)
 	}
 }
@@ -229,4 +147,109 @@ func TestDemoDataset(t *testing.T) {
 		r.Decode(t, &m)
 		return r.Status == 200 && len(m.Matches) > 0
 	})
+}
+
+// signInAdminAndProducer signs the administrator in and registers a producer account.
+func signInAdminAndProducer(t *testing.T, gw testenv.Client) (admin, producer testenv.Client) {
+	t.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
+	admin = gw.With(tok.AccessToken)
+	reg := gw.Do(t, "POST", "/api/auth/register", map[string]string{"email": "htx@example.vn", "password": "mat-ong-bac-ha", "name": "HTX Mật ong Bắc Hà", "role": "producer"})
+	if reg.Status != 201 {
+		t.Fatalf("register: %d %s", reg.Status, reg.Body)
+	}
+	reg.Decode(t, &tok)
+	producer = gw.With(tok.AccessToken)
+
+	return admin, producer
+}
+
+// createProfileWhileRelayIsOffThenCrash stores a profile while the exhibitor service's relay is
+// off, checks nothing was published, kills the service and restarts it normally: the pending
+// event must then be published. It returns the profile's ID.
+func createProfileWhileRelayIsOffThenCrash(t *testing.T, ctx context.Context, stack *localstack.Stack, js jetstream.JetStream, producer testenv.Client) string {
+	t.Helper()
+	// The exhibitor service runs without its relay: changes are stored, events stay pending.
+	if err := stack.Terminate("exhibitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Restart(ctx, "exhibitor", map[string]string{"OCOPFAIR_OUTBOX_RELAY": "off"}); err != nil {
+		t.Fatal(err)
+	}
+	r := producer.Do(t, "POST", "/api/producers", map[string]any{
+		"kind": "cooperative", "legal_name": "HTX Mật ong Bắc Hà", "tax_code": "5300123456", "province": "Lào Cai",
+		"commune": "Xã Bắc Hà", "phone": "0912 345 678"}, "Idempotency-Key", "create-1")
+	if r.Status != 201 {
+		t.Fatalf("create producer: %d %s", r.Status, r.Body)
+	}
+	var created struct{ ID string }
+	r.Decode(t, &created)
+	if got := producer.Do(t, "GET", "/api/producers/me", nil); got.Status != 200 {
+		t.Fatalf("stored profile: %d", got.Status)
+	}
+	time.Sleep(500 * time.Millisecond) // longer than the relay interval: nothing may be published
+	if n := streamMsgs(t, js, "EXHIBITOR"); n != 0 {
+		t.Fatalf("EXHIBITOR has %d messages while the relay is off, want 0", n)
+	}
+
+	// Crash: no graceful shutdown, no final relay pass. Then start normally.
+	if err := stack.Kill("exhibitor"); err != nil {
+		t.Fatal(err)
+	}
+	if err := stack.Restart(ctx, "exhibitor", nil); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the pending event to be published", func() bool { return streamMsgs(t, js, "EXHIBITOR") == 1 })
+
+	return created.ID
+}
+
+// checkCatalogAppliesTheEventOnce checks that matchmaking projects the producer once, also after
+// the same event is delivered again; it returns the stored event.
+func checkCatalogAppliesTheEventOnce(t *testing.T, ctx context.Context, js jetstream.JetStream, admin testenv.Client, producerID string) *jetstream.RawStreamMsg {
+	t.Helper()
+	type catalogProducer struct {
+		ID            string `json:"id"`
+		EventsApplied int64  `json:"events_applied"`
+		ProvinceCode  string `json:"province_code"`
+	}
+	var cp catalogProducer
+	testenv.Eventually(t, "matchmaking to project the producer", func() bool {
+		r := admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+producerID, nil)
+		if r.Status != 200 {
+			return false
+		}
+		r.Decode(t, &cp)
+		return true
+	})
+	if cp.EventsApplied != 1 || cp.ProvinceCode != "15" {
+		t.Fatalf("catalog producer %+v, want one applied event in Lào Cai (15)", cp)
+	}
+
+	// The same event delivered again (as after a lost ack beyond the dedup window) has no effect.
+	stream, _ := js.Stream(ctx, "EXHIBITOR")
+	raw, err := stream.GetMsg(ctx, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.PublishRaw(ctx, js, raw.Subject, "redelivery-"+producerID, "", 1, raw.Data); err != nil {
+		t.Fatal(err)
+	}
+	cons, err := js.Consumer(ctx, "EXHIBITOR", "matchmaking-catalog")
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the redelivery to be acknowledged", func() bool {
+		info, err := cons.Info(ctx)
+		return err == nil && info.Delivered.Stream == 2 && info.NumAckPending == 0 && info.NumPending == 0
+	})
+	admin.Do(t, "GET", "/api/admin/matchmaking/catalog/producers/"+producerID, nil).Decode(t, &cp)
+	if cp.EventsApplied != 1 {
+		t.Errorf("after a redelivery the producer was applied %d times, want 1", cp.EventsApplied)
+	}
+
+	return raw
 }

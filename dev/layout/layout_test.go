@@ -1,0 +1,13 @@
+package layout
+
+import "testing"
+
+func TestNoFileOrFunctionOverTheLimits(t *testing.T) {
+	over, err := Oversize("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range over {
+		t.Error(o)
+	}
+}
