@@ -11,3 +11,13 @@ func TestNoFileOrFunctionOverTheLimits(t *testing.T) {
 		t.Error(o)
 	}
 }
+
+func TestEveryServiceHasTheCommonShape(t *testing.T) {
+	problems, err := ShapeProblems("../..")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range problems {
+		t.Error(p)
+	}
+}
