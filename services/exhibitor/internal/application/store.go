@@ -133,36 +133,36 @@ func SubjectOf(s Status) string {
 // ErrStale is returned when the application changed between read and write.
 var ErrStale = apperr.E(apperr.Conflict, "the application was changed meanwhile; reload it and try again")
 
-// ErrActiveExists is returned when the producer already has an active application to the fair.
-var ErrActiveExists = apperr.E(apperr.Conflict, "you already have an application to this fair; withdraw it before applying again")
+// activeExists is the Conflict a write gets when the producer already has an active application
+// to the fair (the unique active_key).
+const activeExists = "you already have an application to this fair; withdraw it before applying again"
 
 // Store keeps applications and the fair read model.
 type Store struct {
 	c     *mongo.Collection
+	w     outbox.Writer
 	fairs *mongo.Collection
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{c: db.Collection(Collection), fairs: db.Collection(FairCollection)}
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "application", ErrStale), fairs: db.Collection(FairCollection)}
 }
 
-// Create stores a new application with its submitted event.
+// Create stores a new application with its submitted event. It returns Conflict when the producer
+// already has an active application to the fair.
 func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
 	env, err := events.New(events.ApplicationSubmitted, 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
 	if err != nil {
 		return err
 	}
-	if err := outbox.Insert(ctx, s.c, toDocument(a), env); err != nil {
-		if storage.IsDuplicate(err) {
-			return ErrActiveExists
-		}
-		return storage.MapError(err, "application")
-	}
-	return nil
+	return s.w.Insert(ctx, toDocument(a), activeExists, env)
 }
 
-// Save stores a status change (with its event) if the application is still at revision prev.
+// Save stores a status change (with its event) if the application is still at revision prev. It
+// returns ErrStale when the application changed meanwhile, and Conflict when the change would
+// make a second active application of the producer to the fair.
 func (s *Store) Save(ctx context.Context, a Application, prev int64, correlationID string) error {
 	env, err := events.New(SubjectOf(a.Status), 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
 	if err != nil {
@@ -174,21 +174,7 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
-	update, err := outbox.Update(bson.M{"$set": set}, env)
-	if err != nil {
-		return err
-	}
-	res, err := s.c.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": prev}, update)
-	if err != nil {
-		if storage.IsDuplicate(err) {
-			return ErrActiveExists
-		}
-		return storage.MapError(err, "application")
-	}
-	if res.MatchedCount == 0 {
-		return ErrStale
-	}
-	return nil
+	return s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, env)
 }
 
 // Get returns one application.

@@ -108,10 +108,16 @@ func Event(p Producer) events.ProducerV1 {
 var ErrStale = apperr.E(apperr.Conflict, "the profile was changed by someone else meanwhile; reload it and try again")
 
 // Store keeps producer profiles.
-type Store struct{ c *mongo.Collection }
+type Store struct {
+	c *mongo.Collection
+	w outbox.Writer
+}
 
 // NewStore returns a store on db.
-func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
+func NewStore(db *storage.DB) *Store {
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "producer", ErrStale)}
+}
 
 // Create stores a new profile with its exhibitor.producer.registered event in one insert. It
 // returns Conflict when the account already has a profile or the tax code is taken.
@@ -120,13 +126,7 @@ func (s *Store) Create(ctx context.Context, p Producer, correlationID string) er
 	if err != nil {
 		return err
 	}
-	if err := outbox.Insert(ctx, s.c, toDocument(p), env); err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.Wrap(apperr.Conflict, err, "a producer profile already exists for this account or this tax code")
-		}
-		return storage.MapError(err, "producer")
-	}
-	return nil
+	return s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", env)
 }
 
 // Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
@@ -136,17 +136,7 @@ func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationI
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), env)
-	if err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.Wrap(apperr.Conflict, err, "another producer profile already has this tax code")
-		}
-		return storage.MapError(err, "producer")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code", env)
 }
 
 // Claim hands an imported profile (stored at revision prev under the placeholder account
@@ -163,17 +153,8 @@ func (s *Store) Claim(ctx context.Context, p Producer, prev int64, previousAccou
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p), updated, claimed)
-	if err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.Wrap(apperr.Conflict, err, "you already have a producer profile")
-		}
-		return storage.MapError(err, "producer")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
+		"you already have a producer profile", updated, claimed)
 }
 
 // Get returns the profile with id.

@@ -171,49 +171,40 @@ var ErrStale = apperr.E(apperr.Conflict, "the product was changed meanwhile; rel
 
 // Store keeps products.
 type Store struct {
-	c       *mongo.Collection
-	notices *mongo.Collection
+	c *mongo.Collection
+	w outbox.Writer
+	// notices writes the expiry notices; it has no stale error, as a notice is only inserted.
+	notices outbox.Writer
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{c: db.Collection(Collection), notices: db.Collection(NoticesCollection)}
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "product", ErrStale),
+		notices: outbox.NewWriter(db.Collection(NoticesCollection), "certificate notice", nil)}
 }
 
-var errDuplicateName = apperr.E(apperr.Conflict, "this producer already lists a product with this name")
+// duplicateName is the Conflict a write gets when the producer has a live product of that name.
+const duplicateName = "this producer already lists a product with this name"
 
-// Create stores a new product with its exhibitor.product.created event.
+// Create stores a new product with its exhibitor.product.created event. It returns Conflict when
+// the producer already lists a live product of that name.
 func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID string) error {
 	env, err := events.New(events.ProductCreated, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
 	if err != nil {
 		return err
 	}
-	if err := outbox.Insert(ctx, s.c, toDocument(p, o), env); err != nil {
-		if storage.IsDuplicate(err) {
-			return errDuplicateName
-		}
-		return storage.MapError(err, "product")
-	}
-	return nil
+	return s.w.Insert(ctx, toDocument(p, o), duplicateName, env)
 }
 
-// Save replaces the product if it is still at revision prev, with one event of subject.
+// Save replaces the product if it is still at revision prev, with one event of subject. It returns
+// ErrStale when the product changed meanwhile, and Conflict as Create does.
 func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subject, correlationID string) error {
 	env, err := events.New(subject, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), env)
-	if err != nil {
-		if storage.IsDuplicate(err) {
-			return errDuplicateName
-		}
-		return storage.MapError(err, "product")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, env)
 }
 
 // Get returns a product (deleted ones too; callers decide).
@@ -410,18 +401,14 @@ func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bo
 	if err != nil {
 		return false, err
 	}
-	entries, err := outbox.Entries(env)
-	if err != nil {
-		return false, err
-	}
-	_, err = s.notices.InsertOne(ctx, bson.M{
+	err = s.notices.Insert(ctx, bson.M{
 		"_id": l.ID + "|" + l.Certificate.DecisionNo, "product_id": l.ID, "decision_no": l.Certificate.DecisionNo,
 		"expired_on": l.Certificate.ExpiresOn, "at": now, "id": uuid.Must(uuid.NewV7()).String(),
-		outbox.Field: entries, outbox.AtField: time.Now().UTC(),
-	})
+	}, "", env)
 	announced := err == nil
+	// A duplicate is the notice another sweep wrote: announced already, not a failure.
 	if err != nil && !storage.IsDuplicate(err) {
-		return false, storage.MapError(err, "certificate notice")
+		return false, err
 	}
 	// Mark the product so the sweep skips it; only a hint, the notice's _id is what counts.
 	_, err = s.c.UpdateOne(ctx, bson.M{"_id": l.ID, "decision_no": l.Certificate.DecisionNo}, bson.M{"$set": bson.M{"expiry_announced": true}})
