@@ -126,13 +126,17 @@ var ErrStale = apperr.E(apperr.Conflict, "it was changed meanwhile; reload and t
 
 // Store keeps buyers and requests.
 type Store struct {
-	buyers   *mongo.Collection
-	requests *mongo.Collection
+	buyers        *mongo.Collection
+	requests      *mongo.Collection
+	buyerWrites   outbox.Writer
+	requestWrites outbox.Writer
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{buyers: db.Collection(BuyerCollection), requests: db.Collection(RequestCollection)}
+	buyers, requests := db.Collection(BuyerCollection), db.Collection(RequestCollection)
+	return &Store{buyers: buyers, requests: requests,
+		buyerWrites: outbox.NewWriter(buyers, "buyer", ErrStale), requestWrites: outbox.NewWriter(requests, "request", ErrStale)}
 }
 
 // CreateBuyer stores a new buyer with its event; Conflict when the account has one.
@@ -141,29 +145,16 @@ func (s *Store) CreateBuyer(ctx context.Context, b Buyer, corr string) error {
 	if err != nil {
 		return err
 	}
-	if err := outbox.Insert(ctx, s.buyers, toBuyerDoc(b), env); err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.E(apperr.Conflict, "this account already has a buyer profile")
-		}
-		return storage.MapError(err, "buyer")
-	}
-	return nil
+	return s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", env)
 }
 
-// SaveBuyer replaces a buyer still at revision prev.
+// SaveBuyer replaces a buyer still at revision prev: ErrStale otherwise.
 func (s *Store) SaveBuyer(ctx context.Context, b Buyer, prev int64, corr string) error {
 	env, err := events.New(events.BuyerUpdated, 1, b.ID, corr, events.BuyerChangedV1{Buyer: BuyerEvent(b)})
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.buyers, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), env)
-	if err != nil {
-		return storage.MapError(err, "buyer")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.buyerWrites.Replace(ctx, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), "", env)
 }
 
 // Buyer returns a buyer by ID.
@@ -184,29 +175,24 @@ func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {
 	return d.buyer(), nil
 }
 
-// CreateRequest stores a new request with its opened event.
+// CreateRequest stores a new request with its opened event; Conflict when its ID exists (a
+// re-run of the same idempotent create, which the caller tells apart).
 func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error {
 	env, err := events.New(events.RequestOpened, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
 	if err != nil {
 		return err
 	}
-	return storage.MapError(outbox.Insert(ctx, s.requests, toRequestDoc(r), env), "request")
+	return s.requestWrites.Insert(ctx, toRequestDoc(r), "", env)
 }
 
-// SaveRequest replaces a request still at revision prev with one event of subject.
+// SaveRequest replaces a request still at revision prev with one event of subject: ErrStale
+// otherwise.
 func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
 	env, err := events.New(subject, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.requests, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), env)
-	if err != nil {
-		return storage.MapError(err, "request")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", env)
 }
 
 // Request returns a request.

@@ -149,12 +149,8 @@ func (s *Store) Handle(ctx context.Context, env events.Envelope) error {
 
 func (s *Store) upsert(ctx context.Context, p Producer) error {
 	p.ProjectedAt = time.Now().UTC()
-	raw, err := bson.Marshal(p)
+	set, err := storage.Fields(p)
 	if err != nil {
-		return bus.Permanent(err)
-	}
-	var set bson.M
-	if err := bson.Unmarshal(raw, &set); err != nil {
 		return bus.Permanent(err)
 	}
 	delete(set, "_id")

@@ -89,6 +89,8 @@ var ErrStale = apperr.E(apperr.Conflict, "the meeting was changed meanwhile; rel
 // Meetings are read with the day, slot and table of their fair's newest schedule.
 type Store struct {
 	c         *mongo.Collection
+	meetings  outbox.Writer
+	runs      outbox.Writer
 	unav      *mongo.Collection
 	holdings  *mongo.Collection
 	schedules *mongo.Collection
@@ -102,8 +104,10 @@ type Store struct {
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{c: db.Collection(Collection), unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
-		schedules: db.Collection(SchedulesCollection), leases: db.Collection(LeasesCollection), cache: map[string]Timetable{}}
+	c, schedules := db.Collection(Collection), db.Collection(SchedulesCollection)
+	return &Store{c: c, meetings: outbox.NewWriter(c, "meeting", ErrStale), runs: outbox.NewWriter(schedules, "schedule", nil),
+		unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
+		schedules: schedules, leases: db.Collection(LeasesCollection), cache: map[string]Timetable{}}
 }
 
 func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
@@ -114,38 +118,27 @@ func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
 	return events.New(subject, 1, m.ID, corr, events.MeetingChangedV1{Meeting: Event(m)})
 }
 
+// duplicateMeeting is the Conflict of a write that would give a buyer and producer a second
+// active meeting at a fair (the active_key index).
+const duplicateMeeting = "this buyer and producer already have a meeting at this fair"
+
 // Create stores a requested meeting; Conflict when the pair already has an active one.
 func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
 	env, err := envelope(m, events.MeetingRequested, corr)
 	if err != nil {
 		return err
 	}
-	if err := outbox.Insert(ctx, s.c, toDocument(m), env); err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.E(apperr.Conflict, "this buyer and producer already have a meeting at this fair")
-		}
-		return storage.MapError(err, "meeting")
-	}
-	return nil
+	return s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, env)
 }
 
-// Save stores a change if the meeting is still at revision prev.
+// Save stores a change if the meeting is still at revision prev: ErrStale otherwise, Conflict
+// when the pair already has another active meeting.
 func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
 	env, err := envelope(m, subject, corr)
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), env)
-	if err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.E(apperr.Conflict, "this buyer and producer already have a meeting at this fair")
-		}
-		return storage.MapError(err, "meeting")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, env)
 }
 
 // Get returns one meeting.

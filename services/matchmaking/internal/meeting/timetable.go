@@ -174,13 +174,7 @@ func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Tim
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
 	}
-	if err := outbox.Insert(ctx, s.schedules, d, envs...); err != nil {
-		if storage.IsDuplicate(err) {
-			return apperr.E(apperr.Conflict, "this scheduling run was saved already")
-		}
-		return storage.MapError(err, "schedule")
-	}
-	return nil
+	return s.runs.Insert(ctx, d, "this scheduling run was saved already", envs...)
 }
 
 // Timetable returns a fair's newest complete schedule, or one with Version 0 when the fair has
