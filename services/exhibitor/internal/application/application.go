@@ -80,6 +80,13 @@ func (f Fair) Accepts(t time.Time) bool {
 	return f.Status == "published" && !t.Before(f.ApplicationsOpen) && t.Before(f.ApplicationsClose)
 }
 
+// Applicant is the producer behind an account.
+type Applicant struct {
+	ProducerID string
+	Name       string
+	Province   string
+}
+
 // Product is a product listed in an application, as it was when the application changed.
 type Product struct {
 	ProductID     string
@@ -278,3 +285,6 @@ func (a Application) Move(act Action, reason string, now time.Time) (Application
 	next.UpdatedAt = now
 	return next, nil
 }
+
+// stamp is t as applications record it: in Vietnam's time, to the millisecond the database keeps.
+func stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Millisecond) }

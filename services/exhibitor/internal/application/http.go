@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,22 +13,12 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
-	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
-
-// Applicant is the producer behind an account.
-type Applicant struct {
-	ProducerID string
-	Name       string
-	Province   string
-}
 
 // Catalog finds what an application needs from producers and products.
 type Catalog interface {
@@ -104,16 +93,16 @@ func toResponse(a Application, fairName string) response {
 	return r
 }
 
-// Handlers serves the application endpoints and consumes the events that change applications.
-type Handlers struct {
+// Routes serves the application endpoints.
+type Routes struct {
 	Store   *Store
 	Catalog Catalog
-	Notify  func()
+	Notify  func() // wakes the outbox relay after a write
 	Now     func() time.Time
 }
 
-// Mount registers the routes.
-func (h *Handlers) Mount(api httpx.API) {
+// Register registers the routes.
+func (h *Routes) Register(api httpx.API) {
 	reviewers := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
 		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule.",
@@ -134,9 +123,9 @@ func (h *Handlers) Mount(api httpx.API) {
 		Summary: "The producer withdraws its application; its booths are released.", Request: reviewRequest{}, Response: response{}}, h.review(Withdraw))
 }
 
-func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+func (h *Routes) now() time.Time { return stamp(h.Now()) }
 
-func (h *Handlers) create(c *gin.Context) {
+func (h *Routes) create(c *gin.Context) {
 	var body createRequest
 	if !httpx.Bind(c, &body) {
 		return
@@ -199,7 +188,7 @@ func canReview(p auth.Principal, f Fair) bool {
 	return p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && slices.Contains(f.Organisers, p.AccountID))
 }
 
-func (h *Handlers) list(c *gin.Context) {
+func (h *Routes) list(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -245,7 +234,7 @@ func (h *Handlers) list(c *gin.Context) {
 		func(a Application) response { return toResponse(a, f.NameVI) }))
 }
 
-func (h *Handlers) mine(c *gin.Context) {
+func (h *Routes) mine(c *gin.Context) {
 	ctx := c.Request.Context()
 	p, _ := httpx.PrincipalFrom(c)
 	var before string
@@ -281,7 +270,7 @@ func (h *Handlers) mine(c *gin.Context) {
 // fairNames looks up the Vietnamese name of each fair apps refer to, once per fair rather than
 // once per row. A fair this service has not heard of (yet) gets an empty name; any other failed
 // lookup is returned, so a broken read never shows as a nameless fair.
-func (h *Handlers) fairNames(ctx context.Context, apps []Application) (map[string]string, error) {
+func (h *Routes) fairNames(ctx context.Context, apps []Application) (map[string]string, error) {
 	names := make(map[string]string, len(apps))
 	for _, a := range apps {
 		if _, done := names[a.FairID]; done {
@@ -297,7 +286,7 @@ func (h *Handlers) fairNames(ctx context.Context, apps []Application) (map[strin
 }
 
 // visible loads an application the caller may see: its producer, the fair's organisers, admins.
-func (h *Handlers) visible(c *gin.Context) (Application, Fair, bool) {
+func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 	ctx := c.Request.Context()
 	a, err := h.Store.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -317,13 +306,13 @@ func (h *Handlers) visible(c *gin.Context) (Application, Fair, bool) {
 	return a, f, true
 }
 
-func (h *Handlers) get(c *gin.Context) {
+func (h *Routes) get(c *gin.Context) {
 	if a, f, ok := h.visible(c); ok {
 		c.JSON(http.StatusOK, toResponse(a, f.NameVI))
 	}
 }
 
-func (h *Handlers) review(act Action) gin.HandlerFunc {
+func (h *Routes) review(act Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		var req reviewRequest
 		if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
@@ -342,78 +331,12 @@ func (h *Handlers) review(act Action) gin.HandlerFunc {
 			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers review its applications"))
 			return
 		}
-		next, err := h.apply(c.Request.Context(), a, act, req.Reason)
+		next, err := h.Store.Move(c.Request.Context(), a, act, req.Reason, h.now)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
+		h.Notify()
 		c.JSON(http.StatusOK, toResponse(next, f.NameVI))
 	}
-}
-
-// apply moves an application and saves it, re-reading on a concurrent change.
-func (h *Handlers) apply(ctx context.Context, a Application, act Action, reason string) (Application, error) {
-	next, err := storage.RetryStale(ctx, a, storage.StaleTries, ErrStale,
-		func(a Application) (Application, error) { return a.Move(act, reason, h.now()) },
-		func(ctx context.Context, next, prev Application) error {
-			return h.Store.Save(ctx, next, prev.Revision, correlation.From(ctx))
-		},
-		func(ctx context.Context, prev Application) (Application, error) { return h.Store.Get(ctx, prev.ID) })
-	if err != nil {
-		return Application{}, err
-	}
-	h.Notify()
-	return next, nil
-}
-
-// Consumers returns the durable consumers that keep applications in step with the event
-// service: the fair read model (a cancelled fair cancels its applications) and booth codes.
-func (h *Handlers) Consumers() []bus.Consumer {
-	return []bus.Consumer{
-		{Durable: "exhibitor-fairs", Stream: "EVENT", Subjects: events.FairSubjects, Handler: h.onFair},
-		{Durable: "exhibitor-booths", Stream: "EVENT", Subjects: []string{events.BoothAssigned, events.BoothReleased}, Handler: h.onBooth},
-	}
-}
-
-func (h *Handlers) onFair(ctx context.Context, env events.Envelope) error {
-	var pl events.FairChangedV1
-	if err := env.Decode(&pl); err != nil || pl.Fair.ID == "" {
-		return bus.Permanent(fmt.Errorf("bad fair payload: %v", err))
-	}
-	if err := h.Store.PutFair(ctx, pl.Fair); err != nil {
-		return err
-	}
-	f, err := h.Store.Fair(ctx, pl.Fair.ID)
-	if err != nil {
-		return err
-	}
-	if f.Status != "cancelled" {
-		return nil
-	}
-	// Idempotent: only active applications are cancelled, each once.
-	active, err := h.Store.ActiveForFair(ctx, f.ID)
-	if err != nil {
-		return err
-	}
-	for _, a := range active {
-		if _, err := h.apply(ctx, a, Cancel, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason); err != nil && !apperr.Is(err, apperr.Conflict) {
-			return err
-		}
-	}
-	return nil
-}
-
-// boothCode is what the event service accepts as a booth code; the code becomes part of a field
-// path here, so anything else (a dot, a dollar sign) is refused as poison.
-var boothCode = regexp.MustCompile(`^[A-Za-z0-9-]{1,12}$`)
-
-func (h *Handlers) onBooth(ctx context.Context, env events.Envelope) error {
-	var pl events.BoothAssignmentV1
-	if err := env.Decode(&pl); err != nil {
-		return bus.Permanent(fmt.Errorf("bad booth payload: %w", err))
-	}
-	if pl.ApplicationID == "" || !boothCode.MatchString(pl.BoothCode) {
-		return bus.Permanent(fmt.Errorf("bad booth payload: application %q, booth code %q", pl.ApplicationID, pl.BoothCode))
-	}
-	return h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, pl.AssignmentID, env.Type == events.BoothAssigned)
 }

@@ -39,7 +39,7 @@ func TestMineNamesFairsAndReportsFailedLookups(t *testing.T) {
 	}
 	mine := func() (int, map[string]string) {
 		t.Helper()
-		h := &Handlers{Store: st, Catalog: oneApplicant{Applicant{ProducerID: "p1"}}, Now: time.Now}
+		h := &Routes{Store: st, Catalog: oneApplicant{Applicant{ProducerID: "p1"}}, Now: time.Now}
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)
 		c.Request = httptest.NewRequest(http.MethodGet, "/api/applications", nil)

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -175,6 +176,18 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
 	return s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, env)
+}
+
+// Move applies act to a and saves it with its event, at the time now gives. When the application
+// changed meanwhile it re-reads it and applies act again, a few times, before it gives up with
+// ErrStale; an act the application's status does not allow is a Conflict.
+func (s *Store) Move(ctx context.Context, a Application, act Action, reason string, now func() time.Time) (Application, error) {
+	return storage.RetryStale(ctx, a, storage.StaleTries, ErrStale,
+		func(a Application) (Application, error) { return a.Move(act, reason, now()) },
+		func(ctx context.Context, next, prev Application) error {
+			return s.Save(ctx, next, prev.Revision, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Application) (Application, error) { return s.Get(ctx, prev.ID) })
 }
 
 // Get returns one application.

@@ -10,12 +10,8 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
-	"github.com/ocopfair/ocopfair/pkg/correlation"
-	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/importer"
@@ -88,122 +84,24 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
-	apps := &application.Handlers{Store: application.NewStore(host.DB), Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}
-	a.consumers = append(apps.Consumers(), bus.Consumer{
-		Durable: "exhibitor-product-owners", Stream: "EXHIBITOR", Subjects: []string{events.ProducerUpdated}, Handler: a.refreshProductOwners,
-	})
+	apps := application.NewStore(host.DB)
+	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now}).Subscriptions(),
+		(&product.Consumers{Store: a.products, Notify: host.NotifyRelays}).Subscriptions()...)
 
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
-	(&producer.Handlers{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
-	(&importer.Handlers{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
-	(&product.Handlers{Store: a.products, Owners: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
-	apps.Mount(api)
+	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&product.Routes{Store: a.products, Owners: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	a.handler = r
 	host.Job(func(ctx context.Context) { a.sweepLoop(ctx, cfg.SweepInterval) })
 	return a, nil
 }
 
-// catalog adapts the producer and product stores to what products and applications ask.
-type catalog struct{ a *App }
-
-func ownerOf(p producer.Producer) product.Owner {
-	certs := make([]string, 0, len(p.Certifications))
-	for _, c := range p.Certifications {
-		certs = append(certs, c.Code)
-	}
-	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province, Certifications: certs, Revision: p.Revision}
-}
-
-func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner, error) {
-	p, err := c.a.producers.Get(ctx, producerID)
-	if err != nil {
-		return product.Owner{}, err
-	}
-	return ownerOf(p), nil
-}
-
-func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application.Applicant, error) {
-	p, err := c.a.producers.ByAccount(ctx, accountID)
-	if err != nil {
-		return application.Applicant{}, err
-	}
-	return application.Applicant{ProducerID: p.ID, Name: p.LegalName, Province: p.Province.Code}, nil
-}
-
-func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string) ([]application.Product, error) {
-	found, err := c.a.products.ByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := map[string]product.Listed{}
-	for _, l := range found {
-		byID[l.ID] = l
-	}
-	var v apperr.Validation
-	out := make([]application.Product, 0, len(ids))
-	for i, id := range ids {
-		l, ok := byID[id]
-		if !v.Check(ok && l.ProducerID == producerID, fmt.Sprintf("product_ids[%d]", i), "is not one of your products") {
-			continue
-		}
-		out = append(out, application.Product{ProductID: l.ID, Name: l.NameVI, CriteriaSet: l.CriteriaSet, Sector: l.Sector(),
-			Stars: l.Rating.Stars, PotentialFive: l.Rating.PotentialFive, ExpiresOn: l.Certificate.ExpiresOn})
-	}
-	return out, v.Err()
-}
-
-// refreshProductOwners rewrites the producer details copied onto its products after the
-// producer changed. It consumes the service's own exhibitor.producer.updated, so the copies
-// follow even when the process stops right after the producer is stored, and a failure is
-// retried by the bus. The producer revision on each product makes it idempotent and keeps a late
-// event from writing an older copy.
-func (a *App) refreshProductOwners(ctx context.Context, env events.Envelope) error {
-	if env.Version != 1 {
-		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
-	}
-	var pl events.ProducerUpdatedV1
-	if err := env.Decode(&pl); err != nil {
-		return bus.Permanent(err)
-	}
-	p := pl.Producer
-	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
-		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
-	}
-	prov, _ := ocop.ProvinceByCode(p.ProvinceCode)
-	certs := make([]string, 0, len(p.Certifications))
-	for _, c := range p.Certifications {
-		certs = append(certs, c.Code)
-	}
-	n, err := a.products.RefreshOwner(ctx, product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: prov,
-		Certifications: certs, Revision: p.Revision}, correlation.From(ctx))
-	if n > 0 {
-		a.Host.NotifyRelays()
-	}
-	return err
-}
-
 // Sweep announces every certificate that expired by now and was not announced yet, and returns
-// how many it announced. Safe to run on several replicas at once: each announcement is an insert
-// with a unique key.
+// how many it announced (see product.Sweep).
 func (a *App) Sweep(ctx context.Context, now time.Time) (int, error) {
-	announced := 0
-	for round := 0; round < 100; round++ {
-		batch, err := a.products.ExpiredUnannounced(ctx, now, 200)
-		if err != nil || len(batch) == 0 {
-			return announced, err
-		}
-		for _, l := range batch {
-			ok, err := a.products.AnnounceExpiry(ctx, l, now)
-			if err != nil {
-				return announced, err
-			}
-			if ok {
-				announced++
-			}
-		}
-		a.Host.NotifyRelays()
-	}
-	return announced, nil
+	return product.Sweep(ctx, a.products, now, a.Host.NotifyRelays)
 }
 
 func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
@@ -225,6 +123,9 @@ func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
 
 // Handler returns the HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
+
+// Consumers returns the durable consumers the service runs: every subscription of its features.
+func (a *App) Consumers() []bus.Consumer { return a.consumers }
 
 // Run serves on ln and runs the consumers and the sweep until ctx ends.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {

@@ -21,7 +21,7 @@ import (
 func TestImportFinishesAfterTheClientGoesAway(t *testing.T) {
 	db := testenv.DB(t)
 	st := Stores{Producers: producer.NewStore(db), Products: product.NewStore(db), Claims: producer.NewClaimStore(db)}
-	h := &Handlers{Stores: st, Notify: func() {}, Now: time.Now}
+	h := &Routes{Stores: st, Notify: func() {}, Now: time.Now}
 
 	// The request's context is cancelled before the import starts, as when the client
 	// disconnects while the file is being read.

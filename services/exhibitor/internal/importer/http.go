@@ -28,8 +28,8 @@ const MaxFileBytes = 10 << 20
 // the embedded database take well under it.
 const DefaultTimeout = 10 * time.Minute
 
-// Handlers serves the import endpoint.
-type Handlers struct {
+// Routes serves the import endpoint.
+type Routes struct {
 	Stores Stores
 	Notify func()
 	Now    func() time.Time
@@ -38,21 +38,21 @@ type Handlers struct {
 	Timeout time.Duration
 }
 
-func (h *Handlers) timeout() time.Duration {
+func (h *Routes) timeout() time.Duration {
 	if h.Timeout > 0 {
 		return h.Timeout
 	}
 	return DefaultTimeout
 }
 
-// Mount registers the route.
-func (h *Handlers) Mount(api httpx.API) {
+// Register registers the route.
+func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: Path, Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field \"file\"; at most 10 MiB, 5000 rows). " +
 			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.", Response: Report{}}, h.importFile)
 }
 
-func (h *Handlers) importFile(c *gin.Context) {
+func (h *Routes) importFile(c *gin.Context) {
 	data, err := readUpload(c)
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -154,18 +154,18 @@ func toResponse(p Producer, full bool) response {
 	return r
 }
 
-// Handlers serves the producer endpoints.
-type Handlers struct {
+// Routes serves the producer endpoints.
+type Routes struct {
 	Store  *Store
 	Claims *ClaimStore
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
 }
 
-func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
 
-// Mount registers the producer routes.
-func (h *Handlers) Mount(api httpx.API) {
+// Register registers the producer routes.
+func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
 		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).",
 		Request: createRequest{}, Response: response{}}, h.create)
@@ -191,7 +191,7 @@ func (h *Handlers) Mount(api httpx.API) {
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.claimAttempts)
 }
 
-func (h *Handlers) create(c *gin.Context) {
+func (h *Routes) create(c *gin.Context) {
 	var req createRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -233,7 +233,7 @@ func (h *Handlers) create(c *gin.Context) {
 // code. The tax code alone proves nothing (tax codes are public), so without a valid code the
 // profile and its products stay the organiser's and nothing of them is shown. Every attempt is
 // audited.
-func (h *Handlers) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
+func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
 	ctx := c.Request.Context()
 	attempt := ClaimAttempt{ProducerID: existing.ID, AccountID: p.AccountID, ClientIP: c.ClientIP(), At: h.now()}
 	defer func() { h.audit(c, attempt) }()
@@ -284,7 +284,7 @@ func (h *Handlers) claim(c *gin.Context, p auth.Principal, existing Producer, f 
 	c.JSON(http.StatusCreated, toResponse(claimed, true))
 }
 
-func (h *Handlers) claimAttempts(c *gin.Context) {
+func (h *Routes) claimAttempts(c *gin.Context) {
 	var before string
 	page, err := httpx.PageAfter(c, &before)
 	if err != nil {
@@ -308,7 +308,7 @@ func (h *Handlers) claimAttempts(c *gin.Context) {
 }
 
 // audit records a claim attempt; it runs after the response and outlives the request.
-func (h *Handlers) audit(c *gin.Context, a ClaimAttempt) {
+func (h *Routes) audit(c *gin.Context, a ClaimAttempt) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 10*time.Second)
 	defer cancel()
 	if err := h.Claims.Audit(ctx, a); err != nil {
@@ -316,7 +316,7 @@ func (h *Handlers) audit(c *gin.Context, a ClaimAttempt) {
 	}
 }
 
-func (h *Handlers) issueClaimCode(c *gin.Context) {
+func (h *Routes) issueClaimCode(c *gin.Context) {
 	ctx := c.Request.Context()
 	prod, err := h.Store.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -340,7 +340,7 @@ func (h *Handlers) issueClaimCode(c *gin.Context) {
 	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: issued.Code, ExpiresAt: issued.ExpiresAt})
 }
 
-func (h *Handlers) unclaimed(c *gin.Context) {
+func (h *Routes) unclaimed(c *gin.Context) {
 	var before string
 	page, err := httpx.PageAfter(c, &before)
 	if err != nil {
@@ -381,7 +381,7 @@ func toClaimBody(st ClaimStatus) *claimBody {
 func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
 
 // visible loads a producer and checks that the caller may see it: producers only their own.
-func (h *Handlers) visible(c *gin.Context) (Producer, auth.Principal, bool) {
+func (h *Routes) visible(c *gin.Context) (Producer, auth.Principal, bool) {
 	p, _ := httpx.PrincipalFrom(c)
 	prod, err := h.Store.Get(c.Request.Context(), c.Param("id"))
 	if err != nil {
@@ -399,7 +399,7 @@ func fullView(p auth.Principal, prod Producer) bool {
 	return prod.AccountID == p.AccountID || p.Is(auth.RoleOrganiser, auth.RoleAdmin)
 }
 
-func (h *Handlers) get(c *gin.Context) {
+func (h *Routes) get(c *gin.Context) {
 	prod, p, ok := h.visible(c)
 	if !ok {
 		return
@@ -417,7 +417,7 @@ func (h *Handlers) get(c *gin.Context) {
 	c.JSON(http.StatusOK, r)
 }
 
-func (h *Handlers) me(c *gin.Context) {
+func (h *Routes) me(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	prod, err := h.Store.ByAccount(c.Request.Context(), p.AccountID)
 	if err != nil {
@@ -431,7 +431,7 @@ func (h *Handlers) me(c *gin.Context) {
 	c.JSON(http.StatusOK, toResponse(prod, true))
 }
 
-func (h *Handlers) patch(c *gin.Context) {
+func (h *Routes) patch(c *gin.Context) {
 	prod, p, ok := h.visible(c)
 	if !ok {
 		return
@@ -461,7 +461,7 @@ func (h *Handlers) patch(c *gin.Context) {
 
 // patchWithRetry applies f; without If-Match a concurrent change of other fields is merged by
 // re-reading and re-applying (a few times), with If-Match it is reported.
-func (h *Handlers) patchWithRetry(ctx context.Context, prod Producer, f Fields, strict bool) (Producer, error) {
+func (h *Routes) patchWithRetry(ctx context.Context, prod Producer, f Fields, strict bool) (Producer, error) {
 	tries := storage.StaleTries
 	if strict {
 		tries = 1
@@ -476,7 +476,7 @@ func (h *Handlers) patchWithRetry(ctx context.Context, prod Producer, f Fields, 
 		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
 }
 
-func (h *Handlers) list(c *gin.Context) {
+func (h *Routes) list(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -126,16 +126,16 @@ type Owners interface {
 	OwnerOf(ctx context.Context, producerID string) (Owner, error)
 }
 
-// Handlers serves the product endpoints.
-type Handlers struct {
+// Routes serves the product endpoints.
+type Routes struct {
 	Store  *Store
 	Owners Owners
 	Notify func()
 	Now    func() time.Time
 }
 
-// Mount registers the product routes.
-func (h *Handlers) Mount(api httpx.API) {
+// Register registers the product routes.
+func (h *Routes) Register(api httpx.API) {
 	editors := []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.create)
@@ -160,9 +160,9 @@ func mayEdit(c *gin.Context, o Owner) bool {
 	return p.Is(auth.RoleOrganiser, auth.RoleAdmin) || (p.Role == auth.RoleProducer && p.AccountID == o.AccountID)
 }
 
-func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
 
-func (h *Handlers) create(c *gin.Context) {
+func (h *Routes) create(c *gin.Context) {
 	var req writeRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -195,7 +195,7 @@ func (h *Handlers) create(c *gin.Context) {
 	c.JSON(http.StatusCreated, ToResponse(Listed{Product: p, Owner: owner}, h.Now()))
 }
 
-func (h *Handlers) listOfProducer(c *gin.Context) {
+func (h *Routes) listOfProducer(c *gin.Context) {
 	var after NameCursor
 	page, err := httpx.PageAfter(c, &after)
 	if err != nil {
@@ -211,7 +211,7 @@ func (h *Handlers) listOfProducer(c *gin.Context) {
 		func(l Listed) response { return ToResponse(l, h.Now()) }))
 }
 
-func (h *Handlers) get(c *gin.Context) {
+func (h *Routes) get(c *gin.Context) {
 	l, err := h.Store.Get(c.Request.Context(), c.Param("id"))
 	if err == nil && l.Deleted {
 		err = apperr.E(apperr.NotFound, "product not found")
@@ -225,7 +225,7 @@ func (h *Handlers) get(c *gin.Context) {
 
 // change loads the product, checks the caller may edit it, applies fn and saves with subject,
 // re-reading when another writer got in between.
-func (h *Handlers) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
+func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
 	l, err := h.editable(ctx, c, c.Param("id"))
 	if err == nil {
@@ -248,7 +248,7 @@ func (h *Handlers) change(c *gin.Context, subject string, fn func(Product) (Prod
 }
 
 // editable loads a product that is not deleted, with its owner, if the caller may edit it.
-func (h *Handlers) editable(ctx context.Context, c *gin.Context, id string) (Listed, error) {
+func (h *Routes) editable(ctx context.Context, c *gin.Context, id string) (Listed, error) {
 	l, err := h.Store.Get(ctx, id)
 	if err == nil && l.Deleted {
 		err = apperr.E(apperr.NotFound, "product not found")
@@ -266,7 +266,7 @@ func (h *Handlers) editable(ctx context.Context, c *gin.Context, id string) (Lis
 	return Listed{Product: l.Product, Owner: owner}, nil
 }
 
-func (h *Handlers) patch(c *gin.Context) {
+func (h *Routes) patch(c *gin.Context) {
 	var req writeRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -281,7 +281,7 @@ func (h *Handlers) patch(c *gin.Context) {
 	}
 }
 
-func (h *Handlers) delete(c *gin.Context) {
+func (h *Routes) delete(c *gin.Context) {
 	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
 		p.Deleted = true
 		p.Revision++
@@ -293,7 +293,7 @@ func (h *Handlers) delete(c *gin.Context) {
 	}
 }
 
-func (h *Handlers) catalogue(c *gin.Context) {
+func (h *Routes) catalogue(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -1,0 +1,60 @@
+package exhibitorapp
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
+)
+
+// catalog adapts the producer and product stores to what products and applications ask.
+type catalog struct{ a *App }
+
+func ownerOf(p producer.Producer) product.Owner {
+	certs := make([]string, 0, len(p.Certifications))
+	for _, c := range p.Certifications {
+		certs = append(certs, c.Code)
+	}
+	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province, Certifications: certs, Revision: p.Revision}
+}
+
+func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner, error) {
+	p, err := c.a.producers.Get(ctx, producerID)
+	if err != nil {
+		return product.Owner{}, err
+	}
+	return ownerOf(p), nil
+}
+
+func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application.Applicant, error) {
+	p, err := c.a.producers.ByAccount(ctx, accountID)
+	if err != nil {
+		return application.Applicant{}, err
+	}
+	return application.Applicant{ProducerID: p.ID, Name: p.LegalName, Province: p.Province.Code}, nil
+}
+
+func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string) ([]application.Product, error) {
+	found, err := c.a.products.ByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]product.Listed{}
+	for _, l := range found {
+		byID[l.ID] = l
+	}
+	var v apperr.Validation
+	out := make([]application.Product, 0, len(ids))
+	for i, id := range ids {
+		l, ok := byID[id]
+		if !v.Check(ok && l.ProducerID == producerID, fmt.Sprintf("product_ids[%d]", i), "is not one of your products") {
+			continue
+		}
+		out = append(out, application.Product{ProductID: l.ID, Name: l.NameVI, CriteriaSet: l.CriteriaSet, Sector: l.Sector(),
+			Stars: l.Rating.Stars, PotentialFive: l.Rating.PotentialFive, ExpiresOn: l.Certificate.ExpiresOn})
+	}
+	return out, v.Err()
+}

@@ -1,0 +1,54 @@
+package product
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+)
+
+// Consumers keeps the producer details copied onto products in step with the producers.
+type Consumers struct {
+	Store  *Store
+	Notify func() // wakes the outbox relay after a write
+}
+
+// Subscriptions returns the durable consumer of the service's own producer updates.
+func (h *Consumers) Subscriptions() []bus.Consumer {
+	return []bus.Consumer{
+		{Durable: "exhibitor-product-owners", Stream: "EXHIBITOR", Subjects: []string{events.ProducerUpdated}, Handler: h.OnProducerUpdated},
+	}
+}
+
+// OnProducerUpdated rewrites the producer details copied onto its products after the producer
+// changed. It consumes the service's own exhibitor.producer.updated, so the copies follow even
+// when the process stops right after the producer is stored, and a failure is retried by the
+// bus. The producer revision on each product makes it idempotent and keeps a late event from
+// writing an older copy. A payload of an unknown version or of another aggregate is poison.
+func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) error {
+	if env.Version != 1 {
+		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
+	}
+	var pl events.ProducerUpdatedV1
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	p := pl.Producer
+	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
+		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
+	}
+	prov, _ := ocop.ProvinceByCode(p.ProvinceCode)
+	certs := make([]string, 0, len(p.Certifications))
+	for _, c := range p.Certifications {
+		certs = append(certs, c.Code)
+	}
+	n, err := h.Store.RefreshOwner(ctx, Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: prov,
+		Certifications: certs, Revision: p.Revision}, correlation.From(ctx))
+	if n > 0 {
+		h.Notify()
+	}
+	return err
+}
