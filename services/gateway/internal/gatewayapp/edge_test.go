@@ -11,6 +11,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
 )
 
 // loginFrom signs in as email from source (sent as X-Forwarded-For) and returns the status.
@@ -50,7 +51,7 @@ func TestTrustedProxyForwardedForIsHonoured(t *testing.T) {
 		t.Errorf("attempt from 203.0.113.8 behind a trusted proxy: %d, want 401", got)
 	}
 	f.client.Do(t, "GET", "/api/fairs", nil, "X-Forwarded-For", "203.0.113.9")
-	if got := f.lastSeen(t, Event).Header.Get("X-Forwarded-For"); got != "203.0.113.9" {
+	if got := f.lastSeen(t, proxy.Event).Header.Get("X-Forwarded-For"); got != "203.0.113.9" {
 		t.Errorf("upstream X-Forwarded-For = %q, want the client behind the trusted proxy, 203.0.113.9", got)
 	}
 }
@@ -58,7 +59,7 @@ func TestTrustedProxyForwardedForIsHonoured(t *testing.T) {
 func TestProxySendsTheClientIPUpstream(t *testing.T) {
 	f := start(t, nil)
 	f.client.Do(t, "GET", "/api/fairs", nil, "X-Forwarded-For", "192.0.2.1", "X-Real-IP", "192.0.2.2")
-	seen := f.lastSeen(t, Event)
+	seen := f.lastSeen(t, proxy.Event)
 	if got := seen.Header.Get("X-Forwarded-For"); got != "127.0.0.1" {
 		t.Errorf("upstream X-Forwarded-For = %q, want the socket's peer 127.0.0.1, not the client's chain", got)
 	}

@@ -1,76 +1,28 @@
 // Package gatewayapp wires the gateway service: accounts and sign-in, token signing and the JWKS,
-// the reverse proxy to the services, and its own outbox.
+// the reverse proxy to the services, the live stream to the console, and its own outbox.
 package gatewayapp
 
 import (
 	"context"
 	"crypto/ed25519"
-	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/console"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/signing"
 )
-
-// Config is the gateway's configuration.
-type Config struct {
-	service.Config
-	Upstreams     map[string]*url.URL
-	AdminEmail    string
-	AdminPassword string
-	TokenTTL      time.Duration
-	Hash          account.HashParams
-	// LoginPerMinute limits sign-in attempts per account and source; a source gets three times
-	// that over all accounts, an account ten times that many failures an hour from everywhere
-	// (see signInGuard), and a source ten times that many sign-ups an hour.
-	LoginPerMinute int
-}
-
-// LoadConfig reads the gateway's configuration from getenv.
-func LoadConfig(getenv func(string) string) (Config, error) {
-	base, err := service.LoadConfig("gateway", 8080, getenv)
-	c := Config{Config: base, Upstreams: map[string]*url.URL{}, Hash: account.DefaultHashParams,
-		AdminEmail: getenv("OCOPFAIR_ADMIN_EMAIL"), AdminPassword: getenv("OCOPFAIR_ADMIN_PASSWORD"), TokenTTL: 12 * time.Hour, LoginPerMinute: 10}
-	errs := []error{err}
-	for name, def := range map[string]string{Event: "http://127.0.0.1:8081", Exhibitor: "http://127.0.0.1:8082", Matchmaking: "http://127.0.0.1:8083"} {
-		env := "OCOPFAIR_" + strings.ToUpper(name) + "_URL"
-		raw := getenv(env)
-		if raw == "" {
-			raw = def
-		}
-		u, perr := url.Parse(raw)
-		if perr != nil || u.Scheme == "" || u.Host == "" {
-			errs = append(errs, fmt.Errorf("%s=%q: must be an http URL", env, raw))
-			continue
-		}
-		c.Upstreams[name] = u
-	}
-	if s := getenv("OCOPFAIR_TOKEN_TTL"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < time.Minute || d > 7*24*time.Hour {
-			errs = append(errs, fmt.Errorf("OCOPFAIR_TOKEN_TTL=%q: must be a duration from 1m to 168h", s))
-		}
-		c.TokenTTL = d
-	}
-	if (c.AdminEmail == "") != (c.AdminPassword == "") {
-		errs = append(errs, errors.New("OCOPFAIR_ADMIN_EMAIL and OCOPFAIR_ADMIN_PASSWORD must be set together"))
-	}
-	return c, errors.Join(errs...)
-}
 
 // App is a running gateway.
 type App struct {
@@ -80,12 +32,7 @@ type App struct {
 	signer   *auth.Signer
 	cfg      Config
 	handler  http.Handler
-	signIn   *signInGuard
-	signUp   *limiter
-	live     *console.Live
-	// onBehalf issues the one-minute tokens the live stream asks the services with.
-	onBehalf     *auth.Signer
-	upstreamHTTP *http.Client
+	live     *live.Relay
 }
 
 // Run is the gateway's main: it reads the configuration, serves until ctx ends and shuts down.
@@ -124,11 +71,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	}
 	a := &App{
 		host: host, accounts: account.NewStore(host.DB), keys: keys, cfg: cfg,
-		signer:       auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
-		signIn:       newSignInGuard(cfg.LoginPerMinute),
-		signUp:       newLimiter(perHour(10*cfg.LoginPerMinute), 10*cfg.LoginPerMinute),
-		onBehalf:     auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, time.Minute),
-		upstreamHTTP: &http.Client{Timeout: 5 * time.Second},
+		signer: auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, cfg.TokenTTL),
 	}
 	if _, err := host.Relay(ctx, account.Collection); err != nil {
 		return fail(err)
@@ -136,7 +79,8 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	if err := a.bootstrapAdmin(ctx); err != nil {
 		return fail(err)
 	}
-	if a.live, err = console.NewLive(host.NC, console.NewTickets(keys.Private, keys.KID, keys.Public), a.liveScope, host.Log); err != nil {
+	onBehalf := auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, time.Minute)
+	if a.live, err = live.NewRelay(host.NC, live.NewLookup(cfg.Upstreams, onBehalf).Scope); err != nil {
 		return fail(err)
 	}
 	a.handler = a.routes()
@@ -174,33 +118,24 @@ func (a *App) bootstrapAdmin(ctx context.Context) error {
 // Handler returns the gateway's HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
+// Consumers are the gateway's durable consumers: none. The live relay hears the services' events
+// over core NATS subscriptions of its own (live.Subjects), since a notice is worth nothing once
+// its page is gone.
+func (a *App) Consumers() []bus.Consumer { return nil }
+
 // Run serves on ln until ctx ends.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
 	go func() { <-ctx.Done(); a.live.Close() }()
-	return a.host.Run(ctx, ln, a.handler)
+	return a.host.Run(ctx, ln, a.handler, a.Consumers()...)
 }
 
 func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; see each service's /openapi.json.")
-	a.mountAuth(api)
-	console.Mount(r, api)
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/live/ticket", Tag: "console", Roles: auth.Roles,
-		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).",
-		Response: console.TicketResponse{}}, a.live.IssueTicket)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
-		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.",
-		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}}}, a.live.Stream)
-	r.GET("/.well-known/jwks.json", func(c *gin.Context) {
-		c.Header("Cache-Control", "public, max-age=300")
-		c.JSON(http.StatusOK, a.keys.JWKS())
-	})
-	proxy := newProxy(a.cfg.Upstreams)
-	r.NoRoute(func(c *gin.Context) {
-		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
-			proxy(c)
-			return
-		}
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such page: %s", c.Request.URL.Path))
-	})
+	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays).Register(api)
+	console.Routes{}.Register(r, api)
+	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public)
+	live.NewRoutes(a.live, tickets).Register(api)
+	signing.NewRoutes(a.keys).Register(r)
+	proxy.NewRoutes(a.cfg.Upstreams).Register(r)
 	return r
 }

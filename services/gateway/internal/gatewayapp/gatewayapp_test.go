@@ -15,6 +15,7 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
 )
 
 type upstream struct {
@@ -64,7 +65,7 @@ func startOn(t *testing.T, natsURL, dataDir string, cfgFn func(*Config)) fixture
 	f := fixture{dataDir: dataDir, natsURL: natsURL, upstreams: map[string]*upstream{}}
 	cfg := Config{Config: base, Upstreams: map[string]*url.URL{}, Hash: account.HashParams{Memory: 1024, Time: 1, Threads: 1},
 		AdminEmail: "admin@example.vn", AdminPassword: "admin-password-1", TokenTTL: 3600e9, LoginPerMinute: 10}
-	for _, name := range []string{Event, Exhibitor, Matchmaking} {
+	for _, name := range []string{proxy.Event, proxy.Exhibitor, proxy.Matchmaking} {
 		f.upstreams[name] = newUpstream(t, name)
 		cfg.Upstreams[name], _ = url.Parse(f.upstreams[name].srv.URL)
 	}
@@ -93,7 +94,7 @@ func (f fixture) login(t *testing.T, email, password string) string {
 	if r.Status != 200 {
 		t.Fatalf("login %s: %d %s", email, r.Status, r.Body)
 	}
-	var tok tokenResponse
+	var tok account.TokenResponse
 	r.Decode(t, &tok)
 	if tok.TokenType != "Bearer" || tok.ExpiresIn != 3600 || tok.AccessToken == "" {
 		t.Fatalf("token response %+v", tok)
@@ -109,7 +110,7 @@ func TestRegisterLoginMe(t *testing.T) {
 	if r.Status != 201 {
 		t.Fatalf("register: %d %s", r.Status, r.Body)
 	}
-	var reg registerResponse
+	var reg account.RegisterResponse
 	r.Decode(t, &reg)
 	if reg.Account.Email != "htx.tancuong@example.vn" || reg.Account.Role != "producer" || reg.AccessToken == "" {
 		t.Errorf("register response %+v", reg)
@@ -131,7 +132,7 @@ func TestRegisterLoginMe(t *testing.T) {
 	}
 	tok := f.login(t, "htx.tancuong@EXAMPLE.vn", "chè-tân-cương-2026")
 	me := f.client.With(tok).Do(t, "GET", "/api/auth/me", nil)
-	var acc accountResponse
+	var acc account.Response
 	me.Decode(t, &acc)
 	if me.Status != 200 || acc.ID != reg.Account.ID {
 		t.Errorf("me: %d %s", me.Status, me.Body)
@@ -185,7 +186,7 @@ func TestAdminCreatesOrganiser(t *testing.T) {
 	}
 	list := f.client.With(admin).Do(t, "GET", "/api/accounts?role=organiser", nil)
 	var page struct {
-		Items []accountResponse `json:"items"`
+		Items []account.Response `json:"items"`
 	}
 	list.Decode(t, &page)
 	if list.Status != 200 || len(page.Items) != 1 || page.Items[0].Role != "organiser" {
@@ -224,54 +225,25 @@ func TestKeysSurviveRestart(t *testing.T) {
 	}
 }
 
-func TestServiceFor(t *testing.T) {
-	tests := []struct{ path, want string }{
-		{"/api/fairs", Event},
-		{"/api/fairs/123", Event},
-		{"/api/fairs/123/booths/A01/assignment", Event},
-		{"/api/fairs/123/applications", Exhibitor},
-		{"/api/fairs/123/meetings", Matchmaking},
-		{"/api/fairs/123/schedule", Matchmaking},
-		{"/api/fairs/123/agenda", Matchmaking},
-		{"/api/producers", Exhibitor},
-		{"/api/producers/import", Exhibitor},
-		{"/api/producers/9/opportunities", Matchmaking},
-		{"/api/products/1", Exhibitor},
-		{"/api/applications/1/approve", Exhibitor},
-		{"/api/buyers/1/requests", Matchmaking},
-		{"/api/requests/1/matches", Matchmaking},
-		{"/api/meetings/1/accept", Matchmaking},
-		{"/api/scheduling/solve", Matchmaking},
-		{"/api/admin/exhibitor/dead-letters", Exhibitor},
-		{"/api/unknown", ""},
-		{"/api/fairsx", ""},
-	}
-	for _, tt := range tests {
-		if got := serviceFor(tt.path); got != tt.want {
-			t.Errorf("serviceFor(%q) = %q, want %q", tt.path, got, tt.want)
-		}
-	}
-}
-
 func TestProxyForwardsWithCorrelation(t *testing.T) {
 	f := start(t, nil)
 	r := f.client.Do(t, "GET", "/api/fairs/42/applications?status=approved", nil, "X-Correlation-ID", "corr-xyz")
 	var got map[string]string
 	r.Decode(t, &got)
-	if r.Status != 200 || got["served_by"] != Exhibitor || got["path"] != "/api/fairs/42/applications" {
+	if r.Status != 200 || got["served_by"] != proxy.Exhibitor || got["path"] != "/api/fairs/42/applications" {
 		t.Fatalf("proxied: %d %s", r.Status, r.Body)
 	}
 	if r.Header.Get("X-Correlation-ID") != "corr-xyz" {
 		t.Errorf("response correlation = %q", r.Header.Get("X-Correlation-ID"))
 	}
-	up := f.upstreams[Exhibitor]
+	up := f.upstreams[proxy.Exhibitor]
 	up.mu.Lock()
 	seen := up.seen[len(up.seen)-1]
 	up.mu.Unlock()
 	if seen.Header.Get("X-Correlation-ID") != "corr-xyz" || seen.URL.RawQuery != "status=approved" {
 		t.Errorf("upstream got correlation %q query %q", seen.Header.Get("X-Correlation-ID"), seen.URL.RawQuery)
 	}
-	f.upstreams[Event].srv.Close()
+	f.upstreams[proxy.Event].srv.Close()
 	down := f.client.Do(t, "GET", "/api/fairs", nil)
 	if down.Status != 502 || !strings.Contains(down.Header.Get("Content-Type"), "problem+json") {
 		t.Errorf("service down: %d %s", down.Status, down.Body)

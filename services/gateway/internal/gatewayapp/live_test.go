@@ -19,7 +19,9 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/services/gateway/internal/console"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
 )
 
 // profiles is a stand-in for the exhibitor, matchmaking and event services as the live stream
@@ -106,16 +108,16 @@ func (p *profiles) fairPage(q url.Values, account string) map[string]any {
 
 // stream is an open /api/live.
 type stream struct {
-	notices chan console.Notice
+	notices chan live.Notice
 }
 
 // openStream gets a ticket with token and opens the stream with it.
 func (f fixture) openStream(t *testing.T, token string) stream {
 	t.Helper()
-	var tr console.TicketResponse
+	var tr live.TicketResponse
 	r := f.client.With(token).Do(t, "POST", "/api/live/ticket", nil)
 	r.Decode(t, &tr)
-	if r.Status != 200 || tr.Ticket == "" || time.Until(tr.ExpiresAt) > console.TicketTTL {
+	if r.Status != 200 || tr.Ticket == "" || time.Until(tr.ExpiresAt) > live.TicketTTL {
 		t.Fatalf("ticket: %d %s", r.Status, r.Body)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
@@ -128,7 +130,7 @@ func (f fixture) openStream(t *testing.T, token string) stream {
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /api/live: %d", resp.StatusCode)
 	}
-	s := stream{notices: make(chan console.Notice, 16)}
+	s := stream{notices: make(chan live.Notice, 16)}
 	connected := make(chan struct{})
 	go func() {
 		defer resp.Body.Close()
@@ -139,7 +141,7 @@ func (f fixture) openStream(t *testing.T, token string) stream {
 				close(connected)
 			}
 			if data, ok := strings.CutPrefix(line, "data: "); ok {
-				var n console.Notice
+				var n live.Notice
 				if json.Unmarshal([]byte(data), &n) == nil {
 					s.notices <- n
 				}
@@ -159,14 +161,14 @@ func (f fixture) openStream(t *testing.T, token string) stream {
 }
 
 // next returns the next notice, failing the test after 10 s.
-func (s stream) next(t *testing.T) console.Notice {
+func (s stream) next(t *testing.T) live.Notice {
 	t.Helper()
 	select {
 	case n := <-s.notices:
 		return n
 	case <-time.After(10 * time.Second):
 		t.Fatal("no notice within 10s")
-		return console.Notice{}
+		return live.Notice{}
 	}
 }
 
@@ -186,10 +188,10 @@ func application(id, fair, producer string) events.ApplicationChangedV1 {
 	return events.ApplicationChangedV1{Application: events.ApplicationV1{ID: id, FairID: fair, ProducerID: producer, Status: "submitted"}}
 }
 
-func (f fixture) register(t *testing.T, email, role string) (token, account string) {
+func (f fixture) register(t *testing.T, email, role string) (token, accountID string) {
 	t.Helper()
 	r := f.client.Do(t, "POST", "/api/auth/register", map[string]string{"email": email, "password": "long-enough-pw", "name": "Tên " + role, "role": role})
-	var reg registerResponse
+	var reg account.RegisterResponse
 	r.Decode(t, &reg)
 	if r.Status != 201 {
 		t.Fatalf("register %s: %d %s", email, r.Status, r.Body)
@@ -201,7 +203,7 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}}
 	f := start(t, func(c *Config) {
 		u := prof.serve(t)
-		c.Upstreams[Exhibitor], c.Upstreams[Matchmaking], c.Upstreams[Event] = u, u, u
+		c.Upstreams[proxy.Exhibitor], c.Upstreams[proxy.Matchmaking], c.Upstreams[proxy.Event] = u, u, u
 	})
 	nc, err := nats.Connect(f.natsURL)
 	if err != nil {
@@ -217,7 +219,7 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 		t.Fatalf("organiser: %d %s", r.Status, r.Body)
 	}
 	tokOrg := f.login(t, "org@example.vn", "organiser-pass-1")
-	var me accountResponse
+	var me account.Response
 	f.client.With(tokOrg).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
 	prof.mu.Lock()
 	prof.producers[accA], prof.producers[accB], prof.buyers[accBuyer] = "prod-A", "prod-B", "buyer-1"
@@ -277,7 +279,7 @@ func TestLiveOrganiserScopeIsItsOwnFairsInOneRequest(t *testing.T) {
 	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}, crowd: 2100}
 	f := start(t, func(c *Config) {
 		u := prof.serve(t)
-		c.Upstreams[Exhibitor], c.Upstreams[Matchmaking], c.Upstreams[Event] = u, u, u
+		c.Upstreams[proxy.Exhibitor], c.Upstreams[proxy.Matchmaking], c.Upstreams[proxy.Event] = u, u, u
 	})
 	nc, err := nats.Connect(f.natsURL)
 	if err != nil {
@@ -289,7 +291,7 @@ func TestLiveOrganiserScopeIsItsOwnFairsInOneRequest(t *testing.T) {
 		t.Fatalf("organiser: %d %s", r.Status, r.Body)
 	}
 	tokOrg := f.login(t, "org@example.vn", "organiser-pass-1")
-	var me accountResponse
+	var me account.Response
 	f.client.With(tokOrg).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
 	prof.mu.Lock()
 	prof.fairs = []map[string]any{{"id": "fair-newest", "organisers": []string{me.ID}}}

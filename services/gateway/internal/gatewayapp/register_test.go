@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
 )
 
 // TestRegisterReplayKeepsNoToken: sign-up answers a bearer token, and the response is kept for
@@ -20,7 +21,7 @@ func TestRegisterReplayKeepsNoToken(t *testing.T) {
 	if first.Status != 201 {
 		t.Fatalf("register: %d %s", first.Status, first.Body)
 	}
-	var reg registerResponse
+	var reg account.RegisterResponse
 	first.Decode(t, &reg)
 	if reg.AccessToken == "" || first.Header.Get("Cache-Control") != "no-store" {
 		t.Fatalf("register answered no token or a cacheable one: %v %s", first.Header, first.Body)
@@ -54,7 +55,7 @@ func TestRegisterReplayKeepsNoToken(t *testing.T) {
 	}
 	// What the console does on a replay: sign in with the credentials it just sent.
 	tok := f.login(t, body["email"], body["password"])
-	var me accountResponse
+	var me account.Response
 	if r := f.client.With(tok).Do(t, "GET", "/api/auth/me", nil); r.Status != 200 {
 		t.Fatalf("me after signing in: %d %s", r.Status, r.Body)
 	} else if r.Decode(t, &me); me.ID != reg.Account.ID {

@@ -1,4 +1,4 @@
-package console
+package live
 
 import (
 	"crypto/ed25519"

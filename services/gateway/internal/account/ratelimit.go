@@ -1,4 +1,4 @@
-package gatewayapp
+package account
 
 import (
 	"sync"

@@ -1,12 +1,10 @@
-package console
+package live
 
 import (
 	"bufio"
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -22,7 +20,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
-// liveRig is a Live on an embedded NATS server whose scope lookup for one account waits until
+// liveRig is a Relay on an embedded NATS server whose scope lookup for one account waits until
 // the test lets it go, and an admin stream that shows when the events so far have been handled.
 type liveRig struct {
 	nc      *nats.Conn
@@ -60,13 +58,13 @@ func newLiveRig(t *testing.T, held auth.Principal, heldScope Scope) *liveRig {
 			return Scope{}, ctx.Err()
 		}
 	}
-	live, err := NewLive(nc, rig.tickets, resolve, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	relay, err := NewRelay(nc, resolve)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(live.Close)
+	t.Cleanup(relay.Close)
 	r := gin.New()
-	r.GET("/api/live", live.Stream)
+	r.GET("/api/live", NewRoutes(relay, rig.tickets).stream)
 	srv := httptest.NewServer(r)
 	t.Cleanup(srv.Close)
 	rig.base = srv.URL
@@ -199,7 +197,7 @@ func TestLiveScopeWidensDuringLookup(t *testing.T) {
 			rig.publish(t, tt.subject, tt.aggregate, tt.widen)
 			rig.publish(t, events.ApplicationSubmitted, "app-during", application("app-during", tt.fair, tt.producer))
 			rig.publish(t, events.ApplicationSubmitted, "app-else", application("app-else", "fair-else", "prod-else"))
-			// The admin's stream hears everything in order: once it has app-else, the Live has
+			// The admin's stream hears everything in order: once it has app-else, the Relay has
 			// handled every event above while the lookup was still held.
 			until(t, rig.admin, "app-else")
 			close(rig.release)

@@ -1,0 +1,226 @@
+package account
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+type registerRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name" doc:"the person's or organisation's display name"`
+	Role     string `json:"role" doc:"producer or buyer"`
+}
+
+type createAccountRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+	Name     string `json:"name"`
+	Role     string `json:"role" doc:"organiser, admin, producer or buyer"`
+}
+
+type loginRequest struct {
+	Email    string `json:"email"`
+	Password string `json:"password"`
+}
+
+// Response is an account as the API shows it: never its password hash.
+type Response struct {
+	ID        string    `json:"id"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// TokenResponse is a bearer token from sign-in or sign-up.
+type TokenResponse struct {
+	AccessToken string `json:"access_token"`
+	TokenType   string `json:"token_type"`
+	ExpiresIn   int    `json:"expires_in"`
+}
+
+// RegisterResponse is a sign-up's answer: the new account, signed in.
+type RegisterResponse struct {
+	Account Response `json:"account"`
+	TokenResponse
+}
+
+// registeredResponse is a replayed sign-up: the account without a token.
+type registeredResponse struct {
+	Account Response `json:"account"`
+}
+
+func toResponse(a Account) Response {
+	return Response{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt.In(vntext.Zone)}
+}
+
+// Routes serves sign-up, sign-in, the signed-in account, and the admins' account management.
+type Routes struct {
+	accounts *Store
+	signer   *auth.Signer
+	hash     HashParams
+	signIn   *signInGuard
+	signUp   *limiter
+	// written wakes the outbox relay after an account is stored with its event.
+	written func()
+}
+
+// NewRoutes returns the account routes on accounts. Tokens are signed by signer, passwords hashed
+// with hash; loginPerMinute sets the sign-in guard (see signInGuard) and allows a source ten times
+// that many sign-ups an hour. written is called after each account is stored.
+func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMinute int, written func()) *Routes {
+	return &Routes{accounts: accounts, signer: signer, hash: hash, written: written,
+		signIn: newSignInGuard(loginPerMinute),
+		signUp: newLimiter(perHour(10*loginPerMinute), 10*loginPerMinute)}
+}
+
+// Register mounts the routes on api.
+func (rt *Routes) Register(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/register", Tag: "auth", Status: http.StatusCreated, Idempotent: true,
+		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: RegisterResponse{}}, rt.register)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
+		Summary: "Sign in with email and password; returns a bearer token.", Request: loginRequest{}, Response: TokenResponse{}}, rt.login)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
+		Summary: "The signed-in account.", Response: Response{}}, rt.me)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Create an account of any role (organisers and admins are created this way).", Request: createAccountRequest{}, Response: Response{}}, rt.createAccount)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin},
+		Summary: "List accounts in creation order.", Response: httpx.List[Response]{},
+		Query: []openapi.Param{{Name: "role"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listAccounts)
+}
+
+func (rt *Routes) register(c *gin.Context) {
+	var req registerRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	// Sign-up answers 409 for an email that has an account (it signs the new account in, so it
+	// cannot answer the same either way); the limit per source keeps that from being harvested.
+	if !rt.signUp.allow(c.ClientIP(), time.Now()) {
+		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-ups from this address; try again later"))
+		return
+	}
+	acc, err := New(req.Email, req.Name, req.Role, req.Password, true, "", rt.hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rt.written()
+	tok, err := rt.issue(acc)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Location", "/api/auth/me")
+	c.Header("Cache-Control", "no-store")
+	// The kept response for an Idempotency-Key replay leaves the token out: a bearer token must
+	// not sit in the database for a day. A replay answers the account alone; the client signs in.
+	httpx.ReplayWith(c, registeredResponse{Account: toResponse(acc)})
+	c.JSON(http.StatusCreated, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
+}
+
+func (rt *Routes) issue(acc Account) (TokenResponse, error) {
+	tok, ttl, err := rt.signer.Issue(acc.Principal(), time.Now(), uuid.NewString())
+	if err != nil {
+		return TokenResponse{}, err
+	}
+	return TokenResponse{AccessToken: tok, TokenType: "Bearer", ExpiresIn: ttl}, nil
+}
+
+func (rt *Routes) login(c *gin.Context) {
+	var req loginRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	now, source, email := time.Now(), c.ClientIP(), NormalizeEmail(req.Email)
+	if !rt.signIn.allow(email, source, now) {
+		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-in attempts; wait a minute and try again"))
+		return
+	}
+	acc, found, err := rt.accounts.ByEmail(c.Request.Context(), req.Email)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := Authenticate(acc, found, req.Password); err != nil {
+		rt.signIn.failed(email, source, now)
+		httpx.RespondError(c, err)
+		return
+	}
+	tok, err := rt.issue(acc)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, tok)
+}
+
+func (rt *Routes) me(c *gin.Context) {
+	p, _ := httpx.PrincipalFrom(c)
+	acc, found, err := rt.accounts.ByID(c.Request.Context(), p.AccountID)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !found {
+		httpx.RespondError(c, apperr.E(apperr.Unauthorized, "this account no longer exists"))
+		return
+	}
+	c.JSON(http.StatusOK, toResponse(acc))
+}
+
+func (rt *Routes) createAccount(c *gin.Context) {
+	var req createAccountRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	acc, err := New(req.Email, req.Name, req.Role, req.Password, false, p.AccountID, rt.hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rt.written()
+	c.Header("Location", "/api/accounts/"+acc.ID)
+	c.JSON(http.StatusCreated, toResponse(acc))
+}
+
+func (rt *Routes) listAccounts(c *gin.Context) {
+	var after string
+	page, err := httpx.PageAfter(c, &after)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	role := c.Query("role")
+	if role != "" && !(auth.Principal{Role: role}).Is(auth.Roles...) {
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad filter", Fields: []apperr.FieldError{{Field: "role", Message: "must be admin, organiser, producer or buyer"}}})
+		return
+	}
+	accs, err := rt.accounts.List(c.Request.Context(), role, after, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, httpx.ListOf(accs, page.Limit, func(a Account) any { return a.ID }, toResponse))
+}

@@ -1,0 +1,99 @@
+package live
+
+import (
+	"encoding/json"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// TicketResponse is a stream ticket.
+type TicketResponse struct {
+	Ticket    string    `json:"ticket" doc:"opens one stream: GET /api/live?ticket=..."`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// Routes serves the stream tickets and the streams of relay.
+type Routes struct {
+	relay   *Relay
+	tickets *Tickets
+}
+
+// NewRoutes returns the live routes: tickets issues and redeems the tickets that open relay's
+// streams.
+func NewRoutes(relay *Relay, tickets *Tickets) *Routes {
+	return &Routes{relay: relay, tickets: tickets}
+}
+
+// Register mounts the routes on api.
+func (rt *Routes) Register(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/live/ticket", Tag: "console", Roles: auth.Roles,
+		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).",
+		Response: TicketResponse{}}, rt.issueTicket)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
+		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.",
+		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}}}, rt.stream)
+}
+
+// issueTicket serves POST /api/live/ticket: the signed-in caller gets a ticket for one stream.
+func (rt *Routes) issueTicket(c *gin.Context) {
+	p, _ := httpx.PrincipalFrom(c)
+	ticket, exp, err := rt.tickets.Issue(p, time.Now())
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, TicketResponse{Ticket: ticket, ExpiresAt: exp.In(vntext.Zone)})
+}
+
+// stream serves GET /api/live as server-sent events, opened with a ticket from issueTicket (an
+// access token in the URL is refused: URLs end up in logs).
+func (rt *Routes) stream(c *gin.Context) {
+	if c.Query("token") != "" {
+		httpx.RespondError(c, apperr.E(apperr.Unauthorized, "the stream does not take a token in the URL; get a ticket from POST /api/live/ticket and open /api/live?ticket=..."))
+		return
+	}
+	p, err := rt.tickets.Redeem(c.Query("ticket"), time.Now())
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	cl, leave, err := rt.relay.join(c.Request.Context(), p)
+	if err != nil {
+		httpx.Logger(c).Warn("live stream: finding the account's profiles", "err", err, "account", p.AccountID)
+		httpx.RespondError(c, apperr.E(apperr.Unavailable, "live updates are unavailable right now; try again shortly"))
+		return
+	}
+	defer leave()
+	c.Header("Content-Type", "text/event-stream")
+	c.Header("Cache-Control", "no-cache")
+	c.Header("X-Accel-Buffering", "no")
+	c.Status(http.StatusOK)
+	_, _ = c.Writer.WriteString(": connected\n\n")
+	c.Writer.Flush()
+	tick := time.NewTicker(15 * time.Second)
+	defer tick.Stop()
+	done := c.Request.Context().Done()
+	for {
+		select {
+		case <-done:
+			return
+		case <-rt.relay.done:
+			return
+		case <-tick.C:
+			_, _ = c.Writer.WriteString(": keep-alive\n\n")
+		case n := <-cl.ch:
+			b, _ := json.Marshal(n)
+			_, _ = c.Writer.WriteString("data: " + string(b) + "\n\n")
+		}
+		c.Writer.Flush()
+	}
+}

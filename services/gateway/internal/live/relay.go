@@ -1,0 +1,71 @@
+package live
+
+import (
+	"context"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+
+	"github.com/ocopfair/ocopfair/pkg/auth"
+)
+
+// Relay fans NATS events out to the browsers connected to this gateway replica, each only the
+// notices of its own scope. Profiles and fairs made while a stream is open join its scope from
+// their own events.
+type Relay struct {
+	resolve  Resolver
+	mu       sync.Mutex
+	clients  map[*client]struct{}
+	sub      []*nats.Subscription
+	done     chan struct{}
+	stopOnce sync.Once
+}
+
+// NewRelay subscribes on nc to the subjects pages care about and to the profile and fair events
+// that change a stream's scope (see Subjects); resolve finds a stream's scope when it opens.
+func NewRelay(nc *nats.Conn, resolve Resolver) (*Relay, error) {
+	r := &Relay{resolve: resolve, clients: map[*client]struct{}{}, done: make(chan struct{})}
+	if err := r.subscribe(nc); err != nil {
+		r.Close()
+		return nil, err
+	}
+	return r, nil
+}
+
+// Close stops the subscriptions and ends every open stream, so a shutdown need not wait for
+// browsers to hang up.
+func (r *Relay) Close() {
+	r.stopOnce.Do(func() {
+		close(r.done)
+		for _, s := range r.sub {
+			_ = s.Unsubscribe()
+		}
+	})
+}
+
+// join opens p's stream and looks up its scope. The stream listens before its scope is looked
+// up, so an event that comes during the lookup (a profile claimed, a fair made) is kept and
+// applied over what the lookup finds. leave closes the stream; a failed lookup closes it itself.
+func (r *Relay) join(ctx context.Context, p auth.Principal) (cl *client, leave func(), err error) {
+	cl = &client{account: p.AccountID, ch: make(chan Notice, 32), resolving: true}
+	r.mu.Lock()
+	r.clients[cl] = struct{}{}
+	r.mu.Unlock()
+	leave = func() {
+		r.mu.Lock()
+		delete(r.clients, cl)
+		r.mu.Unlock()
+	}
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	scope, err := r.resolve(ctx, p)
+	cancel()
+	if err != nil {
+		leave()
+		return nil, nil, err
+	}
+	r.mu.Lock()
+	cl.settle(scope)
+	r.mu.Unlock()
+	return cl, leave, nil
+}

@@ -1,0 +1,115 @@
+package proxy
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+)
+
+// Routes forwards the /api requests no gateway route serves to the owning service, with the
+// correlation ID and the caller's address, and answers 502 as a problem document when the
+// service is down.
+type Routes struct {
+	proxies map[string]*httputil.ReverseProxy
+}
+
+// NewRoutes returns the routes to upstreams, the services' base URLs by service name.
+func NewRoutes(upstreams map[string]*url.URL) *Routes {
+	transport := &http.Transport{
+		Proxy:                 nil,
+		MaxIdleConnsPerHost:   64,
+		IdleConnTimeout:       90 * time.Second,
+		ResponseHeaderTimeout: 60 * time.Second,
+	}
+	rt := &Routes{proxies: map[string]*httputil.ReverseProxy{}}
+	for name, u := range upstreams {
+		rt.proxies[name] = newReverseProxy(name, u, transport)
+	}
+	return rt
+}
+
+// Register makes the proxy what r does with a path it has no route for: an /api path goes to its
+// service, anything else is 404.
+func (rt *Routes) Register(r *gin.Engine) {
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/") {
+			rt.forward(c)
+			return
+		}
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such page: %s", c.Request.URL.Path))
+	})
+}
+
+func (rt *Routes) forward(c *gin.Context) {
+	name := serviceFor(c.Request.URL.Path)
+	p, ok := rt.proxies[name]
+	if !ok {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		return
+	}
+	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
+}
+
+// newReverseProxy returns the proxy to the service name at target.
+func newReverseProxy(name string, target *url.URL, transport http.RoundTripper) *httputil.ReverseProxy {
+	return &httputil.ReverseProxy{
+		Transport: transport,
+		Rewrite: func(pr *httputil.ProxyRequest) {
+			pr.SetURL(target)
+			pr.SetXForwarded()
+			// The services see the client the gateway believes (the socket's peer unless that
+			// is a trusted proxy), never a chain the client wrote itself.
+			if ip, ok := pr.In.Context().Value(clientIPKey{}).(string); ok && ip != "" {
+				pr.Out.Header.Set("X-Forwarded-For", ip)
+			}
+			pr.Out.Header.Del("X-Real-IP")
+			pr.Out.Header.Del("Forwarded")
+			pr.Out.Header.Set(correlation.Header, correlation.From(pr.In.Context()))
+			pr.Out.Header.Set(httpx.RequestIDHeader, pr.In.Header.Get(httpx.RequestIDHeader))
+		},
+		ModifyResponse: func(r *http.Response) error {
+			// The gateway's edge already set these on the response.
+			for _, h := range []string{correlation.Header, httpx.RequestIDHeader, "Content-Security-Policy", "X-Frame-Options", "X-Content-Type-Options"} {
+				r.Header.Del(h)
+			}
+			return nil
+		},
+		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
+			// A body sent without a length runs into the edge's limit only while it is
+			// streamed upstream: that is the client's fault, not the service's.
+			var tooBig *http.MaxBytesError
+			if errors.As(err, &tooBig) {
+				writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:" + string(apperr.TooLarge), Title: "Request too large",
+					Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)})
+				return
+			}
+			writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:bad_gateway", Title: "Service unavailable",
+				Status: http.StatusBadGateway, Detail: "the " + name + " service did not answer; try again shortly"})
+		},
+	}
+}
+
+// writeProblem answers with p as a problem document, outside gin (in the proxy's error handler).
+func writeProblem(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
+	p.Instance, p.CorrelationID = r.URL.Path, correlation.From(r.Context())
+	body, _ := json.Marshal(p)
+	w.Header().Set("Content-Type", httpx.ProblemContentType)
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(body)
+}
+
+// clientIPKey carries the client IP, as the edge's trusted proxies resolve it, to the proxy's
+// Rewrite, which sees only the http.Request.
+type clientIPKey struct{}
