@@ -1,0 +1,80 @@
+package match
+
+import (
+	"slices"
+
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Need is what a buyer is looking for.
+type Need struct {
+	CriteriaSets  []int
+	Sectors       []string
+	Keywords      []string
+	MinStars      int
+	Volume        float64 // per month, in Unit
+	Unit          string
+	RequiredCerts []string
+	Market        string // "domestic" or a market code
+	Regions       []string
+	Provinces     []string
+	MaxPrice      int64
+	FairID        string
+}
+
+// prepared is a need with its derived lookups computed once per request.
+type prepared struct {
+	Need
+	keywords []string
+	certs    []string
+	market   Market
+	sets     []int
+	sectors  map[string]bool
+	// place scores every province code for the need's place preference.
+	place map[string]float64
+	// toNeedUnit converts a product unit to the need's unit; missing means not comparable.
+	toNeedUnit map[string]float64
+}
+
+// prepare derives the need's lookups once, so that scoring each product only reads them.
+func (m *Matcher) prepare(n Need) prepared {
+	p := prepared{Need: n, market: m.Markets[n.Market], sectors: map[string]bool{}}
+	for _, k := range n.Keywords {
+		if f := vntext.Fold(k); f != "" {
+			p.keywords = append(p.keywords, f)
+		}
+	}
+	p.certs = slices.Clone(n.RequiredCerts)
+	for _, c := range p.market.Expects {
+		if !slices.Contains(p.certs, c) {
+			p.certs = append(p.certs, c)
+		}
+	}
+	for _, s := range n.Sectors {
+		p.sectors[s] = true
+	}
+	if len(n.Sectors) == 0 {
+		p.sets = n.CriteriaSets
+	}
+	if len(n.Provinces) > 0 || len(n.Regions) > 0 {
+		p.place = map[string]float64{}
+		for _, prov := range ocop.Provinces() {
+			switch {
+			case slices.Contains(n.Provinces, prov.Code):
+				p.place[prov.Code] = 1
+			case slices.ContainsFunc(n.Regions, prov.InRegion):
+				p.place[prov.Code] = 0.8
+			default:
+				p.place[prov.Code] = 0
+			}
+		}
+	}
+	p.toNeedUnit = map[string]float64{}
+	for _, u := range ocop.Units() {
+		if f, ok := ocop.Convert(1, u.Code, n.Unit); ok {
+			p.toNeedUnit[u.Code] = f
+		}
+	}
+	return p
+}

@@ -1,0 +1,225 @@
+package match
+
+import (
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+)
+
+// weightOf returns a factor's weight (a switch: this runs for every product of a scan).
+func weightOf(name string) float64 {
+	switch name {
+	case "category", "keywords":
+		return 0.20
+	case "certifications", "capacity":
+		return 0.15
+	case "stars":
+		return 0.10
+	case "price":
+		return 0.08
+	}
+	return 0.06 // place, fair
+}
+
+// tally sums one product's weighted factors; when explaining it also keeps each factor with its
+// reasons. It stays on score's stack: the steps only borrow it.
+type tally struct {
+	total, weight float64
+	explain       bool
+	factors       []Factor
+}
+
+// add counts a factor and reports whether its reasons are wanted; reasons are built only then,
+// so the fast pass allocates nothing for them.
+func (t *tally) add(name string, score float64) bool {
+	w := weightOf(name)
+	t.total += score * w
+	t.weight += w
+	return t.explain
+}
+
+// note keeps a counted factor with its reasons.
+func (t *tally) note(name string, score float64, vi, en string) {
+	t.factors = append(t.factors, Factor{Name: name, Score: round(score), Weight: weightOf(name), ReasonVI: vi, ReasonEN: en})
+}
+
+// score rates one product. With explain false it only computes the number: each step builds
+// its reason texts only when the tally asks for them. The steps run in a fixed order, which is
+// the order of the factors in a result and of the sum.
+func (m *Matcher) score(v index.View, p *prepared, pr *index.Product, prod *index.Producer, now time.Time, explain bool) (float64, []Factor) {
+	t := tally{explain: explain}
+	t.category(p, pr)
+	t.keywords(p, pr)
+	t.stars(pr)
+	t.certifications(p, prod, now)
+	t.capacity(p, pr)
+	t.price(p, pr)
+	t.place(p, prod)
+	t.fair(v, p, prod)
+	return round(t.total / t.weight), t.factors
+}
+
+// category rates the product's criteria set or sector against the asked ones.
+func (t *tally) category(p *prepared, pr *index.Product) {
+	switch {
+	case len(p.CriteriaSets) == 0 && len(p.sectors) == 0:
+		if sc := 1.0; t.add("category", sc) {
+			vi, en := anyCategoryReasons(pr)
+			t.note("category", sc, vi, en)
+		}
+	case slices.Contains(p.CriteriaSets, pr.CriteriaSet):
+		if sc := 1.0; t.add("category", sc) {
+			vi, en := exactCategoryReasons(pr)
+			t.note("category", sc, vi, en)
+		}
+	default:
+		if sc := 0.6; t.add("category", sc) {
+			vi, en := sectorReasons(pr)
+			t.note("category", sc, vi, en)
+		}
+	}
+}
+
+// keywords rates the share of the need's keywords found in the product's folded text.
+func (t *tally) keywords(p *prepared, pr *index.Product) {
+	if len(p.keywords) == 0 {
+		return
+	}
+	hit := 0
+	for _, k := range p.keywords {
+		if strings.Contains(pr.Fold, k) {
+			hit++
+		}
+	}
+	if sc := float64(hit) / float64(len(p.keywords)); t.add("keywords", sc) {
+		vi, en := keywordReasons(p.keywords, pr.Fold)
+		t.note("keywords", sc, vi, en)
+	}
+}
+
+// stars rates the product's OCOP rating; a four-star product with five-star potential ranks
+// just below five stars.
+func (t *tally) stars(pr *index.Product) {
+	switch {
+	case pr.Stars >= 5:
+		if sc := 1.0; t.add("stars", sc) {
+			t.note("stars", sc, "Đạt 5 sao OCOP", "OCOP 5 stars")
+		}
+	case pr.PotentialFive:
+		if sc := 0.9; t.add("stars", sc) {
+			t.note("stars", sc, "Đạt 4 sao, tiềm năng 5 sao", "4 stars, potential 5 stars")
+		}
+	case pr.Stars == 4:
+		if sc := 0.75; t.add("stars", sc) {
+			t.note("stars", sc, "Đạt 4 sao OCOP", "OCOP 4 stars")
+		}
+	default:
+		if sc := 0.5; t.add("stars", sc) {
+			t.note("stars", sc, "Đạt 3 sao OCOP", "OCOP 3 stars")
+		}
+	}
+}
+
+// certifications rates the share of the needed certifications the producer holds now, counting
+// a registered trademark as one more where the market expects it.
+func (t *tally) certifications(p *prepared, prod *index.Producer, now time.Time) {
+	if len(p.certs) == 0 && !p.market.Trademark {
+		return
+	}
+	need, got := len(p.certs), 0
+	for _, c := range p.certs {
+		if until, ok := prod.Certs[c]; ok && !until.Before(now) {
+			got++
+		}
+	}
+	if p.market.Trademark {
+		need++
+		if prod.Trademark {
+			got++
+		}
+	}
+	if sc := float64(got) / float64(max(need, 1)); t.add("certifications", sc) {
+		vi, en := certReasons(p, prod, now)
+		t.note("certifications", sc, vi, en)
+	}
+}
+
+// capacity rates the product's monthly capacity against the asked volume, in the need's unit;
+// a capacity that cannot be compared scores low rather than zero.
+func (t *tally) capacity(p *prepared, pr *index.Product) {
+	if p.Volume > 0 {
+		f, ok := p.toNeedUnit[pr.Unit]
+		capIn := pr.Capacity * f
+		switch {
+		case !ok || pr.Capacity == 0:
+			if sc := 0.3; t.add("capacity", sc) {
+				t.note("capacity", sc, "Chưa rõ công suất theo đơn vị "+unitVI(p.Unit), "capacity unknown in "+p.Unit)
+			}
+		case capIn >= p.Volume:
+			if sc := 1.0; t.add("capacity", sc) {
+				vi, en := capacityReasons(p, pr, "≥")
+				t.note("capacity", sc, vi, en)
+			}
+		default:
+			if sc := capIn / p.Volume; t.add("capacity", sc) {
+				vi, en := capacityReasons(p, pr, "<")
+				t.note("capacity", sc, vi, en)
+			}
+		}
+	}
+}
+
+// price rates the product's lowest price against the buyer's budget.
+func (t *tally) price(p *prepared, pr *index.Product) {
+	if p.MaxPrice <= 0 {
+		return
+	}
+	switch {
+	case pr.PriceMin == 0:
+		if sc := 0.5; t.add("price", sc) {
+			t.note("price", sc, "Chưa có giá", "no price listed")
+		}
+	case pr.PriceMin <= p.MaxPrice:
+		if sc := 1.0; t.add("price", sc) {
+			vi, en := withinBudgetReasons(pr)
+			t.note("price", sc, vi, en)
+		}
+	default:
+		if sc := float64(p.MaxPrice) / float64(pr.PriceMin); t.add("price", sc) {
+			vi, en := overBudgetReasons(p, pr)
+			t.note("price", sc, vi, en)
+		}
+	}
+}
+
+// place rates the producer's province against the asked provinces and regions.
+func (t *tally) place(p *prepared, prod *index.Producer) {
+	if p.place == nil {
+		return
+	}
+	if sc := p.place[prod.Province]; t.add("place", sc) {
+		vi, en := placeReasons(sc, prod.Province)
+		t.note("place", sc, vi, en)
+	}
+}
+
+// fair rates whether the producer exhibits at the fair the buyer visits.
+func (t *tally) fair(v index.View, p *prepared, prod *index.Producer) {
+	if p.FairID == "" {
+		return
+	}
+	if v.Exhibiting(p.FairID, prod.ID) {
+		if sc := 1.0; t.add("fair", sc) {
+			t.note("fair", sc, "Có gian hàng tại hội chợ", "exhibits at the fair")
+		}
+	} else {
+		if sc := 0.0; t.add("fair", sc) {
+			t.note("fair", sc, "Không tham gia hội chợ này", "not exhibiting at this fair")
+		}
+	}
+}
+
+func round(f float64) float64 { return math.Round(f*1000) / 1000 }
