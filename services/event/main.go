@@ -8,13 +8,13 @@ import (
 	"os/signal"
 	"syscall"
 
-	"github.com/ocopfair/ocopfair/services/event/internal/eventsvc"
+	"github.com/ocopfair/ocopfair/services/event/internal/eventapp"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := eventsvc.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
+	if err := eventapp.Run(ctx, os.Args, os.Getenv, os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "event:", err)
 		os.Exit(1)
 	}

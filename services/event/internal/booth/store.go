@@ -99,11 +99,19 @@ func (d assignmentDoc) assignment() Assignment {
 type Store struct {
 	booths      *mongo.Collection
 	assignments *mongo.Collection
+	// releases ends assignments with their events; an assignment no longer active is
+	// errNotAssigned, which Release names the booth in.
+	releases outbox.Writer
 }
+
+// errNotAssigned is the releases writer's stale error: the assignment was released meanwhile.
+var errNotAssigned = errors.New("booth assignment no longer active")
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{booths: db.Collection(Collection), assignments: db.Collection(AssignmentsCollection)}
+	assignments := db.Collection(AssignmentsCollection)
+	return &Store{booths: db.Collection(Collection), assignments: assignments,
+		releases: outbox.NewWriter(assignments, "booth assignment", errNotAssigned)}
 }
 
 // AddBooths inserts booths; a code already used in the fair is a Conflict naming it, and no booth
@@ -190,6 +198,11 @@ var ErrTaken = apperr.E(apperr.Conflict, "this booth is already assigned")
 // Assign gives booth b to an application, with its event.booth.assigned event, in one insert. The
 // unique slot makes a second active assignment of the same booth fail with ErrTaken, whichever
 // process or replica tries.
+//
+// It inserts by hand rather than through an outbox.Writer: callers tell a taken booth from any
+// other conflict by ErrTaken itself (errors.Is), which the Writer's Conflict is not, and the
+// assignment document keeps exactly the fields it has always had (an insert-only document has no
+// outbox count to keep, which the Writer's insert adds).
 func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (Assignment, error) {
 	a := Assignment{ID: uuid.Must(uuid.NewV7()).String(), FairID: b.FairID, Code: b.Code, Zone: b.Zone, ApplicationID: applicationID,
 		ProducerID: producerID, Pinned: pinned, Active: true, AssignedAt: now}
@@ -224,18 +237,12 @@ func (s *Store) Release(ctx context.Context, a Assignment, reason string, now ti
 	if err != nil {
 		return err
 	}
-	update, err := outbox.Update(bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, env)
-	if err != nil {
-		return err
-	}
-	res, err := s.assignments.UpdateOne(ctx, bson.M{"_id": a.ID, "active": true}, update)
-	if err != nil {
-		return storage.MapError(err, "booth assignment")
-	}
-	if res.MatchedCount == 0 {
+	err = s.releases.Apply(ctx, bson.M{"_id": a.ID, "active": true},
+		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", env)
+	if errors.Is(err, errNotAssigned) {
 		return apperr.E(apperr.NotFound, "booth %s is not assigned", a.Code)
 	}
-	return nil
+	return err
 }
 
 // Active returns the active assignments matching filter (fair_id, application_id, code).

@@ -296,15 +296,37 @@ func truncate(s string, n int) string {
 	return string([]rune(s)[:n])
 }
 
-func (fr *Fair) apply(f Fields, required bool) error {
-	var v apperr.Validation
-	req := func(given bool, field string) bool {
-		if !given && required {
-			v.Add(field, "is required")
-		}
-		return given
+// fieldCheck collects a change's field errors; when required is set (a new fair), a field that
+// is not given is one of them.
+type fieldCheck struct {
+	apperr.Validation
+	required bool
+}
+
+// given reports whether a field was given, and records it as missing when it is required.
+func (v *fieldCheck) given(given bool, field string) bool {
+	if !given && v.required {
+		v.Add(field, "is required")
 	}
-	if req(f.NameVI != nil, "name_vi") {
+	return given
+}
+
+// apply validates the given fields and sets them on fr; with required, every required field
+// must be given.
+func (fr *Fair) apply(f Fields, required bool) error {
+	v := &fieldCheck{required: required}
+	fr.applyIdentity(v, f)
+	fr.applySchedule(v, f)
+	fr.applyTerms(v, f)
+	if !v.Failed() {
+		fr.checkSchedule(v)
+	}
+	return v.Err()
+}
+
+// applyIdentity sets what the fair is and where: names, kind, theme, region, host and venue.
+func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
+	if v.given(f.NameVI != nil, "name_vi") {
 		n := vntext.Clean(*f.NameVI)
 		if v.Check(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", "must be 5 to 200 characters") {
 			fr.NameVI = n
@@ -313,7 +335,7 @@ func (fr *Fair) apply(f Fields, required bool) error {
 	if f.NameEN != nil {
 		fr.NameEN = truncate(vntext.Clean(*f.NameEN), 200)
 	}
-	if req(f.Kind != nil, "kind") {
+	if v.given(f.Kind != nil, "kind") {
 		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference") {
 			fr.Kind = *f.Kind
 		}
@@ -321,39 +343,48 @@ func (fr *Fair) apply(f Fields, required bool) error {
 	if f.Theme != nil {
 		fr.Theme = truncate(vntext.Clean(*f.Theme), 300)
 	}
-	if req(f.Region != nil, "region") {
+	if v.given(f.Region != nil, "region") {
 		if _, ok := ocop.RegionByCode(*f.Region); v.Check(ok, "region", "must be a region code (see GET /api/reference)") {
 			fr.Region = *f.Region
 		}
 	}
-	if req(f.HostProvince != nil, "host_province") {
+	if v.given(f.HostProvince != nil, "host_province") {
 		p, ok := ocop.LookupProvince(*f.HostProvince)
 		if v.Check(ok, "host_province", "is not one of the 34 provinces and cities") {
 			fr.HostProvince = p.Code
 		}
 	}
-	if req(f.Venue != nil, "venue") {
+	if v.given(f.Venue != nil, "venue") {
 		ven := Venue{Name: truncate(vntext.Clean(f.Venue.Name), 200), Address: truncate(vntext.Clean(f.Venue.Address), 300)}
 		v.Check(ven.Name != "", "venue.name", "is required")
 		fr.Venue = ven
 	}
-	if req(f.StartDate != nil, "start_date") {
+}
+
+// applySchedule sets the fair's dates and its application window.
+func (fr *Fair) applySchedule(v *fieldCheck, f Fields) {
+	if v.given(f.StartDate != nil, "start_date") {
 		fr.StartDate = *f.StartDate
 	}
-	if req(f.EndDate != nil, "end_date") {
+	if v.given(f.EndDate != nil, "end_date") {
 		fr.EndDate = *f.EndDate
 	}
-	if req(f.ApplicationsOpen != nil, "applications_open") {
+	if v.given(f.ApplicationsOpen != nil, "applications_open") {
 		fr.ApplicationsOpen = *f.ApplicationsOpen
 	}
-	if req(f.ApplicationsClose != nil, "applications_close") {
+	if v.given(f.ApplicationsClose != nil, "applications_close") {
 		fr.ApplicationsClose = *f.ApplicationsClose
 	}
+}
+
+// applyTerms sets the terms producers apply under and who runs the fair: eligibility, fees,
+// contact and organisers.
+func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 	if f.Eligibility != nil {
-		fr.Eligibility = checkEligibility(&v, *f.Eligibility)
+		fr.Eligibility = checkEligibility(&v.Validation, *f.Eligibility)
 	}
 	if f.Fees != nil {
-		fr.Fees = checkFees(&v, *f.Fees)
+		fr.Fees = checkFees(&v.Validation, *f.Fees)
 	}
 	if f.Contact != nil {
 		c := Contact{Name: truncate(vntext.Clean(f.Contact.Name), 120), Email: strings.TrimSpace(strings.ToLower(f.Contact.Email))}
@@ -368,21 +399,22 @@ func (fr *Fair) apply(f Fields, required bool) error {
 		v.Check(len(*f.Organisers) >= 1 && len(*f.Organisers) <= 20, "organisers", "must list 1 to 20 organiser account IDs")
 		fr.Organisers = slices.Compact(slices.Sorted(slices.Values(*f.Organisers)))
 	}
-	if !v.Failed() {
-		if fr.EndDate.Before(fr.StartDate) {
-			v.Add("end_date", "must not be before start_date")
-		}
-		if fr.EndDate.Sub(fr.StartDate) > 30*24*time.Hour {
-			v.Add("end_date", "a fair lasts at most 31 days")
-		}
-		if !fr.ApplicationsOpen.Before(fr.ApplicationsClose) {
-			v.Add("applications_close", "must be after applications_open")
-		}
-		if !fr.ApplicationsClose.Before(fr.StartDate) {
-			v.Add("applications_close", "must be before the fair starts")
-		}
+}
+
+// checkSchedule checks the dates against one another once each is valid on its own.
+func (fr *Fair) checkSchedule(v *fieldCheck) {
+	if fr.EndDate.Before(fr.StartDate) {
+		v.Add("end_date", "must not be before start_date")
 	}
-	return v.Err()
+	if fr.EndDate.Sub(fr.StartDate) > 30*24*time.Hour {
+		v.Add("end_date", "a fair lasts at most 31 days")
+	}
+	if !fr.ApplicationsOpen.Before(fr.ApplicationsClose) {
+		v.Add("applications_close", "must be after applications_open")
+	}
+	if !fr.ApplicationsClose.Before(fr.StartDate) {
+		v.Add("applications_close", "must be before the fair starts")
+	}
 }
 
 func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {

@@ -164,34 +164,34 @@ func SubjectOf(a Action) string {
 var ErrStale = apperr.E(apperr.Conflict, "the fair was changed by someone else meanwhile; reload it and try again")
 
 // Store keeps fairs.
-type Store struct{ c *mongo.Collection }
+type Store struct {
+	c *mongo.Collection
+	w outbox.Writer
+}
 
 // NewStore returns a store on db.
-func NewStore(db *storage.DB) *Store { return &Store{c: db.Collection(Collection)} }
+func NewStore(db *storage.DB) *Store {
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "fair", ErrStale)}
+}
 
-// Create stores a new fair with its event.fair.created event.
+// Create stores a new fair with its event.fair.created event; a fair with its ID is Conflict.
 func (s *Store) Create(ctx context.Context, f Fair, correlationID string) error {
 	env, err := events.New(events.FairCreated, 1, f.ID, correlationID, events.FairChangedV1{Fair: Event(f)})
 	if err != nil {
 		return err
 	}
-	return storage.MapError(outbox.Insert(ctx, s.c, toDocument(f), env), "fair")
+	return s.w.Insert(ctx, toDocument(f), "", env)
 }
 
-// Save replaces the fair if it is still at revision prev, with one event of subject.
+// Save replaces the fair if it is still at revision prev, with one event of subject; ErrStale
+// when it is not.
 func (s *Store) Save(ctx context.Context, f Fair, prev int64, subject, correlationID string) error {
 	env, err := events.New(subject, 1, f.ID, correlationID, events.FairChangedV1{Fair: Event(f)})
 	if err != nil {
 		return err
 	}
-	ok, err := outbox.Set(ctx, s.c, bson.M{"_id": f.ID, "revision": prev}, toDocument(f), env)
-	if err != nil {
-		return storage.MapError(err, "fair")
-	}
-	if !ok {
-		return ErrStale
-	}
-	return nil
+	return s.w.Replace(ctx, bson.M{"_id": f.ID, "revision": prev}, toDocument(f), "", env)
 }
 
 // Get returns the fair with id.

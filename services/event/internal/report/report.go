@@ -10,7 +10,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
@@ -20,8 +20,8 @@ type Input struct {
 	Fair         fair.Fair
 	Booths       []booth.Booth
 	Assignments  []booth.Assignment
-	Applications []application.Application
-	Outcomes     []application.Outcome
+	Applications []applicants.Application
+	Outcomes     []applicants.Outcome
 	Now          time.Time
 }
 
@@ -82,28 +82,9 @@ type Report struct {
 	} `json:"meetings"`
 }
 
-// StatusOf returns a booth's status on the map.
-func StatusOf(b booth.Booth, assigned bool) string {
-	switch {
-	case assigned:
-		return booth.Assigned
-	case b.Hold != "":
-		return b.Hold
-	}
-	return booth.Available
-}
-
-// PriceOf returns what a booth costs: its own price, or the fair's price for its kind.
-func PriceOf(f fair.Fair, b booth.Booth) int64 {
-	if b.Price > 0 {
-		return b.Price
-	}
-	return f.Fees.BoothPrices[b.Kind]
-}
-
 // Exhibitor is an application holding booths, with its booths.
 type Exhibitor struct {
-	Application application.Application
+	Application applicants.Application
 	Booths      []booth.Booth
 }
 
@@ -113,7 +94,7 @@ func Exhibitors(in Input) []Exhibitor {
 	for _, b := range in.Booths {
 		byCode[b.Code] = b
 	}
-	apps := map[string]application.Application{}
+	apps := map[string]applicants.Application{}
 	for _, a := range in.Applications {
 		apps[a.ID] = a
 	}
@@ -129,7 +110,7 @@ func Exhibitors(in Input) []Exhibitor {
 	for _, id := range order {
 		a, ok := apps[id]
 		if !ok {
-			a = application.Application{ID: id}
+			a = applicants.Application{ID: id}
 		}
 		bs := held[id]
 		slices.SortFunc(bs, func(x, y booth.Booth) int { return cmp.Compare(x.Code, y.Code) })
@@ -144,6 +125,19 @@ func Build(in Input) Report {
 	var r Report
 	r.FairID = in.Fair.ID
 	r.GeneratedAt = in.Now.In(vntext.Zone)
+	coll := vntext.NewCollator()
+	r.countBooths(in, coll)
+	r.Applications = map[string]int{}
+	for _, a := range in.Applications {
+		r.Applications[a.Status]++
+	}
+	r.countExhibitors(in, coll)
+	r.countMeetings(in.Outcomes)
+	return r
+}
+
+// countBooths counts the booths by status and by zone, and the share of usable booths assigned.
+func (r *Report) countBooths(in Input, coll *vntext.Collator) {
 	assigned := map[string]bool{}
 	for _, a := range in.Assignments {
 		assigned[a.Code] = true
@@ -151,7 +145,7 @@ func Build(in Input) Report {
 	r.Booths.ByStatus = map[string]int{booth.Available: 0, booth.Reserved: 0, booth.Assigned: 0, booth.Blocked: 0}
 	zones := map[string]*ZoneCount{}
 	for _, b := range in.Booths {
-		st := StatusOf(b, assigned[b.Code])
+		st := booth.StatusOf(b, assigned[b.Code])
 		r.Booths.Total++
 		r.Booths.ByStatus[st]++
 		z := zones[b.Zone]
@@ -159,32 +153,34 @@ func Build(in Input) Report {
 			z = &ZoneCount{Zone: b.Zone}
 			zones[b.Zone] = z
 		}
-		z.Total++
-		switch st {
-		case booth.Available:
-			z.Available++
-		case booth.Reserved:
-			z.Reserved++
-		case booth.Assigned:
-			z.Assigned++
-		case booth.Blocked:
-			z.Blocked++
-		}
+		z.count(st)
 	}
 	for _, z := range zones {
 		r.Booths.ByZone = append(r.Booths.ByZone, *z)
 	}
-	coll := vntext.NewCollator()
 	slices.SortFunc(r.Booths.ByZone, func(a, b ZoneCount) int { return coll.Compare(a.Zone, b.Zone) })
 	if usable := r.Booths.Total - r.Booths.ByStatus[booth.Blocked]; usable > 0 {
 		r.Booths.OccupancyPercent = float64(int(float64(r.Booths.ByStatus[booth.Assigned])*1000/float64(usable))) / 10
 	}
+}
 
-	r.Applications = map[string]int{}
-	for _, a := range in.Applications {
-		r.Applications[a.Status]++
+func (z *ZoneCount) count(status string) {
+	z.Total++
+	switch status {
+	case booth.Available:
+		z.Available++
+	case booth.Reserved:
+		z.Reserved++
+	case booth.Assigned:
+		z.Assigned++
+	case booth.Blocked:
+		z.Blocked++
 	}
+}
 
+// countExhibitors counts the exhibitors (applications holding booths) by province, best star
+// rating and sector, and sums their booth fees and the subsidy.
+func (r *Report) countExhibitors(in Input, coll *vntext.Collator) {
 	r.Exhibitors.ByStars = map[string]int{"5": 0, "potential_5": 0, "4": 0, "3": 0}
 	provinces := map[string]*ProvinceCount{}
 	sectors := map[string]int{}
@@ -200,29 +196,11 @@ func Build(in Input) Report {
 		}
 		p.Exhibitors++
 		p.Booths += len(ex.Booths)
-		switch best := a.Best(); {
-		case best.Stars >= 5:
-			r.Exhibitors.ByStars["5"]++
-		case best.PotentialFive:
-			r.Exhibitors.ByStars["potential_5"]++
-		case best.Stars == 4:
-			r.Exhibitors.ByStars["4"]++
-		case best.Stars == 3:
-			r.Exhibitors.ByStars["3"]++
-		}
+		r.countStars(a.Best())
 		for _, s := range a.Sectors() {
 			sectors[s]++
 		}
-		prices := make([]int64, len(ex.Booths))
-		for i, b := range ex.Booths {
-			prices[i] = PriceOf(in.Fair, b)
-			r.Subsidy.BoothFeesVND += prices[i]
-		}
-		slices.Sort(prices)
-		slices.Reverse(prices)
-		for i := 0; i < len(prices) && i < in.Fair.Fees.MaxSubsidisedBooths; i++ {
-			r.Subsidy.TotalVND += prices[i] * int64(in.Fair.Fees.SubsidyPercent) / 100
-		}
+		r.addFees(in.Fair, ex.Booths)
 	}
 	for _, p := range provinces {
 		r.Exhibitors.ByProvince = append(r.Exhibitors.ByProvince, *p)
@@ -237,9 +215,40 @@ func Build(in Input) Report {
 	slices.SortFunc(r.Exhibitors.BySector, func(a, b SectorCount) int {
 		return cmp.Or(cmp.Compare(b.Exhibitors, a.Exhibitors), cmp.Compare(a.Sector, b.Sector))
 	})
+}
 
+func (r *Report) countStars(best ocop.Rating) {
+	switch {
+	case best.Stars >= 5:
+		r.Exhibitors.ByStars["5"]++
+	case best.PotentialFive:
+		r.Exhibitors.ByStars["potential_5"]++
+	case best.Stars == 4:
+		r.Exhibitors.ByStars["4"]++
+	case best.Stars == 3:
+		r.Exhibitors.ByStars["3"]++
+	}
+}
+
+// addFees adds an exhibitor's booth fees, and the subsidy on its dearest booths up to the fair's
+// maximum of subsidised booths.
+func (r *Report) addFees(f fair.Fair, booths []booth.Booth) {
+	prices := make([]int64, len(booths))
+	for i, b := range booths {
+		prices[i] = booth.PriceOf(f, b)
+		r.Subsidy.BoothFeesVND += prices[i]
+	}
+	slices.Sort(prices)
+	slices.Reverse(prices)
+	for i := 0; i < len(prices) && i < f.Fees.MaxSubsidisedBooths; i++ {
+		r.Subsidy.TotalVND += prices[i] * int64(f.Fees.SubsidyPercent) / 100
+	}
+}
+
+// countMeetings counts the meetings held by outcome, and the contracts' value.
+func (r *Report) countMeetings(outcomes []applicants.Outcome) {
 	r.Meetings.ByOutcome = map[string]int{}
-	for _, o := range in.Outcomes {
+	for _, o := range outcomes {
 		r.Meetings.Held++
 		r.Meetings.ByOutcome[o.Outcome]++
 		switch o.Outcome {
@@ -250,5 +259,4 @@ func Build(in Input) Report {
 			r.Meetings.ContractValueVND += o.ValueVND
 		}
 	}
-	return r
 }

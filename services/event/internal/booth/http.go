@@ -1,4 +1,4 @@
-package httpapi
+package booth
 
 import (
 	"net/http"
@@ -12,10 +12,9 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
-	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
-	"github.com/ocopfair/ocopfair/services/event/internal/report"
+	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
 type boothInput struct {
@@ -59,38 +58,6 @@ type boothPatch struct {
 	Status *string  `json:"status" doc:"available, reserved or blocked"`
 }
 
-type holderBody struct {
-	ApplicationID string   `json:"application_id"`
-	ProducerID    string   `json:"producer_id"`
-	ProducerName  string   `json:"producer_name"`
-	Province      string   `json:"province_code"`
-	Products      []string `json:"products"`
-	CriteriaSets  []int    `json:"criteria_sets"`
-	Sectors       []string `json:"sectors"`
-	Pinned        bool     `json:"pinned"`
-}
-
-type boothBody struct {
-	Code   string      `json:"code"`
-	Zone   string      `json:"zone"`
-	Kind   string      `json:"kind"`
-	X      float64     `json:"x"`
-	Y      float64     `json:"y"`
-	W      float64     `json:"w"`
-	H      float64     `json:"h"`
-	Price  int64       `json:"price"`
-	Status string      `json:"status"`
-	Holder *holderBody `json:"holder,omitempty"`
-}
-
-type mapResponse struct {
-	FairID string      `json:"fair_id"`
-	Zones  []string    `json:"zones"`
-	Width  float64     `json:"width" doc:"metres: the extent of all booths"`
-	Height float64     `json:"height"`
-	Booths []boothBody `json:"booths"`
-}
-
 type assignRequest struct {
 	ApplicationID string `json:"application_id"`
 }
@@ -105,25 +72,37 @@ type assignmentBody struct {
 	AssignedAt    time.Time `json:"assigned_at"`
 }
 
-func (s *Server) mountBooths(api httpx.API) {
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/booths", Tag: "floor plan", Roles: organisers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Add booths: a list, or a grid generator (zone, rows, columns, prefix, kind).", Request: addBoothsRequest{}, Response: mapResponse{}}, s.addBooths)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/booths", Tag: "floor plan",
-		Summary: "The floor plan as map data (public), or the booth plan as CSV/XLSX for organisers.", Response: mapResponse{},
-		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx"}}}, s.getBooths)
-	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: organisers,
-		Summary: "Change a booth that is not assigned.", Request: boothPatch{}, Response: boothBody{}}, s.patchBooth)
-	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: organisers, Status: http.StatusNoContent,
-		Summary: "Remove a booth that is not assigned."}, s.deleteBooth)
-	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: organisers,
-		Summary: "Assign a booth by hand to an approved application (pinned: the allocator keeps it). 409 if the booth is held.",
-		Request: assignRequest{}, Response: assignmentBody{}}, s.assign)
-	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: organisers, Status: http.StatusNoContent,
-		Summary: "Release a booth."}, s.release)
+// Routes serves a fair's floor plan: its booths, the map, the booth-plan download, and assigning
+// and releasing booths by hand.
+type Routes struct {
+	Access     fair.Access
+	Booths     *Store
+	Applicants *applicants.Store
+	// Notify wakes the outbox relay after a write.
+	Notify func()
+	Now    func() time.Time
 }
 
-func (s *Server) addBooths(c *gin.Context) {
-	f, ok := s.manageFair(c)
+// Register adds the floor-plan routes to api.
+func (rt *Routes) Register(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/booths", Tag: "floor plan", Roles: fair.OrganiserRoles, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Add booths: a list, or a grid generator (zone, rows, columns, prefix, kind).", Request: addBoothsRequest{}, Response: mapResponse{}}, rt.addBooths)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/booths", Tag: "floor plan",
+		Summary: "The floor plan as map data (public), or the booth plan as CSV/XLSX for organisers.", Response: mapResponse{},
+		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx"}}}, rt.getBooths)
+	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: fair.OrganiserRoles,
+		Summary: "Change a booth that is not assigned.", Request: boothPatch{}, Response: boothBody{}}, rt.patchBooth)
+	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: fair.OrganiserRoles, Status: http.StatusNoContent,
+		Summary: "Remove a booth that is not assigned."}, rt.deleteBooth)
+	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: fair.OrganiserRoles,
+		Summary: "Assign a booth by hand to an approved application (pinned: the allocator keeps it). 409 if the booth is held.",
+		Request: assignRequest{}, Response: assignmentBody{}}, rt.assign)
+	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: fair.OrganiserRoles, Status: http.StatusNoContent,
+		Summary: "Release a booth."}, rt.release)
+}
+
+func (rt *Routes) addBooths(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
 	if !ok {
 		return
 	}
@@ -134,7 +113,7 @@ func (s *Server) addBooths(c *gin.Context) {
 	if !floorPlanOpen(c, f) {
 		return
 	}
-	var booths []booth.Booth
+	var booths []Booth
 	switch {
 	case req.Grid != nil && len(req.Booths) > 0:
 		httpx.RespondError(c, apperr.E(apperr.Invalid, "send either booths or grid, not both"))
@@ -142,7 +121,7 @@ func (s *Server) addBooths(c *gin.Context) {
 	case req.Grid != nil:
 		g := req.Grid
 		var err error
-		booths, err = booth.Grid{Zone: g.Zone, Prefix: g.Prefix, Kind: g.Kind, Rows: g.Rows, Columns: g.Columns, OriginX: g.OriginX,
+		booths, err = Grid{Zone: g.Zone, Prefix: g.Prefix, Kind: g.Kind, Rows: g.Rows, Columns: g.Columns, OriginX: g.OriginX,
 			OriginY: g.OriginY, Aisle: g.Aisle, StartNumber: g.StartNumber, Price: g.Price}.Booths(f.ID)
 		if err != nil {
 			httpx.RespondError(c, err)
@@ -157,7 +136,7 @@ func (s *Server) addBooths(c *gin.Context) {
 			if !okStatus {
 				v.Add("booths["+strconv.Itoa(i)+"].status", "must be available, reserved or blocked")
 			}
-			b, err := booth.Normalize(booth.Booth{FairID: f.ID, Code: in.Code, Zone: in.Zone, Kind: in.Kind, X: in.X, Y: in.Y, W: in.W, H: in.H, Price: in.Price, Hold: hold},
+			b, err := Normalize(Booth{FairID: f.ID, Code: in.Code, Zone: in.Zone, Kind: in.Kind, X: in.X, Y: in.Y, W: in.W, H: in.H, Price: in.Price, Hold: hold},
 				"booths["+strconv.Itoa(i)+"].")
 			v.Merge("", err)
 			if seen[b.Code] {
@@ -174,11 +153,11 @@ func (s *Server) addBooths(c *gin.Context) {
 		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "nothing to add", Fields: []apperr.FieldError{{Field: "booths", Message: "send booths or grid"}}})
 		return
 	}
-	if _, err := s.Booths.AddBooths(c.Request.Context(), booths); err != nil {
+	if _, err := rt.Booths.AddBooths(c.Request.Context(), booths); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	m, err := s.mapOf(c, f)
+	m, err := rt.floorPlan(c.Request.Context(), f)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -188,119 +167,40 @@ func (s *Server) addBooths(c *gin.Context) {
 
 func holdOf(status string) (string, bool) {
 	switch status {
-	case "", booth.Available:
+	case "", Available:
 		return "", true
-	case booth.Reserved, booth.Blocked:
+	case Reserved, Blocked:
 		return status, true
 	}
 	return "", false
 }
 
-func (s *Server) reportInput(c *gin.Context, f fair.Fair) (report.Input, error) {
-	ctx := c.Request.Context()
-	in := report.Input{Fair: f, Now: s.Now()}
-	var err error
-	if in.Booths, err = s.Booths.Booths(ctx, f.ID); err != nil {
-		return in, err
-	}
-	if in.Assignments, err = s.Booths.ActiveForFair(ctx, f.ID); err != nil {
-		return in, err
-	}
-	if in.Applications, err = s.Applications.ForFair(ctx, f.ID); err != nil {
-		return in, err
-	}
-	in.Outcomes, err = s.Applications.Outcomes(ctx, f.ID)
-	return in, err
-}
-
-func (s *Server) mapOf(c *gin.Context, f fair.Fair) (mapResponse, error) {
-	in, err := s.reportInput(c, f)
-	if err != nil {
-		return mapResponse{}, err
-	}
-	apps := map[string]application.Application{}
-	for _, a := range in.Applications {
-		apps[a.ID] = a
-	}
-	held := map[string]booth.Assignment{}
-	for _, a := range in.Assignments {
-		held[a.Code] = a
-	}
-	m := mapResponse{FairID: f.ID, Zones: []string{}, Booths: make([]boothBody, 0, len(in.Booths))}
-	zones := map[string]bool{}
-	for _, b := range in.Booths {
-		as, assigned := held[b.Code]
-		body := boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: report.PriceOf(f, b), Status: report.StatusOf(b, assigned)}
-		if assigned {
-			a := apps[as.ApplicationID]
-			h := &holderBody{ApplicationID: as.ApplicationID, ProducerID: as.ProducerID, ProducerName: a.ProducerName, Province: a.Province,
-				Products: []string{}, CriteriaSets: a.CriteriaSets(), Sectors: a.Sectors(), Pinned: as.Pinned}
-			for _, p := range a.Products {
-				h.Products = append(h.Products, p.Name)
-			}
-			body.Holder = h
-		}
-		if !zones[b.Zone] {
-			zones[b.Zone] = true
-			m.Zones = append(m.Zones, b.Zone)
-		}
-		m.Width, m.Height = max(m.Width, b.X+b.W), max(m.Height, b.Y+b.H)
-		m.Booths = append(m.Booths, body)
-	}
-	return m, nil
-}
-
-func (s *Server) getBooths(c *gin.Context) {
-	f, ok := s.loadFair(c)
+func (rt *Routes) getBooths(c *gin.Context) {
+	f, ok := rt.Access.Visible(c)
 	if !ok {
 		return
 	}
 	format := c.DefaultQuery("format", "json")
 	if format != "json" {
-		if !canManage(c, f) {
+		if !fair.CanManage(c, f) {
 			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers can download the booth plan"))
 			return
 		}
-		in, err := s.reportInput(c, f)
+		ctx := c.Request.Context()
+		booths, held, apps, err := rt.load(ctx, f.ID)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		download(c, report.BoothTable(in), format, "so-do-gian-hang-"+f.ID)
+		sheet.Send(c, PlanTable(f, booths, held, apps), format, "so-do-gian-hang-"+f.ID)
 		return
 	}
-	m, err := s.mapOf(c, f)
+	m, err := rt.floorPlan(c.Request.Context(), f)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, m)
-}
-
-// download writes t as CSV or XLSX with a file name.
-func download(c *gin.Context, t report.Table, format, name string) {
-	var (
-		data []byte
-		err  error
-		ct   string
-	)
-	switch format {
-	case "csv":
-		ct = "text/csv; charset=utf-8"
-		data, err = t.CSV()
-	case "xlsx":
-		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-		data, err = t.XLSX()
-	default:
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown format", Fields: []apperr.FieldError{{Field: "format", Message: "must be json, csv or xlsx"}}})
-		return
-	}
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
-	c.Data(http.StatusOK, ct, data)
 }
 
 // floorPlanOpen answers 409 and returns false once the fair is completed or cancelled: its floor
@@ -315,30 +215,30 @@ func floorPlanOpen(c *gin.Context, f fair.Fair) bool {
 
 // editableBooth loads a booth for editing: the floor plan must be open, and the booth must exist
 // and not be assigned.
-func (s *Server) editableBooth(c *gin.Context, f fair.Fair) (booth.Booth, bool) {
+func (rt *Routes) editableBooth(c *gin.Context, f fair.Fair) (Booth, bool) {
 	if !floorPlanOpen(c, f) {
-		return booth.Booth{}, false
+		return Booth{}, false
 	}
 	code := strings.ToUpper(c.Param("code"))
-	b, err := s.Booths.Booth(c.Request.Context(), f.ID, code)
+	b, err := rt.Booths.Booth(c.Request.Context(), f.ID, code)
 	if err != nil {
 		httpx.RespondError(c, err)
-		return booth.Booth{}, false
+		return Booth{}, false
 	}
-	held, err := s.Booths.Active(c.Request.Context(), map[string]any{"fair_id": f.ID, "code": code})
+	held, err := rt.Booths.Active(c.Request.Context(), map[string]any{"fair_id": f.ID, "code": code})
 	if err != nil {
 		httpx.RespondError(c, err)
-		return booth.Booth{}, false
+		return Booth{}, false
 	}
 	if len(held) > 0 {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is assigned; release it before changing it", code))
-		return booth.Booth{}, false
+		return Booth{}, false
 	}
 	return b, true
 }
 
-func (s *Server) patchBooth(c *gin.Context) {
-	f, ok := s.manageFair(c)
+func (rt *Routes) patchBooth(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
 	if !ok {
 		return
 	}
@@ -346,7 +246,7 @@ func (s *Server) patchBooth(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	b, ok := s.editableBooth(c, f)
+	b, ok := rt.editableBooth(c, f)
 	if !ok {
 		return
 	}
@@ -375,36 +275,36 @@ func (s *Server) patchBooth(c *gin.Context) {
 		}
 		b.Hold = hold
 	}
-	b, err := booth.Normalize(b, "")
+	b, err := Normalize(b, "")
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := s.Booths.SaveBooth(c.Request.Context(), b); err != nil {
+	if err := rt.Booths.SaveBooth(c.Request.Context(), b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: report.PriceOf(f, b), Status: report.StatusOf(b, false)})
+	c.JSON(http.StatusOK, boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: PriceOf(f, b), Status: StatusOf(b, false)})
 }
 
-func (s *Server) deleteBooth(c *gin.Context) {
-	f, ok := s.manageFair(c)
+func (rt *Routes) deleteBooth(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
 	if !ok {
 		return
 	}
-	b, ok := s.editableBooth(c, f)
+	b, ok := rt.editableBooth(c, f)
 	if !ok {
 		return
 	}
-	if err := s.Booths.DeleteBooth(c.Request.Context(), f.ID, b.Code); err != nil {
+	if err := rt.Booths.DeleteBooth(c.Request.Context(), f.ID, b.Code); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	c.Status(http.StatusNoContent)
 }
 
-func (s *Server) assign(c *gin.Context) {
-	f, ok := s.manageFair(c)
+func (rt *Routes) assign(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
 	if !ok {
 		return
 	}
@@ -417,16 +317,16 @@ func (s *Server) assign(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	b, err := s.Booths.Booth(ctx, f.ID, strings.ToUpper(c.Param("code")))
+	b, err := rt.Booths.Booth(ctx, f.ID, strings.ToUpper(c.Param("code")))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if b.Hold == booth.Blocked {
+	if b.Hold == Blocked {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is blocked", b.Code))
 		return
 	}
-	app, err := s.Applications.Get(ctx, req.ApplicationID)
+	app, err := rt.Applicants.Get(ctx, req.ApplicationID)
 	if err != nil && !apperr.Is(err, apperr.NotFound) {
 		httpx.RespondError(c, err)
 		return
@@ -435,27 +335,27 @@ func (s *Server) assign(c *gin.Context) {
 		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown application", Fields: []apperr.FieldError{{Field: "application_id", Message: "is not an application to this fair"}}})
 		return
 	}
-	if app.Status != application.Approved {
+	if app.Status != applicants.Approved {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "only approved applications get booths (this one is %s)", app.Status))
 		return
 	}
-	a, err := s.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, s.now(), correlation.From(ctx))
+	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	s.Notify()
+	rt.Notify()
 	c.JSON(http.StatusOK, assignmentBody{FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Pinned: a.Pinned, AssignedAt: a.AssignedAt})
 }
 
-func (s *Server) release(c *gin.Context) {
-	f, ok := s.manageFair(c)
+func (rt *Routes) release(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
 	if !ok {
 		return
 	}
 	ctx := c.Request.Context()
 	code := strings.ToUpper(c.Param("code"))
-	held, err := s.Booths.Active(ctx, map[string]any{"fair_id": f.ID, "code": code})
+	held, err := rt.Booths.Active(ctx, map[string]any{"fair_id": f.ID, "code": code})
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -464,10 +364,10 @@ func (s *Server) release(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.NotFound, "booth %s is not assigned", code))
 		return
 	}
-	if err := s.Booths.Release(ctx, held[0], "released by the organiser", s.now(), correlation.From(ctx)); err != nil {
+	if err := rt.Booths.Release(ctx, held[0], "released by the organiser", fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	s.Notify()
+	rt.Notify()
 	c.Status(http.StatusNoContent)
 }

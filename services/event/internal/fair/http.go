@@ -1,4 +1,4 @@
-package httpapi
+package fair
 
 import (
 	"context"
@@ -18,7 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/storage"
-	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 type venueBody struct {
@@ -66,11 +66,11 @@ type fairRequest struct {
 	Organisers        *[]string        `json:"organisers" doc:"organiser account IDs who may manage the fair"`
 }
 
-func (r fairRequest) fields() (fair.Fields, error) {
+func (r fairRequest) fields() (Fields, error) {
 	var v apperr.Validation
-	f := fair.Fields{NameVI: r.NameVI, NameEN: r.NameEN, Kind: r.Kind, Theme: r.Theme, Region: r.Region, HostProvince: r.HostProvince, Organisers: r.Organisers}
+	f := Fields{NameVI: r.NameVI, NameEN: r.NameEN, Kind: r.Kind, Theme: r.Theme, Region: r.Region, HostProvince: r.HostProvince, Organisers: r.Organisers}
 	if r.Venue != nil {
-		f.Venue = &fair.Venue{Name: r.Venue.Name, Address: r.Venue.Address}
+		f.Venue = &Venue{Name: r.Venue.Name, Address: r.Venue.Address}
 	}
 	date := func(s *string, field string) *time.Time {
 		if s == nil {
@@ -89,14 +89,14 @@ func (r fairRequest) fields() (fair.Fields, error) {
 	f.StartDate, f.EndDate = date(r.StartDate, "start_date"), date(r.EndDate, "end_date")
 	f.ApplicationsOpen, f.ApplicationsClose = stamp(r.ApplicationsOpen, "applications_open"), stamp(r.ApplicationsClose, "applications_close")
 	if e := r.Eligibility; e != nil {
-		f.Eligibility = &fair.Eligibility{MinStars: e.MinStars, AllowedSectors: e.AllowedSectors, AllowedProvinces: e.AllowedProvinces,
+		f.Eligibility = &Eligibility{MinStars: e.MinStars, AllowedSectors: e.AllowedSectors, AllowedProvinces: e.AllowedProvinces,
 			AllowedRegions: e.AllowedRegions, MaxBoothsPerProducer: e.MaxBoothsPerProducer, ProvinceQuotas: e.ProvinceQuotas}
 	}
 	if fe := r.Fees; fe != nil {
-		f.Fees = &fair.Fees{BoothPrices: fe.BoothPrices, SubsidyPercent: fe.SubsidyPercent, MaxSubsidisedBooths: fe.MaxSubsidisedBooths}
+		f.Fees = &Fees{BoothPrices: fe.BoothPrices, SubsidyPercent: fe.SubsidyPercent, MaxSubsidisedBooths: fe.MaxSubsidisedBooths}
 	}
 	if ct := r.Contact; ct != nil {
-		f.Contact = &fair.Contact{Name: ct.Name, Phone: ct.Phone, Email: ct.Email}
+		f.Contact = &Contact{Name: ct.Name, Phone: ct.Phone, Email: ct.Email}
 	}
 	return f, v.Err()
 }
@@ -139,12 +139,12 @@ type fairResponse struct {
 	UpdatedAt         time.Time       `json:"updated_at"`
 }
 
-func toFairResponse(f fair.Fair, manager bool, now time.Time) fairResponse {
+func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 	region, _ := ocop.RegionByCode(f.Region)
 	prov, _ := ocop.ProvinceByCode(f.HostProvince)
 	actions := []string{}
 	if manager {
-		for _, a := range fair.Allowed(f.Status) {
+		for _, a := range Allowed(f.Status) {
 			actions = append(actions, string(a))
 		}
 	}
@@ -171,13 +171,6 @@ func toFairResponse(f fair.Fair, manager bool, now time.Time) fairResponse {
 	return r
 }
 
-func nonNil(s []string) []string {
-	if s == nil {
-		return []string{}
-	}
-	return s
-}
-
 type cancelRequest struct {
 	Reason string `json:"reason"`
 }
@@ -186,30 +179,42 @@ type b2bRequest struct {
 	Days []b2bDayBody `json:"days"`
 }
 
-func (s *Server) mountFairs(api httpx.API) {
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs", Tag: "fairs", Roles: organisers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create a draft fair; the creator becomes its organiser.", Request: fairRequest{}, Response: fairResponse{}}, s.createFair)
+// Routes serves the fairs: creating, listing, reading and changing them, their lifecycle and their
+// B2B session settings.
+type Routes struct {
+	Fairs *Store
+	// Notify wakes the outbox relay after a write.
+	Notify func()
+	Now    func() time.Time
+}
+
+func (rt *Routes) access() Access { return Access{Fairs: rt.Fairs} }
+
+// Register adds the fair routes to api.
+func (rt *Routes) Register(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs", Tag: "fairs", Roles: OrganiserRoles, Status: http.StatusCreated, Idempotent: true,
+		Summary: "Create a draft fair; the creator becomes its organiser.", Request: fairRequest{}, Response: fairResponse{}}, rt.createFair)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs", Tag: "fairs",
 		Summary: "List fairs (public). Drafts appear only to their organisers and admins.", Response: httpx.List[fairResponse]{},
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
 			{Name: "province", Description: "host province code or name"}, {Name: "from", Description: "YYYY-MM-DD: fairs ending on or after"},
 			{Name: "to", Description: "YYYY-MM-DD: fairs starting on or before"}, {Name: "q", Description: "name search ignoring diacritics"},
 			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status"},
-			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, s.listFairs)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, s.getFair)
-	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id", Tag: "fairs", Roles: organisers,
-		Summary: "Change a fair (its organisers and admins).", Request: fairRequest{}, Response: fairResponse{}}, s.patchFair)
-	for _, a := range []fair.Action{fair.Publish, fair.CloseApplications, fair.Start, fair.Complete} {
-		api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/" + string(a), Tag: "fairs", Roles: organisers,
-			Summary: "Lifecycle: " + string(a) + ". An illegal move is 409 and names the allowed ones.", Response: fairResponse{}}, s.move(a))
+			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listFairs)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, rt.getFair)
+	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id", Tag: "fairs", Roles: OrganiserRoles,
+		Summary: "Change a fair (its organisers and admins).", Request: fairRequest{}, Response: fairResponse{}}, rt.patchFair)
+	for _, a := range []Action{Publish, CloseApplications, Start, Complete} {
+		api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/" + string(a), Tag: "fairs", Roles: OrganiserRoles,
+			Summary: "Lifecycle: " + string(a) + ". An illegal move is 409 and names the allowed ones.", Response: fairResponse{}}, rt.move(a))
 	}
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/cancel", Tag: "fairs", Roles: organisers,
-		Summary: "Cancel the fair with a reason; booths are released and applications cancelled.", Request: cancelRequest{}, Response: fairResponse{}}, s.cancelFair)
-	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/b2b-sessions", Tag: "fairs", Roles: organisers,
-		Summary: "Set the B2B conference days, slots and tables.", Request: b2bRequest{}, Response: fairResponse{}}, s.setB2B)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/cancel", Tag: "fairs", Roles: OrganiserRoles,
+		Summary: "Cancel the fair with a reason; booths are released and applications cancelled.", Request: cancelRequest{}, Response: fairResponse{}}, rt.cancelFair)
+	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/b2b-sessions", Tag: "fairs", Roles: OrganiserRoles,
+		Summary: "Set the B2B conference days, slots and tables.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
 }
 
-func (s *Server) createFair(c *gin.Context) {
+func (rt *Routes) createFair(c *gin.Context) {
 	var req fairRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -220,13 +225,13 @@ func (s *Server) createFair(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	f, err := fair.New(httpx.NewID(c), p.AccountID, fields, s.now())
+	f, err := New(httpx.NewID(c), p.AccountID, fields, Stamp(rt.Now()))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := s.Fairs.Create(c.Request.Context(), f, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := s.createdBefore(c, f.ID, p.AccountID, err)
+	if err := rt.Fairs.Create(c.Request.Context(), f, correlation.From(c.Request.Context())); err != nil {
+		stored, ok := rt.createdBefore(c, f.ID, p.AccountID, err)
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -235,43 +240,43 @@ func (s *Server) createFair(c *gin.Context) {
 		// answer as that first run did, so the client learns the fair it created.
 		f = stored
 	}
-	s.Notify()
+	rt.Notify()
 	c.Header("Location", "/api/fairs/"+f.ID)
-	c.JSON(http.StatusCreated, toFairResponse(f, true, s.Now()))
+	c.JSON(http.StatusCreated, toFairResponse(f, true, rt.Now()))
 }
 
 // createdBefore returns the fair a re-run of an idempotent create meets: when err is a duplicate
 // key, the ID came from the Idempotency-Key (so it is this request's own ID, not a clash) and the
 // stored fair is the caller's. Anything else is a real conflict, answered as such.
-func (s *Server) createdBefore(c *gin.Context, id, accountID string, err error) (fair.Fair, bool) {
+func (rt *Routes) createdBefore(c *gin.Context, id, accountID string, err error) (Fair, bool) {
 	if !httpx.Rerun(c, id, err) {
-		return fair.Fair{}, false
+		return Fair{}, false
 	}
-	f, gerr := s.Fairs.Get(c.Request.Context(), id)
+	f, gerr := rt.Fairs.Get(c.Request.Context(), id)
 	if gerr != nil || !f.IsOrganiser(accountID) {
-		return fair.Fair{}, false
+		return Fair{}, false
 	}
 	return f, true
 }
 
-func (s *Server) getFair(c *gin.Context) {
-	f, ok := s.loadFair(c)
+func (rt *Routes) getFair(c *gin.Context) {
+	f, ok := rt.access().Visible(c)
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, toFairResponse(f, canManage(c, f), s.Now()))
+	c.JSON(http.StatusOK, toFairResponse(f, CanManage(c, f), rt.Now()))
 }
 
-func (s *Server) listFairs(c *gin.Context) {
+func (rt *Routes) listFairs(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	var v apperr.Validation
-	flt := fair.Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: c.Query("q"), Limit: page.Limit + 1}
+	flt := Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: c.Query("q"), Limit: page.Limit + 1}
 	if flt.Kind != "" {
-		v.Check(slices.Contains(fair.Kinds, flt.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference")
+		v.Check(slices.Contains(Kinds, flt.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference")
 	}
 	if flt.Region != "" {
 		_, ok := ocop.RegionByCode(flt.Region)
@@ -284,9 +289,9 @@ func (s *Server) listFairs(c *gin.Context) {
 	}
 	for _, st := range strings.Split(c.Query("status"), ",") {
 		if st = strings.TrimSpace(st); st != "" {
-			valid := slices.Contains([]fair.Status{fair.Draft, fair.Published, fair.ApplicationsClosed, fair.Live, fair.Completed, fair.Cancelled}, fair.Status(st))
+			valid := slices.Contains([]Status{Draft, Published, ApplicationsClosed, Live, Completed, Cancelled}, Status(st))
 			v.Check(valid, "status", "must be draft, published, applications_closed, live, completed or cancelled")
-			flt.Statuses = append(flt.Statuses, fair.Status(st))
+			flt.Statuses = append(flt.Statuses, Status(st))
 		}
 	}
 	if s := c.Query("from"); s != "" {
@@ -295,7 +300,7 @@ func (s *Server) listFairs(c *gin.Context) {
 	if s := c.Query("to"); s != "" {
 		flt.To = parseDate(&v, "to", s)
 	}
-	var cur fair.Cursor
+	var cur Cursor
 	if page.Cursor != "" {
 		if err := httpx.DecodeCursor(page.Cursor, &cur); err != nil {
 			httpx.RespondError(c, err)
@@ -323,38 +328,38 @@ func (s *Server) listFairs(c *gin.Context) {
 		flt.Organiser = p.AccountID
 		flt.All = p.Role == auth.RoleAdmin
 	}
-	fairs, err := s.Fairs.List(c.Request.Context(), flt)
+	fairs, err := rt.Fairs.List(c.Request.Context(), flt)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, httpx.ListOf(fairs, page.Limit, func(f fair.Fair) any { return fair.Cursor{Start: f.StartDate, ID: f.ID} },
-		func(f fair.Fair) fairResponse { return toFairResponse(f, canManage(c, f), s.Now()) }))
+	c.JSON(http.StatusOK, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID} },
+		func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) }))
 }
 
 // change loads the fair (checking the caller organises it), applies fn, and saves with one event
 // of subject, retrying when another writer got in between.
-func (s *Server) change(c *gin.Context, subject func(fair.Fair) string, fn func(fair.Fair) (fair.Fair, error)) (fair.Fair, bool) {
-	f, ok := s.manageFair(c)
+func (rt *Routes) change(c *gin.Context, subject func(Fair) string, fn func(Fair) (Fair, error)) (Fair, bool) {
+	f, ok := rt.access().Managed(c)
 	if !ok {
-		return fair.Fair{}, false
+		return Fair{}, false
 	}
 	ctx := c.Request.Context()
-	next, err := storage.RetryStale(ctx, f, storage.StaleTries, fair.ErrStale, fn,
-		func(ctx context.Context, next, prev fair.Fair) error {
-			return s.Fairs.Save(ctx, next, prev.Revision, subject(next), correlation.From(ctx))
+	next, err := storage.RetryStale(ctx, f, storage.StaleTries, ErrStale, fn,
+		func(ctx context.Context, next, prev Fair) error {
+			return rt.Fairs.Save(ctx, next, prev.Revision, subject(next), correlation.From(ctx))
 		},
-		func(ctx context.Context, prev fair.Fair) (fair.Fair, error) { return s.Fairs.Get(ctx, prev.ID) })
+		func(ctx context.Context, prev Fair) (Fair, error) { return rt.Fairs.Get(ctx, prev.ID) })
 	if err != nil {
 		httpx.RespondError(c, err)
-		return fair.Fair{}, false
+		return Fair{}, false
 	}
-	s.Notify()
-	c.JSON(http.StatusOK, toFairResponse(next, true, s.Now()))
+	rt.Notify()
+	c.JSON(http.StatusOK, toFairResponse(next, true, rt.Now()))
 	return next, true
 }
 
-func (s *Server) patchFair(c *gin.Context) {
+func (rt *Routes) patchFair(c *gin.Context) {
 	var req fairRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -364,32 +369,32 @@ func (s *Server) patchFair(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	s.change(c, func(fair.Fair) string { return events.FairUpdated }, func(f fair.Fair) (fair.Fair, error) { return f.Update(fields, s.now()) })
+	rt.change(c, func(Fair) string { return events.FairUpdated }, func(f Fair) (Fair, error) { return f.Update(fields, Stamp(rt.Now())) })
 }
 
-func (s *Server) move(a fair.Action) gin.HandlerFunc {
+func (rt *Routes) move(a Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
-		s.change(c, func(fair.Fair) string { return fair.SubjectOf(a) }, func(f fair.Fair) (fair.Fair, error) { return f.Move(a, "", s.now()) })
+		rt.change(c, func(Fair) string { return SubjectOf(a) }, func(f Fair) (Fair, error) { return f.Move(a, "", Stamp(rt.Now())) })
 	}
 }
 
-func (s *Server) cancelFair(c *gin.Context) {
+func (rt *Routes) cancelFair(c *gin.Context) {
 	var req cancelRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	s.change(c, func(fair.Fair) string { return events.FairCancelled }, func(f fair.Fair) (fair.Fair, error) { return f.Move(fair.Cancel, req.Reason, s.now()) })
+	rt.change(c, func(Fair) string { return events.FairCancelled }, func(f Fair) (Fair, error) { return f.Move(Cancel, req.Reason, Stamp(rt.Now())) })
 }
 
-func (s *Server) setB2B(c *gin.Context) {
+func (rt *Routes) setB2B(c *gin.Context) {
 	var req b2bRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
 	var v apperr.Validation
-	days := make([]fair.B2BDay, len(req.Days))
+	days := make([]B2BDay, len(req.Days))
 	for i, d := range req.Days {
-		days[i] = fair.B2BDay{StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables}
+		days[i] = B2BDay{StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables}
 		if d.Date != "" {
 			days[i].Date = parseDate(&v, "days["+strconv.Itoa(i)+"].date", d.Date)
 		}
@@ -398,5 +403,23 @@ func (s *Server) setB2B(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	s.change(c, func(fair.Fair) string { return events.FairB2BSessionsSet }, func(f fair.Fair) (fair.Fair, error) { return f.SetB2BDays(days, s.now()) })
+	rt.change(c, func(Fair) string { return events.FairB2BSessionsSet }, func(f Fair) (Fair, error) { return f.SetB2BDays(days, Stamp(rt.Now())) })
+}
+
+func parseDate(v *apperr.Validation, field, s string) time.Time {
+	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), vntext.Zone)
+	v.Check(err == nil, field, "must be a date written YYYY-MM-DD")
+	return d
+}
+
+func parseTime(v *apperr.Validation, field, s string) time.Time {
+	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
+	if err != nil {
+		// A bare date means the start of that day in Vietnam.
+		if d, derr := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), vntext.Zone); derr == nil {
+			return d
+		}
+	}
+	v.Check(err == nil, field, "must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
+	return t.In(vntext.Zone)
 }

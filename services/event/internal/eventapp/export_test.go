@@ -1,4 +1,4 @@
-package eventsvc
+package eventapp
 
 import (
 	"bytes"
@@ -11,7 +11,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 )
 
 func TestExportsNeutraliseAProducersFormula(t *testing.T) {
@@ -28,7 +28,7 @@ func TestExportsNeutraliseAProducersFormula(t *testing.T) {
 	a.ProducerName = hostile
 	e.publishApplication(t, a, events.ApplicationApproved)
 	testenv.Eventually(t, "the application projected", func() bool {
-		n, _ := e.app.Host.DB.Collection(application.Collection).CountDocuments(context.Background(), bson.M{"_id": "evil"})
+		n, _ := e.app.Host.DB.Collection(applicants.Collection).CountDocuments(context.Background(), bson.M{"_id": "evil"})
 		return n == 1
 	})
 	if r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]string{"application_id": "evil"}); r.Status != 200 {

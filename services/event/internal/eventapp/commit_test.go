@@ -1,4 +1,4 @@
-package eventsvc
+package eventapp
 
 import (
 	"context"
@@ -13,7 +13,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 )
 
@@ -46,7 +46,7 @@ func (e env) proposedFair(t *testing.T, name string, n int) string {
 	}
 	// Generous: on a busy machine, projecting tens of applications under -race takes a while.
 	testenv.EventuallyWithin(t, time.Minute, "applications projected", func() bool {
-		c, _ := e.app.Host.DB.Collection(application.Collection).CountDocuments(context.Background(), bson.M{"fair_id": id})
+		c, _ := e.app.Host.DB.Collection(applicants.Collection).CountDocuments(context.Background(), bson.M{"fair_id": id})
 		return c == int64(n)
 	})
 	var prop struct {
@@ -146,7 +146,7 @@ func TestFailedCommitDoesNotLeakInternals(t *testing.T) {
 	id := e.proposedFair(t, "Hội chợ OCOP lỗi dữ liệu", 2)
 	// A read-model document the store cannot decode: reading it fails with the driver's words.
 	broken := id + "-app01"
-	if _, err := e.app.Host.DB.Collection(application.Collection).UpdateOne(context.Background(), bson.M{"_id": broken},
+	if _, err := e.app.Host.DB.Collection(applicants.Collection).UpdateOne(context.Background(), bson.M{"_id": broken},
 		bson.M{"$set": bson.M{"products": "not a list"}}); err != nil {
 		t.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package httpapi
+package allocation
 
 import (
 	"bytes"
@@ -13,8 +13,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/services/event/internal/allocation"
-	"github.com/ocopfair/ocopfair/services/event/internal/application"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
@@ -61,7 +60,7 @@ func (b *syncBuffer) String() string {
 }
 
 type commitFixture struct {
-	s      *Server
+	s      *Routes
 	faulty *faultyBooths
 	fair   fair.Fair
 	logs   *syncBuffer
@@ -74,12 +73,12 @@ func newCommitFixture(t *testing.T) commitFixture {
 	t.Helper()
 	ctx := context.Background()
 	db := testenv.DB(t)
-	if err := db.EnsureIndexes(ctx, append(booth.Indexes(), application.Indexes()...)...); err != nil {
+	if err := db.EnsureIndexes(ctx, append(booth.Indexes(), applicants.Indexes()...)...); err != nil {
 		t.Fatal(err)
 	}
 	booths := booth.NewStore(db)
 	fx := commitFixture{
-		s: &Server{Fairs: fair.NewStore(db), Booths: booths, Applications: application.NewStore(db), Proposals: allocation.NewProposals(db),
+		s: &Routes{Access: fair.Access{Fairs: fair.NewStore(db)}, Booths: booths, Applicants: applicants.NewStore(db), Proposals: NewProposals(db),
 			Notify: func() {}, Now: time.Now},
 		faulty: &faultyBooths{Store: booths},
 		fair:   fair.Fair{ID: "f1", NameVI: "Hội chợ OCOP thử", Status: fair.Published, Organisers: []string{"org1"}, Revision: 1},
@@ -87,7 +86,7 @@ func newCommitFixture(t *testing.T) commitFixture {
 	}
 	fx.s.commitBooths = fx.faulty
 	fx.log = slog.New(slog.NewTextHandler(fx.logs, nil))
-	if err := fx.s.Fairs.Create(ctx, fx.fair, ""); err != nil {
+	if err := fx.s.Access.Fairs.Create(ctx, fx.fair, ""); err != nil {
 		t.Fatal(err)
 	}
 	var plan []booth.Booth
@@ -102,8 +101,8 @@ func newCommitFixture(t *testing.T) commitFixture {
 		t.Fatal(err)
 	}
 	for _, id := range []string{"app1", "app2"} {
-		if _, err := db.Collection(application.Collection).InsertOne(ctx, application.Application{ID: id, FairID: "f1", ProducerID: "prod-" + id,
-			ProducerName: "HTX " + id, Province: "19", Status: application.Approved, BoothKind: booth.Standard, BoothCount: 1, Revision: 1}); err != nil {
+		if _, err := db.Collection(applicants.Collection).InsertOne(ctx, applicants.Application{ID: id, FairID: "f1", ProducerID: "prod-" + id,
+			ProducerName: "HTX " + id, Province: "19", Status: applicants.Approved, BoothKind: booth.Standard, BoothCount: 1, Revision: 1}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -136,8 +135,8 @@ func TestCommitReportsBoothsWhoseRollbackFailed(t *testing.T) {
 		t.Fatal(err)
 	}
 	fx.faulty.failRelease = true
-	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1",
-		Placements: []allocation.Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1",
+		Placements: []Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
 	if len(resp.Committed) != 0 || len(resp.Failed) != 1 {
 		t.Fatalf("commitProposal = %+v, want app1 failed", resp)
 	}
@@ -166,14 +165,14 @@ func TestCommitRollsBackWhenTheFairIsCancelledMeanwhile(t *testing.T) {
 		once.Do(func() {
 			cancelled, err := fx.fair.Move(fair.Cancel, "Bão số 5", time.Now())
 			if err == nil {
-				err = fx.s.Fairs.Save(ctx, cancelled, fx.fair.Revision, events.FairCancelled, "")
+				err = fx.s.Access.Fairs.Save(ctx, cancelled, fx.fair.Revision, events.FairCancelled, "")
 			}
 			if err != nil {
 				t.Error(err)
 			}
 		})
 	}
-	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1", Placements: []allocation.Placement{
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1", Placements: []Placement{
 		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
 	if len(resp.Committed) != 0 || len(resp.Failed) != 2 {
 		t.Fatalf("commitProposal = %+v, want both placements failed", resp)
@@ -195,8 +194,8 @@ func TestRollbackOutlivesTheCommitContext(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	fx.faulty.afterAssign = cancel
-	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, allocation.Stored{ID: "p1", FairID: "f1",
-		Placements: []allocation.Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1",
+		Placements: []Placement{{ApplicationID: "app1", Booths: []string{"A01", "A02"}, Zone: "Khu A"}}})
 	if len(resp.Committed) != 0 || len(resp.Failed) != 1 || len(resp.Failed[0].StillAssigned) != 0 {
 		t.Errorf("commitProposal = %+v, want app1 failed with nothing left assigned", resp)
 	}

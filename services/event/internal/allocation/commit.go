@@ -1,0 +1,197 @@
+package allocation
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+)
+
+// A commit runs to its end on a context of its own, even when the client goes away: a commit cut
+// off half-way leaves some exhibitors with booths and others without, and no answer saying which.
+// Assigning takes a few database round trips per booth; commitTimeout covers some thousand
+// booths on the embedded database. A roll-back gets rollbackTimeout afresh, since the commit's
+// context running out is one reason to roll back.
+const (
+	commitTimeout   = 5 * time.Minute
+	rollbackTimeout = 30 * time.Second
+)
+
+// boothWriter is what committing needs of the floor plan: *booth.Store, or in tests a store that
+// fails on purpose.
+type boothWriter interface {
+	Booth(ctx context.Context, fairID, code string) (booth.Booth, error)
+	Active(ctx context.Context, filter bson.M) ([]booth.Assignment, error)
+	Assign(ctx context.Context, b booth.Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (booth.Assignment, error)
+	Release(ctx context.Context, a booth.Assignment, reason string, now time.Time, correlationID string) error
+}
+
+func (rt *Routes) boothWriter() boothWriter {
+	if rt.commitBooths != nil {
+		return rt.commitBooths
+	}
+	return rt.Booths
+}
+
+// commitProposal assigns the booths of a claimed proposal, placement by placement, and records
+// how it went. Each placement gets all its booths or none; a failure fails only its application.
+func (rt *Routes) commitProposal(ctx context.Context, log *slog.Logger, f fair.Fair, prop Stored) commitResponse {
+	w := rt.boothWriter()
+	resp := commitResponse{ProposalID: prop.ID, Committed: []placementBody{}, Failed: []commitFailure{}}
+	made := map[string][]booth.Assignment{}
+	for _, pl := range prop.Placements {
+		body, done, failure := rt.commitPlacement(ctx, log, w, f, pl)
+		if failure != nil {
+			resp.Failed = append(resp.Failed, *failure)
+			continue
+		}
+		made[pl.ApplicationID] = done
+		resp.Committed = append(resp.Committed, body)
+	}
+	// The end gets time of its own too: the placements may have used up the commit's.
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	resp = rt.undoIfFairEnded(ctx, log, w, f.ID, resp, made)
+	var outcome Outcome
+	outcome.Committed, outcome.Failed = len(resp.Committed), len(resp.Failed)
+	for _, fl := range resp.Failed {
+		outcome.StillAssigned += len(fl.StillAssigned)
+	}
+	if err := rt.Proposals.Finish(ctx, prop, outcome, fair.Stamp(rt.Now())); err != nil {
+		log.Warn("recording the end of an allocation commit", "proposal", prop.ID, "err", err)
+	}
+	rt.Notify()
+	return resp
+}
+
+// undoIfFairEnded releases what the commit assigned when the fair stopped taking booths while it
+// ran (it was cancelled, say). The cancellation releases the booths it finds, but not those this
+// commit assigned after that; checking once all are written closes the gap, since a cancellation
+// stored after this check releases everything written before it.
+func (rt *Routes) undoIfFairEnded(ctx context.Context, log *slog.Logger, w boothWriter, fairID string, resp commitResponse, made map[string][]booth.Assignment) commitResponse {
+	if len(resp.Committed) == 0 {
+		return resp
+	}
+	current, err := rt.Access.Fairs.Get(ctx, fairID)
+	if err != nil {
+		log.Error("re-reading the fair after an allocation commit; a cancellation meanwhile releases the booths itself only if it came later",
+			"fair", fairID, "err", err)
+		return resp
+	}
+	if current.AssignsBooths() {
+		return resp
+	}
+	committed := resp.Committed
+	resp.Committed = []placementBody{}
+	for _, pl := range committed {
+		stuck := rt.rollback(ctx, log, w, made[pl.ApplicationID], fmt.Sprintf("allocation rolled back: the fair is %s", current.Status))
+		reason := fmt.Sprintf("the fair became %s while the allocation was committed; its booths were released again", current.Status)
+		if len(stuck) > 0 {
+			reason = fmt.Sprintf("the fair became %s while the allocation was committed; releasing its booths again failed for those listed", current.Status)
+		}
+		resp.Failed = append(resp.Failed, commitFailure{ApplicationID: pl.ApplicationID, StillAssigned: codes(stuck), Reason: reason})
+	}
+	return resp
+}
+
+// commitPlacement assigns all booths of one placement, or none. It returns the placement and the
+// assignments made, or why it failed in words a client may read.
+func (rt *Routes) commitPlacement(ctx context.Context, log *slog.Logger, w boothWriter, f fair.Fair, pl Placement) (placementBody, []booth.Assignment, *commitFailure) {
+	fail := func(err error, stuck []booth.Assignment) (placementBody, []booth.Assignment, *commitFailure) {
+		return placementBody{}, nil, &commitFailure{ApplicationID: pl.ApplicationID, Reason: publicReason(log, err, pl.ApplicationID), StillAssigned: codes(stuck)}
+	}
+	app, err := rt.Applicants.Get(ctx, pl.ApplicationID)
+	if err != nil {
+		return fail(err, nil)
+	}
+	if app.FairID != f.ID {
+		return fail(apperr.E(apperr.Conflict, "the application is not to this fair"), nil)
+	}
+	if app.Status != applicants.Approved {
+		return fail(apperr.E(apperr.Conflict, "the application is now %s", app.Status), nil)
+	}
+	held, err := w.Active(ctx, bson.M{"application_id": app.ID})
+	if err != nil {
+		return fail(err, nil)
+	}
+	if len(held) > 0 {
+		return fail(apperr.E(apperr.Conflict, "the application got a booth meanwhile"), nil)
+	}
+	done, stuck, err := rt.assignGroup(ctx, log, w, f.ID, pl.Booths, app)
+	if err != nil {
+		return fail(err, stuck)
+	}
+	return placementBody{Placement: pl, ProducerName: app.ProducerName, Province: app.Province}, done, nil
+}
+
+// assignGroup assigns every booth of codes to app, or none: when one fails, those already
+// assigned are released again. It returns the assignments made; on failure, the error and the
+// booths whose release failed too, which stay assigned.
+func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWriter, fairID string, boothCodes []string, app applicants.Application) (done, stuck []booth.Assignment, err error) {
+	for _, code := range boothCodes {
+		b, err := w.Booth(ctx, fairID, code)
+		if err == nil && b.Hold != "" {
+			err = apperr.E(apperr.Conflict, "booth %s is now %s", code, b.Hold)
+		}
+		var a booth.Assignment
+		if err == nil {
+			a, err = w.Assign(ctx, b, app.ID, app.ProducerID, false, fair.Stamp(rt.Now()), correlation.From(ctx))
+		}
+		if err != nil {
+			if errors.Is(err, booth.ErrTaken) {
+				err = apperr.E(apperr.Conflict, "booth %s was taken meanwhile; run the allocation again", code)
+			}
+			return nil, rt.rollback(ctx, log, w, done, "allocation rolled back: another booth of the group could not be assigned"), err
+		}
+		done = append(done, a)
+	}
+	return done, nil, nil
+}
+
+// rollback releases assignments made by a commit, on a context of its own with rollbackTimeout.
+// It returns those it could not release: they stay assigned, and each failure is logged.
+func (rt *Routes) rollback(ctx context.Context, log *slog.Logger, w boothWriter, made []booth.Assignment, reason string) (stuck []booth.Assignment) {
+	if len(made) == 0 {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
+	defer cancel()
+	for _, a := range made {
+		err := w.Release(ctx, a, reason, fair.Stamp(rt.Now()), correlation.From(ctx))
+		if err == nil || apperr.Is(err, apperr.NotFound) { // NotFound: already released by someone else
+			continue
+		}
+		log.Error("rolling back a booth assignment failed; the booth stays assigned", "fair", a.FairID, "booth", a.Code,
+			"assignment", a.ID, "application", a.ApplicationID, "err", err)
+		stuck = append(stuck, a)
+	}
+	return stuck
+}
+
+func codes(as []booth.Assignment) []string {
+	var out []string
+	for _, a := range as {
+		out = append(out, a.Code)
+	}
+	return out
+}
+
+// publicReason is what a client may read of err: the message of an error of a known kind, or a
+// sentence saying something failed on our side, in which case err is logged.
+func publicReason(log *slog.Logger, err error, applicationID string) string {
+	var e *apperr.Error
+	if errors.As(err, &e) && e.Kind != apperr.Internal {
+		return e.Message
+	}
+	log.Error("committing an allocation placement", "application", applicationID, "err", err)
+	return "the booths could not be assigned because of an error on our side; it has been logged"
+}

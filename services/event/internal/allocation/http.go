@@ -1,0 +1,122 @@
+package allocation
+
+import (
+	"context"
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+)
+
+// Routes serves a fair's booth allocation: proposing booths for the approved applications and
+// committing the proposal.
+type Routes struct {
+	Access     fair.Access
+	Booths     *booth.Store
+	Applicants *applicants.Store
+	Proposals  *Proposals
+	// Notify wakes the outbox relay after a write.
+	Notify func()
+	Now    func() time.Time
+
+	// commitBooths replaces Booths when committing an allocation; nil uses Booths.
+	commitBooths boothWriter
+}
+
+type placementBody struct {
+	Placement
+	ProducerName string `json:"producer_name"`
+	Province     string `json:"province_code"`
+}
+
+type unplacedBody struct {
+	Unplaced
+	ProducerName string `json:"producer_name"`
+}
+
+type proposalResponse struct {
+	FairID            string          `json:"fair_id"`
+	ProposalID        string          `json:"proposal_id" doc:"names this proposal; it can be committed once"`
+	ComputedAt        time.Time       `json:"computed_at"`
+	Placements        []placementBody `json:"placements"`
+	Unplaced          []unplacedBody  `json:"unplaced" doc:"go to the waitlist, each with a reason"`
+	SameSetNeighbours int             `json:"same_set_neighbours"`
+	Violations        []string        `json:"violations" doc:"hard-rule violations found by an independent check; always empty"`
+}
+
+type commitFailure struct {
+	ApplicationID string   `json:"application_id"`
+	Reason        string   `json:"reason"`
+	StillAssigned []string `json:"still_assigned,omitempty" doc:"booths this commit gave the application and could not release again when another of its booths failed: they stay assigned to it until released by hand"`
+}
+
+type commitResponse struct {
+	ProposalID string          `json:"proposal_id"`
+	Committed  []placementBody `json:"committed"`
+	Failed     []commitFailure `json:"failed"`
+}
+
+// Register adds the allocation routes to api.
+func (rt *Routes) Register(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/allocation", Tag: "allocation", Roles: fair.OrganiserRoles,
+		Summary: "Propose booths for every approved application without one: priority by stars then application time, preferred zones, " +
+			"province quotas, same criteria sets not side by side, hand-placed booths kept. Nothing is assigned until commit.",
+		Response: proposalResponse{}}, rt.propose)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/allocation/commit", Tag: "allocation", Roles: fair.OrganiserRoles,
+		Summary: "Assign the booths of the last proposal, once: committing it again is 409, as is committing unless the fair is published, " +
+			"applications closed or live. A booth taken meanwhile fails only its application. The commit finishes even if the client disconnects.",
+		Response: commitResponse{}}, rt.commit)
+}
+
+func (rt *Routes) propose(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
+	if !ok {
+		return
+	}
+	if !f.AssignsBooths() {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "allocation runs once the fair is published and before it ends (it is %s)", f.Status))
+		return
+	}
+	resp, err := rt.proposal(c.Request.Context(), f)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, resp)
+}
+
+func (rt *Routes) commit(c *gin.Context) {
+	f, ok := rt.Access.Managed(c)
+	if !ok {
+		return
+	}
+	if !f.AssignsBooths() {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), commitTimeout)
+	defer cancel()
+	prop, err := rt.Proposals.Last(ctx, f.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "there is no proposal to commit; run POST /api/fairs/%s/allocation first", f.ID))
+		return
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	if err := rt.Proposals.Claim(ctx, prop, p.AccountID, fair.Stamp(rt.Now())); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	resp := rt.commitProposal(ctx, httpx.Logger(c), f, prop)
+	c.JSON(http.StatusOK, resp)
+}

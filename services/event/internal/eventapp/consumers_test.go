@@ -1,0 +1,27 @@
+package eventapp
+
+import (
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+// TestEveryConsumedSubjectHasItsHandler holds the service's subscriptions (durable names and
+// subjects, which never change) to the On... handlers of its features' consume.go files.
+func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, err := New(t.Context(), testenv.ServiceConfig(t, "event", natsURL), testWriter{t}, tokens.Keys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(app.Host.Close)
+	want := map[string][]string{
+		"event-applications":          events.ApplicationSubjects,
+		"event-meeting-outcomes":      {events.MeetingOutcomeRecorded},
+		"event-meeting-cancellations": {events.MeetingCancelled},
+		"event-fair-cancellations":    {events.FairCancelled},
+	}
+	testenv.CheckConsumers(t, "../..", app.Consumers(), want, nil)
+}

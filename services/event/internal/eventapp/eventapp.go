@@ -1,0 +1,96 @@
+// Package eventapp wires the event service: fairs, trade weeks, floor plans, booth allocation,
+// B2B session settings and reports for organisers. Each feature brings its routes and its
+// consumers; this package opens the host, builds the stores and hands both to it.
+package eventapp
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/service"
+	"github.com/ocopfair/ocopfair/services/event/internal/allocation"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
+	"github.com/ocopfair/ocopfair/services/event/internal/report"
+)
+
+// Port is the service's default HTTP port.
+const Port = 8081
+
+// App is a running event service.
+type App struct {
+	Host      *service.Host
+	handler   http.Handler
+	consumers []bus.Consumer
+}
+
+// Run is the service's main.
+func Run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	cfg, err := service.LoadConfig("event", Port, getenv)
+	if err != nil {
+		return err
+	}
+	return service.Serve(ctx, args, cfg.HTTPAddr, func() (func(context.Context, net.Listener) error, error) {
+		a, err := New(ctx, cfg, stdout, nil)
+		if err != nil {
+			return nil, err
+		}
+		return a.Run, nil
+	})
+}
+
+// New opens the service; keys verify tokens (nil fetches the gateway's JWKS).
+func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.KeySource) (*App, error) {
+	host, err := service.Open(ctx, cfg, logOut, service.Options{Keys: keys})
+	if err != nil {
+		return nil, err
+	}
+	indexes := append(append(fair.Indexes(), booth.Indexes()...), applicants.Indexes()...)
+	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
+		host.Close()
+		return nil, err
+	}
+	if _, err := host.Relay(ctx, fair.Collection, booth.AssignmentsCollection); err != nil {
+		host.Close()
+		return nil, err
+	}
+	fairs, booths, apps := fair.NewStore(host.DB), booth.NewStore(host.DB), applicants.NewStore(host.DB)
+	access := fair.Access{Fairs: fairs}
+	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
+	a := &App{Host: host}
+	a.consumers = append(consumersOf(apps, releases), releases.Subscriptions()...)
+	r, api := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
+	(&fair.Routes{Fairs: fairs, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&booth.Routes{Access: access, Booths: booths, Applicants: apps, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&allocation.Routes{Access: access, Booths: booths, Applicants: apps, Proposals: allocation.NewProposals(host.DB),
+		Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&report.Routes{Access: access, Booths: booths, Applicants: apps, Now: time.Now}).Register(api)
+	a.handler = r
+	return a, nil
+}
+
+// consumersOf returns the applicants read model's consumers, which release an application's
+// booths once it has ended.
+func consumersOf(apps *applicants.Store, releases *booth.Consumers) []bus.Consumer {
+	ended := func(ctx context.Context, app applicants.Application, reason string) error {
+		return releases.ReleaseApplication(ctx, app.ID, reason)
+	}
+	return (&applicants.Consumers{Store: apps, Ended: ended}).Subscriptions()
+}
+
+// Handler returns the HTTP handler.
+func (a *App) Handler() http.Handler { return a.handler }
+
+// Consumers returns the durable consumers the service runs, as Run subscribes them.
+func (a *App) Consumers() []bus.Consumer { return a.consumers }
+
+// Run serves on ln and runs the consumers until ctx ends.
+func (a *App) Run(ctx context.Context, ln net.Listener) error {
+	return a.Host.Run(ctx, ln, a.handler, a.consumers...)
+}

@@ -1,0 +1,67 @@
+package fair
+
+import (
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// OrganiserRoles are the roles a route for a fair's organisers admits; whether the caller
+// organises this fair is Access.Managed's check.
+var OrganiserRoles = []string{auth.RoleOrganiser, auth.RoleAdmin}
+
+// Access answers who may see and who may change the fair of a request's :id parameter. Every
+// route under /api/fairs/:id, whichever feature serves it, asks it, so that the answer (and the
+// 404 that hides a draft) is the same everywhere.
+type Access struct{ Fairs *Store }
+
+// Visible returns the fair of the :id parameter if the caller may see it: published fairs are
+// public, drafts only for their organisers and admins (others get 404, not a hint). It has
+// answered the request when it returns false.
+func (a Access) Visible(c *gin.Context) (Fair, bool) {
+	f, err := a.Fairs.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Fair{}, false
+	}
+	if f.Status == Draft && !CanManage(c, f) {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		return Fair{}, false
+	}
+	return f, true
+}
+
+// Managed returns the fair if the caller organises it or is an admin; 403 otherwise, or 404 for a
+// draft, which Visible hides from everyone else too (a 403 would confirm it exists). It has
+// answered the request when it returns false.
+func (a Access) Managed(c *gin.Context) (Fair, bool) {
+	f, err := a.Fairs.Get(c.Request.Context(), c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Fair{}, false
+	}
+	if !CanManage(c, f) && f.Status == Draft {
+		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		return Fair{}, false
+	}
+	if !CanManage(c, f) {
+		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers can change it"))
+		return Fair{}, false
+	}
+	return f, true
+}
+
+// CanManage reports whether the caller of c organises f or is an admin.
+func CanManage(c *gin.Context, f Fair) bool {
+	p, ok := httpx.PrincipalFrom(c)
+	return ok && (p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && f.IsOrganiser(p.AccountID)))
+}
+
+// Stamp returns t as the service stores times it sets: in Vietnam's zone, to the millisecond,
+// which is what the database keeps, so that a response shows what a later read returns.
+func Stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Millisecond) }

@@ -1,0 +1,149 @@
+// Package sheet writes tables with Vietnamese headers as CSV and XLSX downloads, so that text
+// from users (names, zones, products) never runs as a spreadsheet formula.
+package sheet
+
+import (
+	"bytes"
+	"encoding/csv"
+	"fmt"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+)
+
+// Table is a sheet of rows with Vietnamese headers.
+type Table struct {
+	Title  string
+	Header []string
+	Rows   [][]any
+}
+
+// CSV renders t as UTF-8 CSV with a byte-order mark, so that Excel shows the diacritics. Numbers
+// the system computes stay numbers; every text cell goes through csvText, because names, zones and
+// product names come from users and a spreadsheet would run one that reads as a formula.
+func (t Table) CSV() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	head := make([]string, len(t.Header))
+	for i, h := range t.Header {
+		head[i] = Text(h)
+	}
+	if err := w.Write(head); err != nil {
+		return nil, err
+	}
+	for _, row := range t.Rows {
+		rec := make([]string, len(row))
+		for i, v := range row {
+			rec[i] = csvValue(v)
+		}
+		if err := w.Write(rec); err != nil {
+			return nil, err
+		}
+	}
+	w.Flush()
+	return buf.Bytes(), w.Error()
+}
+
+// csvValue writes a number as itself (a negative one must stay a number) and anything else as
+// neutralised text.
+func csvValue(v any) string {
+	switch n := v.(type) {
+	case int:
+		return strconv.Itoa(n)
+	case int64:
+		return strconv.FormatInt(n, 10)
+	case float64:
+		return strconv.FormatFloat(n, 'f', -1, 64)
+	case string:
+		return Text(n)
+	}
+	return Text(fmt.Sprint(v))
+}
+
+// Text neutralises a text cell the way OWASP's CSV injection guidance says: a cell starting
+// with =, +, -, @, a tab or a carriage return is read by spreadsheets as a formula (which can
+// fetch URLs or run commands), so it gets a leading single quote, which makes it plain text.
+// Text such as a phone number +84... or "-5" is kept, only shown after the quote.
+func Text(s string) string {
+	if s == "" {
+		return s
+	}
+	switch s[0] {
+	case '=', '+', '-', '@', '\t', '\r':
+		return "'" + s
+	}
+	return s
+}
+
+// XLSX renders t as a workbook with one sheet, a bold frozen header and numbers as numbers.
+func (t Table) XLSX() ([]byte, error) {
+	f := excelize.NewFile()
+	defer f.Close()
+	sheet := "Sheet1"
+	if err := f.SetSheetName(sheet, "Danh sách"); err != nil {
+		return nil, err
+	}
+	sheet = "Danh sách"
+	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"E8F0E0"}, Pattern: 1}})
+	if err != nil {
+		return nil, err
+	}
+	for i, h := range t.Header {
+		if err := setCell(f, sheet, i+1, 1, h); err != nil {
+			return nil, err
+		}
+	}
+	last, err := excelize.CoordinatesToCellName(max(len(t.Header), 1), 1)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.SetCellStyle(sheet, "A1", last, bold); err != nil {
+		return nil, err
+	}
+	for r, row := range t.Rows {
+		for c, v := range row {
+			if err := setCell(f, sheet, c+1, r+2, v); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for i := range t.Header {
+		col, err := excelize.ColumnNumberToName(i + 1)
+		if err != nil {
+			return nil, err
+		}
+		if err := f.SetColWidth(sheet, col, col, 18); err != nil {
+			return nil, err
+		}
+	}
+	if err := f.SetPanes(sheet, &excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// setCell writes v into column col, row row as a typed cell: numbers as numbers and everything
+// else as a string cell. A string cell is text to Excel and LibreOffice whatever it starts with,
+// and a formula is never written, so user text cannot run as one.
+func setCell(f *excelize.File, sheet string, col, row int, v any) error {
+	cell, err := excelize.CoordinatesToCellName(col, row)
+	if err != nil {
+		return err
+	}
+	switch n := v.(type) {
+	case int:
+		return f.SetCellInt(sheet, cell, int64(n))
+	case int64:
+		return f.SetCellInt(sheet, cell, n)
+	case float64:
+		return f.SetCellFloat(sheet, cell, n, -1, 64)
+	case string:
+		return f.SetCellStr(sheet, cell, n)
+	}
+	return f.SetCellStr(sheet, cell, fmt.Sprint(v))
+}
