@@ -13,12 +13,10 @@ import (
 // catalog adapts the producer and product stores to what products and applications ask.
 type catalog struct{ a *App }
 
+// ownerOf is what a product keeps of its producer p.
 func ownerOf(p producer.Producer) product.Owner {
-	certs := make([]string, 0, len(p.Certifications))
-	for _, c := range p.Certifications {
-		certs = append(certs, c.Code)
-	}
-	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province, Certifications: certs, Revision: p.Revision}
+	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province,
+		Certifications: p.CertificationCodes(), Revision: p.Revision}
 }
 
 func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner, error) {

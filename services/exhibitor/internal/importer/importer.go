@@ -113,80 +113,37 @@ func productFields(c map[string]string, v *apperr.Validation) product.Fields {
 		DecisionNo: ptr(c["decision_no"]), IssuedBy: ptr(c["issued_by"]), IssuedOn: &issued, Unit: &unit, GTIN: ptr(c["gtin"])}
 }
 
+// importRow stores one row: its producer (found by tax code, or created with a claim code) and
+// its product. A row that cannot be stored is reported, not returned as an error; the error is
+// for a failure of the database.
 func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer, corr string) (RowResult, error) {
 	res := RowResult{Line: r.Line}
 	var v apperr.Validation
 	pf := producerFields(r.Cells, &v)
 	qf := productFields(r.Cells, &v)
-	reject := func(err error) RowResult {
-		var e *apperr.Error
-		if errors.As(err, &e) && len(e.Fields) > 0 {
-			res.Errors = append(res.Errors, e.Fields...)
-		} else if err != nil {
-			res.Errors = append(res.Errors, apperr.FieldError{Field: "row", Message: err.Error()})
-		}
-		res.Status = Rejected
-		return res
-	}
 	if v.Failed() {
-		return reject(v.Err()), nil
+		return rejected(res, v.Err()), nil
 	}
 	// Validate both halves before storing anything of the row.
 	newProducer, err := producer.New(uuid.Must(uuid.NewV7()).String(), ImportedAccount(*pf.TaxCode), pf, now)
 	if err != nil {
-		return reject(err), nil
+		return rejected(res, err), nil
 	}
 	prod, err := product.New(uuid.Must(uuid.NewV7()).String(), "", qf, now)
 	if err != nil {
-		return reject(err), nil
+		return rejected(res, err), nil
 	}
 	if !ocop.ValidTaxCode(newProducer.TaxCode) {
-		return reject(apperr.E(apperr.Invalid, "tax code")), nil
+		return rejected(res, apperr.E(apperr.Invalid, "tax code")), nil
 	}
-	owner, err := st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
-	switch {
-	case apperr.Is(err, apperr.NotFound):
-		if err := st.Producers.Create(ctx, newProducer, corr); err != nil {
-			if !apperr.Is(err, apperr.Conflict) {
-				return res, err
-			}
-			// Created meanwhile by a concurrent import: use it.
-			if owner, err = st.Producers.ByTaxCode(ctx, newProducer.TaxCode); err != nil {
-				return res, err
-			}
-		} else {
-			owner, res.ProducerCreated = newProducer, true
-			issued, err := st.Claims.Issue(ctx, owner.ID, by.AccountID, now)
-			if err != nil {
-				res.Note = "the producer's claim code could not be issued; issue one on the producer's page"
-			} else {
-				res.ClaimCode, res.ClaimCodeExpiresAt = issued.Code, &issued.ExpiresAt
-				// The code is issued and shown either way: dropping it because its audit record
-				// failed would leave the producer with no way in until the code is issued again.
-				if err := st.Claims.Audit(ctx, producer.ClaimAttempt{ProducerID: owner.ID, AccountID: by.AccountID, CodeID: issued.ID,
-					Result: producer.ClaimIssued, ClientIP: by.ClientIP, At: now}); err != nil {
-					res.Note = "the claim code's issue could not be recorded in the audit log"
-				}
-			}
-		}
-	case err != nil:
+	owner, err := ownerOfRow(ctx, st, newProducer, now, by, corr, &res)
+	if err != nil || res.Status == Skipped {
 		return res, err
-	case !owner.Claimable():
-		// The tax code belongs to a profile with an account of its own. Tax codes are public: an
-		// import must not hand products (and the certificate they carry) to whoever registered
-		// the code first. The producer adds its products itself; a wrong tax code is the
-		// organiser's to look into.
-		res.Status, res.ProducerID = Skipped, owner.ID
-		res.Note = "this tax code belongs to a producer that manages its own profile (" + owner.LegalName + "): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs"
-		return res, nil
 	}
 	res.ProducerID = owner.ID
 	prod.ProducerID = owner.ID
-	certs := make([]string, 0, len(owner.Certifications))
-	for _, c := range owner.Certifications {
-		certs = append(certs, c.Code)
-	}
-	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName, Province: owner.Province, Certifications: certs, Revision: owner.Revision}, corr)
+	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName,
+		Province: owner.Province, Certifications: owner.CertificationCodes(), Revision: owner.Revision}, corr)
 	switch {
 	case apperr.Is(err, apperr.Conflict):
 		res.Status, res.Note = Skipped, "this producer already has a product with this name"
@@ -199,4 +156,63 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 		res.Note = "imported, but the OCOP certificate has already expired"
 	}
 	return res, nil
+}
+
+// rejected is res with the field errors of err (or err itself as the row's error).
+func rejected(res RowResult, err error) RowResult {
+	var e *apperr.Error
+	if errors.As(err, &e) && len(e.Fields) > 0 {
+		res.Errors = append(res.Errors, e.Fields...)
+	} else if err != nil {
+		res.Errors = append(res.Errors, apperr.FieldError{Field: "row", Message: err.Error()})
+	}
+	res.Status = Rejected
+	return res
+}
+
+// ownerOfRow returns the producer a row's product goes to: the one with the row's tax code, or
+// newProducer, created now with a claim code. When the tax code belongs to a producer with an
+// account of its own, it marks res skipped instead.
+func ownerOfRow(ctx context.Context, st Stores, newProducer producer.Producer, now time.Time, by Importer, corr string, res *RowResult) (producer.Producer, error) {
+	owner, err := st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
+	switch {
+	case apperr.Is(err, apperr.NotFound):
+		if err := st.Producers.Create(ctx, newProducer, corr); err != nil {
+			if !apperr.Is(err, apperr.Conflict) {
+				return owner, err
+			}
+			// Created meanwhile by a concurrent import: use it.
+			return st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
+		}
+		res.ProducerCreated = true
+		issueClaimCode(ctx, st, newProducer, now, by, res)
+		return newProducer, nil
+	case err != nil:
+		return owner, err
+	case !owner.Claimable():
+		// The tax code belongs to a profile with an account of its own. Tax codes are public: an
+		// import must not hand products (and the certificate they carry) to whoever registered
+		// the code first. The producer adds its products itself; a wrong tax code is the
+		// organiser's to look into.
+		res.Status, res.ProducerID = Skipped, owner.ID
+		res.Note = "this tax code belongs to a producer that manages its own profile (" + owner.LegalName + "): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs"
+	}
+	return owner, nil
+}
+
+// issueClaimCode issues the claim code of a producer the import created and shows it on res; a
+// failure is a note on the row, as the organiser can issue a code on the producer's page.
+func issueClaimCode(ctx context.Context, st Stores, owner producer.Producer, now time.Time, by Importer, res *RowResult) {
+	issued, err := st.Claims.Issue(ctx, owner.ID, by.AccountID, now)
+	if err != nil {
+		res.Note = "the producer's claim code could not be issued; issue one on the producer's page"
+		return
+	}
+	res.ClaimCode, res.ClaimCodeExpiresAt = issued.Code, &issued.ExpiresAt
+	// The code is issued and shown either way: dropping it because its audit record failed would
+	// leave the producer with no way in until the code is issued again.
+	if err := st.Claims.Audit(ctx, producer.ClaimAttempt{ProducerID: owner.ID, AccountID: by.AccountID, CodeID: issued.ID,
+		Result: producer.ClaimIssued, ClientIP: by.ClientIP, At: now}); err != nil {
+		res.Note = "the claim code's issue could not be recorded in the audit log"
+	}
 }

@@ -106,42 +106,80 @@ func truncateRunes(s string, max int) string {
 	return string([]rune(s)[:max])
 }
 
-// apply validates and copies the given fields; required demands every mandatory field.
+// apply validates and copies the given fields; required demands every mandatory field. The
+// groups run in the order of the fields, so field errors are reported in that order.
 func (p *Producer) apply(f Fields, required bool) error {
-	var v apperr.Validation
-	need := func(ptr *string, field string) bool {
-		if ptr == nil {
-			if required {
-				v.Add(field, "is required")
-			}
-			return false
-		}
-		return true
+	v := &checks{required: required}
+	p.applyIdentity(f, v)
+	p.applyPlaceAndContact(f, v)
+	if f.DescriptionVI != nil {
+		p.DescriptionVI = text(f.DescriptionVI, 4000)
 	}
-	if need(f.Kind, "kind") {
+	if f.DescriptionEN != nil {
+		p.DescriptionEN = text(f.DescriptionEN, 4000)
+	}
+	if f.Certifications != nil {
+		p.Certifications = certifications(*f.Certifications, v)
+	}
+	if f.Trademark != nil {
+		p.Trademark = text(f.Trademark, 80)
+	}
+	if f.ExportMarkets != nil {
+		p.ExportMarkets = exportMarkets(*f.ExportMarkets, v)
+	}
+	if f.ExportNotes != nil {
+		p.ExportNotes = text(f.ExportNotes, 2000)
+	}
+	return v.Err()
+}
+
+// checks collects the field errors of one write; required makes a missing mandatory field one.
+type checks struct {
+	apperr.Validation
+	required bool
+}
+
+// need reports whether a field is given, recording it as missing when it is required.
+func (v *checks) need(ptr *string, field string) bool {
+	if ptr == nil {
+		if v.required {
+			v.Add(field, "is required")
+		}
+		return false
+	}
+	return true
+}
+
+// applyIdentity copies who the producer is: kind, legal name and tax code.
+func (p *Producer) applyIdentity(f Fields, v *checks) {
+	if v.need(f.Kind, "kind") {
 		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be cooperative, enterprise, household_business or cooperative_group") {
 			p.Kind = *f.Kind
 		}
 	}
-	if need(f.LegalName, "legal_name") {
+	if v.need(f.LegalName, "legal_name") {
 		name := vntext.Clean(*f.LegalName)
 		if v.Check(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", "must be 3 to 200 characters") {
 			p.LegalName = name
 		}
 	}
-	if need(f.TaxCode, "tax_code") {
+	if v.need(f.TaxCode, "tax_code") {
 		tc := strings.TrimSpace(*f.TaxCode)
 		if v.Check(ocop.ValidTaxCode(tc), "tax_code", "must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 0101234567-001)") {
 			p.TaxCode = tc
 		}
 	}
-	if need(f.Province, "province") {
+}
+
+// applyPlaceAndContact copies where the producer is and how to reach it.
+func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
+	if v.need(f.Province, "province") {
 		prov, ok := ocop.LookupProvince(*f.Province)
 		if v.Check(ok, "province", "is not one of the 34 provinces and cities (old names such as Hà Giang are accepted)") {
 			p.Province = prov
 		}
 	}
-	if need(f.Commune, "commune") {
+	if v.need(f.Commune, "commune") {
 		c := text(f.Commune, 120)
 		if v.Check(c != "", "commune", "is required: the commune or ward (xã/phường)") {
 			p.Commune = c
@@ -150,7 +188,7 @@ func (p *Producer) apply(f Fields, required bool) error {
 	if f.Address != nil {
 		p.Address = text(f.Address, 300)
 	}
-	if need(f.Phone, "phone") {
+	if v.need(f.Phone, "phone") {
 		phone, ok := ocop.NormalizePhone(*f.Phone)
 		if v.Check(ok, "phone", "must be a Vietnamese phone number such as 0912 345 678 or +84 912 345 678") {
 			p.Phone = phone
@@ -165,54 +203,46 @@ func (p *Producer) apply(f Fields, required bool) error {
 		}
 		p.Email = e
 	}
-	if f.DescriptionVI != nil {
-		p.DescriptionVI = text(f.DescriptionVI, 4000)
-	}
-	if f.DescriptionEN != nil {
-		p.DescriptionEN = text(f.DescriptionEN, 4000)
-	}
-	if f.Certifications != nil {
-		certs := make([]Certification, 0, len(*f.Certifications))
-		seen := map[string]bool{}
-		for i, c := range *f.Certifications {
-			field := "certifications[" + strconv.Itoa(i) + "]"
-			if _, ok := ocop.CertificationByCode(c.Code); !ok {
-				v.Add(field+".code", "must be one of iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda, organic_jas")
-				continue
-			}
-			if seen[c.Code] {
-				v.Add(field+".code", "is listed twice")
-				continue
-			}
-			seen[c.Code] = true
-			num := strings.TrimSpace(c.Number)
-			v.Check(num != "" && len(num) <= 80, field+".number", "is required: the certificate number")
-			v.Check(!c.ValidUntil.IsZero(), field+".valid_until", "is required: the last day the certificate is valid")
-			certs = append(certs, Certification{Code: c.Code, Number: num, ValidUntil: c.ValidUntil})
+}
+
+// certifications validates a profile's certifications: known codes, each once, with a number
+// and a last valid day, at most 20.
+func certifications(given []Certification, v *checks) []Certification {
+	certs := make([]Certification, 0, len(given))
+	seen := map[string]bool{}
+	for i, c := range given {
+		field := "certifications[" + strconv.Itoa(i) + "]"
+		if _, ok := ocop.CertificationByCode(c.Code); !ok {
+			v.Add(field+".code", "must be one of iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda, organic_jas")
+			continue
 		}
-		v.Check(len(*f.Certifications) <= 20, "certifications", "at most 20")
-		p.Certifications = certs
-	}
-	if f.Trademark != nil {
-		p.Trademark = text(f.Trademark, 80)
-	}
-	if f.ExportMarkets != nil {
-		markets := make([]string, 0, len(*f.ExportMarkets))
-		for i, m := range *f.ExportMarkets {
-			m = strings.ToUpper(strings.TrimSpace(m))
-			if !v.Check(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", "must be a two-letter market code such as JP, KR, CN, EU, US, AU") {
-				continue
-			}
-			if !slices.Contains(markets, m) {
-				markets = append(markets, m)
-			}
+		if seen[c.Code] {
+			v.Add(field+".code", "is listed twice")
+			continue
 		}
-		p.ExportMarkets = markets
+		seen[c.Code] = true
+		num := strings.TrimSpace(c.Number)
+		v.Check(num != "" && len(num) <= 80, field+".number", "is required: the certificate number")
+		v.Check(!c.ValidUntil.IsZero(), field+".valid_until", "is required: the last day the certificate is valid")
+		certs = append(certs, Certification{Code: c.Code, Number: num, ValidUntil: c.ValidUntil})
 	}
-	if f.ExportNotes != nil {
-		p.ExportNotes = text(f.ExportNotes, 2000)
+	v.Check(len(given) <= 20, "certifications", "at most 20")
+	return certs
+}
+
+// exportMarkets validates two-letter market codes, upper-cased, each kept once.
+func exportMarkets(given []string, v *checks) []string {
+	markets := make([]string, 0, len(given))
+	for i, m := range given {
+		m = strings.ToUpper(strings.TrimSpace(m))
+		if !v.Check(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", "must be a two-letter market code such as JP, KR, CN, EU, US, AU") {
+			continue
+		}
+		if !slices.Contains(markets, m) {
+			markets = append(markets, m)
+		}
 	}
-	return v.Err()
+	return markets
 }
 
 // ImportedAccountPrefix marks the placeholder account of a producer created from a provincial
@@ -233,6 +263,15 @@ func (p Producer) Claim(accountID string, f Fields, now time.Time) (Producer, er
 	}
 	next.AccountID = accountID
 	return next, nil
+}
+
+// CertificationCodes returns the codes of the certifications the producer holds, in order.
+func (p Producer) CertificationCodes() []string {
+	codes := make([]string, 0, len(p.Certifications))
+	for _, c := range p.Certifications {
+		codes = append(codes, c.Code)
+	}
+	return codes
 }
 
 // Certified reports whether the producer holds certification code valid through day.

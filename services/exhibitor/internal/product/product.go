@@ -116,15 +116,45 @@ func clean(s string, max int) string {
 	return s
 }
 
+// apply validates and copies the given fields; required demands every mandatory field. The
+// groups run in the order of the fields, so field errors are reported in that order.
 func (p *Product) apply(f Fields, required bool) error {
-	var v apperr.Validation
-	need := func(given bool, field string) bool {
-		if !given && required {
-			v.Add(field, "is required")
-		}
-		return given
+	v := &checks{required: required}
+	p.applyRating(f, v)
+	p.applyCertificate(f, v)
+	p.applyTrade(f, v)
+	if f.SeasonMonths != nil {
+		p.SeasonMonths = seasonMonths(*f.SeasonMonths, v)
 	}
-	if need(f.NameVI != nil, "name_vi") {
+	if f.DescriptionVI != nil {
+		p.DescriptionVI = clean(*f.DescriptionVI, 4000)
+	}
+	if f.DescriptionEN != nil {
+		p.DescriptionEN = clean(*f.DescriptionEN, 4000)
+	}
+	if f.ImageURLs != nil {
+		p.ImageURLs = imageURLs(*f.ImageURLs, v)
+	}
+	return v.Err()
+}
+
+// checks collects the field errors of one write; required makes a missing mandatory field one.
+type checks struct {
+	apperr.Validation
+	required bool
+}
+
+// need reports whether a field is given, recording it as missing when it is required.
+func (v *checks) need(given bool, field string) bool {
+	if !given && v.required {
+		v.Add(field, "is required")
+	}
+	return given
+}
+
+// applyRating copies what the product is and how it is rated: names, criteria set and stars.
+func (p *Product) applyRating(f Fields, v *checks) {
+	if v.need(f.NameVI != nil, "name_vi") {
 		n := clean(*f.NameVI, 200)
 		if v.Check(utf8.RuneCountInString(n) >= 3, "name_vi", "must be 3 to 200 characters") {
 			p.NameVI = n
@@ -133,31 +163,35 @@ func (p *Product) apply(f Fields, required bool) error {
 	if f.NameEN != nil {
 		p.NameEN = clean(*f.NameEN, 200)
 	}
-	if need(f.CriteriaSet != nil, "criteria_set") {
+	if v.need(f.CriteriaSet != nil, "criteria_set") {
 		if _, ok := ocop.CriteriaSetByNumber(*f.CriteriaSet); v.Check(ok, "criteria_set", "must be a criteria set from 1 to 26") {
 			p.CriteriaSet = *f.CriteriaSet
 		}
 	}
-	if need(f.Stars != nil, "stars") {
+	if v.need(f.Stars != nil, "stars") {
 		p.Rating.Stars = *f.Stars
 	}
 	if f.PotentialFive != nil {
 		p.Rating.PotentialFive = *f.PotentialFive
 	}
 	v.Merge("", p.Rating.Validate())
-	if need(f.DecisionNo != nil, "certificate.decision_no") {
+}
+
+// applyCertificate copies the recognition decision and checks its dates against each other.
+func (p *Product) applyCertificate(f Fields, v *checks) {
+	if v.need(f.DecisionNo != nil, "certificate.decision_no") {
 		d := clean(*f.DecisionNo, 80)
 		if v.Check(d != "", "certificate.decision_no", "is required: the number of the recognition decision (e.g. 1234/QĐ-UBND)") {
 			p.Certificate.DecisionNo = d
 		}
 	}
-	if need(f.IssuedBy != nil, "certificate.issued_by") {
+	if v.need(f.IssuedBy != nil, "certificate.issued_by") {
 		b := clean(*f.IssuedBy, 200)
 		if v.Check(b != "", "certificate.issued_by", "is required: who issued it (e.g. UBND tỉnh Lào Cai)") {
 			p.Certificate.IssuedBy = b
 		}
 	}
-	if need(f.IssuedOn != nil, "certificate.issued_on") {
+	if v.need(f.IssuedOn != nil, "certificate.issued_on") {
 		p.Certificate.IssuedOn = *f.IssuedOn
 		if f.ExpiresOn == nil { // a new issue date restarts the 36 months
 			p.Certificate.ExpiresOn = ocop.DefaultExpiry(*f.IssuedOn)
@@ -171,12 +205,16 @@ func (p *Product) apply(f Fields, required bool) error {
 		v.Check(!p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn.AddDate(0, ocop.CertificateValidMonths, 1)), "certificate.expires_on", "an OCOP certificate is valid at most 36 months")
 		v.Check(p.Certificate.IssuedOn.Year() >= 2018, "certificate.issued_on", "OCOP certificates exist since 2018")
 	}
+}
+
+// applyTrade copies how the product is sold: barcode, unit, prices, capacity and shelf life.
+func (p *Product) applyTrade(f Fields, v *checks) {
 	if f.GTIN != nil {
 		g := strings.TrimSpace(*f.GTIN)
 		v.Check(g == "" || ocop.ValidGTIN13(g), "gtin", "must be a 13-digit barcode with a correct check digit (GS1 Vietnam codes start with 893)")
 		p.GTIN = g
 	}
-	if need(f.Unit != nil, "unit") {
+	if v.need(f.Unit != nil, "unit") {
 		if _, ok := ocop.UnitByCode(*f.Unit); v.Check(ok, "unit", "must be a unit code such as kg, tonne, litre, bottle, box, pack") {
 			p.Unit = *f.Unit
 		}
@@ -197,32 +235,29 @@ func (p *Product) apply(f Fields, required bool) error {
 		v.Check(*f.ShelfLifeDays >= 0 && *f.ShelfLifeDays <= 36500, "shelf_life_days", "must be 0 to 36500 days")
 		p.ShelfLifeDays = *f.ShelfLifeDays
 	}
-	if f.SeasonMonths != nil {
-		var months []int
-		for i, m := range *f.SeasonMonths {
-			if v.Check(m >= 1 && m <= 12, fmt.Sprintf("season_months[%d]", i), "must be a month from 1 to 12") && !slices.Contains(months, m) {
-				months = append(months, m)
-			}
+}
+
+// seasonMonths validates the months of the season, sorted, each once.
+func seasonMonths(given []int, v *checks) []int {
+	var months []int
+	for i, m := range given {
+		if v.Check(m >= 1 && m <= 12, fmt.Sprintf("season_months[%d]", i), "must be a month from 1 to 12") && !slices.Contains(months, m) {
+			months = append(months, m)
 		}
-		slices.Sort(months)
-		p.SeasonMonths = months
 	}
-	if f.DescriptionVI != nil {
-		p.DescriptionVI = clean(*f.DescriptionVI, 4000)
-	}
-	if f.DescriptionEN != nil {
-		p.DescriptionEN = clean(*f.DescriptionEN, 4000)
-	}
-	if f.ImageURLs != nil {
-		v.Check(len(*f.ImageURLs) <= 10, "image_urls", "at most 10 images")
-		var urls []string
-		for i, s := range *f.ImageURLs {
-			u, err := url.Parse(strings.TrimSpace(s))
-			if v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500, fmt.Sprintf("image_urls[%d]", i), "must be an http(s) address") {
-				urls = append(urls, u.String())
-			}
+	slices.Sort(months)
+	return months
+}
+
+// imageURLs validates at most 10 http(s) image addresses.
+func imageURLs(given []string, v *checks) []string {
+	v.Check(len(given) <= 10, "image_urls", "at most 10 images")
+	var urls []string
+	for i, s := range given {
+		u, err := url.Parse(strings.TrimSpace(s))
+		if v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500, fmt.Sprintf("image_urls[%d]", i), "must be an http(s) address") {
+			urls = append(urls, u.String())
 		}
-		p.ImageURLs = urls
 	}
-	return v.Err()
+	return urls
 }

@@ -1,0 +1,190 @@
+package producer
+
+import (
+	"context"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// claimBody tells organisers whether an imported profile can be claimed; it never holds the code.
+type claimBody struct {
+	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired, unused and not locked"`
+	CodeIssuedAt    *time.Time `json:"code_issued_at,omitempty"`
+	CodeExpiresAt   *time.Time `json:"code_expires_at,omitempty"`
+	CodeLocked      bool       `json:"code_locked" doc:"the code was tried too many times; issue a new one"`
+	AttemptsLeft    int        `json:"attempts_left"`
+}
+
+// claimAttemptBody is one audited claim attempt.
+type claimAttemptBody struct {
+	ID        string    `json:"id"`
+	AccountID string    `json:"account_id"`
+	Result    string    `json:"result" doc:"issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
+	ClientIP  string    `json:"client_ip"`
+	At        time.Time `json:"at"`
+}
+
+// claimCodeResponse is the one place a claim code is shown in plain text.
+type claimCodeResponse struct {
+	ProducerID string    `json:"producer_id"`
+	ClaimCode  string    `json:"claim_code" doc:"hand it to the producer; it is not stored and cannot be shown again"`
+	ExpiresAt  time.Time `json:"expires_at"`
+}
+
+// claim hands an imported profile to the signed-in producer when it shows the profile's claim
+// code. The tax code alone proves nothing (tax codes are public), so without a valid code the
+// profile and its products stay the organiser's and nothing of them is shown. Every attempt is
+// audited.
+func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
+	ctx := c.Request.Context()
+	attempt := ClaimAttempt{ProducerID: existing.ID, AccountID: p.AccountID, ClientIP: c.ClientIP(), At: h.now()}
+	defer func() { h.audit(c, attempt) }()
+	if code == nil || strings.TrimSpace(*code) == "" {
+		attempt.Result = ClaimNoCodeGiven
+		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "this tax code is already registered",
+			Fields: []apperr.FieldError{{Field: "claim_code", Message: "this tax code belongs to a profile imported by the organiser; ask them for its claim code and send it as claim_code"}}})
+		return
+	}
+	if _, err := h.Store.ByAccount(ctx, p.AccountID); err == nil {
+		attempt.Result = ClaimFailed
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "you already have a producer profile"))
+		return
+	}
+	// Validate what the producer entered before spending one of the code's tries on it.
+	if _, err := existing.Claim(p.AccountID, f, attempt.At); err != nil {
+		attempt.Result = ClaimFailed
+		httpx.RespondError(c, err)
+		return
+	}
+	codeID, result, err := h.Claims.Redeem(ctx, existing.ID, *code, attempt.At)
+	attempt.CodeID, attempt.Result = codeID, result
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	claimed, err := storage.RetryStale(ctx, existing, storage.StaleTries, ErrStale,
+		func(cur Producer) (Producer, error) { return cur.Claim(p.AccountID, f, attempt.At) },
+		func(ctx context.Context, next, prev Producer) error {
+			return h.Store.Claim(ctx, next, prev.Revision, prev.AccountID, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
+	if err != nil {
+		attempt.Result = ClaimFailed
+		// The profile was not handed over: the code stays usable. This must happen even when the
+		// client has gone away.
+		bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		if rerr := h.Claims.Release(bg, codeID); rerr != nil {
+			httpx.Logger(c).Error("releasing a claim code failed", "producer", existing.ID, "err", rerr)
+		}
+		cancel()
+		httpx.RespondError(c, err)
+		return
+	}
+	h.Notify()
+	c.Header("Location", "/api/producers/"+claimed.ID)
+	c.Header("ETag", etag(claimed.Revision))
+	c.JSON(http.StatusCreated, toResponse(claimed, true))
+}
+
+func (h *Routes) claimAttempts(c *gin.Context) {
+	var before string
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	prod, err := h.Store.Get(ctx, c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	attempts, err := h.Claims.Attempts(ctx, prod.ID, before, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.JSON(http.StatusOK, httpx.ListOf(attempts, page.Limit, func(a ClaimAttempt) any { return a.ID }, func(a ClaimAttempt) claimAttemptBody {
+		return claimAttemptBody{ID: a.ID, AccountID: a.AccountID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At}
+	}))
+}
+
+// audit records a claim attempt; it runs after the response and outlives the request.
+func (h *Routes) audit(c *gin.Context, a ClaimAttempt) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), 10*time.Second)
+	defer cancel()
+	if err := h.Claims.Audit(ctx, a); err != nil {
+		httpx.Logger(c).Error("recording a claim attempt failed", "producer", a.ProducerID, "account", a.AccountID, "result", a.Result, "err", err)
+	}
+}
+
+func (h *Routes) issueClaimCode(c *gin.Context) {
+	ctx := c.Request.Context()
+	prod, err := h.Store.Get(ctx, c.Param("id"))
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !prod.Claimable() {
+		httpx.RespondError(c, apperr.E(apperr.Conflict, "this profile belongs to a producer account already; there is nothing to claim"))
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	now := h.now()
+	issued, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, now)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	// A new code voids the one the producer may hold, so who issued it must be on record.
+	h.audit(c, ClaimAttempt{ProducerID: prod.ID, AccountID: p.AccountID, CodeID: issued.ID, Result: ClaimIssued, ClientIP: c.ClientIP(), At: now})
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: issued.Code, ExpiresAt: issued.ExpiresAt})
+}
+
+func (h *Routes) unclaimed(c *gin.Context) {
+	var before string
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	prods, err := h.Store.Unclaimed(ctx, before, page.Limit+1)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ids := make([]string, 0, len(prods))
+	for _, p := range prods[:min(len(prods), page.Limit)] {
+		ids = append(ids, p.ID)
+	}
+	statuses, err := h.Claims.Statuses(ctx, ids, h.now())
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, httpx.ListOf(prods, page.Limit, func(p Producer) any { return p.ID }, func(p Producer) response {
+		r := toResponse(p, true)
+		r.Claim = toClaimBody(statuses[p.ID])
+		return r
+	}))
+}
+
+func toClaimBody(st ClaimStatus) *claimBody {
+	b := &claimBody{CodeOutstanding: st.Outstanding, CodeLocked: st.Locked, AttemptsLeft: st.AttemptsLeft}
+	if st.Issued {
+		b.CodeIssuedAt, b.CodeExpiresAt = &st.IssuedAt, &st.ExpiresAt
+	}
+	return b
+}
