@@ -132,12 +132,17 @@ func chromiumPath(t *testing.T) string {
 	return ""
 }
 
-// TestConsoleJourney walks the console as the three user groups would, on the real system:
-// an organiser sets up and publishes a fair with a floor plan, a producer registers on a phone,
-// adds a product and applies, the organiser approves (the producer's open page updates live) and
-// allocates, the producer sees its booth on the map, a buyer finds the producer among the matches
-// and asks for a meeting, the producer accepts, the organiser schedules, and both see the agenda.
-func TestConsoleJourney(t *testing.T) {
+// journey is the real system the console journey walks, and the browser the people in it use.
+type journey struct {
+	t     *testing.T
+	root  context.Context
+	base  string
+	shots string
+}
+
+// startJourney starts the whole system and Chromium; both stop when the test ends.
+func startJourney(t *testing.T) journey {
+	t.Helper()
 	exe := chromiumPath(t)
 	stack, err := localstack.Start(context.Background(), localstack.Options{
 		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(),
@@ -147,7 +152,7 @@ func TestConsoleJourney(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer func() { _ = stack.Stop() }()
+	t.Cleanup(func() { _ = stack.Stop() })
 	shots := os.Getenv("OCOPFAIR_TEST_OUTPUT")
 	if shots == "" {
 		shots = filepath.Join("..", "..", "..", "..", "testoutput")
@@ -159,34 +164,65 @@ func TestConsoleJourney(t *testing.T) {
 	alloc, cancel := chromedp.NewExecAllocator(context.Background(), append(chromedp.DefaultExecAllocatorOptions[:],
 		chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.Flag("disable-quic", true),
 		chromedp.Flag("disable-component-update", true), chromedp.WindowSize(1200, 900))...)
-	defer cancel()
+	t.Cleanup(cancel)
 	root, cancelRoot := chromedp.NewContext(alloc)
-	defer cancelRoot()
+	t.Cleanup(cancelRoot)
 	if err := chromedp.Do(root); err != nil { // starts the browser
 		t.Fatalf("start chromium: %v", err)
 	}
-	person := func(name string, width, height int) browser {
-		ctx, _ := chromedp.NewContext(root, chromedp.WithNewBrowserContext())
-		// The first run opens the tab; it must not have a timeout, which would close the tab.
-		if err := chromedp.Do(ctx); err != nil {
-			t.Fatalf("open a tab for %s: %v", name, err)
-		}
-		b := browser{t: t, ctx: ctx, base: stack.URL("gateway"), shots: shots, name: name}
-		b.run(chromedp.EmulateViewport(int64(width), int64(height)))
-		return b
-	}
+	return journey{t: t, root: root, base: stack.URL("gateway"), shots: shots}
+}
 
-	// An admin creates the organiser's account.
-	admin := person("admin", 1200, 900)
+// person opens a browser of its own (its own storage) for name, with a width × height viewport.
+func (j journey) person(name string, width, height int) browser {
+	j.t.Helper()
+	ctx, _ := chromedp.NewContext(j.root, chromedp.WithNewBrowserContext())
+	// The first run opens the tab; it must not have a timeout, which would close the tab.
+	if err := chromedp.Do(ctx); err != nil {
+		j.t.Fatalf("open a tab for %s: %v", name, err)
+	}
+	b := browser{t: j.t, ctx: ctx, base: j.base, shots: j.shots, name: name}
+	b.run(chromedp.EmulateViewport(int64(width), int64(height)))
+	return b
+}
+
+// TestConsoleJourney walks the console as the three user groups would, on the real system:
+// an organiser sets up and publishes a fair with a floor plan, a producer registers on a phone,
+// adds a product and applies, the organiser approves (the producer's open page updates live) and
+// allocates, the producer sees its booth on the map, a buyer finds the producer among the matches
+// and asks for a meeting, the producer accepts, the organiser schedules, and both see the agenda.
+// The organiser then imports a producer, whose owner claims the imported profile.
+func TestConsoleJourney(t *testing.T) {
+	j := startJourney(t)
+	stepAdminCreatesOrganiser(t, j)
+	org, fairID := stepOrganiserPublishesFair(t, j)
+	prod := stepProducerApplies(t, j, fairID)
+	stepOrganiserApprovesAndAllocates(t, org, prod, fairID)
+	buyer := stepBuyerAsksForAMeeting(t, j, fairID)
+	stepMeetingIsScheduled(t, org, prod, fairID)
+	stepBothSeeTheAgenda(t, prod, buyer)
+	lost, code := stepOrganiserImportsAndReissuesClaimCode(t, org)
+	stepImportedProducerClaimsProfile(t, j, lost, code)
+	stepEnglishSwitch(t, buyer)
+}
+
+// stepAdminCreatesOrganiser: an admin creates the organiser's account.
+func stepAdminCreatesOrganiser(t *testing.T, j journey) {
+	t.Helper()
+	admin := j.person("admin", 1200, 900)
 	admin.login("admin@example.vn", "admin-password-1")
 	admin.open("#/admin")
 	admin.fill(map[string]string{"#new-organiser-name": "Trung tâm Xúc tiến Hà Nội", "#new-organiser-email": "xttm@hanoi.example.vn", "#new-organiser-password": "organiser-pass-1"})
 	admin.submit("new-organiser")
 	admin.until("organiser listed", "document.body.textContent.includes('xttm@hanoi.example.vn')", true)
 	admin.shot("accounts")
+}
 
-	// The organiser creates a fair, draws the floor plan and publishes it.
-	org := person("organiser", 1200, 900)
+// stepOrganiserPublishesFair: the organiser creates a fair, draws the floor plan and publishes
+// it. It returns the organiser's browser and the fair's ID.
+func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
+	t.Helper()
+	org := j.person("organiser", 1200, 900)
 	org.login("xttm@hanoi.example.vn", "organiser-pass-1")
 	org.open("#/fairs")
 	org.fill(map[string]string{"#new-fair-name_vi": "Hội chợ OCOP Hà Nội mùa Thu", "#new-fair-venue_name": "Cung Văn hóa Hữu nghị", "#new-fair-venue_address": "91 Trần Hưng Đạo"})
@@ -199,9 +235,14 @@ func TestConsoleJourney(t *testing.T) {
 	org.run(chromedp.Click("[data-action=publish]"))
 	org.until("published", "document.body.textContent.includes('Đang nhận đơn')", true)
 	org.shot("fair-map")
+	return org, fairID
+}
 
-	// A producer registers on a phone, fills the profile, adds a product and applies.
-	prod := person("producer", 360, 740)
+// stepProducerApplies: a producer registers on a phone, fills the profile, adds a product and
+// applies to the fair.
+func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
+	t.Helper()
+	prod := j.person("producer", 360, 740)
 	prod.open("#/register")
 	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha", "#register-role": "producer"})
 	prod.submit("register")
@@ -222,8 +263,13 @@ func TestConsoleJourney(t *testing.T) {
 	prod.shot("open-fairs")
 	prod.submit("apply-" + fairID)
 	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
+	return prod
+}
 
-	// The organiser approves in the queue; the producer's open page follows without a reload.
+// stepOrganiserApprovesAndAllocates: the organiser approves in the queue and allocates booths;
+// the producer's open page follows both without a reload, and its booth shows on the map.
+func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID string) {
+	t.Helper()
 	org.open("#/fair/" + fairID + "/apps")
 	org.until("application in the queue", "document.querySelector('#app-queue [data-act=approve]')", true)
 	org.shot("applications")
@@ -240,9 +286,13 @@ func TestConsoleJourney(t *testing.T) {
 	prod.open("#/fair/" + fairID)
 	prod.until("own booth highlighted", "[...document.querySelectorAll('#booth-map rect')].some(r => r.getAttribute('stroke') === '#d32f2f')", true)
 	prod.shot("map")
+}
 
-	// A buyer registers, posts a request, finds the producer and asks for a meeting.
-	buyer := person("buyer", 1200, 900)
+// stepBuyerAsksForAMeeting: a buyer registers, posts a request, finds the producer and asks for
+// a meeting.
+func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
+	t.Helper()
+	buyer := j.person("buyer", 1200, 900)
 	buyer.open("#/register")
 	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "mua@xanh.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
 	buyer.submit("register")
@@ -258,8 +308,13 @@ func TestConsoleJourney(t *testing.T) {
 	buyer.shot("matches")
 	buyer.run(chromedp.Click("#matches .request-meeting"))
 	buyer.until("meeting requested", "document.querySelector('#toast').textContent.length > 0", false)
+	return buyer
+}
 
-	// The producer accepts; the organiser sets the B2B session and schedules.
+// stepMeetingIsScheduled: the producer accepts; the organiser sets the B2B session, schedules,
+// and reads the fair's report.
+func stepMeetingIsScheduled(t *testing.T, org, prod browser, fairID string) {
+	t.Helper()
 	prod.open("#/meetings")
 	prod.until("meeting request", "document.querySelector('#meeting-list button.accept')", true)
 	prod.run(chromedp.Click("#meeting-list button.accept"))
@@ -275,7 +330,11 @@ func TestConsoleJourney(t *testing.T) {
 	org.open("#/fair/" + fairID + "/report")
 	org.until("report", "document.querySelector('#report')", false)
 	org.shot("report")
+}
 
+// stepBothSeeTheAgenda: the producer and the buyer each find the meeting on their agenda.
+func stepBothSeeTheAgenda(t *testing.T, prod, buyer browser) {
+	t.Helper()
 	for _, who := range []browser{prod, buyer} {
 		who.open("#/meetings")
 		who.until("agenda link", "document.querySelector('.agenda-link')", true)
@@ -283,8 +342,14 @@ func TestConsoleJourney(t *testing.T) {
 		who.until("agenda with the meeting", "document.querySelector('#agenda') && document.querySelectorAll('#agenda tr').length === 1", true)
 		who.shot("agenda")
 	}
-	// The organiser imports producers from a spreadsheet and hands a claim code over; the producer
-	// takes over the imported profile on a phone: the tax code alone is refused, the code works.
+}
+
+// stepOrganiserImportsAndReissuesClaimCode: the organiser imports producers from a spreadsheet
+// and gets a claim code to hand over. The report is lost: the organiser finds the producer among
+// the unclaimed profiles and issues a new code, which voids the one in the report. It returns
+// the lost code and the new one.
+func stepOrganiserImportsAndReissuesClaimCode(t *testing.T, org browser) (lost, code string) {
+	t.Helper()
 	sheet := filepath.Join(t.TempDir(), "ocop.csv")
 	if err := os.WriteFile(sheet, []byte("Tên chủ thể,Loại hình,Mã số thuế,Tỉnh,Xã/phường,Điện thoại,Tên sản phẩm,Nhóm sản phẩm,Số sao,Số quyết định,Cơ quan cấp,Ngày cấp,Đơn vị tính\n"+
 		"Cơ sở Lụa Vạn Phúc,Hộ kinh doanh,0101234567,Hà Nội,Phường Vạn Phúc,0243 382 1234,Khăn lụa tơ tằm,Vải và may mặc,4,90/QĐ-UBND,UBND TP Hà Nội,01/06/2024,cái\n"), 0o644); err != nil {
@@ -295,20 +360,25 @@ func TestConsoleJourney(t *testing.T) {
 	org.submit("import")
 	org.until("claim code in the import report", "document.querySelector('#import-report .claim-code strong')", false)
 	org.shot("import-claim-code")
-	lost := org.eval("document.querySelector('#import-report .claim-code strong').textContent")
-	// The report is lost: the organiser finds the producer among the unclaimed profiles and
-	// issues a new code, which voids the one in the report.
+	lost = org.eval("document.querySelector('#import-report .claim-code strong').textContent")
 	org.open("#/import")
 	silkRow := "[...document.querySelectorAll('#unclaimed-list tr')].find((r) => r.textContent.includes('Lụa Vạn Phúc'))"
 	org.until("the imported producer among the unclaimed", silkRow, false)
 	org.eval("(() => { window.confirm = () => true; " + silkRow + ".querySelector('button').click(); return '' })()")
 	org.until("the new claim code in the row", silkRow+".querySelector('.claim-code strong')", false)
 	org.shot("new-claim-code")
-	code := org.eval(silkRow + ".querySelector('.claim-code strong').textContent")
+	code = org.eval(silkRow + ".querySelector('.claim-code strong').textContent")
 	if code == lost || len(code) != 14 {
 		t.Fatalf("new claim code %q, the import's was %q", code, lost)
 	}
-	silk := person("imported-producer", 360, 740)
+	return lost, code
+}
+
+// stepImportedProducerClaimsProfile: the imported producer takes over its profile on a phone:
+// the tax code alone is refused, the voided code is refused, the new code works.
+func stepImportedProducerClaimsProfile(t *testing.T, j journey, lost, code string) {
+	t.Helper()
+	silk := j.person("imported-producer", 360, 740)
 	silk.open("#/register")
 	silk.fill(map[string]string{"#register-name": "Nguyễn Thị Lụa", "#register-email": "lua@vanphuc.example.vn", "#register-password": "lua-van-phuc-1", "#register-role": "producer"})
 	silk.submit("register")
@@ -328,8 +398,11 @@ func TestConsoleJourney(t *testing.T) {
 	silk.submit("producer-profile")
 	silk.until("the imported profile with its product", "document.querySelector('h1').textContent.includes('Lụa Vạn Phúc') && document.body.textContent.includes('Khăn lụa tơ tằm')", true)
 	silk.shot("claimed")
+}
 
-	// English switch.
+// stepEnglishSwitch: the console switches to English.
+func stepEnglishSwitch(t *testing.T, buyer browser) {
+	t.Helper()
 	buyer.run(chromedp.Click("#lang"))
 	buyer.until("English labels", "document.querySelector('#logout').textContent === 'Sign out'", false)
 }
