@@ -229,6 +229,27 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 		n, _ := e.app.Host.DB.Collection("applications").CountDocuments(context.Background(), map[string]any{})
 		return n == 4
 	})
+	stepProposeAndCommit(t, e, id)
+	stepMapShowsAssignedBooths(t, e, id)
+
+	// The Cà Mau producer withdraws: its booth is released.
+	three := approved("three", id, "96", 3, 2, 1)
+	three.Status, three.Revision = "withdrawn", 3
+	e.publishApplication(t, three, events.ApplicationWithdrawn)
+	testenv.Eventually(t, "a booth.released event", func() bool { return len(e.consumed(events.BoothReleased)) == 1 })
+
+	stepReportCountsWhatIsHeld(t, e, id)
+	stepExports(t, e, id)
+
+	// Cancelling the fair releases the remaining booths.
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/cancel", map[string]string{"reason": "Mưa lớn kéo dài"})
+	testenv.Eventually(t, "all booths released", func() bool { return len(e.consumed(events.BoothReleased)) == 4 })
+}
+
+// stepProposeAndCommit proposes booths for the four applications (the one over Hà Nội's quota
+// stays unplaced) and commits the proposal.
+func stepProposeAndCommit(t *testing.T, e env, id string) {
+	t.Helper()
 	var prop struct {
 		Placements []struct {
 			ApplicationID string   `json:"application_id"`
@@ -255,7 +276,11 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 		t.Fatalf("commit: %+v", commit)
 	}
 	testenv.Eventually(t, "four booth.assigned events", func() bool { return len(e.consumed(events.BoothAssigned)) == 4 })
+}
 
+// stepMapShowsAssignedBooths checks the public map: four booths assigned, the blocked one blocked.
+func stepMapShowsAssignedBooths(t *testing.T, e env, id string) {
+	t.Helper()
 	var m struct {
 		Booths []struct {
 			Code, Status string
@@ -272,13 +297,11 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	if statuses["assigned"] != 4 || statuses["blocked"] != 1 {
 		t.Errorf("map statuses %v", statuses)
 	}
+}
 
-	// The Cà Mau producer withdraws: its booth is released.
-	three := approved("three", id, "96", 3, 2, 1)
-	three.Status, three.Revision = "withdrawn", 3
-	e.publishApplication(t, three, events.ApplicationWithdrawn)
-	testenv.Eventually(t, "a booth.released event", func() bool { return len(e.consumed(events.BoothReleased)) == 1 })
-
+// stepReportCountsWhatIsHeld checks the report once the Cà Mau producer has withdrawn.
+func stepReportCountsWhatIsHeld(t *testing.T, e env, id string) {
+	t.Helper()
 	var rep struct {
 		Booths struct {
 			ByStatus map[string]int `json:"by_status"`
@@ -301,6 +324,12 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	if rep.Subsidy.TotalVND != 3*6_000_000 {
 		t.Errorf("subsidy %d, want 3 booths × 50%% of 12.000.000", rep.Subsidy.TotalVND)
 	}
+}
+
+// stepExports checks the exhibitor list as CSV and the booth plan as XLSX, which only the
+// organisers may download.
+func stepExports(t *testing.T, e env, id string) {
+	t.Helper()
 	csv := e.org.Do(t, "GET", "/api/fairs/"+id+"/exhibitors?format=csv", nil)
 	if !bytes.HasPrefix(csv.Body, []byte("\uFEFF")) || !strings.Contains(string(csv.Body), "Chủ thể OCOP") || !strings.Contains(string(csv.Body), "Lào Cai") {
 		t.Errorf("CSV: %s", csv.Body)
@@ -318,10 +347,6 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	if r := e.api.Do(t, "GET", "/api/fairs/"+id+"/booths?format=xlsx", nil); r.Status != 403 {
 		t.Errorf("anonymous export: %d", r.Status)
 	}
-
-	// Cancelling the fair releases the remaining booths.
-	e.org.Do(t, "POST", "/api/fairs/"+id+"/cancel", map[string]string{"reason": "Mưa lớn kéo dài"})
-	testenv.Eventually(t, "all booths released", func() bool { return len(e.consumed(events.BoothReleased)) == 4 })
 }
 
 func TestB2BSessions(t *testing.T) {
