@@ -1,6 +1,7 @@
 // Package allocation proposes booths for approved applications. Allocate is pure: the caller
 // loads the floor plan, the booths already held and the applications; Proposals keeps what it
-// decides until the organiser commits it, and lets each proposal be committed once.
+// decides until the organiser commits it, and lets each proposal be committed once. Routes serve
+// both steps; committing (commit.go) assigns the booths through the booth store.
 //
 // Rules, in order of strength:
 //   - hard: a booth is held by at most one application; only free booths of the requested kind;

@@ -50,7 +50,9 @@ type proposalDoc struct {
 // already.
 var ErrCommitted = apperr.E(apperr.Conflict, "this proposal has already been committed; run the allocation again to commit what is left")
 
-// Proposals stores each fair's last proposal and the record of its commit.
+// Proposals stores each fair's last proposal and the record of its commit. Neither causes an
+// event (the booths a commit assigns carry theirs), so they are written directly, not through an
+// outbox.Writer, which would add outbox bookkeeping to documents that never publish.
 type Proposals struct {
 	proposals *mongo.Collection
 	commits   *mongo.Collection

@@ -2,6 +2,10 @@
 // metres for drawing a map, price and status, and the assignment of booths to exhibitors. A booth
 // is held by at most one application: the active assignment's "slot" key is unique in the
 // database, which holds across replicas without transactions.
+//
+// Routes serve the floor plan (the map, the booth-plan download, editing booths, assigning and
+// releasing them by hand); Consumers release booths when their fair is cancelled or their
+// application ends.
 package booth
 
 import (

@@ -47,30 +47,20 @@ func (rt *Routes) Register(api httpx.API) {
 }
 
 func (rt *Routes) getReport(c *gin.Context) {
-	f, ok := rt.Access.Managed(c)
+	in, ok := rt.managedInput(c)
 	if !ok {
-		return
-	}
-	in, err := rt.input(c.Request.Context(), f)
-	if err != nil {
-		httpx.RespondError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, Build(in))
 }
 
 func (rt *Routes) getExhibitors(c *gin.Context) {
-	f, ok := rt.Access.Managed(c)
+	in, ok := rt.managedInput(c)
 	if !ok {
 		return
 	}
-	in, err := rt.input(c.Request.Context(), f)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
 	if format := c.DefaultQuery("format", "json"); format != "json" {
-		sheet.Send(c, ExhibitorTable(in), format, "danh-sach-don-vi-"+f.ID)
+		sheet.Send(c, ExhibitorTable(in), format, "danh-sach-don-vi-"+in.Fair.ID)
 		return
 	}
 	rows := []exhibitorRow{}
@@ -89,6 +79,21 @@ func (rt *Routes) getExhibitors(c *gin.Context) {
 		rows = append(rows, r)
 	}
 	c.JSON(http.StatusOK, rows)
+}
+
+// managedInput reads what the reports on the fair of c's :id are computed from, once Access has
+// found the caller organises it. It has answered the request when it returns false.
+func (rt *Routes) managedInput(c *gin.Context) (Input, bool) {
+	f, ok := rt.Access.Managed(c)
+	if !ok {
+		return Input{}, false
+	}
+	in, err := rt.input(c.Request.Context(), f)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Input{}, false
+	}
+	return in, true
 }
 
 // input reads what f's reports are computed from.

@@ -1,6 +1,6 @@
 // Package report sums up a fair for its organisers: booths by status and zone, exhibitors by
 // province, star and sector, the subsidy total, meeting outcomes; and exports the exhibitor list
-// and the booth plan as CSV and XLSX with Vietnamese headers.
+// as CSV and XLSX with Vietnamese headers. Its Routes serve both to the fair's organisers.
 package report
 
 import (
