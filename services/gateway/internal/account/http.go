@@ -111,16 +111,10 @@ func (rt *Routes) register(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-ups from this address; try again later"))
 		return
 	}
-	acc, err := New(req.Email, req.Name, req.Role, req.Password, true, "", rt.hash)
-	if err != nil {
-		httpx.RespondError(c, err)
+	acc, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, true, "")
+	if !ok {
 		return
 	}
-	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.written()
 	tok, err := rt.issue(acc)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -132,6 +126,21 @@ func (rt *Routes) register(c *gin.Context) {
 	// not sit in the database for a day. A replay answers the account alone; the client signs in.
 	httpx.ReplayWith(c, registeredResponse{Account: toResponse(acc)})
 	c.JSON(http.StatusCreated, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
+}
+
+// create makes and stores an account (see New), or answers the error and reports false.
+func (rt *Routes) create(c *gin.Context, email, name, role, password string, selfService bool, createdBy string) (Account, bool) {
+	acc, err := New(email, name, role, password, selfService, createdBy, rt.hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Account{}, false
+	}
+	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return Account{}, false
+	}
+	rt.written()
+	return acc, true
 }
 
 func (rt *Routes) issue(acc Account) (TokenResponse, error) {
@@ -191,16 +200,10 @@ func (rt *Routes) createAccount(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	acc, err := New(req.Email, req.Name, req.Role, req.Password, false, p.AccountID, rt.hash)
-	if err != nil {
-		httpx.RespondError(c, err)
+	acc, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, false, p.AccountID)
+	if !ok {
 		return
 	}
-	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.written()
 	c.Header("Location", "/api/accounts/"+acc.ID)
 	c.JSON(http.StatusCreated, toResponse(acc))
 }

@@ -87,8 +87,10 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	return a, nil
 }
 
+// keySource gives the host the gateway's public keys, once New has loaded them.
 type keySource struct{ keys *signing.Keys }
 
+// Key returns the public key named kid, or an error for a key the gateway does not have.
 func (k keySource) Key(_ context.Context, kid string) (ed25519.PublicKey, error) {
 	if pub, ok := k.keys.Public[kid]; ok {
 		return pub, nil

@@ -199,8 +199,10 @@ func (f fixture) register(t *testing.T, email, role string) (token, accountID st
 	return reg.AccessToken, reg.Account.ID
 }
 
-func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
-	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}}
+// startWithProfiles starts a gateway whose services are all prof, and a NATS connection to
+// publish the services' events on.
+func startWithProfiles(t *testing.T, prof *profiles) (fixture, *nats.Conn) {
+	t.Helper()
 	f := start(t, func(c *Config) {
 		u := prof.serve(t)
 		c.Upstreams[proxy.Exhibitor], c.Upstreams[proxy.Matchmaking], c.Upstreams[proxy.Event] = u, u, u
@@ -209,21 +211,35 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer nc.Close()
+	t.Cleanup(nc.Close)
+	return f, nc
+}
+
+// organiser has the admin create an organiser's account, and signs it in.
+func (f fixture) organiser(t *testing.T) (token, accountID string) {
+	t.Helper()
+	admin := f.login(t, "admin@example.vn", "admin-password-1")
+	if r := f.client.With(admin).Do(t, "POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}); r.Status != 201 {
+		t.Fatalf("organiser: %d %s", r.Status, r.Body)
+	}
+	token = f.login(t, "org@example.vn", "organiser-pass-1")
+	var me account.Response
+	f.client.With(token).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	return token, me.ID
+}
+
+func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
+	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}}
+	f, nc := startWithProfiles(t, prof)
 	tokA, accA := f.register(t, "a@example.vn", "producer")
 	_, accB := f.register(t, "b@example.vn", "producer")
 	tokC, accC := f.register(t, "c@example.vn", "producer")
 	tokBuyer, accBuyer := f.register(t, "buyer@example.vn", "buyer")
 	admin := f.login(t, "admin@example.vn", "admin-password-1")
-	if r := f.client.With(admin).Do(t, "POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}); r.Status != 201 {
-		t.Fatalf("organiser: %d %s", r.Status, r.Body)
-	}
-	tokOrg := f.login(t, "org@example.vn", "organiser-pass-1")
-	var me account.Response
-	f.client.With(tokOrg).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	tokOrg, orgID := f.organiser(t)
 	prof.mu.Lock()
 	prof.producers[accA], prof.producers[accB], prof.buyers[accBuyer] = "prod-A", "prod-B", "buyer-1"
-	prof.fairs = []map[string]any{{"id": "fair-own", "organisers": []string{me.ID}}, {"id": "fair-other", "organisers": []string{"someone-else"}}}
+	prof.fairs = []map[string]any{{"id": "fair-own", "organisers": []string{orgID}}, {"id": "fair-other", "organisers": []string{"someone-else"}}}
 	prof.mu.Unlock()
 
 	a, c, buyer, org, all := f.openStream(t, tokA), f.openStream(t, tokC), f.openStream(t, tokBuyer), f.openStream(t, tokOrg), f.openStream(t, admin)
@@ -257,7 +273,7 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 		t.Errorf("producer C's stream got %+v first, want app-C of the profile it made while connected", n)
 	}
 	// So does a fair an organiser creates.
-	publish(t, nc, events.FairCreated, "fair-new", events.FairChangedV1{Fair: events.FairV1{ID: "fair-new", Status: "draft", Organisers: []string{me.ID}}})
+	publish(t, nc, events.FairCreated, "fair-new", events.FairChangedV1{Fair: events.FairV1{ID: "fair-new", Status: "draft", Organisers: []string{orgID}}})
 	if n := org.next(t); n.FairID != "fair-new" || n.Type != events.FairCreated {
 		t.Errorf("the organiser's stream got %+v, want its new draft fair", n)
 	}
@@ -277,24 +293,10 @@ func TestLiveStreamSendsEachUserOnlyTheirOwn(t *testing.T) {
 // one request for its own fairs, even when thousands of other fairs start before its newest one.
 func TestLiveOrganiserScopeIsItsOwnFairsInOneRequest(t *testing.T) {
 	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}, crowd: 2100}
-	f := start(t, func(c *Config) {
-		u := prof.serve(t)
-		c.Upstreams[proxy.Exhibitor], c.Upstreams[proxy.Matchmaking], c.Upstreams[proxy.Event] = u, u, u
-	})
-	nc, err := nats.Connect(f.natsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	admin := f.login(t, "admin@example.vn", "admin-password-1")
-	if r := f.client.With(admin).Do(t, "POST", "/api/accounts", map[string]string{"email": "org@example.vn", "password": "organiser-pass-1", "name": "Ban tổ chức", "role": "organiser"}); r.Status != 201 {
-		t.Fatalf("organiser: %d %s", r.Status, r.Body)
-	}
-	tokOrg := f.login(t, "org@example.vn", "organiser-pass-1")
-	var me account.Response
-	f.client.With(tokOrg).Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	f, nc := startWithProfiles(t, prof)
+	tokOrg, orgID := f.organiser(t)
 	prof.mu.Lock()
-	prof.fairs = []map[string]any{{"id": "fair-newest", "organisers": []string{me.ID}}}
+	prof.fairs = []map[string]any{{"id": "fair-newest", "organisers": []string{orgID}}}
 	prof.mu.Unlock()
 
 	org := f.openStream(t, tokOrg)
