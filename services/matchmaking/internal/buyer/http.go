@@ -1,16 +1,12 @@
 package buyer
 
 import (
-	"cmp"
-	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
 	"github.com/google/uuid"
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -19,7 +15,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
-	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
 )
 
@@ -115,83 +110,64 @@ type opportunity struct {
 	Match   match.Result    `json:"match"`
 }
 
-// Handlers serves buyers, requests, matches and opportunities.
-type Handlers struct {
-	Store   *Store
-	Matcher *match.Matcher
-	Index   *index.Index
-	Notify  func()
-	Now     func() time.Time
-	// Window is how many of the most recent open requests opportunities are drawn from; 0 is
-	// OpportunityWindow.
-	Window int
+// Routes serves buyers, sourcing requests, matches and opportunities over HTTP.
+type Routes struct {
+	*Service
 }
 
-// OpportunityWindow is how many of the most recent open requests a producer's opportunities are
-// drawn from: scoring every open request on each call would grow without bound.
-const OpportunityWindow = 2000
-
-// Need turns a request into what the matcher looks for.
-func Need(r Request) match.Need {
-	return match.Need{CriteriaSets: r.CriteriaSets, Sectors: r.Sectors, Keywords: r.Keywords, MinStars: r.MinStars, Volume: r.Volume,
-		Unit: r.Unit, RequiredCerts: r.RequiredCerts, Market: r.Market, Regions: r.Regions, Provinces: r.Provinces, MaxPrice: r.MaxPrice, FairID: r.FairID}
-}
-
-// Mount registers the routes.
-func (h *Handlers) Mount(api httpx.API) {
+// Register registers the routes.
+func (rt *Routes) Register(api httpx.API) {
 	buyers := []string{auth.RoleBuyer}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers", Tag: "buyers", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create the signed-in buyer's organisation profile (one per account).", Request: buyerRequest{}, Response: buyerResponse{}}, h.createBuyer)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/me", Tag: "buyers", Roles: buyers, Summary: "The signed-in buyer's profile.", Response: buyerResponse{}}, h.me)
+		Summary: "Create the signed-in buyer's organisation profile (one per account).", Request: buyerRequest{}, Response: buyerResponse{}}, rt.createBuyer)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/me", Tag: "buyers", Roles: buyers, Summary: "The signed-in buyer's profile.", Response: buyerResponse{}}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
-		Summary: "A buyer profile (the buyer itself, producers, organisers; not other buyers).", Response: buyerResponse{}}, h.getBuyer)
+		Summary: "A buyer profile (the buyer itself, producers, organisers; not other buyers).", Response: buyerResponse{}}, rt.getBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer}, auth.RoleAdmin),
-		Summary: "Change a buyer profile.", Request: buyerRequest{}, Response: buyerResponse{}}, h.patchBuyer)
+		Summary: "Change a buyer profile.", Request: buyerRequest{}, Response: buyerResponse{}}, rt.patchBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Post a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, h.createRequest)
+		Summary: "Post a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, rt.createRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: append([]string{auth.RoleBuyer}, staff...),
-		Summary: "A buyer's sourcing requests.", Response: httpx.List[requestResponse]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listRequests)
+		Summary: "A buyer's sourcing requests.", Response: httpx.List[requestResponse]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listRequests)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id", Tag: "requests", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
-		Summary: "A sourcing request (its buyer, organisers; producers while it is open).", Response: requestResponse{}}, h.getRequest)
+		Summary: "A sourcing request (its buyer, organisers; producers while it is open).", Response: requestResponse{}}, rt.getRequest)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/requests/:id", Tag: "requests", Roles: buyers,
-		Summary: "Change a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, h.patchRequest)
+		Summary: "Change a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, rt.patchRequest)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/requests/:id/close", Tag: "requests", Roles: buyers,
-		Summary: "Close a sourcing request.", Response: requestResponse{}}, h.closeRequest)
+		Summary: "Close a sourcing request.", Response: requestResponse{}}, rt.closeRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/matches", Tag: "matches", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
-		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"}}}, h.matches)
+		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"}}}, rt.matches)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
 		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).", Response: []opportunity{},
-		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, h.opportunities)
+		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, rt.opportunities)
 }
 
-func (h *Handlers) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
-
-func (h *Handlers) createBuyer(c *gin.Context) {
+func (rt *Routes) createBuyer(c *gin.Context) {
 	var req buyerRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	now := h.now()
+	now := rt.now()
 	b := Buyer{ID: uuid.Must(uuid.NewV7()).String(), AccountID: p.AccountID, Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := b.Apply(req.fields(), true); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := h.Store.CreateBuyer(c.Request.Context(), b, correlation.From(c.Request.Context())); err != nil {
+	if err := rt.Store.CreateBuyer(c.Request.Context(), b, correlation.From(c.Request.Context())); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
+	rt.Notify()
 	c.Header("Location", "/api/buyers/"+b.ID)
 	c.JSON(http.StatusCreated, toBuyerResponse(b))
 }
 
-func (h *Handlers) me(c *gin.Context) {
+func (rt *Routes) me(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
-	b, err := h.Store.BuyerByAccount(c.Request.Context(), p.AccountID)
+	b, err := rt.Store.BuyerByAccount(c.Request.Context(), p.AccountID)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -200,8 +176,8 @@ func (h *Handlers) me(c *gin.Context) {
 }
 
 // ownBuyer loads the :id buyer and checks the caller may act as it (or, with staff, is staff).
-func (h *Handlers) ownBuyer(c *gin.Context, staffToo bool) (Buyer, bool) {
-	b, err := h.Store.Buyer(c.Request.Context(), c.Param("id"))
+func (rt *Routes) ownBuyer(c *gin.Context, staffToo bool) (Buyer, bool) {
+	b, err := rt.Store.Buyer(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Buyer{}, false
@@ -214,9 +190,9 @@ func (h *Handlers) ownBuyer(c *gin.Context, staffToo bool) (Buyer, bool) {
 	return Buyer{}, false
 }
 
-func (h *Handlers) getBuyer(c *gin.Context) {
+func (rt *Routes) getBuyer(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
-	b, err := h.Store.Buyer(c.Request.Context(), c.Param("id"))
+	b, err := rt.Store.Buyer(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -228,12 +204,12 @@ func (h *Handlers) getBuyer(c *gin.Context) {
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
-func (h *Handlers) patchBuyer(c *gin.Context) {
+func (rt *Routes) patchBuyer(c *gin.Context) {
 	var req buyerRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	b, ok := h.ownBuyer(c, false)
+	b, ok := rt.ownBuyer(c, false)
 	if !ok {
 		return
 	}
@@ -242,21 +218,21 @@ func (h *Handlers) patchBuyer(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	next.Revision, next.UpdatedAt = b.Revision+1, h.now()
-	if err := h.Store.SaveBuyer(c.Request.Context(), next, b.Revision, correlation.From(c.Request.Context())); err != nil {
+	next.Revision, next.UpdatedAt = b.Revision+1, rt.now()
+	if err := rt.Store.SaveBuyer(c.Request.Context(), next, b.Revision, correlation.From(c.Request.Context())); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
+	rt.Notify()
 	c.JSON(http.StatusOK, toBuyerResponse(next))
 }
 
-func (h *Handlers) createRequest(c *gin.Context) {
+func (rt *Routes) createRequest(c *gin.Context) {
 	var req sourcingRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	b, ok := h.ownBuyer(c, false)
+	b, ok := rt.ownBuyer(c, false)
 	if !ok {
 		return
 	}
@@ -265,14 +241,14 @@ func (h *Handlers) createRequest(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	now := h.now()
+	now := rt.now()
 	r := Request{ID: httpx.NewID(c), BuyerID: b.ID, AccountID: b.AccountID, Open: true, Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := r.Apply(f, true); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := h.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := h.createdBefore(c, r.ID, b.ID, err)
+	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
+		stored, ok := rt.createdBefore(c, r.ID, b.ID, err)
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -281,7 +257,7 @@ func (h *Handlers) createRequest(c *gin.Context) {
 		// was lost: answer as that first run did, so the client learns the ID it created.
 		r = stored
 	}
-	h.Notify()
+	rt.Notify()
 	c.Header("Location", "/api/requests/"+r.ID)
 	c.JSON(http.StatusCreated, toRequestResponse(r))
 }
@@ -289,24 +265,24 @@ func (h *Handlers) createRequest(c *gin.Context) {
 // createdBefore returns the sourcing request a re-run of an idempotent create meets: when err is
 // a duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
 // clash) and the stored request is this buyer's. Anything else is a real conflict.
-func (h *Handlers) createdBefore(c *gin.Context, id, buyerID string, err error) (Request, bool) {
+func (rt *Routes) createdBefore(c *gin.Context, id, buyerID string, err error) (Request, bool) {
 	if !httpx.Rerun(c, id, err) {
 		return Request{}, false
 	}
-	r, gerr := h.Store.Request(c.Request.Context(), id)
+	r, gerr := rt.Store.Request(c.Request.Context(), id)
 	if gerr != nil || r.BuyerID != buyerID {
 		return Request{}, false
 	}
 	return r, true
 }
 
-func (h *Handlers) listRequests(c *gin.Context) {
+func (rt *Routes) listRequests(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	b, ok := h.ownBuyer(c, true)
+	b, ok := rt.ownBuyer(c, true)
 	if !ok {
 		return
 	}
@@ -315,7 +291,7 @@ func (h *Handlers) listRequests(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	rs, err := h.Store.Requests(c.Request.Context(), bson.M{"buyer_id": b.ID}, after, page.Limit+1)
+	rs, err := rt.Store.Requests(c.Request.Context(), b.ID, after, page.Limit+1)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -324,8 +300,8 @@ func (h *Handlers) listRequests(c *gin.Context) {
 }
 
 // visibleRequest loads a request the caller may read: its buyer, staff, producers while open.
-func (h *Handlers) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool) {
-	r, err := h.Store.Request(c.Request.Context(), c.Param("id"))
+func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool) {
+	r, err := rt.Store.Request(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Request{}, false
@@ -344,14 +320,14 @@ func (h *Handlers) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool
 	return Request{}, false
 }
 
-func (h *Handlers) getRequest(c *gin.Context) {
-	if r, ok := h.visibleRequest(c, false); ok {
+func (rt *Routes) getRequest(c *gin.Context) {
+	if r, ok := rt.visibleRequest(c, false); ok {
 		c.JSON(http.StatusOK, toRequestResponse(r))
 	}
 }
 
-func (h *Handlers) saveRequest(c *gin.Context, subject string, fn func(Request) (Request, error)) {
-	r, ok := h.visibleRequest(c, true)
+func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (Request, error)) {
+	r, ok := rt.visibleRequest(c, true)
 	if !ok {
 		return
 	}
@@ -360,16 +336,16 @@ func (h *Handlers) saveRequest(c *gin.Context, subject string, fn func(Request) 
 		httpx.RespondError(c, err)
 		return
 	}
-	next.Revision, next.UpdatedAt = r.Revision+1, h.now()
-	if err := h.Store.SaveRequest(c.Request.Context(), next, r.Revision, subject, correlation.From(c.Request.Context())); err != nil {
+	next.Revision, next.UpdatedAt = r.Revision+1, rt.now()
+	if err := rt.Store.SaveRequest(c.Request.Context(), next, r.Revision, subject, correlation.From(c.Request.Context())); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
+	rt.Notify()
 	c.JSON(http.StatusOK, toRequestResponse(next))
 }
 
-func (h *Handlers) patchRequest(c *gin.Context) {
+func (rt *Routes) patchRequest(c *gin.Context) {
 	var req sourcingRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -379,7 +355,7 @@ func (h *Handlers) patchRequest(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	h.saveRequest(c, events.RequestUpdated, func(r Request) (Request, error) {
+	rt.saveRequest(c, events.RequestUpdated, func(r Request) (Request, error) {
 		if !r.Open {
 			return r, apperr.E(apperr.Conflict, "the request is closed")
 		}
@@ -387,8 +363,8 @@ func (h *Handlers) patchRequest(c *gin.Context) {
 	})
 }
 
-func (h *Handlers) closeRequest(c *gin.Context) {
-	h.saveRequest(c, events.RequestClosed, func(r Request) (Request, error) {
+func (rt *Routes) closeRequest(c *gin.Context) {
+	rt.saveRequest(c, events.RequestClosed, func(r Request) (Request, error) {
 		if !r.Open {
 			return r, apperr.E(apperr.Conflict, "the request is already closed")
 		}
@@ -406,13 +382,13 @@ func limitOf(c *gin.Context) (int, error) {
 	return n, nil
 }
 
-func (h *Handlers) matches(c *gin.Context) {
+func (rt *Routes) matches(c *gin.Context) {
 	limit, err := limitOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	r, ok := h.visibleRequest(c, false)
+	r, ok := rt.visibleRequest(c, false)
 	if !ok {
 		return
 	}
@@ -421,18 +397,18 @@ func (h *Handlers) matches(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Forbidden, "matches are for the buyer and organisers"))
 		return
 	}
-	if err := h.Index.Ready(c.Request.Context()); err != nil {
+	if err := rt.Index.Ready(c.Request.Context()); err != nil {
 		httpx.RespondError(c, apperr.Wrap(apperr.Unavailable, err, "matching is warming up; try again in a few seconds"))
 		return
 	}
-	res := h.Matcher.Rank(Need(r), limit, h.Now())
+	res := rt.Matcher.Rank(Need(r), limit, rt.Now())
 	if res == nil {
 		res = []match.Result{}
 	}
 	c.JSON(http.StatusOK, matchesResponse{RequestID: r.ID, Matches: res})
 }
 
-func (h *Handlers) opportunities(c *gin.Context) {
+func (rt *Routes) opportunities(c *gin.Context) {
 	limit, err := limitOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -440,7 +416,7 @@ func (h *Handlers) opportunities(c *gin.Context) {
 	}
 	producerID := c.Param("id")
 	p, _ := httpx.PrincipalFrom(c)
-	prod, ok := h.Index.ProducerByID(producerID)
+	prod, ok := rt.Index.ProducerByID(producerID)
 	if !ok {
 		httpx.RespondError(c, apperr.E(apperr.NotFound, "producer not found (a new profile may take a moment to appear)"))
 		return
@@ -449,47 +425,14 @@ func (h *Handlers) opportunities(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Forbidden, "these are another producer's opportunities"))
 		return
 	}
-	out, err := h.Opportunities(c.Request.Context(), producerID, limit)
+	found, err := rt.Opportunities(c.Request.Context(), producerID, limit)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
+	out := make([]opportunity, 0, len(found))
+	for _, o := range found {
+		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: o.Match})
+	}
 	c.JSON(http.StatusOK, out)
-}
-
-// Opportunities scores the most recent open requests (Window of them) for a producer, best
-// first. A failed buyer lookup is returned, not shown as an empty name.
-func (h *Handlers) Opportunities(ctx context.Context, producerID string, limit int) ([]opportunity, error) {
-	window := h.Window
-	if window <= 0 {
-		window = OpportunityWindow
-	}
-	reqs, err := h.Store.RecentRequests(ctx, bson.M{"open": true}, window)
-	if err != nil {
-		return nil, err
-	}
-	now := h.Now()
-	out := []opportunity{}
-	names := map[string]string{}
-	for _, r := range reqs {
-		res, ok := h.Matcher.ScoreProducer(Need(r), producerID, now)
-		if !ok {
-			continue
-		}
-		if _, seen := names[r.BuyerID]; !seen {
-			b, err := h.Store.Buyer(ctx, r.BuyerID)
-			if err != nil && !apperr.Is(err, apperr.NotFound) {
-				return nil, err
-			}
-			names[r.BuyerID] = b.Name
-		}
-		out = append(out, opportunity{Request: toRequestResponse(r), Buyer: names[r.BuyerID], Match: res})
-	}
-	slices.SortFunc(out, func(a, b opportunity) int {
-		return cmp.Or(cmp.Compare(b.Match.Score, a.Match.Score), cmp.Compare(a.Request.ID, b.Request.ID))
-	})
-	if len(out) > limit {
-		out = out[:limit]
-	}
-	return out, nil
 }

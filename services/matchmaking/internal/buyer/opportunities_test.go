@@ -42,7 +42,7 @@ func honeyIndex(t *testing.T) *index.Index {
 func TestOpportunitiesComeFromTheMostRecentRequests(t *testing.T) {
 	store := NewStore(testenv.DB(t))
 	x := honeyIndex(t)
-	h := &Handlers{Store: store, Matcher: &match.Matcher{Index: x, Markets: match.Markets()}, Index: x, Now: time.Now, Window: 2}
+	h := &Service{Store: store, Matcher: &match.Matcher{Index: x, Markets: match.Markets()}, Index: x, Now: time.Now, Window: 2}
 	ctx := context.Background()
 	var ids []string
 	for i := range 3 {

@@ -204,8 +204,10 @@ func (s *Store) Request(ctx context.Context, id string) (Request, error) {
 	return d.request(), nil
 }
 
-// Requests returns requests matching q by ID after a cursor.
-func (s *Store) Requests(ctx context.Context, q bson.M, after string, limit int) ([]Request, error) {
+// Requests returns up to limit of a buyer's requests by ID, after the ID after ("": from the
+// first).
+func (s *Store) Requests(ctx context.Context, buyerID, after string, limit int) ([]Request, error) {
+	q := bson.M{"buyer_id": buyerID}
 	if after != "" {
 		q["_id"] = bson.M{"$gt": after}
 	}

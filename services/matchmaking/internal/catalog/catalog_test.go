@@ -22,26 +22,26 @@ func envelope(t *testing.T, typ string, p events.ProducerV1) events.Envelope {
 	return env
 }
 
-func TestHandleKeepsNewestRevision(t *testing.T) {
+func TestOnProducerKeepsNewestRevision(t *testing.T) {
 	ctx := context.Background()
 	s := NewStore(testenv.DB(t))
 	p := events.ProducerV1{ID: "p1", LegalName: "HTX Mật ong Bạc Hà", ProvinceCode: "15", Region: "northern_midlands_mountains", Revision: 1}
-	if err := s.Handle(ctx, envelope(t, events.ProducerRegistered, p)); err != nil {
+	if err := s.OnProducer(ctx, envelope(t, events.ProducerRegistered, p)); err != nil {
 		t.Fatal(err)
 	}
 	p3 := p
 	p3.Revision, p3.Phone = 3, "0912345678"
-	if err := s.Handle(ctx, envelope(t, events.ProducerUpdated, p3)); err != nil {
+	if err := s.OnProducer(ctx, envelope(t, events.ProducerUpdated, p3)); err != nil {
 		t.Fatal(err)
 	}
 	// Revision 2 arrives late: it must not overwrite revision 3.
 	p2 := p
 	p2.Revision, p2.Phone = 2, "0900000000"
-	if err := s.Handle(ctx, envelope(t, events.ProducerUpdated, p2)); err != nil {
+	if err := s.OnProducer(ctx, envelope(t, events.ProducerUpdated, p2)); err != nil {
 		t.Fatal(err)
 	}
 	// A replay of revision 3 changes nothing either.
-	if err := s.Handle(ctx, envelope(t, events.ProducerUpdated, p3)); err != nil {
+	if err := s.OnProducer(ctx, envelope(t, events.ProducerUpdated, p3)); err != nil {
 		t.Fatal(err)
 	}
 	got, err := s.Get(ctx, "p1")
@@ -53,7 +53,7 @@ func TestHandleKeepsNewestRevision(t *testing.T) {
 	}
 }
 
-func TestHandleRejectsPoison(t *testing.T) {
+func TestOnProducerRejectsPoison(t *testing.T) {
 	s := NewStore(testenv.DB(t))
 	good := envelope(t, events.ProducerRegistered, events.ProducerV1{ID: "p1", Revision: 1})
 	tests := []struct {
@@ -69,8 +69,8 @@ func TestHandleRejectsPoison(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			e := good
 			tt.mutate(&e)
-			if err := s.Handle(context.Background(), e); !bus.IsPermanent(err) {
-				t.Errorf("Handle = %v, want a permanent error", err)
+			if err := s.OnProducer(context.Background(), e); !bus.IsPermanent(err) {
+				t.Errorf("OnProducer = %v, want a permanent error", err)
 			}
 		})
 	}

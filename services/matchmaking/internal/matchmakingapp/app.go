@@ -16,7 +16,6 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
-	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
@@ -66,8 +65,8 @@ type App struct {
 	Index     *index.Index
 	handler   http.Handler
 	consumers []bus.Consumer
-	// Meetings serves meetings and scheduling; set its fields before Run.
-	Meetings *meeting.Handlers
+	// Meetings asks for, schedules and cancels meetings; set its fields before Run.
+	Meetings *meeting.Service
 }
 
 // Run is the service's main.
@@ -114,47 +113,31 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 			host.Log.Error("matching index stopped", "err", err)
 		}
 	})
-	buyers := buyer.NewStore(host.DB)
-	meetings := &meeting.Handlers{Store: meeting.NewStore(host.DB), Buyers: buyers, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
+	buyerStore := buyer.NewStore(host.DB)
+	meetings := &meeting.Service{Store: meeting.NewStore(host.DB), Buyers: buyerStore, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
 		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.Meetings = meetings
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")
-	(&buyer.Handlers{Store: buyers, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now}).Mount(api)
-	meetings.Mount(api)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/catalog/producers/:id", Tag: "operations", Roles: []string{auth.RoleAdmin},
-		Summary: "A producer as the matchmaking read model holds it, with how many events built it.", Response: catalogProducer{}}, a.catalogProducer)
+	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now}
+	(&buyer.Routes{Service: buyers}).Register(api)
+	(&meeting.Routes{Service: meetings}).Register(api)
+	(&catalog.Routes{Store: a.catalog}).Register(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/index", Tag: "operations", Roles: []string{auth.RoleAdmin},
 		Summary: "What this replica's in-memory matching index holds.", Response: index.Stats{}}, func(c *gin.Context) { c.JSON(http.StatusOK, a.Index.Stats()) })
 	a.handler = r
 	return a, nil
 }
 
-type catalogProducer struct {
-	ID            string    `json:"id"`
-	LegalName     string    `json:"legal_name"`
-	ProvinceCode  string    `json:"province_code"`
-	Region        string    `json:"region"`
-	Revision      int64     `json:"revision"`
-	EventsApplied int64     `json:"events_applied"`
-	ProjectedAt   time.Time `json:"projected_at"`
-}
-
-func (a *App) catalogProducer(c *gin.Context) {
-	p, err := a.catalog.Get(c.Request.Context(), c.Param("id"))
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, catalogProducer{ID: p.ID, LegalName: p.LegalName, ProvinceCode: p.ProvinceCode, Region: p.Region,
-		Revision: p.Revision, EventsApplied: p.EventsApplied, ProjectedAt: p.ProjectedAt})
-}
-
 // Handler returns the HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
+// Consumers returns the durable consumers the service runs: the catalog's and the meetings'.
+// The matching index follows its streams itself, with ordered consumers of its own.
+func (a *App) Consumers() []bus.Consumer { return a.consumers }
+
 // Run serves on ln and runs the consumers and the index until ctx ends.
 func (a *App) Run(ctx context.Context, ln net.Listener) error {
-	return a.Host.Run(ctx, ln, a.handler, a.consumers...)
+	return a.Host.Run(ctx, ln, a.handler, a.Consumers()...)
 }

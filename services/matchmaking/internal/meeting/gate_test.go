@@ -11,7 +11,7 @@ import (
 
 func TestOneSchedulingRunAtATime(t *testing.T) {
 	gin.SetMode(gin.TestMode)
-	h := &Handlers{SolveLimit: 20 * time.Millisecond, Gate: make(chan struct{}, 1)}
+	h := &Routes{Service: &Service{SolveLimit: 20 * time.Millisecond, Gate: make(chan struct{}, 1)}}
 	try := func() (*httptest.ResponseRecorder, func(), bool) {
 		w := httptest.NewRecorder()
 		c, _ := gin.CreateTestContext(w)

@@ -11,7 +11,7 @@ import (
 
 func TestAFailedBuyerLookupIsAnErrorNotAnEmptyName(t *testing.T) {
 	db := testenv.DB(t)
-	h := &Handlers{Buyers: buyer.NewStore(db), Index: index.New()}
+	h := &Routes{Service: &Service{Buyers: buyer.NewStore(db), Index: index.New()}}
 	m := Meeting{ID: "m1", FairID: "f1", BuyerID: "b1", ProducerID: "p1", Status: Accepted}
 	if r, err := h.toResponse(context.Background(), m, map[string]string{}); err != nil || r.BuyerName != "" {
 		t.Fatalf("a buyer that does not exist: %+v, %v; want an empty name", r, err)

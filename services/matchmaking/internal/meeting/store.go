@@ -159,23 +159,54 @@ func (s *Store) Find(ctx context.Context, q bson.M) ([]Meeting, error) {
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 }
 
-// Page returns up to limit meetings matching q with IDs after the given one ("": from the first),
-// by ID, which is the order they were asked for.
-func (s *Store) Page(ctx context.Context, q bson.M, after string, limit int) ([]Meeting, error) {
+// Filter selects meetings: an empty FairID or Status selects every fair or status, and Side
+// (SideBuyer or SideProducer) keeps only the meetings where Account is on that side.
+type Filter struct {
+	FairID  string
+	Status  string
+	Side    string
+	Account string
+}
+
+func (f Filter) query() bson.M {
+	q := bson.M{}
+	if f.FairID != "" {
+		q["fair_id"] = f.FairID
+	}
+	if f.Status != "" {
+		q["status"] = f.Status
+	}
+	switch f.Side {
+	case SideBuyer:
+		q["buyer_account"] = f.Account
+	case SideProducer:
+		q["producer_account"] = f.Account
+	}
+	return q
+}
+
+// Page returns up to limit meetings that f selects with IDs after the given one ("": from the
+// first), by ID, which is the order they were asked for.
+func (s *Store) Page(ctx context.Context, f Filter, after string, limit int) ([]Meeting, error) {
+	q := f.query()
 	if after != "" {
 		q["_id"] = bson.M{"$gt": after}
 	}
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)))
 }
 
-// Scheduled returns the fair's newest schedule and its meetings matching q, placed by that one
-// schedule (a run saved meanwhile shows on the next read, whole).
-func (s *Store) Scheduled(ctx context.Context, fairID string, q bson.M) (Timetable, []Meeting, error) {
+// Scheduled returns the fair's newest schedule and its accepted meetings, all of them or those
+// of one participant (a buyer or producer ID), placed by that one schedule (a run saved
+// meanwhile shows on the next read, whole).
+func (s *Store) Scheduled(ctx context.Context, fairID, participant string) (Timetable, []Meeting, error) {
 	t, err := s.newest(ctx, fairID)
 	if err != nil {
 		return Timetable{}, nil, err
 	}
-	q["fair_id"] = fairID
+	q := bson.M{"fair_id": fairID, "status": Accepted}
+	if participant != "" {
+		q["$or"] = bson.A{bson.M{"buyer_id": participant}, bson.M{"producer_id": participant}}
+	}
 	ms, err := s.findRaw(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}))
 	if err != nil {
 		return Timetable{}, nil, err

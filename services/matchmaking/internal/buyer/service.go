@@ -1,0 +1,25 @@
+package buyer
+
+import (
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
+)
+
+// Service holds what the buyer routes share: the store, the matcher and index that rank
+// producers, and the clock.
+type Service struct {
+	Store   *Store
+	Matcher *match.Matcher
+	Index   *index.Index
+	Notify  func()
+	Now     func() time.Time
+	// Window is how many of the most recent open requests opportunities are drawn from; 0 is
+	// OpportunityWindow.
+	Window int
+}
+
+// now is the service's clock in Vietnam's time, to the millisecond that documents keep.
+func (s *Service) now() time.Time { return s.Now().In(vntext.Zone).Truncate(time.Millisecond) }

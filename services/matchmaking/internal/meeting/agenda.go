@@ -1,0 +1,107 @@
+package meeting
+
+import (
+	"net/http"
+	"slices"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+)
+
+type gridCell struct {
+	Table        int    `json:"table"`
+	MeetingID    string `json:"meeting_id"`
+	BuyerName    string `json:"buyer_name"`
+	ProducerName string `json:"producer_name"`
+}
+
+type gridSlot struct {
+	Slot   int        `json:"slot"`
+	Starts string     `json:"starts_at"`
+	Cells  []gridCell `json:"cells"`
+}
+
+type gridDay struct {
+	Day    string     `json:"day"`
+	Tables int        `json:"tables"`
+	Slots  []gridSlot `json:"slots"`
+}
+
+type agendaResponse struct {
+	FairID      string     `json:"fair_id"`
+	Version     int64      `json:"schedule_version" doc:"the version of the schedule shown (0: never scheduled)"`
+	Participant string     `json:"participant,omitempty"`
+	Meetings    []response `json:"meetings"`
+	Grid        []gridDay  `json:"grid,omitempty" doc:"slots × tables, for organisers"`
+}
+
+// agenda answers with one schedule version's meetings: a participant's own, or for the fair's
+// organisers all of them with the slots × tables grid.
+func (rt *Routes) agenda(c *gin.Context) {
+	ctx := c.Request.Context()
+	fairID := c.Param("fairId")
+	p, _ := httpx.PrincipalFrom(c)
+	organiser := rt.fairOrganiser(p, fairID)
+	who := c.Query("participant")
+	if !organiser {
+		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its agenda"))
+			return
+		}
+		me, err := rt.participantOf(ctx, p)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if who != "" && who != me {
+			httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only see your own agenda"))
+			return
+		}
+		who = me
+	}
+	t, ms, err := rt.Store.Scheduled(ctx, fairID, who)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ms = slices.DeleteFunc(ms, func(m Meeting) bool { return m.Slot == 0 })
+	slices.SortFunc(ms, func(a, b Meeting) int {
+		if a.Day != b.Day {
+			return cmpString(a.Day, b.Day)
+		}
+		if a.Slot != b.Slot {
+			return a.Slot - b.Slot
+		}
+		return a.Table - b.Table
+	})
+	names := map[string]string{}
+	out := agendaResponse{FairID: fairID, Version: t.Version, Participant: who, Meetings: []response{}}
+	for _, m := range ms {
+		r, err := rt.toResponse(ctx, m, names)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		out.Meetings = append(out.Meetings, r)
+	}
+	if organiser && who == "" {
+		f, _ := rt.Index.Fair(fairID)
+		for _, d := range f.B2BDays {
+			g := gridDay{Day: d.Date, Tables: d.Tables}
+			for s := 1; s <= d.Slots; s++ {
+				gs := gridSlot{Slot: s, Starts: slotStart(f, d.Date, s), Cells: []gridCell{}}
+				for _, r := range out.Meetings {
+					if r.Day == d.Date && r.Slot == s {
+						gs.Cells = append(gs.Cells, gridCell{Table: r.Table, MeetingID: r.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName})
+					}
+				}
+				g.Slots = append(g.Slots, gs)
+			}
+			out.Grid = append(out.Grid, g)
+		}
+	}
+	c.JSON(http.StatusOK, out)
+}

@@ -1,0 +1,305 @@
+package meeting
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
+)
+
+// leaseMargin is what a scheduling run's lease and context allow beyond its days' solving time,
+// for reading the meetings and saving the schedule.
+const leaseMargin = 30 * time.Second
+
+// Run is what one scheduling run of a fair did: the schedule version it saved, each B2B day it
+// solved, and the accepted meetings that no day could take.
+type Run struct {
+	FairID  string
+	Version int64
+	Days    []DayRun
+	Left    []schedule.Unscheduled
+}
+
+// DayRun is one B2B day of a scheduling run, as the solver reported it.
+type DayRun struct {
+	Day      string
+	Status   string
+	Meetings int
+	Breaks   int
+	Bound    int
+	Elapsed  int64
+}
+
+// Schedule places the fair's accepted meetings day by day: what does not fit a day goes on to
+// the next. A run holds the fair's scheduling lease, so that runs on different replicas never
+// overlap (the caller's gate only keeps one replica's cores), and saves the whole schedule as
+// one new version in one write: ErrBusy while another run holds the lease, ErrLeaseLost when
+// this one outlived it. It finishes on a context of its own: a client that goes away leaves the
+// old schedule or the new one, never half of one.
+func (s *Service) Schedule(ctx context.Context, f index.Fair, limit time.Duration) (Run, error) {
+	ttl := time.Duration(len(f.B2BDays))*limit + leaseMargin
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl)
+	defer cancel()
+	lease, err := s.Store.TakeLease(ctx, f.ID, uuid.Must(uuid.NewV7()).String(), s.now(), ttl)
+	if err != nil {
+		return Run{}, err
+	}
+	defer func() {
+		rctx, rcancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer rcancel()
+		// A lease left unreleased expires at its time: the next run waits for it, no longer.
+		_ = s.Store.ReleaseLease(rctx, lease)
+	}()
+	out, err := s.run(ctx, f, limit, lease)
+	if err != nil {
+		return Run{}, err
+	}
+	// Pruning is housekeeping on insert-only records: whatever this call misses (an error, a
+	// version whose events are not published yet), the next run's call takes.
+	_ = s.Store.PruneSchedules(ctx, lease, s.now())
+	s.Notify()
+	return out, nil
+}
+
+// run solves the fair's days under lease and saves the schedule as version lease.Epoch, with a
+// scheduled event for every meeting whose place changed. A meeting that was held or whose slot
+// has started is not moved: it keeps its place in the new schedule, and its slot and table are
+// taken from everyone else.
+func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease) (Run, error) {
+	accepted, err := s.Store.Find(ctx, bson.M{"fair_id": f.ID, "status": Accepted})
+	if err != nil {
+		return Run{}, err
+	}
+	now := s.now()
+	p := newPlan(f, accepted, now)
+	out := Run{FairID: f.ID, Version: lease.Epoch}
+	for _, d := range f.B2BDays {
+		day, err := s.solveDay(ctx, f.ID, d, limit, &p)
+		if err != nil {
+			return Run{}, err
+		}
+		out.Days = append(out.Days, day)
+		if len(p.pending) == 0 {
+			p.left = nil
+			break
+		}
+	}
+	out.Left = p.left
+	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, CreatedAt: now}
+	envs, err := movedEvents(ctx, accepted, t)
+	if err != nil {
+		return Run{}, err
+	}
+	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, envs...); err != nil {
+		return Run{}, err
+	}
+	return out, nil
+}
+
+// plan is a scheduling run between its days: the meetings still to place, in the order they
+// were asked for, what the days so far placed, and the settled meetings that keep their places.
+type plan struct {
+	byID    map[string]Meeting
+	placed  map[string]Placement
+	fixed   []Meeting
+	pending []string
+	left    []schedule.Unscheduled
+}
+
+// newPlan sets the settled meetings aside, at their places, and queues the others.
+func newPlan(f index.Fair, accepted []Meeting, now time.Time) plan {
+	p := plan{byID: map[string]Meeting{}, placed: map[string]Placement{}, pending: make([]string, 0, len(accepted))}
+	for _, m := range accepted {
+		if settled(f, m, now) {
+			if m.Slot > 0 {
+				p.placed[m.ID] = Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}
+			}
+			p.fixed = append(p.fixed, m)
+			continue
+		}
+		p.byID[m.ID] = m
+		p.pending = append(p.pending, m.ID)
+	}
+	return p
+}
+
+// solveDay solves one B2B day for the plan's pending meetings around its settled ones, places
+// what the day takes and leaves the rest pending for the next day.
+func (s *Service) solveDay(ctx context.Context, fairID string, d events.B2BDayV1, limit time.Duration, p *plan) (DayRun, error) {
+	unav, err := s.Store.Unavailable(ctx, fairID, d.Date)
+	if err != nil {
+		return DayRun{}, err
+	}
+	prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
+	held := holdFixed(&prob, p.fixed, d.Date, unav)
+	for who, slots := range unav {
+		prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slices.Compact(slices.Sorted(slices.Values(slots)))})
+	}
+	slices.SortFunc(prob.Participants, func(a, b schedule.Participant) int { return cmpString(a.ID, b.ID) })
+	for _, id := range p.pending {
+		m := p.byID[id]
+		prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: m.ID, Participants: []string{m.BuyerID, m.ProducerID}, Session: m.Session})
+	}
+	solve := s.Solve
+	if solve == nil {
+		solve = schedule.Solve
+	}
+	sol, err := solve(ctx, prob)
+	if err != nil {
+		return DayRun{}, err
+	}
+	assigned, unplaced := clearOfFixed(sol, held)
+	for _, a := range assigned {
+		p.placed[a.Meeting] = Placement{Day: d.Date, Slot: a.Slot, Table: a.Table}
+	}
+	p.pending = p.pending[:0]
+	p.left = unplaced
+	for _, u := range unplaced {
+		p.pending = append(p.pending, u.Meeting)
+	}
+	return DayRun{Day: d.Date, Status: sol.Status, Meetings: len(assigned), Breaks: sol.TotalBreaks, Bound: sol.LowerBound, Elapsed: sol.ElapsedMS}, nil
+}
+
+// movedEvents returns a scheduled event for every accepted meeting whose place t changes.
+func movedEvents(ctx context.Context, accepted []Meeting, t Timetable) ([]events.Envelope, error) {
+	var envs []events.Envelope
+	for _, m := range accepted {
+		next := t.place(m)
+		if next.Day == m.Day && next.Slot == m.Slot && next.Table == m.Table {
+			continue
+		}
+		next.UpdatedAt = t.CreatedAt
+		env, err := envelope(next, events.MeetingScheduled, correlation.From(ctx))
+		if err != nil {
+			return nil, err
+		}
+		envs = append(envs, env)
+	}
+	return envs, nil
+}
+
+// settled reports whether a meeting's place is history: it was held (its outcome is recorded)
+// or its slot has started. A new run leaves such a meeting where it is.
+func settled(f index.Fair, m Meeting, now time.Time) bool {
+	if m.Held() {
+		return true
+	}
+	if m.Slot == 0 {
+		return false
+	}
+	starts := slotTime(f, m.Day, m.Slot)
+	return !starts.IsZero() && !now.Before(starts)
+}
+
+// heldPrefix marks the stand-in meetings that keep settled meetings' tables in a day's problem.
+const heldPrefix = "held:"
+
+// holdFixed takes the places of the settled meetings on day out of the day's problem: their
+// participants are unavailable in their slots (added to unav), and each one's table is taken by
+// a stand-in meeting fixed to its slot, whose only participant is its own. It returns the table
+// each stand-in must end on, by stand-in ID. Places outside the day's current slots or tables
+// (the day's settings shrank) need no stand-in: the solver never uses them.
+func holdFixed(prob *schedule.Problem, fixed []Meeting, day string, unav map[string][]int) map[string]Placement {
+	held := map[string]Placement{}
+	for _, m := range fixed {
+		if m.Day != day || m.Slot < 1 || m.Slot > prob.Slots {
+			continue
+		}
+		for _, who := range []string{m.BuyerID, m.ProducerID} {
+			unav[who] = append(unav[who], m.Slot)
+		}
+		if m.Table < 1 || m.Table > prob.Tables {
+			continue
+		}
+		id := heldPrefix + m.ID
+		prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: id, Participants: []string{id}, Session: schedule.Any, FixedSlot: m.Slot})
+		held[id] = Placement{Day: day, Slot: m.Slot, Table: m.Table}
+	}
+	return held
+}
+
+// clearOfFixed returns a day's solution without its stand-ins, each settled meeting back at its
+// own table: the solver numbers a slot's tables freely, so the meeting it put at a settled
+// meeting's table trades tables with that meeting's stand-in. A meeting that would still share a
+// settled meeting's table (its stand-in was left out) is returned unscheduled instead.
+func clearOfFixed(sol schedule.Solution, held map[string]Placement) ([]schedule.Assignment, []schedule.Unscheduled) {
+	as := slices.Clone(sol.Assignments)
+	at := func(slot, table int) int {
+		return slices.IndexFunc(as, func(a schedule.Assignment) bool { return a.Slot == slot && a.Table == table })
+	}
+	taken := map[[2]int]bool{}
+	for i := range as {
+		want, ok := held[as[i].Meeting]
+		if !ok {
+			continue
+		}
+		taken[[2]int{want.Slot, want.Table}] = true
+		if j := at(as[i].Slot, want.Table); j >= 0 && j != i {
+			as[j].Table = as[i].Table
+		}
+		as[i].Table = want.Table
+	}
+	for _, p := range held {
+		taken[[2]int{p.Slot, p.Table}] = true
+	}
+	var assigned []schedule.Assignment
+	var left []schedule.Unscheduled
+	for _, a := range as {
+		if _, ok := held[a.Meeting]; ok {
+			continue
+		}
+		if taken[[2]int{a.Slot, a.Table}] {
+			left = append(left, schedule.Unscheduled{Meeting: a.Meeting, Reason: "its slot's table is taken by a meeting that has already started"})
+			continue
+		}
+		assigned = append(assigned, a)
+	}
+	for _, u := range sol.Unscheduled {
+		if _, ok := held[u.Meeting]; !ok {
+			left = append(left, u)
+		}
+	}
+	return assigned, left
+}
+
+func cmpString(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// slotTime is when a slot of a B2B day starts, in Vietnam's time; zero when the fair has no
+// such day or its settings do not parse.
+func slotTime(f index.Fair, day string, slot int) time.Time {
+	for _, d := range f.B2BDays {
+		if d.Date != day {
+			continue
+		}
+		t, err := time.ParseInLocation("2006-01-02 15:04", d.Date+" "+d.StartTime, vntext.Zone)
+		if err != nil {
+			return time.Time{}
+		}
+		return t.Add(time.Duration((slot-1)*d.SlotMinutes) * time.Minute)
+	}
+	return time.Time{}
+}
+
+// slotStart is the RFC 3339 start of a slot of a B2B day, or "".
+func slotStart(f index.Fair, day string, slot int) string {
+	if t := slotTime(f, day, slot); !t.IsZero() {
+		return t.Format(time.RFC3339)
+	}
+	return ""
+}

@@ -1,0 +1,156 @@
+package meeting
+
+import (
+	"context"
+	"slices"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
+)
+
+// Service holds what the meeting routes, the scheduling runs and the meeting consumers share:
+// the stores, the index, the clock and the scheduling limits.
+type Service struct {
+	Store  *Store
+	Buyers *buyer.Store
+	Index  *index.Index
+	Notify func()
+	Now    func() time.Time
+	// Cap is the most active meetings a participant may have at one fair.
+	Cap int
+	// SolveLimit bounds one day's scheduling run.
+	SolveLimit time.Duration
+	// Gate, when set, lets one scheduling run at a time take this replica's cores: a run uses
+	// up to two for SolveLimit, and the other requests on the replica must keep answering.
+	Gate chan struct{}
+	// Solve solves one B2B day; nil is schedule.Solve. Tests hold a run at this point to make
+	// runs of two replicas meet.
+	Solve func(context.Context, schedule.Problem) (schedule.Solution, error)
+}
+
+// now is the service's clock in Vietnam's time, to the millisecond that documents keep.
+func (s *Service) now() time.Time { return s.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
+// fairOrganiser reports whether the caller organises the fair (or is an admin).
+func (s *Service) fairOrganiser(p auth.Principal, fairID string) bool {
+	if p.Role == auth.RoleAdmin {
+		return true
+	}
+	f, ok := s.Index.Fair(fairID)
+	return ok && p.Role == auth.RoleOrganiser && slices.Contains(f.Organisers, p.AccountID)
+}
+
+// participantOf returns the buyer or producer ID the caller acts as.
+func (s *Service) participantOf(ctx context.Context, p auth.Principal) (string, error) {
+	switch p.Role {
+	case auth.RoleBuyer:
+		b, err := s.Buyers.BuyerByAccount(ctx, p.AccountID)
+		if err != nil {
+			return "", apperr.E(apperr.Conflict, "create your buyer profile first")
+		}
+		return b.ID, nil
+	case auth.RoleProducer:
+		prod, ok := s.Index.ProducerByAccount(p.AccountID)
+		if !ok {
+			return "", apperr.E(apperr.Conflict, "create your producer profile first (a new profile may take a moment to appear)")
+		}
+		return prod.ID, nil
+	}
+	return "", nil
+}
+
+// save applies fn and stores the meeting with subject, retrying on a concurrent change.
+func (s *Service) save(ctx context.Context, m Meeting, subject string, fn func(Meeting) (Meeting, error)) (Meeting, error) {
+	next, err := storage.RetryStale(ctx, m, storage.StaleTries, ErrStale, fn,
+		func(ctx context.Context, next, prev Meeting) error {
+			return s.Store.Save(ctx, next, prev.Revision, subject, correlation.From(ctx))
+		},
+		func(ctx context.Context, prev Meeting) (Meeting, error) { return s.Store.Get(ctx, prev.ID) })
+	if err == nil {
+		s.Notify()
+	}
+	return next, err
+}
+
+// Ask is a meeting as one of its sides asks for it.
+type Ask struct {
+	BuyerID    string
+	ProducerID string
+	// Session is morning, afternoon or any ("" is any).
+	Session string
+	Note    string
+}
+
+// Ask stores the meeting that account asks for at fair f and returns it: Conflict at a fair that
+// takes no meeting requests or when a side already has Cap active meetings there, Invalid for a
+// bad session or note, an unknown buyer or producer or a producer without a booth at the fair,
+// Forbidden when account is neither the buyer nor the producer.
+func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask) (Meeting, error) {
+	if f.Status == "cancelled" || f.Status == "completed" || f.Status == "draft" {
+		return Meeting{}, apperr.E(apperr.Conflict, "meetings cannot be requested at a %s fair", f.Status)
+	}
+	if in.Session == "" {
+		in.Session = schedule.Any
+	}
+	b, prod, err := s.sides(ctx, f.ID, in)
+	if err != nil {
+		return Meeting{}, err
+	}
+	side := ""
+	switch account {
+	case b.AccountID:
+		side = SideBuyer
+	case prod.AccountID:
+		side = SideProducer
+	default:
+		return Meeting{}, apperr.E(apperr.Forbidden, "you can only ask for meetings you take part in")
+	}
+	for _, x := range []struct{ field, id string }{{"buyer_id", b.ID}, {"producer_id", prod.ID}} {
+		n, err := s.Store.CountActive(ctx, f.ID, x.field, x.id)
+		if err != nil {
+			return Meeting{}, err
+		}
+		if int(n) >= s.Cap {
+			return Meeting{}, apperr.E(apperr.Conflict, "the %s already has %d meetings at this fair, the most allowed", x.field[:len(x.field)-3], s.Cap)
+		}
+	}
+	now := s.now()
+	m := Meeting{ID: uuid.Must(uuid.NewV7()).String(), FairID: f.ID, BuyerID: b.ID, BuyerAccount: b.AccountID, ProducerID: prod.ID,
+		ProducerAccount: prod.AccountID, RequestedBy: side, Session: in.Session, Note: vntext.Clean(in.Note), Status: Requested,
+		Revision: 1, CreatedAt: now, UpdatedAt: now}
+	if err := s.Store.Create(ctx, m, correlation.From(ctx)); err != nil {
+		return Meeting{}, err
+	}
+	s.Notify()
+	return m, nil
+}
+
+// sides validates an ask and returns its buyer and producer: every field's problem at once.
+func (s *Service) sides(ctx context.Context, fairID string, in Ask) (buyer.Buyer, index.Producer, error) {
+	var v apperr.Validation
+	v.Check(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, in.Session), "session", "must be morning, afternoon or any")
+	v.Check(len([]rune(in.Note)) <= 1000, "note", "at most 1000 characters")
+	b, err := s.Buyers.Buyer(ctx, in.BuyerID)
+	v.Check(err == nil, "buyer_id", "is not a buyer")
+	prod, found := s.Index.ProducerByID(in.ProducerID)
+	v.Check(found, "producer_id", "is not a producer")
+	if found {
+		// Meetings are with the fair's exhibitors: a producer without a booth there (never
+		// allocated one, rejected, or released) cannot be met at the fair.
+		booths, err := s.Store.Booths(ctx, fairID, prod.ID)
+		if err != nil {
+			return buyer.Buyer{}, index.Producer{}, err
+		}
+		v.Check(booths > 0, "producer_id", "holds no booth at this fair: meetings are with the fair's exhibitors")
+	}
+	return b, prod, v.Err()
+}
