@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
-	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,16 +17,6 @@ import (
 
 // streams are the streams the index folds, in the order it reads them.
 func streams() []string { return []string{"EXHIBITOR", "EVENT"} }
-
-// folded reports whether the index folds events of subject; it reads every message of its streams
-// (so that the sequence it records covers them all) but decodes only these.
-func folded(subject string) bool {
-	switch subject {
-	case events.ProducerRegistered, events.ProducerUpdated, events.BoothAssigned, events.BoothReleased:
-		return true
-	}
-	return slices.Contains(events.ProductSubjects, subject) || slices.Contains(events.FairSubjects, subject)
-}
 
 // startInfo is where the index started from.
 type startInfo struct {
@@ -47,6 +36,52 @@ type startInfo struct {
 // A snapshot ahead of a stream (the stream was recreated) is ignored. Follow returns an error only
 // when a consumer cannot be started; it waits out NATS and database outages at start-up.
 func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snapshots, log *slog.Logger) error {
+	infos, err := streamInfos(ctx, js, log)
+	if err != nil {
+		return nil // ctx ended
+	}
+	snap, err := startingSnapshot(ctx, snaps, infos, log)
+	if err != nil {
+		return nil // ctx ended
+	}
+	start, from := x.startFrom(snap, infos, log)
+
+	// caughtUp closes once every stream has delivered what it held when its consumer started.
+	caughtUp := make(chan struct{})
+	var behind atomic.Int32
+	behind.Store(int32(len(streams())))
+	caught := func() {
+		if behind.Add(-1) == 0 {
+			close(caughtUp)
+		}
+	}
+	var stops []func()
+	defer func() {
+		for _, s := range stops {
+			s()
+		}
+	}()
+	for _, name := range streams() {
+		stop, err := x.consumeStream(ctx, js, name, from[name], caught, log)
+		if stop == nil {
+			return err // nil when ctx ended
+		}
+		stops = append(stops, stop)
+	}
+	var jobs sync.WaitGroup
+	defer jobs.Wait()
+	jobs.Add(1)
+	go func() {
+		defer jobs.Done()
+		x.becomeReady(ctx, caughtUp, start, snaps, log)
+	}()
+	<-ctx.Done()
+	return nil
+}
+
+// streamInfos reads the state of every followed stream, waiting out NATS outages; it fails only
+// when ctx ends.
+func streamInfos(ctx context.Context, js jetstream.JetStream, log *slog.Logger) (map[string]*jetstream.StreamInfo, error) {
 	infos := map[string]*jetstream.StreamInfo{}
 	for _, name := range streams() {
 		info, err := retry(ctx, log, "stream "+name, func(ctx context.Context) (*jetstream.StreamInfo, error) {
@@ -57,27 +92,38 @@ func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snaps
 			return st.Info(ctx)
 		})
 		if err != nil {
-			return nil // ctx ended
+			return nil, err
 		}
 		infos[name] = info
 	}
-	var snap *snapshot
-	if snaps != nil {
-		var err error
-		if snap, err = retry(ctx, log, "load snapshot", func(ctx context.Context) (*snapshot, error) { return snaps.load(ctx, log) }); err != nil {
-			return nil
+	return infos, nil
+}
+
+// startingSnapshot loads the newest snapshot from snaps, waiting out database outages. It returns
+// nil when there is none, when snaps is nil, and when the snapshot is ahead of a stream (which
+// must have been recreated); it fails only when ctx ends.
+func startingSnapshot(ctx context.Context, snaps *Snapshots, infos map[string]*jetstream.StreamInfo, log *slog.Logger) (*snapshot, error) {
+	if snaps == nil {
+		return nil, nil
+	}
+	snap, err := retry(ctx, log, "load snapshot", func(ctx context.Context) (*snapshot, error) { return snaps.load(ctx, log) })
+	if err != nil || snap == nil {
+		return nil, err
+	}
+	for _, name := range streams() {
+		if last := infos[name].State.LastSeq; snap.seqs[name] > last {
+			log.Error("index: the snapshot is ahead of the stream, which must have been recreated; replaying the streams instead",
+				"snapshot", snap.id, "stream", name, "snapshot_seq", snap.seqs[name], "stream_last_seq", last)
+			return nil, nil
 		}
 	}
-	if snap != nil {
-		for _, name := range streams() {
-			if last := infos[name].State.LastSeq; snap.seqs[name] > last {
-				log.Error("index: the snapshot is ahead of the stream, which must have been recreated; replaying the streams instead",
-					"snapshot", snap.id, "stream", name, "snapshot_seq", snap.seqs[name], "stream_last_seq", last)
-				snap = nil
-				break
-			}
-		}
-	}
+	return snap, nil
+}
+
+// startFrom restores snap (nil: start empty), records where the index started and which streams
+// lost events after the snapshot, and returns that with the last sequence of each stream the
+// index already holds.
+func (x *Index) startFrom(snap *snapshot, infos map[string]*jetstream.StreamInfo, log *slog.Logger) (startInfo, map[string]uint64) {
 	var start startInfo
 	from := map[string]uint64{}
 	if snap != nil {
@@ -102,80 +148,67 @@ func (x *Index) Follow(ctx context.Context, js jetstream.JetStream, snaps *Snaps
 	x.mu.Lock()
 	x.start = start
 	x.mu.Unlock()
+	return start, from
+}
 
-	// caughtUp closes once every stream has delivered what it held when its consumer started.
-	caughtUp := make(chan struct{})
-	var behind atomic.Int32
-	behind.Store(int32(len(streams())))
-	var stops []func()
-	defer func() {
-		for _, s := range stops {
-			s()
-		}
-	}()
-	for _, name := range streams() {
-		cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
-		if from[name] > 0 {
-			cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: from[name] + 1}
-		}
-		cons, err := js.OrderedConsumer(ctx, name, cfg)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("index: follow %s: %w", name, err)
-		}
-		info, err := cons.Info(ctx)
-		if ctx.Err() != nil {
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("index: %s info: %w", name, err)
-		}
-		remaining := int64(info.NumPending)
-		var once sync.Once
-		done := func() {
-			if behind.Add(-1) == 0 {
-				close(caughtUp)
-			}
-		}
-		if remaining == 0 {
-			once.Do(done)
-		}
-		var seen atomic.Int64
-		cc, err := cons.Consume(func(m jetstream.Msg) {
-			x.read.Add(1)
-			x.take(m, name, log)
-			if seen.Add(1) >= remaining {
-				once.Do(done)
-			}
-		})
-		if err != nil {
-			return fmt.Errorf("index: consume %s: %w", name, err)
-		}
-		stops = append(stops, cc.Stop)
+// consumeStream follows stream name with an ordered consumer from the sequence after from (from
+// its first message when from is 0), and calls caught once the consumer has delivered what the
+// stream held when it started. It returns the consumer's stop, or a nil stop with a nil error
+// when ctx ended first.
+func (x *Index) consumeStream(ctx context.Context, js jetstream.JetStream, name string, from uint64, caught func(), log *slog.Logger) (func(), error) {
+	cfg := jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverAllPolicy}
+	if from > 0 {
+		cfg = jetstream.OrderedConsumerConfig{DeliverPolicy: jetstream.DeliverByStartSequencePolicy, OptStartSeq: from + 1}
 	}
-	var jobs sync.WaitGroup
-	defer jobs.Wait()
-	jobs.Add(1)
-	go func() {
-		defer jobs.Done()
-		select {
-		case <-caughtUp:
-		case <-ctx.Done():
+	cons, err := js.OrderedConsumer(ctx, name, cfg)
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: follow %s: %w", name, err)
+	}
+	info, err := cons.Info(ctx)
+	if ctx.Err() != nil {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("index: %s info: %w", name, err)
+	}
+	remaining := int64(info.NumPending)
+	var once sync.Once
+	if remaining == 0 {
+		once.Do(caught)
+	}
+	var seen atomic.Int64
+	cc, err := cons.Consume(func(m jetstream.Msg) {
+		x.read.Add(1)
+		x.take(m, name, log)
+		if seen.Add(1) >= remaining {
+			once.Do(caught)
 		}
-		if ctx.Err() != nil || len(start.gaps) > 0 {
-			// Writing a snapshot with a gap would hide the gap from the next start.
-			return
-		}
-		x.ready.Store(true)
-		log.Info("matching index is ready", "stats", fmt.Sprintf("%+v", x.Stats()))
-		if snaps != nil {
-			snaps.run(ctx, x, log)
-		}
-	}()
-	<-ctx.Done()
-	return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("index: consume %s: %w", name, err)
+	}
+	return cc.Stop, nil
+}
+
+// becomeReady waits until the streams are caught up, then marks the index ready and writes
+// snapshots until ctx ends. An index that started with a gap never becomes ready: writing a
+// snapshot with the gap would hide it from the next start.
+func (x *Index) becomeReady(ctx context.Context, caughtUp <-chan struct{}, start startInfo, snaps *Snapshots, log *slog.Logger) {
+	select {
+	case <-caughtUp:
+	case <-ctx.Done():
+	}
+	if ctx.Err() != nil || len(start.gaps) > 0 {
+		return
+	}
+	x.ready.Store(true)
+	log.Info("matching index is ready", "stats", fmt.Sprintf("%+v", x.Stats()))
+	if snaps != nil {
+		snaps.run(ctx, x, log)
+	}
 }
 
 // take folds one message; a malformed one is logged and skipped, moving the sequence on.
@@ -188,10 +221,10 @@ func (x *Index) take(m jetstream.Msg, stream string, log *slog.Logger) {
 	seq := meta.Sequence.Stream
 	skip := func() {
 		x.mu.Lock()
-		x.seqs[stream] = max(x.seqs[stream], seq)
+		x.advance(stream, seq)
 		x.mu.Unlock()
 	}
-	if !folded(m.Subject()) {
+	if !x.folded(m.Subject()) {
 		skip()
 		return
 	}

@@ -86,6 +86,8 @@ type Index struct {
 	ready   atomic.Bool
 	applied atomic.Int64
 	read    atomic.Int64
+	// on maps every folded subject to its On... method (see consume.go).
+	on map[string]foldFunc
 }
 
 // booth is the newest state of a booth's assignment the index has seen. Assignment IDs are UUIDv7,
@@ -108,7 +110,7 @@ func (b booth) newer(id string, released bool) bool {
 // New returns an empty index.
 func New() *Index {
 	return &Index{producers: map[string]*Producer{}, products: map[string]*Product{}, livePos: map[string]int{}, bySet: map[int]map[string]*Product{},
-		booths: map[string]map[string]booth{}, fairs: map[string]*Fair{}, seqs: map[string]uint64{}}
+		booths: map[string]map[string]booth{}, fairs: map[string]*Fair{}, seqs: map[string]uint64{}, on: handlersBySubject()}
 }
 
 // Apply folds one event into the index. Events it does not know are ignored; a payload that does
@@ -116,47 +118,6 @@ func New() *Index {
 // source of truth).
 func (x *Index) Apply(env events.Envelope) error {
 	return x.fold(env, "", 0)
-}
-
-// fold decodes env and applies it, and records seq as the last sequence of stream folded, both
-// under the write lock. An event that does not decode still moves the sequence on: it is skipped.
-func (x *Index) fold(env events.Envelope, stream string, seq uint64) error {
-	x.applied.Add(1)
-	var apply func()
-	var err error
-	switch env.Type {
-	case events.ProducerRegistered, events.ProducerUpdated:
-		var pl events.ProducerUpdatedV1 // same shape as registered
-		if err = env.Decode(&pl); err == nil {
-			apply = func() { x.putProducer(pl.Producer) }
-		}
-	case events.ProductCreated, events.ProductUpdated, events.ProductDeleted, events.ProductCertificateExpired:
-		var pl events.ProductChangedV1
-		if err = env.Decode(&pl); err == nil {
-			apply = func() { x.putProduct(pl.Product) }
-		}
-	case events.BoothAssigned, events.BoothReleased:
-		var pl events.BoothAssignmentV1
-		if err = env.Decode(&pl); err == nil {
-			apply = func() { x.putBooth(pl, env.Type == events.BoothReleased) }
-		}
-	default:
-		if slices.Contains(events.FairSubjects, env.Type) {
-			var pl events.FairChangedV1
-			if err = env.Decode(&pl); err == nil {
-				apply = func() { x.putFair(pl.Fair) }
-			}
-		}
-	}
-	x.mu.Lock()
-	defer x.mu.Unlock()
-	if apply != nil {
-		apply()
-	}
-	if stream != "" && seq > x.seqs[stream] {
-		x.seqs[stream] = seq
-	}
-	return err
 }
 
 // putBooth applies a booth's assignment or release unless the index has seen a later state of
