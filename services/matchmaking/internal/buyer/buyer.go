@@ -167,7 +167,7 @@ func listCap[T any](v *apperr.Validation, field string, list *[]T, max int) {
 	}
 }
 
-// Apply validates f onto r.
+// Apply validates f onto r: Invalid, naming every field that is wrong.
 func (r *Request) Apply(f RequestFields, required bool) error {
 	var v apperr.Validation
 	if f.Title != nil || required {
@@ -190,6 +190,24 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	if v.Failed() {
 		return v.Err()
 	}
+	r.applyProducts(&v, f)
+	r.applyQuantity(&v, f)
+	r.applyPlaces(&v, f)
+	if f.MaxPrice != nil {
+		v.Check(*f.MaxPrice >= 0, "max_price_vnd", "must be 0 or more")
+		r.MaxPrice = *f.MaxPrice
+	}
+	if f.NeededBy != nil {
+		r.NeededBy = *f.NeededBy
+	}
+	if f.FairID != nil {
+		r.FairID = strings.TrimSpace(*f.FairID)
+	}
+	return v.Err()
+}
+
+// applyProducts applies what is sought: criteria sets, sectors, keywords and the least stars.
+func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if f.CriteriaSets != nil {
 		var sets []int
 		for i, n := range *f.CriteriaSets {
@@ -222,6 +240,10 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		r.MinStars = 3
 	}
 	v.Check(r.MinStars >= 3 && r.MinStars <= 5, "min_stars", "must be 3, 4 or 5")
+}
+
+// applyQuantity applies how much is sought, in which unit, and the certifications required.
+func (r *Request) applyQuantity(v *apperr.Validation, f RequestFields) {
 	if f.Volume != nil {
 		v.Check(*f.Volume >= 0 && *f.Volume <= 1e9, "monthly_volume", "must be 0 or more")
 		r.Volume = *f.Volume
@@ -240,6 +262,10 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		}
 		r.RequiredCerts = *f.RequiredCerts
 	}
+}
+
+// applyPlaces applies where the products go (the target market) and where they may come from.
+func (r *Request) applyPlaces(v *apperr.Validation, f RequestFields) {
 	if f.Market != nil {
 		r.Market = normMarket(*f.Market)
 	}
@@ -263,15 +289,4 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		}
 		r.Provinces = ps
 	}
-	if f.MaxPrice != nil {
-		v.Check(*f.MaxPrice >= 0, "max_price_vnd", "must be 0 or more")
-		r.MaxPrice = *f.MaxPrice
-	}
-	if f.NeededBy != nil {
-		r.NeededBy = *f.NeededBy
-	}
-	if f.FairID != nil {
-		r.FairID = strings.TrimSpace(*f.FairID)
-	}
-	return v.Err()
 }
