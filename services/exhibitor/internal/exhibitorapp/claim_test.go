@@ -86,7 +86,37 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	attackerTok, attacker := f.tokens.Token(t, "producer", "")
 	att := f.api.With(attackerTok)
 
-	// The tax code alone (public information) takes nothing and shows nothing.
+	stepTaxCodeAloneTakesNothing(t, org, att, silkID, silkCode)
+	stepWrongCodesLockTheCode(t, org, att, silkID, silkCode)
+	issued := stepNewCodeVoidsTheOldOne(t, org, att, silkID, silkCode)
+	owner := stepClaimWithTheNewCodeOnce(t, f, org, att, silkID, issued)
+	stepEveryAttemptIsAudited(t, org, att, silkID, attacker, owner)
+	testenv.Eventually(t, "the claimed event with the new account", func() bool {
+		msgs := f.messages(t, events.ProducerClaimed)
+		if len(msgs) != 1 {
+			return false
+		}
+		var pl events.ProducerClaimedV1
+		return msgs[0].Decode(&pl) == nil && pl.AccountID == owner && pl.PreviousAccountID == "import:0101234567" && pl.Revision == 3
+	})
+}
+
+// claimView is what an organiser reads of an imported profile and its claim code.
+type claimView struct {
+	AccountID string `json:"account_id"`
+	Revision  int64
+	Claim     struct {
+		CodeOutstanding bool       `json:"code_outstanding"`
+		CodeExpiresAt   *time.Time `json:"code_expires_at"`
+		CodeLocked      bool       `json:"code_locked"`
+		AttemptsLeft    int        `json:"attempts_left"`
+	}
+}
+
+// stepTaxCodeAloneTakesNothing: the tax code alone (public information) takes nothing and shows
+// nothing, and the profile stays the organiser's to edit.
+func stepTaxCodeAloneTakesNothing(t *testing.T, org, att testenv.Client, silkID, silkCode string) {
+	t.Helper()
 	r := att.Do(t, "POST", "/api/producers", silkProfile(""))
 	if msg := claimRefusal(t, r); !strings.Contains(msg, "ask them for its claim code") {
 		t.Errorf("tax code alone: %s", msg)
@@ -97,16 +127,7 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if r := att.Do(t, "GET", "/api/producers/me", nil); r.Status != 404 {
 		t.Errorf("attacker's profile after the refusal: %d %s", r.Status, r.Body)
 	}
-	var before struct {
-		AccountID string `json:"account_id"`
-		Revision  int64
-		Claim     struct {
-			CodeOutstanding bool       `json:"code_outstanding"`
-			CodeExpiresAt   *time.Time `json:"code_expires_at"`
-			CodeLocked      bool       `json:"code_locked"`
-			AttemptsLeft    int        `json:"attempts_left"`
-		}
-	}
+	var before claimView
 	r = org.Do(t, "GET", "/api/producers/"+silkID, nil)
 	r.Decode(t, &before)
 	if before.AccountID != "import:0101234567" || before.Revision != 1 || !before.Claim.CodeOutstanding || before.Claim.CodeExpiresAt == nil ||
@@ -120,8 +141,12 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if r := org.Do(t, "PATCH", "/api/producers/"+silkID, map[string]any{"address": "Số 1 Vạn Phúc"}); r.Status != 200 {
 		t.Errorf("organiser edits the imported profile: %d %s", r.Status, r.Body)
 	}
+}
 
-	// Five wrong codes, sent at once, lock the code: even the right one is refused after them.
+// stepWrongCodesLockTheCode: five wrong codes, sent at once, lock the code: even the right one is
+// refused after them.
+func stepWrongCodesLockTheCode(t *testing.T, org, att testenv.Client, silkID, silkCode string) {
+	t.Helper()
 	wrong := "2222-2222-2222"
 	var wg sync.WaitGroup
 	msgs := make([]string, producer.ClaimAttempts+3)
@@ -151,12 +176,17 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "locked") {
 		t.Errorf("right code after five wrong ones: %s", msg)
 	}
-	org.Do(t, "GET", "/api/producers/"+silkID, nil).Decode(t, &before)
-	if before.Claim.CodeOutstanding || !before.Claim.CodeLocked {
-		t.Errorf("organiser's view of a locked code: %+v", before.Claim)
+	var view claimView
+	org.Do(t, "GET", "/api/producers/"+silkID, nil).Decode(t, &view)
+	if view.Claim.CodeOutstanding || !view.Claim.CodeLocked {
+		t.Errorf("organiser's view of a locked code: %+v", view.Claim)
 	}
+}
 
-	// The organiser issues a new code: the old one no longer works, the new one does, once.
+// stepNewCodeVoidsTheOldOne: only an organiser issues a new code, and the old one no longer
+// works. It returns the new code.
+func stepNewCodeVoidsTheOldOne(t *testing.T, org, att testenv.Client, silkID, silkCode string) string {
+	t.Helper()
 	var issued struct {
 		ClaimCode string    `json:"claim_code"`
 		ExpiresAt time.Time `json:"expires_at"`
@@ -164,7 +194,7 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if r := att.Do(t, "POST", "/api/producers/"+silkID+"/claim-code", nil); r.Status != 403 {
 		t.Errorf("a producer issues a claim code: %d", r.Status)
 	}
-	r = org.Do(t, "POST", "/api/producers/"+silkID+"/claim-code", nil)
+	r := org.Do(t, "POST", "/api/producers/"+silkID+"/claim-code", nil)
 	r.Decode(t, &issued)
 	if r.Status != 200 || issued.ClaimCode == "" || issued.ClaimCode == silkCode {
 		t.Fatalf("reissue: %d %s", r.Status, r.Body)
@@ -172,10 +202,17 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "is not this profile's claim code") {
 		t.Errorf("the old code after a reissue: %s", msg)
 	}
+	return issued.ClaimCode
+}
+
+// stepClaimWithTheNewCodeOnce: the new code, typed as read off paper, hands the profile over, and
+// works only once. It returns the new owner's account.
+func stepClaimWithTheNewCodeOnce(t *testing.T, f fixture, org, att testenv.Client, silkID, code string) string {
+	t.Helper()
 	ownerTok, owner := f.tokens.Token(t, "producer", "")
 	// Codes are read off paper: lower case and spaces are fine.
-	typed := strings.ToLower(strings.ReplaceAll(issued.ClaimCode, "-", " "))
-	r = f.api.With(ownerTok).Do(t, "POST", "/api/producers", silkProfile(typed))
+	typed := strings.ToLower(strings.ReplaceAll(code, "-", " "))
+	r := f.api.With(ownerTok).Do(t, "POST", "/api/producers", silkProfile(typed))
 	if r.Status != 201 {
 		t.Fatalf("claim with the right code: %d %s", r.Status, r.Body)
 	}
@@ -188,28 +225,27 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	if claimed.ID != silkID || claimed.AccountID != owner || claimed.Revision != 3 {
 		t.Errorf("claimed profile: %s", r.Body)
 	}
-	if r := att.Do(t, "POST", "/api/producers", silkProfile(issued.ClaimCode)); r.Status != 409 {
+	if r := att.Do(t, "POST", "/api/producers", silkProfile(code)); r.Status != 409 {
 		t.Errorf("the used code, by someone else: %d %s", r.Status, r.Body)
 	}
-	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, issued.ClaimCode, time.Now()); result != producer.ClaimUsed || err == nil {
+	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, code, time.Now()); result != producer.ClaimUsed || err == nil {
 		t.Errorf("redeeming the used code again: %s, %v", result, err)
 	}
 	if r := org.Do(t, "GET", "/api/producers/"+silkID, nil); !strings.Contains(string(r.Body), `"account_id":"`+owner+`"`) || strings.Contains(string(r.Body), `"claim"`) {
 		t.Errorf("organiser's view after the claim: %s", r.Body)
 	}
+	return owner
+}
 
-	// Every attempt is in the audit log, with who, when, the outcome and the client's address.
+// stepEveryAttemptIsAudited: every attempt is in the audit log, with who, when, the outcome and
+// the client's address, and only organisers read it.
+func stepEveryAttemptIsAudited(t *testing.T, org, att testenv.Client, silkID, attacker, owner string) {
+	t.Helper()
 	if r := att.Do(t, "GET", "/api/producers/"+silkID+"/claim-attempts", nil); r.Status != 403 {
 		t.Errorf("a producer reads the claim audit: %d", r.Status)
 	}
-	type attempt struct {
-		AccountID string `json:"account_id"`
-		Result    producer.ClaimResult
-		ClientIP  string `json:"client_ip"`
-		At        time.Time
-	}
 	results := map[producer.ClaimResult]int{}
-	for _, a := range testenv.Pages[attempt](t, org, "/api/producers/"+silkID+"/claim-attempts") {
+	for _, a := range testenv.Pages[claimAttempt](t, org, "/api/producers/"+silkID+"/claim-attempts") {
 		results[a.Result]++
 		by := a.AccountID == attacker || a.AccountID == owner
 		if a.Result == producer.ClaimIssued {
@@ -227,14 +263,14 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 			t.Errorf("audit: %d %s, want %d (all: %v)", results[res], res, n, results)
 		}
 	}
-	testenv.Eventually(t, "the claimed event with the new account", func() bool {
-		msgs := f.messages(t, events.ProducerClaimed)
-		if len(msgs) != 1 {
-			return false
-		}
-		var pl events.ProducerClaimedV1
-		return msgs[0].Decode(&pl) == nil && pl.AccountID == owner && pl.PreviousAccountID == "import:0101234567" && pl.Revision == 3
-	})
+}
+
+// claimAttempt is one record of the claim audit log.
+type claimAttempt struct {
+	AccountID string `json:"account_id"`
+	Result    producer.ClaimResult
+	ClientIP  string `json:"client_ip"`
+	At        time.Time
 }
 
 func TestExpiredClaimCodeIsRefused(t *testing.T) {

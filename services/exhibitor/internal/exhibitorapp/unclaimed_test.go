@@ -35,13 +35,32 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 	silkID, silkCode := imported["0101234567"][0], imported["0101234567"][1]
 	teaID, teaCode := imported["4600123456"][0], imported["4600123456"][1]
 
-	list := func() []unclaimedRow {
-		t.Helper()
-		// A page of one row at a time walks the cursor.
-		return testenv.Pages[unclaimedRow](t, org, "/api/producers/unclaimed?limit=1")
+	stepUnclaimedAreListedWithoutCodes(t, f, org, [2]string{teaID, teaCode}, [2]string{silkID, silkCode})
+	tea := stepWrongTriesShowAsLocked(t, f, org)
+	issued := stepAnotherOrganiserIssuesANewCode(t, f, org, teaID, teaCode)
+
+	ownerTok, _ := f.tokens.Token(t, "producer", "")
+	tea["claim_code"] = issued
+	if r := f.api.With(ownerTok).Do(t, "POST", "/api/producers", tea); r.Status != 201 {
+		t.Fatalf("claim with the new code: %d %s", r.Status, r.Body)
 	}
-	rows := list()
-	if len(rows) != 2 || rows[0].ID != teaID || rows[1].ID != silkID {
+	if rows := unclaimed(t, org); len(rows) != 1 || rows[0].ID != silkID {
+		t.Errorf("after the claim the unclaimed profiles are %+v, want only the silk workshop", rows)
+	}
+}
+
+// unclaimed lists the unclaimed profiles, a page of one row at a time to walk the cursor.
+func unclaimed(t *testing.T, org testenv.Client) []unclaimedRow {
+	t.Helper()
+	return testenv.Pages[unclaimedRow](t, org, "/api/producers/unclaimed?limit=1")
+}
+
+// stepUnclaimedAreListedWithoutCodes: organisers (only) list the imported profiles, newest first,
+// each with an outstanding code, never the code itself. tea and silk are each an ID and its code.
+func stepUnclaimedAreListedWithoutCodes(t *testing.T, f fixture, org testenv.Client, tea, silk [2]string) {
+	t.Helper()
+	rows := unclaimed(t, org)
+	if len(rows) != 2 || rows[0].ID != tea[0] || rows[1].ID != silk[0] {
 		t.Fatalf("unclaimed profiles = %+v, want the tea cooperative then the silk workshop (newest first)", rows)
 	}
 	for _, r := range rows {
@@ -50,8 +69,8 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 			t.Errorf("unclaimed row %+v, claim %+v", r, r.Claim)
 		}
 	}
-	if r := org.Do(t, "GET", "/api/producers/unclaimed", nil); strings.Contains(string(r.Body), silkCode) ||
-		strings.Contains(string(r.Body), teaCode) || strings.Contains(string(r.Body), "hash") || r.Header.Get("Cache-Control") != "no-store" {
+	if r := org.Do(t, "GET", "/api/producers/unclaimed", nil); strings.Contains(string(r.Body), silk[1]) ||
+		strings.Contains(string(r.Body), tea[1]) || strings.Contains(string(r.Body), "hash") || r.Header.Get("Cache-Control") != "no-store" {
 		t.Errorf("the list shows codes or may be cached: %v %s", r.Header, r.Body)
 	}
 	for _, q := range []string{"?limit=0", "?cursor=bm9wZQ"} {
@@ -65,21 +84,29 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 			t.Errorf("%s lists unclaimed profiles: %d", role, r.Status)
 		}
 	}
+}
 
-	// Five wrong tries lock the tea cooperative's code, and the list says so.
+// stepWrongTriesShowAsLocked: five wrong tries lock the tea cooperative's code, and the list says
+// so. It returns the tea cooperative's sign-up body.
+func stepWrongTriesShowAsLocked(t *testing.T, f fixture, org testenv.Client) map[string]any {
+	t.Helper()
 	guesserTok, _ := f.tokens.Token(t, "producer", "")
 	tea := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
 		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": "2222-2222-2222"}
 	for range producer.ClaimAttempts {
 		claimRefusal(t, f.api.With(guesserTok).Do(t, "POST", "/api/producers", tea))
 	}
-	rows = list()
+	rows := unclaimed(t, org)
 	if len(rows) != 2 || rows[0].Claim == nil || rows[0].Claim.CodeOutstanding || !rows[0].Claim.CodeLocked || rows[0].Claim.AttemptsLeft != 0 {
 		t.Fatalf("after five wrong tries: %+v", rows)
 	}
+	return tea
+}
 
-	// Another organiser of the province issues a new code: it is audited, the list shows it
-	// outstanding again, and the producer claims with it.
+// stepAnotherOrganiserIssuesANewCode: another organiser of the province issues a new code: it is
+// audited and the list shows it outstanding again. It returns the new code.
+func stepAnotherOrganiserIssuesANewCode(t *testing.T, f fixture, org testenv.Client, teaID, teaCode string) string {
+	t.Helper()
 	otherTok, other := f.tokens.Token(t, "organiser", "")
 	var issued struct {
 		ClaimCode string `json:"claim_code"`
@@ -89,18 +116,12 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 	if r.Status != 200 || issued.ClaimCode == "" || issued.ClaimCode == teaCode {
 		t.Fatalf("new code: %d %s", r.Status, r.Body)
 	}
-	rows = list()
+	rows := unclaimed(t, org)
 	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.AttemptsLeft != producer.ClaimAttempts {
 		t.Fatalf("after the new code: %+v", rows)
 	}
-	type attempt struct {
-		AccountID string `json:"account_id"`
-		Result    producer.ClaimResult
-		ClientIP  string `json:"client_ip"`
-		At        time.Time
-	}
-	var issues []attempt
-	for _, a := range testenv.Pages[attempt](t, org, "/api/producers/"+teaID+"/claim-attempts") {
+	var issues []claimAttempt
+	for _, a := range testenv.Pages[claimAttempt](t, org, "/api/producers/"+teaID+"/claim-attempts") {
 		if a.Result == producer.ClaimIssued {
 			issues = append(issues, a)
 		}
@@ -110,13 +131,5 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 		issues[0].ClientIP != "127.0.0.1" || issues[0].At.IsZero() || issues[0].At.Before(issues[1].At) {
 		t.Errorf("issues in the claim audit: %+v", issues)
 	}
-
-	ownerTok, _ := f.tokens.Token(t, "producer", "")
-	tea["claim_code"] = issued.ClaimCode
-	if r := f.api.With(ownerTok).Do(t, "POST", "/api/producers", tea); r.Status != 201 {
-		t.Fatalf("claim with the new code: %d %s", r.Status, r.Body)
-	}
-	if rows = list(); len(rows) != 1 || rows[0].ID != silkID {
-		t.Errorf("after the claim the unclaimed profiles are %+v, want only the silk workshop", rows)
-	}
+	return issued.ClaimCode
 }

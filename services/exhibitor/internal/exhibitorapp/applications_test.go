@@ -1,0 +1,166 @@
+package exhibitorapp
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+func TestApplicationsFlow(t *testing.T) {
+	f := start(t)
+	orgTok, orgID := f.tokens.Token(t, "organiser", "")
+	org := f.api.With(orgTok)
+	fair := openFair("fair-1", orgID)
+	f.publishFair(t, fair, events.FairPublished)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	a, _, prodA := f.producerWithProduct(t, "1700000011", "Nước mắm Phú Quốc", 4, issued)
+	b, _, prodB := f.producerWithProduct(t, "1700000012", "Nước mắm Hàm Ninh", 3, issued)
+	testenv.Eventually(t, "the fair in the read model", func() bool {
+		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-1/applications", nil).Status == 200
+	})
+	appA, appB := stepApplyWithEligibility(t, a, b, prodA, prodB)
+	stepOnlyTheFairsOrganisersReview(t, f, org, a, b, appA, appB)
+	stepBoothAndCancellationFromTheEventService(t, f, a, fair, appA)
+	if r := a.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 409 {
+		t.Errorf("applying to a cancelled fair: %d", r.Status)
+	}
+	stepOwnApplicationsAcrossFairs(t, f, org, orgID, a, prodA, appA)
+}
+
+// stepApplyWithEligibility: a applies (eligible) once while active; b (3★ at a 4★ fair) is
+// submitted but not eligible, and cannot list a's product. It returns both applications' IDs.
+func stepApplyWithEligibility(t *testing.T, a, b testenv.Client, prodA, prodB string) (string, string) {
+	t.Helper()
+	r := a.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}, "booth_count": 2, "preferred_zone": "Khu Nam Bộ"}, "Idempotency-Key", "apply-1")
+	if r.Status != 201 {
+		t.Fatalf("apply: %d %s", r.Status, r.Body)
+	}
+	var appA struct {
+		ID          string
+		Eligible    bool
+		Eligibility []struct {
+			Code     string
+			Pass     bool
+			ReasonVI string `json:"reason_vi"`
+		}
+	}
+	r.Decode(t, &appA)
+	if !appA.Eligible || len(appA.Eligibility) != 5 {
+		t.Errorf("A eligibility: %s", r.Body)
+	}
+	if r := a.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 409 {
+		t.Errorf("second active application: %d %s", r.Status, r.Body)
+	}
+	r = b.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodB}})
+	var appB struct {
+		ID       string
+		Eligible bool
+	}
+	r.Decode(t, &appB)
+	if r.Status != 201 || appB.Eligible {
+		t.Errorf("B (3★ at a 4★ fair) should be submitted but not eligible: %d %s", r.Status, r.Body)
+	}
+	if r := b.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 409 && r.Status != 422 {
+		t.Errorf("B applying with A's product: %d", r.Status)
+	}
+	return appA.ID, appB.ID
+}
+
+// stepOnlyTheFairsOrganisersReview: reviews are the fair's organisers' alone; a producer sees
+// only its own application, the organiser all of them.
+func stepOnlyTheFairsOrganisersReview(t *testing.T, f fixture, org, a, b testenv.Client, appA, appB string) {
+	t.Helper()
+	otherOrg, _ := f.tokens.Token(t, "organiser", "")
+	buyer, _ := f.tokens.Token(t, "buyer", "")
+	for _, c := range []struct {
+		name   string
+		client testenv.Client
+		method string
+		path   string
+		body   any
+		want   int
+	}{
+		{"buyer approves", f.api.With(buyer), "POST", "/api/applications/" + appA + "/approve", nil, 403},
+		{"B approves A", b, "POST", "/api/applications/" + appA + "/approve", nil, 403},
+		{"B reads A", b, "GET", "/api/applications/" + appA, nil, 403},
+		{"B withdraws A", b, "POST", "/api/applications/" + appA + "/withdraw", nil, 403},
+		{"organiser of another fair approves", f.api.With(otherOrg), "POST", "/api/applications/" + appA + "/approve", nil, 403},
+		{"reject without reason", org, "POST", "/api/applications/" + appB + "/reject", map[string]string{}, 422},
+		{"reject B", org, "POST", "/api/applications/" + appB + "/reject", map[string]string{"reason": "Chưa đạt 4 sao"}, 200},
+		{"approve A", org, "POST", "/api/applications/" + appA + "/approve", nil, 200},
+		{"approve A twice", org, "POST", "/api/applications/" + appA + "/approve", nil, 409},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if r := c.client.Do(t, c.method, c.path, c.body); r.Status != c.want {
+				t.Errorf("%d, want %d: %s", r.Status, c.want, r.Body)
+			}
+		})
+	}
+	var own struct{ Items []struct{ ID string } }
+	b.Do(t, "GET", "/api/fairs/fair-1/applications", nil).Decode(t, &own)
+	if len(own.Items) != 1 || own.Items[0].ID != appB {
+		t.Errorf("producer B sees %+v, want only its own", own.Items)
+	}
+	var all struct{ Items []struct{ ID string } }
+	org.Do(t, "GET", "/api/fairs/fair-1/applications", nil).Decode(t, &all)
+	if len(all.Items) != 2 {
+		t.Errorf("organiser sees %d applications, want 2", len(all.Items))
+	}
+}
+
+// stepBoothAndCancellationFromTheEventService: a booth assigned in the event service shows on the
+// application; the fair's cancellation cancels active applications with the reason; every change
+// is an event with the whole application.
+func stepBoothAndCancellationFromTheEventService(t *testing.T, f fixture, a testenv.Client, fair events.FairV1, appA string) {
+	t.Helper()
+	ev, _ := events.New(events.BoothAssigned, 1, "fair-1", "", events.BoothAssignmentV1{FairID: "fair-1", BoothCode: "B07", ApplicationID: appA, ProducerID: "x"})
+	if err := bus.Publish(context.Background(), f.js, ev); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, "the booth code on the application", func() bool {
+		return strings.Contains(string(a.Do(t, "GET", "/api/applications/"+appA, nil).Body), `"booths":["B07"]`)
+	})
+	cancelled := fair
+	cancelled.Status, cancelled.CancelReason, cancelled.Revision = "cancelled", "Bão số 3", 3
+	f.publishFair(t, cancelled, events.FairCancelled)
+	testenv.Eventually(t, "A cancelled", func() bool {
+		return strings.Contains(string(a.Do(t, "GET", "/api/applications/"+appA, nil).Body), `"status":"cancelled"`)
+	})
+	testenv.Eventually(t, "submitted, approved, rejected and cancelled events", func() bool {
+		return len(f.messages(t, events.ApplicationSubmitted)) == 2 && len(f.messages(t, events.ApplicationApproved)) == 1 &&
+			len(f.messages(t, events.ApplicationRejected)) == 1 && len(f.messages(t, events.ApplicationCancelled)) == 1
+	})
+	var approved events.ApplicationChangedV1
+	if err := f.messages(t, events.ApplicationApproved)[0].Decode(&approved); err != nil || approved.Application.BoothCount != 2 ||
+		approved.Application.ProvinceCode != "91" || approved.Application.Products[0].Stars != 4 || approved.Application.PreferredZone != "Khu Nam Bộ" {
+		t.Errorf("approved payload %+v, %v", approved.Application, err)
+	}
+}
+
+// stepOwnApplicationsAcrossFairs: a producer's applications to every fair, newest first, one page
+// at a time.
+func stepOwnApplicationsAcrossFairs(t *testing.T, f fixture, org testenv.Client, orgID string, a testenv.Client, prodA, appA string) {
+	t.Helper()
+	f.publishFair(t, openFair("fair-1b", orgID), events.FairPublished)
+	testenv.Eventually(t, "the second fair in the read model", func() bool {
+		return org.Do(t, "GET", "/api/fairs/fair-1b/applications", nil).Status == 200
+	})
+	var second struct{ ID string }
+	if r := a.Do(t, "POST", "/api/fairs/fair-1b/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 201 {
+		t.Fatalf("apply to the second fair: %d %s", r.Status, r.Body)
+	} else {
+		r.Decode(t, &second)
+	}
+	var got []string
+	for _, it := range testenv.Pages[struct{ ID string }](t, a, "/api/applications") {
+		got = append(got, it.ID)
+	}
+	if len(got) != 2 || got[0] != second.ID || got[1] != appA {
+		t.Errorf("A's applications page by page: %v, want [%s %s]", got, second.ID, appA)
+	}
+}
