@@ -45,6 +45,16 @@ func subjects(t *testing.T, app *App, subject string) []events.Envelope {
 	return out
 }
 
+// flow is what the steps of TestBuyerMatchMeetScheduleFlow share: the service, its clients
+// (a producer, a buyer, another buyer and the fair's organiser) and what earlier steps created.
+type flow struct {
+	app                         *App
+	producer, buyer, other, org testenv.Client
+	orgAcc, day                 string
+	buyerID, requestID          string
+	meetingID                   string
+}
+
 func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
@@ -53,8 +63,19 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	buyerTok, _ := tokens.Token(t, "buyer", "")
 	otherBuyer, _ := tokens.Token(t, "buyer", "")
 	orgTok, orgAcc := tokens.Token(t, "organiser", "")
-	producer, buyerC, org := api.With(prodTok), api.With(buyerTok), api.With(orgTok)
+	f := &flow{app: app, producer: api.With(prodTok), buyer: api.With(buyerTok), other: api.With(otherBuyer), org: api.With(orgTok), orgAcc: orgAcc}
+	stepAFairWithAnExhibitor(t, f, prodAcc)
+	stepTheBuyerPostsARequest(t, f)
+	stepMatchesAndOpportunities(t, f)
+	stepAMeetingIsAskedAndAccepted(t, f)
+	stepTheMeetingIsScheduledAndHeld(t, f)
+	stepACancelledFairCancelsItsMeetings(t, f)
+}
 
+// stepAFairWithAnExhibitor publishes a producer with a product, a fair whose B2B day was
+// yesterday, and the producer's booth there, and waits for the index and the holdings.
+func stepAFairWithAnExhibitor(t *testing.T, f *flow, prodAcc string) {
+	app, orgAcc := f.app, f.orgAcc
 	now := time.Now().In(vntext.Zone)
 	// The B2B day was yesterday: its slots have started, so outcomes can be recorded.
 	day := now.AddDate(0, 0, -1).Format(time.DateOnly)
@@ -69,7 +90,12 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	assignBooth(t, app, "a1", "f1", "A01", "p1")
 	testenv.Eventually(t, "index ready with the product", func() bool { return app.Index.Stats().Products == 1 && app.Index.Stats().Fairs == 1 })
 	waitBooths(t, app, "f1", "p1", 1)
+	f.day = day
+}
 
+// stepTheBuyerPostsARequest creates the buyer's profile and a sourcing request for the fair.
+func stepTheBuyerPostsARequest(t *testing.T, f *flow) {
+	buyerC := f.buyer
 	r := buyerC.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội", "markets": []string{"domestic", "EU"}})
 	if r.Status != 201 {
 		t.Fatalf("buyer: %d %s", r.Status, r.Body)
@@ -83,6 +109,14 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	}
 	var req struct{ ID string }
 	r.Decode(t, &req)
+	f.buyerID, f.requestID = b.ID, req.ID
+}
+
+// stepMatchesAndOpportunities ranks the producer for the request, shows who may read the
+// request and its matches, and finds the request among the producer's opportunities.
+func stepMatchesAndOpportunities(t *testing.T, f *flow) {
+	producer, buyerC, other := f.producer, f.buyer, f.other
+	b, req := struct{ ID string }{f.buyerID}, struct{ ID string }{f.requestID}
 	var matches struct {
 		Matches []struct {
 			ProducerID string  `json:"producer_id"`
@@ -107,9 +141,9 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 		path   string
 		want   int
 	}{
-		{"other buyer reads the request", api.With(otherBuyer), "GET", "/api/requests/" + req.ID, 403},
-		{"other buyer reads matches", api.With(otherBuyer), "GET", "/api/requests/" + req.ID + "/matches", 403},
-		{"other buyer lists requests", api.With(otherBuyer), "GET", "/api/buyers/" + b.ID + "/requests", 403},
+		{"other buyer reads the request", other, "GET", "/api/requests/" + req.ID, 403},
+		{"other buyer reads matches", other, "GET", "/api/requests/" + req.ID + "/matches", 403},
+		{"other buyer lists requests", other, "GET", "/api/buyers/" + b.ID + "/requests", 403},
 		{"producer reads matches", producer, "GET", "/api/requests/" + req.ID + "/matches", 403},
 		{"producer reads the open request", producer, "GET", "/api/requests/" + req.ID, 200},
 	} {
@@ -127,9 +161,15 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	if len(opps) != 1 || opps[0].Request.ID != req.ID {
 		t.Errorf("opportunities %+v", opps)
 	}
+}
 
+// stepAMeetingIsAskedAndAccepted has the buyer ask for a meeting that only the producer may
+// accept, refuses a second one of the pair, and marks a slot the producer cannot attend.
+func stepAMeetingIsAskedAndAccepted(t *testing.T, f *flow) {
+	producer, buyerC, other, day := f.producer, f.buyer, f.other, f.day
+	b := struct{ ID string }{f.buyerID}
 	// The buyer asks for a meeting; the producer accepts.
-	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1", "session": "morning"})
+	r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1", "session": "morning"})
 	if r.Status != 201 {
 		t.Fatalf("meeting: %d %s", r.Status, r.Body)
 	}
@@ -138,7 +178,7 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	if r := buyerC.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 403 {
 		t.Errorf("asker accepting its own request: %d", r.Status)
 	}
-	if r := api.With(otherBuyer).Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", nil); r.Status != 403 {
+	if r := other.Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", nil); r.Status != 403 {
 		t.Errorf("outsider cancelling: %d", r.Status)
 	}
 	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
@@ -150,7 +190,15 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	if r := producer.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day, "slots": []int{1}}); r.Status != 204 {
 		t.Errorf("unavailability: %d %s", r.Status, r.Body)
 	}
-	r = org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil)
+	f.meetingID = m.ID
+}
+
+// stepTheMeetingIsScheduledAndHeld schedules the fair, reads the agendas, records the
+// meeting's outcome and waits for the meeting's events.
+func stepTheMeetingIsScheduledAndHeld(t *testing.T, f *flow) {
+	app, producer, buyerC, other, org := f.app, f.producer, f.buyer, f.other, f.org
+	m := struct{ ID string }{f.meetingID}
+	r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil)
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"status":"optimal"`) {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}
@@ -170,7 +218,7 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 	if len(agenda.Grid) != 1 || len(agenda.Grid[0].Slots) != 6 {
 		t.Errorf("organiser grid %+v", agenda.Grid)
 	}
-	if r := api.With(otherBuyer).Do(t, "GET", "/api/fairs/f1/agenda?participant=p1", nil); r.Status == 200 {
+	if r := other.Do(t, "GET", "/api/fairs/f1/agenda?participant=p1", nil); r.Status == 200 {
 		t.Errorf("other buyer reading the producer's agenda: %d", r.Status)
 	}
 	if r := buyerC.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 1500000000}); r.Status != 200 {
@@ -181,12 +229,19 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 			len(subjects(t, app, events.MeetingScheduled)) == 1 && len(subjects(t, app, events.MeetingOutcomeRecorded)) == 1
 	})
 
+}
+
+// stepACancelledFairCancelsItsMeetings adds a second meeting, lists the meetings page by page
+// for each reader, then cancels the fair: its active meetings are cancelled with the reason.
+func stepACancelledFairCancelsItsMeetings(t *testing.T, f *flow) {
+	app, producer, buyerC, other, org, orgAcc := f.app, f.producer, f.buyer, f.other, f.org, f.orgAcc
+	b, m := struct{ ID string }{f.buyerID}, struct{ ID string }{f.meetingID}
 	// A second meeting, then the fair is cancelled: active meetings are cancelled with the reason.
 	publish(t, app, events.ProducerRegistered, "p2", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p2", AccountID: "acc-p2", LegalName: "HTX Chè", ProvinceCode: "19", Revision: 1}})
 	assignBooth(t, app, "a2", "f1", "A02", "p2")
 	testenv.Eventually(t, "p2 indexed", func() bool { _, ok := app.Index.ProducerByID("p2"); return ok })
 	waitBooths(t, app, "f1", "p2", 1)
-	r = buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p2"})
+	r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p2"})
 	var m2 struct{ ID string }
 	r.Decode(t, &m2)
 	for _, c := range []struct {
@@ -199,7 +254,7 @@ func TestBuyerMatchMeetScheduleFlow(t *testing.T) {
 		{"the first producer's meetings", producer, "/api/meetings", []string{m.ID}},
 		{"the fair's meetings, organiser", org, "/api/fairs/f1/meetings", []string{m.ID, m2.ID}},
 		{"the fair's meetings, the buyer's own", buyerC, "/api/fairs/f1/meetings", []string{m.ID, m2.ID}},
-		{"the fair's meetings, another buyer", api.With(otherBuyer), "/api/fairs/f1/meetings", nil},
+		{"the fair's meetings, another buyer", other, "/api/fairs/f1/meetings", nil},
 	} {
 		if got := pageIDs(t, c.client, c.path); strings.Join(got, ",") != strings.Join(c.want, ",") {
 			t.Errorf("%s page by page: %v, want %v", c.name, got, c.want)
