@@ -77,14 +77,7 @@ func stepOnlyTheFairsOrganisersReview(t *testing.T, f fixture, org, a, b testenv
 	t.Helper()
 	otherOrg, _ := f.tokens.Token(t, "organiser", "")
 	buyer, _ := f.tokens.Token(t, "buyer", "")
-	for _, c := range []struct {
-		name   string
-		client testenv.Client
-		method string
-		path   string
-		body   any
-		want   int
-	}{
+	checkCalls(t, []call{
 		{"buyer approves", f.api.With(buyer), "POST", "/api/applications/" + appA + "/approve", nil, 403},
 		{"B approves A", b, "POST", "/api/applications/" + appA + "/approve", nil, 403},
 		{"B reads A", b, "GET", "/api/applications/" + appA, nil, 403},
@@ -94,13 +87,7 @@ func stepOnlyTheFairsOrganisersReview(t *testing.T, f fixture, org, a, b testenv
 		{"reject B", org, "POST", "/api/applications/" + appB + "/reject", map[string]string{"reason": "Chưa đạt 4 sao"}, 200},
 		{"approve A", org, "POST", "/api/applications/" + appA + "/approve", nil, 200},
 		{"approve A twice", org, "POST", "/api/applications/" + appA + "/approve", nil, 409},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if r := c.client.Do(t, c.method, c.path, c.body); r.Status != c.want {
-				t.Errorf("%d, want %d: %s", r.Status, c.want, r.Body)
-			}
-		})
-	}
+	})
 	var own struct{ Items []struct{ ID string } }
 	b.Do(t, "GET", "/api/fairs/fair-1/applications", nil).Decode(t, &own)
 	if len(own.Items) != 1 || own.Items[0].ID != appB {

@@ -111,20 +111,29 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 // stepOnlyItsProducerEditsAProduct: producer b cannot touch a's products; a can, within the rules.
 func stepOnlyItsProducerEditsAProduct(t *testing.T, a, b testenv.Client, aID, prodA string) {
 	t.Helper()
-	for _, c := range []struct {
-		name   string
-		client testenv.Client
-		method string
-		path   string
-		body   any
-		want   int
-	}{
+	checkCalls(t, []call{
 		{"B patches A's product", b, "PATCH", "/api/products/" + prodA, map[string]any{"stars": 5}, 403},
 		{"B deletes A's product", b, "DELETE", "/api/products/" + prodA, nil, 403},
 		{"B adds to A's profile", b, "POST", "/api/producers/" + aID + "/products", map[string]any{"name_vi": "x"}, 403},
 		{"A patches own", a, "PATCH", "/api/products/" + prodA, map[string]any{"price_max_vnd": 150000}, 200},
 		{"bad gtin", a, "PATCH", "/api/products/" + prodA, map[string]any{"gtin": "1234567890123"}, 422},
-	} {
+	})
+}
+
+// call is one request of a table of checks and the status it must get.
+type call struct {
+	name   string
+	client testenv.Client
+	method string
+	path   string
+	body   any
+	want   int
+}
+
+// checkCalls makes each call in a subtest of its name and checks its status.
+func checkCalls(t *testing.T, calls []call) {
+	t.Helper()
+	for _, c := range calls {
 		t.Run(c.name, func(t *testing.T) {
 			if r := c.client.Do(t, c.method, c.path, c.body); r.Status != c.want {
 				t.Errorf("%d, want %d: %s", r.Status, c.want, r.Body)

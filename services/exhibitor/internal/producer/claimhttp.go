@@ -89,10 +89,7 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		httpx.RespondError(c, err)
 		return
 	}
-	h.Notify()
-	c.Header("Location", "/api/producers/"+claimed.ID)
-	c.Header("ETag", etag(claimed.Revision))
-	c.JSON(http.StatusCreated, toResponse(claimed, true))
+	h.created(c, claimed)
 }
 
 func (h *Routes) claimAttempts(c *gin.Context) {

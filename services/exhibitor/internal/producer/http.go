@@ -198,6 +198,11 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	h.created(c, prod)
+}
+
+// created answers a request that stored prod as the caller's profile, new or claimed.
+func (h *Routes) created(c *gin.Context, prod Producer) {
 	h.Notify()
 	c.Header("Location", "/api/producers/"+prod.ID)
 	c.Header("ETag", etag(prod.Revision))
