@@ -161,6 +161,24 @@ func TestFairScopedEndpointsAnswerOnlyTheFairsOrganisers(t *testing.T) {
 	}
 }
 
+// meetingRules is what the steps of TestMeetingRulesBoothsAndOutcomes share: the service, its
+// clients, the fair's two B2B days, the buyer, the two meetings and p2's booth assignments.
+type meetingRules struct {
+	app                      *App
+	buyer, p1, p2, org       testenv.Client
+	buyerID, past, future    string
+	m1, m2                   string
+	old, current, p1Assigned string
+}
+
+// get reads a meeting as its buyer sees it.
+func (x *meetingRules) get(t *testing.T, id string) meetingBody {
+	t.Helper()
+	var m meetingBody
+	x.buyer.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
+	return m
+}
+
 func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
@@ -170,8 +188,17 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	p1Tok, p1Acc := tokens.Token(t, "producer", "")
 	p2Tok, p2Acc := tokens.Token(t, "producer", "")
 	buyerTok, _ := tokens.Token(t, "buyer", "")
-	buyerC, p1C, p2C, orgC := api.With(buyerTok), api.With(p1Tok), api.With(p2Tok), api.With(org)
+	x := &meetingRules{app: app, buyer: api.With(buyerTok), p1: api.With(p1Tok), p2: api.With(p2Tok), org: api.With(org)}
+	stepAFairWithTwoDaysAndTwoProducers(t, x, orgAcc, p1Acc, p2Acc)
+	stepNoBoothNoMeeting(t, x)
+	stepMeetingsWithBothExhibitors(t, x)
+	stepAnOutcomeOnlyOnceTheSlotStarted(t, x)
+	stepHeldMeetingsOutliveBoothsAndLateEvents(t, x)
+}
 
+// stepAFairWithTwoDaysAndTwoProducers publishes the fair and two producers and creates the buyer.
+func stepAFairWithTwoDaysAndTwoProducers(t *testing.T, x *meetingRules, orgAcc, p1Acc, p2Acc string) {
+	app, buyerC := x.app, x.buyer
 	// Two B2B days: yesterday (its slots have started) and one next month (not yet).
 	now := time.Now().In(vntext.Zone)
 	past, future := now.AddDate(0, 0, -1).Format(time.DateOnly), now.AddDate(0, 1, 0).Format(time.DateOnly)
@@ -186,13 +213,23 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 		return ok1 && ok2 && app.Index.Stats().Fairs == 1
 	})
 	b := newBuyer(t, buyerC, "Siêu thị Xanh")
+	x.buyerID, x.past, x.future = b, past, future
+}
 
+// stepNoBoothNoMeeting refuses a meeting with a producer that holds no booth at the fair.
+func stepNoBoothNoMeeting(t *testing.T, x *meetingRules) {
+	buyerC, b := x.buyer, x.buyerID
 	// (a) No booth at the fair, no meeting.
 	r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b, "producer_id": "p1"})
 	if r.Status != 422 || !strings.Contains(string(r.Body), `"producer_id"`) || !strings.Contains(string(r.Body), "booth") {
 		t.Fatalf("meeting with a producer holding no booth: %d %s, want 422 on producer_id", r.Status, r.Body)
 	}
+}
 
+// stepMeetingsWithBothExhibitors gives both producers booths (p2's twice over) and the buyer an
+// accepted meeting with each.
+func stepMeetingsWithBothExhibitors(t *testing.T, x *meetingRules) {
+	app, buyerC, p1C, p2C, b := x.app, x.buyer, x.p1, x.p2, x.buyerID
 	// p2 held booth B01, lost it and got it back: the release of the first assignment is
 	// delivered after the second assignment.
 	old, current := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
@@ -203,7 +240,13 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
 	m1 := acceptedMeeting(t, buyerC, p1C, "f1", b, "p1")
 	m2 := acceptedMeeting(t, buyerC, p2C, "f1", b, "p2")
+	x.m1, x.m2, x.old, x.current, x.p1Assigned = m1, m2, old, current, p1Assignment
+}
 
+// stepAnOutcomeOnlyOnceTheSlotStarted schedules the meetings over the two days and records an
+// outcome only for the meeting whose slot has started.
+func stepAnOutcomeOnlyOnceTheSlotStarted(t *testing.T, x *meetingRules) {
+	buyerC, p2C, orgC, m1, m2, past, future := x.buyer, x.p2, x.org, x.m1, x.m2, x.past, x.future
 	// (c) No outcome before the meeting has a slot.
 	if r := buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 {
 		t.Errorf("outcome of an unscheduled meeting: %d %s, want 409", r.Status, r.Body)
@@ -215,22 +258,16 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	if r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}
-	get := func(id string) meetingBody {
-		t.Helper()
-		var m meetingBody
-		buyerC.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
-		return m
-	}
-	if m := get(m1); m.Day != past || m.Slot == 0 {
+	if m := x.get(t, m1); m.Day != past || m.Slot == 0 {
 		t.Fatalf("m1 = %+v, want a slot yesterday", m)
 	}
-	if m := get(m2); m.Day != future || m.Slot == 0 {
+	if m := x.get(t, m2); m.Day != future || m.Slot == 0 {
 		t.Fatalf("m2 = %+v, want a slot next month", m)
 	}
 	if r := buyerC.Do(t, "POST", "/api/meetings/"+m2+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 || !strings.Contains(string(r.Body), "starts at") {
 		t.Errorf("outcome before the slot starts: %d %s, want 409", r.Status, r.Body)
 	}
-	r = buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 900000000})
+	r := buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 900000000})
 	var held meetingBody
 	if r.Status != 200 {
 		t.Fatalf("outcome after the slot started: %d %s", r.Status, r.Body)
@@ -238,7 +275,12 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	if r.Decode(t, &held); !held.Held || held.Outcome != "contract_signed" {
 		t.Errorf("after the outcome: %+v, want held", held)
 	}
+}
 
+// stepHeldMeetingsOutliveBoothsAndLateEvents applies p2's booth events late and twice and then
+// takes both producers' booths: only the meeting not yet held is cancelled.
+func stepHeldMeetingsOutliveBoothsAndLateEvents(t *testing.T, x *meetingRules) {
+	app, p1C, m1, m2, old, current, p1Assignment := x.app, x.p1, x.m1, x.m2, x.old, x.current, x.p1Assigned
 	// (d) A held meeting cannot be cancelled, by either side or by losing the booth.
 	if r := p1C.Do(t, "POST", "/api/meetings/"+m1+"/cancel", nil); r.Status != 409 {
 		t.Errorf("cancelling a held meeting: %d %s, want 409", r.Status, r.Body)
@@ -247,7 +289,7 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	// The late release of p2's first assignment leaves p2 its booth and its meeting.
 	releaseBooth(t, app, old, "f1", "B01", "p2")
 	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
-	if m := get(m2); m.Status != "accepted" {
+	if m := x.get(t, m2); m.Status != "accepted" {
 		t.Errorf("after a late release of an earlier assignment, m2 = %+v, want accepted", m)
 	}
 	// A repeated assignment of the released one does not bring it back.
@@ -256,11 +298,11 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 
 	// (b) Losing the last booth cancels the meetings not yet held, and only those.
 	releaseBooth(t, app, current, "f1", "B01", "p2")
-	testenv.Eventually(t, "m2 cancelled with p2's last booth", func() bool { return get(m2).Status == "cancelled" })
+	testenv.Eventually(t, "m2 cancelled with p2's last booth", func() bool { return x.get(t, m2).Status == "cancelled" })
 	releaseBooth(t, app, p1Assignment, "f1", "A01", "p1")
 	waitBooths(t, app, "f1", "p1", 0)
 	drained(t, app, "EVENT", "matchmaking-meeting-fairs")
-	if m := get(m1); m.Status != "accepted" || !m.Held || m.Slot == 0 {
+	if m := x.get(t, m1); m.Status != "accepted" || !m.Held || m.Slot == 0 {
 		t.Errorf("the held meeting after its producer lost the booth: %+v, want accepted, held, in its slot", m)
 	}
 }
