@@ -42,6 +42,25 @@ func (rt *Routes) boothWriter() boothWriter {
 	return rt.Booths
 }
 
+// commitLast claims f's last proposal for the account by and commits it, on a context of its own
+// that outlives the request (see commitTimeout). It returns Conflict when there is no proposal to
+// commit or it was committed already.
+func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair, by string) (commitResponse, error) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
+	defer cancel()
+	prop, err := rt.Proposals.Last(ctx, f.ID)
+	if apperr.Is(err, apperr.NotFound) {
+		return commitResponse{}, apperr.E(apperr.Conflict, "there is no proposal to commit; run POST /api/fairs/%s/allocation first", f.ID)
+	}
+	if err != nil {
+		return commitResponse{}, err
+	}
+	if err := rt.Proposals.Claim(ctx, prop, by, fair.Stamp(rt.Now())); err != nil {
+		return commitResponse{}, err
+	}
+	return rt.commitProposal(ctx, log, f, prop), nil
+}
+
 // commitProposal assigns the booths of a claimed proposal, placement by placement, and records
 // how it went. Each placement gets all its booths or none; a failure fails only its application.
 func (rt *Routes) commitProposal(ctx context.Context, log *slog.Logger, f fair.Fair, prop Stored) commitResponse {

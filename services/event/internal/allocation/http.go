@@ -1,7 +1,6 @@
 package allocation
 
 import (
-	"context"
 	"net/http"
 	"time"
 
@@ -101,22 +100,11 @@ func (rt *Routes) commit(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
 		return
 	}
-	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.Request.Context()), commitTimeout)
-	defer cancel()
-	prop, err := rt.Proposals.Last(ctx, f.ID)
-	if apperr.Is(err, apperr.NotFound) {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "there is no proposal to commit; run POST /api/fairs/%s/allocation first", f.ID))
-		return
-	}
+	p, _ := httpx.PrincipalFrom(c)
+	resp, err := rt.commitLast(c.Request.Context(), httpx.Logger(c), f, p.AccountID)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	p, _ := httpx.PrincipalFrom(c)
-	if err := rt.Proposals.Claim(ctx, prop, p.AccountID, fair.Stamp(rt.Now())); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	resp := rt.commitProposal(ctx, httpx.Logger(c), f, prop)
 	c.JSON(http.StatusOK, resp)
 }
