@@ -69,6 +69,33 @@ func checkAgenda(t *testing.T, a agendaBody, want int) {
 	}
 }
 
+// replicaRuns is what the steps of TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole
+// share: two replicas on one database, the organiser on each, the meetings accepted, and the
+// channels through which every day's solve announces itself (entered), waits for a go from the
+// test (proceed) or reports that its context ended first (aborted).
+type replicaRuns struct {
+	first, second             *App
+	api1, api2, org1, org2    testenv.Client
+	orgTok                    string
+	accepted                  int
+	entered, proceed, aborted chan struct{}
+}
+
+// waitEntered waits for a solve to announce itself, failing the test after 15 seconds.
+func (x *replicaRuns) waitEntered(t *testing.T, what string) bool {
+	t.Helper()
+	select {
+	case <-x.entered:
+		return true
+	case <-time.After(15 * time.Second):
+		t.Errorf("timed out waiting for %s", what)
+		return false
+	}
+}
+
+// schedulePath runs the scheduling of the test fair.
+const schedulePath = "/api/fairs/f1/schedule?time_limit_ms=300"
+
 func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
@@ -89,9 +116,19 @@ func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 			return schedule.Solve(ctx, p)
 		}
 	}
-	first, api1 := startReplica(t, natsURL, uri, tokens, gated)
-	second, api2 := startReplica(t, natsURL, uri, tokens, gated)
+	x := &replicaRuns{entered: entered, proceed: proceed, aborted: aborted}
+	x.first, x.api1 = startReplica(t, natsURL, uri, tokens, gated)
+	x.second, x.api2 = startReplica(t, natsURL, uri, tokens, gated)
+	stepAFairWithAcceptedMeetings(t, x, tokens)
+	version := stepOneRunOfTheFairAtATime(t, x)
+	stepAClientThatGoesAwayLeavesTheScheduleWhole(t, x, version)
+	stepConcurrentRunsAreDoneOrRefused(t, x)
+}
 
+// stepAFairWithAcceptedMeetings publishes a fair with three exhibitors, has two buyers' meetings
+// with them accepted, and waits until both replicas' indexes hold them.
+func stepAFairWithAcceptedMeetings(t *testing.T, x *replicaRuns, tokens testenv.Tokens) {
+	first, second, api1 := x.first, x.second, x.api1
 	orgTok, orgAcc := tokens.Token(t, "organiser", "")
 	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
 	fairWithDays(t, first, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 4, MorningSlots: 2, Tables: 2})
@@ -118,23 +155,18 @@ func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 			accepted++
 		}
 	}
-	org1, org2 := api1.With(orgTok), api2.With(orgTok)
-	const path = "/api/fairs/f1/schedule?time_limit_ms=300"
-	waitEntered := func(what string) bool {
-		t.Helper()
-		select {
-		case <-entered:
-			return true
-		case <-time.After(15 * time.Second):
-			t.Errorf("timed out waiting for %s", what)
-			return false
-		}
-	}
+	x.orgTok, x.accepted = orgTok, accepted
+	x.org1, x.org2 = api1.With(orgTok), x.api2.With(orgTok)
+}
 
+// stepOneRunOfTheFairAtATime holds a run on the first replica while the second is asked for one,
+// which is refused, and returns the schedule version the first run saved, which both show.
+func stepOneRunOfTheFairAtATime(t *testing.T, x *replicaRuns) int64 {
+	org1, org2, entered, proceed, path, accepted := x.org1, x.org2, x.entered, x.proceed, schedulePath, x.accepted
 	// A run on the first replica holds the fair; a run asked of the second meanwhile is refused.
 	resA := make(chan testenv.Response, 1)
 	go func() { resA <- org1.Do(t, "POST", path, nil) }()
-	if !waitEntered("the first run") {
+	if !x.waitEntered(t, "the first run") {
 		t.FailNow()
 	}
 	resB := make(chan testenv.Response, 1)
@@ -167,7 +199,15 @@ func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 		t.Errorf("the second replica shows schedule version %d, want %d", a.Version, run.Version)
 	}
 	checkAgenda(t, a, accepted)
+	return run.Version
+}
 
+// stepAClientThatGoesAwayLeavesTheScheduleWhole cancels a run's request while it solves: the run
+// finishes and saves the next version whole.
+func stepAClientThatGoesAwayLeavesTheScheduleWhole(t *testing.T, x *replicaRuns, version int64) {
+	org1, api2, orgTok, aborted, proceed, path, accepted := x.org1, x.api2, x.orgTok, x.aborted, x.proceed, schedulePath, x.accepted
+	run := struct{ Version int64 }{version}
+	var a agendaBody
 	// A client that goes away mid-run leaves the new schedule, whole.
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -184,7 +224,7 @@ func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 		}
 		gone <- err
 	}()
-	if !waitEntered("the run of the client that goes away") {
+	if !x.waitEntered(t, "the run of the client that goes away") {
 		t.FailNow()
 	}
 	cancel()
@@ -206,7 +246,12 @@ func TestSchedulingRunsOneAtATimeAcrossReplicasAndFinishesWhole(t *testing.T) {
 	})
 	org1.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &a)
 	checkAgenda(t, a, accepted)
+}
 
+// stepConcurrentRunsAreDoneOrRefused asks both replicas for runs at once: each is done or
+// refused, and the replicas show one whole schedule.
+func stepConcurrentRunsAreDoneOrRefused(t *testing.T, x *replicaRuns) {
+	org1, org2, proceed, path, accepted := x.org1, x.org2, x.proceed, schedulePath, x.accepted
 	// Runs asked of both replicas at once: each is done or refused, never mixed.
 	for range 4 {
 		proceed <- struct{}{}
