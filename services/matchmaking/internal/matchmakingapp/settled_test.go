@@ -21,18 +21,67 @@ func meetingEvent(t *testing.T, env events.Envelope) events.MeetingV1 {
 	return pl.Meeting
 }
 
+// settledRun is what the steps of TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre share:
+// the service, the organiser, two buyers and three producers at a fair whose one B2B day was
+// yesterday, and the settled meetings with their places before the reschedule.
+type settledRun struct {
+	app           *App
+	org, b1C, b2C testenv.Client
+	producers     map[string]testenv.Client
+	b1, b2, day   string
+	held, started string
+	before        map[string]meetingBody
+}
+
+// unavailable marks the slots of the day that c's participant cannot attend.
+func (x *settledRun) unavailable(t *testing.T, c testenv.Client, slots ...int) {
+	t.Helper()
+	if r := c.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": x.day, "slots": slots}); r.Status != 204 {
+		t.Fatalf("unavailability: %d %s", r.Status, r.Body)
+	}
+}
+
+// reschedule runs the fair's scheduling and returns the version it saved.
+func (x *settledRun) reschedule(t *testing.T) int64 {
+	t.Helper()
+	r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil)
+	if r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	var run struct{ Version int64 }
+	r.Decode(t, &run)
+	return run.Version
+}
+
+// get reads a meeting as the organiser sees it.
+func (x *settledRun) get(t *testing.T, id string) meetingBody {
+	t.Helper()
+	var m meetingBody
+	x.org.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
+	return m
+}
+
 func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, api := startOn(t, natsURL, tokens)
 	_, orgAcc := tokens.Token(t, "organiser", "")
 	org, _ := tokens.Token(t, "organiser", orgAcc)
-	orgC := api.With(org)
+	x := &settledRun{app: app, org: api.With(org), producers: map[string]testenv.Client{}}
+	stepYesterdaysFairWithThreeExhibitors(t, x, tokens, api, orgAcc)
+	stepAHeldAndAStartedMeeting(t, x)
+	added, version := stepNewMeetingsAndUnavailabilityThenARerun(t, x)
+	placed := stepSettledMeetingsKeepTheirPlaces(t, x, version, len(added))
+	stepScheduledEventsOrderAfterAcceptedOnes(t, x, version, placed)
+}
 
+// stepYesterdaysFairWithThreeExhibitors publishes the fair, whose one B2B day was yesterday, and
+// three exhibitors, and creates two buyers.
+func stepYesterdaysFairWithThreeExhibitors(t *testing.T, x *settledRun, tokens testenv.Tokens, api testenv.Client, orgAcc string) {
+	app, producers := x.app, x.producers
 	// One B2B day, yesterday: every slot of it has started.
 	day := time.Now().In(vntext.Zone).AddDate(0, 0, -1).Format(time.DateOnly)
 	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
-	producers := map[string]testenv.Client{}
 	for _, id := range []string{"p1", "p2", "p3"} {
 		tok, acc := tokens.Token(t, "producer", "")
 		producerOf(t, app, id, acc)
@@ -45,62 +94,58 @@ func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
 	}
 	b1Tok, _ := tokens.Token(t, "buyer", "")
 	b2Tok, _ := tokens.Token(t, "buyer", "")
-	b1C, b2C := api.With(b1Tok), api.With(b2Tok)
-	b1, b2 := newBuyer(t, b1C, "Siêu thị Một"), newBuyer(t, b2C, "Siêu thị Hai")
-	unavailable := func(c testenv.Client, slots ...int) {
-		t.Helper()
-		if r := c.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day, "slots": slots}); r.Status != 204 {
-			t.Fatalf("unavailability: %d %s", r.Status, r.Body)
-		}
-	}
-	reschedule := func() int64 {
-		t.Helper()
-		r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil)
-		if r.Status != 200 {
-			t.Fatalf("schedule: %d %s", r.Status, r.Body)
-		}
-		var run struct{ Version int64 }
-		r.Decode(t, &run)
-		return run.Version
-	}
-	get := func(id string) meetingBody {
-		t.Helper()
-		var m meetingBody
-		orgC.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
-		return m
-	}
+	x.b1C, x.b2C = api.With(b1Tok), api.With(b2Tok)
+	x.b1, x.b2 = newBuyer(t, x.b1C, "Siêu thị Một"), newBuyer(t, x.b2C, "Siêu thị Hai")
+	x.day = day
+}
 
+// stepAHeldAndAStartedMeeting schedules one meeting that is then held and one whose slot has
+// started without an outcome.
+func stepAHeldAndAStartedMeeting(t *testing.T, x *settledRun) {
+	b1C, b2C, b1, b2, day, producers := x.b1C, x.b2C, x.b1, x.b2, x.day, x.producers
 	// m1 goes to slot 2 (p1 cannot come in 1 or 3) and is held; m2, in slot 1 or 3, has started
 	// without an outcome.
 	held := acceptedMeeting(t, b1C, producers["p1"], "f1", b1, "p1")
 	started := acceptedMeeting(t, b2C, producers["p3"], "f1", b2, "p3")
-	unavailable(producers["p1"], 1, 3)
-	unavailable(producers["p3"], 2)
-	reschedule()
-	before := map[string]meetingBody{held: get(held), started: get(started)}
+	x.unavailable(t, producers["p1"], 1, 3)
+	x.unavailable(t, producers["p3"], 2)
+	x.reschedule(t)
+	before := map[string]meetingBody{held: x.get(t, held), started: x.get(t, started)}
 	if m := before[held]; m.Day != day || m.Slot != 2 || m.Table == 0 {
 		t.Fatalf("the meeting to hold = %+v, want slot 2 of %s", m, day)
 	}
 	if r := b1C.Do(t, "POST", "/api/meetings/"+held+"/outcome", map[string]any{"outcome": "negotiating"}); r.Status != 200 {
 		t.Fatalf("outcome: %d %s", r.Status, r.Body)
 	}
+	x.held, x.started, x.before = held, started, before
+}
 
+// stepNewMeetingsAndUnavailabilityThenARerun makes the settled meetings' places unwelcome and
+// asks for meetings that need them, reschedules, and returns the meetings added and the version.
+func stepNewMeetingsAndUnavailabilityThenARerun(t *testing.T, x *settledRun) ([]string, int64) {
+	b1C, b2C, b1, b2, producers, before, started := x.b1C, x.b2C, x.b1, x.b2, x.producers, x.before, x.started
 	// Since then the participants' unavailability changed: b1 and p3 now say they could not
 	// come when their meetings were, so a run free to move them would have to.
-	unavailable(producers["p1"])
-	unavailable(producers["p3"], 1, 3)
-	unavailable(b1C, 2)
-	unavailable(b2C, before[started].Slot)
+	x.unavailable(t, producers["p1"])
+	x.unavailable(t, producers["p3"], 1, 3)
+	x.unavailable(t, b1C, 2)
+	x.unavailable(t, b2C, before[started].Slot)
 	// New meetings that need the settled meetings' slots and tables.
 	added := []string{
 		acceptedMeeting(t, b2C, producers["p1"], "f1", b2, "p1"),
 		acceptedMeeting(t, b2C, producers["p2"], "f1", b2, "p2"),
 		acceptedMeeting(t, b1C, producers["p2"], "f1", b1, "p2"),
 	}
-	version := reschedule()
+	version := x.reschedule(t)
+	return added, version
+}
 
+// stepSettledMeetingsKeepTheirPlaces checks that the settled meetings did not move and that the
+// rerun placed what fits without sharing a table or a participant; it returns how many it placed.
+func stepSettledMeetingsKeepTheirPlaces(t *testing.T, x *settledRun, version int64, added int) int {
+	orgC, day, before := x.org, x.day, x.before
 	for id, want := range before {
-		if m := get(id); m.Day != want.Day || m.Slot != want.Slot || m.Table != want.Table {
+		if m := x.get(t, id); m.Day != want.Day || m.Slot != want.Slot || m.Table != want.Table {
 			t.Errorf("settled meeting %s moved from %s/%d/%d to %s/%d/%d", id, want.Day, want.Slot, want.Table, m.Day, m.Slot, m.Table)
 		}
 	}
@@ -118,9 +163,15 @@ func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
 	}
 	checkAgenda(t, a, placed)
 	if placed < 4 {
-		t.Errorf("%d meetings placed, want the 2 settled ones and at least 2 of the %d added: %+v", placed, len(added), a.Meetings)
+		t.Errorf("%d meetings placed, want the 2 settled ones and at least 2 of the %d added: %+v", placed, added, a.Meetings)
 	}
+	return placed
+}
 
+// stepScheduledEventsOrderAfterAcceptedOnes checks the rerun's scheduled events: one for each
+// meeting it placed anew, none for the settled ones, each ordered after its accepted event.
+func stepScheduledEventsOrderAfterAcceptedOnes(t *testing.T, x *settledRun, version int64, placed int) {
+	app, held, started := x.app, x.held, x.started
 	// A scheduled event orders after the meeting's accepted event: same revision, a greater
 	// schedule version; the settled meetings get none from the second run.
 	testenv.Eventually(t, "the second run's scheduled events", func() bool {
