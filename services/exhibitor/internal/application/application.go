@@ -80,6 +80,16 @@ func (f Fair) Accepts(t time.Time) bool {
 	return f.Status == "published" && !t.Before(f.ApplicationsOpen) && t.Before(f.ApplicationsClose)
 }
 
+// Open returns a Conflict, naming the fair's status and window, unless the fair takes
+// applications at t.
+func (f Fair) Open(t time.Time) error {
+	if f.Accepts(t) {
+		return nil
+	}
+	return apperr.E(apperr.Conflict, "the fair is not taking applications now (status %s, window %s to %s)",
+		f.Status, vntext.FormatDate(f.ApplicationsOpen), vntext.FormatDate(f.ApplicationsClose))
+}
+
 // Applicant is the producer behind an account.
 type Applicant struct {
 	ProducerID string
@@ -171,6 +181,24 @@ func (r *Request) Validate() error {
 	r.Notes = vntext.Clean(r.Notes)
 	v.Check(len([]rune(r.Notes)) <= 2000, "notes", "at most 2000 characters")
 	return v.Err()
+}
+
+// Submit makes the application of applicant (signed in as accountID) to fair f with products, as
+// req asks, submitted at now, with its eligibility evaluated rule by rule. A product whose OCOP
+// certificate has expired by now cannot be shown: each is an Invalid field error.
+func Submit(id, accountID string, f Fair, applicant Applicant, products []Product, req Request, now time.Time) (Application, error) {
+	var v apperr.Validation
+	for i, pr := range products {
+		v.Check(now.Before(pr.ExpiresOn), fmt.Sprintf("product_ids[%d]", i),
+			"the OCOP certificate of "+pr.Name+" has expired: an expired product cannot be shown as OCOP; renew it first")
+	}
+	if err := v.Err(); err != nil {
+		return Application{}, err
+	}
+	return Application{ID: id, FairID: f.ID, ProducerID: applicant.ProducerID, AccountID: accountID,
+		ProducerName: applicant.Name, Province: applicant.Province, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
+		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: Evaluate(f, applicant.Province, products, req.BoothCount),
+		SubmittedAt: now, UpdatedAt: now, Revision: 1}, nil
 }
 
 // Evaluate checks an application against a fair's rules, one rule at a time, with reasons a

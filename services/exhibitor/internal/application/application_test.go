@@ -100,3 +100,30 @@ func TestRequestValidate(t *testing.T) {
 		t.Errorf("defaults: %+v, %v", ok, err)
 	}
 }
+
+func TestOpen(t *testing.T) {
+	f := fairWith(func(f *Fair) { f.ApplicationsOpen, f.ApplicationsClose = day(2026, 11, 1), day(2026, 11, 20) })
+	if err := f.Open(day(2026, 11, 5)); err != nil {
+		t.Errorf("Open(within the window) = %v, want nil", err)
+	}
+	if err := f.Open(day(2026, 11, 20)); !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "status published") {
+		t.Errorf("Open(at the close) = %v, want a Conflict naming the status", err)
+	}
+}
+
+func TestSubmit(t *testing.T) {
+	f := fairWith(nil)
+	applicant := Applicant{ProducerID: "pr1", Name: "HTX Mật ong Bắc Hà", Province: "15"}
+	req := Request{ProductIDs: []string{"p1"}, BoothKind: "standard", BoothCount: 1}
+	now := day(2026, 11, 5)
+	a, err := Submit("a1", "acc1", f, applicant, []Product{honey}, req, now)
+	if err != nil || a.Status != Submitted || a.Revision != 1 || a.ProducerID != "pr1" || a.AccountID != "acc1" || !a.SubmittedAt.Equal(now) || len(a.Rules) != 5 {
+		t.Errorf("Submit = %+v, %v", a, err)
+	}
+	expired := honey
+	expired.ExpiresOn = now
+	_, err = Submit("a2", "acc1", f, applicant, []Product{honey, expired}, req, now)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "product_ids[1]") || strings.Contains(err.Error(), "product_ids[0]") {
+		t.Errorf("Submit with an expired product = %v, want Invalid on product_ids[1] only", err)
+	}
+}

@@ -2,7 +2,6 @@ package application
 
 import (
 	"context"
-	"fmt"
 	"net/http"
 	"slices"
 	"strings"
@@ -17,7 +16,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Catalog finds what an application needs from producers and products.
@@ -151,9 +149,8 @@ func (h *Routes) create(c *gin.Context) {
 		return
 	}
 	now := h.now()
-	if !f.Accepts(now) {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is not taking applications now (status %s, window %s to %s)",
-			f.Status, vntext.FormatDate(f.ApplicationsOpen), vntext.FormatDate(f.ApplicationsClose)))
+	if err := f.Open(now); err != nil {
+		httpx.RespondError(c, err)
 		return
 	}
 	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
@@ -161,19 +158,11 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	var v apperr.Validation
-	for i, pr := range products {
-		v.Check(now.Before(pr.ExpiresOn), fmt.Sprintf("product_ids[%d]", i),
-			"the OCOP certificate of "+pr.Name+" has expired: an expired product cannot be shown as OCOP; renew it first")
-	}
-	if err := v.Err(); err != nil {
+	a, err := Submit(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, applicant, products, req, now)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	a := Application{ID: uuid.Must(uuid.NewV7()).String(), FairID: f.ID, ProducerID: applicant.ProducerID, AccountID: p.AccountID,
-		ProducerName: applicant.Name, Province: applicant.Province, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
-		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: Evaluate(f, applicant.Province, products, req.BoothCount),
-		SubmittedAt: now, UpdatedAt: now, Revision: 1}
 	if err := h.Store.Create(ctx, a, correlation.From(ctx)); err != nil {
 		httpx.RespondError(c, err)
 		return
