@@ -225,7 +225,7 @@ func (rt *Routes) editableBooth(c *gin.Context, f fair.Fair) (Booth, bool) {
 		httpx.RespondError(c, err)
 		return Booth{}, false
 	}
-	held, err := rt.Booths.Active(c.Request.Context(), map[string]any{"fair_id": f.ID, "code": code})
+	held, err := rt.Booths.ActiveAt(c.Request.Context(), f.ID, code)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Booth{}, false
@@ -355,7 +355,7 @@ func (rt *Routes) release(c *gin.Context) {
 	}
 	ctx := c.Request.Context()
 	code := strings.ToUpper(c.Param("code"))
-	held, err := rt.Booths.Active(ctx, map[string]any{"fair_id": f.ID, "code": code})
+	held, err := rt.Booths.ActiveAt(ctx, f.ID, code)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -266,6 +266,11 @@ func (s *Store) Active(ctx context.Context, filter bson.M) ([]Assignment, error)
 	return out, nil
 }
 
+// ActiveAt returns the active assignments of one booth of a fair: none, or the one holding it.
+func (s *Store) ActiveAt(ctx context.Context, fairID, code string) ([]Assignment, error) {
+	return s.Active(ctx, bson.M{"fair_id": fairID, "code": code})
+}
+
 // ActiveForFair returns a fair's active assignments.
 func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Assignment, error) {
 	return s.Active(ctx, bson.M{"fair_id": fairID})
