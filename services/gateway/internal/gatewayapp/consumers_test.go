@@ -1,6 +1,7 @@
 package gatewayapp
 
 import (
+	"maps"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -12,27 +13,23 @@ import (
 // TestEveryConsumedSubjectHasItsHandler holds what the gateway hears from NATS to a table.
 //
 // The gateway has no durable consumer, so its table of durables is empty: CheckConsumers fails
-// when a consumer is added without its row here, or an On... handler appears in a consume.go with
-// no subscription. The live relay (live/consume.go) hears the services' events over core NATS
-// subscriptions instead, with no durable, no ack and nothing redelivered, since a notice is worth
-// nothing once its page is gone. Its one handler dispatches on the event's type rather than on
-// the subject it came in on, so it is not an On... handler of CheckConsumers; its subjects are
-// held to a table of their own below.
+// when a consumer is added without its row here. The live relay hears the services' events over
+// core NATS subscriptions of its own instead (no durable, no ack, nothing redelivered: a notice is
+// worth nothing once its page is gone), one per On... handler of live/consume.go; those are the
+// relayed table, passed as the subscriptions held outside bus consumers.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	f := start(t, nil)
-	testenv.CheckConsumers(t, filepath.Join("..", ".."), f.app.Consumers(), map[string][]string{}, nil)
-
-	relayed := []string{
-		"event.booth.>",           // notices: booths of a fair
-		"event.fair.>",            // notices, and an organiser's fairs in its scope
-		"exhibitor.application.>", // notices: applications
-		"exhibitor.producer.>",    // a producer profile in its owner's scope
-		"matchmaking.buyer.>",     // a buyer profile in its owner's scope
-		"matchmaking.meeting.>",   // notices: meetings
+	relayed := map[string][]string{
+		"live.OnApplication": {"exhibitor.application.>"}, // notices
+		"live.OnBooth":       {"event.booth.>"},           // notices
+		"live.OnFair":        {"event.fair.>"},            // an organiser's fairs in its scope, and notices
+		"live.OnMeeting":     {"matchmaking.meeting.>"},   // notices
+		"live.OnProducer":    {"exhibitor.producer.>"},    // a producer profile in its owner's scope
+		"live.OnBuyer":       {"matchmaking.buyer.>"},     // a buyer profile in its owner's scope
 	}
-	got := live.Subjects()
-	slices.Sort(got)
-	if !slices.Equal(got, relayed) {
+	got := live.Subscriptions()
+	if !maps.EqualFunc(got, relayed, slices.Equal) {
 		t.Errorf("the live relay hears %v, want %v", got, relayed)
 	}
+	testenv.CheckConsumers(t, filepath.Join("..", ".."), f.app.Consumers(), map[string][]string{}, got)
 }

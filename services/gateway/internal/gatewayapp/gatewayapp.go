@@ -121,8 +121,8 @@ func (a *App) bootstrapAdmin(ctx context.Context) error {
 func (a *App) Handler() http.Handler { return a.handler }
 
 // Consumers are the gateway's durable consumers: none. The live relay hears the services' events
-// over core NATS subscriptions of its own (live.Subjects), since a notice is worth nothing once
-// its page is gone.
+// over core NATS subscriptions of its own (live.Subscriptions), since a notice is worth nothing
+// once its page is gone.
 func (a *App) Consumers() []bus.Consumer { return nil }
 
 // Run serves on ln until ctx ends.

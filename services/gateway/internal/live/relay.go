@@ -8,6 +8,7 @@ import (
 	"github.com/nats-io/nats.go"
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
 // Relay fans NATS events out to the browsers connected to this gateway replica, each only the
@@ -15,6 +16,7 @@ import (
 // their own events.
 type Relay struct {
 	resolve  Resolver
+	on       map[string]func(*Relay, events.Envelope)
 	mu       sync.Mutex
 	clients  map[*client]struct{}
 	sub      []*nats.Subscription
@@ -23,9 +25,9 @@ type Relay struct {
 }
 
 // NewRelay subscribes on nc to the subjects pages care about and to the profile and fair events
-// that change a stream's scope (see Subjects); resolve finds a stream's scope when it opens.
+// that change a stream's scope (see handlers); resolve finds a stream's scope when it opens.
 func NewRelay(nc *nats.Conn, resolve Resolver) (*Relay, error) {
-	r := &Relay{resolve: resolve, clients: map[*client]struct{}{}, done: make(chan struct{})}
+	r := &Relay{resolve: resolve, on: handlersByEntity(), clients: map[*client]struct{}{}, done: make(chan struct{})}
 	if err := r.subscribe(nc); err != nil {
 		r.Close()
 		return nil, err
