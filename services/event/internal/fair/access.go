@@ -1,14 +1,11 @@
 package fair
 
 import (
-	"time"
-
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // OrganiserRoles are the roles a route for a fair's organisers admits; whether the caller
@@ -61,7 +58,3 @@ func CanManage(c *gin.Context, f Fair) bool {
 	p, ok := httpx.PrincipalFrom(c)
 	return ok && (p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && f.IsOrganiser(p.AccountID)))
 }
-
-// Stamp returns t as the service stores times it sets: in Vietnam's zone, to the millisecond,
-// which is what the database keeps, so that a response shows what a later read returns.
-func Stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Millisecond) }

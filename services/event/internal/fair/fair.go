@@ -251,6 +251,10 @@ func (fr Fair) AssignsBooths() bool {
 // LastDay returns the end of the fair's last day.
 func (fr Fair) LastDay() time.Time { return fr.EndDate.AddDate(0, 0, 1).Add(-time.Nanosecond) }
 
+// Stamp returns t as the service stores times it sets: in Vietnam's zone, to the millisecond,
+// which is what the database keeps, so that a response shows what a later read returns.
+func Stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Millisecond) }
+
 // IsOrganiser reports whether account organises the fair.
 func (fr Fair) IsOrganiser(account string) bool { return slices.Contains(fr.Organisers, account) }
 
