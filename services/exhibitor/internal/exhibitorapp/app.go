@@ -4,7 +4,6 @@ package exhibitorapp
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -18,30 +17,6 @@ import (
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )
-
-// Port is the service's default HTTP port.
-const Port = 8082
-
-// Config is the exhibitor service's configuration.
-type Config struct {
-	service.Config
-	// SweepInterval is how often expired certificates are looked for.
-	SweepInterval time.Duration
-}
-
-// LoadConfig reads the configuration from getenv.
-func LoadConfig(getenv func(string) string) (Config, error) {
-	base, err := service.LoadConfig("exhibitor", Port, getenv)
-	c := Config{Config: base, SweepInterval: time.Hour}
-	if s := getenv("OCOPFAIR_EXPIRY_SWEEP_INTERVAL"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < time.Second {
-			return c, fmt.Errorf("OCOPFAIR_EXPIRY_SWEEP_INTERVAL=%q: must be a duration of at least 1s", s)
-		}
-		c.SweepInterval = d
-	}
-	return c, err
-}
 
 // App is a running exhibitor service.
 type App struct {

@@ -19,6 +19,7 @@ func ownerOf(p producer.Producer) product.Owner {
 		Certifications: p.CertificationCodes(), Revision: p.Revision}
 }
 
+// OwnerOf returns what a product keeps of producer producerID (NotFound when there is none).
 func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner, error) {
 	p, err := c.a.producers.Get(ctx, producerID)
 	if err != nil {
@@ -27,6 +28,7 @@ func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner,
 	return ownerOf(p), nil
 }
 
+// ApplicantOf returns the producer profile of an account (NotFound when it has none).
 func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application.Applicant, error) {
 	p, err := c.a.producers.ByAccount(ctx, accountID)
 	if err != nil {
@@ -35,6 +37,8 @@ func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application
 	return application.Applicant{ProducerID: p.ID, Name: p.LegalName, Province: p.Province.Code}, nil
 }
 
+// ProductsOf returns the live products ids of producerID, in order; an ID that is not one of its
+// live products is an Invalid field error on product_ids[i].
 func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string) ([]application.Product, error) {
 	found, err := c.a.products.ByIDs(ctx, ids)
 	if err != nil {
