@@ -1,17 +1,19 @@
 package matchmakingapp
 
 import (
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
-// TestEveryConsumedSubjectHasItsHandler holds the service's durable consumers to the subjects it
-// consumes and to the On... handlers of its consume.go files. The matching index is not in the
-// table: it follows the EVENT and EXHIBITOR streams itself, with ordered consumers that keep no
-// durable name (index/follow.go), and restores from its snapshots.
+// TestEveryConsumedSubjectHasItsHandler holds the service's subscriptions to the subjects it
+// consumes and to the On... handlers of its consume.go files: the durable consumers the app runs,
+// and the subjects the matching index folds, which it follows itself with ordered consumers of
+// its own (every replica folds every event) rather than through a durable consumer.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	// The app is built as Run builds it, not served: the test reads its wiring only.
@@ -25,5 +27,22 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"matchmaking-meeting-fairs":        {events.FairCancelled, events.BoothAssigned, events.BoothReleased},
 		"matchmaking-meeting-applications": {events.ApplicationWithdrawn, events.ApplicationCancelled},
 	}
-	testenv.CheckConsumers(t, "../..", app.Consumers(), want, nil)
+	folds := map[string][]string{
+		"index.OnProducer": {events.ProducerRegistered, events.ProducerUpdated},
+		"index.OnProduct":  events.ProductSubjects,
+		"index.OnBooth":    {events.BoothAssigned, events.BoothReleased},
+		"index.OnFair":     events.FairSubjects,
+	}
+	got := index.Subscriptions()
+	for name, subjects := range folds {
+		if g := got[name]; !slices.Equal(slices.Sorted(slices.Values(g)), slices.Sorted(slices.Values(subjects))) {
+			t.Errorf("index %s folds %v, want %v", name, g, subjects)
+		}
+	}
+	for name, subjects := range got {
+		if _, ok := folds[name]; !ok {
+			t.Errorf("index %s folds %v, which the table does not list", name, subjects)
+		}
+	}
+	testenv.CheckConsumers(t, "../..", app.Consumers(), want, folds)
 }
