@@ -108,49 +108,43 @@ func (r *Relay) OnMeeting(env events.Envelope) { r.notify(env) }
 // OnFair puts a fair in its organisers' scopes and takes it from every other scope but the
 // admins', then tells the streams that want it that the fair changed (event.fair.*).
 func (r *Relay) OnFair(env events.Envelope) {
-	p, ok := probeOf(env)
-	if !ok {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.apply(organised(p.Fair.ID, p.Fair.Organisers))
-	r.tell(p.notice(env.Type))
+	r.handle(env, func(p probe) {
+		r.apply(organised(p.Fair.ID, p.Fair.Organisers))
+		r.tell(p.notice(env.Type))
+	})
 }
 
 // OnProducer gives a producer profile to its owner's stream and takes it from every other
 // (exhibitor.producer.*); pages are not told of the profile itself.
 func (r *Relay) OnProducer(env events.Envelope) {
-	p, ok := probeOf(env)
-	if !ok {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.apply(own(p.Producer.ID, p.Producer.AccountID, func(s *Scope) *map[string]bool { return &s.Producers }))
+	r.handle(env, func(p probe) {
+		r.apply(own(p.Producer.ID, p.Producer.AccountID, func(s *Scope) *map[string]bool { return &s.Producers }))
+	})
 }
 
 // OnBuyer gives a buyer profile to its owner's stream and takes it from every other
 // (matchmaking.buyer.*); pages are not told of the profile itself.
 func (r *Relay) OnBuyer(env events.Envelope) {
-	p, ok := probeOf(env)
-	if !ok {
-		return
-	}
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.apply(own(p.Buyer.ID, p.Buyer.AccountID, func(s *Scope) *map[string]bool { return &s.Buyers }))
+	r.handle(env, func(p probe) {
+		r.apply(own(p.Buyer.ID, p.Buyer.AccountID, func(s *Scope) *map[string]bool { return &s.Buyers }))
+	})
 }
 
 // notify tells the streams that want it of env's change.
 func (r *Relay) notify(env events.Envelope) {
-	p, ok := probeOf(env)
-	if !ok {
+	r.handle(env, func(p probe) { r.tell(p.notice(env.Type)) })
+}
+
+// handle reads env's payload and runs do with it under r.mu; an event whose payload does not
+// decode is dropped.
+func (r *Relay) handle(env events.Envelope, do func(probe)) {
+	var p probe
+	if json.Unmarshal(env.Payload, &p) != nil {
 		return
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
-	r.tell(p.notice(env.Type))
+	do(p)
 }
 
 // probe reads the fields of every payload the stream looks at; a payload that lacks one leaves it
@@ -197,15 +191,6 @@ func (p probe) notice(typ string) Notice {
 		BuyerID:       first(p.BuyerID, p.Meeting.BuyerID),
 		public:        p.Fair.ID != "" && p.Fair.Status != "" && p.Fair.Status != "draft",
 	}
-}
-
-// probeOf reads env's payload; ok is false when it does not decode, and the event is dropped.
-func probeOf(env events.Envelope) (probe, bool) {
-	var p probe
-	if json.Unmarshal(env.Payload, &p) != nil {
-		return probe{}, false
-	}
-	return p, true
 }
 
 // tell offers n to every open stream. The caller holds r.mu.
