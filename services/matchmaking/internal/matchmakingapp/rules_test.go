@@ -171,12 +171,18 @@ type meetingRules struct {
 	old, current, p1Assigned string
 }
 
+// readMeeting reads a meeting as c sees it.
+func readMeeting(t *testing.T, c testenv.Client, id string) meetingBody {
+	t.Helper()
+	var m meetingBody
+	c.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
+	return m
+}
+
 // get reads a meeting as its buyer sees it.
 func (x *meetingRules) get(t *testing.T, id string) meetingBody {
 	t.Helper()
-	var m meetingBody
-	x.buyer.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
-	return m
+	return readMeeting(t, x.buyer, id)
 }
 
 func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {

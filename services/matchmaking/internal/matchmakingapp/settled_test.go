@@ -56,9 +56,7 @@ func (x *settledRun) reschedule(t *testing.T) int64 {
 // get reads a meeting as the organiser sees it.
 func (x *settledRun) get(t *testing.T, id string) meetingBody {
 	t.Helper()
-	var m meetingBody
-	x.org.Do(t, "GET", "/api/meetings/"+id, nil).Decode(t, &m)
-	return m
+	return readMeeting(t, x.org, id)
 }
 
 func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
