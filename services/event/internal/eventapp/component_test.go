@@ -32,12 +32,7 @@ type env struct {
 
 func setup(t *testing.T) env {
 	t.Helper()
-	_, natsURL := testenv.NATS(t)
-	tokens := testenv.NewTokens(t)
-	app, err := New(t.Context(), testenv.ServiceConfig(t, "event", natsURL), testWriter{t}, tokens.Keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, tokens := newApp(t)
 	api := testenv.Client{Base: testenv.Serve(t, app.Run)}
 	tok, orgID := tokens.Token(t, "organiser", "")
 	e := env{app: app, api: api, tokens: tokens, org: api.With(tok), orgID: orgID, js: app.Host.JS}

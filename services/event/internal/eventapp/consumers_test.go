@@ -10,12 +10,7 @@ import (
 // TestEveryConsumedSubjectHasItsHandler holds the service's subscriptions (durable names and
 // subjects, which never change) to the On... handlers of its features' consume.go files.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	tokens := testenv.NewTokens(t)
-	app, err := New(t.Context(), testenv.ServiceConfig(t, "event", natsURL), testWriter{t}, tokens.Keys)
-	if err != nil {
-		t.Fatal(err)
-	}
+	app, _ := newApp(t)
 	t.Cleanup(app.Host.Close)
 	want := map[string][]string{
 		"event-applications":          events.ApplicationSubjects,

@@ -16,13 +16,21 @@ func (w testWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-func TestHealthReadyAndOpenAPI(t *testing.T) {
+// newApp opens the service on an embedded NATS server and a fresh database, with tokens that it
+// accepts.
+func newApp(t *testing.T) (*App, testenv.Tokens) {
+	t.Helper()
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, err := New(t.Context(), testenv.ServiceConfig(t, "event", natsURL), testWriter{t}, tokens.Keys)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return app, tokens
+}
+
+func TestHealthReadyAndOpenAPI(t *testing.T) {
+	app, _ := newApp(t)
 	api := testenv.Client{Base: testenv.Serve(t, app.Run)}
 	for _, path := range []string{"/healthz", "/readyz"} {
 		if r := api.Do(t, "GET", path, nil); r.Status != 200 {

@@ -214,14 +214,24 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Set the B2B conference days, slots and tables.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
 }
 
-func (rt *Routes) createFair(c *gin.Context) {
+// bindFields reads a fairRequest body as the fields it gives; it has answered the request when it
+// returns false.
+func bindFields(c *gin.Context) (Fields, bool) {
 	var req fairRequest
 	if !httpx.Bind(c, &req) {
-		return
+		return Fields{}, false
 	}
 	fields, err := req.fields()
 	if err != nil {
 		httpx.RespondError(c, err)
+		return Fields{}, false
+	}
+	return fields, true
+}
+
+func (rt *Routes) createFair(c *gin.Context) {
+	fields, ok := bindFields(c)
+	if !ok {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
@@ -360,13 +370,8 @@ func (rt *Routes) change(c *gin.Context, subject func(Fair) string, fn func(Fair
 }
 
 func (rt *Routes) patchFair(c *gin.Context) {
-	var req fairRequest
-	if !httpx.Bind(c, &req) {
-		return
-	}
-	fields, err := req.fields()
-	if err != nil {
-		httpx.RespondError(c, err)
+	fields, ok := bindFields(c)
+	if !ok {
 		return
 	}
 	rt.change(c, func(Fair) string { return events.FairUpdated }, func(f Fair) (Fair, error) { return f.Update(fields, Stamp(rt.Now())) })
