@@ -11,10 +11,10 @@ import (
 
 // Memory is a service process's resident set.
 type Memory struct {
-	Service string
-	PID     int
+	Service string `json:"service"`
+	PID     int    `json:"pid"`
 	// RSS in bytes (VmRSS), 0 when the process was not found.
-	RSS int64
+	RSS int64 `json:"rss_bytes"`
 }
 
 // FindPID returns the process running binary bin (an absolute path) whose environment has
@@ -32,7 +32,8 @@ func FindPID(bin, dataDir string) (int, error) {
 			continue
 		}
 		exe, err := os.Readlink(filepath.Join("/proc", e.Name(), "exe"))
-		if err != nil || exe != bin {
+		// A binary rebuilt while its process runs shows as deleted.
+		if err != nil || strings.TrimSuffix(exe, " (deleted)") != bin {
 			continue
 		}
 		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))

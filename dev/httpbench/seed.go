@@ -11,18 +11,20 @@ import (
 // Sizes of the generated data.
 type Sizes struct {
 	// Producers imported, each with ProductsPerProducer products.
-	Producers           int
-	ProductsPerProducer int
+	Producers           int `json:"producers"`
+	ProductsPerProducer int `json:"products_per_producer"`
 	// BoothZones × BoothRows × BoothColumns booths make the bench fair's floor plan.
-	BoothZones, BoothRows, BoothColumns int
+	BoothZones   int `json:"booth_zones"`
+	BoothRows    int `json:"booth_rows"`
+	BoothColumns int `json:"booth_columns"`
 	// Pool is how many of the imported producers are claimed by accounts of their own, which
 	// apply to the fairs and read their own applications and agenda.
-	Pool int
+	Pool int `json:"pool"`
 	// WriteFairs are extra open fairs the pool applies to during the write and staleness phases:
 	// a producer applies to a fair once, so each application needs its own (producer, fair) pair.
-	WriteFairs int
+	WriteFairs int `json:"write_fairs"`
 	// Meetings the buyer asks for with pool producers, accepted and scheduled, for the agenda.
-	Meetings int
+	Meetings int `json:"meetings"`
 }
 
 // Booths is the size of the bench fair's floor plan.
