@@ -29,12 +29,8 @@ func TestWriterKeepsEventsWithTheWriteAndNamesItsErrors(t *testing.T) {
 	}
 	stale := apperr.E(apperr.Conflict, "the thing changed meanwhile")
 	w := outbox.NewWriter(db.Collection("things"), "thing", stale)
-	env := func(id string) events.Envelope {
-		e, err := events.New(events.ProducerUpdated, 1, id, "corr", map[string]string{"id": id})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return e
+	env := func(id string) outbox.Event {
+		return outbox.Event{Subject: events.ProducerUpdated, AggregateID: id, Payload: map[string]string{"id": id}}
 	}
 	outboxOf := func(id string) int {
 		entries, err := outbox.Pending(ctx, db.Database, "things", id)
@@ -47,27 +43,27 @@ func TestWriterKeepsEventsWithTheWriteAndNamesItsErrors(t *testing.T) {
 		return len(entries)
 	}
 
-	if err := w.Insert(ctx, thing{ID: "a", Code: "A", Revision: 1}, "", env("a")); err != nil {
+	if err := w.Insert(ctx, thing{ID: "a", Code: "A", Revision: 1}, "", "corr", env("a")); err != nil {
 		t.Fatal(err)
 	}
-	err := w.Insert(ctx, thing{ID: "b", Code: "A", Revision: 1}, "code A is taken", env("b"))
+	err := w.Insert(ctx, thing{ID: "b", Code: "A", Revision: 1}, "code A is taken", "corr", env("b"))
 	if apperr.KindOf(err) != apperr.Conflict || !containsMessage(err, "code A is taken") {
 		t.Fatalf("Insert(duplicate code) = %v, want Conflict saying the code is taken", err)
 	}
-	if err := w.Insert(ctx, thing{ID: "a", Code: "Z", Revision: 1}, ""); apperr.KindOf(err) != apperr.Conflict || !containsMessage(err, "thing already exists") {
+	if err := w.Insert(ctx, thing{ID: "a", Code: "Z", Revision: 1}, "", "corr"); apperr.KindOf(err) != apperr.Conflict || !containsMessage(err, "thing already exists") {
 		t.Fatalf("Insert(same id) = %v, want Conflict 'thing already exists'", err)
 	}
 
-	if err := w.Replace(ctx, bson.M{"_id": "a", "revision": 1}, thing{ID: "a", Code: "A2", Revision: 2}, "", env("a")); err != nil {
+	if err := w.Replace(ctx, bson.M{"_id": "a", "revision": 1}, thing{ID: "a", Code: "A2", Revision: 2}, "", "corr", env("a")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Replace(ctx, bson.M{"_id": "a", "revision": 1}, thing{ID: "a", Code: "A3", Revision: 2}, "", env("a")); !errors.Is(err, stale) {
+	if err := w.Replace(ctx, bson.M{"_id": "a", "revision": 1}, thing{ID: "a", Code: "A3", Revision: 2}, "", "corr", env("a")); !errors.Is(err, stale) {
 		t.Fatalf("Replace(old revision) = %v, want the stale error", err)
 	}
-	if err := w.Apply(ctx, bson.M{"_id": "a", "revision": 2}, bson.M{"$set": bson.M{"revision": 3}}, "", env("a")); err != nil {
+	if err := w.Apply(ctx, bson.M{"_id": "a", "revision": 2}, bson.M{"$set": bson.M{"revision": 3}}, "", "corr", env("a")); err != nil {
 		t.Fatal(err)
 	}
-	if err := w.Apply(ctx, bson.M{"_id": "a", "revision": 2}, bson.M{"$set": bson.M{"revision": 4}}, "", env("a")); !errors.Is(err, stale) {
+	if err := w.Apply(ctx, bson.M{"_id": "a", "revision": 2}, bson.M{"$set": bson.M{"revision": 4}}, "", "corr", env("a")); !errors.Is(err, stale) {
 		t.Fatalf("Apply(old revision) = %v, want the stale error", err)
 	}
 	if got := outboxOf("a"); got != 3 {

@@ -232,13 +232,10 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 // Release ends an active assignment with its event.booth.released event; it returns NotFound when
 // the assignment is no longer active.
 func (s *Store) Release(ctx context.Context, a Assignment, reason string, now time.Time, correlationID string) error {
-	env, err := events.New(events.BoothReleased, 1, a.FairID, correlationID, events.BoothAssignmentV1{
-		AssignmentID: a.ID, FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now})
-	if err != nil {
-		return err
-	}
-	err = s.releases.Apply(ctx, bson.M{"_id": a.ID, "active": true},
-		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", env)
+	released := outbox.Event{Subject: events.BoothReleased, AggregateID: a.FairID, Payload: events.BoothAssignmentV1{
+		AssignmentID: a.ID, FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now}}
+	err := s.releases.Apply(ctx, bson.M{"_id": a.ID, "active": true},
+		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", correlationID, released)
 	if errors.Is(err, errNotAssigned) {
 		return apperr.E(apperr.NotFound, "booth %s is not assigned", a.Code)
 	}

@@ -177,21 +177,18 @@ func NewStore(db *storage.DB) *Store {
 
 // Create stores a new fair with its event.fair.created event; a fair with its ID is Conflict.
 func (s *Store) Create(ctx context.Context, f Fair, correlationID string) error {
-	env, err := events.New(events.FairCreated, 1, f.ID, correlationID, events.FairChangedV1{Fair: Event(f)})
-	if err != nil {
-		return err
-	}
-	return s.w.Insert(ctx, toDocument(f), "", env)
+	return s.w.Insert(ctx, toDocument(f), "", correlationID, change(events.FairCreated, f))
 }
 
 // Save replaces the fair if it is still at revision prev, with one event of subject; ErrStale
 // when it is not.
 func (s *Store) Save(ctx context.Context, f Fair, prev int64, subject, correlationID string) error {
-	env, err := events.New(subject, 1, f.ID, correlationID, events.FairChangedV1{Fair: Event(f)})
-	if err != nil {
-		return err
-	}
-	return s.w.Replace(ctx, bson.M{"_id": f.ID, "revision": prev}, toDocument(f), "", env)
+	return s.w.Replace(ctx, bson.M{"_id": f.ID, "revision": prev}, toDocument(f), "", correlationID, change(subject, f))
+}
+
+// change is the event of subject that carries the fair as it now is.
+func change(subject string, f Fair) outbox.Event {
+	return outbox.Event{Subject: subject, AggregateID: f.ID, Payload: events.FairChangedV1{Fair: Event(f)}}
 }
 
 // Get returns the fair with id.

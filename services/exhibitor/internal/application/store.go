@@ -154,28 +154,25 @@ func NewStore(db *storage.DB) *Store {
 // Create stores a new application with its submitted event. It returns Conflict when the producer
 // already has an active application to the fair.
 func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
-	env, err := events.New(events.ApplicationSubmitted, 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
-	if err != nil {
-		return err
-	}
-	return s.w.Insert(ctx, toDocument(a), activeExists, env)
+	return s.w.Insert(ctx, toDocument(a), activeExists, correlationID, change(events.ApplicationSubmitted, a))
 }
 
 // Save stores a status change (with its event) if the application is still at revision prev. It
 // returns ErrStale when the application changed meanwhile, and Conflict when the change would
 // make a second active application of the producer to the fair.
 func (s *Store) Save(ctx context.Context, a Application, prev int64, correlationID string) error {
-	env, err := events.New(SubjectOf(a.Status), 1, a.ID, correlationID, events.ApplicationChangedV1{Application: Event(a)})
-	if err != nil {
-		return err
-	}
 	set, err := storage.Fields(toDocument(a))
 	if err != nil {
 		return err
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
-	return s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, env)
+	return s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, correlationID, change(SubjectOf(a.Status), a))
+}
+
+// change is the event of subject that carries the application as it now is.
+func change(subject string, a Application) outbox.Event {
+	return outbox.Event{Subject: subject, AggregateID: a.ID, Payload: events.ApplicationChangedV1{Application: Event(a)}}
 }
 
 // Move applies act to a and saves it with its event, at the time now gives. When the application

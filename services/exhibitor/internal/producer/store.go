@@ -122,21 +122,15 @@ func NewStore(db *storage.DB) *Store {
 // Create stores a new profile with its exhibitor.producer.registered event in one insert. It
 // returns Conflict when the account already has a profile or the tax code is taken.
 func (s *Store) Create(ctx context.Context, p Producer, correlationID string) error {
-	env, err := events.New(events.ProducerRegistered, 1, p.ID, correlationID, events.ProducerRegisteredV1{Producer: Event(p)})
-	if err != nil {
-		return err
-	}
-	return s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", env)
+	return s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", correlationID,
+		outbox.Event{Subject: events.ProducerRegistered, AggregateID: p.ID, Payload: events.ProducerRegisteredV1{Producer: Event(p)}})
 }
 
 // Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
 // event, in one conditional update. A concurrent change makes it return ErrStale.
 func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationID string) error {
-	env, err := events.New(events.ProducerUpdated, 1, p.ID, correlationID, events.ProducerUpdatedV1{Producer: Event(p)})
-	if err != nil {
-		return err
-	}
-	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code", env)
+	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code",
+		correlationID, updated(p))
 }
 
 // Claim hands an imported profile (stored at revision prev under the placeholder account
@@ -144,17 +138,15 @@ func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationI
 // exhibitor.producer.claimed, in one conditional update. It returns ErrStale when the profile
 // changed meanwhile, and Conflict when the account already has a profile.
 func (s *Store) Claim(ctx context.Context, p Producer, prev int64, previousAccount, correlationID string) error {
-	updated, err := events.New(events.ProducerUpdated, 1, p.ID, correlationID, events.ProducerUpdatedV1{Producer: Event(p)})
-	if err != nil {
-		return err
-	}
-	claimed, err := events.New(events.ProducerClaimed, 1, p.ID, correlationID, events.ProducerClaimedV1{ProducerID: p.ID,
-		AccountID: p.AccountID, PreviousAccountID: previousAccount, Revision: p.Revision, ClaimedAt: p.UpdatedAt})
-	if err != nil {
-		return err
-	}
+	claimed := outbox.Event{Subject: events.ProducerClaimed, AggregateID: p.ID, Payload: events.ProducerClaimedV1{ProducerID: p.ID,
+		AccountID: p.AccountID, PreviousAccountID: previousAccount, Revision: p.Revision, ClaimedAt: p.UpdatedAt}}
 	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
-		"you already have a producer profile", updated, claimed)
+		"you already have a producer profile", correlationID, updated(p), claimed)
+}
+
+// updated is the exhibitor.producer.updated event that carries the profile as it now is.
+func updated(p Producer) outbox.Event {
+	return outbox.Event{Subject: events.ProducerUpdated, AggregateID: p.ID, Payload: events.ProducerUpdatedV1{Producer: Event(p)}}
 }
 
 // Get returns the profile with id.

@@ -190,21 +190,13 @@ const duplicateName = "this producer already lists a product with this name"
 // Create stores a new product with its exhibitor.product.created event. It returns Conflict when
 // the producer already lists a live product of that name.
 func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID string) error {
-	env, err := events.New(events.ProductCreated, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
-	if err != nil {
-		return err
-	}
-	return s.w.Insert(ctx, toDocument(p, o), duplicateName, env)
+	return s.w.Insert(ctx, toDocument(p, o), duplicateName, correlationID, change(events.ProductCreated, Listed{Product: p, Owner: o}))
 }
 
 // Save replaces the product if it is still at revision prev, with one event of subject. It returns
 // ErrStale when the product changed meanwhile, and Conflict as Create does.
 func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subject, correlationID string) error {
-	env, err := events.New(subject, 1, p.ID, correlationID, events.ProductChangedV1{Product: Event(Listed{Product: p, Owner: o})})
-	if err != nil {
-		return err
-	}
-	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, env)
+	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, correlationID, change(subject, Listed{Product: p, Owner: o}))
 }
 
 // Get returns a product (deleted ones too; callers decide).
@@ -397,14 +389,10 @@ func (s *Store) ExpiredUnannounced(ctx context.Context, now time.Time, limit int
 // the notice is an insert with a unique _id (product and decision number) that carries the event,
 // so a second sweep or another replica adds nothing. It reports whether this call announced it.
 func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bool, error) {
-	env, err := events.New(events.ProductCertificateExpired, 1, l.ID, "", events.ProductChangedV1{Product: Event(l)})
-	if err != nil {
-		return false, err
-	}
-	err = s.notices.Insert(ctx, bson.M{
+	err := s.notices.Insert(ctx, bson.M{
 		"_id": l.ID + "|" + l.Certificate.DecisionNo, "product_id": l.ID, "decision_no": l.Certificate.DecisionNo,
 		"expired_on": l.Certificate.ExpiresOn, "at": now, "id": uuid.Must(uuid.NewV7()).String(),
-	}, "", env)
+	}, "", "", change(events.ProductCertificateExpired, l))
 	announced := err == nil
 	// A duplicate is the notice another sweep wrote: announced already, not a failure.
 	if err != nil && !storage.IsDuplicate(err) {
@@ -413,4 +401,9 @@ func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bo
 	// Mark the product so the sweep skips it; only a hint, the notice's _id is what counts.
 	_, err = s.c.UpdateOne(ctx, bson.M{"_id": l.ID, "decision_no": l.Certificate.DecisionNo}, bson.M{"$set": bson.M{"expiry_announced": true}})
 	return announced, storage.MapError(err, "product")
+}
+
+// change is the event of subject that carries the product as it now is.
+func change(subject string, l Listed) outbox.Event {
+	return outbox.Event{Subject: subject, AggregateID: l.ID, Payload: events.ProductChangedV1{Product: Event(l)}}
 }

@@ -52,15 +52,11 @@ func (d document) account() Account {
 // Create stores a new account together with its gateway.account.registered event. It returns a
 // Conflict error when the email is taken.
 func (s *Store) Create(ctx context.Context, a Account, correlationID string) error {
-	env, err := events.New(events.AccountRegistered, 1, a.ID, correlationID, events.AccountRegisteredV1{
-		AccountID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, RegisteredAt: a.CreatedAt,
-	})
-	if err != nil {
-		return err
-	}
 	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
 		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
-	return s.w.Insert(ctx, doc, "an account with this email already exists", env)
+	return s.w.Insert(ctx, doc, "an account with this email already exists", correlationID, outbox.Event{
+		Subject: events.AccountRegistered, AggregateID: a.ID, Payload: events.AccountRegisteredV1{
+			AccountID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, RegisteredAt: a.CreatedAt}})
 }
 
 // ByEmail finds the account with email (normalised); found is false when there is none.

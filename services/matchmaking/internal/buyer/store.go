@@ -141,20 +141,12 @@ func NewStore(db *storage.DB) *Store {
 
 // CreateBuyer stores a new buyer with its event; Conflict when the account has one.
 func (s *Store) CreateBuyer(ctx context.Context, b Buyer, corr string) error {
-	env, err := events.New(events.BuyerRegistered, 1, b.ID, corr, events.BuyerChangedV1{Buyer: BuyerEvent(b)})
-	if err != nil {
-		return err
-	}
-	return s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", env)
+	return s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", corr, buyerChange(events.BuyerRegistered, b))
 }
 
 // SaveBuyer replaces a buyer still at revision prev: ErrStale otherwise.
 func (s *Store) SaveBuyer(ctx context.Context, b Buyer, prev int64, corr string) error {
-	env, err := events.New(events.BuyerUpdated, 1, b.ID, corr, events.BuyerChangedV1{Buyer: BuyerEvent(b)})
-	if err != nil {
-		return err
-	}
-	return s.buyerWrites.Replace(ctx, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), "", env)
+	return s.buyerWrites.Replace(ctx, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), "", corr, buyerChange(events.BuyerUpdated, b))
 }
 
 // Buyer returns a buyer by ID.
@@ -178,21 +170,13 @@ func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {
 // CreateRequest stores a new request with its opened event; Conflict when its ID exists (a
 // re-run of the same idempotent create, which the caller tells apart).
 func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error {
-	env, err := events.New(events.RequestOpened, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
-	if err != nil {
-		return err
-	}
-	return s.requestWrites.Insert(ctx, toRequestDoc(r), "", env)
+	return s.requestWrites.Insert(ctx, toRequestDoc(r), "", corr, requestChange(events.RequestOpened, r))
 }
 
 // SaveRequest replaces a request still at revision prev with one event of subject: ErrStale
 // otherwise.
 func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
-	env, err := events.New(subject, 1, r.ID, corr, events.SourcingRequestChangedV1{Request: RequestEvent(r)})
-	if err != nil {
-		return err
-	}
-	return s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", env)
+	return s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r))
 }
 
 // Request returns a request.
@@ -234,4 +218,14 @@ func (s *Store) requestsBy(ctx context.Context, q bson.M, order, limit int) ([]R
 		out[i] = d.request()
 	}
 	return out, nil
+}
+
+// buyerChange is the event of subject that carries the buyer as it now is.
+func buyerChange(subject string, b Buyer) outbox.Event {
+	return outbox.Event{Subject: subject, AggregateID: b.ID, Payload: events.BuyerChangedV1{Buyer: BuyerEvent(b)}}
+}
+
+// requestChange is the event of subject that carries the sourcing request as it now is.
+func requestChange(subject string, r Request) outbox.Event {
+	return outbox.Event{Subject: subject, AggregateID: r.ID, Payload: events.SourcingRequestChangedV1{Request: RequestEvent(r)}}
 }

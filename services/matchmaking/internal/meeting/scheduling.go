@@ -10,6 +10,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
@@ -94,11 +95,7 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 	}
 	out.Left = p.left
 	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, CreatedAt: now}
-	envs, err := movedEvents(ctx, accepted, t)
-	if err != nil {
-		return Run{}, err
-	}
-	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, envs...); err != nil {
+	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, correlation.From(ctx), movedEvents(accepted, t)...); err != nil {
 		return Run{}, err
 	}
 	return out, nil
@@ -169,21 +166,17 @@ func (s *Service) solveDay(ctx context.Context, fairID string, d events.B2BDayV1
 }
 
 // movedEvents returns a scheduled event for every accepted meeting whose place t changes.
-func movedEvents(ctx context.Context, accepted []Meeting, t Timetable) ([]events.Envelope, error) {
-	var envs []events.Envelope
+func movedEvents(accepted []Meeting, t Timetable) []outbox.Event {
+	var evs []outbox.Event
 	for _, m := range accepted {
 		next := t.place(m)
 		if next.Day == m.Day && next.Slot == m.Slot && next.Table == m.Table {
 			continue
 		}
 		next.UpdatedAt = t.CreatedAt
-		env, err := envelope(next, events.MeetingScheduled, correlation.From(ctx))
-		if err != nil {
-			return nil, err
-		}
-		envs = append(envs, env)
+		evs = append(evs, change(next, events.MeetingScheduled))
 	}
-	return envs, nil
+	return evs
 }
 
 // settled reports whether a meeting's place is history: it was held (its outcome is recorded)

@@ -110,12 +110,13 @@ func NewStore(db *storage.DB) *Store {
 		schedules: schedules, leases: db.Collection(LeasesCollection), cache: map[string]Timetable{}}
 }
 
-func envelope(m Meeting, subject, corr string) (events.Envelope, error) {
+// change is the event of subject about m as it now is.
+func change(m Meeting, subject string) outbox.Event {
 	if subject == events.MeetingOutcomeRecorded {
-		return events.New(subject, 1, m.ID, corr, events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
-			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt})
+		return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
+			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt}}
 	}
-	return events.New(subject, 1, m.ID, corr, events.MeetingChangedV1{Meeting: Event(m)})
+	return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingChangedV1{Meeting: Event(m)}}
 }
 
 // duplicateMeeting is the Conflict of a write that would give a buyer and producer a second
@@ -124,21 +125,13 @@ const duplicateMeeting = "this buyer and producer already have a meeting at this
 
 // Create stores a requested meeting; Conflict when the pair already has an active one.
 func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
-	env, err := envelope(m, events.MeetingRequested, corr)
-	if err != nil {
-		return err
-	}
-	return s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, env)
+	return s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, corr, change(m, events.MeetingRequested))
 }
 
 // Save stores a change if the meeting is still at revision prev: ErrStale otherwise, Conflict
 // when the pair already has another active meeting.
 func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
-	env, err := envelope(m, subject, corr)
-	if err != nil {
-		return err
-	}
-	return s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, env)
+	return s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, corr, change(m, subject))
 }
 
 // Get returns one meeting.

@@ -9,7 +9,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
-	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 )
@@ -148,7 +147,7 @@ func (s *Store) ReleaseLease(ctx context.Context, l Lease) error {
 // What is left between the checks and the insert (a newer run saving in that instant) is
 // harmless: readers take the greatest version, and scheduled events carry it for consumers to
 // order by.
-func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Timetable, envs ...events.Envelope) error {
+func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Timetable, corr string, evs ...outbox.Event) error {
 	if t.FairID != l.FairID || t.Version != l.Epoch {
 		return apperr.E(apperr.Internal, "a schedule is saved under its own run's lease")
 	}
@@ -174,7 +173,7 @@ func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Tim
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
 	}
-	return s.runs.Insert(ctx, d, "this scheduling run was saved already", envs...)
+	return s.runs.Insert(ctx, d, "this scheduling run was saved already", corr, evs...)
 }
 
 // Timetable returns a fair's newest complete schedule, or one with Version 0 when the fair has

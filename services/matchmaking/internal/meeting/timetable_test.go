@@ -34,17 +34,17 @@ func TestARunThatLostItsLeaseDoesNotSave(t *testing.T) {
 
 	// The run's own clock says its lease has expired.
 	old := takeLease(t, s, "f1", t0)
-	if err := s.SaveTimetable(ctx, old, t0.Add(2*time.Minute), timetable(old, t0, places)); err != ErrLeaseLost {
+	if err := s.SaveTimetable(ctx, old, t0.Add(2*time.Minute), timetable(old, t0, places), ""); err != ErrLeaseLost {
 		t.Errorf("SaveTimetable after the lease expired = %v, want ErrLeaseLost", err)
 	}
 
 	// Another replica saw it expire and started a newer run; the old run's clock is behind and
 	// still thinks it holds the fair.
 	newer := takeLease(t, s, "f1", t0.Add(90*time.Second))
-	if err := s.SaveTimetable(ctx, old, t0.Add(30*time.Second), timetable(old, t0, places)); err != ErrLeaseLost {
+	if err := s.SaveTimetable(ctx, old, t0.Add(30*time.Second), timetable(old, t0, places), ""); err != ErrLeaseLost {
 		t.Errorf("SaveTimetable of a run overtaken by a newer one = %v, want ErrLeaseLost", err)
 	}
-	if err := s.SaveTimetable(ctx, newer, t0.Add(100*time.Second), timetable(newer, t0, places)); err != nil {
+	if err := s.SaveTimetable(ctx, newer, t0.Add(100*time.Second), timetable(newer, t0, places), ""); err != nil {
 		t.Fatalf("SaveTimetable of the newer run = %v", err)
 	}
 	got, err := s.Timetable(ctx, "f1")
@@ -55,7 +55,7 @@ func TestARunThatLostItsLeaseDoesNotSave(t *testing.T) {
 	if err := s.ReleaseLease(ctx, newer); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SaveTimetable(ctx, newer, t0.Add(100*time.Second), timetable(newer, t0, places)); !apperr.Is(err, apperr.Conflict) {
+	if err := s.SaveTimetable(ctx, newer, t0.Add(100*time.Second), timetable(newer, t0, places), ""); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("SaveTimetable after release = %v, want a conflict", err)
 	}
 }
@@ -73,19 +73,21 @@ func TestOldSchedulesAndLeasesArePrunedOnceTheirEventsAreOut(t *testing.T) {
 		}
 		return n
 	}
-	var first events.Envelope
+	var first outbox.Entry
 	for i := range 6 {
 		now := t0.Add(time.Duration(i) * time.Hour)
 		l := takeLease(t, s, "f1", now)
-		env, err := events.New(events.MeetingScheduled, 1, "m1", "", events.MeetingChangedV1{Meeting: events.MeetingV1{ID: "m1", FairID: "f1", Slot: i + 1}})
-		if err != nil {
-			t.Fatal(err)
+		ev := outbox.Event{Subject: events.MeetingScheduled, AggregateID: "m1", Payload: events.MeetingChangedV1{Meeting: events.MeetingV1{ID: "m1", FairID: "f1", Slot: i + 1}}}
+		if err := s.SaveTimetable(ctx, l, now, timetable(l, now, map[string]Placement{"m1": {Day: "2026-12-10", Slot: i + 1, Table: 1}}), "", ev); err != nil {
+			t.Fatalf("run %d: %v", i+1, err)
 		}
+		entries, err := outbox.Pending(ctx, db.Database, SchedulesCollection, runID("f1", l.Epoch))
+		if err != nil || len(entries) != 1 {
+			t.Fatalf("run %d stored events %v (%v), want its one event", i+1, entries, err)
+		}
+		env := entries[0]
 		if i == 0 {
 			first = env
-		}
-		if err := s.SaveTimetable(ctx, l, now, timetable(l, now, map[string]Placement{"m1": {Day: "2026-12-10", Slot: i + 1, Table: 1}}), env); err != nil {
-			t.Fatalf("run %d: %v", i+1, err)
 		}
 		if i > 0 {
 			// Every event but the first run's has been published.
@@ -147,7 +149,7 @@ func TestAMeetingIsReadWithItsPlaceInTheNewestSchedule(t *testing.T) {
 	} {
 		now := t0.Add(time.Duration(i) * time.Hour)
 		l := takeLease(t, other, "f1", now)
-		if err := other.SaveTimetable(ctx, l, now, timetable(l, now, places)); err != nil {
+		if err := other.SaveTimetable(ctx, l, now, timetable(l, now, places), ""); err != nil {
 			t.Fatal(err)
 		}
 		got, err := s.Get(ctx, "m1")
