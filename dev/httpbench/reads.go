@@ -36,11 +36,11 @@ func (r Read) Build(base string) Build {
 // the gateway's own health check first, as the ceiling.
 func Reads(d *Data) []Read {
 	var pool, agenda []string
-	for i, p := range d.Pool {
+	for _, p := range d.Pool {
 		pool = append(pool, p.Token)
-		if i < d.Meetings {
-			agenda = append(agenda, p.Token)
-		}
+	}
+	for _, i := range d.MeetingProducers {
+		agenda = append(agenda, d.Pool[i].Token)
 	}
 	if len(agenda) == 0 {
 		agenda = pool
@@ -107,7 +107,7 @@ func WaitVisible(ctx context.Context, c Client, d *Data, timeout time.Duration) 
 			if d.Meetings == 0 {
 				return nil
 			}
-			return nonEmpty(ctx, d.Pool[0].Client, "/api/fairs/"+d.FairID+"/agenda", "meetings")
+			return nonEmpty(ctx, d.Pool[d.MeetingProducers[0]].Client, "/api/fairs/"+d.FairID+"/agenda", "meetings")
 		}},
 	}
 	for _, ch := range checks {

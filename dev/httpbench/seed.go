@@ -68,9 +68,11 @@ type Data struct {
 	LastProduct string
 	// Products is how many products were generated.
 	Products int
-	// Meetings is how many meetings the pool has on its agenda.
-	Meetings int
-	Steps    []Step
+	// Meetings is how many meetings the pool has on its agenda, one for each producer of the
+	// pool at MeetingProducers.
+	Meetings         int
+	MeetingProducers []int
+	Steps            []Step
 
 	imported map[int]string
 }
@@ -116,7 +118,7 @@ func Seed(ctx context.Context, c Client, o SeedOptions) (*Data, error) {
 		{fmt.Sprintf("%d open fairs for the writes", s.WriteFairs), func() error { return d.makeWriteFairs(ctx, s.WriteFairs, o.Now) }},
 		{fmt.Sprintf("import %d producers, %d products", s.Producers, s.Producers*s.ProductsPerProducer), func() error { return d.importAll(ctx, s, o) }},
 		{fmt.Sprintf("%d producer accounts signed in", s.Pool), func() error { return d.takePool(<-pool) }},
-		{"pool claims, applies, is approved and placed", func() error { return d.claimAndApply(ctx) }},
+		{"pool claims, applies, is approved and placed", func() error { return d.claimAndApply(ctx, o.Log) }},
 		{"buyer with a sourcing request", func() error { return d.makeBuyer(ctx, c) }},
 		{fmt.Sprintf("%d meetings scheduled", s.Meetings), func() error { return d.makeMeetings(ctx, s.Meetings) }},
 	}

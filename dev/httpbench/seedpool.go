@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"sync"
 	"time"
@@ -121,7 +122,7 @@ func parallel(n, workers int, fn func(i int) error) error {
 // claimAndApply has each pool account claim its imported profile with a claim code the
 // organiser issues, apply to the bench fair with one product, and be approved; then the
 // organiser allocates the booths and commits the allocation.
-func (d *Data) claimAndApply(ctx context.Context) error {
+func (d *Data) claimAndApply(ctx context.Context, log io.Writer) error {
 	err := parallel(len(d.Pool), 4, func(i int) error {
 		p := &d.Pool[i]
 		p.ProducerID = d.imported[i]
@@ -159,7 +160,7 @@ func (d *Data) claimAndApply(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return d.allocate(ctx)
+	return d.allocate(ctx, log)
 }
 
 // apply submits p's application to a fair with its first product and returns its ID.
@@ -176,22 +177,29 @@ func applicationBody(p PoolProducer) map[string]any {
 }
 
 // allocate places the approved applications of the bench fair and commits the placement, once
-// the approvals have reached the event service.
-func (d *Data) allocate(ctx context.Context) error {
+// every approval has reached the event service. The allocator may leave an application
+// unplaced (it says why); the bench goes on with those it placed.
+func (d *Data) allocate(ctx context.Context, log io.Writer) error {
+	var p struct {
+		Placements []any `json:"placements"`
+		Unplaced   []struct {
+			ReasonEN string `json:"reason_en"`
+		} `json:"unplaced"`
+	}
 	err := Eventually(ctx, 100, 200*time.Millisecond, func() error {
-		var p struct {
-			Placements []any `json:"placements"`
-		}
 		if err := d.Organiser.Do(ctx, http.MethodPost, "/api/fairs/"+d.FairID+"/allocation", nil, &p); err != nil {
 			return err
 		}
-		if len(p.Placements) < len(d.Pool) {
-			return fmt.Errorf("%d of %d approvals placed", len(p.Placements), len(d.Pool))
+		if n := len(p.Placements) + len(p.Unplaced); n < len(d.Pool) {
+			return fmt.Errorf("%d of %d approvals have reached the event service", n, len(d.Pool))
 		}
 		return nil
 	})
-	if err != nil {
+	if err != nil && len(p.Placements) == 0 {
 		return err
+	}
+	if len(p.Unplaced) > 0 {
+		fmt.Fprintf(log, "seed:   %d applications placed, %d not (e.g. %s)\n", len(p.Placements), len(p.Unplaced), p.Unplaced[0].ReasonEN)
 	}
 	return d.Organiser.Do(ctx, http.MethodPost, "/api/fairs/"+d.FairID+"/allocation/commit", nil, nil)
 }
@@ -218,24 +226,27 @@ func (d *Data) makeBuyer(ctx context.Context, anon Client) error {
 	return nil
 }
 
-// makeMeetings has the buyer ask n pool producers for a meeting at the bench fair, each accept,
-// and the organiser schedule them, so that the pool's agendas are not empty.
+// makeMeetings has the buyer ask pool producers for a meeting at the bench fair until n have
+// accepted (a producer the allocator left without a booth cannot be met), and the organiser
+// schedule them, so that those producers' agendas are not empty.
 func (d *Data) makeMeetings(ctx context.Context, n int) error {
-	n = min(n, len(d.Pool))
-	err := parallel(n, 4, func(i int) error {
+	for i := 0; i < len(d.Pool) && len(d.MeetingProducers) < n; i++ {
 		p := d.Pool[i]
 		var m struct{ ID string }
 		// The booth assignment reaches matchmaking as an event, a moment after the commit.
-		if err := Eventually(ctx, 100, 100*time.Millisecond, func() error {
+		if err := Eventually(ctx, 30, 100*time.Millisecond, func() error {
 			return d.Buyer.Do(ctx, http.MethodPost, "/api/fairs/"+d.FairID+"/meetings", map[string]any{"buyer_id": d.BuyerID, "producer_id": p.ProducerID}, &m)
 		}); err != nil {
+			continue
+		}
+		if err := p.Do(ctx, http.MethodPost, "/api/meetings/"+m.ID+"/accept", nil, nil); err != nil {
 			return err
 		}
-		return p.Do(ctx, http.MethodPost, "/api/meetings/"+m.ID+"/accept", nil, nil)
-	})
-	if err != nil {
-		return err
+		d.MeetingProducers = append(d.MeetingProducers, i)
 	}
-	d.Meetings = n
+	if len(d.MeetingProducers) == 0 {
+		return fmt.Errorf("no producer of the pool could be met at the fair")
+	}
+	d.Meetings = len(d.MeetingProducers)
 	return d.Organiser.Do(ctx, http.MethodPost, "/api/fairs/"+d.FairID+"/schedule?time_limit_ms=3000", nil, nil)
 }
