@@ -76,6 +76,6 @@ bench:
 	@cd services/event && $(GO) test -run '^$$' -bench 'Allocate' -benchtime 20x ./internal/allocation/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Match' -benchtime 300x ./internal/match/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Schedule' -benchtime 1x -timeout 30m ./internal/schedule/ | grep -E '^Benchmark|^ok'
-	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmaking/ | grep -E '^Benchmark|^ok'
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmakingapp/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'StartFromSnapshot' -benchtime 5x ./internal/index/ | grep -E '^Benchmark|^ok'
 	@cd pkg && $(GO) test -run '^$$' -bench 'Propagation' -benchtime 3x ./bus/ | grep -E '^Benchmark|^ok' 
