@@ -74,13 +74,19 @@ type Routes struct {
 	signUp   *limiter
 	// written wakes the outbox relay after an account is stored with its event.
 	written func()
+	// now is the time the limits and tokens see.
+	now func() time.Time
 }
 
 // NewRoutes returns the account routes on accounts. Tokens are signed by signer, passwords hashed
 // with hash; loginPerMinute sets the sign-in guard (see signInGuard) and allows a source ten times
-// that many sign-ups an hour. written is called after each account is stored.
-func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMinute int, written func()) *Routes {
-	return &Routes{accounts: accounts, signer: signer, hash: hash, written: written,
+// that many sign-ups an hour. written is called after each account is stored. now is the clock
+// (nil: time.Now).
+func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMinute int, written func(), now func() time.Time) *Routes {
+	if now == nil {
+		now = time.Now
+	}
+	return &Routes{accounts: accounts, signer: signer, hash: hash, written: written, now: now,
 		signIn: newSignInGuard(loginPerMinute),
 		signUp: newLimiter(perHour(10*loginPerMinute), 10*loginPerMinute)}
 }
@@ -107,7 +113,7 @@ func (rt *Routes) register(c *gin.Context) {
 	}
 	// Sign-up answers 409 for an email that has an account (it signs the new account in, so it
 	// cannot answer the same either way); the limit per source keeps that from being harvested.
-	if !rt.signUp.allow(c.ClientIP(), time.Now()) {
+	if !rt.signUp.allow(c.ClientIP(), rt.now()) {
 		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-ups from this address; try again later"))
 		return
 	}
@@ -144,7 +150,7 @@ func (rt *Routes) create(c *gin.Context, email, name, role, password string, sel
 }
 
 func (rt *Routes) issue(acc Account) (TokenResponse, error) {
-	tok, ttl, err := rt.signer.Issue(acc.Principal(), time.Now(), uuid.NewString())
+	tok, ttl, err := rt.signer.Issue(acc.Principal(), rt.now(), uuid.NewString())
 	if err != nil {
 		return TokenResponse{}, err
 	}
@@ -156,7 +162,7 @@ func (rt *Routes) login(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	now, source, email := time.Now(), c.ClientIP(), NormalizeEmail(req.Email)
+	now, source, email := rt.now(), c.ClientIP(), NormalizeEmail(req.Email)
 	if !rt.signIn.allow(email, source, now) {
 		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-in attempts; wait a minute and try again"))
 		return

@@ -24,6 +24,9 @@ type Config struct {
 	// that over all accounts, an account ten times that many failures an hour from everywhere
 	// (see account.NewRoutes), and a source ten times that many sign-ups an hour.
 	LoginPerMinute int
+	// Clock is the time the sign-in and sign-up limits and issued tokens see; nil is time.Now.
+	// Tests hold it still so that a slow machine does not refill a limit mid-test.
+	Clock func() time.Time
 }
 
 // LoadConfig reads the gateway's configuration from getenv.

@@ -133,7 +133,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 
 func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; see each service's /openapi.json.")
-	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays).Register(api)
+	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).Register(api)
 	console.Routes{}.Register(r, api)
 	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public)
 	live.NewRoutes(a.live, tickets).Register(api)

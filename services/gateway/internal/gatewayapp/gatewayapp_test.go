@@ -195,7 +195,7 @@ func TestAdminCreatesOrganiser(t *testing.T) {
 }
 
 func TestLoginIsRateLimited(t *testing.T) {
-	f := start(t, func(c *Config) { c.LoginPerMinute = 3 })
+	f := start(t, func(c *Config) { c.LoginPerMinute = 3; c.Clock = stillClock() })
 	var last int
 	for i := 0; i < 5; i++ {
 		last = f.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "guess-" + string(rune('a'+i))}).Status
