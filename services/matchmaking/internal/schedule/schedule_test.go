@@ -336,3 +336,23 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 		}
 	}
 }
+
+// TestAnswerIsNeverWorseThanFirstFitWithoutTime gives the search next to no time, as a machine too
+// busy to run it would: the answer must still place as many meetings as first fit does.
+func TestAnswerIsNeverWorseThanFirstFitWithoutTime(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	for i := 0; i < 200; i++ {
+		p := randomProblem(r)
+		p.TimeLimitMS = 1
+		sol, err := Solve(context.Background(), p)
+		if err != nil {
+			t.Fatalf("instance %d: %v", i, err)
+		}
+		if v := Check(p, sol); len(v) > 0 {
+			t.Fatalf("instance %d: violations %v", i, v)
+		}
+		if ff := FirstFit(p); len(sol.Unscheduled) > len(ff.Unscheduled) {
+			t.Errorf("instance %d: solver left %d meetings out, first fit %d", i, len(sol.Unscheduled), len(ff.Unscheduled))
+		}
+	}
+}

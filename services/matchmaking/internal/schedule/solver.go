@@ -937,7 +937,32 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	if second.cost() < s.cost() {
 		s.restore(snapshot{slot: second.slot})
 	}
+	s.noWorseThanFirstFit()
 	return s.solution(start, int(bound.Load())), nil
+}
+
+// noWorseThanFirstFit takes the organiser's baseline (FirstFit) when it costs less than the
+// schedule found: on a machine too busy to give the search its time, the answer is still never
+// worse than placing the meetings by hand.
+func (s *solver) noWorseThanFirstFit() {
+	ff := FirstFit(s.p)
+	index := make(map[string]int, len(s.ms))
+	for m := range s.ms {
+		index[s.ms[m].id] = m
+	}
+	slot := make([]int, len(s.ms))
+	for _, a := range ff.Assignments {
+		m, ok := index[a.Meeting]
+		if !ok {
+			return
+		}
+		slot[m] = a.Slot
+	}
+	before := s.snap()
+	s.restore(snapshot{slot: slot})
+	if s.cost() >= before.cost {
+		s.restore(before)
+	}
 }
 
 // settle searches for a schedule within the bound's budget of breaks, raising the bound by one
