@@ -1,14 +1,19 @@
 package eventapp
 
 import (
+	"maps"
+	"slices"
 	"testing"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
 
 // TestEveryConsumedSubjectHasItsHandler holds the service's subscriptions (durable names and
-// subjects, which never change) to the On... handlers of its features' consume.go files.
+// subjects, which never change) to the On... handlers of its features' consume.go files, and the
+// subjects the fair read model follows itself with an ordered consumer of its own (every replica
+// takes every fair event) rather than through a durable consumer.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	app, _ := newApp(t)
 	t.Cleanup(app.Host.Close)
@@ -18,5 +23,9 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"event-meeting-cancellations": {events.MeetingCancelled},
 		"event-fair-cancellations":    {events.FairCancelled},
 	}
-	testenv.CheckConsumers(t, "../..", app.Consumers(), want, nil)
+	folds := map[string][]string{"fair.OnFair": events.FairSubjects}
+	if got := fair.Subscriptions(); !maps.EqualFunc(got, folds, slices.Equal) {
+		t.Errorf("fair.Subscriptions() = %v, want %v", got, folds)
+	}
+	testenv.CheckConsumers(t, "../..", app.Consumers(), want, folds)
 }

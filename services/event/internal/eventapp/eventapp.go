@@ -5,6 +5,7 @@ package eventapp
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
@@ -61,12 +62,25 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 		return nil, err
 	}
 	fairs, booths, apps := fair.NewStore(host.DB), booth.NewStore(host.DB), applicants.NewStore(host.DB)
-	access := fair.Access{Fairs: fairs}
+	model := fair.NewModel()
+	feed := &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")}
+	host.Check("fair model", func(context.Context) error {
+		if !model.Ready() {
+			return errors.New("the fair read model is still loading")
+		}
+		return nil
+	})
+	host.Job(func(ctx context.Context) {
+		if err := feed.Run(ctx, host.JS); err != nil && ctx.Err() == nil {
+			host.Log.Error("fair read model stopped", "err", err)
+		}
+	})
+	access := fair.Access{Fairs: fairs, Model: model}
 	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	a := &App{Host: host}
 	a.consumers = append(consumersOf(apps, releases), releases.Subscriptions()...)
 	r, api := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
-	(&fair.Routes{Fairs: fairs, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&fair.Routes{Fairs: fairs, Model: model, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&booth.Routes{Access: access, Booths: booths, Applicants: apps, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&allocation.Routes{Access: access, Booths: booths, Applicants: apps, Proposals: allocation.NewProposals(host.DB),
 		Notify: host.NotifyRelays, Now: time.Now}).Register(api)

@@ -15,13 +15,17 @@ var OrganiserRoles = []string{auth.RoleOrganiser, auth.RoleAdmin}
 // Access answers who may see and who may change the fair of a request's :id parameter. Every
 // route under /api/fairs/:id, whichever feature serves it, asks it, so that the answer (and the
 // 404 that hides a draft) is the same everywhere.
-type Access struct{ Fairs *Store }
+type Access struct {
+	Fairs *Store
+	// Model answers Visible once ready (nil: the database answers).
+	Model *Model
+}
 
 // Visible returns the fair of the :id parameter if the caller may see it: published fairs are
 // public, drafts only for their organisers and admins (others get 404, not a hint). It has
 // answered the request when it returns false.
 func (a Access) Visible(c *gin.Context) (Fair, bool) {
-	f, err := a.Fairs.Get(c.Request.Context(), c.Param("id"))
+	f, err := a.get(c)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Fair{}, false
@@ -57,4 +61,16 @@ func (a Access) Managed(c *gin.Context) (Fair, bool) {
 func CanManage(c *gin.Context, f Fair) bool {
 	p, ok := httpx.PrincipalFrom(c)
 	return ok && (p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && f.IsOrganiser(p.AccountID)))
+}
+
+// get reads the fair of the :id parameter from the model once it is ready, from the database
+// before; a fair the model lacks is not found, in the database's words.
+func (a Access) get(c *gin.Context) (Fair, error) {
+	if !a.Model.Ready() {
+		return a.Fairs.Get(c.Request.Context(), c.Param("id"))
+	}
+	if f, ok := a.Model.Get(c.Param("id")); ok {
+		return f, nil
+	}
+	return Fair{}, apperr.E(apperr.NotFound, "fair not found")
 }

@@ -183,12 +183,15 @@ type b2bRequest struct {
 // B2B session settings.
 type Routes struct {
 	Fairs *Store
+	// Model serves the reads once ready; this replica's writes go into it as soon as they are
+	// stored (nil: every read goes to the database).
+	Model *Model
 	// Notify wakes the outbox relay after a write.
 	Notify func()
 	Now    func() time.Time
 }
 
-func (rt *Routes) access() Access { return Access{Fairs: rt.Fairs} }
+func (rt *Routes) access() Access { return Access{Fairs: rt.Fairs, Model: rt.Model} }
 
 // Register adds the fair routes to api.
 func (rt *Routes) Register(api httpx.API) {
@@ -250,6 +253,7 @@ func (rt *Routes) createFair(c *gin.Context) {
 		// answer as that first run did, so the client learns the fair it created.
 		f = stored
 	}
+	rt.remember(f)
 	rt.Notify()
 	c.Header("Location", "/api/fairs/"+f.ID)
 	c.JSON(http.StatusCreated, toFairResponse(f, true, rt.Now()))
@@ -274,7 +278,23 @@ func (rt *Routes) getFair(c *gin.Context) {
 	if !ok {
 		return
 	}
-	c.JSON(http.StatusOK, toFairResponse(f, CanManage(c, f), rt.Now()))
+	RenderJSON(c, toFairResponse(f, CanManage(c, f), rt.Now()))
+}
+
+// remember puts a fair this replica just stored into the model, so that its writer reads it at
+// once instead of after the relay's round trip through the stream.
+func (rt *Routes) remember(f Fair) {
+	if rt.Model != nil {
+		rt.Model.Put(f)
+	}
+}
+
+// list reads the fairs of flt from the model once it is ready, from the database before.
+func (rt *Routes) list(ctx context.Context, flt Filter) ([]Fair, error) {
+	if rt.Model.Ready() {
+		return rt.Model.List(flt), nil
+	}
+	return rt.Fairs.List(ctx, flt)
 }
 
 func (rt *Routes) listFairs(c *gin.Context) {
@@ -338,12 +358,12 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.Organiser = p.AccountID
 		flt.All = p.Role == auth.RoleAdmin
 	}
-	fairs, err := rt.Fairs.List(c.Request.Context(), flt)
+	fairs, err := rt.list(c.Request.Context(), flt)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID} },
+	RenderJSON(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID} },
 		func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) }))
 }
 
@@ -364,6 +384,7 @@ func (rt *Routes) change(c *gin.Context, subject func(Fair) string, fn func(Fair
 		httpx.RespondError(c, err)
 		return Fair{}, false
 	}
+	rt.remember(next)
 	rt.Notify()
 	c.JSON(http.StatusOK, toFairResponse(next, true, rt.Now()))
 	return next, true

@@ -3,6 +3,7 @@ package fair
 import (
 	"context"
 	"regexp"
+	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -250,8 +251,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	if f.Province != "" {
 		and = append(and, bson.M{"host_province": f.Province})
 	}
-	if f.Query != "" {
-		and = append(and, bson.M{"name_fold": bson.M{"$regex": regexp.QuoteMeta(vntext.Fold(f.Query))}})
+	for _, w := range strings.Fields(vntext.Fold(f.Query)) {
+		// Every word, anywhere in the names, as Model.List matches.
+		and = append(and, bson.M{"name_fold": bson.M{"$regex": regexp.QuoteMeta(w)}})
 	}
 	if !f.From.IsZero() {
 		and = append(and, bson.M{"end_date": bson.M{"$gte": f.From}})

@@ -1,0 +1,124 @@
+package fair
+
+import (
+	"context"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+)
+
+// storedFairs writes fairs of every status, kind, region, province and date the list filters by,
+// some of them changed after creation, and returns the store.
+func storedFairs(t *testing.T) *Store {
+	t.Helper()
+	ctx := context.Background()
+	s := NewStore(testenv.DB(t))
+	names := []string{"Hội chợ Mật ong Hà Nội", "Tuần hàng OCOP Đà Nẵng", "Mật Ong rừng U Minh", "Hội nghị kết nối cung cầu",
+		"Xúc tiến vùng miền Tây Bắc", "Hội chợ Nông sản", "ong mật miền núi", "Hội chợ Đặc sản Huế"}
+	kinds := []string{KindFair, KindTradeWeek, KindFair, KindB2BConference, KindRegionalPromotion, KindFair, KindTradeWeek, KindFair}
+	provinces := []string{"Hà Nội", "Đà Nẵng", "Cà Mau", "Hà Nội", "Lào Cai", "Huế", "Lào Cai", "Huế"}
+	moves := [][]Action{{}, {Publish}, {Publish, CloseApplications}, {Publish, CloseApplications, Start}, {Publish, Cancel},
+		{Publish}, {}, {Publish, CloseApplications, Start, Complete}}
+	now := Stamp(time.Now())
+	for i, name := range names {
+		fields := valid()
+		fields.NameVI, fields.Kind, fields.HostProvince = ptr(name), ptr(kinds[i]), ptr(provinces[i])
+		start := day(2027, 3, 1+i%4*5)
+		fields.StartDate, fields.EndDate = ptr(start), ptr(start.AddDate(0, 0, 2))
+		fields.ApplicationsOpen, fields.ApplicationsClose = ptr(start.AddDate(0, -1, 0)), ptr(start.AddDate(0, 0, -5))
+		f, err := New(fmt.Sprintf("f%02d", i), fmt.Sprintf("org%d", i%3), fields, now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := s.Create(ctx, f, ""); err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range moves[i] {
+			next, err := f.Move(a, "mưa bão", now)
+			if err != nil {
+				t.Fatalf("%s %s: %v", f.ID, a, err)
+			}
+			if err := s.Save(ctx, next, f.Revision, SubjectOf(a), ""); err != nil {
+				t.Fatal(err)
+			}
+			f = next
+		}
+	}
+	return s
+}
+
+// TestModelListsWhatTheDatabaseLists: for every filter the fair list takes, the model loaded from
+// the database answers exactly what the database query answers.
+func TestModelListsWhatTheDatabaseLists(t *testing.T) {
+	s := storedFairs(t)
+	ctx := context.Background()
+	all, err := s.List(ctx, Filter{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewModel()
+	for _, f := range all {
+		m.Put(f)
+	}
+	after := &Cursor{Start: all[3].StartDate, ID: all[3].ID}
+	for _, c := range []struct {
+		name string
+		flt  Filter
+	}{
+		{"anonymous", Filter{}},
+		{"admin", Filter{All: true}},
+		{"an organiser sees their drafts", Filter{Organiser: "org0"}},
+		{"organised by", Filter{OrganisedBy: "org1", Organiser: "org1"}},
+		{"statuses", Filter{Statuses: []Status{Live, Cancelled}}},
+		{"kind", Filter{Kind: KindFair}},
+		{"region", Filter{Region: "red_river_delta", All: true}},
+		{"province", Filter{Province: "01"}},
+		{"from", Filter{From: day(2027, 3, 10)}},
+		{"to", Filter{To: day(2027, 3, 6)}},
+		{"phrase", Filter{Query: "Mật ong", All: true}},
+		{"words in any order, without diacritics", Filter{Query: "ong MAT", All: true}},
+		{"a word no name has", Filter{Query: "mat xyz"}},
+		{"after a cursor", Filter{All: true, After: after}},
+		{"a page", Filter{All: true, Limit: 3}},
+		{"a page after a cursor", Filter{Organiser: "org2", After: after, Limit: 2}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			want, err := s.List(ctx, c.flt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, m.List(c.flt)); diff != "" {
+				t.Errorf("Model.List(%+v) (-database +model):\n%s", c.flt, diff)
+			}
+		})
+	}
+}
+
+func TestModelKeepsTheNewestRevision(t *testing.T) {
+	fields := valid()
+	fields.StartDate, fields.EndDate = ptr(day(2027, 3, 1)), ptr(day(2027, 3, 3))
+	fields.ApplicationsOpen, fields.ApplicationsClose = ptr(day(2027, 1, 1)), ptr(day(2027, 2, 1))
+	f, err := New("f1", "org1", fields, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewModel()
+	published, err := f.Move(Publish, "", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !m.Put(published) {
+		t.Fatal("Put(revision 2) into an empty model = false, want true")
+	}
+	v := m.Version()
+	if m.Put(f) || m.Put(published) {
+		t.Error("Put of an older or the same revision = true, want false: a late event undid a newer state")
+	}
+	if got, _ := m.Get("f1"); got.Status != Published || m.Version() != v {
+		t.Errorf("after late events: status %s, version %d; want %s, %d", got.Status, m.Version(), Published, v)
+	}
+}
