@@ -4,6 +4,8 @@ package exhibitorapp
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -11,6 +13,8 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/readmodel"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/importer"
@@ -59,6 +63,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
+	products, err := followCatalogue(ctx, host, a.products)
+	if err != nil {
+		host.Close()
+		return nil, err
+	}
 	apps := application.NewStore(host.DB)
 	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now}).Subscriptions(),
 		(&product.Consumers{Store: a.products, Notify: host.NotifyRelays}).Subscriptions()...)
@@ -66,11 +75,37 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
 	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	(&product.Routes{Store: a.products, Owners: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	a.handler = r
 	host.Job(func(ctx context.Context) { a.sweepLoop(ctx, cfg.SweepInterval) })
 	return a, nil
+}
+
+// followCatalogue loads the catalogue read model from the database and keeps it current: the
+// store hands it this replica's writes as they succeed, and a follower of the EXHIBITOR stream
+// brings in the other replicas' writes. The follower starts from before the load began (less
+// the relay's lag), so no write stored during the load is missed; /readyz waits for it to catch
+// up with the stream.
+func followCatalogue(ctx context.Context, host *service.Host, store *product.Store) (*product.Catalogue, error) {
+	m := product.NewCatalogue(store)
+	store.OnSaved(m.Put)
+	begin := time.Now()
+	n, err := m.Load(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("load the product catalogue: %w", err)
+	}
+	host.Log.Info("product catalogue loaded", "products", n, "took", time.Since(begin).Round(time.Millisecond))
+	f := readmodel.New(host.JS, readmodel.Config{Stream: "EXHIBITOR", Subjects: product.CatalogueSubjects, Start: begin.Add(-outbox.Lag),
+		Apply: m.OnProduct, Log: host.Log.With("component", "product catalogue")})
+	host.Check("product catalogue", func(context.Context) error {
+		if !f.Ready() {
+			return errors.New("the product catalogue is still catching up with the stream")
+		}
+		return nil
+	})
+	host.Job(func(ctx context.Context) { _ = f.Run(ctx) })
+	return m, nil
 }
 
 // Sweep announces every certificate that expired by now and was not announced yet, and returns

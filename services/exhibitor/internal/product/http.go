@@ -130,8 +130,11 @@ type Owners interface {
 type Routes struct {
 	Store  *Store
 	Owners Owners
-	Notify func()
-	Now    func() time.Time
+	// Catalogue answers the public catalogue and producers' lists from memory; nil reads them
+	// from the database.
+	Catalogue *Catalogue
+	Notify    func()
+	Now       func() time.Time
 }
 
 // Register registers the product routes.
@@ -202,12 +205,14 @@ func (h *Routes) listOfProducer(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	items, err := h.Store.ByProducer(c.Request.Context(), c.Param("id"), after, page.Limit+1)
-	if err != nil {
+	var items []Listed
+	if h.Catalogue != nil {
+		items = h.Catalogue.ByProducer(c.Param("id"), after, page.Limit+1)
+	} else if items, err = h.Store.ByProducer(c.Request.Context(), c.Param("id"), after, page.Limit+1); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
+	renderJSON(c, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
 		func(l Listed) response { return ToResponse(l, h.Now()) }))
 }
 
@@ -343,17 +348,21 @@ func (h *Routes) catalogue(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	items, next, done, err := h.Store.Catalogue(c.Request.Context(), q)
-	if err != nil {
+	var items []Listed
+	var next CatalogueCursor
+	var done bool
+	if h.Catalogue != nil {
+		items, next, done = h.Catalogue.Query(q)
+	} else if items, next, done, err = h.Store.Catalogue(c.Request.Context(), q); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	out := httpx.List[response]{Items: make([]response, len(items))}
 	for i, l := range items {
-		out.Items[i] = ToResponse(l, h.Now())
+		out.Items[i] = ToResponse(l, q.Now)
 	}
 	if !done {
 		out.NextCursor = httpx.EncodeCursor(next)
 	}
-	c.JSON(http.StatusOK, out)
+	renderJSON(c, out)
 }

@@ -175,6 +175,26 @@ type Store struct {
 	w outbox.Writer
 	// notices writes the expiry notices; it has no stale error, as a notice is only inserted.
 	notices outbox.Writer
+	// saved is told of every product this store wrote, as stored, so that this replica's read
+	// model shows its own writes at once (read-your-writes) without waiting for the stream.
+	saved func(Listed)
+}
+
+// OnSaved makes the store call fn with each product it creates or saves, after the write
+// succeeded. Call it once, before the store is used.
+func (s *Store) OnSaved(fn func(Listed)) { s.saved = fn }
+
+// stored tells the OnSaved function of a write, with the product as a read of the database
+// would return it (times at millisecond precision, in Vietnam's zone).
+func (s *Store) stored(p Product, o Owner) {
+	if s.saved == nil {
+		return
+	}
+	d := toDocument(p, o)
+	for _, t := range []*time.Time{&d.IssuedOn, &d.ExpiresOn, &d.CreatedAt, &d.UpdatedAt} {
+		*t = t.Truncate(time.Millisecond)
+	}
+	s.saved(d.listed())
 }
 
 // NewStore returns a store on db.
@@ -190,13 +210,21 @@ const duplicateName = "this producer already lists a product with this name"
 // Create stores a new product with its exhibitor.product.created event. It returns Conflict when
 // the producer already lists a live product of that name.
 func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID string) error {
-	return s.w.Insert(ctx, toDocument(p, o), duplicateName, correlationID, change(events.ProductCreated, Listed{Product: p, Owner: o}))
+	err := s.w.Insert(ctx, toDocument(p, o), duplicateName, correlationID, change(events.ProductCreated, Listed{Product: p, Owner: o}))
+	if err == nil {
+		s.stored(p, o)
+	}
+	return err
 }
 
 // Save replaces the product if it is still at revision prev, with one event of subject. It returns
 // ErrStale when the product changed meanwhile, and Conflict as Create does.
 func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subject, correlationID string) error {
-	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, correlationID, change(subject, Listed{Product: p, Owner: o}))
+	err := s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, correlationID, change(subject, Listed{Product: p, Owner: o}))
+	if err == nil {
+		s.stored(p, o)
+	}
+	return err
 }
 
 // Get returns a product (deleted ones too; callers decide).
@@ -298,11 +326,14 @@ type Query struct {
 	Limit    int
 }
 
-// CatalogueCursor continues a ranked search: tier 0 holds exact-diacritic matches, tier 1 the
-// matches found only after folding; within a tier products go by ID.
+// CatalogueCursor continues a catalogue page. Without search words it holds the last ID shown
+// (After). The database-backed search goes in tiers: tier 0 holds exact-diacritic matches, tier
+// 1 the matches found only after folding, each by ID. The in-memory search (Catalogue.Query)
+// ranks its matches and continues at an offset into that order.
 type CatalogueCursor struct {
-	Tier  int    `json:"t"`
-	After string `json:"a"`
+	Tier   int    `json:"t"`
+	After  string `json:"a"`
+	Offset int    `json:"o,omitempty"`
 }
 
 // Catalogue returns one page of live products matching q, exact-diacritic text matches first, and

@@ -1,0 +1,44 @@
+package product
+
+import (
+	"encoding/json"
+	"hash/fnv"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/gin-gonic/gin"
+)
+
+// renderJSON answers 200 with v as JSON and an ETag of the body, or 304 with no body when the
+// request's If-None-Match names that ETag: a page that polls the catalogue pays for a body only
+// when what it shows changed. The tag hashes the body, so it changes whenever anything shown
+// changes (including a certificate's status as the days pass), whichever replica answers.
+func renderJSON(c *gin.Context, v any) {
+	body, err := json.Marshal(v)
+	if err != nil {
+		c.JSON(http.StatusOK, v) // cannot happen for response structs; let gin report it
+		return
+	}
+	h := fnv.New64a()
+	_, _ = h.Write(body)
+	tag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
+	c.Header("ETag", tag)
+	if matchesTag(c.GetHeader("If-None-Match"), tag) {
+		c.Status(http.StatusNotModified)
+		return
+	}
+	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+}
+
+// matchesTag reports whether an If-None-Match header names tag (weak comparison, as RFC 9110
+// asks for If-None-Match) or is "*".
+func matchesTag(header, tag string) bool {
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
+		if t == tag || t == "*" {
+			return true
+		}
+	}
+	return false
+}
