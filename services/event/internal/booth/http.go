@@ -200,7 +200,8 @@ func (rt *Routes) getBooths(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, m)
+	// Phones on the floor poll the map: an unchanged one costs them no body.
+	fair.RenderJSON(c, m)
 }
 
 // floorPlanOpen answers 409 and returns false once the fair is completed or cancelled: its floor

@@ -4,7 +4,7 @@ import (
 	"testing"
 )
 
-// TestReadsAnswerNotModifiedWhileUnchanged: the fair list and the fair page carry
+// TestReadsAnswerNotModifiedWhileUnchanged: the fair list, the fair page and the floor plan carry
 // an ETag; a request naming it gets 304 without a body until what the caller sees changes.
 func TestReadsAnswerNotModifiedWhileUnchanged(t *testing.T) {
 	e := setup(t)
@@ -12,7 +12,7 @@ func TestReadsAnswerNotModifiedWhileUnchanged(t *testing.T) {
 	if r := e.org.Do(t, "POST", "/api/fairs/"+id+"/publish", nil); r.Status != 200 {
 		t.Fatalf("publish: %d %s", r.Status, r.Body)
 	}
-	for _, path := range []string{"/api/fairs?limit=5", "/api/fairs/" + id} {
+	for _, path := range []string{"/api/fairs?limit=5", "/api/fairs/" + id, "/api/fairs/" + id + "/booths"} {
 		t.Run(path, func(t *testing.T) {
 			first := e.api.Do(t, "GET", path, nil)
 			tag := first.Header.Get("ETag")
