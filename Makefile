@@ -9,7 +9,7 @@ DATA     := $(CURDIR)/data
 # Test timeouts are generous for a 2-core machine running with -race.
 TESTFLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench clean clean-data deps chromium
+.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench bench-http clean clean-data deps chromium
 
 all: build
 
@@ -79,3 +79,12 @@ bench:
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmakingapp/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'StartFromSnapshot' -benchtime 5x ./internal/index/ | grep -E '^Benchmark|^ok'
 	@cd pkg && $(GO) test -run '^$$' -bench 'Propagation' -benchtime 3x ./bus/ | grep -E '^Benchmark|^ok' 
+
+# HTTP reads through the gateway: the real local stack on loopback, demo data plus generated
+# producers, products and a 500-booth fair, each hot read at a constant rate (open loop), writes
+# alongside, write-to-visible staleness and each service's RSS. BENCHFLAGS=-short is a smoke test
+# of a few minutes; see `bin/ocopfair-bench -h` for the sizes and rates.
+BENCHFLAGS ?=
+bench-http: build
+	@cd dev && $(GO) build -o $(BIN)/ocopfair-bench ./cmd/ocopfair-bench
+	@$(BIN)/ocopfair-bench -bin $(BIN) $(BENCHFLAGS)
