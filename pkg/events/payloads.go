@@ -138,6 +138,15 @@ type BoothAssignmentV1 struct {
 	At            time.Time `json:"at"`
 }
 
+// FloorplanChangedV1 is the payload of event.floorplan.changed. Revision counts the changes of
+// the fair's floor plan: a replica reloads the plan only for a revision newer than the one it
+// loaded (events arrive late and twice).
+type FloorplanChangedV1 struct {
+	FairID   string    `json:"fair_id"`
+	Revision int64     `json:"revision"`
+	At       time.Time `json:"at"`
+}
+
 // ApplicationProductV1 is a product shown under an application.
 type ApplicationProductV1 struct {
 	ProductID     string `json:"product_id"`

@@ -17,6 +17,9 @@ const (
 	FairB2BSessionsSet     = "event.fair.b2b_sessions_set"
 	BoothAssigned          = "event.booth.assigned"
 	BoothReleased          = "event.booth.released"
+	// FloorplanChanged says that booths were added to, changed on or removed from a fair's floor
+	// plan (FloorplanChangedV1), so that replicas holding the plan in memory reload it.
+	FloorplanChanged = "event.floorplan.changed"
 )
 
 // FairSubjects are all subjects whose payload is FairChangedV1.

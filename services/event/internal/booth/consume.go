@@ -11,6 +11,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 )
 
 // Consumers release booths when what held them ends: the fair is cancelled (OnFairCancelled), or
@@ -62,5 +63,65 @@ func (c *Consumers) releaseAll(ctx context.Context, held []Assignment, reason st
 	if len(held) > 0 {
 		c.Notify()
 	}
+	return nil
+}
+
+// readTimeout bounds the database read a stream handler of the floor-plan model makes.
+const readTimeout = 10 * time.Second
+
+// OnBoothChanged takes an event.booth.assigned or .released into the floor-plan model, by
+// assignment ID (a late event never undoes a newer assignment). An assignment is read from the
+// database, the record, for what its event does not carry (whether it was pinned).
+func (fd *PlanFeed) OnBoothChanged(env events.Envelope) error {
+	var p events.BoothAssignmentV1
+	if err := env.Decode(&p); err != nil {
+		return err
+	}
+	if env.Type == events.BoothReleased {
+		fd.Plans.PutAssignment(Assignment{ID: p.AssignmentID, FairID: p.FairID, Code: p.BoothCode, Zone: p.Zone, ApplicationID: p.ApplicationID,
+			ProducerID: p.ProducerID, ReleasedAt: p.At, Reason: p.Reason})
+		return nil
+	}
+	if fd.Plans.Holds(p.FairID, p.BoothCode, p.AssignmentID) {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	a, err := fd.Booths.assignment(ctx, p.AssignmentID)
+	if err != nil {
+		return err
+	}
+	fd.Plans.PutAssignment(a)
+	return nil
+}
+
+// OnFloorplanChanged reloads a fair's booths from the database when the event's revision is newer
+// than the one the model holds.
+func (fd *PlanFeed) OnFloorplanChanged(env events.Envelope) error {
+	var p events.FloorplanChangedV1
+	if err := env.Decode(&p); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), readTimeout)
+	defer cancel()
+	return fd.Booths.ReloadBooths(ctx, p.FairID, p.Revision)
+}
+
+// OnApplicationChanged takes an exhibitor.application.* event into the floor-plan model (the
+// holders' names, provinces and products), by revision.
+func (fd *PlanFeed) OnApplicationChanged(env events.Envelope) error {
+	var pl events.ApplicationChangedV1
+	if err := env.Decode(&pl); err != nil {
+		return err
+	}
+	a := pl.Application
+	app := applicants.Application{ID: a.ID, FairID: a.FairID, ProducerID: a.ProducerID, ProducerName: vntext.Clean(a.ProducerName),
+		Province: a.ProvinceCode, BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Status: a.Status,
+		SubmittedAt: a.SubmittedAt, Revision: a.Revision}
+	for _, p := range a.Products {
+		app.Products = append(app.Products, applicants.Product{ProductID: p.ProductID, Name: p.Name, CriteriaSet: p.CriteriaSet,
+			Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive})
+	}
+	fd.Plans.PutApplication(app)
 	return nil
 }

@@ -78,6 +78,8 @@ type Routes struct {
 	Access     fair.Access
 	Booths     *Store
 	Applicants *applicants.Store
+	// Plans serves the map once ready (nil: the database does).
+	Plans *Plans
 	// Notify wakes the outbox relay after a write.
 	Notify func()
 	Now    func() time.Time

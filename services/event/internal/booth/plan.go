@@ -60,8 +60,12 @@ type mapResponse struct {
 }
 
 // load reads what the floor plan shows of a fair: its booths, their active assignments and the
-// applications to it (whose producers hold the booths).
+// applications to it (whose producers hold the booths), from the model once it is ready.
 func (rt *Routes) load(ctx context.Context, fairID string) ([]Booth, []Assignment, []applicants.Application, error) {
+	if rt.Plans.Ready() {
+		booths, held, apps := rt.Plans.Plan(fairID)
+		return booths, held, apps, nil
+	}
 	booths, err := rt.Booths.Booths(ctx, fairID)
 	if err != nil {
 		return nil, nil, nil, err

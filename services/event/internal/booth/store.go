@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -102,6 +103,10 @@ type Store struct {
 	// releases ends assignments with their events; an assignment no longer active is
 	// errNotAssigned, which Release names the booth in.
 	releases outbox.Writer
+	// floorplans counts layout changes with their events (floorplan.go).
+	floorplans outbox.Writer
+	// Plans, when set, takes every write right after it is stored (read-your-writes).
+	Plans *Plans
 }
 
 // errNotAssigned is the releases writer's stale error: the assignment was released meanwhile.
@@ -111,12 +116,24 @@ var errNotAssigned = errors.New("booth assignment no longer active")
 func NewStore(db *storage.DB) *Store {
 	assignments := db.Collection(AssignmentsCollection)
 	return &Store{booths: db.Collection(Collection), assignments: assignments,
-		releases: outbox.NewWriter(assignments, "booth assignment", errNotAssigned)}
+		releases:   outbox.NewWriter(assignments, "booth assignment", errNotAssigned),
+		floorplans: outbox.NewWriter(db.Collection(FloorplansCollection), "floor plan", errFloorplanStale)}
 }
 
-// AddBooths inserts booths; a code already used in the fair is a Conflict naming it, and no booth
-// of the batch after it is inserted (ordered insert).
+// AddBooths inserts booths of one fair; a code already used in the fair is a Conflict naming it,
+// and no booth of the batch after it is inserted (ordered insert). Any booth inserted counts as a
+// change of the floor plan.
 func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
+	n, err := s.addBooths(ctx, booths)
+	if n > 0 {
+		if cerr := s.floorplanChanged(ctx, booths[0].FairID, correlation.From(ctx)); err == nil {
+			err = cerr
+		}
+	}
+	return n, err
+}
+
+func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 	docs := make([]any, len(booths))
 	for i, b := range booths {
 		docs[i] = toBoothDoc(b)
@@ -177,7 +194,7 @@ func (s *Store) SaveBooth(ctx context.Context, b Booth) error {
 	if res.MatchedCount == 0 {
 		return apperr.E(apperr.NotFound, "booth %s not found", b.Code)
 	}
-	return nil
+	return s.floorplanChanged(ctx, b.FairID, correlation.From(ctx))
 }
 
 // DeleteBooth removes a booth from the plan.
@@ -189,7 +206,7 @@ func (s *Store) DeleteBooth(ctx context.Context, fairID, code string) error {
 	if res.DeletedCount == 0 {
 		return apperr.E(apperr.NotFound, "booth %s not found", code)
 	}
-	return nil
+	return s.floorplanChanged(ctx, fairID, correlation.From(ctx))
 }
 
 // ErrTaken is returned when a booth already has an active assignment.
@@ -226,6 +243,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 		}
 		return Assignment{}, storage.MapError(err, "booth assignment")
 	}
+	s.Plans.PutAssignment(a)
 	return a, nil
 }
 
@@ -238,6 +256,10 @@ func (s *Store) Release(ctx context.Context, a Assignment, reason string, now ti
 		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", correlationID, released)
 	if errors.Is(err, errNotAssigned) {
 		return apperr.E(apperr.NotFound, "booth %s is not assigned", a.Code)
+	}
+	if err == nil {
+		a.Active, a.ReleasedAt, a.Reason = false, now, reason
+		s.Plans.PutAssignment(a)
 	}
 	return err
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
 
@@ -23,9 +24,16 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"event-meeting-cancellations": {events.MeetingCancelled},
 		"event-fair-cancellations":    {events.FairCancelled},
 	}
-	folds := map[string][]string{"fair.OnFair": events.FairSubjects}
-	if got := fair.Subscriptions(); !maps.EqualFunc(got, folds, slices.Equal) {
-		t.Errorf("fair.Subscriptions() = %v, want %v", got, folds)
+	folds := map[string][]string{
+		"fair.OnFair":                events.FairSubjects,
+		"booth.OnBoothChanged":       {events.BoothAssigned, events.BoothReleased},
+		"booth.OnFloorplanChanged":   {events.FloorplanChanged},
+		"booth.OnApplicationChanged": events.ApplicationSubjects,
+	}
+	got := fair.Subscriptions()
+	maps.Copy(got, booth.PlanSubscriptions())
+	if !maps.EqualFunc(got, folds, slices.Equal) {
+		t.Errorf("the read models follow %v, want %v", got, folds)
 	}
 	testenv.CheckConsumers(t, "../..", app.Consumers(), want, folds)
 }

@@ -11,6 +11,8 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
+
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/service"
@@ -57,31 +59,23 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 		host.Close()
 		return nil, err
 	}
-	if _, err := host.Relay(ctx, fair.Collection, booth.AssignmentsCollection); err != nil {
+	if _, err := host.Relay(ctx, fair.Collection, booth.AssignmentsCollection, booth.FloorplansCollection); err != nil {
 		host.Close()
 		return nil, err
 	}
 	fairs, booths, apps := fair.NewStore(host.DB), booth.NewStore(host.DB), applicants.NewStore(host.DB)
-	model := fair.NewModel()
-	feed := &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")}
-	host.Check("fair model", func(context.Context) error {
-		if !model.Ready() {
-			return errors.New("the fair read model is still loading")
-		}
-		return nil
-	})
-	host.Job(func(ctx context.Context) {
-		if err := feed.Run(ctx, host.JS); err != nil && ctx.Err() == nil {
-			host.Log.Error("fair read model stopped", "err", err)
-		}
-	})
-	access := fair.Access{Fairs: fairs, Model: model}
-	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	a := &App{Host: host}
+	model := fair.NewModel()
+	access := fair.Access{Fairs: fairs, Model: model}
+	plans := booth.NewPlans()
+	booths.Plans = plans
+	a.follow(model, &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")},
+		plans, &booth.PlanFeed{Booths: booths, Fairs: fairs, Applicants: apps, Plans: plans, Log: host.Log.With("component", "floor plan model")})
+	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	a.consumers = append(consumersOf(apps, releases), releases.Subscriptions()...)
 	r, api := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
 	(&fair.Routes{Fairs: fairs, Model: model, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	(&booth.Routes{Access: access, Booths: booths, Applicants: apps, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&booth.Routes{Access: access, Booths: booths, Applicants: apps, Plans: plans, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&allocation.Routes{Access: access, Booths: booths, Applicants: apps, Proposals: allocation.NewProposals(host.DB),
 		Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&report.Routes{Access: access, Booths: booths, Applicants: apps, Now: time.Now}).Register(api)
@@ -96,6 +90,24 @@ func consumersOf(apps *applicants.Store, releases *booth.Consumers) []bus.Consum
 		return releases.ReleaseApplication(ctx, app.ID, reason)
 	}
 	return (&applicants.Consumers{Store: apps, Ended: ended}).Subscriptions()
+}
+
+// follow runs the read models' feeds on the host, which reports ready only once both models have
+// loaded and caught up with the streams.
+func (a *App) follow(fairs *fair.Model, fairFeed *fair.Feed, plans *booth.Plans, planFeed *booth.PlanFeed) {
+	a.Host.Check("read models", func(context.Context) error {
+		if !fairs.Ready() || !plans.Ready() {
+			return errors.New("the fair and floor plan read models are still loading")
+		}
+		return nil
+	})
+	for name, run := range map[string]func(context.Context, jetstream.JetStream) error{"fair": fairFeed.Run, "floor plan": planFeed.Run} {
+		a.Host.Job(func(ctx context.Context) {
+			if err := run(ctx, a.Host.JS); err != nil && ctx.Err() == nil {
+				a.Host.Log.Error("read model stopped", "model", name, "err", err)
+			}
+		})
+	}
 }
 
 // Handler returns the HTTP handler.
