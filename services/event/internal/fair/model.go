@@ -25,10 +25,10 @@ type Model struct {
 	version atomic.Uint64
 }
 
-// entry is a fair with the search key of its names.
+// entry is a fair with the words of its names, prepared once for every search.
 type entry struct {
-	fair Fair
-	fold string
+	fair  Fair
+	words vntext.Words
 }
 
 // NewModel returns an empty model; it serves reads once MarkReady is called.
@@ -42,7 +42,7 @@ func (m *Model) Put(f Fair) bool {
 	if have, ok := m.byID[f.ID]; ok && have.fair.Revision >= f.Revision {
 		return false
 	}
-	m.byID[f.ID] = entry{fair: f, fold: vntext.Fold(f.NameVI + " " + f.NameEN)}
+	m.byID[f.ID] = entry{fair: f, words: vntext.NewWords(f.NameVI + " " + f.NameEN)}
 	m.sorted = nil
 	m.version.Add(1)
 	return true
@@ -81,10 +81,10 @@ func (m *Model) Len() int {
 }
 
 // List returns the fairs matching f by start date then ID, as Store.List does from the database.
-// A query matches a fair whose folded names contain every word of it (diacritics and case
-// ignored), so "mat ong" finds "Hội chợ Mật ong" and "ong mat" too.
+// A query matches a fair when every word of it is a word of the fair's names or begins one
+// (diacritics and case ignored), so "mat ong" finds "Hội chợ Mật ong", and "ong ma" does too.
 func (m *Model) List(f Filter) []Fair {
-	words := strings.Fields(vntext.Fold(f.Query))
+	words := vntext.NewWords(f.Query)
 	out := []Fair{}
 	for _, e := range m.inOrder() {
 		if !matches(e, f, words) {
@@ -121,7 +121,7 @@ func (m *Model) inOrder() []entry {
 }
 
 // matches applies the filter of Store.List to one entry.
-func matches(e entry, f Filter, words []string) bool {
+func matches(e entry, f Filter, query vntext.Words) bool {
 	fr := e.fair
 	visible := slices.Contains(Public, fr.Status) || (f.Organiser != "" && slices.Contains(fr.Organisers, f.Organiser))
 	switch {
@@ -140,10 +140,5 @@ func matches(e entry, f Filter, words []string) bool {
 			return false
 		}
 	}
-	for _, w := range words {
-		if !strings.Contains(e.fold, w) {
-			return false
-		}
-	}
-	return true
+	return vntext.Score(query, e.words) > 0
 }

@@ -82,6 +82,9 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		{"phrase", Filter{Query: "Mật ong", All: true}},
 		{"words in any order, without diacritics", Filter{Query: "ong MAT", All: true}},
 		{"a word no name has", Filter{Query: "mat xyz"}},
+		{"prefixes of words", Filter{Query: "mat on", All: true}},
+		{"not the middle of a word", Filter{Query: "at ong", All: true}},
+		{"letters and digits only", Filter{Query: "(OCOP)", All: true}},
 		{"after a cursor", Filter{All: true, After: after}},
 		{"a page", Filter{All: true, Limit: 3}},
 		{"a page after a cursor", Filter{Organiser: "org2", After: after, Limit: 2}},
@@ -120,5 +123,34 @@ func TestModelKeepsTheNewestRevision(t *testing.T) {
 	}
 	if got, _ := m.Get("f1"); got.Status != Published || m.Version() != v {
 		t.Errorf("after late events: status %s, version %d; want %s, %d", got.Status, m.Version(), Published, v)
+	}
+}
+
+// TestModelSearchesByWords: a query's words match whole words or their starts, in any order,
+// without diacritics, never the middle of a word.
+func TestModelSearchesByWords(t *testing.T) {
+	s := storedFairs(t)
+	all, err := s.List(context.Background(), Filter{All: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := NewModel()
+	for _, f := range all {
+		m.Put(f)
+	}
+	for q, want := range map[string][]string{
+		"mật ong":    {"f00", "f02", "f06"},
+		"ong ma":     {"f00", "f02", "f06"},
+		"MAT ONG ha": {"f00"},
+		"at ong":     nil,
+		"hue":        {"f07"},
+	} {
+		var got []string
+		for _, f := range m.List(Filter{All: true, Query: q}) {
+			got = append(got, f.ID)
+		}
+		if !cmp.Equal(got, want) {
+			t.Errorf("List(q=%q) = %v, want %v", q, got, want)
+		}
 	}
 }

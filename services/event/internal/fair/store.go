@@ -3,7 +3,6 @@ package fair
 import (
 	"context"
 	"regexp"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -251,9 +250,9 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	if f.Province != "" {
 		and = append(and, bson.M{"host_province": f.Province})
 	}
-	for _, w := range strings.Fields(vntext.Fold(f.Query)) {
-		// Every word, anywhere in the names, as Model.List matches.
-		and = append(and, bson.M{"name_fold": bson.M{"$regex": regexp.QuoteMeta(w)}})
+	for q, i := vntext.NewWords(f.Query), 0; i < q.Len(); i++ {
+		// Every word, whole or as the start of a word of the names, as Model.List matches.
+		and = append(and, bson.M{"name_fold": bson.M{"$regex": `(^|[^\pL\pN])` + regexp.QuoteMeta(q.Word(i))}})
 	}
 	if !f.From.IsZero() {
 		and = append(and, bson.M{"end_date": bson.M{"$gte": f.From}})
