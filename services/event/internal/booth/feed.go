@@ -47,8 +47,12 @@ func (fd *PlanFeed) Run(ctx context.Context, js jetstream.JetStream) error {
 	start := begin.Add(-outbox.Lag)
 	booths := readmodel.New(js, readmodel.Config{Stream: "EVENT", Subjects: []string{events.BoothAssigned, events.BoothReleased, events.FloorplanChanged},
 		Start: start, Apply: fd.onEvent, Log: fd.Log})
+	// The applications collection is itself a read model, fed by a durable consumer that may lag
+	// by more than the relay's Lag (a backlog after an outage): the stream, not the load, is the
+	// authority for applications, so they are replayed from the start of the stream (revisions
+	// keep the newest).
 	apps := readmodel.New(js, readmodel.Config{Stream: "EXHIBITOR", Subjects: events.ApplicationSubjects,
-		Start: start, Apply: fd.OnApplicationChanged, Log: fd.Log})
+		Apply: fd.OnApplicationChanged, Log: fd.Log})
 	go func() {
 		if booths.Wait(ctx) == nil && apps.Wait(ctx) == nil {
 			fd.Plans.MarkReady()
