@@ -363,7 +363,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	RenderJSON(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID} },
+	RenderJSON(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
 		func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) }))
 }
 

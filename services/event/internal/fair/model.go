@@ -82,9 +82,13 @@ func (m *Model) Len() int {
 
 // List returns the fairs matching f by start date then ID, as Store.List does from the database.
 // A query matches a fair when every word of it is a word of the fair's names or begins one
-// (diacritics and case ignored), so "mat ong" finds "Hội chợ Mật ong", and "ong ma" does too.
+// (diacritics and case ignored), so "mat ong" finds "Hội chợ Mật ong", and "ong ma" does too; a
+// search lists the best matches first (Rank).
 func (m *Model) List(f Filter) []Fair {
 	words := vntext.NewWords(f.Query)
+	if words.Len() > 0 {
+		return m.search(f, words)
+	}
 	out := []Fair{}
 	for _, e := range m.inOrder() {
 		if !matches(e, f, words) {
@@ -96,6 +100,21 @@ func (m *Model) List(f Filter) []Fair {
 		}
 	}
 	return out
+}
+
+// search lists the fairs matching f best first (see ranked); the cursor is applied after ranking.
+func (m *Model) search(f Filter, query vntext.Words) []Fair {
+	after := f.After
+	f.After = nil
+	var fairs []Fair
+	var ranks []int
+	for _, e := range m.inOrder() {
+		if matches(e, f, query) {
+			fairs = append(fairs, e.fair)
+			ranks = append(ranks, int(vntext.Score(query, e.words)))
+		}
+	}
+	return ranked(fairs, ranks, after, f.Limit)
 }
 
 // inOrder returns the entries sorted by start date then ID, sorting again only after a change.

@@ -65,6 +65,11 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		m.Put(f)
 	}
 	after := &Cursor{Start: all[3].StartDate, ID: all[3].ID}
+	best, err := s.List(ctx, Filter{Query: "ong", All: true, Limit: 1})
+	if err != nil || len(best) != 1 {
+		t.Fatalf("the best match of ong: %v, %v", best, err)
+	}
+	searched := &Cursor{Start: best[0].StartDate, ID: best[0].ID, Rank: Rank("ong", best[0])}
 	for _, c := range []struct {
 		name string
 		flt  Filter
@@ -88,6 +93,8 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		{"after a cursor", Filter{All: true, After: after}},
 		{"a page", Filter{All: true, Limit: 3}},
 		{"a page after a cursor", Filter{Organiser: "org2", After: after, Limit: 2}},
+		{"a page of a search", Filter{Query: "ong", All: true, Limit: 2}},
+		{"a search after a cursor", Filter{Query: "ong", All: true, Limit: 2, After: searched}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			want, err := s.List(ctx, c.flt)
@@ -127,7 +134,7 @@ func TestModelKeepsTheNewestRevision(t *testing.T) {
 }
 
 // TestModelSearchesByWords: a query's words match whole words or their starts, in any order,
-// without diacritics, never the middle of a word.
+// without diacritics, never the middle of a word; the best matches come first.
 func TestModelSearchesByWords(t *testing.T) {
 	s := storedFairs(t)
 	all, err := s.List(context.Background(), Filter{All: true})
@@ -139,8 +146,8 @@ func TestModelSearchesByWords(t *testing.T) {
 		m.Put(f)
 	}
 	for q, want := range map[string][]string{
-		"mật ong":    {"f00", "f02", "f06"},
-		"ong ma":     {"f00", "f02", "f06"},
+		"mật ong":    {"f06", "f02", "f00"}, // whole words at the start of the shortest names first
+		"ong ma":     {"f06", "f02", "f00"},
 		"MAT ONG ha": {"f00"},
 		"at ong":     nil,
 		"hue":        {"f07"},
@@ -151,6 +158,20 @@ func TestModelSearchesByWords(t *testing.T) {
 		}
 		if !cmp.Equal(got, want) {
 			t.Errorf("List(q=%q) = %v, want %v", q, got, want)
+		}
+		// Page by page, with the cursors the list hands out, a search lists the same.
+		var paged []string
+		var after *Cursor
+		for range 10 {
+			page := m.List(Filter{All: true, Query: q, Limit: 1, After: after})
+			if len(page) == 0 {
+				break
+			}
+			paged = append(paged, page[0].ID)
+			after = &Cursor{Start: page[0].StartDate, ID: page[0].ID, Rank: Rank(q, page[0])}
+		}
+		if !cmp.Equal(paged, want) {
+			t.Errorf("List(q=%q) page by page = %v, want %v", q, paged, want)
 		}
 	}
 }

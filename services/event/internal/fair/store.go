@@ -219,6 +219,8 @@ type Filter struct {
 type Cursor struct {
 	Start time.Time `json:"s"`
 	ID    string    `json:"i"`
+	// Rank is the last fair's Rank in a search (q), which lists best first.
+	Rank int `json:"r,omitempty"`
 }
 
 // Public statuses are visible to everyone.
@@ -260,7 +262,8 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	if !f.To.IsZero() {
 		and = append(and, bson.M{"start_date": bson.M{"$lte": f.To}})
 	}
-	if f.After != nil {
+	search := f.Query != "" && vntext.NewWords(f.Query).Len() > 0
+	if f.After != nil && !search {
 		and = append(and, bson.M{"$or": bson.A{
 			bson.M{"start_date": bson.M{"$gt": f.After.Start}},
 			bson.M{"start_date": f.After.Start, "_id": bson.M{"$gt": f.After.ID}},
@@ -270,8 +273,12 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	if len(and) > 0 {
 		q["$and"] = and
 	}
+	limit := int64(f.Limit)
+	if search {
+		limit = 0 // a search ranks every match before it pages
+	}
 	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "start_date", Value: 1}, {Key: "_id", Value: 1}}).
-		SetLimit(int64(f.Limit)).SetProjection(bson.M{outbox.Field: 0}))
+		SetLimit(limit).SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "fairs")
 	}
@@ -280,8 +287,13 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 		return nil, storage.MapError(err, "fairs")
 	}
 	out := make([]Fair, len(docs))
+	ranks := make([]int, len(docs))
 	for i, d := range docs {
 		out[i] = d.fair()
+		ranks[i] = Rank(f.Query, out[i])
+	}
+	if search {
+		return ranked(out, ranks, f.After, f.Limit), nil
 	}
 	return out, nil
 }
