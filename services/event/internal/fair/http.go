@@ -201,7 +201,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "List fairs (public). Drafts appear only to their organisers and admins.", Response: httpx.List[fairResponse]{},
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
 			{Name: "province", Description: "host province code or name"}, {Name: "from", Description: "YYYY-MM-DD: fairs ending on or after"},
-			{Name: "to", Description: "YYYY-MM-DD: fairs starting on or before"}, {Name: "q", Description: "name search ignoring diacritics"},
+			{Name: "to", Description: "YYYY-MM-DD: fairs starting on or before"}, {Name: "q", Description: "search of the names by words, whole or their start, ignoring diacritics; best matches first"},
 			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status"},
 			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listFairs)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, rt.getFair)
