@@ -203,7 +203,7 @@ func (rt *Routes) getBooths(c *gin.Context) {
 		return
 	}
 	// Phones on the floor poll the map: an unchanged one costs them no body.
-	fair.RenderJSON(c, m)
+	httpx.JSONWithETag(c, m)
 }
 
 // floorPlanOpen answers 409 and returns false once the fair is completed or cancelled: its floor

@@ -278,7 +278,7 @@ func (rt *Routes) getFair(c *gin.Context) {
 	if !ok {
 		return
 	}
-	RenderJSON(c, toFairResponse(f, CanManage(c, f), rt.Now()))
+	httpx.JSONWithETag(c, toFairResponse(f, CanManage(c, f), rt.Now()))
 }
 
 // remember puts a fair this replica just stored into the model, so that its writer reads it at
@@ -363,7 +363,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	RenderJSON(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
+	httpx.JSONWithETag(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
 		func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) }))
 }
 

@@ -212,7 +212,7 @@ func (h *Routes) listOfProducer(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	renderJSON(c, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
+	httpx.JSONWithETag(c, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
 		func(l Listed) response { return ToResponse(l, h.Now()) }))
 }
 
@@ -364,5 +364,5 @@ func (h *Routes) catalogue(c *gin.Context) {
 	if !done {
 		out.NextCursor = httpx.EncodeCursor(next)
 	}
-	renderJSON(c, out)
+	httpx.JSONWithETag(c, out)
 }

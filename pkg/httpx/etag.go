@@ -1,4 +1,4 @@
-package fair
+package httpx
 
 import (
 	"encoding/json"
@@ -10,11 +10,11 @@ import (
 	"github.com/gin-gonic/gin"
 )
 
-// RenderJSON answers 200 with v as JSON and an ETag of the body, or 304 with no body when the
+// JSONWithETag answers 200 with v as JSON and an ETag of the body, or 304 with no body when the
 // request's If-None-Match names that ETag: clients that poll a page pay for a body only when it
 // changed. The tag hashes the body, so it differs whenever anything the caller sees differs
-// (their role's fields, the time-dependent flags), whichever replica answers.
-func RenderJSON(c *gin.Context, v any) {
+// (their role's fields, time-dependent flags), and agrees whichever replica answers.
+func JSONWithETag(c *gin.Context, v any) {
 	body, err := json.Marshal(v)
 	if err != nil {
 		c.JSON(http.StatusOK, v) // cannot happen for response structs; let gin report it
@@ -34,7 +34,7 @@ func RenderJSON(c *gin.Context, v any) {
 // matchesTag reports whether an If-None-Match header names tag (weak comparison, as RFC 9110
 // asks for If-None-Match) or is "*".
 func matchesTag(header, tag string) bool {
-	for _, t := range strings.Split(header, ",") {
+	for t := range strings.SplitSeq(header, ",") {
 		t = strings.TrimPrefix(strings.TrimSpace(t), "W/")
 		if t == tag || t == "*" {
 			return true
