@@ -40,13 +40,8 @@ func booths(t *testing.T, c testenv.Client, fairID string) map[string]mapBooth {
 // assignments and releases at once; a replica that starts late serves the same map once ready;
 // and layout changes and assignments made on it reach the first replica through the streams.
 func TestReplicasServeTheSameFloorPlan(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	uri := testenv.SharedURI(t)
-	tokens := testenv.NewTokens(t)
-	first, api1 := replica(t, natsURL, uri, tokens)
-	testenv.Eventually(t, "the first replica ready", func() bool { return api1.Do(t, "GET", "/readyz", nil).Status == 200 })
-	tok, orgID := tokens.Token(t, "organiser", "")
-	e := env{app: first, api: api1, tokens: tokens, org: api1.With(tok), orgID: orgID, js: first.Host.JS}
+	e, natsURL, uri := firstReplica(t)
+	tokens, api1, tok := e.tokens, e.api, e.org.Token
 	id := e.createFair(t, "Hội chợ Mật ong")
 	e.org.Do(t, "POST", "/api/fairs/"+id+"/publish", nil)
 	if r := e.org.Do(t, "POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "rows": 2, "columns": 3}}); r.Status != 201 {

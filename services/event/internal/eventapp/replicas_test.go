@@ -24,13 +24,8 @@ func replica(t *testing.T, natsURL, uri string, tokens testenv.Tokens) (*App, te
 // at once, a replica that starts late is ready only once it has loaded and caught up, both then
 // answer the same list and pages, and a write on either reaches the other through the stream.
 func TestReplicasServeTheSameFairsFromTheirModels(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	uri := testenv.SharedURI(t)
-	tokens := testenv.NewTokens(t)
-	first, api1 := replica(t, natsURL, uri, tokens)
-	testenv.Eventually(t, "the first replica ready", func() bool { return api1.Do(t, "GET", "/readyz", nil).Status == 200 })
-	tok, orgID := tokens.Token(t, "organiser", "")
-	e := env{app: first, api: api1, tokens: tokens, org: api1.With(tok), orgID: orgID, js: first.Host.JS}
+	e, natsURL, uri := firstReplica(t)
+	tokens, api1, tok := e.tokens, e.api, e.org.Token
 
 	ids := stepWritesAreReadAtOnce(t, e)
 	_, api2 := replica(t, natsURL, uri, tokens)
@@ -108,4 +103,17 @@ func sameAnswers(t *testing.T, a, b testenv.Client, paths []string) {
 			t.Errorf("GET %s: first replica %d %s, second %d %s", p, ra.Status, ra.Body, rb.Status, rb.Body)
 		}
 	}
+}
+
+// firstReplica starts a replica on a fresh NATS and a database that a second replica can share,
+// waits until it is ready, and returns it with an organiser signed in.
+func firstReplica(t *testing.T) (e env, natsURL, uri string) {
+	t.Helper()
+	_, natsURL = testenv.NATS(t)
+	uri = testenv.SharedURI(t)
+	tokens := testenv.NewTokens(t)
+	first, api1 := replica(t, natsURL, uri, tokens)
+	testenv.Eventually(t, "the first replica ready", func() bool { return api1.Do(t, "GET", "/readyz", nil).Status == 200 })
+	tok, orgID := tokens.Token(t, "organiser", "")
+	return env{app: first, api: api1, tokens: tokens, org: api1.With(tok), orgID: orgID, js: first.Host.JS}, natsURL, uri
 }
