@@ -29,6 +29,8 @@ type Options struct {
 	// VisibleTimeout bounds the wait for the seeded data to show in the reads.
 	VisibleTimeout time.Duration
 	Admin          Credentials
+	// MetricsPorts, when set, open the services' metrics and profile listeners.
+	MetricsPorts map[string]int
 	// Log receives progress lines; ServiceLog the services' own output.
 	Log, ServiceLog io.Writer
 }
@@ -49,7 +51,7 @@ func Bench(ctx context.Context, o Options) (*Report, error) {
 	fmt.Fprintf(o.Log, "bench: starting the stack from %s, data in %s\n", o.BinDir, o.DataDir)
 	stack, err := localstack.Start(ctx, localstack.Options{BinDir: o.BinDir, DataDir: o.DataDir, Host: "127.0.0.1",
 		Env:  map[string]string{"OCOPFAIR_ADMIN_EMAIL": o.Admin.Email, "OCOPFAIR_ADMIN_PASSWORD": o.Admin.Password},
-		Logs: o.ServiceLog})
+		Logs: o.ServiceLog, MetricsPorts: o.MetricsPorts})
 	if err != nil {
 		return nil, err
 	}

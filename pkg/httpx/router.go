@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/pprof"
 	"strconv"
 	"strings"
 	"sync"
@@ -251,10 +252,16 @@ func Ops(r *gin.Engine, checks map[string]func(context.Context) error) {
 	})
 }
 
-// MetricsHandler serves m at GET /metrics (Prometheus) and nothing else, for the metrics listener.
+// MetricsHandler serves m at GET /metrics (Prometheus) and the Go profiles at /debug/pprof/, for
+// the private metrics listener: the public port shows neither.
 func MetricsHandler(m *metrics.Metrics) http.Handler {
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(m.Registry, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /debug/pprof/", pprof.Index)
+	mux.HandleFunc("GET /debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("GET /debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("GET /debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("GET /debug/pprof/trace", pprof.Trace)
 	return mux
 }
 

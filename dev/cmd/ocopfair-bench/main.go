@@ -57,6 +57,7 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	pool := fs.Int("pool", 50, "producer accounts that claim their profiles and apply (the per-user reads rotate over them)")
 	meetings := fs.Int("meetings", 20, "meetings scheduled for the pool's agendas")
 	pause := fs.Duration("pause", 3*time.Second, "pause between runs")
+	metricsBase := fs.Int("metrics-port", 0, "when set, the services serve /metrics and /debug/pprof/ on 127.0.0.1 from this port up (gateway, event, exhibitor, matchmaking)")
 	if err := fs.Parse(args); err != nil {
 		return c, err
 	}
@@ -66,12 +67,19 @@ func parse(args []string, getenv func(string) string) (config, error) {
 	if *rate <= 0 || *dur <= 0 || *writeRate <= 0 || *producers < *pool || *pool < 1 || *booths < 100 || *booths%100 != 0 || *perProducer < 1 || *perProducer > 20 {
 		return c, fmt.Errorf("rates and durations must be positive, -pool at least 1 and at most -producers, -booths a multiple of 100, -products-per-producer 1 to 20")
 	}
+	if *metricsBase > 0 {
+		c.opts.MetricsPorts = map[string]int{}
+		for i, name := range []string{"gateway", "event", "exhibitor", "matchmaking"} {
+			c.opts.MetricsPorts[name] = *metricsBase + i
+		}
+	}
 	writes := *writeRate*dur.Seconds() + float64(*staleN)
 	c.opts = httpbench.Options{
 		Sizes: httpbench.Sizes{Producers: *producers, ProductsPerProducer: *perProducer, BoothZones: *booths / 100, BoothRows: 5, BoothColumns: 20,
 			Pool: *pool, WriteFairs: int(math.Ceil(writes/float64(*pool))) + 1, Meetings: *meetings},
-		Load:      httpbench.Load{Rate: *rate, Duration: *dur, Timeout: *timeout},
-		WriteRate: *writeRate, StaleN: *staleN, Pause: *pause, VisibleTimeout: 10 * time.Minute,
+		Load:         httpbench.Load{Rate: *rate, Duration: *dur, Timeout: *timeout},
+		MetricsPorts: c.opts.MetricsPorts,
+		WriteRate:    *writeRate, StaleN: *staleN, Pause: *pause, VisibleTimeout: 10 * time.Minute,
 		Admin: httpbench.Credentials{Email: or(getenv("OCOPFAIR_ADMIN_EMAIL"), "admin@ocopfair.local"),
 			Password: or(getenv("OCOPFAIR_ADMIN_PASSWORD"), "ocopfair-admin-local")},
 	}
