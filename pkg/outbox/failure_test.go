@@ -32,6 +32,9 @@ func (f fixture) storeIn(t *testing.T, collection, id string, envs ...events.Env
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := outbox.MarkPending(f.ctx, f.db.Collection(collection), id); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.db.Collection(collection).UpdateOne(f.ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true)); err != nil {
 		t.Fatalf("store: %v", err)
 	}

@@ -111,7 +111,9 @@ func Entries(envs ...events.Envelope) ([]Entry, error) {
 
 // Update adds the envelopes to update, a MongoDB update document ($set, $inc, ...), so that the
 // one update that changes the aggregate also appends its events. It returns update. It does not
-// trim: use it for aggregates written a bounded number of times, and Set for the others.
+// trim: use it for aggregates written a bounded number of times, and Set for the others. The
+// caller marks the document with MarkPending before its write (Writer.Apply does), or the events
+// wait for the relay's next sweep.
 func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	entries, err := Entries(envs...)
 	if err != nil {
@@ -142,7 +144,7 @@ func Update(update bson.M, envs ...events.Envelope) (bson.M, error) {
 	return update, nil
 }
 
-// Insert inserts doc with its events in one write. Errors are the driver's (check
+// Insert inserts doc with its events in one write, after marking it pending. Errors are the driver's (check
 // storage.IsDuplicate for unique-index violations).
 func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.Envelope) error {
 	m, err := storage.Fields(doc)
@@ -152,6 +154,11 @@ func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.En
 	entries, err := Entries(envs...)
 	if err != nil {
 		return err
+	}
+	if len(entries) > 0 {
+		if err := MarkPending(ctx, c, m["_id"]); err != nil {
+			return err
+		}
 	}
 	m[Field], m[AtField], m[CountField] = entries, time.Now().UTC(), len(entries)
 	_, err = c.InsertOne(ctx, m)
@@ -182,6 +189,9 @@ func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs 
 	}
 	update := bson.M{"$set": set}
 	if len(entries) > 0 {
+		if err := markFor(ctx, c, filter); err != nil {
+			return false, err
+		}
 		set[AtField] = time.Now().UTC()
 		update["$push"] = bson.M{Field: bson.M{"$each": entries}}
 		update["$inc"] = bson.M{CountField: len(entries)}
@@ -242,7 +252,7 @@ func trimAndSet(ctx context.Context, c *mongo.Collection, filter, set bson.M, en
 
 // unsent returns the entries that have no sent marker and are within Horizon of now, in order.
 func unsent(ctx context.Context, sent *mongo.Collection, entries []Entry, now time.Time) ([]Entry, error) {
-	marked, err := markedSent(ctx, sent, entryIDs(entries))
+	marked, err := sentAmong(ctx, sent, entryIDs(entries))
 	if err != nil {
 		return nil, err
 	}
@@ -255,35 +265,13 @@ func unsent(ctx context.Context, sent *mongo.Collection, entries []Entry, now ti
 	return out, nil
 }
 
-// entryIDs returns the IDs of entries, for a query on their sent markers.
-func entryIDs(entries []Entry) bson.A {
-	ids := make(bson.A, 0, len(entries))
+// entryIDs returns the IDs of entries, for a lookup of their sent markers.
+func entryIDs(entries []Entry) []string {
+	ids := make([]string, 0, len(entries))
 	for _, e := range entries {
 		ids = append(ids, e.ID)
 	}
 	return ids
-}
-
-// markedSent returns which of ids have a sent marker, in one query.
-func markedSent(ctx context.Context, sent *mongo.Collection, ids bson.A) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(ids) == 0 {
-		return out, nil
-	}
-	cur, err := sent.Find(ctx, bson.M{"_id": bson.M{"$in": ids}}, options.Find().SetProjection(bson.M{"_id": 1}))
-	if err != nil {
-		return nil, fmt.Errorf("outbox: read sent markers: %w", err)
-	}
-	var marks []struct {
-		ID string `bson:"_id"`
-	}
-	if err := cur.All(ctx, &marks); err != nil {
-		return nil, fmt.Errorf("outbox: read sent markers: %w", err)
-	}
-	for _, m := range marks {
-		out[m.ID] = true
-	}
-	return out, nil
 }
 
 // Indexes are the indexes the relay needs on each aggregate collection, and the sent markers'

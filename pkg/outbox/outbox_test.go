@@ -82,6 +82,9 @@ func (f fixture) store(t *testing.T, id string, n int) []events.Envelope {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if err := outbox.MarkPending(f.ctx, f.coll, id); err != nil {
+		t.Fatal(err)
+	}
 	if _, err := f.coll.UpdateOne(f.ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true)); err != nil {
 		t.Fatalf("store: %v", err)
 	}

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sort"
 	"sync"
 	"time"
 
@@ -25,16 +26,25 @@ import (
 type Relay struct {
 	js          jetstream.JetStream
 	sent        *mongo.Collection
+	pending     *mongo.Collection
 	collections []*mongo.Collection
+	byName      map[string]*mongo.Collection
 	log         *slog.Logger
 	metrics     *metrics.Metrics
 	interval    time.Duration
+	sweepEvery  time.Duration
 	wake        chan struct{}
 	mu          sync.Mutex // one pass at a time per relay; guards the fields below
-	since       map[string]time.Time
+	// lastSweep is when the last clean sweep began; zero until the first.
+	lastSweep time.Time
 	// failing holds the aggregates whose next event failed to publish, with when to try again.
 	failing map[string]failure
 }
+
+// SweepEvery is how often a relay also searches its collections for unsent events written
+// without a pending marker (documents from before markers, writes that bypass them). The first
+// pass of a relay always sweeps.
+const SweepEvery = 5 * time.Minute
 
 type failure struct {
 	attempts uint64
@@ -43,18 +53,21 @@ type failure struct {
 	event string
 }
 
-// NewRelay returns a relay for collections of db. It polls every interval (crash recovery, work
-// of other replicas) and at once after Notify. Its first pass looks at every document with
-// events within Horizon; later passes only at documents changed since the newest seen, less Lag,
-// or since the oldest still holding an unsent event.
+// NewRelay returns a relay for collections of db. It passes every interval and at once after
+// Notify: each pass publishes the events of the documents marked pending (PendingCollection), and
+// every SweepEvery (the first pass included) it also sweeps the collections for documents changed
+// since the last sweep, less Lag, within Horizon.
 func NewRelay(js jetstream.JetStream, db *mongo.Database, log *slog.Logger, m *metrics.Metrics, interval time.Duration, collections ...string) *Relay {
 	if interval <= 0 {
 		interval = 2 * time.Second
 	}
-	r := &Relay{js: js, sent: db.Collection(SentCollection), log: log, metrics: m, interval: interval, wake: make(chan struct{}, 1),
-		since: map[string]time.Time{}, failing: map[string]failure{}}
+	r := &Relay{js: js, sent: db.Collection(SentCollection), pending: db.Collection(PendingCollection), log: log, metrics: m,
+		interval: interval, sweepEvery: SweepEvery, wake: make(chan struct{}, 1), byName: map[string]*mongo.Collection{},
+		failing: map[string]failure{}}
 	for _, c := range collections {
-		r.collections = append(r.collections, db.Collection(c))
+		coll := db.Collection(c)
+		r.collections = append(r.collections, coll)
+		r.byName[c] = coll
 	}
 	return r
 }
@@ -107,9 +120,11 @@ type pass struct {
 	pastHorizon int
 	left        int
 	errs        []error
+	failures    int
 }
 
 func (p *pass) fail(err error) {
+	p.failures++
 	// A few errors say enough; a stream that is down fails every event on it.
 	if len(p.errs) < 5 {
 		p.errs = append(p.errs, err)
@@ -117,26 +132,17 @@ func (p *pass) fail(err error) {
 }
 
 // Flush publishes every unsent event it can and returns how many it published. An event that
-// fails holds back only the later events of its aggregate; the error reports what failed.
+// fails holds back only the later events of the same aggregate; the error reports what failed.
 func (r *Relay) Flush(ctx context.Context) (int, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	p := &pass{now: time.Now().UTC(), held: map[string]bool{}, down: map[string]bool{}}
-	for _, c := range r.collections {
-		left := p.left
-		newest, oldestLeft, err := r.flushCollection(ctx, c, p)
-		if err != nil {
-			p.fail(err)
-			continue
-		}
-		mark := newest
-		if p.left > left && oldestLeft.Before(mark) {
-			mark = oldestLeft
-		}
-		if !mark.IsZero() {
-			r.since[c.Name()] = mark.Add(-Lag)
+	if r.lastSweep.IsZero() || p.now.Sub(r.lastSweep) >= r.sweepEvery {
+		if r.sweep(ctx, p) {
+			r.lastSweep = p.now
 		}
 	}
+	r.flushMarked(ctx, p)
 	if r.metrics != nil {
 		r.metrics.OutboxBacklog.Set(float64(p.left))
 	}
@@ -144,8 +150,8 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 		r.log.Debug("outbox relay passed over entries older than its horizon", "entries", p.pastHorizon)
 	}
 	if len(p.errs) == 0 {
-		// A held aggregate's documents are always scanned again, so one not held in a clean
-		// pass has nothing left to publish (another replica may have published it).
+		// A held aggregate's document keeps its marker and is read again at every pass, so one not
+		// held in a clean pass has nothing left to publish (another replica may have published it).
 		for agg := range r.failing {
 			if !p.held[agg] {
 				delete(r.failing, agg)
@@ -158,120 +164,133 @@ func (r *Relay) Flush(ctx context.Context) (int, error) {
 	return p.published, nil
 }
 
-// flushCollection pages through the documents changed since the collection's mark, by
-// (outbox_at, _id), publishing what is unsent. It returns the newest change seen and the oldest
-// change of a document that still has an event to publish.
-func (r *Relay) flushCollection(ctx context.Context, c *mongo.Collection, p *pass) (newest, oldestLeft time.Time, err error) {
-	since, ok := r.since[c.Name()]
-	if !ok {
-		since = p.now.Add(-Horizon)
+// flushMarked publishes the events of the documents marked pending, oldest marker first, and
+// removes each marker whose document has nothing left to publish.
+func (r *Relay) flushMarked(ctx context.Context, p *pass) {
+	cur, err := r.pending.Find(ctx, bson.M{})
+	if err != nil {
+		p.fail(fmt.Errorf("outbox: read pending markers: %w", err))
+		return
 	}
-	var afterAt time.Time
-	var afterID any
-	for page := 0; page < 10000; page++ {
-		filter := bson.M{AtField: bson.M{"$gte": since}}
-		if afterID != nil {
-			filter = bson.M{"$or": bson.A{
-				bson.M{AtField: bson.M{"$gt": afterAt}},
-				bson.M{AtField: afterAt, "_id": bson.M{"$gt": afterID}},
-			}}
+	var marks []pendingMark
+	if err := cur.All(ctx, &marks); err != nil {
+		p.fail(fmt.Errorf("outbox: read pending markers: %w", err))
+		return
+	}
+	sort.Slice(marks, func(i, j int) bool {
+		if !marks[i].At.Equal(marks[j].At) {
+			return marks[i].At.Before(marks[j].At)
 		}
-		cur, err := c.Find(ctx, filter, options.Find().SetSort(bson.D{{Key: AtField, Value: 1}, {Key: "_id", Value: 1}}).
-			SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1}).SetLimit(200))
-		if err != nil {
-			return newest, oldestLeft, fmt.Errorf("outbox: scan %s: %w", c.Name(), err)
-		}
-		var docs []pendingDoc
-		if err := cur.All(ctx, &docs); err != nil {
-			return newest, oldestLeft, fmt.Errorf("outbox: read %s: %w", c.Name(), err)
-		}
-		if len(docs) == 0 {
-			return newest, oldestLeft, nil
-		}
-		if err := r.publishUnsent(ctx, c.Name(), docs, p, &oldestLeft); err != nil {
-			return newest, oldestLeft, err
-		}
-		last := docs[len(docs)-1]
-		afterAt, afterID = last.At, last.ID
-		if last.At.After(newest) {
-			newest = last.At
-		}
-		if len(docs) < 200 {
-			return newest, oldestLeft, nil
+		return marks[i].ID < marks[j].ID
+	})
+	for _, m := range marks {
+		if c := r.byName[m.Collection]; c != nil && ctx.Err() == nil { // else another relay's
+			r.flushMark(ctx, c, m, p)
 		}
 	}
-	return newest, oldestLeft, nil
 }
 
-// publishUnsent publishes the unsent events of docs, each document's in order. It returns an
-// error only when it cannot tell what is sent; failed publishes are counted in p.
-func (r *Relay) publishUnsent(ctx context.Context, collection string, docs []pendingDoc, p *pass, oldestLeft *time.Time) error {
-	var ids bson.A
-	for _, d := range docs {
-		for _, e := range d.Outbox {
-			ids = append(ids, e.ID)
+// flushMark publishes what the document of marker m has unsent, and removes the marker if nothing
+// is left.
+func (r *Relay) flushMark(ctx context.Context, c *mongo.Collection, m pendingMark, p *pass) {
+	left := p.left
+	var d pendingDoc
+	err := c.FindOne(ctx, bson.M{"_id": m.Doc}, options.FindOne().SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1})).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		// A write that failed after its marker: nothing to publish.
+	case err != nil:
+		p.left++
+		p.fail(fmt.Errorf("outbox: read %s: %w", m.ID, err))
+		return
+	default:
+		sent, err := sentAmong(ctx, r.sent, unsentCandidates(d.Outbox, p.now))
+		if err != nil {
+			p.left++
+			p.fail(err)
+			return
+		}
+		r.publishDoc(ctx, m.Collection, d, sent, p)
+	}
+	if p.left == left {
+		if _, err := r.pending.DeleteOne(ctx, bson.M{"_id": m.ID, "token": m.Token}); err != nil {
+			p.fail(fmt.Errorf("outbox: clear marker %s: %w", m.ID, err))
 		}
 	}
-	sent, err := markedSent(ctx, r.sent, ids)
-	if err != nil {
-		p.left += len(ids)
-		return err
-	}
-	for _, d := range docs {
-		leftBefore := p.left
-		for _, e := range d.Outbox { // per aggregate, in order
-			if sent[e.ID] {
-				continue
-			}
-			agg := aggregateOf(collection, d.ID, e)
-			if p.now.Sub(e.CreatedAt) > Horizon {
-				r.pastHorizon(collection, d.ID, agg, e, p)
-				continue
-			}
-			if p.held[agg] {
-				p.left++
-				continue
-			}
-			if f, ok := r.failing[agg]; ok && p.now.Before(f.next) {
-				p.held[agg] = true
-				p.left++
-				continue
-			}
-			stream := events.StreamOf(e.Subject)
-			if p.down[stream] {
-				p.held[agg] = true
-				p.left++
-				continue
-			}
-			if err := r.publish(ctx, e); err != nil {
-				if streamDown(err) {
-					p.down[stream] = true
-				}
-				f := r.failing[agg]
-				f.attempts++
-				f.next = p.now.Add(bus.Backoff(f.attempts))
-				f.event = e.ID
-				r.failing[agg] = f
-				p.held[agg] = true
-				p.left++
-				p.fail(err)
-				continue
-			}
-			delete(r.failing, agg)
-			if err := r.markSent(ctx, e); err != nil {
-				// Published but not marked: the next pass publishes it again, and the stream
-				// drops it as a duplicate. Later events of the aggregate may go on.
-				p.left++
-				p.fail(err)
-				continue
-			}
-			p.published++
-		}
-		if p.left > leftBefore && (oldestLeft.IsZero() || d.At.Before(*oldestLeft)) {
-			*oldestLeft = d.At
+}
+
+// unsentCandidates returns the IDs of entries still within Horizon: only they can be published,
+// so only their markers need looking up.
+func unsentCandidates(entries []Entry, now time.Time) []string {
+	out := make([]string, 0, len(entries))
+	for _, e := range entries {
+		if now.Sub(e.CreatedAt) <= Horizon {
+			out = append(out, e.ID)
 		}
 	}
-	return nil
+	return out
+}
+
+// publishDoc publishes the entries of d not in sent, in order, unless their aggregate is held.
+// Each entry it publishes is added to sent.
+func (r *Relay) publishDoc(ctx context.Context, collection string, d pendingDoc, sent map[string]bool, p *pass) {
+	for _, e := range d.Outbox { // per aggregate, in order
+		if sent[e.ID] {
+			continue
+		}
+		agg := aggregateOf(collection, d.ID, e)
+		if p.now.Sub(e.CreatedAt) > Horizon {
+			r.pastHorizon(collection, d.ID, agg, e, p)
+			continue
+		}
+		if r.hold(agg, events.StreamOf(e.Subject), p) {
+			p.left++
+			continue
+		}
+		if err := r.publish(ctx, e); err != nil {
+			r.failed(agg, e, err, p)
+			continue
+		}
+		delete(r.failing, agg)
+		if err := r.markSent(ctx, e); err != nil {
+			// Published but not marked: the next pass publishes it again, and the stream
+			// drops it as a duplicate. Later events of the aggregate may go on.
+			p.left++
+			p.fail(err)
+			continue
+		}
+		sent[e.ID] = true
+		p.published++
+	}
+}
+
+// hold reports whether aggregate agg's next event waits: an earlier one is held in this pass, it
+// failed lately and its backoff has not passed, or its stream was found down in this pass.
+func (r *Relay) hold(agg, stream string, p *pass) bool {
+	if p.held[agg] {
+		return true
+	}
+	if f, ok := r.failing[agg]; (ok && p.now.Before(f.next)) || p.down[stream] {
+		p.held[agg] = true
+		return true
+	}
+	return false
+}
+
+// failed records that event e of aggregate agg failed to publish: the aggregate is held, and
+// retried after a growing delay.
+func (r *Relay) failed(agg string, e Entry, err error, p *pass) {
+	if streamDown(err) {
+		p.down[events.StreamOf(e.Subject)] = true
+	}
+	f := r.failing[agg]
+	f.attempts++
+	f.next = p.now.Add(bus.Backoff(f.attempts))
+	f.event = e.ID
+	r.failing[agg] = f
+	p.held[agg] = true
+	p.left++
+	p.fail(err)
 }
 
 // streamDown reports whether a publish failed for want of its stream (no answer in time, no
@@ -347,7 +366,7 @@ func Pending(ctx context.Context, db *mongo.Database, collection string, docID a
 	if err != nil {
 		return nil, storage.MapError(err, "document")
 	}
-	sent, err := markedSent(ctx, db.Collection(SentCollection), entryIDs(d.Outbox))
+	sent, err := sentAmong(ctx, db.Collection(SentCollection), entryIDs(d.Outbox))
 	if err != nil {
 		return nil, err
 	}

@@ -93,6 +93,11 @@ func (w Writer) Apply(ctx context.Context, filter, update bson.M, duplicate, cor
 	if err != nil {
 		return err
 	}
+	if len(envs) > 0 {
+		if err := markFor(ctx, w.c, filter); err != nil {
+			return err
+		}
+	}
 	res, err := w.c.UpdateOne(ctx, filter, update)
 	if err != nil {
 		return w.mapError(err, duplicate)

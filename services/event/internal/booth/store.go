@@ -237,6 +237,9 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 		"application_id": applicationID, "producer_id": producerID, "pinned": pinned, "active": true, "assigned_at": now,
 		outbox.Field: entries, outbox.AtField: time.Now().UTC(),
 	}
+	if err := outbox.MarkPending(ctx, s.assignments, a.ID); err != nil {
+		return Assignment{}, err
+	}
 	if _, err := s.assignments.InsertOne(ctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
 			return Assignment{}, ErrTaken

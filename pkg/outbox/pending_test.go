@@ -1,0 +1,108 @@
+package outbox_test
+
+import (
+	"testing"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+)
+
+func (f fixture) pendingMarks(t *testing.T) int64 {
+	t.Helper()
+	n, err := f.db.Collection(outbox.PendingCollection).CountDocuments(f.ctx, bson.M{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// A write through the outbox leaves a marker; the pass that publishes its events removes it, and
+// a marker whose write never happened (a failed insert) is removed without publishing.
+func TestPendingMarkersComeAndGo(t *testing.T) {
+	f := setup(t)
+	r := f.relay()
+	if _, err := r.Flush(f.ctx); err != nil { // the first pass sweeps; later ones follow markers
+		t.Fatal(err)
+	}
+	w := outbox.NewWriter(f.coll, "producer", nil)
+	if err := w.Insert(f.ctx, producerDoc{ID: "p1", Name: "HTX", Revision: 1}, "", "corr",
+		outbox.Event{Subject: events.ProducerUpdated, AggregateID: "p1", Payload: map[string]string{"id": "p1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.MarkPending(f.ctx, f.coll, "never-written"); err != nil {
+		t.Fatal(err)
+	}
+	if got := f.pendingMarks(t); got != 2 {
+		t.Fatalf("%d pending markers after a write and a failed one, want 2", got)
+	}
+	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
+		t.Fatalf("Flush = %d, %v, want 1, nil", n, err)
+	}
+	if got := f.pendingMarks(t); got != 0 {
+		t.Errorf("%d pending markers after the pass, want 0", got)
+	}
+	if err := w.Apply(f.ctx, bson.M{"_id": "p1"}, bson.M{"$set": bson.M{"name": "HTX 2"}}, "", "corr",
+		outbox.Event{Subject: events.ProducerUpdated, AggregateID: "p1", Payload: map[string]string{"id": "p1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
+		t.Fatalf("Flush after Apply = %d, %v, want 1, nil", n, err)
+	}
+}
+
+// A write that lands while the relay handles its document's marker keeps the marker (a new
+// token), so its event is published by the next pass rather than lost.
+func TestWriteDuringAPassKeepsItsMarker(t *testing.T) {
+	f := setup(t)
+	r := f.relay()
+	if _, err := r.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	f.store(t, "p1", 1)
+	n, err := outbox.FlushMarkAsRead(f.ctx, r, "producers", "p1", func() { f.store(t, "p1", 1) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.pendingMarks(t); got != 1 {
+		t.Fatalf("%d pending markers after a write during the pass, want 1 (published %d)", got, n)
+	}
+	if n2, err := r.Flush(f.ctx); err != nil || n+n2 != 2 {
+		t.Fatalf("passes published %d and %d (%v), want 2 in all", n, n2, err)
+	}
+	if got := f.streamMsgs(t); got != 2 {
+		t.Errorf("stream has %d messages, want 2", got)
+	}
+}
+
+// A write without a marker (a document from before markers, or a store that bypasses them) is
+// published by the relay's next sweep, not by the passes between.
+func TestSweepFindsWritesWithoutMarkers(t *testing.T) {
+	f := setup(t)
+	r := f.relay()
+	if _, err := r.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	env, err := events.New(events.ProducerUpdated, 1, "p9", "corr", map[string]string{"id": "p9"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	update, err := outbox.Update(bson.M{"$set": bson.M{"name": "HTX"}}, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.coll.UpdateOne(f.ctx, bson.M{"_id": "p9"}, update, options.UpdateOne().SetUpsert(true)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Flush(f.ctx); err != nil || n != 0 {
+		t.Fatalf("pass between sweeps = %d, %v, want 0 (nothing marked)", n, err)
+	}
+	outbox.SetSweepEvery(r, time.Millisecond)
+	time.Sleep(2 * time.Millisecond)
+	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
+		t.Fatalf("sweep = %d, %v, want 1", n, err)
+	}
+}
