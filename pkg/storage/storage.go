@@ -46,6 +46,8 @@ type DB struct {
 	// Embedded is true when the database is an embedded FerretDB.
 	Embedded bool
 	stop     func()
+	// ids indexes the embedded database's _id lookups; nil on MongoDB.
+	ids *idIndexes
 }
 
 // Open connects to cfg.URI, or starts an embedded FerretDB when it is empty. It returns once the
@@ -59,12 +61,13 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SetServerSelectionTimeout(10 * time.Second).
 		SetBSONOptions(&options.BSONOptions{DefaultDocumentM: true})
 	db := &DB{stop: func() {}}
+	var dir string
 	if cfg.URI == "" {
-		uri, stop, err := startFerret(ctx, cfg)
+		uri, ferretDir, stop, err := startFerret(ctx, cfg)
 		if err != nil {
 			return nil, err
 		}
-		db.Embedded, db.stop = true, stop
+		db.Embedded, db.stop, dir = true, stop, ferretDir
 		opts.ApplyURI(uri).SetMaxPoolSize(1).SetMinPoolSize(1)
 	} else {
 		opts.ApplyURI(cfg.URI)
@@ -81,19 +84,57 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	}
 	db.Client = client
 	db.Database = client.Database(cfg.Database)
+	if db.Embedded {
+		if err := db.indexIDs(ctx, dir, cfg); err != nil {
+			_ = db.Close(context.Background())
+			return nil, err
+		}
+	}
 	return db, nil
 }
 
-func startFerret(ctx context.Context, cfg Config) (string, func(), error) {
-	if cfg.DataDir == "" {
-		return "", nil, errors.New("storage: a data directory is required for the embedded database")
+// indexIDs gives the embedded database's tables the index its _id lookups need (see idIndexes),
+// now and every half minute for collections created later.
+func (db *DB) indexIDs(ctx context.Context, dir string, cfg Config) error {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.NewTextHandler(io.Discard, nil))
 	}
-	dir, err := filepath.Abs(filepath.Join(cfg.DataDir, "ferretdb"))
+	ids, err := openIDIndexes(dir, cfg.Database, log)
 	if err != nil {
-		return "", nil, err
+		return err
+	}
+	if err := ids.ensure(ctx); err != nil {
+		ids.db.Close()
+		return err
+	}
+	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		ids.run(runCtx, 30*time.Second)
+	}()
+	stopFerret := db.stop
+	db.ids = ids
+	db.stop = func() {
+		cancel()
+		<-done
+		ids.db.Close()
+		stopFerret()
+	}
+	return nil
+}
+
+func startFerret(ctx context.Context, cfg Config) (uri, dir string, stop func(), err error) {
+	if cfg.DataDir == "" {
+		return "", "", nil, errors.New("storage: a data directory is required for the embedded database")
+	}
+	dir, err = filepath.Abs(filepath.Join(cfg.DataDir, "ferretdb"))
+	if err != nil {
+		return "", "", nil, err
 	}
 	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", nil, fmt.Errorf("storage: %w", err)
+		return "", "", nil, fmt.Errorf("storage: %w", err)
 	}
 	logger := cfg.Logger
 	if logger == nil {
@@ -106,7 +147,7 @@ func startFerret(ctx context.Context, cfg Config) (string, func(), error) {
 		Logger:    logger,
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("storage: start embedded FerretDB: %w", err)
+		return "", "", nil, fmt.Errorf("storage: start embedded FerretDB: %w", err)
 	}
 	runCtx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	done := make(chan struct{})
@@ -114,11 +155,11 @@ func startFerret(ctx context.Context, cfg Config) (string, func(), error) {
 		defer close(done)
 		_ = f.Run(runCtx)
 	}()
-	stop := func() {
+	stop = func() {
 		cancel()
 		<-done
 	}
-	return f.MongoDBURI(), stop, nil
+	return f.MongoDBURI(), dir, stop, nil
 }
 
 // Close disconnects and stops the embedded database, if any.
@@ -156,6 +197,9 @@ func (db *DB) EnsureIndexes(ctx context.Context, indexes ...Index) error {
 		if err != nil {
 			return fmt.Errorf("storage: create index on %s %v: %w", ix.Collection, ix.Keys, err)
 		}
+	}
+	if db.ids != nil {
+		return db.ids.ensure(ctx)
 	}
 	return nil
 }
