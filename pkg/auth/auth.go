@@ -4,8 +4,10 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"crypto/ed25519"
+	"crypto/sha256"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
@@ -199,31 +201,81 @@ func (r *RemoteKeys) fetch(ctx context.Context) error {
 	return nil
 }
 
-// Verifier checks access tokens.
+// Verifier checks access tokens. It remembers the tokens it has accepted (see DefaultVerifiedTokens),
+// so that a client polling with one token costs one signature check, not one per request.
 type Verifier struct {
 	keys     KeySource
 	issuer   string
 	audience string
+	now      func() time.Time
+	verified *verifiedTokens
+}
+
+// leeway is how far the clocks of the gateway and a service may differ: a token is taken that
+// much before its iat and nbf and after its exp.
+const leeway = 30 * time.Second
+
+// DefaultVerifiedTokens is how many verified tokens a Verifier remembers unless told otherwise:
+// a fair's opening day has a few thousand signed-in phones and browsers at most, and an entry
+// is a few hundred bytes.
+const DefaultVerifiedTokens = 10000
+
+// VerifierOption adjusts a Verifier.
+type VerifierOption func(*Verifier)
+
+// WithClock makes the verifier read the time from now instead of time.Now (tests hold it still
+// or move it past a token's expiry).
+func WithClock(now func() time.Time) VerifierOption {
+	return func(v *Verifier) { v.now = now }
+}
+
+// WithVerifiedTokens sets how many verified tokens the verifier remembers; 0 or less remembers
+// none, so every request checks the signature.
+func WithVerifiedTokens(n int) VerifierOption {
+	return func(v *Verifier) { v.verified = newVerifiedTokens(n) }
 }
 
 // NewVerifier returns a verifier that accepts only EdDSA tokens from issuer for audience.
-func NewVerifier(keys KeySource, issuer, audience string) *Verifier {
-	return &Verifier{keys: keys, issuer: issuer, audience: audience}
+func NewVerifier(keys KeySource, issuer, audience string, opts ...VerifierOption) *Verifier {
+	v := &Verifier{keys: keys, issuer: issuer, audience: audience, now: time.Now, verified: newVerifiedTokens(DefaultVerifiedTokens)}
+	for _, o := range opts {
+		o(v)
+	}
+	return v
 }
 
-// Verify parses and checks token, returning its principal or an Unauthorized error.
+// Verify parses and checks token, returning its principal or an Unauthorized error. A token this
+// verifier accepted before is taken again without its signature being checked while the time is
+// within its validity and the key that signed it is still the key source's key of that ID;
+// otherwise it is checked in full, so an expired token, or one whose key was withdrawn, gets the
+// same answer as on its first use.
 func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) {
+	// A token fits the stack buffer, so hashing it allocates nothing; a longer one still works.
+	var buf [2048]byte
+	sum := sha256.Sum256(append(buf[:0], token...))
+	now := v.now()
+	if e, ok := v.verified.get(sum, now); ok {
+		if key, err := v.keys.Key(ctx, e.kid); err == nil && bytes.Equal(key, e.key) {
+			return e.principal, nil
+		}
+		v.verified.drop(sum)
+	}
 	var claims Claims
+	var kid string
+	var key ed25519.PublicKey
 	_, err := jwt.ParseWithClaims(token, &claims, func(t *jwt.Token) (any, error) {
-		kid, _ := t.Header["kid"].(string)
-		return v.keys.Key(ctx, kid)
+		kid, _ = t.Header["kid"].(string)
+		k, err := v.keys.Key(ctx, kid)
+		key = k
+		return k, err
 	},
 		jwt.WithValidMethods([]string{jwt.SigningMethodEdDSA.Alg()}),
 		jwt.WithIssuer(v.issuer),
 		jwt.WithAudience(v.audience),
 		jwt.WithExpirationRequired(),
 		jwt.WithIssuedAt(),
-		jwt.WithLeeway(30*time.Second),
+		jwt.WithLeeway(leeway),
+		jwt.WithTimeFunc(v.now),
 	)
 	if err != nil {
 		msg := "the access token is invalid"
@@ -235,5 +287,21 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if claims.Subject == "" || !slices.Contains(Roles, claims.Role) {
 		return Principal{}, apperr.E(apperr.Unauthorized, "the access token has no subject or a wrong role")
 	}
-	return Principal{AccountID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}, nil
+	p := Principal{AccountID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}
+	v.verified.put(sum, verifiedToken{principal: p, kid: kid, key: key, from: validFrom(claims), until: claims.ExpiresAt.Add(leeway)}, now)
+	return p, nil
+}
+
+// validFrom is the first instant the parser takes the token at: its iat and nbf, less the leeway.
+func validFrom(c Claims) time.Time {
+	var from time.Time
+	for _, t := range []*jwt.NumericDate{c.IssuedAt, c.NotBefore} {
+		if t != nil && t.After(from) {
+			from = t.Time
+		}
+	}
+	if from.IsZero() {
+		return from
+	}
+	return from.Add(-leeway)
 }
