@@ -130,6 +130,19 @@ type Store struct {
 	requests      *mongo.Collection
 	buyerWrites   outbox.Writer
 	requestWrites outbox.Writer
+	// saved, when set, is told of each buyer this store creates or saves, once it is stored.
+	saved func(Buyer)
+}
+
+// OnSaved makes the store call fn with each buyer it creates or saves, after the write
+// succeeded: a read model in memory sees this replica's writes at once, before the stream.
+func (s *Store) OnSaved(fn func(Buyer)) { s.saved = fn }
+
+func (s *Store) stored(b Buyer, err error) error {
+	if err == nil && s.saved != nil {
+		s.saved(toBuyerDoc(b).buyer())
+	}
+	return err
 }
 
 // NewStore returns a store on db.
@@ -141,12 +154,12 @@ func NewStore(db *storage.DB) *Store {
 
 // CreateBuyer stores a new buyer with its event; Conflict when the account has one.
 func (s *Store) CreateBuyer(ctx context.Context, b Buyer, corr string) error {
-	return s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", corr, buyerChange(events.BuyerRegistered, b))
+	return s.stored(b, s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", corr, buyerChange(events.BuyerRegistered, b)))
 }
 
 // SaveBuyer replaces a buyer still at revision prev: ErrStale otherwise.
 func (s *Store) SaveBuyer(ctx context.Context, b Buyer, prev int64, corr string) error {
-	return s.buyerWrites.Replace(ctx, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), "", corr, buyerChange(events.BuyerUpdated, b))
+	return s.stored(b, s.buyerWrites.Replace(ctx, bson.M{"_id": b.ID, "revision": prev}, toBuyerDoc(b), "", corr, buyerChange(events.BuyerUpdated, b)))
 }
 
 // Buyer returns a buyer by ID.
@@ -157,6 +170,28 @@ func (s *Store) Buyer(ctx context.Context, id string) (Buyer, error) {
 // BuyerByAccount returns the buyer of an account.
 func (s *Store) BuyerByAccount(ctx context.Context, accountID string) (Buyer, error) {
 	return s.buyer(ctx, bson.M{"account_id": accountID})
+}
+
+// BuyerPage returns up to limit buyers with IDs after the given one ("": from the first), by
+// ID: a read model loads every buyer this way, one page at a time.
+func (s *Store) BuyerPage(ctx context.Context, after string, limit int) ([]Buyer, error) {
+	q := bson.M{}
+	if after != "" {
+		q["_id"] = bson.M{"$gt": after}
+	}
+	cur, err := s.buyers.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "buyers")
+	}
+	var docs []buyerDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "buyers")
+	}
+	out := make([]Buyer, len(docs))
+	for i, d := range docs {
+		out[i] = d.buyer()
+	}
+	return out, nil
 }
 
 func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {

@@ -5,6 +5,7 @@ package matchmakingapp
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -16,7 +17,10 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/readmodel"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/catalog"
@@ -113,8 +117,13 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 			host.Log.Error("matching index stopped", "err", err)
 		}
 	})
-	buyerStore := buyer.NewStore(host.DB)
-	meetings := &meeting.Service{Store: meeting.NewStore(host.DB), Buyers: buyerStore, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
+	buyerStore, meetingStore := buyer.NewStore(host.DB), meeting.NewStore(host.DB)
+	agendas, err := followAgendas(ctx, host, meetingStore, buyerStore)
+	if err != nil {
+		host.Close()
+		return nil, err
+	}
+	meetings := &meeting.Service{Store: meetingStore, Buyers: buyerStore, Index: a.Index, Agendas: agendas, Notify: host.NotifyRelays, Now: time.Now,
 		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.Meetings = meetings
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
@@ -130,11 +139,51 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	return a, nil
 }
 
+// followAgendas loads the agenda model from the database and keeps it current: the stores hand
+// it this replica's writes as they succeed, and a follower of the MATCHMAKING stream brings in
+// the other replicas' writes. The follower starts from before the load began (less the relay's
+// lag), so no write stored during the load is missed; /readyz waits for it to catch up.
+func followAgendas(ctx context.Context, host *service.Host, meetings *meeting.Store, buyers *buyer.Store) (*meeting.Agendas, error) {
+	m := meeting.NewAgendas(meetings, buyers)
+	meetings.OnSaved(m.PutMeeting, m.PutTimetable)
+	buyers.OnSaved(m.PutBuyer)
+	begin := time.Now()
+	if err := m.Load(ctx); err != nil {
+		return nil, fmt.Errorf("load the agendas: %w", err)
+	}
+	host.Log.Info("agenda model loaded", "took", time.Since(begin).Round(time.Millisecond))
+	subs := meeting.AgendaSubscriptions()
+	byType := map[string]func(events.Envelope) error{}
+	var subjects []string
+	for name, apply := range map[string]func(events.Envelope) error{"meeting.OnMeeting": m.OnMeeting, "meeting.OnBuyer": m.OnBuyer} {
+		for _, s := range subs[name] {
+			byType[s] = apply
+			subjects = append(subjects, s)
+		}
+	}
+	f := readmodel.New(host.JS, readmodel.Config{Stream: "MATCHMAKING", Subjects: subjects, Start: begin.Add(-outbox.Lag),
+		Apply: func(env events.Envelope) error {
+			if apply, ok := byType[env.Type]; ok {
+				return apply(env)
+			}
+			return nil
+		}, Log: host.Log.With("component", "agendas")})
+	host.Check("agendas", func(context.Context) error {
+		if !f.Ready() {
+			return errors.New("the agenda model is still catching up with the stream")
+		}
+		return nil
+	})
+	host.Job(func(ctx context.Context) { _ = f.Run(ctx) })
+	return m, nil
+}
+
 // Handler returns the HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }
 
 // Consumers returns the durable consumers the service runs: the catalog's and the meetings'.
-// The matching index follows its streams itself, with ordered consumers of its own.
+// The matching index and the agenda model follow their streams themselves, with ordered
+// consumers of their own.
 func (a *App) Consumers() []bus.Consumer { return a.consumers }
 
 // Run serves on ln and runs the consumers and the index until ctx ends.

@@ -1,6 +1,7 @@
 package matchmakingapp
 
 import (
+	"maps"
 	"slices"
 	"testing"
 	"time"
@@ -8,12 +9,14 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
 )
 
 // TestEveryConsumedSubjectHasItsHandler holds the service's subscriptions to the subjects it
 // consumes and to the On... handlers of its consume.go files: the durable consumers the app runs,
-// and the subjects the matching index folds, which it follows itself with ordered consumers of
-// its own (every replica folds every event) rather than through a durable consumer.
+// and the subjects the matching index and the agenda model fold, which they follow themselves
+// with ordered consumers of their own (every replica folds every event) rather than through a
+// durable consumer.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	// The app is built as Run builds it, not served: the test reads its wiring only.
@@ -33,6 +36,21 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"index.OnBooth":    {events.BoothAssigned, events.BoothReleased},
 		"index.OnFair":     events.FairSubjects,
 	}
+	// The agenda model follows the MATCHMAKING stream itself too, for other replicas' meetings,
+	// schedules and buyers.
+	agendas := map[string][]string{
+		"meeting.OnMeeting": {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled,
+			events.MeetingScheduled, events.MeetingOutcomeRecorded},
+		"meeting.OnBuyer": {events.BuyerRegistered, events.BuyerUpdated},
+	}
+	for name, subjects := range meeting.AgendaSubscriptions() {
+		if want := agendas[name]; !slices.Equal(slices.Sorted(slices.Values(subjects)), slices.Sorted(slices.Values(want))) {
+			t.Errorf("the agenda model's %s folds %v, want %v", name, subjects, want)
+		}
+	}
+	if n := len(meeting.AgendaSubscriptions()); n != len(agendas) {
+		t.Errorf("the agenda model has %d handlers, want %d", n, len(agendas))
+	}
 	got := index.Subscriptions()
 	for name, subjects := range folds {
 		if g := got[name]; !slices.Equal(slices.Sorted(slices.Values(g)), slices.Sorted(slices.Values(subjects))) {
@@ -44,5 +62,6 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 			t.Errorf("index %s folds %v, which the table does not list", name, subjects)
 		}
 	}
+	maps.Copy(folds, agendas)
 	testenv.CheckConsumers(t, "../..", app.Consumers(), want, folds)
 }

@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"context"
 	"net/http"
 	"slices"
 
@@ -39,7 +40,8 @@ type agendaResponse struct {
 }
 
 // agenda answers with one schedule version's meetings: a participant's own, or for the fair's
-// organisers all of them with the slots × tables grid.
+// organisers all of them with the slots × tables grid. It reads the agenda model when the
+// service has one (phones poll it on the fair day), with an ETag, and the database otherwise.
 func (rt *Routes) agenda(c *gin.Context) {
 	ctx := c.Request.Context()
 	fairID := c.Param("fairId")
@@ -51,7 +53,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its agenda"))
 			return
 		}
-		me, err := rt.participantOf(ctx, p)
+		me, err := rt.participant(ctx, p)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
@@ -62,11 +64,58 @@ func (rt *Routes) agenda(c *gin.Context) {
 		}
 		who = me
 	}
-	t, ms, err := rt.Store.Scheduled(ctx, fairID, who)
-	if err != nil {
-		httpx.RespondError(c, err)
+	if rt.Agendas == nil {
+		out, err := rt.agendaFromDatabase(ctx, fairID, who, organiser)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		c.JSON(http.StatusOK, out)
 		return
 	}
+	httpx.JSONWithETag(c, rt.agendaFromModel(fairID, who, organiser))
+}
+
+// participant returns the buyer or producer ID the caller acts as, from the agenda model and
+// the index when the service has them: never a read of the database by account.
+func (rt *Routes) participant(ctx context.Context, p auth.Principal) (string, error) {
+	if rt.Agendas == nil || p.Role != auth.RoleBuyer {
+		return rt.participantOf(ctx, p)
+	}
+	id, ok := rt.Agendas.BuyerOf(p.AccountID)
+	if !ok {
+		return "", apperr.E(apperr.Conflict, "create your buyer profile first")
+	}
+	return id, nil
+}
+
+// agendaFromModel is the agenda as the model holds it.
+func (rt *Routes) agendaFromModel(fairID, who string, organiser bool) agendaResponse {
+	if _, ok := rt.Index.Fair(fairID); ok {
+		rt.Agendas.Recheck(fairID)
+	}
+	t, ms := rt.Agendas.Scheduled(fairID, who)
+	out, _ := rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) {
+		return rt.shape(m, rt.Agendas.BuyerName(m.BuyerID)), nil
+	})
+	return out
+}
+
+// agendaFromDatabase is the agenda as the database holds it: the fair's accepted meetings and
+// newest schedule, and each buyer by ID. Every read but the buyers' reads the whole collection
+// on FerretDB.
+func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, organiser bool) (agendaResponse, error) {
+	t, ms, err := rt.Store.Scheduled(ctx, fairID, who)
+	if err != nil {
+		return agendaResponse{}, err
+	}
+	names := map[string]string{}
+	return rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) { return rt.toResponse(ctx, m, names) })
+}
+
+// agendaOf shapes a schedule's meetings (by ID) into the agenda: those with a slot, in time
+// order, and for organisers who ask for no participant the grid.
+func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, shape func(Meeting) (response, error)) (agendaResponse, error) {
 	ms = slices.DeleteFunc(ms, func(m Meeting) bool { return m.Slot == 0 })
 	slices.SortFunc(ms, func(a, b Meeting) int {
 		if a.Day != b.Day {
@@ -77,13 +126,11 @@ func (rt *Routes) agenda(c *gin.Context) {
 		}
 		return a.Table - b.Table
 	})
-	names := map[string]string{}
 	out := agendaResponse{FairID: fairID, Version: t.Version, Participant: who, Meetings: []response{}}
 	for _, m := range ms {
-		r, err := rt.toResponse(ctx, m, names)
+		r, err := shape(m)
 		if err != nil {
-			httpx.RespondError(c, err)
-			return
+			return agendaResponse{}, err
 		}
 		out.Meetings = append(out.Meetings, r)
 	}
@@ -103,5 +150,5 @@ func (rt *Routes) agenda(c *gin.Context) {
 			out.Grid = append(out.Grid, g)
 		}
 	}
-	c.JSON(http.StatusOK, out)
+	return out, nil
 }

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -78,4 +79,101 @@ func (s *Service) OnApplication(ctx context.Context, env events.Envelope) error 
 	}
 	a := pl.Application
 	return s.cancelWhere(ctx, bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}, "Chủ thể đã rút đơn tham gia / the producer's application was withdrawn or cancelled")
+}
+
+// AgendaSubscriptions returns the subjects of the MATCHMAKING stream that the agenda model
+// folds, by handler. Every replica folds every one of them, so the model follows the stream
+// itself (pkg/readmodel) rather than sharing a durable consumer.
+func AgendaSubscriptions() map[string][]string {
+	return map[string][]string{
+		"meeting.OnMeeting": {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled,
+			events.MeetingScheduled, events.MeetingOutcomeRecorded},
+		"meeting.OnBuyer": {events.BuyerRegistered, events.BuyerUpdated},
+	}
+}
+
+// OnMeeting brings a meeting or a schedule changed by another replica into the agenda model. A
+// scheduled event names its schedule's version: a newer one than the model's is read by its
+// _id. Any other event names the meeting and, but for an outcome, its revision: unless the model
+// holds that revision already (this replica's own write, or a copy delivered twice) the meeting
+// is read by its _id, because the event leaves out fields the agenda shows (note, outcome,
+// value). Reads by _id alone are the only ones FerretDB serves without reading the whole
+// collection; they happen once per write, never per request.
+func (a *Agendas) OnMeeting(env events.Envelope) error {
+	if env.Type == events.MeetingOutcomeRecorded {
+		var pl events.MeetingOutcomeV1
+		if err := env.Decode(&pl); err != nil || pl.MeetingID == "" {
+			return fmt.Errorf("bad outcome payload: %v", err)
+		}
+		return a.reread(pl.MeetingID)
+	}
+	var pl events.MeetingChangedV1
+	if err := env.Decode(&pl); err != nil || pl.Meeting.ID == "" {
+		return fmt.Errorf("bad meeting payload: %v", err)
+	}
+	m := pl.Meeting
+	if env.Type == events.MeetingScheduled && m.ScheduleVersion > a.version(m.FairID) {
+		err := a.retry(func(ctx context.Context) error {
+			t, err := a.store.TimetableVersion(ctx, m.FairID, m.ScheduleVersion)
+			if apperr.Is(err, apperr.NotFound) {
+				// Pruned since: newer versions are stored, and the newest is what counts.
+				t, err = a.store.Timetable(ctx, m.FairID)
+			}
+			if err == nil {
+				a.PutTimetable(t)
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if have, ok := a.revision(m.ID); ok && have >= m.Revision {
+		return nil
+	}
+	return a.reread(m.ID)
+}
+
+// reread reads one meeting from the database into the model.
+func (a *Agendas) reread(id string) error {
+	return a.retry(func(ctx context.Context) error {
+		m, err := a.store.getRaw(ctx, id)
+		if apperr.Is(err, apperr.NotFound) {
+			return nil // never stored here: nothing an agenda could show
+		}
+		if err == nil {
+			a.PutMeeting(m)
+		}
+		return err
+	})
+}
+
+// retry runs a read of the database a few times before giving up on it: the follower logs the
+// error, and the next start reloads the model.
+func (a *Agendas) retry(read func(context.Context) error) error {
+	var err error
+	for attempt := range 4 {
+		if attempt > 0 {
+			time.Sleep(time.Duration(attempt) * 200 * time.Millisecond)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		err = read(ctx)
+		cancel()
+		if err == nil {
+			return nil
+		}
+	}
+	return err
+}
+
+// OnBuyer brings a buyer registered or updated on another replica into the agenda model: the
+// event carries all the agenda shows of a buyer (its name and account), and its revision.
+func (a *Agendas) OnBuyer(env events.Envelope) error {
+	var pl events.BuyerChangedV1
+	if err := env.Decode(&pl); err != nil || pl.Buyer.ID == "" {
+		return fmt.Errorf("bad buyer payload: %v", err)
+	}
+	b := pl.Buyer
+	a.putBuyer(b.ID, buyerEntry{Name: b.Name, Account: b.AccountID, Revision: b.Revision})
+	return nil
 }

@@ -130,7 +130,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
-		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid.", Response: agendaResponse{},
+		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304.", Response: agendaResponse{},
 		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}}}, rt.agenda)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
 		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.",
@@ -141,9 +141,6 @@ func (rt *Routes) Register(api httpx.API) {
 // looked up). A buyer that is gone leaves its name empty; a failed lookup is returned, never
 // swallowed into an empty name.
 func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]string) (response, error) {
-	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy, Session: m.Session,
-		Note: m.Note, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND,
-		Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
 	n, ok := names[m.BuyerID]
 	if !ok {
 		b, err := rt.Buyers.Buyer(ctx, m.BuyerID)
@@ -153,7 +150,14 @@ func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]st
 		n = b.Name
 		names[m.BuyerID] = n
 	}
-	r.BuyerName = n
+	return rt.shape(m, n), nil
+}
+
+// shape is a meeting as clients see it, with its buyer's name.
+func (rt *Routes) shape(m Meeting, buyerName string) response {
+	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, BuyerName: buyerName, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
+		Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
+		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name
 	}
@@ -164,7 +168,7 @@ func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]st
 			}
 		}
 	}
-	return r, nil
+	return r
 }
 
 // respondMeeting answers with one meeting.

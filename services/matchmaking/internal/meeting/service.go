@@ -23,8 +23,10 @@ type Service struct {
 	Store  *Store
 	Buyers *buyer.Store
 	Index  *index.Index
-	Notify func()
-	Now    func() time.Time
+	// Agendas, when set, answers agendas from memory (see Agendas); nil reads the database.
+	Agendas *Agendas
+	Notify  func()
+	Now     func() time.Time
 	// Cap is the most active meetings a participant may have at one fair.
 	Cap int
 	// SolveLimit bounds one day's scheduling run.

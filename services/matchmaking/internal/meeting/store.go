@@ -100,6 +100,25 @@ type Store struct {
 	// stored (see newest): schedules are insert-only, so a version never changes.
 	mu    sync.Mutex
 	cache map[string]Timetable
+
+	// saved and scheduled, when set, are told of each meeting and schedule this store writes,
+	// once stored: the agenda model sees this replica's writes at once (read-your-writes).
+	saved     func(Meeting)
+	scheduled func(Timetable)
+}
+
+// OnSaved makes the store call saved with each meeting it creates or saves, and scheduled with
+// each schedule it saves, after the write succeeded.
+func (s *Store) OnSaved(saved func(Meeting), scheduled func(Timetable)) {
+	s.saved, s.scheduled = saved, scheduled
+}
+
+// stored tells the OnSaved function of a meeting written, as a read of its document gives it.
+func (s *Store) stored(m Meeting, err error) error {
+	if err == nil && s.saved != nil {
+		s.saved(toDocument(m).meeting())
+	}
+	return err
 }
 
 // NewStore returns a store on db.
@@ -125,13 +144,13 @@ const duplicateMeeting = "this buyer and producer already have a meeting at this
 
 // Create stores a requested meeting; Conflict when the pair already has an active one.
 func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
-	return s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, corr, change(m, events.MeetingRequested))
+	return s.stored(m, s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, corr, change(m, events.MeetingRequested)))
 }
 
 // Save stores a change if the meeting is still at revision prev: ErrStale otherwise, Conflict
 // when the pair already has another active meeting.
 func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
-	return s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, corr, change(m, subject))
+	return s.stored(m, s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, corr, change(m, subject)))
 }
 
 // Get returns one meeting.
@@ -145,6 +164,16 @@ func (s *Store) Get(ctx context.Context, id string) (Meeting, error) {
 		return Meeting{}, err
 	}
 	return ms[0], nil
+}
+
+// getRaw returns one meeting as its document holds it, without its schedule's place: a read by
+// _id alone, which every database serves from its primary key.
+func (s *Store) getRaw(ctx context.Context, id string) (Meeting, error) {
+	var d document
+	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
+		return Meeting{}, storage.MapError(err, "meeting")
+	}
+	return d.meeting(), nil
 }
 
 // Find returns every meeting matching q, by ID.

@@ -173,7 +173,13 @@ func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Tim
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
 	}
-	return s.runs.Insert(ctx, d, "this scheduling run was saved already", corr, evs...)
+	if err := s.runs.Insert(ctx, d, "this scheduling run was saved already", corr, evs...); err != nil {
+		return err
+	}
+	if s.scheduled != nil {
+		s.scheduled(t)
+	}
+	return nil
 }
 
 // Timetable returns a fair's newest complete schedule, or one with Version 0 when the fair has
@@ -188,11 +194,26 @@ func (s *Store) Timetable(ctx context.Context, fairID string) (Timetable, error)
 	if err != nil {
 		return Timetable{}, storage.MapError(err, "schedule")
 	}
-	t := Timetable{FairID: fairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), CreatedAt: d.CreatedAt}
+	return d.timetable(), nil
+}
+
+// TimetableVersion returns one stored version of a fair's schedule, read by its _id; NotFound
+// when that version was never saved or has been pruned.
+func (s *Store) TimetableVersion(ctx context.Context, fairID string, version int64) (Timetable, error) {
+	var d scheduleDocument
+	err := s.schedules.FindOne(ctx, bson.M{"_id": runID(fairID, version)}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d)
+	if err != nil {
+		return Timetable{}, storage.MapError(err, "schedule")
+	}
+	return d.timetable(), nil
+}
+
+func (d scheduleDocument) timetable() Timetable {
+	t := Timetable{FairID: d.FairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), CreatedAt: d.CreatedAt}
 	for _, p := range d.Placements {
 		t.Placements[p.MeetingID] = Placement{Day: p.Day, Slot: p.Slot, Table: p.Table}
 	}
-	return t, nil
+	return t
 }
 
 // placeAll puts meetings where their fairs' newest schedules have them, reading each fair's
