@@ -28,9 +28,13 @@ type Routes struct {
 
 // NewRoutes returns the routes to upstreams, the services' base URLs by service name.
 func NewRoutes(upstreams map[string]*url.URL) *Routes {
+	// Each service is one host: keep enough idle connections to it for the requests in flight
+	// at 1,000 a second while it answers within 250 ms, so that a burst is served over kept-alive
+	// connections instead of opening (and then closing, into TIME_WAIT) one per request beyond
+	// the idle limit (http.DefaultTransport keeps 2).
 	transport := &http.Transport{
 		Proxy:                 nil,
-		MaxIdleConnsPerHost:   64,
+		MaxIdleConnsPerHost:   256,
 		IdleConnTimeout:       90 * time.Second,
 		ResponseHeaderTimeout: 60 * time.Second,
 	}
