@@ -341,7 +341,7 @@ func (k idemKey) keepLease(rec idemRecord) (stop func()) {
 			case <-t.C:
 			}
 			ctx, cancel := k.op()
-			res, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
+			res, err := storage.UpdateOne(ctx, k.coll, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
 				bson.M{"$set": bson.M{"lease_until": idemNow().Add(IdempotencyLease)}})
 			cancel()
 			if err == nil && res.MatchedCount == 0 {
@@ -360,7 +360,7 @@ func (k idemKey) keepLease(rec idemRecord) (stop func()) {
 func (k idemKey) finish(rec idemRecord, status int, header http.Header, body []byte) {
 	ctx, cancel := k.op()
 	defer cancel()
-	_, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
+	_, err := storage.UpdateOne(ctx, k.coll, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
 		"state": idemDone, "status": status, "content_type": header.Get("Content-Type"),
 		"location": header.Get("Location"), "body": body,
 	}})
@@ -373,7 +373,7 @@ func (k idemKey) finish(rec idemRecord, status int, header http.Header, body []b
 func (k idemKey) release(rec idemRecord) {
 	ctx, cancel := k.op()
 	defer cancel()
-	_, err := k.coll.UpdateOne(ctx, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
+	_, err := storage.UpdateOne(ctx, k.coll, bson.M{"_id": k.id, "claim": rec.Claim, "state": idemPending},
 		bson.M{"$set": bson.M{"lease_until": idemNow()}})
 	if err != nil {
 		k.log.Warn("giving up the Idempotency-Key failed; a retry will run again once the lease lapses", "err", err)

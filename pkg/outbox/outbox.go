@@ -42,7 +42,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -196,7 +195,7 @@ func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs 
 		update["$push"] = bson.M{Field: bson.M{"$each": entries}}
 		update["$inc"] = bson.M{CountField: len(entries)}
 	}
-	res, err := c.UpdateOne(ctx, short, update)
+	res, err := storage.UpdateOne(ctx, c, short, update)
 	if err != nil {
 		return false, err
 	}
@@ -214,7 +213,7 @@ func trimAndSet(ctx context.Context, c *mongo.Collection, filter, set bson.M, en
 		At     *time.Time `bson:"outbox_at"`
 		Count  *int64     `bson:"outbox_n"`
 	}
-	err := c.FindOne(ctx, filter, options.FindOne().SetProjection(bson.M{Field: 1, AtField: 1, CountField: 1})).Decode(&cur)
+	err := storage.FindOne(ctx, c, filter, &cur)
 	if storage.IsNotFound(err) {
 		return false, nil
 	}
@@ -243,7 +242,7 @@ func trimAndSet(ctx context.Context, c *mongo.Collection, filter, set bson.M, en
 		fenced[CountField] = *cur.Count
 	}
 	set[Field], set[AtField], set[CountField] = outbox, now, len(outbox)
-	res, err := c.UpdateOne(ctx, fenced, bson.M{"$set": set})
+	res, err := storage.UpdateOne(ctx, c, fenced, bson.M{"$set": set})
 	if err != nil {
 		return false, err
 	}

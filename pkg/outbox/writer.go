@@ -98,7 +98,7 @@ func (w Writer) Apply(ctx context.Context, filter, update bson.M, duplicate, cor
 			return err
 		}
 	}
-	res, err := w.c.UpdateOne(ctx, filter, update)
+	res, err := storage.UpdateOne(ctx, w.c, filter, update)
 	if err != nil {
 		return w.mapError(err, duplicate)
 	}

@@ -85,6 +85,7 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	db.Client = client
 	db.Database = client.Database(cfg.Database)
 	if db.Embedded {
+		embeddedClients.Store(client, &embedded{})
 		if err := db.indexIDs(ctx, dir, cfg); err != nil {
 			_ = db.Close(context.Background())
 			return nil, err
@@ -164,6 +165,7 @@ func startFerret(ctx context.Context, cfg Config) (uri, dir string, stop func(),
 
 // Close disconnects and stops the embedded database, if any.
 func (db *DB) Close(ctx context.Context) error {
+	embeddedClients.Delete(db.Client)
 	err := db.Client.Disconnect(ctx)
 	db.stop()
 	return err

@@ -1,0 +1,341 @@
+package storage
+
+import (
+	"context"
+	"hash/fnv"
+	"strings"
+	"sync"
+	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+)
+
+// embedded holds the per-document locks of an embedded database's conditional updates.
+type embedded struct {
+	stripes [256]sync.Mutex
+}
+
+// embeddedClients are the clients of embedded databases opened by this process.
+var embeddedClients sync.Map // *mongo.Client -> *embedded
+
+func (e *embedded) lock(collection string, id any) *sync.Mutex {
+	h := fnv.New32a()
+	_, _ = h.Write([]byte(collection))
+	_, _ = h.Write([]byte{0})
+	_, _ = h.Write([]byte(fmtID(id)))
+	return &e.stripes[h.Sum32()%uint32(len(e.stripes))]
+}
+
+func fmtID(id any) string {
+	if s, ok := id.(string); ok {
+		return s
+	}
+	b, _ := bson.MarshalExtJSON(bson.M{"id": id}, true, false)
+	return string(b)
+}
+
+// UpdateOne updates the document matching filter, as the driver's UpdateOne does, and answers as
+// fast as an update by _id on the embedded database.
+//
+// The embedded FerretDB reads and decodes the whole collection for any filter but a lone _id, so
+// a conditional update ({_id, revision}) costs O(collection). Here, a filter that names one _id
+// and plain conditions on top-level fields is checked in the process instead: the document is read
+// by _id, the conditions evaluated, and the update sent with the lone _id, under a lock on that
+// document. The embedded database serves one process over one connection, so the lock makes the
+// check and the write one step among the writers that use UpdateOne, as the database's own
+// conditional update is; conditional updates of one collection go through here, or all of them
+// do not. Any other filter, any update with options, and every update on MongoDB go to the
+// database unchanged.
+func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
+	v, ok := embeddedClients.Load(c.Database().Client())
+	id, conditional := filter["_id"], len(filter) > 1
+	if !ok || !conditional || !plainID(id) || !checkable(filter) {
+		return c.UpdateOne(ctx, filter, update)
+	}
+	mu := v.(*embedded).lock(c.Name(), id)
+	mu.Lock()
+	defer mu.Unlock()
+	var doc bson.M
+	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if IsNotFound(err) {
+		return &mongo.UpdateResult{}, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	match, known := Matches(doc, filter)
+	if !known {
+		return c.UpdateOne(ctx, filter, update)
+	}
+	if !match {
+		return &mongo.UpdateResult{}, nil
+	}
+	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// plainID reports whether id is a value FerretDB looks up by index (a string or an ObjectID).
+func plainID(id any) bool {
+	switch id.(type) {
+	case string, bson.ObjectID:
+		return true
+	}
+	return false
+}
+
+// checkable reports whether every condition of filter is one Matches evaluates: top-level fields
+// (no dots, no $and/$or), values or documents of the operators it knows.
+func checkable(filter bson.M) bool {
+	for k, cond := range filter {
+		if k == "" || strings.HasPrefix(k, "$") || strings.Contains(k, ".") {
+			return false
+		}
+		if ops, ok := operators(cond); ok {
+			for op, arg := range ops {
+				if !knownOperator(op, arg) {
+					return false
+				}
+			}
+		}
+	}
+	return true
+}
+
+func knownOperator(op string, arg any) bool {
+	switch op {
+	case "$eq", "$ne", "$lt", "$lte", "$gt", "$gte", "$exists", "$in":
+		return true
+	case "$not":
+		inner, ok := operators(arg)
+		if !ok {
+			return false
+		}
+		for o, a := range inner {
+			if !knownOperator(o, a) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+// operators returns cond as an operator document ({$lt: 3}) when it is one.
+func operators(cond any) (bson.M, bool) {
+	var m bson.M
+	switch c := cond.(type) {
+	case bson.M:
+		m = c
+	case map[string]any:
+		m = bson.M(c)
+	case bson.D:
+		m = bson.M{}
+		for _, e := range c {
+			m[e.Key] = e.Value
+		}
+	default:
+		return nil, false
+	}
+	if len(m) == 0 {
+		return nil, false
+	}
+	for k := range m {
+		if !strings.HasPrefix(k, "$") {
+			return nil, false
+		}
+	}
+	return m, true
+}
+
+// Matches evaluates filter on doc as MongoDB does, for the filters checkable accepts. known is
+// false when doc holds something whose comparison it does not model (an array or a document
+// where a condition looks), and the database must decide.
+func Matches(doc, filter bson.M) (match, known bool) {
+	for k, cond := range filter {
+		v, present := doc[k]
+		switch v.(type) {
+		case bson.A, bson.M, bson.D, []any, map[string]any:
+			return false, false
+		}
+		ops, isOps := operators(cond)
+		if !isOps {
+			ops = bson.M{"$eq": cond}
+		}
+		for op, arg := range ops {
+			ok, known := test(op, arg, v, present)
+			if !known {
+				return false, false
+			}
+			if !ok {
+				return false, true
+			}
+		}
+	}
+	return true, true
+}
+
+func test(op string, arg, v any, present bool) (ok, known bool) {
+	switch op {
+	case "$exists":
+		want, isBool := arg.(bool)
+		return present == want, isBool
+	case "$not":
+		ops, _ := operators(arg)
+		for o, a := range ops {
+			ok, known := test(o, a, v, present)
+			if !known {
+				return false, false
+			}
+			if !ok {
+				return true, true
+			}
+		}
+		return false, true
+	case "$in":
+		list, isList := arg.(bson.A)
+		if !isList {
+			return false, false
+		}
+		for _, a := range list {
+			if ok, known := test("$eq", a, v, present); !known || ok {
+				return ok, known
+			}
+		}
+		return false, true
+	case "$ne":
+		ok, known := test("$eq", arg, v, present)
+		return !ok, known
+	}
+	if arg == nil { // {f: null} matches a missing field too
+		return op == "$eq" && (!present || v == nil), op == "$eq"
+	}
+	if !present || v == nil {
+		return false, true
+	}
+	cmp, comparable, known := compare(v, arg)
+	if !known {
+		return false, false
+	}
+	if !comparable { // different types never match (MongoDB's type bracketing)
+		return false, true
+	}
+	switch op {
+	case "$eq":
+		return cmp == 0, true
+	case "$lt":
+		return cmp < 0, true
+	case "$lte":
+		return cmp <= 0, true
+	case "$gt":
+		return cmp > 0, true
+	case "$gte":
+		return cmp >= 0, true
+	}
+	return false, false
+}
+
+// compare orders stored value v against a filter's value a: numbers with numbers, strings with
+// strings, times with times, booleans with booleans. comparable is false across types; known is
+// false for a value it does not model.
+func compare(v, a any) (cmp int, comparable, known bool) {
+	if x, ok := number(v); ok {
+		y, ok := number(a)
+		if !ok {
+			return 0, false, scalar(a)
+		}
+		return order(x < y, x > y), true, true
+	}
+	switch x := v.(type) {
+	case string:
+		y, ok := a.(string)
+		if !ok {
+			return 0, false, scalar(a)
+		}
+		return strings.Compare(x, y), true, true
+	case bool:
+		y, ok := a.(bool)
+		if !ok {
+			return 0, false, scalar(a)
+		}
+		return order(!x && y, x && !y), true, true
+	case bson.DateTime, time.Time:
+		xt, _ := instant(x)
+		yt, ok := instant(a)
+		if !ok {
+			return 0, false, scalar(a)
+		}
+		return xt.Compare(yt), true, true
+	}
+	return 0, false, false
+}
+
+func order(less, more bool) int {
+	switch {
+	case less:
+		return -1
+	case more:
+		return 1
+	}
+	return 0
+}
+
+func number(v any) (float64, bool) {
+	switch n := v.(type) {
+	case int:
+		return float64(n), true
+	case int32:
+		return float64(n), true
+	case int64:
+		return float64(n), true
+	case float64:
+		return n, true
+	}
+	return 0, false
+}
+
+func instant(v any) (time.Time, bool) {
+	switch t := v.(type) {
+	case bson.DateTime:
+		return t.Time(), true
+	case time.Time:
+		// Stored times have millisecond precision.
+		return t.Truncate(time.Millisecond), true
+	}
+	return time.Time{}, false
+}
+
+// scalar reports whether a is a filter value compare models.
+func scalar(a any) bool {
+	switch a.(type) {
+	case int, int32, int64, float64, string, bool, bson.DateTime, time.Time:
+		return true
+	}
+	return false
+}
+
+// FindOne decodes into out the document matching filter, as the driver's FindOne does, reading it
+// by _id on the embedded database when filter names one _id and conditions UpdateOne can check
+// (see UpdateOne). It returns mongo.ErrNoDocuments when nothing matches.
+func FindOne(ctx context.Context, c *mongo.Collection, filter bson.M, out any) error {
+	_, ok := embeddedClients.Load(c.Database().Client())
+	id := filter["_id"]
+	if !ok || len(filter) < 2 || !plainID(id) || !checkable(filter) {
+		return c.FindOne(ctx, filter).Decode(out)
+	}
+	raw, err := c.FindOne(ctx, bson.M{"_id": id}).Raw()
+	if err != nil {
+		return err
+	}
+	var doc bson.M
+	if err := bson.Unmarshal(raw, &doc); err != nil {
+		return err
+	}
+	match, known := Matches(doc, filter)
+	if !known {
+		return c.FindOne(ctx, filter).Decode(out)
+	}
+	if !match {
+		return mongo.ErrNoDocuments
+	}
+	return bson.Unmarshal(raw, out)
+}
