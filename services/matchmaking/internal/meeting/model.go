@@ -27,7 +27,7 @@ type Agendas struct {
 	buyers *buyer.Store
 
 	mu       sync.RWMutex
-	meetings map[string]Meeting             // every meeting, by ID (its revision guards late events)
+	meetings map[string]*Meeting            // every meeting, by ID (its revision guards late events); never changed once put
 	accepted map[string]map[string]struct{} // fair -> IDs of its accepted meetings
 	tables   map[string]Timetable           // fair -> its newest schedule
 	names    map[string]buyerEntry          // buyer ID -> what the agenda shows of it
@@ -49,7 +49,7 @@ type buyerEntry struct {
 // NewAgendas returns an empty model that reads changed meetings and schedules from store and
 // buyers from buyers.
 func NewAgendas(store *Store, buyers *buyer.Store) *Agendas {
-	return &Agendas{store: store, buyers: buyers, meetings: map[string]Meeting{}, accepted: map[string]map[string]struct{}{},
+	return &Agendas{store: store, buyers: buyers, meetings: map[string]*Meeting{}, accepted: map[string]map[string]struct{}{},
 		tables: map[string]Timetable{}, names: map[string]buyerEntry{}, byAcct: map[string]string{}}
 }
 
@@ -117,7 +117,7 @@ func (a *Agendas) PutMeeting(m Meeting) {
 		return
 	}
 	m.ScheduleVersion = 0
-	a.meetings[m.ID] = m
+	a.meetings[m.ID] = &m
 	ids := a.accepted[m.FairID]
 	if m.Status == Accepted {
 		if ids == nil {
@@ -164,8 +164,10 @@ func (a *Agendas) putBuyer(id string, e buyerEntry) {
 func (a *Agendas) revision(id string) (int64, bool) {
 	a.mu.RLock()
 	defer a.mu.RUnlock()
-	m, ok := a.meetings[id]
-	return m.Revision, ok
+	if m, ok := a.meetings[id]; ok {
+		return m.Revision, true
+	}
+	return 0, false
 }
 
 // version returns the version of a fair's schedule the model holds (0: none).
@@ -196,11 +198,13 @@ func (a *Agendas) Scheduled(fairID, participant string) (Timetable, []Meeting) {
 	a.mu.RLock()
 	t, ok := a.tables[fairID]
 	ids := a.accepted[fairID]
-	ms := make([]Meeting, 0, len(ids))
+	var ms []Meeting
+	if participant == "" {
+		ms = make([]Meeting, 0, len(ids)) // a participant's are a few of them
+	}
 	for id := range ids {
-		m := a.meetings[id]
-		if participant == "" || m.BuyerID == participant || m.ProducerID == participant {
-			ms = append(ms, m)
+		if m := a.meetings[id]; participant == "" || m.BuyerID == participant || m.ProducerID == participant {
+			ms = append(ms, *m)
 		}
 	}
 	a.mu.RUnlock()
