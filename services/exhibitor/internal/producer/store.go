@@ -111,26 +111,39 @@ var ErrStale = apperr.E(apperr.Conflict, "the profile was changed by someone els
 type Store struct {
 	c *mongo.Collection
 	w outbox.Writer
+	// taxCodes and accounts find a profile by its unique tax code or account without a query
+	// that reads every profile on the embedded database (see storage.Keys).
+	taxCodes, accounts *storage.Keys
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	c := db.Collection(Collection)
-	return &Store{c: c, w: outbox.NewWriter(c, "producer", ErrStale)}
+	return &Store{c: c, w: outbox.NewWriter(c, "producer", ErrStale),
+		taxCodes: storage.NewKeys(db, Collection, "tax_code"), accounts: storage.NewKeys(db, Collection, "account_id")}
 }
 
 // Create stores a new profile with its exhibitor.producer.registered event in one insert. It
 // returns Conflict when the account already has a profile or the tax code is taken.
 func (s *Store) Create(ctx context.Context, p Producer, correlationID string) error {
-	return s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", correlationID,
-		outbox.Event{Subject: events.ProducerRegistered, AggregateID: p.ID, Payload: events.ProducerRegisteredV1{Producer: Event(p)}})
+	return s.stored(p, s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", correlationID,
+		outbox.Event{Subject: events.ProducerRegistered, AggregateID: p.ID, Payload: events.ProducerRegisteredV1{Producer: Event(p)}}))
 }
 
 // Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
 // event, in one conditional update. A concurrent change makes it return ErrStale.
 func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationID string) error {
-	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code",
-		correlationID, updated(p))
+	return s.stored(p, s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code",
+		correlationID, updated(p)))
+}
+
+// stored records the keys of p once its write (whose error is err) succeeded, and returns err.
+func (s *Store) stored(p Producer, err error) error {
+	if err == nil {
+		s.taxCodes.Stored(p.ID, p.TaxCode)
+		s.accounts.Stored(p.ID, p.AccountID)
+	}
+	return err
 }
 
 // Claim hands an imported profile (stored at revision prev under the placeholder account
@@ -140,8 +153,8 @@ func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationI
 func (s *Store) Claim(ctx context.Context, p Producer, prev int64, previousAccount, correlationID string) error {
 	claimed := outbox.Event{Subject: events.ProducerClaimed, AggregateID: p.ID, Payload: events.ProducerClaimedV1{ProducerID: p.ID,
 		AccountID: p.AccountID, PreviousAccountID: previousAccount, Revision: p.Revision, ClaimedAt: p.UpdatedAt}}
-	return s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
-		"you already have a producer profile", correlationID, updated(p), claimed)
+	return s.stored(p, s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
+		"you already have a producer profile", correlationID, updated(p), claimed))
 }
 
 // updated is the exhibitor.producer.updated event that carries the profile as it now is.
@@ -156,12 +169,32 @@ func (s *Store) Get(ctx context.Context, id string) (Producer, error) {
 
 // ByTaxCode returns the profile with a tax code.
 func (s *Store) ByTaxCode(ctx context.Context, taxCode string) (Producer, error) {
-	return s.one(ctx, bson.M{"tax_code": taxCode})
+	return s.byKey(ctx, s.taxCodes, "tax_code", taxCode, func(p Producer) string { return p.TaxCode })
 }
 
 // ByAccount returns the profile of an account.
 func (s *Store) ByAccount(ctx context.Context, accountID string) (Producer, error) {
-	return s.one(ctx, bson.M{"account_id": accountID})
+	return s.byKey(ctx, s.accounts, "account_id", accountID, func(p Producer) string { return p.AccountID })
+}
+
+// byKey returns the profile whose unique field is key: found by keys, read by _id, and checked to
+// still have the key (else asked of the database, whose answer is recorded).
+func (s *Store) byKey(ctx context.Context, keys *storage.Keys, field, key string, keyOf func(Producer) string) (Producer, error) {
+	id, ok, err := keys.ID(ctx, key)
+	if err != nil {
+		return Producer{}, err
+	}
+	if !ok {
+		return Producer{}, apperr.E(apperr.NotFound, "producer profile not found")
+	}
+	if p, err := s.Get(ctx, id); err == nil && keyOf(p) == key {
+		return p, nil
+	}
+	p, err := s.one(ctx, bson.M{field: key})
+	if err == nil {
+		s.stored(p, nil)
+	}
+	return p, err
 }
 
 func (s *Store) one(ctx context.Context, filter bson.M) (Producer, error) {
