@@ -9,6 +9,7 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 )
 
 // embedded holds the per-document locks of an embedded database's conditional updates.
@@ -72,6 +73,50 @@ func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update a
 		return &mongo.UpdateResult{}, nil
 	}
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// Upsert is UpdateOne with upsert, as fast on the embedded database for a filter that names one
+// _id and otherwise only operator conditions ({_id, revision: {$lt: n}}, the "apply only if
+// newer" of projections). As on MongoDB, no document with the _id inserts one, a document that
+// matches is updated, and one that exists but does not match makes the upsert's insert collide:
+// a duplicate-key error (IsDuplicate), which such callers read as "already newer".
+func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
+	v, ok := embeddedClients.Load(c.Database().Client())
+	id := filter["_id"]
+	if !ok || !plainID(id) || !checkable(filter) || !onlyOperators(filter) {
+		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+	}
+	mu := v.(*embedded).lock(c.Name(), id)
+	mu.Lock()
+	defer mu.Unlock()
+	var doc bson.M
+	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if IsNotFound(err) {
+		return c.UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+	}
+	if err != nil {
+		return nil, err
+	}
+	match, known := Matches(doc, filter)
+	if !known {
+		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+	}
+	if !match {
+		return nil, mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000,
+			Message: "E11000 duplicate key error: a document with this _id exists and does not match the filter"}}}
+	}
+	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// onlyOperators reports whether every condition of filter but _id is an operator document, so
+// that an upsert's insert takes no field from the filter but _id.
+func onlyOperators(filter bson.M) bool {
+	for k, cond := range filter {
+		if _, ok := operators(cond); !ok && k != "_id" {
+			return false
+		}
+	}
+	return true
 }
 
 // plainID reports whether id is a value FerretDB looks up by index (a string or an ObjectID).

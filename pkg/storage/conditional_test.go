@@ -105,3 +105,41 @@ func TestConditionalUpdatesRacingOnOneRevisionOneWins(t *testing.T) {
 		t.Fatalf("FindOne at a stale revision = %v, want not found", err)
 	}
 }
+
+// Upsert keeps MongoDB's answers on the embedded database: insert when absent, update when the
+// condition holds, a duplicate-key error when the document exists and does not match.
+func TestUpsertAppliesOnlyNewer(t *testing.T) {
+	ctx := context.Background()
+	db, err := storage.Open(ctx, storage.Config{DataDir: t.TempDir(), Database: "upsert"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	c := db.Collection("applications")
+	put := func(rev int64, status string) error {
+		_, err := storage.Upsert(ctx, c, bson.M{"_id": "a1", "revision": bson.M{"$lt": rev}},
+			bson.M{"$set": bson.M{"revision": rev, "status": status}})
+		return err
+	}
+	status := func() string {
+		var d struct {
+			Status string `bson:"status"`
+		}
+		if err := c.FindOne(ctx, bson.M{"_id": "a1"}).Decode(&d); err != nil {
+			t.Fatal(err)
+		}
+		return d.Status
+	}
+	if err := put(2, "submitted"); err != nil {
+		t.Fatalf("first upsert: %v", err)
+	}
+	if err := put(3, "approved"); err != nil || status() != "approved" {
+		t.Fatalf("newer upsert: %v, status %s", err, status())
+	}
+	if err := put(2, "submitted"); !storage.IsDuplicate(err) || status() != "approved" {
+		t.Fatalf("older upsert: %v (want duplicate key), status %s (want approved)", err, status())
+	}
+	if err := put(3, "again"); !storage.IsDuplicate(err) {
+		t.Fatalf("same revision again: %v, want duplicate key", err)
+	}
+}

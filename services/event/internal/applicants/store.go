@@ -44,7 +44,7 @@ func (s *Store) Project(ctx context.Context, a Application) error {
 		return err
 	}
 	delete(set, "_id")
-	_, err = s.apps.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": bson.M{"$lt": a.Revision}}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true))
+	_, err = storage.Upsert(ctx, s.apps, bson.M{"_id": a.ID, "revision": bson.M{"$lt": a.Revision}}, bson.M{"$set": set})
 	if err != nil && !storage.IsDuplicate(err) {
 		return err
 	}
@@ -56,9 +56,8 @@ func (s *Store) Project(ctx context.Context, a Application) error {
 func (s *Store) RecordOutcome(ctx context.Context, o Outcome) error {
 	// A newer outcome replaces an older one; a cancelled meeting's document matches neither, so
 	// the upsert's insert fails on the existing _id and the outcome is dropped.
-	_, err := s.outcomes.UpdateOne(ctx, bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}, "cancelled": bson.M{"$ne": true}},
-		bson.M{"$set": bson.M{"fair_id": o.FairID, "outcome": o.Outcome, "value_vnd": o.ValueVND, "recorded_at": o.RecordedAt}},
-		options.UpdateOne().SetUpsert(true))
+	_, err := storage.Upsert(ctx, s.outcomes, bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}, "cancelled": bson.M{"$ne": true}},
+		bson.M{"$set": bson.M{"fair_id": o.FairID, "outcome": o.Outcome, "value_vnd": o.ValueVND, "recorded_at": o.RecordedAt}})
 	if storage.IsDuplicate(err) {
 		return nil
 	}

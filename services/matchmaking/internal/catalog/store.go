@@ -6,7 +6,6 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
-	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -33,10 +32,9 @@ func (s *Store) upsert(ctx context.Context, p Producer) error {
 	// Only a newer revision replaces what is stored; the upsert creates the first. When an older
 	// revision arrives the filter misses, the upsert tries to insert the same _id, and the
 	// duplicate key means "already newer": nothing to do.
-	_, err = s.c.UpdateOne(ctx,
+	_, err = storage.Upsert(ctx, s.c,
 		bson.M{"_id": p.ID, "revision": bson.M{"$lt": p.Revision}},
-		bson.M{"$set": set, "$inc": bson.M{"events_applied": 1}},
-		options.UpdateOne().SetUpsert(true))
+		bson.M{"$set": set, "$inc": bson.M{"events_applied": 1}})
 	if storage.IsDuplicate(err) {
 		return nil
 	}
