@@ -95,6 +95,8 @@ type Applicant struct {
 	ProducerID string
 	Name       string
 	Province   string
+	AccountID  string // the account that signs in as the producer
+	Revision   int64  // the producer profile's revision: which of two states is newer
 }
 
 // Product is a product listed in an application, as it was when the application changed.

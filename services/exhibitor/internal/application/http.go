@@ -97,6 +97,9 @@ type Routes struct {
 	Catalog Catalog
 	Notify  func() // wakes the outbox relay after a write
 	Now     func() time.Time
+	// Model answers a producer's own applications, a fair's queue and one application from
+	// memory; nil reads them from the database.
+	Model *Model
 }
 
 // Register registers the routes.
@@ -143,7 +146,8 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	f, err := h.Store.Fair(ctx, c.Param("fairId"))
+	// The fair as the list shows it: one that a producer sees listed can be applied to.
+	f, err := h.fair(ctx, c.Param("fairId"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -184,7 +188,7 @@ func (h *Routes) list(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	f, err := h.Store.Fair(ctx, c.Param("fairId"))
+	f, err := h.fair(ctx, c.Param("fairId"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -193,12 +197,10 @@ func (h *Routes) list(c *gin.Context) {
 	producerID := ""
 	switch {
 	case p.Role == auth.RoleProducer:
-		applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
-		if err != nil {
+		if producerID, err = h.producerOf(ctx, p.AccountID); err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		producerID = applicant.ProducerID
 	case !canReview(p, f):
 		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its applications"))
 		return
@@ -214,8 +216,10 @@ func (h *Routes) list(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	apps, err := h.Store.List(ctx, f.ID, producerID, statuses, after, page.Limit+1)
-	if err != nil {
+	var apps []Application
+	if h.Model != nil {
+		apps = h.Model.List(f.ID, producerID, statuses, after, page.Limit+1)
+	} else if apps, err = h.Store.List(ctx, f.ID, producerID, statuses, after, page.Limit+1); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -223,7 +227,35 @@ func (h *Routes) list(c *gin.Context) {
 		func(a Application) response { return toResponse(a, f.NameVI) }))
 }
 
+// fair returns a fair from the model, or from the database when the model is off or has not
+// heard of it (a read by ID, which answers what it did before the model: NotFound with advice).
+func (h *Routes) fair(ctx context.Context, id string) (Fair, error) {
+	if h.Model != nil {
+		if f, ok := h.Model.Fair(id); ok {
+			return f, nil
+		}
+	}
+	return h.Store.Fair(ctx, id)
+}
+
+// producerOf returns the producer ID of an account: from the model when it knows the account,
+// otherwise from the catalog (NotFound when the account has no profile), so that a profile
+// created a moment ago on another replica still counts.
+func (h *Routes) producerOf(ctx context.Context, accountID string) (string, error) {
+	if h.Model != nil {
+		if id, ok := h.Model.ProducerOf(accountID); ok {
+			return id, nil
+		}
+	}
+	applicant, err := h.Catalog.ApplicantOf(ctx, accountID)
+	return applicant.ProducerID, err
+}
+
 func (h *Routes) mine(c *gin.Context) {
+	if h.Model != nil {
+		h.mineFromModel(c)
+		return
+	}
 	ctx := c.Request.Context()
 	p, _ := httpx.PrincipalFrom(c)
 	var before string
@@ -251,8 +283,32 @@ func (h *Routes) mine(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
+	httpx.JSONWithETag(c, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
 		return toResponse(a, names[a.FairID])
+	}))
+}
+
+// mineFromModel answers mine from memory, with an ETag since producers' phones poll it. An
+// account the model does not know has no applications it could show: each of a producer's
+// applications reaches the model after the producer's profile (one stream, in order), and this
+// replica's own applications after their applicant's lookup.
+func (h *Routes) mineFromModel(c *gin.Context) {
+	p, _ := httpx.PrincipalFrom(c)
+	var before string
+	page, err := httpx.PageAfter(c, &before)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	producerID, ok := h.Model.ProducerOf(p.AccountID)
+	if !ok {
+		httpx.JSONWithETag(c, httpx.List[response]{Items: []response{}})
+		return
+	}
+	apps := h.Model.ByProducer(producerID, before, page.Limit+1)
+	httpx.JSONWithETag(c, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
+		f, _ := h.Model.Fair(a.FairID) // a fair not heard of yet has no name
+		return toResponse(a, f.NameVI)
 	}))
 }
 
@@ -275,14 +331,28 @@ func (h *Routes) fairNames(ctx context.Context, apps []Application) (map[string]
 }
 
 // visible loads an application the caller may see: its producer, the fair's organisers, admins.
-func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
+// A read (fromModel) takes the application and its fair from the model when it holds them; a
+// review reads the database, the record its conditional write is checked against.
+func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, bool) {
 	ctx := c.Request.Context()
-	a, err := h.Store.Get(ctx, c.Param("id"))
-	if err != nil {
-		httpx.RespondError(c, err)
-		return Application{}, Fair{}, false
+	a, ok := Application{}, false
+	if fromModel && h.Model != nil {
+		a, ok = h.Model.Get(c.Param("id"))
 	}
-	f, err := h.Store.Fair(ctx, a.FairID)
+	var err error
+	if !ok {
+		// Not in the model (yet): a read by ID, cheap on any database.
+		if a, err = h.Store.Get(ctx, c.Param("id")); err != nil {
+			httpx.RespondError(c, err)
+			return Application{}, Fair{}, false
+		}
+	}
+	var f Fair
+	if fromModel {
+		f, err = h.fair(ctx, a.FairID)
+	} else {
+		f, err = h.Store.Fair(ctx, a.FairID)
+	}
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Application{}, Fair{}, false
@@ -296,7 +366,7 @@ func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 }
 
 func (h *Routes) get(c *gin.Context) {
-	if a, f, ok := h.visible(c); ok {
+	if a, f, ok := h.visible(c, true); ok {
 		c.JSON(http.StatusOK, toResponse(a, f.NameVI))
 	}
 }
@@ -307,7 +377,7 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
 			return
 		}
-		a, f, ok := h.visible(c)
+		a, f, ok := h.visible(c, false)
 		if !ok {
 			return
 		}

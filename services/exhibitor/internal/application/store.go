@@ -76,6 +76,7 @@ type document struct {
 	Rules         []ruleDoc    `bson:"rules"`
 	Eligible      bool         `bson:"eligible"`
 	Booths        []string     `bson:"booths"`
+	BoothStates   boothStates  `bson:"booth_states,omitempty"` // written by SetBooth only
 	SubmittedAt   time.Time    `bson:"submitted_at"`
 	UpdatedAt     time.Time    `bson:"updated_at"`
 	Revision      int64        `bson:"revision"`
@@ -143,6 +144,19 @@ type Store struct {
 	c     *mongo.Collection
 	w     outbox.Writer
 	fairs *mongo.Collection
+	saved func(Application)
+}
+
+// OnSaved makes the store call fn with each application it creates or saves, after the write
+// succeeded, so that the in-memory model shows this replica's writes at once. Set it before the
+// store is used.
+func (s *Store) OnSaved(fn func(Application)) { s.saved = fn }
+
+// stored tells the OnSaved function of a successful write.
+func (s *Store) stored(a Application) {
+	if s.saved != nil {
+		s.saved(a)
+	}
 }
 
 // NewStore returns a store on db.
@@ -154,7 +168,11 @@ func NewStore(db *storage.DB) *Store {
 // Create stores a new application with its submitted event. It returns Conflict when the producer
 // already has an active application to the fair.
 func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
-	return s.w.Insert(ctx, toDocument(a), activeExists, correlationID, change(events.ApplicationSubmitted, a))
+	if err := s.w.Insert(ctx, toDocument(a), activeExists, correlationID, change(events.ApplicationSubmitted, a)); err != nil {
+		return err
+	}
+	s.stored(a)
+	return nil
 }
 
 // Save stores a status change (with its event) if the application is still at revision prev. It
@@ -167,7 +185,11 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
-	return s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, correlationID, change(SubjectOf(a.Status), a))
+	if err := s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, correlationID, change(SubjectOf(a.Status), a)); err != nil {
+		return err
+	}
+	s.stored(a) // its booths are not part of the write: the model keeps its own
+	return nil
 }
 
 // change is the event of subject that carries the application as it now is.
@@ -189,11 +211,34 @@ func (s *Store) Move(ctx context.Context, a Application, act Action, reason stri
 
 // Get returns one application.
 func (s *Store) Get(ctx context.Context, id string) (Application, error) {
+	d, err := s.get(ctx, id)
+	return d.application(), err
+}
+
+func (s *Store) get(ctx context.Context, id string) (document, error) {
 	var d document
 	if err := s.c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{outbox.Field: 0})).Decode(&d); err != nil {
-		return Application{}, storage.MapError(err, "application")
+		return document{}, storage.MapError(err, "application")
 	}
-	return d.application(), nil
+	return d, nil
+}
+
+// page returns up to limit stored applications with IDs after after, by ID, with the state of
+// each booth, for the model's load.
+func (s *Store) page(ctx context.Context, after string, limit int) ([]document, error) {
+	q := bson.M{}
+	if after != "" {
+		q["_id"] = bson.M{"$gt": after}
+	}
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
+	if err != nil {
+		return nil, storage.MapError(err, "applications")
+	}
+	var docs []document
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "applications")
+	}
+	return docs, nil
 }
 
 // List returns applications of a fair (optionally of one producer and statuses), by ID.
@@ -284,17 +329,25 @@ type fairDoc struct {
 	Revision          int64     `bson:"revision"`
 }
 
-// PutFair stores a fair from its event if it is newer than what is stored.
-func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
+// toFairDoc is the stored form of a fair of an event.
+func toFairDoc(f events.FairV1) (fairDoc, error) {
 	start, err1 := time.ParseInLocation(time.DateOnly, f.StartDate, vntext.Zone)
 	end, err2 := time.ParseInLocation(time.DateOnly, f.EndDate, vntext.Zone)
 	if err1 != nil || err2 != nil {
-		return fmt.Errorf("fair %s has unreadable dates", f.ID)
+		return fairDoc{}, fmt.Errorf("fair %s has unreadable dates", f.ID)
 	}
-	d := fairDoc{ID: f.ID, NameVI: f.NameVI, Status: f.Status, StartDate: start, EndDate: end, ApplicationsOpen: f.ApplicationsOpen,
+	return fairDoc{ID: f.ID, NameVI: f.NameVI, Status: f.Status, StartDate: start, EndDate: end, ApplicationsOpen: f.ApplicationsOpen,
 		ApplicationsClose: f.ApplicationsClose, MinStars: f.Eligibility.MinStars, AllowedSectors: f.Eligibility.AllowedSectors,
 		AllowedProvinces: f.Eligibility.AllowedProvinces, AllowedRegions: f.Eligibility.AllowedRegions,
-		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}
+		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}, nil
+}
+
+// PutFair stores a fair from its event if it is newer than what is stored.
+func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
+	d, err := toFairDoc(f)
+	if err != nil {
+		return err
+	}
 	set, err := storage.Fields(d)
 	if err != nil {
 		return err
@@ -316,9 +369,31 @@ func (s *Store) Fair(ctx context.Context, id string) (Fair, error) {
 		}
 		return Fair{}, storage.MapError(err, "fair")
 	}
-	z := vntext.Zone
-	return Fair{ID: d.ID, NameVI: d.NameVI, Status: d.Status, StartDate: d.StartDate.In(z), EndDate: d.EndDate.In(z),
-		ApplicationsOpen: d.ApplicationsOpen.In(z), ApplicationsClose: d.ApplicationsClose.In(z), MinStars: d.MinStars,
+	return d.fair(), nil
+}
+
+// fair is the stored fair as the domain knows it, its times in Vietnam's zone to the millisecond
+// the database keeps (so that a fair from an event equals the same fair read back).
+func (d fairDoc) fair() Fair {
+	return Fair{ID: d.ID, NameVI: d.NameVI, Status: d.Status, StartDate: stamp(d.StartDate), EndDate: stamp(d.EndDate),
+		ApplicationsOpen: stamp(d.ApplicationsOpen), ApplicationsClose: stamp(d.ApplicationsClose), MinStars: d.MinStars,
 		AllowedSectors: d.AllowedSectors, AllowedProvinces: d.AllowedProvinces, AllowedRegions: d.AllowedRegions,
-		MaxBoothsPerProducer: d.MaxBooths, Organisers: d.Organisers, Revision: d.Revision}, nil
+		MaxBoothsPerProducer: d.MaxBooths, Organisers: d.Organisers, Revision: d.Revision}
+}
+
+// allFairs returns every fair of the read model, for the in-memory model's load.
+func (s *Store) allFairs(ctx context.Context) ([]Fair, error) {
+	cur, err := s.fairs.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, storage.MapError(err, "fairs")
+	}
+	var docs []fairDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "fairs")
+	}
+	out := make([]Fair, len(docs))
+	for i, d := range docs {
+		out[i] = d.fair()
+	}
+	return out, nil
 }

@@ -30,6 +30,7 @@ type App struct {
 	producers *producer.Store
 	products  *product.Store
 	claims    *producer.ClaimStore
+	apps      *application.Model
 }
 
 // Run is the service's main.
@@ -69,6 +70,10 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	apps := application.NewStore(host.DB)
+	if a.apps, err = followApplications(ctx, host, apps, a.producers); err != nil {
+		host.Close()
+		return nil, err
+	}
 	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now}).Subscriptions(),
 		(&product.Consumers{Store: a.products, Notify: host.NotifyRelays}).Subscriptions()...)
 
@@ -76,7 +81,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)
 	a.handler = r
 	host.Job(func(ctx context.Context) { a.sweepLoop(ctx, cfg.SweepInterval) })
 	return a, nil

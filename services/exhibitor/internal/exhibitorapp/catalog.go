@@ -28,25 +28,39 @@ func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner,
 	return ownerOf(p), nil
 }
 
-// ApplicantOf returns the producer profile of an account (NotFound when it has none).
+// ApplicantOf returns the producer profile of an account (NotFound when it has none). The
+// applications model names the account's producer, so the profile is read by ID (one document);
+// only an account the model does not know (yet) costs a query by account, which FerretDB answers
+// by reading every profile. What it finds goes into the model.
 func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application.Applicant, error) {
+	if id, ok := c.a.apps.ProducerOf(accountID); ok {
+		if p, err := c.a.producers.Get(ctx, id); err == nil && p.AccountID == accountID {
+			return applicantOf(p), nil
+		}
+	}
 	p, err := c.a.producers.ByAccount(ctx, accountID)
 	if err != nil {
 		return application.Applicant{}, err
 	}
-	return application.Applicant{ProducerID: p.ID, Name: p.LegalName, Province: p.Province.Code}, nil
+	c.a.apps.PutApplicant(applicantOf(p))
+	return applicantOf(p), nil
 }
 
 // ProductsOf returns the live products ids of producerID, in order; an ID that is not one of its
-// live products is an Invalid field error on product_ids[i].
+// live products is an Invalid field error on product_ids[i]. It reads the products one by one by
+// ID (at most 30): FerretDB answers a read by _id from its index, but a query by a list of IDs
+// by reading every product.
 func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string) ([]application.Product, error) {
-	found, err := c.a.products.ByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
 	byID := map[string]product.Listed{}
-	for _, l := range found {
-		byID[l.ID] = l
+	for _, id := range ids {
+		l, err := c.a.products.Get(ctx, id)
+		switch {
+		case apperr.Is(err, apperr.NotFound):
+		case err != nil:
+			return nil, err
+		case !l.Deleted:
+			byID[l.ID] = l
+		}
 	}
 	var v apperr.Validation
 	out := make([]application.Product, 0, len(ids))

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )
 
@@ -19,14 +20,19 @@ var consumed = map[string][]string{
 	"exhibitor-product-owners": {"exhibitor.producer.updated"},
 }
 
-// folded is what the product catalogue read model folds: it follows the EXHIBITOR stream itself
-// with an ordered consumer of its own (every replica folds every product event), not through a
-// durable consumer.
+// folded is what the read models fold: the product catalogue and the applications model follow
+// their streams themselves with ordered consumers of their own (every replica folds every such
+// event), not through durable consumers.
 var folded = map[string][]string{
-	"product.OnProduct": events.ProductSubjects,
+	"product.OnProduct":                events.ProductSubjects,
+	"application.OnApplicationChanged": events.ApplicationSubjects,
+	"application.OnProducerChanged":    {"exhibitor.producer.registered", "exhibitor.producer.updated"},
+	"application.OnFairChanged": {"event.fair.created", "event.fair.updated", "event.fair.published", "event.fair.applications_closed",
+		"event.fair.started", "event.fair.completed", "event.fair.cancelled", "event.fair.b2b_sessions_set"},
+	"application.OnBoothChanged": {"event.booth.assigned", "event.booth.released"},
 }
 
-// The consumers the service runs, and the catalogue's follower, take exactly the subjects above,
+// The consumers the service runs, and the read models' followers, take exactly the subjects above,
 // each through an On... handler of a feature's consume.go named after the subject's aggregate,
 // and no such handler is left without a subscription.
 func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
@@ -38,6 +44,22 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	t.Cleanup(app.Host.Close)
 	if got, want := slices.Sorted(slices.Values(product.CatalogueSubjects)), slices.Sorted(slices.Values(folded["product.OnProduct"])); !slices.Equal(got, want) {
 		t.Errorf("the catalogue folds %v, want %v", got, want)
+	}
+	modelFolds := application.ModelSubscriptions()
+	for name, subjects := range modelFolds {
+		if got, want := slices.Sorted(slices.Values(subjects)), slices.Sorted(slices.Values(folded[name])); !slices.Equal(got, want) {
+			t.Errorf("the applications model's %s folds %v, want %v", name, got, want)
+		}
+	}
+	var fed, want []string
+	for _, feed := range app.apps.Feeds() {
+		fed = append(fed, feed.Subjects...)
+	}
+	for _, subjects := range modelFolds {
+		want = append(want, subjects...)
+	}
+	if got, want := slices.Sorted(slices.Values(fed)), slices.Sorted(slices.Values(want)); !slices.Equal(got, want) {
+		t.Errorf("the applications model's followers take %v, want %v", got, want)
 	}
 	testenv.CheckConsumers(t, "../..", app.Consumers(), consumed, folded)
 }
