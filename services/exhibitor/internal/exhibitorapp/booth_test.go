@@ -11,6 +11,7 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 )
 
 // settled waits until a durable consumer has handled every message in its stream.
@@ -32,6 +33,18 @@ func (f fixture) settled(t *testing.T, stream, durable string) {
 		}
 		ci, err := c.Info(ctx)
 		return err == nil && ci.Delivered.Stream >= si.State.LastSeq && ci.NumPending == 0 && ci.NumAckPending == 0
+	})
+}
+
+// modelHasStoredBooths waits until the applications model, which follows the booth events on its
+// own, shows the booths the database holds for an application.
+func (f fixture) modelHasStoredBooths(t *testing.T, applicationID string) {
+	t.Helper()
+	store := application.NewStore(f.app.Host.DB)
+	testenv.Eventually(t, "the model's booths as stored", func() bool {
+		stored, err := store.Get(context.Background(), applicationID)
+		held, _ := f.app.apps.Get(applicationID)
+		return err == nil && slices.Equal(stored.Booths, held.Booths) // nil and empty alike
 	})
 }
 
@@ -85,6 +98,7 @@ func TestBoothEventsApplyByAssignmentID(t *testing.T) {
 			}
 		}
 		f.settled(t, "EVENT", "exhibitor-booths")
+		f.modelHasStoredBooths(t, app.ID)
 		var got struct{ Booths []string }
 		a.Do(t, "GET", "/api/applications/"+app.ID, nil).Decode(t, &got)
 		if !slices.Equal(got.Booths, st.want) {
@@ -96,6 +110,7 @@ func TestBoothEventsApplyByAssignmentID(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.settled(t, "EVENT", "exhibitor-booths")
+	f.modelHasStoredBooths(t, app.ID)
 	var got struct{ Booths []string }
 	a.Do(t, "GET", "/api/applications/"+app.ID, nil).Decode(t, &got)
 	if !slices.Equal(got.Booths, []string{"C02"}) {
