@@ -22,3 +22,6 @@ func FlushMarkAsRead(ctx context.Context, r *Relay, collection string, docID any
 	r.flushMark(ctx, r.byName[collection], m, p)
 	return p.published, nil
 }
+
+// SetBeforeWrite makes w run fn between each write's pending marker and the write.
+func SetBeforeWrite(w *Writer, fn func()) { w.beforeWrite = fn }

@@ -160,8 +160,13 @@ func Insert(ctx context.Context, c *mongo.Collection, doc any, envs ...events.En
 		}
 	}
 	m[Field], m[AtField], m[CountField] = entries, time.Now().UTC(), len(entries)
-	_, err = c.InsertOne(ctx, m)
-	return err
+	if _, err = c.InsertOne(ctx, m); err != nil {
+		return err
+	}
+	if len(entries) > 0 {
+		Remark(ctx, c, m["_id"])
+	}
+	return nil
 }
 
 // Set replaces the fields of the document matching filter with doc's (all but _id) and appends
@@ -199,11 +204,17 @@ func Set(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, envs 
 	if err != nil {
 		return false, err
 	}
-	if res.MatchedCount > 0 {
-		return true, nil
+	ok := res.MatchedCount > 0
+	if !ok {
+		delete(set, AtField)
+		if ok, err = trimAndSet(ctx, c, filter, set, entries); err != nil {
+			return false, err
+		}
 	}
-	delete(set, AtField)
-	return trimAndSet(ctx, c, filter, set, entries)
+	if ok && len(entries) > 0 {
+		remarkFor(ctx, c, filter)
+	}
+	return ok, nil
 }
 
 // trimAndSet is Set's write for a document whose outbox is long (or that does not match filter).

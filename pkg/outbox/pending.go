@@ -47,13 +47,33 @@ func markKey(collection string, docID any) string {
 // outbox entries itself (Update with its own UpdateOne) calls it before that write.
 func MarkPending(ctx context.Context, c *mongo.Collection, docID any) error {
 	key := markKey(c.Name(), docID)
+	// The marker keeps the time of the first write it stands for: the relay handles markers in
+	// that order, so events of one aggregate carried by several documents (a meeting's accepted
+	// event on the meeting, its scheduled event on the schedule) go out in the order written.
 	_, err := c.Database().Collection(PendingCollection).UpdateOne(ctx, bson.M{"_id": key},
-		bson.M{"$set": bson.M{"collection": c.Name(), "doc": docID, "token": uuid.NewString(), "at": time.Now().UTC()}},
+		bson.M{"$set": bson.M{"collection": c.Name(), "doc": docID, "token": uuid.NewString()},
+			"$setOnInsert": bson.M{"at": time.Now().UTC()}},
 		options.UpdateOne().SetUpsert(true))
 	if err != nil {
 		return fmt.Errorf("outbox: mark %s pending: %w", key, err)
 	}
 	return nil
+}
+
+// Remark gives the marker of a document just written a new token, after its write succeeded. The
+// marker written before the write covers a crash; this one covers a relay pass that read the marker
+// and the document between the two, found nothing unsent yet, and would otherwise remove the
+// marker of the event just stored: the new token makes that removal miss, or the upsert puts the
+// marker back. Its error is not the write's: at worst the event waits for the relay's sweep.
+func Remark(ctx context.Context, c *mongo.Collection, docID any) {
+	_ = MarkPending(ctx, c, docID)
+}
+
+// remarkFor remarks the document that filter names, when it names one.
+func remarkFor(ctx context.Context, c *mongo.Collection, filter bson.M) {
+	if id := filterID(filter); id != nil {
+		Remark(ctx, c, id)
+	}
 }
 
 // filterID is the document ID of a write's filter: the _id of filter when it names one plain value, else nil (the write

@@ -1,6 +1,7 @@
 package outbox_test
 
 import (
+	"errors"
 	"testing"
 	"time"
 
@@ -104,5 +105,32 @@ func TestSweepFindsWritesWithoutMarkers(t *testing.T) {
 	time.Sleep(2 * time.Millisecond)
 	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
 		t.Fatalf("sweep = %d, %v, want 1", n, err)
+	}
+}
+
+// A relay pass that runs between a write's marker and the write itself reads the document before
+// its event is there and clears the marker; the write's own remark after it must bring the marker
+// back, or the event waits for the sweep, minutes later.
+func TestAPassBetweenMarkerAndWriteStrandsNoEvent(t *testing.T) {
+	f := setup(t)
+	r := f.relay()
+	if _, err := f.coll.InsertOne(f.ctx, bson.M{"_id": "p1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	w := outbox.NewWriter(f.coll, "producer", errors.New("stale"))
+	outbox.SetBeforeWrite(&w, func() {
+		if n, err := r.Flush(f.ctx); err != nil || n != 0 {
+			t.Errorf("pass inside the write = %d, %v; want 0, nil", n, err)
+		}
+	})
+	if err := w.Apply(f.ctx, bson.M{"_id": "p1"}, bson.M{"$set": bson.M{"name": "HTX"}}, "", "corr",
+		outbox.Event{Subject: events.ProducerUpdated, AggregateID: "p1", Payload: map[string]string{"id": "p1"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
+		t.Fatalf("pass after the write = %d, %v; want 1 (the event just stored)", n, err)
 	}
 }

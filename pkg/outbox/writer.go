@@ -19,6 +19,8 @@ type Writer struct {
 	c     *mongo.Collection
 	noun  string
 	stale error
+	// beforeWrite, for tests, runs between a write's pending marker and the write itself.
+	beforeWrite func()
 }
 
 // NewWriter returns a Writer on c. noun names the aggregate in errors ("fair", "meeting"); stale is
@@ -98,12 +100,18 @@ func (w Writer) Apply(ctx context.Context, filter, update bson.M, duplicate, cor
 			return err
 		}
 	}
+	if w.beforeWrite != nil {
+		w.beforeWrite()
+	}
 	res, err := storage.UpdateOne(ctx, w.c, filter, update)
 	if err != nil {
 		return w.mapError(err, duplicate)
 	}
 	if res.MatchedCount == 0 {
 		return w.stale
+	}
+	if len(envs) > 0 {
+		remarkFor(ctx, w.c, filter)
 	}
 	return nil
 }

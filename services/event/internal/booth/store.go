@@ -246,6 +246,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 		}
 		return Assignment{}, storage.MapError(err, "booth assignment")
 	}
+	outbox.Remark(ctx, s.assignments, a.ID)
 	s.Plans.PutAssignment(a)
 	return a, nil
 }
