@@ -301,7 +301,11 @@ func (rt *Routes) listRequests(c *gin.Context) {
 
 // visibleRequest loads a request the caller may read: its buyer, staff, producers while open.
 func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool) {
-	r, err := rt.Store.Request(c.Request.Context(), c.Param("id"))
+	read := rt.Store.RecentRequest
+	if ownerOnly { // a write: the stored request, whose revision the write is checked against
+		read = rt.Store.Request
+	}
+	r, err := read(c.Request.Context(), c.Param("id"))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Request{}, false

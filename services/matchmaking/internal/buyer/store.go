@@ -132,6 +132,8 @@ type Store struct {
 	requestWrites outbox.Writer
 	// saved, when set, is told of each buyer this store creates or saves, once it is stored.
 	saved func(Buyer)
+	// recent answers reads of a request polled many times a second (RecentRequest).
+	recent requestCache
 }
 
 // OnSaved makes the store call fn with each buyer it creates or saves, after the write
@@ -205,13 +207,22 @@ func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {
 // CreateRequest stores a new request with its opened event; Conflict when its ID exists (a
 // re-run of the same idempotent create, which the caller tells apart).
 func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error {
-	return s.requestWrites.Insert(ctx, toRequestDoc(r), "", corr, requestChange(events.RequestOpened, r))
+	return s.requestStored(r, s.requestWrites.Insert(ctx, toRequestDoc(r), "", corr, requestChange(events.RequestOpened, r)))
 }
 
 // SaveRequest replaces a request still at revision prev with one event of subject: ErrStale
 // otherwise.
 func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
-	return s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r))
+	return s.requestStored(r, s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r)))
+}
+
+// requestStored puts r in the recent requests once its write (whose error is err) succeeded, and
+// returns err.
+func (s *Store) requestStored(r Request, err error) error {
+	if err == nil {
+		s.recent.put(r, time.Now())
+	}
+	return err
 }
 
 // Request returns a request.
