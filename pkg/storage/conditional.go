@@ -49,30 +49,39 @@ func fmtID(id any) string {
 // do not. Any other filter, any update with options, and every update on MongoDB go to the
 // database unchanged.
 func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
-	v, ok := embeddedClients.Load(c.Database().Client())
+	e, ok := embeddedClients.Load(c.Database().Client())
 	id, conditional := filter["_id"], len(filter) > 1
 	if !ok || !conditional || !plainID(id) || !checkable(filter) {
 		return c.UpdateOne(ctx, filter, update)
 	}
-	mu := v.(*embedded).lock(c.Name(), id)
-	mu.Lock()
-	defer mu.Unlock()
-	var doc bson.M
-	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if IsNotFound(err) {
-		return &mongo.UpdateResult{}, nil
-	}
-	if err != nil {
+	found, match, known, unlock, err := check(ctx, e.(*embedded), c, id, filter)
+	defer unlock()
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	match, known := Matches(doc, filter)
-	if !known {
+	case !known:
 		return c.UpdateOne(ctx, filter, update)
-	}
-	if !match {
+	case !found || !match:
 		return &mongo.UpdateResult{}, nil
 	}
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// check reads document id of c and evaluates filter on it, under the document's lock, which it
+// returns held: unlock releases it. known is false when Matches cannot tell.
+func check(ctx context.Context, e *embedded, c *mongo.Collection, id any, filter bson.M) (found, match, known bool, unlock func(), err error) {
+	mu := e.lock(c.Name(), id)
+	mu.Lock()
+	var doc bson.M
+	err = c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
+	if IsNotFound(err) {
+		return false, false, true, mu.Unlock, nil
+	}
+	if err != nil {
+		return false, false, false, mu.Unlock, err
+	}
+	match, known = Matches(doc, filter)
+	return true, match, known, mu.Unlock, nil
 }
 
 // Upsert is UpdateOne with upsert, as fast on the embedded database for a filter that names one
@@ -81,27 +90,21 @@ func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update a
 // matches is updated, and one that exists but does not match makes the upsert's insert collide:
 // a duplicate-key error (IsDuplicate), which such callers read as "already newer".
 func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
-	v, ok := embeddedClients.Load(c.Database().Client())
+	e, ok := embeddedClients.Load(c.Database().Client())
 	id := filter["_id"]
 	if !ok || !plainID(id) || !checkable(filter) || !onlyOperators(filter) {
 		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	}
-	mu := v.(*embedded).lock(c.Name(), id)
-	mu.Lock()
-	defer mu.Unlock()
-	var doc bson.M
-	err := c.FindOne(ctx, bson.M{"_id": id}).Decode(&doc)
-	if IsNotFound(err) {
-		return c.UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
-	}
-	if err != nil {
+	found, match, known, unlock, err := check(ctx, e.(*embedded), c, id, filter)
+	defer unlock()
+	switch {
+	case err != nil:
 		return nil, err
-	}
-	match, known := Matches(doc, filter)
-	if !known {
+	case !found:
+		return c.UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+	case !known:
 		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
-	}
-	if !match {
+	case !match:
 		return nil, mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000,
 			Message: "E11000 duplicate key error: a document with this _id exists and does not match the filter"}}}
 	}

@@ -62,12 +62,7 @@ func TestMatchesAsMongoDBDoes(t *testing.T) {
 // writers racing on one revision, one wins.
 func TestConditionalUpdatesRacingOnOneRevisionOneWins(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{DataDir: t.TempDir(), Database: "race"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close(context.Background()) })
-	c := db.Collection("fairs")
+	c := embeddedDB(t, "race").Collection("fairs")
 	if _, err := c.InsertOne(ctx, bson.M{"_id": "f1", "revision": int64(1)}); err != nil {
 		t.Fatal(err)
 	}
@@ -110,12 +105,7 @@ func TestConditionalUpdatesRacingOnOneRevisionOneWins(t *testing.T) {
 // condition holds, a duplicate-key error when the document exists and does not match.
 func TestUpsertAppliesOnlyNewer(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{DataDir: t.TempDir(), Database: "upsert"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close(context.Background()) })
-	c := db.Collection("applications")
+	c := embeddedDB(t, "upsert").Collection("applications")
 	put := func(rev int64, status string) error {
 		_, err := storage.Upsert(ctx, c, bson.M{"_id": "a1", "revision": bson.M{"$lt": rev}},
 			bson.M{"$set": bson.M{"revision": rev, "status": status}})
@@ -142,4 +132,15 @@ func TestUpsertAppliesOnlyNewer(t *testing.T) {
 	if err := put(3, "again"); !storage.IsDuplicate(err) {
 		t.Fatalf("same revision again: %v, want duplicate key", err)
 	}
+}
+
+// embeddedDB opens an embedded database of its own for the test.
+func embeddedDB(t *testing.T, name string) *storage.DB {
+	t.Helper()
+	db, err := storage.Open(context.Background(), storage.Config{DataDir: t.TempDir(), Database: name})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	return db
 }

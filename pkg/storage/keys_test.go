@@ -11,11 +11,7 @@ import (
 
 func TestKeysFindByAUniqueField(t *testing.T) {
 	ctx := context.Background()
-	db, err := storage.Open(ctx, storage.Config{DataDir: t.TempDir(), Database: "keys"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close(context.Background()) })
+	db := embeddedDB(t, "keys")
 	c := db.Collection("producers")
 	if _, err := c.InsertMany(ctx, []any{bson.M{"_id": "p1", "tax_code": "0101234567"}, bson.M{"_id": "p2", "tax_code": "0309876543"},
 		bson.M{"_id": "p3"}}); err != nil {
