@@ -83,10 +83,12 @@ type Routes struct {
 	// Notify wakes the outbox relay after a write.
 	Notify func()
 	Now    func() time.Time
+	memo   *httpx.Memo
 }
 
 // Register adds the floor-plan routes to api.
 func (rt *Routes) Register(api httpx.API) {
+	rt.memo = httpx.NewMemo(32 << 20)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/booths", Tag: "floor plan", Roles: fair.OrganiserRoles, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Add booths: a list, or a grid generator (zone, rows, columns, prefix, kind).", Request: addBoothsRequest{}, Response: mapResponse{}}, rt.addBooths)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/booths", Tag: "floor plan",
@@ -195,6 +197,17 @@ func (rt *Routes) getBooths(c *gin.Context) {
 			return
 		}
 		sheet.Send(c, PlanTable(f, booths, held, apps), format, "so-do-gian-hang-"+f.ID)
+		return
+	}
+	if rt.Plans.Ready() {
+		// The map of an unchanged model and fair is encoded once, however many phones ask.
+		// The version is read before the plan: a change in between is then built under the older
+		// version and rebuilt at the next read, never kept under the newer one.
+		version := strconv.FormatUint(rt.Plans.Version(), 10) + "/" + strconv.FormatInt(f.Revision, 10)
+		rt.memo.JSON(c, f.ID, version, func() any {
+			booths, held, apps := rt.Plans.Plan(f.ID)
+			return toMap(f, booths, held, apps)
+		})
 		return
 	}
 	m, err := rt.floorPlan(c.Request.Context(), f)

@@ -20,6 +20,9 @@ type Plans struct {
 	mu    sync.RWMutex
 	fairs map[string]*plan
 	ready atomic.Bool
+	// version counts the changes the model took, so that an answer built from it can be kept
+	// until it changes (httpx.Memo).
+	version atomic.Uint64
 }
 
 // plan is one fair's floor plan.
@@ -37,7 +40,10 @@ type plan struct {
 func NewPlans() *Plans { return &Plans{fairs: map[string]*plan{}} }
 
 // MarkReady says that the model is loaded and caught up with the streams.
-func (p *Plans) MarkReady() { p.ready.Store(true) }
+func (p *Plans) MarkReady() { p.ready.Store(true); p.version.Add(1) }
+
+// Version changes whenever the model takes a change.
+func (p *Plans) Version() uint64 { return p.version.Load() }
 
 // Ready reports whether the model serves reads.
 func (p *Plans) Ready() bool { return p != nil && p.ready.Load() }
@@ -73,6 +79,7 @@ func (p *Plans) SetBooths(fairID string, booths []Booth, revision int64) {
 		return
 	}
 	pl.booths, pl.revision = sorted, revision
+	p.version.Add(1)
 }
 
 // PutAssignment keeps a unless the model holds a newer assignment of the booth, or the same one
@@ -89,6 +96,7 @@ func (p *Plans) PutAssignment(a Assignment) {
 		return
 	}
 	pl.held[a.Code] = a
+	p.version.Add(1)
 }
 
 // PutApplication keeps a unless the model holds the same or a newer revision of it.
@@ -100,6 +108,7 @@ func (p *Plans) PutApplication(a applicants.Application) {
 		return
 	}
 	pl.apps[a.ID] = a
+	p.version.Add(1)
 }
 
 // Plan returns a fair's booths, their active assignments and the applications to the fair, as

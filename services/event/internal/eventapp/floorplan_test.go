@@ -64,8 +64,15 @@ func TestReplicasServeTheSameFloorPlan(t *testing.T) {
 		t.Errorf("A01 right after its assignment is %s, want assigned", got)
 	}
 	assign(e.org, "A02", "app2")
+	// Read just before (above) and just after a change: a map kept from before must not answer.
+	if got := booths(t, api1, id)["A02"].Status; got != "assigned" {
+		t.Errorf("A02 right after its assignment is %s, want assigned", got)
+	}
 	if r := e.org.Do(t, "DELETE", "/api/fairs/"+id+"/booths/A02/assignment", nil); r.Status != 204 {
 		t.Fatalf("release A02: %d %s", r.Status, r.Body)
+	}
+	if got := booths(t, api1, id)["A02"].Status; got != "available" {
+		t.Errorf("A02 right after its release is %s, want available", got)
 	}
 	if r := e.org.Do(t, "PATCH", "/api/fairs/"+id+"/booths/A03", map[string]any{"price": 7_000_000}); r.Status != 200 {
 		t.Fatalf("patch A03: %d %s", r.Status, r.Body)
