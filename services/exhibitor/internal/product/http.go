@@ -135,10 +135,12 @@ type Routes struct {
 	Catalogue *Catalogue
 	Notify    func()
 	Now       func() time.Time
+	memo      *httpx.Memo
 }
 
 // Register registers the product routes.
 func (h *Routes) Register(api httpx.API) {
+	h.memo = httpx.NewMemo(32 << 20)
 	editors := []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.create)
@@ -348,21 +350,33 @@ func (h *Routes) catalogue(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	var items []Listed
-	var next CatalogueCursor
-	var done bool
 	if h.Catalogue != nil {
-		items, next, done = h.Catalogue.Query(q)
-	} else if items, next, done, err = h.Store.Catalogue(c.Request.Context(), q); err != nil {
+		// The same page or search of an unchanged catalogue is built once a minute (certificate
+		// statuses follow the clock), however many visitors ask. The version is read before the
+		// catalogue, so a change in between is rebuilt at the next read.
+		version := strconv.FormatUint(h.Catalogue.Version(), 10) + "/" + q.Now.UTC().Format("2006-01-02T15:04")
+		h.memo.JSON(c, c.Request.URL.RawQuery, version, func() any {
+			items, next, done := h.Catalogue.Query(q)
+			return catalogueAnswer(items, next, done, q.Now)
+		})
+		return
+	}
+	items, next, done, err := h.Store.Catalogue(c.Request.Context(), q)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
+	httpx.JSONWithETag(c, catalogueAnswer(items, next, done, q.Now))
+}
+
+// catalogueAnswer is the answer of a catalogue page, its certificate statuses as of now.
+func catalogueAnswer(items []Listed, next CatalogueCursor, done bool, now time.Time) httpx.List[response] {
 	out := httpx.List[response]{Items: make([]response, len(items))}
 	for i, l := range items {
-		out.Items[i] = ToResponse(l, q.Now)
+		out.Items[i] = ToResponse(l, now)
 	}
 	if !done {
 		out.NextCursor = httpx.EncodeCursor(next)
 	}
-	httpx.JSONWithETag(c, out)
+	return out
 }

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -26,7 +27,13 @@ type Catalogue struct {
 	mu   sync.RWMutex
 	byID map[string]*entry // live products and tombstones of deleted ones (their revision guards late events)
 	live []*entry          // live products by ID: the catalogue's order without a search
+	// version counts the changes the catalogue took, so that an answer built from it can be kept
+	// until it changes (httpx.Memo).
+	version atomic.Uint64
 }
+
+// Version changes whenever the catalogue takes a change.
+func (m *Catalogue) Version() uint64 { return m.version.Load() }
 
 // entry is one product with what the catalogue's search and sort need, worked out once per
 // revision instead of once per request. Entries are replaced, never changed, so a reader may keep
@@ -82,6 +89,7 @@ func (m *Catalogue) Put(l Listed) {
 	}
 	e := newEntry(l)
 	m.byID[l.ID] = e
+	m.version.Add(1)
 	i, found := slices.BinarySearchFunc(m.live, l.ID, func(e *entry, id string) int { return strings.Compare(e.l.ID, id) })
 	switch {
 	case l.Deleted && found:
