@@ -113,10 +113,12 @@ type opportunity struct {
 // Routes serves buyers, sourcing requests, matches and opportunities over HTTP.
 type Routes struct {
 	*Service
+	memo *httpx.Memo
 }
 
 // Register registers the routes.
 func (rt *Routes) Register(api httpx.API) {
+	rt.memo = httpx.NewMemo(16 << 20)
 	buyers := []string{auth.RoleBuyer}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers", Tag: "buyers", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
@@ -405,11 +407,18 @@ func (rt *Routes) matches(c *gin.Context) {
 		httpx.RespondError(c, apperr.Wrap(apperr.Unavailable, err, "matching is warming up; try again in a few seconds"))
 		return
 	}
-	res := rt.Matcher.Rank(Need(r), limit, rt.Now())
-	if res == nil {
-		res = []match.Result{}
-	}
-	c.JSON(http.StatusOK, matchesResponse{RequestID: r.ID, Matches: res})
+	// A buyer's page polls its matches, and organisers open them, many times between two changes
+	// of the index: an unchanged request on an unchanged index is ranked once a minute (scores
+	// follow certificate dates). The version is read before the ranking.
+	now := rt.Now()
+	version := strconv.FormatUint(rt.Index.Version(), 10) + "/" + strconv.FormatInt(r.Revision, 10) + "/" + now.UTC().Format("2006-01-02T15:04")
+	rt.memo.JSON(c, r.ID+"/"+strconv.Itoa(limit), version, func() any {
+		res := rt.Matcher.Rank(Need(r), limit, now)
+		if res == nil {
+			res = []match.Result{}
+		}
+		return matchesResponse{RequestID: r.ID, Matches: res}
+	})
 }
 
 func (rt *Routes) opportunities(c *gin.Context) {

@@ -60,6 +60,7 @@ func (x *Index) folded(subject string) bool {
 // records seq as the last sequence of stream folded.
 func (x *Index) fold(env events.Envelope, stream string, seq uint64) error {
 	x.applied.Add(1)
+	defer x.changes.Add(1)
 	if on := x.on[env.Type]; on != nil {
 		return on(x, env, stream, seq)
 	}

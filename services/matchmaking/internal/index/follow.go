@@ -205,6 +205,7 @@ func (x *Index) becomeReady(ctx context.Context, caughtUp <-chan struct{}, start
 		return
 	}
 	x.ready.Store(true)
+	x.changes.Add(1)
 	log.Info("matching index is ready", "stats", fmt.Sprintf("%+v", x.Stats()))
 	if snaps != nil {
 		snaps.run(ctx, x, log)

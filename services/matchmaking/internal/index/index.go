@@ -86,6 +86,8 @@ type Index struct {
 	ready   atomic.Bool
 	applied atomic.Int64
 	read    atomic.Int64
+	// changes counts the events folded, each after its change is made (see Version).
+	changes atomic.Uint64
 	// on maps every folded subject to its On... method (see consume.go).
 	on map[string]foldFunc
 }
@@ -333,6 +335,11 @@ type Stats struct {
 	Gaps  []string `json:"gaps,omitempty"`
 	Ready bool     `json:"ready"`
 }
+
+// Version changes after every event the index folds and when it becomes ready, never before the
+// change is visible: an answer built after reading it reflects at least that version, so it can
+// be kept until the version moves.
+func (x *Index) Version() uint64 { return x.changes.Load() }
 
 // Stats returns the counts.
 func (x *Index) Stats() Stats {

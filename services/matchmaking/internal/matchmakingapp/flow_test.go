@@ -134,6 +134,14 @@ func stepMatchesAndOpportunities(t *testing.T, f *flow) {
 	if !strings.Contains(string(buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Body), "Công suất 2 tấn/tháng ≥ 1,5 tấn") {
 		t.Error("capacity reason missing")
 	}
+	// The matches just read follow a change of the product (they are not kept past it).
+	now := time.Now().In(vntext.Zone)
+	publish(t, f.app, events.ProductUpdated, "x1", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1", NameVI: "Mật ong bạc hà",
+		CriteriaSet: 4, Sector: "food", Stars: 4, Unit: "tonne", MonthlyCapacity: 3, PriceMinVND: 250000, Revision: 2,
+		Certificate: events.CertificateV1{ExpiresOn: now.AddDate(2, 0, 0).Format(time.DateOnly)}}})
+	testenv.Eventually(t, "the matches show the product's new capacity", func() bool {
+		return strings.Contains(string(buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Body), "Công suất 3 tấn/tháng")
+	})
 	for _, c := range []struct {
 		name   string
 		client testenv.Client
