@@ -25,3 +25,6 @@ func FlushMarkAsRead(ctx context.Context, r *Relay, collection string, docID any
 
 // SetBeforeWrite makes w run fn between each write's pending marker and the write.
 func SetBeforeWrite(w *Writer, fn func()) { w.beforeWrite = fn }
+
+// SetBeforeClear makes r run fn just before it clears a marker.
+func SetBeforeClear(r *Relay, fn func()) { r.beforeClear = fn }

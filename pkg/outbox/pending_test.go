@@ -134,3 +134,38 @@ func TestAPassBetweenMarkerAndWriteStrandsNoEvent(t *testing.T) {
 		t.Fatalf("pass after the write = %d, %v; want 1 (the event just stored)", n, err)
 	}
 }
+
+// Where a conditional delete is not atomic across connections (FerretDB, replicas sharing it), a
+// relay clearing a marker can take the one a write has just put back; the write's event must not
+// be stranded by it.
+func TestAClearThatTakesANewerMarkerPutsItBack(t *testing.T) {
+	f := setup(t)
+	r := f.relay()
+	if _, err := r.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if err := outbox.MarkPending(f.ctx, f.coll, "p1"); err != nil { // a write that has not landed yet
+		t.Fatal(err)
+	}
+	pending := f.db.Collection(outbox.PendingCollection)
+	outbox.SetBeforeClear(r, func() {
+		outbox.SetBeforeClear(r, nil)
+		var m struct {
+			Token string `bson:"token"`
+		}
+		if err := pending.FindOne(f.ctx, bson.M{"_id": "producers/p1"}).Decode(&m); err != nil {
+			t.Fatal(err)
+		}
+		f.store(t, "p1", 1) // the write lands, and puts its marker back
+		// ...and the delete, reading the marker before that, takes the new one.
+		if _, err := pending.UpdateOne(f.ctx, bson.M{"_id": "producers/p1"}, bson.M{"$set": bson.M{"token": m.Token}}); err != nil {
+			t.Fatal(err)
+		}
+	})
+	if n, err := r.Flush(f.ctx); err != nil || n != 0 {
+		t.Fatalf("pass that read the document before the write = %d, %v; want 0", n, err)
+	}
+	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
+		t.Fatalf("next pass = %d, %v; want 1 (the event of the write)", n, err)
+	}
+}

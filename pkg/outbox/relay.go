@@ -39,6 +39,8 @@ type Relay struct {
 	lastSweep time.Time
 	// failing holds the aggregates whose next event failed to publish, with when to try again.
 	failing map[string]failure
+	// beforeClear, for tests, runs just before a marker is cleared.
+	beforeClear func()
 }
 
 // SweepEvery is how often a relay also searches its collections for unsent events written
@@ -212,11 +214,37 @@ func (r *Relay) flushMark(ctx context.Context, c *mongo.Collection, m pendingMar
 		}
 		r.publishDoc(ctx, m.Collection, d, sent, p)
 	}
-	if p.left == left {
-		if _, err := r.pending.DeleteOne(ctx, bson.M{"_id": m.ID, "token": m.Token}); err != nil {
-			p.fail(fmt.Errorf("outbox: clear marker %s: %w", m.ID, err))
+	if p.left != left {
+		return
+	}
+	if r.beforeClear != nil {
+		r.beforeClear()
+	}
+	res, err := r.pending.DeleteOne(ctx, bson.M{"_id": m.ID, "token": m.Token})
+	if err != nil {
+		p.fail(fmt.Errorf("outbox: clear marker %s: %w", m.ID, err))
+		return
+	}
+	// Where a conditional delete is not atomic across connections (FerretDB v1, replicas sharing
+	// it), the delete can take the marker a write put back after its document changed. That
+	// write's document is stored before its marker, so it shows now: put the marker back if the
+	// document's events changed since it was read.
+	if res.DeletedCount > 0 && r.changedSince(ctx, c, m.Doc, d) {
+		if err := MarkPending(ctx, c, m.Doc); err != nil {
+			p.fail(err)
 		}
 	}
+}
+
+// changedSince reports whether document id's events changed since it was read as d (or it was
+// missing then and exists now).
+func (r *Relay) changedSince(ctx context.Context, c *mongo.Collection, id any, d pendingDoc) bool {
+	var now pendingDoc
+	err := c.FindOne(ctx, bson.M{"_id": id}, options.FindOne().SetProjection(bson.M{"_id": 1, AtField: 1})).Decode(&now)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return false
+	}
+	return err != nil || !now.At.Equal(d.At)
 }
 
 // unsentCandidates returns the IDs of entries still within Horizon: only they can be published,
