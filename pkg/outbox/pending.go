@@ -9,6 +9,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
 // PendingCollection holds one small marker per document that may have events to publish. A write
@@ -50,12 +52,21 @@ func MarkPending(ctx context.Context, c *mongo.Collection, docID any) error {
 	// The marker keeps the time of the first write it stands for: the relay handles markers in
 	// that order, so events of one aggregate carried by several documents (a meeting's accepted
 	// event on the meeting, its scheduled event on the schedule) go out in the order written.
-	_, err := c.Database().Collection(PendingCollection).UpdateOne(ctx, bson.M{"_id": key},
-		bson.M{"$set": bson.M{"collection": c.Name(), "doc": docID, "token": uuid.NewString()},
-			"$setOnInsert": bson.M{"at": time.Now().UTC()}},
-		options.UpdateOne().SetUpsert(true))
+	update := bson.M{"$set": bson.M{"collection": c.Name(), "doc": docID, "token": uuid.NewString()},
+		"$setOnInsert": bson.M{"at": time.Now().UTC()}}
+	var err error
+	// Two upserts of one new marker at once (a write and a relay of another replica) can both
+	// insert where the database does not make an upsert atomic across connections (FerretDB v1):
+	// the loser's duplicate key means the marker exists, and the retry updates it.
+	for try := 0; try < 3; try++ {
+		_, err = c.Database().Collection(PendingCollection).UpdateOne(ctx, bson.M{"_id": key}, update, options.UpdateOne().SetUpsert(true))
+		if err == nil || !storage.IsDuplicate(err) {
+			break
+		}
+	}
 	if err != nil {
-		return fmt.Errorf("outbox: mark %s pending: %w", key, err)
+		// Not wrapped: a marker's duplicate key is not the write's conflict.
+		return fmt.Errorf("outbox: mark %s pending: %v", key, err)
 	}
 	return nil
 }

@@ -1,13 +1,17 @@
 package outbox_test
 
 import (
+	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 )
@@ -167,5 +171,32 @@ func TestAClearThatTakesANewerMarkerPutsItBack(t *testing.T) {
 	}
 	if n, err := r.Flush(f.ctx); err != nil || n != 1 {
 		t.Fatalf("next pass = %d, %v; want 1 (the event of the write)", n, err)
+	}
+}
+
+// Replicas sharing a database mark the same new document at once (a write and another replica's
+// relay); on a database whose upsert is not atomic across connections both may insert, and the
+// loser must not fail its write for it.
+func TestConcurrentMarksOfOneDocumentBothSucceed(t *testing.T) {
+	dbs := testenv.SharedDBs(t, 2)
+	ctx := context.Background()
+	var wg sync.WaitGroup
+	errs := make(chan error, 200)
+	for i := 0; i < 100; i++ {
+		id := fmt.Sprintf("p%d", i)
+		for _, db := range dbs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if err := outbox.MarkPending(ctx, db.Collection("producers"), id); err != nil {
+					errs <- err
+				}
+			}()
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("MarkPending: %v", err)
 	}
 }
