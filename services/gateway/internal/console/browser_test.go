@@ -27,9 +27,19 @@ type browser struct {
 
 func (b browser) run(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
-	ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
-	defer cancel()
-	if err := chromedp.Do(ctx, steps...); err != nil {
+	var err error
+	// A live update can re-render the page between finding a node and acting on it; the action
+	// then did nothing, and one action alone is safe to try again on the fresh page.
+	for attempt := 0; attempt < 3; attempt++ {
+		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
+		err = chromedp.Do(ctx, steps...)
+		cancel()
+		if err == nil || len(steps) != 1 || !strings.Contains(err.Error(), "Could not find node with given id") {
+			break
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+	if err != nil {
 		b.t.Fatalf("%s: %v", b.name, err)
 	}
 }
