@@ -49,12 +49,11 @@ func fmtID(id any) string {
 // do not. Any other filter, any update with options, and every update on MongoDB go to the
 // database unchanged.
 func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
-	e, ok := embeddedClients.Load(c.Database().Client())
-	id, conditional := filter["_id"], len(filter) > 1
-	if !ok || !conditional || !plainID(id) || !checkable(filter) {
+	e, id, ok := checkedHere(c, filter)
+	if !ok || len(filter) < 2 {
 		return c.UpdateOne(ctx, filter, update)
 	}
-	found, match, known, unlock, err := check(ctx, e.(*embedded), c, id, filter)
+	found, match, known, unlock, err := check(ctx, e, c, id, filter)
 	defer unlock()
 	switch {
 	case err != nil:
@@ -65,6 +64,18 @@ func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update a
 		return &mongo.UpdateResult{}, nil
 	}
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// checkedHere returns the locks of c's embedded database and filter's _id when filter can be
+// checked in the process there: c is on an embedded database, filter names one plain _id and its
+// conditions are ones Matches evaluates.
+func checkedHere(c *mongo.Collection, filter bson.M) (*embedded, any, bool) {
+	e, ok := embeddedClients.Load(c.Database().Client())
+	id := filter["_id"]
+	if !ok || !plainID(id) || !checkable(filter) {
+		return nil, nil, false
+	}
+	return e.(*embedded), id, true
 }
 
 // check reads document id of c and evaluates filter on it, under the document's lock, which it
@@ -90,12 +101,11 @@ func check(ctx context.Context, e *embedded, c *mongo.Collection, id any, filter
 // matches is updated, and one that exists but does not match makes the upsert's insert collide:
 // a duplicate-key error (IsDuplicate), which such callers read as "already newer".
 func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
-	e, ok := embeddedClients.Load(c.Database().Client())
-	id := filter["_id"]
-	if !ok || !plainID(id) || !checkable(filter) || !onlyOperators(filter) {
+	e, id, ok := checkedHere(c, filter)
+	if !ok || !onlyOperators(filter) {
 		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	}
-	found, match, known, unlock, err := check(ctx, e.(*embedded), c, id, filter)
+	found, match, known, unlock, err := check(ctx, e, c, id, filter)
 	defer unlock()
 	switch {
 	case err != nil:
@@ -365,9 +375,8 @@ func scalar(a any) bool {
 // by _id on the embedded database when filter names one _id and conditions UpdateOne can check
 // (see UpdateOne). It returns mongo.ErrNoDocuments when nothing matches.
 func FindOne(ctx context.Context, c *mongo.Collection, filter bson.M, out any) error {
-	_, ok := embeddedClients.Load(c.Database().Client())
-	id := filter["_id"]
-	if !ok || len(filter) < 2 || !plainID(id) || !checkable(filter) {
+	_, id, ok := checkedHere(c, filter)
+	if !ok || len(filter) < 2 {
 		return c.FindOne(ctx, filter).Decode(out)
 	}
 	raw, err := c.FindOne(ctx, bson.M{"_id": id}).Raw()
