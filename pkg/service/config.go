@@ -43,6 +43,9 @@ type Config struct {
 	// believes; empty trusts none, so the client IP is the socket's peer and cannot be spoofed
 	// with a header.
 	TrustedProxies []string
+	// SlowCommands is how long a database command may take before it is logged as slow (with
+	// its collection and filter fields); 0 logs none.
+	SlowCommands time.Duration
 }
 
 // LoadConfig reads the configuration of service from getenv, with defaults for a local run, and
@@ -87,6 +90,7 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 		RelayOff:        env("OCOPFAIR_OUTBOX_RELAY", "on") == "off",
 		ShutdownTimeout: durEnv("OCOPFAIR_SHUTDOWN_TIMEOUT", 15*time.Second),
 		MetricsAddr:     env("OCOPFAIR_METRICS_ADDR", ""),
+		SlowCommands:    durEnv("OCOPFAIR_DB_SLOW", 250*time.Millisecond),
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

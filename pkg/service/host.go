@@ -79,6 +79,7 @@ func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, er
 	openCtx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	h.DB, err = storage.Open(openCtx, storage.Config{URI: c.MongoURI, Database: c.MongoDatabase, DataDir: c.DataDir,
+		SlowCommands: c.SlowCommands, SlowLog: log.With("component", "storage"),
 		Logger: slog.New(slog.NewTextHandler(logOut, &slog.HandlerOptions{Level: slog.LevelError})).With("component", "ferretdb")})
 	if err != nil {
 		return nil, err

@@ -37,6 +37,10 @@ type Config struct {
 	DataDir string
 	// Logger for the embedded FerretDB; nil discards its logs.
 	Logger *slog.Logger
+	// SlowCommands is how long a database command may take before SlowLog logs it; 0 logs none.
+	SlowCommands time.Duration
+	// SlowLog receives the slow commands.
+	SlowLog *slog.Logger
 }
 
 // DB is an open database.
@@ -60,6 +64,9 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 		SetAppName("ocopfair").
 		SetServerSelectionTimeout(10 * time.Second).
 		SetBSONOptions(&options.BSONOptions{DefaultDocumentM: true})
+	if cfg.SlowCommands > 0 && cfg.SlowLog != nil {
+		opts.SetMonitor(newSlowLog(cfg.SlowCommands, cfg.SlowLog))
+	}
 	db := &DB{stop: func() {}}
 	var dir string
 	if cfg.URI == "" {

@@ -31,6 +31,7 @@ type App struct {
 	products  *product.Store
 	claims    *producer.ClaimStore
 	apps      *application.Model
+	catalogue *product.Catalogue
 }
 
 // Run is the service's main.
@@ -65,6 +66,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	}
 	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
 	products, err := followCatalogue(ctx, host, a.products)
+	a.catalogue = products
 	if err != nil {
 		host.Close()
 		return nil, err
@@ -116,7 +118,7 @@ func followCatalogue(ctx context.Context, host *service.Host, store *product.Sto
 // Sweep announces every certificate that expired by now and was not announced yet, and returns
 // how many it announced (see product.Sweep).
 func (a *App) Sweep(ctx context.Context, now time.Time) (int, error) {
-	return product.Sweep(ctx, a.products, now, a.Host.NotifyRelays)
+	return product.Sweep(ctx, a.products, a.catalogue, now, a.Host.NotifyRelays)
 }
 
 func (a *App) sweepLoop(ctx context.Context, every time.Duration) {

@@ -13,6 +13,8 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -27,6 +29,9 @@ type Catalogue struct {
 	mu   sync.RWMutex
 	byID map[string]*entry // live products and tombstones of deleted ones (their revision guards late events)
 	live []*entry          // live products by ID: the catalogue's order without a search
+	// announced holds the certificates (product ID → decision number) whose expiry this replica
+	// announced or saw announced since the product was loaded.
+	announced map[string]string
 	// version counts the changes the catalogue took, so that an answer built from it can be kept
 	// until it changes (httpx.Memo).
 	version atomic.Uint64
@@ -52,30 +57,47 @@ func newEntry(l Listed) *entry {
 
 // NewCatalogue returns an empty model whose OnProduct reads changed products from store.
 func NewCatalogue(store *Store) *Catalogue {
-	return &Catalogue{store: store, byID: map[string]*entry{}}
+	return &Catalogue{store: store, byID: map[string]*entry{}, announced: map[string]string{}}
 }
 
-// Load reads every live product from the database into the model, in pages by ID so that no
-// single read holds the connection long. Products the model already holds at the same or a
-// newer revision (written meanwhile) are kept.
+// Load reads every live product from the database into the model, through one cursor read in
+// batches (storage.Each: one scan of the collection, each batch a short hold of the connection).
+// Products the model already holds at the same or a newer revision (written meanwhile) are kept.
 func (m *Catalogue) Load(ctx context.Context) (int, error) {
-	n, after := 0, ""
-	for range 10_000 { // 10 million products: far beyond any fair, a bound for the loop
-		q := bson.M{"deleted": false}
-		if after != "" {
-			q["_id"] = bson.M{"$gt": after}
+	n := 0
+	err := storage.Each(ctx, m.store.c, bson.M{"deleted": false}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "products",
+		func(d document) error {
+			m.Put(d.listed())
+			n++
+			return nil
+		})
+	return n, err
+}
+
+// Expired returns up to limit live products whose certificate expired by now (expires_on ≤ now)
+// and whose expiry is not known to be announced, by expiry date.
+func (m *Catalogue) Expired(now time.Time, limit int) []Listed {
+	m.mu.RLock()
+	var out []Listed
+	for _, e := range m.live {
+		l := e.l
+		if l.Certificate.ExpiresOn.After(now) || l.ExpiryAnnounced || m.announced[l.ID] == l.Certificate.DecisionNo {
+			continue
 		}
-		page, err := m.store.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(1000))
-		if err != nil || len(page) == 0 {
-			return n, err
-		}
-		for _, l := range page {
-			m.Put(l)
-		}
-		n += len(page)
-		after = page[len(page)-1].ID
+		out = append(out, l)
 	}
-	return n, nil
+	m.mu.RUnlock()
+	slices.SortFunc(out, func(a, b Listed) int {
+		return cmp.Or(a.Certificate.ExpiresOn.Compare(b.Certificate.ExpiresOn), strings.Compare(a.ID, b.ID))
+	})
+	return out[:min(len(out), limit)]
+}
+
+// Announced records that the expiry of product id's certificate decisionNo was announced.
+func (m *Catalogue) Announced(id, decisionNo string) {
+	m.mu.Lock()
+	m.announced[id] = decisionNo
+	m.mu.Unlock()
 }
 
 // Put applies a product as stored: it replaces what the model holds only if it is newer (by

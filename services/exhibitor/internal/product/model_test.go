@@ -3,6 +3,7 @@ package product
 import (
 	"context"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -284,5 +285,43 @@ func TestCatalogueSearchRanks(t *testing.T) {
 				t.Errorf("Query(%q) page by page mismatch (-want +got):\n%s", tt.q, diff)
 			}
 		})
+	}
+}
+
+// The expiry sweep takes its candidates from the model: live products whose certificate expired,
+// oldest expiry first, without those announced (stored as announced, or announced since), and a
+// renewed certificate that expires again is a candidate again.
+func TestCatalogueExpired(t *testing.T) {
+	m := NewCatalogue(nil)
+	now := time.Date(2026, 12, 3, 12, 0, 0, 0, time.UTC)
+	withExpiry := func(id string, rev int64, decision string, expires time.Time) Listed {
+		l := listed(id, "Sản phẩm "+id, rev, false)
+		l.Certificate.DecisionNo, l.Certificate.ExpiresOn = decision, expires
+		return l
+	}
+	m.Put(withExpiry("late", 1, "QĐ-1", now.AddDate(0, 0, -1)))
+	m.Put(withExpiry("early", 1, "QĐ-2", now.AddDate(0, 0, -30)))
+	m.Put(withExpiry("today", 1, "QĐ-3", now))
+	m.Put(withExpiry("valid", 1, "QĐ-4", now.AddDate(1, 0, 0)))
+	stored := withExpiry("stored", 1, "QĐ-5", now.AddDate(0, 0, -2))
+	stored.ExpiryAnnounced = true
+	m.Put(stored)
+	gone := withExpiry("gone", 2, "QĐ-6", now.AddDate(0, 0, -3))
+	gone.Deleted = true
+	m.Put(gone)
+
+	if got, want := ids(m.Expired(now, 10)), []string{"early", "late", "today"}; !slices.Equal(got, want) {
+		t.Errorf("Expired = %v, want %v", got, want)
+	}
+	if got := ids(m.Expired(now, 2)); len(got) != 2 {
+		t.Errorf("Expired with limit 2 = %v", got)
+	}
+	m.Announced("early", "QĐ-2")
+	if got, want := ids(m.Expired(now, 10)), []string{"late", "today"}; !slices.Equal(got, want) {
+		t.Errorf("after announcing early: Expired = %v, want %v", got, want)
+	}
+	m.Put(withExpiry("early", 2, "QĐ-7", now.AddDate(0, 0, -1)))
+	if got, want := ids(m.Expired(now, 10)), []string{"early", "late", "today"}; !slices.Equal(got, want) {
+		t.Errorf("after a renewed certificate expired too: Expired = %v, want %v", got, want)
 	}
 }

@@ -134,6 +134,8 @@ func nonNilInts(s []int) []int {
 type Listed struct {
 	Product
 	Owner Owner
+	// ExpiryAnnounced says the certificate's expiry was announced (the sweep skips it).
+	ExpiryAnnounced bool `json:"-"`
 }
 
 func (d document) listed() Listed {
@@ -148,7 +150,8 @@ func (d document) listed() Listed {
 			ShelfLifeDays: d.ShelfLifeDays, SeasonMonths: d.SeasonMonths, DescriptionVI: d.DescriptionVI, DescriptionEN: d.DescriptionEN,
 			ImageURLs: d.ImageURLs, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
 		},
-		Owner: Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts, Revision: d.OwnerRevision},
+		Owner:           Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts, Revision: d.OwnerRevision},
+		ExpiryAnnounced: d.ExpiryAnnounced,
 	}
 }
 
@@ -408,12 +411,6 @@ func (s *Store) Catalogue(ctx context.Context, q Query) ([]Listed, CatalogueCurs
 		}
 	}
 	return out, CatalogueCursor{}, true, nil
-}
-
-// ExpiredUnannounced returns live products whose certificate expired by now, at most limit.
-func (s *Store) ExpiredUnannounced(ctx context.Context, now time.Time, limit int) ([]Listed, error) {
-	return s.find(ctx, bson.M{"deleted": false, "expires_on": bson.M{"$lte": now}, "expiry_announced": bson.M{"$ne": true}},
-		options.Find().SetSort(bson.D{{Key: "expires_on", Value: 1}}).SetLimit(int64(limit)))
 }
 
 // AnnounceExpiry publishes exhibitor.product.certificate_expired for a product's certificate once:
