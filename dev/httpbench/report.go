@@ -102,7 +102,7 @@ func (rep *Report) WriteText(w io.Writer) {
 	fmt.Fprintf(w, "\nReads through the gateway, each alone: open loop at %.0f/s for %s, timeout %s (target: p99 < %s, no failures)\n",
 		rep.Load.Rate, rep.Load.Duration, rep.Load.Timeout, ms(t.ReadP99))
 	writeRuns(w, rep.Reads, t.ReadP99, 0)
-	fmt.Fprintf(w, "\nWrites at %.0f/s (applications submitted and approved) while reads run at %.0f/s each (target: write p99 < %s)\n",
+	fmt.Fprintf(w, "\nWrites at %.0f/s (applications submitted and approved) while the catalogue and the floor plan share %.0f reads/s (target: write p99 < %s)\n",
 		rep.WriteRate, rep.Load.Rate, ms(t.WriteP99))
 	rows := append(append([]ReadResult{}, rep.Mixed.Reads...), ReadResult{Read{Name: "writes (submit, approve)"}, rep.Mixed.Writes})
 	writeRuns(w, rows, t.ReadP99, t.WriteP99)

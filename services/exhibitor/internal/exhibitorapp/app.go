@@ -97,6 +97,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 func followCatalogue(ctx context.Context, host *service.Host, store *product.Store) (*product.Catalogue, error) {
 	m := product.NewCatalogue(store)
 	store.OnSaved(m.Put)
+	store.OwnedFrom(m.BehindOwner)
 	begin := time.Now()
 	n, err := m.Load(ctx)
 	if err != nil {

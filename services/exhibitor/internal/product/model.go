@@ -74,6 +74,20 @@ func (m *Catalogue) Load(ctx context.Context) (int, error) {
 	return n, err
 }
 
+// BehindOwner returns the producer's live products whose copy of the producer's details is older
+// than revision, for the store's RefreshOwner.
+func (m *Catalogue) BehindOwner(producerID string, revision int64) []Listed {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Listed
+	for _, e := range m.live {
+		if e.l.ProducerID == producerID && e.l.Owner.Revision < revision {
+			out = append(out, e.l)
+		}
+	}
+	return out
+}
+
 // Expired returns up to limit live products whose certificate expired by now (expires_on ≤ now)
 // and whose expiry is not known to be announced, by expiry date.
 func (m *Catalogue) Expired(now time.Time, limit int) []Listed {

@@ -325,3 +325,58 @@ func TestCatalogueExpired(t *testing.T) {
 		t.Errorf("after a renewed certificate expired too: Expired = %v, want %v", got, want)
 	}
 }
+
+// RefreshOwner takes its candidates from the model when given one, and still rewrites a product
+// the model holds at an older revision than the database (another replica's write not yet
+// followed), without undoing that write.
+func TestRefreshOwnerFromTheModel(t *testing.T) {
+	ctx := context.Background()
+	db := testenv.DB(t)
+	st, other := NewStore(db), NewStore(db)
+	m := NewCatalogue(st)
+	st.OnSaved(m.Put)
+	st.OwnedFrom(m.BehindOwner)
+	now := time.Now().In(vntext.Zone).Truncate(time.Millisecond)
+	p1, p2 := owner(t, "p1", "Kiên Giang", 1), owner(t, "p2", "Hà Nội", 1)
+	for i, o := range []Owner{p1, p1, p1, p2} {
+		p, err := New(fmt.Sprintf("prod-%d", i), o.ProducerID, valid(), now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := st.Create(ctx, p, o, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// Another replica renames prod-1; this model does not know yet.
+	l, err := other.Get(ctx, "prod-1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	renamed, err := l.Patch(Fields{NameVI: ptr("Mật ong rừng đổi tên")}, now.Add(time.Second))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := other.Save(ctx, renamed, l.Owner, l.Revision, events.ProductUpdated, ""); err != nil {
+		t.Fatal(err)
+	}
+	moved := owner(t, "p1", "Lâm Đồng", 2)
+	n, err := st.RefreshOwner(ctx, moved, "")
+	if err != nil || n != 3 {
+		t.Fatalf("RefreshOwner = %d, %v; want 3 products rewritten", n, err)
+	}
+	for i, want := range []string{"Lâm Đồng", "Lâm Đồng", "Lâm Đồng", "Hà Nội"} {
+		got, err := st.Get(ctx, fmt.Sprintf("prod-%d", i))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Owner.Province.Name != want {
+			t.Errorf("prod-%d: producer's province %q, want %q", i, got.Owner.Province.Name, want)
+		}
+		if i == 1 && got.NameVI != "Mật ong rừng đổi tên" {
+			t.Errorf("prod-1: the other replica's rename was undone: %q", got.NameVI)
+		}
+	}
+	if left := m.BehindOwner("p1", 2); len(left) != 0 {
+		t.Errorf("the model still holds %d products behind the producer's revision", len(left))
+	}
+}

@@ -181,7 +181,15 @@ type Store struct {
 	// saved is told of every product this store wrote, as stored, so that this replica's read
 	// model shows its own writes at once (read-your-writes) without waiting for the stream.
 	saved func(Listed)
+	// owned lists a producer's live products whose owner copy is older than a revision, from the
+	// read model; nil makes RefreshOwner query the database.
+	owned func(producerID string, revision int64) []Listed
 }
+
+// OwnedFrom makes RefreshOwner take its candidates from fn (the catalogue read model) instead of
+// a query by producer: on the embedded FerretDB that query reads every product and holds the
+// database for as long. Call it once, before the store is used.
+func (s *Store) OwnedFrom(fn func(producerID string, revision int64) []Listed) { s.owned = fn }
 
 // OnSaved makes the store call fn with each product it creates or saves, after the write
 // succeeded. Call it once, before the store is used.
@@ -289,25 +297,42 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 func (s *Store) RefreshOwner(ctx context.Context, o Owner, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": o.ProducerID, "deleted": false,
 		"$or": bson.A{bson.M{"owner_revision": bson.M{"$lt": o.Revision}}, bson.M{"owner_revision": bson.M{"$exists": false}}}}
+	behind := func() ([]Listed, error) {
+		if s.owned != nil {
+			return s.owned(o.ProducerID, o.Revision), nil
+		}
+		return s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
+	}
 	done := 0
-	// Each round takes a batch still behind; a product changed meanwhile is picked up again by
-	// the next round. The bound keeps a product that keeps changing from holding the loop.
+	// Each round takes the products still behind; a product changed meanwhile is stale here and
+	// picked up again, at its new revision, by the next round. The bound keeps a product that
+	// keeps changing from holding the loop.
 	for round := 0; round < 200; round++ {
-		batch, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
+		batch, err := behind()
 		if err != nil || len(batch) == 0 {
 			return done, err
 		}
+		stale := 0
 		for _, l := range batch {
 			next := l.Product
 			next.Revision++
 			err := s.Save(ctx, next, o, l.Revision, events.ProductUpdated, correlationID)
 			switch {
 			case errors.Is(err, ErrStale):
+				stale++
+				if s.owned != nil { // the model may lag the database: bring it this product's newest copy
+					if cur, err := s.Get(ctx, l.ID); err == nil {
+						s.stored(cur.Product, cur.Owner)
+					}
+				}
 				continue
 			case err != nil:
 				return done, err
 			}
 			done++
+		}
+		if stale == 0 && s.owned != nil {
+			return done, nil
 		}
 	}
 	return done, fmt.Errorf("products of producer %s still behind revision %d after many rounds", o.ProducerID, o.Revision)
