@@ -5,6 +5,7 @@ package report
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"time"
 
@@ -160,8 +161,14 @@ func (r *Report) countBooths(in Input, coll *vntext.Collator) {
 	}
 	slices.SortFunc(r.Booths.ByZone, func(a, b ZoneCount) int { return coll.Compare(a.Zone, b.Zone) })
 	if usable := r.Booths.Total - r.Booths.ByStatus[booth.Blocked]; usable > 0 {
-		r.Booths.OccupancyPercent = float64(int(float64(r.Booths.ByStatus[booth.Assigned])*1000/float64(usable))) / 10
+		r.Booths.OccupancyPercent = occupancy(r.Booths.ByStatus[booth.Assigned], usable)
 	}
+}
+
+// occupancy is assigned of usable as a percentage rounded to one decimal (1 of 15 is 6.7, not
+// the 6.6 a truncation shows).
+func occupancy(assigned, usable int) float64 {
+	return math.Round(float64(assigned)*1000/float64(usable)) / 10
 }
 
 func (z *ZoneCount) count(status string) {
