@@ -50,7 +50,8 @@ type TokenResponse struct {
 	ExpiresIn   int    `json:"expires_in"`
 }
 
-// RegisterResponse is a sign-up's answer: the new account, signed in.
+// RegisterResponse is the answer of a sign-up (the new account) and of a sign-in: the account
+// beside its token, so that a client needs no second request for who signed in.
 type RegisterResponse struct {
 	Account Response `json:"account"`
 	TokenResponse
@@ -96,7 +97,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/register", Tag: "auth", Status: http.StatusCreated, Idempotent: true,
 		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: RegisterResponse{}}, rt.register)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
-		Summary: "Sign in with email and password; returns a bearer token.", Request: loginRequest{}, Response: TokenResponse{}}, rt.login)
+		Summary: "Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token.", Request: loginRequest{}, Response: RegisterResponse{}}, rt.login)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
 		Summary: "The signed-in account.", Response: Response{}}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated, Idempotent: true,
@@ -183,7 +184,7 @@ func (rt *Routes) login(c *gin.Context) {
 		return
 	}
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, tok)
+	c.JSON(http.StatusOK, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
 }
 
 func (rt *Routes) me(c *gin.Context) {
