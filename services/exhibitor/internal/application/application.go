@@ -5,6 +5,7 @@ package application
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -135,6 +136,7 @@ type Application struct {
 	Reason        string
 	Rules         []Rule
 	Booths        []string
+	BoothZones    map[string]string // the zone of each booth held, by code, where known
 	SubmittedAt   time.Time
 	UpdatedAt     time.Time
 	Revision      int64
@@ -310,6 +312,7 @@ func (a Application) Move(act Action, reason string, now time.Time) (Application
 	next.Products = slices.Clone(a.Products)
 	next.Rules = slices.Clone(a.Rules)
 	next.Booths = slices.Clone(a.Booths)
+	next.BoothZones = maps.Clone(a.BoothZones)
 	next.Status, next.Reason = m.to, reason
 	next.Revision++
 	next.UpdatedAt = now

@@ -6,11 +6,12 @@ import (
 )
 
 // boothState is the last state of one booth of an application: the assignment it belongs to
-// (UUIDv7, later assignments greater; "" for events from before assignment IDs) and whether the
-// booth is held.
+// (UUIDv7, later assignments greater; "" for events from before assignment IDs), whether the
+// booth is held, and its zone (empty in states stored before zones were kept).
 type boothState struct {
 	AssignmentID string `bson:"assignment_id"`
 	Active       bool   `bson:"active"`
+	Zone         string `bson:"zone,omitempty"`
 }
 
 // boothStates is each booth's last state by booth code, as SetBooth stores it.
@@ -56,6 +57,20 @@ func (b *boothSet) apply(code string, s boothState) bool {
 		b.order = slices.Delete(slices.Clone(b.order), i, i+1)
 	}
 	return true
+}
+
+// zones returns the zone of each of booths by code, as far as states know it (nil: none known).
+func (s boothStates) zones(booths []string) map[string]string {
+	var out map[string]string
+	for _, code := range booths {
+		if z := s[code].Zone; z != "" {
+			if out == nil {
+				out = make(map[string]string, len(booths))
+			}
+			out[code] = z
+		}
+	}
+	return out
 }
 
 // merge returns the stored booths b with every state of known (what the model learned from

@@ -78,7 +78,7 @@ func (h *Consumers) OnBooth(ctx context.Context, env events.Envelope) error {
 	if pl.ApplicationID == "" || !boothCode.MatchString(pl.BoothCode) {
 		return bus.Permanent(fmt.Errorf("bad booth payload: application %q, booth code %q", pl.ApplicationID, pl.BoothCode))
 	}
-	return h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, pl.AssignmentID, env.Type == events.BoothAssigned)
+	return h.Store.SetBooth(ctx, pl.ApplicationID, pl.BoothCode, pl.Zone, pl.AssignmentID, env.Type == events.BoothAssigned)
 }
 
 // ModelSubscriptions returns the subjects the in-memory model follows, by handler. Every replica
@@ -165,7 +165,7 @@ func (m *Model) OnBoothChanged(env events.Envelope) error {
 	if pl.ApplicationID == "" || !boothCode.MatchString(pl.BoothCode) {
 		return fmt.Errorf("bad booth payload: application %q, booth code %q", pl.ApplicationID, pl.BoothCode)
 	}
-	m.setBooth(pl.ApplicationID, pl.BoothCode, boothState{AssignmentID: pl.AssignmentID, Active: env.Type == events.BoothAssigned})
+	m.setBooth(pl.ApplicationID, pl.BoothCode, boothState{AssignmentID: pl.AssignmentID, Active: env.Type == events.BoothAssigned, Zone: pl.Zone})
 	return nil
 }
 

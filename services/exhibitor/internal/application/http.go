@@ -49,6 +49,21 @@ type productBody struct {
 	ExpiresOn     string `json:"certificate_expires_on"`
 }
 
+// boothBody is a booth an application lists, with its zone. Its status is "assigned" while the
+// application holds it, and "releasing" once the application has ended (withdrawn, rejected,
+// cancelled): the event service releases the booth asynchronously, and it leaves the list then.
+type boothBody struct {
+	Code   string `json:"code"`
+	Zone   string `json:"zone" doc:"empty for booths assigned before zones were recorded"`
+	Status string `json:"status" doc:"assigned, or releasing: the application has ended and the release follows"`
+}
+
+// The statuses of a listed booth.
+const (
+	boothAssigned  = "assigned"
+	boothReleasing = "releasing"
+)
+
 type response struct {
 	ID            string        `json:"id"`
 	FairID        string        `json:"fair_id"`
@@ -66,10 +81,14 @@ type response struct {
 	Reason        string        `json:"reason,omitempty"`
 	Eligible      bool          `json:"eligible"`
 	Eligibility   []Rule        `json:"eligibility"`
-	Booths        []string      `json:"booths"`
-	SubmittedAt   time.Time     `json:"submitted_at"`
-	UpdatedAt     time.Time     `json:"updated_at"`
-	Revision      int64         `json:"revision"`
+	Booths        []string      `json:"booths" doc:"the codes of booth_details"`
+	BoothDetails  []boothBody   `json:"booth_details"`
+	// BoothsReleasing says that the booths listed are on their way out, so that a client does
+	// not read a withdrawal's answer as "still holds its booths".
+	BoothsReleasing bool      `json:"booths_releasing" doc:"true when the application has ended but still lists booths: the event service releases them asynchronously, and they leave the lists once released"`
+	SubmittedAt     time.Time `json:"submitted_at"`
+	UpdatedAt       time.Time `json:"updated_at"`
+	Revision        int64     `json:"revision"`
 }
 
 func toResponse(a Application, fairName string) response {
@@ -80,6 +99,14 @@ func toResponse(a Application, fairName string) response {
 		SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision, Products: []productBody{}}
 	if r.Booths == nil {
 		r.Booths = []string{}
+	}
+	r.BoothDetails = make([]boothBody, len(r.Booths))
+	status := boothAssigned
+	if !a.Status.Active() && len(r.Booths) > 0 {
+		status, r.BoothsReleasing = boothReleasing, true
+	}
+	for i, code := range r.Booths {
+		r.BoothDetails[i] = boothBody{Code: code, Zone: a.BoothZones[code], Status: status}
 	}
 	if r.Eligibility == nil {
 		r.Eligibility = []Rule{}
@@ -121,7 +148,7 @@ func (h *Routes) Register(api httpx.API) {
 			Summary: "Review: " + string(a) + " (organisers of the fair, admins).", Request: reviewRequest{}, Response: response{}}, h.review(a))
 	}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/withdraw", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Summary: "The producer withdraws its application; its booths are released.", Request: reviewRequest{}, Response: response{}}, h.review(Withdraw))
+		Summary: "The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.", Request: reviewRequest{}, Response: response{}}, h.review(Withdraw))
 }
 
 func (h *Routes) now() time.Time { return stamp(h.Now()) }

@@ -117,9 +117,9 @@ func (m *Model) put(a Application, stored *boothSet) {
 // index stores a, its booths as the model knows them, in place of what the model holds. It is
 // called with the lock held.
 func (m *Model) index(a Application) {
-	a.Booths = nil
+	a.Booths, a.BoothZones = nil, nil
 	if b := m.booths[a.ID]; b != nil {
-		a.Booths = b.order
+		a.Booths, a.BoothZones = b.order, b.states.zones(b.order)
 	}
 	e := &a
 	_, known := m.apps[a.ID]

@@ -103,7 +103,7 @@ func (d document) application() Application {
 	z := vntext.Zone
 	a := Application{ID: d.ID, FairID: d.FairID, ProducerID: d.ProducerID, AccountID: d.AccountID, ProducerName: d.ProducerName,
 		Province: d.Province, BoothKind: d.BoothKind, BoothCount: d.BoothCount, PreferredZone: d.PreferredZone, Notes: d.Notes,
-		Status: Status(d.Status), Reason: d.Reason, Booths: d.Booths, SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
+		Status: Status(d.Status), Reason: d.Reason, Booths: d.Booths, BoothZones: d.BoothStates.zones(d.Booths), SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
 	for _, p := range d.Products {
 		p.ExpiresOn = p.ExpiresOn.In(z)
 		a.Products = append(a.Products, Product(p))
@@ -289,13 +289,13 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 
 // SetBooth applies a booth's assignment to (add) or release from an application, unless the
 // application already holds a newer state of that booth. Each booth's last state is kept under
-// booth_states.<code> with the ID of the assignment it belongs to (UUIDv7: a later assignment has
+// booth_states.<code> with the ID of the assignment it belongs to and the booth's zone (UUIDv7: a later assignment has
 // a greater ID). An assignment applies only over an older one, and a release over its own
 // assignment or an older one, so a late release of an earlier assignment does not remove the
 // booth held again under a later one, and a late or repeated assignment does not bring back a
 // booth that was released. Events from before assignment IDs existed carry none: they apply only
 // where no newer state is stored, as the last word among themselves.
-func (s *Store) SetBooth(ctx context.Context, applicationID, code, assignmentID string, add bool) error {
+func (s *Store) SetBooth(ctx context.Context, applicationID, code, zone, assignmentID string, add bool) error {
 	path := "booth_states." + code
 	newer := bson.M{"$lt": assignmentID}
 	if !add || assignmentID == "" {
@@ -306,7 +306,11 @@ func (s *Store) SetBooth(ctx context.Context, applicationID, code, assignmentID 
 		op = "$pull"
 	}
 	filter := bson.M{"_id": applicationID, "$or": bson.A{bson.M{path: bson.M{"$exists": false}}, bson.M{path + ".assignment_id": newer}}}
-	update := bson.M{"$set": bson.M{path: bson.M{"assignment_id": assignmentID, "active": add}}, op: bson.M{"booths": code}}
+	state := bson.M{"assignment_id": assignmentID, "active": add}
+	if zone != "" {
+		state["zone"] = zone
+	}
+	update := bson.M{"$set": bson.M{path: state}, op: bson.M{"booths": code}}
 	// No match means the application is unknown here or holds a newer state: nothing to do.
 	_, err := s.c.UpdateOne(ctx, filter, update)
 	return storage.MapError(err, "application")
