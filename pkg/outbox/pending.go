@@ -130,7 +130,7 @@ func sentAmong(ctx context.Context, sent *mongo.Collection, ids []string) (map[s
 // sentSince returns the IDs of every sent marker written at or after since, in one pass over
 // the markers: for the sweep, which checks many documents at once.
 func sentSince(ctx context.Context, sent *mongo.Collection, since time.Time) (map[string]bool, error) {
-	cur, err := sent.Find(ctx, bson.M{"at": bson.M{"$gte": since}}, options.Find().SetProjection(bson.M{"_id": 1}).SetBatchSize(5000))
+	cur, err := sent.Find(ctx, bson.M{"at": bson.M{"$gte": since}}, options.Find().SetProjection(bson.M{"_id": 1}).SetBatchSize(sweepBatch))
 	if err != nil {
 		return nil, fmt.Errorf("outbox: read sent markers: %w", err)
 	}

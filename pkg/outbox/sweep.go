@@ -52,11 +52,15 @@ func (r *Relay) sweep(ctx context.Context, p *pass) bool {
 	return p.failures == failures
 }
 
+// sweepBatch is how many documents each round trip of a sweep brings: small, because each round
+// trip holds the embedded database's one connection while it reads.
+const sweepBatch = 200
+
 // changedSince returns the documents of c whose events changed at or after since, by the time of
 // that change and then _id.
 func changedSince(ctx context.Context, c *mongo.Collection, since time.Time) ([]pendingDoc, error) {
 	cur, err := c.Find(ctx, bson.M{AtField: bson.M{"$gte": since}},
-		options.Find().SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1}).SetBatchSize(1000))
+		options.Find().SetProjection(bson.M{"_id": 1, Field: 1, AtField: 1}).SetBatchSize(sweepBatch))
 	if err != nil {
 		return nil, fmt.Errorf("outbox: scan %s: %w", c.Name(), err)
 	}

@@ -61,6 +61,11 @@ func stepWritesAreReadAtOnce(t *testing.T, e env) []string {
 		}
 		ids = append(ids, id)
 	}
+	// A visitor's list is kept encoded between changes: it must change with the first publish.
+	anon := e.org.With("")
+	if r := anon.Do(t, "GET", "/api/fairs", nil); r.Status != 200 || bytes.Contains(r.Body, []byte(ids[0])) {
+		t.Fatalf("a visitor's fair list before any publish: %d %s", r.Status, r.Body)
+	}
 	for _, step := range []struct{ method, path string }{
 		{"POST", "/api/fairs/" + ids[0] + "/publish"},
 		{"POST", "/api/fairs/" + ids[1] + "/publish"},
@@ -85,6 +90,9 @@ func stepWritesAreReadAtOnce(t *testing.T, e env) []string {
 		r.Decode(t, &wrote)
 		if got := e.org.Do(t, "GET", "/api/fairs/"+wrote.ID, nil); !bytes.Equal(got.Body, r.Body) {
 			t.Errorf("GET right after %s %s = %s, want what the write answered %s", step.method, step.path, got.Body, r.Body)
+		}
+		if step.path == "/api/fairs/"+ids[0]+"/publish" && !bytes.Contains(anon.Do(t, "GET", "/api/fairs", nil).Body, []byte(ids[0])) {
+			t.Errorf("a visitor's fair list right after a publish does not show the fair")
 		}
 	}
 	return ids

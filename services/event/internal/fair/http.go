@@ -189,12 +189,15 @@ type Routes struct {
 	// Notify wakes the outbox relay after a write.
 	Notify func()
 	Now    func() time.Time
+	// memo keeps the public list's encoded answers (see listFairs).
+	memo *httpx.Memo
 }
 
 func (rt *Routes) access() Access { return Access{Fairs: rt.Fairs, Model: rt.Model} }
 
 // Register adds the fair routes to api.
 func (rt *Routes) Register(api httpx.API) {
+	rt.memo = httpx.NewMemo(8 << 20)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs", Tag: "fairs", Roles: OrganiserRoles, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Create a draft fair; the creator becomes its organiser.", Request: fairRequest{}, Response: fairResponse{}}, rt.createFair)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs", Tag: "fairs",
@@ -358,13 +361,24 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.Organiser = p.AccountID
 		flt.All = p.Role == auth.RoleAdmin
 	}
+	answer := func(fairs []Fair) any {
+		return httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
+			func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) })
+	}
+	if !signedIn && rt.Model.Ready() {
+		// The public list is the same for every visitor: keep each query's answer until the model
+		// changes (or the minute turns: a fair's status follows the clock), however many ask. The
+		// version is read before the answer is built, so a change meanwhile rebuilds the next one.
+		version := strconv.FormatUint(rt.Model.Version(), 10) + "/" + rt.Now().UTC().Format("2006-01-02T15:04")
+		rt.memo.JSON(c, c.Request.URL.RawQuery, version, func() any { return answer(rt.Model.List(flt)) })
+		return
+	}
 	fairs, err := rt.list(c.Request.Context(), flt)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	httpx.JSONWithETag(c, httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
-		func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) }))
+	httpx.JSONWithETag(c, answer(fairs))
 }
 
 // change loads the fair (checking the caller organises it), applies fn, and saves with one event
