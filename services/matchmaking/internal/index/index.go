@@ -78,6 +78,9 @@ type Index struct {
 	bySet     map[int]map[string]*Product
 	booths    map[string]map[string]booth // fair -> booth code -> newest assignment seen
 	fairs     map[string]*Fair
+	// fairChanged is closed, and replaced, whenever a fair changes, under the write lock: what
+	// WaitFair waits on.
+	fairChanged chan struct{}
 	// seqs is, per stream, the last stream sequence folded into the state above; it changes under
 	// mu with the state, so a snapshot taken under mu is a consistent cut.
 	seqs map[string]uint64
@@ -98,6 +101,13 @@ type booth struct {
 	producer   string
 	assignment string
 	released   bool
+	zone       string
+}
+
+// Booth is a booth a producer holds at a fair, with its zone (empty when its event had none).
+type Booth struct {
+	Code string `json:"code"`
+	Zone string `json:"zone"`
 }
 
 // newer reports whether an event for assignment id (a release when released) is a later state of
@@ -112,7 +122,7 @@ func (b booth) newer(id string, released bool) bool {
 // New returns an empty index.
 func New() *Index {
 	return &Index{producers: map[string]*Producer{}, products: map[string]*Product{}, livePos: map[string]int{}, bySet: map[int]map[string]*Product{},
-		booths: map[string]map[string]booth{}, fairs: map[string]*Fair{}, seqs: map[string]uint64{}, on: handlersBySubject()}
+		booths: map[string]map[string]booth{}, fairs: map[string]*Fair{}, fairChanged: make(chan struct{}), seqs: map[string]uint64{}, on: handlersBySubject()}
 }
 
 // Apply folds one event into the index. Events it does not know are ignored; a payload that does
@@ -135,14 +145,14 @@ func (x *Index) putBooth(pl events.BoothAssignmentV1, released bool) {
 	switch {
 	case pl.AssignmentID == "" && released:
 		if ok && cur.assignment == "" && cur.producer == pl.ProducerID {
-			m[pl.BoothCode] = booth{producer: pl.ProducerID, released: true}
+			m[pl.BoothCode] = booth{producer: pl.ProducerID, released: true, zone: pl.Zone}
 		}
 	case pl.AssignmentID == "":
 		if !ok || cur.assignment == "" {
-			m[pl.BoothCode] = booth{producer: pl.ProducerID}
+			m[pl.BoothCode] = booth{producer: pl.ProducerID, zone: pl.Zone}
 		}
 	case !ok || cur.newer(pl.AssignmentID, released):
-		m[pl.BoothCode] = booth{producer: pl.ProducerID, assignment: pl.AssignmentID, released: released}
+		m[pl.BoothCode] = booth{producer: pl.ProducerID, assignment: pl.AssignmentID, released: released, zone: pl.Zone}
 	}
 }
 
@@ -223,6 +233,8 @@ func (x *Index) putFair(f events.FairV1) {
 		return
 	}
 	x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.NameVI, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision}
+	close(x.fairChanged)
+	x.fairChanged = make(chan struct{})
 }
 
 // View is a read-only use of the index under its read lock.
@@ -277,6 +289,18 @@ func (v View) Exhibiting(fairID, producerID string) bool {
 	return false
 }
 
+// BoothsOf returns the booths a producer holds at a fair, by code (nil: none).
+func (v View) BoothsOf(fairID, producerID string) []Booth {
+	var out []Booth
+	for code, b := range v.x.booths[fairID] {
+		if b.producer == producerID && !b.released {
+			out = append(out, Booth{Code: code, Zone: b.zone})
+		}
+	}
+	slices.SortFunc(out, func(a, b Booth) int { return strings.Compare(a.Code, b.Code) })
+	return out
+}
+
 // Fair returns a fair.
 func (x *Index) Fair(id string) (Fair, bool) {
 	x.mu.RLock()
@@ -286,6 +310,31 @@ func (x *Index) Fair(id string) (Fair, bool) {
 		return Fair{}, false
 	}
 	return *f, true
+}
+
+// WaitFair returns the fair with id as soon as the index holds it in a state ok accepts, waiting
+// for the fair's events until ctx ends. It reports false, with the fair as last seen (zero when
+// unknown), when ctx ended first. A command that must see what its user just saved through
+// another service (which reaches this index through a stream) waits here, bounded by ctx.
+func (x *Index) WaitFair(ctx context.Context, id string, ok func(Fair) bool) (Fair, bool) {
+	for {
+		x.mu.RLock()
+		f, found := x.fairs[id]
+		changed := x.fairChanged
+		x.mu.RUnlock()
+		var seen Fair
+		if found {
+			seen = *f
+			if ok(seen) {
+				return seen, true
+			}
+		}
+		select {
+		case <-changed:
+		case <-ctx.Done():
+			return seen, false
+		}
+	}
 }
 
 // ProducerByAccount returns the producer of an account.

@@ -143,6 +143,7 @@ type boothRecord struct {
 	Producer   string `json:"producer"`
 	Assignment string `json:"assignment"`
 	Released   bool   `json:"released"`
+	Zone       string `json:"zone,omitempty"` // absent in snapshots from before zones were kept
 }
 
 type fairRecord struct {
@@ -170,7 +171,7 @@ func (x *Index) capture() (state, map[string]uint64) {
 	}
 	for fair, m := range x.booths {
 		for code, b := range m {
-			st.Booths = append(st.Booths, boothRecord{Fair: fair, Code: code, Producer: b.producer, Assignment: b.assignment, Released: b.released})
+			st.Booths = append(st.Booths, boothRecord{Fair: fair, Code: code, Producer: b.producer, Assignment: b.assignment, Released: b.released, Zone: b.zone})
 		}
 	}
 	for _, f := range x.fairs {
@@ -215,7 +216,7 @@ func (x *Index) restore(st state, seqs map[string]uint64) {
 		if x.booths[b.Fair] == nil {
 			x.booths[b.Fair] = map[string]booth{}
 		}
-		x.booths[b.Fair][b.Code] = booth{producer: b.Producer, assignment: b.Assignment, released: b.Released}
+		x.booths[b.Fair][b.Code] = booth{producer: b.Producer, assignment: b.Assignment, released: b.Released, zone: b.Zone}
 	}
 	for _, f := range st.Fairs {
 		x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.Name, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision}

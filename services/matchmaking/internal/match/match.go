@@ -39,6 +39,9 @@ type Result struct {
 	Score        float64        `json:"score"`
 	Factors      []Factor       `json:"factors"`
 	Products     []ProductMatch `json:"products"`
+	// Booths are the booths the producer holds at the request's fair, with their zones, so that
+	// a buyer knows where to find it (empty without a fair or a booth).
+	Booths []index.Booth `json:"booths"`
 }
 
 // Matcher ranks producers against needs.
@@ -140,7 +143,7 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 				}
 			}
 			out = append(out, Result{ProducerID: c.producer.ID, ProducerName: c.producer.Name, Province: c.producer.Province,
-				Score: score, Factors: factors, Products: products})
+				Score: score, Factors: factors, Products: products, Booths: boothsAt(v, p.FairID, c.producer.ID)})
 		}
 	})
 	return out
@@ -176,10 +179,23 @@ func (m *Matcher) ScoreProducer(n Need, producerID string, now time.Time) (Resul
 		slices.SortFunc(products, func(a, b ProductMatch) int {
 			return cmp.Or(cmp.Compare(b.Score, a.Score), cmp.Compare(a.ProductID, b.ProductID))
 		})
-		res = Result{ProducerID: prod.ID, ProducerName: prod.Name, Province: prod.Province, Score: score, Factors: factors, Products: products}
+		res = Result{ProducerID: prod.ID, ProducerName: prod.Name, Province: prod.Province, Score: score, Factors: factors, Products: products,
+			Booths: boothsAt(v, p.FairID, prod.ID)}
 		found = true
 	})
 	return res, found
+}
+
+// boothsAt returns the booths a producer holds at a fair, an empty list when there is no fair or
+// no booth.
+func boothsAt(v index.View, fairID, producerID string) []index.Booth {
+	if fairID == "" {
+		return []index.Booth{}
+	}
+	if b := v.BoothsOf(fairID, producerID); b != nil {
+		return b
+	}
+	return []index.Booth{}
 }
 
 // eligible applies the hard filters: live, certified now, enough stars, in the asked categories.

@@ -115,6 +115,22 @@ func placeReasons(score float64, province string) (string, string) {
 	}
 }
 
+// boothReasons says where at the fair the producer exhibits: each booth's code and zone.
+func boothReasons(booths []index.Booth) (string, string) {
+	vi, en := make([]string, len(booths)), make([]string, len(booths))
+	for i, b := range booths {
+		vi[i], en[i] = "gian "+b.Code, "booth "+b.Code
+		if b.Zone != "" {
+			vi[i] += " (" + b.Zone + ")"
+			en[i] += " (zone " + b.Zone + ")"
+		}
+	}
+	if len(booths) == 0 {
+		return "Có gian hàng tại hội chợ", "exhibits at the fair"
+	}
+	return "Có gian hàng tại hội chợ: " + strings.Join(vi, ", "), "exhibits at the fair: " + strings.Join(en, ", ")
+}
+
 func certName(code string) string {
 	if c, ok := ocop.CertificationByCode(code); ok {
 		return c.Name

@@ -213,7 +213,8 @@ func (t *tally) fair(v index.View, p *prepared, prod *index.Producer) {
 	}
 	if v.Exhibiting(p.FairID, prod.ID) {
 		if sc := 1.0; t.add("fair", sc) {
-			t.note("fair", sc, "Có gian hàng tại hội chợ", "exhibits at the fair")
+			vi, en := boothReasons(v.BoothsOf(p.FairID, prod.ID))
+			t.note("fair", sc, vi, en)
 		}
 	} else {
 		if sc := 0.0; t.add("fair", sc) {

@@ -128,7 +128,8 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
 		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
-		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"}}}, rt.schedule)
+		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"},
+			{Name: "fair_revision", Type: "integer", Description: "the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304.", Response: agendaResponse{},
 		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}}}, rt.agenda)
@@ -438,7 +439,10 @@ func (rt *Routes) schedule(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers schedule its meetings"))
 		return
 	}
-	f, _ := rt.Index.Fair(fairID)
+	f, ok := rt.settingsOf(c, fairID)
+	if !ok {
+		return
+	}
 	if len(f.B2BDays) == 0 {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair has no B2B session settings yet (PUT /api/fairs/%s/b2b-sessions)", fairID))
 		return
