@@ -1,6 +1,8 @@
 // Package apperr defines the error values every ocopfair service returns from its domain and
 // storage layers. An error carries a Kind, which the HTTP edge maps to a status code from one
 // table, a message that is safe to show to users, and optional field-level validation messages.
+// Messages are defined once with M (a stable code, Vietnamese and English) and said in the
+// caller's language only at the edge.
 package apperr
 
 import (
@@ -23,19 +25,46 @@ const (
 	TooLarge        Kind = "too_large"
 	TooManyRequests Kind = "too_many_requests"
 	Unavailable     Kind = "unavailable"
+	BadGateway      Kind = "bad_gateway"
 	Internal        Kind = "internal"
 )
 
-// FieldError says what is wrong with one input field, in words a user can act on.
+// FieldError says what is wrong with one input field, in words a user can act on. Code is the
+// message's stable code; Message is its English text until the edge says Text in the caller's
+// language (Localize).
 type FieldError struct {
 	Field   string `json:"field"`
+	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
+	Text    Text   `json:"-"`
+}
+
+// Field returns the field error m (with args) on field.
+func Field(field string, m Msg, args ...any) FieldError {
+	t := m.With(args...)
+	return FieldError{Field: field, Code: m.Code, Message: t.In(English), Text: t}
+}
+
+// Localize returns f said in lang, with a code: the message's, or "invalid" for a field error
+// made from a bare string.
+func (f FieldError) Localize(lang Lang) FieldError {
+	out := FieldError{Field: f.Field, Code: f.Code, Message: f.Message}
+	if !f.Text.IsZero() {
+		out.Code, out.Message = f.Text.Msg.Code, f.Text.In(lang)
+	}
+	if out.Code == "" {
+		out.Code = string(Invalid)
+	}
+	return out
 }
 
 // Error is an ocopfair error with a kind, a user-facing message and optional field errors.
+// Text is the message to say in the caller's language; Message is its English text (for logs
+// and for errors made by the deprecated string constructors, which have no Text).
 type Error struct {
 	Kind    Kind
 	Message string
+	Text    Text
 	Fields  []FieldError
 	Err     error
 }
@@ -60,12 +89,53 @@ func (e *Error) Error() string {
 // Unwrap returns the wrapped cause.
 func (e *Error) Unwrap() error { return e.Err }
 
-// E returns an error of the given kind with a formatted message.
+// Code is the error's stable machine code: its message's code, or its kind when it has none.
+func (e *Error) Code() string {
+	if !e.Text.IsZero() {
+		return e.Text.Msg.Code
+	}
+	return string(e.Kind)
+}
+
+// Detail is the error's message said in lang.
+func (e *Error) Detail(lang Lang) string {
+	if e.Text.IsZero() {
+		return e.Message
+	}
+	return e.Text.In(lang)
+}
+
+// New returns an error of the given kind with the message m and its arguments.
+func New(kind Kind, m Msg, args ...any) *Error {
+	t := m.With(args...)
+	return &Error{Kind: kind, Message: t.In(English), Text: t}
+}
+
+// WrapMsg returns an error of the given kind that wraps err, with the message m; m is shown to
+// users, err is not.
+func WrapMsg(kind Kind, err error, m Msg, args ...any) *Error {
+	e := New(kind, m, args...)
+	e.Err = err
+	return e
+}
+
+// InvalidField returns an Invalid error with the one field error m on field.
+func InvalidField(field string, m Msg, args ...any) *Error {
+	e := New(Invalid, msgInvalidFields)
+	e.Fields = []FieldError{Field(field, m, args...)}
+	return e
+}
+
+// E returns an error of the given kind with a formatted message in one language.
+//
+// Deprecated: use New with a message defined by M, which users get in their language.
 func E(kind Kind, format string, args ...any) *Error {
 	return &Error{Kind: kind, Message: fmt.Sprintf(format, args...)}
 }
 
 // Wrap returns an error of the given kind that wraps err; the message is user-facing, err is not.
+//
+// Deprecated: use WrapMsg with a message defined by M, which users get in their language.
 func Wrap(kind Kind, err error, message string) *Error {
 	return &Error{Kind: kind, Message: message, Err: err}
 }
@@ -87,21 +157,38 @@ type Validation struct {
 	fields []FieldError
 }
 
+// Fail records the failure m (with args) of field.
+func (v *Validation) Fail(field string, m Msg, args ...any) {
+	v.fields = append(v.fields, Field(field, m, args...))
+}
+
+// Expect records the failure m (with args) of field when ok is false, and returns ok.
+func (v *Validation) Expect(ok bool, field string, m Msg, args ...any) bool {
+	if !ok {
+		v.Fail(field, m, args...)
+	}
+	return ok
+}
+
 // Add records a failure of field.
+//
+// Deprecated: use Fail with a message defined by M, which users get in their language.
 func (v *Validation) Add(field, message string) {
 	v.fields = append(v.fields, FieldError{Field: field, Message: message})
 }
 
 // Check records a failure of field when ok is false, and returns ok.
+//
+// Deprecated: use Expect with a message defined by M, which users get in their language.
 func (v *Validation) Check(ok bool, field, message string) bool {
 	if !ok {
-		v.Add(field, message)
+		v.fields = append(v.fields, FieldError{Field: field, Message: message})
 	}
 	return ok
 }
 
 // Merge adds the field errors of err (prefixing each field with prefix) or, for another error,
-// one error for prefix itself.
+// one error for prefix itself, keeping their messages and codes.
 func (v *Validation) Merge(prefix string, err error) {
 	if err == nil {
 		return
@@ -109,19 +196,22 @@ func (v *Validation) Merge(prefix string, err error) {
 	var e *Error
 	if errors.As(err, &e) && len(e.Fields) > 0 {
 		for _, f := range e.Fields {
-			name := f.Field
 			if prefix != "" {
-				name = prefix + "." + f.Field
+				f.Field = prefix + "." + f.Field
 			}
-			v.Add(name, f.Message)
+			v.fields = append(v.fields, f)
 		}
 		return
 	}
 	if errors.As(err, &e) {
-		v.Add(prefix, e.Message)
+		code := ""
+		if !e.Text.IsZero() {
+			code = e.Text.Msg.Code
+		}
+		v.fields = append(v.fields, FieldError{Field: prefix, Code: code, Message: e.Message, Text: e.Text})
 		return
 	}
-	v.Add(prefix, err.Error())
+	v.fields = append(v.fields, FieldError{Field: prefix, Message: err.Error()})
 }
 
 // Failed reports whether any field failed.
@@ -132,5 +222,7 @@ func (v *Validation) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Kind: Invalid, Message: "some fields are invalid", Fields: append([]FieldError(nil), v.fields...)}
+	e := New(Invalid, msgInvalidFields)
+	e.Fields = append([]FieldError(nil), v.fields...)
+	return e
 }

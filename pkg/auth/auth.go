@@ -278,14 +278,14 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		jwt.WithTimeFunc(v.now),
 	)
 	if err != nil {
-		msg := "the access token is invalid"
+		msg := msgTokenInvalid
 		if errors.Is(err, jwt.ErrTokenExpired) {
-			msg = "the access token has expired; sign in again"
+			msg = msgTokenExpired
 		}
-		return Principal{}, apperr.Wrap(apperr.Unauthorized, err, msg)
+		return Principal{}, apperr.WrapMsg(apperr.Unauthorized, err, msg)
 	}
 	if claims.Subject == "" || !slices.Contains(Roles, claims.Role) {
-		return Principal{}, apperr.E(apperr.Unauthorized, "the access token has no subject or a wrong role")
+		return Principal{}, apperr.New(apperr.Unauthorized, msgTokenClaims)
 	}
 	p := Principal{AccountID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}
 	v.verified.put(sum, verifiedToken{principal: p, kid: kid, key: key, from: validFrom(claims), until: claims.ExpiresAt.Add(leeway)}, now)

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
 	"net/http"
 	"strings"
@@ -19,11 +18,72 @@ type Validator interface {
 	Validate() error
 }
 
+// The messages of reading a request body.
+var (
+	msgBodyMissing = apperr.M("body_missing",
+		"Yêu cầu chưa có nội dung; hãy gửi một đối tượng JSON.",
+		"The request has no body; send a JSON object.")
+	msgBodyTrailing = apperr.M("body_trailing_data",
+		"Sau đối tượng JSON vẫn còn dữ liệu thừa.",
+		"The request body has data after the JSON object.")
+	msgBodyTooLarge = apperr.M("body_too_large",
+		"Nội dung yêu cầu vượt quá %d byte.",
+		"The request body is larger than %d bytes.")
+	msgBodyCut = apperr.M("body_truncated",
+		"Nội dung JSON bị cắt ngang, chưa đầy đủ.",
+		"The request body is cut off: the JSON is incomplete.")
+	msgBodySyntax = apperr.M("body_not_json",
+		"Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở byte thứ %d).",
+		"The request body is not valid JSON (at byte %d).")
+	msgBodyUnreadable = apperr.M("body_unreadable",
+		"Không đọc được nội dung yêu cầu dưới dạng JSON.",
+		"The request body could not be read as JSON.")
+	msgWrongType = apperr.M("wrong_type",
+		"Một trường có kiểu dữ liệu không đúng.",
+		"A field has the wrong type.")
+	msgFieldType = apperr.M("field_type", "phải là %s", "must be %s")
+	msgUnknown   = apperr.M("unknown_field",
+		"Yêu cầu có một trường mà API này không nhận.",
+		"The request has a field this endpoint does not know.")
+	msgFieldUnknown = apperr.M("field_unknown",
+		"trường này không có trong API; hãy kiểm tra lại tên trường",
+		"unknown field; check its spelling")
+)
+
+// The JSON types a field can want, said in each language.
+var jsonKinds = map[string]apperr.Msg{
+	"string": apperr.M("json.string", "một chuỗi ký tự", "a string"),
+	"int":    apperr.M("json.integer", "một số nguyên", "a whole number"),
+	"float":  apperr.M("json.number", "một số", "a number"),
+	"bool":   apperr.M("json.bool", "true hoặc false", "true or false"),
+	"list":   apperr.M("json.list", "một danh sách", "a list"),
+	"object": apperr.M("json.object", "một đối tượng", "an object"),
+	"other":  apperr.M("json.other", "kiểu %s", "of type %s"),
+}
+
 // Bind decodes the JSON body into dst strictly (unknown fields, trailing data and wrong types are
 // field-level errors), then calls dst.Validate when dst implements Validator. On failure it
 // writes the problem document and returns false.
+//
+// The rule for a missing body is the same on every route: a route that takes a body answers a
+// request without one (no bytes, only white space, or JSON null) with 400 body_missing. A route
+// whose body is optional uses BindOptional instead.
 func Bind(c *gin.Context, dst any) bool {
-	if err := Decode(c.Request.Body, dst); err != nil {
+	return bind(c, dst, false)
+}
+
+// BindOptional is Bind for a route whose body may be left out (a reason that is optional): a
+// missing body counts as {}, so dst keeps its zero value and is validated as such.
+func BindOptional(c *gin.Context, dst any) bool {
+	return bind(c, dst, true)
+}
+
+func bind(c *gin.Context, dst any, optional bool) bool {
+	err := Decode(c.Request.Body, dst)
+	if optional && apperr.Is(err, apperr.Malformed) && errors.Is(err, errNoBody) {
+		err = nil
+	}
+	if err != nil {
 		RespondError(c, err)
 		return false
 	}
@@ -36,15 +96,28 @@ func Bind(c *gin.Context, dst any) bool {
 	return true
 }
 
+// errNoBody is the cause of a body_missing error, by which BindOptional knows it.
+var errNoBody = errors.New("no request body")
+
 // Decode decodes one JSON value from r into dst, rejecting unknown fields and trailing data, and
-// maps failures to apperr errors that name the field.
+// maps failures to apperr errors that name the field. A missing body (nil, empty, white space or
+// null) is a Malformed body_missing error.
 func Decode(r io.Reader, dst any) error {
 	if r == nil {
-		return apperr.E(apperr.Malformed, "the request body is empty; send a JSON object")
+		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
 	}
+	// The value is read whole first, to tell null (no body) from an object before decoding.
 	dec := json.NewDecoder(r)
-	dec.DisallowUnknownFields()
-	if err := dec.Decode(dst); err != nil {
+	var raw json.RawMessage
+	if err := dec.Decode(&raw); err != nil {
+		return decodeError(err)
+	}
+	if string(raw) == "null" {
+		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
+	}
+	inner := json.NewDecoder(bytes.NewReader(raw))
+	inner.DisallowUnknownFields()
+	if err := inner.Decode(dst); err != nil {
 		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
@@ -52,59 +125,60 @@ func Decode(r io.Reader, dst any) error {
 		if errors.As(err, &tooBig) {
 			return decodeError(err)
 		}
-		return apperr.E(apperr.Malformed, "the request body has data after the JSON object")
+		return apperr.New(apperr.Malformed, msgBodyTrailing)
 	}
 	return nil
 }
 
 func decodeError(err error) error {
 	var (
-		syntax    *json.SyntaxError
-		typ       *json.UnmarshalTypeError
-		tooBig    *http.MaxBytesError
-		fieldName string
+		syntax *json.SyntaxError
+		typ    *json.UnmarshalTypeError
+		tooBig *http.MaxBytesError
 	)
 	switch {
 	case errors.As(err, &tooBig):
-		return apperr.E(apperr.TooLarge, "the request body is larger than %d bytes", tooBig.Limit)
+		return apperr.New(apperr.TooLarge, msgBodyTooLarge, tooBig.Limit)
 	case errors.Is(err, io.EOF):
-		return apperr.E(apperr.Malformed, "the request body is empty; send a JSON object")
+		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
 	case errors.Is(err, io.ErrUnexpectedEOF):
-		return apperr.E(apperr.Malformed, "the request body is cut off: the JSON is incomplete")
+		return apperr.New(apperr.Malformed, msgBodyCut)
 	case errors.As(err, &syntax):
-		return apperr.E(apperr.Malformed, "the request body is not valid JSON (at byte %d)", syntax.Offset)
+		return apperr.New(apperr.Malformed, msgBodySyntax, syntax.Offset)
 	case errors.As(err, &typ):
 		field := typ.Field
 		if field == "" {
 			field = "body"
 		}
-		return &apperr.Error{Kind: apperr.Invalid, Message: "a field has the wrong type",
-			Fields: []apperr.FieldError{{Field: field, Message: "must be " + jsonKind(typ.Type.Kind().String())}}}
+		e := apperr.New(apperr.Invalid, msgWrongType)
+		e.Fields = []apperr.FieldError{apperr.Field(field, msgFieldType, jsonKind(typ.Type.Kind().String()))}
+		return e
 	}
 	if name, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
-		fieldName = strings.Trim(name, `"`)
-		return &apperr.Error{Kind: apperr.Invalid, Message: "the request has a field this endpoint does not know",
-			Fields: []apperr.FieldError{{Field: fieldName, Message: "unknown field; check its spelling"}}}
+		e := apperr.New(apperr.Invalid, msgUnknown)
+		e.Fields = []apperr.FieldError{apperr.Field(strings.Trim(name, `"`), msgFieldUnknown)}
+		return e
 	}
-	return apperr.Wrap(apperr.Malformed, err, "the request body could not be read as JSON")
+	return apperr.WrapMsg(apperr.Malformed, err, msgBodyUnreadable)
 }
 
-func jsonKind(goKind string) string {
+// jsonKind names the JSON type a Go kind is decoded from.
+func jsonKind(goKind string) apperr.Localized {
 	switch goKind {
 	case "string":
-		return "a string"
+		return jsonKinds["string"]
 	case "int", "int8", "int16", "int32", "int64", "uint", "uint8", "uint16", "uint32", "uint64":
-		return "a whole number"
+		return jsonKinds["int"]
 	case "float32", "float64":
-		return "a number"
+		return jsonKinds["float"]
 	case "bool":
-		return "true or false"
+		return jsonKinds["bool"]
 	case "slice", "array":
-		return "a list"
+		return jsonKinds["list"]
 	case "map", "struct":
-		return "an object"
+		return jsonKinds["object"]
 	}
-	return fmt.Sprintf("of type %s", goKind)
+	return jsonKinds["other"].With(goKind)
 }
 
 // ReadBody reads the whole (already limited) body and puts it back for the handler.

@@ -56,13 +56,16 @@ type idemRecord struct {
 	RequestID string `bson:"request_id,omitempty"`
 	// Claim identifies one run: only the run holding the claim renews, finishes or gives up the
 	// record, so a run whose lease lapsed cannot overwrite the run that took over.
-	Claim       string    `bson:"claim,omitempty"`
-	Status      int       `bson:"status,omitempty"`
-	ContentType string    `bson:"content_type,omitempty"`
-	Location    string    `bson:"location,omitempty"`
-	Body        []byte    `bson:"body,omitempty"`
-	At          time.Time `bson:"at"`
-	LeaseUntil  time.Time `bson:"lease_until,omitempty"`
+	Claim       string `bson:"claim,omitempty"`
+	Status      int    `bson:"status,omitempty"`
+	ContentType string `bson:"content_type,omitempty"`
+	Location    string `bson:"location,omitempty"`
+	// Language is the Content-Language of a kept problem document: a replay is in the language
+	// of the first answer, and says so.
+	Language   string    `bson:"language,omitempty"`
+	Body       []byte    `bson:"body,omitempty"`
+	At         time.Time `bson:"at"`
+	LeaseUntil time.Time `bson:"lease_until,omitempty"`
 }
 
 // IdempotencyRetention is how long idempotency records are kept: their TTL, after which a key
@@ -70,6 +73,19 @@ type idemRecord struct {
 func IdempotencyRetention() storage.Retention {
 	return storage.Retention{Collection: IdempotencyCollection, Field: "at", Keep: IdempotencyTTL}
 }
+
+// The messages of Idempotency-Key handling.
+var (
+	msgIdemKeyBad = apperr.M("idempotency_key_invalid",
+		"phải gồm 1 đến 200 ký tự ASCII in được, ví dụ một UUID",
+		"must be 1 to 200 printable ASCII characters, e.g. a UUID")
+	msgIdemBusy = apperr.M("idempotency_key_in_use",
+		"Một yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau giây lát.",
+		"A request with this Idempotency-Key is being processed; retry shortly.")
+	msgIdemOtherBody = apperr.M("idempotency_key_reused",
+		"Idempotency-Key này đã được dùng cho một yêu cầu có nội dung khác; hãy dùng khóa mới cho yêu cầu mới.",
+		"This Idempotency-Key was used with a different request body; use a new key for a new request.")
+)
 
 // Idempotency makes a creating request safe to retry: a request with an Idempotency-Key header
 // runs once per caller, request path and key; a retry with the same body gets the first response
@@ -92,8 +108,7 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 			return
 		}
 		if len(key) > 200 || cleanID(key) == "" {
-			RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad Idempotency-Key",
-				Fields: []apperr.FieldError{{Field: IdempotencyHeader, Message: "must be 1 to 200 printable ASCII characters, e.g. a UUID"}}})
+			RespondError(c, apperr.InvalidField(IdempotencyHeader, msgIdemKeyBad))
 			return
 		}
 		body, err := ReadBody(c)
@@ -120,12 +135,7 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 			return
 		}
 		if prev != nil {
-			if prev.Location != "" {
-				c.Header("Location", prev.Location)
-			}
-			c.Header(IdempotentReplay, "true")
-			c.Data(prev.Status, prev.ContentType, prev.Body)
-			c.Abort()
+			replay(c, prev)
 			return
 		}
 		c.Set(idemIDKey, rec.RequestID)
@@ -161,6 +171,20 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 			k.finish(rec, status, rw.Header(), kept)
 		}
 	}
+}
+
+// replay answers with the kept response of an earlier run.
+func replay(c *gin.Context, prev *idemRecord) {
+	if prev.Location != "" {
+		c.Header("Location", prev.Location)
+	}
+	if prev.Language != "" {
+		c.Header("Content-Language", prev.Language)
+		c.Header("Vary", "Accept-Language")
+	}
+	c.Header(IdempotentReplay, "true")
+	c.Data(prev.Status, prev.ContentType, prev.Body)
+	c.Abort()
 }
 
 // IdempotentID returns the ID the idempotency record holds for this request, when the request
@@ -256,7 +280,7 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 	if err := k.coll.FindOne(ctx, bson.M{"_id": k.id}).Decode(&prev); err != nil {
 		if storage.IsNotFound(err) {
 			// Pruned between the insert and the read: the retry will claim it.
-			return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
+			return rec, nil, retryAfter{apperr.New(apperr.Conflict, msgIdemBusy), 1}
 		}
 		return rec, nil, storage.MapError(err, "idempotency key")
 	}
@@ -264,12 +288,12 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 	case now.Sub(prev.At) > IdempotencyTTL:
 		// Expired: the key starts afresh, with a new ID.
 	case prev.RequestHash != reqHash:
-		return rec, nil, apperr.E(apperr.Invalid, "this Idempotency-Key was used with a different request body; use a new key for a new request")
+		return rec, nil, apperr.New(apperr.Invalid, msgIdemOtherBody)
 	case prev.State == idemDone:
 		return rec, &prev, nil
 	case now.Before(prev.LeaseUntil):
 		wait := int(math.Ceil(prev.LeaseUntil.Sub(now).Seconds()))
-		return rec, nil, retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is still being processed; retry shortly"), max(wait, 1)}
+		return rec, nil, retryAfter{apperr.New(apperr.Conflict, msgIdemBusy), max(wait, 1)}
 	default:
 		// The run holding the key died or gave it up: run again as the same request, with the
 		// same ID.
@@ -296,7 +320,7 @@ type idemAttempt struct {
 // The window in the attempt's _id bounds how long a winner that died between its insert and
 // its replace keeps the key: a retry in a later window wins a new attempt.
 func (k idemKey) takeOver(ctx context.Context, prev, rec idemRecord, now time.Time) (idemRecord, *idemRecord, error) {
-	busy := retryAfter{apperr.E(apperr.Conflict, "a request with this Idempotency-Key is being processed; retry shortly"), 1}
+	busy := retryAfter{apperr.New(apperr.Conflict, msgIdemBusy), 1}
 	window := now.UnixMilli() / IdempotencyLease.Milliseconds()
 	attempt := idemAttempt{ID: k.id + "/" + prev.Claim + "/" + strconv.FormatInt(window, 10), At: now}
 	if _, err := k.coll.InsertOne(ctx, attempt); err != nil {
@@ -362,7 +386,7 @@ func (k idemKey) finish(rec idemRecord, status int, header http.Header, body []b
 	defer cancel()
 	_, err := storage.UpdateOne(ctx, k.coll, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
 		"state": idemDone, "status": status, "content_type": header.Get("Content-Type"),
-		"location": header.Get("Location"), "body": body,
+		"location": header.Get("Location"), "language": header.Get("Content-Language"), "body": body,
 	}})
 	if err != nil {
 		k.log.Warn("storing the idempotent response failed; a retry will run again once the lease lapses", "err", err)

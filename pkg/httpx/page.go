@@ -16,6 +16,12 @@ const (
 	MaxLimit     = 100
 )
 
+// The messages of paging.
+var (
+	msgLimit  = apperr.M("limit_invalid", "phải là số nguyên từ %d đến %d", "must be a whole number from %d to %d")
+	msgCursor = apperr.M("cursor_invalid", "không phải con trỏ của một trang trước", "is not a cursor from a previous page")
+)
+
 // Page is a request for one page of a list: at most Limit items after the opaque Cursor.
 type Page struct {
 	Limit  int
@@ -28,12 +34,12 @@ func PageOf(c *gin.Context) (Page, error) {
 	if s := c.Query("limit"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 1 {
-			return p, &apperr.Error{Kind: apperr.Invalid, Message: "bad paging", Fields: []apperr.FieldError{{Field: "limit", Message: "must be a whole number from 1 to 100"}}}
+			return p, apperr.InvalidField("limit", msgLimit, 1, MaxLimit)
 		}
 		p.Limit = min(n, MaxLimit)
 	}
 	if len(p.Cursor) > 512 {
-		return p, &apperr.Error{Kind: apperr.Invalid, Message: "bad paging", Fields: []apperr.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
+		return p, apperr.InvalidField("cursor", msgCursor)
 	}
 	return p, nil
 }
@@ -84,7 +90,7 @@ func DecodeCursor(cursor string, key any) error {
 		err = json.Unmarshal(b, key)
 	}
 	if err != nil {
-		return &apperr.Error{Kind: apperr.Invalid, Message: "bad paging", Fields: []apperr.FieldError{{Field: "cursor", Message: "is not a cursor from a previous page"}}}
+		return apperr.InvalidField("cursor", msgCursor)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@
 package httpx
 
 import (
+	"encoding/json"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -19,33 +20,50 @@ import (
 // ProblemContentType is the media type of error responses.
 const ProblemContentType = "application/problem+json"
 
-// Problem is an RFC 9457 problem document with ocopfair's extensions.
+// Problem is an RFC 9457 problem document with ocopfair's extensions: Code is a stable machine
+// code (the message's code, or the kind when the error has no message), and Title, Detail and each
+// field error's message are in the caller's language (Accept-Language, see LangOf).
 type Problem struct {
 	Type          string              `json:"type"`
 	Title         string              `json:"title"`
 	Status        int                 `json:"status"`
+	Code          string              `json:"code"`
 	Detail        string              `json:"detail,omitempty"`
 	Instance      string              `json:"instance,omitempty"`
 	Errors        []apperr.FieldError `json:"errors,omitempty"`
 	CorrelationID string              `json:"correlation_id,omitempty"`
 }
 
-// statusOf is the one table from error kind to HTTP status.
+// statusOf is the one table from error kind to HTTP status and title.
 var statusOf = map[apperr.Kind]struct {
 	status int
-	title  string
+	title  apperr.Msg
 }{
-	apperr.Malformed:       {http.StatusBadRequest, "Malformed request"},
-	apperr.Invalid:         {http.StatusUnprocessableEntity, "Invalid input"},
-	apperr.Unauthorized:    {http.StatusUnauthorized, "Sign-in required"},
-	apperr.Forbidden:       {http.StatusForbidden, "Not allowed"},
-	apperr.NotFound:        {http.StatusNotFound, "Not found"},
-	apperr.Conflict:        {http.StatusConflict, "Conflict"},
-	apperr.TooLarge:        {http.StatusRequestEntityTooLarge, "Request too large"},
-	apperr.TooManyRequests: {http.StatusTooManyRequests, "Too many requests"},
-	apperr.Unavailable:     {http.StatusServiceUnavailable, "Temporarily unavailable"},
-	apperr.Internal:        {http.StatusInternalServerError, "Internal error"},
+	apperr.Malformed:       {http.StatusBadRequest, apperr.M("title.malformed", "Yêu cầu không đúng định dạng", "Malformed request")},
+	apperr.Invalid:         {http.StatusUnprocessableEntity, apperr.M("title.invalid", "Dữ liệu chưa hợp lệ", "Invalid input")},
+	apperr.Unauthorized:    {http.StatusUnauthorized, apperr.M("title.unauthorized", "Cần đăng nhập", "Sign-in required")},
+	apperr.Forbidden:       {http.StatusForbidden, apperr.M("title.forbidden", "Không được phép", "Not allowed")},
+	apperr.NotFound:        {http.StatusNotFound, apperr.M("title.not_found", "Không tìm thấy", "Not found")},
+	apperr.Conflict:        {http.StatusConflict, apperr.M("title.conflict", "Xung đột dữ liệu", "Conflict")},
+	apperr.TooLarge:        {http.StatusRequestEntityTooLarge, apperr.M("title.too_large", "Yêu cầu quá lớn", "Request too large")},
+	apperr.TooManyRequests: {http.StatusTooManyRequests, apperr.M("title.too_many_requests", "Quá nhiều yêu cầu", "Too many requests")},
+	apperr.BadGateway:      {http.StatusBadGateway, apperr.M("title.bad_gateway", "Dịch vụ không phản hồi", "Service unavailable")},
+	apperr.Unavailable:     {http.StatusServiceUnavailable, apperr.M("title.unavailable", "Tạm thời không phục vụ được", "Temporarily unavailable")},
+	apperr.Internal:        {http.StatusInternalServerError, apperr.M("title.internal", "Lỗi hệ thống", "Internal error")},
 }
+
+var (
+	msgInternal = apperr.M("internal_error",
+		"Hệ thống gặp lỗi khi xử lý yêu cầu; lỗi đã được ghi lại. Vui lòng thử lại sau.",
+		"Something went wrong on our side; the error has been logged. Please try again later.")
+	msgMethodTitle = apperr.M("title.method_not_allowed", "Phương thức không được hỗ trợ", "Method not allowed")
+	msgMethod      = apperr.M("method_not_allowed",
+		"Địa chỉ %[2]s không nhận phương thức %[1]s.",
+		"%[2]s does not take the %[1]s method.")
+	msgNoRoute = apperr.M("no_route",
+		"Không có API nào tại %[1]s %[2]s.",
+		"There is no endpoint at %[1]s %[2]s.")
+)
 
 // StatusOf returns the HTTP status for an error kind.
 func StatusOf(kind apperr.Kind) int {
@@ -55,35 +73,80 @@ func StatusOf(kind apperr.Kind) int {
 	return http.StatusInternalServerError
 }
 
-// RespondError writes err as a problem document and aborts the request. Internal errors are
-// logged with their cause and shown without it.
+// RespondError writes err as a problem document in the caller's language and aborts the request.
+// Internal errors are logged with their cause and shown without it, with a fixed text.
 func RespondError(c *gin.Context, err error) {
+	p, lang := problemFor(c.Request, err, loggerFrom(c))
+	if p.Status == http.StatusTooManyRequests {
+		c.Header("Retry-After", "60")
+	}
+	// Set before writing: gin keeps a Content-Type that is already there.
+	setProblemHeaders(c.Writer.Header(), lang)
+	c.AbortWithStatusJSON(p.Status, p)
+}
+
+// WriteProblem is RespondError for a handler outside gin (the gateway proxy's error handler):
+// it writes err to w as a problem document in the language r asks for.
+func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
+	p, lang := problemFor(r, err, slog.Default())
+	body, _ := json.Marshal(p)
+	setProblemHeaders(w.Header(), lang)
+	if p.Status == http.StatusTooManyRequests {
+		w.Header().Set("Retry-After", "60")
+	}
+	w.WriteHeader(p.Status)
+	_, _ = w.Write(body)
+}
+
+// BodyTooLarge is the error of a request body over limit bytes.
+func BodyTooLarge(limit int64) error { return apperr.New(apperr.TooLarge, msgBodyTooLarge, limit) }
+
+// problemFor makes the problem document of err for r, in the language r asks for.
+func problemFor(r *http.Request, err error, log *slog.Logger) (Problem, apperr.Lang) {
 	kind := apperr.KindOf(err)
 	entry, ok := statusOf[kind]
 	if !ok {
 		kind, entry = apperr.Internal, statusOf[apperr.Internal]
 	}
+	lang := LangOf(r.Header.Get("Accept-Language"))
 	p := Problem{
 		Type:          "urn:ocopfair:problem:" + string(kind),
-		Title:         entry.title,
+		Title:         entry.title.In(lang),
 		Status:        entry.status,
-		Instance:      c.Request.URL.Path,
-		CorrelationID: correlation.From(c.Request.Context()),
+		Code:          string(kind),
+		Instance:      r.URL.Path,
+		CorrelationID: correlation.From(r.Context()),
 	}
 	var e *apperr.Error
 	if errors.As(err, &e) && kind != apperr.Internal {
-		p.Detail, p.Errors = e.Message, e.Fields
+		p.Code, p.Detail = e.Code(), e.Detail(lang)
+		for _, f := range e.Fields {
+			p.Errors = append(p.Errors, f.Localize(lang))
+		}
 	}
 	if kind == apperr.Internal {
-		p.Detail = "something went wrong on our side; the error has been logged"
-		loggerFrom(c).Error("internal error", "err", err, "path", c.Request.URL.Path)
+		p.Code, p.Detail = msgInternal.Code, msgInternal.In(lang)
+		log.Error("internal error", "err", err, "path", r.URL.Path)
 	}
-	if kind == apperr.TooManyRequests {
-		c.Header("Retry-After", "60")
-	}
-	// Set before writing: gin keeps a Content-Type that is already there.
-	c.Header("Content-Type", ProblemContentType)
-	c.AbortWithStatusJSON(entry.status, p)
+	return p, lang
+}
+
+// setProblemHeaders says that the answer is a problem document in lang and that it depends on
+// Accept-Language, so that a shared cache keeps one answer per language.
+func setProblemHeaders(h http.Header, lang apperr.Lang) {
+	h.Set("Content-Type", ProblemContentType)
+	h.Set("Content-Language", string(lang))
+	h.Add("Vary", "Accept-Language")
+}
+
+// respondMethodNotAllowed answers a path that exists with a method it does not take.
+func respondMethodNotAllowed(c *gin.Context) {
+	lang := Lang(c)
+	setProblemHeaders(c.Writer.Header(), lang)
+	c.AbortWithStatusJSON(http.StatusMethodNotAllowed, Problem{Type: "urn:ocopfair:problem:method_not_allowed", Title: msgMethodTitle.In(lang),
+		Status: http.StatusMethodNotAllowed, Code: msgMethod.Code, Instance: c.Request.URL.Path,
+		Detail:        msgMethod.With(c.Request.Method, c.Request.URL.Path).In(lang),
+		CorrelationID: correlation.From(c.Request.Context())})
 }
 
 func loggerFrom(c *gin.Context) *slog.Logger {

@@ -85,12 +85,9 @@ func NewRouter(o Options) *gin.Engine {
 		_ = r.SetTrustedProxies(nil)
 	}
 	r.NoRoute(func(c *gin.Context) {
-		RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		RespondError(c, apperr.New(apperr.NotFound, msgNoRoute, c.Request.Method, c.Request.URL.Path))
 	})
-	r.NoMethod(func(c *gin.Context) {
-		c.Header("Content-Type", ProblemContentType)
-		c.AbortWithStatusJSON(http.StatusMethodNotAllowed, Problem{Type: "urn:ocopfair:problem:method_not_allowed", Title: "Method not allowed", Status: http.StatusMethodNotAllowed, Instance: c.Request.URL.Path})
-	})
+	r.NoMethod(respondMethodNotAllowed)
 	r.Use(edge(o), recovery())
 	if o.Verifier != nil {
 		r.Use(authenticate(o.Verifier))
@@ -134,7 +131,7 @@ func edge(o Options) gin.HandlerFunc {
 			// A declared length over the limit is refused before anything reads the body, so
 			// a handler that streams it on (the gateway's proxy) never starts.
 			if c.Request.ContentLength > limit {
-				RespondError(c, apperr.E(apperr.TooLarge, "the request body is larger than %d bytes", limit))
+				RespondError(c, BodyTooLarge(limit))
 			}
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
@@ -241,7 +238,7 @@ func authenticate(v *auth.Verifier) gin.HandlerFunc {
 		}
 		scheme, token, ok := strings.Cut(h, " ")
 		if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
-			RespondError(c, apperr.E(apperr.Unauthorized, "the Authorization header must be \"Bearer <token>\""))
+			RespondError(c, apperr.New(apperr.Unauthorized, msgBadAuthorization))
 			return
 		}
 		p, err := v.Verify(c.Request.Context(), strings.TrimSpace(token))
@@ -265,17 +262,31 @@ func PrincipalFrom(c *gin.Context) (auth.Principal, bool) {
 	return p, ok
 }
 
+var (
+	msgBadAuthorization = apperr.M("authorization_malformed",
+		"Tiêu đề Authorization phải có dạng \"Bearer <token>\".",
+		"The Authorization header must be \"Bearer <token>\".")
+	msgSignIn = apperr.M("sign_in_required", "Hãy đăng nhập để dùng chức năng này.", "Sign in to use this endpoint.")
+	msgRole   = apperr.M("role_forbidden",
+		"Vai trò của bạn (%[1]s) không dùng được chức năng này; chức năng này dành cho %[2]s.",
+		"Your role (%[1]s) cannot use this endpoint; it needs %[2]s.")
+)
+
 // RequireRole rejects anonymous callers with 401 and callers of other roles with 403.
 func RequireRole(roles ...string) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		p, ok := PrincipalFrom(c)
 		if !ok {
 			c.Header("WWW-Authenticate", "Bearer")
-			RespondError(c, apperr.E(apperr.Unauthorized, "sign in to use this endpoint"))
+			RespondError(c, apperr.New(apperr.Unauthorized, msgSignIn))
 			return
 		}
 		if !p.Is(roles...) {
-			RespondError(c, apperr.E(apperr.Forbidden, "your role (%s) cannot use this endpoint; it needs %s", p.Role, strings.Join(roles, " or ")))
+			needs := make(apperr.Or, len(roles))
+			for i, r := range roles {
+				needs[i] = auth.RoleName(r)
+			}
+			RespondError(c, apperr.New(apperr.Forbidden, msgRole, auth.RoleName(p.Role), needs))
 			return
 		}
 		c.Next()

@@ -14,13 +14,23 @@ type Rating struct {
 	PotentialFive bool `json:"potential_five_star"`
 }
 
+// The messages of rating checks.
+var (
+	msgStars = apperr.M("stars_not_certified",
+		"phải là 3, 4 hoặc 5: chỉ sản phẩm đạt từ 3★ đến 5★ mới được công nhận OCOP",
+		"must be 3, 4 or 5: only 3★ to 5★ products are OCOP certified")
+	msgPotentialFive = apperr.M("potential_five_star_not_four",
+		"chỉ sản phẩm 4★ mới có thể là sản phẩm tiềm năng 5 sao",
+		"only a 4★ product can be a potential five-star product")
+)
+
 // Validate checks that the rating can be certified; field names are "stars" and
 // "potential_five_star".
 func (r Rating) Validate() error {
 	var v apperr.Validation
-	v.Check(r.Stars >= 3 && r.Stars <= 5, "stars", "must be 3, 4 or 5: only 3★ to 5★ products are OCOP certified")
+	v.Expect(r.Stars >= 3 && r.Stars <= 5, "stars", msgStars)
 	if r.PotentialFive && r.Stars != 4 {
-		v.Add("potential_five_star", "only a 4★ product can be a potential five-star product")
+		v.Fail("potential_five_star", msgPotentialFive)
 	}
 	return v.Err()
 }

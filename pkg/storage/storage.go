@@ -230,18 +230,19 @@ func IsDuplicate(err error) bool {
 }
 
 // MapError maps driver errors to apperr kinds: no document -> NotFound, duplicate key -> Conflict,
-// timeouts and network errors -> Unavailable. what names the thing, for the message. Other
+// timeouts and network errors -> Unavailable. what names the thing in English, as the code calls
+// it ("fair", "booth A-12"); the message names it in the user's language from EntityName. Other
 // errors are returned wrapped and unmapped (Internal).
 func MapError(err error, what string) error {
 	switch {
 	case err == nil:
 		return nil
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return apperr.Wrap(apperr.NotFound, err, what+" not found")
+		return apperr.WrapMsg(apperr.NotFound, err, msgNotFound, EntityName(what))
 	case IsDuplicate(err):
-		return apperr.Wrap(apperr.Conflict, err, what+" already exists")
+		return apperr.WrapMsg(apperr.Conflict, err, msgExists, EntityName(what))
 	case mongo.IsTimeout(err) || mongo.IsNetworkError(err):
-		return apperr.Wrap(apperr.Unavailable, err, "the database is not reachable, try again")
+		return apperr.WrapMsg(apperr.Unavailable, err, msgUnreachable)
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -1,0 +1,146 @@
+package apperr
+
+import (
+	"fmt"
+	"strings"
+	"sync"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Lang is a language users read ocopfair's messages in.
+type Lang string
+
+// The languages every message is written in. Vietnamese is the default: it is what users get when
+// they ask for nothing or for a language ocopfair does not speak.
+const (
+	Vietnamese Lang = "vi"
+	English    Lang = "en"
+)
+
+// Msg is one user-facing message: a stable machine code that clients map, and its text in
+// Vietnamese and in English. The texts are fmt formats; a message with parameters uses the same
+// verbs in both (an explicit index such as %[2]s lets a language put them in another order). A
+// message is said in a language only at the edge (Text.In), never stored rendered.
+type Msg struct {
+	Code string
+	VI   string
+	EN   string
+}
+
+// catalogue holds every message defined with M, in the order they were defined, so that a test
+// can check them all (msgcheck.Catalogue). It is written only while package variables are
+// initialised and read by tests.
+var catalogue struct {
+	sync.Mutex
+	msgs []Msg
+}
+
+// M defines a message and records it in the catalogue. Define each message once, as a package
+// variable next to the code that uses it:
+//
+//	var errAlreadyApplied = apperr.M("application_exists",
+//		"Bạn đã có đơn đăng ký tham gia hội chợ này; hãy rút đơn trước khi đăng ký lại.",
+//		"You already have an application to this fair; withdraw it before applying again.")
+func M(code, vi, en string) Msg {
+	m := Msg{Code: code, VI: vi, EN: en}
+	catalogue.Lock()
+	catalogue.msgs = append(catalogue.msgs, m)
+	catalogue.Unlock()
+	return m
+}
+
+// Messages returns every message defined so far in this program, in definition order.
+func Messages() []Msg {
+	catalogue.Lock()
+	defer catalogue.Unlock()
+	return append([]Msg(nil), catalogue.msgs...)
+}
+
+// Localized is what can be said in a language. A message argument that implements it (a Msg, a
+// Text, Or) is said in the language of the message it is part of.
+type Localized interface {
+	In(lang Lang) string
+}
+
+// In says m, which has no parameters, in lang: for messages used as words, such as the name of a
+// kind of record passed to another message.
+func (m Msg) In(lang Lang) string { return m.With().In(lang) }
+
+// With returns m with its arguments, to be said later in the caller's language.
+func (m Msg) With(args ...any) Text { return Text{Msg: m, Args: args} }
+
+// Format returns m's text in lang (Vietnamese for any other language).
+func (m Msg) Format(lang Lang) string {
+	if lang == English {
+		return m.EN
+	}
+	return m.VI
+}
+
+// Text is a message with its arguments: what an error carries until the edge knows which language
+// to say it in.
+type Text struct {
+	Msg  Msg
+	Args []any
+}
+
+// IsZero reports whether t holds no message (an error made by a deprecated string constructor).
+func (t Text) IsZero() bool { return t.Msg.Code == "" }
+
+// In renders t in lang. Localized arguments are said in lang too. A text that starts with a
+// parameter gets its first letter in upper case, as a sentence does.
+func (t Text) In(lang Lang) string {
+	format := t.Msg.Format(lang)
+	args := t.Args
+	if len(args) > 0 {
+		args = make([]any, len(t.Args))
+		for i, a := range t.Args {
+			if l, ok := a.(Localized); ok {
+				a = l.In(lang)
+			}
+			args[i] = a
+		}
+	}
+	s := format
+	if len(args) > 0 || strings.Contains(format, "%") {
+		s = fmt.Sprintf(format, args...)
+	}
+	if strings.HasPrefix(format, "%") {
+		r, n := utf8.DecodeRuneInString(s)
+		s = string(unicode.ToUpper(r)) + s[n:]
+	}
+	return s
+}
+
+// Or is a list of alternatives said as "a, b hoặc c" or "a, b or c"; its items may be Localized.
+type Or []any
+
+// OrOf is the alternatives vs, as they are written in requests (enum values).
+func OrOf(vs ...string) Or {
+	o := make(Or, len(vs))
+	for i, v := range vs {
+		o[i] = v
+	}
+	return o
+}
+
+// In joins the alternatives with the language's word for "or".
+func (o Or) In(lang Lang) string {
+	parts := make([]string, len(o))
+	for i, a := range o {
+		if l, ok := a.(Localized); ok {
+			parts[i] = l.In(lang)
+		} else {
+			parts[i] = fmt.Sprint(a)
+		}
+	}
+	if len(parts) < 2 {
+		return strings.Join(parts, "")
+	}
+	or := " hoặc "
+	if lang == English {
+		or = " or "
+	}
+	return strings.Join(parts[:len(parts)-1], ", ") + or + parts[len(parts)-1]
+}
