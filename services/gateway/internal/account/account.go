@@ -44,22 +44,22 @@ func New(email, name, role, password string, selfService bool, createdBy string,
 	var v apperr.Validation
 	email = NormalizeEmail(email)
 	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") || len(email) > 254 || strings.ContainsAny(email, " <>") {
-		v.Add("email", "must be an email address such as ten@example.vn")
+		v.Fail("email", msgEmail)
 	}
 	name = vntext.Clean(name)
-	v.Check(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", "must be 2 to 120 characters")
+	v.Expect(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", apperr.LengthBetween, 2, 120)
 	allowed := []string{auth.RoleProducer, auth.RoleBuyer}
 	if !selfService {
 		allowed = []string{auth.RoleOrganiser, auth.RoleAdmin, auth.RoleProducer, auth.RoleBuyer}
 	}
 	if !contains(allowed, role) {
-		v.Add("role", "must be one of "+strings.Join(allowed, ", "))
+		v.Fail("role", apperr.OneOf, apperr.OrOf(allowed...))
 	}
 	n := utf8.RuneCountInString(password)
 	if n < MinPasswordLen || n > MaxPasswordLen {
-		v.Add("password", fmt.Sprintf("must be %d to %d characters", MinPasswordLen, MaxPasswordLen))
+		v.Fail("password", apperr.LengthBetween, MinPasswordLen, MaxPasswordLen)
 	} else if strings.EqualFold(password, email) {
-		v.Add("password", "must not be your email address")
+		v.Fail("password", msgPasswordIsEmail)
 	}
 	if err := v.Err(); err != nil {
 		return Account{}, err
@@ -149,7 +149,7 @@ func Authenticate(a Account, found bool, password string) error {
 		hash = dummyHash()
 	}
 	if !CheckPassword(hash, password) || !found {
-		return apperr.E(apperr.Unauthorized, "the email or password is wrong")
+		return apperr.New(apperr.Unauthorized, msgLoginFailed)
 	}
 	return nil
 }

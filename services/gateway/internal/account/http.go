@@ -115,7 +115,7 @@ func (rt *Routes) register(c *gin.Context) {
 	// Sign-up answers 409 for an email that has an account (it signs the new account in, so it
 	// cannot answer the same either way); the limit per source keeps that from being harvested.
 	if !rt.signUp.allow(c.ClientIP(), rt.now()) {
-		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-ups from this address; try again later"))
+		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignUpLimited))
 		return
 	}
 	acc, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, true, "")
@@ -165,7 +165,7 @@ func (rt *Routes) login(c *gin.Context) {
 	}
 	now, source, email := rt.now(), c.ClientIP(), NormalizeEmail(req.Email)
 	if !rt.signIn.allow(email, source, now) {
-		httpx.RespondError(c, apperr.E(apperr.TooManyRequests, "too many sign-in attempts; wait a minute and try again"))
+		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
 		return
 	}
 	acc, found, err := rt.accounts.ByEmail(c.Request.Context(), req.Email)
@@ -195,7 +195,7 @@ func (rt *Routes) me(c *gin.Context) {
 		return
 	}
 	if !found {
-		httpx.RespondError(c, apperr.E(apperr.Unauthorized, "this account no longer exists"))
+		httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgAccountGone))
 		return
 	}
 	c.JSON(http.StatusOK, toResponse(acc))
@@ -224,7 +224,7 @@ func (rt *Routes) listAccounts(c *gin.Context) {
 	}
 	role := c.Query("role")
 	if role != "" && !(auth.Principal{Role: role}).Is(auth.Roles...) {
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad filter", Fields: []apperr.FieldError{{Field: "role", Message: "must be admin, organiser, producer or buyer"}}})
+		httpx.RespondError(c, apperr.InvalidField("role", apperr.OneOf, apperr.OrOf(auth.Roles...)))
 		return
 	}
 	accs, err := rt.accounts.List(c.Request.Context(), role, after, page.Limit+1)

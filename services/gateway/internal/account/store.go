@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -54,9 +55,14 @@ func (d document) account() Account {
 func (s *Store) Create(ctx context.Context, a Account, correlationID string) error {
 	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
 		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
-	return s.w.Insert(ctx, doc, "an account with this email already exists", correlationID, outbox.Event{
+	err := s.w.Insert(ctx, doc, "", correlationID, outbox.Event{
 		Subject: events.AccountRegistered, AggregateID: a.ID, Payload: events.AccountRegisteredV1{
 			AccountID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, RegisteredAt: a.CreatedAt}})
+	if apperr.Is(err, apperr.Conflict) {
+		// The only unique key besides the new _id is the email.
+		return apperr.WrapMsg(apperr.Conflict, err, msgEmailTaken)
+	}
+	return err
 }
 
 // ByEmail finds the account with email (normalised); found is false when there is none.

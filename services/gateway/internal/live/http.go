@@ -58,7 +58,7 @@ func (rt *Routes) issueTicket(c *gin.Context) {
 // access token in the URL is refused: URLs end up in logs).
 func (rt *Routes) stream(c *gin.Context) {
 	if c.Query("token") != "" {
-		httpx.RespondError(c, apperr.E(apperr.Unauthorized, "the stream does not take a token in the URL; get a ticket from POST /api/live/ticket and open /api/live?ticket=..."))
+		httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgTokenInURL))
 		return
 	}
 	p, err := rt.tickets.Redeem(c.Query("ticket"), time.Now())
@@ -69,7 +69,7 @@ func (rt *Routes) stream(c *gin.Context) {
 	cl, leave, err := rt.relay.join(c.Request.Context(), p)
 	if err != nil {
 		httpx.Logger(c).Warn("live stream: finding the account's profiles", "err", err, "account", p.AccountID)
-		httpx.RespondError(c, apperr.E(apperr.Unavailable, "live updates are unavailable right now; try again shortly"))
+		httpx.RespondError(c, apperr.New(apperr.Unavailable, msgLiveUnavailable))
 		return
 	}
 	defer leave()

@@ -74,7 +74,7 @@ func (t *Tickets) Issue(p auth.Principal, now time.Time) (string, time.Time, err
 // Redeem checks a ticket and uses it up, returning the account it was issued to. It returns an
 // Unauthorized error when the ticket is malformed, forged, expired or already used here.
 func (t *Tickets) Redeem(ticket string, now time.Time) (auth.Principal, error) {
-	invalid := apperr.E(apperr.Unauthorized, "the stream ticket is invalid, expired or already used; get a new one from POST /api/live/ticket")
+	invalid := apperr.New(apperr.Unauthorized, msgTicketInvalid)
 	payload, sigText, ok := strings.Cut(ticket, ".")
 	if !ok || len(ticket) > 1024 {
 		return auth.Principal{}, invalid

@@ -1,0 +1,28 @@
+package account
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of accounts, sign-up and sign-in: the console shows them to people signing in.
+var (
+	msgEmail = apperr.M("email_invalid",
+		"phải là một địa chỉ email, ví dụ ten@example.vn",
+		"must be an email address such as ten@example.vn")
+	msgPasswordIsEmail = apperr.M("password_is_email",
+		"không được trùng với địa chỉ email",
+		"must not be your email address")
+	msgLoginFailed = apperr.M("login_failed",
+		"Email hoặc mật khẩu không đúng.",
+		"The email or password is wrong.")
+	msgEmailTaken = apperr.M("email_taken",
+		"Đã có tài khoản dùng địa chỉ email này.",
+		"An account with this email already exists.")
+	msgSignUpLimited = apperr.M("sign_up_rate_limited",
+		"Có quá nhiều lượt đăng ký từ địa chỉ này; hãy thử lại sau.",
+		"Too many sign-ups from this address; try again later.")
+	msgSignInLimited = apperr.M("sign_in_rate_limited",
+		"Có quá nhiều lượt đăng nhập; hãy đợi một phút rồi thử lại.",
+		"Too many sign-in attempts; wait a minute and try again.")
+	msgAccountGone = apperr.M("account_gone",
+		"Tài khoản này không còn tồn tại.",
+		"This account no longer exists.")
+)
