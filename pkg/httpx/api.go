@@ -28,10 +28,12 @@ func (a API) Handle(op openapi.Op, handlers ...gin.HandlerFunc) {
 	}
 	chain = append(chain, handlers...)
 	a.Router.Handle(op.Method, op.Path, chain...)
+	a.Doc.SetProblem(Problem{}) // error responses are this struct, whatever its fields become
 	a.Doc.Add(op)
 }
 
 // ServeDoc mounts GET /openapi.json.
 func (a API) ServeDoc(r *gin.Engine) {
+	a.Doc.SetProblem(Problem{})
 	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", a.Doc.JSON()) })
 }

@@ -1,14 +1,18 @@
 // Package openapi builds a service's OpenAPI 3 document from the same route table that registers
 // its handlers, so the document cannot drift from the routes. Schemas are derived from the
-// request and response structs' json tags.
+// request and response structs the handlers encode, the way encoding/json sees them: one named
+// component per struct, fields without omitempty required in responses, pointers nullable,
+// objects closed to unknown fields; struct tags add what Go types cannot say (doc, enum,
+// format, example, required on request fields).
 package openapi
 
 import (
 	"encoding/json"
+	"net/http"
 	"reflect"
 	"sort"
+	"strconv"
 	"strings"
-	"time"
 )
 
 // Param is a query parameter.
@@ -16,6 +20,10 @@ type Param struct {
 	Name        string
 	Description string
 	Type        string // string (default), integer, boolean
+	// Enum lists the values the server accepts, Format names a string format (date, uuid).
+	Enum     []string
+	Format   string
+	Required bool
 }
 
 // Op is one operation: a method and gin-style path (":id") with what it takes and returns.
@@ -34,12 +42,28 @@ type Op struct {
 	Query  []Param
 	// Idempotent marks creating operations that accept an Idempotency-Key header.
 	Idempotent bool
+	// OptionalBody marks a Request that the handler also takes without a body.
+	OptionalBody bool
+	// RequestTypes are the media types of a body that is not JSON (a file upload); the
+	// document gives them no schema.
+	RequestTypes []string
+	// Files are media types the success may have instead of JSON (chosen by ?format=).
+	Files []string
+	// Errors are error statuses beyond those the operation's shape implies: 401 and 403 with
+	// Roles; 400, 413 and 422 with a body; 422 with query parameters; 404 with a path
+	// parameter; 409 on writes (a concurrent change, a duplicate, an Idempotency-Key whose
+	// first run goes on); 500 and 503 always. A read that can conflict or be rate limited
+	// names 409 or 429 here.
+	Errors []int
+	// Headers are response headers of a success, by name, with what they hold.
+	Headers map[string]string
 }
 
 // Doc collects operations.
 type Doc struct {
 	title, version, description string
 	ops                         []Op
+	problem                     reflect.Type
 }
 
 // New returns an empty document.
@@ -49,6 +73,10 @@ func New(title, version, description string) *Doc {
 
 // Add records an operation.
 func (d *Doc) Add(op Op) { d.ops = append(d.ops, op) }
+
+// SetProblem names the struct that error responses carry (application/problem+json), so its
+// schema follows the type the server writes.
+func (d *Doc) SetProblem(v any) { d.problem = reflect.TypeOf(v) }
 
 // Operations returns "METHOD /path" for every operation, with OpenAPI-style path parameters.
 func (d *Doc) Operations() []string {
@@ -73,62 +101,16 @@ func Path(gin string) string {
 
 // JSON renders the OpenAPI 3.0.3 document.
 func (d *Doc) JSON() []byte {
-	g := &gen{schemas: map[string]any{}}
+	g := newGen()
+	g.define("Problem", d.problem)
 	paths := map[string]map[string]any{}
 	for _, op := range d.ops {
 		p := Path(op.Path)
 		if paths[p] == nil {
 			paths[p] = map[string]any{}
 		}
-		status := op.Status
-		if status == 0 {
-			status = 200
-		}
-		o := map[string]any{"summary": op.Summary, "operationId": operationID(op)}
-		if op.Tag != "" {
-			o["tags"] = []string{op.Tag}
-		}
-		var params []any
-		for _, seg := range strings.Split(op.Path, "/") {
-			if strings.HasPrefix(seg, ":") || strings.HasPrefix(seg, "*") {
-				params = append(params, map[string]any{"name": seg[1:], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
-			}
-		}
-		for _, q := range op.Query {
-			t := q.Type
-			if t == "" {
-				t = "string"
-			}
-			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": map[string]any{"type": t}})
-		}
-		if op.Idempotent {
-			params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
-				"description": "Makes a retry of this request return the first response instead of creating twice.", "schema": map[string]any{"type": "string", "maxLength": 200}})
-		}
-		if len(params) > 0 {
-			o["parameters"] = params
-		}
-		if op.Request != nil {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.Request))}}}
-		}
-		resp := map[string]any{"description": "success"}
-		if op.Response != nil {
-			resp["content"] = map[string]any{"application/json": map[string]any{"schema": g.schema(reflect.TypeOf(op.Response))}}
-		}
-		problem := map[string]any{"description": "error", "content": map[string]any{"application/problem+json": map[string]any{"schema": map[string]any{"$ref": "#/components/schemas/Problem"}}}}
-		o["responses"] = map[string]any{itoa(status): resp, "default": problem}
-		if len(op.Roles) > 0 {
-			o["security"] = []any{map[string]any{"bearer": []string{}}}
-			o["description"] = "Roles: " + strings.Join(op.Roles, ", ") + "."
-		}
-		paths[p][strings.ToLower(op.Method)] = o
+		paths[p][strings.ToLower(op.Method)] = g.operation(op)
 	}
-	g.schemas["Problem"] = map[string]any{"type": "object", "properties": map[string]any{
-		"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"},
-		"detail": map[string]any{"type": "string"}, "instance": map[string]any{"type": "string"}, "correlation_id": map[string]any{"type": "string"},
-		"errors": map[string]any{"type": "array", "items": map[string]any{"type": "object", "properties": map[string]any{
-			"field": map[string]any{"type": "string"}, "message": map[string]any{"type": "string"}}}},
-	}}
 	doc := map[string]any{
 		"openapi": "3.0.3",
 		"info":    map[string]any{"title": d.title, "version": d.version, "description": d.description},
@@ -140,6 +122,152 @@ func (d *Doc) JSON() []byte {
 	}
 	b, _ := json.MarshalIndent(doc, "", "  ")
 	return b
+}
+
+// define builds the component name from t (a response); without t, a minimal problem document.
+func (g *gen) define(name string, t reflect.Type) {
+	if t == nil {
+		g.schemas[name] = map[string]any{"type": "object", "required": []string{"type", "title", "status"}, "properties": map[string]any{
+			"type": map[string]any{"type": "string"}, "title": map[string]any{"type": "string"}, "status": map[string]any{"type": "integer"},
+			"detail": map[string]any{"type": "string"}}}
+		return
+	}
+	g.build(name, schemaKey{t, inResponse})
+}
+
+// operation renders one operation with its parameters, body and every response it can have.
+func (g *gen) operation(op Op) map[string]any {
+	o := map[string]any{"summary": op.Summary, "operationId": operationID(op)}
+	if op.Tag != "" {
+		o["tags"] = []string{op.Tag}
+	}
+	if params := parameters(op); len(params) > 0 {
+		o["parameters"] = params
+	}
+	if body := g.requestBody(op); body != nil {
+		o["requestBody"] = body
+	}
+	o["responses"] = g.responses(op)
+	if len(op.Roles) > 0 {
+		o["security"] = []any{map[string]any{"bearer": []string{}}}
+		o["description"] = "Roles: " + strings.Join(op.Roles, ", ") + "."
+	}
+	return o
+}
+
+func parameters(op Op) []any {
+	var params []any
+	for _, seg := range strings.Split(op.Path, "/") {
+		if strings.HasPrefix(seg, ":") || strings.HasPrefix(seg, "*") {
+			params = append(params, map[string]any{"name": seg[1:], "in": "path", "required": true, "schema": map[string]any{"type": "string"}})
+		}
+	}
+	for _, q := range op.Query {
+		s := map[string]any{"type": "string"}
+		if q.Type != "" {
+			s["type"] = q.Type
+		}
+		if len(q.Enum) > 0 {
+			s["enum"] = q.Enum
+		}
+		if q.Format != "" {
+			s["format"] = q.Format
+		}
+		p := map[string]any{"name": q.Name, "in": "query", "schema": s}
+		if q.Description != "" {
+			p["description"] = q.Description
+		}
+		if q.Required {
+			p["required"] = true
+		}
+		params = append(params, p)
+	}
+	if op.Idempotent {
+		params = append(params, map[string]any{"name": "Idempotency-Key", "in": "header",
+			"description": "Makes a retry of this request return the first response instead of creating twice.", "schema": map[string]any{"type": "string", "maxLength": 200}})
+	}
+	return params
+}
+
+func (g *gen) requestBody(op Op) map[string]any {
+	content := map[string]any{}
+	if op.Request != nil {
+		content["application/json"] = map[string]any{"schema": g.schema(reflect.TypeOf(op.Request), inRequest, camel(operationID(op))+"Request")}
+	}
+	for _, mt := range op.RequestTypes {
+		content[mt] = map[string]any{}
+	}
+	if len(content) == 0 {
+		return nil
+	}
+	return map[string]any{"required": !op.OptionalBody, "content": content}
+}
+
+// responses lists the success and every error status the operation can answer, so that a
+// validator with undocumented statuses turned off catches a status the document does not name.
+func (g *gen) responses(op Op) map[string]any {
+	status := op.Status
+	if status == 0 {
+		status = http.StatusOK
+	}
+	ok := map[string]any{"description": http.StatusText(status)}
+	content := map[string]any{}
+	if op.Response != nil {
+		content["application/json"] = map[string]any{"schema": g.schema(reflect.TypeOf(op.Response), inResponse, camel(operationID(op))+"Response")}
+	}
+	for _, mt := range op.Files {
+		content[mt] = map[string]any{}
+	}
+	if len(content) > 0 {
+		ok["content"] = content
+	}
+	if len(op.Headers) > 0 {
+		headers := map[string]any{}
+		for name, desc := range op.Headers {
+			headers[name] = map[string]any{"description": desc, "schema": map[string]any{"type": "string"}}
+		}
+		ok["headers"] = headers
+	}
+	out := map[string]any{strconv.Itoa(status): ok}
+	problem := map[string]any{ProblemType: map[string]any{"schema": ref("Problem")}}
+	for _, s := range errorStatuses(op) {
+		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": problem}
+	}
+	return out
+}
+
+// ProblemType is the media type of error responses.
+const ProblemType = "application/problem+json"
+
+// errorStatuses are the error statuses op can answer: those its shape implies and op.Errors.
+func errorStatuses(op Op) []int {
+	// Any operation can fail inside (500) or find its database or NATS unreachable (503), and
+	// any write can meet a concurrent one (a stale revision or a unique key: 409).
+	set := map[int]bool{http.StatusInternalServerError: true, http.StatusServiceUnavailable: true}
+	if op.Method != http.MethodGet && op.Method != http.MethodHead {
+		set[http.StatusConflict] = true
+	}
+	if len(op.Roles) > 0 {
+		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+	}
+	if op.Request != nil || len(op.RequestTypes) > 0 {
+		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnprocessableEntity] = true, true, true
+	}
+	if len(op.Query) > 0 {
+		set[http.StatusUnprocessableEntity] = true
+	}
+	if strings.Contains(op.Path, "/:") || strings.Contains(op.Path, "/*") {
+		set[http.StatusNotFound] = true
+	}
+	for _, s := range op.Errors {
+		set[s] = true
+	}
+	out := make([]int, 0, len(set))
+	for s := range set {
+		out = append(out, s)
+	}
+	sort.Ints(out)
+	return out
 }
 
 func operationID(op Op) string {
@@ -155,111 +283,4 @@ func operationID(op Op) string {
 		}
 	}
 	return b.String()
-}
-
-func itoa(n int) string {
-	b, _ := json.Marshal(n)
-	return string(b)
-}
-
-type gen struct{ schemas map[string]any }
-
-var timeType = reflect.TypeOf(time.Time{})
-var rawType = reflect.TypeOf(json.RawMessage{})
-
-func (g *gen) schema(t reflect.Type) map[string]any {
-	switch {
-	case t == timeType:
-		return map[string]any{"type": "string", "format": "date-time"}
-	case t == rawType:
-		return map[string]any{}
-	}
-	switch t.Kind() {
-	case reflect.Pointer:
-		s := g.schema(t.Elem())
-		if _, ref := s["$ref"]; ref {
-			return map[string]any{"allOf": []any{s}, "nullable": true}
-		}
-		s["nullable"] = true
-		return s
-	case reflect.String:
-		return map[string]any{"type": "string"}
-	case reflect.Bool:
-		return map[string]any{"type": "boolean"}
-	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64, reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		return map[string]any{"type": "integer"}
-	case reflect.Float32, reflect.Float64:
-		return map[string]any{"type": "number"}
-	case reflect.Slice, reflect.Array:
-		return map[string]any{"type": "array", "items": g.schema(t.Elem())}
-	case reflect.Map:
-		return map[string]any{"type": "object", "additionalProperties": g.schema(t.Elem())}
-	case reflect.Struct:
-		name := schemaName(t)
-		if _, ok := g.schemas[name]; !ok {
-			g.schemas[name] = map[string]any{} // placeholder breaks recursion
-			props := map[string]any{}
-			g.fields(t, props)
-			g.schemas[name] = map[string]any{"type": "object", "properties": props}
-		}
-		return map[string]any{"$ref": "#/components/schemas/" + name}
-	case reflect.Interface:
-		return map[string]any{}
-	}
-	return map[string]any{}
-}
-
-func (g *gen) fields(t reflect.Type, props map[string]any) {
-	for i := 0; i < t.NumField(); i++ {
-		f := t.Field(i)
-		tag := f.Tag.Get("json")
-		if tag == "-" || (!f.IsExported() && !f.Anonymous) {
-			continue
-		}
-		name, _, _ := strings.Cut(tag, ",")
-		if f.Anonymous && name == "" {
-			ft := f.Type
-			if ft.Kind() == reflect.Pointer {
-				ft = ft.Elem()
-			}
-			if ft.Kind() == reflect.Struct {
-				g.fields(ft, props)
-				continue
-			}
-		}
-		if name == "" {
-			name = f.Name
-		}
-		s := g.schema(f.Type)
-		if d := f.Tag.Get("doc"); d != "" {
-			if _, ref := s["$ref"]; ref {
-				s = map[string]any{"allOf": []any{s}, "description": d}
-			} else {
-				s["description"] = d
-			}
-		}
-		props[name] = s
-	}
-}
-
-func schemaName(t reflect.Type) string {
-	name := t.Name()
-	if name == "" {
-		return "Anonymous"
-	}
-	if i := strings.IndexByte(name, '['); i >= 0 { // generic instantiation
-		inner := name[i+1 : len(name)-1]
-		if j := strings.LastIndexByte(inner, '.'); j >= 0 {
-			inner = inner[j+1:]
-		}
-		name = name[:i] + "Of" + inner
-	}
-	pkg := t.PkgPath()
-	if j := strings.LastIndexByte(pkg, '/'); j >= 0 {
-		pkg = pkg[j+1:]
-	}
-	if pkg == "" {
-		return name
-	}
-	return strings.ToUpper(pkg[:1]) + pkg[1:] + name
 }
