@@ -93,7 +93,9 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Add booths: a list, or a grid generator (zone, rows, columns, prefix, kind).", Request: addBoothsRequest{}, Response: mapResponse{}}, rt.addBooths)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/booths", Tag: "floor plan",
 		Summary: "The floor plan as map data (public), or the booth plan as CSV/XLSX for organisers.", Response: mapResponse{},
-		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx"}}}, rt.getBooths)
+		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx", Enum: []string{"json", "csv", "xlsx"}}},
+		Files: []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}, Headers: map[string]string{"ETag": "a hash of the JSON body"},
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden}}, rt.getBooths)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: fair.OrganiserRoles,
 		Summary: "Change a booth that is not assigned.", Request: boothPatch{}, Response: boothBody{}}, rt.patchBooth)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code", Tag: "floor plan", Roles: fair.OrganiserRoles, Status: http.StatusNoContent,

@@ -56,10 +56,10 @@ type fairRequest struct {
 	Region            *string          `json:"region" doc:"region or promotion-group code"`
 	HostProvince      *string          `json:"host_province" doc:"code or name of one of the 34 provinces"`
 	Venue             *venueBody       `json:"venue"`
-	StartDate         *string          `json:"start_date" doc:"YYYY-MM-DD"`
-	EndDate           *string          `json:"end_date" doc:"YYYY-MM-DD, inclusive"`
-	ApplicationsOpen  *string          `json:"applications_open" doc:"RFC 3339"`
-	ApplicationsClose *string          `json:"applications_close" doc:"RFC 3339, before the start"`
+	StartDate         *string          `json:"start_date" format:"date"`
+	EndDate           *string          `json:"end_date" format:"date" doc:"inclusive"`
+	ApplicationsOpen  *string          `json:"applications_open" format:"date-time"`
+	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start"`
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
@@ -102,7 +102,7 @@ func (r fairRequest) fields() (Fields, error) {
 }
 
 type b2bDayBody struct {
-	Date         string `json:"date" doc:"YYYY-MM-DD, one of the fair's days"`
+	Date         string `json:"date" format:"date" doc:"one of the fair's days"`
 	StartTime    string `json:"start_time" doc:"HH:MM"`
 	SlotMinutes  int    `json:"slot_minutes"`
 	Slots        int    `json:"slots"`
@@ -121,8 +121,8 @@ type fairResponse struct {
 	HostProvince      string          `json:"host_province"`
 	HostProvinceName  string          `json:"host_province_name"`
 	Venue             venueBody       `json:"venue"`
-	StartDate         string          `json:"start_date"`
-	EndDate           string          `json:"end_date"`
+	StartDate         string          `json:"start_date" format:"date"`
+	EndDate           string          `json:"end_date" format:"date"`
 	ApplicationsOpen  time.Time       `json:"applications_open"`
 	ApplicationsClose time.Time       `json:"applications_close"`
 	AcceptsNow        bool            `json:"accepts_applications_now"`
@@ -130,7 +130,7 @@ type fairResponse struct {
 	Fees              feesBody        `json:"fees"`
 	Contact           contactBody     `json:"contact"`
 	Organisers        []string        `json:"organisers,omitempty" doc:"shown to the fair's organisers and admins"`
-	Status            string          `json:"status"`
+	Status            string          `json:"status" enum:"draft,published,applications_closed,live,completed,cancelled"`
 	AllowedActions    []string        `json:"allowed_actions"`
 	CancelReason      string          `json:"cancel_reason,omitempty"`
 	B2BDays           []b2bDayBody    `json:"b2b_days"`
@@ -203,10 +203,10 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs", Tag: "fairs",
 		Summary: "List fairs (public). Drafts appear only to their organisers and admins.", Response: httpx.List[fairResponse]{},
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
-			{Name: "province", Description: "host province code or name"}, {Name: "from", Description: "YYYY-MM-DD: fairs ending on or after"},
-			{Name: "to", Description: "YYYY-MM-DD: fairs starting on or before"}, {Name: "q", Description: "search of the names by words, whole or their start, ignoring diacritics; best matches first"},
-			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status"},
-			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listFairs)
+			{Name: "province", Description: "host province code or name"}, {Name: "from", Format: "date", Description: "fairs ending on or after"},
+			{Name: "to", Format: "date", Description: "fairs starting on or before"}, {Name: "q", Description: "search of the names by words, whole or their start, ignoring diacritics; best matches first"},
+			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status (401 without a token)", Enum: []string{"me"}},
+			{Name: "limit", Type: "integer"}, {Name: "cursor"}}, Errors: []int{http.StatusUnauthorized}}, rt.listFairs)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, rt.getFair)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id", Tag: "fairs", Roles: OrganiserRoles,
 		Summary: "Change a fair (its organisers and admins).", Request: fairRequest{}, Response: fairResponse{}}, rt.patchFair)

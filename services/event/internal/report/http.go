@@ -43,7 +43,8 @@ func (rt *Routes) Register(api httpx.API) {
 		Response: Report{}}, rt.getReport)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/exhibitors", Tag: "reports", Roles: fair.OrganiserRoles,
 		Summary: "The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).", Response: []exhibitorRow{},
-		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx"}}}, rt.getExhibitors)
+		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx", Enum: []string{"json", "csv", "xlsx"}}},
+		Files: []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}, rt.getExhibitors)
 }
 
 func (rt *Routes) getReport(c *gin.Context) {

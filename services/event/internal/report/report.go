@@ -58,15 +58,15 @@ type Report struct {
 	Booths      struct {
 		Total            int            `json:"total"`
 		ByStatus         map[string]int `json:"by_status"`
-		ByZone           []ZoneCount    `json:"by_zone"`
+		ByZone           []ZoneCount    `json:"by_zone" nullable:"true" doc:"null when the fair has no booths"`
 		OccupancyPercent float64        `json:"occupancy_percent"`
 	} `json:"booths"`
 	Applications map[string]int `json:"applications"`
 	Exhibitors   struct {
 		Total      int             `json:"total"`
-		ByProvince []ProvinceCount `json:"by_province"`
+		ByProvince []ProvinceCount `json:"by_province" nullable:"true" doc:"null when no application holds a booth"`
 		ByStars    map[string]int  `json:"by_stars"`
-		BySector   []SectorCount   `json:"by_sector"`
+		BySector   []SectorCount   `json:"by_sector" nullable:"true" doc:"null when no application holds a booth"`
 	} `json:"exhibitors"`
 	Subsidy struct {
 		Percent      int   `json:"percent"`

@@ -49,7 +49,8 @@ func (h *Routes) timeout() time.Duration {
 func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: Path, Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field \"file\"; at most 10 MiB, 5000 rows). " +
-			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.", Response: Report{}}, h.importFile)
+			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.", Response: Report{},
+		RequestTypes: []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "multipart/form-data", "application/octet-stream"}}, h.importFile)
 }
 
 func (h *Routes) importFile(c *gin.Context) {

@@ -25,7 +25,7 @@ import (
 type certificationBody struct {
 	Code       string `json:"code" doc:"iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda or organic_jas"`
 	Number     string `json:"number"`
-	ValidUntil string `json:"valid_until" doc:"last valid day, YYYY-MM-DD"`
+	ValidUntil string `json:"valid_until" format:"date" doc:"last valid day"`
 }
 
 // writeRequest is the body of POST (all required fields) and PATCH (any subset).
@@ -152,7 +152,7 @@ func (h *Routes) Register(api httpx.API) {
 		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.unclaimed)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/me", Tag: "producers", Roles: []string{auth.RoleProducer},
-		Summary: "The signed-in producer's own profile.", Response: response{}}, h.me)
+		Summary: "The signed-in producer's own profile (404 until it is created).", Response: response{}, Errors: []int{http.StatusNotFound}}, h.me)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleBuyer, auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "A producer profile. Producers may read only their own.", Response: response{}}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/producers/:id", Tag: "producers", Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin},

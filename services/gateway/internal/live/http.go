@@ -39,7 +39,8 @@ func (rt *Routes) Register(api httpx.API) {
 		Response: TicketResponse{}}, rt.issueTicket)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
 		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.",
-		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}}}, rt.stream)
+		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}},
+		Files:   []string{"text/event-stream"}, Errors: []int{http.StatusUnauthorized}}, rt.stream)
 }
 
 // issueTicket serves POST /api/live/ticket: the signed-in caller gets a ticket for one stream.
