@@ -16,22 +16,22 @@ import (
 )
 
 type registerRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	Name     string `json:"name" doc:"the person's or organisation's display name"`
-	Role     string `json:"role" doc:"producer or buyer"`
+	Email    string `json:"email" required:"true" format:"email"`
+	Password string `json:"password" required:"true"`
+	Name     string `json:"name" required:"true" doc:"the person's or organisation's display name"`
+	Role     string `json:"role" required:"true" enum:"producer,buyer"`
 }
 
 type createAccountRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
-	Name     string `json:"name"`
-	Role     string `json:"role" doc:"organiser, admin, producer or buyer"`
+	Email    string `json:"email" required:"true" format:"email"`
+	Password string `json:"password" required:"true"`
+	Name     string `json:"name" required:"true"`
+	Role     string `json:"role" required:"true" enum:"organiser,admin,producer,buyer"`
 }
 
 type loginRequest struct {
-	Email    string `json:"email"`
-	Password string `json:"password"`
+	Email    string `json:"email" required:"true"`
+	Password string `json:"password" required:"true"`
 }
 
 // Response is an account as the API shows it: never its password hash.
@@ -39,7 +39,7 @@ type Response struct {
 	ID        string    `json:"id"`
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
-	Role      string    `json:"role"`
+	Role      string    `json:"role" enum:"organiser,admin,producer,buyer"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -55,6 +55,15 @@ type TokenResponse struct {
 type RegisterResponse struct {
 	Account Response `json:"account"`
 	TokenResponse
+}
+
+// signUpAnswer documents a sign-up's answer: RegisterResponse, or on a replay
+// (Idempotent-Replayed: true) registeredResponse, which has no token.
+type signUpAnswer struct {
+	Account     Response `json:"account"`
+	AccessToken string   `json:"access_token,omitempty" doc:"absent on a replay"`
+	TokenType   string   `json:"token_type,omitempty" doc:"absent on a replay"`
+	ExpiresIn   int      `json:"expires_in,omitempty" doc:"absent on a replay"`
 }
 
 // registeredResponse is a replayed sign-up: the account without a token.
@@ -95,9 +104,11 @@ func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMi
 // Register mounts the routes on api.
 func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/register", Tag: "auth", Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: RegisterResponse{}}, rt.register)
+		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: signUpAnswer{},
+		Errors: []int{http.StatusTooManyRequests}}, rt.register)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
-		Summary: "Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token.", Request: loginRequest{}, Response: RegisterResponse{}}, rt.login)
+		Summary: "Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.", Request: loginRequest{}, Response: RegisterResponse{},
+		Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}}, rt.login)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
 		Summary: "The signed-in account.", Response: Response{}}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated, Idempotent: true,
