@@ -1,17 +1,16 @@
 // Package application is a producer's application for booths at a fair: the products to show,
 // booth kind and count, the automatic eligibility check against the fair's rules (each rule with
-// a reason in Vietnamese and English), and the organiser's review.
+// a code and the values its reason is said from, in the reader's language), and the organiser's
+// review.
 package application
 
 import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
-	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -111,14 +110,6 @@ type Product struct {
 	ExpiresOn     time.Time
 }
 
-// Rule is one eligibility check.
-type Rule struct {
-	Code     string `json:"code"`
-	Pass     bool   `json:"pass"`
-	ReasonVI string `json:"reason_vi"`
-	ReasonEN string `json:"reason_en"`
-}
-
 // Application is a booth application.
 type Application struct {
 	ID            string
@@ -134,6 +125,7 @@ type Application struct {
 	Notes         string
 	Status        Status
 	Reason        string
+	ReasonCode    string // ReasonFairCancelled, or empty for a reviewer's note
 	Rules         []Rule
 	Booths        []string
 	BoothZones    map[string]string // the zone of each booth held, by code, where known
@@ -188,111 +180,42 @@ func (r *Request) Validate() error {
 }
 
 // Submit makes the application of applicant (signed in as accountID) to fair f with products, as
-// req asks, submitted at now, with its eligibility evaluated rule by rule. A product whose OCOP
-// certificate has expired by now cannot be shown: each is an Invalid field error.
+// req asks, submitted at now, with its eligibility evaluated rule by rule. A rule that blocks
+// (an expired certificate) refuses it: an Invalid error with a field error per offending product,
+// carrying the rule's code; the rules that only warn are kept on the application.
 func Submit(id, accountID string, f Fair, applicant Applicant, products []Product, req Request, now time.Time) (Application, error) {
-	var v apperr.Validation
-	for i, pr := range products {
-		v.Check(now.Before(pr.ExpiresOn), fmt.Sprintf("product_ids[%d]", i),
-			"the OCOP certificate of "+pr.Name+" has expired: an expired product cannot be shown as OCOP; renew it first")
-	}
-	if err := v.Err(); err != nil {
+	rules := Evaluate(f, applicant.Province, products, req.BoothCount, now)
+	if err := Blocking(rules, products); err != nil {
 		return Application{}, err
 	}
 	return Application{ID: id, FairID: f.ID, ProducerID: applicant.ProducerID, AccountID: accountID,
 		ProducerName: applicant.Name, Province: applicant.Province, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
-		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: Evaluate(f, applicant.Province, products, req.BoothCount),
+		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: rules,
 		SubmittedAt: now, UpdatedAt: now, Revision: 1}, nil
 }
 
-// Evaluate checks an application against a fair's rules, one rule at a time, with reasons a
-// producer and an organiser can read.
-func Evaluate(f Fair, province string, products []Product, boothCount int) []Rule {
-	var rules []Rule
-	minStars := max(f.MinStars, 3)
-	var low []string
-	for _, p := range products {
-		if p.Stars < minStars {
-			low = append(low, fmt.Sprintf("%s (%d★)", p.Name, p.Stars))
-		}
-	}
-	if len(low) == 0 {
-		rules = append(rules, Rule{"min_stars", true, fmt.Sprintf("Tất cả sản phẩm đạt từ %d sao OCOP", minStars), fmt.Sprintf("every product has at least %d OCOP stars", minStars)})
-	} else {
-		rules = append(rules, Rule{"min_stars", false, fmt.Sprintf("Hội chợ yêu cầu tối thiểu %d sao: %s", minStars, strings.Join(low, ", ")),
-			fmt.Sprintf("the fair requires at least %d stars: %s", minStars, strings.Join(low, ", "))})
-	}
+// ReasonFairCancelled is the reason code of an application cancelled because its fair was
+// cancelled; Reason then holds the organisers' reason for cancelling the fair.
+const ReasonFairCancelled = "fair_cancelled"
 
-	if len(f.AllowedSectors) == 0 {
-		rules = append(rules, Rule{"sector", true, "Hội chợ nhận mọi ngành hàng", "the fair takes every sector"})
-	} else {
-		var off []string
-		for _, p := range products {
-			if !slices.Contains(f.AllowedSectors, p.Sector) {
-				off = append(off, p.Name)
-			}
-		}
-		names := make([]string, len(f.AllowedSectors))
-		for i, s := range f.AllowedSectors {
-			sec, _ := ocop.SectorByCode(s)
-			names[i] = sec.NameVI
-		}
-		if len(off) == 0 {
-			rules = append(rules, Rule{"sector", true, "Ngành hàng phù hợp: " + strings.Join(names, ", "), "sectors allowed: " + strings.Join(f.AllowedSectors, ", ")})
-		} else {
-			rules = append(rules, Rule{"sector", false, "Ngành hàng không thuộc phạm vi hội chợ (" + strings.Join(names, ", ") + "): " + strings.Join(off, ", "),
-				"outside the fair's sectors (" + strings.Join(f.AllowedSectors, ", ") + "): " + strings.Join(off, ", ")})
-		}
-	}
+var msgFairCancelled = apperr.M(ReasonFairCancelled,
+	"Hội chợ đã bị hủy: %s",
+	"The fair was cancelled: %s")
 
-	prov, _ := ocop.ProvinceByCode(province)
-	if allowsProvince(f, prov) {
-		rules = append(rules, Rule{"province", true, "Tỉnh/thành " + prov.Name + " được tham gia", prov.Name + " may take part"})
-	} else {
-		rules = append(rules, Rule{"province", false, "Hội chợ không dành cho chủ thể ở " + prov.Name, "the fair is not open to producers from " + prov.Name})
+// reasonOf is an application's reason to say in the reader's language: a reviewer's note as it
+// was written, or the cancellation of the fair with the organisers' reason.
+func reasonOf(a Application) apperr.Localized {
+	if a.ReasonCode == ReasonFairCancelled {
+		return msgFairCancelled.With(a.Reason)
 	}
-
-	last := f.LastDay()
-	var expired []string
-	for _, p := range products {
-		if !ocop.ValidThrough(p.ExpiresOn, last) {
-			expired = append(expired, fmt.Sprintf("%s (hết hạn %s)", p.Name, vntext.FormatDate(p.ExpiresOn)))
-		}
-	}
-	if len(expired) == 0 {
-		rules = append(rules, Rule{"certificates", true, "Giấy chứng nhận OCOP còn hiệu lực đến hết ngày " + vntext.FormatDate(last),
-			"every OCOP certificate is valid through " + last.Format(time.DateOnly)})
-	} else {
-		rules = append(rules, Rule{"certificates", false, "Giấy chứng nhận hết hạn trước khi hội chợ kết thúc: " + strings.Join(expired, ", "),
-			"certificates expire before the fair ends: " + strings.Join(expired, ", ")})
-	}
-
-	maxBooths := f.MaxBoothsPerProducer
-	if maxBooths == 0 {
-		maxBooths = 2
-	}
-	if boothCount <= maxBooths {
-		rules = append(rules, Rule{"booths", true, fmt.Sprintf("Đăng ký %d gian, trong giới hạn %d gian", boothCount, maxBooths), fmt.Sprintf("%d booths asked, within the limit of %d", boothCount, maxBooths)})
-	} else {
-		rules = append(rules, Rule{"booths", false, fmt.Sprintf("Đăng ký %d gian, vượt giới hạn %d gian mỗi chủ thể", boothCount, maxBooths), fmt.Sprintf("%d booths asked, more than the limit of %d per producer", boothCount, maxBooths)})
-	}
-	return rules
+	return asWritten(a.Reason)
 }
 
-func allowsProvince(f Fair, p ocop.Province) bool {
-	if len(f.AllowedProvinces) == 0 && len(f.AllowedRegions) == 0 {
-		return true
-	}
-	if slices.Contains(f.AllowedProvinces, p.Code) {
-		return true
-	}
-	for _, r := range f.AllowedRegions {
-		if p.InRegion(r) {
-			return true
-		}
-	}
-	return false
-}
+// asWritten is text a person wrote, said as it was written in any language.
+type asWritten string
+
+// In returns the text as written.
+func (s asWritten) In(apperr.Lang) string { return string(s) }
 
 // Move applies an action; reject needs a reason. An illegal move is a Conflict.
 func (a Application) Move(act Action, reason string, now time.Time) (Application, error) {
@@ -313,7 +236,11 @@ func (a Application) Move(act Action, reason string, now time.Time) (Application
 	next.Rules = slices.Clone(a.Rules)
 	next.Booths = slices.Clone(a.Booths)
 	next.BoothZones = maps.Clone(a.BoothZones)
-	next.Status, next.Reason = m.to, reason
+	next.Status, next.Reason, next.ReasonCode = m.to, reason, ""
+	if act == Cancel {
+		// Only the fair's cancellation cancels applications (see Consumers.OnFair).
+		next.ReasonCode = ReasonFairCancelled
+	}
 	next.Revision++
 	next.UpdatedAt = now
 	return next, nil

@@ -1,6 +1,7 @@
 package application
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -48,26 +49,40 @@ func TestEvaluate(t *testing.T) {
 		{"certificate expires during the fair", fairWith(nil), "15", []Product{{Name: "Chè", Stars: 3, Sector: "food", ExpiresOn: day(2026, 12, 14)}}, 1, "certificates"},
 		{"certificate valid through the last day", fairWith(nil), "15", []Product{{Name: "Chè", Stars: 3, Sector: "food", ExpiresOn: day(2026, 12, 15)}}, 1, ""},
 		{"too many booths", fairWith(nil), "15", []Product{honey}, 3, "booths"},
+		{"certificate expired already", fairWith(nil), "15", []Product{{Name: "Chè", Stars: 3, Sector: "food", ExpiresOn: day(2026, 11, 5)}}, 1, "certificates_current"},
 	}
+	now := day(2026, 11, 5)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rules := Evaluate(tt.fair, tt.province, tt.products, tt.booths)
-			if len(rules) != 5 {
-				t.Fatalf("%d rules, want 5", len(rules))
+			rules := Evaluate(tt.fair, tt.province, tt.products, tt.booths, now)
+			if len(rules) != 6 {
+				t.Fatalf("%d rules, want 6", len(rules))
 			}
 			for _, r := range rules {
-				if r.ReasonVI == "" || r.ReasonEN == "" {
+				if r.Reason().In(apperr.Vietnamese) == "" || r.Reason().In(apperr.English) == "" {
 					t.Errorf("rule %s lacks a reason", r.Code)
 				}
 				if want := r.Code != tt.failing; r.Pass != want {
-					t.Errorf("rule %s pass = %v, want %v (%s)", r.Code, r.Pass, want, r.ReasonEN)
+					t.Errorf("rule %s pass = %v, want %v (%s)", r.Code, r.Pass, want, r.Reason().In(apperr.English))
+				}
+				if want := r.Code == RuleCertificatesCurrent; r.Blocks != want {
+					t.Errorf("rule %s blocks = %v, want %v", r.Code, r.Blocks, want)
 				}
 			}
 		})
 	}
-	r := rule(Evaluate(fairWith(func(f *Fair) { f.MinStars = 5 }), "15", []Product{honey}, 1), "min_stars")
-	if !strings.Contains(r.ReasonVI, "tối thiểu 5 sao") || !strings.Contains(r.ReasonVI, "Mật ong bạc hà (4★)") {
-		t.Errorf("reason %q", r.ReasonVI)
+	r := rule(Evaluate(fairWith(func(f *Fair) { f.MinStars = 5 }), "15", []Product{honey}, 1, now), "min_stars")
+	if vi := r.Reason().In(apperr.Vietnamese); !strings.Contains(vi, "tối thiểu 5 sao") || !strings.Contains(vi, "Mật ong bạc hà (4★)") {
+		t.Errorf("reason %q", vi)
+	}
+	if en := r.Reason().In(apperr.English); !strings.Contains(en, "at least 5 stars") || !strings.Contains(en, "Mật ong bạc hà (4★)") {
+		t.Errorf("reason %q", en)
+	}
+	lapsing := Product{Name: "Chè", Stars: 3, Sector: "food", ExpiresOn: day(2026, 12, 14)}
+	r = rule(Evaluate(fairWith(func(f *Fair) { f.AllowedSectors = []string{"food"} }), "15", []Product{lapsing}, 1, now), "certificates")
+	if vi, en := r.Reason().In(apperr.Vietnamese), r.Reason().In(apperr.English); vi != "Giấy chứng nhận hết hạn trước khi hội chợ kết thúc (14/12/2026): Chè (hết hạn 14/12/2026)" ||
+		en != "Certificates expire before the fair ends (14/12/2026): Chè (expires 14/12/2026)" {
+		t.Errorf("certificates reasons = %q, %q", vi, en)
 	}
 }
 
@@ -117,13 +132,38 @@ func TestSubmit(t *testing.T) {
 	req := Request{ProductIDs: []string{"p1"}, BoothKind: "standard", BoothCount: 1}
 	now := day(2026, 11, 5)
 	a, err := Submit("a1", "acc1", f, applicant, []Product{honey}, req, now)
-	if err != nil || a.Status != Submitted || a.Revision != 1 || a.ProducerID != "pr1" || a.AccountID != "acc1" || !a.SubmittedAt.Equal(now) || len(a.Rules) != 5 {
+	if err != nil || a.Status != Submitted || a.Revision != 1 || a.ProducerID != "pr1" || a.AccountID != "acc1" || !a.SubmittedAt.Equal(now) || len(a.Rules) != 6 {
 		t.Errorf("Submit = %+v, %v", a, err)
 	}
 	expired := honey
-	expired.ExpiresOn = now
+	expired.ProductID, expired.ExpiresOn = "p2", now
 	_, err = Submit("a2", "acc1", f, applicant, []Product{honey, expired}, req, now)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "product_ids[1]") || strings.Contains(err.Error(), "product_ids[0]") {
-		t.Errorf("Submit with an expired product = %v, want Invalid on product_ids[1] only", err)
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Kind != apperr.Invalid || len(e.Fields) != 1 || e.Fields[0].Field != "product_ids[1]" || e.Fields[0].Code != RuleCertificatesCurrent {
+		t.Errorf("Submit with an expired product = %v, want Invalid with one field error on product_ids[1], code %s", err, RuleCertificatesCurrent)
+	}
+}
+
+func TestRulesStoredBeforeTheyKeptValuesStillRead(t *testing.T) {
+	legacy := ruleDoc{Code: "certificates", ReasonVI: "Giấy chứng nhận hết hạn trước khi hội chợ kết thúc: Chè (hết hạn 14/12/2026)",
+		ReasonEN: "certificates expire before the fair ends: Chè (expires 2026-12-14)"}.rule()
+	if got := legacy.Reason().In(apperr.Vietnamese); got != legacy.StoredVI {
+		t.Errorf("a stored rule's reason in vi = %q, want the stored text", got)
+	}
+	if got := legacy.Reason().In(apperr.English); got != legacy.StoredEN {
+		t.Errorf("a stored rule's reason in en = %q, want the stored text", got)
+	}
+	// A rule evaluated now is stored with its values, not its texts, and reads back the same.
+	now := day(2026, 11, 5)
+	for _, r := range Evaluate(fairWith(func(f *Fair) { f.AllowedSectors = []string{"food"} }), "15", []Product{honey}, 3, now) {
+		d := toRuleDoc(r)
+		if d.ReasonVI != "" || d.ReasonEN != "" {
+			t.Errorf("rule %s stored with texts %q, %q", r.Code, d.ReasonVI, d.ReasonEN)
+		}
+		for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
+			if got, want := d.rule().Reason().In(lang), r.Reason().In(lang); got != want {
+				t.Errorf("rule %s read back in %s = %q, want %q", r.Code, lang, got, want)
+			}
+		}
 	}
 }

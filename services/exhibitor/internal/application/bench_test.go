@@ -34,7 +34,7 @@ func benchApplications(b *testing.B, fairs, perFair int) (*Store, *Model) {
 			a := Application{ID: fmt.Sprintf("01900000-0000-7000-8000-%04d%08d", i, p), FairID: fmt.Sprintf("f%02d", i),
 				ProducerID: fmt.Sprintf("p%05d", p), AccountID: fmt.Sprintf("a%05d", p), ProducerName: "HTX Mật ong bạc hà", Province: "15",
 				Products: []Product{honey}, BoothKind: "standard", BoothCount: 1, Status: []Status{Submitted, Approved, Waitlisted, Rejected}[p%4],
-				Rules: Evaluate(f, "15", []Product{honey}, 1), SubmittedAt: now, UpdatedAt: now, Revision: 1}
+				Rules: Evaluate(f, "15", []Product{honey}, 1, now), SubmittedAt: now, UpdatedAt: now, Revision: 1}
 			docs = append(docs, toDocument(a))
 		}
 	}

@@ -52,7 +52,7 @@ func (h *Consumers) OnFair(ctx context.Context, env events.Envelope) error {
 		return err
 	}
 	for _, a := range active {
-		_, err := h.Store.Move(ctx, a, Cancel, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason, h.now)
+		_, err := h.Store.Move(ctx, a, Cancel, pl.Fair.CancelReason, h.now)
 		if err == nil {
 			h.Notify()
 		} else if !apperr.Is(err, apperr.Conflict) {

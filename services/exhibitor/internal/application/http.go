@@ -64,6 +64,14 @@ const (
 	boothReleasing = "releasing"
 )
 
+// ruleBody is one eligibility rule as the answers show it, its reason in the caller's language.
+type ruleBody struct {
+	Code   string `json:"code" doc:"the rule: certificates_current, certificates, min_stars, sector, province or booths"`
+	Pass   bool   `json:"pass"`
+	Blocks bool   `json:"blocks" doc:"true for a rule whose failure refuses the application (422 with a field error of this code); false for one that only warns (eligible=false)"`
+	Reason string `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
+}
+
 type response struct {
 	ID            string        `json:"id"`
 	FairID        string        `json:"fair_id"`
@@ -78,9 +86,10 @@ type response struct {
 	PreferredZone string        `json:"preferred_zone"`
 	Notes         string        `json:"notes"`
 	Status        string        `json:"status"`
-	Reason        string        `json:"reason,omitempty"`
+	Reason        string        `json:"reason,omitempty" doc:"the reviewer's note, or why the application was cancelled, in the language of Accept-Language"`
+	ReasonCode    string        `json:"reason_code,omitempty" doc:"fair_cancelled when the fair's cancellation cancelled the application; absent for a reviewer's note"`
 	Eligible      bool          `json:"eligible"`
-	Eligibility   []Rule        `json:"eligibility"`
+	Eligibility   []ruleBody    `json:"eligibility"`
 	Booths        []string      `json:"booths" doc:"the codes of booth_details"`
 	BoothDetails  []boothBody   `json:"booth_details"`
 	// BoothsReleasing says that the booths listed are on their way out, so that a client does
@@ -91,11 +100,11 @@ type response struct {
 	Revision        int64     `json:"revision"`
 }
 
-func toResponse(a Application, fairName string) response {
+func toResponse(a Application, fairName string, lang apperr.Lang) response {
 	prov, _ := ocop.ProvinceByCode(a.Province)
 	r := response{ID: a.ID, FairID: a.FairID, FairName: fairName, ProducerID: a.ProducerID, ProducerName: a.ProducerName, ProvinceCode: a.Province,
 		ProvinceName: prov.Name, BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Notes: a.Notes,
-		Status: string(a.Status), Reason: a.Reason, Eligible: a.Eligible(), Eligibility: a.Rules, Booths: a.Booths,
+		Status: string(a.Status), Reason: reasonOf(a).In(lang), ReasonCode: a.ReasonCode, Eligible: a.Eligible(), Booths: a.Booths,
 		SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision, Products: []productBody{}}
 	if r.Booths == nil {
 		r.Booths = []string{}
@@ -108,8 +117,9 @@ func toResponse(a Application, fairName string) response {
 	for i, code := range r.Booths {
 		r.BoothDetails[i] = boothBody{Code: code, Zone: a.BoothZones[code], Status: status}
 	}
-	if r.Eligibility == nil {
-		r.Eligibility = []Rule{}
+	r.Eligibility = make([]ruleBody, len(a.Rules))
+	for i, rule := range a.Rules {
+		r.Eligibility[i] = ruleBody{Code: rule.Code, Pass: rule.Pass, Blocks: rule.Blocks, Reason: rule.Reason().In(lang)}
 	}
 	for _, p := range a.Products {
 		r.Products = append(r.Products, productBody{ProductID: p.ProductID, Name: p.Name, CriteriaSet: p.CriteriaSet, Sector: p.Sector,
@@ -133,7 +143,7 @@ type Routes struct {
 func (h *Routes) Register(api httpx.API) {
 	reviewers := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule.",
+		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.",
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/applications", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
@@ -152,6 +162,13 @@ func (h *Routes) Register(api httpx.API) {
 }
 
 func (h *Routes) now() time.Time { return stamp(h.Now()) }
+
+// answerLang is the language c's answer says its reasons in (Accept-Language); the answer
+// varies with it, which caches must know.
+func answerLang(c *gin.Context) apperr.Lang {
+	c.Header("Vary", "Accept-Language")
+	return httpx.Lang(c)
+}
 
 func (h *Routes) create(c *gin.Context) {
 	var body createRequest
@@ -200,7 +217,7 @@ func (h *Routes) create(c *gin.Context) {
 	}
 	h.Notify()
 	c.Header("Location", "/api/applications/"+a.ID)
-	c.JSON(http.StatusCreated, toResponse(a, f.NameVI))
+	c.JSON(http.StatusCreated, toResponse(a, f.NameVI, answerLang(c)))
 }
 
 // canReview reports whether the caller organises the fair (or is an admin).
@@ -209,6 +226,7 @@ func canReview(p auth.Principal, f Fair) bool {
 }
 
 func (h *Routes) list(c *gin.Context) {
+	lang := answerLang(c)
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -251,7 +269,7 @@ func (h *Routes) list(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID },
-		func(a Application) response { return toResponse(a, f.NameVI) }))
+		func(a Application) response { return toResponse(a, f.NameVI, lang) }))
 }
 
 // fair returns a fair from the model, or from the database when the model is off or has not
@@ -279,6 +297,7 @@ func (h *Routes) producerOf(ctx context.Context, accountID string) (string, erro
 }
 
 func (h *Routes) mine(c *gin.Context) {
+	lang := answerLang(c)
 	if h.Model != nil {
 		h.mineFromModel(c)
 		return
@@ -311,7 +330,7 @@ func (h *Routes) mine(c *gin.Context) {
 		return
 	}
 	httpx.JSONWithETag(c, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
-		return toResponse(a, names[a.FairID])
+		return toResponse(a, names[a.FairID], lang)
 	}))
 }
 
@@ -320,6 +339,7 @@ func (h *Routes) mine(c *gin.Context) {
 // applications reaches the model after the producer's profile (one stream, in order), and this
 // replica's own applications after their applicant's lookup.
 func (h *Routes) mineFromModel(c *gin.Context) {
+	lang := answerLang(c)
 	p, _ := httpx.PrincipalFrom(c)
 	var before string
 	page, err := httpx.PageAfter(c, &before)
@@ -335,7 +355,7 @@ func (h *Routes) mineFromModel(c *gin.Context) {
 	apps := h.Model.ByProducer(producerID, before, page.Limit+1)
 	httpx.JSONWithETag(c, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID }, func(a Application) response {
 		f, _ := h.Model.Fair(a.FairID) // a fair not heard of yet has no name
-		return toResponse(a, f.NameVI)
+		return toResponse(a, f.NameVI, lang)
 	}))
 }
 
@@ -394,14 +414,20 @@ func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, boo
 
 func (h *Routes) get(c *gin.Context) {
 	if a, f, ok := h.visible(c, true); ok {
-		c.JSON(http.StatusOK, toResponse(a, f.NameVI))
+		c.JSON(http.StatusOK, toResponse(a, f.NameVI, answerLang(c)))
 	}
 }
 
 func (h *Routes) review(act Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
+		// One rule for a missing body (httpx.Bind): reject needs its reason, so a rejection
+		// without a body is malformed; the other moves take an optional note.
+		bind := httpx.BindOptional
+		if act == Reject {
+			bind = httpx.Bind
+		}
 		var req reviewRequest
-		if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
+		if !bind(c, &req) {
 			return
 		}
 		a, f, ok := h.visible(c, false)
@@ -423,6 +449,6 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 			return
 		}
 		h.Notify()
-		c.JSON(http.StatusOK, toResponse(next, f.NameVI))
+		c.JSON(http.StatusOK, toResponse(next, f.NameVI, answerLang(c)))
 	}
 }

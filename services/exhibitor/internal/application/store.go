@@ -51,11 +51,53 @@ type productDoc struct {
 	ExpiresOn     time.Time `bson:"expires_on"`
 }
 
+// ruleDoc is a rule as stored: its code and values. Rules stored before they kept values have
+// reason_vi and reason_en instead, which are still shown.
 type ruleDoc struct {
-	Code     string `bson:"code"`
-	Pass     bool   `bson:"pass"`
-	ReasonVI string `bson:"reason_vi"`
-	ReasonEN string `bson:"reason_en"`
+	Code     string       `bson:"code"`
+	Pass     bool         `bson:"pass"`
+	Blocks   bool         `bson:"blocks,omitempty"`
+	Args     *ruleArgsDoc `bson:"args,omitempty"`
+	ReasonVI string       `bson:"reason_vi,omitempty"`
+	ReasonEN string       `bson:"reason_en,omitempty"`
+}
+
+type ruleArgsDoc struct {
+	Stars     int              `bson:"stars,omitempty"`
+	Asked     int              `bson:"asked,omitempty"`
+	Limit     int              `bson:"limit,omitempty"`
+	LastDay   string           `bson:"last_day,omitempty"`
+	Sectors   []string         `bson:"sectors,omitempty"`
+	Province  string           `bson:"province,omitempty"`
+	Offending []ruleProductDoc `bson:"offending,omitempty"`
+}
+
+type ruleProductDoc struct {
+	ProductID string `bson:"product_id"`
+	Name      string `bson:"name"`
+	Stars     int    `bson:"stars"`
+	ExpiresOn string `bson:"expires_on"`
+}
+
+func toRuleDoc(r Rule) ruleDoc {
+	a := r.Args
+	d := ruleDoc{Code: r.Code, Pass: r.Pass, Blocks: r.Blocks, ReasonVI: r.StoredVI, ReasonEN: r.StoredEN,
+		Args: &ruleArgsDoc{Stars: a.Stars, Asked: a.Asked, Limit: a.Limit, LastDay: a.LastDay, Sectors: a.Sectors, Province: a.Province}}
+	for _, p := range a.Offending {
+		d.Args.Offending = append(d.Args.Offending, ruleProductDoc(p))
+	}
+	return d
+}
+
+func (d ruleDoc) rule() Rule {
+	r := Rule{Code: d.Code, Pass: d.Pass, Blocks: d.Blocks, StoredVI: d.ReasonVI, StoredEN: d.ReasonEN}
+	if a := d.Args; a != nil {
+		r.Args = RuleArgs{Stars: a.Stars, Asked: a.Asked, Limit: a.Limit, LastDay: a.LastDay, Sectors: a.Sectors, Province: a.Province}
+		for _, p := range a.Offending {
+			r.Args.Offending = append(r.Args.Offending, RuleProduct(p))
+		}
+	}
+	return r
 }
 
 type document struct {
@@ -73,6 +115,7 @@ type document struct {
 	Notes         string       `bson:"notes"`
 	Status        string       `bson:"status"`
 	Reason        string       `bson:"reason"`
+	ReasonCode    string       `bson:"reason_code,omitempty"`
 	Rules         []ruleDoc    `bson:"rules"`
 	Eligible      bool         `bson:"eligible"`
 	Booths        []string     `bson:"booths"`
@@ -85,13 +128,13 @@ type document struct {
 func toDocument(a Application) document {
 	d := document{ID: a.ID, ActiveKey: activeKey(a), FairID: a.FairID, ProducerID: a.ProducerID, AccountID: a.AccountID,
 		ProducerName: a.ProducerName, Province: a.Province, BoothKind: a.BoothKind, BoothCount: a.BoothCount,
-		PreferredZone: a.PreferredZone, Notes: a.Notes, Status: string(a.Status), Reason: a.Reason, Eligible: a.Eligible(),
+		PreferredZone: a.PreferredZone, Notes: a.Notes, Status: string(a.Status), Reason: a.Reason, ReasonCode: a.ReasonCode, Eligible: a.Eligible(),
 		Booths: a.Booths, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision}
 	for _, p := range a.Products {
 		d.Products = append(d.Products, productDoc(p))
 	}
 	for _, r := range a.Rules {
-		d.Rules = append(d.Rules, ruleDoc(r))
+		d.Rules = append(d.Rules, toRuleDoc(r))
 	}
 	if d.Booths == nil {
 		d.Booths = []string{}
@@ -103,13 +146,13 @@ func (d document) application() Application {
 	z := vntext.Zone
 	a := Application{ID: d.ID, FairID: d.FairID, ProducerID: d.ProducerID, AccountID: d.AccountID, ProducerName: d.ProducerName,
 		Province: d.Province, BoothKind: d.BoothKind, BoothCount: d.BoothCount, PreferredZone: d.PreferredZone, Notes: d.Notes,
-		Status: Status(d.Status), Reason: d.Reason, Booths: d.Booths, BoothZones: d.BoothStates.zones(d.Booths), SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
+		Status: Status(d.Status), Reason: d.Reason, ReasonCode: d.ReasonCode, Booths: d.Booths, BoothZones: d.BoothStates.zones(d.Booths), SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
 	for _, p := range d.Products {
 		p.ExpiresOn = p.ExpiresOn.In(z)
 		a.Products = append(a.Products, Product(p))
 	}
 	for _, r := range d.Rules {
-		a.Rules = append(a.Rules, Rule(r))
+		a.Rules = append(a.Rules, r.rule())
 	}
 	return a
 }

@@ -44,13 +44,13 @@ func stepApplyWithEligibility(t *testing.T, a, b testenv.Client, prodA, prodB st
 		ID          string
 		Eligible    bool
 		Eligibility []struct {
-			Code     string
-			Pass     bool
-			ReasonVI string `json:"reason_vi"`
+			Code   string
+			Pass   bool
+			Reason string
 		}
 	}
 	r.Decode(t, &appA)
-	if !appA.Eligible || len(appA.Eligibility) != 5 {
+	if !appA.Eligible || len(appA.Eligibility) != 6 {
 		t.Errorf("A eligibility: %s", r.Body)
 	}
 	if r := a.Do(t, "POST", "/api/fairs/fair-1/applications", map[string]any{"product_ids": []string{prodA}}); r.Status != 409 {
@@ -83,6 +83,7 @@ func stepOnlyTheFairsOrganisersReview(t *testing.T, f fixture, org, a, b testenv
 		{"B reads A", b, "GET", "/api/applications/" + appA, nil, 403},
 		{"B withdraws A", b, "POST", "/api/applications/" + appA + "/withdraw", nil, 403},
 		{"organiser of another fair approves", f.api.With(otherOrg), "POST", "/api/applications/" + appA + "/approve", nil, 403},
+		{"reject without a body (reject takes one: its reason)", org, "POST", "/api/applications/" + appB + "/reject", nil, 400},
 		{"reject without reason", org, "POST", "/api/applications/" + appB + "/reject", map[string]string{}, 422},
 		{"reject B", org, "POST", "/api/applications/" + appB + "/reject", map[string]string{"reason": "Chưa đạt 4 sao"}, 200},
 		{"approve A", org, "POST", "/api/applications/" + appA + "/approve", nil, 200},
@@ -118,6 +119,17 @@ func stepBoothAndCancellationFromTheEventService(t *testing.T, f fixture, a test
 	testenv.Eventually(t, "A cancelled", func() bool {
 		return strings.Contains(string(a.Do(t, "GET", "/api/applications/"+appA, nil).Body), `"status":"cancelled"`)
 	})
+	// The reason is stored as a code with the organisers' words, and said in the reader's language.
+	for lang, want := range map[string]string{"vi": "Hội chợ đã bị hủy: Bão số 3", "en": "The fair was cancelled: Bão số 3"} {
+		var got struct {
+			Reason     string
+			ReasonCode string `json:"reason_code"`
+		}
+		a.Do(t, "GET", "/api/applications/"+appA, nil, "Accept-Language", lang).Decode(t, &got)
+		if got.Reason != want || got.ReasonCode != "fair_cancelled" {
+			t.Errorf("cancelled application in %s: reason %q (code %q), want %q (fair_cancelled)", lang, got.Reason, got.ReasonCode, want)
+		}
+	}
 	testenv.Eventually(t, "submitted, approved, rejected and cancelled events", func() bool {
 		return len(f.messages(t, events.ApplicationSubmitted)) == 2 && len(f.messages(t, events.ApplicationApproved)) == 1 &&
 			len(f.messages(t, events.ApplicationRejected)) == 1 && len(f.messages(t, events.ApplicationCancelled)) == 1

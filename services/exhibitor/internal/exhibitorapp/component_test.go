@@ -209,7 +209,7 @@ func TestExpiredProductCannotApplyAndSweepAnnouncesOnce(t *testing.T) {
 		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-2/applications", nil).Status == 200
 	})
 	r := a.Do(t, "POST", "/api/fairs/fair-2/applications", map[string]any{"product_ids": []string{prod}})
-	if r.Status != 422 || !strings.Contains(string(r.Body), "expired") {
+	if r.Status != 422 || !strings.Contains(string(r.Body), `"code":"certificates_current"`) {
 		t.Errorf("expired product application: %d %s", r.Status, r.Body)
 	}
 	var got struct {
