@@ -412,11 +412,14 @@ func (rt *Routes) matches(c *gin.Context) {
 	// follow certificate dates). The version is read before the ranking.
 	now := rt.Now()
 	version := strconv.FormatUint(rt.Index.Version(), 10) + "/" + strconv.FormatInt(r.Revision, 10) + "/" + now.UTC().Format("2006-01-02T15:04")
-	rt.memo.JSON(c, r.ID+"/"+strconv.Itoa(limit), version, func() any {
+	c.Header("Vary", "Accept-Language")
+	lang := httpx.Lang(c)
+	rt.memo.JSON(c, r.ID+"/"+strconv.Itoa(limit)+"/"+string(lang), version, func() any {
 		res := rt.Matcher.Rank(Need(r), limit, now)
 		if res == nil {
 			res = []match.Result{}
 		}
+		match.Localize(res, lang)
 		return matchesResponse{RequestID: r.ID, Matches: res}
 	})
 }
@@ -443,9 +446,13 @@ func (rt *Routes) opportunities(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	c.Header("Vary", "Accept-Language")
+	lang := httpx.Lang(c)
 	out := make([]opportunity, 0, len(found))
 	for _, o := range found {
-		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: o.Match})
+		res := []match.Result{o.Match}
+		match.Localize(res, lang)
+		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0]})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -11,16 +11,32 @@ import (
 	"sync"
 	"time"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
-// Factor is one part of a score.
+// Factor is one part of a score. Its reason is made in both languages and answered in the
+// reader's (Reason, set by Localize), never both at once.
 type Factor struct {
 	Name     string  `json:"name"`
 	Score    float64 `json:"score"`
 	Weight   float64 `json:"weight"`
-	ReasonVI string  `json:"reason_vi"`
-	ReasonEN string  `json:"reason_en"`
+	Reason   string  `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
+	ReasonVI string  `json:"-"`
+	ReasonEN string  `json:"-"`
+}
+
+// Localize sets the reason of every factor of results to its text in lang, in place.
+func Localize(results []Result, lang apperr.Lang) {
+	for i := range results {
+		for j := range results[i].Factors {
+			f := &results[i].Factors[j]
+			f.Reason = f.ReasonVI
+			if lang == apperr.English {
+				f.Reason = f.ReasonEN
+			}
+		}
+	}
 }
 
 // ProductMatch is one of a producer's products that fits.

@@ -122,8 +122,8 @@ func stepMatchesAndOpportunities(t *testing.T, f *flow) {
 			ProducerID string  `json:"producer_id"`
 			Score      float64 `json:"score"`
 			Factors    []struct {
-				Name     string `json:"name"`
-				ReasonVI string `json:"reason_vi"`
+				Name   string `json:"name"`
+				Reason string `json:"reason"`
 			}
 		}
 	}
@@ -276,6 +276,17 @@ func stepACancelledFairCancelsItsMeetings(t *testing.T, f *flow) {
 		body := string(buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil).Body)
 		return strings.Contains(body, `"status":"cancelled"`) && strings.Contains(body, "Bão")
 	})
+	// The reason is stored as a code with the organisers' words, and said in the reader's language.
+	for lang, want := range map[string]string{"vi": "Hội chợ đã bị hủy: Bão", "en": "The fair was cancelled: Bão"} {
+		var got struct {
+			Reason     string
+			ReasonCode string `json:"reason_code"`
+		}
+		buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil, "Accept-Language", lang).Decode(t, &got)
+		if got.Reason != want || got.ReasonCode != "fair_cancelled" {
+			t.Errorf("cancelled meeting in %s: reason %q (code %q), want %q (fair_cancelled)", lang, got.Reason, got.ReasonCode, want)
+		}
+	}
 }
 
 func TestSolveEndpoint(t *testing.T) {

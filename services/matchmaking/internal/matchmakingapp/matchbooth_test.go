@@ -51,11 +51,16 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 
 	type match struct {
 		Booths []struct{ Code, Zone string }
-		Factor []struct {
-			Name     string
-			ReasonVI string `json:"reason_vi"`
-			ReasonEN string `json:"reason_en"`
-		} `json:"factors"`
+		Factor []struct{ Name, Reason string } `json:"factors"`
+	}
+	// fairReason is the reason of a match's fair factor.
+	fairReason := func(m match) string {
+		for _, f := range m.Factor {
+			if f.Name == "fair" {
+				return f.Reason
+			}
+		}
+		return ""
 	}
 	var got struct{ Matches []match }
 	testenv.Eventually(t, "the match knows the producer's booths", func() bool {
@@ -66,13 +71,14 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 	if m.Booths[0].Code != "A01" || m.Booths[0].Zone != "Khu A" || m.Booths[1].Code != "B07" || m.Booths[1].Zone != "Khu B – Đặc sản vùng cao" {
 		t.Errorf("match booths = %+v, want A01 in Khu A and B07 in Khu B – Đặc sản vùng cao", m.Booths)
 	}
-	var fair string
-	for _, f := range m.Factor {
-		if f.Name == "fair" {
-			fair = f.ReasonVI + " | " + f.ReasonEN
-		}
+	var en struct{ Matches []match }
+	buyer.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil, "Accept-Language", "en").Decode(t, &en)
+	if len(en.Matches) != 1 {
+		t.Fatalf("matches in English: %+v", en)
 	}
-	for _, want := range []string{"gian A01 (Khu A)", "gian B07 (Khu B – Đặc sản vùng cao)", "booth A01 (zone Khu A)"} {
+	fair := fairReason(m) + " | " + fairReason(en.Matches[0])
+	for _, want := range []string{"Có gian hàng tại hội chợ: gian A01 (Khu A), gian B07 (Khu B – Đặc sản vùng cao) | ",
+		"| exhibits at the fair: booth A01 (zone Khu A), booth B07 (zone Khu B – Đặc sản vùng cao)"} {
 		if !strings.Contains(fair, want) {
 			t.Errorf("fair factor reasons = %q, want them to name %q", fair, want)
 		}

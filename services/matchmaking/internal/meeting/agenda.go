@@ -96,7 +96,7 @@ func (rt *Routes) agendaFromModel(fairID, who string, organiser bool) agendaResp
 	}
 	t, ms := rt.Agendas.Scheduled(fairID, who)
 	out, _ := rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) {
-		return rt.shape(m, rt.Agendas.BuyerName(m.BuyerID)), nil
+		return rt.shape(m, rt.Agendas.BuyerName(m.BuyerID), agendaLang), nil
 	})
 	return out
 }
@@ -110,7 +110,7 @@ func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, or
 		return agendaResponse{}, err
 	}
 	names := map[string]string{}
-	return rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) { return rt.toResponse(ctx, m, names) })
+	return rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) { return rt.toResponse(ctx, m, names, agendaLang) })
 }
 
 // agendaOf shapes a schedule's meetings (by ID) into the agenda: those with a slot, in time

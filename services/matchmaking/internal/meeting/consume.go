@@ -21,16 +21,16 @@ func (s *Service) Consumers() []bus.Consumer {
 	}
 }
 
-// cancelWhere cancels the active meetings matching q with reason; a meeting that cannot be
+// cancelWhere cancels the active meetings matching q with a reason code (and its words); a meeting that cannot be
 // cancelled any more (held, or ended meanwhile) is left as it is.
-func (s *Service) cancelWhere(ctx context.Context, q bson.M, reason string) error {
+func (s *Service) cancelWhere(ctx context.Context, q bson.M, code, reason string) error {
 	q["status"] = bson.M{"$in": bson.A{Requested, Accepted}}
 	ms, err := s.Store.Find(ctx, q)
 	if err != nil {
 		return err
 	}
 	for _, m := range ms {
-		if _, err := s.save(ctx, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(reason, s.now()) }); err != nil && !apperr.Is(err, apperr.Conflict) {
+		if _, err := s.save(ctx, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(code, reason, s.now()) }); err != nil && !apperr.Is(err, apperr.Conflict) {
 			return err
 		}
 	}
@@ -46,7 +46,7 @@ func (s *Service) OnFairOrBooth(ctx context.Context, env events.Envelope) error 
 		if err := env.Decode(&pl); err != nil || pl.Fair.ID == "" {
 			return bus.Permanent(fmt.Errorf("bad fair payload: %v", err))
 		}
-		return s.cancelWhere(ctx, bson.M{"fair_id": pl.Fair.ID}, "Hội chợ bị hủy / the fair was cancelled: "+pl.Fair.CancelReason)
+		return s.cancelWhere(ctx, bson.M{"fair_id": pl.Fair.ID}, ReasonFairCancelled, pl.Fair.CancelReason)
 	default:
 		var pl events.BoothAssignmentV1
 		if err := env.Decode(&pl); err != nil || pl.FairID == "" || pl.BoothCode == "" || pl.ProducerID == "" {
@@ -66,7 +66,7 @@ func (s *Service) OnFairOrBooth(ctx context.Context, env events.Envelope) error 
 			return err
 		}
 		// Meetings already held keep their outcome: Cancel refuses them and cancelWhere skips them.
-		return s.cancelWhere(ctx, bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID}, "Gian hàng của chủ thể đã bị thu hồi / the producer's booth was released")
+		return s.cancelWhere(ctx, bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID}, ReasonBoothReleased, "")
 	}
 }
 
@@ -78,7 +78,7 @@ func (s *Service) OnApplication(ctx context.Context, env events.Envelope) error 
 		return bus.Permanent(fmt.Errorf("bad application payload: %v", err))
 	}
 	a := pl.Application
-	return s.cancelWhere(ctx, bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}, "Chủ thể đã rút đơn tham gia / the producer's application was withdrawn or cancelled")
+	return s.cancelWhere(ctx, bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}, ReasonApplicationEnded, "")
 }
 
 // AgendaSubscriptions returns the subjects of the MATCHMAKING stream that the agenda model

@@ -52,7 +52,8 @@ type response struct {
 	Session      string    `json:"session"`
 	Note         string    `json:"note"`
 	Status       string    `json:"status"`
-	Reason       string    `json:"reason,omitempty"`
+	Reason       string    `json:"reason,omitempty" doc:"why it was cancelled, in the language of Accept-Language: the canceller's words, or what cancelled it"`
+	ReasonCode   string    `json:"reason_code,omitempty" doc:"cancelled_by_buyer, cancelled_by_producer, cancelled_by_organiser, fair_cancelled, booth_released or application_ended"`
 	Day          string    `json:"day,omitempty"`
 	Slot         int       `json:"slot,omitempty"`
 	Table        int       `json:"table,omitempty"`
@@ -141,7 +142,7 @@ func (rt *Routes) Register(api httpx.API) {
 // toResponse shapes a meeting for clients, naming its buyer (names caches the buyers already
 // looked up). A buyer that is gone leaves its name empty; a failed lookup is returned, never
 // swallowed into an empty name.
-func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]string) (response, error) {
+func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]string, lang apperr.Lang) (response, error) {
 	n, ok := names[m.BuyerID]
 	if !ok {
 		b, err := rt.Buyers.Buyer(ctx, m.BuyerID)
@@ -151,13 +152,13 @@ func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]st
 		n = b.Name
 		names[m.BuyerID] = n
 	}
-	return rt.shape(m, n), nil
+	return rt.shape(m, n, lang), nil
 }
 
 // shape is a meeting as clients see it, with its buyer's name.
-func (rt *Routes) shape(m Meeting, buyerName string) response {
+func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response {
 	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, BuyerName: buyerName, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
-		Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
+		Session: m.Session, Note: m.Note, Status: m.Status, Reason: reasonOf(m).In(lang), ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
 		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name
@@ -174,7 +175,7 @@ func (rt *Routes) shape(m Meeting, buyerName string) response {
 
 // respondMeeting answers with one meeting.
 func (rt *Routes) respondMeeting(c *gin.Context, status int, m Meeting) {
-	r, err := rt.toResponse(c.Request.Context(), m, map[string]string{})
+	r, err := rt.toResponse(c.Request.Context(), m, map[string]string{}, answerLang(c))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -247,7 +248,7 @@ func (rt *Routes) mine(c *gin.Context) {
 
 // page answers with one page of the meetings that f selects.
 func (rt *Routes) page(c *gin.Context, f Filter) {
-	ctx := c.Request.Context()
+	ctx, lang := c.Request.Context(), answerLang(c)
 	var after string
 	page, err := httpx.PageAfter(c, &after)
 	if err != nil {
@@ -262,7 +263,7 @@ func (rt *Routes) page(c *gin.Context, f Filter) {
 	names := map[string]string{}
 	rs := make([]response, 0, len(ms))
 	for _, m := range ms {
-		r, err := rt.toResponse(ctx, m, names)
+		r, err := rt.toResponse(ctx, m, names, lang)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
@@ -319,21 +320,18 @@ func (rt *Routes) respond(accept bool) gin.HandlerFunc {
 
 func (rt *Routes) cancel(c *gin.Context) {
 	var req reasonRequest
-	if c.Request.ContentLength != 0 && !httpx.Bind(c, &req) {
+	if !httpx.BindOptional(c, &req) { // the reason is optional, and so is the body
 		return
 	}
 	m, side, ok := rt.load(c)
 	if !ok {
 		return
 	}
-	reason := req.Reason
-	if reason == "" {
-		reason = map[string]string{SideBuyer: "Người mua đã hủy / cancelled by the buyer", SideProducer: "Chủ thể đã hủy / cancelled by the producer"}[side]
-		if reason == "" {
-			reason = "Ban tổ chức đã hủy / cancelled by the organiser"
-		}
+	code := map[string]string{SideBuyer: ReasonByBuyer, SideProducer: ReasonByProducer}[side]
+	if code == "" {
+		code = ReasonByOrganiser
 	}
-	next, err := rt.save(c.Request.Context(), m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(reason, rt.now()) })
+	next, err := rt.save(c.Request.Context(), m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(code, req.Reason, rt.now()) })
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -40,7 +40,8 @@ type Meeting struct {
 	Session         string
 	Note            string
 	Status          string
-	Reason          string
+	Reason          string // a person's words, or the fair's cancel reason (ReasonCode fair_cancelled)
+	ReasonCode      string // why it was cancelled (see reasons.go); empty for older meetings
 	Day             string
 	Slot            int
 	Table           int
@@ -92,7 +93,7 @@ func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, erro
 
 // Cancel ends an active meeting with a reason both sides can read. A held meeting (outcome
 // recorded) cannot be cancelled: Conflict.
-func (m Meeting) Cancel(reason string, now time.Time) (Meeting, error) {
+func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 	if !m.Active() {
 		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is already %s", m.Status)
 	}
@@ -100,7 +101,7 @@ func (m Meeting) Cancel(reason string, now time.Time) (Meeting, error) {
 		return Meeting{}, apperr.E(apperr.Conflict, "the meeting was held (its outcome is recorded) and can no longer be cancelled")
 	}
 	next := m
-	next.Status, next.Reason = Cancelled, vntext.Clean(reason)
+	next.Status, next.Reason, next.ReasonCode = Cancelled, vntext.Clean(reason), code
 	next.Day, next.Slot, next.Table = "", 0, 0
 	next.Revision++
 	next.UpdatedAt = now

@@ -23,7 +23,7 @@ func TestAHeldMeetingsOutcomeMovesOn(t *testing.T) {
 		}
 		m = next
 	}
-	if _, err := m.Cancel("changed our minds", starts.Add(96*time.Hour)); err == nil {
+	if _, err := m.Cancel(ReasonByBuyer, "changed our minds", starts.Add(96*time.Hour)); err == nil {
 		t.Error("Cancel of a held meeting: no error")
 	}
 }

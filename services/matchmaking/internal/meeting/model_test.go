@@ -173,7 +173,7 @@ func TestTheAgendaModelAnswersAsTheDatabase(t *testing.T) {
 		x.checkSame(t, step)
 	}
 	run("the first run")
-	x.change(t, m12, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel("đổi kế hoạch", x.svc.now()) })
+	x.change(t, m12, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(ReasonByBuyer, "đổi kế hoạch", x.svc.now()) })
 	x.checkSame(t, "a cancellation")
 	got, err := x.svc.Store.Get(x.db, m11.ID)
 	if err != nil || got.Slot == 0 || got.Day != x.fair.B2BDays[0].Date {
@@ -247,7 +247,7 @@ func TestTheAgendaModelTakesOtherReplicasWritesOnlyIfNewer(t *testing.T) {
 	if v := x.svc.Agendas.version("f1"); v != 1 {
 		t.Errorf("the model holds schedule version %d, want 1", v)
 	}
-	other.change(t, m1, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel("bận", x.svc.now()) })
+	other.change(t, m1, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(ReasonByProducer, "bận", x.svc.now()) })
 	// Every event again, the old ones late and twice: the model keeps the newest.
 	deliver("a cancellation, with every event delivered twice", 2)
 	// A run that moves no meeting publishes no event: the model learns of its version from the

@@ -48,6 +48,7 @@ type document struct {
 	Note            string    `bson:"note"`
 	Status          string    `bson:"status"`
 	Reason          string    `bson:"reason"`
+	ReasonCode      string    `bson:"reason_code,omitempty"`
 	Day             string    `bson:"day"`
 	Slot            int       `bson:"slot"`
 	Table           int       `bson:"table"`
@@ -65,13 +66,13 @@ func toDocument(m Meeting) document {
 	}
 	return document{ID: m.ID, ActiveKey: key, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
 		ProducerAccount: m.ProducerAccount, RequestedBy: m.RequestedBy, Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason,
-		Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
 }
 
 func (d document) meeting() Meeting {
 	return Meeting{ID: d.ID, FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
 		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
-		Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
+		ReasonCode: d.ReasonCode, Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
 		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone)}
 }
 

@@ -1,0 +1,17 @@
+package meeting
+
+import (
+	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/apperr/msgcheck"
+)
+
+// TestMessagesAreInBothLanguages checks every message this package links (the meetings'
+// cancellation reasons among them): codes unique, both texts, the same parameters, Vietnamese
+// with diacritics and English without Vietnamese.
+func TestMessagesAreInBothLanguages(t *testing.T) {
+	if err := msgcheck.Catalogue(apperr.Messages()); err != nil {
+		t.Error(err)
+	}
+}

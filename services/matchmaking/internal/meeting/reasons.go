@@ -1,0 +1,59 @@
+package meeting
+
+import (
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+)
+
+// Why a meeting was cancelled: stored as a code (with the canceller's words, or the fair's
+// cancel reason, in Reason) and said in the reader's language only in the answers.
+const (
+	ReasonByBuyer          = "cancelled_by_buyer"
+	ReasonByProducer       = "cancelled_by_producer"
+	ReasonByOrganiser      = "cancelled_by_organiser"
+	ReasonFairCancelled    = "fair_cancelled"
+	ReasonBoothReleased    = "booth_released"
+	ReasonApplicationEnded = "application_ended"
+)
+
+var reasonMsgs = map[string]apperr.Msg{
+	ReasonByBuyer:          apperr.M("meeting."+ReasonByBuyer, "Người mua đã hủy cuộc gặp", "Cancelled by the buyer"),
+	ReasonByProducer:       apperr.M("meeting."+ReasonByProducer, "Chủ thể đã hủy cuộc gặp", "Cancelled by the producer"),
+	ReasonByOrganiser:      apperr.M("meeting."+ReasonByOrganiser, "Ban tổ chức đã hủy cuộc gặp", "Cancelled by the organiser"),
+	ReasonFairCancelled:    apperr.M("meeting."+ReasonFairCancelled, "Hội chợ đã bị hủy: %s", "The fair was cancelled: %s"),
+	ReasonBoothReleased:    apperr.M("meeting."+ReasonBoothReleased, "Gian hàng của chủ thể đã bị thu hồi", "The producer's booth was released"),
+	ReasonApplicationEnded: apperr.M("meeting."+ReasonApplicationEnded, "Chủ thể đã rút hoặc bị hủy đơn tham gia hội chợ", "The producer's application was withdrawn or cancelled"),
+}
+
+// reasonOf is a meeting's reason to say in the reader's language: the canceller's own words when
+// given, otherwise what its code says. A meeting stored before reasons had codes shows its
+// reason as it was stored.
+func reasonOf(m Meeting) apperr.Localized {
+	msg, ok := reasonMsgs[m.ReasonCode]
+	switch {
+	case !ok || (m.Reason != "" && m.ReasonCode != ReasonFairCancelled):
+		return asWritten(m.Reason)
+	case m.ReasonCode == ReasonFairCancelled:
+		return msg.With(m.Reason)
+	}
+	return msg.With()
+}
+
+// asWritten is text a person wrote, said as it was written in any language.
+type asWritten string
+
+// In returns the text as written.
+func (s asWritten) In(apperr.Lang) string { return string(s) }
+
+// agendaLang is the language of the agenda's meetings: they are scheduled, never cancelled, so
+// they have no reason to say in the reader's language.
+const agendaLang = apperr.Vietnamese
+
+// answerLang is the language c's answer says its reasons in (Accept-Language); the answer
+// varies with it, which caches must know.
+func answerLang(c *gin.Context) apperr.Lang {
+	c.Header("Vary", "Accept-Language")
+	return httpx.Lang(c)
+}
