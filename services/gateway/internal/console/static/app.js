@@ -65,7 +65,7 @@ function claims() {
 }
 
 async function api(method, path, body, opts = {}) {
-  const headers = { Accept: "application/json" };
+  const headers = { Accept: "application/json", "Accept-Language": S.lang };
   if (S.token) headers.Authorization = "Bearer " + S.token;
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) headers["Content-Type"] = "application/json";
   if (opts.idem) headers["Idempotency-Key"] = opts.idem;
@@ -457,7 +457,7 @@ async function fairMap(f, ref, manager) {
 }
 
 function rulesList(rules) {
-  return h("div", {}, (rules || []).map((r) => h("div", { class: "rule" }, h("span", { class: r.pass ? "ok" : "no" }, r.pass ? "✔" : "✘"), h("span", {}, S.lang === "vi" ? r.reason_vi : r.reason_en))));
+  return h("div", {}, (rules || []).map((r) => h("div", { class: "rule" }, h("span", { class: r.pass ? "ok" : "no" }, r.pass ? "✔" : "✘"), h("span", {}, r.reason))));
 }
 
 async function fairApps(f) {
@@ -697,7 +697,7 @@ async function viewMyApps() {
 }
 
 function factors(m) {
-  return h("div", {}, (m.factors || []).map((f) => h("div", { class: "factor" }, h("span", { class: "score" }, Math.round(f.score * 100) + "%"), " ", S.lang === "vi" ? f.reason_vi : f.reason_en)));
+  return h("div", {}, (m.factors || []).map((f) => h("div", { class: "factor" }, h("span", { class: "score" }, Math.round(f.score * 100) + "%"), " ", f.reason)));
 }
 
 async function viewOpportunities() {
