@@ -49,11 +49,11 @@ type Op struct {
 	RequestTypes []string
 	// Files are media types the success may have instead of JSON (chosen by ?format=).
 	Files []string
-	// Errors are error statuses beyond those the operation's shape implies: 401 and 403 with
-	// Roles; 400, 413 and 422 with a body; 422 with query parameters; 404 with a path
-	// parameter; 409 on writes (a concurrent change, a duplicate, an Idempotency-Key whose
-	// first run goes on); 500 and 503 always. A read that can conflict or be rate limited
-	// names 409 or 429 here.
+	// Errors are error statuses beyond those the operation's shape implies: 403 with Roles;
+	// 400, 413 and 422 with a body; 422 with query parameters; 404 with a path parameter; 409
+	// on writes (a concurrent change, a duplicate, an Idempotency-Key whose first run goes on);
+	// 401 (a token that is not valid), 500 and 503 always. A read that can conflict or be rate
+	// limited names 409 or 429 here.
 	Errors []int
 	// Headers are response headers of a success, by name, with what they hold.
 	Headers map[string]string
@@ -151,6 +151,9 @@ func (g *gen) operation(op Op) map[string]any {
 	if len(op.Roles) > 0 {
 		o["security"] = []any{map[string]any{"bearer": []string{}}}
 		o["description"] = "Roles: " + strings.Join(op.Roles, ", ") + "."
+	} else {
+		// Public, and a token may still change the answer (organisers see their drafts).
+		o["security"] = []any{map[string]any{}, map[string]any{"bearer": []string{}}}
 	}
 	return o
 }
@@ -242,13 +245,14 @@ const ProblemType = "application/problem+json"
 // errorStatuses are the error statuses op can answer: those its shape implies and op.Errors.
 func errorStatuses(op Op) []int {
 	// Any operation can fail inside (500) or find its database or NATS unreachable (503), and
-	// any write can meet a concurrent one (a stale revision or a unique key: 409).
-	set := map[int]bool{http.StatusInternalServerError: true, http.StatusServiceUnavailable: true}
+	// refuses an Authorization header that is not a valid token (401), public ones too; any
+	// write can meet a concurrent one (a stale revision or a unique key: 409).
+	set := map[int]bool{http.StatusUnauthorized: true, http.StatusInternalServerError: true, http.StatusServiceUnavailable: true}
 	if op.Method != http.MethodGet && op.Method != http.MethodHead {
 		set[http.StatusConflict] = true
 	}
 	if len(op.Roles) > 0 {
-		set[http.StatusUnauthorized], set[http.StatusForbidden] = true, true
+		set[http.StatusForbidden] = true
 	}
 	if op.Request != nil || len(op.RequestTypes) > 0 {
 		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnprocessableEntity] = true, true, true

@@ -185,8 +185,8 @@ func TestEveryOperationListsTheErrorsItCanAnswer(t *testing.T) {
 		path, method string
 		want         []string
 	}{
-		{"/api/producers", "get", []string{"200", "500", "503"}},
-		{"/api/products", "get", []string{"200", "422", "500", "503"}},
+		{"/api/producers", "get", []string{"200", "401", "500", "503"}},
+		{"/api/products", "get", []string{"200", "401", "422", "500", "503"}},
 		{"/api/producers/{id}/products", "post", []string{"201", "400", "401", "403", "404", "409", "413", "422", "500", "503"}},
 	}
 	for _, tt := range tests {
