@@ -33,3 +33,19 @@ func ExampleValidation() {
 	// name required | is required | bắt buộc phải có
 	// format one_of | must be json, csv or xlsx | phải là json, csv hoặc xlsx
 }
+
+// errCertificateExpires is a reason kept on an application and read in each reader's language.
+var errCertificateExpires = apperr.M("test.certificate_expires",
+	"Giấy chứng nhận OCOP của %[1]s hết hạn ngày %[2]s, trước khi hội chợ kết thúc.",
+	"The OCOP certificate of %[1]s expires on %[2]s, before the fair ends.")
+
+func ExampleStored() {
+	reason := errCertificateExpires.Store("Mật ong bạc hà", "20/05/2026")
+	fmt.Println(reason.Code, reason.Params)
+	fmt.Println(reason.In(apperr.Vietnamese))
+	fmt.Println(reason.In(apperr.English))
+	// Output:
+	// test.certificate_expires [Mật ong bạc hà 20/05/2026]
+	// Giấy chứng nhận OCOP của Mật ong bạc hà hết hạn ngày 20/05/2026, trước khi hội chợ kết thúc.
+	// The OCOP certificate of Mật ong bạc hà expires on 20/05/2026, before the fair ends.
+}

@@ -32,8 +32,9 @@ type Msg struct {
 // can check them all (msgcheck.Catalogue). It is written only while package variables are
 // initialised and read by tests.
 var catalogue struct {
-	sync.Mutex
-	msgs []Msg
+	sync.RWMutex
+	msgs   []Msg
+	byCode map[string]Msg
 }
 
 // M defines a message and records it in the catalogue. Define each message once, as a package
@@ -46,14 +47,53 @@ func M(code, vi, en string) Msg {
 	m := Msg{Code: code, VI: vi, EN: en}
 	catalogue.Lock()
 	catalogue.msgs = append(catalogue.msgs, m)
+	if catalogue.byCode == nil {
+		catalogue.byCode = map[string]Msg{}
+	}
+	if _, dup := catalogue.byCode[code]; !dup {
+		catalogue.byCode[code] = m
+	}
 	catalogue.Unlock()
 	return m
 }
 
+// Lookup returns the message defined with code, for a code read back from data (Stored).
+func Lookup(code string) (Msg, bool) {
+	catalogue.RLock()
+	defer catalogue.RUnlock()
+	m, ok := catalogue.byCode[code]
+	return m, ok
+}
+
+// Stored is a message kept as data, in a document or an event: its code and its parameters,
+// said in the reader's language when read (In), never stored rendered and never as a bilingual
+// string. Parameters are kept as text: names, numbers and codes, not words to translate.
+type Stored struct {
+	Code   string   `json:"code" bson:"code"`
+	Params []string `json:"params,omitempty" bson:"params,omitempty"`
+}
+
+// Store returns m with params, to keep as data.
+func (m Msg) Store(params ...string) Stored { return Stored{Code: m.Code, Params: params} }
+
+// In says s in lang. A code this program does not define is said as the code itself, so that a
+// reason stored by a newer version still reads as something a client can map.
+func (s Stored) In(lang Lang) string {
+	m, ok := Lookup(s.Code)
+	if !ok {
+		return s.Code
+	}
+	args := make([]any, len(s.Params))
+	for i, p := range s.Params {
+		args[i] = p
+	}
+	return m.With(args...).In(lang)
+}
+
 // Messages returns every message defined so far in this program, in definition order.
 func Messages() []Msg {
-	catalogue.Lock()
-	defer catalogue.Unlock()
+	catalogue.RLock()
+	defer catalogue.RUnlock()
 	return append([]Msg(nil), catalogue.msgs...)
 }
 

@@ -85,3 +85,22 @@ func TestValidationKeepsCodes(t *testing.T) {
 		t.Errorf("field errors (-want +got):\n%s", diff)
 	}
 }
+
+func TestStoredReadsInEachLanguage(t *testing.T) {
+	s := msgBooth.Store("HTX Tân Cương", "A-12")
+	if s.Code != "test.booth_taken" || len(s.Params) != 2 {
+		t.Fatalf("Store = %+v", s)
+	}
+	if got := s.In(apperr.Vietnamese); got != "Gian hàng A-12 đã thuộc về HTX Tân Cương." {
+		t.Errorf("In(vi) = %q", got)
+	}
+	if got := s.In(apperr.English); got != "HTX Tân Cương already holds booth A-12." {
+		t.Errorf("In(en) = %q", got)
+	}
+	if got := (apperr.Stored{Code: "rule_from_a_newer_version"}).In(apperr.English); got != "rule_from_a_newer_version" {
+		t.Errorf("an unknown code reads %q, want the code", got)
+	}
+	if m, ok := apperr.Lookup("required"); !ok || m != apperr.Required {
+		t.Errorf("Lookup(required) = %v, %v", m, ok)
+	}
+}

@@ -98,6 +98,9 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	_, _ = w.Write(body)
 }
 
+// NoRoute is the error of a request for a path no route serves, as the router answers it.
+func NoRoute(method, path string) error { return apperr.New(apperr.NotFound, msgNoRoute, method, path) }
+
 // BodyTooLarge is the error of a request body over limit bytes.
 func BodyTooLarge(limit int64) error { return apperr.New(apperr.TooLarge, msgBodyTooLarge, limit) }
 

@@ -85,7 +85,7 @@ func NewRouter(o Options) *gin.Engine {
 		_ = r.SetTrustedProxies(nil)
 	}
 	r.NoRoute(func(c *gin.Context) {
-		RespondError(c, apperr.New(apperr.NotFound, msgNoRoute, c.Request.Method, c.Request.URL.Path))
+		RespondError(c, NoRoute(c.Request.Method, c.Request.URL.Path))
 	})
 	r.NoMethod(respondMethodNotAllowed)
 	r.Use(edge(o), recovery())
