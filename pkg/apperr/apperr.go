@@ -34,21 +34,21 @@ const (
 // language (Localize).
 type FieldError struct {
 	Field   string `json:"field"`
-	Code    string `json:"code,omitempty"`
 	Message string `json:"message"`
+	Code    string `json:"code,omitempty"`
 	Text    Text   `json:"-"`
 }
 
 // Field returns the field error m (with args) on field.
 func Field(field string, m Msg, args ...any) FieldError {
 	t := m.With(args...)
-	return FieldError{Field: field, Code: m.Code, Message: t.In(English), Text: t}
+	return FieldError{Field: field, Message: t.In(English), Code: m.Code, Text: t}
 }
 
 // Localize returns f said in lang, with a code: the message's, or "invalid" for a field error
 // made from a bare string.
 func (f FieldError) Localize(lang Lang) FieldError {
-	out := FieldError{Field: f.Field, Code: f.Code, Message: f.Message}
+	out := FieldError{Field: f.Field, Message: f.Message, Code: f.Code}
 	if !f.Text.IsZero() {
 		out.Code, out.Message = f.Text.Msg.Code, f.Text.In(lang)
 	}
@@ -208,7 +208,7 @@ func (v *Validation) Merge(prefix string, err error) {
 		if !e.Text.IsZero() {
 			code = e.Text.Msg.Code
 		}
-		v.fields = append(v.fields, FieldError{Field: prefix, Code: code, Message: e.Message, Text: e.Text})
+		v.fields = append(v.fields, FieldError{Field: prefix, Message: e.Message, Code: code, Text: e.Text})
 		return
 	}
 	v.fields = append(v.fields, FieldError{Field: prefix, Message: err.Error()})
