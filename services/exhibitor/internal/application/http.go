@@ -35,8 +35,14 @@ type createRequest struct {
 	Notes         string   `json:"notes"`
 }
 
+// reviewRequest is the optional body of approve, waitlist and withdraw.
 type reviewRequest struct {
-	Reason string `json:"reason" doc:"required to reject; shown to the producer"`
+	Reason string `json:"reason" doc:"a note shown to the producer; optional"`
+}
+
+// rejectRequest documents reject's body: reviewRequest's field, which a rejection needs.
+type rejectRequest struct {
+	Reason string `json:"reason" required:"true" doc:"why the application is rejected; shown to the producer"`
 }
 
 type productBody struct {
@@ -46,7 +52,7 @@ type productBody struct {
 	Sector        string `json:"sector"`
 	Stars         int    `json:"stars"`
 	PotentialFive bool   `json:"potential_five_star"`
-	ExpiresOn     string `json:"certificate_expires_on"`
+	ExpiresOn     string `json:"certificate_expires_on" format:"date"`
 }
 
 // boothBody is a booth an application lists, with its zone. Its status is "assigned" while the
@@ -73,7 +79,7 @@ type ruleBody struct {
 }
 
 type response struct {
-	ID            string        `json:"id"`
+	ID            string        `json:"id" format:"uuid"`
 	FairID        string        `json:"fair_id"`
 	FairName      string        `json:"fair_name"`
 	ProducerID    string        `json:"producer_id"`
@@ -85,7 +91,7 @@ type response struct {
 	BoothCount    int           `json:"booth_count"`
 	PreferredZone string        `json:"preferred_zone"`
 	Notes         string        `json:"notes"`
-	Status        string        `json:"status"`
+	Status        string        `json:"status" enum:"submitted,approved,rejected,waitlisted,withdrawn,cancelled"`
 	Reason        string        `json:"reason,omitempty" doc:"the reviewer's note, or why the application was cancelled, in the language of Accept-Language"`
 	ReasonCode    string        `json:"reason_code,omitempty" doc:"fair_cancelled when the fair's cancellation cancelled the application; absent for a reviewer's note"`
 	Eligible      bool          `json:"eligible"`
@@ -154,11 +160,17 @@ func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications/:id", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "One application.", Response: response{}}, h.get)
 	for _, a := range []Action{Approve, Reject, Waitlist} {
-		api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/" + string(a), Tag: "applications", Roles: reviewers,
-			Summary: "Review: " + string(a) + " (organisers of the fair, admins).", Request: reviewRequest{}, Response: response{}}, h.review(a))
+		op := openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/" + string(a), Tag: "applications", Roles: reviewers,
+			Summary: "Review: " + string(a) + " (organisers of the fair, admins). A move the application's status does not allow is 409.",
+			Request: reviewRequest{}, OptionalBody: true, Response: response{}}
+		if a == Reject {
+			op.Request, op.OptionalBody = rejectRequest{}, false
+		}
+		api.Handle(op, h.review(a))
 	}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/withdraw", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Summary: "The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.", Request: reviewRequest{}, Response: response{}}, h.review(Withdraw))
+		Summary: "The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.", Request: reviewRequest{}, OptionalBody: true,
+		Response: response{}}, h.review(Withdraw))
 }
 
 func (h *Routes) now() time.Time { return stamp(h.Now()) }

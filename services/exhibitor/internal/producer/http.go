@@ -23,17 +23,17 @@ import (
 
 // certificationBody is a certification in requests and responses.
 type certificationBody struct {
-	Code       string `json:"code" doc:"iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda or organic_jas"`
+	Code       string `json:"code" enum:"iso_22000,iso_9001,haccp,vietgap,globalgap,organic_tcvn,organic_eu,organic_usda,organic_jas"`
 	Number     string `json:"number"`
 	ValidUntil string `json:"valid_until" format:"date" doc:"last valid day"`
 }
 
 // writeRequest is the body of POST (all required fields) and PATCH (any subset).
 type writeRequest struct {
-	Kind           *string              `json:"kind" doc:"cooperative, enterprise, household_business or cooperative_group"`
-	LegalName      *string              `json:"legal_name"`
-	TaxCode        *string              `json:"tax_code" doc:"10 digits, or 10 digits-3 digits for a branch"`
-	Province       *string              `json:"province" doc:"code or name of one of the 34 provinces; old names are accepted"`
+	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group"`
+	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát"`
+	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch"`
+	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted"`
 	Commune        *string              `json:"commune"`
 	Address        *string              `json:"address"`
 	Phone          *string              `json:"phone"`
@@ -79,15 +79,15 @@ func (r writeRequest) fields() (Fields, error) {
 }
 
 type provinceBody struct {
-	Code   string `json:"code"`
-	Name   string `json:"name"`
+	Code   string `json:"code" example:"15"`
+	Name   string `json:"name" example:"Lào Cai"`
 	Region string `json:"region"`
 }
 
 type response struct {
 	ID             string              `json:"id"`
 	AccountID      string              `json:"account_id"`
-	Kind           string              `json:"kind"`
+	Kind           string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group"`
 	LegalName      string              `json:"legal_name"`
 	TaxCode        string              `json:"tax_code,omitempty" doc:"shown to the producer itself, organisers and admins"`
 	Province       provinceBody        `json:"province"`

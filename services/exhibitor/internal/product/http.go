@@ -25,16 +25,16 @@ import (
 type certificateBody struct {
 	DecisionNo string `json:"decision_no" doc:"e.g. 1234/QĐ-UBND"`
 	IssuedBy   string `json:"issued_by"`
-	IssuedOn   string `json:"issued_on" doc:"YYYY-MM-DD"`
-	ExpiresOn  string `json:"expires_on,omitempty" doc:"YYYY-MM-DD, first day no longer valid; default issue date + 36 months"`
+	IssuedOn   string `json:"issued_on" format:"date"`
+	ExpiresOn  string `json:"expires_on,omitempty" format:"date" doc:"first day no longer valid; default issue date + 36 months"`
 }
 
 // writeRequest creates (required fields) or patches (any subset) a product.
 type writeRequest struct {
-	NameVI          *string          `json:"name_vi"`
+	NameVI          *string          `json:"name_vi" example:"Mật ong hoa bạc hà Mèo Vạc"`
 	NameEN          *string          `json:"name_en"`
 	CriteriaSet     *int             `json:"criteria_set" doc:"1 to 26 (Decision 148/QĐ-TTg)"`
-	Stars           *int             `json:"stars" doc:"3, 4 or 5"`
+	Stars           *int             `json:"stars" enum:"3,4,5"`
 	PotentialFive   *bool            `json:"potential_five_star"`
 	Certificate     *certificateBody `json:"certificate"`
 	GTIN            *string          `json:"gtin" doc:"13 digits, optional"`
