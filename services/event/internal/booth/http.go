@@ -26,7 +26,7 @@ type boothInput struct {
 	W      float64 `json:"w" doc:"width in metres; default by kind"`
 	H      float64 `json:"h" doc:"depth in metres; default by kind"`
 	Price  int64   `json:"price" doc:"VND; 0 uses the fair's price for the kind"`
-	Status string  `json:"status" doc:"available (default), reserved or blocked"`
+	Status string  `json:"status" enum:"available,reserved,blocked" doc:"default available"`
 }
 
 type gridInput struct {
@@ -55,11 +55,11 @@ type boothPatch struct {
 	W      *float64 `json:"w"`
 	H      *float64 `json:"h"`
 	Price  *int64   `json:"price"`
-	Status *string  `json:"status" doc:"available, reserved or blocked"`
+	Status *string  `json:"status" enum:"available,reserved,blocked"`
 }
 
 type assignRequest struct {
-	ApplicationID string `json:"application_id"`
+	ApplicationID string `json:"application_id" required:"true" doc:"an approved application of the fair"`
 }
 
 type assignmentBody struct {

@@ -102,7 +102,7 @@ func (r fairRequest) fields() (Fields, error) {
 }
 
 type b2bDayBody struct {
-	Date         string `json:"date" format:"date" doc:"one of the fair's days"`
+	Date         string `json:"date" format:"date" required:"true" doc:"one of the fair's days"`
 	StartTime    string `json:"start_time" doc:"HH:MM"`
 	SlotMinutes  int    `json:"slot_minutes"`
 	Slots        int    `json:"slots"`
@@ -172,11 +172,11 @@ func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 }
 
 type cancelRequest struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" required:"true" doc:"shown to producers and buyers"`
 }
 
 type b2bRequest struct {
-	Days []b2bDayBody `json:"days"`
+	Days []b2bDayBody `json:"days" doc:"the whole setting, at most 14 days; an empty list removes the B2B sessions"`
 }
 
 // Routes serves the fairs: creating, listing, reading and changing them, their lifecycle and their
