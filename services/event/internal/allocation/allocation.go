@@ -17,7 +17,10 @@ import (
 	"cmp"
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 // Booth is a booth of the floor plan.
@@ -69,11 +72,29 @@ type Placement struct {
 	Together        bool     `json:"together"`
 }
 
-// Unplaced is an application that got no booth, and why.
+// Unplaced is an application that got no booth, and why: a code, and its reason with its values,
+// said in the reader's language only in the answer (Reason).
 type Unplaced struct {
-	ApplicationID string `json:"application_id"`
-	ReasonVI      string `json:"reason_vi"`
-	ReasonEN      string `json:"reason_en"`
+	ApplicationID string      `json:"application_id"`
+	Code          string      `json:"code" doc:"province_quota or no_zone_space"`
+	Reason        string      `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
+	Text          apperr.Text `json:"-"`
+}
+
+// Why an application got no booth.
+var (
+	msgProvinceQuota = apperr.M("allocation.province_quota",
+		"Đã hết chỉ tiêu gian hàng của tỉnh (%d/%d)",
+		"The province's booth quota is used up (%d of %d)")
+	msgNoZoneSpace = apperr.M("allocation.no_zone_space",
+		"Không còn đủ %d gian loại %s trống trong cùng một khu",
+		"No zone has %d free %s booths left")
+)
+
+// unplaced is application id unplaced for the reason m with args; its code is m's, without the
+// package's prefix.
+func unplaced(id string, m apperr.Msg, args ...any) Unplaced {
+	return Unplaced{ApplicationID: id, Code: strings.TrimPrefix(m.Code, "allocation."), Text: m.With(args...)}
 }
 
 // Proposal is the allocator's answer.
@@ -207,16 +228,12 @@ func Allocate(p Problem) Proposal {
 	for _, ai := range order {
 		a := s.apps[ai]
 		if q, capped := p.Quotas[a.Province]; capped && s.used[a.Province]+a.Count > q {
-			prop.Unplaced = append(prop.Unplaced, Unplaced{ApplicationID: a.ID,
-				ReasonVI: fmt.Sprintf("Đã hết chỉ tiêu gian hàng của tỉnh (%d/%d)", s.used[a.Province], q),
-				ReasonEN: fmt.Sprintf("the province's booth quota is used up (%d of %d)", s.used[a.Province], q)})
+			prop.Unplaced = append(prop.Unplaced, unplaced(a.ID, msgProvinceQuota, s.used[a.Province], q))
 			continue
 		}
 		group := s.bestGroup(ai)
 		if group == nil {
-			prop.Unplaced = append(prop.Unplaced, Unplaced{ApplicationID: a.ID,
-				ReasonVI: fmt.Sprintf("Không còn đủ %d gian loại %s trống trong cùng một khu", a.Count, a.Kind),
-				ReasonEN: fmt.Sprintf("no zone has %d free %s booths left", a.Count, a.Kind)})
+			prop.Unplaced = append(prop.Unplaced, unplaced(a.ID, msgNoZoneSpace, a.Count, a.Kind))
 			continue
 		}
 		for _, b := range group {

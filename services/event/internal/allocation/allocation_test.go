@@ -6,6 +6,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 // row makes n standard booths side by side in zone, codes prefix01...
@@ -43,7 +45,7 @@ func TestPriorityWinsTheLastBooth(t *testing.T) {
 	if pl, ok := placementOf(prop, "five-late"); !ok || pl.Booths[0] != "A01" {
 		t.Errorf("5★ application did not get the only booth: %+v", prop)
 	}
-	if len(prop.Unplaced) != 2 || prop.Unplaced[0].ReasonVI == "" || prop.Unplaced[0].ReasonEN == "" {
+	if len(prop.Unplaced) != 2 || prop.Unplaced[0].Text.In(apperr.Vietnamese) == "" || prop.Unplaced[0].Text.In(apperr.English) == "" {
 		t.Errorf("unplaced = %+v, want two with reasons", prop.Unplaced)
 	}
 	if v := Check(p, prop); len(v) > 0 {

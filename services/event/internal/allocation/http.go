@@ -83,7 +83,8 @@ func (rt *Routes) propose(c *gin.Context) {
 		httpx.RespondError(c, apperr.E(apperr.Conflict, "allocation runs once the fair is published and before it ends (it is %s)", f.Status))
 		return
 	}
-	resp, err := rt.proposal(c.Request.Context(), f)
+	c.Header("Vary", "Accept-Language")
+	resp, err := rt.proposal(c.Request.Context(), f, httpx.Lang(c))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -5,6 +5,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
@@ -48,9 +49,9 @@ func (rt *Routes) problem(ctx context.Context, f fair.Fair) (Problem, map[string
 	return p, byID, nil
 }
 
-// proposal allocates f's booths and stores the result as the fair's last proposal, which a commit
+// proposal allocates f's booths (the reasons of the unplaced said in lang) and stores the result as the fair's last proposal, which a commit
 // then assigns.
-func (rt *Routes) proposal(ctx context.Context, f fair.Fair) (proposalResponse, error) {
+func (rt *Routes) proposal(ctx context.Context, f fair.Fair, lang apperr.Lang) (proposalResponse, error) {
 	p, apps, err := rt.problem(ctx, f)
 	if err != nil {
 		return proposalResponse{}, err
@@ -65,6 +66,7 @@ func (rt *Routes) proposal(ctx context.Context, f fair.Fair) (proposalResponse, 
 		resp.Placements = append(resp.Placements, placementBody{Placement: pl, ProducerName: apps[pl.ApplicationID].ProducerName, Province: apps[pl.ApplicationID].Province})
 	}
 	for _, u := range prop.Unplaced {
+		u.Reason = u.Text.In(lang)
 		resp.Unplaced = append(resp.Unplaced, unplacedBody{Unplaced: u, ProducerName: apps[u.ApplicationID].ProducerName})
 	}
 	err = rt.Proposals.Save(ctx, Stored{ID: resp.ProposalID, FairID: f.ID, ComputedAt: resp.ComputedAt, Placements: prop.Placements})

@@ -253,7 +253,8 @@ func stepProposeAndCommit(t *testing.T, e env, id string) {
 		}
 		Unplaced []struct {
 			ApplicationID string `json:"application_id"`
-			ReasonVI      string `json:"reason_vi"`
+			Code          string `json:"code"`
+			Reason        string `json:"reason"`
 		}
 		Violations []string
 	}
@@ -261,6 +262,13 @@ func stepProposeAndCommit(t *testing.T, e env, id string) {
 	r.Decode(t, &prop)
 	if r.Status != 200 || len(prop.Placements) != 3 || len(prop.Unplaced) != 1 || prop.Unplaced[0].ApplicationID != "hn2" || len(prop.Violations) != 0 {
 		t.Fatalf("proposal: %d %s", r.Status, r.Body)
+	}
+	// Why hn2 got no booth: a code, and its reason in the reader's language (vi by default).
+	vi := prop.Unplaced[0]
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation", nil, "Accept-Language", "en").Decode(t, &prop)
+	en := prop.Unplaced[0]
+	if vi.Code == "" || vi.Code != en.Code || !strings.Contains(vi.Reason, "gian") || !strings.Contains(en.Reason, "booth") {
+		t.Errorf("unplaced reasons: vi %+v, en %+v; want one code, said in Vietnamese and in English", vi, en)
 	}
 	var commit struct {
 		Committed []any

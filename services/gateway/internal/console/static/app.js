@@ -500,7 +500,7 @@ async function fairAlloc(f) {
       h("h2", {}, t("placed") + ": " + p.placements.length),
       h("table", {}, h("tbody", {}, p.placements.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.booths.join(", ")), h("td", {}, x.zone))))),
       h("h2", {}, t("unplaced") + ": " + p.unplaced.length),
-      h("table", {}, h("tbody", {}, p.unplaced.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, S.lang === "vi" ? x.reason_vi : x.reason_en))))),
+      h("table", {}, h("tbody", {}, p.unplaced.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.reason))))),
       h("div", { class: "actions" }, h("button", { type: "button", id: "commit-alloc", onclick: async () => {
         const c = await api("POST", `/api/fairs/${f.id}/allocation/commit`);
         toast(c.ok ? t("saved") + ": " + c.data.committed.length : (c.data.detail || t("failed")));
