@@ -37,8 +37,8 @@ type outcomeRequest struct {
 }
 
 type unavailabilityRequest struct {
-	Day   string `json:"day" doc:"YYYY-MM-DD, one of the B2B days"`
-	Slots []int  `json:"slots"`
+	Day   string `json:"day" required:"true" format:"date" doc:"one of the B2B days"`
+	Slots []int  `json:"slots" nullable:"true" doc:"the slots (from 1) you cannot attend; empty or null clears the day"`
 }
 
 type response struct {
@@ -51,13 +51,13 @@ type response struct {
 	RequestedBy  string    `json:"requested_by"`
 	Session      string    `json:"session"`
 	Note         string    `json:"note"`
-	Status       string    `json:"status"`
+	Status       string    `json:"status" enum:"requested,accepted,declined,cancelled"`
 	Reason       string    `json:"reason,omitempty" doc:"why it was cancelled, in the language of Accept-Language: the canceller's words, or what cancelled it"`
 	ReasonCode   string    `json:"reason_code,omitempty" doc:"cancelled_by_buyer, cancelled_by_producer, cancelled_by_organiser, fair_cancelled, booth_released or application_ended"`
 	Day          string    `json:"day,omitempty"`
 	Slot         int       `json:"slot,omitempty"`
 	Table        int       `json:"table,omitempty"`
-	Starts       string    `json:"starts_at,omitempty" doc:"RFC 3339, once scheduled"`
+	Starts       string    `json:"starts_at,omitempty" format:"date-time" doc:"once scheduled"`
 	Outcome      string    `json:"outcome,omitempty"`
 	ValueVND     int64     `json:"value_vnd,omitempty"`
 	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
@@ -122,18 +122,19 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, rt.respond(true))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides, Summary: "Decline a meeting request.", Response: response{}}, rt.respond(false))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
-		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, Response: response{}}, rt.cancel)
+		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, OptionalBody: true, Response: response{}}, rt.cancel)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
 		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.", Request: outcomeRequest{}, Response: response{}}, rt.outcome)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
-		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}}, rt.unavailability)
+		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}, Status: http.StatusNoContent}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
 		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"},
 			{Name: "fair_revision", Type: "integer", Description: "the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
-		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304.", Response: agendaResponse{},
-		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}}}, rt.agenda)
+		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
+		Query:   []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}},
+		Headers: map[string]string{"ETag": "a hash of the body"}, Errors: []int{http.StatusConflict}}, rt.agenda)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
 		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.",
 		Request: schedule.Problem{}, Response: schedule.Solution{}}, rt.solve)
