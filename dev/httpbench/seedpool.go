@@ -183,7 +183,7 @@ func (d *Data) allocate(ctx context.Context, log io.Writer) error {
 	var p struct {
 		Placements []any `json:"placements"`
 		Unplaced   []struct {
-			ReasonEN string `json:"reason_en"`
+			Reason string `json:"reason"`
 		} `json:"unplaced"`
 	}
 	err := Eventually(ctx, 100, 200*time.Millisecond, func() error {
@@ -199,7 +199,7 @@ func (d *Data) allocate(ctx context.Context, log io.Writer) error {
 		return err
 	}
 	if len(p.Unplaced) > 0 {
-		fmt.Fprintf(log, "seed:   %d applications placed, %d not (e.g. %s)\n", len(p.Placements), len(p.Unplaced), p.Unplaced[0].ReasonEN)
+		fmt.Fprintf(log, "seed:   %d applications placed, %d not (e.g. %s)\n", len(p.Placements), len(p.Unplaced), p.Unplaced[0].Reason)
 	}
 	return d.Organiser.Do(ctx, http.MethodPost, "/api/fairs/"+d.FairID+"/allocation/commit", nil, nil)
 }
