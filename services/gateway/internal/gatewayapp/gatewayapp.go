@@ -18,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/service"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/apidoc"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/console"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
@@ -31,8 +32,10 @@ type App struct {
 	keys     signing.Keys
 	signer   *auth.Signer
 	cfg      Config
-	handler  http.Handler
-	live     *live.Relay
+	// engine routes every request; handler is the engine as served (see apidoc.AtRoot).
+	engine  *gin.Engine
+	handler http.Handler
+	live    *live.Relay
 }
 
 // Run is the gateway's main: it reads the configuration, serves until ctx ends and shuts down.
@@ -83,7 +86,8 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	if a.live, err = live.NewRelay(host.NC, live.NewLookup(cfg.Upstreams, onBehalf).Scope); err != nil {
 		return fail(err)
 	}
-	a.handler = a.routes()
+	a.engine = a.routes()
+	a.handler = apidoc.AtRoot(a.engine)
 	return a, nil
 }
 
@@ -132,12 +136,13 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 }
 
 func (a *App) routes() *gin.Engine {
-	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; see each service's /openapi.json.")
+	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; the gateway's /openapi.json merges this document with the services'.")
 	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).Register(api)
 	console.Routes{}.Register(r, api)
 	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public)
 	live.NewRoutes(a.live, tickets).Register(api)
 	signing.NewRoutes(a.keys).Register(r)
+	apidoc.NewRoutes(apidoc.New(api.Doc.JSON, a.cfg.Upstreams, a.host.Log)).Register(r)
 	proxy.NewRoutes(a.cfg.Upstreams).Register(r)
 	return r
 }

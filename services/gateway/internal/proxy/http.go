@@ -59,7 +59,7 @@ func (rt *Routes) Register(r *gin.Engine) {
 }
 
 func (rt *Routes) forward(c *gin.Context) {
-	name := serviceFor(c.Request.URL.Path)
+	name := ServiceFor(c.Request.URL.Path)
 	p, ok := rt.proxies[name]
 	if !ok {
 		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))

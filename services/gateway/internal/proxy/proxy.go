@@ -3,7 +3,11 @@
 // address.
 package proxy
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // Upstream service names.
 const (
@@ -11,6 +15,9 @@ const (
 	Exhibitor   = "exhibitor"
 	Matchmaking = "matchmaking"
 )
+
+// Upstreams are the services the gateway routes to, in the order their documents are merged.
+var Upstreams = []string{Event, Exhibitor, Matchmaking}
 
 // route sends paths matching pattern to a service. A pattern is a list of path segments where "*"
 // matches any one segment; a path matches when it starts with the pattern's segments.
@@ -29,8 +36,6 @@ var routes = func() []route {
 		{"/api/fairs/*/unavailability", Matchmaking},
 		{"/api/producers/*/opportunities", Matchmaking},
 		{"/api/fairs", Event},
-		{"/api/booths", Event},
-		{"/api/reports", Event},
 		{"/api/producers", Exhibitor},
 		{"/api/products", Exhibitor},
 		{"/api/applications", Exhibitor},
@@ -49,20 +54,66 @@ var routes = func() []route {
 	return out
 }()
 
-// serviceFor returns the service that serves path, or "".
-func serviceFor(path string) string {
+// ServiceFor returns the service the gateway routes path to, or "" for none.
+func ServiceFor(path string) string {
+	if i := routeFor(path); i >= 0 {
+		return routes[i].service
+	}
+	return ""
+}
+
+// routeFor returns the index of the first route whose pattern path matches, or -1.
+func routeFor(path string) int {
 	segs := strings.Split(strings.Trim(path, "/"), "/")
 outer:
-	for _, r := range routes {
+	for i, r := range routes {
 		if len(segs) < len(r.pattern) {
 			continue
 		}
-		for i, p := range r.pattern {
-			if p != "*" && p != segs[i] {
+		for j, p := range r.pattern {
+			if p != "*" && p != segs[j] {
 				continue outer
 			}
 		}
-		return r.service
+		return i
 	}
-	return ""
+	return -1
+}
+
+// Check compares the routing table with what the services document, so that neither can drift
+// from the other unnoticed. own holds the /api paths the gateway serves itself, documented the
+// /api paths each service documents (OpenAPI form, "/api/fairs/{id}"), by service name. It
+// returns, sorted, every documented path that does not reach the service documenting it (the
+// gateway serves it itself, routes it elsewhere or nowhere), and every routing entry that no
+// documented path uses. Entries are called dead only when every upstream's document is in
+// documented, since a missing document proves nothing.
+func Check(own []string, documented map[string][]string) (unrouted, dead []string) {
+	used := make([]bool, len(routes))
+	for service, paths := range documented {
+		for _, p := range paths {
+			switch i := routeFor(p); {
+			case slices.Contains(own, p):
+				unrouted = append(unrouted, fmt.Sprintf("%s (%s): served by the gateway itself", p, service))
+			case i < 0:
+				unrouted = append(unrouted, fmt.Sprintf("%s (%s): not routed", p, service))
+			case routes[i].service != service:
+				unrouted = append(unrouted, fmt.Sprintf("%s (%s): routed to %s", p, service, routes[i].service))
+			default:
+				used[i] = true
+			}
+		}
+	}
+	for _, s := range Upstreams {
+		if _, ok := documented[s]; !ok {
+			used = nil // a document is missing: some entries may look dead that are not
+			break
+		}
+	}
+	for i, u := range used {
+		if !u {
+			dead = append(dead, "/"+strings.Join(routes[i].pattern, "/")+" → "+routes[i].service)
+		}
+	}
+	slices.Sort(unrouted)
+	return unrouted, dead
 }

@@ -1,6 +1,10 @@
 package proxy
 
-import "testing"
+import (
+	"slices"
+	"strings"
+	"testing"
+)
 
 func TestServiceFor(t *testing.T) {
 	tests := []struct{ path, want string }{
@@ -25,8 +29,37 @@ func TestServiceFor(t *testing.T) {
 		{"/api/fairsx", ""},
 	}
 	for _, tt := range tests {
-		if got := serviceFor(tt.path); got != tt.want {
-			t.Errorf("serviceFor(%q) = %q, want %q", tt.path, got, tt.want)
+		if got := ServiceFor(tt.path); got != tt.want {
+			t.Errorf("ServiceFor(%q) = %q, want %q", tt.path, got, tt.want)
 		}
+	}
+}
+
+// TestCheckFindsDriftBothWays: a path a service documents must reach that service, and an entry
+// of the table must serve at least one documented path; both drifts are named.
+func TestCheckFindsDriftBothWays(t *testing.T) {
+	docs := map[string][]string{}
+	for _, r := range routes {
+		// One documented path per entry: the pattern itself, with "{id}" for each wildcard.
+		p := "/" + strings.ReplaceAll(strings.Join(r.pattern, "/"), "*", "{id}")
+		docs[r.service] = append(docs[r.service], p)
+	}
+	if unrouted, dead := Check([]string{"/api/auth/me"}, docs); len(unrouted) != 0 || len(dead) != 0 {
+		t.Fatalf("Check(the table's own paths) = %q, %q, want none", unrouted, dead)
+	}
+	docs[Event] = append(docs[Event], "/api/booths/{id}", "/api/auth/me", "/api/meetings/{id}/notes")
+	docs[Matchmaking] = slices.DeleteFunc(docs[Matchmaking], func(p string) bool { return p == "/api/scheduling" })
+	unrouted, dead := Check([]string{"/api/auth/me"}, docs)
+	wantUnrouted := []string{
+		"/api/auth/me (event): served by the gateway itself",
+		"/api/booths/{id} (event): not routed",
+		"/api/meetings/{id}/notes (event): routed to matchmaking",
+	}
+	if !slices.Equal(unrouted, wantUnrouted) || !slices.Equal(dead, []string{"/api/scheduling → matchmaking"}) {
+		t.Errorf("Check = %q, %q, want %q, [/api/scheduling → matchmaking]", unrouted, dead, wantUnrouted)
+	}
+	delete(docs, Exhibitor)
+	if _, dead := Check(nil, docs); len(dead) != 0 {
+		t.Errorf("Check without the exhibitor's document calls %q dead, want none (unknown)", dead)
 	}
 }
