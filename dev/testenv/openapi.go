@@ -10,11 +10,14 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 )
 
-// CheckOpenAPI fails the test unless the /openapi.json that c serves documents exactly the /api
-// routes registered on engine.
+// CheckOpenAPI fails the test unless the /openapi.json that c serves is a valid OpenAPI
+// document (kin-openapi's Validate) that documents exactly the /api routes registered on engine.
 func CheckOpenAPI(tb testing.TB, c Client, engine *gin.Engine) {
 	tb.Helper()
 	r := c.Do(tb, "GET", "/openapi.json", nil)
+	if _, err := LoadContract(r.Body); err != nil {
+		tb.Errorf("/openapi.json is not a valid OpenAPI document: %v", err)
+	}
 	var doc struct {
 		OpenAPI string                                `json:"openapi"`
 		Paths   map[string]map[string]json.RawMessage `json:"paths"`

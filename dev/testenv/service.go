@@ -91,11 +91,19 @@ func Serve(tb testing.TB, run func(ctx context.Context, ln net.Listener) error) 
 	return "http://" + ln.Addr().String()
 }
 
-// Client calls a JSON API.
+// Client calls a JSON API and checks every exchange against the OpenAPI document the API
+// serves at Base/openapi.json (fetched once per base URL; see Contract.Check), so that a test
+// fails when a handler's request or response drifts from its document.
 type Client struct {
 	Base  string
 	Token string
 	HTTP  *http.Client
+	// Contracts are further base URLs whose documents apply where Base's own has no such
+	// operation: the services behind a gateway whose document does not cover them.
+	Contracts []string
+	// Unchecked turns the document check off, for clients of listeners that serve no API
+	// document of their own (metrics) and for tests that send what no document allows.
+	Unchecked bool
 }
 
 // Response is what a call returned.
@@ -117,19 +125,25 @@ func (r Response) Decode(tb testing.TB, v any) {
 // and headers given as name, value pairs.
 func (c Client) Do(tb testing.TB, method, path string, body any, headers ...string) Response {
 	tb.Helper()
-	var rd io.Reader
+	var (
+		rd      io.Reader
+		reqBody []byte
+	)
 	switch b := body.(type) {
 	case nil:
 	case string:
-		rd = bytes.NewBufferString(b)
+		reqBody = []byte(b)
 	case []byte:
-		rd = bytes.NewReader(b)
+		reqBody = b
 	default:
 		data, err := json.Marshal(b)
 		if err != nil {
 			tb.Fatal(err)
 		}
-		rd = bytes.NewReader(data)
+		reqBody = data
+	}
+	if body != nil {
+		rd = bytes.NewReader(reqBody)
 	}
 	req, err := http.NewRequest(method, c.Base+path, rd)
 	if err != nil {
@@ -157,7 +171,9 @@ func (c Client) Do(tb testing.TB, method, path string, body any, headers ...stri
 	if err != nil {
 		tb.Fatal(err)
 	}
-	return Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	r := Response{Status: resp.StatusCode, Header: resp.Header, Body: data}
+	c.checkExchange(tb, req, reqBody, r)
+	return r
 }
 
 // Pages follows a paginated list at path one item per page (at most 20 pages), failing the test
