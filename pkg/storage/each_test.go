@@ -89,7 +89,7 @@ func TestSlowCommandsAreLoggedWithoutValues(t *testing.T) {
 	if _, err := c.InsertOne(ctx, bson.M{"_id": "p1", "tax_code": "0101234567"}); err != nil {
 		t.Fatal(err)
 	}
-	if err := c.FindOne(ctx, bson.M{"tax_code": "0101234567", "deleted": false}).Err(); err == nil {
+	if err := c.FindOne(ctx, bson.D{{Key: "tax_code", Value: "0101234567"}, {Key: "deleted", Value: false}}).Err(); err == nil {
 		t.Fatal("found a deleted=false producer that has no such field")
 	}
 	log := out.String()
