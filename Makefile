@@ -9,7 +9,7 @@ DATA     := $(CURDIR)/data
 # Test timeouts are generous for a 2-core machine running with -race.
 TESTFLAGS ?= -race -timeout 20m
 
-.PHONY: all build run test test-gowork-off vet fmt-check tidy-check bench bench-go bench-http clean clean-data deps chromium
+.PHONY: all build run api-client test test-gowork-off vet fmt-check tidy-check bench bench-go bench-http clean clean-data deps chromium
 
 all: build
 
@@ -30,6 +30,12 @@ build:
 
 run: build
 	@$(BIN)/ocopfair-local -bin $(BIN) -data $(DATA)
+
+# The Go client in dev/apiclient, generated with oapi-codegen from the gateway's merged OpenAPI
+# document of a system started from the built binaries (the test in dev/apiclient fails when the
+# committed client is stale).
+api-client: build
+	@cd dev && $(GO) run ./cmd/ocopfair-apiclient -bin $(BIN) -out apiclient
 
 clean-data:
 	rm -rf $(DATA)

@@ -62,6 +62,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	fmt.Fprintf(stdout, `
 ocopfair is running (data in %s):
   gateway      %s   (the API; sign in at /api/auth/login)
+  API          %s/docs (reference), %s/openapi.json (the whole API, for client generators)
   event        %s/openapi.json
   exhibitor    %s/openapi.json
   matchmaking  %s/openapi.json
@@ -69,7 +70,7 @@ ocopfair is running (data in %s):
   metrics      http://127.0.0.1:9080/metrics … 9083 (Prometheus)
 Web console: %s
 Accounts (demo data is labelled "dữ liệu mẫu"):
-`, *data, s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), s.URL("gateway"))
+`, *data, s.URL("gateway"), s.URL("gateway"), s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), s.URL("gateway"))
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s / %s\n", a.Role, a.Email, a.Password)
 	}
