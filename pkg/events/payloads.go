@@ -170,8 +170,12 @@ type ApplicationV1 struct {
 	PreferredZone string                 `json:"preferred_zone,omitempty"`
 	Status        string                 `json:"status"`
 	Reason        string                 `json:"reason,omitempty"`
-	SubmittedAt   time.Time              `json:"submitted_at"`
-	Revision      int64                  `json:"revision"`
+	// ReasonCode says why the application changed when no person wrote it: "fair_cancelled"
+	// (Reason is then the organisers' reason for cancelling the fair). Reasons travel as codes
+	// with their values and are said in a reader's language only where they are shown.
+	ReasonCode  string    `json:"reason_code,omitempty"`
+	SubmittedAt time.Time `json:"submitted_at"`
+	Revision    int64     `json:"revision"`
 }
 
 // ApplicationChangedV1 is the payload of every exhibitor.application.* subject.
@@ -287,10 +291,14 @@ type MeetingV1 struct {
 	Session     string `json:"session"`
 	Status      string `json:"status"`
 	Reason      string `json:"reason,omitempty"`
-	Day         string `json:"day,omitempty"`
-	Slot        int    `json:"slot,omitempty"`
-	Table       int    `json:"table,omitempty"`
-	Revision    int64  `json:"revision"`
+	// ReasonCode says why a cancelled meeting was cancelled: cancelled_by_buyer,
+	// cancelled_by_producer, cancelled_by_organiser, fair_cancelled, booth_released or
+	// application_ended; Reason holds the canceller's words or the fair's cancel reason.
+	ReasonCode string `json:"reason_code,omitempty"`
+	Day        string `json:"day,omitempty"`
+	Slot       int    `json:"slot,omitempty"`
+	Table      int    `json:"table,omitempty"`
+	Revision   int64  `json:"revision"`
 	// ScheduleVersion is the version of the fair's schedule that placed the meeting (0: none).
 	ScheduleVersion int64     `json:"schedule_version,omitempty"`
 	UpdatedAt       time.Time `json:"updated_at"`

@@ -160,7 +160,7 @@ func (d document) application() Application {
 // Event returns the application as other services receive it.
 func Event(a Application) events.ApplicationV1 {
 	out := events.ApplicationV1{ID: a.ID, FairID: a.FairID, ProducerID: a.ProducerID, ProducerName: a.ProducerName, ProvinceCode: a.Province,
-		BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Status: string(a.Status), Reason: a.Reason,
+		BoothKind: a.BoothKind, BoothCount: a.BoothCount, PreferredZone: a.PreferredZone, Status: string(a.Status), Reason: a.Reason, ReasonCode: a.ReasonCode,
 		SubmittedAt: a.SubmittedAt, Revision: a.Revision, Products: []events.ApplicationProductV1{}}
 	for _, p := range a.Products {
 		out.Products = append(out.Products, events.ApplicationProductV1{ProductID: p.ProductID, Name: p.Name, CriteriaSet: p.CriteriaSet,

@@ -134,6 +134,12 @@ func stepBoothAndCancellationFromTheEventService(t *testing.T, f fixture, a test
 		return len(f.messages(t, events.ApplicationSubmitted)) == 2 && len(f.messages(t, events.ApplicationApproved)) == 1 &&
 			len(f.messages(t, events.ApplicationRejected)) == 1 && len(f.messages(t, events.ApplicationCancelled)) == 1
 	})
+	var cancelledApp events.ApplicationChangedV1
+	if err := f.messages(t, events.ApplicationCancelled)[0].Decode(&cancelledApp); err != nil ||
+		cancelledApp.Application.ReasonCode != "fair_cancelled" || cancelledApp.Application.Reason != "Bão số 3" {
+		t.Errorf("cancelled payload reason %q (code %q), %v; want the fair's reason with code fair_cancelled",
+			cancelledApp.Application.Reason, cancelledApp.Application.ReasonCode, err)
+	}
 	var approved events.ApplicationChangedV1
 	if err := f.messages(t, events.ApplicationApproved)[0].Decode(&approved); err != nil || approved.Application.BoothCount != 2 ||
 		approved.Application.ProvinceCode != "91" || approved.Application.Products[0].Stars != 4 || approved.Application.PreferredZone != "Khu Nam Bộ" {

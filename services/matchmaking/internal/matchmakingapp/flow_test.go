@@ -287,6 +287,16 @@ func stepACancelledFairCancelsItsMeetings(t *testing.T, f *flow) {
 			t.Errorf("cancelled meeting in %s: reason %q (code %q), want %q (fair_cancelled)", lang, got.Reason, got.ReasonCode, want)
 		}
 	}
+	// Its event carries the code and the organisers' words, never a rendered text.
+	testenv.Eventually(t, "the cancelled event of the second meeting", func() bool {
+		for _, env := range subjects(t, app, events.MeetingCancelled) {
+			var pl events.MeetingChangedV1
+			if env.Decode(&pl) == nil && pl.Meeting.ID == m2.ID {
+				return pl.Meeting.ReasonCode == "fair_cancelled" && pl.Meeting.Reason == "Bão"
+			}
+		}
+		return false
+	})
 }
 
 func TestSolveEndpoint(t *testing.T) {

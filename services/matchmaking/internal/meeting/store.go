@@ -79,7 +79,7 @@ func (d document) meeting() Meeting {
 // Event returns the meeting as other services receive it.
 func Event(m Meeting) events.MeetingV1 {
 	return events.MeetingV1{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
-		Session: m.Session, Status: m.Status, Reason: m.Reason, Day: m.Day, Slot: m.Slot, Table: m.Table, Revision: m.Revision,
+		Session: m.Session, Status: m.Status, Reason: m.Reason, ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Revision: m.Revision,
 		ScheduleVersion: m.ScheduleVersion, UpdatedAt: m.UpdatedAt}
 }
 
