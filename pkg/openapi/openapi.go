@@ -233,8 +233,10 @@ func (g *gen) responses(op Op) map[string]any {
 	}
 	out := map[string]any{strconv.Itoa(status): ok}
 	problem := map[string]any{ProblemType: map[string]any{"schema": ref("Problem")}}
+	language := map[string]any{"Content-Language": map[string]any{"schema": map[string]any{"type": "string", "enum": []string{"vi", "en"}},
+		"description": "the language of title, detail and the field messages (Accept-Language; vi by default)"}}
 	for _, s := range errorStatuses(op) {
-		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": problem}
+		out[strconv.Itoa(s)] = map[string]any{"description": http.StatusText(s), "content": problem, "headers": language}
 	}
 	return out
 }
