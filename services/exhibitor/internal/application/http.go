@@ -28,7 +28,7 @@ type Catalog interface {
 }
 
 type createRequest struct {
-	ProductIDs    []string `json:"product_ids"`
+	ProductIDs    []string `json:"product_ids" required:"true" doc:"1 to 30 of your products to show, each once"`
 	BoothKind     string   `json:"booth_kind" doc:"standard (default), corner, double or premium"`
 	BoothCount    int      `json:"booth_count" doc:"default 1"`
 	PreferredZone string   `json:"preferred_zone"`
