@@ -31,7 +31,7 @@ func (a Access) Visible(c *gin.Context) (Fair, bool) {
 		return Fair{}, false
 	}
 	if f.Status == Draft && !CanManage(c, f) {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		httpx.RespondError(c, errNotFound)
 		return Fair{}, false
 	}
 	return f, true
@@ -47,11 +47,11 @@ func (a Access) Managed(c *gin.Context) (Fair, bool) {
 		return Fair{}, false
 	}
 	if !CanManage(c, f) && f.Status == Draft {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		httpx.RespondError(c, errNotFound)
 		return Fair{}, false
 	}
 	if !CanManage(c, f) {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers can change it"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgForbidden))
 		return Fair{}, false
 	}
 	return f, true
@@ -72,5 +72,5 @@ func (a Access) get(c *gin.Context) (Fair, error) {
 	if f, ok := a.Model.Get(c.Param("id")); ok {
 		return f, nil
 	}
-	return Fair{}, apperr.E(apperr.NotFound, "fair not found")
+	return Fair{}, errNotFound
 }

@@ -175,10 +175,10 @@ func New(id, organiserID string, f Fields, now time.Time) (Fair, error) {
 // eligibility rules can no longer change, since producers applied under them.
 func (fr Fair) Update(f Fields, now time.Time) (Fair, error) {
 	if fr.Status == Completed || fr.Status == Cancelled {
-		return Fair{}, apperr.E(apperr.Conflict, "a %s fair cannot be changed", fr.Status)
+		return Fair{}, apperr.New(apperr.Conflict, msgFrozen, StatusName(fr.Status))
 	}
 	if fr.Status != Draft && fr.Status != Published && (f.StartDate != nil || f.EndDate != nil || f.ApplicationsOpen != nil || f.ApplicationsClose != nil || f.Eligibility != nil) {
-		return Fair{}, apperr.E(apperr.Conflict, "dates, the application window and eligibility rules are fixed once applications are closed")
+		return Fair{}, apperr.New(apperr.Conflict, msgTermsFixed)
 	}
 	next := fr.clone()
 	if err := next.apply(f, false); err != nil {
@@ -209,25 +209,25 @@ func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
 	if !ok {
 		allowed := Allowed(fr.Status)
 		if len(allowed) == 0 {
-			return Fair{}, apperr.E(apperr.Conflict, "the fair is %s: no further moves are possible", fr.Status)
+			return Fair{}, apperr.New(apperr.Conflict, msgNoMoves, StatusName(fr.Status))
 		}
-		names := make([]string, len(allowed))
+		names := make(apperr.Or, len(allowed))
 		for i, x := range allowed {
-			names[i] = string(x)
+			names[i] = actionName(x)
 		}
-		return Fair{}, apperr.E(apperr.Conflict, "cannot %s a %s fair; allowed: %s", a, fr.Status, strings.Join(names, ", "))
+		return Fair{}, apperr.New(apperr.Conflict, msgMoveNotAllowed, actionName(a), StatusName(fr.Status), names)
 	}
 	next := fr.clone()
 	switch a {
 	case Cancel:
 		reason = vntext.Clean(reason)
 		if reason == "" {
-			return Fair{}, &apperr.Error{Kind: apperr.Invalid, Message: "a reason is required", Fields: []apperr.FieldError{{Field: "reason", Message: "say why the fair is cancelled; exhibitors will read it"}}}
+			return Fair{}, apperr.InvalidField("reason", msgCancelReason)
 		}
 		next.CancelReason = truncate(reason, 500)
 	case Publish:
 		if !fr.ApplicationsClose.After(now) {
-			return Fair{}, apperr.E(apperr.Conflict, "the application window has already closed; move it before publishing")
+			return Fair{}, apperr.New(apperr.Conflict, msgWindowClosed)
 		}
 	}
 	next.Status = to
@@ -261,26 +261,26 @@ func (fr Fair) IsOrganiser(account string) bool { return slices.Contains(fr.Orga
 // SetB2BDays validates and sets the B2B session days, which must fall within the fair.
 func (fr Fair) SetB2BDays(days []B2BDay, now time.Time) (Fair, error) {
 	if fr.Status == Completed || fr.Status == Cancelled {
-		return Fair{}, apperr.E(apperr.Conflict, "a %s fair cannot be changed", fr.Status)
+		return Fair{}, apperr.New(apperr.Conflict, msgFrozen, StatusName(fr.Status))
 	}
 	var v apperr.Validation
-	v.Check(len(days) <= 14, "days", "at most 14 days")
+	v.Expect(len(days) <= 14, "days", apperr.TooMany, 14)
 	seen := map[string]bool{}
 	for i, d := range days {
 		p := fmt.Sprintf("days[%d]", i)
-		if v.Check(!d.Date.IsZero(), p+".date", "is required (YYYY-MM-DD)") {
-			v.Check(!d.Date.Before(fr.StartDate) && !d.Date.After(fr.EndDate), p+".date", "must be one of the fair's days")
+		if v.Expect(!d.Date.IsZero(), p+".date", apperr.Required) {
+			v.Expect(!d.Date.Before(fr.StartDate) && !d.Date.After(fr.EndDate), p+".date", msgDayOfFair)
 			key := d.Date.Format(time.DateOnly)
-			v.Check(!seen[key], p+".date", "is listed twice")
+			v.Expect(!seen[key], p+".date", msgListedTwice)
 			seen[key] = true
 		}
 		if _, err := time.Parse("15:04", d.StartTime); err != nil {
-			v.Add(p+".start_time", "must be a time such as 08:00")
+			v.Fail(p+".start_time", msgClock)
 		}
-		v.Check(d.SlotMinutes >= 10 && d.SlotMinutes <= 120, p+".slot_minutes", "must be 10 to 120 minutes")
-		v.Check(d.Slots >= 1 && d.Slots <= 40, p+".slots", "must be 1 to 40")
-		v.Check(d.MorningSlots >= 0 && d.MorningSlots <= d.Slots, p+".morning_slots", "must be 0 to the number of slots")
-		v.Check(d.Tables >= 1 && d.Tables <= 200, p+".tables", "must be 1 to 200")
+		v.Expect(d.SlotMinutes >= 10 && d.SlotMinutes <= 120, p+".slot_minutes", msgMinutes, 10, 120)
+		v.Expect(d.Slots >= 1 && d.Slots <= 40, p+".slots", apperr.Between, 1, 40)
+		v.Expect(d.MorningSlots >= 0 && d.MorningSlots <= d.Slots, p+".morning_slots", msgMorningSlots)
+		v.Expect(d.Tables >= 1 && d.Tables <= 200, p+".tables", apperr.Between, 1, 200)
 	}
 	if err := v.Err(); err != nil {
 		return Fair{}, err
@@ -310,7 +310,7 @@ type fieldCheck struct {
 // given reports whether a field was given, and records it as missing when it is required.
 func (v *fieldCheck) given(given bool, field string) bool {
 	if !given && v.required {
-		v.Add(field, "is required")
+		v.Fail(field, apperr.Required)
 	}
 	return given
 }
@@ -332,7 +332,7 @@ func (fr *Fair) apply(f Fields, required bool) error {
 func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 	if v.given(f.NameVI != nil, "name_vi") {
 		n := vntext.Clean(*f.NameVI)
-		if v.Check(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", "must be 5 to 200 characters") {
+		if v.Expect(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", apperr.LengthBetween, 5, 200) {
 			fr.NameVI = n
 		}
 	}
@@ -340,7 +340,7 @@ func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 		fr.NameEN = truncate(vntext.Clean(*f.NameEN), 200)
 	}
 	if v.given(f.Kind != nil, "kind") {
-		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference") {
+		if v.Expect(slices.Contains(Kinds, *f.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...)) {
 			fr.Kind = *f.Kind
 		}
 	}
@@ -348,19 +348,19 @@ func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 		fr.Theme = truncate(vntext.Clean(*f.Theme), 300)
 	}
 	if v.given(f.Region != nil, "region") {
-		if _, ok := ocop.RegionByCode(*f.Region); v.Check(ok, "region", "must be a region code (see GET /api/reference)") {
+		if _, ok := ocop.RegionByCode(*f.Region); v.Expect(ok, "region", msgRegion) {
 			fr.Region = *f.Region
 		}
 	}
 	if v.given(f.HostProvince != nil, "host_province") {
 		p, ok := ocop.LookupProvince(*f.HostProvince)
-		if v.Check(ok, "host_province", "is not one of the 34 provinces and cities") {
+		if v.Expect(ok, "host_province", msgProvince) {
 			fr.HostProvince = p.Code
 		}
 	}
 	if v.given(f.Venue != nil, "venue") {
 		ven := Venue{Name: truncate(vntext.Clean(f.Venue.Name), 200), Address: truncate(vntext.Clean(f.Venue.Address), 300)}
-		v.Check(ven.Name != "", "venue.name", "is required")
+		v.Expect(ven.Name != "", "venue.name", apperr.Required)
 		fr.Venue = ven
 	}
 }
@@ -394,13 +394,13 @@ func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 		c := Contact{Name: truncate(vntext.Clean(f.Contact.Name), 120), Email: strings.TrimSpace(strings.ToLower(f.Contact.Email))}
 		if f.Contact.Phone != "" {
 			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
-			v.Check(ok, "contact.phone", "must be a Vietnamese phone number")
+			v.Expect(ok, "contact.phone", msgPhone)
 			c.Phone = phone
 		}
 		fr.Contact = c
 	}
 	if f.Organisers != nil {
-		v.Check(len(*f.Organisers) >= 1 && len(*f.Organisers) <= 20, "organisers", "must list 1 to 20 organiser account IDs")
+		v.Expect(len(*f.Organisers) >= 1 && len(*f.Organisers) <= 20, "organisers", msgOrganisers, 1, 20)
 		fr.Organisers = slices.Compact(slices.Sorted(slices.Values(*f.Organisers)))
 	}
 }
@@ -408,16 +408,16 @@ func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 // checkSchedule checks the dates against one another once each is valid on its own.
 func (fr *Fair) checkSchedule(v *fieldCheck) {
 	if fr.EndDate.Before(fr.StartDate) {
-		v.Add("end_date", "must not be before start_date")
+		v.Fail("end_date", msgEndBeforeStart)
 	}
 	if fr.EndDate.Sub(fr.StartDate) > 30*24*time.Hour {
-		v.Add("end_date", "a fair lasts at most 31 days")
+		v.Fail("end_date", msgTooLongFair, 31)
 	}
 	if !fr.ApplicationsOpen.Before(fr.ApplicationsClose) {
-		v.Add("applications_close", "must be after applications_open")
+		v.Fail("applications_close", msgCloseAfterOpen)
 	}
 	if !fr.ApplicationsClose.Before(fr.StartDate) {
-		v.Add("applications_close", "must be before the fair starts")
+		v.Fail("applications_close", msgCloseBeforeStart)
 	}
 }
 
@@ -425,31 +425,31 @@ func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {
 	if e.MinStars == 0 {
 		e.MinStars = 3
 	}
-	v.Check(e.MinStars >= 3 && e.MinStars <= 5, "eligibility.min_stars", "must be 3, 4 or 5")
+	v.Expect(e.MinStars >= 3 && e.MinStars <= 5, "eligibility.min_stars", apperr.OneOf, apperr.OrOf("3", "4", "5"))
 	if e.MaxBoothsPerProducer == 0 {
 		e.MaxBoothsPerProducer = 2
 	}
-	v.Check(e.MaxBoothsPerProducer >= 1 && e.MaxBoothsPerProducer <= 10, "eligibility.max_booths_per_producer", "must be 1 to 10")
+	v.Expect(e.MaxBoothsPerProducer >= 1 && e.MaxBoothsPerProducer <= 10, "eligibility.max_booths_per_producer", apperr.Between, 1, 10)
 	for i, s := range e.AllowedSectors {
 		_, ok := ocop.SectorByCode(s)
-		v.Check(ok, fmt.Sprintf("eligibility.allowed_sectors[%d]", i), "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+		v.Expect(ok, fmt.Sprintf("eligibility.allowed_sectors[%d]", i), apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"))
 	}
 	provinces := make([]string, 0, len(e.AllowedProvinces))
 	for i, s := range e.AllowedProvinces {
 		p, ok := ocop.LookupProvince(s)
-		if v.Check(ok, fmt.Sprintf("eligibility.allowed_provinces[%d]", i), "is not one of the 34 provinces") {
+		if v.Expect(ok, fmt.Sprintf("eligibility.allowed_provinces[%d]", i), msgProvince) {
 			provinces = append(provinces, p.Code)
 		}
 	}
 	e.AllowedProvinces = provinces
 	for i, r := range e.AllowedRegions {
 		_, ok := ocop.RegionByCode(r)
-		v.Check(ok, fmt.Sprintf("eligibility.allowed_regions[%d]", i), "is not a region code")
+		v.Expect(ok, fmt.Sprintf("eligibility.allowed_regions[%d]", i), msgRegion)
 	}
 	quotas := map[string]int{}
 	for k, n := range e.ProvinceQuotas {
 		p, ok := ocop.LookupProvince(k)
-		if v.Check(ok, "eligibility.province_quotas."+k, "is not one of the 34 provinces") && v.Check(n >= 0 && n <= 1000, "eligibility.province_quotas."+k, "must be 0 to 1000 booths") {
+		if v.Expect(ok, "eligibility.province_quotas."+k, msgProvince) && v.Expect(n >= 0 && n <= 1000, "eligibility.province_quotas."+k, msgBoothsBetween, 0, 1000) {
 			quotas[p.Code] = n
 		}
 	}
@@ -460,13 +460,13 @@ func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {
 func checkFees(v *apperr.Validation, f Fees) Fees {
 	prices := map[string]int64{}
 	for k, p := range f.BoothPrices {
-		if v.Check(slices.Contains(BoothKinds, k), "fees.booth_prices."+k, "is not a booth kind (standard, corner, double, premium)") &&
-			v.Check(p >= 0 && p <= 10_000_000_000, "fees.booth_prices."+k, "must be 0 to 10 billion VND") {
+		if v.Expect(slices.Contains(BoothKinds, k), "fees.booth_prices."+k, apperr.OneOf, apperr.OrOf(BoothKinds...)) &&
+			v.Expect(p >= 0 && p <= 10_000_000_000, "fees.booth_prices."+k, msgVND, 0, 10) {
 			prices[k] = p
 		}
 	}
 	f.BoothPrices = prices
-	v.Check(f.SubsidyPercent >= 0 && f.SubsidyPercent <= 100, "fees.subsidy_percent", "must be 0 to 100")
-	v.Check(f.MaxSubsidisedBooths >= 0 && f.MaxSubsidisedBooths <= 10, "fees.max_subsidised_booths", "must be 0 to 10")
+	v.Expect(f.SubsidyPercent >= 0 && f.SubsidyPercent <= 100, "fees.subsidy_percent", apperr.Between, 0, 100)
+	v.Expect(f.MaxSubsidisedBooths >= 0 && f.MaxSubsidisedBooths <= 10, "fees.max_subsidised_booths", apperr.Between, 0, 10)
 	return f
 }

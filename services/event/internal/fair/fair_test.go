@@ -94,8 +94,17 @@ func TestLifecycle(t *testing.T) {
 func TestIllegalMoveNamesAllowed(t *testing.T) {
 	f, _ := New("f1", "org1", valid(), time.Now())
 	_, err := f.Move(Start, "", day(2026, 11, 5))
-	if !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "allowed: cancel, publish") {
-		t.Errorf("start a draft = %v, want a conflict naming cancel, publish", err)
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Kind != apperr.Conflict || e.Code() != "fair_move_not_allowed" {
+		t.Fatalf("start a draft = %v, want a fair_move_not_allowed conflict", err)
+	}
+	for lang, want := range map[apperr.Lang]string{
+		apperr.Vietnamese: "Không thể bắt đầu hội chợ đang là bản nháp; lúc này chỉ có thể hủy hoặc công bố.",
+		apperr.English:    "Cannot start a draft fair; allowed: cancel or publish.",
+	} {
+		if got := e.Detail(lang); got != want {
+			t.Errorf("start a draft, %s = %q, want %q", lang, got, want)
+		}
 	}
 }
 

@@ -309,21 +309,21 @@ func (rt *Routes) listFairs(c *gin.Context) {
 	var v apperr.Validation
 	flt := Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: c.Query("q"), Limit: page.Limit + 1}
 	if flt.Kind != "" {
-		v.Check(slices.Contains(Kinds, flt.Kind), "kind", "must be fair, trade_week, regional_promotion or b2b_conference")
+		v.Expect(slices.Contains(Kinds, flt.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...))
 	}
 	if flt.Region != "" {
 		_, ok := ocop.RegionByCode(flt.Region)
-		v.Check(ok, "region", "is not a region code")
+		v.Expect(ok, "region", msgRegion)
 	}
 	if pv := c.Query("province"); pv != "" {
 		prov, ok := ocop.LookupProvince(pv)
-		v.Check(ok, "province", "is not one of the 34 provinces")
+		v.Expect(ok, "province", msgProvince)
 		flt.Province = prov.Code
 	}
 	for _, st := range strings.Split(c.Query("status"), ",") {
 		if st = strings.TrimSpace(st); st != "" {
 			valid := slices.Contains([]Status{Draft, Published, ApplicationsClosed, Live, Completed, Cancelled}, Status(st))
-			v.Check(valid, "status", "must be draft, published, applications_closed, live, completed or cancelled")
+			v.Expect(valid, "status", apperr.OneOf, apperr.OrOf("draft", "published", "applications_closed", "live", "completed", "cancelled"))
 			flt.Statuses = append(flt.Statuses, Status(st))
 		}
 	}
@@ -344,7 +344,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 	p, signedIn := httpx.PrincipalFrom(c)
 	organiser := c.Query("organiser")
 	if organiser != "" {
-		v.Check(organiser == "me", "organiser", "must be me: the list can narrow only to the caller's own fairs")
+		v.Expect(organiser == "me", "organiser", msgOrganiserMe)
 	}
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
@@ -352,7 +352,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 	}
 	if organiser != "" {
 		if !signedIn {
-			httpx.RespondError(c, apperr.E(apperr.Unauthorized, "organiser=me lists the caller's own fairs: sign in first"))
+			httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgOrganiserSignIn))
 			return
 		}
 		flt.OrganisedBy = p.AccountID
@@ -448,7 +448,7 @@ func (rt *Routes) setB2B(c *gin.Context) {
 
 func parseDate(v *apperr.Validation, field, s string) time.Time {
 	d, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), vntext.Zone)
-	v.Check(err == nil, field, "must be a date written YYYY-MM-DD")
+	v.Expect(err == nil, field, apperr.NotDate)
 	return d
 }
 
@@ -460,6 +460,6 @@ func parseTime(v *apperr.Validation, field, s string) time.Time {
 			return d
 		}
 	}
-	v.Check(err == nil, field, "must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
+	v.Expect(err == nil, field, msgDateTime)
 	return t.In(vntext.Zone)
 }

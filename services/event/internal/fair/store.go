@@ -161,7 +161,11 @@ func SubjectOf(a Action) string {
 }
 
 // ErrStale is returned when a fair changed between read and write.
-var ErrStale = apperr.E(apperr.Conflict, "the fair was changed by someone else meanwhile; reload it and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgStale)
+
+// errNotFound answers for a fair that is not there or not for the caller to see: the same answer
+// the database gives for a missing fair, so that a hidden draft cannot be told from no fair.
+var errNotFound = storage.MapError(mongo.ErrNoDocuments, "fair")
 
 // Store keeps fairs.
 type Store struct {

@@ -1,0 +1,111 @@
+package fair
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of fairs: organisers read them when they set a fair up and move it through its
+// lifecycle, visitors when a fair is not there for them.
+var (
+	msgFrozen = apperr.M("fair_frozen",
+		"Hội chợ %s nên không thể thay đổi nữa.",
+		"A %s fair cannot be changed.")
+	msgTermsFixed = apperr.M("fair_terms_fixed",
+		"Hội chợ đã đóng nhận đơn nên không thể đổi ngày, thời gian nhận đơn hay điều kiện tham gia.",
+		"Dates, the application window and eligibility rules are fixed once applications are closed.")
+	msgNoMoves = apperr.M("fair_no_moves",
+		"Hội chợ %s nên không thể chuyển sang trạng thái khác.",
+		"The fair is %s: no further moves are possible.")
+	msgMoveNotAllowed = apperr.M("fair_move_not_allowed",
+		"Không thể %[1]s hội chợ %[2]s; lúc này chỉ có thể %[3]s.",
+		"Cannot %[1]s a %[2]s fair; allowed: %[3]s.")
+	msgCancelReason = apperr.M("fair_cancel_reason",
+		"hãy cho biết lý do hủy hội chợ; các đơn vị tham gia sẽ đọc lý do này",
+		"say why the fair is cancelled; exhibitors will read it")
+	msgWindowClosed = apperr.M("fair_window_closed",
+		"Thời gian nhận đơn đã kết thúc; hãy dời thời gian nhận đơn trước khi công bố.",
+		"The application window has already closed; move it before publishing.")
+	msgForbidden = apperr.M("fair_organisers_only",
+		"Chỉ ban tổ chức của hội chợ mới được thay đổi hội chợ.",
+		"Only the fair's organisers can change it.")
+	msgStale = apperr.M("fair_stale",
+		"Hội chợ vừa được người khác thay đổi; hãy tải lại rồi thử lại.",
+		"The fair was changed by someone else meanwhile; reload it and try again.")
+	msgOrganiserSignIn = apperr.M("fair_list_sign_in",
+		"Bộ lọc organiser=me liệt kê các hội chợ của chính bạn: hãy đăng nhập trước.",
+		"organiser=me lists the caller's own fairs: sign in first.")
+)
+
+// Field messages of fairs and their filters, said after the field's name.
+var (
+	msgRegion = apperr.M("region_code",
+		"không phải mã vùng (xem GET /api/reference)", "is not a region code (see GET /api/reference)")
+	msgProvince = apperr.M("province_code",
+		"không thuộc 34 tỉnh, thành phố", "is not one of the 34 provinces and cities")
+	msgOrganiserMe = apperr.M("fair_organiser_me",
+		"chỉ nhận giá trị me: danh sách chỉ thu hẹp được về các hội chợ của chính bạn",
+		"must be me: the list can narrow only to the caller's own fairs")
+	msgDateTime = apperr.M("date_time",
+		"phải là thời điểm như 2026-12-01T08:00:00+07:00, hoặc ngày theo dạng YYYY-MM-DD",
+		"must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
+	msgDayOfFair = apperr.M("b2b_day_outside_fair",
+		"phải là một ngày trong thời gian diễn ra hội chợ", "must be one of the fair's days")
+	msgListedTwice = apperr.M("listed_twice",
+		"bị liệt kê hai lần", "is listed twice")
+	msgClock = apperr.M("clock_time",
+		"phải là giờ như 08:00", "must be a time such as 08:00")
+	msgMinutes = apperr.M("minutes_between",
+		"phải từ %d đến %d phút", "must be %d to %d minutes")
+	msgMorningSlots = apperr.M("b2b_morning_slots",
+		"phải từ 0 đến số lượt gặp trong ngày", "must be 0 to the number of slots")
+	msgPhone = apperr.M("phone_invalid",
+		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
+	msgOrganisers = apperr.M("fair_organisers_count",
+		"phải có từ %d đến %d mã tài khoản ban tổ chức", "must list %d to %d organiser account IDs")
+	msgEndBeforeStart = apperr.M("fair_dates_order",
+		"không được trước start_date", "must not be before start_date")
+	msgTooLongFair = apperr.M("fair_too_long",
+		"một hội chợ kéo dài tối đa %d ngày", "a fair lasts at most %d days")
+	msgCloseAfterOpen = apperr.M("fair_window_order",
+		"phải sau applications_open", "must be after applications_open")
+	msgCloseBeforeStart = apperr.M("fair_window_before_start",
+		"phải trước ngày hội chợ bắt đầu", "must be before the fair starts")
+	msgVND = apperr.M("vnd_between",
+		"phải từ %d đến %d tỷ đồng", "must be %d to %d billion VND")
+	msgBoothsBetween = apperr.M("booths_between",
+		"phải từ %d đến %d gian hàng", "must be %d to %d booths")
+)
+
+// statusNames says each status in words, for messages; a status not listed is said as it is.
+var statusNames = map[Status]apperr.Msg{
+	Draft:              apperr.M("fair_status.draft", "đang là bản nháp", "draft"),
+	Published:          apperr.M("fair_status.published", "đã công bố", "published"),
+	ApplicationsClosed: apperr.M("fair_status.applications_closed", "đã đóng nhận đơn", "closed to applications"),
+	Live:               apperr.M("fair_status.live", "đang diễn ra", "live"),
+	Completed:          apperr.M("fair_status.completed", "đã kết thúc", "completed"),
+	Cancelled:          apperr.M("fair_status.cancelled", "đã bị hủy", "cancelled"),
+}
+
+// actionNames says each lifecycle move in words, for messages.
+var actionNames = map[Action]apperr.Msg{
+	Publish:           apperr.M("fair_action.publish", "công bố", "publish"),
+	CloseApplications: apperr.M("fair_action.close_applications", "đóng nhận đơn", "close applications"),
+	Start:             apperr.M("fair_action.start", "bắt đầu", "start"),
+	Complete:          apperr.M("fair_action.complete", "kết thúc", "complete"),
+	Cancel:            apperr.M("fair_action.cancel", "hủy", "cancel"),
+}
+
+// StatusName is s in the reader's words, for messages of other packages that name a fair's
+// status ("the fair is completed").
+func StatusName(s Status) apperr.Localized {
+	if m, ok := statusNames[s]; ok {
+		return m
+	}
+	return apperr.OrOf(string(s))
+}
+
+// actionName is a in the reader's words.
+func actionName(a Action) apperr.Localized {
+	if m, ok := actionNames[a]; ok {
+		return m
+	}
+	return apperr.OrOf(string(a))
+}
