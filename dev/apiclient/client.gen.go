@@ -10283,6 +10283,31 @@ type ClientWithResponsesInterface interface {
 	PostSchedulingSolveWithResponse(ctx context.Context, body PostSchedulingSolveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSchedulingSolveResponse, error)
 }
 
+// GetAccountsResponse401Headers the declared response headers of an HTTP 401 response for GetAccounts
+type GetAccountsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsResponse403Headers the declared response headers of an HTTP 403 response for GetAccounts
+type GetAccountsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsResponse422Headers the declared response headers of an HTTP 422 response for GetAccounts
+type GetAccountsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsResponse500Headers the declared response headers of an HTTP 500 response for GetAccounts
+type GetAccountsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsResponse503Headers the declared response headers of an HTTP 503 response for GetAccounts
+type GetAccountsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAccountsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10298,6 +10323,16 @@ type GetAccountsResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAccountsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAccountsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAccountsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAccountsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAccountsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10359,6 +10394,46 @@ func (r GetAccountsResponse) ContentType() string {
 	return ""
 }
 
+// PostAccountsResponse400Headers the declared response headers of an HTTP 400 response for PostAccounts
+type PostAccountsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse401Headers the declared response headers of an HTTP 401 response for PostAccounts
+type PostAccountsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse403Headers the declared response headers of an HTTP 403 response for PostAccounts
+type PostAccountsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse409Headers the declared response headers of an HTTP 409 response for PostAccounts
+type PostAccountsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse413Headers the declared response headers of an HTTP 413 response for PostAccounts
+type PostAccountsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse422Headers the declared response headers of an HTTP 422 response for PostAccounts
+type PostAccountsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse500Headers the declared response headers of an HTTP 500 response for PostAccounts
+type PostAccountsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsResponse503Headers the declared response headers of an HTTP 503 response for PostAccounts
+type PostAccountsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostAccountsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10380,6 +10455,22 @@ type PostAccountsResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAccountsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAccountsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAccountsResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAccountsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostAccountsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostAccountsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAccountsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAccountsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -10456,6 +10547,31 @@ func (r PostAccountsResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminEventDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminEventDeadLetters
+type GetAdminEventDeadLettersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminEventDeadLettersResponse403Headers the declared response headers of an HTTP 403 response for GetAdminEventDeadLetters
+type GetAdminEventDeadLettersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminEventDeadLettersResponse422Headers the declared response headers of an HTTP 422 response for GetAdminEventDeadLetters
+type GetAdminEventDeadLettersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminEventDeadLettersResponse500Headers the declared response headers of an HTTP 500 response for GetAdminEventDeadLetters
+type GetAdminEventDeadLettersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminEventDeadLettersResponse503Headers the declared response headers of an HTTP 503 response for GetAdminEventDeadLetters
+type GetAdminEventDeadLettersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminEventDeadLettersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10469,8 +10585,20 @@ type GetAdminEventDeadLettersResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminEventDeadLettersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminEventDeadLettersResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAdminEventDeadLettersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminEventDeadLettersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminEventDeadLettersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10496,6 +10624,11 @@ func (r GetAdminEventDeadLettersResponse) GetApplicationproblemJSON422() *EventP
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAdminEventDeadLettersResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetAdminEventDeadLettersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10532,6 +10665,31 @@ func (r GetAdminEventDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminExhibitorDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminExhibitorDeadLetters
+type GetAdminExhibitorDeadLettersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminExhibitorDeadLettersResponse403Headers the declared response headers of an HTTP 403 response for GetAdminExhibitorDeadLetters
+type GetAdminExhibitorDeadLettersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminExhibitorDeadLettersResponse422Headers the declared response headers of an HTTP 422 response for GetAdminExhibitorDeadLetters
+type GetAdminExhibitorDeadLettersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminExhibitorDeadLettersResponse500Headers the declared response headers of an HTTP 500 response for GetAdminExhibitorDeadLetters
+type GetAdminExhibitorDeadLettersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminExhibitorDeadLettersResponse503Headers the declared response headers of an HTTP 503 response for GetAdminExhibitorDeadLetters
+type GetAdminExhibitorDeadLettersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminExhibitorDeadLettersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10545,8 +10703,20 @@ type GetAdminExhibitorDeadLettersResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminExhibitorDeadLettersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminExhibitorDeadLettersResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAdminExhibitorDeadLettersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminExhibitorDeadLettersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminExhibitorDeadLettersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10572,6 +10742,11 @@ func (r GetAdminExhibitorDeadLettersResponse) GetApplicationproblemJSON422() *Ex
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAdminExhibitorDeadLettersResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetAdminExhibitorDeadLettersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10608,6 +10783,31 @@ func (r GetAdminExhibitorDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminGatewayDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminGatewayDeadLetters
+type GetAdminGatewayDeadLettersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminGatewayDeadLettersResponse403Headers the declared response headers of an HTTP 403 response for GetAdminGatewayDeadLetters
+type GetAdminGatewayDeadLettersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminGatewayDeadLettersResponse422Headers the declared response headers of an HTTP 422 response for GetAdminGatewayDeadLetters
+type GetAdminGatewayDeadLettersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminGatewayDeadLettersResponse500Headers the declared response headers of an HTTP 500 response for GetAdminGatewayDeadLetters
+type GetAdminGatewayDeadLettersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminGatewayDeadLettersResponse503Headers the declared response headers of an HTTP 503 response for GetAdminGatewayDeadLetters
+type GetAdminGatewayDeadLettersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminGatewayDeadLettersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10623,6 +10823,16 @@ type GetAdminGatewayDeadLettersResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminGatewayDeadLettersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminGatewayDeadLettersResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAdminGatewayDeadLettersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminGatewayDeadLettersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminGatewayDeadLettersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10684,6 +10894,31 @@ func (r GetAdminGatewayDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminMatchmakingCatalogProducersIdResponse401Headers the declared response headers of an HTTP 401 response for GetAdminMatchmakingCatalogProducersId
+type GetAdminMatchmakingCatalogProducersIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingCatalogProducersIdResponse403Headers the declared response headers of an HTTP 403 response for GetAdminMatchmakingCatalogProducersId
+type GetAdminMatchmakingCatalogProducersIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingCatalogProducersIdResponse404Headers the declared response headers of an HTTP 404 response for GetAdminMatchmakingCatalogProducersId
+type GetAdminMatchmakingCatalogProducersIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingCatalogProducersIdResponse500Headers the declared response headers of an HTTP 500 response for GetAdminMatchmakingCatalogProducersId
+type GetAdminMatchmakingCatalogProducersIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingCatalogProducersIdResponse503Headers the declared response headers of an HTTP 503 response for GetAdminMatchmakingCatalogProducersId
+type GetAdminMatchmakingCatalogProducersIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminMatchmakingCatalogProducersIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10697,8 +10932,20 @@ type GetAdminMatchmakingCatalogProducersIdResponse struct {
 	ApplicationproblemJSON404 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminMatchmakingCatalogProducersIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminMatchmakingCatalogProducersIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetAdminMatchmakingCatalogProducersIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminMatchmakingCatalogProducersIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminMatchmakingCatalogProducersIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10724,6 +10971,11 @@ func (r GetAdminMatchmakingCatalogProducersIdResponse) GetApplicationproblemJSON
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAdminMatchmakingCatalogProducersIdResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetAdminMatchmakingCatalogProducersIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10760,6 +11012,31 @@ func (r GetAdminMatchmakingCatalogProducersIdResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminMatchmakingDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminMatchmakingDeadLetters
+type GetAdminMatchmakingDeadLettersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingDeadLettersResponse403Headers the declared response headers of an HTTP 403 response for GetAdminMatchmakingDeadLetters
+type GetAdminMatchmakingDeadLettersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingDeadLettersResponse422Headers the declared response headers of an HTTP 422 response for GetAdminMatchmakingDeadLetters
+type GetAdminMatchmakingDeadLettersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingDeadLettersResponse500Headers the declared response headers of an HTTP 500 response for GetAdminMatchmakingDeadLetters
+type GetAdminMatchmakingDeadLettersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingDeadLettersResponse503Headers the declared response headers of an HTTP 503 response for GetAdminMatchmakingDeadLetters
+type GetAdminMatchmakingDeadLettersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminMatchmakingDeadLettersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10773,8 +11050,20 @@ type GetAdminMatchmakingDeadLettersResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminMatchmakingDeadLettersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminMatchmakingDeadLettersResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAdminMatchmakingDeadLettersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminMatchmakingDeadLettersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminMatchmakingDeadLettersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10800,6 +11089,11 @@ func (r GetAdminMatchmakingDeadLettersResponse) GetApplicationproblemJSON422() *
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAdminMatchmakingDeadLettersResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetAdminMatchmakingDeadLettersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10836,6 +11130,26 @@ func (r GetAdminMatchmakingDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// GetAdminMatchmakingIndexResponse401Headers the declared response headers of an HTTP 401 response for GetAdminMatchmakingIndex
+type GetAdminMatchmakingIndexResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingIndexResponse403Headers the declared response headers of an HTTP 403 response for GetAdminMatchmakingIndex
+type GetAdminMatchmakingIndexResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingIndexResponse500Headers the declared response headers of an HTTP 500 response for GetAdminMatchmakingIndex
+type GetAdminMatchmakingIndexResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAdminMatchmakingIndexResponse503Headers the declared response headers of an HTTP 503 response for GetAdminMatchmakingIndex
+type GetAdminMatchmakingIndexResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAdminMatchmakingIndexResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10847,8 +11161,18 @@ type GetAdminMatchmakingIndexResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAdminMatchmakingIndexResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAdminMatchmakingIndexResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAdminMatchmakingIndexResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAdminMatchmakingIndexResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10869,6 +11193,11 @@ func (r GetAdminMatchmakingIndexResponse) GetApplicationproblemJSON403() *Matchm
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetAdminMatchmakingIndexResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetAdminMatchmakingIndexResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10905,6 +11234,31 @@ func (r GetAdminMatchmakingIndexResponse) ContentType() string {
 	return ""
 }
 
+// GetApplicationsResponse401Headers the declared response headers of an HTTP 401 response for GetApplications
+type GetApplicationsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsResponse403Headers the declared response headers of an HTTP 403 response for GetApplications
+type GetApplicationsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsResponse422Headers the declared response headers of an HTTP 422 response for GetApplications
+type GetApplicationsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsResponse500Headers the declared response headers of an HTTP 500 response for GetApplications
+type GetApplicationsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsResponse503Headers the declared response headers of an HTTP 503 response for GetApplications
+type GetApplicationsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10918,8 +11272,20 @@ type GetApplicationsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetApplicationsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetApplicationsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetApplicationsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetApplicationsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetApplicationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -10945,6 +11311,11 @@ func (r GetApplicationsResponse) GetApplicationproblemJSON422() *ExhibitorProble
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetApplicationsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetApplicationsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -10981,6 +11352,31 @@ func (r GetApplicationsResponse) ContentType() string {
 	return ""
 }
 
+// GetApplicationsIdResponse401Headers the declared response headers of an HTTP 401 response for GetApplicationsId
+type GetApplicationsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsIdResponse403Headers the declared response headers of an HTTP 403 response for GetApplicationsId
+type GetApplicationsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsIdResponse404Headers the declared response headers of an HTTP 404 response for GetApplicationsId
+type GetApplicationsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsIdResponse500Headers the declared response headers of an HTTP 500 response for GetApplicationsId
+type GetApplicationsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetApplicationsIdResponse503Headers the declared response headers of an HTTP 503 response for GetApplicationsId
+type GetApplicationsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetApplicationsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -10994,8 +11390,20 @@ type GetApplicationsIdResponse struct {
 	ApplicationproblemJSON404 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetApplicationsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetApplicationsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetApplicationsIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetApplicationsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetApplicationsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11021,6 +11429,11 @@ func (r GetApplicationsIdResponse) GetApplicationproblemJSON404() *ExhibitorProb
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetApplicationsIdResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetApplicationsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -11057,6 +11470,51 @@ func (r GetApplicationsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostApplicationsIdApproveResponse400Headers the declared response headers of an HTTP 400 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse401Headers the declared response headers of an HTTP 401 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse403Headers the declared response headers of an HTTP 403 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse404Headers the declared response headers of an HTTP 404 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse413Headers the declared response headers of an HTTP 413 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse422Headers the declared response headers of an HTTP 422 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse500Headers the declared response headers of an HTTP 500 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdApproveResponse503Headers the declared response headers of an HTTP 503 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostApplicationsIdApproveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11078,8 +11536,28 @@ type PostApplicationsIdApproveResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostApplicationsIdApproveResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostApplicationsIdApproveResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostApplicationsIdApproveResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostApplicationsIdApproveResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostApplicationsIdApproveResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostApplicationsIdApproveResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostApplicationsIdApproveResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostApplicationsIdApproveResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostApplicationsIdApproveResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11127,6 +11605,11 @@ func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON500() *Exhib
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -11161,6 +11644,51 @@ func (r PostApplicationsIdApproveResponse) ContentType() string {
 	return ""
 }
 
+// PostApplicationsIdRejectResponse400Headers the declared response headers of an HTTP 400 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse401Headers the declared response headers of an HTTP 401 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse403Headers the declared response headers of an HTTP 403 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse404Headers the declared response headers of an HTTP 404 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse413Headers the declared response headers of an HTTP 413 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse422Headers the declared response headers of an HTTP 422 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse500Headers the declared response headers of an HTTP 500 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdRejectResponse503Headers the declared response headers of an HTTP 503 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostApplicationsIdRejectResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11182,8 +11710,28 @@ type PostApplicationsIdRejectResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostApplicationsIdRejectResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostApplicationsIdRejectResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostApplicationsIdRejectResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostApplicationsIdRejectResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostApplicationsIdRejectResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostApplicationsIdRejectResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostApplicationsIdRejectResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostApplicationsIdRejectResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostApplicationsIdRejectResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11231,6 +11779,11 @@ func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON500() *Exhibi
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -11265,6 +11818,51 @@ func (r PostApplicationsIdRejectResponse) ContentType() string {
 	return ""
 }
 
+// PostApplicationsIdWaitlistResponse400Headers the declared response headers of an HTTP 400 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse401Headers the declared response headers of an HTTP 401 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse403Headers the declared response headers of an HTTP 403 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse404Headers the declared response headers of an HTTP 404 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse413Headers the declared response headers of an HTTP 413 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse422Headers the declared response headers of an HTTP 422 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse500Headers the declared response headers of an HTTP 500 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWaitlistResponse503Headers the declared response headers of an HTTP 503 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostApplicationsIdWaitlistResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11286,8 +11884,28 @@ type PostApplicationsIdWaitlistResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostApplicationsIdWaitlistResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostApplicationsIdWaitlistResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostApplicationsIdWaitlistResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostApplicationsIdWaitlistResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostApplicationsIdWaitlistResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostApplicationsIdWaitlistResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostApplicationsIdWaitlistResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostApplicationsIdWaitlistResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostApplicationsIdWaitlistResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11335,6 +11953,11 @@ func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON500() *Exhi
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -11369,6 +11992,51 @@ func (r PostApplicationsIdWaitlistResponse) ContentType() string {
 	return ""
 }
 
+// PostApplicationsIdWithdrawResponse400Headers the declared response headers of an HTTP 400 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse401Headers the declared response headers of an HTTP 401 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse403Headers the declared response headers of an HTTP 403 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse404Headers the declared response headers of an HTTP 404 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse413Headers the declared response headers of an HTTP 413 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse422Headers the declared response headers of an HTTP 422 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse500Headers the declared response headers of an HTTP 500 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostApplicationsIdWithdrawResponse503Headers the declared response headers of an HTTP 503 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostApplicationsIdWithdrawResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11390,8 +12058,28 @@ type PostApplicationsIdWithdrawResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostApplicationsIdWithdrawResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostApplicationsIdWithdrawResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostApplicationsIdWithdrawResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostApplicationsIdWithdrawResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostApplicationsIdWithdrawResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostApplicationsIdWithdrawResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostApplicationsIdWithdrawResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostApplicationsIdWithdrawResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostApplicationsIdWithdrawResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11439,6 +12127,11 @@ func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON500() *Exhi
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -11473,6 +12166,46 @@ func (r PostApplicationsIdWithdrawResponse) ContentType() string {
 	return ""
 }
 
+// PostAuthLoginResponse400Headers the declared response headers of an HTTP 400 response for PostAuthLogin
+type PostAuthLoginResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse401Headers the declared response headers of an HTTP 401 response for PostAuthLogin
+type PostAuthLoginResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse409Headers the declared response headers of an HTTP 409 response for PostAuthLogin
+type PostAuthLoginResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse413Headers the declared response headers of an HTTP 413 response for PostAuthLogin
+type PostAuthLoginResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse422Headers the declared response headers of an HTTP 422 response for PostAuthLogin
+type PostAuthLoginResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse429Headers the declared response headers of an HTTP 429 response for PostAuthLogin
+type PostAuthLoginResponse429Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse500Headers the declared response headers of an HTTP 500 response for PostAuthLogin
+type PostAuthLoginResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthLoginResponse503Headers the declared response headers of an HTTP 503 response for PostAuthLogin
+type PostAuthLoginResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostAuthLoginResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11494,6 +12227,22 @@ type PostAuthLoginResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAuthLoginResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAuthLoginResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAuthLoginResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostAuthLoginResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostAuthLoginResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PostAuthLoginResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAuthLoginResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAuthLoginResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11570,6 +12319,26 @@ func (r PostAuthLoginResponse) ContentType() string {
 	return ""
 }
 
+// GetAuthMeResponse401Headers the declared response headers of an HTTP 401 response for GetAuthMe
+type GetAuthMeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAuthMeResponse403Headers the declared response headers of an HTTP 403 response for GetAuthMe
+type GetAuthMeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAuthMeResponse500Headers the declared response headers of an HTTP 500 response for GetAuthMe
+type GetAuthMeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAuthMeResponse503Headers the declared response headers of an HTTP 503 response for GetAuthMe
+type GetAuthMeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetAuthMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11583,6 +12352,14 @@ type GetAuthMeResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAuthMeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAuthMeResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAuthMeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAuthMeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11639,6 +12416,46 @@ func (r GetAuthMeResponse) ContentType() string {
 	return ""
 }
 
+// PostAuthRegisterResponse400Headers the declared response headers of an HTTP 400 response for PostAuthRegister
+type PostAuthRegisterResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse401Headers the declared response headers of an HTTP 401 response for PostAuthRegister
+type PostAuthRegisterResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse409Headers the declared response headers of an HTTP 409 response for PostAuthRegister
+type PostAuthRegisterResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse413Headers the declared response headers of an HTTP 413 response for PostAuthRegister
+type PostAuthRegisterResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse422Headers the declared response headers of an HTTP 422 response for PostAuthRegister
+type PostAuthRegisterResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse429Headers the declared response headers of an HTTP 429 response for PostAuthRegister
+type PostAuthRegisterResponse429Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse500Headers the declared response headers of an HTTP 500 response for PostAuthRegister
+type PostAuthRegisterResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthRegisterResponse503Headers the declared response headers of an HTTP 503 response for PostAuthRegister
+type PostAuthRegisterResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostAuthRegisterResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11660,6 +12477,22 @@ type PostAuthRegisterResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAuthRegisterResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAuthRegisterResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAuthRegisterResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostAuthRegisterResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostAuthRegisterResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PostAuthRegisterResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAuthRegisterResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAuthRegisterResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -11736,6 +12569,46 @@ func (r PostAuthRegisterResponse) ContentType() string {
 	return ""
 }
 
+// PostBuyersResponse400Headers the declared response headers of an HTTP 400 response for PostBuyers
+type PostBuyersResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse401Headers the declared response headers of an HTTP 401 response for PostBuyers
+type PostBuyersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse403Headers the declared response headers of an HTTP 403 response for PostBuyers
+type PostBuyersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse409Headers the declared response headers of an HTTP 409 response for PostBuyers
+type PostBuyersResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse413Headers the declared response headers of an HTTP 413 response for PostBuyers
+type PostBuyersResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse422Headers the declared response headers of an HTTP 422 response for PostBuyers
+type PostBuyersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse500Headers the declared response headers of an HTTP 500 response for PostBuyers
+type PostBuyersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersResponse503Headers the declared response headers of an HTTP 503 response for PostBuyers
+type PostBuyersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostBuyersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11755,8 +12628,26 @@ type PostBuyersResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostBuyersResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostBuyersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostBuyersResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostBuyersResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostBuyersResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostBuyersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostBuyersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostBuyersResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -11799,6 +12690,11 @@ func (r PostBuyersResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostBuyersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostBuyersResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -11833,6 +12729,26 @@ func (r PostBuyersResponse) ContentType() string {
 	return ""
 }
 
+// GetBuyersMeResponse401Headers the declared response headers of an HTTP 401 response for GetBuyersMe
+type GetBuyersMeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersMeResponse403Headers the declared response headers of an HTTP 403 response for GetBuyersMe
+type GetBuyersMeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersMeResponse500Headers the declared response headers of an HTTP 500 response for GetBuyersMe
+type GetBuyersMeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersMeResponse503Headers the declared response headers of an HTTP 503 response for GetBuyersMe
+type GetBuyersMeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetBuyersMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11844,8 +12760,18 @@ type GetBuyersMeResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBuyersMeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetBuyersMeResponse403Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetBuyersMeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetBuyersMeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11866,6 +12792,11 @@ func (r GetBuyersMeResponse) GetApplicationproblemJSON403() *MatchmakingProblem 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetBuyersMeResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetBuyersMeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -11902,6 +12833,31 @@ func (r GetBuyersMeResponse) ContentType() string {
 	return ""
 }
 
+// GetBuyersIdResponse401Headers the declared response headers of an HTTP 401 response for GetBuyersId
+type GetBuyersIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdResponse403Headers the declared response headers of an HTTP 403 response for GetBuyersId
+type GetBuyersIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdResponse404Headers the declared response headers of an HTTP 404 response for GetBuyersId
+type GetBuyersIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdResponse500Headers the declared response headers of an HTTP 500 response for GetBuyersId
+type GetBuyersIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdResponse503Headers the declared response headers of an HTTP 503 response for GetBuyersId
+type GetBuyersIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetBuyersIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11915,8 +12871,20 @@ type GetBuyersIdResponse struct {
 	ApplicationproblemJSON404 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBuyersIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetBuyersIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetBuyersIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetBuyersIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetBuyersIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11942,6 +12910,11 @@ func (r GetBuyersIdResponse) GetApplicationproblemJSON404() *MatchmakingProblem 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetBuyersIdResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetBuyersIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -11978,6 +12951,51 @@ func (r GetBuyersIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchBuyersIdResponse400Headers the declared response headers of an HTTP 400 response for PatchBuyersId
+type PatchBuyersIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse401Headers the declared response headers of an HTTP 401 response for PatchBuyersId
+type PatchBuyersIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse403Headers the declared response headers of an HTTP 403 response for PatchBuyersId
+type PatchBuyersIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse404Headers the declared response headers of an HTTP 404 response for PatchBuyersId
+type PatchBuyersIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse409Headers the declared response headers of an HTTP 409 response for PatchBuyersId
+type PatchBuyersIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse413Headers the declared response headers of an HTTP 413 response for PatchBuyersId
+type PatchBuyersIdResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse422Headers the declared response headers of an HTTP 422 response for PatchBuyersId
+type PatchBuyersIdResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse500Headers the declared response headers of an HTTP 500 response for PatchBuyersId
+type PatchBuyersIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchBuyersIdResponse503Headers the declared response headers of an HTTP 503 response for PatchBuyersId
+type PatchBuyersIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchBuyersIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11999,8 +13017,28 @@ type PatchBuyersIdResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchBuyersIdResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchBuyersIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchBuyersIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchBuyersIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchBuyersIdResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchBuyersIdResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchBuyersIdResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchBuyersIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchBuyersIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12048,6 +13086,11 @@ func (r PatchBuyersIdResponse) GetApplicationproblemJSON500() *MatchmakingProble
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchBuyersIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchBuyersIdResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -12082,6 +13125,36 @@ func (r PatchBuyersIdResponse) ContentType() string {
 	return ""
 }
 
+// GetBuyersIdRequestsResponse401Headers the declared response headers of an HTTP 401 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdRequestsResponse403Headers the declared response headers of an HTTP 403 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdRequestsResponse404Headers the declared response headers of an HTTP 404 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdRequestsResponse422Headers the declared response headers of an HTTP 422 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdRequestsResponse500Headers the declared response headers of an HTTP 500 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetBuyersIdRequestsResponse503Headers the declared response headers of an HTTP 503 response for GetBuyersIdRequests
+type GetBuyersIdRequestsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetBuyersIdRequestsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12097,8 +13170,22 @@ type GetBuyersIdRequestsResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetBuyersIdRequestsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetBuyersIdRequestsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetBuyersIdRequestsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetBuyersIdRequestsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetBuyersIdRequestsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetBuyersIdRequestsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12129,6 +13216,11 @@ func (r GetBuyersIdRequestsResponse) GetApplicationproblemJSON422() *Matchmaking
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetBuyersIdRequestsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetBuyersIdRequestsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -12165,6 +13257,51 @@ func (r GetBuyersIdRequestsResponse) ContentType() string {
 	return ""
 }
 
+// PostBuyersIdRequestsResponse400Headers the declared response headers of an HTTP 400 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse401Headers the declared response headers of an HTTP 401 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse403Headers the declared response headers of an HTTP 403 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse404Headers the declared response headers of an HTTP 404 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse409Headers the declared response headers of an HTTP 409 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse413Headers the declared response headers of an HTTP 413 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse422Headers the declared response headers of an HTTP 422 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse500Headers the declared response headers of an HTTP 500 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostBuyersIdRequestsResponse503Headers the declared response headers of an HTTP 503 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostBuyersIdRequestsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12186,8 +13323,28 @@ type PostBuyersIdRequestsResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostBuyersIdRequestsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostBuyersIdRequestsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostBuyersIdRequestsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostBuyersIdRequestsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostBuyersIdRequestsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostBuyersIdRequestsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostBuyersIdRequestsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostBuyersIdRequestsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostBuyersIdRequestsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -12235,6 +13392,11 @@ func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON500() *Matchmakin
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -12269,6 +13431,26 @@ func (r PostBuyersIdRequestsResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsResponse401Headers the declared response headers of an HTTP 401 response for GetFairs
+type GetFairsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsResponse422Headers the declared response headers of an HTTP 422 response for GetFairs
+type GetFairsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsResponse500Headers the declared response headers of an HTTP 500 response for GetFairs
+type GetFairsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsResponse503Headers the declared response headers of an HTTP 503 response for GetFairs
+type GetFairsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12280,8 +13462,18 @@ type GetFairsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12302,6 +13494,11 @@ func (r GetFairsResponse) GetApplicationproblemJSON422() *EventProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -12338,6 +13535,46 @@ func (r GetFairsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsResponse400Headers the declared response headers of an HTTP 400 response for PostFairs
+type PostFairsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse401Headers the declared response headers of an HTTP 401 response for PostFairs
+type PostFairsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse403Headers the declared response headers of an HTTP 403 response for PostFairs
+type PostFairsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse409Headers the declared response headers of an HTTP 409 response for PostFairs
+type PostFairsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse413Headers the declared response headers of an HTTP 413 response for PostFairs
+type PostFairsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse422Headers the declared response headers of an HTTP 422 response for PostFairs
+type PostFairsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse500Headers the declared response headers of an HTTP 500 response for PostFairs
+type PostFairsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsResponse503Headers the declared response headers of an HTTP 503 response for PostFairs
+type PostFairsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12357,8 +13594,26 @@ type PostFairsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -12401,6 +13656,11 @@ func (r PostFairsResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -12440,6 +13700,41 @@ type GetFairsFairIdAgendaResponse200Headers struct {
 	ETag *string
 }
 
+// GetFairsFairIdAgendaResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse409Headers the declared response headers of an HTTP 409 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdAgenda
+type GetFairsFairIdAgendaResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsFairIdAgendaResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12457,10 +13752,26 @@ type GetFairsFairIdAgendaResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetFairsFairIdAgendaResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdAgendaResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdAgendaResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdAgendaResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *GetFairsFairIdAgendaResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdAgendaResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdAgendaResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdAgendaResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12498,6 +13809,11 @@ func (r GetFairsFairIdAgendaResponse) GetApplicationproblemJSON500() *Matchmakin
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdAgendaResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r GetFairsFairIdAgendaResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -12532,6 +13848,36 @@ func (r GetFairsFairIdAgendaResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsFairIdApplicationsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdApplications
+type GetFairsFairIdApplicationsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsFairIdApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12547,8 +13893,22 @@ type GetFairsFairIdApplicationsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdApplicationsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdApplicationsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdApplicationsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdApplicationsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdApplicationsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdApplicationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12579,6 +13939,11 @@ func (r GetFairsFairIdApplicationsResponse) GetApplicationproblemJSON422() *Exhi
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsFairIdApplicationsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdApplicationsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -12615,6 +13980,51 @@ func (r GetFairsFairIdApplicationsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdApplicationsResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse413Headers the declared response headers of an HTTP 413 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse422Headers the declared response headers of an HTTP 422 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsFairIdApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12636,8 +14046,28 @@ type PostFairsFairIdApplicationsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdApplicationsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdApplicationsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdApplicationsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdApplicationsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdApplicationsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsFairIdApplicationsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsFairIdApplicationsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdApplicationsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdApplicationsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -12685,6 +14115,11 @@ func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON500() *Exh
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -12719,6 +14154,36 @@ func (r PostFairsFairIdApplicationsResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsFairIdMeetingsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdMeetings
+type GetFairsFairIdMeetingsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsFairIdMeetingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12734,8 +14199,22 @@ type GetFairsFairIdMeetingsResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdMeetingsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdMeetingsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdMeetingsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdMeetingsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdMeetingsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdMeetingsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12766,6 +14245,11 @@ func (r GetFairsFairIdMeetingsResponse) GetApplicationproblemJSON422() *Matchmak
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsFairIdMeetingsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdMeetingsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -12802,6 +14286,51 @@ func (r GetFairsFairIdMeetingsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdMeetingsResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse413Headers the declared response headers of an HTTP 413 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse422Headers the declared response headers of an HTTP 422 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdMeetingsResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsFairIdMeetingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12823,8 +14352,28 @@ type PostFairsFairIdMeetingsResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdMeetingsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdMeetingsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdMeetingsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdMeetingsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdMeetingsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsFairIdMeetingsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsFairIdMeetingsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdMeetingsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdMeetingsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -12872,6 +14421,11 @@ func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON500() *Matchma
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -12906,6 +14460,41 @@ func (r PostFairsFairIdMeetingsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdScheduleResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse422Headers the declared response headers of an HTTP 422 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdScheduleResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsFairIdScheduleResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12923,8 +14512,24 @@ type PostFairsFairIdScheduleResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdScheduleResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdScheduleResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdScheduleResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdScheduleResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsFairIdScheduleResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdScheduleResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdScheduleResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -12962,6 +14567,11 @@ func (r PostFairsFairIdScheduleResponse) GetApplicationproblemJSON500() *Matchma
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdScheduleResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsFairIdScheduleResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -12996,6 +14606,51 @@ func (r PostFairsFairIdScheduleResponse) ContentType() string {
 	return ""
 }
 
+// PutFairsFairIdUnavailabilityResponse400Headers the declared response headers of an HTTP 400 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse401Headers the declared response headers of an HTTP 401 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse403Headers the declared response headers of an HTTP 403 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse404Headers the declared response headers of an HTTP 404 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse409Headers the declared response headers of an HTTP 409 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse413Headers the declared response headers of an HTTP 413 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse422Headers the declared response headers of an HTTP 422 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse500Headers the declared response headers of an HTTP 500 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsFairIdUnavailabilityResponse503Headers the declared response headers of an HTTP 503 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PutFairsFairIdUnavailabilityResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13015,8 +14670,28 @@ type PutFairsFairIdUnavailabilityResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PutFairsFairIdUnavailabilityResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutFairsFairIdUnavailabilityResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutFairsFairIdUnavailabilityResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutFairsFairIdUnavailabilityResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PutFairsFairIdUnavailabilityResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PutFairsFairIdUnavailabilityResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PutFairsFairIdUnavailabilityResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PutFairsFairIdUnavailabilityResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutFairsFairIdUnavailabilityResponse503Headers
 }
 
 // GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
@@ -13059,6 +14734,11 @@ func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON500() *Ma
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -13093,6 +14773,26 @@ func (r PutFairsFairIdUnavailabilityResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsIdResponse401Headers the declared response headers of an HTTP 401 response for GetFairsId
+type GetFairsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdResponse404Headers the declared response headers of an HTTP 404 response for GetFairsId
+type GetFairsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdResponse500Headers the declared response headers of an HTTP 500 response for GetFairsId
+type GetFairsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdResponse503Headers the declared response headers of an HTTP 503 response for GetFairsId
+type GetFairsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13104,8 +14804,18 @@ type GetFairsIdResponse struct {
 	ApplicationproblemJSON404 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsIdResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13126,6 +14836,11 @@ func (r GetFairsIdResponse) GetApplicationproblemJSON404() *EventProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsIdResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13162,6 +14877,51 @@ func (r GetFairsIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchFairsIdResponse400Headers the declared response headers of an HTTP 400 response for PatchFairsId
+type PatchFairsIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse401Headers the declared response headers of an HTTP 401 response for PatchFairsId
+type PatchFairsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse403Headers the declared response headers of an HTTP 403 response for PatchFairsId
+type PatchFairsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse404Headers the declared response headers of an HTTP 404 response for PatchFairsId
+type PatchFairsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsId
+type PatchFairsIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse413Headers the declared response headers of an HTTP 413 response for PatchFairsId
+type PatchFairsIdResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse422Headers the declared response headers of an HTTP 422 response for PatchFairsId
+type PatchFairsIdResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse500Headers the declared response headers of an HTTP 500 response for PatchFairsId
+type PatchFairsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdResponse503Headers the declared response headers of an HTTP 503 response for PatchFairsId
+type PatchFairsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchFairsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13183,8 +14943,28 @@ type PatchFairsIdResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchFairsIdResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchFairsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchFairsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchFairsIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchFairsIdResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchFairsIdResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchFairsIdResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchFairsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchFairsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13232,6 +15012,11 @@ func (r PatchFairsIdResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchFairsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchFairsIdResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -13266,6 +15051,36 @@ func (r PatchFairsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdAllocationResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdAllocationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13281,8 +15096,22 @@ type PostFairsIdAllocationResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdAllocationResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdAllocationResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdAllocationResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdAllocationResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdAllocationResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdAllocationResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13313,6 +15142,11 @@ func (r PostFairsIdAllocationResponse) GetApplicationproblemJSON409() *EventProb
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdAllocationResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdAllocationResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13349,6 +15183,36 @@ func (r PostFairsIdAllocationResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdAllocationCommitResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationCommitResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationCommitResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationCommitResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationCommitResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdAllocationCommitResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdAllocationCommitResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13364,8 +15228,22 @@ type PostFairsIdAllocationCommitResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdAllocationCommitResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdAllocationCommitResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdAllocationCommitResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdAllocationCommitResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdAllocationCommitResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdAllocationCommitResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13396,6 +15274,11 @@ func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON409() *Eve
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13432,6 +15315,51 @@ func (r PostFairsIdAllocationCommitResponse) ContentType() string {
 	return ""
 }
 
+// PutFairsIdB2bSessionsResponse400Headers the declared response headers of an HTTP 400 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse401Headers the declared response headers of an HTTP 401 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse403Headers the declared response headers of an HTTP 403 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse404Headers the declared response headers of an HTTP 404 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse409Headers the declared response headers of an HTTP 409 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse413Headers the declared response headers of an HTTP 413 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse422Headers the declared response headers of an HTTP 422 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse500Headers the declared response headers of an HTTP 500 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdB2bSessionsResponse503Headers the declared response headers of an HTTP 503 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PutFairsIdB2bSessionsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13453,8 +15381,28 @@ type PutFairsIdB2bSessionsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PutFairsIdB2bSessionsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutFairsIdB2bSessionsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutFairsIdB2bSessionsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutFairsIdB2bSessionsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PutFairsIdB2bSessionsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PutFairsIdB2bSessionsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PutFairsIdB2bSessionsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PutFairsIdB2bSessionsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutFairsIdB2bSessionsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13502,6 +15450,11 @@ func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON500() *EventProb
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -13541,6 +15494,36 @@ type GetFairsIdBoothsResponse200Headers struct {
 	ETag *string
 }
 
+// GetFairsIdBoothsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdBoothsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdBoothsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdBoothsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdBoothsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdBoothsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsIdBooths
+type GetFairsIdBoothsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsIdBoothsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13556,10 +15539,24 @@ type GetFairsIdBoothsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *GetFairsIdBoothsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsIdBoothsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsIdBoothsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsIdBoothsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsIdBoothsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsIdBoothsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsIdBoothsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13590,6 +15587,11 @@ func (r GetFairsIdBoothsResponse) GetApplicationproblemJSON422() *EventProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsIdBoothsResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsIdBoothsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13626,6 +15628,51 @@ func (r GetFairsIdBoothsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdBoothsResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse413Headers the declared response headers of an HTTP 413 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse422Headers the declared response headers of an HTTP 422 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdBoothsResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdBoothsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13647,8 +15694,28 @@ type PostFairsIdBoothsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdBoothsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdBoothsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdBoothsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdBoothsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdBoothsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsIdBoothsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsIdBoothsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdBoothsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdBoothsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -13696,6 +15763,11 @@ func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON500() *EventProblem 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -13730,6 +15802,36 @@ func (r PostFairsIdBoothsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsIdBoothsCodeResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeResponse403Headers the declared response headers of an HTTP 403 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeResponse404Headers the declared response headers of an HTTP 404 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeResponse409Headers the declared response headers of an HTTP 409 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeResponse500Headers the declared response headers of an HTTP 500 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeResponse503Headers the declared response headers of an HTTP 503 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type DeleteFairsIdBoothsCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13743,8 +15845,22 @@ type DeleteFairsIdBoothsCodeResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFairsIdBoothsCodeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFairsIdBoothsCodeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteFairsIdBoothsCodeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteFairsIdBoothsCodeResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteFairsIdBoothsCodeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteFairsIdBoothsCodeResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -13770,6 +15886,11 @@ func (r DeleteFairsIdBoothsCodeResponse) GetApplicationproblemJSON409() *EventPr
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteFairsIdBoothsCodeResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteFairsIdBoothsCodeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13806,6 +15927,51 @@ func (r DeleteFairsIdBoothsCodeResponse) ContentType() string {
 	return ""
 }
 
+// PatchFairsIdBoothsCodeResponse400Headers the declared response headers of an HTTP 400 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse401Headers the declared response headers of an HTTP 401 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse403Headers the declared response headers of an HTTP 403 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse404Headers the declared response headers of an HTTP 404 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse413Headers the declared response headers of an HTTP 413 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse422Headers the declared response headers of an HTTP 422 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse500Headers the declared response headers of an HTTP 500 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdBoothsCodeResponse503Headers the declared response headers of an HTTP 503 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchFairsIdBoothsCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13827,8 +15993,28 @@ type PatchFairsIdBoothsCodeResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchFairsIdBoothsCodeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchFairsIdBoothsCodeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchFairsIdBoothsCodeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchFairsIdBoothsCodeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchFairsIdBoothsCodeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchFairsIdBoothsCodeResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchFairsIdBoothsCodeResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchFairsIdBoothsCodeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchFairsIdBoothsCodeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13876,6 +16062,11 @@ func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON500() *EventPro
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -13910,6 +16101,36 @@ func (r PatchFairsIdBoothsCodeResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsIdBoothsCodeAssignmentResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeAssignmentResponse403Headers the declared response headers of an HTTP 403 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeAssignmentResponse404Headers the declared response headers of an HTTP 404 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeAssignmentResponse409Headers the declared response headers of an HTTP 409 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeAssignmentResponse500Headers the declared response headers of an HTTP 500 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdBoothsCodeAssignmentResponse503Headers the declared response headers of an HTTP 503 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type DeleteFairsIdBoothsCodeAssignmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13923,8 +16144,22 @@ type DeleteFairsIdBoothsCodeAssignmentResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFairsIdBoothsCodeAssignmentResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFairsIdBoothsCodeAssignmentResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteFairsIdBoothsCodeAssignmentResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteFairsIdBoothsCodeAssignmentResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteFairsIdBoothsCodeAssignmentResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteFairsIdBoothsCodeAssignmentResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -13950,6 +16185,11 @@ func (r DeleteFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON409(
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -13986,6 +16226,51 @@ func (r DeleteFairsIdBoothsCodeAssignmentResponse) ContentType() string {
 	return ""
 }
 
+// PutFairsIdBoothsCodeAssignmentResponse400Headers the declared response headers of an HTTP 400 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse401Headers the declared response headers of an HTTP 401 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse403Headers the declared response headers of an HTTP 403 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse404Headers the declared response headers of an HTTP 404 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse409Headers the declared response headers of an HTTP 409 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse413Headers the declared response headers of an HTTP 413 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse422Headers the declared response headers of an HTTP 422 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse500Headers the declared response headers of an HTTP 500 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PutFairsIdBoothsCodeAssignmentResponse503Headers the declared response headers of an HTTP 503 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PutFairsIdBoothsCodeAssignmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14007,8 +16292,28 @@ type PutFairsIdBoothsCodeAssignmentResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PutFairsIdBoothsCodeAssignmentResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutFairsIdBoothsCodeAssignmentResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutFairsIdBoothsCodeAssignmentResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutFairsIdBoothsCodeAssignmentResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PutFairsIdBoothsCodeAssignmentResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PutFairsIdBoothsCodeAssignmentResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PutFairsIdBoothsCodeAssignmentResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PutFairsIdBoothsCodeAssignmentResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutFairsIdBoothsCodeAssignmentResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14056,6 +16361,11 @@ func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON500() *
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -14090,6 +16400,51 @@ func (r PutFairsIdBoothsCodeAssignmentResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdCancelResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdCancel
+type PostFairsIdCancelResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdCancel
+type PostFairsIdCancelResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdCancel
+type PostFairsIdCancelResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdCancel
+type PostFairsIdCancelResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdCancel
+type PostFairsIdCancelResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse413Headers the declared response headers of an HTTP 413 response for PostFairsIdCancel
+type PostFairsIdCancelResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse422Headers the declared response headers of an HTTP 422 response for PostFairsIdCancel
+type PostFairsIdCancelResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdCancel
+type PostFairsIdCancelResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCancelResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdCancel
+type PostFairsIdCancelResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdCancelResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14111,8 +16466,28 @@ type PostFairsIdCancelResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdCancelResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdCancelResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdCancelResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdCancelResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdCancelResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsIdCancelResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsIdCancelResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdCancelResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdCancelResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14160,6 +16535,11 @@ func (r PostFairsIdCancelResponse) GetApplicationproblemJSON500() *EventProblem 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdCancelResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostFairsIdCancelResponse) GetApplicationproblemJSON503() *EventProblem {
 	return r.ApplicationproblemJSON503
@@ -14194,6 +16574,36 @@ func (r PostFairsIdCancelResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdCloseApplicationsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCloseApplicationsResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCloseApplicationsResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCloseApplicationsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCloseApplicationsResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCloseApplicationsResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdCloseApplicationsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14209,8 +16619,22 @@ type PostFairsIdCloseApplicationsResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdCloseApplicationsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdCloseApplicationsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdCloseApplicationsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdCloseApplicationsResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdCloseApplicationsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdCloseApplicationsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14241,6 +16665,11 @@ func (r PostFairsIdCloseApplicationsResponse) GetApplicationproblemJSON409() *Ev
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdCloseApplicationsResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdCloseApplicationsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14277,6 +16706,36 @@ func (r PostFairsIdCloseApplicationsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdCompleteResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCompleteResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCompleteResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCompleteResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCompleteResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdCompleteResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdCompleteResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14292,8 +16751,22 @@ type PostFairsIdCompleteResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdCompleteResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdCompleteResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdCompleteResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdCompleteResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdCompleteResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdCompleteResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14324,6 +16797,11 @@ func (r PostFairsIdCompleteResponse) GetApplicationproblemJSON409() *EventProble
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdCompleteResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdCompleteResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14360,6 +16838,36 @@ func (r PostFairsIdCompleteResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsIdExhibitorsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdExhibitorsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdExhibitorsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdExhibitorsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdExhibitorsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdExhibitorsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsIdExhibitors
+type GetFairsIdExhibitorsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsIdExhibitorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14375,8 +16883,22 @@ type GetFairsIdExhibitorsResponse struct {
 	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsIdExhibitorsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsIdExhibitorsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsIdExhibitorsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsIdExhibitorsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsIdExhibitorsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsIdExhibitorsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14407,6 +16929,11 @@ func (r GetFairsIdExhibitorsResponse) GetApplicationproblemJSON422() *EventProbl
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsIdExhibitorsResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsIdExhibitorsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14443,6 +16970,36 @@ func (r GetFairsIdExhibitorsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdPublishResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdPublish
+type PostFairsIdPublishResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdPublishResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdPublish
+type PostFairsIdPublishResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdPublishResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdPublish
+type PostFairsIdPublishResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdPublishResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdPublish
+type PostFairsIdPublishResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdPublishResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdPublish
+type PostFairsIdPublishResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdPublishResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdPublish
+type PostFairsIdPublishResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdPublishResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14458,8 +17015,22 @@ type PostFairsIdPublishResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdPublishResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdPublishResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdPublishResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdPublishResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdPublishResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdPublishResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14490,6 +17061,11 @@ func (r PostFairsIdPublishResponse) GetApplicationproblemJSON409() *EventProblem
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdPublishResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdPublishResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14526,6 +17102,31 @@ func (r PostFairsIdPublishResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsIdReportResponse401Headers the declared response headers of an HTTP 401 response for GetFairsIdReport
+type GetFairsIdReportResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdReportResponse403Headers the declared response headers of an HTTP 403 response for GetFairsIdReport
+type GetFairsIdReportResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdReportResponse404Headers the declared response headers of an HTTP 404 response for GetFairsIdReport
+type GetFairsIdReportResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdReportResponse500Headers the declared response headers of an HTTP 500 response for GetFairsIdReport
+type GetFairsIdReportResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsIdReportResponse503Headers the declared response headers of an HTTP 503 response for GetFairsIdReport
+type GetFairsIdReportResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetFairsIdReportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14539,8 +17140,20 @@ type GetFairsIdReportResponse struct {
 	ApplicationproblemJSON404 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsIdReportResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsIdReportResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsIdReportResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsIdReportResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsIdReportResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14566,6 +17179,11 @@ func (r GetFairsIdReportResponse) GetApplicationproblemJSON404() *EventProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetFairsIdReportResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsIdReportResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14602,6 +17220,36 @@ func (r GetFairsIdReportResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdStartResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdStart
+type PostFairsIdStartResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdStartResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdStart
+type PostFairsIdStartResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdStartResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdStart
+type PostFairsIdStartResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdStartResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdStart
+type PostFairsIdStartResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdStartResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdStart
+type PostFairsIdStartResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdStartResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdStart
+type PostFairsIdStartResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostFairsIdStartResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14617,8 +17265,22 @@ type PostFairsIdStartResponse struct {
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdStartResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdStartResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdStartResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdStartResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdStartResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdStartResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14649,6 +17311,11 @@ func (r PostFairsIdStartResponse) GetApplicationproblemJSON409() *EventProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostFairsIdStartResponse) GetApplicationproblemJSON500() *EventProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdStartResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14685,6 +17352,26 @@ func (r PostFairsIdStartResponse) ContentType() string {
 	return ""
 }
 
+// GetLiveResponse401Headers the declared response headers of an HTTP 401 response for GetLive
+type GetLiveResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetLiveResponse422Headers the declared response headers of an HTTP 422 response for GetLive
+type GetLiveResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetLiveResponse500Headers the declared response headers of an HTTP 500 response for GetLive
+type GetLiveResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetLiveResponse503Headers the declared response headers of an HTTP 503 response for GetLive
+type GetLiveResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetLiveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14696,6 +17383,14 @@ type GetLiveResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetLiveResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetLiveResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetLiveResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetLiveResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -14747,6 +17442,31 @@ func (r GetLiveResponse) ContentType() string {
 	return ""
 }
 
+// PostLiveTicketResponse401Headers the declared response headers of an HTTP 401 response for PostLiveTicket
+type PostLiveTicketResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostLiveTicketResponse403Headers the declared response headers of an HTTP 403 response for PostLiveTicket
+type PostLiveTicketResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostLiveTicketResponse409Headers the declared response headers of an HTTP 409 response for PostLiveTicket
+type PostLiveTicketResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostLiveTicketResponse500Headers the declared response headers of an HTTP 500 response for PostLiveTicket
+type PostLiveTicketResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostLiveTicketResponse503Headers the declared response headers of an HTTP 503 response for PostLiveTicket
+type PostLiveTicketResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostLiveTicketResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14762,6 +17482,16 @@ type PostLiveTicketResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostLiveTicketResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostLiveTicketResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostLiveTicketResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostLiveTicketResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostLiveTicketResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14823,6 +17553,31 @@ func (r PostLiveTicketResponse) ContentType() string {
 	return ""
 }
 
+// GetMeetingsResponse401Headers the declared response headers of an HTTP 401 response for GetMeetings
+type GetMeetingsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsResponse403Headers the declared response headers of an HTTP 403 response for GetMeetings
+type GetMeetingsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsResponse422Headers the declared response headers of an HTTP 422 response for GetMeetings
+type GetMeetingsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsResponse500Headers the declared response headers of an HTTP 500 response for GetMeetings
+type GetMeetingsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsResponse503Headers the declared response headers of an HTTP 503 response for GetMeetings
+type GetMeetingsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetMeetingsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14836,8 +17591,20 @@ type GetMeetingsResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMeetingsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetMeetingsResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetMeetingsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetMeetingsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetMeetingsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14863,6 +17630,11 @@ func (r GetMeetingsResponse) GetApplicationproblemJSON422() *MatchmakingProblem 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetMeetingsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetMeetingsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14899,6 +17671,31 @@ func (r GetMeetingsResponse) ContentType() string {
 	return ""
 }
 
+// GetMeetingsIdResponse401Headers the declared response headers of an HTTP 401 response for GetMeetingsId
+type GetMeetingsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsIdResponse403Headers the declared response headers of an HTTP 403 response for GetMeetingsId
+type GetMeetingsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsIdResponse404Headers the declared response headers of an HTTP 404 response for GetMeetingsId
+type GetMeetingsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsIdResponse500Headers the declared response headers of an HTTP 500 response for GetMeetingsId
+type GetMeetingsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetMeetingsIdResponse503Headers the declared response headers of an HTTP 503 response for GetMeetingsId
+type GetMeetingsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetMeetingsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14912,8 +17709,20 @@ type GetMeetingsIdResponse struct {
 	ApplicationproblemJSON404 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetMeetingsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetMeetingsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetMeetingsIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetMeetingsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetMeetingsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14939,6 +17748,11 @@ func (r GetMeetingsIdResponse) GetApplicationproblemJSON404() *MatchmakingProble
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetMeetingsIdResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetMeetingsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -14975,6 +17789,36 @@ func (r GetMeetingsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdAcceptResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdAcceptResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdAcceptResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdAcceptResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdAcceptResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdAcceptResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostMeetingsIdAcceptResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14990,8 +17834,22 @@ type PostMeetingsIdAcceptResponse struct {
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdAcceptResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdAcceptResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdAcceptResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdAcceptResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdAcceptResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdAcceptResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15022,6 +17880,11 @@ func (r PostMeetingsIdAcceptResponse) GetApplicationproblemJSON409() *Matchmakin
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostMeetingsIdAcceptResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdAcceptResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15058,6 +17921,51 @@ func (r PostMeetingsIdAcceptResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdCancelResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse413Headers the declared response headers of an HTTP 413 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse422Headers the declared response headers of an HTTP 422 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdCancelResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostMeetingsIdCancelResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15079,8 +17987,28 @@ type PostMeetingsIdCancelResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdCancelResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdCancelResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdCancelResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdCancelResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdCancelResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostMeetingsIdCancelResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostMeetingsIdCancelResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdCancelResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdCancelResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15128,6 +18056,11 @@ func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON500() *Matchmakin
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -15162,6 +18095,36 @@ func (r PostMeetingsIdCancelResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdDeclineResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostMeetingsIdDeclineResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15177,8 +18140,22 @@ type PostMeetingsIdDeclineResponse struct {
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdDeclineResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdDeclineResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdDeclineResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdDeclineResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdDeclineResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdDeclineResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15209,6 +18186,11 @@ func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON409() *Matchmaki
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15245,6 +18227,51 @@ func (r PostMeetingsIdDeclineResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdOutcomeResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse413Headers the declared response headers of an HTTP 413 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse422Headers the declared response headers of an HTTP 422 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdOutcomeResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostMeetingsIdOutcomeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15266,8 +18293,28 @@ type PostMeetingsIdOutcomeResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdOutcomeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdOutcomeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdOutcomeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdOutcomeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdOutcomeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostMeetingsIdOutcomeResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostMeetingsIdOutcomeResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdOutcomeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdOutcomeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15315,6 +18362,11 @@ func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON500() *Matchmaki
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -15349,6 +18401,31 @@ func (r PostMeetingsIdOutcomeResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersResponse401Headers the declared response headers of an HTTP 401 response for GetProducers
+type GetProducersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersResponse403Headers the declared response headers of an HTTP 403 response for GetProducers
+type GetProducersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersResponse422Headers the declared response headers of an HTTP 422 response for GetProducers
+type GetProducersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersResponse500Headers the declared response headers of an HTTP 500 response for GetProducers
+type GetProducersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersResponse503Headers the declared response headers of an HTTP 503 response for GetProducers
+type GetProducersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15362,8 +18439,20 @@ type GetProducersResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProducersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15389,6 +18478,11 @@ func (r GetProducersResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15425,6 +18519,46 @@ func (r GetProducersResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersResponse400Headers the declared response headers of an HTTP 400 response for PostProducers
+type PostProducersResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse401Headers the declared response headers of an HTTP 401 response for PostProducers
+type PostProducersResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse403Headers the declared response headers of an HTTP 403 response for PostProducers
+type PostProducersResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse409Headers the declared response headers of an HTTP 409 response for PostProducers
+type PostProducersResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse413Headers the declared response headers of an HTTP 413 response for PostProducers
+type PostProducersResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse422Headers the declared response headers of an HTTP 422 response for PostProducers
+type PostProducersResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse500Headers the declared response headers of an HTTP 500 response for PostProducers
+type PostProducersResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersResponse503Headers the declared response headers of an HTTP 503 response for PostProducers
+type PostProducersResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostProducersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15444,8 +18578,26 @@ type PostProducersResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostProducersResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostProducersResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostProducersResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostProducersResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostProducersResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostProducersResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostProducersResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostProducersResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -15488,6 +18640,11 @@ func (r PostProducersResponse) GetApplicationproblemJSON500() *ExhibitorProblem 
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostProducersResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostProducersResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -15522,6 +18679,46 @@ func (r PostProducersResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersImportResponse400Headers the declared response headers of an HTTP 400 response for PostProducersImport
+type PostProducersImportResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse401Headers the declared response headers of an HTTP 401 response for PostProducersImport
+type PostProducersImportResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse403Headers the declared response headers of an HTTP 403 response for PostProducersImport
+type PostProducersImportResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse409Headers the declared response headers of an HTTP 409 response for PostProducersImport
+type PostProducersImportResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse413Headers the declared response headers of an HTTP 413 response for PostProducersImport
+type PostProducersImportResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse422Headers the declared response headers of an HTTP 422 response for PostProducersImport
+type PostProducersImportResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse500Headers the declared response headers of an HTTP 500 response for PostProducersImport
+type PostProducersImportResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersImportResponse503Headers the declared response headers of an HTTP 503 response for PostProducersImport
+type PostProducersImportResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostProducersImportResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15541,8 +18738,26 @@ type PostProducersImportResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostProducersImportResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostProducersImportResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostProducersImportResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostProducersImportResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostProducersImportResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostProducersImportResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostProducersImportResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostProducersImportResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15585,6 +18800,11 @@ func (r PostProducersImportResponse) GetApplicationproblemJSON500() *ExhibitorPr
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostProducersImportResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostProducersImportResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -15619,6 +18839,31 @@ func (r PostProducersImportResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersMeResponse401Headers the declared response headers of an HTTP 401 response for GetProducersMe
+type GetProducersMeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersMeResponse403Headers the declared response headers of an HTTP 403 response for GetProducersMe
+type GetProducersMeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersMeResponse404Headers the declared response headers of an HTTP 404 response for GetProducersMe
+type GetProducersMeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersMeResponse500Headers the declared response headers of an HTTP 500 response for GetProducersMe
+type GetProducersMeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersMeResponse503Headers the declared response headers of an HTTP 503 response for GetProducersMe
+type GetProducersMeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersMeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15632,8 +18877,20 @@ type GetProducersMeResponse struct {
 	ApplicationproblemJSON404 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersMeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersMeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProducersMeResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersMeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersMeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15659,6 +18916,11 @@ func (r GetProducersMeResponse) GetApplicationproblemJSON404() *ExhibitorProblem
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersMeResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersMeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15695,6 +18957,31 @@ func (r GetProducersMeResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersUnclaimedResponse401Headers the declared response headers of an HTTP 401 response for GetProducersUnclaimed
+type GetProducersUnclaimedResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersUnclaimedResponse403Headers the declared response headers of an HTTP 403 response for GetProducersUnclaimed
+type GetProducersUnclaimedResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersUnclaimedResponse422Headers the declared response headers of an HTTP 422 response for GetProducersUnclaimed
+type GetProducersUnclaimedResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersUnclaimedResponse500Headers the declared response headers of an HTTP 500 response for GetProducersUnclaimed
+type GetProducersUnclaimedResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersUnclaimedResponse503Headers the declared response headers of an HTTP 503 response for GetProducersUnclaimed
+type GetProducersUnclaimedResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersUnclaimedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15708,8 +18995,20 @@ type GetProducersUnclaimedResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersUnclaimedResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersUnclaimedResponse403Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProducersUnclaimedResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersUnclaimedResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersUnclaimedResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15735,6 +19034,11 @@ func (r GetProducersUnclaimedResponse) GetApplicationproblemJSON422() *Exhibitor
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersUnclaimedResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersUnclaimedResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15771,6 +19075,31 @@ func (r GetProducersUnclaimedResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersIdResponse401Headers the declared response headers of an HTTP 401 response for GetProducersId
+type GetProducersIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdResponse403Headers the declared response headers of an HTTP 403 response for GetProducersId
+type GetProducersIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdResponse404Headers the declared response headers of an HTTP 404 response for GetProducersId
+type GetProducersIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdResponse500Headers the declared response headers of an HTTP 500 response for GetProducersId
+type GetProducersIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdResponse503Headers the declared response headers of an HTTP 503 response for GetProducersId
+type GetProducersIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15784,8 +19113,20 @@ type GetProducersIdResponse struct {
 	ApplicationproblemJSON404 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProducersIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15811,6 +19152,11 @@ func (r GetProducersIdResponse) GetApplicationproblemJSON404() *ExhibitorProblem
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersIdResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -15847,6 +19193,51 @@ func (r GetProducersIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchProducersIdResponse400Headers the declared response headers of an HTTP 400 response for PatchProducersId
+type PatchProducersIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse401Headers the declared response headers of an HTTP 401 response for PatchProducersId
+type PatchProducersIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse403Headers the declared response headers of an HTTP 403 response for PatchProducersId
+type PatchProducersIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse404Headers the declared response headers of an HTTP 404 response for PatchProducersId
+type PatchProducersIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse409Headers the declared response headers of an HTTP 409 response for PatchProducersId
+type PatchProducersIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse413Headers the declared response headers of an HTTP 413 response for PatchProducersId
+type PatchProducersIdResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse422Headers the declared response headers of an HTTP 422 response for PatchProducersId
+type PatchProducersIdResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse500Headers the declared response headers of an HTTP 500 response for PatchProducersId
+type PatchProducersIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProducersIdResponse503Headers the declared response headers of an HTTP 503 response for PatchProducersId
+type PatchProducersIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchProducersIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15868,8 +19259,28 @@ type PatchProducersIdResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchProducersIdResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchProducersIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchProducersIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchProducersIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchProducersIdResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchProducersIdResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchProducersIdResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchProducersIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchProducersIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15917,6 +19328,11 @@ func (r PatchProducersIdResponse) GetApplicationproblemJSON500() *ExhibitorProbl
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchProducersIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchProducersIdResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -15951,6 +19367,36 @@ func (r PatchProducersIdResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersIdClaimAttemptsResponse401Headers the declared response headers of an HTTP 401 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdClaimAttemptsResponse403Headers the declared response headers of an HTTP 403 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdClaimAttemptsResponse404Headers the declared response headers of an HTTP 404 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdClaimAttemptsResponse422Headers the declared response headers of an HTTP 422 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdClaimAttemptsResponse500Headers the declared response headers of an HTTP 500 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdClaimAttemptsResponse503Headers the declared response headers of an HTTP 503 response for GetProducersIdClaimAttempts
+type GetProducersIdClaimAttemptsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersIdClaimAttemptsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15966,8 +19412,22 @@ type GetProducersIdClaimAttemptsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersIdClaimAttemptsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersIdClaimAttemptsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProducersIdClaimAttemptsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProducersIdClaimAttemptsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersIdClaimAttemptsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersIdClaimAttemptsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15998,6 +19458,11 @@ func (r GetProducersIdClaimAttemptsResponse) GetApplicationproblemJSON422() *Exh
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersIdClaimAttemptsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersIdClaimAttemptsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16034,6 +19499,36 @@ func (r GetProducersIdClaimAttemptsResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersIdClaimCodeResponse401Headers the declared response headers of an HTTP 401 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse403Headers the declared response headers of an HTTP 403 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse404Headers the declared response headers of an HTTP 404 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse409Headers the declared response headers of an HTTP 409 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse500Headers the declared response headers of an HTTP 500 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse503Headers the declared response headers of an HTTP 503 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostProducersIdClaimCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16049,8 +19544,22 @@ type PostProducersIdClaimCodeResponse struct {
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostProducersIdClaimCodeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostProducersIdClaimCodeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostProducersIdClaimCodeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostProducersIdClaimCodeResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostProducersIdClaimCodeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostProducersIdClaimCodeResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16081,6 +19590,11 @@ func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON409() *Exhibi
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16117,6 +19631,36 @@ func (r PostProducersIdClaimCodeResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersIdOpportunitiesResponse401Headers the declared response headers of an HTTP 401 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdOpportunitiesResponse403Headers the declared response headers of an HTTP 403 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdOpportunitiesResponse404Headers the declared response headers of an HTTP 404 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdOpportunitiesResponse422Headers the declared response headers of an HTTP 422 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdOpportunitiesResponse500Headers the declared response headers of an HTTP 500 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdOpportunitiesResponse503Headers the declared response headers of an HTTP 503 response for GetProducersIdOpportunities
+type GetProducersIdOpportunitiesResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersIdOpportunitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16132,8 +19676,22 @@ type GetProducersIdOpportunitiesResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersIdOpportunitiesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProducersIdOpportunitiesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProducersIdOpportunitiesResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProducersIdOpportunitiesResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersIdOpportunitiesResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersIdOpportunitiesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16164,6 +19722,11 @@ func (r GetProducersIdOpportunitiesResponse) GetApplicationproblemJSON422() *Mat
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersIdOpportunitiesResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersIdOpportunitiesResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16200,6 +19763,31 @@ func (r GetProducersIdOpportunitiesResponse) ContentType() string {
 	return ""
 }
 
+// GetProducersIdProductsResponse401Headers the declared response headers of an HTTP 401 response for GetProducersIdProducts
+type GetProducersIdProductsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdProductsResponse404Headers the declared response headers of an HTTP 404 response for GetProducersIdProducts
+type GetProducersIdProductsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdProductsResponse422Headers the declared response headers of an HTTP 422 response for GetProducersIdProducts
+type GetProducersIdProductsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdProductsResponse500Headers the declared response headers of an HTTP 500 response for GetProducersIdProducts
+type GetProducersIdProductsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProducersIdProductsResponse503Headers the declared response headers of an HTTP 503 response for GetProducersIdProducts
+type GetProducersIdProductsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProducersIdProductsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16213,8 +19801,20 @@ type GetProducersIdProductsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProducersIdProductsResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProducersIdProductsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProducersIdProductsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProducersIdProductsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProducersIdProductsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16240,6 +19840,11 @@ func (r GetProducersIdProductsResponse) GetApplicationproblemJSON422() *Exhibito
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProducersIdProductsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProducersIdProductsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16276,6 +19881,51 @@ func (r GetProducersIdProductsResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersIdProductsResponse400Headers the declared response headers of an HTTP 400 response for PostProducersIdProducts
+type PostProducersIdProductsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse401Headers the declared response headers of an HTTP 401 response for PostProducersIdProducts
+type PostProducersIdProductsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse403Headers the declared response headers of an HTTP 403 response for PostProducersIdProducts
+type PostProducersIdProductsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse404Headers the declared response headers of an HTTP 404 response for PostProducersIdProducts
+type PostProducersIdProductsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse409Headers the declared response headers of an HTTP 409 response for PostProducersIdProducts
+type PostProducersIdProductsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse413Headers the declared response headers of an HTTP 413 response for PostProducersIdProducts
+type PostProducersIdProductsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse422Headers the declared response headers of an HTTP 422 response for PostProducersIdProducts
+type PostProducersIdProductsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse500Headers the declared response headers of an HTTP 500 response for PostProducersIdProducts
+type PostProducersIdProductsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdProductsResponse503Headers the declared response headers of an HTTP 503 response for PostProducersIdProducts
+type PostProducersIdProductsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostProducersIdProductsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16297,8 +19947,28 @@ type PostProducersIdProductsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostProducersIdProductsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostProducersIdProductsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostProducersIdProductsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostProducersIdProductsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostProducersIdProductsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostProducersIdProductsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostProducersIdProductsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostProducersIdProductsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostProducersIdProductsResponse503Headers
 }
 
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
@@ -16346,6 +20016,11 @@ func (r PostProducersIdProductsResponse) GetApplicationproblemJSON500() *Exhibit
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostProducersIdProductsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PostProducersIdProductsResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -16380,6 +20055,26 @@ func (r PostProducersIdProductsResponse) ContentType() string {
 	return ""
 }
 
+// GetProductsResponse401Headers the declared response headers of an HTTP 401 response for GetProducts
+type GetProductsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsResponse422Headers the declared response headers of an HTTP 422 response for GetProducts
+type GetProductsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsResponse500Headers the declared response headers of an HTTP 500 response for GetProducts
+type GetProductsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsResponse503Headers the declared response headers of an HTTP 503 response for GetProducts
+type GetProductsResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProductsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16391,8 +20086,18 @@ type GetProductsResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsResponse401Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProductsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16413,6 +20118,11 @@ func (r GetProductsResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProductsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16449,6 +20159,36 @@ func (r GetProductsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProductsIdResponse401Headers the declared response headers of an HTTP 401 response for DeleteProductsId
+type DeleteProductsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdResponse403Headers the declared response headers of an HTTP 403 response for DeleteProductsId
+type DeleteProductsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdResponse404Headers the declared response headers of an HTTP 404 response for DeleteProductsId
+type DeleteProductsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdResponse409Headers the declared response headers of an HTTP 409 response for DeleteProductsId
+type DeleteProductsIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdResponse500Headers the declared response headers of an HTTP 500 response for DeleteProductsId
+type DeleteProductsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdResponse503Headers the declared response headers of an HTTP 503 response for DeleteProductsId
+type DeleteProductsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type DeleteProductsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16462,8 +20202,22 @@ type DeleteProductsIdResponse struct {
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteProductsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteProductsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteProductsIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteProductsIdResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteProductsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteProductsIdResponse503Headers
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -16489,6 +20243,11 @@ func (r DeleteProductsIdResponse) GetApplicationproblemJSON409() *ExhibitorProbl
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r DeleteProductsIdResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteProductsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16525,6 +20284,26 @@ func (r DeleteProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// GetProductsIdResponse401Headers the declared response headers of an HTTP 401 response for GetProductsId
+type GetProductsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdResponse404Headers the declared response headers of an HTTP 404 response for GetProductsId
+type GetProductsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdResponse500Headers the declared response headers of an HTTP 500 response for GetProductsId
+type GetProductsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdResponse503Headers the declared response headers of an HTTP 503 response for GetProductsId
+type GetProductsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetProductsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16536,8 +20315,18 @@ type GetProductsIdResponse struct {
 	ApplicationproblemJSON404 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsIdResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProductsIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16558,6 +20347,11 @@ func (r GetProductsIdResponse) GetApplicationproblemJSON404() *ExhibitorProblem 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetProductsIdResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16594,6 +20388,51 @@ func (r GetProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchProductsIdResponse400Headers the declared response headers of an HTTP 400 response for PatchProductsId
+type PatchProductsIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse401Headers the declared response headers of an HTTP 401 response for PatchProductsId
+type PatchProductsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse403Headers the declared response headers of an HTTP 403 response for PatchProductsId
+type PatchProductsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse404Headers the declared response headers of an HTTP 404 response for PatchProductsId
+type PatchProductsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchProductsId
+type PatchProductsIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse413Headers the declared response headers of an HTTP 413 response for PatchProductsId
+type PatchProductsIdResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse422Headers the declared response headers of an HTTP 422 response for PatchProductsId
+type PatchProductsIdResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse500Headers the declared response headers of an HTTP 500 response for PatchProductsId
+type PatchProductsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchProductsIdResponse503Headers the declared response headers of an HTTP 503 response for PatchProductsId
+type PatchProductsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchProductsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16615,8 +20454,28 @@ type PatchProductsIdResponse struct {
 	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchProductsIdResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchProductsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchProductsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchProductsIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchProductsIdResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchProductsIdResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchProductsIdResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchProductsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchProductsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16664,6 +20523,11 @@ func (r PatchProductsIdResponse) GetApplicationproblemJSON500() *ExhibitorProble
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchProductsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchProductsIdResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
 	return r.ApplicationproblemJSON503
@@ -16698,6 +20562,21 @@ func (r PatchProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// GetReferenceResponse401Headers the declared response headers of an HTTP 401 response for GetReference
+type GetReferenceResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetReferenceResponse500Headers the declared response headers of an HTTP 500 response for GetReference
+type GetReferenceResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetReferenceResponse503Headers the declared response headers of an HTTP 503 response for GetReference
+type GetReferenceResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetReferenceResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16709,6 +20588,12 @@ type GetReferenceResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetReferenceResponse401Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetReferenceResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetReferenceResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16760,6 +20645,31 @@ func (r GetReferenceResponse) ContentType() string {
 	return ""
 }
 
+// GetRequestsIdResponse401Headers the declared response headers of an HTTP 401 response for GetRequestsId
+type GetRequestsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdResponse403Headers the declared response headers of an HTTP 403 response for GetRequestsId
+type GetRequestsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdResponse404Headers the declared response headers of an HTTP 404 response for GetRequestsId
+type GetRequestsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdResponse500Headers the declared response headers of an HTTP 500 response for GetRequestsId
+type GetRequestsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdResponse503Headers the declared response headers of an HTTP 503 response for GetRequestsId
+type GetRequestsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetRequestsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16773,8 +20683,20 @@ type GetRequestsIdResponse struct {
 	ApplicationproblemJSON404 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRequestsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetRequestsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetRequestsIdResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetRequestsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRequestsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16800,6 +20722,11 @@ func (r GetRequestsIdResponse) GetApplicationproblemJSON404() *MatchmakingProble
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetRequestsIdResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetRequestsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -16836,6 +20763,51 @@ func (r GetRequestsIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchRequestsIdResponse400Headers the declared response headers of an HTTP 400 response for PatchRequestsId
+type PatchRequestsIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse401Headers the declared response headers of an HTTP 401 response for PatchRequestsId
+type PatchRequestsIdResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse403Headers the declared response headers of an HTTP 403 response for PatchRequestsId
+type PatchRequestsIdResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse404Headers the declared response headers of an HTTP 404 response for PatchRequestsId
+type PatchRequestsIdResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchRequestsId
+type PatchRequestsIdResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse413Headers the declared response headers of an HTTP 413 response for PatchRequestsId
+type PatchRequestsIdResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse422Headers the declared response headers of an HTTP 422 response for PatchRequestsId
+type PatchRequestsIdResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse500Headers the declared response headers of an HTTP 500 response for PatchRequestsId
+type PatchRequestsIdResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchRequestsIdResponse503Headers the declared response headers of an HTTP 503 response for PatchRequestsId
+type PatchRequestsIdResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PatchRequestsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16857,8 +20829,28 @@ type PatchRequestsIdResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchRequestsIdResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchRequestsIdResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchRequestsIdResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchRequestsIdResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchRequestsIdResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchRequestsIdResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchRequestsIdResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchRequestsIdResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchRequestsIdResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16906,6 +20898,11 @@ func (r PatchRequestsIdResponse) GetApplicationproblemJSON500() *MatchmakingProb
 	return r.ApplicationproblemJSON500
 }
 
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchRequestsIdResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
 func (r PatchRequestsIdResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
 	return r.ApplicationproblemJSON503
@@ -16940,6 +20937,36 @@ func (r PatchRequestsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostRequestsIdCloseResponse401Headers the declared response headers of an HTTP 401 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostRequestsIdCloseResponse403Headers the declared response headers of an HTTP 403 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostRequestsIdCloseResponse404Headers the declared response headers of an HTTP 404 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostRequestsIdCloseResponse409Headers the declared response headers of an HTTP 409 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostRequestsIdCloseResponse500Headers the declared response headers of an HTTP 500 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostRequestsIdCloseResponse503Headers the declared response headers of an HTTP 503 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostRequestsIdCloseResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -16955,8 +20982,22 @@ type PostRequestsIdCloseResponse struct {
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostRequestsIdCloseResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostRequestsIdCloseResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostRequestsIdCloseResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostRequestsIdCloseResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostRequestsIdCloseResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostRequestsIdCloseResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -16987,6 +21028,11 @@ func (r PostRequestsIdCloseResponse) GetApplicationproblemJSON409() *Matchmaking
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostRequestsIdCloseResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostRequestsIdCloseResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -17023,6 +21069,36 @@ func (r PostRequestsIdCloseResponse) ContentType() string {
 	return ""
 }
 
+// GetRequestsIdMatchesResponse401Headers the declared response headers of an HTTP 401 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdMatchesResponse403Headers the declared response headers of an HTTP 403 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdMatchesResponse404Headers the declared response headers of an HTTP 404 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdMatchesResponse422Headers the declared response headers of an HTTP 422 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdMatchesResponse500Headers the declared response headers of an HTTP 500 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdMatchesResponse503Headers the declared response headers of an HTTP 503 response for GetRequestsIdMatches
+type GetRequestsIdMatchesResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type GetRequestsIdMatchesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17038,8 +21114,22 @@ type GetRequestsIdMatchesResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRequestsIdMatchesResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetRequestsIdMatchesResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetRequestsIdMatchesResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetRequestsIdMatchesResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetRequestsIdMatchesResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRequestsIdMatchesResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17070,6 +21160,11 @@ func (r GetRequestsIdMatchesResponse) GetApplicationproblemJSON422() *Matchmakin
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r GetRequestsIdMatchesResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetRequestsIdMatchesResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -17106,6 +21201,46 @@ func (r GetRequestsIdMatchesResponse) ContentType() string {
 	return ""
 }
 
+// PostSchedulingSolveResponse400Headers the declared response headers of an HTTP 400 response for PostSchedulingSolve
+type PostSchedulingSolveResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse401Headers the declared response headers of an HTTP 401 response for PostSchedulingSolve
+type PostSchedulingSolveResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse403Headers the declared response headers of an HTTP 403 response for PostSchedulingSolve
+type PostSchedulingSolveResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse409Headers the declared response headers of an HTTP 409 response for PostSchedulingSolve
+type PostSchedulingSolveResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse413Headers the declared response headers of an HTTP 413 response for PostSchedulingSolve
+type PostSchedulingSolveResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse422Headers the declared response headers of an HTTP 422 response for PostSchedulingSolve
+type PostSchedulingSolveResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse500Headers the declared response headers of an HTTP 500 response for PostSchedulingSolve
+type PostSchedulingSolveResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostSchedulingSolveResponse503Headers the declared response headers of an HTTP 503 response for PostSchedulingSolve
+type PostSchedulingSolveResponse503Headers struct {
+	ContentLanguage *string
+}
+
 type PostSchedulingSolveResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -17125,8 +21260,26 @@ type PostSchedulingSolveResponse struct {
 	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostSchedulingSolveResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostSchedulingSolveResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostSchedulingSolveResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostSchedulingSolveResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostSchedulingSolveResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostSchedulingSolveResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostSchedulingSolveResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostSchedulingSolveResponse503Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -17167,6 +21320,11 @@ func (r PostSchedulingSolveResponse) GetApplicationproblemJSON422() *Matchmaking
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
 func (r PostSchedulingSolveResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
 	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostSchedulingSolveResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
 }
 
 // GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
@@ -18857,6 +23015,59 @@ func ParseGetAccountsResponse(rsp *http.Response) (*GetAccountsResponse, error) 
 
 	}
 
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAccountsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAccountsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAccountsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAccountsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAccountsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18939,6 +23150,89 @@ func ParsePostAccountsResponse(rsp *http.Response) (*PostAccountsResponse, error
 
 	}
 
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAccountsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostAccountsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAccountsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAccountsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostAccountsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostAccountsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAccountsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAccountsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18991,6 +23285,13 @@ func ParseGetAdminEventDeadLettersResponse(rsp *http.Response) (*GetAdminEventDe
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18998,6 +23299,59 @@ func ParseGetAdminEventDeadLettersResponse(rsp *http.Response) (*GetAdminEventDe
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminEventDeadLettersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminEventDeadLettersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAdminEventDeadLettersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminEventDeadLettersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminEventDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19052,6 +23406,13 @@ func ParseGetAdminExhibitorDeadLettersResponse(rsp *http.Response) (*GetAdminExh
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19059,6 +23420,59 @@ func ParseGetAdminExhibitorDeadLettersResponse(rsp *http.Response) (*GetAdminExh
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminExhibitorDeadLettersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminExhibitorDeadLettersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAdminExhibitorDeadLettersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminExhibitorDeadLettersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminExhibitorDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19122,6 +23536,59 @@ func ParseGetAdminGatewayDeadLettersResponse(rsp *http.Response) (*GetAdminGatew
 
 	}
 
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminGatewayDeadLettersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminGatewayDeadLettersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAdminGatewayDeadLettersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminGatewayDeadLettersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminGatewayDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -19174,6 +23641,13 @@ func ParseGetAdminMatchmakingCatalogProducersIdResponse(rsp *http.Response) (*Ge
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19181,6 +23655,59 @@ func ParseGetAdminMatchmakingCatalogProducersIdResponse(rsp *http.Response) (*Ge
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminMatchmakingCatalogProducersIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminMatchmakingCatalogProducersIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetAdminMatchmakingCatalogProducersIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminMatchmakingCatalogProducersIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminMatchmakingCatalogProducersIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19235,6 +23762,13 @@ func ParseGetAdminMatchmakingDeadLettersResponse(rsp *http.Response) (*GetAdminM
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19242,6 +23776,59 @@ func ParseGetAdminMatchmakingDeadLettersResponse(rsp *http.Response) (*GetAdminM
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminMatchmakingDeadLettersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminMatchmakingDeadLettersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAdminMatchmakingDeadLettersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminMatchmakingDeadLettersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminMatchmakingDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19289,6 +23876,13 @@ func ParseGetAdminMatchmakingIndexResponse(rsp *http.Response) (*GetAdminMatchma
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19296,6 +23890,49 @@ func ParseGetAdminMatchmakingIndexResponse(rsp *http.Response) (*GetAdminMatchma
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAdminMatchmakingIndexResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAdminMatchmakingIndexResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAdminMatchmakingIndexResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAdminMatchmakingIndexResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19350,6 +23987,13 @@ func ParseGetApplicationsResponse(rsp *http.Response) (*GetApplicationsResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19357,6 +24001,59 @@ func ParseGetApplicationsResponse(rsp *http.Response) (*GetApplicationsResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetApplicationsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetApplicationsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetApplicationsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetApplicationsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetApplicationsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19411,6 +24108,13 @@ func ParseGetApplicationsIdResponse(rsp *http.Response) (*GetApplicationsIdRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19418,6 +24122,59 @@ func ParseGetApplicationsIdResponse(rsp *http.Response) (*GetApplicationsIdRespo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetApplicationsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetApplicationsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetApplicationsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetApplicationsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetApplicationsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19500,6 +24257,13 @@ func ParsePostApplicationsIdApproveResponse(rsp *http.Response) (*PostApplicatio
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19507,6 +24271,99 @@ func ParsePostApplicationsIdApproveResponse(rsp *http.Response) (*PostApplicatio
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostApplicationsIdApproveResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostApplicationsIdApproveResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostApplicationsIdApproveResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostApplicationsIdApproveResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostApplicationsIdApproveResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostApplicationsIdApproveResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostApplicationsIdApproveResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostApplicationsIdApproveResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostApplicationsIdApproveResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19589,6 +24446,13 @@ func ParsePostApplicationsIdRejectResponse(rsp *http.Response) (*PostApplication
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19596,6 +24460,99 @@ func ParsePostApplicationsIdRejectResponse(rsp *http.Response) (*PostApplication
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostApplicationsIdRejectResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostApplicationsIdRejectResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostApplicationsIdRejectResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostApplicationsIdRejectResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostApplicationsIdRejectResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostApplicationsIdRejectResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostApplicationsIdRejectResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostApplicationsIdRejectResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostApplicationsIdRejectResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19678,6 +24635,13 @@ func ParsePostApplicationsIdWaitlistResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19685,6 +24649,99 @@ func ParsePostApplicationsIdWaitlistResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostApplicationsIdWaitlistResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostApplicationsIdWaitlistResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostApplicationsIdWaitlistResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostApplicationsIdWaitlistResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostApplicationsIdWaitlistResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostApplicationsIdWaitlistResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostApplicationsIdWaitlistResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostApplicationsIdWaitlistResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostApplicationsIdWaitlistResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19767,6 +24824,13 @@ func ParsePostApplicationsIdWithdrawResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19774,6 +24838,99 @@ func ParsePostApplicationsIdWithdrawResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostApplicationsIdWithdrawResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostApplicationsIdWithdrawResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostApplicationsIdWithdrawResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostApplicationsIdWithdrawResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostApplicationsIdWithdrawResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostApplicationsIdWithdrawResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostApplicationsIdWithdrawResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostApplicationsIdWithdrawResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostApplicationsIdWithdrawResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19858,6 +25015,89 @@ func ParsePostAuthLoginResponse(rsp *http.Response) (*PostAuthLoginResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAuthLoginResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostAuthLoginResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAuthLoginResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostAuthLoginResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostAuthLoginResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers PostAuthLoginResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAuthLoginResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAuthLoginResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -19910,6 +25150,49 @@ func ParseGetAuthMeResponse(rsp *http.Response) (*GetAuthMeResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAuthMeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAuthMeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAuthMeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAuthMeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -19994,6 +25277,89 @@ func ParsePostAuthRegisterResponse(rsp *http.Response) (*PostAuthRegisterRespons
 
 	}
 
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAuthRegisterResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostAuthRegisterResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAuthRegisterResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostAuthRegisterResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostAuthRegisterResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers PostAuthRegisterResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAuthRegisterResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAuthRegisterResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -20067,6 +25433,13 @@ func ParsePostBuyersResponse(rsp *http.Response) (*PostBuyersResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20074,6 +25447,89 @@ func ParsePostBuyersResponse(rsp *http.Response) (*PostBuyersResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostBuyersResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostBuyersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostBuyersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostBuyersResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostBuyersResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostBuyersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostBuyersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostBuyersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20121,6 +25577,13 @@ func ParseGetBuyersMeResponse(rsp *http.Response) (*GetBuyersMeResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20128,6 +25591,49 @@ func ParseGetBuyersMeResponse(rsp *http.Response) (*GetBuyersMeResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetBuyersMeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetBuyersMeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetBuyersMeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetBuyersMeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20182,6 +25688,13 @@ func ParseGetBuyersIdResponse(rsp *http.Response) (*GetBuyersIdResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20189,6 +25702,59 @@ func ParseGetBuyersIdResponse(rsp *http.Response) (*GetBuyersIdResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetBuyersIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetBuyersIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetBuyersIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetBuyersIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetBuyersIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20271,6 +25837,13 @@ func ParsePatchBuyersIdResponse(rsp *http.Response) (*PatchBuyersIdResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20278,6 +25851,99 @@ func ParsePatchBuyersIdResponse(rsp *http.Response) (*PatchBuyersIdResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchBuyersIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchBuyersIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchBuyersIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchBuyersIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchBuyersIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchBuyersIdResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchBuyersIdResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchBuyersIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchBuyersIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20339,6 +26005,13 @@ func ParseGetBuyersIdRequestsResponse(rsp *http.Response) (*GetBuyersIdRequestsR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20346,6 +26019,69 @@ func ParseGetBuyersIdRequestsResponse(rsp *http.Response) (*GetBuyersIdRequestsR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetBuyersIdRequestsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetBuyersIdRequestsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetBuyersIdRequestsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetBuyersIdRequestsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetBuyersIdRequestsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetBuyersIdRequestsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20428,6 +26164,13 @@ func ParsePostBuyersIdRequestsResponse(rsp *http.Response) (*PostBuyersIdRequest
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20435,6 +26178,99 @@ func ParsePostBuyersIdRequestsResponse(rsp *http.Response) (*PostBuyersIdRequest
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostBuyersIdRequestsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostBuyersIdRequestsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostBuyersIdRequestsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostBuyersIdRequestsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostBuyersIdRequestsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostBuyersIdRequestsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostBuyersIdRequestsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostBuyersIdRequestsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostBuyersIdRequestsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20482,6 +26318,13 @@ func ParseGetFairsResponse(rsp *http.Response) (*GetFairsResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20489,6 +26332,49 @@ func ParseGetFairsResponse(rsp *http.Response) (*GetFairsResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20564,6 +26450,13 @@ func ParsePostFairsResponse(rsp *http.Response) (*PostFairsResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20571,6 +26464,89 @@ func ParsePostFairsResponse(rsp *http.Response) (*PostFairsResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20639,6 +26615,13 @@ func ParseGetFairsFairIdAgendaResponse(rsp *http.Response) (*GetFairsFairIdAgend
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20659,6 +26642,76 @@ func ParseGetFairsFairIdAgendaResponse(rsp *http.Response) (*GetFairsFairIdAgend
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdAgendaResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdAgendaResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdAgendaResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers GetFairsFairIdAgendaResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdAgendaResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdAgendaResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdAgendaResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20720,6 +26773,13 @@ func ParseGetFairsFairIdApplicationsResponse(rsp *http.Response) (*GetFairsFairI
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20727,6 +26787,69 @@ func ParseGetFairsFairIdApplicationsResponse(rsp *http.Response) (*GetFairsFairI
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdApplicationsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdApplicationsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdApplicationsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdApplicationsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdApplicationsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdApplicationsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20809,6 +26932,13 @@ func ParsePostFairsFairIdApplicationsResponse(rsp *http.Response) (*PostFairsFai
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20816,6 +26946,99 @@ func ParsePostFairsFairIdApplicationsResponse(rsp *http.Response) (*PostFairsFai
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdApplicationsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdApplicationsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdApplicationsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdApplicationsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdApplicationsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsFairIdApplicationsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsFairIdApplicationsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdApplicationsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdApplicationsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20877,6 +27100,13 @@ func ParseGetFairsFairIdMeetingsResponse(rsp *http.Response) (*GetFairsFairIdMee
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20884,6 +27114,69 @@ func ParseGetFairsFairIdMeetingsResponse(rsp *http.Response) (*GetFairsFairIdMee
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdMeetingsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdMeetingsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdMeetingsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdMeetingsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdMeetingsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdMeetingsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -20966,6 +27259,13 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -20973,6 +27273,99 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdMeetingsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdMeetingsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdMeetingsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdMeetingsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdMeetingsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsFairIdMeetingsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsFairIdMeetingsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdMeetingsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdMeetingsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21041,6 +27434,13 @@ func ParsePostFairsFairIdScheduleResponse(rsp *http.Response) (*PostFairsFairIdS
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21048,6 +27448,79 @@ func ParsePostFairsFairIdScheduleResponse(rsp *http.Response) (*PostFairsFairIdS
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdScheduleResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdScheduleResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdScheduleResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdScheduleResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsFairIdScheduleResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdScheduleResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdScheduleResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21126,6 +27599,13 @@ func ParsePutFairsFairIdUnavailabilityResponse(rsp *http.Response) (*PutFairsFai
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21133,6 +27613,99 @@ func ParsePutFairsFairIdUnavailabilityResponse(rsp *http.Response) (*PutFairsFai
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PutFairsFairIdUnavailabilityResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutFairsFairIdUnavailabilityResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutFairsFairIdUnavailabilityResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutFairsFairIdUnavailabilityResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PutFairsFairIdUnavailabilityResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PutFairsFairIdUnavailabilityResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PutFairsFairIdUnavailabilityResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PutFairsFairIdUnavailabilityResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutFairsFairIdUnavailabilityResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21180,6 +27753,13 @@ func ParseGetFairsIdResponse(rsp *http.Response) (*GetFairsIdResponse, error) {
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21187,6 +27767,49 @@ func ParseGetFairsIdResponse(rsp *http.Response) (*GetFairsIdResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21269,6 +27892,13 @@ func ParsePatchFairsIdResponse(rsp *http.Response) (*PatchFairsIdResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21276,6 +27906,99 @@ func ParsePatchFairsIdResponse(rsp *http.Response) (*PatchFairsIdResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchFairsIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchFairsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchFairsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchFairsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchFairsIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchFairsIdResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchFairsIdResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchFairsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchFairsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21337,6 +28060,13 @@ func ParsePostFairsIdAllocationResponse(rsp *http.Response) (*PostFairsIdAllocat
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21344,6 +28074,69 @@ func ParsePostFairsIdAllocationResponse(rsp *http.Response) (*PostFairsIdAllocat
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdAllocationResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdAllocationResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdAllocationResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdAllocationResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdAllocationResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdAllocationResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21405,6 +28198,13 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21412,6 +28212,69 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdAllocationCommitResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdAllocationCommitResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdAllocationCommitResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdAllocationCommitResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdAllocationCommitResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdAllocationCommitResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21494,6 +28357,13 @@ func ParsePutFairsIdB2bSessionsResponse(rsp *http.Response) (*PutFairsIdB2bSessi
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21501,6 +28371,99 @@ func ParsePutFairsIdB2bSessionsResponse(rsp *http.Response) (*PutFairsIdB2bSessi
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PutFairsIdB2bSessionsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutFairsIdB2bSessionsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutFairsIdB2bSessionsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutFairsIdB2bSessionsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PutFairsIdB2bSessionsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PutFairsIdB2bSessionsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PutFairsIdB2bSessionsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PutFairsIdB2bSessionsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutFairsIdB2bSessionsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21562,6 +28525,13 @@ func ParseGetFairsIdBoothsResponse(rsp *http.Response) (*GetFairsIdBoothsRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21585,6 +28555,66 @@ func ParseGetFairsIdBoothsResponse(rsp *http.Response) (*GetFairsIdBoothsRespons
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetFairsIdBoothsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsIdBoothsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsIdBoothsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsIdBoothsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsIdBoothsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsIdBoothsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21667,6 +28697,13 @@ func ParsePostFairsIdBoothsResponse(rsp *http.Response) (*PostFairsIdBoothsRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21674,6 +28711,99 @@ func ParsePostFairsIdBoothsResponse(rsp *http.Response) (*PostFairsIdBoothsRespo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdBoothsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdBoothsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdBoothsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdBoothsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdBoothsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsIdBoothsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsIdBoothsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdBoothsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdBoothsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21731,6 +28861,13 @@ func ParseDeleteFairsIdBoothsCodeResponse(rsp *http.Response) (*DeleteFairsIdBoo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21738,6 +28875,69 @@ func ParseDeleteFairsIdBoothsCodeResponse(rsp *http.Response) (*DeleteFairsIdBoo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteFairsIdBoothsCodeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFairsIdBoothsCodeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteFairsIdBoothsCodeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteFairsIdBoothsCodeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteFairsIdBoothsCodeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteFairsIdBoothsCodeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21820,6 +29020,13 @@ func ParsePatchFairsIdBoothsCodeResponse(rsp *http.Response) (*PatchFairsIdBooth
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21827,6 +29034,99 @@ func ParsePatchFairsIdBoothsCodeResponse(rsp *http.Response) (*PatchFairsIdBooth
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchFairsIdBoothsCodeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchFairsIdBoothsCodeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchFairsIdBoothsCodeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchFairsIdBoothsCodeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchFairsIdBoothsCodeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchFairsIdBoothsCodeResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchFairsIdBoothsCodeResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchFairsIdBoothsCodeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchFairsIdBoothsCodeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21884,6 +29184,13 @@ func ParseDeleteFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*Delete
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21891,6 +29198,69 @@ func ParseDeleteFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*Delete
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -21973,6 +29343,13 @@ func ParsePutFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*PutFairsI
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -21980,6 +29357,99 @@ func ParsePutFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*PutFairsI
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PutFairsIdBoothsCodeAssignmentResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutFairsIdBoothsCodeAssignmentResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutFairsIdBoothsCodeAssignmentResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutFairsIdBoothsCodeAssignmentResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PutFairsIdBoothsCodeAssignmentResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PutFairsIdBoothsCodeAssignmentResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PutFairsIdBoothsCodeAssignmentResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PutFairsIdBoothsCodeAssignmentResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutFairsIdBoothsCodeAssignmentResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22062,6 +29532,13 @@ func ParsePostFairsIdCancelResponse(rsp *http.Response) (*PostFairsIdCancelRespo
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22069,6 +29546,99 @@ func ParsePostFairsIdCancelResponse(rsp *http.Response) (*PostFairsIdCancelRespo
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdCancelResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdCancelResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdCancelResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdCancelResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdCancelResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsIdCancelResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsIdCancelResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdCancelResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdCancelResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22130,6 +29700,13 @@ func ParsePostFairsIdCloseApplicationsResponse(rsp *http.Response) (*PostFairsId
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22137,6 +29714,69 @@ func ParsePostFairsIdCloseApplicationsResponse(rsp *http.Response) (*PostFairsId
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdCloseApplicationsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdCloseApplicationsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdCloseApplicationsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdCloseApplicationsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdCloseApplicationsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdCloseApplicationsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22198,6 +29838,13 @@ func ParsePostFairsIdCompleteResponse(rsp *http.Response) (*PostFairsIdCompleteR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22205,6 +29852,69 @@ func ParsePostFairsIdCompleteResponse(rsp *http.Response) (*PostFairsIdCompleteR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdCompleteResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdCompleteResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdCompleteResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdCompleteResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdCompleteResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdCompleteResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22266,6 +29976,13 @@ func ParseGetFairsIdExhibitorsResponse(rsp *http.Response) (*GetFairsIdExhibitor
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22276,6 +29993,69 @@ func ParseGetFairsIdExhibitorsResponse(rsp *http.Response) (*GetFairsIdExhibitor
 	case rsp.StatusCode == 200:
 		// Content-type (text/csv) unsupported
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsIdExhibitorsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsIdExhibitorsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsIdExhibitorsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsIdExhibitorsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsIdExhibitorsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsIdExhibitorsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22337,6 +30117,13 @@ func ParsePostFairsIdPublishResponse(rsp *http.Response) (*PostFairsIdPublishRes
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22344,6 +30131,69 @@ func ParsePostFairsIdPublishResponse(rsp *http.Response) (*PostFairsIdPublishRes
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdPublishResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdPublishResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdPublishResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdPublishResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdPublishResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdPublishResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22398,6 +30248,13 @@ func ParseGetFairsIdReportResponse(rsp *http.Response) (*GetFairsIdReportRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22405,6 +30262,59 @@ func ParseGetFairsIdReportResponse(rsp *http.Response) (*GetFairsIdReportRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsIdReportResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsIdReportResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsIdReportResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsIdReportResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsIdReportResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22466,6 +30376,13 @@ func ParsePostFairsIdStartResponse(rsp *http.Response) (*PostFairsIdStartRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22473,6 +30390,69 @@ func ParsePostFairsIdStartResponse(rsp *http.Response) (*PostFairsIdStartRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdStartResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdStartResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdStartResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdStartResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdStartResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdStartResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22520,6 +30500,49 @@ func ParseGetLiveResponse(rsp *http.Response) (*GetLiveResponse, error) {
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetLiveResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetLiveResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetLiveResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetLiveResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22583,6 +30606,59 @@ func ParsePostLiveTicketResponse(rsp *http.Response) (*PostLiveTicketResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostLiveTicketResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostLiveTicketResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostLiveTicketResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostLiveTicketResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostLiveTicketResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
 	return response, nil
 }
 
@@ -22635,6 +30711,13 @@ func ParseGetMeetingsResponse(rsp *http.Response) (*GetMeetingsResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22642,6 +30725,59 @@ func ParseGetMeetingsResponse(rsp *http.Response) (*GetMeetingsResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMeetingsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetMeetingsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetMeetingsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetMeetingsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetMeetingsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22696,6 +30832,13 @@ func ParseGetMeetingsIdResponse(rsp *http.Response) (*GetMeetingsIdResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22703,6 +30846,59 @@ func ParseGetMeetingsIdResponse(rsp *http.Response) (*GetMeetingsIdResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetMeetingsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetMeetingsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetMeetingsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetMeetingsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetMeetingsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22764,6 +30960,13 @@ func ParsePostMeetingsIdAcceptResponse(rsp *http.Response) (*PostMeetingsIdAccep
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22771,6 +30974,69 @@ func ParsePostMeetingsIdAcceptResponse(rsp *http.Response) (*PostMeetingsIdAccep
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdAcceptResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdAcceptResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdAcceptResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdAcceptResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdAcceptResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdAcceptResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22853,6 +31119,13 @@ func ParsePostMeetingsIdCancelResponse(rsp *http.Response) (*PostMeetingsIdCance
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22860,6 +31133,99 @@ func ParsePostMeetingsIdCancelResponse(rsp *http.Response) (*PostMeetingsIdCance
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdCancelResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdCancelResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdCancelResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdCancelResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdCancelResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostMeetingsIdCancelResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostMeetingsIdCancelResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdCancelResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdCancelResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -22921,6 +31287,13 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -22928,6 +31301,69 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdDeclineResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdDeclineResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdDeclineResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdDeclineResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdDeclineResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdDeclineResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23010,6 +31446,13 @@ func ParsePostMeetingsIdOutcomeResponse(rsp *http.Response) (*PostMeetingsIdOutc
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23017,6 +31460,99 @@ func ParsePostMeetingsIdOutcomeResponse(rsp *http.Response) (*PostMeetingsIdOutc
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdOutcomeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdOutcomeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdOutcomeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdOutcomeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdOutcomeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostMeetingsIdOutcomeResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostMeetingsIdOutcomeResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdOutcomeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdOutcomeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23071,6 +31607,13 @@ func ParseGetProducersResponse(rsp *http.Response) (*GetProducersResponse, error
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23078,6 +31621,59 @@ func ParseGetProducersResponse(rsp *http.Response) (*GetProducersResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProducersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23153,6 +31749,13 @@ func ParsePostProducersResponse(rsp *http.Response) (*PostProducersResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23160,6 +31763,89 @@ func ParsePostProducersResponse(rsp *http.Response) (*PostProducersResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostProducersResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostProducersResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostProducersResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostProducersResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostProducersResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostProducersResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostProducersResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostProducersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23235,6 +31921,13 @@ func ParsePostProducersImportResponse(rsp *http.Response) (*PostProducersImportR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23242,6 +31935,89 @@ func ParsePostProducersImportResponse(rsp *http.Response) (*PostProducersImportR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostProducersImportResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostProducersImportResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostProducersImportResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostProducersImportResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostProducersImportResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostProducersImportResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostProducersImportResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostProducersImportResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23296,6 +32072,13 @@ func ParseGetProducersMeResponse(rsp *http.Response) (*GetProducersMeResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23303,6 +32086,59 @@ func ParseGetProducersMeResponse(rsp *http.Response) (*GetProducersMeResponse, e
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersMeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersMeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProducersMeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersMeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersMeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23357,6 +32193,13 @@ func ParseGetProducersUnclaimedResponse(rsp *http.Response) (*GetProducersUnclai
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23364,6 +32207,59 @@ func ParseGetProducersUnclaimedResponse(rsp *http.Response) (*GetProducersUnclai
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersUnclaimedResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersUnclaimedResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProducersUnclaimedResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersUnclaimedResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersUnclaimedResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23418,6 +32314,13 @@ func ParseGetProducersIdResponse(rsp *http.Response) (*GetProducersIdResponse, e
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23425,6 +32328,59 @@ func ParseGetProducersIdResponse(rsp *http.Response) (*GetProducersIdResponse, e
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProducersIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23507,6 +32463,13 @@ func ParsePatchProducersIdResponse(rsp *http.Response) (*PatchProducersIdRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23514,6 +32477,99 @@ func ParsePatchProducersIdResponse(rsp *http.Response) (*PatchProducersIdRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchProducersIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchProducersIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchProducersIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchProducersIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchProducersIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchProducersIdResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchProducersIdResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchProducersIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchProducersIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23575,6 +32631,13 @@ func ParseGetProducersIdClaimAttemptsResponse(rsp *http.Response) (*GetProducers
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23582,6 +32645,69 @@ func ParseGetProducersIdClaimAttemptsResponse(rsp *http.Response) (*GetProducers
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersIdClaimAttemptsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersIdClaimAttemptsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProducersIdClaimAttemptsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProducersIdClaimAttemptsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersIdClaimAttemptsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersIdClaimAttemptsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23643,6 +32769,13 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23650,6 +32783,69 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostProducersIdClaimCodeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostProducersIdClaimCodeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostProducersIdClaimCodeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostProducersIdClaimCodeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostProducersIdClaimCodeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostProducersIdClaimCodeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23711,6 +32907,13 @@ func ParseGetProducersIdOpportunitiesResponse(rsp *http.Response) (*GetProducers
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23718,6 +32921,69 @@ func ParseGetProducersIdOpportunitiesResponse(rsp *http.Response) (*GetProducers
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersIdOpportunitiesResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProducersIdOpportunitiesResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProducersIdOpportunitiesResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProducersIdOpportunitiesResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersIdOpportunitiesResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersIdOpportunitiesResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23772,6 +33038,13 @@ func ParseGetProducersIdProductsResponse(rsp *http.Response) (*GetProducersIdPro
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23779,6 +33052,59 @@ func ParseGetProducersIdProductsResponse(rsp *http.Response) (*GetProducersIdPro
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProducersIdProductsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProducersIdProductsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProducersIdProductsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProducersIdProductsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProducersIdProductsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23861,6 +33187,13 @@ func ParsePostProducersIdProductsResponse(rsp *http.Response) (*PostProducersIdP
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23868,6 +33201,99 @@ func ParsePostProducersIdProductsResponse(rsp *http.Response) (*PostProducersIdP
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostProducersIdProductsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostProducersIdProductsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostProducersIdProductsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostProducersIdProductsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostProducersIdProductsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostProducersIdProductsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostProducersIdProductsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostProducersIdProductsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostProducersIdProductsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23915,6 +33341,13 @@ func ParseGetProductsResponse(rsp *http.Response) (*GetProductsResponse, error) 
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23922,6 +33355,49 @@ func ParseGetProductsResponse(rsp *http.Response) (*GetProductsResponse, error) 
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProductsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProductsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -23979,6 +33455,13 @@ func ParseDeleteProductsIdResponse(rsp *http.Response) (*DeleteProductsIdRespons
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23986,6 +33469,69 @@ func ParseDeleteProductsIdResponse(rsp *http.Response) (*DeleteProductsIdRespons
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteProductsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteProductsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteProductsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteProductsIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteProductsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteProductsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24033,6 +33579,13 @@ func ParseGetProductsIdResponse(rsp *http.Response) (*GetProductsIdResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24040,6 +33593,49 @@ func ParseGetProductsIdResponse(rsp *http.Response) (*GetProductsIdResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProductsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProductsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24122,6 +33718,13 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24129,6 +33732,99 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchProductsIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchProductsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchProductsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchProductsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchProductsIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchProductsIdResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchProductsIdResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchProductsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchProductsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24176,6 +33872,39 @@ func ParseGetReferenceResponse(rsp *http.Response) (*GetReferenceResponse, error
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetReferenceResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetReferenceResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetReferenceResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24230,6 +33959,13 @@ func ParseGetRequestsIdResponse(rsp *http.Response) (*GetRequestsIdResponse, err
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24237,6 +33973,59 @@ func ParseGetRequestsIdResponse(rsp *http.Response) (*GetRequestsIdResponse, err
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetRequestsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetRequestsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetRequestsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetRequestsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRequestsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24319,6 +34108,13 @@ func ParsePatchRequestsIdResponse(rsp *http.Response) (*PatchRequestsIdResponse,
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24326,6 +34122,99 @@ func ParsePatchRequestsIdResponse(rsp *http.Response) (*PatchRequestsIdResponse,
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchRequestsIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchRequestsIdResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchRequestsIdResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchRequestsIdResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchRequestsIdResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchRequestsIdResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchRequestsIdResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchRequestsIdResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchRequestsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24387,6 +34276,13 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24394,6 +34290,69 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostRequestsIdCloseResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostRequestsIdCloseResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostRequestsIdCloseResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostRequestsIdCloseResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostRequestsIdCloseResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostRequestsIdCloseResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24455,6 +34414,13 @@ func ParseGetRequestsIdMatchesResponse(rsp *http.Response) (*GetRequestsIdMatche
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24462,6 +34428,69 @@ func ParseGetRequestsIdMatchesResponse(rsp *http.Response) (*GetRequestsIdMatche
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetRequestsIdMatchesResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetRequestsIdMatchesResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetRequestsIdMatchesResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetRequestsIdMatchesResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetRequestsIdMatchesResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRequestsIdMatchesResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil
@@ -24537,6 +34566,13 @@ func ParsePostSchedulingSolveResponse(rsp *http.Response) (*PostSchedulingSolveR
 		}
 		response.ApplicationproblemJSON500 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -24544,6 +34580,89 @@ func ParsePostSchedulingSolveResponse(rsp *http.Response) (*PostSchedulingSolveR
 		}
 		response.ApplicationproblemJSON503 = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostSchedulingSolveResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostSchedulingSolveResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostSchedulingSolveResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostSchedulingSolveResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostSchedulingSolveResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostSchedulingSolveResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostSchedulingSolveResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostSchedulingSolveResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
 	}
 
 	return response, nil

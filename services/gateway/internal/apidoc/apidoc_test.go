@@ -130,6 +130,9 @@ func TestMergedDocumentIsValid(t *testing.T) {
 	if ref := create.RequestBody.Value.Content.Get("application/json").Schema.Ref; !strings.HasPrefix(ref, "#/components/schemas/Exhibitor") {
 		t.Errorf("the exhibitor's request body refers to %q, want an Exhibitor… schema", ref)
 	}
+	if r := create.Responses.Status(502); r == nil || r.Value.Content.Get("application/problem+json").Schema.Ref != "#/components/schemas/GatewayProblem" {
+		t.Errorf("a service's operation does not declare the gateway's 502: %v", create.Responses.Map())
+	}
 	if len(doc.Components.SecuritySchemes) != 1 || doc.Components.SecuritySchemes[bearer] == nil || create.Security == nil || (*create.Security)[0][bearer] == nil {
 		t.Errorf("security schemes %v, operation security %v", doc.Components.SecuritySchemes, create.Security)
 	}

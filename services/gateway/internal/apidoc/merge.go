@@ -46,6 +46,7 @@ func merge(parts []part, missing []string) merged {
 	var tags []any
 	tagSeen := map[string]bool{}
 	var stale []string
+	problem := gatewayProblem(parts)
 	for _, p := range parts {
 		if p.stale {
 			stale = append(stale, p.service)
@@ -66,7 +67,7 @@ func merge(parts []part, missing []string) merged {
 			if _, taken := paths[path]; taken {
 				continue // the gateway's own route wins, as it does when serving
 			}
-			paths[path] = markOperations(p, asMap(item), opIDs)
+			paths[path] = markOperations(p, asMap(item), opIDs, problem)
 		}
 		for _, t := range asSlice(p.doc["tags"]) {
 			if name, _ := asMap(t)["name"].(string); name != "" && !tagSeen[name] {
@@ -153,13 +154,31 @@ func renameRefs(v any, renamed map[string]string) any {
 	return v
 }
 
+// gatewayProblem is the schema of the problem documents the gateway writes itself: its own
+// Problem when its document has one.
+func gatewayProblem(parts []part) map[string]any {
+	for _, p := range parts {
+		if p.service == Gateway && asMap(asMap(asMap(p.doc["components"])["schemas"])["Problem"]) != nil {
+			return map[string]any{"$ref": "#/components/schemas/GatewayProblem"}
+		}
+	}
+	return map[string]any{"type": "object"}
+}
+
+// badGateway is the response the gateway gives for a service that does not answer.
+func badGateway(problem map[string]any) map[string]any {
+	return map[string]any{"description": "Dịch vụ không trả lời; thử lại sau ít phút (the service did not answer; try again shortly).",
+		"content": map[string]any{"application/problem+json": map[string]any{"schema": problem}}}
+}
+
 // methods are the keys of a path item that hold operations.
 var methods = []string{"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
 // markOperations returns item with each operation tagged with the service that serves it
 // (x-ocopfair-service), its security requirements under the one scheme's name, and an
-// operationId unique in the merged document (prefixed with the service on a clash).
-func markOperations(p part, item map[string]any, opIDs map[string]bool) map[string]any {
+// operationId unique in the merged document (prefixed with the service on a clash). A service's
+// operation also declares the 502 the gateway answers when the service does not.
+func markOperations(p part, item map[string]any, opIDs map[string]bool, problem map[string]any) map[string]any {
 	out := maps.Clone(item)
 	for _, m := range methods {
 		op, ok := item[m].(map[string]any)
@@ -168,6 +187,11 @@ func markOperations(p part, item map[string]any, opIDs map[string]bool) map[stri
 		}
 		op = maps.Clone(op)
 		op["x-ocopfair-service"] = p.service
+		if responses := asMap(op["responses"]); p.service != Gateway && responses != nil && responses["502"] == nil {
+			responses = maps.Clone(responses)
+			responses["502"] = badGateway(problem)
+			op["responses"] = responses
+		}
 		if _, ok := op["security"]; !ok && p.doc["security"] != nil {
 			op["security"] = p.doc["security"]
 		}
