@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -115,5 +117,27 @@ func TestUncheckedClientDoesNotCheck(t *testing.T) {
 	testenv.Client{Base: driftApp(t), Unchecked: true}.Do(rec, "GET", "/api/items/1", nil)
 	if len(rec.failed) > 0 {
 		t.Errorf("an unchecked client failed the test: %q", rec.failed)
+	}
+}
+
+// TestClientChecksProxiedExchangesAgainstTheOwnersDocument stands a gateway whose document has
+// none of the routes it proxies in front of driftApp: the check falls back to the document of
+// the service named in Contracts.
+func TestClientChecksProxiedExchangesAgainstTheOwnersDocument(t *testing.T) {
+	owner := driftApp(t)
+	target, err := url.Parse(owner)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := gin.New()
+	httpx.API{Router: r, Doc: openapi.New("gateway", "1", "")}.ServeDoc(r)
+	r.NoRoute(gin.WrapH(httputil.NewSingleHostReverseProxy(target)))
+	gw := httptest.NewServer(r)
+	t.Cleanup(gw.Close)
+
+	rec := &recorder{TB: t}
+	testenv.Client{Base: gw.URL, Contracts: []string{owner}}.Do(rec, "GET", "/api/items/1", nil)
+	if len(rec.failed) != 1 || !strings.Contains(rec.failed[0], "colour") {
+		t.Errorf("Do through the gateway reported %q, want the undocumented colour from the owner's document", rec.failed)
 	}
 }
