@@ -86,8 +86,8 @@ func (f Fair) Open(t time.Time) error {
 	if f.Accepts(t) {
 		return nil
 	}
-	return apperr.E(apperr.Conflict, "the fair is not taking applications now (status %s, window %s to %s)",
-		f.Status, vntext.FormatDate(f.ApplicationsOpen), vntext.FormatDate(f.ApplicationsClose))
+	return apperr.New(apperr.Conflict, msgNotOpen,
+		named(fairStatusNames, f.Status), vntext.FormatDate(f.ApplicationsOpen), vntext.FormatDate(f.ApplicationsClose))
 }
 
 // Applicant is the producer behind an account.
@@ -158,24 +158,24 @@ type Request struct {
 // Validate checks the request's own fields.
 func (r *Request) Validate() error {
 	var v apperr.Validation
-	v.Check(len(r.ProductIDs) >= 1 && len(r.ProductIDs) <= 30, "product_ids", "list 1 to 30 of your products to show")
+	v.Expect(len(r.ProductIDs) >= 1 && len(r.ProductIDs) <= 30, "product_ids", msgProductsCount)
 	seen := map[string]bool{}
 	for i, id := range r.ProductIDs {
-		v.Check(!seen[id], fmt.Sprintf("product_ids[%d]", i), "is listed twice")
+		v.Expect(!seen[id], fmt.Sprintf("product_ids[%d]", i), msgProductTwice)
 		seen[id] = true
 	}
 	if r.BoothKind == "" {
 		r.BoothKind = "standard"
 	}
-	v.Check(slices.Contains(boothKinds, r.BoothKind), "booth_kind", "must be standard, corner, double or premium")
+	v.Expect(slices.Contains(boothKinds, r.BoothKind), "booth_kind", apperr.OneOf, apperr.OrOf(boothKinds...))
 	if r.BoothCount == 0 {
 		r.BoothCount = 1
 	}
-	v.Check(r.BoothCount >= 1 && r.BoothCount <= 10, "booth_count", "must be 1 to 10")
+	v.Expect(r.BoothCount >= 1 && r.BoothCount <= 10, "booth_count", apperr.Between, 1, 10)
 	r.PreferredZone = vntext.Clean(r.PreferredZone)
-	v.Check(len([]rune(r.PreferredZone)) <= 60, "preferred_zone", "at most 60 characters")
+	v.Expect(len([]rune(r.PreferredZone)) <= 60, "preferred_zone", apperr.TooLong, 60)
 	r.Notes = vntext.Clean(r.Notes)
-	v.Check(len([]rune(r.Notes)) <= 2000, "notes", "at most 2000 characters")
+	v.Expect(len([]rune(r.Notes)) <= 2000, "notes", apperr.TooLong, 2000)
 	return v.Err()
 }
 
@@ -221,12 +221,13 @@ func (s asWritten) In(apperr.Lang) string { return string(s) }
 func (a Application) Move(act Action, reason string, now time.Time) (Application, error) {
 	m, ok := moves[act]
 	if !ok || !slices.Contains(m.from, a.Status) {
-		return Application{}, apperr.E(apperr.Conflict, "cannot %s an application that is %s", act, a.Status)
+		return Application{}, apperr.New(apperr.Conflict, msgMoveRefused, named(actionNames, act), named(statusNames, a.Status))
 	}
 	reason = vntext.Clean(reason)
 	if act == Reject && reason == "" {
-		return Application{}, &apperr.Error{Kind: apperr.Invalid, Message: "a reason is required",
-			Fields: []apperr.FieldError{{Field: "reason", Message: "tell the producer why the application is rejected"}}}
+		e := apperr.New(apperr.Invalid, msgReasonRequired)
+		e.Fields = []apperr.FieldError{apperr.Field("reason", msgReasonField)}
+		return Application{}, e
 	}
 	if len([]rune(reason)) > 1000 {
 		reason = string([]rune(reason)[:1000])

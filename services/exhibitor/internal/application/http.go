@@ -197,7 +197,7 @@ func (h *Routes) create(c *gin.Context) {
 	applicant, err := h.Catalog.ApplicantOf(ctx, p.AccountID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			err = apperr.E(apperr.Conflict, "create your producer profile before applying")
+			err = apperr.WrapMsg(apperr.Conflict, err, msgNeedsProfile)
 		}
 		httpx.RespondError(c, err)
 		return
@@ -259,7 +259,7 @@ func (h *Routes) list(c *gin.Context) {
 			return
 		}
 	case !canReview(p, f):
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its applications"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersSee))
 		return
 	}
 	var statuses []string
@@ -418,7 +418,7 @@ func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, boo
 	}
 	p, _ := httpx.PrincipalFrom(c)
 	if a.AccountID != p.AccountID && !canReview(p, f) {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is not your application"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return Application{}, Fair{}, false
 	}
 	return a, f, true
@@ -448,11 +448,11 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		}
 		p, _ := httpx.PrincipalFrom(c)
 		if act == Withdraw && a.AccountID != p.AccountID {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the producer can withdraw its application"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgWithdrawOwn))
 			return
 		}
 		if act != Withdraw && !canReview(p, f) {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers review its applications"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersReview))
 			return
 		}
 		next, err := h.Store.Move(c.Request.Context(), a, act, req.Reason, h.now)

@@ -176,11 +176,17 @@ func SubjectOf(s Status) string {
 }
 
 // ErrStale is returned when the application changed between read and write.
-var ErrStale = apperr.E(apperr.Conflict, "the application was changed meanwhile; reload it and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgStale)
 
-// activeExists is the Conflict a write gets when the producer already has an active application
-// to the fair (the unique active_key).
-const activeExists = "you already have an application to this fair; withdraw it before applying again"
+// activeExists says msgActiveExists for a write refused by a unique key (err): the one unique key
+// besides _id is active_key, a producer's active application to a fair. Other errors (a stale
+// write among them) are returned as they are.
+func activeExists(err error) error {
+	if storage.IsDuplicate(err) {
+		return apperr.WrapMsg(apperr.Conflict, err, msgActiveExists)
+	}
+	return err
+}
 
 // Store keeps applications and the fair read model.
 type Store struct {
@@ -211,7 +217,7 @@ func NewStore(db *storage.DB) *Store {
 // Create stores a new application with its submitted event. It returns Conflict when the producer
 // already has an active application to the fair.
 func (s *Store) Create(ctx context.Context, a Application, correlationID string) error {
-	if err := s.w.Insert(ctx, toDocument(a), activeExists, correlationID, change(events.ApplicationSubmitted, a)); err != nil {
+	if err := activeExists(s.w.Insert(ctx, toDocument(a), "", correlationID, change(events.ApplicationSubmitted, a))); err != nil {
 		return err
 	}
 	s.stored(a)
@@ -228,7 +234,7 @@ func (s *Store) Save(ctx context.Context, a Application, prev int64, correlation
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
-	if err := s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, activeExists, correlationID, change(SubjectOf(a.Status), a)); err != nil {
+	if err := activeExists(s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, "", correlationID, change(SubjectOf(a.Status), a))); err != nil {
 		return err
 	}
 	s.stored(a) // its booths are not part of the write: the model keeps its own
@@ -411,8 +417,8 @@ func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
 func (s *Store) Fair(ctx context.Context, id string) (Fair, error) {
 	var d fairDoc
 	if err := s.fairs.FindOne(ctx, bson.M{"_id": id}).Decode(&d); err != nil {
-		if apperr.Is(storage.MapError(err, "fair"), apperr.NotFound) {
-			return Fair{}, apperr.E(apperr.NotFound, "fair not found (a fair just published may take a moment to appear)")
+		if mapped := storage.MapError(err, "fair"); apperr.Is(mapped, apperr.NotFound) {
+			return Fair{}, apperr.WrapMsg(apperr.NotFound, mapped, msgFairNotFound)
 		}
 		return Fair{}, storage.MapError(err, "fair")
 	}

@@ -334,7 +334,7 @@ func TestApplyingListsOnlyOwnLiveProducts(t *testing.T) {
 	})
 	for name, second := range map[string]string{"deleted": gone, "another producer's": other, "unknown": "01900000-0000-7000-8000-000000000000"} {
 		r := a.Do(t, "POST", "/api/fairs/fair-p/applications", map[string]any{"product_ids": []string{honey, second}})
-		if r.Status != 422 || !strings.Contains(string(r.Body), `"field":"product_ids[1]","message":"is not one of your products"`) ||
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"field":"product_ids[1]","message":"không phải sản phẩm của bạn","code":"product_not_owned"`) ||
 			strings.Contains(string(r.Body), "product_ids[0]") {
 			t.Errorf("applying with a %s product: %d %s; want 422 on product_ids[1] only", name, r.Status, r.Body)
 		}

@@ -66,7 +66,7 @@ func (c catalog) ProductsOf(ctx context.Context, producerID string, ids []string
 	out := make([]application.Product, 0, len(ids))
 	for i, id := range ids {
 		l, ok := byID[id]
-		if !v.Check(ok && l.ProducerID == producerID, fmt.Sprintf("product_ids[%d]", i), "is not one of your products") {
+		if !v.Expect(ok && l.ProducerID == producerID, fmt.Sprintf("product_ids[%d]", i), msgNotYourProduct) {
 			continue
 		}
 		out = append(out, application.Product{ProductID: l.ID, Name: l.NameVI, CriteriaSet: l.CriteriaSet, Sector: l.Sector(),

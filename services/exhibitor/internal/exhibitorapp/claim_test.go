@@ -66,7 +66,7 @@ func silkProfile(code string) map[string]any {
 
 type problem struct {
 	Status int
-	Errors []struct{ Field, Message string }
+	Errors []struct{ Field, Code, Message string }
 }
 
 func claimRefusal(t *testing.T, r testenv.Response) string {
@@ -76,7 +76,7 @@ func claimRefusal(t *testing.T, r testenv.Response) string {
 	if r.Status != 422 || len(p.Errors) != 1 || p.Errors[0].Field != "claim_code" {
 		t.Fatalf("want 422 on claim_code, got %d %s", r.Status, r.Body)
 	}
-	return p.Errors[0].Message
+	return p.Errors[0].Code
 }
 
 func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
@@ -118,7 +118,7 @@ type claimView struct {
 func stepTaxCodeAloneTakesNothing(t *testing.T, org, att testenv.Client, silkID, silkCode string) {
 	t.Helper()
 	r := att.Do(t, "POST", "/api/producers", silkProfile(""))
-	if msg := claimRefusal(t, r); !strings.Contains(msg, "ask them for its claim code") {
+	if msg := claimRefusal(t, r); msg != "claim_code_needed" {
 		t.Errorf("tax code alone: %s", msg)
 	}
 	if strings.Contains(string(r.Body), silkID) || strings.Contains(string(r.Body), "Khăn lụa") {
@@ -156,7 +156,7 @@ func stepWrongCodesLockTheCode(t *testing.T, org, att testenv.Client, silkID, si
 			var p problem
 			_ = json.Unmarshal(r.Body, &p)
 			if r.Status == 422 && len(p.Errors) == 1 {
-				msgs[i] = p.Errors[0].Message
+				msgs[i] = p.Errors[0].Code
 			}
 		})
 	}
@@ -164,16 +164,16 @@ func stepWrongCodesLockTheCode(t *testing.T, org, att testenv.Client, silkID, si
 	wrongs, locked := 0, 0
 	for _, m := range msgs {
 		switch {
-		case strings.Contains(m, "is not this profile's claim code"):
+		case m == "claim_code_wrong" || m == "claim_code_wrong_last":
 			wrongs++
-		case strings.Contains(m, "is locked"):
+		case m == "claim_code_locked":
 			locked++
 		}
 	}
 	if wrongs != producer.ClaimAttempts || locked != 3 {
 		t.Errorf("%d concurrent wrong codes: %d refused as wrong, %d as locked; want %d and 3: %q", len(msgs), wrongs, locked, producer.ClaimAttempts, msgs)
 	}
-	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "locked") {
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); msg != "claim_code_locked" {
 		t.Errorf("right code after five wrong ones: %s", msg)
 	}
 	var view claimView
@@ -199,7 +199,7 @@ func stepNewCodeVoidsTheOldOne(t *testing.T, org, att testenv.Client, silkID, si
 	if r.Status != 200 || issued.ClaimCode == "" || issued.ClaimCode == silkCode {
 		t.Fatalf("reissue: %d %s", r.Status, r.Body)
 	}
-	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); !strings.Contains(msg, "is not this profile's claim code") {
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); msg != "claim_code_wrong" {
 		t.Errorf("the old code after a reissue: %s", msg)
 	}
 	return issued.ClaimCode
@@ -284,7 +284,7 @@ func TestExpiredClaimCodeIsRefused(t *testing.T) {
 	tok, _ := f.tokens.Token(t, "producer", "")
 	body := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
 		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": issued.Code}
-	if msg := claimRefusal(t, f.api.With(tok).Do(t, "POST", "/api/producers", body)); !strings.Contains(msg, "expired") {
+	if msg := claimRefusal(t, f.api.With(tok).Do(t, "POST", "/api/producers", body)); msg != "claim_code_expired" {
 		t.Errorf("expired code: %s", msg)
 	}
 	if p, err := f.app.producers.Get(context.Background(), id); err != nil || !p.Claimable() {

@@ -50,13 +50,14 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 	defer func() { h.audit(c, attempt) }()
 	if code == nil || strings.TrimSpace(*code) == "" {
 		attempt.Result = ClaimNoCodeGiven
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "this tax code is already registered",
-			Fields: []apperr.FieldError{{Field: "claim_code", Message: "this tax code belongs to a profile imported by the organiser; ask them for its claim code and send it as claim_code"}}})
+		e := apperr.New(apperr.Invalid, msgTaxCodeImported)
+		e.Fields = []apperr.FieldError{apperr.Field("claim_code", msgClaimCodeNeeded)}
+		httpx.RespondError(c, e)
 		return
 	}
 	if _, err := h.Store.ByAccount(ctx, p.AccountID); err == nil {
 		attempt.Result = ClaimFailed
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "you already have a producer profile"))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgHaveProfile))
 		return
 	}
 	// Validate what the producer entered before spending one of the code's tries on it.
@@ -132,7 +133,7 @@ func (h *Routes) issueClaimCode(c *gin.Context) {
 		return
 	}
 	if !prod.Claimable() {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "this profile belongs to a producer account already; there is nothing to claim"))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNothingToClaim))
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)

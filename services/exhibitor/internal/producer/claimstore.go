@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/subtle"
 	"errors"
-	"fmt"
 	"strconv"
 	"time"
 
@@ -94,7 +93,7 @@ func (s *ClaimStore) Issue(ctx context.Context, producerID, issuedBy string, now
 	if _, err := s.codes.ReplaceOne(ctx, bson.M{"_id": producerID}, d, options.Replace().SetUpsert(true)); err != nil {
 		if storage.IsDuplicate(err) {
 			// Two issues raced on the upsert; the other one's code stands.
-			return IssuedCode{}, apperr.Wrap(apperr.Conflict, err, "a claim code was issued for this profile at the same moment; issue it again")
+			return IssuedCode{}, apperr.WrapMsg(apperr.Conflict, err, msgClaimRace)
 		}
 		return IssuedCode{}, storage.MapError(err, "claim code")
 	}
@@ -170,9 +169,10 @@ func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now tim
 
 func usedKey(codeID string) string { return codeID + "/used" }
 
-func claimError(result ClaimResult, format string, args ...any) (string, ClaimResult, error) {
-	return "", result, &apperr.Error{Kind: apperr.Invalid, Message: "the claim code was not accepted",
-		Fields: []apperr.FieldError{{Field: "claim_code", Message: fmt.Sprintf(format, args...)}}}
+func claimError(result ClaimResult, m apperr.Msg, args ...any) (string, ClaimResult, error) {
+	e := apperr.New(apperr.Invalid, msgClaimRefused)
+	e.Fields = []apperr.FieldError{apperr.Field("claim_code", m, args...)}
+	return "", result, e
 }
 
 // Redeem checks code against the producer's current claim code and, when it matches, uses it up.
@@ -186,27 +186,27 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, code string, now ti
 	case err != nil:
 		return "", ClaimFailed, err
 	case !ok:
-		return claimError(ClaimNotIssued, "no claim code has been issued for this profile; ask the organiser who imported it for one")
+		return claimError(ClaimNotIssued, msgClaimNotIssued)
 	case !now.Before(d.ExpiresAt):
-		return claimError(ClaimExpired, "this claim code expired on %s; ask the organiser for a new one", vntext.FormatDate(d.ExpiresAt))
+		return claimError(ClaimExpired, msgClaimExpired, vntext.FormatDate(d.ExpiresAt))
 	}
 	try, err := s.takeTry(ctx, d.CodeID, now)
 	if err != nil {
 		return "", ClaimFailed, err
 	}
 	if try == 0 {
-		return claimError(ClaimLocked, "this claim code was tried %d times and is locked; ask the organiser for a new one", ClaimAttempts)
+		return claimError(ClaimLocked, msgClaimLocked, ClaimAttempts)
 	}
 	if subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1 {
 		left := ClaimAttempts - try
 		if left == 0 {
-			return claimError(ClaimWrongCode, "is not this profile's claim code; no tries are left, ask the organiser for a new code")
+			return claimError(ClaimWrongCode, msgClaimWrongLast)
 		}
-		return claimError(ClaimWrongCode, "is not this profile's claim code (%d tries left); check it with the organiser", left)
+		return claimError(ClaimWrongCode, msgClaimWrong, left)
 	}
 	_, err = s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(d.CodeID), CodeID: d.CodeID, At: now})
 	if storage.IsDuplicate(err) {
-		return claimError(ClaimUsed, "this claim code has already been used")
+		return claimError(ClaimUsed, msgClaimUsed)
 	}
 	if err != nil {
 		return "", ClaimFailed, storage.MapError(err, "claim code")

@@ -63,7 +63,7 @@ func (r writeRequest) fields() (Fields, error) {
 			var until time.Time
 			if c.ValidUntil != "" {
 				d, err := time.ParseInLocation(time.DateOnly, c.ValidUntil, vntext.Zone)
-				if !v.Check(err == nil, "certifications["+strconv.Itoa(i)+"].valid_until", "must be a date written YYYY-MM-DD") {
+				if !v.Expect(err == nil, "certifications["+strconv.Itoa(i)+"].valid_until", apperr.NotDate) {
 					continue
 				}
 				until = d
@@ -220,7 +220,7 @@ func (h *Routes) visible(c *gin.Context) (Producer, auth.Principal, bool) {
 		return Producer{}, p, false
 	}
 	if p.Role == auth.RoleProducer && prod.AccountID != p.AccountID {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another producer's profile"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return Producer{}, p, false
 	}
 	return prod, p, true
@@ -253,7 +253,7 @@ func (h *Routes) me(c *gin.Context) {
 	prod, err := h.Store.ByAccount(c.Request.Context(), p.AccountID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			err = apperr.E(apperr.NotFound, "you have no producer profile yet; create it with POST /api/producers")
+			err = apperr.WrapMsg(apperr.NotFound, err, msgNoProfileYet)
 		}
 		httpx.RespondError(c, err)
 		return
@@ -272,7 +272,7 @@ func (h *Routes) patch(c *gin.Context) {
 		return
 	}
 	if m := c.GetHeader("If-Match"); m != "" && m != etag(prod.Revision) {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "the profile changed since you loaded it (revision %d now); reload and try again", prod.Revision))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgRevisionChanged, prod.Revision))
 		return
 	}
 	f, err := req.fields()
@@ -321,11 +321,11 @@ func (h *Routes) list(c *gin.Context) {
 	var v apperr.Validation
 	if s := c.Query("province"); s != "" {
 		prov, ok := ocop.LookupProvince(s)
-		v.Check(ok, "province", "is not one of the 34 provinces")
+		v.Expect(ok, "province", msgProvince, oldProvinceExample)
 		f.Province = prov.Code
 	}
 	if f.Kind != "" {
-		v.Check(slices.Contains(Kinds, f.Kind), "kind", "must be cooperative, enterprise, household_business or cooperative_group")
+		v.Expect(slices.Contains(Kinds, f.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...))
 	}
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)

@@ -143,7 +143,7 @@ type checks struct {
 func (v *checks) need(ptr *string, field string) bool {
 	if ptr == nil {
 		if v.required {
-			v.Add(field, "is required")
+			v.Fail(field, apperr.Required)
 		}
 		return false
 	}
@@ -153,19 +153,19 @@ func (v *checks) need(ptr *string, field string) bool {
 // applyIdentity copies who the producer is: kind, legal name and tax code.
 func (p *Producer) applyIdentity(f Fields, v *checks) {
 	if v.need(f.Kind, "kind") {
-		if v.Check(slices.Contains(Kinds, *f.Kind), "kind", "must be cooperative, enterprise, household_business or cooperative_group") {
+		if v.Expect(slices.Contains(Kinds, *f.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...)) {
 			p.Kind = *f.Kind
 		}
 	}
 	if v.need(f.LegalName, "legal_name") {
 		name := vntext.Clean(*f.LegalName)
-		if v.Check(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", "must be 3 to 200 characters") {
+		if v.Expect(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", apperr.LengthBetween, 3, 200) {
 			p.LegalName = name
 		}
 	}
 	if v.need(f.TaxCode, "tax_code") {
 		tc := strings.TrimSpace(*f.TaxCode)
-		if v.Check(ocop.ValidTaxCode(tc), "tax_code", "must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 0101234567-001)") {
+		if v.Expect(ocop.ValidTaxCode(tc), "tax_code", msgTaxCode) {
 			p.TaxCode = tc
 		}
 	}
@@ -175,13 +175,13 @@ func (p *Producer) applyIdentity(f Fields, v *checks) {
 func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 	if v.need(f.Province, "province") {
 		prov, ok := ocop.LookupProvince(*f.Province)
-		if v.Check(ok, "province", "is not one of the 34 provinces and cities (old names such as Hà Giang are accepted)") {
+		if v.Expect(ok, "province", msgProvince, oldProvinceExample) {
 			p.Province = prov
 		}
 	}
 	if v.need(f.Commune, "commune") {
 		c := text(f.Commune, 120)
-		if v.Check(c != "", "commune", "is required: the commune or ward (xã/phường)") {
+		if v.Expect(c != "", "commune", msgCommune) {
 			p.Commune = c
 		}
 	}
@@ -190,7 +190,7 @@ func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 	}
 	if v.need(f.Phone, "phone") {
 		phone, ok := ocop.NormalizePhone(*f.Phone)
-		if v.Check(ok, "phone", "must be a Vietnamese phone number such as 0912 345 678 or +84 912 345 678") {
+		if v.Expect(ok, "phone", msgPhone) {
 			p.Phone = phone
 		}
 	}
@@ -198,7 +198,7 @@ func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 		e := strings.ToLower(strings.TrimSpace(*f.Email))
 		if e != "" {
 			if _, err := mail.ParseAddress(e); err != nil || strings.ContainsAny(e, " <>") {
-				v.Add("email", "must be an email address")
+				v.Fail("email", msgEmail)
 			}
 		}
 		p.Email = e
@@ -213,20 +213,20 @@ func certifications(given []Certification, v *checks) []Certification {
 	for i, c := range given {
 		field := "certifications[" + strconv.Itoa(i) + "]"
 		if _, ok := ocop.CertificationByCode(c.Code); !ok {
-			v.Add(field+".code", "must be one of iso_22000, iso_9001, haccp, vietgap, globalgap, organic_tcvn, organic_eu, organic_usda, organic_jas")
+			v.Fail(field+".code", apperr.OneOf, certificationCodes())
 			continue
 		}
 		if seen[c.Code] {
-			v.Add(field+".code", "is listed twice")
+			v.Fail(field+".code", msgCertificationTwice)
 			continue
 		}
 		seen[c.Code] = true
 		num := strings.TrimSpace(c.Number)
-		v.Check(num != "" && len(num) <= 80, field+".number", "is required: the certificate number")
-		v.Check(!c.ValidUntil.IsZero(), field+".valid_until", "is required: the last day the certificate is valid")
+		v.Expect(num != "" && len(num) <= 80, field+".number", msgCertificationNumber)
+		v.Expect(!c.ValidUntil.IsZero(), field+".valid_until", msgCertificationUntil)
 		certs = append(certs, Certification{Code: c.Code, Number: num, ValidUntil: c.ValidUntil})
 	}
-	v.Check(len(given) <= 20, "certifications", "at most 20")
+	v.Expect(len(given) <= 20, "certifications", apperr.TooMany, 20)
 	return certs
 }
 
@@ -235,7 +235,7 @@ func exportMarkets(given []string, v *checks) []string {
 	markets := make([]string, 0, len(given))
 	for i, m := range given {
 		m = strings.ToUpper(strings.TrimSpace(m))
-		if !v.Check(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", "must be a two-letter market code such as JP, KR, CN, EU, US, AU") {
+		if !v.Expect(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", msgExportMarket) {
 			continue
 		}
 		if !slices.Contains(markets, m) {
@@ -255,7 +255,7 @@ func (p Producer) Claimable() bool { return strings.HasPrefix(p.AccountID, Impor
 // Claim hands an imported profile to accountID with the fields the producer entered.
 func (p Producer) Claim(accountID string, f Fields, now time.Time) (Producer, error) {
 	if !p.Claimable() {
-		return Producer{}, apperr.E(apperr.Conflict, "a producer profile already exists for this tax code")
+		return Producer{}, apperr.New(apperr.Conflict, msgTaxCodeTaken)
 	}
 	next, err := p.Patch(f, now)
 	if err != nil {
@@ -282,4 +282,14 @@ func (p Producer) Certified(code string, day time.Time) bool {
 		}
 	}
 	return false
+}
+
+// certificationCodes lists the certification codes a profile may hold, as they are written in
+// requests.
+func certificationCodes() apperr.Or {
+	var codes apperr.Or
+	for _, c := range ocop.Certifications() {
+		codes = append(codes, c.Code)
+	}
+	return codes
 }

@@ -105,7 +105,7 @@ func Event(p Producer) events.ProducerV1 {
 }
 
 // ErrStale is returned by Update when the profile is no longer at the expected revision.
-var ErrStale = apperr.E(apperr.Conflict, "the profile was changed by someone else meanwhile; reload it and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgStale)
 
 // Store keeps producer profiles.
 type Store struct {
@@ -126,15 +126,24 @@ func NewStore(db *storage.DB) *Store {
 // Create stores a new profile with its exhibitor.producer.registered event in one insert. It
 // returns Conflict when the account already has a profile or the tax code is taken.
 func (s *Store) Create(ctx context.Context, p Producer, correlationID string) error {
-	return s.stored(p, s.w.Insert(ctx, toDocument(p), "a producer profile already exists for this account or this tax code", correlationID,
-		outbox.Event{Subject: events.ProducerRegistered, AggregateID: p.ID, Payload: events.ProducerRegisteredV1{Producer: Event(p)}}))
+	return s.stored(p, duplicate(s.w.Insert(ctx, toDocument(p), "", correlationID,
+		outbox.Event{Subject: events.ProducerRegistered, AggregateID: p.ID, Payload: events.ProducerRegisteredV1{Producer: Event(p)}}), msgProducerTaken))
 }
 
 // Update replaces the profile if it is still at revision prev, with its exhibitor.producer.updated
 // event, in one conditional update. A concurrent change makes it return ErrStale.
 func (s *Store) Update(ctx context.Context, p Producer, prev int64, correlationID string) error {
-	return s.stored(p, s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "another producer profile already has this tax code",
-		correlationID, updated(p)))
+	return s.stored(p, duplicate(s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p), "",
+		correlationID, updated(p)), msgTaxCodeOther))
+}
+
+// duplicate says m for a write refused by a unique key (err), and returns other errors (a stale
+// write among them) as they are.
+func duplicate(err error, m apperr.Msg) error {
+	if storage.IsDuplicate(err) {
+		return apperr.WrapMsg(apperr.Conflict, err, m)
+	}
+	return err
 }
 
 // stored records the keys of p once its write (whose error is err) succeeded, and returns err.
@@ -153,8 +162,8 @@ func (s *Store) stored(p Producer, err error) error {
 func (s *Store) Claim(ctx context.Context, p Producer, prev int64, previousAccount, correlationID string) error {
 	claimed := outbox.Event{Subject: events.ProducerClaimed, AggregateID: p.ID, Payload: events.ProducerClaimedV1{ProducerID: p.ID,
 		AccountID: p.AccountID, PreviousAccountID: previousAccount, Revision: p.Revision, ClaimedAt: p.UpdatedAt}}
-	return s.stored(p, s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
-		"you already have a producer profile", correlationID, updated(p), claimed))
+	return s.stored(p, duplicate(s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev, "account_id": previousAccount}, toDocument(p),
+		"", correlationID, updated(p), claimed), msgHaveProfile))
 }
 
 // updated is the exhibitor.producer.updated event that carries the profile as it now is.
@@ -185,7 +194,7 @@ func (s *Store) byKey(ctx context.Context, keys *storage.Keys, field, key string
 		return Producer{}, err
 	}
 	if !ok {
-		return Producer{}, apperr.E(apperr.NotFound, "producer profile not found")
+		return Producer{}, apperr.New(apperr.NotFound, msgNotFound)
 	}
 	if p, err := s.Get(ctx, id); err == nil && keyOf(p) == key {
 		return p, nil

@@ -57,11 +57,11 @@ func (r writeRequest) Fields() (Fields, error) {
 		ShelfLifeDays: r.ShelfLifeDays, SeasonMonths: r.SeasonMonths, DescriptionVI: r.DescriptionVI, DescriptionEN: r.DescriptionEN, ImageURLs: r.ImageURLs}
 	if c := r.Certificate; c != nil {
 		f.DecisionNo, f.IssuedBy = &c.DecisionNo, &c.IssuedBy
-		if d, err := time.ParseInLocation(time.DateOnly, c.IssuedOn, vntext.Zone); v.Check(err == nil, "certificate.issued_on", "must be a date written YYYY-MM-DD") {
+		if d, err := time.ParseInLocation(time.DateOnly, c.IssuedOn, vntext.Zone); v.Expect(err == nil, "certificate.issued_on", apperr.NotDate) {
 			f.IssuedOn = &d
 		}
 		if c.ExpiresOn != "" {
-			if d, err := time.ParseInLocation(time.DateOnly, c.ExpiresOn, vntext.Zone); v.Check(err == nil, "certificate.expires_on", "must be a date written YYYY-MM-DD") {
+			if d, err := time.ParseInLocation(time.DateOnly, c.ExpiresOn, vntext.Zone); v.Expect(err == nil, "certificate.expires_on", apperr.NotDate) {
 				f.ExpiresOn = &d
 			}
 		}
@@ -178,7 +178,7 @@ func (h *Routes) create(c *gin.Context) {
 		return
 	}
 	if !mayEdit(c, owner) {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only add products to your own profile"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAddOwnOnly))
 		return
 	}
 	f, err := req.Fields()
@@ -221,7 +221,7 @@ func (h *Routes) listOfProducer(c *gin.Context) {
 func (h *Routes) get(c *gin.Context) {
 	l, err := h.Store.Get(c.Request.Context(), c.Param("id"))
 	if err == nil && l.Deleted {
-		err = apperr.E(apperr.NotFound, "product not found")
+		err = apperr.New(apperr.NotFound, msgNotFound)
 	}
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -258,7 +258,7 @@ func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Produc
 func (h *Routes) editable(ctx context.Context, c *gin.Context, id string) (Listed, error) {
 	l, err := h.Store.Get(ctx, id)
 	if err == nil && l.Deleted {
-		err = apperr.E(apperr.NotFound, "product not found")
+		err = apperr.New(apperr.NotFound, msgNotFound)
 	}
 	if err != nil {
 		return Listed{}, err
@@ -268,7 +268,7 @@ func (h *Routes) editable(ctx context.Context, c *gin.Context, id string) (Liste
 		return Listed{}, err
 	}
 	if !mayEdit(c, owner) {
-		return Listed{}, apperr.E(apperr.Forbidden, "this is another producer's product")
+		return Listed{}, apperr.New(apperr.Forbidden, msgNotYours)
 	}
 	return Listed{Product: l.Product, Owner: owner}, nil
 }
@@ -310,7 +310,7 @@ func (h *Routes) catalogue(c *gin.Context) {
 	q := Query{Text: c.Query("q"), Sector: c.Query("sector"), Region: c.Query("region"), Certification: c.Query("certification"), Now: h.Now(), Limit: page.Limit}
 	if q.Sector != "" {
 		_, ok := ocop.SectorByCode(q.Sector)
-		v.Check(ok, "sector", "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+		v.Expect(ok, "sector", apperr.OneOf, sectorCodes())
 	}
 	intParam := func(name string, lo, hi int) int {
 		s := c.Query(name)
@@ -318,27 +318,27 @@ func (h *Routes) catalogue(c *gin.Context) {
 			return 0
 		}
 		n, err := strconv.Atoi(s)
-		v.Check(err == nil && n >= lo && n <= hi, name, "must be a whole number from "+strconv.Itoa(lo)+" to "+strconv.Itoa(hi))
+		v.Expect(err == nil && n >= lo && n <= hi, name, apperr.Between, lo, hi)
 		return n
 	}
 	q.CriteriaSet, q.MinStars = intParam("criteria_set", 1, 26), intParam("min_stars", 3, 5)
 	if s := c.Query("province"); s != "" {
 		p, ok := ocop.LookupProvince(s)
-		v.Check(ok, "province", "is not one of the 34 provinces")
+		v.Expect(ok, "province", msgProvinceFilter)
 		q.Province = p.Code
 	}
 	if q.Region != "" {
 		_, ok := ocop.RegionByCode(q.Region)
-		v.Check(ok, "region", "is not a region code")
+		v.Expect(ok, "region", msgRegionFilter)
 	}
 	if q.Certification != "" {
 		_, ok := ocop.CertificationByCode(q.Certification)
-		v.Check(ok, "certification", "is not a certification code")
+		v.Expect(ok, "certification", msgCertificationFilter)
 	}
 	for _, st := range strings.Split(c.Query("certificate_status"), ",") {
 		if st = strings.TrimSpace(st); st != "" {
 			ok := slices.Contains([]string{"valid", "expiring", "expired"}, st)
-			v.Check(ok, "certificate_status", "must be valid, expiring or expired")
+			v.Expect(ok, "certificate_status", apperr.OneOf, apperr.OrOf("valid", "expiring", "expired"))
 			q.Statuses = append(q.Statuses, ocop.CertificateStatus(st))
 		}
 	}
@@ -379,4 +379,13 @@ func catalogueAnswer(items []Listed, next CatalogueCursor, done bool, now time.T
 		out.NextCursor = httpx.EncodeCursor(next)
 	}
 	return out
+}
+
+// sectorCodes lists the sectors the catalogue filters by, as they are written in requests.
+func sectorCodes() apperr.Or {
+	var codes apperr.Or
+	for _, s := range ocop.Sectors() {
+		codes = append(codes, s.Code)
+	}
+	return codes
 }

@@ -95,7 +95,7 @@ func New(id, producerID string, f Fields, now time.Time) (Product, error) {
 // Patch returns the product with f applied and its revision advanced.
 func (p Product) Patch(f Fields, now time.Time) (Product, error) {
 	if p.Deleted {
-		return Product{}, apperr.E(apperr.NotFound, "product not found")
+		return Product{}, apperr.New(apperr.NotFound, msgNotFound)
 	}
 	next := p
 	next.SeasonMonths = slices.Clone(p.SeasonMonths)
@@ -147,7 +147,7 @@ type checks struct {
 // need reports whether a field is given, recording it as missing when it is required.
 func (v *checks) need(given bool, field string) bool {
 	if !given && v.required {
-		v.Add(field, "is required")
+		v.Fail(field, apperr.Required)
 	}
 	return given
 }
@@ -156,7 +156,7 @@ func (v *checks) need(given bool, field string) bool {
 func (p *Product) applyRating(f Fields, v *checks) {
 	if v.need(f.NameVI != nil, "name_vi") {
 		n := clean(*f.NameVI, 200)
-		if v.Check(utf8.RuneCountInString(n) >= 3, "name_vi", "must be 3 to 200 characters") {
+		if v.Expect(utf8.RuneCountInString(n) >= 3, "name_vi", apperr.LengthBetween, 3, 200) {
 			p.NameVI = n
 		}
 	}
@@ -164,7 +164,7 @@ func (p *Product) applyRating(f Fields, v *checks) {
 		p.NameEN = clean(*f.NameEN, 200)
 	}
 	if v.need(f.CriteriaSet != nil, "criteria_set") {
-		if _, ok := ocop.CriteriaSetByNumber(*f.CriteriaSet); v.Check(ok, "criteria_set", "must be a criteria set from 1 to 26") {
+		if _, ok := ocop.CriteriaSetByNumber(*f.CriteriaSet); v.Expect(ok, "criteria_set", msgCriteriaSet) {
 			p.CriteriaSet = *f.CriteriaSet
 		}
 	}
@@ -181,13 +181,13 @@ func (p *Product) applyRating(f Fields, v *checks) {
 func (p *Product) applyCertificate(f Fields, v *checks) {
 	if v.need(f.DecisionNo != nil, "certificate.decision_no") {
 		d := clean(*f.DecisionNo, 80)
-		if v.Check(d != "", "certificate.decision_no", "is required: the number of the recognition decision (e.g. 1234/QĐ-UBND)") {
+		if v.Expect(d != "", "certificate.decision_no", msgDecisionNo, exampleDecisionNo) {
 			p.Certificate.DecisionNo = d
 		}
 	}
 	if v.need(f.IssuedBy != nil, "certificate.issued_by") {
 		b := clean(*f.IssuedBy, 200)
-		if v.Check(b != "", "certificate.issued_by", "is required: who issued it (e.g. UBND tỉnh Lào Cai)") {
+		if v.Expect(b != "", "certificate.issued_by", msgIssuedBy, exampleIssuedBy) {
 			p.Certificate.IssuedBy = b
 		}
 	}
@@ -201,9 +201,9 @@ func (p *Product) applyCertificate(f Fields, v *checks) {
 		p.Certificate.ExpiresOn = *f.ExpiresOn
 	}
 	if !p.Certificate.IssuedOn.IsZero() {
-		v.Check(p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn), "certificate.expires_on", "must be after the issue date")
-		v.Check(!p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn.AddDate(0, ocop.CertificateValidMonths, 1)), "certificate.expires_on", "an OCOP certificate is valid at most 36 months")
-		v.Check(p.Certificate.IssuedOn.Year() >= 2018, "certificate.issued_on", "OCOP certificates exist since 2018")
+		v.Expect(p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn), "certificate.expires_on", msgExpiryBeforeIssue)
+		v.Expect(!p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn.AddDate(0, ocop.CertificateValidMonths, 1)), "certificate.expires_on", msgCertificateTooLong, ocop.CertificateValidMonths)
+		v.Expect(p.Certificate.IssuedOn.Year() >= 2018, "certificate.issued_on", msgCertificateTooEarly)
 	}
 }
 
@@ -211,11 +211,11 @@ func (p *Product) applyCertificate(f Fields, v *checks) {
 func (p *Product) applyTrade(f Fields, v *checks) {
 	if f.GTIN != nil {
 		g := strings.TrimSpace(*f.GTIN)
-		v.Check(g == "" || ocop.ValidGTIN13(g), "gtin", "must be a 13-digit barcode with a correct check digit (GS1 Vietnam codes start with 893)")
+		v.Expect(g == "" || ocop.ValidGTIN13(g), "gtin", msgGTIN)
 		p.GTIN = g
 	}
 	if v.need(f.Unit != nil, "unit") {
-		if _, ok := ocop.UnitByCode(*f.Unit); v.Check(ok, "unit", "must be a unit code such as kg, tonne, litre, bottle, box, pack") {
+		if _, ok := ocop.UnitByCode(*f.Unit); v.Expect(ok, "unit", msgUnit) {
 			p.Unit = *f.Unit
 		}
 	}
@@ -225,14 +225,14 @@ func (p *Product) applyTrade(f Fields, v *checks) {
 	if f.PriceMax != nil {
 		p.PriceMax = *f.PriceMax
 	}
-	v.Check(p.PriceMin >= 0 && p.PriceMax >= 0 && p.PriceMax <= 1_000_000_000, "price_max_vnd", "prices must be 0 to 1 billion VND")
-	v.Check(p.PriceMax == 0 || p.PriceMin <= p.PriceMax, "price_min_vnd", "must not exceed price_max_vnd")
+	v.Expect(p.PriceMin >= 0 && p.PriceMax >= 0 && p.PriceMax <= 1_000_000_000, "price_max_vnd", msgPriceRange)
+	v.Expect(p.PriceMax == 0 || p.PriceMin <= p.PriceMax, "price_min_vnd", msgPriceMinAboveMax)
 	if f.MonthlyCapacity != nil {
-		v.Check(*f.MonthlyCapacity >= 0 && *f.MonthlyCapacity <= 1e9, "monthly_capacity", "must be 0 or more")
+		v.Expect(*f.MonthlyCapacity >= 0 && *f.MonthlyCapacity <= 1e9, "monthly_capacity", msgCapacity)
 		p.MonthlyCapacity = *f.MonthlyCapacity
 	}
 	if f.ShelfLifeDays != nil {
-		v.Check(*f.ShelfLifeDays >= 0 && *f.ShelfLifeDays <= 36500, "shelf_life_days", "must be 0 to 36500 days")
+		v.Expect(*f.ShelfLifeDays >= 0 && *f.ShelfLifeDays <= 36500, "shelf_life_days", msgShelfLife)
 		p.ShelfLifeDays = *f.ShelfLifeDays
 	}
 }
@@ -241,7 +241,7 @@ func (p *Product) applyTrade(f Fields, v *checks) {
 func seasonMonths(given []int, v *checks) []int {
 	var months []int
 	for i, m := range given {
-		if v.Check(m >= 1 && m <= 12, fmt.Sprintf("season_months[%d]", i), "must be a month from 1 to 12") && !slices.Contains(months, m) {
+		if v.Expect(m >= 1 && m <= 12, fmt.Sprintf("season_months[%d]", i), msgMonth) && !slices.Contains(months, m) {
 			months = append(months, m)
 		}
 	}
@@ -251,11 +251,11 @@ func seasonMonths(given []int, v *checks) []int {
 
 // imageURLs validates at most 10 http(s) image addresses.
 func imageURLs(given []string, v *checks) []string {
-	v.Check(len(given) <= 10, "image_urls", "at most 10 images")
+	v.Expect(len(given) <= 10, "image_urls", apperr.TooMany, 10)
 	var urls []string
 	for i, s := range given {
 		u, err := url.Parse(strings.TrimSpace(s))
-		if v.Check(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500, fmt.Sprintf("image_urls[%d]", i), "must be an http(s) address") {
+		if v.Expect(err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != "" && len(s) <= 500, fmt.Sprintf("image_urls[%d]", i), msgImageURL) {
 			urls = append(urls, u.String())
 		}
 	}

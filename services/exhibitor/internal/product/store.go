@@ -170,7 +170,7 @@ func Event(l Listed) events.ProductV1 {
 }
 
 // ErrStale is returned when the product changed between read and write.
-var ErrStale = apperr.E(apperr.Conflict, "the product was changed meanwhile; reload it and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgStale)
 
 // Store keeps products.
 type Store struct {
@@ -215,13 +215,20 @@ func NewStore(db *storage.DB) *Store {
 		notices: outbox.NewWriter(db.Collection(NoticesCollection), "certificate notice", nil)}
 }
 
-// duplicateName is the Conflict a write gets when the producer has a live product of that name.
-const duplicateName = "this producer already lists a product with this name"
+// duplicateName says msgNameTaken for a write refused by a unique key (err): the one unique key
+// besides _id is a producer's live product name. Other errors (a stale write among them) are
+// returned as they are.
+func duplicateName(err error) error {
+	if storage.IsDuplicate(err) {
+		return apperr.WrapMsg(apperr.Conflict, err, msgNameTaken)
+	}
+	return err
+}
 
 // Create stores a new product with its exhibitor.product.created event. It returns Conflict when
 // the producer already lists a live product of that name.
 func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID string) error {
-	err := s.w.Insert(ctx, toDocument(p, o), duplicateName, correlationID, change(events.ProductCreated, Listed{Product: p, Owner: o}))
+	err := duplicateName(s.w.Insert(ctx, toDocument(p, o), "", correlationID, change(events.ProductCreated, Listed{Product: p, Owner: o})))
 	if err == nil {
 		s.stored(p, o)
 	}
@@ -231,7 +238,7 @@ func (s *Store) Create(ctx context.Context, p Product, o Owner, correlationID st
 // Save replaces the product if it is still at revision prev, with one event of subject. It returns
 // ErrStale when the product changed meanwhile, and Conflict as Create does.
 func (s *Store) Save(ctx context.Context, p Product, o Owner, prev int64, subject, correlationID string) error {
-	err := s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), duplicateName, correlationID, change(subject, Listed{Product: p, Owner: o}))
+	err := duplicateName(s.w.Replace(ctx, bson.M{"_id": p.ID, "revision": prev}, toDocument(p, o), "", correlationID, change(subject, Listed{Product: p, Owner: o})))
 	if err == nil {
 		s.stored(p, o)
 	}
