@@ -17,6 +17,13 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
+// gatewayClient is a client of the stack's gateway whose exchanges are checked against the
+// gateway's document and, for an operation it does not have, against the owning service's.
+func gatewayClient(stack *localstack.Stack) testenv.Client {
+	return testenv.Client{Base: stack.URL("gateway"),
+		Contracts: []string{stack.URL("event"), stack.URL("exhibitor"), stack.URL("matchmaking")}}
+}
+
 type logWriter struct{ t *testing.T }
 
 func (w logWriter) Write(p []byte) (int, error) {
@@ -61,7 +68,7 @@ func TestEventSurvivesCrashBeforePublish(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer nc.Close()
-	admin, producer := signInAdminAndProducer(t, testenv.Client{Base: stack.URL("gateway")})
+	admin, producer := signInAdminAndProducer(t, gatewayClient(stack))
 	created := createProfileWhileRelayIsOffThenCrash(t, ctx, stack, js, producer)
 	raw := checkCatalogAppliesTheEventOnce(t, ctx, js, admin, created)
 
@@ -103,7 +110,7 @@ func TestDemoDataset(t *testing.T) {
 	if len(accounts) != 4 {
 		t.Fatalf("demo accounts %+v", accounts)
 	}
-	gw := testenv.Client{Base: stack.URL("gateway")}
+	gw := gatewayClient(stack)
 	var fairs struct {
 		Items []struct{ ID, Kind, NameVI string }
 	}
