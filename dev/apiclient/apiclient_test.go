@@ -218,7 +218,7 @@ func producerApplies(t *testing.T, gw, fair string) {
 	var app *apiclient.ExhibitorApplicationResponse
 	for deadline := time.Now().Add(30 * time.Second); app == nil; {
 		r, err := p.PostFairsFairIdApplicationsWithResponse(ctx, fair, &apiclient.PostFairsFairIdApplicationsParams{}, apiclient.PostFairsFairIdApplicationsJSONRequestBody{
-			ProductIds: &[]string{fmt.Sprint(prod.JSON201.Id)}, BoothCount: ptr(1), PreferredZone: ptr("Khu Hà Nội")})
+			ProductIds: []string{fmt.Sprint(prod.JSON201.Id)}, BoothCount: ptr(1), PreferredZone: ptr("Khu Hà Nội")})
 		switch {
 		case err == nil && r.JSON201 != nil:
 			app = r.JSON201

@@ -964,10 +964,12 @@ type ExhibitorApplicationCreateRequest struct {
 	BoothCount *int `json:"booth_count,omitempty"`
 
 	// BoothKind standard (default), corner, double or premium
-	BoothKind     *string   `json:"booth_kind,omitempty"`
-	Notes         *string   `json:"notes,omitempty"`
-	PreferredZone *string   `json:"preferred_zone,omitempty"`
-	ProductIds    *[]string `json:"product_ids,omitempty"`
+	BoothKind     *string `json:"booth_kind,omitempty"`
+	Notes         *string `json:"notes,omitempty"`
+	PreferredZone *string `json:"preferred_zone,omitempty"`
+
+	// ProductIds 1 to 30 of your products to show, each once
+	ProductIds []string `json:"product_ids"`
 }
 
 // ExhibitorApplicationProductBody defines model for ExhibitorApplicationProductBody.
