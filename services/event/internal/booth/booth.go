@@ -61,22 +61,22 @@ var codePattern = regexp.MustCompile(`^[A-Z0-9][A-Z0-9-]{0,11}$`)
 func Normalize(b Booth, field string) (Booth, error) {
 	var v apperr.Validation
 	b.Code = strings.ToUpper(strings.TrimSpace(b.Code))
-	v.Check(codePattern.MatchString(b.Code), field+"code", "must be 1 to 12 letters, digits or dashes, such as A01")
+	v.Expect(codePattern.MatchString(b.Code), field+"code", msgCode)
 	b.Zone = vntext.Clean(b.Zone)
-	v.Check(b.Zone != "" && utf8.RuneCountInString(b.Zone) <= 60, field+"zone", "is required, at most 60 characters (e.g. Khu Tây Bắc)")
+	v.Expect(b.Zone != "" && utf8.RuneCountInString(b.Zone) <= 60, field+"zone", msgZone, 60, "Khu Tây Bắc")
 	if b.Kind == "" {
 		b.Kind = Standard
 	}
-	if v.Check(slices.Contains(Kinds, b.Kind), field+"kind", "must be standard, corner, double or premium") {
+	if v.Expect(slices.Contains(Kinds, b.Kind), field+"kind", apperr.OneOf, apperr.OrOf(Kinds...)) {
 		if b.W == 0 && b.H == 0 {
 			size := defaultSize[b.Kind]
 			b.W, b.H = size[0], size[1]
 		}
 	}
-	v.Check(b.W >= 1 && b.W <= 100 && b.H >= 1 && b.H <= 100, field+"size", "width and depth must be 1 to 100 metres")
-	v.Check(b.X >= 0 && b.X <= 2000 && b.Y >= 0 && b.Y <= 2000, field+"position", "x and y must be 0 to 2000 metres")
-	v.Check(b.Price >= 0 && b.Price <= 10_000_000_000, field+"price", "must be 0 to 10 billion VND")
-	v.Check(b.Hold == "" || b.Hold == Reserved || b.Hold == Blocked, field+"status", "must be available, reserved or blocked")
+	v.Expect(b.W >= 1 && b.W <= 100 && b.H >= 1 && b.H <= 100, field+"size", msgSize, 1, 100)
+	v.Expect(b.X >= 0 && b.X <= 2000 && b.Y >= 0 && b.Y <= 2000, field+"position", msgPosition, 0, 2000)
+	v.Expect(b.Price >= 0 && b.Price <= 10_000_000_000, field+"price", msgPrice, 0, 10)
+	v.Expect(b.Hold == "" || b.Hold == Reserved || b.Hold == Blocked, field+"status", apperr.OneOf, holdStatuses)
 	return b, v.Err()
 }
 
@@ -100,22 +100,22 @@ type Grid struct {
 // Booths returns the grid's booths.
 func (g Grid) Booths(fairID string) ([]Booth, error) {
 	var v apperr.Validation
-	v.Check(g.Rows >= 1 && g.Rows <= 50, "grid.rows", "must be 1 to 50")
-	v.Check(g.Columns >= 1 && g.Columns <= 50, "grid.columns", "must be 1 to 50")
+	v.Expect(g.Rows >= 1 && g.Rows <= 50, "grid.rows", apperr.Between, 1, 50)
+	v.Expect(g.Columns >= 1 && g.Columns <= 50, "grid.columns", apperr.Between, 1, 50)
 	g.Prefix = strings.ToUpper(strings.TrimSpace(g.Prefix))
-	v.Check(regexp.MustCompile(`^[A-Z][A-Z0-9-]{0,7}$`).MatchString(g.Prefix), "grid.prefix", "must start with a letter, at most 8 characters (e.g. A)")
+	v.Expect(regexp.MustCompile(`^[A-Z][A-Z0-9-]{0,7}$`).MatchString(g.Prefix), "grid.prefix", msgPrefix, 8)
 	if g.Kind == "" {
 		g.Kind = Standard
 	}
-	v.Check(slices.Contains(Kinds, g.Kind), "grid.kind", "must be standard, corner, double or premium")
+	v.Expect(slices.Contains(Kinds, g.Kind), "grid.kind", apperr.OneOf, apperr.OrOf(Kinds...))
 	if g.Aisle == 0 {
 		g.Aisle = 3
 	}
-	v.Check(g.Aisle >= 0 && g.Aisle <= 50, "grid.aisle", "must be 0 to 50 metres")
+	v.Expect(g.Aisle >= 0 && g.Aisle <= 50, "grid.aisle", msgMetres, 0, 50)
 	if g.StartNumber == 0 {
 		g.StartNumber = 1
 	}
-	v.Check(g.StartNumber >= 0 && g.StartNumber+g.Rows*g.Columns <= 1000, "grid.start_number", "numbers must stay below 1000")
+	v.Expect(g.StartNumber >= 0 && g.StartNumber+g.Rows*g.Columns <= 1000, "grid.start_number", msgNumbersBelow, 1000)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

@@ -122,7 +122,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 	var booths []Booth
 	switch {
 	case req.Grid != nil && len(req.Booths) > 0:
-		httpx.RespondError(c, apperr.E(apperr.Invalid, "send either booths or grid, not both"))
+		httpx.RespondError(c, apperr.New(apperr.Invalid, msgBoothsOrGrid))
 		return
 	case req.Grid != nil:
 		g := req.Grid
@@ -135,18 +135,18 @@ func (rt *Routes) addBooths(c *gin.Context) {
 		}
 	case len(req.Booths) > 0:
 		var v apperr.Validation
-		v.Check(len(req.Booths) <= 500, "booths", "at most 500 booths per request")
+		v.Expect(len(req.Booths) <= 500, "booths", apperr.TooMany, 500)
 		seen := map[string]bool{}
 		for i, in := range req.Booths {
 			hold, okStatus := holdOf(in.Status)
 			if !okStatus {
-				v.Add("booths["+strconv.Itoa(i)+"].status", "must be available, reserved or blocked")
+				v.Fail("booths["+strconv.Itoa(i)+"].status", apperr.OneOf, holdStatuses)
 			}
 			b, err := Normalize(Booth{FairID: f.ID, Code: in.Code, Zone: in.Zone, Kind: in.Kind, X: in.X, Y: in.Y, W: in.W, H: in.H, Price: in.Price, Hold: hold},
 				"booths["+strconv.Itoa(i)+"].")
 			v.Merge("", err)
 			if seen[b.Code] {
-				v.Add("booths["+strconv.Itoa(i)+"].code", "is listed twice")
+				v.Fail("booths["+strconv.Itoa(i)+"].code", msgTwice)
 			}
 			seen[b.Code] = true
 			booths = append(booths, b)
@@ -156,7 +156,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 			return
 		}
 	default:
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "nothing to add", Fields: []apperr.FieldError{{Field: "booths", Message: "send booths or grid"}}})
+		httpx.RespondError(c, apperr.InvalidField("booths", msgNothingToAdd))
 		return
 	}
 	if _, err := rt.Booths.AddBooths(c.Request.Context(), booths); err != nil {
@@ -189,7 +189,7 @@ func (rt *Routes) getBooths(c *gin.Context) {
 	format := c.DefaultQuery("format", "json")
 	if format != "json" {
 		if !fair.CanManage(c, f) {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers can download the booth plan"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgPlanOrganisersOnly))
 			return
 		}
 		ctx := c.Request.Context()
@@ -225,7 +225,7 @@ func (rt *Routes) getBooths(c *gin.Context) {
 // plan is then a record that reports and exports read, and stays as it was.
 func floorPlanOpen(c *gin.Context, f fair.Fair) bool {
 	if f.Status == fair.Completed || f.Status == fair.Cancelled {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair is %s: its floor plan is closed", f.Status))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgPlanClosed, fair.StatusName(f.Status)))
 		return false
 	}
 	return true
@@ -249,7 +249,7 @@ func (rt *Routes) editableBooth(c *gin.Context, f fair.Fair) (Booth, bool) {
 		return Booth{}, false
 	}
 	if len(held) > 0 {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is assigned; release it before changing it", code))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgBoothHeld, code))
 		return Booth{}, false
 	}
 	return b, true
@@ -288,7 +288,7 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 	if req.Status != nil {
 		hold, valid := holdOf(*req.Status)
 		if !valid {
-			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad status", Fields: []apperr.FieldError{{Field: "status", Message: "must be available, reserved or blocked"}}})
+			httpx.RespondError(c, apperr.InvalidField("status", apperr.OneOf, holdStatuses))
 			return
 		}
 		b.Hold = hold
@@ -331,7 +331,7 @@ func (rt *Routes) assign(c *gin.Context) {
 		return
 	}
 	if !f.AssignsBooths() {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status)))
 		return
 	}
 	ctx := c.Request.Context()
@@ -341,7 +341,7 @@ func (rt *Routes) assign(c *gin.Context) {
 		return
 	}
 	if b.Hold == Blocked {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "booth %s is blocked", b.Code))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgBlocked, b.Code))
 		return
 	}
 	app, err := rt.Applicants.Get(ctx, req.ApplicationID)
@@ -350,11 +350,11 @@ func (rt *Routes) assign(c *gin.Context) {
 		return
 	}
 	if err != nil || app.FairID != f.ID {
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown application", Fields: []apperr.FieldError{{Field: "application_id", Message: "is not an application to this fair"}}})
+		httpx.RespondError(c, apperr.InvalidField("application_id", msgNotThisFair))
 		return
 	}
 	if app.Status != applicants.Approved {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "only approved applications get booths (this one is %s)", app.Status))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status)))
 		return
 	}
 	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
@@ -379,7 +379,7 @@ func (rt *Routes) release(c *gin.Context) {
 		return
 	}
 	if len(held) == 0 {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "booth %s is not assigned", code))
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgNotAssigned, code))
 		return
 	}
 	if err := rt.Booths.Release(ctx, held[0], "released by the organiser", fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil {

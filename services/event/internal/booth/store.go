@@ -148,11 +148,11 @@ func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && mongo.IsDuplicateKeyError(err) {
 			idx := bwe.WriteErrors[0].Index
 			if idx >= 0 && idx < len(booths) {
-				return n, apperr.Wrap(apperr.Conflict, err, "booth code "+booths[idx].Code+" is already on this fair's floor plan")
+				return n, apperr.WrapMsg(apperr.Conflict, err, msgCodeTaken, booths[idx].Code)
 			}
 		}
 		if mongo.IsDuplicateKeyError(err) {
-			return n, apperr.Wrap(apperr.Conflict, err, "a booth code is already on this fair's floor plan")
+			return n, apperr.WrapMsg(apperr.Conflict, err, msgSomeCodeTaken)
 		}
 		return n, storage.MapError(err, "booths")
 	}
@@ -192,7 +192,7 @@ func (s *Store) SaveBooth(ctx context.Context, b Booth) error {
 		return storage.MapError(err, "booth")
 	}
 	if res.MatchedCount == 0 {
-		return apperr.E(apperr.NotFound, "booth %s not found", b.Code)
+		return storage.MapError(mongo.ErrNoDocuments, "booth "+b.Code)
 	}
 	return s.floorplanChanged(ctx, b.FairID, correlation.From(ctx))
 }
@@ -204,13 +204,13 @@ func (s *Store) DeleteBooth(ctx context.Context, fairID, code string) error {
 		return storage.MapError(err, "booth")
 	}
 	if res.DeletedCount == 0 {
-		return apperr.E(apperr.NotFound, "booth %s not found", code)
+		return storage.MapError(mongo.ErrNoDocuments, "booth "+code)
 	}
 	return s.floorplanChanged(ctx, fairID, correlation.From(ctx))
 }
 
 // ErrTaken is returned when a booth already has an active assignment.
-var ErrTaken = apperr.E(apperr.Conflict, "this booth is already assigned")
+var ErrTaken = apperr.New(apperr.Conflict, msgTaken)
 
 // Assign gives booth b to an application, with its event.booth.assigned event, in one insert. The
 // unique slot makes a second active assignment of the same booth fail with ErrTaken, whichever
@@ -259,7 +259,7 @@ func (s *Store) Release(ctx context.Context, a Assignment, reason string, now ti
 	err := s.releases.Apply(ctx, bson.M{"_id": a.ID, "active": true},
 		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", correlationID, released)
 	if errors.Is(err, errNotAssigned) {
-		return apperr.E(apperr.NotFound, "booth %s is not assigned", a.Code)
+		return apperr.New(apperr.NotFound, msgNotAssigned, a.Code)
 	}
 	if err == nil {
 		a.Active, a.ReleasedAt, a.Reason = false, now, reason

@@ -1,0 +1,84 @@
+package booth
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of floor plans and booth assignments: organisers read them while they lay out a
+// fair and give producers their booths.
+var (
+	msgCodeTaken = apperr.M("booth_code_taken",
+		"Mã gian hàng %s đã có trên sơ đồ của hội chợ này.",
+		"Booth code %s is already on this fair's floor plan.")
+	msgSomeCodeTaken = apperr.M("booth_codes_taken",
+		"Một mã gian hàng đã có trên sơ đồ của hội chợ này.",
+		"A booth code is already on this fair's floor plan.")
+	msgTaken = apperr.M("booth_taken",
+		"Gian hàng này đã được xếp cho đơn vị khác.",
+		"This booth is already assigned.")
+	msgNotAssigned = apperr.M("booth_not_assigned",
+		"Gian hàng %s chưa được xếp cho ai.",
+		"Booth %s is not assigned.")
+	msgBoothsOrGrid = apperr.M("booths_or_grid",
+		"Hãy gửi danh sách gian hàng (booths) hoặc lưới (grid), không gửi cả hai.",
+		"Send either booths or grid, not both.")
+	msgNothingToAdd = apperr.M("booths_nothing_to_add",
+		"hãy gửi danh sách gian hàng (booths) hoặc lưới (grid)",
+		"send booths or grid")
+	msgPlanOrganisersOnly = apperr.M("booth_plan_organisers_only",
+		"Chỉ ban tổ chức của hội chợ mới tải được sơ đồ gian hàng.",
+		"Only the fair's organisers can download the booth plan.")
+	msgPlanClosed = apperr.M("floor_plan_closed",
+		"Hội chợ %s nên sơ đồ gian hàng không thể thay đổi nữa.",
+		"The fair is %s: its floor plan is closed.")
+	msgBoothHeld = apperr.M("booth_assigned_release_first",
+		"Gian hàng %s đã được xếp; hãy giải phóng gian hàng trước khi thay đổi.",
+		"Booth %s is assigned; release it before changing it.")
+	msgBlocked = apperr.M("booth_blocked",
+		"Gian hàng %s đang bị khóa, không dùng được.",
+		"Booth %s is blocked.")
+	msgNotThisFair = apperr.M("application_not_this_fair",
+		"không phải đơn đăng ký tham gia hội chợ này",
+		"is not an application to this fair")
+	msgOnlyApproved = apperr.M("booth_needs_approved_application",
+		"Chỉ đơn đã được duyệt mới được xếp gian hàng (đơn này %s).",
+		"Only approved applications get booths (this one is %s).")
+)
+
+// MsgAssignClosed refuses to assign booths of a fair that does not take assignments; the
+// parameter is the fair's status (fair.StatusName).
+var MsgAssignClosed = apperr.M("booth_assignment_closed",
+	"Chỉ xếp được gian hàng từ khi hội chợ được công bố cho đến khi kết thúc (hội chợ %s).",
+	"Booths can be assigned only once the fair is published and before it ends (it is %s).")
+
+// Field messages of booths, said after the field's name.
+var (
+	msgCode = apperr.M("booth_code",
+		"phải có từ 1 đến 12 chữ cái, chữ số hoặc dấu gạch ngang, ví dụ A01",
+		"must be 1 to 12 letters, digits or dashes, such as A01")
+	msgZone = apperr.M("booth_zone",
+		"bắt buộc phải có, dài tối đa %d ký tự (ví dụ %s)",
+		"is required, at most %d characters (e.g. %s)")
+	msgSize = apperr.M("booth_size",
+		"chiều rộng và chiều sâu phải từ %d đến %d mét",
+		"width and depth must be %d to %d metres")
+	msgPosition = apperr.M("booth_position",
+		"x và y phải từ %d đến %d mét",
+		"x and y must be %d to %d metres")
+	msgPrice = apperr.M("booth_price",
+		"phải từ %d đến %d tỷ đồng",
+		"must be %d to %d billion VND")
+	msgPrefix = apperr.M("booth_grid_prefix",
+		"phải bắt đầu bằng một chữ cái, dài tối đa %d ký tự (ví dụ A)",
+		"must start with a letter, at most %d characters (e.g. A)")
+	msgMetres = apperr.M("metres_between",
+		"phải từ %d đến %d mét",
+		"must be %d to %d metres")
+	msgNumbersBelow = apperr.M("booth_grid_numbers",
+		"số gian hàng phải nhỏ hơn %d",
+		"numbers must stay below %d")
+	msgTwice = apperr.M("booth_listed_twice",
+		"bị liệt kê hai lần",
+		"is listed twice")
+)
+
+// holdStatuses are the statuses an organiser may give a booth.
+var holdStatuses = apperr.OrOf(Available, Reserved, Blocked)
