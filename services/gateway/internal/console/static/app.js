@@ -522,16 +522,21 @@ async function fairB2B(f) {
           Array.from({ length: day.tables }, (_, i) => { const cell = s.cells.find((x) => x.table === i + 1); return h("td", {}, cell ? [cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name)] : ""); }))))))));
   };
   showGrid();
+  // The revision the last save answered: a run right after it waits until matchmaking has it.
+  let savedRevision = 0;
   return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
     { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
     { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
   ], t("save"), async (v) => {
     const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots), morning_slots: Number(v.morning_slots), tables: Number(v.tables) }] });
-    if (r.ok) toast(t("saved"));
+    if (r.ok) {
+      savedRevision = r.data.revision || 0;
+      toast(t("saved"));
+    }
     return r;
   }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
-    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000`);
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
     toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${x.meetings} · ${x.status}`).join("; ") || t("none") : (r.data.detail || t("failed")));
     showGrid();
   } }, t("run_schedule")))), h("div", { class: "card" }, h("h2", {}, t("agenda")), grid));
