@@ -85,7 +85,7 @@ type provinceBody struct {
 }
 
 type response struct {
-	ID             string              `json:"id"`
+	ID             string              `json:"id" format:"uuid"`
 	AccountID      string              `json:"account_id"`
 	Kind           string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group"`
 	LegalName      string              `json:"legal_name"`

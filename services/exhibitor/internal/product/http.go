@@ -70,8 +70,8 @@ func (r writeRequest) Fields() (Fields, error) {
 }
 
 type response struct {
-	ID                string          `json:"id"`
-	ProducerID        string          `json:"producer_id"`
+	ID                string          `json:"id" format:"uuid"`
+	ProducerID        string          `json:"producer_id" format:"uuid"`
 	ProducerName      string          `json:"producer_name"`
 	ProvinceCode      string          `json:"province_code"`
 	ProvinceName      string          `json:"province_name"`
