@@ -30,6 +30,7 @@ type product struct {
 	Expires *time.Time `json:"expires_at"`
 	Owner   *producer  `json:"owner"`
 	Tags    []string   `json:"tags,omitempty" enum:"organic,export"`
+	Images  []string   `json:"images" format:"uri"`
 	Counts  struct {
 		Held int `json:"held"`
 	} `json:"counts"`
@@ -136,7 +137,7 @@ func TestEachResourceHasItsOwnSchema(t *testing.T) {
 func TestResponseSchemasSayWhatEncodingJSONWrites(t *testing.T) {
 	doc := decode(t, testDoc())
 	p := doc.Components.Schemas["OpenapiTestProduct"]
-	if want := []string{"counts", "expires_at", "id", "money", "owner", "stars"}; !slices.Equal(p.Required, want) {
+	if want := []string{"counts", "expires_at", "id", "images", "money", "owner", "stars"}; !slices.Equal(p.Required, want) {
 		t.Errorf("required = %v, want %v (every field without omitempty)", p.Required, want)
 	}
 	if p.AdditionalProperties == nil || *p.AdditionalProperties {
@@ -152,6 +153,7 @@ func TestResponseSchemasSayWhatEncodingJSONWrites(t *testing.T) {
 		{"expires_at", []any{p.Properties["expires_at"].Format, p.Properties["expires_at"].Nullable}, []any{"date-time", true}},
 		{"owner", p.Properties["owner"].Nullable && len(p.Properties["owner"].AllOf) == 1, true},
 		{"tags items enum", p.Properties["tags"].Items.Enum, []any{"organic", "export"}},
+		{"images items format", []string{p.Properties["images"].Format, p.Properties["images"].Items.Format}, []string{"", "uri"}},
 		{"name doc", doc.Components.Schemas["OpenapiTestProducer"].Properties["name"].Description, "legal name"},
 	}
 	for _, c := range checks {

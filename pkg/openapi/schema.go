@@ -167,7 +167,11 @@ func (g *gen) field(f reflect.StructField, m mode, ctx string, quoted bool) map[
 		target["enum"] = values
 	}
 	if v := f.Tag.Get("format"); v != "" {
-		extra["format"] = v
+		if items, ok := s["items"].(map[string]any); ok && s["type"] == "array" {
+			items["format"] = v // as with enum, a format on a list is its items'
+		} else {
+			extra["format"] = v
+		}
 	}
 	if v, ok := f.Tag.Lookup("example"); ok {
 		extra["example"] = exampleOf(s, v)

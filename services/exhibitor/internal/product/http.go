@@ -46,7 +46,7 @@ type writeRequest struct {
 	SeasonMonths    *[]int           `json:"season_months"`
 	DescriptionVI   *string          `json:"description_vi"`
 	DescriptionEN   *string          `json:"description_en"`
-	ImageURLs       *[]string        `json:"image_urls"`
+	ImageURLs       *[]string        `json:"image_urls" format:"uri"`
 }
 
 // Fields converts the request, with field errors for unreadable dates.
@@ -95,7 +95,7 @@ type response struct {
 	SeasonMonths      []int           `json:"season_months"`
 	DescriptionVI     string          `json:"description_vi"`
 	DescriptionEN     string          `json:"description_en"`
-	ImageURLs         []string        `json:"image_urls"`
+	ImageURLs         []string        `json:"image_urls" format:"uri"`
 	ProducerCerts     []string        `json:"producer_certifications"`
 	Revision          int64           `json:"revision"`
 	CreatedAt         time.Time       `json:"created_at"`
