@@ -159,7 +159,7 @@ func FirstFit(p Problem) Solution {
 	used := map[int]int{}
 	for m, sl := range s.slot {
 		if sl == 0 {
-			sol.Unscheduled = append(sol.Unscheduled, Unscheduled{Meeting: s.ms[m].id, Reason: s.reason(m)})
+			sol.Unscheduled = append(sol.Unscheduled, NewUnscheduled(s.ms[m].id, s.reason(m)))
 			continue
 		}
 		used[sl]++

@@ -26,6 +26,8 @@ package schedule
 import (
 	"fmt"
 	"slices"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 // Sessions.
@@ -73,10 +75,26 @@ type Assignment struct {
 	Table   int    `json:"table"`
 }
 
-// Unscheduled is a meeting that could not be placed, and why.
+// Unscheduled is a meeting that could not be placed, and why: Code for clients to map, Reason in
+// words (English until the edge says it in the caller's language with In).
 type Unscheduled struct {
-	Meeting string `json:"meeting"`
-	Reason  string `json:"reason"`
+	Meeting string      `json:"meeting"`
+	Code    string      `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken"`
+	Reason  string      `json:"reason"`
+	Why     apperr.Text `json:"-"`
+}
+
+// NewUnscheduled is meeting left unscheduled for the reason why.
+func NewUnscheduled(meeting string, why apperr.Text) Unscheduled {
+	return Unscheduled{Meeting: meeting, Code: why.Msg.Code, Reason: why.In(apperr.English), Why: why}
+}
+
+// In returns u with its reason said in lang; a reason without a message stays as it is.
+func (u Unscheduled) In(lang apperr.Lang) Unscheduled {
+	if !u.Why.IsZero() {
+		u.Reason = u.Why.In(lang)
+	}
+	return u
 }
 
 // Statuses of a solution.
@@ -99,58 +117,65 @@ type Solution struct {
 	ProducerTableChanges int `json:"producer_table_changes"`
 }
 
-// Validate checks the problem's shape and returns the first error in words.
+// Validate checks the problem's shape: Invalid with the first field at fault, in words.
 func (p Problem) Validate() error {
 	switch {
 	case p.Slots < 1 || p.Slots > MaxSlots:
-		return fmt.Errorf("slots must be 1 to %d", MaxSlots)
+		return apperr.InvalidField("slots", apperr.Between, 1, MaxSlots)
 	case p.MorningSlots < 0 || p.MorningSlots > p.Slots:
-		return fmt.Errorf("morning_slots must be 0 to slots")
+		return apperr.InvalidField("morning_slots", msgMorningSlots, p.Slots)
 	case p.Tables < 1 || p.Tables > 1000:
-		return fmt.Errorf("tables must be 1 to 1000")
+		return apperr.InvalidField("tables", apperr.Between, 1, 1000)
 	case len(p.Meetings) > 20000:
-		return fmt.Errorf("at most 20000 meetings")
+		return apperr.InvalidField("meetings", apperr.TooMany, 20000)
 	case p.MaxBreakSpread < 0:
-		return fmt.Errorf("max_break_spread must not be negative")
+		return apperr.InvalidField("max_break_spread", msgNotNegative)
 	case p.TimeLimitMS < 0 || p.TimeLimitMS > 600000:
-		return fmt.Errorf("time_limit_ms must be 0 to 600000")
+		return apperr.InvalidField("time_limit_ms", apperr.Between, 0, 600000)
 	}
 	seenP := map[string]bool{}
-	for _, pt := range p.Participants {
+	for i, pt := range p.Participants {
 		if pt.ID == "" || seenP[pt.ID] {
-			return fmt.Errorf("participant %q is empty or listed twice", pt.ID)
+			return apperr.InvalidField(fmt.Sprintf("participants[%d].id", i), msgListedTwice, pt.ID)
 		}
 		seenP[pt.ID] = true
 		for _, s := range pt.Unavailable {
 			if s < 1 || s > p.Slots {
-				return fmt.Errorf("participant %s: unavailable slot %d is not 1 to %d", pt.ID, s, p.Slots)
+				return apperr.InvalidField(fmt.Sprintf("participants[%d].unavailable_slots", i), msgUnavailableSlot, s, p.Slots)
 			}
 		}
 	}
 	seenM := map[string]bool{}
-	for _, m := range p.Meetings {
+	for i, m := range p.Meetings {
 		if m.ID == "" || seenM[m.ID] {
-			return fmt.Errorf("meeting %q is empty or listed twice", m.ID)
+			return apperr.InvalidField(fmt.Sprintf("meetings[%d].id", i), msgListedTwice, m.ID)
 		}
 		seenM[m.ID] = true
 	}
-	for _, m := range p.Meetings {
-		if len(m.Participants) == 0 || len(m.Participants) > 10 {
-			return fmt.Errorf("meeting %s must have 1 to 10 participants", m.ID)
+	for i, m := range p.Meetings {
+		if err := m.validate(fmt.Sprintf("meetings[%d]", i), p.Slots, seenM); err != nil {
+			return err
 		}
-		if len(slices.Compact(slices.Sorted(slices.Values(m.Participants)))) != len(m.Participants) {
-			return fmt.Errorf("meeting %s lists a participant twice", m.ID)
-		}
-		if m.Session != "" && m.Session != Morning && m.Session != Afternoon && m.Session != Any {
-			return fmt.Errorf("meeting %s: session must be morning, afternoon or any", m.ID)
-		}
-		if m.FixedSlot < 0 || m.FixedSlot > p.Slots {
-			return fmt.Errorf("meeting %s: fixed_slot must be 0 (free) or 1 to %d", m.ID, p.Slots)
-		}
-		for _, a := range m.After {
-			if !seenM[a] || a == m.ID {
-				return fmt.Errorf("meeting %s: after lists unknown meeting %q", m.ID, a)
-			}
+	}
+	return nil
+}
+
+// validate checks one meeting of a problem of slots slots whose meetings are known: Invalid on
+// the field at fault, under prefix.
+func (m Meeting) validate(prefix string, slots int, known map[string]bool) error {
+	switch {
+	case len(m.Participants) == 0 || len(m.Participants) > 10:
+		return apperr.InvalidField(prefix+".participants", msgParticipantCount, 1, 10)
+	case len(slices.Compact(slices.Sorted(slices.Values(m.Participants)))) != len(m.Participants):
+		return apperr.InvalidField(prefix+".participants", msgParticipantRepeated)
+	case m.Session != "" && m.Session != Morning && m.Session != Afternoon && m.Session != Any:
+		return apperr.InvalidField(prefix+".session", apperr.OneOf, apperr.OrOf(Morning, Afternoon, Any))
+	case m.FixedSlot < 0 || m.FixedSlot > slots:
+		return apperr.InvalidField(prefix+".fixed_slot", msgFixedSlot, slots)
+	}
+	for _, a := range m.After {
+		if !known[a] || a == m.ID {
+			return apperr.InvalidField(prefix+".after", msgAfterUnknown, a)
 		}
 	}
 	return nil

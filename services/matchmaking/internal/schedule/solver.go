@@ -3,13 +3,14 @@ package schedule
 import (
 	"cmp"
 	"context"
-	"fmt"
 	"math"
 	"math/bits"
 	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 const (
@@ -871,7 +872,7 @@ func (s *solver) assignTables() ([]int, int) {
 	return table, changes
 }
 
-func (s *solver) reason(m int) string {
+func (s *solver) reason(m int) apperr.Text {
 	mm := s.ms[m]
 	pm := s.p.Meetings[m]
 	if mm.domain == 0 {
@@ -880,11 +881,11 @@ func (s *solver) reason(m int) string {
 			session = Any
 		}
 		if pm.FixedSlot > 0 {
-			return fmt.Sprintf("its fixed slot %d is outside its %s session or a participant is unavailable then", pm.FixedSlot, session)
+			return msgFixedSlotBlocked.With(pm.FixedSlot, sessionNames[session])
 		}
-		return fmt.Sprintf("no slot of the %s session is free for all of %s", session, strings.Join(pm.Participants, ", "))
+		return msgNoCommonSlot.With(sessionNames[session], strings.Join(pm.Participants, ", "))
 	}
-	return "every slot it could take is full, taken by a participant's other meeting, or conflicts with its 'after' order"
+	return msgNoRoom.With()
 }
 
 // Solve schedules the problem within its time limit (default 10 s) or until ctx ends.
@@ -1022,7 +1023,7 @@ func (s *solver) solution(start time.Time, lb int) Solution {
 		ProducerTableChanges: changes}
 	for m, sl := range s.slot {
 		if sl == 0 {
-			sol.Unscheduled = append(sol.Unscheduled, Unscheduled{Meeting: s.ms[m].id, Reason: s.reason(m)})
+			sol.Unscheduled = append(sol.Unscheduled, NewUnscheduled(s.ms[m].id, s.reason(m)))
 			continue
 		}
 		sol.Assignments = append(sol.Assignments, Assignment{Meeting: s.ms[m].id, Slot: sl, Table: table[m]})
