@@ -61,7 +61,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		if f.Name != nil {
 			name = clean(*f.Name, 200)
 		}
-		if v.Check(utf8.RuneCountInString(name) >= 2, "name", "is required: the organisation's name") {
+		if v.Expect(utf8.RuneCountInString(name) >= 2, "name", msgBuyerName) {
 			b.Name = name
 		}
 	}
@@ -70,7 +70,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		if f.Kind != nil {
 			k = *f.Kind
 		}
-		if v.Check(slices.Contains(Kinds, k), "kind", "must be one of "+strings.Join(Kinds, ", ")) {
+		if v.Expect(slices.Contains(Kinds, k), "kind", apperr.OneOf, apperr.OrOf(Kinds...)) {
 			b.Kind = k
 		}
 	}
@@ -80,7 +80,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 			s = *f.Province
 		}
 		p, ok := ocop.LookupProvince(s)
-		if v.Check(ok, "province", "is not one of the 34 provinces and cities") {
+		if v.Expect(ok, "province", msgProvince) {
 			b.Province = p.Code
 		}
 	}
@@ -88,7 +88,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		var ms []string
 		for i, m := range *f.Markets {
 			m = normMarket(m)
-			if v.Check(m == "domestic" || (len(m) == 2 && strings.ToUpper(m) == m), fmt.Sprintf("markets[%d]", i), "must be domestic or a market code such as JP, KR, CN, EU, US, AU") && !slices.Contains(ms, m) {
+			if v.Expect(m == "domestic" || (len(m) == 2 && strings.ToUpper(m) == m), fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
 				ms = append(ms, m)
 			}
 		}
@@ -98,7 +98,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		c := Contact{Name: clean(f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
 		if f.Contact.Phone != "" {
 			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
-			v.Check(ok, "contact.phone", "must be a Vietnamese phone number")
+			v.Expect(ok, "contact.phone", msgPhone)
 			c.Phone = phone
 		}
 		b.Contact = c
@@ -163,7 +163,7 @@ const maxKeywords = 20
 // listCap checks that the list given for field has at most max items.
 func listCap[T any](v *apperr.Validation, field string, list *[]T, max int) {
 	if list != nil {
-		v.Check(len(*list) <= max, field, fmt.Sprintf("may hold at most %d items", max))
+		v.Expect(len(*list) <= max, field, apperr.TooMany, max)
 	}
 }
 
@@ -175,7 +175,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		if f.Title != nil {
 			t = clean(*f.Title, 200)
 		}
-		if v.Check(utf8.RuneCountInString(t) >= 3, "title", "is required: say what you are looking for") {
+		if v.Expect(utf8.RuneCountInString(t) >= 3, "title", msgTitle) {
 			r.Title = t
 		}
 	}
@@ -194,7 +194,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	r.applyQuantity(&v, f)
 	r.applyPlaces(&v, f)
 	if f.MaxPrice != nil {
-		v.Check(*f.MaxPrice >= 0, "max_price_vnd", "must be 0 or more")
+		v.Expect(*f.MaxPrice >= 0, "max_price_vnd", msgNotNegative)
 		r.MaxPrice = *f.MaxPrice
 	}
 	if f.NeededBy != nil {
@@ -211,7 +211,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if f.CriteriaSets != nil {
 		var sets []int
 		for i, n := range *f.CriteriaSets {
-			if _, ok := ocop.CriteriaSetByNumber(n); v.Check(ok, fmt.Sprintf("criteria_sets[%d]", i), "must be 1 to 26") && !slices.Contains(sets, n) {
+			if _, ok := ocop.CriteriaSetByNumber(n); v.Expect(ok, fmt.Sprintf("criteria_sets[%d]", i), apperr.Between, 1, 26) && !slices.Contains(sets, n) {
 				sets = append(sets, n)
 			}
 		}
@@ -220,7 +220,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if f.Sectors != nil {
 		for i, s := range *f.Sectors {
 			_, ok := ocop.SectorByCode(s)
-			v.Check(ok, fmt.Sprintf("sectors[%d]", i), "must be food, beverage, medicinal, handicraft, ornamental or tourism")
+			v.Expect(ok, fmt.Sprintf("sectors[%d]", i), apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"))
 		}
 		r.Sectors = slices.Compact(slices.Sorted(slices.Values(*f.Sectors)))
 	}
@@ -239,13 +239,13 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if r.MinStars == 0 {
 		r.MinStars = 3
 	}
-	v.Check(r.MinStars >= 3 && r.MinStars <= 5, "min_stars", "must be 3, 4 or 5")
+	v.Expect(r.MinStars >= 3 && r.MinStars <= 5, "min_stars", apperr.OneOf, apperr.OrOf("3", "4", "5"))
 }
 
 // applyQuantity applies how much is sought, in which unit, and the certifications required.
 func (r *Request) applyQuantity(v *apperr.Validation, f RequestFields) {
 	if f.Volume != nil {
-		v.Check(*f.Volume >= 0 && *f.Volume <= 1e9, "monthly_volume", "must be 0 or more")
+		v.Expect(*f.Volume >= 0 && *f.Volume <= 1e9, "monthly_volume", msgNotNegative)
 		r.Volume = *f.Volume
 	}
 	if f.Unit != nil {
@@ -253,12 +253,12 @@ func (r *Request) applyQuantity(v *apperr.Validation, f RequestFields) {
 	}
 	if r.Volume > 0 || r.Unit != "" {
 		_, ok := ocop.UnitByCode(r.Unit)
-		v.Check(ok, "unit", "must be a unit code such as kg, tonne, litre, bottle, box")
+		v.Expect(ok, "unit", msgUnit)
 	}
 	if f.RequiredCerts != nil {
 		for i, c := range *f.RequiredCerts {
 			_, ok := ocop.CertificationByCode(c)
-			v.Check(ok, fmt.Sprintf("required_certifications[%d]", i), "is not a certification code (haccp, iso_22000, vietgap, globalgap, ...)")
+			v.Expect(ok, fmt.Sprintf("required_certifications[%d]", i), msgCertification)
 		}
 		r.RequiredCerts = *f.RequiredCerts
 	}
@@ -275,7 +275,7 @@ func (r *Request) applyPlaces(v *apperr.Validation, f RequestFields) {
 	if f.Regions != nil {
 		for i, code := range *f.Regions {
 			_, ok := ocop.RegionByCode(code)
-			v.Check(ok, fmt.Sprintf("regions[%d]", i), "is not a region code")
+			v.Expect(ok, fmt.Sprintf("regions[%d]", i), msgRegion)
 		}
 		r.Regions = *f.Regions
 	}
@@ -283,7 +283,7 @@ func (r *Request) applyPlaces(v *apperr.Validation, f RequestFields) {
 		var ps []string
 		for i, s := range *f.Provinces {
 			p, ok := ocop.LookupProvince(s)
-			if v.Check(ok, fmt.Sprintf("provinces[%d]", i), "is not one of the 34 provinces") {
+			if v.Expect(ok, fmt.Sprintf("provinces[%d]", i), msgProvince) {
 				ps = append(ps, p.Code)
 			}
 		}

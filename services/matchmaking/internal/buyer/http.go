@@ -82,7 +82,7 @@ func (r sourcingRequest) fields() (RequestFields, error) {
 	if r.NeededBy != nil && *r.NeededBy != "" {
 		d, err := time.ParseInLocation(time.DateOnly, *r.NeededBy, vntext.Zone)
 		if err != nil {
-			return f, &apperr.Error{Kind: apperr.Invalid, Message: "bad date", Fields: []apperr.FieldError{{Field: "needed_by", Message: "must be a date written YYYY-MM-DD"}}}
+			return f, apperr.InvalidField("needed_by", apperr.NotDate)
 		}
 		f.NeededBy = &d
 	}
@@ -188,7 +188,7 @@ func (rt *Routes) ownBuyer(c *gin.Context, staffToo bool) (Buyer, bool) {
 	if b.AccountID == p.AccountID || p.Role == auth.RoleAdmin || (staffToo && p.Role == auth.RoleOrganiser) {
 		return b, true
 	}
-	httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another buyer's profile"))
+	httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherBuyer))
 	return Buyer{}, false
 }
 
@@ -200,7 +200,7 @@ func (rt *Routes) getBuyer(c *gin.Context) {
 		return
 	}
 	if p.Role == auth.RoleBuyer && b.AccountID != p.AccountID {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another buyer's profile"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherBuyer))
 		return
 	}
 	c.JSON(http.StatusOK, toBuyerResponse(b))
@@ -322,7 +322,7 @@ func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool)
 	case p.Role == auth.RoleProducer && r.Open:
 		return r, true
 	}
-	httpx.RespondError(c, apperr.E(apperr.Forbidden, "this is another buyer's request"))
+	httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherRequest))
 	return Request{}, false
 }
 
@@ -363,7 +363,7 @@ func (rt *Routes) patchRequest(c *gin.Context) {
 	}
 	rt.saveRequest(c, events.RequestUpdated, func(r Request) (Request, error) {
 		if !r.Open {
-			return r, apperr.E(apperr.Conflict, "the request is closed")
+			return r, apperr.New(apperr.Conflict, msgRequestClosed)
 		}
 		return r, r.Apply(f, false)
 	})
@@ -372,7 +372,7 @@ func (rt *Routes) patchRequest(c *gin.Context) {
 func (rt *Routes) closeRequest(c *gin.Context) {
 	rt.saveRequest(c, events.RequestClosed, func(r Request) (Request, error) {
 		if !r.Open {
-			return r, apperr.E(apperr.Conflict, "the request is already closed")
+			return r, apperr.New(apperr.Conflict, msgRequestAlreadyClosed)
 		}
 		r.Open = false
 		return r, nil
@@ -383,7 +383,7 @@ func limitOf(c *gin.Context) (int, error) {
 	s := c.DefaultQuery("limit", "20")
 	n, err := strconv.Atoi(s)
 	if err != nil || n < 1 || n > 100 {
-		return 0, &apperr.Error{Kind: apperr.Invalid, Message: "bad limit", Fields: []apperr.FieldError{{Field: "limit", Message: "must be 1 to 100"}}}
+		return 0, apperr.InvalidField("limit", apperr.Between, 1, 100)
 	}
 	return n, nil
 }
@@ -400,11 +400,11 @@ func (rt *Routes) matches(c *gin.Context) {
 	}
 	p, _ := httpx.PrincipalFrom(c)
 	if p.Role == auth.RoleProducer {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "matches are for the buyer and organisers"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgMatchesNotProducers))
 		return
 	}
 	if err := rt.Index.Ready(c.Request.Context()); err != nil {
-		httpx.RespondError(c, apperr.Wrap(apperr.Unavailable, err, "matching is warming up; try again in a few seconds"))
+		httpx.RespondError(c, apperr.WrapMsg(apperr.Unavailable, err, msgWarmingUp))
 		return
 	}
 	// A buyer's page polls its matches, and organisers open them, many times between two changes
@@ -434,11 +434,11 @@ func (rt *Routes) opportunities(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	prod, ok := rt.Index.ProducerByID(producerID)
 	if !ok {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "producer not found (a new profile may take a moment to appear)"))
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgProducerUnknown))
 		return
 	}
 	if p.Role == auth.RoleProducer && prod.AccountID != p.AccountID {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "these are another producer's opportunities"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherProducer))
 		return
 	}
 	found, err := rt.Opportunities(c.Request.Context(), producerID, limit)

@@ -2,7 +2,6 @@ package buyer
 
 import (
 	"errors"
-	"strings"
 	"testing"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -40,7 +39,7 @@ func TestRequestListsAreBounded(t *testing.T) {
 			var r Request
 			err := r.Apply(tt.f, true)
 			var e *apperr.Error
-			if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != tt.field || !strings.Contains(e.Fields[0].Message, "at most") {
+			if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != tt.field || e.Fields[0].Code != "too_many" {
 				t.Errorf("Apply = %v, want one field error on %s", err, tt.field)
 			}
 		})

@@ -122,7 +122,7 @@ func RequestEvent(r Request) events.SourcingRequestV1 {
 }
 
 // ErrStale is returned when a record changed between read and write.
-var ErrStale = apperr.E(apperr.Conflict, "it was changed meanwhile; reload and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgChanged)
 
 // Store keeps buyers and requests.
 type Store struct {
@@ -156,7 +156,12 @@ func NewStore(db *storage.DB) *Store {
 
 // CreateBuyer stores a new buyer with its event; Conflict when the account has one.
 func (s *Store) CreateBuyer(ctx context.Context, b Buyer, corr string) error {
-	return s.stored(b, s.buyerWrites.Insert(ctx, toBuyerDoc(b), "this account already has a buyer profile", corr, buyerChange(events.BuyerRegistered, b)))
+	err := s.buyerWrites.Insert(ctx, toBuyerDoc(b), "", corr, buyerChange(events.BuyerRegistered, b))
+	if storage.IsDuplicate(err) {
+		// The only unique key besides the new _id is the account.
+		err = apperr.WrapMsg(apperr.Conflict, err, msgBuyerExists)
+	}
+	return s.stored(b, err)
 }
 
 // SaveBuyer replaces a buyer still at revision prev: ErrStale otherwise.
