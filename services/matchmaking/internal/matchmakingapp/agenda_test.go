@@ -100,9 +100,9 @@ func stepAgendasAreOwnAndConditional(t *testing.T, x *agendaReplicas) {
 		want   int
 		says   string
 	}{
-		{"a buyer, another buyer's agenda", x.b2, "/api/fairs/f1/agenda?participant=" + x.b1ID, 403, "you can only see your own agenda"},
-		{"a producer, another producer's agenda", x.p, "/api/fairs/f1/agenda?participant=p2", 403, "you can only see your own agenda"},
-		{"a buyer without a profile", x.api1.With(noProfile), "/api/fairs/f1/agenda", 409, "create your buyer profile first"},
+		{"a buyer, another buyer's agenda", x.b2, "/api/fairs/f1/agenda?participant=" + x.b1ID, 403, `"code":"agenda_own_only"`},
+		{"a producer, another producer's agenda", x.p, "/api/fairs/f1/agenda?participant=p2", 403, `"code":"agenda_own_only"`},
+		{"a buyer without a profile", x.api1.With(noProfile), "/api/fairs/f1/agenda", 409, `"code":"meeting_buyer_profile_missing"`},
 		{"a buyer, its own", x.b2, "/api/fairs/f1/agenda?participant=" + x.b2ID, 200, `"participant":"` + x.b2ID + `"`},
 		{"a producer, its own", x.p, "/api/fairs/f1/agenda", 200, `"participant":"p1"`},
 	} {

@@ -227,7 +227,7 @@ func stepNoBoothNoMeeting(t *testing.T, x *meetingRules) {
 	buyerC, b := x.buyer, x.buyerID
 	// (a) No booth at the fair, no meeting.
 	r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b, "producer_id": "p1"})
-	if r.Status != 422 || !strings.Contains(string(r.Body), `"producer_id"`) || !strings.Contains(string(r.Body), "booth") {
+	if r.Status != 422 || !strings.Contains(string(r.Body), `"producer_id"`) || !strings.Contains(string(r.Body), `"code":"meeting_producer_no_booth"`) {
 		t.Fatalf("meeting with a producer holding no booth: %d %s, want 422 on producer_id", r.Status, r.Body)
 	}
 }
@@ -270,7 +270,7 @@ func stepAnOutcomeOnlyOnceTheSlotStarted(t *testing.T, x *meetingRules) {
 	if m := x.get(t, m2); m.Day != future || m.Slot == 0 {
 		t.Fatalf("m2 = %+v, want a slot next month", m)
 	}
-	if r := buyerC.Do(t, "POST", "/api/meetings/"+m2+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 || !strings.Contains(string(r.Body), "starts at") {
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+m2+"/outcome", map[string]any{"outcome": "mou_signed"}); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_outcome_too_early"`) {
 		t.Errorf("outcome before the slot starts: %d %s, want 409", r.Status, r.Body)
 	}
 	r := buyerC.Do(t, "POST", "/api/meetings/"+m1+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 900000000})

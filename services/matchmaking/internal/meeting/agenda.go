@@ -50,7 +50,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 	who := c.Query("participant")
 	if !organiser {
 		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see its agenda"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAgendaOrganisersOnly))
 			return
 		}
 		me, err := rt.participant(ctx, p)
@@ -59,7 +59,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 			return
 		}
 		if who != "" && who != me {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "you can only see your own agenda"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAgendaOwnOnly))
 			return
 		}
 		who = me
@@ -84,7 +84,7 @@ func (rt *Routes) participant(ctx context.Context, p auth.Principal) (string, er
 	}
 	id, ok := rt.Agendas.BuyerOf(p.AccountID)
 	if !ok {
-		return "", apperr.E(apperr.Conflict, "create your buyer profile first")
+		return "", apperr.New(apperr.Conflict, msgBuyerProfileFirst)
 	}
 	return id, nil
 }

@@ -2,7 +2,6 @@ package meeting
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"net/http"
 	"slices"
@@ -32,7 +31,7 @@ type reasonRequest struct {
 }
 
 type outcomeRequest struct {
-	Outcome  string `json:"outcome" doc:"no_interest, negotiating, sample_requested, mou_signed or contract_signed"`
+	Outcome  string `json:"outcome" required:"true" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
 	ValueVND int64  `json:"value_vnd"`
 }
 
@@ -58,7 +57,7 @@ type response struct {
 	Slot         int       `json:"slot,omitempty"`
 	Table        int       `json:"table,omitempty"`
 	Starts       string    `json:"starts_at,omitempty" format:"date-time" doc:"once scheduled"`
-	Outcome      string    `json:"outcome,omitempty"`
+	Outcome      string    `json:"outcome,omitempty" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
 	ValueVND     int64     `json:"value_vnd,omitempty"`
 	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
 	Revision     int64     `json:"revision"`
@@ -101,7 +100,7 @@ func (rt *Routes) acquire(c *gin.Context) (release func(), ok bool) {
 	case <-c.Request.Context().Done():
 	}
 	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(rt.SolveLimit.Seconds()))))
-	httpx.RespondError(c, apperr.E(apperr.Unavailable, "the scheduler is busy with another run; try again shortly"))
+	httpx.RespondError(c, apperr.New(apperr.Unavailable, msgSchedulerBusy))
 	return nil, false
 }
 
@@ -188,7 +187,7 @@ func (rt *Routes) respondMeeting(c *gin.Context, status int, m Meeting) {
 func (rt *Routes) fair(c *gin.Context) (index.Fair, bool) {
 	f, ok := rt.Index.Fair(c.Param("fairId"))
 	if !ok {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "fair not found"))
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 	}
 	return f, ok
 }
@@ -218,8 +217,7 @@ func (rt *Routes) list(c *gin.Context) {
 	f := Filter{FairID: fairID}
 	if st := c.Query("status"); st != "" {
 		if !slices.Contains([]string{Requested, Accepted, Declined, Cancelled}, st) {
-			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad filter",
-				Fields: []apperr.FieldError{{Field: "status", Message: "must be requested, accepted, declined or cancelled"}}})
+			httpx.RespondError(c, apperr.InvalidField("status", apperr.OneOf, apperr.OrOf(Requested, Accepted, Declined, Cancelled)))
 			return
 		}
 		f.Status = st
@@ -231,7 +229,7 @@ func (rt *Routes) list(c *gin.Context) {
 		case auth.RoleProducer:
 			f.Side, f.Account = SideProducer, p.AccountID
 		default:
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers see all its meetings"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgListOrganisersOnly))
 			return
 		}
 	}
@@ -284,7 +282,7 @@ func (rt *Routes) load(c *gin.Context) (Meeting, string, bool) {
 	p, _ := httpx.PrincipalFrom(c)
 	side := m.SideOf(p.AccountID)
 	if side == "" && !rt.fairOrganiser(p, m.FairID) {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "you do not take part in this meeting"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return Meeting{}, "", false
 	}
 	return m, side, true
@@ -307,7 +305,7 @@ func (rt *Routes) respond(accept bool) gin.HandlerFunc {
 			return
 		}
 		if side == "" {
-			httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the buyer or producer answers"))
+			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
 			return
 		}
 		next, err := rt.save(c.Request.Context(), m, subject, func(m Meeting) (Meeting, error) { return m.Respond(side, accept, rt.now()) })
@@ -350,7 +348,7 @@ func (rt *Routes) outcome(c *gin.Context) {
 		return
 	}
 	if side == "" {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the buyer or producer records the outcome"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOutcomeSidesOnly))
 		return
 	}
 	next, err := rt.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
@@ -386,9 +384,9 @@ func (rt *Routes) unavailability(c *gin.Context) {
 			slots = d.Slots
 		}
 	}
-	v.Check(slots > 0, "day", "is not one of the fair's B2B days")
+	v.Expect(slots > 0, "day", msgNotB2BDay)
 	for i, s := range req.Slots {
-		v.Check(s >= 1 && s <= slots, "slots["+strconv.Itoa(i)+"]", fmt.Sprintf("must be a slot from 1 to %d", slots))
+		v.Expect(s >= 1 && s <= slots, "slots["+strconv.Itoa(i)+"]", msgSlotRange, slots)
 	}
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
@@ -423,9 +421,13 @@ func (rt *Routes) solve(c *gin.Context) {
 	}
 	defer release()
 	sol, err := schedule.Solve(c.Request.Context(), p)
-	if err != nil {
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: err.Error(), Fields: []apperr.FieldError{{Field: "problem", Message: err.Error()}}})
+	if err != nil { // Invalid, on the problem's field at fault
+		httpx.RespondError(c, err)
 		return
+	}
+	lang := answerLang(c)
+	for i, u := range sol.Unscheduled {
+		sol.Unscheduled[i] = u.In(lang)
 	}
 	c.JSON(http.StatusOK, sol)
 }
@@ -435,7 +437,7 @@ func (rt *Routes) schedule(c *gin.Context) {
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)
 	if !rt.fairOrganiser(p, fairID) {
-		httpx.RespondError(c, apperr.E(apperr.Forbidden, "only the fair's organisers schedule its meetings"))
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgScheduleOrganisersOnly))
 		return
 	}
 	f, ok := rt.settingsOf(c, fairID)
@@ -443,14 +445,14 @@ func (rt *Routes) schedule(c *gin.Context) {
 		return
 	}
 	if len(f.B2BDays) == 0 {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "the fair has no B2B session settings yet (PUT /api/fairs/%s/b2b-sessions)", fairID))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNoB2BSettings, fairID))
 		return
 	}
 	limit := rt.SolveLimit
 	if s := c.Query("time_limit_ms"); s != "" {
 		n, err := strconv.Atoi(s)
 		if err != nil || n < 10 || time.Duration(n)*time.Millisecond > rt.SolveLimit {
-			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad time limit", Fields: []apperr.FieldError{{Field: "time_limit_ms", Message: fmt.Sprintf("must be 10 to %d", rt.SolveLimit.Milliseconds())}}})
+			httpx.RespondError(c, apperr.InvalidField("time_limit_ms", apperr.Between, 10, rt.SolveLimit.Milliseconds()))
 			return
 		}
 		limit = time.Duration(n) * time.Millisecond
@@ -465,17 +467,18 @@ func (rt *Routes) schedule(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, toScheduleResponse(run))
+	c.JSON(http.StatusOK, toScheduleResponse(run, answerLang(c)))
 }
 
-// toScheduleResponse shapes a run for clients: no days and no meetings left are empty lists.
-func toScheduleResponse(r Run) scheduleResponse {
+// toScheduleResponse shapes a run for clients, its reasons said in lang: no days and no meetings
+// left are empty lists.
+func toScheduleResponse(r Run, lang apperr.Lang) scheduleResponse {
 	out := scheduleResponse{FairID: r.FairID, Version: r.Version, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
 	for _, d := range r.Days {
 		out.Days = append(out.Days, dayResult{Day: d.Day, Status: d.Status, Meetings: d.Meetings, Breaks: d.Breaks, Bound: d.Bound, Elapsed: d.Elapsed})
 	}
-	if r.Left != nil {
-		out.Left = r.Left
+	for _, u := range r.Left {
+		out.Left = append(out.Left, u.In(lang))
 	}
 	return out
 }

@@ -76,10 +76,10 @@ func (m Meeting) SideOf(account string) string {
 // Respond accepts or declines on behalf of side, which must be the side that did not ask.
 func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, error) {
 	if m.Status != Requested {
-		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is %s, not waiting for an answer", m.Status)
+		return Meeting{}, apperr.New(apperr.Conflict, msgNotAwaiting, statusName(m.Status))
 	}
 	if side == m.RequestedBy {
-		return Meeting{}, apperr.E(apperr.Forbidden, "the other side answers a meeting request")
+		return Meeting{}, apperr.New(apperr.Forbidden, msgOtherSideAnswers)
 	}
 	next := m
 	next.Status = Declined
@@ -95,10 +95,10 @@ func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, erro
 // recorded) cannot be cancelled: Conflict.
 func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 	if !m.Active() {
-		return Meeting{}, apperr.E(apperr.Conflict, "the meeting is already %s", m.Status)
+		return Meeting{}, apperr.New(apperr.Conflict, msgNotActive, statusName(m.Status))
 	}
 	if m.Held() {
-		return Meeting{}, apperr.E(apperr.Conflict, "the meeting was held (its outcome is recorded) and can no longer be cancelled")
+		return Meeting{}, apperr.New(apperr.Conflict, msgHeld)
 	}
 	next := m
 	next.Status, next.Reason, next.ReasonCode = Cancelled, vntext.Clean(reason), code
@@ -113,19 +113,19 @@ func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 // for a meeting that is not accepted, not scheduled or not started yet.
 func (m Meeting) Record(outcome string, value int64, starts, now time.Time) (Meeting, error) {
 	var v apperr.Validation
-	v.Check(slices.Contains(Outcomes, outcome), "outcome", "must be no_interest, negotiating, sample_requested, mou_signed or contract_signed")
-	v.Check(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", "must be 0 or more")
+	v.Expect(slices.Contains(Outcomes, outcome), "outcome", apperr.OneOf, apperr.OrOf(Outcomes...))
+	v.Expect(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", msgValue)
 	if err := v.Err(); err != nil {
 		return Meeting{}, err
 	}
 	if m.Status != Accepted {
-		return Meeting{}, apperr.E(apperr.Conflict, "only an accepted meeting has an outcome (this one is %s)", m.Status)
+		return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeNotAccepted, statusName(m.Status))
 	}
 	if starts.IsZero() {
-		return Meeting{}, apperr.E(apperr.Conflict, "the meeting has no slot yet: an outcome is recorded once it is scheduled and its slot has started")
+		return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeUnscheduled)
 	}
 	if now.Before(starts) {
-		return Meeting{}, apperr.E(apperr.Conflict, "the meeting's slot starts at %s: record its outcome after that", starts.In(vntext.Zone).Format(time.RFC3339))
+		return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeEarly, startsAt(starts))
 	}
 	next := m
 	next.Outcome, next.ValueVND = outcome, value

@@ -250,7 +250,7 @@ func clearOfFixed(sol schedule.Solution, held map[string]Placement) ([]schedule.
 			continue
 		}
 		if taken[[2]int{a.Slot, a.Table}] {
-			left = append(left, schedule.Unscheduled{Meeting: a.Meeting, Reason: "its slot's table is taken by a meeting that has already started"})
+			left = append(left, schedule.NewUnscheduled(a.Meeting, schedule.MsgTableTaken.With()))
 			continue
 		}
 		assigned = append(assigned, a)

@@ -57,13 +57,13 @@ func (s *Service) participantOf(ctx context.Context, p auth.Principal) (string, 
 	case auth.RoleBuyer:
 		b, err := s.Buyers.BuyerByAccount(ctx, p.AccountID)
 		if err != nil {
-			return "", apperr.E(apperr.Conflict, "create your buyer profile first")
+			return "", apperr.New(apperr.Conflict, msgBuyerProfileFirst)
 		}
 		return b.ID, nil
 	case auth.RoleProducer:
 		prod, ok := s.Index.ProducerByAccount(p.AccountID)
 		if !ok {
-			return "", apperr.E(apperr.Conflict, "create your producer profile first (a new profile may take a moment to appear)")
+			return "", apperr.New(apperr.Conflict, msgProducerProfileFirst)
 		}
 		return prod.ID, nil
 	}
@@ -98,7 +98,7 @@ type Ask struct {
 // Forbidden when account is neither the buyer nor the producer.
 func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask) (Meeting, error) {
 	if f.Status == "cancelled" || f.Status == "completed" || f.Status == "draft" {
-		return Meeting{}, apperr.E(apperr.Conflict, "meetings cannot be requested at a %s fair", f.Status)
+		return Meeting{}, apperr.New(apperr.Conflict, msgFairClosed, fairStates[f.Status])
 	}
 	if in.Session == "" {
 		in.Session = schedule.Any
@@ -114,7 +114,7 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 	case prod.AccountID:
 		side = SideProducer
 	default:
-		return Meeting{}, apperr.E(apperr.Forbidden, "you can only ask for meetings you take part in")
+		return Meeting{}, apperr.New(apperr.Forbidden, msgAskOwnOnly)
 	}
 	for _, x := range []struct{ field, id string }{{"buyer_id", b.ID}, {"producer_id", prod.ID}} {
 		n, err := s.Store.CountActive(ctx, f.ID, x.field, x.id)
@@ -122,7 +122,7 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 			return Meeting{}, err
 		}
 		if int(n) >= s.Cap {
-			return Meeting{}, apperr.E(apperr.Conflict, "the %s already has %d meetings at this fair, the most allowed", x.field[:len(x.field)-3], s.Cap)
+			return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(x.field[:len(x.field)-3]), s.Cap)
 		}
 	}
 	now := s.now()
@@ -139,12 +139,12 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 // sides validates an ask and returns its buyer and producer: every field's problem at once.
 func (s *Service) sides(ctx context.Context, fairID string, in Ask) (buyer.Buyer, index.Producer, error) {
 	var v apperr.Validation
-	v.Check(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, in.Session), "session", "must be morning, afternoon or any")
-	v.Check(len([]rune(in.Note)) <= 1000, "note", "at most 1000 characters")
+	v.Expect(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, in.Session), "session", apperr.OneOf, apperr.OrOf(schedule.Morning, schedule.Afternoon, schedule.Any))
+	v.Expect(len([]rune(in.Note)) <= 1000, "note", apperr.TooLong, 1000)
 	b, err := s.Buyers.Buyer(ctx, in.BuyerID)
-	v.Check(err == nil, "buyer_id", "is not a buyer")
+	v.Expect(err == nil, "buyer_id", apperr.Unknown, storage.EntityName("buyer"))
 	prod, found := s.Index.ProducerByID(in.ProducerID)
-	v.Check(found, "producer_id", "is not a producer")
+	v.Expect(found, "producer_id", apperr.Unknown, storage.EntityName("producer"))
 	if found {
 		// Meetings are with the fair's exhibitors: a producer without a booth there (never
 		// allocated one, rejected, or released) cannot be met at the fair.
@@ -152,7 +152,7 @@ func (s *Service) sides(ctx context.Context, fairID string, in Ask) (buyer.Buyer
 		if err != nil {
 			return buyer.Buyer{}, index.Producer{}, err
 		}
-		v.Check(booths > 0, "producer_id", "holds no booth at this fair: meetings are with the fair's exhibitors")
+		v.Expect(booths > 0, "producer_id", msgNoBooth)
 	}
 	return b, prod, v.Err()
 }

@@ -27,8 +27,7 @@ func (rt *Routes) settingsOf(c *gin.Context, fairID string) (index.Fair, bool) {
 	if s := c.Query("fair_revision"); s != "" {
 		n, err := strconv.ParseInt(s, 10, 64)
 		if err != nil || n < 1 {
-			httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "bad fair revision",
-				Fields: []apperr.FieldError{{Field: "fair_revision", Message: "must be a revision of the fair (a whole number from 1)"}}})
+			httpx.RespondError(c, apperr.InvalidField("fair_revision", msgFairRevision))
 			return index.Fair{}, false
 		}
 		want = n

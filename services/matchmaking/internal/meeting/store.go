@@ -84,7 +84,7 @@ func Event(m Meeting) events.MeetingV1 {
 }
 
 // ErrStale is returned when the meeting changed between read and write.
-var ErrStale = apperr.E(apperr.Conflict, "the meeting was changed meanwhile; reload it and try again")
+var ErrStale = apperr.New(apperr.Conflict, msgChanged)
 
 // Store keeps meetings, unavailability, booth holdings, schedules and scheduling leases.
 // Meetings are read with the day, slot and table of their fair's newest schedule.
@@ -139,19 +139,24 @@ func change(m Meeting, subject string) outbox.Event {
 	return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingChangedV1{Meeting: Event(m)}}
 }
 
-// duplicateMeeting is the Conflict of a write that would give a buyer and producer a second
-// active meeting at a fair (the active_key index).
-const duplicateMeeting = "this buyer and producer already have a meeting at this fair"
+// duplicateMeeting says the Conflict of a write that would give a buyer and producer a second
+// active meeting at a fair (the active_key index) in the user's language; other errors pass.
+func duplicateMeeting(err error) error {
+	if storage.IsDuplicate(err) {
+		return apperr.WrapMsg(apperr.Conflict, err, msgDuplicate)
+	}
+	return err
+}
 
 // Create stores a requested meeting; Conflict when the pair already has an active one.
 func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
-	return s.stored(m, s.meetings.Insert(ctx, toDocument(m), duplicateMeeting, corr, change(m, events.MeetingRequested)))
+	return s.stored(m, duplicateMeeting(s.meetings.Insert(ctx, toDocument(m), "", corr, change(m, events.MeetingRequested))))
 }
 
 // Save stores a change if the meeting is still at revision prev: ErrStale otherwise, Conflict
 // when the pair already has another active meeting.
 func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
-	return s.stored(m, s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), duplicateMeeting, corr, change(m, subject)))
+	return s.stored(m, duplicateMeeting(s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), "", corr, change(m, subject))))
 }
 
 // Get returns one meeting.

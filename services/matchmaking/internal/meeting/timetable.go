@@ -60,7 +60,7 @@ const keptSchedules = 3
 
 // ErrLeaseLost is returned when a scheduling run tries to save after its lease expired or a newer
 // run of the fair started: its schedule is older than what the fair may already show.
-var ErrLeaseLost = apperr.E(apperr.Conflict, "this scheduling run took longer than its lease and a newer run may have taken over: its schedule was not saved; run the scheduling again")
+var ErrLeaseLost = apperr.New(apperr.Conflict, msgLeaseLost)
 
 // Lease is one scheduling run's hold on a fair. Epoch counts the runs of the fair.
 type Lease struct {
@@ -72,7 +72,7 @@ type Lease struct {
 }
 
 // ErrBusy is returned when another run holds the fair's scheduling lease.
-var ErrBusy = apperr.E(apperr.Conflict, "another scheduling run of this fair is in progress; try again when it has finished")
+var ErrBusy = apperr.New(apperr.Conflict, msgRunBusy)
 
 type leaseDocument struct {
 	ID        string    `bson:"_id"`
@@ -149,7 +149,7 @@ func (s *Store) ReleaseLease(ctx context.Context, l Lease) error {
 // order by.
 func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Timetable, corr string, evs ...outbox.Event) error {
 	if t.FairID != l.FairID || t.Version != l.Epoch {
-		return apperr.E(apperr.Internal, "a schedule is saved under its own run's lease")
+		return apperr.New(apperr.Internal, msgLeaseMismatch)
 	}
 	if !now.Before(l.ExpiresAt) {
 		return ErrLeaseLost
@@ -173,7 +173,10 @@ func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Tim
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
 	}
-	if err := s.runs.Insert(ctx, d, "this scheduling run was saved already", corr, evs...); err != nil {
+	if err := s.runs.Insert(ctx, d, "", corr, evs...); err != nil {
+		if storage.IsDuplicate(err) {
+			return apperr.WrapMsg(apperr.Conflict, err, msgRunSaved)
+		}
 		return err
 	}
 	if s.scheduled != nil {

@@ -1,0 +1,151 @@
+package meeting
+
+import (
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// The messages of meetings, agendas and scheduling runs: buyers, producers and organisers read
+// them in the console.
+var (
+	msgNotAwaiting = apperr.M("meeting_not_awaiting_answer",
+		"Cuộc gặp đang ở trạng thái %s, không còn chờ trả lời.",
+		"The meeting is %s, not waiting for an answer.")
+	msgOtherSideAnswers = apperr.M("meeting_other_side_answers",
+		"Yêu cầu gặp do bên kia trả lời, không phải bên đã gửi.",
+		"The other side answers a meeting request.")
+	msgNotActive = apperr.M("meeting_not_active",
+		"Cuộc gặp đã ở trạng thái %s.",
+		"The meeting is already %s.")
+	msgHeld = apperr.M("meeting_held",
+		"Cuộc gặp đã diễn ra (đã ghi kết quả) nên không thể hủy nữa.",
+		"The meeting was held (its outcome is recorded) and can no longer be cancelled.")
+	msgValue = apperr.M("meeting_value_invalid",
+		"phải là số tiền từ 0 đồng trở lên",
+		"must be an amount of 0 VND or more")
+	msgOutcomeNotAccepted = apperr.M("meeting_outcome_not_accepted",
+		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này đang ở trạng thái %s).",
+		"Only an accepted meeting has an outcome (this one is %s).")
+	msgOutcomeUnscheduled = apperr.M("meeting_outcome_unscheduled",
+		"Cuộc gặp chưa được xếp lịch: hãy ghi kết quả khi đã có lịch và đã đến giờ gặp.",
+		"The meeting has no slot yet: record its outcome once it is scheduled and its slot has started.")
+	msgOutcomeEarly = apperr.M("meeting_outcome_too_early",
+		"Cuộc gặp bắt đầu lúc %s: hãy ghi kết quả sau thời điểm đó.",
+		"The meeting's slot starts at %s: record its outcome after that.")
+	msgBuyerProfileFirst = apperr.M("meeting_buyer_profile_missing",
+		"Hãy tạo hồ sơ người mua trước.",
+		"Create your buyer profile first.")
+	msgProducerProfileFirst = apperr.M("meeting_producer_profile_missing",
+		"Hãy tạo hồ sơ chủ thể OCOP trước (hồ sơ mới có thể cần vài giây mới hiện ra).",
+		"Create your producer profile first (a new profile may take a moment to appear).")
+	msgFairClosed = apperr.M("meeting_fair_not_open",
+		"Hội chợ %s nên không nhận yêu cầu gặp.",
+		"The fair is %s, so it takes no meeting requests.")
+	msgAskOwnOnly = apperr.M("meeting_ask_own_only",
+		"Bạn chỉ đề nghị được những cuộc gặp mà mình tham gia.",
+		"You can only ask for meetings you take part in.")
+	msgCapReached = apperr.M("meeting_cap_reached",
+		"%s đã có %d cuộc gặp tại hội chợ này, mức tối đa cho phép.",
+		"The %s already has %d meetings at this fair, the most allowed.")
+	msgNoBooth = apperr.M("meeting_producer_no_booth",
+		"không có gian hàng tại hội chợ này: chỉ hẹn gặp được các chủ thể trưng bày tại hội chợ",
+		"holds no booth at this fair: meetings are with the fair's exhibitors")
+	msgFairUnknown = apperr.M("meeting_fair_unknown",
+		"Không tìm thấy hội chợ.",
+		"The fair was not found.")
+	msgListOrganisersOnly = apperr.M("meeting_list_organisers_only",
+		"Chỉ ban tổ chức hội chợ mới xem được mọi cuộc gặp của hội chợ.",
+		"Only the fair's organisers see all its meetings.")
+	msgNotYours = apperr.M("meeting_not_yours",
+		"Bạn không tham gia cuộc gặp này.",
+		"You do not take part in this meeting.")
+	msgAnswerSidesOnly = apperr.M("meeting_answer_sides_only",
+		"Chỉ người mua hoặc chủ thể của cuộc gặp mới trả lời được.",
+		"Only the buyer or producer answers.")
+	msgOutcomeSidesOnly = apperr.M("meeting_outcome_sides_only",
+		"Chỉ người mua hoặc chủ thể của cuộc gặp mới ghi được kết quả.",
+		"Only the buyer or producer records the outcome.")
+	msgNotB2BDay = apperr.M("meeting_day_not_b2b",
+		"không phải một ngày gặp B2B của hội chợ",
+		"is not one of the fair's B2B days")
+	msgSlotRange = apperr.M("meeting_slot_range",
+		"phải là khung giờ từ 1 đến %d",
+		"must be a slot from 1 to %d")
+	msgChanged = apperr.M("meeting_changed",
+		"Cuộc gặp vừa được thay đổi; hãy tải lại rồi thử lại.",
+		"The meeting was changed meanwhile; reload it and try again.")
+	msgDuplicate = apperr.M("meeting_exists",
+		"Người mua và chủ thể này đã có một cuộc gặp tại hội chợ.",
+		"This buyer and producer already have a meeting at this fair.")
+	msgAgendaOrganisersOnly = apperr.M("agenda_organisers_only",
+		"Chỉ ban tổ chức hội chợ mới xem được lịch gặp chung của hội chợ.",
+		"Only the fair's organisers see its agenda.")
+	msgAgendaOwnOnly = apperr.M("agenda_own_only",
+		"Bạn chỉ xem được lịch gặp của chính mình.",
+		"You can only see your own agenda.")
+)
+
+// The messages of scheduling runs, read by organisers.
+var (
+	msgSchedulerBusy = apperr.M("scheduler_busy",
+		"Bộ xếp lịch đang bận với một lượt khác; hãy thử lại sau giây lát.",
+		"The scheduler is busy with another run; try again shortly.")
+	msgScheduleOrganisersOnly = apperr.M("scheduling_organisers_only",
+		"Chỉ ban tổ chức hội chợ mới xếp lịch gặp được.",
+		"Only the fair's organisers schedule its meetings.")
+	msgNoB2BSettings = apperr.M("scheduling_no_b2b_settings",
+		"Hội chợ chưa có thiết lập phiên gặp B2B (PUT /api/fairs/%s/b2b-sessions).",
+		"The fair has no B2B session settings yet (PUT /api/fairs/%s/b2b-sessions).")
+	msgFairRevision = apperr.M("scheduling_fair_revision_invalid",
+		"phải là một phiên bản của hội chợ (số nguyên từ 1 trở lên)",
+		"must be a revision of the fair (a whole number from 1)")
+	msgLeaseLost = apperr.M("scheduling_lease_lost",
+		"Lượt xếp lịch này chạy quá thời hạn và một lượt mới hơn có thể đã thay thế: lịch của nó không được lưu; hãy xếp lịch lại.",
+		"This scheduling run took longer than its lease and a newer run may have taken over: its schedule was not saved; run the scheduling again.")
+	msgRunBusy = apperr.M("scheduling_in_progress",
+		"Một lượt xếp lịch khác của hội chợ này đang chạy; hãy thử lại khi lượt đó xong.",
+		"Another scheduling run of this fair is in progress; try again when it has finished.")
+	msgLeaseMismatch = apperr.M("scheduling_lease_mismatch",
+		"Lịch gặp phải được lưu theo đúng lượt xếp lịch đã tạo ra nó.",
+		"A schedule is saved under its own run's lease.")
+	msgRunSaved = apperr.M("scheduling_run_saved",
+		"Lượt xếp lịch này đã được lưu rồi.",
+		"This scheduling run was saved already.")
+)
+
+// statusNames are the meeting statuses as users read them.
+var statusNames = map[string]apperr.Msg{
+	Requested: apperr.M("meeting_status.requested", "đang chờ trả lời", "requested"),
+	Accepted:  apperr.M("meeting_status.accepted", "đã được chấp nhận", "accepted"),
+	Declined:  apperr.M("meeting_status.declined", "đã bị từ chối", "declined"),
+	Cancelled: apperr.M("meeting_status.cancelled", "đã bị hủy", "cancelled"),
+}
+
+// statusName is status as users read it; a status without a name is said as it is.
+func statusName(status string) apperr.Localized {
+	if m, ok := statusNames[status]; ok {
+		return m
+	}
+	return asWritten(status)
+}
+
+// fairStates say why a fair in that status takes no meeting requests.
+var fairStates = map[string]apperr.Msg{
+	"draft":     apperr.M("meeting_fair_state.draft", "chưa được công bố", "not published yet"),
+	"cancelled": apperr.M("meeting_fair_state.cancelled", "đã bị hủy", "cancelled"),
+	"completed": apperr.M("meeting_fair_state.completed", "đã kết thúc", "completed"),
+}
+
+// startsAt is the start of a meeting's slot, written as each language writes a time in Vietnam.
+type startsAt time.Time
+
+// In writes the time as "08:30 ngày 01/03/2026" in Vietnamese and in RFC 3339 in English.
+func (t startsAt) In(lang apperr.Lang) string {
+	at := time.Time(t).In(vntext.Zone)
+	if lang == apperr.English {
+		return at.Format(time.RFC3339)
+	}
+	return at.Format("15:04 ngày 02/01/2006")
+}
