@@ -50,7 +50,7 @@ func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair,
 	defer cancel()
 	prop, err := rt.Proposals.Last(ctx, f.ID)
 	if apperr.Is(err, apperr.NotFound) {
-		return commitResponse{}, apperr.E(apperr.Conflict, "there is no proposal to commit; run POST /api/fairs/%s/allocation first", f.ID)
+		return commitResponse{}, apperr.New(apperr.Conflict, msgNoProposal, f.ID)
 	}
 	if err != nil {
 		return commitResponse{}, err
@@ -113,11 +113,11 @@ func (rt *Routes) undoIfFairEnded(ctx context.Context, log *slog.Logger, w booth
 	resp.Committed = []placementBody{}
 	for _, pl := range committed {
 		stuck := rt.rollback(ctx, log, w, made[pl.ApplicationID], fmt.Sprintf("allocation rolled back: the fair is %s", current.Status))
-		reason := fmt.Sprintf("the fair became %s while the allocation was committed; its booths were released again", current.Status)
+		reason := msgFairEnded.With(fair.StatusName(current.Status))
 		if len(stuck) > 0 {
-			reason = fmt.Sprintf("the fair became %s while the allocation was committed; releasing its booths again failed for those listed", current.Status)
+			reason = msgFairEndedStuck.With(fair.StatusName(current.Status))
 		}
-		resp.Failed = append(resp.Failed, commitFailure{ApplicationID: pl.ApplicationID, StillAssigned: codes(stuck), Reason: reason})
+		resp.Failed = append(resp.Failed, failure(pl.ApplicationID, reason, codes(stuck)))
 	}
 	return resp
 }
@@ -126,24 +126,25 @@ func (rt *Routes) undoIfFairEnded(ctx context.Context, log *slog.Logger, w booth
 // assignments made, or why it failed in words a client may read.
 func (rt *Routes) commitPlacement(ctx context.Context, log *slog.Logger, w boothWriter, f fair.Fair, pl Placement) (placementBody, []booth.Assignment, *commitFailure) {
 	fail := func(err error, stuck []booth.Assignment) (placementBody, []booth.Assignment, *commitFailure) {
-		return placementBody{}, nil, &commitFailure{ApplicationID: pl.ApplicationID, Reason: publicReason(log, err, pl.ApplicationID), StillAssigned: codes(stuck)}
+		f := failure(pl.ApplicationID, publicReason(log, err, pl.ApplicationID), codes(stuck))
+		return placementBody{}, nil, &f
 	}
 	app, err := rt.Applicants.Get(ctx, pl.ApplicationID)
 	if err != nil {
 		return fail(err, nil)
 	}
 	if app.FairID != f.ID {
-		return fail(apperr.E(apperr.Conflict, "the application is not to this fair"), nil)
+		return fail(apperr.New(apperr.Conflict, msgOtherFair), nil)
 	}
 	if app.Status != applicants.Approved {
-		return fail(apperr.E(apperr.Conflict, "the application is now %s", app.Status), nil)
+		return fail(apperr.New(apperr.Conflict, msgApplicationNow, applicants.StatusName(app.Status)), nil)
 	}
 	held, err := w.Active(ctx, bson.M{"application_id": app.ID})
 	if err != nil {
 		return fail(err, nil)
 	}
 	if len(held) > 0 {
-		return fail(apperr.E(apperr.Conflict, "the application got a booth meanwhile"), nil)
+		return fail(apperr.New(apperr.Conflict, msgGotBoothMeanwhile), nil)
 	}
 	done, stuck, err := rt.assignGroup(ctx, log, w, f.ID, pl.Booths, app)
 	if err != nil {
@@ -159,7 +160,7 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 	for _, code := range boothCodes {
 		b, err := w.Booth(ctx, fairID, code)
 		if err == nil && b.Hold != "" {
-			err = apperr.E(apperr.Conflict, "booth %s is now %s", code, b.Hold)
+			err = apperr.New(apperr.Conflict, msgBoothNow, code, holdName(b.Hold))
 		}
 		var a booth.Assignment
 		if err == nil {
@@ -167,7 +168,7 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 		}
 		if err != nil {
 			if errors.Is(err, booth.ErrTaken) {
-				err = apperr.E(apperr.Conflict, "booth %s was taken meanwhile; run the allocation again", code)
+				err = apperr.New(apperr.Conflict, msgBoothTakenMeanwhile, code)
 			}
 			return nil, rt.rollback(ctx, log, w, done, "allocation rolled back: another booth of the group could not be assigned"), err
 		}
@@ -205,12 +206,13 @@ func codes(as []booth.Assignment) []string {
 }
 
 // publicReason is what a client may read of err: the message of an error of a known kind, or a
-// sentence saying something failed on our side, in which case err is logged.
-func publicReason(log *slog.Logger, err error, applicationID string) string {
+// sentence saying something failed on our side, in which case err is logged. An error without a
+// message of its own (from a bare string) counts as ours: its text has only one language.
+func publicReason(log *slog.Logger, err error, applicationID string) apperr.Text {
 	var e *apperr.Error
-	if errors.As(err, &e) && e.Kind != apperr.Internal {
-		return e.Message
+	if errors.As(err, &e) && e.Kind != apperr.Internal && !e.Text.IsZero() {
+		return e.Text
 	}
 	log.Error("committing an allocation placement", "application", applicationID, "err", err)
-	return "the booths could not be assigned because of an error on our side; it has been logged"
+	return msgCommitInternal.With()
 }

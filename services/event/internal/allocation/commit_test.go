@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
@@ -144,8 +145,10 @@ func TestCommitReportsBoothsWhoseRollbackFailed(t *testing.T) {
 	if !slices.Equal(got.StillAssigned, []string{"A01"}) {
 		t.Errorf("still_assigned = %v, want [A01]: the response must say the booth stayed assigned", got.StillAssigned)
 	}
-	if !strings.Contains(got.Reason, "A02") || strings.Contains(got.Reason, "connection reset") {
-		t.Errorf("reason = %q, want the taken booth named and no internals", got.Reason)
+	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
+		if r := got.text.In(lang); got.Code != "allocation_booth_taken" || !strings.Contains(r, "A02") || strings.Contains(r, "connection reset") {
+			t.Errorf("reason = %s %q, want allocation_booth_taken naming the taken booth and no internals", got.Code, r)
+		}
 	}
 	if held := fx.active(t); !slices.Equal(held, []string{"A01=app1", "A02=app2"}) {
 		t.Errorf("active assignments %v, want A01 still held by app1 (its release failed) and A02 by app2", held)
@@ -178,7 +181,8 @@ func TestCommitRollsBackWhenTheFairIsCancelledMeanwhile(t *testing.T) {
 		t.Fatalf("commitProposal = %+v, want both placements failed", resp)
 	}
 	for _, f := range resp.Failed {
-		if !strings.Contains(f.Reason, "cancelled") || len(f.StillAssigned) != 0 {
+		if f.Code != "allocation_fair_ended" || !strings.Contains(f.text.In(apperr.English), "cancelled") ||
+			!strings.Contains(f.text.In(apperr.Vietnamese), "đã bị hủy") || len(f.StillAssigned) != 0 {
 			t.Errorf("failure %+v, want the cancellation named and nothing left assigned", f)
 		}
 	}

@@ -50,10 +50,19 @@ type proposalResponse struct {
 	Violations        []string        `json:"violations" doc:"hard-rule violations found by an independent check; always empty"`
 }
 
+// commitFailure is a placement a commit could not make: why, as a code and in the caller's
+// language (text, said in Reason by the handler).
 type commitFailure struct {
 	ApplicationID string   `json:"application_id"`
-	Reason        string   `json:"reason"`
+	Code          string   `json:"code" doc:"why, for clients to map: allocation_booth_taken, allocation_application_status, allocation_fair_ended, not_found, ..."`
+	Reason        string   `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
 	StillAssigned []string `json:"still_assigned,omitempty" doc:"booths this commit gave the application and could not release again when another of its booths failed: they stay assigned to it until released by hand"`
+	text          apperr.Text
+}
+
+// failure is the commitFailure of application id for the reason t.
+func failure(id string, t apperr.Text, stuck []string) commitFailure {
+	return commitFailure{ApplicationID: id, Code: t.Msg.Code, text: t, StillAssigned: stuck}
 }
 
 type commitResponse struct {
@@ -80,7 +89,7 @@ func (rt *Routes) propose(c *gin.Context) {
 		return
 	}
 	if !f.AssignsBooths() {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "allocation runs once the fair is published and before it ends (it is %s)", f.Status))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgRunClosed, fair.StatusName(f.Status)))
 		return
 	}
 	c.Header("Vary", "Accept-Language")
@@ -98,7 +107,7 @@ func (rt *Routes) commit(c *gin.Context) {
 		return
 	}
 	if !f.AssignsBooths() {
-		httpx.RespondError(c, apperr.E(apperr.Conflict, "booths can be assigned only once the fair is published and before it ends (it is %s)", f.Status))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, booth.MsgAssignClosed, fair.StatusName(f.Status)))
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
@@ -106,6 +115,11 @@ func (rt *Routes) commit(c *gin.Context) {
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
+	}
+	c.Header("Vary", "Accept-Language")
+	lang := httpx.Lang(c)
+	for i := range resp.Failed {
+		resp.Failed[i].Reason = resp.Failed[i].text.In(lang)
 	}
 	c.JSON(http.StatusOK, resp)
 }

@@ -48,7 +48,7 @@ type proposalDoc struct {
 
 // ErrCommitted is returned by Claim when the proposal was committed (or is being committed)
 // already.
-var ErrCommitted = apperr.E(apperr.Conflict, "this proposal has already been committed; run the allocation again to commit what is left")
+var ErrCommitted = apperr.New(apperr.Conflict, msgCommitted)
 
 // Proposals stores each fair's last proposal and the record of its commit. Neither causes an
 // event (the booths a commit assigns carry theirs), so they are written directly, not through an
@@ -92,7 +92,7 @@ func (s *Proposals) Last(ctx context.Context, fairID string) (Stored, error) {
 // ErrCommitted. The record stays, so a committed proposal is never committed again.
 func (s *Proposals) Claim(ctx context.Context, p Stored, by string, now time.Time) error {
 	if p.ID == "" {
-		return apperr.E(apperr.Conflict, "the stored proposal is out of date; run the allocation again")
+		return apperr.New(apperr.Conflict, msgProposalStale)
 	}
 	_, err := s.commits.InsertOne(ctx, bson.M{"_id": p.ID, "fair_id": p.FairID, "by": by, "started_at": now})
 	if storage.IsDuplicate(err) {

@@ -35,7 +35,7 @@ var (
 	msgBlocked = apperr.M("booth_blocked",
 		"Gian hàng %s đang bị khóa, không dùng được.",
 		"Booth %s is blocked.")
-	msgNotThisFair = apperr.M("application_not_this_fair",
+	msgNotThisFair = apperr.M("booth_application_other_fair",
 		"không phải đơn đăng ký tham gia hội chợ này",
 		"is not an application to this fair")
 	msgOnlyApproved = apperr.M("booth_needs_approved_application",
@@ -69,7 +69,7 @@ var (
 	msgPrefix = apperr.M("booth_grid_prefix",
 		"phải bắt đầu bằng một chữ cái, dài tối đa %d ký tự (ví dụ A)",
 		"must start with a letter, at most %d characters (e.g. A)")
-	msgMetres = apperr.M("metres_between",
+	msgMetres = apperr.M("booth_grid_aisle",
 		"phải từ %d đến %d mét",
 		"must be %d to %d metres")
 	msgNumbersBelow = apperr.M("booth_grid_numbers",

@@ -25,6 +25,7 @@ type commitResult struct {
 	}
 	Failed []struct {
 		ApplicationID string   `json:"application_id"`
+		Code          string   `json:"code"`
 		Reason        string   `json:"reason"`
 		StillAssigned []string `json:"still_assigned"`
 	}
@@ -76,8 +77,8 @@ func TestAllocationCommitAfterCancelIsRefused(t *testing.T) {
 		t.Fatalf("cancel: %d %s", r.Status, r.Body)
 	}
 	r := e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation/commit", nil)
-	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "cancelled") {
-		t.Errorf("commit after cancel: %d %s, want 409 naming the status", r.Status, r.Body)
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), `"code":"booth_assignment_closed"`) || !strings.Contains(string(r.Body), "đã bị hủy") {
+		t.Errorf("commit after cancel: %d %s, want 409 booth_assignment_closed naming the status", r.Status, r.Body)
 	}
 	if n := e.activeAssignments(t, id); n != 0 {
 		t.Errorf("%d booths assigned after the fair was cancelled, want 0", n)
@@ -169,8 +170,8 @@ func TestFailedCommitDoesNotLeakInternals(t *testing.T) {
 			t.Errorf("reason %q shows internals (%q)", res.Failed[0].Reason, leak)
 		}
 	}
-	if !strings.Contains(res.Failed[0].Reason, "logged") {
-		t.Errorf("reason %q, want it to say the error was logged", res.Failed[0].Reason)
+	if f := res.Failed[0]; f.Code != "allocation_commit_failed" || !strings.Contains(f.Reason, "ghi lại") {
+		t.Errorf("reason %s %q, want allocation_commit_failed saying (in Vietnamese, the default) that the error was logged", f.Code, f.Reason)
 	}
 }
 

@@ -130,8 +130,8 @@ func TestFairLifecycleRolesAndSearch(t *testing.T) {
 			}
 		})
 	}
-	r := e.org.Do(t, "POST", "/api/fairs/"+id+"/start", nil)
-	if r.Status != 409 || !strings.Contains(string(r.Body), "allowed: cancel, publish") {
+	r := e.org.Do(t, "POST", "/api/fairs/"+id+"/start", nil, "Accept-Language", "en")
+	if r.Status != 409 || !strings.Contains(string(r.Body), "allowed: cancel or publish") {
 		t.Errorf("start a draft: %d %s", r.Status, r.Body)
 	}
 	if r := e.org.Do(t, "POST", "/api/fairs/"+id+"/publish", nil); r.Status != 200 {

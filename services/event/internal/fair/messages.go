@@ -36,27 +36,27 @@ var (
 
 // Field messages of fairs and their filters, said after the field's name.
 var (
-	msgRegion = apperr.M("region_code",
+	msgRegion = apperr.M("fair_region_code",
 		"không phải mã vùng (xem GET /api/reference)", "is not a region code (see GET /api/reference)")
-	msgProvince = apperr.M("province_code",
+	msgProvince = apperr.M("fair_province_code",
 		"không thuộc 34 tỉnh, thành phố", "is not one of the 34 provinces and cities")
 	msgOrganiserMe = apperr.M("fair_organiser_me",
 		"chỉ nhận giá trị me: danh sách chỉ thu hẹp được về các hội chợ của chính bạn",
 		"must be me: the list can narrow only to the caller's own fairs")
-	msgDateTime = apperr.M("date_time",
+	msgDateTime = apperr.M("fair_date_time",
 		"phải là thời điểm như 2026-12-01T08:00:00+07:00, hoặc ngày theo dạng YYYY-MM-DD",
 		"must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
 	msgDayOfFair = apperr.M("b2b_day_outside_fair",
 		"phải là một ngày trong thời gian diễn ra hội chợ", "must be one of the fair's days")
-	msgListedTwice = apperr.M("listed_twice",
+	msgListedTwice = apperr.M("fair_b2b_day_twice",
 		"bị liệt kê hai lần", "is listed twice")
-	msgClock = apperr.M("clock_time",
+	msgClock = apperr.M("fair_b2b_start_time",
 		"phải là giờ như 08:00", "must be a time such as 08:00")
-	msgMinutes = apperr.M("minutes_between",
+	msgMinutes = apperr.M("fair_b2b_slot_minutes",
 		"phải từ %d đến %d phút", "must be %d to %d minutes")
 	msgMorningSlots = apperr.M("b2b_morning_slots",
 		"phải từ 0 đến số lượt gặp trong ngày", "must be 0 to the number of slots")
-	msgPhone = apperr.M("phone_invalid",
+	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
 	msgOrganisers = apperr.M("fair_organisers_count",
 		"phải có từ %d đến %d mã tài khoản ban tổ chức", "must list %d to %d organiser account IDs")
@@ -68,9 +68,9 @@ var (
 		"phải sau applications_open", "must be after applications_open")
 	msgCloseBeforeStart = apperr.M("fair_window_before_start",
 		"phải trước ngày hội chợ bắt đầu", "must be before the fair starts")
-	msgVND = apperr.M("vnd_between",
+	msgVND = apperr.M("fair_booth_price",
 		"phải từ %d đến %d tỷ đồng", "must be %d to %d billion VND")
-	msgBoothsBetween = apperr.M("booths_between",
+	msgBoothsBetween = apperr.M("fair_province_quota",
 		"phải từ %d đến %d gian hàng", "must be %d to %d booths")
 )
 

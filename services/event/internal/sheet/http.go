@@ -25,7 +25,7 @@ func Send(c *gin.Context, t Table, format, name string) {
 		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 		data, err = t.XLSX()
 	default:
-		httpx.RespondError(c, &apperr.Error{Kind: apperr.Invalid, Message: "unknown format", Fields: []apperr.FieldError{{Field: "format", Message: "must be json, csv or xlsx"}}})
+		httpx.RespondError(c, apperr.InvalidField("format", apperr.OneOf, apperr.OrOf("json", "csv", "xlsx")))
 		return
 	}
 	if err != nil {

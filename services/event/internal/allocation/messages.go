@@ -1,0 +1,58 @@
+package allocation
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of allocation runs and commits: organisers read them when they place producers in
+// booths, and each failed placement of a commit says why in one of them.
+var (
+	msgCommitted = apperr.M("allocation_committed",
+		"Phương án này đã được chốt; hãy chạy lại phân bổ để chốt phần còn lại.",
+		"This proposal has already been committed; run the allocation again to commit what is left.")
+	msgProposalStale = apperr.M("allocation_proposal_stale",
+		"Phương án đã lưu không còn đúng; hãy chạy lại phân bổ.",
+		"The stored proposal is out of date; run the allocation again.")
+	msgNoProposal = apperr.M("allocation_no_proposal",
+		"Chưa có phương án nào để chốt; hãy chạy POST /api/fairs/%s/allocation trước.",
+		"There is no proposal to commit; run POST /api/fairs/%s/allocation first.")
+	msgRunClosed = apperr.M("allocation_closed",
+		"Chỉ chạy được phân bổ gian hàng từ khi hội chợ được công bố cho đến khi kết thúc (hội chợ %s).",
+		"Allocation runs once the fair is published and before it ends (it is %s).")
+	msgOtherFair = apperr.M("allocation_application_other_fair",
+		"Đơn đăng ký này không thuộc hội chợ này.",
+		"The application is not to this fair.")
+	msgApplicationNow = apperr.M("allocation_application_status",
+		"Đơn đăng ký lúc này %s.",
+		"The application is now %s.")
+	msgGotBoothMeanwhile = apperr.M("allocation_application_placed",
+		"Đơn đăng ký vừa được xếp gian hàng trong lúc chốt.",
+		"The application got a booth meanwhile.")
+	msgBoothNow = apperr.M("allocation_booth_held",
+		"Gian hàng %[1]s lúc này %[2]s.",
+		"Booth %[1]s is now %[2]s.")
+	msgBoothTakenMeanwhile = apperr.M("allocation_booth_taken",
+		"Gian hàng %s vừa được xếp cho đơn khác; hãy chạy lại phân bổ.",
+		"Booth %s was taken meanwhile; run the allocation again.")
+	msgFairEnded = apperr.M("allocation_fair_ended",
+		"Hội chợ %s trong lúc chốt phân bổ; các gian hàng của đơn này đã được giải phóng lại.",
+		"The fair became %s while the allocation was committed; its booths were released again.")
+	msgFairEndedStuck = apperr.M("allocation_fair_ended_stuck",
+		"Hội chợ %s trong lúc chốt phân bổ; chưa giải phóng lại được các gian hàng được liệt kê.",
+		"The fair became %s while the allocation was committed; releasing its booths again failed for those listed.")
+	msgCommitInternal = apperr.M("allocation_commit_failed",
+		"Không xếp được gian hàng do lỗi từ phía hệ thống; lỗi đã được ghi lại.",
+		"The booths could not be assigned because of an error on our side; it has been logged.")
+)
+
+// holdNames says the hold of a booth in words, for msgBoothNow.
+var holdNames = map[string]apperr.Msg{
+	"reserved": apperr.M("booth_hold.reserved", "đang được ban tổ chức giữ lại", "reserved"),
+	"blocked":  apperr.M("booth_hold.blocked", "đang bị khóa", "blocked"),
+}
+
+// holdName is the hold h in the reader's words; a hold not listed is said as it is.
+func holdName(h string) apperr.Localized {
+	if m, ok := holdNames[h]; ok {
+		return m
+	}
+	return apperr.OrOf(h)
+}
