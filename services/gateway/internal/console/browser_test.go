@@ -402,7 +402,7 @@ func stepImportedProducerClaimsProfile(t *testing.T, j journey, lost, code strin
 	profile["#producer-profile-claim_code"] = lost
 	silk.fill(profile)
 	silk.submit("producer-profile")
-	silk.until("the voided code refused", "document.querySelector('[data-field=claim_code].bad .err').textContent.includes('tries left')", false)
+	silk.until("the voided code refused", "document.querySelector('[data-field=claim_code].bad .err').textContent.includes('lượt thử')", false)
 	profile["#producer-profile-claim_code"] = code
 	silk.fill(profile)
 	silk.submit("producer-profile")
