@@ -192,8 +192,9 @@ func stepAMeetingIsAskedAndAccepted(t *testing.T, f *flow) {
 	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
 		t.Fatalf("accept: %d %s", r.Status, r.Body)
 	}
-	if r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1"}); r.Status != 409 {
-		t.Errorf("second meeting of the same pair: %d", r.Status)
+	if r := buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": b.ID, "producer_id": "p1"}); r.Status != 409 ||
+		!strings.Contains(string(r.Body), `"code":"meeting_exists"`) {
+		t.Errorf("second meeting of the same pair: %d %s, want 409 meeting_exists", r.Status, r.Body)
 	}
 	if r := producer.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day, "slots": []int{1}}); r.Status != 204 {
 		t.Errorf("unavailability: %d %s", r.Status, r.Body)

@@ -40,7 +40,9 @@ func TestAnswersInCallersLanguage(t *testing.T) {
 	_, api := startOn(t, natsURL, tokens)
 	buyerTok, _ := tokens.Token(t, "buyer", "")
 	orgTok, _ := tokens.Token(t, "organiser", "")
-	buyerC, orgC := api.With(buyerTok), api.With(orgTok)
+	withProfile, _ := tokens.Token(t, "buyer", "")
+	buyerC, orgC, ownerC := api.With(buyerTok), api.With(orgTok), api.With(withProfile)
+	newBuyer(t, ownerC, "Siêu thị Xanh")
 	badBuyer := map[string]any{"name": "A", "kind": "shop", "province": "Atlantis"}
 	kinds := func(or string) string {
 		return strings.Join(buyer.Kinds[:len(buyer.Kinds)-1], ", ") + or + buyer.Kinds[len(buyer.Kinds)-1]
@@ -65,6 +67,8 @@ func TestAnswersInCallersLanguage(t *testing.T) {
 				{Field: "name", Code: "buyer_name_required", Message: "is required: the organisation's name, at least 2 characters"},
 				{Field: "kind", Code: "one_of", Message: "must be " + kinds(" or ")},
 				{Field: "province", Code: "buyer_province_unknown", Message: "is not one of the 34 provinces and cities"}}},
+		{"a second buyer profile, en", ownerC, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Lam", "kind": "other", "province": "01"}, "en",
+			409, "buyer_profile_exists", "This account already has a buyer profile.", nil},
 		{"agenda without a buyer profile, vi", buyerC, "GET", "/api/fairs/f1/agenda", nil, "", 409, "meeting_buyer_profile_missing",
 			"Hãy tạo hồ sơ người mua trước.", nil},
 		{"agenda without a buyer profile, en", buyerC, "GET", "/api/fairs/f1/agenda", nil, "en-US,en;q=0.9", 409, "meeting_buyer_profile_missing",

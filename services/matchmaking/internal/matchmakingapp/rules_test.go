@@ -288,7 +288,7 @@ func stepAnOutcomeOnlyOnceTheSlotStarted(t *testing.T, x *meetingRules) {
 func stepHeldMeetingsOutliveBoothsAndLateEvents(t *testing.T, x *meetingRules) {
 	app, p1C, m1, m2, old, current, p1Assignment := x.app, x.p1, x.m1, x.m2, x.old, x.current, x.p1Assigned
 	// (d) A held meeting cannot be cancelled, by either side or by losing the booth.
-	if r := p1C.Do(t, "POST", "/api/meetings/"+m1+"/cancel", nil); r.Status != 409 {
+	if r := p1C.Do(t, "POST", "/api/meetings/"+m1+"/cancel", nil); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_held"`) {
 		t.Errorf("cancelling a held meeting: %d %s, want 409", r.Status, r.Body)
 	}
 
