@@ -101,7 +101,9 @@ func stepImportLeavesSelfRegisteredTaxCodes(t *testing.T, f fixture, org testenv
 	r := org.Do(t, "POST", "/api/producers/import", real, "Content-Type", "text/csv")
 	var counts importCounts
 	_ = json.Unmarshal(r.Body, &counts)
-	if r.Status != 200 || counts.ProductsCreated != 0 || counts.Skipped != 1 || !strings.Contains(string(r.Body), "manages its own profile") {
+	if r.Status != 200 || counts.ProductsCreated != 0 || counts.Skipped != 1 ||
+		!strings.Contains(string(r.Body), `"note":"Mã số thuế này thuộc về chủ thể OCOP tự quản lý hồ sơ (Squatter Co)`) ||
+		!strings.Contains(string(r.Body), `"note_code":"import_producer_self_managed"`) {
 		t.Errorf("import onto a self-registered tax code: %d %s", r.Status, r.Body)
 	}
 	mine := squatter.Do(t, "GET", "/api/producers/me", nil)

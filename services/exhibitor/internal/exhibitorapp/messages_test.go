@@ -13,7 +13,7 @@ func TestMessages(t *testing.T) {
 	if err := msgcheck.Catalogue(apperr.Messages()); err != nil {
 		t.Error(err)
 	}
-	bare, err := msgcheck.BareStrings(".", "../application", "../producer", "../product")
+	bare, err := msgcheck.BareStrings(".", "../application", "../importer", "../producer", "../product")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -77,7 +77,8 @@ func (h *Routes) importFile(c *gin.Context) {
 	}
 	// The report holds claim codes in plain text: keep it out of caches.
 	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, rep)
+	c.Header("Vary", "Accept-Language")
+	c.JSON(http.StatusOK, rep.In(httpx.Lang(c)))
 }
 
 func readUpload(c *gin.Context) ([]byte, error) {
@@ -86,24 +87,24 @@ func readUpload(c *gin.Context) ([]byte, error) {
 	if strings.HasPrefix(mt, "multipart/") {
 		file, _, err := c.Request.FormFile("file")
 		if err != nil {
-			return nil, apperr.Wrap(apperr.Malformed, err, "send the spreadsheet in the multipart field \"file\"")
+			return nil, apperr.WrapMsg(apperr.Malformed, err, msgFileField)
 		}
 		defer file.Close()
 		r = file
 	}
 	if r == nil {
-		return nil, apperr.E(apperr.Malformed, "the request has no file")
+		return nil, apperr.New(apperr.Malformed, msgNoFile)
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
-			return nil, apperr.E(apperr.TooLarge, "the file is larger than %d MiB", MaxFileBytes>>20)
+			return nil, apperr.New(apperr.TooLarge, msgFileTooLarge, MaxFileBytes>>20)
 		}
-		return nil, apperr.Wrap(apperr.Malformed, err, "the file could not be read")
+		return nil, apperr.WrapMsg(apperr.Malformed, err, msgFileUnreadable)
 	}
 	if len(data) == 0 {
-		return nil, apperr.E(apperr.Malformed, "the file is empty")
+		return nil, apperr.New(apperr.Malformed, msgFileEmpty)
 	}
 	return data, nil
 }

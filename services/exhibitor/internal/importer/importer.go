@@ -28,7 +28,10 @@ type RowResult struct {
 	ProductID       string              `json:"product_id,omitempty"`
 	ProducerCreated bool                `json:"producer_created"`
 	Errors          []apperr.FieldError `json:"errors,omitempty"`
-	Note            string              `json:"note,omitempty"`
+	Note            string              `json:"note,omitempty" doc:"what to know about the row, in the caller's language"`
+	NoteCode        string              `json:"note_code,omitempty" doc:"the note's stable code, for clients to map"`
+	// note is the note until the report is said in the caller's language (Report.In).
+	note apperr.Text
 	// ClaimCode is the code the producer needs to take over the profile this row created; it is
 	// shown here once and stored only as a hash.
 	ClaimCode          string     `json:"claim_code,omitempty" doc:"on the row that created the producer: hand it to the producer, who sends it with POST /api/producers to take over the profile; shown only here"`
@@ -43,6 +46,32 @@ type Report struct {
 	Skipped          int         `json:"skipped"`
 	Rejected         int         `json:"rejected"`
 	Results          []RowResult `json:"results"`
+}
+
+// In returns the report with its row notes and field errors said in lang.
+func (r Report) In(lang apperr.Lang) Report {
+	out := r
+	out.Results = make([]RowResult, len(r.Results))
+	for i, res := range r.Results {
+		if !res.note.IsZero() {
+			res.Note, res.NoteCode = res.note.In(lang), res.note.Msg.Code
+		}
+		errs := make([]apperr.FieldError, len(res.Errors))
+		for j, f := range res.Errors {
+			errs[j] = f.Localize(lang)
+		}
+		if len(errs) > 0 {
+			res.Errors = errs
+		}
+		out.Results[i] = res
+	}
+	return out
+}
+
+// noted is res with the note m (and its arguments).
+func (res *RowResult) noted(m apperr.Msg, args ...any) {
+	res.note = m.With(args...)
+	res.Note, res.NoteCode = res.note.In(apperr.English), m.Code
 }
 
 // Stores are where imported rows go.
@@ -94,7 +123,7 @@ func ptr[T any](v T) *T { return &v }
 // producerFields validates a row's producer columns.
 func producerFields(c map[string]string, v *apperr.Validation) producer.Fields {
 	kind, ok := Kind(c["kind"])
-	v.Check(ok, "kind", "loại hình must be HTX, doanh nghiệp, hộ kinh doanh or tổ hợp tác")
+	v.Expect(ok, "kind", msgColumnOneOf, "loại hình", kindValues)
 	f := producer.Fields{Kind: &kind, LegalName: ptr(c["legal_name"]), TaxCode: ptr(c["tax_code"]), Province: ptr(c["province"]),
 		Commune: ptr(c["commune"]), Address: ptr(c["address"]), Phone: ptr(c["phone"]), Email: ptr(c["email"])}
 	return f
@@ -102,13 +131,13 @@ func producerFields(c map[string]string, v *apperr.Validation) producer.Fields {
 
 func productFields(c map[string]string, v *apperr.Validation) product.Fields {
 	set, _, ok := CriteriaSet(c["criteria_set"])
-	v.Check(ok, "criteria_set", "bộ tiêu chí must be a number from 1 to 26 or a product group name")
+	v.Expect(ok, "criteria_set", msgColumnCriteriaSet, "bộ tiêu chí")
 	rating, ok := Stars(c["stars"])
-	v.Check(ok, "stars", "số sao must be 3, 4, 5 or tiềm năng 5 sao")
+	v.Expect(ok, "stars", msgColumnOneOf, "số sao", starsValues)
 	issued, ok := Date(c["issued_on"])
-	v.Check(ok, "issued_on", "ngày cấp must be a date such as 15/03/2024")
+	v.Expect(ok, "issued_on", msgColumnDate, "ngày cấp")
 	unit, ok := Unit(c["unit"])
-	v.Check(ok, "unit", "đơn vị tính is not a known unit (kg, tấn, lít, chai, hộp, gói, ...)")
+	v.Expect(ok, "unit", msgColumnUnit, "đơn vị tính", unitExamples)
 	return product.Fields{NameVI: ptr(c["product"]), CriteriaSet: &set, Stars: &rating.Stars, PotentialFive: &rating.PotentialFive,
 		DecisionNo: ptr(c["decision_no"]), IssuedBy: ptr(c["issued_by"]), IssuedOn: &issued, Unit: &unit, GTIN: ptr(c["gtin"])}
 }
@@ -134,7 +163,7 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 		return rejected(res, err), nil
 	}
 	if !ocop.ValidTaxCode(newProducer.TaxCode) {
-		return rejected(res, apperr.E(apperr.Invalid, "tax code")), nil
+		return rejected(res, apperr.InvalidField("tax_code", msgTaxCode)), nil
 	}
 	owner, err := ownerOfRow(ctx, st, newProducer, now, by, corr, &res)
 	if err != nil || res.Status == Skipped {
@@ -146,25 +175,31 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 		Province: owner.Province, Certifications: owner.CertificationCodes(), Revision: owner.Revision}, corr)
 	switch {
 	case apperr.Is(err, apperr.Conflict):
-		res.Status, res.Note = Skipped, "this producer already has a product with this name"
+		res.Status = Skipped
+		res.noted(msgProductExists)
 		return res, nil
 	case err != nil:
 		return res, err
 	}
 	res.Status, res.ProductID = Created, prod.ID
 	if prod.Certificate.Status(now) == ocop.CertificateExpired {
-		res.Note = "imported, but the OCOP certificate has already expired"
+		res.noted(msgCertificateExpired)
 	}
 	return res, nil
 }
 
-// rejected is res with the field errors of err (or err itself as the row's error).
+// rejected is res with the field errors of err (or err itself as the row's error), with their
+// messages and codes.
 func rejected(res RowResult, err error) RowResult {
+	var v apperr.Validation
 	var e *apperr.Error
 	if errors.As(err, &e) && len(e.Fields) > 0 {
+		v.Merge("", err)
+	} else {
+		v.Merge("row", err)
+	}
+	if errors.As(v.Err(), &e) {
 		res.Errors = append(res.Errors, e.Fields...)
-	} else if err != nil {
-		res.Errors = append(res.Errors, apperr.FieldError{Field: "row", Message: err.Error()})
 	}
 	res.Status = Rejected
 	return res
@@ -195,7 +230,7 @@ func ownerOfRow(ctx context.Context, st Stores, newProducer producer.Producer, n
 		// the code first. The producer adds its products itself; a wrong tax code is the
 		// organiser's to look into.
 		res.Status, res.ProducerID = Skipped, owner.ID
-		res.Note = "this tax code belongs to a producer that manages its own profile (" + owner.LegalName + "): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs"
+		res.noted(msgSelfManaged, owner.LegalName)
 	}
 	return owner, nil
 }
@@ -205,7 +240,7 @@ func ownerOfRow(ctx context.Context, st Stores, newProducer producer.Producer, n
 func issueClaimCode(ctx context.Context, st Stores, owner producer.Producer, now time.Time, by Importer, res *RowResult) {
 	issued, err := st.Claims.Issue(ctx, owner.ID, by.AccountID, now)
 	if err != nil {
-		res.Note = "the producer's claim code could not be issued; issue one on the producer's page"
+		res.noted(msgClaimNotIssued)
 		return
 	}
 	res.ClaimCode, res.ClaimCodeExpiresAt = issued.Code, &issued.ExpiresAt
@@ -213,6 +248,6 @@ func issueClaimCode(ctx context.Context, st Stores, owner producer.Producer, now
 	// leave the producer with no way in until the code is issued again.
 	if err := st.Claims.Audit(ctx, producer.ClaimAttempt{ProducerID: owner.ID, AccountID: by.AccountID, CodeID: issued.ID,
 		Result: producer.ClaimIssued, ClientIP: by.ClientIP, At: now}); err != nil {
-		res.Note = "the claim code's issue could not be recorded in the audit log"
+		res.noted(msgClaimNotAudited)
 	}
 }

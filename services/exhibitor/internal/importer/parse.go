@@ -85,7 +85,7 @@ func Parse(data []byte) ([]Row, error) {
 		return nil, err
 	}
 	if len(records) == 0 {
-		return nil, apperr.E(apperr.Invalid, "the file is empty")
+		return nil, apperr.New(apperr.Invalid, msgFileEmpty)
 	}
 	cols := map[int]string{}
 	found := map[string]bool{}
@@ -102,13 +102,13 @@ func Parse(data []byte) ([]Row, error) {
 	}
 	var v apperr.Validation
 	for _, col := range required {
-		v.Check(found[col], "columns", "the column for "+col+" is missing (e.g. "+headers[col][0]+")")
+		v.Expect(found[col], "columns", msgColumnMissing, col, headers[col][0])
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
 	if len(records)-1 > MaxRows {
-		return nil, apperr.E(apperr.Invalid, "the file has more than %d rows; import at most %d at a time", MaxRows, MaxRows)
+		return nil, apperr.New(apperr.Invalid, msgTooManyRows, MaxRows, MaxRows)
 	}
 	rows := make([]Row, 0, len(records)-1)
 	for n, rec := range records[1:] {
@@ -144,7 +144,12 @@ func readCSV(data []byte) ([][]string, error) {
 			return out, nil
 		}
 		if err != nil {
-			return nil, apperr.Wrap(apperr.Invalid, err, "the CSV file could not be read: "+err.Error())
+			line := 0
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				line = pe.Line
+			}
+			return nil, apperr.WrapMsg(apperr.Invalid, err, msgCSVUnreadable, line)
 		}
 		out = append(out, rec)
 		if len(out) > MaxRows+1 {
@@ -153,9 +158,9 @@ func readCSV(data []byte) ([][]string, error) {
 	}
 }
 
-// tooLarge is the error for a spreadsheet that would unpack to too much.
-func tooLarge(format string, args ...any) error {
-	return apperr.E(apperr.TooLarge, "the XLSX file is too large once unpacked: "+format+"; save the list as a smaller file or as CSV", args...)
+// tooLarge is the error m for a spreadsheet that would unpack to too much.
+func tooLarge(m apperr.Msg, args ...any) error {
+	return apperr.New(apperr.TooLarge, m, args...)
 }
 
 // checkArchive refuses an XLSX file whose parts would unpack to more than the limits, from the
@@ -163,22 +168,22 @@ func tooLarge(format string, args ...any) error {
 func checkArchive(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return apperr.Wrap(apperr.Invalid, err, "the XLSX file could not be read: it is not a valid spreadsheet")
+		return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
 	}
 	if len(zr.File) > maxParts {
-		return tooLarge("it has %d parts, at most %d are read", len(zr.File), maxParts)
+		return tooLarge(msgXLSXTooManyParts, len(zr.File), maxParts)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
 		if size > MaxPartBytes {
-			return tooLarge("one of its parts unpacks to %d MiB, at most %d MiB are read", size>>20, MaxPartBytes>>20)
+			return tooLarge(msgXLSXPartTooLarge, size>>20, MaxPartBytes>>20)
 		}
 		if total += size; total > MaxUnpackedBytes {
-			return tooLarge("its parts unpack to more than %d MiB", MaxUnpackedBytes>>20)
+			return tooLarge(msgXLSXTooLarge, MaxUnpackedBytes>>20)
 		}
 		if size > ratioFloor && size/MaxRatio > f.CompressedSize64 {
-			return tooLarge("one of its parts unpacks to more than %d times its packed size, as zip bombs do", MaxRatio)
+			return tooLarge(msgXLSXRatio, MaxRatio)
 		}
 	}
 	return nil
@@ -193,28 +198,28 @@ func readXLSX(data []byte) ([][]string, error) {
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxPartBytes})
 	if err != nil {
-		return nil, apperr.Wrap(apperr.Invalid, err, "the XLSX file could not be read")
+		return nil, apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
 	}
 	defer f.Close()
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
-		return nil, apperr.E(apperr.Invalid, "the XLSX file has no sheet")
+		return nil, apperr.New(apperr.Invalid, msgXLSXNoSheet)
 	}
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
-		return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+		return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 	}
 	defer rows.Close()
 	var out [][]string
 	for len(out) < MaxRows+2 && rows.Next() {
 		cols, err := rows.Columns()
 		if err != nil {
-			return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+			return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 		}
 		out = append(out, cols)
 	}
 	if err := rows.Error(); err != nil {
-		return nil, apperr.Wrap(apperr.Invalid, err, "the first sheet could not be read")
+		return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 	}
 	return out, nil
 }

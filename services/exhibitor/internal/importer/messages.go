@@ -1,0 +1,98 @@
+package importer
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of an import: the upload's refusals, the field errors of a row and the notes of
+// its outcome, read by organisers in the import report. A row's column is named as the
+// spreadsheet's Vietnamese header names it, a parameter like the values people type in it.
+var (
+	msgFileField = apperr.M("import_file_field_missing",
+		"Hãy gửi bảng tính trong trường multipart \"file\".",
+		"Send the spreadsheet in the multipart field \"file\".")
+	msgNoFile = apperr.M("import_no_file",
+		"Yêu cầu không kèm tệp nào.",
+		"The request has no file.")
+	msgFileTooLarge = apperr.M("import_file_too_large",
+		"Tệp lớn hơn %d MiB.",
+		"The file is larger than %d MiB.")
+	msgFileUnreadable = apperr.M("import_file_unreadable",
+		"Không đọc được tệp.",
+		"The file could not be read.")
+	msgFileEmpty = apperr.M("import_file_empty",
+		"Tệp không có dữ liệu.",
+		"The file is empty.")
+	msgColumnMissing = apperr.M("import_column_missing",
+		"thiếu cột cho %s (ví dụ \"%s\")",
+		"the column for %s is missing (e.g. \"%s\")")
+	msgTooManyRows = apperr.M("import_too_many_rows",
+		"Tệp có hơn %d dòng; mỗi lần chỉ nhập tối đa %d dòng.",
+		"The file has more than %d rows; import at most %d at a time.")
+	msgCSVUnreadable = apperr.M("import_csv_unreadable",
+		"Không đọc được tệp CSV (lỗi ở dòng %d).",
+		"The CSV file could not be read (error on line %d).")
+	msgXLSXInvalid = apperr.M("import_xlsx_invalid",
+		"Không đọc được tệp XLSX: tệp không phải bảng tính hợp lệ.",
+		"The XLSX file could not be read: it is not a valid spreadsheet.")
+	msgXLSXUnreadable = apperr.M("import_xlsx_unreadable",
+		"Không đọc được tệp XLSX.",
+		"The XLSX file could not be read.")
+	msgXLSXNoSheet = apperr.M("import_xlsx_no_sheet",
+		"Tệp XLSX không có trang tính nào.",
+		"The XLSX file has no sheet.")
+	msgSheetUnreadable = apperr.M("import_sheet_unreadable",
+		"Không đọc được trang tính đầu tiên.",
+		"The first sheet could not be read.")
+	msgXLSXTooManyParts = apperr.M("import_xlsx_too_many_parts",
+		"Tệp XLSX quá lớn khi giải nén: tệp có %d phần, chỉ đọc tối đa %d phần; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
+		"The XLSX file is too large once unpacked: it has %d parts, at most %d are read; save the list as a smaller file or as CSV.")
+	msgXLSXPartTooLarge = apperr.M("import_xlsx_part_too_large",
+		"Tệp XLSX quá lớn khi giải nén: một phần của tệp giải nén ra %d MiB, chỉ đọc tối đa %d MiB; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
+		"The XLSX file is too large once unpacked: one of its parts unpacks to %d MiB, at most %d MiB are read; save the list as a smaller file or as CSV.")
+	msgXLSXTooLarge = apperr.M("import_xlsx_too_large",
+		"Tệp XLSX quá lớn khi giải nén: các phần của tệp giải nén ra hơn %d MiB; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
+		"The XLSX file is too large once unpacked: its parts unpack to more than %d MiB; save the list as a smaller file or as CSV.")
+	msgXLSXRatio = apperr.M("import_xlsx_ratio",
+		"Tệp XLSX quá lớn khi giải nén: một phần của tệp giải nén ra gấp hơn %d lần kích thước nén, như tệp nén độc hại; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
+		"The XLSX file is too large once unpacked: one of its parts unpacks to more than %d times its packed size, as zip bombs do; save the list as a smaller file or as CSV.")
+
+	msgColumnOneOf = apperr.M("import_column_one_of",
+		"%s phải là %s",
+		"%s must be %s")
+	msgColumnCriteriaSet = apperr.M("import_criteria_set",
+		"%s phải là số từ 1 đến 26 hoặc tên một nhóm sản phẩm",
+		"%s must be a number from 1 to 26 or a product group name")
+	msgColumnDate = apperr.M("import_date",
+		"%s phải là ngày theo dạng ngày/tháng/năm, ví dụ 15/03/2024",
+		"%s must be a date such as 15/03/2024")
+	msgColumnUnit = apperr.M("import_unit_unknown",
+		"%s không phải đơn vị tính đã biết (%s, ...)",
+		"%s is not a known unit (%s, ...)")
+	msgTaxCode = apperr.M("import_tax_code_invalid",
+		"không phải mã số thuế hợp lệ",
+		"is not a valid tax code")
+
+	msgProductExists = apperr.M("import_product_exists",
+		"Chủ thể OCOP này đã có sản phẩm cùng tên.",
+		"This producer already has a product with this name.")
+	msgCertificateExpired = apperr.M("import_certificate_expired",
+		"Đã nhập, nhưng giấy chứng nhận OCOP đã hết hạn.",
+		"Imported, but the OCOP certificate has already expired.")
+	msgSelfManaged = apperr.M("import_producer_self_managed",
+		"Mã số thuế này thuộc về chủ thể OCOP tự quản lý hồ sơ (%s): sản phẩm không được nhập; chủ thể tự thêm sản phẩm, hoặc hãy kiểm tra hồ sơ nếu mã số thuế không phải của họ.",
+		"This tax code belongs to a producer that manages its own profile (%s): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs.")
+	msgClaimNotIssued = apperr.M("import_claim_code_not_issued",
+		"Chưa cấp được mã nhận hồ sơ cho chủ thể OCOP; hãy cấp mã trên trang của chủ thể.",
+		"The producer's claim code could not be issued; issue one on the producer's page.")
+	msgClaimNotAudited = apperr.M("import_claim_code_not_audited",
+		"Mã nhận hồ sơ đã được cấp nhưng chưa ghi được vào nhật ký nhận hồ sơ.",
+		"The claim code's issue could not be recorded in the audit log.")
+)
+
+// The values a row's columns take, as people type them, for the messages of a wrong value.
+var (
+	kindValues  = apperr.OrOf("HTX", "doanh nghiệp", "hộ kinh doanh", "tổ hợp tác")
+	starsValues = apperr.OrOf("3", "4", "5", "tiềm năng 5 sao")
+)
+
+// unitExamples are units as people type them, for the message of an unknown unit.
+const unitExamples = "kg, tấn, lít, chai, hộp, gói"
