@@ -11,13 +11,13 @@ import (
 // them in the console.
 var (
 	msgNotAwaiting = apperr.M("meeting_not_awaiting_answer",
-		"Cuộc gặp đang ở trạng thái %s, không còn chờ trả lời.",
+		"Cuộc gặp %s nên không còn chờ trả lời.",
 		"The meeting is %s, not waiting for an answer.")
 	msgOtherSideAnswers = apperr.M("meeting_other_side_answers",
 		"Yêu cầu gặp do bên kia trả lời, không phải bên đã gửi.",
 		"The other side answers a meeting request.")
 	msgNotActive = apperr.M("meeting_not_active",
-		"Cuộc gặp đã ở trạng thái %s.",
+		"Cuộc gặp %s.",
 		"The meeting is already %s.")
 	msgHeld = apperr.M("meeting_held",
 		"Cuộc gặp đã diễn ra (đã ghi kết quả) nên không thể hủy nữa.",
@@ -26,7 +26,7 @@ var (
 		"phải là số tiền từ 0 đồng trở lên",
 		"must be an amount of 0 VND or more")
 	msgOutcomeNotAccepted = apperr.M("meeting_outcome_not_accepted",
-		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này đang ở trạng thái %s).",
+		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này %s).",
 		"Only an accepted meeting has an outcome (this one is %s).")
 	msgOutcomeUnscheduled = apperr.M("meeting_outcome_unscheduled",
 		"Cuộc gặp chưa được xếp lịch: hãy ghi kết quả khi đã có lịch và đã đến giờ gặp.",
