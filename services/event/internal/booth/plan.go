@@ -3,6 +3,7 @@ package booth
 import (
 	"context"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
@@ -127,12 +128,16 @@ func toHolder(as Assignment, a applicants.Application) *holderBody {
 	return h
 }
 
-var statusVI = map[string]string{"available": "Còn trống", "reserved": "Giữ chỗ", "assigned": "Đã phân", "blocked": "Không sử dụng"}
-
-// PlanTable lists f's floor plan for download: each booth with its price, status and holder.
-func PlanTable(f fair.Fair, booths []Booth, assignments []Assignment, applications []applicants.Application) sheet.Table {
-	t := sheet.Table{Title: "Sơ đồ gian hàng", Header: []string{"Mã gian hàng", "Khu", "Loại gian", "X (m)", "Y (m)", "Rộng (m)", "Sâu (m)",
-		"Giá (VND)", "Trạng thái", "Chủ thể OCOP"}}
+// PlanTable lists f's floor plan for download in lang: each booth with its price, status and
+// holder.
+func PlanTable(f fair.Fair, booths []Booth, assignments []Assignment, applications []applicants.Application, lang apperr.Lang) sheet.Table {
+	t := sheet.Table{Title: msgPlanTitle.In(lang), Lang: lang}
+	for _, h := range msgPlanHead {
+		if m, ok := h.(apperr.Msg); ok {
+			h = m.In(lang)
+		}
+		t.Header = append(t.Header, h.(string))
+	}
 	holder := map[string]string{}
 	names := map[string]string{}
 	for _, a := range applications {
@@ -143,7 +148,7 @@ func PlanTable(f fair.Fair, booths []Booth, assignments []Assignment, applicatio
 	}
 	for _, b := range booths {
 		_, assigned := holder[b.Code]
-		t.Rows = append(t.Rows, []any{b.Code, b.Zone, b.Kind, b.X, b.Y, b.W, b.H, PriceOf(f, b), statusVI[StatusOf(b, assigned)], holder[b.Code]})
+		t.Rows = append(t.Rows, []any{b.Code, b.Zone, b.Kind, b.X, b.Y, b.W, b.H, PriceOf(f, b), planStatus[StatusOf(b, assigned)].In(lang), holder[b.Code]})
 	}
 	return t
 }

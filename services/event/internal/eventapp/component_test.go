@@ -347,6 +347,19 @@ func stepExports(t *testing.T, e env, id string) {
 	if head != "Mã gian hàng" || status != "Không sử dụng" {
 		t.Errorf("xlsx A1 %q, I2 %q", head, status)
 	}
+	x = e.org.Do(t, "GET", "/api/fairs/"+id+"/booths?format=xlsx", nil, "Accept-Language", "en")
+	if book, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil {
+		t.Fatalf("xlsx, en: %v", err)
+	}
+	head, _ = book.GetCellValue("List", "A1")
+	status, _ = book.GetCellValue("List", "I2")
+	if head != "Booth code" || status != "Not in use" {
+		t.Errorf("xlsx in English: A1 %q, I2 %q", head, status)
+	}
+	csv = e.org.Do(t, "GET", "/api/fairs/"+id+"/exhibitors?format=csv", nil, "Accept-Language", "en")
+	if s := string(csv.Body); !strings.Contains(s, "Producer") || strings.Contains(s, "Chủ thể") || !strings.Contains(s, "Lào Cai") {
+		t.Errorf("CSV in English (names as written): %s", s)
+	}
 	if r := e.api.Do(t, "GET", "/api/fairs/"+id+"/booths?format=xlsx", nil); r.Status != 403 {
 		t.Errorf("anonymous export: %d", r.Status)
 	}

@@ -1,19 +1,21 @@
 package report
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
-// ExhibitorTable lists exhibitors with their booths and products.
-func ExhibitorTable(in Input) sheet.Table {
-	t := sheet.Table{Title: "Danh sách đơn vị tham gia", Header: []string{"STT", "Mã gian hàng", "Khu", "Chủ thể OCOP", "Tỉnh/thành phố",
-		"Sản phẩm", "Bộ tiêu chí", "Hạng sao cao nhất", "Số gian", "Phí gian hàng (VND)"}}
+// ExhibitorTable lists exhibitors with their booths and products, in lang.
+func ExhibitorTable(in Input, lang apperr.Lang) sheet.Table {
+	t := sheet.Table{Title: msgExhibitorsTitle.In(lang), Lang: lang}
+	for _, h := range msgExhibitorsHead {
+		t.Header = append(t.Header, h.In(lang))
+	}
 	for i, ex := range Exhibitors(in) {
 		a := ex.Application
 		prov, _ := ocop.ProvinceByCode(a.Province)
@@ -32,9 +34,9 @@ func ExhibitorTable(in Input) sheet.Table {
 			sets = append(sets, strconv.Itoa(s))
 		}
 		best := a.Best()
-		stars := fmt.Sprintf("%d sao", best.Stars)
+		stars := msgStars.With(best.Stars).In(lang)
 		if best.PotentialFive {
-			stars = "4 sao (tiềm năng 5 sao)"
+			stars = msgPotentialStars.In(lang)
 		}
 		t.Rows = append(t.Rows, []any{i + 1, strings.Join(codes, ", "), ex.Booths[0].Zone, a.ProducerName, prov.Name,
 			strings.Join(names, "; "), strings.Join(sets, ", "), stars, len(ex.Booths), fee})

@@ -7,6 +7,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
@@ -30,7 +31,7 @@ func hostileInput() Input {
 
 // boothTable is the booth plan's download of in, which the floor-plan routes serve.
 func boothTable(in Input) sheet.Table {
-	return booth.PlanTable(in.Fair, in.Booths, in.Assignments, in.Applications)
+	return booth.PlanTable(in.Fair, in.Booths, in.Assignments, in.Applications, apperr.Vietnamese)
 }
 
 func TestExportsNeutraliseFormulas(t *testing.T) {
@@ -42,7 +43,7 @@ func TestExportsNeutraliseFormulas(t *testing.T) {
 		numberCol   int // a numeric column, which must stay a number
 		numberValue string
 	}{
-		{"exhibitors", ExhibitorTable(hostileInput()), 3, 2, 9, "12000000"},
+		{"exhibitors", ExhibitorTable(hostileInput(), apperr.Vietnamese), 3, 2, 9, "12000000"},
 		{"booths", boothTable(hostileInput()), 9, 1, 7, "12000000"},
 	} {
 		t.Run(c.name+" csv", func(t *testing.T) {

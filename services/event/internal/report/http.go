@@ -42,7 +42,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary:  "Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.",
 		Response: Report{}}, rt.getReport)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/exhibitors", Tag: "reports", Roles: fair.OrganiserRoles,
-		Summary: "The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).", Response: []exhibitorRow{},
+		Summary: "The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).", Response: []exhibitorRow{},
 		Query: []openapi.Param{{Name: "format", Description: "json (default), csv or xlsx", Enum: []string{"json", "csv", "xlsx"}}},
 		Files: []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}}, rt.getExhibitors)
 }
@@ -61,7 +61,7 @@ func (rt *Routes) getExhibitors(c *gin.Context) {
 		return
 	}
 	if format := c.DefaultQuery("format", "json"); format != "json" {
-		sheet.Send(c, ExhibitorTable(in), format, "danh-sach-don-vi-"+in.Fair.ID)
+		sheet.Send(c, ExhibitorTable(in, httpx.Lang(c)), format, "danh-sach-don-vi-"+in.Fair.ID)
 		return
 	}
 	rows := []exhibitorRow{}

@@ -1,6 +1,7 @@
 // Package report sums up a fair for its organisers: booths by status and zone, exhibitors by
 // province, star and sector, the subsidy total, meeting outcomes; and exports the exhibitor list
-// as CSV and XLSX with Vietnamese headers. Its Routes serve both to the fair's organisers.
+// as CSV and XLSX with headers in the caller's language. Its Routes serve both to the fair's
+// organisers.
 package report
 
 import (

@@ -32,6 +32,8 @@ func Send(c *gin.Context, t Table, format, name string) {
 		httpx.RespondError(c, err)
 		return
 	}
+	// The headers are in the caller's language.
+	c.Header("Vary", "Accept-Language")
 	c.Header("Content-Disposition", `attachment; filename="`+name+`.`+format+`"`)
 	c.Data(http.StatusOK, ct, data)
 }

@@ -1,5 +1,5 @@
-// Package sheet writes tables with Vietnamese headers as CSV and XLSX downloads, so that text
-// from users (names, zones, products) never runs as a spreadsheet formula.
+// Package sheet writes tables with headers in the caller's language as CSV and XLSX downloads,
+// so that text from users (names, zones, products) never runs as a spreadsheet formula.
 package sheet
 
 import (
@@ -9,14 +9,20 @@ import (
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
-// Table is a sheet of rows with Vietnamese headers.
+// Table is a sheet of rows with headers in the language Lang (Vietnamese when empty).
 type Table struct {
 	Title  string
 	Header []string
 	Rows   [][]any
+	Lang   apperr.Lang
 }
+
+// msgSheet names the one worksheet of a workbook.
+var msgSheet = apperr.M("export.sheet", "Danh sách", "List")
 
 // CSV renders t as UTF-8 CSV with a byte-order mark, so that Excel shows the diacritics. Numbers
 // the system computes stay numbers; every text cell goes through csvText, because names, zones and
@@ -80,11 +86,10 @@ func Text(s string) string {
 func (t Table) XLSX() ([]byte, error) {
 	f := excelize.NewFile()
 	defer f.Close()
-	sheet := "Sheet1"
-	if err := f.SetSheetName(sheet, "Danh sách"); err != nil {
+	sheet := msgSheet.In(t.Lang)
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
 		return nil, err
 	}
-	sheet = "Danh sách"
 	bold, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Bold: true}, Fill: excelize.Fill{Type: "pattern", Color: []string{"E8F0E0"}, Pattern: 1}})
 	if err != nil {
 		return nil, err
