@@ -158,7 +158,7 @@ func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]st
 // shape is a meeting as clients see it, with its buyer's name.
 func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response {
 	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, BuyerName: buyerName, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
-		Session: m.Session, Note: m.Note, Status: m.Status, Reason: reasonOf(m).In(lang), ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
+		Session: m.Session, Note: m.Note, Status: m.Status, Reason: reasonOf(m).In(lang), ReasonCode: coded(m).ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
 		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name

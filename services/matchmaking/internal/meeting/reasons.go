@@ -1,6 +1,8 @@
 package meeting
 
 import (
+	"strings"
+
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -31,6 +33,7 @@ var reasonMsgs = map[string]apperr.Msg{
 // given, otherwise what its code says. A meeting stored before reasons had codes shows its
 // reason as it was stored.
 func reasonOf(m Meeting) apperr.Localized {
+	m = coded(m)
 	msg, ok := reasonMsgs[m.ReasonCode]
 	switch {
 	case !ok || (m.Reason != "" && m.ReasonCode != ReasonFairCancelled):
@@ -39,6 +42,32 @@ func reasonOf(m Meeting) apperr.Localized {
 		return msg.With(m.Reason)
 	}
 	return msg.With()
+}
+
+// legacyReasons are the bilingual reasons this service stored before reasons had codes, by the
+// code that now says each; legacyFairCancelled began the fair's, followed by its cancel reason.
+var legacyReasons = map[string]string{
+	"Người mua đã hủy / cancelled by the buyer":                                           ReasonByBuyer,
+	"Chủ thể đã hủy / cancelled by the producer":                                          ReasonByProducer,
+	"Ban tổ chức đã hủy / cancelled by the organiser":                                     ReasonByOrganiser,
+	"Gian hàng của chủ thể đã bị thu hồi / the producer's booth was released":             ReasonBoothReleased,
+	"Chủ thể đã rút đơn tham gia / the producer's application was withdrawn or cancelled": ReasonApplicationEnded,
+}
+
+const legacyFairCancelled = "Hội chợ bị hủy / the fair was cancelled: "
+
+// coded is m with the code of a reason stored bilingual before reasons had codes, so that older
+// meetings are said in one language too; other meetings are returned as they are.
+func coded(m Meeting) Meeting {
+	if m.ReasonCode != "" || m.Reason == "" {
+		return m
+	}
+	if code, ok := legacyReasons[m.Reason]; ok {
+		m.ReasonCode, m.Reason = code, ""
+	} else if rest, ok := strings.CutPrefix(m.Reason, legacyFairCancelled); ok {
+		m.ReasonCode, m.Reason = ReasonFairCancelled, rest
+	}
+	return m
 }
 
 // asWritten is text a person wrote, said as it was written in any language.

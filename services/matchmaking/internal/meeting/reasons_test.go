@@ -18,7 +18,11 @@ func TestCancelReasonsAreSaidInTheReadersLanguage(t *testing.T) {
 		{"the fair's cancellation", Meeting{ReasonCode: ReasonFairCancelled, Reason: "Bão số 3"}, "Hội chợ đã bị hủy: Bão số 3", "The fair was cancelled: Bão số 3"},
 		{"the booth released", Meeting{ReasonCode: ReasonBoothReleased}, "Gian hàng của chủ thể đã bị thu hồi", "The producer's booth was released"},
 		{"the application ended", Meeting{ReasonCode: ReasonApplicationEnded}, "Chủ thể đã rút hoặc bị hủy đơn tham gia hội chợ", "The producer's application was withdrawn or cancelled"},
-		{"stored before reasons had codes", Meeting{Reason: "Chủ thể đã hủy / cancelled by the producer"}, "Chủ thể đã hủy / cancelled by the producer", "Chủ thể đã hủy / cancelled by the producer"},
+		{"stored bilingual before reasons had codes", Meeting{Reason: "Chủ thể đã hủy / cancelled by the producer"}, "Chủ thể đã hủy cuộc gặp", "Cancelled by the producer"},
+		{"a fair cancelled before reasons had codes", Meeting{Reason: "Hội chợ bị hủy / the fair was cancelled: Bão số 3"}, "Hội chợ đã bị hủy: Bão số 3", "The fair was cancelled: Bão số 3"},
+		{"a booth released before reasons had codes", Meeting{Reason: "Gian hàng của chủ thể đã bị thu hồi / the producer's booth was released"},
+			"Gian hàng của chủ thể đã bị thu hồi", "The producer's booth was released"},
+		{"a person's words before reasons had codes", Meeting{Reason: "Trùng lịch giao hàng"}, "Trùng lịch giao hàng", "Trùng lịch giao hàng"},
 		{"not cancelled", Meeting{}, "", ""},
 	}
 	for _, tt := range tests {
