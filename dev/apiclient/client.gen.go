@@ -357,6 +357,60 @@ func (e GatewayAccountResponseRole) Valid() bool {
 	}
 }
 
+// Defines values for MatchmakingMeetingOutcomeRequestOutcome.
+const (
+	MatchmakingMeetingOutcomeRequestOutcomeContractSigned  MatchmakingMeetingOutcomeRequestOutcome = "contract_signed"
+	MatchmakingMeetingOutcomeRequestOutcomeMouSigned       MatchmakingMeetingOutcomeRequestOutcome = "mou_signed"
+	MatchmakingMeetingOutcomeRequestOutcomeNegotiating     MatchmakingMeetingOutcomeRequestOutcome = "negotiating"
+	MatchmakingMeetingOutcomeRequestOutcomeNoInterest      MatchmakingMeetingOutcomeRequestOutcome = "no_interest"
+	MatchmakingMeetingOutcomeRequestOutcomeSampleRequested MatchmakingMeetingOutcomeRequestOutcome = "sample_requested"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingOutcomeRequestOutcome enum.
+func (e MatchmakingMeetingOutcomeRequestOutcome) Valid() bool {
+	switch e {
+	case MatchmakingMeetingOutcomeRequestOutcomeContractSigned:
+		return true
+	case MatchmakingMeetingOutcomeRequestOutcomeMouSigned:
+		return true
+	case MatchmakingMeetingOutcomeRequestOutcomeNegotiating:
+		return true
+	case MatchmakingMeetingOutcomeRequestOutcomeNoInterest:
+		return true
+	case MatchmakingMeetingOutcomeRequestOutcomeSampleRequested:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingResponseOutcome.
+const (
+	MatchmakingMeetingResponseOutcomeContractSigned  MatchmakingMeetingResponseOutcome = "contract_signed"
+	MatchmakingMeetingResponseOutcomeMouSigned       MatchmakingMeetingResponseOutcome = "mou_signed"
+	MatchmakingMeetingResponseOutcomeNegotiating     MatchmakingMeetingResponseOutcome = "negotiating"
+	MatchmakingMeetingResponseOutcomeNoInterest      MatchmakingMeetingResponseOutcome = "no_interest"
+	MatchmakingMeetingResponseOutcomeSampleRequested MatchmakingMeetingResponseOutcome = "sample_requested"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingResponseOutcome enum.
+func (e MatchmakingMeetingResponseOutcome) Valid() bool {
+	switch e {
+	case MatchmakingMeetingResponseOutcomeContractSigned:
+		return true
+	case MatchmakingMeetingResponseOutcomeMouSigned:
+		return true
+	case MatchmakingMeetingResponseOutcomeNegotiating:
+		return true
+	case MatchmakingMeetingResponseOutcomeNoInterest:
+		return true
+	case MatchmakingMeetingResponseOutcomeSampleRequested:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MatchmakingMeetingResponseStatus.
 const (
 	MatchmakingMeetingResponseStatusAccepted  MatchmakingMeetingResponseStatus = "accepted"
@@ -441,7 +495,12 @@ func (e GetFairsIdExhibitorsParamsFormat) Valid() bool {
 // EventAllocationCommitFailure defines model for EventAllocationCommitFailure.
 type EventAllocationCommitFailure struct {
 	ApplicationId string `json:"application_id"`
-	Reason        string `json:"reason"`
+
+	// Code why, for clients to map: allocation_booth_taken, allocation_application_status, allocation_fair_ended, not_found, ...
+	Code string `json:"code"`
+
+	// Reason in the language of Accept-Language (vi by default, en)
+	Reason string `json:"reason"`
 
 	// StillAssigned booths this commit gave the application and could not release again when another of its booths failed: they stay assigned to it until released by hand
 	StillAssigned *[]string `json:"still_assigned,omitempty"`
@@ -1086,11 +1145,16 @@ type ExhibitorImporterRowResult struct {
 	ClaimCode          *string                      `json:"claim_code,omitempty"`
 	ClaimCodeExpiresAt *time.Time                   `json:"claim_code_expires_at,omitempty"`
 	Errors             *[]ExhibitorApperrFieldError `json:"errors,omitempty"`
-	Note               *string                      `json:"note,omitempty"`
-	ProducerCreated    bool                         `json:"producer_created"`
-	ProducerId         *string                      `json:"producer_id,omitempty"`
-	ProductId          *string                      `json:"product_id,omitempty"`
-	Row                int                          `json:"row"`
+
+	// Note what to know about the row, in the caller's language
+	Note *string `json:"note,omitempty"`
+
+	// NoteCode the note's stable code, for clients to map
+	NoteCode        *string `json:"note_code,omitempty"`
+	ProducerCreated bool    `json:"producer_created"`
+	ProducerId      *string `json:"producer_id,omitempty"`
+	ProductId       *string `json:"product_id,omitempty"`
+	Row             int     `json:"row"`
 
 	// Status created, skipped (already imported) or rejected
 	Status string `json:"status"`
@@ -1229,7 +1293,7 @@ type ExhibitorProducerResponse struct {
 	Email            string                        `json:"email"`
 	ExportExperience string                        `json:"export_experience"`
 	ExportMarkets    []string                      `json:"export_markets"`
-	Id               string                        `json:"id"`
+	Id               openapi_types.UUID            `json:"id"`
 	Kind             ExhibitorProducerResponseKind `json:"kind"`
 	LegalName        string                        `json:"legal_name"`
 	Phone            string                        `json:"phone"`
@@ -1309,31 +1373,31 @@ type ExhibitorProductResponse struct {
 	Certificate ExhibitorProductCertificateBody `json:"certificate"`
 
 	// CertificateStatus valid, expiring (under 90 days left) or expired
-	CertificateStatus      string    `json:"certificate_status"`
-	CreatedAt              time.Time `json:"created_at"`
-	CriteriaSet            int       `json:"criteria_set"`
-	DescriptionEn          string    `json:"description_en"`
-	DescriptionVi          string    `json:"description_vi"`
-	Group                  string    `json:"group"`
-	Gtin                   string    `json:"gtin"`
-	Id                     string    `json:"id"`
-	ImageUrls              []string  `json:"image_urls"`
-	MonthlyCapacity        float32   `json:"monthly_capacity"`
-	NameEn                 string    `json:"name_en"`
-	NameVi                 string    `json:"name_vi"`
-	PotentialFiveStar      bool      `json:"potential_five_star"`
-	PriceMaxVnd            int       `json:"price_max_vnd"`
-	PriceMinVnd            int       `json:"price_min_vnd"`
-	ProducerCertifications []string  `json:"producer_certifications"`
-	ProducerId             string    `json:"producer_id"`
-	ProducerName           string    `json:"producer_name"`
-	ProvinceCode           string    `json:"province_code"`
-	ProvinceName           string    `json:"province_name"`
-	Region                 string    `json:"region"`
-	Revision               int       `json:"revision"`
-	SeasonMonths           []int     `json:"season_months"`
-	Sector                 string    `json:"sector"`
-	ShelfLifeDays          int       `json:"shelf_life_days"`
+	CertificateStatus      string             `json:"certificate_status"`
+	CreatedAt              time.Time          `json:"created_at"`
+	CriteriaSet            int                `json:"criteria_set"`
+	DescriptionEn          string             `json:"description_en"`
+	DescriptionVi          string             `json:"description_vi"`
+	Group                  string             `json:"group"`
+	Gtin                   string             `json:"gtin"`
+	Id                     openapi_types.UUID `json:"id"`
+	ImageUrls              []string           `json:"image_urls"`
+	MonthlyCapacity        float32            `json:"monthly_capacity"`
+	NameEn                 string             `json:"name_en"`
+	NameVi                 string             `json:"name_vi"`
+	PotentialFiveStar      bool               `json:"potential_five_star"`
+	PriceMaxVnd            int                `json:"price_max_vnd"`
+	PriceMinVnd            int                `json:"price_min_vnd"`
+	ProducerCertifications []string           `json:"producer_certifications"`
+	ProducerId             openapi_types.UUID `json:"producer_id"`
+	ProducerName           string             `json:"producer_name"`
+	ProvinceCode           string             `json:"province_code"`
+	ProvinceName           string             `json:"province_name"`
+	Region                 string             `json:"region"`
+	Revision               int                `json:"revision"`
+	SeasonMonths           []int              `json:"season_months"`
+	Sector                 string             `json:"sector"`
+	ShelfLifeDays          int                `json:"shelf_life_days"`
 
 	// ShownAsOcop false once the certificate has expired
 	ShownAsOcop bool      `json:"shown_as_ocop"`
@@ -1797,10 +1861,12 @@ type MatchmakingMeetingGridSlot struct {
 
 // MatchmakingMeetingOutcomeRequest defines model for MatchmakingMeetingOutcomeRequest.
 type MatchmakingMeetingOutcomeRequest struct {
-	// Outcome no_interest, negotiating, sample_requested, mou_signed or contract_signed
-	Outcome  *string `json:"outcome,omitempty"`
-	ValueVnd *int    `json:"value_vnd,omitempty"`
+	Outcome  MatchmakingMeetingOutcomeRequestOutcome `json:"outcome"`
+	ValueVnd *int                                    `json:"value_vnd,omitempty"`
 }
+
+// MatchmakingMeetingOutcomeRequestOutcome defines model for MatchmakingMeetingOutcomeRequest.Outcome.
+type MatchmakingMeetingOutcomeRequestOutcome string
 
 // MatchmakingMeetingReasonRequest defines model for MatchmakingMeetingReasonRequest.
 type MatchmakingMeetingReasonRequest struct {
@@ -1815,12 +1881,12 @@ type MatchmakingMeetingResponse struct {
 	FairId    string  `json:"fair_id"`
 
 	// Held the outcome is recorded: the meeting took place and can no longer be cancelled
-	Held         bool    `json:"held"`
-	Id           string  `json:"id"`
-	Note         string  `json:"note"`
-	Outcome      *string `json:"outcome,omitempty"`
-	ProducerId   string  `json:"producer_id"`
-	ProducerName string  `json:"producer_name"`
+	Held         bool                               `json:"held"`
+	Id           string                             `json:"id"`
+	Note         string                             `json:"note"`
+	Outcome      *MatchmakingMeetingResponseOutcome `json:"outcome,omitempty"`
+	ProducerId   string                             `json:"producer_id"`
+	ProducerName string                             `json:"producer_name"`
 
 	// Reason why it was cancelled, in the language of Accept-Language: the canceller's words, or what cancelled it
 	Reason *string `json:"reason,omitempty"`
@@ -1839,6 +1905,9 @@ type MatchmakingMeetingResponse struct {
 	UpdatedAt time.Time                        `json:"updated_at"`
 	ValueVnd  *int                             `json:"value_vnd,omitempty"`
 }
+
+// MatchmakingMeetingResponseOutcome defines model for MatchmakingMeetingResponse.Outcome.
+type MatchmakingMeetingResponseOutcome string
 
 // MatchmakingMeetingResponseStatus defines model for MatchmakingMeetingResponse.Status.
 type MatchmakingMeetingResponseStatus string
@@ -1928,6 +1997,8 @@ type MatchmakingScheduleSolution struct {
 
 // MatchmakingScheduleUnscheduled defines model for MatchmakingScheduleUnscheduled.
 type MatchmakingScheduleUnscheduled struct {
+	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken
+	Code    string `json:"code"`
 	Meeting string `json:"meeting"`
 	Reason  string `json:"reason"`
 }
