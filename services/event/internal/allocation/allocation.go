@@ -15,9 +15,10 @@ package allocation
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 // Booth is a booth of the floor plan.
@@ -413,10 +414,10 @@ func (s *state) sameSetPairs() int {
 	return n / 2
 }
 
-// Check verifies a proposal against the hard rules and returns each violation in words; an empty
-// result means the proposal may be committed. It is independent of Allocate.
-func Check(p Problem, prop Proposal) []string {
-	var out []string
+// Check verifies a proposal against the hard rules and returns each violation as a message to say
+// in the reader's language; an empty result means the proposal may be committed. It is independent of Allocate.
+func Check(p Problem, prop Proposal) []apperr.Text {
+	var out []apperr.Text
 	booths := map[string]Booth{}
 	for _, b := range p.Booths {
 		booths[b.Code] = b
@@ -440,42 +441,42 @@ func Check(p Problem, prop Proposal) []string {
 	for _, pl := range prop.Placements {
 		a, ok := apps[pl.ApplicationID]
 		if !ok {
-			out = append(out, "placement for unknown application "+pl.ApplicationID)
+			out = append(out, msgCheckUnknownApplication.With(pl.ApplicationID))
 			continue
 		}
 		if seenApp[a.ID] || holding[a.ID] {
-			out = append(out, "application "+a.ID+" placed twice")
+			out = append(out, msgCheckPlacedTwice.With(a.ID))
 		}
 		seenApp[a.ID] = true
 		if len(pl.Booths) != a.Count {
-			out = append(out, fmt.Sprintf("application %s asked for %d booths, got %d", a.ID, a.Count, len(pl.Booths)))
+			out = append(out, msgCheckCount.With(a.ID, a.Count, len(pl.Booths)))
 		}
 		zones := map[string]bool{}
 		for _, code := range pl.Booths {
 			b, ok := booths[code]
 			switch {
 			case !ok:
-				out = append(out, "unknown booth "+code)
+				out = append(out, msgCheckUnknownBooth.With(code))
 				continue
 			case holder[code] != "":
-				out = append(out, fmt.Sprintf("booth %s given to %s is held by %s", code, a.ID, holder[code]))
+				out = append(out, msgCheckHeld.With(code, a.ID, holder[code]))
 			case !b.Usable:
-				out = append(out, "booth "+code+" is blocked or reserved")
+				out = append(out, msgCheckUnusable.With(code))
 			case b.Kind != a.Kind:
-				out = append(out, fmt.Sprintf("booth %s is %s, application %s asked for %s", code, b.Kind, a.ID, a.Kind))
+				out = append(out, msgCheckKind.With(code, b.Kind, a.ID, a.Kind))
 			}
 			holder[code] = a.ID
 			zones[b.Zone] = true
 		}
 		if len(zones) > 1 {
-			out = append(out, "application "+a.ID+" is spread over several zones")
+			out = append(out, msgCheckZones.With(a.ID))
 		}
 		perProvince[a.Province] += len(pl.Booths)
 		added[a.Province] += len(pl.Booths)
 	}
 	for prov, n := range perProvince {
 		if q, capped := p.Quotas[prov]; capped && n > q && added[prov] > 0 {
-			out = append(out, fmt.Sprintf("province %s holds %d booths, quota %d", prov, n, q))
+			out = append(out, msgCheckQuota.With(prov, n, q))
 		}
 	}
 	return out

@@ -147,8 +147,21 @@ func TestCheckCatchesViolations(t *testing.T) {
 	p := Problem{Booths: row("A", "A", 2, 0), Held: []Held{{Code: "A01", ApplicationID: "x"}}, Quotas: map[string]int{"01": 1},
 		Applications: []Application{app("x", 1, "01", nil, 1, "", 0), app("y", 1, "01", nil, 2, "", 0)}}
 	bad := Proposal{Placements: []Placement{{ApplicationID: "y", Booths: []string{"A01"}}}}
-	if v := Check(p, bad); len(v) < 3 {
-		t.Errorf("Check found %v, want held booth, wrong count and quota", v)
+	v := Check(p, bad)
+	var codes []string
+	for _, x := range v {
+		codes = append(codes, x.Msg.Code)
+	}
+	slices.Sort(codes)
+	if want := []string{"allocation.check_count", "allocation.check_held", "allocation.check_quota"}; !slices.Equal(codes, want) {
+		t.Errorf("Check found %v, want %v (held booth, wrong count and quota)", codes, want)
+	}
+	for _, x := range v {
+		if x.Msg.Code == "allocation.check_held" {
+			if vi, en := x.In(apperr.Vietnamese), x.In(apperr.English); vi != "Gian hàng A01 xếp cho đơn y đang thuộc đơn x." || en != "Booth A01 given to y is held by x." {
+				t.Errorf("held booth said %q and %q", vi, en)
+			}
+		}
 	}
 }
 

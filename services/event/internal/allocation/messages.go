@@ -43,6 +43,37 @@ var (
 		"The booths could not be assigned because of an error on our side; it has been logged.")
 )
 
+// What Check finds wrong with a proposal, each naming the applications and booths concerned.
+var (
+	msgCheckUnknownApplication = apperr.M("allocation.check_unknown_application",
+		"Phương án xếp cho đơn %s không có trong danh sách đơn.",
+		"Placement for unknown application %s.")
+	msgCheckPlacedTwice = apperr.M("allocation.check_placed_twice",
+		"Đơn %s được xếp hai lần.",
+		"Application %s placed twice.")
+	msgCheckCount = apperr.M("allocation.check_count",
+		"Đơn %[1]s xin %[2]d gian nhưng được xếp %[3]d gian.",
+		"Application %[1]s asked for %[2]d booths, got %[3]d.")
+	msgCheckUnknownBooth = apperr.M("allocation.check_unknown_booth",
+		"Gian hàng %s không có trên sơ đồ.",
+		"Unknown booth %s.")
+	msgCheckHeld = apperr.M("allocation.check_held",
+		"Gian hàng %[1]s xếp cho đơn %[2]s đang thuộc đơn %[3]s.",
+		"Booth %[1]s given to %[2]s is held by %[3]s.")
+	msgCheckUnusable = apperr.M("allocation.check_unusable",
+		"Gian hàng %s đang bị khóa hoặc được giữ chỗ.",
+		"Booth %s is blocked or reserved.")
+	msgCheckKind = apperr.M("allocation.check_kind",
+		"Gian hàng %[1]s thuộc loại %[2]s, còn đơn %[3]s xin loại %[4]s.",
+		"Booth %[1]s is %[2]s, application %[3]s asked for %[4]s.")
+	msgCheckZones = apperr.M("allocation.check_zones",
+		"Các gian của đơn %s nằm rải rác ở nhiều khu.",
+		"Application %s is spread over several zones.")
+	msgCheckQuota = apperr.M("allocation.check_quota",
+		"Tỉnh %[1]s giữ %[2]d gian, vượt chỉ tiêu %[3]d gian.",
+		"Province %[1]s holds %[2]d booths, quota %[3]d.")
+)
+
 // holdNames says the hold of a booth in words, for msgBoothNow.
 var holdNames = map[string]apperr.Msg{
 	"reserved": apperr.M("booth_hold.reserved", "đang được ban tổ chức giữ lại", "reserved"),

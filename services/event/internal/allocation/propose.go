@@ -58,9 +58,9 @@ func (rt *Routes) proposal(ctx context.Context, f fair.Fair, lang apperr.Lang) (
 	}
 	prop := Allocate(p)
 	resp := proposalResponse{FairID: f.ID, ProposalID: uuid.Must(uuid.NewV7()).String(), ComputedAt: fair.Stamp(rt.Now()), Placements: []placementBody{}, Unplaced: []unplacedBody{},
-		SameSetNeighbours: prop.SameSetNeighbours, Violations: Check(p, prop)}
-	if resp.Violations == nil {
-		resp.Violations = []string{}
+		SameSetNeighbours: prop.SameSetNeighbours, Violations: []string{}}
+	for _, v := range Check(p, prop) {
+		resp.Violations = append(resp.Violations, v.In(lang))
 	}
 	for _, pl := range prop.Placements {
 		resp.Placements = append(resp.Placements, placementBody{Placement: pl, ProducerName: apps[pl.ApplicationID].ProducerName, Province: apps[pl.ApplicationID].Province})
