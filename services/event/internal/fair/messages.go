@@ -46,7 +46,7 @@ var (
 	msgDateTime = apperr.M("fair_date_time",
 		"phải là thời điểm như 2026-12-01T08:00:00+07:00, hoặc ngày theo dạng YYYY-MM-DD",
 		"must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")
-	msgDayOfFair = apperr.M("b2b_day_outside_fair",
+	msgDayOfFair = apperr.M("fair_b2b_day_outside",
 		"phải là một ngày trong thời gian diễn ra hội chợ", "must be one of the fair's days")
 	msgListedTwice = apperr.M("fair_b2b_day_twice",
 		"bị liệt kê hai lần", "is listed twice")
@@ -54,7 +54,7 @@ var (
 		"phải là giờ như 08:00", "must be a time such as 08:00")
 	msgMinutes = apperr.M("fair_b2b_slot_minutes",
 		"phải từ %d đến %d phút", "must be %d to %d minutes")
-	msgMorningSlots = apperr.M("b2b_morning_slots",
+	msgMorningSlots = apperr.M("fair_b2b_morning_slots",
 		"phải từ 0 đến số lượt gặp trong ngày", "must be 0 to the number of slots")
 	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
