@@ -2947,7 +2947,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/complete (the `PostFairsIdComplete` operationId).
 	PostFairsIdComplete(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetFairsIdExhibitors The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).
+	// GetFairsIdExhibitors The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4454,7 +4454,7 @@ func (c *Client) PostFairsIdComplete(ctx context.Context, id string, reqEditors 
 	return c.Client.Do(req)
 }
 
-// GetFairsIdExhibitors The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).
+// GetFairsIdExhibitors The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).
 //
 // Roles: organiser, admin.
 //
@@ -9987,7 +9987,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/complete (the `PostFairsIdComplete` operationId).
 	PostFairsIdCompleteWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdCompleteResponse, error)
 
-	// GetFairsIdExhibitorsWithResponse The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).
+	// GetFairsIdExhibitorsWithResponse The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).
 	//
 	// Roles: organiser, admin.
 	//
@@ -22410,7 +22410,7 @@ func (c *ClientWithResponses) PostFairsIdCompleteWithResponse(ctx context.Contex
 	return ParsePostFairsIdCompleteResponse(rsp)
 }
 
-// GetFairsIdExhibitorsWithResponse The exhibitor list with booths and products, as JSON, CSV or XLSX (Vietnamese headers).
+// GetFairsIdExhibitorsWithResponse The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).
 //
 // Roles: organiser, admin.
 //
