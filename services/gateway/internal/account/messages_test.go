@@ -23,12 +23,12 @@ import (
 )
 
 // TestMessages checks the catalogue this package links (its own messages and the kernel's), and
-// that neither this package nor the live relay makes a user message from a bare string.
+// that neither this package, the live relay nor the proxy makes a user message from a bare string.
 func TestMessages(t *testing.T) {
 	if err := msgcheck.Catalogue(apperr.Messages()); err != nil {
 		t.Error(err)
 	}
-	bare, err := msgcheck.BareStrings(".", "../live")
+	bare, err := msgcheck.BareStrings(".", "../live", "../proxy")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -247,8 +247,12 @@ func TestProxyForwardsWithCorrelation(t *testing.T) {
 	}
 	f.upstreams[proxy.Event].srv.Close()
 	down := f.client.Do(t, "GET", "/api/fairs", nil)
-	if down.Status != 502 || !strings.Contains(down.Header.Get("Content-Type"), "problem+json") {
+	if down.Status != 502 || !strings.Contains(down.Header.Get("Content-Type"), "problem+json") ||
+		!strings.Contains(string(down.Body), `"code":"service_unavailable"`) || !strings.Contains(string(down.Body), "Dịch vụ hội chợ tạm thời không phản hồi") {
 		t.Errorf("service down: %d %s", down.Status, down.Body)
+	}
+	if en := f.client.Do(t, "GET", "/api/fairs", nil, "Accept-Language", "en"); en.Status != 502 || !strings.Contains(string(en.Body), "The fair service did not answer") {
+		t.Errorf("service down, in English: %d %s", en.Status, en.Body)
 	}
 	if r := f.client.Do(t, "GET", "/api/nothing-here", nil); r.Status != 404 {
 		t.Errorf("unknown api path: %d", r.Status)

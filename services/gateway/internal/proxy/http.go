@@ -2,9 +2,7 @@ package proxy
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
-	"fmt"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -54,7 +52,7 @@ func (rt *Routes) Register(r *gin.Engine) {
 			rt.forward(c)
 			return
 		}
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such page: %s", c.Request.URL.Path))
+		httpx.RespondError(c, httpx.NoRoute(c.Request.Method, c.Request.URL.Path))
 	})
 }
 
@@ -62,11 +60,26 @@ func (rt *Routes) forward(c *gin.Context) {
 	name := ServiceFor(c.Request.URL.Path)
 	p, ok := rt.proxies[name]
 	if !ok {
-		httpx.RespondError(c, apperr.E(apperr.NotFound, "no such endpoint: %s %s", c.Request.Method, c.Request.URL.Path))
+		httpx.RespondError(c, httpx.NoRoute(c.Request.Method, c.Request.URL.Path))
 		return
 	}
 	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
 }
+
+// msgServiceDown is the answer when the service that owns a path does not answer.
+var msgServiceDown = apperr.M("service_unavailable",
+	"Dịch vụ %s tạm thời không phản hồi; vui lòng thử lại sau giây lát.",
+	"The %s service did not answer; try again shortly.")
+
+// serviceNames name the upstream services in the reader's language.
+var serviceNames = map[string]apperr.Msg{
+	Event:       apperr.M("service_name.event", "hội chợ", "fair"),
+	Exhibitor:   apperr.M("service_name.exhibitor", "chủ thể và sản phẩm", "producer and product"),
+	Matchmaking: apperr.M("service_name.matchmaking", "kết nối giao thương", "matchmaking"),
+}
+
+// serviceName names an upstream service in the reader's language.
+func serviceName(name string) apperr.Msg { return serviceNames[name] }
 
 // newReverseProxy returns the proxy to the service name at target.
 func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, buffers httputil.BufferPool) *httputil.ReverseProxy {
@@ -98,23 +111,12 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 			// streamed upstream: that is the client's fault, not the service's.
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
-				writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:" + string(apperr.TooLarge), Title: "Request too large",
-					Status: http.StatusRequestEntityTooLarge, Detail: fmt.Sprintf("the request body is larger than %d bytes", tooBig.Limit)})
+				httpx.WriteProblem(w, r, httpx.BodyTooLarge(tooBig.Limit))
 				return
 			}
-			writeProblem(w, r, httpx.Problem{Type: "urn:ocopfair:problem:bad_gateway", Title: "Service unavailable",
-				Status: http.StatusBadGateway, Detail: "the " + name + " service did not answer; try again shortly"})
+			httpx.WriteProblem(w, r, apperr.New(apperr.BadGateway, msgServiceDown, serviceName(name)))
 		},
 	}
-}
-
-// writeProblem answers with p as a problem document, outside gin (in the proxy's error handler).
-func writeProblem(w http.ResponseWriter, r *http.Request, p httpx.Problem) {
-	p.Instance, p.CorrelationID = r.URL.Path, correlation.From(r.Context())
-	body, _ := json.Marshal(p)
-	w.Header().Set("Content-Type", httpx.ProblemContentType)
-	w.WriteHeader(p.Status)
-	_, _ = w.Write(body)
 }
 
 // copyBufferSize is the size of the buffer a response body is copied through: the size the
