@@ -924,12 +924,10 @@ type EventReport struct {
 
 // EventReportBooths defines model for EventReportBooths.
 type EventReportBooths struct {
-	ByStatus map[string]int `json:"by_status"`
-
-	// ByZone null when the fair has no booths
-	ByZone           *[]EventReportZoneCount `json:"by_zone"`
-	OccupancyPercent float32                 `json:"occupancy_percent"`
-	Total            int                     `json:"total"`
+	ByStatus         map[string]int         `json:"by_status"`
+	ByZone           []EventReportZoneCount `json:"by_zone"`
+	OccupancyPercent float32                `json:"occupancy_percent"`
+	Total            int                    `json:"total"`
 }
 
 // EventReportExhibitorRow defines model for EventReportExhibitorRow.
@@ -948,13 +946,10 @@ type EventReportExhibitorRow struct {
 
 // EventReportExhibitors defines model for EventReportExhibitors.
 type EventReportExhibitors struct {
-	// ByProvince null when no application holds a booth
-	ByProvince *[]EventReportProvinceCount `json:"by_province"`
-
-	// BySector null when no application holds a booth
-	BySector *[]EventReportSectorCount `json:"by_sector"`
-	ByStars  map[string]int            `json:"by_stars"`
-	Total    int                       `json:"total"`
+	ByProvince []EventReportProvinceCount `json:"by_province"`
+	BySector   []EventReportSectorCount   `json:"by_sector"`
+	ByStars    map[string]int             `json:"by_stars"`
+	Total      int                        `json:"total"`
 }
 
 // EventReportMeetings defines model for EventReportMeetings.

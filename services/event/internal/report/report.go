@@ -59,15 +59,15 @@ type Report struct {
 	Booths      struct {
 		Total            int            `json:"total"`
 		ByStatus         map[string]int `json:"by_status"`
-		ByZone           []ZoneCount    `json:"by_zone" nullable:"true" doc:"null when the fair has no booths"`
+		ByZone           []ZoneCount    `json:"by_zone"`
 		OccupancyPercent float64        `json:"occupancy_percent"`
 	} `json:"booths"`
 	Applications map[string]int `json:"applications"`
 	Exhibitors   struct {
 		Total      int             `json:"total"`
-		ByProvince []ProvinceCount `json:"by_province" nullable:"true" doc:"null when no application holds a booth"`
+		ByProvince []ProvinceCount `json:"by_province"`
 		ByStars    map[string]int  `json:"by_stars"`
-		BySector   []SectorCount   `json:"by_sector" nullable:"true" doc:"null when no application holds a booth"`
+		BySector   []SectorCount   `json:"by_sector"`
 	} `json:"exhibitors"`
 	Subsidy struct {
 		Percent      int   `json:"percent"`
@@ -157,6 +157,7 @@ func (r *Report) countBooths(in Input, coll *vntext.Collator) {
 		}
 		z.count(st)
 	}
+	r.Booths.ByZone = make([]ZoneCount, 0, len(zones)) // [] rather than null for a fair without booths
 	for _, z := range zones {
 		r.Booths.ByZone = append(r.Booths.ByZone, *z)
 	}
@@ -210,6 +211,8 @@ func (r *Report) countExhibitors(in Input, coll *vntext.Collator) {
 		}
 		r.addFees(in.Fair, ex.Booths)
 	}
+	r.Exhibitors.ByProvince = make([]ProvinceCount, 0, len(provinces)) // [] rather than null
+	r.Exhibitors.BySector = make([]SectorCount, 0, len(sectors))
 	for _, p := range provinces {
 		r.Exhibitors.ByProvince = append(r.Exhibitors.ByProvince, *p)
 	}

@@ -1,7 +1,9 @@
 package report
 
 import (
+	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
@@ -34,5 +36,19 @@ func TestOccupancyIsRoundedToOneDecimal(t *testing.T) {
 				t.Errorf("Build(%d of %d booths assigned).Booths.OccupancyPercent = %v, want %v", tt.assigned, tt.booths, got, tt.want)
 			}
 		})
+	}
+}
+
+// A fair without booths or exhibitors reports its lists as [], never null: the document says
+// they are always arrays, and a client iterates them without a null check.
+func TestEmptyListsAreArrays(t *testing.T) {
+	b, err := json.Marshal(Build(Input{Fair: fair.Fair{ID: "f"}}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`"by_zone":[]`, `"by_province":[]`, `"by_sector":[]`} {
+		if !strings.Contains(string(b), want) {
+			t.Errorf("the report of an empty fair lacks %s: %s", want, b)
+		}
 	}
 }
