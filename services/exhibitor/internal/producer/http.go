@@ -46,9 +46,30 @@ type writeRequest struct {
 	ExportNotes    *string              `json:"export_experience"`
 }
 
+// createProfile is writeRequest as POST /api/producers documents it. Only the tax code is
+// required: a new profile needs the fields New asks for, but a claim (with claim_code) may leave
+// them out and keeps what the organiser imported, and one schema cannot say both. It converts to
+// writeRequest, so the two keep the same fields and types; TestCreateRequest keeps their tags alike.
+type createProfile struct {
+	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group" doc:"required for a new profile; a claim may leave it out"`
+	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát" doc:"required for a new profile; a claim may leave it out"`
+	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch" required:"true"`
+	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted; required for a new profile, a claim may leave it out"`
+	Commune        *string              `json:"commune" doc:"required for a new profile; a claim may leave it out"`
+	Address        *string              `json:"address"`
+	Phone          *string              `json:"phone" doc:"required for a new profile; a claim may leave it out"`
+	Email          *string              `json:"email"`
+	DescriptionVI  *string              `json:"description_vi"`
+	DescriptionEN  *string              `json:"description_en"`
+	Certifications *[]certificationBody `json:"certifications"`
+	Trademark      *string              `json:"trademark_registration"`
+	ExportMarkets  *[]string            `json:"export_markets"`
+	ExportNotes    *string              `json:"export_experience"`
+}
+
 // createRequest is the body of POST /api/producers.
 type createRequest struct {
-	writeRequest
+	createProfile
 	ClaimCode *string `json:"claim_code" doc:"the claim code the organiser gave you, when your profile was imported by them (e.g. K7QX-94MP-2RHT)"`
 }
 
@@ -171,7 +192,7 @@ func (h *Routes) create(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	f, err := req.fields()
+	f, err := writeRequest(req.createProfile).fields()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

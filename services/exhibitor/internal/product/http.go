@@ -49,6 +49,28 @@ type writeRequest struct {
 	ImageURLs       *[]string        `json:"image_urls" format:"uri"`
 }
 
+// createRequest is writeRequest as POST /api/producers/{id}/products documents it: the fields New
+// refuses to do without are required. It converts to writeRequest, so the two keep the same
+// fields and types; TestCreateRequest keeps their tags alike and the required ones those New asks for.
+type createRequest struct {
+	NameVI          *string          `json:"name_vi" example:"Mật ong hoa bạc hà Mèo Vạc" required:"true"`
+	NameEN          *string          `json:"name_en"`
+	CriteriaSet     *int             `json:"criteria_set" doc:"1 to 26 (Decision 148/QĐ-TTg)" required:"true"`
+	Stars           *int             `json:"stars" enum:"3,4,5" required:"true"`
+	PotentialFive   *bool            `json:"potential_five_star"`
+	Certificate     *certificateBody `json:"certificate" required:"true"`
+	GTIN            *string          `json:"gtin" doc:"13 digits, optional"`
+	Unit            *string          `json:"unit" doc:"kg, tonne, litre, bottle, jar, box, pack, bag, piece, set, ..." required:"true"`
+	PriceMin        *int64           `json:"price_min_vnd"`
+	PriceMax        *int64           `json:"price_max_vnd"`
+	MonthlyCapacity *float64         `json:"monthly_capacity" doc:"units per month"`
+	ShelfLifeDays   *int             `json:"shelf_life_days"`
+	SeasonMonths    *[]int           `json:"season_months"`
+	DescriptionVI   *string          `json:"description_vi"`
+	DescriptionEN   *string          `json:"description_en"`
+	ImageURLs       *[]string        `json:"image_urls" format:"uri"`
+}
+
 // Fields converts the request, with field errors for unreadable dates.
 func (r writeRequest) Fields() (Fields, error) {
 	var v apperr.Validation
@@ -143,7 +165,7 @@ func (h *Routes) Register(api httpx.API) {
 	h.memo = httpx.NewMemo(32 << 20)
 	editors := []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.create)
+		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/products", Tag: "products",
 		Summary: "A producer's products with their certificate status, by name.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listOfProducer)
@@ -168,7 +190,7 @@ func mayEdit(c *gin.Context, o Owner) bool {
 func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
 
 func (h *Routes) create(c *gin.Context) {
-	var req writeRequest
+	var req createRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
@@ -181,7 +203,7 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAddOwnOnly))
 		return
 	}
-	f, err := req.Fields()
+	f, err := writeRequest(req).Fields()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
