@@ -32,6 +32,17 @@ type buyerRequest struct {
 	Contact  *contactBody `json:"contact"`
 }
 
+// buyerCreateRequest is buyerRequest as POST /api/buyers documents it: the fields a new profile
+// cannot do without are required. It converts to buyerRequest, so the two keep the same fields
+// and types; TestCreateRequests keeps their tags alike and the required ones those Apply asks for.
+type buyerCreateRequest struct {
+	Name     *string      `json:"name" required:"true"`
+	Kind     *string      `json:"kind" doc:"supermarket_chain, convenience_chain, distributor, wholesale_market, exporter, ecommerce, hotel, restaurant, industrial_catering, tourism_shop or other" required:"true"`
+	Province *string      `json:"province" required:"true"`
+	Markets  *[]string    `json:"markets" doc:"domestic, JP, KR, CN, EU, US, AU, ..."`
+	Contact  *contactBody `json:"contact"`
+}
+
 func (r buyerRequest) fields() BuyerFields {
 	f := BuyerFields{Name: r.Name, Kind: r.Kind, Province: r.Province, Markets: r.Markets}
 	if r.Contact != nil {
@@ -60,6 +71,25 @@ func toBuyerResponse(b Buyer) buyerResponse {
 
 type sourcingRequest struct {
 	Title         *string   `json:"title"`
+	CriteriaSets  *[]int    `json:"criteria_sets"`
+	Sectors       *[]string `json:"sectors"`
+	Keywords      *[]string `json:"keywords"`
+	MinStars      *int      `json:"min_stars"`
+	Volume        *float64  `json:"monthly_volume"`
+	Unit          *string   `json:"unit"`
+	RequiredCerts *[]string `json:"required_certifications"`
+	Market        *string   `json:"target_market" doc:"domestic or an export market code"`
+	Regions       *[]string `json:"regions"`
+	Provinces     *[]string `json:"provinces"`
+	MaxPrice      *int64    `json:"max_price_vnd"`
+	NeededBy      *string   `json:"needed_by" doc:"YYYY-MM-DD"`
+	FairID        *string   `json:"fair_id"`
+}
+
+// sourcingCreateRequest is sourcingRequest as POST /api/buyers/{id}/requests documents it, with
+// the title required; it converts to sourcingRequest like buyerCreateRequest to buyerRequest.
+type sourcingCreateRequest struct {
+	Title         *string   `json:"title" required:"true"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
 	Keywords      *[]string `json:"keywords"`
@@ -122,14 +152,14 @@ func (rt *Routes) Register(api httpx.API) {
 	buyers := []string{auth.RoleBuyer}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers", Tag: "buyers", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create the signed-in buyer's organisation profile (one per account).", Request: buyerRequest{}, Response: buyerResponse{}}, rt.createBuyer)
+		Summary: "Create the signed-in buyer's organisation profile (one per account).", Request: buyerCreateRequest{}, Response: buyerResponse{}}, rt.createBuyer)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/me", Tag: "buyers", Roles: buyers, Summary: "The signed-in buyer's profile.", Response: buyerResponse{}}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
 		Summary: "A buyer profile (the buyer itself, producers, organisers; not other buyers).", Response: buyerResponse{}}, rt.getBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer}, auth.RoleAdmin),
 		Summary: "Change a buyer profile.", Request: buyerRequest{}, Response: buyerResponse{}}, rt.patchBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Post a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, rt.createRequest)
+		Summary: "Post a sourcing request.", Request: sourcingCreateRequest{}, Response: requestResponse{}}, rt.createRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary: "A buyer's sourcing requests.", Response: httpx.List[requestResponse]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listRequests)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id", Tag: "requests", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
@@ -147,14 +177,14 @@ func (rt *Routes) Register(api httpx.API) {
 }
 
 func (rt *Routes) createBuyer(c *gin.Context) {
-	var req buyerRequest
+	var req buyerCreateRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
 	now := rt.now()
 	b := Buyer{ID: uuid.Must(uuid.NewV7()).String(), AccountID: p.AccountID, Revision: 1, CreatedAt: now, UpdatedAt: now}
-	if err := b.Apply(req.fields(), true); err != nil {
+	if err := b.Apply(buyerRequest(req).fields(), true); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -230,7 +260,7 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 }
 
 func (rt *Routes) createRequest(c *gin.Context) {
-	var req sourcingRequest
+	var req sourcingCreateRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
@@ -238,7 +268,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 	if !ok {
 		return
 	}
-	f, err := req.fields()
+	f, err := sourcingRequest(req).fields()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
