@@ -208,7 +208,7 @@ func producerApplies(t *testing.T, gw, fair string) {
 		t.Fatalf("create the profile: %v %s", err, body(prof, err))
 	}
 	prod, err := p.PostProducersIdProductsWithResponse(ctx, fmt.Sprint(prof.JSON201.Id), &apiclient.PostProducersIdProductsParams{}, apiclient.PostProducersIdProductsJSONRequestBody{
-		NameVi: ptr("Chè búp Tân Cương"), CriteriaSet: ptr(11), Stars: ptr(apiclient.ExhibitorProductWriteRequestStars(4)), Unit: ptr("box"),
+		NameVi: ptr("Chè búp Tân Cương"), CriteriaSet: ptr(11), Stars: ptr(apiclient.ExhibitorProductCreateRequestStars(4)), Unit: ptr("box"),
 		Certificate: &apiclient.ExhibitorProductCertificateBodyInput{DecisionNo: ptr("1234/QĐ-UBND"), IssuedBy: ptr("UBND tỉnh Thái Nguyên"),
 			IssuedOn: &openapi_types.Date{Time: time.Now().AddDate(0, -6, 0)}}})
 	if err != nil || prod.JSON201 == nil {

@@ -270,21 +270,42 @@ func (e ExhibitorProducerWriteRequestKind) Valid() bool {
 	}
 }
 
+// Defines values for ExhibitorProductCreateRequestStars.
+const (
+	ExhibitorProductCreateRequestStarsN3 ExhibitorProductCreateRequestStars = 3
+	ExhibitorProductCreateRequestStarsN4 ExhibitorProductCreateRequestStars = 4
+	ExhibitorProductCreateRequestStarsN5 ExhibitorProductCreateRequestStars = 5
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorProductCreateRequestStars enum.
+func (e ExhibitorProductCreateRequestStars) Valid() bool {
+	switch e {
+	case ExhibitorProductCreateRequestStarsN3:
+		return true
+	case ExhibitorProductCreateRequestStarsN4:
+		return true
+	case ExhibitorProductCreateRequestStarsN5:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExhibitorProductWriteRequestStars.
 const (
-	N3 ExhibitorProductWriteRequestStars = 3
-	N4 ExhibitorProductWriteRequestStars = 4
-	N5 ExhibitorProductWriteRequestStars = 5
+	ExhibitorProductWriteRequestStarsN3 ExhibitorProductWriteRequestStars = 3
+	ExhibitorProductWriteRequestStarsN4 ExhibitorProductWriteRequestStars = 4
+	ExhibitorProductWriteRequestStarsN5 ExhibitorProductWriteRequestStars = 5
 )
 
 // Valid indicates whether the value is a known member of the ExhibitorProductWriteRequestStars enum.
 func (e ExhibitorProductWriteRequestStars) Valid() bool {
 	switch e {
-	case N3:
+	case ExhibitorProductWriteRequestStarsN3:
 		return true
-	case N4:
+	case ExhibitorProductWriteRequestStarsN4:
 		return true
-	case N5:
+	case ExhibitorProductWriteRequestStarsN5:
 		return true
 	default:
 		return false
@@ -756,6 +777,36 @@ type EventFairContactBodyInput struct {
 	Email *string `json:"email,omitempty"`
 	Name  *string `json:"name,omitempty"`
 	Phone *string `json:"phone,omitempty"`
+}
+
+// EventFairCreateRequest defines model for EventFairCreateRequest.
+type EventFairCreateRequest struct {
+	// ApplicationsClose before the start
+	ApplicationsClose *time.Time                     `json:"applications_close"`
+	ApplicationsOpen  *time.Time                     `json:"applications_open"`
+	Contact           *EventFairContactBodyInput     `json:"contact,omitempty"`
+	Eligibility       *EventFairEligibilityBodyInput `json:"eligibility,omitempty"`
+
+	// EndDate inclusive
+	EndDate *openapi_types.Date     `json:"end_date"`
+	Fees    *EventFairFeesBodyInput `json:"fees,omitempty"`
+
+	// HostProvince code or name of one of the 34 provinces
+	HostProvince *string `json:"host_province"`
+
+	// Kind fair, trade_week, regional_promotion or b2b_conference
+	Kind   *string `json:"kind"`
+	NameEn *string `json:"name_en,omitempty"`
+	NameVi *string `json:"name_vi"`
+
+	// Organisers organiser account IDs who may manage the fair
+	Organisers *[]string `json:"organisers,omitempty"`
+
+	// Region region or promotion-group code
+	Region    *string                  `json:"region"`
+	StartDate *openapi_types.Date      `json:"start_date"`
+	Theme     *string                  `json:"theme,omitempty"`
+	Venue     *EventFairVenueBodyInput `json:"venue"`
 }
 
 // EventFairEligibilityBody defines model for EventFairEligibilityBody.
@@ -1235,20 +1286,28 @@ type ExhibitorProducerCreateRequest struct {
 	Certifications *[]ExhibitorProducerCertificationBodyInput `json:"certifications,omitempty"`
 
 	// ClaimCode the claim code the organiser gave you, when your profile was imported by them (e.g. K7QX-94MP-2RHT)
-	ClaimCode        *string                             `json:"claim_code,omitempty"`
-	Commune          *string                             `json:"commune,omitempty"`
-	DescriptionEn    *string                             `json:"description_en,omitempty"`
-	DescriptionVi    *string                             `json:"description_vi,omitempty"`
-	Email            *string                             `json:"email,omitempty"`
-	ExportExperience *string                             `json:"export_experience,omitempty"`
-	ExportMarkets    *[]string                           `json:"export_markets,omitempty"`
-	Kind             *ExhibitorProducerCreateRequestKind `json:"kind,omitempty"`
+	ClaimCode *string `json:"claim_code,omitempty"`
 
-	// LegalName Example: Hợp tác xã Nông nghiệp Bát Xát
+	// Commune required for a new profile; a claim may leave it out
+	Commune          *string   `json:"commune,omitempty"`
+	DescriptionEn    *string   `json:"description_en,omitempty"`
+	DescriptionVi    *string   `json:"description_vi,omitempty"`
+	Email            *string   `json:"email,omitempty"`
+	ExportExperience *string   `json:"export_experience,omitempty"`
+	ExportMarkets    *[]string `json:"export_markets,omitempty"`
+
+	// Kind required for a new profile; a claim may leave it out
+	Kind *ExhibitorProducerCreateRequestKind `json:"kind,omitempty"`
+
+	// LegalName required for a new profile; a claim may leave it out
+	//
+	// Example: Hợp tác xã Nông nghiệp Bát Xát
 	LegalName *string `json:"legal_name,omitempty"`
-	Phone     *string `json:"phone,omitempty"`
 
-	// Province code or name of one of the 34 provinces; old names are accepted
+	// Phone required for a new profile; a claim may leave it out
+	Phone *string `json:"phone,omitempty"`
+
+	// Province code or name of one of the 34 provinces; old names are accepted; required for a new profile, a claim may leave it out
 	//
 	// Example: Lào Cai
 	Province *string `json:"province,omitempty"`
@@ -1256,11 +1315,11 @@ type ExhibitorProducerCreateRequest struct {
 	// TaxCode 10 digits, or 10 digits-3 digits for a branch
 	//
 	// Example: 5300123456
-	TaxCode               *string `json:"tax_code,omitempty"`
+	TaxCode               *string `json:"tax_code"`
 	TrademarkRegistration *string `json:"trademark_registration,omitempty"`
 }
 
-// ExhibitorProducerCreateRequestKind defines model for ExhibitorProducerCreateRequest.Kind.
+// ExhibitorProducerCreateRequestKind required for a new profile; a claim may leave it out
 type ExhibitorProducerCreateRequestKind string
 
 // ExhibitorProducerProvinceBody defines model for ExhibitorProducerProvinceBody.
@@ -1362,6 +1421,39 @@ type ExhibitorProductCertificateBodyInput struct {
 	IssuedBy  *string             `json:"issued_by,omitempty"`
 	IssuedOn  *openapi_types.Date `json:"issued_on,omitempty"`
 }
+
+// ExhibitorProductCreateRequest defines model for ExhibitorProductCreateRequest.
+type ExhibitorProductCreateRequest struct {
+	Certificate *ExhibitorProductCertificateBodyInput `json:"certificate"`
+
+	// CriteriaSet 1 to 26 (Decision 148/QĐ-TTg)
+	CriteriaSet   *int    `json:"criteria_set"`
+	DescriptionEn *string `json:"description_en,omitempty"`
+	DescriptionVi *string `json:"description_vi,omitempty"`
+
+	// Gtin 13 digits, optional
+	Gtin      *string   `json:"gtin,omitempty"`
+	ImageUrls *[]string `json:"image_urls,omitempty"`
+
+	// MonthlyCapacity units per month
+	MonthlyCapacity *float32 `json:"monthly_capacity,omitempty"`
+	NameEn          *string  `json:"name_en,omitempty"`
+
+	// NameVi Example: Mật ong hoa bạc hà Mèo Vạc
+	NameVi            *string                             `json:"name_vi"`
+	PotentialFiveStar *bool                               `json:"potential_five_star,omitempty"`
+	PriceMaxVnd       *int                                `json:"price_max_vnd,omitempty"`
+	PriceMinVnd       *int                                `json:"price_min_vnd,omitempty"`
+	SeasonMonths      *[]int                              `json:"season_months,omitempty"`
+	ShelfLifeDays     *int                                `json:"shelf_life_days,omitempty"`
+	Stars             *ExhibitorProductCreateRequestStars `json:"stars"`
+
+	// Unit kg, tonne, litre, bottle, jar, box, pack, bag, piece, set, ...
+	Unit *string `json:"unit"`
+}
+
+// ExhibitorProductCreateRequestStars defines model for ExhibitorProductCreateRequest.Stars.
+type ExhibitorProductCreateRequestStars int
 
 // ExhibitorProductResponse defines model for ExhibitorProductResponse.
 type ExhibitorProductResponse struct {
@@ -1649,6 +1741,19 @@ type MatchmakingBuyerContactBodyInput struct {
 	Phone *string `json:"phone,omitempty"`
 }
 
+// MatchmakingBuyerCreateRequest defines model for MatchmakingBuyerCreateRequest.
+type MatchmakingBuyerCreateRequest struct {
+	Contact *MatchmakingBuyerContactBodyInput `json:"contact,omitempty"`
+
+	// Kind supermarket_chain, convenience_chain, distributor, wholesale_market, exporter, ecommerce, hotel, restaurant, industrial_catering, tourism_shop or other
+	Kind *string `json:"kind"`
+
+	// Markets domestic, JP, KR, CN, EU, US, AU, ...
+	Markets  *[]string `json:"markets,omitempty"`
+	Name     *string   `json:"name"`
+	Province *string   `json:"province"`
+}
+
 // MatchmakingBuyerMatchesResponse defines model for MatchmakingBuyerMatchesResponse.
 type MatchmakingBuyerMatchesResponse struct {
 	Matches   []MatchmakingMatchResult `json:"matches"`
@@ -1717,6 +1822,28 @@ type MatchmakingBuyerResponse struct {
 	ProvinceCode string                      `json:"province_code"`
 	Revision     int                         `json:"revision"`
 	UpdatedAt    time.Time                   `json:"updated_at"`
+}
+
+// MatchmakingBuyerSourcingCreateRequest defines model for MatchmakingBuyerSourcingCreateRequest.
+type MatchmakingBuyerSourcingCreateRequest struct {
+	CriteriaSets  *[]int    `json:"criteria_sets,omitempty"`
+	FairId        *string   `json:"fair_id,omitempty"`
+	Keywords      *[]string `json:"keywords,omitempty"`
+	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
+	MinStars      *int      `json:"min_stars,omitempty"`
+	MonthlyVolume *float32  `json:"monthly_volume,omitempty"`
+
+	// NeededBy YYYY-MM-DD
+	NeededBy               *string   `json:"needed_by,omitempty"`
+	Provinces              *[]string `json:"provinces,omitempty"`
+	Regions                *[]string `json:"regions,omitempty"`
+	RequiredCertifications *[]string `json:"required_certifications,omitempty"`
+	Sectors                *[]string `json:"sectors,omitempty"`
+
+	// TargetMarket domestic or an export market code
+	TargetMarket *string `json:"target_market,omitempty"`
+	Title        *string `json:"title"`
+	Unit         *string `json:"unit,omitempty"`
 }
 
 // MatchmakingBuyerSourcingRequest defines model for MatchmakingBuyerSourcingRequest.
@@ -2275,16 +2402,16 @@ type PostAuthLoginJSONRequestBody = GatewayAccountLoginRequest
 type PostAuthRegisterJSONRequestBody = GatewayAccountRegisterRequest
 
 // PostBuyersJSONRequestBody defines body for PostBuyers for application/json ContentType.
-type PostBuyersJSONRequestBody = MatchmakingBuyerRequest
+type PostBuyersJSONRequestBody = MatchmakingBuyerCreateRequest
 
 // PatchBuyersIdJSONRequestBody defines body for PatchBuyersId for application/json ContentType.
 type PatchBuyersIdJSONRequestBody = MatchmakingBuyerRequest
 
 // PostBuyersIdRequestsJSONRequestBody defines body for PostBuyersIdRequests for application/json ContentType.
-type PostBuyersIdRequestsJSONRequestBody = MatchmakingBuyerSourcingRequest
+type PostBuyersIdRequestsJSONRequestBody = MatchmakingBuyerSourcingCreateRequest
 
 // PostFairsJSONRequestBody defines body for PostFairs for application/json ContentType.
-type PostFairsJSONRequestBody = EventFairRequest
+type PostFairsJSONRequestBody = EventFairCreateRequest
 
 // PostFairsFairIdApplicationsJSONRequestBody defines body for PostFairsFairIdApplications for application/json ContentType.
 type PostFairsFairIdApplicationsJSONRequestBody = ExhibitorApplicationCreateRequest
@@ -2329,7 +2456,7 @@ type PostProducersImportMultipartRequestBody PostProducersImportMultipartBody
 type PatchProducersIdJSONRequestBody = ExhibitorProducerWriteRequest
 
 // PostProducersIdProductsJSONRequestBody defines body for PostProducersIdProducts for application/json ContentType.
-type PostProducersIdProductsJSONRequestBody = ExhibitorProductWriteRequest
+type PostProducersIdProductsJSONRequestBody = ExhibitorProductCreateRequest
 
 // PatchProductsIdJSONRequestBody defines body for PatchProductsId for application/json ContentType.
 type PatchProductsIdJSONRequestBody = ExhibitorProductWriteRequest
