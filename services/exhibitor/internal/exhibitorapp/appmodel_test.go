@@ -44,8 +44,14 @@ func review(t *testing.T, c testenv.Client, id, action string) {
 // publishBooth puts a booth event of the event service on the stream.
 func (f fixture) publishBooth(t *testing.T, subject, fair, applicationID, assignmentID, code string) {
 	t.Helper()
-	env, err := events.New(subject, 1, fair, "", events.BoothAssignmentV1{AssignmentID: assignmentID, FairID: fair, BoothCode: code,
+	f.publishAssignment(t, subject, events.BoothAssignmentV1{AssignmentID: assignmentID, FairID: fair, BoothCode: code,
 		ApplicationID: applicationID, ProducerID: "p"})
+}
+
+// publishAssignment puts a booth event of the event service carrying a on the stream.
+func (f fixture) publishAssignment(t *testing.T, subject string, a events.BoothAssignmentV1) {
+	t.Helper()
+	env, err := events.New(subject, 1, a.FairID, "", a)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,14 +1,12 @@
 package exhibitorapp
 
 import (
-	"context"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
-	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
@@ -45,14 +43,8 @@ func TestApplicationBoothsShowTheirZoneAndAWithdrawalSaysTheyAreReleasing(t *tes
 	r.Decode(t, &app)
 	booth := func(subject, assignmentID, code, zone string) {
 		t.Helper()
-		env, err := events.New(subject, 1, "fair-z", "", events.BoothAssignmentV1{AssignmentID: assignmentID, FairID: "fair-z",
+		f.publishAssignment(t, subject, events.BoothAssignmentV1{AssignmentID: assignmentID, FairID: "fair-z",
 			BoothCode: code, Zone: zone, ApplicationID: app.ID, ProducerID: "p"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := bus.Publish(context.Background(), f.js, env); err != nil {
-			t.Fatal(err)
-		}
 	}
 	x, y := uuid.Must(uuid.NewV7()).String(), uuid.Must(uuid.NewV7()).String()
 	booth(events.BoothAssigned, x, "A01", "Khu A – Thực phẩm")
