@@ -253,10 +253,22 @@ func (s *Snapshots) Save(ctx context.Context, x *Index) (bool, error) {
 			return false, fmt.Errorf("index: write snapshot chunk: %w", err)
 		}
 	}
-	if _, err := s.db.Collection(SnapshotCollection).InsertOne(ctx, doc); err != nil {
-		s.dropChunks(ctx, doc)
+	// The header is written on a context that outlives a shutdown: a header the database stored
+	// while the caller gave up would otherwise have its chunks dropped below it.
+	dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+	defer cancel()
+	if _, err := s.db.Collection(SnapshotCollection).InsertOne(dctx, doc); err != nil {
 		if storage.IsDuplicate(err) {
+			s.dropChunks(ctx, doc)
 			return false, nil
+		}
+		// Not known whether it was stored: read it back before dropping anything.
+		n, cerr := s.db.Collection(SnapshotCollection).CountDocuments(dctx, bson.M{"_id": doc.ID, "set": doc.Set})
+		switch {
+		case cerr == nil && n == 1:
+			return true, s.prune(ctx)
+		case cerr == nil:
+			s.dropChunks(ctx, doc)
 		}
 		return false, fmt.Errorf("index: write snapshot: %w", err)
 	}
