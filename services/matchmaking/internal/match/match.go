@@ -1,7 +1,7 @@
 // Package match ranks producers for a buyer's sourcing need: a score in [0,1] from weighted
 // factors (category fit, keywords, stars, certifications for the target market, capacity
-// against volume, price, place, exhibiting at the fair), each with a short reason in Vietnamese
-// and English. Expired certificates and products below the minimum stars never appear. Which
+// against volume, price, place, exhibiting at the fair), each with a short reason said in the
+// reader's language. Expired certificates and products below the minimum stars never appear. Which
 // certifications an export market expects is data (markets.json), not code.
 package match
 
@@ -15,15 +15,15 @@ import (
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
-// Factor is one part of a score. Its reason is made in both languages and answered in the
-// reader's (Reason, set by Localize), never both at once.
+// Factor is one part of a score. Its reason is kept as messages with their values (codes from
+// the catalogue, never rendered text) and said in the reader's language only when answered
+// (Reason, set by Localize).
 type Factor struct {
-	Name     string  `json:"name"`
-	Score    float64 `json:"score"`
-	Weight   float64 `json:"weight"`
-	Reason   string  `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
-	ReasonVI string  `json:"-"`
-	ReasonEN string  `json:"-"`
+	Name   string  `json:"name"`
+	Score  float64 `json:"score"`
+	Weight float64 `json:"weight"`
+	Reason string  `json:"reason" doc:"in the language of Accept-Language (vi by default, en)"`
+	text   apperr.Localized
 }
 
 // Localize sets the reason of every factor of results to its text in lang, in place.
@@ -31,9 +31,8 @@ func Localize(results []Result, lang apperr.Lang) {
 	for i := range results {
 		for j := range results[i].Factors {
 			f := &results[i].Factors[j]
-			f.Reason = f.ReasonVI
-			if lang == apperr.English {
-				f.Reason = f.ReasonEN
+			if f.text != nil {
+				f.Reason = f.text.In(lang)
 			}
 		}
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/apperr/msgcheck"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
@@ -77,13 +79,13 @@ func TestRankHoneyForEU(t *testing.T) {
 	if top.ProducerID != "p-honey-4" || top.Score <= res[1].Score || top.Score > 1 || res[1].Score < 0 {
 		t.Errorf("ranking %+v", res)
 	}
-	if got := factor(top, "capacity").ReasonVI; got != "Công suất 2 tấn/tháng ≥ 1,5 tấn" {
+	if got := factor(top, "capacity").text.In(apperr.Vietnamese); got != "Công suất 2 tấn/tháng ≥ 1,5 tấn" {
 		t.Errorf("capacity reason %q", got)
 	}
-	if got := factor(top, "certifications").ReasonVI; !strings.HasPrefix(got, "Có GlobalGAP, HACCP, cần cho thị trường EU") {
+	if got := factor(top, "certifications").text.In(apperr.Vietnamese); !strings.HasPrefix(got, "Có GlobalGAP, HACCP, cần cho thị trường EU") {
 		t.Errorf("certification reason %q", got)
 	}
-	if got := factor(top, "stars").ReasonVI; got != "Đạt 4 sao OCOP" {
+	if got := factor(top, "stars").text.In(apperr.Vietnamese); got != "Đạt 4 sao OCOP" {
 		t.Errorf("stars reason %q", got)
 	}
 	if factor(res[1], "capacity").Score >= 1 {
@@ -92,6 +94,37 @@ func TestRankHoneyForEU(t *testing.T) {
 	for _, r := range res {
 		if r.ProducerID == "p-expired" {
 			t.Error("an expired certificate appeared")
+		}
+	}
+}
+
+// TestFactorReasonsInReadersLanguage ranks honey and says every factor's reason in each
+// language: from the catalogue's messages (which msgcheck holds to both languages), English with
+// no Vietnamese but names, Vietnamese as written.
+func TestFactorReasonsInReadersLanguage(t *testing.T) {
+	if err := msgcheck.Catalogue(apperr.Messages()); err != nil {
+		t.Error(err)
+	}
+	m := fixture(t)
+	need := Need{CriteriaSets: []int{4}, Keywords: []string{"mat ong", "rung"}, MinStars: 3, Volume: 1.5, Unit: "tonne", Market: "EU", MaxPrice: 200000}
+	res := m.Rank(need, 20, now)
+	if len(res) != 2 || res[0].ProducerID != "p-honey-4" {
+		t.Fatalf("results %+v, want p-honey-4 first of two", res)
+	}
+	want := map[apperr.Lang]map[string]string{
+		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: mat ong", "stars": "Đạt 4 sao OCOP",
+			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000; có nhãn hiệu đăng ký",
+			"capacity": "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
+		apperr.English: {"category": "exact criteria set 4", "keywords": "matches keywords: mat ong", "stars": "OCOP 4 stars",
+			"certifications": "has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
+			"capacity": "capacity 2 tonne/month ≥ 1.5 tonne", "price": "price from 250000 VND above 200000 VND"},
+	}
+	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
+		Localize(res, lang)
+		for name, reason := range want[lang] {
+			if got := factor(res[0], name).Reason; got != reason {
+				t.Errorf("%s reason in %s = %q, want %q", name, lang, got, reason)
+			}
 		}
 	}
 }

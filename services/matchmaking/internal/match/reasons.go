@@ -1,40 +1,191 @@
 package match
 
 import (
-	"fmt"
 	"math"
 	"strconv"
 	"strings"
 	"time"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
-// The functions here write a factor's reasons in Vietnamese and English. Only the producers
-// that make a ranking are explained, so none of them runs in the fast pass.
+// The reasons of the factors, each with its code, said in the reader's language only when a
+// ranking is answered (Localize). Only the producers that make a ranking are explained, so none
+// of the functions here runs in the fast pass.
+var (
+	msgCategoryAny = apperr.M("match.category_any",
+		"Bộ tiêu chí %s",
+		"criteria set %s")
+	msgCategoryExact = apperr.M("match.category_exact",
+		"Đúng bộ tiêu chí %s",
+		"exact criteria set %s")
+	msgCategorySector = apperr.M("match.category_sector",
+		"Cùng ngành %s",
+		"same sector: %s")
+	msgKeywordsNone = apperr.M("match.keywords_none",
+		"Không khớp từ khóa",
+		"no keyword matches")
+	msgKeywords = apperr.M("match.keywords",
+		"Khớp từ khóa: %s",
+		"matches keywords: %s")
+	msgStars5 = apperr.M("match.stars_5",
+		"Đạt 5 sao OCOP",
+		"OCOP 5 stars")
+	msgStarsPotential = apperr.M("match.stars_potential_5",
+		"Đạt 4 sao, tiềm năng 5 sao",
+		"4 stars, potential 5 stars")
+	msgStars4 = apperr.M("match.stars_4",
+		"Đạt 4 sao OCOP",
+		"OCOP 4 stars")
+	msgStars3 = apperr.M("match.stars_3",
+		"Đạt 3 sao OCOP",
+		"OCOP 3 stars")
+	msgCertsHave = apperr.M("match.certs_have",
+		"Có %s, cần cho thị trường %s",
+		"has %s, needed for %s")
+	msgCertsMissing = apperr.M("match.certs_missing",
+		"thiếu %s",
+		"lacks %s")
+	msgMarketBuyer = apperr.M("match.market_buyer",
+		"yêu cầu của người mua",
+		"the buyer")
+	msgTrademark = apperr.M("match.trademark",
+		"có nhãn hiệu đăng ký",
+		"has a registered trademark")
+	msgNoTrademark = apperr.M("match.trademark_missing",
+		"chưa có nhãn hiệu đăng ký",
+		"no registered trademark")
+	msgCapacityUnknown = apperr.M("match.capacity_unknown",
+		"Chưa rõ công suất theo đơn vị %s",
+		"capacity unknown in %s")
+	msgCapacity = apperr.M("match.capacity",
+		"Công suất %s %s/tháng %s %s %s",
+		"capacity %s %s/month %s %s %s")
+	msgPriceNone = apperr.M("match.price_none",
+		"Chưa có giá",
+		"no price listed")
+	msgPriceWithin = apperr.M("match.price_within",
+		"Giá từ %s trong ngân sách",
+		"price from %s within budget")
+	msgPriceOver = apperr.M("match.price_over",
+		"Giá từ %s cao hơn mức %s",
+		"price from %s above %s")
+	msgPlaceAsked = apperr.M("match.place_asked",
+		"Ở %s như yêu cầu",
+		"in %s as asked")
+	msgPlaceRegion = apperr.M("match.place_region",
+		"Thuộc vùng ưu tiên (%s)",
+		"in a preferred region (%s)")
+	msgPlaceElsewhere = apperr.M("match.place_elsewhere",
+		"Ngoài khu vực ưu tiên (%s)",
+		"outside the preferred places (%s)")
+	msgExhibits = apperr.M("match.exhibits",
+		"Có gian hàng tại hội chợ",
+		"exhibits at the fair")
+	msgExhibitsAt = apperr.M("match.exhibits_at",
+		"Có gian hàng tại hội chợ: %s",
+		"exhibits at the fair: %s")
+	msgBooth = apperr.M("match.booth",
+		"%s",
+		"booth %s")
+	msgBoothInZone = apperr.M("match.booth_in_zone",
+		"%s (%s)",
+		"booth %s (zone %s)")
+	msgNotExhibiting = apperr.M("match.not_exhibiting",
+		"Không tham gia hội chợ này",
+		"not exhibiting at this fair")
+)
 
-// anyCategoryReasons names the product's criteria set when the need asks for no category.
-func anyCategoryReasons(pr *index.Product) (string, string) {
-	cs, _ := ocop.CriteriaSetByNumber(pr.CriteriaSet)
-	return "Bộ tiêu chí " + strconv.Itoa(pr.CriteriaSet) + ": " + cs.Group, "criteria set " + strconv.Itoa(pr.CriteriaSet)
+// pair is a value that has a name of its own in each language (a sector, a market), passed to
+// a message as a parameter.
+type pair struct{ vi, en string }
+
+// In says p in lang.
+func (p pair) In(lang apperr.Lang) string {
+	if lang == apperr.English && p.en != "" {
+		return p.en
+	}
+	return p.vi
 }
 
-// exactCategoryReasons says the product is in one of the asked criteria sets.
-func exactCategoryReasons(pr *index.Product) (string, string) {
-	cs, _ := ocop.CriteriaSetByNumber(pr.CriteriaSet)
-	return "Đúng bộ tiêu chí " + strconv.Itoa(pr.CriteriaSet) + " (" + cs.Group + ")", "exact criteria set " + strconv.Itoa(pr.CriteriaSet)
+// joined is a list of localized parts said one after another with sep between them.
+type joined struct {
+	parts []apperr.Localized
+	sep   string
 }
 
-// sectorReasons says the product is only in the asked sector.
-func sectorReasons(pr *index.Product) (string, string) {
+// In says every part in lang.
+func (j joined) In(lang apperr.Lang) string {
+	out := make([]string, len(j.parts))
+	for i, p := range j.parts {
+		out[i] = p.In(lang)
+	}
+	return strings.Join(out, j.sep)
+}
+
+// quantity is an amount as each language writes it: 1,5 and 12.000 in Vietnamese, 1.5 and 12000
+// in English.
+type quantity float64
+
+// In writes q in lang.
+func (q quantity) In(lang apperr.Lang) string {
+	f := float64(q)
+	if lang == apperr.English {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	if f == math.Trunc(f) {
+		return strings.TrimSuffix(vntext.FormatVND(int64(f)), " ₫")
+	}
+	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
+}
+
+// money is an amount of đồng: 250.000 ₫ in Vietnamese, 250000 VND in English.
+type money int64
+
+// In writes m in lang.
+func (m money) In(lang apperr.Lang) string {
+	if lang == apperr.English {
+		return strconv.FormatInt(int64(m), 10) + " VND"
+	}
+	return vntext.FormatVND(int64(m))
+}
+
+// unitName is a unit of measure, by code: its Vietnamese name, or its code in English.
+type unitName string
+
+// In names u in lang.
+func (u unitName) In(lang apperr.Lang) string {
+	if lang == apperr.English {
+		return string(u)
+	}
+	if unit, ok := ocop.UnitByCode(string(u)); ok {
+		return unit.NameVI
+	}
+	return string(u)
+}
+
+// criteriaSet names a criteria set: its number, and in Vietnamese its group as well (the groups
+// have only Vietnamese names), after a colon or in parentheses.
+func criteriaSet(n int, paren bool) pair {
+	cs, _ := ocop.CriteriaSetByNumber(n)
+	num := strconv.Itoa(n)
+	if paren {
+		return pair{vi: num + " (" + cs.Group + ")", en: num}
+	}
+	return pair{vi: num + ": " + cs.Group, en: num}
+}
+
+// sectorReason says the product is only in the asked sector.
+func sectorReason(pr *index.Product) apperr.Localized {
 	sec, _ := ocop.SectorByCode(pr.Sector)
-	return "Cùng ngành " + sec.NameVI, "same sector: " + sec.NameEN
+	return msgCategorySector.With(pair{vi: sec.NameVI, en: sec.NameEN})
 }
 
-// keywordReasons lists the folded keywords found in the product's folded text.
-func keywordReasons(keywords []string, fold string) (string, string) {
+// keywordReason lists the folded keywords found in the product's folded text.
+func keywordReason(keywords []string, fold string) apperr.Localized {
 	var found []string
 	for _, k := range keywords {
 		if strings.Contains(fold, k) {
@@ -42,13 +193,13 @@ func keywordReasons(keywords []string, fold string) (string, string) {
 		}
 	}
 	if len(found) == 0 {
-		return "Không khớp từ khóa", "no keyword matches"
+		return msgKeywordsNone.With()
 	}
-	return "Khớp từ khóa: " + strings.Join(found, ", "), "matches keywords: " + strings.Join(found, ", ")
+	return msgKeywords.With(strings.Join(found, ", "))
 }
 
-// certReasons says which of the needed certifications the producer has and lacks.
-func certReasons(p *prepared, prod *index.Producer, now time.Time) (string, string) {
+// certReason says which of the needed certifications the producer has and lacks.
+func certReason(p *prepared, prod *index.Producer, now time.Time) apperr.Localized {
 	var have, missing []string
 	for _, c := range p.certs {
 		if until, ok := prod.Certs[c]; ok && !until.Before(now) {
@@ -57,78 +208,60 @@ func certReasons(p *prepared, prod *index.Producer, now time.Time) (string, stri
 			missing = append(missing, certName(c))
 		}
 	}
-	target := p.market.NameVI
-	if target == "" {
-		target = "yêu cầu của người mua"
+	var target apperr.Localized = pair{vi: p.market.NameVI, en: p.market.NameEN}
+	if p.market.NameVI == "" {
+		target = msgMarketBuyer
 	}
-	targetEN := p.market.NameEN
-	if targetEN == "" {
-		targetEN = "the buyer"
-	}
-	var vi, en []string
+	parts := joined{sep: "; "}
 	if len(have) > 0 {
-		vi = append(vi, "Có "+strings.Join(have, ", ")+", cần cho thị trường "+target)
-		en = append(en, "has "+strings.Join(have, ", ")+", needed for "+targetEN)
+		parts.parts = append(parts.parts, msgCertsHave.With(strings.Join(have, ", "), target))
 	}
 	if len(missing) > 0 {
-		vi = append(vi, "thiếu "+strings.Join(missing, ", "))
-		en = append(en, "lacks "+strings.Join(missing, ", "))
+		parts.parts = append(parts.parts, msgCertsMissing.With(strings.Join(missing, ", ")))
 	}
 	if p.market.Trademark {
 		if prod.Trademark {
-			vi, en = append(vi, "có nhãn hiệu đăng ký"), append(en, "has a registered trademark")
+			parts.parts = append(parts.parts, msgTrademark)
 		} else {
-			vi, en = append(vi, "chưa có nhãn hiệu đăng ký"), append(en, "no registered trademark")
+			parts.parts = append(parts.parts, msgNoTrademark)
 		}
 	}
-	return strings.Join(vi, "; "), strings.Join(en, "; ")
+	return parts
 }
 
-// capacityReasons compares the product's monthly capacity with the asked volume; rel is ≥ or <.
-func capacityReasons(p *prepared, pr *index.Product, rel string) (string, string) {
-	return fmt.Sprintf("Công suất %s %s/tháng %s %s %s", num(pr.Capacity), unitVI(pr.Unit), rel, num(p.Volume), unitVI(p.Unit)),
-		fmt.Sprintf("capacity %s %s/month %s %s %s", numEN(pr.Capacity), pr.Unit, rel, numEN(p.Volume), p.Unit)
+// capacityReason compares the product's monthly capacity with the asked volume; rel is ≥ or <.
+func capacityReason(p *prepared, pr *index.Product, rel string) apperr.Localized {
+	return msgCapacity.With(quantity(pr.Capacity), unitName(pr.Unit), rel, quantity(p.Volume), unitName(p.Unit))
 }
 
-// withinBudgetReasons gives the product's lowest price, which the budget covers.
-func withinBudgetReasons(pr *index.Product) (string, string) {
-	return "Giá từ " + vntext.FormatVND(pr.PriceMin) + " trong ngân sách", "price from " + strconv.FormatInt(pr.PriceMin, 10) + " VND within budget"
-}
-
-// overBudgetReasons gives the product's lowest price and the budget it exceeds.
-func overBudgetReasons(p *prepared, pr *index.Product) (string, string) {
-	return "Giá từ " + vntext.FormatVND(pr.PriceMin) + " cao hơn mức " + vntext.FormatVND(p.MaxPrice),
-		"price from " + strconv.FormatInt(pr.PriceMin, 10) + " VND above " + strconv.FormatInt(p.MaxPrice, 10)
-}
-
-// placeReasons names the producer's province and how it meets the place preference, by the
+// placeReason names the producer's province and how it meets the place preference, by the
 // score the need gave it (1 asked province, 0.8 preferred region, 0 elsewhere).
-func placeReasons(score float64, province string) (string, string) {
+func placeReason(score float64, province string) apperr.Localized {
 	prov, _ := ocop.ProvinceByCode(province)
 	switch score {
 	case 1:
-		return "Ở " + prov.Name + " như yêu cầu", "in " + prov.Name + " as asked"
+		return msgPlaceAsked.With(prov.Name)
 	case 0.8:
-		return "Thuộc vùng ưu tiên (" + prov.Name + ")", "in a preferred region (" + prov.Name + ")"
+		return msgPlaceRegion.With(prov.Name)
 	default:
-		return "Ngoài khu vực ưu tiên (" + prov.Name + ")", "outside the preferred places (" + prov.Name + ")"
+		return msgPlaceElsewhere.With(prov.Name)
 	}
 }
 
-// boothReasons says where at the fair the producer exhibits: each booth's code and zone.
-func boothReasons(booths []index.Booth) (string, string) {
-	vi, en := make([]string, len(booths)), make([]string, len(booths))
-	for i, b := range booths {
-		vi[i], en[i] = "gian "+b.Code, "booth "+b.Code
+// boothReason says where at the fair the producer exhibits: each booth's code and zone.
+func boothReason(booths []index.Booth) apperr.Localized {
+	if len(booths) == 0 {
+		return msgExhibits
+	}
+	list := joined{sep: ", "}
+	for _, b := range booths {
 		if b.Zone != "" {
-			vi[i] += " (" + b.Zone + ")"
-			en[i] += " (zone " + b.Zone + ")"
+			list.parts = append(list.parts, msgBoothInZone.With(b.Code, b.Zone))
+		} else {
+			list.parts = append(list.parts, msgBooth.With(b.Code))
 		}
 	}
-	if len(booths) == 0 {
-		return "Có gian hàng tại hội chợ", "exhibits at the fair"
-	}
-	return "Có gian hàng tại hội chợ: " + strings.Join(vi, ", "), "exhibits at the fair: " + strings.Join(en, ", ")
+	return msgExhibitsAt.With(list)
 }
 
 func certName(code string) string {
@@ -137,21 +270,3 @@ func certName(code string) string {
 	}
 	return code
 }
-
-func unitVI(code string) string {
-	if u, ok := ocop.UnitByCode(code); ok {
-		return u.NameVI
-	}
-	return code
-}
-
-// num writes a number the Vietnamese way: 1,5 and 12.000.
-func num(f float64) string {
-	if f == math.Trunc(f) {
-		s := vntext.FormatVND(int64(f))
-		return strings.TrimSuffix(s, " ₫")
-	}
-	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
-}
-
-func numEN(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

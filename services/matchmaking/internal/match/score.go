@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
@@ -41,9 +42,9 @@ func (t *tally) add(name string, score float64) bool {
 	return t.explain
 }
 
-// note keeps a counted factor with its reasons.
-func (t *tally) note(name string, score float64, vi, en string) {
-	t.factors = append(t.factors, Factor{Name: name, Score: round(score), Weight: weightOf(name), ReasonVI: vi, ReasonEN: en})
+// note keeps a counted factor with its reason, said in the reader's language only when answered.
+func (t *tally) note(name string, score float64, reason apperr.Localized) {
+	t.factors = append(t.factors, Factor{Name: name, Score: round(score), Weight: weightOf(name), text: reason})
 }
 
 // score rates one product. With explain false it only computes the number: each step builds
@@ -67,18 +68,15 @@ func (t *tally) category(p *prepared, pr *index.Product) {
 	switch {
 	case len(p.CriteriaSets) == 0 && len(p.sectors) == 0:
 		if sc := 1.0; t.add("category", sc) {
-			vi, en := anyCategoryReasons(pr)
-			t.note("category", sc, vi, en)
+			t.note("category", sc, msgCategoryAny.With(criteriaSet(pr.CriteriaSet, false)))
 		}
 	case slices.Contains(p.CriteriaSets, pr.CriteriaSet):
 		if sc := 1.0; t.add("category", sc) {
-			vi, en := exactCategoryReasons(pr)
-			t.note("category", sc, vi, en)
+			t.note("category", sc, msgCategoryExact.With(criteriaSet(pr.CriteriaSet, true)))
 		}
 	default:
 		if sc := 0.6; t.add("category", sc) {
-			vi, en := sectorReasons(pr)
-			t.note("category", sc, vi, en)
+			t.note("category", sc, sectorReason(pr))
 		}
 	}
 }
@@ -95,8 +93,7 @@ func (t *tally) keywords(p *prepared, pr *index.Product) {
 		}
 	}
 	if sc := float64(hit) / float64(len(p.keywords)); t.add("keywords", sc) {
-		vi, en := keywordReasons(p.keywords, pr.Fold)
-		t.note("keywords", sc, vi, en)
+		t.note("keywords", sc, keywordReason(p.keywords, pr.Fold))
 	}
 }
 
@@ -106,19 +103,19 @@ func (t *tally) stars(pr *index.Product) {
 	switch {
 	case pr.Stars >= 5:
 		if sc := 1.0; t.add("stars", sc) {
-			t.note("stars", sc, "Đạt 5 sao OCOP", "OCOP 5 stars")
+			t.note("stars", sc, msgStars5)
 		}
 	case pr.PotentialFive:
 		if sc := 0.9; t.add("stars", sc) {
-			t.note("stars", sc, "Đạt 4 sao, tiềm năng 5 sao", "4 stars, potential 5 stars")
+			t.note("stars", sc, msgStarsPotential)
 		}
 	case pr.Stars == 4:
 		if sc := 0.75; t.add("stars", sc) {
-			t.note("stars", sc, "Đạt 4 sao OCOP", "OCOP 4 stars")
+			t.note("stars", sc, msgStars4)
 		}
 	default:
 		if sc := 0.5; t.add("stars", sc) {
-			t.note("stars", sc, "Đạt 3 sao OCOP", "OCOP 3 stars")
+			t.note("stars", sc, msgStars3)
 		}
 	}
 }
@@ -142,8 +139,7 @@ func (t *tally) certifications(p *prepared, prod *index.Producer, now time.Time)
 		}
 	}
 	if sc := float64(got) / float64(max(need, 1)); t.add("certifications", sc) {
-		vi, en := certReasons(p, prod, now)
-		t.note("certifications", sc, vi, en)
+		t.note("certifications", sc, certReason(p, prod, now))
 	}
 }
 
@@ -156,17 +152,15 @@ func (t *tally) capacity(p *prepared, pr *index.Product) {
 		switch {
 		case !ok || pr.Capacity == 0:
 			if sc := 0.3; t.add("capacity", sc) {
-				t.note("capacity", sc, "Chưa rõ công suất theo đơn vị "+unitVI(p.Unit), "capacity unknown in "+p.Unit)
+				t.note("capacity", sc, msgCapacityUnknown.With(unitName(p.Unit)))
 			}
 		case capIn >= p.Volume:
 			if sc := 1.0; t.add("capacity", sc) {
-				vi, en := capacityReasons(p, pr, "≥")
-				t.note("capacity", sc, vi, en)
+				t.note("capacity", sc, capacityReason(p, pr, "≥"))
 			}
 		default:
 			if sc := capIn / p.Volume; t.add("capacity", sc) {
-				vi, en := capacityReasons(p, pr, "<")
-				t.note("capacity", sc, vi, en)
+				t.note("capacity", sc, capacityReason(p, pr, "<"))
 			}
 		}
 	}
@@ -180,17 +174,15 @@ func (t *tally) price(p *prepared, pr *index.Product) {
 	switch {
 	case pr.PriceMin == 0:
 		if sc := 0.5; t.add("price", sc) {
-			t.note("price", sc, "Chưa có giá", "no price listed")
+			t.note("price", sc, msgPriceNone)
 		}
 	case pr.PriceMin <= p.MaxPrice:
 		if sc := 1.0; t.add("price", sc) {
-			vi, en := withinBudgetReasons(pr)
-			t.note("price", sc, vi, en)
+			t.note("price", sc, msgPriceWithin.With(money(pr.PriceMin)))
 		}
 	default:
 		if sc := float64(p.MaxPrice) / float64(pr.PriceMin); t.add("price", sc) {
-			vi, en := overBudgetReasons(p, pr)
-			t.note("price", sc, vi, en)
+			t.note("price", sc, msgPriceOver.With(money(pr.PriceMin), money(p.MaxPrice)))
 		}
 	}
 }
@@ -201,8 +193,7 @@ func (t *tally) place(p *prepared, prod *index.Producer) {
 		return
 	}
 	if sc := p.place[prod.Province]; t.add("place", sc) {
-		vi, en := placeReasons(sc, prod.Province)
-		t.note("place", sc, vi, en)
+		t.note("place", sc, placeReason(sc, prod.Province))
 	}
 }
 
@@ -213,12 +204,11 @@ func (t *tally) fair(v index.View, p *prepared, prod *index.Producer) {
 	}
 	if v.Exhibiting(p.FairID, prod.ID) {
 		if sc := 1.0; t.add("fair", sc) {
-			vi, en := boothReasons(v.BoothsOf(p.FairID, prod.ID))
-			t.note("fair", sc, vi, en)
+			t.note("fair", sc, boothReason(v.BoothsOf(p.FairID, prod.ID)))
 		}
 	} else {
 		if sc := 0.0; t.add("fair", sc) {
-			t.note("fair", sc, "Không tham gia hội chợ này", "not exhibiting at this fair")
+			t.note("fair", sc, msgNotExhibiting)
 		}
 	}
 }
