@@ -114,10 +114,10 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 	want := map[apperr.Lang]map[string]string{
 		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: mat ong", "stars": "Đạt 4 sao OCOP",
 			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000; có nhãn hiệu đăng ký",
-			"capacity": "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
+			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
 		apperr.English: {"category": "exact criteria set 4", "keywords": "matches keywords: mat ong", "stars": "OCOP 4 stars",
 			"certifications": "has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
-			"capacity": "capacity 2 tonne/month ≥ 1.5 tonne", "price": "price from 250000 VND above 200000 VND"},
+			"capacity":       "capacity 2 tonne/month ≥ 1.5 tonne", "price": "price from 250000 VND above 200000 VND"},
 	}
 	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
 		Localize(res, lang)
