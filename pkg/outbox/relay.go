@@ -41,6 +41,25 @@ type Relay struct {
 	failing map[string]failure
 	// beforeClear, for tests, runs just before a marker is cleared.
 	beforeClear func()
+	// single is set when the database is reached through one connection that only this process
+	// uses (SingleConnection).
+	single bool
+	// known holds IDs of events known to be marked sent (published by this relay, or looked up),
+	// so that a document written again does not cost a lookup per event it already published. A
+	// sent marker is never removed before its event is past Horizon, so a remembered ID stays true.
+	known map[string]struct{}
+}
+
+// knownCap bounds the IDs a relay remembers as sent; at the cap it starts afresh (about 2 MB).
+const knownCap = 20000
+
+// SingleConnection tells the relay that its database is reached through one connection that only
+// this process uses (the embedded FerretDB): a conditional delete is then atomic with every other
+// write, so a marker cleared by its token needs no second look at its document.
+func (r *Relay) SingleConnection() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.single = true
 }
 
 // SweepEvery is how often a relay also searches its collections for unsent events written
@@ -67,7 +86,7 @@ func NewRelay(js jetstream.JetStream, db *mongo.Database, log *slog.Logger, m *m
 	}
 	r := &Relay{js: js, sent: db.Collection(SentCollection), pending: db.Collection(PendingCollection), log: log, metrics: m,
 		interval: interval, sweepEvery: SweepEvery, wake: make(chan struct{}, 1), byName: map[string]*mongo.Collection{},
-		failing: map[string]failure{}}
+		failing: map[string]failure{}, known: map[string]struct{}{}}
 	for _, c := range collections {
 		coll := db.Collection(c)
 		r.collections = append(r.collections, coll)
@@ -208,7 +227,7 @@ func (r *Relay) flushMark(ctx context.Context, c *mongo.Collection, m pendingMar
 		p.fail(fmt.Errorf("outbox: read %s: %w", m.ID, err))
 		return
 	default:
-		sent, err := sentAmong(ctx, r.sent, unsentCandidates(d.Outbox, p.now))
+		sent, err := r.sentAmong(ctx, unsentCandidates(d.Outbox, p.now))
 		if err != nil {
 			p.left++
 			p.fail(err)
@@ -230,8 +249,8 @@ func (r *Relay) flushMark(ctx context.Context, c *mongo.Collection, m pendingMar
 	// Where a conditional delete is not atomic across connections (FerretDB v1, replicas sharing
 	// it), the delete can take the marker a write put back after its document changed. That
 	// write's document is stored before its marker, so it shows now: put the marker back if the
-	// document's events changed since it was read.
-	if res.DeletedCount > 0 && r.changedSince(ctx, c, m.Doc, d) {
+	// document's events changed since it was read. On a single connection the delete is atomic.
+	if res.DeletedCount > 0 && !r.single && r.changedSince(ctx, c, m.Doc, d) {
 		if err := MarkPending(ctx, c, m.Doc); err != nil {
 			p.fail(err)
 		}
@@ -290,6 +309,7 @@ func (r *Relay) publishDoc(ctx context.Context, collection string, d pendingDoc,
 			continue
 		}
 		sent[e.ID] = true
+		r.remember(e.ID)
 		p.published++
 	}
 }
@@ -378,6 +398,36 @@ func (r *Relay) publish(ctx context.Context, e Entry) error {
 		r.metrics.EventsPublished.WithLabelValues(e.Subject).Inc()
 	}
 	return nil
+}
+
+// sentAmong is sentAmong with the IDs the relay knows to be sent left out of the lookups.
+func (r *Relay) sentAmong(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := make(map[string]bool, len(ids))
+	ask := make([]string, 0, len(ids))
+	for _, id := range ids {
+		if _, ok := r.known[id]; ok {
+			out[id] = true
+		} else {
+			ask = append(ask, id)
+		}
+	}
+	found, err := sentAmong(ctx, r.sent, ask)
+	if err != nil {
+		return nil, err
+	}
+	for id := range found {
+		out[id] = true
+		r.remember(id)
+	}
+	return out, nil
+}
+
+// remember records that event id is marked sent.
+func (r *Relay) remember(id string) {
+	if len(r.known) >= knownCap {
+		clear(r.known)
+	}
+	r.known[id] = struct{}{}
 }
 
 func (r *Relay) markSent(ctx context.Context, e Entry) error {

@@ -116,6 +116,9 @@ func (h *Host) Relay(ctx context.Context, collections ...string) (*outbox.Relay,
 		return nil, err
 	}
 	r := outbox.NewRelay(h.JS, h.DB.Database, h.Log.With("component", "outbox"), h.Metrics, h.Config.RelayInterval, collections...)
+	if h.DB.Embedded {
+		r.SingleConnection()
+	}
 	h.relays = append(h.relays, r)
 	return r, nil
 }

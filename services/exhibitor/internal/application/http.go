@@ -390,12 +390,14 @@ func (h *Routes) fairNames(ctx context.Context, apps []Application) (map[string]
 }
 
 // visible loads an application the caller may see: its producer, the fair's organisers, admins.
-// A read (fromModel) takes the application and its fair from the model when it holds them; a
-// review reads the database, the record its conditional write is checked against.
-func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, bool) {
+// It takes the application and its fair from the model when it holds them, else from the
+// database. A review takes them from the model too: its write is conditional on the revision it
+// read, so a model a moment behind costs a stale write, after which Move re-reads the database,
+// and a review costs no read of its own on the database's one connection.
+func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 	ctx := c.Request.Context()
 	a, ok := Application{}, false
-	if fromModel && h.Model != nil {
+	if h.Model != nil {
 		a, ok = h.Model.Get(c.Param("id"))
 	}
 	var err error
@@ -406,12 +408,7 @@ func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, boo
 			return Application{}, Fair{}, false
 		}
 	}
-	var f Fair
-	if fromModel {
-		f, err = h.fair(ctx, a.FairID)
-	} else {
-		f, err = h.Store.Fair(ctx, a.FairID)
-	}
+	f, err := h.fair(ctx, a.FairID)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Application{}, Fair{}, false
@@ -425,7 +422,7 @@ func (h *Routes) visible(c *gin.Context, fromModel bool) (Application, Fair, boo
 }
 
 func (h *Routes) get(c *gin.Context) {
-	if a, f, ok := h.visible(c, true); ok {
+	if a, f, ok := h.visible(c); ok {
 		c.JSON(http.StatusOK, toResponse(a, f.NameVI, answerLang(c)))
 	}
 }
@@ -442,7 +439,7 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		if !bind(c, &req) {
 			return
 		}
-		a, f, ok := h.visible(c, false)
+		a, f, ok := h.visible(c)
 		if !ok {
 			return
 		}
@@ -455,7 +452,15 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersReview))
 			return
 		}
-		next, err := h.Store.Move(c.Request.Context(), a, act, req.Reason, h.now)
+		ctx := c.Request.Context()
+		next, err := h.Store.Move(ctx, a, act, req.Reason, h.now)
+		if apperr.Is(err, apperr.Conflict) {
+			// The copy may be a moment behind the database: a move its status refuses is asked
+			// again of the stored application, when that is newer.
+			if fresh, gerr := h.Store.Get(ctx, a.ID); gerr == nil && fresh.Revision != a.Revision {
+				next, err = h.Store.Move(ctx, fresh, act, req.Reason, h.now)
+			}
+		}
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
