@@ -74,6 +74,10 @@ type solver struct {
 	partOff  []int32
 	partList []int32
 	ordered  bool
+	// When the solve started, and when a schedule first placed every meeting it can within the
+	// spread, after started (ns; -1 before), shared by the solve's two solvers.
+	started time.Time
+	firstAt *atomic.Int64
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -396,6 +400,9 @@ func (s *solver) lowerBound() int {
 func (s *solver) offer(upper *atomic.Int64) {
 	if s.unsched == s.impossible && s.spread() <= s.p.MaxBreakSpread && int64(s.total) < upper.Load() {
 		upper.Store(int64(s.total))
+		if s.firstAt != nil {
+			s.firstAt.CompareAndSwap(-1, int64(time.Since(s.started)))
+		}
 	}
 }
 
@@ -888,17 +895,28 @@ func (s *solver) reason(m int) apperr.Text {
 	return msgNoRoom.With()
 }
 
-// Solve schedules the problem within its time limit (default 10 s) or until ctx ends.
+// Solve schedules the problem within its time limit (default 10 s) or until ctx ends. It
+// returns Invalid when the problem does not validate.
 func Solve(ctx context.Context, p Problem) (Solution, error) {
+	sol, _, err := solve(ctx, p)
+	return sol, err
+}
+
+// solve is Solve, also telling when a schedule first placed every meeting that can be placed
+// within the spread (-1: never).
+func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 	start := time.Now()
 	if err := p.Validate(); err != nil {
-		return Solution{}, err
+		return Solution{}, -1, err
 	}
+	var firstAt atomic.Int64
+	firstAt.Store(-1)
 	limit := time.Duration(p.TimeLimitMS) * time.Millisecond
 	if p.TimeLimitMS == 0 {
 		limit = 10 * time.Second
 	}
 	s := newSolver(p)
+	s.started, s.firstAt = start, &firstAt
 	s.greedy()
 	// The capacity bound searches on another goroutine while annealing improves the schedule;
 	// each tells the other what it has (a higher bound, fewer breaks), and both stop when they
@@ -914,6 +932,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 	bctx, cancel := context.WithDeadline(ctx, deadline)
 	done := make(chan struct{})
 	second := s.reseeded()
+	second.started, second.firstAt = start, &firstAt
 	s.weigh(busyWeight)
 	second.weigh(busyWeight2)
 	levelTime := max(limit/10, 50*time.Millisecond) // per budget of breaks the capacity bound searches
@@ -939,7 +958,7 @@ func Solve(ctx context.Context, p Problem) (Solution, error) {
 		s.restore(snapshot{slot: second.slot})
 	}
 	s.noWorseThanFirstFit()
-	return s.solution(start, int(bound.Load())), nil
+	return s.solution(start, int(bound.Load())), time.Duration(firstAt.Load()), nil
 }
 
 // noWorseThanFirstFit takes the organiser's baseline (FirstFit) when it costs less than the
