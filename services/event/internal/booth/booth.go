@@ -74,7 +74,9 @@ func Normalize(b Booth, field string) (Booth, error) {
 		}
 	}
 	v.Expect(b.W >= 1 && b.W <= 100 && b.H >= 1 && b.H <= 100, field+"size", msgSize, 1, 100)
-	v.Expect(b.X >= 0 && b.X <= 2000 && b.Y >= 0 && b.Y <= 2000, field+"position", msgPosition, 0, 2000)
+	if v.Expect(b.X >= 0 && b.X <= HallSize && b.Y >= 0 && b.Y <= HallSize, field+"position", msgPosition, 0, HallSize) && !v.Failed() {
+		v.Expect(Inside(b), field+"position", msgOutsideHall, b.Code, HallSize)
+	}
 	v.Expect(b.Price >= 0 && b.Price <= 10_000_000_000, field+"price", msgPrice, 0, 10)
 	v.Expect(b.Hold == "" || b.Hold == Reserved || b.Hold == Blocked, field+"status", apperr.OneOf, holdStatuses)
 	return b, v.Err()

@@ -1,9 +1,11 @@
 package booth
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -84,6 +86,8 @@ type Routes struct {
 	Notify func()
 	Now    func() time.Time
 	memo   *httpx.Memo
+	// layout is held from a layout check to the end of its write (checkLayout).
+	layout sync.Mutex
 }
 
 // Register adds the floor-plan routes to api.
@@ -120,6 +124,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 		return
 	}
 	var booths []Booth
+	field := func(i int) string { return "grid.position" }
 	switch {
 	case req.Grid != nil && len(req.Booths) > 0:
 		httpx.RespondError(c, apperr.New(apperr.Invalid, msgBoothsOrGrid))
@@ -134,6 +139,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 			return
 		}
 	case len(req.Booths) > 0:
+		field = func(i int) string { return "booths[" + strconv.Itoa(i) + "].position" }
 		var v apperr.Validation
 		v.Expect(len(req.Booths) <= 500, "booths", apperr.TooMany, 500)
 		seen := map[string]bool{}
@@ -159,7 +165,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 		httpx.RespondError(c, apperr.InvalidField("booths", msgNothingToAdd))
 		return
 	}
-	if _, err := rt.Booths.AddBooths(c.Request.Context(), booths); err != nil {
+	if err := rt.addChecked(c.Request.Context(), f.ID, booths, field); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -169,6 +175,17 @@ func (rt *Routes) addBooths(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusCreated, m)
+}
+
+// addChecked adds booths to a fair's plan unless they overlap each other or its booths.
+func (rt *Routes) addChecked(ctx context.Context, fairID string, booths []Booth, field func(i int) string) error {
+	rt.layout.Lock()
+	defer rt.layout.Unlock()
+	if err := rt.checkLayout(ctx, fairID, booths, field); err != nil {
+		return err
+	}
+	_, err := rt.Booths.AddBooths(ctx, booths)
+	return err
 }
 
 func holdOf(status string) (string, bool) {
@@ -268,6 +285,7 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 	if !ok {
 		return
 	}
+	before := b
 	if req.Zone != nil {
 		b.Zone = *req.Zone
 	}
@@ -298,11 +316,24 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := rt.Booths.SaveBooth(c.Request.Context(), b); err != nil {
+	if err := rt.saveChecked(c.Request.Context(), before, b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	c.JSON(http.StatusOK, boothBody{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Price: PriceOf(f, b), Status: StatusOf(b, false)})
+}
+
+// saveChecked stores b, the booth that was before, unless it moved or grew onto another booth. A
+// booth that keeps its place is not checked, so a plan stored before the rule stays editable.
+func (rt *Routes) saveChecked(ctx context.Context, before, b Booth) error {
+	rt.layout.Lock()
+	defer rt.layout.Unlock()
+	if b.X != before.X || b.Y != before.Y || b.W != before.W || b.H != before.H {
+		if err := rt.checkLayout(ctx, b.FairID, []Booth{b}, func(int) string { return "position" }); err != nil {
+			return err
+		}
+	}
+	return rt.Booths.SaveBooth(ctx, b)
 }
 
 func (rt *Routes) deleteBooth(c *gin.Context) {

@@ -78,6 +78,15 @@ var (
 	msgTwice = apperr.M("booth_listed_twice",
 		"bị liệt kê hai lần",
 		"is listed twice")
+	msgOutsideHall = apperr.M("booth_outside_hall",
+		"gian %s vượt ra ngoài hội trường: mép phải và mép dưới của gian phải nằm trong %d mét tính từ góc trên bên trái",
+		"booth %s reaches outside the hall: its right and bottom edges must stay within %d metres of the top-left corner")
+	msgOverlap = apperr.M("booth_overlap",
+		"gian %s chồng lên gian %s; hãy dời hoặc thu nhỏ một trong hai gian",
+		"booth %s overlaps booth %s; move or shrink one of them")
+	msgMoreOverlaps = apperr.M("booth_overlap_more",
+		"còn %d chỗ chồng lấn khác",
+		"and %d more overlaps")
 )
 
 // holdStatuses are the statuses an organiser may give a booth.

@@ -97,7 +97,7 @@ func TestReplicasServeTheSameFloorPlan(t *testing.T) {
 
 	// Writes on the late replica reach the first.
 	org2 := api2.With(tok)
-	if r := org2.Do(t, "POST", "/api/fairs/"+id+"/booths", map[string]any{"booths": []map[string]any{{"code": "B01", "zone": "Khu B"}}}); r.Status != 201 {
+	if r := org2.Do(t, "POST", "/api/fairs/"+id+"/booths", map[string]any{"booths": []map[string]any{{"code": "B01", "zone": "Khu B", "x": 20}}}); r.Status != 201 {
 		t.Fatalf("add B01 on the second replica: %d %s", r.Status, r.Body)
 	}
 	assign(org2, "A04", "app2")
