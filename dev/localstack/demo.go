@@ -155,6 +155,49 @@ func eventually(ctx context.Context, fn func() error) error {
 	return err
 }
 
+// demoGrid is one grid of standard booths on a demo fair's floor plan, as the event service
+// generates it: booths of demoBooth × demoBooth metres side by side, rows demoAisle apart.
+type demoGrid struct {
+	Zone, Prefix  string
+	Rows, Columns int
+	X, Y          float64
+}
+
+// The event service's sizes for a grid of standard booths.
+const (
+	demoBooth = 3
+	demoAisle = 3
+)
+
+// size returns the floor g covers in metres.
+func (g demoGrid) size() (width, depth float64) {
+	return float64(g.Columns * demoBooth), float64(g.Rows*demoBooth + (g.Rows-1)*demoAisle)
+}
+
+// body is g as the grid of POST /api/fairs/{id}/booths.
+func (g demoGrid) body() map[string]any {
+	return map[string]any{"zone": g.Zone, "prefix": g.Prefix, "rows": g.Rows, "columns": g.Columns, "origin_x": g.X, "origin_y": g.Y}
+}
+
+// demoPlans returns the grids of the Hà Nội fair (five zones of 30 booths, three zones to a row)
+// and of the Tây Ninh trade week (two zones of 25, one below the other). Each grid starts an
+// aisle past the floor of the one before it, so no booth stands on another.
+func demoPlans() (hanoi, week []demoGrid) {
+	place := func(zones []string, first rune, rows, columns, perRow int) []demoGrid {
+		out := make([]demoGrid, len(zones))
+		for i, z := range zones {
+			g := demoGrid{Zone: z, Prefix: string(first + rune(i)), Rows: rows, Columns: columns}
+			w, d := g.size()
+			g.X, g.Y = float64(i%perRow)*(w+demoAisle), float64(i/perRow)*(d+demoAisle)
+			out[i] = g
+		}
+		return out
+	}
+	hanoi = place([]string{"Khu Tây Bắc", "Khu Đồng bằng sông Hồng", "Khu miền Trung – Tây Nguyên", "Khu Nam Bộ", "Khu Hà Nội"}, 'A', 3, 10, 3)
+	week = place([]string{"Khu đặc sản", "Khu thủ công"}, 'P', 5, 5, 1)
+	return hanoi, week
+}
+
 // LoadDemo fills a fresh system through its public API with a labelled demo: a Hà Nội OCOP fair
 // with 150 booths and a trade week with 50, 60 producers with products across sectors and
 // provinces (most applying, approved and placed at the Hà Nội fair), and 15 buyers with sourcing
@@ -193,16 +236,12 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 	if err != nil {
 		return nil, fmt.Errorf("demo: trade week: %w", err)
 	}
-	zones := []string{"Khu Tây Bắc", "Khu Đồng bằng sông Hồng", "Khu miền Trung – Tây Nguyên", "Khu Nam Bộ", "Khu Hà Nội"}
-	for i, z := range zones {
-		grid := map[string]any{"zone": z, "prefix": string(rune('A' + i)), "rows": 3, "columns": 10, "origin_x": (i % 3) * 34, "origin_y": (i / 3) * 20}
-		if err := org.do(ctx, "POST", "/api/fairs/"+hanoi+"/booths", map[string]any{"grid": grid}, nil); err != nil {
-			return nil, err
-		}
-	}
-	for i, z := range []string{"Khu đặc sản", "Khu thủ công"} {
-		if err := org.do(ctx, "POST", "/api/fairs/"+week+"/booths", map[string]any{"grid": map[string]any{"zone": z, "prefix": string(rune('P' + i)), "rows": 5, "columns": 5, "origin_y": i * 26}}, nil); err != nil {
-			return nil, err
+	hanoiPlan, weekPlan := demoPlans()
+	for id, plan := range map[string][]demoGrid{hanoi: hanoiPlan, week: weekPlan} {
+		for _, g := range plan {
+			if err := org.do(ctx, "POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": g.body()}, nil); err != nil {
+				return nil, fmt.Errorf("demo: booths %s: %w", g.Prefix, err)
+			}
 		}
 	}
 	for _, id := range []string{hanoi, week} {
@@ -250,13 +289,13 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 		if i%6 == 5 {
 			continue // not every producer applies
 		}
-		fair := hanoi
+		fair, plan := hanoi, hanoiPlan
 		if i%5 == 4 {
-			fair = week
+			fair, plan = week, weekPlan
 		}
 		if err := eventually(ctx, func() error {
 			return p.do(ctx, "POST", "/api/fairs/"+fair+"/applications", map[string]any{"product_ids": []string{prod.ID}, "booth_count": 1 + i%2,
-				"preferred_zone": zones[i%len(zones)]}, nil)
+				"preferred_zone": plan[i%len(plan)].Zone}, nil)
 		}); err != nil {
 			return nil, fmt.Errorf("demo: application %d: %w", i, err)
 		}
