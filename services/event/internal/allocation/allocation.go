@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Booth is a booth of the floor plan.
@@ -149,6 +150,16 @@ func newState(p Problem) *state {
 		}
 	}
 	s.apps = slices.Clone(p.Applications)
+	// Producers type the zone they prefer: it names a zone of the plan whatever its accents and case.
+	zones := map[string]string{}
+	for _, b := range s.booths {
+		zones[vntext.Fold(b.Zone)] = b.Zone
+	}
+	for i, a := range s.apps {
+		if z, ok := zones[vntext.Fold(a.PreferredZone)]; ok && a.PreferredZone != "" {
+			s.apps[i].PreferredZone = z
+		}
+	}
 	s.sets = make([][]int, len(s.apps))
 	for i, a := range s.apps {
 		s.appIndex[a.ID] = i
