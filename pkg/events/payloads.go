@@ -92,6 +92,9 @@ type B2BDayV1 struct {
 	Slots        int    `json:"slots"`
 	MorningSlots int    `json:"morning_slots"`
 	Tables       int    `json:"tables"`
+	// LunchMinutes is the pause between the morning and the afternoon session: the afternoon's
+	// slots start that much later. Absent (0) on events from before the pause was a setting.
+	LunchMinutes int `json:"lunch_minutes,omitempty"`
 }
 
 // FairV1 is the full state of a fair. Dates are YYYY-MM-DD in Vietnam; times are RFC 3339.
@@ -128,14 +131,21 @@ type FairChangedV1 struct {
 // later assignment has a greater ID, so consumers apply a state only when its assignment ID is not
 // older than the one they hold for the booth or application (events arrive late and twice).
 type BoothAssignmentV1 struct {
-	AssignmentID  string    `json:"assignment_id"`
-	FairID        string    `json:"fair_id"`
-	BoothCode     string    `json:"booth_code"`
-	Zone          string    `json:"zone"`
-	ApplicationID string    `json:"application_id"`
-	ProducerID    string    `json:"producer_id"`
-	Reason        string    `json:"reason,omitempty"`
-	At            time.Time `json:"at"`
+	AssignmentID  string `json:"assignment_id"`
+	FairID        string `json:"fair_id"`
+	BoothCode     string `json:"booth_code"`
+	Zone          string `json:"zone"`
+	ApplicationID string `json:"application_id"`
+	ProducerID    string `json:"producer_id"`
+	// ReasonCode says why a released booth was released, as a code a reader's language says
+	// (booth_release.fair_cancelled, booth_release.application_withdrawn, …); absent on events
+	// from before reasons had codes, and on event.booth.assigned.
+	ReasonCode string `json:"reason_code,omitempty"`
+	// Reason holds the words a person gave with ReasonCode (the organisers' reason for
+	// cancelling the fair), kept as written. Events from before reason codes hold an English
+	// sentence here instead.
+	Reason string    `json:"reason,omitempty"`
+	At     time.Time `json:"at"`
 }
 
 // FloorplanChangedV1 is the payload of event.floorplan.changed. Revision counts the changes of

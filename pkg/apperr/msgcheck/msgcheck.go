@@ -154,3 +154,13 @@ func checkEnglish(s string) []string {
 	}
 	return out
 }
+
+// NotVietnamese returns what makes s, a text shown to a reader of Vietnamese, not Vietnamese:
+// English words, or no letter with a diacritic at all. Tests use it on answers read through the
+// API, as Catalogue does on the messages' Vietnamese texts.
+func NotVietnamese(s string) []string { return checkVietnamese(s) }
+
+// NotEnglish returns what makes s, a text shown to a reader of English, not English: a letter
+// English does not write, or a Vietnamese word written without diacritics. Names are Vietnamese
+// in English texts too: leave them out of s first.
+func NotEnglish(s string) []string { return checkEnglish(s) }

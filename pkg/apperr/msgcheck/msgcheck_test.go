@@ -88,3 +88,24 @@ func TestBareStrings(t *testing.T) {
 		}
 	}
 }
+
+// TestAnswerTexts reads answers the way the end-to-end tests do: a Vietnamese answer with an
+// English word or without diacritics, and an English one with Vietnamese left in, are found.
+func TestAnswerTexts(t *testing.T) {
+	for _, tt := range []struct {
+		text   string
+		vi, en bool // whether the text passes as Vietnamese, as English
+	}{
+		{"Không tìm thấy hội chợ.", true, false},
+		{"Fair not found.", false, true},
+		{"Không tìm thấy the fair.", false, false},
+		{"khong tim thay hoi cho", false, false},
+	} {
+		if got := len(msgcheck.NotVietnamese(tt.text)) == 0; got != tt.vi {
+			t.Errorf("msgcheck.NotVietnamese(%q) = %v, want it to pass %v", tt.text, msgcheck.NotVietnamese(tt.text), tt.vi)
+		}
+		if got := len(msgcheck.NotEnglish(tt.text)) == 0; got != tt.en {
+			t.Errorf("msgcheck.NotEnglish(%q) = %v, want it to pass %v", tt.text, msgcheck.NotEnglish(tt.text), tt.en)
+		}
+	}
+}
