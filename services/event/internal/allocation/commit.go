@@ -3,7 +3,6 @@ package allocation
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
 	"time"
 
@@ -32,7 +31,7 @@ type boothWriter interface {
 	Booth(ctx context.Context, fairID, code string) (booth.Booth, error)
 	Active(ctx context.Context, filter bson.M) ([]booth.Assignment, error)
 	Assign(ctx context.Context, b booth.Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (booth.Assignment, error)
-	Release(ctx context.Context, a booth.Assignment, reason string, now time.Time, correlationID string) error
+	Release(ctx context.Context, a booth.Assignment, why booth.Why, now time.Time, correlationID string) error
 }
 
 func (rt *Routes) boothWriter() boothWriter {
@@ -112,7 +111,7 @@ func (rt *Routes) undoIfFairEnded(ctx context.Context, log *slog.Logger, w booth
 	committed := resp.Committed
 	resp.Committed = []placementBody{}
 	for _, pl := range committed {
-		stuck := rt.rollback(ctx, log, w, made[pl.ApplicationID], fmt.Sprintf("allocation rolled back: the fair is %s", current.Status))
+		stuck := rt.rollback(ctx, log, w, made[pl.ApplicationID], booth.Why{Code: booth.ReleaseAllocationFairChanged})
 		reason := msgFairEnded.With(fair.StatusName(current.Status))
 		if len(stuck) > 0 {
 			reason = msgFairEndedStuck.With(fair.StatusName(current.Status))
@@ -170,7 +169,7 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 			if errors.Is(err, booth.ErrTaken) {
 				err = apperr.New(apperr.Conflict, msgBoothTakenMeanwhile, code)
 			}
-			return nil, rt.rollback(ctx, log, w, done, "allocation rolled back: another booth of the group could not be assigned"), err
+			return nil, rt.rollback(ctx, log, w, done, booth.Why{Code: booth.ReleaseAllocationGroupFailed}), err
 		}
 		done = append(done, a)
 	}
@@ -179,14 +178,14 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 
 // rollback releases assignments made by a commit, on a context of its own with rollbackTimeout.
 // It returns those it could not release: they stay assigned, and each failure is logged.
-func (rt *Routes) rollback(ctx context.Context, log *slog.Logger, w boothWriter, made []booth.Assignment, reason string) (stuck []booth.Assignment) {
+func (rt *Routes) rollback(ctx context.Context, log *slog.Logger, w boothWriter, made []booth.Assignment, why booth.Why) (stuck []booth.Assignment) {
 	if len(made) == 0 {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), rollbackTimeout)
 	defer cancel()
 	for _, a := range made {
-		err := w.Release(ctx, a, reason, fair.Stamp(rt.Now()), correlation.From(ctx))
+		err := w.Release(ctx, a, why, fair.Stamp(rt.Now()), correlation.From(ctx))
 		if err == nil || apperr.Is(err, apperr.NotFound) { // NotFound: already released by someone else
 			continue
 		}

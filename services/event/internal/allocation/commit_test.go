@@ -35,11 +35,11 @@ func (f *faultyBooths) Assign(ctx context.Context, b booth.Booth, applicationID,
 	return a, err
 }
 
-func (f *faultyBooths) Release(ctx context.Context, a booth.Assignment, reason string, now time.Time, correlationID string) error {
+func (f *faultyBooths) Release(ctx context.Context, a booth.Assignment, why booth.Why, now time.Time, correlationID string) error {
 	if f.failRelease {
 		return errors.New("connection reset by peer")
 	}
-	return f.Store.Release(ctx, a, reason, now, correlationID)
+	return f.Store.Release(ctx, a, why, now, correlationID)
 }
 
 // syncBuffer is a log sink safe for concurrent writes.

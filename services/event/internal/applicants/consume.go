@@ -11,7 +11,7 @@ import (
 
 // Ended is called after an application stopped being approved (withdrawn, cancelled, rejected),
 // to release its booths. It must be idempotent.
-type Ended func(ctx context.Context, app Application, reason string) error
+type Ended func(ctx context.Context, app Application) error
 
 // Consumers keep the read model current from the exhibitor service's applications and the
 // matchmaking service's meeting outcomes and cancellations.
@@ -59,7 +59,7 @@ func (c *Consumers) OnApplication(ctx context.Context, env events.Envelope) erro
 		return err
 	}
 	if current.Ended() {
-		return c.Ended(ctx, current, "application "+current.Status)
+		return c.Ended(ctx, current)
 	}
 	return nil
 }

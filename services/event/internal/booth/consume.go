@@ -41,22 +41,22 @@ func (c *Consumers) OnFairCancelled(ctx context.Context, env events.Envelope) er
 	if err != nil {
 		return err
 	}
-	return c.releaseAll(ctx, held, "fair cancelled: "+pl.Fair.CancelReason)
+	return c.releaseAll(ctx, held, Why{Code: ReleaseFairCancelled, Words: pl.Fair.CancelReason})
 }
 
 // ReleaseApplication releases every booth an application holds; it runs when the application is
-// withdrawn, cancelled or rejected, and is idempotent.
-func (c *Consumers) ReleaseApplication(ctx context.Context, applicationID, reason string) error {
+// withdrawn, cancelled or rejected (status), and is idempotent.
+func (c *Consumers) ReleaseApplication(ctx context.Context, applicationID, status string) error {
 	held, err := c.Booths.Active(ctx, bson.M{"application_id": applicationID})
 	if err != nil {
 		return err
 	}
-	return c.releaseAll(ctx, held, reason)
+	return c.releaseAll(ctx, held, Why{Code: EndedReason(status)})
 }
 
-func (c *Consumers) releaseAll(ctx context.Context, held []Assignment, reason string) error {
+func (c *Consumers) releaseAll(ctx context.Context, held []Assignment, why Why) error {
 	for _, h := range held {
-		if err := c.Booths.Release(ctx, h, reason, time.Now().In(vntext.Zone), correlation.From(ctx)); err != nil {
+		if err := c.Booths.Release(ctx, h, why, time.Now().In(vntext.Zone), correlation.From(ctx)); err != nil {
 			return err
 		}
 	}
@@ -79,7 +79,7 @@ func (fd *PlanFeed) OnBoothChanged(env events.Envelope) error {
 	}
 	if env.Type == events.BoothReleased {
 		fd.Plans.PutAssignment(Assignment{ID: p.AssignmentID, FairID: p.FairID, Code: p.BoothCode, Zone: p.Zone, ApplicationID: p.ApplicationID,
-			ProducerID: p.ProducerID, ReleasedAt: p.At, Reason: p.Reason})
+			ProducerID: p.ProducerID, ReleasedAt: p.At, ReasonCode: p.ReasonCode, Reason: p.Reason})
 		return nil
 	}
 	if fd.Plans.Holds(p.FairID, p.BoothCode, p.AssignmentID) {

@@ -413,7 +413,7 @@ func (rt *Routes) release(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgNotAssigned, code))
 		return
 	}
-	if err := rt.Booths.Release(ctx, held[0], "released by the organiser", fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil {
+	if err := rt.Booths.Release(ctx, held[0], Why{Code: ReleaseByOrganiser}, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}

@@ -73,6 +73,10 @@ type Assignment struct {
 	Active     bool
 	AssignedAt time.Time
 	ReleasedAt time.Time
+	// ReasonCode says why a released assignment was released (a Release… code); Reason holds
+	// the words given with it, or, for an assignment released before reasons had codes, the
+	// sentence it was stored with.
+	ReasonCode string
 	Reason     string
 }
 
@@ -88,12 +92,13 @@ type assignmentDoc struct {
 	Active        bool      `bson:"active"`
 	AssignedAt    time.Time `bson:"assigned_at"`
 	ReleasedAt    time.Time `bson:"released_at,omitempty"`
+	ReasonCode    string    `bson:"reason_code,omitempty"`
 	Reason        string    `bson:"reason,omitempty"`
 }
 
 func (d assignmentDoc) assignment() Assignment {
 	return Assignment{ID: d.ID, FairID: d.FairID, Code: d.Code, Zone: d.Zone, ApplicationID: d.ApplicationID, ProducerID: d.ProducerID,
-		Pinned: d.Pinned, Active: d.Active, AssignedAt: d.AssignedAt.In(vntext.Zone), ReleasedAt: d.ReleasedAt, Reason: d.Reason}
+		Pinned: d.Pinned, Active: d.Active, AssignedAt: d.AssignedAt.In(vntext.Zone), ReleasedAt: d.ReleasedAt, ReasonCode: d.ReasonCode, Reason: d.Reason}
 }
 
 // Store keeps booths and assignments.
@@ -251,18 +256,20 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 	return a, nil
 }
 
-// Release ends an active assignment with its event.booth.released event; it returns NotFound when
-// the assignment is no longer active.
-func (s *Store) Release(ctx context.Context, a Assignment, reason string, now time.Time, correlationID string) error {
+// Release ends an active assignment with its event.booth.released event, both keeping why by its
+// code (and the words given with it, never a rendered sentence); it returns NotFound when the
+// assignment is no longer active.
+func (s *Store) Release(ctx context.Context, a Assignment, why Why, now time.Time, correlationID string) error {
 	released := outbox.Event{Subject: events.BoothReleased, AggregateID: a.FairID, Payload: events.BoothAssignmentV1{
-		AssignmentID: a.ID, FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Reason: reason, At: now}}
+		AssignmentID: a.ID, FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID,
+		ReasonCode: why.Code, Reason: why.Words, At: now}}
 	err := s.releases.Apply(ctx, bson.M{"_id": a.ID, "active": true},
-		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason": reason}}, "", correlationID, released)
+		bson.M{"$set": bson.M{"active": false, "slot": a.ID, "released_at": now, "reason_code": why.Code, "reason": why.Words}}, "", correlationID, released)
 	if errors.Is(err, errNotAssigned) {
 		return apperr.New(apperr.NotFound, msgNotAssigned, a.Code)
 	}
 	if err == nil {
-		a.Active, a.ReleasedAt, a.Reason = false, now, reason
+		a.Active, a.ReleasedAt, a.ReasonCode, a.Reason = false, now, why.Code, why.Words
 		s.Plans.PutAssignment(a)
 	}
 	return err

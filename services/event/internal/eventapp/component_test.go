@@ -13,11 +13,13 @@ import (
 
 	"github.com/nats-io/nats.go/jetstream"
 	"github.com/xuri/excelize/v2"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 )
 
 type env struct {
@@ -232,6 +234,7 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	three.Status, three.Revision = "withdrawn", 3
 	e.publishApplication(t, three, events.ApplicationWithdrawn)
 	testenv.Eventually(t, "a booth.released event", func() bool { return len(e.consumed(events.BoothReleased)) == 1 })
+	releasedBecause(t, e, e.consumed(events.BoothReleased), "booth_release.application_withdrawn", "")
 
 	stepReportCountsWhatIsHeld(t, e, id)
 	stepExports(t, e, id)
@@ -239,6 +242,24 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	// Cancelling the fair releases the remaining booths.
 	e.org.Do(t, "POST", "/api/fairs/"+id+"/cancel", map[string]string{"reason": "Mưa lớn kéo dài"})
 	testenv.Eventually(t, "all booths released", func() bool { return len(e.consumed(events.BoothReleased)) == 4 })
+	releasedBecause(t, e, e.consumed(events.BoothReleased)[1:], "booth_release.fair_cancelled", "Mưa lớn kéo dài")
+}
+
+// releasedBecause checks that each booth.released event, and the assignment it ends as stored,
+// keeps why by its code and the words given with it, never a rendered sentence.
+func releasedBecause(t *testing.T, e env, released []events.Envelope, code, words string) {
+	t.Helper()
+	for _, env := range released {
+		var pl events.BoothAssignmentV1
+		if err := env.Decode(&pl); err != nil || pl.ReasonCode != code || pl.Reason != words {
+			t.Errorf("booth %s released with %q (%q), want %s (%q): %v", pl.BoothCode, pl.ReasonCode, pl.Reason, code, words, err)
+		}
+		var doc bson.M
+		err := e.app.Host.DB.Collection(booth.AssignmentsCollection).FindOne(context.Background(), bson.M{"_id": pl.AssignmentID}).Decode(&doc)
+		if err != nil || doc["reason_code"] != code || (doc["reason"] != nil && doc["reason"] != words) {
+			t.Errorf("assignment of booth %s stored with reason %v (%v), want %s (%q): %v", pl.BoothCode, doc["reason_code"], doc["reason"], code, words, err)
+		}
+	}
 }
 
 // stepProposeAndCommit proposes booths for the four applications (the one over Hà Nội's quota

@@ -86,8 +86,8 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 // consumersOf returns the applicants read model's consumers, which release an application's
 // booths once it has ended.
 func consumersOf(apps *applicants.Store, releases *booth.Consumers) []bus.Consumer {
-	ended := func(ctx context.Context, app applicants.Application, reason string) error {
-		return releases.ReleaseApplication(ctx, app.ID, reason)
+	ended := func(ctx context.Context, app applicants.Application) error {
+		return releases.ReleaseApplication(ctx, app.ID, app.Status)
 	}
 	return (&applicants.Consumers{Store: apps, Ended: ended}).Subscriptions()
 }
