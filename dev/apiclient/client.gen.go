@@ -90,6 +90,27 @@ func (e EventFairResponseStatus) Valid() bool {
 	}
 }
 
+// Defines values for ExhibitorApplicationBulkRequestAction.
+const (
+	Approve  ExhibitorApplicationBulkRequestAction = "approve"
+	Reject   ExhibitorApplicationBulkRequestAction = "reject"
+	Waitlist ExhibitorApplicationBulkRequestAction = "waitlist"
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorApplicationBulkRequestAction enum.
+func (e ExhibitorApplicationBulkRequestAction) Valid() bool {
+	switch e {
+	case Approve:
+		return true
+	case Reject:
+		return true
+	case Waitlist:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExhibitorApplicationResponseStatus.
 const (
 	ExhibitorApplicationResponseStatusApproved   ExhibitorApplicationResponseStatus = "approved"
@@ -465,6 +486,60 @@ const (
 func (e GetFairsParamsOrganiser) Valid() bool {
 	switch e {
 	case Me:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetFairsFairIdApplicationsParamsSort.
+const (
+	GetFairsFairIdApplicationsParamsSortIneligible     GetFairsFairIdApplicationsParamsSort = "ineligible"
+	GetFairsFairIdApplicationsParamsSortMinusStars     GetFairsFairIdApplicationsParamsSort = "-stars"
+	GetFairsFairIdApplicationsParamsSortMinusSubmitted GetFairsFairIdApplicationsParamsSort = "-submitted"
+	GetFairsFairIdApplicationsParamsSortProducerName   GetFairsFairIdApplicationsParamsSort = "producer_name"
+	GetFairsFairIdApplicationsParamsSortSubmitted      GetFairsFairIdApplicationsParamsSort = "submitted"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsFairIdApplicationsParamsSort enum.
+func (e GetFairsFairIdApplicationsParamsSort) Valid() bool {
+	switch e {
+	case GetFairsFairIdApplicationsParamsSortIneligible:
+		return true
+	case GetFairsFairIdApplicationsParamsSortMinusStars:
+		return true
+	case GetFairsFairIdApplicationsParamsSortMinusSubmitted:
+		return true
+	case GetFairsFairIdApplicationsParamsSortProducerName:
+		return true
+	case GetFairsFairIdApplicationsParamsSortSubmitted:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetFairsFairIdApplicationsCountsParamsSort.
+const (
+	GetFairsFairIdApplicationsCountsParamsSortIneligible     GetFairsFairIdApplicationsCountsParamsSort = "ineligible"
+	GetFairsFairIdApplicationsCountsParamsSortMinusStars     GetFairsFairIdApplicationsCountsParamsSort = "-stars"
+	GetFairsFairIdApplicationsCountsParamsSortMinusSubmitted GetFairsFairIdApplicationsCountsParamsSort = "-submitted"
+	GetFairsFairIdApplicationsCountsParamsSortProducerName   GetFairsFairIdApplicationsCountsParamsSort = "producer_name"
+	GetFairsFairIdApplicationsCountsParamsSortSubmitted      GetFairsFairIdApplicationsCountsParamsSort = "submitted"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsFairIdApplicationsCountsParamsSort enum.
+func (e GetFairsFairIdApplicationsCountsParamsSort) Valid() bool {
+	switch e {
+	case GetFairsFairIdApplicationsCountsParamsSortIneligible:
+		return true
+	case GetFairsFairIdApplicationsCountsParamsSortMinusStars:
+		return true
+	case GetFairsFairIdApplicationsCountsParamsSortMinusSubmitted:
+		return true
+	case GetFairsFairIdApplicationsCountsParamsSortProducerName:
+		return true
+	case GetFairsFairIdApplicationsCountsParamsSortSubmitted:
 		return true
 	default:
 		return false
@@ -1061,6 +1136,45 @@ type ExhibitorApplicationBoothBody struct {
 
 	// Zone empty for booths assigned before zones were recorded
 	Zone string `json:"zone"`
+}
+
+// ExhibitorApplicationBulkRequest defines model for ExhibitorApplicationBulkRequest.
+type ExhibitorApplicationBulkRequest struct {
+	Action ExhibitorApplicationBulkRequestAction `json:"action"`
+
+	// Ids 1 to 100 application IDs of this fair; repeats count once
+	Ids []string `json:"ids"`
+
+	// Reason a note shown to each producer; required to reject
+	Reason *string `json:"reason,omitempty"`
+}
+
+// ExhibitorApplicationBulkRequestAction defines model for ExhibitorApplicationBulkRequest.Action.
+type ExhibitorApplicationBulkRequestAction string
+
+// ExhibitorApplicationBulkResponse defines model for ExhibitorApplicationBulkResponse.
+type ExhibitorApplicationBulkResponse struct {
+	Failed  int                              `json:"failed"`
+	Moved   int                              `json:"moved"`
+	Results []ExhibitorApplicationBulkResult `json:"results"`
+}
+
+// ExhibitorApplicationBulkResult defines model for ExhibitorApplicationBulkResult.
+type ExhibitorApplicationBulkResult struct {
+	// Application the application after the move
+	Application *ExhibitorApplicationResponse `json:"application,omitempty"`
+
+	// Error why it was not moved, as a single review would have answered
+	Error *ExhibitorProblem `json:"error,omitempty"`
+	Id    string            `json:"id"`
+	Moved bool              `json:"moved"`
+}
+
+// ExhibitorApplicationCountsResponse defines model for ExhibitorApplicationCountsResponse.
+type ExhibitorApplicationCountsResponse struct {
+	// ByStatus every status, zero included: submitted, approved, waitlisted, rejected, withdrawn, cancelled
+	ByStatus map[string]int `json:"by_status"`
+	Total    int            `json:"total"`
 }
 
 // ExhibitorApplicationCreateRequest defines model for ExhibitorApplicationCreateRequest.
@@ -2235,17 +2349,62 @@ type GetFairsFairIdAgendaParams struct {
 
 // GetFairsFairIdApplicationsParams defines parameters for GetFairsFairIdApplications.
 type GetFairsFairIdApplicationsParams struct {
-	// Status comma-separated
+	// Status comma-separated statuses
 	Status *string `form:"status,omitempty" json:"status,omitempty"`
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+
+	// Province comma-separated province codes
+	Province *string `form:"province,omitempty" json:"province,omitempty"`
+
+	// Sector comma-separated sectors; an application matches when one of its products is of one
+	Sector *string `form:"sector,omitempty" json:"sector,omitempty"`
+
+	// Stars comma-separated ratings (3, 4, 5) of the application's best product
+	Stars *string `form:"stars,omitempty" json:"stars,omitempty"`
+
+	// Eligible only applications whose rules all pass (true) or not (false)
+	Eligible *bool `form:"eligible,omitempty" json:"eligible,omitempty"`
+
+	// Q words of the producer's or a product's name, without diacritics if you like
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort submitted (default: first come first), -submitted, producer_name, -stars, ineligible (those needing a look first)
+	Sort *GetFairsFairIdApplicationsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
 }
+
+// GetFairsFairIdApplicationsParamsSort defines parameters for GetFairsFairIdApplications.
+type GetFairsFairIdApplicationsParamsSort string
 
 // PostFairsFairIdApplicationsParams defines parameters for PostFairsFairIdApplications.
 type PostFairsFairIdApplicationsParams struct {
 	// IdempotencyKey Makes a retry of this request return the first response instead of creating twice.
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
+
+// GetFairsFairIdApplicationsCountsParams defines parameters for GetFairsFairIdApplicationsCounts.
+type GetFairsFairIdApplicationsCountsParams struct {
+	// Province comma-separated province codes
+	Province *string `form:"province,omitempty" json:"province,omitempty"`
+
+	// Sector comma-separated sectors; an application matches when one of its products is of one
+	Sector *string `form:"sector,omitempty" json:"sector,omitempty"`
+
+	// Stars comma-separated ratings (3, 4, 5) of the application's best product
+	Stars *string `form:"stars,omitempty" json:"stars,omitempty"`
+
+	// Eligible only applications whose rules all pass (true) or not (false)
+	Eligible *bool `form:"eligible,omitempty" json:"eligible,omitempty"`
+
+	// Q words of the producer's or a product's name, without diacritics if you like
+	Q *string `form:"q,omitempty" json:"q,omitempty"`
+
+	// Sort submitted (default: first come first), -submitted, producer_name, -stars, ineligible (those needing a look first)
+	Sort *GetFairsFairIdApplicationsCountsParamsSort `form:"sort,omitempty" json:"sort,omitempty"`
+}
+
+// GetFairsFairIdApplicationsCountsParamsSort defines parameters for GetFairsFairIdApplicationsCounts.
+type GetFairsFairIdApplicationsCountsParamsSort string
 
 // GetFairsFairIdMeetingsParams defines parameters for GetFairsFairIdMeetings.
 type GetFairsFairIdMeetingsParams struct {
@@ -2415,6 +2574,9 @@ type PostFairsJSONRequestBody = EventFairCreateRequest
 
 // PostFairsFairIdApplicationsJSONRequestBody defines body for PostFairsFairIdApplications for application/json ContentType.
 type PostFairsFairIdApplicationsJSONRequestBody = ExhibitorApplicationCreateRequest
+
+// PostFairsFairIdApplicationsReviewJSONRequestBody defines body for PostFairsFairIdApplicationsReview for application/json ContentType.
+type PostFairsFairIdApplicationsReviewJSONRequestBody = ExhibitorApplicationBulkRequest
 
 // PostFairsFairIdMeetingsJSONRequestBody defines body for PostFairsFairIdMeetings for application/json ContentType.
 type PostFairsFairIdMeetingsJSONRequestBody = MatchmakingMeetingCreateRequest
@@ -2858,6 +3020,31 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/applications (the `PostFairsFairIdApplications` operationId).
 	PostFairsFairIdApplications(ctx context.Context, fairId string, params *PostFairsFairIdApplicationsParams, body PostFairsFairIdApplicationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdApplicationsCounts How many of a fair's applications each status holds under the list's filters (its status filter aside): the numbers of the queue's tabs. Producers count their own.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
+	GetFairsFairIdApplicationsCounts(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+	PostFairsFairIdApplicationsReviewWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+	PostFairsFairIdApplicationsReview(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFairsFairIdMeetings Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 	//
@@ -4096,6 +4283,61 @@ func (c *Client) PostFairsFairIdApplicationsWithBody(ctx context.Context, fairId
 // Corresponds with POST /api/fairs/{fairId}/applications (the `PostFairsFairIdApplications` operationId).
 func (c *Client) PostFairsFairIdApplications(ctx context.Context, fairId string, params *PostFairsFairIdApplicationsParams, body PostFairsFairIdApplicationsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostFairsFairIdApplicationsRequest(c.Server, fairId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdApplicationsCounts How many of a fair's applications each status holds under the list's filters (its status filter aside): the numbers of the queue's tabs. Producers count their own.
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
+func (c *Client) GetFairsFairIdApplicationsCounts(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdApplicationsCountsRequest(c.Server, fairId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+func (c *Client) PostFairsFairIdApplicationsReviewWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdApplicationsReviewRequestWithBody(c.Server, fairId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+func (c *Client) PostFairsFairIdApplicationsReview(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdApplicationsReviewRequest(c.Server, fairId, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6829,6 +7071,78 @@ func NewGetFairsFairIdApplicationsRequest(server string, fairId string, params *
 
 		}
 
+		if params.Province != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "province", *params.Province, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sector != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sector", *params.Sector, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stars != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stars", *params.Stars, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Eligible != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "eligible", *params.Eligible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6901,6 +7215,174 @@ func NewPostFairsFairIdApplicationsRequestWithBody(server string, fairId string,
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdApplicationsCountsRequest constructs an http.Request for the GetFairsFairIdApplicationsCounts method
+func NewGetFairsFairIdApplicationsCountsRequest(server string, fairId string, params *GetFairsFairIdApplicationsCountsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/applications/counts", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Province != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "province", *params.Province, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sector != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sector", *params.Sector, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Stars != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "stars", *params.Stars, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Eligible != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "eligible", *params.Eligible, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Q != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Sort != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "sort", *params.Sort, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostFairsFairIdApplicationsReviewRequest calls the generic PostFairsFairIdApplicationsReview builder with application/json body
+func NewPostFairsFairIdApplicationsReviewRequest(server string, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostFairsFairIdApplicationsReviewRequestWithBody(server, fairId, "application/json", bodyReader)
+}
+
+// NewPostFairsFairIdApplicationsReviewRequestWithBody constructs an http.Request for the PostFairsFairIdApplicationsReview method, with any body, and a specified content type
+func NewPostFairsFairIdApplicationsReviewRequestWithBody(server string, fairId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/applications/review", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9878,6 +10360,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/applications (the `PostFairsFairIdApplications` operationId).
 	PostFairsFairIdApplicationsWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdApplicationsParams, body PostFairsFairIdApplicationsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsResponse, error)
+
+	// GetFairsFairIdApplicationsCountsWithResponse How many of a fair's applications each status holds under the list's filters (its status filter aside): the numbers of the queue's tabs. Producers count their own.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
+	GetFairsFairIdApplicationsCountsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdApplicationsCountsResponse, error)
+
+	// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+	PostFairsFairIdApplicationsReviewWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error)
+
+	// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+	PostFairsFairIdApplicationsReviewWithResponse(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error)
 
 	// GetFairsFairIdMeetingsWithResponse Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 	//
@@ -14343,6 +14852,312 @@ func (r PostFairsFairIdApplicationsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostFairsFairIdApplicationsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdApplicationsCountsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsCountsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsCountsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsCountsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsCountsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdApplicationsCountsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdApplicationsCounts
+type GetFairsFairIdApplicationsCountsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdApplicationsCountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExhibitorApplicationCountsResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdApplicationsCountsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdApplicationsCountsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdApplicationsCountsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdApplicationsCountsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdApplicationsCountsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdApplicationsCountsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetJSON200() *ExhibitorApplicationCountsResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdApplicationsCountsResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdApplicationsCountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdApplicationsCountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdApplicationsCountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdApplicationsCountsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostFairsFairIdApplicationsReviewResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse413Headers the declared response headers of an HTTP 413 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse422Headers the declared response headers of an HTTP 422 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdApplicationsReviewResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostFairsFairIdApplicationsReviewResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExhibitorApplicationBulkResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *ExhibitorProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdApplicationsReviewResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdApplicationsReviewResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdApplicationsReviewResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdApplicationsReviewResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdApplicationsReviewResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsFairIdApplicationsReviewResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsFairIdApplicationsReviewResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdApplicationsReviewResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdApplicationsReviewResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetJSON200() *ExhibitorApplicationBulkResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON409() *ExhibitorProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON413() *ExhibitorProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostFairsFairIdApplicationsReviewResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostFairsFairIdApplicationsReviewResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostFairsFairIdApplicationsReviewResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostFairsFairIdApplicationsReviewResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22146,6 +22961,51 @@ func (c *ClientWithResponses) PostFairsFairIdApplicationsWithResponse(ctx contex
 	return ParsePostFairsFairIdApplicationsResponse(rsp)
 }
 
+// GetFairsFairIdApplicationsCountsWithResponse How many of a fair's applications each status holds under the list's filters (its status filter aside): the numbers of the queue's tabs. Producers count their own.
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
+func (c *ClientWithResponses) GetFairsFairIdApplicationsCountsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdApplicationsCountsResponse, error) {
+	rsp, err := c.GetFairsFairIdApplicationsCounts(ctx, fairId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdApplicationsCountsResponse(rsp)
+}
+
+// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+func (c *ClientWithResponses) PostFairsFairIdApplicationsReviewWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error) {
+	rsp, err := c.PostFairsFairIdApplicationsReviewWithBody(ctx, fairId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdApplicationsReviewResponse(rsp)
+}
+
+// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
+func (c *ClientWithResponses) PostFairsFairIdApplicationsReviewWithResponse(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error) {
+	rsp, err := c.PostFairsFairIdApplicationsReview(ctx, fairId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdApplicationsReviewResponse(rsp)
+}
+
 // GetFairsFairIdMeetingsWithResponse Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 //
 // Roles: buyer, producer, organiser, admin.
@@ -27226,6 +28086,333 @@ func ParsePostFairsFairIdApplicationsResponse(rsp *http.Response) (*PostFairsFai
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostFairsFairIdApplicationsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdApplicationsCountsResponse parses an HTTP response from a GetFairsFairIdApplicationsCountsWithResponse call
+func ParseGetFairsFairIdApplicationsCountsResponse(rsp *http.Response) (*GetFairsFairIdApplicationsCountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdApplicationsCountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExhibitorApplicationCountsResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdApplicationsCountsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdApplicationsCountsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdApplicationsCountsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdApplicationsCountsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdApplicationsCountsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdApplicationsCountsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostFairsFairIdApplicationsReviewResponse parses an HTTP response from a PostFairsFairIdApplicationsReviewWithResponse call
+func ParsePostFairsFairIdApplicationsReviewResponse(rsp *http.Response) (*PostFairsFairIdApplicationsReviewResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostFairsFairIdApplicationsReviewResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExhibitorApplicationBulkResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdApplicationsReviewResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdApplicationsReviewResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdApplicationsReviewResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdApplicationsReviewResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdApplicationsReviewResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsFairIdApplicationsReviewResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsFairIdApplicationsReviewResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdApplicationsReviewResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdApplicationsReviewResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

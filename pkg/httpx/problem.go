@@ -98,6 +98,13 @@ func WriteProblem(w http.ResponseWriter, r *http.Request, err error) {
 	_, _ = w.Write(body)
 }
 
+// ProblemOf is the problem document RespondError would write for err, for an answer that reports
+// several outcomes at once (the per-item errors of a bulk operation).
+func ProblemOf(c *gin.Context, err error) Problem {
+	p, _ := problemFor(c.Request, err, loggerFrom(c))
+	return p
+}
+
 // NoRoute is the error of a request for a path no route serves, as the router answers it.
 func NoRoute(method, path string) error { return apperr.New(apperr.NotFound, msgNoRoute, method, path) }
 

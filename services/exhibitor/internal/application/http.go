@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -153,7 +152,8 @@ func (h *Routes) Register(api httpx.API) {
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/applications", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
-		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "status", Description: "comma-separated"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
+		Response: httpx.List[response]{}, Query: append([]openapi.Param{{Name: "status", Description: "comma-separated statuses"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}, queueParams...)}, h.list)
+	h.registerQueue(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
 		Summary: "The signed-in producer's applications to every fair, newest first.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.mine)
@@ -244,43 +244,22 @@ func (h *Routes) list(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	ctx := c.Request.Context()
-	f, err := h.fair(ctx, c.Param("fairId"))
+	q, err := queueOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	p, _ := httpx.PrincipalFrom(c)
-	producerID := ""
-	switch {
-	case p.Role == auth.RoleProducer:
-		if producerID, err = h.producerOf(ctx, p.AccountID); err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-	case !canReview(p, f):
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersSee))
+	f, producerID, ok := h.listScope(c)
+	if !ok {
 		return
 	}
-	var statuses []string
-	for _, s := range strings.Split(c.Query("status"), ",") {
-		if s = strings.TrimSpace(s); s != "" {
-			statuses = append(statuses, s)
-		}
-	}
-	var after string
-	if err := httpx.DecodeCursor(page.Cursor, &after); err != nil {
+	q.ProducerID = producerID
+	apps, err := h.queuePage(c.Request.Context(), f.ID, q, page)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	var apps []Application
-	if h.Model != nil {
-		apps = h.Model.List(f.ID, producerID, statuses, after, page.Limit+1)
-	} else if apps, err = h.Store.List(ctx, f.ID, producerID, statuses, after, page.Limit+1); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return a.ID },
+	c.JSON(http.StatusOK, httpx.ListOf(apps, page.Limit, func(a Application) any { return q.Cursor(a) },
 		func(a Application) response { return toResponse(a, f.NameVI, lang) }))
 }
 
@@ -452,15 +431,7 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersReview))
 			return
 		}
-		ctx := c.Request.Context()
-		next, err := h.Store.Move(ctx, a, act, req.Reason, h.now)
-		if apperr.Is(err, apperr.Conflict) {
-			// The copy may be a moment behind the database: a move its status refuses is asked
-			// again of the stored application, when that is newer.
-			if fresh, gerr := h.Store.Get(ctx, a.ID); gerr == nil && fresh.Revision != a.Revision {
-				next, err = h.Store.Move(ctx, fresh, act, req.Reason, h.now)
-			}
-		}
+		next, err := h.move(c.Request.Context(), a, act, req.Reason)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
@@ -468,4 +439,17 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		h.Notify()
 		c.JSON(http.StatusOK, toResponse(next, f.NameVI, answerLang(c)))
 	}
+}
+
+// move applies act to a, read from the model, and saves it. The copy may be a moment behind the
+// database: a move its status refuses is asked again of the stored application, when that is
+// newer (a stale write is retried by Move itself).
+func (h *Routes) move(ctx context.Context, a Application, act Action, reason string) (Application, error) {
+	next, err := h.Store.Move(ctx, a, act, reason, h.now)
+	if apperr.Is(err, apperr.Conflict) {
+		if fresh, gerr := h.Store.Get(ctx, a.ID); gerr == nil && fresh.Revision != a.Revision {
+			next, err = h.Store.Move(ctx, fresh, act, reason, h.now)
+		}
+	}
+	return next, err
 }
