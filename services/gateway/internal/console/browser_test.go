@@ -77,7 +77,7 @@ func (b browser) until(what, cond string, rerender bool) {
 func (b browser) open(hash string) {
 	b.t.Helper()
 	b.run(chromedp.Navigate(b.base + "/" + hash))
-	b.until("page "+hash, "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…')", false)
+	b.until("page "+hash, "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…') && !document.querySelector('#app').hasAttribute('aria-busy')", false)
 }
 
 // fill sets form fields. A live update may re-render the page between finding a field and
@@ -287,9 +287,10 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	prod.until("approval shown live", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã duyệt')", false)
 
 	org.open("#/fair/" + fairID + "/alloc")
-	org.run(chromedp.Click("#run-alloc"))
-	org.until("proposal", "document.querySelector('#commit-alloc')", false)
+	// A live update may redraw the tab under the click: ask again until the proposal shows.
+	org.until("proposal", "document.querySelector('#commit-alloc') || (document.querySelector('#run-alloc') && document.querySelector('#run-alloc').click(), false)", false)
 	org.shot("allocation")
+	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
 	prod.until("booth code shown live", "document.querySelector('.booth-codes')", false)
 	prod.shot("application-booth")
@@ -307,10 +308,11 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "mua@xanh.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
 	buyer.submit("register")
 	buyer.until("buyer profile form", "document.querySelector('#buyer-profile')", false)
-	buyer.fill(map[string]string{"#buyer-profile-name": "Siêu thị Xanh", "#buyer-profile-province": "01", "#buyer-profile-markets": "domestic, EU"})
+	buyer.fill(map[string]string{"#buyer-profile-name": "Siêu thị Xanh", "#buyer-profile-province": "01"})
+	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#buyer-profile-markets option[value=\"EU\"]').selected = true"))
 	buyer.submit("buyer-profile")
 	buyer.until("request form", "document.querySelector('#new-request')", true)
-	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mat ong", "#new-request-monthly_volume": "1.5",
+	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
 		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
 	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#new-request-criteria_sets').querySelector('option[value=\"4\"]').selected = true"))
 	buyer.submit("new-request")
@@ -335,6 +337,8 @@ func stepMeetingIsScheduled(t *testing.T, org, prod browser, fairID string) {
 	org.until("sessions saved", "document.querySelector('#toast').textContent.length > 0", false)
 	time.Sleep(time.Second) // the fair's B2B settings travel to the matchmaking service
 	org.run(chromedp.Click("#run-schedule"))
+	// The result in words: "03/01/2027: 1 cuộc gặp · tối ưu", not "03/01/2027: 1 · optimal".
+	org.until("schedule result in Vietnamese", "/^\\d{2}\\/\\d{2}\\/\\d{4}: 1 cuộc gặp · (tối ưu|đã xếp)/.test(document.querySelector('#toast').textContent)", false)
 	org.until("agenda grid with the meeting", "document.querySelector('#b2b-grid') && document.querySelector('#b2b-grid').textContent.includes('Siêu thị Xanh')", true)
 	org.shot("b2b-grid")
 	org.open("#/fair/" + fairID + "/report")

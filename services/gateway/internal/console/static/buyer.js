@@ -1,0 +1,111 @@
+// The buyer's views and the meetings both sides see.
+"use strict";
+
+// ---------- buyer ----------
+async function viewBuyer() {
+  const ref = await reference();
+  const me = await api("GET", "/api/buyers/me");
+  const provinces = sortBy(ref.provinces, (p) => p.name);
+  const markets = ["domestic", "JP", "KR", "CN", "EU", "US", "AU"];
+  const kinds = ["supermarket_chain", "convenience_chain", "distributor", "wholesale_market", "exporter", "ecommerce", "hotel", "restaurant", "industrial_catering", "tourism_shop", "other"];
+  if (!me.ok) {
+    return h("div", {}, h("h1", {}, t("buyer_profile")), h("div", { class: "card" }, form([
+      { name: "name", label: t("name"), full: true }, { name: "kind", label: t("buyer_kind"), type: "select", options: kinds.map((k) => [k, t("buyer_" + k)]) },
+      { name: "province", label: t("province"), type: "select", options: opt(provinces, "code", "name") },
+      { name: "markets", label: t("markets"), type: "multiselect", options: markets.map((m) => [m, marketName(m)]), value: ["domestic"] },
+    ], t("save"), async (v) => {
+      const r = await api("POST", "/api/buyers", { name: v.name, kind: v.kind, province: v.province, markets: v.markets }, { idem: idem() });
+      if (r.ok) { toast(t("saved")); render(true); }
+      return r;
+    }, { id: "buyer-profile" })));
+  }
+  const b = me.data;
+  const [reqs, fairs] = await Promise.all([api("GET", `/api/buyers/${b.id}/requests?limit=100`), api("GET", "/api/fairs?limit=100")]);
+  const items = (reqs.data && reqs.data.items) || [];
+  const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).map((f) => [f.id, f.name_vi])];
+  const sets = ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]);
+  return h("div", {}, h("h1", {}, b.name), h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
+    h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
+    h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : h("p", { class: "muted" }, t("none"))),
+  h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
+    { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
+    { name: "keywords", label: t("keywords") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
+    { name: "monthly_volume", label: t("volume"), type: "number", min: 0 }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
+    { name: "target_market", label: t("target_market"), type: "select", options: markets.map((m) => [m, marketName(m)]) },
+    { name: "max_price_vnd", label: t("max_price"), type: "number", min: 0 }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
+  ], t("create"), async (v) => {
+    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: num0(v.monthly_volume),
+      unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: num0(v.max_price_vnd), fair_id: v.fair_id || undefined };
+    const r = await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() });
+    if (r.ok) { toast(t("saved")); location.hash = "#/request/" + r.data.id; }
+    return r;
+  }, { id: "new-request" })));
+}
+
+async function viewRequest(id) {
+  const [req, me, fairs] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100")]);
+  if (!req.ok) return h("p", {}, req.data.detail);
+  const r = req.data;
+  const res = await api("GET", `/api/requests/${id}/matches?limit=20`);
+  const matches = (res.data && res.data.matches) || [];
+  const fairList = ((fairs.data && fairs.data.items) || []).filter((f) => !["cancelled", "completed", "draft"].includes(f.status));
+  const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === r.fair_id }, f.name_vi)));
+  const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s }, t("s_" + s))));
+  return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", ")].filter(Boolean).join(" · ")),
+    h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel),
+    h("h2", {}, t("matches")), res.ok ? (matches.length ? h("div", { id: "matches" }, matches.map((m) => h("div", { class: "card", dataset: { producer: m.producer_id } },
+      h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name),
+      h("p", { class: "muted" }, m.products.map((p) => p.name + " " + p.stars + "★").join(" · ")), factors(m),
+      me.ok && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
+        if (!fairSel.value) { toast(t("fair")); return; }
+        const x = await api("POST", `/api/fairs/${fairSel.value}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
+        toast(x.ok ? t("saved") : (x.data.detail || t("failed")));
+      } }, t("request_meeting")))))) : h("p", { class: "muted" }, t("none"))) : h("p", {}, res.data.detail));
+}
+
+// ---------- meetings (both sides) ----------
+// outcomeForm records a meeting's outcome only on its own button: choosing in the list changes
+// nothing yet, so a slip of the finger saves nothing.
+function outcomeForm(m, act) {
+  const sel = h("select", { class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
+    ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))));
+  const value = h("input", { type: "number", min: 0, class: "outcome-value", "aria-label": t("value"), placeholder: t("value"), value: m.value_vnd || "", hidden: m.outcome !== "contract_signed" });
+  const save = h("button", { type: "button", class: "save-outcome", disabled: true }, t("save_outcome"));
+  const changed = () => {
+    value.hidden = sel.value !== "contract_signed";
+    save.disabled = !sel.value || (sel.value === m.outcome && Number(value.value || 0) === (m.value_vnd || 0));
+  };
+  sel.addEventListener("change", changed);
+  value.addEventListener("input", changed);
+  save.addEventListener("click", () => act(m, "outcome", { outcome: sel.value, value_vnd: sel.value === "contract_signed" ? Number(value.value || 0) : 0 })());
+  return h("div", { class: "outcome-form" }, sel, value, save);
+}
+
+async function viewMeetings() {
+  const list = await all("/api/meetings");
+  const c = claims();
+  const side = c.role;
+  const act = (m, path, body) => async () => {
+    const r = await api("POST", `/api/meetings/${m.id}/${path}`, body);
+    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+    render(true);
+  };
+  const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
+  return h("div", {}, h("h1", {}, t("meetings")), h("p", {}, fairsSeen.map((f) => h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " ›"))),
+    list.length ? h("div", { class: "card tablewrap" }, h("table", { id: "meeting-list", class: "stack" }, h("tbody", {}, list.map((m) => h("tr", { dataset: { meeting: m.id } },
+      h("td", {}, side === "buyer" ? m.producer_name : m.buyer_name, h("div", { class: "muted" }, t("s_" + m.session))),
+      h("td", {}, statusBadge("m_", m.status), m.reason ? h("div", { class: "muted" }, m.reason) : null, m.slot ? h("div", {}, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null),
+      h("td", { class: "actions" }, m.status === "requested" && m.requested_by !== side && [h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t("accept")), h("button", { type: "button", class: "secondary", onclick: act(m, "decline") }, t("decline"))],
+        m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act)))))))
+      : h("p", { class: "muted" }, t("none")));
+}
+
+async function viewAgenda(fairID) {
+  const a = (await api("GET", `/api/fairs/${fairID}/agenda`)).data;
+  const c = claims();
+  const items = (a && a.meetings) || [];
+  return h("div", {}, h("h1", {}, t("agenda")), items.length ? h("div", { class: "card tablewrap" }, h("table", { class: "agenda", id: "agenda" }, h("tbody", {}, items.map((m) => h("tr", {},
+    h("td", { class: "slot" }, date(m.day) + " " + time(m.starts_at)), h("td", {}, t("table") + " " + m.table), h("td", {}, c.role === "buyer" ? m.producer_name : m.buyer_name))))))
+    : h("p", { class: "muted" }, t("none")));
+}
+

@@ -1,0 +1,233 @@
+// ocopfair web console: one page, plain JavaScript, talking to the same JSON API as every other
+// client. Text from the API is always inserted as text, never as HTML.
+"use strict";
+
+const S = {
+  token: localStorage.getItem("ocopfair.token") || "",
+  lang: localStorage.getItem("ocopfair.lang") || "vi",
+  ref: null,
+  me: null,
+  live: null,
+};
+
+// ---------- helpers ----------
+const t = (k) => (I18N[S.lang] && I18N[S.lang][k]) || I18N.vi[k] || k;
+const $ = (sel, root = document) => root.querySelector(sel);
+
+function h(tag, attrs, ...kids) {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs || {})) {
+    if (v === undefined || v === null || v === false) continue;
+    if (k.startsWith("on")) e.addEventListener(k.slice(2), v);
+    else if (k === "class") e.className = v;
+    else if (k === "dataset") Object.assign(e.dataset, v);
+    else e.setAttribute(k, v === true ? "" : v);
+  }
+  for (const kid of kids.flat(Infinity)) {
+    if (kid === undefined || kid === null || kid === false) continue;
+    e.append(kid instanceof Node ? kid : document.createTextNode(String(kid)));
+  }
+  return e;
+}
+
+const money = (n) => new Intl.NumberFormat("vi-VN").format(n || 0) + " ₫";
+const num = (n) => new Intl.NumberFormat(S.lang === "vi" ? "vi-VN" : "en-GB").format(n || 0);
+function date(s) {
+  if (!s) return "";
+  const d = s.length === 10 ? new Date(s + "T00:00:00+07:00") : new Date(s);
+  const p = new Intl.DateTimeFormat("en-GB", { timeZone: "Asia/Ho_Chi_Minh", day: "2-digit", month: "2-digit", year: "numeric" }).formatToParts(d);
+  const g = (type) => p.find((x) => x.type === type).value;
+  return `${g("day")}/${g("month")}/${g("year")}`;
+}
+function time(s) {
+  if (!s) return "";
+  return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit" }).format(new Date(s));
+}
+const collator = new Intl.Collator("vi");
+const sortBy = (list, key) => list.slice().sort((a, b) => collator.compare(key(a), key(b)));
+const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
+
+// toast says a short result at the top of the screen. It never takes a tap (pointer-events: none)
+// and sits clear of the page's buttons, so a tap right after it reaches the button under it.
+function toast(msg) {
+  const el = $("#toast");
+  el.textContent = msg;
+  el.classList.add("show");
+  clearTimeout(toast.timer);
+  toast.timer = setTimeout(() => el.classList.remove("show"), 3500);
+}
+
+function claims() {
+  try {
+    const bin = atob(S.token.split(".")[1].replace(/-/g, "+").replace(/_/g, "/"));
+    return JSON.parse(new TextDecoder().decode(Uint8Array.from(bin, (ch) => ch.charCodeAt(0))));
+  } catch (e) {
+    return null;
+  }
+}
+
+async function api(method, path, body, opts = {}) {
+  const headers = { Accept: "application/json", "Accept-Language": S.lang };
+  if (S.token) headers.Authorization = "Bearer " + S.token;
+  if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) headers["Content-Type"] = "application/json";
+  if (opts.idem) headers["Idempotency-Key"] = opts.idem;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : body instanceof FormData || body instanceof Blob ? body : JSON.stringify(body) });
+  let data = null;
+  const text = await res.text();
+  try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+  if (res.status === 401 && S.token && !opts.quiet) { logout(); }
+  return { ok: res.ok, status: res.status, data };
+}
+
+// every item of a paginated list, following next_cursor (at most `pages` pages of 100)
+async function all(path, pages = 10) {
+  const items = [];
+  let cursor = "";
+  for (let i = 0; i < pages; i++) {
+    const r = await api("GET", path + (path.includes("?") ? "&" : "?") + "limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok || !r.data) break;
+    items.push(...(r.data.items || []));
+    if (!(cursor = r.data.next_cursor)) break;
+  }
+  return items;
+}
+
+const idem = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now()) + Math.random());
+
+const opt = (list, vkey, lkey) => list.map((x) => [x[vkey], typeof lkey === "function" ? lkey(x) : x[lkey]]);
+const num0 = (v) => (v === "" || v === undefined ? undefined : Number(v));
+const csv = (v) => (v || "").split(",").map((s) => s.trim()).filter(Boolean);
+const today = (plus = 0) => { const d = new Date(Date.now() + plus * 86400000); return d.toISOString().slice(0, 10); };
+
+function badge(text, kind) { return h("span", { class: "badge " + (kind || "") }, text); }
+function statusBadge(prefix, s) {
+  const kind = { rejected: "bad", cancelled: "bad", expired: "bad", declined: "bad", waitlisted: "warn", expiring: "warn", requested: "warn", submitted: "grey", draft: "grey", withdrawn: "grey" }[s] || "";
+  return badge(t(prefix + s), kind);
+}
+
+// ---------- session ----------
+function logout() {
+  S.token = "";
+  S.me = null;
+  localStorage.removeItem("ocopfair.token");
+  clearTimeout(retryLive.timer);
+  if (S.live) { S.live.close(); S.live = null; }
+  location.hash = "#/login";
+  render();
+}
+
+async function signedIn(token) {
+  S.token = token;
+  localStorage.setItem("ocopfair.token", token);
+  startLive();
+  location.hash = "#/";
+  await render();
+}
+
+// startLive opens the live stream with a single-use ticket: an EventSource cannot send the token
+// in a header, and a token in a URL ends up in logs. A ticket opens one stream only, so when the
+// stream drops it is closed and a new one opened with a new ticket.
+async function startLive() {
+  if (!S.token || S.live || !window.EventSource) return;
+  const opening = { closed: false, close() { this.closed = true; } };
+  S.live = opening;
+  const r = await api("POST", "/api/live/ticket", undefined, { quiet: true });
+  if (opening.closed || S.live !== opening) return;
+  if (!r.ok || !r.data || !r.data.ticket) {
+    S.live = null;
+    if (r.status !== 401) retryLive(15000);
+    return;
+  }
+  const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
+  S.live = es;
+  es.onmessage = () => {
+    clearTimeout(startLive.timer);
+    startLive.timer = setTimeout(() => { if (!formsDirty()) render(true); }, 250);
+  };
+  es.onerror = () => {
+    es.close();
+    if (S.live === es) { S.live = null; retryLive(3000); }
+  };
+}
+
+function retryLive(ms) {
+  clearTimeout(retryLive.timer);
+  retryLive.timer = setTimeout(startLive, ms);
+}
+
+// formsDirty reports whether the person has started filling a form on the page: a live update
+// must not wipe what they typed.
+function formsDirty() {
+  for (const el of document.querySelectorAll("#app form input, #app form textarea, #app form select")) {
+    if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue) return true;
+  }
+  return false;
+}
+
+// ---------- layout ----------
+const navs = {
+  organiser: [["#/fairs", "fairs"], ["#/import", "import"]],
+  admin: [["#/fairs", "fairs"], ["#/admin", "admin"], ["#/import", "import"]],
+  producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"]],
+  buyer: [["#/buyer", "buyer_profile"], ["#/meetings", "meetings"]],
+};
+
+// activeNav is the menu entry of the page shown: the longest entry the address starts with, so
+// "#/producer/apps" highlights "Đơn của tôi", not "Hồ sơ" too.
+function activeNav(items, hash) {
+  const fits = items.filter(([href]) => hash === href || hash.startsWith(href + "/"));
+  return fits.reduce((best, x) => (!best || x[0].length > best[0].length ? x : best), null);
+}
+
+function layout() {
+  const c = claims();
+  const nav = $("#nav");
+  const items = c ? navs[c.role] || [] : [];
+  const active = activeNav(items, location.hash);
+  nav.replaceChildren(...items.map((x) => h("a", { href: x[0], class: x === active ? "active" : "", "aria-current": x === active ? "page" : undefined }, t(x[1]))));
+  $("#menu").hidden = !items.length;
+  $("#menu").textContent = t("menu");
+  $("#who").textContent = c ? (c.name || c.email || "") : "";
+  $("#logout").hidden = !c;
+  $("#logout").textContent = t("logout");
+  $("#lang").textContent = S.lang === "vi" ? "EN" : "VI";
+  document.documentElement.lang = S.lang;
+}
+
+// closeMenu folds the phone menu away (after a choice, or a tap elsewhere).
+function closeMenu() {
+  $(".top").classList.remove("open");
+  $("#menu").setAttribute("aria-expanded", "false");
+}
+
+// Names of reference values in the page's language: the API sends codes (litre, standard,
+// domestic, JP); people read names.
+const unitName = (code) => { const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code); return u ? u["name_" + S.lang] || u.name_vi : code || ""; };
+const boothKindName = (k) => t("bk_" + k);
+function marketName(code) {
+  if (code === "domestic") return t("mk_domestic");
+  try { return new Intl.DisplayNames([S.lang], { type: "region" }).of(code) || code; } catch (e) { return code; }
+}
+// criteriaSetName is the set's group and sub-group, in English from the console's own table
+// until the reference data carries English names.
+function criteriaSetName(c) {
+  const en = S.lang === "en" && (c.name_en || I18N.en["cs_" + c.number]);
+  return `${c.number}. ` + (en || c.group + (c.sub_group ? " — " + c.sub_group : ""));
+}
+
+async function reference() {
+  if (!S.ref) {
+    const r = await api("GET", "/api/reference");
+    S.ref = r.data;
+  }
+  return S.ref;
+}
+
+
+// plural says a count with its noun in the page's language ("1 booth", "2 booths", "2 gian"):
+// the key's _one or _other form, by the language's plural rules.
+function plural(n, key) {
+  const form = new Intl.PluralRules(S.lang).select(n);
+  const word = (I18N[S.lang] && (I18N[S.lang][key + "_" + form] || I18N[S.lang][key + "_other"])) || I18N.vi[key + "_other"] || "{n}";
+  return word.replace("{n}", num(n));
+}

@@ -1,0 +1,224 @@
+// Organiser views of a fair: the list, the floor plan, the queue, allocation, B2B and the report.
+"use strict";
+
+// ---------- organiser: fairs ----------
+async function viewFairs() {
+  const [ref, list] = await Promise.all([reference(), api("GET", "/api/fairs?limit=100")]);
+  const fairs = (list.data && list.data.items) || [];
+  const c = claims();
+  const canCreate = c && (c.role === "organiser" || c.role === "admin");
+  const cols = ["fair_name", "kind", "host_province", "dates", "status"];
+  const rows = fairs.map((f) => h("tr", {}, h("td", { "data-label": t(cols[0]) }, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("td", { "data-label": t(cols[1]) }, t("kind_" + f.kind)),
+    h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
+    h("td", { "data-label": t(cols[4]) }, statusBadge("st_", f.status))));
+  const provinces = sortBy(ref.provinces, (p) => p.name);
+  return h("div", {}, h("h1", {}, t("fairs")),
+    h("div", { class: "card tablewrap" }, fairs.length ? h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("none"))),
+    canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), form([
+      { name: "name_vi", label: t("fair_name"), full: true },
+      { name: "kind", label: t("kind"), type: "select", options: ["fair", "trade_week", "regional_promotion", "b2b_conference"].map((k) => [k, t("kind_" + k)]) },
+      { name: "region", label: t("region"), type: "select", options: opt(ref.regions, "code", "name") },
+      { name: "host_province", label: t("host_province"), type: "select", value: "01", options: opt(provinces, "code", "name") },
+      { name: "venue_name", label: t("venue") }, { name: "venue_address", label: t("address") },
+      { name: "start_date", label: t("start_date"), type: "date", value: today(30) }, { name: "end_date", label: t("end_date"), type: "date", value: today(34) },
+      { name: "applications_open", label: t("apps_open"), type: "date", value: today(0) }, { name: "applications_close", label: t("apps_close"), type: "date", value: today(20) },
+      { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
+      { name: "max_booths", label: t("max_booths"), type: "number", value: 2, min: 1 },
+      { name: "price", label: t("booth_price"), type: "number", value: 12000000, min: 0 }, { name: "subsidy", label: t("subsidy"), type: "number", value: 50, min: 0 },
+    ], t("create"), async (v) => {
+      const body = { name_vi: v.name_vi, kind: v.kind, region: v.region, host_province: v.host_province, venue: { name: v.venue_name, address: v.venue_address },
+        start_date: v.start_date, end_date: v.end_date, applications_open: v.applications_open, applications_close: v.applications_close,
+        eligibility: { min_stars: Number(v.min_stars), max_booths_per_producer: Number(v.max_booths) },
+        fees: { booth_prices: { standard: Number(v.price) }, subsidy_percent: Number(v.subsidy), max_subsidised_booths: 2 } };
+      const r = await api("POST", "/api/fairs", body, { idem: idem() });
+      if (r.ok) { toast(t("saved")); location.hash = "#/fair/" + r.data.id; }
+      return r;
+    }, { id: "new-fair" })));
+}
+
+
+async function viewFair(id, tab) {
+  tab = tab || "map";
+  const [ref, fr] = await Promise.all([reference(), api("GET", "/api/fairs/" + id)]);
+  if (!fr.ok) return h("p", {}, (fr.data && fr.data.detail) || "404");
+  const f = fr.data;
+  const c = claims();
+  const manager = c && (c.role === "admin" || (f.organisers || []).includes(c.sub));
+  const head = h("div", {}, h("h1", {}, f.name_vi, " ", statusBadge("st_", f.status)),
+    h("p", { class: "muted" }, t("kind_" + f.kind), " · ", f.host_province_name, " · ", date(f.start_date), " – ", date(f.end_date), f.venue.name ? " · " + f.venue.name : ""),
+    manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
+      h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
+        const r = await api("POST", `/api/fairs/${id}/${a}`);
+        toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+        render(true);
+      } }, t("act_" + a))),
+    (f.allowed_actions || []).includes("cancel") && h("button", { type: "button", class: "danger", onclick: async () => {
+      const reason = prompt(t("cancel_reason"));
+      if (!reason) return;
+      const r = await api("POST", `/api/fairs/${id}/cancel`, { reason });
+      toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+      render(true);
+    } }, t("act_cancel"))));
+  const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
+  const tabBar = h("nav", { class: "tabs" }, tabs.map((x) => h("a", { href: `#/fair/${id}/${x}`, class: x === tab ? "active" : "", id: "tab-" + x }, t("tab_" + x))));
+  const body = await ({ map: fairMap, apps: fairApps, alloc: fairAlloc, b2b: fairB2B, report: fairReport }[tab] || fairMap)(f, ref, manager);
+  return h("div", {}, head, tabBar, body);
+}
+
+async function fairMap(f, ref, manager) {
+  const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
+  const c = claims();
+  let highlight;
+  if (c && c.role === "producer") {
+    const me = await api("GET", "/api/producers/me");
+    if (me.ok) highlight = me.data.id;
+  }
+  const holder = h("div", {});
+  const draw = (by) => holder.replaceChildren(boothMap(m, { by, highlight }));
+  draw("status");
+  const switcher = h("div", { class: "actions" }, h("span", { class: "muted" }, t("colour_by") + ":"),
+    h("button", { type: "button", class: "secondary", onclick: () => draw("status") }, t("by_status")),
+    h("button", { type: "button", class: "secondary", onclick: () => draw("sector") }, t("by_sector")));
+  return h("div", {}, h("div", { class: "card" }, switcher, m.booths.length ? holder : h("p", { class: "muted" }, t("none"))),
+    manager && h("div", { class: "card" }, h("h2", {}, t("grid")), form([
+      { name: "zone", label: t("zone"), value: "Khu A" }, { name: "prefix", label: t("prefix"), value: "A" },
+      { name: "rows", label: t("rows"), type: "number", value: 2, min: 1 }, { name: "columns", label: t("columns"), type: "number", value: 10, min: 1 },
+      { name: "kind", label: t("booth_kind"), type: "select", options: ref.booth_kinds.map((k) => [k, boothKindName(k)]) },
+    ], t("create"), async (v) => {
+      const oy = m.booths.length ? Math.ceil(m.height) + 4 : 0;
+      const r = await api("POST", `/api/fairs/${f.id}/booths`, { grid: { zone: v.zone, prefix: v.prefix, kind: v.kind, rows: Number(v.rows), columns: Number(v.columns), origin_y: oy } }, { idem: idem() });
+      if (r.ok) { toast(t("saved")); render(true); }
+      return r;
+    }, { id: "grid" })));
+}
+
+function rulesList(rules) {
+  return h("div", {}, (rules || []).map((r) => h("div", { class: "rule" }, h("span", { class: r.pass ? "ok" : "no" }, r.pass ? "✔" : "✘"), h("span", {}, r.reason))));
+}
+
+async function fairApps(f) {
+  const list = (await api("GET", `/api/fairs/${f.id}/applications?limit=100`)).data;
+  const items = (list && list.items) || [];
+  const review = (a, action) => async () => {
+    let body;
+    // Approving an application that fails a rule is allowed (organisers make exceptions), but
+    // never by a slip: the rules it fails are named first.
+    if (action === "approve" && !a.eligible) {
+      const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
+      if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
+    }
+    if (action === "reject") {
+      const reason = prompt(t("reason"));
+      if (!reason) return;
+      body = { reason };
+    }
+    const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
+    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+    render(true);
+  };
+  return h("div", { class: "card tablewrap" }, items.length ? h("table", { id: "app-queue", class: "stack" }, h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
+    h("tbody", {}, items.map((a) => h("tr", { dataset: { app: a.id } },
+      h("td", { "data-label": t("legal_name") }, a.producer_name, h("div", { class: "muted" }, a.province_name)),
+      h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted" }, a.booth_count + " × " + boothKindName(a.booth_kind))),
+      h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
+      h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
+      h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: review(a, "approve") }, t("approve")),
+        ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: review(a, "waitlist") }, t("waitlist")),
+        ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", onclick: review(a, "reject") }, t("reject"))))))) : h("p", { class: "muted" }, t("none")));
+}
+
+async function fairAlloc(f) {
+  const out = h("div", { id: "alloc-result" });
+  const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
+  const mapBox = h("div", {}, boothMap(m));
+  const run = async () => {
+    const r = await api("POST", `/api/fairs/${f.id}/allocation`);
+    if (!r.ok) { toast(r.data.detail || t("failed")); return; }
+    const p = r.data;
+    const proposed = new Set(p.placements.flatMap((x) => x.booths));
+    const preview = { ...m, booths: m.booths.map((b) => (proposed.has(b.code) ? { ...b, status: "reserved" } : b)) };
+    mapBox.replaceChildren(boothMap(preview));
+    out.replaceChildren(
+      h("h2", {}, t("placed") + ": " + p.placements.length),
+      h("table", {}, h("tbody", {}, p.placements.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.booths.join(", ")), h("td", {}, x.zone))))),
+      h("h2", {}, t("unplaced") + ": " + p.unplaced.length),
+      h("table", {}, h("tbody", {}, p.unplaced.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.reason))))),
+      h("div", { class: "actions" }, h("button", { type: "button", id: "commit-alloc", onclick: async () => {
+        // Committing assigns booths and tells every producer: it is confirmed, not one tap.
+        if (!confirm(t("commit_confirm").replace("{n}", plural(p.placements.length, "n_producers")))) return;
+        const c = await api("POST", `/api/fairs/${f.id}/allocation/commit`);
+        toast(c.ok ? t("saved") + ": " + c.data.committed.length : (c.data.detail || t("failed")));
+        render(true);
+      } }, t("commit_alloc"))));
+  };
+  return h("div", {}, h("div", { class: "card" }, h("div", { class: "actions" }, h("button", { type: "button", id: "run-alloc", onclick: run }, t("run_alloc"))), out), h("div", { class: "card" }, mapBox));
+}
+
+async function fairB2B(f) {
+  const d = (f.b2b_days || [])[0] || {};
+  const grid = h("div", { id: "b2b-grid" });
+  const showGrid = async () => {
+    const a = (await api("GET", `/api/fairs/${f.id}/agenda`)).data;
+    if (!a || !a.grid) return;
+    grid.replaceChildren(...a.grid.map((day) => h("div", { class: "tablewrap" }, h("h2", {}, date(day.day)),
+      h("table", { class: "agenda" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
+        h("tbody", {}, day.slots.map((s) => h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
+          Array.from({ length: day.tables }, (_, i) => { const cell = s.cells.find((x) => x.table === i + 1); return h("td", {}, cell ? [cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name)] : ""); }))))))));
+  };
+  showGrid();
+  // The revision the last save answered: a run right after it waits until matchmaking has it.
+  let savedRevision = 0;
+  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
+    { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
+    { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
+    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
+  ], t("save"), async (v) => {
+    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots), morning_slots: Number(v.morning_slots), tables: Number(v.tables) }] });
+    if (r.ok) {
+      savedRevision = r.data.revision || 0;
+      toast(t("saved"));
+    }
+    return r;
+  }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
+    toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none") : (r.data.detail || t("failed")));
+    showGrid();
+  } }, t("run_schedule")))), h("div", { class: "card" }, h("h2", {}, t("agenda")), grid));
+}
+
+function bars(entries) {
+  const maxV = Math.max(1, ...entries.map((e) => e[1]));
+  return h("div", { class: "bars" }, entries.map(([label, v]) => h("div", { class: "row" }, h("span", {}, label), h("div", { class: "bar", style: `width:${(100 * v) / maxV}%` }), h("span", {}, num(v)))));
+}
+
+async function fairReport(f, ref) {
+  const r = (await api("GET", `/api/fairs/${f.id}/report`)).data;
+  const sectorName = (code) => (ref.sectors.find((s) => s.code === code) || {})["name_" + S.lang] || code;
+  return h("div", { id: "report" }, h("div", { class: "actions" },
+      h("a", { href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")), " · ",
+      h("a", { href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")), " · ",
+      h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)")),
+    h("div", { class: "grid2" },
+      h("div", { class: "card" }, h("h2", {}, t("booths_by_status")), bars(Object.entries(r.booths.by_status).map(([k, v]) => [t("b_" + k), v])),
+        h("p", {}, t("occupancy") + ": " + r.booths.occupancy_percent + "%")),
+      h("div", { class: "card" }, h("h2", {}, t("by_stars")), bars([["5★", r.exhibitors.by_stars["5"]], ["4★ (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")", r.exhibitors.by_stars.potential_5], ["4★", r.exhibitors.by_stars["4"]], ["3★", r.exhibitors.by_stars["3"]]])),
+      h("div", { class: "card" }, h("h2", {}, t("by_province")), bars((r.exhibitors.by_province || []).map((p) => [p.name, p.exhibitors]))),
+      h("div", { class: "card" }, h("h2", {}, t("by_sector_chart")), bars((r.exhibitors.by_sector || []).map((s) => [sectorName(s.sector), s.exhibitors]))),
+      h("div", { class: "card" }, h("h2", {}, t("meetings")), bars(Object.entries(r.meetings.by_outcome).map(([k, v]) => [t("o_" + k), v])),
+        h("p", {}, `${t("mous")}: ${r.meetings.mous} · ${t("contracts")}: ${r.meetings.contracts} · ${t("contract_value")}: ${money(r.meetings.contract_value_vnd)}`)),
+      h("div", { class: "card" }, h("h2", {}, t("exhibitors") + ": " + r.exhibitors.total), h("p", {}, t("subsidy_total") + ": " + money(r.subsidy.total_vnd)))));
+}
+
+// download fetches with the token and saves the file (links cannot carry the header).
+async function download(ev) {
+  ev.preventDefault();
+  const href = ev.currentTarget.getAttribute("href");
+  const res = await fetch(href, { headers: { Authorization: "Bearer " + S.token } });
+  if (!res.ok) { toast(t("failed")); return; }
+  const blob = await res.blob();
+  const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);
+  const a = h("a", { href: URL.createObjectURL(blob), download: name ? name[1] : "ocopfair" });
+  document.body.append(a);
+  a.click();
+  a.remove();
+}

@@ -1,0 +1,121 @@
+// Forms: fields drawn from a list, values read back, and every error of an answer shown next to
+// its field (nested ones such as certificate.issued_on included) in the language of the page.
+"use strict";
+
+// Dates are typed as dd/mm/yyyy in both languages: a native date input follows the browser's
+// locale (mm/dd/yyyy in an English browser), which Vietnamese users misread.
+function dmy(iso) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})/.exec(iso || "");
+  return m ? `${m[3]}/${m[2]}/${m[1]}` : "";
+}
+
+// isoDate reads dd/mm/yyyy (or d/m/yyyy, with / - or . between) and returns yyyy-mm-dd, "" for an
+// empty value and null for one that is not a real date. yyyy-mm-dd is taken as it is.
+function isoDate(s) {
+  s = (s || "").trim();
+  if (!s) return "";
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
+  if (!m && iso) m = [s, iso[3], iso[2], iso[1]];
+  if (!m) return null;
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const check = new Date(Date.UTC(y, mo - 1, d));
+  if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
+  return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function fieldInput(fd, id) {
+  if (fd.type === "select") {
+    return h("select", { id, name: fd.name }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
+  }
+  if (fd.type === "multiselect") {
+    return h("select", { id, name: fd.name, multiple: true, size: Math.min(6, (fd.options || []).length || 1) },
+      (fd.options || []).map(([v, l]) => h("option", { value: v, selected: (fd.value || []).includes(v) }, l)));
+  }
+  if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3 }, fd.value || "");
+  if (fd.type === "date") {
+    return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: t("date_placeholder"), value: dmy(fd.value), autocomplete: "off",
+      maxlength: 10, "aria-describedby": id + "-hint", dataset: { date: "1" } });
+  }
+  return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
+    "aria-describedby": fd.hint ? id + "-hint" : undefined });
+}
+
+// form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint}.
+// path is where the API names the field when it differs from name (certificate.issued_on).
+// onSubmit gets the values (dates as yyyy-mm-dd) and returns the API's answer; a refusal is shown
+// in the form, each field error under its field and the rest above the button.
+function form(fields, submitLabel, onSubmit, opts = {}) {
+  const f = h("form", { class: "f", novalidate: true, id: opts.id });
+  for (const fd of fields) {
+    const id = (opts.id || "f") + "-" + fd.name.replace(/\W/g, "_");
+    const hint = fd.type === "date" ? t("date_hint") : fd.hint;
+    f.append(h("div", { class: "field" + (fd.full ? " full" : ""), dataset: { field: fd.name, path: fd.path || fd.name } }, h("label", { for: id }, fd.label), fieldInput(fd, id),
+      hint ? h("div", { class: "hint muted", id: id + "-hint" }, hint) : null, h("div", { class: "err", id: id + "-err" })));
+  }
+  const btn = h("button", { type: "submit" }, submitLabel);
+  f.append(h("div", { class: "full form-err", role: "alert" }), h("div", { class: "full actions" }, btn));
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    clearErrors(f);
+    const values = {};
+    const bad = [];
+    for (const fd of fields) {
+      const el = f.elements[fd.name];
+      if (fd.type === "multiselect") values[fd.name] = Array.from(el.selectedOptions).map((o) => o.value);
+      else if (fd.type === "file") values[fd.name] = el.files[0];
+      else if (fd.type === "date") {
+        values[fd.name] = isoDate(el.value);
+        if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("date_invalid") });
+      } else values[fd.name] = el.value;
+      if (fd.type === "number" && fd.max !== undefined && el.value !== "" && Number(el.value) > fd.max) bad.push({ field: fd.path || fd.name, message: t("at_most").replace("{n}", fd.max) });
+    }
+    if (bad.length) { showErrors(f, { ok: false, data: { errors: bad } }); return; }
+    btn.disabled = true;
+    try {
+      const res = await onSubmit(values);
+      if (res && !res.ok) showErrors(f, res);
+    } finally {
+      btn.disabled = false;
+    }
+  });
+  return f;
+}
+
+function clearErrors(f) {
+  f.querySelectorAll(".field").forEach((x) => { x.classList.remove("bad"); x.querySelector(".err").textContent = ""; x.querySelector("input, select, textarea").removeAttribute("aria-invalid"); });
+  f.querySelector(".form-err").replaceChildren();
+}
+
+// fieldBox finds the field an error names: by the API's path (certificate.issued_on), by the
+// form's name, or by the first part of the path (items[2].name → items).
+function fieldBox(f, name) {
+  const q = (attr, v) => f.querySelector(`[data-${attr}="${CSS.escape(v)}"]`);
+  const base = name.split(/[.[]/)[0];
+  return q("path", name) || q("field", name) || q("path", base) || q("field", base);
+}
+
+// showErrors puts each field error of a problem document under its field, in the words the API
+// said them (it answers in the page's language); errors that name no field of the form, and a
+// refusal without field errors, are said above the button. Focus goes to the first bad field.
+function showErrors(f, res) {
+  const p = res.data || {};
+  const rest = [];
+  let first = null;
+  for (const e of p.errors || []) {
+    const box = e.field ? fieldBox(f, e.field) : null;
+    if (!box) { rest.push(e.message); continue; }
+    box.classList.add("bad");
+    const err = box.querySelector(".err");
+    // The API asks for dates as yyyy-mm-dd; people here type dd/mm/yyyy, so that is what is said.
+    const message = e.code === "not_date" && box.querySelector("[data-date]") ? t("date_invalid") : e.message;
+    err.textContent = err.textContent ? err.textContent + " " + message : message;
+    const el = box.querySelector("input, select, textarea");
+    el.setAttribute("aria-invalid", "true");
+    el.setAttribute("aria-describedby", [el.getAttribute("aria-describedby"), err.id].filter(Boolean).join(" "));
+    first = first || el;
+  }
+  if (!(p.errors || []).length) rest.push(p.detail || p.title || t("failed"));
+  f.querySelector(".form-err").replaceChildren(...rest.map((m) => h("p", { class: "err" }, m)));
+  if (first) first.focus();
+}

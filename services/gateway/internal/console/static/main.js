@@ -1,0 +1,96 @@
+// The router, the sign-in views and the start of the page; loaded last, after every view.
+"use strict";
+
+// ---------- router ----------
+const routes = [
+  [/^#\/login$/, viewLogin],
+  [/^#\/register$/, viewRegister],
+  [/^#\/fairs$/, viewFairs],
+  [/^#\/fair\/([^/]+)(?:\/(\w+))?$/, viewFair],
+  [/^#\/import$/, viewImport],
+  [/^#\/admin$/, viewAdmin],
+  [/^#\/producer$/, viewProducer],
+  [/^#\/producer\/fairs$/, viewOpenFairs],
+  [/^#\/producer\/apps$/, viewMyApps],
+  [/^#\/producer\/opportunities$/, viewOpportunities],
+  [/^#\/buyer$/, viewBuyer],
+  [/^#\/request\/([^/]+)$/, viewRequest],
+  [/^#\/meetings$/, viewMeetings],
+  [/^#\/agenda\/([^/]+)$/, viewAgenda],
+];
+
+let rendering = 0;
+async function render(refresh) {
+  const mine = ++rendering;
+  layout();
+  const c = claims();
+  let hash = location.hash || "#/";
+  if (!c && !/^#\/(login|register)$/.test(hash)) hash = "#/login";
+  if (hash === "#/" && c) hash = { producer: "#/producer", buyer: "#/buyer", admin: "#/admin" }[c.role] || "#/fairs";
+  if (hash !== location.hash) history.replaceState(null, "", hash);
+  const app = $("#app");
+  // A new page says it is loading at once, instead of leaving the old one under the new menu
+  // entry; a live refresh of the same page keeps it until the fresh one is ready.
+  if (!refresh) {
+    app.setAttribute("aria-busy", "true");
+    app.replaceChildren(h("div", { class: "loading", role: "status" }, h("span", { class: "spinner", "aria-hidden": "true" }), t("loading")));
+  }
+  for (const [re, view] of routes) {
+    const m = hash.match(re);
+    if (!m) continue;
+    const node = await view(...m.slice(1));
+    if (mine !== rendering) return; // a newer render won
+    app.replaceChildren(node);
+    app.removeAttribute("aria-busy");
+    layout();
+    if (!refresh) app.focus();
+    return;
+  }
+  app.replaceChildren(h("p", {}, "404"));
+  app.removeAttribute("aria-busy");
+}
+
+// ---------- auth views ----------
+function viewLogin() {
+  return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("login")),
+    form([{ name: "email", label: t("email"), type: "email", autocomplete: "username", full: true },
+      { name: "password", label: t("password"), type: "password", autocomplete: "current-password", full: true }], t("login"), async (v) => {
+      const r = await api("POST", "/api/auth/login", v, { quiet: true });
+      if (r.ok) await signedIn(r.data.access_token);
+      return r;
+    }, { id: "login" }),
+    h("p", {}, t("no_account"), " ", h("a", { href: "#/register", id: "to-register" }, t("register"))));
+}
+
+function viewRegister() {
+  return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("register")),
+    form([{ name: "name", label: t("name"), full: true }, { name: "email", label: t("email"), type: "email", full: true },
+      { name: "password", label: t("password"), type: "password", autocomplete: "new-password", full: true },
+      { name: "role", label: t("role"), type: "select", options: [["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
+    t("register"), async (v) => {
+      const r = await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true });
+      if (!r.ok) return r;
+      if (r.data && r.data.access_token) {
+        await signedIn(r.data.access_token);
+        return r;
+      }
+      // A replayed sign-up carries no token (the server never keeps one): sign in instead.
+      const l = await api("POST", "/api/auth/login", { email: v.email, password: v.password }, { quiet: true });
+      if (l.ok) await signedIn(l.data.access_token);
+      return l;
+    }, { id: "register" }),
+    h("p", {}, t("have_account"), " ", h("a", { href: "#/login" }, t("login"))));
+}
+
+// ---------- start ----------
+$("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "vi"; localStorage.setItem("ocopfair.lang", S.lang); render(); });
+$("#logout").addEventListener("click", logout);
+$("#menu").addEventListener("click", () => {
+  const open = $(".top").classList.toggle("open");
+  $("#menu").setAttribute("aria-expanded", String(open));
+});
+$("#nav").addEventListener("click", closeMenu);
+window.addEventListener("hashchange", () => { closeMenu(); render(); });
+if (S.token && !claims()) logout();
+startLive();
+render();

@@ -1,0 +1,144 @@
+// Import, admin and the producer's views (profile, products, open fairs, applications, opportunities).
+"use strict";
+
+async function viewImport() {
+  const out = h("div", { id: "import-report" });
+  const unclaimed = h("div", { class: "card", id: "unclaimed" }, await unclaimedList());
+  return h("div", {}, h("h1", {}, t("import")), h("div", { class: "card" }, form([{ name: "file", label: t("import_file"), type: "file", accept: ".csv,.xlsx", full: true }], t("import_run"), async (v) => {
+    if (!v.file) return { ok: false, data: { errors: [{ field: "file", message: t("import_file") }] } };
+    const r = await api("POST", "/api/producers/import", v.file);
+    if (!r.ok) return r;
+    const p = r.data;
+    out.replaceChildren(h("p", {}, `${t("row")}: ${p.rows} · ✔ ${p.products_created} · ↷ ${p.skipped} · ✘ ${p.rejected}`),
+      h("div", { class: "tablewrap" }, h("table", {}, h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", {}, x.row), h("td", {}, badge(t("imp_" + x.status), x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
+        h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
+          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
+      p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
+    unclaimed.replaceChildren(await unclaimedList());
+    return r;
+  }, { id: "import" })), out, unclaimed);
+}
+
+// imported profiles no producer has claimed yet, each with the state of its code and a button
+// that issues a new one (shown once, in its row)
+async function unclaimedList() {
+  const items = await all("/api/producers/unclaimed");
+  const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + date(c.code_expires_at)
+    : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
+  return h("div", {}, h("h2", {}, t("unclaimed")), h("p", { class: "muted" }, t("unclaimed_hint")), items.length ? h("div", { class: "tablewrap" }, h("table", { id: "unclaimed-list" }, h("tbody", {}, items.map((x) => {
+    const cell = h("td", { class: "claim-state" }, state(x.claim));
+    const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
+      if (!confirm(t("claim_new_confirm").replace("{name}", x.legal_name))) return;
+      issue.disabled = true;
+      const r = await api("POST", `/api/producers/${x.id}/claim-code`);
+      issue.disabled = false;
+      if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+      cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t("claim_code_hint")));
+    } }, t("claim_new"));
+    return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
+  })))) : h("p", { class: "muted" }, t("none")));
+}
+
+async function viewAdmin() {
+  const list = (await api("GET", "/api/accounts?role=organiser&limit=100")).data;
+  return h("div", {}, h("h1", {}, t("admin")), h("div", { class: "card" }, h("h2", {}, t("new_organiser")), form([
+    { name: "name", label: t("name") }, { name: "email", label: t("email"), type: "email" }, { name: "password", label: t("password"), type: "password", autocomplete: "new-password" },
+  ], t("create"), async (v) => {
+    const r = await api("POST", "/api/accounts", { ...v, role: "organiser" }, { idem: idem() });
+    if (r.ok) { toast(t("saved")); render(true); }
+    return r;
+  }, { id: "new-organiser" })), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", {}, h("tbody", {}, ((list && list.items) || []).map((a) => h("tr", {}, h("td", {}, a.name), h("td", {}, a.email)))))));
+}
+
+// ---------- producer ----------
+async function viewProducer() {
+  const ref = await reference();
+  const me = await api("GET", "/api/producers/me");
+  const provinces = sortBy(ref.provinces, (p) => p.name);
+  if (!me.ok) {
+    return h("div", {}, h("h1", {}, t("profile")), h("div", { class: "card" }, form([
+      { name: "legal_name", label: t("legal_name"), full: true },
+      { name: "kind", label: t("producer_kind"), type: "select", options: ["cooperative", "enterprise", "household_business", "cooperative_group"].map((k) => [k, t("k_" + k)]) },
+      { name: "tax_code", label: t("tax_code") }, { name: "province", label: t("province"), type: "select", options: opt(provinces, "code", "name") },
+      { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email" },
+      { name: "claim_code", label: t("claim_code"), autocomplete: "off", full: true },
+    ], t("save"), async (v) => {
+      if (!v.claim_code) delete v.claim_code;
+      const r = await api("POST", "/api/producers", v, { idem: idem() });
+      if (r.ok) { toast(t("saved")); render(true); }
+      return r;
+    }, { id: "producer-profile" })));
+  }
+  const p = me.data;
+  const products = await all(`/api/producers/${p.id}/products`);
+  const sets = ref.criteria_sets.map((c) => [c.number, criteriaSetName(c)]);
+  return h("div", {}, h("h1", {}, p.legal_name),
+    h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
+    h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x) => h("tr", {},
+      h("td", {}, x.name_vi), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
+      h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))))))) : h("p", { class: "muted" }, t("none"))),
+    h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
+      { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
+      { name: "stars", label: t("stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"], ["4p", "4★ + " + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★")]] },
+      { name: "decision_no", path: "certificate.decision_no", label: t("decision_no") }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by") },
+      { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date" },
+      { name: "unit", label: t("unit"), type: "select", options: opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en)) },
+      { name: "monthly_capacity", label: t("capacity"), type: "number", min: 0 }, { name: "price_min_vnd", label: t("price_min"), type: "number", min: 0 },
+    ], t("add_product"), async (v) => {
+      const body = { name_vi: v.name_vi, criteria_set: Number(v.criteria_set), stars: v.stars === "4p" ? 4 : Number(v.stars), potential_five_star: v.stars === "4p",
+        certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on }, unit: v.unit,
+        monthly_capacity: num0(v.monthly_capacity), price_min_vnd: num0(v.price_min_vnd) };
+      const r = await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() });
+      if (r.ok) { toast(t("saved")); render(true); }
+      return r;
+    }, { id: "new-product" })));
+}
+
+async function viewOpenFairs() {
+  const me = await api("GET", "/api/producers/me");
+  if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
+  const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`)]);
+  const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
+  const prods = products.filter((p) => p.certificate_status !== "expired");
+  return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
+    h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
+    form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
+      { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
+      { name: "preferred_zone", label: t("preferred_zone") }],
+    t("apply"), async (v) => {
+      const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
+      if (r.ok) { toast(t("saved")); location.hash = "#/producer/apps"; }
+      return r;
+    }, { id: "apply-" + f.id }))) : h("p", { class: "muted" }, t("none")));
+}
+
+// maxBooths is the most booths one producer may ask for at a fair (the fair's rule; 2 when unset).
+const maxBooths = (f) => (f.eligibility && f.eligibility.max_booths_per_producer) || 2;
+
+async function viewMyApps() {
+  const apps = await all("/api/applications");
+  return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
+    h("h2", {}, a.fair_name || a.fair_id, " ", h("span", { class: "app-status" }, statusBadge("a_", a.status))),
+    a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: "#/fair/" + a.fair_id }, t("tab_map"))) : null,
+    a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),
+    ["submitted", "approved", "waitlisted"].includes(a.status) && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
+      // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.
+      if (!confirm(t("withdraw_confirm").replace("{fair}", a.fair_name || ""))) return;
+      const r = await api("POST", `/api/applications/${a.id}/withdraw`);
+      toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+      render(true);
+    } }, t("withdraw"))))) : h("p", { class: "muted" }, t("none")));
+}
+
+function factors(m) {
+  return h("div", {}, (m.factors || []).map((f) => h("div", { class: "factor" }, h("span", { class: "score" }, Math.round(f.score * 100) + "%"), " ", f.reason)));
+}
+
+async function viewOpportunities() {
+  const me = await api("GET", "/api/producers/me");
+  if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
+  const list = (await api("GET", `/api/producers/${me.data.id}/opportunities`)).data || [];
+  return h("div", {}, h("h1", {}, t("opportunities")), list.length ? list.map((o) => h("div", { class: "card" },
+    h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match))) : h("p", { class: "muted" }, t("none")));
+}
+
