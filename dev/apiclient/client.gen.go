@@ -803,6 +803,9 @@ type EventFairB2bDayBody struct {
 	// Date one of the fair's days
 	Date openapi_types.Date `json:"date"`
 
+	// LunchMinutes the pause between the morning and the afternoon session, 0 to 240 minutes (0: none); the afternoon's slots start that much later, and the pause is no one's break
+	LunchMinutes int `json:"lunch_minutes"`
+
 	// MorningSlots the first this many slots are the morning session
 	MorningSlots int `json:"morning_slots"`
 	SlotMinutes  int `json:"slot_minutes"`
@@ -817,6 +820,9 @@ type EventFairB2bDayBody struct {
 type EventFairB2bDayBodyInput struct {
 	// Date one of the fair's days
 	Date openapi_types.Date `json:"date"`
+
+	// LunchMinutes the pause between the morning and the afternoon session, 0 to 240 minutes (0: none); the afternoon's slots start that much later, and the pause is no one's break
+	LunchMinutes *int `json:"lunch_minutes,omitempty"`
 
 	// MorningSlots the first this many slots are the morning session
 	MorningSlots *int `json:"morning_slots,omitempty"`
@@ -2045,9 +2051,12 @@ type MatchmakingMeetingAgendaResponse struct {
 	FairId string `json:"fair_id"`
 
 	// Grid slots × tables, for organisers
-	Grid        *[]MatchmakingMeetingGridDay `json:"grid,omitempty"`
-	Meetings    []MatchmakingMeetingResponse `json:"meetings"`
-	Participant *string                      `json:"participant,omitempty"`
+	Grid *[]MatchmakingMeetingGridDay `json:"grid,omitempty"`
+
+	// LunchBreaks the pauses between the sessions of the fair's B2B days, by day
+	LunchBreaks *[]MatchmakingMeetingLunchBreak `json:"lunch_breaks,omitempty"`
+	Meetings    []MatchmakingMeetingResponse    `json:"meetings"`
+	Participant *string                         `json:"participant,omitempty"`
 
 	// ScheduleVersion the version of the schedule shown (0: never scheduled)
 	ScheduleVersion int `json:"schedule_version"`
@@ -2083,9 +2092,12 @@ type MatchmakingMeetingGridCell struct {
 
 // MatchmakingMeetingGridDay defines model for MatchmakingMeetingGridDay.
 type MatchmakingMeetingGridDay struct {
-	Day    string                       `json:"day"`
-	Slots  []MatchmakingMeetingGridSlot `json:"slots"`
-	Tables int                          `json:"tables"`
+	Day string `json:"day"`
+
+	// Lunch the pause between the morning and the afternoon, when the day has one
+	Lunch  *MatchmakingMeetingLunchBreak `json:"lunch,omitempty"`
+	Slots  []MatchmakingMeetingGridSlot  `json:"slots"`
+	Tables int                           `json:"tables"`
 }
 
 // MatchmakingMeetingGridSlot defines model for MatchmakingMeetingGridSlot.
@@ -2093,6 +2105,20 @@ type MatchmakingMeetingGridSlot struct {
 	Cells    []MatchmakingMeetingGridCell `json:"cells"`
 	Slot     int                          `json:"slot"`
 	StartsAt string                       `json:"starts_at"`
+}
+
+// MatchmakingMeetingLunchBreak defines model for MatchmakingMeetingLunchBreak.
+type MatchmakingMeetingLunchBreak struct {
+	// AfterSlot the morning's last slot
+	AfterSlot int                `json:"after_slot"`
+	Day       openapi_types.Date `json:"day"`
+
+	// EndsAt when the afternoon's first slot starts
+	EndsAt  time.Time `json:"ends_at"`
+	Minutes int       `json:"minutes"`
+
+	// StartsAt when the morning's last slot ends
+	StartsAt time.Time `json:"starts_at"`
 }
 
 // MatchmakingMeetingOutcomeRequest defines model for MatchmakingMeetingOutcomeRequest.

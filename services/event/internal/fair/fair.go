@@ -105,7 +105,9 @@ type Fees struct {
 type Contact struct{ Name, Phone, Email string }
 
 // B2BDay is one day of B2B meetings: Slots slots of SlotMinutes from StartTime, the first
-// MorningSlots of them in the morning, at Tables tables.
+// MorningSlots of them in the morning, at Tables tables, and a pause of LunchMinutes between
+// the morning and the afternoon (the afternoon's slots start that much later; the pause is
+// no one's break).
 type B2BDay struct {
 	Date         time.Time
 	StartTime    string
@@ -113,7 +115,11 @@ type B2BDay struct {
 	Slots        int
 	MorningSlots int
 	Tables       int
+	LunchMinutes int
 }
+
+// MaxLunchMinutes is the longest pause between a B2B day's sessions.
+const MaxLunchMinutes = 240
 
 // Fair is a fair.
 type Fair struct {
@@ -281,6 +287,9 @@ func (fr Fair) SetB2BDays(days []B2BDay, now time.Time) (Fair, error) {
 		v.Expect(d.Slots >= 1 && d.Slots <= 40, p+".slots", apperr.Between, 1, 40)
 		v.Expect(d.MorningSlots >= 0 && d.MorningSlots <= d.Slots, p+".morning_slots", msgMorningSlots)
 		v.Expect(d.Tables >= 1 && d.Tables <= 200, p+".tables", apperr.Between, 1, 200)
+		if v.Expect(d.LunchMinutes >= 0 && d.LunchMinutes <= MaxLunchMinutes, p+".lunch_minutes", msgLunchMinutes, 0, MaxLunchMinutes) {
+			v.Expect(d.LunchMinutes == 0 || d.MorningSlots > 0 && d.MorningSlots < d.Slots, p+".lunch_minutes", msgLunchOneSession)
+		}
 	}
 	if err := v.Err(); err != nil {
 		return Fair{}, err

@@ -129,6 +129,7 @@ type b2bDayBody struct {
 	Slots        int    `json:"slots"`
 	MorningSlots int    `json:"morning_slots" doc:"the first this many slots are the morning session"`
 	Tables       int    `json:"tables"`
+	LunchMinutes int    `json:"lunch_minutes" doc:"the pause between the morning and the afternoon session, 0 to 240 minutes (0: none); the afternoon's slots start that much later, and the pause is no one's break"`
 }
 
 type fairResponse struct {
@@ -171,7 +172,8 @@ func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 	}
 	days := make([]b2bDayBody, len(f.B2BDays))
 	for i, d := range f.B2BDays {
-		days[i] = b2bDayBody{Date: d.Date.Format(time.DateOnly), StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables}
+		days[i] = b2bDayBody{Date: d.Date.Format(time.DateOnly), StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables,
+			LunchMinutes: d.LunchMinutes}
 	}
 	r := fairResponse{
 		ID: f.ID, NameVI: f.NameVI, NameEN: f.NameEN, Kind: f.Kind, Theme: f.Theme, Region: f.Region, RegionName: region.Name,
@@ -455,7 +457,8 @@ func (rt *Routes) setB2B(c *gin.Context) {
 	var v apperr.Validation
 	days := make([]B2BDay, len(req.Days))
 	for i, d := range req.Days {
-		days[i] = B2BDay{StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables}
+		days[i] = B2BDay{StartTime: d.StartTime, SlotMinutes: d.SlotMinutes, Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables,
+			LunchMinutes: d.LunchMinutes}
 		if d.Date != "" {
 			days[i].Date = parseDate(&v, "days["+strconv.Itoa(i)+"].date", d.Date)
 		}

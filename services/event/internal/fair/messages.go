@@ -56,6 +56,11 @@ var (
 		"phải từ %d đến %d phút", "must be %d to %d minutes")
 	msgMorningSlots = apperr.M("fair_b2b_morning_slots",
 		"phải từ 0 đến số lượt gặp trong ngày", "must be 0 to the number of slots")
+	msgLunchMinutes = apperr.M("fair_b2b_lunch_minutes",
+		"phải từ %d đến %d phút", "must be %d to %d minutes")
+	msgLunchOneSession = apperr.M("fair_b2b_lunch_one_session",
+		"chỉ đặt được khi ngày có cả buổi sáng và buổi chiều (morning_slots lớn hơn 0 và nhỏ hơn slots)",
+		"can be set only on a day with both a morning and an afternoon (morning_slots above 0 and below slots)")
 	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
 	msgOrganisers = apperr.M("fair_organisers_count",

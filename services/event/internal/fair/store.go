@@ -34,6 +34,7 @@ type b2bDoc struct {
 	Slots        int       `bson:"slots"`
 	MorningSlots int       `bson:"morning_slots"`
 	Tables       int       `bson:"tables"`
+	LunchMinutes int       `bson:"lunch_minutes,omitempty"`
 }
 
 type document struct {
@@ -129,7 +130,7 @@ func Event(f Fair) events.FairV1 {
 	days := make([]events.B2BDayV1, len(f.B2BDays))
 	for i, d := range f.B2BDays {
 		days[i] = events.B2BDayV1{Date: d.Date.Format(time.DateOnly), StartTime: d.StartTime, SlotMinutes: d.SlotMinutes,
-			Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables}
+			Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, LunchMinutes: d.LunchMinutes}
 	}
 	return events.FairV1{
 		ID: f.ID, NameVI: f.NameVI, NameEN: f.NameEN, Kind: f.Kind, Theme: f.Theme, Region: f.Region, HostProvince: f.HostProvince,

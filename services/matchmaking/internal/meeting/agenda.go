@@ -26,17 +26,29 @@ type gridSlot struct {
 }
 
 type gridDay struct {
-	Day    string     `json:"day"`
-	Tables int        `json:"tables"`
-	Slots  []gridSlot `json:"slots"`
+	Day    string      `json:"day"`
+	Tables int         `json:"tables"`
+	Slots  []gridSlot  `json:"slots"`
+	Lunch  *lunchBreak `json:"lunch,omitempty" doc:"the pause between the morning and the afternoon, when the day has one"`
+}
+
+// lunchBreak is a B2B day's pause between its sessions: no meeting takes place in it, and it is
+// no one's break.
+type lunchBreak struct {
+	Day       string `json:"day" format:"date"`
+	AfterSlot int    `json:"after_slot" doc:"the morning's last slot"`
+	Starts    string `json:"starts_at" format:"date-time" doc:"when the morning's last slot ends"`
+	Ends      string `json:"ends_at" format:"date-time" doc:"when the afternoon's first slot starts"`
+	Minutes   int    `json:"minutes"`
 }
 
 type agendaResponse struct {
-	FairID      string     `json:"fair_id"`
-	Version     int64      `json:"schedule_version" doc:"the version of the schedule shown (0: never scheduled)"`
-	Participant string     `json:"participant,omitempty"`
-	Meetings    []response `json:"meetings"`
-	Grid        []gridDay  `json:"grid,omitempty" doc:"slots × tables, for organisers"`
+	FairID      string       `json:"fair_id"`
+	Version     int64        `json:"schedule_version" doc:"the version of the schedule shown (0: never scheduled)"`
+	Participant string       `json:"participant,omitempty"`
+	Meetings    []response   `json:"meetings"`
+	LunchBreaks []lunchBreak `json:"lunch_breaks,omitempty" doc:"the pauses between the sessions of the fair's B2B days, by day"`
+	Grid        []gridDay    `json:"grid,omitempty" doc:"slots × tables, for organisers"`
 }
 
 // agenda answers with one schedule version's meetings: a participant's own, or for the fair's
@@ -134,10 +146,18 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		}
 		out.Meetings = append(out.Meetings, r)
 	}
+	f, _ := rt.Index.Fair(fairID)
+	for _, d := range f.B2BDays {
+		if l, ok := lunchOf(f, d); ok {
+			out.LunchBreaks = append(out.LunchBreaks, l)
+		}
+	}
 	if organiser && who == "" {
-		f, _ := rt.Index.Fair(fairID)
 		for _, d := range f.B2BDays {
 			g := gridDay{Day: d.Date, Tables: d.Tables}
+			if l, ok := lunchOf(f, d); ok {
+				g.Lunch = &l
+			}
 			for s := 1; s <= d.Slots; s++ {
 				gs := gridSlot{Slot: s, Starts: slotStart(f, d.Date, s), Cells: []gridCell{}}
 				for _, r := range out.Meetings {

@@ -273,8 +273,8 @@ func cmpString(a, b string) int {
 	return 0
 }
 
-// slotTime is when a slot of a B2B day starts, in Vietnam's time; zero when the fair has no
-// such day or its settings do not parse.
+// slotTime is when a slot of a B2B day starts, in Vietnam's time: the afternoon's slots after
+// the day's lunch break. Zero when the fair has no such day or its settings do not parse.
 func slotTime(f index.Fair, day string, slot int) time.Time {
 	for _, d := range f.B2BDays {
 		if d.Date != day {
@@ -284,9 +284,18 @@ func slotTime(f index.Fair, day string, slot int) time.Time {
 		if err != nil {
 			return time.Time{}
 		}
-		return t.Add(time.Duration((slot-1)*d.SlotMinutes) * time.Minute)
+		minutes := (slot - 1) * d.SlotMinutes
+		if hasLunch(d) && slot > d.MorningSlots {
+			minutes += d.LunchMinutes
+		}
+		return t.Add(time.Duration(minutes) * time.Minute)
 	}
 	return time.Time{}
+}
+
+// hasLunch reports whether a B2B day pauses between its morning and its afternoon.
+func hasLunch(d events.B2BDayV1) bool {
+	return d.LunchMinutes > 0 && d.MorningSlots > 0 && d.MorningSlots < d.Slots
 }
 
 // slotStart is the RFC 3339 start of a slot of a B2B day, or "".
@@ -295,4 +304,15 @@ func slotStart(f index.Fair, day string, slot int) string {
 		return t.Format(time.RFC3339)
 	}
 	return ""
+}
+
+// lunchOf is day d's lunch break, if it has one and its start time parses.
+func lunchOf(f index.Fair, d events.B2BDayV1) (lunchBreak, bool) {
+	ends := slotTime(f, d.Date, d.MorningSlots+1)
+	if !hasLunch(d) || ends.IsZero() {
+		return lunchBreak{}, false
+	}
+	starts := ends.Add(-time.Duration(d.LunchMinutes) * time.Minute)
+	return lunchBreak{Day: d.Date, AfterSlot: d.MorningSlots, Starts: starts.Format(time.RFC3339), Ends: ends.Format(time.RFC3339),
+		Minutes: d.LunchMinutes}, true
 }
