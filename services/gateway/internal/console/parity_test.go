@@ -130,6 +130,7 @@ func TestConsoleParity(t *testing.T) {
 	j := startJourney(t)
 	p := setUpParity(t, j)
 	prod := j.person("parity-producer", 360, 800)
+	stepSignInRefusedInPlace(t, prod)
 	prod.login("htx@parity.example.vn", "parity-pass-1")
 	stepPhoneHeaderAndMenu(t, prod)
 	stepNestedFieldErrors(t, prod)
@@ -155,6 +156,21 @@ func fitsPhone(b browser, what string) {
 	if w := b.eval("String(document.documentElement.scrollWidth)"); w != "360" {
 		b.shot("overflow-" + strings.ReplaceAll(what, " ", "-"))
 		b.t.Errorf("%s: %s is %s px wide on a 360 px phone", b.name, what, w)
+	}
+}
+
+// stepSignInRefusedInPlace: a wrong password is said in the form, in Vietnamese, not in a toast.
+func stepSignInRefusedInPlace(t *testing.T, prod browser) {
+	t.Helper()
+	prod.open("#/login")
+	prod.fill(map[string]string{"#login-email": "htx@parity.example.vn", "#login-password": "not-the-password"})
+	prod.submit("login")
+	prod.until("the refusal in the form", "document.querySelector('#login .form-err').textContent.length > 0", false)
+	if msg := prod.eval("document.querySelector('#login .form-err').textContent"); msg != "Email hoặc mật khẩu không đúng." {
+		t.Errorf("sign-in refusal reads %q", msg)
+	}
+	if toastText := prod.eval("document.querySelector('#toast').textContent"); toastText != "" {
+		t.Errorf("a refused sign-in also toasts %q", toastText)
 	}
 }
 

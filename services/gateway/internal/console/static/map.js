@@ -33,10 +33,12 @@ function boothMap(m, opts = {}) {
   const svg = svgEl("svg", { viewBox: `${vb.x} ${vb.y} ${vb.w} ${vb.h}`, class: "map", id: "booth-map", role: "group", "aria-label": t("tab_map") });
   const info = h("p", { class: "muted", id: "booth-info", "aria-live": "polite" }, "");
   const labels = [];
+  let own = null;
   for (const b of m.booths) {
     let fill = statusColours[b.status];
     if (by === "sector" && b.holder && b.holder.sectors.length) fill = sectorColours[b.holder.sectors[0]] || fill;
     const mine = opts.highlight && b.holder && b.holder.producer_id === opts.highlight;
+    if (mine && !own) own = b;
     const name = boothName(b) + (mine ? " · " + t("your_booth") : "");
     const g = svgEl("g", { class: "booth", tabindex: 0, role: "button", "aria-label": name });
     const r = svgEl("rect", { x: b.x, y: b.y, width: b.w - 0.1, height: b.h - 0.1, fill, stroke: mine ? "#d32f2f" : "#555", "stroke-width": mine ? 0.35 : 0.06 });
@@ -71,8 +73,18 @@ function boothMap(m, opts = {}) {
       text.setAttribute("y", b.y + size + 3 / px);
     }
   };
-  fit();
-  if (window.ResizeObserver) new ResizeObserver(fit).observe(box);
+  // The producer's own booth is brought into view once, when a plan wider than the screen
+  // first gets its size; later the person scrolls it as they like.
+  let shown = !own;
+  const fitAndShow = () => {
+    fit();
+    if (shown || !box.clientWidth) return;
+    shown = true;
+    const px = Number(svg.getAttribute("width")) / vb.w;
+    box.scrollLeft = Math.max(0, (own.x - vb.x + own.w / 2) * px - box.clientWidth / 2);
+  };
+  fitAndShow();
+  if (window.ResizeObserver) new ResizeObserver(fitAndShow).observe(box);
   const legend = by === "status"
     ? Object.entries(statusColours).map(([k, c]) => h("span", { style: `--c:${c}` }, t("b_" + k)))
     : Object.entries(sectorColours).map(([k, c]) => h("span", { style: `--c:${c}` }, (S.ref.sectors.find((s) => s.code === k) || {})["name_" + S.lang] || k));
