@@ -76,9 +76,15 @@ func TestGatewayAPI(t *testing.T) {
 	t.Run("the reference page shows an operation and its schema", func(t *testing.T) {
 		referencePage(t, gw, doc)
 	})
+	var j journey
 	t.Run("a producer applies for a booth through the generated client", func(t *testing.T) {
-		fair := openFair(t, gw)
-		producerApplies(t, gw, fair)
+		j = producerApplies(t, gw, openFair(t, gw))
+	})
+	t.Run("errors and reasons reach the client in its language", func(t *testing.T) {
+		if j.application == "" {
+			t.Skip("the journey did not reach an application")
+		}
+		languagesReachTheClient(t, gw, j)
 	})
 }
 
@@ -139,11 +145,17 @@ func client(t *testing.T, gw, token string) *apiclient.ClientWithResponses {
 // signIn returns a client signed in as email.
 func signIn(t *testing.T, gw, email, password string) *apiclient.ClientWithResponses {
 	t.Helper()
+	return client(t, gw, token(t, gw, email, password))
+}
+
+// token signs in as email and returns the access token.
+func token(t *testing.T, gw, email, password string) string {
+	t.Helper()
 	r, err := client(t, gw, "").PostAuthLoginWithResponse(t.Context(), apiclient.PostAuthLoginJSONRequestBody{Email: email, Password: password})
 	if err != nil || r.JSON200 == nil {
 		t.Fatalf("sign in %s: %v %s", email, err, body(r, err))
 	}
-	return client(t, gw, r.JSON200.AccessToken)
+	return r.JSON200.AccessToken
 }
 
 // body is the status and body of a generated response, for failure messages.
@@ -171,7 +183,7 @@ func openFair(t *testing.T, gw string) string {
 	day := func(d int) *openapi_types.Date { return &openapi_types.Date{Time: time.Now().AddDate(0, 0, d)} }
 	fair, err := org.PostFairsWithResponse(ctx, &apiclient.PostFairsParams{}, apiclient.PostFairsJSONRequestBody{
 		NameVi: ptr("Hội chợ OCOP Hà Nội 2026"), Kind: ptr("fair"), Region: ptr("promo_red_river_delta"), HostProvince: ptr("01"),
-		Venue:     &apiclient.EventFairVenueBodyInput{Name: ptr("Cung Văn hóa Hữu nghị"), Address: ptr("91 Trần Hưng Đạo, Hà Nội")},
+		Venue:     &apiclient.EventFairVenueBodyInput{Name: "Cung Văn hóa Hữu nghị", Address: ptr("91 Trần Hưng Đạo, Hà Nội")},
 		StartDate: day(30), EndDate: day(34), ApplicationsOpen: ptr(time.Now().Add(-time.Hour)), ApplicationsClose: ptr(time.Now().AddDate(0, 0, 20)),
 		Eligibility: &apiclient.EventFairEligibilityBodyInput{MinStars: ptr(3), MaxBoothsPerProducer: ptr(2)}})
 	if err != nil || fair.JSON201 == nil {
@@ -192,7 +204,7 @@ func openFair(t *testing.T, gw string) string {
 
 // producerApplies signs a producer up, fills its profile, adds a certified product, applies to
 // fair and finds the application among its own.
-func producerApplies(t *testing.T, gw, fair string) {
+func producerApplies(t *testing.T, gw, fair string) journey {
 	ctx := t.Context()
 	reg, err := client(t, gw, "").PostAuthRegisterWithResponse(ctx, &apiclient.PostAuthRegisterParams{}, apiclient.PostAuthRegisterJSONRequestBody{
 		Email: "htx.tancuong@example.vn", Password: "chè-tân-cương-2026", Name: "HTX Chè Tân Cương",
@@ -209,8 +221,8 @@ func producerApplies(t *testing.T, gw, fair string) {
 	}
 	prod, err := p.PostProducersIdProductsWithResponse(ctx, fmt.Sprint(prof.JSON201.Id), &apiclient.PostProducersIdProductsParams{}, apiclient.PostProducersIdProductsJSONRequestBody{
 		NameVi: ptr("Chè búp Tân Cương"), CriteriaSet: ptr(11), Stars: ptr(apiclient.ExhibitorProductCreateRequestStars(4)), Unit: ptr("box"),
-		Certificate: &apiclient.ExhibitorProductCertificateBodyInput{DecisionNo: ptr("1234/QĐ-UBND"), IssuedBy: ptr("UBND tỉnh Thái Nguyên"),
-			IssuedOn: &openapi_types.Date{Time: time.Now().AddDate(0, -6, 0)}}})
+		Certificate: &apiclient.ExhibitorProductCertificateBodyInput{DecisionNo: "1234/QĐ-UBND", IssuedBy: "UBND tỉnh Thái Nguyên",
+			IssuedOn: openapi_types.Date{Time: time.Now().AddDate(0, -6, 0)}}})
 	if err != nil || prod.JSON201 == nil {
 		t.Fatalf("add the product: %v %s", err, body(prod, err))
 	}
@@ -241,4 +253,5 @@ func producerApplies(t *testing.T, gw, fair string) {
 	if err != nil || one.JSON200 == nil || one.JSON200.Status != app.Status || fmt.Sprint(one.JSON200.ProducerId) != fmt.Sprint(prof.JSON201.Id) {
 		t.Errorf("the application as the producer sees it: %v %s", err, body(one, err))
 	}
+	return journey{fair: fair, product: fmt.Sprint(prod.JSON201.Id), application: appID, producerToken: *reg.JSON201.AccessToken}
 }

@@ -606,7 +606,7 @@ type EventAllocationCommitFailure struct {
 type EventAllocationCommitResponse struct {
 	Committed  []EventAllocationPlacementBody `json:"committed"`
 	Failed     []EventAllocationCommitFailure `json:"failed"`
-	ProposalId string                         `json:"proposal_id"`
+	ProposalId openapi_types.UUID             `json:"proposal_id"`
 }
 
 // EventAllocationPlacementBody defines model for EventAllocationPlacementBody.
@@ -623,12 +623,12 @@ type EventAllocationPlacementBody struct {
 // EventAllocationProposalResponse defines model for EventAllocationProposalResponse.
 type EventAllocationProposalResponse struct {
 	ComputedAt time.Time                      `json:"computed_at"`
-	FairId     string                         `json:"fair_id"`
+	FairId     openapi_types.UUID             `json:"fair_id"`
 	Placements []EventAllocationPlacementBody `json:"placements"`
 
 	// ProposalId names this proposal; it can be committed once
-	ProposalId        string `json:"proposal_id"`
-	SameSetNeighbours int    `json:"same_set_neighbours"`
+	ProposalId        openapi_types.UUID `json:"proposal_id"`
+	SameSetNeighbours int                `json:"same_set_neighbours"`
 
 	// Unplaced go to the waitlist, each with a reason
 	Unplaced []EventAllocationUnplacedBody `json:"unplaced"`
@@ -993,7 +993,7 @@ type EventFairResponse struct {
 	Fees                   EventFairFeesBody        `json:"fees"`
 	HostProvince           string                   `json:"host_province"`
 	HostProvinceName       string                   `json:"host_province_name"`
-	Id                     string                   `json:"id"`
+	Id                     openapi_types.UUID       `json:"id"`
 	Kind                   string                   `json:"kind"`
 	NameEn                 string                   `json:"name_en"`
 	NameVi                 string                   `json:"name_vi"`
@@ -1028,7 +1028,7 @@ type EventFairVenueBody struct {
 // EventFairVenueBodyInput defines model for EventFairVenueBodyInput.
 type EventFairVenueBodyInput struct {
 	Address *string `json:"address,omitempty"`
-	Name    *string `json:"name,omitempty"`
+	Name    string  `json:"name"`
 }
 
 // EventProblem defines model for EventProblem.
@@ -1534,12 +1534,12 @@ type ExhibitorProductCertificateBody struct {
 // ExhibitorProductCertificateBodyInput defines model for ExhibitorProductCertificateBodyInput.
 type ExhibitorProductCertificateBodyInput struct {
 	// DecisionNo e.g. 1234/QĐ-UBND
-	DecisionNo *string `json:"decision_no,omitempty"`
+	DecisionNo string `json:"decision_no"`
 
 	// ExpiresOn first day no longer valid; default issue date + 36 months
 	ExpiresOn *openapi_types.Date `json:"expires_on,omitempty"`
-	IssuedBy  *string             `json:"issued_by,omitempty"`
-	IssuedOn  *openapi_types.Date `json:"issued_on,omitempty"`
+	IssuedBy  string              `json:"issued_by"`
+	IssuedOn  openapi_types.Date  `json:"issued_on"`
 }
 
 // ExhibitorProductCreateRequest defines model for ExhibitorProductCreateRequest.
@@ -1694,7 +1694,7 @@ type GatewayAccountRegisterResponse struct {
 type GatewayAccountResponse struct {
 	CreatedAt time.Time                  `json:"created_at"`
 	Email     string                     `json:"email"`
-	Id        string                     `json:"id"`
+	Id        openapi_types.UUID         `json:"id"`
 	Name      string                     `json:"name"`
 	Role      GatewayAccountResponseRole `json:"role"`
 }
@@ -1935,7 +1935,7 @@ type MatchmakingBuyerResponse struct {
 	AccountId    string                      `json:"account_id"`
 	Contact      MatchmakingBuyerContactBody `json:"contact"`
 	CreatedAt    time.Time                   `json:"created_at"`
-	Id           string                      `json:"id"`
+	Id           openapi_types.UUID          `json:"id"`
 	Kind         string                      `json:"kind"`
 	Markets      []string                    `json:"markets"`
 	Name         string                      `json:"name"`
@@ -1963,7 +1963,9 @@ type MatchmakingBuyerSourcingCreateRequest struct {
 	// TargetMarket domestic or an export market code
 	TargetMarket *string `json:"target_market,omitempty"`
 	Title        *string `json:"title"`
-	Unit         *string `json:"unit,omitempty"`
+
+	// Unit a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0
+	Unit *string `json:"unit,omitempty"`
 }
 
 // MatchmakingBuyerSourcingRequest defines model for MatchmakingBuyerSourcingRequest.
@@ -1985,7 +1987,9 @@ type MatchmakingBuyerSourcingRequest struct {
 	// TargetMarket domestic or an export market code
 	TargetMarket *string `json:"target_market,omitempty"`
 	Title        *string `json:"title,omitempty"`
-	Unit         *string `json:"unit,omitempty"`
+
+	// Unit a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0
+	Unit *string `json:"unit,omitempty"`
 }
 
 // MatchmakingCatalogProducerResponse defines model for MatchmakingCatalogProducerResponse.
@@ -2144,7 +2148,7 @@ type MatchmakingMeetingResponse struct {
 
 	// Held the outcome is recorded: the meeting took place and can no longer be cancelled
 	Held         bool                               `json:"held"`
-	Id           string                             `json:"id"`
+	Id           openapi_types.UUID                 `json:"id"`
 	Note         string                             `json:"note"`
 	Outcome      *MatchmakingMeetingResponseOutcome `json:"outcome,omitempty"`
 	ProducerId   string                             `json:"producer_id"`

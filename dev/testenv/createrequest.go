@@ -48,3 +48,32 @@ func CheckCreateRequest(tb testing.TB, create, patch reflect.Type, emptyErr erro
 		tb.Errorf("required fields of %s = %v, want those the domain asks for: %v", create, required, missing)
 	}
 }
+
+// CheckNestedRequired holds the required fields of a body nested in a request (a fair's venue, a
+// product's certificate) to its domain: body marks as required exactly the fields under field
+// ("venue.name") that err, the domain's answer to that body given empty, names. A nested body is
+// replaced whole, by a create and a PATCH alike, so what it requires holds for both.
+func CheckNestedRequired(tb testing.TB, body reflect.Type, field string, err error) {
+	tb.Helper()
+	var required []string
+	for i := range body.NumField() {
+		if f := body.Field(i); f.Tag.Get("required") == "true" {
+			required = append(required, strings.Split(f.Tag.Get("json"), ",")[0])
+		}
+	}
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		tb.Fatalf("an empty %s = %v, want field errors", field, err)
+	}
+	var missing []string
+	for _, f := range e.Fields {
+		if sub, ok := strings.CutPrefix(f.Field, field+"."); ok && !slices.Contains(missing, sub) {
+			missing = append(missing, sub)
+		}
+	}
+	slices.Sort(missing)
+	slices.Sort(required)
+	if !slices.Equal(required, missing) {
+		tb.Errorf("required fields of %s (%s) = %v, want those the domain asks for: %v", body, field, required, missing)
+	}
+}

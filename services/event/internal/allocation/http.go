@@ -41,8 +41,8 @@ type unplacedBody struct {
 }
 
 type proposalResponse struct {
-	FairID            string          `json:"fair_id"`
-	ProposalID        string          `json:"proposal_id" doc:"names this proposal; it can be committed once"`
+	FairID            string          `json:"fair_id" format:"uuid"`
+	ProposalID        string          `json:"proposal_id" format:"uuid" doc:"names this proposal; it can be committed once"`
 	ComputedAt        time.Time       `json:"computed_at"`
 	Placements        []placementBody `json:"placements"`
 	Unplaced          []unplacedBody  `json:"unplaced" doc:"go to the waitlist, each with a reason"`
@@ -66,7 +66,7 @@ func failure(id string, t apperr.Text, stuck []string) commitFailure {
 }
 
 type commitResponse struct {
-	ProposalID string          `json:"proposal_id"`
+	ProposalID string          `json:"proposal_id" format:"uuid"`
 	Committed  []placementBody `json:"committed"`
 	Failed     []commitFailure `json:"failed"`
 }

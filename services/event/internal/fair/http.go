@@ -21,8 +21,9 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
+// venueBody is a fair's venue; a create or a PATCH that gives one gives it whole, with its name.
 type venueBody struct {
-	Name    string `json:"name"`
+	Name    string `json:"name" required:"true"`
 	Address string `json:"address"`
 }
 
@@ -133,7 +134,7 @@ type b2bDayBody struct {
 }
 
 type fairResponse struct {
-	ID                string          `json:"id"`
+	ID                string          `json:"id" format:"uuid"`
 	NameVI            string          `json:"name_vi"`
 	NameEN            string          `json:"name_en"`
 	Kind              string          `json:"kind"`

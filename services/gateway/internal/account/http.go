@@ -36,7 +36,7 @@ type loginRequest struct {
 
 // Response is an account as the API shows it: never its password hash.
 type Response struct {
-	ID        string    `json:"id"`
+	ID        string    `json:"id" format:"uuid"`
 	Email     string    `json:"email"`
 	Name      string    `json:"name"`
 	Role      string    `json:"role" enum:"organiser,admin,producer,buyer"`

@@ -52,7 +52,7 @@ func (r buyerRequest) fields() BuyerFields {
 }
 
 type buyerResponse struct {
-	ID        string      `json:"id"`
+	ID        string      `json:"id" format:"uuid"`
 	AccountID string      `json:"account_id"`
 	Name      string      `json:"name"`
 	Kind      string      `json:"kind"`
@@ -76,7 +76,7 @@ type sourcingRequest struct {
 	Keywords      *[]string `json:"keywords"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
-	Unit          *string   `json:"unit"`
+	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
 	RequiredCerts *[]string `json:"required_certifications"`
 	Market        *string   `json:"target_market" doc:"domestic or an export market code"`
 	Regions       *[]string `json:"regions"`
@@ -95,7 +95,7 @@ type sourcingCreateRequest struct {
 	Keywords      *[]string `json:"keywords"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
-	Unit          *string   `json:"unit"`
+	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
 	RequiredCerts *[]string `json:"required_certifications"`
 	Market        *string   `json:"target_market" doc:"domestic or an export market code"`
 	Regions       *[]string `json:"regions"`

@@ -41,7 +41,7 @@ type unavailabilityRequest struct {
 }
 
 type response struct {
-	ID           string    `json:"id"`
+	ID           string    `json:"id" format:"uuid"`
 	FairID       string    `json:"fair_id"`
 	BuyerID      string    `json:"buyer_id"`
 	BuyerName    string    `json:"buyer_name"`
