@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 	"time"
 )
@@ -79,5 +80,44 @@ func TestGenerateLongHasTheShape(t *testing.T) {
 	}
 	if v := Check(p, sol); len(v) > 0 || len(sol.Unscheduled) > 0 {
 		t.Fatalf("violations %v, unscheduled %v", v, sol.Unscheduled)
+	}
+}
+
+// On small two-session days (most meetings bound to the morning or the afternoon, some
+// participants unavailable, few tables) the answer is what trying every placement finds: an
+// "optimal" answer has exactly the fewest breaks, and every answer at least that many, with a
+// bound no higher.
+func TestTwoSessionDaysAgreeWithTryingEverything(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 3))
+	optimal := 0
+	for i := 0; i < 300 && optimal < 40; i++ {
+		p := tinyTightProblem(r)
+		if p.MorningSlots == 0 || p.MorningSlots == p.Slots {
+			continue // one session only
+		}
+		for j := range p.Meetings {
+			p.Meetings[j].Session = []string{Morning, Afternoon, Any}[r.IntN(3)]
+		}
+		p.MaxBreakSpread, p.TimeLimitMS, p.Seed = MaxSlots, 50, uint64(i+1) // spread aside, as the brute force
+		want, ok := fewestBreaks(newSolver(p))
+		if !ok || newSolver(p).impossible > 0 {
+			continue
+		}
+		sol, err := Solve(context.Background(), p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if v := Check(p, sol); len(v) > 0 {
+			t.Fatalf("day %d: %v", i, v)
+		}
+		if sol.TotalBreaks < want || sol.LowerBound > want || sol.Status == Optimal && sol.TotalBreaks != want {
+			t.Errorf("day %d: %s with %d breaks and bound %d; trying everything finds %d\n%+v", i, sol.Status, sol.TotalBreaks, sol.LowerBound, want, p)
+		}
+		if sol.Status == Optimal {
+			optimal++
+		}
+	}
+	if optimal < 20 {
+		t.Errorf("only %d small two-session days answered optimal", optimal)
 	}
 }
