@@ -6,12 +6,14 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // client calls the API as one account, to set up what the browser then shows.
@@ -142,6 +144,7 @@ func TestConsoleParity(t *testing.T) {
 	stepMapFitsAndNamesBooths(t, org, p.fairID, 1366)
 	stepLoadingReplacesOldPage(t, org, p.fairID)
 	stepApproveIneligibleAndCommitAsk(t, org, p.fairID)
+	stepB2BTimeOn24HourClock(t, org, p.fairID)
 	orgPhone := j.person("parity-organiser-phone", 360, 800)
 	orgPhone.login("btc@parity.example.vn", "organiser-pass-1")
 	stepTablesFitPhone(t, orgPhone, p.fairID)
@@ -189,6 +192,10 @@ func stepPhoneHeaderAndMenu(t *testing.T, prod browser) {
 	prod.run(chromedp.Click("#menu"))
 	prod.until("menu open", "document.querySelector('#nav').offsetHeight > 0", false)
 	prod.shot("menu")
+	prod.run(chromedp.KeyEvent(kb.Escape))
+	prod.until("Escape folds the menu", "document.querySelector('#nav').offsetHeight === 0 && document.activeElement.id === 'menu'", false)
+	prod.run(chromedp.Click("#menu"))
+	prod.until("menu open again", "document.querySelector('#nav').offsetHeight > 0", false)
 	prod.run(chromedp.Click("#nav a[href='#/producer']"))
 	prod.until("profile page", "location.hash === '#/producer' && document.querySelector('#new-product')", false)
 	if active := prod.eval("[...document.querySelectorAll('#nav a.active')].map((a) => a.textContent).join('|')"); active != "Hồ sơ" {
@@ -351,6 +358,18 @@ func stepApproveIneligibleAndCommitAsk(t *testing.T, org browser, fairID string)
 	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
 	org.until("committed", "document.querySelector('#toast').textContent.includes('Đã lưu')", false)
+}
+
+// stepB2BTimeOn24HourClock: the B2B day's start reads 08:00 in English too (a native time
+// input says "08:00 AM" in an English browser), and its date dd/mm/yyyy.
+func stepB2BTimeOn24HourClock(t *testing.T, org browser, fairID string) {
+	t.Helper()
+	org.open("#/fair/" + fairID + "/b2b")
+	org.until("B2B form", "document.querySelector('#b2b-start_time')", false)
+	got := org.eval("['#b2b-start_time', '#b2b-date'].map((s) => document.querySelector(s).type + ' ' + document.querySelector(s).value).join(' | ')")
+	if !regexp.MustCompile(`^text 08:00 \| text \d{2}/\d{2}/\d{4}$`).MatchString(got) {
+		t.Errorf("B2B start and day inputs: %q, want text inputs reading 08:00 and dd/mm/yyyy", got)
+	}
 }
 
 // stepTablesFitPhone: the fair list and the application queue are cards on a phone, with their

@@ -24,6 +24,17 @@ function isoDate(s) {
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
+// hhmm reads a time of day typed as 8:00, 08:00 or 8h00 and returns "08:00", "" for an empty
+// value and null for one that is not a time. A native time input would show "8:00 AM" in an
+// English browser; a fair's day is said on the 24-hour clock.
+function hhmm(s) {
+  s = (s || "").trim();
+  if (!s) return "";
+  const m = /^(\d{1,2})[:hH.](\d{2})$/.exec(s);
+  if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
+  return m[1].padStart(2, "0") + ":" + m[2];
+}
+
 function fieldInput(fd, id) {
   if (fd.type === "select") {
     return h("select", { id, name: fd.name }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
@@ -37,6 +48,10 @@ function fieldInput(fd, id) {
     return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: t("date_placeholder"), value: dmy(fd.value), autocomplete: "off",
       maxlength: 10, "aria-describedby": id + "-hint", dataset: { date: "1" } });
   }
+  if (fd.type === "time") {
+    return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: "hh:mm", value: fd.value || "", autocomplete: "off", maxlength: 5,
+      "aria-describedby": id + "-hint", dataset: { time: "1" } });
+  }
   return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
     "aria-describedby": fd.hint ? id + "-hint" : undefined });
 }
@@ -49,7 +64,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
   const f = h("form", { class: "f", novalidate: true, id: opts.id });
   for (const fd of fields) {
     const id = (opts.id || "f") + "-" + fd.name.replace(/\W/g, "_");
-    const hint = fd.type === "date" ? t("date_hint") : fd.hint;
+    const hint = fd.type === "date" ? t("date_hint") : fd.type === "time" ? t("time_hint") : fd.hint;
     f.append(h("div", { class: "field" + (fd.full ? " full" : ""), dataset: { field: fd.name, path: fd.path || fd.name } }, h("label", { for: id }, fd.label), fieldInput(fd, id),
       hint ? h("div", { class: "hint muted", id: id + "-hint" }, hint) : null, h("div", { class: "err", id: id + "-err" })));
   }
@@ -67,6 +82,9 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
       else if (fd.type === "date") {
         values[fd.name] = isoDate(el.value);
         if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("date_invalid") });
+      } else if (fd.type === "time") {
+        values[fd.name] = hhmm(el.value);
+        if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("time_invalid") });
       } else values[fd.name] = el.value;
       if (fd.type === "number" && fd.max !== undefined && el.value !== "" && Number(el.value) > fd.max) bad.push({ field: fd.path || fd.name, message: t("at_most").replace("{n}", fd.max) });
     }

@@ -90,6 +90,9 @@ $("#menu").addEventListener("click", () => {
   $("#menu").setAttribute("aria-expanded", String(open));
 });
 $("#nav").addEventListener("click", closeMenu);
+document.addEventListener("keydown", (ev) => {
+  if (ev.key === "Escape" && $(".top").classList.contains("open")) { closeMenu(); $("#menu").focus(); }
+});
 window.addEventListener("hashchange", () => { closeMenu(); render(); });
 if (S.token && !claims()) logout();
 startLive();
