@@ -226,6 +226,13 @@ func stepNestedFieldErrors(t *testing.T, prod browser) {
 	if toastText := prod.eval("document.querySelector('#toast').textContent"); toastText != "" {
 		t.Errorf("a refused form also toasts %q; errors belong next to their fields", toastText)
 	}
+	// Screen readers read the error with the field, once however often the form is refused.
+	prod.eval("document.querySelector('#new-product .form-err').textContent = 'x', ''")
+	prod.submit("new-product")
+	prod.until("refused again", "document.querySelector('#new-product .form-err').textContent === '' && document.querySelector('[data-field=issued_on].bad')", false)
+	if d := prod.eval("document.querySelector('#new-product-issued_on').getAttribute('aria-describedby')"); d != "new-product-issued_on-hint new-product-issued_on-err" {
+		t.Errorf("issued_on aria-describedby = %q after two refusals", d)
+	}
 	issued := time.Now().AddDate(-1, 0, 0).Format("02/01/2006")
 	prod.fill(map[string]string{"#new-product-issued_on": issued})
 	prod.submit("new-product")

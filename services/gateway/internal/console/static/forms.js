@@ -130,7 +130,8 @@ function showErrors(f, res) {
     err.textContent = err.textContent ? err.textContent + " " + message : message;
     const el = box.querySelector("input, select, textarea");
     el.setAttribute("aria-invalid", "true");
-    el.setAttribute("aria-describedby", [el.getAttribute("aria-describedby"), err.id].filter(Boolean).join(" "));
+    const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
     first = first || el;
   }
   if (!(p.errors || []).length) rest.push(p.detail || p.title || t("failed"));
