@@ -235,6 +235,7 @@ type ProductV1 struct {
 	ShelfLifeDays   int           `json:"shelf_life_days"`
 	SeasonMonths    []int         `json:"season_months"`
 	DescriptionVI   string        `json:"description_vi"`
+	PhotoURL        string        `json:"photo_url,omitempty" doc:"where the photo is served (a gateway path with its version); absent without one"`
 	Deleted         bool          `json:"deleted"`
 	Revision        int64         `json:"revision"`
 	UpdatedAt       time.Time     `json:"updated_at"`

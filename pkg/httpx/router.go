@@ -45,7 +45,8 @@ type Options struct {
 	Verifier *auth.Verifier
 	// MaxBodyBytes overrides the body limit; 0 means MaxBodyBytes.
 	MaxBodyBytes int64
-	// Uploads raises the body limit for exact request paths (spreadsheet imports).
+	// Uploads raises the body limit for request paths (spreadsheet imports, photos): exact paths,
+	// or gin-style patterns whose ":name" segments match any one segment.
 	Uploads map[string]int64
 	// TrustedProxies are the peers (IPs or CIDR ranges) whose X-Forwarded-For and X-Real-IP
 	// headers ClientIP believes; empty believes no one, so ClientIP is the socket's peer.
@@ -103,6 +104,7 @@ func nilIfEmpty(s []string) []string {
 }
 
 func edge(o Options) gin.HandlerFunc {
+	uploads := newUploadLimits(o.Uploads)
 	return func(c *gin.Context) {
 		start := time.Now()
 		corr := cleanID(c.GetHeader(correlation.Header))
@@ -125,7 +127,7 @@ func edge(o Options) gin.HandlerFunc {
 		c.Set(loggerKey, log)
 		if c.Request.Body != nil {
 			limit := o.MaxBodyBytes
-			if n, ok := o.Uploads[c.Request.URL.Path]; ok {
+			if n, ok := uploads.limit(c.Request.URL.Path); ok {
 				limit = n
 			}
 			// A declared length over the limit is refused before anything reads the body, so
