@@ -2086,6 +2086,12 @@ type MatchmakingMeetingDayResult struct {
 	TotalBreaks int    `json:"total_breaks"`
 }
 
+// MatchmakingMeetingFeedResponse defines model for MatchmakingMeetingFeedResponse.
+type MatchmakingMeetingFeedResponse struct {
+	// Path the feed's path on this site (GET, no sign-in); add it to a calendar app as a subscription. Keep it private: whoever has it sees your meetings
+	Path string `json:"path"`
+}
+
 // MatchmakingMeetingGridCell defines model for MatchmakingMeetingGridCell.
 type MatchmakingMeetingGridCell struct {
 	BuyerName    string `json:"buyer_name"`
@@ -2996,6 +3002,11 @@ type ClientInterface interface {
 	// Corresponds with POST /api/buyers/{id}/requests (the `PostBuyersIdRequests` operationId).
 	PostBuyersIdRequests(ctx context.Context, id string, params *PostBuyersIdRequestsParams, body PostBuyersIdRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetCalendarFeed A private calendar feed (text/calendar), by the address POST .../agenda/feed gave; no sign-in. 404 once the address was replaced or ended.
+	//
+	// Corresponds with GET /api/calendar/{feed} (the `GetCalendarFeed` operationId).
+	GetCalendarFeed(ctx context.Context, feed string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetFairs List fairs (public). Drafts appear only to their organisers and admins.
 	//
 	// Corresponds with GET /api/fairs (the `GetFairs` operationId).
@@ -3025,6 +3036,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/fairs/{fairId}/agenda (the `GetFairsFairIdAgenda` operationId).
 	GetFairsFairIdAgenda(ctx context.Context, fairId string, params *GetFairsFairIdAgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdAgendaCalendarIcs The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/agenda/calendar.ics (the `GetFairsFairIdAgendaCalendarIcs` operationId).
+	GetFairsFairIdAgendaCalendarIcs(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFairsFairIdAgendaFeed End the caller's private calendar address at the fair.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with DELETE /api/fairs/{fairId}/agenda/feed (the `DeleteFairsFairIdAgendaFeed` operationId).
+	DeleteFairsFairIdAgendaFeed(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdAgendaFeed A private address of the caller's calendar at the fair, for a calendar app to subscribe to. Each call makes a new address and ends the one before (to revoke a shared one). The feed's texts are in the language of this request.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/agenda/feed (the `PostFairsFairIdAgendaFeed` operationId).
+	PostFairsFairIdAgendaFeed(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFairsFairIdApplications A fair's applications with eligibility (organisers: all; producers: their own).
 	//
@@ -4198,6 +4230,21 @@ func (c *Client) PostBuyersIdRequests(ctx context.Context, id string, params *Po
 	return c.Client.Do(req)
 }
 
+// GetCalendarFeed A private calendar feed (text/calendar), by the address POST .../agenda/feed gave; no sign-in. 404 once the address was replaced or ended.
+//
+// Corresponds with GET /api/calendar/{feed} (the `GetCalendarFeed` operationId).
+func (c *Client) GetCalendarFeed(ctx context.Context, feed string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetCalendarFeedRequest(c.Server, feed)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetFairs List fairs (public). Drafts appear only to their organisers and admins.
 //
 // Corresponds with GET /api/fairs (the `GetFairs` operationId).
@@ -4258,6 +4305,57 @@ func (c *Client) PostFairs(ctx context.Context, params *PostFairsParams, body Po
 // Corresponds with GET /api/fairs/{fairId}/agenda (the `GetFairsFairIdAgenda` operationId).
 func (c *Client) GetFairsFairIdAgenda(ctx context.Context, fairId string, params *GetFairsFairIdAgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetFairsFairIdAgendaRequest(c.Server, fairId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdAgendaCalendarIcs The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with GET /api/fairs/{fairId}/agenda/calendar.ics (the `GetFairsFairIdAgendaCalendarIcs` operationId).
+func (c *Client) GetFairsFairIdAgendaCalendarIcs(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdAgendaCalendarIcsRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFairsFairIdAgendaFeed End the caller's private calendar address at the fair.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with DELETE /api/fairs/{fairId}/agenda/feed (the `DeleteFairsFairIdAgendaFeed` operationId).
+func (c *Client) DeleteFairsFairIdAgendaFeed(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFairsFairIdAgendaFeedRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdAgendaFeed A private address of the caller's calendar at the fair, for a calendar app to subscribe to. Each call makes a new address and ends the one before (to revoke a shared one). The feed's texts are in the language of this request.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with POST /api/fairs/{fairId}/agenda/feed (the `PostFairsFairIdAgendaFeed` operationId).
+func (c *Client) PostFairsFairIdAgendaFeed(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdAgendaFeedRequest(c.Server, fairId)
 	if err != nil {
 		return nil, err
 	}
@@ -6752,6 +6850,40 @@ func NewPostBuyersIdRequestsRequestWithBody(server string, id string, params *Po
 	return req, nil
 }
 
+// NewGetCalendarFeedRequest constructs an http.Request for the GetCalendarFeed method
+func NewGetCalendarFeedRequest(server string, feed string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "feed", feed, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/calendar/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetFairsRequest constructs an http.Request for the GetFairs method
 func NewGetFairsRequest(server string, params *GetFairsParams) (*http.Request, error) {
 	var err error
@@ -7023,6 +7155,108 @@ func NewGetFairsFairIdAgendaRequest(server string, fairId string, params *GetFai
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdAgendaCalendarIcsRequest constructs an http.Request for the GetFairsFairIdAgendaCalendarIcs method
+func NewGetFairsFairIdAgendaCalendarIcsRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/agenda/calendar.ics", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewDeleteFairsFairIdAgendaFeedRequest constructs an http.Request for the DeleteFairsFairIdAgendaFeed method
+func NewDeleteFairsFairIdAgendaFeedRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/agenda/feed", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostFairsFairIdAgendaFeedRequest constructs an http.Request for the PostFairsFairIdAgendaFeed method
+func NewPostFairsFairIdAgendaFeedRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/agenda/feed", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -10330,6 +10564,13 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/buyers/{id}/requests (the `PostBuyersIdRequests` operationId).
 	PostBuyersIdRequestsWithResponse(ctx context.Context, id string, params *PostBuyersIdRequestsParams, body PostBuyersIdRequestsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostBuyersIdRequestsResponse, error)
 
+	// GetCalendarFeedWithResponse A private calendar feed (text/calendar), by the address POST .../agenda/feed gave; no sign-in. 404 once the address was replaced or ended.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/calendar/{feed} (the `GetCalendarFeed` operationId).
+	GetCalendarFeedWithResponse(ctx context.Context, feed string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error)
+
 	// GetFairsWithResponse List fairs (public). Drafts appear only to their organisers and admins.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -10363,6 +10604,33 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/fairs/{fairId}/agenda (the `GetFairsFairIdAgenda` operationId).
 	GetFairsFairIdAgendaWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdAgendaParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaResponse, error)
+
+	// GetFairsFairIdAgendaCalendarIcsWithResponse The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/agenda/calendar.ics (the `GetFairsFairIdAgendaCalendarIcs` operationId).
+	GetFairsFairIdAgendaCalendarIcsWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaCalendarIcsResponse, error)
+
+	// DeleteFairsFairIdAgendaFeedWithResponse End the caller's private calendar address at the fair.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/fairs/{fairId}/agenda/feed (the `DeleteFairsFairIdAgendaFeed` operationId).
+	DeleteFairsFairIdAgendaFeedWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*DeleteFairsFairIdAgendaFeedResponse, error)
+
+	// PostFairsFairIdAgendaFeedWithResponse A private address of the caller's calendar at the fair, for a calendar app to subscribe to. Each call makes a new address and ends the one before (to revoke a shared one). The feed's texts are in the language of this request.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/agenda/feed (the `PostFairsFairIdAgendaFeed` operationId).
+	PostFairsFairIdAgendaFeedWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*PostFairsFairIdAgendaFeedResponse, error)
 
 	// GetFairsFairIdApplicationsWithResponse A fair's applications with eligibility (organisers: all; producers: their own).
 	//
@@ -14165,6 +14433,110 @@ func (r PostBuyersIdRequestsResponse) ContentType() string {
 	return ""
 }
 
+// GetCalendarFeedResponse200Headers the declared response headers of an HTTP 200 response for GetCalendarFeed
+type GetCalendarFeedResponse200Headers struct {
+	ETag *string
+}
+
+// GetCalendarFeedResponse401Headers the declared response headers of an HTTP 401 response for GetCalendarFeed
+type GetCalendarFeedResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetCalendarFeedResponse404Headers the declared response headers of an HTTP 404 response for GetCalendarFeed
+type GetCalendarFeedResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetCalendarFeedResponse500Headers the declared response headers of an HTTP 500 response for GetCalendarFeed
+type GetCalendarFeedResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetCalendarFeedResponse503Headers the declared response headers of an HTTP 503 response for GetCalendarFeed
+type GetCalendarFeedResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetCalendarFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetCalendarFeedResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetCalendarFeedResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetCalendarFeedResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetCalendarFeedResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetCalendarFeedResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetCalendarFeedResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetCalendarFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetCalendarFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetCalendarFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetCalendarFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetFairsResponse401Headers the declared response headers of an HTTP 401 response for GetFairs
 type GetFairsResponse401Headers struct {
 	ContentLanguage *string
@@ -14576,6 +14948,381 @@ func (r GetFairsFairIdAgendaResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetFairsFairIdAgendaResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse200Headers the declared response headers of an HTTP 200 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse200Headers struct {
+	ETag *string
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaCalendarIcsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdAgendaCalendarIcs
+type GetFairsFairIdAgendaCalendarIcsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdAgendaCalendarIcsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFairsFairIdAgendaCalendarIcsResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdAgendaCalendarIcsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdAgendaCalendarIcsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdAgendaCalendarIcsResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdAgendaCalendarIcsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdAgendaCalendarIcsResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdAgendaCalendarIcsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdAgendaCalendarIcsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdAgendaCalendarIcsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdAgendaCalendarIcsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteFairsFairIdAgendaFeedResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsFairIdAgendaFeedResponse403Headers the declared response headers of an HTTP 403 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsFairIdAgendaFeedResponse404Headers the declared response headers of an HTTP 404 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsFairIdAgendaFeedResponse409Headers the declared response headers of an HTTP 409 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsFairIdAgendaFeedResponse500Headers the declared response headers of an HTTP 500 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsFairIdAgendaFeedResponse503Headers the declared response headers of an HTTP 503 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type DeleteFairsFairIdAgendaFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFairsFairIdAgendaFeedResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFairsFairIdAgendaFeedResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteFairsFairIdAgendaFeedResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteFairsFairIdAgendaFeedResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteFairsFairIdAgendaFeedResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteFairsFairIdAgendaFeedResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFairsFairIdAgendaFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFairsFairIdAgendaFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFairsFairIdAgendaFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFairsFairIdAgendaFeedResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostFairsFairIdAgendaFeedResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdAgendaFeedResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdAgendaFeedResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdAgendaFeedResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdAgendaFeedResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdAgendaFeedResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostFairsFairIdAgendaFeedResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingMeetingFeedResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdAgendaFeedResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdAgendaFeedResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdAgendaFeedResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdAgendaFeedResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdAgendaFeedResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdAgendaFeedResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetJSON200() *MatchmakingMeetingFeedResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostFairsFairIdAgendaFeedResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostFairsFairIdAgendaFeedResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostFairsFairIdAgendaFeedResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostFairsFairIdAgendaFeedResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -22888,6 +23635,19 @@ func (c *ClientWithResponses) PostBuyersIdRequestsWithResponse(ctx context.Conte
 	return ParsePostBuyersIdRequestsResponse(rsp)
 }
 
+// GetCalendarFeedWithResponse A private calendar feed (text/calendar), by the address POST .../agenda/feed gave; no sign-in. 404 once the address was replaced or ended.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/calendar/{feed} (the `GetCalendarFeed` operationId).
+func (c *ClientWithResponses) GetCalendarFeedWithResponse(ctx context.Context, feed string, reqEditors ...RequestEditorFn) (*GetCalendarFeedResponse, error) {
+	rsp, err := c.GetCalendarFeed(ctx, feed, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetCalendarFeedResponse(rsp)
+}
+
 // GetFairsWithResponse List fairs (public). Drafts appear only to their organisers and admins.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -22944,6 +23704,51 @@ func (c *ClientWithResponses) GetFairsFairIdAgendaWithResponse(ctx context.Conte
 		return nil, err
 	}
 	return ParseGetFairsFairIdAgendaResponse(rsp)
+}
+
+// GetFairsFairIdAgendaCalendarIcsWithResponse The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/agenda/calendar.ics (the `GetFairsFairIdAgendaCalendarIcs` operationId).
+func (c *ClientWithResponses) GetFairsFairIdAgendaCalendarIcsWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaCalendarIcsResponse, error) {
+	rsp, err := c.GetFairsFairIdAgendaCalendarIcs(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdAgendaCalendarIcsResponse(rsp)
+}
+
+// DeleteFairsFairIdAgendaFeedWithResponse End the caller's private calendar address at the fair.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/fairs/{fairId}/agenda/feed (the `DeleteFairsFairIdAgendaFeed` operationId).
+func (c *ClientWithResponses) DeleteFairsFairIdAgendaFeedWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*DeleteFairsFairIdAgendaFeedResponse, error) {
+	rsp, err := c.DeleteFairsFairIdAgendaFeed(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFairsFairIdAgendaFeedResponse(rsp)
+}
+
+// PostFairsFairIdAgendaFeedWithResponse A private address of the caller's calendar at the fair, for a calendar app to subscribe to. Each call makes a new address and ends the one before (to revoke a shared one). The feed's texts are in the language of this request.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/agenda/feed (the `PostFairsFairIdAgendaFeed` operationId).
+func (c *ClientWithResponses) PostFairsFairIdAgendaFeedWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*PostFairsFairIdAgendaFeedResponse, error) {
+	rsp, err := c.PostFairsFairIdAgendaFeed(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdAgendaFeedResponse(rsp)
 }
 
 // GetFairsFairIdApplicationsWithResponse A fair's applications with eligibility (organisers: all; producers: their own).
@@ -27361,6 +28166,113 @@ func ParsePostBuyersIdRequestsResponse(rsp *http.Response) (*PostBuyersIdRequest
 	return response, nil
 }
 
+// ParseGetCalendarFeedResponse parses an HTTP response from a GetCalendarFeedWithResponse call
+func ParseGetCalendarFeedResponse(rsp *http.Response) (*GetCalendarFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetCalendarFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetCalendarFeedResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetCalendarFeedResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetCalendarFeedResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetCalendarFeedResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetCalendarFeedResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetFairsResponse parses an HTTP response from a GetFairsWithResponse call
 func ParseGetFairsResponse(rsp *http.Response) (*GetFairsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -27789,6 +28701,402 @@ func ParseGetFairsFairIdAgendaResponse(rsp *http.Response) (*GetFairsFairIdAgend
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetFairsFairIdAgendaResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdAgendaCalendarIcsResponse parses an HTTP response from a GetFairsFairIdAgendaCalendarIcsWithResponse call
+func ParseGetFairsFairIdAgendaCalendarIcsResponse(rsp *http.Response) (*GetFairsFairIdAgendaCalendarIcsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdAgendaCalendarIcsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdAgendaCalendarIcsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFairsFairIdAgendaFeedResponse parses an HTTP response from a DeleteFairsFairIdAgendaFeedWithResponse call
+func ParseDeleteFairsFairIdAgendaFeedResponse(rsp *http.Response) (*DeleteFairsFairIdAgendaFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFairsFairIdAgendaFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteFairsFairIdAgendaFeedResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFairsFairIdAgendaFeedResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteFairsFairIdAgendaFeedResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteFairsFairIdAgendaFeedResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteFairsFairIdAgendaFeedResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteFairsFairIdAgendaFeedResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostFairsFairIdAgendaFeedResponse parses an HTTP response from a PostFairsFairIdAgendaFeedWithResponse call
+func ParsePostFairsFairIdAgendaFeedResponse(rsp *http.Response) (*PostFairsFairIdAgendaFeedResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostFairsFairIdAgendaFeedResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingMeetingFeedResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdAgendaFeedResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdAgendaFeedResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdAgendaFeedResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdAgendaFeedResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdAgendaFeedResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdAgendaFeedResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

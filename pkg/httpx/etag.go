@@ -20,6 +20,11 @@ func JSONWithETag(c *gin.Context, v any) {
 		c.JSON(http.StatusOK, v) // cannot happen for response structs; let gin report it
 		return
 	}
+	DataWithETag(c, "application/json; charset=utf-8", body)
+}
+
+// DataWithETag is JSONWithETag for a body already made, of any media type (a calendar file).
+func DataWithETag(c *gin.Context, contentType string, body []byte) {
 	h := fnv.New64a()
 	_, _ = h.Write(body)
 	tag := `"` + strconv.FormatUint(h.Sum64(), 36) + `"`
@@ -28,7 +33,7 @@ func JSONWithETag(c *gin.Context, v any) {
 		c.Status(http.StatusNotModified)
 		return
 	}
-	c.Data(http.StatusOK, "application/json; charset=utf-8", body)
+	c.Data(http.StatusOK, contentType, body)
 }
 
 // matchesTag reports whether an If-None-Match header names tag (weak comparison, as RFC 9110

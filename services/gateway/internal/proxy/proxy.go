@@ -43,6 +43,7 @@ var routes = func() []route {
 		{"/api/requests", Matchmaking},
 		{"/api/meetings", Matchmaking},
 		{"/api/scheduling", Matchmaking},
+		{"/api/calendar", Matchmaking},
 		{"/api/admin/event", Event},
 		{"/api/admin/exhibitor", Exhibitor},
 		{"/api/admin/matchmaking", Matchmaking},

@@ -131,7 +131,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")
 	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now}
 	(&buyer.Routes{Service: buyers}).Register(api)
-	(&meeting.Routes{Service: meetings}).Register(api)
+	meetingRoutes := &meeting.Routes{Service: meetings}
+	meetingRoutes.Register(api)
+	(&meeting.Calendar{Routes: meetingRoutes, Feeds: host.DB.Collection(meeting.FeedCollection)}).Register(api)
 	(&catalog.Routes{Store: a.catalog}).Register(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/index", Tag: "operations", Roles: []string{auth.RoleAdmin},
 		Summary: "What this replica's in-memory matching index holds.", Response: index.Stats{}}, func(c *gin.Context) { c.JSON(http.StatusOK, a.Index.Stats()) })
