@@ -1774,6 +1774,8 @@ type GatewayOcopCertification struct {
 // GatewayOcopCriteriaSet defines model for GatewayOcopCriteriaSet.
 type GatewayOcopCriteriaSet struct {
 	Group    string  `json:"group"`
+	NameEn   string  `json:"name_en"`
+	NameVi   string  `json:"name_vi"`
 	Number   int     `json:"number"`
 	Sector   string  `json:"sector"`
 	SubGroup *string `json:"sub_group,omitempty"`

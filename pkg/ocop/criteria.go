@@ -49,35 +49,48 @@ type CriteriaSet struct {
 	Sector   string `json:"sector"`
 	Group    string `json:"group"`
 	SubGroup string `json:"sub_group,omitempty"`
+	// NameVI is the group with its sub-group, as the decision names the set; NameEN says it in
+	// English, for readers of the English interface.
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+}
+
+// set makes criteria set n, named in both languages.
+func set(n int, sector, group, subGroup, nameEN string) CriteriaSet {
+	vi := group
+	if subGroup != "" {
+		vi += " — " + subGroup
+	}
+	return CriteriaSet{Number: n, Sector: sector, Group: group, SubGroup: subGroup, NameVI: vi, NameEN: nameEN}
 }
 
 var criteriaSets = []CriteriaSet{
-	{1, SectorFood, "Thực phẩm tươi sống", "Rau, củ, quả, hạt tươi"},
-	{2, SectorFood, "Thực phẩm tươi sống", "Thịt, thủy sản, trứng, sữa tươi"},
-	{3, SectorFood, "Thực phẩm thô, sơ chế", "Gạo, ngũ cốc, hạt sơ chế"},
-	{4, SectorFood, "Thực phẩm thô, sơ chế", "Mật ong, mật khác, nông sản thực phẩm khác"},
-	{5, SectorFood, "Thực phẩm chế biến", "Đồ ăn nhanh"},
-	{6, SectorFood, "Thực phẩm chế biến", "Chế biến từ gạo, ngũ cốc"},
-	{7, SectorFood, "Thực phẩm chế biến", "Chế biến từ rau, củ, quả, hạt"},
-	{8, SectorFood, "Thực phẩm chế biến", "Chế biến từ thịt, trứng, sữa, thủy sản, mật ong..."},
-	{9, SectorFood, "Gia vị", "Tương, nước mắm, gia vị dạng lỏng"},
-	{10, SectorFood, "Gia vị", "Gia vị khác (muối, hành, tỏi, tiêu...)"},
-	{11, SectorFood, "Chè", "Chè tươi, chè chế biến"},
-	{12, SectorFood, "Chè", "Trà từ thực vật khác"},
-	{13, SectorFood, "Cà phê, ca cao", ""},
-	{14, SectorBeverage, "Đồ uống có cồn", "Rượu trắng"},
-	{15, SectorBeverage, "Đồ uống có cồn", "Đồ uống có cồn khác"},
-	{16, SectorBeverage, "Đồ uống không cồn", "Nước khoáng, nước uống đóng chai"},
-	{17, SectorBeverage, "Đồ uống không cồn", "Đồ uống không cồn khác"},
-	{18, SectorMedicinal, "Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", ""},
-	{19, SectorMedicinal, "Mỹ phẩm từ dược liệu", ""},
-	{20, SectorMedicinal, "Tinh dầu và dược liệu khác", ""},
-	{21, SectorHandicraft, "Thủ công mỹ nghệ gia dụng, trang trí", ""},
-	{22, SectorHandicraft, "Vải, may mặc", ""},
-	{23, SectorOrnamental, "Hoa", ""},
-	{24, SectorOrnamental, "Cây cảnh", ""},
-	{25, SectorOrnamental, "Động vật cảnh", ""},
-	{26, SectorTourism, "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", ""},
+	set(1, SectorFood, "Thực phẩm tươi sống", "Rau, củ, quả, hạt tươi", "Fresh food — fresh vegetables, tubers, fruit and nuts"),
+	set(2, SectorFood, "Thực phẩm tươi sống", "Thịt, thủy sản, trứng, sữa tươi", "Fresh food — fresh meat, seafood, eggs and milk"),
+	set(3, SectorFood, "Thực phẩm thô, sơ chế", "Gạo, ngũ cốc, hạt sơ chế", "Raw and pre-processed food — rice, cereals, pre-processed nuts"),
+	set(4, SectorFood, "Thực phẩm thô, sơ chế", "Mật ong, mật khác, nông sản thực phẩm khác", "Raw and pre-processed food — honey, syrups, other farm food products"),
+	set(5, SectorFood, "Thực phẩm chế biến", "Đồ ăn nhanh", "Processed food — fast food"),
+	set(6, SectorFood, "Thực phẩm chế biến", "Chế biến từ gạo, ngũ cốc", "Processed food — from rice and cereals"),
+	set(7, SectorFood, "Thực phẩm chế biến", "Chế biến từ rau, củ, quả, hạt", "Processed food — from vegetables, tubers, fruit and nuts"),
+	set(8, SectorFood, "Thực phẩm chế biến", "Chế biến từ thịt, trứng, sữa, thủy sản, mật ong...", "Processed food — from meat, eggs, milk, seafood, honey…"),
+	set(9, SectorFood, "Gia vị", "Tương, nước mắm, gia vị dạng lỏng", "Seasonings — sauces, fish sauce, liquid seasonings"),
+	set(10, SectorFood, "Gia vị", "Gia vị khác (muối, hành, tỏi, tiêu...)", "Seasonings — other (salt, shallots, garlic, pepper…)"),
+	set(11, SectorFood, "Chè", "Chè tươi, chè chế biến", "Tea — fresh and processed tea"),
+	set(12, SectorFood, "Chè", "Trà từ thực vật khác", "Tea — teas from other plants"),
+	set(13, SectorFood, "Cà phê, ca cao", "", "Coffee and cocoa"),
+	set(14, SectorBeverage, "Đồ uống có cồn", "Rượu trắng", "Alcoholic drinks — white spirits"),
+	set(15, SectorBeverage, "Đồ uống có cồn", "Đồ uống có cồn khác", "Alcoholic drinks — other"),
+	set(16, SectorBeverage, "Đồ uống không cồn", "Nước khoáng, nước uống đóng chai", "Soft drinks — mineral and bottled water"),
+	set(17, SectorBeverage, "Đồ uống không cồn", "Đồ uống không cồn khác", "Soft drinks — other"),
+	set(18, SectorMedicinal, "Thực phẩm chức năng, thuốc dược liệu, thuốc cổ truyền", "", "Functional foods, herbal and traditional medicines"),
+	set(19, SectorMedicinal, "Mỹ phẩm từ dược liệu", "", "Herbal cosmetics"),
+	set(20, SectorMedicinal, "Tinh dầu và dược liệu khác", "", "Essential oils and other herbal products"),
+	set(21, SectorHandicraft, "Thủ công mỹ nghệ gia dụng, trang trí", "", "Household and decorative handicrafts"),
+	set(22, SectorHandicraft, "Vải, may mặc", "", "Textiles and garments"),
+	set(23, SectorOrnamental, "Hoa", "", "Flowers"),
+	set(24, SectorOrnamental, "Cây cảnh", "", "Ornamental plants"),
+	set(25, SectorOrnamental, "Động vật cảnh", "", "Ornamental animals"),
+	set(26, SectorTourism, "Dịch vụ du lịch cộng đồng, du lịch sinh thái và điểm du lịch", "", "Community tourism, eco-tourism and tourist sites"),
 }
 
 // CriteriaSets returns the 26 criteria sets in number order.

@@ -1,10 +1,12 @@
 package ocop
 
 import (
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/apperr/msgcheck"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -275,6 +277,19 @@ func TestConvert(t *testing.T) {
 		got, ok := Convert(tt.amount, tt.from, tt.to)
 		if ok != tt.ok || got != tt.want {
 			t.Errorf("Convert(%v, %s, %s) = %v, %v, want %v, %v", tt.amount, tt.from, tt.to, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestCriteriaSetsNamedInBothLanguages: every set has a Vietnamese name made of its group and
+// sub-group, and an English name with no Vietnamese in it, for readers of either interface.
+func TestCriteriaSetsNamedInBothLanguages(t *testing.T) {
+	for _, c := range CriteriaSets() {
+		if !strings.HasPrefix(c.NameVI, c.Group) || (c.SubGroup != "" && !strings.HasSuffix(c.NameVI, c.SubGroup)) {
+			t.Errorf("set %d: name_vi %q is not its group and sub-group", c.Number, c.NameVI)
+		}
+		if problems := msgcheck.NotEnglish(c.NameEN); c.NameEN == "" || len(problems) > 0 {
+			t.Errorf("set %d: name_en %q: %v", c.Number, c.NameEN, problems)
 		}
 	}
 }

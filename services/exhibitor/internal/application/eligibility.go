@@ -101,10 +101,10 @@ var (
 		"The fair is not open to producers from %s")
 	msgBoothsOK = apperr.M("eligibility.booths_ok",
 		"Đăng ký %d gian, trong giới hạn %d gian",
-		"%d booths asked, within the limit of %d")
+		"Booths asked: %d, within the limit of %d")
 	msgBooths = apperr.M("eligibility."+RuleBooths,
 		"Đăng ký %d gian, vượt giới hạn %d gian mỗi chủ thể",
-		"%d booths asked, more than the limit of %d per producer")
+		"Booths asked: %d, more than the limit of %d per producer")
 	msgExpiresOn = apperr.M("eligibility.expires_on",
 		"%s (hết hạn %s)",
 		"%s (expires %s)")
