@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -32,5 +33,28 @@ func TestRun(t *testing.T) {
 	}
 	if err := run(context.Background(), strings.NewReader(`{"slots": 3, "colour": 1}`), &out); err == nil {
 		t.Error("unknown field accepted")
+	}
+}
+
+// A problem with a published schedule to keep: m1 stays at its slot and table although another
+// place would do as well, and nothing is reported moved.
+func TestRunKeepsAPublishedSchedule(t *testing.T) {
+	in := `{"slots": 6, "morning_slots": 3, "tables": 3,
+	 "meetings": [{"id": "m1", "participants": ["b1", "p1"]}, {"id": "m2", "participants": ["b2", "p2"]}],
+	 "keep": [{"meeting": "m1", "slot": 5, "table": 3}],
+	 "max_break_spread": 2, "time_limit_ms": 200}`
+	var out bytes.Buffer
+	if err := run(context.Background(), strings.NewReader(in), &out); err != nil {
+		t.Fatal(err)
+	}
+	var sol schedule.Solution
+	if err := json.Unmarshal(out.Bytes(), &sol); err != nil {
+		t.Fatal(err)
+	}
+	if len(sol.Moved) != 0 || !slices.Contains(sol.Assignments, schedule.Assignment{Meeting: "m1", Slot: 5, Table: 3}) {
+		t.Errorf("solution %s, want m1 kept at slot 5, table 3", out.String())
+	}
+	if err := run(context.Background(), strings.NewReader(`{"slots": 6, "tables": 3, "keep": [{"meeting": "m9", "slot": 1, "table": 1}]}`), &out); err == nil {
+		t.Error("a kept meeting the problem does not hold accepted")
 	}
 }

@@ -140,7 +140,35 @@ func Check(p Problem, sol Solution) []string {
 	if !slices.Contains([]string{Optimal, Feasible, Infeasible}, sol.Status) {
 		bad("unknown status %q", sol.Status)
 	}
+	checkMoved(p, sol, bad)
 	return out
+}
+
+// checkMoved verifies that the solution's moved meetings are exactly the kept ones placed at
+// another slot or table, each where the assignments put it.
+func checkMoved(p Problem, sol Solution, bad func(string, ...any)) {
+	placed := map[string]Assignment{}
+	for _, a := range sol.Assignments {
+		placed[a.Meeting] = a
+	}
+	moved := map[string]Assignment{}
+	for _, a := range sol.Moved {
+		moved[a.Meeting] = a
+	}
+	for _, k := range p.Keep {
+		a, ok := placed[k.Meeting]
+		m, said := moved[k.Meeting]
+		switch {
+		case ok && a != k && (!said || m != a):
+			bad("kept meeting %s moved from slot %d table %d to slot %d table %d, not reported as moved there", k.Meeting, k.Slot, k.Table, a.Slot, a.Table)
+		case said && (!ok || a == k):
+			bad("meeting %s reported moved, but it is not placed elsewhere", k.Meeting)
+		}
+		delete(moved, k.Meeting)
+	}
+	for id := range moved {
+		bad("meeting %s reported moved, but it was not kept", id)
+	}
 }
 
 // FirstFit is the baseline an organiser gets by hand: each meeting, in the order given, in the
@@ -163,7 +191,11 @@ func FirstFit(p Problem) Solution {
 			continue
 		}
 		used[sl]++
-		sol.Assignments = append(sol.Assignments, Assignment{Meeting: s.ms[m].id, Slot: sl, Table: used[sl]})
+		a := Assignment{Meeting: s.ms[m].id, Slot: sl, Table: used[sl]}
+		sol.Assignments = append(sol.Assignments, a)
+		if s.keepSlot[m] != 0 && (sl != s.keepSlot[m] || a.Table != s.keepTable[m]) {
+			sol.Moved = append(sol.Moved, a)
+		}
 	}
 	sol.Status = Feasible
 	if len(sol.Unscheduled) > 0 {

@@ -26,6 +26,11 @@ var (
 	msgAfterUnknown = apperr.M("schedule_after_unknown",
 		"nêu một cuộc gặp không có trong bài toán (%q)",
 		"lists a meeting the problem does not hold (%q)")
+	msgKeepUnknown = apperr.M("schedule_keep_unknown",
+		"phải là một cuộc gặp có trong bài toán, mỗi cuộc gặp chỉ giữ một chỗ (nhận được %q)",
+		"must be a meeting of the problem, each kept at most once (got %q)")
+	msgKeepPlace = apperr.M("schedule_keep_place",
+		"phải có khung giờ từ 1 đến %d và bàn từ 1 đến %d", "must have a slot of 1 to %d and a table of 1 to %d")
 	msgNotNegative = apperr.M("schedule_not_negative",
 		"không được là số âm",
 		"must not be negative")

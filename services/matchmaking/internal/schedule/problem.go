@@ -64,6 +64,10 @@ type Problem struct {
 	Meetings       []Meeting     `json:"meetings"`
 	MaxBreakSpread int           `json:"max_break_spread"`
 	TimeLimitMS    int           `json:"time_limit_ms"`
+	// Keep is a published schedule to change as little as possible: each meeting listed stays
+	// at its slot and table unless moving it is necessary (fewest moved meetings first, then
+	// fewest breaks).
+	Keep []Assignment `json:"keep,omitempty"`
 	// Seed makes runs repeatable; 0 uses a fixed default.
 	Seed uint64 `json:"seed,omitempty"`
 }
@@ -115,6 +119,9 @@ type Solution struct {
 	ElapsedMS      int64         `json:"elapsed_ms"`
 	// ProducerTableChanges counts how often a producer changes table during the day.
 	ProducerTableChanges int `json:"producer_table_changes"`
+	// Moved are the kept meetings (Problem.Keep) placed at another slot or table, where they
+	// are now; a kept meeting left unscheduled is in Unscheduled instead.
+	Moved []Assignment `json:"moved,omitempty"`
 }
 
 // Validate checks the problem's shape: Invalid with the first field at fault, in words.
@@ -155,6 +162,17 @@ func (p Problem) Validate() error {
 	for i, m := range p.Meetings {
 		if err := m.validate(fmt.Sprintf("meetings[%d]", i), p.Slots, seenM); err != nil {
 			return err
+		}
+	}
+	kept := map[string]bool{}
+	for i, k := range p.Keep {
+		field := fmt.Sprintf("keep[%d]", i)
+		if !seenM[k.Meeting] || kept[k.Meeting] {
+			return apperr.InvalidField(field+".meeting", msgKeepUnknown, k.Meeting)
+		}
+		kept[k.Meeting] = true
+		if k.Slot < 1 || k.Slot > p.Slots || k.Table < 1 || k.Table > p.Tables {
+			return apperr.InvalidField(field, msgKeepPlace, p.Slots, p.Tables)
 		}
 	}
 	return nil

@@ -15,7 +15,11 @@ import (
 
 const (
 	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
-	spreadCost      = 50   // per break of spread beyond the allowed one
+	// moveCost is a kept meeting placed at another slot: it outweighs the breaks of any real
+	// day, and ten of them one unplaced meeting (a new meeting is placed if at most nine
+	// published ones must move for it).
+	moveCost   = 100
+	spreadCost = 50 // per break of spread beyond the allowed one
 	// The annealings' weights on the busiest participants' breaks: one each, for two ways
 	// through the same day.
 	busyWeight, busyWeight2 = 3, 5
@@ -78,6 +82,11 @@ type solver struct {
 	// spread, after started (ns; -1 before), shared by the solve's two solvers.
 	started time.Time
 	firstAt *atomic.Int64
+	// Per meeting, its kept slot and table (Problem.Keep; 0: none), and how many kept meetings
+	// are placed at another slot.
+	keepSlot, keepTable []int
+	moved               int
+	keeps               bool
 }
 
 func bit(s int) uint64 { return 1 << uint(s-1) }
@@ -196,7 +205,22 @@ func newSolver(p Problem) *solver {
 		seed = 20261128
 	}
 	s.rng = &splitMix{seed ^ uint64(len(s.ms))*0x9e3779b97f4a7c15}
+	s.keepSlot, s.keepTable = make([]int, len(s.ms)), make([]int, len(s.ms))
+	for _, k := range p.Keep {
+		if m, ok := mIndex[k.Meeting]; ok {
+			s.keepSlot[m], s.keepTable[m], s.keeps = k.Slot, k.Table, true
+		}
+	}
 	return s
+}
+
+// movedBy is 1 when meeting m is kept and slot sl is not its kept slot (0: unplaced, which the
+// unplaced meetings' cost counts instead).
+func (s *solver) movedBy(m, sl int) int {
+	if k := s.keepSlot[m]; k != 0 && sl != 0 && sl != k {
+		return 1
+	}
+	return 0
 }
 
 // splitMix is a small, fast random source (SplitMix64): the annealing draws a few numbers per
@@ -250,6 +274,7 @@ func orderOK(s *solver, slots []int, m, sl int) bool {
 }
 
 func (s *solver) place(m, sl int) {
+	s.moved += s.movedBy(m, sl)
 	s.slot[m] = sl
 	s.count[sl]++
 	s.unsched--
@@ -285,6 +310,7 @@ func (s *solver) setBreaks(p, nb int) {
 
 func (s *solver) remove(m int) {
 	sl := s.slot[m]
+	s.moved -= s.movedBy(m, sl)
 	s.slot[m] = 0
 	s.count[sl]--
 	s.unsched++
@@ -323,13 +349,13 @@ func (s *solver) histAdd(b, d int) {
 }
 
 func (s *solver) cost() int {
-	return s.unsched*unscheduledCost + s.total + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost
+	return s.unsched*unscheduledCost + s.moved*moveCost + s.total + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost
 }
 
 // energy is what the annealing minimises: the cost with each participant's breaks counted its
 // weight times (see weigh), and unplaced meetings and spread scaled by the largest weight.
 func (s *solver) energy() int {
-	return s.unsched*unscheduledCost*s.scale + s.wtotal + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
+	return (s.unsched*unscheduledCost+s.moved*moveCost)*s.scale + s.wtotal + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
 }
 
 // marginal is the change in breaks if meeting m took slot sl.
@@ -370,7 +396,16 @@ func (s *solver) greedy() {
 	slices.SortStableFunc(order, func(a, b int) int {
 		return cmp.Or(cmp.Compare(pinned(a), pinned(b)), cmp.Compare(heaviest(b), heaviest(a)), cmp.Compare(s.ms[a].host, s.ms[b].host), cmp.Compare(a, b))
 	})
+	// Kept meetings first, each where it is kept if it still fits there.
 	for _, m := range order {
+		if k := s.keepSlot[m]; k != 0 && s.fits(m, k) {
+			s.place(m, k)
+		}
+	}
+	for _, m := range order {
+		if s.slot[m] != 0 {
+			continue
+		}
 		best, bestD := 0, 0
 		for sl := 1; sl <= s.slots; sl++ {
 			if !s.fits(m, sl) {
@@ -398,7 +433,9 @@ func (s *solver) lowerBound() int {
 // offer lowers upper to the current breaks when every meeting that can be placed is placed
 // within the allowed spread.
 func (s *solver) offer(upper *atomic.Int64) {
-	if s.unsched == s.impossible && s.spread() <= s.p.MaxBreakSpread && int64(s.total) < upper.Load() {
+	// With a schedule to keep, only one that keeps it whole bounds the breaks: the bound knows
+	// nothing of moves.
+	if s.unsched == s.impossible && s.moved == 0 && s.spread() <= s.p.MaxBreakSpread && int64(s.total) < upper.Load() {
 		upper.Store(int64(s.total))
 		if s.firstAt != nil {
 			s.firstAt.CompareAndSwap(-1, int64(time.Since(s.started)))
@@ -672,6 +709,9 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 		if s.dom[x]&bit(to) == 0 {
 			return 0, false
 		}
+		if s.keeps {
+			delta += (s.movedBy(x, to) - s.movedBy(x, s.slot[x])) * moveCost * s.scale
+		}
 		for _, p32 := range s.partList[s.partOff[x]:s.partOff[x+1]] {
 			p := int(p32)
 			y := s.meetingAt(p, to)
@@ -762,6 +802,7 @@ func (s *solver) applyKempe() {
 	}
 	for _, x := range s.chain {
 		to := a + b - s.slot[x]
+		s.moved += s.movedBy(x, to) - s.movedBy(x, s.slot[x])
 		s.count[s.slot[x]]--
 		s.count[to]++
 		s.slot[x] = to
@@ -841,13 +882,19 @@ func (s *solver) assignTables() ([]int, int) {
 		byHost[h] = append(byHost[h], m)
 	}
 	slices.SortFunc(hosts, func(a, b int) int { return cmp.Or(cmp.Compare(len(byHost[b]), len(byHost[a])), cmp.Compare(a, b)) })
+	// A kept meeting still in its kept slot keeps its table too.
+	for m, sl := range s.slot {
+		if t := s.keepTable[m]; sl != 0 && sl == s.keepSlot[m] && !used[sl][t] {
+			used[sl][t], table[m] = true, t
+		}
+	}
 	for _, h := range hosts {
 		ms := byHost[h]
 		home := 0
 		for t := 1; t <= s.tables && home == 0; t++ {
 			free := true
 			for _, m := range ms {
-				if used[s.slot[m]][t] {
+				if table[m] == 0 && used[s.slot[m]][t] {
 					free = false
 					break
 				}
@@ -857,6 +904,9 @@ func (s *solver) assignTables() ([]int, int) {
 			}
 		}
 		for _, m := range ms {
+			if table[m] != 0 {
+				continue // kept
+			}
 			t := home
 			if t == 0 {
 				for t = 1; used[s.slot[m]][t]; t++ {
@@ -946,9 +996,11 @@ func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 		if s.slots <= shortDay {
 			settleFor, perBudget = limit, limit
 		}
-		sctx, cancel := context.WithTimeout(bctx, settleFor)
-		second.settle(sctx, perBudget, parts, &bound, &upper)
-		cancel()
+		if !s.keeps { // the search within a budget places meetings afresh: it knows no moves
+			sctx, cancel := context.WithTimeout(bctx, settleFor)
+			second.settle(sctx, perBudget, parts, &bound, &upper)
+			cancel()
+		}
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
 	s.rounds(ctx, deadline, limit, &bound, &upper)
@@ -1045,12 +1097,16 @@ func (s *solver) solution(start time.Time, lb int) Solution {
 			sol.Unscheduled = append(sol.Unscheduled, NewUnscheduled(s.ms[m].id, s.reason(m)))
 			continue
 		}
-		sol.Assignments = append(sol.Assignments, Assignment{Meeting: s.ms[m].id, Slot: sl, Table: table[m]})
+		a := Assignment{Meeting: s.ms[m].id, Slot: sl, Table: table[m]}
+		sol.Assignments = append(sol.Assignments, a)
+		if s.keepSlot[m] != 0 && (sl != s.keepSlot[m] || table[m] != s.keepTable[m]) {
+			sol.Moved = append(sol.Moved, a)
+		}
 	}
 	switch {
 	case len(sol.Unscheduled) > 0:
 		sol.Status = Infeasible
-	case sol.TotalBreaks <= lb && sol.MaxBreakSpread <= s.p.MaxBreakSpread:
+	case sol.TotalBreaks <= lb && sol.MaxBreakSpread <= s.p.MaxBreakSpread && s.moved == 0:
 		sol.Status = Optimal
 	default:
 		sol.Status = Feasible
