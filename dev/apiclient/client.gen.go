@@ -2230,6 +2230,13 @@ type MatchmakingScheduleAssignment struct {
 	Table   int    `json:"table"`
 }
 
+// MatchmakingScheduleAssignmentInput defines model for MatchmakingScheduleAssignmentInput.
+type MatchmakingScheduleAssignmentInput struct {
+	Meeting *string `json:"meeting,omitempty"`
+	Slot    *int    `json:"slot,omitempty"`
+	Table   *int    `json:"table,omitempty"`
+}
+
 // MatchmakingScheduleMeetingInput defines model for MatchmakingScheduleMeetingInput.
 type MatchmakingScheduleMeetingInput struct {
 	After        *[]string `json:"after,omitempty"`
@@ -2247,6 +2254,7 @@ type MatchmakingScheduleParticipantInput struct {
 
 // MatchmakingScheduleProblemInput defines model for MatchmakingScheduleProblemInput.
 type MatchmakingScheduleProblemInput struct {
+	Keep           *[]MatchmakingScheduleAssignmentInput  `json:"keep,omitempty"`
 	MaxBreakSpread *int                                   `json:"max_break_spread,omitempty"`
 	Meetings       *[]MatchmakingScheduleMeetingInput     `json:"meetings,omitempty"`
 	MorningSlots   *int                                   `json:"morning_slots,omitempty"`
@@ -2263,6 +2271,7 @@ type MatchmakingScheduleSolution struct {
 	ElapsedMs            int                              `json:"elapsed_ms"`
 	LowerBound           int                              `json:"lower_bound"`
 	MaxBreakSpread       int                              `json:"max_break_spread"`
+	Moved                *[]MatchmakingScheduleAssignment `json:"moved,omitempty"`
 	ProducerTableChanges int                              `json:"producer_table_changes"`
 	Status               string                           `json:"status"`
 	TotalBreaks          int                              `json:"total_breaks"`
