@@ -1876,17 +1876,63 @@ type MatchmakingBuyerCreateRequest struct {
 	Province *string   `json:"province"`
 }
 
+// MatchmakingBuyerInterestResponse defines model for MatchmakingBuyerInterestResponse.
+type MatchmakingBuyerInterestResponse struct {
+	// At when the producer marked interest; null once withdrawn
+	At         *time.Time `json:"at"`
+	Interested bool       `json:"interested"`
+	ProducerId string     `json:"producer_id"`
+	RequestId  string     `json:"request_id"`
+}
+
+// MatchmakingBuyerInterestedProducer defines model for MatchmakingBuyerInterestedProducer.
+type MatchmakingBuyerInterestedProducer struct {
+	At           time.Time `json:"at"`
+	ProducerId   string    `json:"producer_id"`
+	ProducerName string    `json:"producer_name"`
+	ProvinceCode string    `json:"province_code"`
+}
+
+// MatchmakingBuyerMatchItem defines model for MatchmakingBuyerMatchItem.
+type MatchmakingBuyerMatchItem struct {
+	Booths  []MatchmakingIndexBooth  `json:"booths"`
+	Factors []MatchmakingMatchFactor `json:"factors"`
+
+	// Interested the producer marked interest (quan tâm) in this request
+	Interested bool `json:"interested"`
+
+	// Meeting the buyer's meeting with the producer at the fair in question (fair_id, else the request's fair; without either, the newest at any fair), an active one before an ended one; null without one
+	Meeting      *MatchmakingBuyerMatchMeeting  `json:"meeting"`
+	ProducerId   string                         `json:"producer_id"`
+	ProducerName string                         `json:"producer_name"`
+	Products     []MatchmakingMatchProductMatch `json:"products"`
+	ProvinceCode string                         `json:"province_code"`
+	Score        float32                        `json:"score"`
+}
+
+// MatchmakingBuyerMatchMeeting defines model for MatchmakingBuyerMatchMeeting.
+type MatchmakingBuyerMatchMeeting struct {
+	FairId string             `json:"fair_id"`
+	Id     openapi_types.UUID `json:"id"`
+
+	// Status requested, accepted, declined or cancelled
+	Status string `json:"status"`
+}
+
 // MatchmakingBuyerMatchesResponse defines model for MatchmakingBuyerMatchesResponse.
 type MatchmakingBuyerMatchesResponse struct {
-	Matches   []MatchmakingMatchResult `json:"matches"`
-	RequestId string                   `json:"request_id"`
+	Matches   []MatchmakingBuyerMatchItem `json:"matches"`
+	RequestId string                      `json:"request_id"`
 }
 
 // MatchmakingBuyerOpportunity defines model for MatchmakingBuyerOpportunity.
 type MatchmakingBuyerOpportunity struct {
-	BuyerName string                          `json:"buyer_name"`
-	Match     MatchmakingMatchResult          `json:"match"`
-	Request   MatchmakingBuyerRequestResponse `json:"request"`
+	BuyerName string `json:"buyer_name"`
+
+	// Interested the producer marked interest (quan tâm) in this request
+	Interested bool                            `json:"interested"`
+	Match      MatchmakingMatchResult          `json:"match"`
+	Request    MatchmakingBuyerRequestResponse `json:"request"`
 }
 
 // MatchmakingBuyerRequest defines model for MatchmakingBuyerRequest.
@@ -1902,28 +1948,39 @@ type MatchmakingBuyerRequest struct {
 	Province *string   `json:"province,omitempty"`
 }
 
+// MatchmakingBuyerRequestInterests defines model for MatchmakingBuyerRequestInterests.
+type MatchmakingBuyerRequestInterests struct {
+	Count int `json:"count"`
+
+	// Producers the earliest first
+	Producers []MatchmakingBuyerInterestedProducer `json:"producers"`
+}
+
 // MatchmakingBuyerRequestResponse defines model for MatchmakingBuyerRequestResponse.
 type MatchmakingBuyerRequestResponse struct {
-	BuyerId                string    `json:"buyer_id"`
-	CreatedAt              time.Time `json:"created_at"`
-	CriteriaSets           []int     `json:"criteria_sets"`
-	FairId                 *string   `json:"fair_id,omitempty"`
-	Id                     string    `json:"id"`
-	Keywords               []string  `json:"keywords"`
-	MaxPriceVnd            int       `json:"max_price_vnd"`
-	MinStars               int       `json:"min_stars"`
-	MonthlyVolume          float32   `json:"monthly_volume"`
-	NeededBy               *string   `json:"needed_by,omitempty"`
-	Provinces              []string  `json:"provinces"`
-	Regions                []string  `json:"regions"`
-	RequiredCertifications []string  `json:"required_certifications"`
-	Revision               int       `json:"revision"`
-	Sectors                []string  `json:"sectors"`
-	Status                 string    `json:"status"`
-	TargetMarket           string    `json:"target_market"`
-	Title                  string    `json:"title"`
-	Unit                   string    `json:"unit"`
-	UpdatedAt              time.Time `json:"updated_at"`
+	BuyerId      string    `json:"buyer_id"`
+	CreatedAt    time.Time `json:"created_at"`
+	CriteriaSets []int     `json:"criteria_sets"`
+	FairId       *string   `json:"fair_id,omitempty"`
+	Id           string    `json:"id"`
+
+	// Interests the producers who marked interest (quan tâm); only for the request's buyer and organisers
+	Interests              *MatchmakingBuyerRequestInterests `json:"interests,omitempty"`
+	Keywords               []string                          `json:"keywords"`
+	MaxPriceVnd            int                               `json:"max_price_vnd"`
+	MinStars               int                               `json:"min_stars"`
+	MonthlyVolume          float32                           `json:"monthly_volume"`
+	NeededBy               *string                           `json:"needed_by,omitempty"`
+	Provinces              []string                          `json:"provinces"`
+	Regions                []string                          `json:"regions"`
+	RequiredCertifications []string                          `json:"required_certifications"`
+	Revision               int                               `json:"revision"`
+	Sectors                []string                          `json:"sectors"`
+	Status                 string                            `json:"status"`
+	TargetMarket           string                            `json:"target_market"`
+	Title                  string                            `json:"title"`
+	Unit                   string                            `json:"unit"`
+	UpdatedAt              time.Time                         `json:"updated_at"`
 }
 
 // MatchmakingBuyerRequestResponseList defines model for MatchmakingBuyerRequestResponseList.
@@ -2230,13 +2287,6 @@ type MatchmakingScheduleAssignment struct {
 	Table   int    `json:"table"`
 }
 
-// MatchmakingScheduleAssignmentInput defines model for MatchmakingScheduleAssignmentInput.
-type MatchmakingScheduleAssignmentInput struct {
-	Meeting *string `json:"meeting,omitempty"`
-	Slot    *int    `json:"slot,omitempty"`
-	Table   *int    `json:"table,omitempty"`
-}
-
 // MatchmakingScheduleMeetingInput defines model for MatchmakingScheduleMeetingInput.
 type MatchmakingScheduleMeetingInput struct {
 	After        *[]string `json:"after,omitempty"`
@@ -2254,7 +2304,6 @@ type MatchmakingScheduleParticipantInput struct {
 
 // MatchmakingScheduleProblemInput defines model for MatchmakingScheduleProblemInput.
 type MatchmakingScheduleProblemInput struct {
-	Keep           *[]MatchmakingScheduleAssignmentInput  `json:"keep,omitempty"`
 	MaxBreakSpread *int                                   `json:"max_break_spread,omitempty"`
 	Meetings       *[]MatchmakingScheduleMeetingInput     `json:"meetings,omitempty"`
 	MorningSlots   *int                                   `json:"morning_slots,omitempty"`
@@ -2271,7 +2320,6 @@ type MatchmakingScheduleSolution struct {
 	ElapsedMs            int                              `json:"elapsed_ms"`
 	LowerBound           int                              `json:"lower_bound"`
 	MaxBreakSpread       int                              `json:"max_break_spread"`
-	Moved                *[]MatchmakingScheduleAssignment `json:"moved,omitempty"`
 	ProducerTableChanges int                              `json:"producer_table_changes"`
 	Status               string                           `json:"status"`
 	TotalBreaks          int                              `json:"total_breaks"`
@@ -2584,6 +2632,9 @@ type GetProductsParams struct {
 type GetRequestsIdMatchesParams struct {
 	// Limit 1 to 100, default 20
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+
+	// FairId only producers exhibiting at this fair (their booths, and the meeting at it, shown)
+	FairId *string `form:"fair_id,omitempty" json:"fair_id,omitempty"`
 }
 
 // PostAccountsJSONRequestBody defines body for PostAccounts for application/json ContentType.
@@ -3526,6 +3577,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/producers/{id}/opportunities (the `GetProducersIdOpportunities` operationId).
 	GetProducersIdOpportunities(ctx context.Context, id string, params *GetProducersIdOpportunitiesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProducersIdOpportunitiesRequestIdInterest Withdraw the producer's interest in a sourcing request; withdrawing again changes nothing.
+	//
+	// Roles: producer.
+	//
+	// Corresponds with DELETE /api/producers/{id}/opportunities/{requestId}/interest (the `DeleteProducersIdOpportunitiesRequestIdInterest` operationId).
+	DeleteProducersIdOpportunitiesRequestIdInterest(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostProducersIdOpportunitiesRequestIdInterest Mark the producer's interest (quan tâm) in an open sourcing request among its opportunities; marking again changes nothing.
+	//
+	// Roles: producer.
+	//
+	// Corresponds with POST /api/producers/{id}/opportunities/{requestId}/interest (the `PostProducersIdOpportunitiesRequestIdInterest` operationId).
+	PostProducersIdOpportunitiesRequestIdInterest(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProducersIdProducts A producer's products with their certificate status, by name.
 	//
@@ -5405,6 +5470,40 @@ func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, reqEdi
 // Corresponds with GET /api/producers/{id}/opportunities (the `GetProducersIdOpportunities` operationId).
 func (c *Client) GetProducersIdOpportunities(ctx context.Context, id string, params *GetProducersIdOpportunitiesParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetProducersIdOpportunitiesRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterest Withdraw the producer's interest in a sourcing request; withdrawing again changes nothing.
+//
+// Roles: producer.
+//
+// Corresponds with DELETE /api/producers/{id}/opportunities/{requestId}/interest (the `DeleteProducersIdOpportunitiesRequestIdInterest` operationId).
+func (c *Client) DeleteProducersIdOpportunitiesRequestIdInterest(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProducersIdOpportunitiesRequestIdInterestRequest(c.Server, id, requestId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostProducersIdOpportunitiesRequestIdInterest Mark the producer's interest (quan tâm) in an open sourcing request among its opportunities; marking again changes nothing.
+//
+// Roles: producer.
+//
+// Corresponds with POST /api/producers/{id}/opportunities/{requestId}/interest (the `PostProducersIdOpportunitiesRequestIdInterest` operationId).
+func (c *Client) PostProducersIdOpportunitiesRequestIdInterest(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostProducersIdOpportunitiesRequestIdInterestRequest(c.Server, id, requestId)
 	if err != nil {
 		return nil, err
 	}
@@ -9587,6 +9686,88 @@ func NewGetProducersIdOpportunitiesRequest(server string, id string, params *Get
 	return req, nil
 }
 
+// NewDeleteProducersIdOpportunitiesRequestIdInterestRequest constructs an http.Request for the DeleteProducersIdOpportunitiesRequestIdInterest method
+func NewDeleteProducersIdOpportunitiesRequestIdInterestRequest(server string, id string, requestId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/producers/%s/opportunities/%s/interest", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostProducersIdOpportunitiesRequestIdInterestRequest constructs an http.Request for the PostProducersIdOpportunitiesRequestIdInterest method
+func NewPostProducersIdOpportunitiesRequestIdInterestRequest(server string, id string, requestId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "requestId", requestId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/producers/%s/opportunities/%s/interest", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetProducersIdProductsRequest constructs an http.Request for the GetProducersIdProducts method
 func NewGetProducersIdProductsRequest(server string, id string, params *GetProducersIdProductsParams) (*http.Request, error) {
 	var err error
@@ -10179,6 +10360,18 @@ func NewGetRequestsIdMatchesRequest(server string, id string, params *GetRequest
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.FairId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fair_id", *params.FairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11158,6 +11351,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/producers/{id}/opportunities (the `GetProducersIdOpportunities` operationId).
 	GetProducersIdOpportunitiesWithResponse(ctx context.Context, id string, params *GetProducersIdOpportunitiesParams, reqEditors ...RequestEditorFn) (*GetProducersIdOpportunitiesResponse, error)
+
+	// DeleteProducersIdOpportunitiesRequestIdInterestWithResponse Withdraw the producer's interest in a sourcing request; withdrawing again changes nothing.
+	//
+	// Roles: producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/producers/{id}/opportunities/{requestId}/interest (the `DeleteProducersIdOpportunitiesRequestIdInterest` operationId).
+	DeleteProducersIdOpportunitiesRequestIdInterestWithResponse(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*DeleteProducersIdOpportunitiesRequestIdInterestResponse, error)
+
+	// PostProducersIdOpportunitiesRequestIdInterestWithResponse Mark the producer's interest (quan tâm) in an open sourcing request among its opportunities; marking again changes nothing.
+	//
+	// Roles: producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/producers/{id}/opportunities/{requestId}/interest (the `PostProducersIdOpportunitiesRequestIdInterest` operationId).
+	PostProducersIdOpportunitiesRequestIdInterestWithResponse(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*PostProducersIdOpportunitiesRequestIdInterestResponse, error)
 
 	// GetProducersIdProductsWithResponse A producer's products with their certificate status, by name.
 	//
@@ -21561,6 +21772,270 @@ func (r GetProducersIdOpportunitiesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers the declared response headers of an HTTP 401 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse403Headers the declared response headers of an HTTP 403 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse404Headers the declared response headers of an HTTP 404 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse409Headers the declared response headers of an HTTP 409 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse500Headers the declared response headers of an HTTP 500 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse503Headers the declared response headers of an HTTP 503 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBuyerInterestResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteProducersIdOpportunitiesRequestIdInterestResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteProducersIdOpportunitiesRequestIdInterestResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteProducersIdOpportunitiesRequestIdInterestResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteProducersIdOpportunitiesRequestIdInterestResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteProducersIdOpportunitiesRequestIdInterestResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetJSON200() *MatchmakingBuyerInterestResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse401Headers the declared response headers of an HTTP 401 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse403Headers the declared response headers of an HTTP 403 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse404Headers the declared response headers of an HTTP 404 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse409Headers the declared response headers of an HTTP 409 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse500Headers the declared response headers of an HTTP 500 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestResponse503Headers the declared response headers of an HTTP 503 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostProducersIdOpportunitiesRequestIdInterestResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBuyerInterestResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostProducersIdOpportunitiesRequestIdInterestResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostProducersIdOpportunitiesRequestIdInterestResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostProducersIdOpportunitiesRequestIdInterestResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostProducersIdOpportunitiesRequestIdInterestResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostProducersIdOpportunitiesRequestIdInterestResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostProducersIdOpportunitiesRequestIdInterestResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetJSON200() *MatchmakingBuyerInterestResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetProducersIdProductsResponse401Headers the declared response headers of an HTTP 401 response for GetProducersIdProducts
 type GetProducersIdProductsResponse401Headers struct {
 	ContentLanguage *string
@@ -24624,6 +25099,36 @@ func (c *ClientWithResponses) GetProducersIdOpportunitiesWithResponse(ctx contex
 		return nil, err
 	}
 	return ParseGetProducersIdOpportunitiesResponse(rsp)
+}
+
+// DeleteProducersIdOpportunitiesRequestIdInterestWithResponse Withdraw the producer's interest in a sourcing request; withdrawing again changes nothing.
+//
+// Roles: producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/producers/{id}/opportunities/{requestId}/interest (the `DeleteProducersIdOpportunitiesRequestIdInterest` operationId).
+func (c *ClientWithResponses) DeleteProducersIdOpportunitiesRequestIdInterestWithResponse(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*DeleteProducersIdOpportunitiesRequestIdInterestResponse, error) {
+	rsp, err := c.DeleteProducersIdOpportunitiesRequestIdInterest(ctx, id, requestId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProducersIdOpportunitiesRequestIdInterestResponse(rsp)
+}
+
+// PostProducersIdOpportunitiesRequestIdInterestWithResponse Mark the producer's interest (quan tâm) in an open sourcing request among its opportunities; marking again changes nothing.
+//
+// Roles: producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/producers/{id}/opportunities/{requestId}/interest (the `PostProducersIdOpportunitiesRequestIdInterest` operationId).
+func (c *ClientWithResponses) PostProducersIdOpportunitiesRequestIdInterestWithResponse(ctx context.Context, id string, requestId string, reqEditors ...RequestEditorFn) (*PostProducersIdOpportunitiesRequestIdInterestResponse, error) {
+	rsp, err := c.PostProducersIdOpportunitiesRequestIdInterest(ctx, id, requestId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostProducersIdOpportunitiesRequestIdInterestResponse(rsp)
 }
 
 // GetProducersIdProductsWithResponse A producer's products with their certificate status, by name.
@@ -35707,6 +36212,282 @@ func ParseGetProducersIdOpportunitiesResponse(rsp *http.Response) (*GetProducers
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetProducersIdOpportunitiesResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProducersIdOpportunitiesRequestIdInterestResponse parses an HTTP response from a DeleteProducersIdOpportunitiesRequestIdInterestWithResponse call
+func ParseDeleteProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Response) (*DeleteProducersIdOpportunitiesRequestIdInterestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProducersIdOpportunitiesRequestIdInterestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBuyerInterestResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostProducersIdOpportunitiesRequestIdInterestResponse parses an HTTP response from a PostProducersIdOpportunitiesRequestIdInterestWithResponse call
+func ParsePostProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Response) (*PostProducersIdOpportunitiesRequestIdInterestResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostProducersIdOpportunitiesRequestIdInterestResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBuyerInterestResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

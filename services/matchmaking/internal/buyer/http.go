@@ -123,21 +123,20 @@ type requestResponse struct {
 	events.SourcingRequestV1
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+	// Interests are shown to the request's buyer and organisers only.
+	Interests *requestInterests `json:"interests,omitempty" doc:"the producers who marked interest (quan tâm); only for the request's buyer and organisers"`
 }
 
 func toRequestResponse(r Request) requestResponse {
 	return requestResponse{SourcingRequestV1: RequestEvent(r), CreatedAt: r.CreatedAt, UpdatedAt: r.UpdatedAt}
 }
 
-type matchesResponse struct {
-	RequestID string         `json:"request_id"`
-	Matches   []match.Result `json:"matches"`
-}
-
 type opportunity struct {
 	Request requestResponse `json:"request"`
 	Buyer   string          `json:"buyer_name"`
 	Match   match.Result    `json:"match"`
+	// Interested says whether the producer marked interest in the request.
+	Interested bool `json:"interested" doc:"the producer marked interest (quan tâm) in this request"`
 }
 
 // Routes serves buyers, sourcing requests, matches and opportunities over HTTP.
@@ -170,7 +169,9 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Close a sourcing request.", Response: requestResponse{}}, rt.closeRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/matches", Tag: "matches", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
-		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"}}}, rt.matches)
+		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"},
+			{Name: "fair_id", Description: "only producers exhibiting at this fair (their booths, and the meeting at it, shown)"}}}, rt.matches)
+	rt.registerInterest(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
 		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).", Response: []opportunity{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, rt.opportunities)
@@ -328,7 +329,7 @@ func (rt *Routes) listRequests(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.JSON(http.StatusOK, httpx.ListOf(rs, page.Limit, func(r Request) any { return r.ID }, toRequestResponse))
+	c.JSON(http.StatusOK, httpx.ListOf(rs, page.Limit, func(r Request) any { return r.ID }, func(r Request) requestResponse { return rt.withInterests(c, r) }))
 }
 
 // visibleRequest loads a request the caller may read: its buyer, staff, producers while open.
@@ -358,7 +359,7 @@ func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool)
 
 func (rt *Routes) getRequest(c *gin.Context) {
 	if r, ok := rt.visibleRequest(c, false); ok {
-		c.JSON(http.StatusOK, toRequestResponse(r))
+		c.JSON(http.StatusOK, rt.withInterests(c, r))
 	}
 }
 
@@ -418,42 +419,6 @@ func limitOf(c *gin.Context) (int, error) {
 	return n, nil
 }
 
-func (rt *Routes) matches(c *gin.Context) {
-	limit, err := limitOf(c)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	r, ok := rt.visibleRequest(c, false)
-	if !ok {
-		return
-	}
-	p, _ := httpx.PrincipalFrom(c)
-	if p.Role == auth.RoleProducer {
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgMatchesNotProducers))
-		return
-	}
-	if err := rt.Index.Ready(c.Request.Context()); err != nil {
-		httpx.RespondError(c, apperr.WrapMsg(apperr.Unavailable, err, msgWarmingUp))
-		return
-	}
-	// A buyer's page polls its matches, and organisers open them, many times between two changes
-	// of the index: an unchanged request on an unchanged index is ranked once a minute (scores
-	// follow certificate dates). The version is read before the ranking.
-	now := rt.Now()
-	version := strconv.FormatUint(rt.Index.Version(), 10) + "/" + strconv.FormatInt(r.Revision, 10) + "/" + now.UTC().Format("2006-01-02T15:04")
-	c.Header("Vary", "Accept-Language")
-	lang := httpx.Lang(c)
-	rt.memo.JSON(c, r.ID+"/"+strconv.Itoa(limit)+"/"+string(lang), version, func() any {
-		res := rt.Matcher.Rank(Need(r), limit, now)
-		if res == nil {
-			res = []match.Result{}
-		}
-		match.Localize(res, lang)
-		return matchesResponse{RequestID: r.ID, Matches: res}
-	})
-}
-
 func (rt *Routes) opportunities(c *gin.Context) {
 	limit, err := limitOf(c)
 	if err != nil {
@@ -482,7 +447,8 @@ func (rt *Routes) opportunities(c *gin.Context) {
 	for _, o := range found {
 		res := []match.Result{o.Match}
 		match.Localize(res, lang)
-		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0]})
+		_, interested := rt.Interests.Of(o.Request.ID, producerID)
+		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0], Interested: interested})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -63,3 +63,16 @@ var (
 		"Tài khoản này đã có hồ sơ người mua.",
 		"This account already has a buyer profile.")
 )
+
+// The messages of a fair filter and of producers' interest in sourcing requests.
+var (
+	msgFairUnknown = apperr.M("matches_fair_unknown",
+		"Không tìm thấy hội chợ này (hội chợ mới có thể cần vài giây mới hiện ra).",
+		"The fair was not found (a new fair may take a moment to appear).")
+	msgInterestNotProducers = apperr.M("interest_producers_only",
+		"Chỉ chủ thể OCOP mới bày tỏ quan tâm đến yêu cầu tìm nguồn hàng.",
+		"Only producers mark interest in sourcing requests.")
+	msgInterestNoFit = apperr.M("interest_not_an_opportunity",
+		"Yêu cầu này không nằm trong các cơ hội của chủ thể: chưa có sản phẩm nào phù hợp.",
+		"This request is not among the producer's opportunities: none of its products fits it.")
+)

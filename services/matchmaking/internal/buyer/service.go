@@ -16,6 +16,10 @@ type Service struct {
 	Index   *index.Index
 	Notify  func()
 	Now     func() time.Time
+	// Interests are producers' interest in requests, held in memory for reads.
+	Interests *Interests
+	// Meetings, when set, returns a buyer's meetings (any status) from memory, for its matches.
+	Meetings func(buyerID string) []MeetingRef
 	// Window is how many of the most recent open requests opportunities are drawn from; 0 is
 	// OpportunityWindow.
 	Window int

@@ -115,9 +115,10 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 	sc := rankScratchPool.Get().(*rankScratch)
 	defer sc.release()
 	m.Index.Read(func(v index.View) {
+		exhibits := exhibitorFilter(v, p.Need)
 		v.Products(p.sets, func(pr *index.Product) {
 			prod := pr.Producer
-			if prod == nil || !m.eligible(p, pr, now) {
+			if prod == nil || !m.eligible(p, pr, now) || !exhibits(prod) {
 				return
 			}
 			score, _ := m.score(v, &p, pr, prod, now, false)

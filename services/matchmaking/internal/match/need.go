@@ -5,6 +5,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
 // Need is what a buyer is looking for.
@@ -21,6 +22,27 @@ type Need struct {
 	Provinces     []string
 	MaxPrice      int64
 	FairID        string
+	// OnlyExhibitors keeps only the producers holding a booth at FairID: a buyer walking a fair
+	// looks for whom it can meet there.
+	OnlyExhibitors bool
+}
+
+// exhibitorFilter returns whether a producer may be ranked for n: any producer, or with
+// OnlyExhibitors those exhibiting at n.FairID. A producer's answer is kept for its other
+// products, since finding its booths walks the fair's.
+func exhibitorFilter(v index.View, n Need) func(*index.Producer) bool {
+	if !n.OnlyExhibitors {
+		return func(*index.Producer) bool { return true }
+	}
+	seen := map[*index.Producer]bool{}
+	return func(p *index.Producer) bool {
+		ok, known := seen[p]
+		if !known {
+			ok = v.Exhibiting(n.FairID, p.ID)
+			seen[p] = ok
+		}
+		return ok
+	}
 }
 
 // prepared is a need with its derived lookups computed once per request.

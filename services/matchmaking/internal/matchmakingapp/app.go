@@ -129,7 +129,14 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")
-	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now}
+	interests := buyer.NewInterests(host.DB)
+	if err := interests.Load(ctx); err != nil {
+		host.Close()
+		return nil, fmt.Errorf("load the interests: %w", err)
+	}
+	host.Job(func(ctx context.Context) { interests.Refresh(ctx, interestRefresh) })
+	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
+		Interests: interests, Meetings: buyerMeetings(agendas)}
 	(&buyer.Routes{Service: buyers}).Register(api)
 	meetingRoutes := &meeting.Routes{Service: meetings}
 	meetingRoutes.Register(api)
@@ -139,6 +146,22 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		Summary: "What this replica's in-memory matching index holds.", Response: index.Stats{}}, func(c *gin.Context) { c.JSON(http.StatusOK, a.Index.Stats()) })
 	a.handler = r
 	return a, nil
+}
+
+// interestRefresh is how often a replica rereads producers' interests, which carry no events
+// (no other service needs them): another replica's mark shows here after at most this long.
+const interestRefresh = 30 * time.Second
+
+// buyerMeetings hands a buyer's meetings from the agenda model to its matches.
+func buyerMeetings(agendas *meeting.Agendas) func(string) []buyer.MeetingRef {
+	return func(buyerID string) []buyer.MeetingRef {
+		ms := agendas.BuyerMeetings(buyerID)
+		out := make([]buyer.MeetingRef, len(ms))
+		for i, m := range ms {
+			out[i] = buyer.MeetingRef{ID: m.ID, FairID: m.FairID, ProducerID: m.ProducerID, Status: m.Status, Active: m.Active(), CreatedAt: m.CreatedAt}
+		}
+		return out
+	}
 }
 
 // followAgendas loads the agenda model from the database and keeps it current: the stores hand

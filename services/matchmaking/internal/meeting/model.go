@@ -29,6 +29,7 @@ type Agendas struct {
 	mu       sync.RWMutex
 	meetings map[string]*Meeting            // every meeting, by ID (its revision guards late events); never changed once put
 	accepted map[string]map[string]struct{} // fair -> IDs of its accepted meetings
+	byBuyer  map[string]map[string]struct{} // buyer -> IDs of all its meetings (a match shows them)
 	tables   map[string]Timetable           // fair -> its newest schedule
 	names    map[string]buyerEntry          // buyer ID -> what the agenda shows of it
 	byAcct   map[string]string              // account -> buyer ID
@@ -50,7 +51,7 @@ type buyerEntry struct {
 // buyers from buyers.
 func NewAgendas(store *Store, buyers *buyer.Store) *Agendas {
 	return &Agendas{store: store, buyers: buyers, meetings: map[string]*Meeting{}, accepted: map[string]map[string]struct{}{},
-		tables: map[string]Timetable{}, names: map[string]buyerEntry{}, byAcct: map[string]string{}}
+		byBuyer: map[string]map[string]struct{}{}, tables: map[string]Timetable{}, names: map[string]buyerEntry{}, byAcct: map[string]string{}}
 }
 
 // Pages of the load: how many documents one read takes, so that no read holds the service's
@@ -118,6 +119,10 @@ func (a *Agendas) PutMeeting(m Meeting) {
 	}
 	m.ScheduleVersion = 0
 	a.meetings[m.ID] = &m
+	if a.byBuyer[m.BuyerID] == nil {
+		a.byBuyer[m.BuyerID] = map[string]struct{}{}
+	}
+	a.byBuyer[m.BuyerID][m.ID] = struct{}{}
 	ids := a.accepted[m.FairID]
 	if m.Status == Accepted {
 		if ids == nil {
