@@ -53,10 +53,19 @@ func (h *history) product(i, producers int, deleted bool) {
 	if deleted {
 		subject = events.ProductDeleted
 	}
+	rev := h.rev(id)
 	h.publish(subject, id, events.ProductChangedV1{Product: events.ProductV1{ID: id, ProducerID: fmt.Sprintf("p%03d", i%producers),
-		NameVI: fmt.Sprintf("mật ong %d lần %d", i, h.revs[id]+1), NameEN: "honey", CriteriaSet: 1 + i%26, Sector: "food", Stars: 3 + i%3,
+		NameVI: fmt.Sprintf("mật ong %d lần %d", i, rev), NameEN: "honey", CriteriaSet: 1 + i%26, Sector: "food", Stars: 3 + i%3,
 		Certificate: events.CertificateV1{ExpiresOn: h.clock.AddDate(2, 0, 0).Format(time.DateOnly)}, Unit: "kg",
-		MonthlyCapacity: float64(1 + i%40), PriceMinVND: int64(10000 * (1 + i%7)), DescriptionVI: "đặc sản", Deleted: deleted, Revision: h.rev(id)}})
+		MonthlyCapacity: float64(1 + i%40), PriceMinVND: int64(10000 * (1 + i%7)), DescriptionVI: "đặc sản", Deleted: deleted, Revision: rev, PhotoURL: photoOf(id, i, rev)}})
+}
+
+// photoOf is the photo URL of every other product of a history, a new one at each revision.
+func photoOf(id string, i int, revision int64) string {
+	if i%2 == 0 {
+		return ""
+	}
+	return fmt.Sprintf("/api/products/%s/photo?v=%016x", id, revision)
 }
 
 func (h *history) fair(i int, status string) {

@@ -52,6 +52,7 @@ type Product struct {
 	Capacity      float64
 	PriceMin      int64
 	PriceMax      int64
+	PhotoURL      string // where the exhibitor serves its photo; empty without one
 	Revision      int64
 	Deleted       bool
 	// Producer is resolved when either side arrives; nil until the producer is known.
@@ -196,7 +197,7 @@ func (x *Index) putProduct(p events.ProductV1) {
 	np := &Product{ID: p.ID, ProducerID: p.ProducerID, NameVI: p.NameVI, NameLower: lower(p.NameVI + " " + p.NameEN),
 		Fold: vntext.Fold(p.NameVI + " " + p.NameEN + " " + p.DescriptionVI), Description: p.DescriptionVI, CriteriaSet: p.CriteriaSet,
 		Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive, ExpiresOn: expires, Unit: p.Unit, Capacity: p.MonthlyCapacity,
-		PriceMin: p.PriceMinVND, PriceMax: p.PriceMaxVND, Revision: p.Revision, Deleted: p.Deleted}
+		PriceMin: p.PriceMinVND, PriceMax: p.PriceMaxVND, PhotoURL: p.PhotoURL, Revision: p.Revision, Deleted: p.Deleted}
 	np.Producer = x.producers[p.ProducerID]
 	x.place(np)
 }

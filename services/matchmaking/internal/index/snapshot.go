@@ -133,6 +133,7 @@ type productRecord struct {
 	Capacity      float64   `json:"capacity"`
 	PriceMin      int64     `json:"price_min"`
 	PriceMax      int64     `json:"price_max"`
+	PhotoURL      string    `json:"photo_url,omitempty"`
 	Revision      int64     `json:"revision"`
 	Deleted       bool      `json:"deleted"`
 }
@@ -167,7 +168,7 @@ func (x *Index) capture() (state, map[string]uint64) {
 	for _, p := range x.products {
 		st.Products = append(st.Products, productRecord{ID: p.ID, ProducerID: p.ProducerID, NameVI: p.NameVI, NameLower: p.NameLower, Fold: p.Fold,
 			Description: p.Description, CriteriaSet: p.CriteriaSet, Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive,
-			ExpiresOn: p.ExpiresOn, Unit: p.Unit, Capacity: p.Capacity, PriceMin: p.PriceMin, PriceMax: p.PriceMax, Revision: p.Revision, Deleted: p.Deleted})
+			ExpiresOn: p.ExpiresOn, Unit: p.Unit, Capacity: p.Capacity, PriceMin: p.PriceMin, PriceMax: p.PriceMax, PhotoURL: p.PhotoURL, Revision: p.Revision, Deleted: p.Deleted})
 	}
 	for fair, m := range x.booths {
 		for code, b := range m {
@@ -209,7 +210,7 @@ func (x *Index) restore(st state, seqs map[string]uint64) {
 		}
 		np := &Product{ID: p.ID, ProducerID: p.ProducerID, NameVI: p.NameVI, NameLower: p.NameLower, Fold: p.Fold, Description: p.Description,
 			CriteriaSet: p.CriteriaSet, Sector: p.Sector, Stars: p.Stars, PotentialFive: p.PotentialFive, ExpiresOn: expires, Unit: p.Unit,
-			Capacity: p.Capacity, PriceMin: p.PriceMin, PriceMax: p.PriceMax, Revision: p.Revision, Deleted: p.Deleted, Producer: x.producers[p.ProducerID]}
+			Capacity: p.Capacity, PriceMin: p.PriceMin, PriceMax: p.PriceMax, PhotoURL: p.PhotoURL, Revision: p.Revision, Deleted: p.Deleted, Producer: x.producers[p.ProducerID]}
 		x.place(np)
 	}
 	for _, b := range st.Booths {

@@ -1,0 +1,31 @@
+package index
+
+import (
+	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+// A product's photo URL comes from its events and survives a snapshot and a restart from it.
+func TestProductPhotoSurvivesASnapshot(t *testing.T) {
+	x := New()
+	url := "/api/products/x1/photo?v=0123456789abcdef"
+	env, err := events.New(events.ProductUpdated, 1, "x1", "", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1",
+		NameVI: "Chè Shan tuyết", CriteriaSet: 11, Sector: "food", Stars: 4, Unit: "kg", PhotoURL: url, Revision: 2,
+		Certificate: events.CertificateV1{ExpiresOn: "2030-01-01"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Apply(env); err != nil {
+		t.Fatal(err)
+	}
+	restored := New()
+	restored.restore(x.capture())
+	for name, idx := range map[string]*Index{"applied": x, "restored from its snapshot": restored} {
+		idx.Read(func(v View) {
+			if got := v.ProductsOf("p1"); len(got) != 1 || got[0].PhotoURL != url {
+				t.Errorf("%s: products of p1 = %+v, want x1 with PhotoURL %q", name, got, url)
+			}
+		})
+	}
+}
