@@ -333,6 +333,84 @@ func (e ExhibitorProductWriteRequestStars) Valid() bool {
 	}
 }
 
+// Defines values for ExhibitorVerifyAnswerLanguage.
+const (
+	En ExhibitorVerifyAnswerLanguage = "en"
+	Vi ExhibitorVerifyAnswerLanguage = "vi"
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorVerifyAnswerLanguage enum.
+func (e ExhibitorVerifyAnswerLanguage) Valid() bool {
+	switch e {
+	case En:
+		return true
+	case Vi:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExhibitorVerifyAnswerStars.
+const (
+	ExhibitorVerifyAnswerStarsN3 ExhibitorVerifyAnswerStars = 3
+	ExhibitorVerifyAnswerStarsN4 ExhibitorVerifyAnswerStars = 4
+	ExhibitorVerifyAnswerStarsN5 ExhibitorVerifyAnswerStars = 5
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorVerifyAnswerStars enum.
+func (e ExhibitorVerifyAnswerStars) Valid() bool {
+	switch e {
+	case ExhibitorVerifyAnswerStarsN3:
+		return true
+	case ExhibitorVerifyAnswerStarsN4:
+		return true
+	case ExhibitorVerifyAnswerStarsN5:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExhibitorVerifyCertificateLevel.
+const (
+	Central  ExhibitorVerifyCertificateLevel = "central"
+	Province ExhibitorVerifyCertificateLevel = "province"
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorVerifyCertificateLevel enum.
+func (e ExhibitorVerifyCertificateLevel) Valid() bool {
+	switch e {
+	case Central:
+		return true
+	case Province:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExhibitorVerifyCertificateStatus.
+const (
+	Expired  ExhibitorVerifyCertificateStatus = "expired"
+	Expiring ExhibitorVerifyCertificateStatus = "expiring"
+	Valid    ExhibitorVerifyCertificateStatus = "valid"
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorVerifyCertificateStatus enum.
+func (e ExhibitorVerifyCertificateStatus) Valid() bool {
+	switch e {
+	case Expired:
+		return true
+	case Expiring:
+		return true
+	case Valid:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GatewayAccountCreateAccountRequestRole.
 const (
 	GatewayAccountCreateAccountRequestRoleAdmin     GatewayAccountCreateAccountRequestRole = "admin"
@@ -1051,7 +1129,13 @@ type EventReport struct {
 	FairId       string                `json:"fair_id"`
 	GeneratedAt  time.Time             `json:"generated_at"`
 	Meetings     EventReportMeetings   `json:"meetings"`
-	Subsidy      EventReportSubsidy    `json:"subsidy"`
+
+	// ScanCount lượt quét QR: views of the exhibitors' product verification pages during the fair (counted in batches, up to a minute late)
+	ScanCount int `json:"scan_count"`
+
+	// ScansByDay by day in Vietnam, oldest first
+	ScansByDay []EventReportScanDay `json:"scans_by_day"`
+	Subsidy    EventReportSubsidy   `json:"subsidy"`
 }
 
 // EventReportBooths defines model for EventReportBooths.
@@ -1099,6 +1183,12 @@ type EventReportProvinceCount struct {
 	Code       string `json:"code"`
 	Exhibitors int    `json:"exhibitors"`
 	Name       string `json:"name"`
+}
+
+// EventReportScanDay defines model for EventReportScanDay.
+type EventReportScanDay struct {
+	Count int                `json:"count"`
+	Day   openapi_types.Date `json:"day"`
 }
 
 // EventReportSectorCount defines model for EventReportSectorCount.
@@ -1651,6 +1741,133 @@ type ExhibitorProductWriteRequest struct {
 
 // ExhibitorProductWriteRequestStars defines model for ExhibitorProductWriteRequest.Stars.
 type ExhibitorProductWriteRequestStars int
+
+// ExhibitorVerifyAnswer defines model for ExhibitorVerifyAnswer.
+type ExhibitorVerifyAnswer struct {
+	Certificate ExhibitorVerifyCertificate `json:"certificate"`
+
+	// CheckedOn the day in Vietnam the status holds for (it changes only at midnight)
+	CheckedOn   openapi_types.Date            `json:"checked_on"`
+	Code        string                        `json:"code"`
+	CriteriaSet ExhibitorVerifyCriteriaSet    `json:"criteria_set"`
+	ImageUrl    *string                       `json:"image_url,omitempty"`
+	Language    ExhibitorVerifyAnswerLanguage `json:"language"`
+
+	// Name in the asked language where the producer gave one, else Vietnamese
+	Name              string                      `json:"name"`
+	NameVi            string                      `json:"name_vi"`
+	PotentialFiveStar bool                        `json:"potential_five_star"`
+	Producer          ExhibitorVerifyProducerBody `json:"producer"`
+	Stars             ExhibitorVerifyAnswerStars  `json:"stars"`
+
+	// StarsMeaning what OCOP stars mean, in a few sentences
+	StarsMeaning string                     `json:"stars_meaning"`
+	StarsText    string                     `json:"stars_text"`
+	WhereToBuy   []ExhibitorVerifyPlaceBody `json:"where_to_buy"`
+}
+
+// ExhibitorVerifyAnswerLanguage defines model for ExhibitorVerifyAnswer.Language.
+type ExhibitorVerifyAnswerLanguage string
+
+// ExhibitorVerifyAnswerStars defines model for ExhibitorVerifyAnswer.Stars.
+type ExhibitorVerifyAnswerStars int
+
+// ExhibitorVerifyBoothBody defines model for ExhibitorVerifyBoothBody.
+type ExhibitorVerifyBoothBody struct {
+	Code string  `json:"code"`
+	Zone *string `json:"zone,omitempty"`
+}
+
+// ExhibitorVerifyCertificate defines model for ExhibitorVerifyCertificate.
+type ExhibitorVerifyCertificate struct {
+	// DaysLeft whole days until expires_on; 0 once expired
+	DaysLeft   int    `json:"days_left"`
+	DecisionNo string `json:"decision_no"`
+
+	// ExpiresOn first day no longer valid
+	ExpiresOn openapi_types.Date              `json:"expires_on"`
+	IssuedBy  string                          `json:"issued_by"`
+	IssuedOn  openapi_types.Date              `json:"issued_on"`
+	Level     ExhibitorVerifyCertificateLevel `json:"level"`
+	LevelText string                          `json:"level_text"`
+
+	// Status at checked_at; expiring: under 90 days left
+	Status     ExhibitorVerifyCertificateStatus `json:"status"`
+	StatusText string                           `json:"status_text"`
+}
+
+// ExhibitorVerifyCertificateLevel defines model for ExhibitorVerifyCertificate.Level.
+type ExhibitorVerifyCertificateLevel string
+
+// ExhibitorVerifyCertificateStatus at checked_at; expiring: under 90 days left
+type ExhibitorVerifyCertificateStatus string
+
+// ExhibitorVerifyCriteriaSet defines model for ExhibitorVerifyCriteriaSet.
+type ExhibitorVerifyCriteriaSet struct {
+	// Name the set's group and sub-group, in the asked language
+	Name   string `json:"name"`
+	NameEn string `json:"name_en"`
+
+	// NameVi as Decision 148/QĐ-TTg names it
+	NameVi string `json:"name_vi"`
+	Number int    `json:"number"`
+	Sector string `json:"sector"`
+
+	// SectorName in the asked language
+	SectorName string `json:"sector_name"`
+}
+
+// ExhibitorVerifyDayCount defines model for ExhibitorVerifyDayCount.
+type ExhibitorVerifyDayCount struct {
+	Count int                `json:"count"`
+	Day   openapi_types.Date `json:"day"`
+}
+
+// ExhibitorVerifyFairCount defines model for ExhibitorVerifyFairCount.
+type ExhibitorVerifyFairCount struct {
+	Count    int    `json:"count"`
+	FairId   string `json:"fair_id"`
+	FairName string `json:"fair_name"`
+}
+
+// ExhibitorVerifyPlaceBody defines model for ExhibitorVerifyPlaceBody.
+type ExhibitorVerifyPlaceBody struct {
+	Booths     []ExhibitorVerifyBoothBody `json:"booths"`
+	EndDate    openapi_types.Date         `json:"end_date"`
+	FairId     string                     `json:"fair_id"`
+	FairName   string                     `json:"fair_name"`
+	RunningNow bool                       `json:"running_now"`
+	StartDate  openapi_types.Date         `json:"start_date"`
+}
+
+// ExhibitorVerifyProducerBody defines model for ExhibitorVerifyProducerBody.
+type ExhibitorVerifyProducerBody struct {
+	Commune      *string `json:"commune,omitempty"`
+	Email        *string `json:"email,omitempty"`
+	Kind         string  `json:"kind"`
+	KindText     string  `json:"kind_text"`
+	Name         string  `json:"name"`
+	Phone        *string `json:"phone,omitempty"`
+	ProvinceCode string  `json:"province_code"`
+	ProvinceName string  `json:"province_name"`
+}
+
+// ExhibitorVerifyScansBody defines model for ExhibitorVerifyScansBody.
+type ExhibitorVerifyScansBody struct {
+	// ByDay by day in Vietnam, newest first
+	ByDay []ExhibitorVerifyDayCount `json:"by_day"`
+
+	// ByFair views during fairs where the producer held booths
+	ByFair    []ExhibitorVerifyFairCount `json:"by_fair"`
+	Code      string                     `json:"code"`
+	ProductId openapi_types.UUID         `json:"product_id"`
+
+	// Total views of the verification page, counted in batches (up to a minute late)
+	Total int `json:"total"`
+
+	// Url the public verification URL the product's QR code carries
+	Url string `json:"url"`
+}
 
 // GatewayAccountCreateAccountRequest defines model for GatewayAccountCreateAccountRequest.
 type GatewayAccountCreateAccountRequest struct {
@@ -2287,6 +2504,13 @@ type MatchmakingScheduleAssignment struct {
 	Table   int    `json:"table"`
 }
 
+// MatchmakingScheduleAssignmentInput defines model for MatchmakingScheduleAssignmentInput.
+type MatchmakingScheduleAssignmentInput struct {
+	Meeting *string `json:"meeting,omitempty"`
+	Slot    *int    `json:"slot,omitempty"`
+	Table   *int    `json:"table,omitempty"`
+}
+
 // MatchmakingScheduleMeetingInput defines model for MatchmakingScheduleMeetingInput.
 type MatchmakingScheduleMeetingInput struct {
 	After        *[]string `json:"after,omitempty"`
@@ -2304,6 +2528,7 @@ type MatchmakingScheduleParticipantInput struct {
 
 // MatchmakingScheduleProblemInput defines model for MatchmakingScheduleProblemInput.
 type MatchmakingScheduleProblemInput struct {
+	Keep           *[]MatchmakingScheduleAssignmentInput  `json:"keep,omitempty"`
 	MaxBreakSpread *int                                   `json:"max_break_spread,omitempty"`
 	Meetings       *[]MatchmakingScheduleMeetingInput     `json:"meetings,omitempty"`
 	MorningSlots   *int                                   `json:"morning_slots,omitempty"`
@@ -2320,6 +2545,7 @@ type MatchmakingScheduleSolution struct {
 	ElapsedMs            int                              `json:"elapsed_ms"`
 	LowerBound           int                              `json:"lower_bound"`
 	MaxBreakSpread       int                              `json:"max_break_spread"`
+	Moved                *[]MatchmakingScheduleAssignment `json:"moved,omitempty"`
 	ProducerTableChanges int                              `json:"producer_table_changes"`
 	Status               string                           `json:"status"`
 	TotalBreaks          int                              `json:"total_breaks"`
@@ -3394,7 +3620,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/publish (the `PostFairsIdPublish` operationId).
 	PostFairsIdPublish(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetFairsIdReport Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.
+	// GetFairsIdReport Booths by status and zone, exhibitors by province, star and sector, the subsidy total, B2B meeting outcomes and QR scans (views of the exhibitors' product verification pages).
 	//
 	// Roles: organiser, admin.
 	//
@@ -3650,6 +3876,27 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsId(ctx context.Context, id string, body PatchProductsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetProductsIdQrPng The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with GET /api/products/{id}/qr.png (the `GetProductsIdQrPng` operationId).
+	GetProductsIdQrPng(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProductsIdQrSvg The QR code of the product's public verification URL, as an SVG for print (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with GET /api/products/{id}/qr.svg (the `GetProductsIdQrSvg` operationId).
+	GetProductsIdQrSvg(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProductsIdScans How often a product's verification page was viewed, by day and by fair, with its public code and URL (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with GET /api/products/{id}/scans (the `GetProductsIdScans` operationId).
+	GetProductsIdScans(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetReference Reference data for forms: provinces, regions, sectors, criteria sets, certifications, units, booth kinds.
 	//
 	// Corresponds with GET /api/reference (the `GetReference` operationId).
@@ -3711,6 +3958,11 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/scheduling/solve (the `PostSchedulingSolve` operationId).
 	PostSchedulingSolve(ctx context.Context, body PostSchedulingSolveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetVerifyCode Public verification of an OCOP product by the code its QR carries (no sign-in): certificate with its status at this moment (an expired one is shown as expired), producer, criteria set and where to buy it. In the language of Accept-Language (Vietnamese by default, English). Cacheable for 60 s; answers 304 to If-None-Match. Each answer counts one view of the product (no personal data).
+	//
+	// Corresponds with GET /api/verify/{code} (the `GetVerifyCode` operationId).
+	GetVerifyCode(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error)
 }
 
 // GetAccounts List accounts in creation order.
@@ -5056,7 +5308,7 @@ func (c *Client) PostFairsIdPublish(ctx context.Context, id string, reqEditors .
 	return c.Client.Do(req)
 }
 
-// GetFairsIdReport Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.
+// GetFairsIdReport Booths by status and zone, exhibitors by province, star and sector, the subsidy total, B2B meeting outcomes and QR scans (views of the exhibitors' product verification pages).
 //
 // Roles: organiser, admin.
 //
@@ -5652,6 +5904,57 @@ func (c *Client) PatchProductsId(ctx context.Context, id string, body PatchProdu
 	return c.Client.Do(req)
 }
 
+// GetProductsIdQrPng The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with GET /api/products/{id}/qr.png (the `GetProductsIdQrPng` operationId).
+func (c *Client) GetProductsIdQrPng(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProductsIdQrPngRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProductsIdQrSvg The QR code of the product's public verification URL, as an SVG for print (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with GET /api/products/{id}/qr.svg (the `GetProductsIdQrSvg` operationId).
+func (c *Client) GetProductsIdQrSvg(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProductsIdQrSvgRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProductsIdScans How often a product's verification page was viewed, by day and by fair, with its public code and URL (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with GET /api/products/{id}/scans (the `GetProductsIdScans` operationId).
+func (c *Client) GetProductsIdScans(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProductsIdScansRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetReference Reference data for forms: provinces, regions, sectors, criteria sets, certifications, units, booth kinds.
 //
 // Corresponds with GET /api/reference (the `GetReference` operationId).
@@ -5784,6 +6087,21 @@ func (c *Client) PostSchedulingSolveWithBody(ctx context.Context, contentType st
 // Corresponds with POST /api/scheduling/solve (the `PostSchedulingSolve` operationId).
 func (c *Client) PostSchedulingSolve(ctx context.Context, body PostSchedulingSolveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostSchedulingSolveRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetVerifyCode Public verification of an OCOP product by the code its QR carries (no sign-in): certificate with its status at this moment (an expired one is shown as expired), producer, criteria set and where to buy it. In the language of Accept-Language (Vietnamese by default, English). Cacheable for 60 s; answers 304 to If-None-Match. Each answer counts one view of the product (no personal data).
+//
+// Corresponds with GET /api/verify/{code} (the `GetVerifyCode` operationId).
+func (c *Client) GetVerifyCode(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetVerifyCodeRequest(c.Server, code)
 	if err != nil {
 		return nil, err
 	}
@@ -10180,6 +10498,108 @@ func NewPatchProductsIdRequestWithBody(server string, id string, contentType str
 	return req, nil
 }
 
+// NewGetProductsIdQrPngRequest constructs an http.Request for the GetProductsIdQrPng method
+func NewGetProductsIdQrPngRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/qr.png", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProductsIdQrSvgRequest constructs an http.Request for the GetProductsIdQrSvg method
+func NewGetProductsIdQrSvgRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/qr.svg", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProductsIdScansRequest constructs an http.Request for the GetProductsIdScans method
+func NewGetProductsIdScansRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/scans", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetReferenceRequest constructs an http.Request for the GetReference method
 func NewGetReferenceRequest(server string) (*http.Request, error) {
 	var err error
@@ -10431,6 +10851,40 @@ func NewPostSchedulingSolveRequestWithBody(server string, contentType string, bo
 	}
 
 	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewGetVerifyCodeRequest constructs an http.Request for the GetVerifyCode method
+func NewGetVerifyCodeRequest(server string, code string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "code", code, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/verify/%s", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
 
 	return req, nil
 }
@@ -11138,7 +11592,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/publish (the `PostFairsIdPublish` operationId).
 	PostFairsIdPublishWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdPublishResponse, error)
 
-	// GetFairsIdReportWithResponse Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.
+	// GetFairsIdReportWithResponse Booths by status and zone, exhibitors by province, star and sector, the subsidy total, B2B meeting outcomes and QR scans (views of the exhibitors' product verification pages).
 	//
 	// Roles: organiser, admin.
 	//
@@ -11436,6 +11890,33 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsIdWithResponse(ctx context.Context, id string, body PatchProductsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProductsIdResponse, error)
 
+	// GetProductsIdQrPngWithResponse The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/products/{id}/qr.png (the `GetProductsIdQrPng` operationId).
+	GetProductsIdQrPngWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdQrPngResponse, error)
+
+	// GetProductsIdQrSvgWithResponse The QR code of the product's public verification URL, as an SVG for print (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/products/{id}/qr.svg (the `GetProductsIdQrSvg` operationId).
+	GetProductsIdQrSvgWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdQrSvgResponse, error)
+
+	// GetProductsIdScansWithResponse How often a product's verification page was viewed, by day and by fair, with its public code and URL (its producer, organisers, admins).
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/products/{id}/scans (the `GetProductsIdScans` operationId).
+	GetProductsIdScansWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdScansResponse, error)
+
 	// GetReferenceWithResponse Reference data for forms: provinces, regions, sectors, criteria sets, certifications, units, booth kinds.
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -11505,6 +11986,13 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/scheduling/solve (the `PostSchedulingSolve` operationId).
 	PostSchedulingSolveWithResponse(ctx context.Context, body PostSchedulingSolveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostSchedulingSolveResponse, error)
+
+	// GetVerifyCodeWithResponse Public verification of an OCOP product by the code its QR carries (no sign-in): certificate with its status at this moment (an expired one is shown as expired), producer, criteria set and where to buy it. In the language of Accept-Language (Vietnamese by default, English). Cacheable for 60 s; answers 304 to If-None-Match. Each answer counts one view of the product (no personal data).
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/verify/{code} (the `GetVerifyCode` operationId).
+	GetVerifyCodeWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*GetVerifyCodeResponse, error)
 }
 
 // GetAccountsResponse401Headers the declared response headers of an HTTP 401 response for GetAccounts
@@ -22835,6 +23323,346 @@ func (r PatchProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// GetProductsIdQrPngResponse401Headers the declared response headers of an HTTP 401 response for GetProductsIdQrPng
+type GetProductsIdQrPngResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrPngResponse403Headers the declared response headers of an HTTP 403 response for GetProductsIdQrPng
+type GetProductsIdQrPngResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrPngResponse404Headers the declared response headers of an HTTP 404 response for GetProductsIdQrPng
+type GetProductsIdQrPngResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrPngResponse500Headers the declared response headers of an HTTP 500 response for GetProductsIdQrPng
+type GetProductsIdQrPngResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrPngResponse503Headers the declared response headers of an HTTP 503 response for GetProductsIdQrPng
+type GetProductsIdQrPngResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetProductsIdQrPngResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsIdQrPngResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProductsIdQrPngResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProductsIdQrPngResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsIdQrPngResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsIdQrPngResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetProductsIdQrPngResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProductsIdQrPngResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProductsIdQrPngResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProductsIdQrPngResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProductsIdQrPngResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProductsIdQrSvgResponse401Headers the declared response headers of an HTTP 401 response for GetProductsIdQrSvg
+type GetProductsIdQrSvgResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrSvgResponse403Headers the declared response headers of an HTTP 403 response for GetProductsIdQrSvg
+type GetProductsIdQrSvgResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrSvgResponse404Headers the declared response headers of an HTTP 404 response for GetProductsIdQrSvg
+type GetProductsIdQrSvgResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrSvgResponse500Headers the declared response headers of an HTTP 500 response for GetProductsIdQrSvg
+type GetProductsIdQrSvgResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdQrSvgResponse503Headers the declared response headers of an HTTP 503 response for GetProductsIdQrSvg
+type GetProductsIdQrSvgResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetProductsIdQrSvgResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsIdQrSvgResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProductsIdQrSvgResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProductsIdQrSvgResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsIdQrSvgResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsIdQrSvgResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetProductsIdQrSvgResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProductsIdQrSvgResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProductsIdQrSvgResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProductsIdQrSvgResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProductsIdQrSvgResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProductsIdScansResponse401Headers the declared response headers of an HTTP 401 response for GetProductsIdScans
+type GetProductsIdScansResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdScansResponse403Headers the declared response headers of an HTTP 403 response for GetProductsIdScans
+type GetProductsIdScansResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdScansResponse404Headers the declared response headers of an HTTP 404 response for GetProductsIdScans
+type GetProductsIdScansResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdScansResponse500Headers the declared response headers of an HTTP 500 response for GetProductsIdScans
+type GetProductsIdScansResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdScansResponse503Headers the declared response headers of an HTTP 503 response for GetProductsIdScans
+type GetProductsIdScansResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetProductsIdScansResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExhibitorVerifyScansBody
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsIdScansResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetProductsIdScansResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProductsIdScansResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsIdScansResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsIdScansResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetProductsIdScansResponse) GetJSON200() *ExhibitorVerifyScansBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetProductsIdScansResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProductsIdScansResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProductsIdScansResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProductsIdScansResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProductsIdScansResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetReferenceResponse401Headers the declared response headers of an HTTP 401 response for GetReference
 type GetReferenceResponse401Headers struct {
 	ContentLanguage *string
@@ -23628,6 +24456,118 @@ func (r PostSchedulingSolveResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostSchedulingSolveResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetVerifyCodeResponse200Headers the declared response headers of an HTTP 200 response for GetVerifyCode
+type GetVerifyCodeResponse200Headers struct {
+	CacheControl *string
+	ETag         *string
+}
+
+// GetVerifyCodeResponse401Headers the declared response headers of an HTTP 401 response for GetVerifyCode
+type GetVerifyCodeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetVerifyCodeResponse404Headers the declared response headers of an HTTP 404 response for GetVerifyCode
+type GetVerifyCodeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetVerifyCodeResponse500Headers the declared response headers of an HTTP 500 response for GetVerifyCode
+type GetVerifyCodeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetVerifyCodeResponse503Headers the declared response headers of an HTTP 503 response for GetVerifyCode
+type GetVerifyCodeResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetVerifyCodeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExhibitorVerifyAnswer
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetVerifyCodeResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetVerifyCodeResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetVerifyCodeResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetVerifyCodeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetVerifyCodeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetVerifyCodeResponse) GetJSON200() *ExhibitorVerifyAnswer {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetVerifyCodeResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetVerifyCodeResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetVerifyCodeResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetVerifyCodeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetVerifyCodeResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetVerifyCodeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetVerifyCodeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetVerifyCodeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetVerifyCodeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -24743,7 +25683,7 @@ func (c *ClientWithResponses) PostFairsIdPublishWithResponse(ctx context.Context
 	return ParsePostFairsIdPublishResponse(rsp)
 }
 
-// GetFairsIdReportWithResponse Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.
+// GetFairsIdReportWithResponse Booths by status and zone, exhibitors by province, star and sector, the subsidy total, B2B meeting outcomes and QR scans (views of the exhibitors' product verification pages).
 //
 // Roles: organiser, admin.
 //
@@ -25245,6 +26185,51 @@ func (c *ClientWithResponses) PatchProductsIdWithResponse(ctx context.Context, i
 	return ParsePatchProductsIdResponse(rsp)
 }
 
+// GetProductsIdQrPngWithResponse The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/products/{id}/qr.png (the `GetProductsIdQrPng` operationId).
+func (c *ClientWithResponses) GetProductsIdQrPngWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdQrPngResponse, error) {
+	rsp, err := c.GetProductsIdQrPng(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProductsIdQrPngResponse(rsp)
+}
+
+// GetProductsIdQrSvgWithResponse The QR code of the product's public verification URL, as an SVG for print (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/products/{id}/qr.svg (the `GetProductsIdQrSvg` operationId).
+func (c *ClientWithResponses) GetProductsIdQrSvgWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdQrSvgResponse, error) {
+	rsp, err := c.GetProductsIdQrSvg(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProductsIdQrSvgResponse(rsp)
+}
+
+// GetProductsIdScansWithResponse How often a product's verification page was viewed, by day and by fair, with its public code and URL (its producer, organisers, admins).
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/products/{id}/scans (the `GetProductsIdScans` operationId).
+func (c *ClientWithResponses) GetProductsIdScansWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdScansResponse, error) {
+	rsp, err := c.GetProductsIdScans(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProductsIdScansResponse(rsp)
+}
+
 // GetReferenceWithResponse Reference data for forms: provinces, regions, sectors, criteria sets, certifications, units, booth kinds.
 //
 // Returns a wrapper object for the known response body format(s).
@@ -25361,6 +26346,19 @@ func (c *ClientWithResponses) PostSchedulingSolveWithResponse(ctx context.Contex
 		return nil, err
 	}
 	return ParsePostSchedulingSolveResponse(rsp)
+}
+
+// GetVerifyCodeWithResponse Public verification of an OCOP product by the code its QR carries (no sign-in): certificate with its status at this moment (an expired one is shown as expired), producer, criteria set and where to buy it. In the language of Accept-Language (Vietnamese by default, English). Cacheable for 60 s; answers 304 to If-None-Match. Each answer counts one view of the product (no personal data).
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/verify/{code} (the `GetVerifyCode` operationId).
+func (c *ClientWithResponses) GetVerifyCodeWithResponse(ctx context.Context, code string, reqEditors ...RequestEditorFn) (*GetVerifyCodeResponse, error) {
+	rsp, err := c.GetVerifyCode(ctx, code, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetVerifyCodeResponse(rsp)
 }
 
 // ParseGetAccountsResponse parses an HTTP response from a GetAccountsWithResponse call
@@ -37342,6 +38340,355 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 	return response, nil
 }
 
+// ParseGetProductsIdQrPngResponse parses an HTTP response from a GetProductsIdQrPngWithResponse call
+func ParseGetProductsIdQrPngResponse(rsp *http.Response) (*GetProductsIdQrPngResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProductsIdQrPngResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProductsIdQrPngResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProductsIdQrPngResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProductsIdQrPngResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsIdQrPngResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsIdQrPngResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetProductsIdQrSvgResponse parses an HTTP response from a GetProductsIdQrSvgWithResponse call
+func ParseGetProductsIdQrSvgResponse(rsp *http.Response) (*GetProductsIdQrSvgResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProductsIdQrSvgResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProductsIdQrSvgResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProductsIdQrSvgResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProductsIdQrSvgResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsIdQrSvgResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsIdQrSvgResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetProductsIdScansResponse parses an HTTP response from a GetProductsIdScansWithResponse call
+func ParseGetProductsIdScansResponse(rsp *http.Response) (*GetProductsIdScansResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProductsIdScansResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExhibitorVerifyScansBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetProductsIdScansResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetProductsIdScansResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProductsIdScansResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsIdScansResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsIdScansResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetReferenceResponse parses an HTTP response from a GetReferenceWithResponse call
 func ParseGetReferenceResponse(rsp *http.Response) (*GetReferenceResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -38167,6 +39514,127 @@ func ParsePostSchedulingSolveResponse(rsp *http.Response) (*PostSchedulingSolveR
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostSchedulingSolveResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetVerifyCodeResponse parses an HTTP response from a GetVerifyCodeWithResponse call
+func ParseGetVerifyCodeResponse(rsp *http.Response) (*GetVerifyCodeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetVerifyCodeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExhibitorVerifyAnswer
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetVerifyCodeResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetVerifyCodeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetVerifyCodeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetVerifyCodeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetVerifyCodeResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -23,6 +23,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"event-meeting-outcomes":      {events.MeetingOutcomeRecorded},
 		"event-meeting-cancellations": {events.MeetingCancelled},
 		"event-fair-cancellations":    {events.FairCancelled},
+		"event-qr-scans":              {events.ScansCounted},
 	}
 	folds := map[string][]string{
 		"fair.OnFair":                events.FairSubjects,

@@ -33,13 +33,15 @@ type Routes struct {
 	Access     fair.Access
 	Booths     *booth.Store
 	Applicants *applicants.Store
-	Now        func() time.Time
+	// Scans holds the counted views of verification pages; nil leaves them out of the report.
+	Scans *ScanStore
+	Now   func() time.Time
 }
 
 // Register adds the report routes to api.
 func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/report", Tag: "reports", Roles: fair.OrganiserRoles,
-		Summary:  "Booths by status and zone, exhibitors by province, star and sector, the subsidy total and B2B meeting outcomes.",
+		Summary:  "Booths by status and zone, exhibitors by province, star and sector, the subsidy total, B2B meeting outcomes and QR scans (views of the exhibitors' product verification pages).",
 		Response: Report{}}, rt.getReport)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id/exhibitors", Tag: "reports", Roles: fair.OrganiserRoles,
 		Summary: "The exhibitor list with booths and products, as JSON, CSV or XLSX (CSV and XLSX headers in the language of Accept-Language).", Response: []exhibitorRow{},
@@ -110,6 +112,9 @@ func (rt *Routes) input(ctx context.Context, f fair.Fair) (Input, error) {
 	if in.Applications, err = rt.Applicants.ForFair(ctx, f.ID); err != nil {
 		return in, err
 	}
-	in.Outcomes, err = rt.Applicants.Outcomes(ctx, f.ID)
+	if in.Outcomes, err = rt.Applicants.Outcomes(ctx, f.ID); err != nil || rt.Scans == nil {
+		return in, err
+	}
+	in.Scans, err = rt.Scans.ForFair(ctx, f.ID)
 	return in, err
 }

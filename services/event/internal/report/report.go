@@ -24,7 +24,15 @@ type Input struct {
 	Assignments  []booth.Assignment
 	Applications []applicants.Application
 	Outcomes     []applicants.Outcome
-	Now          time.Time
+	// Scans are the views of the exhibitors' products' verification pages during the fair.
+	Scans []ScanDay
+	Now   time.Time
+}
+
+// ScanDay is how often the fair's exhibitors' product pages were viewed on one day.
+type ScanDay struct {
+	Day   string `json:"day" format:"date"`
+	Count int    `json:"count"`
 }
 
 // ZoneCount counts booths of one zone by status.
@@ -82,6 +90,10 @@ type Report struct {
 		Contracts        int            `json:"contracts"`
 		ContractValueVND int64          `json:"contract_value_vnd"`
 	} `json:"meetings"`
+	// ScanCount is "lượt quét QR": views of the verification pages of products shown at the
+	// fair, mostly from the QR codes at the booths.
+	ScanCount  int       `json:"scan_count" doc:"lượt quét QR: views of the exhibitors' product verification pages during the fair (counted in batches, up to a minute late)"`
+	ScansByDay []ScanDay `json:"scans_by_day" doc:"by day in Vietnam, oldest first"`
 }
 
 // Exhibitor is an application holding booths, with its booths.
@@ -135,7 +147,22 @@ func Build(in Input) Report {
 	}
 	r.countExhibitors(in, coll)
 	r.countMeetings(in.Outcomes)
+	r.countScans(in.Scans)
 	return r
+}
+
+// countScans sums the views by day.
+func (r *Report) countScans(scans []ScanDay) {
+	byDay := map[string]int{}
+	for _, s := range scans {
+		r.ScanCount += s.Count
+		byDay[s.Day] += s.Count
+	}
+	r.ScansByDay = make([]ScanDay, 0, len(byDay)) // [] rather than null
+	for d, n := range byDay {
+		r.ScansByDay = append(r.ScansByDay, ScanDay{Day: d, Count: n})
+	}
+	slices.SortFunc(r.ScansByDay, func(a, b ScanDay) int { return cmp.Compare(a.Day, b.Day) })
 }
 
 // countBooths counts the booths by status and by zone, and the share of usable booths assigned.

@@ -20,6 +20,7 @@ import (
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/importer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/verify"
 )
 
 // App is a running exhibitor service.
@@ -60,7 +61,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
-	if _, err := host.Relay(ctx, producer.Collection, product.Collection, product.NoticesCollection, application.Collection); err != nil {
+	if _, err := host.Relay(ctx, producer.Collection, product.Collection, product.NoticesCollection, application.Collection, verify.Collection); err != nil {
 		host.Close()
 		return nil, err
 	}
@@ -76,6 +77,11 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
+	verification, err := followVerify(ctx, host, a, cfg)
+	if err != nil {
+		host.Close()
+		return nil, err
+	}
 	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now}).Subscriptions(),
 		(&product.Consumers{Store: a.products, Notify: host.NotifyRelays}).Subscriptions()...)
 
@@ -84,6 +90,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)
+	verification.Register(api)
 	a.handler = r
 	host.Job(func(ctx context.Context) { a.sweepLoop(ctx, cfg.SweepInterval) })
 	return a, nil

@@ -9,6 +9,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/verify"
 )
 
 // consumed is every durable consumer of the service and the subjects it takes. Durable names are
@@ -30,6 +31,8 @@ var folded = map[string][]string{
 	"application.OnFairChanged": {"event.fair.created", "event.fair.updated", "event.fair.published", "event.fair.applications_closed",
 		"event.fair.started", "event.fair.completed", "event.fair.cancelled", "event.fair.b2b_sessions_set"},
 	"application.OnBoothChanged": {"event.booth.assigned", "event.booth.released"},
+	"verify.OnProducer":          {"exhibitor.producer.registered", "exhibitor.producer.updated"},
+	"verify.OnScansCounted":      {"exhibitor.scan.counted"},
 }
 
 // The consumers the service runs, and the read models' followers, take exactly the subjects above,
@@ -44,6 +47,11 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	t.Cleanup(app.Host.Close)
 	if got, want := slices.Sorted(slices.Values(product.CatalogueSubjects)), slices.Sorted(slices.Values(folded["product.OnProduct"])); !slices.Equal(got, want) {
 		t.Errorf("the catalogue folds %v, want %v", got, want)
+	}
+	for name, subjects := range map[string][]string{"verify.OnProducer": verify.ProducerSubjects, "verify.OnScansCounted": verify.StatsSubjects} {
+		if !slices.Equal(subjects, folded[name]) {
+			t.Errorf("the verification models' %s folds %v, want %v", name, subjects, folded[name])
+		}
 	}
 	modelFolds := application.ModelSubscriptions()
 	for name, subjects := range modelFolds {

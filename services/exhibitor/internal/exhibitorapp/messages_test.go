@@ -13,7 +13,7 @@ func TestMessages(t *testing.T) {
 	if err := msgcheck.Catalogue(apperr.Messages()); err != nil {
 		t.Error(err)
 	}
-	bare, err := msgcheck.BareStrings(".", "../application", "../importer", "../producer", "../product")
+	bare, err := msgcheck.BareStrings(".", "../application", "../importer", "../producer", "../product", "../verify")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -29,6 +29,8 @@ type Catalogue struct {
 	mu   sync.RWMutex
 	byID map[string]*entry // live products and tombstones of deleted ones (their revision guards late events)
 	live []*entry          // live products by ID: the catalogue's order without a search
+	// byCode holds the live products by public code, for the verification page.
+	byCode map[string]*entry
 	// announced holds the certificates (product ID → decision number) whose expiry this replica
 	// announced or saw announced since the product was loaded.
 	announced map[string]string
@@ -57,7 +59,7 @@ func newEntry(l Listed) *entry {
 
 // NewCatalogue returns an empty model whose OnProduct reads changed products from store.
 func NewCatalogue(store *Store) *Catalogue {
-	return &Catalogue{store: store, byID: map[string]*entry{}, announced: map[string]string{}}
+	return &Catalogue{store: store, byID: map[string]*entry{}, byCode: map[string]*entry{}, announced: map[string]string{}}
 }
 
 // Load reads every live product from the database into the model, through one cursor read in
@@ -120,11 +122,18 @@ func (m *Catalogue) Announced(id, decisionNo string) {
 func (m *Catalogue) Put(l Listed) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if have, ok := m.byID[l.ID]; ok && have.l.Revision >= l.Revision {
+	have, ok := m.byID[l.ID]
+	if ok && have.l.Revision >= l.Revision {
 		return
 	}
 	e := newEntry(l)
 	m.byID[l.ID] = e
+	if ok && have.l.Code != "" {
+		delete(m.byCode, have.l.Code)
+	}
+	if l.Code != "" && !l.Deleted {
+		m.byCode[l.Code] = e
+	}
 	m.version.Add(1)
 	i, found := slices.BinarySearchFunc(m.live, l.ID, func(e *entry, id string) int { return strings.Compare(e.l.ID, id) })
 	switch {
@@ -267,4 +276,37 @@ func (m *Catalogue) ByProducer(producerID string, after NameCursor, limit int) [
 		out = append(out, e.l)
 	}
 	return out
+}
+
+// ByCode returns the live product whose public code is code, and whether there is one.
+func (m *Catalogue) ByCode(code string) (Listed, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e, ok := m.byCode[code]; ok {
+		return e.l, true
+	}
+	return Listed{}, false
+}
+
+// WithoutCode returns up to limit live products that have no public code yet, by ID.
+func (m *Catalogue) WithoutCode(limit int) []Listed {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	var out []Listed
+	for _, e := range m.live {
+		if e.l.Code == "" && len(out) < limit {
+			out = append(out, e.l)
+		}
+	}
+	return out
+}
+
+// Get returns live product id, and whether the model holds it.
+func (m *Catalogue) Get(id string) (Listed, bool) {
+	m.mu.RLock()
+	defer m.mu.RUnlock()
+	if e, ok := m.byID[id]; ok && !e.l.Deleted {
+		return e.l, true
+	}
+	return Listed{}, false
 }

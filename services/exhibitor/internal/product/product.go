@@ -31,8 +31,11 @@ func (c Certificate) Status(now time.Time) ocop.CertificateStatus {
 
 // Product is an OCOP product.
 type Product struct {
-	ID              string
-	ProducerID      string
+	ID         string
+	ProducerID string
+	// Code is the product's public code, what its verification URL and QR carry (NewCode);
+	// empty only on products stored before codes existed, until BackfillCodes runs.
+	Code            string
 	NameVI          string
 	NameEN          string
 	CriteriaSet     int
@@ -85,7 +88,7 @@ type Fields struct {
 
 // New validates a new product of producerID.
 func New(id, producerID string, f Fields, now time.Time) (Product, error) {
-	p := Product{ID: id, ProducerID: producerID, Revision: 1, CreatedAt: now, UpdatedAt: now}
+	p := Product{ID: id, ProducerID: producerID, Code: NewCode(), Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := p.apply(f, true); err != nil {
 		return Product{}, err
 	}

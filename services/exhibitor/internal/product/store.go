@@ -38,6 +38,7 @@ func Indexes() []storage.Index {
 		{Collection: Collection, Keys: bson.D{{Key: "province_code", Value: 1}}},
 		// Re-importing a spreadsheet must not duplicate a product: one per producer and name.
 		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "name_key", Value: 1}}, Unique: true},
+		codeIndex(),
 	}
 }
 
@@ -55,6 +56,7 @@ type Owner struct {
 type document struct {
 	ID              string    `bson:"_id"`
 	ProducerID      string    `bson:"producer_id"`
+	Code            string    `bson:"code,omitempty"` // absent until given: the unique index is sparse
 	AccountID       string    `bson:"account_id"`
 	ProducerName    string    `bson:"producer_name"`
 	ProvinceCode    string    `bson:"province_code"`
@@ -96,7 +98,7 @@ type document struct {
 
 func toDocument(p Product, o Owner) document {
 	return document{
-		ID: p.ID, ProducerID: p.ProducerID, AccountID: o.AccountID, ProducerName: o.Name, ProvinceCode: o.Province.Code, Region: o.Province.Region,
+		ID: p.ID, ProducerID: p.ProducerID, Code: p.Code, AccountID: o.AccountID, ProducerName: o.Name, ProvinceCode: o.Province.Code, Region: o.Province.Region,
 		Promotion: o.Province.Promotion, ProducerCerts: nonNil(o.Certifications), OwnerRevision: o.Revision, NameVI: p.NameVI, NameEN: p.NameEN,
 		NameLower: strings.ToLower(p.NameVI + " " + p.NameEN), NameFold: vntext.Fold(p.NameVI + " " + p.NameEN), NameKey: NameKey(p.NameVI, p.ID, p.Deleted),
 		CriteriaSet: p.CriteriaSet, Sector: p.Sector(), Stars: p.Rating.Stars, PotentialFive: p.Rating.PotentialFive,
@@ -143,7 +145,7 @@ func (d document) listed() Listed {
 	prov, _ := ocop.ProvinceByCode(d.ProvinceCode)
 	return Listed{
 		Product: Product{
-			ID: d.ID, ProducerID: d.ProducerID, NameVI: d.NameVI, NameEN: d.NameEN, CriteriaSet: d.CriteriaSet,
+			ID: d.ID, ProducerID: d.ProducerID, Code: d.Code, NameVI: d.NameVI, NameEN: d.NameEN, CriteriaSet: d.CriteriaSet,
 			Rating:      ocop.Rating{Stars: d.Stars, PotentialFive: d.PotentialFive},
 			Certificate: Certificate{DecisionNo: d.DecisionNo, IssuedBy: d.IssuedBy, IssuedOn: d.IssuedOn.In(z), ExpiresOn: d.ExpiresOn.In(z)},
 			GTIN:        d.GTIN, Unit: d.Unit, PriceMin: d.PriceMin, PriceMax: d.PriceMax, MonthlyCapacity: d.MonthlyCapacity,

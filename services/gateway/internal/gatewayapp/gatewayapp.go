@@ -23,6 +23,7 @@ import (
 	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/proxy"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/signing"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/verify"
 )
 
 // App is a running gateway.
@@ -139,6 +140,7 @@ func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; the gateway's /openapi.json merges this document with the services'.")
 	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).Register(api)
 	console.Routes{}.Register(r, api)
+	verify.Routes{}.Register(r)
 	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public)
 	live.NewRoutes(a.live, tickets).Register(api)
 	signing.NewRoutes(a.keys).Register(r)

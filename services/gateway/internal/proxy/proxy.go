@@ -39,6 +39,7 @@ var routes = func() []route {
 		{"/api/producers", Exhibitor},
 		{"/api/products", Exhibitor},
 		{"/api/applications", Exhibitor},
+		{"/api/verify", Exhibitor},
 		{"/api/buyers", Matchmaking},
 		{"/api/requests", Matchmaking},
 		{"/api/meetings", Matchmaking},

@@ -25,6 +25,7 @@ func TestServiceFor(t *testing.T) {
 		{"/api/meetings/1/accept", Matchmaking},
 		{"/api/scheduling/solve", Matchmaking},
 		{"/api/admin/exhibitor/dead-letters", Exhibitor},
+		{"/api/verify/k7m2x9p4q8r", Exhibitor},
 		{"/api/unknown", ""},
 		{"/api/fairsx", ""},
 	}

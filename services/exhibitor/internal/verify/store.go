@@ -1,0 +1,89 @@
+package verify
+
+import (
+	"context"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// Collection holds one document per flushed batch of counted views: the record the Stats model
+// is loaded from, and the carrier of the batch's exhibitor.scan.counted event (outbox).
+const Collection = "scan_batches"
+
+type countDoc struct {
+	ProductID  string `bson:"product_id"`
+	ProducerID string `bson:"producer_id"`
+	FairID     string `bson:"fair_id"`
+	Day        string `bson:"day"`
+	Count      int    `bson:"count"`
+}
+
+type batchDoc struct {
+	ID     string     `bson:"_id"`
+	At     time.Time  `bson:"at"`
+	Counts []countDoc `bson:"counts"`
+}
+
+// Store keeps the batches of counted views.
+type Store struct {
+	c *mongo.Collection
+	w outbox.Writer
+}
+
+// NewStore returns a store on db.
+func NewStore(db *storage.DB) *Store {
+	c := db.Collection(Collection)
+	return &Store{c: c, w: outbox.NewWriter(c, "scan batch", nil)}
+}
+
+// Insert stores a batch of counts with its exhibitor.scan.counted event in one write, and
+// returns the batch as published.
+func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now time.Time) (events.ScansCountedV1, error) {
+	b := events.ScansCountedV1{BatchID: uuid.Must(uuid.NewV7()).String(), Counts: counts, At: now}
+	d := batchDoc{ID: b.BatchID, At: now, Counts: make([]countDoc, len(counts))}
+	for i, c := range counts {
+		d.Counts[i] = countDoc(c)
+	}
+	err := s.w.Insert(ctx, d, "", "", outbox.Event{Subject: events.ScansCounted, AggregateID: b.BatchID, Payload: b})
+	return b, err
+}
+
+// Load applies every stored batch to m, through one cursor read in batches.
+func (s *Store) Load(ctx context.Context, m *Stats) (int, error) {
+	n := 0
+	err := storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
+		b := events.ScansCountedV1{BatchID: d.ID, At: d.At, Counts: make([]events.ScanCountV1, len(d.Counts))}
+		for i, c := range d.Counts {
+			b.Counts[i] = events.ScanCountV1(c)
+		}
+		m.Apply(b)
+		n++
+		return nil
+	})
+	return n, err
+}
+
+// Flush stores the counts taken from c as one batch, applies it to m and wakes the relay
+// (notify); counts that could not be stored go back to c for the next flush.
+func Flush(ctx context.Context, st *Store, c *Counter, m *Stats, now time.Time, notify func()) error {
+	counts := c.Take()
+	if len(counts) == 0 {
+		return nil
+	}
+	b, err := st.Insert(ctx, counts, now)
+	if err != nil {
+		c.Return(counts)
+		return err
+	}
+	m.Apply(b)
+	notify()
+	return nil
+}
