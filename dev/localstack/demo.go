@@ -200,8 +200,11 @@ func demoPlans() (hanoi, week []demoGrid) {
 
 // LoadDemo fills a fresh system through its public API with a labelled demo: a Hà Nội OCOP fair
 // with 150 booths and a trade week with 50, 60 producers with products across sectors and
-// provinces (most applying, approved and placed at the Hà Nội fair), and 15 buyers with sourcing
-// requests. It returns the accounts to sign in with.
+// provinces (most applying, approved and placed at the Hà Nội fair), 15 buyers with sourcing
+// requests that producers have marked interest in, and a fair in every other state of its
+// lifecycle: a draft, one with applications closed, a cancelled one, a completed one, and a live
+// one whose B2B day yesterday was scheduled and held, with MoUs and contracts recorded. It
+// returns the accounts to sign in with.
 func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([]DemoAccount, error) {
 	anon := demoClient{base: gateway, http: &http.Client{Timeout: 30 * time.Second}}
 	admin, err := anon.login(ctx, adminEmail, adminPassword)
@@ -254,6 +257,7 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 		return nil, err
 	}
 
+	var producers, spare []demoParticipant
 	for i := 0; i < 60; i++ {
 		tpl := demoProducts[i%len(demoProducts)]
 		name := tpl.producer
@@ -286,8 +290,11 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 			"description_vi": "Sản phẩm OCOP " + tpl.name + " (dữ liệu mẫu)"}, &prod); err != nil {
 			return nil, fmt.Errorf("demo: product %d: %w", i, err)
 		}
+		part := demoParticipant{c: p, id: prof.ID, productID: prod.ID, sets: []int{tpl.set}}
+		producers = append(producers, part)
 		if i%6 == 5 {
-			continue // not every producer applies
+			spare = append(spare, part) // not every producer applies here: these exhibit at the live fair
+			continue
 		}
 		fair, plan := hanoi, hanoiPlan
 		if i%5 == 4 {
@@ -339,6 +346,7 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 		return nil, err
 	}
 
+	var buyers []demoParticipant
 	for i, b := range demoBuyers {
 		email := fmt.Sprintf("buyer%02d@demo.ocopfair.vn", i+1)
 		c, err := anon.register(ctx, email, "demo-buyer-1", b.name, "buyer")
@@ -352,10 +360,18 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 		if err := c.do(ctx, "POST", "/api/buyers", map[string]any{"name": b.name, "kind": b.kind, "province": b.province, "markets": []string{"domestic", b.market}}, &prof); err != nil {
 			return nil, err
 		}
+		var req struct{ ID string }
 		if err := c.do(ctx, "POST", "/api/buyers/"+prof.ID+"/requests", map[string]any{"title": b.title + " (mẫu)", "criteria_sets": b.sets, "keywords": b.keywords,
-			"monthly_volume": b.volume, "unit": b.unit, "target_market": b.market, "fair_id": hanoi}, nil); err != nil {
+			"monthly_volume": b.volume, "unit": b.unit, "target_market": b.market, "fair_id": hanoi}, &req); err != nil {
 			return nil, err
 		}
+		buyers = append(buyers, demoParticipant{c: c, id: prof.ID, request: req.ID, sets: b.sets})
+	}
+	if err := loadDemoInterests(ctx, producers, buyers); err != nil {
+		return nil, err
+	}
+	if err := loadDemoLifecycle(ctx, org, spare[:6], buyers[:6]); err != nil {
+		return nil, err
 	}
 	return accounts, nil
 }

@@ -111,15 +111,9 @@ func TestDemoDataset(t *testing.T) {
 		t.Fatalf("demo accounts %+v", accounts)
 	}
 	gw := gatewayClient(stack)
-	var fairs struct {
-		Items []struct{ ID, Kind, NameVI string }
-	}
-	gw.Do(t, "GET", "/api/fairs", nil).Decode(t, &fairs)
-	if len(fairs.Items) != 2 {
-		t.Fatalf("fairs %+v", fairs.Items)
-	}
+	hanoi := checkDemoFairs(t, gw, accounts[1])
 	var booths struct{ Booths []struct{ Status string } }
-	gw.Do(t, "GET", "/api/fairs/"+fairs.Items[0].ID+"/booths", nil).Decode(t, &booths)
+	gw.Do(t, "GET", "/api/fairs/"+hanoi+"/booths", nil).Decode(t, &booths)
 	assigned := 0
 	for _, b := range booths.Booths {
 		if b.Status == "assigned" {
@@ -147,6 +141,11 @@ func TestDemoDataset(t *testing.T) {
 	buyer.Do(t, "GET", "/api/buyers/"+me.ID+"/requests", nil).Decode(t, &reqs)
 	if len(reqs.Items) != 1 {
 		t.Fatalf("buyer requests %+v", reqs)
+	}
+	var req struct{ Interests *struct{ Count int } }
+	buyer.Do(t, "GET", "/api/requests/"+reqs.Items[0].ID, nil).Decode(t, &req)
+	if req.Interests == nil || req.Interests.Count == 0 {
+		t.Errorf("the demo buyer's request has interests %+v, want producers interested", req.Interests)
 	}
 	testenv.Eventually(t, "matches for the demo buyer", func() bool {
 		var m struct{ Matches []any }

@@ -1,0 +1,69 @@
+package localstack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/localstack"
+	"github.com/ocopfair/ocopfair/dev/testenv"
+)
+
+// checkDemoFairs checks, as the demo organiser, that the demo has a fair in each lifecycle state
+// and that the live fair's B2B meetings were scheduled and held with MoUs and a contract with its
+// value; it returns the Hà Nội fair's ID.
+func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount) string {
+	t.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": org.Email, "password": org.Password}).Decode(t, &tok)
+	orgC := gw.With(tok.AccessToken)
+	var fairs struct {
+		Items []struct {
+			ID     string
+			NameVI string `json:"name_vi"`
+			Status string
+		}
+	}
+	orgC.Do(t, "GET", "/api/fairs?organiser=me&limit=100", nil).Decode(t, &fairs)
+	byStatus := map[string]string{}
+	hanoi := ""
+	for _, f := range fairs.Items {
+		byStatus[f.Status] = f.ID
+		if strings.HasPrefix(f.NameVI, "Hội chợ OCOP Hà Nội") {
+			hanoi = f.ID
+		}
+	}
+	for _, st := range []string{"draft", "published", "applications_closed", "live", "completed", "cancelled"} {
+		if byStatus[st] == "" {
+			t.Errorf("no demo fair is %s: %+v", st, fairs.Items)
+		}
+	}
+	if hanoi == "" {
+		t.Fatalf("no Hà Nội fair among %+v", fairs.Items)
+	}
+	var meetings struct {
+		Items []struct {
+			Outcome  string
+			ValueVND int64 `json:"value_vnd"`
+			Day      string
+		}
+	}
+	orgC.Do(t, "GET", "/api/fairs/"+byStatus["live"]+"/meetings?limit=100", nil).Decode(t, &meetings)
+	mous, contracts, scheduled := 0, 0, 0
+	for _, m := range meetings.Items {
+		if m.Day != "" {
+			scheduled++
+		}
+		switch {
+		case m.Outcome == "mou_signed":
+			mous++
+		case m.Outcome == "contract_signed" && m.ValueVND > 0:
+			contracts++
+		}
+	}
+	if scheduled == 0 || mous == 0 || contracts == 0 {
+		t.Errorf("the live fair's meetings: %d scheduled, %d MoUs, %d contracts with a value; want some of each", scheduled, mous, contracts)
+	}
+	return hanoi
+}
