@@ -72,7 +72,10 @@ type Data struct {
 	// pool at MeetingProducers.
 	Meetings         int
 	MeetingProducers []int
-	Steps            []Step
+	// VerifyCode is the public code of a pool producer's product: the verification page a
+	// visitor's phone opens from its QR code.
+	VerifyCode string
+	Steps      []Step
 
 	imported map[int]string
 }
@@ -121,6 +124,7 @@ func Seed(ctx context.Context, c Client, o SeedOptions) (*Data, error) {
 		{"pool claims, applies, is approved and placed", func() error { return d.claimAndApply(ctx, o.Log) }},
 		{"buyer with a sourcing request", func() error { return d.makeBuyer(ctx, c) }},
 		{fmt.Sprintf("%d meetings scheduled", s.Meetings), func() error { return d.makeMeetings(ctx, s.Meetings) }},
+		{"a product's public code", func() error { return d.findVerifyCode(ctx) }},
 	}
 	for _, st := range steps {
 		if err := step(st.name, st.fn); err != nil {
@@ -211,5 +215,23 @@ func (d *Data) makeWriteFairs(ctx context.Context, n int, now time.Time) error {
 		}
 		d.WriteFairs = append(d.WriteFairs, f.ID)
 	}
+	return nil
+}
+
+// findVerifyCode reads the public code of the first pool producer's first product.
+func (d *Data) findVerifyCode(ctx context.Context) error {
+	if len(d.Pool) == 0 || len(d.Pool[0].ProductIDs) == 0 {
+		return fmt.Errorf("no pool product to verify")
+	}
+	var scans struct {
+		Code string `json:"code"`
+	}
+	if err := d.Admin.Do(ctx, "GET", "/api/products/"+d.Pool[0].ProductIDs[0]+"/scans", nil, &scans); err != nil {
+		return err
+	}
+	if scans.Code == "" {
+		return fmt.Errorf("product %s has no public code", d.Pool[0].ProductIDs[0])
+	}
+	d.VerifyCode = scans.Code
 	return nil
 }
