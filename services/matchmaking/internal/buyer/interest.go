@@ -187,8 +187,12 @@ func (s *Interests) Withdraw(ctx context.Context, requestID, producerID string) 
 	return nil
 }
 
-// Of returns a producer's interest in a request, and whether it marked one.
+// Of returns a producer's interest in a request, and whether it marked one (none on a nil
+// Interests, as a service without them has).
 func (s *Interests) Of(requestID, producerID string) (Interest, bool) {
+	if s == nil {
+		return Interest{}, false
+	}
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	in, ok := s.byRequest[requestID][producerID]
@@ -197,6 +201,9 @@ func (s *Interests) Of(requestID, producerID string) (Interest, bool) {
 
 // InRequest returns the interests in a request, the earliest first.
 func (s *Interests) InRequest(requestID string) []Interest {
+	if s == nil {
+		return nil
+	}
 	s.mu.RLock()
 	out := make([]Interest, 0, len(s.byRequest[requestID]))
 	for _, in := range s.byRequest[requestID] {

@@ -20,6 +20,7 @@ type stateMatch struct {
 
 type matchState struct {
 	app              *App
+	start            func() testenv.Client // starts another replica on the same database
 	buyer, p1, p2    testenv.Client
 	buyerID, request string
 }
@@ -46,11 +47,15 @@ func (x *matchState) matchesOf(t *testing.T, query string) map[string]stateMatch
 func TestMatchCardsShowMeetingsInterestAndTheFair(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
-	app, api := startOn(t, natsURL, tokens)
+	uri := testenv.SharedURI(t)
+	app, api := startReplica(t, natsURL, uri, tokens, func(*App) {})
 	buyerTok, _ := tokens.Token(t, "buyer", "")
 	p1Tok, p1Acc := tokens.Token(t, "producer", "")
 	p2Tok, p2Acc := tokens.Token(t, "producer", "")
-	x := &matchState{app: app, buyer: api.With(buyerTok), p1: api.With(p1Tok), p2: api.With(p2Tok)}
+	x := &matchState{app: app, buyer: api.With(buyerTok), p1: api.With(p1Tok), p2: api.With(p2Tok), start: func() testenv.Client {
+		_, api2 := startReplica(t, natsURL, uri, tokens, func(*App) {})
+		return api2.With(buyerTok)
+	}}
 	now := time.Now().In(vntext.Zone)
 	fairWithDays(t, app, "f1", "org", events.B2BDayV1{Date: now.AddDate(0, 1, 0).Format(time.DateOnly), StartTime: "08:00",
 		SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
@@ -144,6 +149,12 @@ func (x *matchState) stepProducersMarkInterest(t *testing.T) {
 	x.buyer.Do(t, "GET", "/api/requests/"+x.request, nil).Decode(t, &got)
 	if got.Interests == nil || got.Interests.Count != 1 || len(got.Interests.Producers) != 1 || got.Interests.Producers[0].ProducerName != "HTX p2" {
 		t.Errorf("the buyer's request = %+v, want one producer interested: HTX p2", got.Interests)
+	}
+	// A replica started later reads the interests the database holds.
+	var other interests
+	x.start().Do(t, "GET", "/api/requests/"+x.request, nil).Decode(t, &other)
+	if other.Interests == nil || other.Interests.Count != 1 {
+		t.Errorf("the request on a replica started after p2's interest: %+v, want one producer interested", other.Interests)
 	}
 	var seen interests
 	x.p1.Do(t, "GET", "/api/requests/"+x.request, nil).Decode(t, &seen)
