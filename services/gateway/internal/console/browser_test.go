@@ -353,7 +353,7 @@ func stepBothSeeTheAgenda(t *testing.T, prod, buyer browser) {
 		who.open("#/meetings")
 		who.until("agenda link", "document.querySelector('.agenda-link')", true)
 		who.run(chromedp.Click(".agenda-link"))
-		who.until("agenda with the meeting", "document.querySelector('#agenda') && document.querySelectorAll('#agenda tr').length === 1", true)
+		who.until("agenda with the meeting", "document.querySelector('#agenda') && document.querySelectorAll('#agenda tr.meeting').length === 1", true)
 		who.shot("agenda")
 	}
 }

@@ -26,7 +26,7 @@ async function viewBuyer() {
   const sets = ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, b.name), h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
     h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
-    h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : h("p", { class: "muted" }, t("none"))),
+    h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
   h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
     { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
     { name: "keywords", label: t("keywords") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
@@ -99,13 +99,3 @@ async function viewMeetings() {
         m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act)))))))
       : h("p", { class: "muted" }, t("none")));
 }
-
-async function viewAgenda(fairID) {
-  const a = (await api("GET", `/api/fairs/${fairID}/agenda`)).data;
-  const c = claims();
-  const items = (a && a.meetings) || [];
-  return h("div", {}, h("h1", {}, t("agenda")), items.length ? h("div", { class: "card tablewrap" }, h("table", { class: "agenda", id: "agenda" }, h("tbody", {}, items.map((m) => h("tr", {},
-    h("td", { class: "slot" }, date(m.day) + " " + time(m.starts_at)), h("td", {}, t("table") + " " + m.table), h("td", {}, c.role === "buyer" ? m.producer_name : m.buyer_name))))))
-    : h("p", { class: "muted" }, t("none")));
-}
-

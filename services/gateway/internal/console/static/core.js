@@ -231,3 +231,26 @@ function plural(n, key) {
   const word = (I18N[S.lang] && (I18N[S.lang][key + "_" + form] || I18N[S.lang][key + "_other"])) || I18N.vi[key + "_other"] || "{n}";
   return word.replace("{n}", num(n));
 }
+
+// guide is an empty state that says what to do next, with the action that does it.
+function guide(id, text, action) {
+  return h("div", { class: "card guide", id: "guide-" + id }, h("p", {}, text), action ? h("div", { class: "actions" }, action) : null);
+}
+
+// goToField brings a form's first field into view and puts the cursor in it.
+function goToField(sel) {
+  const el = $(sel);
+  if (!el) return;
+  el.scrollIntoView({ block: "center" });
+  el.focus();
+}
+
+// focusAfterRender is a link's click handler that, once the page it opens is drawn, puts the
+// cursor in the field named by sel.
+function focusAfterRender(sel) {
+  return () => {
+    const until = Date.now() + 5000;
+    const wait = () => { if ($(sel) && !$("#app").hasAttribute("aria-busy")) goToField(sel); else if (Date.now() < until) setTimeout(wait, 100); };
+    setTimeout(wait, 0);
+  };
+}

@@ -12,7 +12,10 @@ async function viewFairs() {
     h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
     h("td", { "data-label": t(cols[4]) }, statusBadge("st_", f.status))));
   const provinces = sortBy(ref.provinces, (p) => p.name);
+  // An organiser who runs no fair yet is shown where to start (other organisers' fairs may be listed).
+  const own = fairs.filter((f) => c && (c.role === "admin" || (f.organisers || []).includes(c.sub)));
   return h("div", {}, h("h1", {}, t("fairs")),
+    canCreate && !own.length && guide("no-fair", t("empty_no_fair"), h("button", { type: "button", onclick: () => goToField("#new-fair-name_vi") }, t("empty_no_fair_go"))),
     h("div", { class: "card tablewrap" }, fairs.length ? h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("none"))),
     canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), form([
       { name: "name_vi", label: t("fair_name"), full: true },
@@ -96,37 +99,6 @@ function rulesList(rules) {
   return h("div", {}, (rules || []).map((r) => h("div", { class: "rule" }, h("span", { class: r.pass ? "ok" : "no" }, r.pass ? "✔" : "✘"), h("span", {}, r.reason))));
 }
 
-async function fairApps(f) {
-  const list = (await api("GET", `/api/fairs/${f.id}/applications?limit=100`)).data;
-  const items = (list && list.items) || [];
-  const review = (a, action) => async () => {
-    let body;
-    // Approving an application that fails a rule is allowed (organisers make exceptions), but
-    // never by a slip: the rules it fails are named first.
-    if (action === "approve" && !a.eligible) {
-      const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
-      if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
-    }
-    if (action === "reject") {
-      const reason = prompt(t("reason"));
-      if (!reason) return;
-      body = { reason };
-    }
-    const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
-    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
-    render(true);
-  };
-  return h("div", { class: "card tablewrap" }, items.length ? h("table", { id: "app-queue", class: "stack" }, h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
-    h("tbody", {}, items.map((a) => h("tr", { dataset: { app: a.id } },
-      h("td", { "data-label": t("legal_name") }, a.producer_name, h("div", { class: "muted" }, a.province_name)),
-      h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted" }, a.booth_count + " × " + boothKindName(a.booth_kind))),
-      h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
-      h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
-      h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: review(a, "approve") }, t("approve")),
-        ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: review(a, "waitlist") }, t("waitlist")),
-        ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", onclick: review(a, "reject") }, t("reject"))))))) : h("p", { class: "muted" }, t("none")));
-}
-
 async function fairAlloc(f) {
   const out = h("div", { id: "alloc-result" });
   const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
@@ -162,8 +134,9 @@ async function fairB2B(f) {
     if (!a || !a.grid) return;
     grid.replaceChildren(...a.grid.map((day) => h("div", { class: "tablewrap" }, h("h2", {}, date(day.day)),
       h("table", { class: "agenda" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
-        h("tbody", {}, day.slots.map((s) => h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
-          Array.from({ length: day.tables }, (_, i) => { const cell = s.cells.find((x) => x.table === i + 1); return h("td", {}, cell ? [cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name)] : ""); }))))))));
+        h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
+          Array.from({ length: day.tables }, (_, i) => { const cell = s.cells.find((x) => x.table === i + 1); return h("td", {}, cell ? [cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name)] : ""); })),
+          day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null]))))));
   };
   showGrid();
   // The revision the last save answered: a run right after it waits until matchmaking has it.
@@ -172,8 +145,11 @@ async function fairB2B(f) {
     { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
     { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
+    // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
+    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
-    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots), morning_slots: Number(v.morning_slots), tables: Number(v.tables) }] });
+    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
+      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) }] });
     if (r.ok) {
       savedRevision = r.data.revision || 0;
       toast(t("saved"));

@@ -96,10 +96,14 @@ async function viewProducer() {
 
 async function viewOpenFairs() {
   const me = await api("GET", "/api/producers/me");
-  if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
+  if (!me.ok) return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-profile", t("empty_no_profile"), h("a", { href: "#/producer", class: "button" }, t("empty_no_profile_go"))));
   const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`)]);
   const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
   const prods = products.filter((p) => p.certificate_status !== "expired");
+  // Without a valid product there is nothing to apply with: say what to do instead of empty forms.
+  if (!prods.length) {
+    return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-product", t("empty_no_product"), h("a", { href: "#/producer", class: "button", onclick: focusAfterRender("#new-product-name_vi") }, t("empty_no_product_go"))));
+  }
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
@@ -109,7 +113,7 @@ async function viewOpenFairs() {
       const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
       if (r.ok) { toast(t("saved")); location.hash = "#/producer/apps"; }
       return r;
-    }, { id: "apply-" + f.id }))) : h("p", { class: "muted" }, t("none")));
+    }, { id: "apply-" + f.id }))) : guide("no-open-fair", t("empty_no_open_fair")));
 }
 
 // maxBooths is the most booths one producer may ask for at a fair (the fair's rule; 2 when unset).

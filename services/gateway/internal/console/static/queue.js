@@ -1,0 +1,172 @@
+// The organisers' application queue: status tabs with counts, filters, search, sorting, paging
+// and bulk review, all answered by the exhibitor service (the page never filters by itself).
+"use strict";
+
+// queueTabs are the queue's tabs and the statuses each shows. The first, the applications still
+// in play, is the default: withdrawn and cancelled ones stay out of the way in their own tab.
+const queueTabs = [
+  ["active", ["submitted", "waitlisted", "approved"]], ["submitted", ["submitted"]], ["approved", ["approved"]],
+  ["waitlisted", ["waitlisted"]], ["rejected", ["rejected"]], ["withdrawn", ["withdrawn", "cancelled"]],
+];
+const queueSorts = ["submitted", "-submitted", "producer_name", "-stars", "ineligible"];
+// queuePage is how many applications one page of the queue shows before "Xem thêm".
+const queuePage = { size: 20 };
+// queueState keeps each fair's tab, filters, choices and last bulk result across the redraws a
+// live update causes, so an organiser does not lose what they picked.
+const queueState = new Map();
+
+function queueOf(fairID) {
+  if (!queueState.has(fairID)) {
+    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null });
+  }
+  return queueState.get(fairID);
+}
+
+// queueQuery is the list's filters as a query string (without status, which the tabs set).
+function queueQuery(st) {
+  const p = new URLSearchParams();
+  for (const k of ["province", "sector", "stars", "eligible", "q"]) if (st[k]) p.set(k, st[k]);
+  return p;
+}
+
+async function fairApps(f, ref) {
+  const st = queueOf(f.id);
+  const tabsBox = h("div", { class: "tabs queue-tabs", role: "tablist", id: "queue-tabs" });
+  const listBox = h("div", { id: "queue-list" });
+  const more = h("div", { class: "actions" });
+  const resultBox = h("div", { id: "bulk-result", role: "status" });
+  const bulkBar = h("div", { class: "actions bulk", id: "bulk-bar" });
+  let items = [];
+
+  const load = async () => {
+    const filters = queueQuery(st);
+    const statuses = queueTabs.find((x) => x[0] === st.tab)[1];
+    const lp = new URLSearchParams(filters);
+    lp.set("status", statuses.join(","));
+    lp.set("sort", st.sort);
+    lp.set("limit", String(queuePage.size));
+    const [counts, list] = await Promise.all([api("GET", `/api/fairs/${f.id}/applications/counts?${filters}`), api("GET", `/api/fairs/${f.id}/applications?${lp}`)]);
+    const by = (counts.data && counts.data.by_status) || {};
+    tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""), "aria-selected": String(key === st.tab),
+      dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } }, t("qt_" + key) + " ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0))))));
+    items = (list.data && list.data.items) || [];
+    drawList();
+    pageOn(list.data && list.data.next_cursor, lp);
+  };
+
+  // pageOn offers the next page, if there is one: "Xem thêm" adds it under the ones shown.
+  const pageOn = (cursor, lp) => {
+    more.replaceChildren(cursor ? h("button", { type: "button", class: "secondary", id: "queue-more", onclick: async (ev) => {
+      ev.currentTarget.disabled = true;
+      lp.set("cursor", cursor);
+      const r = await api("GET", `/api/fairs/${f.id}/applications?${lp}`);
+      items = items.concat((r.data && r.data.items) || []);
+      drawList();
+      pageOn(r.data && r.data.next_cursor, lp);
+    } }, t("show_more")) : "");
+  };
+
+  const drawBulk = () => {
+    const n = items.filter((a) => st.picked.has(a.id)).length;
+    bulkBar.replaceChildren(h("span", { class: "muted", id: "picked-count" }, t("picked").replace("{n}", num(n))),
+      h("button", { type: "button", id: "bulk-approve", disabled: !n, onclick: () => bulk("approve") }, t("approve")),
+      h("button", { type: "button", class: "secondary", id: "bulk-waitlist", disabled: !n, onclick: () => bulk("waitlist") }, t("waitlist")));
+    resultBox.replaceChildren(...bulkResult(st.result));
+  };
+
+  const drawList = () => {
+    for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
+    const all = h("input", { type: "checkbox", id: "pick-all", "aria-label": t("pick_all"), onchange: (ev) => {
+      items.forEach((a) => (ev.target.checked ? st.picked.add(a.id) : st.picked.delete(a.id)));
+      listBox.querySelectorAll("input.pick").forEach((x) => { x.checked = ev.target.checked; });
+      drawBulk();
+    } });
+    all.checked = items.length > 0 && items.every((a) => st.picked.has(a.id));
+    listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
+      h("thead", {}, h("tr", {}, h("th", {}, h("label", { class: "pick" }, all, t("legal_name"))), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
+      h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
+    drawBulk();
+  };
+
+  // bulk moves the chosen applications in one request; each is answered on its own, and those
+  // not moved are listed with the reason. Approving ones that fail a rule is asked first.
+  const bulk = async (action) => {
+    const chosen = items.filter((a) => st.picked.has(a.id));
+    const ineligible = chosen.filter((a) => !a.eligible && a.status !== "approved");
+    if (action === "approve" && ineligible.length && !confirm(t("bulk_ineligible").replace("{names}", ineligible.map((a) => a.producer_name).join(", ")))) return;
+    const r = await api("POST", `/api/fairs/${f.id}/applications/review`, { action, ids: chosen.map((a) => a.id) });
+    if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+    const names = new Map(chosen.map((a) => [a.id, a.producer_name]));
+    st.result = { action, moved: r.data.moved, failed: r.data.results.filter((x) => !x.moved).map((x) => ({ name: names.get(x.id) || x.id, why: (x.error && (x.error.detail || x.error.title)) || t("failed") })) };
+    st.picked.clear();
+    await load();
+  };
+
+  const filters = queueFilters(st, ref, load);
+  await load();
+  return h("div", { class: "card", id: "queue" }, filters, tabsBox, bulkBar, resultBox, listBox, more);
+}
+
+// bulkResult says what a bulk review did: how many moved, and each one that did not, with why.
+function bulkResult(res) {
+  if (!res) return [];
+  return [h("p", {}, t("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
+    res.failed.length ? h("div", { class: "bulk-failed" }, h("p", {}, t("bulk_failed").replace("{n}", plural(res.failed.length, "n_apps"))),
+      h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null];
+}
+
+// queueFilters draws the search box and the filters; each change reloads the queue.
+function queueFilters(st, ref, load) {
+  const sel = (key, label, options) => h("div", { class: "field" }, h("label", { for: "qf-" + key }, label),
+    h("select", { id: "qf-" + key, onchange: (ev) => { st[key] = ev.target.value; st.picked.clear(); load(); } },
+      [["", t("all")], ...options].map(([v, l]) => h("option", { value: v, selected: st[key] === v }, l))));
+  let timer;
+  const search = h("input", { type: "search", id: "qf-q", value: st.q, placeholder: t("queue_search_hint"), autocomplete: "off",
+    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(() => { st.picked.clear(); load(); }, 300); } });
+  return h("div", { class: "queue-filters", role: "search" },
+    h("div", { class: "field full" }, h("label", { for: "qf-q" }, t("search")), search),
+    sel("province", t("province"), opt(sortBy(ref.provinces, (p) => p.name), "code", "name")),
+    sel("sector", t("by_sector"), ref.sectors.map((s) => [s.code, s["name_" + S.lang] || s.name_vi])),
+    sel("stars", t("stars"), [["3", "3★"], ["4", "4★"], ["5", "5★"]]),
+    sel("eligible", t("eligibility"), [["true", t("eligible")], ["false", t("not_eligible")]]),
+    h("div", { class: "field" }, h("label", { for: "qf-sort" }, t("sort")), h("select", { id: "qf-sort", onchange: (ev) => { st.sort = ev.target.value; load(); } },
+      queueSorts.map((s) => h("option", { value: s, selected: st.sort === s }, t("sort_" + s))))));
+}
+
+// queueRow is one application: its box to pick it, the products, each rule, the status and the
+// single review buttons.
+function queueRow(a, st, changed) {
+  const pick = h("input", { type: "checkbox", class: "pick", value: a.id, "aria-label": a.producer_name, onchange: (ev) => {
+    if (ev.target.checked) st.picked.add(a.id); else st.picked.delete(a.id);
+    changed();
+  } });
+  pick.checked = st.picked.has(a.id);
+  return h("tr", { dataset: { app: a.id } },
+    h("td", { "data-label": t("legal_name") }, h("label", { class: "pick" }, pick, a.producer_name), h("div", { class: "muted" }, a.province_name)),
+    h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted" }, a.booth_count + " × " + boothKindName(a.booth_kind))),
+    h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
+    h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
+    h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: reviewOne(a, "approve") }, t("approve")),
+      ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: reviewOne(a, "waitlist") }, t("waitlist")),
+      ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", onclick: reviewOne(a, "reject") }, t("reject"))));
+}
+
+// reviewOne moves one application. Approving one that fails a rule is allowed (organisers make
+// exceptions), but never by a slip: the rules it fails are named first.
+function reviewOne(a, action) {
+  return async () => {
+    let body;
+    if (action === "approve" && !a.eligible) {
+      const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
+      if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
+    }
+    if (action === "reject") {
+      const reason = prompt(t("reason"));
+      if (!reason) return;
+      body = { reason };
+    }
+    const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
+    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+    render(true);
+  };
+}
