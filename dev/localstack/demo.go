@@ -373,5 +373,8 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 	if err := loadDemoLifecycle(ctx, org, spare[:6], buyers[:6]); err != nil {
 		return nil, err
 	}
+	if err := demoMeetingRequests(ctx, org, hanoi, producers[0], buyers); err != nil {
+		return nil, err
+	}
 	return accounts, nil
 }

@@ -246,3 +246,29 @@ func loadDemoInterests(ctx context.Context, producers, buyers []demoParticipant)
 	}
 	return nil
 }
+
+// demoMeetingRequests gives the demo producer and buyers meetings at the Hà Nội fair in each
+// state a match card and an inbox show: the demo buyer's request to the demo producer awaits its
+// answer, another buyer's was accepted and scheduled, a third was declined.
+func demoMeetingRequests(ctx context.Context, org demoClient, fairID string, producer demoParticipant, buyers []demoParticipant) error {
+	for i, answer := range []string{"", "accept", "decline"} {
+		b := buyers[i]
+		var m struct{ ID string }
+		if err := eventually(ctx, func() error {
+			return b.c.do(ctx, "POST", "/api/fairs/"+fairID+"/meetings", map[string]any{"buyer_id": b.id, "producer_id": producer.id,
+				"note": "Chúng tôi muốn trao đổi về giá sỉ và lịch giao hàng hằng tháng."}, &m)
+		}); err != nil {
+			return fmt.Errorf("demo: meeting request at the Hà Nội fair: %w", err)
+		}
+		if answer == "" {
+			continue
+		}
+		if err := producer.c.do(ctx, "POST", "/api/meetings/"+m.ID+"/"+answer, nil, nil); err != nil {
+			return fmt.Errorf("demo: %s: %w", answer, err)
+		}
+	}
+	if err := org.do(ctx, "POST", "/api/fairs/"+fairID+"/schedule?time_limit_ms=2000", nil, nil); err != nil {
+		return fmt.Errorf("demo: schedule of the Hà Nội fair: %w", err)
+	}
+	return nil
+}

@@ -65,5 +65,19 @@ func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount)
 	if scheduled == 0 || mous == 0 || contracts == 0 {
 		t.Errorf("the live fair's meetings: %d scheduled, %d MoUs, %d contracts with a value; want some of each", scheduled, mous, contracts)
 	}
+	var hanoiMeetings struct {
+		Items []struct{ Status, Day string }
+	}
+	orgC.Do(t, "GET", "/api/fairs/"+hanoi+"/meetings?limit=100", nil).Decode(t, &hanoiMeetings)
+	states := map[string]bool{}
+	for _, m := range hanoiMeetings.Items {
+		states[m.Status] = true
+		if m.Status == "accepted" && m.Day == "" {
+			t.Errorf("an accepted meeting at the Hà Nội fair has no slot: %+v", m)
+		}
+	}
+	if !states["requested"] || !states["accepted"] || !states["declined"] {
+		t.Errorf("meetings at the Hà Nội fair: %+v, want one requested, accepted and declined", hanoiMeetings.Items)
+	}
 	return hanoi
 }

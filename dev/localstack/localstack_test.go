@@ -142,6 +142,20 @@ func TestDemoDataset(t *testing.T) {
 	if len(reqs.Items) != 1 {
 		t.Fatalf("buyer requests %+v", reqs)
 	}
+	var cards struct {
+		Matches []struct {
+			Meeting *struct{ Status string }
+		}
+	}
+	testenv.Eventually(t, "a match card of the demo buyer shows its meeting request", func() bool {
+		buyer.Do(t, "GET", "/api/requests/"+reqs.Items[0].ID+"/matches", nil).Decode(t, &cards)
+		for _, m := range cards.Matches {
+			if m.Meeting != nil && m.Meeting.Status == "requested" {
+				return true
+			}
+		}
+		return false
+	})
 	var req struct{ Interests *struct{ Count int } }
 	buyer.Do(t, "GET", "/api/requests/"+reqs.Items[0].ID, nil).Decode(t, &req)
 	if req.Interests == nil || req.Interests.Count == 0 {
