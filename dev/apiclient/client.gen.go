@@ -624,6 +624,24 @@ func (e GetFairsFairIdApplicationsCountsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for PostFairsFairIdScheduleParamsMode.
+const (
+	Fresh  PostFairsFairIdScheduleParamsMode = "fresh"
+	Repair PostFairsFairIdScheduleParamsMode = "repair"
+)
+
+// Valid indicates whether the value is a known member of the PostFairsFairIdScheduleParamsMode enum.
+func (e PostFairsFairIdScheduleParamsMode) Valid() bool {
+	switch e {
+	case Fresh:
+		return true
+	case Repair:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetFairsIdBoothsParamsFormat.
 const (
 	GetFairsIdBoothsParamsFormatCsv  GetFairsIdBoothsParamsFormat = "csv"
@@ -2354,12 +2372,16 @@ type MatchmakingMeetingCreateRequest struct {
 
 // MatchmakingMeetingDayResult defines model for MatchmakingMeetingDayResult.
 type MatchmakingMeetingDayResult struct {
-	Day         string `json:"day"`
-	ElapsedMs   int    `json:"elapsed_ms"`
-	LowerBound  int    `json:"lower_bound"`
-	Meetings    int    `json:"meetings"`
-	Status      string `json:"status"`
-	TotalBreaks int    `json:"total_breaks"`
+	Day        string `json:"day"`
+	ElapsedMs  int    `json:"elapsed_ms"`
+	LowerBound int    `json:"lower_bound"`
+	Meetings   int    `json:"meetings"`
+
+	// Moved the meetings this day placed that the schedule before the run had at another day, slot or table (a meeting the run left unplaced is in unscheduled instead)
+	Moved       []MatchmakingMeetingMoveResult `json:"moved"`
+	MovedCount  int                            `json:"moved_count"`
+	Status      string                         `json:"status"`
+	TotalBreaks int                            `json:"total_breaks"`
 }
 
 // MatchmakingMeetingFeedResponse defines model for MatchmakingMeetingFeedResponse.
@@ -2407,6 +2429,16 @@ type MatchmakingMeetingLunchBreak struct {
 	StartsAt time.Time `json:"starts_at"`
 }
 
+// MatchmakingMeetingMoveResult defines model for MatchmakingMeetingMoveResult.
+type MatchmakingMeetingMoveResult struct {
+	// From where the schedule before the run had it
+	From      MatchmakingMeetingPlaceResult `json:"from"`
+	MeetingId string                        `json:"meeting_id"`
+
+	// To where it is now
+	To MatchmakingMeetingPlaceResult `json:"to"`
+}
+
 // MatchmakingMeetingOutcomeRequest defines model for MatchmakingMeetingOutcomeRequest.
 type MatchmakingMeetingOutcomeRequest struct {
 	Outcome  MatchmakingMeetingOutcomeRequestOutcome `json:"outcome"`
@@ -2415,6 +2447,13 @@ type MatchmakingMeetingOutcomeRequest struct {
 
 // MatchmakingMeetingOutcomeRequestOutcome defines model for MatchmakingMeetingOutcomeRequest.Outcome.
 type MatchmakingMeetingOutcomeRequestOutcome string
+
+// MatchmakingMeetingPlaceResult defines model for MatchmakingMeetingPlaceResult.
+type MatchmakingMeetingPlaceResult struct {
+	Day   openapi_types.Date `json:"day"`
+	Slot  int                `json:"slot"`
+	Table int                `json:"table"`
+}
 
 // MatchmakingMeetingReasonRequest defines model for MatchmakingMeetingReasonRequest.
 type MatchmakingMeetingReasonRequest struct {
@@ -2746,9 +2785,15 @@ type PostFairsFairIdScheduleParams struct {
 	// TimeLimitMs per day; default 10000
 	TimeLimitMs *int `form:"time_limit_ms,omitempty" json:"time_limit_ms,omitempty"`
 
+	// Mode fresh (the default) places every meeting anew; repair keeps each meeting of the published schedule at its day, slot and table unless moving it is necessary (fewest moves first, then fewest breaks) and places the new ones
+	Mode *PostFairsFairIdScheduleParamsMode `form:"mode,omitempty" json:"mode,omitempty"`
+
 	// FairRevision the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it
 	FairRevision *int `form:"fair_revision,omitempty" json:"fair_revision,omitempty"`
 }
+
+// PostFairsFairIdScheduleParamsMode defines parameters for PostFairsFairIdSchedule.
+type PostFairsFairIdScheduleParamsMode string
 
 // GetFairsIdBoothsParams defines parameters for GetFairsIdBooths.
 type GetFairsIdBoothsParams struct {
@@ -3421,7 +3466,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetings(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+	// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4859,7 +4904,7 @@ func (c *Client) PostFairsFairIdMeetings(ctx context.Context, fairId string, par
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 //
 // Roles: organiser, admin.
 //
@@ -8273,6 +8318,18 @@ func NewPostFairsFairIdScheduleRequest(server string, fairId string, params *Pos
 
 		}
 
+		if params.Mode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "mode", *params.Mode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.FairRevision != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "fair_revision", *params.FairRevision, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -11371,7 +11428,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdMeetingsResponse, error)
 
-	// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+	// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
 	// Roles: organiser, admin.
 	//
@@ -25312,7 +25369,7 @@ func (c *ClientWithResponses) PostFairsFairIdMeetingsWithResponse(ctx context.Co
 	return ParsePostFairsFairIdMeetingsResponse(rsp)
 }
 
-// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 //
 // Roles: organiser, admin.
 //

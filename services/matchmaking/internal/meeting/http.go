@@ -64,22 +64,6 @@ type response struct {
 	UpdatedAt    time.Time `json:"updated_at"`
 }
 
-type scheduleResponse struct {
-	FairID  string                 `json:"fair_id"`
-	Version int64                  `json:"version" doc:"the schedule's version: every later run has a greater one"`
-	Days    []dayResult            `json:"days"`
-	Left    []schedule.Unscheduled `json:"unscheduled"`
-}
-
-type dayResult struct {
-	Day      string `json:"day"`
-	Status   string `json:"status"`
-	Meetings int    `json:"meetings"`
-	Breaks   int    `json:"total_breaks"`
-	Bound    int    `json:"lower_bound"`
-	Elapsed  int64  `json:"elapsed_ms"`
-}
-
 // Routes serves meetings, unavailability, scheduling runs and agendas over HTTP.
 type Routes struct {
 	*Service
@@ -127,8 +111,9 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}, Status: http.StatusNoContent}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
-		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"},
+			{Name: "mode", Enum: []string{modeFresh, modeRepair}, Description: "fresh (the default) places every meeting anew; repair keeps each meeting of the published schedule at its day, slot and table unless moving it is necessary (fewest moves first, then fewest breaks) and places the new ones"},
 			{Name: "fair_revision", Type: "integer", Description: "the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
@@ -430,55 +415,4 @@ func (rt *Routes) solve(c *gin.Context) {
 		sol.Unscheduled[i] = u.In(lang)
 	}
 	c.JSON(http.StatusOK, sol)
-}
-
-// schedule runs the scheduling of a fair for its organisers, one run per replica at a time.
-func (rt *Routes) schedule(c *gin.Context) {
-	fairID := c.Param("fairId")
-	p, _ := httpx.PrincipalFrom(c)
-	if !rt.fairOrganiser(p, fairID) {
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgScheduleOrganisersOnly))
-		return
-	}
-	f, ok := rt.settingsOf(c, fairID)
-	if !ok {
-		return
-	}
-	if len(f.B2BDays) == 0 {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNoB2BSettings, fairID))
-		return
-	}
-	limit := rt.SolveLimit
-	if s := c.Query("time_limit_ms"); s != "" {
-		n, err := strconv.Atoi(s)
-		if err != nil || n < 10 || time.Duration(n)*time.Millisecond > rt.SolveLimit {
-			httpx.RespondError(c, apperr.InvalidField("time_limit_ms", apperr.Between, 10, rt.SolveLimit.Milliseconds()))
-			return
-		}
-		limit = time.Duration(n) * time.Millisecond
-	}
-	release, ok := rt.acquire(c)
-	if !ok {
-		return
-	}
-	defer release()
-	run, err := rt.Schedule(c.Request.Context(), f, limit)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, toScheduleResponse(run, answerLang(c)))
-}
-
-// toScheduleResponse shapes a run for clients, its reasons said in lang: no days and no meetings
-// left are empty lists.
-func toScheduleResponse(r Run, lang apperr.Lang) scheduleResponse {
-	out := scheduleResponse{FairID: r.FairID, Version: r.Version, Days: []dayResult{}, Left: []schedule.Unscheduled{}}
-	for _, d := range r.Days {
-		out.Days = append(out.Days, dayResult{Day: d.Day, Status: d.Status, Meetings: d.Meetings, Breaks: d.Breaks, Bound: d.Bound, Elapsed: d.Elapsed})
-	}
-	for _, u := range r.Left {
-		out.Left = append(out.Left, u.In(lang))
-	}
-	return out
 }

@@ -37,15 +37,29 @@ type DayRun struct {
 	Breaks   int
 	Bound    int
 	Elapsed  int64
+	// Moved are the meetings this day placed that the schedule before the run had elsewhere.
+	Moved []Move
 }
 
-// Schedule places the fair's accepted meetings day by day: what does not fit a day goes on to
-// the next. A run holds the fair's scheduling lease, so that runs on different replicas never
-// overlap (the caller's gate only keeps one replica's cores), and saves the whole schedule as
-// one new version in one write: ErrBusy while another run holds the lease, ErrLeaseLost when
-// this one outlived it. It finishes on a context of its own: a client that goes away leaves the
-// old schedule or the new one, never half of one.
+// Schedule places the fair's accepted meetings day by day, from scratch: what does not fit a
+// day goes on to the next. A run holds the fair's scheduling lease, so that runs on different
+// replicas never overlap (the caller's gate only keeps one replica's cores), and saves the whole
+// schedule as one new version in one write: ErrBusy while another run holds the lease,
+// ErrLeaseLost when this one outlived it. It finishes on a context of its own: a client that
+// goes away leaves the old schedule or the new one, never half of one.
 func (s *Service) Schedule(ctx context.Context, f index.Fair, limit time.Duration) (Run, error) {
+	return s.schedule(ctx, f, limit, false)
+}
+
+// Repair is Schedule that changes the fair's published schedule as little as it can: every
+// meeting it placed stays at its day, slot and table unless moving it is necessary (fewest
+// moves first, then fewest breaks); new meetings go where there is room. Errors as Schedule.
+func (s *Service) Repair(ctx context.Context, f index.Fair, limit time.Duration) (Run, error) {
+	return s.schedule(ctx, f, limit, true)
+}
+
+// schedule is one run of Schedule or, with repair, of Repair.
+func (s *Service) schedule(ctx context.Context, f index.Fair, limit time.Duration, repair bool) (Run, error) {
 	ttl := time.Duration(len(f.B2BDays))*limit + leaseMargin
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl)
 	defer cancel()
@@ -59,7 +73,7 @@ func (s *Service) Schedule(ctx context.Context, f index.Fair, limit time.Duratio
 		// A lease left unreleased expires at its time: the next run waits for it, no longer.
 		_ = s.Store.ReleaseLease(rctx, lease)
 	}()
-	out, err := s.run(ctx, f, limit, lease)
+	out, err := s.run(ctx, f, limit, lease, repair)
 	if err != nil {
 		return Run{}, err
 	}
@@ -74,13 +88,13 @@ func (s *Service) Schedule(ctx context.Context, f index.Fair, limit time.Duratio
 // scheduled event for every meeting whose place changed. A meeting that was held or whose slot
 // has started is not moved: it keeps its place in the new schedule, and its slot and table are
 // taken from everyone else.
-func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease) (Run, error) {
+func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease, repair bool) (Run, error) {
 	accepted, err := s.Store.Find(ctx, bson.M{"fair_id": f.ID, "status": Accepted})
 	if err != nil {
 		return Run{}, err
 	}
 	now := s.now()
-	p := newPlan(f, accepted, now)
+	p := newPlan(f, accepted, now, repair)
 	out := Run{FairID: f.ID, Version: lease.Epoch}
 	for _, d := range f.B2BDays {
 		day, err := s.solveDay(ctx, f.ID, d, limit, &p)
@@ -95,6 +109,7 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 	}
 	out.Left = p.left
 	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, CreatedAt: now}
+	reportMoves(&out, p.published, t)
 	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, correlation.From(ctx), movedEvents(accepted, t)...); err != nil {
 		return Run{}, err
 	}
@@ -103,17 +118,27 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 
 // plan is a scheduling run between its days: the meetings still to place, in the order they
 // were asked for, what the days so far placed, and the settled meetings that keep their places.
+// published holds where the schedule before the run had the meetings still to place; a repair
+// keeps them there (repair), and on the days still to come (later) it offers those days' own
+// meetings to no other day.
 type plan struct {
-	byID    map[string]Meeting
-	placed  map[string]Placement
-	fixed   []Meeting
-	pending []string
-	left    []schedule.Unscheduled
+	byID      map[string]Meeting
+	placed    map[string]Placement
+	fixed     []Meeting
+	pending   []string
+	left      []schedule.Unscheduled
+	published map[string]Placement
+	repair    bool
+	later     map[string]bool
 }
 
 // newPlan sets the settled meetings aside, at their places, and queues the others.
-func newPlan(f index.Fair, accepted []Meeting, now time.Time) plan {
-	p := plan{byID: map[string]Meeting{}, placed: map[string]Placement{}, pending: make([]string, 0, len(accepted))}
+func newPlan(f index.Fair, accepted []Meeting, now time.Time, repair bool) plan {
+	p := plan{byID: map[string]Meeting{}, placed: map[string]Placement{}, pending: make([]string, 0, len(accepted)),
+		published: map[string]Placement{}, repair: repair, later: map[string]bool{}}
+	for _, d := range f.B2BDays {
+		p.later[d.Date] = true
+	}
 	for _, m := range accepted {
 		if settled(f, m, now) {
 			if m.Slot > 0 {
@@ -121,6 +146,9 @@ func newPlan(f index.Fair, accepted []Meeting, now time.Time) plan {
 			}
 			p.fixed = append(p.fixed, m)
 			continue
+		}
+		if m.Slot > 0 {
+			p.published[m.ID] = Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}
 		}
 		p.byID[m.ID] = m
 		p.pending = append(p.pending, m.ID)
@@ -141,10 +169,7 @@ func (s *Service) solveDay(ctx context.Context, fairID string, d events.B2BDayV1
 		prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slices.Compact(slices.Sorted(slices.Values(slots)))})
 	}
 	slices.SortFunc(prob.Participants, func(a, b schedule.Participant) int { return cmpString(a.ID, b.ID) })
-	for _, id := range p.pending {
-		m := p.byID[id]
-		prob.Meetings = append(prob.Meetings, schedule.Meeting{ID: m.ID, Participants: []string{m.BuyerID, m.ProducerID}, Session: m.Session})
-	}
+	waiting := p.offer(&prob, d.Date, held)
 	solve := s.Solve
 	if solve == nil {
 		solve = schedule.Solve
@@ -157,7 +182,7 @@ func (s *Service) solveDay(ctx context.Context, fairID string, d events.B2BDayV1
 	for _, a := range assigned {
 		p.placed[a.Meeting] = Placement{Day: d.Date, Slot: a.Slot, Table: a.Table}
 	}
-	p.pending = p.pending[:0]
+	p.pending = waiting
 	p.left = unplaced
 	for _, u := range unplaced {
 		p.pending = append(p.pending, u.Meeting)
