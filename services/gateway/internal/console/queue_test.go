@@ -141,6 +141,12 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	choose(org, "#qf-province", "15")
 	org.until("Lào Cai only", rows+".split('|').sort().join('|') === 'HTX Gạo Séng Cù|HTX Mật ong Bắc Hà'", false)
 	choose(org, "#qf-province", "")
+	choose(org, "#qf-stars", "5")
+	org.until("five stars only", rows+" === 'HTX Gạo Séng Cù'", false)
+	choose(org, "#qf-stars", "")
+	choose(org, "#qf-sector", "beverage")
+	org.until("no drinks: the empty queue says so", "!document.querySelector('#app-queue') && document.querySelector('#queue-list').textContent === 'Không có đơn nào khớp với bộ lọc này.'", false)
+	choose(org, "#qf-sector", "")
 	choose(org, "#qf-sort", "-stars")
 	org.until("most stars first", rows+".startsWith('HTX Gạo Séng Cù|') && "+rows+".endsWith('|Hộ kinh doanh Trà Shan Tuyết')", false)
 	// Paging: two a page, the rest behind "Xem thêm".
@@ -245,6 +251,10 @@ func stepAgendaCalendar(t *testing.T, b browser, fairID string) {
 		t.Errorf("the new feed answers %d", code)
 	}
 	b.shot("agenda-feed")
+	b.run(chromedp.EmulateViewport(360, 800))
+	fitsPhone(b, "the agenda with its calendar address")
+	b.shot("agenda-phone")
+	b.run(chromedp.EmulateViewport(1366, 800))
 	// On paper: the print rules hide the menu and the buttons and start each day on a new page.
 	printed := b.eval(`[...document.styleSheets].flatMap((s) => [...s.cssRules]).filter((r) => r.media && r.media.mediaText === 'print')
 		.flatMap((r) => [...r.cssRules]).map((x) => x.selectorText + ' { ' + x.style.cssText + ' }').join('\n')`)

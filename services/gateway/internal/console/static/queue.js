@@ -37,8 +37,11 @@ async function fairApps(f, ref) {
   const resultBox = h("div", { id: "bulk-result", role: "status" });
   const bulkBar = h("div", { class: "actions bulk", id: "bulk-bar" });
   let items = [];
+  let loads = 0;
 
+  // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped.
   const load = async () => {
+    const mine = ++loads;
     const filters = queueQuery(st);
     const statuses = queueTabs.find((x) => x[0] === st.tab)[1];
     const lp = new URLSearchParams(filters);
@@ -46,6 +49,7 @@ async function fairApps(f, ref) {
     lp.set("sort", st.sort);
     lp.set("limit", String(queuePage.size));
     const [counts, list] = await Promise.all([api("GET", `/api/fairs/${f.id}/applications/counts?${filters}`), api("GET", `/api/fairs/${f.id}/applications?${lp}`)]);
+    if (mine !== loads) return;
     const by = (counts.data && counts.data.by_status) || {};
     tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""), "aria-selected": String(key === st.tab),
       dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } }, t("qt_" + key) + " ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0))))));
