@@ -216,8 +216,8 @@ func stepLunchInGrid(t *testing.T, org browser, fairID string) {
 }
 
 // stepAgendaCalendar: the buyer's agenda shows the lunch break, downloads the .ics, makes a
-// private feed that works without signing in, changes it (the old one ends) and prints one page
-// per day without the menu.
+// private feed that works without signing in, changes it (the old one ends), ends it, and prints
+// one page per day without the menu.
 func stepAgendaCalendar(t *testing.T, b browser, fairID string) {
 	t.Helper()
 	b.open("#/agenda/" + fairID)
@@ -255,6 +255,12 @@ func stepAgendaCalendar(t *testing.T, b browser, fairID string) {
 	fitsPhone(b, "the agenda with its calendar address")
 	b.shot("agenda-phone")
 	b.run(chromedp.EmulateViewport(1366, 800))
+	second := b.eval("document.querySelector('#feed-url').value")
+	b.run(chromedp.Click("#feed-stop"))
+	b.until("the address ended", "!document.querySelector('#feed-url') && document.querySelector('#calendar-feed').textContent.includes('Đã ngừng')", false)
+	if code, _ := get(t, second); code != http.StatusNotFound {
+		t.Errorf("the ended feed answers %d, want 404", code)
+	}
 	// On paper: the print rules hide the menu and the buttons and start each day on a new page.
 	printed := b.eval(`[...document.styleSheets].flatMap((s) => [...s.cssRules]).filter((r) => r.media && r.media.mediaText === 'print')
 		.flatMap((r) => [...r.cssRules]).map((x) => x.selectorText + ' { ' + x.style.cssText + ' }').join('\n')`)

@@ -45,7 +45,16 @@ function calendarTools(fairID) {
     };
     feedBox.replaceChildren(h("label", { for: "feed-url" }, t("feed_url")), input, h("p", { class: "muted", id: "feed-hint" }, t("feed_hint")),
       h("div", { class: "actions" }, h("button", { type: "button", id: "feed-copy", onclick: copy }, t("copy")),
-        h("button", { type: "button", class: "secondary", id: "feed-new", onclick: () => makeFeed(true) }, t("feed_new"))));
+        h("button", { type: "button", class: "secondary", id: "feed-new", onclick: () => makeFeed(true) }, t("feed_new")),
+        h("button", { type: "button", class: "danger", id: "feed-stop", onclick: stopFeed }, t("feed_stop"))));
+  };
+  // stopFeed ends the address (a calendar app that has it stops getting updates).
+  const stopFeed = async () => {
+    if (!confirm(t("feed_stop_confirm"))) return;
+    const r = await api("DELETE", `/api/fairs/${fairID}/agenda/feed`);
+    if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+    feedShown.delete(fairID);
+    feedBox.replaceChildren(h("p", { class: "muted" }, t("feed_stopped")));
   };
   // makeFeed asks for a new address; the one before stops at once, so changing it is asked first.
   const makeFeed = async (again) => {
