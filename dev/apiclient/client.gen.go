@@ -684,6 +684,24 @@ func (e GetFairsIdExhibitorsParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for GetProductsIdPhotoParamsSize.
+const (
+	Full  GetProductsIdPhotoParamsSize = "full"
+	Thumb GetProductsIdPhotoParamsSize = "thumb"
+)
+
+// Valid indicates whether the value is a known member of the GetProductsIdPhotoParamsSize enum.
+func (e GetProductsIdPhotoParamsSize) Valid() bool {
+	switch e {
+	case Full:
+		return true
+	case Thumb:
+		return true
+	default:
+		return false
+	}
+}
+
 // EventAllocationCommitFailure defines model for EventAllocationCommitFailure.
 type EventAllocationCommitFailure struct {
 	ApplicationId string `json:"application_id"`
@@ -1688,18 +1706,21 @@ type ExhibitorProductResponse struct {
 	Certificate ExhibitorProductCertificateBody `json:"certificate"`
 
 	// CertificateStatus valid, expiring (under 90 days left) or expired
-	CertificateStatus      string             `json:"certificate_status"`
-	CreatedAt              time.Time          `json:"created_at"`
-	CriteriaSet            int                `json:"criteria_set"`
-	DescriptionEn          string             `json:"description_en"`
-	DescriptionVi          string             `json:"description_vi"`
-	Group                  string             `json:"group"`
-	Gtin                   string             `json:"gtin"`
-	Id                     openapi_types.UUID `json:"id"`
-	ImageUrls              []string           `json:"image_urls"`
-	MonthlyCapacity        float32            `json:"monthly_capacity"`
-	NameEn                 string             `json:"name_en"`
-	NameVi                 string             `json:"name_vi"`
+	CertificateStatus string             `json:"certificate_status"`
+	CreatedAt         time.Time          `json:"created_at"`
+	CriteriaSet       int                `json:"criteria_set"`
+	DescriptionEn     string             `json:"description_en"`
+	DescriptionVi     string             `json:"description_vi"`
+	Group             string             `json:"group"`
+	Gtin              string             `json:"gtin"`
+	Id                openapi_types.UUID `json:"id"`
+	ImageUrls         []string           `json:"image_urls"`
+	MonthlyCapacity   float32            `json:"monthly_capacity"`
+	NameEn            string             `json:"name_en"`
+	NameVi            string             `json:"name_vi"`
+
+	// PhotoUrl the product's photo (add &size=thumb for the 320 px thumbnail); null without one
+	PhotoUrl               *string            `json:"photo_url"`
 	PotentialFiveStar      bool               `json:"potential_five_star"`
 	PriceMaxVnd            int                `json:"price_max_vnd"`
 	PriceMinVnd            int                `json:"price_min_vnd"`
@@ -2327,7 +2348,10 @@ type MatchmakingMatchFactor struct {
 
 // MatchmakingMatchProductMatch defines model for MatchmakingMatchProductMatch.
 type MatchmakingMatchProductMatch struct {
-	Name      string  `json:"name"`
+	Name string `json:"name"`
+
+	// PhotoUrl the product's photo, served by the gateway (add &size=thumb for the thumbnail); null without one
+	PhotoUrl  *string `json:"photo_url"`
 	ProductId string  `json:"product_id"`
 	Score     float32 `json:"score"`
 	Stars     int     `json:"stars"`
@@ -2898,6 +2922,18 @@ type GetProductsParams struct {
 	Limit             *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor            *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// GetProductsIdPhotoParams defines parameters for GetProductsIdPhoto.
+type GetProductsIdPhotoParams struct {
+	// Size thumb (320 px) or full (1200 px, the default)
+	Size *GetProductsIdPhotoParamsSize `form:"size,omitempty" json:"size,omitempty"`
+
+	// V the photo's version, as photo_url carries it
+	V *string `form:"v,omitempty" json:"v,omitempty"`
+}
+
+// GetProductsIdPhotoParamsSize defines parameters for GetProductsIdPhoto.
+type GetProductsIdPhotoParamsSize string
 
 // GetRequestsIdMatchesParams defines parameters for GetRequestsIdMatches.
 type GetRequestsIdMatchesParams struct {
@@ -3920,6 +3956,27 @@ type ClientInterface interface {
 	//
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsId(ctx context.Context, id string, body PatchProductsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteProductsIdPhoto Remove the product's photo (its producer, organisers, admins); a product without one answers the same.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with DELETE /api/products/{id}/photo (the `DeleteProductsIdPhoto` operationId).
+	DeleteProductsIdPhoto(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetProductsIdPhoto The product's photo as JPEG (public). Link it by the product's photo_url: with its version (v) the answer may be kept a day; without, it must be revalidated. Answers 304 to If-None-Match.
+	//
+	// Corresponds with GET /api/products/{id}/photo (the `GetProductsIdPhoto` operationId).
+	GetProductsIdPhoto(ctx context.Context, id string, params *GetProductsIdPhotoParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PutProductsIdPhotoWithBody Set the product's photo (its producer, organisers, admins): the image file itself as the body, as a phone's file input gives it; JPEG, PNG or WebP, told by its bytes; at most 10 MiB and 40 megapixels. It is turned upright (EXIF orientation), resized to 1200 px and a 320 px thumbnail, and re-encoded as JPEG without any metadata (no GPS position). Answers the product with its new photo_url.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PUT /api/products/{id}/photo (the `PutProductsIdPhoto` operationId).
+	PutProductsIdPhotoWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProductsIdQrPng The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
 	//
@@ -5939,6 +5996,57 @@ func (c *Client) PatchProductsIdWithBody(ctx context.Context, id string, content
 // Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 func (c *Client) PatchProductsId(ctx context.Context, id string, body PatchProductsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPatchProductsIdRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteProductsIdPhoto Remove the product's photo (its producer, organisers, admins); a product without one answers the same.
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with DELETE /api/products/{id}/photo (the `DeleteProductsIdPhoto` operationId).
+func (c *Client) DeleteProductsIdPhoto(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteProductsIdPhotoRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetProductsIdPhoto The product's photo as JPEG (public). Link it by the product's photo_url: with its version (v) the answer may be kept a day; without, it must be revalidated. Answers 304 to If-None-Match.
+//
+// Corresponds with GET /api/products/{id}/photo (the `GetProductsIdPhoto` operationId).
+func (c *Client) GetProductsIdPhoto(ctx context.Context, id string, params *GetProductsIdPhotoParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetProductsIdPhotoRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PutProductsIdPhotoWithBody Set the product's photo (its producer, organisers, admins): the image file itself as the body, as a phone's file input gives it; JPEG, PNG or WebP, told by its bytes; at most 10 MiB and 40 megapixels. It is turned upright (EXIF orientation), resized to 1200 px and a 320 px thumbnail, and re-encoded as JPEG without any metadata (no GPS position). Answers the product with its new photo_url.
+//
+// Roles: producer, organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PUT /api/products/{id}/photo (the `PutProductsIdPhoto` operationId).
+func (c *Client) PutProductsIdPhotoWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPutProductsIdPhotoRequestWithBody(c.Server, id, contentType, body)
 	if err != nil {
 		return nil, err
 	}
@@ -10555,6 +10663,149 @@ func NewPatchProductsIdRequestWithBody(server string, id string, contentType str
 	return req, nil
 }
 
+// NewDeleteProductsIdPhotoRequest constructs an http.Request for the DeleteProductsIdPhoto method
+func NewDeleteProductsIdPhotoRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/photo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetProductsIdPhotoRequest constructs an http.Request for the GetProductsIdPhoto method
+func NewGetProductsIdPhotoRequest(server string, id string, params *GetProductsIdPhotoParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/photo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Size != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "size", *params.Size, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.V != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "v", *params.V, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPutProductsIdPhotoRequestWithBody constructs an http.Request for the PutProductsIdPhoto method, with any body, and a specified content type
+func NewPutProductsIdPhotoRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/products/%s/photo", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPut, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetProductsIdQrPngRequest constructs an http.Request for the GetProductsIdQrPng method
 func NewGetProductsIdQrPngRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -11946,6 +12197,31 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsIdWithResponse(ctx context.Context, id string, body PatchProductsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProductsIdResponse, error)
+
+	// DeleteProductsIdPhotoWithResponse Remove the product's photo (its producer, organisers, admins); a product without one answers the same.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/products/{id}/photo (the `DeleteProductsIdPhoto` operationId).
+	DeleteProductsIdPhotoWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteProductsIdPhotoResponse, error)
+
+	// GetProductsIdPhotoWithResponse The product's photo as JPEG (public). Link it by the product's photo_url: with its version (v) the answer may be kept a day; without, it must be revalidated. Answers 304 to If-None-Match.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/products/{id}/photo (the `GetProductsIdPhoto` operationId).
+	GetProductsIdPhotoWithResponse(ctx context.Context, id string, params *GetProductsIdPhotoParams, reqEditors ...RequestEditorFn) (*GetProductsIdPhotoResponse, error)
+
+	// PutProductsIdPhotoWithBodyWithResponse Set the product's photo (its producer, organisers, admins): the image file itself as the body, as a phone's file input gives it; JPEG, PNG or WebP, told by its bytes; at most 10 MiB and 40 megapixels. It is turned upright (EXIF orientation), resized to 1200 px and a 320 px thumbnail, and re-encoded as JPEG without any metadata (no GPS position). Answers the product with its new photo_url.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PUT /api/products/{id}/photo (the `PutProductsIdPhoto` operationId).
+	PutProductsIdPhotoWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutProductsIdPhotoResponse, error)
 
 	// GetProductsIdQrPngWithResponse The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
 	//
@@ -23380,6 +23656,424 @@ func (r PatchProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProductsIdPhotoResponse401Headers the declared response headers of an HTTP 401 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdPhotoResponse403Headers the declared response headers of an HTTP 403 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdPhotoResponse404Headers the declared response headers of an HTTP 404 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdPhotoResponse409Headers the declared response headers of an HTTP 409 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdPhotoResponse500Headers the declared response headers of an HTTP 500 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteProductsIdPhotoResponse503Headers the declared response headers of an HTTP 503 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type DeleteProductsIdPhotoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteProductsIdPhotoResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteProductsIdPhotoResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteProductsIdPhotoResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteProductsIdPhotoResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteProductsIdPhotoResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteProductsIdPhotoResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON409() *ExhibitorProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteProductsIdPhotoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteProductsIdPhotoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteProductsIdPhotoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteProductsIdPhotoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetProductsIdPhotoResponse200Headers the declared response headers of an HTTP 200 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse200Headers struct {
+	CacheControl *string
+	ETag         *string
+}
+
+// GetProductsIdPhotoResponse401Headers the declared response headers of an HTTP 401 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdPhotoResponse404Headers the declared response headers of an HTTP 404 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdPhotoResponse422Headers the declared response headers of an HTTP 422 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdPhotoResponse500Headers the declared response headers of an HTTP 500 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetProductsIdPhotoResponse503Headers the declared response headers of an HTTP 503 response for GetProductsIdPhoto
+type GetProductsIdPhotoResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetProductsIdPhotoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetProductsIdPhotoResponse200Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetProductsIdPhotoResponse401Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetProductsIdPhotoResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetProductsIdPhotoResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetProductsIdPhotoResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetProductsIdPhotoResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetProductsIdPhotoResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetProductsIdPhotoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetProductsIdPhotoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetProductsIdPhotoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetProductsIdPhotoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PutProductsIdPhotoResponse400Headers the declared response headers of an HTTP 400 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse401Headers the declared response headers of an HTTP 401 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse403Headers the declared response headers of an HTTP 403 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse404Headers the declared response headers of an HTTP 404 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse409Headers the declared response headers of an HTTP 409 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse413Headers the declared response headers of an HTTP 413 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse422Headers the declared response headers of an HTTP 422 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse500Headers the declared response headers of an HTTP 500 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PutProductsIdPhotoResponse503Headers the declared response headers of an HTTP 503 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PutProductsIdPhotoResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ExhibitorProductResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *ExhibitorProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PutProductsIdPhotoResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PutProductsIdPhotoResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PutProductsIdPhotoResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PutProductsIdPhotoResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PutProductsIdPhotoResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PutProductsIdPhotoResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PutProductsIdPhotoResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PutProductsIdPhotoResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PutProductsIdPhotoResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PutProductsIdPhotoResponse) GetJSON200() *ExhibitorProductResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON409() *ExhibitorProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON413() *ExhibitorProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PutProductsIdPhotoResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PutProductsIdPhotoResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PutProductsIdPhotoResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PutProductsIdPhotoResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetProductsIdQrPngResponse401Headers the declared response headers of an HTTP 401 response for GetProductsIdQrPng
 type GetProductsIdQrPngResponse401Headers struct {
 	ContentLanguage *string
@@ -26240,6 +26934,49 @@ func (c *ClientWithResponses) PatchProductsIdWithResponse(ctx context.Context, i
 		return nil, err
 	}
 	return ParsePatchProductsIdResponse(rsp)
+}
+
+// DeleteProductsIdPhotoWithResponse Remove the product's photo (its producer, organisers, admins); a product without one answers the same.
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/products/{id}/photo (the `DeleteProductsIdPhoto` operationId).
+func (c *ClientWithResponses) DeleteProductsIdPhotoWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*DeleteProductsIdPhotoResponse, error) {
+	rsp, err := c.DeleteProductsIdPhoto(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteProductsIdPhotoResponse(rsp)
+}
+
+// GetProductsIdPhotoWithResponse The product's photo as JPEG (public). Link it by the product's photo_url: with its version (v) the answer may be kept a day; without, it must be revalidated. Answers 304 to If-None-Match.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/products/{id}/photo (the `GetProductsIdPhoto` operationId).
+func (c *ClientWithResponses) GetProductsIdPhotoWithResponse(ctx context.Context, id string, params *GetProductsIdPhotoParams, reqEditors ...RequestEditorFn) (*GetProductsIdPhotoResponse, error) {
+	rsp, err := c.GetProductsIdPhoto(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetProductsIdPhotoResponse(rsp)
+}
+
+// PutProductsIdPhotoWithBodyWithResponse Set the product's photo (its producer, organisers, admins): the image file itself as the body, as a phone's file input gives it; JPEG, PNG or WebP, told by its bytes; at most 10 MiB and 40 megapixels. It is turned upright (EXIF orientation), resized to 1200 px and a 320 px thumbnail, and re-encoded as JPEG without any metadata (no GPS position). Answers the product with its new photo_url.
+//
+// Roles: producer, organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PUT /api/products/{id}/photo (the `PutProductsIdPhoto` operationId).
+func (c *ClientWithResponses) PutProductsIdPhotoWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutProductsIdPhotoResponse, error) {
+	rsp, err := c.PutProductsIdPhotoWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePutProductsIdPhotoResponse(rsp)
 }
 
 // GetProductsIdQrPngWithResponse The QR code of the product's public verification URL, as a PNG (its producer, organisers, admins).
@@ -38384,6 +39121,460 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PatchProductsIdResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteProductsIdPhotoResponse parses an HTTP response from a DeleteProductsIdPhotoWithResponse call
+func ParseDeleteProductsIdPhotoResponse(rsp *http.Response) (*DeleteProductsIdPhotoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteProductsIdPhotoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteProductsIdPhotoResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteProductsIdPhotoResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteProductsIdPhotoResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteProductsIdPhotoResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteProductsIdPhotoResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteProductsIdPhotoResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetProductsIdPhotoResponse parses an HTTP response from a GetProductsIdPhotoWithResponse call
+func ParseGetProductsIdPhotoResponse(rsp *http.Response) (*GetProductsIdPhotoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetProductsIdPhotoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetProductsIdPhotoResponse200Headers
+		if values := rsp.Header.Values("Cache-Control"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Cache-Control", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.CacheControl = &value
+		}
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
+	case rsp.StatusCode == 401:
+		var headers GetProductsIdPhotoResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetProductsIdPhotoResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetProductsIdPhotoResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetProductsIdPhotoResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetProductsIdPhotoResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePutProductsIdPhotoResponse parses an HTTP response from a PutProductsIdPhotoWithResponse call
+func ParsePutProductsIdPhotoResponse(rsp *http.Response) (*PutProductsIdPhotoResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PutProductsIdPhotoResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ExhibitorProductResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PutProductsIdPhotoResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PutProductsIdPhotoResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PutProductsIdPhotoResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PutProductsIdPhotoResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PutProductsIdPhotoResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PutProductsIdPhotoResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PutProductsIdPhotoResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PutProductsIdPhotoResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PutProductsIdPhotoResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

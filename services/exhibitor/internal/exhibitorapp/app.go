@@ -52,7 +52,7 @@ func Run(ctx context.Context, args []string, getenv func(string) string, stdout 
 
 // New opens the service; keys verify tokens (nil fetches the gateway's JWKS).
 func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource) (*App, error) {
-	host, err := service.Open(ctx, cfg.Config, logOut, service.Options{Keys: keys, Uploads: map[string]int64{importer.Path: importer.MaxFileBytes}})
+	host, err := service.Open(ctx, cfg.Config, logOut, service.Options{Keys: keys, Uploads: map[string]int64{importer.Path: importer.MaxFileBytes, product.PhotoPath: product.MaxPhotoBytes}})
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
 	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	(&product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
+	productRoutes := &product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}
+	productRoutes.Register(api)
+	(&product.PhotoRoutes{Routes: productRoutes, Photos: product.NewPhotoStore(host.DB, product.DefaultPhotoCacheBytes)}).Register(api)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)
 	verification.Register(api)
 	a.handler = r

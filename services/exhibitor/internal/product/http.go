@@ -120,6 +120,7 @@ type response struct {
 	DescriptionVI     string          `json:"description_vi"`
 	DescriptionEN     string          `json:"description_en"`
 	ImageURLs         []string        `json:"image_urls" format:"uri"`
+	PhotoURL          *string         `json:"photo_url" doc:"the product's photo (add &size=thumb for the 320 px thumbnail); null without one"`
 	ProducerCerts     []string        `json:"producer_certifications"`
 	Revision          int64           `json:"revision"`
 	CreatedAt         time.Time       `json:"created_at"`
@@ -139,7 +140,7 @@ func ToResponse(l Listed, now time.Time) response {
 			IssuedOn: p.Certificate.IssuedOn.In(vntext.Zone).Format(time.DateOnly), ExpiresOn: p.Certificate.ExpiresOn.In(vntext.Zone).Format(time.DateOnly)},
 		CertificateStatus: string(status), ShownAsOCOP: status != ocop.CertificateExpired, GTIN: p.GTIN, Unit: p.Unit,
 		PriceMin: p.PriceMin, PriceMax: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity, ShelfLifeDays: p.ShelfLifeDays,
-		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs),
+		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs), PhotoURL: photoURL(p),
 		ProducerCerts: nonNil(l.Owner.Certifications), Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }

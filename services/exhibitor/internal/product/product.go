@@ -51,10 +51,12 @@ type Product struct {
 	DescriptionVI   string
 	DescriptionEN   string
 	ImageURLs       []string
-	Deleted         bool
-	Revision        int64
-	CreatedAt       time.Time
-	UpdatedAt       time.Time
+	// Photo is the version of the product's photo (PhotoStore), empty without one.
+	Photo     string
+	Deleted   bool
+	Revision  int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Sector returns the sector derived from the criteria set.

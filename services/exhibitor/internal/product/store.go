@@ -87,6 +87,7 @@ type document struct {
 	DescriptionVI   string    `bson:"description_vi"`
 	DescriptionEN   string    `bson:"description_en"`
 	ImageURLs       []string  `bson:"image_urls"`
+	Photo           string    `bson:"photo"`
 	Deleted         bool      `bson:"deleted"`
 	// ExpiryAnnounced is set by the sweep and cleared by every save: a renewed certificate may
 	// expire again (the notice's _id still keeps each certificate's announcement unique).
@@ -105,7 +106,7 @@ func toDocument(p Product, o Owner) document {
 		DecisionNo: p.Certificate.DecisionNo, IssuedBy: p.Certificate.IssuedBy, IssuedOn: p.Certificate.IssuedOn, ExpiresOn: p.Certificate.ExpiresOn,
 		GTIN: p.GTIN, Unit: p.Unit, PriceMin: p.PriceMin, PriceMax: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity, ShelfLifeDays: p.ShelfLifeDays,
 		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs),
-		Deleted: p.Deleted, Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		Photo: p.Photo, Deleted: p.Deleted, Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
 	}
 }
 
@@ -150,7 +151,7 @@ func (d document) listed() Listed {
 			Certificate: Certificate{DecisionNo: d.DecisionNo, IssuedBy: d.IssuedBy, IssuedOn: d.IssuedOn.In(z), ExpiresOn: d.ExpiresOn.In(z)},
 			GTIN:        d.GTIN, Unit: d.Unit, PriceMin: d.PriceMin, PriceMax: d.PriceMax, MonthlyCapacity: d.MonthlyCapacity,
 			ShelfLifeDays: d.ShelfLifeDays, SeasonMonths: d.SeasonMonths, DescriptionVI: d.DescriptionVI, DescriptionEN: d.DescriptionEN,
-			ImageURLs: d.ImageURLs, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
+			ImageURLs: d.ImageURLs, Photo: d.Photo, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
 		},
 		Owner:           Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts, Revision: d.OwnerRevision},
 		ExpiryAnnounced: d.ExpiryAnnounced,
@@ -167,7 +168,7 @@ func Event(l Listed) events.ProductV1 {
 			IssuedOn: p.Certificate.IssuedOn.In(vntext.Zone).Format(time.DateOnly), ExpiresOn: p.Certificate.ExpiresOn.In(vntext.Zone).Format(time.DateOnly)},
 		GTIN: p.GTIN, Unit: p.Unit, PriceMinVND: p.PriceMin, PriceMaxVND: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity,
 		ShelfLifeDays: p.ShelfLifeDays, SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, Deleted: p.Deleted,
-		Revision: p.Revision, UpdatedAt: p.UpdatedAt,
+		Revision: p.Revision, UpdatedAt: p.UpdatedAt, PhotoURL: eventPhotoURL(p),
 	}
 }
 

@@ -168,6 +168,10 @@ func TestBodyOverTheLimitIs413(t *testing.T) {
 	if r := f.client.Do(t, "POST", "/api/producers/import", bytes.Repeat([]byte("a"), 2<<20)); r.Status != 200 {
 		t.Errorf("a 2 MiB import: %d %.200s, want it passed on", r.Status, r.Body)
 	}
+	// So have product photos, whose path holds the product's ID.
+	if r := f.client.Do(t, "PUT", "/api/products/0193c0de/photo", bytes.Repeat([]byte("a"), 2<<20)); r.Status != 200 {
+		t.Errorf("a 2 MiB photo: %d %.200s, want it passed on", r.Status, r.Body)
+	}
 }
 
 func TestNoResponseCanBeFramed(t *testing.T) {

@@ -60,8 +60,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 	// host opens; the keys are loaded from the database the host opens.
 	var keys signing.Keys
 	src := keySource{keys: &keys}
-	// Spreadsheet imports are proxied to the exhibitor service, which enforces its own limit.
-	host, err := service.Open(ctx, cfg.Config, logOut, service.Options{Keys: src, Uploads: map[string]int64{"/api/producers/import": 10 << 20}})
+	// Spreadsheet imports and product photos are proxied to the exhibitor service, which enforces
+	// its own limits.
+	host, err := service.Open(ctx, cfg.Config, logOut, service.Options{Keys: src, Uploads: map[string]int64{"/api/producers/import": 10 << 20, "/api/products/:id/photo": 10 << 20}})
 	if err != nil {
 		return nil, err
 	}

@@ -44,6 +44,16 @@ type ProductMatch struct {
 	Name      string  `json:"name"`
 	Stars     int     `json:"stars"`
 	Score     float64 `json:"score"`
+	PhotoURL  *string `json:"photo_url" doc:"the product's photo, served by the gateway (add &size=thumb for the thumbnail); null without one"`
+}
+
+// photoURL is a product's photo URL in answers: nil when it has none.
+func photoURL(p *index.Product) *string {
+	if p.PhotoURL == "" {
+		return nil
+	}
+	u := p.PhotoURL
+	return &u
 }
 
 // Result is a ranked producer.
@@ -155,7 +165,7 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 			var products []ProductMatch
 			for k, pr := range c.top {
 				if pr != nil {
-					products = append(products, ProductMatch{ProductID: pr.ID, Name: pr.NameVI, Stars: pr.Stars, Score: c.scores[k]})
+					products = append(products, ProductMatch{ProductID: pr.ID, Name: pr.NameVI, Stars: pr.Stars, Score: c.scores[k], PhotoURL: photoURL(pr)})
 				}
 			}
 			out = append(out, Result{ProducerID: c.producer.ID, ProducerName: c.producer.Name, Province: c.producer.Province,
@@ -183,7 +193,7 @@ func (m *Matcher) ScoreProducer(n Need, producerID string, now time.Time) (Resul
 				continue
 			}
 			score, _ := m.score(v, &p, pr, prod, now, false)
-			products = append(products, ProductMatch{ProductID: pr.ID, Name: pr.NameVI, Stars: pr.Stars, Score: score})
+			products = append(products, ProductMatch{ProductID: pr.ID, Name: pr.NameVI, Stars: pr.Stars, Score: score, PhotoURL: photoURL(pr)})
 			if best == nil || score > bestScore || (score == bestScore && pr.ID < best.ID) {
 				best, bestScore = pr, score
 			}
