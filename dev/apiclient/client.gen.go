@@ -624,6 +624,42 @@ func (e GetFairsFairIdApplicationsCountsParamsSort) Valid() bool {
 	}
 }
 
+// Defines values for GetFairsFairIdPostersZipParamsSize.
+const (
+	GetFairsFairIdPostersZipParamsSizeA4 GetFairsFairIdPostersZipParamsSize = "A4"
+	GetFairsFairIdPostersZipParamsSizeA5 GetFairsFairIdPostersZipParamsSize = "A5"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsFairIdPostersZipParamsSize enum.
+func (e GetFairsFairIdPostersZipParamsSize) Valid() bool {
+	switch e {
+	case GetFairsFairIdPostersZipParamsSizeA4:
+		return true
+	case GetFairsFairIdPostersZipParamsSizeA5:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetFairsFairIdPostersFileParamsSize.
+const (
+	GetFairsFairIdPostersFileParamsSizeA4 GetFairsFairIdPostersFileParamsSize = "A4"
+	GetFairsFairIdPostersFileParamsSizeA5 GetFairsFairIdPostersFileParamsSize = "A5"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsFairIdPostersFileParamsSize enum.
+func (e GetFairsFairIdPostersFileParamsSize) Valid() bool {
+	switch e {
+	case GetFairsFairIdPostersFileParamsSizeA4:
+		return true
+	case GetFairsFairIdPostersFileParamsSizeA5:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for PostFairsFairIdScheduleParamsMode.
 const (
 	Fresh  PostFairsFairIdScheduleParamsMode = "fresh"
@@ -2804,6 +2840,24 @@ type PostFairsFairIdMeetingsParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// GetFairsFairIdPostersZipParams defines parameters for GetFairsFairIdPostersZip.
+type GetFairsFairIdPostersZipParams struct {
+	// Size paper size (A4 by default)
+	Size *GetFairsFairIdPostersZipParamsSize `form:"size,omitempty" json:"size,omitempty"`
+}
+
+// GetFairsFairIdPostersZipParamsSize defines parameters for GetFairsFairIdPostersZip.
+type GetFairsFairIdPostersZipParamsSize string
+
+// GetFairsFairIdPostersFileParams defines parameters for GetFairsFairIdPostersFile.
+type GetFairsFairIdPostersFileParams struct {
+	// Size paper size (A4 by default)
+	Size *GetFairsFairIdPostersFileParamsSize `form:"size,omitempty" json:"size,omitempty"`
+}
+
+// GetFairsFairIdPostersFileParamsSize defines parameters for GetFairsFairIdPostersFile.
+type GetFairsFairIdPostersFileParamsSize string
+
 // PostFairsFairIdScheduleParams defines parameters for PostFairsFairIdSchedule.
 type PostFairsFairIdScheduleParams struct {
 	// TimeLimitMs per day; default 10000
@@ -3501,6 +3555,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetings(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdPostersZip Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/posters.zip (the `GetFairsFairIdPostersZip` operationId).
+	GetFairsFairIdPostersZip(ctx context.Context, fairId string, params *GetFairsFairIdPostersZipParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdPostersFile One exhibitor's printable booth poster as a PDF; file is the producer's ID followed by .pdf. It shows the fair, the booths and their zone, the producer and its province, and each of its products with its stars and the QR code of its public verification page (8 a page, more pages when needed). The producer itself, the fair's organisers and admins.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
+	GetFairsFairIdPostersFile(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
@@ -4951,6 +5019,40 @@ func (c *Client) PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId str
 // Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 func (c *Client) PostFairsFairIdMeetings(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostFairsFairIdMeetingsRequest(c.Server, fairId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdPostersZip Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
+//
+// Roles: organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/posters.zip (the `GetFairsFairIdPostersZip` operationId).
+func (c *Client) GetFairsFairIdPostersZip(ctx context.Context, fairId string, params *GetFairsFairIdPostersZipParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdPostersZipRequest(c.Server, fairId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdPostersFile One exhibitor's printable booth poster as a PDF; file is the producer's ID followed by .pdf. It shows the fair, the booths and their zone, the producer and its province, and each of its products with its stars and the QR code of its public verification page (8 a page, more pages when needed). The producer itself, the fair's organisers and admins.
+//
+// Roles: producer, organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
+func (c *Client) GetFairsFairIdPostersFile(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdPostersFileRequest(c.Server, fairId, file, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8379,6 +8481,135 @@ func NewPostFairsFairIdMeetingsRequestWithBody(server string, fairId string, par
 	return req, nil
 }
 
+// NewGetFairsFairIdPostersZipRequest constructs an http.Request for the GetFairsFairIdPostersZip method
+func NewGetFairsFairIdPostersZipRequest(server string, fairId string, params *GetFairsFairIdPostersZipParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/posters.zip", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Size != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "size", *params.Size, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdPostersFileRequest constructs an http.Request for the GetFairsFairIdPostersFile method
+func NewGetFairsFairIdPostersFileRequest(server string, fairId string, file string, params *GetFairsFairIdPostersFileParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "file", file, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/posters/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Size != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "size", *params.Size, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewPostFairsFairIdScheduleRequest constructs an http.Request for the PostFairsFairIdSchedule method
 func NewPostFairsFairIdScheduleRequest(server string, fairId string, params *PostFairsFairIdScheduleParams) (*http.Request, error) {
 	var err error
@@ -11678,6 +11909,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdMeetingsResponse, error)
+
+	// GetFairsFairIdPostersZipWithResponse Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/posters.zip (the `GetFairsFairIdPostersZip` operationId).
+	GetFairsFairIdPostersZipWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdPostersZipParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdPostersZipResponse, error)
+
+	// GetFairsFairIdPostersFileWithResponse One exhibitor's printable booth poster as a PDF; file is the producer's ID followed by .pdf. It shows the fair, the booths and their zone, the producer and its province, and each of its products with its stars and the QR code of its public verification page (8 a page, more pages when needed). The producer itself, the fair's organisers and admins.
+	//
+	// Roles: producer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
+	GetFairsFairIdPostersFileWithResponse(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdPostersFileResponse, error)
 
 	// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
@@ -17284,6 +17533,256 @@ func (r PostFairsFairIdMeetingsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostFairsFairIdMeetingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdPostersZipResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersZipResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersZipResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersZipResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersZipResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersZipResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdPostersZip
+type GetFairsFairIdPostersZipResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdPostersZipResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdPostersZipResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdPostersZipResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdPostersZipResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdPostersZipResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdPostersZipResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdPostersZipResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdPostersZipResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdPostersZipResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdPostersZipResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdPostersZipResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdPostersZipResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdPostersFileResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersFileResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersFileResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersFileResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersFileResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdPostersFileResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdPostersFile
+type GetFairsFairIdPostersFileResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdPostersFileResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdPostersFileResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdPostersFileResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdPostersFileResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdPostersFileResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdPostersFileResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdPostersFileResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdPostersFileResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdPostersFileResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdPostersFileResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdPostersFileResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdPostersFileResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26063,6 +26562,36 @@ func (c *ClientWithResponses) PostFairsFairIdMeetingsWithResponse(ctx context.Co
 	return ParsePostFairsFairIdMeetingsResponse(rsp)
 }
 
+// GetFairsFairIdPostersZipWithResponse Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/posters.zip (the `GetFairsFairIdPostersZip` operationId).
+func (c *ClientWithResponses) GetFairsFairIdPostersZipWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdPostersZipParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdPostersZipResponse, error) {
+	rsp, err := c.GetFairsFairIdPostersZip(ctx, fairId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdPostersZipResponse(rsp)
+}
+
+// GetFairsFairIdPostersFileWithResponse One exhibitor's printable booth poster as a PDF; file is the producer's ID followed by .pdf. It shows the fair, the booths and their zone, the producer and its province, and each of its products with its stars and the QR code of its public verification page (8 a page, more pages when needed). The producer itself, the fair's organisers and admins.
+//
+// Roles: producer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
+func (c *ClientWithResponses) GetFairsFairIdPostersFileWithResponse(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdPostersFileResponse, error) {
+	rsp, err := c.GetFairsFairIdPostersFile(ctx, fairId, file, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdPostersFileResponse(rsp)
+}
+
 // PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 //
 // Roles: organiser, admin.
@@ -32386,6 +32915,268 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostFairsFairIdMeetingsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdPostersZipResponse parses an HTTP response from a GetFairsFairIdPostersZipWithResponse call
+func ParseGetFairsFairIdPostersZipResponse(rsp *http.Response) (*GetFairsFairIdPostersZipResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdPostersZipResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdPostersZipResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdPostersZipResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdPostersZipResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdPostersZipResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdPostersZipResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdPostersZipResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdPostersFileResponse parses an HTTP response from a GetFairsFairIdPostersFileWithResponse call
+func ParseGetFairsFairIdPostersFileResponse(rsp *http.Response) (*GetFairsFairIdPostersFileResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdPostersFileResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdPostersFileResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdPostersFileResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdPostersFileResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdPostersFileResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdPostersFileResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdPostersFileResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -20,17 +20,18 @@ import (
 // two models of their own: the producers as the page shows them, and the counted views. Both
 // are loaded from the database and kept current from the EXHIBITOR stream; /readyz waits for
 // them. Jobs give products stored before public codes existed a code, and flush the counted
-// views every cfg.ScanFlushInterval (and once more at shutdown).
-func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (*verify.Routes, error) {
+// views every cfg.ScanFlushInterval (and once more at shutdown). The booth posters, which print
+// the same URLs, come with them.
+func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (fairDay, error) {
 	producers, stats := verify.NewProducers(), verify.NewStats()
 	store := verify.NewStore(host.DB)
 	begin := time.Now()
 	if err := loadProducers(ctx, a.producers, producers); err != nil {
-		return nil, fmt.Errorf("load the producers of the verification page: %w", err)
+		return fairDay{}, fmt.Errorf("load the producers of the verification page: %w", err)
 	}
 	n, err := store.Load(ctx, stats)
 	if err != nil {
-		return nil, fmt.Errorf("load the counted views: %w", err)
+		return fairDay{}, fmt.Errorf("load the counted views: %w", err)
 	}
 	host.Log.Info("verification models loaded", "scan_batches", n, "took", time.Since(begin).Round(time.Millisecond))
 	log := host.Log.With("component", "verification models")
@@ -60,8 +61,9 @@ func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (
 	// A configuration built by hand (tests) may leave these out: the defaults of LoadConfig.
 	every, public := cmp.Or(cfg.ScanFlushInterval, DefaultScanFlushInterval), cmp.Or(cfg.PublicURL, DefaultPublicURL)
 	host.Job(func(ctx context.Context) { flushLoop(ctx, host, store, counter, stats, every) })
-	return &verify.Routes{Catalogue: a.catalogue, Producers: producers, Places: placesOf(a.apps), FairName: fairNameOf(a.apps),
-		Counter: counter, Stats: stats, PublicURL: public, Now: time.Now}, nil
+	routes := &verify.Routes{Catalogue: a.catalogue, Producers: producers, Places: placesOf(a.apps), FairName: fairNameOf(a.apps),
+		Counter: counter, Stats: stats, PublicURL: public, Now: time.Now}
+	return fairDay{verify: routes, posters: posterRoutes(a, routes, host.Log)}, nil
 }
 
 // flushLoop stores the counted views every interval, and once more when ctx ends, on a context

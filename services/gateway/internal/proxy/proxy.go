@@ -30,6 +30,8 @@ type route struct {
 var routes = func() []route {
 	table := []struct{ pattern, service string }{
 		{"/api/fairs/*/applications", Exhibitor},
+		{"/api/fairs/*/posters", Exhibitor},
+		{"/api/fairs/*/posters.zip", Exhibitor},
 		{"/api/fairs/*/meetings", Matchmaking},
 		{"/api/fairs/*/schedule", Matchmaking},
 		{"/api/fairs/*/agenda", Matchmaking},

@@ -12,6 +12,8 @@ func TestServiceFor(t *testing.T) {
 		{"/api/fairs/123", Event},
 		{"/api/fairs/123/booths/A01/assignment", Event},
 		{"/api/fairs/123/applications", Exhibitor},
+		{"/api/fairs/123/posters/p1.pdf", Exhibitor},
+		{"/api/fairs/123/posters.zip", Exhibitor},
 		{"/api/fairs/123/meetings", Matchmaking},
 		{"/api/fairs/123/schedule", Matchmaking},
 		{"/api/fairs/123/agenda", Matchmaking},
