@@ -103,7 +103,7 @@ func TestBoothPostersShowTheBoothAndEveryProduct(t *testing.T) {
 		addProduct(t, a, aID, n, issued)
 		names = append(names, n)
 	}
-	b, bID, other := f.producerWithProduct(t, "1700000912", "Nước mắm Phú Quốc", 4, issued)
+	b, _, other := f.producerWithProduct(t, "1700000912", "Nước mắm Phú Quốc", 4, issued)
 	testenv.Eventually(t, "the fair in the read model", func() bool { return org.Do(t, "GET", "/api/fairs/fair-poster/applications", nil).Status == 200 })
 	f.place(t, a, org, "fair-poster", first, "A07", "Khu A")
 	f.place(t, b, org, "fair-poster", other, "B02", "Khu B")
@@ -159,5 +159,4 @@ func TestBoothPostersShowTheBoothAndEveryProduct(t *testing.T) {
 	if !slices.Equal(files, want) {
 		t.Errorf("posters.zip holds %q, want %q", files, want)
 	}
-	_ = bID
 }
