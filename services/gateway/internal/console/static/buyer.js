@@ -25,7 +25,7 @@ async function viewBuyer() {
   const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).map((f) => [f.id, f.name_vi])];
   const sets = ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, b.name), h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
-    h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
+    h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
     h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
   h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
     { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
@@ -42,25 +42,62 @@ async function viewBuyer() {
   }, { id: "new-request" })));
 }
 
+// interestsLine says how many producers marked interest in a request ("3 chủ thể quan tâm"),
+// with their names when asked; nothing when none has.
+function interestsLine(r, names) {
+  const i = r.interests;
+  if (!i || !i.count) return null;
+  return h("div", { class: "interests muted" }, plural(i.count, "n_interested"), names && (i.producers || []).length ? ": " + i.producers.map((p) => p.producer_name).join(", ") : "");
+}
+
 async function viewRequest(id) {
   const [req, me, fairs] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100")]);
   if (!req.ok) return h("p", {}, req.data.detail);
   const r = req.data;
-  const res = await api("GET", `/api/requests/${id}/matches?limit=20`);
-  const matches = (res.data && res.data.matches) || [];
   const fairList = ((fairs.data && fairs.data.items) || []).filter((f) => !["cancelled", "completed", "draft"].includes(f.status));
   const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === r.fair_id }, f.name_vi)));
   const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s }, t("s_" + s))));
+  const only = h("input", { type: "checkbox", id: "only-exhibitors" });
+  const box = h("div", { id: "match-box", "aria-live": "polite" });
+  let seq = 0;
+  // load draws the matches for the fair chosen (only its exhibitors when asked); an answer that
+  // a later choice overtook is dropped, so the list always matches the controls.
+  const load = async () => {
+    const mine = ++seq;
+    box.setAttribute("aria-busy", "true");
+    const q = only.checked && fairSel.value ? "&fair_id=" + encodeURIComponent(fairSel.value) : "";
+    const res = await api("GET", `/api/requests/${id}/matches?limit=20${q}`);
+    if (mine !== seq) return;
+    box.removeAttribute("aria-busy");
+    const matches = (res.data && res.data.matches) || [];
+    box.replaceChildren(!res.ok ? h("p", {}, res.data.detail) : matches.length ? h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fairSel, sessionSel, load))) : h("p", { class: "muted" }, t("none")));
+  };
+  only.addEventListener("change", load);
+  fairSel.addEventListener("change", () => { if (only.checked) load(); });
+  await load();
   return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", ")].filter(Boolean).join(" · ")),
-    h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel),
-    h("h2", {}, t("matches")), res.ok ? (matches.length ? h("div", { id: "matches" }, matches.map((m) => h("div", { class: "card", dataset: { producer: m.producer_id } },
-      h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name),
-      h("p", { class: "muted" }, m.products.map((p) => p.name + " " + p.stars + "★").join(" · ")), factors(m),
-      me.ok && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
-        if (!fairSel.value) { toast(t("fair")); return; }
-        const x = await api("POST", `/api/fairs/${fairSel.value}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
-        toast(x.ok ? t("saved") : (x.data.detail || t("failed")));
-      } }, t("request_meeting")))))) : h("p", { class: "muted" }, t("none"))) : h("p", {}, res.data.detail));
+    interestsLine(r, true),
+    h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel,
+      h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
+    h("h2", {}, t("matches")), box);
+}
+
+// matchCard is one matching producer: its products with their photos, why it matches, whether
+// it marked interest, and the meeting already asked for (a new one only when there is none or
+// it ended).
+function matchCard(m, me, fairSel, sessionSel, reload) {
+  const meeting = m.meeting;
+  const canAsk = !meeting || ["declined", "cancelled"].includes(meeting.status);
+  return h("div", { class: "card", dataset: { producer: m.producer_id } },
+    h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name, " ",
+      m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, statusBadge("mb_", meeting.status)) : null),
+    h("div", { class: "match-products muted" }, m.products.map((p) => h("span", {}, thumb(p.photo_url, p.name), p.name + " " + p.stars + "★"))), factors(m),
+    me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
+      if (!fairSel.value) { toast(t("fair")); return; }
+      const x = await api("POST", `/api/fairs/${fairSel.value}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
+      toast(x.ok ? t("saved") : (x.data.detail || t("failed")));
+      if (x.ok) reload();
+    } }, t("request_meeting"))));
 }
 
 // ---------- meetings (both sides) ----------

@@ -99,6 +99,12 @@ const num0 = (v) => (v === "" || v === undefined ? undefined : Number(v));
 const csv = (v) => (v || "").split(",").map((s) => s.trim()).filter(Boolean);
 const today = (plus = 0) => { const d = new Date(Date.now() + plus * 86400000); return d.toISOString().slice(0, 10); };
 
+// thumb is a product's small photo (the 320 px version the API makes), loaded only when it
+// scrolls into view: a list of many products stays light on a phone's data plan.
+function thumb(url, alt) {
+  return url ? h("img", { class: "thumb", src: url + "&size=thumb", loading: "lazy", alt: alt || "", width: 64, height: 64 }) : null;
+}
+
 function badge(text, kind) { return h("span", { class: "badge " + (kind || "") }, text); }
 function statusBadge(prefix, s) {
   const kind = { rejected: "bad", cancelled: "bad", expired: "bad", declined: "bad", waitlisted: "warn", expiring: "warn", requested: "warn", submitted: "grey", draft: "grey", withdrawn: "grey" }[s] || "";

@@ -75,7 +75,7 @@ async function viewProducer() {
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x) => h("tr", {},
-      h("td", {}, x.name_vi), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
+      h("td", {}, x.name_vi, photoInput(x)), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
       h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
       { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
@@ -92,6 +92,38 @@ async function viewProducer() {
       if (r.ok) { toast(t("saved")); render(true); }
       return r;
     }, { id: "new-product" })));
+}
+
+// photoInput adds or changes a product's photo straight from the phone's camera or its files:
+// the file itself is the request body, and a refusal (kind of file, too many pixels, unreadable,
+// in the page's language) is said under the picker. The new photo shows as soon as it is stored.
+function photoInput(x) {
+  const id = "photo-" + x.id;
+  const err = h("div", { class: "err", id: id + "-err", role: "alert" });
+  const shown = h("span", { class: "photo-thumb" }, thumb(x.photo_url, x.name_vi));
+  const label = h("label", { for: id }, x.photo_url ? t("photo_change") : t("photo_add"));
+  const input = h("input", { type: "file", id, class: "photo-input", accept: "image/jpeg,image/png,image/webp", capture: "environment", "aria-describedby": id + "-err" });
+  input.addEventListener("change", async () => {
+    const file = input.files[0];
+    if (!file) return;
+    err.textContent = "";
+    input.removeAttribute("aria-invalid");
+    input.disabled = true;
+    const r = await api("PUT", `/api/products/${x.id}/photo`, file);
+    input.disabled = false;
+    input.value = "";
+    if (!r.ok) {
+      const d = r.data || {};
+      err.textContent = (d.errors || []).map((e) => e.message).join(" ") || d.detail || t("failed");
+      input.setAttribute("aria-invalid", "true");
+      return;
+    }
+    x.photo_url = r.data.photo_url;
+    shown.replaceChildren(thumb(x.photo_url, x.name_vi));
+    label.textContent = t("photo_change");
+    toast(t("saved"));
+  });
+  return h("div", { class: "photo", dataset: { product: x.id } }, shown, label, input, err);
 }
 
 async function viewOpenFairs() {
@@ -142,7 +174,28 @@ async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
   const list = (await api("GET", `/api/producers/${me.data.id}/opportunities`)).data || [];
-  return h("div", {}, h("h1", {}, t("opportunities")), list.length ? list.map((o) => h("div", { class: "card" },
-    h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match))) : h("p", { class: "muted" }, t("none")));
+  return h("div", {}, h("h1", {}, t("opportunities")), list.length ? list.map((o) => h("div", { class: "card", dataset: { request: o.request.id } },
+    h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
+    h("div", { class: "actions" }, interestToggle(me.data.id, o)))) : h("p", { class: "muted" }, t("none")));
+}
+
+// interestToggle tells the buyer the producer is interested ("Quan tâm") in a request, or takes
+// it back; the button shows what the API stored, not what was tapped.
+function interestToggle(producerID, o) {
+  const b = h("button", { type: "button", class: "interest" });
+  const show = (on) => {
+    b.setAttribute("aria-pressed", String(on));
+    b.classList.toggle("secondary", !on);
+    b.textContent = (on ? "✔ " : "") + t("interested");
+  };
+  show(!!o.interested);
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    const r = await api(b.getAttribute("aria-pressed") === "true" ? "DELETE" : "POST", `/api/producers/${producerID}/opportunities/${o.request.id}/interest`);
+    b.disabled = false;
+    if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+    show(!!r.data.interested);
+  });
+  return b;
 }
 

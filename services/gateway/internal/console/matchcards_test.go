@@ -1,0 +1,149 @@
+package console_test
+
+import (
+	"fmt"
+	"image"
+	"image/color"
+	"image/jpeg"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// smallJPEG writes a 64 × 48 JPEG, as a phone's camera would hand one over, and returns its path.
+func smallJPEG(t *testing.T) string {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 64, 48))
+	for y := 0; y < 48; y++ {
+		for x := 0; x < 64; x++ {
+			img.Set(x, y, color.RGBA{R: uint8(x * 4), G: 160, B: uint8(y * 5), A: 255})
+		}
+	}
+	path := filepath.Join(t.TempDir(), "mat-ong.jpg")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := jpeg.Encode(f, img, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestConsoleMatchCards puts product photos, meeting states and interest in front of users: a
+// producer adds a photo from a phone and sees its thumbnail, a buyer's match card says the
+// meeting request was sent (and offers no second one) and narrows to the chosen fair's
+// exhibitors, and a producer's "Quan tâm" reaches the buyer's request page with its name.
+func TestConsoleMatchCards(t *testing.T) {
+	j := startJourney(t)
+	anon := client{t: t, base: j.base}
+	admin := anon.as("admin@example.vn", "admin-password-1")
+	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "sct@cards.example.vn", "password": "organiser-pass-1", "role": "organiser"})
+	oc := anon.as("sct@cards.example.vn", "organiser-pass-1")
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	fair := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP Hồ Gươm", "kind": "fair", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(30), "end_date": day(34),
+		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2}})
+	fairID := fair["id"].(string)
+	oc.call("POST", "/api/fairs/"+fairID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 4}})
+	oc.call("POST", "/api/fairs/"+fairID+"/publish", nil)
+	exhibitor, app := anon.applicant(fairID, "bh@cards.example.vn", "HTX Mật ong Bắc Hà", "5300222111", "15", "Mật ong bạc hà", 4)
+	oc.call("POST", "/api/applications/"+app+"/approve", nil)
+	// The approval reaches the allocator as an event: propose again until it places the exhibitor.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if placed, _ := oc.call("POST", "/api/fairs/"+fairID+"/allocation", nil)["placements"].([]any); len(placed) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the approved application was never placed")
+		}
+	}
+	oc.call("POST", "/api/fairs/"+fairID+"/allocation/commit", nil)
+	anon.producer("ss@cards.example.vn", "HTX Mật ong Sóc Sơn", "0101222333", 4)
+	buyer := anon.register("mua@cards.example.vn", "Chuỗi Siêu thị Sen", "buyer")
+	b := buyer.call("POST", "/api/buyers", map[string]any{"name": "Chuỗi Siêu thị Sen", "kind": "supermarket_chain", "province": "01", "markets": []string{"domestic"}})
+	req := buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", b["id"]), map[string]any{"title": "Mật ong rừng", "criteria_sets": []int{4}, "keywords": []string{"mật ong"},
+		"min_stars": 3, "monthly_volume": 500, "unit": "litre", "target_market": "domestic"})
+	exhibitorID := exhibitor.call("GET", "/api/producers/me", nil)["id"].(string)
+	buyer.call("POST", "/api/fairs/"+fairID+"/meetings", map[string]any{"buyer_id": b["id"], "producer_id": exhibitorID, "session": "any"})
+
+	prod := j.person("cards-producer", 360, 800)
+	prod.login("ss@cards.example.vn", "parity-pass-1")
+	stepPhotoUpload(t, prod)
+	bb := j.person("cards-buyer", 1366, 800)
+	bb.login("mua@cards.example.vn", "parity-pass-1")
+	stepMatchCardsMeetingAndFair(t, bb, req["id"].(string))
+	ex := j.person("cards-exhibitor", 360, 800)
+	ex.login("bh@cards.example.vn", "parity-pass-1")
+	stepInterestReachesBuyer(t, ex, bb, req["id"].(string))
+}
+
+// stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears
+// in its product list without a reload, with the product's name as its text.
+func stepPhotoUpload(t *testing.T, prod browser) {
+	t.Helper()
+	prod.open("#/producer")
+	prod.until("the photo picker", "document.querySelector('#product-list .photo input[type=file][accept=\"image/jpeg,image/png,image/webp\"][capture=environment]')", false)
+	if label := prod.eval("document.querySelector('#product-list .photo label').textContent"); label != "Thêm ảnh" {
+		t.Errorf("the photo picker is labelled %q, want Thêm ảnh", label)
+	}
+	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
+	prod.until("the thumbnail", "(() => { const i = document.querySelector('#product-list .photo img.thumb'); return i && i.src.endsWith('&size=thumb') && i.complete && i.naturalWidth > 0 && i.alt === 'Mật ong HTX Mật ong Sóc Sơn' && i.loading === 'lazy' })()", false)
+	fitsPhone(prod, "photo")
+	prod.shot("photo")
+}
+
+// stepMatchCardsMeetingAndFair: the exhibitor's card says the request was sent and offers no
+// second one; the other producer's card shows its photo and offers a meeting; "only exhibitors"
+// leaves the fair's exhibitor alone.
+func stepMatchCardsMeetingAndFair(t *testing.T, bb browser, reqID string) {
+	t.Helper()
+	bb.open("#/request/" + reqID)
+	card := func(name string) string {
+		return "[...document.querySelectorAll('#matches .card')].find((c) => c.querySelector('h2').textContent.includes('" + name + "'))"
+	}
+	bb.until("both producers, the exhibitor's meeting sent", card("Bắc Hà")+" && "+card("Sóc Sơn")+" && "+card("Bắc Hà")+".querySelector('.meeting-status')", true)
+	if got := bb.eval(card("Bắc Hà") + ".querySelector('.meeting-status').textContent"); got != "Đã gửi yêu cầu" {
+		t.Errorf("the exhibitor's meeting badge reads %q, want Đã gửi yêu cầu", got)
+	}
+	if bb.eval("String(!!"+card("Bắc Hà")+".querySelector('.request-meeting'))") != "false" {
+		t.Error("a second meeting is offered while the first is awaiting an answer")
+	}
+	if bb.eval("String(!!"+card("Sóc Sơn")+".querySelector('.request-meeting'))") != "true" {
+		t.Error("no meeting is offered to a producer never asked")
+	}
+	bb.until("the other producer's photo", card("Sóc Sơn")+".querySelector('img.thumb[alt=\"Mật ong HTX Mật ong Sóc Sơn\"]')", true)
+	bb.run(chromedp.Click("#only-exhibitors"))
+	bb.until("only the exhibitor", "!document.querySelector('#match-box').hasAttribute('aria-busy') && document.querySelectorAll('#matches .card').length === 1 && "+card("Bắc Hà"), false)
+	bb.shot("match-cards")
+}
+
+// stepInterestReachesBuyer: the exhibitor marks "Quan tâm" on the request; the buyer's request
+// page counts it with the producer's name, and its match card carries the tag.
+func stepInterestReachesBuyer(t *testing.T, ex, bb browser, reqID string) {
+	t.Helper()
+	ex.open("#/producer/opportunities")
+	btn := "document.querySelector('[data-request=\"" + reqID + "\"] button.interest')"
+	ex.until("the opportunity", btn, true)
+	if got := ex.eval(btn + ".getAttribute('aria-pressed')"); got != "false" {
+		t.Errorf("an opportunity not yet marked shows aria-pressed=%q", got)
+	}
+	ex.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.interest"))
+	ex.until("interest stored", btn+".getAttribute('aria-pressed') === 'true' && "+btn+".textContent === '✔ Quan tâm'", false)
+	ex.open("#/producer")
+	ex.open("#/producer/opportunities")
+	ex.until("interest shown after a reload", btn+".getAttribute('aria-pressed') === 'true'", false)
+	fitsPhone(ex, "opportunities")
+	bb.open("#/request/" + reqID)
+	bb.until("the interest count with the name", "document.querySelector('.interests') && document.querySelector('.interests').textContent === '1 chủ thể quan tâm: HTX Mật ong Bắc Hà'", true)
+	bb.until("the interest tag on the card", "[...document.querySelectorAll('#matches .card')].some((c) => c.textContent.includes('Bắc Hà') && c.querySelector('.interest-tag'))", true)
+	bb.open("#/buyer")
+	bb.until("the count in the request list", "document.querySelector('#request-list .interests') && document.querySelector('#request-list .interests').textContent === '1 chủ thể quan tâm'", true)
+	bb.shot("interest")
+}
