@@ -93,8 +93,20 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	if label := prod.eval("document.querySelector('#product-list .photo label').textContent"); label != "Thêm ảnh" {
 		t.Errorf("the photo picker is labelled %q, want Thêm ảnh", label)
 	}
+	// A file that is no picture is refused in the page's words, under the picker.
+	notPhoto := filepath.Join(t.TempDir(), "ghi-chu.jpg")
+	if err := os.WriteFile(notPhoto, []byte("không phải ảnh"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{notPhoto}))
+	prod.until("the refusal under the picker", "document.querySelector('#product-list .photo input[aria-invalid=true]') && document.querySelector('#product-list .photo .err').textContent !== ''", false)
+	if msg := prod.eval("document.querySelector('#product-list .photo .err').textContent"); msg == "Có lỗi, vui lòng kiểm tra lại" {
+		t.Errorf("the refusal of a file that is no picture reads %q, not what is wrong", msg)
+	} else {
+		t.Logf("refusal: %s", msg)
+	}
 	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
-	prod.until("the thumbnail", "(() => { const i = document.querySelector('#product-list .photo img.thumb'); return i && i.src.endsWith('&size=thumb') && i.complete && i.naturalWidth > 0 && i.alt === 'Mật ong HTX Mật ong Sóc Sơn' && i.loading === 'lazy' })()", false)
+	prod.until("the thumbnail", "(() => { const i = document.querySelector('#product-list .photo img.thumb'); return i && i.src.endsWith('&size=thumb') && i.complete && i.naturalWidth > 0 && i.alt === 'Mật ong HTX Mật ong Sóc Sơn' && i.loading === 'lazy' && document.querySelector('#product-list .photo .err').textContent === '' })()", false)
 	fitsPhone(prod, "photo")
 	prod.shot("photo")
 }
