@@ -1,14 +1,9 @@
 package live
 
 import (
-	"bufio"
 	"context"
 	"crypto/ed25519"
-	"encoding/json"
-	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"strings"
 	"testing"
 	"time"
 
@@ -20,37 +15,11 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
-// openConnected opens p's stream on base and returns its notices once the stream has its scope
-// (the server says ": connected" only then), so that what is published next reaches it.
+// openConnected opens p's stream on base and returns its notices once the stream has its scope,
+// so that what is published next reaches it.
 func openConnected(t *testing.T, base string, tickets *Tickets, p auth.Principal) <-chan Notice {
 	t.Helper()
-	ticket, _, err := tickets.Issue(p, time.Now())
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/live?ticket="+url.QueryEscape(ticket), nil)
-	notices, connected := make(chan Notice, 32), make(chan struct{})
-	go func() {
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			return
-		}
-		defer resp.Body.Close()
-		sc := bufio.NewScanner(resp.Body)
-		for sc.Scan() {
-			if sc.Text() == ": connected" {
-				close(connected)
-			}
-			if data, ok := strings.CutPrefix(sc.Text(), "data: "); ok {
-				var n Notice
-				if json.Unmarshal([]byte(data), &n) == nil {
-					notices <- n
-				}
-			}
-		}
-	}()
+	notices, connected := openStream(t, base, tickets, p)
 	select {
 	case <-connected:
 	case <-time.After(10 * time.Second):
@@ -109,14 +78,7 @@ func TestAMovedMeetingReachesBothParticipants(t *testing.T) {
 	}
 
 	publishMeeting := func(m events.MeetingV1) {
-		env, err := events.New(events.MeetingScheduled, 1, m.ID, "", events.MeetingChangedV1{Meeting: m})
-		if err != nil {
-			t.Fatal(err)
-		}
-		data, _ := json.Marshal(env)
-		if err := nc.Publish(events.MeetingScheduled, data); err != nil {
-			t.Fatal(err)
-		}
+		publishOn(t, nc, events.MeetingScheduled, m.ID, events.MeetingChangedV1{Meeting: m})
 	}
 	publishMeeting(events.MeetingV1{ID: "m1", FairID: "f1", BuyerID: "b1", ProducerID: "p1", Status: "accepted",
 		Day: "2027-01-04", Slot: 3, Table: 2, Revision: 2, ScheduleVersion: 2})

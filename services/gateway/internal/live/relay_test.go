@@ -76,13 +76,28 @@ func newLiveRig(t *testing.T, held auth.Principal, heldScope Scope) *liveRig {
 // stream whose lookup is held can be opened too.
 func (rig *liveRig) open(t *testing.T, p auth.Principal) <-chan Notice {
 	t.Helper()
-	ticket, _, err := rig.tickets.Issue(p, time.Now())
+	notices, connected := openStream(t, rig.base, rig.tickets, p)
+	if p.Role == auth.RoleAdmin {
+		select {
+		case <-connected:
+		case <-time.After(10 * time.Second):
+			t.Fatal("the admin stream did not open")
+		}
+	}
+	return notices
+}
+
+// openStream opens p's stream on base in the background and returns its notices, and a channel
+// closed once the stream has its scope (the server says ": connected" only then).
+func openStream(t *testing.T, base string, tickets *Tickets, p auth.Principal) (<-chan Notice, <-chan struct{}) {
+	t.Helper()
+	ticket, _, err := tickets.Issue(p, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, rig.base+"/api/live?ticket="+url.QueryEscape(ticket), nil)
+	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, base+"/api/live?ticket="+url.QueryEscape(ticket), nil)
 	notices := make(chan Notice, 32)
 	connected := make(chan struct{})
 	go func() {
@@ -104,24 +119,23 @@ func (rig *liveRig) open(t *testing.T, p auth.Principal) <-chan Notice {
 			}
 		}
 	}()
-	if p.Role == auth.RoleAdmin {
-		select {
-		case <-connected:
-		case <-time.After(10 * time.Second):
-			t.Fatal("the admin stream did not open")
-		}
-	}
-	return notices
+	return notices, connected
 }
 
 func (rig *liveRig) publish(t *testing.T, subject, aggregate string, payload any) {
+	t.Helper()
+	publishOn(t, rig.nc, subject, aggregate, payload)
+}
+
+// publishOn publishes an event of subject about aggregate on nc, as the owning service would.
+func publishOn(t *testing.T, nc *nats.Conn, subject, aggregate string, payload any) {
 	t.Helper()
 	env, err := events.New(subject, 1, aggregate, "", payload)
 	if err != nil {
 		t.Fatal(err)
 	}
 	data, _ := json.Marshal(env)
-	if err := rig.nc.Publish(subject, data); err != nil {
+	if err := nc.Publish(subject, data); err != nil {
 		t.Fatal(err)
 	}
 }
