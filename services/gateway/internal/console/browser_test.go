@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -129,19 +128,6 @@ func (b browser) login(email, password string) {
 	b.until("signed in", "localStorage.getItem('ocopfair.token')", false)
 }
 
-func chromiumPath(t *testing.T) string {
-	for _, p := range []string{os.Getenv("OCOPFAIR_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is not installed: `make test` installs Debian's chromium package (apt-get install chromium)")
-	return ""
-}
-
 // journey is the real system the console journey walks, and the browser the people in it use.
 type journey struct {
 	t     *testing.T
@@ -153,7 +139,7 @@ type journey struct {
 // startJourney starts the whole system and Chromium; both stop when the test ends.
 func startJourney(t *testing.T) journey {
 	t.Helper()
-	exe := chromiumPath(t)
+	exe := testenv.Chromium(t)
 	stack, err := localstack.Start(context.Background(), localstack.Options{
 		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(),
 		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",

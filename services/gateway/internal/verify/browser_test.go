@@ -2,8 +2,6 @@ package verify_test
 
 import (
 	"context"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"testing"
 	"time"
@@ -13,19 +11,6 @@ import (
 	"github.com/ocopfair/ocopfair/dev/localstack"
 	"github.com/ocopfair/ocopfair/dev/testenv"
 )
-
-func chromiumPath(t *testing.T) string {
-	for _, p := range []string{os.Getenv("OCOPFAIR_CHROMIUM"), "/usr/bin/chromium", "/usr/bin/chromium-browser"} {
-		if p == "" {
-			continue
-		}
-		if _, err := exec.LookPath(p); err == nil {
-			return p
-		}
-	}
-	t.Fatal("Chromium is not installed: `make test` installs Debian's chromium package (apt-get install chromium)")
-	return ""
-}
 
 // products registers a producer through the gateway and adds a product whose certificate is
 // valid, one expiring within 90 days and one expired; it returns their public codes by status.
@@ -72,7 +57,7 @@ func products(t *testing.T, api testenv.Client) map[string]string {
 // On a 360 × 800 phone, the verification page shows each certificate's status in its colour, in
 // Vietnamese and, after the switch, in English; an unknown code says so.
 func TestVerificationPageOnAPhone(t *testing.T) {
-	exe := chromiumPath(t)
+	exe := testenv.Chromium(t)
 	stack, err := localstack.Start(context.Background(), localstack.Options{
 		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(),
 		Env: map[string]string{"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"},
