@@ -55,6 +55,7 @@ func Reads(d *Data) []Read {
 		{Name: "producer applications", Path: "/api/applications", Tokens: pool},
 		{Name: "producer agenda", Path: "/api/fairs/" + d.FairID + "/agenda", Tokens: agenda},
 		{Name: "buyer matches", Path: "/api/requests/" + d.RequestID + "/matches", Tokens: []string{d.Buyer.Token}},
+		{Name: "verification page", Path: "/v/" + d.VerifyCode},
 		{Name: "product verification", Path: "/api/verify/" + d.VerifyCode},
 	}
 }
