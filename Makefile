@@ -8,8 +8,13 @@ BIN      := $(CURDIR)/bin
 DATA     := $(CURDIR)/data
 # Test timeouts are generous for a 2-core machine running with -race.
 TESTFLAGS ?= -race -timeout 20m
+# axe-core, the accessibility engine the browser tests run inside each console view (from the npm
+# registry, checked against its SHA-256).
+AXE_VERSION := 4.10.3
+AXE_SHA256  := 0f2b4d7dcdf7d1219df8d1959ad68e565f51d14c3f0d88bb71cd59abeb956292
+AXE         := $(CURDIR)/.cache/axe-core-$(AXE_VERSION)/package/axe.min.js
 
-.PHONY: all build run api-client test test-gowork-off vet fmt-check tidy-check bench bench-go bench-http clean clean-data deps chromium
+.PHONY: all build run api-client test test-gowork-off vet fmt-check tidy-check bench bench-go bench-http clean clean-data deps chromium axe
 
 all: build
 
@@ -61,18 +66,27 @@ chromium:
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-core) >/dev/null \
 		|| { echo "could not install chromium: apt-get install chromium"; exit 1; }; }
 
-test: fmt-check tidy-check vet build chromium
+axe:
+	@test -f $(AXE) || { \
+		echo "fetching axe-core $(AXE_VERSION) for the accessibility checks"; \
+		mkdir -p .cache && cd .cache && rm -f axe-core-$(AXE_VERSION).tgz && \
+		npm pack --silent axe-core@$(AXE_VERSION) >/dev/null && \
+		echo "$(AXE_SHA256)  axe-core-$(AXE_VERSION).tgz" | sha256sum -c --quiet - && \
+		mkdir -p axe-core-$(AXE_VERSION) && tar -xzf axe-core-$(AXE_VERSION).tgz -C axe-core-$(AXE_VERSION) && \
+		rm -f axe-core-$(AXE_VERSION).tgz; } || { echo "could not fetch axe-core $(AXE_VERSION) (npm pack axe-core@$(AXE_VERSION))"; exit 1; }
+
+test: fmt-check tidy-check vet build chromium axe
 	@mkdir -p testoutput
 	@for m in $(MODULES); do \
 		echo "== go test $$m (go.work)"; \
-		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+		(cd $$m && OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_AXE=$(AXE) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
 	done
 	@$(MAKE) --no-print-directory test-gowork-off
 
 test-gowork-off:
 	@for m in $(MODULES); do \
 		echo "== go test $$m (GOWORK=off)"; \
-		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
+		(cd $$m && GOWORK=off OCOPFAIR_BIN_DIR=$(BIN) OCOPFAIR_AXE=$(AXE) OCOPFAIR_TEST_OUTPUT=$(CURDIR)/testoutput $(GO) test $(TESTFLAGS) ./...) || exit 1; \
 	done
 
 # Benchmarks with the figures the issues ask for: booth allocation (time, rule violations), ranked
