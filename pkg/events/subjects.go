@@ -64,4 +64,5 @@ const (
 	MeetingCancelled       = "matchmaking.meeting.cancelled"
 	MeetingScheduled       = "matchmaking.meeting.scheduled"
 	MeetingOutcomeRecorded = "matchmaking.meeting.outcome_recorded"
+	MeetingProposed        = "matchmaking.meeting.proposed" // the side asked offers another time; the asker accepts or declines it
 )

@@ -87,7 +87,7 @@ func (s *Service) OnApplication(ctx context.Context, env events.Envelope) error 
 func AgendaSubscriptions() map[string][]string {
 	return map[string][]string{
 		"meeting.OnMeeting": {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled,
-			events.MeetingScheduled, events.MeetingOutcomeRecorded},
+			events.MeetingScheduled, events.MeetingOutcomeRecorded, events.MeetingProposed},
 		"meeting.OnBuyer": {events.BuyerRegistered, events.BuyerUpdated},
 	}
 }

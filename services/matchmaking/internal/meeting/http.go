@@ -15,6 +15,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
 )
@@ -28,6 +29,25 @@ type createRequest struct {
 
 type reasonRequest struct {
 	Reason string `json:"reason"`
+}
+
+type declineRequest struct {
+	ReasonCode string `json:"reason_code" enum:"no_time,not_relevant,other" doc:"why, as a code the other side reads in its language (other when only words are given)"`
+	Reason     string `json:"reason" doc:"the decliner's own words, at most 300 characters (trimmed)"`
+}
+
+type proposeRequest struct {
+	Session string `json:"session" required:"true" enum:"morning,afternoon,any"`
+	Day     string `json:"day" format:"date" doc:"one of the fair's B2B days; empty for any of them"`
+	Note    string `json:"note" doc:"at most 300 characters"`
+}
+
+type proposalResponse struct {
+	Session    string    `json:"session" enum:"morning,afternoon,any"`
+	Day        string    `json:"day,omitempty" format:"date"`
+	Note       string    `json:"note,omitempty"`
+	ProposedBy string    `json:"proposed_by" enum:"buyer,producer"`
+	At         time.Time `json:"proposed_at"`
 }
 
 type outcomeRequest struct {
@@ -62,6 +82,10 @@ type response struct {
 	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
 	Revision     int64     `json:"revision"`
 	UpdatedAt    time.Time `json:"updated_at"`
+
+	Awaiting     string            `json:"awaiting,omitempty" enum:"buyer,producer" doc:"while requested: the side whose answer it waits for"`
+	Proposal     *proposalResponse `json:"proposal,omitempty" doc:"the other time the side asked proposed; it stays once answered"`
+	PreferredDay string            `json:"preferred_day,omitempty" format:"date" doc:"the B2B day agreed through a proposal"`
 }
 
 // Routes serves meetings, unavailability, scheduling runs and agendas over HTTP.
@@ -103,7 +127,15 @@ func (rt *Routes) Register(api httpx.API) {
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings/:id", Tag: "meetings", Roles: all, Summary: "One meeting.", Response: response{}}, rt.get)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, rt.respond(true))
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides, Summary: "Decline a meeting request.", Response: response{}}, rt.respond(false))
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides,
+		Summary: "Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.",
+		Request: declineRequest{}, OptionalBody: true, Response: response{}}, rt.decline)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/propose", Tag: "meetings", Roles: sides,
+		Summary: "Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.",
+		Request: proposeRequest{}, Response: response{}}, rt.propose)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/move", Tag: "scheduling", Roles: staff,
+		Summary: "Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.",
+		Request: moveRequest{}, Response: response{}, Errors: []int{http.StatusConflict}}, rt.move)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
 		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, OptionalBody: true, Response: response{}}, rt.cancel)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
@@ -144,7 +176,10 @@ func (rt *Routes) toResponse(ctx context.Context, m Meeting, names map[string]st
 func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response {
 	r := response{ID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID, BuyerName: buyerName, ProducerID: m.ProducerID, RequestedBy: m.RequestedBy,
 		Session: m.Session, Note: m.Note, Status: m.Status, Reason: reasonOf(m).In(lang), ReasonCode: coded(m).ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome,
-		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt}
+		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt, Awaiting: m.Awaiting(), PreferredDay: m.PreferredDay}
+	if p := m.Proposal; p != nil {
+		r.Proposal = &proposalResponse{Session: p.Session, Day: p.Day, Note: p.Note, ProposedBy: otherSide(m.RequestedBy), At: p.At}
+	}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name
 	}
@@ -300,6 +335,64 @@ func (rt *Routes) respond(accept bool) gin.HandlerFunc {
 		}
 		rt.respondMeeting(c, http.StatusOK, next)
 	}
+}
+
+// decline declines a request or a proposal with an optional reason.
+func (rt *Routes) decline(c *gin.Context) {
+	var req declineRequest
+	if !httpx.BindOptional(c, &req) { // old clients send no body
+		return
+	}
+	m, side, ok := rt.load(c)
+	if !ok {
+		return
+	}
+	if side == "" {
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
+		return
+	}
+	next, err := rt.save(c.Request.Context(), m, events.MeetingDeclined, func(m Meeting) (Meeting, error) {
+		return m.Decline(side, req.ReasonCode, req.Reason, rt.now())
+	})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rt.respondMeeting(c, http.StatusOK, next)
+}
+
+// propose answers a request with another time: a session, and optionally one of the fair's B2B
+// days.
+func (rt *Routes) propose(c *gin.Context) {
+	var req proposeRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	m, side, ok := rt.load(c)
+	if !ok {
+		return
+	}
+	if side == "" {
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
+		return
+	}
+	f, _ := rt.Index.Fair(m.FairID)
+	var v apperr.Validation
+	v.Expect(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, req.Session), "session", apperr.OneOf, apperr.OrOf(schedule.Morning, schedule.Afternoon, schedule.Any))
+	v.Expect(req.Day == "" || slices.ContainsFunc(f.B2BDays, func(d events.B2BDayV1) bool { return d.Date == req.Day }), "day", msgNotB2BDay)
+	v.Expect(len([]rune(vntext.Clean(req.Note))) <= maxReason, "note", apperr.TooLong, maxReason)
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	next, err := rt.save(c.Request.Context(), m, events.MeetingProposed, func(m Meeting) (Meeting, error) {
+		return m.Propose(side, Proposal{Session: req.Session, Day: req.Day, Note: req.Note}, rt.now())
+	})
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	rt.respondMeeting(c, http.StatusOK, next)
 }
 
 func (rt *Routes) cancel(c *gin.Context) {

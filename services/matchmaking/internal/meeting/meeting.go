@@ -53,6 +53,20 @@ type Meeting struct {
 	ScheduleVersion int64
 	CreatedAt       time.Time
 	UpdatedAt       time.Time
+	// Proposal is the other time the side asked offered instead of accepting; nil when none was.
+	// It stays on the meeting once answered, so that both sides still see what was agreed.
+	Proposal *Proposal
+	// PreferredDay is the B2B day both sides agreed on through a proposal ("": any day): the
+	// scheduler offers the meeting that day first.
+	PreferredDay string
+}
+
+// Proposal is another time for a requested meeting, offered by the side asked.
+type Proposal struct {
+	Session string
+	Day     string
+	Note    string
+	At      time.Time
 }
 
 // Active reports whether the meeting still counts towards caps and scheduling.
@@ -73,19 +87,104 @@ func (m Meeting) SideOf(account string) string {
 	return ""
 }
 
-// Respond accepts or declines on behalf of side, which must be the side that did not ask.
+// Awaiting returns the side whose answer a requested meeting waits for: the side asked, or,
+// once that side proposed another time, the side that asked. "" for a meeting no longer requested.
+func (m Meeting) Awaiting() string {
+	switch {
+	case m.Status != Requested:
+		return ""
+	case m.Proposal != nil:
+		return m.RequestedBy
+	}
+	return otherSide(m.RequestedBy)
+}
+
+// otherSide is the side facing side.
+func otherSide(side string) string {
+	if side == SideBuyer {
+		return SideProducer
+	}
+	return SideBuyer
+}
+
+// Respond accepts or declines on behalf of side, which must be the side the meeting awaits (see
+// Awaiting): Conflict when it awaits no answer or, after a proposal, awaits the other side;
+// Forbidden for the side that asked, on its own request. Accepting a proposal takes its session
+// and day.
 func (m Meeting) Respond(side string, accept bool, now time.Time) (Meeting, error) {
 	if m.Status != Requested {
 		return Meeting{}, apperr.New(apperr.Conflict, msgNotAwaiting, statusName(m.Status))
 	}
-	if side == m.RequestedBy {
+	if side != m.Awaiting() {
+		if m.Proposal != nil {
+			return Meeting{}, apperr.New(apperr.Conflict, msgProposalAskerAnswers)
+		}
 		return Meeting{}, apperr.New(apperr.Forbidden, msgOtherSideAnswers)
 	}
 	next := m
 	next.Status = Declined
 	if accept {
 		next.Status = Accepted
+		if p := m.Proposal; p != nil {
+			next.Session, next.PreferredDay = p.Session, p.Day
+		}
 	}
+	next.Revision++
+	next.UpdatedAt = now
+	return next, nil
+}
+
+// Decline codes: why a request or a proposal was declined, said in the reader's language.
+const (
+	DeclineNoTime      = "no_time"
+	DeclineNotRelevant = "not_relevant"
+	DeclineOther       = "other"
+)
+
+// DeclineCodes are the reasons a side may pick when it declines.
+var DeclineCodes = []string{DeclineNoTime, DeclineNotRelevant, DeclineOther}
+
+// maxReason is the longest decline reason or proposal note, in characters.
+const maxReason = 300
+
+// Decline is Respond declining, with an optional reason code (one of DeclineCodes) and words
+// (trimmed, at most maxReason characters) that the other side reads: Invalid for a bad code or
+// too long words, otherwise errors as Respond.
+func (m Meeting) Decline(side, code, reason string, now time.Time) (Meeting, error) {
+	reason = vntext.Clean(reason)
+	var v apperr.Validation
+	v.Expect(code == "" || slices.Contains(DeclineCodes, code), "reason_code", apperr.OneOf, apperr.OrOf(DeclineCodes...))
+	v.Expect(len([]rune(reason)) <= maxReason, "reason", apperr.TooLong, maxReason)
+	if err := v.Err(); err != nil {
+		return Meeting{}, err
+	}
+	next, err := m.Respond(side, false, now)
+	if err != nil {
+		return Meeting{}, err
+	}
+	if code == "" && reason != "" {
+		code = DeclineOther
+	}
+	next.ReasonCode, next.Reason = code, reason
+	return next, nil
+}
+
+// Propose answers a request with another time on behalf of side, which must be the side asked,
+// once: Conflict when the meeting awaits no answer or already holds a proposal, Forbidden for
+// the side that asked. The session, day and note are checked against the fair by the caller.
+func (m Meeting) Propose(side string, p Proposal, now time.Time) (Meeting, error) {
+	if m.Status != Requested {
+		return Meeting{}, apperr.New(apperr.Conflict, msgNotAwaiting, statusName(m.Status))
+	}
+	if m.Proposal != nil {
+		return Meeting{}, apperr.New(apperr.Conflict, msgAlreadyProposed)
+	}
+	if side != m.Awaiting() {
+		return Meeting{}, apperr.New(apperr.Forbidden, msgProposeAskedOnly)
+	}
+	p.Note, p.At = vntext.Clean(p.Note), now
+	next := m
+	next.Proposal = &p
 	next.Revision++
 	next.UpdatedAt = now
 	return next, nil

@@ -149,3 +149,47 @@ func (t startsAt) In(lang apperr.Lang) string {
 	}
 	return at.Format("15:04 ngày 02/01/2006")
 }
+
+// The messages of answering with another time, and of declining with a reason.
+var (
+	msgProposalAskerAnswers = apperr.M("meeting_proposal_asker_answers",
+		"Giờ khác đã được đề xuất: bên đã gửi yêu cầu chấp nhận hoặc từ chối đề xuất đó.",
+		"Another time was proposed: the side that asked accepts or declines it.")
+	msgProposeAskedOnly = apperr.M("meeting_propose_asked_only",
+		"Chỉ bên nhận yêu cầu gặp mới đề xuất được giờ khác.",
+		"Only the side that was asked can propose another time.")
+	msgAlreadyProposed = apperr.M("meeting_already_proposed",
+		"Đã có một đề xuất giờ khác đang chờ trả lời.",
+		"Another time was already proposed and awaits an answer.")
+)
+
+// The messages of an organiser's move of a scheduled meeting: one code per conflict.
+var (
+	msgMoveOrganisersOnly = apperr.M("meeting_move_organisers_only",
+		"Chỉ ban tổ chức hội chợ mới chuyển được cuộc gặp.",
+		"Only the fair's organisers move its meetings.")
+	msgMoveNotAccepted = apperr.M("meeting_move_not_accepted",
+		"Chỉ chuyển được cuộc gặp đã được chấp nhận (cuộc gặp này %s).",
+		"Only an accepted meeting can be moved (this one is %s).")
+	msgMoveSettled = apperr.M("meeting_move_settled",
+		"Cuộc gặp đã diễn ra hoặc đã đến giờ gặp nên không chuyển được nữa.",
+		"The meeting was held or its slot has started, so it can no longer be moved.")
+	msgMoveStarted = apperr.M("meeting_move_slot_started",
+		"Khung giờ %d đã bắt đầu: hãy chọn một khung giờ chưa tới.",
+		"Slot %d has already started: choose a slot still to come.")
+	msgMoveSession = apperr.M("meeting_move_session",
+		"Hai bên đã hẹn gặp vào %s: khung giờ %d nằm ngoài phiên đó.",
+		"Both sides agreed on the %s: slot %d is outside it.")
+	msgMoveTableTaken = apperr.M("meeting_move_table_taken",
+		"Bàn %d ở khung giờ %d đã có cuộc gặp %s – %s.",
+		"Table %d in slot %d already holds the meeting %s – %s.")
+	msgMoveBusy = apperr.M("meeting_move_participant_busy",
+		"%s đã có một cuộc gặp khác ở khung giờ %d.",
+		"%s already has another meeting in slot %d.")
+	msgMoveUnavailable = apperr.M("meeting_move_participant_unavailable",
+		"%s đã báo không dự được khung giờ %d.",
+		"%s said they cannot attend slot %d.")
+	msgMoveScheduleChanged = apperr.M("meeting_move_schedule_changed",
+		"Lịch gặp vừa được xếp lại (phiên bản %d); hãy tải lại lưới rồi thử lại.",
+		"The schedule was changed meanwhile (version %d); reload the grid and try again.")
+)

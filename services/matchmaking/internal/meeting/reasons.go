@@ -29,10 +29,36 @@ var reasonMsgs = map[string]apperr.Msg{
 	ReasonApplicationEnded: apperr.M("meeting."+ReasonApplicationEnded, "Chủ thể đã rút hoặc bị hủy đơn tham gia hội chợ", "The producer's application was withdrawn or cancelled"),
 }
 
+// declineMsgs say why a side declined, by decline code.
+var declineMsgs = map[string]apperr.Msg{
+	DeclineNoTime:      apperr.M("meeting.decline."+DeclineNoTime, "Không sắp xếp được thời gian", "No time for it"),
+	DeclineNotRelevant: apperr.M("meeting.decline."+DeclineNotRelevant, "Không phù hợp với nhu cầu", "Not relevant to our needs"),
+	DeclineOther:       apperr.M("meeting.decline."+DeclineOther, "Lý do khác", "Another reason"),
+}
+
+// withWords is a decline code's text in the reader's language followed by the decliner's words.
+type withWords struct {
+	code  apperr.Msg
+	words string
+}
+
+// In returns "code text: words".
+func (w withWords) In(lang apperr.Lang) string { return w.code.In(lang) + ": " + w.words }
+
 // reasonOf is a meeting's reason to say in the reader's language: the canceller's own words when
-// given, otherwise what its code says. A meeting stored before reasons had codes shows its
-// reason as it was stored.
+// given, otherwise what its code says; a declined meeting says its decline code, followed by the
+// decliner's words when given. A meeting stored before reasons had codes shows its reason as it
+// was stored.
 func reasonOf(m Meeting) apperr.Localized {
+	if msg, ok := declineMsgs[m.ReasonCode]; ok && m.Status == Declined {
+		if m.Reason == "" || m.ReasonCode == DeclineOther {
+			if m.Reason != "" {
+				return asWritten(m.Reason)
+			}
+			return msg.With()
+		}
+		return withWords{msg, m.Reason}
+	}
 	m = coded(m)
 	msg, ok := reasonMsgs[m.ReasonCode]
 	switch {

@@ -14,7 +14,8 @@ type Move struct {
 }
 
 // offer puts the plan's pending meetings into day's problem and returns, as a new list, those
-// it keeps for a later day: in a repair, a meeting the published schedule has on a B2B day still
+// it keeps for a later day: a meeting whose agreed day (PreferredDay) is still to come waits for
+// it (but for one a repair keeps in place), and in a repair, a meeting the published schedule has on a B2B day still
 // to come waits for that day, so that no earlier day takes it from its place. A repair also asks
 // the solver to keep each offered meeting's published place on this day, and each stand-in of a
 // settled meeting (held) at that meeting's table, so that no kept meeting trades tables with one.
@@ -25,6 +26,11 @@ func (p *plan) offer(prob *schedule.Problem, day string, held map[string]Placeme
 		m := p.byID[id]
 		pub, published := p.published[id]
 		if p.repair && published && pub.Day != day && p.later[pub.Day] {
+			waiting = append(waiting, id)
+			continue
+		}
+		// A day both sides agreed on through a proposal, still to come, takes the meeting first.
+		if !(p.repair && published) && m.PreferredDay != "" && m.PreferredDay != day && p.later[m.PreferredDay] {
 			waiting = append(waiting, id)
 			continue
 		}

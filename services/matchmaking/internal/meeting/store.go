@@ -57,6 +57,33 @@ type document struct {
 	Revision        int64     `bson:"revision"`
 	CreatedAt       time.Time `bson:"created_at"`
 	UpdatedAt       time.Time `bson:"updated_at"`
+
+	// The other time proposed, and the day agreed through it.
+	Proposal     *proposalDocument `bson:"proposal,omitempty"`
+	PreferredDay string            `bson:"preferred_day,omitempty"`
+}
+
+// proposalDocument is the other time the side asked proposed.
+type proposalDocument struct {
+	Session string    `bson:"session"`
+	Day     string    `bson:"day,omitempty"`
+	Note    string    `bson:"note,omitempty"`
+	At      time.Time `bson:"at"`
+}
+
+// proposalToDocument and proposal convert a meeting's proposal to and from its document.
+func proposalToDocument(p *Proposal) *proposalDocument {
+	if p == nil {
+		return nil
+	}
+	return &proposalDocument{Session: p.Session, Day: p.Day, Note: p.Note, At: p.At}
+}
+
+func (d *proposalDocument) proposal() *Proposal {
+	if d == nil {
+		return nil
+	}
+	return &Proposal{Session: d.Session, Day: d.Day, Note: d.Note, At: d.At.In(vntext.Zone)}
 }
 
 func toDocument(m Meeting) document {
@@ -66,14 +93,15 @@ func toDocument(m Meeting) document {
 	}
 	return document{ID: m.ID, ActiveKey: key, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
 		ProducerAccount: m.ProducerAccount, RequestedBy: m.RequestedBy, Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason,
-		ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt}
+		ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
+		Proposal: proposalToDocument(m.Proposal), PreferredDay: m.PreferredDay}
 }
 
 func (d document) meeting() Meeting {
 	return Meeting{ID: d.ID, FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
 		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
 		ReasonCode: d.ReasonCode, Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
-		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone)}
+		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay}
 }
 
 // Event returns the meeting as other services receive it.
