@@ -72,7 +72,16 @@ async function fairApps(f, ref) {
 
   const drawBulk = () => {
     const n = items.filter((a) => st.picked.has(a.id)).length;
-    bulkBar.replaceChildren(h("span", { class: "muted", id: "picked-count" }, t("picked").replace("{n}", num(n))),
+    // Choosing every listed application sits with the bulk actions, where a phone (whose table
+    // is a stack of cards without a header row) shows it too.
+    const all = h("input", { type: "checkbox", id: "pick-all", disabled: !items.length, onchange: (ev) => {
+      items.forEach((a) => (ev.target.checked ? st.picked.add(a.id) : st.picked.delete(a.id)));
+      listBox.querySelectorAll("input.pick").forEach((x) => { x.checked = ev.target.checked; });
+      drawBulk();
+    } });
+    all.checked = items.length > 0 && items.every((a) => st.picked.has(a.id));
+    bulkBar.replaceChildren(h("label", { class: "pick pick-all" }, all, t("pick_all")),
+      h("span", { class: "muted", id: "picked-count" }, t("picked").replace("{n}", num(n))),
       h("button", { type: "button", id: "bulk-approve", disabled: !n, onclick: () => bulk("approve") }, t("approve")),
       h("button", { type: "button", class: "secondary", id: "bulk-waitlist", disabled: !n, onclick: () => bulk("waitlist") }, t("waitlist")));
     resultBox.replaceChildren(...bulkResult(st.result));
@@ -80,14 +89,8 @@ async function fairApps(f, ref) {
 
   const drawList = () => {
     for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
-    const all = h("input", { type: "checkbox", id: "pick-all", "aria-label": t("pick_all"), onchange: (ev) => {
-      items.forEach((a) => (ev.target.checked ? st.picked.add(a.id) : st.picked.delete(a.id)));
-      listBox.querySelectorAll("input.pick").forEach((x) => { x.checked = ev.target.checked; });
-      drawBulk();
-    } });
-    all.checked = items.length > 0 && items.every((a) => st.picked.has(a.id));
     listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
-      h("thead", {}, h("tr", {}, h("th", {}, h("label", { class: "pick" }, all, t("legal_name"))), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
+      h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
       h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
     drawBulk();
   };
