@@ -2,11 +2,18 @@
 // and writes the schedule as JSON on standard output.
 //
 //	ocopfair-schedule < problem.json > schedule.json
+//
+// With -cnf N it solves nothing and writes the problem as a satisfiability formula in DIMACS
+// form instead, satisfiable when some schedule has at most N breaks, to measure a day with
+// other solvers (its comment lines name each meeting's variable per slot):
+//
+//	ocopfair-schedule -cnf 7 < problem.json > day.cnf
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -19,18 +26,43 @@ import (
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Stdin, os.Stdout); err != nil {
+	budget := flag.Int("cnf", -1, "write the problem as a DIMACS formula for at most this many breaks instead of solving it")
+	flag.Parse()
+	var err error
+	if *budget >= 0 {
+		err = runCNF(os.Stdin, os.Stdout, *budget)
+	} else {
+		err = run(ctx, os.Stdin, os.Stdout)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "ocopfair-schedule:", err)
 		os.Exit(1)
 	}
 }
 
-func run(ctx context.Context, in io.Reader, out io.Writer) error {
+func read(in io.Reader) (schedule.Problem, error) {
 	dec := json.NewDecoder(io.LimitReader(in, 64<<20))
 	dec.DisallowUnknownFields()
 	var p schedule.Problem
 	if err := dec.Decode(&p); err != nil {
-		return fmt.Errorf("read problem: %w", err)
+		return p, fmt.Errorf("read problem: %w", err)
+	}
+	return p, nil
+}
+
+// runCNF writes the problem read from in as a formula for at most budget breaks.
+func runCNF(in io.Reader, out io.Writer, budget int) error {
+	p, err := read(in)
+	if err != nil {
+		return err
+	}
+	return schedule.WriteCNF(out, p, budget)
+}
+
+func run(ctx context.Context, in io.Reader, out io.Writer) error {
+	p, err := read(in)
+	if err != nil {
+		return err
 	}
 	sol, err := schedule.Solve(ctx, p)
 	if err != nil {

@@ -58,3 +58,24 @@ func TestRunKeepsAPublishedSchedule(t *testing.T) {
 		t.Error("a kept meeting the problem does not hold accepted")
 	}
 }
+
+// With -cnf the problem comes out as a DIMACS formula naming its meetings' variables; a bad
+// problem or budget is refused.
+func TestRunCNF(t *testing.T) {
+	in := `{"slots": 4, "morning_slots": 2, "tables": 1,
+	 "meetings": [{"id": "m1", "participants": ["b1", "p1"]}, {"id": "m2", "participants": ["b1", "p2"], "session": "afternoon"}],
+	 "max_break_spread": 2}`
+	var out bytes.Buffer
+	if err := runCNF(strings.NewReader(in), &out, 0); err != nil {
+		t.Fatal(err)
+	}
+	if s := out.String(); !strings.Contains(s, "\np cnf ") || !strings.Contains(s, "c x 1 m1 1\n") || !strings.Contains(s, " m2 4\n") {
+		t.Errorf("formula:\n%s", s)
+	}
+	if err := runCNF(strings.NewReader(`{"slots": 0}`), &out, 0); err == nil {
+		t.Error("bad problem accepted")
+	}
+	if err := runCNF(strings.NewReader(in), &out, -2); err == nil {
+		t.Error("negative budget accepted")
+	}
+}
