@@ -240,8 +240,12 @@ func stepTheMeetingIsScheduledAndHeld(t *testing.T, f *flow) {
 
 }
 
+// meetingCounts is GET /api/fairs/{id}/meetings/counts.
+type meetingCounts struct{ Requested, Accepted, Scheduled, Declined, Cancelled, Held int }
+
 // stepACancelledFairCancelsItsMeetings adds a second meeting, lists the meetings page by page
 // for each reader, then cancels the fair: its active meetings are cancelled with the reason.
+
 func stepACancelledFairCancelsItsMeetings(t *testing.T, f *flow) {
 	app, producer, buyerC, other, org, orgAcc := f.app, f.producer, f.buyer, f.other, f.org, f.orgAcc
 	b, m := struct{ ID string }{f.buyerID}, struct{ ID string }{f.meetingID}
@@ -272,7 +276,22 @@ func stepACancelledFairCancelsItsMeetings(t *testing.T, f *flow) {
 	if r := org.Do(t, "GET", "/api/fairs/f1/meetings?status=held", nil); r.Status != 422 || !strings.Contains(string(r.Body), `"status"`) {
 		t.Errorf("unknown status filter: %d %s", r.Status, r.Body)
 	}
+	// The organisers' dashboard counts the fair's meetings by where they stand: the first one
+	// accepted, scheduled and held, the second waiting for its answer. Only organisers read them.
+	countsNow := func() (c meetingCounts) {
+		org.Do(t, "GET", "/api/fairs/f1/meetings/counts", nil).Decode(t, &c)
+		return c
+	}
+	if c := countsNow(); c != (meetingCounts{Requested: 1, Accepted: 1, Scheduled: 1, Held: 1}) {
+		t.Errorf("the fair's meeting counts: %+v", c)
+	}
+	for _, c := range []testenv.Client{buyerC, producer, other} {
+		if r := c.Do(t, "GET", "/api/fairs/f1/meetings/counts", nil); r.Status != 403 {
+			t.Errorf("a participant reads the fair's meeting counts: %d %s", r.Status, r.Body)
+		}
+	}
 	publish(t, app, events.FairCancelled, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", Status: "cancelled", CancelReason: "Bão", Revision: 3, Organisers: []string{orgAcc}}})
+	testenv.Eventually(t, "the cancelled meeting counted", func() bool { return countsNow() == meetingCounts{Accepted: 1, Scheduled: 1, Cancelled: 1, Held: 1} })
 	testenv.Eventually(t, "meetings cancelled", func() bool {
 		body := string(buyerC.Do(t, "GET", "/api/meetings/"+m2.ID, nil).Body)
 		return strings.Contains(body, `"status":"cancelled"`) && strings.Contains(body, "Bão")

@@ -117,6 +117,7 @@ func (rt *Routes) Register(api httpx.API) {
 	sides := []string{auth.RoleBuyer, auth.RoleProducer}
 	all := []string{auth.RoleBuyer, auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
+	rt.registerCounts(api, staff)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).", Request: createRequest{}, Response: response{}}, rt.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
