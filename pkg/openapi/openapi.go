@@ -8,6 +8,7 @@ package openapi
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"reflect"
 	"sort"
@@ -40,6 +41,9 @@ type Op struct {
 	// Status of a success; 200 when 0.
 	Status int
 	Query  []Param
+	// AlsoStatuses are further success statuses answered with the same body and headers (a
+	// repeated create answered 200 where the first is 201).
+	AlsoStatuses []int
 	// Idempotent marks creating operations that accept an Idempotency-Key header.
 	Idempotent bool
 	// OptionalBody marks a Request that the handler also takes without a body.
@@ -232,6 +236,11 @@ func (g *gen) responses(op Op) map[string]any {
 		ok["headers"] = headers
 	}
 	out := map[string]any{strconv.Itoa(status): ok}
+	for _, s := range op.AlsoStatuses {
+		also := maps.Clone(ok)
+		also["description"] = http.StatusText(s)
+		out[strconv.Itoa(s)] = also
+	}
 	problem := map[string]any{ProblemType: map[string]any{"schema": ref("Problem")}}
 	language := map[string]any{"Content-Language": map[string]any{"schema": map[string]any{"type": "string", "enum": []string{"vi", "en"}},
 		"description": "the language of title, detail and the field messages (Accept-Language; vi by default)"}}

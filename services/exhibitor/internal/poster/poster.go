@@ -13,9 +13,8 @@ import (
 	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
-	"github.com/go-fonts/liberation/liberationsansbold"
-	"github.com/go-fonts/liberation/liberationsansregular"
 
+	"github.com/ocopfair/ocopfair/pkg/printout"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/verify"
 )
@@ -94,21 +93,16 @@ func geometryOf(size string) geometry {
 	return geometry{k: 1, w: 210, h: 297}
 }
 
-// font is the embedded family: Liberation Sans (SIL Open Font License) covers every Vietnamese
-// letter (U+1EA0–U+1EF9, ơ, ư, đ); the Go fonts do not.
-const font = "LiberationSans"
+// font is the embedded family (see printout.Font).
+const font = printout.Font
 
 // Render writes s as a PDF poster on paper size ("A4" or "A5") to w: every page carries the fair,
 // the booths and the producer, and up to PerPage products with their QR codes.
 func Render(w io.Writer, s Sheet, size string) error {
 	g := geometryOf(size)
-	pdf := fpdf.New("P", "mm", size, "")
-	pdf.SetAutoPageBreak(false, 0)
+	pdf := printout.New("P", size)
 	pdf.SetMargins(12*g.k, 12*g.k, 12*g.k)
-	pdf.AddUTF8FontFromBytes(font, "", liberationsansregular.TTF)
-	pdf.AddUTF8FontFromBytes(font, "B", liberationsansbold.TTF)
 	pdf.SetTitle(s.FairName+" – "+s.Producer, true)
-	pdf.SetCreator("ocopfair", true)
 	pages := max(1, (len(s.Items)+PerPage-1)/PerPage)
 	for p := range pages {
 		pdf.AddPage()

@@ -1,0 +1,115 @@
+// Package printout makes what ocopfair prints or shows to be scanned: QR codes (PNG for PDFs,
+// SVG for print and screens) and PDF documents with an embedded free font that draws every
+// Vietnamese letter. The exhibitor's booth posters and the matchmaking service's badges share it.
+package printout
+
+import (
+	"bytes"
+	"fmt"
+	"image"
+	"image/color"
+	"image/png"
+
+	"codeberg.org/go-pdf/fpdf"
+	"github.com/go-fonts/liberation/liberationsansbold"
+	"github.com/go-fonts/liberation/liberationsansregular"
+	qrcode "github.com/yeqown/go-qrcode/v2"
+)
+
+// Font is the family that New embeds, in regular ("") and bold ("B"): Liberation Sans (SIL Open
+// Font License) covers every Vietnamese letter (U+1EA0–U+1EF9, ơ, ư, đ); the Go fonts do not.
+const Font = "LiberationSans"
+
+// New returns a PDF document in millimetres on paper size ("A4", "A5", "A6") with orientation
+// "P" or "L", Font embedded, no automatic page breaks and ocopfair as its creator.
+func New(orientation, size string) *fpdf.Fpdf {
+	pdf := fpdf.New(orientation, "mm", size, "")
+	pdf.SetAutoPageBreak(false, 0)
+	pdf.AddUTF8FontFromBytes(Font, "", liberationsansregular.TTF)
+	pdf.AddUTF8FontFromBytes(Font, "B", liberationsansbold.TTF)
+	pdf.SetCreator("ocopfair", true)
+	return pdf
+}
+
+// Fonts returns the embedded fonts' TrueType files by style ("regular", "bold"), for tests that
+// check which letters they draw.
+func Fonts() map[string][]byte {
+	return map[string][]byte{"regular": liberationsansregular.TTF, "bold": liberationsansbold.TTF}
+}
+
+// quiet is the blank margin around a QR code, in modules: the 4 that ISO/IEC 18004 asks for, so
+// that phones find the code on a busy poster or badge.
+const quiet = 4
+
+// bitmap encodes text as a QR code with error correction level M (15%: a scratched or
+// creased sticker still reads) and returns its modules, [row][column], true for dark.
+func bitmap(text string) ([][]bool, error) {
+	q, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
+	if err != nil {
+		return nil, fmt.Errorf("encode QR code: %w", err)
+	}
+	var m matrixWriter
+	if err := q.Save(&m); err != nil {
+		return nil, fmt.Errorf("encode QR code: %w", err)
+	}
+	return m.bits, nil
+}
+
+// matrixWriter takes the encoded matrix from the library, which leaves drawing to its writers.
+type matrixWriter struct{ bits [][]bool }
+
+// Write keeps the matrix's modules.
+func (w *matrixWriter) Write(mat qrcode.Matrix) error { w.bits = mat.Bitmap(); return nil }
+
+// Close does nothing: nothing is open.
+func (w *matrixWriter) Close() error { return nil }
+
+// QRPNG draws text's QR code as a black-and-white PNG, scale pixels a module, with its quiet
+// zone. It fails only for a text too long for any QR code.
+func QRPNG(text string, scale int) ([]byte, error) {
+	bits, err := bitmap(text)
+	if err != nil {
+		return nil, err
+	}
+	size := (len(bits) + 2*quiet) * scale
+	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
+	for y, row := range bits {
+		for x, dark := range row {
+			if !dark {
+				continue
+			}
+			for dy := range scale {
+				for dx := range scale {
+					img.SetColorIndex((x+quiet)*scale+dx, (y+quiet)*scale+dy, 1)
+				}
+			}
+		}
+	}
+	var buf bytes.Buffer
+	if err := png.Encode(&buf, img); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+// QRSVG draws text's QR code as an SVG of one path, a unit square per dark module, with its
+// quiet zone: it prints sharp at any size. It fails only for a text too long for any QR code.
+func QRSVG(text string) ([]byte, error) {
+	bits, err := bitmap(text)
+	if err != nil {
+		return nil, err
+	}
+	size := len(bits) + 2*quiet
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %d %d" width="%d" height="%d" shape-rendering="crispEdges">`, size, size, size*8, size*8)
+	fmt.Fprintf(&buf, `<rect width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, size, size)
+	for y, row := range bits {
+		for x, dark := range row {
+			if dark {
+				fmt.Fprintf(&buf, "M%d %dh1v1h-1z", x+quiet, y+quiet)
+			}
+		}
+	}
+	buf.WriteString(`"/></svg>`)
+	return buf.Bytes(), nil
+}
