@@ -22,6 +22,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/readmodel"
 	"github.com/ocopfair/ocopfair/pkg/service"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/badge"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/catalog"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
@@ -39,6 +40,9 @@ type Config struct {
 	MeetingCap int
 	// SolveLimit bounds one scheduling run per day.
 	SolveLimit time.Duration
+	// BadgeKey signs the codes of badges (OCOPFAIR_BADGE_KEY); nil uses the key stored in the
+	// database, made by the first replica that needed one, so that every replica agrees.
+	BadgeKey badge.Key
 }
 
 // LoadConfig reads the configuration from getenv.
@@ -58,6 +62,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("OCOPFAIR_SOLVE_LIMIT=%q: must be a duration from 10ms to 10m", s)
 		}
 		c.SolveLimit = d
+	}
+	if s := getenv("OCOPFAIR_BADGE_KEY"); s != "" {
+		k, perr := badge.ParseKey(s)
+		if perr != nil {
+			return c, fmt.Errorf("OCOPFAIR_BADGE_KEY: %w", perr)
+		}
+		c.BadgeKey = k
 	}
 	return c, err
 }
@@ -94,7 +105,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	if err != nil {
 		return nil, err
 	}
-	if err := host.DB.EnsureIndexes(ctx, append(buyer.Indexes(), meeting.Indexes()...)...); err != nil {
+	if err := host.DB.EnsureIndexes(ctx, append(append(buyer.Indexes(), meeting.Indexes()...), badge.Indexes()...)...); err != nil {
 		host.Close()
 		return nil, err
 	}
@@ -142,6 +153,16 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	meetingRoutes.Register(api)
 	(&meeting.Calendar{Routes: meetingRoutes, Feeds: host.DB.Collection(meeting.FeedCollection)}).Register(api)
 	(&catalog.Routes{Store: a.catalog}).Register(api)
+	badges := badge.NewStore(host.DB)
+	key := cfg.BadgeKey
+	if key == nil {
+		if key, err = badges.SharedKey(ctx); err != nil {
+			host.Close()
+			return nil, fmt.Errorf("the badge key: %w", err)
+		}
+	}
+	(&badge.Routes{Service: &badge.Service{Key: key, Store: badges, Index: a.Index, Agendas: agendas, Buyers: buyerStore, Meetings: meetings,
+		Now: time.Now}}).Register(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/index", Tag: "operations", Roles: []string{auth.RoleAdmin},
 		Summary: "What this replica's in-memory matching index holds.", Response: index.Stats{}}, func(c *gin.Context) { c.JSON(http.StatusOK, a.Index.Stats()) })
 	a.handler = r

@@ -40,7 +40,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 	// schedules and buyers.
 	agendas := map[string][]string{
 		"meeting.OnMeeting": {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled,
-			events.MeetingScheduled, events.MeetingOutcomeRecorded},
+			events.MeetingScheduled, events.MeetingOutcomeRecorded, events.MeetingAttended, events.MeetingProposed},
 		"meeting.OnBuyer": {events.BuyerRegistered, events.BuyerUpdated},
 	}
 	for name, subjects := range meeting.AgendaSubscriptions() {

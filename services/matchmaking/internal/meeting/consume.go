@@ -87,7 +87,7 @@ func (s *Service) OnApplication(ctx context.Context, env events.Envelope) error 
 func AgendaSubscriptions() map[string][]string {
 	return map[string][]string{
 		"meeting.OnMeeting": {events.MeetingRequested, events.MeetingAccepted, events.MeetingDeclined, events.MeetingCancelled,
-			events.MeetingScheduled, events.MeetingOutcomeRecorded, events.MeetingProposed},
+			events.MeetingScheduled, events.MeetingOutcomeRecorded, events.MeetingAttended, events.MeetingProposed},
 		"meeting.OnBuyer": {events.BuyerRegistered, events.BuyerUpdated},
 	}
 }
@@ -100,6 +100,16 @@ func AgendaSubscriptions() map[string][]string {
 // value). Reads by _id alone are the only ones FerretDB serves without reading the whole
 // collection; they happen once per write, never per request.
 func (a *Agendas) OnMeeting(env events.Envelope) error {
+	if env.Type == events.MeetingAttended {
+		var pl events.MeetingAttendedV1
+		if err := env.Decode(&pl); err != nil || pl.MeetingID == "" {
+			return fmt.Errorf("bad attendance payload: %v", err)
+		}
+		if have, ok := a.revision(pl.MeetingID); ok && have >= pl.Revision {
+			return nil
+		}
+		return a.reread(pl.MeetingID)
+	}
 	if env.Type == events.MeetingOutcomeRecorded {
 		var pl events.MeetingOutcomeV1
 		if err := env.Decode(&pl); err != nil || pl.MeetingID == "" {

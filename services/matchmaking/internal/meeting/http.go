@@ -77,6 +77,8 @@ type response struct {
 	Slot         int       `json:"slot,omitempty"`
 	Table        int       `json:"table,omitempty"`
 	Starts       string    `json:"starts_at,omitempty" format:"date-time" doc:"once scheduled"`
+	Attended     bool      `json:"attended" doc:"both participants' badges were scanned at the meeting's table within its slot (from the check-ins, apart from the outcome typed by hand)"`
+	AttendedAt   string    `json:"attended_at,omitempty" format:"date-time" doc:"when the meeting was marked attended"`
 	Outcome      string    `json:"outcome,omitempty" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
 	ValueVND     int64     `json:"value_vnd,omitempty"`
 	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
@@ -180,6 +182,9 @@ func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response 
 		ValueVND: m.ValueVND, Held: m.Held(), Revision: m.Revision, UpdatedAt: m.UpdatedAt, Awaiting: m.Awaiting(), PreferredDay: m.PreferredDay}
 	if p := m.Proposal; p != nil {
 		r.Proposal = &proposalResponse{Session: p.Session, Day: p.Day, Note: p.Note, ProposedBy: otherSide(m.RequestedBy), At: p.At}
+	}
+	if !m.AttendedAt.IsZero() {
+		r.Attended, r.AttendedAt = true, m.AttendedAt.Format(time.RFC3339)
 	}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name

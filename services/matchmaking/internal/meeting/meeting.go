@@ -47,6 +47,7 @@ type Meeting struct {
 	Table           int
 	Outcome         string
 	ValueVND        int64
+	AttendedAt      time.Time // when both badges were scanned at its table in its slot (see Attend); zero: not attended
 	Revision        int64
 	// ScheduleVersion is the version of the fair's schedule the meeting was read with (0: none).
 	// The meeting's events order by revision, then by it: a run changes no revision.

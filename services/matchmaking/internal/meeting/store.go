@@ -54,6 +54,7 @@ type document struct {
 	Table           int       `bson:"table"`
 	Outcome         string    `bson:"outcome"`
 	ValueVND        int64     `bson:"value_vnd"`
+	AttendedAt      time.Time `bson:"attended_at,omitempty"`
 	Revision        int64     `bson:"revision"`
 	CreatedAt       time.Time `bson:"created_at"`
 	UpdatedAt       time.Time `bson:"updated_at"`
@@ -91,14 +92,14 @@ func toDocument(m Meeting) document {
 	if m.Active() {
 		key = m.FairID + "/" + m.BuyerID + "/" + m.ProducerID
 	}
-	return document{ID: m.ID, ActiveKey: key, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
+	return document{ID: m.ID, ActiveKey: key, AttendedAt: m.AttendedAt, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
 		ProducerAccount: m.ProducerAccount, RequestedBy: m.RequestedBy, Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason,
 		ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
 		Proposal: proposalToDocument(m.Proposal), PreferredDay: m.PreferredDay}
 }
 
 func (d document) meeting() Meeting {
-	return Meeting{ID: d.ID, FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
+	return Meeting{ID: d.ID, AttendedAt: inZone(d.AttendedAt), FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
 		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
 		ReasonCode: d.ReasonCode, Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
 		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay}
@@ -160,6 +161,9 @@ func NewStore(db *storage.DB) *Store {
 
 // change is the event of subject about m as it now is.
 func change(m Meeting, subject string) outbox.Event {
+	if subject == events.MeetingAttended {
+		return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: attendedEvent(m)}
+	}
 	if subject == events.MeetingOutcomeRecorded {
 		return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
 			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt}}

@@ -1,0 +1,53 @@
+package badge
+
+import "github.com/ocopfair/ocopfair/pkg/apperr"
+
+// The messages of badges and check-ins: participants read them on their badge page, the fair's
+// staff on the check-in page.
+var (
+	msgBadgeNone = apperr.M("badge_none",
+		"Bạn chưa có cuộc gặp nào được chấp nhận tại hội chợ này nên chưa có thẻ tham dự.",
+		"You have no accepted meeting at this fair, so you have no badge for it.")
+	msgBadgeInvalid = apperr.M("badge_invalid",
+		"Mã thẻ không hợp lệ: thẻ giả, đã bị sửa hoặc đã bị thu hồi. Hãy quét lại, hoặc kiểm tra giấy tờ của người tham dự.",
+		"This badge code is not valid: forged, altered or revoked. Scan it again, or check the person's papers.")
+	msgBadgeInvalidField = apperr.M("badge_invalid_code",
+		"không phải mã thẻ do hội chợ cấp",
+		"is not a badge code this fair issued")
+	msgBadgeOtherFair = apperr.M("badge_other_fair",
+		"Thẻ này dùng cho hội chợ khác (%s), không dùng được ở hội chợ này.",
+		"This badge is for another fair (%s), not this one.")
+	msgFairUnknown = apperr.M("badge_fair_unknown",
+		"Không tìm thấy hội chợ.",
+		"The fair was not found.")
+	msgStaffOnly = apperr.M("checkin_organisers_only",
+		"Chỉ ban tổ chức hội chợ mới quét thẻ, xem lượt check-in và in thẻ của hội chợ.",
+		"Only the fair's organisers scan badges, see the check-ins and print the fair's badges.")
+	msgTableRequired = apperr.M("checkin_table_required",
+		"bắt buộc khi quét tại bàn gặp: số bàn từ 1 trở lên",
+		"is required at a table: a table number from 1")
+	msgTableAtGate = apperr.M("checkin_table_at_gate",
+		"chỉ ghi khi quét tại bàn gặp",
+		"is only given at a table")
+	msgScanID = apperr.M("checkin_scan_id_uuid",
+		"phải là mã UUID do trang quét tạo khi quét",
+		"must be the UUID the scanning page made when it scanned")
+	msgScanFuture = apperr.M("checkin_scanned_in_future",
+		"muộn hơn hiện tại quá 2 phút: hãy kiểm tra đồng hồ của điện thoại",
+		"is more than 2 minutes in the future: check the phone's clock")
+	msgScanOld = apperr.M("checkin_scanned_too_old",
+		"đã quá 24 giờ nên lượt quét này không còn được nhận",
+		"is more than 24 hours ago, so the scan is no longer taken")
+	msgScanOtherFair = apperr.M("checkin_scan_other_fair",
+		"Lượt quét này đã được ghi cho một hội chợ khác.",
+		"This scan was already recorded at another fair.")
+	msgRoleProducer = apperr.M("badge_role_producer", "Chủ thể OCOP", "OCOP producer")
+	msgRoleBuyer    = apperr.M("badge_role_buyer", "Người mua", "Buyer")
+	msgNoBadges     = apperr.M("badge_none_at_fair",
+		"Hội chợ chưa có cuộc gặp nào được chấp nhận nên chưa có thẻ nào để in.",
+		"The fair has no accepted meeting yet, so there is no badge to print.")
+)
+
+var msgNoBadge = apperr.M("badge_not_held",
+	"Người tham dự này không có thẻ nào còn hiệu lực tại hội chợ.",
+	"This participant holds no valid badge at the fair.")

@@ -1,0 +1,302 @@
+package badge
+
+import (
+	"context"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
+)
+
+// Kinds of badge holders.
+const (
+	KindProducer = "producer"
+	KindBuyer    = "buyer"
+)
+
+// Scan limits: how far in the future a scan's time may be (phones' clocks drift) and how old a
+// scan queued offline may be when it arrives.
+const (
+	maxAhead = 2 * time.Minute
+	maxAge   = 24 * time.Hour
+)
+
+// Service issues badges and records check-ins; the meetings it reads come from the agenda model,
+// and those it marks attended are written through the meetings' service (with their event).
+type Service struct {
+	Key      Key
+	Store    *Store
+	Index    *index.Index
+	Agendas  *meeting.Agendas
+	Buyers   *buyer.Store
+	Meetings *meeting.Service
+	Now      func() time.Time
+}
+
+func (s *Service) now() time.Time { return s.Now().In(vntext.Zone).Truncate(time.Millisecond) }
+
+// organiser reports whether the caller organises the fair (or is an admin).
+func (s *Service) organiser(p auth.Principal, f index.Fair) bool {
+	if p.Role == auth.RoleAdmin {
+		return true
+	}
+	if p.Role != auth.RoleOrganiser {
+		return false
+	}
+	for _, o := range f.Organisers {
+		if o == p.AccountID {
+			return true
+		}
+	}
+	return false
+}
+
+// holder is a participant who may hold a badge at a fair.
+type holder struct {
+	ID, Kind, Account string
+}
+
+// holderOf returns the producer or buyer the caller acts as; NotFound (badge_none) without a
+// profile.
+func (s *Service) holderOf(p auth.Principal) (holder, error) {
+	switch p.Role {
+	case auth.RoleProducer:
+		if prod, ok := s.Index.ProducerByAccount(p.AccountID); ok {
+			return holder{ID: prod.ID, Kind: KindProducer, Account: p.AccountID}, nil
+		}
+	case auth.RoleBuyer:
+		if id, ok := s.Agendas.BuyerOf(p.AccountID); ok {
+			return holder{ID: id, Kind: KindBuyer, Account: p.AccountID}, nil
+		}
+	}
+	return holder{}, apperr.New(apperr.NotFound, msgBadgeNone)
+}
+
+// Own returns the caller's badge at fair f, issued on first ask: NotFound (badge_none) for a
+// caller without an accepted meeting there.
+func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badge, error) {
+	h, err := s.holderOf(p)
+	if err != nil {
+		return Badge{}, err
+	}
+	if _, ms := s.Agendas.Scheduled(f.ID, h.ID); len(ms) == 0 {
+		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
+	}
+	return s.issue(ctx, f, h)
+}
+
+// All returns the badges of everyone with an accepted meeting at fair f, producers first, each
+// group by name, issuing those not issued yet.
+func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
+	_, ms := s.Agendas.Scheduled(f.ID, "")
+	seen := map[string]bool{}
+	var hs []holder
+	for _, m := range ms {
+		for _, h := range []holder{{ID: m.ProducerID, Kind: KindProducer, Account: m.ProducerAccount}, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
+			if !seen[h.Kind+"/"+h.ID] {
+				seen[h.Kind+"/"+h.ID] = true
+				hs = append(hs, h)
+			}
+		}
+	}
+	out := make([]Badge, 0, len(hs))
+	for _, h := range hs {
+		b, err := s.issue(ctx, f, h)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	coll := vntext.NewCollator()
+	sortBadges(out, coll)
+	return out, nil
+}
+
+// issue returns h's badge at f with its names as the profiles hold them now.
+func (s *Service) issue(ctx context.Context, f index.Fair, h holder) (Badge, error) {
+	b := Badge{FairID: f.ID, ParticipantID: h.ID, Kind: h.Kind, AccountID: h.Account}
+	switch h.Kind {
+	case KindProducer:
+		prod, _ := s.Index.ProducerByID(h.ID)
+		b.Name, b.Organisation, b.Province = prod.Name, prod.Name, provinceName(prod.Province)
+	case KindBuyer:
+		by, err := s.Buyers.Buyer(ctx, h.ID)
+		if err != nil {
+			return Badge{}, err
+		}
+		b.Name, b.Organisation, b.Province = by.Name, by.Name, by.Province
+		if by.Contact.Name != "" {
+			b.Name = by.Contact.Name
+		}
+	}
+	return s.Store.Issue(ctx, b)
+}
+
+// provinceName names a province by its code; text that is no code is kept.
+func provinceName(code string) string {
+	if p, ok := ocop.ProvinceByCode(code); ok {
+		return p.Name
+	}
+	return code
+}
+
+// Scan is a badge scanned by the fair's staff.
+type Scan struct {
+	ScanID    string
+	Code      string
+	Place     string
+	Table     int
+	ScannedAt time.Time // zero: now
+	By        string
+}
+
+// Result is a check-in as recorded, and whether it repeats a scan recorded before.
+type Result struct {
+	CheckIn CheckIn
+	Repeat  bool
+}
+
+// CheckIn records a scan at fair f once (a scan ID seen before returns the stored check-in as a
+// repeat) and, at a table, marks the participant's meeting there attended when the other
+// participant checked in there within its slot too, whichever scan arrives first. Invalid
+// (badge_invalid) for a code forged, altered, unknown or revoked, Invalid (badge_other_fair)
+// for another fair's badge, Conflict for a scan ID recorded at another fair.
+func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, error) {
+	if stored, err := s.Store.CheckIn(ctx, in.ScanID); err == nil {
+		return s.repeat(ctx, f, stored)
+	} else if !apperr.Is(err, apperr.NotFound) {
+		return Result{}, err
+	}
+	b, err := s.verify(ctx, in.Code)
+	if err != nil {
+		return Result{}, err
+	}
+	if b.FairID != f.ID {
+		name := b.FairID
+		if other, ok := s.Index.Fair(b.FairID); ok {
+			name = other.Name
+		}
+		e := apperr.New(apperr.Invalid, msgBadgeOtherFair, name)
+		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeOtherFair, name)}
+		return Result{}, e
+	}
+	now := s.now()
+	at := in.ScannedAt
+	if at.IsZero() {
+		at = now
+	}
+	c := CheckIn{ScanID: in.ScanID, FairID: f.ID, BadgeID: b.ID, ParticipantID: b.ParticipantID, Kind: b.Kind, Name: b.Name,
+		Organisation: b.Organisation, Place: in.Place, Table: in.Table, ScannedAt: at.In(vntext.Zone).Truncate(time.Millisecond), ReceivedAt: now, By: in.By}
+	stored, fresh, err := s.Store.Record(ctx, c)
+	if err != nil {
+		return Result{}, err
+	}
+	if !fresh {
+		return s.repeat(ctx, f, stored)
+	}
+	return Result{CheckIn: stored}, s.attend(ctx, f, stored)
+}
+
+// repeat answers a scan ID recorded before, and runs its attendance check again: the first
+// request may have failed after storing the check-in.
+func (s *Service) repeat(ctx context.Context, f index.Fair, c CheckIn) (Result, error) {
+	if c.FairID != f.ID {
+		return Result{}, apperr.New(apperr.Conflict, msgScanOtherFair)
+	}
+	return Result{CheckIn: c, Repeat: true}, s.attend(ctx, f, c)
+}
+
+// verify returns the valid badge a code names: Invalid (badge_invalid) otherwise.
+func (s *Service) verify(ctx context.Context, code string) (Badge, error) {
+	invalid := func() error {
+		e := apperr.New(apperr.Invalid, msgBadgeInvalid)
+		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeInvalidField)}
+		return e
+	}
+	id, err := s.Key.Verify(code)
+	if err != nil {
+		return Badge{}, invalid()
+	}
+	b, err := s.Store.Get(ctx, id)
+	if apperr.Is(err, apperr.NotFound) || (err == nil && b.Revoked) {
+		return Badge{}, invalid()
+	}
+	return b, err
+}
+
+// MeetingAt returns the participant's meeting at the check-in's table nearest the scan (by its
+// slot's start), if a table check-in has one.
+func (s *Service) MeetingAt(f index.Fair, c CheckIn) (meeting.Meeting, bool) {
+	if c.Place != PlaceTable {
+		return meeting.Meeting{}, false
+	}
+	_, ms := s.Agendas.Scheduled(f.ID, c.ParticipantID)
+	var best meeting.Meeting
+	var bestGap time.Duration = -1
+	for _, m := range ms {
+		if m.Table != c.Table || m.Slot == 0 {
+			continue
+		}
+		start := meeting.SlotStart(f, m.Day, m.Slot)
+		if start.IsZero() {
+			continue
+		}
+		gap := start.Sub(c.ScannedAt)
+		if gap < 0 {
+			gap = -gap
+		}
+		if bestGap < 0 || gap < bestGap {
+			best, bestGap = m, gap
+		}
+	}
+	return best, bestGap >= 0
+}
+
+// attend marks the check-in's meeting attended when the scan falls in its slot (from
+// meeting.EarlyCheckIn before it to its end) and the other participant checked in at the same
+// table in that time too; the later of the two scans is when it was attended.
+func (s *Service) attend(ctx context.Context, f index.Fair, c CheckIn) error {
+	m, ok := s.MeetingAt(f, c)
+	if !ok || !m.AttendedAt.IsZero() {
+		return nil
+	}
+	from, to := meeting.SlotWindow(f, m.Day, m.Slot)
+	if c.ScannedAt.Before(from) || c.ScannedAt.After(to) {
+		return nil
+	}
+	other := m.BuyerID
+	if c.Kind == KindBuyer {
+		other = m.ProducerID
+	}
+	theirs, found, err := s.Store.AtTable(ctx, f.ID, other, c.Table, from, to)
+	if err != nil || !found {
+		return err
+	}
+	at := c.ScannedAt
+	if theirs.ScannedAt.After(at) {
+		at = theirs.ScannedAt
+	}
+	_, err = s.Meetings.Attend(ctx, m.ID, at)
+	if apperr.Is(err, apperr.Conflict) {
+		// Cancelled or moved meanwhile: nothing to mark.
+		return nil
+	}
+	return err
+}
+
+// AttendedCount counts a fair's accepted meetings marked attended.
+func (s *Service) AttendedCount(fairID string) int {
+	_, ms := s.Agendas.Scheduled(fairID, "")
+	n := 0
+	for _, m := range ms {
+		if !m.AttendedAt.IsZero() {
+			n++
+		}
+	}
+	return n
+}
