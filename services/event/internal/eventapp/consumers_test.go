@@ -24,6 +24,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"event-meeting-cancellations": {events.MeetingCancelled},
 		"event-fair-cancellations":    {events.FairCancelled},
 		"event-qr-scans":              {events.ScansCounted},
+		"event-meetings-attended":     {events.MeetingAttended},
 	}
 	folds := map[string][]string{
 		"fair.OnFair":                events.FairSubjects,

@@ -54,7 +54,7 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 	if err != nil {
 		return nil, err
 	}
-	indexes := append(append(append(fair.Indexes(), booth.Indexes()...), applicants.Indexes()...), report.Indexes()...)
+	indexes := append(append(append(fair.Indexes(), booth.Indexes()...), applicants.Indexes()...), append(report.Indexes(), report.AttendanceIndexes()...)...)
 	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
 		host.Close()
 		return nil, err
@@ -72,14 +72,14 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 	a.follow(model, &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")},
 		plans, &booth.PlanFeed{Booths: booths, Fairs: fairs, Applicants: apps, Plans: plans, Log: host.Log.With("component", "floor plan model")})
 	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
-	scans := report.NewScanStore(host.DB)
-	a.consumers = append(append(consumersOf(apps, releases), releases.Subscriptions()...), (&report.Consumers{Scans: scans}).Subscriptions()...)
+	scans, attendance := report.NewScanStore(host.DB), report.NewAttendanceStore(host.DB)
+	a.consumers = append(append(consumersOf(apps, releases), releases.Subscriptions()...), (&report.Consumers{Scans: scans, Attendance: attendance}).Subscriptions()...)
 	r, api := host.Router("ocopfair event service", "Fairs, trade weeks, floor plans, booth allocation, B2B session settings and reports.")
 	(&fair.Routes{Fairs: fairs, Model: model, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&booth.Routes{Access: access, Booths: booths, Applicants: apps, Plans: plans, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&allocation.Routes{Access: access, Booths: booths, Applicants: apps, Proposals: allocation.NewProposals(host.DB),
 		Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	(&report.Routes{Access: access, Booths: booths, Applicants: apps, Scans: scans, Now: time.Now}).Register(api)
+	(&report.Routes{Access: access, Booths: booths, Applicants: apps, Scans: scans, Attendance: attendance, Now: time.Now}).Register(api)
 	a.handler = r
 	return a, nil
 }

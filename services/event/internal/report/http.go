@@ -35,7 +35,9 @@ type Routes struct {
 	Applicants *applicants.Store
 	// Scans holds the counted views of verification pages; nil leaves them out of the report.
 	Scans *ScanStore
-	Now   func() time.Time
+	// Attendance holds the meetings attended; nil leaves them out of the report.
+	Attendance *AttendanceStore
+	Now        func() time.Time
 }
 
 // Register adds the report routes to api.
@@ -112,8 +114,16 @@ func (rt *Routes) input(ctx context.Context, f fair.Fair) (Input, error) {
 	if in.Applications, err = rt.Applicants.ForFair(ctx, f.ID); err != nil {
 		return in, err
 	}
-	if in.Outcomes, err = rt.Applicants.Outcomes(ctx, f.ID); err != nil || rt.Scans == nil {
+	if in.Outcomes, err = rt.Applicants.Outcomes(ctx, f.ID); err != nil {
 		return in, err
+	}
+	if rt.Attendance != nil {
+		if in.Attended, err = rt.Attendance.Count(ctx, f.ID); err != nil {
+			return in, err
+		}
+	}
+	if rt.Scans == nil {
+		return in, nil
 	}
 	in.Scans, err = rt.Scans.ForFair(ctx, f.ID)
 	return in, err

@@ -26,7 +26,9 @@ type Input struct {
 	Outcomes     []applicants.Outcome
 	// Scans are the views of the exhibitors' products' verification pages during the fair.
 	Scans []ScanDay
-	Now   time.Time
+	// Attended counts the meetings marked attended from their participants' check-ins.
+	Attended int
+	Now      time.Time
 }
 
 // ScanDay is how often the fair's exhibitors' product pages were viewed on one day.
@@ -94,6 +96,9 @@ type Report struct {
 	// fair, mostly from the QR codes at the booths.
 	ScanCount  int       `json:"scan_count" doc:"lượt quét QR: views of the exhibitors' product verification pages during the fair (counted in batches, up to a minute late)"`
 	ScansByDay []ScanDay `json:"scans_by_day" doc:"by day in Vietnam, oldest first"`
+	// MeetingsAttended counts the meetings whose two participants checked in at their table
+	// within the slot: what the fair day shows, apart from the outcomes typed by hand (meetings).
+	MeetingsAttended int `json:"meetings_attended" doc:"meetings whose two participants checked in at their table within their slot (from the badges scanned), counted apart from the outcomes typed by hand"`
 }
 
 // Exhibitor is an application holding booths, with its booths.
@@ -148,6 +153,7 @@ func Build(in Input) Report {
 	r.countExhibitors(in, coll)
 	r.countMeetings(in.Outcomes)
 	r.countScans(in.Scans)
+	r.MeetingsAttended = in.Attended
 	return r
 }
 
