@@ -172,10 +172,10 @@ function formsDirty() {
 
 // ---------- layout ----------
 const navs = {
-  organiser: [["#/fairs", "fairs"], ["#/import", "import"]],
-  admin: [["#/fairs", "fairs"], ["#/admin", "admin"], ["#/import", "import"]],
-  producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"]],
-  buyer: [["#/buyer", "buyer_profile"], ["#/meetings", "meetings"]],
+  organiser: [["#/fairs", "fairs"], ["#/import", "import"], ["#/checkin", "checkin"]],
+  admin: [["#/fairs", "fairs"], ["#/admin", "admin"], ["#/import", "import"], ["#/checkin", "checkin"]],
+  producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"], ["#/badge", "my_badge"]],
+  buyer: [["#/buyer", "buyer_profile"], ["#/meetings", "meetings"], ["#/badge", "my_badge"]],
 };
 
 // activeNav is the menu entry of the page shown: the longest entry the address starts with, so

@@ -17,6 +17,8 @@ const routes = [
   [/^#\/request\/([^/]+)$/, viewRequest],
   [/^#\/meetings$/, viewMeetings],
   [/^#\/agenda\/([^/]+)$/, viewAgenda],
+  [/^#\/checkin(?:\/([^/]+))?$/, viewCheckin],
+  [/^#\/badge(?:\/([^/]+))?$/, viewBadge],
 ];
 
 let rendering = 0;
