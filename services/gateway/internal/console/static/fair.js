@@ -167,10 +167,38 @@ function bars(entries) {
   return h("div", { class: "bars" }, entries.map(([label, v]) => h("div", { class: "row" }, h("span", {}, label), h("div", { class: "bar", style: `width:${(100 * v) / maxV}%` }), h("span", {}, num(v)))));
 }
 
+// kpi is one figure of the dashboard: the number large, what it counts, and a line under it.
+function kpi(id, n, label, sub) {
+  return h("div", { class: "kpi", id: "kpi-" + id }, h("span", { class: "n" }, n), h("span", { class: "label" }, label), sub ? h("span", { class: "muted sub" }, sub) : null);
+}
+
+// dashboard is the fair at a glance, as its organisers follow it from the applications to the
+// contracts: the figures that matter, then the meetings' way from asked to held.
+function dashboard(r, m) {
+  const apps = r.applications || {};
+  const asked = m ? m.requested + m.accepted + m.declined + m.cancelled : 0;
+  const occupied = r.booths.total - (r.booths.by_status.available || 0);
+  const attended = r.meetings_attended ?? r.meetings.attended;
+  return h("div", { class: "card", id: "dashboard" }, h("h2", {}, t("dash_title")),
+    h("div", { class: "kpis" },
+      kpi("pending", num(apps.submitted || 0), t("dash_pending"), `${t("a_waitlisted")}: ${num(apps.waitlisted || 0)}`),
+      kpi("approved", num(apps.approved || 0), t("dash_approved"), `${t("a_rejected")}: ${num(apps.rejected || 0)}`),
+      kpi("booths", `${num(occupied)}/${num(r.booths.total)}`, t("dash_booths"), `${r.booths.occupancy_percent}%`),
+      m && kpi("requested", num(m.requested), t("dash_requested"), `${t("dash_asked")}: ${num(asked)}`),
+      m && kpi("scheduled", num(m.scheduled), t("dash_scheduled"), `${t("dash_accepted")}: ${num(m.accepted)}`),
+      kpi("held", num(r.meetings.held), t("dash_held"), attended !== undefined ? `${t("dash_attended")}: ${num(attended)}` : null),
+      kpi("mous", num(r.meetings.mous), t("mous"), `${t("contracts")}: ${num(r.meetings.contracts)}`),
+      kpi("value", money(r.meetings.contract_value_vnd), t("contract_value")),
+      kpi("scans", num(r.scan_count || 0), t("dash_scans"))),
+    m && h("div", { id: "meeting-funnel" }, h("h3", {}, t("dash_funnel")), bars([[t("dash_asked"), asked], [t("dash_accepted"), m.accepted], [t("dash_scheduled"), m.scheduled], [t("dash_held"), r.meetings.held]])),
+    (r.scans_by_day || []).length ? h("div", { id: "scans-by-day" }, h("h3", {}, t("dash_scans_by_day")), bars(r.scans_by_day.map((d) => [date(d.day), d.count]))) : null);
+}
+
 async function fairReport(f, ref) {
-  const r = (await api("GET", `/api/fairs/${f.id}/report`)).data;
+  const [rr, mc] = await Promise.all([api("GET", `/api/fairs/${f.id}/report`), api("GET", `/api/fairs/${f.id}/meetings/counts`, undefined, { quiet: true })]);
+  const r = rr.data;
   const sectorName = (code) => (ref.sectors.find((s) => s.code === code) || {})["name_" + S.lang] || code;
-  return h("div", { id: "report" }, h("div", { class: "actions" },
+  return h("div", { id: "report" }, dashboard(r, mc.ok ? mc.data : null), h("div", { class: "actions" },
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")), " · ",
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")), " · ",
       h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)")),
