@@ -118,6 +118,75 @@ function outcomeForm(m, act) {
   return h("div", { class: "outcome-form" }, sel, value, save);
 }
 
+// inbox is the meetings page's state that outlives a redraw: the tab shown and the answer panel
+// open (a live update must not close what someone is filling in).
+const inbox = { tab: "", open: null };
+
+// meetingBadge is a meeting's state as its inbox says it: waiting, another time proposed,
+// accepted, declined or cancelled.
+function meetingBadge(m) {
+  if (m.status === "requested" && m.proposal) return badge(t("m_proposed"), "warn");
+  return statusBadge("m_", m.status);
+}
+
+// proposalLine says the other time proposed: its session, day and note.
+function proposalLine(m) {
+  const p = m.proposal;
+  return h("div", { class: "proposal" }, h("strong", {}, t("proposal_label") + ": "), [t("s_" + p.session), p.day ? date(p.day) : t("any_day")].join(" · "),
+    p.note ? h("div", { class: "muted" }, "“" + p.note + "”") : null);
+}
+
+// answerPanel is the form under a meeting that proposes another time or declines with a reason;
+// sending it answers the meeting, "Hủy" closes it.
+function answerPanel(m, kind, days) {
+  const close = () => { inbox.open = null; render(true); };
+  const send = async (v) => {
+    const body = kind === "propose" ? { session: v.session, day: v.day || undefined, note: v.note.trim() } : { reason_code: v.reason_code, reason: v.reason.trim() };
+    const r = await api("POST", `/api/meetings/${m.id}/${kind}`, body);
+    if (r.ok) {
+      inbox.open = null;
+      toast(t(kind === "propose" ? "proposal_sent" : "declined_sent"));
+      render(true);
+    }
+    return r;
+  };
+  const fields = kind === "propose"
+    ? [{ name: "session", label: t("session"), type: "select", options: ["morning", "afternoon", "any"].map((s) => [s, t("s_" + s)]), value: m.session === "morning" ? "afternoon" : "morning" },
+      { name: "day", label: t("day"), type: "select", options: [["", t("any_day")], ...days.map((d) => [d.date, date(d.date)])] },
+      { name: "note", label: t("proposal_note"), type: "textarea", full: true, hint: t("max_300") }]
+    : [{ name: "reason_code", label: t("decline_why"), type: "select", options: ["no_time", "not_relevant", "other"].map((c) => [c, t("dr_" + c)]), full: true },
+      { name: "reason", label: t("decline_words"), type: "textarea", full: true, hint: t("max_300") }];
+  const f = form(fields, t(kind === "propose" ? "proposal_send" : "decline_confirm"), send, { id: kind + "-" + m.id });
+  f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: close }, t("cancel")));
+  if (kind === "decline") f.querySelector("button[type=submit]").classList.add("danger");
+  return h("div", { class: "answer-panel " + kind + "-panel", dataset: { dirty: "1" } }, h("p", { class: "muted" }, t(kind === "propose" ? "proposal_hint" : "decline_hint")), f);
+}
+
+// inboxItem is one meeting in the inbox: the other side, its state and place, and the answers
+// this side may give now.
+function inboxItem(m, side, days, act) {
+  const mine = m.awaiting === side;
+  const open = inbox.open && inbox.open.id === m.id ? inbox.open.kind : "";
+  const toggle = (kind) => () => { inbox.open = { id: m.id, kind }; render(true); };
+  const answers = mine && !open && h("div", { class: "actions" },
+    h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t(m.proposal ? "accept_proposal" : "accept")),
+    !m.proposal && h("button", { type: "button", class: "secondary propose", onclick: toggle("propose") }, t("propose_other")),
+    h("button", { type: "button", class: "secondary decline", onclick: toggle("decline") }, t("decline")));
+  return h("li", { class: "card inbox-item" + (mine ? " awaiting" : ""), dataset: { meeting: m.id } },
+    h("div", { class: "inbox-head" }, h("strong", { class: "who" }, side === "buyer" ? m.producer_name : m.buyer_name), " ", meetingBadge(m)),
+    h("div", { class: "muted" }, t("session") + ": " + t("s_" + m.session) + (m.preferred_day ? " · " + date(m.preferred_day) : "")),
+    m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
+    m.proposal && m.status === "requested" ? proposalLine(m) : null,
+    m.reason ? h("div", { class: "reason" }, h("strong", {}, t("reason") + ": "), m.reason) : null,
+    m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null,
+    m.status === "requested" && !mine ? h("div", { class: "muted waiting" }, t(m.proposal ? "waiting_them_proposal" : "waiting_them")) : null,
+    answers, open ? answerPanel(m, open, days) : null,
+    m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));
+}
+
+// viewMeetings is the request inbox of a buyer or a producer: the requests received and those
+// sent, each with its state, and the answers due: accept, propose another time, or decline with
+// a reason.
 async function viewMeetings() {
   const list = await all("/api/meetings");
   const c = claims();
@@ -128,11 +197,21 @@ async function viewMeetings() {
     render(true);
   };
   const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
+  const fairs = await Promise.all(fairsSeen.map((id) => api("GET", "/api/fairs/" + id)));
+  const daysOf = Object.fromEntries(fairsSeen.map((id, i) => [id, (fairs[i].ok && fairs[i].data.b2b_days) || []]));
+  const received = list.filter((m) => m.requested_by !== side);
+  const sent = list.filter((m) => m.requested_by === side);
+  if (!inbox.tab) inbox.tab = received.length || !sent.length ? "received" : "sent";
+  // What awaits this side's answer comes first, then the newest.
+  const order = (ms) => ms.slice().sort((a, b) => (b.awaiting === side) - (a.awaiting === side) || (a.id < b.id ? 1 : -1));
+  const shown = order(inbox.tab === "received" ? received : sent);
+  const due = (ms) => ms.filter((m) => m.awaiting === side).length;
+  const tab = (key, ms) => h("button", { type: "button", role: "tab", id: "inbox-tab-" + key, class: "tab" + (inbox.tab === key ? " active" : ""), "aria-selected": String(inbox.tab === key),
+    "aria-controls": "inbox-panel", onclick: () => { inbox.tab = key; inbox.open = null; render(true); } },
+    t("inbox_" + key) + " ", h("span", { class: "count" }, num(ms.length)), due(ms) ? h("span", { class: "due" }, " · " + plural(due(ms), "n_due")) : null);
   return h("div", {}, h("h1", {}, t("meetings")), h("p", {}, fairsSeen.map((f) => h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " ›"))),
-    list.length ? h("div", { class: "card tablewrap" }, h("table", { id: "meeting-list", class: "stack" }, h("tbody", {}, list.map((m) => h("tr", { dataset: { meeting: m.id } },
-      h("td", {}, side === "buyer" ? m.producer_name : m.buyer_name, h("div", { class: "muted" }, t("s_" + m.session))),
-      h("td", {}, statusBadge("m_", m.status), m.reason ? h("div", { class: "muted" }, m.reason) : null, m.slot ? h("div", {}, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null),
-      h("td", { class: "actions" }, m.status === "requested" && m.requested_by !== side && [h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t("accept")), h("button", { type: "button", class: "secondary", onclick: act(m, "decline") }, t("decline"))],
-        m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act)))))))
+    list.length ? [h("div", { class: "tabs queue-tabs", role: "tablist", "aria-label": t("meetings") }, tab("received", received), tab("sent", sent)),
+      h("div", { id: "inbox-panel", role: "tabpanel", "aria-labelledby": "inbox-tab-" + inbox.tab },
+        shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], act))) : h("p", { class: "muted" }, t("none")))]
       : h("p", { class: "muted" }, t("none")));
 }

@@ -1,0 +1,310 @@
+package console_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// inboxFair is what TestConsoleInboxAndMoves sets up through the API: a fair with a B2B day,
+// two exhibitors, two buyers, and the people's API clients.
+type inboxFair struct {
+	fairID, day       string
+	org               client
+	honey, tea        client
+	honeyID, teaID    string
+	buyer, buyer2     client
+	buyerID, buyer2ID string
+	requestID         string
+}
+
+// TestConsoleInboxAndMoves: a buyer asks for a meeting, the producer answers on a phone with
+// another time, the buyer accepts it, and both see "Đã chấp nhận" without a reload; another
+// producer declines with a reason the buyer reads; the organiser drags a meeting to another cell
+// of the grid (the cells that cannot take it are marked while it moves) and after a reload it is
+// there; on a phone, a move with "Chuyển…" onto a slot where a participant already meets is
+// refused in words.
+func TestConsoleInboxAndMoves(t *testing.T) {
+	j := startJourney(t)
+	x := setUpInboxFair(t, j)
+	bb := j.person("inbox-buyer", 1366, 800)
+	bb.login("mua@inbox.example.vn", "parity-pass-1")
+	prod := j.person("inbox-producer", 360, 800)
+	prod.login("mo@inbox.example.vn", "parity-pass-1")
+	stepAskProposeAccept(t, bb, prod, x)
+	tea := j.person("inbox-tea", 360, 800)
+	tea.login("tra@inbox.example.vn", "parity-pass-1")
+	stepDeclineWithAReason(t, bb, tea, x)
+	org := j.person("inbox-organiser", 1366, 800)
+	org.login("sct@inbox.example.vn", "organiser-pass-1")
+	stepDragAMeeting(t, org, x)
+	orgPhone := j.person("inbox-organiser-phone", 360, 800)
+	orgPhone.login("sct@inbox.example.vn", "organiser-pass-1")
+	stepMoveRefusedInWords(t, orgPhone, x)
+}
+
+// setUpInboxFair publishes a fair with one B2B day (6 slots, 3 in the morning, 3 tables), makes
+// two producers its exhibitors, and registers two buyers, the first with a request.
+func setUpInboxFair(t *testing.T, j journey) *inboxFair {
+	anon := client{t: t, base: j.base}
+	admin := anon.as("admin@example.vn", "admin-password-1")
+	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "sct@inbox.example.vn", "password": "organiser-pass-1", "role": "organiser"})
+	x := &inboxFair{org: anon.as("sct@inbox.example.vn", "organiser-pass-1")}
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	fair := x.org.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội nghị kết nối cung cầu OCOP", "kind": "b2b_conference", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Trung tâm Hội nghị Quốc gia", "address": "Số 1 Đại lộ Thăng Long"}, "start_date": day(30), "end_date": day(32),
+		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})
+	x.fairID, x.day = fair["id"].(string), day(31)
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 4}})
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/publish", nil)
+	x.org.call("PUT", "/api/fairs/"+x.fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{{"date": x.day, "start_time": "08:00", "slot_minutes": 20,
+		"slots": 6, "morning_slots": 3, "tables": 3, "lunch_minutes": 60}}})
+	var honeyApp, teaApp string
+	x.honey, honeyApp = anon.applicant(x.fairID, "mo@inbox.example.vn", "HTX Mật ong Bắc Hà", "5300333111", "15", "Mật ong bạc hà", 4)
+	x.tea, teaApp = anon.applicant(x.fairID, "tra@inbox.example.vn", "HTX Chè Shan Tuyết", "5300333222", "08", "Chè shan tuyết", 4)
+	x.org.call("POST", "/api/applications/"+honeyApp+"/approve", nil)
+	x.org.call("POST", "/api/applications/"+teaApp+"/approve", nil)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if placed, _ := x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation", nil)["placements"].([]any); len(placed) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the approved applications were never placed")
+		}
+	}
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation/commit", nil)
+	x.honeyID = x.honey.call("GET", "/api/producers/me", nil)["id"].(string)
+	x.teaID = x.tea.call("GET", "/api/producers/me", nil)["id"].(string)
+	x.buyer = anon.register("mua@inbox.example.vn", "Chuỗi Siêu thị Sen", "buyer")
+	x.buyerID = x.buyer.call("POST", "/api/buyers", map[string]any{"name": "Chuỗi Siêu thị Sen", "kind": "supermarket_chain", "province": "01", "markets": []string{"domestic"}})["id"].(string)
+	x.buyer2 = anon.register("dacsan@inbox.example.vn", "Cửa hàng Đặc sản Việt", "buyer")
+	x.buyer2ID = x.buyer2.call("POST", "/api/buyers", map[string]any{"name": "Cửa hàng Đặc sản Việt", "kind": "tourism_shop", "province": "01", "markets": []string{"domestic"}})["id"].(string)
+	x.requestID = x.buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", x.buyerID), map[string]any{"title": "Mật ong cho chuỗi siêu thị", "criteria_sets": []int{4},
+		"keywords": []string{"mật ong"}, "min_stars": 3, "monthly_volume": 500, "unit": "litre", "target_market": "domestic", "fair_id": x.fairID})["id"].(string)
+	return x
+}
+
+// item is the inbox entry (li) whose text includes name.
+func item(name string) string {
+	return "[...document.querySelectorAll('#meeting-list li[data-meeting]')].find((li) => li.querySelector('.who').textContent.includes('" + name + "'))"
+}
+
+// stepAskProposeAccept: the buyer asks the honey producer for a morning meeting from the match
+// card; the producer, on a phone, proposes the afternoon of the fair's B2B day instead; the
+// buyer's inbox shows the proposal without a reload and accepts it; both read "Đã chấp nhận".
+func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
+	t.Helper()
+	bb.open("#/request/" + x.requestID)
+	card := "#matches .card[data-producer=\"" + x.honeyID + "\"]"
+	bb.until("the honey producer's card", "document.querySelector('"+card+" .request-meeting')", true)
+	bb.run(chromedp.SetValue("#meeting-session", "morning"))
+	bb.run(chromedp.Click(card + " .request-meeting"))
+	bb.until("the request sent", "document.querySelector('"+card+" .meeting-status')", true)
+	bb.open("#/meetings")
+	bb.until("the request under Đã gửi", item("Bắc Hà")+" && document.querySelector('#inbox-tab-sent').getAttribute('aria-selected') === 'true'", true)
+	if got := bb.eval(item("Bắc Hà") + ".querySelector('.badge').textContent"); got != "Chờ trả lời" {
+		t.Errorf("the buyer's sent request reads %q, want Chờ trả lời", got)
+	}
+
+	prod.open("#/meetings")
+	prod.until("the request under Đã nhận, with its answers", item("Siêu thị Sen")+" && "+item("Siêu thị Sen")+".querySelector('button.propose')", true)
+	if got := prod.eval("[..." + item("Siêu thị Sen") + ".querySelectorAll('.actions button')].map((b) => b.textContent).join('|')"); got != "Chấp nhận|Đề xuất giờ khác|Từ chối" {
+		t.Errorf("the producer's answers read %q", got)
+	}
+	prod.run(chromedp.Click("#meeting-list button.propose"))
+	prod.until("the proposal form", "document.querySelector('#meeting-list form[id^=propose-]')", false)
+	prod.run(chromedp.SetValue("#meeting-list form[id^=propose-] select[name=session]", "afternoon"))
+	prod.run(chromedp.SetValue("#meeting-list form[id^=propose-] select[name=day]", x.day))
+	prod.run(chromedp.SendKeys("#meeting-list form[id^=propose-] textarea[name=note]", "Buổi sáng chúng tôi bận đón đoàn"))
+	fitsPhone(prod, "the proposal form")
+	prod.shot("propose")
+	prod.run(chromedp.Click("#meeting-list form[id^=propose-] button[type=submit]"))
+	prod.until("the proposal sent", item("Siêu thị Sen")+" && "+item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã đề xuất giờ khác' && !"+item("Siêu thị Sen")+".querySelector('button.accept')", false)
+
+	bb.until("the proposal in the buyer's inbox without a reload", item("Bắc Hà")+" && "+item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã đề xuất giờ khác' && "+item("Bắc Hà")+".querySelector('button.accept')", false)
+	if got := bb.eval(item("Bắc Hà") + ".querySelector('.proposal').textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) || !strings.Contains(got, "bận đón đoàn") {
+		t.Errorf("the proposal reads %q, want the afternoon of %s with the note", got, dmyOf(x.day))
+	}
+	if got := bb.eval(item("Bắc Hà") + ".querySelector('button.accept').textContent"); got != "Chấp nhận giờ mới" {
+		t.Errorf("the buyer's accept reads %q", got)
+	}
+	bb.shot("proposal")
+	bb.run(chromedp.Click("#meeting-list button.accept"))
+	bb.until("accepted on the buyer's side", item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
+	prod.until("accepted on the producer's phone without a reload", item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
+	if got := prod.eval(item("Siêu thị Sen") + ".textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) {
+		t.Errorf("the accepted meeting reads %q, want the afternoon agreed", got)
+	}
+	fitsPhone(prod, "the inbox")
+	prod.shot("accepted")
+}
+
+// dmyOf writes a yyyy-mm-dd date as the console does.
+func dmyOf(iso string) string {
+	d, _ := time.Parse(time.DateOnly, iso)
+	return d.Format("02/01/2006")
+}
+
+// stepDeclineWithAReason: the tea producer declines a request, picking a reason and adding words
+// after the confirmation step; the buyer reads both.
+func stepDeclineWithAReason(t *testing.T, bb, tea browser, x *inboxFair) {
+	t.Helper()
+	x.buyer.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": x.buyerID, "producer_id": x.teaID, "session": "any"})
+	tea.open("#/meetings")
+	tea.until("the request", item("Siêu thị Sen")+" && document.querySelector('#meeting-list button.decline')", true)
+	tea.run(chromedp.Click("#meeting-list button.decline"))
+	tea.until("the reason picker", "document.querySelector('#meeting-list form[id^=decline-] select[name=reason_code]')", false)
+	if got := tea.eval("[...document.querySelectorAll('#meeting-list form[id^=decline-] select[name=reason_code] option')].map((o) => o.textContent).join('|')"); got != "Không sắp xếp được thời gian|Không phù hợp với nhu cầu|Lý do khác" {
+		t.Errorf("the reasons offered read %q", got)
+	}
+	tea.run(chromedp.SetValue("#meeting-list form[id^=decline-] select[name=reason_code]", "not_relevant"))
+	tea.run(chromedp.SendKeys("#meeting-list form[id^=decline-] textarea[name=reason]", "Chúng tôi chỉ bán chè khô"))
+	fitsPhone(tea, "the decline form")
+	tea.shot("decline")
+	tea.run(chromedp.Click("#meeting-list form[id^=decline-] button[type=submit]"))
+	tea.until("declined", item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã từ chối'", false)
+	bb.open("#/meetings")
+	bb.until("the reason on the buyer's side", item("Chè Shan Tuyết")+" && "+item("Chè Shan Tuyết")+".querySelector('.reason')", true)
+	if got := bb.eval(item("Chè Shan Tuyết") + ".querySelector('.reason').textContent"); got != "Lý do: Không phù hợp với nhu cầu: Chúng tôi chỉ bán chè khô" {
+		t.Errorf("the buyer reads the decline as %q", got)
+	}
+	bb.shot("declined")
+}
+
+// gridPlace is a meeting's place in the organiser's agenda.
+type gridPlace struct {
+	id, buyer, producer string
+	slot, table         int
+}
+
+// places reads where the organiser's agenda has each meeting, by buyer – producer.
+func (x *inboxFair) places(t *testing.T) map[string]gridPlace {
+	t.Helper()
+	a := x.org.call("GET", "/api/fairs/"+x.fairID+"/agenda", nil)
+	out := map[string]gridPlace{}
+	for _, raw := range a["meetings"].([]any) {
+		m := raw.(map[string]any)
+		p := gridPlace{id: m["id"].(string), buyer: m["buyer_id"].(string), producer: m["producer_id"].(string), slot: int(m["slot"].(float64)), table: int(m["table"].(float64))}
+		out[m["buyer_name"].(string)+" – "+m["producer_name"].(string)] = p
+	}
+	return out
+}
+
+// freeCell returns a slot among slots where none of who meets and a table nobody holds there.
+func freeCell(t *testing.T, places map[string]gridPlace, slots []int, who ...string) (int, int) {
+	t.Helper()
+	for _, s := range slots {
+		busy, taken := false, map[int]bool{}
+		for _, p := range places {
+			if p.slot != s {
+				continue
+			}
+			taken[p.table] = true
+			for _, w := range who {
+				busy = busy || p.buyer == w || p.producer == w
+			}
+		}
+		for table := 1; table <= 3 && !busy; table++ {
+			if !taken[table] {
+				return s, table
+			}
+		}
+	}
+	t.Fatalf("no free cell in slots %v", slots)
+	return 0, 0
+}
+
+// cell is the grid's cell at slot and table.
+func cell(slot, table int) string {
+	return "document.querySelector('#b2b-grid td.cell[data-slot=\"" + strconv.Itoa(slot) + "\"][data-table=\"" + strconv.Itoa(table) + "\"]')"
+}
+
+// stepDragAMeeting: two more meetings are accepted and the organiser schedules the fair, then
+// drags the agreed afternoon meeting to a free afternoon cell: while it moves, the cells it cannot
+// take are marked with why; after the drop and a reload it is in its new cell.
+func stepDragAMeeting(t *testing.T, org browser, x *inboxFair) {
+	t.Helper()
+	for _, p := range []struct {
+		producer client
+		id       string
+	}{{x.tea, x.teaID}, {x.honey, x.honeyID}} {
+		m := x.buyer2.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": x.buyer2ID, "producer_id": p.id, "session": "any"})
+		p.producer.call("POST", fmt.Sprintf("/api/meetings/%s/accept", m["id"]), nil)
+	}
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("the grid with three meetings", "document.querySelectorAll('#b2b-grid .mcell').length === 3 || (document.querySelector('#run-schedule').click(), false)", false)
+	places := x.places(t)
+	agreed := places["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]
+	if agreed.slot <= 3 {
+		t.Errorf("the meeting agreed for the afternoon is in slot %d", agreed.slot)
+	}
+	var afternoon []int
+	for s := 4; s <= 6; s++ {
+		if s != agreed.slot {
+			afternoon = append(afternoon, s)
+		}
+	}
+	slot, table := freeCell(t, places, afternoon, x.buyerID, x.honeyID)
+	from := "document.querySelector('#b2b-grid .mcell[data-meeting=\"" + agreed.id + "\"]')"
+	org.eval("window.dt = new DataTransfer(); " + from + ".dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })), ''")
+	org.eval(cell(slot, table) + ".dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })), ''")
+	marked := org.eval("JSON.stringify([" + cell(slot, table) + ".className, [...new Set([...document.querySelectorAll('#b2b-grid td.no-drop')].map((td) => td.title))].sort()])")
+	if !strings.Contains(marked, "can-drop") || !strings.Contains(marked, "Ngoài buổi đã hẹn") {
+		t.Errorf("while the meeting moves the grid marks %s, want the morning struck out and the target free", marked)
+	}
+	org.shot("grid-dragging")
+	org.eval(cell(slot, table) + ".dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })), " + from + ".dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt })), ''")
+	org.until("the move said", "document.querySelector('#move-msg').textContent.startsWith('Đã chuyển cuộc gặp')", false)
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("the meeting in its new cell after a reload", cell(slot, table)+" && "+cell(slot, table)+".textContent.includes('Chuỗi Siêu thị Sen') && !document.querySelector('#b2b-grid td.cell[data-slot=\""+strconv.Itoa(agreed.slot)+"\"][data-table=\""+strconv.Itoa(agreed.table)+"\"]').textContent", false)
+	if p := x.places(t)["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]; p.slot != slot || p.table != table {
+		t.Errorf("the agenda has the meeting at slot %d table %d, want %d and %d", p.slot, p.table, slot, table)
+	}
+	org.shot("grid-moved")
+}
+
+// stepMoveRefusedInWords: on a phone, the organiser moves the second buyer's meeting with the tea
+// producer, with "Chuyển…", into the slot of that buyer's meeting with the honey producer; the
+// slot is marked as busy in the menu, and the API's refusal is said under the grid's title.
+func stepMoveRefusedInWords(t *testing.T, org browser, x *inboxFair) {
+	t.Helper()
+	places := x.places(t)
+	tea, honey := places["Cửa hàng Đặc sản Việt – HTX Chè Shan Tuyết"], places["Cửa hàng Đặc sản Việt – HTX Mật ong Bắc Hà"]
+	org.open("#/fair/" + x.fairID + "/b2b")
+	btn := "#b2b-grid .mcell[data-meeting=\"" + tea.id + "\"] button.move-menu"
+	org.until("the meeting's move button", "document.querySelector('"+btn+"')", true)
+	fitsPhone(org, "the B2B grid")
+	org.run(chromedp.Click(btn))
+	org.until("the move menu", "document.querySelector('#move-panel #move-slot')", false)
+	slotValue := x.day + "|" + strconv.Itoa(honey.slot)
+	if got := org.eval("document.querySelector('#move-slot option[value=\"" + slotValue + "\"]').textContent"); !strings.HasSuffix(got, "(Trùng lịch)") {
+		t.Errorf("the busy slot reads %q in the menu, want it marked Trùng lịch", got)
+	}
+	org.run(chromedp.SetValue("#move-slot", slotValue), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
+	free := 0
+	for table := 1; table <= 3 && free == 0; table++ {
+		taken := false
+		for _, p := range places {
+			taken = taken || (p.slot == honey.slot && p.table == table)
+		}
+		if !taken {
+			free = table
+		}
+	}
+	org.run(chromedp.SetValue("#move-table", strconv.Itoa(free)))
+	org.shot("move-menu")
+	org.run(chromedp.Click("#move-do"))
+	org.until("the refusal in words", "document.querySelector('#move-msg.bad') && document.querySelector('#move-msg').textContent.length > 0", false)
+	want := fmt.Sprintf("Cửa hàng Đặc sản Việt đã có một cuộc gặp khác ở khung giờ %d.", honey.slot)
+	if got := org.eval("document.querySelector('#move-msg').textContent"); got != want {
+		t.Errorf("the refusal reads %q, want %q", got, want)
+	}
+	if p := x.places(t)["Cửa hàng Đặc sản Việt – HTX Chè Shan Tuyết"]; p != tea {
+		t.Errorf("the refused move changed the meeting's place: %+v → %+v", tea, p)
+	}
+	org.shot("move-refused")
+}

@@ -1,0 +1,201 @@
+// The organiser's B2B tab: the B2B day's settings, the scheduling run, and the slots × tables
+// grid, where a scheduled meeting moves to another cell by drag and drop (a mouse), by dragging
+// with a finger (pointer events), or with its "Chuyển…" menu (a keyboard, a screen reader).
+"use strict";
+
+async function fairB2B(f) {
+  const d = (f.b2b_days || [])[0] || {};
+  const grid = h("div", { id: "b2b-grid" });
+  const msg = h("div", { id: "move-msg", class: "move-msg", role: "alert" });
+  const showGrid = async () => {
+    const a = (await api("GET", `/api/fairs/${f.id}/agenda`)).data;
+    if (!a || !a.grid) return;
+    grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
+  };
+  showGrid();
+  // The revision the last save answered: a run right after it waits until matchmaking has it.
+  let savedRevision = 0;
+  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
+    { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
+    { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
+    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
+    // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
+    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
+  ], t("save"), async (v) => {
+    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
+      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) }] });
+    if (r.ok) {
+      savedRevision = r.data.revision || 0;
+      toast(t("saved"));
+    }
+    return r;
+  }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
+    toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none") : (r.data.detail || t("failed")));
+    showGrid();
+  } }, t("run_schedule")))), h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
+}
+
+// moveConflict says why meeting m cannot go to a cell ("" when it can, as far as the grid knows:
+// the API also checks what the grid does not show, such as a participant's unavailability):
+// the table is taken, a participant meets someone else then, the slot is outside the session
+// both sides agreed on, or it has started.
+function moveConflict(m, day, slot, table, a, days) {
+  if (m.day === day && m.slot === slot && m.table === table) return "";
+  const others = a.meetings.filter((o) => o.id !== m.id && o.day === day && o.slot === slot);
+  if (others.some((o) => o.table === table)) return "move_taken";
+  if (others.some((o) => o.buyer_id === m.buyer_id || o.producer_id === m.producer_id)) return "move_busy";
+  const d = days.find((x) => x.date === day) || {};
+  if ((m.session === "morning" && slot > d.morning_slots) || (m.session === "afternoon" && slot <= d.morning_slots)) return "move_session";
+  const g = a.grid.find((x) => x.day === day);
+  const s = g && g.slots.find((x) => x.slot === slot);
+  if (s && new Date(s.starts_at) <= new Date()) return "move_started";
+  return "";
+}
+
+// b2bGrid draws each day's slots × tables with its meetings, and wires the moves; msg says what
+// the API answered, reload draws the grid again.
+function b2bGrid(f, a, msg, reload) {
+  const days = f.b2b_days || [];
+  const byID = Object.fromEntries(a.meetings.map((m) => [m.id, m]));
+  const root = h("div", {});
+  let dragging = null;
+
+  // mark shows, while m is being moved, which cells can take it and why the others cannot.
+  const mark = (m) => {
+    root.setAttribute("data-dirty", "1"); // a live update must not redraw the grid mid-move
+    for (const td of root.querySelectorAll("td.cell")) {
+      const why = moveConflict(m, td.dataset.day, Number(td.dataset.slot), Number(td.dataset.table), a, days);
+      const here = m.day === td.dataset.day && m.slot === Number(td.dataset.slot) && m.table === Number(td.dataset.table);
+      td.classList.toggle("no-drop", !!why);
+      td.classList.toggle("can-drop", !why && !here);
+      td.title = here ? "" : t(why || "move_free");
+    }
+  };
+  const unmark = () => {
+    root.removeAttribute("data-dirty");
+    for (const td of root.querySelectorAll("td.cell")) { td.classList.remove("no-drop", "can-drop", "over"); td.removeAttribute("title"); }
+  };
+  // move asks the API to move m to a cell; a refusal is said in the API's words under the title.
+  const move = async (m, day, slot, table) => {
+    unmark();
+    if (m.day === day && m.slot === slot && m.table === table) return;
+    msg.className = "move-msg";
+    msg.textContent = t("loading");
+    const r = await api("POST", `/api/meetings/${m.id}/move`, { day, slot, table, schedule_version: a.schedule_version });
+    if (!r.ok) {
+      msg.className = "move-msg bad";
+      msg.textContent = (r.data && r.data.detail) || t("failed");
+      return;
+    }
+    msg.textContent = `${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${date(day)} ${time(r.data.starts_at)} · ${t("table")} ${table}`;
+    await reload();
+  };
+  const cellOf = (el) => el && el.closest && el.closest("td.cell");
+
+  // Drag and drop with a mouse (HTML5).
+  root.addEventListener("dragstart", (ev) => {
+    const box = ev.target.closest && ev.target.closest(".mcell");
+    if (!box) return;
+    dragging = byID[box.dataset.meeting];
+    ev.dataTransfer.setData("text/plain", dragging.id);
+    ev.dataTransfer.effectAllowed = "move";
+    mark(dragging);
+  });
+  root.addEventListener("dragover", (ev) => {
+    const td = cellOf(ev.target);
+    if (!dragging || !td) return;
+    ev.preventDefault(); // every cell takes the drop: a marked one is refused by the API in words
+    ev.dataTransfer.dropEffect = "move";
+    root.querySelectorAll("td.over").forEach((x) => x !== td && x.classList.remove("over"));
+    td.classList.add("over");
+  });
+  root.addEventListener("drop", (ev) => {
+    const td = cellOf(ev.target);
+    if (!dragging || !td) return;
+    ev.preventDefault();
+    const m = dragging;
+    dragging = null;
+    move(m, td.dataset.day, Number(td.dataset.slot), Number(td.dataset.table));
+  });
+  root.addEventListener("dragend", () => { dragging = null; unmark(); });
+
+  // Dragging with a finger or a pen (pointer events): the cell under the finger is the target.
+  root.addEventListener("pointerdown", (ev) => {
+    const box = ev.target.closest && ev.target.closest(".mcell");
+    if (!box || ev.pointerType === "mouse" || ev.target.closest("button")) return;
+    const m = byID[box.dataset.meeting];
+    let over = null;
+    box.setPointerCapture(ev.pointerId);
+    mark(m);
+    const moveTo = (e) => {
+      const td = cellOf(document.elementFromPoint(e.clientX, e.clientY));
+      if (td === over) return;
+      if (over) over.classList.remove("over");
+      over = td;
+      if (over) over.classList.add("over");
+    };
+    const end = (e) => {
+      box.removeEventListener("pointermove", moveTo);
+      box.removeEventListener("pointerup", end);
+      box.removeEventListener("pointercancel", cancel);
+      moveTo(e);
+      if (over) move(m, over.dataset.day, Number(over.dataset.slot), Number(over.dataset.table));
+      else unmark();
+    };
+    const cancel = () => { over = null; end({ clientX: -1, clientY: -1 }); };
+    box.addEventListener("pointermove", moveTo);
+    box.addEventListener("pointerup", end);
+    box.addEventListener("pointercancel", cancel);
+  });
+
+  // The "Chuyển…" menu: pick the slot and the table, each option saying why it cannot take the
+  // meeting, if it cannot.
+  const panelBox = h("div", { class: "move-panel-box" });
+  const openMenu = (m) => {
+    const slots = a.grid.flatMap((g) => g.slots.map((s) => ({ day: g.day, slot: s.slot, starts: s.starts_at, tables: g.tables })));
+    const slotSel = h("select", { id: "move-slot" }, slots.map((s) => {
+      const busy = moveConflict(m, s.day, s.slot, -1, a, days);
+      const here = s.day === m.day && s.slot === m.slot;
+      return h("option", { value: s.day + "|" + s.slot, selected: here }, `${date(s.day)} · ${t("slot")} ${s.slot} · ${time(s.starts)}` + (busy && busy !== "move_taken" ? ` (${t(busy)})` : ""));
+    }));
+    const tableSel = h("select", { id: "move-table" });
+    const fillTables = () => {
+      const [day, slot] = slotSel.value.split("|");
+      const n = (a.grid.find((g) => g.day === day) || {}).tables || 0;
+      const keep = tableSel.value || String(m.table);
+      tableSel.replaceChildren(...Array.from({ length: n }, (_, i) => {
+        const why = moveConflict(m, day, Number(slot), i + 1, a, days);
+        return h("option", { value: i + 1, selected: String(i + 1) === keep }, `${t("table")} ${i + 1}` + (why ? ` (${t(why)})` : ""));
+      }));
+    };
+    slotSel.addEventListener("change", fillTables);
+    fillTables();
+    const close = () => { panelBox.replaceChildren(); root.removeAttribute("data-dirty"); };
+    root.setAttribute("data-dirty", "1");
+    panelBox.replaceChildren(h("div", { class: "move-panel card", id: "move-panel", role: "group", "aria-labelledby": "move-panel-title" },
+      h("h3", { id: "move-panel-title", tabindex: "-1" }, t("move_title").replace("{who}", `${m.buyer_name} – ${m.producer_name}`)),
+      h("div", { class: "grid2" }, h("div", {}, h("label", { for: "move-slot" }, t("move_to_slot")), slotSel), h("div", {}, h("label", { for: "move-table" }, t("move_to_table")), tableSel)),
+      h("div", { class: "actions" }, h("button", { type: "button", id: "move-do", onclick: () => {
+        const [day, slot] = slotSel.value.split("|");
+        close();
+        move(m, day, Number(slot), Number(tableSel.value));
+      } }, t("move_do")), h("button", { type: "button", class: "secondary", onclick: close }, t("cancel")))));
+    panelBox.querySelector("h3").focus();
+  };
+
+  for (const day of a.grid) {
+    root.append(h("div", { class: "tablewrap" }, h("h2", {}, date(day.day)),
+      h("table", { class: "agenda b2b" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
+        h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
+          Array.from({ length: day.tables }, (_, i) => {
+            const cell = s.cells.find((x) => x.table === i + 1);
+            const m = cell && byID[cell.meeting_id];
+            return h("td", { class: "cell", dataset: { day: day.day, slot: s.slot, table: i + 1 } }, cell ? h("div", { class: "mcell", draggable: m ? "true" : undefined, dataset: { meeting: cell.meeting_id } },
+              cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name),
+              m && h("button", { type: "button", class: "secondary move-menu", "aria-label": `${t("move_menu")} ${cell.buyer_name} – ${cell.producer_name}`, onclick: () => openMenu(m) }, t("move_menu"))) : "");
+          })),
+          day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null])))));
+  }
+  return [root, panelBox];
+}
