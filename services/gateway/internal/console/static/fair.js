@@ -126,42 +126,6 @@ async function fairAlloc(f) {
   return h("div", {}, h("div", { class: "card" }, h("div", { class: "actions" }, h("button", { type: "button", id: "run-alloc", onclick: run }, t("run_alloc"))), out), h("div", { class: "card" }, mapBox));
 }
 
-async function fairB2B(f) {
-  const d = (f.b2b_days || [])[0] || {};
-  const grid = h("div", { id: "b2b-grid" });
-  const showGrid = async () => {
-    const a = (await api("GET", `/api/fairs/${f.id}/agenda`)).data;
-    if (!a || !a.grid) return;
-    grid.replaceChildren(...a.grid.map((day) => h("div", { class: "tablewrap" }, h("h2", {}, date(day.day)),
-      h("table", { class: "agenda" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
-        h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
-          Array.from({ length: day.tables }, (_, i) => { const cell = s.cells.find((x) => x.table === i + 1); return h("td", {}, cell ? [cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name)] : ""); })),
-          day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null]))))));
-  };
-  showGrid();
-  // The revision the last save answered: a run right after it waits until matchmaking has it.
-  let savedRevision = 0;
-  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
-    { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
-    { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
-    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
-    // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
-    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
-  ], t("save"), async (v) => {
-    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
-      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) }] });
-    if (r.ok) {
-      savedRevision = r.data.revision || 0;
-      toast(t("saved"));
-    }
-    return r;
-  }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
-    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
-    toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none") : (r.data.detail || t("failed")));
-    showGrid();
-  } }, t("run_schedule")))), h("div", { class: "card" }, h("h2", {}, t("agenda")), grid));
-}
-
 function bars(entries) {
   const maxV = Math.max(1, ...entries.map((e) => e[1]));
   return h("div", { class: "bars" }, entries.map(([label, v]) => h("div", { class: "row" }, h("span", {}, label), h("div", { class: "bar", style: `width:${(100 * v) / maxV}%` }), h("span", {}, num(v)))));
