@@ -8,6 +8,11 @@
 // other solvers (its comment lines name each meeting's variable per slot):
 //
 //	ocopfair-schedule -cnf 7 < problem.json > day.cnf
+//
+// With -long SEED it writes the long two-session day the tests and the bench generate from that
+// seed, as a problem:
+//
+//	ocopfair-schedule -long 1 | ocopfair-schedule -cnf 6 > long1.cnf
 package main
 
 import (
@@ -27,11 +32,15 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	budget := flag.Int("cnf", -1, "write the problem as a DIMACS formula for at most this many breaks instead of solving it")
+	long := flag.Uint64("long", 0, "write the generated long two-session day of this seed as a problem instead of solving one")
 	flag.Parse()
 	var err error
-	if *budget >= 0 {
+	switch {
+	case *long > 0:
+		err = writeProblem(os.Stdout, schedule.GenerateLong(*long))
+	case *budget >= 0:
 		err = runCNF(os.Stdin, os.Stdout, *budget)
-	} else {
+	default:
 		err = run(ctx, os.Stdin, os.Stdout)
 	}
 	if err != nil {
@@ -48,6 +57,13 @@ func read(in io.Reader) (schedule.Problem, error) {
 		return p, fmt.Errorf("read problem: %w", err)
 	}
 	return p, nil
+}
+
+// writeProblem writes p as the JSON a run reads.
+func writeProblem(out io.Writer, p schedule.Problem) error {
+	enc := json.NewEncoder(out)
+	enc.SetIndent("", "  ")
+	return enc.Encode(p)
 }
 
 // runCNF writes the problem read from in as a formula for at most budget breaks.

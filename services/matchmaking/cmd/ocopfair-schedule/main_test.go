@@ -79,3 +79,19 @@ func TestRunCNF(t *testing.T) {
 		t.Error("negative budget accepted")
 	}
 }
+
+// A generated long day written as a problem reads back as the same problem.
+func TestWriteProblem(t *testing.T) {
+	want := schedule.GenerateLong(2)
+	var out bytes.Buffer
+	if err := writeProblem(&out, want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := read(&out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Slots != want.Slots || got.Tables != want.Tables || len(got.Meetings) != len(want.Meetings) || got.Meetings[7].Participants[1] != want.Meetings[7].Participants[1] {
+		t.Errorf("read back %d slots, %d tables, %d meetings; written %d, %d, %d", got.Slots, got.Tables, len(got.Meetings), want.Slots, want.Tables, len(want.Meetings))
+	}
+}
