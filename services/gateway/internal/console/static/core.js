@@ -164,6 +164,8 @@ function retryLive(ms) {
 // formsDirty reports whether the person has started filling a form on the page: a live update
 // must not wipe what they typed.
 function formsDirty() {
+  // A view marks unsaved work that is not a form (a floor plan being edited) with data-dirty.
+  if (document.querySelector("#app [data-dirty]")) return true;
   for (const el of document.querySelectorAll("#app form input, #app form textarea, #app form select")) {
     if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue) return true;
   }

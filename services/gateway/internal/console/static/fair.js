@@ -76,13 +76,10 @@ async function fairMap(f, ref, manager) {
     const me = await api("GET", "/api/producers/me");
     if (me.ok) highlight = me.data.id;
   }
-  const holder = h("div", {});
-  const draw = (by) => holder.replaceChildren(boothMap(m, { by, highlight }));
-  draw("status");
-  const switcher = h("div", { class: "actions" }, h("span", { class: "muted" }, t("colour_by") + ":"),
-    h("button", { type: "button", class: "secondary", onclick: () => draw("status") }, t("by_status")),
-    h("button", { type: "button", class: "secondary", onclick: () => draw("sector") }, t("by_sector")));
-  return h("div", {}, h("div", { class: "card" }, switcher, m.booths.length ? holder : h("p", { class: "muted" }, t("none"))),
+  // #/fair/{id}/map?booth=A01 opens the map at that booth (the producer's application links here).
+  const focus = new URLSearchParams(location.hash.split("?")[1] || "").get("booth") || undefined;
+  const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true) } : undefined });
+  return h("div", {}, h("div", { class: "card" }, m.booths.length ? holder : h("p", { class: "muted" }, t("none"))),
     manager && h("div", { class: "card" }, h("h2", {}, t("grid")), form([
       { name: "zone", label: t("zone"), value: "Khu A" }, { name: "prefix", label: t("prefix"), value: "A" },
       { name: "rows", label: t("rows"), type: "number", value: 2, min: 1 }, { name: "columns", label: t("columns"), type: "number", value: 10, min: 1 },

@@ -6,7 +6,7 @@ const routes = [
   [/^#\/login$/, viewLogin],
   [/^#\/register$/, viewRegister],
   [/^#\/fairs$/, viewFairs],
-  [/^#\/fair\/([^/]+)(?:\/(\w+))?$/, viewFair],
+  [/^#\/fair\/([^/?]+)(?:\/(\w+))?(?:\?.*)?$/, viewFair],
   [/^#\/import$/, viewImport],
   [/^#\/admin$/, viewAdmin],
   [/^#\/producer$/, viewProducer],

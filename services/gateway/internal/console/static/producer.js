@@ -155,7 +155,7 @@ async function viewMyApps() {
   const apps = await all("/api/applications");
   return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
     h("h2", {}, a.fair_name || a.fair_id, " ", h("span", { class: "app-status" }, statusBadge("a_", a.status))),
-    a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: "#/fair/" + a.fair_id }, t("tab_map"))) : null,
+    a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: `#/fair/${a.fair_id}/map?booth=${encodeURIComponent(a.booths[0])}`, class: "on-map" }, t("map_see_on"))) : null,
     a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),
     ["submitted", "approved", "waitlisted"].includes(a.status) && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
       // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.

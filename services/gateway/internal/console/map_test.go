@@ -1,0 +1,307 @@
+package console_test
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/input"
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// floorPlan is what TestConsoleFloorPlan sets up through the API: a published fair with two
+// zones of four booths (Khu A: A01–A04 on the top row, Khu B: B01–B04 below), A01 held by a
+// honey cooperative and A02 by a fish-sauce cooperative.
+type floorPlan struct {
+	fairID string
+}
+
+func setUpFloorPlan(t *testing.T, j journey) floorPlan {
+	t.Helper()
+	anon := client{t: t, base: j.base}
+	admin := anon.as("admin@example.vn", "admin-password-1")
+	admin.call("POST", "/api/accounts", map[string]string{"name": "Trung tâm Xúc tiến", "email": "xt@map.example.vn", "password": "organiser-pass-1", "role": "organiser"})
+	oc := anon.as("xt@map.example.vn", "organiser-pass-1")
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	fair := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP Sông Hồng", "kind": "fair", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(30), "end_date": day(34),
+		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2}})
+	id := fair["id"].(string)
+	oc.call("POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 4}})
+	oc.call("POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu B", "prefix": "B", "kind": "standard", "rows": 1, "columns": 4, "origin_y": 7}})
+	oc.call("POST", "/api/fairs/"+id+"/publish", nil)
+	_, honey := anon.applicant(id, "mo@map.example.vn", "HTX Mật ong Bắc Hà", "5300777111", "15", "Mật ong bạc hà", 4)
+	_, fish := anon.applicant(id, "nm@map.example.vn", "HTX Nước mắm Phú Quốc", "1700777222", "91", "Nước mắm cá cơm", 5)
+	oc.call("POST", "/api/applications/"+honey+"/approve", nil)
+	oc.call("POST", "/api/applications/"+fish+"/approve", nil)
+	// The approvals reach the event service as events: the assignment is tried until they have.
+	oc.call("PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]string{"application_id": honey})
+	oc.call("PUT", "/api/fairs/"+id+"/booths/A02/assignment", map[string]string{"application_id": fish})
+	return floorPlan{fairID: id}
+}
+
+// TestConsoleFloorPlan drives the floor plan as its users would: a buyer on a desktop finds an
+// exhibitor by name, the map flies to its booth and the panel names it, zooms and pans with the
+// buttons and keys; a producer on a phone opens its booth from its application, sees the "your
+// booth" marker and finds a product; an organiser drags a booth to a free place and saves it
+// (it is there after a reload), and a drag onto another booth is refused in the page and saves
+// nothing, as does a drag cancelled with Esc.
+func TestConsoleFloorPlan(t *testing.T) {
+	j := startJourney(t)
+	p := setUpFloorPlan(t, j)
+	anon := client{t: t, base: j.base}
+	anon.register("mua@map.example.vn", "Chuỗi Siêu thị Sen", "buyer")
+	buyer := j.person("map-buyer", 1366, 800)
+	buyer.login("mua@map.example.vn", "parity-pass-1")
+	stepSearchFliesToBooth(t, buyer, p.fairID)
+	stepZoomAndPan(t, buyer, p.fairID)
+	prod := j.person("map-producer", 360, 800)
+	prod.login("mo@map.example.vn", "parity-pass-1")
+	stepOwnBoothFromApplication(t, prod, p.fairID)
+	org := j.person("map-organiser", 1366, 800)
+	org.login("xt@map.example.vn", "organiser-pass-1")
+	stepDragBoothAndSave(t, org, p.fairID)
+	stepDragOntoBoothRefused(t, org, p.fairID)
+	orgPhone := j.person("map-organiser-phone", 360, 800)
+	orgPhone.login("xt@map.example.vn", "organiser-pass-1")
+	orgPhone.open("#/fair/" + p.fairID)
+	orgPhone.until("the map", "document.querySelectorAll('#booth-map rect').length === 8", true)
+	orgPhone.run(chromedp.Click("#edit-plan"))
+	orgPhone.until("edit mode", "document.querySelector('#save-plan') && document.querySelector('#save-plan').offsetParent", false)
+	fitsPhone(orgPhone, "the plan in edit mode")
+	orgPhone.shot("map-edit")
+}
+
+// viewBox is the map's viewBox as x, y, width, height.
+func viewBox(t *testing.T, b browser) [4]float64 {
+	t.Helper()
+	var v [4]float64
+	s := b.eval("document.querySelector('#booth-map').getAttribute('viewBox')")
+	f := strings.Fields(s)
+	if len(f) != 4 {
+		t.Fatalf("viewBox %q", s)
+	}
+	for i := range v {
+		x, err := strconv.ParseFloat(f[i], 64)
+		if err != nil {
+			t.Fatalf("viewBox %q: %v", s, err)
+		}
+		v[i] = x
+	}
+	return v
+}
+
+// boothCentre is where booth code's middle is on the screen, in CSS pixels.
+func boothCentre(t *testing.T, b browser, code string) (float64, float64) {
+	t.Helper()
+	var x, y float64
+	s := b.eval(`(() => { const r = document.querySelector('#booth-map rect[data-code="` + code + `"]').getBoundingClientRect(); return (r.left + r.width / 2) + ' ' + (r.top + r.height / 2) })()`)
+	if _, err := fmt.Sscan(s, &x, &y); err != nil {
+		t.Fatalf("centre of %s: %q: %v", code, s, err)
+	}
+	return x, y
+}
+
+// pxPerMetre is the map's current scale on the screen.
+func pxPerMetre(t *testing.T, b browser) float64 {
+	t.Helper()
+	v, err := strconv.ParseFloat(b.eval("String(document.querySelector('#booth-map').getBoundingClientRect().width / document.querySelector('#booth-map').viewBox.baseVal.width)"), 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// stepSearchFliesToBooth: the buyer types part of an exhibitor's name without diacritics,
+// chooses the hit, and the map flies to its booth (centred, closer) and opens the panel with
+// the exhibitor's name, its province and product; the keyboard goes to the panel and back to
+// the booth when it closes.
+func stepSearchFliesToBooth(t *testing.T, b browser, fairID string) {
+	t.Helper()
+	b.open("#/fair/" + fairID)
+	b.until("the map", "document.querySelectorAll('#booth-map rect').length === 8", true)
+	if names := b.eval("[...document.querySelectorAll('#booth-map .zone-label')].map((z) => z.textContent).join('|')"); names != "Khu A|Khu B" {
+		t.Errorf("zone names drawn %q, want Khu A|Khu B", names)
+	}
+	before := viewBox(t, b)
+	b.run(chromedp.SendKeys("#map-search", "nuoc mam"))
+	b.until("the hit", "document.querySelector('#map-hits button.hit') && document.querySelector('#map-hits').textContent.includes('HTX Nước mắm Phú Quốc')", false)
+	b.shot("map-search")
+	b.run(chromedp.Click("#map-hits button.hit"))
+	b.until("the panel with the exhibitor", "!document.querySelector('#booth-panel').hidden && document.querySelector('#booth-panel').textContent.includes('HTX Nước mắm Phú Quốc')", false)
+	// The flight ends with A02 in view, clear of the panel that stands over the map's right side.
+	clear := `(() => { const r = document.querySelector('#booth-map rect[data-code="A02"]').getBoundingClientRect(), box = document.querySelector('.mapbox').getBoundingClientRect(),
+		p = document.querySelector('#booth-panel').getBoundingClientRect();
+		return r.left >= box.left && r.top >= box.top && r.bottom <= box.bottom && r.right <= p.left && p.left - r.right < box.width / 2 })()`
+	b.until("the flight over A02", clear, false)
+	time.Sleep(600 * time.Millisecond) // the flight has ended
+	if b.eval("String("+clear+")") != "true" {
+		t.Error("after the flight A02 is out of view or under the panel")
+	}
+	after := viewBox(t, b)
+	if after[2] >= before[2] {
+		t.Errorf("the map did not come closer: viewBox %v before, %v after", before, after)
+	}
+	if got := b.eval("document.querySelector('#booth-panel h2').textContent"); got != "Gian hàng A02" {
+		t.Errorf("panel title %q, want Gian hàng A02", got)
+	}
+	b.until("province and product in the panel", "document.querySelector('#booth-panel').textContent.includes('An Giang') && document.querySelector('#booth-panel').textContent.includes('Nước mắm cá cơm · 5★')", false)
+	if id := b.eval("document.activeElement.id"); id != "booth-panel-title" {
+		t.Errorf("focus on %q after choosing the hit, want the panel's title", id)
+	}
+	b.shot("map-flown")
+	b.run(chromedp.KeyEvent(kb.Escape))
+	b.until("the panel closed, focus back on the booth", "document.querySelector('#booth-panel').hidden && document.activeElement.dataset.code === 'A02'", false)
+}
+
+// stepZoomAndPan: the zoom buttons, the fit button and the arrow keys change what the map shows.
+func stepZoomAndPan(t *testing.T, b browser, fairID string) {
+	t.Helper()
+	b.reload()
+	b.until("the map", "document.querySelectorAll('#booth-map rect').length === 8", true)
+	fit := viewBox(t, b)
+	if label := b.eval("document.querySelector('#map-zoom-in').getAttribute('aria-label')"); label != "Phóng to" {
+		t.Errorf("zoom-in button labelled %q", label)
+	}
+	b.run(chromedp.Click("#map-zoom-in"))
+	b.until("zoomed in", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width < %f", fit[2]*0.7), false)
+	b.run(chromedp.Click("#map-zoom-out"))
+	b.run(chromedp.Click("#map-zoom-out"))
+	b.until("zoomed out", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width > %f", fit[2]*1.2), false)
+	b.run(chromedp.Click("#map-fit"))
+	b.until("fitted again", fmt.Sprintf("Math.abs(document.querySelector('#booth-map').viewBox.baseVal.width - %f) < 0.01", fit[2]), false)
+	b.run(chromedp.Click("#map-zoom-in"))
+	b.until("zoomed in", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width < %f", fit[2]*0.7), false)
+	zoomed := viewBox(t, b)
+	b.eval("document.querySelector('#booth-map').focus(), ''")
+	b.run(chromedp.KeyEvent(kb.ArrowRight))
+	b.until("panned right", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.x > %f", zoomed[0]+0.5), false)
+	// The wheel zooms where it points (the protocol wants both deltas, and leaves a zero out).
+	x, y := boothCentre(t, b, "B01")
+	b.run(chromedp.MouseEvent(chromedp.MouseWheel, x, y, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY = 1, 240 }))
+	b.until("zoomed out by the wheel", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width > %f", zoomed[2]*1.2), false)
+	b.shot("map-zoomed")
+}
+
+// stepOwnBoothFromApplication: on a phone, the producer follows "Xem trên sơ đồ" from its
+// application; the map opens at its booth with the panel, the booth carries the "Gian của
+// bạn" marker, a product search finds it, and the map goes full screen and back.
+func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
+	t.Helper()
+	b.open("#/producer/apps")
+	b.until("the link to the map", "document.querySelector('a.on-map')", true)
+	if txt := b.eval("document.querySelector('a.on-map').textContent"); txt != "Xem trên sơ đồ" {
+		t.Errorf("the application's map link reads %q", txt)
+	}
+	b.run(chromedp.Click("a.on-map"))
+	b.until("the map at the booth", "location.hash === '#/fair/"+fairID+"/map?booth=A01' && document.querySelector('#booth-panel') && !document.querySelector('#booth-panel').hidden", false)
+	if got := b.eval("document.querySelector('#booth-panel h2').textContent"); got != "Gian hàng A01" {
+		t.Errorf("panel title %q, want Gian hàng A01", got)
+	}
+	b.until("the your-booth marker over A01", `(() => { const m = document.querySelector('#booth-map .own-marker text'), r = document.querySelector('#booth-map rect[data-code="A01"]').getBoundingClientRect();
+		if (!m || m.textContent !== 'Gian của bạn') return false; const k = m.getBoundingClientRect(); return k.width > 0 && Math.abs((k.left + k.width / 2) - (r.left + r.width / 2)) < 2 && k.bottom <= r.bottom })()`, false)
+	if !strings.Contains(b.eval("document.querySelector('.legend').textContent"), "Gian của bạn") {
+		t.Error("the legend does not explain the your-booth marker")
+	}
+	fitsPhone(b, "the map at the producer's booth")
+	b.shot("map-own-booth")
+	b.run(chromedp.Click("#booth-panel-close"))
+	b.until("panel closed", "document.querySelector('#booth-panel').hidden", false)
+	b.run(chromedp.SendKeys("#map-search", "bac ha"))
+	b.until("the product's hit", "document.querySelector('#map-hits button.hit') && document.querySelector('#map-hits').textContent.includes('Mật ong bạc hà')", false)
+	b.run(chromedp.Click("#map-full"))
+	b.until("full screen", "document.querySelector('#floorplan.full') && Math.abs(document.querySelector('#floorplan').getBoundingClientRect().height - innerHeight) < 2", false)
+	b.shot("map-full-screen")
+	b.run(chromedp.Click("#map-full"))
+	b.until("back from full screen", "!document.querySelector('#floorplan.full')", false)
+}
+
+// reload loads the page afresh, as the browser's reload button does.
+func (b browser) reload() {
+	b.t.Helper()
+	b.run(chromedp.Reload())
+	b.until("page reloaded", "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…') && !document.querySelector('#app').hasAttribute('aria-busy')", false)
+}
+
+// dragBooth drags booth code by (dx, dy) metres with the mouse, in steps, as a person would.
+func dragBooth(t *testing.T, b browser, code string, dx, dy float64) {
+	t.Helper()
+	x, y := boothCentre(t, b, code)
+	k := pxPerMetre(t, b)
+	b.run(chromedp.DragAndDropXY(x, y, x+dx*k, y+dy*k, 12))
+}
+
+// boothAt is booth code's position on the map as "x y".
+func boothAt(b browser, code string) string {
+	return b.eval(`(() => { const r = document.querySelector('#booth-map rect[data-code="` + code + `"]'); return r.getAttribute('x') + ' ' + r.getAttribute('y') })()`)
+}
+
+// stepDragBoothAndSave: the organiser turns on editing, drags B04 (x 9, y 7) five metres to the
+// right onto free floor, saves, and after a reload it stands there; arrow keys move a booth too.
+func stepDragBoothAndSave(t *testing.T, b browser, fairID string) {
+	t.Helper()
+	b.open("#/fair/" + fairID)
+	b.until("the map", "document.querySelectorAll('#booth-map rect').length === 8", true)
+	b.run(chromedp.Click("#edit-plan"))
+	b.until("edit mode", "document.querySelector('#floorplan.editing') && document.querySelector('#save-plan').disabled", false)
+	b.eval("document.querySelector('#booth-map').scrollIntoView({ block: 'center' }), ''")
+	dragBooth(t, b, "B04", 5, 0)
+	b.until("B04 moved, not refused", `(() => { const g = document.querySelector('#booth-map g[data-code="B04"]'); return g.classList.contains('moved') && !g.classList.contains('bad') && !document.querySelector('#save-plan').disabled })()`, false)
+	if at := boothAt(b, "B04"); at != "14 7" {
+		t.Errorf("B04 dropped at %q, want 14 7 (on the 1 m grid)", at)
+	}
+	b.shot("map-dragged")
+	b.run(chromedp.Click("#save-plan"))
+	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	b.reload()
+	b.until("B04 where it was dropped after a reload", `document.querySelector('#booth-map rect[data-code="B04"]') && document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('x') === '14'`, true)
+	// The keyboard moves the chosen booth one grid step per arrow.
+	b.run(chromedp.Click("#edit-plan"))
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.eval(`document.querySelector('#booth-map g[data-code="B04"]').focus(), ''`)
+	b.run(chromedp.KeyEvent(kb.ArrowDown))
+	b.until("B04 one metre down", `document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('y') === '8' && document.querySelector('#booth-info').textContent.includes('B04')`, false)
+	b.run(chromedp.Click("#undo-plan"))
+	b.until("undone", `document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('y') === '7' && document.querySelector('#save-plan').disabled`, false)
+}
+
+// stepDragOntoBoothRefused: dragging B03 onto B02 turns it red with a message naming both and
+// keeps Save off; after a reload nothing moved. A drag cancelled with Esc puts the booth back.
+func stepDragOntoBoothRefused(t *testing.T, b browser, fairID string) {
+	t.Helper()
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.eval("document.querySelector('#booth-map').scrollIntoView({ block: 'center' }), ''")
+	dragBooth(t, b, "B03", -2, 0)
+	b.until("B03 red over B02", `(() => { const g = document.querySelector('#booth-map g[data-code="B03"]'); return g.classList.contains('bad') && g.querySelector('rect').getAttribute('fill') === '#ef5350' })()`, false)
+	if msg := b.eval("document.querySelector('#map-msg').textContent"); msg != "Gian B03 chồng lên gian B02: hãy dời sang chỗ trống." {
+		t.Errorf("the refusal reads %q", msg)
+	}
+	if b.eval("String(document.querySelector('#save-plan').disabled)") != "true" {
+		t.Error("Save is offered while a booth overlaps another")
+	}
+	b.shot("map-overlap")
+	b.run(chromedp.Click("#undo-plan"))
+	b.until("undone", `document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('x') === '6'`, false)
+	// Esc during a drag: the booth goes back to where it stood.
+	x, y := boothCentre(t, b, "B03")
+	k := pxPerMetre(t, b)
+	held := func(p *input.DispatchMouseEventParams) { p.Button = input.MouseButtonLeft; p.Buttons = 1 }
+	b.run(chromedp.MouseEvent(chromedp.MousePressed, x, y, held, chromedp.ClickCount(1)))
+	for i := 1; i <= 6; i++ {
+		b.run(chromedp.MouseEvent(chromedp.MouseMoved, x, y+float64(i)*k, held))
+	}
+	b.until("B03 dragged down", `document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('y') !== '7'`, false)
+	b.run(chromedp.KeyEvent(kb.Escape))
+	// The drag is over: moving on before letting go moves nothing.
+	b.run(chromedp.MouseEvent(chromedp.MouseMoved, x, y+8*k, held))
+	b.run(chromedp.MouseEvent(chromedp.MouseReleased, x, y+8*k, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	b.until("B03 back after Esc", `document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('y') === '7' && document.querySelector('#save-plan').disabled`, false)
+	b.reload()
+	b.until("the map", "document.querySelectorAll('#booth-map rect').length === 8", true)
+	if at := boothAt(b, "B03"); at != "6 7" {
+		t.Errorf("B03 at %q after the refused drag, want 6 7 (nothing saved)", at)
+	}
+}
