@@ -33,7 +33,7 @@ func (b browser) run(steps ...chromedp.Action[chromedp.Void]) {
 		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 		err = chromedp.Do(ctx, steps...)
 		cancel()
-		if err == nil || len(steps) != 1 || !strings.Contains(err.Error(), "Could not find node with given id") {
+		if err == nil || len(steps) != 1 || !(strings.Contains(err.Error(), "Could not find node with given id") || strings.Contains(err.Error(), "No node with given id found")) {
 			break
 		}
 		time.Sleep(300 * time.Millisecond)
@@ -366,6 +366,9 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 	org.shot("b2b-grid")
 	org.open("#/fair/" + fairID + "/report")
 	org.until("report", "document.querySelector('#report')", false)
+	// The dashboard at a glance: one approved, one booth of twelve taken, the meeting scheduled.
+	org.until("the dashboard's figures", "document.querySelector('#kpi-approved .n').textContent === '1' && document.querySelector('#kpi-booths .n').textContent === '1/12' && "+
+		"document.querySelector('#kpi-scheduled .n').textContent === '1' && document.querySelector('#kpi-requested .n').textContent === '0' && document.querySelector('#meeting-funnel')", true)
 	org.shot("report")
 }
 
