@@ -16,7 +16,8 @@ import (
 // zones of four booths (Khu A: A01–A04 on the top row, Khu B: B01–B04 below), A01 held by a
 // honey cooperative and A02 by a fish-sauce cooperative.
 type floorPlan struct {
-	fairID string
+	fairID    string
+	organiser client
 }
 
 func setUpFloorPlan(t *testing.T, j journey) floorPlan {
@@ -40,7 +41,7 @@ func setUpFloorPlan(t *testing.T, j journey) floorPlan {
 	// The approvals reach the event service as events: the assignment is tried until they have.
 	oc.call("PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]string{"application_id": honey})
 	oc.call("PUT", "/api/fairs/"+id+"/booths/A02/assignment", map[string]string{"application_id": fish})
-	return floorPlan{fairID: id}
+	return floorPlan{fairID: id, organiser: oc}
 }
 
 // TestConsoleFloorPlan drives the floor plan as its users would: a buyer on a desktop finds an
@@ -57,14 +58,17 @@ func TestConsoleFloorPlan(t *testing.T) {
 	buyer := j.person("map-buyer", 1366, 800)
 	buyer.login("mua@map.example.vn", "parity-pass-1")
 	stepSearchFliesToBooth(t, buyer, p.fairID)
+	noAxeFindings(buyer, "the map with a booth's panel")
 	stepZoomAndPan(t, buyer, p.fairID)
 	prod := j.person("map-producer", 360, 800)
 	prod.login("mo@map.example.vn", "parity-pass-1")
 	stepOwnBoothFromApplication(t, prod, p.fairID)
+	noAxeFindings(prod, "the map with search hits")
 	org := j.person("map-organiser", 1366, 800)
 	org.login("xt@map.example.vn", "organiser-pass-1")
 	stepDragBoothAndSave(t, org, p.fairID)
 	stepDragOntoBoothRefused(t, org, p.fairID)
+	stepRefusalInTheAPIsWords(t, org, p)
 	orgPhone := j.person("map-organiser-phone", 360, 800)
 	orgPhone.login("xt@map.example.vn", "organiser-pass-1")
 	orgPhone.open("#/fair/" + p.fairID)
@@ -72,6 +76,9 @@ func TestConsoleFloorPlan(t *testing.T) {
 	orgPhone.run(chromedp.Click("#edit-plan"))
 	orgPhone.until("edit mode", "document.querySelector('#save-plan') && document.querySelector('#save-plan').offsetParent", false)
 	fitsPhone(orgPhone, "the plan in edit mode")
+	orgPhone.eval(`document.querySelector('#booth-map g[data-code="A03"]').dispatchEvent(new MouseEvent('click', { bubbles: true })), ''`)
+	orgPhone.until("the panel's fields", "document.querySelector('#booth-edit-w')", false)
+	noAxeFindings(orgPhone, "the plan in edit mode with a booth's fields")
 	orgPhone.shot("map-edit")
 }
 
@@ -304,4 +311,22 @@ func stepDragOntoBoothRefused(t *testing.T, b browser, fairID string) {
 	if at := boothAt(b, "B03"); at != "6 7" {
 		t.Errorf("B03 at %q after the refused drag, want 6 7 (nothing saved)", at)
 	}
+}
+
+// stepRefusalInTheAPIsWords: while the organiser moves B01 to free floor, another organiser puts
+// B02 there; saving is refused by the API, and the page says so in Vietnamese on the booth.
+func stepRefusalInTheAPIsWords(t *testing.T, b browser, p floorPlan) {
+	t.Helper()
+	b.run(chromedp.Click("#edit-plan"))
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.eval("document.querySelector('#booth-map').scrollIntoView({ block: 'center' }), ''")
+	dragBooth(t, b, "B01", 0, 5)
+	b.until("B01 on free floor", `(() => { const g = document.querySelector('#booth-map g[data-code="B01"]'); return g.classList.contains('moved') && !g.classList.contains('bad') && !document.querySelector('#save-plan').disabled })()`, false)
+	p.organiser.call("PATCH", "/api/fairs/"+p.fairID+"/booths/B02", map[string]float64{"x": 0, "y": 12})
+	b.run(chromedp.Click("#save-plan"))
+	b.until("the API's refusal on B01", `document.querySelector('#booth-map g[data-code="B01"]').classList.contains('bad') && document.querySelector('#map-msg').textContent.includes('Gian B01 chồng lên gian B02')`, false)
+	t.Logf("refusal: %s", b.eval("document.querySelector('#map-msg').textContent"))
+	b.shot("map-api-refusal")
+	b.run(chromedp.Click("#undo-plan"))
+	b.until("undone", `document.querySelector('#booth-map rect[data-code="B01"]').getAttribute('y') === '7' && !document.querySelector('#map-msg').textContent`, false)
 }

@@ -66,7 +66,9 @@ const mapFmt = (v) => new Intl.NumberFormat(S.lang === "vi" ? "vi-VN" : "en-GB",
 // mapProblem is a refusal in the words the API said it (in the page's language).
 function mapProblem(r) {
   const p = r.data || {};
-  return (p.errors || []).map((e) => e.message).join(" ") || p.detail || p.title || t("failed");
+  const m = (p.errors || []).map((e) => e.message).join(" ") || p.detail || p.title || t("failed");
+  // A field's message may start in lower case (it follows the field's name in a form).
+  return m.charAt(0).toUpperCase() + m.slice(1);
 }
 
 // boothMap draws a fair's floor plan m. opts: by ("status" or "sector"), highlight (the
