@@ -281,6 +281,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.open("#/producer/fairs")
 	prod.until("the fair open for applications", "document.querySelector('#apply-"+fairID+"')", true)
 	prod.shot("open-fairs")
+	// The preferred zone is one of the plan's zones, or none.
+	prod.until("the plan's zones to choose from", "[...document.querySelectorAll('#apply-"+fairID+"-preferred_zone option')].map((o) => o.value).join('|') === '|Khu A'", false)
+	prod.fill(map[string]string{"#apply-" + fairID + "-preferred_zone": "Khu A"})
 	prod.submit("apply-" + fairID)
 	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
 	return prod

@@ -1,6 +1,7 @@
 // Labels of the console in Vietnamese (default) and English.
 window.I18N = {
   vi: {
+    zone_any: "Khu nào cũng được",
     dash_title: "Tổng quan", dash_pending: "Đơn chờ duyệt", dash_approved: "Đơn đã duyệt", dash_booths: "Gian đã có chủ",
     dash_requested: "Cuộc gặp chờ trả lời", dash_asked: "Đã đề nghị", dash_accepted: "Đã nhận lời", dash_scheduled: "Đã xếp lịch", dash_held: "Đã diễn ra",
     dash_attended: "Có mặt tại bàn", dash_scans: "Lượt quét QR", dash_funnel: "Cuộc gặp B2B: từ đề nghị đến gặp mặt", dash_scans_by_day: "Lượt quét QR theo ngày",
@@ -120,6 +121,7 @@ window.I18N = {
     map_drag_cancelled: "Đã hủy kéo gian {a}.",
   },
   en: {
+    zone_any: "Any zone",
     dash_title: "At a glance", dash_pending: "Applications to review", dash_approved: "Applications approved", dash_booths: "Booths taken",
     dash_requested: "Meetings awaiting an answer", dash_asked: "Asked", dash_accepted: "Accepted", dash_scheduled: "Scheduled", dash_held: "Held",
     dash_attended: "Present at the table", dash_scans: "QR scans", dash_funnel: "B2B meetings: from asked to held", dash_scans_by_day: "QR scans by day",

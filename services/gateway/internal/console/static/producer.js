@@ -131,6 +131,13 @@ async function viewOpenFairs() {
   if (!me.ok) return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-profile", t("empty_no_profile"), h("a", { href: "#/producer", class: "button" }, t("empty_no_profile_go"))));
   const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`)]);
   const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
+  // The preferred zone is chosen among the zones of the fair's floor plan (free text while the
+  // plan has none yet), so a wish always names a zone the allocator knows.
+  const plans = await Promise.all(items.map((f) => api("GET", `/api/fairs/${f.id}/booths`, undefined, { quiet: true })));
+  const zonesOf = new Map(items.map((f, i) => [f.id, (plans[i].ok && plans[i].data.zones) || []]));
+  const zoneField = (f) => zonesOf.get(f.id).length
+    ? { name: "preferred_zone", label: t("preferred_zone"), type: "select", value: "", options: [["", t("zone_any")], ...zonesOf.get(f.id).map((z) => [z, z])] }
+    : { name: "preferred_zone", label: t("preferred_zone") };
   const prods = products.filter((p) => p.certificate_status !== "expired");
   // Without a valid product there is nothing to apply with: say what to do instead of empty forms.
   if (!prods.length) {
@@ -140,7 +147,7 @@ async function viewOpenFairs() {
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
       { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
-      { name: "preferred_zone", label: t("preferred_zone") }],
+      zoneField(f)],
     t("apply"), async (v) => {
       const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
       if (r.ok) { toast(t("saved")); location.hash = "#/producer/apps"; }
@@ -198,4 +205,3 @@ function interestToggle(producerID, o) {
   });
   return b;
 }
-
