@@ -136,7 +136,10 @@ func loadDemoLiveFair(ctx context.Context, org demoClient, exhibitors, buyers []
 		{"date": day(1), "start_time": "08:00", "slot_minutes": 30, "slots": 8, "morning_slots": 4, "lunch_minutes": 60, "tables": 4}}}, &fair); err != nil {
 		return fmt.Errorf("demo: live fair B2B days: %w", err)
 	}
-	return demoMeetings(ctx, org, id, fair.Revision, exhibitors, buyers)
+	if err := demoMeetings(ctx, org, id, fair.Revision, exhibitors, buyers); err != nil {
+		return err
+	}
+	return demoFairDay(ctx, org, id, exhibitors, buyers)
 }
 
 // approveAndPlace approves a fair's applications once all want have reached the organisers'

@@ -3,6 +3,7 @@ package localstack_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopfair/ocopfair/dev/localstack"
 	"github.com/ocopfair/ocopfair/dev/testenv"
@@ -65,6 +66,7 @@ func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount)
 	if scheduled == 0 || mous == 0 || contracts == 0 {
 		t.Errorf("the live fair's meetings: %d scheduled, %d MoUs, %d contracts with a value; want some of each", scheduled, mous, contracts)
 	}
+	checkDemoFairDay(t, orgC, byStatus["live"])
 	var hanoiMeetings struct {
 		Items []struct{ Status, Day string }
 	}
@@ -80,4 +82,34 @@ func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount)
 		t.Errorf("meetings at the Hà Nội fair: %+v, want one requested, accepted and declined", hanoiMeetings.Items)
 	}
 	return hanoi
+}
+
+// checkDemoFairDay checks that the live fair's day shows badges scanned at the gate and at the
+// tables, meetings attended, and QR scans in its report.
+func checkDemoFairDay(t *testing.T, org testenv.Client, live string) {
+	t.Helper()
+	var checkins struct {
+		Counts struct {
+			Gate             int
+			Table            int
+			People           int
+			AttendedMeetings int `json:"attended_meetings"`
+		}
+	}
+	org.Do(t, "GET", "/api/fairs/"+live+"/checkins", nil).Decode(t, &checkins)
+	if c := checkins.Counts; c.Gate < 12 || c.People < 12 || c.Table < 2 || c.AttendedMeetings < 1 {
+		t.Errorf("the live fair's check-ins: %+v, want every participant at the gate, table scans and a meeting attended", c)
+	}
+	// Views are counted in batches every 10 s: wait up to three of them.
+	var rep struct {
+		MeetingsAttended int `json:"meetings_attended"`
+		ScanCount        int `json:"scan_count"`
+	}
+	for deadline := time.Now().Add(40 * time.Second); time.Now().Before(deadline); time.Sleep(500 * time.Millisecond) {
+		org.Do(t, "GET", "/api/fairs/"+live+"/report", nil).Decode(t, &rep)
+		if rep.MeetingsAttended >= 1 && rep.ScanCount > 0 {
+			return
+		}
+	}
+	t.Errorf("the live fair's report: %d meetings attended, %d QR scans; want some of each", rep.MeetingsAttended, rep.ScanCount)
 }

@@ -1,0 +1,118 @@
+package localstack
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+)
+
+// demoFairDay fills the live fair's day today: the fair gets a B2B day today from midnight (so
+// that its first slots have passed whenever the demo loads), three more meetings are placed on it
+// (their participants are busy all of yesterday's day), every participant's badge is scanned at
+// the gate, both sides of two of today's meetings at their table (so those meetings are attended;
+// the third has a buyer waiting alone), and visitors open the exhibitors' product verification
+// pages a few times (the fair report's QR scans).
+func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors, buyers []demoParticipant) error {
+	now := time.Now()
+	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
+	session := func(date, start string) map[string]any {
+		return map[string]any{"date": date, "start_time": start, "slot_minutes": 30, "slots": 8, "morning_slots": 4, "lunch_minutes": 60, "tables": 4}
+	}
+	var fair struct{ Revision int64 }
+	if err := org.do(ctx, "PUT", "/api/fairs/"+fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{
+		session(day(-1), "08:00"), session(day(0), "00:00"), session(day(1), "08:00")}}, &fair); err != nil {
+		return fmt.Errorf("demo: the live fair's day today: %w", err)
+	}
+	type pair struct{ b, p demoParticipant }
+	pairs := []pair{{buyers[0], exhibitors[3]}, {buyers[1], exhibitors[4]}, {buyers[2], exhibitors[5]}}
+	var ids []string
+	for _, x := range pairs {
+		for _, c := range []demoClient{x.b.c, x.p.c} {
+			if err := c.do(ctx, "PUT", "/api/fairs/"+fairID+"/unavailability", map[string]any{"day": day(-1), "slots": []int{1, 2, 3, 4, 5, 6, 7, 8}}, nil); err != nil {
+				return fmt.Errorf("demo: busy yesterday: %w", err)
+			}
+		}
+		var m struct{ ID string }
+		if err := x.b.c.do(ctx, "POST", "/api/fairs/"+fairID+"/meetings", map[string]any{"buyer_id": x.b.id, "producer_id": x.p.id}, &m); err != nil {
+			return fmt.Errorf("demo: meeting today: %w", err)
+		}
+		if err := x.p.c.do(ctx, "POST", "/api/meetings/"+m.ID+"/accept", nil, nil); err != nil {
+			return fmt.Errorf("demo: accept: %w", err)
+		}
+		ids = append(ids, m.ID)
+	}
+	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?mode=repair&fair_revision=%d&time_limit_ms=2000", fairID, fair.Revision), nil, nil); err != nil {
+		return fmt.Errorf("demo: schedule today: %w", err)
+	}
+	codes := map[string]string{} // participant -> badge code
+	var everyone []demoParticipant
+	everyone = append(append(everyone, buyers...), exhibitors...)
+	for _, p := range everyone {
+		var b struct {
+			Code string `json:"code"`
+		}
+		if err := eventually(ctx, func() error { return p.c.do(ctx, "GET", "/api/fairs/"+fairID+"/badge", nil, &b) }); err != nil {
+			return fmt.Errorf("demo: badge: %w", err)
+		}
+		codes[p.id] = b.Code
+	}
+	checkIn := func(code, place string, table int, at time.Time) error {
+		body := map[string]any{"scan_id": uuid.NewString(), "code": code, "place": place, "scanned_at": at.Format(time.RFC3339)}
+		if table > 0 {
+			body["table"] = table
+		}
+		return org.do(ctx, "POST", "/api/fairs/"+fairID+"/checkins", body, nil)
+	}
+	for i, p := range everyone {
+		if err := checkIn(codes[p.id], "gate", 0, now.Add(-time.Duration(90-i)*time.Minute)); err != nil {
+			return fmt.Errorf("demo: gate check-in: %w", err)
+		}
+	}
+	for i, id := range ids {
+		var m struct {
+			Day    string `json:"day"`
+			Table  int    `json:"table"`
+			Starts string `json:"starts_at"`
+		}
+		if err := pairs[i].b.c.do(ctx, "GET", "/api/meetings/"+id, nil, &m); err != nil {
+			return err
+		}
+		start, err := time.Parse(time.RFC3339, m.Starts)
+		if err != nil || m.Table == 0 {
+			continue // not placed: nothing to scan at a table
+		}
+		at := start.Add(2 * time.Minute)
+		if at.After(now) {
+			at = now
+		}
+		if at.Before(start.Add(-10*time.Minute)) || now.Sub(at) > 23*time.Hour {
+			continue // its slot is later today, or too long ago for a scan to be taken
+		}
+		sides := []demoParticipant{pairs[i].b, pairs[i].p}
+		if i == 2 {
+			sides = sides[:1] // the producer has not come to the table
+		}
+		for _, p := range sides {
+			if err := checkIn(codes[p.id], "table", m.Table, at); err != nil {
+				return fmt.Errorf("demo: table check-in: %w", err)
+			}
+		}
+	}
+	anon := demoClient{base: org.base, http: org.http}
+	for i, p := range exhibitors {
+		var s struct {
+			Code string `json:"code"`
+		}
+		if err := p.c.do(ctx, "GET", "/api/products/"+p.productID+"/scans", nil, &s); err != nil {
+			return fmt.Errorf("demo: product code: %w", err)
+		}
+		for range 1 + i%3 {
+			if err := anon.do(ctx, "GET", "/api/verify/"+s.Code, nil, nil); err != nil {
+				return fmt.Errorf("demo: verification page: %w", err)
+			}
+		}
+	}
+	return nil
+}
