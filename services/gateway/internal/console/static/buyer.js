@@ -118,9 +118,10 @@ function outcomeForm(m, act) {
   return h("div", { class: "outcome-form" }, sel, value, save);
 }
 
-// inbox is the meetings page's state that outlives a redraw: the tab shown and the answer panel
-// open (a live update must not close what someone is filling in).
-const inbox = { tab: "", open: null };
+// inbox is the meetings page's state that outlives a redraw: the tab shown (picked: chosen by
+// the person rather than by what the lists hold) and the answer panel open (a live update must
+// not close what someone is filling in).
+const inbox = { tab: "", picked: false, open: null };
 
 // meetingBadge is a meeting's state as its inbox says it: waiting, another time proposed,
 // accepted, declined or cancelled.
@@ -201,13 +202,13 @@ async function viewMeetings() {
   const daysOf = Object.fromEntries(fairsSeen.map((id, i) => [id, (fairs[i].ok && fairs[i].data.b2b_days) || []]));
   const received = list.filter((m) => m.requested_by !== side);
   const sent = list.filter((m) => m.requested_by === side);
-  if (!inbox.tab) inbox.tab = received.length || !sent.length ? "received" : "sent";
+  if (!inbox.picked) inbox.tab = received.length || !sent.length ? "received" : "sent";
   // What awaits this side's answer comes first, then the newest.
   const order = (ms) => ms.slice().sort((a, b) => (b.awaiting === side) - (a.awaiting === side) || (a.id < b.id ? 1 : -1));
   const shown = order(inbox.tab === "received" ? received : sent);
   const due = (ms) => ms.filter((m) => m.awaiting === side).length;
   const tab = (key, ms) => h("button", { type: "button", role: "tab", id: "inbox-tab-" + key, class: "tab" + (inbox.tab === key ? " active" : ""), "aria-selected": String(inbox.tab === key),
-    "aria-controls": "inbox-panel", onclick: () => { inbox.tab = key; inbox.open = null; render(true); } },
+    "aria-controls": "inbox-panel", onclick: () => { inbox.tab = key; inbox.picked = true; inbox.open = null; render(true); } },
     t("inbox_" + key) + " ", h("span", { class: "count" }, num(ms.length)), due(ms) ? h("span", { class: "due" }, " · " + plural(due(ms), "n_due")) : null);
   return h("div", {}, h("h1", {}, t("meetings")), h("p", {}, fairsSeen.map((f) => h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " ›"))),
     list.length ? [h("div", { class: "tabs queue-tabs", role: "tablist", "aria-label": t("meetings") }, tab("received", received), tab("sent", sent)),
