@@ -203,7 +203,8 @@ func demoPlans() (hanoi, week []demoGrid) {
 // provinces (most applying, approved and placed at the Hà Nội fair), 15 buyers with sourcing
 // requests that producers have marked interest in, and a fair in every other state of its
 // lifecycle: a draft, one with applications closed, a cancelled one, a completed one, and a live
-// one whose B2B day yesterday was scheduled and held, with MoUs and contracts recorded. It
+// one whose B2B day yesterday was scheduled and held, with MoUs and contracts recorded, and whose
+// day today has badges scanned at the gate and at the tables, meetings attended and QR scans. It
 // returns the accounts to sign in with.
 func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([]DemoAccount, error) {
 	anon := demoClient{base: gateway, http: &http.Client{Timeout: 30 * time.Second}}

@@ -88,20 +88,20 @@ type Routes struct {
 func (rt *Routes) Register(api httpx.API) {
 	sides := []string{auth.RoleBuyer, auth.RoleProducer}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge", Tag: "fair day", Roles: sides,
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge", Tag: "badges", Roles: sides,
 		Summary: "The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.", Response: badgeResponse{}}, rt.own)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.pdf", Tag: "fair day", Roles: sides,
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.pdf", Tag: "badges", Roles: sides,
 		Summary: "The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.", Files: []string{"application/pdf"}}, rt.ownPDF)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.svg", Tag: "fair day", Roles: sides,
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.svg", Tag: "badges", Roles: sides,
 		Summary: "The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.", Files: []string{"image/svg+xml"}}, rt.ownSVG)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badges.pdf", Tag: "fair day", Roles: staff,
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badges.pdf", Tag: "badges", Roles: staff,
 		Summary: "Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.", Files: []string{"application/pdf"}}, rt.allPDF)
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/badges/:participantId/revoke", Tag: "fair day", Roles: staff, Status: http.StatusNoContent,
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/badges/:participantId/revoke", Tag: "badges", Roles: staff, Status: http.StatusNoContent,
 		Summary: "Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. 404 when the participant holds none."}, rt.revoke)
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/checkins", Tag: "fair day", Roles: staff, Status: http.StatusCreated, AlsoStatuses: []int{http.StatusOK},
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/checkins", Tag: "badges", Roles: staff, Status: http.StatusCreated, AlsoStatuses: []int{http.StatusOK},
 		Summary: "Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before (nothing counted twice). A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.",
 		Request: checkInRequest{}, Response: checkInResponse{}}, rt.checkIn)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/checkins", Tag: "fair day", Roles: staff,
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/checkins", Tag: "badges", Roles: staff,
 		Summary:  "The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).",
 		Response: checkInList{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.list)
 }
