@@ -297,6 +297,13 @@ func stepCheckinCamera(t *testing.T, desk browser, f checkinFair) {
 	}
 	desk.run(chromedp.Click("#checkin-camera"))
 	desk.until("the camera off", "!document.querySelector('video.ci-video') && document.querySelector('#checkin-camera').textContent === 'Quét bằng camera'", false)
+	// The fair's badges to print, one card a page.
+	desk.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
+	desk.run(chromedp.Click("#checkin-badges-pdf"))
+	desk.until("every badge as a PDF", "window.saved.length === 1", false)
+	if head, err := chromedp.Run(desk.ctx, chromedp.Evaluate[string]("window.saved[0].slice(0, 5).text()", chromedp.EvalAwaitPromise)); err != nil || head != "%PDF-" {
+		t.Errorf("the fair's badges start %q (%v), want a PDF", head, err)
+	}
 	desk.run(chromedp.Click("#lang"))
 	desk.until("English", "document.querySelector('#checkin-place').selectedOptions[0].textContent === 'Entrance' && document.querySelector('#checkin-camera').textContent === 'Scan with the camera'", false)
 	desk.shot("checkin-english")

@@ -355,7 +355,8 @@ async function viewCheckin(fairID) {
       h("label", { for: "checkin-code" }, t("ci_code")), entry, h("div", { class: "hint muted", id: "checkin-code-hint" }, t("ci_code_hint")),
       camTools, camBox),
     net,
-    h("div", { class: "card" }, h("h2", {}, t("ci_scans")), totals, list));
+    h("div", { class: "card" }, h("h2", {}, t("ci_scans")), totals, list),
+    h("div", { class: "actions" }, h("a", { href: `/api/fairs/${fairID}/badges.pdf`, id: "checkin-badges-pdf", class: "button secondary", onclick: download }, t("ci_badges_pdf"))));
   let answered = CI.answers.size;
   CI.page = { key, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
   count();
