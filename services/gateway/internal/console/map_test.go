@@ -209,7 +209,9 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 		t.Errorf("panel title %q, want Gian hàng A01", got)
 	}
 	b.until("the your-booth marker over A01", `(() => { const m = document.querySelector('#booth-map .own-marker text'), r = document.querySelector('#booth-map rect[data-code="A01"]').getBoundingClientRect();
-		if (!m || m.textContent !== 'Gian của bạn') return false; const k = m.getBoundingClientRect(); return k.width > 0 && Math.abs((k.left + k.width / 2) - (r.left + r.width / 2)) < 2 && k.bottom <= r.bottom })()`, false)
+		const pin = document.querySelector('#booth-map .own-marker .pin'), box = document.querySelector('.mapbox').getBoundingClientRect();
+		if (!m || m.textContent !== 'Gian của bạn' || !pin) return false; const k = m.getBoundingClientRect(), p = pin.getBoundingClientRect();
+		return k.width > 0 && k.left >= box.left && k.left < r.right && k.right > r.left && Math.abs((p.left + p.width / 2) - (r.left + r.width / 2)) < 2 && p.bottom <= r.bottom })()`, false)
 	if !strings.Contains(b.eval("document.querySelector('.legend').textContent"), "Gian của bạn") {
 		t.Error("the legend does not explain the your-booth marker")
 	}

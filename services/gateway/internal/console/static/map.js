@@ -159,21 +159,27 @@ function boothMap(m, opts = {}) {
 
   // ---------- the view: scale (px per metre) and the centre shown ----------
   let dims = { W: 320, H: 240 }, fitScale = 10, minS = 5, maxS = 60, labelledAt = 0, anim = 0, goal = null;
+  const zoomColumn = 56;
+  // fitView is the whole plan in the part of the box left of the zoom buttons.
+  const fitView = () => ({ x: plan.x + plan.w / 2 + zoomColumn / 2 / fitScale, y: plan.y + plan.h / 2, s: fitScale });
   const isFull = () => wrap.classList.contains("full");
   function layout() {
     const W = box.clientWidth || 320;
     let H;
     if (isFull()) H = box.clientHeight || window.innerHeight;
     else {
+      // Tall enough to zoom into on a phone even when the plan is wide, and never taller than
+      // most of the screen.
       const room = Math.max(240, window.innerHeight * 0.7);
-      H = Math.round(mapClamp(plan.h * Math.min(W / plan.w, mapScale.max), 240, room));
+      H = Math.round(mapClamp(plan.h * Math.min((W - zoomColumn) / plan.w, mapScale.max), Math.min(room, Math.max(240, window.innerHeight * 0.45)), room));
       box.style.height = H + "px";
     }
     dims = { W, H };
-    fitScale = Math.min(W / plan.w, H / plan.h, mapScale.max);
+    // The plan fits beside the zoom buttons' column, not under it.
+    fitScale = Math.min((W - zoomColumn) / plan.w, H / plan.h, mapScale.max);
     minS = fitScale / 2;
     maxS = Math.max(fitScale * mapScale.zoom, mapScale.near);
-    if (!st.scale) { st.scale = fitScale; st.cx = plan.x + plan.w / 2; st.cy = plan.y + plan.h / 2; }
+    if (!st.scale) { const f = fitView(); st.scale = f.s; st.cx = f.x; st.cy = f.y; }
     labelledAt = 0;
     apply();
   }
@@ -236,7 +242,9 @@ function boothMap(m, opts = {}) {
     for (const [name, z] of zones) {
       zoneLines.append(svgEl("path", { class: "zone-outline", d: `M${z.x0 - g} ${z.y0 - g}H${z.x1 + g}V${z.y1 + g}H${z.x0 - g}Z`, "vector-effect": "non-scaling-stroke" }));
       const label = svgEl("text", { class: "zone-label", x: z.x0 - g, y: z.y0 - g - 4 / s, "font-size": mapScale.zonePx / s, "stroke-width": 3 / s });
-      label.textContent = name;
+      // A name longer than its zone is cut, so that neighbouring zones' names never run together.
+      const room = Math.floor(((z.x1 - z.x0 + 2 * g) * s) / (mapScale.zonePx * 0.62));
+      label.textContent = name.length > room ? (room > 3 ? name.slice(0, room - 1) + "…" : "") : name;
       zoneNames.append(label);
     }
   }
@@ -247,7 +255,10 @@ function boothMap(m, opts = {}) {
     const s = st.scale, px = 1 / s, x = own.x + own.w / 2, y = own.y + own.h / 2;
     ownLayer.append(svgEl("path", { class: "pin", d: `M${x} ${y}l${-8 * px} ${-14 * px}a${9 * px} ${9 * px} 0 1 1 ${16 * px} 0z` }),
       svgEl("circle", { cx: x, cy: y - 17 * px, r: 3.5 * px, fill: "#fff" }));
-    const label = svgEl("text", { x, y: y - 29 * px, "font-size": 12 * px, "stroke-width": 3 * px, "text-anchor": "middle" });
+    // The words stay within the plan's edges, also over a booth at the edge.
+    const half = (t("your_booth").length * 12 * 0.6 * px) / 2;
+    const lx = mapClamp(x, Math.min(x, plan.x + half), Math.max(x, plan.x + plan.w - half));
+    const label = svgEl("text", { x: lx, y: y - 29 * px, "font-size": 12 * px, "stroke-width": 3 * px, "text-anchor": "middle" });
     label.textContent = t("your_booth");
     ownLayer.append(label);
   }
@@ -314,7 +325,7 @@ function boothMap(m, opts = {}) {
   }
   zoomIn.addEventListener("click", () => zoomAt(1.5, dims.W / 2, dims.H / 2, 200));
   zoomOut.addEventListener("click", () => zoomAt(1 / 1.5, dims.W / 2, dims.H / 2, 200));
-  zoomFit.addEventListener("click", () => flyTo(plan.x + plan.w / 2, plan.y + plan.h / 2, fitScale, 300));
+  zoomFit.addEventListener("click", () => { const f = fitView(); flyTo(f.x, f.y, f.s, 300); });
 
   // ---------- colours and legend ----------
   function drawLegend() {
@@ -455,7 +466,7 @@ function boothMap(m, opts = {}) {
     }
     if (ev.key === "+" || ev.key === "=") { ev.preventDefault(); zoomAt(1.5, dims.W / 2, dims.H / 2); return; }
     if (ev.key === "-" || ev.key === "_") { ev.preventDefault(); zoomAt(1 / 1.5, dims.W / 2, dims.H / 2); return; }
-    if (ev.key === "0") { ev.preventDefault(); flyTo(plan.x + plan.w / 2, plan.y + plan.h / 2, fitScale, 0); return; }
+    if (ev.key === "0") { ev.preventDefault(); const f = fitView(); flyTo(f.x, f.y, f.s, 0); return; }
     if (b && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); openPanel(b, true); return; }
     if (b && ev.key === "Escape" && st.editing && changedGeometry(b)) {
       ev.preventDefault();
