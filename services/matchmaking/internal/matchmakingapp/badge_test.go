@@ -2,6 +2,7 @@ package matchmakingapp
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"strings"
 	"sync"
@@ -441,4 +442,30 @@ func decodeText(t *testing.T, font pdf.Value, raw string) string {
 		units[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
 	}
 	return string(utf16.Decode(units))
+}
+
+// The badge key comes from OCOPFAIR_BADGE_KEY when set, at least 32 characters, and never prints.
+func TestBadgeKeyConfig(t *testing.T) {
+	env := func(key string) func(string) string {
+		return func(name string) string {
+			if name == "OCOPFAIR_BADGE_KEY" {
+				return key
+			}
+			return ""
+		}
+	}
+	if c, err := LoadConfig(env("")); err != nil || c.BadgeKey != nil {
+		t.Errorf("no OCOPFAIR_BADGE_KEY: key %v, err %v; want none (the stored one)", c.BadgeKey, err)
+	}
+	if _, err := LoadConfig(env("too-short")); err == nil || !strings.Contains(err.Error(), "OCOPFAIR_BADGE_KEY") {
+		t.Errorf("a 9-character OCOPFAIR_BADGE_KEY: err %v, want it refused", err)
+	}
+	secret := strings.Repeat("k3y-", 10)
+	c, err := LoadConfig(env(secret))
+	if err != nil || string(c.BadgeKey) != secret {
+		t.Fatalf("a 40-character OCOPFAIR_BADGE_KEY: %v", err)
+	}
+	if s := fmt.Sprintf("%v %+v", c.BadgeKey, c); strings.Contains(s, "k3y-") {
+		t.Errorf("the configuration prints the badge key: %s", s)
+	}
 }
