@@ -1,12 +1,14 @@
 package console_test
 
 import (
+	"context"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -64,6 +66,7 @@ func TestConsoleFloorPlan(t *testing.T) {
 	prod.login("mo@map.example.vn", "parity-pass-1")
 	stepOwnBoothFromApplication(t, prod, p.fairID)
 	noAxeFindings(prod, "the map with search hits")
+	stepPinchAndSwipe(t, prod)
 	org := j.person("map-organiser", 1366, 800)
 	org.login("xt@map.example.vn", "organiser-pass-1")
 	stepDragBoothAndSave(t, org, p.fairID)
@@ -331,4 +334,49 @@ func stepRefusalInTheAPIsWords(t *testing.T, b browser, p floorPlan) {
 	b.shot("map-api-refusal")
 	b.run(chromedp.Click("#undo-plan"))
 	b.until("undone", `document.querySelector('#booth-map rect[data-code="B01"]').getAttribute('y') === '7' && !document.querySelector('#map-msg').textContent`, false)
+}
+
+// touch sends one touch event with the fingers at points (none for the end of a touch).
+func touch(typ input.DispatchTouchEventType, points ...[2]float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		p := input.DispatchTouchEventParams{Type: typ, TouchPoints: []*input.TouchPoint{}}
+		for i, pt := range points {
+			id := float64(i + 1)
+			p.TouchPoints = append(p.TouchPoints, &input.TouchPoint{X: pt[0], Y: pt[1], ID: &id})
+		}
+		_, err := cdp.Call(ctx, tg, input.DispatchTouchEvent, p)
+		return err
+	})
+}
+
+// stepPinchAndSwipe: on the phone, two fingers spread apart zoom the map in, and one finger
+// swiped to the left moves it.
+func stepPinchAndSwipe(t *testing.T, b browser) {
+	t.Helper()
+	b.eval("document.querySelector('#booth-map').scrollIntoView({ block: 'center' }), ''")
+	var cx, cy float64
+	if _, err := fmt.Sscan(b.eval(`(() => { const r = document.querySelector('#booth-map').getBoundingClientRect(); return (r.left + r.width / 2 - 30) + ' ' + (r.top + r.height / 2) })()`), &cx, &cy); err != nil {
+		t.Fatal(err)
+	}
+	before := viewBox(t, b)
+	b.run(touch(input.DispatchTouchEventTypeTouchStart, [2]float64{cx - 20, cy}, [2]float64{cx + 20, cy}))
+	for i := 1; i <= 8; i++ {
+		d := 20 + float64(i)*8
+		b.run(touch(input.DispatchTouchEventTypeTouchMove, [2]float64{cx - d, cy}, [2]float64{cx + d, cy}))
+	}
+	b.run(touch(input.DispatchTouchEventTypeTouchEnd))
+	pinched := viewBox(t, b)
+	if pinched[2] > before[2]/2 {
+		t.Errorf("fingers spread from 40 to 168 px left the map %.1f m wide, was %.1f m; want about a quarter", pinched[2], before[2])
+	}
+	b.run(touch(input.DispatchTouchEventTypeTouchStart, [2]float64{cx + 40, cy}))
+	for i := 1; i <= 6; i++ {
+		b.run(touch(input.DispatchTouchEventTypeTouchMove, [2]float64{cx + 40 - float64(i)*15, cy}))
+	}
+	b.run(touch(input.DispatchTouchEventTypeTouchEnd))
+	swiped := viewBox(t, b)
+	if swiped[0] <= pinched[0] || swiped[2] != pinched[2] {
+		t.Errorf("a swipe to the left moved the map from %v to %v; want it further right at the same scale", pinched, swiped)
+	}
+	b.shot("map-pinched")
 }
