@@ -214,7 +214,13 @@ func stepCheckinOffline(t *testing.T, staff browser, f checkinFair) {
 
 	// The page comes back but the API still cannot be reached: a reload keeps the scan.
 	blockCheckins(staff, true)
+	// The live stream drops as a real network loss drops it (the emulation keeps open connections
+	// open) and asks for a new ticket while offline, which fails.
+	staff.eval("S.live.dispatchEvent(new Event('error')), ''")
+	time.Sleep(4 * time.Second)
 	setNetwork(staff, true)
+	// Live updates come back with the network, without a reload.
+	staff.until("the live stream open again", "S.live instanceof EventSource && S.live.readyState === EventSource.OPEN", false)
 	staff.run(chromedp.Reload())
 	staff.until("the page reloaded", "document.querySelector('#checkin-place') && !document.querySelector('#app').hasAttribute('aria-busy')", false)
 	staff.until("the scan still waiting after a reload", "document.querySelector('#checkin-pending') && document.querySelector('#checkin-pending').textContent === 'Đang chờ gửi: 1' && document.querySelector('#checkin-list li.wait')", false)

@@ -137,11 +137,16 @@ async function startLive() {
   if (!S.token || S.live || !window.EventSource) return;
   const opening = { closed: false, close() { this.closed = true; } };
   S.live = opening;
-  const r = await api("POST", "/api/live/ticket", undefined, { quiet: true });
+  let r = null;
+  try {
+    r = await api("POST", "/api/live/ticket", undefined, { quiet: true });
+  } catch (e) {
+    // No network (a venue's Wi-Fi dropped): ask again soon, or the page never follows again.
+  }
   if (opening.closed || S.live !== opening) return;
-  if (!r.ok || !r.data || !r.data.ticket) {
+  if (!r || !r.ok || !r.data || !r.data.ticket) {
     S.live = null;
-    if (r.status !== 401) retryLive(15000);
+    if (!r || r.status !== 401) retryLive(r ? 15000 : 5000);
     return;
   }
   const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
