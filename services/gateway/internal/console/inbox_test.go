@@ -1,12 +1,16 @@
 package console_test
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/chromedp"
 )
 
@@ -43,7 +47,9 @@ func TestConsoleInboxAndMoves(t *testing.T) {
 	org.login("sct@inbox.example.vn", "organiser-pass-1")
 	stepDragAMeeting(t, org, x)
 	orgPhone := j.person("inbox-organiser-phone", 360, 800)
+	orgPhone.run(chromedp.EmulateViewport(360, 800, chromedp.EmulateTouch))
 	orgPhone.login("sct@inbox.example.vn", "organiser-pass-1")
+	stepDragWithAFinger(t, orgPhone, x)
 	stepMoveRefusedInWords(t, orgPhone, x)
 }
 
@@ -265,6 +271,63 @@ func stepDragAMeeting(t *testing.T, org browser, x *inboxFair) {
 		t.Errorf("the agenda has the meeting at slot %d table %d, want %d and %d", p.slot, p.table, slot, table)
 	}
 	org.shot("grid-moved")
+}
+
+// touchDrag drags a finger from one point of the page to another in ten moves.
+func touchDrag(x0, y0, x1, y1 float64) chromedp.Action[chromedp.Void] {
+	return chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
+		id := 0.0
+		send := func(typ input.DispatchTouchEventType, pts []*input.TouchPoint) error {
+			_, err := cdp.Call(ctx, t, input.DispatchTouchEvent, input.DispatchTouchEventParams{Type: typ, TouchPoints: pts})
+			return err
+		}
+		at := func(x, y float64) []*input.TouchPoint { return []*input.TouchPoint{{X: x, Y: y, ID: &id}} }
+		if err := send(input.DispatchTouchEventTypeTouchStart, at(x0, y0)); err != nil {
+			return err
+		}
+		for i := 1; i <= 10; i++ {
+			f := float64(i) / 10
+			if err := send(input.DispatchTouchEventTypeTouchMove, at(x0+(x1-x0)*f, y0+(y1-y0)*f)); err != nil {
+				return err
+			}
+			time.Sleep(30 * time.Millisecond)
+		}
+		return send(input.DispatchTouchEventTypeTouchEnd, []*input.TouchPoint{})
+	})
+}
+
+// stepDragWithAFinger: on a phone, the organiser drags the agreed meeting with a finger to
+// another free afternoon cell; after a reload it is there.
+func stepDragWithAFinger(t *testing.T, org browser, x *inboxFair) {
+	t.Helper()
+	places := x.places(t)
+	agreed := places["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]
+	var slots []int
+	for s := 4; s <= 6; s++ {
+		if s != agreed.slot {
+			slots = append(slots, s)
+		}
+	}
+	slot, table := freeCell(t, places, slots, x.buyerID, x.honeyID)
+	org.open("#/fair/" + x.fairID + "/b2b")
+	from := "document.querySelector('#b2b-grid .mcell[data-meeting=\"" + agreed.id + "\"]')"
+	org.until("the grid", from, true)
+	var pts [4]float64
+	if err := json.Unmarshal([]byte(org.eval("(() => { const s = "+from+", d = "+cell(slot, table)+"; d.scrollIntoView({ block: 'center', inline: 'nearest' }); "+
+		"const a = s.getBoundingClientRect(), b = d.getBoundingClientRect(); return JSON.stringify([a.left + 12, a.top + 12, b.left + b.width / 2, b.top + b.height / 2]) })()")), &pts); err != nil {
+		t.Fatal(err)
+	}
+	if pts[0] < 0 || pts[0] > 360 || pts[2] < 0 || pts[2] > 360 {
+		t.Fatalf("the meeting and its target are not both on the screen: %v", pts)
+	}
+	org.run(touchDrag(pts[0], pts[1], pts[2], pts[3]))
+	org.until("the move said", "document.querySelector('#move-msg').textContent.startsWith('Đã chuyển cuộc gặp')", false)
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("the meeting in its new cell after a reload", cell(slot, table)+" && "+cell(slot, table)+".textContent.includes('Chuỗi Siêu thị Sen')", false)
+	if p := x.places(t)["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]; p.slot != slot || p.table != table {
+		t.Errorf("the agenda has the meeting at slot %d table %d, want %d and %d", p.slot, p.table, slot, table)
+	}
+	org.shot("grid-finger")
 }
 
 // stepMoveRefusedInWords: on a phone, the organiser moves the second buyer's meeting with the tea

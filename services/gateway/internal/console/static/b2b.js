@@ -126,7 +126,7 @@ function b2bGrid(f, a, msg, reload) {
     if (!box || ev.pointerType === "mouse" || ev.target.closest("button")) return;
     const m = byID[box.dataset.meeting];
     let over = null;
-    box.setPointerCapture(ev.pointerId);
+    try { box.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer the page no longer knows: moves still reach the cell */ }
     mark(m);
     const moveTo = (e) => {
       const td = cellOf(document.elementFromPoint(e.clientX, e.clientY));
@@ -185,7 +185,8 @@ function b2bGrid(f, a, msg, reload) {
   };
 
   for (const day of a.grid) {
-    root.append(h("div", { class: "tablewrap" }, h("h2", {}, date(day.day)),
+    // A phone scrolls the grid sideways: the region takes the focus, so keys scroll it too.
+    root.append(h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day) }, h("h2", {}, date(day.day)),
       h("table", { class: "agenda b2b" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
         h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
           Array.from({ length: day.tables }, (_, i) => {
