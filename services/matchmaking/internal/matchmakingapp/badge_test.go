@@ -122,6 +122,9 @@ func startFairDay(t *testing.T) *fairDay {
 	}
 	x.start, x.table = start, m.Table
 	x.second, x.api2 = startReplica(t, natsURL, uri, tokens, func(*App) {})
+	testenv.Eventually(t, "the second replica's index", func() bool {
+		return x.second.Index.Stats().Producers == 2 && x.second.Index.Stats().Fairs == 2
+	})
 	return x
 }
 
@@ -129,7 +132,17 @@ func startFairDay(t *testing.T) *fairDay {
 // a producer without a meeting has none, organisers have none of their own, and only the fair's
 // organisers print the fair's badges.
 func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
+	// The first requests for a badge, at once on both replicas, make one badge.
 	var p, b badgeBody
+	firsts := make([]badgeBody, 2)
+	var wg sync.WaitGroup
+	for i, c := range []testenv.Client{x.producer, x.api2.With(x.producer.Token)} {
+		wg.Go(func() { c.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &firsts[i]) })
+	}
+	wg.Wait()
+	if firsts[0].Code == "" || firsts[0].Code != firsts[1].Code {
+		t.Errorf("the producer's first badges, asked at once on two replicas: %q and %q, want one", firsts[0].Code, firsts[1].Code)
+	}
 	x.producer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &p)
 	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil, "Accept-Language", "en").Decode(t, &b)
 	if !strings.HasPrefix(p.Code, badge.Prefix) || p.Kind != "producer" || p.ParticipantID != "p1" || p.RoleLabel != "Chủ thể OCOP" || p.Province != "Lào Cai" ||
