@@ -278,6 +278,22 @@ func stepDragBoothAndSave(t *testing.T, b browser, fairID string) {
 	b.until("B04 one metre down", `document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('y') === '8' && document.querySelector('#booth-info').textContent.includes('B04')`, false)
 	b.run(chromedp.Click("#undo-plan"))
 	b.until("undone", `document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('y') === '7' && document.querySelector('#save-plan').disabled`, false)
+	// In the booth's panel: a double booth takes its 6 × 3 m; saved, it stays so.
+	b.eval(`document.querySelector('#booth-map g[data-code="B04"]').focus(), ''`)
+	b.run(chromedp.KeyEvent(kb.Enter))
+	b.until("the booth's fields", "document.querySelector('#booth-edit-kind')", false)
+	b.eval(`(() => { const k = document.querySelector('#booth-edit-kind'); k.focus(); k.value = 'double'; k.dispatchEvent(new Event('change', { bubbles: true })); return '' })()`)
+	b.until("B04 six metres wide", `document.querySelector('#booth-edit-w').value === '6' && document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('width') === '5.9' && !document.querySelector('#save-plan').disabled && document.querySelector('#booth-panel .panel-facts').textContent.includes('6 × 3 m')`, false)
+	b.shot("map-panel-edit")
+	b.run(chromedp.Click("#save-plan"))
+	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	b.reload()
+	b.until("B04 a double booth after a reload", `document.querySelector('#booth-map rect[data-code="B04"]') && document.querySelector('#booth-map rect[data-code="B04"]').getAttribute('width') === '5.9'`, true)
+	b.eval(`document.querySelector('#booth-map g[data-code="B04"]').focus(), ''`)
+	b.run(chromedp.KeyEvent(kb.Enter))
+	b.until("the panel says Gian đôi", "document.querySelector('#booth-panel').textContent.includes('Gian đôi') && document.querySelector('#booth-panel').textContent.includes('6 × 3 m')", false)
+	b.run(chromedp.KeyEvent(kb.Escape))
+	b.run(chromedp.Click("#edit-plan"))
 }
 
 // stepDragOntoBoothRefused: dragging B03 onto B02 turns it red with a message naming both and

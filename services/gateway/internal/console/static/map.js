@@ -382,13 +382,15 @@ function boothMap(m, opts = {}) {
     if (b) nodes.get(b.code).g.classList.add("picked");
   }
   const row = (k, v) => [h("dt", {}, k), h("dd", {}, v)];
+  // facts are what the panel says of booth b, as it is now (also while it is being edited).
+  const facts = (b) => h("dl", { class: "panel-facts" }, row(t("zone"), b.zone), row(t("map_booth_size"), `${mapFmt(b.w)} × ${mapFmt(b.h)} m (${mapFmt(b.w * b.h)} m²)`),
+    row(t("booth_kind"), boothKindName(b.kind)), row(t("status"), t("b_" + b.status)), b.price ? row(t("map_price"), money(b.price)) : null);
   function openPanel(b, focus = true) {
     panelCode = b.code;
     st.selected = b.code;
     remember();
     select(b);
     info.textContent = nameOf(b);
-    const o = b;
     const province = b.holder && ((S.ref && S.ref.provinces.find((p) => p.code === b.holder.province_code)) || {}).name;
     const products = h("ul", { class: "panel-products" }, b.holder ? b.holder.products.map((p) => h("li", {}, p)) : []);
     const stars = h("span", { class: "stars" });
@@ -396,8 +398,7 @@ function boothMap(m, opts = {}) {
       h("div", { class: "panel-head" }, h("h2", { id: "booth-panel-title", tabindex: -1 }, t("booth") + " " + b.code),
         h("button", { type: "button", class: "secondary close", id: "booth-panel-close", "aria-label": t("map_close"), title: t("map_close"), onclick: () => closePanel() }, "×")),
       mine(b) ? h("p", {}, badge(t("your_booth"), "own")) : null,
-      h("dl", { class: "panel-facts" }, row(t("zone"), o.zone), row(t("map_booth_size"), `${mapFmt(o.w)} × ${mapFmt(o.h)} m (${mapFmt(o.w * o.h)} m²)`),
-        row(t("booth_kind"), boothKindName(o.kind)), row(t("status"), t("b_" + b.status)), o.price ? row(t("map_price"), money(o.price)) : null),
+      facts(b),
       b.holder ? h("div", { class: "panel-holder" }, h("h3", {}, b.holder.producer_name, " ", stars), province ? h("p", { class: "muted" }, province) : null,
         b.holder.products.length ? [h("h4", {}, t("products")), products] : null) : null,
       st.editing ? editFields(b) : null].filter(Boolean));
@@ -583,6 +584,8 @@ function boothMap(m, opts = {}) {
     b.x = Math.max(0, snap(x));
     b.y = Math.max(0, snap(y));
     place(b);
+    const f = !panel.hidden && panelCode === b.code && panel.querySelector("#booth-edit");
+    if (f) { f.elements.x.value = b.x; f.elements.y.value = b.y; }
     refused.delete(b.code);
     check();
     if (own === b) drawOwn();
@@ -686,6 +689,8 @@ function boothMap(m, opts = {}) {
       check();
       drawZones();
       if (own === b) drawOwn();
+      const dl = panel.querySelector(".panel-facts");
+      if (dl) dl.replaceWith(facts(b));
     });
     return f;
   }
