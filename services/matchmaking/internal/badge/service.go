@@ -91,8 +91,13 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 }
 
 // All returns the badges of everyone with an accepted meeting at fair f, producers first, each
-// group by name, issuing those not issued yet.
+// group by name, issuing those not issued yet. Badges issued before are read in one go, as they
+// were last printed or shown: printing a large fair's badges again costs one read.
 func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
+	issued, err := s.Store.Valid(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
 	_, ms := s.Agendas.Scheduled(f.ID, "")
 	seen := map[string]bool{}
 	var hs []holder
@@ -106,6 +111,10 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	}
 	out := make([]Badge, 0, len(hs))
 	for _, h := range hs {
+		if b, ok := issued[h.ID]; ok && b.Kind == h.Kind {
+			out = append(out, b)
+			continue
+		}
 		b, err := s.issue(ctx, f, h)
 		if err != nil {
 			return nil, err

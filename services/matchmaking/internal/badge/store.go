@@ -171,6 +171,23 @@ func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 	return Badge{}, errors.New("issue a badge: the participant's badge kept changing")
 }
 
+// Valid returns a fair's valid badges by participant, in one read.
+func (s *Store) Valid(ctx context.Context, fairID string) (map[string]Badge, error) {
+	cur, err := s.badges.Find(ctx, bson.M{"fair_id": fairID, "revoked": false})
+	if err != nil {
+		return nil, storage.MapError(err, "badges")
+	}
+	var docs []badgeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "badges")
+	}
+	out := make(map[string]Badge, len(docs))
+	for _, d := range docs {
+		out[d.ParticipantID] = d.badge()
+	}
+	return out, nil
+}
+
 // Get returns a badge by ID, revoked or not; NotFound for an unknown one.
 func (s *Store) Get(ctx context.Context, id string) (Badge, error) {
 	var d badgeDoc
