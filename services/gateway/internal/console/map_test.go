@@ -163,6 +163,15 @@ func stepSearchFliesToBooth(t *testing.T, b browser, fairID string) {
 		t.Errorf("focus on %q after choosing the hit, want the panel's title", id)
 	}
 	b.shot("map-flown")
+	// A live update redraws the page: the view, the search and the open panel stay as they were.
+	flown := b.eval("document.querySelector('#booth-map').getAttribute('viewBox')")
+	b.eval("document.querySelector('#booth-map').dataset.old = '1', render(true), ''")
+	b.until("the page redrawn", "document.querySelector('#booth-map') && !document.querySelector('#booth-map').dataset.old", false)
+	b.until("the panel open again", "!document.querySelector('#booth-panel').hidden && document.querySelector('#booth-panel h2').textContent === 'Gian hàng A02'", false)
+	if got := b.eval("document.querySelector('#booth-map').getAttribute('viewBox') + ' ' + document.querySelector('#map-search').value"); got != flown+" nuoc mam" {
+		t.Errorf("after a live update the map shows %q, want %q", got, flown+" nuoc mam")
+	}
+	b.eval("document.querySelector('#booth-panel h2').focus(), ''")
 	b.run(chromedp.KeyEvent(kb.Escape))
 	b.until("the panel closed, focus back on the booth", "document.querySelector('#booth-panel').hidden && document.activeElement.dataset.code === 'A02'", false)
 }

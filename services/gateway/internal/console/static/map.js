@@ -371,6 +371,16 @@ function boothMap(m, opts = {}) {
       : [h("li", { class: "muted" }, t("map_no_hits"))]));
   }
   searchInput.addEventListener("input", showHits);
+  // Up and down walk the hits; Esc goes back to the box.
+  hits.addEventListener("keydown", (ev) => {
+    const all = [...hits.querySelectorAll("button")], i = all.indexOf(document.activeElement);
+    if (i < 0) return;
+    if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
+      ev.preventDefault();
+      const next = i + (ev.key === "ArrowDown" ? 1 : -1);
+      if (next < 0) searchInput.focus(); else all[Math.min(next, all.length - 1)].focus();
+    } else if (ev.key === "Escape") { ev.preventDefault(); hits.hidden = true; searchInput.focus(); }
+  });
   searchInput.addEventListener("keydown", (ev) => {
     if (ev.key === "ArrowDown") { const first = hits.querySelector("button"); if (first) { ev.preventDefault(); first.focus(); } }
     if (ev.key === "Escape" && !hits.hidden) { ev.preventDefault(); hits.hidden = true; }
