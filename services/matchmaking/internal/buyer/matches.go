@@ -21,7 +21,10 @@ import (
 type MeetingRef struct {
 	ID, FairID, ProducerID, Status string
 	// Active is a meeting requested or accepted, which a card shows before older ones.
-	Active    bool
+	Active bool
+	// Proposed is a requested meeting the producer answered with another time, which waits for
+	// the buyer.
+	Proposed  bool
 	CreatedAt time.Time
 }
 
@@ -29,6 +32,8 @@ type matchMeeting struct {
 	ID     string `json:"id" format:"uuid"`
 	FairID string `json:"fair_id"`
 	Status string `json:"status" doc:"requested, accepted, declined or cancelled"`
+	// Proposed says the producer answered the request with another time, for the buyer to take.
+	Proposed bool `json:"proposed" doc:"requested, and the producer proposed another time that waits for the buyer's answer"`
 }
 
 type matchItem struct {
@@ -67,7 +72,7 @@ func (s *Service) stateOf(r Request, fairID string) matchState {
 			best[m.ProducerID] = m
 		}
 		for p, m := range best {
-			st.meetings[p] = matchMeeting{ID: m.ID, FairID: m.FairID, Status: m.Status}
+			st.meetings[p] = matchMeeting{ID: m.ID, FairID: m.FairID, Status: m.Status, Proposed: m.Proposed}
 		}
 	}
 	if s.Interests != nil {
@@ -77,7 +82,7 @@ func (s *Service) stateOf(r Request, fairID string) matchState {
 	}
 	keys := make([]string, 0, len(st.meetings)+len(st.interested))
 	for p, m := range st.meetings {
-		keys = append(keys, "m"+p+"="+m.ID+":"+m.Status)
+		keys = append(keys, "m"+p+"="+m.ID+":"+m.Status+":"+strconv.FormatBool(m.Proposed))
 	}
 	for p := range st.interested {
 		keys = append(keys, "i"+p)

@@ -179,7 +179,8 @@ func buyerMeetings(agendas *meeting.Agendas) func(string) []buyer.MeetingRef {
 		ms := agendas.BuyerMeetings(buyerID)
 		out := make([]buyer.MeetingRef, len(ms))
 		for i, m := range ms {
-			out[i] = buyer.MeetingRef{ID: m.ID, FairID: m.FairID, ProducerID: m.ProducerID, Status: m.Status, Active: m.Active(), CreatedAt: m.CreatedAt}
+			out[i] = buyer.MeetingRef{ID: m.ID, FairID: m.FairID, ProducerID: m.ProducerID, Status: m.Status, Active: m.Active(),
+				Proposed: m.Status == meeting.Requested && m.Proposal != nil, CreatedAt: m.CreatedAt}
 		}
 		return out
 	}

@@ -14,7 +14,10 @@ import (
 // stateMatch is what these tests read of a match item.
 type stateMatch struct {
 	ProducerID string `json:"producer_id"`
-	Meeting    *struct{ ID, Status string }
+	Meeting    *struct {
+		ID, Status string
+		Proposed   bool
+	}
 	Interested bool
 }
 
@@ -106,10 +109,17 @@ func (x *matchState) stepTheMeetingAndItsState(t *testing.T) {
 	var m struct{ ID string }
 	r.Decode(t, &m)
 	got := x.matchesOf(t, "")
-	if mt := got["p1"].Meeting; mt == nil || mt.ID != m.ID || mt.Status != "requested" || got["p2"].Meeting != nil {
+	if mt := got["p1"].Meeting; mt == nil || mt.ID != m.ID || mt.Status != "requested" || mt.Proposed || got["p2"].Meeting != nil {
 		t.Fatalf("matches after asking p1 = %+v, want p1's card to carry meeting %s, requested", got, m.ID)
 	}
-	if r := x.p1.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
+	// The producer answers with another time: the card says a proposal waits for the buyer.
+	if r := x.p1.Do(t, "POST", "/api/meetings/"+m.ID+"/propose", map[string]any{"session": "afternoon"}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	if mt := x.matchesOf(t, "")["p1"].Meeting; mt == nil || mt.Status != "requested" || !mt.Proposed {
+		t.Errorf("p1's card after it proposed another time: meeting %+v, want requested and proposed", mt)
+	}
+	if r := x.buyer.Do(t, "POST", "/api/meetings/"+m.ID+"/accept", nil); r.Status != 200 {
 		t.Fatalf("accept: %d %s", r.Status, r.Body)
 	}
 	if mt := x.matchesOf(t, "?fair_id=f1")["p1"].Meeting; mt == nil || mt.Status != "accepted" {

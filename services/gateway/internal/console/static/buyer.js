@@ -90,7 +90,7 @@ function matchCard(m, me, fairSel, sessionSel, reload) {
   const canAsk = !meeting || ["declined", "cancelled"].includes(meeting.status);
   return h("div", { class: "card", dataset: { producer: m.producer_id } },
     h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name, " ",
-      m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, statusBadge("mb_", meeting.status)) : null),
+      m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, meeting.proposed ? badge(t("m_proposed"), "warn") : statusBadge("mb_", meeting.status)) : null),
     h("div", { class: "match-products muted" }, m.products.map((p) => h("span", {}, thumb(p.photo_url, p.name), p.name + " " + p.stars + "★"))), factors(m),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
       if (!fairSel.value) { toast(t("fair")); return; }
