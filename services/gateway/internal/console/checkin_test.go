@@ -258,9 +258,14 @@ func stepCheckinAtTable(t *testing.T, staff browser, f checkinFair) {
 }
 
 // fakeCamera stands in for a phone's camera and the browser's QR reader, which a test browser
-// lacks: the reader sees whatever window.seen holds, in every frame.
+// lacks: the reader sees whatever window.seen holds, in every frame. The phone's buzzes and its
+// screen lock are written down in window.buzzes and window.awake.
 const fakeCamera = `
 window.seen = [];
+window.buzzes = [];
+window.awake = "never";
+navigator.vibrate = (p) => { window.buzzes.push(JSON.stringify(p)); return true; };
+Object.defineProperty(navigator, "wakeLock", { value: { request: async () => { window.awake = "on"; return { release: async () => { window.awake = "released"; } }; } } });
 window.BarcodeDetector = class {
   static async getSupportedFormats() { return ["qr_code", "ean_13"]; }
   async detect() { return window.seen.map((rawValue) => ({ rawValue, format: "qr_code" })); }
@@ -301,8 +306,11 @@ func stepCheckinCamera(t *testing.T, desk browser, f checkinFair) {
 	if n := desk.eval("String(document.querySelectorAll('#checkin-list li').length)"); n != "1" {
 		t.Errorf("the camera page lists %s scans, want 1", n)
 	}
+	if buzzes, awake := desk.eval("window.buzzes.join(' ')"), desk.eval("window.awake"); buzzes != "80" || awake != "on" {
+		t.Errorf("with the camera on the phone buzzed %q (want one short buzz, 80) and its screen lock is %q (want on)", buzzes, awake)
+	}
 	desk.run(chromedp.Click("#checkin-camera"))
-	desk.until("the camera off", "!document.querySelector('video.ci-video') && document.querySelector('#checkin-camera').textContent === 'Quét bằng camera'", false)
+	desk.until("the camera off and the screen free to dim", "!document.querySelector('video.ci-video') && document.querySelector('#checkin-camera').textContent === 'Quét bằng camera' && window.awake === 'released'", false)
 	// The fair's badges to print, one card a page.
 	desk.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
 	desk.run(chromedp.Click("#checkin-badges-pdf"))

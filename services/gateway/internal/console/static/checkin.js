@@ -112,6 +112,9 @@ async function ciFlush() {
       CI.wait = 0;
       ciSaveQueue(ciQueue().filter((x) => x.scan_id !== s.scan_id));
       CI.answers.set(s.scan_id, { scan: s, ok: r.ok, data: r.data || {} });
+      // In a noisy hall the phone says the answer to the scan on screen by touch too: one short
+      // buzz for ✔, three for ✘.
+      if (s.scan_id === CI.shown && navigator.vibrate) navigator.vibrate(r.ok ? 80 : [120, 80, 120, 80, 120]);
       ciDraw();
     }
   } finally {
@@ -167,8 +170,10 @@ async function ciStartCamera(box, onCode) {
   video.muted = true;
   video.srcObject = stream;
   box.replaceChildren(video);
-  const cam = { stream, video, timer: 0 };
+  const cam = { stream, video, timer: 0, awake: null };
   CI.camera = cam;
+  // The screen stays on while the camera scans (a phone at the gate would dim between people).
+  if (navigator.wakeLock) navigator.wakeLock.request("screen").then((l) => { if (CI.camera === cam) cam.awake = l; else l.release(); }, () => {});
   video.play().catch(() => {});
   const tick = async () => {
     if (CI.camera !== cam) return;
@@ -191,6 +196,7 @@ function ciStopCamera() {
   CI.camera = null;
   clearTimeout(cam.timer);
   cam.stream.getTracks().forEach((tr) => tr.stop());
+  if (cam.awake) cam.awake.release().catch(() => {});
   cam.video.remove();
   if (CI.page) CI.page.draw();
 }
