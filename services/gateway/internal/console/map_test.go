@@ -82,6 +82,12 @@ func TestConsoleFloorPlan(t *testing.T) {
 	orgPhone.eval(`document.querySelector('#booth-map g[data-code="A03"]').dispatchEvent(new MouseEvent('click', { bubbles: true })), ''`)
 	orgPhone.until("the panel's fields", "document.querySelector('#booth-edit-w')", false)
 	noAxeFindings(orgPhone, "the plan in edit mode with a booth's fields")
+	orgPhone.run(chromedp.Click("#lang"))
+	orgPhone.until("the plan in English", "document.querySelector('#edit-plan') && document.querySelector('#edit-plan').textContent === 'Edit plan'", false)
+	if got := orgPhone.eval("document.querySelector('#map-zoom-in').getAttribute('aria-label') + '|' + document.querySelector('label[for=map-search]').textContent"); got != "Zoom in|Find an exhibitor or product" {
+		t.Errorf("the plan's controls in English read %q", got)
+	}
+	orgPhone.run(chromedp.Click("#lang"))
 	orgPhone.shot("map-edit")
 }
 
@@ -238,6 +244,15 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 	b.shot("map-full-screen")
 	b.run(chromedp.Click("#map-full"))
 	b.until("back from full screen", "!document.querySelector('#floorplan.full')", false)
+	// Where the browser has no full screen for a page (an iPhone), the map covers the page; Esc
+	// or the same button leaves it.
+	b.eval("Element.prototype.requestFullscreen = undefined, ''")
+	b.run(chromedp.Click("#map-full"))
+	b.until("the map over the whole page", `(() => { const r = document.querySelector('#floorplan.full.overlay').getBoundingClientRect(); return r.top === 0 && r.left === 0 && r.width === innerWidth && Math.abs(r.height - innerHeight) < 2 })()`, false)
+	fitsPhone(b, "the map covering the page")
+	b.shot("map-overlay")
+	b.run(chromedp.KeyEvent(kb.Escape))
+	b.until("the page back", "!document.querySelector('#floorplan.full') && document.activeElement.id === 'map-full'", false)
 }
 
 // reload loads the page afresh, as the browser's reload button does.

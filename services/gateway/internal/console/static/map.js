@@ -779,7 +779,9 @@ function boothMap(m, opts = {}) {
     if (!wrap.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
     if (ev.key !== "Escape") return;
     if (gesture && gesture.kind === "drag") { ev.preventDefault(); ev.stopPropagation(); cancelDrag(); return; }
-    if (wrap.classList.contains("overlay") && panel.hidden && !wrap.contains(document.querySelector(".map-hits:not([hidden])"))) {
+    // Esc in the panel or in the search closes those first.
+    const inner = panel.contains(document.activeElement) || (search.contains(document.activeElement) && !hits.hidden);
+    if (wrap.classList.contains("overlay") && !inner) {
       ev.preventDefault();
       wrap.classList.remove("overlay");
       document.body.classList.remove("map-overlay");
@@ -793,7 +795,10 @@ function boothMap(m, opts = {}) {
   drawLegend();
   wrap.classList.toggle("editing", st.editing);
   let started = false;
+  let watch = null;
   const start = () => {
+    // A map the page no longer shows stops watching its size.
+    if (started && !wrap.isConnected) { if (watch) watch.disconnect(); return; }
     if (!box.clientWidth) return;
     layout();
     if (started) return;
@@ -803,7 +808,7 @@ function boothMap(m, opts = {}) {
     if (st.selected && byCode.get(st.selected)) openPanel(byCode.get(st.selected), false);
     else if (opts.focus && !kept && byCode.get(opts.focus)) { const b = byCode.get(opts.focus); select(b); flyToBooth(b, false); openPanel(b, true); }
   };
-  if (window.ResizeObserver) new ResizeObserver(start).observe(box);
+  if (window.ResizeObserver) (watch = new ResizeObserver(start)).observe(box);
   else setTimeout(start, 0);
   const onResize = () => {
     if (!wrap.isConnected) { window.removeEventListener("resize", onResize); return; }
