@@ -46,9 +46,20 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?mode=repair&fair_revision=%d&time_limit_ms=2000", fairID, fair.Revision), nil, nil); err != nil {
 		return fmt.Errorf("demo: schedule today: %w", err)
 	}
-	codes := map[string]string{} // participant -> badge code
 	var everyone []demoParticipant
 	everyone = append(append(everyone, buyers...), exhibitors...)
+	if err := demoCheckIns(ctx, org, fairID, everyone, ids, [][2]demoParticipant{{pairs[0].b, pairs[0].p}, {pairs[1].b, pairs[1].p}, {pairs[2].b, pairs[2].p}}); err != nil {
+		return err
+	}
+	return demoScans(ctx, org, exhibitors)
+}
+
+// demoCheckIns scans every participant's badge at the gate, and at their table both sides of
+// each of today's meetings ids (sides gives them, in the same order) whose slot has begun, but
+// only the buyer of the third.
+func demoCheckIns(ctx context.Context, org demoClient, fairID string, everyone []demoParticipant, ids []string, sides [][2]demoParticipant) error {
+	now := time.Now()
+	codes := map[string]string{} // participant -> badge code
 	for _, p := range everyone {
 		var b struct {
 			Code string `json:"code"`
@@ -76,7 +87,7 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 			Table  int    `json:"table"`
 			Starts string `json:"starts_at"`
 		}
-		if err := pairs[i].b.c.do(ctx, "GET", "/api/meetings/"+id, nil, &m); err != nil {
+		if err := sides[i][0].c.do(ctx, "GET", "/api/meetings/"+id, nil, &m); err != nil {
 			return err
 		}
 		start, err := time.Parse(time.RFC3339, m.Starts)
@@ -90,16 +101,21 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 		if at.Before(start.Add(-10*time.Minute)) || now.Sub(at) > 23*time.Hour {
 			continue // its slot is later today, or too long ago for a scan to be taken
 		}
-		sides := []demoParticipant{pairs[i].b, pairs[i].p}
+		came := sides[i][:]
 		if i == 2 {
-			sides = sides[:1] // the producer has not come to the table
+			came = came[:1] // the producer has not come to the table
 		}
-		for _, p := range sides {
+		for _, p := range came {
 			if err := checkIn(codes[p.id], "table", m.Table, at); err != nil {
 				return fmt.Errorf("demo: table check-in: %w", err)
 			}
 		}
 	}
+	return nil
+}
+
+// demoScans has visitors open each exhibitor's product verification page one to three times.
+func demoScans(ctx context.Context, org demoClient, exhibitors []demoParticipant) error {
 	anon := demoClient{base: org.base, http: org.http}
 	for i, p := range exhibitors {
 		var s struct {

@@ -68,6 +68,23 @@ func ask(t *testing.T, c testenv.Client, buyerID, producerID, session string) st
 // asker accepts (the meeting then takes its session and day) or declines; a third party can do
 // none of it, and of two answers sent at once exactly one is taken, the other refused in words.
 func TestAnswersToAMeetingRequest(t *testing.T) {
+	x := startAnswers(t)
+	t.Run("decline with a reason", x.declineWithAReason)
+	t.Run("propose another time, the asker accepts it", x.proposeAndAccept)
+	t.Run("the asker declines a proposal", x.declineAProposal)
+	t.Run("two answers at once", x.twoAnswersAtOnce)
+}
+
+// answers is the fair of TestAnswersToAMeetingRequest: two B2B days, two exhibitors, two buyers.
+type answers struct {
+	app                      *App
+	api                      testenv.Client
+	orgTok, later            string
+	buyerC, otherC, p1C, p2C testenv.Client
+	buyerID, otherID         string
+}
+
+func startAnswers(t *testing.T) answers {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, api := startOn(t, natsURL, tokens)
@@ -92,131 +109,137 @@ func TestAnswersToAMeetingRequest(t *testing.T) {
 	waitBooths(t, app, "f1", "p1", 1)
 	waitBooths(t, app, "f1", "p2", 1)
 	buyerC, otherC, p1C, p2C := api.With(buyerTok), api.With(otherTok), api.With(p1Tok), api.With(p2Tok)
-	buyerID := newBuyer(t, buyerC, "Siêu thị Xanh")
-	otherID := newBuyer(t, otherC, "Chuỗi Sen")
-	read := func(c testenv.Client, id string, lang string) answerBody {
-		t.Helper()
-		var m answerBody
-		c.Do(t, "GET", "/api/meetings/"+id, nil, "Accept-Language", lang).Decode(t, &m)
-		return m
+	return answers{app: app, api: api, orgTok: orgTok, later: later, buyerC: buyerC, otherC: otherC, p1C: p1C, p2C: p2C,
+		buyerID: newBuyer(t, buyerC, "Siêu thị Xanh"), otherID: newBuyer(t, otherC, "Chuỗi Sen")}
+}
+
+// readAnswer is the meeting id as c reads it in lang.
+func readAnswer(t *testing.T, c testenv.Client, id string, lang string) answerBody {
+	t.Helper()
+	var m answerBody
+	c.Do(t, "GET", "/api/meetings/"+id, nil, "Accept-Language", lang).Decode(t, &m)
+	return m
+}
+
+func (x answers) declineWithAReason(t *testing.T) {
+	buyerC, buyerID, p2C := x.buyerC, x.buyerID, x.p2C
+	id := ask(t, buyerC, buyerID, "p2", "any")
+	r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "busy"})
+	if p := wantProblem(t, "an unknown reason code", r, 422, "invalid_fields"); len(p.Errors) != 1 || p.Errors[0].Field != "reason_code" {
+		t.Errorf("the refusal names %+v, want reason_code", p.Errors)
 	}
+	r = p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason": strings.Repeat("ạ", 301)})
+	if p := wantProblem(t, "a reason of 301 characters", r, 422, "invalid_fields"); len(p.Errors) != 1 || p.Errors[0].Field != "reason" {
+		t.Errorf("the refusal names %+v, want reason", p.Errors)
+	}
+	if r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "no_time", "reason": "  Kín lịch tuần đó  "}); r.Status != 200 {
+		t.Fatalf("decline: %d %s", r.Status, r.Body)
+	}
+	if m := readAnswer(t, buyerC, id, "vi"); m.Status != "declined" || m.ReasonCode != "no_time" || m.Reason != "Không sắp xếp được thời gian: Kín lịch tuần đó" {
+		t.Errorf("the buyer reads %+v, want declined with the reason in Vietnamese", m)
+	}
+	if m := readAnswer(t, buyerC, id, "en"); m.Reason != "No time for it: Kín lịch tuần đó" {
+		t.Errorf("in English the buyer reads %q", m.Reason)
+	}
+	// An old client declines with no body at all.
+	id = ask(t, buyerC, buyerID, "p2", "any")
+	if r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", nil); r.Status != 200 {
+		t.Fatalf("decline with no body: %d %s", r.Status, r.Body)
+	}
+	if m := readAnswer(t, buyerC, id, "vi"); m.Status != "declined" || m.Reason != "" {
+		t.Errorf("declined with no body: %+v", m)
+	}
+}
 
-	t.Run("decline with a reason", func(t *testing.T) {
-		id := ask(t, buyerC, buyerID, "p2", "any")
-		r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "busy"})
-		if p := wantProblem(t, "an unknown reason code", r, 422, "invalid_fields"); len(p.Errors) != 1 || p.Errors[0].Field != "reason_code" {
-			t.Errorf("the refusal names %+v, want reason_code", p.Errors)
-		}
-		r = p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason": strings.Repeat("ạ", 301)})
-		if p := wantProblem(t, "a reason of 301 characters", r, 422, "invalid_fields"); len(p.Errors) != 1 || p.Errors[0].Field != "reason" {
-			t.Errorf("the refusal names %+v, want reason", p.Errors)
-		}
-		if r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "no_time", "reason": "  Kín lịch tuần đó  "}); r.Status != 200 {
-			t.Fatalf("decline: %d %s", r.Status, r.Body)
-		}
-		if m := read(buyerC, id, "vi"); m.Status != "declined" || m.ReasonCode != "no_time" || m.Reason != "Không sắp xếp được thời gian: Kín lịch tuần đó" {
-			t.Errorf("the buyer reads %+v, want declined with the reason in Vietnamese", m)
-		}
-		if m := read(buyerC, id, "en"); m.Reason != "No time for it: Kín lịch tuần đó" {
-			t.Errorf("in English the buyer reads %q", m.Reason)
-		}
-		// An old client declines with no body at all.
-		id = ask(t, buyerC, buyerID, "p2", "any")
-		if r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", nil); r.Status != 200 {
-			t.Fatalf("decline with no body: %d %s", r.Status, r.Body)
-		}
-		if m := read(buyerC, id, "vi"); m.Status != "declined" || m.Reason != "" {
-			t.Errorf("declined with no body: %+v", m)
-		}
-	})
+func (x answers) proposeAndAccept(t *testing.T) {
+	app, api, orgTok, later, buyerC, otherC, p1C, buyerID := x.app, x.api, x.orgTok, x.later, x.buyerC, x.otherC, x.p1C, x.buyerID
+	id := ask(t, buyerC, buyerID, "p1", "morning")
+	if m := readAnswer(t, p1C, id, "vi"); m.Awaiting != "producer" {
+		t.Errorf("a new request awaits %q, want producer", m.Awaiting)
+	}
+	good := map[string]any{"session": "afternoon", "day": later, "note": "Sáng bận đón đoàn"}
+	wantProblem(t, "a third party proposing", otherC.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "meeting_not_yours")
+	wantProblem(t, "the asker proposing", buyerC.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "meeting_propose_asked_only")
+	wantProblem(t, "the fair's organiser proposing", api.With(orgTok).Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "role_forbidden")
+	r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", map[string]any{"session": "evening", "day": "2020-01-01"})
+	if p := wantProblem(t, "a bad session and day", r, 422, "invalid_fields"); len(p.Errors) != 2 {
+		t.Errorf("the refusal names %+v, want session and day", p.Errors)
+	}
+	if r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", good); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	m := readAnswer(t, buyerC, id, "vi")
+	if m.Status != "requested" || m.Awaiting != "buyer" || m.Proposal == nil || m.Proposal.Session != "afternoon" || m.Proposal.Day != later ||
+		m.Proposal.Note != "Sáng bận đón đoàn" || m.Proposal.ProposedBy != "producer" {
+		t.Errorf("the buyer reads %+v, want the proposal awaiting the buyer", m)
+	}
+	wantProblem(t, "the proposer accepting its own proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/accept", nil), 409, "meeting_proposal_asker_answers")
+	wantProblem(t, "a second proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 409, "meeting_already_proposed")
+	wantProblem(t, "a third party accepting", otherC.Do(t, "POST", "/api/meetings/"+id+"/accept", nil), 403, "meeting_not_yours")
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+id+"/accept", nil); r.Status != 200 {
+		t.Fatalf("the buyer accepting the proposal: %d %s", r.Status, r.Body)
+	}
+	if m := readAnswer(t, p1C, id, "vi"); m.Status != "accepted" || m.Session != "afternoon" || m.PreferredDay != later || m.Awaiting != "" {
+		t.Errorf("the producer reads %+v, want accepted in the afternoon of %s", m, later)
+	}
+	testenv.Eventually(t, "one proposed event", func() bool { return len(subjects(t, app, events.MeetingProposed)) == 1 })
+	// The schedule puts the meeting on the agreed day, in the agreed session.
+	if r := api.With(orgTok).Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	if m := readAnswer(t, buyerC, id, "vi"); m.Day != later || m.Slot <= 2 {
+		t.Errorf("scheduled at %s slot %d, want the afternoon of %s", m.Day, m.Slot, later)
+	}
+}
 
-	t.Run("propose another time, the asker accepts it", func(t *testing.T) {
-		id := ask(t, buyerC, buyerID, "p1", "morning")
-		if m := read(p1C, id, "vi"); m.Awaiting != "producer" {
-			t.Errorf("a new request awaits %q, want producer", m.Awaiting)
-		}
-		good := map[string]any{"session": "afternoon", "day": later, "note": "Sáng bận đón đoàn"}
-		wantProblem(t, "a third party proposing", otherC.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "meeting_not_yours")
-		wantProblem(t, "the asker proposing", buyerC.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "meeting_propose_asked_only")
-		wantProblem(t, "the fair's organiser proposing", api.With(orgTok).Do(t, "POST", "/api/meetings/"+id+"/propose", good), 403, "role_forbidden")
-		r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", map[string]any{"session": "evening", "day": "2020-01-01"})
-		if p := wantProblem(t, "a bad session and day", r, 422, "invalid_fields"); len(p.Errors) != 2 {
-			t.Errorf("the refusal names %+v, want session and day", p.Errors)
-		}
-		if r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", good); r.Status != 200 {
-			t.Fatalf("propose: %d %s", r.Status, r.Body)
-		}
-		m := read(buyerC, id, "vi")
-		if m.Status != "requested" || m.Awaiting != "buyer" || m.Proposal == nil || m.Proposal.Session != "afternoon" || m.Proposal.Day != later ||
-			m.Proposal.Note != "Sáng bận đón đoàn" || m.Proposal.ProposedBy != "producer" {
-			t.Errorf("the buyer reads %+v, want the proposal awaiting the buyer", m)
-		}
-		wantProblem(t, "the proposer accepting its own proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/accept", nil), 409, "meeting_proposal_asker_answers")
-		wantProblem(t, "a second proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", good), 409, "meeting_already_proposed")
-		wantProblem(t, "a third party accepting", otherC.Do(t, "POST", "/api/meetings/"+id+"/accept", nil), 403, "meeting_not_yours")
-		if r := buyerC.Do(t, "POST", "/api/meetings/"+id+"/accept", nil); r.Status != 200 {
-			t.Fatalf("the buyer accepting the proposal: %d %s", r.Status, r.Body)
-		}
-		if m := read(p1C, id, "vi"); m.Status != "accepted" || m.Session != "afternoon" || m.PreferredDay != later || m.Awaiting != "" {
-			t.Errorf("the producer reads %+v, want accepted in the afternoon of %s", m, later)
-		}
-		testenv.Eventually(t, "one proposed event", func() bool { return len(subjects(t, app, events.MeetingProposed)) == 1 })
-		// The schedule puts the meeting on the agreed day, in the agreed session.
-		if r := api.With(orgTok).Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
-			t.Fatalf("schedule: %d %s", r.Status, r.Body)
-		}
-		if m := read(buyerC, id, "vi"); m.Day != later || m.Slot <= 2 {
-			t.Errorf("scheduled at %s slot %d, want the afternoon of %s", m.Day, m.Slot, later)
-		}
-	})
+func (x answers) declineAProposal(t *testing.T) {
+	otherC, otherID, p1C := x.otherC, x.otherID, x.p1C
+	id := ask(t, otherC, otherID, "p1", "any")
+	if r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", map[string]any{"session": "morning"}); r.Status != 200 {
+		t.Fatalf("propose: %d %s", r.Status, r.Body)
+	}
+	wantProblem(t, "the proposer declining its own proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/decline", nil), 409, "meeting_proposal_asker_answers")
+	if r := otherC.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "not_relevant"}); r.Status != 200 {
+		t.Fatalf("declining the proposal: %d %s", r.Status, r.Body)
+	}
+	if m := readAnswer(t, p1C, id, "en"); m.Status != "declined" || m.Reason != "Not relevant to our needs" {
+		t.Errorf("the producer reads %+v, want declined, not relevant", m)
+	}
+}
 
-	t.Run("the asker declines a proposal", func(t *testing.T) {
-		id := ask(t, otherC, otherID, "p1", "any")
-		if r := p1C.Do(t, "POST", "/api/meetings/"+id+"/propose", map[string]any{"session": "morning"}); r.Status != 200 {
-			t.Fatalf("propose: %d %s", r.Status, r.Body)
-		}
-		wantProblem(t, "the proposer declining its own proposal", p1C.Do(t, "POST", "/api/meetings/"+id+"/decline", nil), 409, "meeting_proposal_asker_answers")
-		if r := otherC.Do(t, "POST", "/api/meetings/"+id+"/decline", map[string]any{"reason_code": "not_relevant"}); r.Status != 200 {
-			t.Fatalf("declining the proposal: %d %s", r.Status, r.Body)
-		}
-		if m := read(p1C, id, "en"); m.Status != "declined" || m.Reason != "Not relevant to our needs" {
-			t.Errorf("the producer reads %+v, want declined, not relevant", m)
-		}
-	})
-
-	t.Run("two answers at once", func(t *testing.T) {
-		for _, pair := range [][2]string{{"accept", "decline"}, {"propose", "accept"}, {"propose", "propose"}} {
-			id := ask(t, otherC, otherID, "p2", "any")
-			statuses := make([]int, 2)
-			codes := make([]string, 2)
-			var wg sync.WaitGroup
-			for i, path := range pair {
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					var body any
-					if path == "propose" {
-						body = map[string]any{"session": "afternoon"}
-					}
-					r := p2C.Do(t, "POST", "/api/meetings/"+id+"/"+path, body)
-					var p problemBody
-					if r.Status != 200 {
-						r.Decode(t, &p)
-					}
-					statuses[i], codes[i] = r.Status, p.Code+" "+p.Detail
-				}()
-			}
-			wg.Wait()
-			if (statuses[0] == 200) == (statuses[1] == 200) || min(statuses[0], statuses[1]) != 200 || max(statuses[0], statuses[1]) != 409 {
-				t.Errorf("%s and %s at once = %v, want one 200 and one 409", pair[0], pair[1], statuses)
-			}
-			for i, s := range statuses {
-				if s == 409 && !strings.HasPrefix(codes[i], "meeting_") {
-					t.Errorf("the refused %s says %q, want a meeting's words", pair[i], codes[i])
+func (x answers) twoAnswersAtOnce(t *testing.T) {
+	otherC, otherID, p2C := x.otherC, x.otherID, x.p2C
+	for _, pair := range [][2]string{{"accept", "decline"}, {"propose", "accept"}, {"propose", "propose"}} {
+		id := ask(t, otherC, otherID, "p2", "any")
+		statuses := make([]int, 2)
+		codes := make([]string, 2)
+		var wg sync.WaitGroup
+		for i, path := range pair {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				var body any
+				if path == "propose" {
+					body = map[string]any{"session": "afternoon"}
 				}
-			}
-			// End the meeting so that the pair may ask again.
-			otherC.Do(t, "POST", "/api/meetings/"+id+"/cancel", nil)
+				r := p2C.Do(t, "POST", "/api/meetings/"+id+"/"+path, body)
+				var p problemBody
+				if r.Status != 200 {
+					r.Decode(t, &p)
+				}
+				statuses[i], codes[i] = r.Status, p.Code+" "+p.Detail
+			}()
 		}
-	})
+		wg.Wait()
+		if (statuses[0] == 200) == (statuses[1] == 200) || min(statuses[0], statuses[1]) != 200 || max(statuses[0], statuses[1]) != 409 {
+			t.Errorf("%s and %s at once = %v, want one 200 and one 409", pair[0], pair[1], statuses)
+		}
+		for i, s := range statuses {
+			if s == 409 && !strings.HasPrefix(codes[i], "meeting_") {
+				t.Errorf("the refused %s says %q, want a meeting's words", pair[i], codes[i])
+			}
+		}
+		// End the meeting so that the pair may ask again.
+		otherC.Do(t, "POST", "/api/meetings/"+id+"/cancel", nil)
+	}
 }

@@ -15,7 +15,6 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
-	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
 )
@@ -318,87 +317,6 @@ func (rt *Routes) get(c *gin.Context) {
 	if m, _, ok := rt.load(c); ok {
 		rt.respondMeeting(c, http.StatusOK, m)
 	}
-}
-
-func (rt *Routes) respond(accept bool) gin.HandlerFunc {
-	subject := events.MeetingDeclined
-	if accept {
-		subject = events.MeetingAccepted
-	}
-	return func(c *gin.Context) {
-		m, side, ok := rt.load(c)
-		if !ok {
-			return
-		}
-		if side == "" {
-			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
-			return
-		}
-		next, err := rt.save(c.Request.Context(), m, subject, func(m Meeting) (Meeting, error) { return m.Respond(side, accept, rt.now()) })
-		if err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-		rt.respondMeeting(c, http.StatusOK, next)
-	}
-}
-
-// decline declines a request or a proposal with an optional reason.
-func (rt *Routes) decline(c *gin.Context) {
-	var req declineRequest
-	if !httpx.BindOptional(c, &req) { // old clients send no body
-		return
-	}
-	m, side, ok := rt.load(c)
-	if !ok {
-		return
-	}
-	if side == "" {
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
-		return
-	}
-	next, err := rt.save(c.Request.Context(), m, events.MeetingDeclined, func(m Meeting) (Meeting, error) {
-		return m.Decline(side, req.ReasonCode, req.Reason, rt.now())
-	})
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.respondMeeting(c, http.StatusOK, next)
-}
-
-// propose answers a request with another time: a session, and optionally one of the fair's B2B
-// days.
-func (rt *Routes) propose(c *gin.Context) {
-	var req proposeRequest
-	if !httpx.Bind(c, &req) {
-		return
-	}
-	m, side, ok := rt.load(c)
-	if !ok {
-		return
-	}
-	if side == "" {
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAnswerSidesOnly))
-		return
-	}
-	f, _ := rt.Index.Fair(m.FairID)
-	var v apperr.Validation
-	v.Expect(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, req.Session), "session", apperr.OneOf, apperr.OrOf(schedule.Morning, schedule.Afternoon, schedule.Any))
-	v.Expect(req.Day == "" || slices.ContainsFunc(f.B2BDays, func(d events.B2BDayV1) bool { return d.Date == req.Day }), "day", msgNotB2BDay)
-	v.Expect(len([]rune(vntext.Clean(req.Note))) <= maxReason, "note", apperr.TooLong, maxReason)
-	if err := v.Err(); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	next, err := rt.save(c.Request.Context(), m, events.MeetingProposed, func(m Meeting) (Meeting, error) {
-		return m.Propose(side, Proposal{Session: req.Session, Day: req.Day, Note: req.Note}, rt.now())
-	})
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.respondMeeting(c, http.StatusOK, next)
 }
 
 func (rt *Routes) cancel(c *gin.Context) {
