@@ -286,11 +286,17 @@ func stepCheckinCamera(t *testing.T, desk browser, f checkinFair) {
 		t.Fatal(err)
 	}
 	desk.login("btc@checkin.example.vn", "organiser-pass-1")
-	desk.open("#/checkin/" + f.fairID)
+	desk.open("#/checkin")
 	choose(desk, "#checkin-place", "gate")
 	desk.until("the camera button", "document.querySelector('#checkin-camera') && document.querySelector('#checkin-camera').textContent === 'Quét bằng camera'", false)
 	desk.run(chromedp.Click("#checkin-camera"))
 	desk.until("the camera on", "document.querySelector('video.ci-video') && document.querySelector('video.ci-video').readyState >= 2 && document.querySelector('#checkin-camera').textContent === 'Tắt camera'", false)
+	// A live update redraws the page: the camera keeps running in the same view.
+	desk.eval("document.querySelector('video.ci-video').dataset.kept = 'yes', render(true), ''")
+	time.Sleep(time.Second)
+	if kept := desk.eval("String(document.querySelector('video.ci-video') && document.querySelector('video.ci-video').dataset.kept)"); kept != "yes" {
+		t.Errorf("after a live update the camera view is %q, want the same one still running", kept)
+	}
 	desk.eval("window.seen = [location.origin + '/v/ABCDEF123456'], ''")
 	desk.until("a product's QR is no badge", verdict+".includes('không phải thẻ tham dự')", false)
 	before := len(f.checkins())

@@ -287,7 +287,7 @@ async function viewCheckin(fairID) {
     ciSavePlace(fairID, place);
     CI.shown = "";
     draw();
-    code.focus();
+    if (matchMedia("(pointer: fine)").matches) code.focus();
   } }, [["gate", t("ci_gate")], ...Array.from({ length: tables }, (_, i) => ["table:" + (i + 1), t("ci_table_n").replace("{n}", i + 1)])]
     .map(([v, l]) => h("option", { value: v, selected: v === placeValue(place) }, l)));
 
@@ -364,7 +364,8 @@ async function viewCheckin(fairID) {
     h("div", { class: "card" }, h("h2", {}, t("ci_scans")), totals, list),
     h("div", { class: "actions" }, h("a", { href: `/api/fairs/${fairID}/badges.pdf`, id: "checkin-badges-pdf", class: "button secondary", onclick: download }, t("ci_badges_pdf"))));
   let answered = CI.answers.size;
-  CI.page = { key, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
+  // Kept under the fair it shows: an address without one was given the fair's above.
+  CI.page = { key: fairID + "|" + S.lang, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
   count();
   draw();
   ciFlush();
