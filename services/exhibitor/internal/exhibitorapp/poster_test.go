@@ -8,75 +8,13 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/google/uuid"
-	"github.com/ledongthuc/pdf"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv/pdftext"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
-
-// pdfText extracts the text of a PDF, page after page, one line per text-showing operator. It
-// reads each font's ToUnicode map itself: the extractor's own reading applies a bfrange only to
-// the last byte of a code, which garbles every letter above U+00FF under the identity map fpdf
-// writes (<0000> <FFFF> <0000>), so the test would not see Vietnamese letters the PDF holds.
-func pdfText(t *testing.T, body []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatalf("read the PDF: %v", err)
-	}
-	var out strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		page := r.Page(i)
-		font := pdf.Value{}
-		show := func(v pdf.Value) {
-			if v.Kind() == pdf.String {
-				out.WriteString(decodeText(t, font, v.RawString()))
-			}
-		}
-		pdf.Interpret(page.V.Key("Contents"), func(stk *pdf.Stack, op string) {
-			args := make([]pdf.Value, stk.Len())
-			for j := len(args) - 1; j >= 0; j-- {
-				args[j] = stk.Pop()
-			}
-			switch {
-			case op == "Tf" && len(args) == 2:
-				font = page.Resources().Key("Font").Key(args[0].Name())
-			case op == "Tj" && len(args) == 1:
-				show(args[0])
-				out.WriteString("\n")
-			case op == "TJ" && len(args) == 1:
-				for k := range args[0].Len() {
-					show(args[0].Index(k))
-				}
-				out.WriteString("\n")
-			}
-		})
-	}
-	return out.String()
-}
-
-// identityToUnicode is the ToUnicode map of fpdf's UTF-8 fonts: every two-byte code is the
-// UTF-16 code unit of its character.
-const identityToUnicode = "1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange"
-
-// decodeText decodes raw, shown in font, through the font's ToUnicode map.
-func decodeText(t *testing.T, font pdf.Value, raw string) string {
-	t.Helper()
-	rd := font.Key("ToUnicode").Reader()
-	cmap, err := io.ReadAll(rd)
-	rd.Close()
-	if err != nil || !strings.Contains(string(cmap), identityToUnicode) || len(raw)%2 != 0 {
-		t.Fatalf("font %v: ToUnicode %q (%v), want the identity map of two-byte codes", font.Key("BaseFont"), cmap, err)
-	}
-	units := make([]uint16, len(raw)/2)
-	for i := range units {
-		units[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
-	}
-	return string(utf16.Decode(units))
-}
 
 // place makes producer c apply to fair with product, approved by org, and gives it booth code in zone.
 func (f fixture) place(t *testing.T, c, org testenv.Client, fair, product, code, zone string) {
@@ -112,19 +50,19 @@ func TestBoothPostersShowTheBoothAndEveryProduct(t *testing.T) {
 	var r testenv.Response
 	testenv.Eventually(t, "the booth on the poster", func() bool {
 		r = a.Do(t, "GET", path, nil)
-		return r.Status == 200 && strings.Contains(pdfText(t, r.Body), "A07")
+		return r.Status == 200 && strings.Contains(pdftext.Text(t, r.Body), "A07")
 	})
 	if r.Header.Get("Content-Type") != "application/pdf" {
 		t.Errorf("Content-Type %q, want application/pdf", r.Header.Get("Content-Type"))
 	}
-	text := pdfText(t, r.Body)
+	text := pdftext.Text(t, r.Body)
 	for _, want := range append(names, "Gian hàng A07", "Khu A", "HTX Nước mắm Phú Quốc 1700000911", "Hội chợ OCOP Hà Nội",
 		"Quét mã để kiểm tra sản phẩm OCOP", "OCOP 4 sao", "https://hoicho.example.vn/v/", "Trang 2/2") {
 		if !strings.Contains(text, want) {
 			t.Errorf("the poster's text lacks %q:\n%s", want, text)
 		}
 	}
-	if r := org.Do(t, "GET", path+"?size=A5", nil); r.Status != 200 || !strings.Contains(pdfText(t, r.Body), "Mật ong hoa bạc hà") {
+	if r := org.Do(t, "GET", path+"?size=A5", nil); r.Status != 200 || !strings.Contains(pdftext.Text(t, r.Body), "Mật ong hoa bạc hà") {
 		t.Errorf("the organiser's A5 poster: %d", r.Status)
 	}
 	if r := a.Do(t, "GET", path+"?size=A3", nil); r.Status != 422 {
@@ -151,7 +89,7 @@ func TestBoothPostersShowTheBoothAndEveryProduct(t *testing.T) {
 		}
 		body, err := io.ReadAll(rc)
 		rc.Close()
-		if err != nil || !strings.Contains(pdfText(t, body), "Gian hàng "+zf.Name[:3]) {
+		if err != nil || !strings.Contains(pdftext.Text(t, body), "Gian hàng "+zf.Name[:3]) {
 			t.Errorf("%s in the ZIP: %v, want the poster of booth %s", zf.Name, err, zf.Name[:3])
 		}
 	}

@@ -3,17 +3,15 @@ package matchmakingapp
 import (
 	"bytes"
 	"fmt"
-	"io"
 	"strings"
 	"sync"
 	"testing"
 	"time"
-	"unicode/utf16"
 
 	"github.com/google/uuid"
-	"github.com/ledongthuc/pdf"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv/pdftext"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/badge"
@@ -183,7 +181,7 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
 		t.Fatalf("badge.pdf: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
-	text := strings.Join(strings.Fields(pdfText(t, r.Body)), " ") // a long name wraps
+	text := strings.Join(strings.Fields(pdftext.Text(t, r.Body)), " ") // a long name wraps
 	for _, want := range []string{"Hợp tác xã Chè Shan tuyết Suối Giàng", "Hội chợ OCOP Hà Nội – Ngày hội B2B", "CHỦ THỂ OCOP", p.Code} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the producer's badge PDF does not say %q; its text:\n%s", want, text)
@@ -196,8 +194,8 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	if r.Status != 200 {
 		t.Fatalf("badges.pdf: %d %s", r.Status, r.Body)
 	}
-	text = pdfText(t, r.Body)
-	if n := pdfPages(t, r.Body); n != 2 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") {
+	text = pdftext.Text(t, r.Body)
+	if n := pdftext.Pages(t, r.Body); n != 2 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") {
 		t.Errorf("the fair's badges: %d pages, text:\n%s\nwant 2 pages with the buyer's", n, text)
 	}
 	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p2/revoke", nil); r.Status != 404 {
@@ -389,72 +387,6 @@ func readMeetingAttended(t *testing.T, c testenv.Client, id string) attendedBody
 	}
 	r.Decode(t, &m)
 	return m
-}
-
-// pdfText extracts the text of a PDF, page after page, one line per text-showing operator. It
-// reads each font's ToUnicode map itself: the extractor's own reading applies a bfrange only to
-// the last byte of a code, which garbles every letter above U+00FF under the identity map fpdf
-// writes (<0000> <FFFF> <0000>), so the test would not see Vietnamese letters the PDF holds.
-func pdfText(t *testing.T, body []byte) string {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatalf("read the PDF: %v", err)
-	}
-	var out strings.Builder
-	for i := 1; i <= r.NumPage(); i++ {
-		page := r.Page(i)
-		font := pdf.Value{}
-		show := func(v pdf.Value) {
-			if v.Kind() == pdf.String {
-				out.WriteString(decodeText(t, font, v.RawString()))
-			}
-		}
-		pdf.Interpret(page.V.Key("Contents"), func(stk *pdf.Stack, op string) {
-			args := make([]pdf.Value, stk.Len())
-			for j := len(args) - 1; j >= 0; j-- {
-				args[j] = stk.Pop()
-			}
-			switch {
-			case op == "Tf" && len(args) == 2:
-				font = page.Resources().Key("Font").Key(args[0].Name())
-			case op == "Tj" && len(args) == 1:
-				show(args[0])
-				out.WriteString("\n")
-			case op == "TJ" && len(args) == 1:
-				for k := range args[0].Len() {
-					show(args[0].Index(k))
-				}
-				out.WriteString("\n")
-			}
-		})
-	}
-	return out.String()
-}
-
-func pdfPages(t *testing.T, body []byte) int {
-	t.Helper()
-	r, err := pdf.NewReader(bytes.NewReader(body), int64(len(body)))
-	if err != nil {
-		t.Fatalf("read the PDF: %v", err)
-	}
-	return r.NumPage()
-}
-
-// decodeText decodes raw, shown in font, through the font's identity ToUnicode map.
-func decodeText(t *testing.T, font pdf.Value, raw string) string {
-	t.Helper()
-	rd := font.Key("ToUnicode").Reader()
-	cmap, err := io.ReadAll(rd)
-	rd.Close()
-	if err != nil || !strings.Contains(string(cmap), "1 beginbfrange\n<0000> <FFFF> <0000>\nendbfrange") || len(raw)%2 != 0 {
-		t.Fatalf("font %v: ToUnicode %q (%v), want the identity map of two-byte codes", font.Key("BaseFont"), cmap, err)
-	}
-	units := make([]uint16, len(raw)/2)
-	for i := range units {
-		units[i] = uint16(raw[2*i])<<8 | uint16(raw[2*i+1])
-	}
-	return string(utf16.Decode(units))
 }
 
 // The badge key comes from OCOPFAIR_BADGE_KEY when set, at least 32 characters, and never prints.

@@ -4,12 +4,14 @@ import (
 	"context"
 	"net/http"
 	"slices"
+	"time"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
 type gridCell struct {
@@ -139,14 +141,26 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		return a.Table - b.Table
 	})
 	out := agendaResponse{FairID: fairID, Version: t.Version, Participant: who, Meetings: []response{}}
+	f, _ := rt.Index.Fair(fairID)
+	booths := map[string][]string{}
+	rt.Index.Read(func(v index.View) {
+		for _, m := range ms {
+			if _, ok := booths[m.ProducerID]; !ok {
+				booths[m.ProducerID] = nil
+				for _, b := range v.BoothsOf(fairID, m.ProducerID) {
+					booths[m.ProducerID] = append(booths[m.ProducerID], b.Code)
+				}
+			}
+		}
+	})
 	for _, m := range ms {
 		r, err := shape(m)
 		if err != nil {
 			return agendaResponse{}, err
 		}
+		r.Ends, r.Booths = slotEnd(f, m.Day, m.Slot), booths[m.ProducerID]
 		out.Meetings = append(out.Meetings, r)
 	}
-	f, _ := rt.Index.Fair(fairID)
 	for _, d := range f.B2BDays {
 		if l, ok := lunchOf(f, d); ok {
 			out.LunchBreaks = append(out.LunchBreaks, l)
@@ -171,4 +185,15 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		}
 	}
 	return out, nil
+}
+
+// slotEnd is when a day's slot ends (RFC 3339), "" for a day or slot the fair does not have.
+func slotEnd(f index.Fair, day string, slot int) string {
+	t := slotTime(f, day, slot)
+	for _, d := range f.B2BDays {
+		if d.Date == day && !t.IsZero() {
+			return t.Add(time.Duration(d.SlotMinutes) * time.Minute).Format(time.RFC3339)
+		}
+	}
+	return ""
 }

@@ -76,6 +76,8 @@ type response struct {
 	Slot         int       `json:"slot,omitempty"`
 	Table        int       `json:"table,omitempty"`
 	Starts       string    `json:"starts_at,omitempty" format:"date-time" doc:"once scheduled"`
+	Ends         string    `json:"ends_at,omitempty" format:"date-time" doc:"in the agenda: when its slot ends"`
+	Booths       []string  `json:"producer_booths,omitempty" doc:"in the agenda: the codes of the producer's booths at the fair, to find it on the floor plan"`
 	Attended     bool      `json:"attended" doc:"both participants' badges were scanned at the meeting's table within its slot (from the check-ins, apart from the outcome typed by hand)"`
 	AttendedAt   string    `json:"attended_at,omitempty" format:"date-time" doc:"when the meeting was marked attended"`
 	Outcome      string    `json:"outcome,omitempty" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
@@ -153,6 +155,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
 		Query:   []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}},
 		Headers: map[string]string{"ETag": "a hash of the body"}, Errors: []int{http.StatusConflict}}, rt.agenda)
+	rt.registerAgendaPDF(api, sides)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
 		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.",
 		Request: schedule.Problem{}, Response: schedule.Solution{}}, rt.solve)
