@@ -41,6 +41,7 @@ var routes = func() []route {
 		{"/api/fairs/*/checkins", Matchmaking},
 		{"/api/fairs/*/schedule", Matchmaking},
 		{"/api/fairs/*/agenda", Matchmaking},
+		{"/api/fairs/*/agenda.pdf", Matchmaking},
 		{"/api/fairs/*/unavailability", Matchmaking},
 		{"/api/producers/*/opportunities", Matchmaking},
 		{"/api/fairs", Event},
