@@ -277,6 +277,10 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 		"#new-product-unit": "tonne", "#new-product-monthly_capacity": "2", "#new-product-price_min_vnd": "250000"})
 	prod.submit("new-product")
 	prod.until("product listed as valid", "document.querySelector('#product-list') && document.body.textContent.includes('Còn hiệu lực')", true)
+	// The product's QR code for its packaging: no scan yet, the code itself and where it leads.
+	prod.until("the QR box with no scan yet", "document.querySelector('#product-list .qr-box summary').textContent === 'Mã QR · 0 lượt quét'", true)
+	prod.run(chromedp.Click("#product-list .qr-box summary"))
+	prod.until("the product's QR code", "document.querySelector('#product-list .qr-box img.qr').src.startsWith('blob:') && document.querySelector('#product-list .verify-link').href.includes('/v/')", false)
 	prod.shot("products")
 	prod.open("#/producer/fairs")
 	prod.until("the fair open for applications", "document.querySelector('#apply-"+fairID+"')", true)
@@ -314,6 +318,10 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
 	prod.until("booth code shown live", "document.querySelector('.booth-codes')", false)
+	// The booth poster to print: a PDF with the booth and the products' QR codes.
+	prod.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
+	prod.run(chromedp.Click(".poster-link"))
+	prod.until("the booth poster", "window.saved.length === 1 && window.saved[0].type === 'application/pdf'", false)
 	prod.shot("application-booth")
 	prod.open("#/fair/" + fairID)
 	prod.until("own booth highlighted", "[...document.querySelectorAll('#booth-map rect')].some(r => r.getAttribute('stroke') === '#d32f2f')", true)

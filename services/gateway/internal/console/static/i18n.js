@@ -1,6 +1,7 @@
 // Labels of the console in Vietnamese (default) and English.
 window.I18N = {
   vi: {
+    qr_summary: "Mã QR · {n} lượt quét", qr_alt: "Mã QR xác thực OCOP của {name}", qr_open: "Mở trang xác thực", qr_png: "Tải mã QR (PNG)", poster_download: "Tải poster gian hàng (PDF)",
     zone_any: "Khu nào cũng được",
     dash_title: "Tổng quan", dash_pending: "Đơn chờ duyệt", dash_approved: "Đơn đã duyệt", dash_booths: "Gian đã có chủ",
     dash_requested: "Cuộc gặp chờ trả lời", dash_asked: "Đã đề nghị", dash_accepted: "Đã nhận lời", dash_scheduled: "Đã xếp lịch", dash_held: "Đã diễn ra",
@@ -121,6 +122,7 @@ window.I18N = {
     map_drag_cancelled: "Đã hủy kéo gian {a}.",
   },
   en: {
+    qr_summary: "QR code · {n} scans", qr_alt: "OCOP verification QR code of {name}", qr_open: "Open the verification page", qr_png: "Download the QR code (PNG)", poster_download: "Download the booth poster (PDF)",
     zone_any: "Any zone",
     dash_title: "At a glance", dash_pending: "Applications to review", dash_approved: "Applications approved", dash_booths: "Booths taken",
     dash_requested: "Meetings awaiting an answer", dash_asked: "Asked", dash_accepted: "Accepted", dash_scheduled: "Scheduled", dash_held: "Held",

@@ -71,12 +71,15 @@ async function viewProducer() {
   }
   const p = me.data;
   const products = await all(`/api/producers/${p.id}/products`);
+  // Each product's QR code and how often visitors opened its verification page.
+  const scans = await Promise.all(products.map((x) => api("GET", `/api/products/${x.id}/scans`, undefined, { quiet: true })));
   const sets = ref.criteria_sets.map((c) => [c.number, criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
-    h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x) => h("tr", {},
+    h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       h("td", {}, x.name_vi, photoInput(x)), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
-      h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))))))) : h("p", { class: "muted" }, t("none"))),
+      h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
+      h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
       { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
       { name: "stars", label: t("stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"], ["4p", "4★ + " + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★")]] },
@@ -92,6 +95,23 @@ async function viewProducer() {
       if (r.ok) { toast(t("saved")); render(true); }
       return r;
     }, { id: "new-product" })));
+}
+
+// qrBox is a product's QR code for its packaging and booth: the views of its public
+// verification page at a glance, and on opening the code itself (fetched with the token, as an
+// image cannot send it), the page it leads to, and the PNG to print.
+function qrBox(x, sc) {
+  const img = h("img", { class: "qr", alt: t("qr_alt").replace("{name}", x.name_vi), width: 160, height: 160 });
+  const box = h("details", { class: "qr-box" }, h("summary", {}, t("qr_summary").replace("{n}", num(sc.total))),
+    img, h("p", {}, h("a", { href: sc.url, target: "_blank", rel: "noopener", class: "verify-link" }, t("qr_open"))),
+    h("p", {}, h("a", { href: `/api/products/${x.id}/qr.png`, onclick: download, class: "button secondary" }, t("qr_png"))),
+    (sc.by_fair || []).length ? h("p", { class: "muted" }, sc.by_fair.map((f) => `${f.fair_name || f.fair_id}: ${num(f.count)}`).join(" · ")) : null);
+  box.addEventListener("toggle", async () => {
+    if (!box.open || img.src) return;
+    const res = await fetch(`/api/products/${x.id}/qr.svg`, { headers: { Authorization: "Bearer " + S.token } });
+    if (res.ok) img.src = URL.createObjectURL(await res.blob());
+  });
+  return box;
 }
 
 // photoInput adds or changes a product's photo straight from the phone's camera or its files:
@@ -163,6 +183,7 @@ async function viewMyApps() {
   return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
     h("h2", {}, a.fair_name || a.fair_id, " ", h("span", { class: "app-status" }, statusBadge("a_", a.status))),
     a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: `#/fair/${a.fair_id}/map?booth=${encodeURIComponent(a.booths[0])}`, class: "on-map" }, t("map_see_on"))) : null,
+    a.booths.length ? h("p", {}, h("a", { href: `/api/fairs/${a.fair_id}/posters/${a.producer_id}.pdf`, onclick: download, class: "button secondary poster-link" }, t("poster_download"))) : null,
     a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),
     ["submitted", "approved", "waitlisted"].includes(a.status) && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
       // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.
