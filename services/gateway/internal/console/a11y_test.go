@@ -51,10 +51,10 @@ const viewsJS = `(async () => {
   const fairs = ((await api("GET", "/api/fairs?limit=100")).data || {}).items || [];
   const b2b = fairs.find((f) => (f.b2b_days || []).length) || fairs[0];
   const meetings = ((await api("GET", "/api/meetings?limit=1")).data || {}).items || [];
-  const agenda = meetings.length ? ["#/agenda/" + meetings[0].fair_id] : [];
+  const agenda = meetings.length ? ["#/agenda/" + meetings[0].fair_id, "#/badge/" + meetings[0].fair_id] : [];
   switch (c.role) {
   case "admin": return JSON.stringify(["#/admin", "#/fairs"]);
-  case "organiser": return JSON.stringify(["#/fairs", "#/import"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id]));
+  case "organiser": return JSON.stringify(["#/fairs", "#/import"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id, "#/checkin/" + b2b.id]));
   case "producer": return JSON.stringify(["#/producer", "#/producer/fairs", "#/producer/apps", "#/producer/opportunities", "#/fair/" + b2b.id + "/map"].concat(agenda));
   case "buyer": {
     const me = (await api("GET", "/api/buyers/me")).data;
