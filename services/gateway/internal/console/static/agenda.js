@@ -1,5 +1,7 @@
-// A participant's agenda at a fair: meetings and lunch breaks by day, the calendar file, a
-// private calendar feed, and a print view of one page per day.
+// A participant's agenda at a fair, as b2match shows it: by day, each meeting's time, table, the
+// other party (a link to the producer's booth on the floor plan, or the buyer's details) and
+// state, the free gaps between meetings and the lunch break; the calendar file, a private
+// calendar feed, the agenda as a PDF, and a print view of one page per day.
 "use strict";
 
 // feedShown keeps the feed address made on this page per fair: the API gives it once (it is a
@@ -10,22 +12,72 @@ const feedShown = new Map();
 const lunchText = (l) => `${t("lunch")} · ${time(l.starts_at)} – ${time(l.ends_at)} (${l.minutes} ${S.lang === "vi" ? "phút" : "min"})`;
 
 async function viewAgenda(fairID) {
-  const a = (await api("GET", `/api/fairs/${fairID}/agenda`)).data;
+  const [res, ref] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference()]);
+  const a = res.data;
   const c = claims();
   const items = (a && a.meetings) || [];
   const lunches = (a && a.lunch_breaks) || [];
   // Only days with a meeting are shown; each day's lunch break sits between its sessions.
   const days = [...new Set(items.map((m) => m.day))].sort();
   const participant = c.role === "buyer" || c.role === "producer";
+  const cols = ["ag_time", "table", "ag_with", "ag_state"];
   return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda")),
     participant && calendarTools(fairID),
-    days.length ? h("div", { id: "agenda" }, days.map((day) => {
-      const rows = items.filter((m) => m.day === day).map((m) => ({ at: m.starts_at, row: h("tr", { class: "meeting" },
-        h("td", { class: "slot" }, time(m.starts_at)), h("td", {}, t("table") + " " + m.table), h("td", {}, c.role === "buyer" ? m.producer_name : m.buyer_name)) }));
-      for (const l of lunches.filter((x) => x.day === day)) rows.push({ at: l.starts_at, row: h("tr", { class: "lunch" }, h("td", { colspan: 3 }, lunchText(l))) });
-      rows.sort((x, y) => new Date(x.at) - new Date(y.at));
-      return h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day)), h("table", { class: "agenda" }, h("tbody", {}, rows.map((x) => x.row))));
-    })) : h("p", { class: "muted" }, t("none")));
+    days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day)),
+      h("table", { class: "agenda agenda-list stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))),
+        h("tbody", {}, agendaRows(day, items, lunches).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols)
+          : h("tr", { class: r.kind }, h("td", { colspan: cols.length }, r.kind === "lunch" ? lunchText(r.l) : `${t("ag_free")} · ${time(r.start)} – ${time(r.end)}`))))))))
+      : h("p", { class: "muted" }, t("none")));
+}
+
+// agendaRows puts a day's meetings and lunch break in time order, with a free ("Trống") row
+// wherever time passes between the end of one and the start of the next.
+function agendaRows(day, items, lunches) {
+  const rows = items.filter((m) => m.day === day).map((m) => ({ kind: "meeting", m, start: m.starts_at, end: m.ends_at || m.starts_at }))
+    .concat(lunches.filter((l) => l.day === day).map((l) => ({ kind: "lunch", l, start: l.starts_at, end: l.ends_at })));
+  rows.sort((x, y) => new Date(x.start) - new Date(y.start));
+  const out = [];
+  rows.forEach((r, i) => {
+    if (i > 0 && new Date(rows[i - 1].end) < new Date(r.start)) out.push({ kind: "free", start: rows[i - 1].end, end: r.start });
+    out.push(r);
+  });
+  return out;
+}
+
+// meetingRow is one meeting of the agenda: its time, its table, the other party (a buyer sees
+// the producer with a link to its booth on the floor plan; a producer opens the buyer's details)
+// and its state (attended, the outcome recorded).
+function meetingRow(fairID, m, c, ref, cols) {
+  const buyerSide = c.role !== "producer";
+  let who;
+  if (buyerSide) {
+    const booth = (m.producer_booths || [])[0];
+    who = h("div", {}, booth ? h("a", { href: `#/fair/${fairID}/map?booth=${encodeURIComponent(booth)}`, class: "other-party" }, m.producer_name) : h("strong", { class: "other-party" }, m.producer_name),
+      booth ? h("div", { class: "muted" }, t("booth") + " " + m.producer_booths.join(", ")) : null);
+  } else {
+    const body = h("div", { class: "buyer-facts" });
+    let loaded = false;
+    who = h("details", { class: "buyer-detail", ontoggle: async (ev) => {
+      if (!ev.target.open || loaded) return;
+      loaded = true;
+      body.replaceChildren(h("span", { class: "muted" }, t("loading")));
+      const r = await api("GET", `/api/buyers/${m.buyer_id}`);
+      if (!r.ok) { loaded = false; body.replaceChildren(h("span", { class: "muted" }, (r.data && r.data.detail) || t("failed"))); return; }
+      const b = r.data;
+      const prov = ((ref && ref.provinces) || []).find((p) => p.code === b.province_code);
+      body.replaceChildren(h("dl", {}, h("dt", {}, t("buyer_kind")), h("dd", {}, t("buyer_" + b.kind)),
+        h("dt", {}, t("province")), h("dd", {}, prov ? prov.name : b.province_code || "–"),
+        h("dt", {}, t("markets")), h("dd", {}, (b.markets || []).map(marketName).join(", ") || "–")));
+    } }, h("summary", { class: "other-party" }, m.buyer_name), body);
+  }
+  const state = [];
+  if (m.attended) state.push(h("span", { class: "badge attended" }, "✔ " + t("ci_attended")));
+  if (m.outcome) state.push(h("span", { class: "badge grey" }, t("o_" + m.outcome)));
+  return h("tr", { class: "meeting", dataset: { meeting: m.id } },
+    h("td", { class: "slot", "data-label": t(cols[0]) }, time(m.starts_at) + (m.ends_at ? " – " + time(m.ends_at) : "")),
+    h("td", { "data-label": t(cols[1]) }, t("table") + " " + m.table),
+    h("td", { class: "who", "data-label": t(cols[2]) }, who),
+    h("td", { class: "state", "data-label": t(cols[3]) }, state.length ? state : h("span", { class: "muted" }, "–")));
 }
 
 // calendarTools offers the agenda as a file (fetched with the token: a plain link would carry no
@@ -69,6 +121,7 @@ function calendarTools(fairID) {
   else feedBox.append(h("p", { class: "muted" }, t("feed_sync_hint")));
   return h("div", { class: "card no-print" }, h("div", { class: "actions" },
     h("a", { href: `/api/fairs/${fairID}/agenda/calendar.ics`, id: "ics-download", class: "button", onclick: download }, t("ics_download")),
+    h("a", { href: `/api/fairs/${fairID}/agenda.pdf`, id: "agenda-pdf", class: "button secondary", onclick: download }, t("agenda_pdf")),
     h("button", { type: "button", class: "secondary", id: "feed-sync", onclick: () => makeFeed(feedShown.has(fairID)) }, t("feed_sync")),
     h("button", { type: "button", class: "secondary", id: "agenda-print", onclick: () => window.print() }, t("print"))), feedBox);
 }

@@ -178,7 +178,7 @@ async function fairReport(f, ref) {
 async function download(ev) {
   ev.preventDefault();
   const href = ev.currentTarget.getAttribute("href");
-  const res = await fetch(href, { headers: { Authorization: "Bearer " + S.token } });
+  const res = await fetch(href, { headers: { Authorization: "Bearer " + S.token, "Accept-Language": S.lang } });
   if (!res.ok) { toast(t("failed")); return; }
   const blob = await res.blob();
   const name = (res.headers.get("Content-Disposition") || "").match(/filename="([^"]+)"/);

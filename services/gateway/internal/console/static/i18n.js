@@ -120,6 +120,9 @@ window.I18N = {
     map_overlap: "Gian {a} chồng lên gian {b}: hãy dời sang chỗ trống.", map_outside: "Gian {a} nằm ngoài hội trường.",
     map_locked: "Gian {a} đã được xếp cho đơn vị; hãy giải phóng gian trước khi dời hoặc sửa.", map_moved: "Gian {a}: cách mép trái {x} m, cách mép trên {y} m (chưa lưu).",
     map_drag_cancelled: "Đã hủy kéo gian {a}.",
+    ag_time: "Giờ", ag_with: "Gặp với", ag_state: "Tình trạng", ag_free: "Trống", agenda_pdf: "Tải PDF",
+    unsched_title: "Cuộc gặp chưa xếp được", unsched_hint: "Lần xếp lịch gần nhất không xếp được các cuộc gặp này. Hãy thêm bàn hoặc lượt, hỏi lại lịch bận của hai bên, hoặc chuyển tay rồi xếp lại.",
+    unsched_none: "Lần xếp lịch gần nhất đã xếp được mọi cuộc gặp đã nhận lời.", unsched_at: "Xếp lịch lúc {at}",
   },
   en: {
     qr_summary: "QR code · {n} scans", qr_alt: "OCOP verification QR code of {name}", qr_open: "Open the verification page", qr_png: "Download the QR code (PNG)", poster_download: "Download the booth poster (PDF)",
@@ -253,5 +256,8 @@ window.I18N = {
     map_overlap: "Booth {a} overlaps booth {b}: move it to a free spot.", map_outside: "Booth {a} is outside the hall.",
     map_locked: "Booth {a} is assigned to an exhibitor; release it before moving or changing it.", map_moved: "Booth {a}: {x} m from the left, {y} m from the top (not saved).",
     map_drag_cancelled: "Dragging booth {a} cancelled.",
+    ag_time: "Time", ag_with: "With", ag_state: "State", ag_free: "Free", agenda_pdf: "Download PDF",
+    unsched_title: "Meetings left unscheduled", unsched_hint: "The last scheduling run could not place these meetings. Add tables or slots, ask both sides about their unavailability, or move meetings by hand, then run it again.",
+    unsched_none: "The last scheduling run placed every accepted meeting.", unsched_at: "Scheduled at {at}",
   },
 };

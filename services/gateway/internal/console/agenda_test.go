@@ -1,0 +1,244 @@
+package console_test
+
+import (
+	"encoding/base64"
+	"fmt"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/ocopfair/ocopfair/dev/testenv/pdftext"
+)
+
+// agendaFair is what TestConsoleAgenda sets up through the API: a fair with one B2B day (6
+// slots, 3 in the morning, 2 tables, an hour's lunch), two exhibitors, a buyer who meets both
+// and a second buyer who is busy all day, with a meeting that cannot be placed.
+type agendaFair struct {
+	fairID, day       string
+	org               client
+	honeyID, teaID    string
+	buyerID, buyer2ID string
+	honeyMeeting      string
+	teaMeeting        string
+}
+
+// TestConsoleAgenda: the organiser runs the scheduling and reads the meeting it could not place
+// with its reason in Vietnamese, also after a reload; the buyer opens its agenda and reads each
+// meeting's time range, table and producer, a free gap between two meetings and the lunch break,
+// follows the producer's name to its booth on the map, and downloads the agenda as a PDF that
+// names the producer with its diacritics; on a phone the producer opens the buyer's details.
+func TestConsoleAgenda(t *testing.T) {
+	j := startJourney(t)
+	x := setUpAgendaFair(t, j)
+	org := j.person("agenda-organiser", 1366, 800)
+	org.login("sct@agenda.example.vn", "organiser-pass-1")
+	stepUnscheduledWithReason(t, org, x)
+	x.spreadMeetings(t)
+	bb := j.person("agenda-buyer", 1366, 800)
+	bb.login("mua@agenda.example.vn", "parity-pass-1")
+	stepBuyerAgenda(t, bb, x)
+	prod := j.person("agenda-producer", 360, 800)
+	prod.login("mo@agenda.example.vn", "parity-pass-1")
+	stepProducerAgendaOnPhone(t, prod, x)
+}
+
+func setUpAgendaFair(t *testing.T, j journey) *agendaFair {
+	anon := client{t: t, base: j.base}
+	admin := anon.as("admin@example.vn", "admin-password-1")
+	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "sct@agenda.example.vn", "password": "organiser-pass-1", "role": "organiser"})
+	x := &agendaFair{org: anon.as("sct@agenda.example.vn", "organiser-pass-1")}
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	fair := x.org.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội nghị kết nối cung cầu Tây Bắc", "kind": "b2b_conference", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Cung Văn hoá Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(30), "end_date": day(32),
+		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})
+	x.fairID, x.day = fair["id"].(string), day(31)
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 4}})
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/publish", nil)
+	x.org.call("PUT", "/api/fairs/"+x.fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{{"date": x.day, "start_time": "08:00", "slot_minutes": 20,
+		"slots": 6, "morning_slots": 3, "tables": 2, "lunch_minutes": 60}}})
+	honey, honeyApp := anon.applicant(x.fairID, "mo@agenda.example.vn", "HTX Mật ong Bắc Hà", "5300444111", "15", "Mật ong bạc hà", 4)
+	tea, teaApp := anon.applicant(x.fairID, "tra@agenda.example.vn", "HTX Chè Shan Tuyết", "5300444222", "08", "Chè shan tuyết", 4)
+	x.org.call("POST", "/api/applications/"+honeyApp+"/approve", nil)
+	x.org.call("POST", "/api/applications/"+teaApp+"/approve", nil)
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if placed, _ := x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation", nil)["placements"].([]any); len(placed) == 2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the approved applications were never placed")
+		}
+	}
+	x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation/commit", nil)
+	x.honeyID = honey.call("GET", "/api/producers/me", nil)["id"].(string)
+	x.teaID = tea.call("GET", "/api/producers/me", nil)["id"].(string)
+	buyer := anon.register("mua@agenda.example.vn", "Chuỗi Siêu thị Sen", "buyer")
+	x.buyerID = buyer.call("POST", "/api/buyers", map[string]any{"name": "Chuỗi Siêu thị Sen", "kind": "supermarket_chain", "province": "01", "markets": []string{"domestic", "JP"}})["id"].(string)
+	buyer2 := anon.register("dacsan@agenda.example.vn", "Cửa hàng Đặc sản Việt", "buyer")
+	x.buyer2ID = buyer2.call("POST", "/api/buyers", map[string]any{"name": "Cửa hàng Đặc sản Việt", "kind": "tourism_shop", "province": "01", "markets": []string{"domestic"}})["id"].(string)
+	ask := func(b client, buyerID string, p client, producerID string) string {
+		m := b.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": buyerID, "producer_id": producerID, "session": "any"})
+		p.call("POST", fmt.Sprintf("/api/meetings/%s/accept", m["id"]), nil)
+		return m["id"].(string)
+	}
+	x.honeyMeeting = ask(buyer, x.buyerID, honey, x.honeyID)
+	x.teaMeeting = ask(buyer, x.buyerID, tea, x.teaID)
+	ask(buyer2, x.buyer2ID, honey, x.honeyID)
+	// The second buyer cannot come at all that day: its meeting has no slot.
+	buyer2.call("PUT", "/api/fairs/"+x.fairID+"/unavailability", map[string]any{"day": x.day, "slots": []int{1, 2, 3, 4, 5, 6}})
+	// The B2B day has reached matchmaking once the organiser's grid shows it.
+	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
+		if g, _ := x.org.call("GET", "/api/fairs/"+x.fairID+"/agenda", nil)["grid"].([]any); len(g) == 1 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the B2B day never reached matchmaking")
+		}
+	}
+	return x
+}
+
+// stepUnscheduledWithReason: the organiser runs the scheduling from the B2B tab; the meeting of
+// the buyer who is busy all day is listed as left unscheduled, named by its buyer and producer,
+// with why in Vietnamese (no ID in the words), and the list is still there after a reload.
+func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
+	t.Helper()
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("the B2B tab", "document.querySelector('#run-schedule')", false)
+	if org.eval("String(!!document.querySelector('#unscheduled'))") != "false" {
+		t.Error("an unscheduled list shows before any run")
+	}
+	org.run(chromedp.Click("#run-schedule"))
+	org.until("the unscheduled list", "document.querySelectorAll('#unscheduled li').length === 1", false)
+	org.shot("unscheduled")
+	li := org.eval("document.querySelector('#unscheduled li').textContent")
+	if !strings.HasPrefix(li, "Cửa hàng Đặc sản Việt – HTX Mật ong Bắc Hà: ") || !strings.Contains(li, "đều rảnh") || !strings.Contains(li, "cả ngày") {
+		t.Errorf("the unscheduled meeting reads %q", li)
+	}
+	if regexp.MustCompile(`[0-9a-f]{8}-[0-9a-f]{4}-`).MatchString(li) {
+		t.Errorf("the reason shows an ID: %q", li)
+	}
+	if title := org.eval("document.querySelector('#unscheduled h2').textContent"); !strings.HasPrefix(title, "Cuộc gặp chưa xếp được") {
+		t.Errorf("the list's title reads %q", title)
+	}
+	org.until("the grid with the two placed meetings", "document.querySelectorAll('#b2b-grid .mcell').length === 2", true)
+	org.reload()
+	org.until("the list after a reload", "document.querySelectorAll('#unscheduled li').length === 1 && document.querySelector('#unscheduled li').textContent.includes('Cửa hàng Đặc sản Việt')", false)
+}
+
+// spreadMeetings moves the buyer's meeting with the tea producer away from its meeting with the
+// honey producer, so that its agenda has free time between them (the scheduler packs them).
+func (x *agendaFair) spreadMeetings(t *testing.T) {
+	t.Helper()
+	a := x.org.call("GET", "/api/fairs/"+x.fairID+"/agenda", nil)
+	honeySlot := 0
+	for _, m := range asList(a["meetings"]) {
+		if m["id"] == x.honeyMeeting {
+			honeySlot = int(m["slot"].(float64))
+		}
+	}
+	to := map[int]int{1: 3, 2: 5, 3: 1, 4: 6, 5: 2, 6: 4}[honeySlot]
+	if to == 0 {
+		t.Fatalf("the honey meeting is not scheduled: %v", a)
+	}
+	x.org.call("POST", "/api/meetings/"+x.teaMeeting+"/move", map[string]any{"day": x.day, "slot": to, "table": 1, "schedule_version": a["schedule_version"]})
+}
+
+// stepBuyerAgenda: the buyer's agenda lists both meetings with their time ranges, tables and
+// producers, a "Trống" row between them, and the lunch break; the producer's name opens its
+// booth on the floor plan; "Tải PDF" downloads the agenda with the producer's name in it.
+func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
+	t.Helper()
+	b.open("#/agenda/" + x.fairID)
+	b.until("two meetings, a free gap and the lunch", "document.querySelectorAll('#agenda tr.meeting').length === 2 && document.querySelector('#agenda tr.free') && document.querySelector('#agenda tr.lunch')", true)
+	b.shot("agenda")
+	honey := "document.querySelector('#agenda tr.meeting[data-meeting=\"" + x.honeyMeeting + "\"]')"
+	if got := b.eval(honey + ".querySelector('td.slot').textContent"); !regexp.MustCompile(`^\d\d:\d\d – \d\d:\d\d$`).MatchString(got) {
+		t.Errorf("the meeting's time reads %q, want a range", got)
+	}
+	if got := b.eval(honey + ".querySelectorAll('td')[1].textContent"); !regexp.MustCompile(`^Bàn [12]$`).MatchString(got) {
+		t.Errorf("the meeting's table reads %q", got)
+	}
+	if got := b.eval("[...document.querySelectorAll('#agenda thead th')].map((th) => th.textContent).join('|')"); got != "Giờ|Bàn|Gặp với|Tình trạng" {
+		t.Errorf("the agenda's columns read %q", got)
+	}
+	if got := b.eval("document.querySelector('#agenda tr.free').textContent"); !regexp.MustCompile(`^Trống · \d\d:\d\d – \d\d:\d\d$`).MatchString(got) {
+		t.Errorf("the free gap reads %q", got)
+	}
+	// The rows are in time order: each starts when or after the one before ends.
+	order := b.eval(`[...document.querySelectorAll('#agenda tbody tr')].map((tr) => tr.className + ' ' + (tr.textContent.match(/\d\d:\d\d/g) || []).join('-')).join('|')`)
+	if !strings.Contains(order, "free") || !sorted(order) {
+		t.Errorf("the agenda's rows are %q, want them in time order", order)
+	}
+	link := honey + ".querySelector('a.other-party')"
+	if got := b.eval(link + ".textContent + ' ' + " + link + ".getAttribute('href')"); !strings.HasPrefix(got, "HTX Mật ong Bắc Hà #/fair/"+x.fairID+"/map?booth=A") {
+		t.Errorf("the producer's link reads %q", got)
+	}
+	// The PDF, as the browser saves it.
+	b.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
+	if got := b.eval("document.querySelector('#agenda-pdf').textContent"); got != "Tải PDF" {
+		t.Errorf("the PDF button reads %q", got)
+	}
+	b.run(chromedp.Click("#agenda-pdf"))
+	b.until("the PDF file", "window.saved.length === 1", false)
+	data, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`window.saved[0].arrayBuffer().then((buf) => { const u = new Uint8Array(buf); let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s) })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatalf("read the PDF: %v", err)
+	}
+	pdf, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if text := pdftext.Text(t, pdf); !strings.Contains(text, "HTX Mật ong Bắc Hà") || !strings.Contains(text, "HTX Chè Shan Tuyết") || !strings.Contains(text, "Trống") {
+		t.Errorf("the downloaded agenda PDF reads:\n%s", text)
+	}
+	b.run(chromedp.EmulateViewport(360, 800))
+	fitsPhone(b, "the agenda")
+	b.shot("agenda-phone")
+	b.run(chromedp.EmulateViewport(1366, 800))
+	b.run(chromedp.Click(`#agenda tr.meeting[data-meeting="` + x.honeyMeeting + `"] a.other-party`))
+	b.until("the booth's panel on the map", "location.hash.includes('/map?booth=A') && document.querySelector('#booth-panel') && !document.querySelector('#booth-panel').hidden && document.querySelector('#booth-panel').textContent.includes('HTX Mật ong Bắc Hà')", false)
+	b.shot("agenda-to-booth")
+}
+
+// sorted reports whether the agenda rows' times ("meeting 08:00-08:20|free 08:20-08:40|...")
+// never go back.
+func sorted(rows string) bool {
+	last := ""
+	for _, r := range strings.Split(rows, "|") {
+		_, times, _ := strings.Cut(r, " ")
+		for _, tm := range strings.Split(times, "-") {
+			if tm == "" {
+				continue
+			}
+			if tm < last {
+				return false
+			}
+			last = tm
+		}
+	}
+	return true
+}
+
+// stepProducerAgendaOnPhone: on a phone, the producer's agenda names the buyer, whose details
+// (kind, province, markets) open under its name.
+func stepProducerAgendaOnPhone(t *testing.T, p browser, x *agendaFair) {
+	t.Helper()
+	p.open("#/agenda/" + x.fairID)
+	p.until("the producer's meeting", "document.querySelector('#agenda tr.meeting details.buyer-detail summary')", true)
+	if got := p.eval("document.querySelector('#agenda tr.meeting summary').textContent"); got != "Chuỗi Siêu thị Sen" {
+		t.Errorf("the producer's agenda names %q", got)
+	}
+	p.run(chromedp.Click("#agenda tr.meeting summary"))
+	p.until("the buyer's details", "document.querySelector('#agenda .buyer-facts dl')", false)
+	facts := p.eval("document.querySelector('#agenda .buyer-facts').textContent")
+	for _, want := range []string{"Chuỗi siêu thị", "Hà Nội", "Trong nước"} {
+		if !strings.Contains(facts, want) {
+			t.Errorf("the buyer's details read %q, want %q in them", facts, want)
+		}
+	}
+	fitsPhone(p, "the producer's agenda")
+	p.shot("agenda-producer-phone")
+}
