@@ -33,7 +33,7 @@ type checkInRequest struct {
 	ScanID    string `json:"scan_id" required:"true" format:"uuid" doc:"made by the scanning page when it scanned: the same scan sent again is stored once"`
 	Code      string `json:"code" required:"true" doc:"the text of the badge's QR code, or typed by hand"`
 	Place     string `json:"place" required:"true" enum:"gate,table"`
-	Table     int    `json:"table" doc:"the B2B table, from 1; required at a table"`
+	Table     int    `json:"table" doc:"the B2B table, from 1 to the fair's number of tables; required at a table"`
 	ScannedAt string `json:"scanned_at" format:"date-time" doc:"when the page scanned it (a scan queued offline arrives later); default now; at most 2 minutes ahead and 24 hours old"`
 }
 
@@ -96,10 +96,10 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.", Files: []string{"image/svg+xml"}}, rt.ownSVG)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badges.pdf", Tag: "badges", Roles: staff,
 		Summary: "Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.", Files: []string{"application/pdf"}}, rt.allPDF)
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/badges/:participantId/revoke", Tag: "badges", Roles: staff, Status: http.StatusNoContent,
-		Summary: "Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. 404 when the participant holds none."}, rt.revoke)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/badges/:participantId/revoke", Tag: "badges", Roles: staff, Status: http.StatusNoContent, Idempotent: true,
+		Summary: "Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair."}, rt.revoke)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/checkins", Tag: "badges", Roles: staff, Status: http.StatusCreated, AlsoStatuses: []int{http.StatusOK},
-		Summary: "Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before (nothing counted twice). A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.",
+		Summary: "Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.",
 		Request: checkInRequest{}, Response: checkInResponse{}}, rt.checkIn)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/checkins", Tag: "badges", Roles: staff,
 		Summary:  "The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).",
@@ -234,15 +234,29 @@ func (rt *Routes) revoke(c *gin.Context) {
 	c.Status(http.StatusNoContent)
 }
 
-// scan validates a check-in request against the time now: every field's problem at once.
-func (req checkInRequest) scan(now time.Time) (Scan, error) {
+// tables is the most B2B tables any day of fair f has: a check-in's table is one of them.
+func tables(f index.Fair) int {
+	n := 0
+	for _, d := range f.B2BDays {
+		n = max(n, d.Tables)
+	}
+	return n
+}
+
+// scan validates a check-in request against the time now and the fair's number of tables: every
+// field's problem at once.
+func (req checkInRequest) scan(now time.Time, tables int) (Scan, error) {
 	var v apperr.Validation
 	id, err := uuid.Parse(req.ScanID)
 	v.Expect(err == nil && len(req.ScanID) == 36, "scan_id", msgScanID)
 	v.Expect(req.Code != "", "code", apperr.Required)
 	v.Expect(req.Place == PlaceGate || req.Place == PlaceTable, "place", apperr.OneOf, apperr.OrOf(PlaceGate, PlaceTable))
 	if req.Place == PlaceTable {
-		v.Expect(req.Table >= 1 && req.Table <= 1000, "table", msgTableRequired)
+		if v.Expect(req.Table >= 1, "table", msgTableRequired) {
+			if v.Expect(tables > 0, "table", msgNoTables) {
+				v.Expect(req.Table <= tables, "table", apperr.Between, 1, tables)
+			}
+		}
 	} else {
 		v.Expect(req.Table == 0, "table", msgTableAtGate)
 	}
@@ -269,7 +283,7 @@ func (rt *Routes) checkIn(c *gin.Context) {
 	if !ok {
 		return
 	}
-	in, err := req.scan(rt.now())
+	in, err := req.scan(rt.now(), tables(f))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -48,6 +48,18 @@ var (
 		"The fair has no accepted meeting yet, so there is no badge to print.")
 )
 
+var (
+	msgScanReused = apperr.M("checkin_scan_reused",
+		"Mã lượt quét này đã được dùng cho một lượt quét khác (thẻ, nơi quét hoặc giờ quét khác). Mỗi lượt quét cần một mã mới.",
+		"This scan ID was already used for another scan (another badge, place or time). Each scan needs a new ID.")
+	msgScanReusedField = apperr.M("checkin_scan_reused_field",
+		"đã được dùng cho một lượt quét khác",
+		"was already used for another scan")
+	msgNoTables = apperr.M("checkin_no_tables",
+		"hội chợ này không có bàn gặp B2B nào",
+		"this fair has no B2B tables")
+)
+
 var msgNoBadge = apperr.M("badge_not_held",
 	"Người tham dự này không có thẻ nào còn hiệu lực tại hội chợ.",
 	"This participant holds no valid badge at the fair.")

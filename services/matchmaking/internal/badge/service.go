@@ -174,10 +174,11 @@ type Result struct {
 // repeat) and, at a table, marks the participant's meeting there attended when the other
 // participant checked in there within its slot too, whichever scan arrives first. Invalid
 // (badge_invalid) for a code forged, altered, unknown or revoked, Invalid (badge_other_fair)
-// for another fair's badge, Conflict for a scan ID recorded at another fair.
+// for another fair's badge, Conflict for a scan ID recorded at another fair, Invalid
+// (checkin_scan_reused) for a scan ID recorded before with another badge, place, table or time.
 func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, error) {
 	if stored, err := s.Store.CheckIn(ctx, in.ScanID); err == nil {
-		return s.repeat(ctx, f, stored)
+		return s.repeat(ctx, f, stored, in)
 	} else if !apperr.Is(err, apperr.NotFound) {
 		return Result{}, err
 	}
@@ -206,18 +207,36 @@ func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, e
 		return Result{}, err
 	}
 	if !fresh {
-		return s.repeat(ctx, f, stored)
+		return s.repeat(ctx, f, stored, in)
 	}
 	return Result{CheckIn: stored}, s.attend(ctx, f, stored)
 }
 
-// repeat answers a scan ID recorded before, and runs its attendance check again: the first
-// request may have failed after storing the check-in.
-func (s *Service) repeat(ctx context.Context, f index.Fair, c CheckIn) (Result, error) {
+// repeat answers a scan ID recorded before as c, sent again as in, and runs its attendance
+// check again: the first request may have failed after storing the check-in. Conflict for a scan
+// ID recorded at another fair; Invalid (checkin_scan_reused) when in is another scan than c, so
+// that a reused ID never answers ✔ with the first scan's person (or for a forged code).
+func (s *Service) repeat(ctx context.Context, f index.Fair, c CheckIn, in Scan) (Result, error) {
 	if c.FairID != f.ID {
 		return Result{}, apperr.New(apperr.Conflict, msgScanOtherFair)
 	}
+	if !s.sameScan(c, in) {
+		e := apperr.New(apperr.Invalid, msgScanReused)
+		e.Fields = []apperr.FieldError{apperr.Field("scan_id", msgScanReusedField)}
+		return Result{}, e
+	}
 	return Result{CheckIn: c, Repeat: true}, s.attend(ctx, f, c)
+}
+
+// sameScan reports whether in is the scan recorded as c sent again: the same badge (told by its
+// code's signature alone, so that a badge revoked since still repeats its scan), place, table
+// and, when the page sent one, time of scanning.
+func (s *Service) sameScan(c CheckIn, in Scan) bool {
+	id, err := s.Key.Verify(in.Code)
+	if err != nil || id != c.BadgeID || in.Place != c.Place || in.Table != c.Table {
+		return false
+	}
+	return in.ScannedAt.IsZero() || in.ScannedAt.Truncate(time.Millisecond).Equal(c.ScannedAt)
 }
 
 // verify returns the valid badge a code names: Invalid (badge_invalid) otherwise.

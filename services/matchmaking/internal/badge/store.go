@@ -197,21 +197,27 @@ func (s *Store) Get(ctx context.Context, id string) (Badge, error) {
 	return d.badge(), nil
 }
 
-// Revoke ends the participant's valid badge at the fair, if it has one, and reports whether it
-// had: its code is refused from then on, and the participant's next badge is a new one.
+// Revoke ends the participant's valid badge at the fair and reports true; a participant whose
+// badges at the fair are all revoked already (the revocation sent again, or twice at once) is
+// reported true too, as the state asked for holds. False when the participant never held a badge
+// there. Its code is refused from then on, and the participant's next badge is a new one.
 func (s *Store) Revoke(ctx context.Context, fairID, participantID string) (bool, error) {
 	var d badgeDoc
-	if err := s.badges.FindOne(ctx, bson.M{"fair_id": fairID, "holder": participantID}).Decode(&d); err != nil {
-		if errors.Is(err, mongo.ErrNoDocuments) {
-			return false, nil
+	err := s.badges.FindOne(ctx, bson.M{"fair_id": fairID, "holder": participantID}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		n, err := s.badges.CountDocuments(ctx, bson.M{"fair_id": fairID, "participant_id": participantID, "revoked": true}, options.Count().SetLimit(1))
+		if err != nil {
+			return false, storage.MapError(err, "badge")
 		}
-		return false, storage.MapError(err, "badge")
+		return n > 0, nil
 	}
-	res, err := s.badges.UpdateOne(ctx, bson.M{"_id": d.ID, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + d.ID}})
 	if err != nil {
 		return false, storage.MapError(err, "badge")
 	}
-	return res.ModifiedCount > 0, nil
+	if _, err := s.badges.UpdateOne(ctx, bson.M{"_id": d.ID, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + d.ID}}); err != nil {
+		return false, storage.MapError(err, "badge")
+	}
+	return true, nil
 }
 
 // Record stores a check-in under its scan ID and reports true; a scan ID stored before (the same
