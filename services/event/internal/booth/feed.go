@@ -85,7 +85,11 @@ func (fd *PlanFeed) load(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		fd.Plans.SetBooths(f.ID, booths, rev)
+		landmarks, err := fd.Booths.Landmarks(ctx, f.ID)
+		if err != nil {
+			return err
+		}
+		fd.Plans.SetLayout(f.ID, booths, landmarks, rev)
 		apps, err := fd.Applicants.ForFair(ctx, f.ID)
 		if err != nil {
 			return err

@@ -65,7 +65,8 @@ func (s *Store) floorplanChanged(ctx context.Context, fairID, correlationID stri
 	return err
 }
 
-// ReloadBooths reads a fair's booths into the model, unless it holds them at revision or newer.
+// ReloadBooths reads a fair's booths and landmarks into the model, unless it holds them at
+// revision or newer.
 func (s *Store) ReloadBooths(ctx context.Context, fairID string, revision int64) error {
 	if s.Plans == nil || !s.Plans.Older(fairID, revision) {
 		return nil
@@ -74,7 +75,11 @@ func (s *Store) ReloadBooths(ctx context.Context, fairID string, revision int64)
 	if err != nil {
 		return err
 	}
-	s.Plans.SetBooths(fairID, booths, revision)
+	landmarks, err := s.Landmarks(ctx, fairID)
+	if err != nil {
+		return err
+	}
+	s.Plans.SetLayout(fairID, booths, landmarks, revision)
 	return nil
 }
 

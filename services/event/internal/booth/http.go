@@ -109,6 +109,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Request: assignRequest{}, Response: assignmentBody{}}, rt.assign)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/fairs/:id/booths/:code/assignment", Tag: "allocation", Roles: fair.OrganiserRoles, Status: http.StatusNoContent,
 		Summary: "Release a booth."}, rt.release)
+	rt.registerLandmarks(api)
 }
 
 func (rt *Routes) addBooths(c *gin.Context) {
@@ -225,7 +226,7 @@ func (rt *Routes) getBooths(c *gin.Context) {
 		version := strconv.FormatUint(rt.Plans.Version(), 10) + "/" + strconv.FormatInt(f.Revision, 10)
 		rt.memo.JSON(c, f.ID, version, func() any {
 			booths, held, apps := rt.Plans.Plan(f.ID)
-			return toMap(f, booths, held, apps)
+			return withLandmarks(toMap(f, booths, held, apps), rt.Plans.Landmarks(f.ID))
 		})
 		return
 	}

@@ -21,7 +21,8 @@ func (rt *Routes) planBooths(ctx context.Context, fairID string) ([]Booth, error
 }
 
 // checkLayout refuses, with a field error naming both booths, booths to be placed on a fair's
-// plan that overlap each other or a booth already there; field names the field of placed[i].
+// plan that overlap each other or a booth already there, and those standing on one of its solid
+// landmarks (naming it); field names the field of placed[i].
 // The caller holds rt.layout until its write is stored, so that two edits on this replica never
 // both pass the check and then overlap; edits at the same moment on two replicas can (there is no
 // transaction to hold them apart), which reads tolerate as they tolerate plans stored before the
@@ -35,7 +36,17 @@ func (rt *Routes) checkLayout(ctx context.Context, fairID string, placed []Booth
 	for i, b := range placed {
 		index[b.Code] = i
 	}
+	landmarks, err := rt.planLandmarks(ctx, fairID)
+	if err != nil {
+		return err
+	}
 	var v apperr.Validation
+	on := OnLandmarks(placed, landmarks)
+	for i, b := range placed {
+		if l, ok := on[b.Code]; ok {
+			v.Fail(field(i), msgBoothOnLandmark, b.Code, landmarkName(l))
+		}
+	}
 	overlaps := Overlaps(placed, plan)
 	for n, o := range overlaps {
 		if n == maxOverlapErrors {

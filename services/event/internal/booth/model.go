@@ -28,6 +28,8 @@ type Plans struct {
 // plan is one fair's floor plan.
 type plan struct {
 	booths []Booth // by zone, then code
+	// landmarks are the plan's entrances, aisles, stages..., in the order they were added.
+	landmarks []Landmark
 	// held is the newest assignment seen of each booth code, active or released: a late event of
 	// an older assignment never undoes it.
 	held map[string]Assignment
@@ -68,8 +70,14 @@ func (p *Plans) Older(fairID string, revision int64) bool {
 }
 
 // SetBooths replaces a fair's booths with those read from the database at floor-plan revision
-// revision, unless the model holds a newer revision.
+// revision, and drops its landmarks, unless the model holds a newer revision.
 func (p *Plans) SetBooths(fairID string, booths []Booth, revision int64) {
+	p.SetLayout(fairID, booths, nil, revision)
+}
+
+// SetLayout replaces a fair's booths and landmarks with those read from the database at
+// floor-plan revision revision, unless the model holds a newer revision.
+func (p *Plans) SetLayout(fairID string, booths []Booth, landmarks []Landmark, revision int64) {
 	sorted := slices.Clone(booths)
 	slices.SortFunc(sorted, func(a, b Booth) int { return cmp.Or(strings.Compare(a.Zone, b.Zone), strings.Compare(a.Code, b.Code)) })
 	p.mu.Lock()
@@ -78,7 +86,9 @@ func (p *Plans) SetBooths(fairID string, booths []Booth, revision int64) {
 	if pl.revision > revision {
 		return
 	}
-	pl.booths, pl.revision = sorted, revision
+	pl.booths, pl.landmarks, pl.revision = sorted, slices.Clone(landmarks), revision
+	// The memoised map is keyed by this count: a layout change that did not move it would
+	// leave phones drawing the old plan.
 	p.version.Add(1)
 }
 
@@ -132,6 +142,16 @@ func (p *Plans) Plan(fairID string) ([]Booth, []Assignment, []applicants.Applica
 		apps = append(apps, a)
 	}
 	return pl.booths, held, apps
+}
+
+// Landmarks returns a fair's landmarks; the caller must not change them.
+func (p *Plans) Landmarks(fairID string) []Landmark {
+	p.mu.RLock()
+	defer p.mu.RUnlock()
+	if pl, ok := p.fairs[fairID]; ok {
+		return pl.landmarks
+	}
+	return nil
 }
 
 // Holds reports whether the model holds assignment id of a booth, or a newer one.

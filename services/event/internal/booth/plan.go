@@ -53,11 +53,12 @@ type boothBody struct {
 }
 
 type mapResponse struct {
-	FairID string      `json:"fair_id"`
-	Zones  []string    `json:"zones"`
-	Width  float64     `json:"width" doc:"metres: the extent of all booths"`
-	Height float64     `json:"height"`
-	Booths []boothBody `json:"booths"`
+	FairID    string         `json:"fair_id"`
+	Zones     []string       `json:"zones"`
+	Width     float64        `json:"width" doc:"metres: the extent of all booths and landmarks"`
+	Height    float64        `json:"height"`
+	Booths    []boothBody    `json:"booths"`
+	Landmarks []landmarkBody `json:"landmarks" doc:"entrances, aisles, stages... drawn under the booths"`
 }
 
 // load reads what the floor plan shows of a fair: its booths, their active assignments and the
@@ -88,7 +89,11 @@ func (rt *Routes) floorPlan(ctx context.Context, f fair.Fair) (mapResponse, erro
 	if err != nil {
 		return mapResponse{}, err
 	}
-	return toMap(f, booths, held, apps), nil
+	landmarks, err := rt.planLandmarks(ctx, f.ID)
+	if err != nil {
+		return mapResponse{}, err
+	}
+	return withLandmarks(toMap(f, booths, held, apps), landmarks), nil
 }
 
 // toMap draws the floor plan: every booth with its status and price, and who holds it.

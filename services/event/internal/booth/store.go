@@ -33,6 +33,7 @@ func Indexes() []storage.Index {
 		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "slot", Value: 1}}, Unique: true},
 		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "active", Value: 1}}},
 		{Collection: AssignmentsCollection, Keys: bson.D{{Key: "application_id", Value: 1}, {Key: "active", Value: 1}}},
+		{Collection: LandmarksCollection, Keys: bson.D{{Key: "fair_id", Value: 1}}},
 	}
 }
 
@@ -105,6 +106,7 @@ func (d assignmentDoc) assignment() Assignment {
 type Store struct {
 	booths      *mongo.Collection
 	assignments *mongo.Collection
+	landmarks   *mongo.Collection
 	// releases ends assignments with their events; an assignment no longer active is
 	// errNotAssigned, which Release names the booth in.
 	releases outbox.Writer
@@ -120,7 +122,7 @@ var errNotAssigned = errors.New("booth assignment no longer active")
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	assignments := db.Collection(AssignmentsCollection)
-	return &Store{booths: db.Collection(Collection), assignments: assignments,
+	return &Store{booths: db.Collection(Collection), assignments: assignments, landmarks: db.Collection(LandmarksCollection),
 		releases:   outbox.NewWriter(assignments, "booth assignment", errNotAssigned),
 		floorplans: outbox.NewWriter(db.Collection(FloorplansCollection), "floor plan", errFloorplanStale)}
 }
