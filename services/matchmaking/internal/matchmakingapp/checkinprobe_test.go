@@ -1,12 +1,16 @@
 package matchmakingapp
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/badge"
 )
 
@@ -204,5 +208,52 @@ func (x *fairDay) probeRevokeRetried(t *testing.T) {
 	}
 	if r := x.orgOfOther.Do(t, "POST", "/api/fairs/f1/badges/p1/revoke", nil); r.Status != 403 {
 		t.Errorf("another fair's organiser revoking: %d %s, want 403", r.Status, r.Body)
+	}
+}
+
+// TestAnAttendedMeetingIsNotMoved: once both participants checked in at a meeting's table (they
+// may sit down 15 minutes before its slot), organisers can no longer move it to another slot or
+// table: its attendance would name a place where it did not happen.
+func TestAnAttendedMeetingIsNotMoved(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startReplica(t, natsURL, testenv.SharedURI(t), tokens, func(*App) {})
+	orgTok, orgAcc := tokens.Token(t, "organiser", "")
+	org := api.With(orgTok)
+	// The day's first slot starts in 9 to 10 minutes: scans now fall in its window.
+	begin := time.Now().In(vntext.Zone).Truncate(time.Minute).Add(10 * time.Minute)
+	day := events.B2BDayV1{Date: begin.Format(time.DateOnly), StartTime: begin.Format("15:04"), SlotMinutes: 20, Slots: 4, MorningSlots: 4, Tables: 3}
+	fairWithDays(t, app, "f1", orgAcc, day)
+	pTok, pAcc := tokens.Token(t, "producer", "")
+	producerOf(t, app, "p1", pAcc)
+	assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "B-01", "p1")
+	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 1 && app.Index.Stats().Fairs == 1 })
+	waitBooths(t, app, "f1", "p1", 1)
+	bTok, _ := tokens.Token(t, "buyer", "")
+	producer, buyer := api.With(pTok), api.With(bTok)
+	id := acceptedMeeting(t, buyer, producer, "f1", newBuyer(t, buyer, "Siêu thị Hương Việt"), "p1")
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	if m := readMeeting(t, buyer, id); m.Slot != 1 || m.Table != 1 {
+		if r := org.Do(t, "POST", "/api/meetings/"+id+"/move", map[string]any{"day": day.Date, "slot": 1, "table": 1}); r.Status != 200 {
+			t.Fatalf("move to slot 1, table 1: %d %s", r.Status, r.Body)
+		}
+	}
+	for _, c := range []testenv.Client{producer, buyer} {
+		var b badgeBody
+		c.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
+		if status, _, body := checkIn(t, org, uuid.NewString(), b.Code, "table", 1, time.Time{}); status != 201 {
+			t.Fatalf("table scan: %d %s", status, body)
+		}
+	}
+	if m := readMeetingAttended(t, buyer, id); !m.Attended {
+		t.Fatalf("the meeting after both scans at its table: %+v, want attended", m)
+	}
+	for _, to := range []map[string]any{{"day": day.Date, "slot": 2, "table": 1}, {"day": day.Date, "slot": 1, "table": 2}} {
+		wantProblem(t, fmt.Sprintf("moving the attended meeting to %v", to), org.Do(t, "POST", "/api/meetings/"+id+"/move", to), 409, "meeting_move_settled")
+	}
+	if m := readMeeting(t, buyer, id); m.Slot != 1 || m.Table != 1 {
+		t.Errorf("the attended meeting is at slot %d, table %d; want it kept at slot 1, table 1", m.Slot, m.Table)
 	}
 }

@@ -64,7 +64,7 @@ func (rt *Routes) move(c *gin.Context) {
 // that changes nothing else, and tells both participants (matchmaking.meeting.scheduled). When
 // version is not 0 the fair's newest schedule must still be that version. Invalid for a place
 // outside the fair's B2B days, slots or tables; Conflict, with a code per conflict, for a meeting
-// not accepted, held or started, a slot started or outside the meeting's session, a table taken,
+// not accepted, held, attended or started, a slot started or outside the meeting's session, a table taken,
 // a participant with another meeting or unavailable then, a newer schedule, or a scheduling run
 // in progress (ErrBusy). Moving a meeting to where it is changes nothing. Like a run, a move holds
 // the fair's scheduling lease and finishes on a context of its own.
@@ -99,7 +99,9 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 		return m, nil
 	}
 	now := s.now()
-	if settled(f, m, now) {
+	// Attended: both participants checked in at its table, maybe before its slot started; moved
+	// now, its attendance would name a place where it did not happen.
+	if settled(f, m, now) || !m.AttendedAt.IsZero() {
 		return Meeting{}, apperr.New(apperr.Conflict, msgMoveSettled)
 	}
 	if starts := slotTime(f, to.Day, to.Slot); !starts.IsZero() && !now.Before(starts) {
