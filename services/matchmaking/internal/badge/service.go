@@ -287,7 +287,8 @@ func (s *Service) MeetingAt(f index.Fair, c CheckIn) (meeting.Meeting, bool) {
 
 // attend marks the check-in's meeting attended when the scan falls in its slot (from
 // meeting.EarlyCheckIn before it to its end) and the other participant checked in at the same
-// table in that time too; the later of the two scans is when it was attended.
+// table in that time too, and the meeting is still there as stored; the later of the two scans
+// is when it was attended.
 func (s *Service) attend(ctx context.Context, f index.Fair, c CheckIn) error {
 	m, ok := s.MeetingAt(f, c)
 	if !ok || !m.AttendedAt.IsZero() {
@@ -304,6 +305,15 @@ func (s *Service) attend(ctx context.Context, f index.Fair, c CheckIn) error {
 	theirs, found, err := s.Store.AtTable(ctx, f.ID, other, c.Table, from, to)
 	if err != nil || !found {
 		return err
+	}
+	// The agenda may not have heard yet of a move made on another replica: the meeting's place
+	// as stored must still be the one both scans were at.
+	stored, err := s.Meetings.Store.Get(ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if stored.Day != m.Day || stored.Slot != m.Slot || stored.Table != m.Table {
+		return nil
 	}
 	at := c.ScannedAt
 	if theirs.ScannedAt.After(at) {

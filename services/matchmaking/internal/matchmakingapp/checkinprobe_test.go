@@ -1,7 +1,9 @@
 package matchmakingapp
 
 import (
+	"context"
 	"fmt"
+	"maps"
 	"strings"
 	"testing"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/badge"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
 )
 
 // TestCheckInsAgainstHostileClients sends the check-in and badge routes what a careless or
@@ -255,5 +258,47 @@ func TestAnAttendedMeetingIsNotMoved(t *testing.T) {
 	}
 	if m := readMeeting(t, buyer, id); m.Slot != 1 || m.Table != 1 {
 		t.Errorf("the attended meeting is at slot %d, table %d; want it kept at slot 1, table 1", m.Slot, m.Table)
+	}
+}
+
+// TestCheckInsDoNotAttendAMeetingMovedMeanwhile: a replica whose agenda has not yet heard of a
+// move (another replica moved the meeting a moment ago) takes both participants' scans at the
+// meeting's old table without marking it attended: attendance is checked against the schedule
+// as stored.
+func TestCheckInsDoNotAttendAMeetingMovedMeanwhile(t *testing.T) {
+	x := startFairDay(t)
+	ctx := context.Background()
+	// Another replica's move, which this replica's agenda has not heard of: the schedule's new
+	// version stored without its event.
+	store := meeting.NewStore(x.first.Host.DB)
+	lease, err := store.TakeLease(ctx, "f1", "elsewhere", time.Now(), time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cur, err := store.Timetable(ctx, "f1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	next := meeting.Timetable{FairID: "f1", Version: lease.Epoch, Placements: map[string]meeting.Placement{}, CreatedAt: time.Now()}
+	maps.Copy(next.Placements, cur.Placements)
+	moved := next.Placements[x.meetingID]
+	moved.Table = x.table%3 + 1
+	next.Placements[x.meetingID] = moved
+	if err := store.SaveTimetable(ctx, lease, time.Now(), next, ""); err != nil {
+		t.Fatal(err)
+	}
+	_ = store.ReleaseLease(ctx, lease)
+	var p, b badgeBody
+	x.producer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &p)
+	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
+	for _, code := range []string{p.Code, b.Code} {
+		if status, _, body := checkIn(t, x.org, uuid.NewString(), code, "table", x.table, x.start.Add(time.Minute)); status != 201 {
+			t.Fatalf("a scan at the old table: %d %s", status, body)
+		}
+	}
+	var m meetingBody
+	x.buyer.Do(t, "GET", "/api/meetings/"+x.meetingID, nil).Decode(t, &m)
+	if a := readMeetingAttended(t, x.buyer, x.meetingID); a.Attended || m.Table != moved.Table {
+		t.Errorf("the meeting moved to table %d after both scans at its old table %d: table %d, %+v; want it not attended", moved.Table, x.table, m.Table, a)
 	}
 }
