@@ -52,7 +52,7 @@ function meetingRow(fairID, m, c, ref, cols) {
   let who;
   if (buyerSide) {
     const booth = (m.producer_booths || [])[0];
-    who = h("div", {}, booth ? h("a", { href: `#/fair/${fairID}/map?booth=${encodeURIComponent(booth)}`, class: "other-party" }, m.producer_name) : h("strong", { class: "other-party" }, m.producer_name),
+    who = h("div", {}, c.role === "buyer" ? null : h("div", {}, m.buyer_name, " –"), booth ? h("a", { href: `#/fair/${fairID}/map?booth=${encodeURIComponent(booth)}`, class: "other-party" }, m.producer_name) : h("strong", { class: "other-party" }, m.producer_name),
       booth ? h("div", { class: "muted" }, t("booth") + " " + m.producer_booths.join(", ")) : null);
   } else {
     const body = h("div", { class: "buyer-facts" });
