@@ -39,6 +39,114 @@ func (e EventBoothInputStatus) Valid() bool {
 	}
 }
 
+// Defines values for EventBoothLandmarkBodyKind.
+const (
+	EventBoothLandmarkBodyKindAisle    EventBoothLandmarkBodyKind = "aisle"
+	EventBoothLandmarkBodyKindB2bArea  EventBoothLandmarkBodyKind = "b2b_area"
+	EventBoothLandmarkBodyKindEntrance EventBoothLandmarkBodyKind = "entrance"
+	EventBoothLandmarkBodyKindExit     EventBoothLandmarkBodyKind = "exit"
+	EventBoothLandmarkBodyKindInfoDesk EventBoothLandmarkBodyKind = "info_desk"
+	EventBoothLandmarkBodyKindOther    EventBoothLandmarkBodyKind = "other"
+	EventBoothLandmarkBodyKindStage    EventBoothLandmarkBodyKind = "stage"
+	EventBoothLandmarkBodyKindToilet   EventBoothLandmarkBodyKind = "toilet"
+)
+
+// Valid indicates whether the value is a known member of the EventBoothLandmarkBodyKind enum.
+func (e EventBoothLandmarkBodyKind) Valid() bool {
+	switch e {
+	case EventBoothLandmarkBodyKindAisle:
+		return true
+	case EventBoothLandmarkBodyKindB2bArea:
+		return true
+	case EventBoothLandmarkBodyKindEntrance:
+		return true
+	case EventBoothLandmarkBodyKindExit:
+		return true
+	case EventBoothLandmarkBodyKindInfoDesk:
+		return true
+	case EventBoothLandmarkBodyKindOther:
+		return true
+	case EventBoothLandmarkBodyKindStage:
+		return true
+	case EventBoothLandmarkBodyKindToilet:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventBoothLandmarkInputKind.
+const (
+	EventBoothLandmarkInputKindAisle    EventBoothLandmarkInputKind = "aisle"
+	EventBoothLandmarkInputKindB2bArea  EventBoothLandmarkInputKind = "b2b_area"
+	EventBoothLandmarkInputKindEntrance EventBoothLandmarkInputKind = "entrance"
+	EventBoothLandmarkInputKindExit     EventBoothLandmarkInputKind = "exit"
+	EventBoothLandmarkInputKindInfoDesk EventBoothLandmarkInputKind = "info_desk"
+	EventBoothLandmarkInputKindOther    EventBoothLandmarkInputKind = "other"
+	EventBoothLandmarkInputKindStage    EventBoothLandmarkInputKind = "stage"
+	EventBoothLandmarkInputKindToilet   EventBoothLandmarkInputKind = "toilet"
+)
+
+// Valid indicates whether the value is a known member of the EventBoothLandmarkInputKind enum.
+func (e EventBoothLandmarkInputKind) Valid() bool {
+	switch e {
+	case EventBoothLandmarkInputKindAisle:
+		return true
+	case EventBoothLandmarkInputKindB2bArea:
+		return true
+	case EventBoothLandmarkInputKindEntrance:
+		return true
+	case EventBoothLandmarkInputKindExit:
+		return true
+	case EventBoothLandmarkInputKindInfoDesk:
+		return true
+	case EventBoothLandmarkInputKindOther:
+		return true
+	case EventBoothLandmarkInputKindStage:
+		return true
+	case EventBoothLandmarkInputKindToilet:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for EventBoothLandmarkPatchInputKind.
+const (
+	EventBoothLandmarkPatchInputKindAisle    EventBoothLandmarkPatchInputKind = "aisle"
+	EventBoothLandmarkPatchInputKindB2bArea  EventBoothLandmarkPatchInputKind = "b2b_area"
+	EventBoothLandmarkPatchInputKindEntrance EventBoothLandmarkPatchInputKind = "entrance"
+	EventBoothLandmarkPatchInputKindExit     EventBoothLandmarkPatchInputKind = "exit"
+	EventBoothLandmarkPatchInputKindInfoDesk EventBoothLandmarkPatchInputKind = "info_desk"
+	EventBoothLandmarkPatchInputKindOther    EventBoothLandmarkPatchInputKind = "other"
+	EventBoothLandmarkPatchInputKindStage    EventBoothLandmarkPatchInputKind = "stage"
+	EventBoothLandmarkPatchInputKindToilet   EventBoothLandmarkPatchInputKind = "toilet"
+)
+
+// Valid indicates whether the value is a known member of the EventBoothLandmarkPatchInputKind enum.
+func (e EventBoothLandmarkPatchInputKind) Valid() bool {
+	switch e {
+	case EventBoothLandmarkPatchInputKindAisle:
+		return true
+	case EventBoothLandmarkPatchInputKindB2bArea:
+		return true
+	case EventBoothLandmarkPatchInputKindEntrance:
+		return true
+	case EventBoothLandmarkPatchInputKindExit:
+		return true
+	case EventBoothLandmarkPatchInputKindInfoDesk:
+		return true
+	case EventBoothLandmarkPatchInputKindOther:
+		return true
+	case EventBoothLandmarkPatchInputKindStage:
+		return true
+	case EventBoothLandmarkPatchInputKindToilet:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for EventBoothPatchInputStatus.
 const (
 	EventBoothPatchInputStatusAvailable EventBoothPatchInputStatus = "available"
@@ -477,6 +585,99 @@ func (e GatewayAccountResponseRole) Valid() bool {
 	}
 }
 
+// Defines values for MatchmakingBadgeCheckInRequestPlace.
+const (
+	MatchmakingBadgeCheckInRequestPlaceGate  MatchmakingBadgeCheckInRequestPlace = "gate"
+	MatchmakingBadgeCheckInRequestPlaceTable MatchmakingBadgeCheckInRequestPlace = "table"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingBadgeCheckInRequestPlace enum.
+func (e MatchmakingBadgeCheckInRequestPlace) Valid() bool {
+	switch e {
+	case MatchmakingBadgeCheckInRequestPlaceGate:
+		return true
+	case MatchmakingBadgeCheckInRequestPlaceTable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingBadgeCheckInResponsePlace.
+const (
+	MatchmakingBadgeCheckInResponsePlaceGate  MatchmakingBadgeCheckInResponsePlace = "gate"
+	MatchmakingBadgeCheckInResponsePlaceTable MatchmakingBadgeCheckInResponsePlace = "table"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingBadgeCheckInResponsePlace enum.
+func (e MatchmakingBadgeCheckInResponsePlace) Valid() bool {
+	switch e {
+	case MatchmakingBadgeCheckInResponsePlaceGate:
+		return true
+	case MatchmakingBadgeCheckInResponsePlaceTable:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingBadgeParticipantResponseKind.
+const (
+	MatchmakingBadgeParticipantResponseKindBuyer    MatchmakingBadgeParticipantResponseKind = "buyer"
+	MatchmakingBadgeParticipantResponseKindProducer MatchmakingBadgeParticipantResponseKind = "producer"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingBadgeParticipantResponseKind enum.
+func (e MatchmakingBadgeParticipantResponseKind) Valid() bool {
+	switch e {
+	case MatchmakingBadgeParticipantResponseKindBuyer:
+		return true
+	case MatchmakingBadgeParticipantResponseKindProducer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingBadgeResponseKind.
+const (
+	MatchmakingBadgeResponseKindBuyer    MatchmakingBadgeResponseKind = "buyer"
+	MatchmakingBadgeResponseKindProducer MatchmakingBadgeResponseKind = "producer"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingBadgeResponseKind enum.
+func (e MatchmakingBadgeResponseKind) Valid() bool {
+	switch e {
+	case MatchmakingBadgeResponseKindBuyer:
+		return true
+	case MatchmakingBadgeResponseKindProducer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingDeclineRequestReasonCode.
+const (
+	MatchmakingMeetingDeclineRequestReasonCodeNoTime      MatchmakingMeetingDeclineRequestReasonCode = "no_time"
+	MatchmakingMeetingDeclineRequestReasonCodeNotRelevant MatchmakingMeetingDeclineRequestReasonCode = "not_relevant"
+	MatchmakingMeetingDeclineRequestReasonCodeOther       MatchmakingMeetingDeclineRequestReasonCode = "other"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingDeclineRequestReasonCode enum.
+func (e MatchmakingMeetingDeclineRequestReasonCode) Valid() bool {
+	switch e {
+	case MatchmakingMeetingDeclineRequestReasonCodeNoTime:
+		return true
+	case MatchmakingMeetingDeclineRequestReasonCodeNotRelevant:
+		return true
+	case MatchmakingMeetingDeclineRequestReasonCodeOther:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MatchmakingMeetingOutcomeRequestOutcome.
 const (
 	MatchmakingMeetingOutcomeRequestOutcomeContractSigned  MatchmakingMeetingOutcomeRequestOutcome = "contract_signed"
@@ -498,6 +699,84 @@ func (e MatchmakingMeetingOutcomeRequestOutcome) Valid() bool {
 	case MatchmakingMeetingOutcomeRequestOutcomeNoInterest:
 		return true
 	case MatchmakingMeetingOutcomeRequestOutcomeSampleRequested:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingProposalResponseProposedBy.
+const (
+	MatchmakingMeetingProposalResponseProposedByBuyer    MatchmakingMeetingProposalResponseProposedBy = "buyer"
+	MatchmakingMeetingProposalResponseProposedByProducer MatchmakingMeetingProposalResponseProposedBy = "producer"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingProposalResponseProposedBy enum.
+func (e MatchmakingMeetingProposalResponseProposedBy) Valid() bool {
+	switch e {
+	case MatchmakingMeetingProposalResponseProposedByBuyer:
+		return true
+	case MatchmakingMeetingProposalResponseProposedByProducer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingProposalResponseSession.
+const (
+	MatchmakingMeetingProposalResponseSessionAfternoon MatchmakingMeetingProposalResponseSession = "afternoon"
+	MatchmakingMeetingProposalResponseSessionAny       MatchmakingMeetingProposalResponseSession = "any"
+	MatchmakingMeetingProposalResponseSessionMorning   MatchmakingMeetingProposalResponseSession = "morning"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingProposalResponseSession enum.
+func (e MatchmakingMeetingProposalResponseSession) Valid() bool {
+	switch e {
+	case MatchmakingMeetingProposalResponseSessionAfternoon:
+		return true
+	case MatchmakingMeetingProposalResponseSessionAny:
+		return true
+	case MatchmakingMeetingProposalResponseSessionMorning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingProposeRequestSession.
+const (
+	MatchmakingMeetingProposeRequestSessionAfternoon MatchmakingMeetingProposeRequestSession = "afternoon"
+	MatchmakingMeetingProposeRequestSessionAny       MatchmakingMeetingProposeRequestSession = "any"
+	MatchmakingMeetingProposeRequestSessionMorning   MatchmakingMeetingProposeRequestSession = "morning"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingProposeRequestSession enum.
+func (e MatchmakingMeetingProposeRequestSession) Valid() bool {
+	switch e {
+	case MatchmakingMeetingProposeRequestSessionAfternoon:
+		return true
+	case MatchmakingMeetingProposeRequestSessionAny:
+		return true
+	case MatchmakingMeetingProposeRequestSessionMorning:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MatchmakingMeetingResponseAwaiting.
+const (
+	MatchmakingMeetingResponseAwaitingBuyer    MatchmakingMeetingResponseAwaiting = "buyer"
+	MatchmakingMeetingResponseAwaitingProducer MatchmakingMeetingResponseAwaiting = "producer"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingResponseAwaiting enum.
+func (e MatchmakingMeetingResponseAwaiting) Valid() bool {
+	switch e {
+	case MatchmakingMeetingResponseAwaitingBuyer:
+		return true
+	case MatchmakingMeetingResponseAwaitingProducer:
 		return true
 	default:
 		return false
@@ -904,13 +1183,65 @@ type EventBoothInput struct {
 // EventBoothInputStatus default available
 type EventBoothInputStatus string
 
+// EventBoothLandmarkBody defines model for EventBoothLandmarkBody.
+type EventBoothLandmarkBody struct {
+	H     float32                    `json:"h"`
+	Id    string                     `json:"id"`
+	Kind  EventBoothLandmarkBodyKind `json:"kind"`
+	Label string                     `json:"label"`
+	W     float32                    `json:"w"`
+	X     float32                    `json:"x"`
+	Y     float32                    `json:"y"`
+}
+
+// EventBoothLandmarkBodyKind defines model for EventBoothLandmarkBody.Kind.
+type EventBoothLandmarkBodyKind string
+
+// EventBoothLandmarkInput defines model for EventBoothLandmarkInput.
+type EventBoothLandmarkInput struct {
+	// H depth in metres; default 3
+	H    *float32                    `json:"h,omitempty"`
+	Kind EventBoothLandmarkInputKind `json:"kind"`
+
+	// Label the name shown on the map (Vietnamese); default: the kind's name
+	Label *string `json:"label,omitempty"`
+
+	// W width in metres; default 3
+	W *float32 `json:"w,omitempty"`
+
+	// X metres from the left of the hall
+	X *float32 `json:"x,omitempty"`
+
+	// Y metres from the top of the hall
+	Y *float32 `json:"y,omitempty"`
+}
+
+// EventBoothLandmarkInputKind defines model for EventBoothLandmarkInput.Kind.
+type EventBoothLandmarkInputKind string
+
+// EventBoothLandmarkPatchInput defines model for EventBoothLandmarkPatchInput.
+type EventBoothLandmarkPatchInput struct {
+	H     *float32                          `json:"h,omitempty"`
+	Kind  *EventBoothLandmarkPatchInputKind `json:"kind,omitempty"`
+	Label *string                           `json:"label,omitempty"`
+	W     *float32                          `json:"w,omitempty"`
+	X     *float32                          `json:"x,omitempty"`
+	Y     *float32                          `json:"y,omitempty"`
+}
+
+// EventBoothLandmarkPatchInputKind defines model for EventBoothLandmarkPatchInput.Kind.
+type EventBoothLandmarkPatchInputKind string
+
 // EventBoothMapResponse defines model for EventBoothMapResponse.
 type EventBoothMapResponse struct {
 	Booths []EventBoothBody `json:"booths"`
 	FairId string           `json:"fair_id"`
 	Height float32          `json:"height"`
 
-	// Width metres: the extent of all booths
+	// Landmarks entrances, aisles, stages... drawn under the booths
+	Landmarks []EventBoothLandmarkBody `json:"landmarks"`
+
+	// Width metres: the extent of all booths and landmarks
 	Width float32  `json:"width"`
 	Zones []string `json:"zones"`
 }
@@ -1201,6 +1532,9 @@ type EventReport struct {
 	FairId       string                `json:"fair_id"`
 	GeneratedAt  time.Time             `json:"generated_at"`
 	Meetings     EventReportMeetings   `json:"meetings"`
+
+	// MeetingsAttended meetings whose two participants checked in at their table within their slot (from the badges scanned), counted apart from the outcomes typed by hand
+	MeetingsAttended int `json:"meetings_attended"`
 
 	// ScanCount lượt quét QR: views of the exhibitors' product verification pages during the fair (counted in batches, up to a minute late)
 	ScanCount int `json:"scan_count"`
@@ -2123,6 +2457,108 @@ type MatchmakingApperrFieldError struct {
 	Message string  `json:"message"`
 }
 
+// MatchmakingBadgeCheckInList defines model for MatchmakingBadgeCheckInList.
+type MatchmakingBadgeCheckInList struct {
+	Counts     MatchmakingBadgeCountsResponse    `json:"counts"`
+	Items      []MatchmakingBadgeCheckInResponse `json:"items"`
+	NextCursor *string                           `json:"next_cursor,omitempty"`
+}
+
+// MatchmakingBadgeCheckInRequest defines model for MatchmakingBadgeCheckInRequest.
+type MatchmakingBadgeCheckInRequest struct {
+	// Code the text of the badge's QR code, or typed by hand
+	Code  string                              `json:"code"`
+	Place MatchmakingBadgeCheckInRequestPlace `json:"place"`
+
+	// ScanId made by the scanning page when it scanned: the same scan sent again is stored once
+	ScanId openapi_types.UUID `json:"scan_id"`
+
+	// ScannedAt when the page scanned it (a scan queued offline arrives later); default now; at most 2 minutes ahead and 24 hours old
+	ScannedAt *time.Time `json:"scanned_at,omitempty"`
+
+	// Table the B2B table, from 1 to the fair's number of tables; required at a table
+	Table *int `json:"table,omitempty"`
+}
+
+// MatchmakingBadgeCheckInRequestPlace defines model for MatchmakingBadgeCheckInRequest.Place.
+type MatchmakingBadgeCheckInRequestPlace string
+
+// MatchmakingBadgeCheckInResponse defines model for MatchmakingBadgeCheckInResponse.
+type MatchmakingBadgeCheckInResponse struct {
+	FairId string `json:"fair_id"`
+
+	// Id the scan ID
+	Id openapi_types.UUID `json:"id"`
+
+	// Meeting at a table: the participant's meeting at that table nearest the scan time; null otherwise
+	Meeting     *MatchmakingBadgeTableMeetingResponse `json:"meeting"`
+	Participant MatchmakingBadgeParticipantResponse   `json:"participant"`
+	Place       MatchmakingBadgeCheckInResponsePlace  `json:"place"`
+	ReceivedAt  time.Time                             `json:"received_at"`
+
+	// Repeat this scan was recorded before: nothing was counted again
+	Repeat    bool               `json:"repeat"`
+	ScanId    openapi_types.UUID `json:"scan_id"`
+	ScannedAt time.Time          `json:"scanned_at"`
+	Table     *int               `json:"table,omitempty"`
+}
+
+// MatchmakingBadgeCheckInResponsePlace defines model for MatchmakingBadgeCheckInResponse.Place.
+type MatchmakingBadgeCheckInResponsePlace string
+
+// MatchmakingBadgeCountsResponse defines model for MatchmakingBadgeCountsResponse.
+type MatchmakingBadgeCountsResponse struct {
+	AttendedMeetings int `json:"attended_meetings"`
+	Gate             int `json:"gate"`
+
+	// People people checked in anywhere
+	People int `json:"people"`
+	Table  int `json:"table"`
+}
+
+// MatchmakingBadgeParticipantResponse defines model for MatchmakingBadgeParticipantResponse.
+type MatchmakingBadgeParticipantResponse struct {
+	Id           string                                  `json:"id"`
+	Kind         MatchmakingBadgeParticipantResponseKind `json:"kind"`
+	Name         string                                  `json:"name"`
+	Organisation string                                  `json:"organisation"`
+}
+
+// MatchmakingBadgeParticipantResponseKind defines model for MatchmakingBadgeParticipantResponse.Kind.
+type MatchmakingBadgeParticipantResponseKind string
+
+// MatchmakingBadgeResponse defines model for MatchmakingBadgeResponse.
+type MatchmakingBadgeResponse struct {
+	// Code the text the badge's QR code carries (OB1.<id>.<signature>): it identifies the badge, not the account
+	Code          string                       `json:"code"`
+	FairId        string                       `json:"fair_id"`
+	FairName      string                       `json:"fair_name"`
+	Kind          MatchmakingBadgeResponseKind `json:"kind"`
+	Name          string                       `json:"name"`
+	Organisation  string                       `json:"organisation"`
+	ParticipantId string                       `json:"participant_id"`
+	Province      string                       `json:"province"`
+
+	// RoleLabel the role as the badge says it, in the language of Accept-Language
+	RoleLabel string `json:"role_label"`
+}
+
+// MatchmakingBadgeResponseKind defines model for MatchmakingBadgeResponse.Kind.
+type MatchmakingBadgeResponseKind string
+
+// MatchmakingBadgeTableMeetingResponse defines model for MatchmakingBadgeTableMeetingResponse.
+type MatchmakingBadgeTableMeetingResponse struct {
+	// Attended both participants checked in at the table within the slot (from 15 minutes before it)
+	Attended bool               `json:"attended"`
+	Id       openapi_types.UUID `json:"id"`
+
+	// OtherParty the other participant's name
+	OtherParty string    `json:"other_party"`
+	SlotEnd    time.Time `json:"slot_end"`
+	SlotStart  time.Time `json:"slot_start"`
+	Table      int       `json:"table"`
+}
+
 // MatchmakingBusDeadLetter defines model for MatchmakingBusDeadLetter.
 type MatchmakingBusDeadLetter struct {
 	At         time.Time `json:"at"`
@@ -2206,6 +2642,9 @@ type MatchmakingBuyerMatchItem struct {
 type MatchmakingBuyerMatchMeeting struct {
 	FairId string             `json:"fair_id"`
 	Id     openapi_types.UUID `json:"id"`
+
+	// Proposed requested, and the producer proposed another time that waits for the buyer's answer
+	Proposed bool `json:"proposed"`
 
 	// Status requested, accepted, declined or cancelled
 	Status string `json:"status"`
@@ -2420,6 +2859,23 @@ type MatchmakingMeetingAgendaResponse struct {
 	ScheduleVersion int `json:"schedule_version"`
 }
 
+// MatchmakingMeetingCounts defines model for MatchmakingMeetingCounts.
+type MatchmakingMeetingCounts struct {
+	// Accepted agreed by both sides, scheduled or not
+	Accepted  int `json:"accepted"`
+	Cancelled int `json:"cancelled"`
+	Declined  int `json:"declined"`
+
+	// Held meetings whose outcome was recorded
+	Held int `json:"held"`
+
+	// Requested waiting for the other side's answer
+	Requested int `json:"requested"`
+
+	// Scheduled accepted meetings the fair's newest schedule places at a slot and table
+	Scheduled int `json:"scheduled"`
+}
+
 // MatchmakingMeetingCreateRequest defines model for MatchmakingMeetingCreateRequest.
 type MatchmakingMeetingCreateRequest struct {
 	BuyerId    *string `json:"buyer_id,omitempty"`
@@ -2443,6 +2899,18 @@ type MatchmakingMeetingDayResult struct {
 	Status      string                         `json:"status"`
 	TotalBreaks int                            `json:"total_breaks"`
 }
+
+// MatchmakingMeetingDeclineRequest defines model for MatchmakingMeetingDeclineRequest.
+type MatchmakingMeetingDeclineRequest struct {
+	// Reason the decliner's own words, at most 300 characters (trimmed)
+	Reason *string `json:"reason,omitempty"`
+
+	// ReasonCode why, as a code the other side reads in its language (other when only words are given)
+	ReasonCode *MatchmakingMeetingDeclineRequestReasonCode `json:"reason_code,omitempty"`
+}
+
+// MatchmakingMeetingDeclineRequestReasonCode why, as a code the other side reads in its language (other when only words are given)
+type MatchmakingMeetingDeclineRequestReasonCode string
 
 // MatchmakingMeetingFeedResponse defines model for MatchmakingMeetingFeedResponse.
 type MatchmakingMeetingFeedResponse struct {
@@ -2489,6 +2957,21 @@ type MatchmakingMeetingLunchBreak struct {
 	StartsAt time.Time `json:"starts_at"`
 }
 
+// MatchmakingMeetingMoveRequest defines model for MatchmakingMeetingMoveRequest.
+type MatchmakingMeetingMoveRequest struct {
+	// Day one of the fair's B2B days
+	Day openapi_types.Date `json:"day"`
+
+	// ScheduleVersion the schedule version the grid showed: 409 meeting_move_schedule_changed when a newer one was saved since (0: no check)
+	ScheduleVersion *int `json:"schedule_version,omitempty"`
+
+	// Slot from 1; the lunch break is between the morning's last slot and the afternoon's first
+	Slot int `json:"slot"`
+
+	// Table from 1
+	Table int `json:"table"`
+}
+
 // MatchmakingMeetingMoveResult defines model for MatchmakingMeetingMoveResult.
 type MatchmakingMeetingMoveResult struct {
 	// From where the schedule before the run had it
@@ -2515,6 +2998,34 @@ type MatchmakingMeetingPlaceResult struct {
 	Table int                `json:"table"`
 }
 
+// MatchmakingMeetingProposalResponse defines model for MatchmakingMeetingProposalResponse.
+type MatchmakingMeetingProposalResponse struct {
+	Day        *openapi_types.Date                          `json:"day,omitempty"`
+	Note       *string                                      `json:"note,omitempty"`
+	ProposedAt time.Time                                    `json:"proposed_at"`
+	ProposedBy MatchmakingMeetingProposalResponseProposedBy `json:"proposed_by"`
+	Session    MatchmakingMeetingProposalResponseSession    `json:"session"`
+}
+
+// MatchmakingMeetingProposalResponseProposedBy defines model for MatchmakingMeetingProposalResponse.ProposedBy.
+type MatchmakingMeetingProposalResponseProposedBy string
+
+// MatchmakingMeetingProposalResponseSession defines model for MatchmakingMeetingProposalResponse.Session.
+type MatchmakingMeetingProposalResponseSession string
+
+// MatchmakingMeetingProposeRequest defines model for MatchmakingMeetingProposeRequest.
+type MatchmakingMeetingProposeRequest struct {
+	// Day one of the fair's B2B days; empty for any of them
+	Day *openapi_types.Date `json:"day,omitempty"`
+
+	// Note at most 300 characters
+	Note    *string                                 `json:"note,omitempty"`
+	Session MatchmakingMeetingProposeRequestSession `json:"session"`
+}
+
+// MatchmakingMeetingProposeRequestSession defines model for MatchmakingMeetingProposeRequest.Session.
+type MatchmakingMeetingProposeRequestSession string
+
 // MatchmakingMeetingReasonRequest defines model for MatchmakingMeetingReasonRequest.
 type MatchmakingMeetingReasonRequest struct {
 	Reason *string `json:"reason,omitempty"`
@@ -2522,18 +3033,38 @@ type MatchmakingMeetingReasonRequest struct {
 
 // MatchmakingMeetingResponse defines model for MatchmakingMeetingResponse.
 type MatchmakingMeetingResponse struct {
-	BuyerId   string  `json:"buyer_id"`
-	BuyerName string  `json:"buyer_name"`
-	Day       *string `json:"day,omitempty"`
-	FairId    string  `json:"fair_id"`
+	// Attended both participants' badges were scanned at the meeting's table within its slot (from the check-ins, apart from the outcome typed by hand)
+	Attended bool `json:"attended"`
+
+	// AttendedAt when the meeting was marked attended
+	AttendedAt *time.Time `json:"attended_at,omitempty"`
+
+	// Awaiting while requested: the side whose answer it waits for
+	Awaiting  *MatchmakingMeetingResponseAwaiting `json:"awaiting,omitempty"`
+	BuyerId   string                              `json:"buyer_id"`
+	BuyerName string                              `json:"buyer_name"`
+	Day       *string                             `json:"day,omitempty"`
+
+	// EndsAt in the agenda: when its slot ends
+	EndsAt *time.Time `json:"ends_at,omitempty"`
+	FairId string     `json:"fair_id"`
 
 	// Held the outcome is recorded: the meeting took place and can no longer be cancelled
-	Held         bool                               `json:"held"`
-	Id           openapi_types.UUID                 `json:"id"`
-	Note         string                             `json:"note"`
-	Outcome      *MatchmakingMeetingResponseOutcome `json:"outcome,omitempty"`
-	ProducerId   string                             `json:"producer_id"`
-	ProducerName string                             `json:"producer_name"`
+	Held    bool                               `json:"held"`
+	Id      openapi_types.UUID                 `json:"id"`
+	Note    string                             `json:"note"`
+	Outcome *MatchmakingMeetingResponseOutcome `json:"outcome,omitempty"`
+
+	// PreferredDay the B2B day agreed through a proposal
+	PreferredDay *openapi_types.Date `json:"preferred_day,omitempty"`
+
+	// ProducerBooths in the agenda: the codes of the producer's booths at the fair, to find it on the floor plan
+	ProducerBooths *[]string `json:"producer_booths,omitempty"`
+	ProducerId     string    `json:"producer_id"`
+	ProducerName   string    `json:"producer_name"`
+
+	// Proposal the other time the side asked proposed; it stays once answered
+	Proposal *MatchmakingMeetingProposalResponse `json:"proposal,omitempty"`
 
 	// Reason why it was cancelled, in the language of Accept-Language: the canceller's words, or what cancelled it
 	Reason *string `json:"reason,omitempty"`
@@ -2552,6 +3083,9 @@ type MatchmakingMeetingResponse struct {
 	UpdatedAt time.Time                        `json:"updated_at"`
 	ValueVnd  *int                             `json:"value_vnd,omitempty"`
 }
+
+// MatchmakingMeetingResponseAwaiting while requested: the side whose answer it waits for
+type MatchmakingMeetingResponseAwaiting string
 
 // MatchmakingMeetingResponseOutcome defines model for MatchmakingMeetingResponse.Outcome.
 type MatchmakingMeetingResponseOutcome string
@@ -2767,6 +3301,12 @@ type GetFairsFairIdAgendaParams struct {
 	Participant *string `form:"participant,omitempty" json:"participant,omitempty"`
 }
 
+// GetFairsFairIdAgendaPdfParams defines parameters for GetFairsFairIdAgendaPdf.
+type GetFairsFairIdAgendaPdfParams struct {
+	// Participant the caller's own buyer or producer ID (anyone else's is refused with 403)
+	Participant *string `form:"participant,omitempty" json:"participant,omitempty"`
+}
+
 // GetFairsFairIdApplicationsParams defines parameters for GetFairsFairIdApplications.
 type GetFairsFairIdApplicationsParams struct {
 	// Status comma-separated statuses
@@ -2825,6 +3365,18 @@ type GetFairsFairIdApplicationsCountsParams struct {
 
 // GetFairsFairIdApplicationsCountsParamsSort defines parameters for GetFairsFairIdApplicationsCounts.
 type GetFairsFairIdApplicationsCountsParamsSort string
+
+// PostFairsFairIdBadgesParticipantIdRevokeParams defines parameters for PostFairsFairIdBadgesParticipantIdRevoke.
+type PostFairsFairIdBadgesParticipantIdRevokeParams struct {
+	// IdempotencyKey Makes a retry of this request return the first response instead of creating twice.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
+
+// GetFairsFairIdCheckinsParams defines parameters for GetFairsFairIdCheckins.
+type GetFairsFairIdCheckinsParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
 
 // GetFairsFairIdMeetingsParams defines parameters for GetFairsFairIdMeetings.
 type GetFairsFairIdMeetingsParams struct {
@@ -2896,6 +3448,12 @@ type GetFairsIdExhibitorsParams struct {
 
 // GetFairsIdExhibitorsParamsFormat defines parameters for GetFairsIdExhibitors.
 type GetFairsIdExhibitorsParamsFormat string
+
+// PostFairsIdLandmarksParams defines parameters for PostFairsIdLandmarks.
+type PostFairsIdLandmarksParams struct {
+	// IdempotencyKey Makes a retry of this request return the first response instead of creating twice.
+	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
+}
 
 // GetLiveParams defines parameters for GetLive.
 type GetLiveParams struct {
@@ -3037,6 +3595,9 @@ type PostFairsFairIdApplicationsJSONRequestBody = ExhibitorApplicationCreateRequ
 // PostFairsFairIdApplicationsReviewJSONRequestBody defines body for PostFairsFairIdApplicationsReview for application/json ContentType.
 type PostFairsFairIdApplicationsReviewJSONRequestBody = ExhibitorApplicationBulkRequest
 
+// PostFairsFairIdCheckinsJSONRequestBody defines body for PostFairsFairIdCheckins for application/json ContentType.
+type PostFairsFairIdCheckinsJSONRequestBody = MatchmakingBadgeCheckInRequest
+
 // PostFairsFairIdMeetingsJSONRequestBody defines body for PostFairsFairIdMeetings for application/json ContentType.
 type PostFairsFairIdMeetingsJSONRequestBody = MatchmakingMeetingCreateRequest
 
@@ -3061,11 +3622,26 @@ type PutFairsIdBoothsCodeAssignmentJSONRequestBody = EventBoothAssignRequest
 // PostFairsIdCancelJSONRequestBody defines body for PostFairsIdCancel for application/json ContentType.
 type PostFairsIdCancelJSONRequestBody = EventFairCancelRequest
 
+// PostFairsIdLandmarksJSONRequestBody defines body for PostFairsIdLandmarks for application/json ContentType.
+type PostFairsIdLandmarksJSONRequestBody = EventBoothLandmarkInput
+
+// PatchFairsIdLandmarksLandmarkJSONRequestBody defines body for PatchFairsIdLandmarksLandmark for application/json ContentType.
+type PatchFairsIdLandmarksLandmarkJSONRequestBody = EventBoothLandmarkPatchInput
+
 // PostMeetingsIdCancelJSONRequestBody defines body for PostMeetingsIdCancel for application/json ContentType.
 type PostMeetingsIdCancelJSONRequestBody = MatchmakingMeetingReasonRequest
 
+// PostMeetingsIdDeclineJSONRequestBody defines body for PostMeetingsIdDecline for application/json ContentType.
+type PostMeetingsIdDeclineJSONRequestBody = MatchmakingMeetingDeclineRequest
+
+// PostMeetingsIdMoveJSONRequestBody defines body for PostMeetingsIdMove for application/json ContentType.
+type PostMeetingsIdMoveJSONRequestBody = MatchmakingMeetingMoveRequest
+
 // PostMeetingsIdOutcomeJSONRequestBody defines body for PostMeetingsIdOutcome for application/json ContentType.
 type PostMeetingsIdOutcomeJSONRequestBody = MatchmakingMeetingOutcomeRequest
+
+// PostMeetingsIdProposeJSONRequestBody defines body for PostMeetingsIdPropose for application/json ContentType.
+type PostMeetingsIdProposeJSONRequestBody = MatchmakingMeetingProposeRequest
 
 // PostProducersJSONRequestBody defines body for PostProducers for application/json ContentType.
 type PostProducersJSONRequestBody = ExhibitorProducerCreateRequest
@@ -3460,6 +4036,13 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/agenda (the `GetFairsFairIdAgenda` operationId).
 	GetFairsFairIdAgenda(ctx context.Context, fairId string, params *GetFairsFairIdAgendaParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetFairsFairIdAgendaPdf The signed-in buyer's or producer's agenda at the fair as an A4 PDF to print, one section per B2B day: each meeting's time, table, the other party (a producer with its booths) and its state, the free gaps between meetings and the lunch break, in the language of Accept-Language. A buyer without a profile gets 409.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/agenda.pdf (the `GetFairsFairIdAgendaPdf` operationId).
+	GetFairsFairIdAgendaPdf(ctx context.Context, fairId string, params *GetFairsFairIdAgendaPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetFairsFairIdAgendaCalendarIcs The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
 	//
 	// Roles: buyer, producer.
@@ -3531,6 +4114,66 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReview(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge (the `GetFairsFairIdBadge` operationId).
+	GetFairsFairIdBadge(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdBadgePdf The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge.pdf (the `GetFairsFairIdBadgePdf` operationId).
+	GetFairsFairIdBadgePdf(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdBadgeSvg The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.
+	//
+	// Roles: buyer, producer.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
+	GetFairsFairIdBadgeSvg(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdBadgesPdf Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badges.pdf (the `GetFairsFairIdBadgesPdf` operationId).
+	GetFairsFairIdBadgesPdf(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdBadgesParticipantIdRevoke Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair.
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/badges/{participantId}/revoke (the `PostFairsFairIdBadgesParticipantIdRevoke` operationId).
+	PostFairsFairIdBadgesParticipantIdRevoke(ctx context.Context, fairId string, participantId string, params *PostFairsFairIdBadgesParticipantIdRevokeParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdCheckins The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
+	GetFairsFairIdCheckins(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+	PostFairsFairIdCheckinsWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+	PostFairsFairIdCheckins(ctx context.Context, fairId string, body PostFairsFairIdCheckinsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetFairsFairIdMeetings Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 	//
 	// Roles: buyer, producer, organiser, admin.
@@ -3555,6 +4198,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetings(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetFairsFairIdMeetingsCounts A fair's meetings by where they stand (requested, accepted, scheduled, declined, cancelled, held), for its organisers.
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with GET /api/fairs/{fairId}/meetings/counts (the `GetFairsFairIdMeetingsCounts` operationId).
+	GetFairsFairIdMeetingsCounts(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFairsFairIdPostersZip Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
 	//
@@ -3762,6 +4412,49 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{id}/exhibitors (the `GetFairsIdExhibitors` operationId).
 	GetFairsIdExhibitors(ctx context.Context, id string, params *GetFairsIdExhibitorsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostFairsIdLandmarksWithBody Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+	PostFairsIdLandmarksWithBody(ctx context.Context, id string, params *PostFairsIdLandmarksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostFairsIdLandmarks Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+	PostFairsIdLandmarks(ctx context.Context, id string, params *PostFairsIdLandmarksParams, body PostFairsIdLandmarksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// DeleteFairsIdLandmarksLandmark Remove a landmark from the floor plan.
+	//
+	// Roles: organiser, admin.
+	//
+	// Corresponds with DELETE /api/fairs/{id}/landmarks/{landmark} (the `DeleteFairsIdLandmarksLandmark` operationId).
+	DeleteFairsIdLandmarksLandmark(ctx context.Context, id string, landmark string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchFairsIdLandmarksLandmarkWithBody Move, resize, rename or change the kind of a landmark.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+	PatchFairsIdLandmarksLandmarkWithBody(ctx context.Context, id string, landmark string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PatchFairsIdLandmarksLandmark Move, resize, rename or change the kind of a landmark.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+	PatchFairsIdLandmarksLandmark(ctx context.Context, id string, landmark string, body PatchFairsIdLandmarksLandmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// PostFairsIdPublish Lifecycle: publish. An illegal move is 409 and names the allowed ones.
 	//
 	// Roles: organiser, admin.
@@ -3834,12 +4527,41 @@ type ClientInterface interface {
 	// Corresponds with POST /api/meetings/{id}/cancel (the `PostMeetingsIdCancel` operationId).
 	PostMeetingsIdCancel(ctx context.Context, id string, body PostMeetingsIdCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdDecline Decline a meeting request.
+	// PostMeetingsIdDeclineWithBody Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
 	//
 	// Roles: buyer, producer.
 	//
+	// Takes any type of body and a specified content type.
+	//
 	// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
-	PostMeetingsIdDecline(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PostMeetingsIdDeclineWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMeetingsIdDecline Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
+	PostMeetingsIdDecline(ctx context.Context, id string, body PostMeetingsIdDeclineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMeetingsIdMoveWithBody Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+	PostMeetingsIdMoveWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMeetingsIdMove Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+	PostMeetingsIdMove(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
 	//
@@ -3858,6 +4580,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcome(ctx context.Context, id string, body PostMeetingsIdOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMeetingsIdProposeWithBody Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+	PostMeetingsIdProposeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostMeetingsIdPropose Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+	PostMeetingsIdPropose(ctx context.Context, id string, body PostMeetingsIdProposeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProducers List and search producers (name search ignores diacritics).
 	//
@@ -4813,6 +5553,23 @@ func (c *Client) GetFairsFairIdAgenda(ctx context.Context, fairId string, params
 	return c.Client.Do(req)
 }
 
+// GetFairsFairIdAgendaPdf The signed-in buyer's or producer's agenda at the fair as an A4 PDF to print, one section per B2B day: each meeting's time, table, the other party (a producer with its booths) and its state, the free gaps between meetings and the lunch break, in the language of Accept-Language. A buyer without a profile gets 409.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with GET /api/fairs/{fairId}/agenda.pdf (the `GetFairsFairIdAgendaPdf` operationId).
+func (c *Client) GetFairsFairIdAgendaPdf(ctx context.Context, fairId string, params *GetFairsFairIdAgendaPdfParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdAgendaPdfRequest(c.Server, fairId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetFairsFairIdAgendaCalendarIcs The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
 //
 // Roles: buyer, producer.
@@ -4974,6 +5731,146 @@ func (c *Client) PostFairsFairIdApplicationsReview(ctx context.Context, fairId s
 	return c.Client.Do(req)
 }
 
+// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with GET /api/fairs/{fairId}/badge (the `GetFairsFairIdBadge` operationId).
+func (c *Client) GetFairsFairIdBadge(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdBadgeRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdBadgePdf The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with GET /api/fairs/{fairId}/badge.pdf (the `GetFairsFairIdBadgePdf` operationId).
+func (c *Client) GetFairsFairIdBadgePdf(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdBadgePdfRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdBadgeSvg The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.
+//
+// Roles: buyer, producer.
+//
+// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
+func (c *Client) GetFairsFairIdBadgeSvg(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdBadgeSvgRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdBadgesPdf Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+//
+// Roles: organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/badges.pdf (the `GetFairsFairIdBadgesPdf` operationId).
+func (c *Client) GetFairsFairIdBadgesPdf(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdBadgesPdfRequest(c.Server, fairId)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdBadgesParticipantIdRevoke Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair.
+//
+// Roles: organiser, admin.
+//
+// Corresponds with POST /api/fairs/{fairId}/badges/{participantId}/revoke (the `PostFairsFairIdBadgesParticipantIdRevoke` operationId).
+func (c *Client) PostFairsFairIdBadgesParticipantIdRevoke(ctx context.Context, fairId string, participantId string, params *PostFairsFairIdBadgesParticipantIdRevokeParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdBadgesParticipantIdRevokeRequest(c.Server, fairId, participantId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdCheckins The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).
+//
+// Roles: organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
+func (c *Client) GetFairsFairIdCheckins(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdCheckinsRequest(c.Server, fairId, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+func (c *Client) PostFairsFairIdCheckinsWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdCheckinsRequestWithBody(c.Server, fairId, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+func (c *Client) PostFairsFairIdCheckins(ctx context.Context, fairId string, body PostFairsFairIdCheckinsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsFairIdCheckinsRequest(c.Server, fairId, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetFairsFairIdMeetings Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 //
 // Roles: buyer, producer, organiser, admin.
@@ -5019,6 +5916,23 @@ func (c *Client) PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId str
 // Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 func (c *Client) PostFairsFairIdMeetings(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostFairsFairIdMeetingsRequest(c.Server, fairId, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetFairsFairIdMeetingsCounts A fair's meetings by where they stand (requested, accepted, scheduled, declined, cancelled, held), for its organisers.
+//
+// Roles: organiser, admin.
+//
+// Corresponds with GET /api/fairs/{fairId}/meetings/counts (the `GetFairsFairIdMeetingsCounts` operationId).
+func (c *Client) GetFairsFairIdMeetingsCounts(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFairsFairIdMeetingsCountsRequest(c.Server, fairId)
 	if err != nil {
 		return nil, err
 	}
@@ -5495,6 +6409,99 @@ func (c *Client) GetFairsIdExhibitors(ctx context.Context, id string, params *Ge
 	return c.Client.Do(req)
 }
 
+// PostFairsIdLandmarksWithBody Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+func (c *Client) PostFairsIdLandmarksWithBody(ctx context.Context, id string, params *PostFairsIdLandmarksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsIdLandmarksRequestWithBody(c.Server, id, params, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostFairsIdLandmarks Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+func (c *Client) PostFairsIdLandmarks(ctx context.Context, id string, params *PostFairsIdLandmarksParams, body PostFairsIdLandmarksJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsIdLandmarksRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// DeleteFairsIdLandmarksLandmark Remove a landmark from the floor plan.
+//
+// Roles: organiser, admin.
+//
+// Corresponds with DELETE /api/fairs/{id}/landmarks/{landmark} (the `DeleteFairsIdLandmarksLandmark` operationId).
+func (c *Client) DeleteFairsIdLandmarksLandmark(ctx context.Context, id string, landmark string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewDeleteFairsIdLandmarksLandmarkRequest(c.Server, id, landmark)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchFairsIdLandmarksLandmarkWithBody Move, resize, rename or change the kind of a landmark.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+func (c *Client) PatchFairsIdLandmarksLandmarkWithBody(ctx context.Context, id string, landmark string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchFairsIdLandmarksLandmarkRequestWithBody(c.Server, id, landmark, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PatchFairsIdLandmarksLandmark Move, resize, rename or change the kind of a landmark.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+func (c *Client) PatchFairsIdLandmarksLandmark(ctx context.Context, id string, landmark string, body PatchFairsIdLandmarksLandmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPatchFairsIdLandmarksLandmarkRequest(c.Server, id, landmark, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // PostFairsIdPublish Lifecycle: publish. An illegal move is 409 and names the allowed ones.
 //
 // Roles: organiser, admin.
@@ -5667,13 +6674,72 @@ func (c *Client) PostMeetingsIdCancel(ctx context.Context, id string, body PostM
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdDecline Decline a meeting request.
+// PostMeetingsIdDeclineWithBody Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
 //
 // Roles: buyer, producer.
 //
+// Takes any type of body and a specified content type.
+//
 // Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
-func (c *Client) PostMeetingsIdDecline(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostMeetingsIdDeclineRequest(c.Server, id)
+func (c *Client) PostMeetingsIdDeclineWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdDeclineRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMeetingsIdDecline Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
+//
+// Roles: buyer, producer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
+func (c *Client) PostMeetingsIdDecline(ctx context.Context, id string, body PostMeetingsIdDeclineJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdDeclineRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMeetingsIdMoveWithBody Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+func (c *Client) PostMeetingsIdMoveWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdMoveRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMeetingsIdMove Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+func (c *Client) PostMeetingsIdMove(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdMoveRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5712,6 +6778,44 @@ func (c *Client) PostMeetingsIdOutcomeWithBody(ctx context.Context, id string, c
 // Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 func (c *Client) PostMeetingsIdOutcome(ctx context.Context, id string, body PostMeetingsIdOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostMeetingsIdOutcomeRequest(c.Server, id, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMeetingsIdProposeWithBody Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+//
+// Roles: buyer, producer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+func (c *Client) PostMeetingsIdProposeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdProposeRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostMeetingsIdPropose Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+//
+// Roles: buyer, producer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+func (c *Client) PostMeetingsIdPropose(ctx context.Context, id string, body PostMeetingsIdProposeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostMeetingsIdProposeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7845,6 +8949,67 @@ func NewGetFairsFairIdAgendaRequest(server string, fairId string, params *GetFai
 	return req, nil
 }
 
+// NewGetFairsFairIdAgendaPdfRequest constructs an http.Request for the GetFairsFairIdAgendaPdf method
+func NewGetFairsFairIdAgendaPdfRequest(server string, fairId string, params *GetFairsFairIdAgendaPdfParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/agenda.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Participant != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "participant", *params.Participant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetFairsFairIdAgendaCalendarIcsRequest constructs an http.Request for the GetFairsFairIdAgendaCalendarIcs method
 func NewGetFairsFairIdAgendaCalendarIcsRequest(server string, fairId string) (*http.Request, error) {
 	var err error
@@ -8334,6 +9499,318 @@ func NewPostFairsFairIdApplicationsReviewRequestWithBody(server string, fairId s
 	return req, nil
 }
 
+// NewGetFairsFairIdBadgeRequest constructs an http.Request for the GetFairsFairIdBadge method
+func NewGetFairsFairIdBadgeRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/badge", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdBadgePdfRequest constructs an http.Request for the GetFairsFairIdBadgePdf method
+func NewGetFairsFairIdBadgePdfRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/badge.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdBadgeSvgRequest constructs an http.Request for the GetFairsFairIdBadgeSvg method
+func NewGetFairsFairIdBadgeSvgRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/badge.svg", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdBadgesPdfRequest constructs an http.Request for the GetFairsFairIdBadgesPdf method
+func NewGetFairsFairIdBadgesPdfRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/badges.pdf", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostFairsFairIdBadgesParticipantIdRevokeRequest constructs an http.Request for the PostFairsFairIdBadgesParticipantIdRevoke method
+func NewPostFairsFairIdBadgesParticipantIdRevokeRequest(server string, fairId string, participantId string, params *PostFairsFairIdBadgesParticipantIdRevokeParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "participantId", participantId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/badges/%s/revoke", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdCheckinsRequest constructs an http.Request for the GetFairsFairIdCheckins method
+func NewGetFairsFairIdCheckinsRequest(server string, fairId string, params *GetFairsFairIdCheckinsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/checkins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostFairsFairIdCheckinsRequest calls the generic PostFairsFairIdCheckins builder with application/json body
+func NewPostFairsFairIdCheckinsRequest(server string, fairId string, body PostFairsFairIdCheckinsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostFairsFairIdCheckinsRequestWithBody(server, fairId, "application/json", bodyReader)
+}
+
+// NewPostFairsFairIdCheckinsRequestWithBody constructs an http.Request for the PostFairsFairIdCheckins method, with any body, and a specified content type
+func NewPostFairsFairIdCheckinsRequestWithBody(server string, fairId string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/checkins", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewGetFairsFairIdMeetingsRequest constructs an http.Request for the GetFairsFairIdMeetings method
 func NewGetFairsFairIdMeetingsRequest(server string, fairId string, params *GetFairsFairIdMeetingsParams) (*http.Request, error) {
 	var err error
@@ -8476,6 +9953,40 @@ func NewPostFairsFairIdMeetingsRequestWithBody(server string, fairId string, par
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewGetFairsFairIdMeetingsCountsRequest constructs an http.Request for the GetFairsFairIdMeetingsCounts method
+func NewGetFairsFairIdMeetingsCountsRequest(server string, fairId string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "fairId", fairId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/meetings/counts", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -9427,6 +10938,163 @@ func NewGetFairsIdExhibitorsRequest(server string, id string, params *GetFairsId
 	return req, nil
 }
 
+// NewPostFairsIdLandmarksRequest calls the generic PostFairsIdLandmarks builder with application/json body
+func NewPostFairsIdLandmarksRequest(server string, id string, params *PostFairsIdLandmarksParams, body PostFairsIdLandmarksJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostFairsIdLandmarksRequestWithBody(server, id, params, "application/json", bodyReader)
+}
+
+// NewPostFairsIdLandmarksRequestWithBody constructs an http.Request for the PostFairsIdLandmarks method, with any body, and a specified content type
+func NewPostFairsIdLandmarksRequestWithBody(server string, id string, params *PostFairsIdLandmarksParams, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/landmarks", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	if params != nil {
+
+		if params.IdempotencyKey != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Idempotency-Key", *params.IdempotencyKey, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Idempotency-Key", headerParam0)
+		}
+
+	}
+
+	return req, nil
+}
+
+// NewDeleteFairsIdLandmarksLandmarkRequest constructs an http.Request for the DeleteFairsIdLandmarksLandmark method
+func NewDeleteFairsIdLandmarksLandmarkRequest(server string, id string, landmark string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "landmark", landmark, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/landmarks/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodDelete, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPatchFairsIdLandmarksLandmarkRequest calls the generic PatchFairsIdLandmarksLandmark builder with application/json body
+func NewPatchFairsIdLandmarksLandmarkRequest(server string, id string, landmark string, body PatchFairsIdLandmarksLandmarkJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPatchFairsIdLandmarksLandmarkRequestWithBody(server, id, landmark, "application/json", bodyReader)
+}
+
+// NewPatchFairsIdLandmarksLandmarkRequestWithBody constructs an http.Request for the PatchFairsIdLandmarksLandmark method, with any body, and a specified content type
+func NewPatchFairsIdLandmarksLandmarkRequestWithBody(server string, id string, landmark string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	var pathParam1 string
+
+	pathParam1, err = runtime.StyleParamWithOptions("simple", false, "landmark", landmark, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/fairs/%s/landmarks/%s", pathParam0, pathParam1)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPatch, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPostFairsIdPublishRequest constructs an http.Request for the PostFairsIdPublish method
 func NewPostFairsIdPublishRequest(server string, id string) (*http.Request, error) {
 	var err error
@@ -9791,8 +11459,19 @@ func NewPostMeetingsIdCancelRequestWithBody(server string, id string, contentTyp
 	return req, nil
 }
 
-// NewPostMeetingsIdDeclineRequest constructs an http.Request for the PostMeetingsIdDecline method
-func NewPostMeetingsIdDeclineRequest(server string, id string) (*http.Request, error) {
+// NewPostMeetingsIdDeclineRequest calls the generic PostMeetingsIdDecline builder with application/json body
+func NewPostMeetingsIdDeclineRequest(server string, id string, body PostMeetingsIdDeclineJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostMeetingsIdDeclineRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPostMeetingsIdDeclineRequestWithBody constructs an http.Request for the PostMeetingsIdDecline method, with any body, and a specified content type
+func NewPostMeetingsIdDeclineRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9817,10 +11496,59 @@ func NewPostMeetingsIdDeclineRequest(server string, id string) (*http.Request, e
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPostMeetingsIdMoveRequest calls the generic PostMeetingsIdMove builder with application/json body
+func NewPostMeetingsIdMoveRequest(server string, id string, body PostMeetingsIdMoveJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostMeetingsIdMoveRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPostMeetingsIdMoveRequestWithBody constructs an http.Request for the PostMeetingsIdMove method, with any body, and a specified content type
+func NewPostMeetingsIdMoveRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/meetings/%s/move", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9853,6 +11581,53 @@ func NewPostMeetingsIdOutcomeRequestWithBody(server string, id string, contentTy
 	}
 
 	operationPath := fmt.Sprintf("/api/meetings/%s/outcome", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPostMeetingsIdProposeRequest calls the generic PostMeetingsIdPropose builder with application/json body
+func NewPostMeetingsIdProposeRequest(server string, id string, body PostMeetingsIdProposeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostMeetingsIdProposeRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPostMeetingsIdProposeRequestWithBody constructs an http.Request for the PostMeetingsIdPropose method, with any body, and a specified content type
+func NewPostMeetingsIdProposeRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/meetings/%s/propose", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -11802,6 +13577,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/agenda (the `GetFairsFairIdAgenda` operationId).
 	GetFairsFairIdAgendaWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdAgendaParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaResponse, error)
 
+	// GetFairsFairIdAgendaPdfWithResponse The signed-in buyer's or producer's agenda at the fair as an A4 PDF to print, one section per B2B day: each meeting's time, table, the other party (a producer with its booths) and its state, the free gaps between meetings and the lunch break, in the language of Accept-Language. A buyer without a profile gets 409.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/agenda.pdf (the `GetFairsFairIdAgendaPdf` operationId).
+	GetFairsFairIdAgendaPdfWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdAgendaPdfParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaPdfResponse, error)
+
 	// GetFairsFairIdAgendaCalendarIcsWithResponse The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
 	//
 	// Roles: buyer, producer.
@@ -11883,6 +13667,78 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReviewWithResponse(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error)
 
+	// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge (the `GetFairsFairIdBadge` operationId).
+	GetFairsFairIdBadgeWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgeResponse, error)
+
+	// GetFairsFairIdBadgePdfWithResponse The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge.pdf (the `GetFairsFairIdBadgePdf` operationId).
+	GetFairsFairIdBadgePdfWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgePdfResponse, error)
+
+	// GetFairsFairIdBadgeSvgWithResponse The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.
+	//
+	// Roles: buyer, producer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
+	GetFairsFairIdBadgeSvgWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgeSvgResponse, error)
+
+	// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/badges.pdf (the `GetFairsFairIdBadgesPdf` operationId).
+	GetFairsFairIdBadgesPdfWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgesPdfResponse, error)
+
+	// PostFairsFairIdBadgesParticipantIdRevokeWithResponse Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair.
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/badges/{participantId}/revoke (the `PostFairsFairIdBadgesParticipantIdRevoke` operationId).
+	PostFairsFairIdBadgesParticipantIdRevokeWithResponse(ctx context.Context, fairId string, participantId string, params *PostFairsFairIdBadgesParticipantIdRevokeParams, reqEditors ...RequestEditorFn) (*PostFairsFairIdBadgesParticipantIdRevokeResponse, error)
+
+	// GetFairsFairIdCheckinsWithResponse The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
+	GetFairsFairIdCheckinsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdCheckinsResponse, error)
+
+	// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+	PostFairsFairIdCheckinsWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdCheckinsResponse, error)
+
+	// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+	PostFairsFairIdCheckinsWithResponse(ctx context.Context, fairId string, body PostFairsFairIdCheckinsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdCheckinsResponse, error)
+
 	// GetFairsFairIdMeetingsWithResponse Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 	//
 	// Roles: buyer, producer, organiser, admin.
@@ -11909,6 +13765,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, body PostFairsFairIdMeetingsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdMeetingsResponse, error)
+
+	// GetFairsFairIdMeetingsCountsWithResponse A fair's meetings by where they stand (requested, accepted, scheduled, declined, cancelled, held), for its organisers.
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/fairs/{fairId}/meetings/counts (the `GetFairsFairIdMeetingsCounts` operationId).
+	GetFairsFairIdMeetingsCountsWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdMeetingsCountsResponse, error)
 
 	// GetFairsFairIdPostersZipWithResponse Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
 	//
@@ -12140,6 +14005,51 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{id}/exhibitors (the `GetFairsIdExhibitors` operationId).
 	GetFairsIdExhibitorsWithResponse(ctx context.Context, id string, params *GetFairsIdExhibitorsParams, reqEditors ...RequestEditorFn) (*GetFairsIdExhibitorsResponse, error)
 
+	// PostFairsIdLandmarksWithBodyWithResponse Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+	PostFairsIdLandmarksWithBodyWithResponse(ctx context.Context, id string, params *PostFairsIdLandmarksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsIdLandmarksResponse, error)
+
+	// PostFairsIdLandmarksWithResponse Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+	PostFairsIdLandmarksWithResponse(ctx context.Context, id string, params *PostFairsIdLandmarksParams, body PostFairsIdLandmarksJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsIdLandmarksResponse, error)
+
+	// DeleteFairsIdLandmarksLandmarkWithResponse Remove a landmark from the floor plan.
+	//
+	// Roles: organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with DELETE /api/fairs/{id}/landmarks/{landmark} (the `DeleteFairsIdLandmarksLandmark` operationId).
+	DeleteFairsIdLandmarksLandmarkWithResponse(ctx context.Context, id string, landmark string, reqEditors ...RequestEditorFn) (*DeleteFairsIdLandmarksLandmarkResponse, error)
+
+	// PatchFairsIdLandmarksLandmarkWithBodyWithResponse Move, resize, rename or change the kind of a landmark.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+	PatchFairsIdLandmarksLandmarkWithBodyWithResponse(ctx context.Context, id string, landmark string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchFairsIdLandmarksLandmarkResponse, error)
+
+	// PatchFairsIdLandmarksLandmarkWithResponse Move, resize, rename or change the kind of a landmark.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+	PatchFairsIdLandmarksLandmarkWithResponse(ctx context.Context, id string, landmark string, body PatchFairsIdLandmarksLandmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchFairsIdLandmarksLandmarkResponse, error)
+
 	// PostFairsIdPublishWithResponse Lifecycle: publish. An illegal move is 409 and names the allowed ones.
 	//
 	// Roles: organiser, admin.
@@ -12228,14 +14138,41 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/meetings/{id}/cancel (the `PostMeetingsIdCancel` operationId).
 	PostMeetingsIdCancelWithResponse(ctx context.Context, id string, body PostMeetingsIdCancelJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdCancelResponse, error)
 
-	// PostMeetingsIdDeclineWithResponse Decline a meeting request.
+	// PostMeetingsIdDeclineWithBodyWithResponse Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
 	//
 	// Roles: buyer, producer.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
-	PostMeetingsIdDeclineWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error)
+	PostMeetingsIdDeclineWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error)
+
+	// PostMeetingsIdDeclineWithResponse Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
+	PostMeetingsIdDeclineWithResponse(ctx context.Context, id string, body PostMeetingsIdDeclineJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error)
+
+	// PostMeetingsIdMoveWithBodyWithResponse Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+	PostMeetingsIdMoveWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error)
+
+	// PostMeetingsIdMoveWithResponse Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+	PostMeetingsIdMoveWithResponse(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error)
 
 	// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
 	//
@@ -12254,6 +14191,24 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcomeWithResponse(ctx context.Context, id string, body PostMeetingsIdOutcomeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdOutcomeResponse, error)
+
+	// PostMeetingsIdProposeWithBodyWithResponse Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+	PostMeetingsIdProposeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdProposeResponse, error)
+
+	// PostMeetingsIdProposeWithResponse Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+	//
+	// Roles: buyer, producer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+	PostMeetingsIdProposeWithResponse(ctx context.Context, id string, body PostMeetingsIdProposeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdProposeResponse, error)
 
 	// GetProducersWithResponse List and search producers (name search ignores diacritics).
 	//
@@ -16246,6 +18201,145 @@ func (r GetFairsFairIdAgendaResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsFairIdAgendaPdfResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse409Headers the declared response headers of an HTTP 409 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdAgendaPdfResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdAgendaPdf
+type GetFairsFairIdAgendaPdfResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdAgendaPdfResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdAgendaPdfResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdAgendaPdfResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdAgendaPdfResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *GetFairsFairIdAgendaPdfResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdAgendaPdfResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdAgendaPdfResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdAgendaPdfResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdAgendaPdfResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdAgendaPdfResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdAgendaPdfResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdAgendaPdfResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdAgendaPdfResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetFairsFairIdAgendaCalendarIcsResponse200Headers the declared response headers of an HTTP 200 response for GetFairsFairIdAgendaCalendarIcs
 type GetFairsFairIdAgendaCalendarIcsResponse200Headers struct {
 	ETag *string
@@ -17233,6 +19327,895 @@ func (r PostFairsFairIdApplicationsReviewResponse) ContentType() string {
 	return ""
 }
 
+// GetFairsFairIdBadgeResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdBadge
+type GetFairsFairIdBadgeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdBadge
+type GetFairsFairIdBadgeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdBadge
+type GetFairsFairIdBadgeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdBadge
+type GetFairsFairIdBadgeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdBadge
+type GetFairsFairIdBadgeResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdBadgeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBadgeResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdBadgeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdBadgeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdBadgeResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdBadgeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdBadgeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFairsFairIdBadgeResponse) GetJSON200() *MatchmakingBadgeResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdBadgeResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdBadgeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdBadgeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdBadgeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdBadgeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdBadgePdfResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdBadgePdf
+type GetFairsFairIdBadgePdfResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgePdfResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdBadgePdf
+type GetFairsFairIdBadgePdfResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgePdfResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdBadgePdf
+type GetFairsFairIdBadgePdfResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgePdfResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdBadgePdf
+type GetFairsFairIdBadgePdfResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgePdfResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdBadgePdf
+type GetFairsFairIdBadgePdfResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdBadgePdfResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdBadgePdfResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdBadgePdfResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdBadgePdfResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdBadgePdfResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdBadgePdfResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdBadgePdfResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdBadgePdfResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdBadgePdfResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdBadgePdfResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdBadgePdfResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdBadgeSvgResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdBadgeSvg
+type GetFairsFairIdBadgeSvgResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeSvgResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdBadgeSvg
+type GetFairsFairIdBadgeSvgResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeSvgResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdBadgeSvg
+type GetFairsFairIdBadgeSvgResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeSvgResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdBadgeSvg
+type GetFairsFairIdBadgeSvgResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgeSvgResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdBadgeSvg
+type GetFairsFairIdBadgeSvgResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdBadgeSvgResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdBadgeSvgResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdBadgeSvgResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdBadgeSvgResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdBadgeSvgResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdBadgeSvgResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdBadgeSvgResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdBadgeSvgResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdBadgeSvgResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdBadgeSvgResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdBadgeSvgResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdBadgesPdfResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdBadgesPdf
+type GetFairsFairIdBadgesPdfResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgesPdfResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdBadgesPdf
+type GetFairsFairIdBadgesPdfResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgesPdfResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdBadgesPdf
+type GetFairsFairIdBadgesPdfResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgesPdfResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdBadgesPdf
+type GetFairsFairIdBadgesPdfResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdBadgesPdfResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdBadgesPdf
+type GetFairsFairIdBadgesPdfResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdBadgesPdfResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdBadgesPdfResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdBadgesPdfResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdBadgesPdfResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdBadgesPdfResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdBadgesPdfResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdBadgesPdfResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdBadgesPdfResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdBadgesPdfResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdBadgesPdfResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdBadgesPdfResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostFairsFairIdBadgesParticipantIdRevokeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdBadgesParticipantIdRevokeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdBadgesParticipantIdRevokeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdBadgesParticipantIdRevokeResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdBadgesParticipantIdRevokeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdCheckinsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdCheckinsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdCheckinsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdCheckinsResponse422Headers the declared response headers of an HTTP 422 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdCheckinsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdCheckinsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdCheckins
+type GetFairsFairIdCheckinsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdCheckinsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBadgeCheckInList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdCheckinsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdCheckinsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdCheckinsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetFairsFairIdCheckinsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdCheckinsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdCheckinsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFairsFairIdCheckinsResponse) GetJSON200() *MatchmakingBadgeCheckInList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdCheckinsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdCheckinsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdCheckinsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdCheckinsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdCheckinsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostFairsFairIdCheckinsResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse403Headers the declared response headers of an HTTP 403 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse404Headers the declared response headers of an HTTP 404 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse413Headers the declared response headers of an HTTP 413 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse422Headers the declared response headers of an HTTP 422 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse500Headers the declared response headers of an HTTP 500 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsFairIdCheckinsResponse503Headers the declared response headers of an HTTP 503 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostFairsFairIdCheckinsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBadgeCheckInResponse
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *MatchmakingBadgeCheckInResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdCheckinsResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsFairIdCheckinsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsFairIdCheckinsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsFairIdCheckinsResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsFairIdCheckinsResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsFairIdCheckinsResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsFairIdCheckinsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsFairIdCheckinsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsFairIdCheckinsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostFairsFairIdCheckinsResponse) GetJSON200() *MatchmakingBadgeCheckInResponse {
+	return r.JSON200
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PostFairsFairIdCheckinsResponse) GetJSON201() *MatchmakingBadgeCheckInResponse {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON413() *MatchmakingProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostFairsFairIdCheckinsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostFairsFairIdCheckinsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostFairsFairIdCheckinsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostFairsFairIdCheckinsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetFairsFairIdMeetingsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdMeetings
 type GetFairsFairIdMeetingsResponse401Headers struct {
 	ContentLanguage *string
@@ -17533,6 +20516,124 @@ func (r PostFairsFairIdMeetingsResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostFairsFairIdMeetingsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetFairsFairIdMeetingsCountsResponse401Headers the declared response headers of an HTTP 401 response for GetFairsFairIdMeetingsCounts
+type GetFairsFairIdMeetingsCountsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsCountsResponse403Headers the declared response headers of an HTTP 403 response for GetFairsFairIdMeetingsCounts
+type GetFairsFairIdMeetingsCountsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsCountsResponse404Headers the declared response headers of an HTTP 404 response for GetFairsFairIdMeetingsCounts
+type GetFairsFairIdMeetingsCountsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsCountsResponse500Headers the declared response headers of an HTTP 500 response for GetFairsFairIdMeetingsCounts
+type GetFairsFairIdMeetingsCountsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetFairsFairIdMeetingsCountsResponse503Headers the declared response headers of an HTTP 503 response for GetFairsFairIdMeetingsCounts
+type GetFairsFairIdMeetingsCountsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetFairsFairIdMeetingsCountsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingMeetingCounts
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetFairsFairIdMeetingsCountsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetFairsFairIdMeetingsCountsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetFairsFairIdMeetingsCountsResponse404Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetFairsFairIdMeetingsCountsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetFairsFairIdMeetingsCountsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetJSON200() *MatchmakingMeetingCounts {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetFairsFairIdMeetingsCountsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetFairsFairIdMeetingsCountsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetFairsFairIdMeetingsCountsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetFairsFairIdMeetingsCountsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetFairsFairIdMeetingsCountsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -20299,6 +23400,479 @@ func (r GetFairsIdExhibitorsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdLandmarksResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse403Headers the declared response headers of an HTTP 403 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse404Headers the declared response headers of an HTTP 404 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse413Headers the declared response headers of an HTTP 413 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse422Headers the declared response headers of an HTTP 422 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostFairsIdLandmarksResponse503Headers the declared response headers of an HTTP 503 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostFairsIdLandmarksResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *EventBoothLandmarkBody
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *EventProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *EventProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *EventProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *EventProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *EventProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdLandmarksResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostFairsIdLandmarksResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostFairsIdLandmarksResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostFairsIdLandmarksResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostFairsIdLandmarksResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostFairsIdLandmarksResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsIdLandmarksResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostFairsIdLandmarksResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostFairsIdLandmarksResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PostFairsIdLandmarksResponse) GetJSON201() *EventBoothLandmarkBody {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON401() *EventProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON403() *EventProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON404() *EventProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON409() *EventProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON413() *EventProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON422() *EventProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON500() *EventProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON503() *EventProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostFairsIdLandmarksResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostFairsIdLandmarksResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostFairsIdLandmarksResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostFairsIdLandmarksResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse403Headers the declared response headers of an HTTP 403 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse404Headers the declared response headers of an HTTP 404 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse409Headers the declared response headers of an HTTP 409 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse500Headers the declared response headers of an HTTP 500 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// DeleteFairsIdLandmarksLandmarkResponse503Headers the declared response headers of an HTTP 503 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type DeleteFairsIdLandmarksLandmarkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *EventProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *EventProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *EventProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *DeleteFairsIdLandmarksLandmarkResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *DeleteFairsIdLandmarksLandmarkResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *DeleteFairsIdLandmarksLandmarkResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *DeleteFairsIdLandmarksLandmarkResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *DeleteFairsIdLandmarksLandmarkResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *DeleteFairsIdLandmarksLandmarkResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON401() *EventProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON403() *EventProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON404() *EventProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON409() *EventProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON500() *EventProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON503() *EventProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r DeleteFairsIdLandmarksLandmarkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r DeleteFairsIdLandmarksLandmarkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r DeleteFairsIdLandmarksLandmarkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PatchFairsIdLandmarksLandmarkResponse400Headers the declared response headers of an HTTP 400 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse401Headers the declared response headers of an HTTP 401 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse403Headers the declared response headers of an HTTP 403 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse404Headers the declared response headers of an HTTP 404 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse413Headers the declared response headers of an HTTP 413 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse422Headers the declared response headers of an HTTP 422 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse500Headers the declared response headers of an HTTP 500 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PatchFairsIdLandmarksLandmarkResponse503Headers the declared response headers of an HTTP 503 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PatchFairsIdLandmarksLandmarkResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *EventBoothLandmarkBody
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *EventProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *EventProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *EventProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *EventProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *EventProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PatchFairsIdLandmarksLandmarkResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PatchFairsIdLandmarksLandmarkResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PatchFairsIdLandmarksLandmarkResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PatchFairsIdLandmarksLandmarkResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PatchFairsIdLandmarksLandmarkResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PatchFairsIdLandmarksLandmarkResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PatchFairsIdLandmarksLandmarkResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PatchFairsIdLandmarksLandmarkResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PatchFairsIdLandmarksLandmarkResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetJSON200() *EventBoothLandmarkBody {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON401() *EventProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON403() *EventProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON404() *EventProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON409() *EventProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON413() *EventProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON422() *EventProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON500() *EventProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON503() *EventProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PatchFairsIdLandmarksLandmarkResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PatchFairsIdLandmarksLandmarkResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PatchFairsIdLandmarksLandmarkResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PatchFairsIdLandmarksLandmarkResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PostFairsIdPublishResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdPublish
 type PostFairsIdPublishResponse401Headers struct {
 	ContentLanguage *string
@@ -21424,6 +24998,11 @@ func (r PostMeetingsIdCancelResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdDeclineResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdDeclineResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdDecline
 type PostMeetingsIdDeclineResponse401Headers struct {
 	ContentLanguage *string
@@ -21444,6 +25023,16 @@ type PostMeetingsIdDeclineResponse409Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdDeclineResponse413Headers the declared response headers of an HTTP 413 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdDeclineResponse422Headers the declared response headers of an HTTP 422 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse422Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdDeclineResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdDecline
 type PostMeetingsIdDeclineResponse500Headers struct {
 	ContentLanguage *string
@@ -21459,6 +25048,8 @@ type PostMeetingsIdDeclineResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingMeetingResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -21467,12 +25058,18 @@ type PostMeetingsIdDeclineResponse struct {
 	ApplicationproblemJSON404 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *MatchmakingProblem
 	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdDeclineResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostMeetingsIdDeclineResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -21481,6 +25078,10 @@ type PostMeetingsIdDeclineResponse struct {
 	Headers404 *PostMeetingsIdDeclineResponse404Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdDeclineResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostMeetingsIdDeclineResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostMeetingsIdDeclineResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *PostMeetingsIdDeclineResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -21490,6 +25091,11 @@ type PostMeetingsIdDeclineResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostMeetingsIdDeclineResponse) GetJSON200() *MatchmakingMeetingResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -21510,6 +25116,16 @@ func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON404() *Matchmaki
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON413() *MatchmakingProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -21550,6 +25166,180 @@ func (r PostMeetingsIdDeclineResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostMeetingsIdDeclineResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostMeetingsIdMoveResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse413Headers the declared response headers of an HTTP 413 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse422Headers the declared response headers of an HTTP 422 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdMoveResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostMeetingsIdMoveResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingMeetingResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdMoveResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdMoveResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdMoveResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdMoveResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdMoveResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostMeetingsIdMoveResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostMeetingsIdMoveResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdMoveResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdMoveResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostMeetingsIdMoveResponse) GetJSON200() *MatchmakingMeetingResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON413() *MatchmakingProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMeetingsIdMoveResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMeetingsIdMoveResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMeetingsIdMoveResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMeetingsIdMoveResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -21724,6 +25514,180 @@ func (r PostMeetingsIdOutcomeResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostMeetingsIdOutcomeResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostMeetingsIdProposeResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse403Headers the declared response headers of an HTTP 403 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse404Headers the declared response headers of an HTTP 404 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse413Headers the declared response headers of an HTTP 413 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse422Headers the declared response headers of an HTTP 422 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse500Headers the declared response headers of an HTTP 500 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostMeetingsIdProposeResponse503Headers the declared response headers of an HTTP 503 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostMeetingsIdProposeResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingMeetingResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdProposeResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostMeetingsIdProposeResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostMeetingsIdProposeResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostMeetingsIdProposeResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostMeetingsIdProposeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostMeetingsIdProposeResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostMeetingsIdProposeResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostMeetingsIdProposeResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostMeetingsIdProposeResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostMeetingsIdProposeResponse) GetJSON200() *MatchmakingMeetingResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON413() *MatchmakingProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostMeetingsIdProposeResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostMeetingsIdProposeResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostMeetingsIdProposeResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostMeetingsIdProposeResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -26382,6 +30346,21 @@ func (c *ClientWithResponses) GetFairsFairIdAgendaWithResponse(ctx context.Conte
 	return ParseGetFairsFairIdAgendaResponse(rsp)
 }
 
+// GetFairsFairIdAgendaPdfWithResponse The signed-in buyer's or producer's agenda at the fair as an A4 PDF to print, one section per B2B day: each meeting's time, table, the other party (a producer with its booths) and its state, the free gaps between meetings and the lunch break, in the language of Accept-Language. A buyer without a profile gets 409.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/agenda.pdf (the `GetFairsFairIdAgendaPdf` operationId).
+func (c *ClientWithResponses) GetFairsFairIdAgendaPdfWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdAgendaPdfParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdAgendaPdfResponse, error) {
+	rsp, err := c.GetFairsFairIdAgendaPdf(ctx, fairId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdAgendaPdfResponse(rsp)
+}
+
 // GetFairsFairIdAgendaCalendarIcsWithResponse The caller's scheduled meetings at the fair as an iCalendar file (text/calendar), to import into a calendar app; each meeting keeps its UID, and a later schedule raises its SEQUENCE.
 //
 // Roles: buyer, producer.
@@ -26517,6 +30496,126 @@ func (c *ClientWithResponses) PostFairsFairIdApplicationsReviewWithResponse(ctx 
 	return ParsePostFairsFairIdApplicationsReviewResponse(rsp)
 }
 
+// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/badge (the `GetFairsFairIdBadge` operationId).
+func (c *ClientWithResponses) GetFairsFairIdBadgeWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgeResponse, error) {
+	rsp, err := c.GetFairsFairIdBadge(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdBadgeResponse(rsp)
+}
+
+// GetFairsFairIdBadgePdfWithResponse The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/badge.pdf (the `GetFairsFairIdBadgePdf` operationId).
+func (c *ClientWithResponses) GetFairsFairIdBadgePdfWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgePdfResponse, error) {
+	rsp, err := c.GetFairsFairIdBadgePdf(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdBadgePdfResponse(rsp)
+}
+
+// GetFairsFairIdBadgeSvgWithResponse The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.
+//
+// Roles: buyer, producer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
+func (c *ClientWithResponses) GetFairsFairIdBadgeSvgWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgeSvgResponse, error) {
+	rsp, err := c.GetFairsFairIdBadgeSvg(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdBadgeSvgResponse(rsp)
+}
+
+// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/badges.pdf (the `GetFairsFairIdBadgesPdf` operationId).
+func (c *ClientWithResponses) GetFairsFairIdBadgesPdfWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgesPdfResponse, error) {
+	rsp, err := c.GetFairsFairIdBadgesPdf(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdBadgesPdfResponse(rsp)
+}
+
+// PostFairsFairIdBadgesParticipantIdRevokeWithResponse Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair.
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/badges/{participantId}/revoke (the `PostFairsFairIdBadgesParticipantIdRevoke` operationId).
+func (c *ClientWithResponses) PostFairsFairIdBadgesParticipantIdRevokeWithResponse(ctx context.Context, fairId string, participantId string, params *PostFairsFairIdBadgesParticipantIdRevokeParams, reqEditors ...RequestEditorFn) (*PostFairsFairIdBadgesParticipantIdRevokeResponse, error) {
+	rsp, err := c.PostFairsFairIdBadgesParticipantIdRevoke(ctx, fairId, participantId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdBadgesParticipantIdRevokeResponse(rsp)
+}
+
+// GetFairsFairIdCheckinsWithResponse The fair's check-ins, newest first, with the counts at the gate and at tables, the people checked in and the meetings attended (the fair's organisers and admins).
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
+func (c *ClientWithResponses) GetFairsFairIdCheckinsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdCheckinsResponse, error) {
+	rsp, err := c.GetFairsFairIdCheckins(ctx, fairId, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdCheckinsResponse(rsp)
+}
+
+// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+func (c *ClientWithResponses) PostFairsFairIdCheckinsWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdCheckinsResponse, error) {
+	rsp, err := c.PostFairsFairIdCheckinsWithBody(ctx, fairId, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdCheckinsResponse(rsp)
+}
+
+// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
+func (c *ClientWithResponses) PostFairsFairIdCheckinsWithResponse(ctx context.Context, fairId string, body PostFairsFairIdCheckinsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdCheckinsResponse, error) {
+	rsp, err := c.PostFairsFairIdCheckins(ctx, fairId, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsFairIdCheckinsResponse(rsp)
+}
+
 // GetFairsFairIdMeetingsWithResponse Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.
 //
 // Roles: buyer, producer, organiser, admin.
@@ -26560,6 +30659,21 @@ func (c *ClientWithResponses) PostFairsFairIdMeetingsWithResponse(ctx context.Co
 		return nil, err
 	}
 	return ParsePostFairsFairIdMeetingsResponse(rsp)
+}
+
+// GetFairsFairIdMeetingsCountsWithResponse A fair's meetings by where they stand (requested, accepted, scheduled, declined, cancelled, held), for its organisers.
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/fairs/{fairId}/meetings/counts (the `GetFairsFairIdMeetingsCounts` operationId).
+func (c *ClientWithResponses) GetFairsFairIdMeetingsCountsWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdMeetingsCountsResponse, error) {
+	rsp, err := c.GetFairsFairIdMeetingsCounts(ctx, fairId, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetFairsFairIdMeetingsCountsResponse(rsp)
 }
 
 // GetFairsFairIdPostersZipWithResponse Every placed exhibitor's booth poster of the fair as one ZIP of PDFs, named by booth and producer (A07-htx-nuoc-mam-ham-ninh.pdf). The fair's organisers and admins.
@@ -26948,6 +31062,81 @@ func (c *ClientWithResponses) GetFairsIdExhibitorsWithResponse(ctx context.Conte
 	return ParseGetFairsIdExhibitorsResponse(rsp)
 }
 
+// PostFairsIdLandmarksWithBodyWithResponse Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+func (c *ClientWithResponses) PostFairsIdLandmarksWithBodyWithResponse(ctx context.Context, id string, params *PostFairsIdLandmarksParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsIdLandmarksResponse, error) {
+	rsp, err := c.PostFairsIdLandmarksWithBody(ctx, id, params, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsIdLandmarksResponse(rsp)
+}
+
+// PostFairsIdLandmarksWithResponse Add a landmark to the floor plan: an entrance, exit, aisle, stage, B2B area, information desk, toilets or other. Booths may not stand on it (except other).
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/fairs/{id}/landmarks (the `PostFairsIdLandmarks` operationId).
+func (c *ClientWithResponses) PostFairsIdLandmarksWithResponse(ctx context.Context, id string, params *PostFairsIdLandmarksParams, body PostFairsIdLandmarksJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsIdLandmarksResponse, error) {
+	rsp, err := c.PostFairsIdLandmarks(ctx, id, params, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostFairsIdLandmarksResponse(rsp)
+}
+
+// DeleteFairsIdLandmarksLandmarkWithResponse Remove a landmark from the floor plan.
+//
+// Roles: organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with DELETE /api/fairs/{id}/landmarks/{landmark} (the `DeleteFairsIdLandmarksLandmark` operationId).
+func (c *ClientWithResponses) DeleteFairsIdLandmarksLandmarkWithResponse(ctx context.Context, id string, landmark string, reqEditors ...RequestEditorFn) (*DeleteFairsIdLandmarksLandmarkResponse, error) {
+	rsp, err := c.DeleteFairsIdLandmarksLandmark(ctx, id, landmark, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseDeleteFairsIdLandmarksLandmarkResponse(rsp)
+}
+
+// PatchFairsIdLandmarksLandmarkWithBodyWithResponse Move, resize, rename or change the kind of a landmark.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+func (c *ClientWithResponses) PatchFairsIdLandmarksLandmarkWithBodyWithResponse(ctx context.Context, id string, landmark string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchFairsIdLandmarksLandmarkResponse, error) {
+	rsp, err := c.PatchFairsIdLandmarksLandmarkWithBody(ctx, id, landmark, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchFairsIdLandmarksLandmarkResponse(rsp)
+}
+
+// PatchFairsIdLandmarksLandmarkWithResponse Move, resize, rename or change the kind of a landmark.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with PATCH /api/fairs/{id}/landmarks/{landmark} (the `PatchFairsIdLandmarksLandmark` operationId).
+func (c *ClientWithResponses) PatchFairsIdLandmarksLandmarkWithResponse(ctx context.Context, id string, landmark string, body PatchFairsIdLandmarksLandmarkJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchFairsIdLandmarksLandmarkResponse, error) {
+	rsp, err := c.PatchFairsIdLandmarksLandmark(ctx, id, landmark, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePatchFairsIdLandmarksLandmarkResponse(rsp)
+}
+
 // PostFairsIdPublishWithResponse Lifecycle: publish. An illegal move is 409 and names the allowed ones.
 //
 // Roles: organiser, admin.
@@ -27096,19 +31285,64 @@ func (c *ClientWithResponses) PostMeetingsIdCancelWithResponse(ctx context.Conte
 	return ParsePostMeetingsIdCancelResponse(rsp)
 }
 
-// PostMeetingsIdDeclineWithResponse Decline a meeting request.
+// PostMeetingsIdDeclineWithBodyWithResponse Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
 //
 // Roles: buyer, producer.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
-func (c *ClientWithResponses) PostMeetingsIdDeclineWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error) {
-	rsp, err := c.PostMeetingsIdDecline(ctx, id, reqEditors...)
+func (c *ClientWithResponses) PostMeetingsIdDeclineWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error) {
+	rsp, err := c.PostMeetingsIdDeclineWithBody(ctx, id, contentType, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
 	return ParsePostMeetingsIdDeclineResponse(rsp)
+}
+
+// PostMeetingsIdDeclineWithResponse Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.
+//
+// Roles: buyer, producer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/meetings/{id}/decline (the `PostMeetingsIdDecline` operationId).
+func (c *ClientWithResponses) PostMeetingsIdDeclineWithResponse(ctx context.Context, id string, body PostMeetingsIdDeclineJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdDeclineResponse, error) {
+	rsp, err := c.PostMeetingsIdDecline(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMeetingsIdDeclineResponse(rsp)
+}
+
+// PostMeetingsIdMoveWithBodyWithResponse Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+//
+// Roles: organiser, admin.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+func (c *ClientWithResponses) PostMeetingsIdMoveWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error) {
+	rsp, err := c.PostMeetingsIdMoveWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMeetingsIdMoveResponse(rsp)
+}
+
+// PostMeetingsIdMoveWithResponse Move an accepted meeting to another day, slot and table of the fair's schedule (its organisers). Saved as a new schedule version; both participants hear of it (matchmaking.meeting.scheduled). 422 for a place outside the B2B days, slots or tables; 409 with a code per conflict: meeting_move_settled, meeting_move_slot_started, meeting_move_session, meeting_move_table_taken, meeting_move_participant_busy, meeting_move_participant_unavailable, meeting_move_schedule_changed, scheduling_in_progress.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
+func (c *ClientWithResponses) PostMeetingsIdMoveWithResponse(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error) {
+	rsp, err := c.PostMeetingsIdMove(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMeetingsIdMoveResponse(rsp)
 }
 
 // PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
@@ -27139,6 +31373,36 @@ func (c *ClientWithResponses) PostMeetingsIdOutcomeWithResponse(ctx context.Cont
 		return nil, err
 	}
 	return ParsePostMeetingsIdOutcomeResponse(rsp)
+}
+
+// PostMeetingsIdProposeWithBodyWithResponse Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+//
+// Roles: buyer, producer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+func (c *ClientWithResponses) PostMeetingsIdProposeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdProposeResponse, error) {
+	rsp, err := c.PostMeetingsIdProposeWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMeetingsIdProposeResponse(rsp)
+}
+
+// PostMeetingsIdProposeWithResponse Answer a meeting request with another time instead of accepting or declining it (the side asked, once); the side that asked then accepts it (POST .../accept: the meeting is accepted with that session and day) or declines it. 409 when the request awaits no answer or was already answered meanwhile.
+//
+// Roles: buyer, producer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/meetings/{id}/propose (the `PostMeetingsIdPropose` operationId).
+func (c *ClientWithResponses) PostMeetingsIdProposeWithResponse(ctx context.Context, id string, body PostMeetingsIdProposeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdProposeResponse, error) {
+	rsp, err := c.PostMeetingsIdPropose(ctx, id, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostMeetingsIdProposeResponse(rsp)
 }
 
 // GetProducersWithResponse List and search producers (name search ignores diacritics).
@@ -31551,6 +35815,154 @@ func ParseGetFairsFairIdAgendaResponse(rsp *http.Response) (*GetFairsFairIdAgend
 	return response, nil
 }
 
+// ParseGetFairsFairIdAgendaPdfResponse parses an HTTP response from a GetFairsFairIdAgendaPdfWithResponse call
+func ParseGetFairsFairIdAgendaPdfResponse(rsp *http.Response) (*GetFairsFairIdAgendaPdfResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdAgendaPdfResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdAgendaPdfResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdAgendaPdfResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdAgendaPdfResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers GetFairsFairIdAgendaPdfResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdAgendaPdfResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdAgendaPdfResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdAgendaPdfResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetFairsFairIdAgendaCalendarIcsResponse parses an HTTP response from a GetFairsFairIdAgendaCalendarIcsWithResponse call
 func ParseGetFairsFairIdAgendaCalendarIcsResponse(rsp *http.Response) (*GetFairsFairIdAgendaCalendarIcsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32601,6 +37013,937 @@ func ParsePostFairsFairIdApplicationsReviewResponse(rsp *http.Response) (*PostFa
 	return response, nil
 }
 
+// ParseGetFairsFairIdBadgeResponse parses an HTTP response from a GetFairsFairIdBadgeWithResponse call
+func ParseGetFairsFairIdBadgeResponse(rsp *http.Response) (*GetFairsFairIdBadgeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdBadgeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBadgeResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdBadgeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdBadgeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdBadgeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdBadgeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdBadgeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdBadgePdfResponse parses an HTTP response from a GetFairsFairIdBadgePdfWithResponse call
+func ParseGetFairsFairIdBadgePdfResponse(rsp *http.Response) (*GetFairsFairIdBadgePdfResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdBadgePdfResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdBadgePdfResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdBadgePdfResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdBadgePdfResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdBadgePdfResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdBadgePdfResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdBadgeSvgResponse parses an HTTP response from a GetFairsFairIdBadgeSvgWithResponse call
+func ParseGetFairsFairIdBadgeSvgResponse(rsp *http.Response) (*GetFairsFairIdBadgeSvgResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdBadgeSvgResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdBadgeSvgResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdBadgeSvgResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdBadgeSvgResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdBadgeSvgResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdBadgeSvgResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdBadgesPdfResponse parses an HTTP response from a GetFairsFairIdBadgesPdfWithResponse call
+func ParseGetFairsFairIdBadgesPdfResponse(rsp *http.Response) (*GetFairsFairIdBadgesPdfResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdBadgesPdfResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdBadgesPdfResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdBadgesPdfResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdBadgesPdfResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdBadgesPdfResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdBadgesPdfResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostFairsFairIdBadgesParticipantIdRevokeResponse parses an HTTP response from a PostFairsFairIdBadgesParticipantIdRevokeWithResponse call
+func ParsePostFairsFairIdBadgesParticipantIdRevokeResponse(rsp *http.Response) (*PostFairsFairIdBadgesParticipantIdRevokeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostFairsFairIdBadgesParticipantIdRevokeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdCheckinsResponse parses an HTTP response from a GetFairsFairIdCheckinsWithResponse call
+func ParseGetFairsFairIdCheckinsResponse(rsp *http.Response) (*GetFairsFairIdCheckinsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdCheckinsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBadgeCheckInList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdCheckinsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdCheckinsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdCheckinsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetFairsFairIdCheckinsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdCheckinsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdCheckinsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostFairsFairIdCheckinsResponse parses an HTTP response from a PostFairsFairIdCheckinsWithResponse call
+func ParsePostFairsFairIdCheckinsResponse(rsp *http.Response) (*PostFairsFairIdCheckinsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostFairsFairIdCheckinsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBadgeCheckInResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest MatchmakingBadgeCheckInResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdCheckinsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsFairIdCheckinsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsFairIdCheckinsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsFairIdCheckinsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsFairIdCheckinsResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsFairIdCheckinsResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsFairIdCheckinsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsFairIdCheckinsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsFairIdCheckinsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetFairsFairIdMeetingsResponse parses an HTTP response from a GetFairsFairIdMeetingsWithResponse call
 func ParseGetFairsFairIdMeetingsResponse(rsp *http.Response) (*GetFairsFairIdMeetingsResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -32915,6 +38258,127 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostFairsFairIdMeetingsResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetFairsFairIdMeetingsCountsResponse parses an HTTP response from a GetFairsFairIdMeetingsCountsWithResponse call
+func ParseGetFairsFairIdMeetingsCountsResponse(rsp *http.Response) (*GetFairsFairIdMeetingsCountsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetFairsFairIdMeetingsCountsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingMeetingCounts
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetFairsFairIdMeetingsCountsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetFairsFairIdMeetingsCountsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetFairsFairIdMeetingsCountsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetFairsFairIdMeetingsCountsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetFairsFairIdMeetingsCountsResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -35880,6 +41344,518 @@ func ParseGetFairsIdExhibitorsResponse(rsp *http.Response) (*GetFairsIdExhibitor
 	return response, nil
 }
 
+// ParsePostFairsIdLandmarksResponse parses an HTTP response from a PostFairsIdLandmarksWithResponse call
+func ParsePostFairsIdLandmarksResponse(rsp *http.Response) (*PostFairsIdLandmarksResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostFairsIdLandmarksResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest EventBoothLandmarkBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdLandmarksResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostFairsIdLandmarksResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostFairsIdLandmarksResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostFairsIdLandmarksResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostFairsIdLandmarksResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostFairsIdLandmarksResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsIdLandmarksResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostFairsIdLandmarksResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostFairsIdLandmarksResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseDeleteFairsIdLandmarksLandmarkResponse parses an HTTP response from a DeleteFairsIdLandmarksLandmarkWithResponse call
+func ParseDeleteFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*DeleteFairsIdLandmarksLandmarkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &DeleteFairsIdLandmarksLandmarkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers DeleteFairsIdLandmarksLandmarkResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers DeleteFairsIdLandmarksLandmarkResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers DeleteFairsIdLandmarksLandmarkResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers DeleteFairsIdLandmarksLandmarkResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers DeleteFairsIdLandmarksLandmarkResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers DeleteFairsIdLandmarksLandmarkResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePatchFairsIdLandmarksLandmarkResponse parses an HTTP response from a PatchFairsIdLandmarksLandmarkWithResponse call
+func ParsePatchFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*PatchFairsIdLandmarksLandmarkResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PatchFairsIdLandmarksLandmarkResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest EventBoothLandmarkBody
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PatchFairsIdLandmarksLandmarkResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PatchFairsIdLandmarksLandmarkResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PatchFairsIdLandmarksLandmarkResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PatchFairsIdLandmarksLandmarkResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PatchFairsIdLandmarksLandmarkResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PatchFairsIdLandmarksLandmarkResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PatchFairsIdLandmarksLandmarkResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PatchFairsIdLandmarksLandmarkResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PatchFairsIdLandmarksLandmarkResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParsePostFairsIdPublishResponse parses an HTTP response from a PostFairsIdPublishWithResponse call
 func ParsePostFairsIdPublishResponse(rsp *http.Response) (*PostFairsIdPublishResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -37071,6 +43047,13 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37099,6 +43082,20 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37123,6 +43120,16 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdDeclineResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostMeetingsIdDeclineResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -37163,6 +43170,26 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 			headers.ContentLanguage = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostMeetingsIdDeclineResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostMeetingsIdDeclineResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers PostMeetingsIdDeclineResponse500Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -37175,6 +43202,195 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostMeetingsIdDeclineResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostMeetingsIdMoveResponse parses an HTTP response from a PostMeetingsIdMoveWithResponse call
+func ParsePostMeetingsIdMoveResponse(rsp *http.Response) (*PostMeetingsIdMoveResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMeetingsIdMoveResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingMeetingResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdMoveResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdMoveResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdMoveResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdMoveResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdMoveResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostMeetingsIdMoveResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostMeetingsIdMoveResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdMoveResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdMoveResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -37364,6 +43580,195 @@ func ParsePostMeetingsIdOutcomeResponse(rsp *http.Response) (*PostMeetingsIdOutc
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostMeetingsIdOutcomeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostMeetingsIdProposeResponse parses an HTTP response from a PostMeetingsIdProposeWithResponse call
+func ParsePostMeetingsIdProposeResponse(rsp *http.Response) (*PostMeetingsIdProposeResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostMeetingsIdProposeResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingMeetingResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdProposeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostMeetingsIdProposeResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostMeetingsIdProposeResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostMeetingsIdProposeResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostMeetingsIdProposeResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostMeetingsIdProposeResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostMeetingsIdProposeResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostMeetingsIdProposeResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostMeetingsIdProposeResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
