@@ -247,6 +247,9 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 				return nil, fmt.Errorf("demo: booths %s: %w", g.Prefix, err)
 			}
 		}
+		if err := addDemoLandmarks(ctx, org, id, plan); err != nil {
+			return nil, err
+		}
 	}
 	for _, id := range []string{hanoi, week} {
 		if err := org.do(ctx, "POST", "/api/fairs/"+id+"/publish", nil, nil); err != nil {

@@ -59,3 +59,33 @@ func TestDemoPlansHaveNoOverlaps(t *testing.T) {
 		})
 	}
 }
+
+// TestDemoLandmarksKeepOffBooths: each demo plan has an entrance, a stage, a B2B area and, where
+// it has more than one grid, aisles between them; no landmark covers a booth, and all lie in the
+// hall.
+func TestDemoLandmarksKeepOffBooths(t *testing.T) {
+	hanoi, week := demoPlans()
+	for _, tt := range []struct {
+		name   string
+		plan   []demoGrid
+		aisles int
+	}{{"Hà Nội fair", hanoi, 3}, {"Tây Ninh trade week", week, 1}, {"lifecycle fair", []demoGrid{{Zone: "Khu trưng bày", Prefix: "M", Rows: 2, Columns: 5}}, 0}} {
+		t.Run(tt.name, func(t *testing.T) {
+			kinds := map[string]int{}
+			for _, l := range demoLandmarks(tt.plan) {
+				kinds[l.Kind]++
+				if l.X < 0 || l.Y < 0 || l.X+l.W > 2000 || l.Y+l.H > 2000 {
+					t.Errorf("%+v lies outside the hall", l)
+				}
+				for _, b := range demoBooths(tt.plan) {
+					if math.Min(l.X+l.W, b.x+b.w)-math.Max(l.X, b.x) > 0.001 && math.Min(l.Y+l.H, b.y+b.h)-math.Max(l.Y, b.y) > 0.001 {
+						t.Errorf("%s %q (x %g, y %g) covers %s", l.Kind, l.Label, l.X, l.Y, b.code)
+					}
+				}
+			}
+			if kinds["aisle"] != tt.aisles || kinds["entrance"] != 1 || kinds["stage"] != 1 || kinds["b2b_area"] != 1 {
+				t.Errorf("landmarks by kind %v, want %d aisles, an entrance, a stage and a B2B area", kinds, tt.aisles)
+			}
+		})
+	}
+}

@@ -21,7 +21,8 @@ type demoParticipant struct {
 // demoFairDates are a fair's dates as days from today.
 type demoFairDates struct{ start, open, close int }
 
-// newDemoFair creates a fair for the lifecycle demo: a small hall of one grid of ten booths.
+// newDemoFair creates a fair for the lifecycle demo: a small hall of one grid of ten booths, its
+// entrance, stage and B2B area.
 func newDemoFair(ctx context.Context, org demoClient, name, kind, province, region string, d demoFairDates) (string, error) {
 	now := time.Now()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
@@ -37,7 +38,7 @@ func newDemoFair(ctx context.Context, org demoClient, name, kind, province, regi
 	if err := org.do(ctx, "POST", "/api/fairs/"+f.ID+"/booths", map[string]any{"grid": g.body()}, nil); err != nil {
 		return "", fmt.Errorf("demo: booths of %s: %w", name, err)
 	}
-	return f.ID, nil
+	return f.ID, addDemoLandmarks(ctx, org, f.ID, []demoGrid{g})
 }
 
 // patchDemoDates moves a published fair's dates: a fair is published only while applications are
