@@ -49,33 +49,7 @@ func nextMeeting(t *testing.T, ch <-chan Notice, who string) Notice {
 // matchmaking service publishes matchmaking.meeting.scheduled with the meeting's new place; the
 // relay tells the stream of its buyer and the stream of its producer, and no one else's.
 func TestAMovedMeetingReachesBothParticipants(t *testing.T) {
-	gin.SetMode(gin.TestMode)
-	_, natsURL := testenv.NATS(t)
-	nc, err := nats.Connect(natsURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	scopes := map[string]Scope{
-		"acc-buyer":    {Buyers: map[string]bool{"b1": true}},
-		"acc-producer": {Producers: map[string]bool{"p1": true}},
-		"acc-other":    {Buyers: map[string]bool{"b9": true}},
-	}
-	relay, err := NewRelay(nc, func(_ context.Context, p auth.Principal) (Scope, error) { return scopes[p.AccountID], nil })
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(relay.Close)
-	pub, priv, _ := ed25519.GenerateKey(nil)
-	tickets := NewTickets(priv, "k1", map[string]ed25519.PublicKey{"k1": pub})
-	r := gin.New()
-	r.GET("/api/live", NewRoutes(relay, tickets).stream)
-	srv := httptest.NewServer(r)
-	t.Cleanup(srv.Close)
-	streams := map[string]<-chan Notice{}
-	for acc, role := range map[string]string{"acc-buyer": auth.RoleBuyer, "acc-producer": auth.RoleProducer, "acc-other": auth.RoleBuyer} {
-		streams[acc] = openConnected(t, srv.URL, tickets, auth.Principal{AccountID: acc, Role: role})
-	}
+	nc, streams := meetingStreams(t, auth.RoleBuyer)
 
 	publishMeeting := func(m events.MeetingV1) {
 		publishOn(t, nc, events.MeetingScheduled, m.ID, events.MeetingChangedV1{Meeting: m})
@@ -95,4 +69,44 @@ func TestAMovedMeetingReachesBothParticipants(t *testing.T) {
 	if n := nextMeeting(t, streams["acc-other"], "acc-other"); n.MeetingID != "m9" {
 		t.Errorf("acc-other heard %+v first, want m9: m1 is none of its meetings", n)
 	}
+}
+
+// meetingStreams connects three live streams through a relay on a fresh NATS server: the buyer
+// b1's (acc-buyer), the producer p1's (acc-producer), and acc-other's, a participant in m9 only
+// (buyer b9 with role buyer, or producer p9 with role producer). It returns the connection the
+// test publishes on and the streams by account.
+func meetingStreams(t *testing.T, otherRole string) (*nats.Conn, map[string]<-chan Notice) {
+	t.Helper()
+	gin.SetMode(gin.TestMode)
+	_, natsURL := testenv.NATS(t)
+	nc, err := nats.Connect(natsURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	other := Scope{Buyers: map[string]bool{"b9": true}}
+	if otherRole == auth.RoleProducer {
+		other = Scope{Producers: map[string]bool{"p9": true}}
+	}
+	scopes := map[string]Scope{
+		"acc-buyer":    {Buyers: map[string]bool{"b1": true}},
+		"acc-producer": {Producers: map[string]bool{"p1": true}},
+		"acc-other":    other,
+	}
+	relay, err := NewRelay(nc, func(_ context.Context, p auth.Principal) (Scope, error) { return scopes[p.AccountID], nil })
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(relay.Close)
+	pub, priv, _ := ed25519.GenerateKey(nil)
+	tickets := NewTickets(priv, "k1", map[string]ed25519.PublicKey{"k1": pub})
+	r := gin.New()
+	r.GET("/api/live", NewRoutes(relay, tickets).stream)
+	srv := httptest.NewServer(r)
+	t.Cleanup(srv.Close)
+	streams := map[string]<-chan Notice{}
+	for acc, role := range map[string]string{"acc-buyer": auth.RoleBuyer, "acc-producer": auth.RoleProducer, "acc-other": otherRole} {
+		streams[acc] = openConnected(t, srv.URL, tickets, auth.Principal{AccountID: acc, Role: role})
+	}
+	return nc, streams
 }
