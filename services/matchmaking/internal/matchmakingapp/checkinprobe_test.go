@@ -33,6 +33,16 @@ func TestCheckInsAgainstHostileClients(t *testing.T) {
 	t.Run("a scan ID sent again with another badge or place", func(t *testing.T) { x.probeScanIDReused(t, b.Code) })
 	t.Run("pages and languages", func(t *testing.T) { x.probePages(t) })
 	t.Run("a revocation sent twice or retried late", func(t *testing.T) { x.probeRevokeRetried(t) })
+	t.Run("another fair's organiser", func(t *testing.T) {
+		for _, path := range []string{"/api/fairs/f1/meetings/counts", "/api/fairs/f1/checkins", "/api/fairs/f1/badges.pdf"} {
+			if r := x.orgOfOther.Do(t, "GET", path, nil); r.Status != 403 {
+				t.Errorf("GET %s by another fair's organiser: %d %.200s, want 403", path, r.Status, r.Body)
+			}
+		}
+		if r := x.orgOfOther.Do(t, "GET", "/api/fairs/f2/meetings/counts", nil); r.Status != 200 {
+			t.Errorf("the organiser's own fair's counts: %d %s", r.Status, r.Body)
+		}
+	})
 }
 
 // probeFields: every field a client controls is bounded, and refused naming the field.
