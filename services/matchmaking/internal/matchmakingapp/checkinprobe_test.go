@@ -115,12 +115,14 @@ func (x *fairDay) probeScanIDReused(t *testing.T, buyerCode string) {
 	for _, c := range []struct {
 		name, code, place string
 		table             int
+		at                time.Time
 	}{
-		{"another participant's badge", buyerCode, "gate", 0},
-		{"a forged code", forged, "gate", 0},
-		{"a table instead of the gate", x.producerCode, "table", 1},
+		{"another participant's badge", buyerCode, "gate", 0, at},
+		{"a forged code", forged, "gate", 0, at},
+		{"a table instead of the gate", x.producerCode, "table", 1, at},
+		{"another time", x.producerCode, "gate", 0, at.Add(time.Second)},
 	} {
-		status, _, body := checkIn(t, x.org, scan, c.code, c.place, c.table, at)
+		status, _, body := checkIn(t, x.org, scan, c.code, c.place, c.table, c.at)
 		if status != 422 || !strings.Contains(string(body), `"code":"checkin_scan_reused"`) || !strings.Contains(string(body), `"field":"scan_id"`) {
 			t.Errorf("the scan ID sent again with %s: %d %s, want 422 checkin_scan_reused on scan_id", c.name, status, body)
 		}
