@@ -91,7 +91,7 @@ function boothMap(m, opts = {}) {
   // The plan's extent, with room above for the zone names.
   const plan = (() => {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const b of booths) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); }
+    for (const b of [...booths, ...(m.landmarks || [])]) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); }
     if (!booths.length) { x0 = 0; y0 = 0; x1 = 10; y1 = 5; }
     return { x: x0 - 1, y: y0 - 2, w: Math.max(x1 - x0, 10) + 2, h: Math.max(y1 - y0, 5) + 3 };
   })();
@@ -108,7 +108,12 @@ function boothMap(m, opts = {}) {
   const boothLayer = svgEl("g", { class: "booths" });
   const zoneNames = svgEl("g", { class: "zone-names", "aria-hidden": "true" });
   const ownLayer = svgEl("g", { class: "own-marker", "aria-hidden": "true" });
-  svg.append(defs, gridBack, zoneLines, boothLayer, zoneNames, ownLayer);
+  // Entrances, aisles, the stage... lie under the booths (landmarks.js).
+  const marks = mapLandmarks(m, { booths, fairId: opts.edit && opts.edit.fairId, scale: () => st.scale, editing: () => st.editing, step: () => st.step,
+    view: () => ({ x: st.cx - dims.W / 2 / st.scale, y: st.cy - dims.H / 2 / st.scale, w: dims.W / st.scale, h: dims.H / st.scale }),
+    openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids); panel.hidden = false; },
+    closePanel: () => { panel.hidden = true; }, say: (text, bad) => say(text, bad) });
+  svg.append(defs, gridBack, marks.layer, zoneLines, boothLayer, zoneNames, ownLayer);
 
   const info = h("p", { class: "muted", id: "booth-info", "aria-live": "polite" }, "");
   const nodes = new Map();
@@ -195,6 +200,7 @@ function boothMap(m, opts = {}) {
     if (st.scale !== labelledAt) {
       labelledAt = st.scale;
       for (const b of booths) place(b);
+      marks.placeAll();
       drawZones();
       drawOwn();
     }
@@ -332,6 +338,7 @@ function boothMap(m, opts = {}) {
     const entries = st.by === "status"
       ? Object.entries(statusColours).map(([k, c]) => h("span", { style: `--c:${c}` }, t("b_" + k)))
       : Object.entries(sectorColours).map(([k, c]) => h("span", { style: `--c:${c}` }, (S.ref && S.ref.sectors.find((s) => s.code === k) || {})["name_" + S.lang] || k));
+    entries.push(...marks.legend());
     if (own) entries.push(h("span", { class: "own", style: "--c:#fff" }, t("your_booth")));
     if (st.editing) entries.push(h("span", { style: `--c:${conflictColour}` }, t("map_conflict")));
     legend.replaceChildren(...entries);
@@ -585,7 +592,7 @@ function boothMap(m, opts = {}) {
   const stepSel = h("select", { id: "plan-step" }, [["0.5", "0,5 m"], ["1", "1 m"]].map(([v, l]) => h("option", { value: v, selected: String(st.step) === v }, S.lang === "vi" ? l : l.replace(",", "."))));
   const editTools = h("div", { class: "map-edit-tools", hidden: !st.editing },
     h("div", { class: "actions" }, h("label", { class: "pick", for: "plan-step" }, t("map_grid_step")), stepSel, saveBtn, undoBtn),
-    h("p", { class: "muted" }, t("map_edit_hint")), msg);
+    h("p", { class: "muted" }, t("map_edit_hint")), marks.tools, msg);
   if (opts.edit) wrap.append(h("div", { class: "map-edit" }, h("div", { class: "actions" }, editBtn), editTools));
   stepSel.addEventListener("change", () => { st.step = Number(stepSel.value); remember(); });
 
@@ -616,7 +623,7 @@ function boothMap(m, opts = {}) {
     conflicts.clear();
     const changed = booths.filter(changedAny);
     for (const b of changed) {
-      const c = changedGeometry(b) ? conflictOf(b, booths) : null;
+      const c = changedGeometry(b) ? conflictOf(b, booths) || marks.conflict(b) : null;
       if (c) conflicts.set(b.code, c);
     }
     for (const b of booths) {
@@ -649,6 +656,7 @@ function boothMap(m, opts = {}) {
     wrap.classList.toggle("editing", on);
     editBtn.setAttribute("aria-pressed", String(on));
     editTools.hidden = !on;
+    marks.setEditing(on);
     drawLegend();
     say("");
     const b = st.selected && byCode.get(st.selected);
@@ -792,6 +800,7 @@ function boothMap(m, opts = {}) {
   window.addEventListener("keydown", onKey, true);
 
   // ---------- start ----------
+  marks.onLegendChange(drawLegend);
   drawLegend();
   wrap.classList.toggle("editing", st.editing);
   let started = false;
