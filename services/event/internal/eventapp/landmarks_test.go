@@ -109,3 +109,26 @@ func TestFloorPlanLandmarks(t *testing.T) {
 		t.Errorf("delete the aisle again: %d %s, want 404", r.Status, r.Body)
 	}
 }
+
+// TestReplicasShareLandmarks: a replica that starts late loads the landmarks drawn before it, and
+// one drawn on it reaches the first replica's map through the floor plan's event.
+func TestReplicasShareLandmarks(t *testing.T) {
+	e, natsURL, uri := firstReplica(t)
+	id := e.createFair(t, "Hội chợ OCOP Lào Cai")
+	path := "/api/fairs/" + id + "/landmarks"
+	if r := e.org.Do(t, "POST", path, map[string]any{"kind": "stage", "label": "Sân khấu chính", "x": 10, "y": 10, "w": 8, "h": 5}); r.Status != 201 {
+		t.Fatalf("add the stage: %d %s", r.Status, r.Body)
+	}
+	_, api2 := replica(t, natsURL, uri, e.tokens)
+	testenv.Eventually(t, "the late replica ready", func() bool { return api2.Do(t, "GET", "/readyz", nil).Status == 200 })
+	if got := landmarks(t, api2.With(e.org.Token), id); len(got) != 1 || got[0].Label != "Sân khấu chính" {
+		t.Fatalf("the late replica's map has landmarks %+v, want the stage", got)
+	}
+	if r := api2.With(e.org.Token).Do(t, "POST", path, map[string]any{"kind": "b2b_area", "x": 30, "y": 10, "w": 10, "h": 8}); r.Status != 201 {
+		t.Fatalf("add the B2B area on the second replica: %d %s", r.Status, r.Body)
+	}
+	testenv.Eventually(t, "the B2B area on the first replica's map", func() bool {
+		got := landmarks(t, e.org, id)
+		return len(got) == 2 && got[1].Kind == "b2b_area"
+	})
+}
