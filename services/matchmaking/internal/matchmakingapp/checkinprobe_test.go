@@ -271,6 +271,16 @@ func TestAnAttendedMeetingIsNotMoved(t *testing.T) {
 	if m := readMeeting(t, buyer, id); m.Slot != 1 || m.Table != 1 {
 		t.Errorf("the attended meeting is at slot %d, table %d; want it kept at slot 1, table 1", m.Slot, m.Table)
 	}
+	// A new scheduling run keeps it there too, even once its producer says slot 1 does not suit.
+	if r := producer.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": day.Date, "slots": []int{1}}); r.Status != 204 {
+		t.Fatalf("unavailability: %d %s", r.Status, r.Body)
+	}
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
+		t.Fatalf("reschedule: %d %s", r.Status, r.Body)
+	}
+	if m := readMeeting(t, buyer, id); m.Slot != 1 || m.Table != 1 {
+		t.Errorf("after a new run the attended meeting is at slot %d, table %d; want it kept at slot 1, table 1", m.Slot, m.Table)
+	}
 }
 
 // TestCheckInsDoNotAttendAMeetingMovedMeanwhile: a replica whose agenda has not yet heard of a

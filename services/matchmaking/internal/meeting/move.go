@@ -101,7 +101,7 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	now := s.now()
 	// Attended: both participants checked in at its table, maybe before its slot started; moved
 	// now, its attendance would name a place where it did not happen.
-	if settled(f, m, now) || !m.AttendedAt.IsZero() {
+	if settled(f, m, now) {
 		return Meeting{}, apperr.New(apperr.Conflict, msgMoveSettled)
 	}
 	if starts := slotTime(f, to.Day, to.Slot); !starts.IsZero() && !now.Before(starts) {

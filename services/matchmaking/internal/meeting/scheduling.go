@@ -204,10 +204,11 @@ func movedEvents(accepted []Meeting, t Timetable) []outbox.Event {
 	return evs
 }
 
-// settled reports whether a meeting's place is history: it was held (its outcome is recorded)
-// or its slot has started. A new run leaves such a meeting where it is.
+// settled reports whether a meeting's place is history: it was held (its outcome is recorded),
+// attended (both badges were scanned at its table, which may be up to 15 minutes before its
+// slot) or its slot has started. A new run leaves such a meeting where it is.
 func settled(f index.Fair, m Meeting, now time.Time) bool {
-	if m.Held() {
+	if m.Held() || !m.AttendedAt.IsZero() {
 		return true
 	}
 	if m.Slot == 0 {
