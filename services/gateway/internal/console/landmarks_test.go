@@ -68,6 +68,13 @@ func TestConsoleLandmarks(t *testing.T) {
 	org.until("the API's refusal", `document.querySelector('#map-msg').textContent.startsWith('Cổng chính chồng lên gian B01; hãy dời hoặc thu nhỏ nó, hoặc dời gian hàng.')`, false)
 	org.until("the entrance back", `document.querySelector('#booth-map .landmark[data-kind="entrance"] rect').getAttribute('x') === '`+fmt.Sprint(x0+3)+`'`, false)
 	org.shot("landmark-refused")
+	// A booth dragged onto the entrance turns red in the page, and cannot be saved there.
+	dragBooth(t, org, "B04", x0+3-9, y0-7)
+	org.until("B04 red on the entrance", `document.querySelector('#booth-map g[data-code="B04"]').classList.contains('bad') && document.querySelector('#save-plan').disabled`, false)
+	if msg := org.eval("document.querySelector('#map-msg').textContent"); msg != "Gian B04 chồng lên Cổng chính; hãy dời gian sang chỗ trống." {
+		t.Errorf("a booth on the entrance reads %q", msg)
+	}
+	org.run(chromedp.Click("#undo-plan"))
 
 	client{t: t, base: j.base}.register("khach@landmarks.example.vn", "Chuỗi Siêu thị Sen", "buyer")
 	visitor := j.person("landmarks-visitor", 360, 800)

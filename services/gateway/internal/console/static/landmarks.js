@@ -253,7 +253,7 @@ function mapLandmarks(m, ctx) {
     // conflict says why booth b cannot stand where it is among the landmarks, or null.
     conflict: (b) => {
       const l = marks.find((x) => landmarkSolid(x) && boothsOverlap(b, x));
-      return l ? t("map_on_landmark").replace("{a}", b.code).replace("{b}", landmarkName(l)) : null;
+      return l ? t("map_on_landmark").replace("{a}", b.code).replace("{b}", l.label || t("lm_" + l.kind).toLowerCase()) : null;
     },
   };
 }
