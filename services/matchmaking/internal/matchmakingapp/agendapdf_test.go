@@ -57,23 +57,10 @@ func TestAgendaPDF(t *testing.T) {
 		t.Errorf("the agenda's meeting %+v: want its slot's end 20 minutes after its start and the booth B-07", m)
 	}
 
-	pdf := func(c testenv.Client, lang string, want ...string) {
-		t.Helper()
-		r := c.Do(t, "GET", "/api/fairs/fp/agenda.pdf", nil, "Accept-Language", lang)
-		if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
-			t.Fatalf("GET agenda.pdf (%s): %d %s %s", lang, r.Status, r.Header.Get("Content-Type"), r.Body)
-		}
-		text := pdftext.Text(t, r.Body)
-		for _, w := range want {
-			if !strings.Contains(text, w) {
-				t.Errorf("the %s agenda PDF lacks %q:\n%s", lang, w, text)
-			}
-		}
-	}
 	slot := starts.In(vntext.Zone).Format("15:04") + " – " + ends.In(vntext.Zone).Format("15:04")
-	pdf(buyer, "vi", "Lịch gặp B2B – Hội chợ fp", "Lịch gặp của Siêu thị Hương Việt", "Hợp tác xã Chè Shan tuyết Suối Giàng", "Gian hàng B-07", slot, "Nghỉ trưa")
-	pdf(producer, "vi", "Siêu thị Hương Việt", "Bên mua")
-	pdf(buyer, "en", "B2B agenda", "Booth B-07", "Lunch break")
+	agendaPDFHas(t, buyer, "vi", "Lịch gặp B2B – Hội chợ fp", "Lịch gặp của Siêu thị Hương Việt", "Hợp tác xã Chè Shan tuyết Suối Giàng", "Gian hàng B-07", slot, "Nghỉ trưa")
+	agendaPDFHas(t, producer, "vi", "Siêu thị Hương Việt", "Bên mua")
+	agendaPDFHas(t, buyer, "en", "B2B agenda", "Booth B-07", "Lunch break")
 
 	refused := []struct {
 		name   string
@@ -102,5 +89,20 @@ func TestAgendaPDF(t *testing.T) {
 	}
 	if text := pdftext.Text(t, r.Body); strings.Contains(text, "Suối Giàng") || !strings.Contains(text, "Chưa có cuộc gặp nào") {
 		t.Errorf("another buyer's agenda PDF reads:\n%s", text)
+	}
+}
+
+// agendaPDFHas gets c's agenda PDF of the fair fp in lang and checks that its text holds want.
+func agendaPDFHas(t *testing.T, c testenv.Client, lang string, want ...string) {
+	t.Helper()
+	r := c.Do(t, "GET", "/api/fairs/fp/agenda.pdf", nil, "Accept-Language", lang)
+	if r.Status != 200 || r.Header.Get("Content-Type") != "application/pdf" {
+		t.Fatalf("GET agenda.pdf (%s): %d %s %s", lang, r.Status, r.Header.Get("Content-Type"), r.Body)
+	}
+	text := pdftext.Text(t, r.Body)
+	for _, w := range want {
+		if !strings.Contains(text, w) {
+			t.Errorf("the %s agenda PDF lacks %q:\n%s", lang, w, text)
+		}
 	}
 }
