@@ -44,7 +44,9 @@ func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount)
 	if hanoi == "" {
 		t.Fatalf("no Hà Nội fair among %+v", fairs.Items)
 	}
-	var plan struct{ Landmarks []struct{ Kind, Label string } }
+	var plan struct {
+		Landmarks []struct{ Kind, Label string }
+	}
 	gw.Do(t, "GET", "/api/fairs/"+hanoi+"/booths", nil).Decode(t, &plan)
 	if !slices.Contains(plan.Landmarks, struct{ Kind, Label string }{"entrance", "Cổng chính"}) {
 		t.Errorf("the Hà Nội fair's map has landmarks %+v, want its main entrance among them", plan.Landmarks)
