@@ -7,12 +7,12 @@
 
 // The kinds, in the legend's order, with their colours and signs.
 const landmarkStyles = {
-  entrance: { fill: "#a5d6a7", stroke: "#2e7d32", sign: "➜", size: [4, 2] },
+  entrance: { fill: "#80cbc4", stroke: "#00695c", sign: "➜", size: [4, 2] },
   exit: { fill: "#ffcc80", stroke: "#e65100", sign: "⇥", size: [4, 2] },
   aisle: { fill: "#e3edf7", stroke: "#b0c4d8", sign: "", size: [12, 3] },
   stage: { fill: "#e1bee7", stroke: "#6a1b9a", sign: "★", size: [8, 5] },
   b2b_area: { fill: "#bbdefb", stroke: "#1565c0", sign: "⇄", size: [10, 8] },
-  info_desk: { fill: "#fff59d", stroke: "#f9a825", sign: "i", size: [3, 2] },
+  info_desk: { fill: "#d7ccc8", stroke: "#5d4037", sign: "i", size: [3, 2] },
   toilet: { fill: "#b3e5fc", stroke: "#0277bd", sign: "WC", size: [4, 3] },
   other: { fill: "#eeeeee", stroke: "#757575", sign: "◆", size: [2, 2] },
 };
