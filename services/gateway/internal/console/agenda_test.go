@@ -17,12 +17,9 @@ import (
 // slots, 3 in the morning, 2 tables, an hour's lunch), two exhibitors, a buyer who meets both
 // and a second buyer who is busy all day, with a meeting that cannot be placed.
 type agendaFair struct {
-	fairID, day       string
-	org               client
-	honeyID, teaID    string
-	buyerID, buyer2ID string
-	honeyMeeting      string
-	teaMeeting        string
+	b2bFair
+	honeyMeeting string
+	teaMeeting   string
 }
 
 // TestConsoleAgenda: the organiser runs the scheduling and reads the meeting it could not place
@@ -45,39 +42,11 @@ func TestConsoleAgenda(t *testing.T) {
 	stepProducerAgendaOnPhone(t, prod, x)
 }
 
+// setUpAgendaFair makes the fair (2 B2B tables) and three accepted meetings: the first buyer with
+// both exhibitors, and the second buyer, who cannot come that day, with the honey producer.
 func setUpAgendaFair(t *testing.T, j journey) *agendaFair {
-	anon := client{t: t, base: j.base}
-	admin := anon.as("admin@example.vn", "admin-password-1")
-	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "sct@agenda.example.vn", "password": "organiser-pass-1", "role": "organiser"})
-	x := &agendaFair{org: anon.as("sct@agenda.example.vn", "organiser-pass-1")}
-	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	fair := x.org.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội nghị kết nối cung cầu Tây Bắc", "kind": "b2b_conference", "region": "promo_red_river_delta", "host_province": "01",
-		"venue": map[string]string{"name": "Cung Văn hoá Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(30), "end_date": day(32),
-		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})
-	x.fairID, x.day = fair["id"].(string), day(31)
-	x.org.call("POST", "/api/fairs/"+x.fairID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 4}})
-	x.org.call("POST", "/api/fairs/"+x.fairID+"/publish", nil)
-	x.org.call("PUT", "/api/fairs/"+x.fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{{"date": x.day, "start_time": "08:00", "slot_minutes": 20,
-		"slots": 6, "morning_slots": 3, "tables": 2, "lunch_minutes": 60}}})
-	honey, honeyApp := anon.applicant(x.fairID, "mo@agenda.example.vn", "HTX Mật ong Bắc Hà", "5300444111", "15", "Mật ong bạc hà", 4)
-	tea, teaApp := anon.applicant(x.fairID, "tra@agenda.example.vn", "HTX Chè Shan Tuyết", "5300444222", "08", "Chè shan tuyết", 4)
-	x.org.call("POST", "/api/applications/"+honeyApp+"/approve", nil)
-	x.org.call("POST", "/api/applications/"+teaApp+"/approve", nil)
-	for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(200 * time.Millisecond) {
-		if placed, _ := x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation", nil)["placements"].([]any); len(placed) == 2 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the approved applications were never placed")
-		}
-	}
-	x.org.call("POST", "/api/fairs/"+x.fairID+"/allocation/commit", nil)
-	x.honeyID = honey.call("GET", "/api/producers/me", nil)["id"].(string)
-	x.teaID = tea.call("GET", "/api/producers/me", nil)["id"].(string)
-	buyer := anon.register("mua@agenda.example.vn", "Chuỗi Siêu thị Sen", "buyer")
-	x.buyerID = buyer.call("POST", "/api/buyers", map[string]any{"name": "Chuỗi Siêu thị Sen", "kind": "supermarket_chain", "province": "01", "markets": []string{"domestic", "JP"}})["id"].(string)
-	buyer2 := anon.register("dacsan@agenda.example.vn", "Cửa hàng Đặc sản Việt", "buyer")
-	x.buyer2ID = buyer2.call("POST", "/api/buyers", map[string]any{"name": "Cửa hàng Đặc sản Việt", "kind": "tourism_shop", "province": "01", "markets": []string{"domestic"}})["id"].(string)
+	x := &agendaFair{b2bFair: setUpB2BFair(t, j, "agenda", "Hội nghị kết nối cung cầu Tây Bắc", 2, []string{"domestic", "JP"})}
+	honey, tea, buyer, buyer2 := x.honey, x.tea, x.buyer, x.buyer2
 	ask := func(b client, buyerID string, p client, producerID string) string {
 		m := b.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": buyerID, "producer_id": producerID, "session": "any"})
 		p.call("POST", fmt.Sprintf("/api/meetings/%s/accept", m["id"]), nil)
