@@ -185,14 +185,15 @@ func (c *Cluster) RestartReplica(ctx context.Context, service string, r int) err
 		c.mu.Unlock()
 		return fmt.Errorf("localstack: %s-%d is still running", service, r)
 	}
-	p, err := StartProc(fmt.Sprintf("%s-%d", service, r), filepath.Join(c.o.BinDir, service), nil, c.env(service, r), c.o.Logs)
+	instance := newInstance()
+	p, err := StartProc(fmt.Sprintf("%s-%d", service, r), filepath.Join(c.o.BinDir, service), nil, append(c.env(service, r), "OCOPFAIR_INSTANCE="+instance), c.o.Logs)
 	if err != nil {
 		c.mu.Unlock()
 		return err
 	}
 	c.replicas[service][r] = p
 	c.mu.Unlock()
-	return p.WaitReady(ctx, c.URL(service, r)+"/readyz", 120*time.Second)
+	return p.waitReady(ctx, c.URL(service, r)+"/readyz", instance, 120*time.Second)
 }
 
 // KillReplica sends SIGKILL to replica r of a service: a crash, no draining.

@@ -191,14 +191,16 @@ func (s *Stack) Restart(ctx context.Context, name string, extra map[string]strin
 		s.mu.Unlock()
 		return fmt.Errorf("localstack: %s is still running", name)
 	}
-	p, err := StartProc(name, filepath.Join(s.o.BinDir, name), nil, s.env(name, extra), s.o.Logs)
+	instance := newInstance()
+	env := append(s.env(name, extra), "OCOPFAIR_INSTANCE="+instance)
+	p, err := StartProc(name, filepath.Join(s.o.BinDir, name), nil, env, s.o.Logs)
 	if err != nil {
 		s.mu.Unlock()
 		return err
 	}
 	s.procs[name] = p
 	s.mu.Unlock()
-	return p.WaitReady(ctx, s.URL(name)+"/readyz", s.o.ReadyTimeout)
+	return p.waitReady(ctx, s.URL(name)+"/readyz", instance, s.o.ReadyTimeout)
 }
 
 // Kill sends SIGKILL to a service and waits for it to die: no graceful shutdown, no final relay

@@ -3,6 +3,8 @@ package localstack
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"fmt"
 	"io"
 	"net"
@@ -82,6 +84,13 @@ func (p *Proc) Signal(sig syscall.Signal, wait time.Duration) error {
 
 // WaitReady polls url until it answers 200, the process exits, or timeout passes.
 func (p *Proc) WaitReady(ctx context.Context, url string, timeout time.Duration) error {
+	return p.waitReady(ctx, url, "", timeout)
+}
+
+// waitReady waits like WaitReady for a ready answer that, when instance is set, carries it in the
+// Ocopfair-Instance header: another process that took the port (whose start then fails) does not
+// count as this one being ready.
+func (p *Proc) waitReady(ctx context.Context, url, instance string, timeout time.Duration) error {
 	deadline := time.Now().Add(timeout)
 	client := &http.Client{Timeout: 2 * time.Second}
 	for {
@@ -89,7 +98,7 @@ func (p *Proc) WaitReady(ctx context.Context, url string, timeout time.Duration)
 		if resp, err := client.Do(req); err == nil {
 			_, _ = io.Copy(io.Discard, resp.Body)
 			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
+			if resp.StatusCode == http.StatusOK && (instance == "" || resp.Header.Get("Ocopfair-Instance") == instance) {
 				return nil
 			}
 		}
@@ -125,4 +134,11 @@ func (p *Proc) wait(ctx context.Context, deadline time.Time) error {
 		return fmt.Errorf("localstack: %s not ready in time", p.Name)
 	}
 	return nil
+}
+
+// newInstance names one start of a service, for its /readyz to say back.
+func newInstance() string {
+	b := make([]byte, 8)
+	_, _ = rand.Read(b)
+	return hex.EncodeToString(b)
 }

@@ -300,10 +300,15 @@ func Logger(c *gin.Context) *slog.Logger { return loggerFrom(c) }
 
 // Ops mounts GET /healthz (the process is alive) and GET /readyz (every check passes) on r. The
 // metrics are not among them: they are served on a listener of their own (MetricsHandler), so the
-// public port does not show them.
-func Ops(r *gin.Engine, checks map[string]func(context.Context) error) {
+// public port does not show them. A non-empty instance is sent with /readyz in the
+// Ocopfair-Instance header, so that a supervisor knows the answer comes from the process it
+// started and not from another one that took the port.
+func Ops(r *gin.Engine, checks map[string]func(context.Context) error, instance string) {
 	r.GET("/healthz", func(c *gin.Context) { c.JSON(http.StatusOK, gin.H{"status": "ok"}) })
 	r.GET("/readyz", func(c *gin.Context) {
+		if instance != "" {
+			c.Header("Ocopfair-Instance", instance)
+		}
 		ctx, cancel := context.WithTimeout(c.Request.Context(), 2*time.Second)
 		defer cancel()
 		status, code := gin.H{}, http.StatusOK

@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"context"
 	"io"
 	"log/slog"
 	"net/http"
@@ -52,5 +53,20 @@ func TestDeclaredBodyOverTheLimitIsRefusedUpFront(t *testing.T) {
 	r.ServeHTTP(w, req)
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.HasPrefix(w.Header().Get("Content-Type"), httpx.ProblemContentType) || reached {
 		t.Errorf("POST of %d bytes: %d %q, handler reached %v; want 413 problem+json before the handler", httpx.MaxBodyBytes+1, w.Code, w.Header().Get("Content-Type"), reached)
+	}
+}
+
+// TestReadyzSaysItsInstance: /readyz carries the instance its process was started with, so that
+// the supervisor that started it tells it from another process that took the port.
+func TestReadyzSaysItsInstance(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	for _, instance := range []string{"5e1f0a", ""} {
+		r := gin.New()
+		httpx.Ops(r, map[string]func(context.Context) error{}, instance)
+		w := httptest.NewRecorder()
+		r.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))
+		if got := w.Header().Get("Ocopfair-Instance"); w.Code != http.StatusOK || got != instance {
+			t.Errorf("GET /readyz with instance %q = %d, header %q", instance, w.Code, got)
+		}
 	}
 }

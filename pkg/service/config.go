@@ -46,6 +46,9 @@ type Config struct {
 	// SlowCommands is how long a database command may take before it is logged as slow (with
 	// its collection and filter fields); 0 logs none.
 	SlowCommands time.Duration
+	// Instance names this process for the supervisor that started it (OCOPFAIR_INSTANCE): /readyz
+	// says it back, so a local stack never takes another process on the same port for its own.
+	Instance string
 }
 
 // LoadConfig reads the configuration of service from getenv, with defaults for a local run, and
@@ -91,6 +94,7 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 		ShutdownTimeout: durEnv("OCOPFAIR_SHUTDOWN_TIMEOUT", 15*time.Second),
 		MetricsAddr:     env("OCOPFAIR_METRICS_ADDR", ""),
 		SlowCommands:    durEnv("OCOPFAIR_DB_SLOW", 250*time.Millisecond),
+		Instance:        env("OCOPFAIR_INSTANCE", ""),
 	}
 	if c.MetricsAddr != "" {
 		if _, _, err := net.SplitHostPort(c.MetricsAddr); err != nil {

@@ -142,7 +142,7 @@ func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 	for name, fn := range h.checks {
 		checks[name] = fn
 	}
-	httpx.Ops(r, checks)
+	httpx.Ops(r, checks, h.Config.Instance)
 	api := httpx.API{Router: r, Doc: openapi.New(title, "1.0.0", description), Idempotency: httpx.Idempotency(h.DB)}
 	api.ServeDoc(r)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/" + h.Config.Service + "/dead-letters", Tag: "operations",
