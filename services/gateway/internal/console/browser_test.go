@@ -306,9 +306,9 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	org.until("the producer alone in the narrowed queue", "document.querySelectorAll('#app-queue tbody tr').length === 1 && document.querySelector('#app-queue').textContent.includes('Mật ong Bắc Hà')", false)
 	org.shot("applications")
 	// The search's own reload (it waits for typing to pause) may redraw the list and clear the
-	// choice after the tick: tick again until the choice holds.
-	org.until("one picked", "!document.querySelector('#bulk-approve').disabled || (document.querySelector('#pick-all').click(), false)", false)
-	org.run(chromedp.Click("#bulk-approve"))
+	// choice after the tick, before or after "Duyệt": tick and approve until the row says so.
+	org.until("approved in bulk", "document.querySelector('#app-queue tbody').textContent.includes('Đã duyệt') || "+
+		"(document.querySelector('#bulk-approve').disabled ? document.querySelector('#pick-all').click() : document.querySelector('#bulk-approve').click(), false)", false)
 	prod.until("approval shown live", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã duyệt')", false)
 
 	org.open("#/fair/" + fairID + "/alloc")
