@@ -13,11 +13,19 @@ import (
 // fewestBreaks finds, by trying every placement, the fewest breaks of a schedule that places
 // every meeting (spread and "after" aside, as the bound ignores them); false when none does.
 func fewestBreaks(s *solver) (int, bool) {
+	return fewestWhere(s, func(*solver) bool { return true })
+}
+
+// fewestWhere finds, by trying every placement, the fewest breaks of a schedule that places
+// every meeting and that ok accepts; false when none does.
+func fewestWhere(s *solver, ok func(*solver) bool) (int, bool) {
 	best := math.MaxInt
 	var try func(m int)
 	try = func(m int) {
 		if m == len(s.ms) {
-			best = min(best, s.total)
+			if ok(s) {
+				best = min(best, s.total)
+			}
 			return
 		}
 		for sl := 1; sl <= s.slots; sl++ {

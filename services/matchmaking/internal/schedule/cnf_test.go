@@ -2,7 +2,6 @@ package schedule
 
 import (
 	"bufio"
-	"math"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -118,25 +117,7 @@ func dpll(vars int, clauses [][]int32) (model []bool, ok bool) {
 // fewestWithinSpread is the fewest breaks of a schedule placing every meeting within the
 // spread, by trying every placement.
 func fewestWithinSpread(s *solver) (int, bool) {
-	best := math.MaxInt
-	var try func(m int)
-	try = func(m int) {
-		if m == len(s.ms) {
-			if s.spread() <= s.p.MaxBreakSpread {
-				best = min(best, s.total)
-			}
-			return
-		}
-		for sl := 1; sl <= s.slots; sl++ {
-			if s.fits(m, sl) {
-				s.place(m, sl)
-				try(m + 1)
-				s.remove(m)
-			}
-		}
-	}
-	try(0)
-	return best, best != math.MaxInt
+	return fewestWhere(s, func(s *solver) bool { return s.spread() <= s.p.MaxBreakSpread })
 }
 
 // The day as a formula is satisfiable with a budget of breaks exactly when trying every
