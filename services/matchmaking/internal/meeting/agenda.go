@@ -51,6 +51,9 @@ type agendaResponse struct {
 	Meetings    []response   `json:"meetings"`
 	LunchBreaks []lunchBreak `json:"lunch_breaks,omitempty" doc:"the pauses between the sessions of the fair's B2B days, by day"`
 	Grid        []gridDay    `json:"grid,omitempty" doc:"slots × tables, for organisers"`
+	// A pointer, so that the organisers' grid always has the list, empty or not, and a
+	// participant's agenda never has it.
+	Unscheduled *[]unscheduledItem `json:"unscheduled,omitempty" doc:"with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out)"`
 }
 
 // agenda answers with one schedule version's meetings: a participant's own, or for the fair's
@@ -62,6 +65,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	organiser := rt.fairOrganiser(p, fairID)
 	who := c.Query("participant")
+	lang := answerLang(c)
 	if !organiser {
 		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAgendaOrganisersOnly))
@@ -79,7 +83,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 		who = me
 	}
 	if rt.Agendas == nil {
-		out, err := rt.agendaFromDatabase(ctx, fairID, who, organiser)
+		out, err := rt.agendaFromDatabase(ctx, fairID, who, organiser, lang)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
@@ -87,7 +91,7 @@ func (rt *Routes) agenda(c *gin.Context) {
 		c.JSON(http.StatusOK, out)
 		return
 	}
-	httpx.JSONWithETag(c, rt.agendaFromModel(fairID, who, organiser))
+	httpx.JSONWithETag(c, rt.agendaFromModel(fairID, who, organiser, lang))
 }
 
 // participant returns the buyer or producer ID the caller acts as, from the agenda model and
@@ -103,33 +107,46 @@ func (rt *Routes) participant(ctx context.Context, p auth.Principal) (string, er
 	return id, nil
 }
 
-// agendaFromModel is the agenda as the model holds it.
-func (rt *Routes) agendaFromModel(fairID, who string, organiser bool) agendaResponse {
+// agendaFromModel is the agenda as the model holds it, its reasons said in lang.
+func (rt *Routes) agendaFromModel(fairID, who string, organiser bool, lang apperr.Lang) agendaResponse {
 	if _, ok := rt.Index.Fair(fairID); ok {
 		rt.Agendas.Recheck(fairID)
 	}
 	t, ms := rt.Agendas.Scheduled(fairID, who)
-	out, _ := rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) {
+	out, _ := rt.agendaOf(fairID, who, organiser, t, ms, lang, func(m Meeting) (response, error) {
 		return rt.shape(m, rt.Agendas.BuyerName(m.BuyerID), agendaLang), nil
 	})
 	return out
 }
 
 // agendaFromDatabase is the agenda as the database holds it: the fair's accepted meetings and
-// newest schedule, and each buyer by ID. Every read but the buyers' reads the whole collection
-// on FerretDB.
-func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, organiser bool) (agendaResponse, error) {
+// newest schedule, and each buyer by ID, its reasons said in lang. Every read but the buyers'
+// reads the whole collection on FerretDB.
+func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, organiser bool, lang apperr.Lang) (agendaResponse, error) {
 	t, ms, err := rt.Store.Scheduled(ctx, fairID, who)
 	if err != nil {
 		return agendaResponse{}, err
 	}
 	names := map[string]string{}
-	return rt.agendaOf(fairID, who, organiser, t, ms, func(m Meeting) (response, error) { return rt.toResponse(ctx, m, names, agendaLang) })
+	return rt.agendaOf(fairID, who, organiser, t, ms, lang, func(m Meeting) (response, error) { return rt.toResponse(ctx, m, names, agendaLang) })
 }
 
 // agendaOf shapes a schedule's meetings (by ID) into the agenda: those with a slot, in time
-// order, and for organisers who ask for no participant the grid.
-func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, shape func(Meeting) (response, error)) (agendaResponse, error) {
+// order, and for organisers who ask for no participant the grid and the meetings left
+// unscheduled, why said in lang.
+func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, lang apperr.Lang, shape func(Meeting) (response, error)) (agendaResponse, error) {
+	grid := organiser && who == ""
+	var left []unscheduledItem
+	if grid {
+		byID := make(map[string]Meeting, len(ms))
+		for _, m := range ms {
+			byID[m.ID] = m
+		}
+		var err error
+		if left, err = unscheduledOf(t, byID, shape, lang); err != nil {
+			return agendaResponse{}, err
+		}
+	}
 	ms = slices.DeleteFunc(ms, func(m Meeting) bool { return m.Slot == 0 })
 	slices.SortFunc(ms, func(a, b Meeting) int {
 		if a.Day != b.Day {
@@ -166,7 +183,8 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 			out.LunchBreaks = append(out.LunchBreaks, l)
 		}
 	}
-	if organiser && who == "" {
+	if grid {
+		out.Unscheduled = &left
 		for _, d := range f.B2BDays {
 			g := gridDay{Day: d.Date, Tables: d.Tables}
 			if l, ok := lunchOf(f, d); ok {

@@ -75,8 +75,8 @@ func (rt *Routes) agendaPDF(c *gin.Context) {
 	}
 	var a agendaResponse
 	if rt.Agendas != nil {
-		a = rt.agendaFromModel(fairID, who, false)
-	} else if a, err = rt.agendaFromDatabase(ctx, fairID, who, false); err != nil {
+		a = rt.agendaFromModel(fairID, who, false, agendaLang)
+	} else if a, err = rt.agendaFromDatabase(ctx, fairID, who, false, agendaLang); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}

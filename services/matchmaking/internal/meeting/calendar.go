@@ -173,10 +173,10 @@ func (cal *Calendar) answer(c *gin.Context, fairID, who string, lang apperr.Lang
 	rt := cal.Routes
 	var agenda agendaResponse
 	if rt.Agendas != nil {
-		agenda = rt.agendaFromModel(fairID, who, false)
+		agenda = rt.agendaFromModel(fairID, who, false, agendaLang)
 	} else {
 		var err error
-		if agenda, err = rt.agendaFromDatabase(c.Request.Context(), fairID, who, false); err != nil {
+		if agenda, err = rt.agendaFromDatabase(c.Request.Context(), fairID, who, false, agendaLang); err != nil {
 			httpx.RespondError(c, err)
 			return
 		}

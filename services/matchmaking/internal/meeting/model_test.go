@@ -11,6 +11,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -53,7 +54,7 @@ func newAgendaFixture(tb testing.TB, producers, buyers int) *agendaFixture {
 		{Date: now.AddDate(0, 0, 1).Format(time.DateOnly), StartTime: "08:00", SlotMinutes: 20, Slots: 6, MorningSlots: 3, Tables: 4},
 	}
 	apply(events.FairPublished, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ", Status: "published",
-		Organisers: []string{"org-1"}, Revision: 2, B2BDays: days}})
+		Organisers: []string{"organiser-1"}, Revision: 2, B2BDays: days}})
 	for i := range producers {
 		id, acc := "p"+itoa(i+1), "acc-p"+itoa(i+1)
 		apply(events.ProducerRegistered, id, events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: id, AccountID: acc,
@@ -69,7 +70,7 @@ func newAgendaFixture(tb testing.TB, producers, buyers int) *agendaFixture {
 		tb.Fatal(err)
 	}
 	for i := range buyers {
-		b := buyer.Buyer{ID: "b" + itoa(i+1), AccountID: "acc-b" + itoa(i+1), Name: "Siêu thị " + itoa(i+1), Kind: "supermarket_chain",
+		b := buyer.Buyer{ID: "b" + itoa(i+1), AccountID: "account-b" + itoa(i+1), Name: "Siêu thị " + itoa(i+1), Kind: "supermarket_chain",
 			Revision: 1, CreatedAt: now.Truncate(time.Millisecond), UpdatedAt: now.Truncate(time.Millisecond)}
 		if err := bs.CreateBuyer(ctx, b, ""); err != nil {
 			tb.Fatal(err)
@@ -117,11 +118,11 @@ func agendaJSON(tb testing.TB, rt *Routes, who string, organiser, fromDB bool) s
 	var out agendaResponse
 	if fromDB {
 		var err error
-		if out, err = rt.agendaFromDatabase(context.Background(), "f1", who, organiser); err != nil {
+		if out, err = rt.agendaFromDatabase(context.Background(), "f1", who, organiser, apperr.English); err != nil {
 			tb.Fatal(err)
 		}
 	} else {
-		out = rt.agendaFromModel("f1", who, organiser)
+		out = rt.agendaFromModel("f1", who, organiser, apperr.English)
 	}
 	b, err := json.Marshal(out)
 	if err != nil {
@@ -256,7 +257,7 @@ func TestTheAgendaModelTakesOtherReplicasWritesOnlyIfNewer(t *testing.T) {
 		t.Fatal(err)
 	}
 	testenv.Eventually(t, "the model to take the run it had no event of", func() bool {
-		return x.rt.agendaFromModel("f1", "", true).Version == 2
+		return x.rt.agendaFromModel("f1", "", true, apperr.English).Version == 2
 	})
 	x.checkSame(t, "a run without events")
 }

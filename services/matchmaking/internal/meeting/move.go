@@ -130,6 +130,12 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 		}
 	}
 	next.Placements[m.ID] = to
+	// The run's unplaced meetings stay listed, but for this one, which now has a place.
+	for _, u := range t.Unplaced {
+		if u.MeetingID != m.ID {
+			next.Unplaced = append(next.Unplaced, u)
+		}
+	}
 	moved := next.place(m)
 	moved.UpdatedAt = now
 	if err := s.Store.SaveTimetable(ctx, lease, s.now(), next, correlation.From(ctx), change(moved, events.MeetingScheduled)); err != nil {

@@ -29,12 +29,14 @@ type Placement struct {
 	Table int
 }
 
-// Timetable is one complete scheduling run of a fair: every accepted meeting it placed. Version
-// is the run's lease epoch, so a later run has a greater version.
+// Timetable is one complete scheduling run of a fair: every accepted meeting it placed, and
+// those it could not place (a move keeps the run's, less the meeting it places). Version is the
+// run's lease epoch, so a later run has a greater version.
 type Timetable struct {
 	FairID     string
 	Version    int64
 	Placements map[string]Placement
+	Unplaced   []Unplaced
 	CreatedAt  time.Time
 }
 
@@ -95,6 +97,7 @@ type scheduleDocument struct {
 	FairID     string              `bson:"fair_id"`
 	Version    int64               `bson:"version"`
 	Placements []placementDocument `bson:"placements"`
+	Unplaced   []unplacedDocument  `bson:"unplaced,omitempty"`
 	CreatedAt  time.Time           `bson:"created_at"`
 }
 
@@ -169,7 +172,8 @@ func (s *Store) SaveTimetable(ctx context.Context, l Lease, now time.Time, t Tim
 	if newest >= t.Version {
 		return ErrLeaseLost
 	}
-	d := scheduleDocument{ID: runID(t.FairID, t.Version), FairID: t.FairID, Version: t.Version, Placements: []placementDocument{}, CreatedAt: t.CreatedAt}
+	d := scheduleDocument{ID: runID(t.FairID, t.Version), FairID: t.FairID, Version: t.Version, Placements: []placementDocument{}, CreatedAt: t.CreatedAt,
+		Unplaced: toUnplacedDocuments(t.Unplaced)}
 	for id, p := range t.Placements {
 		d.Placements = append(d.Placements, placementDocument{MeetingID: id, Day: p.Day, Slot: p.Slot, Table: p.Table})
 	}
@@ -215,6 +219,9 @@ func (d scheduleDocument) timetable() Timetable {
 	t := Timetable{FairID: d.FairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), CreatedAt: d.CreatedAt}
 	for _, p := range d.Placements {
 		t.Placements[p.MeetingID] = Placement{Day: p.Day, Slot: p.Slot, Table: p.Table}
+	}
+	for _, u := range d.Unplaced {
+		t.Unplaced = append(t.Unplaced, u.unplaced())
 	}
 	return t
 }

@@ -1,0 +1,158 @@
+package meeting
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
+)
+
+// Unplaced is an accepted meeting that a scheduling run could not place: why, as a message to
+// say in the reader's language, and when that run was. A schedule keeps the ones its run left,
+// so that every organiser, on any device, reads them after the run's answer is gone.
+type Unplaced struct {
+	MeetingID string
+	Why       apperr.Text
+	Since     time.Time
+}
+
+// unplacedOf is what a run that saves at now left unplaced, by meeting ID (the order they were
+// asked for), so that the list reads the same whatever order the solver found them in.
+func unplacedOf(left []schedule.Unscheduled, now time.Time) []Unplaced {
+	out := make([]Unplaced, 0, len(left))
+	for _, u := range left {
+		out = append(out, Unplaced{MeetingID: u.Meeting, Why: u.Why, Since: now})
+	}
+	slices.SortFunc(out, func(a, b Unplaced) int { return strings.Compare(a.MeetingID, b.MeetingID) })
+	return out
+}
+
+// Kinds of a reason's stored argument: a number and words are said as they are, a message in
+// the reader's language.
+const (
+	argNumber  = "number"
+	argText    = "text"
+	argMessage = "message"
+)
+
+// unplacedDocument is an unplaced meeting as a schedule document keeps it: its reason's code and
+// arguments, never words in one language.
+type unplacedDocument struct {
+	MeetingID string        `bson:"meeting_id"`
+	Code      string        `bson:"code"`
+	Args      []argDocument `bson:"args,omitempty"`
+	Since     time.Time     `bson:"since"`
+}
+
+type argDocument struct {
+	Kind  string `bson:"kind"`
+	Value string `bson:"value"`
+}
+
+func toUnplacedDocuments(us []Unplaced) []unplacedDocument {
+	out := make([]unplacedDocument, 0, len(us))
+	for _, u := range us {
+		d := unplacedDocument{MeetingID: u.MeetingID, Code: u.Why.Msg.Code, Since: u.Since}
+		for _, a := range u.Why.Args {
+			d.Args = append(d.Args, toArgDocument(a))
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func toArgDocument(a any) argDocument {
+	switch v := a.(type) {
+	case int:
+		return argDocument{Kind: argNumber, Value: strconv.Itoa(v)}
+	case int64:
+		return argDocument{Kind: argNumber, Value: strconv.FormatInt(v, 10)}
+	case apperr.Msg:
+		return argDocument{Kind: argMessage, Value: v.Code}
+	}
+	return argDocument{Kind: argText, Value: fmt.Sprint(a)}
+}
+
+func (d unplacedDocument) unplaced() Unplaced {
+	since := d.Since.In(vntext.Zone)
+	msg, ok := apperr.Lookup(d.Code)
+	if !ok {
+		// A reason a newer version stored: said as its code, which clients can still map.
+		return Unplaced{MeetingID: d.MeetingID, Why: apperr.Msg{Code: d.Code, VI: d.Code, EN: d.Code}.With(), Since: since}
+	}
+	args := make([]any, 0, len(d.Args))
+	for _, a := range d.Args {
+		args = append(args, a.arg())
+	}
+	return Unplaced{MeetingID: d.MeetingID, Why: msg.With(args...), Since: since}
+}
+
+func (d argDocument) arg() any {
+	switch d.Kind {
+	case argNumber:
+		if n, err := strconv.Atoi(d.Value); err == nil {
+			return n
+		}
+	case argMessage:
+		if m, ok := apperr.Lookup(d.Value); ok {
+			return m
+		}
+	}
+	return d.Value
+}
+
+type unscheduledItem struct {
+	MeetingID    string `json:"meeting_id" format:"uuid"`
+	BuyerName    string `json:"buyer_name"`
+	ProducerName string `json:"producer_name"`
+	Code         string `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken"`
+	Reason       string `json:"reason" doc:"why, in the language of Accept-Language, naming the buyer and the producer"`
+	Since        string `json:"since" format:"date-time" doc:"when the scheduling run that left it unplaced ran"`
+}
+
+// unscheduledOf lists the meetings t's run left unplaced that are still accepted and that no
+// later move or repair placed (placed holds the fair's accepted meetings, by ID, as t places
+// them), each named by shape and its reason said in lang with names for IDs.
+func unscheduledOf(t Timetable, placed map[string]Meeting, shape func(Meeting) (response, error), lang apperr.Lang) ([]unscheduledItem, error) {
+	out := []unscheduledItem{}
+	for _, u := range t.Unplaced {
+		m, ok := placed[u.MeetingID]
+		if !ok || m.Slot > 0 {
+			continue
+		}
+		r, err := shape(m)
+		if err != nil {
+			return nil, err
+		}
+		why := namedFor(u.Why, map[string]string{m.BuyerID: r.BuyerName, m.ProducerID: r.ProducerName})
+		out = append(out, unscheduledItem{MeetingID: m.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName, Code: u.Why.Msg.Code,
+			Reason: why.In(lang), Since: u.Since.In(vntext.Zone).Format(time.RFC3339)})
+	}
+	return out, nil
+}
+
+// namedFor is why with the participants' IDs among its words replaced by their names: the solver
+// names participants by ID, a list of them joined by ", ". An ID without a name stays.
+func namedFor(why apperr.Text, names map[string]string) apperr.Text {
+	args := make([]any, len(why.Args))
+	for i, a := range why.Args {
+		s, ok := a.(string)
+		if !ok {
+			args[i] = a
+			continue
+		}
+		parts := strings.Split(s, ", ")
+		for j, p := range parts {
+			if n := names[p]; n != "" {
+				parts[j] = n
+			}
+		}
+		args[i] = strings.Join(parts, ", ")
+	}
+	return apperr.Text{Msg: why.Msg, Args: args}
+}
