@@ -20,10 +20,12 @@ type agendaFair struct {
 	b2bFair
 	honeyMeeting string
 	teaMeeting   string
+	// busyMeeting is the second buyer's, which cannot be placed.
+	busyMeeting string
 }
 
 // TestConsoleAgenda: the organiser runs the scheduling and reads the meeting it could not place
-// with its reason in Vietnamese, also after a reload; the buyer opens its agenda and reads each
+// with its reason in Vietnamese, also after a reload, and on another device in English; the buyer opens its agenda and reads each
 // meeting's time range, table and producer, a free gap between two meetings and the lunch break,
 // follows the producer's name to its booth on the map, and downloads the agenda as a PDF that
 // names the producer with its diacritics; on a phone the producer opens the buyer's details.
@@ -33,6 +35,9 @@ func TestConsoleAgenda(t *testing.T) {
 	org := j.person("agenda-organiser", 1366, 800)
 	org.login("sct@agenda.example.vn", "organiser-pass-1")
 	stepUnscheduledWithReason(t, org, x)
+	other := j.person("agenda-organiser-other", 1366, 800)
+	other.login("sct@agenda.example.vn", "organiser-pass-1")
+	stepUnscheduledOnAnotherDevice(t, other, x)
 	x.spreadMeetings(t)
 	bb := j.person("agenda-buyer", 1366, 800)
 	bb.login("mua@agenda.example.vn", "parity-pass-1")
@@ -54,7 +59,7 @@ func setUpAgendaFair(t *testing.T, j journey) *agendaFair {
 	}
 	x.honeyMeeting = ask(buyer, x.buyerID, honey, x.honeyID)
 	x.teaMeeting = ask(buyer, x.buyerID, tea, x.teaID)
-	ask(buyer2, x.buyer2ID, honey, x.honeyID)
+	x.busyMeeting = ask(buyer2, x.buyer2ID, honey, x.honeyID)
 	// The second buyer cannot come at all that day: its meeting has no slot.
 	buyer2.call("PUT", "/api/fairs/"+x.fairID+"/unavailability", map[string]any{"day": x.day, "slots": []int{1, 2, 3, 4, 5, 6}})
 	// The B2B day has reached matchmaking once the organiser's grid shows it.
@@ -71,7 +76,8 @@ func setUpAgendaFair(t *testing.T, j journey) *agendaFair {
 
 // stepUnscheduledWithReason: the organiser runs the scheduling from the B2B tab; the meeting of
 // the buyer who is busy all day is listed as left unscheduled, named by its buyer and producer,
-// with why in Vietnamese (no ID in the words), and the list is still there after a reload.
+// with why in Vietnamese (no ID in the words), and the list is still there after a reload, and
+// with the tab's session storage cleared: the API says it, not something the page kept.
 func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 	t.Helper()
 	org.open("#/fair/" + x.fairID + "/b2b")
@@ -95,6 +101,31 @@ func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 	org.until("the grid with the two placed meetings", "document.querySelectorAll('#b2b-grid .mcell').length === 2", true)
 	org.reload()
 	org.until("the list after a reload", "document.querySelectorAll('#unscheduled li').length === 1 && document.querySelector('#unscheduled li').textContent.includes('Cửa hàng Đặc sản Việt')", false)
+	org.eval("sessionStorage.clear(), ''")
+	org.reload()
+	org.until("the list with the session storage cleared", "document.querySelectorAll('#unscheduled li').length === 1 && document.querySelector('#unscheduled li').textContent.includes('Cửa hàng Đặc sản Việt')", false)
+}
+
+// stepUnscheduledOnAnotherDevice: the organiser, signed in on another device (a browser of its
+// own, which never saw the run's answer), reads the same meeting left unscheduled on the B2B
+// tab, with why in English once it switches the language.
+func stepUnscheduledOnAnotherDevice(t *testing.T, org browser, x *agendaFair) {
+	t.Helper()
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("the unscheduled list on another device", "document.querySelectorAll('#unscheduled li').length === 1", false)
+	li := "document.querySelector('#unscheduled li')"
+	if got := org.eval(li + ".dataset.meeting + ' ' + " + li + ".dataset.code"); got != x.busyMeeting+" unscheduled.no_common_slot" {
+		t.Errorf("the unscheduled meeting on another device is %q, want %s unscheduled.no_common_slot", got, x.busyMeeting)
+	}
+	org.run(chromedp.Click("#lang"))
+	org.until("the reason in English", "document.querySelector('#unscheduled li .reason') && document.querySelector('#unscheduled li .reason').textContent.includes('is free for all of')", false)
+	if got := org.eval(li + ".querySelector('.reason').textContent"); !strings.Contains(got, "Cửa hàng Đặc sản Việt") || !strings.Contains(got, "HTX Mật ong Bắc Hà") {
+		t.Errorf("the reason in English reads %q, want the buyer and the producer named", got)
+	}
+	if title := org.eval("document.querySelector('#unscheduled h2').textContent"); !strings.HasPrefix(title, "Meetings left unscheduled") {
+		t.Errorf("the list's title in English reads %q", title)
+	}
+	org.run(chromedp.Click("#lang"))
 }
 
 // spreadMeetings moves the buyer's meeting with the tea producer away from its meeting with the

@@ -7,15 +7,17 @@ async function fairB2B(f) {
   const d = (f.b2b_days || [])[0] || {};
   const grid = h("div", { id: "b2b-grid" });
   const msg = h("div", { id: "move-msg", class: "move-msg", role: "alert" });
+  // The meetings the last run left unscheduled, with why: the agenda says them to every
+  // organiser, from the schedule the run saved.
+  const left = h("div", { id: "unscheduled-box" });
   const showGrid = async () => {
     const a = (await api("GET", `/api/fairs/${f.id}/agenda`)).data;
     if (!a || !a.grid) return;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
+    showUnscheduled(a, left);
   };
-  showGrid();
-  // The meetings the last run left unscheduled, with why; kept for the tab across reloads.
-  const left = h("div", { id: "unscheduled-box" });
-  showUnscheduled(f.id, left);
+  // The tab comes whole: a live update swaps it in with its grid and list, never empty.
+  await showGrid();
   // The revision the last save answered: a run right after it waits until matchmaking has it.
   let savedRevision = 0;
   return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
@@ -35,8 +37,6 @@ async function fairB2B(f) {
   }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
     const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
     toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none") : (r.data.detail || t("failed")));
-    if (r.ok) await keepUnscheduled(f.id, r.data.unscheduled || []);
-    showUnscheduled(f.id, left);
     showGrid();
   } }, t("run_schedule")))), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
 }
@@ -206,29 +206,17 @@ function b2bGrid(f, a, msg, reload) {
   return [root, panelBox];
 }
 
-// keepUnscheduled keeps a scheduling run's unscheduled meetings for the fair's B2B tab (this
-// browser tab, across reloads: the API says them only in the run's answer), each with its
-// buyer's and producer's names, which also stand for their IDs in the reason.
-async function keepUnscheduled(fairID, list) {
-  const items = await Promise.all(list.map(async (u) => {
-    const r = await api("GET", `/api/meetings/${u.meeting}`);
-    const m = r.ok ? r.data : {};
-    let reason = u.reason || "";
-    if (m.buyer_id) reason = reason.split(m.buyer_id).join(m.buyer_name || "").split(m.producer_id).join(m.producer_name || "");
-    return { meeting: u.meeting, code: u.code, reason, buyer: m.buyer_name || "", producer: m.producer_name || "" };
-  }));
-  sessionStorage.setItem("ocopfair.unscheduled." + fairID, JSON.stringify({ at: new Date().toISOString(), lang: S.lang, items }));
-}
-
-// showUnscheduled draws the last run's unscheduled meetings into box (nothing before a run).
-function showUnscheduled(fairID, box) {
-  let kept = null;
-  try { kept = JSON.parse(sessionStorage.getItem("ocopfair.unscheduled." + fairID) || "null"); } catch (e) { kept = null; }
-  if (!kept) { box.replaceChildren(); return; }
-  const at = t("unsched_at").replace("{at}", date(kept.at) + " " + time(kept.at));
-  box.replaceChildren(kept.items.length
-    ? h("div", { class: "card", id: "unscheduled", role: "region", "aria-labelledby": "unscheduled-title" }, h("h2", { id: "unscheduled-title" }, t("unsched_title"), " ", badge(String(kept.items.length), "warn")),
-      h("p", { class: "muted" }, t("unsched_hint"), " ", at),
-      h("ul", {}, kept.items.map((u) => h("li", { dataset: { meeting: u.meeting, code: u.code } }, h("strong", {}, `${u.buyer} – ${u.producer}`), ": ", h("span", { class: "reason" }, u.reason)))))
-    : h("div", { class: "card", id: "unscheduled" }, h("p", { class: "muted" }, t("unsched_none"), " ", at)));
+// showUnscheduled draws into box the meetings that agenda a's schedule run left unscheduled and
+// why, as the API names them (nothing before the fair's first schedule).
+function showUnscheduled(a, box) {
+  const items = a.unscheduled || [];
+  if (!a.schedule_version) { box.replaceChildren(); return; }
+  // The run's time: every item of one schedule has the same.
+  const since = items.map((u) => u.since).sort().pop();
+  const at = since ? " " + t("unsched_at").replace("{at}", date(since) + " " + time(since)) : "";
+  box.replaceChildren(items.length
+    ? h("div", { class: "card", id: "unscheduled", role: "region", "aria-labelledby": "unscheduled-title" }, h("h2", { id: "unscheduled-title" }, t("unsched_title"), " ", badge(String(items.length), "warn")),
+      h("p", { class: "muted" }, t("unsched_hint"), at),
+      h("ul", {}, items.map((u) => h("li", { dataset: { meeting: u.meeting_id, code: u.code } }, h("strong", {}, `${u.buyer_name} – ${u.producer_name}`), ": ", h("span", { class: "reason" }, u.reason)))))
+    : h("div", { class: "card", id: "unscheduled" }, h("p", { class: "muted" }, t("unsched_none"))));
 }
