@@ -2857,6 +2857,9 @@ type MatchmakingMeetingAgendaResponse struct {
 
 	// ScheduleVersion the version of the schedule shown (0: never scheduled)
 	ScheduleVersion int `json:"schedule_version"`
+
+	// Unscheduled with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out)
+	Unscheduled *[]MatchmakingMeetingUnscheduledItem `json:"unscheduled,omitempty"`
 }
 
 // MatchmakingMeetingCounts defines model for MatchmakingMeetingCounts.
@@ -3116,6 +3119,22 @@ type MatchmakingMeetingUnavailabilityRequest struct {
 
 	// Slots the slots (from 1) you cannot attend; empty or null clears the day
 	Slots *[]int `json:"slots,omitempty"`
+}
+
+// MatchmakingMeetingUnscheduledItem defines model for MatchmakingMeetingUnscheduledItem.
+type MatchmakingMeetingUnscheduledItem struct {
+	BuyerName string `json:"buyer_name"`
+
+	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken
+	Code         string             `json:"code"`
+	MeetingId    openapi_types.UUID `json:"meeting_id"`
+	ProducerName string             `json:"producer_name"`
+
+	// Reason why, in the language of Accept-Language, naming the buyer and the producer
+	Reason string `json:"reason"`
+
+	// Since when the scheduling run that left it unplaced ran
+	Since time.Time `json:"since"`
 }
 
 // MatchmakingProblem defines model for MatchmakingProblem.
