@@ -152,7 +152,7 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "mode", Enum: []string{modeFresh, modeRepair}, Description: "fresh (the default) places every meeting anew; repair keeps each meeting of the published schedule at its day, slot and table unless moving it is necessary (fewest moves first, then fewest breaks) and places the new ones"},
 			{Name: "fair_revision", Type: "integer", Description: "the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
-		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
+		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
 		Query:   []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}},
 		Headers: map[string]string{"ETag": "a hash of the body"}, Errors: []int{http.StatusConflict}}, rt.agenda)
 	rt.registerAgendaPDF(api, sides)
