@@ -4048,7 +4048,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs (the `PostFairs` operationId).
 	PostFairs(ctx context.Context, params *PostFairsParams, body PostFairsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetFairsFairIdAgenda The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
+	// GetFairsFairIdAgenda The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
 	//
 	// Roles: buyer, producer, organiser, admin.
 	//
@@ -5555,7 +5555,7 @@ func (c *Client) PostFairs(ctx context.Context, params *PostFairsParams, body Po
 	return c.Client.Do(req)
 }
 
-// GetFairsFairIdAgenda The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
+// GetFairsFairIdAgenda The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
 //
 // Roles: buyer, producer, organiser, admin.
 //
@@ -13587,7 +13587,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs (the `PostFairs` operationId).
 	PostFairsWithResponse(ctx context.Context, params *PostFairsParams, body PostFairsJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsResponse, error)
 
-	// GetFairsFairIdAgendaWithResponse The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
+	// GetFairsFairIdAgendaWithResponse The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
 	//
 	// Roles: buyer, producer, organiser, admin.
 	//
@@ -30350,7 +30350,7 @@ func (c *ClientWithResponses) PostFairsWithResponse(ctx context.Context, params 
 	return ParsePostFairsResponse(rsp)
 }
 
-// GetFairsFairIdAgendaWithResponse The agenda: a participant's meetings in time order, or for organisers the slots × tables grid. It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
+// GetFairsFairIdAgendaWithResponse The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.
 //
 // Roles: buyer, producer, organiser, admin.
 //
