@@ -72,6 +72,8 @@ func TestConsoleFloorPlan(t *testing.T) {
 	stepDragBoothAndSave(t, org, p.fairID)
 	stepDragOntoBoothRefused(t, org, p.fairID)
 	stepRefusalInTheAPIsWords(t, org, p)
+	stepResizeByGrip(t, org, p)
+	stepDrawZone(t, org, p)
 	orgPhone := j.person("map-organiser-phone", 360, 800)
 	orgPhone.login("xt@map.example.vn", "organiser-pass-1")
 	orgPhone.open("#/fair/" + p.fairID)
@@ -204,10 +206,20 @@ func stepZoomAndPan(t *testing.T, b browser, fairID string) {
 	b.eval("document.querySelector('#booth-map').focus(), ''")
 	b.run(chromedp.KeyEvent(kb.ArrowRight))
 	b.until("panned right", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.x > %f", zoomed[0]+0.5), false)
-	// The wheel zooms where it points (the protocol wants both deltas, and leaves a zero out).
+	// A plain wheel is the page's: the page scrolls, the map stays and says how to zoom. With
+	// Ctrl held the wheel zooms where it points (the protocol wants both deltas, and leaves a zero
+	// out).
 	x, y := boothCentre(t, b, "B01")
+	panned, scrolled := viewBox(t, b), b.eval("String(scrollY)")
 	b.run(chromedp.MouseEvent(chromedp.MouseWheel, x, y, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY = 1, 240 }))
-	b.until("zoomed out by the wheel", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width > %f", zoomed[2]*1.2), false)
+	b.until("the Ctrl hint", "!document.querySelector('#map-wheel-hint').hidden && document.querySelector('#map-wheel-hint').textContent.includes('Ctrl')", false)
+	b.until("the page scrolled", "String(scrollY) !== '"+scrolled+"'", false)
+	if got := viewBox(t, b); got != panned {
+		t.Errorf("a wheel without Ctrl changed the map from %v to %v", panned, got)
+	}
+	x, y = boothCentre(t, b, "B01")
+	b.run(chromedp.MouseEvent(chromedp.MouseWheel, x, y, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY, p.Modifiers = 1, 240, 2 }))
+	b.until("zoomed out by the wheel with Ctrl", fmt.Sprintf("document.querySelector('#booth-map').viewBox.baseVal.width > %f", zoomed[2]*1.2), false)
 	b.shot("map-zoomed")
 }
 
@@ -241,6 +253,8 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 	b.until("the product's hit", "document.querySelector('#map-hits button.hit') && document.querySelector('#map-hits').textContent.includes('Mật ong bạc hà')", false)
 	b.run(chromedp.Click("#map-full"))
 	b.until("full screen", "document.querySelector('#floorplan.full') && Math.abs(document.querySelector('#floorplan').getBoundingClientRect().height - innerHeight) < 2", false)
+	// The view was close on A01: full screen shows the whole plan in the whole screen.
+	b.until("the whole plan in full screen", wholePlanShown, false)
 	b.shot("map-full-screen")
 	b.run(chromedp.Click("#map-full"))
 	b.until("back from full screen", "!document.querySelector('#floorplan.full')", false)

@@ -108,12 +108,15 @@ function boothMap(m, opts = {}) {
   const boothLayer = svgEl("g", { class: "booths" });
   const zoneNames = svgEl("g", { class: "zone-names", "aria-hidden": "true" });
   const ownLayer = svgEl("g", { class: "own-marker", "aria-hidden": "true" });
+  // In edit mode: the chosen booth's resize grip, and the zone being drawn.
+  const handleLayer = svgEl("g", { class: "handles", "aria-hidden": "true" });
+  const draftLayer = svgEl("g", { class: "zone-drafts", "aria-hidden": "true" });
   // Entrances, aisles, the stage... lie under the booths (landmarks.js).
   const marks = mapLandmarks(m, { booths, fairId: opts.edit && opts.edit.fairId, scale: () => st.scale, editing: () => st.editing, step: () => st.step,
     view: () => ({ x: st.cx - dims.W / 2 / st.scale, y: st.cy - dims.H / 2 / st.scale, w: dims.W / st.scale, h: dims.H / st.scale }),
     openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids); panel.hidden = false; },
     closePanel: () => { panel.hidden = true; }, say: (text, bad) => say(text, bad) });
-  svg.append(defs, gridBack, marks.layer, zoneLines, boothLayer, zoneNames, ownLayer);
+  svg.append(defs, gridBack, marks.layer, zoneLines, boothLayer, zoneNames, ownLayer, draftLayer, handleLayer);
 
   const info = h("p", { class: "muted", id: "booth-info", "aria-live": "polite" }, "");
   const nodes = new Map();
@@ -150,7 +153,8 @@ function boothMap(m, opts = {}) {
   const fullBtn = h("button", { type: "button", class: "secondary", id: "map-full", "aria-label": t("map_full_screen"), title: t("map_full_screen"), "aria-pressed": "false" }, "⛶");
   let panelCode = null;
   const panel = h("aside", { class: "map-panel card", id: "booth-panel", hidden: true, "aria-labelledby": "booth-panel-title" });
-  const stage = h("div", { class: "map-stage" }, box, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
+  const wheelHint = h("div", { class: "map-wheel-hint", id: "map-wheel-hint", hidden: true, "aria-hidden": "true" }, t(/Mac|iP/.test(navigator.platform) ? "map_wheel_hint_mac" : "map_wheel_hint"));
+  const stage = h("div", { class: "map-stage" }, box, wheelHint, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
   const keysHint = h("p", { class: "muted map-keys", id: "map-keys" }, t("map_keys"));
   const legend = h("div", { class: "legend" });
   const searchInput = h("input", { type: "search", id: "map-search", autocomplete: "off", placeholder: t("map_search_ph"), value: st.query, "aria-controls": "map-hits" });
@@ -168,7 +172,28 @@ function boothMap(m, opts = {}) {
   // fitView is the whole plan in the part of the box left of the zoom buttons.
   const fitView = () => ({ x: plan.x + plan.w / 2 + zoomColumn / 2 / fitScale, y: plan.y + plan.h / 2, s: fitScale });
   const isFull = () => wrap.classList.contains("full");
-  function layout() {
+  // layout sizes the view to its box. A view that showed the whole plan shows the whole plan
+  // again at the new size (a turned phone, a resized window); refit asks for it whatever was shown.
+  // scales are the fitting scale and the zoom's limits for this box and plan. The plan fits
+  // beside the zoom buttons' column, not under it.
+  function scales() {
+    fitScale = Math.min((dims.W - zoomColumn) / plan.w, dims.H / plan.h, mapScale.max);
+    minS = fitScale / 2;
+    maxS = Math.max(fitScale * mapScale.zoom, mapScale.near);
+  }
+  // extendPlan widens the plan to take booth b when an organiser moved or grew it past the
+  // plan's edge, so that the view still reaches it and "fit" still shows everything.
+  function extendPlan(b) {
+    const x0 = Math.min(plan.x, b.x - 1), y0 = Math.min(plan.y, b.y - 2);
+    const x1 = Math.max(plan.x + plan.w, b.x + b.w + 1), y1 = Math.max(plan.y + plan.h, b.y + b.h + 1);
+    if (x0 === plan.x && y0 === plan.y && x1 === plan.x + plan.w && y1 === plan.y + plan.h) return;
+    Object.assign(plan, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+    gridBack.setAttribute("d", `M${plan.x - 50} ${plan.y - 50}h${plan.w + 100}v${plan.h + 100}h${-plan.w - 100}z`);
+    scales();
+  }
+  function layout(refit) {
+    const f0 = fitView();
+    const atFit = refit || !st.scale || (Math.abs(st.scale - f0.s) <= f0.s * 1e-6 && Math.abs(st.cx - f0.x) < 1e-3 && Math.abs(st.cy - f0.y) < 1e-3);
     const W = box.clientWidth || 320;
     let H;
     if (isFull()) H = box.clientHeight || window.innerHeight;
@@ -180,11 +205,10 @@ function boothMap(m, opts = {}) {
       box.style.height = H + "px";
     }
     dims = { W, H };
-    // The plan fits beside the zoom buttons' column, not under it.
-    fitScale = Math.min((W - zoomColumn) / plan.w, H / plan.h, mapScale.max);
-    minS = fitScale / 2;
-    maxS = Math.max(fitScale * mapScale.zoom, mapScale.near);
-    if (!st.scale) { const f = fitView(); st.scale = f.s; st.cx = f.x; st.cy = f.y; }
+    scales();
+    // A flight under way was aimed in the old box: a fresh fit ends it.
+    if (refit) anim++;
+    if (atFit) { const f = fitView(); st.scale = f.s; st.cx = f.x; st.cy = f.y; }
     labelledAt = 0;
     apply();
   }
@@ -203,6 +227,7 @@ function boothMap(m, opts = {}) {
       marks.placeAll();
       drawZones();
       drawOwn();
+      drawHandle();
     }
     zoomIn.disabled = st.scale >= maxS - 1e-9;
     zoomOut.disabled = st.scale <= minS + 1e-9;
@@ -253,6 +278,17 @@ function boothMap(m, opts = {}) {
       label.textContent = name.length > room ? (room > 3 ? name.slice(0, room - 1) + "…" : "") : name;
       zoneNames.append(label);
     }
+  }
+  // drawHandle puts a grip on the bottom-right corner of the chosen booth in edit mode: dragging
+  // it resizes the booth on the grid (a finger gets a 44 px target around the visible dot).
+  function drawHandle() {
+    handleLayer.replaceChildren();
+    const b = st.editing && picked && byCode.get(picked);
+    if (!b || !editable(b)) return;
+    const s = st.scale, x = b.x + b.w, y = b.y + b.h;
+    const hit = svgEl("circle", { class: "grip-hit", cx: x, cy: y, r: 22 / s });
+    hit.dataset.grip = b.code;
+    handleLayer.append(svgEl("circle", { class: "grip", cx: x, cy: y, r: 7 / s, "vector-effect": "non-scaling-stroke" }), hit);
   }
   // drawOwn puts a pin and "Gian của bạn" over the producer's own booth.
   function drawOwn() {
@@ -394,9 +430,12 @@ function boothMap(m, opts = {}) {
   });
 
   // ---------- the booth panel ----------
+  let picked = null;
   function select(b) {
     svg.querySelectorAll(".picked").forEach((x) => x.classList.remove("picked"));
     if (b) nodes.get(b.code).g.classList.add("picked");
+    picked = b ? b.code : null;
+    drawHandle();
   }
   const row = (k, v) => [h("dt", {}, k), h("dd", {}, v)];
   // facts are what the panel says of booth b, as it is now (also while it is being edited).
@@ -472,8 +511,13 @@ function boothMap(m, opts = {}) {
       ev.preventDefault();
       if (st.editing && b && editable(b)) {
         const k = st.step * (ev.shiftKey ? 5 : 1);
-        moveTo(b, b.x + dir[0] * k, b.y + dir[1] * k);
-        info.textContent = t("map_moved").replace("{a}", b.code).replace("{x}", mapFmt(b.x)).replace("{y}", mapFmt(b.y));
+        if (ev.altKey) {
+          resizeTo(b, b.w + dir[0] * k, b.h + dir[1] * k);
+          info.textContent = t("map_resized").replace("{a}", b.code).replace("{w}", mapFmt(b.w)).replace("{h}", mapFmt(b.h));
+        } else {
+          moveTo(b, b.x + dir[0] * k, b.y + dir[1] * k);
+          info.textContent = t("map_moved").replace("{a}", b.code).replace("{x}", mapFmt(b.x)).replace("{y}", mapFmt(b.y));
+        }
       } else {
         anim++;
         st.cx += (dir[0] * 80) / st.scale;
@@ -505,7 +549,8 @@ function boothMap(m, opts = {}) {
     const p = local(ev);
     pointers.set(ev.pointerId, p);
     if (pointers.size === 2) {
-      if (gesture && gesture.kind === "drag" && gesture.moved) cancelDrag();
+      if (gesture && (gesture.kind === "drag" || gesture.kind === "resize") && gesture.moved) cancelDrag();
+      if (gesture && gesture.kind === "zone") drawDraft(null);
       const [a, c] = [...pointers.values()];
       const mid = { x: (a.x + c.x) / 2, y: (a.y + c.y) / 2 };
       gesture = { kind: "pinch", d0: Math.hypot(a.x - c.x, a.y - c.y) || 1, s0: st.scale, mx: st.cx + (mid.x - dims.W / 2) / st.scale, my: st.cy + (mid.y - dims.H / 2) / st.scale, moved: true };
@@ -513,6 +558,9 @@ function boothMap(m, opts = {}) {
       return;
     }
     if (pointers.size > 2) return;
+    const grip = st.editing && ev.target.dataset && byCode.get(ev.target.dataset.grip);
+    if (grip) { gesture = { kind: "resize", b: grip, x0: p.x, y0: p.y, bw: grip.w, bh: grip.h, moved: false, id: ev.pointerId }; return; }
+    if (st.editing && drawing) { const at = metresAt(p); gesture = { kind: "zone", x0: p.x, y0: p.y, mx: at.x, my: at.y, moved: false, id: ev.pointerId }; return; }
     const b = boothOf(ev.target);
     if (st.editing && b && editable(b)) gesture = { kind: "drag", b, x0: p.x, y0: p.y, bx: b.x, by: b.y, moved: false, id: ev.pointerId };
     else gesture = { ...startPan(p), locked: st.editing && b ? b : null };
@@ -544,6 +592,11 @@ function boothMap(m, opts = {}) {
       apply();
     } else if (gesture.kind === "drag") {
       moveTo(gesture.b, gesture.bx + dx / st.scale, gesture.by + dy / st.scale);
+    } else if (gesture.kind === "resize") {
+      resizeTo(gesture.b, gesture.bw + dx / st.scale, gesture.bh + dy / st.scale);
+    } else if (gesture.kind === "zone") {
+      const at = metresAt(p);
+      drawDraft({ x: Math.min(gesture.mx, at.x), y: Math.min(gesture.my, at.y), w: Math.abs(at.x - gesture.mx), h: Math.abs(at.y - gesture.my) });
     }
   });
   const pointerEnd = (ev) => {
@@ -556,22 +609,35 @@ function boothMap(m, opts = {}) {
       gesture = rest ? { ...startPan(rest), moved: true } : null;
       return;
     }
-    if (gesture.kind === "drag" && gesture.moved) {
+    if ((gesture.kind === "drag" || gesture.kind === "resize") && gesture.moved) {
       const b = gesture.b;
       panelCode = b.code;
       select(b);
-      const c = conflicts.get(b.code);
-      info.textContent = c || t("map_moved").replace("{a}", b.code).replace("{x}", mapFmt(b.x)).replace("{y}", mapFmt(b.y));
       if (st.selected === b.code && !panel.hidden) openPanel(b, false);
+      const c = conflicts.get(b.code);
+      info.textContent = c || (gesture.kind === "drag" ? t("map_moved").replace("{x}", mapFmt(b.x)).replace("{y}", mapFmt(b.y))
+        : t("map_resized").replace("{w}", mapFmt(b.w)).replace("{h}", mapFmt(b.h))).replace("{a}", b.code);
     }
+    if (gesture.kind === "zone" && gesture.moved && draft) openZoneForm(draft);
     gesture = null;
     // A click follows only a tap; after a drag none may come, so the flag does not outlive it.
     setTimeout(() => { justMoved = false; }, 0);
   };
   svg.addEventListener("pointerup", pointerEnd);
   svg.addEventListener("pointercancel", pointerEnd);
+  // The wheel zooms only with Ctrl (or ⌘) held, or in full screen: on a page that scrolls, a
+  // wheel meant for the page must not get caught in the map. A trackpad's pinch comes as a wheel
+  // with Ctrl, so it always zooms.
+  let wheelHintTimer = 0;
   svg.addEventListener("wheel", (ev) => {
+    if (!ev.ctrlKey && !ev.metaKey && !isFull()) {
+      wheelHint.hidden = false;
+      clearTimeout(wheelHintTimer);
+      wheelHintTimer = setTimeout(() => { wheelHint.hidden = true; }, 1500);
+      return;
+    }
     ev.preventDefault();
+    wheelHint.hidden = true;
     const d = ev.deltaY * (ev.deltaMode === 1 ? 16 : ev.deltaMode === 2 ? 400 : 1);
     const p = local(ev);
     zoomAt(Math.exp(-d * (ev.ctrlKey ? 0.01 : 0.0015)), p.x, p.y);
@@ -589,9 +655,10 @@ function boothMap(m, opts = {}) {
   const editBtn = h("button", { type: "button", class: "secondary", id: "edit-plan", "aria-pressed": String(st.editing) }, t("map_edit_plan"));
   const saveBtn = h("button", { type: "button", id: "save-plan", disabled: true }, t("map_save_changes"));
   const undoBtn = h("button", { type: "button", class: "secondary", id: "undo-plan", disabled: true }, t("map_undo_changes"));
+  const zoneBtn = h("button", { type: "button", class: "secondary", id: "draw-zone", "aria-pressed": "false" }, t("map_draw_zone"));
   const stepSel = h("select", { id: "plan-step" }, [["0.5", "0,5 m"], ["1", "1 m"]].map(([v, l]) => h("option", { value: v, selected: String(st.step) === v }, S.lang === "vi" ? l : l.replace(",", "."))));
   const editTools = h("div", { class: "map-edit-tools", hidden: !st.editing },
-    h("div", { class: "actions" }, h("label", { class: "pick", for: "plan-step" }, t("map_grid_step")), stepSel, saveBtn, undoBtn),
+    h("div", { class: "actions" }, h("label", { class: "pick", for: "plan-step" }, t("map_grid_step")), stepSel, saveBtn, undoBtn, zoneBtn),
     h("p", { class: "muted" }, t("map_edit_hint")), marks.tools, msg);
   if (opts.edit) wrap.append(h("div", { class: "map-edit" }, h("div", { class: "actions" }, editBtn), editTools));
   stepSel.addEventListener("change", () => { st.step = Number(stepSel.value); remember(); });
@@ -600,6 +667,7 @@ function boothMap(m, opts = {}) {
   function moveTo(b, x, y) {
     b.x = Math.max(0, snap(x));
     b.y = Math.max(0, snap(y));
+    extendPlan(b);
     place(b);
     const f = !panel.hidden && panelCode === b.code && panel.querySelector("#booth-edit");
     if (f) { f.elements.x.value = b.x; f.elements.y.value = b.y; }
@@ -607,13 +675,32 @@ function boothMap(m, opts = {}) {
     check();
     if (own === b) drawOwn();
     drawZones();
+    drawHandle();
+  }
+  // resizeTo gives booth b width w and depth h on the grid (1 to 100 m, as the API allows) and
+  // checks the plan.
+  function resizeTo(b, w, h) {
+    b.w = mapClamp(snap(w), 1, 100);
+    b.h = mapClamp(snap(h), 1, 100);
+    extendPlan(b);
+    place(b);
+    const f = !panel.hidden && panelCode === b.code && panel.querySelector("#booth-edit");
+    if (f) { f.elements.w.value = b.w; f.elements.h.value = b.h; }
+    const dl = panelCode === b.code && panel.querySelector(".panel-facts");
+    if (dl) dl.replaceWith(facts(b));
+    refused.delete(b.code);
+    check();
+    if (own === b) drawOwn();
+    drawZones();
+    drawHandle();
   }
   function cancelDrag() {
     const d = gesture;
-    if (!d || d.kind !== "drag") return;
+    if (!d || (d.kind !== "drag" && d.kind !== "resize")) return;
     gesture = null;
     justMoved = d.moved;
-    moveTo(d.b, d.bx, d.by);
+    if (d.kind === "drag") moveTo(d.b, d.bx, d.by);
+    else resizeTo(d.b, d.bw, d.bh);
     try { svg.releasePointerCapture(d.id); } catch (e) { /* not captured */ }
     info.textContent = t("map_drag_cancelled").replace("{a}", d.b.code);
   }
@@ -653,6 +740,8 @@ function boothMap(m, opts = {}) {
     }
     st.editing = on;
     remember();
+    if (!on) setDrawing(false);
+    drawHandle();
     wrap.classList.toggle("editing", on);
     editBtn.setAttribute("aria-pressed", String(on));
     editTools.hidden = !on;
@@ -668,12 +757,71 @@ function boothMap(m, opts = {}) {
     for (const b of booths) place(b);
     drawZones();
     drawOwn();
+    drawHandle();
     check();
     say("");
     const b = st.selected && byCode.get(st.selected);
     if (b && !panel.hidden) openPanel(b, false);
   }
   editBtn.addEventListener("click", () => setEditing(!st.editing));
+  zoneBtn.addEventListener("click", () => setDrawing(!drawing));
+
+  // ---------- organisers: drawing a zone ----------
+  // With "Vẽ khu" pressed, a drag over the plan (a mouse or one finger) draws a rectangle; the
+  // booths whose middles fall inside it take the zone named in the panel. Assigned booths keep
+  // theirs, as the API wants. (A keyboard sets a booth's zone in its panel.)
+  let drawing = false, draft = null;
+  const metresAt = (p) => ({ x: st.cx + (p.x - dims.W / 2) / st.scale, y: st.cy + (p.y - dims.H / 2) / st.scale });
+  const inRect = (b, r) => b.x + b.w / 2 >= r.x && b.x + b.w / 2 <= r.x + r.w && b.y + b.h / 2 >= r.y && b.y + b.h / 2 <= r.y + r.h;
+  function setDrawing(on) {
+    drawing = on;
+    zoneBtn.setAttribute("aria-pressed", String(on));
+    wrap.classList.toggle("drawing", on);
+    if (!on) drawDraft(null);
+    say(on ? t("map_zone_hint") : "");
+  }
+  // drawDraft shows rectangle r (metres) and marks the booths it takes; null clears both.
+  function drawDraft(r) {
+    draft = r;
+    draftLayer.replaceChildren();
+    for (const b of booths) nodes.get(b.code).g.classList.toggle("in-zone", !!r && inRect(b, r));
+    if (r) draftLayer.append(svgEl("rect", { class: "zone-draft", x: r.x, y: r.y, width: r.w, height: r.h, "vector-effect": "non-scaling-stroke" }));
+  }
+  function openZoneForm(r) {
+    const inside = booths.filter((b) => inRect(b, r));
+    const free = inside.filter(editable), held = inside.filter((b) => !editable(b));
+    if (!free.length) { say(t(inside.length ? "map_zone_all_held" : "map_zone_empty"), true); drawDraft(null); return; }
+    const zones = [...new Set(booths.map((b) => b.zone))].sort(collator.compare);
+    const err = h("p", { class: "err", id: "zone-name-error", hidden: true });
+    const name = h("input", { id: "zone-name", name: "zone", maxlength: 60, list: "zone-names", autocomplete: "off", required: true, "aria-describedby": "zone-name-error" });
+    const apply = (ev) => {
+      ev.preventDefault();
+      const z = name.value.replace(/\s+/g, " ").trim();
+      if (!z) { err.textContent = t("map_zone_name_missing"); err.hidden = false; name.setAttribute("aria-invalid", "true"); name.focus(); return; }
+      for (const b of free) b.zone = z;
+      drawDraft(null);
+      setDrawing(false);
+      check();
+      drawZones();
+      panel.hidden = true;
+      say(t("map_zone_set").replace("{n}", free.length).replace("{z}", z) + (held.length ? " " + t("map_zone_kept").replace("{codes}", held.map((b) => b.code).join(", ")) : ""));
+    };
+    const cancel = () => { drawDraft(null); panel.hidden = true; say(t("map_zone_hint")); };
+    panelCode = null;
+    st.selected = null;
+    remember();
+    select(null);
+    panel.replaceChildren(h("div", { class: "panel-head" }, h("h2", { id: "booth-panel-title", tabindex: -1 }, t("map_new_zone")),
+      h("button", { type: "button", class: "secondary close", "aria-label": t("map_close"), title: t("map_close"), onclick: cancel }, "×")),
+    h("p", {}, t("map_zone_booths").replace("{n}", free.length).replace("{codes}", free.map((b) => b.code).join(", "))),
+    held.length ? h("p", { class: "muted" }, t("map_zone_kept").replace("{codes}", held.map((b) => b.code).join(", "))) : null,
+    h("form", { class: "zone-form", id: "zone-form", novalidate: true, onsubmit: apply },
+      h("label", { for: "zone-name" }, t("map_zone_name")), name, err,
+      h("datalist", { id: "zone-names" }, zones.map((z) => h("option", { value: z }))),
+      h("div", { class: "actions" }, h("button", { type: "submit", id: "zone-apply" }, t("map_zone_apply")), h("button", { type: "button", class: "secondary", id: "zone-cancel", onclick: cancel }, t("cancel")))));
+    panel.hidden = false;
+    name.focus();
+  }
   undoBtn.addEventListener("click", undo);
   saveBtn.addEventListener("click", save);
 
@@ -702,10 +850,12 @@ function boothMap(m, opts = {}) {
         if (el.name === "x" || el.name === "y") b[el.name] = Math.max(0, mapMetres(v));
         else b[el.name] = mapClamp(mapMetres(v), 1, 100);
       }
+      extendPlan(b);
       place(b);
       refused.delete(b.code);
       check();
       drawZones();
+      drawHandle();
       if (own === b) drawOwn();
       const dl = panel.querySelector(".panel-facts");
       if (dl) dl.replaceWith(facts(b));
@@ -744,6 +894,7 @@ function boothMap(m, opts = {}) {
     }
     for (const b of booths) place(b);
     drawZones();
+    drawHandle();
     check();
     if (refused.size) return;
     say("");
@@ -760,7 +911,10 @@ function boothMap(m, opts = {}) {
     fullBtn.title = t(on ? "map_exit_full" : "map_full_screen");
     if (on) box.style.height = "";
     dirty();
-    layout();
+    // The plan fills the new box; a chosen booth stays in view.
+    layout(true);
+    const b = st.selected && byCode.get(st.selected);
+    if (b) showBooth(b);
   }
   fullBtn.addEventListener("click", async () => {
     if (isFull()) {
@@ -786,7 +940,8 @@ function boothMap(m, opts = {}) {
   const onKey = (ev) => {
     if (!wrap.isConnected) { window.removeEventListener("keydown", onKey, true); return; }
     if (ev.key !== "Escape") return;
-    if (gesture && gesture.kind === "drag") { ev.preventDefault(); ev.stopPropagation(); cancelDrag(); return; }
+    if (gesture && (gesture.kind === "drag" || gesture.kind === "resize")) { ev.preventDefault(); ev.stopPropagation(); cancelDrag(); return; }
+    if (drawing) { ev.preventDefault(); ev.stopPropagation(); setDrawing(false); return; }
     // Esc in the panel or in the search closes those first.
     const inner = panel.contains(document.activeElement) || (search.contains(document.activeElement) && !hits.hidden);
     if (wrap.classList.contains("overlay") && !inner) {
