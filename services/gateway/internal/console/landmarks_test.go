@@ -3,6 +3,7 @@ package console_test
 import (
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -87,4 +88,31 @@ func TestConsoleLandmarks(t *testing.T) {
 	fitsPhone(visitor, "the plan with landmarks")
 	noAxeFindings(visitor, "the plan with landmarks")
 	visitor.shot("landmark-visitor")
+	stepPlanWithoutBooths(t, p, org, visitor)
+}
+
+// stepPlanWithoutBooths: on a published fair with no booth yet, the organiser's plan says how to
+// lay it out and still takes an entrance; a visitor then sees the entrance and that the booths
+// are not laid out yet, instead of an empty page.
+func stepPlanWithoutBooths(t *testing.T, p floorPlan, org, visitor browser) {
+	t.Helper()
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	fair := p.organiser.call("POST", "/api/fairs", map[string]any{"name_vi": "Tuần hàng OCOP Hà Nội", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Trung tâm Triển lãm Giảng Võ", "address": "148 Giảng Võ"}, "start_date": day(40), "end_date": day(43),
+		"applications_open": day(0), "applications_close": day(30), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2}})
+	id := fair["id"].(string)
+	p.organiser.call("POST", "/api/fairs/"+id+"/publish", nil)
+	org.open("#/fair/" + id)
+	org.until("the empty plan's guidance", "document.querySelector('#map-empty') && document.querySelector('#map-empty').textContent.includes('Tạo dãy gian hàng') && document.querySelector('#edit-plan')", true)
+	org.run(chromedp.Click("#edit-plan"))
+	org.until("edit mode", "document.querySelector('#floorplan.editing') && document.querySelector('#lm-add').offsetParent", false)
+	org.run(chromedp.SetValue("#lm-kind", "entrance"), chromedp.Click("#lm-add"))
+	org.until("the entrance added", `document.querySelector('#map-msg').textContent === 'Đã thêm Lối vào; kéo để đặt đúng chỗ.'`, false)
+	org.shot("landmark-no-booths")
+	visitor.open("#/fair/" + id)
+	visitor.until("the entrance on a plan without booths", `document.querySelector('#booth-map .landmark[data-kind="entrance"]') && document.querySelector('#map-empty').textContent === 'Sơ đồ chưa có gian hàng nào; ban tổ chức sẽ công bố sơ đồ khi xếp xong.'`, true)
+	if got := visitor.eval("String(!!document.querySelector('#edit-plan'))"); got != "false" {
+		t.Error("a visitor is offered to edit the plan")
+	}
+	visitor.shot("landmark-no-booths")
 }

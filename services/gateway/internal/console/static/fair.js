@@ -79,7 +79,11 @@ async function fairMap(f, ref, manager) {
   // #/fair/{id}/map?booth=A01 opens the map at that booth (the producer's application links here).
   const focus = new URLSearchParams(location.hash.split("?")[1] || "").get("booth") || undefined;
   const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true) } : undefined });
-  return h("div", {}, h("div", { class: "card" }, m.booths.length ? holder : h("p", { class: "muted" }, t("none"))),
+  // A plan without booths still shows its landmarks, and says what comes next: organisers lay
+  // out rows of booths below and edit the plan; others learn the plan is not drawn yet.
+  const empty = !m.booths.length && h("p", { class: "muted", id: "map-empty" }, t(manager ? "map_empty_org" : "map_empty"));
+  const drawn = m.booths.length || manager || (m.landmarks || []).length;
+  return h("div", {}, h("div", { class: "card" }, empty, drawn ? holder : null),
     manager && h("div", { class: "card" }, h("h2", {}, t("grid")), form([
       { name: "zone", label: t("zone"), value: "Khu A" }, { name: "prefix", label: t("prefix"), value: "A" },
       { name: "rows", label: t("rows"), type: "number", value: 2, min: 1 }, { name: "columns", label: t("columns"), type: "number", value: 10, min: 1 },

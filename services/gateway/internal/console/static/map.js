@@ -91,8 +91,9 @@ function boothMap(m, opts = {}) {
   // The plan's extent, with room above for the zone names.
   const plan = (() => {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-    for (const b of [...booths, ...(m.landmarks || [])]) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); }
-    if (!booths.length) { x0 = 0; y0 = 0; x1 = 10; y1 = 5; }
+    const all = [...booths, ...(m.landmarks || [])];
+    for (const b of all) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); }
+    if (!all.length) { x0 = 0; y0 = 0; x1 = 10; y1 = 5; }
     return { x: x0 - 1, y: y0 - 2, w: Math.max(x1 - x0, 10) + 2, h: Math.max(y1 - y0, 5) + 3 };
   })();
 
