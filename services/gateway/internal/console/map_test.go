@@ -211,9 +211,12 @@ func stepZoomAndPan(t *testing.T, b browser, fairID string) {
 	// out).
 	x, y := boothCentre(t, b, "B01")
 	panned, scrolled := viewBox(t, b), b.eval("String(scrollY)")
+	canScroll := b.eval("String(scrollY + innerHeight < document.documentElement.scrollHeight - 1)") == "true"
 	b.run(chromedp.MouseEvent(chromedp.MouseWheel, x, y, func(p *input.DispatchMouseEventParams) { p.DeltaX, p.DeltaY = 1, 240 }))
 	b.until("the Ctrl hint", "!document.querySelector('#map-wheel-hint').hidden && document.querySelector('#map-wheel-hint').textContent.includes('Ctrl')", false)
-	b.until("the page scrolled", "String(scrollY) !== '"+scrolled+"'", false)
+	if canScroll {
+		b.until("the page scrolled", "String(scrollY) !== '"+scrolled+"'", false)
+	}
 	if got := viewBox(t, b); got != panned {
 		t.Errorf("a wheel without Ctrl changed the map from %v to %v", panned, got)
 	}

@@ -80,12 +80,24 @@ func stepResizeByGrip(t *testing.T, b browser, p floorPlan) {
 	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
 	b.reload()
 	b.until("B03 resized after a reload", `document.querySelector('#booth-map rect[data-code="B03"]') && document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('height') === '4.9'`, true)
-	booths := p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)
-	for _, it := range booths["booths"].([]any) {
-		if bo := it.(map[string]any); bo["code"] == "B03" && (bo["w"] != 4.0 || bo["h"] != 5.0) {
-			t.Errorf("the API has B03 %v × %v m, want 4 × 5", bo["w"], bo["h"])
+	size := "no B03"
+	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
+		if bo := it.(map[string]any); bo["code"] == "B03" {
+			size = fmt.Sprintf("%v × %v", bo["w"], bo["h"])
 		}
 	}
+	if size != "4 × 5" {
+		t.Errorf("the API has B03 %s m, want 4 × 5", size)
+	}
+	// Esc on the booth undoes a resize by the keyboard, exactly.
+	b.run(chromedp.Click("#edit-plan"))
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.eval(`document.querySelector('#booth-map g[data-code="B03"]').focus(), ''`)
+	b.run(chromedp.KeyEvent(kb.ArrowDown, chromedp.KeyModifiers(chromedp.ModifierAlt)))
+	b.until("B03 six metres deep", `document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('height') === '5.9' && !document.querySelector('#save-plan').disabled`, false)
+	b.run(chromedp.KeyEvent(kb.Escape))
+	b.until("B03 back to five metres", `document.querySelector('#booth-map rect[data-code="B03"]').getAttribute('height') === '4.9' && document.querySelector('#save-plan').disabled`, false)
+	b.run(chromedp.Click("#edit-plan"))
 }
 
 // stepDrawZone: the organiser presses "Vẽ khu" and drags a frame over A02, A03 and B03; the panel
@@ -112,6 +124,13 @@ func stepDrawZone(t *testing.T, b browser, p floorPlan) {
 	b.run(chromedp.Click("#zone-apply"))
 	b.until("the missing name said at the field", "!document.querySelector('#zone-name-error').hidden && document.querySelector('#zone-name-error').textContent === 'Hãy nhập tên khu.'", false)
 	b.shot("map-zone-drawn")
+	noAxeFindings(b, "the plan with a zone's form")
+	// Esc closes the form and ends drawing; the keyboard is back on "Vẽ khu", which starts again.
+	b.run(chromedp.KeyEvent(kb.Escape))
+	b.until("the form closed", "document.querySelector('#booth-panel').hidden && document.activeElement.id === 'draw-zone' && document.querySelector('#draw-zone').getAttribute('aria-pressed') === 'false' && !document.querySelector('#booth-map .zone-draft')", false)
+	b.run(chromedp.Click("#draw-zone"))
+	b.run(chromedp.DragAndDropXY(x0, y0, x1, y1, 12))
+	b.until("the new zone's panel again", "!document.querySelector('#booth-panel').hidden && document.activeElement.id === 'zone-name'", false)
 	b.run(chromedp.SendKeys("#zone-name", "Khu C"), chromedp.Click("#zone-apply"))
 	b.until("Khu C drawn, not yet saved", `document.querySelector('#booth-panel').hidden && [...document.querySelectorAll('#booth-map .zone-label')].some((z) => z.textContent === 'Khu C') && !document.querySelector('#save-plan').disabled`, false)
 	if msg := b.eval("document.querySelector('#map-msg').textContent"); !strings.HasPrefix(msg, "Đã xếp 2 gian vào khu “Khu C” (chưa lưu).") {

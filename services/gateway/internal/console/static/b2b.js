@@ -11,7 +11,8 @@ async function fairB2B(f) {
   // organiser, from the schedule the run saved.
   const left = h("div", { id: "unscheduled-box" });
   const showGrid = async () => {
-    const a = (await api("GET", `/api/fairs/${f.id}/agenda`)).data;
+    // A network error leaves the grid as it was; the rest of the tab still shows.
+    const a = await api("GET", `/api/fairs/${f.id}/agenda`).then((r) => r.data, () => null);
     if (!a || !a.grid) return;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
     showUnscheduled(a, left);

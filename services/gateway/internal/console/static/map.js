@@ -89,13 +89,14 @@ function boothMap(m, opts = {}) {
   const own = booths.find(mine) || null;
 
   // The plan's extent, with room above for the zone names.
-  const plan = (() => {
+  const extentOf = () => {
     let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
     const all = [...booths, ...(m.landmarks || [])];
     for (const b of all) { x0 = Math.min(x0, b.x); y0 = Math.min(y0, b.y); x1 = Math.max(x1, b.x + b.w); y1 = Math.max(y1, b.y + b.h); }
     if (!all.length) { x0 = 0; y0 = 0; x1 = 10; y1 = 5; }
     return { x: x0 - 1, y: y0 - 2, w: Math.max(x1 - x0, 10) + 2, h: Math.max(y1 - y0, 5) + 3 };
-  })();
+  };
+  const plan = extentOf();
 
   // ---------- the drawing ----------
   const svg = svgEl("svg", { class: "map", id: "booth-map", role: "group", tabindex: 0, "aria-label": t("tab_map"), "aria-describedby": "map-keys" });
@@ -187,8 +188,12 @@ function boothMap(m, opts = {}) {
   function extendPlan(b) {
     const x0 = Math.min(plan.x, b.x - 1), y0 = Math.min(plan.y, b.y - 2);
     const x1 = Math.max(plan.x + plan.w, b.x + b.w + 1), y1 = Math.max(plan.y + plan.h, b.y + b.h + 1);
-    if (x0 === plan.x && y0 === plan.y && x1 === plan.x + plan.w && y1 === plan.y + plan.h) return;
-    Object.assign(plan, { x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+    if (x0 !== plan.x || y0 !== plan.y || x1 !== plan.x + plan.w || y1 !== plan.y + plan.h) setPlan({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+  }
+  // resetPlan takes the plan back to the booths' extent (after an undo or a cancelled drag).
+  function resetPlan() { setPlan(extentOf()); }
+  function setPlan(e) {
+    Object.assign(plan, e);
     gridBack.setAttribute("d", `M${plan.x - 50} ${plan.y - 50}h${plan.w + 100}v${plan.h + 100}h${-plan.w - 100}z`);
     scales();
   }
@@ -287,9 +292,11 @@ function boothMap(m, opts = {}) {
     const b = st.editing && picked && byCode.get(picked);
     if (!b || !editable(b)) return;
     const s = st.scale, x = b.x + b.w, y = b.y + b.h;
-    const hit = svgEl("circle", { class: "grip-hit", cx: x, cy: y, r: 22 / s });
+    // Never so large that it covers the booth's middle (where a drag moves it) or its neighbours.
+    const room = 0.35 * Math.min(b.w, b.h);
+    const hit = svgEl("circle", { class: "grip-hit", cx: x, cy: y, r: Math.min(22 / s, room) });
     hit.dataset.grip = b.code;
-    handleLayer.append(svgEl("circle", { class: "grip", cx: x, cy: y, r: 7 / s, "vector-effect": "non-scaling-stroke" }), hit);
+    handleLayer.append(svgEl("circle", { class: "grip", cx: x, cy: y, r: Math.min(7 / s, room * 0.7), "vector-effect": "non-scaling-stroke" }), hit);
   }
   // drawOwn puts a pin and "Gian của bạn" over the producer's own booth.
   function drawOwn() {
@@ -510,7 +517,9 @@ function boothMap(m, opts = {}) {
     const dir = arrows[ev.key];
     if (dir) {
       ev.preventDefault();
-      if (st.editing && b && editable(b)) {
+      if (st.editing && b && !editable(b) && ev.altKey) {
+        say(t("map_locked").replace("{a}", b.code), true);
+      } else if (st.editing && b && editable(b)) {
         const k = st.step * (ev.shiftKey ? 5 : 1);
         if (ev.altKey) {
           resizeTo(b, b.w + dir[0] * k, b.h + dir[1] * k);
@@ -533,8 +542,7 @@ function boothMap(m, opts = {}) {
     if (b && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); openPanel(b, true); return; }
     if (b && ev.key === "Escape" && st.editing && changedGeometry(b)) {
       ev.preventDefault();
-      const o = orig.get(b.code);
-      moveTo(b, o.x, o.y);
+      putBack(b, orig.get(b.code));
     }
   });
 
@@ -560,10 +568,10 @@ function boothMap(m, opts = {}) {
     }
     if (pointers.size > 2) return;
     const grip = st.editing && ev.target.dataset && byCode.get(ev.target.dataset.grip);
-    if (grip) { gesture = { kind: "resize", b: grip, x0: p.x, y0: p.y, bw: grip.w, bh: grip.h, moved: false, id: ev.pointerId }; return; }
+    if (grip) { gesture = { kind: "resize", b: grip, x0: p.x, y0: p.y, from: { ...grip }, moved: false, id: ev.pointerId }; return; }
     if (st.editing && drawing) { const at = metresAt(p); gesture = { kind: "zone", x0: p.x, y0: p.y, mx: at.x, my: at.y, moved: false, id: ev.pointerId }; return; }
     const b = boothOf(ev.target);
-    if (st.editing && b && editable(b)) gesture = { kind: "drag", b, x0: p.x, y0: p.y, bx: b.x, by: b.y, moved: false, id: ev.pointerId };
+    if (st.editing && b && editable(b)) gesture = { kind: "drag", b, x0: p.x, y0: p.y, from: { ...b }, moved: false, id: ev.pointerId };
     else gesture = { ...startPan(p), locked: st.editing && b ? b : null };
   });
   svg.addEventListener("pointermove", (ev) => {
@@ -592,9 +600,9 @@ function boothMap(m, opts = {}) {
       st.cy = gesture.cy - dy / st.scale;
       apply();
     } else if (gesture.kind === "drag") {
-      moveTo(gesture.b, gesture.bx + dx / st.scale, gesture.by + dy / st.scale);
+      moveTo(gesture.b, gesture.from.x + dx / st.scale, gesture.from.y + dy / st.scale);
     } else if (gesture.kind === "resize") {
-      resizeTo(gesture.b, gesture.bw + dx / st.scale, gesture.bh + dy / st.scale);
+      resizeTo(gesture.b, gesture.from.w + dx / st.scale, gesture.from.h + dy / st.scale);
     } else if (gesture.kind === "zone") {
       const at = metresAt(p);
       drawDraft({ x: Math.min(gesture.mx, at.x), y: Math.min(gesture.my, at.y), w: Math.abs(at.x - gesture.mx), h: Math.abs(at.y - gesture.my) });
@@ -664,29 +672,13 @@ function boothMap(m, opts = {}) {
   if (opts.edit) wrap.append(h("div", { class: "map-edit" }, h("div", { class: "actions" }, editBtn), editTools));
   stepSel.addEventListener("change", () => { st.step = Number(stepSel.value); remember(); });
 
-  // moveTo puts booth b at (x, y) on the grid and checks the plan.
-  function moveTo(b, x, y) {
-    b.x = Math.max(0, snap(x));
-    b.y = Math.max(0, snap(y));
-    extendPlan(b);
-    place(b);
-    const f = !panel.hidden && panelCode === b.code && panel.querySelector("#booth-edit");
-    if (f) { f.elements.x.value = b.x; f.elements.y.value = b.y; }
-    refused.delete(b.code);
-    check();
-    if (own === b) drawOwn();
-    drawZones();
-    drawHandle();
-  }
-  // resizeTo gives booth b width w and depth h on the grid (1 to 100 m, as the API allows) and
+  // redrawn draws booth b again after a change (on the map, in its panel's fields and facts) and
   // checks the plan.
-  function resizeTo(b, w, h) {
-    b.w = mapClamp(snap(w), 1, 100);
-    b.h = mapClamp(snap(h), 1, 100);
+  function redrawn(b) {
     extendPlan(b);
     place(b);
     const f = !panel.hidden && panelCode === b.code && panel.querySelector("#booth-edit");
-    if (f) { f.elements.w.value = b.w; f.elements.h.value = b.h; }
+    if (f) for (const k of ["x", "y", "w", "h"]) f.elements[k].value = b[k];
     const dl = panelCode === b.code && panel.querySelector(".panel-facts");
     if (dl) dl.replaceWith(facts(b));
     refused.delete(b.code);
@@ -695,13 +687,30 @@ function boothMap(m, opts = {}) {
     drawZones();
     drawHandle();
   }
+  // moveTo puts booth b at (x, y) on the grid.
+  function moveTo(b, x, y) {
+    b.x = Math.max(0, snap(x));
+    b.y = Math.max(0, snap(y));
+    redrawn(b);
+  }
+  // resizeTo gives booth b width w and depth h on the grid (1 to 100 m, as the API allows).
+  function resizeTo(b, w, h) {
+    b.w = mapClamp(snap(w), 1, 100);
+    b.h = mapClamp(snap(h), 1, 100);
+    redrawn(b);
+  }
+  // putBack returns booth b exactly to the place and size in at, off the grid if it was.
+  function putBack(b, at) {
+    Object.assign(b, { x: at.x, y: at.y, w: at.w, h: at.h });
+    resetPlan();
+    redrawn(b);
+  }
   function cancelDrag() {
     const d = gesture;
     if (!d || (d.kind !== "drag" && d.kind !== "resize")) return;
     gesture = null;
     justMoved = d.moved;
-    if (d.kind === "drag") moveTo(d.b, d.bx, d.by);
-    else resizeTo(d.b, d.bw, d.bh);
+    putBack(d.b, d.from);
     try { svg.releasePointerCapture(d.id); } catch (e) { /* not captured */ }
     info.textContent = t("map_drag_cancelled").replace("{a}", d.b.code);
   }
@@ -755,6 +764,7 @@ function boothMap(m, opts = {}) {
   function undo() {
     refused.clear();
     for (const b of booths) Object.assign(b, orig.get(b.code));
+    resetPlan();
     for (const b of booths) place(b);
     drawZones();
     drawOwn();
@@ -778,8 +788,25 @@ function boothMap(m, opts = {}) {
     drawing = on;
     zoneBtn.setAttribute("aria-pressed", String(on));
     wrap.classList.toggle("drawing", on);
-    if (!on) drawDraft(null);
+    if (!on) {
+      // A frame being drawn is dropped, and so is the form of one drawn.
+      if (gesture && gesture.kind === "zone") {
+        try { svg.releasePointerCapture(gesture.id); } catch (e) { /* not captured */ }
+        justMoved = gesture.moved;
+        gesture = null;
+      }
+      drawDraft(null);
+      closeZoneForm();
+    }
     say(on ? t("map_zone_hint") : "");
+  }
+  // closeZoneForm closes the new zone's form, and gives the keyboard back to "Vẽ khu".
+  function closeZoneForm() {
+    if (!panel.querySelector("#zone-form")) return;
+    const inside = panel.contains(document.activeElement);
+    panel.hidden = true;
+    panel.replaceChildren();
+    if (inside && zoneBtn.offsetParent) zoneBtn.focus();
   }
   // drawDraft shows rectangle r (metres) and marks the booths it takes; null clears both.
   function drawDraft(r) {
@@ -797,17 +824,15 @@ function boothMap(m, opts = {}) {
     const name = h("input", { id: "zone-name", name: "zone", maxlength: 60, list: "zone-names", autocomplete: "off", required: true, "aria-describedby": "zone-name-error" });
     const apply = (ev) => {
       ev.preventDefault();
-      const z = name.value.replace(/\s+/g, " ").trim();
+      const z = name.value.normalize("NFC").replace(/\s+/g, " ").trim();
       if (!z) { err.textContent = t("map_zone_name_missing"); err.hidden = false; name.setAttribute("aria-invalid", "true"); name.focus(); return; }
       for (const b of free) b.zone = z;
-      drawDraft(null);
       setDrawing(false);
       check();
       drawZones();
-      panel.hidden = true;
       say(t("map_zone_set").replace("{n}", free.length).replace("{z}", z) + (held.length ? " " + t("map_zone_kept").replace("{codes}", held.map((b) => b.code).join(", ")) : ""));
     };
-    const cancel = () => { drawDraft(null); panel.hidden = true; say(t("map_zone_hint")); };
+    const cancel = () => { drawDraft(null); closeZoneForm(); say(t("map_zone_hint")); };
     panelCode = null;
     st.selected = null;
     remember();
@@ -844,22 +869,14 @@ function boothMap(m, opts = {}) {
         const was = kindSizes[b.kind], now = kindSizes[el.value];
         b.kind = el.value;
         if (was && now && b.w === was[0] && b.h === was[1]) { b.w = now[0]; b.h = now[1]; f.elements.w.value = b.w; f.elements.h.value = b.h; }
-      } else if (el.name === "zone") b.zone = el.value.trim() || b.zone;
+      } else if (el.name === "zone") b.zone = el.value.normalize("NFC").replace(/\s+/g, " ").trim() || b.zone;
       else {
         const v = Number(el.value);
         if (!Number.isFinite(v) || el.value === "") return;
         if (el.name === "x" || el.name === "y") b[el.name] = Math.max(0, mapMetres(v));
         else b[el.name] = mapClamp(mapMetres(v), 1, 100);
       }
-      extendPlan(b);
-      place(b);
-      refused.delete(b.code);
-      check();
-      drawZones();
-      drawHandle();
-      if (own === b) drawOwn();
-      const dl = panel.querySelector(".panel-facts");
-      if (dl) dl.replaceWith(facts(b));
+      redrawn(b);
     });
     return f;
   }
