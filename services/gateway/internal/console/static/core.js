@@ -179,10 +179,10 @@ function formsDirty() {
 
 // ---------- layout ----------
 const navs = {
-  organiser: [["#/fairs", "fairs"], ["#/import", "import"], ["#/checkin", "checkin"]],
-  admin: [["#/fairs", "fairs"], ["#/admin", "admin"], ["#/import", "import"], ["#/checkin", "checkin"]],
+  organiser: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/import", "import"], ["#/checkin", "checkin"]],
+  admin: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/admin", "admin"], ["#/import", "import"], ["#/checkin", "checkin"]],
   producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"], ["#/badge", "my_badge"]],
-  buyer: [["#/buyer", "buyer_profile"], ["#/meetings", "meetings"], ["#/badge", "my_badge"]],
+  buyer: [["#/buyer", "buyer_profile"], ["#/catalogue", "catalogue"], ["#/meetings", "meetings"], ["#/badge", "my_badge"]],
 };
 
 // activeNav is the menu entry of the page shown: the longest entry the address starts with, so

@@ -14,6 +14,7 @@ const routes = [
   [/^#\/producer\/apps$/, viewMyApps],
   [/^#\/producer\/opportunities$/, viewOpportunities],
   [/^#\/buyer$/, viewBuyer],
+  [/^#\/catalogue$/, viewCatalogue],
   [/^#\/request\/([^/]+)$/, viewRequest],
   [/^#\/meetings$/, viewMeetings],
   [/^#\/agenda\/([^/]+)$/, viewAgenda],
