@@ -355,6 +355,11 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	testenv.Eventually(t, "the other replica to show the meeting attended", func() bool {
 		return readMeetingAttended(t, x.api2.With(x.buyer.Token), x.meetingID).Attended
 	})
+	// It took place: neither side can cancel it now, so the report never counts a cancelled
+	// meeting as attended.
+	if r := x.buyer.Do(t, "POST", "/api/meetings/"+x.meetingID+"/cancel", nil); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_attended"`) {
+		t.Errorf("cancelling the attended meeting: %d %s, want 409 meeting_attended", r.Status, r.Body)
+	}
 	// A revoked badge's code is refused; the producer's next badge is a new one.
 	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p1/revoke", nil); r.Status != 204 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)

@@ -192,13 +192,17 @@ func (m Meeting) Propose(side string, p Proposal, now time.Time) (Meeting, error
 }
 
 // Cancel ends an active meeting with a reason both sides can read. A held meeting (outcome
-// recorded) cannot be cancelled: Conflict.
+// recorded) or an attended one (both badges scanned at its table) took place and cannot be
+// cancelled: Conflict, so that the fair's report never counts a cancelled meeting as attended.
 func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 	if !m.Active() {
 		return Meeting{}, apperr.New(apperr.Conflict, msgNotActive, statusName(m.Status))
 	}
 	if m.Held() {
 		return Meeting{}, apperr.New(apperr.Conflict, msgHeld)
+	}
+	if !m.AttendedAt.IsZero() {
+		return Meeting{}, apperr.New(apperr.Conflict, msgAttendedNoCancel)
 	}
 	next := m
 	next.Status, next.Reason, next.ReasonCode = Cancelled, vntext.Clean(reason), code

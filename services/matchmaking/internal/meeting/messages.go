@@ -22,6 +22,9 @@ var (
 	msgHeld = apperr.M("meeting_held",
 		"Cuộc gặp đã diễn ra (đã ghi kết quả) nên không thể hủy nữa.",
 		"The meeting was held (its outcome is recorded) and can no longer be cancelled.")
+	msgAttendedNoCancel = apperr.M("meeting_attended",
+		"Cuộc gặp đã diễn ra (cả hai bên đã quét thẻ tại bàn) nên không thể hủy nữa.",
+		"The meeting took place (both sides scanned their badges at its table) and can no longer be cancelled.")
 	msgValue = apperr.M("meeting_value_invalid",
 		"phải là số tiền từ 0 đồng trở lên",
 		"must be an amount of 0 VND or more")
