@@ -6,23 +6,26 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
-// demoFairDay fills the live fair's day today: the fair gets a B2B day today from midnight (so
-// that its first slots have passed whenever the demo loads), three more meetings are placed on it
+// demoFairDay fills the live fair's day today: the fair gets a B2B day today (Vietnam's date)
+// that starts up to three hours before now (so that its first slots have begun whenever the demo
+// loads, and are recent enough for scans to be taken), three more meetings are placed on it
 // (their participants are busy all of yesterday's day), every participant's badge is scanned at
 // the gate, both sides of two of today's meetings at their table (so those meetings are attended;
 // the third has a buyer waiting alone), and visitors open the exhibitors' product verification
 // pages a few times (the fair report's QR scans).
 func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors, buyers []demoParticipant) error {
-	now := time.Now()
+	now := time.Now().In(vntext.Zone)
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
 	session := func(date, start string) map[string]any {
 		return map[string]any{"date": date, "start_time": start, "slot_minutes": 30, "slots": 8, "morning_slots": 4, "lunch_minutes": 60, "tables": 4}
 	}
 	var fair struct{ Revision int64 }
 	if err := org.do(ctx, "PUT", "/api/fairs/"+fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{
-		session(day(-1), "08:00"), session(day(0), "00:00"), session(day(1), "08:00")}}, &fair); err != nil {
+		session(day(-1), "08:00"), session(day(0), todayStart(now)), session(day(1), "08:00")}}, &fair); err != nil {
 		return fmt.Errorf("demo: the live fair's day today: %w", err)
 	}
 	type pair struct{ b, p demoParticipant }
@@ -52,6 +55,16 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 		return err
 	}
 	return demoScans(ctx, org, exhibitors)
+}
+
+// todayStart is when the demo's B2B day today starts (now in Vietnam's time): three hours before
+// now on the half hour, but not before midnight, and not after 19:00, so that its eight slots
+// and lunch (five hours) end the same day.
+func todayStart(now time.Time) string {
+	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
+	minutes := int(now.Sub(midnight).Minutes()) - 180
+	minutes = min(max(minutes-minutes%30, 0), 19*60)
+	return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
 }
 
 // demoCheckIns scans every participant's badge at the gate, and at their table both sides of
