@@ -53,7 +53,7 @@ type agendaResponse struct {
 	Grid        []gridDay    `json:"grid,omitempty" doc:"slots × tables, for organisers"`
 	// A pointer, so that the organisers' grid always has the list, empty or not, and a
 	// participant's agenda never has it.
-	Unscheduled *[]unscheduledItem `json:"unscheduled,omitempty" doc:"with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out)"`
+	Unscheduled *[]unscheduledItem `json:"unscheduled,omitempty" doc:"with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out); absent for a schedule saved before runs kept them"`
 }
 
 // agenda answers with one schedule version's meetings: a participant's own, or for the fair's
@@ -184,7 +184,10 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		}
 	}
 	if grid {
-		out.Unscheduled = &left
+		// A schedule saved before runs kept what they left unplaced says nothing of it.
+		if t.UnplacedKnown || t.Version == 0 {
+			out.Unscheduled = &left
+		}
 		for _, d := range f.B2BDays {
 			g := gridDay{Day: d.Date, Tables: d.Tables}
 			if l, ok := lunchOf(f, d); ok {

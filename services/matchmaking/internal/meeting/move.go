@@ -118,7 +118,8 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	if err := s.clashes(ctx, f, m, to, t, others); err != nil {
 		return Meeting{}, err
 	}
-	next := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: map[string]Placement{}, CreatedAt: now}
+	// A move knows the run's unplaced meetings as well as the schedule before it did.
+	next := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: map[string]Placement{}, UnplacedKnown: t.UnplacedKnown || t.Version == 0, CreatedAt: now}
 	if t.Version > 0 {
 		maps.Copy(next.Placements, t.Placements)
 	} else {

@@ -108,7 +108,7 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 		}
 	}
 	out.Left = p.left
-	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, Unplaced: unplacedOf(p.left, now), CreatedAt: now}
+	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, Unplaced: unplacedOf(p.left, now), UnplacedKnown: true, CreatedAt: now}
 	reportMoves(&out, p.published, t)
 	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, correlation.From(ctx), movedEvents(accepted, t)...); err != nil {
 		return Run{}, err

@@ -37,7 +37,10 @@ type Timetable struct {
 	Version    int64
 	Placements map[string]Placement
 	Unplaced   []Unplaced
-	CreatedAt  time.Time
+	// UnplacedKnown is false for a schedule saved before runs kept what they left unplaced: its
+	// Unplaced says nothing, rather than that every meeting found a place.
+	UnplacedKnown bool
+	CreatedAt     time.Time
 }
 
 // place puts a meeting where the timetable has it. Only an accepted meeting has a place, and an
@@ -97,7 +100,7 @@ type scheduleDocument struct {
 	FairID     string              `bson:"fair_id"`
 	Version    int64               `bson:"version"`
 	Placements []placementDocument `bson:"placements"`
-	Unplaced   []unplacedDocument  `bson:"unplaced,omitempty"`
+	Unplaced   []unplacedDocument  `bson:"unplaced"` // always stored ([] for none), so that a missing field means "not kept"
 	CreatedAt  time.Time           `bson:"created_at"`
 }
 
@@ -216,7 +219,7 @@ func (s *Store) TimetableVersion(ctx context.Context, fairID string, version int
 }
 
 func (d scheduleDocument) timetable() Timetable {
-	t := Timetable{FairID: d.FairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), CreatedAt: d.CreatedAt}
+	t := Timetable{FairID: d.FairID, Version: d.Version, Placements: make(map[string]Placement, len(d.Placements)), UnplacedKnown: d.Unplaced != nil, CreatedAt: d.CreatedAt}
 	for _, p := range d.Placements {
 		t.Placements[p.MeetingID] = Placement{Day: p.Day, Slot: p.Slot, Table: p.Table}
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"go.mongodb.org/mongo-driver/v2/bson"
 )
 
 // serve serves x's routes with their OpenAPI document on a loopback port, behind token checks,
@@ -80,6 +81,28 @@ func TestTheAgendaListsWhatTheLastRunLeftUnscheduled(t *testing.T) {
 	stepListedWithWhyAndWhen(t, x)
 	stepPlacedByAMove(t, x)
 	stepGoneOnceCancelled(t, x)
+	stepNotKeptBeforeSaysNothing(t, x)
+}
+
+// stepNotKeptBeforeSaysNothing: a schedule saved before runs kept what they left unplaced (no
+// "unplaced" field) gives the organiser no list at all, rather than an empty one that would say
+// every meeting found a place; the database and a freshly loaded model agree.
+func stepNotKeptBeforeSaysNothing(t *testing.T, x *unscheduledRun) {
+	a, _ := x.read(t, "before the old schedule", x.org, "en")
+	old := bson.M{"_id": runID("f1", a.Version+1), "fair_id": "f1", "version": a.Version + 1, "placements": bson.A{}, "created_at": time.Now()}
+	if _, err := x.svc.Store.schedules.InsertOne(x.db, old); err != nil {
+		t.Fatal(err)
+	}
+	fresh := NewAgendas(x.svc.Store, x.svc.Buyers)
+	if err := fresh.Load(x.db); err != nil {
+		t.Fatal(err)
+	}
+	freshRT := &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
+	for name, body := range map[string]string{"the database": agendaJSON(t, x.rt, "", true, true), "a fresh model": agendaJSON(t, freshRT, "", true, false)} {
+		if hasField(t, []byte(body), "unscheduled") || !hasField(t, []byte(body), "grid") {
+			t.Errorf("%s's grid for a schedule that kept no list: %s, want the grid without an unscheduled list", name, body)
+		}
+	}
 }
 
 // read returns the agenda that who reads in lang.
