@@ -2858,7 +2858,7 @@ type MatchmakingMeetingAgendaResponse struct {
 	// ScheduleVersion the version of the schedule shown (0: never scheduled)
 	ScheduleVersion int `json:"schedule_version"`
 
-	// Unscheduled with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out)
+	// Unscheduled with the grid, for organisers: the accepted meetings that the schedule's run could not place and why (a meeting since cancelled, declined or placed by a move or a later run is left out); absent for a schedule saved before runs kept them
 	Unscheduled *[]MatchmakingMeetingUnscheduledItem `json:"unscheduled,omitempty"`
 }
 
