@@ -116,7 +116,7 @@ func stepDrawZone(t *testing.T, b browser, p floorPlan) {
 	b.run(chromedp.DragAndDropXY(x0, y0, x1, y1, 12))
 	b.until("the new zone's panel", "!document.querySelector('#booth-panel').hidden && document.querySelector('#zone-name') && document.activeElement.id === 'zone-name'", false)
 	panel := b.eval("document.querySelector('#booth-panel').textContent")
-	for _, want := range []string{"Khu mới", "2 gian trong khung: A03, B03.", "Gian đã xếp cho đơn vị giữ khu cũ: A02."} {
+	for _, want := range []string{"Khu mới", "2 gian được chọn: A03, B03.", "Gian đã xếp cho đơn vị giữ khu cũ: A02."} {
 		if !strings.Contains(panel, want) {
 			t.Errorf("the zone panel reads %q, want %q in it", panel, want)
 		}
@@ -148,5 +148,41 @@ func stepDrawZone(t *testing.T, b browser, p floorPlan) {
 	slices.Sort(zones["Khu C"])
 	if got := strings.Join(zones["Khu C"], " "); got != "A03 B03" || !slices.Contains(zones["Khu A"], "A02") {
 		t.Errorf("zones after saving: %v; want A03 and B03 in Khu C, A02 in Khu A", zones)
+	}
+	stepDrawZoneByKeyboard(t, b, p)
+}
+
+// stepDrawZoneByKeyboard: with "Vẽ khu" on, the keyboard picks A04 and B01 with Space (B04
+// picked and picked off again) and Enter opens the form for those two; named "Khu D" and saved,
+// they are in Khu D.
+func stepDrawZoneByKeyboard(t *testing.T, b browser, p floorPlan) {
+	t.Helper()
+	b.run(chromedp.Click("#edit-plan"))
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.run(chromedp.Click("#draw-zone"))
+	b.until("drawing", "document.querySelector('#draw-zone').getAttribute('aria-pressed') === 'true'", false)
+	for _, code := range []string{"A04", "B04", "B01", "B04"} {
+		b.eval(`document.querySelector('#booth-map g[data-code="` + code + `"]').focus(), ''`)
+		b.run(chromedp.KeyEvent(" "))
+	}
+	b.until("two booths picked", `document.querySelector('#booth-info').textContent === 'Khu mới: đã chọn 2 gian (A04, B01); bấm Enter để đặt tên khu.' && document.querySelectorAll('#booth-map .booth.in-zone').length === 2`, false)
+	b.run(chromedp.KeyEvent(kb.Enter))
+	b.until("the form for the picked booths", "document.activeElement.id === 'zone-name' && document.querySelector('#booth-panel').textContent.includes('2 gian được chọn: A04, B01.')", false)
+	b.run(chromedp.SendKeys("#zone-name", "Khu D"), chromedp.KeyEvent(kb.Enter))
+	b.until("Khu D drawn", `[...document.querySelectorAll('#booth-map .zone-label')].some((z) => z.textContent === 'Khu D') && !document.querySelector('#save-plan').disabled`, false)
+	if got := b.eval("document.activeElement.id"); got != "draw-zone" {
+		t.Errorf("after naming the zone the keyboard is on %q, want draw-zone", got)
+	}
+	b.run(chromedp.Click("#save-plan"))
+	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	var inD []string
+	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
+		if bo := it.(map[string]any); bo["zone"] == "Khu D" {
+			inD = append(inD, bo["code"].(string))
+		}
+	}
+	slices.Sort(inD)
+	if got := strings.Join(inD, " "); got != "A04 B01" {
+		t.Errorf("Khu D holds %q after saving, want A04 B01", got)
 	}
 }

@@ -539,6 +539,13 @@ function boothMap(m, opts = {}) {
     if (ev.key === "+" || ev.key === "=") { ev.preventDefault(); zoomAt(1.5, dims.W / 2, dims.H / 2); return; }
     if (ev.key === "-" || ev.key === "_") { ev.preventDefault(); zoomAt(1 / 1.5, dims.W / 2, dims.H / 2); return; }
     if (ev.key === "0") { ev.preventDefault(); const f = fitView(); flyTo(f.x, f.y, f.s, 0); return; }
+    if (b && drawing && ev.key === " ") { ev.preventDefault(); pickForZone(b); return; }
+    if (b && drawing && ev.key === "Enter") {
+      ev.preventDefault();
+      if (!picks.size) pickForZone(b);
+      openZoneForm(null);
+      return;
+    }
     if (b && (ev.key === "Enter" || ev.key === " ")) { ev.preventDefault(); openPanel(b, true); return; }
     if (b && ev.key === "Escape" && st.editing && changedGeometry(b)) {
       ev.preventDefault();
@@ -779,9 +786,11 @@ function boothMap(m, opts = {}) {
 
   // ---------- organisers: drawing a zone ----------
   // With "Vẽ khu" pressed, a drag over the plan (a mouse or one finger) draws a rectangle; the
-  // booths whose middles fall inside it take the zone named in the panel. Assigned booths keep
-  // theirs, as the API wants. (A keyboard sets a booth's zone in its panel.)
+  // booths whose middles fall inside it take the zone named in the panel. On a keyboard, Space
+  // picks the focused booth (and picks it off again) and Enter names the zone of those picked.
+  // Assigned booths keep their zone, as the API wants.
   let drawing = false, draft = null;
+  const picks = new Set();
   const metresAt = (p) => ({ x: st.cx + (p.x - dims.W / 2) / st.scale, y: st.cy + (p.y - dims.H / 2) / st.scale });
   const inRect = (b, r) => b.x + b.w / 2 >= r.x && b.x + b.w / 2 <= r.x + r.w && b.y + b.h / 2 >= r.y && b.y + b.h / 2 <= r.y + r.h;
   function setDrawing(on) {
@@ -798,7 +807,15 @@ function boothMap(m, opts = {}) {
       drawDraft(null);
       closeZoneForm();
     }
+    picks.clear();
     say(on ? t("map_zone_hint") : "");
+  }
+  // pickForZone adds booth b to the booths picked by the keyboard for a new zone, or takes it off.
+  function pickForZone(b) {
+    if (picks.has(b.code)) picks.delete(b.code); else picks.add(b.code);
+    nodes.get(b.code).g.classList.toggle("in-zone", picks.has(b.code));
+    const codes = [...picks].sort(collator.compare);
+    info.textContent = codes.length ? t("map_zone_picked").replace("{n}", codes.length).replace("{codes}", codes.join(", ")) : t("map_zone_hint");
   }
   // closeZoneForm closes the new zone's form, and gives the keyboard back to "Vẽ khu".
   function closeZoneForm() {
@@ -813,10 +830,12 @@ function boothMap(m, opts = {}) {
     draft = r;
     draftLayer.replaceChildren();
     for (const b of booths) nodes.get(b.code).g.classList.toggle("in-zone", !!r && inRect(b, r));
+    picks.clear();
     if (r) draftLayer.append(svgEl("rect", { class: "zone-draft", x: r.x, y: r.y, width: r.w, height: r.h, "vector-effect": "non-scaling-stroke" }));
   }
+  // openZoneForm asks the name of the zone of the booths inside rectangle r, or of those picked.
   function openZoneForm(r) {
-    const inside = booths.filter((b) => inRect(b, r));
+    const inside = booths.filter((b) => (r ? inRect(b, r) : picks.has(b.code)));
     const free = inside.filter(editable), held = inside.filter((b) => !editable(b));
     if (!free.length) { say(t(inside.length ? "map_zone_all_held" : "map_zone_empty"), true); drawDraft(null); return; }
     const zones = [...new Set(booths.map((b) => b.zone))].sort(collator.compare);
@@ -827,7 +846,11 @@ function boothMap(m, opts = {}) {
       const z = name.value.normalize("NFC").replace(/\s+/g, " ").trim();
       if (!z) { err.textContent = t("map_zone_name_missing"); err.hidden = false; name.setAttribute("aria-invalid", "true"); name.focus(); return; }
       for (const b of free) b.zone = z;
+      // Leaving the field first closes the browser's list of suggested names with it; the
+      // keyboard then goes back to "Vẽ khu".
+      name.blur();
       setDrawing(false);
+      zoneBtn.focus();
       check();
       drawZones();
       say(t("map_zone_set").replace("{n}", free.length).replace("{z}", z) + (held.length ? " " + t("map_zone_kept").replace("{codes}", held.map((b) => b.code).join(", ")) : ""));
