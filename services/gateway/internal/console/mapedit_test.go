@@ -173,7 +173,10 @@ func stepDrawZoneByKeyboard(t *testing.T, b browser, p floorPlan) {
 	if got := b.eval("document.activeElement.id"); got != "draw-zone" {
 		t.Errorf("after naming the zone the keyboard is on %q, want draw-zone", got)
 	}
-	b.run(chromedp.Click("#save-plan"))
+	// The keyboard saves too: Shift+Tab goes back from "Vẽ khu" over "Hoàn tác" to "Lưu thay đổi".
+	b.run(chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)), chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
+	b.until("the keyboard on Save", "document.activeElement.id === 'save-plan'", false)
+	b.run(chromedp.KeyEvent(kb.Enter))
 	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
 	var inD []string
 	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
