@@ -221,7 +221,7 @@ func LoadDemo(ctx context.Context, gateway, adminEmail, adminPassword string) ([
 	if err != nil {
 		return nil, err
 	}
-	now := time.Now()
+	now := demoNow()
 	day := func(d int) string { return now.AddDate(0, 0, d).Format(time.DateOnly) }
 	newFair := func(name, kind, province, region string, start int) (string, error) {
 		var f struct{ ID string }

@@ -10,15 +10,15 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
-// demoFairDay fills the live fair's day today: the fair gets a B2B day today (Vietnam's date)
-// that starts up to three hours before now (so that its first slots have begun whenever the demo
-// loads, and are recent enough for scans to be taken), three more meetings are placed on it
+// demoFairDay fills the live fair's day today (the demo's clock: see demoNow): the fair gets a B2B
+// day today that has begun whenever the demo loads (see todayStart), with slots recent enough for
+// scans to be taken, three more meetings are placed on it
 // (their participants are busy all of yesterday's day), every participant's badge is scanned at
 // the gate, both sides of two of today's meetings at their table (so those meetings are attended;
 // the third has a buyer waiting alone), and visitors open the exhibitors' product verification
 // pages a few times (the fair report's QR scans).
 func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors, buyers []demoParticipant) error {
-	now := time.Now().In(vntext.Zone)
+	now := demoNow()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
 	session := func(date, start string) map[string]any {
 		return map[string]any{"date": date, "start_time": start, "slot_minutes": 30, "slots": 8, "morning_slots": 4, "lunch_minutes": 60, "tables": 4}
@@ -57,13 +57,16 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 	return demoScans(ctx, org, exhibitors)
 }
 
-// todayStart is when the demo's B2B day today starts (now in Vietnam's time): three hours before
-// now on the half hour, but not before midnight, and not after 19:00, so that its eight slots
-// and lunch (five hours) end the same day.
+// demoNow is the demo's clock: Vietnam's time three hours ago. Every date of the demo counts from
+// its day, and today's B2B day starts at its time (see todayStart), so that day's first slots
+// began about three hours before the demo loads, whatever the hour, just after midnight too.
+func demoNow() time.Time { return time.Now().In(vntext.Zone).Add(-3 * time.Hour) }
+
+// todayStart is when the demo's B2B day today starts, for the demo's clock now: now on the half
+// hour, but not after 19:00, so that its eight slots and lunch (five hours) end the same day.
 func todayStart(now time.Time) string {
-	midnight := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location())
-	minutes := int(now.Sub(midnight).Minutes()) - 180
-	minutes = min(max(minutes-minutes%30, 0), 19*60)
+	minutes := now.Hour()*60 + now.Minute()
+	minutes = min(minutes-minutes%30, 19*60)
 	return fmt.Sprintf("%02d:%02d", minutes/60, minutes%60)
 }
 

@@ -24,7 +24,7 @@ type demoFairDates struct{ start, open, close int }
 // newDemoFair creates a fair for the lifecycle demo: a small hall of one grid of ten booths, its
 // entrance, stage and B2B area.
 func newDemoFair(ctx context.Context, org demoClient, name, kind, province, region string, d demoFairDates) (string, error) {
-	now := time.Now()
+	now := demoNow()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
 	var f struct{ ID string }
 	if err := org.do(ctx, "POST", "/api/fairs", map[string]any{"name_vi": name, "kind": kind, "region": region, "host_province": province,
@@ -44,7 +44,7 @@ func newDemoFair(ctx context.Context, org demoClient, name, kind, province, regi
 // patchDemoDates moves a published fair's dates: a fair is published only while applications are
 // open, so a fair shown in the past is published first and moved back after.
 func patchDemoDates(ctx context.Context, org demoClient, id string, d demoFairDates) error {
-	now := time.Now()
+	now := demoNow()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
 	if err := org.do(ctx, "PATCH", "/api/fairs/"+id, map[string]any{"applications_open": day(d.open), "applications_close": day(d.close),
 		"start_date": day(d.start), "end_date": day(d.start + 3)}, nil); err != nil {
@@ -126,7 +126,7 @@ func loadDemoLiveFair(ctx context.Context, org demoClient, exhibitors, buyers []
 	if err := patchDemoDates(ctx, org, id, demoFairDates{-1, -30, -2}); err != nil {
 		return err
 	}
-	now := time.Now()
+	now := demoNow()
 	day := func(n int) string { return now.AddDate(0, 0, n).Format(time.DateOnly) }
 	if err := moveDemoFair(ctx, org, id, "close-applications", "start"); err != nil {
 		return err
@@ -211,7 +211,7 @@ func demoMeetings(ctx context.Context, org demoClient, fairID string, revision i
 	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?fair_revision=%d&time_limit_ms=2000", fairID, revision), nil, nil); err != nil {
 		return fmt.Errorf("demo: schedule: %w", err)
 	}
-	yesterday := time.Now().AddDate(0, 0, -1).Format(time.DateOnly)
+	yesterday := demoNow().AddDate(0, 0, -1).Format(time.DateOnly)
 	recorded := 0
 	for i, id := range ids {
 		b := buyers[i/2]
