@@ -50,7 +50,7 @@ func TestConsoleCatalogue(t *testing.T) {
 	b.run(chromedp.Click("#menu"))
 	b.until("the menu entry", "[...document.querySelectorAll('#nav a')].some((a) => a.textContent === 'Sản phẩm OCOP' && a.offsetParent)", false)
 	b.eval("[...document.querySelectorAll('#nav a')].find((a) => a.textContent === 'Sản phẩm OCOP').click(), ''")
-	b.until("two products", "document.querySelectorAll('#catalogue-list .product-card').length === 2", false)
+	b.until("two products", "document.querySelectorAll('#catalogue-list .product-card').length === 2 && document.querySelector('#catalogue-status').textContent === '2 sản phẩm'", false)
 	if got := cards(b); !strings.Contains(got, "Mật ong bạc hà") || !strings.Contains(got, "Nước mắm cá cơm") {
 		t.Errorf("the catalogue shows %q", got)
 	}
@@ -86,10 +86,20 @@ func TestConsoleCatalogue(t *testing.T) {
 	b.until("one card and Xem thêm", "document.querySelectorAll('#catalogue-list .product-card').length === 1 && document.querySelector('#catalogue-more')", false)
 	for n := 2; n <= 3; n++ {
 		b.run(chromedp.Click("#catalogue-more"))
-		b.until("the next page", fmt.Sprintf("document.querySelectorAll('#catalogue-list .product-card').length === %d", n), false)
+		b.until("the next page, the keyboard on its card", fmt.Sprintf(`document.querySelectorAll('#catalogue-list .product-card').length === %d &&
+			document.activeElement === document.querySelectorAll('#catalogue-list .product-card h2')[%d]`, n, n-1), false)
 	}
 	b.until("no more pages", "!document.querySelector('#catalogue-more')", false)
 	b.eval("cataloguePage.size = 24, ''")
+	// A lost network says so, with a button to try again, and never "no product matches".
+	b.eval("window.realFetch = window.fetch, window.fetch = () => Promise.reject(new TypeError('Failed to fetch')), ''")
+	choose(b, "#cf-sector", "food")
+	b.until("the error with a retry", "document.querySelector('#catalogue-retry') && !document.querySelector('#catalogue-list .empty')", false)
+	b.eval("window.fetch = window.realFetch, ''")
+	b.run(chromedp.Click("#catalogue-retry"))
+	b.until("the answer after the retry", "!document.querySelector('#catalogue-retry') && (document.querySelector('#catalogue-list .product-card') || document.querySelector('#catalogue-list .empty'))", false)
+	choose(b, "#cf-sector", "")
+	b.until("the list back", "document.querySelectorAll('#catalogue-list .product-card').length === 3", false)
 
 	org := j.person("catalogue-organiser", 1366, 800)
 	org.login("admin@example.vn", "admin-password-1")

@@ -813,7 +813,10 @@ function boothMap(m, opts = {}) {
   // pickForZone adds booth b to the booths picked by the keyboard for a new zone, or takes it off.
   function pickForZone(b) {
     if (picks.has(b.code)) picks.delete(b.code); else picks.add(b.code);
-    nodes.get(b.code).g.classList.toggle("in-zone", picks.has(b.code));
+    const g = nodes.get(b.code).g;
+    g.classList.toggle("in-zone", picks.has(b.code));
+    // A screen reader hears a picked booth as a pressed button.
+    if (picks.has(b.code)) g.setAttribute("aria-pressed", "true"); else g.removeAttribute("aria-pressed");
     const codes = [...picks].sort(collator.compare);
     info.textContent = codes.length ? t("map_zone_picked").replace("{n}", codes.length).replace("{codes}", codes.join(", ")) : t("map_zone_hint");
   }
@@ -829,7 +832,10 @@ function boothMap(m, opts = {}) {
   function drawDraft(r) {
     draft = r;
     draftLayer.replaceChildren();
-    for (const b of booths) nodes.get(b.code).g.classList.toggle("in-zone", !!r && inRect(b, r));
+    for (const b of booths) {
+      nodes.get(b.code).g.classList.toggle("in-zone", !!r && inRect(b, r));
+      nodes.get(b.code).g.removeAttribute("aria-pressed");
+    }
     picks.clear();
     if (r) draftLayer.append(svgEl("rect", { class: "zone-draft", x: r.x, y: r.y, width: r.w, height: r.h, "vector-effect": "non-scaling-stroke" }));
   }
