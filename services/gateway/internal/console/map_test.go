@@ -276,10 +276,12 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 }
 
 // reload loads the page afresh, as the browser's reload button does.
+// The old page is marked first: until the new one has loaded, the old one must not pass for it.
 func (b browser) reload() {
 	b.t.Helper()
+	b.eval("window.beforeReload = true, ''")
 	b.run(chromedp.Reload())
-	b.until("page reloaded", "document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…') && !document.querySelector('#app').hasAttribute('aria-busy')", false)
+	b.until("page reloaded", "!window.beforeReload && document.querySelector('#app') && !document.querySelector('#app').textContent.startsWith('…') && !document.querySelector('#app').hasAttribute('aria-busy')", false)
 }
 
 // dragBooth drags booth code by (dx, dy) metres with the mouse, in steps, as a person would.
