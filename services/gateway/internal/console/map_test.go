@@ -93,9 +93,11 @@ func TestConsoleFloorPlan(t *testing.T) {
 	orgPhone.shot("map-edit")
 }
 
-// viewBox is the map's viewBox as x, y, width, height.
+// viewBox is the map's viewBox as x, y, width, height, once the map has been laid out in its
+// box (a page just drawn may not have measured its box yet).
 func viewBox(t *testing.T, b browser) [4]float64 {
 	t.Helper()
+	b.until("the map laid out", "document.querySelector('#booth-map') && document.querySelector('#booth-map').getAttribute('viewBox')", false)
 	var v [4]float64
 	s := b.eval("document.querySelector('#booth-map').getAttribute('viewBox')")
 	f := strings.Fields(s)
@@ -126,6 +128,7 @@ func boothCentre(t *testing.T, b browser, code string) (float64, float64) {
 // pxPerMetre is the map's current scale on the screen.
 func pxPerMetre(t *testing.T, b browser) float64 {
 	t.Helper()
+	viewBox(t, b) // laid out first
 	v, err := strconv.ParseFloat(b.eval("String(document.querySelector('#booth-map').getBoundingClientRect().width / document.querySelector('#booth-map').viewBox.baseVal.width)"), 64)
 	if err != nil {
 		t.Fatal(err)
