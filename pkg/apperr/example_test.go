@@ -41,11 +41,11 @@ var errCertificateExpires = apperr.M("test.certificate_expires",
 
 func ExampleStored() {
 	reason := errCertificateExpires.Store("Mật ong bạc hà", "20/05/2026")
-	fmt.Println(reason.Code, reason.Params)
+	fmt.Println(reason.Code, reason.Args)
 	fmt.Println(reason.In(apperr.Vietnamese))
 	fmt.Println(reason.In(apperr.English))
 	// Output:
-	// test.certificate_expires [Mật ong bạc hà 20/05/2026]
+	// test.certificate_expires [{text Mật ong bạc hà} {text 20/05/2026}]
 	// Giấy chứng nhận OCOP của Mật ong bạc hà hết hạn ngày 20/05/2026, trước khi hội chợ kết thúc.
 	// The OCOP certificate of Mật ong bạc hà expires on 20/05/2026, before the fair ends.
 }

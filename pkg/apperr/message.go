@@ -2,6 +2,7 @@ package apperr
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode"
@@ -65,30 +66,88 @@ func Lookup(code string) (Msg, bool) {
 	return m, ok
 }
 
-// Stored is a message kept as data, in a document or an event: its code and its parameters,
+// Stored is a message kept as data, in a document or an event: its code and its arguments,
 // said in the reader's language when read (In), never stored rendered and never as a bilingual
-// string. Parameters are kept as text: names, numbers and codes, not words to translate.
+// string.
 type Stored struct {
-	Code   string   `json:"code" bson:"code"`
-	Params []string `json:"params,omitempty" bson:"params,omitempty"`
+	Code string      `json:"code" bson:"code"`
+	Args []StoredArg `json:"args,omitempty" bson:"args,omitempty"`
 }
 
-// Store returns m with params, to keep as data.
-func (m Msg) Store(params ...string) Stored { return Stored{Code: m.Code, Params: params} }
+// StoredArg is one argument of a Stored message: its kind and its value as text.
+type StoredArg struct {
+	Kind  string `json:"kind" bson:"kind"`
+	Value string `json:"value" bson:"value"`
+}
 
-// In says s in lang. A code this program does not define is said as the code itself, so that a
-// reason stored by a newer version still reads as something a client can map.
-func (s Stored) In(lang Lang) string {
-	m, ok := Lookup(s.Code)
-	if !ok {
-		return s.Code
-	}
-	args := make([]any, len(s.Params))
-	for i, p := range s.Params {
+// Kinds of a stored argument: words and a number are said as they are, a message (kept by its
+// code) in the reader's language.
+const (
+	ArgText    = "text"
+	ArgNumber  = "number"
+	ArgMessage = "message"
+)
+
+// Store returns m with params (names, numbers and codes, not words to translate), to keep as
+// data.
+func (m Msg) Store(params ...string) Stored {
+	args := make([]any, len(params))
+	for i, p := range params {
 		args[i] = p
 	}
-	return m.With(args...).In(lang)
+	return m.With(args...).Store()
 }
+
+// Store returns t to keep as data. A whole number stays a number, a Msg is kept by its code, and
+// any other argument as the text it prints as.
+func (t Text) Store() Stored {
+	s := Stored{Code: t.Msg.Code}
+	for _, a := range t.Args {
+		switch v := a.(type) {
+		case int:
+			s.Args = append(s.Args, StoredArg{Kind: ArgNumber, Value: strconv.Itoa(v)})
+		case int64:
+			s.Args = append(s.Args, StoredArg{Kind: ArgNumber, Value: strconv.FormatInt(v, 10)})
+		case Msg:
+			s.Args = append(s.Args, StoredArg{Kind: ArgMessage, Value: v.Code})
+		default:
+			s.Args = append(s.Args, StoredArg{Kind: ArgText, Value: fmt.Sprint(a)})
+		}
+	}
+	return s
+}
+
+// Text is s as a message with its arguments again. A code this program does not define is a
+// message that says the code itself, so that a reason stored by a newer version still reads as
+// something a client can map; so is an argument naming such a message.
+func (s Stored) Text() Text {
+	m, ok := Lookup(s.Code)
+	if !ok {
+		return Msg{Code: s.Code, VI: s.Code, EN: s.Code}.With()
+	}
+	args := make([]any, len(s.Args))
+	for i, a := range s.Args {
+		args[i] = a.arg()
+	}
+	return m.With(args...)
+}
+
+func (a StoredArg) arg() any {
+	switch a.Kind {
+	case ArgNumber:
+		if n, err := strconv.Atoi(a.Value); err == nil {
+			return n
+		}
+	case ArgMessage:
+		if m, ok := Lookup(a.Value); ok {
+			return m
+		}
+	}
+	return a.Value
+}
+
+// In says s in lang.
+func (s Stored) In(lang Lang) string { return s.Text().In(lang) }
 
 // Messages returns every message defined so far in this program, in definition order.
 func Messages() []Msg {

@@ -86,9 +86,39 @@ func TestValidationKeepsCodes(t *testing.T) {
 	}
 }
 
+// A text kept as data and read back says the same in each language: a number stays a number
+// (%d), a message argument is said in the reader's language, and a code or a message argument
+// this program does not define reads as the code.
+func TestStoredTextReadsBackTyped(t *testing.T) {
+	slot := apperr.M("test.slot_of", "Khung %d của %s bị %s.", "Slot %d of %s is %s.")
+	text := slot.With(7, "HTX Tân Cương", msgNoun)
+	kept := text.Store()
+	want := apperr.Stored{Code: "test.slot_of", Args: []apperr.StoredArg{
+		{Kind: apperr.ArgNumber, Value: "7"}, {Kind: apperr.ArgText, Value: "HTX Tân Cương"}, {Kind: apperr.ArgMessage, Value: "test.noun_fair"}}}
+	if diff := cmp.Diff(want, kept); diff != "" {
+		t.Fatalf("Store (-want +got):\n%s", diff)
+	}
+	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
+		if got, want := kept.In(lang), text.In(lang); got != want {
+			t.Errorf("read back in %s: %q, want %q", lang, got, want)
+		}
+	}
+	if got := kept.Text().In(apperr.English); got != "Slot 7 of HTX Tân Cương is fair." {
+		t.Errorf("Text().In(en) = %q", got)
+	}
+	newer := apperr.Stored{Code: "test.slot_of", Args: []apperr.StoredArg{
+		{Kind: apperr.ArgNumber, Value: "7"}, {Kind: "colour", Value: "đỏ"}, {Kind: apperr.ArgMessage, Value: "test.from_a_newer_version"}}}
+	if got := newer.In(apperr.English); got != "Slot 7 of đỏ is test.from_a_newer_version." {
+		t.Errorf("arguments of unknown kinds read %q, want their values", got)
+	}
+	if got := (apperr.Stored{Code: "test.from_a_newer_version", Args: []apperr.StoredArg{{Kind: apperr.ArgText, Value: "x"}}}).Text().In(apperr.Vietnamese); got != "test.from_a_newer_version" {
+		t.Errorf("an unknown code reads %q, want the code", got)
+	}
+}
+
 func TestStoredReadsInEachLanguage(t *testing.T) {
 	s := msgBooth.Store("HTX Tân Cương", "A-12")
-	if s.Code != "test.booth_taken" || len(s.Params) != 2 {
+	if s.Code != "test.booth_taken" || len(s.Args) != 2 {
 		t.Fatalf("Store = %+v", s)
 	}
 	if got := s.In(apperr.Vietnamese); got != "Gian hàng A-12 đã thuộc về HTX Tân Cương." {

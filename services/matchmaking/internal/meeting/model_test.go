@@ -133,13 +133,19 @@ func agendaJSON(tb testing.TB, rt *Routes, who string, organiser, fromDB bool) s
 
 // checkSame fails unless this replica's model, a model freshly loaded from the database and the
 // database itself give the same agendas: two buyers', two producers' and the organiser's grid.
-func (x *agendaFixture) checkSame(t *testing.T, step string) {
+// freshRoutes are x's routes over an agenda model loaded afresh from the database.
+func (x *agendaFixture) freshRoutes(t *testing.T) *Routes {
 	t.Helper()
 	fresh := NewAgendas(x.svc.Store, x.svc.Buyers)
 	if err := fresh.Load(x.db); err != nil {
 		t.Fatal(err)
 	}
-	freshRT := &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
+	return &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
+}
+
+func (x *agendaFixture) checkSame(t *testing.T, step string) {
+	t.Helper()
+	freshRT := x.freshRoutes(t)
 	for _, v := range []struct {
 		who       string
 		organiser bool

@@ -1,9 +1,7 @@
 package meeting
 
 import (
-	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -32,78 +30,24 @@ func unplacedOf(left []schedule.Unscheduled, now time.Time) []Unplaced {
 	return out
 }
 
-// Kinds of a reason's stored argument: a number and words are said as they are, a message in
-// the reader's language.
-const (
-	argNumber  = "number"
-	argText    = "text"
-	argMessage = "message"
-)
-
 // unplacedDocument is an unplaced meeting as a schedule document keeps it: its reason's code and
 // arguments, never words in one language.
 type unplacedDocument struct {
 	MeetingID string        `bson:"meeting_id"`
-	Code      string        `bson:"code"`
-	Args      []argDocument `bson:"args,omitempty"`
+	Why       apperr.Stored `bson:",inline"`
 	Since     time.Time     `bson:"since"`
-}
-
-type argDocument struct {
-	Kind  string `bson:"kind"`
-	Value string `bson:"value"`
 }
 
 func toUnplacedDocuments(us []Unplaced) []unplacedDocument {
 	out := make([]unplacedDocument, 0, len(us))
 	for _, u := range us {
-		d := unplacedDocument{MeetingID: u.MeetingID, Code: u.Why.Msg.Code, Since: u.Since}
-		for _, a := range u.Why.Args {
-			d.Args = append(d.Args, toArgDocument(a))
-		}
-		out = append(out, d)
+		out = append(out, unplacedDocument{MeetingID: u.MeetingID, Why: u.Why.Store(), Since: u.Since})
 	}
 	return out
 }
 
-func toArgDocument(a any) argDocument {
-	switch v := a.(type) {
-	case int:
-		return argDocument{Kind: argNumber, Value: strconv.Itoa(v)}
-	case int64:
-		return argDocument{Kind: argNumber, Value: strconv.FormatInt(v, 10)}
-	case apperr.Msg:
-		return argDocument{Kind: argMessage, Value: v.Code}
-	}
-	return argDocument{Kind: argText, Value: fmt.Sprint(a)}
-}
-
 func (d unplacedDocument) unplaced() Unplaced {
-	since := d.Since.In(vntext.Zone)
-	msg, ok := apperr.Lookup(d.Code)
-	if !ok {
-		// A reason a newer version stored: said as its code, which clients can still map.
-		return Unplaced{MeetingID: d.MeetingID, Why: apperr.Msg{Code: d.Code, VI: d.Code, EN: d.Code}.With(), Since: since}
-	}
-	args := make([]any, 0, len(d.Args))
-	for _, a := range d.Args {
-		args = append(args, a.arg())
-	}
-	return Unplaced{MeetingID: d.MeetingID, Why: msg.With(args...), Since: since}
-}
-
-func (d argDocument) arg() any {
-	switch d.Kind {
-	case argNumber:
-		if n, err := strconv.Atoi(d.Value); err == nil {
-			return n
-		}
-	case argMessage:
-		if m, ok := apperr.Lookup(d.Value); ok {
-			return m
-		}
-	}
-	return d.Value
+	return Unplaced{MeetingID: d.MeetingID, Why: d.Why.Text(), Since: d.Since.In(vntext.Zone)}
 }
 
 type unscheduledItem struct {

@@ -93,11 +93,7 @@ func stepNotKeptBeforeSaysNothing(t *testing.T, x *unscheduledRun) {
 	if _, err := x.svc.Store.schedules.InsertOne(x.db, old); err != nil {
 		t.Fatal(err)
 	}
-	fresh := NewAgendas(x.svc.Store, x.svc.Buyers)
-	if err := fresh.Load(x.db); err != nil {
-		t.Fatal(err)
-	}
-	freshRT := &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
+	freshRT := x.freshRoutes(t)
 	for name, body := range map[string]string{"the database": agendaJSON(t, x.rt, "", true, true), "a fresh model": agendaJSON(t, freshRT, "", true, false)} {
 		if hasField(t, []byte(body), "unscheduled") || !hasField(t, []byte(body), "grid") {
 			t.Errorf("%s's grid for a schedule that kept no list: %s, want the grid without an unscheduled list", name, body)
