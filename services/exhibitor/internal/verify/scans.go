@@ -80,6 +80,13 @@ func NewStats() *Stats {
 	return &Stats{byProduct: map[string]*productScans{}, applied: map[string]bool{}}
 }
 
+// reset empties the model, for a load that reads again.
+func (s *Stats) reset() {
+	s.mu.Lock()
+	s.byProduct, s.applied = map[string]*productScans{}, map[string]bool{}
+	s.mu.Unlock()
+}
+
 // Apply adds a batch of counts, unless a batch with its ID was applied already.
 func (s *Stats) Apply(b events.ScansCountedV1) {
 	s.mu.Lock()
