@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
 )
 
 // scanKey is what a view is counted by: the product, the fair running where its producer
@@ -70,20 +71,30 @@ type productScans struct {
 // the others' come from the stream. A batch is applied once, by its ID. Its methods are safe for
 // concurrent use.
 type Stats struct {
-	mu        sync.RWMutex
-	byProduct map[string]*productScans
-	applied   map[string]bool
+	mu         sync.RWMutex
+	byProduct  map[string]*productScans
+	applied    map[string]time.Time // batch ID: its time, to forget it once it cannot come again
+	newest     time.Time            // the newest batch's time
+	sincePrune int
 }
+
+// rememberFor is how long a batch's ID is kept after its time: a batch comes again only from the
+// stream, and the relay publishes nothing older than its horizon; a day more for clocks.
+const rememberFor = outbox.Horizon + 24*time.Hour
+
+// pruneEvery is how many batches are applied between two sweeps of the IDs past rememberFor, so
+// that a replica running for months keeps a few days of IDs rather than every batch it saw.
+const pruneEvery = 4096
 
 // NewStats returns an empty model.
 func NewStats() *Stats {
-	return &Stats{byProduct: map[string]*productScans{}, applied: map[string]bool{}}
+	return &Stats{byProduct: map[string]*productScans{}, applied: map[string]time.Time{}}
 }
 
 // reset empties the model, for a load that reads again.
 func (s *Stats) reset() {
 	s.mu.Lock()
-	s.byProduct, s.applied = map[string]*productScans{}, map[string]bool{}
+	s.byProduct, s.applied, s.newest, s.sincePrune = map[string]*productScans{}, map[string]time.Time{}, time.Time{}, 0
 	s.mu.Unlock()
 }
 
@@ -91,10 +102,21 @@ func (s *Stats) reset() {
 func (s *Stats) Apply(b events.ScansCountedV1) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if s.applied[b.BatchID] {
+	if _, ok := s.applied[b.BatchID]; ok {
 		return
 	}
-	s.applied[b.BatchID] = true
+	s.applied[b.BatchID] = b.At
+	if b.At.After(s.newest) {
+		s.newest = b.At
+	}
+	if s.sincePrune++; s.sincePrune >= pruneEvery {
+		s.sincePrune = 0
+		for id, at := range s.applied {
+			if at.Before(s.newest.Add(-rememberFor)) {
+				delete(s.applied, id)
+			}
+		}
+	}
 	for _, c := range b.Counts {
 		p := s.byProduct[c.ProductID]
 		if p == nil {

@@ -1,6 +1,7 @@
 package verify
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -68,5 +69,24 @@ func TestStatsApplyEachBatchOnce(t *testing.T) {
 	c.Return(counts)
 	if again := c.Take(); !slices.Equal(again, counts) {
 		t.Errorf("after Return, Take = %+v, want %+v", again, counts)
+	}
+}
+
+// A replica running for months keeps the IDs of the batches that could still come again (within
+// the relay's horizon and a day), not every batch it ever applied; those it keeps still count once.
+func TestStatsForgetsBatchesThatCannotComeAgain(t *testing.T) {
+	m := NewStats()
+	start := date("2026-01-01")
+	n := 2 * pruneEvery
+	for i := range n {
+		at := start.Add(time.Duration(i) * 10 * time.Minute) // ~57 days of batches
+		m.Apply(events.ScansCountedV1{BatchID: fmt.Sprint("b", i), At: at, Counts: []events.ScanCountV1{{ProductID: "p1", Day: "2026-01-01", Count: 1}}})
+	}
+	if len(m.applied) >= n/2 {
+		t.Errorf("after %d batches over 57 days the model keeps %d IDs, want about %s of them", n, len(m.applied), rememberFor)
+	}
+	m.Apply(events.ScansCountedV1{BatchID: fmt.Sprint("b", n-1), At: start.Add(time.Duration(n-1) * 10 * time.Minute), Counts: []events.ScanCountV1{{ProductID: "p1", Count: 1}}})
+	if total, _, _ := m.Of("p1"); total != n {
+		t.Errorf("total = %d, want %d: a recent batch applied again counts once", total, n)
 	}
 }
