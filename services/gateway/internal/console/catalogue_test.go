@@ -84,6 +84,13 @@ func TestConsoleCatalogue(t *testing.T) {
 	// One product a page: "Xem thêm" adds the next under it until there is none.
 	b.eval("cataloguePage.size = 1, render(true), ''")
 	b.until("one card and Xem thêm", "document.querySelectorAll('#catalogue-list .product-card').length === 1 && document.querySelector('#catalogue-more')", false)
+	// A page that cannot be read says so and leaves the button to try again.
+	b.eval("window.realFetch = window.fetch, window.fetch = (u, o) => String(u).includes('cursor=') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), " +
+		"document.querySelector('#toast').textContent = '', ''")
+	b.run(chromedp.Click("#catalogue-more"))
+	b.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+
+		"!document.querySelector('#catalogue-more').disabled && document.querySelectorAll('#catalogue-list .product-card').length === 1", false)
+	b.eval("window.fetch = window.realFetch, ''")
 	for n := 2; n <= 3; n++ {
 		b.run(chromedp.Click("#catalogue-more"))
 		b.until("the next page, the keyboard on its card", fmt.Sprintf(`document.querySelectorAll('#catalogue-list .product-card').length === %d &&

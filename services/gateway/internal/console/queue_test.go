@@ -149,12 +149,7 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	choose(org, "#qf-sector", "")
 	choose(org, "#qf-sort", "-stars")
 	org.until("most stars first", rows+".startsWith('HTX Gạo Séng Cù|') && "+rows+".endsWith('|Hộ kinh doanh Trà Shan Tuyết')", false)
-	// Paging: two a page, the rest behind "Xem thêm".
-	org.eval("queuePage.size = 2, ''")
-	org.run(chromedp.Click("#queue-tabs button[data-tab=active]"))
-	org.until("one page of two", "document.querySelectorAll('#app-queue tr[data-app]').length === 2 && document.querySelector('#queue-more')", false)
-	org.run(chromedp.Click("#queue-more"))
-	org.until("all four after Xem thêm", "document.querySelectorAll('#app-queue tr[data-app]').length === 4 && !document.querySelector('#queue-more')", false)
+	stepQueuePaging(t, org)
 	// Bulk approve everything shown: the ineligible one is asked about, the approved one is not moved.
 	org.eval("window.asked = ''; window.confirm = (m) => { window.asked = m; return true }, ''")
 	org.run(chromedp.Click("#pick-all"))
@@ -175,6 +170,44 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.run(chromedp.Click("#app-queue tr[data-app] input.pick"))
 	org.run(chromedp.Click("#bulk-waitlist"))
 	org.until("one waitlisted", "document.querySelector('#queue-tabs button[data-tab=waitlisted]').textContent === 'Danh sách chờ 1'", false)
+}
+
+// stepQueuePaging: two applications a page, the rest behind "Xem thêm". A page that answers
+// after the organiser changed a filter is not added to the new list, a page that cannot be read
+// says so and leaves the button to try again, and a page added takes the keyboard to its first row.
+func stepQueuePaging(t *testing.T, org browser) {
+	t.Helper()
+	const onePage = "document.querySelectorAll('#app-queue tr[data-app]').length === 2 && document.querySelector('#queue-more')"
+	org.eval("queuePage.size = 2, ''")
+	org.run(chromedp.Click("#queue-tabs button[data-tab=active]"))
+	org.until("one page of two", onePage, false)
+	// The next page's answer is held back until the organiser has narrowed the queue to 5★.
+	org.eval(`window.realFetch = window.fetch, window.held = null, window.pageAnswered = false,
+		window.fetch = (url, opts) => !String(url).includes('cursor=') ? window.realFetch(url, opts) : new Promise((ok) => { window.held = () => ok(
+			window.realFetch(url, opts).then(async (r) => { const body = await r.text(); window.pageAnswered = true; return new Response(body, { status: r.status, headers: r.headers }) })) }), ''`)
+	org.run(chromedp.Click("#queue-more"))
+	org.until("the next page asked for", "window.held", false)
+	choose(org, "#qf-stars", "5")
+	org.until("five stars only", rows+" === 'HTX Gạo Séng Cù'", false)
+	org.eval("window.held(), ''")
+	org.until("the overtaken page answered", "window.pageAnswered", false)
+	// A dropped page changes nothing to wait for: give a wrongly kept one time to show.
+	time.Sleep(500 * time.Millisecond)
+	if got := org.eval(rows); got != "HTX Gạo Séng Cù" {
+		t.Errorf("after a page overtaken by the 5★ filter answered, the queue shows %q, want the 5★ one alone", got)
+	}
+	choose(org, "#qf-stars", "")
+	org.until("one page of two again", onePage, false)
+	org.eval("window.fetch = (url, opts) => String(url).includes('cursor=') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(url, opts), " +
+		"document.querySelector('#toast').textContent = '', ''")
+	org.run(chromedp.Click("#queue-more"))
+	org.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+onePage+
+		" && !document.querySelector('#queue-more').disabled", false)
+	org.eval("window.fetch = window.realFetch, ''")
+	org.run(chromedp.Click("#queue-more"))
+	org.until("all four after Xem thêm, the keyboard on the first new row", "document.querySelectorAll('#app-queue tr[data-app]').length === 4 && !document.querySelector('#queue-more') && "+
+		"document.activeElement === document.querySelectorAll('#app-queue tr[data-app]')[2].querySelector('input.pick')", false)
+	org.shot("queue-more")
 }
 
 // choose sets a filter as a person picks it (the list's change event, or the search box's input).

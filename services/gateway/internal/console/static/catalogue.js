@@ -17,7 +17,6 @@ async function viewCatalogue() {
   // A short line says what the list holds (a screen reader hears it, not every card again).
   const status = h("p", { class: "muted", id: "catalogue-status", role: "status" });
   const more = h("div", { class: "actions" });
-  let loads = 0;
   let items = [];
   const query = () => {
     const p = new URLSearchParams();
@@ -34,46 +33,31 @@ async function viewCatalogue() {
     status.textContent = "";
     list.replaceChildren(h("p", { class: "err", role: "alert" }, (r && r.data && (r.data.detail || r.data.title)) || t("failed"), " ",
       h("button", { type: "button", class: "secondary", id: "catalogue-retry", onclick: load }, t("retry"))));
-    more.replaceChildren();
   };
   // get reads one page; a network error answers like a failed request.
   const get = (q) => api("GET", "/api/products?" + q).catch(() => null);
-  // pageOn offers the next page when there is one; it adds to the cards shown, moves the keyboard
-  // to the first new card, and is dropped when a later choice reloaded the list meanwhile.
-  const pageOn = (cursor, q) => more.replaceChildren(cursor ? h("button", { type: "button", class: "secondary", id: "catalogue-more", onclick: async (ev) => {
-    ev.currentTarget.disabled = true;
-    const mine = loads;
-    q.set("cursor", cursor);
-    const r = await get(q);
-    if (mine !== loads) return;
-    if (!r || !r.ok) { ev.currentTarget.disabled = false; toast((r && r.data && r.data.detail) || t("failed")); return; }
+  // "Xem thêm" adds the next page's cards; the keyboard goes to the first new card's heading.
+  const pages = pager(more, "catalogue-more", (page) => {
     const first = items.length;
-    items = items.concat(r.data.items || []);
+    items = items.concat(page);
     draw();
-    pageOn(r.data.next_cursor, q);
-    const card = list.children[first] && list.children[first].querySelector("h2");
-    if (card) card.focus();
-  } }, t("show_more")) : "");
+    return list.children[first];
+  });
   // load asks for the first page; an answer that a later choice overtook is dropped.
   async function load() {
-    const mine = ++loads;
-    more.replaceChildren();
+    const fresh = pages.load();
     const q = query();
     const r = await get(q);
-    if (mine !== loads) return;
+    if (!fresh()) return;
     if (!r || !r.ok) { failed(r); return; }
     items = r.data.items || [];
     draw();
-    pageOn(r.data.next_cursor, q);
+    pages.offer(r.data.next_cursor, (cursor) => { q.set("cursor", cursor); return get(q); });
   }
-  const sel = (key, label, options, all = t("all")) => h("div", { class: "field" }, h("label", { for: "cf-" + key }, label),
-    h("select", { id: "cf-" + key, onchange: (ev) => { st[key] = ev.target.value; load(); } },
-      [...(all ? [["", all]] : []), ...options].map(([v, l]) => h("option", { value: v, selected: st[key] === v }, l))));
-  let timer;
-  const search = h("input", { type: "search", id: "cf-q", value: st.q, placeholder: t("cat_search_hint"), autocomplete: "off",
-    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(load, 300); } });
-  const filters = h("form", { class: "queue-filters", role: "search", onsubmit: (ev) => { ev.preventDefault(); clearTimeout(timer); load(); } },
-    h("div", { class: "field full" }, h("label", { for: "cf-q" }, t("search")), search),
+  const sel = (key, label, options, all) => filterSelect(st, "cf-", key, label, options, load, all);
+  const search = searchField(st, "cf-q", t("cat_search_hint"), load);
+  const filters = h("form", { class: "queue-filters", role: "search", onsubmit: (ev) => { ev.preventDefault(); search.now(); } },
+    search.field,
     sel("sector", t("by_sector"), ref.sectors.map((s) => [s.code, s["name_" + S.lang] || s.name_vi])),
     sel("min_stars", t("stars"), [["3", t("cat_from_stars").replace("{n}", 3)], ["4", t("cat_from_stars").replace("{n}", 4)], ["5", "5★"]]),
     sel("province", t("province"), opt(sortBy(ref.provinces, (p) => p.name), "code", "name")),

@@ -267,3 +267,64 @@ function focusAfterRender(sel) {
     setTimeout(wait, 0);
   };
 }
+
+// ---------- lists with filters and "Xem thêm" ----------
+// The catalogue and the application queue are the same kind of list: filters kept in a state
+// object, a search box, and pages read with a cursor. These pieces keep them behaving alike.
+
+// filterSelect is a labelled <select> (id prefix + key) showing st[key]; a choice sets st[key]
+// and calls changed. all names the "any value" choice listed first; "" leaves it out.
+function filterSelect(st, prefix, key, label, options, changed, all = t("all")) {
+  return h("div", { class: "field" }, h("label", { for: prefix + key }, label),
+    h("select", { id: prefix + key, onchange: (ev) => { st[key] = ev.target.value; changed(); } },
+      [...(all ? [["", all]] : []), ...options].map(([v, l]) => h("option", { value: v, selected: st[key] === v }, l))));
+}
+
+// searchField is a labelled search box showing st.q. Typing sets st.q and calls changed once
+// the typing pauses for 300 ms: a word is one request, not one a letter. now() runs a waiting
+// search at once (Enter in a search form).
+function searchField(st, id, hint, changed) {
+  let timer;
+  const input = h("input", { type: "search", id, value: st.q, placeholder: hint, autocomplete: "off",
+    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(changed, 300); } });
+  return { field: h("div", { class: "field full" }, h("label", { for: id }, t("search")), input), now: () => { clearTimeout(timer); changed(); } };
+}
+
+// focusFirst puts the keyboard on el's first control, or on what el made focusable with
+// tabindex (a card's heading), so a keyboard user goes on from the first of the items just added.
+function focusFirst(el) {
+  const to = el && el.querySelector("a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]");
+  if (to) to.focus();
+}
+
+// pager numbers a list's loads and offers its next page behind a "Xem thêm" button (id) in box.
+// A page, first or next, that a newer load overtook is dropped: it belongs to a list no longer
+// shown. add(items) appends a page's items to the list and returns the first new item's element.
+function pager(box, id, add) {
+  let loads = 0;
+  const pg = {
+    // load starts a new list (a filter or the search changed) and takes its button away. It
+    // returns fresh(), which says whether no newer load has started since.
+    load() {
+      const mine = ++loads;
+      box.replaceChildren();
+      return () => mine === loads;
+    },
+    // offer shows the button when cursor names a next page; read(cursor) answers it as api()
+    // does. While it reads the button is disabled; a failed read enables it again and says so.
+    offer(cursor, read) {
+      box.replaceChildren(cursor ? h("button", { type: "button", class: "secondary", id, onclick: async (ev) => {
+        const button = ev.currentTarget;
+        button.disabled = true;
+        const mine = loads;
+        const r = await read(cursor).catch(() => null);
+        if (mine !== loads) return;
+        if (!r || !r.ok || !r.data) { button.disabled = false; toast((r && r.data && r.data.detail) || t("failed")); return; }
+        const first = add(r.data.items || []);
+        pg.offer(r.data.next_cursor, read);
+        focusFirst(first);
+      } }, t("show_more")) : "");
+    },
+  };
+  return pg;
+}

@@ -37,11 +37,18 @@ async function fairApps(f, ref) {
   const resultBox = h("div", { id: "bulk-result", role: "status" });
   const bulkBar = h("div", { class: "actions bulk", id: "bulk-bar" });
   let items = [];
-  let loads = 0;
+  // "Xem thêm" adds the next page's rows; the keyboard goes to the first new row's box, where a
+  // keyboard user picks it or goes on to its review buttons.
+  const pages = pager(more, "queue-more", (page) => {
+    const first = items.length;
+    items = items.concat(page);
+    drawList();
+    return listBox.querySelectorAll("#app-queue tr[data-app]")[first];
+  });
 
   // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped.
   const load = async () => {
-    const mine = ++loads;
+    const fresh = pages.load();
     const filters = queueQuery(st);
     const statuses = queueTabs.find((x) => x[0] === st.tab)[1];
     const lp = new URLSearchParams(filters);
@@ -49,25 +56,13 @@ async function fairApps(f, ref) {
     lp.set("sort", st.sort);
     lp.set("limit", String(queuePage.size));
     const [counts, list] = await Promise.all([api("GET", `/api/fairs/${f.id}/applications/counts?${filters}`), api("GET", `/api/fairs/${f.id}/applications?${lp}`)]);
-    if (mine !== loads) return;
+    if (!fresh()) return;
     const by = (counts.data && counts.data.by_status) || {};
     tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""), "aria-selected": String(key === st.tab),
       dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } }, t("qt_" + key) + " ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0))))));
     items = (list.data && list.data.items) || [];
     drawList();
-    pageOn(list.data && list.data.next_cursor, lp);
-  };
-
-  // pageOn offers the next page, if there is one: "Xem thêm" adds it under the ones shown.
-  const pageOn = (cursor, lp) => {
-    more.replaceChildren(cursor ? h("button", { type: "button", class: "secondary", id: "queue-more", onclick: async (ev) => {
-      ev.currentTarget.disabled = true;
-      lp.set("cursor", cursor);
-      const r = await api("GET", `/api/fairs/${f.id}/applications?${lp}`);
-      items = items.concat((r.data && r.data.items) || []);
-      drawList();
-      pageOn(r.data && r.data.next_cursor, lp);
-    } }, t("show_more")) : "");
+    pages.offer(list.data && list.data.next_cursor, (cursor) => { lp.set("cursor", cursor); return api("GET", `/api/fairs/${f.id}/applications?${lp}`); });
   };
 
   const drawBulk = () => {
@@ -122,22 +117,18 @@ function bulkResult(res) {
       h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null];
 }
 
-// queueFilters draws the search box and the filters; each change reloads the queue.
+// queueFilters draws the search box and the filters; each change reloads the queue. A new
+// filter or search also forgets the picked applications: they may no longer be listed.
 function queueFilters(st, ref, load) {
-  const sel = (key, label, options) => h("div", { class: "field" }, h("label", { for: "qf-" + key }, label),
-    h("select", { id: "qf-" + key, onchange: (ev) => { st[key] = ev.target.value; st.picked.clear(); load(); } },
-      [["", t("all")], ...options].map(([v, l]) => h("option", { value: v, selected: st[key] === v }, l))));
-  let timer;
-  const search = h("input", { type: "search", id: "qf-q", value: st.q, placeholder: t("queue_search_hint"), autocomplete: "off",
-    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(() => { st.picked.clear(); load(); }, 300); } });
+  const refilter = () => { st.picked.clear(); load(); };
+  const sel = (key, label, options) => filterSelect(st, "qf-", key, label, options, refilter);
   return h("div", { class: "queue-filters", role: "search" },
-    h("div", { class: "field full" }, h("label", { for: "qf-q" }, t("search")), search),
+    searchField(st, "qf-q", t("queue_search_hint"), refilter).field,
     sel("province", t("province"), opt(sortBy(ref.provinces, (p) => p.name), "code", "name")),
     sel("sector", t("by_sector"), ref.sectors.map((s) => [s.code, s["name_" + S.lang] || s.name_vi])),
     sel("stars", t("stars"), [["3", "3★"], ["4", "4★"], ["5", "5★"]]),
     sel("eligible", t("eligibility"), [["true", t("eligible")], ["false", t("not_eligible")]]),
-    h("div", { class: "field" }, h("label", { for: "qf-sort" }, t("sort")), h("select", { id: "qf-sort", onchange: (ev) => { st.sort = ev.target.value; load(); } },
-      queueSorts.map((s) => h("option", { value: s, selected: st.sort === s }, t("sort_" + s))))));
+    filterSelect(st, "qf-", "sort", t("sort"), queueSorts.map((s) => [s, t("sort_" + s)]), load, ""));
 }
 
 // queueRow is one application: its box to pick it, the products, each rule, the status and the
