@@ -122,7 +122,7 @@ func (rt *Routes) Register(api httpx.API) {
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	rt.registerCounts(api, staff)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).", Request: createRequest{}, Response: response{}}, rt.create)
+		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).", Request: createRequest{}, Response: response{}}, rt.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
 		Summary: "Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "status", Description: "requested, accepted, declined or cancelled"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.list)

@@ -52,6 +52,9 @@ var (
 	msgCapReached = apperr.M("meeting_cap_reached",
 		"%s đã có %d cuộc gặp tại hội chợ này, mức tối đa cho phép.",
 		"The %s already has %d meetings at this fair, the most allowed.")
+	msgAskBusy = apperr.M("meeting_ask_busy",
+		"Đang có một yêu cầu gặp khác của cùng người tham gia được xử lý. Vui lòng thử lại sau ít giây.",
+		"Another meeting request of the same participant is being handled. Please try again in a few seconds.")
 	msgNoBooth = apperr.M("meeting_producer_no_booth",
 		"không có gian hàng tại hội chợ này: chỉ hẹn gặp được các chủ thể trưng bày tại hội chợ",
 		"holds no booth at this fair: meetings are with the fair's exhibitors")

@@ -116,6 +116,12 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 	default:
 		return Meeting{}, apperr.New(apperr.Forbidden, msgAskOwnOnly)
 	}
+	// From the count to the write, no other ask of either side may count (see asklock.go).
+	unlock, err := s.Store.lockAsks(ctx, f.ID, []string{b.ID, prod.ID}, s.now)
+	if err != nil {
+		return Meeting{}, err
+	}
+	defer unlock()
 	for _, x := range []struct{ field, id string }{{"buyer_id", b.ID}, {"producer_id", prod.ID}} {
 		n, err := s.Store.CountActive(ctx, f.ID, x.field, x.id)
 		if err != nil {

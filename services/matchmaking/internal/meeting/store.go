@@ -125,6 +125,7 @@ type Store struct {
 	holdings  *mongo.Collection
 	schedules *mongo.Collection
 	leases    *mongo.Collection
+	askLocks  *mongo.Collection
 
 	// cache holds each fair's newest schedule seen, read again only when a newer version is
 	// stored (see newest): schedules are insert-only, so a version never changes.
@@ -156,7 +157,7 @@ func NewStore(db *storage.DB) *Store {
 	c, schedules := db.Collection(Collection), db.Collection(SchedulesCollection)
 	return &Store{c: c, meetings: outbox.NewWriter(c, "meeting", ErrStale), runs: outbox.NewWriter(schedules, "schedule", nil),
 		unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
-		schedules: schedules, leases: db.Collection(LeasesCollection), cache: map[string]Timetable{}}
+		schedules: schedules, leases: db.Collection(LeasesCollection), askLocks: db.Collection(AskLocksCollection), cache: map[string]Timetable{}}
 }
 
 // change is the event of subject about m as it now is.
