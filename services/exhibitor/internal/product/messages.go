@@ -24,6 +24,9 @@ var (
 	msgCertificateTooEarly = apperr.M("certificate_before_ocop",
 		"giấy chứng nhận OCOP chỉ có từ năm 2018",
 		"OCOP certificates exist since 2018")
+	msgCertificateInFuture = apperr.M("certificate_issued_in_future",
+		"không được sau ngày hôm nay (giờ Việt Nam)",
+		"must not be after today (Vietnam time)")
 	msgGTIN = apperr.M("gtin_invalid",
 		"phải là mã vạch 13 chữ số có số kiểm tra đúng (mã GS1 Việt Nam bắt đầu bằng 893)",
 		"must be a 13-digit barcode with a correct check digit (GS1 Vietnam codes start with 893)")

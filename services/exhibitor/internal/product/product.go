@@ -91,7 +91,7 @@ type Fields struct {
 // New validates a new product of producerID.
 func New(id, producerID string, f Fields, now time.Time) (Product, error) {
 	p := Product{ID: id, ProducerID: producerID, Code: NewCode(), Revision: 1, CreatedAt: now, UpdatedAt: now}
-	if err := p.apply(f, true); err != nil {
+	if err := p.apply(f, true, now); err != nil {
 		return Product{}, err
 	}
 	return p, nil
@@ -105,7 +105,7 @@ func (p Product) Patch(f Fields, now time.Time) (Product, error) {
 	next := p
 	next.SeasonMonths = slices.Clone(p.SeasonMonths)
 	next.ImageURLs = slices.Clone(p.ImageURLs)
-	if err := next.apply(f, false); err != nil {
+	if err := next.apply(f, false, now); err != nil {
 		return Product{}, err
 	}
 	next.Revision++
@@ -121,12 +121,13 @@ func clean(s string, max int) string {
 	return s
 }
 
-// apply validates and copies the given fields; required demands every mandatory field. The
-// groups run in the order of the fields, so field errors are reported in that order.
-func (p *Product) apply(f Fields, required bool) error {
+// apply validates and copies the given fields; required demands every mandatory field, now is
+// the time of the write. The groups run in the order of the fields, so field errors are reported
+// in that order.
+func (p *Product) apply(f Fields, required bool, now time.Time) error {
 	v := &checks{required: required}
 	p.applyRating(f, v)
-	p.applyCertificate(f, v)
+	p.applyCertificate(f, v, now)
 	p.applyTrade(f, v)
 	if f.SeasonMonths != nil {
 		p.SeasonMonths = seasonMonths(*f.SeasonMonths, v)
@@ -182,8 +183,11 @@ func (p *Product) applyRating(f Fields, v *checks) {
 	v.Merge("", p.Rating.Validate())
 }
 
-// applyCertificate copies the recognition decision and checks its dates against each other.
-func (p *Product) applyCertificate(f Fields, v *checks) {
+// applyCertificate copies the recognition decision and checks its dates against each other and
+// against now: a certificate issued after today would be listed as valid before it exists. The
+// checks run on every write, so a product stored before a check existed is corrected at its next
+// edit.
+func (p *Product) applyCertificate(f Fields, v *checks, now time.Time) {
 	if v.need(f.DecisionNo != nil, "certificate.decision_no") {
 		d := clean(*f.DecisionNo, 80)
 		if v.Expect(d != "", "certificate.decision_no", msgDecisionNo, exampleDecisionNo) {
@@ -209,7 +213,15 @@ func (p *Product) applyCertificate(f Fields, v *checks) {
 		v.Expect(p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn), "certificate.expires_on", msgExpiryBeforeIssue)
 		v.Expect(!p.Certificate.ExpiresOn.After(p.Certificate.IssuedOn.AddDate(0, ocop.CertificateValidMonths, 1)), "certificate.expires_on", msgCertificateTooLong, ocop.CertificateValidMonths)
 		v.Expect(p.Certificate.IssuedOn.Year() >= 2018, "certificate.issued_on", msgCertificateTooEarly)
+		v.Expect(issuedBy(p.Certificate.IssuedOn, now), "certificate.issued_on", msgCertificateInFuture)
 	}
+}
+
+// issuedBy reports whether a certificate dated issued exists at now. Issue dates are days in
+// Vietnam, so a certificate dated today is allowed at any hour of today there.
+func issuedBy(issued, now time.Time) bool {
+	y, m, d := now.In(vntext.Zone).Date()
+	return issued.Before(time.Date(y, m, d+1, 0, 0, 0, 0, vntext.Zone))
 }
 
 // applyTrade copies how the product is sold: barcode, unit, prices, capacity and shelf life.

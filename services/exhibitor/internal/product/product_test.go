@@ -83,8 +83,67 @@ func TestPatchKeepsCertificateUnlessGiven(t *testing.T) {
 	if err != nil || !next.Certificate.ExpiresOn.Equal(p.Certificate.ExpiresOn) || next.Revision != 2 {
 		t.Fatalf("Patch = %+v, %v", next, err)
 	}
-	renewed, err := p.Patch(Fields{DecisionNo: ptr("99/QĐ-UBND"), IssuedBy: ptr("UBND"), IssuedOn: ptr(day(2027, 3, 1))}, time.Now())
+	renewed, err := p.Patch(Fields{DecisionNo: ptr("99/QĐ-UBND"), IssuedBy: ptr("UBND"), IssuedOn: ptr(day(2027, 3, 1))}, day(2027, 3, 1))
 	if err != nil || !renewed.Certificate.ExpiresOn.Equal(day(2030, 3, 1)) {
 		t.Errorf("renewal expiry = %v, %v", renewed.Certificate.ExpiresOn, err)
 	}
+}
+
+// The issue date may be today in Vietnam, whatever the hour and the zone of the clock, but not
+// later: the probe's certificate of 2099 was listed as valid until 2102.
+func TestIssueDateNotAfterToday(t *testing.T) {
+	tests := []struct {
+		name   string
+		issued time.Time
+		now    time.Time
+		ok     bool
+	}{
+		{"yesterday", day(2026, 3, 1), day(2026, 3, 2), true},
+		{"today at midnight", day(2026, 3, 2), day(2026, 3, 2), true},
+		{"today a second before midnight", day(2026, 3, 2), day(2026, 3, 3).Add(-time.Second), true},
+		{"today in Vietnam, yesterday in UTC", day(2026, 3, 2), time.Date(2026, 3, 1, 18, 0, 0, 0, time.UTC), true},
+		{"tomorrow", day(2026, 3, 3), day(2026, 3, 2).Add(23 * time.Hour), false},
+		{"tomorrow in Vietnam, today in UTC", day(2026, 3, 2), time.Date(2026, 3, 1, 16, 59, 0, 0, time.UTC), false},
+		{"2099", day(2099, 1, 1), day(2026, 3, 2), false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			f := valid()
+			f.IssuedOn = ptr(tt.issued)
+			_, err := New("p1", "prod1", f, tt.now)
+			if got := hasField(err, "certificate.issued_on"); got == tt.ok {
+				t.Errorf("New(issued %s, now %s) = %v, want issued_on refused %v", tt.issued.Format(time.DateOnly), tt.now, err, !tt.ok)
+			}
+		})
+	}
+}
+
+// A product stored with a future issue date before the check existed is corrected at its next
+// edit, whichever field the edit changes.
+func TestPatchRefusesStoredFutureIssueDate(t *testing.T) {
+	p, err := New("p1", "prod1", valid(), day(2026, 3, 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.Certificate.IssuedOn, p.Certificate.ExpiresOn = day(2099, 1, 1), day(2102, 1, 1)
+	if _, err := p.Patch(Fields{PriceMax: ptr(int64(150000))}, day(2026, 3, 2)); !hasField(err, "certificate.issued_on") {
+		t.Errorf("Patch of a product issued in 2099 = %v, want issued_on refused", err)
+	}
+	if _, err := p.Patch(Fields{IssuedOn: ptr(day(2026, 3, 2))}, day(2026, 3, 2)); err != nil {
+		t.Errorf("Patch correcting the issue date = %v, want nil", err)
+	}
+}
+
+// hasField reports whether err is a validation error naming field.
+func hasField(err error, field string) bool {
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		return false
+	}
+	for _, fe := range e.Fields {
+		if fe.Field == field {
+			return true
+		}
+	}
+	return false
 }
