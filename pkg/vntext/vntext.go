@@ -16,13 +16,38 @@ import (
 	"golang.org/x/text/unicode/norm"
 )
 
-// Clean returns s in NFC with surrounding space trimmed and inner runs of space collapsed.
-// Store user text through Clean so that equal-looking names compare equal.
+// Clean returns s as one line of text in NFC: invalid UTF-8 and invisible characters dropped,
+// surrounding space trimmed and inner runs of space (line breaks and tabs included) collapsed to
+// one space. Store user text through Clean so that equal-looking names compare equal.
+//
+// The invisible characters are the Unicode control (Cc) and format (Cf) characters that are not
+// space: NUL and the other C0 and C1 controls, bidi overrides and isolates (U+202A–U+202E,
+// U+2066–U+2069) and marks, zero-width space, joiners and word joiner (U+200B–U+200D, U+2060),
+// the BOM (U+FEFF) and the soft hyphen (U+00AD). They let two names that look alike differ, or
+// make a name display reversed. They are dropped before NFC, so a tone mark cut off from its
+// letter by one composes with it; Vietnamese letters and tone marks are letters (L) and
+// combining marks (Mn) and are kept.
 func Clean(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
 	}
+	s = strings.Map(dropInvisible, s) // allocates only when something is dropped
 	return strings.Join(strings.Fields(norm.NFC.String(s)), " ")
+}
+
+// dropInvisible maps the characters Clean drops to -1, for strings.Map. Space among the
+// controls (tab, line feed, U+0085) is kept for strings.Fields to collapse, so that words on
+// two lines stay two words.
+func dropInvisible(r rune) rune {
+	switch {
+	case r >= 0x20 && r < 0x7f: // printable ASCII, most of any text
+		return r
+	case unicode.IsSpace(r):
+		return r
+	case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
+		return -1
+	}
+	return r
 }
 
 // Fold returns the search key of s: decomposed, without combining marks, with đ/Đ mapped to d,

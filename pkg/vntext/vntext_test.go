@@ -83,14 +83,53 @@ func TestFormatDate(t *testing.T) {
 }
 
 func TestClean(t *testing.T) {
-	in := norm.NFD.String("  Hợp tác xã   Tân Cương ")
-	if got, want := Clean(in), "Hợp tác xã Tân Cương"; got != want {
-		t.Errorf("Clean(%q) = %q, want %q", in, got, want)
+	tests := []struct {
+		name, in, want string
+	}{
+		{"NFD to NFC, space collapsed", norm.NFD.String("  Hợp tác xã   Tân Cương "), "Hợp tác xã Tân Cương"},
+		{"every Vietnamese letter and tone", "Ắ Ằ Ẳ Ẵ Ặ ấ ầ ẩ ẫ ậ đ Đ ế ề ể ễ ệ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ứ ừ ử ữ ự ỳ ỷ ỹ ỵ ý", "Ắ Ằ Ẳ Ẵ Ặ ấ ầ ẩ ẫ ậ đ Đ ế ề ể ễ ệ ố ồ ổ ỗ ộ ớ ờ ở ỡ ợ ứ ừ ử ữ ự ỳ ỷ ỹ ỵ ý"},
+		{"decomposed tones", norm.NFD.String("Nước mắm Phú Quốc"), "Nước mắm Phú Quốc"},
+		{"the probe's name", "HTX \u202eovT\u200b\u0000 Probe", "HTX ovT Probe"},
+		{"NUL", "Cơ sở\x00 Mật ong", "Cơ sở Mật ong"},
+		{"other C0 and C1 controls", "Chè\x07\x1b\x7f\u0080\u009f Thái", "Chè Thái"},
+		{"tabs and line breaks are space", "Trà\tShan\r\nTuyết\u0085cổ\u2028thụ", "Trà Shan Tuyết cổ thụ"},
+		{"right-to-left override", "\u202eHTX Tân Cương", "HTX Tân Cương"},
+		{"left-to-right override and embeddings", "\u202dHTX\u202a \u202bTân\u202c", "HTX Tân"},
+		{"bidi isolates", "\u2066HTX\u2067 \u2068Tân\u2069", "HTX Tân"},
+		{"bidi marks", "HTX\u200e \u200fTân\u061c", "HTX Tân"},
+		{"zero width space", "Phú\u200bQuốc", "PhúQuốc"},
+		{"zero width joiners", "Phú\u200c\u200d Quốc\u2060", "Phú Quốc"},
+		{"BOM", "\ufeffCà phê Buôn Ma Thuột", "Cà phê Buôn Ma Thuột"},
+		{"soft hyphen", "Đặc\u00adsản", "Đặcsản"},
+		{"tone cut off by an invisible character composes", "Me\u200b\u0301o", "Méo"},
+		{"only invisible", "\u200b\u202e\x00\ufeff", ""},
+		{"invalid UTF-8", "Gạo\xff ST25", "Gạo ST25"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := Clean(tt.in); got != tt.want {
+				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+		})
 	}
 }
 
+// Clean of text that has nothing to drop allocates no more than NFC and the collapse of space.
+func BenchmarkClean(b *testing.B) {
+	s := "Hợp tác xã Nông nghiệp Dịch vụ Tân Cương, Thái Nguyên"
+	for b.Loop() {
+		Clean(s)
+	}
+}
+
+func ExampleClean() {
+	fmt.Printf("%q\n", Clean(" HTX \u202eTân\u200b Cương\x00\n Thái Nguyên "))
+	// Output:
+	// "HTX Tân Cương Thái Nguyên"
+}
+
 func FuzzFold(f *testing.F) {
-	for _, s := range []string{"Nước mắm Phú Quốc", "Đặc sản", "Khánh Hoà", "", "\xff\xfe", "ǅ ß İ", "a\u0301\u0323"} {
+	for _, s := range []string{"Nước mắm Phú Quốc", "Đặc sản", "Khánh Hoà", "", "\xff\xfe", "ǅ ß İ", "a\u0301\u0323", "HTX \u202eovT\u200b\x00 a\u200b\u0301"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
@@ -111,6 +150,15 @@ func FuzzFold(f *testing.F) {
 		}
 		if Match(s, s) == 0 && Clean(s) != "" {
 			t.Fatalf("Match(%q, itself) = 0", s)
+		}
+		clean := Clean(s)
+		if again := Clean(clean); again != clean {
+			t.Fatalf("Clean is not idempotent: Clean(%q) = %q, Clean of that = %q", s, clean, again)
+		}
+		for _, r := range clean {
+			if unicode.In(r, unicode.Cc, unicode.Cf) {
+				t.Fatalf("Clean(%q) = %q keeps invisible %U", s, clean, r)
+			}
 		}
 	})
 }
