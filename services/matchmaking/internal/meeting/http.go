@@ -106,6 +106,7 @@ func (rt *Routes) acquire(c *gin.Context) (release func(), ok bool) {
 	defer wait.Stop()
 	select {
 	case rt.Gate <- struct{}{}:
+		rt.endTrial()
 		return func() { <-rt.Gate }, true
 	case <-wait.C:
 	case <-c.Request.Context().Done():
@@ -157,7 +158,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Headers: map[string]string{"ETag": "a hash of the body"}, Errors: []int{http.StatusConflict}}, rt.agenda)
 	rt.registerAgendaPDF(api, sides)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,
-		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.",
+		Summary: "Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.",
 		Request: schedule.Problem{}, Response: schedule.Solution{}}, rt.solve)
 }
 
@@ -420,12 +421,12 @@ func (rt *Routes) solve(c *gin.Context) {
 	if p.TimeLimitMS == 0 || time.Duration(p.TimeLimitMS)*time.Millisecond > rt.SolveLimit {
 		p.TimeLimitMS = int(rt.SolveLimit / time.Millisecond)
 	}
-	release, ok := rt.acquire(c)
+	ctx, done, ok := rt.startTrial(c)
 	if !ok {
 		return
 	}
-	defer release()
-	sol, err := schedule.Solve(c.Request.Context(), p)
+	defer done()
+	sol, err := schedule.Solve(ctx, p)
 	if err != nil { // Invalid, on the problem's field at fault
 		httpx.RespondError(c, err)
 		return

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -37,6 +38,11 @@ type Service struct {
 	// Solve solves one B2B day; nil is schedule.Solve. Tests hold a run at this point to make
 	// runs of two replicas meet.
 	Solve func(context.Context, schedule.Problem) (schedule.Solution, error)
+
+	// trial ends the problem solved as a trial (POST /api/scheduling/solve) now running on this
+	// replica, nil when none runs: a fair's run cuts it short (see trials.go).
+	trialMu sync.Mutex
+	trial   context.CancelFunc
 }
 
 // now is the service's clock in Vietnam's time, to the millisecond that documents keep.
