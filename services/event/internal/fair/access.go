@@ -63,6 +63,15 @@ func CanManage(c *gin.Context, f Fair) bool {
 	return ok && (p.Role == auth.RoleAdmin || (p.Role == auth.RoleOrganiser && f.IsOrganiser(p.AccountID)))
 }
 
+// editor is the caller of c as the Editor of a fair's Fields: an organiser stays on the lists it
+// gives, an admin (empty) may set any.
+func editor(c *gin.Context) string {
+	if p, ok := httpx.PrincipalFrom(c); ok && p.Role != auth.RoleAdmin {
+		return p.AccountID
+	}
+	return ""
+}
+
 // get reads the fair of the :id parameter from the model once it is ready, from the database
 // before; a fair the model lacks is not found, in the database's words.
 func (a Access) get(c *gin.Context) (Fair, error) {

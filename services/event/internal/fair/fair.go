@@ -104,23 +104,6 @@ type Fees struct {
 // Contact is the organiser's contact for exhibitors.
 type Contact struct{ Name, Phone, Email string }
 
-// B2BDay is one day of B2B meetings: Slots slots of SlotMinutes from StartTime, the first
-// MorningSlots of them in the morning, at Tables tables, and a pause of LunchMinutes between
-// the morning and the afternoon (the afternoon's slots start that much later; the pause is
-// no one's break).
-type B2BDay struct {
-	Date         time.Time
-	StartTime    string
-	SlotMinutes  int
-	Slots        int
-	MorningSlots int
-	Tables       int
-	LunchMinutes int
-}
-
-// MaxLunchMinutes is the longest pause between a B2B day's sessions.
-const MaxLunchMinutes = 240
-
 // Fair is a fair.
 type Fair struct {
 	ID                string
@@ -164,9 +147,12 @@ type Fields struct {
 	Fees              *Fees
 	Contact           *Contact
 	Organisers        *[]string
+	// Editor is the organiser account that creates or changes the fair, which must stay on a
+	// given Organisers list; empty when an admin does, who may set any list.
+	Editor string
 }
 
-// New validates f as a new draft fair organised by organiserID.
+// New validates f as a new draft fair organised by organiserID, or by the organisers f lists.
 func New(id, organiserID string, f Fields, now time.Time) (Fair, error) {
 	fr := Fair{ID: id, Status: Draft, Organisers: []string{organiserID}, Revision: 1, CreatedAt: now, UpdatedAt: now,
 		Eligibility: Eligibility{MinStars: 3, MaxBoothsPerProducer: 2, ProvinceQuotas: map[string]int{}},
@@ -263,44 +249,6 @@ func Stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Milli
 
 // IsOrganiser reports whether account organises the fair.
 func (fr Fair) IsOrganiser(account string) bool { return slices.Contains(fr.Organisers, account) }
-
-// SetB2BDays validates and sets the B2B session days, which must fall within the fair.
-func (fr Fair) SetB2BDays(days []B2BDay, now time.Time) (Fair, error) {
-	if fr.Status == Completed || fr.Status == Cancelled {
-		return Fair{}, apperr.New(apperr.Conflict, msgFrozen, StatusName(fr.Status))
-	}
-	var v apperr.Validation
-	v.Expect(len(days) <= 14, "days", apperr.TooMany, 14)
-	seen := map[string]bool{}
-	for i, d := range days {
-		p := fmt.Sprintf("days[%d]", i)
-		if v.Expect(!d.Date.IsZero(), p+".date", apperr.Required) {
-			v.Expect(!d.Date.Before(fr.StartDate) && !d.Date.After(fr.EndDate), p+".date", msgDayOfFair)
-			key := d.Date.Format(time.DateOnly)
-			v.Expect(!seen[key], p+".date", msgListedTwice)
-			seen[key] = true
-		}
-		if _, err := time.Parse("15:04", d.StartTime); err != nil {
-			v.Fail(p+".start_time", msgClock)
-		}
-		v.Expect(d.SlotMinutes >= 10 && d.SlotMinutes <= 120, p+".slot_minutes", msgMinutes, 10, 120)
-		v.Expect(d.Slots >= 1 && d.Slots <= 40, p+".slots", apperr.Between, 1, 40)
-		v.Expect(d.MorningSlots >= 0 && d.MorningSlots <= d.Slots, p+".morning_slots", msgMorningSlots)
-		v.Expect(d.Tables >= 1 && d.Tables <= 200, p+".tables", apperr.Between, 1, 200)
-		if v.Expect(d.LunchMinutes >= 0 && d.LunchMinutes <= MaxLunchMinutes, p+".lunch_minutes", msgLunchMinutes, 0, MaxLunchMinutes) {
-			v.Expect(d.LunchMinutes == 0 || d.MorningSlots > 0 && d.MorningSlots < d.Slots, p+".lunch_minutes", msgLunchOneSession)
-		}
-	}
-	if err := v.Err(); err != nil {
-		return Fair{}, err
-	}
-	next := fr.clone()
-	next.B2BDays = slices.Clone(days)
-	slices.SortFunc(next.B2BDays, func(a, b B2BDay) int { return a.Date.Compare(b.Date) })
-	next.Revision++
-	next.UpdatedAt = now
-	return next, nil
-}
 
 func truncate(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
@@ -409,8 +357,7 @@ func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 		fr.Contact = c
 	}
 	if f.Organisers != nil {
-		v.Expect(len(*f.Organisers) >= 1 && len(*f.Organisers) <= 20, "organisers", msgOrganisers, 1, 20)
-		fr.Organisers = slices.Compact(slices.Sorted(slices.Values(*f.Organisers)))
+		fr.Organisers = checkOrganisers(v, *f.Organisers, f.Editor)
 	}
 }
 

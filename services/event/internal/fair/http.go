@@ -64,7 +64,7 @@ type fairRequest struct {
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
-	Organisers        *[]string        `json:"organisers" doc:"organiser account IDs who may manage the fair"`
+	Organisers        *[]string        `json:"organisers" format:"uuid" doc:"1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list"`
 }
 
 // fairCreateRequest is fairRequest as POST /api/fairs documents it: the fields New refuses to do
@@ -85,7 +85,7 @@ type fairCreateRequest struct {
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
-	Organisers        *[]string        `json:"organisers" doc:"organiser account IDs who may manage the fair"`
+	Organisers        *[]string        `json:"organisers" format:"uuid" doc:"1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list"`
 }
 
 func (r fairRequest) fields() (Fields, error) {
@@ -127,7 +127,7 @@ type b2bDayBody struct {
 	Date         string `json:"date" format:"date" required:"true" doc:"one of the fair's days"`
 	StartTime    string `json:"start_time" doc:"HH:MM"`
 	SlotMinutes  int    `json:"slot_minutes"`
-	Slots        int    `json:"slots"`
+	Slots        int    `json:"slots" doc:"1 to 40; start_time + slots × slot_minutes + lunch_minutes must be at most 24:00"`
 	MorningSlots int    `json:"morning_slots" doc:"the first this many slots are the morning session"`
 	Tables       int    `json:"tables"`
 	LunchMinutes int    `json:"lunch_minutes" doc:"the pause between the morning and the afternoon session, 0 to 240 minutes (0: none); the afternoon's slots start that much later, and the pause is no one's break"`
@@ -223,7 +223,7 @@ func (rt *Routes) access() Access { return Access{Fairs: rt.Fairs, Model: rt.Mod
 func (rt *Routes) Register(api httpx.API) {
 	rt.memo = httpx.NewMemo(8 << 20)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs", Tag: "fairs", Roles: OrganiserRoles, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Create a draft fair; the creator becomes its organiser.", Request: fairCreateRequest{}, Response: fairResponse{}}, rt.createFair)
+		Summary: "Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).", Request: fairCreateRequest{}, Response: fairResponse{}}, rt.createFair)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs", Tag: "fairs",
 		Summary: "List fairs (public). Drafts appear only to their organisers and admins.", Response: httpx.List[fairResponse]{},
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
@@ -233,7 +233,7 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "limit", Type: "integer"}, {Name: "cursor"}}, Errors: []int{http.StatusUnauthorized}}, rt.listFairs)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, rt.getFair)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/fairs/:id", Tag: "fairs", Roles: OrganiserRoles,
-		Summary: "Change a fair (its organisers and admins).", Request: fairRequest{}, Response: fairResponse{}}, rt.patchFair)
+		Summary: "Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.", Request: fairRequest{}, Response: fairResponse{}}, rt.patchFair)
 	for _, a := range []Action{Publish, CloseApplications, Start, Complete} {
 		api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/" + string(a), Tag: "fairs", Roles: OrganiserRoles,
 			Summary: "Lifecycle: " + string(a) + ". An illegal move is 409 and names the allowed ones.", Response: fairResponse{}}, rt.move(a))
@@ -241,7 +241,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/cancel", Tag: "fairs", Roles: OrganiserRoles,
 		Summary: "Cancel the fair with a reason; booths are released and applications cancelled.", Request: cancelRequest{}, Response: fairResponse{}}, rt.cancelFair)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/b2b-sessions", Tag: "fairs", Roles: OrganiserRoles,
-		Summary: "Set the B2B conference days, slots and tables.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
+		Summary: "Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
 }
 
 // bindFields reads a fairRequest body (or a fairCreateRequest, the same fields documented for a
@@ -256,6 +256,7 @@ func bindFields[T fairRequest | fairCreateRequest](c *gin.Context) (Fields, bool
 		httpx.RespondError(c, err)
 		return Fields{}, false
 	}
+	fields.Editor = editor(c)
 	return fields, true
 }
 

@@ -61,10 +61,19 @@ var (
 	msgLunchOneSession = apperr.M("fair_b2b_lunch_one_session",
 		"chỉ đặt được khi ngày có cả buổi sáng và buổi chiều (morning_slots lớn hơn 0 và nhỏ hơn slots)",
 		"can be set only on a day with both a morning and an afternoon (morning_slots above 0 and below slots)")
+	msgDayPastMidnight = apperr.M("fair_b2b_day_past_midnight",
+		"quá nhiều: ngày B2B sẽ kết thúc lúc %s; giờ bắt đầu cộng slots × slot_minutes và lunch_minutes phải xong trước 24:00 của ngày đó",
+		"are too many: the day would end at %s; start_time plus slots × slot_minutes and lunch_minutes must end by 24:00 of its date")
 	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
 	msgOrganisers = apperr.M("fair_organisers_count",
 		"phải có từ %d đến %d mã tài khoản ban tổ chức", "must list %d to %d organiser account IDs")
+	msgOrganiserID = apperr.M("fair_organiser_id",
+		"phải là mã tài khoản của một người trong ban tổ chức, dạng UUID như 0190a4d2-5c1e-7b3a-9f2d-8e6c4b2a1f03",
+		"must be an organiser's account ID, a UUID such as 0190a4d2-5c1e-7b3a-9f2d-8e6c4b2a1f03")
+	msgOrganiserSelf = apperr.M("fair_organiser_self",
+		"phải có mã tài khoản của chính bạn: người tạo hoặc sửa hội chợ vẫn ở trong ban tổ chức (chỉ quản trị viên mới đặt được danh sách bất kỳ)",
+		"must include your own account ID: an organiser who creates or changes a fair stays among its organisers (only an admin may set any list)")
 	msgEndBeforeStart = apperr.M("fair_dates_order",
 		"không được trước start_date", "must not be before start_date")
 	msgTooLongFair = apperr.M("fair_too_long",
@@ -77,6 +86,12 @@ var (
 		"phải từ %d đến %d tỷ đồng", "must be %d to %d billion VND")
 	msgBoothsBetween = apperr.M("fair_province_quota",
 		"phải từ %d đến %d gian hàng", "must be %d to %d booths")
+)
+
+// Words of the field messages above.
+var (
+	msgEndsNextDay   = apperr.M("fair_b2b_ends_next_day", "%s ngày hôm sau", "%s the next day")
+	msgEndsDaysLater = apperr.M("fair_b2b_ends_days_later", "%s, %d ngày sau", "%s, %d days later")
 )
 
 // statusNames says each status in words, for messages; a status not listed is said as it is.
