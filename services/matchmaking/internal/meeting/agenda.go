@@ -68,6 +68,9 @@ func (rt *Routes) agenda(c *gin.Context) {
 	lang := answerLang(c)
 	if !organiser {
 		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
+			if _, ok := rt.seenFair(c, p); !ok { // another organiser's draft is not found, as the fair is not
+				return
+			}
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAgendaOrganisersOnly))
 			return
 		}
@@ -81,6 +84,9 @@ func (rt *Routes) agenda(c *gin.Context) {
 			return
 		}
 		who = me
+	}
+	if _, ok := rt.seenFair(c, p); !ok {
+		return
 	}
 	if rt.Agendas == nil {
 		out, err := rt.agendaFromDatabase(ctx, fairID, who, organiser, lang)

@@ -58,12 +58,11 @@ func (rt *Routes) registerAgendaPDF(api httpx.API, sides []string) {
 func (rt *Routes) agendaPDF(c *gin.Context) {
 	ctx := c.Request.Context()
 	fairID := c.Param("fairId")
-	f, ok := rt.Index.Fair(fairID)
+	p, _ := httpx.PrincipalFrom(c)
+	f, ok := rt.seenFair(c, p)
 	if !ok {
-		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 		return
 	}
-	p, _ := httpx.PrincipalFrom(c)
 	who, err := rt.participant(ctx, p)
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -110,8 +110,11 @@ func (cal *Calendar) me(c *gin.Context) (auth.Principal, string, bool) {
 }
 
 func (cal *Calendar) download(c *gin.Context) {
-	_, who, ok := cal.me(c)
+	p, who, ok := cal.me(c)
 	if !ok {
+		return
+	}
+	if _, ok := cal.Routes.seenFair(c, p); !ok {
 		return
 	}
 	cal.answer(c, c.Param("fairId"), who, httpx.Lang(c))
@@ -123,8 +126,7 @@ func (cal *Calendar) createFeed(c *gin.Context) {
 		return
 	}
 	fairID := c.Param("fairId")
-	if _, known := cal.Routes.Index.Fair(fairID); !known {
-		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
+	if _, ok := cal.Routes.seenFair(c, p); !ok {
 		return
 	}
 	secret := make([]byte, 24)

@@ -15,6 +15,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
 )
@@ -27,7 +28,7 @@ type createRequest struct {
 }
 
 type reasonRequest struct {
-	Reason string `json:"reason"`
+	Reason string `json:"reason" doc:"the canceller's own words, at most 300 characters (trimmed)"`
 }
 
 type declineRequest struct {
@@ -221,6 +222,17 @@ func (rt *Routes) fair(c *gin.Context) (index.Fair, bool) {
 	return f, ok
 }
 
+// seenFair returns the :fairId fair if the caller may see it, answering 404 otherwise: an unknown
+// fair, or a draft to anyone but its organisers and admins (as the event service answers).
+func (rt *Routes) seenFair(c *gin.Context, p auth.Principal) (index.Fair, bool) {
+	f, ok := rt.Index.Fair(c.Param("fairId"))
+	if !ok || f.Status == "draft" && !rt.fairOrganiser(p, f.ID) {
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
+		return index.Fair{}, false
+	}
+	return f, true
+}
+
 func (rt *Routes) create(c *gin.Context) {
 	var req createRequest
 	if !httpx.Bind(c, &req) {
@@ -326,6 +338,12 @@ func (rt *Routes) get(c *gin.Context) {
 func (rt *Routes) cancel(c *gin.Context) {
 	var req reasonRequest
 	if !httpx.BindOptional(c, &req) { // the reason is optional, and so is the body
+		return
+	}
+	var v apperr.Validation
+	v.Expect(len([]rune(vntext.Clean(req.Reason))) <= maxReason, "reason", apperr.TooLong, maxReason)
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
 		return
 	}
 	m, side, ok := rt.load(c)

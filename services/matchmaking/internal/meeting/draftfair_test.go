@@ -1,0 +1,70 @@
+package meeting
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+// A draft fair's agenda, its PDF and its calendar are not found for buyers and producers (as the
+// fair itself is not), nor is an unknown fair's agenda for anyone; the draft's organisers read it.
+func TestADraftFairsAgendaIsNotFound(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	env, err := events.New(events.FairCreated, 1, "draft1", "", events.FairChangedV1{Fair: events.FairV1{ID: "draft1", NameVI: "Hội chợ nháp",
+		Status: "draft", Organisers: []string{"organiser-1"}, Revision: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.svc.Index.Apply(env); err != nil {
+		t.Fatal(err)
+	}
+	tokens := testenv.NewTokens(t)
+	c := x.serve(t, tokens)
+	buyerTok, _ := tokens.Token(t, auth.RoleBuyer, x.buyers[0].AccountID)
+	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
+	otherOrgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-2")
+	for _, tt := range []struct {
+		who, token, method, path string
+		want                     int
+	}{
+		{"a buyer", buyerTok, "GET", "/api/fairs/draft1/agenda", http.StatusNotFound},
+		{"a buyer", buyerTok, "GET", "/api/fairs/draft1/agenda/calendar.ics", http.StatusNotFound},
+		{"a buyer", buyerTok, "GET", "/api/fairs/draft1/agenda.pdf", http.StatusNotFound},
+		{"a buyer", buyerTok, "POST", "/api/fairs/draft1/agenda/feed", http.StatusNotFound},
+		{"another organiser", otherOrgTok, "GET", "/api/fairs/draft1/agenda", http.StatusNotFound},
+		{"a buyer", buyerTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
+		{"the organiser", orgTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
+		{"the organiser", orgTok, "GET", "/api/fairs/draft1/agenda", http.StatusOK},
+		{"a buyer", buyerTok, "GET", "/api/fairs/f1/agenda", http.StatusOK},
+		{"a buyer", buyerTok, "GET", "/api/fairs/f1/agenda/calendar.ics", http.StatusOK},
+		{"a buyer", buyerTok, "GET", "/api/fairs/f1/agenda.pdf", http.StatusOK},
+	} {
+		if r := c.With(tt.token).Do(t, tt.method, tt.path, nil); r.Status != tt.want {
+			t.Errorf("%s: %s %s = %d %s, want %d", tt.who, tt.method, tt.path, r.Status, r.Body, tt.want)
+		}
+	}
+}
+
+// A cancellation's own words are at most 300 characters, as a decline's: longer ones get 422 on
+// reason and the meeting stays as it was.
+func TestACancelReasonIsAtMost300Characters(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	m := x.ask(t, x.buyers[0], "p01", true)
+	tokens := testenv.NewTokens(t)
+	c := x.serve(t, tokens)
+	buyerTok, _ := tokens.Token(t, auth.RoleBuyer, x.buyers[0].AccountID)
+	b := c.With(buyerTok)
+	if r := b.Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", map[string]string{"reason": strings.Repeat("ừ", 301)}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"reason"`) {
+		t.Errorf("301 characters: %d %s, want 422 on reason", r.Status, r.Body)
+	}
+	if got, err := x.svc.Store.Get(x.db, m.ID); err != nil || got.Status != Accepted {
+		t.Errorf("after the refused cancellation the meeting is %+v (%v), want it accepted still", got.Status, err)
+	}
+	if r := b.Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", map[string]string{"reason": strings.Repeat("ừ", 300)}); r.Status != http.StatusOK {
+		t.Errorf("300 characters: %d %s, want 200", r.Status, r.Body)
+	}
+}
