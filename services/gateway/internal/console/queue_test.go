@@ -149,6 +149,7 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	choose(org, "#qf-sector", "")
 	choose(org, "#qf-sort", "-stars")
 	org.until("most stars first", rows+".startsWith('HTX Gạo Séng Cù|') && "+rows+".endsWith('|Hộ kinh doanh Trà Shan Tuyết')", false)
+	stepQueueUnreadable(t, org)
 	stepQueuePaging(t, org)
 	// Bulk approve everything shown: the ineligible one is asked about, the approved one is not moved.
 	org.eval("window.asked = ''; window.confirm = (m) => { window.asked = m; return true }, ''")
@@ -203,11 +204,47 @@ func stepQueuePaging(t *testing.T, org browser) {
 	org.run(chromedp.Click("#queue-more"))
 	org.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+onePage+
 		" && !document.querySelector('#queue-more').disabled", false)
+	// A next page with nothing on it (the list ended just at the page before) takes the button
+	// away and leaves the keyboard on the last row, not at the top of the page.
+	org.eval(`window.fetch = (url, opts) => !String(url).includes('cursor=') ? window.realFetch(url, opts) :
+		Promise.resolve(new Response('{"items":[],"next_cursor":""}', { status: 200, headers: { 'Content-Type': 'application/json' } })), ''`)
+	org.run(chromedp.Click("#queue-more"))
+	org.until("no button after an empty page, the keyboard on the last row", "!document.querySelector('#queue-more') && "+
+		"document.activeElement === document.querySelectorAll('#app-queue tr[data-app]')[1].querySelector('input.pick')", false)
 	org.eval("window.fetch = window.realFetch, ''")
+	org.run(chromedp.Click("#queue-tabs button[data-tab=active]"))
+	org.until("one page of two once more", onePage, false)
 	org.run(chromedp.Click("#queue-more"))
 	org.until("all four after Xem thêm, the keyboard on the first new row", "document.querySelectorAll('#app-queue tr[data-app]').length === 4 && !document.querySelector('#queue-more') && "+
 		"document.activeElement === document.querySelectorAll('#app-queue tr[data-app]')[2].querySelector('input.pick')", false)
 	org.shot("queue-more")
+}
+
+// stepQueueUnreadable: a queue that cannot be read (no network, or the server failing) says so
+// with Thử lại, never "no application matches" or tabs counting 0; Thử lại once the network is
+// back shows the applications and puts the keyboard on the first.
+func stepQueueUnreadable(t *testing.T, org browser) {
+	t.Helper()
+	const failedNotEmpty = "document.querySelector('#queue-list [role=alert]') && document.querySelector('#queue-retry') && !document.querySelector('#app-queue') && " +
+		"!document.querySelector('#queue-list .empty') && !document.querySelector('#queue-list').textContent.includes('Không có đơn nào') && " +
+		"document.querySelectorAll('#queue-tabs button').length === 6 && !document.querySelector('#queue-tabs .count')"
+	org.eval("window.realFetch = window.fetch, window.fetch = (url, opts) => String(url).includes('/applications') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(url, opts), ''")
+	org.eval("render(true), ''")
+	org.until("the queue's first load failing said, with Thử lại", failedNotEmpty+" && document.querySelector('#queue-list [role=alert]').textContent.startsWith('Có lỗi, vui lòng kiểm tra lại')", false)
+	org.shot("queue-unreadable")
+	noAxeFindings(org, "the queue that cannot be read")
+	// The list answers but its counts fail: the server's words, still no tab counting 0.
+	org.eval(`window.fetch = (url, opts) => !String(url).includes('/applications/counts') ? window.realFetch(url, opts) :
+		Promise.resolve(new Response('{"title":"Service Unavailable","status":503,"detail":"Máy chủ đang bận"}', { status: 503, headers: { 'Content-Type': 'application/problem+json' } })), ''`)
+	org.run(chromedp.Click("#queue-retry"))
+	org.until("the counts' failure said", failedNotEmpty+" && document.querySelector('#queue-list [role=alert]').textContent.startsWith('Máy chủ đang bận')", false)
+	org.eval("window.fetch = window.realFetch, ''")
+	org.run(chromedp.Click("#queue-retry"))
+	org.until("the queue after Thử lại, the keyboard on its first row", "document.querySelectorAll('#app-queue tr[data-app]').length === 4 && !document.querySelector('#queue-retry') && "+
+		"document.activeElement === document.querySelector('#app-queue tr[data-app] input.pick')", false)
+	if tabs := org.eval("[...document.querySelectorAll('#queue-tabs button')].map((b) => b.textContent).join('|')"); !strings.HasPrefix(tabs, "Đang xét 4|") {
+		t.Errorf("after Thử lại the queue tabs read %q", tabs)
+	}
 }
 
 // choose sets a filter as a person picks it (the list's change event, or the search box's input).

@@ -28,28 +28,18 @@ async function viewCatalogue() {
     list.replaceChildren(...(items.length ? items.map((p) => catalogueCard(p, ref)) : [h("p", { class: "muted empty" }, t("cat_empty"))]));
     status.textContent = items.length ? plural(items.length, "n_products") : "";
   };
-  // failed says that the list could not be read, with a button to try again (not "no match").
-  const failed = (r) => {
-    status.textContent = "";
-    list.replaceChildren(h("p", { class: "err", role: "alert" }, (r && r.data && (r.data.detail || r.data.title)) || t("failed"), " ",
-      h("button", { type: "button", class: "secondary", id: "catalogue-retry", onclick: load }, t("retry"))));
-  };
   // get reads one page; a network error answers like a failed request.
   const get = (q) => api("GET", "/api/products?" + q).catch(() => null);
   // "Xem thêm" adds the next page's cards; the keyboard goes to the first new card's heading.
-  const pages = pager(more, "catalogue-more", (page) => {
-    const first = items.length;
-    items = items.concat(page);
-    draw();
-    return list.children[first];
-  });
+  const pages = pager(more, "catalogue-more", (page) => { items = items.concat(page); draw(); }, () => list.querySelectorAll(".product-card"));
   // load asks for the first page; an answer that a later choice overtook is dropped.
   async function load() {
     const fresh = pages.load();
     const q = query();
     const r = await get(q);
     if (!fresh()) return;
-    if (!r || !r.ok) { failed(r); return; }
+    // A list that could not be read says so, with Thử lại, not "no match".
+    if (!r || !r.ok || !r.data) { status.textContent = ""; readFailed(list, r, "catalogue-retry", load); return; }
     items = r.data.items || [];
     draw();
     pages.offer(r.data.next_cursor, (cursor) => { q.set("cursor", cursor); return get(q); });

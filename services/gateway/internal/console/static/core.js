@@ -297,10 +297,30 @@ function focusFirst(el) {
   if (to) to.focus();
 }
 
+// failure is what a failed read says: the API's own words when it gave some, or else t("failed").
+// r is api()'s answer, or null when the network failed.
+const failure = (r) => (r && r.data && (r.data.detail || r.data.title)) || t("failed");
+
+// readFailed puts in box what a list says when its first page could not be read: the failure
+// as an alert, with a "Thử lại" button (id) that calls retry. It is never "no match": nothing was
+// read. After a retry that answered, the keyboard goes to the list's first item (or to the
+// button of a retry that failed again) instead of falling back to the top of the page.
+function readFailed(box, r, id, retry) {
+  box.replaceChildren(h("p", { class: "err", role: "alert" }, failure(r), " ",
+    h("button", { type: "button", class: "secondary", id, onclick: async (ev) => {
+      const button = ev.currentTarget;
+      await retry();
+      if (button.isConnected) return; // a newer load is still on its way
+      const again = document.getElementById(id);
+      if (again) again.focus(); else focusFirst(box);
+    } }, t("retry"))));
+}
+
 // pager numbers a list's loads and offers its next page behind a "Xem thêm" button (id) in box.
 // A page, first or next, that a newer load overtook is dropped: it belongs to a list no longer
-// shown. add(items) appends a page's items to the list and returns the first new item's element.
-function pager(box, id, add) {
+// shown. add(items) appends a page's items to the list; shown() lists the elements of the items
+// the list shows, in order.
+function pager(box, id, add, shown) {
   let loads = 0;
   const pg = {
     // load starts a new list (a filter or the search changed) and takes its button away. It
@@ -319,10 +339,18 @@ function pager(box, id, add) {
         const mine = loads;
         const r = await read(cursor).catch(() => null);
         if (mine !== loads) return;
-        if (!r || !r.ok || !r.data) { button.disabled = false; toast((r && r.data && r.data.detail) || t("failed")); return; }
-        const first = add(r.data.items || []);
+        if (!r || !r.ok || !r.data) { button.disabled = false; toast(failure(r)); return; }
+        const before = shown().length;
+        add(r.data.items || []);
         pg.offer(r.data.next_cursor, read);
-        focusFirst(first);
+        // The keyboard goes on from the first new item. A page with none (the list ended just
+        // at the last page) leaves it on the new button, or on the last item once the button is
+        // gone, never on a removed button (which drops it to the top of the page).
+        const now = shown();
+        const next = box.querySelector("button");
+        if (now.length > before) focusFirst(now[before]);
+        else if (next) next.focus();
+        else focusFirst(now[now.length - 1]);
       } }, t("show_more")) : "");
     },
   };

@@ -39,12 +39,11 @@ async function fairApps(f, ref) {
   let items = [];
   // "Xem thêm" adds the next page's rows; the keyboard goes to the first new row's box, where a
   // keyboard user picks it or goes on to its review buttons.
-  const pages = pager(more, "queue-more", (page) => {
-    const first = items.length;
-    items = items.concat(page);
-    drawList();
-    return listBox.querySelectorAll("#app-queue tr[data-app]")[first];
-  });
+  const pages = pager(more, "queue-more", (page) => { items = items.concat(page); drawList(); }, () => listBox.querySelectorAll("#app-queue tr[data-app]"));
+  // drawTabs draws the status tabs, each with its count when by (counts by status) is known.
+  const drawTabs = (by) => tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""),
+    "aria-selected": String(key === st.tab), dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } },
+    t("qt_" + key), by ? [" ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0)))] : null)));
 
   // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped.
   const load = async () => {
@@ -55,14 +54,23 @@ async function fairApps(f, ref) {
     lp.set("status", statuses.join(","));
     lp.set("sort", st.sort);
     lp.set("limit", String(queuePage.size));
-    const [counts, list] = await Promise.all([api("GET", `/api/fairs/${f.id}/applications/counts?${filters}`), api("GET", `/api/fairs/${f.id}/applications?${lp}`)]);
+    // get reads the counts or a page; a network error answers like a failed request.
+    const get = (path) => api("GET", path).catch(() => null);
+    const [counts, list] = await Promise.all([get(`/api/fairs/${f.id}/applications/counts?${filters}`), get(`/api/fairs/${f.id}/applications?${lp}`)]);
     if (!fresh()) return;
-    const by = (counts.data && counts.data.by_status) || {};
-    tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""), "aria-selected": String(key === st.tab),
-      dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } }, t("qt_" + key) + " ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0))))));
-    items = (list.data && list.data.items) || [];
+    const read = (r) => r && r.ok && r.data;
+    // Counts that could not be read are left out, never shown as 0.
+    drawTabs(read(counts) ? counts.data.by_status || {} : null);
+    if (!read(counts) || !read(list)) {
+      // Nothing shown may be acted on: the rows shown before belong to other filters.
+      items = [];
+      drawBulk();
+      readFailed(listBox, read(list) ? counts : list, "queue-retry", load);
+      return;
+    }
+    items = list.data.items || [];
     drawList();
-    pages.offer(list.data && list.data.next_cursor, (cursor) => { lp.set("cursor", cursor); return api("GET", `/api/fairs/${f.id}/applications?${lp}`); });
+    pages.offer(list.data.next_cursor, (cursor) => { lp.set("cursor", cursor); return get(`/api/fairs/${f.id}/applications?${lp}`); });
   };
 
   const drawBulk = () => {
