@@ -1,8 +1,10 @@
 package meeting
 
 import (
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -92,7 +94,28 @@ func (rt *Routes) schedule(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	for i, u := range out.Left {
+		out.Left[i].Why = rt.named(c.Request.Context(), u.Why)
+	}
 	c.JSON(http.StatusOK, toScheduleResponse(out, answerLang(c)))
+}
+
+// named is why with the buyers' and producers' IDs among its words replaced by their names, as
+// the organisers' agenda says it (see namedFor); an ID whose name cannot be read stays.
+func (rt *Routes) named(ctx context.Context, why apperr.Text) apperr.Text {
+	names := map[string]string{}
+	for _, a := range why.Args {
+		s, ok := a.(string)
+		if !ok {
+			continue
+		}
+		for _, id := range strings.Split(s, ", ") {
+			if n, err := rt.participantName(ctx, id); err == nil && n != "" {
+				names[id] = n
+			}
+		}
+	}
+	return namedFor(why, names)
 }
 
 // toScheduleResponse shapes a run for clients, its reasons said in lang: no days, no moves and

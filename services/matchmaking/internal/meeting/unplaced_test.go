@@ -76,8 +76,13 @@ func TestTheAgendaListsWhatTheLastRunLeftUnscheduled(t *testing.T) {
 		}
 	}
 	x.ran = time.Now().Truncate(time.Second)
-	if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK || strings.Count(string(r.Body), `"meeting":`) != 2 {
+	r := x.org.Do(t, "POST", "/api/fairs/f1/schedule", nil, "Accept-Language", "en")
+	if r.Status != http.StatusOK || strings.Count(string(r.Body), `"meeting":`) != 2 {
 		t.Fatalf("the run: %d %s, want two meetings unscheduled", r.Status, r.Body)
+	}
+	// The run's answer names the participants as the agenda does, not by their IDs.
+	if !strings.Contains(string(r.Body), "free for all of Siêu thị 02, HTX p01") {
+		t.Errorf("the run's answer: %s, want its reasons to name the buyer and the producer", r.Body)
 	}
 	stepListedWithWhyAndWhen(t, x)
 	stepPlacedByAMove(t, x)
