@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"reflect"
 	"strings"
 
 	"github.com/gin-gonic/gin"
@@ -45,6 +46,9 @@ var (
 	msgUnknown   = apperr.M("unknown_field",
 		"Yêu cầu có một trường mà API này không nhận.",
 		"The request has a field this endpoint does not know.")
+	msgRepeated = apperr.M("repeated_field",
+		"Yêu cầu có một trường được gửi hai lần.",
+		"The request has a field given twice.")
 	msgFieldUnknown = apperr.M("field_unknown",
 		"trường này không có trong API; hãy kiểm tra lại tên trường",
 		"unknown field; check its spelling")
@@ -119,6 +123,14 @@ func Decode(r io.Reader, dst any) error {
 	inner.DisallowUnknownFields()
 	if err := inner.Decode(dst); err != nil {
 		return decodeError(err)
+	}
+	if fe := exactKeys(raw, reflect.TypeOf(dst)); fe != nil {
+		e := apperr.New(apperr.Invalid, msgUnknown)
+		if fe.Code == msgFieldTwice.Code {
+			e = apperr.New(apperr.Invalid, msgRepeated)
+		}
+		e.Fields = []apperr.FieldError{*fe}
+		return e
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		var tooBig *http.MaxBytesError

@@ -101,6 +101,8 @@ func TestEdge(t *testing.T) {
 		{"bad token", "POST", "/api/things", `{"name":"x"}`, map[string]string{"Authorization": "Bearer abc"}, 401, ""},
 		{"unknown field", "POST", "/api/things", `{"name":"x","colour":"red"}`, bearer, 422, "colour"},
 		{"wrong type", "POST", "/api/things", `{"name":"x","count":"many"}`, bearer, 422, "count"},
+		{"a key in other case", "POST", "/api/things", `{"name":"x","COUNT":1}`, bearer, 422, "COUNT"},
+		{"a key twice", "POST", "/api/things", `{"name":"x","count":1,"count":2}`, bearer, 422, "count"},
 		{"validation", "POST", "/api/things", `{"count":-1}`, bearer, 422, "name"},
 		{"malformed", "POST", "/api/things", `{"name":`, bearer, 400, ""},
 		{"trailing data", "POST", "/api/things", `{"name":"x"} {}`, bearer, 400, ""},

@@ -51,7 +51,8 @@ func dropInvisible(r rune) rune {
 }
 
 // Fold returns the search key of s: decomposed, without combining marks, with đ/Đ mapped to d,
-// lower-cased and with space collapsed. "Nước mắm Phú Quốc" folds to "nuoc mam phu quoc".
+// lower-cased, without the invisible characters Clean drops and with space collapsed. "Nước mắm
+// Phú Quốc" folds to "nuoc mam phu quoc", and so does a query with a zero-width space in it.
 func Fold(s string) string {
 	if !utf8.ValidString(s) {
 		s = strings.ToValidUTF8(s, "")
@@ -61,7 +62,7 @@ func Fold(s string) string {
 	space := true // drops leading space
 	for _, r := range norm.NFD.String(s) {
 		switch {
-		case unicode.Is(unicode.Mn, r):
+		case unicode.Is(unicode.Mn, r), dropInvisible(r) < 0: // marks, and what Clean drops
 			continue
 		case r == 'đ' || r == 'Đ':
 			r = 'd'

@@ -23,6 +23,7 @@ func TestFold(t *testing.T) {
 		{"ascii unchanged", "iso 22000", "iso 22000"},
 		{"empty", "", ""},
 		{"invalid utf8 dropped", "Gạo\xffST25", "gaost25"},
+		{"invisible characters dropped", "Nư\u200bớc\u00ad mắm\u202e\x00 \ufeffPhú", "nuoc mam phu"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -1,0 +1,55 @@
+package httpx
+
+import (
+	"reflect"
+	"testing"
+	"time"
+)
+
+type exactInner struct {
+	IssuedOn time.Time `json:"issued_on"`
+	By       string    `json:"issued_by"`
+}
+
+type exactBase struct {
+	Note string `json:"note"`
+}
+
+type exactBody struct {
+	exactBase
+	Name    string            `json:"name"`
+	Cert    *exactInner       `json:"certificate"`
+	Items   []exactInner      `json:"items"`
+	Labels  map[string]string `json:"labels"`
+	Extra   any               `json:"extra"`
+	Skipped string            `json:"-"`
+	Plain   int
+}
+
+// exactKeys finds keys in another case and repeated keys at any depth, and leaves alone what the
+// decoder does not match by name (map keys, any, a type's own UnmarshalJSON).
+func TestExactKeys(t *testing.T) {
+	typ := reflect.TypeFor[*exactBody]()
+	for _, tt := range []struct {
+		body, field, code string
+	}{
+		{`{"name":"x","note":"n","Plain":1,"certificate":{"issued_on":"2026-01-01T00:00:00Z","issued_by":"UBND"},"items":[{"issued_by":"a"}],"labels":{"Any Key":"v"},"extra":{"A":1,"a":2}}`, "", ""},
+		{`{"Name":"x"}`, "Name", "field_unknown"},
+		{`{"name":"x","name":"y"}`, "name", "field_repeated"},
+		{`{"certificate":{"Issued_By":"x"}}`, "certificate.Issued_By", "field_unknown"},
+		{`{"certificate":{"issued_by":"x","issued_by":"y"}}`, "certificate.issued_by", "field_repeated"},
+		{`{"items":[{"issued_by":"a"},{"ISSUED_BY":"b"}]}`, "items[1].ISSUED_BY", "field_unknown"},
+		{`{"labels":{"k":"1","k":"2"}}`, "labels.k", "field_repeated"},
+		{`{"NOTE":"n"}`, "NOTE", "field_unknown"},
+		{`{"plain":1}`, "plain", "field_unknown"},
+		{`{"Skipped":"x"}`, "Skipped", "field_unknown"},
+	} {
+		fe := exactKeys([]byte(tt.body), typ)
+		switch {
+		case tt.field == "" && fe != nil:
+			t.Errorf("%s: %+v, want no error", tt.body, *fe)
+		case tt.field != "" && (fe == nil || fe.Field != tt.field || fe.Code != tt.code):
+			t.Errorf("%s: %+v, want %s on %s", tt.body, fe, tt.code, tt.field)
+		}
+	}
+}
