@@ -87,10 +87,9 @@ func (s *Store) foldDay(ctx context.Context, from time.Time) error {
 	if err != nil {
 		return err
 	}
-	done, folds := map[string]bool{}, []string{}
+	done := map[string]bool{}
 	err = storage.Each(ctx, s.c, bson.M{"compacted_day": name}, options.Find().SetProjection(bson.M{"replaces": 1}), "scan batches",
 		func(d dayDoc) error {
-			folds = append(folds, d.ID)
 			for _, id := range d.Replaces {
 				done[id] = true
 			}
@@ -109,7 +108,6 @@ func (s *Store) foldDay(ctx context.Context, from time.Time) error {
 		if _, err := s.c.InsertOne(ctx, fold); err != nil && !mongo.IsDuplicateKeyError(err) {
 			return storage.MapError(err, "scan batches")
 		}
-		folds = append(folds, fold.ID)
 	}
 	// Whatever replaced them, a fold of this day now lists every batch read: they can go.
 	ids := make([]string, 0, len(batches)+len(done))
@@ -120,11 +118,6 @@ func (s *Store) foldDay(ctx context.Context, from time.Time) error {
 		ids = append(ids, id)
 	}
 	if _, err := s.c.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "replaces": bson.M{"$exists": false}}); err != nil {
-		return storage.MapError(err, "scan batches")
-	}
-	// The folds read or made here replace only batches gone now: a load need not read their
-	// lists again (a fold another replica made meanwhile stays unsettled until its own run).
-	if _, err := s.c.UpdateMany(ctx, bson.M{"_id": bson.M{"$in": folds}}, bson.M{"$set": bson.M{"settled": true}}); err != nil {
 		return storage.MapError(err, "scan batches")
 	}
 	return nil
@@ -148,23 +141,18 @@ func sumCounts(batches []batchDoc) []countDoc {
 	return out
 }
 
-// replaced is the set of batch IDs that day folds replace and that may still be stored (the
-// folds not settled: a settled fold's batches are gone, and its list, a day's worth of IDs, is
-// not read), and how many folds there are.
+// replaced is the set of batch IDs that day folds replace, and how many folds there are.
 func (s *Store) replaced(ctx context.Context) (map[string]bool, int, error) {
-	folds, err := s.c.CountDocuments(ctx, bson.M{"replaces": bson.M{"$exists": true}})
-	if err != nil {
-		return nil, 0, storage.MapError(err, "scan batches")
-	}
-	out := map[string]bool{}
-	err = storage.Each(ctx, s.c, bson.M{"replaces": bson.M{"$exists": true}, "settled": bson.M{"$ne": true}}, options.Find().SetProjection(bson.M{"replaces": 1}), "scan batches",
+	out, folds := map[string]bool{}, 0
+	err := storage.Each(ctx, s.c, bson.M{"replaces": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"replaces": 1}), "scan batches",
 		func(d dayDoc) error {
+			folds++
 			for _, id := range d.Replaces {
 				out[id] = true
 			}
 			return nil
 		})
-	return out, int(folds), err
+	return out, folds, err
 }
 
 // batchOf is a stored batch or fold as the model applies it.
