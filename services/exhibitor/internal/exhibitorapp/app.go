@@ -9,7 +9,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"slices"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -57,7 +56,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	if err != nil {
 		return nil, err
 	}
-	indexes := slices.Concat(producer.Indexes(), producer.ClaimIndexes(), product.Indexes(), application.Indexes(), verify.Indexes())
+	indexes := append(append(append(producer.Indexes(), producer.ClaimIndexes()...), product.Indexes()...), application.Indexes()...)
 	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
 		host.Close()
 		return nil, err

@@ -61,7 +61,6 @@ func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (
 	// A configuration built by hand (tests) may leave these out: the defaults of LoadConfig.
 	every, public := cmp.Or(cfg.ScanFlushInterval, DefaultScanFlushInterval), cmp.Or(cfg.PublicURL, DefaultPublicURL)
 	host.Job(func(ctx context.Context) { flushLoop(ctx, host, store, counter, stats, every) })
-	host.Job(func(ctx context.Context) { compactLoop(ctx, host, store) })
 	routes := &verify.Routes{Catalogue: a.catalogue, Producers: producers, Places: placesOf(a.apps), FairName: fairNameOf(a.apps),
 		Counter: counter, Stats: stats, PublicURL: public, Now: time.Now}
 	return fairDay{verify: routes, posters: posterRoutes(a, routes, host.Log)}, nil
@@ -85,28 +84,6 @@ func flushLoop(ctx context.Context, host *service.Host, store *verify.Store, c *
 			if err := verify.Flush(ctx, store, c, m, time.Now(), host.NotifyRelays); err != nil && ctx.Err() == nil {
 				host.Log.Warn("counted views not stored; kept for the next flush", "err", err)
 			}
-		}
-	}
-}
-
-// compactEvery is how often the old days' scan batches are folded (see verify.Compact).
-const compactEvery = 6 * time.Hour
-
-// compactLoop folds the old days' scan batches at start and every compactEvery, so that the
-// batches read at every start stay a few days' worth, whatever the seasons before.
-func compactLoop(ctx context.Context, host *service.Host, store *verify.Store) {
-	t := time.NewTicker(compactEvery)
-	defer t.Stop()
-	for {
-		if days, err := store.Compact(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			host.Log.Warn("old scan batches not folded; trying again later", "err", err, "days", days)
-		} else if days > 0 {
-			host.Log.Info("folded old scan batches", "days", days)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
 		}
 	}
 }

@@ -91,13 +91,6 @@ func NewStats() *Stats {
 	return &Stats{byProduct: map[string]*productScans{}, applied: map[string]time.Time{}}
 }
 
-// reset empties the model, for a load that reads again.
-func (s *Stats) reset() {
-	s.mu.Lock()
-	s.byProduct, s.applied, s.newest, s.sincePrune = map[string]*productScans{}, map[string]time.Time{}, time.Time{}, 0
-	s.mu.Unlock()
-}
-
 // Apply adds a batch of counts, unless a batch with its ID was applied already.
 func (s *Stats) Apply(b events.ScansCountedV1) {
 	s.mu.Lock()
@@ -111,8 +104,15 @@ func (s *Stats) Apply(b events.ScansCountedV1) {
 	}
 	if s.sincePrune++; s.sincePrune >= pruneEvery {
 		s.sincePrune = 0
+		// Against this replica's clock too: one batch stamped days ahead by a wrong clock must
+		// not make every genuine ID look old.
+		cutoff := s.newest
+		if now := time.Now(); now.Before(cutoff) {
+			cutoff = now
+		}
+		cutoff = cutoff.Add(-rememberFor)
 		for id, at := range s.applied {
-			if at.Before(s.newest.Add(-rememberFor)) {
+			if at.Before(cutoff) {
 				delete(s.applied, id)
 			}
 		}

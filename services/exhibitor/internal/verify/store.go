@@ -2,7 +2,6 @@ package verify
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"github.com/google/uuid"
@@ -57,37 +56,19 @@ func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now tim
 	return b, err
 }
 
-// loadTries bounds the reads of Load when folds keep being made while it reads.
-const loadTries = 5
-
-// Load applies every stored batch and day fold to m (which must be empty), skipping the batches
-// a fold replaces, and returns how many it applied. A fold made while it read (another replica
-// compacting) could count a day twice or not at all, so Load then reads again, into a model
-// emptied first.
+// Load applies every stored batch to m, through one cursor read in batches.
 func (s *Store) Load(ctx context.Context, m *Stats) (int, error) {
-	for range loadTries {
-		skip, folds, err := s.replaced(ctx)
-		if err != nil {
-			return 0, err
+	n := 0
+	err := storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
+		b := events.ScansCountedV1{BatchID: d.ID, At: d.At, Counts: make([]events.ScanCountV1, len(d.Counts))}
+		for i, c := range d.Counts {
+			b.Counts[i] = events.ScanCountV1(c)
 		}
-		n := 0
-		err = storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0, "replaces": 0}), "scan batches", func(d batchDoc) error {
-			if !skip[d.ID] {
-				m.Apply(batchOf(d))
-				n++
-			}
-			return nil
-		})
-		if err != nil {
-			return n, err
-		}
-		_, after, err := s.replaced(ctx)
-		if err != nil || after == folds {
-			return n, err
-		}
-		m.reset()
-	}
-	return 0, errors.New("scan batches: folds kept changing while they were read")
+		m.Apply(b)
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // Flush stores the counts taken from c as one batch, applies it to m and wakes the relay

@@ -90,3 +90,20 @@ func TestStatsForgetsBatchesThatCannotComeAgain(t *testing.T) {
 		t.Errorf("total = %d, want %d: a recent batch applied again counts once", total, n)
 	}
 }
+
+// One batch stamped days ahead by a replica's wrong clock does not make the model forget the
+// IDs of batches that can still come again: a recent batch delivered again still counts once.
+func TestStatsForgetNotFooledByAClockAhead(t *testing.T) {
+	m := NewStats()
+	now := time.Now()
+	m.Apply(events.ScansCountedV1{BatchID: "ahead", At: now.AddDate(0, 0, 30), Counts: []events.ScanCountV1{{ProductID: "p1", Count: 1}}})
+	recent := events.ScansCountedV1{BatchID: "recent", At: now.Add(-time.Hour), Counts: []events.ScanCountV1{{ProductID: "p1", Count: 1}}}
+	m.Apply(recent)
+	for i := range pruneEvery {
+		m.Apply(events.ScansCountedV1{BatchID: fmt.Sprint("b", i), At: now, Counts: []events.ScanCountV1{{ProductID: "p2", Count: 1}}})
+	}
+	m.Apply(recent)
+	if total, _, _ := m.Of("p1"); total != 2 {
+		t.Errorf("p1 = %d views, want 2: the recent batch delivered again counts once", total)
+	}
+}
