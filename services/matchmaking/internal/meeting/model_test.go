@@ -131,8 +131,6 @@ func agendaJSON(tb testing.TB, rt *Routes, who string, organiser, fromDB bool) s
 	return string(b)
 }
 
-// checkSame fails unless this replica's model, a model freshly loaded from the database and the
-// database itself give the same agendas: two buyers', two producers' and the organiser's grid.
 // freshRoutes are x's routes over an agenda model loaded afresh from the database.
 func (x *agendaFixture) freshRoutes(t *testing.T) *Routes {
 	t.Helper()
@@ -143,6 +141,8 @@ func (x *agendaFixture) freshRoutes(t *testing.T) *Routes {
 	return &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
 }
 
+// checkSame fails unless this replica's model, a model freshly loaded from the database and the
+// database itself give the same agendas: two buyers', two producers' and the organiser's grid.
 func (x *agendaFixture) checkSame(t *testing.T, step string) {
 	t.Helper()
 	freshRT := x.freshRoutes(t)
