@@ -116,3 +116,23 @@ func TestRequestLoggerCarriesTheRequestIDs(t *testing.T) {
 		t.Errorf("a handler's log line is %s, want it to hold %s", raw, want)
 	}
 }
+
+// A request that matched no route is logged as "unmatched", unless its handler named it
+// (SetRoute: the gateway's proxy names the service it forwards to).
+func TestAccessLogNamesUnmatchedRoutes(t *testing.T) {
+	var w logLines
+	r := accessRouter(slog.LevelInfo, 0, &w)
+	r.NoRoute(func(c *gin.Context) {
+		if strings.HasPrefix(c.Request.URL.Path, "/api/proxied/") {
+			httpx.SetRoute(c, "proxy:event")
+		}
+		c.JSON(http.StatusCreated, gin.H{})
+	})
+	for path, want := range map[string]string{"/api/proxied/fairs": "proxy:event", "/elsewhere": "unmatched"} {
+		serve(r, "POST", path)
+		lines, raw := w.take(t)
+		if len(lines) == 0 || lines[len(lines)-1]["route"] != want {
+			t.Errorf("POST %s logged %s, want route %q", path, raw, want)
+		}
+	}
+}

@@ -140,6 +140,9 @@ func edge(o Options) gin.HandlerFunc {
 		c.Next()
 		route := c.FullPath()
 		if route == "" {
+			route = c.GetString(routeKey)
+		}
+		if route == "" {
 			route = "unmatched"
 		}
 		status := c.Writer.Status()
@@ -323,6 +326,15 @@ func Ops(r *gin.Engine, checks map[string]func(context.Context) error, instance 
 		c.JSON(code, gin.H{"ready": code == http.StatusOK, "checks": status})
 	})
 }
+
+// routeKey holds the name SetRoute gives a request that matched no registered route.
+const routeKey = "httpx.route"
+
+// SetRoute names the request's route in the access log and the metrics when it matched no
+// registered route: the gateway's proxy names the service it forwards to, so that forwarded
+// requests are not counted with the paths nothing serves ("unmatched"). Keep the names few: each
+// is a metrics label.
+func SetRoute(c *gin.Context, name string) { c.Set(routeKey, name) }
 
 // MetricsHandler serves m at GET /metrics (Prometheus) and the Go profiles at /debug/pprof/, for
 // the private metrics listener: the public port shows neither.

@@ -63,6 +63,7 @@ func (rt *Routes) forward(c *gin.Context) {
 		httpx.RespondError(c, httpx.NoRoute(c.Request.Method, c.Request.URL.Path))
 		return
 	}
+	httpx.SetRoute(c, "proxy:"+name)
 	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
 }
 
