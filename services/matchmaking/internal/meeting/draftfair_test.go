@@ -1,11 +1,14 @@
 package meeting
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
@@ -66,5 +69,27 @@ func TestACancelReasonIsAtMost300Characters(t *testing.T) {
 	}
 	if r := b.Do(t, "POST", "/api/meetings/"+m.ID+"/cancel", map[string]string{"reason": strings.Repeat("ừ", 300)}); r.Status != http.StatusOK {
 		t.Errorf("300 characters: %d %s, want 200", r.Status, r.Body)
+	}
+}
+
+// An ask without its buyer or producer says each is required (not "unknown"), and a value
+// beyond the cap says the range it must be in.
+func TestAskWithoutSidesSaysRequired(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	_, err := x.svc.Ask(x.db, x.fair, x.buyers[0].AccountID, Ask{})
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("an empty ask: %v, want field errors", err)
+	}
+	got := map[string]string{}
+	for _, f := range e.Fields {
+		got[f.Field] = f.Code
+	}
+	if got["buyer_id"] != "required" || got["producer_id"] != "required" {
+		t.Errorf("an empty ask's field errors: %v, want buyer_id and producer_id required", got)
+	}
+	_, err = Meeting{Status: Accepted, Slot: 1}.Record("mou_signed", 1<<62, time.Now().Add(-time.Hour), time.Now())
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Text.In(apperr.English) != "must be an amount from 0 to 1,000,000,000,000,000 VND" {
+		t.Errorf("a value beyond the cap: %v, want the range it must be in", err)
 	}
 }

@@ -21,8 +21,8 @@ import (
 )
 
 type createRequest struct {
-	BuyerID    string `json:"buyer_id"`
-	ProducerID string `json:"producer_id"`
+	BuyerID    string `json:"buyer_id" required:"true"`
+	ProducerID string `json:"producer_id" required:"true"`
 	Session    string `json:"session" doc:"morning, afternoon or any (default)"`
 	Note       string `json:"note"`
 }

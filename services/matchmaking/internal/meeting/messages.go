@@ -26,8 +26,8 @@ var (
 		"Cuộc gặp đã diễn ra (cả hai bên đã quét thẻ tại bàn) nên không thể hủy nữa.",
 		"The meeting took place (both sides scanned their badges at its table) and can no longer be cancelled.")
 	msgValue = apperr.M("meeting_value_invalid",
-		"phải là số tiền từ 0 đồng trở lên",
-		"must be an amount of 0 VND or more")
+		"phải là số tiền từ 0 đến 1.000.000.000.000.000 đồng",
+		"must be an amount from 0 to 1,000,000,000,000,000 VND")
 	msgOutcomeNotAccepted = apperr.M("meeting_outcome_not_accepted",
 		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này %s).",
 		"Only an accepted meeting has an outcome (this one is %s).")

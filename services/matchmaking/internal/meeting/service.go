@@ -154,9 +154,13 @@ func (s *Service) sides(ctx context.Context, fairID string, in Ask) (buyer.Buyer
 	v.Expect(slices.Contains([]string{schedule.Morning, schedule.Afternoon, schedule.Any}, in.Session), "session", apperr.OneOf, apperr.OrOf(schedule.Morning, schedule.Afternoon, schedule.Any))
 	v.Expect(len([]rune(in.Note)) <= 1000, "note", apperr.TooLong, 1000)
 	b, err := s.Buyers.Buyer(ctx, in.BuyerID)
-	v.Expect(err == nil, "buyer_id", apperr.Unknown, storage.EntityName("buyer"))
+	if v.Expect(in.BuyerID != "", "buyer_id", apperr.Required) {
+		v.Expect(err == nil, "buyer_id", apperr.Unknown, storage.EntityName("buyer"))
+	}
 	prod, found := s.Index.ProducerByID(in.ProducerID)
-	v.Expect(found, "producer_id", apperr.Unknown, storage.EntityName("producer"))
+	if v.Expect(in.ProducerID != "", "producer_id", apperr.Required) {
+		v.Expect(found, "producer_id", apperr.Unknown, storage.EntityName("producer"))
+	}
 	if found {
 		// Meetings are with the fair's exhibitors: a producer without a booth there (never
 		// allocated one, rejected, or released) cannot be met at the fair.
