@@ -1290,7 +1290,9 @@ type EventFairB2bDayBody struct {
 	// MorningSlots the first this many slots are the morning session
 	MorningSlots int `json:"morning_slots"`
 	SlotMinutes  int `json:"slot_minutes"`
-	Slots        int `json:"slots"`
+
+	// Slots 1 to 40; start_time + slots × slot_minutes + lunch_minutes must be at most 24:00
+	Slots int `json:"slots"`
 
 	// StartTime HH:MM
 	StartTime string `json:"start_time"`
@@ -1308,7 +1310,9 @@ type EventFairB2bDayBodyInput struct {
 	// MorningSlots the first this many slots are the morning session
 	MorningSlots *int `json:"morning_slots,omitempty"`
 	SlotMinutes  *int `json:"slot_minutes,omitempty"`
-	Slots        *int `json:"slots,omitempty"`
+
+	// Slots 1 to 40; start_time + slots × slot_minutes + lunch_minutes must be at most 24:00
+	Slots *int `json:"slots,omitempty"`
 
 	// StartTime HH:MM
 	StartTime *string `json:"start_time,omitempty"`
@@ -1361,8 +1365,8 @@ type EventFairCreateRequest struct {
 	NameEn *string `json:"name_en,omitempty"`
 	NameVi *string `json:"name_vi"`
 
-	// Organisers organiser account IDs who may manage the fair
-	Organisers *[]string `json:"organisers,omitempty"`
+	// Organisers 1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list
+	Organisers *[]openapi_types.UUID `json:"organisers,omitempty"`
 
 	// Region region or promotion-group code
 	Region    *string                  `json:"region"`
@@ -1449,8 +1453,8 @@ type EventFairRequest struct {
 	NameEn *string `json:"name_en,omitempty"`
 	NameVi *string `json:"name_vi,omitempty"`
 
-	// Organisers organiser account IDs who may manage the fair
-	Organisers *[]string `json:"organisers,omitempty"`
+	// Organisers 1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list
+	Organisers *[]openapi_types.UUID `json:"organisers,omitempty"`
 
 	// Region region or promotion-group code
 	Region    *string                  `json:"region,omitempty"`
@@ -2881,9 +2885,9 @@ type MatchmakingMeetingCounts struct {
 
 // MatchmakingMeetingCreateRequest defines model for MatchmakingMeetingCreateRequest.
 type MatchmakingMeetingCreateRequest struct {
-	BuyerId    *string `json:"buyer_id,omitempty"`
+	BuyerId    string  `json:"buyer_id"`
 	Note       *string `json:"note,omitempty"`
-	ProducerId *string `json:"producer_id,omitempty"`
+	ProducerId string  `json:"producer_id"`
 
 	// Session morning, afternoon or any (default)
 	Session *string `json:"session,omitempty"`
@@ -3031,6 +3035,7 @@ type MatchmakingMeetingProposeRequestSession string
 
 // MatchmakingMeetingReasonRequest defines model for MatchmakingMeetingReasonRequest.
 type MatchmakingMeetingReasonRequest struct {
+	// Reason the canceller's own words, at most 300 characters (trimmed)
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -4030,7 +4035,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs (the `GetFairs` operationId).
 	GetFairs(ctx context.Context, params *GetFairsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsWithBody Create a draft fair; the creator becomes its organiser.
+	// PostFairsWithBody Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4039,7 +4044,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs (the `PostFairs` operationId).
 	PostFairsWithBody(ctx context.Context, params *PostFairsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairs Create a draft fair; the creator becomes its organiser.
+	// PostFairs Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4200,7 +4205,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/meetings (the `GetFairsFairIdMeetings` operationId).
 	GetFairsFairIdMeetings(ctx context.Context, fairId string, params *GetFairsFairIdMeetingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+	// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -4209,7 +4214,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+	// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -4269,7 +4274,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{id} (the `GetFairsId` operationId).
 	GetFairsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchFairsIdWithBody Change a fair (its organisers and admins).
+	// PatchFairsIdWithBody Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4278,7 +4283,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/fairs/{id} (the `PatchFairsId` operationId).
 	PatchFairsIdWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchFairsId Change a fair (its organisers and admins).
+	// PatchFairsId Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4301,7 +4306,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
 	PostFairsIdAllocationCommit(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables.
+	// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4310,7 +4315,7 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/fairs/{id}/b2b-sessions (the `PutFairsIdB2bSessions` operationId).
 	PutFairsIdB2bSessionsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutFairsIdB2bSessions Set the B2B conference days, slots and tables.
+	// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4870,7 +4875,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/requests/{id}/matches (the `GetRequestsIdMatches` operationId).
 	GetRequestsIdMatches(ctx context.Context, id string, params *GetRequestsIdMatchesParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostSchedulingSolveWithBody Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+	// PostSchedulingSolveWithBody Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4879,7 +4884,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/scheduling/solve (the `PostSchedulingSolve` operationId).
 	PostSchedulingSolveWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostSchedulingSolve Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+	// PostSchedulingSolve Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 	//
 	// Roles: organiser, admin.
 	//
@@ -5517,7 +5522,7 @@ func (c *Client) GetFairs(ctx context.Context, params *GetFairsParams, reqEditor
 	return c.Client.Do(req)
 }
 
-// PostFairsWithBody Create a draft fair; the creator becomes its organiser.
+// PostFairsWithBody Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 //
 // Roles: organiser, admin.
 //
@@ -5536,7 +5541,7 @@ func (c *Client) PostFairsWithBody(ctx context.Context, params *PostFairsParams,
 	return c.Client.Do(req)
 }
 
-// PostFairs Create a draft fair; the creator becomes its organiser.
+// PostFairs Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 //
 // Roles: organiser, admin.
 //
@@ -5907,7 +5912,7 @@ func (c *Client) GetFairsFairIdMeetings(ctx context.Context, fairId string, para
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -5926,7 +5931,7 @@ func (c *Client) PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId str
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -6066,7 +6071,7 @@ func (c *Client) GetFairsId(ctx context.Context, id string, reqEditors ...Reques
 	return c.Client.Do(req)
 }
 
-// PatchFairsIdWithBody Change a fair (its organisers and admins).
+// PatchFairsIdWithBody Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 //
 // Roles: organiser, admin.
 //
@@ -6085,7 +6090,7 @@ func (c *Client) PatchFairsIdWithBody(ctx context.Context, id string, contentTyp
 	return c.Client.Do(req)
 }
 
-// PatchFairsId Change a fair (its organisers and admins).
+// PatchFairsId Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 //
 // Roles: organiser, admin.
 //
@@ -6138,7 +6143,7 @@ func (c *Client) PostFairsIdAllocationCommit(ctx context.Context, id string, req
 	return c.Client.Do(req)
 }
 
-// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables.
+// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 //
 // Roles: organiser, admin.
 //
@@ -6157,7 +6162,7 @@ func (c *Client) PutFairsIdB2bSessionsWithBody(ctx context.Context, id string, c
 	return c.Client.Do(req)
 }
 
-// PutFairsIdB2bSessions Set the B2B conference days, slots and tables.
+// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 //
 // Roles: organiser, admin.
 //
@@ -7437,7 +7442,7 @@ func (c *Client) GetRequestsIdMatches(ctx context.Context, id string, params *Ge
 	return c.Client.Do(req)
 }
 
-// PostSchedulingSolveWithBody Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+// PostSchedulingSolveWithBody Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 //
 // Roles: organiser, admin.
 //
@@ -7456,7 +7461,7 @@ func (c *Client) PostSchedulingSolveWithBody(ctx context.Context, contentType st
 	return c.Client.Do(req)
 }
 
-// PostSchedulingSolve Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+// PostSchedulingSolve Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 //
 // Roles: organiser, admin.
 //
@@ -13569,7 +13574,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs (the `GetFairs` operationId).
 	GetFairsWithResponse(ctx context.Context, params *GetFairsParams, reqEditors ...RequestEditorFn) (*GetFairsResponse, error)
 
-	// PostFairsWithBodyWithResponse Create a draft fair; the creator becomes its organiser.
+	// PostFairsWithBodyWithResponse Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 	//
 	// Roles: organiser, admin.
 	//
@@ -13578,7 +13583,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs (the `PostFairs` operationId).
 	PostFairsWithBodyWithResponse(ctx context.Context, params *PostFairsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsResponse, error)
 
-	// PostFairsWithResponse Create a draft fair; the creator becomes its organiser.
+	// PostFairsWithResponse Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 	//
 	// Roles: organiser, admin.
 	//
@@ -13767,7 +13772,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/meetings (the `GetFairsFairIdMeetings` operationId).
 	GetFairsFairIdMeetingsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdMeetingsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdMeetingsResponse, error)
 
-	// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+	// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -13776,7 +13781,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithBodyWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdMeetingsResponse, error)
 
-	// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+	// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -13846,7 +13851,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{id} (the `GetFairsId` operationId).
 	GetFairsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetFairsIdResponse, error)
 
-	// PatchFairsIdWithBodyWithResponse Change a fair (its organisers and admins).
+	// PatchFairsIdWithBodyWithResponse Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 	//
 	// Roles: organiser, admin.
 	//
@@ -13855,7 +13860,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/fairs/{id} (the `PatchFairsId` operationId).
 	PatchFairsIdWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchFairsIdResponse, error)
 
-	// PatchFairsIdWithResponse Change a fair (its organisers and admins).
+	// PatchFairsIdWithResponse Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 	//
 	// Roles: organiser, admin.
 	//
@@ -13882,7 +13887,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
 	PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error)
 
-	// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables.
+	// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 	//
 	// Roles: organiser, admin.
 	//
@@ -13891,7 +13896,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/fairs/{id}/b2b-sessions (the `PutFairsIdB2bSessions` operationId).
 	PutFairsIdB2bSessionsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutFairsIdB2bSessionsResponse, error)
 
-	// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables.
+	// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 	//
 	// Roles: organiser, admin.
 	//
@@ -14525,7 +14530,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/requests/{id}/matches (the `GetRequestsIdMatches` operationId).
 	GetRequestsIdMatchesWithResponse(ctx context.Context, id string, params *GetRequestsIdMatchesParams, reqEditors ...RequestEditorFn) (*GetRequestsIdMatchesResponse, error)
 
-	// PostSchedulingSolveWithBodyWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+	// PostSchedulingSolveWithBodyWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 	//
 	// Roles: organiser, admin.
 	//
@@ -14534,7 +14539,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/scheduling/solve (the `PostSchedulingSolve` operationId).
 	PostSchedulingSolveWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostSchedulingSolveResponse, error)
 
-	// PostSchedulingSolveWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+	// PostSchedulingSolveWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 	//
 	// Roles: organiser, admin.
 	//
@@ -30320,7 +30325,7 @@ func (c *ClientWithResponses) GetFairsWithResponse(ctx context.Context, params *
 	return ParseGetFairsResponse(rsp)
 }
 
-// PostFairsWithBodyWithResponse Create a draft fair; the creator becomes its organiser.
+// PostFairsWithBodyWithResponse Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 //
 // Roles: organiser, admin.
 //
@@ -30335,7 +30340,7 @@ func (c *ClientWithResponses) PostFairsWithBodyWithResponse(ctx context.Context,
 	return ParsePostFairsResponse(rsp)
 }
 
-// PostFairsWithResponse Create a draft fair; the creator becomes its organiser.
+// PostFairsWithResponse Create a draft fair, organised by its creator or by the organisers given, among whom an organiser creating it must be (an admin may give any).
 //
 // Roles: organiser, admin.
 //
@@ -30650,7 +30655,7 @@ func (c *ClientWithResponses) GetFairsFairIdMeetingsWithResponse(ctx context.Con
 	return ParseGetFairsFairIdMeetingsResponse(rsp)
 }
 
-// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -30665,7 +30670,7 @@ func (c *ClientWithResponses) PostFairsFairIdMeetingsWithBodyWithResponse(ctx co
 	return ParsePostFairsFairIdMeetingsResponse(rsp)
 }
 
-// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise).
+// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -30783,7 +30788,7 @@ func (c *ClientWithResponses) GetFairsIdWithResponse(ctx context.Context, id str
 	return ParseGetFairsIdResponse(rsp)
 }
 
-// PatchFairsIdWithBodyWithResponse Change a fair (its organisers and admins).
+// PatchFairsIdWithBodyWithResponse Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 //
 // Roles: organiser, admin.
 //
@@ -30798,7 +30803,7 @@ func (c *ClientWithResponses) PatchFairsIdWithBodyWithResponse(ctx context.Conte
 	return ParsePatchFairsIdResponse(rsp)
 }
 
-// PatchFairsIdWithResponse Change a fair (its organisers and admins).
+// PatchFairsIdWithResponse Change a fair (its organisers and admins); an organiser who changes the organisers must stay among them.
 //
 // Roles: organiser, admin.
 //
@@ -30843,7 +30848,7 @@ func (c *ClientWithResponses) PostFairsIdAllocationCommitWithResponse(ctx contex
 	return ParsePostFairsIdAllocationCommitResponse(rsp)
 }
 
-// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables.
+// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 //
 // Roles: organiser, admin.
 //
@@ -30858,7 +30863,7 @@ func (c *ClientWithResponses) PutFairsIdB2bSessionsWithBodyWithResponse(ctx cont
 	return ParsePutFairsIdB2bSessionsResponse(rsp)
 }
 
-// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables.
+// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
 //
 // Roles: organiser, admin.
 //
@@ -31924,7 +31929,7 @@ func (c *ClientWithResponses) GetRequestsIdMatchesWithResponse(ctx context.Conte
 	return ParseGetRequestsIdMatchesResponse(rsp)
 }
 
-// PostSchedulingSolveWithBodyWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+// PostSchedulingSolveWithBodyWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 //
 // Roles: organiser, admin.
 //
@@ -31939,7 +31944,7 @@ func (c *ClientWithResponses) PostSchedulingSolveWithBodyWithResponse(ctx contex
 	return ParsePostSchedulingSolveResponse(rsp)
 }
 
-// PostSchedulingSolveWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format). One run at a time per replica: 503 with Retry-After when another stays busy.
+// PostSchedulingSolveWithResponse Solve a scheduling problem given as JSON (the ocopfair-schedule format), as a trial: it never holds up a fair's scheduling run. One trial at a time per replica, and none while a fair's run is on: 503 with Retry-After then. A fair's run starting on the replica cuts a trial short: its answer is then the best schedule found so far, with its status and bound.
 //
 // Roles: organiser, admin.
 //
