@@ -86,6 +86,16 @@ func (e env) createFair(t *testing.T, name string) string {
 	return f.ID
 }
 
+// startDate is the first day of fair id, as its organiser reads it.
+func (e env) startDate(t *testing.T, id string) string {
+	t.Helper()
+	var f struct {
+		StartDate string `json:"start_date"`
+	}
+	e.org.Do(t, "GET", "/api/fairs/"+id, nil).Decode(t, &f)
+	return f.StartDate
+}
+
 func (e env) publishApplication(t *testing.T, a events.ApplicationV1, subject string) {
 	t.Helper()
 	ev, err := events.New(subject, 1, a.ID, "", events.ApplicationChangedV1{Application: a})
@@ -389,12 +399,8 @@ func stepExports(t *testing.T, e env, id string) {
 func TestB2BSessions(t *testing.T) {
 	e := setup(t)
 	id := e.createFair(t, "Hội nghị kết nối cung cầu")
-	var f struct {
-		StartDate string `json:"start_date"`
-	}
-	e.org.Do(t, "GET", "/api/fairs/"+id, nil).Decode(t, &f)
 	r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/b2b-sessions", map[string]any{"days": []map[string]any{
-		{"date": f.StartDate, "start_time": "08:00", "slot_minutes": 20, "slots": 21, "morning_slots": 13, "tables": 14}}})
+		{"date": e.startDate(t, id), "start_time": "08:00", "slot_minutes": 20, "slots": 21, "morning_slots": 13, "tables": 14}}})
 	if r.Status != 200 {
 		t.Fatalf("b2b: %d %s", r.Status, r.Body)
 	}

@@ -95,11 +95,7 @@ func TestFairOrganisersFromTheCaller(t *testing.T) {
 func TestB2BDayPastMidnight(t *testing.T) {
 	e := setup(t)
 	id := e.createFair(t, "Hội nghị kết nối cung cầu OCOP")
-	var f struct {
-		StartDate string `json:"start_date"`
-	}
-	e.org.Do(t, "GET", "/api/fairs/"+id, nil).Decode(t, &f)
-	day := map[string]any{"date": f.StartDate, "start_time": "23:50", "slot_minutes": 120, "slots": 40, "morning_slots": 20, "tables": 10, "lunch_minutes": 240}
+	day := map[string]any{"date": e.startDate(t, id), "start_time": "23:50", "slot_minutes": 120, "slots": 40, "morning_slots": 20, "tables": 10, "lunch_minutes": 240}
 	r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/b2b-sessions", map[string]any{"days": []any{day}}, "Accept-Language", "en")
 	if got := fieldsOf(t, r.Body); r.Status != 422 || !slices.Equal(got, []string{"days[0].slots"}) || !strings.Contains(string(r.Body), "11:50, 4 days later") {
 		t.Errorf("a day to 11:50 four days later: %d %s, want 422 on days[0].slots saying when it ends", r.Status, r.Body)
