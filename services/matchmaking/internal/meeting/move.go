@@ -139,6 +139,17 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	}
 	moved := next.place(m)
 	moved.UpdatedAt = now
+	// A cancellation does not take the lease: the meeting is read again just before the write,
+	// so that one cancelled meanwhile is not announced as moved (what is left is the instant
+	// between this read and the write).
+	if s.beforeMoveSave != nil {
+		s.beforeMoveSave()
+	}
+	if cur, err := s.Store.getRaw(ctx, m.ID); err != nil {
+		return Meeting{}, err
+	} else if cur.Revision != m.Revision {
+		return Meeting{}, ErrStale
+	}
 	if err := s.Store.SaveTimetable(ctx, lease, s.now(), next, correlation.From(ctx), change(moved, events.MeetingScheduled)); err != nil {
 		return Meeting{}, err
 	}

@@ -43,6 +43,10 @@ type Service struct {
 	// replica, nil when none runs: a fair's run cuts it short (see trials.go).
 	trialMu sync.Mutex
 	trial   context.CancelFunc
+
+	// beforeMoveSave, when set, runs just before a move checks its meeting again and saves:
+	// tests change the meeting there.
+	beforeMoveSave func()
 }
 
 // now is the service's clock in Vietnam's time, to the millisecond that documents keep.

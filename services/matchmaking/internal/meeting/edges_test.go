@@ -1,5 +1,7 @@
 package meeting
 
+// Edges found by probing the running system as an attacker: each test holds the fix of one.
+
 import (
 	"errors"
 	"net/http"
@@ -91,5 +93,48 @@ func TestAskWithoutSidesSaysRequired(t *testing.T) {
 	_, err = Meeting{Status: Accepted, Slot: 1}.Record("mou_signed", 1<<62, time.Now().Add(-time.Hour), time.Now())
 	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Text.In(apperr.English) != "must be an amount from 0 to 1,000,000,000,000,000 VND" {
 		t.Errorf("a value beyond the cap: %v, want the range it must be in", err)
+	}
+}
+
+// A meeting cancelled while an organiser moves it is not announced as moved: the move answers
+// 409 and saves no new schedule.
+func TestAMoveMeetingACancellationGivesWay(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	m := x.ask(t, x.buyers[0], "p01", true)
+	tokens := testenv.NewTokens(t)
+	c := x.serve(t, tokens)
+	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
+	org := c.With(orgTok)
+	// The buyer comes only on the second day, which has not begun: the meeting can move there.
+	if err := x.svc.Store.SetUnavailable(x.db, "f1", x.buyers[0].ID, x.fair.B2BDays[0].Date, []int{1, 2, 3, 4, 5, 6}); err != nil {
+		t.Fatal(err)
+	}
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
+		t.Fatalf("the run: %d %s", r.Status, r.Body)
+	}
+	var a struct {
+		Version  int64 `json:"schedule_version"`
+		Meetings []struct {
+			Slot int `json:"slot"`
+		} `json:"meetings"`
+	}
+	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &a)
+	if len(a.Meetings) != 1 || a.Meetings[0].Slot == 0 {
+		t.Fatalf("the agenda after the run: %+v, want the meeting placed", a)
+	}
+	x.svc.beforeMoveSave = func() {
+		x.change(t, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(ReasonByBuyer, "", x.svc.now()) })
+	}
+	move := map[string]any{"day": x.fair.B2BDays[1].Date, "slot": a.Meetings[0].Slot%6 + 1, "table": 4, "schedule_version": a.Version}
+	if r := org.Do(t, "POST", "/api/meetings/"+m.ID+"/move", move); r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "meeting_changed") {
+		t.Errorf("a move of a meeting cancelled meanwhile: %d %s, want 409", r.Status, r.Body)
+	}
+	x.svc.beforeMoveSave = nil
+	var after struct {
+		Version int64 `json:"schedule_version"`
+	}
+	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &after)
+	if after.Version != a.Version {
+		t.Errorf("the schedule went from version %d to %d, want no new version", a.Version, after.Version)
 	}
 }
