@@ -118,25 +118,7 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	if err := s.clashes(ctx, f, m, to, t, others); err != nil {
 		return Meeting{}, err
 	}
-	// A move knows the run's unplaced meetings as well as the schedule before it did.
-	next := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: map[string]Placement{}, UnplacedKnown: t.UnplacedKnown || t.Version == 0, CreatedAt: now}
-	if t.Version > 0 {
-		maps.Copy(next.Placements, t.Placements)
-	} else {
-		// Never scheduled by a run: the meetings keep the places their own documents hold.
-		for _, o := range others {
-			if o.Slot > 0 {
-				next.Placements[o.ID] = Placement{Day: o.Day, Slot: o.Slot, Table: o.Table}
-			}
-		}
-	}
-	next.Placements[m.ID] = to
-	// The run's unplaced meetings stay listed, but for this one, which now has a place.
-	for _, u := range t.Unplaced {
-		if u.MeetingID != m.ID {
-			next.Unplaced = append(next.Unplaced, u)
-		}
-	}
+	next := movedTimetable(t, lease, others, m.ID, to, now)
 	moved := next.place(m)
 	moved.UpdatedAt = now
 	// A cancellation does not take the lease: the meeting is read again just before the write,
@@ -156,6 +138,30 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	_ = s.Store.PruneSchedules(ctx, lease, s.now())
 	s.Notify()
 	return moved, nil
+}
+
+// movedTimetable is schedule t as the version lease saves, with meeting id moved to place to (others are the
+// fair's accepted meetings). A move knows the run's unplaced meetings as well as the schedule
+// before it did; they stay listed, but for this one, which now has a place.
+func movedTimetable(t Timetable, lease Lease, others []Meeting, id string, to Placement, now time.Time) Timetable {
+	next := Timetable{FairID: lease.FairID, Version: lease.Epoch, Placements: map[string]Placement{}, UnplacedKnown: t.UnplacedKnown || t.Version == 0, CreatedAt: now}
+	if t.Version > 0 {
+		maps.Copy(next.Placements, t.Placements)
+	} else {
+		// Never scheduled by a run: the meetings keep the places their own documents hold.
+		for _, o := range others {
+			if o.Slot > 0 {
+				next.Placements[o.ID] = Placement{Day: o.Day, Slot: o.Slot, Table: o.Table}
+			}
+		}
+	}
+	next.Placements[id] = to
+	for _, u := range t.Unplaced {
+		if u.MeetingID != id {
+			next.Unplaced = append(next.Unplaced, u)
+		}
+	}
+	return next
 }
 
 // placeIn returns the B2B day of place to, or the Invalid error naming what lies outside the fair's
