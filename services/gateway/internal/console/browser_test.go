@@ -280,7 +280,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	// The product's QR code for its packaging: no scan yet, the code itself and where it leads.
 	prod.until("the QR box with no scan yet", "document.querySelector('#product-list .qr-box summary').textContent === 'Mã QR · 0 lượt quét'", true)
 	prod.run(chromedp.Click("#product-list .qr-box summary"))
-	prod.until("the product's QR code", "document.querySelector('#product-list .qr-box img.qr').src.startsWith('blob:') && document.querySelector('#product-list .verify-link').href.includes('/v/')", false)
+	// The code is fetched with the token and shown from a blob: URL, which the page's CSP must
+	// let an image load: it has to be drawn, not only given a src.
+	prod.until("the product's QR code drawn", "(() => { const i = document.querySelector('#product-list .qr-box img.qr'); return i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0 })() && document.querySelector('#product-list .verify-link').href.includes('/v/')", false)
 	prod.shot("products")
 	prod.open("#/producer/fairs")
 	prod.until("the fair open for applications", "document.querySelector('#apply-"+fairID+"')", true)

@@ -20,7 +20,7 @@ func (Routes) Register(r *gin.Engine, api httpx.API) {
 	index, _ := fs.ReadFile(files, "index.html")
 	serveIndex := func(c *gin.Context) {
 		c.Header("Cache-Control", "no-cache")
-		c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: https:; connect-src 'self'; "+httpx.FrameAncestorsNone)
+		c.Header("Content-Security-Policy", "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob: https:; connect-src 'self'; "+httpx.FrameAncestorsNone)
 		c.Data(http.StatusOK, "text/html; charset=utf-8", index)
 	}
 	r.GET("/", serveIndex)
