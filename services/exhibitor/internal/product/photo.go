@@ -115,8 +115,10 @@ func MakePhoto(data []byte) (Photo, error) {
 	if err != nil || cfg.Width <= 0 || cfg.Height <= 0 {
 		return Photo{}, apperr.InvalidField("photo", msgPhotoUnreadable)
 	}
-	if int64(cfg.Width)*int64(cfg.Height) > MaxPhotoPixels {
-		return Photo{}, apperr.InvalidField("photo", msgPhotoPixels, MaxPhotoPixels/1_000_000, cfg.Width, cfg.Height)
+	// The decoded image takes pixels × bytes per pixel: a 16-bit PNG twice what an 8-bit one
+	// does, so it may declare half as many pixels (the memory budget of decodingAtOnce holds).
+	if most := maxPixels(cfg.ColorModel); int64(cfg.Width)*int64(cfg.Height) > most {
+		return Photo{}, apperr.InvalidField("photo", msgPhotoPixels, most/1_000_000, cfg.Width, cfg.Height)
 	}
 	var img image.Image
 	switch format {
@@ -140,6 +142,27 @@ func MakePhoto(data []byte) (Photo, error) {
 	sum := sha256.Sum256(p.Full.JPEG)
 	p.Version = hex.EncodeToString(sum[:8])
 	return p, nil
+}
+
+// maxPixels is the most pixels a photo of colour model m may declare: MaxPhotoPixels at up to 4
+// bytes a pixel, fewer for the wider models, so that no decoded photo takes more than
+// MaxPhotoPixels × 4 bytes.
+func maxPixels(m color.Model) int64 {
+	bytes := int64(8) // a model not listed: as the widest
+	switch m {
+	case color.GrayModel, color.AlphaModel:
+		bytes = 1
+	case color.Gray16Model, color.Alpha16Model:
+		bytes = 2
+	case color.YCbCrModel, color.NYCbCrAModel, color.RGBAModel, color.NRGBAModel, color.CMYKModel:
+		bytes = 4
+	case color.RGBA64Model, color.NRGBA64Model:
+		bytes = 8
+	}
+	if _, ok := m.(color.Palette); ok {
+		bytes = 1
+	}
+	return MaxPhotoPixels * 4 / bytes
 }
 
 // scaleToFit returns img scaled (never enlarged) so that its longest edge is at most edge, drawn

@@ -2,9 +2,14 @@ package product
 
 import (
 	"encoding/binary"
+	"errors"
+	"hash/crc32"
 	"image"
 	"image/color"
+	"strings"
 	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 // orient puts the picture's first pixel where each EXIF orientation says the camera's top-left
@@ -68,6 +73,45 @@ func TestEXIFOrientation(t *testing.T) {
 	for _, tt := range tests {
 		if got := exifOrientation(tt.data); got != tt.want {
 			t.Errorf("exifOrientation(%s) = %d, want %d", tt.name, got, tt.want)
+		}
+	}
+}
+
+// pngHeader is the start of a PNG declaring a w × h image of the bit depth and colour type given
+// (6: RGBA), up to its header chunk: enough for the size check, no pixels.
+func pngHeader(w, h uint32, depth, colourType byte) []byte {
+	ihdr := binary.BigEndian.AppendUint32(nil, w)
+	ihdr = binary.BigEndian.AppendUint32(ihdr, h)
+	ihdr = append(ihdr, depth, colourType, 0, 0, 0)
+	chunk := append([]byte("IHDR"), ihdr...)
+	out := append([]byte("\x89PNG\r\n\x1a\n"), binary.BigEndian.AppendUint32(nil, uint32(len(ihdr)))...)
+	out = append(out, chunk...)
+	return binary.BigEndian.AppendUint32(out, crc32.ChecksumIEEE(chunk))
+}
+
+// A photo may declare at most 40 megapixels at 8 bits a channel, and half as many at 16 (each
+// pixel then decodes to twice the bytes): a small file declaring more is refused before any pixel
+// is decoded.
+func TestPhotoPixelsByBytesPerPixel(t *testing.T) {
+	for _, tt := range []struct {
+		name         string
+		data         []byte
+		tooMany      bool
+		megapixelsIn string
+	}{
+		{"8-bit RGBA, 36 megapixels", pngHeader(6000, 6000, 8, 6), false, ""},
+		{"8-bit RGBA, 49 megapixels", pngHeader(7000, 7000, 8, 6), true, "at most 40 megapixels"},
+		{"16-bit RGBA, 16 megapixels", pngHeader(4000, 4000, 16, 6), false, ""},
+		{"16-bit RGBA, 40 megapixels", pngHeader(6324, 6324, 16, 6), true, "at most 20 megapixels"},
+	} {
+		_, err := MakePhoto(tt.data)
+		var e *apperr.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 {
+			t.Fatalf("%s: %v, want a field error", tt.name, err)
+		}
+		f := e.Fields[0]
+		if got := f.Code == "photo_too_many_pixels"; got != tt.tooMany || !strings.Contains(f.Text.In(apperr.English), tt.megapixelsIn) {
+			t.Errorf("%s: %s %q, want too many pixels %v (%q)", tt.name, f.Code, f.Text.In(apperr.English), tt.tooMany, tt.megapixelsIn)
 		}
 	}
 }
