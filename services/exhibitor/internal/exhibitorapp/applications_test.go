@@ -2,6 +2,7 @@ package exhibitorapp
 
 import (
 	"context"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -167,5 +168,24 @@ func stepOwnApplicationsAcrossFairs(t *testing.T, f fixture, org testenv.Client,
 	}
 	if len(got) != 2 || got[0] != second.ID || got[1] != appA {
 		t.Errorf("A's applications page by page: %v, want [%s %s]", got, second.ID, appA)
+	}
+}
+
+// A producer applying to a draft fair is told it is not found, as the fair itself is, not its
+// status and application window.
+func TestApplyingToADraftFairIsNotFound(t *testing.T) {
+	f := start(t)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	a, _, prod := f.producerWithProduct(t, "1700000011", "Mật ong bạc hà", 4, issued)
+	orgTok, orgID := f.tokens.Token(t, "organiser", "")
+	draft := openFair("fair-draft", orgID)
+	draft.Status, draft.Revision = "draft", 1
+	f.publishFair(t, draft, events.FairCreated)
+	testenv.Eventually(t, "the draft in the read model", func() bool {
+		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-draft/applications", nil).Status == http.StatusOK
+	})
+	r := a.Do(t, "POST", "/api/fairs/fair-draft/applications", map[string]any{"product_ids": []string{prod}}, "Accept-Language", "en")
+	if r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), `"code":"application_fair_not_found"`) || strings.Contains(string(r.Body), "window") {
+		t.Errorf("applying to a draft: %d %s, want 404 that names neither its status nor its window", r.Status, r.Body)
 	}
 }
