@@ -30,12 +30,12 @@ async function viewBuyer() {
   h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
     { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
     { name: "keywords", label: t("keywords") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
-    { name: "monthly_volume", label: t("volume"), type: "number", min: 0 }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
+    { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
     { name: "target_market", label: t("target_market"), type: "select", options: markets.map((m) => [m, marketName(m)]) },
-    { name: "max_price_vnd", label: t("max_price"), type: "number", min: 0 }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
+    { name: "max_price_vnd", label: t("max_price"), type: "amount" }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
   ], t("create"), async (v) => {
-    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: num0(v.monthly_volume),
-      unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: num0(v.max_price_vnd), fair_id: v.fair_id || undefined };
+    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume,
+      unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: v.max_price_vnd, fair_id: v.fair_id || undefined };
     const r = await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() });
     if (r.ok) { toast(t("saved")); location.hash = "#/request/" + r.data.id; }
     return r;
@@ -102,20 +102,57 @@ function matchCard(m, me, fairSel, sessionSel, reload) {
 
 // ---------- meetings (both sides) ----------
 // outcomeForm records a meeting's outcome only on its own button: choosing in the list changes
-// nothing yet, so a slip of the finger saves nothing.
+// nothing yet, so a slip of the finger saves nothing. The contract's value is typed as an amount
+// (1.500.000.000); a refusal, the form's own or the API's, is said under it and keeps what was
+// chosen and typed (a form changed is not redrawn by live updates either). act(m, "outcome",
+// body)() sends it and answers as api() does.
 function outcomeForm(m, act) {
+  const id = "outcome-" + m.id;
   const sel = h("select", { class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
     ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))));
-  const value = h("input", { type: "number", min: 0, class: "outcome-value", "aria-label": t("value"), placeholder: t("value"), value: m.value_vnd || "", hidden: m.outcome !== "contract_signed" });
-  const save = h("button", { type: "button", class: "save-outcome", disabled: true }, t("save_outcome"));
+  const err = h("div", { class: "err", id: id + "-err", role: "alert" });
+  const value = h("input", { type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", "aria-label": t("contract_value_vnd"), placeholder: t("contract_value_vnd"),
+    value: amountText(m.value_vnd || undefined), hidden: m.outcome !== "contract_signed", "aria-describedby": id + "-err" });
+  const save = h("button", { type: "submit", class: "save-outcome", disabled: true }, t("save_outcome"));
+  const say = (message) => {
+    err.textContent = message;
+    if (message) value.setAttribute("aria-invalid", "true"); else value.removeAttribute("aria-invalid");
+  };
+  const typed = () => amount(value.value);
   const changed = () => {
     value.hidden = sel.value !== "contract_signed";
-    save.disabled = !sel.value || (sel.value === m.outcome && Number(value.value || 0) === (m.value_vnd || 0));
+    save.disabled = !sel.value || (sel.value === m.outcome && typed() === (m.value_vnd || undefined));
   };
-  sel.addEventListener("change", changed);
+  sel.addEventListener("change", () => { say(""); changed(); });
   value.addEventListener("input", changed);
-  save.addEventListener("click", () => act(m, "outcome", { outcome: sel.value, value_vnd: sel.value === "contract_signed" ? Number(value.value || 0) : 0 })());
-  return h("div", { class: "outcome-form" }, sel, value, save);
+  value.addEventListener("blur", () => {
+    const n = typed();
+    if (n === null) { say(t("amount_invalid")); return; }
+    say("");
+    if (n !== undefined) value.value = amountText(n);
+  });
+  const f = h("form", { class: "outcome-form", novalidate: true, id }, sel, value, save, err);
+  f.addEventListener("submit", async (ev) => {
+    ev.preventDefault();
+    const n = sel.value === "contract_signed" ? typed() : 0;
+    if (n === null) { say(t("amount_invalid")); value.focus(); return; }
+    say("");
+    save.disabled = true;
+    const r = await act(m, "outcome", { outcome: sel.value, value_vnd: n || 0 })();
+    save.disabled = false;
+    if (r && r.ok === false) {
+      say(failure(r));
+      if (!value.hidden) value.focus();
+    }
+  });
+  return f;
+}
+
+// outcomeLine says a meeting's recorded outcome, with the contract's value in đồng.
+function outcomeLine(m) {
+  if (!m.outcome) return null;
+  return h("div", { class: "outcome-said" }, h("strong", {}, t("outcome") + ": "), t("o_" + m.outcome),
+    m.value_vnd ? [" · ", t("contract_value") + ": ", h("span", { class: "outcome-vnd" }, money(m.value_vnd))] : null);
 }
 
 // inbox is the meetings page's state that outlives a redraw: the tab shown (picked: chosen by
@@ -182,7 +219,7 @@ function inboxItem(m, side, days, act) {
     m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null,
     m.status === "requested" && !mine ? h("div", { class: "muted waiting" }, t(m.proposal ? "waiting_them_proposal" : "waiting_them")) : null,
     answers, open ? answerPanel(m, open, days) : null,
-    m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));
+    outcomeLine(m), m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));
 }
 
 // viewMeetings is the request inbox of a buyer or a producer: the requests received and those
@@ -192,10 +229,15 @@ async function viewMeetings() {
   const list = await all("/api/meetings");
   const c = claims();
   const side = c.role;
+  // act answers a meeting and redraws the page. A refused outcome is said in its own form,
+  // which keeps what was chosen, so the page is not redrawn under it.
   const act = (m, path, body) => async () => {
     const r = await api("POST", `/api/meetings/${m.id}/${path}`, body);
-    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
-    render(true);
+    if (r.ok || path !== "outcome") {
+      toast(r.ok ? t("saved") : failure(r));
+      render(true);
+    }
+    return r;
   };
   const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
   const fairs = await Promise.all(fairsSeen.map((id) => api("GET", "/api/fairs/" + id)));

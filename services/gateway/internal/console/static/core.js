@@ -31,6 +31,35 @@ function h(tag, attrs, ...kids) {
 }
 
 const money = (n) => new Intl.NumberFormat("vi-VN").format(n || 0) + " ₫";
+
+// Amounts (prices in đồng, contract values, quantities a month) are typed the Vietnamese way,
+// 1.500.000, or as 1 500 000 or 1,500,000. A number input would take "250.000" for 250 and
+// refuse "1.500.000.000" outright, so these are text fields read by amount and shown back by
+// amountText. amount returns the number, undefined for an empty text and null for one that is
+// not an amount: dots, spaces or commas (one kind only) separate groups of three digits. Where
+// decimals are allowed (1,5 tấn), a last comma or dot followed by one or two digits is the
+// decimal mark; elsewhere "2,5" is refused rather than guessed.
+function amount(s, decimals) {
+  s = String(s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim().replace(/\s*₫$/, "");
+  if (!s) return undefined;
+  let frac = "";
+  const dec = decimals && /^(.*\d)[.,](\d{1,2})$/.exec(s);
+  if (dec) [s, frac] = [dec[1], dec[2]];
+  if (!/^\d+$/.test(s) && !/^\d{1,3}([ .,]\d{3})+$/.test(s)) return null;
+  if (new Set(s.replace(/\d/g, "")).size > 1) return null;
+  const whole = s.replace(/\D/g, "");
+  if (!Number.isSafeInteger(Number(whole))) return null;
+  return Number(whole + (frac ? "." + frac : ""));
+}
+
+// amountText shows an amount as people here write it (1.500.000; 2,5), "" for none.
+const amountText = (n) => (n === undefined || n === null || n === "" || Number.isNaN(Number(n)) ? "" : new Intl.NumberFormat("vi-VN", { maximumFractionDigits: 2 }).format(Number(n)));
+
+// priceRange says a product's price (from lo to hi đồng, either may be 0 for unset) per unit.
+function priceRange(lo, hi, unit) {
+  if (!lo && !hi) return "";
+  return (lo && hi > lo ? money(lo).replace(" ₫", "") + "–" + money(hi) : lo ? money(lo) : "≤ " + money(hi)) + (unit ? "/" + unit : "");
+}
 const num = (n) => new Intl.NumberFormat(S.lang === "vi" ? "vi-VN" : "en-GB").format(n || 0);
 function date(s) {
   if (!s) return "";
@@ -297,9 +326,15 @@ function focusFirst(el) {
   if (to) to.focus();
 }
 
-// failure is what a failed read says: the API's own words when it gave some, or else t("failed").
-// r is api()'s answer, or null when the network failed.
-const failure = (r) => (r && r.data && (r.data.detail || r.data.title)) || t("failed");
+// failure is what a failed request says: the API's own words when it gave some, or else
+// t("failed"). r is api()'s answer, or null when the network failed. A refusal naming fields
+// says each field's error: its title alone ("Một số trường chưa hợp lệ…") tells nothing when the
+// field has no input on the page (a match card's "Mời gặp").
+function failure(r) {
+  const d = (r && r.data) || {};
+  const fields = (d.errors || []).map((e) => e.message).filter(Boolean);
+  return fields.length ? fields.join(" ") : d.detail || d.title || t("failed");
+}
 
 // readFailed puts in box what a list says when its first page could not be read: the failure
 // as an alert, with a "Thử lại" button (id) that calls retry. It is never "no match": nothing was

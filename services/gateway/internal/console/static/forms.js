@@ -52,8 +52,32 @@ function fieldInput(fd, id) {
     return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: "hh:mm", value: fd.value || "", autocomplete: "off", maxlength: 5,
       "aria-describedby": id + "-hint", dataset: { time: "1" } });
   }
+  if (fd.type === "amount") {
+    // Shown back as 1.500.000 once the cursor leaves; a text that is no amount is said at once.
+    return h("input", { id, name: fd.name, type: "text", inputmode: fd.decimals ? "decimal" : "numeric", value: amountText(fd.value), autocomplete: "off",
+      "aria-describedby": fd.hint ? id + "-hint" : undefined, dataset: { amount: fd.decimals ? "decimal" : "whole" }, onblur: (ev) => checkAmount(ev.target) });
+  }
   return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
     "aria-describedby": fd.hint ? id + "-hint" : undefined });
+}
+
+// amountError is what an amount field says of a text that is no amount.
+const amountError = (el) => t(el.dataset.amount === "decimal" ? "amount_invalid_decimal" : "amount_invalid");
+
+// checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
+// 1.500.000, a bad one marked with its error (sending is refused too, see form).
+function checkAmount(el) {
+  const n = amount(el.value, el.dataset.amount === "decimal");
+  const box = el.closest(".field");
+  if (n !== null) {
+    if (n !== undefined) el.value = amountText(n);
+    if (box && box.classList.contains("bad") && box.querySelector(".err").dataset.amount) clearField(box);
+    return;
+  }
+  if (!box) return;
+  clearField(box);
+  markField(box, amountError(el));
+  box.querySelector(".err").dataset.amount = "1";
 }
 
 // form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint}.
@@ -85,6 +109,10 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
       } else if (fd.type === "time") {
         values[fd.name] = hhmm(el.value);
         if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("time_invalid") });
+      } else if (fd.type === "amount") {
+        values[fd.name] = amount(el.value, fd.decimals);
+        if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: amountError(el) });
+        else if (values[fd.name] !== undefined) el.value = amountText(values[fd.name]);
       } else values[fd.name] = el.value;
       if (fd.type === "number" && fd.max !== undefined && el.value !== "" && Number(el.value) > fd.max) bad.push({ field: fd.path || fd.name, message: t("at_most").replace("{n}", fd.max) });
     }
@@ -101,8 +129,30 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
 }
 
 function clearErrors(f) {
-  f.querySelectorAll(".field").forEach((x) => { x.classList.remove("bad"); x.querySelector(".err").textContent = ""; x.querySelector("input, select, textarea").removeAttribute("aria-invalid"); });
+  f.querySelectorAll(".field").forEach(clearField);
   f.querySelector(".form-err").replaceChildren();
+}
+
+// clearField takes a field's error away.
+function clearField(box) {
+  box.classList.remove("bad");
+  const err = box.querySelector(".err");
+  err.textContent = "";
+  delete err.dataset.amount;
+  box.querySelector("input, select, textarea").removeAttribute("aria-invalid");
+}
+
+// markField says message under the field in box (after an error already said there) and
+// returns its input.
+function markField(box, message) {
+  box.classList.add("bad");
+  const err = box.querySelector(".err");
+  err.textContent = err.textContent ? err.textContent + " " + message : message;
+  const el = box.querySelector("input, select, textarea");
+  el.setAttribute("aria-invalid", "true");
+  const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+  if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
+  return el;
 }
 
 // fieldBox finds the field an error names: by the API's path (certificate.issued_on), by the
@@ -123,15 +173,9 @@ function showErrors(f, res) {
   for (const e of p.errors || []) {
     const box = e.field ? fieldBox(f, e.field) : null;
     if (!box) { rest.push(e.message); continue; }
-    box.classList.add("bad");
-    const err = box.querySelector(".err");
     // The API asks for dates as yyyy-mm-dd; people here type dd/mm/yyyy, so that is what is said.
     const message = e.code === "not_date" && box.querySelector("[data-date]") ? t("date_invalid") : e.message;
-    err.textContent = err.textContent ? err.textContent + " " + message : message;
-    const el = box.querySelector("input, select, textarea");
-    el.setAttribute("aria-invalid", "true");
-    const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-    if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
+    const el = markField(box, message);
     first = first || el;
   }
   if (!(p.errors || []).length) rest.push(p.detail || p.title || t("failed"));

@@ -3,6 +3,9 @@ window.I18N = {
   vi: {
     qr_summary: "Mã QR · {n} lượt quét", qr_alt: "Mã QR xác thực OCOP của {name}", qr_open: "Mở trang xác thực", qr_png: "Tải mã QR (PNG)", poster_download: "Tải poster gian hàng (PDF)",
     zone_any: "Khu nào cũng được",
+    amount_invalid: "Nhập một số nguyên, có thể ngăn cách hàng nghìn bằng dấu chấm, ví dụ 1.500.000.",
+    amount_invalid_decimal: "Nhập một số: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần lẻ, ví dụ 1.500 hoặc 2,5.",
+    contract_value_vnd: "Giá trị hợp đồng (₫)",
     dash_title: "Tổng quan", dash_pending: "Đơn chờ duyệt", dash_approved: "Đơn đã duyệt", dash_booths: "Gian đã có chủ",
     dash_requested: "Cuộc gặp chờ trả lời", dash_asked: "Đã đề nghị", dash_accepted: "Đã nhận lời", dash_scheduled: "Đã xếp lịch", dash_held: "Đã diễn ra",
     dash_attended: "Có mặt tại bàn", dash_scans: "Lượt quét QR", dash_funnel: "Cuộc gặp B2B: từ đề nghị đến gặp mặt", dash_scans_by_day: "Lượt quét QR theo ngày",
@@ -143,6 +146,9 @@ window.I18N = {
   en: {
     qr_summary: "QR code · {n} scans", qr_alt: "OCOP verification QR code of {name}", qr_open: "Open the verification page", qr_png: "Download the QR code (PNG)", poster_download: "Download the booth poster (PDF)",
     zone_any: "Any zone",
+    amount_invalid: "Enter a whole number; dots may separate the thousands, e.g. 1.500.000.",
+    amount_invalid_decimal: "Enter a number: dots separate the thousands and a comma the decimals, e.g. 1.500 or 2,5.",
+    contract_value_vnd: "Contract value (₫)",
     dash_title: "At a glance", dash_pending: "Applications to review", dash_approved: "Applications approved", dash_booths: "Booths taken",
     dash_requested: "Meetings awaiting an answer", dash_asked: "Asked", dash_accepted: "Accepted", dash_scheduled: "Scheduled", dash_held: "Held",
     dash_attended: "Present at the table", dash_scans: "QR scans", dash_funnel: "B2B meetings: from asked to held", dash_scans_by_day: "QR scans by day",

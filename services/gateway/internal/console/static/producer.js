@@ -79,6 +79,8 @@ async function viewProducer() {
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       h("td", {}, x.name_vi, photoInput(x)), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
       h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
+      h("td", { class: "product-supply" }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
+        x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
       { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
@@ -86,11 +88,12 @@ async function viewProducer() {
       { name: "decision_no", path: "certificate.decision_no", label: t("decision_no") }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by") },
       { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date" },
       { name: "unit", label: t("unit"), type: "select", options: opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en)) },
-      { name: "monthly_capacity", label: t("capacity"), type: "number", min: 0 }, { name: "price_min_vnd", label: t("price_min"), type: "number", min: 0 },
+      { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true }, { name: "price_min_vnd", label: t("price_min"), type: "amount" },
+      { name: "price_max_vnd", label: t("price_max"), type: "amount" },
     ], t("add_product"), async (v) => {
       const body = { name_vi: v.name_vi, criteria_set: Number(v.criteria_set), stars: v.stars === "4p" ? 4 : Number(v.stars), potential_five_star: v.stars === "4p",
         certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on }, unit: v.unit,
-        monthly_capacity: num0(v.monthly_capacity), price_min_vnd: num0(v.price_min_vnd) };
+        monthly_capacity: v.monthly_capacity, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd };
       const r = await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() });
       if (r.ok) { toast(t("saved")); render(true); }
       return r;

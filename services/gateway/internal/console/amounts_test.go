@@ -1,0 +1,91 @@
+package console_test
+
+import (
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// TestConsoleAmounts holds amounts to the way they are written here, on a 360 px phone: a price
+// typed as 250.000 is 250.000 ₫, not 250 ₫; a price with a decimal part is refused under its
+// field before anything is sent; a contract value of 1.500.000.000 is sent whole, kept with its
+// outcome when refused, and shown as 1.500.000.000 ₫.
+func TestConsoleAmounts(t *testing.T) {
+	j := startJourney(t)
+	anon := client{t: t, base: j.base}
+	anon.producer("so@amounts.example.vn", "HTX Mật ong Sóc Sơn", "0101777666", 4)
+	prod := j.person("amounts-producer", 360, 800)
+	prod.login("so@amounts.example.vn", "parity-pass-1")
+	stepProductPriceWithDots(t, prod)
+	stepContractValueWithDots(t, prod)
+}
+
+// stepProductPriceWithDots: "2,5" as a price is refused in words under the field; "250.000" is
+// stored as 250 000 đồng and listed as 250.000 ₫; a capacity typed 1000 reads 1.000 once the
+// cursor leaves it.
+func stepProductPriceWithDots(t *testing.T, prod browser) {
+	t.Helper()
+	prod.open("#/producer")
+	prod.until("the product form", "document.querySelector('#new-product-price_min_vnd')", true)
+	if got := prod.eval("document.querySelector('#new-product-price_min_vnd').type + ' ' + document.querySelector('#new-product-price_min_vnd').inputMode"); got != "text numeric" {
+		t.Errorf("the price field is %q, want a text field with a numeric keyboard", got)
+	}
+	product := map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-criteria_set": "4", "#new-product-stars": "4",
+		"#new-product-decision_no": "77/QĐ-UBND", "#new-product-issued_by": "UBND TP Hà Nội", "#new-product-issued_on": "01/06/2025",
+		"#new-product-unit": "litre", "#new-product-monthly_capacity": "1000", "#new-product-price_min_vnd": "2,5"}
+	prod.fill(product)
+	prod.eval("document.querySelector('#new-product-monthly_capacity').dispatchEvent(new Event('blur')), ''")
+	if got := prod.eval("document.querySelector('#new-product-monthly_capacity').value"); got != "1.000" {
+		t.Errorf("a capacity typed 1000 reads %q once left, want 1.000", got)
+	}
+	prod.submit("new-product")
+	prod.until("the price refused under its field", "document.querySelector('[data-field=price_min_vnd].bad .err') && document.querySelector('[data-field=price_min_vnd] .err').textContent.startsWith('Nhập một số nguyên')", false)
+	if got := prod.eval("document.querySelector('#new-product-price_min_vnd').getAttribute('aria-invalid') + ' ' + document.querySelectorAll('#product-list tbody tr').length"); got != "true 1" {
+		t.Errorf("after a refused price: aria-invalid and products listed = %q, want \"true 1\"", got)
+	}
+	prod.shot("price-refused")
+	product["#new-product-price_min_vnd"] = "250.000"
+	prod.fill(product)
+	prod.submit("new-product")
+	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
+	prod.until("the new product listed", row, true)
+	if got := prod.eval(row + ".querySelector('.price').textContent"); got != "250.000 ₫/lít" {
+		t.Errorf("the product's price reads %q, want 250.000 ₫/lít", got)
+	}
+	if got := prod.eval(row + ".querySelector('.capacity').textContent"); got != "1.000 lít/tháng" {
+		t.Errorf("the product's capacity reads %q, want 1.000 lít/tháng", got)
+	}
+	fitsPhone(prod, "the product list")
+	prod.shot("price-listed")
+}
+
+// stepContractValueWithDots drives the meeting list's outcome form with a stand-in for the API
+// (a meeting that has taken place cannot be set up here): 1.500.000.000 is sent as 1500000000; a
+// refusal is said under the form, which keeps the outcome and the value typed; "2,5" is refused
+// before sending; and a stored value is said as 1.500.000.000 ₫ with its label.
+func stepContractValueWithDots(t *testing.T, prod browser) {
+	t.Helper()
+	prod.eval(`(() => { window.sent = []; window.answer = { ok: false, status: 422, data: { title: "Dữ liệu chưa hợp lệ", errors: [{ field: "value_vnd", message: "Giá trị hợp đồng vượt mức cho phép" }] } };
+		const f = outcomeForm({ id: "m1", outcome: "", value_vnd: 0 }, (m, path, body) => async () => { window.sent.push(body); return window.answer; });
+		document.querySelector('#app').prepend(f); const sel = f.querySelector('select'); sel.value = 'contract_signed'; sel.dispatchEvent(new Event('change'));
+		const v = f.querySelector('.outcome-value'); v.value = '1.500.000.000'; v.dispatchEvent(new Event('input')); return '' })()`)
+	prod.run(chromedp.Click("#outcome-m1 button.save-outcome"))
+	prod.until("the refusal said under the outcome form", "document.querySelector('#outcome-m1-err').textContent === 'Giá trị hợp đồng vượt mức cho phép'", false)
+	if got := prod.eval("JSON.stringify(window.sent)"); got != `[{"outcome":"contract_signed","value_vnd":1500000000}]` {
+		t.Errorf("the outcome sent = %s, want the value 1500000000", got)
+	}
+	if got := prod.eval("document.querySelector('#outcome-m1 select').value + ' ' + document.querySelector('#outcome-m1 .outcome-value').value"); got != "contract_signed 1.500.000.000" {
+		t.Errorf("after the refusal the form holds %q, want the outcome and value chosen", got)
+	}
+	fitsPhone(prod, "the outcome form")
+	prod.shot("outcome-refused")
+	prod.eval("document.querySelector('#outcome-m1 .outcome-value').value = '2,5', ''")
+	prod.run(chromedp.Click("#outcome-m1 button.save-outcome"))
+	prod.until("a decimal value refused before sending", "document.querySelector('#outcome-m1-err').textContent.startsWith('Nhập một số nguyên') && window.sent.length === 1", false)
+	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000 }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫" {
+		t.Errorf("a stored contract reads %q", got)
+	}
+	if got := prod.eval("outcomeForm({ id: 'm2', outcome: 'contract_signed', value_vnd: 480000000 }, () => () => 0).querySelector('.outcome-value').value"); got != "480.000.000" {
+		t.Errorf("a stored value in the outcome form reads %q, want 480.000.000", got)
+	}
+}
