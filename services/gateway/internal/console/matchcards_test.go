@@ -7,6 +7,7 @@ import (
 	"image/jpeg"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -127,9 +128,22 @@ func stepMatchCardsMeetingAndFair(t *testing.T, bb browser, reqID string) {
 	if bb.eval("String(!!"+card("Bắc Hà")+".querySelector('.request-meeting'))") != "false" {
 		t.Error("a second meeting is offered while the first is awaiting an answer")
 	}
-	if bb.eval("String(!!"+card("Sóc Sơn")+".querySelector('.request-meeting'))") != "true" {
-		t.Error("no meeting is offered to a producer never asked")
+	// The other producer has no booth at the fair chosen: the card says so instead of offering a
+	// meeting the API refuses, and that refusal, where it comes, names the reason, not only
+	// "Một số trường chưa hợp lệ".
+	if bb.eval("String(!!"+card("Sóc Sơn")+".querySelector('.request-meeting'))") != "false" {
+		t.Error("a meeting is offered with a producer that has no booth at the fair chosen")
 	}
+	if got := bb.eval(card("Sóc Sơn") + ".querySelector('.not-exhibiting').textContent"); !strings.Contains(got, "không có gian hàng tại Hội chợ OCOP Hồ Gươm") {
+		t.Errorf("the card of a producer not at the fair says %q", got)
+	}
+	refusal, err := chromedp.Run(bb.ctx, chromedp.Evaluate[string](`(async () => { const me = await api("GET", "/api/buyers/me");
+		const r = await api("POST", "/api/fairs/" + document.querySelector('#meeting-fair').value + "/meetings", { buyer_id: me.data.id, producer_id: `+card("Sóc Sơn")+`.dataset.producer, session: "any" });
+		return r.status + " " + failure(r) })()`, chromedp.EvalAwaitPromise))
+	if err != nil || !strings.Contains(refusal, "không có gian hàng tại hội chợ này") {
+		t.Errorf("a meeting asked with a producer not at the fair is refused with %q (%v), want the field's message", refusal, err)
+	}
+	bb.shot("match-card-not-at-fair")
 	bb.until("the other producer's photo", card("Sóc Sơn")+".querySelector('img.thumb[alt=\"Mật ong HTX Mật ong Sóc Sơn\"]')", true)
 	bb.run(chromedp.Click("#only-exhibitors"))
 	bb.until("only the exhibitor", "!document.querySelector('#match-box').hasAttribute('aria-busy') && document.querySelectorAll('#matches .card').length === 1 && "+card("Bắc Hà"), false)

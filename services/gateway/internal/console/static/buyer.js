@@ -60,20 +60,22 @@ async function viewRequest(id) {
   const only = h("input", { type: "checkbox", id: "only-exhibitors" });
   const box = h("div", { id: "match-box", "aria-live": "polite" });
   let seq = 0;
-  // load draws the matches for the fair chosen (only its exhibitors when asked); an answer that
-  // a later choice overtook is dropped, so the list always matches the controls.
+  // load draws the matches for the fair chosen (only its exhibitors when asked), each card
+  // knowing whether its producer exhibits there; an answer that a later choice overtook is
+  // dropped, so the list always matches the controls.
   const load = async () => {
     const mine = ++seq;
     box.setAttribute("aria-busy", "true");
     const q = only.checked && fairSel.value ? "&fair_id=" + encodeURIComponent(fairSel.value) : "";
-    const res = await api("GET", `/api/requests/${id}/matches?limit=20${q}`);
+    const [res, at] = await Promise.all([api("GET", `/api/requests/${id}/matches?limit=20${q}`), exhibitorsAt(fairSel.value)]);
     if (mine !== seq) return;
     box.removeAttribute("aria-busy");
     const matches = (res.data && res.data.matches) || [];
-    box.replaceChildren(!res.ok ? h("p", {}, res.data.detail) : matches.length ? h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fairSel, sessionSel, load))) : h("p", { class: "muted" }, t("none")));
+    const fair = { id: fairSel.value, name: fairSel.selectedOptions.length ? fairSel.selectedOptions[0].textContent : "", exhibitors: at };
+    box.replaceChildren(!res.ok ? h("p", {}, failure(res)) : matches.length ? h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, sessionSel, load))) : h("p", { class: "muted" }, t("none")));
   };
   only.addEventListener("change", load);
-  fairSel.addEventListener("change", () => { if (only.checked) load(); });
+  fairSel.addEventListener("change", load);
   await load();
   return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", ")].filter(Boolean).join(" · ")),
     interestsLine(r, true),
@@ -82,20 +84,33 @@ async function viewRequest(id) {
     h("h2", {}, t("matches")), box);
 }
 
+// exhibitorsAt is the set of producers holding a booth at a fair, read from its public floor
+// plan; null when there is no fair or the plan could not be read (the API then decides).
+async function exhibitorsAt(fairID) {
+  if (!fairID) return null;
+  const r = await api("GET", `/api/fairs/${encodeURIComponent(fairID)}/booths`, undefined, { quiet: true }).catch(() => null);
+  if (!r || !r.ok || !r.data) return null;
+  return new Set((r.data.booths || []).filter((b) => b.holder).map((b) => b.holder.producer_id));
+}
+
 // matchCard is one matching producer: its products with their photos, why it matches, whether
 // it marked interest, and the meeting already asked for (a new one only when there is none or
-// it ended).
-function matchCard(m, me, fairSel, sessionSel, reload) {
+// it ended). A meeting is asked for at the fair chosen (fair: id, name, exhibitors), and only
+// its exhibitors can be met there: for another producer the card says so instead of offering
+// a button the API would refuse.
+function matchCard(m, me, fair, sessionSel, reload) {
   const meeting = m.meeting;
-  const canAsk = !meeting || ["declined", "cancelled"].includes(meeting.status);
+  const away = !!(fair.exhibitors && !fair.exhibitors.has(m.producer_id));
+  const canAsk = (!meeting || ["declined", "cancelled"].includes(meeting.status)) && !away;
   return h("div", { class: "card", dataset: { producer: m.producer_id } },
     h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name, " ",
       m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, meeting.proposed ? badge(t("m_proposed"), "warn") : statusBadge("mb_", meeting.status)) : null),
     h("div", { class: "match-products muted" }, m.products.map((p) => h("span", {}, thumb(p.photo_url, p.name), p.name + " " + p.stars + "★"))), factors(m),
+    me.ok && away && (!meeting || ["declined", "cancelled"].includes(meeting.status)) && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
-      if (!fairSel.value) { toast(t("fair")); return; }
-      const x = await api("POST", `/api/fairs/${fairSel.value}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
-      toast(x.ok ? t("saved") : (x.data.detail || t("failed")));
+      if (!fair.id) { toast(t("fair")); return; }
+      const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
+      toast(x.ok ? t("saved") : failure(x));
       if (x.ok) reload();
     } }, t("request_meeting"))));
 }

@@ -52,14 +52,14 @@ async function viewFair(id, tab) {
     manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
       h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
         const r = await api("POST", `/api/fairs/${id}/${a}`);
-        toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+        toast(r.ok ? t("saved") : failure(r));
         render(true);
       } }, t("act_" + a))),
     (f.allowed_actions || []).includes("cancel") && h("button", { type: "button", class: "danger", onclick: async () => {
       const reason = prompt(t("cancel_reason"));
       if (!reason) return;
       const r = await api("POST", `/api/fairs/${id}/cancel`, { reason });
-      toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+      toast(r.ok ? t("saved") : failure(r));
       render(true);
     } }, t("act_cancel"))));
   const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
@@ -106,7 +106,7 @@ async function fairAlloc(f) {
   const mapBox = h("div", {}, boothMap(m));
   const run = async () => {
     const r = await api("POST", `/api/fairs/${f.id}/allocation`);
-    if (!r.ok) { toast(r.data.detail || t("failed")); return; }
+    if (!r.ok) { toast(failure(r)); return; }
     const p = r.data;
     const proposed = new Set(p.placements.flatMap((x) => x.booths));
     const preview = { ...m, booths: m.booths.map((b) => (proposed.has(b.code) ? { ...b, status: "reserved" } : b)) };
@@ -120,7 +120,7 @@ async function fairAlloc(f) {
         // Committing assigns booths and tells every producer: it is confirmed, not one tap.
         if (!confirm(t("commit_confirm").replace("{n}", plural(p.placements.length, "n_producers")))) return;
         const c = await api("POST", `/api/fairs/${f.id}/allocation/commit`);
-        toast(c.ok ? t("saved") + ": " + c.data.committed.length : (c.data.detail || t("failed")));
+        toast(c.ok ? t("saved") + ": " + c.data.committed.length : failure(c));
         render(true);
       } }, t("commit_alloc"))));
   };

@@ -32,7 +32,7 @@ async function unclaimedList() {
       issue.disabled = true;
       const r = await api("POST", `/api/producers/${x.id}/claim-code`);
       issue.disabled = false;
-      if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+      if (!r.ok) { toast(failure(r)); return; }
       cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t("claim_code_hint")));
     } }, t("claim_new"));
     return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
@@ -192,7 +192,7 @@ async function viewMyApps() {
       // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.
       if (!confirm(t("withdraw_confirm").replace("{fair}", a.fair_name || ""))) return;
       const r = await api("POST", `/api/applications/${a.id}/withdraw`);
-      toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+      toast(r.ok ? t("saved") : failure(r));
       render(true);
     } }, t("withdraw"))))) : h("p", { class: "muted" }, t("none")));
 }
@@ -224,7 +224,7 @@ function interestToggle(producerID, o) {
     b.disabled = true;
     const r = await api(b.getAttribute("aria-pressed") === "true" ? "DELETE" : "POST", `/api/producers/${producerID}/opportunities/${o.request.id}/interest`);
     b.disabled = false;
-    if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
+    if (!r.ok) { toast(failure(r)); return; }
     show(!!r.data.interested);
   });
   return b;
