@@ -15,6 +15,7 @@ import (
 
 	"github.com/google/uuid"
 	"golang.org/x/crypto/argon2"
+	"golang.org/x/text/unicode/norm"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -45,6 +46,8 @@ func New(email, name, role, password string, selfService bool, createdBy string,
 	email = NormalizeEmail(email)
 	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") || len(email) > 254 || strings.ContainsAny(email, " <>") {
 		v.Fail("email", msgEmail)
+	} else if !asciiOnly(email) {
+		v.Fail("email", msgEmailASCII)
 	}
 	name = vntext.Clean(name)
 	v.Expect(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", apperr.LengthBetween, 2, 120)
@@ -83,8 +86,24 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// NormalizeEmail trims and lower-cases an email so that sign-in ignores case.
-func NormalizeEmail(email string) string { return strings.ToLower(strings.TrimSpace(email)) }
+// NormalizeEmail trims, lower-cases and NFKC-folds an email, so that sign-in ignores case and a
+// look-alike compatibility character ("ⅼ", a roman numeral, or a full-width "ａ") reads as the
+// letter it looks like.
+func NormalizeEmail(email string) string {
+	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(email)))
+}
+
+// asciiOnly reports whether s holds only ASCII: an address with a Cyrillic "о" would look like
+// another account's. Addresses at Vietnamese providers and international ones are ASCII; a
+// domain with other letters is written in its xn-- form.
+func asciiOnly(s string) bool {
+	for i := range len(s) {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
 
 // Principal is what a token says about the account.
 func (a Account) Principal() auth.Principal {

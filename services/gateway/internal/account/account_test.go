@@ -23,6 +23,8 @@ func TestNew(t *testing.T) {
 		{"organiser cannot self-register", "o@example.vn", "Sở Công Thương", auth.RoleOrganiser, "mat-khau-dai", true, "role"},
 		{"admin creates organiser", "o@example.vn", "Sở Công Thương", auth.RoleOrganiser, "mat-khau-dai", false, ""},
 		{"bad email", "not-an-email", "Ten", auth.RoleBuyer, "mat-khau-dai", true, "email"},
+		{"a Cyrillic letter in the email", "pr\u043educer01@demo.ocopfair.vn", "Ten", auth.RoleBuyer, "mat-khau-dai", true, "email"},
+		{"an accented local part", "nguyễn@example.vn", "Ten", auth.RoleBuyer, "mat-khau-dai", true, "email"},
 		{"short password", "a@example.vn", "Ten", auth.RoleBuyer, "short", true, "password"},
 		{"short name", "a@example.vn", "A", auth.RoleBuyer, "mat-khau-dai", true, "name"},
 		{"unknown role", "a@example.vn", "Ten", "root", "mat-khau-dai", false, "role"},
@@ -80,5 +82,19 @@ func TestAuthenticate(t *testing.T) {
 	}
 	if err := Authenticate(Account{}, false, "mat-khau-dai"); !apperr.Is(err, apperr.Unauthorized) {
 		t.Errorf("Authenticate(unknown) = %v", err)
+	}
+}
+
+// A look-alike compatibility character folds to the letter it looks like, so the address is the
+// account it imitates (sign-up then meets email_taken, sign-in finds that account).
+func TestNormalizeEmailFoldsLookAlikes(t *testing.T) {
+	for in, want := range map[string]string{
+		" Admin@OcopFair.Local ":    "admin@ocopfair.local",
+		"admin@ocopfair.loca\u217c": "admin@ocopfair.local",
+		"\uff41dmin@ocopfair.local": "admin@ocopfair.local",
+	} {
+		if got := NormalizeEmail(in); got != want {
+			t.Errorf("NormalizeEmail(%q) = %q, want %q", in, got, want)
+		}
 	}
 }
