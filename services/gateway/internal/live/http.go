@@ -2,6 +2,7 @@ package live
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 	"time"
 
@@ -38,9 +39,9 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).",
 		Response: TicketResponse{}}, rt.issueTicket)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
-		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.",
+		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).",
 		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}},
-		Files:   []string{"text/event-stream"}, Errors: []int{http.StatusUnauthorized}}, rt.stream)
+		Files:   []string{"text/event-stream"}, Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}}, rt.stream)
 }
 
 // issueTicket serves POST /api/live/ticket: the signed-in caller gets a ticket for one stream.
@@ -68,6 +69,10 @@ func (rt *Routes) stream(c *gin.Context) {
 		return
 	}
 	cl, leave, err := rt.relay.join(c.Request.Context(), p)
+	if errors.Is(err, errTooManyStreams) {
+		httpx.RespondError(c, err)
+		return
+	}
 	if err != nil {
 		httpx.Logger(c).Warn("live stream: finding the account's profiles", "err", err, "account", p.AccountID)
 		httpx.RespondError(c, apperr.New(apperr.Unavailable, msgLiveUnavailable))

@@ -10,6 +10,9 @@ var (
 	msgLiveUnavailable = apperr.M("live_unavailable",
 		"Cập nhật trực tiếp tạm thời không dùng được; hãy thử lại sau giây lát.",
 		"Live updates are unavailable right now; try again shortly.")
+	msgTooManyStreams = apperr.M("live_too_many_streams",
+		"Tài khoản này đã mở %d luồng cập nhật cùng lúc; hãy đóng bớt các thẻ hoặc thiết bị khác.",
+		"This account already has %d live streams open; close some other tabs or devices.")
 	msgTicketInvalid = apperr.M("live_ticket_invalid",
 		"Vé mở luồng không hợp lệ, đã hết hạn hoặc đã được dùng; hãy lấy vé mới từ POST /api/live/ticket.",
 		"The stream ticket is invalid, expired or already used; get a new one from POST /api/live/ticket.")

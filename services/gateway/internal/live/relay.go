@@ -7,6 +7,7 @@ import (
 
 	"github.com/nats-io/nats.go"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
@@ -46,12 +47,29 @@ func (r *Relay) Close() {
 	})
 }
 
+// MaxStreamsPerAccount is how many streams one account may hold open on a replica at once: a
+// phone, a desktop and a few tabs each, not a script opening hundreds (each holds a connection,
+// and its opening looks its scope up in a service).
+const MaxStreamsPerAccount = 10
+
+var errTooManyStreams = apperr.New(apperr.TooManyRequests, msgTooManyStreams, MaxStreamsPerAccount)
+
 // join opens p's stream and looks up its scope. The stream listens before its scope is looked
 // up, so an event that comes during the lookup (a profile claimed, a fair made) is kept and
 // applied over what the lookup finds. leave closes the stream; a failed lookup closes it itself.
 func (r *Relay) join(ctx context.Context, p auth.Principal) (cl *client, leave func(), err error) {
 	cl = &client{account: p.AccountID, ch: make(chan Notice, 32), resolving: true}
 	r.mu.Lock()
+	open := 0
+	for o := range r.clients {
+		if o.account == p.AccountID {
+			open++
+		}
+	}
+	if open >= MaxStreamsPerAccount {
+		r.mu.Unlock()
+		return nil, nil, errTooManyStreams
+	}
 	r.clients[cl] = struct{}{}
 	r.mu.Unlock()
 	leave = func() {

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -249,5 +250,30 @@ func TestLiveScopeNarrowsDuringLookup(t *testing.T) {
 	rig.publish(t, events.ApplicationSubmitted, "app-keep", application("app-keep", "fair-1", "prod-keep"))
 	if n := nextApplication(t, stream); n.ApplicationID != "app-keep" {
 		t.Errorf("first notice = %+v, want app-keep: prod-A went to another account during the lookup", n)
+	}
+}
+
+// One account holds at most MaxStreamsPerAccount streams on a replica; another account, and the
+// same one once a stream closes, may still open one.
+func TestStreamsPerAccountAreCapped(t *testing.T) {
+	r := &Relay{resolve: func(context.Context, auth.Principal) (Scope, error) { return Scope{}, nil }, clients: map[*client]struct{}{}, done: make(chan struct{})}
+	p := auth.Principal{AccountID: "acc-1", Role: auth.RoleProducer}
+	var leaves []func()
+	for i := range MaxStreamsPerAccount {
+		_, leave, err := r.join(context.Background(), p)
+		if err != nil {
+			t.Fatalf("stream %d: %v", i+1, err)
+		}
+		leaves = append(leaves, leave)
+	}
+	if _, _, err := r.join(context.Background(), p); !errors.Is(err, errTooManyStreams) {
+		t.Errorf("stream %d of one account: %v, want too many", MaxStreamsPerAccount+1, err)
+	}
+	if _, _, err := r.join(context.Background(), auth.Principal{AccountID: "acc-2", Role: auth.RoleBuyer}); err != nil {
+		t.Errorf("another account's stream: %v", err)
+	}
+	leaves[0]()
+	if _, _, err := r.join(context.Background(), p); err != nil {
+		t.Errorf("a stream after one closed: %v", err)
 	}
 }
