@@ -131,6 +131,7 @@ func stepDrawZone(t *testing.T, b browser, p floorPlan) {
 	b.run(chromedp.Click("#draw-zone"))
 	b.run(chromedp.DragAndDropXY(x0, y0, x1, y1, 12))
 	b.until("the new zone's panel again", "!document.querySelector('#booth-panel').hidden && document.activeElement.id === 'zone-name'", false)
+	noStrayText(t, b, "#booth-panel", "the new zone's panel")
 	b.run(chromedp.SendKeys("#zone-name", "Khu C"), chromedp.Click("#zone-apply"))
 	b.until("Khu C drawn, not yet saved", `document.querySelector('#booth-panel').hidden && [...document.querySelectorAll('#booth-map .zone-label')].some((z) => z.textContent === 'Khu C') && !document.querySelector('#save-plan').disabled`, false)
 	if msg := b.eval("document.querySelector('#map-msg').textContent"); !strings.HasPrefix(msg, "Đã xếp 2 gian vào khu “Khu C” (chưa lưu).") {
@@ -166,13 +167,24 @@ func stepDrawZoneByKeyboard(t *testing.T, b browser, p floorPlan) {
 		b.run(chromedp.KeyEvent(" "))
 	}
 	b.until("two booths picked", `document.querySelector('#booth-info').textContent === 'Khu mới: đã chọn 2 gian (A04, B01); bấm Enter để đặt tên khu.' && document.querySelectorAll('#booth-map .booth.in-zone').length === 2`, false)
+	// As right after a save: "Đã lưu" is still shown when the next zone is set.
+	b.eval("toast('Đã lưu'), ''")
 	b.run(chromedp.KeyEvent(kb.Enter))
 	b.until("the form for the picked booths", "document.activeElement.id === 'zone-name' && document.querySelector('#booth-panel').textContent.includes('2 gian được chọn: A04, B01.')", false)
+	// None of the two is assigned: the panel has no note on assigned booths, and nothing in its place.
+	noStrayText(t, b, "#booth-panel", "the new zone's panel without assigned booths")
 	b.run(chromedp.SendKeys("#zone-name", "Khu D"), chromedp.KeyEvent(kb.Enter))
 	b.until("Khu D drawn", `[...document.querySelectorAll('#booth-map .zone-label')].some((z) => z.textContent === 'Khu D') && !document.querySelector('#save-plan').disabled`, false)
 	if got := b.eval("document.activeElement.id"); got != "draw-zone" {
 		t.Errorf("after naming the zone the keyboard is on %q, want draw-zone", got)
 	}
+	if got := b.eval("document.querySelector('#toast').classList.contains('show') ? document.querySelector('#toast').textContent : ''"); got == "Đã lưu" {
+		t.Errorf("with Khu D set but not saved, the page still says %q", got)
+	}
+	if msg := b.eval("document.querySelector('#map-msg').textContent"); !strings.HasPrefix(msg, "Đã xếp 2 gian vào khu “Khu D” (chưa lưu).") {
+		t.Errorf("after setting Khu D the plan says %q", msg)
+	}
+	b.eval("document.querySelector('#toast').textContent = '', ''")
 	// The keyboard saves too: Shift+Tab goes back from "Vẽ khu" over "Hoàn tác" to "Lưu thay đổi".
 	b.run(chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)), chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
 	b.until("the keyboard on Save", "document.activeElement.id === 'save-plan'", false)

@@ -171,6 +171,51 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.run(chromedp.Click("#app-queue tr[data-app] input.pick"))
 	org.run(chromedp.Click("#bulk-waitlist"))
 	org.until("one waitlisted", "document.querySelector('#queue-tabs button[data-tab=waitlisted]').textContent === 'Danh sách chờ 1'", false)
+	// A bulk with nothing refused says so in one line, and still does after going to another tab
+	// of the fair and back.
+	if got := org.eval("document.querySelector('#bulk-result').textContent"); got != "Đã chuyển 1 đơn." {
+		t.Errorf("the bulk result reads %q, want %q", got, "Đã chuyển 1 đơn.")
+	}
+	noStrayText(t, org, "#app", "after a bulk with nothing refused")
+	org.open("#/fair/" + fairID + "/b2b")
+	org.until("the B2B tab", "document.querySelector('#b2b-grid')", true)
+	org.open("#/fair/" + fairID + "/apps")
+	org.until("the bulk result again", "document.querySelector('#bulk-result') && document.querySelector('#bulk-result').textContent.startsWith('Đã chuyển 1 đơn')", true)
+	noStrayText(t, org, "#app", "back on the queue after a bulk")
+	for _, w := range []int64{700, 1366} {
+		org.run(chromedp.EmulateViewport(w, 800))
+		toastClearOfHeader(t, org, "the queue")
+	}
+}
+
+// noStrayText fails when the page under sel shows a text node that is only "null", "undefined"
+// or "NaN": a value the code left out that the DOM wrote as words (replaceChildren and append,
+// unlike h(), write null out).
+func noStrayText(t *testing.T, b browser, sel, what string) {
+	t.Helper()
+	stray := b.eval(`(() => { const root = document.querySelector('` + sel + `'); if (!root) return 'no ` + sel + `';
+		const w = document.createTreeWalker(root, NodeFilter.SHOW_TEXT), bad = [];
+		while (w.nextNode()) if (/^\s*(null|undefined|NaN)\s*$/.test(w.currentNode.data)) bad.push(w.currentNode.parentNode.outerHTML.slice(0, 160));
+		return bad.join(' | ') })()`)
+	if stray != "" {
+		b.shot("stray-text")
+		t.Errorf("%s: %s shows stray text: %s", what, sel, stray)
+	}
+}
+
+// toastClearOfHeader shows a long toast with the page at its top and fails when it covers any
+// of the header's links or buttons (on a phone: the menu button, the language, sign-out).
+func toastClearOfHeader(t *testing.T, b browser, what string) {
+	t.Helper()
+	covered := b.eval(`(() => { scrollTo(0, 0); toast('Đã lưu hồ sơ và sản phẩm; hãy chọn hội chợ và số gian rồi đăng ký gian hàng');
+		const a = document.querySelector('#toast').getBoundingClientRect();
+		if (!a.height) return 'no toast shown';
+		return [...document.querySelectorAll('header.top a, header.top button')].filter((e) => e.offsetParent).filter((e) => {
+			const r = e.getBoundingClientRect(); return a.left < r.right && r.left < a.right && a.top < r.bottom && r.top < a.bottom }).map((e) => e.id || e.textContent).join(', ') })()`)
+	b.shot("toast-header")
+	if covered != "" {
+		t.Errorf("%s at %s: the toast covers %s", what, b.eval("String(innerWidth)"), covered)
+	}
 }
 
 // stepQueuePaging: two applications a page, the rest behind "Xem thêm". A page that answers
@@ -260,6 +305,7 @@ func stepQueuePhone(t *testing.T, org browser, fairID string) {
 	org.open("#/fair/" + fairID + "/apps")
 	org.until("queue", "document.querySelectorAll('#app-queue tr[data-app]').length === 4", true)
 	fitsPhone(org, "the queue with filters")
+	toastClearOfHeader(t, org, "the queue on a phone")
 	if off := org.eval("String([...document.querySelectorAll('#queue button, #queue input, #queue select')].filter((b) => b.offsetParent && b.getBoundingClientRect().right > 360).length)"); off != "0" {
 		t.Errorf("%s queue controls are off a 360 px screen", off)
 	}

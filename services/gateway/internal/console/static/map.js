@@ -116,7 +116,7 @@ function boothMap(m, opts = {}) {
   // Entrances, aisles, the stage... lie under the booths (landmarks.js).
   const marks = mapLandmarks(m, { booths, fairId: opts.edit && opts.edit.fairId, scale: () => st.scale, editing: () => st.editing, step: () => st.step,
     view: () => ({ x: st.cx - dims.W / 2 / st.scale, y: st.cy - dims.H / 2 / st.scale, w: dims.W / st.scale, h: dims.H / st.scale }),
-    openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids); panel.hidden = false; },
+    openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids.filter(Boolean)); panel.hidden = false; },
     closePanel: () => { panel.hidden = true; }, say: (text, bad) => say(text, bad) });
   svg.append(defs, gridBack, marks.layer, zoneLines, boothLayer, zoneNames, ownLayer, draftLayer, handleLayer);
 
@@ -740,6 +740,9 @@ function boothMap(m, opts = {}) {
     saveBtn.disabled = !changed.length || conflicts.size > 0;
     undoBtn.disabled = !changed.length;
     saveBtn.textContent = t("map_save_changes") + (changed.length ? ` (${changed.length})` : "");
+    // A "Đã lưu" still shown from the last save would say the new change is saved too.
+    const shown = document.getElementById("toast");
+    if (changed.length && shown && shown.classList.contains("show") && shown.textContent === t("saved")) shown.classList.remove("show");
     const problems = [...conflicts.values(), ...refused.values()];
     if (problems.length) say(problems.join(" "), true);
     else if (msg.classList.contains("bad")) say("");
@@ -866,14 +869,16 @@ function boothMap(m, opts = {}) {
     st.selected = null;
     remember();
     select(null);
-    panel.replaceChildren(h("div", { class: "panel-head" }, h("h2", { id: "booth-panel-title", tabindex: -1 }, t("map_new_zone")),
+    // The DOM's replaceChildren, unlike h(), writes a null out as the text "null": the note on
+    // held booths, when there are none, is left out of the list instead.
+    panel.replaceChildren(...[h("div", { class: "panel-head" }, h("h2", { id: "booth-panel-title", tabindex: -1 }, t("map_new_zone")),
       h("button", { type: "button", class: "secondary close", "aria-label": t("map_close"), title: t("map_close"), onclick: cancel }, "×")),
     h("p", {}, t("map_zone_booths").replace("{n}", free.length).replace("{codes}", free.map((b) => b.code).join(", "))),
     held.length ? h("p", { class: "muted" }, t("map_zone_kept").replace("{codes}", held.map((b) => b.code).join(", "))) : null,
     h("form", { class: "zone-form", id: "zone-form", novalidate: true, onsubmit: apply },
       h("label", { for: "zone-name" }, t("map_zone_name")), name, err,
       h("datalist", { id: "zone-names" }, zones.map((z) => h("option", { value: z }))),
-      h("div", { class: "actions" }, h("button", { type: "submit", id: "zone-apply" }, t("map_zone_apply")), h("button", { type: "button", class: "secondary", id: "zone-cancel", onclick: cancel }, t("cancel")))));
+      h("div", { class: "actions" }, h("button", { type: "submit", id: "zone-apply" }, t("map_zone_apply")), h("button", { type: "button", class: "secondary", id: "zone-cancel", onclick: cancel }, t("cancel"))))].filter(Boolean));
     panel.hidden = false;
     name.focus();
   }

@@ -118,11 +118,13 @@ async function fairApps(f, ref) {
 }
 
 // bulkResult says what a bulk review did: how many moved, and each one that did not, with why.
+// A bulk that moved every application has no list of failures: it is left out, never passed on
+// as null, which the DOM's replaceChildren (unlike h()) would write out as the text "null".
 function bulkResult(res) {
   if (!res) return [];
   return [h("p", {}, t("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
     res.failed.length ? h("div", { class: "bulk-failed" }, h("p", {}, t("bulk_failed").replace("{n}", plural(res.failed.length, "n_apps"))),
-      h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null];
+      h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null].filter(Boolean);
 }
 
 // queueFilters draws the search box and the filters; each change reloads the queue. A new
