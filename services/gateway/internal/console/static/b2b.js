@@ -3,10 +3,21 @@
 // with a finger (pointer events), or with its "Chuyển…" menu (a keyboard, a screen reader).
 "use strict";
 
+// b2bAnswers keeps, by fair, what the last move answered and the meeting whose "Chuyển…" had
+// the keyboard: a move is announced live to every organiser, and the redraw it causes must not
+// take the answer off the screen or the keyboard off the meeting.
+const b2bAnswers = new Map();
+
 async function fairB2B(f) {
   const d = (f.b2b_days || [])[0] || {};
   const grid = h("div", { id: "b2b-grid" });
-  const msg = h("div", { id: "move-msg", class: "move-msg", role: "alert" });
+  // A status, not an alert: a redraw puts the last answer back without saying it again.
+  const msg = h("div", { id: "move-msg", class: "move-msg", role: "status" });
+  const said = b2bAnswers.get(f.id);
+  if (said) {
+    msg.textContent = said.text;
+    msg.classList.toggle("bad", said.bad);
+  }
   // The meetings the last run left unscheduled, with why: the agenda says them to every
   // organiser, from the schedule the run saved.
   const left = h("div", { id: "unscheduled-box" });
@@ -19,6 +30,13 @@ async function fairB2B(f) {
   };
   // The tab comes whole: a live update swaps it in with its grid and list, never empty.
   await showGrid();
+  if (said && said.focus && Date.now() < said.until) {
+    // Once the tab is on the page, a keyboard the redraw dropped goes back to the meeting.
+    setTimeout(() => {
+      const btn = grid.querySelector(`.mcell[data-meeting="${said.focus}"] button.move-menu`);
+      if (btn && grid.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
+    }, 0);
+  }
   // The revision the last save answered: a run right after it waits until matchmaking has it.
   let savedRevision = 0;
   return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
@@ -44,18 +62,19 @@ async function fairB2B(f) {
 
 // moveConflict says why meeting m cannot go to a cell ("" when it can, as far as the grid knows:
 // the API also checks what the grid does not show, such as a participant's unavailability):
-// the table is taken, a participant meets someone else then, the slot is outside the session
-// both sides agreed on, or it has started.
+// the slot has started, it is outside the session both sides agreed on, the table is taken, or a
+// participant meets someone else then. A cell can fail more than one; the reason named is the
+// first the API checks, so the mark and the API's refusal agree.
 function moveConflict(m, day, slot, table, a, days) {
   if (m.day === day && m.slot === slot && m.table === table) return "";
-  const others = a.meetings.filter((o) => o.id !== m.id && o.day === day && o.slot === slot);
-  if (others.some((o) => o.table === table)) return "move_taken";
-  if (others.some((o) => o.buyer_id === m.buyer_id || o.producer_id === m.producer_id)) return "move_busy";
-  const d = days.find((x) => x.date === day) || {};
-  if ((m.session === "morning" && slot > d.morning_slots) || (m.session === "afternoon" && slot <= d.morning_slots)) return "move_session";
   const g = a.grid.find((x) => x.day === day);
   const s = g && g.slots.find((x) => x.slot === slot);
   if (s && new Date(s.starts_at) <= new Date()) return "move_started";
+  const d = days.find((x) => x.date === day) || {};
+  if (d.morning_slots !== undefined && ((m.session === "morning" && slot > d.morning_slots) || (m.session === "afternoon" && slot <= d.morning_slots))) return "move_session";
+  const others = a.meetings.filter((o) => o.id !== m.id && o.day === day && o.slot === slot);
+  if (others.some((o) => o.table === table)) return "move_taken";
+  if (others.some((o) => o.buyer_id === m.buyer_id || o.producer_id === m.producer_id)) return "move_busy";
   return "";
 }
 
@@ -82,20 +101,33 @@ function b2bGrid(f, a, msg, reload) {
     root.removeAttribute("data-dirty");
     for (const td of root.querySelectorAll("td.cell")) { td.classList.remove("no-drop", "can-drop", "over"); td.removeAttribute("title"); }
   };
-  // move asks the API to move m to a cell; a refusal is said in the API's words under the title.
-  const move = async (m, day, slot, table) => {
+  // move asks the API to move m to a cell and answers true when it moved. The answer, or the
+  // refusal in the API's words, goes to msg, which stays in view above the grid while the grid
+  // scrolls under it (app.css), so it is seen wherever the meeting was dropped.
+  // With keyboard set (the "Chuyển…" menu), a redraw gives the keyboard back to the meeting.
+  const move = async (m, day, slot, table, keyboard) => {
     unmark();
-    if (m.day === day && m.slot === slot && m.table === table) return;
+    if (m.day === day && m.slot === slot && m.table === table) return false;
+    // No live update redraws the tab while the move is asked: its answer would land in a
+    // message no longer on the page.
+    root.setAttribute("data-dirty", "1");
+    const tell = (text, bad) => {
+      msg.className = "move-msg" + (bad ? " bad" : "");
+      msg.textContent = text;
+      // The redraws the move causes come within seconds; later, the keyboard is the person's.
+      b2bAnswers.set(f.id, { text, bad, focus: keyboard ? m.id : "", until: Date.now() + 10000 });
+    };
     msg.className = "move-msg";
     msg.textContent = t("loading");
     const r = await api("POST", `/api/meetings/${m.id}/move`, { day, slot, table, schedule_version: a.schedule_version });
+    root.removeAttribute("data-dirty");
     if (!r.ok) {
-      msg.className = "move-msg bad";
-      msg.textContent = (r.data && r.data.detail) || t("failed");
-      return;
+      tell((r.data && r.data.detail) || t("failed"), true);
+      return false;
     }
-    msg.textContent = `${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${date(day)} ${time(r.data.starts_at)} · ${t("table")} ${table}`;
+    tell(`${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${date(day)} ${time(r.data.starts_at)} · ${t("table")} ${table}`, false);
     await reload();
+    return true;
   };
   const cellOf = (el) => el && el.closest && el.closest("td.cell");
 
@@ -178,15 +210,31 @@ function b2bGrid(f, a, msg, reload) {
     slotSel.addEventListener("change", fillTables);
     fillTables();
     const close = () => { panelBox.replaceChildren(); root.removeAttribute("data-dirty"); };
+    // back closes the menu and gives the keyboard to the meeting's "Chuyển…", where it is now.
+    const back = () => {
+      close();
+      const btn = document.querySelector(`#b2b-grid .mcell[data-meeting="${m.id}"] button.move-menu`);
+      if (btn) btn.focus();
+    };
     root.setAttribute("data-dirty", "1");
     panelBox.replaceChildren(h("div", { class: "move-panel card", id: "move-panel", role: "group", "aria-labelledby": "move-panel-title" },
       h("h3", { id: "move-panel-title", tabindex: "-1" }, t("move_title").replace("{who}", `${m.buyer_name} – ${m.producer_name}`)),
       h("div", { class: "grid2" }, h("div", {}, h("label", { for: "move-slot" }, t("move_to_slot")), slotSel), h("div", {}, h("label", { for: "move-table" }, t("move_to_table")), tableSel)),
-      h("div", { class: "actions" }, h("button", { type: "button", id: "move-do", onclick: () => {
+      h("div", { class: "actions" }, h("button", { type: "button", id: "move-do", onclick: async (ev) => {
+        // A refused move keeps the menu open, the keyboard on its button, to try another place;
+        // a done one takes the keyboard to the meeting's "Chuyển…" in its new cell.
         const [day, slot] = slotSel.value.split("|");
-        close();
-        move(m, day, Number(slot), Number(tableSel.value));
-      } }, t("move_do")), h("button", { type: "button", class: "secondary", onclick: close }, t("cancel")))));
+        const btn = ev.currentTarget;
+        const stays = day === m.day && Number(slot) === m.slot && Number(tableSel.value) === m.table;
+        btn.disabled = true;
+        if (!stays && !(await move(m, day, Number(slot), Number(tableSel.value), true)) && panelBox.isConnected) {
+          root.setAttribute("data-dirty", "1");
+          btn.disabled = false;
+          btn.focus();
+          return;
+        }
+        back();
+      } }, t("move_do")), h("button", { type: "button", class: "secondary", onclick: back }, t("cancel")))));
     panelBox.querySelector("h3").focus();
   };
 
