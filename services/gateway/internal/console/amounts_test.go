@@ -18,6 +18,22 @@ func TestConsoleAmounts(t *testing.T) {
 	prod.login("so@amounts.example.vn", "parity-pass-1")
 	stepProductPriceWithDots(t, prod)
 	stepContractValueWithDots(t, prod)
+	stepWordsOfThePage(t, prod)
+}
+
+// stepWordsOfThePage: the language switch is named in the page's language, and markets and
+// check-in are said as Vietnamese writes them.
+func stepWordsOfThePage(t *testing.T, prod browser) {
+	t.Helper()
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin')"); got != "EN: chuyển sang tiếng Anh | Liên minh châu Âu | Điểm danh" {
+		t.Errorf("Vietnamese words: %q", got)
+	}
+	prod.run(chromedp.Click("#lang"))
+	prod.until("English", "document.querySelector('#logout').textContent === 'Sign out'", false)
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin')"); got != "VI: switch to Vietnamese | European Union | Check-in" {
+		t.Errorf("English words: %q", got)
+	}
+	prod.run(chromedp.Click("#lang"))
 }
 
 // stepProductPriceWithDots: "2,5" as a price is refused in words under the field; "250.000" is

@@ -230,7 +230,7 @@ func stepCheckinOffline(t *testing.T, staff browser, f checkinFair) {
 	}
 	blockCheckins(staff, false)
 	staff.until("the queue empty and the buyer checked in", "!document.querySelector('#checkin-pending') && [...document.querySelectorAll('#checkin-list li.ok')].some((li) => li.textContent.includes('"+f.buyerName+"'))", false)
-	staff.until("the fair's totals", "document.querySelector('#checkin-counts').textContent.startsWith('Cả hội chợ: 2 người đã check-in · 2 lượt ở cổng · 0 lượt tại bàn')", false)
+	staff.until("the fair's totals", "document.querySelector('#checkin-counts').textContent.startsWith('Cả hội chợ: 2 người đã điểm danh · 2 lượt ở cổng · 0 lượt tại bàn')", false)
 	staff.shot("checkin-sent")
 	got := 0
 	for _, c := range f.checkins() {

@@ -33,7 +33,7 @@ async function viewBuyer() {
     { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
     { name: "target_market", label: t("target_market"), type: "select", options: markets.map((m) => [m, marketName(m)]) },
     { name: "max_price_vnd", label: t("max_price"), type: "amount" }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
-  ], t("create"), async (v) => {
+  ], t("post_request"), async (v) => {
     const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume,
       unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: v.max_price_vnd, fair_id: v.fair_id || undefined };
     const r = await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() });

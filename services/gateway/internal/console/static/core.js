@@ -233,6 +233,7 @@ function layout() {
   $("#logout").hidden = !c;
   $("#logout").textContent = t("logout");
   $("#lang").textContent = S.lang === "vi" ? "EN" : "VI";
+  $("#lang").setAttribute("aria-label", t("lang_switch"));
   document.documentElement.lang = S.lang;
 }
 
@@ -247,7 +248,8 @@ function closeMenu() {
 const unitName = (code) => { const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code); return u ? u["name_" + S.lang] || u.name_vi : code || ""; };
 const boothKindName = (k) => t("bk_" + k);
 function marketName(code) {
-  if (code === "domestic") return t("mk_domestic");
+  // The browser's own names are not always how Vietnamese writes them ("Liên Minh Châu Âu").
+  if (I18N.vi["mk_" + code]) return t("mk_" + code);
   try { return new Intl.DisplayNames([S.lang], { type: "region" }).of(code) || code; } catch (e) { return code; }
 }
 // criteriaSetName is the set's group and sub-group, in English from the console's own table
