@@ -61,8 +61,7 @@ async function viewCatalogue() {
 function catalogueCard(p, ref) {
   const unit = ref.units.find((u) => u.code === p.unit);
   const unitName = unit ? (S.lang === "vi" ? unit.name_vi : unit.name_en) : p.unit;
-  const lo = p.price_min_vnd, hi = p.price_max_vnd;
-  const price = lo || hi ? (lo && hi > lo ? money(lo).replace(" ₫", "") + "–" + money(hi) : lo ? money(lo) : "≤ " + money(hi)) + "/" + unitName : "";
+  const price = priceRange(p.price_min_vnd, p.price_max_vnd, unitName);
   const certs = (p.producer_certifications || []).map((c) => (ref.certifications.find((x) => x.code === c) || { name: c }).name);
   const name = (S.lang === "en" && p.name_en) || p.name_vi;
   const row = (k, v) => (v ? [h("dt", {}, k), h("dd", {}, v)] : null);
