@@ -3,10 +3,14 @@ package exhibitorapp
 import (
 	"context"
 	"encoding/json"
+	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
@@ -64,6 +68,11 @@ func silkProfile(code string) map[string]any {
 	return body
 }
 
+func teaProfile(code string) map[string]any {
+	return map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
+		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": code}
+}
+
 type problem struct {
 	Status int
 	Errors []struct{ Field, Code, Message string }
@@ -87,17 +96,22 @@ func TestClaimingAnImportedProfileNeedsItsClaimCode(t *testing.T) {
 	att := f.api.With(attackerTok)
 
 	stepTaxCodeAloneTakesNothing(t, org, att, silkID, silkCode)
-	stepWrongCodesLockTheCode(t, org, att, silkID, silkCode)
+	teaOwner := stepWrongCodesLockOnlyThatAccount(t, f, org, att, imported["4600123456"])
+	tried := stepManyAccountsLockTheCode(t, f, org, att, attacker, silkID, silkCode)
 	issued := stepNewCodeVoidsTheOldOne(t, org, att, silkID, silkCode)
 	owner := stepClaimWithTheNewCodeOnce(t, f, org, att, silkID, issued)
-	stepEveryAttemptIsAudited(t, org, att, silkID, attacker, owner)
-	testenv.Eventually(t, "the claimed event with the new account", func() bool {
-		msgs := f.messages(t, events.ProducerClaimed)
-		if len(msgs) != 1 {
-			return false
+	tried[owner] = true
+	stepEveryAttemptIsAudited(t, org, att, silkID, tried)
+	testenv.Eventually(t, "the claimed events with the new accounts", func() bool {
+		got := map[string]events.ProducerClaimedV1{}
+		for _, m := range f.messages(t, events.ProducerClaimed) {
+			var pl events.ProducerClaimedV1
+			if m.Decode(&pl) == nil {
+				got[pl.PreviousAccountID] = pl
+			}
 		}
-		var pl events.ProducerClaimedV1
-		return msgs[0].Decode(&pl) == nil && pl.AccountID == owner && pl.PreviousAccountID == "import:0101234567" && pl.Revision == 3
+		silk, tea := got["import:0101234567"], got["import:4600123456"]
+		return len(got) == 2 && silk.AccountID == owner && silk.Revision == 3 && tea.AccountID == teaOwner && tea.Revision == 2
 	})
 }
 
@@ -131,7 +145,7 @@ func stepTaxCodeAloneTakesNothing(t *testing.T, org, att testenv.Client, silkID,
 	r = org.Do(t, "GET", "/api/producers/"+silkID, nil)
 	r.Decode(t, &before)
 	if before.AccountID != "import:0101234567" || before.Revision != 1 || !before.Claim.CodeOutstanding || before.Claim.CodeExpiresAt == nil ||
-		before.Claim.AttemptsLeft != producer.ClaimAttempts {
+		before.Claim.AttemptsLeft != producer.ClaimCodeAttempts {
 		t.Errorf("organiser's view after the refusal: %s", r.Body)
 	}
 	if strings.Contains(string(r.Body), silkCode) || strings.Contains(string(r.Body), "hash") {
@@ -143,16 +157,17 @@ func stepTaxCodeAloneTakesNothing(t *testing.T, org, att testenv.Client, silkID,
 	}
 }
 
-// stepWrongCodesLockTheCode: five wrong codes, sent at once, lock the code: even the right one is
-// refused after them.
-func stepWrongCodesLockTheCode(t *testing.T, org, att testenv.Client, silkID, silkCode string) {
+// stepWrongCodesLockOnlyThatAccount: wrong codes sent at once by one account spend exactly its
+// own tries of the tea cooperative's code; then even the right code is refused to that account,
+// but the code stays outstanding and its owner, signed in as someone else, claims the profile
+// with it. tea is the ID and code; it returns the owner's account.
+func stepWrongCodesLockOnlyThatAccount(t *testing.T, f fixture, org, att testenv.Client, tea [2]string) string {
 	t.Helper()
-	wrong := "2222-2222-2222"
 	var wg sync.WaitGroup
 	msgs := make([]string, producer.ClaimAttempts+3)
 	for i := range msgs {
 		wg.Go(func() {
-			r := att.Do(t, "POST", "/api/producers", silkProfile(wrong))
+			r := att.Do(t, "POST", "/api/producers", teaProfile("2222-2222-2222"))
 			var p problem
 			_ = json.Unmarshal(r.Body, &p)
 			if r.Status == 422 && len(p.Errors) == 1 {
@@ -166,21 +181,77 @@ func stepWrongCodesLockTheCode(t *testing.T, org, att testenv.Client, silkID, si
 		switch {
 		case m == "claim_code_wrong" || m == "claim_code_wrong_last":
 			wrongs++
-		case m == "claim_code_locked":
+		case m == "claim_code_locked_for_account":
 			locked++
 		}
 	}
 	if wrongs != producer.ClaimAttempts || locked != 3 {
-		t.Errorf("%d concurrent wrong codes: %d refused as wrong, %d as locked; want %d and 3: %q", len(msgs), wrongs, locked, producer.ClaimAttempts, msgs)
+		t.Errorf("%d concurrent wrong codes: %d refused as wrong, %d as locked for the account; want %d and 3: %q", len(msgs), wrongs, locked, producer.ClaimAttempts, msgs)
 	}
-	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(silkCode))); msg != "claim_code_locked" {
-		t.Errorf("right code after five wrong ones: %s", msg)
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", teaProfile(tea[1]))); msg != "claim_code_locked_for_account" {
+		t.Errorf("right code from the account that spent its tries: %s", msg)
+	}
+	var view claimView
+	org.Do(t, "GET", "/api/producers/"+tea[0], nil).Decode(t, &view)
+	if !view.Claim.CodeOutstanding || view.Claim.CodeLocked || view.Claim.AttemptsLeft != producer.ClaimCodeAttempts-producer.ClaimAttempts {
+		t.Errorf("organiser's view after one account's wrong tries: %+v", view.Claim)
+	}
+	ownerTok, owner := f.tokens.Token(t, "producer", "")
+	if r := f.api.With(ownerTok).Do(t, "POST", "/api/producers", teaProfile(tea[1])); r.Status != 201 || !strings.Contains(string(r.Body), owner) {
+		t.Fatalf("the owner claims from another account: %d %s", r.Status, r.Body)
+	}
+	return owner
+}
+
+// stepManyAccountsLockTheCode: ten accounts, the attacker's among them, spend all their tries of
+// the silk workshop's code, which is then locked for everyone: the right code is refused, to an
+// account that never tried too. It returns every account that tried the code.
+func stepManyAccountsLockTheCode(t *testing.T, f fixture, org, att testenv.Client, attacker, silkID, silkCode string) map[string]bool {
+	t.Helper()
+	accounts := producer.ClaimCodeAttempts / producer.ClaimAttempts
+	clients, tried := []testenv.Client{att}, map[string]bool{attacker: true}
+	for len(clients) < accounts {
+		tok, id := f.tokens.Token(t, "producer", "")
+		clients, tried[id] = append(clients, f.api.With(tok)), true
+	}
+	var wg sync.WaitGroup
+	msgs := make([][]string, accounts)
+	for i, c := range clients {
+		wg.Go(func() {
+			for range producer.ClaimAttempts {
+				var p problem
+				_ = json.Unmarshal(c.Do(t, "POST", "/api/producers", silkProfile("2222-2222-2222")).Body, &p)
+				if len(p.Errors) == 1 {
+					msgs[i] = append(msgs[i], p.Errors[0].Code)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	wrongs := 0
+	for _, ms := range msgs {
+		for _, m := range ms {
+			if m == "claim_code_wrong" || m == "claim_code_wrong_last" {
+				wrongs++
+			}
+		}
+	}
+	if wrongs != producer.ClaimCodeAttempts {
+		t.Errorf("%d accounts' wrong codes: %d refused as wrong, want %d: %q", accounts, wrongs, producer.ClaimCodeAttempts, msgs)
+	}
+	latecomerTok, latecomer := f.tokens.Token(t, "producer", "")
+	tried[latecomer] = true
+	for who, c := range map[string]testenv.Client{"an account that never tried": f.api.With(latecomerTok), "the attacker": att} {
+		if msg := claimRefusal(t, c.Do(t, "POST", "/api/producers", silkProfile(silkCode))); msg != "claim_code_locked" {
+			t.Errorf("right code from %s after %d tries in all: %s", who, producer.ClaimCodeAttempts, msg)
+		}
 	}
 	var view claimView
 	org.Do(t, "GET", "/api/producers/"+silkID, nil).Decode(t, &view)
-	if view.Claim.CodeOutstanding || !view.Claim.CodeLocked {
+	if view.Claim.CodeOutstanding || !view.Claim.CodeLocked || view.Claim.AttemptsLeft != 0 {
 		t.Errorf("organiser's view of a locked code: %+v", view.Claim)
 	}
+	return tried
 }
 
 // stepNewCodeVoidsTheOldOne: only an organiser issues a new code, and the old one no longer
@@ -228,7 +299,7 @@ func stepClaimWithTheNewCodeOnce(t *testing.T, f fixture, org, att testenv.Clien
 	if r := att.Do(t, "POST", "/api/producers", silkProfile(code)); r.Status != 409 {
 		t.Errorf("the used code, by someone else: %d %s", r.Status, r.Body)
 	}
-	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, code, time.Now()); result != producer.ClaimUsed || err == nil {
+	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, owner, code, time.Now()); result != producer.ClaimUsed || err == nil {
 		t.Errorf("redeeming the used code again: %s, %v", result, err)
 	}
 	if r := org.Do(t, "GET", "/api/producers/"+silkID, nil); !strings.Contains(string(r.Body), `"account_id":"`+owner+`"`) || strings.Contains(string(r.Body), `"claim"`) {
@@ -239,15 +310,15 @@ func stepClaimWithTheNewCodeOnce(t *testing.T, f fixture, org, att testenv.Clien
 
 // stepEveryAttemptIsAudited: every attempt is in the audit log, with who, when, the outcome and
 // the client's address, and only organisers read it.
-func stepEveryAttemptIsAudited(t *testing.T, org, att testenv.Client, silkID, attacker, owner string) {
+func stepEveryAttemptIsAudited(t *testing.T, org, att testenv.Client, silkID string, tried map[string]bool) {
 	t.Helper()
 	if r := att.Do(t, "GET", "/api/producers/"+silkID+"/claim-attempts", nil); r.Status != 403 {
 		t.Errorf("a producer reads the claim audit: %d", r.Status)
 	}
 	results := map[producer.ClaimResult]int{}
-	for _, a := range testenv.Pages[claimAttempt](t, org, "/api/producers/"+silkID+"/claim-attempts") {
+	for _, a := range claimAttempts(t, org, silkID) {
 		results[a.Result]++
-		by := a.AccountID == attacker || a.AccountID == owner
+		by := tried[a.AccountID]
 		if a.Result == producer.ClaimIssued {
 			// The import's code and the reissued one, both by the organiser.
 			by = a.AccountID == importingOrganiser
@@ -256,13 +327,33 @@ func stepEveryAttemptIsAudited(t *testing.T, org, att testenv.Client, silkID, at
 			t.Errorf("audit record %+v", a)
 		}
 	}
-	want := map[producer.ClaimResult]int{producer.ClaimNoCodeGiven: 1, producer.ClaimWrongCode: producer.ClaimAttempts + 1,
-		producer.ClaimLocked: 4, producer.ClaimSucceeded: 1, producer.ClaimIssued: 2}
+	want := map[producer.ClaimResult]int{producer.ClaimNoCodeGiven: 1, producer.ClaimWrongCode: producer.ClaimCodeAttempts + 1,
+		producer.ClaimLocked: 2, producer.ClaimSucceeded: 1, producer.ClaimIssued: 2}
 	for res, n := range want {
 		if results[res] != n {
 			t.Errorf("audit: %d %s, want %d (all: %v)", results[res], res, n, results)
 		}
 	}
+}
+
+// claimAttempts reads a profile's whole claim audit log, which takes more pages than
+// testenv.Pages walks, 40 records a page.
+func claimAttempts(t *testing.T, org testenv.Client, producerID string) []claimAttempt {
+	t.Helper()
+	var all []claimAttempt
+	cursor := ""
+	for range 10 {
+		var page struct {
+			Items      []claimAttempt
+			NextCursor string `json:"next_cursor"`
+		}
+		org.Do(t, "GET", "/api/producers/"+producerID+"/claim-attempts?limit=40&cursor="+url.QueryEscape(cursor), nil).Decode(t, &page)
+		if all, cursor = append(all, page.Items...), page.NextCursor; cursor == "" {
+			return all
+		}
+	}
+	t.Fatalf("the claim audit of %s has more than 10 pages", producerID)
+	return nil
 }
 
 // claimAttempt is one record of the claim audit log.
@@ -289,5 +380,36 @@ func TestExpiredClaimCodeIsRefused(t *testing.T) {
 	}
 	if p, err := f.app.producers.Get(context.Background(), id); err != nil || !p.Claimable() {
 		t.Errorf("after the expired code the profile is %+v, %v", p, err)
+	}
+}
+
+// Tries stored before tries were counted per account ("<code>/<n>", without an account) count
+// toward the code's limit.
+func TestTriesStoredEarlierCountForTheCode(t *testing.T) {
+	f := start(t)
+	_, imported := f.importedProducers(t)
+	id, ctx := imported["4600123456"][0], context.Background()
+	issued, err := f.app.claims.Issue(ctx, id, "org", time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var earlier []any
+	for n := 1; n < producer.ClaimCodeAttempts; n++ {
+		earlier = append(earlier, bson.M{"_id": issued.ID + "/" + strconv.Itoa(n), "code_id": issued.ID, "at": time.Now()})
+	}
+	if _, err := f.app.Host.DB.Collection(producer.ClaimTriesCollection).InsertMany(ctx, earlier); err != nil {
+		t.Fatal(err)
+	}
+	if st, err := f.app.claims.Status(ctx, id, time.Now()); err != nil || !st.Outstanding || st.AttemptsLeft != 1 {
+		t.Errorf("status after %d earlier tries: %+v, %v; want outstanding with 1 left", len(earlier), st, err)
+	}
+	if _, result, _ := f.app.claims.Redeem(ctx, id, "account-a", "2222-2222-2222", time.Now()); result != producer.ClaimWrongCode {
+		t.Errorf("the last try of the code: %s, want %s", result, producer.ClaimWrongCode)
+	}
+	if _, result, _ := f.app.claims.Redeem(ctx, id, "account-b", issued.Code, time.Now()); result != producer.ClaimLocked {
+		t.Errorf("the right code after the last try: %s, want %s", result, producer.ClaimLocked)
+	}
+	if st, err := f.app.claims.Status(ctx, id, time.Now()); err != nil || st.Outstanding || !st.Locked || st.AttemptsLeft != 0 {
+		t.Errorf("status after the last try: %+v, %v; want locked", st, err)
 	}
 }

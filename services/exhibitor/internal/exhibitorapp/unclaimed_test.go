@@ -36,7 +36,7 @@ func TestOrganisersListUnclaimedProfilesAndIssueNewCodes(t *testing.T) {
 	teaID, teaCode := imported["4600123456"][0], imported["4600123456"][1]
 
 	stepUnclaimedAreListedWithoutCodes(t, f, org, [2]string{teaID, teaCode}, [2]string{silkID, silkCode})
-	tea := stepWrongTriesShowAsLocked(t, f, org)
+	tea := stepWrongTriesShowInTheList(t, f, org)
 	issued := stepAnotherOrganiserIssuesANewCode(t, f, org, teaID, teaCode)
 
 	ownerTok, _ := f.tokens.Token(t, "producer", "")
@@ -65,7 +65,7 @@ func stepUnclaimedAreListedWithoutCodes(t *testing.T, f fixture, org testenv.Cli
 	}
 	for _, r := range rows {
 		if r.TaxCode == "" || r.Claim == nil || !r.Claim.CodeOutstanding || r.Claim.CodeLocked || r.Claim.CodeExpiresAt == nil ||
-			r.Claim.AttemptsLeft != producer.ClaimAttempts {
+			r.Claim.AttemptsLeft != producer.ClaimCodeAttempts {
 			t.Errorf("unclaimed row %+v, claim %+v", r, r.Claim)
 		}
 	}
@@ -86,19 +86,24 @@ func stepUnclaimedAreListedWithoutCodes(t *testing.T, f fixture, org testenv.Cli
 	}
 }
 
-// stepWrongTriesShowAsLocked: five wrong tries lock the tea cooperative's code, and the list says
-// so. It returns the tea cooperative's sign-up body.
-func stepWrongTriesShowAsLocked(t *testing.T, f fixture, org testenv.Client) map[string]any {
+// stepWrongTriesShowInTheList: one account's five wrong tries of the tea cooperative's code
+// refuse that account any more tries, and the list counts them against the code's tries from all
+// accounts, which leaves it outstanding. It returns the tea cooperative's sign-up body.
+func stepWrongTriesShowInTheList(t *testing.T, f fixture, org testenv.Client) map[string]any {
 	t.Helper()
 	guesserTok, _ := f.tokens.Token(t, "producer", "")
-	tea := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
-		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": "2222-2222-2222"}
+	guesser := f.api.With(guesserTok)
+	tea := teaProfile("2222-2222-2222")
 	for range producer.ClaimAttempts {
-		claimRefusal(t, f.api.With(guesserTok).Do(t, "POST", "/api/producers", tea))
+		claimRefusal(t, guesser.Do(t, "POST", "/api/producers", tea))
+	}
+	if msg := claimRefusal(t, guesser.Do(t, "POST", "/api/producers", tea)); msg != "claim_code_locked_for_account" {
+		t.Errorf("a sixth try from the same account: %s", msg)
 	}
 	rows := unclaimed(t, org)
-	if len(rows) != 2 || rows[0].Claim == nil || rows[0].Claim.CodeOutstanding || !rows[0].Claim.CodeLocked || rows[0].Claim.AttemptsLeft != 0 {
-		t.Fatalf("after five wrong tries: %+v", rows)
+	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.CodeLocked ||
+		rows[0].Claim.AttemptsLeft != producer.ClaimCodeAttempts-producer.ClaimAttempts {
+		t.Fatalf("after one account's five wrong tries: %+v", rows)
 	}
 	return tea
 }
@@ -117,7 +122,7 @@ func stepAnotherOrganiserIssuesANewCode(t *testing.T, f fixture, org testenv.Cli
 		t.Fatalf("new code: %d %s", r.Status, r.Body)
 	}
 	rows := unclaimed(t, org)
-	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.AttemptsLeft != producer.ClaimAttempts {
+	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.AttemptsLeft != producer.ClaimCodeAttempts {
 		t.Fatalf("after the new code: %+v", rows)
 	}
 	var issues []claimAttempt

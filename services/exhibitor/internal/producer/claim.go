@@ -14,9 +14,13 @@ import (
 const (
 	// ClaimCodeTTL is how long a claim code can be used after it is issued.
 	ClaimCodeTTL = 30 * 24 * time.Hour
-	// ClaimAttempts is how many tries a claim code allows, right or wrong, before it is locked
-	// until the organiser issues a new one.
+	// ClaimAttempts is how many tries, right or wrong, one account has at one claim code. Tax
+	// codes are public, so a stranger's wrong guesses must not lock the owner out: they spend
+	// only the stranger's own tries.
 	ClaimAttempts = 5
+	// ClaimCodeAttempts is how many tries a claim code allows from all accounts together before
+	// it is locked until the organiser issues a new one: it bounds guessing with many accounts.
+	ClaimCodeAttempts = 50
 
 	// claimAlphabet has 32 symbols that cannot be mistaken for one another when read aloud or
 	// typed from paper (no 0/O, no 1/I); 12 of them carry 60 bits.
@@ -84,12 +88,15 @@ const (
 // ClaimStatus is what organisers see of an imported profile's claim code: never the code.
 type ClaimStatus struct {
 	// Outstanding is true while a code is issued, not expired, not used and not locked.
-	Outstanding  bool
-	Issued       bool
-	IssuedAt     time.Time
-	ExpiresAt    time.Time
-	Locked       bool
-	Used         bool
+	Outstanding bool
+	Issued      bool
+	IssuedAt    time.Time
+	ExpiresAt   time.Time
+	// Locked is true once the code has been tried ClaimCodeAttempts times by all accounts
+	// together (one account running out of its own tries does not lock it).
+	Locked bool
+	Used   bool
+	// AttemptsLeft is how many of the code's ClaimCodeAttempts tries are left to all accounts.
 	AttemptsLeft int
 }
 

@@ -17,11 +17,11 @@ import (
 
 // claimBody tells organisers whether an imported profile can be claimed; it never holds the code.
 type claimBody struct {
-	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired, unused and not locked"`
+	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired, unused and not locked (fewer than 50 tries by all accounts)"`
 	CodeIssuedAt    *time.Time `json:"code_issued_at,omitempty"`
 	CodeExpiresAt   *time.Time `json:"code_expires_at,omitempty"`
-	CodeLocked      bool       `json:"code_locked" doc:"the code was tried too many times; issue a new one"`
-	AttemptsLeft    int        `json:"attempts_left"`
+	CodeLocked      bool       `json:"code_locked" doc:"the code was tried 50 times by all accounts together; issue a new one (an account that used up its own 5 tries does not lock it)"`
+	AttemptsLeft    int        `json:"attempts_left" doc:"tries of the code left to all accounts together, out of 50; each account may also try a code at most 5 times"`
 }
 
 // claimAttemptBody is one audited claim attempt.
@@ -60,13 +60,14 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgHaveProfile))
 		return
 	}
-	// Validate what the producer entered before spending one of the code's tries on it.
+	// Validate what the producer entered before spending one of the account's and the code's
+	// tries on it.
 	if _, err := existing.Claim(p.AccountID, f, attempt.At); err != nil {
 		attempt.Result = ClaimFailed
 		httpx.RespondError(c, err)
 		return
 	}
-	codeID, result, err := h.Claims.Redeem(ctx, existing.ID, *code, attempt.At)
+	codeID, result, err := h.Claims.Redeem(ctx, existing.ID, p.AccountID, *code, attempt.At)
 	attempt.CodeID, attempt.Result = codeID, result
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -22,10 +22,12 @@ const (
 	// ClaimCodesCollection holds the current claim code of each imported profile (its _id is the
 	// producer ID): issuing a new code replaces the old one.
 	ClaimCodesCollection = "claim_codes"
-	// ClaimTriesCollection is insert-only: one record per try of a code, "<code>/1" to
-	// "<code>/5", and "<code>/used" once it is redeemed. Unique _ids make the limit and the single
-	// use hold across replicas and concurrent requests (FerretDB's conditional updates are atomic
-	// only on one connection).
+	// ClaimTriesCollection is insert-only. Each try of a code is two records: the account's,
+	// "<code>/<account>/1" to "<code>/<account>/5", and the code's, "<code>/1" to "<code>/50"
+	// (without an account, as every try was stored before tries were counted per account); and
+	// "<code>/used" once it is redeemed. Unique _ids make both limits and the single use hold
+	// across replicas and concurrent requests (FerretDB's conditional updates are atomic only on
+	// one connection).
 	ClaimTriesCollection = "claim_tries"
 	// ClaimAuditCollection is the insert-only log of every claim attempt.
 	ClaimAuditCollection = "claim_audit"
@@ -49,9 +51,11 @@ type claimCodeDoc struct {
 }
 
 type claimTryDoc struct {
-	ID     string    `bson:"_id"`
-	CodeID string    `bson:"code_id"`
-	At     time.Time `bson:"at"`
+	ID     string `bson:"_id"`
+	CodeID string `bson:"code_id"`
+	// AccountID is set on an account's own tries only; the code's tries have none.
+	AccountID string    `bson:"account_id,omitempty"`
+	At        time.Time `bson:"at"`
 }
 
 type claimAuditDoc struct {
@@ -141,7 +145,10 @@ func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now tim
 	for i, d := range codes {
 		codeIDs[i] = d.CodeID
 	}
-	cur, err = s.tries.Find(ctx, bson.M{"code_id": bson.M{"$in": codeIDs}}, options.Find().SetProjection(bson.M{"_id": 1, "code_id": 1}))
+	// Only the code's tries: an account's own tries, however many accounts made them, say nothing
+	// of whether the owner can still claim.
+	cur, err = s.tries.Find(ctx, bson.M{"code_id": bson.M{"$in": codeIDs}, "account_id": bson.M{"$exists": false}},
+		options.Find().SetProjection(bson.M{"_id": 1, "code_id": 1}))
 	if err != nil {
 		return nil, storage.MapError(err, "claim code")
 	}
@@ -159,7 +166,7 @@ func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now tim
 	}
 	for _, d := range codes {
 		st := ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
-			Used: used[d.CodeID], AttemptsLeft: max(0, ClaimAttempts-tried[d.CodeID])}
+			Used: used[d.CodeID], AttemptsLeft: max(0, ClaimCodeAttempts-tried[d.CodeID])}
 		st.Locked = st.AttemptsLeft == 0 && !st.Used
 		st.Outstanding = !st.Used && !st.Locked && now.Before(d.ExpiresAt)
 		out[d.ProducerID] = st
@@ -176,11 +183,13 @@ func claimError(result ClaimResult, m apperr.Msg, args ...any) (string, ClaimRes
 }
 
 // Redeem checks code against the producer's current claim code and, when it matches, uses it up.
-// Every call that reaches the comparison spends one of the code's ClaimAttempts tries first, so
-// concurrent wrong guesses cannot get past the limit. It returns the code's ID (to Release it if
-// the profile then cannot be stored), the outcome for the audit log, and an Invalid error with a
-// message on the claim_code field when the code is refused.
-func (s *ClaimStore) Redeem(ctx context.Context, producerID, code string, now time.Time) (string, ClaimResult, error) {
+// Every call that reaches the comparison first spends one of the account's ClaimAttempts tries
+// of the code, then one of the code's ClaimCodeAttempts tries from all accounts together, so
+// concurrent wrong guesses get past neither limit, and one account's guesses lock the code only
+// for that account. It returns the code's ID (to Release it if the profile then cannot be
+// stored), the outcome for the audit log, and an Invalid error with a message on the claim_code
+// field when the code is refused.
+func (s *ClaimStore) Redeem(ctx context.Context, producerID, accountID, code string, now time.Time) (string, ClaimResult, error) {
 	d, ok, err := s.current(ctx, producerID)
 	switch {
 	case err != nil:
@@ -190,15 +199,36 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, code string, now ti
 	case !now.Before(d.ExpiresAt):
 		return claimError(ClaimExpired, msgClaimExpired, vntext.FormatDate(d.ExpiresAt))
 	}
-	try, err := s.takeTry(ctx, d.CodeID, now)
+	tried, err := s.countTries(ctx, codeTries(d.CodeID))
 	if err != nil {
 		return "", ClaimFailed, err
 	}
-	if try == 0 {
-		return claimError(ClaimLocked, msgClaimLocked, ClaimAttempts)
+	// A locked code costs no account a try and stores nothing more.
+	if tried >= ClaimCodeAttempts {
+		return claimError(ClaimLocked, msgClaimLocked, ClaimCodeAttempts)
+	}
+	mineTried, err := s.countTries(ctx, bson.M{"code_id": d.CodeID, "account_id": accountID})
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	// The account's try first: a try the code then refuses is lost only to this account.
+	mine, err := s.takeTry(ctx, claimTryDoc{ID: d.CodeID + "/" + accountID + "/", CodeID: d.CodeID, AccountID: accountID, At: now},
+		mineTried, ClaimAttempts)
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	if mine == 0 {
+		return claimError(ClaimLocked, msgClaimLockedForAccount, ClaimAttempts)
+	}
+	all, err := s.takeTry(ctx, claimTryDoc{ID: d.CodeID + "/", CodeID: d.CodeID, At: now}, tried, ClaimCodeAttempts)
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	if all == 0 {
+		return claimError(ClaimLocked, msgClaimLocked, ClaimCodeAttempts)
 	}
 	if subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1 {
-		left := ClaimAttempts - try
+		left := min(ClaimAttempts-mine, ClaimCodeAttempts-all)
 		if left == 0 {
 			return claimError(ClaimWrongCode, msgClaimWrongLast)
 		}
@@ -214,16 +244,26 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, code string, now ti
 	return d.CodeID, ClaimSucceeded, nil
 }
 
-// takeTry records one try of a code and returns its number, 1 to ClaimAttempts, or 0 when every
-// try is spent. Each try is an insert with a unique _id, so two concurrent callers never get the
-// same number.
-func (s *ClaimStore) takeTry(ctx context.Context, codeID string, now time.Time) (int, error) {
-	tried, err := s.tries.CountDocuments(ctx, bson.M{"code_id": codeID, "_id": bson.M{"$ne": usedKey(codeID)}})
-	if err != nil {
-		return 0, storage.MapError(err, "claim code")
-	}
-	for n := int(tried) + 1; n <= ClaimAttempts; n++ {
-		_, err := s.tries.InsertOne(ctx, claimTryDoc{ID: codeID + "/" + strconv.Itoa(n), CodeID: codeID, At: now})
+// codeTries selects the tries of a code from all accounts together: those without an account,
+// which include every try stored before tries were counted per account.
+func codeTries(codeID string) bson.M {
+	return bson.M{"code_id": codeID, "account_id": bson.M{"$exists": false}, "_id": bson.M{"$ne": usedKey(codeID)}}
+}
+
+func (s *ClaimStore) countTries(ctx context.Context, q bson.M) (int, error) {
+	n, err := s.tries.CountDocuments(ctx, q)
+	return int(n), storage.MapError(err, "claim code")
+}
+
+// takeTry records one try numbered under the prefix try.ID (an account's tries of a code, or the
+// code's tries from everyone), of which tried were counted, and returns its number, 1 to limit,
+// or 0 when every try is spent. Each try is an insert with a unique _id, so two concurrent
+// callers never get the same number, and a count that is already stale only costs a duplicate.
+func (s *ClaimStore) takeTry(ctx context.Context, try claimTryDoc, tried, limit int) (int, error) {
+	prefix := try.ID
+	for n := tried + 1; n <= limit; n++ {
+		try.ID = prefix + strconv.Itoa(n)
+		_, err := s.tries.InsertOne(ctx, try)
 		if err == nil {
 			return n, nil
 		}

@@ -86,6 +86,9 @@ var (
 	msgClaimLocked = apperr.M("claim_code_locked",
 		"mã nhận hồ sơ này đã bị thử %d lần và bị khóa; hãy xin ban tổ chức mã mới",
 		"this claim code was tried %d times and is locked; ask the organiser for a new one")
+	msgClaimLockedForAccount = apperr.M("claim_code_locked_for_account",
+		"tài khoản này đã thử mã nhận hồ sơ này %d lần nên không được thử lại; nếu bạn là chủ thể, hãy xin ban tổ chức mã mới",
+		"this account has tried this claim code %d times and may not try it again; if you are the producer, ask the organiser for a new one")
 	msgClaimWrongLast = apperr.M("claim_code_wrong_last",
 		"không phải mã nhận của hồ sơ này; đã hết lượt thử, hãy xin ban tổ chức mã mới",
 		"is not this profile's claim code; no tries are left, ask the organiser for a new code")
