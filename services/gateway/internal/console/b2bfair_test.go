@@ -131,4 +131,23 @@ func TestConsoleMoveAnsweredInView(t *testing.T) {
 	org.until("the keyboard on the meeting in its new cell", "document.activeElement === document.querySelector('"+btn+"') && "+cell(slot, table)+".contains(document.activeElement)", false)
 	org.shot("move-done-in-view")
 	noAxeFindings(org, "the grid after a move")
+	stepDropRefusedInView(t, j, x)
+}
+
+// stepDropRefusedInView: on a desktop, with the page scrolled to the grid's last row, the
+// organiser drops the afternoon meeting on a morning cell; the refusal is said on the screen.
+func stepDropRefusedInView(t *testing.T, j journey, x *inboxFair) {
+	t.Helper()
+	org := j.person("moves-organiser-desktop", 1366, 500)
+	org.login("sct@moves.example.vn", "organiser-pass-1")
+	org.open("#/fair/" + x.fairID + "/b2b")
+	pm := x.places(t)["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]
+	from := "document.querySelector('#b2b-grid .mcell[data-meeting=\"" + pm.id + "\"]')"
+	org.until("the grid", from, true)
+	org.eval("document.querySelector('#b2b-grid tbody tr:last-child').scrollIntoView({ block: 'end' }), ''")
+	org.eval("window.dt = new DataTransfer(); " + from + ".dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })), " +
+		cell(1, 1) + ".dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })), ''")
+	org.until("the refusal said on the screen", "document.querySelector('#move-msg.bad') && document.querySelector('#move-msg').textContent.startsWith('Hai bên đã hẹn gặp vào') && "+inView("#move-msg"), false)
+	org.shot("drop-refused-in-view")
+	noAxeFindings(org, "the grid after a refused drop")
 }
