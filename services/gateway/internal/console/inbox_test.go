@@ -218,15 +218,19 @@ func stepDragAMeeting(t *testing.T, org browser, x *inboxFair) {
 	}
 	slot, table := freeCell(t, places, afternoon, x.buyerID, x.honeyID)
 	from := "document.querySelector('#b2b-grid .mcell[data-meeting=\"" + agreed.id + "\"]')"
-	org.eval("window.dt = new DataTransfer(); " + from + ".dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })), ''")
-	org.eval(cell(slot, table) + ".dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })), ''")
-	marked := org.eval("JSON.stringify([" + cell(slot, table) + ".className, [...new Set([...document.querySelectorAll('#b2b-grid td.no-drop')].map((td) => td.title))].sort()])")
+	// The whole drag runs as one script: a live update that redraws the grid (the run's events
+	// arrive late on a busy machine) cannot come between its steps and leave them on old cells.
+	marked := org.eval("(() => { const from = " + from + ", to = " + cell(slot, table) + "; window.dt = new DataTransfer(); " +
+		"from.dispatchEvent(new DragEvent('dragstart', { bubbles: true, dataTransfer: dt })); " +
+		"to.dispatchEvent(new DragEvent('dragover', { bubbles: true, cancelable: true, dataTransfer: dt })); " +
+		"const marked = JSON.stringify([to.className, [...new Set([...document.querySelectorAll('#b2b-grid td.no-drop')].map((td) => td.title))].sort()]); " +
+		"to.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })); " +
+		"from.dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt })); return marked; })()")
 	if !strings.Contains(marked, "can-drop") || !strings.Contains(marked, "Ngoài buổi đã hẹn") {
 		t.Errorf("while the meeting moves the grid marks %s, want the morning struck out and the target free", marked)
 	}
-	org.shot("grid-dragging")
-	org.eval(cell(slot, table) + ".dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt })), " + from + ".dispatchEvent(new DragEvent('dragend', { bubbles: true, dataTransfer: dt })), ''")
-	org.until("the move said", "document.querySelector('#move-msg').textContent.startsWith('Đã chuyển cuộc gặp')", false)
+	org.until("the move said", "document.querySelector('#move-msg') && document.querySelector('#move-msg').textContent.startsWith('Đã chuyển cuộc gặp')", false)
+	org.shot("grid-moved")
 	org.open("#/fair/" + x.fairID + "/b2b")
 	org.until("the meeting in its new cell after a reload", cell(slot, table)+" && "+cell(slot, table)+".textContent.includes('Chuỗi Siêu thị Sen') && !document.querySelector('#b2b-grid td.cell[data-slot=\""+strconv.Itoa(agreed.slot)+"\"][data-table=\""+strconv.Itoa(agreed.table)+"\"]').textContent", false)
 	if p := x.places(t)["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]; p.slot != slot || p.table != table {
