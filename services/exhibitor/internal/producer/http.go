@@ -163,7 +163,7 @@ func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.
 // Register registers the producer routes.
 func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).",
+		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).",
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
