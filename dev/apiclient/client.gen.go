@@ -1881,14 +1881,15 @@ type ExhibitorProducerClaimAttemptBodyList struct {
 
 // ExhibitorProducerClaimBody defines model for ExhibitorProducerClaimBody.
 type ExhibitorProducerClaimBody struct {
+	// AttemptsLeft tries of the code left to all accounts together, out of 50; each account may also try a code at most 5 times
 	AttemptsLeft  int        `json:"attempts_left"`
 	CodeExpiresAt *time.Time `json:"code_expires_at,omitempty"`
 	CodeIssuedAt  *time.Time `json:"code_issued_at,omitempty"`
 
-	// CodeLocked the code was tried too many times; issue a new one
+	// CodeLocked the code was tried 50 times by all accounts together; issue a new one (an account that used up its own 5 tries does not lock it)
 	CodeLocked bool `json:"code_locked"`
 
-	// CodeOutstanding a claim code is issued, unexpired, unused and not locked
+	// CodeOutstanding a claim code is issued, unexpired, unused and not locked (fewer than 50 tries by all accounts)
 	CodeOutstanding bool `json:"code_outstanding"`
 }
 
@@ -4500,7 +4501,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/start (the `PostFairsIdStart` operationId).
 	PostFairsIdStart(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.
+	// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
 	//
 	// Corresponds with GET /api/live (the `GetLive` operationId).
 	GetLive(ctx context.Context, params *GetLiveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4630,7 +4631,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducers(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 	//
 	// Roles: producer.
 	//
@@ -4639,7 +4640,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBody(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 	//
 	// Roles: producer.
 	//
@@ -6577,7 +6578,7 @@ func (c *Client) PostFairsIdStart(ctx context.Context, id string, reqEditors ...
 	return c.Client.Do(req)
 }
 
-// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.
+// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
 //
 // Corresponds with GET /api/live (the `GetLive` operationId).
 func (c *Client) GetLive(ctx context.Context, params *GetLiveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6867,7 +6868,7 @@ func (c *Client) GetProducers(ctx context.Context, params *GetProducersParams, r
 	return c.Client.Do(req)
 }
 
-// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 //
 // Roles: producer.
 //
@@ -6886,7 +6887,7 @@ func (c *Client) PostProducersWithBody(ctx context.Context, params *PostProducer
 	return c.Client.Do(req)
 }
 
-// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 //
 // Roles: producer.
 //
@@ -14101,7 +14102,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/start (the `PostFairsIdStart` operationId).
 	PostFairsIdStartWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdStartResponse, error)
 
-	// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.
+	// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -14243,7 +14244,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducersWithResponse(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*GetProducersResponse, error)
 
-	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 	//
 	// Roles: producer.
 	//
@@ -14252,7 +14253,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBodyWithResponse(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostProducersResponse, error)
 
-	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 	//
 	// Roles: producer.
 	//
@@ -24289,6 +24290,11 @@ type GetLiveResponse422Headers struct {
 	ContentLanguage *string
 }
 
+// GetLiveResponse429Headers the declared response headers of an HTTP 429 response for GetLive
+type GetLiveResponse429Headers struct {
+	ContentLanguage *string
+}
+
 // GetLiveResponse500Headers the declared response headers of an HTTP 500 response for GetLive
 type GetLiveResponse500Headers struct {
 	ContentLanguage *string
@@ -24306,6 +24312,8 @@ type GetLiveResponse struct {
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
 	ApplicationproblemJSON422 *GatewayProblem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *GatewayProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
@@ -24314,6 +24322,8 @@ type GetLiveResponse struct {
 	Headers401 *GetLiveResponse401Headers
 	// Headers422 the parsed response headers for an HTTP 422 response
 	Headers422 *GetLiveResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *GetLiveResponse429Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *GetLiveResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -24328,6 +24338,11 @@ func (r GetLiveResponse) GetApplicationproblemJSON401() *GatewayProblem {
 // GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
 func (r GetLiveResponse) GetApplicationproblemJSON422() *GatewayProblem {
 	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r GetLiveResponse) GetApplicationproblemJSON429() *GatewayProblem {
+	return r.ApplicationproblemJSON429
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -31206,7 +31221,7 @@ func (c *ClientWithResponses) PostFairsIdStartWithResponse(ctx context.Context, 
 	return ParsePostFairsIdStartResponse(rsp)
 }
 
-// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused.
+// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -31444,7 +31459,7 @@ func (c *ClientWithResponses) GetProducersWithResponse(ctx context.Context, para
 	return ParseGetProducersResponse(rsp)
 }
 
-// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 //
 // Roles: producer.
 //
@@ -31459,7 +31474,7 @@ func (c *ClientWithResponses) PostProducersWithBodyWithResponse(ctx context.Cont
 	return ParsePostProducersResponse(rsp)
 }
 
-// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per code).
+// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
 //
 // Roles: producer.
 //
@@ -42305,6 +42320,13 @@ func ParseGetLiveResponse(rsp *http.Response) (*GetLiveResponse, error) {
 		}
 		response.ApplicationproblemJSON422 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42342,6 +42364,16 @@ func ParseGetLiveResponse(rsp *http.Response) (*GetLiveResponse, error) {
 			headers.ContentLanguage = &value
 		}
 		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers GetLiveResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers429 = &headers
 	case rsp.StatusCode == 500:
 		var headers GetLiveResponse500Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
