@@ -32,6 +32,32 @@ func TestImport(t *testing.T) {
 		t.Errorf("producer importing: %d", r.Status)
 	}
 	stepImportLeavesSelfRegisteredTaxCodes(t, f, org)
+	stepImportSaysWhenATaxCodeHasAnotherName(t, org)
+}
+
+// stepImportSaysWhenATaxCodeHasAnotherName: a row whose tax code belongs to a producer of another
+// name adds its product to that producer and says so, naming both.
+func stepImportSaysWhenATaxCodeHasAnotherName(t *testing.T, org testenv.Client) {
+	t.Helper()
+	csv := "Tên chủ thể,Loại hình,Mã số thuế,Tỉnh,Xã/phường,Điện thoại,Tên sản phẩm,Nhóm sản phẩm,Số sao,Số quyết định,Cơ quan cấp,Ngày cấp,Đơn vị tính\n" +
+		"HTX Ong Mật Khác,HTX,5300123456,Lào Cai,Xã Bắc Hà,0912345679,Sáp ong,4,3,14/QĐ-UBND,UBND tỉnh Lào Cai,15/03/2024,kg\n" +
+		"htx mat ong bac ha,HTX,5300123456,Lào Cai,Xã Bắc Hà,0912345678,Nến sáp ong,4,3,15/QĐ-UBND,UBND tỉnh Lào Cai,15/03/2024,cái\n"
+	r := org.Do(t, "POST", "/api/producers/import", csv, "Content-Type", "text/csv", "Accept-Language", "en")
+	var rep struct {
+		Results []struct {
+			Status   string
+			NoteCode string `json:"note_code"`
+			Note     string
+		}
+	}
+	r.Decode(t, &rep)
+	if len(rep.Results) != 2 || rep.Results[0].Status != "created" || rep.Results[0].NoteCode != "import_producer_other_name" ||
+		!strings.Contains(rep.Results[0].Note, "«HTX Mật ong Bắc Hà»") || !strings.Contains(rep.Results[0].Note, "«HTX Ong Mật Khác»") {
+		t.Errorf("a row with another name for a known tax code: %s, want its product created with a note naming both", r.Body)
+	}
+	if len(rep.Results) == 2 && rep.Results[1].NoteCode == "import_producer_other_name" {
+		t.Errorf("the same name written without diacritics and in lower case is noted: %+v", rep.Results[1])
+	}
 }
 
 // importCounts are the totals of an import report.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )
@@ -182,7 +183,12 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 		return res, err
 	}
 	res.Status, res.ProductID = Created, prod.ID
-	if prod.Certificate.Status(now) == ocop.CertificateExpired {
+	switch {
+	case !res.ProducerCreated && vntext.Fold(owner.LegalName) != vntext.Fold(newProducer.LegalName):
+		// Two names for one tax code (in this file, or against an earlier import): the product
+		// goes to the producer the tax code names, and the organiser is told, not left to guess.
+		res.noted(msgOtherName, owner.LegalName, newProducer.LegalName)
+	case prod.Certificate.Status(now) == ocop.CertificateExpired:
 		res.noted(msgCertificateExpired)
 	}
 	return res, nil

@@ -77,6 +77,9 @@ var (
 	msgCertificateExpired = apperr.M("import_certificate_expired",
 		"Đã nhập, nhưng giấy chứng nhận OCOP đã hết hạn.",
 		"Imported, but the OCOP certificate has already expired.")
+	msgOtherName = apperr.M("import_producer_other_name",
+		"Mã số thuế này đã thuộc về chủ thể «%s»: sản phẩm được thêm cho chủ thể đó, tên «%s» của dòng này không được dùng; hãy kiểm tra nếu đây là một chủ thể khác.",
+		"This tax code already belongs to «%s»: the product was added to that producer and this row's name «%s» was not used; check it if this is another producer.")
 	msgSelfManaged = apperr.M("import_producer_self_managed",
 		"Mã số thuế này thuộc về chủ thể OCOP tự quản lý hồ sơ (%s): sản phẩm không được nhập; chủ thể tự thêm sản phẩm, hoặc hãy kiểm tra hồ sơ nếu mã số thuế không phải của họ.",
 		"This tax code belongs to a producer that manages its own profile (%s): its products are not imported; the producer adds them, or check the profile if the tax code is not theirs.")
