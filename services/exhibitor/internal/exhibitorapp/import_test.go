@@ -97,7 +97,7 @@ func stepImportReportsEachRowOnce(t *testing.T, org testenv.Client, csv string) 
 	}
 	bad := rep.Results[3]
 	fields := fmt.Sprint(bad.Errors)
-	for _, want := range []string{"criteria_set", "stars", "issued_on"} {
+	for _, want := range []string{"criteria_set", "stars", "issued_on", "province", "phone"} {
 		if bad.Status != "rejected" || !strings.Contains(fields, want) {
 			t.Errorf("row 5 errors %s lack %s", fields, want)
 		}

@@ -3,6 +3,7 @@ package importer
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"github.com/google/uuid"
@@ -152,19 +153,24 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 	pf := producerFields(r.Cells, &v)
 	qf := productFields(r.Cells, &v)
 	if v.Failed() {
+		// The product's cells could not be read: still say what is wrong with the producer's.
+		if _, err := producer.New(uuid.Must(uuid.NewV7()).String(), ImportedAccount(*pf.TaxCode), pf, now); err != nil {
+			v.Merge("", err)
+		}
 		return rejected(res, v.Err()), nil
 	}
-	// Validate both halves before storing anything of the row.
-	newProducer, err := producer.New(uuid.Must(uuid.NewV7()).String(), ImportedAccount(*pf.TaxCode), pf, now)
-	if err != nil {
-		return rejected(res, err), nil
+	// Validate both halves before storing anything of the row, and report every field of both
+	// at once (an organiser fixing the file should not meet the producer's errors only after
+	// fixing the product's).
+	newProducer, perr := producer.New(uuid.Must(uuid.NewV7()).String(), ImportedAccount(*pf.TaxCode), pf, now)
+	prod, qerr := product.New(uuid.Must(uuid.NewV7()).String(), "", qf, now)
+	v.Merge("", perr)
+	v.Merge("", qerr)
+	if perr == nil {
+		v.Expect(ocop.ValidTaxCode(newProducer.TaxCode), "tax_code", msgTaxCode)
 	}
-	prod, err := product.New(uuid.Must(uuid.NewV7()).String(), "", qf, now)
-	if err != nil {
-		return rejected(res, err), nil
-	}
-	if !ocop.ValidTaxCode(newProducer.TaxCode) {
-		return rejected(res, apperr.InvalidField("tax_code", msgTaxCode)), nil
+	if v.Failed() {
+		return rejected(res, v.Err()), nil
 	}
 	owner, err := ownerOfRow(ctx, st, newProducer, now, by, corr, &res)
 	if err != nil || res.Status == Skipped {
@@ -205,7 +211,11 @@ func rejected(res RowResult, err error) RowResult {
 		v.Merge("row", err)
 	}
 	if errors.As(v.Err(), &e) {
-		res.Errors = append(res.Errors, e.Fields...)
+		for _, f := range e.Fields { // a field said twice (by its cell and by its record) once
+			if !slices.ContainsFunc(res.Errors, func(g apperr.FieldError) bool { return g.Field == f.Field && g.Code == f.Code }) {
+				res.Errors = append(res.Errors, f)
+			}
+		}
 	}
 	res.Status = Rejected
 	return res
