@@ -156,12 +156,12 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.run(chromedp.Click("#pick-all"))
 	org.until("four picked", "document.querySelector('#picked-count').textContent === 'Đã chọn 4 đơn'", false)
 	org.run(chromedp.Click("#bulk-approve"))
-	org.until("bulk result", "document.querySelector('#bulk-result').textContent.includes('Đã chuyển 3 đơn')", false)
+	org.until("bulk result", "document.querySelector('#bulk-result').textContent.includes('Đã duyệt 3 đơn')", false)
 	org.shot("queue-bulk")
 	if asked := org.eval("window.asked"); !strings.Contains(asked, "Trà Shan Tuyết") {
 		t.Errorf("bulk approve of an ineligible application asked %q", asked)
 	}
-	if failed := org.eval("document.querySelector('#bulk-result .bulk-failed').textContent"); !strings.Contains(failed, "Không chuyển được 1 đơn") || !strings.Contains(failed, "HTX Mật ong Bắc Hà") {
+	if failed := org.eval("document.querySelector('#bulk-result .bulk-failed').textContent"); !strings.Contains(failed, "Không duyệt được 1 đơn") || !strings.Contains(failed, "HTX Mật ong Bắc Hà") {
 		t.Errorf("bulk result names the refusal as %q", failed)
 	}
 	org.until("approved tab counts four", "document.querySelector('#queue-tabs button[data-tab=approved]').textContent === 'Đã duyệt 4'", false)
@@ -173,14 +173,14 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.until("one waitlisted", "document.querySelector('#queue-tabs button[data-tab=waitlisted]').textContent === 'Danh sách chờ 1'", false)
 	// A bulk with nothing refused says so in one line, and still does after going to another tab
 	// of the fair and back.
-	if got := org.eval("document.querySelector('#bulk-result').textContent"); got != "Đã chuyển 1 đơn." {
-		t.Errorf("the bulk result reads %q, want %q", got, "Đã chuyển 1 đơn.")
+	if got := org.eval("document.querySelector('#bulk-result').textContent"); got != "Đã chuyển 1 đơn vào danh sách chờ." {
+		t.Errorf("the bulk result reads %q, want %q", got, "Đã chuyển 1 đơn vào danh sách chờ.")
 	}
 	noStrayText(t, org, "#app", "after a bulk with nothing refused")
 	org.open("#/fair/" + fairID + "/b2b")
 	org.until("the B2B tab", "document.querySelector('#b2b-grid')", true)
 	org.open("#/fair/" + fairID + "/apps")
-	org.until("the bulk result again", "document.querySelector('#bulk-result') && document.querySelector('#bulk-result').textContent.startsWith('Đã chuyển 1 đơn')", true)
+	org.until("the bulk result again", "document.querySelector('#bulk-result') && document.querySelector('#bulk-result').textContent.startsWith('Đã chuyển 1 đơn vào danh sách chờ')", true)
 	noStrayText(t, org, "#app", "back on the queue after a bulk")
 	for _, w := range []int64{700, 1366} {
 		org.run(chromedp.EmulateViewport(w, 800))

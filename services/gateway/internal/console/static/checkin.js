@@ -398,7 +398,7 @@ function ciVerdict(box, a, notice) {
   if (!a.ok) {
     box.classList.add("bad");
     const [head, rest] = ciHeadline(ciRefusal(a.data));
-    box.append(h("div", { class: "mark" }, "✘ ", head), rest ? h("p", { class: "ci-why" }, rest) : null, where);
+    box.append(...[h("div", { class: "mark" }, "✘ ", head), rest ? h("p", { class: "ci-why" }, rest) : null, where].filter(Boolean));
     return;
   }
   const d = a.data;

@@ -76,7 +76,7 @@ const collator = new Intl.Collator("vi");
 const sortBy = (list, key) => list.slice().sort((a, b) => collator.compare(key(a), key(b)));
 const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
 
-// toast says a short result at the top of the screen. It never takes a tap (pointer-events: none)
+// toast says a short result, under the header on a phone and at the bottom on wider screens. It never takes a tap (pointer-events: none)
 // and sits clear of the page's buttons, so a tap right after it reaches the button under it.
 function toast(msg) {
   const el = $("#toast");

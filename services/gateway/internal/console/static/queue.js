@@ -122,8 +122,10 @@ async function fairApps(f, ref) {
 // as null, which the DOM's replaceChildren (unlike h()) would write out as the text "null".
 function bulkResult(res) {
   if (!res) return [];
-  return [h("p", {}, t("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
-    res.failed.length ? h("div", { class: "bulk-failed" }, h("p", {}, t("bulk_failed").replace("{n}", plural(res.failed.length, "n_apps"))),
+  // Said by what was asked (approved, or moved to the waitlist), not as a bare "moved".
+  const said = (key) => (I18N.vi[key + "_" + res.action] ? t(key + "_" + res.action) : t(key));
+  return [h("p", {}, said("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
+    res.failed.length ? h("div", { class: "bulk-failed" }, h("p", {}, said("bulk_failed").replace("{n}", plural(res.failed.length, "n_apps"))),
       h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null].filter(Boolean);
 }
 
