@@ -97,12 +97,7 @@ func TestConsoleMoveAnsweredInView(t *testing.T) {
 	}
 	btn := "#b2b-grid .mcell[data-meeting=\"" + pm.id + "\"] button.move-menu"
 	org.run(chromedp.Click(btn))
-	org.until("the move menu", "document.querySelector('#move-panel #move-slot')", false)
-	slotValue := x.day + "|" + strconv.Itoa(am.slot)
-	if got := org.eval("document.querySelector('#move-slot option[value=\"" + slotValue + "\"]').textContent"); !strings.HasSuffix(got, "(Ngoài buổi đã hẹn)") {
-		t.Errorf("the morning slot reads %q in the menu, want it marked Ngoài buổi đã hẹn", got)
-	}
-	org.run(chromedp.SetValue("#move-slot", slotValue), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
+	chooseMoveSlot(t, org, x.day+"|"+strconv.Itoa(am.slot), "Ngoài buổi đã hẹn")
 	org.run(chromedp.SetValue("#move-table", strconv.Itoa(am.table%3+1)))
 	org.run(chromedp.Click("#move-do"))
 	org.until("the refusal in words", "document.querySelector('#move-msg.bad') && document.querySelector('#move-msg').textContent.startsWith('Hai bên đã hẹn gặp vào')", false)
@@ -150,4 +145,15 @@ func stepDropRefusedInView(t *testing.T, j journey, x *inboxFair) {
 	org.until("the refusal said on the screen", "document.querySelector('#move-msg.bad') && document.querySelector('#move-msg').textContent.startsWith('Hai bên đã hẹn gặp vào') && "+inView("#move-msg"), false)
 	org.shot("drop-refused-in-view")
 	noAxeFindings(org, "the grid after a refused drop")
+}
+
+// chooseMoveSlot picks slot value ("day|slot") in the open "Chuyển…" menu, after checking the
+// menu marks it with why it cannot take the meeting (mark, as the menu writes it in brackets).
+func chooseMoveSlot(t *testing.T, org browser, value, mark string) {
+	t.Helper()
+	org.until("the move menu", "document.querySelector('#move-panel #move-slot')", false)
+	if got := org.eval("document.querySelector('#move-slot option[value=\"" + value + "\"]').textContent"); !strings.HasSuffix(got, "("+mark+")") {
+		t.Errorf("slot %s reads %q in the menu, want it marked %s", value, got, mark)
+	}
+	org.run(chromedp.SetValue("#move-slot", value), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
 }

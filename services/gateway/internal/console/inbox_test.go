@@ -308,12 +308,7 @@ func stepMoveRefusedInWords(t *testing.T, org browser, x *inboxFair) {
 	org.until("the meeting's move button", "document.querySelector('"+btn+"')", true)
 	fitsPhone(org, "the B2B grid")
 	org.run(chromedp.Click(btn))
-	org.until("the move menu", "document.querySelector('#move-panel #move-slot')", false)
-	slotValue := x.day + "|" + strconv.Itoa(honey.slot)
-	if got := org.eval("document.querySelector('#move-slot option[value=\"" + slotValue + "\"]').textContent"); !strings.HasSuffix(got, "(Trùng lịch)") {
-		t.Errorf("the busy slot reads %q in the menu, want it marked Trùng lịch", got)
-	}
-	org.run(chromedp.SetValue("#move-slot", slotValue), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
+	chooseMoveSlot(t, org, x.day+"|"+strconv.Itoa(honey.slot), "Trùng lịch")
 	free := 0
 	for table := 1; table <= 3 && free == 0; table++ {
 		taken := false
