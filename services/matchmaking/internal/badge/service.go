@@ -138,7 +138,7 @@ func (s *Service) issue(ctx context.Context, f index.Fair, h holder) (Badge, err
 		if err != nil {
 			return Badge{}, err
 		}
-		b.Name, b.Organisation, b.Province = by.Name, by.Name, by.Province
+		b.Name, b.Organisation, b.Province = by.Name, by.Name, provinceName(by.Province)
 		if by.Contact.Name != "" {
 			b.Name = by.Contact.Name
 		}

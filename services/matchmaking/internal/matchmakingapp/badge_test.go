@@ -147,7 +147,8 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 		p.FairID != "f1" || p.FairName != "Hội chợ OCOP Hà Nội – Ngày hội B2B" {
 		t.Errorf("the producer's badge %+v", p)
 	}
-	if b.Kind != "buyer" || b.Name != "Nguyễn Thị Hường" || b.Organisation != "Siêu thị Hương Việt" || b.RoleLabel != "Buyer" || b.Code == p.Code {
+	if b.Kind != "buyer" || b.Name != "Nguyễn Thị Hường" || b.Organisation != "Siêu thị Hương Việt" || b.RoleLabel != "Buyer" || b.Code == p.Code ||
+		b.Province != "Hà Nội" {
 		t.Errorf("the buyer's badge %+v", b)
 	}
 	var again badgeBody
