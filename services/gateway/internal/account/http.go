@@ -116,6 +116,20 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin},
 		Summary: "List accounts in creation order.", Response: httpx.List[Response]{},
 		Query: []openapi.Param{{Name: "role"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listAccounts)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts/:id", Tag: "accounts", Roles: []string{auth.RoleAdmin},
+		Summary: "One account (where POST /api/accounts's Location points).", Response: Response{}}, rt.getAccount)
+}
+
+func (rt *Routes) getAccount(c *gin.Context) {
+	acc, found, err := rt.accounts.ByID(c.Request.Context(), c.Param("id"))
+	switch {
+	case err != nil:
+		httpx.RespondError(c, err)
+	case !found:
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgAccountNotFound))
+	default:
+		c.JSON(http.StatusOK, toResponse(acc))
+	}
 }
 
 func (rt *Routes) register(c *gin.Context) {

@@ -7,6 +7,9 @@ var (
 	msgEmail = apperr.M("email_invalid",
 		"phải là một địa chỉ email, ví dụ ten@example.vn",
 		"must be an email address such as ten@example.vn")
+	msgAccountNotFound = apperr.M("account_not_found",
+		"Không tìm thấy tài khoản.",
+		"The account was not found.")
 	msgEmailASCII = apperr.M("email_not_ascii",
 		"chỉ được gồm chữ cái Latinh không dấu, chữ số và các ký hiệu thông thường (ví dụ ten@example.vn)",
 		"may hold only unaccented Latin letters, digits and the usual symbols (such as ten@example.vn)")

@@ -178,10 +178,25 @@ func TestAdminCreatesOrganiser(t *testing.T) {
 	f := start(t, nil)
 	admin := f.login(t, "admin@example.vn", "admin-password-1")
 	body := map[string]string{"email": "xttm@hanoi.gov.vn", "password": "organiser-pass-1", "name": "Trung tâm Xúc tiến Hà Nội", "role": "organiser"}
-	if r := f.client.With(admin).Do(t, "POST", "/api/accounts", body); r.Status != 201 {
-		t.Fatalf("create organiser: %d %s", r.Status, r.Body)
+	created := f.client.With(admin).Do(t, "POST", "/api/accounts", body)
+	if created.Status != 201 {
+		t.Fatalf("create organiser: %d %s", created.Status, created.Body)
+	}
+	// The Location answered leads to the account, for admins only.
+	where := created.Header.Get("Location")
+	var got account.Response
+	if r := f.client.With(admin).Do(t, "GET", where, nil); r.Status != 200 {
+		t.Errorf("GET %s: %d %s, want the account", where, r.Status, r.Body)
+	} else if r.Decode(t, &got); got.Email != "xttm@hanoi.gov.vn" || got.Role != "organiser" {
+		t.Errorf("GET %s: %+v, want the organiser created", where, got)
+	}
+	if r := f.client.With(admin).Do(t, "GET", "/api/accounts/nobody", nil); r.Status != 404 {
+		t.Errorf("an unknown account: %d, want 404", r.Status)
 	}
 	org := f.login(t, "xttm@hanoi.gov.vn", "organiser-pass-1")
+	if r := f.client.With(org).Do(t, "GET", where, nil); r.Status != 403 {
+		t.Errorf("an organiser reading an account: %d, want 403", r.Status)
+	}
 	body["email"] = "other@hanoi.gov.vn"
 	if r := f.client.With(org).Do(t, "POST", "/api/accounts", body); r.Status != 403 {
 		t.Errorf("organiser creating accounts: %d, want 403", r.Status)
