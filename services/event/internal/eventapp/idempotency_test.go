@@ -53,3 +53,34 @@ func TestCreateFairRetryAfterALostResponseGetsTheFair(t *testing.T) {
 		t.Errorf("replay: %d %v %s", replay.Status, replay.Header, replay.Body)
 	}
 }
+
+// The same, for an admin creating a fair for an organiser (the admin not on its list): the retry
+// after a lost response learns the fair too.
+func TestAdminsCreateRetryAfterALostResponseGetsTheFair(t *testing.T) {
+	e := setup(t)
+	adminTok, _ := e.tokens.Token(t, "admin", "")
+	admin := e.api.With(adminTok)
+	key := []string{httpx.IdempotencyHeader, "admin-fair-key"}
+	body := fairBody("Hội chợ OCOP giao cho ban tổ chức")
+	body["organisers"] = []string{e.orgID}
+	first := admin.Do(t, "POST", "/api/fairs", body, key...)
+	if first.Status != 201 {
+		t.Fatalf("first run: %d %s", first.Status, first.Body)
+	}
+	var created struct{ ID string }
+	first.Decode(t, &created)
+	res, err := e.app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(context.Background(), bson.M{"state": "done"}, bson.M{
+		"$set":   bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)},
+		"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
+	if err != nil || res.ModifiedCount != 1 {
+		t.Fatalf("losing the first response: %v, %+v", err, res)
+	}
+	retry := admin.Do(t, "POST", "/api/fairs", body, key...)
+	var again struct{ ID string }
+	if retry.Status == 201 {
+		retry.Decode(t, &again)
+	}
+	if retry.Status != 201 || again.ID != created.ID {
+		t.Errorf("the admin's retry: %d %s, want 201 with fair %s", retry.Status, retry.Body, created.ID)
+	}
+}

@@ -272,7 +272,7 @@ func (rt *Routes) createFair(c *gin.Context) {
 		return
 	}
 	if err := rt.Fairs.Create(c.Request.Context(), f, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := rt.createdBefore(c, f.ID, p.AccountID, err)
+		stored, ok := rt.createdBefore(c, f.ID, err)
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -289,13 +289,14 @@ func (rt *Routes) createFair(c *gin.Context) {
 
 // createdBefore returns the fair a re-run of an idempotent create meets: when err is a duplicate
 // key, the ID came from the Idempotency-Key (so it is this request's own ID, not a clash) and the
-// stored fair is the caller's. Anything else is a real conflict, answered as such.
-func (rt *Routes) createdBefore(c *gin.Context, id, accountID string, err error) (Fair, bool) {
+// caller manages the stored fair (an admin may have created it for other organisers). Anything
+// else is a real conflict, answered as such.
+func (rt *Routes) createdBefore(c *gin.Context, id string, err error) (Fair, bool) {
 	if !httpx.Rerun(c, id, err) {
 		return Fair{}, false
 	}
 	f, gerr := rt.Fairs.Get(c.Request.Context(), id)
-	if gerr != nil || !f.IsOrganiser(accountID) {
+	if gerr != nil || !CanManage(c, f) {
 		return Fair{}, false
 	}
 	return f, true
