@@ -99,6 +99,7 @@ func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 		t.Errorf("the list's title reads %q", title)
 	}
 	org.until("the grid with the two placed meetings", "document.querySelectorAll('#b2b-grid .mcell').length === 2", true)
+	stepRunAgainRepairs(t, org)
 	org.reload()
 	org.until("the list after a reload", "document.querySelectorAll('#unscheduled li').length === 1 && document.querySelector('#unscheduled li').textContent.includes('Cửa hàng Đặc sản Việt')", false)
 	org.eval("sessionStorage.clear(), ''")
@@ -241,4 +242,25 @@ func stepProducerAgendaOnPhone(t *testing.T, p browser, x *agendaFair) {
 	}
 	fitsPhone(p, "the producer's agenda")
 	p.shot("agenda-producer-phone")
+}
+
+// stepRunAgainRepairs: with a schedule in place, the run button keeps it: it asks for a repair,
+// says how many meetings had to move (none), and each placed meeting keeps its cell. Running
+// from scratch is the second button.
+func stepRunAgainRepairs(t *testing.T, org browser) {
+	t.Helper()
+	cells := "Array.from(document.querySelectorAll('#b2b-grid .mcell')).map((m) => m.dataset.meeting + '@' + m.closest('td').dataset.slot + '/' + m.closest('td').dataset.table).sort().join(' ')"
+	before := org.eval(cells)
+	org.until("the repair offered", "document.querySelector('#run-schedule').textContent === 'Xếp thêm, giữ lịch đã có' && !document.querySelector('#run-fresh').hidden", false)
+	org.eval("window.asked = []; const sent = window.fetch; window.fetch = (u, o) => { window.asked.push(String(u)); return sent(u, o) }, ''")
+	org.eval("document.querySelector('#toast').textContent = '', ''")
+	org.run(chromedp.Click("#run-schedule"))
+	org.until("the repair's answer", "document.querySelector('#toast').textContent.includes('0 cuộc gặp đã phải chuyển chỗ')", false)
+	if got := org.eval("window.asked.filter((u) => u.includes('/schedule')).join(' ')"); !strings.Contains(got, "mode=repair") {
+		t.Errorf("the run again asked %q, want mode=repair", got)
+	}
+	org.until("the grid after the repair", "document.querySelectorAll('#b2b-grid .mcell').length === 2", false)
+	if after := org.eval(cells); after != before {
+		t.Errorf("after the repair the meetings are at %q, were at %q", after, before)
+	}
 }

@@ -21,10 +21,34 @@ async function fairB2B(f) {
   // The meetings the last run left unscheduled, with why: the agenda says them to every
   // organiser, from the schedule the run saved.
   const left = h("div", { id: "unscheduled-box" });
+  // Once a schedule exists, the run keeps it (a repair: a placed meeting moves only if it must)
+  // and a run from scratch, which may move published meetings, is the second choice, confirmed.
+  // savedRevision is what the last save answered: a run right after it waits until matchmaking
+  // has it.
+  let savedRevision = 0;
+  let version = 0;
+  const run = async (mode) => {
+    if (mode === "fresh" && version && !confirm(t("run_fresh_confirm"))) return;
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
+    if (!r.ok) {
+      toast(r.data.detail || t("failed"));
+    } else {
+      const said = r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none");
+      const moved = r.data.days.reduce((n, x) => n + (x.moved_count || 0), 0);
+      toast(mode === "repair" ? `${said}. ${plural(moved, "n_moved")}` : said);
+    }
+    showGrid();
+  };
+  const runBtn = h("button", { type: "button", id: "run-schedule", onclick: () => run(version ? "repair" : "fresh") }, t("run_schedule"));
+  const freshBtn = h("button", { type: "button", id: "run-fresh", class: "secondary", onclick: () => run("fresh") }, t("run_fresh"));
+  freshBtn.hidden = true;
   const showGrid = async () => {
     // A network error leaves the grid as it was; the rest of the tab still shows.
     const a = await api("GET", `/api/fairs/${f.id}/agenda`).then((r) => r.data, () => null);
     if (!a || !a.grid) return;
+    version = a.schedule_version || 0;
+    runBtn.textContent = t(version ? "run_repair" : "run_schedule");
+    freshBtn.hidden = !version;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
     showUnscheduled(a, left);
   };
@@ -37,8 +61,6 @@ async function fairB2B(f) {
       if (btn && grid.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
     }, 0);
   }
-  // The revision the last save answered: a run right after it waits until matchmaking has it.
-  let savedRevision = 0;
   return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
     { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
@@ -53,11 +75,7 @@ async function fairB2B(f) {
       toast(t("saved"));
     }
     return r;
-  }, { id: "b2b" }), h("div", { class: "actions" }, h("button", { type: "button", id: "run-schedule", onclick: async () => {
-    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
-    toast(r.ok ? r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none") : (r.data.detail || t("failed")));
-    showGrid();
-  } }, t("run_schedule")))), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
+  }, { id: "b2b" }), h("div", { class: "actions" }, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
 }
 
 // moveConflict says why meeting m cannot go to a cell ("" when it can, as far as the grid knows:
