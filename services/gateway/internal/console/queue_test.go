@@ -71,6 +71,25 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 	bb := j.person("queue-buyer", 1366, 800)
 	bb.login("mua@queue.example.vn", "parity-pass-1")
 	stepAgendaCalendar(t, bb, fairID)
+	stepRequestFairsTakeMeetings(t, oc, bb, fairID)
+}
+
+// stepRequestFairsTakeMeetings: a cancelled fair is not offered in the buyer's request form; the
+// published one is.
+func stepRequestFairsTakeMeetings(t *testing.T, oc client, buyer browser, fairID string) {
+	t.Helper()
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	gone := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP đã hủy", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(40), "end_date": day(42),
+		"applications_open": day(0), "applications_close": day(30), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
+	oc.call("POST", "/api/fairs/"+gone+"/publish", nil)
+	oc.call("POST", "/api/fairs/"+gone+"/cancel", map[string]string{"reason": "Thiếu địa điểm"})
+	buyer.open("#/buyer")
+	opts := "[...document.querySelectorAll('#new-request-fair_id option')].map((o) => o.value)"
+	buyer.until("the request form's fairs", opts+".includes('"+fairID+"')", true)
+	if got := buyer.eval(opts + ".join(' ')"); strings.Contains(got, gone) {
+		t.Errorf("the request form offers the cancelled fair %s: %q", gone, got)
+	}
 }
 
 // stepGuides: an organiser without a fair, a producer without a profile or a product, and a

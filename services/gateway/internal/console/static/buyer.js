@@ -22,7 +22,7 @@ async function viewBuyer() {
   const b = me.data;
   const [reqs, fairs] = await Promise.all([api("GET", `/api/buyers/${b.id}/requests?limit=100`), api("GET", "/api/fairs?limit=100")]);
   const items = (reqs.data && reqs.data.items) || [];
-  const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).map((f) => [f.id, f.name_vi])];
+  const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).filter(takesMeetings).map((f) => [f.id, f.name_vi])];
   const sets = ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, b.name), h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
     h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
@@ -50,11 +50,15 @@ function interestsLine(r, names) {
   return h("div", { class: "interests muted" }, plural(i.count, "n_interested"), names && (i.producers || []).length ? ": " + i.producers.map((p) => p.producer_name).join(", ") : "");
 }
 
+// takesMeetings is true for a fair a buyer can still meet producers at: published, closed to
+// applications or live (a draft is not public; a completed or cancelled fair is over).
+const takesMeetings = (f) => ["published", "applications_closed", "live"].includes(f.status);
+
 async function viewRequest(id) {
   const [req, me, fairs] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100")]);
   if (!req.ok) return h("p", {}, req.data.detail);
   const r = req.data;
-  const fairList = ((fairs.data && fairs.data.items) || []).filter((f) => !["cancelled", "completed", "draft"].includes(f.status));
+  const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
   const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === r.fair_id }, f.name_vi)));
   const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s }, t("s_" + s))));
   const only = h("input", { type: "checkbox", id: "only-exhibitors" });
