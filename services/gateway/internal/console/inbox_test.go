@@ -77,9 +77,18 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	if got := bb.eval(item("Bắc Hà") + ".querySelector('.badge').textContent"); got != "Chờ trả lời" {
 		t.Errorf("the buyer's sent request reads %q, want Chờ trả lời", got)
 	}
+	fairOf := func(b browser, name string) string {
+		return b.eval("(" + item(name) + ".querySelector('.fair-name') || {}).textContent || ''")
+	}
+	if got := fairOf(bb, "Bắc Hà"); got != "Hội nghị kết nối cung cầu OCOP" {
+		t.Errorf("the buyer's meeting card names the fair %q, want Hội nghị kết nối cung cầu OCOP", got)
+	}
 
 	prod.open("#/meetings")
 	prod.until("the request under Đã nhận, with its answers", item("Siêu thị Sen")+" && "+item("Siêu thị Sen")+".querySelector('button.propose')", true)
+	if got := fairOf(prod, "Siêu thị Sen"); got != "Hội nghị kết nối cung cầu OCOP" {
+		t.Errorf("the producer's meeting card names the fair %q, want Hội nghị kết nối cung cầu OCOP", got)
+	}
 	if got := prod.eval("[..." + item("Siêu thị Sen") + ".querySelectorAll('.actions button')].map((b) => b.textContent).join('|')"); got != "Chấp nhận|Đề xuất giờ khác|Từ chối" {
 		t.Errorf("the producer's answers read %q", got)
 	}

@@ -219,9 +219,9 @@ function answerPanel(m, kind, days) {
   return h("div", { class: "answer-panel " + kind + "-panel", dataset: { dirty: "1" } }, h("p", { class: "muted" }, t(kind === "propose" ? "proposal_hint" : "decline_hint")), f);
 }
 
-// inboxItem is one meeting in the inbox: the other side, its state and place, and the answers
-// this side may give now.
-function inboxItem(m, side, days, act) {
+// inboxItem is one meeting in the inbox: the other side, the fair it is at (fairName), its state
+// and place, and the answers this side may give now.
+function inboxItem(m, side, days, act, fairName) {
   const mine = m.awaiting === side;
   const open = inbox.open && inbox.open.id === m.id ? inbox.open.kind : "";
   const toggle = (kind) => () => { inbox.open = { id: m.id, kind }; render(true); };
@@ -231,6 +231,7 @@ function inboxItem(m, side, days, act) {
     h("button", { type: "button", class: "secondary decline", onclick: toggle("decline") }, t("decline")));
   return h("li", { class: "card inbox-item" + (mine ? " awaiting" : ""), dataset: { meeting: m.id } },
     h("div", { class: "inbox-head" }, h("strong", { class: "who" }, side === "buyer" ? m.producer_name : m.buyer_name), " ", meetingBadge(m)),
+    fairName ? h("div", { class: "fair-name" }, fairName) : null,
     h("div", { class: "muted" }, t("session") + ": " + t("s_" + m.session) + (m.preferred_day ? " · " + date(m.preferred_day) : "")),
     m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
     m.proposal && m.status === "requested" ? proposalLine(m) : null,
@@ -261,6 +262,7 @@ async function viewMeetings() {
   const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
   const fairs = await Promise.all(fairsSeen.map((id) => api("GET", "/api/fairs/" + id)));
   const daysOf = Object.fromEntries(fairsSeen.map((id, i) => [id, (fairs[i].ok && fairs[i].data.b2b_days) || []]));
+  const nameOf = Object.fromEntries(fairsSeen.map((id, i) => [id, fairs[i].ok ? fairs[i].data.name_vi : ""]));
   const received = list.filter((m) => m.requested_by !== side);
   const sent = list.filter((m) => m.requested_by === side);
   if (!inbox.picked) inbox.tab = received.length || !sent.length ? "received" : "sent";
@@ -274,6 +276,6 @@ async function viewMeetings() {
   return h("div", {}, h("h1", {}, t("meetings")), h("p", {}, fairsSeen.map((f) => h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " ›"))),
     list.length ? [h("div", { class: "tabs queue-tabs", role: "tablist", "aria-label": t("meetings") }, tab("received", received), tab("sent", sent)),
       h("div", { id: "inbox-panel", role: "tabpanel", "aria-labelledby": "inbox-tab-" + inbox.tab },
-        shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], act))) : h("p", { class: "muted" }, t("none")))]
+        shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], act, nameOf[m.fair_id]))) : h("p", { class: "muted" }, t("none")))]
       : h("p", { class: "muted" }, t("none")));
 }
