@@ -16,8 +16,11 @@ async function viewCatalogue() {
   const list = h("div", { class: "catalogue", id: "catalogue-list" });
   // A short line says what the list holds (a screen reader hears it, not every card again).
   const status = h("p", { class: "muted", id: "catalogue-status", role: "status" });
-  const more = h("div", { class: "actions" });
+  const moreBox = h("div", { class: "actions" });
   let items = [];
+  // more is whether the API named a next page: the API gives no total, so while more exist the
+  // line counts what is shown ("Đang xem 24 sản phẩm"), never as if it were all.
+  let more = false;
   const query = () => {
     const p = new URLSearchParams();
     for (const k of ["q", "sector", "min_stars", "province", "certification", "certificate_status"]) if (st[k]) p.set(k, st[k]);
@@ -26,12 +29,12 @@ async function viewCatalogue() {
   };
   const draw = () => {
     list.replaceChildren(...(items.length ? items.map((p) => catalogueCard(p, ref)) : [h("p", { class: "muted empty" }, t("cat_empty"))]));
-    status.textContent = items.length ? plural(items.length, "n_products") : "";
+    status.textContent = items.length ? plural(items.length, more ? "n_products_shown" : "n_products") : "";
   };
   // get reads one page; a network error answers like a failed request.
   const get = (q) => api("GET", "/api/products?" + q).catch(() => null);
   // "Xem thêm" adds the next page's cards; the keyboard goes to the first new card's heading.
-  const pages = pager(more, "catalogue-more", (page) => { items = items.concat(page); draw(); }, () => list.querySelectorAll(".product-card"));
+  const pages = pager(moreBox, "catalogue-more", (page) => { items = items.concat(page); draw(); }, () => list.querySelectorAll(".product-card"));
   // load asks for the first page; an answer that a later choice overtook is dropped.
   async function load() {
     const fresh = pages.load();
@@ -41,8 +44,16 @@ async function viewCatalogue() {
     // A list that could not be read says so, with Thử lại, not "no match".
     if (!r || !r.ok || !r.data) { status.textContent = ""; readFailed(list, r, "catalogue-retry", load); return; }
     items = r.data.items || [];
+    more = !!r.data.next_cursor;
     draw();
-    pages.offer(r.data.next_cursor, (cursor) => { q.set("cursor", cursor); return get(q); });
+    // A next page read for this list (not one a later choice replaced) says whether more follow.
+    pages.offer(r.data.next_cursor, (cursor) => {
+      q.set("cursor", cursor);
+      return get(q).then((p) => {
+        if (fresh() && p && p.ok && p.data) more = !!p.data.next_cursor;
+        return p;
+      });
+    });
   }
   const sel = (key, label, options, all) => filterSelect(st, "cf-", key, label, options, load, all);
   const search = searchField(st, "cf-q", t("cat_search_hint"), load);
@@ -54,7 +65,7 @@ async function viewCatalogue() {
     sel("certification", t("cat_certification"), ref.certifications.map((c) => [c.code, c.name])),
     sel("certificate_status", t("cat_certificate"), [["valid,expiring", t("cat_current")], ["valid", t("cat_long")], ["expiring", t("c_expiring")], ["valid,expiring,expired", t("cat_any")]], ""));
   await load();
-  return h("div", {}, h("h1", {}, t("catalogue")), h("p", { class: "muted" }, t("cat_intro")), h("div", { class: "card" }, filters), status, list, more);
+  return h("div", {}, h("h1", {}, t("catalogue")), h("p", { class: "muted" }, t("cat_intro")), h("div", { class: "card" }, filters), status, list, moreBox);
 }
 
 // catalogueCard is one product as a buyer reads it.
