@@ -382,6 +382,10 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 	// The dashboard at a glance: one approved, one booth of twelve taken, the meeting scheduled.
 	org.until("the dashboard's figures", "document.querySelector('#kpi-approved .n').textContent === '1' && document.querySelector('#kpi-booths .n').textContent === '1/12' && "+
 		"document.querySelector('#kpi-scheduled .n').textContent === '1' && document.querySelector('#kpi-requested .n').textContent === '0' && document.querySelector('#meeting-funnel')", true)
+	// A share in Vietnamese has a decimal comma: one booth of twelve is 8,3%.
+	if got := org.eval("document.querySelector('#kpi-booths .sub').textContent"); got != "8,3%" {
+		t.Errorf("the booths' occupancy reads %q, want 8,3%%", got)
+	}
 	org.shot("report")
 }
 

@@ -61,6 +61,8 @@ function priceRange(lo, hi, unit) {
   return (lo && hi > lo ? money(lo).replace(" ₫", "") + "–" + money(hi) : lo ? money(lo) : "≤ " + money(hi)) + (unit ? "/" + unit : "");
 }
 const num = (n) => new Intl.NumberFormat(S.lang === "vi" ? "vi-VN" : "en-GB").format(n || 0);
+// pct is a share in percent, to a tenth, with the language's decimal mark ("34,7%" in Vietnamese).
+const pct = (n) => num(Math.round((n || 0) * 10) / 10) + "%";
 function date(s) {
   if (!s) return "";
   const d = s.length === 10 ? new Date(s + "T00:00:00+07:00") : new Date(s);
