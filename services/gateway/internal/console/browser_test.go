@@ -245,6 +245,11 @@ func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
 	org := j.who("organiser")
 	org.login("xttm@hanoi.example.vn", "organiser-pass-1")
 	org.open("#/fairs")
+	org.until("the new fair form", "document.querySelector('#new-fair-region')", false)
+	// "Vùng xúc tiến" offers Hà Nội's four promotion groupings, each once.
+	if got := org.eval("[...document.querySelectorAll('#new-fair-region option')].map((o) => o.textContent).join('|')"); got != "Miền núi phía Bắc|Đồng bằng sông Hồng|Miền Trung – Tây Nguyên|Nam Bộ" {
+		t.Errorf("the promotion regions offered are %q", got)
+	}
 	org.fill(map[string]string{"#new-fair-name_vi": "Hội chợ OCOP Hà Nội mùa Thu", "#new-fair-venue_name": "Cung Văn hóa Hữu nghị", "#new-fair-venue_address": "91 Trần Hưng Đạo"})
 	org.submit("new-fair")
 	org.until("fair page", "location.hash.startsWith('#/fair/')", false)
