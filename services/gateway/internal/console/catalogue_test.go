@@ -85,9 +85,7 @@ func TestConsoleCatalogue(t *testing.T) {
 	b.eval("cataloguePage.size = 1, render(true), ''")
 	b.until("one card and Xem thêm", "document.querySelectorAll('#catalogue-list .product-card').length === 1 && document.querySelector('#catalogue-more')", false)
 	// With more to come and no total from the API, the line says what is shown, not a total.
-	if got := b.eval("document.querySelector('#catalogue-status').textContent"); got != "Đang xem 1 sản phẩm" {
-		t.Errorf("with more pages the catalogue says %q, want Đang xem 1 sản phẩm", got)
-	}
+	catalogueSays(t, b, "with more pages", "Đang xem 1 sản phẩm")
 	// A page that cannot be read says so and leaves the button to try again.
 	b.eval("window.realFetch = window.fetch, window.fetch = (u, o) => String(u).includes('cursor=') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), " +
 		"document.querySelector('#toast').textContent = '', ''")
@@ -101,9 +99,7 @@ func TestConsoleCatalogue(t *testing.T) {
 			document.activeElement === document.querySelectorAll('#catalogue-list .product-card h2')[%d]`, n, n-1), false)
 	}
 	b.until("no more pages", "!document.querySelector('#catalogue-more')", false)
-	if got := b.eval("document.querySelector('#catalogue-status').textContent"); got != "3 sản phẩm" {
-		t.Errorf("with every page shown the catalogue says %q, want 3 sản phẩm", got)
-	}
+	catalogueSays(t, b, "with every page shown", "3 sản phẩm")
 	b.eval("cataloguePage.size = 24, ''")
 	// A lost network says so, with a button to try again, and never "no product matches".
 	b.eval("window.realFetch = window.fetch, window.fetch = () => Promise.reject(new TypeError('Failed to fetch')), ''")
@@ -122,4 +118,12 @@ func TestConsoleCatalogue(t *testing.T) {
 	org.until("the catalogue at a desktop", "document.querySelectorAll('#catalogue-list .product-card').length >= 2", false)
 	noAxeFindings(org, "the catalogue at a desktop")
 	org.shot("catalogue")
+}
+
+// catalogueSays checks the catalogue's status line reads want (when says in what state).
+func catalogueSays(t *testing.T, b browser, when, want string) {
+	t.Helper()
+	if got := b.eval("document.querySelector('#catalogue-status').textContent"); got != want {
+		t.Errorf("%s the catalogue says %q, want %q", when, got, want)
+	}
 }
