@@ -106,16 +106,16 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 		t.Error(err)
 	}
 	m := fixture(t)
-	need := Need{CriteriaSets: []int{4}, Keywords: []string{"mat ong", "rung"}, MinStars: 3, Volume: 1.5, Unit: "tonne", Market: "EU", MaxPrice: 200000}
+	need := Need{CriteriaSets: []int{4}, Keywords: []string{"Mật  ong", "rừng"}, MinStars: 3, Volume: 1.5, Unit: "tonne", Market: "EU", MaxPrice: 200000}
 	res := m.Rank(need, 20, now)
 	if len(res) != 2 || res[0].ProducerID != "p-honey-4" {
 		t.Fatalf("results %+v, want p-honey-4 first of two", res)
 	}
 	want := map[apperr.Lang]map[string]string{
-		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: mat ong", "stars": "Đạt 4 sao OCOP",
+		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: Mật ong", "stars": "Đạt 4 sao OCOP",
 			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000; có nhãn hiệu đăng ký",
 			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
-		apperr.English: {"category": "exact criteria set 4", "keywords": "matches keywords: mat ong", "stars": "OCOP 4 stars",
+		apperr.English: {"category": "exact criteria set 4", "keywords": "matches keywords: Mật ong", "stars": "OCOP 4 stars",
 			"certifications": "has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
 			"capacity":       "capacity 2 tonne/month ≥ 1.5 tonne", "price": "price from 250000 VND above 200000 VND"},
 	}

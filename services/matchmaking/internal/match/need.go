@@ -48,7 +48,8 @@ func exhibitorFilter(v index.View, n Need) func(*index.Producer) bool {
 // prepared is a need with its derived lookups computed once per request.
 type prepared struct {
 	Need
-	keywords []string
+	keywords []string // folded, to search with
+	said     []string // each keyword as the buyer wrote it, to name in reasons
 	certs    []string
 	market   Market
 	sets     []int
@@ -64,7 +65,7 @@ func (m *Matcher) prepare(n Need) prepared {
 	p := prepared{Need: n, market: m.Markets[n.Market], sectors: map[string]bool{}}
 	for _, k := range n.Keywords {
 		if f := vntext.Fold(k); f != "" {
-			p.keywords = append(p.keywords, f)
+			p.keywords, p.said = append(p.keywords, f), append(p.said, vntext.Clean(k))
 		}
 	}
 	p.certs = slices.Clone(n.RequiredCerts)

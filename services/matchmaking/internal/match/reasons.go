@@ -184,12 +184,13 @@ func sectorReason(pr *index.Product) apperr.Localized {
 	return msgCategorySector.With(pair{vi: sec.NameVI, en: sec.NameEN})
 }
 
-// keywordReason lists the folded keywords found in the product's folded text.
-func keywordReason(keywords []string, fold string) apperr.Localized {
+// keywordReason lists the keywords found in the product's folded text (searched folded, named
+// as said: "cà phê", not "ca phe").
+func keywordReason(keywords, said []string, fold string) apperr.Localized {
 	var found []string
-	for _, k := range keywords {
+	for i, k := range keywords {
 		if strings.Contains(fold, k) {
-			found = append(found, k)
+			found = append(found, said[i])
 		}
 	}
 	if len(found) == 0 {

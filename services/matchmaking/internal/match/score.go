@@ -93,7 +93,7 @@ func (t *tally) keywords(p *prepared, pr *index.Product) {
 		}
 	}
 	if sc := float64(hit) / float64(len(p.keywords)); t.add("keywords", sc) {
-		t.note("keywords", sc, keywordReason(p.keywords, pr.Fold))
+		t.note("keywords", sc, keywordReason(p.keywords, p.said, pr.Fold))
 	}
 }
 
