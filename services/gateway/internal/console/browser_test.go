@@ -269,6 +269,7 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	t.Helper()
 	prod := j.who("producer")
 	prod.open("#/register")
+	checkSignUpHint(t, prod)
 	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha", "#register-role": "producer"})
 	prod.submit("register")
 	prod.until("profile form", "document.querySelector('#producer-profile')", false)

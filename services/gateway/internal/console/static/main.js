@@ -68,7 +68,7 @@ function viewLogin() {
 function viewRegister() {
   return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("register")),
     form([{ name: "name", label: t("name"), full: true }, { name: "email", label: t("email"), type: "email", full: true },
-      { name: "password", label: t("password"), type: "password", autocomplete: "new-password", full: true },
+      { name: "password", label: t("password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") },
       { name: "role", label: t("role"), type: "select", options: [["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
     t("register"), async (v) => {
       const r = await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true });
