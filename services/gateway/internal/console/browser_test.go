@@ -273,6 +273,7 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha", "#register-role": "producer"})
 	prod.submit("register")
 	prod.until("profile form", "document.querySelector('#producer-profile')", false)
+	checkNewProfileForm(t, prod, "HTX Mật ong Bắc Hà", "htx@bacha.example.vn")
 	prod.fill(map[string]string{"#producer-profile-legal_name": "HTX Mật ong Bắc Hà", "#producer-profile-tax_code": "5300123456",
 		"#producer-profile-province": "15", "#producer-profile-commune": "Xã Bắc Hà", "#producer-profile-phone": "0912 345 678"})
 	prod.submit("producer-profile")

@@ -13,3 +13,23 @@ func checkSignUpHint(t *testing.T, prod browser) {
 		t.Errorf("password hint before sign-up = %q, want %q", got, want)
 	}
 }
+
+// checkNewProfileForm: a new profile's form opens a number pad for the tax code, asks for a
+// province instead of choosing the first one, and starts from the account's name and email.
+func checkNewProfileForm(t *testing.T, prod browser, name, email string) {
+	t.Helper()
+	tax := prod.eval(`(() => { const el = document.querySelector('#producer-profile-tax_code');
+		return [el.getAttribute('inputmode'), el.getAttribute('autocomplete'), el.getAttribute('pattern')].join(' | ') })()`)
+	if want := "numeric | off | [0-9]{10}(-[0-9]{3})?"; tax != want {
+		t.Errorf("tax code field = %q, want %q", tax, want)
+	}
+	province := prod.eval(`(() => { const el = document.querySelector('#producer-profile-province');
+		return JSON.stringify([el.value, el.options[el.selectedIndex].textContent]) })()`)
+	if want := `["","— Chọn tỉnh/thành —"]`; province != want {
+		t.Errorf("province preselected = %s, want %s", province, want)
+	}
+	prefilled := prod.eval(`document.querySelector('#producer-profile-legal_name').value + ' | ' + document.querySelector('#producer-profile-email').value`)
+	if want := name + " | " + email; prefilled != want {
+		t.Errorf("new profile prefilled = %q, want %q", prefilled, want)
+	}
+}

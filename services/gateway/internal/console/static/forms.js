@@ -58,7 +58,7 @@ function fieldInput(fd, id) {
       "aria-describedby": fd.hint ? id + "-hint" : undefined, dataset: { amount: fd.decimals ? "decimal" : "whole" }, onblur: (ev) => checkAmount(ev.target) });
   }
   return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
-    "aria-describedby": fd.hint ? id + "-hint" : undefined });
+    inputmode: fd.inputmode, pattern: fd.pattern, maxlength: fd.maxlength, "aria-describedby": fd.hint ? id + "-hint" : undefined });
 }
 
 // amountError is what an amount field says of a text that is no amount.
@@ -80,7 +80,8 @@ function checkAmount(el) {
   box.querySelector(".err").dataset.amount = "1";
 }
 
-// form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint}.
+// form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint,
+// inputmode, pattern, maxlength, autocomplete}.
 // path is where the API names the field when it differs from name (certificate.issued_on).
 // onSubmit gets the values (dates as yyyy-mm-dd) and returns the API's answer; a refusal is shown
 // in the form, each field error under its field and the rest above the button.

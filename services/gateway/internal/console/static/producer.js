@@ -56,11 +56,16 @@ async function viewProducer() {
   const me = await api("GET", "/api/producers/me");
   const provinces = sortBy(ref.provinces, (p) => p.name);
   if (!me.ok) {
+    // A new profile starts from the account's own name and email (the token carries them), and
+    // asks for a province rather than offering the first one, which a hurried save would keep.
+    const c = claims() || {};
     return h("div", {}, h("h1", {}, t("profile")), h("div", { class: "card" }, form([
-      { name: "legal_name", label: t("legal_name"), full: true },
+      { name: "legal_name", label: t("legal_name"), value: c.name, full: true },
       { name: "kind", label: t("producer_kind"), type: "select", options: ["cooperative", "enterprise", "household_business", "cooperative_group"].map((k) => [k, t("k_" + k)]) },
-      { name: "tax_code", label: t("tax_code") }, { name: "province", label: t("province"), type: "select", options: opt(provinces, "code", "name") },
-      { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email" },
+      // Tax codes are 10 digits, or 10 digits-3 digits for a branch (as the API checks them).
+      { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{10}(-[0-9]{3})?", maxlength: 14 },
+      { name: "province", label: t("province"), type: "select", value: "", options: [["", t("choose_province")], ...opt(provinces, "code", "name")] },
+      { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email", value: c.email },
       { name: "claim_code", label: t("claim_code"), autocomplete: "off", full: true },
     ], t("save"), async (v) => {
       if (!v.claim_code) delete v.claim_code;
