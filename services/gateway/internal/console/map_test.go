@@ -74,6 +74,7 @@ func TestConsoleFloorPlan(t *testing.T) {
 	stepRefusalInTheAPIsWords(t, org, p)
 	stepResizeByGrip(t, org, p)
 	stepDrawZone(t, org, p)
+	stepZoneInPanel(t, org, p)
 	orgPhone := j.person("map-organiser-phone", 360, 800)
 	orgPhone.login("xt@map.example.vn", "organiser-pass-1")
 	orgPhone.open("#/fair/" + p.fairID)

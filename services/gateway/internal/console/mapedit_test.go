@@ -201,3 +201,32 @@ func stepDrawZoneByKeyboard(t *testing.T, b browser, p floorPlan) {
 		t.Errorf("Khu D holds %q after saving, want A04 B01", got)
 	}
 }
+
+// stepZoneInPanel: B04's zone changed in its panel's own "Khu" field is said to be set and
+// waiting for "Lưu thay đổi", as a drawn zone is; saved, the API has B04 in that zone.
+func stepZoneInPanel(t *testing.T, b browser, p floorPlan) {
+	t.Helper()
+	if b.eval("document.querySelector('#floorplan.editing') ? 'yes' : 'no'") == "no" {
+		b.run(chromedp.Click("#edit-plan"))
+	}
+	b.until("edit mode", "document.querySelector('#floorplan.editing')", false)
+	b.eval(`document.querySelector('#booth-map g[data-code="B04"]').dispatchEvent(new MouseEvent('click', { bubbles: true })), ''`)
+	b.until("B04's zone field", "document.querySelector('#booth-edit-zone')", false)
+	b.eval(`(() => { const el = document.querySelector('#booth-edit-zone'); el.value = 'Khu E'; el.dispatchEvent(new Event('change', { bubbles: true })) })(), ''`)
+	b.until("the new zone waiting to be saved", "!document.querySelector('#save-plan').disabled", false)
+	if msg := b.eval("document.querySelector('#map-msg').textContent"); msg != "Gian B04 vào khu “Khu E” (chưa lưu)." {
+		t.Errorf("after B04's zone is changed in its panel the plan says %q", msg)
+	}
+	b.eval("document.querySelector('#toast').textContent = '', ''")
+	b.run(chromedp.Click("#save-plan"))
+	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	zone := "no B04"
+	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
+		if bo := it.(map[string]any); bo["code"] == "B04" {
+			zone = fmt.Sprint(bo["zone"])
+		}
+	}
+	if zone != "Khu E" {
+		t.Errorf("the API has B04 in %q, want Khu E", zone)
+	}
+}

@@ -903,8 +903,16 @@ function boothMap(m, opts = {}) {
         const was = kindSizes[b.kind], now = kindSizes[el.value];
         b.kind = el.value;
         if (was && now && b.w === was[0] && b.h === was[1]) { b.w = now[0]; b.h = now[1]; f.elements.w.value = b.w; f.elements.h.value = b.h; }
-      } else if (el.name === "zone") b.zone = el.value.normalize("NFC").replace(/\s+/g, " ").trim() || b.zone;
-      else {
+      } else if (el.name === "zone") {
+        // Said like a drawn zone: set here, kept only by "Lưu thay đổi". An emptied field keeps the zone.
+        const z = el.value.normalize("NFC").replace(/\s+/g, " ").trim();
+        el.value = z || b.zone;
+        if (!z || z === b.zone) return;
+        b.zone = z;
+        redrawn(b);
+        if (!msg.classList.contains("bad")) say(changedAny(b) ? t("map_booth_zone_set").replace("{a}", b.code).replace("{z}", z) : "");
+        return;
+      } else {
         const v = Number(el.value);
         if (!Number.isFinite(v) || el.value === "") return;
         if (el.name === "x" || el.name === "y") b[el.name] = Math.max(0, mapMetres(v));
