@@ -29,6 +29,16 @@ func ValidGTIN13(s string) bool {
 	return (10-sum%10)%10 == int(last-'0')
 }
 
+// NormalizeTaxCode is s trimmed, with a branch's 13 digits written with their hyphen
+// ("0101234567001" is "0101234567-001"): a phone's number pad often has no hyphen key.
+func NormalizeTaxCode(s string) string {
+	s = strings.TrimSpace(s)
+	if allDigits(s, 13) {
+		return s[:10] + "-" + s[10:]
+	}
+	return s
+}
+
 // ValidTaxCode reports whether s is a Vietnamese tax code: 10 digits, or 10 digits, "-" and 3
 // digits for a branch.
 func ValidTaxCode(s string) bool {

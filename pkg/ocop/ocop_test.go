@@ -232,6 +232,22 @@ func TestValidTaxCode(t *testing.T) {
 	}
 }
 
+// A branch's 13 digits typed without the hyphen (a number pad has none) are written with it;
+// anything else is only trimmed, for ValidTaxCode to judge.
+func TestNormalizeTaxCode(t *testing.T) {
+	for in, want := range map[string]string{
+		"0101234567001":    "0101234567-001",
+		" 0101234567-001 ": "0101234567-001",
+		"0101234567":       "0101234567",
+		"01012345670011":   "01012345670011",
+		"010123456700a":    "010123456700a",
+	} {
+		if got := NormalizeTaxCode(in); got != want || ValidTaxCode(got) != (want != "01012345670011" && want != "010123456700a") {
+			t.Errorf("NormalizeTaxCode(%q) = %q (valid %v), want %q", in, got, ValidTaxCode(got), want)
+		}
+	}
+}
+
 func TestNormalizePhone(t *testing.T) {
 	tests := []struct {
 		in, want string

@@ -164,7 +164,7 @@ func (p *Producer) applyIdentity(f Fields, v *checks) {
 		}
 	}
 	if v.need(f.TaxCode, "tax_code") {
-		tc := strings.TrimSpace(*f.TaxCode)
+		tc := ocop.NormalizeTaxCode(*f.TaxCode)
 		if v.Expect(ocop.ValidTaxCode(tc), "tax_code", msgTaxCode) {
 			p.TaxCode = tc
 		}

@@ -46,6 +46,17 @@ func TestNewOldProvinceNameStoredAsNew(t *testing.T) {
 	}
 }
 
+// A branch's tax code typed as 13 digits on a number pad is stored with its hyphen.
+func TestNewBranchTaxCodeWithoutHyphen(t *testing.T) {
+	f := validFields()
+	code := "0101234567001"
+	f.TaxCode = &code
+	p, err := New("p1", "acc1", f, time.Now())
+	if err != nil || p.TaxCode != "0101234567-001" {
+		t.Errorf("New with tax code %s: %q, %v; want 0101234567-001", code, p.TaxCode, err)
+	}
+}
+
 func TestNewInvalid(t *testing.T) {
 	tests := []struct {
 		name   string
