@@ -20,7 +20,7 @@ func checkNewProfileForm(t *testing.T, prod browser, name, email string) {
 	t.Helper()
 	tax := prod.eval(`(() => { const el = document.querySelector('#producer-profile-tax_code');
 		return [el.getAttribute('inputmode'), el.getAttribute('autocomplete'), el.getAttribute('pattern')].join(' | ') })()`)
-	if want := "numeric | off | [0-9]{10}(-[0-9]{3})?"; tax != want {
+	if want := "numeric | off | [0-9]{10}(-?[0-9]{3})?"; tax != want {
 		t.Errorf("tax code field = %q, want %q", tax, want)
 	}
 	province := prod.eval(`(() => { const el = document.querySelector('#producer-profile-province');
