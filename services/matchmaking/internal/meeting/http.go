@@ -225,12 +225,12 @@ func (rt *Routes) fair(c *gin.Context) (index.Fair, bool) {
 // seenFair returns the :fairId fair if the caller may see it, answering 404 otherwise: an unknown
 // fair, or a draft to anyone but its organisers and admins (as the event service answers).
 func (rt *Routes) seenFair(c *gin.Context, p auth.Principal) (index.Fair, bool) {
-	f, ok := rt.Index.Fair(c.Param("fairId"))
-	if !ok || f.Status == "draft" && !rt.fairOrganiser(p, f.ID) {
+	f, ok := rt.fair(c)
+	if ok && f.Status == "draft" && !rt.fairOrganiser(p, f.ID) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 		return index.Fair{}, false
 	}
-	return f, true
+	return f, ok
 }
 
 func (rt *Routes) create(c *gin.Context) {

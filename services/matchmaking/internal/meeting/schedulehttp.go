@@ -4,7 +4,6 @@ import (
 	"context"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -103,19 +102,10 @@ func (rt *Routes) schedule(c *gin.Context) {
 // named is why with the buyers' and producers' IDs among its words replaced by their names, as
 // the organisers' agenda says it (see namedFor); an ID whose name cannot be read stays.
 func (rt *Routes) named(ctx context.Context, why apperr.Text) apperr.Text {
-	names := map[string]string{}
-	for _, a := range why.Args {
-		s, ok := a.(string)
-		if !ok {
-			continue
-		}
-		for _, id := range strings.Split(s, ", ") {
-			if n, err := rt.participantName(ctx, id); err == nil && n != "" {
-				names[id] = n
-			}
-		}
-	}
-	return namedFor(why, names)
+	return namedFor(why, func(id string) string {
+		n, _ := rt.participantName(ctx, id)
+		return n
+	})
 }
 
 // toScheduleResponse shapes a run for clients, its reasons said in lang: no days, no moves and

@@ -73,7 +73,8 @@ func unscheduledOf(t Timetable, placed map[string]Meeting, shape func(Meeting) (
 		if err != nil {
 			return nil, err
 		}
-		why := namedFor(u.Why, map[string]string{m.BuyerID: r.BuyerName, m.ProducerID: r.ProducerName})
+		names := map[string]string{m.BuyerID: r.BuyerName, m.ProducerID: r.ProducerName}
+		why := namedFor(u.Why, func(id string) string { return names[id] })
 		out = append(out, unscheduledItem{MeetingID: m.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName, Code: u.Why.Msg.Code,
 			Reason: why.In(lang), Since: u.Since.In(vntext.Zone).Format(time.RFC3339)})
 	}
@@ -81,8 +82,8 @@ func unscheduledOf(t Timetable, placed map[string]Meeting, shape func(Meeting) (
 }
 
 // namedFor is why with the participants' IDs among its words replaced by their names: the solver
-// names participants by ID, a list of them joined by ", ". An ID without a name stays.
-func namedFor(why apperr.Text, names map[string]string) apperr.Text {
+// names participants by ID, a list of them joined by ", ". An ID whose name is "" stays.
+func namedFor(why apperr.Text, name func(id string) string) apperr.Text {
 	args := make([]any, len(why.Args))
 	for i, a := range why.Args {
 		s, ok := a.(string)
@@ -92,7 +93,7 @@ func namedFor(why apperr.Text, names map[string]string) apperr.Text {
 		}
 		parts := strings.Split(s, ", ")
 		for j, p := range parts {
-			if n := names[p]; n != "" {
+			if n := name(p); n != "" {
 				parts[j] = n
 			}
 		}
