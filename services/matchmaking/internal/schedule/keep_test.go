@@ -3,7 +3,9 @@ package schedule
 import (
 	"context"
 	"fmt"
+	"math"
 	"math/rand/v2"
+	"sync/atomic"
 	"testing"
 	"time"
 )
@@ -156,7 +158,8 @@ func TestKeptSchedulesOnRandomDays(t *testing.T) {
 }
 
 // BenchmarkScheduleRepair changes 5% of a published 300-meeting day and reports the repair's
-// time and moved meetings beside a solve from scratch's.
+// time, moved meetings, breaks and whether it proved them the fewest without a move, beside a
+// solve from scratch's moves and breaks.
 func BenchmarkScheduleRepair(b *testing.B) {
 	p := Generate(104, 1)
 	q := changed(published(b, p), rand.New(rand.NewPCG(1, 1)), 0.05)
@@ -181,6 +184,127 @@ func BenchmarkScheduleRepair(b *testing.B) {
 	b.ReportMetric(float64(movedFrom(q.Keep, sol)), "repair-moved")
 	b.ReportMetric(float64(len(sol.Unscheduled)), "repair-unscheduled")
 	b.ReportMetric(float64(sol.TotalBreaks), "repair-breaks")
+	proved := 0.0
+	if sol.Status == Optimal {
+		proved = 1
+	}
+	b.ReportMetric(proved, "repair-proved-optimal")
 	b.ReportMetric(float64(movedFrom(q.Keep, scratch)), "scratch-moved")
 	b.ReportMetric(float64(scratch.TotalBreaks), "scratch-breaks")
+}
+
+// cheapest is the least cost, by trying every placement, of a schedule that places every meeting.
+func cheapest(s *solver) int {
+	best := math.MaxInt
+	var try func(m int)
+	try = func(m int) {
+		if m == len(s.ms) {
+			best = min(best, s.cost())
+			return
+		}
+		for sl := 1; sl <= s.slots; sl++ {
+			if s.fits(m, sl) {
+				s.place(m, sl)
+				try(m + 1)
+				s.remove(m)
+			}
+		}
+	}
+	try(0)
+	return best
+}
+
+// On small changed days, the exact repair agrees with trying every placement: when it says the
+// repair is settled, nothing costs less, moves included, and its schedule keeps every kept
+// meeting; when that schedule keeps the spread, its breaks are the fewest of any schedule that
+// moves nothing and keeps the spread, and they become the bound. Most repairs settle.
+func TestExactRepairAgreesWithTryingEverything(t *testing.T) {
+	r := rand.New(rand.NewPCG(20, 26))
+	tried, settledN := 0, 0
+	for i := 0; i < 400 && tried < 120; i++ {
+		p := tinyTightProblem(r)
+		p.MaxBreakSpread, p.TimeLimitMS, p.Seed = r.IntN(3), 20, uint64(i+1)
+		first, err := Solve(context.Background(), p)
+		if err != nil || len(first.Unscheduled) > 0 {
+			continue
+		}
+		p.Keep = first.Assignments
+		q := changed(p, r, 0.3)
+		if q.Validate() != nil || newSolver(q).impossible > 0 {
+			continue
+		}
+		floorNeverAbove(t, q)
+		want, some := fewestWhere(newSolver(q), func(s *solver) bool { return s.moved == 0 && s.spread() <= q.MaxBreakSpread })
+		s := newSolver(q)
+		s.greedy()
+		var bound, upper atomic.Int64
+		bound.Store(int64(s.lowerBound()))
+		upper.Store(math.MaxInt64)
+		s.offer(&upper)
+		tried++
+		if !s.exactRepair(context.Background(), &bound, &upper) {
+			continue
+		}
+		settledN++
+		if s.moved != 0 || s.unsched != 0 {
+			t.Fatalf("day %d: settled with %d moved, %d unplaced", i, s.moved, s.unsched)
+		}
+		if all := cheapest(newSolver(q)); s.cost() != all {
+			t.Errorf("day %d: settled at cost %d, trying everything finds %d", i, s.cost(), all)
+		}
+		sol := s.solution(time.Now(), int(bound.Load()))
+		if v := Check(q, sol); len(v) > 0 || len(sol.Moved) > 0 {
+			t.Fatalf("day %d: violations %v, moved %v", i, v, sol.Moved)
+		}
+		if s.spread() <= q.MaxBreakSpread && (!some || s.total != want || sol.Status != Optimal) {
+			t.Errorf("day %d: %s with %d breaks (bound %d), trying everything without moves finds %d (%v)", i, sol.Status, s.total, sol.LowerBound, want, some)
+		}
+	}
+	if tried < 60 || settledN*10 < tried*8 {
+		t.Errorf("%d of %d repairs settled", settledN, tried)
+	}
+	t.Logf("%d of %d repairs settled", settledN, tried)
+}
+
+// floorNeverAbove checks the exact repair's floor at every partial placement of q's meetings not
+// kept (the kept ones in place): never above the least cost of the schedules completing it.
+func floorNeverAbove(t *testing.T, q Problem) {
+	t.Helper()
+	r := newSolver(q)
+	free, ok := r.keptInPlace()
+	if !ok {
+		return
+	}
+	b := &repairSearch{s: r, ctx: context.Background(), free: free, left: make([]int, len(r.pids)), fit: make([]uint64, len(r.ms)), alone: make([]bool, len(r.pids))}
+	for _, m := range free {
+		for _, p := range r.ms[m].parts {
+			b.left[p]++
+		}
+	}
+	b.runs, b.next = make([][2]int, len(free)+1), make([][2]int, len(free)+1)
+	var least func(i int) int // least cost completing the placement of free[:i]
+	least = func(i int) int {
+		if i == len(free) {
+			return r.total + max(0, r.spread()-q.MaxBreakSpread)*spreadCost
+		}
+		best, m := repairInf, free[i]
+		for sl := 1; sl <= r.slots; sl++ {
+			if r.fits(m, sl) {
+				r.place(m, sl)
+				for _, p := range r.ms[m].parts {
+					b.left[p]--
+				}
+				best = min(best, least(i+1))
+				r.remove(m)
+				for _, p := range r.ms[m].parts {
+					b.left[p]++
+				}
+			}
+		}
+		if f, _ := b.floor(); best < repairInf && f > best {
+			t.Fatalf("floor %d above the least completion %d with %d of %d placed\n%+v", f, best, i, len(free), q)
+		}
+		return best
+	}
+	least(0)
 }

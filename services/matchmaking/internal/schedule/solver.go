@@ -980,6 +980,7 @@ func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 	upper.Store(math.MaxInt64)
 	s.offer(&upper)
 	bctx, cancel := context.WithDeadline(ctx, deadline)
+	fctx, stopFirst := context.WithCancel(ctx) // the first annealing stops early when a repair is settled
 	done := make(chan struct{})
 	second := s.reseeded()
 	second.started, second.firstAt = start, &firstAt
@@ -988,6 +989,14 @@ func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 	levelTime := max(limit/10, 50*time.Millisecond) // per budget of breaks the capacity bound searches
 	go func() {
 		defer close(done)
+		if s.keeps { // most repairs settle here at once (see repair.go)
+			rctx, cancel := context.WithTimeout(bctx, limit/4)
+			settled := second.exactRepair(rctx, &bound, &upper)
+			if cancel(); settled {
+				stopFirst()
+				return
+			}
+		}
 		parts := s.capacityBound(bctx, &bound, &upper, levelTime)
 		// The search within a budget gets up to a quarter of the time per budget and half in all
 		// (the rest anneals). On a short day it lists every pattern (see list), and its proofs
@@ -1003,8 +1012,9 @@ func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 		}
 		second.rounds(bctx, deadline, limit, &bound, &upper)
 	}()
-	s.rounds(ctx, deadline, limit, &bound, &upper)
+	s.rounds(fctx, deadline, limit, &bound, &upper)
 	cancel()
+	stopFirst()
 	<-done
 	if second.cost() < s.cost() {
 		s.restore(snapshot{slot: second.slot})
