@@ -209,6 +209,7 @@ type Verifier struct {
 	audience string
 	now      func() time.Time
 	verified *verifiedTokens
+	revoked  *Revocations
 }
 
 // leeway is how far the clocks of the gateway and a service may differ: a token is taken that
@@ -235,6 +236,11 @@ func WithVerifiedTokens(n int) VerifierOption {
 	return func(v *Verifier) { v.verified = newVerifiedTokens(n) }
 }
 
+// WithRevocations makes the verifier refuse the tokens r revokes, remembered ones included.
+func WithRevocations(r *Revocations) VerifierOption {
+	return func(v *Verifier) { v.revoked = r }
+}
+
 // NewVerifier returns a verifier that accepts only EdDSA tokens from issuer for audience.
 func NewVerifier(keys KeySource, issuer, audience string, opts ...VerifierOption) *Verifier {
 	v := &Verifier{keys: keys, issuer: issuer, audience: audience, now: time.Now, verified: newVerifiedTokens(DefaultVerifiedTokens)}
@@ -255,6 +261,9 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	sum := sha256.Sum256(append(buf[:0], token...))
 	now := v.now()
 	if e, ok := v.verified.get(sum, now); ok {
+		if v.revoked.Revoked(e.principal.AccountID, e.issued) {
+			return Principal{}, apperr.New(apperr.Unauthorized, msgTokenRevoked)
+		}
 		if key, err := v.keys.Key(ctx, e.kid); err == nil && bytes.Equal(key, e.key) {
 			return e.principal, nil
 		}
@@ -288,7 +297,14 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 		return Principal{}, apperr.New(apperr.Unauthorized, msgTokenClaims)
 	}
 	p := Principal{AccountID: claims.Subject, Role: claims.Role, Name: claims.Name, Email: claims.Email}
-	v.verified.put(sum, verifiedToken{principal: p, kid: kid, key: key, from: validFrom(claims), until: claims.ExpiresAt.Add(leeway)}, now)
+	var issued time.Time
+	if claims.IssuedAt != nil {
+		issued = claims.IssuedAt.Time
+	}
+	if v.revoked.Revoked(p.AccountID, issued) {
+		return Principal{}, apperr.New(apperr.Unauthorized, msgTokenRevoked)
+	}
+	v.verified.put(sum, verifiedToken{principal: p, kid: kid, key: key, from: validFrom(claims), until: claims.ExpiresAt.Add(leeway), issued: issued}, now)
 	return p, nil
 }
 

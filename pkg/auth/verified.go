@@ -8,13 +8,15 @@ import (
 )
 
 // verifiedToken is what a Verifier remembers of a token it accepted: whom it names, the key that
-// signed it (so that a withdrawn key withdraws its tokens too) and when the parser takes it.
+// signed it (so that a withdrawn key withdraws its tokens too), when the parser takes it and when
+// it was issued (so that a revocation withdraws it too).
 type verifiedToken struct {
 	principal Principal
 	kid       string
 	key       ed25519.PublicKey
 	from      time.Time
 	until     time.Time
+	issued    time.Time // its iat (zero: none), which a revocation compares
 }
 
 // evictLook is how many entries a full cache looks at for an expired one before it drops one

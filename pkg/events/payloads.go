@@ -11,6 +11,21 @@ type AccountRegisteredV1 struct {
 	RegisteredAt time.Time `json:"registered_at"`
 }
 
+// Why an account's tokens were revoked (AccountTokensRevokedV1.Reason).
+const (
+	RevokedSignOut  = "signed_out_everywhere"
+	RevokedPassword = "password_changed"
+	RevokedDisabled = "disabled"
+)
+
+// AccountTokensRevokedV1 is the payload of gateway.account.tokens_revoked: every token of the
+// account issued before NotBefore (a whole second) is refused from now on.
+type AccountTokensRevokedV1 struct {
+	AccountID string    `json:"account_id"`
+	NotBefore time.Time `json:"not_before"`
+	Reason    string    `json:"reason"`
+}
+
 // CertificationV1 is a quality certification a producer holds.
 type CertificationV1 struct {
 	Code       string    `json:"code"`

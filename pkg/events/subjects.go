@@ -3,6 +3,9 @@ package events
 // Subjects published by the gateway.
 const (
 	AccountRegistered = "gateway.account.registered"
+	// AccountTokensRevoked: every token of the account issued before a time stops working at
+	// every service (signed out everywhere, password changed, account disabled).
+	AccountTokensRevoked = "gateway.account.tokens_revoked"
 )
 
 // Subjects published by the event service. Every fair subject carries the whole fair (FairV1).

@@ -34,6 +34,9 @@ type Host struct {
 	JS       jetstream.JetStream
 	Bus      *bus.Bus
 	Verifier *auth.Verifier
+	// Revocations are the accounts whose earlier tokens the verifier refuses (see
+	// followRevocations).
+	Revocations *auth.Revocations
 
 	metricsMu   sync.Mutex
 	metricsAddr string
@@ -105,7 +108,12 @@ func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, er
 	if keys == nil {
 		keys = auth.NewRemoteKeys(c.JWKSURL)
 	}
-	h.Verifier = auth.NewVerifier(keys, c.JWTIssuer, c.JWTAudience)
+	h.Revocations = revocationsFor()
+	h.Verifier = auth.NewVerifier(keys, c.JWTIssuer, c.JWTAudience, auth.WithRevocations(h.Revocations))
+	if err := h.followRevocations(openCtx); err != nil {
+		h.Close()
+		return nil, err
+	}
 	h.uploads = o.Uploads
 	return h, nil
 }

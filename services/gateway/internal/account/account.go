@@ -31,6 +31,11 @@ type Account struct {
 	PasswordHash string
 	CreatedAt    time.Time
 	CreatedBy    string
+	// Disabled accounts cannot sign in; their tokens were revoked when they were disabled.
+	Disabled bool
+	// TokensValidAfter: tokens issued before it are revoked (signed out everywhere, password
+	// changed, disabled); a token issued now is stamped no earlier (see NotBefore).
+	TokensValidAfter time.Time
 }
 
 // Password rules.
@@ -58,12 +63,7 @@ func New(email, name, role, password string, selfService bool, createdBy string,
 	if !contains(allowed, role) {
 		v.Fail("role", apperr.OneOf, apperr.OrOf(allowed...))
 	}
-	n := utf8.RuneCountInString(password)
-	if n < MinPasswordLen || n > MaxPasswordLen {
-		v.Fail("password", apperr.LengthBetween, MinPasswordLen, MaxPasswordLen)
-	} else if strings.EqualFold(password, email) {
-		v.Fail("password", msgPasswordIsEmail)
-	}
+	checkPassword(&v, "password", password, email)
 	if err := v.Err(); err != nil {
 		return Account{}, err
 	}
@@ -76,6 +76,21 @@ func New(email, name, role, password string, selfService bool, createdBy string,
 		PasswordHash: hash, CreatedAt: time.Now().In(vntext.Zone).Truncate(time.Millisecond), CreatedBy: createdBy,
 	}, nil
 }
+
+// checkPassword fails field unless password has the allowed length and is not the email.
+func checkPassword(v *apperr.Validation, field, password, email string) {
+	n := utf8.RuneCountInString(password)
+	if n < MinPasswordLen || n > MaxPasswordLen {
+		v.Fail(field, apperr.LengthBetween, MinPasswordLen, MaxPasswordLen)
+	} else if strings.EqualFold(password, email) {
+		v.Fail(field, msgPasswordIsEmail)
+	}
+}
+
+// NotBefore is the first instant a revocation at now lets tokens be issued: the next whole second,
+// as a token's issue time is kept in whole seconds (a token issued in the second of the revocation
+// would otherwise pass or be refused by chance).
+func NotBefore(now time.Time) time.Time { return now.Truncate(time.Second).Add(time.Second) }
 
 func contains(list []string, s string) bool {
 	for _, x := range list {

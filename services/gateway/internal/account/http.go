@@ -41,6 +41,7 @@ type Response struct {
 	Name      string    `json:"name"`
 	Role      string    `json:"role" enum:"organiser,admin,producer,buyer"`
 	CreatedAt time.Time `json:"created_at"`
+	Disabled  bool      `json:"disabled" doc:"a disabled account cannot sign in (POST /api/accounts/{id}/disable, /enable)"`
 }
 
 // TokenResponse is a bearer token from sign-in or sign-up.
@@ -72,7 +73,7 @@ type registeredResponse struct {
 }
 
 func toResponse(a Account) Response {
-	return Response{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt.In(vntext.Zone)}
+	return Response{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, CreatedAt: a.CreatedAt.In(vntext.Zone), Disabled: a.Disabled}
 }
 
 // Routes serves sign-up, sign-in, the signed-in account, and the admins' account management.
@@ -107,8 +108,8 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.", Request: registerRequest{}, Response: signUpAnswer{},
 		Errors: []int{http.StatusTooManyRequests}}, rt.register)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/login", Tag: "auth",
-		Summary: "Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.", Request: loginRequest{}, Response: RegisterResponse{},
-		Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}}, rt.login)
+		Summary: "Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.", Request: loginRequest{}, Response: RegisterResponse{},
+		Errors: []int{http.StatusUnauthorized, http.StatusForbidden, http.StatusTooManyRequests}}, rt.login)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/auth/me", Tag: "auth", Roles: auth.Roles,
 		Summary: "The signed-in account.", Response: Response{}}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated, Idempotent: true,
@@ -118,16 +119,11 @@ func (rt *Routes) Register(api httpx.API) {
 		Query: []openapi.Param{{Name: "role"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listAccounts)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts/:id", Tag: "accounts", Roles: []string{auth.RoleAdmin},
 		Summary: "One account (where POST /api/accounts's Location points).", Response: Response{}}, rt.getAccount)
+	rt.registerSessions(api)
 }
 
 func (rt *Routes) getAccount(c *gin.Context) {
-	acc, found, err := rt.accounts.ByID(c.Request.Context(), c.Param("id"))
-	switch {
-	case err != nil:
-		httpx.RespondError(c, err)
-	case !found:
-		httpx.RespondError(c, apperr.New(apperr.NotFound, msgAccountNotFound))
-	default:
+	if acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound)); ok {
 		c.JSON(http.StatusOK, toResponse(acc))
 	}
 }
@@ -175,8 +171,13 @@ func (rt *Routes) create(c *gin.Context, email, name, role, password string, sel
 	return acc, true
 }
 
+// issue signs a token for acc, issued no earlier than the time its tokens must be issued after.
 func (rt *Routes) issue(acc Account) (TokenResponse, error) {
-	tok, ttl, err := rt.signer.Issue(acc.Principal(), rt.now(), uuid.NewString())
+	at := rt.now()
+	if at.Before(acc.TokensValidAfter) {
+		at = acc.TokensValidAfter
+	}
+	tok, ttl, err := rt.signer.Issue(acc.Principal(), at, uuid.NewString())
 	if err != nil {
 		return TokenResponse{}, err
 	}
@@ -203,6 +204,10 @@ func (rt *Routes) login(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	if acc.Disabled { // said only to whoever knows the password
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAccountDisabled))
+		return
+	}
 	tok, err := rt.issue(acc)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -213,17 +218,9 @@ func (rt *Routes) login(c *gin.Context) {
 }
 
 func (rt *Routes) me(c *gin.Context) {
-	p, _ := httpx.PrincipalFrom(c)
-	acc, found, err := rt.accounts.ByID(c.Request.Context(), p.AccountID)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
+	if acc, ok := rt.signedIn(c); ok {
+		c.JSON(http.StatusOK, toResponse(acc))
 	}
-	if !found {
-		httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgAccountGone))
-		return
-	}
-	c.JSON(http.StatusOK, toResponse(acc))
 }
 
 func (rt *Routes) createAccount(c *gin.Context) {

@@ -28,6 +28,21 @@ var (
 	msgSignInLimited = apperr.M("sign_in_rate_limited",
 		"Có quá nhiều lượt đăng nhập; hãy đợi một phút rồi thử lại.",
 		"Too many sign-in attempts; wait a minute and try again.")
+	msgAccountDisabled = apperr.M("account_disabled",
+		"Tài khoản này đã bị khoá; hãy liên hệ ban tổ chức.",
+		"This account is disabled; contact the organisers.")
+	msgCurrentPassword = apperr.M("current_password_wrong",
+		"không đúng mật khẩu hiện tại",
+		"is not your current password")
+	msgSamePassword = apperr.M("password_unchanged",
+		"phải khác mật khẩu hiện tại",
+		"must differ from your current password")
+	msgDisableSelf = apperr.M("account_disable_self",
+		"Không thể tự khoá tài khoản của mình; hãy nhờ một quản trị viên khác.",
+		"You cannot disable your own account; ask another administrator.")
+	msgAccountChanged = apperr.M("account_changed",
+		"Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.",
+		"The account changed meanwhile; try again.")
 	msgAccountGone = apperr.M("account_gone",
 		"Tài khoản này không còn tồn tại.",
 		"This account no longer exists.")

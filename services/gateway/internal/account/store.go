@@ -24,11 +24,10 @@ type Store struct {
 	w outbox.Writer
 }
 
-// NewStore returns a store on db. Accounts are only ever inserted, so no write of theirs can be
-// stale.
+// NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	c := db.Collection(Collection)
-	return &Store{c: c, w: outbox.NewWriter(c, "account", nil)}
+	return &Store{c: c, w: outbox.NewWriter(c, "account", apperr.New(apperr.Conflict, msgAccountChanged))}
 }
 
 // Indexes: one account per email.
@@ -44,18 +43,43 @@ type document struct {
 	PasswordHash string    `bson:"password_hash"`
 	CreatedAt    time.Time `bson:"created_at"`
 	CreatedBy    string    `bson:"created_by,omitempty"`
+	Disabled     bool      `bson:"disabled"`
+	ValidAfter   time.Time `bson:"tokens_valid_after"`
 }
 
 func (d document) account() Account {
-	return Account{ID: d.ID, Email: d.Email, Name: d.Name, Role: d.Role, PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy}
+	return Account{ID: d.ID, Email: d.Email, Name: d.Name, Role: d.Role, PasswordHash: d.PasswordHash, CreatedAt: d.CreatedAt, CreatedBy: d.CreatedBy,
+		Disabled: d.Disabled, TokensValidAfter: d.ValidAfter}
+}
+
+func documentOf(a Account) document {
+	return document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
+		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy, Disabled: a.Disabled, ValidAfter: a.TokensValidAfter}
+}
+
+// Revoke stores the account as after (a new password hash, disabled or enabled, and the time its
+// tokens must be issued after) together with a gateway.account.tokens_revoked event for that time
+// and reason, provided it still has before's password hash and state (Conflict otherwise): every
+// service then refuses its earlier tokens.
+func (s *Store) Revoke(ctx context.Context, before, after Account, reason, correlationID string) error {
+	filter := bson.M{"_id": before.ID, "password_hash": before.PasswordHash, "disabled": before.Disabled}
+	if !before.Disabled {
+		filter["disabled"] = bson.M{"$ne": true} // accounts stored before the field have none
+	}
+	return s.w.Replace(ctx, filter, documentOf(after), "", correlationID, outbox.Event{
+		Subject: events.AccountTokensRevoked, AggregateID: after.ID, Payload: events.AccountTokensRevokedV1{
+			AccountID: after.ID, NotBefore: after.TokensValidAfter, Reason: reason}})
+}
+
+// Enable stores that the account may sign in again (no event: its old tokens stay revoked).
+func (s *Store) Enable(ctx context.Context, a Account) error {
+	return s.w.Replace(ctx, bson.M{"_id": a.ID, "disabled": true}, documentOf(a), "", "")
 }
 
 // Create stores a new account together with its gateway.account.registered event. It returns a
 // Conflict error when the email is taken.
 func (s *Store) Create(ctx context.Context, a Account, correlationID string) error {
-	doc := document{ID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, PasswordHash: a.PasswordHash,
-		CreatedAt: a.CreatedAt, CreatedBy: a.CreatedBy}
-	err := s.w.Insert(ctx, doc, "", correlationID, outbox.Event{
+	err := s.w.Insert(ctx, documentOf(a), "", correlationID, outbox.Event{
 		Subject: events.AccountRegistered, AggregateID: a.ID, Payload: events.AccountRegisteredV1{
 			AccountID: a.ID, Email: a.Email, Name: a.Name, Role: a.Role, RegisteredAt: a.CreatedAt}})
 	if apperr.Is(err, apperr.Conflict) {

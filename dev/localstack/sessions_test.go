@@ -1,0 +1,78 @@
+package localstack_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/localstack"
+	"github.com/ocopfair/ocopfair/dev/testenv"
+)
+
+// checkSessionsEnd drives ending sessions through the gateway of the real system: a buyer signs
+// out everywhere, then changes the password, then an admin disables the account; after each, the
+// earlier token is refused by the matchmaking service (not only the gateway, which issued it),
+// while the token the buyer gets next works at once.
+func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAccount) {
+	t.Helper()
+	signIn := func(password string) testenv.Client {
+		var tok struct {
+			AccessToken string `json:"access_token"`
+		}
+		r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": password})
+		if r.Decode(t, &tok); r.Status != 200 {
+			t.Fatalf("sign-in: %d %s", r.Status, r.Body)
+		}
+		return gw.With(tok.AccessToken)
+	}
+	works := func(c testenv.Client, what string) {
+		t.Helper()
+		if r := c.Do(t, "GET", "/api/buyers/me", nil); r.Status != 200 {
+			t.Fatalf("%s: %d %s", what, r.Status, r.Body)
+		}
+	}
+	refused := func(c testenv.Client, what string) {
+		t.Helper()
+		testenv.Eventually(t, what, func() bool {
+			r := c.Do(t, "GET", "/api/buyers/me", nil)
+			return r.Status == 401 && strings.Contains(string(r.Body), "token_revoked")
+		})
+	}
+	first := signIn(buyer.Password)
+	works(first, "before signing out")
+	if r := first.Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
+		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
+	}
+	refused(first, "the matchmaking service refuses the token signed out everywhere")
+	second := signIn(buyer.Password)
+	works(second, "a sign-in right after signing out everywhere")
+
+	var changed struct {
+		AccessToken string `json:"access_token"`
+	}
+	r := second.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": buyer.Password, "new_password": "mật-khẩu-mới-2026"})
+	if r.Decode(t, &changed); r.Status != 200 {
+		t.Fatalf("change password: %d %s", r.Status, r.Body)
+	}
+	refused(second, "the matchmaking service refuses the token from before the password change")
+	third := gw.With(changed.AccessToken)
+	works(third, "the token the password change answered")
+
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
+	admin := gw.With(tok.AccessToken)
+	var me struct{ ID string }
+	third.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/disable", nil); r.Status != 200 {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	refused(third, "the matchmaking service refuses a disabled account's token")
+	if r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": "mật-khẩu-mới-2026"}); r.Status != 403 {
+		t.Errorf("a disabled account signs in: %d %s", r.Status, r.Body)
+	}
+	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/enable", nil); r.Status != 200 {
+		t.Fatalf("enable: %d %s", r.Status, r.Body)
+	}
+	works(signIn("mật-khẩu-mới-2026"), "a sign-in once enabled again")
+}

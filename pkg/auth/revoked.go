@@ -1,0 +1,60 @@
+package auth
+
+import (
+	"sync"
+	"time"
+)
+
+// Revocations are the accounts whose tokens issued before some time are refused (signed out
+// everywhere, password changed, account disabled). Every service follows the gateway's
+// gateway.account.tokens_revoked events into one (see service.Host) and its Verifier consults it
+// on every request, remembered tokens included. An entry is kept for forget after its time: a
+// token it refuses has expired by then anyway.
+type Revocations struct {
+	mu     sync.RWMutex
+	after  map[string]time.Time
+	forget time.Duration
+	swept  time.Time
+}
+
+// NewRevocations returns an empty set that forgets a revocation forget after its time (at least
+// the longest token lifetime; 0: never).
+func NewRevocations(forget time.Duration) *Revocations {
+	return &Revocations{after: map[string]time.Time{}, forget: forget}
+}
+
+// Revoke refuses account's tokens issued before notBefore (a later time wins over an earlier).
+func (r *Revocations) Revoke(account string, notBefore time.Time) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if t, ok := r.after[account]; !ok || notBefore.After(t) {
+		r.after[account] = notBefore
+	}
+	if now := time.Now(); r.forget > 0 && now.Sub(r.swept) > r.forget/4 {
+		r.swept = now
+		for a, t := range r.after {
+			if now.Sub(t) > r.forget {
+				delete(r.after, a)
+			}
+		}
+	}
+}
+
+// Revoked reports whether a token of account issued at issued is refused; a token without an
+// issue time (zero) is refused when the account has any revocation.
+func (r *Revocations) Revoked(account string, issued time.Time) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.RLock()
+	t, ok := r.after[account]
+	r.mu.RUnlock()
+	return ok && issued.Before(t)
+}
+
+// Len is how many accounts have a revocation remembered.
+func (r *Revocations) Len() int {
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return len(r.after)
+}

@@ -1,0 +1,162 @@
+package account
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+)
+
+// Ending sessions: a person signs out everywhere or changes the password (a lost phone, a shared
+// password), and an admin disables an account (a departing organiser). Each revokes the account's
+// tokens issued so far at every service (see auth.Revocations); a disabled account cannot sign in
+// until an admin enables it again.
+
+type passwordRequest struct {
+	CurrentPassword string `json:"current_password" required:"true"`
+	NewPassword     string `json:"new_password" required:"true"`
+}
+
+// registerSessions mounts the routes that end sessions on api.
+func (rt *Routes) registerSessions(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/sign-out-everywhere", Tag: "auth", Roles: auth.Roles, Status: http.StatusNoContent,
+		Summary: "End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on."}, rt.signOutEverywhere)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/password", Tag: "auth", Roles: auth.Roles,
+		Summary: "Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.", Request: passwordRequest{}, Response: RegisterResponse{},
+		Errors: []int{http.StatusTooManyRequests}}, rt.changePassword)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts/:id/disable", Tag: "accounts", Roles: []string{auth.RoleAdmin},
+		Summary: "Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).", Response: Response{}}, rt.disable)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts/:id/enable", Tag: "accounts", Roles: []string{auth.RoleAdmin},
+		Summary: "Let a disabled account sign in again (the tokens it had stay revoked).", Response: Response{}}, rt.enable)
+}
+
+// revoke stores acc changed by change, with its tokens issued before now revoked for reason, and
+// returns it; it answers the error itself and reports false.
+func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func(*Account)) (Account, bool) {
+	after := acc
+	change(&after)
+	after.TokensValidAfter = NotBefore(rt.now())
+	if !after.TokensValidAfter.After(acc.TokensValidAfter) {
+		// A token stamped at the last revocation's time (a sign-in in its second) must go too.
+		after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
+	}
+	if err := rt.accounts.Revoke(c.Request.Context(), acc, after, reason, correlation.From(c.Request.Context())); err != nil {
+		httpx.RespondError(c, err)
+		return Account{}, false
+	}
+	rt.written()
+	return after, true
+}
+
+// signedIn is the caller's account; it answers 401 itself when the account is gone.
+func (rt *Routes) signedIn(c *gin.Context) (Account, bool) {
+	p, _ := httpx.PrincipalFrom(c)
+	return rt.account(c, p.AccountID, apperr.New(apperr.Unauthorized, msgAccountGone))
+}
+
+// account is the account id; it answers missing when there is none, and errors, itself.
+func (rt *Routes) account(c *gin.Context, id string, missing error) (Account, bool) {
+	acc, found, err := rt.accounts.ByID(c.Request.Context(), id)
+	switch {
+	case err != nil:
+		httpx.RespondError(c, err)
+	case !found:
+		httpx.RespondError(c, missing)
+	default:
+		return acc, true
+	}
+	return Account{}, false
+}
+
+func (rt *Routes) signOutEverywhere(c *gin.Context) {
+	acc, ok := rt.signedIn(c)
+	if !ok {
+		return
+	}
+	if _, ok := rt.revoke(c, acc, events.RevokedSignOut, func(*Account) {}); ok {
+		c.Status(http.StatusNoContent)
+	}
+}
+
+func (rt *Routes) changePassword(c *gin.Context) {
+	var req passwordRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	acc, ok := rt.signedIn(c)
+	if !ok {
+		return
+	}
+	// Guessing the current password from a stolen token is guessing a sign-in: the same guard.
+	now, source := rt.now(), c.ClientIP()
+	if !rt.signIn.allow(acc.Email, source, now) {
+		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+		return
+	}
+	var v apperr.Validation
+	if !CheckPassword(acc.PasswordHash, req.CurrentPassword) {
+		rt.signIn.failed(acc.Email, source, now)
+		v.Fail("current_password", msgCurrentPassword)
+	}
+	checkPassword(&v, "new_password", req.NewPassword, acc.Email)
+	v.Expect(req.NewPassword != req.CurrentPassword, "new_password", msgSamePassword)
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	hash, err := HashPassword(req.NewPassword, rt.hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash })
+	if !ok {
+		return
+	}
+	tok, err := rt.issue(acc)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
+}
+
+func (rt *Routes) disable(c *gin.Context) {
+	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
+	if !ok {
+		return
+	}
+	if p, _ := httpx.PrincipalFrom(c); p.AccountID == acc.ID {
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgDisableSelf))
+		return
+	}
+	if !acc.Disabled {
+		if acc, ok = rt.revoke(c, acc, events.RevokedDisabled, func(a *Account) { a.Disabled = true }); !ok {
+			return
+		}
+	}
+	c.JSON(http.StatusOK, toResponse(acc))
+}
+
+func (rt *Routes) enable(c *gin.Context) {
+	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
+	if !ok {
+		return
+	}
+	if acc.Disabled {
+		acc.Disabled = false
+		if err := rt.accounts.Enable(c.Request.Context(), acc); err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+	}
+	c.JSON(http.StatusOK, toResponse(acc))
+}

@@ -1,0 +1,91 @@
+package gatewayapp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+)
+
+// Signing out everywhere, changing the password and disabling an account each end the account's
+// earlier sessions at the gateway; a disabled account cannot sign in (said only with the right
+// password), and each request is refused field by field when it is wrong.
+func TestSessionsEnd(t *testing.T) {
+	f := start(t, nil)
+	tok, id := f.register(t, "htx.sessions@example.vn", "producer")
+	producer := f.client.With(tok)
+	revoked := func(c testenv.Client, what string) {
+		t.Helper()
+		testenv.Eventually(t, what, func() bool {
+			r := c.Do(t, "GET", "/api/auth/me", nil)
+			return r.Status == 401 && strings.Contains(string(r.Body), "token_revoked")
+		})
+	}
+	if r := producer.Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
+		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
+	}
+	revoked(producer, "the token signed out everywhere is refused")
+	// Signing in again at once gives a token that works at once.
+	again := f.client.With(f.login(t, "htx.sessions@example.vn", "long-enough-pw"))
+	if r := again.Do(t, "GET", "/api/auth/me", nil); r.Status != 200 {
+		t.Fatalf("a new sign-in after signing out everywhere: %d %s", r.Status, r.Body)
+	}
+
+	for _, c := range []struct {
+		body  map[string]string
+		field string
+	}{
+		{map[string]string{"current_password": "wrong-password-1", "new_password": "mật-khẩu-mới-2026"}, "current_password"},
+		{map[string]string{"current_password": "long-enough-pw", "new_password": "ngắn"}, "new_password"},
+		{map[string]string{"current_password": "long-enough-pw", "new_password": "long-enough-pw"}, "new_password"},
+		{map[string]string{"current_password": "long-enough-pw", "new_password": "htx.sessions@example.vn"}, "new_password"},
+	} {
+		r := again.Do(t, "POST", "/api/auth/password", c.body)
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"`+c.field+`"`) {
+			t.Errorf("password %v: %d %s", c.body, r.Status, r.Body)
+		}
+	}
+	r := again.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": "long-enough-pw", "new_password": "mật-khẩu-mới-2026"})
+	var changed account.RegisterResponse
+	if r.Decode(t, &changed); r.Status != 200 || changed.AccessToken == "" {
+		t.Fatalf("change password: %d %s", r.Status, r.Body)
+	}
+	revoked(again, "the token from before the password change is refused")
+	if r := f.client.With(changed.AccessToken).Do(t, "GET", "/api/auth/me", nil); r.Status != 200 {
+		t.Errorf("the token the change answered: %d %s", r.Status, r.Body)
+	}
+	if r := f.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "htx.sessions@example.vn", "password": "long-enough-pw"}); r.Status != 401 {
+		t.Errorf("the old password signs in: %d", r.Status)
+	}
+
+	admin := f.client.With(f.login(t, "admin@example.vn", "admin-password-1"))
+	var me account.Response
+	admin.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/disable", nil); r.Status != 409 {
+		t.Errorf("an admin disabling itself: %d %s", r.Status, r.Body)
+	}
+	if r := f.client.With(changed.AccessToken).Do(t, "POST", "/api/accounts/"+id+"/disable", nil); r.Status != 403 {
+		t.Errorf("a producer disabling an account: %d %s", r.Status, r.Body)
+	}
+	if r := admin.Do(t, "POST", "/api/accounts/00000000-0000-7000-8000-000000000000/disable", nil); r.Status != 404 {
+		t.Errorf("disabling an unknown account: %d %s", r.Status, r.Body)
+	}
+	var acc account.Response
+	r = admin.Do(t, "POST", "/api/accounts/"+id+"/disable", nil)
+	if r.Decode(t, &acc); r.Status != 200 || !acc.Disabled {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	revoked(f.client.With(changed.AccessToken), "a disabled account's token is refused")
+	if r := f.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "htx.sessions@example.vn", "password": "wrong-password-9"}); r.Status != 401 {
+		t.Errorf("a disabled account with a wrong password: %d (must not say it is disabled)", r.Status)
+	}
+	if r := f.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "htx.sessions@example.vn", "password": "mật-khẩu-mới-2026"}); r.Status != 403 || !strings.Contains(string(r.Body), "account_disabled") {
+		t.Errorf("a disabled account signing in: %d %s", r.Status, r.Body)
+	}
+	r = admin.Do(t, "POST", "/api/accounts/"+id+"/enable", nil)
+	if r.Decode(t, &acc); r.Status != 200 || acc.Disabled {
+		t.Fatalf("enable: %d %s", r.Status, r.Body)
+	}
+	f.login(t, "htx.sessions@example.vn", "mật-khẩu-mới-2026")
+}
