@@ -2300,6 +2300,12 @@ type GatewayAccountLoginRequest struct {
 	Password string `json:"password"`
 }
 
+// GatewayAccountPasswordRequest defines model for GatewayAccountPasswordRequest.
+type GatewayAccountPasswordRequest struct {
+	CurrentPassword string `json:"current_password"`
+	NewPassword     string `json:"new_password"`
+}
+
 // GatewayAccountRegisterRequest defines model for GatewayAccountRegisterRequest.
 type GatewayAccountRegisterRequest struct {
 	Email openapi_types.Email `json:"email"`
@@ -2323,11 +2329,14 @@ type GatewayAccountRegisterResponse struct {
 
 // GatewayAccountResponse defines model for GatewayAccountResponse.
 type GatewayAccountResponse struct {
-	CreatedAt time.Time                  `json:"created_at"`
-	Email     string                     `json:"email"`
-	Id        openapi_types.UUID         `json:"id"`
-	Name      string                     `json:"name"`
-	Role      GatewayAccountResponseRole `json:"role"`
+	CreatedAt time.Time `json:"created_at"`
+
+	// Disabled a disabled account cannot sign in (POST /api/accounts/{id}/disable, /enable)
+	Disabled bool                       `json:"disabled"`
+	Email    string                     `json:"email"`
+	Id       openapi_types.UUID         `json:"id"`
+	Name     string                     `json:"name"`
+	Role     GatewayAccountResponseRole `json:"role"`
 }
 
 // GatewayAccountResponseRole defines model for GatewayAccountResponse.Role.
@@ -3599,6 +3608,9 @@ type PostApplicationsIdWithdrawJSONRequestBody = ExhibitorApplicationReviewReque
 // PostAuthLoginJSONRequestBody defines body for PostAuthLogin for application/json ContentType.
 type PostAuthLoginJSONRequestBody = GatewayAccountLoginRequest
 
+// PostAuthPasswordJSONRequestBody defines body for PostAuthPassword for application/json ContentType.
+type PostAuthPasswordJSONRequestBody = GatewayAccountPasswordRequest
+
 // PostAuthRegisterJSONRequestBody defines body for PostAuthRegister for application/json ContentType.
 type PostAuthRegisterJSONRequestBody = GatewayAccountRegisterRequest
 
@@ -3795,6 +3807,20 @@ type ClientInterface interface {
 	// Corresponds with GET /api/accounts/{id} (the `GetAccountsId` operationId).
 	GetAccountsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostAccountsIdDisable Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/accounts/{id}/disable (the `PostAccountsIdDisable` operationId).
+	PostAccountsIdDisable(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAccountsIdEnable Let a disabled account sign in again (the tokens it had stay revoked).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
+	PostAccountsIdEnable(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAdminEventDeadLetters List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -3923,14 +3949,14 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/withdraw (the `PostApplicationsIdWithdraw` operationId).
 	PostApplicationsIdWithdraw(ctx context.Context, id string, body PostApplicationsIdWithdrawJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostAuthLoginWithBody Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+	// PostAuthLoginWithBody Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 	//
 	// Takes any type of body and a specified content type.
 	//
 	// Corresponds with POST /api/auth/login (the `PostAuthLogin` operationId).
 	PostAuthLoginWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostAuthLogin Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+	// PostAuthLogin Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 	//
 	// Takes a body of the `application/json` content type.
 	//
@@ -3943,6 +3969,24 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/auth/me (the `GetAuthMe` operationId).
 	GetAuthMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+	PostAuthPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+	PostAuthPassword(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostAuthRegisterWithBody Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
 	//
@@ -3957,6 +4001,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/auth/register (the `PostAuthRegister` operationId).
 	PostAuthRegister(ctx context.Context, params *PostAuthRegisterParams, body PostAuthRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAuthSignOutEverywhere End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Corresponds with POST /api/auth/sign-out-everywhere (the `PostAuthSignOutEverywhere` operationId).
+	PostAuthSignOutEverywhere(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostBuyersWithBody Create the signed-in buyer's organisation profile (one per account).
 	//
@@ -4979,6 +5030,40 @@ func (c *Client) GetAccountsId(ctx context.Context, id string, reqEditors ...Req
 	return c.Client.Do(req)
 }
 
+// PostAccountsIdDisable Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/accounts/{id}/disable (the `PostAccountsIdDisable` operationId).
+func (c *Client) PostAccountsIdDisable(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAccountsIdDisableRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAccountsIdEnable Let a disabled account sign in again (the tokens it had stay revoked).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
+func (c *Client) PostAccountsIdEnable(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAccountsIdEnableRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAdminEventDeadLetters List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -5267,7 +5352,7 @@ func (c *Client) PostApplicationsIdWithdraw(ctx context.Context, id string, body
 	return c.Client.Do(req)
 }
 
-// PostAuthLoginWithBody Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+// PostAuthLoginWithBody Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 //
 // Takes any type of body and a specified content type.
 //
@@ -5284,7 +5369,7 @@ func (c *Client) PostAuthLoginWithBody(ctx context.Context, contentType string, 
 	return c.Client.Do(req)
 }
 
-// PostAuthLogin Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+// PostAuthLogin Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 //
 // Takes a body of the `application/json` content type.
 //
@@ -5308,6 +5393,44 @@ func (c *Client) PostAuthLogin(ctx context.Context, body PostAuthLoginJSONReques
 // Corresponds with GET /api/auth/me (the `GetAuthMe` operationId).
 func (c *Client) GetAuthMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAuthMeRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+func (c *Client) PostAuthPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAuthPasswordRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+func (c *Client) PostAuthPassword(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAuthPasswordRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5342,6 +5465,23 @@ func (c *Client) PostAuthRegisterWithBody(ctx context.Context, params *PostAuthR
 // Corresponds with POST /api/auth/register (the `PostAuthRegister` operationId).
 func (c *Client) PostAuthRegister(ctx context.Context, params *PostAuthRegisterParams, body PostAuthRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostAuthRegisterRequest(c.Server, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAuthSignOutEverywhere End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Corresponds with POST /api/auth/sign-out-everywhere (the `PostAuthSignOutEverywhere` operationId).
+func (c *Client) PostAuthSignOutEverywhere(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAuthSignOutEverywhereRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -7687,6 +7827,74 @@ func NewGetAccountsIdRequest(server string, id string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPostAccountsIdDisableRequest constructs an http.Request for the PostAccountsIdDisable method
+func NewPostAccountsIdDisableRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/accounts/%s/disable", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostAccountsIdEnableRequest constructs an http.Request for the PostAccountsIdEnable method
+func NewPostAccountsIdEnableRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/accounts/%s/enable", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAdminEventDeadLettersRequest constructs an http.Request for the GetAdminEventDeadLetters method
 func NewGetAdminEventDeadLettersRequest(server string, params *GetAdminEventDeadLettersParams) (*http.Request, error) {
 	var err error
@@ -8367,6 +8575,46 @@ func NewGetAuthMeRequest(server string) (*http.Request, error) {
 	return req, nil
 }
 
+// NewPostAuthPasswordRequest calls the generic PostAuthPassword builder with application/json body
+func NewPostAuthPasswordRequest(server string, body PostAuthPasswordJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostAuthPasswordRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPostAuthPasswordRequestWithBody constructs an http.Request for the PostAuthPassword method, with any body, and a specified content type
+func NewPostAuthPasswordRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/auth/password")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewPostAuthRegisterRequest calls the generic PostAuthRegister builder with application/json body
 func NewPostAuthRegisterRequest(server string, params *PostAuthRegisterParams, body PostAuthRegisterJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -8417,6 +8665,33 @@ func NewPostAuthRegisterRequestWithBody(server string, params *PostAuthRegisterP
 			req.Header.Set("Idempotency-Key", headerParam0)
 		}
 
+	}
+
+	return req, nil
+}
+
+// NewPostAuthSignOutEverywhereRequest constructs an http.Request for the PostAuthSignOutEverywhere method
+func NewPostAuthSignOutEverywhereRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/auth/sign-out-everywhere")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
 	}
 
 	return req, nil
@@ -13366,6 +13641,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/accounts/{id} (the `GetAccountsId` operationId).
 	GetAccountsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetAccountsIdResponse, error)
 
+	// PostAccountsIdDisableWithResponse Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/accounts/{id}/disable (the `PostAccountsIdDisable` operationId).
+	PostAccountsIdDisableWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdDisableResponse, error)
+
+	// PostAccountsIdEnableWithResponse Let a disabled account sign in again (the tokens it had stay revoked).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
+	PostAccountsIdEnableWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdEnableResponse, error)
+
 	// GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -13510,14 +13803,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/withdraw (the `PostApplicationsIdWithdraw` operationId).
 	PostApplicationsIdWithdrawWithResponse(ctx context.Context, id string, body PostApplicationsIdWithdrawJSONRequestBody, reqEditors ...RequestEditorFn) (*PostApplicationsIdWithdrawResponse, error)
 
-	// PostAuthLoginWithBodyWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+	// PostAuthLoginWithBodyWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/auth/login (the `PostAuthLogin` operationId).
 	PostAuthLoginWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthLoginResponse, error)
 
-	// PostAuthLoginWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+	// PostAuthLoginWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 	//
 	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 	//
@@ -13533,6 +13826,24 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/auth/me (the `GetAuthMe` operationId).
 	GetAuthMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAuthMeResponse, error)
 
+	// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+	PostAuthPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error)
+
+	// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+	PostAuthPasswordWithResponse(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error)
+
 	// PostAuthRegisterWithBodyWithResponse Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
 	//
 	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -13546,6 +13857,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/auth/register (the `PostAuthRegister` operationId).
 	PostAuthRegisterWithResponse(ctx context.Context, params *PostAuthRegisterParams, body PostAuthRegisterJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthRegisterResponse, error)
+
+	// PostAuthSignOutEverywhereWithResponse End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on.
+	//
+	// Roles: admin, organiser, producer, buyer.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/sign-out-everywhere (the `PostAuthSignOutEverywhere` operationId).
+	PostAuthSignOutEverywhereWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostAuthSignOutEverywhereResponse, error)
 
 	// PostBuyersWithBodyWithResponse Create the signed-in buyer's organisation profile (one per account).
 	//
@@ -14993,6 +15313,256 @@ func (r GetAccountsIdResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAccountsIdResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAccountsIdDisableResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdDisableResponse403Headers the declared response headers of an HTTP 403 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdDisableResponse404Headers the declared response headers of an HTTP 404 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdDisableResponse409Headers the declared response headers of an HTTP 409 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdDisableResponse500Headers the declared response headers of an HTTP 500 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdDisableResponse503Headers the declared response headers of an HTTP 503 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAccountsIdDisableResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GatewayAccountResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAccountsIdDisableResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAccountsIdDisableResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAccountsIdDisableResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAccountsIdDisableResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAccountsIdDisableResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAccountsIdDisableResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostAccountsIdDisableResponse) GetJSON200() *GatewayAccountResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON404() *GatewayProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAccountsIdDisableResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAccountsIdDisableResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAccountsIdDisableResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAccountsIdDisableResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAccountsIdEnableResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdEnableResponse403Headers the declared response headers of an HTTP 403 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdEnableResponse404Headers the declared response headers of an HTTP 404 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdEnableResponse409Headers the declared response headers of an HTTP 409 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdEnableResponse500Headers the declared response headers of an HTTP 500 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdEnableResponse503Headers the declared response headers of an HTTP 503 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAccountsIdEnableResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GatewayAccountResponse
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAccountsIdEnableResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAccountsIdEnableResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAccountsIdEnableResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAccountsIdEnableResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAccountsIdEnableResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAccountsIdEnableResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostAccountsIdEnableResponse) GetJSON200() *GatewayAccountResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON404() *GatewayProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAccountsIdEnableResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAccountsIdEnableResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAccountsIdEnableResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAccountsIdEnableResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -16628,6 +17198,11 @@ type PostAuthLoginResponse401Headers struct {
 	ContentLanguage *string
 }
 
+// PostAuthLoginResponse403Headers the declared response headers of an HTTP 403 response for PostAuthLogin
+type PostAuthLoginResponse403Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthLoginResponse409Headers the declared response headers of an HTTP 409 response for PostAuthLogin
 type PostAuthLoginResponse409Headers struct {
 	ContentLanguage *string
@@ -16667,6 +17242,8 @@ type PostAuthLoginResponse struct {
 	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -16683,6 +17260,8 @@ type PostAuthLoginResponse struct {
 	Headers400 *PostAuthLoginResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAuthLoginResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAuthLoginResponse403Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAuthLoginResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -16710,6 +17289,11 @@ func (r PostAuthLoginResponse) GetApplicationproblemJSON400() *GatewayProblem {
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r PostAuthLoginResponse) GetApplicationproblemJSON401() *GatewayProblem {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAuthLoginResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -16868,6 +17452,173 @@ func (r GetAuthMeResponse) ContentType() string {
 	return ""
 }
 
+// PostAuthPasswordResponse400Headers the declared response headers of an HTTP 400 response for PostAuthPassword
+type PostAuthPasswordResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse401Headers the declared response headers of an HTTP 401 response for PostAuthPassword
+type PostAuthPasswordResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse403Headers the declared response headers of an HTTP 403 response for PostAuthPassword
+type PostAuthPasswordResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse409Headers the declared response headers of an HTTP 409 response for PostAuthPassword
+type PostAuthPasswordResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse413Headers the declared response headers of an HTTP 413 response for PostAuthPassword
+type PostAuthPasswordResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse422Headers the declared response headers of an HTTP 422 response for PostAuthPassword
+type PostAuthPasswordResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse429Headers the declared response headers of an HTTP 429 response for PostAuthPassword
+type PostAuthPasswordResponse429Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse500Headers the declared response headers of an HTTP 500 response for PostAuthPassword
+type PostAuthPasswordResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResponse503Headers the declared response headers of an HTTP 503 response for PostAuthPassword
+type PostAuthPasswordResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAuthPasswordResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GatewayAccountRegisterResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *GatewayProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *GatewayProblem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAuthPasswordResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAuthPasswordResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAuthPasswordResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAuthPasswordResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostAuthPasswordResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostAuthPasswordResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PostAuthPasswordResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAuthPasswordResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAuthPasswordResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostAuthPasswordResponse) GetJSON200() *GatewayAccountRegisterResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON413() *GatewayProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON422() *GatewayProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON429() *GatewayProblem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAuthPasswordResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAuthPasswordResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAuthPasswordResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAuthPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // PostAuthRegisterResponse400Headers the declared response headers of an HTTP 400 response for PostAuthRegister
 type PostAuthRegisterResponse400Headers struct {
 	ContentLanguage *string
@@ -17015,6 +17766,110 @@ func (r PostAuthRegisterResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostAuthRegisterResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAuthSignOutEverywhereResponse401Headers the declared response headers of an HTTP 401 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthSignOutEverywhereResponse403Headers the declared response headers of an HTTP 403 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthSignOutEverywhereResponse409Headers the declared response headers of an HTTP 409 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthSignOutEverywhereResponse500Headers the declared response headers of an HTTP 500 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthSignOutEverywhereResponse503Headers the declared response headers of an HTTP 503 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAuthSignOutEverywhereResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAuthSignOutEverywhereResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAuthSignOutEverywhereResponse403Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAuthSignOutEverywhereResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAuthSignOutEverywhereResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAuthSignOutEverywhereResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAuthSignOutEverywhereResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAuthSignOutEverywhereResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAuthSignOutEverywhereResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAuthSignOutEverywhereResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -30065,6 +30920,36 @@ func (c *ClientWithResponses) GetAccountsIdWithResponse(ctx context.Context, id 
 	return ParseGetAccountsIdResponse(rsp)
 }
 
+// PostAccountsIdDisableWithResponse Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/accounts/{id}/disable (the `PostAccountsIdDisable` operationId).
+func (c *ClientWithResponses) PostAccountsIdDisableWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdDisableResponse, error) {
+	rsp, err := c.PostAccountsIdDisable(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAccountsIdDisableResponse(rsp)
+}
+
+// PostAccountsIdEnableWithResponse Let a disabled account sign in again (the tokens it had stay revoked).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
+func (c *ClientWithResponses) PostAccountsIdEnableWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdEnableResponse, error) {
+	rsp, err := c.PostAccountsIdEnable(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAccountsIdEnableResponse(rsp)
+}
+
 // GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -30305,7 +31190,7 @@ func (c *ClientWithResponses) PostApplicationsIdWithdrawWithResponse(ctx context
 	return ParsePostApplicationsIdWithdrawResponse(rsp)
 }
 
-// PostAuthLoginWithBodyWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+// PostAuthLoginWithBodyWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30318,7 +31203,7 @@ func (c *ClientWithResponses) PostAuthLoginWithBodyWithResponse(ctx context.Cont
 	return ParsePostAuthLoginResponse(rsp)
 }
 
-// PostAuthLoginWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; too many attempts 429 with Retry-After.
+// PostAuthLoginWithResponse Sign in with email and password; returns the account (as /api/auth/me does) and a bearer token. Wrong credentials are 401; a disabled account 403 (only with the right password); too many attempts 429 with Retry-After.
 //
 // Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
 //
@@ -30346,6 +31231,36 @@ func (c *ClientWithResponses) GetAuthMeWithResponse(ctx context.Context, reqEdit
 	return ParseGetAuthMeResponse(rsp)
 }
 
+// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+func (c *ClientWithResponses) PostAuthPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error) {
+	rsp, err := c.PostAuthPasswordWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAuthPasswordResponse(rsp)
+}
+
+// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
+func (c *ClientWithResponses) PostAuthPasswordWithResponse(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error) {
+	rsp, err := c.PostAuthPassword(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAuthPasswordResponse(rsp)
+}
+
 // PostAuthRegisterWithBodyWithResponse Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
 //
 // Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
@@ -30370,6 +31285,21 @@ func (c *ClientWithResponses) PostAuthRegisterWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParsePostAuthRegisterResponse(rsp)
+}
+
+// PostAuthSignOutEverywhereWithResponse End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on.
+//
+// Roles: admin, organiser, producer, buyer.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/sign-out-everywhere (the `PostAuthSignOutEverywhere` operationId).
+func (c *ClientWithResponses) PostAuthSignOutEverywhereWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*PostAuthSignOutEverywhereResponse, error) {
+	rsp, err := c.PostAuthSignOutEverywhere(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAuthSignOutEverywhereResponse(rsp)
 }
 
 // PostBuyersWithBodyWithResponse Create the signed-in buyer's organisation profile (one per account).
@@ -32573,6 +33503,268 @@ func ParseGetAccountsIdResponse(rsp *http.Response) (*GetAccountsIdResponse, err
 	return response, nil
 }
 
+// ParsePostAccountsIdDisableResponse parses an HTTP response from a PostAccountsIdDisableWithResponse call
+func ParsePostAccountsIdDisableResponse(rsp *http.Response) (*PostAccountsIdDisableResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAccountsIdDisableResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GatewayAccountResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAccountsIdDisableResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAccountsIdDisableResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAccountsIdDisableResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAccountsIdDisableResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAccountsIdDisableResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAccountsIdDisableResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAccountsIdEnableResponse parses an HTTP response from a PostAccountsIdEnableWithResponse call
+func ParsePostAccountsIdEnableResponse(rsp *http.Response) (*PostAccountsIdEnableResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAccountsIdEnableResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GatewayAccountResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAccountsIdEnableResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAccountsIdEnableResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAccountsIdEnableResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAccountsIdEnableResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAccountsIdEnableResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAccountsIdEnableResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAdminEventDeadLettersResponse parses an HTTP response from a GetAdminEventDeadLettersWithResponse call
 func ParseGetAdminEventDeadLettersResponse(rsp *http.Response) (*GetAdminEventDeadLettersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -34308,6 +35500,13 @@ func ParsePostAuthLoginResponse(rsp *http.Response) (*PostAuthLoginResponse, err
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -34373,6 +35572,16 @@ func ParsePostAuthLoginResponse(rsp *http.Response) (*PostAuthLoginResponse, err
 			headers.ContentLanguage = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAuthLoginResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAuthLoginResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -34522,6 +35731,188 @@ func ParseGetAuthMeResponse(rsp *http.Response) (*GetAuthMeResponse, error) {
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAuthMeResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAuthPasswordResponse parses an HTTP response from a PostAuthPasswordWithResponse call
+func ParsePostAuthPasswordResponse(rsp *http.Response) (*PostAuthPasswordResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAuthPasswordResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GatewayAccountRegisterResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAuthPasswordResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostAuthPasswordResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAuthPasswordResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAuthPasswordResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostAuthPasswordResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostAuthPasswordResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers PostAuthPasswordResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAuthPasswordResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAuthPasswordResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -34687,6 +36078,116 @@ func ParsePostAuthRegisterResponse(rsp *http.Response) (*PostAuthRegisterRespons
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostAuthRegisterResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAuthSignOutEverywhereResponse parses an HTTP response from a PostAuthSignOutEverywhereWithResponse call
+func ParsePostAuthSignOutEverywhereResponse(rsp *http.Response) (*PostAuthSignOutEverywhereResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAuthSignOutEverywhereResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAuthSignOutEverywhereResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAuthSignOutEverywhereResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAuthSignOutEverywhereResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAuthSignOutEverywhereResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAuthSignOutEverywhereResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
