@@ -13,6 +13,7 @@ import (
 type Revocations struct {
 	mu     sync.RWMutex
 	after  map[string]time.Time
+	seen   map[string]time.Time // when this set last raised an account's time, by the local clock
 	forget time.Duration
 	swept  time.Time
 }
@@ -20,7 +21,7 @@ type Revocations struct {
 // NewRevocations returns an empty set that forgets a revocation forget after its time (at least
 // the longest token lifetime; 0: never).
 func NewRevocations(forget time.Duration) *Revocations {
-	return &Revocations{after: map[string]time.Time{}, forget: forget}
+	return &Revocations{after: map[string]time.Time{}, seen: map[string]time.Time{}, forget: forget}
 }
 
 // Revoke refuses account's tokens issued before notBefore (a later time wins over an earlier).
@@ -28,13 +29,14 @@ func (r *Revocations) Revoke(account string, notBefore time.Time) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if t, ok := r.after[account]; !ok || notBefore.After(t) {
-		r.after[account] = notBefore
+		r.after[account], r.seen[account] = notBefore, time.Now()
 	}
 	if now := time.Now(); r.forget > 0 && now.Sub(r.swept) > r.forget/4 {
 		r.swept = now
 		for a, t := range r.after {
 			if now.Sub(t) > r.forget {
 				delete(r.after, a)
+				delete(r.seen, a)
 			}
 		}
 	}
@@ -50,6 +52,19 @@ func (r *Revocations) Revoked(account string, issued time.Time) bool {
 	t, ok := r.after[account]
 	r.mu.RUnlock()
 	return ok && issued.Before(t)
+}
+
+// RevokedSince reports whether account's tokens were revoked after since, by the local clock: a
+// connection opened before that (a live stream) must end, one opened after it came with a token
+// that passed the revocation.
+func (r *Revocations) RevokedSince(account string, since time.Time) bool {
+	if r == nil {
+		return false
+	}
+	r.mu.RLock()
+	t, ok := r.seen[account]
+	r.mu.RUnlock()
+	return ok && t.After(since)
 }
 
 // Len is how many accounts have a revocation remembered.

@@ -142,7 +142,7 @@ func (a *App) routes() *gin.Engine {
 	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).Register(api)
 	console.Routes{}.Register(r, api)
 	verify.Routes{}.Register(r)
-	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public)
+	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public).RefuseRevoked(a.host.Revocations)
 	live.NewRoutes(a.live, tickets).Register(api)
 	signing.NewRoutes(a.keys).Register(r)
 	apidoc.NewRoutes(apidoc.New(api.Doc.JSON, a.cfg.Upstreams, a.host.Log)).Register(r)

@@ -109,6 +109,7 @@ func (p *profiles) fairPage(q url.Values, account string) map[string]any {
 // stream is an open /api/live.
 type stream struct {
 	notices chan live.Notice
+	ended   chan struct{} // closed when the server ends the stream
 }
 
 // openStream gets a ticket with token and opens the stream with it.
@@ -130,9 +131,10 @@ func (f fixture) openStream(t *testing.T, token string) stream {
 	if resp.StatusCode != 200 {
 		t.Fatalf("GET /api/live: %d", resp.StatusCode)
 	}
-	s := stream{notices: make(chan live.Notice, 16)}
+	s := stream{notices: make(chan live.Notice, 16), ended: make(chan struct{})}
 	connected := make(chan struct{})
 	go func() {
+		defer close(s.ended)
 		defer resp.Body.Close()
 		sc := bufio.NewScanner(resp.Body)
 		for sc.Scan() {

@@ -1,11 +1,14 @@
 package gatewayapp
 
 import (
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
+	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
 )
 
 // Signing out everywhere, changing the password and disabling an account each end the account's
@@ -88,4 +91,36 @@ func TestSessionsEnd(t *testing.T) {
 		t.Fatalf("enable: %d %s", r.Status, r.Body)
 	}
 	f.login(t, "htx.sessions@example.vn", "mật-khẩu-mới-2026")
+}
+
+// Signing out everywhere ends the account's open live streams within seconds, and a ticket issued
+// before it opens none; the account's new session opens one again.
+func TestSignOutEverywhereEndsLiveStreams(t *testing.T) {
+	prof := &profiles{producers: map[string]string{}, buyers: map[string]string{}}
+	f, _ := startWithProfiles(t, prof)
+	tok, acc := f.register(t, "live.sessions@example.vn", "producer")
+	prof.mu.Lock()
+	prof.producers[acc] = "prod-live"
+	prof.mu.Unlock()
+	s := f.openStream(t, tok)
+	var spare live.TicketResponse
+	f.client.With(tok).Do(t, "POST", "/api/live/ticket", nil).Decode(t, &spare)
+	if r := f.client.With(tok).Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
+		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
+	}
+	select {
+	case <-s.ended:
+	case <-time.After(15 * time.Second):
+		t.Fatal("the live stream stayed open after signing out everywhere")
+	}
+	if r := f.client.Do(t, "GET", "/api/live?ticket="+url.QueryEscape(spare.Ticket), nil); r.Status != 401 {
+		t.Errorf("a ticket from before signing out: %d, want 401", r.Status)
+	}
+	// Signed in again at once, the new stream stays open past the revocation checks.
+	again := f.openStream(t, f.login(t, "live.sessions@example.vn", "long-enough-pw"))
+	select {
+	case <-again.ended:
+		t.Fatal("the new session's stream was ended")
+	case <-time.After(live.RevokedCheck + time.Second):
+	}
 }

@@ -21,6 +21,9 @@ type TicketResponse struct {
 	ExpiresAt time.Time `json:"expires_at"`
 }
 
+// RevokedCheck is how often an open stream checks that its account's sessions have not ended.
+const RevokedCheck = 2 * time.Second
+
 // Routes serves the stream tickets and the streams of relay.
 type Routes struct {
 	relay   *Relay
@@ -79,6 +82,8 @@ func (rt *Routes) stream(c *gin.Context) {
 		return
 	}
 	defer leave()
+	opened := time.Now()
+	ended := func() bool { return rt.tickets.revoked.RevokedSince(p.AccountID, opened) }
 	c.Header("Content-Type", "text/event-stream")
 	c.Header("Cache-Control", "no-cache")
 	c.Header("X-Accel-Buffering", "no")
@@ -87,6 +92,10 @@ func (rt *Routes) stream(c *gin.Context) {
 	c.Writer.Flush()
 	tick := time.NewTicker(15 * time.Second)
 	defer tick.Stop()
+	// A stream of an account whose sessions ended (see auth.Revocations) ends within RevokedCheck,
+	// and hears nothing more meanwhile.
+	check := time.NewTicker(RevokedCheck)
+	defer check.Stop()
 	done := c.Request.Context().Done()
 	for {
 		select {
@@ -94,9 +103,17 @@ func (rt *Routes) stream(c *gin.Context) {
 			return
 		case <-rt.relay.done:
 			return
+		case <-check.C:
+			if ended() {
+				return
+			}
+			continue
 		case <-tick.C:
 			_, _ = c.Writer.WriteString(": keep-alive\n\n")
 		case n := <-cl.ch:
+			if ended() {
+				return
+			}
 			b, _ := json.Marshal(n)
 			_, _ = c.Writer.WriteString("data: " + string(b) + "\n\n")
 		}

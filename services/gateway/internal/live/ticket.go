@@ -38,6 +38,15 @@ type Tickets struct {
 
 	mu   sync.Mutex
 	used map[string]time.Time
+	// revoked refuses a ticket issued before its account's tokens were revoked (nil: none).
+	revoked *auth.Revocations
+}
+
+// RefuseRevoked makes Redeem refuse a ticket issued before its account's tokens were revoked
+// (signed out everywhere, password changed, account disabled), and the streams check r too.
+func (t *Tickets) RefuseRevoked(r *auth.Revocations) *Tickets {
+	t.revoked = r
+	return t
 }
 
 // NewTickets returns tickets signed with key (named kid) and checked against pubs, the gateway's
@@ -101,7 +110,7 @@ func (t *Tickets) Redeem(ticket string, now time.Time) (auth.Principal, error) {
 			delete(t.used, n)
 		}
 	}
-	if _, seen := t.used[c.Nonce]; seen {
+	if _, seen := t.used[c.Nonce]; seen || t.revoked.Revoked(c.AccountID, exp.Add(-TicketTTL)) {
 		return auth.Principal{}, invalid
 	}
 	t.used[c.Nonce] = exp
