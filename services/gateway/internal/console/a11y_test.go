@@ -53,13 +53,13 @@ const viewsJS = `(async () => {
   const meetings = ((await api("GET", "/api/meetings?limit=1")).data || {}).items || [];
   const agenda = meetings.length ? ["#/agenda/" + meetings[0].fair_id, "#/badge/" + meetings[0].fair_id] : [];
   switch (c.role) {
-  case "admin": return JSON.stringify(["#/admin", "#/fairs"]);
-  case "organiser": return JSON.stringify(["#/fairs", "#/catalogue", "#/import"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id, "#/checkin/" + b2b.id]));
-  case "producer": return JSON.stringify(["#/producer", "#/producer/fairs", "#/producer/apps", "#/producer/opportunities", "#/fair/" + b2b.id + "/map"].concat(agenda));
+  case "admin": return JSON.stringify(["#/admin", "#/fairs", "#/account"]);
+  case "organiser": return JSON.stringify(["#/fairs", "#/catalogue", "#/import", "#/account"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id, "#/checkin/" + b2b.id]));
+  case "producer": return JSON.stringify(["#/producer", "#/producer/fairs", "#/producer/apps", "#/producer/opportunities", "#/account", "#/fair/" + b2b.id + "/map"].concat(agenda));
   case "buyer": {
     const me = (await api("GET", "/api/buyers/me")).data;
     const reqs = ((await api("GET", "/api/buyers/" + me.id + "/requests?limit=1")).data || {}).items || [];
-    return JSON.stringify(["#/buyer", "#/catalogue", "#/meetings"].concat(reqs.length ? ["#/request/" + reqs[0].id] : [], agenda));
+    return JSON.stringify(["#/buyer", "#/catalogue", "#/meetings", "#/account"].concat(reqs.length ? ["#/request/" + reqs[0].id] : [], agenda));
   }
   }
   return "[]";

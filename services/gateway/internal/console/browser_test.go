@@ -224,6 +224,7 @@ func walkJourney(t *testing.T, j journey) {
 	lost, code := stepOrganiserImportsAndReissuesClaimCode(t, org)
 	stepImportedProducerClaimsProfile(t, j, lost, code)
 	stepEnglishSwitch(t, buyer)
+	stepSessionsEnd(t, j, org, prod, buyer)
 }
 
 // stepAdminCreatesOrganiser: an admin creates the organiser's account.

@@ -210,10 +210,10 @@ function formsDirty() {
 
 // ---------- layout ----------
 const navs = {
-  organiser: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/import", "import"], ["#/checkin", "checkin"]],
-  admin: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/admin", "admin"], ["#/import", "import"], ["#/checkin", "checkin"]],
-  producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"], ["#/badge", "my_badge"]],
-  buyer: [["#/buyer", "buyer_profile"], ["#/catalogue", "catalogue"], ["#/meetings", "meetings"], ["#/badge", "my_badge"]],
+  organiser: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/import", "import"], ["#/checkin", "checkin"], ["#/account", "account"]],
+  admin: [["#/fairs", "fairs"], ["#/catalogue", "catalogue"], ["#/admin", "admin"], ["#/import", "import"], ["#/checkin", "checkin"], ["#/account", "account"]],
+  producer: [["#/producer", "profile"], ["#/producer/fairs", "my_fairs"], ["#/producer/apps", "my_apps"], ["#/meetings", "meetings"], ["#/producer/opportunities", "opportunities"], ["#/badge", "my_badge"], ["#/account", "account"]],
+  buyer: [["#/buyer", "buyer_profile"], ["#/catalogue", "catalogue"], ["#/meetings", "meetings"], ["#/badge", "my_badge"], ["#/account", "account"]],
 };
 
 // activeNav is the menu entry of the page shown: the longest entry the address starts with, so

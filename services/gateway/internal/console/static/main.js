@@ -20,6 +20,7 @@ const routes = [
   [/^#\/agenda\/([^/]+)$/, viewAgenda],
   [/^#\/checkin(?:\/([^/]+))?$/, viewCheckin],
   [/^#\/badge(?:\/([^/]+))?$/, viewBadge],
+  [/^#\/account$/, viewAccount],
 ];
 
 let rendering = 0;
@@ -83,6 +84,35 @@ function viewRegister() {
       return l;
     }, { id: "register" }),
     h("p", {}, t("have_account"), " ", h("a", { href: "#/login" }, t("login"))));
+}
+
+// viewAccount: the signed-in person changes the password (the other devices are signed out; this
+// one goes on with the new token) or signs out everywhere (a lost phone).
+function viewAccount() {
+  const c = claims() || {};
+  const everywhere = h("button", { type: "button", class: "danger", id: "sign-out-everywhere" }, t("sign_out_everywhere"));
+  everywhere.addEventListener("click", async () => {
+    if (!confirm(t("sign_out_everywhere_confirm"))) return;
+    const r = await api("POST", "/api/auth/sign-out-everywhere", undefined, { quiet: true });
+    if (r.ok || r.status === 401) logout();
+    else toast((r.data && r.data.detail) || t("failed"));
+  });
+  return h("div", {}, h("h1", {}, t("account")), h("p", { class: "muted" }, [c.name, c.email].filter(Boolean).join(" · ")),
+    h("div", { class: "card", style: "max-width:32rem" }, h("h2", {}, t("change_password")), form([
+      { name: "current_password", label: t("current_password"), type: "password", autocomplete: "current-password", full: true },
+      { name: "new_password", label: t("new_password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") },
+    ], t("change_password"), async (v) => {
+      const r = await api("POST", "/api/auth/password", v, { quiet: true });
+      if (r.ok) {
+        S.token = r.data.access_token;
+        localStorage.setItem("ocopfair.token", S.token);
+        startLive();
+        toast(t("password_changed"));
+        render(true);
+      }
+      return r;
+    }, { id: "change-password" })),
+    h("div", { class: "card", style: "max-width:32rem" }, h("h2", {}, t("sign_out_everywhere")), h("p", {}, t("sign_out_everywhere_hint")), everywhere));
 }
 
 // ---------- start ----------

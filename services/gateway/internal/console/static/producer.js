@@ -47,7 +47,20 @@ async function viewAdmin() {
     const r = await api("POST", "/api/accounts", { ...v, role: "organiser" }, { idem: idem() });
     if (r.ok) { toast(t("saved")); render(true); }
     return r;
-  }, { id: "new-organiser" })), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", {}, h("tbody", {}, ((list && list.items) || []).map((a) => h("tr", {}, h("td", {}, a.name), h("td", {}, a.email)))))));
+  }, { id: "new-organiser" })), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", { class: "stack" }, h("tbody", {}, ((list && list.items) || []).map(accountRow)))));
+}
+
+// accountRow is an organiser's account with the button that disables it (signed out at once,
+// no more sign-in) or enables it again.
+function accountRow(a) {
+  const btn = h("button", { type: "button", class: a.disabled ? "secondary" : "danger", "aria-label": t(a.disabled ? "account_enable" : "account_disable") + ": " + a.name },
+    t(a.disabled ? "account_enable" : "account_disable"));
+  btn.addEventListener("click", async () => {
+    if (!a.disabled && !confirm(t("account_disable_confirm").replace("{name}", a.name))) return;
+    const r = await api("POST", `/api/accounts/${a.id}/${a.disabled ? "enable" : "disable"}`);
+    if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
+  });
+  return h("tr", {}, h("td", {}, a.name, a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), h("td", {}, a.email), h("td", {}, btn));
 }
 
 // ---------- producer ----------

@@ -1,0 +1,50 @@
+package console_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// stepSessionsEnd: the producer changes the password on the account page and goes on signed in;
+// the buyer signs out everywhere, and the token it had is refused; an admin disables the
+// organiser, whose open console falls back to the sign-in page, where signing in says the
+// account is disabled.
+func stepSessionsEnd(t *testing.T, j journey, org, prod, buyer browser) {
+	t.Helper()
+	prod.open("#/producer")
+	if got := prod.eval("[...document.querySelectorAll('#nav a')].filter((a) => a.getAttribute('href') === '#/account').map((a) => a.textContent).join('|')"); got != "Tài khoản" {
+		t.Errorf("the menu's account entry reads %q", got)
+	}
+	prod.open("#/account")
+	prod.fill(map[string]string{"#change-password-current_password": "wrong-password-1", "#change-password-new_password": "mat-ong-bac-ha-2027"})
+	prod.submit("change-password")
+	prod.until("a wrong current password said at its field", "document.querySelector('#change-password-current_password-err').textContent.includes('không đúng mật khẩu hiện tại')", false)
+	prod.fill(map[string]string{"#change-password-current_password": "mat-ong-bac-ha", "#change-password-new_password": "mat-ong-bac-ha-2027"})
+	prod.submit("change-password")
+	prod.until("the password changed", "document.querySelector('#toast').textContent.includes('Đã đổi mật khẩu')", false)
+	prod.shot("account")
+	prod.open("#/producer")
+	prod.until("still signed in, with the products", "document.querySelector('#product-list') && localStorage.getItem('ocopfair.token')", false)
+
+	old := buyer.eval("S.token")
+	buyer.open("#/account")
+	buyer.eval("window.confirm = () => true, ''")
+	buyer.run(chromedp.Click("#sign-out-everywhere"))
+	buyer.until("signed out", "location.hash === '#/login' && !localStorage.getItem('ocopfair.token')", false)
+	buyer.until("the old token refused by the matchmaking service", "window.oldStatus === 401 || (fetch('/api/buyers/me', { headers: { Authorization: 'Bearer ' + "+strconv.Quote(old)+" } }).then((r) => { window.oldStatus = r.status }), false)", false)
+
+	admin := j.who("admin-sessions")
+	admin.login("admin@example.vn", "admin-password-1")
+	admin.open("#/admin")
+	admin.eval("window.confirm = () => true, ''")
+	row := "[...document.querySelectorAll('tr')].find((r) => r.textContent.includes('xttm@hanoi.example.vn'))"
+	admin.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")
+	admin.until("the organiser shown disabled", row+" && "+row+".textContent.includes('Đã khoá') && "+row+".querySelector('button').textContent === 'Mở khoá'", true)
+	admin.shot("account-disabled")
+	org.until("the organiser's console back at sign-in", "location.hash === '#/login'", true)
+	org.fill(map[string]string{"#login-email": "xttm@hanoi.example.vn", "#login-password": "organiser-pass-1"})
+	org.submit("login")
+	org.until("told the account is disabled", "document.querySelector('#login .form-err').textContent.includes('đã bị khoá')", false)
+}
