@@ -20,7 +20,9 @@ func TestFollowReturnsWhenStoppedDuringReplay(t *testing.T) {
 	if last != "EVENT" {
 		t.Fatalf("the index reads %s last, want EVENT", last)
 	}
-	for i := range 2000 {
+	// Enough that the replay is still on when the test takes the lock below, even on a loaded
+	// machine where the test may wait a while between seeing the first message and locking.
+	for i := range 20000 {
 		if _, err := js.PublishAsync("event.test.noise", []byte(fmt.Sprintf(`{"n":%d}`, i))); err != nil {
 			t.Fatal(err)
 		}
