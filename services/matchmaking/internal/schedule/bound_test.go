@@ -19,13 +19,23 @@ func fewestBreaks(s *solver) (int, bool) {
 // fewestWhere finds, by trying every placement, the fewest breaks of a schedule that places
 // every meeting and that ok accepts; false when none does.
 func fewestWhere(s *solver, ok func(*solver) bool) (int, bool) {
+	best := least(s, func(s *solver) int {
+		if ok(s) {
+			return s.total
+		}
+		return math.MaxInt
+	})
+	return best, best != math.MaxInt
+}
+
+// least is the least value, by trying every placement, of a schedule that places every meeting
+// (math.MaxInt when there is none).
+func least(s *solver, value func(*solver) int) int {
 	best := math.MaxInt
 	var try func(m int)
 	try = func(m int) {
 		if m == len(s.ms) {
-			if ok(s) {
-				best = min(best, s.total)
-			}
+			best = min(best, value(s))
 			return
 		}
 		for sl := 1; sl <= s.slots; sl++ {
@@ -37,7 +47,7 @@ func fewestWhere(s *solver, ok func(*solver) bool) (int, bool) {
 		}
 	}
 	try(0)
-	return best, best != math.MaxInt
+	return best
 }
 
 // tinyTightProblem makes days small enough to solve by trying everything, with few tables so

@@ -193,27 +193,6 @@ func BenchmarkScheduleRepair(b *testing.B) {
 	b.ReportMetric(float64(scratch.TotalBreaks), "scratch-breaks")
 }
 
-// cheapest is the least cost, by trying every placement, of a schedule that places every meeting.
-func cheapest(s *solver) int {
-	best := math.MaxInt
-	var try func(m int)
-	try = func(m int) {
-		if m == len(s.ms) {
-			best = min(best, s.cost())
-			return
-		}
-		for sl := 1; sl <= s.slots; sl++ {
-			if s.fits(m, sl) {
-				s.place(m, sl)
-				try(m + 1)
-				s.remove(m)
-			}
-		}
-	}
-	try(0)
-	return best
-}
-
 // On small changed days, the exact repair agrees with trying every placement: when it says the
 // repair is settled, nothing costs less, moves included, and its schedule keeps every kept
 // meeting; when that schedule keeps the spread, its breaks are the fewest of any schedule that
@@ -249,7 +228,7 @@ func TestExactRepairAgreesWithTryingEverything(t *testing.T) {
 		if s.moved != 0 || s.unsched != 0 {
 			t.Fatalf("day %d: settled with %d moved, %d unplaced", i, s.moved, s.unsched)
 		}
-		if all := cheapest(newSolver(q)); s.cost() != all {
+		if all := least(newSolver(q), (*solver).cost); s.cost() != all {
 			t.Errorf("day %d: settled at cost %d, trying everything finds %d", i, s.cost(), all)
 		}
 		sol := s.solution(time.Now(), int(bound.Load()))
