@@ -3,7 +3,6 @@ package service
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"time"
@@ -23,25 +22,28 @@ const revocationLookback = 8 * 24 * time.Hour
 const catchUpWait = 10 * time.Second
 
 // followRevocations keeps h.Revocations up to date with the gateway's tokens_revoked events, on an
-// ordered consumer of this replica's own (every replica must see every revocation). It waits up to
+// ordered consumer of this replica's own (every replica must see every revocation), from
+// revocationLookback ago. See followRevocationsSince.
+func (h *Host) followRevocations(ctx context.Context) error {
+	return h.followRevocationsSince(ctx, time.Now().Add(-revocationLookback))
+}
+
+// followRevocationsSince follows the revocations published since since. It waits up to
 // catchUpWait for those already published; until they are read, the readiness check
 // "revocations" fails, so a balancer sends the replica nothing a revoked token could pass.
-func (h *Host) followRevocations(ctx context.Context) error {
-	stream := events.StreamOf(events.AccountTokensRevoked)
-	since := time.Now().Add(-revocationLookback)
-	var last uint64 // the newest revocation published before now: read up to it, the replica is caught up
-	if s, err := h.JS.Stream(ctx, stream); err != nil {
-		return fmt.Errorf("revocations: %w", err)
-	} else if m, err := s.GetLastMsgForSubject(ctx, events.AccountTokensRevoked); err == nil {
-		last = m.Sequence
-	} else if !errors.Is(err, jetstream.ErrMsgNotFound) {
-		return fmt.Errorf("revocations: %w", err)
-	}
-	cons, err := h.JS.OrderedConsumer(ctx, stream, jetstream.OrderedConsumerConfig{
+// Caught up is counted from what the consumer itself has to deliver (the stream's newest
+// revocation is no mark: one older than since is never delivered).
+func (h *Host) followRevocationsSince(ctx context.Context, since time.Time) error {
+	cons, err := h.JS.OrderedConsumer(ctx, events.StreamOf(events.AccountTokensRevoked), jetstream.OrderedConsumerConfig{
 		FilterSubjects: []string{events.AccountTokensRevoked}, DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &since})
 	if err != nil {
 		return fmt.Errorf("revocations: %w", err)
 	}
+	info, err := cons.Info(ctx)
+	if err != nil {
+		return fmt.Errorf("revocations: %w", err)
+	}
+	pending := info.NumPending
 	var read atomic.Uint64
 	caught := make(chan struct{})
 	var once atomic.Bool
@@ -50,30 +52,29 @@ func (h *Host) followRevocations(ctx context.Context) error {
 			close(caught)
 		}
 	}
-	if last == 0 {
+	if pending == 0 {
 		done()
 	}
 	if _, err := cons.Consume(func(msg jetstream.Msg) {
 		h.revoke(msg.Data())
-		if md, err := msg.Metadata(); err == nil {
-			read.Store(md.Sequence.Stream)
-			if md.Sequence.Stream >= last {
-				done()
-			}
+		if n := read.Add(1); n >= pending {
+			done()
+		} else if md, err := msg.Metadata(); err == nil && md.NumPending == 0 {
+			done()
 		}
 	}); err != nil {
 		return fmt.Errorf("revocations: %w", err)
 	}
 	h.Check("revocations", func(context.Context) error {
 		if !once.Load() {
-			return fmt.Errorf("reading revocations: at %d of %d", read.Load(), last)
+			return fmt.Errorf("reading revocations: %d of %d", read.Load(), pending)
 		}
 		return nil
 	})
 	select {
 	case <-caught:
 	case <-time.After(catchUpWait):
-		h.Log.Warn("revocations not read yet; not ready until they are", "read", read.Load(), "last", last)
+		h.Log.Warn("revocations not read yet; not ready until they are", "read", read.Load(), "pending", pending)
 	case <-ctx.Done():
 		return ctx.Err()
 	}
