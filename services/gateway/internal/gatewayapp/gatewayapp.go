@@ -104,12 +104,20 @@ func (k keySource) Key(_ context.Context, kid string) (ed25519.PublicKey, error)
 	return nil, fmt.Errorf("unknown key %q", kid)
 }
 
-// bootstrapAdmin creates the first admin from the environment if that email has no account yet.
+// bootstrapAdmin creates the first admin from the environment if that email has no account yet,
+// and enables it again if it was disabled: it is the way back in when two admins disabled each
+// other (no write can count the admins left and disable one at once).
 func (a *App) bootstrapAdmin(ctx context.Context) error {
 	if a.cfg.AdminEmail == "" {
 		return nil
 	}
-	if _, found, err := a.accounts.ByEmail(ctx, a.cfg.AdminEmail); err != nil || found {
+	if existing, found, err := a.accounts.ByEmail(ctx, a.cfg.AdminEmail); err != nil || found {
+		if err == nil && existing.Disabled && existing.Role == auth.RoleAdmin {
+			existing.Disabled = false
+			if err = a.accounts.Enable(ctx, existing); err == nil {
+				a.host.Log.Warn("enabled the admin account of OCOPFAIR_ADMIN_EMAIL again", "email", existing.Email)
+			}
+		}
 		return err
 	}
 	acc, err := account.New(a.cfg.AdminEmail, "Quản trị viên", auth.RoleAdmin, a.cfg.AdminPassword, false, "bootstrap", a.cfg.Hash)

@@ -124,3 +124,27 @@ func TestSignOutEverywhereEndsLiveStreams(t *testing.T) {
 	case <-time.After(live.RevokedCheck + time.Second):
 	}
 }
+
+// Two admins may disable each other; the admin of OCOPFAIR_ADMIN_EMAIL is enabled again when the
+// gateway starts, the way back in.
+func TestTheEnvironmentsAdminIsEnabledAtStart(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	dir := t.TempDir()
+	first := startOn(t, natsURL, dir, nil)
+	boot := first.client.With(first.login(t, "admin@example.vn", "admin-password-1"))
+	if r := boot.Do(t, "POST", "/api/accounts", map[string]string{"email": "admin2@example.vn", "password": "admin-password-2", "name": "Quản trị 2", "role": "admin"}); r.Status != 201 {
+		t.Fatalf("second admin: %d %s", r.Status, r.Body)
+	}
+	second := first.client.With(first.login(t, "admin2@example.vn", "admin-password-2"))
+	var me account.Response
+	boot.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	if r := second.Do(t, "POST", "/api/accounts/"+me.ID+"/disable", nil); r.Status != 200 {
+		t.Fatalf("disable the first admin: %d %s", r.Status, r.Body)
+	}
+	if r := first.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}); r.Status != 403 {
+		t.Fatalf("the disabled admin signs in: %d", r.Status)
+	}
+	first.app.host.Close()
+	again := startOn(t, natsURL, dir, nil)
+	again.login(t, "admin@example.vn", "admin-password-1")
+}
