@@ -54,6 +54,16 @@ func (r *Revocations) Revoked(account string, issued time.Time) bool {
 	return ok && issued.Before(t)
 }
 
+// NotBefore is the time account's tokens must be issued at or after (zero: none revoked).
+func (r *Revocations) NotBefore(account string) time.Time {
+	if r == nil {
+		return time.Time{}
+	}
+	r.mu.RLock()
+	defer r.mu.RUnlock()
+	return r.after[account]
+}
+
 // RevokedSince reports whether account's tokens were revoked after since, by the local clock: a
 // connection opened before that (a live stream) must end, one opened after it came with a token
 // that passed the revocation.

@@ -143,7 +143,7 @@ func (rt *Routes) register(c *gin.Context) {
 	if !ok {
 		return
 	}
-	tok, err := rt.issue(acc)
+	tok, err := rt.issue(acc, rt.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -171,9 +171,10 @@ func (rt *Routes) create(c *gin.Context, email, name, role, password string, sel
 	return acc, true
 }
 
-// issue signs a token for acc, issued no earlier than the time its tokens must be issued after.
-func (rt *Routes) issue(acc Account) (TokenResponse, error) {
-	at := rt.now()
+// issue signs a token for acc read at at, issued no earlier than the time its tokens must be
+// issued after. at is taken before the account is read: a revocation stored after that read (a
+// password changed meanwhile) is later than at, so it refuses the token.
+func (rt *Routes) issue(acc Account, at time.Time) (TokenResponse, error) {
 	if at.Before(acc.TokensValidAfter) {
 		at = acc.TokensValidAfter
 	}
@@ -208,7 +209,12 @@ func (rt *Routes) login(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAccountDisabled))
 		return
 	}
-	tok, err := rt.issue(acc)
+	rt.answerToken(c, acc, now)
+}
+
+// answerToken answers acc, read at at, with a new token for it.
+func (rt *Routes) answerToken(c *gin.Context, acc Account, at time.Time) {
+	tok, err := rt.issue(acc, at)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

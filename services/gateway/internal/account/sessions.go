@@ -29,7 +29,7 @@ func (rt *Routes) registerSessions(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/sign-out-everywhere", Tag: "auth", Roles: auth.Roles, Status: http.StatusNoContent,
 		Summary: "End every session of the signed-in account: each token issued so far, this one included, is refused by every service within seconds. Sign in again to go on."}, rt.signOutEverywhere)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/password", Tag: "auth", Roles: auth.Roles,
-		Summary: "Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.", Request: passwordRequest{}, Response: RegisterResponse{},
+		Summary: "Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.", Request: passwordRequest{}, Response: RegisterResponse{},
 		Errors: []int{http.StatusTooManyRequests}}, rt.changePassword)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts/:id/disable", Tag: "accounts", Roles: []string{auth.RoleAdmin},
 		Summary: "Disable an account: it cannot sign in, and its tokens are refused by every service within seconds. Disabling a disabled account changes nothing; an admin cannot disable itself (409).", Response: Response{}}, rt.disable)
@@ -116,17 +116,9 @@ func (rt *Routes) changePassword(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash })
-	if !ok {
-		return
+	if acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }); ok {
+		rt.answerToken(c, acc, acc.TokensValidAfter)
 	}
-	tok, err := rt.issue(acc)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.Header("Cache-Control", "no-store")
-	c.JSON(http.StatusOK, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
 }
 
 func (rt *Routes) disable(c *gin.Context) {

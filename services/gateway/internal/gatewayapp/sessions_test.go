@@ -108,6 +108,10 @@ func TestSignOutEverywhereEndsLiveStreams(t *testing.T) {
 	if r := f.client.With(tok).Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
 		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
 	}
+	// Signed in again at once (within the revocation's second, whose tokens are stamped ahead),
+	// the new session opens a stream at once, and it stays open past the revocation checks.
+	testenv.Eventually(t, "the old token refused", func() bool { return f.client.With(tok).Do(t, "GET", "/api/auth/me", nil).Status == 401 })
+	again := f.openStream(t, f.login(t, "live.sessions@example.vn", "long-enough-pw"))
 	select {
 	case <-s.ended:
 	case <-time.After(15 * time.Second):
@@ -116,8 +120,6 @@ func TestSignOutEverywhereEndsLiveStreams(t *testing.T) {
 	if r := f.client.Do(t, "GET", "/api/live?ticket="+url.QueryEscape(spare.Ticket), nil); r.Status != 401 {
 		t.Errorf("a ticket from before signing out: %d, want 401", r.Status)
 	}
-	// Signed in again at once, the new stream stays open past the revocation checks.
-	again := f.openStream(t, f.login(t, "live.sessions@example.vn", "long-enough-pw"))
 	select {
 	case <-again.ended:
 		t.Fatal("the new session's stream was ended")

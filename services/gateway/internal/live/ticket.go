@@ -63,8 +63,13 @@ type ticketClaims struct {
 	Expires   int64  `json:"exp"`
 }
 
-// Issue returns a ticket for p that expires TicketTTL after now.
+// Issue returns a ticket for p that expires TicketTTL after now. The caller's token passed the
+// account's revocation, so the ticket counts as issued no earlier than its time (the token may be
+// stamped up to a second ahead of now: see auth.Revocations), and Redeem takes it.
 func (t *Tickets) Issue(p auth.Principal, now time.Time) (string, time.Time, error) {
+	if nb := t.revoked.NotBefore(p.AccountID); nb.After(now) {
+		now = nb
+	}
 	nonce := make([]byte, 16)
 	if _, err := rand.Read(nonce); err != nil {
 		return "", time.Time{}, err
