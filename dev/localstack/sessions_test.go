@@ -12,7 +12,7 @@ import (
 // out everywhere, then changes the password, then an admin disables the account; after each, the
 // earlier token is refused by the matchmaking service (not only the gateway, which issued it),
 // while the token the buyer gets next works at once.
-func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAccount) {
+func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAccount, fairID string) {
 	t.Helper()
 	signIn := func(password string) testenv.Client {
 		var tok struct {
@@ -39,17 +39,24 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 	}
 	first := signIn(buyer.Password)
 	works(first, "before signing out")
+	// A calendar feed needs no sign-in: one made by a session that ends ends with it.
+	var feed struct{ Path string }
+	r := first.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil)
+	if r.Decode(t, &feed); r.Status != 200 || gw.Do(t, "GET", feed.Path, nil).Status != 200 {
+		t.Fatalf("calendar feed: %d %s", r.Status, r.Body)
+	}
 	if r := first.Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
 		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
 	}
 	refused(first, "the matchmaking service refuses the token signed out everywhere")
+	testenv.Eventually(t, "the calendar feed ends with the session", func() bool { return gw.Do(t, "GET", feed.Path, nil).Status == 404 })
 	second := signIn(buyer.Password)
 	works(second, "a sign-in right after signing out everywhere")
 
 	var changed struct {
 		AccessToken string `json:"access_token"`
 	}
-	r := second.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": buyer.Password, "new_password": "mật-khẩu-mới-2026"})
+	r = second.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": buyer.Password, "new_password": "mật-khẩu-mới-2026"})
 	if r.Decode(t, &changed); r.Status != 200 {
 		t.Fatalf("change password: %d %s", r.Status, r.Body)
 	}

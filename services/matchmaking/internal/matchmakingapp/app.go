@@ -151,7 +151,9 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	(&buyer.Routes{Service: buyers}).Register(api)
 	meetingRoutes := &meeting.Routes{Service: meetings}
 	meetingRoutes.Register(api)
-	(&meeting.Calendar{Routes: meetingRoutes, Feeds: host.DB.Collection(meeting.FeedCollection)}).Register(api)
+	calendar := &meeting.Calendar{Routes: meetingRoutes, Feeds: host.DB.Collection(meeting.FeedCollection), Revoked: host.Revocations}
+	calendar.Register(api)
+	a.consumers = append(a.consumers, calendar.Consumer())
 	(&catalog.Routes{Store: a.catalog}).Register(api)
 	badges := badge.NewStore(host.DB)
 	key := cfg.BadgeKey

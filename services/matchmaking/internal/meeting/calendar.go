@@ -54,6 +54,10 @@ var (
 type Calendar struct {
 	Routes *Routes
 	Feeds  *mongo.Collection
+	// Revoked are the accounts whose sessions ended (signed out everywhere, password changed,
+	// disabled): their feeds made before that answer 404 at once, and OnAccountRevoked deletes
+	// them for good.
+	Revoked *auth.Revocations
 }
 
 // feedDoc is a private feed: its _id is feedKey(account, fair); Token is the secret its address
@@ -62,6 +66,7 @@ type feedDoc struct {
 	ID          string    `bson:"_id"`
 	Token       string    `bson:"token"`
 	FairID      string    `bson:"fair_id"`
+	Account     string    `bson:"account,omitempty"` // who made it (feeds made before this field have none)
 	Participant string    `bson:"participant"`
 	Lang        string    `bson:"lang"`
 	CreatedAt   time.Time `bson:"created_at"`
@@ -131,7 +136,7 @@ func (cal *Calendar) createFeed(c *gin.Context) {
 	}
 	secret := make([]byte, 24)
 	_, _ = rand.Read(secret)
-	doc := feedDoc{ID: feedKey(p.AccountID, fairID), Token: base64.RawURLEncoding.EncodeToString(secret), FairID: fairID,
+	doc := feedDoc{ID: feedKey(p.AccountID, fairID), Token: base64.RawURLEncoding.EncodeToString(secret), FairID: fairID, Account: p.AccountID,
 		Participant: who, Lang: string(httpx.Lang(c)), CreatedAt: time.Now().UTC()}
 	if _, err := cal.Feeds.ReplaceOne(c.Request.Context(), bson.M{"_id": doc.ID}, doc, options.Replace().SetUpsert(true)); err != nil {
 		httpx.RespondError(c, storage.MapError(err, "calendar feed"))
@@ -162,7 +167,7 @@ func (cal *Calendar) feed(c *gin.Context) {
 		httpx.RespondError(c, storage.MapError(err, "calendar feed"))
 		return
 	}
-	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(doc.Token)) != 1 {
+	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(doc.Token)) != 1 || cal.Revoked.Revoked(doc.Account, doc.CreatedAt) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
 		return
 	}
