@@ -3970,7 +3970,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/auth/me (the `GetAuthMe` operationId).
 	GetAuthMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -3979,7 +3979,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
 	PostAuthPasswordWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -5403,7 +5403,7 @@ func (c *Client) GetAuthMe(ctx context.Context, reqEditors ...RequestEditorFn) (
 	return c.Client.Do(req)
 }
 
-// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+// PostAuthPasswordWithBody Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 //
 // Roles: admin, organiser, producer, buyer.
 //
@@ -5422,7 +5422,7 @@ func (c *Client) PostAuthPasswordWithBody(ctx context.Context, contentType strin
 	return c.Client.Do(req)
 }
 
-// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+// PostAuthPassword Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 //
 // Roles: admin, organiser, producer, buyer.
 //
@@ -13826,7 +13826,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/auth/me (the `GetAuthMe` operationId).
 	GetAuthMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetAuthMeResponse, error)
 
-	// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -13835,7 +13835,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
 	PostAuthPasswordWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error)
 
-	// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+	// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -31231,7 +31231,7 @@ func (c *ClientWithResponses) GetAuthMeWithResponse(ctx context.Context, reqEdit
 	return ParseGetAuthMeResponse(rsp)
 }
 
-// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+// PostAuthPasswordWithBodyWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 //
 // Roles: admin, organiser, producer, buyer.
 //
@@ -31246,7 +31246,7 @@ func (c *ClientWithResponses) PostAuthPasswordWithBodyWithResponse(ctx context.C
 	return ParsePostAuthPasswordResponse(rsp)
 }
 
-// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password; too many wrong ones 429.
+// PostAuthPasswordWithResponse Change the signed-in account's password. Every earlier token is revoked; the answer carries a new one. A wrong current password is 422 on current_password and counts as a failed sign-in: 429 once the sign-in limit of the account and source is spent. Not idempotent: a retry after a lost answer meets the new password (422), so sign in with it.
 //
 // Roles: admin, organiser, producer, buyer.
 //
