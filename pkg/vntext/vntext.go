@@ -141,3 +141,24 @@ var Zone = time.FixedZone("ICT", 7*60*60)
 
 // FormatDate formats t as dd/mm/yyyy in Vietnam's time zone.
 func FormatDate(t time.Time) string { return t.In(Zone).Format("02/01/2006") }
+
+// Slug is s for a file name: its ASCII letters and digits (lower-cased unless keepCase), every run
+// of anything else one "-", none at either end. Fold a name written with Vietnamese letters
+// first: Slug(Fold("Hội chợ OCOP"), false) is "hoi-cho-ocop".
+func Slug(s string, keepCase bool) string {
+	var b strings.Builder
+	dash := false
+	for _, r := range s {
+		if r < unicode.MaxASCII && (unicode.IsDigit(r) || unicode.IsLetter(r)) {
+			if !keepCase {
+				r = unicode.ToLower(r)
+			}
+			b.WriteRune(r)
+			dash = false
+		} else if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	return strings.TrimRight(b.String(), "-")
+}

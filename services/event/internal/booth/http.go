@@ -216,7 +216,7 @@ func (rt *Routes) getBooths(c *gin.Context) {
 			httpx.RespondError(c, err)
 			return
 		}
-		sheet.Send(c, PlanTable(f, booths, held, apps, httpx.Lang(c)), format, "so-do-gian-hang-"+f.ID)
+		sheet.Send(c, PlanTable(f, booths, held, apps, httpx.Lang(c)), format, sheet.FileName("so-do-gian-hang", f.NameVI, f.ID))
 		return
 	}
 	if rt.Plans.Ready() {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"strings"
 	"testing"
 
 	"github.com/xuri/excelize/v2"
@@ -49,6 +50,10 @@ func TestExportsNeutraliseAProducersFormula(t *testing.T) {
 	}
 	for _, c := range []struct{ path, cell string }{{"/exhibitors?format=xlsx", "D2"}, {"/booths?format=xlsx", "J2"}} {
 		r := e.org.Do(t, "GET", "/api/fairs/"+id+c.path, nil)
+		// Named by what it is and the fair's name, not its ID.
+		if got := r.Header.Get("Content-Disposition"); !strings.HasSuffix(got, `-hoi-cho-ocop-xuat-danh-sach.xlsx"`) {
+			t.Errorf("GET %s: Content-Disposition %q, want the fair's name", c.path, got)
+		}
 		book, err := excelize.OpenReader(bytes.NewReader(r.Body))
 		if err != nil {
 			t.Fatalf("GET %s: %d (%v)", c.path, r.Status, err)

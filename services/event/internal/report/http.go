@@ -65,7 +65,7 @@ func (rt *Routes) getExhibitors(c *gin.Context) {
 		return
 	}
 	if format := c.DefaultQuery("format", "json"); format != "json" {
-		sheet.Send(c, ExhibitorTable(in, httpx.Lang(c)), format, "danh-sach-don-vi-"+in.Fair.ID)
+		sheet.Send(c, ExhibitorTable(in, httpx.Lang(c)), format, sheet.FileName("danh-sach-don-vi", in.Fair.NameVI, in.Fair.ID))
 		return
 	}
 	rows := []exhibitorRow{}

@@ -2,12 +2,24 @@ package sheet
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
+
+// FileName is the name of a fair's file: what it is (kind, such as "danh-sach-don-vi"), then the
+// fair's name as a slug (its ID when the name has no letters), at most 80 characters.
+func FileName(kind, fairName, fairID string) string {
+	name := vntext.Slug(vntext.Fold(fairName), false)
+	if name == "" {
+		name = vntext.Slug(fairID, false)
+	}
+	return strings.TrimRight((kind + "-" + name)[:min(len(kind)+1+len(name), 80)], "-")
+}
 
 // Send answers the request with t as a CSV or XLSX file (format "csv" or "xlsx") named name; any
 // other format is Invalid.

@@ -13,6 +13,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Fair is what the posters need of a fair: its name, and who organises it.
@@ -129,7 +130,7 @@ func (h *Routes) zip(c *gin.Context) {
 		return
 	}
 	c.Header("Content-Type", "application/zip")
-	c.Header("Content-Disposition", `attachment; filename="ap-phich-`+slug(c.Param("fairId"), true)+`.zip"`)
+	c.Header("Content-Disposition", `attachment; filename="ap-phich-`+vntext.Slug(c.Param("fairId"), true)+`.zip"`)
 	c.Header("Cache-Control", "private, no-cache")
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)

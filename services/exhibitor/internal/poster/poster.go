@@ -10,7 +10,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 
@@ -54,31 +53,11 @@ type Sheet struct {
 func (s Sheet) FileName() string {
 	var b strings.Builder
 	if len(s.Booths) > 0 {
-		b.WriteString(slug(s.Booths[0].Code, true) + "-")
+		b.WriteString(vntext.Slug(s.Booths[0].Code, true) + "-")
 	}
-	name := slug(vntext.Fold(s.Producer), false)
+	name := vntext.Slug(vntext.Fold(s.Producer), false)
 	b.WriteString(name[:min(len(name), 60)])
 	return strings.Trim(b.String(), "-") + ".pdf"
-}
-
-// slug keeps letters and digits of ASCII s (upper case too when keepCase) and turns every run of
-// anything else into one "-".
-func slug(s string, keepCase bool) string {
-	var b strings.Builder
-	dash := false
-	for _, r := range s {
-		if r < unicode.MaxASCII && (unicode.IsDigit(r) || unicode.IsLetter(r)) {
-			if !keepCase {
-				r = unicode.ToLower(r)
-			}
-			b.WriteRune(r)
-			dash = false
-		} else if !dash && b.Len() > 0 {
-			b.WriteByte('-')
-			dash = true
-		}
-	}
-	return strings.TrimRight(b.String(), "-")
 }
 
 // geometry is a page's layout in millimetres at A4; k scales it to the paper.
