@@ -171,3 +171,21 @@ func ExampleFold() {
 	// nuoc mam phu quoc
 	// true
 }
+
+func TestSlug(t *testing.T) {
+	for _, c := range []struct {
+		in       string
+		keepCase bool
+		want     string
+	}{
+		{Fold("Hội chợ OCOP Hà Nội – mùa Thu 2026"), false, "hoi-cho-ocop-ha-noi-mua-thu-2026"},
+		{"A-01", true, "A-01"},
+		{"  ..//A 01//  ", false, "a-01"},
+		{"Hội", false, "h-i"}, // not folded: only ASCII letters stay
+		{"", false, ""},
+	} {
+		if got := Slug(c.in, c.keepCase); got != c.want {
+			t.Errorf("Slug(%q, %v) = %q, want %q", c.in, c.keepCase, got, c.want)
+		}
+	}
+}
