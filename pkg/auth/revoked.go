@@ -45,13 +45,8 @@ func (r *Revocations) Revoke(account string, notBefore time.Time) {
 // Revoked reports whether a token of account issued at issued is refused; a token without an
 // issue time (zero) is refused when the account has any revocation.
 func (r *Revocations) Revoked(account string, issued time.Time) bool {
-	if r == nil {
-		return false
-	}
-	r.mu.RLock()
-	t, ok := r.after[account]
-	r.mu.RUnlock()
-	return ok && issued.Before(t)
+	t := r.NotBefore(account)
+	return !t.IsZero() && issued.Before(t)
 }
 
 // NotBefore is the time account's tokens must be issued at or after (zero: none revoked).
