@@ -3,6 +3,7 @@ package localstack_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopfair/ocopfair/dev/localstack"
 	"github.com/ocopfair/ocopfair/dev/testenv"
@@ -63,6 +64,17 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 	refused(second, "the matchmaking service refuses the token from before the password change")
 	third := gw.With(changed.AccessToken)
 	works(third, "the token the password change answered")
+	// A feed the new session makes at once (its token stamped at the revocation's second) lives.
+	var fresh struct{ Path string }
+	if r := third.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil); r.Status != 200 {
+		t.Fatalf("new session's feed: %d %s", r.Status, r.Body)
+	} else {
+		r.Decode(t, &fresh)
+	}
+	time.Sleep(1500 * time.Millisecond) // the revocation's consumer has run by now
+	if r := gw.Do(t, "GET", fresh.Path, nil); r.Status != 200 {
+		t.Errorf("the new session's calendar feed: %d %s", r.Status, r.Body)
+	}
 
 	var tok struct {
 		AccessToken string `json:"access_token"`

@@ -1,6 +1,9 @@
 package events
 
-import "time"
+import (
+	"fmt"
+	"time"
+)
 
 // AccountRegisteredV1 is the payload of gateway.account.registered: a person got an account.
 type AccountRegisteredV1 struct {
@@ -24,6 +27,14 @@ type AccountTokensRevokedV1 struct {
 	AccountID string    `json:"account_id"`
 	NotBefore time.Time `json:"not_before"`
 	Reason    string    `json:"reason"`
+}
+
+// Validate reports what is missing from a revocation: a consumer treats such an event as poison.
+func (p AccountTokensRevokedV1) Validate() error {
+	if p.AccountID == "" || p.NotBefore.IsZero() {
+		return fmt.Errorf("revocation without account_id or not_before")
+	}
+	return nil
 }
 
 // CertificationV1 is a quality certification a producer holds.

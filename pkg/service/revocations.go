@@ -85,7 +85,7 @@ func (h *Host) followRevocationsSince(ctx context.Context, since time.Time) erro
 func (h *Host) revoke(data []byte) {
 	var env events.Envelope
 	var p events.AccountTokensRevokedV1
-	if err := json.Unmarshal(data, &env); err != nil || env.Decode(&p) != nil || p.AccountID == "" || p.NotBefore.IsZero() {
+	if err := json.Unmarshal(data, &env); err != nil || env.Decode(&p) != nil || p.Validate() != nil {
 		h.Log.Warn("skipping a malformed revocation", "size", len(data))
 		return
 	}

@@ -55,10 +55,17 @@ func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func
 	return after, true
 }
 
-// signedIn is the caller's account; it answers 401 itself when the account is gone.
+// signedIn is the caller's account; it answers 401 itself when the account is gone, and 403 when
+// it is disabled (its token may pass until the revocation reaches this replica: a password
+// change then must not hand out a token stamped after the disabling).
 func (rt *Routes) signedIn(c *gin.Context) (Account, bool) {
 	p, _ := httpx.PrincipalFrom(c)
-	return rt.account(c, p.AccountID, apperr.New(apperr.Unauthorized, msgAccountGone))
+	acc, ok := rt.account(c, p.AccountID, apperr.New(apperr.Unauthorized, msgAccountGone))
+	if ok && acc.Disabled {
+		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAccountDisabled))
+		return Account{}, false
+	}
+	return acc, ok
 }
 
 // account is the account id; it answers missing when there is none, and errors, itself.

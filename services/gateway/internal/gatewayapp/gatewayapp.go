@@ -85,7 +85,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return fail(err)
 	}
 	onBehalf := auth.NewSigner(keys.Private, keys.KID, cfg.JWTIssuer, cfg.JWTAudience, time.Minute)
-	if a.live, err = live.NewRelay(host.NC, live.NewLookup(cfg.Upstreams, onBehalf).Scope); err != nil {
+	if a.live, err = live.NewRelay(host.NC, live.NewLookup(cfg.Upstreams, onBehalf).After(host.Revocations).Scope); err != nil {
 		return fail(err)
 	}
 	a.engine = a.routes()
@@ -116,6 +116,8 @@ func (a *App) bootstrapAdmin(ctx context.Context) error {
 			existing.Disabled = false
 			if err = a.accounts.Enable(ctx, existing); err == nil {
 				a.host.Log.Warn("enabled the admin account of OCOPFAIR_ADMIN_EMAIL again", "email", existing.Email)
+			} else if apperr.Is(err, apperr.Conflict) {
+				err = nil // another replica starting enabled it first
 			}
 		}
 		return err

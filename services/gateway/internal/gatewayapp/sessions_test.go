@@ -150,3 +150,22 @@ func TestTheEnvironmentsAdminIsEnabledAtStart(t *testing.T) {
 	again := startOn(t, natsURL, dir, nil)
 	again.login(t, "admin@example.vn", "admin-password-1")
 }
+
+// Until a disabling reaches a replica, the account's token still passes there; the account's own
+// routes refuse it anyway, so a password change cannot hand out a token stamped after the
+// disabling. (The relay is off: the revocation is stored, never published.)
+func TestADisabledAccountGetsNoNewToken(t *testing.T) {
+	f := start(t, func(c *Config) { c.RelayOff = true })
+	tok, id := f.register(t, "htx.disabled@example.vn", "producer")
+	admin := f.client.With(f.login(t, "admin@example.vn", "admin-password-1"))
+	if r := admin.Do(t, "POST", "/api/accounts/"+id+"/disable", nil); r.Status != 200 {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	producer := f.client.With(tok)
+	if r := producer.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": "long-enough-pw", "new_password": "another-long-pw"}); r.Status != 403 || strings.Contains(string(r.Body), "access_token") {
+		t.Errorf("a disabled account changing its password: %d %s", r.Status, r.Body)
+	}
+	if r := producer.Do(t, "GET", "/api/auth/me", nil); r.Status != 403 {
+		t.Errorf("a disabled account's me: %d %s", r.Status, r.Body)
+	}
+}

@@ -66,7 +66,9 @@ func (rt *Routes) stream(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgTokenInURL))
 		return
 	}
-	p, err := rt.tickets.Redeem(c.Query("ticket"), time.Now())
+	// A revocation seen from here on ends the stream (one seen before refuses its ticket).
+	opened := time.Now()
+	p, err := rt.tickets.Redeem(c.Query("ticket"), opened)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -82,7 +84,6 @@ func (rt *Routes) stream(c *gin.Context) {
 		return
 	}
 	defer leave()
-	opened := time.Now()
 	ended := func() bool { return rt.tickets.revoked.RevokedSince(p.AccountID, opened) }
 	c.Header("Content-Type", "text/event-stream")
 	c.Header("Cache-Control", "no-cache")

@@ -29,6 +29,14 @@ type Lookup struct {
 	// onBehalf issues the one-minute tokens the lookup asks the services with.
 	onBehalf *auth.Signer
 	client   *http.Client
+	revoked  *auth.Revocations
+}
+
+// After makes the lookup's tokens issued no earlier than the account's revocation (the stream's
+// own token passed it, and may be stamped up to a second ahead of this clock).
+func (l *Lookup) After(r *auth.Revocations) *Lookup {
+	l.revoked = r
+	return l
 }
 
 // NewLookup returns a lookup that asks upstreams (the services' base URLs by proxy service name)
@@ -44,7 +52,11 @@ func (l *Lookup) Scope(ctx context.Context, p auth.Principal) (Scope, error) {
 		scope.All = true
 		return scope, nil
 	}
-	tok, _, err := l.onBehalf.Issue(p, time.Now(), uuid.NewString())
+	at := time.Now()
+	if nb := l.revoked.NotBefore(p.AccountID); nb.After(at) {
+		at = nb
+	}
+	tok, _, err := l.onBehalf.Issue(p, at, uuid.NewString())
 	if err != nil {
 		return scope, err
 	}

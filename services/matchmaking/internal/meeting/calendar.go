@@ -136,8 +136,14 @@ func (cal *Calendar) createFeed(c *gin.Context) {
 	}
 	secret := make([]byte, 24)
 	_, _ = rand.Read(secret)
+	// The caller's token passed the account's revocation: the feed counts as made no earlier than
+	// its time (a token signed in the revocation's second is stamped ahead of this clock).
+	made := time.Now().UTC()
+	if nb := cal.Revoked.NotBefore(p.AccountID); nb.After(made) {
+		made = nb.UTC()
+	}
 	doc := feedDoc{ID: feedKey(p.AccountID, fairID), Token: base64.RawURLEncoding.EncodeToString(secret), FairID: fairID, Account: p.AccountID,
-		Participant: who, Lang: string(httpx.Lang(c)), CreatedAt: time.Now().UTC()}
+		Participant: who, Lang: string(httpx.Lang(c)), CreatedAt: made}
 	if _, err := cal.Feeds.ReplaceOne(c.Request.Context(), bson.M{"_id": doc.ID}, doc, options.Replace().SetUpsert(true)); err != nil {
 		httpx.RespondError(c, storage.MapError(err, "calendar feed"))
 		return

@@ -191,7 +191,7 @@ func (a *Agendas) OnBuyer(env events.Envelope) error {
 // Consumer returns the durable consumer that ends the calendar feeds of an account whose sessions
 // ended (see OnAccountRevoked).
 func (cal *Calendar) Consumer() bus.Consumer {
-	return bus.Consumer{Durable: "matchmaking-calendar-revocations", Stream: "GATEWAY", Subjects: []string{events.AccountTokensRevoked}, Handler: cal.OnAccountRevoked}
+	return bus.Consumer{Durable: "matchmaking-calendar-revocations", Stream: events.StreamOf(events.AccountTokensRevoked), Subjects: []string{events.AccountTokensRevoked}, Handler: cal.OnAccountRevoked}
 }
 
 // OnAccountRevoked deletes the private calendar feeds the account made before its sessions ended
@@ -199,8 +199,11 @@ func (cal *Calendar) Consumer() bus.Consumer {
 // for good, where the revocation in memory stops it only while it is remembered.
 func (cal *Calendar) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountTokensRevokedV1
-	if err := env.Decode(&pl); err != nil || pl.AccountID == "" || pl.NotBefore.IsZero() {
-		return bus.Permanent(fmt.Errorf("bad revocation payload: %v", err))
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	if err := pl.Validate(); err != nil {
+		return bus.Permanent(err)
 	}
 	_, err := cal.Feeds.DeleteMany(ctx, bson.M{"account": pl.AccountID, "created_at": bson.M{"$lt": pl.NotBefore}})
 	return err

@@ -238,6 +238,17 @@ func TestExactRepairAgreesWithTryingEverything(t *testing.T) {
 		if s.spread() <= q.MaxBreakSpread && (!some || s.total != want || sol.Status != Optimal) {
 			t.Errorf("day %d: %s with %d breaks (bound %d), trying everything without moves finds %d (%v)", i, sol.Status, s.total, sol.LowerBound, want, some)
 		}
+		if some {
+			// The other annealing may hold the best schedule already (upper): the bound is its
+			// breaks, not those of the schedule this solver holds.
+			other := newSolver(q)
+			other.greedy()
+			var bound, upper atomic.Int64
+			upper.Store(int64(want))
+			if other.exactRepair(context.Background(), &bound, &upper) && bound.Load() != int64(want) {
+				t.Errorf("day %d: with the best schedule elsewhere, bound %d, want %d", i, bound.Load(), want)
+			}
+		}
 	}
 	if tried < 60 || settledN*10 < tried*8 {
 		t.Errorf("%d of %d repairs settled", settledN, tried)
@@ -254,13 +265,7 @@ func floorNeverAbove(t *testing.T, q Problem) {
 	if !ok {
 		return
 	}
-	b := &repairSearch{s: r, ctx: context.Background(), free: free, left: make([]int, len(r.pids)), fit: make([]uint64, len(r.ms)), alone: make([]bool, len(r.pids))}
-	for _, m := range free {
-		for _, p := range r.ms[m].parts {
-			b.left[p]++
-		}
-	}
-	b.runs, b.next = make([][2]int, len(free)+1), make([][2]int, len(free)+1)
+	b := newRepairSearch(context.Background(), r, free)
 	var least func(i int) int // least cost completing the placement of free[:i]
 	least = func(i int) int {
 		if i == len(free) {

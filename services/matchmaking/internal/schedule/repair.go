@@ -13,8 +13,8 @@ import (
 // them; the best repair is then the schedule that moves nothing and has the fewest breaks. After
 // a few changes few meetings are not kept, and a branch and bound over them alone finds that
 // schedule and proves it: the answer is then "optimal" (no move, every meeting placed, and no
-// schedule that moves nothing has fewer breaks) within milliseconds, where the annealing would
-// use its whole time limit without knowing.
+// schedule that moves nothing and keeps the spread has fewer breaks) within milliseconds, where
+// the annealing would use its whole time limit without knowing.
 //
 // The search places the meetings not kept one at a time, the one with the fewest slots left
 // first, each slot in order of the breaks it adds. It prunes on a bound: each participant ends
@@ -22,10 +22,13 @@ import (
 // free slots they may take (tables and partners aside), and the sum must stay below the best
 // schedule so far.
 
-// repairNodes caps the placements one exact repair tries; repairInf is the bound of a
-// participant whose meetings left cannot all fit (a sum of them cannot overflow).
+// repairNodes caps the placements one exact repair tries; repairFree is the most meetings not
+// kept it takes on (more rarely settle, and its quarter of the time is better spent bounding and
+// annealing); repairInf is the bound of a participant whose meetings left cannot all fit (a sum
+// of them cannot overflow).
 const (
 	repairNodes = 2_000_000
+	repairFree  = 60
 	repairInf   = 1 << 40
 )
 
@@ -53,14 +56,35 @@ type repairSearch struct {
 func (s *solver) exactRepair(ctx context.Context, bound, upper *atomic.Int64) bool {
 	r := newSolver(s.p)
 	free, ok := r.keptInPlace()
-	if !ok {
+	if !ok || len(free) > repairFree {
 		return false
 	}
-	n := len(r.pids)
-	b := &repairSearch{s: r, ctx: ctx, free: free, left: make([]int, n), fit: make([]uint64, len(r.ms)), alone: make([]bool, n), bestCost: math.MaxInt}
+	b := newRepairSearch(ctx, r, free)
 	if u := upper.Load(); u < math.MaxInt64 {
 		b.bestCost = int(u) // a schedule that moves nothing, places everything and keeps the spread
 	}
+	b.search()
+	if b.aborted || b.bestCost == math.MaxInt || b.bestCost > moveCost+int(bound.Load()) {
+		return false
+	}
+	proved := int64(b.bestCost) // nothing beat upper's schedule (moves nothing, keeps the spread), held by the other annealing
+	if b.best != nil {
+		s.restore(snapshot{slot: b.best})
+		s.offer(upper)
+		if proved = int64(s.total); s.spread() > s.p.MaxBreakSpread {
+			return true // settled, but the spread the kept meetings force leaves it feasible
+		}
+	}
+	if proved > bound.Load() {
+		bound.Store(proved)
+	}
+	return true
+}
+
+// newRepairSearch is a search placing free on r, whose kept meetings are in place.
+func newRepairSearch(ctx context.Context, r *solver, free []int) *repairSearch {
+	n := len(r.pids)
+	b := &repairSearch{s: r, ctx: ctx, free: free, left: make([]int, n), fit: make([]uint64, len(r.ms)), alone: make([]bool, n), bestCost: math.MaxInt}
 	most := 0
 	for _, m := range free {
 		for _, p := range r.ms[m].parts {
@@ -69,18 +93,7 @@ func (s *solver) exactRepair(ctx context.Context, bound, upper *atomic.Int64) bo
 		}
 	}
 	b.runs, b.next = make([][2]int, most+1), make([][2]int, most+1)
-	b.search()
-	if b.aborted || b.bestCost == math.MaxInt || b.bestCost > moveCost+int(bound.Load()) {
-		return false
-	}
-	if b.best != nil {
-		s.restore(snapshot{slot: b.best})
-		s.offer(upper)
-	}
-	if s.spread() <= s.p.MaxBreakSpread && int64(s.total) > bound.Load() {
-		bound.Store(int64(s.total))
-	}
-	return true
+	return b
 }
 
 // keptInPlace places every kept meeting that can be placed at its kept slot and returns the

@@ -106,6 +106,8 @@ function viewAccount() {
       if (r.ok) {
         S.token = r.data.access_token;
         localStorage.setItem("ocopfair.token", S.token);
+        // The old stream ends with the old session: open the new one's now.
+        if (S.live) { S.live.close(); S.live = null; }
         startLive();
         toast(t("password_changed"));
         render(true);
