@@ -64,17 +64,7 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 	refused(second, "the matchmaking service refuses the token from before the password change")
 	third := gw.With(changed.AccessToken)
 	works(third, "the token the password change answered")
-	// A feed the new session makes at once (its token stamped at the revocation's second) lives.
-	var fresh struct{ Path string }
-	if r := third.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil); r.Status != 200 {
-		t.Fatalf("new session's feed: %d %s", r.Status, r.Body)
-	} else {
-		r.Decode(t, &fresh)
-	}
-	time.Sleep(1500 * time.Millisecond) // the revocation's consumer has run by now
-	if r := gw.Do(t, "GET", fresh.Path, nil); r.Status != 200 {
-		t.Errorf("the new session's calendar feed: %d %s", r.Status, r.Body)
-	}
+	checkNewSessionsFeedLives(t, gw, third, fairID)
 
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -94,4 +84,19 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 		t.Fatalf("enable: %d %s", r.Status, r.Body)
 	}
 	works(signIn("mật-khẩu-mới-2026"), "a sign-in once enabled again")
+}
+
+// checkNewSessionsFeedLives: a calendar feed a session makes right after a revocation (its token
+// stamped at the revocation's second, ahead of the service's clock) lives on.
+func checkNewSessionsFeedLives(t *testing.T, gw, session testenv.Client, fairID string) {
+	t.Helper()
+	var fresh struct{ Path string }
+	r := session.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil)
+	if r.Decode(t, &fresh); r.Status != 200 {
+		t.Fatalf("new session's feed: %d %s", r.Status, r.Body)
+	}
+	time.Sleep(1500 * time.Millisecond) // the revocation's consumer has run by now
+	if r := gw.Do(t, "GET", fresh.Path, nil); r.Status != 200 {
+		t.Errorf("the new session's calendar feed: %d %s", r.Status, r.Body)
+	}
 }
