@@ -292,6 +292,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	// let an image load: it has to be drawn, not only given a src.
 	prod.until("the product's QR code drawn", "(() => { const i = document.querySelector('#product-list .qr-box img.qr'); return i.src.startsWith('blob:') && i.complete && i.naturalWidth > 0 })() && document.querySelector('#product-list .verify-link').href.includes('/v/')", false)
 	prod.shot("products")
+	if got := prod.eval("String(document.querySelector('#product-list').scrollWidth <= document.querySelector('#product-list').closest('.card').clientWidth)"); got != "true" {
+		t.Errorf("the product list is wider than its card: its QR code or photo button is cut off")
+	}
 	prod.open("#/producer/fairs")
 	prod.until("the fair open for applications", "document.querySelector('#apply-"+fairID+"')", true)
 	prod.shot("open-fairs")

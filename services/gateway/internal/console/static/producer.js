@@ -95,10 +95,12 @@ async function viewProducer() {
   const sets = ref.criteria_sets.map((c) => [c.number, criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
-    h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list" }, h("tbody", {}, products.map((x, i) => h("tr", {},
-      h("td", {}, x.name_vi, photoInput(x)), h("td", {}, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
-      h("td", {}, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
-      h("td", { class: "product-supply" }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
+    h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
+      // On a phone each product is a card (table.stack): its cells one under another, labelled.
+      h("td", { class: "product-name" }, h("strong", {}, x.name_vi), photoInput(x)),
+      h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
+      h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
+      h("td", { class: "product-supply", "data-label": t("cat_price") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
