@@ -225,6 +225,7 @@ func walkJourney(t *testing.T, j journey) {
 	stepImportedProducerClaimsProfile(t, j, lost, code)
 	stepEnglishSwitch(t, buyer)
 	stepSessionsEnd(t, j, org, prod, buyer)
+	stepProducerEditsAndRemovesProduct(t, prod)
 }
 
 // stepAdminCreatesOrganiser: an admin creates the organiser's account.

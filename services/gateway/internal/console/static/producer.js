@@ -97,7 +97,7 @@ async function viewProducer() {
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
-      h("td", { class: "product-name" }, h("strong", {}, x.name_vi), photoInput(x)),
+      h("td", { class: "product-name" }, h("strong", {}, x.name_vi), photoInput(x), productEdit(x)),
       h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
       h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
       h("td", { class: "product-supply", "data-label": t("cat_price") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
@@ -136,6 +136,33 @@ function qrBox(x, sc) {
     if (res.ok) img.src = URL.createObjectURL(await res.blob());
   });
   return box;
+}
+
+// productEdit folds a product's changes under "Sửa": the name, the price range and monthly
+// supply (what changes with a season), and the certificate when it is renewed; and removes the
+// product from the catalogue after a confirmation.
+function productEdit(x) {
+  const c = x.certificate || {};
+  const del = h("button", { type: "button", class: "danger", id: "delete-" + x.id }, t("delete_product"));
+  del.addEventListener("click", async () => {
+    if (!confirm(t("delete_product_confirm").replace("{name}", x.name_vi))) return;
+    const r = await api("DELETE", "/api/products/" + x.id);
+    if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
+  });
+  return h("details", { class: "product-edit" }, h("summary", {}, t("edit")), form([
+    { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
+    { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd },
+    { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true, value: x.monthly_capacity },
+    { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), value: c.decision_no },
+    { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by },
+    { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date", value: c.issued_on },
+  ], t("save"), async (v) => {
+    const body = { name_vi: v.name_vi, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd, monthly_capacity: v.monthly_capacity,
+      certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on } };
+    const r = await api("PATCH", "/api/products/" + x.id, body);
+    if (r.ok) { toast(t("saved")); render(true); }
+    return r;
+  }, { id: "edit-" + x.id }), h("div", { class: "actions" }, del));
 }
 
 // photoInput adds or changes a product's photo straight from the phone's camera or its files:
