@@ -217,9 +217,9 @@ func stepNestedFieldErrors(t *testing.T, prod browser) {
 		"#new-product-issued_on": "01/06/2015"})
 	prod.eval("toast.timer && clearTimeout(toast.timer), document.querySelector('#toast').textContent = '', ''")
 	prod.submit("new-product")
-	prod.until("the date's error under it", "document.querySelector('[data-field=issued_on].bad .err').textContent.length > 0", false)
+	prod.until("the date's error under it", "document.querySelector('#new-product [data-field=issued_on].bad .err').textContent.length > 0", false)
 	prod.shot("nested-error")
-	msg := prod.eval("document.querySelector('[data-field=issued_on] .err').textContent")
+	msg := prod.eval("document.querySelector('#new-product [data-field=issued_on] .err').textContent")
 	if !strings.ContainsAny(msg, "àáảãạăắằẳẵặâấầẩẫậèéẻẽẹêếềểễệìíỉĩịòóỏõọôốồổỗộơớờởỡợùúủũụưứừửữựỳýỷỹỵđ") {
 		t.Errorf("issued_on error %q is not in Vietnamese", msg)
 	}
@@ -229,7 +229,7 @@ func stepNestedFieldErrors(t *testing.T, prod browser) {
 	// Screen readers read the error with the field, once however often the form is refused.
 	prod.eval("document.querySelector('#new-product .form-err').textContent = 'x', ''")
 	prod.submit("new-product")
-	prod.until("refused again", "document.querySelector('#new-product .form-err').textContent === '' && document.querySelector('[data-field=issued_on].bad')", false)
+	prod.until("refused again", "document.querySelector('#new-product .form-err').textContent === '' && document.querySelector('#new-product [data-field=issued_on].bad')", false)
 	if d := prod.eval("document.querySelector('#new-product-issued_on').getAttribute('aria-describedby')"); d != "new-product-issued_on-hint new-product-issued_on-err" {
 		t.Errorf("issued_on aria-describedby = %q after two refusals", d)
 	}
