@@ -55,7 +55,7 @@ func stepProductPriceWithDots(t *testing.T, prod browser) {
 		t.Errorf("a capacity typed 1000 reads %q once left, want 1.000", got)
 	}
 	prod.submit("new-product")
-	prod.until("the price refused under its field", "document.querySelector('[data-field=price_min_vnd].bad .err') && document.querySelector('[data-field=price_min_vnd] .err').textContent.startsWith('Nhập một số nguyên')", false)
+	prod.until("the price refused under its field", "document.querySelector('#new-product [data-field=price_min_vnd].bad .err') && document.querySelector('#new-product [data-field=price_min_vnd] .err').textContent.startsWith('Nhập một số nguyên')", false)
 	if got := prod.eval("document.querySelector('#new-product-price_min_vnd').getAttribute('aria-invalid') + ' ' + document.querySelectorAll('#product-list tbody tr').length"); got != "true 1" {
 		t.Errorf("after a refused price: aria-invalid and products listed = %q, want \"true 1\"", got)
 	}
