@@ -38,21 +38,34 @@ func (rt *Routes) registerSessions(api httpx.API) {
 }
 
 // revoke stores acc changed by change, with its tokens issued before now revoked for reason, and
-// returns it; it answers the error itself and reports false.
+// returns it; it answers the error itself and reports false. A revocation of the account stored
+// meanwhile (another device signing out everywhere) is read and revoked after; any other change
+// (a new password, disabled) is a conflict.
 func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func(*Account)) (Account, bool) {
-	after := acc
-	change(&after)
-	after.TokensValidAfter = NotBefore(rt.now())
-	if !after.TokensValidAfter.After(acc.TokensValidAfter) {
-		// A token stamped at the last revocation's time (a sign-in in its second) must go too.
-		after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
-	}
-	if err := rt.accounts.Revoke(c.Request.Context(), acc, after, reason, correlation.From(c.Request.Context())); err != nil {
+	ctx := c.Request.Context()
+	for try := 0; ; try++ {
+		after := acc
+		change(&after)
+		after.TokensValidAfter = NotBefore(rt.now())
+		if !after.TokensValidAfter.After(acc.TokensValidAfter) {
+			// A token stamped at the last revocation's time (a sign-in in its second) must go too.
+			after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
+		}
+		err := rt.accounts.Revoke(ctx, acc, after, reason, correlation.From(ctx))
+		if err == nil {
+			rt.written()
+			return after, true
+		}
+		if try < 10 && apperr.Is(err, apperr.Conflict) {
+			now, found, rerr := rt.accounts.ByID(ctx, acc.ID)
+			if rerr == nil && found && now.PasswordHash == acc.PasswordHash && now.Disabled == acc.Disabled {
+				acc = now
+				continue
+			}
+		}
 		httpx.RespondError(c, err)
 		return Account{}, false
 	}
-	rt.written()
-	return after, true
 }
 
 // signedIn is the caller's account; it answers 401 itself when the account is gone, and 403 when

@@ -59,12 +59,17 @@ func documentOf(a Account) document {
 
 // Revoke stores the account as after (a new password hash, disabled or enabled, and the time its
 // tokens must be issued after) together with a gateway.account.tokens_revoked event for that time
-// and reason, provided it still has before's password hash and state (Conflict otherwise): every
-// service then refuses its earlier tokens.
+// and reason, provided it still has before's password hash, state and revocation time (Conflict
+// otherwise: a revocation racing it must not be overwritten with an earlier time): every service
+// then refuses its earlier tokens.
 func (s *Store) Revoke(ctx context.Context, before, after Account, reason, correlationID string) error {
-	filter := bson.M{"_id": before.ID, "password_hash": before.PasswordHash, "disabled": before.Disabled}
+	filter := bson.M{"_id": before.ID, "password_hash": before.PasswordHash, "disabled": before.Disabled,
+		"tokens_valid_after": before.TokensValidAfter}
 	if !before.Disabled {
 		filter["disabled"] = bson.M{"$ne": true} // accounts stored before the field have none
+	}
+	if before.TokensValidAfter.IsZero() {
+		filter["tokens_valid_after"] = bson.M{"$not": bson.M{"$gt": before.TokensValidAfter}} // nor this one
 	}
 	return s.w.Replace(ctx, filter, documentOf(after), "", correlationID, outbox.Event{
 		Subject: events.AccountTokensRevoked, AggregateID: after.ID, Payload: events.AccountTokensRevokedV1{

@@ -3,10 +3,13 @@ package gatewayapp
 import (
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/account"
 	"github.com/ocopfair/ocopfair/services/gateway/internal/live"
 )
@@ -167,5 +170,45 @@ func TestADisabledAccountGetsNoNewToken(t *testing.T) {
 	}
 	if r := producer.Do(t, "GET", "/api/auth/me", nil); r.Status != 403 {
 		t.Errorf("a disabled account's me: %d %s", r.Status, r.Body)
+	}
+}
+
+// Devices of one account signing out everywhere at once all succeed, and a revocation is never
+// stored over with an earlier time. (The relay is off, so every request passes its token check
+// and reaches the store.)
+func TestRevocationsRacing(t *testing.T) {
+	f := start(t, func(c *Config) { c.RelayOff = true })
+	_, id := f.register(t, "htx.race@example.vn", "producer")
+	toks := make([]string, 6)
+	for i := range toks {
+		toks[i] = f.login(t, "htx.race@example.vn", "long-enough-pw")
+	}
+	status := make([]int, len(toks))
+	var wg sync.WaitGroup
+	for i, tok := range toks {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			status[i] = f.client.With(tok).Do(t, "POST", "/api/auth/sign-out-everywhere", nil).Status
+		}()
+	}
+	wg.Wait()
+	for i, s := range status {
+		if s != 204 {
+			t.Errorf("device %d signing out everywhere at once with the others: %d, want 204", i, s)
+		}
+	}
+	acc, found, err := f.app.accounts.ByID(t.Context(), id)
+	if err != nil || !found || acc.TokensValidAfter.IsZero() {
+		t.Fatalf("the account after signing out: %v %v %v", acc.TokensValidAfter, found, err)
+	}
+	stale, after := acc, acc
+	stale.TokensValidAfter = acc.TokensValidAfter.Add(-time.Second)
+	after.TokensValidAfter = acc.TokensValidAfter.Add(-time.Second / 2)
+	if err := f.app.accounts.Revoke(t.Context(), stale, after, events.RevokedSignOut, ""); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("a revocation read before a later one was stored: %v, want a conflict", err)
+	}
+	if now, _, _ := f.app.accounts.ByID(t.Context(), id); !now.TokensValidAfter.Equal(acc.TokensValidAfter) {
+		t.Errorf("tokens valid after %v, then %v after a stale revocation", acc.TokensValidAfter, now.TokensValidAfter)
 	}
 }
