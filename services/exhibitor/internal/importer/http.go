@@ -1,11 +1,14 @@
 package importer
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"io"
+	"math"
 	"mime"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -36,7 +39,19 @@ type Routes struct {
 	// Timeout bounds an import, which goes on after the client disconnects; 0 means
 	// DefaultTimeout.
 	Timeout time.Duration
+	// Concurrent imports run at once on this replica (0 means DefaultConcurrent): each holds
+	// the service's one database connection for thousands of writes, which a fair's producers
+	// share. Another waits up to Wait (0 means DefaultWait) and is then refused with 503.
+	Concurrent int
+	Wait       time.Duration
+	gate       chan struct{}
 }
+
+// DefaultConcurrent and DefaultWait bound imports running at once on a replica.
+const (
+	DefaultConcurrent = 2
+	DefaultWait       = 20 * time.Second
+)
 
 func (h *Routes) timeout() time.Duration {
 	if h.Timeout > 0 {
@@ -47,9 +62,10 @@ func (h *Routes) timeout() time.Duration {
 
 // Register registers the route.
 func (h *Routes) Register(api httpx.API) {
+	h.gate = make(chan struct{}, cmp.Or(h.Concurrent, DefaultConcurrent))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: Path, Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field \"file\"; at most 10 MiB, 5000 rows). " +
-			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.", Response: Report{},
+			"Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice. While other imports keep the service busy, 503 with Retry-After: send the same file again.", Response: Report{}, Errors: []int{http.StatusServiceUnavailable},
 		RequestTypes: []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "multipart/form-data", "application/octet-stream"}}, h.importFile)
 }
 
@@ -59,6 +75,11 @@ func (h *Routes) importFile(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	release, ok := h.acquire(c)
+	if !ok {
+		return
+	}
+	defer release()
 	rows, err := Parse(data)
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -79,6 +100,26 @@ func (h *Routes) importFile(c *gin.Context) {
 	c.Header("Cache-Control", "no-store")
 	c.Header("Vary", "Accept-Language")
 	c.JSON(http.StatusOK, rep.In(httpx.Lang(c)))
+}
+
+// acquire waits for a place among the imports running; when none frees in time it answers 503
+// with Retry-After itself and reports false. release gives the place back.
+func (h *Routes) acquire(c *gin.Context) (release func(), ok bool) {
+	if h.gate == nil { // not registered: a test calling the handler
+		return func() {}, true
+	}
+	wait := cmp.Or(h.Wait, DefaultWait)
+	timer := time.NewTimer(wait)
+	defer timer.Stop()
+	select {
+	case h.gate <- struct{}{}:
+		return func() { <-h.gate }, true
+	case <-timer.C:
+	case <-c.Request.Context().Done():
+	}
+	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	httpx.RespondError(c, apperr.New(apperr.Unavailable, msgImportsBusy))
+	return nil, false
 }
 
 func readUpload(c *gin.Context) ([]byte, error) {

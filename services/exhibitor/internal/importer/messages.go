@@ -18,6 +18,9 @@ var (
 	msgFileUnreadable = apperr.M("import_file_unreadable",
 		"Không đọc được tệp.",
 		"The file could not be read.")
+	msgImportsBusy = apperr.M("import_busy",
+		"Đang có tệp khác được nhập; vui lòng gửi lại tệp này sau ít phút.",
+		"Other imports are running; send this file again in a few minutes.")
 	msgFileEmpty = apperr.M("import_file_empty",
 		"Tệp không có dữ liệu.",
 		"The file is empty.")
