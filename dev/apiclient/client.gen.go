@@ -4707,7 +4707,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducers(ctx context.Context, params *PostProducersParams, body PostProducersJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersImportWithBody Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.
+	// PostProducersImportWithBody Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice. While other imports keep the service busy, 503 with Retry-After: send the same file again.
 	//
 	// Roles: organiser, admin.
 	//
@@ -7070,7 +7070,7 @@ func (c *Client) PostProducers(ctx context.Context, params *PostProducersParams,
 	return c.Client.Do(req)
 }
 
-// PostProducersImportWithBody Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.
+// PostProducersImportWithBody Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice. While other imports keep the service busy, 503 with Retry-After: send the same file again.
 //
 // Roles: organiser, admin.
 //
@@ -14649,7 +14649,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithResponse(ctx context.Context, params *PostProducersParams, body PostProducersJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersResponse, error)
 
-	// PostProducersImportWithBodyWithResponse Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.
+	// PostProducersImportWithBodyWithResponse Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice. While other imports keep the service busy, 503 with Retry-After: send the same file again.
 	//
 	// Roles: organiser, admin.
 	//
@@ -32612,7 +32612,7 @@ func (c *ClientWithResponses) PostProducersWithResponse(ctx context.Context, par
 	return ParsePostProducersResponse(rsp)
 }
 
-// PostProducersImportWithBodyWithResponse Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice.
+// PostProducersImportWithBodyWithResponse Import producers and products from a CSV or XLSX file with Vietnamese headers (the body itself, or multipart field "file"; at most 10 MiB, 5000 rows). Returns what each row became, and for each producer created its claim code (shown only here; the producer needs it to take over the profile). Re-importing creates nothing twice. While other imports keep the service busy, 503 with Retry-After: send the same file again.
 //
 // Roles: organiser, admin.
 //
