@@ -201,10 +201,12 @@ func (p *Product) applyCertificate(f Fields, v *checks, now time.Time) {
 		}
 	}
 	if v.need(f.IssuedOn != nil, "certificate.issued_on") {
-		p.Certificate.IssuedOn = *f.IssuedOn
-		if f.ExpiresOn == nil { // a new issue date restarts the 36 months
+		if f.ExpiresOn == nil && !f.IssuedOn.Equal(p.Certificate.IssuedOn) {
+			// A new issue date restarts the 36 months; the same one sent again (a form saving
+			// the certificate as it is) keeps the expiry, which may be shorter.
 			p.Certificate.ExpiresOn = ocop.DefaultExpiry(*f.IssuedOn)
 		}
+		p.Certificate.IssuedOn = *f.IssuedOn
 	}
 	if f.ExpiresOn != nil {
 		p.Certificate.ExpiresOn = *f.ExpiresOn

@@ -89,6 +89,22 @@ func TestPatchKeepsCertificateUnlessGiven(t *testing.T) {
 	}
 }
 
+// A certificate sent again as it is (a form saving a new price) keeps its expiry: a 12-month
+// certificate that had expired was listed as valid OCOP again after a price edit.
+func TestPatchWithTheSameCertificateKeepsItsExpiry(t *testing.T) {
+	f := valid()
+	f.ExpiresOn = ptr(day(2025, 3, 15))
+	p, err := New("p1", "prod1", f, day(2024, 6, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := p.Certificate
+	next, err := p.Patch(Fields{PriceMax: ptr(int64(150000)), DecisionNo: ptr(c.DecisionNo), IssuedBy: ptr(c.IssuedBy), IssuedOn: ptr(c.IssuedOn)}, day(2025, 6, 1))
+	if err != nil || !next.Certificate.ExpiresOn.Equal(day(2025, 3, 15)) || next.Certificate.Status(day(2025, 6, 1)) != c.Status(day(2025, 6, 1)) {
+		t.Errorf("after a price edit with the certificate as it was: expires %v (was %v), %v", next.Certificate.ExpiresOn, c.ExpiresOn, err)
+	}
+}
+
 // The issue date may be today in Vietnam, whatever the hour and the zone of the clock, but not
 // later: the probe's certificate of 2099 was listed as valid until 2102.
 func TestIssueDateNotAfterToday(t *testing.T) {

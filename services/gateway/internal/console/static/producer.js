@@ -157,8 +157,10 @@ function productEdit(x) {
     { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by },
     { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date", value: c.issued_on },
   ], t("save"), async (v) => {
-    const body = { name_vi: v.name_vi, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd, monthly_capacity: v.monthly_capacity,
-      certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on } };
+    const body = { name_vi: v.name_vi, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd, monthly_capacity: v.monthly_capacity };
+    // The certificate goes whole, and only when it changed (a renewal, a corrected decision).
+    const cert = { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on };
+    if (Object.keys(cert).some((k) => cert[k] !== (c[k] || undefined))) body.certificate = cert;
     const r = await api("PATCH", "/api/products/" + x.id, body);
     if (r.ok) { toast(t("saved")); render(true); }
     return r;
