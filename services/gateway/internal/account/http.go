@@ -87,6 +87,15 @@ type Routes struct {
 	written func()
 	// now is the time the limits and tokens see.
 	now func() time.Time
+	// revoked are the revocations this replica's verifier follows (nil: none).
+	revoked *auth.Revocations
+}
+
+// RefuseAtOnce has the routes tell revoked of each revocation they store, so that this replica
+// refuses the tokens at once rather than when the event comes back.
+func (rt *Routes) RefuseAtOnce(revoked *auth.Revocations) *Routes {
+	rt.revoked = revoked
+	return rt
 }
 
 // NewRoutes returns the account routes on accounts. Tokens are signed by signer, passwords hashed
@@ -230,6 +239,9 @@ func (rt *Routes) me(c *gin.Context) {
 }
 
 func (rt *Routes) createAccount(c *gin.Context) {
+	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
+		return
+	}
 	var req createAccountRequest
 	if !httpx.Bind(c, &req) {
 		return
@@ -244,6 +256,9 @@ func (rt *Routes) createAccount(c *gin.Context) {
 }
 
 func (rt *Routes) listAccounts(c *gin.Context) {
+	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
+		return
+	}
 	var after string
 	page, err := httpx.PageAfter(c, &after)
 	if err != nil {

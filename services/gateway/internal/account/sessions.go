@@ -38,34 +38,73 @@ func (rt *Routes) registerSessions(api httpx.API) {
 }
 
 // revoke stores acc changed by change, with its tokens issued before now revoked for reason, and
-// returns it; it answers the error itself and reports false. A revocation of the account stored
-// meanwhile (another device signing out everywhere) is read and revoked after; any other change
-// (a new password, disabled) is a conflict.
-func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func(*Account)) (Account, bool) {
+// returns it; it answers the error itself and reports false. The replica refuses the tokens at
+// once; the others when the event reaches them. Another change stored meanwhile (another device
+// signing out everywhere, a password changed while an admin disables the account) is read again
+// and revoked after, when fits says the change still applies to it (else its error is answered);
+// when it already revoked as much and changed nothing else, nothing more is written.
+func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func(*Account), fits func(Account) error) (Account, bool) {
 	ctx := c.Request.Context()
-	for try := 0; ; try++ {
+	wanted := NotBefore(rt.now())
+	for try := 0; try < 20; try++ {
 		after := acc
 		change(&after)
-		after.TokensValidAfter = NotBefore(rt.now())
+		after.TokensValidAfter = wanted
 		if !after.TokensValidAfter.After(acc.TokensValidAfter) {
+			if try > 0 && after.PasswordHash == acc.PasswordHash && after.Disabled == acc.Disabled {
+				rt.refuse(acc)
+				return acc, true // a revocation stored meanwhile did it all
+			}
 			// A token stamped at the last revocation's time (a sign-in in its second) must go too.
 			after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
 		}
 		err := rt.accounts.Revoke(ctx, acc, after, reason, correlation.From(ctx))
 		if err == nil {
 			rt.written()
-			return after, true
-		}
-		if try < 10 && apperr.Is(err, apperr.Conflict) {
-			now, found, rerr := rt.accounts.ByID(ctx, acc.ID)
-			if rerr == nil && found && now.PasswordHash == acc.PasswordHash && now.Disabled == acc.Disabled {
-				acc = now
+			rt.refuse(after)
+			// A sign-in that read the account before this write, begun in a later second than
+			// the one revoked from, stamps its token with that second: revoke from now too.
+			if now := NotBefore(rt.now()); now.After(after.TokensValidAfter) {
+				acc, wanted = after, now
 				continue
 			}
+			return after, true
 		}
-		httpx.RespondError(c, err)
-		return Account{}, false
+		if !apperr.Is(err, apperr.Conflict) {
+			break
+		}
+		fresh, found, rerr := rt.accounts.ByID(ctx, acc.ID)
+		switch {
+		case rerr != nil:
+			err = rerr
+		case !found:
+			err = apperr.New(apperr.NotFound, msgAccountNotFound)
+		default:
+			err = fits(fresh)
+		}
+		if err != nil {
+			httpx.RespondError(c, err)
+			return Account{}, false
+		}
+		acc = fresh
 	}
+	httpx.RespondError(c, apperr.New(apperr.Conflict, msgAccountChanged))
+	return Account{}, false
+}
+
+// refuse makes this replica refuse acc's tokens issued before its revocation at once.
+func (rt *Routes) refuse(acc Account) {
+	if rt.revoked != nil {
+		rt.revoked.Revoke(acc.ID, acc.TokensValidAfter)
+	}
+}
+
+// enabled is fits for a change that applies to any enabled account.
+func enabled(a Account) error {
+	if a.Disabled {
+		return apperr.New(apperr.Forbidden, msgAccountDisabled)
+	}
+	return nil
 }
 
 // signedIn is the caller's account; it answers 401 itself when the account is gone, and 403 when
@@ -100,7 +139,7 @@ func (rt *Routes) signOutEverywhere(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if _, ok := rt.revoke(c, acc, events.RevokedSignOut, func(*Account) {}); ok {
+	if _, ok := rt.revoke(c, acc, events.RevokedSignOut, func(*Account) {}, enabled); ok {
 		c.Status(http.StatusNoContent)
 	}
 }
@@ -136,12 +175,20 @@ func (rt *Routes) changePassword(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }); ok {
+	if acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, func(now Account) error {
+		if now.PasswordHash != acc.PasswordHash { // checked against the password it had
+			return apperr.New(apperr.Conflict, msgAccountChanged)
+		}
+		return enabled(now)
+	}); ok {
 		rt.answerToken(c, acc, acc.TokensValidAfter)
 	}
 }
 
 func (rt *Routes) disable(c *gin.Context) {
+	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
+		return
+	}
 	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
 	if !ok {
 		return
@@ -151,7 +198,7 @@ func (rt *Routes) disable(c *gin.Context) {
 		return
 	}
 	if !acc.Disabled {
-		if acc, ok = rt.revoke(c, acc, events.RevokedDisabled, func(a *Account) { a.Disabled = true }); !ok {
+		if acc, ok = rt.revoke(c, acc, events.RevokedDisabled, func(a *Account) { a.Disabled = true }, func(Account) error { return nil }); !ok {
 			return
 		}
 	}
@@ -159,6 +206,9 @@ func (rt *Routes) disable(c *gin.Context) {
 }
 
 func (rt *Routes) enable(c *gin.Context) {
+	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
+		return
+	}
 	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
 	if !ok {
 		return

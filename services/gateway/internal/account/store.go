@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -79,6 +80,15 @@ func (s *Store) Revoke(ctx context.Context, before, after Account, reason, corre
 // Enable stores that the account may sign in again (no event: its old tokens stay revoked).
 func (s *Store) Enable(ctx context.Context, a Account) error {
 	return s.w.Replace(ctx, bson.M{"_id": a.ID, "disabled": true}, documentOf(a), "", "")
+}
+
+// AnotherAdminEnabled reports whether an admin other than id may sign in.
+func (s *Store) AnotherAdminEnabled(ctx context.Context, id string) (bool, error) {
+	n, err := s.c.CountDocuments(ctx, bson.M{"role": auth.RoleAdmin, "_id": bson.M{"$ne": id}, "disabled": bson.M{"$ne": true}}, options.Count().SetLimit(1))
+	if err != nil {
+		return false, storage.MapError(err, "account")
+	}
+	return n > 0, nil
 }
 
 // Create stores a new account together with its gateway.account.registered event. It returns a

@@ -105,14 +105,19 @@ func (k keySource) Key(_ context.Context, kid string) (ed25519.PublicKey, error)
 }
 
 // bootstrapAdmin creates the first admin from the environment if that email has no account yet,
-// and enables it again if it was disabled: it is the way back in when two admins disabled each
-// other (no write can count the admins left and disable one at once).
+// and enables it again if it was disabled while no other admin may sign in: it is the way back
+// in when two admins disabled each other (no write can count the admins left and disable one at
+// once). Disabled by another admin who can still sign in, it stays disabled.
 func (a *App) bootstrapAdmin(ctx context.Context) error {
 	if a.cfg.AdminEmail == "" {
 		return nil
 	}
 	if existing, found, err := a.accounts.ByEmail(ctx, a.cfg.AdminEmail); err != nil || found {
+		var others bool
 		if err == nil && existing.Disabled && existing.Role == auth.RoleAdmin {
+			others, err = a.accounts.AnotherAdminEnabled(ctx, existing.ID)
+		}
+		if err == nil && existing.Disabled && existing.Role == auth.RoleAdmin && !others {
 			existing.Disabled = false
 			if err = a.accounts.Enable(ctx, existing); err == nil {
 				a.host.Log.Warn("enabled the admin account of OCOPFAIR_ADMIN_EMAIL again", "email", existing.Email)
@@ -149,7 +154,7 @@ func (a *App) Run(ctx context.Context, ln net.Listener) error {
 
 func (a *App) routes() *gin.Engine {
 	r, api := a.host.Router("ocopfair gateway", "Accounts, sign-in and tokens. Every other /api path is routed to the service that owns it; the gateway's /openapi.json merges this document with the services'.")
-	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).Register(api)
+	account.NewRoutes(a.accounts, a.signer, a.cfg.Hash, a.cfg.LoginPerMinute, a.host.NotifyRelays, a.cfg.Clock).RefuseAtOnce(a.host.Revocations).Register(api)
 	console.Routes{}.Register(r, api)
 	verify.Routes{}.Register(r)
 	tickets := live.NewTickets(a.keys.Private, a.keys.KID, a.keys.Public).RefuseRevoked(a.host.Revocations)

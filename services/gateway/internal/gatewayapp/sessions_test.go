@@ -130,9 +130,10 @@ func TestSignOutEverywhereEndsLiveStreams(t *testing.T) {
 	}
 }
 
-// Two admins may disable each other; the admin of OCOPFAIR_ADMIN_EMAIL is enabled again when the
-// gateway starts, the way back in.
-func TestTheEnvironmentsAdminIsEnabledAtStart(t *testing.T) {
+// The admin of OCOPFAIR_ADMIN_EMAIL disabled by another admin stays disabled across restarts
+// while that admin may sign in; when no admin is left (two disabled each other at once), it is
+// enabled again when the gateway starts, the way back in.
+func TestTheEnvironmentsAdminIsEnabledAtStartWhenNoAdminIsLeft(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	dir := t.TempDir()
 	first := startOn(t, natsURL, dir, nil)
@@ -151,12 +152,29 @@ func TestTheEnvironmentsAdminIsEnabledAtStart(t *testing.T) {
 	}
 	first.app.host.Close()
 	again := startOn(t, natsURL, dir, nil)
-	again.login(t, "admin@example.vn", "admin-password-1")
+	if r := again.client.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}); r.Status != 403 {
+		t.Fatalf("the environment's admin, disabled by an admin who may sign in, after a restart: %d, want 403", r.Status)
+	}
+	// The second admin disabled too, as when two disable each other at the same moment.
+	acc, _, err := again.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := acc
+	after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
+	if err := again.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
+		t.Fatal(err)
+	}
+	again.app.host.Close()
+	third := startOn(t, natsURL, dir, nil)
+	third.login(t, "admin@example.vn", "admin-password-1")
 }
 
-// Until a disabling reaches a replica, the account's token still passes there; the account's own
-// routes refuse it anyway, so a password change cannot hand out a token stamped after the
-// disabling. (The relay is off: the revocation is stored, never published.)
+// A replica refuses the tokens of an account it disabled at once. Until a disabling stored by
+// another replica reaches it, the account's token still passes there; the account's own routes
+// and an admin's account routes refuse it anyway, so a password change cannot hand out a token
+// stamped after the disabling, nor a disabled admin enable itself. (The relay is off: a
+// revocation is stored, never published; the other replica's write is the store's.)
 func TestADisabledAccountGetsNoNewToken(t *testing.T) {
 	f := start(t, func(c *Config) { c.RelayOff = true })
 	tok, id := f.register(t, "htx.disabled@example.vn", "producer")
@@ -164,12 +182,46 @@ func TestADisabledAccountGetsNoNewToken(t *testing.T) {
 	if r := admin.Do(t, "POST", "/api/accounts/"+id+"/disable", nil); r.Status != 200 {
 		t.Fatalf("disable: %d %s", r.Status, r.Body)
 	}
+	if r := f.client.With(tok).Do(t, "GET", "/api/auth/me", nil); r.Status != 401 || !strings.Contains(string(r.Body), "token_revoked") {
+		t.Errorf("the token of an account this replica disabled: %d %s", r.Status, r.Body)
+	}
+
+	disableElsewhere := func(email string) {
+		t.Helper()
+		acc, _, err := f.app.accounts.ByEmail(t.Context(), email)
+		if err != nil {
+			t.Fatal(err)
+		}
+		after := acc
+		after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
+		if err := f.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok, _ = f.register(t, "htx.disabled2@example.vn", "producer")
+	disableElsewhere("htx.disabled2@example.vn")
 	producer := f.client.With(tok)
 	if r := producer.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": "long-enough-pw", "new_password": "another-long-pw"}); r.Status != 403 || strings.Contains(string(r.Body), "access_token") {
 		t.Errorf("a disabled account changing its password: %d %s", r.Status, r.Body)
 	}
 	if r := producer.Do(t, "GET", "/api/auth/me", nil); r.Status != 403 {
 		t.Errorf("a disabled account's me: %d %s", r.Status, r.Body)
+	}
+
+	if r := admin.Do(t, "POST", "/api/accounts", map[string]string{"email": "admin2@example.vn", "password": "admin-password-2", "name": "Quản trị 2", "role": "admin"}); r.Status != 201 {
+		t.Fatalf("second admin: %d %s", r.Status, r.Body)
+	}
+	second := f.client.With(f.login(t, "admin2@example.vn", "admin-password-2"))
+	var me account.Response
+	second.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
+	disableElsewhere("admin2@example.vn")
+	for _, path := range []string{"/api/accounts/" + me.ID + "/enable", "/api/accounts/" + id + "/enable"} {
+		if r := second.Do(t, "POST", path, nil); r.Status != 403 {
+			t.Errorf("a disabled admin's %s: %d %s", path, r.Status, r.Body)
+		}
+	}
+	if r := second.Do(t, "GET", "/api/accounts", nil); r.Status != 403 {
+		t.Errorf("a disabled admin listing accounts: %d", r.Status)
 	}
 }
 
@@ -210,5 +262,32 @@ func TestRevocationsRacing(t *testing.T) {
 	}
 	if now, _, _ := f.app.accounts.ByID(t.Context(), id); !now.TokensValidAfter.Equal(acc.TokensValidAfter) {
 		t.Errorf("tokens valid after %v, then %v after a stale revocation", acc.TokensValidAfter, now.TokensValidAfter)
+	}
+}
+
+// A revocation whose write ends in a later second than the one it revoked from is stored again
+// from that second: a sign-in that read the account before the write, begun after that second
+// started, stamps its token with it, and the token must not pass.
+func TestARevocationWrittenAcrossASecondRevokesFromThatSecond(t *testing.T) {
+	var mu sync.Mutex
+	now, step := time.Now(), time.Duration(0)
+	clock := func() time.Time {
+		mu.Lock()
+		defer mu.Unlock()
+		now = now.Add(step)
+		return now
+	}
+	f := start(t, func(c *Config) { c.RelayOff = true; c.Clock = clock })
+	tok, id := f.register(t, "htx.second@example.vn", "producer")
+	mu.Lock()
+	base := time.Now().Truncate(time.Second).Add(time.Second)
+	now, step = base.Add(600*time.Millisecond), 300*time.Millisecond // read at .9, written at 1.2
+	mu.Unlock()
+	if r := f.client.With(tok).Do(t, "POST", "/api/auth/sign-out-everywhere", nil); r.Status != 204 {
+		t.Fatalf("sign out everywhere: %d %s", r.Status, r.Body)
+	}
+	acc, _, err := f.app.accounts.ByID(t.Context(), id)
+	if want := base.Add(2 * time.Second); err != nil || !acc.TokensValidAfter.Equal(want) {
+		t.Errorf("tokens valid after %v (%v), want %v: the second the write ended in", acc.TokensValidAfter, err, want)
 	}
 }
