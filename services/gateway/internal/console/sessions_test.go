@@ -21,12 +21,20 @@ func stepSessionsEnd(t *testing.T, j journey, org, prod, buyer browser) {
 	prod.fill(map[string]string{"#change-password-current_password": "wrong-password-1", "#change-password-new_password": "mat-ong-bac-ha-2027"})
 	prod.submit("change-password")
 	prod.until("a wrong current password said at its field", "document.querySelector('#change-password-current_password-err').textContent.includes('không đúng mật khẩu hiện tại')", false)
+	before := prod.eval("S.token")
 	prod.fill(map[string]string{"#change-password-current_password": "mat-ong-bac-ha", "#change-password-new_password": "mat-ong-bac-ha-2027"})
 	prod.submit("change-password")
 	prod.until("the password changed", "document.querySelector('#toast').textContent.includes('Đã đổi mật khẩu')", false)
 	prod.shot("account")
 	prod.open("#/producer")
 	prod.until("still signed in, with the products", "document.querySelector('#product-list') && localStorage.getItem('ocopfair.token')", false)
+	// Another tab still on the token from before the change is refused: it goes on with the new
+	// session the browser holds, and does not sign this one out.
+	prod.eval("S.token = " + strconv.Quote(before) + ", api('GET', '/api/auth/me').then((r) => { window.otherTab = r.status }), ''")
+	prod.until("the other tab's request answered", "window.otherTab", false)
+	if got := prod.eval("(localStorage.getItem('ocopfair.token') === S.token && S.token !== " + strconv.Quote(before) + ") + ' ' + location.hash"); got != "true #/producer" {
+		t.Errorf("after a tab with the old token was refused: token kept and page = %q, want \"true #/producer\"", got)
+	}
 
 	old := buyer.eval("S.token")
 	buyer.open("#/account")

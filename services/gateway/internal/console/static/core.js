@@ -99,14 +99,21 @@ function claims() {
 
 async function api(method, path, body, opts = {}) {
   const headers = { Accept: "application/json", "Accept-Language": S.lang };
-  if (S.token) headers.Authorization = "Bearer " + S.token;
+  const sent = S.token;
+  if (sent) headers.Authorization = "Bearer " + sent;
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) headers["Content-Type"] = "application/json";
   if (opts.idem) headers["Idempotency-Key"] = opts.idem;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : body instanceof FormData || body instanceof Blob ? body : JSON.stringify(body) });
   let data = null;
   const text = await res.text();
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
-  if (res.status === 401 && S.token && !opts.quiet) { logout(); }
+  if (res.status === 401 && sent && sent === S.token && !opts.quiet) {
+    // Another tab that changed the password or signed in again holds the account's new session:
+    // go on with it rather than sign that tab out too. A request sent before this tab's own new
+    // token (sent !== S.token) ends nothing.
+    const stored = localStorage.getItem("ocopfair.token");
+    if (stored && stored !== sent) { S.token = stored; S.me = null; render(); } else logout();
+  }
   return { ok: res.ok, status: res.status, data };
 }
 
