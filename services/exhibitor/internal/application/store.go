@@ -315,6 +315,11 @@ func (s *Store) ByProducer(ctx context.Context, producerID, before string, limit
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 }
 
+// ActiveOfProducer returns the active applications of a producer.
+func (s *Store) ActiveOfProducer(ctx context.Context, producerID string) ([]Application, error) {
+	return s.find(ctx, bson.M{"producer_id": producerID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())
+}
+
 // ActiveForFair returns the active applications of a fair.
 func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Application, error) {
 	return s.find(ctx, bson.M{"fair_id": fairID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())

@@ -32,6 +32,7 @@ type App struct {
 	products  *product.Store
 	claims    *producer.ClaimStore
 	apps      *application.Model
+	appStore  *application.Store
 	catalogue *product.Catalogue
 }
 
@@ -73,6 +74,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	apps := application.NewStore(host.DB)
+	a.appStore = apps
 	if a.apps, err = followApplications(ctx, host, apps, a.producers); err != nil {
 		host.Close()
 		return nil, err
@@ -88,7 +90,8 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")
 	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
-	productRoutes := &product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now}
+	productRoutes := &product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now,
+		Holding: catalog{a}.FairsHolding}
 	productRoutes.Register(api)
 	(&product.PhotoRoutes{Routes: productRoutes, Photos: product.NewPhotoStore(host.DB, product.DefaultPhotoCacheBytes)}).Register(api)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)

@@ -189,3 +189,36 @@ func TestApplyingToADraftFairIsNotFound(t *testing.T) {
 		t.Errorf("applying to a draft: %d %s, want 404 that names neither its status nor its window", r.Status, r.Body)
 	}
 }
+
+// A product an active application lists is what the fair shows: removing it is refused (409,
+// naming the fair) until the application is withdrawn; the organiser is refused too.
+func TestAProductInAnApplicationStaysInTheCatalogue(t *testing.T) {
+	f := start(t)
+	orgTok, orgID := f.tokens.Token(t, "organiser", "")
+	f.publishFair(t, openFair("fair-keep", orgID), events.FairPublished)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	a, _, prod := f.producerWithProduct(t, "1700000021", "Mật ong bạc hà Mèo Vạc", 4, issued)
+	testenv.Eventually(t, "the fair in the read model", func() bool {
+		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-keep/applications", nil).Status == http.StatusOK
+	})
+	r := a.Do(t, "POST", "/api/fairs/fair-keep/applications", map[string]any{"product_ids": []string{prod}})
+	var app struct{ ID string }
+	if r.Decode(t, &app); r.Status != http.StatusCreated {
+		t.Fatalf("apply: %d %s", r.Status, r.Body)
+	}
+	for who, c := range map[string]testenv.Client{"producer": a, "organiser": f.api.With(orgTok)} {
+		r := c.Do(t, "DELETE", "/api/products/"+prod, nil)
+		if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "product_in_application") || !strings.Contains(string(r.Body), "Hội chợ OCOP Hà Nội") {
+			t.Errorf("the %s removing a product an application lists: %d %s", who, r.Status, r.Body)
+		}
+	}
+	if r := a.Do(t, "GET", "/api/products/"+prod, nil); r.Status != http.StatusOK {
+		t.Fatalf("the product after a refused removal: %d", r.Status)
+	}
+	if r := a.Do(t, "POST", "/api/applications/"+app.ID+"/withdraw", nil); r.Status != http.StatusOK {
+		t.Fatalf("withdraw: %d %s", r.Status, r.Body)
+	}
+	if r := a.Do(t, "DELETE", "/api/products/"+prod, nil); r.Status != http.StatusNoContent {
+		t.Errorf("removing the product once the application is withdrawn: %d %s", r.Status, r.Body)
+	}
+}

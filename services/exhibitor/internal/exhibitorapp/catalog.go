@@ -3,6 +3,8 @@ package exhibitorapp
 import (
 	"context"
 	"fmt"
+	"slices"
+	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
@@ -26,6 +28,32 @@ func (c catalog) OwnerOf(ctx context.Context, producerID string) (product.Owner,
 		return product.Owner{}, err
 	}
 	return ownerOf(p), nil
+}
+
+// FairsHolding names the fairs, not yet over, to which an active application of producerID lists
+// productID: the product is the one shown there, so it must not leave the catalogue.
+func (c catalog) FairsHolding(ctx context.Context, producerID, productID string) ([]string, error) {
+	apps, err := c.a.appStore.ActiveOfProducer(ctx, producerID)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, a := range apps {
+		if !slices.ContainsFunc(a.Products, func(p application.Product) bool { return p.ProductID == productID }) {
+			continue
+		}
+		f, err := c.a.appStore.Fair(ctx, a.FairID)
+		if apperr.Is(err, apperr.NotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if time.Now().Before(f.EndDate.AddDate(0, 0, 1)) {
+			names = append(names, f.NameVI)
+		}
+	}
+	return names, nil
 }
 
 // ApplicantOf returns the producer profile of an account (NotFound when it has none). The

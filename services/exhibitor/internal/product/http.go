@@ -160,7 +160,10 @@ type Routes struct {
 	Catalogue *Catalogue
 	Notify    func()
 	Now       func() time.Time
-	memo      *httpx.Memo
+	// Holding names the fairs not yet over to which an active application lists a product of a
+	// producer, which then cannot be removed (nil: none).
+	Holding func(ctx context.Context, producerID, productID string) ([]string, error)
+	memo    *httpx.Memo
 }
 
 // Register registers the product routes.
@@ -181,7 +184,8 @@ func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/products/:id", Tag: "products", Roles: editors,
 		Summary: "Change a product (its producer, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
-		Summary: "Remove a product from the catalogue."}, h.delete)
+		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.",
+		Errors:  []int{http.StatusConflict}}, h.delete)
 }
 
 // mayEdit reports whether the caller may change products of owner.
@@ -314,7 +318,17 @@ func (h *Routes) patch(c *gin.Context) {
 }
 
 func (h *Routes) delete(c *gin.Context) {
+	ctx := c.Request.Context()
 	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
+		if h.Holding != nil {
+			fairs, err := h.Holding(ctx, p.ProducerID, p.ID)
+			if err != nil {
+				return p, err
+			}
+			if len(fairs) > 0 {
+				return p, apperr.New(apperr.Conflict, msgInApplication, strings.Join(fairs, "; "))
+			}
+		}
 		p.Deleted = true
 		p.Revision++
 		p.UpdatedAt = h.now()

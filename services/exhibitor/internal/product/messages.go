@@ -68,6 +68,9 @@ var (
 	msgNotFound = apperr.M("product_not_found",
 		"Không tìm thấy sản phẩm.",
 		"The product was not found.")
+	msgInApplication = apperr.M("product_in_application",
+		"Sản phẩm đang có trong đơn đăng ký gian hàng tại: %s. Rút đơn trước khi xoá sản phẩm.",
+		"The product is in a booth application to: %s. Withdraw the application before removing the product.")
 	msgNotYours = apperr.M("product_not_yours",
 		"Đây là sản phẩm của chủ thể OCOP khác.",
 		"This is another producer's product.")

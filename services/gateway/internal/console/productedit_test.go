@@ -3,14 +3,15 @@ package console_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
 
 // stepProducerEditsAndRemovesProduct: the producer opens "Sửa" under a product, raises the price
 // range and enters a renewed certificate's decision, sees them listed with the certificate's
-// expiry as it was (a 12-month one, not reset to 36 months), then removes the product after the
-// confirmation.
+// expiry as it was (a 12-month one, not reset to 36 months); removing it is refused while the
+// fair's application lists it, and a product in no application goes after the confirmation.
 func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	t.Helper()
 	prod.open("#/producer")
@@ -44,8 +45,21 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if got := prod.eval("window.keptExpiry"); got != expiry {
 		t.Errorf("after the edit the certificate expires on %s, want %s as before", got, expiry)
 	}
+	// The product is in the fair's application: removing it is refused, saying so.
 	prod.eval("window.confirm = () => true, ''")
 	prod.run(chromedp.Click("#product-list .product-edit summary"))
 	prod.run(chromedp.Click("#product-list button[id^='delete-']", chromedp.NodeVisible))
-	prod.until("the product removed", "!document.querySelector('#product-list') && document.querySelector('#new-product')", false)
+	prod.until("told the product is in an application", "document.querySelector('#toast').textContent.includes('đơn đăng ký gian hàng') && document.querySelector('#toast').textContent.includes('Rút đơn')", false)
+	if n := prod.eval("String(document.querySelectorAll('#product-list tbody tr').length)"); n != "1" {
+		t.Errorf("products listed after a refused removal: %s, want 1", n)
+	}
+	// A product in no application goes after the confirmation.
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-decision_no": "124/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
+		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
+	prod.submit("new-product")
+	prod.until("the second product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
+	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
+	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
+	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
+	prod.until("the product removed", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn')", false)
 }
