@@ -37,8 +37,8 @@ var (
 		"giá phải từ 0 đến 1 tỷ đồng",
 		"prices must be 0 to 1 billion VND")
 	msgPriceMinAboveMax = apperr.M("price_min_above_max",
-		"không được lớn hơn price_max_vnd",
-		"must not exceed price_max_vnd")
+		"không được lớn hơn giá cao nhất (giá đến)",
+		"must not exceed the highest price (price to)")
 	msgCapacity = apperr.M("monthly_capacity_range",
 		"phải từ 0 đến 1 tỷ",
 		"must be 0 to 1 billion")

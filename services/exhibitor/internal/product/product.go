@@ -161,13 +161,16 @@ func (v *checks) need(given bool, field string) bool {
 // applyRating copies what the product is and how it is rated: names, criteria set and stars.
 func (p *Product) applyRating(f Fields, v *checks) {
 	if v.need(f.NameVI != nil, "name_vi") {
-		n := clean(*f.NameVI, 200)
-		if v.Expect(utf8.RuneCountInString(n) >= 3, "name_vi", apperr.LengthBetween, 3, 200) {
+		n := vntext.Clean(*f.NameVI)
+		if l := utf8.RuneCountInString(n); v.Expect(l >= 3 && l <= 200, "name_vi", apperr.LengthBetween, 3, 200) {
 			p.NameVI = n
 		}
 	}
 	if f.NameEN != nil {
-		p.NameEN = clean(*f.NameEN, 200)
+		n := vntext.Clean(*f.NameEN)
+		if v.Expect(utf8.RuneCountInString(n) <= 200, "name_en", apperr.LengthBetween, 0, 200) {
+			p.NameEN = n
+		}
 	}
 	if v.need(f.CriteriaSet != nil, "criteria_set") {
 		if _, ok := ocop.CriteriaSetByNumber(*f.CriteriaSet); v.Expect(ok, "criteria_set", msgCriteriaSet) {
@@ -244,8 +247,10 @@ func (p *Product) applyTrade(f Fields, v *checks) {
 	if f.PriceMax != nil {
 		p.PriceMax = *f.PriceMax
 	}
-	v.Expect(p.PriceMin >= 0 && p.PriceMax >= 0 && p.PriceMax <= 1_000_000_000, "price_max_vnd", msgPriceRange)
-	v.Expect(p.PriceMax == 0 || p.PriceMin <= p.PriceMax, "price_min_vnd", msgPriceMinAboveMax)
+	minOK := v.Expect(p.PriceMin >= 0 && p.PriceMin <= 1_000_000_000, "price_min_vnd", msgPriceRange)
+	if v.Expect(p.PriceMax >= 0 && p.PriceMax <= 1_000_000_000, "price_max_vnd", msgPriceRange) && minOK {
+		v.Expect(p.PriceMax == 0 || p.PriceMin <= p.PriceMax, "price_min_vnd", msgPriceMinAboveMax)
+	}
 	if f.MonthlyCapacity != nil {
 		v.Expect(*f.MonthlyCapacity >= 0 && *f.MonthlyCapacity <= 1e9, "monthly_capacity", msgCapacity)
 		p.MonthlyCapacity = *f.MonthlyCapacity

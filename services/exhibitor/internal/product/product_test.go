@@ -2,6 +2,7 @@ package product
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -55,6 +56,9 @@ func TestNewInvalid(t *testing.T) {
 		{"expiry beyond 36 months", func(f *Fields) { f.ExpiresOn = ptr(day(2028, 1, 1)) }, "certificate.expires_on"},
 		{"unknown unit", func(f *Fields) { f.Unit = ptr("barrel") }, "unit"},
 		{"min above max", func(f *Fields) { f.PriceMin = ptr(int64(200000)) }, "price_min_vnd"},
+		{"min above a billion with no max", func(f *Fields) { f.PriceMin, f.PriceMax = ptr(int64(3_000_000_000)), ptr(int64(0)) }, "price_min_vnd"},
+		{"a name of 201 letters", func(f *Fields) { f.NameVI = ptr(strings.Repeat("ạ", 201)) }, "name_vi"},
+		{"an English name of 201 letters", func(f *Fields) { f.NameEN = ptr(strings.Repeat("a", 201)) }, "name_en"},
 		{"month 13", func(f *Fields) { f.SeasonMonths = &[]int{13} }, "season_months[0]"},
 		{"image not a url", func(f *Fields) { f.ImageURLs = &[]string{"ftp://x"} }, "image_urls[0]"},
 	}
