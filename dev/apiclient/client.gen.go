@@ -4818,7 +4818,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/products (the `GetProducts` operationId).
 	GetProducts(ctx context.Context, params *GetProductsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteProductsId Remove a product from the catalogue.
+	// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -7331,7 +7331,7 @@ func (c *Client) GetProducts(ctx context.Context, params *GetProductsParams, req
 	return c.Client.Do(req)
 }
 
-// DeleteProductsId Remove a product from the catalogue.
+// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
 //
 // Roles: producer, organiser, admin.
 //
@@ -14780,7 +14780,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/products (the `GetProducts` operationId).
 	GetProductsWithResponse(ctx context.Context, params *GetProductsParams, reqEditors ...RequestEditorFn) (*GetProductsResponse, error)
 
-	// DeleteProductsIdWithResponse Remove a product from the catalogue.
+	// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -32833,7 +32833,7 @@ func (c *ClientWithResponses) GetProductsWithResponse(ctx context.Context, param
 	return ParseGetProductsResponse(rsp)
 }
 
-// DeleteProductsIdWithResponse Remove a product from the catalogue.
+// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
 //
 // Roles: producer, organiser, admin.
 //
