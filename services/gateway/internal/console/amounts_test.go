@@ -60,6 +60,12 @@ func stepProductPriceWithDots(t *testing.T, prod browser) {
 		t.Errorf("after a refused price: aria-invalid and products listed = %q, want \"true 1\"", got)
 	}
 	prod.shot("price-refused")
+	// A number too large to be a price, and a day not on the calendar, are told as such.
+	product["#new-product-price_min_vnd"], product["#new-product-issued_on"] = "99.999.999.999.999.999", "31/02/2025"
+	prod.fill(product)
+	prod.submit("new-product")
+	prod.until("the sizes and the day told", "document.querySelector('#new-product [data-field=price_min_vnd] .err').textContent === 'Số quá lớn.' && document.querySelector('#new-product [data-field=issued_on] .err').textContent.startsWith('Không có ngày này')", false)
+	product["#new-product-issued_on"] = "01/06/2025"
 	product["#new-product-price_min_vnd"] = "250.000"
 	prod.fill(product)
 	prod.submit("new-product")

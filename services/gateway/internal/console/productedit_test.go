@@ -36,9 +36,14 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#" + form + "-price_min_vnd').value"); got != "250.000" {
 		t.Errorf("the edit form shows the price as %q, want 250.000", got)
 	}
+	// A new product half typed below stays typed when the edit is saved and the page refreshed.
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa cà phê"})
 	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "300.000", "#" + form + "-decision_no": "456/QĐ-UBND"})
 	prod.submit(form)
 	prod.until("the new price range and decision listed", "document.querySelector('#product-list') && document.querySelector('#product-list').textContent.includes('300.000') && document.querySelector('#product-list').textContent.includes('456/QĐ-UBND')", false)
+	if got := prod.eval("document.querySelector('#new-product-name_vi').value + '|' + document.querySelector('#" + form + "-price_max_vnd').value"); got != "Mật ong hoa cà phê|300.000" {
+		t.Errorf("after saving the edit: the new product's name and the edited price read %q, want the name kept as typed", got)
+	}
 	prod.shot("product-edited")
 	prod.eval(`window.keptExpiry = '', api('GET', '` + product + `').then((g) => { window.keptExpiry = g.data.certificate.expires_on; }), ''`)
 	prod.until("the product read again", "window.keptExpiry", false)

@@ -62,7 +62,11 @@ function fieldInput(fd, id) {
 }
 
 // amountError is what an amount field says of a text that is no amount.
-const amountError = (el) => t(el.dataset.amount === "decimal" ? "amount_invalid_decimal" : "amount_invalid");
+const amountError = (el) => t(el.value.replace(/\D/g, "").replace(/^0+/, "").length > 15 ? "amount_too_large" : el.dataset.amount === "decimal" ? "amount_invalid_decimal" : "amount_invalid");
+
+// dateError is what a date field says of a text that is no date: a day the calendar lacks
+// (31/02/2026) is told apart from a text in another form.
+const dateError = (el) => t(/^\s*\d{1,2}[/.-]\d{1,2}[/.-]\d{4}\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
 
 // checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
 // 1.500.000, a bad one marked with its error (sending is refused too, see form).
@@ -95,6 +99,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
   }
   const btn = h("button", { type: "submit" }, submitLabel);
   f.append(h("div", { class: "full form-err", role: "alert" }), h("div", { class: "full actions" }, btn));
+  f.addEventListener("input", () => delete f.dataset.sending);
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearErrors(f);
@@ -106,7 +111,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
       else if (fd.type === "file") values[fd.name] = el.files[0];
       else if (fd.type === "date") {
         values[fd.name] = isoDate(el.value);
-        if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("date_invalid") });
+        if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: dateError(el) });
       } else if (fd.type === "time") {
         values[fd.name] = hhmm(el.value);
         if (values[fd.name] === null) bad.push({ field: fd.path || fd.name, message: t("time_invalid") });
@@ -119,11 +124,16 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
     }
     if (bad.length) { showErrors(f, { ok: false, data: { errors: bad } }); return; }
     btn.disabled = true;
+    // What it holds is being saved, then saved: a refresh (which the save may start without
+    // waiting for it) does not keep it typed in, until the person types here again.
+    f.dataset.sending = "1";
+    let res;
     try {
-      const res = await onSubmit(values);
+      res = await onSubmit(values);
       if (res && !res.ok) showErrors(f, res);
     } finally {
       btn.disabled = false;
+      if (!res || !res.ok) delete f.dataset.sending;
     }
   });
   return f;
@@ -175,7 +185,7 @@ function showErrors(f, res) {
     const box = e.field ? fieldBox(f, e.field) : null;
     if (!box) { rest.push(e.message); continue; }
     // The API asks for dates as yyyy-mm-dd; people here type dd/mm/yyyy, so that is what is said.
-    const message = e.code === "not_date" && box.querySelector("[data-date]") ? t("date_invalid") : e.message;
+    const message = e.code === "not_date" && box.querySelector("[data-date]") ? dateError(box.querySelector("[data-date]")) : e.message;
     const el = markField(box, message);
     first = first || el;
   }

@@ -44,7 +44,10 @@ async function render(refresh) {
     if (!m) continue;
     const node = await view(...m.slice(1));
     if (mine !== rendering) return; // a newer render won
+    // A refresh after one form is saved keeps what was typed in the others.
+    const kept = refresh ? typedIn(app) : [];
     app.replaceChildren(node);
+    typeAgain(kept);
     app.removeAttribute("aria-busy");
     layout();
     if (!refresh) app.focus();
@@ -52,6 +55,34 @@ async function render(refresh) {
   }
   app.replaceChildren(h("p", {}, "404"));
   app.removeAttribute("aria-busy");
+}
+
+// typedIn lists the fields of root's forms that hold what the person typed, by ID, except in a
+// form being saved.
+function typedIn(root) {
+  const out = [];
+  for (const el of root.querySelectorAll("form input, form textarea, form select")) {
+    if (!el.id || el.type === "file" || el.closest("form[data-sending]")) continue;
+    if (el.tagName === "SELECT") {
+      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) out.push([el.id, [...el.selectedOptions].map((o) => o.value)]);
+    } else if (el.type === "checkbox" || el.type === "radio") {
+      if (el.checked !== el.defaultChecked) out.push([el.id, el.checked]);
+    } else if (el.value !== el.defaultValue) out.push([el.id, el.value]);
+  }
+  return out;
+}
+
+// typeAgain puts kept values back into the fields of the same IDs, opening what folds them.
+function typeAgain(kept) {
+  for (const [id, v] of kept) {
+    const el = document.getElementById(id);
+    if (!el) continue;
+    if (el.tagName === "SELECT") for (const o of el.options) o.selected = v.includes(o.value);
+    else if (typeof v === "boolean") el.checked = v;
+    else el.value = v;
+    const fold = el.closest("details");
+    if (fold) fold.open = true;
+  }
 }
 
 // ---------- auth views ----------
