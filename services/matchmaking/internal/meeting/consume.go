@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/bus"
@@ -205,6 +206,27 @@ func (cal *Calendar) OnAccountRevoked(ctx context.Context, env events.Envelope) 
 	if err := pl.Validate(); err != nil {
 		return bus.Permanent(err)
 	}
-	_, err := cal.Feeds.DeleteMany(ctx, bson.M{"account": pl.AccountID, "created_at": bson.M{"$lt": pl.NotBefore}})
+	if _, err := cal.Feeds.DeleteMany(ctx, bson.M{"account": pl.AccountID, "created_at": bson.M{"$lt": pl.NotBefore}}); err != nil {
+		return err
+	}
+	// Feeds made before they recorded their account are known by their key alone (no more are
+	// made, so these are few).
+	cur, err := cal.Feeds.Find(ctx, bson.M{"account": bson.M{"$exists": false}}, options.Find().SetProjection(bson.M{"_id": 1, "fair_id": 1}))
+	if err != nil {
+		return err
+	}
+	var legacy []feedDoc
+	if err := cur.All(ctx, &legacy); err != nil {
+		return err
+	}
+	var ids bson.A
+	for _, d := range legacy {
+		if d.ID == feedKey(pl.AccountID, d.FairID) {
+			ids = append(ids, d.ID)
+		}
+	}
+	if len(ids) > 0 {
+		_, err = cal.Feeds.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": ids}, "account": bson.M{"$exists": false}})
+	}
 	return err
 }
