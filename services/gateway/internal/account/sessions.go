@@ -185,11 +185,17 @@ func (rt *Routes) changePassword(c *gin.Context) {
 	}
 }
 
-func (rt *Routes) disable(c *gin.Context) {
-	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
-		return
+// target is the account an admin's route names; it answers itself when there is none, and when
+// the admin is disabled (before its revocation arrives).
+func (rt *Routes) target(c *gin.Context) (Account, bool) {
+	if _, ok := rt.signedIn(c); !ok {
+		return Account{}, false
 	}
-	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
+	return rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
+}
+
+func (rt *Routes) disable(c *gin.Context) {
+	acc, ok := rt.target(c)
 	if !ok {
 		return
 	}
@@ -206,10 +212,7 @@ func (rt *Routes) disable(c *gin.Context) {
 }
 
 func (rt *Routes) enable(c *gin.Context) {
-	if _, ok := rt.signedIn(c); !ok { // a disabled admin, before its revocation arrives
-		return
-	}
-	acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound))
+	acc, ok := rt.target(c)
 	if !ok {
 		return
 	}

@@ -156,15 +156,7 @@ func TestTheEnvironmentsAdminIsEnabledAtStartWhenNoAdminIsLeft(t *testing.T) {
 		t.Fatalf("the environment's admin, disabled by an admin who may sign in, after a restart: %d, want 403", r.Status)
 	}
 	// The second admin disabled too, as when two disable each other at the same moment.
-	acc, _, err := again.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
-	if err != nil {
-		t.Fatal(err)
-	}
-	after := acc
-	after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
-	if err := again.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
-		t.Fatal(err)
-	}
+	again.disableInStore(t, "admin2@example.vn")
 	again.app.host.Close()
 	third := startOn(t, natsURL, dir, nil)
 	third.login(t, "admin@example.vn", "admin-password-1")
@@ -186,20 +178,8 @@ func TestADisabledAccountGetsNoNewToken(t *testing.T) {
 		t.Errorf("the token of an account this replica disabled: %d %s", r.Status, r.Body)
 	}
 
-	disableElsewhere := func(email string) {
-		t.Helper()
-		acc, _, err := f.app.accounts.ByEmail(t.Context(), email)
-		if err != nil {
-			t.Fatal(err)
-		}
-		after := acc
-		after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
-		if err := f.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
-			t.Fatal(err)
-		}
-	}
 	tok, _ = f.register(t, "htx.disabled2@example.vn", "producer")
-	disableElsewhere("htx.disabled2@example.vn")
+	f.disableInStore(t, "htx.disabled2@example.vn")
 	producer := f.client.With(tok)
 	if r := producer.Do(t, "POST", "/api/auth/password", map[string]string{"current_password": "long-enough-pw", "new_password": "another-long-pw"}); r.Status != 403 || strings.Contains(string(r.Body), "access_token") {
 		t.Errorf("a disabled account changing its password: %d %s", r.Status, r.Body)
@@ -214,7 +194,7 @@ func TestADisabledAccountGetsNoNewToken(t *testing.T) {
 	second := f.client.With(f.login(t, "admin2@example.vn", "admin-password-2"))
 	var me account.Response
 	second.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
-	disableElsewhere("admin2@example.vn")
+	f.disableInStore(t, "admin2@example.vn")
 	for _, path := range []string{"/api/accounts/" + me.ID + "/enable", "/api/accounts/" + id + "/enable"} {
 		if r := second.Do(t, "POST", path, nil); r.Status != 403 {
 			t.Errorf("a disabled admin's %s: %d %s", path, r.Status, r.Body)
@@ -289,5 +269,20 @@ func TestARevocationWrittenAcrossASecondRevokesFromThatSecond(t *testing.T) {
 	acc, _, err := f.app.accounts.ByID(t.Context(), id)
 	if want := base.Add(2 * time.Second); err != nil || !acc.TokensValidAfter.Equal(want) {
 		t.Errorf("tokens valid after %v (%v), want %v: the second the write ended in", acc.TokensValidAfter, err, want)
+	}
+}
+
+// disableInStore disables the account of email as another replica would: stored with its event,
+// without this replica's routes hearing of it.
+func (f fixture) disableInStore(t *testing.T, email string) {
+	t.Helper()
+	acc, _, err := f.app.accounts.ByEmail(t.Context(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := acc
+	after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
+	if err := f.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
+		t.Fatal(err)
 	}
 }
