@@ -57,10 +57,16 @@ func NewTokens(tb testing.TB) Tokens {
 // Token returns a bearer token for an account with role; an empty accountID makes a new one.
 func (t Tokens) Token(tb testing.TB, role, accountID string) (token, account string) {
 	tb.Helper()
+	return t.TokenAt(tb, role, accountID, time.Now())
+}
+
+// TokenAt is Token issued at at.
+func (t Tokens) TokenAt(tb testing.TB, role, accountID string, at time.Time) (token, account string) {
+	tb.Helper()
 	if accountID == "" {
 		accountID = uuid.Must(uuid.NewV7()).String()
 	}
-	tok, _, err := t.signer.Issue(auth.Principal{AccountID: accountID, Role: role, Name: role + " " + accountID[:8]}, time.Now(), uuid.NewString())
+	tok, _, err := t.signer.Issue(auth.Principal{AccountID: accountID, Role: role, Name: role + " " + accountID[:8]}, at, uuid.NewString())
 	if err != nil {
 		tb.Fatal(err)
 	}

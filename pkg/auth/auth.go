@@ -39,6 +39,9 @@ type Principal struct {
 	Role      string `json:"role"`
 	Name      string `json:"name,omitempty"`
 	Email     string `json:"email,omitempty"`
+	// IssuedAt is when the token it came from was issued (zero when it came from none): what a
+	// token made (a calendar feed) counts as made then, so the token's revocation ends it too.
+	IssuedAt time.Time `json:"-"`
 }
 
 // Is reports whether the principal has one of roles.
@@ -301,6 +304,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	if claims.IssuedAt != nil {
 		issued = claims.IssuedAt.Time
 	}
+	p.IssuedAt = issued.UTC()
 	if v.revoked.Revoked(p.AccountID, issued) {
 		return Principal{}, apperr.New(apperr.Unauthorized, msgTokenRevoked)
 	}

@@ -99,10 +99,12 @@ func TestVerifierRefusesTokensOfWithdrawnKeys(t *testing.T) {
 	pub, priv := keys(t)
 	otherPub, _ := keys(t)
 	p := auth.Principal{AccountID: "a", Role: auth.RoleOrganiser}
-	tok, _, err := auth.NewSigner(priv, "k1", "iss", "aud", time.Hour).Issue(p, time.Now(), "j")
+	issued := time.Now()
+	tok, _, err := auth.NewSigner(priv, "k1", "iss", "aud", time.Hour).Issue(p, issued, "j")
 	if err != nil {
 		t.Fatal(err)
 	}
+	p.IssuedAt = time.Unix(issued.Unix(), 0).UTC()
 	for _, tt := range []struct {
 		name string
 		then ed25519.PublicKey

@@ -136,11 +136,11 @@ func (cal *Calendar) createFeed(c *gin.Context) {
 	}
 	secret := make([]byte, 24)
 	_, _ = rand.Read(secret)
-	// The caller's token passed the account's revocation: the feed counts as made no earlier than
-	// its time (a token signed in the revocation's second is stamped ahead of this clock).
-	made := time.Now().UTC()
-	if nb := cal.Revoked.NotBefore(p.AccountID); nb.After(made) {
-		made = nb.UTC()
+	// The feed counts as made when the caller's token was issued: whatever revokes the token
+	// ends the feed too, even when this replica heard of the revocation only after making it.
+	made := p.IssuedAt.UTC()
+	if made.IsZero() {
+		made = time.Now().UTC()
 	}
 	doc := feedDoc{ID: feedKey(p.AccountID, fairID), Token: base64.RawURLEncoding.EncodeToString(secret), FairID: fairID, Account: p.AccountID,
 		Participant: who, Lang: string(httpx.Lang(c)), CreatedAt: made}
@@ -173,7 +173,14 @@ func (cal *Calendar) feed(c *gin.Context) {
 		httpx.RespondError(c, storage.MapError(err, "calendar feed"))
 		return
 	}
-	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(doc.Token)) != 1 || cal.Revoked.Revoked(doc.Account, doc.CreatedAt) {
+	if err != nil || token == "" || subtle.ConstantTimeCompare([]byte(token), []byte(doc.Token)) != 1 {
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
+		return
+	}
+	if cal.Revoked.Revoked(doc.Account, doc.CreatedAt) {
+		// Made after the revocation's consumer ran, on a replica that had not heard of it yet:
+		// it goes now, for good.
+		_, _ = cal.Feeds.DeleteOne(c.Request.Context(), bson.M{"_id": doc.ID, "token": doc.Token})
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
 		return
 	}

@@ -9,6 +9,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
@@ -61,5 +62,33 @@ func TestARevocationDeletesTheAccountsFeeds(t *testing.T) {
 	slices.Sort(want)
 	if !slices.Equal(got, want) {
 		t.Errorf("feeds left %v, want %v (acc-a's after the revocation, acc-b's)", got, want)
+	}
+}
+
+// A feed made with a token that a revocation ends, on a replica that hears of the revocation only
+// afterwards (after the consumer that deletes feeds ran), counts as made when the token was
+// issued: it answers 404 once the replica knows, and is deleted for good then.
+func TestAFeedMadeWithARevokedTokenEnds(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	x.revoked = auth.NewRevocations(time.Hour)
+	tokens := testenv.NewTokens(t)
+	c := x.serve(t, tokens)
+	acc := x.buyers[0].AccountID
+	issued := time.Now().Add(-10 * time.Second)
+	tok, _ := tokens.TokenAt(t, auth.RoleBuyer, acc, issued)
+	r := c.With(tok).Do(t, "POST", "/api/fairs/"+x.fair.ID+"/agenda/feed", nil)
+	var f feedResponse
+	if r.Decode(t, &f); r.Status != 200 {
+		t.Fatalf("feed: %d %s", r.Status, r.Body)
+	}
+	if r := c.Do(t, "GET", f.Path, nil); r.Status != 200 {
+		t.Fatalf("the feed: %d %s", r.Status, r.Body)
+	}
+	x.revoked.Revoke(acc, issued.Add(5*time.Second)) // signed out everywhere after the token, before the feed
+	if r := c.Do(t, "GET", f.Path, nil); r.Status != 404 {
+		t.Errorf("the feed made with a revoked token: %d, want 404", r.Status)
+	}
+	if n, err := x.sdb.Collection(FeedCollection).CountDocuments(context.Background(), bson.M{}); err != nil || n != 0 {
+		t.Errorf("feeds stored after the revoked one was asked for: %d, %v", n, err)
 	}
 }

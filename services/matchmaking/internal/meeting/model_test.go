@@ -12,6 +12,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -30,6 +31,8 @@ type agendaFixture struct {
 	rt     *Routes
 	fair   index.Fair
 	buyers []buyer.Buyer
+	// revoked are the revocations the calendar's replica has heard of (nil: none).
+	revoked *auth.Revocations
 }
 
 func newAgendaFixture(tb testing.TB, producers, buyers int) *agendaFixture {

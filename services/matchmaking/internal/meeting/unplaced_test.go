@@ -25,7 +25,7 @@ func (x *agendaFixture) serve(tb testing.TB, tokens testenv.Tokens) testenv.Clie
 		Verifier: auth.NewVerifier(tokens.Keys, testenv.Issuer, testenv.Audience)})
 	api := httpx.API{Router: r, Doc: openapi.New("matchmaking", "test", "")}
 	x.rt.Register(api)
-	(&Calendar{Routes: x.rt, Feeds: x.sdb.Collection(FeedCollection)}).Register(api)
+	(&Calendar{Routes: x.rt, Feeds: x.sdb.Collection(FeedCollection), Revoked: x.revoked}).Register(api)
 	api.ServeDoc(r)
 	srv := httptest.NewServer(r)
 	tb.Cleanup(srv.Close)
