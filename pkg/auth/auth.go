@@ -47,6 +47,9 @@ type Principal struct {
 // Is reports whether the principal has one of roles.
 func (p Principal) Is(roles ...string) bool { return slices.Contains(roles, p.Role) }
 
+// ErrTokenRevoked refuses a token issued before its account's sessions ended.
+var ErrTokenRevoked = apperr.New(apperr.Unauthorized, msgTokenRevoked)
+
 // Claims are the JWT claims ocopfair tokens carry.
 type Claims struct {
 	jwt.RegisteredClaims
@@ -265,7 +268,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	now := v.now()
 	if e, ok := v.verified.get(sum, now); ok {
 		if v.revoked.Revoked(e.principal.AccountID, e.issued) {
-			return Principal{}, apperr.New(apperr.Unauthorized, msgTokenRevoked)
+			return Principal{}, ErrTokenRevoked
 		}
 		if key, err := v.keys.Key(ctx, e.kid); err == nil && bytes.Equal(key, e.key) {
 			return e.principal, nil
@@ -306,7 +309,7 @@ func (v *Verifier) Verify(ctx context.Context, token string) (Principal, error) 
 	}
 	p.IssuedAt = issued.UTC()
 	if v.revoked.Revoked(p.AccountID, issued) {
-		return Principal{}, apperr.New(apperr.Unauthorized, msgTokenRevoked)
+		return Principal{}, ErrTokenRevoked
 	}
 	v.verified.put(sum, verifiedToken{principal: p, kid: kid, key: key, from: validFrom(claims), until: claims.ExpiresAt.Add(leeway), issued: issued}, now)
 	return p, nil

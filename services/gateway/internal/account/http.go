@@ -132,7 +132,7 @@ func (rt *Routes) Register(api httpx.API) {
 }
 
 func (rt *Routes) getAccount(c *gin.Context) {
-	if acc, ok := rt.account(c, c.Param("id"), apperr.New(apperr.NotFound, msgAccountNotFound)); ok {
+	if acc, ok := rt.target(c); ok {
 		c.JSON(http.StatusOK, toResponse(acc))
 	}
 }

@@ -1,6 +1,7 @@
 package account
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -45,15 +46,39 @@ func (rt *Routes) registerSessions(api httpx.API) {
 // when it already revoked as much and changed nothing else, nothing more is written.
 func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func(*Account), fits func(Account) error) (Account, bool) {
 	ctx := c.Request.Context()
-	wanted := NotBefore(rt.now())
-	for try := 0; try < 20; try++ {
+	stored, err := rt.store(ctx, acc, NotBefore(rt.now()), reason, change, fits)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return Account{}, false
+	}
+	// A sign-in that read the account before the write, begun in a later second than the one
+	// revoked from, stamps its token with that second: revoke from now too (the change is made;
+	// what comes now only moves the time, over whatever else was stored meanwhile).
+	for range 2 {
+		now := NotBefore(rt.now())
+		if !now.After(stored.TokensValidAfter) {
+			break
+		}
+		again, err := rt.store(ctx, stored, now, reason, func(*Account) {}, func(Account) error { return nil })
+		if err != nil {
+			break // the change itself is stored and refused here; the second is a rare margin
+		}
+		stored = again
+	}
+	return stored, true
+}
+
+// store writes acc changed by change with its tokens valid after wanted (or a second after its
+// last revocation), reading it again after a conflicting write when fits allows (see revoke).
+func (rt *Routes) store(ctx context.Context, acc Account, wanted time.Time, reason string, change func(*Account), fits func(Account) error) (Account, error) {
+	for try := 0; ; try++ {
 		after := acc
 		change(&after)
 		after.TokensValidAfter = wanted
-		if !after.TokensValidAfter.After(acc.TokensValidAfter) {
+		if !wanted.After(acc.TokensValidAfter) {
 			if try > 0 && after.PasswordHash == acc.PasswordHash && after.Disabled == acc.Disabled {
 				rt.refuse(acc)
-				return acc, true // a revocation stored meanwhile did it all
+				return acc, nil // a revocation stored meanwhile did it all
 			}
 			// A token stamped at the last revocation's time (a sign-in in its second) must go too.
 			after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
@@ -62,34 +87,26 @@ func (rt *Routes) revoke(c *gin.Context, acc Account, reason string, change func
 		if err == nil {
 			rt.written()
 			rt.refuse(after)
-			// A sign-in that read the account before this write, begun in a later second than
-			// the one revoked from, stamps its token with that second: revoke from now too.
-			if now := NotBefore(rt.now()); now.After(after.TokensValidAfter) {
-				acc, wanted = after, now
-				continue
-			}
-			return after, true
+			return after, nil
 		}
 		if !apperr.Is(err, apperr.Conflict) {
-			break
+			return Account{}, err
 		}
-		fresh, found, rerr := rt.accounts.ByID(ctx, acc.ID)
+		if try == 20 {
+			return Account{}, apperr.New(apperr.Conflict, msgAccountChanged)
+		}
+		fresh, found, err := rt.accounts.ByID(ctx, acc.ID)
 		switch {
-		case rerr != nil:
-			err = rerr
+		case err != nil:
+			return Account{}, err
 		case !found:
-			err = apperr.New(apperr.NotFound, msgAccountNotFound)
-		default:
-			err = fits(fresh)
+			return Account{}, apperr.New(apperr.NotFound, msgAccountNotFound)
 		}
-		if err != nil {
-			httpx.RespondError(c, err)
-			return Account{}, false
+		if err := fits(fresh); err != nil {
+			return Account{}, err
 		}
 		acc = fresh
 	}
-	httpx.RespondError(c, apperr.New(apperr.Conflict, msgAccountChanged))
-	return Account{}, false
 }
 
 // refuse makes this replica refuse acc's tokens issued before its revocation at once.
@@ -107,14 +124,21 @@ func enabled(a Account) error {
 	return nil
 }
 
-// signedIn is the caller's account; it answers 401 itself when the account is gone, and 403 when
-// it is disabled (its token may pass until the revocation reaches this replica: a password
-// change then must not hand out a token stamped after the disabling).
+// signedIn is the caller's account; it answers 401 itself when the account is gone or its token
+// is from before the account's last revocation, and 403 when it is disabled (its token may pass
+// until the revocation reaches this replica: a password change then must not hand out a token
+// stamped after the disabling, nor an admin whose sessions ended manage accounts).
 func (rt *Routes) signedIn(c *gin.Context) (Account, bool) {
 	p, _ := httpx.PrincipalFrom(c)
 	acc, ok := rt.account(c, p.AccountID, apperr.New(apperr.Unauthorized, msgAccountGone))
-	if ok && acc.Disabled {
+	switch {
+	case !ok:
+	case acc.Disabled:
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgAccountDisabled))
+		return Account{}, false
+	case !p.IssuedAt.IsZero() && p.IssuedAt.Before(acc.TokensValidAfter):
+		// Its sessions ended on another replica, whose revocation has not reached this one.
+		httpx.RespondError(c, auth.ErrTokenRevoked)
 		return Account{}, false
 	}
 	return acc, ok

@@ -64,22 +64,32 @@ func documentOf(a Account) document {
 // otherwise: a revocation racing it must not be overwritten with an earlier time): every service
 // then refuses its earlier tokens.
 func (s *Store) Revoke(ctx context.Context, before, after Account, reason, correlationID string) error {
-	filter := bson.M{"_id": before.ID, "password_hash": before.PasswordHash, "disabled": before.Disabled,
-		"tokens_valid_after": before.TokensValidAfter}
+	filter := unchanged(before)
 	if !before.Disabled {
 		filter["disabled"] = bson.M{"$ne": true} // accounts stored before the field have none
-	}
-	if before.TokensValidAfter.IsZero() {
-		filter["tokens_valid_after"] = bson.M{"$not": bson.M{"$gt": before.TokensValidAfter}} // nor this one
 	}
 	return s.w.Replace(ctx, filter, documentOf(after), "", correlationID, outbox.Event{
 		Subject: events.AccountTokensRevoked, AggregateID: after.ID, Payload: events.AccountTokensRevokedV1{
 			AccountID: after.ID, NotBefore: after.TokensValidAfter, Reason: reason}})
 }
 
-// Enable stores that the account may sign in again (no event: its old tokens stay revoked).
+// unchanged matches the account as before was read: its password, state and last revocation.
+func unchanged(before Account) bson.M {
+	filter := bson.M{"_id": before.ID, "password_hash": before.PasswordHash, "disabled": before.Disabled,
+		"tokens_valid_after": before.TokensValidAfter}
+	if before.TokensValidAfter.IsZero() {
+		filter["tokens_valid_after"] = bson.M{"$not": bson.M{"$gt": before.TokensValidAfter}} // accounts stored before the field have none
+	}
+	return filter
+}
+
+// Enable stores that the account read disabled as a may sign in again, provided nothing changed
+// since (Conflict otherwise: an enabling read before a later disabling must not undo it). No
+// event: its old tokens stay revoked.
 func (s *Store) Enable(ctx context.Context, a Account) error {
-	return s.w.Replace(ctx, bson.M{"_id": a.ID, "disabled": true}, documentOf(a), "", "")
+	before := a
+	before.Disabled = true
+	return s.w.Replace(ctx, unchanged(before), documentOf(a), "", "")
 }
 
 // AnotherAdminEnabled reports whether an admin other than id may sign in.

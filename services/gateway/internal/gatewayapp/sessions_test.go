@@ -282,7 +282,53 @@ func (f fixture) disableInStore(t *testing.T, email string) {
 	}
 	after := acc
 	after.Disabled, after.TokensValidAfter = true, account.NotBefore(time.Now())
+	if !after.TokensValidAfter.After(acc.TokensValidAfter) {
+		after.TokensValidAfter = acc.TokensValidAfter.Add(time.Second)
+	}
 	if err := f.app.accounts.Revoke(t.Context(), acc, after, events.RevokedDisabled, ""); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// An admin's sessions ended on another replica (the event not here yet): the account routes here
+// refuse its token, and an enabling read before a later disabling does not undo it.
+func TestAccountRoutesRefuseATokenRevokedElsewhere(t *testing.T) {
+	f := start(t, func(c *Config) { c.RelayOff = true })
+	admin := f.client.With(f.login(t, "admin@example.vn", "admin-password-1"))
+	if r := admin.Do(t, "POST", "/api/accounts", map[string]string{"email": "admin2@example.vn", "password": "admin-password-2", "name": "Quản trị 2", "role": "admin"}); r.Status != 201 {
+		t.Fatalf("second admin: %d %s", r.Status, r.Body)
+	}
+	second := f.client.With(f.login(t, "admin2@example.vn", "admin-password-2"))
+	acc, _, err := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after := acc
+	after.TokensValidAfter = account.NotBefore(time.Now()).Add(time.Second)
+	if err := f.app.accounts.Revoke(t.Context(), acc, after, events.RevokedSignOut, ""); err != nil {
+		t.Fatal(err)
+	}
+	for _, path := range []string{"/api/accounts", "/api/accounts/" + acc.ID, "/api/auth/me"} {
+		if r := second.Do(t, "GET", path, nil); r.Status != 401 || !strings.Contains(string(r.Body), "token_revoked") {
+			t.Errorf("GET %s with a token from before the sessions ended: %d %s", path, r.Status, r.Body)
+		}
+	}
+
+	stale, _, _ := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
+	f.disableInStore(t, "admin2@example.vn")
+	read, _, _ := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
+	enabled := read
+	enabled.Disabled = false
+	if err := f.app.accounts.Enable(t.Context(), enabled); err != nil {
+		t.Fatalf("enable: %v", err)
+	}
+	f.disableInStore(t, "admin2@example.vn")
+	late := read // read while disabled the first time, before the second disabling
+	late.Disabled = false
+	if err := f.app.accounts.Enable(t.Context(), late); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("an enabling read before a later disabling: %v, want a conflict", err)
+	}
+	if now, _, _ := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn"); !now.Disabled || !now.TokensValidAfter.After(stale.TokensValidAfter) {
+		t.Errorf("after the late enabling: disabled %v, tokens valid after %v", now.Disabled, now.TokensValidAfter)
 	}
 }
