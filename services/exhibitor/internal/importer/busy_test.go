@@ -35,12 +35,20 @@ func TestImportsRunningAtOnceAreBounded(t *testing.T) {
 
 	h.gate <- struct{}{} // an import running
 	w := post()
-	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "1" || !strings.Contains(w.Body.String(), "import_busy") {
+	if w.Code != http.StatusServiceUnavailable || w.Header().Get("Retry-After") != "60" || !strings.Contains(w.Body.String(), "import_busy") {
 		t.Fatalf("an import while another holds the only place: %d Retry-After %q %s", w.Code, w.Header().Get("Retry-After"), w.Body)
 	}
 	if n, err := db.Collection(producer.Collection).CountDocuments(t.Context(), map[string]any{}); err != nil || n != 0 {
 		t.Fatalf("producers after a refused import: %d, %v", n, err)
 	}
+	// With as many waiting as may wait, another is refused at once, not after the wait.
+	h.Wait = time.Minute
+	h.waiting.Store(maxWaiting)
+	began := time.Now()
+	if w := post(); w.Code != http.StatusServiceUnavailable || time.Since(began) > 10*time.Second {
+		t.Errorf("an import beyond those waiting: %d after %v, want 503 at once", w.Code, time.Since(began))
+	}
+	h.waiting.Store(0)
 	<-h.gate
 	if w := post(); w.Code != http.StatusOK {
 		t.Fatalf("the same file once the place is free: %d %s", w.Code, w.Body)

@@ -5,11 +5,11 @@ import (
 	"context"
 	"errors"
 	"io"
-	"math"
 	"mime"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -45,12 +45,16 @@ type Routes struct {
 	Concurrent int
 	Wait       time.Duration
 	gate       chan struct{}
+	waiting    atomic.Int32
 }
 
-// DefaultConcurrent and DefaultWait bound imports running at once on a replica.
+// DefaultConcurrent and DefaultWait bound imports running at once on a replica; at most
+// maxWaiting more wait for a turn (each holding its file), the others are refused at once.
 const (
 	DefaultConcurrent = 2
-	DefaultWait       = 20 * time.Second
+	DefaultWait       = 5 * time.Second
+	maxWaiting        = 4
+	retryAfter        = 60 * time.Second
 )
 
 func (h *Routes) timeout() time.Duration {
@@ -108,16 +112,25 @@ func (h *Routes) acquire(c *gin.Context) (release func(), ok bool) {
 	if h.gate == nil { // not registered: a test calling the handler
 		return func() {}, true
 	}
-	wait := cmp.Or(h.Wait, DefaultWait)
-	timer := time.NewTimer(wait)
-	defer timer.Stop()
 	select {
 	case h.gate <- struct{}{}:
 		return func() { <-h.gate }, true
-	case <-timer.C:
-	case <-c.Request.Context().Done():
+	default:
 	}
-	c.Header("Retry-After", strconv.Itoa(int(math.Ceil(wait.Seconds()))))
+	if h.waiting.Add(1) <= maxWaiting {
+		timer := time.NewTimer(cmp.Or(h.Wait, DefaultWait))
+		select {
+		case h.gate <- struct{}{}:
+			timer.Stop()
+			h.waiting.Add(-1)
+			return func() { <-h.gate }, true
+		case <-timer.C:
+		case <-c.Request.Context().Done():
+			timer.Stop()
+		}
+	}
+	h.waiting.Add(-1)
+	c.Header("Retry-After", strconv.Itoa(int(retryAfter.Seconds())))
 	httpx.RespondError(c, apperr.New(apperr.Unavailable, msgImportsBusy))
 	return nil, false
 }

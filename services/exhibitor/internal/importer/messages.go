@@ -19,8 +19,8 @@ var (
 		"Không đọc được tệp.",
 		"The file could not be read.")
 	msgImportsBusy = apperr.M("import_busy",
-		"Đang có tệp khác được nhập; vui lòng gửi lại tệp này sau ít phút.",
-		"Other imports are running; send this file again in a few minutes.")
+		"Đang có tệp khác được nhập; vui lòng gửi lại tệp này sau một phút.",
+		"Other imports are running; send this file again in a minute.")
 	msgFileEmpty = apperr.M("import_file_empty",
 		"Tệp không có dữ liệu.",
 		"The file is empty.")

@@ -22,7 +22,16 @@ import (
 // service is down.
 type Routes struct {
 	proxies map[string]*httputil.ReverseProxy
+	// slow forwards the requests that answer only once long work is done (ImportPath).
+	slow *httputil.ReverseProxy
 }
+
+// ImportPath is the exhibitor service's spreadsheet import; ImportTimeout bounds the wait for its
+// answer (the import's own limit, and the time it may wait for its turn).
+const ImportPath = "/api/producers/import"
+
+// headerTimeout bounds the wait for a service's answer to begin; importTimeout that of an import.
+var headerTimeout, importTimeout = 60 * time.Second, 11 * time.Minute
 
 // NewRoutes returns the routes to upstreams, the services' base URLs by service name.
 func NewRoutes(upstreams map[string]*url.URL) *Routes {
@@ -34,12 +43,19 @@ func NewRoutes(upstreams map[string]*url.URL) *Routes {
 		Proxy:                 nil,
 		MaxIdleConnsPerHost:   256,
 		IdleConnTimeout:       90 * time.Second,
-		ResponseHeaderTimeout: 60 * time.Second,
+		ResponseHeaderTimeout: headerTimeout,
 	}
 	rt := &Routes{proxies: map[string]*httputil.ReverseProxy{}}
 	buffers := &bufferPool{}
 	for name, u := range upstreams {
 		rt.proxies[name] = newReverseProxy(name, u, transport, buffers)
+	}
+	if u, ok := upstreams[Exhibitor]; ok {
+		// A spreadsheet import answers when its last row is stored (its report holds claim
+		// codes shown nowhere else): its answer is awaited as long as the import may run.
+		slow := transport.Clone()
+		slow.ResponseHeaderTimeout = importTimeout
+		rt.slow = newReverseProxy(Exhibitor, u, slow, buffers)
 	}
 	return rt
 }
@@ -59,6 +75,9 @@ func (rt *Routes) Register(r *gin.Engine) {
 func (rt *Routes) forward(c *gin.Context) {
 	name := ServiceFor(c.Request.URL.Path)
 	p, ok := rt.proxies[name]
+	if c.Request.URL.Path == ImportPath && rt.slow != nil {
+		p = rt.slow
+	}
 	if !ok {
 		httpx.RespondError(c, httpx.NoRoute(c.Request.Method, c.Request.URL.Path))
 		return
