@@ -70,6 +70,13 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	card := "#matches .card[data-producer=\"" + x.honeyID + "\"]"
 	bb.until("the honey producer's card", "document.querySelector('"+card+" .request-meeting')", true)
 	bb.run(chromedp.SetValue("#meeting-session", "morning"))
+	bb.eval("document.querySelector('#meeting-session').dispatchEvent(new Event('change')), ''")
+	// A refresh (a live update) keeps the buyer's choice.
+	bb.eval("window.refreshed = false, render(true).then(() => { window.refreshed = true }), ''")
+	bb.until("the page refreshed", "window.refreshed", false)
+	if got := bb.eval("document.querySelector('#meeting-session').value"); got != "morning" {
+		t.Errorf("the session chosen after a refresh: %q, want morning", got)
+	}
 	bb.run(chromedp.Click(card + " .request-meeting"))
 	bb.until("the request sent", "document.querySelector('"+card+" .meeting-status')", true)
 	bb.open("#/meetings")

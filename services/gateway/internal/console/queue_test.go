@@ -342,6 +342,10 @@ func stepLunchInGrid(t *testing.T, org browser, fairID string) {
 	org.fill(map[string]string{"#b2b-lunch_minutes": "45"})
 	org.submit("b2b")
 	org.until("sessions saved", "document.querySelector('#toast').textContent.includes('Đã lưu')", false)
+	// Saved and left on the page, the settings hold nothing typed: live updates still redraw it.
+	if got := org.eval("String(formsDirty())"); got != "false" {
+		t.Errorf("after saving the B2B settings the page counts as typed in: %s", got)
+	}
 	// The settings travel to matchmaking; the run waits for them (fair_revision) or is asked again.
 	org.until("grid with the lunch break", "(document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid').textContent.includes('Sao Mai')) || (document.querySelector('#run-schedule').click(), false)", false)
 	if lunch := org.eval("document.querySelector('#b2b-grid tr.lunch').textContent"); !strings.HasPrefix(lunch, "Nghỉ trưa · ") || !strings.HasSuffix(lunch, "(45 phút)") {

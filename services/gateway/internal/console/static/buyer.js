@@ -54,14 +54,21 @@ function interestsLine(r, names) {
 // applications or live (a draft is not public; a completed or cancelled fair is over).
 const takesMeetings = (f) => ["published", "applications_closed", "live"].includes(f.status);
 
+// picked are the choices made on each request's page (fair, session, only exhibitors).
+const picked = {};
+
 async function viewRequest(id) {
   const [req, me, fairs] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100")]);
   if (!req.ok) return h("p", {}, req.data.detail);
   const r = req.data;
   const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
-  const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === r.fair_id }, f.name_vi)));
-  const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s }, t("s_" + s))));
-  const only = h("input", { type: "checkbox", id: "only-exhibitors" });
+  // The buyer's choices outlive a refresh of the page (a live update, its own meeting request).
+  const was = picked[id] || {};
+  const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === (was.fair || r.fair_id) }, f.name_vi)));
+  const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s, selected: s === was.session }, t("s_" + s))));
+  const only = h("input", { type: "checkbox", id: "only-exhibitors", checked: !!was.only });
+  const remember = () => { picked[id] = { fair: fairSel.value, session: sessionSel.value, only: only.checked }; };
+  for (const el of [fairSel, sessionSel, only]) el.addEventListener("change", remember);
   const box = h("div", { id: "match-box", "aria-live": "polite" });
   let seq = 0;
   // load draws the matches for the fair chosen (only its exhibitors when asked), each card

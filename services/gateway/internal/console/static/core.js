@@ -112,7 +112,11 @@ async function api(method, path, body, opts = {}) {
     // go on with it rather than sign that tab out too. A request sent before this tab's own new
     // token (sent !== S.token) ends nothing.
     const stored = localStorage.getItem("ocopfair.token");
-    if (stored && stored !== sent) { S.token = stored; S.me = null; render(); } else logout();
+    if (stored && stored !== sent) {
+      S.token = stored; S.me = null;
+      if (S.live) { S.live.close(); S.live = null; }
+      startLive(); render(true);
+    } else logout();
   }
   return { ok: res.ok, status: res.status, data };
 }
@@ -209,10 +213,25 @@ function retryLive(ms) {
 function formsDirty() {
   // A view marks unsaved work that is not a form (a floor plan being edited) with data-dirty.
   if (document.querySelector("#app [data-dirty]")) return true;
-  for (const el of document.querySelectorAll("#app form input, #app form textarea, #app form select")) {
-    if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : el.value !== el.defaultValue) return true;
+  // A form saved and left as it is (its values now stored) holds nothing to keep.
+  for (const el of document.querySelectorAll("#app form:not([data-sending]) input, #app form:not([data-sending]) textarea, #app form:not([data-sending]) select")) {
+    // A select that marks no option counts as changed here (unlike in changed): some views keep
+    // open editors in such pages that a redraw would close.
+    if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : changed(el)) return true;
   }
   return false;
+}
+
+// changed reports whether a field holds other than what the page put in it. A select that marks
+// no option shows its first one, which is not a change.
+function changed(el) {
+  if (el.tagName === "SELECT") {
+    if (el.multiple) return [...el.options].some((o) => o.selected !== o.defaultSelected);
+    const shown = [...el.options].findIndex((o) => o.defaultSelected);
+    return el.selectedIndex !== Math.max(shown, 0);
+  }
+  if (el.type === "checkbox" || el.type === "radio") return el.checked !== el.defaultChecked;
+  return el.value !== el.defaultValue;
 }
 
 // ---------- layout ----------

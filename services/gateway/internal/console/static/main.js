@@ -62,12 +62,10 @@ async function render(refresh) {
 function typedIn(root) {
   const out = [];
   for (const el of root.querySelectorAll("form input, form textarea, form select")) {
-    if (!el.id || el.type === "file" || el.closest("form[data-sending]")) continue;
-    if (el.tagName === "SELECT") {
-      if ([...el.options].some((o) => o.selected !== o.defaultSelected)) out.push([el.id, [...el.selectedOptions].map((o) => o.value)]);
-    } else if (el.type === "checkbox" || el.type === "radio") {
-      if (el.checked !== el.defaultChecked) out.push([el.id, el.checked]);
-    } else if (el.value !== el.defaultValue) out.push([el.id, el.value]);
+    if (!el.id || el.type === "file" || el.closest("form[data-sending]") || !changed(el)) continue;
+    if (el.tagName === "SELECT") out.push([el.id, [...el.selectedOptions].map((o) => o.value)]);
+    else if (el.type === "checkbox" || el.type === "radio") out.push([el.id, el.checked]);
+    else out.push([el.id, el.value]);
   }
   return out;
 }

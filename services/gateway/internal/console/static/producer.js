@@ -58,7 +58,7 @@ function accountRow(a) {
   btn.addEventListener("click", async () => {
     if (!a.disabled && !confirm(t("account_disable_confirm").replace("{name}", a.name))) return;
     const r = await api("POST", `/api/accounts/${a.id}/${a.disabled ? "enable" : "disable"}`);
-    if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
+    if (r.ok) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
   return h("tr", {}, h("td", {}, a.name, a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), h("td", {}, a.email), h("td", {}, btn));
 }
@@ -151,8 +151,9 @@ function productEdit(x) {
   });
   return h("details", { class: "product-edit" }, h("summary", {}, t("edit")), form([
     { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
-    { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd },
-    { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true, value: x.monthly_capacity },
+    // An unset price or supply (0) shows empty, and an empty field leaves it as it is.
+    { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd || undefined }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd || undefined },
+    { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true, value: x.monthly_capacity || undefined },
     { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), value: c.decision_no },
     { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by },
     { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date", value: c.issued_on },
