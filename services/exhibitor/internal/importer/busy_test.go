@@ -10,16 +10,13 @@ import (
 
 	"github.com/gin-gonic/gin"
 
-	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
-	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )
 
 // While the imports a replica runs at once are all busy, another waits, then is refused with 503
 // and Retry-After, having created nothing; once one ends, the same file imports.
 func TestImportsRunningAtOnceAreBounded(t *testing.T) {
-	db := testenv.DB(t)
-	st := Stores{Producers: producer.NewStore(db), Products: product.NewStore(db), Claims: producer.NewClaimStore(db)}
+	st, db := dbStores(t)
 	h := &Routes{Stores: st, Notify: func() {}, Now: time.Now, Concurrent: 1, Wait: 100 * time.Millisecond}
 	gin.SetMode(gin.TestMode)
 	eng := gin.New()

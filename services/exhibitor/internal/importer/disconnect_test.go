@@ -12,6 +12,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/product"
 )
@@ -19,8 +20,7 @@ import (
 // A client that goes away mid-import must not leave producers created without the claim codes
 // only the import's report shows: the import runs to the end on its own deadline.
 func TestImportFinishesAfterTheClientGoesAway(t *testing.T) {
-	db := testenv.DB(t)
-	st := Stores{Producers: producer.NewStore(db), Products: product.NewStore(db), Claims: producer.NewClaimStore(db)}
+	st, _ := dbStores(t)
 	h := &Routes{Stores: st, Notify: func() {}, Now: time.Now}
 
 	// The request's context is cancelled before the import starts, as when the client
@@ -53,4 +53,11 @@ func TestImportFinishesAfterTheClientGoesAway(t *testing.T) {
 			t.Errorf("row %d: producer %s has claim status %+v, %v and code %q; want an outstanding code", res.Line, res.ProducerID, st, err, res.ClaimCode)
 		}
 	}
+}
+
+// dbStores are the import's stores on a new database, and the database.
+func dbStores(t *testing.T) (Stores, *storage.DB) {
+	t.Helper()
+	db := testenv.DB(t)
+	return Stores{Producers: producer.NewStore(db), Products: product.NewStore(db), Claims: producer.NewClaimStore(db)}, db
 }
