@@ -58,11 +58,18 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if n := prod.eval("String(document.querySelectorAll('#product-list tbody tr').length)"); n != "1" {
 		t.Errorf("products listed after a refused removal: %s, want 1", n)
 	}
+	// A name typed in the first product's edit, its fold then closed, stays typed and folded
+	// when another form is saved.
+	prod.fill(map[string]string{"#" + form + "-name_vi": "Mật ong bạc hà rừng"})
+	prod.run(chromedp.Click("#product-list .product-edit summary"))
 	// A product in no application goes after the confirmation.
 	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-decision_no": "124/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
 		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
 	prod.submit("new-product")
 	prod.until("the second product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
+	if got := prod.eval("document.querySelector('#" + form + "-name_vi').value + '|' + document.querySelector('#" + form + "').closest('details').open"); got != "Mật ong bạc hà rừng|false" {
+		t.Errorf("the first product's edit after the second was added: %q, want its typed name kept and its fold closed", got)
+	}
 	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
 	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")

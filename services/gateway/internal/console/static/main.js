@@ -57,29 +57,30 @@ async function render(refresh) {
   app.removeAttribute("aria-busy");
 }
 
-// typedIn lists the fields of root's forms that hold what the person typed, by ID, except in a
-// form being saved.
+// typedIn lists the fields of root's forms that hold what the person typed, by ID, with whether
+// a fold around them was open, except in a form being saved.
 function typedIn(root) {
   const out = [];
   for (const el of root.querySelectorAll("form input, form textarea, form select")) {
     if (!el.id || el.type === "file" || el.closest("form[data-sending]") || !changed(el)) continue;
-    if (el.tagName === "SELECT") out.push([el.id, [...el.selectedOptions].map((o) => o.value)]);
-    else if (el.type === "checkbox" || el.type === "radio") out.push([el.id, el.checked]);
-    else out.push([el.id, el.value]);
+    const v = el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
+    const fold = el.closest("details");
+    out.push([el.id, v, fold ? fold.open : false]);
   }
   return out;
 }
 
-// typeAgain puts kept values back into the fields of the same IDs, opening what folds them.
+// typeAgain puts kept values back into the fields of the same IDs, and opens the folds around
+// them that were open (one the person closed stays closed, with the text kept inside).
 function typeAgain(kept) {
-  for (const [id, v] of kept) {
+  for (const [id, v, open] of kept) {
     const el = document.getElementById(id);
     if (!el) continue;
     if (el.tagName === "SELECT") for (const o of el.options) o.selected = v.includes(o.value);
     else if (typeof v === "boolean") el.checked = v;
     else el.value = v;
     const fold = el.closest("details");
-    if (fold) fold.open = true;
+    if (fold && open) fold.open = true;
   }
 }
 
