@@ -16,6 +16,10 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	t.Helper()
 	prod.open("#/producer")
 	prod.until("the product list", "document.querySelector('#product-list .product-edit summary')", false)
+	// Nothing typed (the new product's lists show their first choice): live updates redraw it.
+	if got := prod.eval("String(formsDirty())"); got != "false" {
+		t.Errorf("the producer page with nothing typed counts as typed in: %s", got)
+	}
 	form := prod.eval("document.querySelector('#product-list .product-edit form').id")
 	if !strings.HasPrefix(form, "edit-") {
 		t.Fatalf("the edit form is %q", form)

@@ -215,9 +215,7 @@ function formsDirty() {
   if (document.querySelector("#app [data-dirty]")) return true;
   // A form saved and left as it is (its values now stored) holds nothing to keep.
   for (const el of document.querySelectorAll("#app form:not([data-sending]) input, #app form:not([data-sending]) textarea, #app form:not([data-sending]) select")) {
-    // A select that marks no option counts as changed here (unlike in changed): some views keep
-    // open editors in such pages that a redraw would close.
-    if (el.type === "file" ? el.files.length > 0 : el.tagName === "SELECT" ? [...el.options].some((o) => o.selected !== o.defaultSelected) : changed(el)) return true;
+    if (el.type === "file" ? el.files.length > 0 : changed(el)) return true;
   }
   return false;
 }

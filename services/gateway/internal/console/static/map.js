@@ -116,8 +116,8 @@ function boothMap(m, opts = {}) {
   // Entrances, aisles, the stage... lie under the booths (landmarks.js).
   const marks = mapLandmarks(m, { booths, fairId: opts.edit && opts.edit.fairId, scale: () => st.scale, editing: () => st.editing, step: () => st.step,
     view: () => ({ x: st.cx - dims.W / 2 / st.scale, y: st.cy - dims.H / 2 / st.scale, w: dims.W / st.scale, h: dims.H / st.scale }),
-    openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids.filter(Boolean)); panel.hidden = false; },
-    closePanel: () => { panel.hidden = true; }, say: (text, bad) => say(text, bad) });
+    openPanel: (kids) => { panelCode = null; st.selected = null; remember(); select(null); panel.replaceChildren(...kids.filter(Boolean)); showPanel(true); },
+    closePanel: () => { showPanel(false); }, say: (text, bad) => say(text, bad) });
   svg.append(defs, gridBack, marks.layer, zoneLines, boothLayer, zoneNames, ownLayer, draftLayer, handleLayer);
 
   const info = h("p", { class: "muted", id: "booth-info", "aria-live": "polite" }, "");
@@ -155,6 +155,13 @@ function boothMap(m, opts = {}) {
   const fullBtn = h("button", { type: "button", class: "secondary", id: "map-full", "aria-label": t("map_full_screen"), title: t("map_full_screen"), "aria-pressed": "false" }, "⛶");
   let panelCode = null;
   const panel = h("aside", { class: "map-panel card", id: "booth-panel", hidden: true, "aria-labelledby": "booth-panel-title" });
+  // showPanel shows or hides the panel; while it shows a booth or landmark, live updates leave
+  // the page as it is (a redraw would close it under the person reading or editing it).
+  function showPanel(on) {
+    panel.hidden = !on;
+    if (on) panel.dataset.dirty = "1";
+    else delete panel.dataset.dirty;
+  }
   const wheelHint = h("div", { class: "map-wheel-hint", id: "map-wheel-hint", hidden: true, "aria-hidden": "true" }, t(/Mac|iP/.test(navigator.platform) ? "map_wheel_hint_mac" : "map_wheel_hint"));
   const stage = h("div", { class: "map-stage" }, box, wheelHint, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
   const keysHint = h("p", { class: "muted map-keys", id: "map-keys" }, t("map_keys"));
@@ -466,7 +473,7 @@ function boothMap(m, opts = {}) {
       b.holder ? h("div", { class: "panel-holder" }, h("h3", {}, b.holder.producer_name, " ", stars), province ? h("p", { class: "muted" }, province) : null,
         b.holder.products.length ? [h("h4", {}, t("products")), products] : null) : null,
       st.editing ? editFields(b) : null].filter(Boolean));
-    panel.hidden = false;
+    showPanel(true);
     if (focus) panel.querySelector("h2").focus({ preventScroll: !isFull() && window.innerWidth >= 700 });
     if (b.holder) holderProducts(b.holder).then((list) => {
       if (!list || !panel.isConnected || st.selected !== b.code) return;
@@ -478,7 +485,7 @@ function boothMap(m, opts = {}) {
     });
   }
   function closePanel() {
-    panel.hidden = true;
+    showPanel(false);
     st.selected = null;
     remember();
     select(null);
@@ -748,9 +755,10 @@ function boothMap(m, opts = {}) {
     else if (msg.classList.contains("bad")) say("");
     dirty();
   }
-  // dirty keeps live updates from redrawing the page under unsaved changes or a full screen.
+  // dirty keeps live updates from redrawing the page while the plan is edited (its landmarks are
+  // saved one by one, each answered by a live update) or shown full screen.
   function dirty() {
-    if ((st.editing && booths.some(changedAny)) || isFull()) wrap.dataset.dirty = "1";
+    if (st.editing || isFull()) wrap.dataset.dirty = "1";
     else delete wrap.dataset.dirty;
   }
   function setEditing(on) {
@@ -766,6 +774,7 @@ function boothMap(m, opts = {}) {
     editBtn.setAttribute("aria-pressed", String(on));
     editTools.hidden = !on;
     marks.setEditing(on);
+    dirty();
     drawLegend();
     say("");
     const b = st.selected && byCode.get(st.selected);
@@ -827,7 +836,7 @@ function boothMap(m, opts = {}) {
   function closeZoneForm() {
     if (!panel.querySelector("#zone-form")) return;
     const inside = panel.contains(document.activeElement);
-    panel.hidden = true;
+    showPanel(false);
     panel.replaceChildren();
     if (inside && zoneBtn.offsetParent) zoneBtn.focus();
   }
@@ -879,7 +888,7 @@ function boothMap(m, opts = {}) {
       h("label", { for: "zone-name" }, t("map_zone_name")), name, err,
       h("datalist", { id: "zone-names" }, zones.map((z) => h("option", { value: z }))),
       h("div", { class: "actions" }, h("button", { type: "submit", id: "zone-apply" }, t("map_zone_apply")), h("button", { type: "button", class: "secondary", id: "zone-cancel", onclick: cancel }, t("cancel"))))].filter(Boolean));
-    panel.hidden = false;
+    showPanel(true);
     name.focus();
   }
   undoBtn.addEventListener("click", undo);
