@@ -137,6 +137,12 @@ func stepCheckinTyped(t *testing.T, staff browser, f checkinFair) {
 	if fair := staff.eval("document.querySelector('#checkin-fair').selectedOptions[0].textContent"); fair != "Hội chợ OCOP Kinh Bắc" {
 		t.Errorf("check-in opens at fair %q", fair)
 	}
+	// A live update redraws the page: the code box keeps the keyboard (a handheld scanner types into it).
+	staff.eval("document.querySelector('#checkin-code').focus(), window.redrawn = false, render(true).then(() => { window.redrawn = true }), ''")
+	staff.until("the page redrawn", "window.redrawn", false)
+	if got := staff.eval("document.activeElement.id"); got != "checkin-code" {
+		t.Errorf("after a redraw the focus is on %q, want the code box", got)
+	}
 	typeCode(staff, f.producerCode)
 	staff.until("✔ and the producer's name", "document.querySelector('#checkin-result.ok') && "+verdict+".startsWith('✔ "+f.producerName+"')", false)
 	if v := staff.eval(verdict); !strings.Contains(v, "Chủ thể OCOP") || !strings.Contains(v, "Cổng vào") {

@@ -16,6 +16,14 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	t.Helper()
 	prod.open("#/producer")
 	prod.until("the product list", "document.querySelector('#product-list .product-edit summary')", false)
+	// A live update redraws the page with nothing typed: an open fold stays open, the focus where it was.
+	prod.run(chromedp.Click("#product-list .qr-box summary"))
+	prod.eval("document.querySelector('#product-list .qr-box summary').focus(), window.redrawn = false, render(true).then(() => { window.redrawn = true }), ''")
+	prod.until("the page redrawn", "window.redrawn", false)
+	if got := prod.eval("document.querySelector('#product-list .qr-box').open + ' ' + (document.activeElement === document.querySelector('#product-list .qr-box summary'))"); got != "true true" {
+		t.Errorf("after a redraw the QR fold's open and focus kept = %q, want \"true true\"", got)
+	}
+	prod.run(chromedp.Click("#product-list .qr-box summary"))
 	// Nothing typed (the new product's lists show their first choice): live updates redraw it.
 	if got := prod.eval("String(formsDirty())"); got != "false" {
 		t.Errorf("the producer page with nothing typed counts as typed in: %s", got)

@@ -44,10 +44,13 @@ async function render(refresh) {
     if (!m) continue;
     const node = await view(...m.slice(1));
     if (mine !== rendering) return; // a newer render won
-    // A refresh after one form is saved keeps what was typed in the others.
+    // A refresh (a live update, or after one form is saved) keeps what was typed in the other
+    // forms, and where the person was: the focus, the open folds, sideways scroll.
     const kept = refresh ? typedIn(app) : [];
+    const where = refresh ? placeIn(app) : null;
     app.replaceChildren(node);
     typeAgain(kept);
+    if (where) placeAgain(app, where);
     app.removeAttribute("aria-busy");
     layout();
     if (!refresh) app.focus();
@@ -81,6 +84,49 @@ function typeAgain(kept) {
     else el.value = v;
     const fold = el.closest("details");
     if (fold && open) fold.open = true;
+  }
+}
+
+// keyOf names an element so that the same one can be found in a redrawn page: by its ID, its link,
+// or its booth or meeting and its class; "" when it has none of them.
+function keyOf(el) {
+  if (el.id) return "#" + CSS.escape(el.id);
+  const tag = el.tagName.toLowerCase();
+  if (tag === "summary" && el.parentElement.id) return "#" + CSS.escape(el.parentElement.id) + " > summary";
+  if (el.dataset.code) return `${tag}[data-code="${CSS.escape(el.dataset.code)}"]`;
+  if (tag === "a" && el.getAttribute("href")) return `a[href="${CSS.escape(el.getAttribute("href"))}"]`;
+  const m = el.closest("[data-meeting]");
+  if (m && el.classList.length) return `[data-meeting="${CSS.escape(m.dataset.meeting)}"] ${tag}.${[...el.classList].map((c) => CSS.escape(c)).join(".")}`;
+  return "";
+}
+
+// placeIn notes where the person is on the page: the focused element (and a text field's text
+// and caret, unless its form is being saved), the open folds, and tables scrolled sideways.
+function placeIn(root) {
+  const at = document.activeElement;
+  const focus = at && at !== root && root.contains(at) ? keyOf(at) : "";
+  const text = focus && (at.tagName === "INPUT" || at.tagName === "TEXTAREA") && !at.closest("form[data-sending]") && at.type !== "file"
+    ? { value: at.value, start: at.selectionStart, end: at.selectionEnd } : null;
+  // A fold whose form was just saved closes, its work done.
+  const folds = [...root.querySelectorAll("details[open]")].filter((d) => !d.querySelector("form[data-sending]")).map((d) => (d.id ? "#" + CSS.escape(d.id) : d.querySelector("[id]") ? "#" + CSS.escape(d.querySelector("[id]").id) : "")).filter(Boolean);
+  const scrolls = [...root.querySelectorAll(".tablewrap")].map((w) => w.scrollLeft);
+  return { focus, text, folds, scrolls };
+}
+
+// placeAgain puts the person back where placeIn found them, in the redrawn page.
+function placeAgain(root, p) {
+  for (const key of p.folds) {
+    const el = root.querySelector(key);
+    const fold = el && (el.tagName === "DETAILS" ? el : el.closest("details"));
+    if (fold) fold.open = true;
+  }
+  root.querySelectorAll(".tablewrap").forEach((w, i) => { if (p.scrolls[i]) w.scrollLeft = p.scrolls[i]; });
+  const el = p.focus && root.querySelector(p.focus);
+  if (!el) return;
+  if (p.text && el.value !== p.text.value) el.value = p.text.value;
+  el.focus({ preventScroll: true });
+  if (p.text && typeof el.setSelectionRange === "function" && p.text.start !== null) {
+    try { el.setSelectionRange(p.text.start, p.text.end); } catch (e) { /* not a text field */ }
   }
 }
 

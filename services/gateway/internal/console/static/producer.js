@@ -126,7 +126,7 @@ async function viewProducer() {
 // image cannot send it), the page it leads to, and the PNG to print.
 function qrBox(x, sc) {
   const img = h("img", { class: "qr", alt: t("qr_alt").replace("{name}", x.name_vi), width: 160, height: 160 });
-  const box = h("details", { class: "qr-box" }, h("summary", {}, t("qr_summary").replace("{n}", num(sc.total))),
+  const box = h("details", { class: "qr-box", id: "qr-" + x.id }, h("summary", {}, t("qr_summary").replace("{n}", num(sc.total))),
     img, h("p", {}, h("a", { href: sc.url, target: "_blank", rel: "noopener", class: "verify-link" }, t("qr_open"))),
     h("p", {}, h("a", { href: `/api/products/${x.id}/qr.png`, onclick: download, class: "button secondary" }, t("qr_png"))),
     (sc.by_fair || []).length ? h("p", { class: "muted" }, sc.by_fair.map((f) => `${f.fair_name || f.fair_id}: ${num(f.count)}`).join(" · ")) : null);
@@ -149,7 +149,7 @@ function productEdit(x) {
     const r = await api("DELETE", "/api/products/" + x.id);
     if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
-  return h("details", { class: "product-edit" }, h("summary", {}, t("edit")), form([
+  return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit")), form([
     { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
     // An unset price or supply (0) shows empty, and an empty field leaves it as it is.
     { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd || undefined }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd || undefined },
