@@ -85,5 +85,5 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
 	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
-	prod.until("the product removed", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn')", false)
+	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
 }

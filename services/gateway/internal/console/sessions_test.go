@@ -49,7 +49,7 @@ func stepSessionsEnd(t *testing.T, j journey, org, prod, buyer browser) {
 	admin.eval("window.confirm = () => true, ''")
 	row := "[...document.querySelectorAll('tr')].find((r) => r.textContent.includes('xttm@hanoi.example.vn'))"
 	admin.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")
-	admin.until("the organiser shown disabled", row+" && "+row+".textContent.includes('Đã khoá') && "+row+".querySelector('button').textContent === 'Mở khoá'", true)
+	admin.until("the organiser shown disabled", row+" && "+row+".textContent.includes('Đã khoá') && "+row+".querySelector('button').textContent === 'Mở khoá' && document.querySelector('#toast').textContent === 'Đã lưu'", true)
 	admin.shot("account-disabled")
 	org.until("the organiser's console back at sign-in", "location.hash === '#/login'", true)
 	org.fill(map[string]string{"#login-email": "xttm@hanoi.example.vn", "#login-password": "organiser-pass-1"})

@@ -58,7 +58,7 @@ function accountRow(a) {
   btn.addEventListener("click", async () => {
     if (!a.disabled && !confirm(t("account_disable_confirm").replace("{name}", a.name))) return;
     const r = await api("POST", `/api/accounts/${a.id}/${a.disabled ? "enable" : "disable"}`);
-    if (r.ok) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
+    if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
   return h("tr", {}, h("td", {}, a.name, a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), h("td", {}, a.email), h("td", {}, btn));
 }
@@ -147,7 +147,7 @@ function productEdit(x) {
   del.addEventListener("click", async () => {
     if (!confirm(t("delete_product_confirm").replace("{name}", x.name_vi))) return;
     const r = await api("DELETE", "/api/products/" + x.id);
-    if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
+    if (r.ok) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
   return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit")), form([
     { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
