@@ -315,14 +315,17 @@ func (s *Store) ByProducer(ctx context.Context, producerID, before string, limit
 	return s.find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(limit)))
 }
 
+// activeStatuses matches the statuses of active applications (see Status.Active).
+var activeStatuses = bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}
+
 // ActiveOfProducer returns the active applications of a producer.
 func (s *Store) ActiveOfProducer(ctx context.Context, producerID string) ([]Application, error) {
-	return s.find(ctx, bson.M{"producer_id": producerID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())
+	return s.find(ctx, bson.M{"producer_id": producerID, "status": activeStatuses}, options.Find())
 }
 
 // ActiveForFair returns the active applications of a fair.
 func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Application, error) {
-	return s.find(ctx, bson.M{"fair_id": fairID, "status": bson.M{"$in": bson.A{string(Submitted), string(Approved), string(Waitlisted)}}}, options.Find())
+	return s.find(ctx, bson.M{"fair_id": fairID, "status": activeStatuses}, options.Find())
 }
 
 func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBuilder) ([]Application, error) {
