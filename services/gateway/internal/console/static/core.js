@@ -213,11 +213,14 @@ function retryLive(ms) {
 function formsDirty() {
   // A view marks unsaved work that is not a form (a floor plan being edited) with data-dirty.
   if (document.querySelector("#app [data-dirty]")) return true;
-  // A form saved and left as it is (its values now stored) holds nothing to keep.
-  for (const el of document.querySelectorAll("#app form:not([data-sending]) input, #app form:not([data-sending]) textarea, #app form:not([data-sending]) select")) {
-    if (el.type === "file" ? el.files.length > 0 : changed(el)) return true;
-  }
-  return false;
+  return typedFields($("#app")).length > 0;
+}
+
+// typedFields are the fields of root's forms that hold what the person typed or chose; a form
+// being saved, or saved and left as it is (its values now stored), holds nothing to keep.
+function typedFields(root) {
+  return [...root.querySelectorAll("form:not([data-sending]) input, form:not([data-sending]) textarea, form:not([data-sending]) select")]
+    .filter((el) => (el.type === "file" ? el.files.length > 0 : changed(el)));
 }
 
 // changed reports whether a field holds other than what the page put in it. A select that marks

@@ -60,30 +60,21 @@ async function render(refresh) {
   app.removeAttribute("aria-busy");
 }
 
-// typedIn lists the fields of root's forms that hold what the person typed, by ID, with whether
-// a fold around them was open, except in a form being saved.
+// typedIn lists what the person typed in root's forms (see typedFields), by field ID. The folds
+// around them open again as they were, with the others (see placeIn).
 function typedIn(root) {
-  const out = [];
-  for (const el of root.querySelectorAll("form input, form textarea, form select")) {
-    if (!el.id || el.type === "file" || el.closest("form[data-sending]") || !changed(el)) continue;
-    const v = el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.type === "checkbox" || el.type === "radio" ? el.checked : el.value;
-    const fold = el.closest("details");
-    out.push([el.id, v, fold ? fold.open : false]);
-  }
-  return out;
+  return typedFields(root).filter((el) => el.id && el.type !== "file")
+    .map((el) => [el.id, el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.type === "checkbox" || el.type === "radio" ? el.checked : el.value]);
 }
 
-// typeAgain puts kept values back into the fields of the same IDs, and opens the folds around
-// them that were open (one the person closed stays closed, with the text kept inside).
+// typeAgain puts kept values back into the fields of the same IDs.
 function typeAgain(kept) {
-  for (const [id, v, open] of kept) {
+  for (const [id, v] of kept) {
     const el = document.getElementById(id);
     if (!el) continue;
     if (el.tagName === "SELECT") for (const o of el.options) o.selected = v.includes(o.value);
     else if (typeof v === "boolean") el.checked = v;
     else el.value = v;
-    const fold = el.closest("details");
-    if (fold && open) fold.open = true;
   }
 }
 
