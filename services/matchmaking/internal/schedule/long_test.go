@@ -121,3 +121,25 @@ func TestTwoSessionDaysAgreeWithTryingEverything(t *testing.T) {
 		t.Errorf("only %d small two-session days answered optimal", optimal)
 	}
 }
+
+// The annealings weigh the buyers' breaks only on days whose buyers meet producers: on the long
+// days, where anyone may meet anyone, every break weighs the same (weighed, those days ended a
+// break or two higher).
+func TestOnlyBuyerDaysWeighTheBusiest(t *testing.T) {
+	for _, day := range longDays {
+		if newSolver(GenerateLong(day)).twoSided() {
+			t.Errorf("long day %d counted as buyers meeting producers", day)
+		}
+	}
+	for i, size := range []float64{0, 0.25, 0.5, 0.75, 1} {
+		if !newSolver(Generate(uint64(100+i), size)).twoSided() {
+			t.Errorf("bench day %d not counted as buyers meeting producers", i)
+		}
+	}
+	// One meeting between two producers makes a day one where anyone may meet anyone.
+	p := Generate(100, 0)
+	p.Meetings = append(p.Meetings, Meeting{ID: "pp", Participants: []string{"p00", "p01"}, Session: Any})
+	if newSolver(p).twoSided() {
+		t.Error("a day with a meeting between two producers counted as buyers meeting producers")
+	}
+}
