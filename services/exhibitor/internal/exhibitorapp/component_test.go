@@ -91,6 +91,7 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 		t.Errorf("retried create: %d %s", r.Status, r.Body)
 	}
 	stepOnlyItsProducerEditsAProduct(t, a, b, aID, prodA)
+	stepEditsFromTwoPhones(t, a, prodA)
 	stepCatalogueSearch(t, f, prodA)
 	stepOwnProductsByName(t, f, a, aID, issued)
 	if r := a.Do(t, "DELETE", "/api/products/"+prodA, nil); r.Status != 204 {
@@ -100,7 +101,7 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 		t.Errorf("deleted product: %d", r.Status)
 	}
 	testenv.Eventually(t, "created, updated and deleted events", func() bool {
-		return len(f.messages(t, events.ProductCreated)) == 4 && len(f.messages(t, events.ProductUpdated)) == 1 && len(f.messages(t, events.ProductDeleted)) == 1
+		return len(f.messages(t, events.ProductCreated)) == 4 && len(f.messages(t, events.ProductUpdated)) == 2 && len(f.messages(t, events.ProductDeleted)) == 1
 	})
 	var created events.ProductChangedV1
 	if err := f.messages(t, events.ProductCreated)[0].Decode(&created); err != nil || created.Product.ProvinceCode != "91" || created.Product.Sector != "food" || created.Product.Certificate.DecisionNo == "" {
@@ -118,6 +119,32 @@ func stepOnlyItsProducerEditsAProduct(t *testing.T, a, b testenv.Client, aID, pr
 		{"A patches own", a, "PATCH", "/api/products/" + prodA, map[string]any{"price_max_vnd": 150000}, 200},
 		{"bad gtin", a, "PATCH", "/api/products/" + prodA, map[string]any{"gtin": "1234567890123"}, 422},
 	})
+}
+
+// stepEditsFromTwoPhones: with If-Match, an edit made from the revision another phone has
+// since changed is refused and changes nothing; from the current revision it is saved.
+func stepEditsFromTwoPhones(t *testing.T, a testenv.Client, prod string) {
+	t.Helper()
+	loaded := a.Do(t, "GET", "/api/products/"+prod, nil)
+	tag := loaded.Header.Get("ETag")
+	if loaded.Status != 200 || tag != `"2"` {
+		t.Fatalf("GET: %d, ETag %q, want the revision after one edit", loaded.Status, tag)
+	}
+	first := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 170000}, "If-Match", tag)
+	if first.Status != 200 || first.Header.Get("ETag") != `"3"` {
+		t.Fatalf("PATCH from the current revision: %d %s, ETag %q", first.Status, first.Body, first.Header.Get("ETag"))
+	}
+	second := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 90000}, "If-Match", tag)
+	var got struct {
+		Code     string `json:"code"`
+		PriceMax int64  `json:"price_max_vnd"`
+	}
+	if second.Decode(t, &got); second.Status != 409 || got.Code != "product_revision_changed" {
+		t.Errorf("PATCH from a stale revision: %d %s, want 409 product_revision_changed", second.Status, second.Body)
+	}
+	if a.Do(t, "GET", "/api/products/"+prod, nil).Decode(t, &got); got.PriceMax != 170000 {
+		t.Errorf("after the refused edit the price is %d, want the first phone's 170000", got.PriceMax)
+	}
 }
 
 // call is one request of a table of checks and the status it must get.

@@ -112,11 +112,17 @@ func (p *Producer) apply(f Fields, required bool) error {
 	v := &checks{required: required}
 	p.applyIdentity(f, v)
 	p.applyPlaceAndContact(f, v)
-	if f.DescriptionVI != nil {
-		p.DescriptionVI = text(f.DescriptionVI, 4000)
-	}
-	if f.DescriptionEN != nil {
-		p.DescriptionEN = text(f.DescriptionEN, 4000)
+	for _, d := range []struct {
+		given *string
+		to    *string
+		field string
+	}{{f.DescriptionVI, &p.DescriptionVI, "description_vi"}, {f.DescriptionEN, &p.DescriptionEN, "description_en"}} {
+		// Refused, not cut: cutting would lose the end of what the producer wrote without a word.
+		if d.given != nil {
+			if n := vntext.Clean(*d.given); v.Expect(utf8.RuneCountInString(n) <= 4000, d.field, apperr.LengthBetween, 0, 4000) {
+				*d.to = n
+			}
+		}
 	}
 	if f.Certifications != nil {
 		p.Certifications = certifications(*f.Certifications, v)

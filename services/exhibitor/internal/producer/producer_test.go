@@ -2,6 +2,7 @@ package producer
 
 import (
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -78,6 +79,8 @@ func TestNewInvalid(t *testing.T) {
 			f.Certifications = &[]Certification{{Code: "haccp", ValidUntil: time.Now()}}
 		}, "certifications[0].number"},
 		{"bad market", func(f *Fields) { f.ExportMarkets = &[]string{"Japan"} }, "export_markets[0]"},
+		{"a description of 4,001 letters", func(f *Fields) { f.DescriptionVI = ptr(strings.Repeat("ạ", 4001)) }, "description_vi"},
+		{"an English description of 4,001 letters", func(f *Fields) { f.DescriptionEN = ptr(strings.Repeat("a", 4001)) }, "description_en"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -182,7 +182,8 @@ func (h *Routes) Register(api httpx.API) {
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/products/:id", Tag: "products", Roles: editors,
-		Summary: "Change a product (its producer, organisers, admins).", Request: writeRequest{}, Response: response{}}, h.patch)
+		Summary: "Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.",
+		Request: writeRequest{}, Response: response{}, Errors: []int{http.StatusConflict}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
 		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.",
 		Errors:  []int{http.StatusConflict}}, h.delete)
@@ -226,6 +227,7 @@ func (h *Routes) create(c *gin.Context) {
 	}
 	h.Notify()
 	c.Header("Location", "/api/products/"+p.ID)
+	c.Header("ETag", etag(p.Revision))
 	c.JSON(http.StatusCreated, ToResponse(Listed{Product: p, Owner: owner}, h.Now()))
 }
 
@@ -256,16 +258,30 @@ func (h *Routes) get(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	c.Header("ETag", etag(l.Revision))
 	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
 }
 
+// etag is a product revision's entity tag, for If-Match.
+func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
+
 // change loads the product, checks the caller may edit it, applies fn and saves with subject,
 // re-reading when another writer got in between.
+// With If-Match (the revision the caller loaded, as the product's ETag says it) the change is
+// made only to that revision: an edit from a second phone is refused (409) instead of
+// overwriting what the first one saved.
 func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
 	l, err := h.editable(ctx, c, c.Param("id"))
+	tries := storage.StaleTries
+	if m := c.GetHeader("If-Match"); m != "" && m != "*" {
+		tries = 1 // a write that lost to another is reported, not merged
+		if err == nil && m != etag(l.Revision) {
+			err = apperr.New(apperr.Conflict, msgRevisionChanged, l.Revision)
+		}
+	}
 	if err == nil {
-		l, err = storage.RetryStale(ctx, l, storage.StaleTries, ErrStale,
+		l, err = storage.RetryStale(ctx, l, tries, ErrStale,
 			func(l Listed) (Listed, error) {
 				next, err := fn(l.Product)
 				return Listed{Product: next, Owner: l.Owner}, err
@@ -313,6 +329,7 @@ func (h *Routes) patch(c *gin.Context) {
 		return
 	}
 	if l, ok := h.change(c, events.ProductUpdated, func(p Product) (Product, error) { return p.Patch(f, h.now()) }); ok {
+		c.Header("ETag", etag(l.Revision))
 		c.JSON(http.StatusOK, ToResponse(l, h.Now()))
 	}
 }

@@ -121,6 +121,16 @@ func clean(s string, max int) string {
 	return s
 }
 
+// description is a description as written, or old with a field error when it is longer than
+// 4,000 letters: cutting it would lose the end of what the producer wrote without a word.
+func description(s, field, old string, v *checks) string {
+	s = vntext.Clean(s)
+	if !v.Expect(utf8.RuneCountInString(s) <= 4000, field, apperr.LengthBetween, 0, 4000) {
+		return old
+	}
+	return s
+}
+
 // apply validates and copies the given fields; required demands every mandatory field, now is
 // the time of the write. The groups run in the order of the fields, so field errors are reported
 // in that order.
@@ -133,10 +143,10 @@ func (p *Product) apply(f Fields, required bool, now time.Time) error {
 		p.SeasonMonths = seasonMonths(*f.SeasonMonths, v)
 	}
 	if f.DescriptionVI != nil {
-		p.DescriptionVI = clean(*f.DescriptionVI, 4000)
+		p.DescriptionVI = description(*f.DescriptionVI, "description_vi", p.DescriptionVI, v)
 	}
 	if f.DescriptionEN != nil {
-		p.DescriptionEN = clean(*f.DescriptionEN, 4000)
+		p.DescriptionEN = description(*f.DescriptionEN, "description_en", p.DescriptionEN, v)
 	}
 	if f.ImageURLs != nil {
 		p.ImageURLs = imageURLs(*f.ImageURLs, v)

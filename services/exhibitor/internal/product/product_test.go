@@ -59,6 +59,8 @@ func TestNewInvalid(t *testing.T) {
 		{"min above a billion with no max", func(f *Fields) { f.PriceMin, f.PriceMax = ptr(int64(3_000_000_000)), ptr(int64(0)) }, "price_min_vnd"},
 		{"a name of 201 letters", func(f *Fields) { f.NameVI = ptr(strings.Repeat("ạ", 201)) }, "name_vi"},
 		{"an English name of 201 letters", func(f *Fields) { f.NameEN = ptr(strings.Repeat("a", 201)) }, "name_en"},
+		{"a description of 4,001 letters", func(f *Fields) { f.DescriptionVI = ptr(strings.Repeat("ạ", 4001)) }, "description_vi"},
+		{"an English description of 4,001 letters", func(f *Fields) { f.DescriptionEN = ptr(strings.Repeat("a", 4001)) }, "description_en"},
 		{"month 13", func(f *Fields) { f.SeasonMonths = &[]int{13} }, "season_months[0]"},
 		{"image not a url", func(f *Fields) { f.ImageURLs = &[]string{"ftp://x"} }, "image_urls[0]"},
 	}
@@ -166,4 +168,18 @@ func hasField(err error, field string) bool {
 		}
 	}
 	return false
+}
+
+// A description of 4,000 letters is kept whole; one letter more is refused (it used to be cut
+// without a word), and a patch that is refused leaves the description as it was.
+func TestDescriptionsAreKeptWholeOrRefused(t *testing.T) {
+	f := valid()
+	f.DescriptionVI = ptr(strings.Repeat("ạ", 4000))
+	p, err := New("p1", "prod1", f, time.Now())
+	if err != nil || p.DescriptionVI != *f.DescriptionVI {
+		t.Fatalf("New with 4,000 letters = %d letters, %v", len([]rune(p.DescriptionVI)), err)
+	}
+	if _, err := p.Patch(Fields{DescriptionVI: ptr(strings.Repeat("ạ", 4001))}, time.Now()); err == nil {
+		t.Fatal("a patch with 4,001 letters was taken")
+	}
 }
