@@ -4830,7 +4830,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/products/{id} (the `GetProductsId` operationId).
 	GetProductsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchProductsIdWithBody Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+	// PatchProductsIdWithBody Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -4839,7 +4839,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsIdWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchProductsId Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+	// PatchProductsId Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -7363,7 +7363,7 @@ func (c *Client) GetProductsId(ctx context.Context, id string, reqEditors ...Req
 	return c.Client.Do(req)
 }
 
-// PatchProductsIdWithBody Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+// PatchProductsIdWithBody Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 //
 // Roles: producer, organiser, admin.
 //
@@ -7382,7 +7382,7 @@ func (c *Client) PatchProductsIdWithBody(ctx context.Context, id string, content
 	return c.Client.Do(req)
 }
 
-// PatchProductsId Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+// PatchProductsId Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 //
 // Roles: producer, organiser, admin.
 //
@@ -14796,7 +14796,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/products/{id} (the `GetProductsId` operationId).
 	GetProductsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetProductsIdResponse, error)
 
-	// PatchProductsIdWithBodyWithResponse Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+	// PatchProductsIdWithBodyWithResponse Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -14805,7 +14805,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/products/{id} (the `PatchProductsId` operationId).
 	PatchProductsIdWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchProductsIdResponse, error)
 
-	// PatchProductsIdWithResponse Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+	// PatchProductsIdWithResponse Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -32861,7 +32861,7 @@ func (c *ClientWithResponses) GetProductsIdWithResponse(ctx context.Context, id 
 	return ParseGetProductsIdResponse(rsp)
 }
 
-// PatchProductsIdWithBodyWithResponse Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+// PatchProductsIdWithBodyWithResponse Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 //
 // Roles: producer, organiser, admin.
 //
@@ -32876,7 +32876,7 @@ func (c *ClientWithResponses) PatchProductsIdWithBodyWithResponse(ctx context.Co
 	return ParsePatchProductsIdResponse(rsp)
 }
 
-// PatchProductsIdWithResponse Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.
+// PatchProductsIdWithResponse Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.
 //
 // Roles: producer, organiser, admin.
 //

@@ -60,6 +60,7 @@ type idemRecord struct {
 	Status      int    `bson:"status,omitempty"`
 	ContentType string `bson:"content_type,omitempty"`
 	Location    string `bson:"location,omitempty"`
+	ETag        string `bson:"etag,omitempty"`
 	// Language is the Content-Language of a kept problem document: a replay is in the language
 	// of the first answer, and says so.
 	Language   string    `bson:"language,omitempty"`
@@ -177,6 +178,9 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 func replay(c *gin.Context, prev *idemRecord) {
 	if prev.Location != "" {
 		c.Header("Location", prev.Location)
+	}
+	if prev.ETag != "" {
+		c.Header("ETag", prev.ETag)
 	}
 	if prev.Language != "" {
 		c.Header("Content-Language", prev.Language)
@@ -386,7 +390,7 @@ func (k idemKey) finish(rec idemRecord, status int, header http.Header, body []b
 	defer cancel()
 	_, err := storage.UpdateOne(ctx, k.coll, bson.M{"_id": k.id, "claim": rec.Claim}, bson.M{"$set": bson.M{
 		"state": idemDone, "status": status, "content_type": header.Get("Content-Type"),
-		"location": header.Get("Location"), "language": header.Get("Content-Language"), "body": body,
+		"location": header.Get("Location"), "etag": header.Get("ETag"), "language": header.Get("Content-Language"), "body": body,
 	}})
 	if err != nil {
 		k.log.Warn("storing the idempotent response failed; a retry will run again once the lease lapses", "err", err)

@@ -3,6 +3,7 @@ package exhibitorapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -87,11 +88,11 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 	b, _, _ := f.producerWithProduct(t, "1700000002", "Nuoc mam Phu Quoc nhan hieu moi", 3, issued)
 	// Retry of the same create returns the same product.
 	if r := a.Do(t, "POST", "/api/producers/"+aID+"/products", map[string]any{"name_vi": "Nước mắm Phú Quốc", "criteria_set": 9, "stars": 4, "unit": "bottle", "monthly_capacity": 5000,
-		"certificate": map[string]string{"decision_no": "77/QĐ-UBND", "issued_by": "UBND tỉnh Kiên Giang", "issued_on": issued}}, "Idempotency-Key", "prod-1700000001"); r.Header.Get("Idempotent-Replayed") != "true" {
+		"certificate": map[string]string{"decision_no": "77/QĐ-UBND", "issued_by": "UBND tỉnh Kiên Giang", "issued_on": issued}}, "Idempotency-Key", "prod-1700000001"); r.Header.Get("Idempotent-Replayed") != "true" || r.Header.Get("ETag") == "" {
 		t.Errorf("retried create: %d %s", r.Status, r.Body)
 	}
 	stepOnlyItsProducerEditsAProduct(t, a, b, aID, prodA)
-	stepEditsFromTwoPhones(t, a, prodA)
+	stepEditsFromTwoPhones(t, a, aID, prodA)
 	stepCatalogueSearch(t, f, prodA)
 	stepOwnProductsByName(t, f, a, aID, issued)
 	if r := a.Do(t, "DELETE", "/api/products/"+prodA, nil); r.Status != 204 {
@@ -101,7 +102,7 @@ func TestProductsCatalogueAndOwnership(t *testing.T) {
 		t.Errorf("deleted product: %d", r.Status)
 	}
 	testenv.Eventually(t, "created, updated and deleted events", func() bool {
-		return len(f.messages(t, events.ProductCreated)) == 4 && len(f.messages(t, events.ProductUpdated)) == 2 && len(f.messages(t, events.ProductDeleted)) == 1
+		return len(f.messages(t, events.ProductCreated)) == 4 && len(f.messages(t, events.ProductUpdated)) == 5 && len(f.messages(t, events.ProductDeleted)) == 1
 	})
 	var created events.ProductChangedV1
 	if err := f.messages(t, events.ProductCreated)[0].Decode(&created); err != nil || created.Product.ProvinceCode != "91" || created.Product.Sector != "food" || created.Product.Certificate.DecisionNo == "" {
@@ -121,29 +122,62 @@ func stepOnlyItsProducerEditsAProduct(t *testing.T, a, b testenv.Client, aID, pr
 	})
 }
 
-// stepEditsFromTwoPhones: with If-Match, an edit made from the revision another phone has
-// since changed is refused and changes nothing; from the current revision it is saved.
-func stepEditsFromTwoPhones(t *testing.T, a testenv.Client, prod string) {
+// stepEditsFromTwoPhones: with If-Match, an edit made from a version another phone has since
+// changed is refused and changes nothing; from the current version (one of a list, quoted or
+// not) it is saved. The producer's profile edited meanwhile (copied onto its products) does not
+// count as a change of the product.
+func stepEditsFromTwoPhones(t *testing.T, a testenv.Client, aID, prod string) {
 	t.Helper()
-	loaded := a.Do(t, "GET", "/api/products/"+prod, nil)
-	tag := loaded.Header.Get("ETag")
-	if loaded.Status != 200 || tag != `"2"` {
-		t.Fatalf("GET: %d, ETag %q, want the revision after one edit", loaded.Status, tag)
-	}
-	first := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 170000}, "If-Match", tag)
-	if first.Status != 200 || first.Header.Get("ETag") != `"3"` {
-		t.Fatalf("PATCH from the current revision: %d %s, ETag %q", first.Status, first.Body, first.Header.Get("ETag"))
-	}
-	second := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 90000}, "If-Match", tag)
 	var got struct {
 		Code     string `json:"code"`
 		PriceMax int64  `json:"price_max_vnd"`
+		Revision int64  `json:"revision"`
 	}
+	loaded := a.Do(t, "GET", "/api/products/"+prod, nil)
+	loaded.Decode(t, &got)
+	tag, rev := loaded.Header.Get("ETag"), got.Revision
+	if loaded.Status != 200 || !strings.HasPrefix(tag, `"`) {
+		t.Fatalf("GET: %d, ETag %q", loaded.Status, tag)
+	}
+	if r := a.Do(t, "PATCH", "/api/producers/"+aID, map[string]any{"phone": "0297 384 6790"}); r.Status != 200 {
+		t.Fatalf("profile edit: %d %s", r.Status, r.Body)
+	}
+	testenv.Eventually(t, "the profile copied onto the product", func() bool {
+		a.Do(t, "GET", "/api/products/"+prod, nil).Decode(t, &got)
+		return got.Revision > rev
+	})
+	first := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 170000}, "If-Match", strings.Trim(tag, `"`))
+	newTag := first.Header.Get("ETag")
+	if first.Status != 200 || newTag == "" || newTag == tag {
+		t.Fatalf("PATCH from the version loaded (the profile changed since): %d %s, ETag %q after %q", first.Status, first.Body, newTag, tag)
+	}
+	second := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 90000}, "If-Match", tag)
 	if second.Decode(t, &got); second.Status != 409 || got.Code != "product_revision_changed" {
-		t.Errorf("PATCH from a stale revision: %d %s, want 409 product_revision_changed", second.Status, second.Body)
+		t.Errorf("PATCH from a stale version: %d %s, want 409 product_revision_changed", second.Status, second.Body)
 	}
 	if a.Do(t, "GET", "/api/products/"+prod, nil).Decode(t, &got); got.PriceMax != 170000 {
 		t.Errorf("after the refused edit the price is %d, want the first phone's 170000", got.PriceMax)
+	}
+	listed := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 160000}, "If-Match", tag+", "+newTag)
+	if listed.Status != 200 {
+		t.Fatalf("PATCH naming the current version in a list: %d %s", listed.Status, listed.Body)
+	}
+	// Six phones save from the same version at once: one is saved, the others are told it changed.
+	codes := make(chan string, 6)
+	for i := range 6 {
+		go func() {
+			r := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"price_max_vnd": 180000 + i}, "If-Match", listed.Header.Get("ETag"))
+			var p struct{ Code string }
+			_ = json.Unmarshal(r.Body, &p)
+			codes <- fmt.Sprint(r.Status, " ", p.Code)
+		}()
+	}
+	answers := map[string]int{}
+	for range 6 {
+		answers[<-codes]++
+	}
+	if answers["200 "] != 1 || answers["409 product_revision_changed"] != 5 {
+		t.Errorf("six saves from one version at once answered %v, want one 200 and five 409 product_revision_changed", answers)
 	}
 }
 

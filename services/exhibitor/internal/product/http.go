@@ -2,6 +2,7 @@ package product
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -182,7 +183,7 @@ func (h *Routes) Register(api httpx.API) {
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/products/:id", Tag: "products", Roles: editors,
-		Summary: "Change a product (its producer, organisers, admins). Send If-Match with the revision loaded (the ETag) to avoid overwriting a concurrent change: 409 product_revision_changed when it changed.",
+		Summary: "Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.",
 		Request: writeRequest{}, Response: response{}, Errors: []int{http.StatusConflict}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
 		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.",
@@ -227,7 +228,7 @@ func (h *Routes) create(c *gin.Context) {
 	}
 	h.Notify()
 	c.Header("Location", "/api/products/"+p.ID)
-	c.Header("ETag", etag(p.Revision))
+	c.Header("ETag", etag(p))
 	c.JSON(http.StatusCreated, ToResponse(Listed{Product: p, Owner: owner}, h.Now()))
 }
 
@@ -258,26 +259,43 @@ func (h *Routes) get(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.Header("ETag", etag(l.Revision))
+	c.Header("ETag", etag(l.Product))
 	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
 }
 
-// etag is a product revision's entity tag, for If-Match.
-func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
+// etag is the entity tag of a product's own content, for If-Match: the time of its last change
+// (Unix milliseconds, as its updated_at says). Not its revision: copying a changed producer
+// profile onto its products advances that, and a product form loaded before would be refused
+// for a change no one made to the product.
+func etag(p Product) string { return `"` + strconv.FormatInt(p.UpdatedAt.UnixMilli(), 10) + `"` }
+
+// matchesVersion reports whether an If-Match header names p's entity tag: a list of tags,
+// quoted or (as a client copying the number may send it) not.
+func matchesVersion(header string, p Product) bool {
+	want := strings.Trim(etag(p), `"`)
+	for t := range strings.SplitSeq(header, ",") {
+		if strings.Trim(strings.TrimSpace(t), `"`) == want {
+			return true
+		}
+	}
+	return false
+}
 
 // change loads the product, checks the caller may edit it, applies fn and saves with subject,
 // re-reading when another writer got in between.
-// With If-Match (the revision the caller loaded, as the product's ETag says it) the change is
-// made only to that revision: an edit from a second phone is refused (409) instead of
-// overwriting what the first one saved.
+// With If-Match (the product's ETag as the caller loaded it) the change is made only to that
+// version: an edit from a second phone is refused (409) instead of overwriting what the first
+// one saved.
 func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
 	l, err := h.editable(ctx, c, c.Param("id"))
 	tries := storage.StaleTries
-	if m := c.GetHeader("If-Match"); m != "" && m != "*" {
+	m := c.GetHeader("If-Match")
+	strict := m != "" && strings.TrimSpace(m) != "*"
+	if strict {
 		tries = 1 // a write that lost to another is reported, not merged
-		if err == nil && m != etag(l.Revision) {
-			err = apperr.New(apperr.Conflict, msgRevisionChanged, l.Revision)
+		if err == nil && !matchesVersion(m, l.Product) {
+			err = apperr.New(apperr.Conflict, msgRevisionChanged)
 		}
 	}
 	if err == nil {
@@ -290,6 +308,9 @@ func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Produc
 				return h.Store.Save(ctx, next.Product, next.Owner, prev.Revision, subject, correlation.From(ctx))
 			},
 			func(ctx context.Context, prev Listed) (Listed, error) { return h.editable(ctx, c, prev.ID) })
+	}
+	if strict && errors.Is(err, ErrStale) {
+		err = apperr.New(apperr.Conflict, msgRevisionChanged) // another write got in between
 	}
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -329,7 +350,7 @@ func (h *Routes) patch(c *gin.Context) {
 		return
 	}
 	if l, ok := h.change(c, events.ProductUpdated, func(p Product) (Product, error) { return p.Patch(f, h.now()) }); ok {
-		c.Header("ETag", etag(l.Revision))
+		c.Header("ETag", etag(l.Product))
 		c.JSON(http.StatusOK, ToResponse(l, h.Now()))
 	}
 }

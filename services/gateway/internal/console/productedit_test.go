@@ -42,7 +42,9 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if strings.HasPrefix(expiry, "failed") {
 		t.Fatalf("shortening the certificate: %s", expiry)
 	}
-	prod.open("#/producer")
+	// The page shows the product as it is now (the same address again would not load it anew).
+	prod.eval("window.redrawn = false, render(true).then(() => { window.redrawn = true }), ''")
+	prod.until("the page redrawn", "window.redrawn", false)
 	prod.until("the product list", "document.querySelector('#product-list .product-edit summary')", false)
 	prod.run(chromedp.Click("#product-list .product-edit summary"))
 	if got := prod.eval("document.querySelector('#" + form + "-price_min_vnd').value"); got != "250.000" {
@@ -57,6 +59,21 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 		t.Errorf("after saving the edit: the new product's name and the edited price read %q, want the name kept as typed", got)
 	}
 	prod.shot("product-edited")
+	// Another phone changes the price meanwhile (this page does not hear of it): a save from
+	// this page is refused and says so, the page then shows the other phone's price with this
+	// one's typing kept, and saving again takes it.
+	prod.eval(`window.otherPhone = '', api('PATCH', '` + product + `', { price_max_vnd: 320000 }).then((r) => { window.otherPhone = String(r.status); }), ''`)
+	prod.until("the other phone's edit", "window.otherPhone", false)
+	if got := prod.eval("window.otherPhone"); got != "200" {
+		t.Fatalf("the other phone's edit: %s", got)
+	}
+	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''") // the save folded it
+	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "350.000"})
+	prod.submit(form)
+	prod.until("told the product changed meanwhile", "document.querySelector('#toast').textContent.includes('đã thay đổi từ lúc bạn tải')", false)
+	prod.until("the other phone's price shown, this one's typing kept", "document.querySelector('#product-list').textContent.includes('320.000') && document.querySelector('#"+form+"-price_max_vnd').value === '350.000' && !document.querySelector('#"+form+"').dataset.sending", false)
+	prod.submit(form)
+	prod.until("the price saved the second time", "document.querySelector('#product-list').textContent.includes('350.000') && !document.querySelector('#product-list').textContent.includes('320.000')", false)
 	prod.eval(`window.keptExpiry = '', api('GET', '` + product + `').then((g) => { window.keptExpiry = g.data.certificate.expires_on; }), ''`)
 	prod.until("the product read again", "window.keptExpiry", false)
 	if got := prod.eval("window.keptExpiry"); got != expiry {

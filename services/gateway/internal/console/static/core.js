@@ -103,6 +103,7 @@ async function api(method, path, body, opts = {}) {
   if (sent) headers.Authorization = "Bearer " + sent;
   if (body !== undefined && !(body instanceof FormData) && !(body instanceof Blob)) headers["Content-Type"] = "application/json";
   if (opts.idem) headers["Idempotency-Key"] = opts.idem;
+  if (opts.ifMatch) headers["If-Match"] = opts.ifMatch;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : body instanceof FormData || body instanceof Blob ? body : JSON.stringify(body) });
   let data = null;
   const text = await res.text();

@@ -162,8 +162,12 @@ function productEdit(x) {
     // The certificate goes whole, and only when it changed (a renewal, a corrected decision).
     const cert = { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on };
     if (Object.keys(cert).some((k) => cert[k] !== (c[k] || undefined))) body.certificate = cert;
-    const r = await api("PATCH", "/api/products/" + x.id, body);
+    // Saved only over the product as this page shows it: when another phone changed it since,
+    // the API refuses, and the page shows the product as it is now with what was typed kept
+    // (after the form lets go of it), to be saved again or not.
+    const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
     if (r.ok) { toast(t("saved")); render(true); }
+    if (r.status === 409 && r.data && r.data.code === "product_revision_changed") { toast(r.data.detail); setTimeout(() => render(true)); }
     return r;
   }, { id: "edit-" + x.id }), h("div", { class: "actions" }, del));
 }
