@@ -136,6 +136,11 @@ func TestOnlyBuyerDaysWeighTheBusiest(t *testing.T) {
 			t.Errorf("bench day %d not counted as buyers meeting producers", i)
 		}
 	}
+	// Seed 79 of the smallest size: the greedy first set takes a producer busier than some
+	// buyers, and leaves meetings without a member; the two sides are still there.
+	if !newSolver(Generate(79, 0)).twoSided() {
+		t.Error("a buyer–producer day whose first set misses meetings counted as anyone meeting anyone")
+	}
 	// One meeting between two producers makes a day one where anyone may meet anyone.
 	p := Generate(100, 0)
 	p.Meetings = append(p.Meetings, Meeting{ID: "pp", Participants: []string{"p00", "p01"}, Session: Any})

@@ -1127,16 +1127,56 @@ func (s *solver) solution(start time.Time, lb int) Solution {
 	return sol
 }
 
-// twoSided reports whether the first set of sets() has a participant in every meeting that can
-// be placed: a B2B day whose buyers meet producers. Only there do the busiest participants'
-// breaks weigh more in the annealing (see weigh); on a day where anyone may meet anyone (the
-// long two-session days) weighing them leaves it a break or two above what even weights reach
-// (day 1 of GenerateLong, eight seeds, 10 s: 7–8 breaks weighed, 6–7 even).
+// twoSided reports whether the day is one whose buyers meet producers: the first set of sets()
+// has a participant in every meeting that can be placed, or (when that greedy set took a busy
+// producer before a buyer) the meetings, all of two, split the participants in two sides. Only
+// there do the busiest participants' breaks weigh more in the annealing (see weigh); on a day
+// where anyone may meet anyone (the long two-session days) weighing them leaves it a break or
+// two above what even weights reach (day 1 of GenerateLong, eight seeds, 10 s: 7–8 breaks
+// weighed, 6–7 even).
 func (s *solver) twoSided() bool {
 	_, _, set := s.sets()
+	covered := true
 	for m := range s.ms {
 		if s.possible[m] && !slices.ContainsFunc(s.ms[m].parts, func(p int) bool { return set[p] == 1 }) {
-			return false
+			covered = false
+			break
+		}
+	}
+	return covered || s.bipartite()
+}
+
+// bipartite reports whether every meeting that can be placed has at most two participants and
+// the participants split in two sides, each meeting of two between them (a walk colouring the
+// sides).
+func (s *solver) bipartite() bool {
+	side := make([]int8, len(s.pids)) // 0: not reached yet, then 1 or 2
+	var stack []int
+	for start := range s.pids {
+		if side[start] != 0 {
+			continue
+		}
+		side[start] = 1
+		stack = append(stack[:0], start)
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			for _, m := range s.of[p] {
+				switch {
+				case !s.possible[m] || len(s.ms[m].parts) == 1: // one participant: no side to take
+					continue
+				case len(s.ms[m].parts) > 2:
+					return false
+				}
+				q := s.ms[m].parts[0] + s.ms[m].parts[1] - p
+				switch side[q] {
+				case 0:
+					side[q] = 3 - side[p]
+					stack = append(stack, q)
+				case side[p]:
+					return false
+				}
+			}
 		}
 	}
 	return true
