@@ -28510,6 +28510,11 @@ func (r GetProducersIdProductsResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersIdProductsResponse201Headers the declared response headers of an HTTP 201 response for PostProducersIdProducts
+type PostProducersIdProductsResponse201Headers struct {
+	ETag *string
+}
+
 // PostProducersIdProductsResponse400Headers the declared response headers of an HTTP 400 response for PostProducersIdProducts
 type PostProducersIdProductsResponse400Headers struct {
 	ContentLanguage *string
@@ -28580,6 +28585,8 @@ type PostProducersIdProductsResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers201 the parsed response headers for an HTTP 201 response
+	Headers201 *PostProducersIdProductsResponse201Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *PostProducersIdProductsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -28913,6 +28920,11 @@ func (r DeleteProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// GetProductsIdResponse200Headers the declared response headers of an HTTP 200 response for GetProductsId
+type GetProductsIdResponse200Headers struct {
+	ETag *string
+}
+
 // GetProductsIdResponse401Headers the declared response headers of an HTTP 401 response for GetProductsId
 type GetProductsIdResponse401Headers struct {
 	ContentLanguage *string
@@ -28948,6 +28960,8 @@ type GetProductsIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetProductsIdResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetProductsIdResponse401Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
@@ -29015,6 +29029,11 @@ func (r GetProductsIdResponse) ContentType() string {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
 	return ""
+}
+
+// PatchProductsIdResponse200Headers the declared response headers of an HTTP 200 response for PatchProductsId
+type PatchProductsIdResponse200Headers struct {
+	ETag *string
 }
 
 // PatchProductsIdResponse400Headers the declared response headers of an HTTP 400 response for PatchProductsId
@@ -29087,6 +29106,8 @@ type PatchProductsIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchProductsIdResponse200Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *PatchProductsIdResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -47568,6 +47589,16 @@ func ParsePostProducersIdProductsResponse(rsp *http.Response) (*PostProducersIdP
 	}
 
 	switch {
+	case rsp.StatusCode == 201:
+		var headers PostProducersIdProductsResponse201Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers201 = &headers
 	case rsp.StatusCode == 400:
 		var headers PostProducersIdProductsResponse400Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47960,6 +47991,16 @@ func ParseGetProductsIdResponse(rsp *http.Response) (*GetProductsIdResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetProductsIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetProductsIdResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -48099,6 +48140,16 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchProductsIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 400:
 		var headers PatchProductsIdResponse400Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {

@@ -2,7 +2,6 @@ package product
 
 import (
 	"context"
-	"errors"
 	"net/http"
 	"slices"
 	"strconv"
@@ -172,7 +171,7 @@ func (h *Routes) Register(api httpx.API) {
 	h.memo = httpx.NewMemo(32 << 20)
 	editors := []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/products", Tag: "products", Roles: editors, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: createRequest{}, Response: response{}}, h.create)
+		Summary: "Add an OCOP product with its certificate to a producer (the producer itself, organisers, admins).", Request: createRequest{}, Response: response{}, Headers: versionHeader}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/products", Tag: "products",
 		Summary: "A producer's products with their certificate status, by name.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listOfProducer)
@@ -181,14 +180,17 @@ func (h *Routes) Register(api httpx.API) {
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
 			{Name: "min_stars", Type: "integer"}, {Name: "province"}, {Name: "region"}, {Name: "certification", Description: "a producer certification code"},
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}}, h.get)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}, Headers: versionHeader}, h.get)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/products/:id", Tag: "products", Roles: editors,
 		Summary: "Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.",
-		Request: writeRequest{}, Response: response{}, Errors: []int{http.StatusConflict}}, h.patch)
+		Request: writeRequest{}, Response: response{}, Errors: []int{http.StatusConflict}, Headers: versionHeader}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
 		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.",
 		Errors:  []int{http.StatusConflict}}, h.delete)
 }
+
+// versionHeader documents the ETag of a product's answers.
+var versionHeader = map[string]string{"ETag": "the product's version, for If-Match on PATCH and DELETE (409 product_revision_changed when it changed since)"}
 
 // mayEdit reports whether the caller may change products of owner.
 func mayEdit(c *gin.Context, o Owner) bool {
@@ -289,17 +291,15 @@ func matchesVersion(header string, p Product) bool {
 func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
 	l, err := h.editable(ctx, c, c.Param("id"))
-	tries := storage.StaleTries
 	m := c.GetHeader("If-Match")
 	strict := m != "" && strings.TrimSpace(m) != "*"
-	if strict {
-		tries = 1 // a write that lost to another is reported, not merged
-		if err == nil && !matchesVersion(m, l.Product) {
-			err = apperr.New(apperr.Conflict, msgRevisionChanged)
-		}
+	if err == nil && strict && !matchesVersion(m, l.Product) {
+		err = apperr.New(apperr.Conflict, msgRevisionChanged)
 	}
 	if err == nil {
-		l, err = storage.RetryStale(ctx, l, tries, ErrStale,
+		// A write that lost to another is tried again when the product read anew still has the
+		// version asked for (the other write copied the producer's profile onto it).
+		l, err = storage.RetryStale(ctx, l, storage.StaleTries, ErrStale,
 			func(l Listed) (Listed, error) {
 				next, err := fn(l.Product)
 				return Listed{Product: next, Owner: l.Owner}, err
@@ -307,10 +307,13 @@ func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Produc
 			func(ctx context.Context, next, prev Listed) error {
 				return h.Store.Save(ctx, next.Product, next.Owner, prev.Revision, subject, correlation.From(ctx))
 			},
-			func(ctx context.Context, prev Listed) (Listed, error) { return h.editable(ctx, c, prev.ID) })
-	}
-	if strict && errors.Is(err, ErrStale) {
-		err = apperr.New(apperr.Conflict, msgRevisionChanged) // another write got in between
+			func(ctx context.Context, prev Listed) (Listed, error) {
+				l, err := h.editable(ctx, c, prev.ID)
+				if err == nil && strict && !matchesVersion(m, l.Product) {
+					err = apperr.New(apperr.Conflict, msgRevisionChanged)
+				}
+				return l, err
+			})
 	}
 	if err != nil {
 		httpx.RespondError(c, err)

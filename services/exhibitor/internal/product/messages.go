@@ -75,8 +75,8 @@ var (
 		"Đây là sản phẩm của chủ thể OCOP khác.",
 		"This is another producer's product.")
 	msgRevisionChanged = apperr.M("product_revision_changed",
-		"Sản phẩm đã thay đổi từ lúc bạn tải; hãy xem lại rồi lưu lần nữa.",
-		"The product changed since you loaded it; look at it again and save once more.")
+		"Sản phẩm đã thay đổi từ lúc bạn tải; hãy xem lại rồi thử lại.",
+		"The product changed since you loaded it; look at it again and try again.")
 	msgStale = apperr.M("product_stale",
 		"Sản phẩm vừa được thay đổi; hãy tải lại rồi thử lại.",
 		"The product was changed meanwhile; reload it and try again.")

@@ -114,6 +114,7 @@ func (h *PhotoRoutes) put(c *gin.Context) {
 		return
 	}
 	h.removeOld(c, l.ID, old, photo.Version)
+	c.Header("ETag", etag(l.Product))
 	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
 }
 

@@ -110,6 +110,13 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	prod.until("the thumbnail", "(() => { const i = document.querySelector('#product-list .photo img.thumb'); return i && i.src.endsWith('&size=thumb') && i.complete && i.naturalWidth > 0 && i.alt === 'Mật ong HTX Mật ong Sóc Sơn' && i.loading === 'lazy' && document.querySelector('#product-list .photo .err').textContent === '' })()", false)
 	fitsPhone(prod, "photo")
 	prod.shot("photo")
+	// The photo changed the product, as this page knows: an edit saved right after it is taken
+	// (it was refused as made over an older version).
+	form := prod.eval("document.querySelector('#product-list .product-edit form').id")
+	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
+	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "410.000"})
+	prod.submit(form)
+	prod.until("the price saved after the photo", "document.querySelector('#product-list').textContent.includes('410.000') && document.querySelector('#toast').textContent === 'Đã lưu'", false)
 }
 
 // stepMatchCardsMeetingAndFair: the exhibitor's card says the request was sent and offers no

@@ -196,7 +196,9 @@ function photoInput(x) {
       input.setAttribute("aria-invalid", "true");
       return;
     }
+    // The photo is a change of the product: the edit's next save is made over this version.
     x.photo_url = r.data.photo_url;
+    x.updated_at = r.data.updated_at;
     shown.replaceChildren(thumb(x.photo_url, x.name_vi));
     label.textContent = t("photo_change");
     toast(t("saved"));
