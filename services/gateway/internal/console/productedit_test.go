@@ -59,21 +59,7 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 		t.Errorf("after saving the edit: the new product's name and the edited price read %q, want the name kept as typed", got)
 	}
 	prod.shot("product-edited")
-	// Another phone changes the price meanwhile (this page does not hear of it): a save from
-	// this page is refused and says so, the page then shows the other phone's price with this
-	// one's typing kept, and saving again takes it.
-	prod.eval(`window.otherPhone = '', api('PATCH', '` + product + `', { price_max_vnd: 320000 }).then((r) => { window.otherPhone = String(r.status); }), ''`)
-	prod.until("the other phone's edit", "window.otherPhone", false)
-	if got := prod.eval("window.otherPhone"); got != "200" {
-		t.Fatalf("the other phone's edit: %s", got)
-	}
-	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''") // the save folded it
-	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "350.000"})
-	prod.submit(form)
-	prod.until("told the product changed meanwhile", "document.querySelector('#toast').textContent.includes('đã thay đổi từ lúc bạn tải')", false)
-	prod.until("the other phone's price shown, this one's typing kept", "document.querySelector('#product-list').textContent.includes('320.000') && document.querySelector('#"+form+"-price_max_vnd').value === '350.000' && !document.querySelector('#"+form+"').dataset.sending", false)
-	prod.submit(form)
-	prod.until("the price saved the second time", "document.querySelector('#product-list').textContent.includes('350.000') && !document.querySelector('#product-list').textContent.includes('320.000')", false)
+	stepSavedOverAnotherPhonesEdit(t, prod, form, product)
 	prod.eval(`window.keptExpiry = '', api('GET', '` + product + `').then((g) => { window.keptExpiry = g.data.certificate.expires_on; }), ''`)
 	prod.until("the product read again", "window.keptExpiry", false)
 	if got := prod.eval("window.keptExpiry"); got != expiry {
@@ -103,4 +89,23 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
 	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
 	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
+}
+
+// stepSavedOverAnotherPhonesEdit: another phone changes the price meanwhile (this page does not
+// hear of it): a save from this page is refused and says so, the page then shows the other
+// phone's price with this one's typing kept, and saving again takes it.
+func stepSavedOverAnotherPhonesEdit(t *testing.T, prod browser, form, product string) {
+	t.Helper()
+	prod.eval(`window.otherPhone = '', api('PATCH', '` + product + `', { price_max_vnd: 320000 }).then((r) => { window.otherPhone = String(r.status); }), ''`)
+	prod.until("the other phone's edit", "window.otherPhone", false)
+	if got := prod.eval("window.otherPhone"); got != "200" {
+		t.Fatalf("the other phone's edit: %s", got)
+	}
+	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''") // the save folded it
+	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "350.000"})
+	prod.submit(form)
+	prod.until("told the product changed meanwhile", "document.querySelector('#toast').textContent.includes('đã thay đổi từ lúc bạn tải')", false)
+	prod.until("the other phone's price shown, this one's typing kept", "document.querySelector('#product-list').textContent.includes('320.000') && document.querySelector('#"+form+"-price_max_vnd').value === '350.000' && !document.querySelector('#"+form+"').dataset.sending", false)
+	prod.submit(form)
+	prod.until("the price saved the second time", "document.querySelector('#product-list').textContent.includes('350.000') && !document.querySelector('#product-list').textContent.includes('320.000')", false)
 }
