@@ -106,23 +106,27 @@ func truncateRunes(s string, max int) string {
 	return string([]rune(s)[:max])
 }
 
+// description is a description as written, or old with a field error when it is longer than
+// 4,000 letters: cutting it would lose the end of what the producer wrote without a word.
+func description(s, field, old string, v *checks) string {
+	s = vntext.Clean(s)
+	if !v.Expect(utf8.RuneCountInString(s) <= 4000, field, apperr.LengthBetween, 0, 4000) {
+		return old
+	}
+	return s
+}
+
 // apply validates and copies the given fields; required demands every mandatory field. The
 // groups run in the order of the fields, so field errors are reported in that order.
 func (p *Producer) apply(f Fields, required bool) error {
 	v := &checks{required: required}
 	p.applyIdentity(f, v)
 	p.applyPlaceAndContact(f, v)
-	for _, d := range []struct {
-		given *string
-		to    *string
-		field string
-	}{{f.DescriptionVI, &p.DescriptionVI, "description_vi"}, {f.DescriptionEN, &p.DescriptionEN, "description_en"}} {
-		// Refused, not cut: cutting would lose the end of what the producer wrote without a word.
-		if d.given != nil {
-			if n := vntext.Clean(*d.given); v.Expect(utf8.RuneCountInString(n) <= 4000, d.field, apperr.LengthBetween, 0, 4000) {
-				*d.to = n
-			}
-		}
+	if f.DescriptionVI != nil {
+		p.DescriptionVI = description(*f.DescriptionVI, "description_vi", p.DescriptionVI, v)
+	}
+	if f.DescriptionEN != nil {
+		p.DescriptionEN = description(*f.DescriptionEN, "description_en", p.DescriptionEN, v)
 	}
 	if f.Certifications != nil {
 		p.Certifications = certifications(*f.Certifications, v)

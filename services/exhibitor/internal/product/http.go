@@ -290,15 +290,20 @@ func matchesVersion(header string, p Product) bool {
 // one saved.
 func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Product, error)) (Listed, bool) {
 	ctx := c.Request.Context()
-	l, err := h.editable(ctx, c, c.Param("id"))
 	m := c.GetHeader("If-Match")
 	strict := m != "" && strings.TrimSpace(m) != "*"
-	if err == nil && strict && !matchesVersion(m, l.Product) {
-		err = apperr.New(apperr.Conflict, msgRevisionChanged)
+	// load reads the product to change, refusing it when it is no longer the version asked for:
+	// a write that lost to another is tried again only while the product read anew still is
+	// (the other write copied the producer's profile onto it).
+	load := func(ctx context.Context, id string) (Listed, error) {
+		l, err := h.editable(ctx, c, id)
+		if err == nil && strict && !matchesVersion(m, l.Product) {
+			err = apperr.New(apperr.Conflict, msgRevisionChanged)
+		}
+		return l, err
 	}
+	l, err := load(ctx, c.Param("id"))
 	if err == nil {
-		// A write that lost to another is tried again when the product read anew still has the
-		// version asked for (the other write copied the producer's profile onto it).
 		l, err = storage.RetryStale(ctx, l, storage.StaleTries, ErrStale,
 			func(l Listed) (Listed, error) {
 				next, err := fn(l.Product)
@@ -307,13 +312,7 @@ func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Produc
 			func(ctx context.Context, next, prev Listed) error {
 				return h.Store.Save(ctx, next.Product, next.Owner, prev.Revision, subject, correlation.From(ctx))
 			},
-			func(ctx context.Context, prev Listed) (Listed, error) {
-				l, err := h.editable(ctx, c, prev.ID)
-				if err == nil && strict && !matchesVersion(m, l.Product) {
-					err = apperr.New(apperr.Conflict, msgRevisionChanged)
-				}
-				return l, err
-			})
+			func(ctx context.Context, prev Listed) (Listed, error) { return load(ctx, prev.ID) })
 	}
 	if err != nil {
 		httpx.RespondError(c, err)
