@@ -245,7 +245,8 @@ func BenchmarkSchedule(b *testing.B) {
 	}
 }
 
-// The weighted breaks follow every move, and a chain's change in energy is what it evaluates.
+// The weighted breaks and the empty slots between meetings follow every move, and a chain's
+// change in energy is what it evaluates.
 func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
 	for _, spread := range []int{0, 2} {
 		p := Generate(7, 0.3)
@@ -269,7 +270,7 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 	for p, c := range set {
 		if c == 1 {
 			buyers++
-			if s.weight[p] != busyWeight {
+			if s.weight[p] != busyWeight*idleWeight {
 				t.Fatalf("participant %s of the first set weighs %d", s.pids[p], s.weight[p])
 			}
 		}
@@ -314,12 +315,16 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 			undo()
 		}
 	}
-	want := 0
+	want, empty := 0, 0
 	for p := range s.pids {
 		want += s.weight[p] * breaks(s.occ[p])
+		empty += idle(s.occ[p])
+		if s.idl[p] != idle(s.occ[p]) {
+			t.Fatalf("participant %s: %d empty slots counted, %d in its schedule", s.pids[p], s.idl[p], idle(s.occ[p]))
+		}
 	}
-	if s.wtotal != want {
-		t.Errorf("weighted breaks %d, recomputed %d", s.wtotal, want)
+	if s.wtotal != want || s.idleTot != empty {
+		t.Errorf("weighted breaks %d and empty slots %d, recomputed %d and %d", s.wtotal, s.idleTot, want, empty)
 	}
 	fresh := newSolver(s.p) // the same schedule, placed meeting by meeting
 	fresh.restore(snapshot{slot: s.slot})
