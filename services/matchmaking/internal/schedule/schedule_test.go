@@ -252,6 +252,9 @@ func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
 		p := Generate(7, 0.3)
 		p.MaxBreakSpread = spread
 		energyFollowsMoves(t, newSolver(p))
+		even := newSolver(p) // breaks alone, as the first annealing counts them
+		even.evenBreaks()
+		energyFollowsMoves(t, even)
 	}
 	r := rand.New(rand.NewPCG(9, 9))
 	for tested := 0; tested < 20; { // small days with 'after' orders, fixed slots and unavailable slots
@@ -270,7 +273,7 @@ func energyFollowsMoves(t *testing.T, s *solver) {
 	for p, c := range set {
 		if c == 1 {
 			buyers++
-			if s.weight[p] != busyWeight*idleWeight {
+			if s.weight[p] != busyWeight*s.unit {
 				t.Fatalf("participant %s of the first set weighs %d", s.pids[p], s.weight[p])
 			}
 		}

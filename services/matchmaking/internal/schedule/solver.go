@@ -23,9 +23,11 @@ const (
 	// The annealings' weights on the buyers' breaks on a day whose buyers meet producers (see
 	// twoSided): one each, for two ways through the same day.
 	busyWeight, busyWeight2 = 3, 5
-	// idleWeight is a break in the annealing's energy, against one for each empty slot between a
-	// participant's first and last meeting: among schedules with as many breaks, the annealing
-	// leans towards shorter ones, which one move closes more often.
+	// idleWeight is a break in the second annealing's energy, against one for each empty slot
+	// between a participant's first and last meeting: among schedules with as many breaks it
+	// leans towards shorter ones, which one move closes more often. On the long forum-like days
+	// that ends lower; on days laid around a schedule without breaks, breaks alone reach it
+	// sooner, and the first annealing counts them so (see evenBreaks).
 	idleWeight = 8
 	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
 	// at the start one break more is taken about one time in twelve.
@@ -77,6 +79,8 @@ type solver struct {
 	wtotal     int     // breaks weighted
 	idl        []int   // per participant: empty slots between its first and last meeting
 	idleTot    int     // their sum
+	idleW      int     // what one of them weighs in the energy: 1, or 0 (see evenBreaks)
+	unit       int     // what one break weighs in the energy before weigh's factor
 	scale      int     // the largest weight: one break of it is worth one break at temperature 1
 	// The chains' hot data, compact: each meeting's domain and participants
 	// (partList[partOff[m]:partOff[m+1]]), and whether any meeting has an 'after' order.
@@ -185,16 +189,12 @@ func newSolver(p Problem) *solver {
 	for i := range s.at {
 		s.at[i] = -1
 	}
-	s.weight = make([]int, n)
+	s.weight, s.idl = make([]int, n), make([]int, n)
+	s.unit, s.idleW = idleWeight, 1
 	for i := range s.weight {
-		s.weight[i] = 1
+		s.weight[i] = s.unit
 	}
-	s.scale = 1
-	s.idl = make([]int, n)
-	s.scale = idleWeight
-	for i := range s.weight {
-		s.weight[i] = idleWeight
-	}
+	s.scale = s.unit
 	s.unsched = len(s.ms)
 	s.possible = make([]bool, len(s.ms))
 	s.mark = make([]int, len(s.ms))
@@ -383,7 +383,7 @@ func (s *solver) cost() int {
 // weight times (see weigh), one more for each empty slot between its first and last meeting
 // (see idleWeight), and unplaced meetings and spread scaled by the largest weight.
 func (s *solver) energy() int {
-	return (s.unsched*unscheduledCost+s.moved*moveCost)*s.scale + s.wtotal + s.idleTot + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
+	return (s.unsched*unscheduledCost+s.moved*moveCost)*s.scale + s.wtotal + s.idleTot*s.idleW + max(0, s.spread()-s.p.MaxBreakSpread)*spreadCost*s.scale
 }
 
 // marginal is the change in breaks if meeting m took slot sl.
@@ -752,7 +752,7 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 			if y < 0 { // p is busy at one end only
 				nb := breaks(s.occ[p] ^ ends)
 				s.flips, s.flipBrk = append(s.flips, p), append(s.flipBrk, nb)
-				delta += idle(s.occ[p]^ends) - s.idl[p]
+				delta += (idle(s.occ[p]^ends) - s.idl[p]) * s.idleW
 				if nb != s.brk[p] {
 					delta += (nb - s.brk[p]) * s.weight[p]
 					lo, hi = min(lo, nb), max(hi, nb)
@@ -1020,6 +1020,7 @@ func solve(ctx context.Context, p Problem) (Solution, time.Duration, error) {
 	done := make(chan struct{})
 	second := s.reseeded()
 	second.started, second.firstAt = start, &firstAt
+	s.evenBreaks()
 	if s.twoSided() {
 		s.weigh(busyWeight)
 		second.weigh(busyWeight2)
@@ -1218,16 +1219,26 @@ func (s *solver) bipartite() bool {
 	return true
 }
 
+// evenBreaks makes the annealing's energy count breaks alone, each the same, without the empty
+// slots between meetings: on a day laid around a schedule without breaks, that way reaches it
+// sooner (see idleWeight).
+func (s *solver) evenBreaks() {
+	s.unit, s.idleW, s.scale, s.wtotal = 1, 0, 1, s.total
+	for p := range s.weight {
+		s.weight[p] = 1
+	}
+}
+
 // weigh makes each break of the first set's members (see sets) count w times in the annealing's
 // energy: their schedules are the hard ones to change, and the others' breaks are then cheap to
 // take on while the busiest rearrange, and cheap to repair after.
 func (s *solver) weigh(w int) {
 	_, _, set := s.sets()
-	s.wtotal, s.scale = 0, w*idleWeight
+	s.wtotal, s.scale = 0, w*s.unit
 	for p := range s.weight {
-		s.weight[p] = idleWeight
+		s.weight[p] = s.unit
 		if set[p] == 1 {
-			s.weight[p] = w * idleWeight
+			s.weight[p] = w * s.unit
 		}
 		s.wtotal += s.weight[p] * s.brk[p]
 	}
