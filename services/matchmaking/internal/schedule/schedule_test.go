@@ -254,6 +254,9 @@ func TestWeightedEnergyFollowsEveryMove(t *testing.T) {
 		energyFollowsMoves(t, newSolver(p))
 		even := newSolver(p) // breaks alone, as the first annealing counts them
 		even.evenBreaks()
+		if even.greedy(); even.energy() != even.cost() || even.idleTot == 0 {
+			t.Fatalf("counting breaks alone, energy %d against cost %d (%d empty slots)", even.energy(), even.cost(), even.idleTot)
+		}
 		energyFollowsMoves(t, even)
 	}
 	r := rand.New(rand.NewPCG(9, 9))
