@@ -15,10 +15,16 @@ var longDays = []uint64{1, 2, 3, 4, 5, 6}
 // BenchmarkScheduleLong solves the long two-session days over three seeds each and reports the
 // best and worst breaks, the lower bound, the gap left, how many runs proved the optimum, the
 // slowest time to a first schedule and the slowest solve.
-func BenchmarkScheduleLong(b *testing.B) {
+func BenchmarkScheduleLong(b *testing.B) { benchLong(b, "long", GenerateLong) }
+
+// BenchmarkSchedulePlanted does the same on long days laid around a schedule without breaks
+// (plantedLong): their optimum is 0.
+func BenchmarkSchedulePlanted(b *testing.B) { benchLong(b, "planted", plantedLong) }
+
+func benchLong(b *testing.B, kind string, generate func(uint64) Problem) {
 	for _, day := range longDays {
-		p := GenerateLong(day)
-		name := fmt.Sprintf("long%d_%dparticipants_%dmeetings_%dslots_%dmorning_%dtables", day, len(p.Participants), len(p.Meetings), p.Slots, p.MorningSlots, p.Tables)
+		p := generate(day)
+		name := fmt.Sprintf("%s%d_%dparticipants_%dmeetings_%dslots_%dmorning_%dtables", kind, day, len(p.Participants), len(p.Meetings), p.Slots, p.MorningSlots, p.Tables)
 		b.Run(name, func(b *testing.B) {
 			lo, hi, lb, proved, first, ms := math.MaxInt, 0, 0, 0, time.Duration(0), int64(0)
 			for b.Loop() {
