@@ -18,8 +18,8 @@
 // participants (the buyers, in a B2B day) cannot all be busy in the middle of the day when tables
 // are scarce, and that search counts the breaks this forces (see bound.go). When the bound is
 // settled the goroutine runs a second annealing from another seed, which also counts the empty
-// slots between a participant's meetings (among schedules with as many breaks it leans towards
-// shorter ones, which one move closes more often; see idleWeight); on a day whose buyers meet
+// slots between a participant's meetings (it leans towards short breaks, which one move closes
+// more often; see idleWeight); on a day whose buyers meet
 // producers, the annealings weigh the buyers' breaks three and five times (the others' breaks are
 // then cheap to take on while the busiest rearrange), on a day where anyone may meet anyone all
 // breaks weigh the same (see twoSided). The better schedule wins, and the answer is "optimal"

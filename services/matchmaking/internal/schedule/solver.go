@@ -24,10 +24,11 @@ const (
 	// twoSided): one each, for two ways through the same day.
 	busyWeight, busyWeight2 = 3, 5
 	// idleWeight is a break in the second annealing's energy, against one for each empty slot
-	// between a participant's first and last meeting: among schedules with as many breaks it
-	// leans towards shorter ones, which one move closes more often. On the long forum-like days
-	// that ends lower; on days laid around a schedule without breaks, breaks alone reach it
-	// sooner, and the first annealing counts them so (see evenBreaks).
+	// between a participant's first and last meeting: it leans towards short breaks, which one
+	// move closes more often (a soft weight: a break longer than idleWeight slots costs more than
+	// two of one slot; the best schedule is still chosen by its cost). On days laid around a
+	// schedule without breaks, breaks alone reach it sooner, and the first annealing counts them
+	// so (see evenBreaks).
 	idleWeight = 8
 	// The annealing's temperature falls from startTemp to endTemp (in breaks) over each round:
 	// at the start one break more is taken about one time in twelve.
@@ -525,11 +526,8 @@ func (s *solver) anneal(ctx context.Context, deadline time.Time, bound, upper *a
 	accept := make([]float64, 0, 64)
 	cool := func() {
 		accept = accept[:0]
-		for d := 0; d < 64*s.scale; d++ {
-			a := math.Exp(-float64(d) / temp)
-			if a < 1e-9 {
-				break
-			}
+		step := math.Exp(-1 / temp)
+		for a := 1.0; a >= 1e-9 && len(accept) < 64*s.scale; a *= step {
 			accept = append(accept, a)
 		}
 	}
@@ -752,7 +750,9 @@ func (s *solver) kempeTo(m, b int) (delta int, ok bool) {
 			if y < 0 { // p is busy at one end only
 				nb := breaks(s.occ[p] ^ ends)
 				s.flips, s.flipBrk = append(s.flips, p), append(s.flipBrk, nb)
-				delta += (idle(s.occ[p]^ends) - s.idl[p]) * s.idleW
+				if s.idleW != 0 {
+					delta += (idle(s.occ[p]^ends) - s.idl[p]) * s.idleW
+				}
 				if nb != s.brk[p] {
 					delta += (nb - s.brk[p]) * s.weight[p]
 					lo, hi = min(lo, nb), max(hi, nb)
