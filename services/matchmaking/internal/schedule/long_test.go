@@ -65,12 +65,7 @@ func TestGenerateLongHasTheShape(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Fatalf("day %d: %v", day, err)
 		}
-		bound := 0
-		for _, m := range p.Meetings {
-			if m.Session == Morning || m.Session == Afternoon {
-				bound++
-			}
-		}
+		bound := boundToASession(p)
 		if p.Slots < 21 || p.Slots > 22 || p.MorningSlots < 12 || p.MorningSlots > 13 || p.Slots-p.MorningSlots < 8 || p.Slots-p.MorningSlots > 10 ||
 			len(p.Participants) < 70 || len(p.Participants) > 78 || len(p.Meetings) < 154 || len(p.Meetings) > 302 ||
 			2*bound <= len(p.Meetings) || p.Tables < 12 || p.Tables > 22 || p.MaxBreakSpread != 2 {
@@ -87,6 +82,17 @@ func TestGenerateLongHasTheShape(t *testing.T) {
 	if v := Check(p, sol); len(v) > 0 || len(sol.Unscheduled) > 0 {
 		t.Fatalf("violations %v, unscheduled %v", v, sol.Unscheduled)
 	}
+}
+
+// boundToASession counts the meetings held to the morning or the afternoon.
+func boundToASession(p Problem) int {
+	n := 0
+	for _, m := range p.Meetings {
+		if m.Session == Morning || m.Session == Afternoon {
+			n++
+		}
+	}
+	return n
 }
 
 // On small two-session days (most meetings bound to the morning or the afternoon, some

@@ -141,12 +141,7 @@ func TestLongDaysWithAScheduleWithoutBreaksAreSolved(t *testing.T) {
 		if err := p.Validate(); err != nil {
 			t.Fatalf("day %d: %v", seed, err)
 		}
-		bound := 0
-		for _, m := range p.Meetings {
-			if m.Session != Any {
-				bound++
-			}
-		}
+		bound := boundToASession(p)
 		if len(p.Meetings) < 154 || 2*bound <= len(p.Meetings) || len(p.Meetings)*10 < p.Tables*p.Slots*7 {
 			t.Fatalf("day %d: %d meetings (%d bound to a session), %d tables of %d slots", seed, len(p.Meetings), bound, p.Tables, p.Slots)
 		}

@@ -312,6 +312,7 @@ func idle(mask uint64) int {
 	return 64 - bits.LeadingZeros64(mask) - bits.TrailingZeros64(mask) - bits.OnesCount64(mask)
 }
 
+// setIdle records participant p's empty slots between meetings after its busy slots changed.
 func (s *solver) setIdle(p int) {
 	n := idle(s.occ[p])
 	s.idleTot += n - s.idl[p]
