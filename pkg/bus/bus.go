@@ -115,14 +115,7 @@ func EnsureStreamsWith(ctx context.Context, js jetstream.JetStream, replicas int
 			MaxBytes:   limit(r.MaxBytes),
 			MaxMsgs:    limit(r.MaxMsgs),
 		}
-		var err error
-		for attempt := 0; ; attempt++ {
-			err = ensureStream(ctx, js, want)
-			if err == nil || !pause(ctx, attempt) {
-				break
-			}
-		}
-		if err != nil {
+		if err := Retry(ctx, func(ctx context.Context) error { return ensureStream(ctx, js, want) }); err != nil {
 			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
 		}
 	}
@@ -135,6 +128,20 @@ func limit(n int64) int64 {
 		return -1
 	}
 	return n
+}
+
+// Retry runs fn, each attempt given at most 5 s, until it succeeds or ctx ends, and returns the
+// last attempt's error. A JetStream request made while the cluster elects a stream's leader (a
+// node restarting) gets no answer; a later attempt does.
+func Retry(ctx context.Context, fn func(context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		try, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := fn(try)
+		cancel()
+		if err == nil || !pause(ctx, attempt) {
+			return err
+		}
+	}
 }
 
 // pause waits before the retry that follows attempt (250 ms longer each time, at most 2 s) and
@@ -152,16 +159,14 @@ func pause(ctx context.Context, attempt int) bool {
 }
 
 func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
-	attempt, cancel := context.WithTimeout(ctx, 5*time.Second)
-	defer cancel()
-	if st, err := js.Stream(attempt, want.Name); err == nil {
+	if st, err := js.Stream(ctx, want.Name); err == nil {
 		have := st.CachedInfo().Config
 		if have.Replicas == want.Replicas && slices.Equal(have.Subjects, want.Subjects) && have.Duplicates == want.Duplicates &&
 			have.MaxAge == want.MaxAge && have.MaxBytes == want.MaxBytes && have.MaxMsgs == want.MaxMsgs && have.Discard == want.Discard {
 			return nil
 		}
 	}
-	_, err := js.CreateOrUpdateStream(attempt, want)
+	_, err := js.CreateOrUpdateStream(ctx, want)
 	return err
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
@@ -34,16 +35,25 @@ func (h *Host) followRevocations(ctx context.Context) error {
 // Caught up is counted from what the consumer itself has to deliver (the stream's newest
 // revocation is no mark: one older than since is never delivered).
 func (h *Host) followRevocationsSince(ctx context.Context, since time.Time) error {
-	cons, err := h.JS.OrderedConsumer(ctx, events.StreamOf(events.AccountTokensRevoked), jetstream.OrderedConsumerConfig{
-		FilterSubjects: []string{events.AccountTokensRevoked}, DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &since})
+	// Tried again while the cluster cannot answer (a node restarting beside this replica).
+	var cons jetstream.Consumer
+	var pending uint64
+	err := bus.Retry(ctx, func(ctx context.Context) error {
+		c, err := h.JS.OrderedConsumer(ctx, events.StreamOf(events.AccountTokensRevoked), jetstream.OrderedConsumerConfig{
+			FilterSubjects: []string{events.AccountTokensRevoked}, DeliverPolicy: jetstream.DeliverByStartTimePolicy, OptStartTime: &since})
+		if err != nil {
+			return err
+		}
+		info, err := c.Info(ctx)
+		if err != nil {
+			return err
+		}
+		cons, pending = c, info.NumPending
+		return nil
+	})
 	if err != nil {
 		return fmt.Errorf("revocations: %w", err)
 	}
-	info, err := cons.Info(ctx)
-	if err != nil {
-		return fmt.Errorf("revocations: %w", err)
-	}
-	pending := info.NumPending
 	var read atomic.Uint64
 	caught := make(chan struct{})
 	var once atomic.Bool

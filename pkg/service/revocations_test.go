@@ -78,3 +78,38 @@ func TestRevocationsCatchUp(t *testing.T) {
 		time.Sleep(20 * time.Millisecond)
 	}
 }
+
+// A replica that starts while the cluster cannot answer for the revocations' stream (here: not
+// there yet, as while a restarting node's streams come back) waits for it instead of failing its
+// start.
+func TestRevocationsWaitForTheirStream(t *testing.T) {
+	srv, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Shutdown)
+	nc, err := nats.Connect(srv.ClientURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(nc.Close)
+	js, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	h := &Host{JS: js, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Revocations: auth.NewRevocations(0)}
+	followed := make(chan error, 1)
+	go func() { followed <- h.followRevocationsSince(ctx, time.Now().Add(-time.Minute)) }()
+	time.Sleep(700 * time.Millisecond)
+	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-followed; err != nil {
+		t.Fatalf("a replica starting before the revocations' stream answered: %v", err)
+	}
+	if err := h.checks["revocations"](ctx); err != nil {
+		t.Errorf("not ready once the stream answered: %v", err)
+	}
+}
