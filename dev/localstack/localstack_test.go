@@ -167,7 +167,7 @@ func TestDemoDataset(t *testing.T) {
 		r.Decode(t, &m)
 		return r.Status == 200 && len(m.Matches) > 0
 	})
-	checkSessionsEnd(t, gw, accounts[3], hanoi)
+	checkSessionsEnd(t, gw, accounts[3], accounts[1], hanoi)
 }
 
 // signInAdminAndProducer signs the administrator in and registers a producer account.

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/ocopfair/ocopfair/dev/localstack"
 	"github.com/ocopfair/ocopfair/dev/testenv"
 )
@@ -12,9 +14,38 @@ import (
 // checkSessionsEnd drives ending sessions through the gateway of the real system: a buyer signs
 // out everywhere, then changes the password, then an admin disables the account; after each, the
 // earlier token is refused by the matchmaking service (not only the gateway, which issued it),
-// while the token the buyer gets next works at once.
-func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAccount, fairID string) {
+// while the token the buyer gets next works at once. The buyer's badge at a fair checks in
+// until the account is disabled, and once it is enabled again the buyer's badge is a new one.
+func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.DemoAccount, fairID string) {
 	t.Helper()
+	var orgTok struct {
+		AccessToken string `json:"access_token"`
+	}
+	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": org.Email, "password": org.Password}).Decode(t, &orgTok)
+	staff := gw.With(orgTok.AccessToken)
+	// The fair where the demo buyer has an accepted meeting, and so a badge.
+	var fairs struct{ Items []struct{ ID string } }
+	staff.Do(t, "GET", "/api/fairs?organiser=me&limit=100", nil).Decode(t, &fairs)
+	badgeFair := ""
+	badgeOf := func(c testenv.Client) string {
+		t.Helper()
+		for _, f := range fairs.Items {
+			if badgeFair != "" && f.ID != badgeFair {
+				continue
+			}
+			var b struct{ Code string }
+			if r := c.Do(t, "GET", "/api/fairs/"+f.ID+"/badge", nil); r.Status == 200 {
+				r.Decode(t, &b)
+				badgeFair = f.ID
+				return b.Code
+			}
+		}
+		t.Fatalf("the buyer has no badge at the demo organiser's %d fairs", len(fairs.Items))
+		return ""
+	}
+	scan := func(code string) testenv.Response {
+		return staff.Do(t, "POST", "/api/fairs/"+badgeFair+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": code, "place": "gate"})
+	}
 	signIn := func(password string) testenv.Client {
 		var tok struct {
 			AccessToken string `json:"access_token"`
@@ -40,6 +71,7 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 	}
 	first := signIn(buyer.Password)
 	works(first, "before signing out")
+	badge := badgeOf(first)
 	// A calendar feed needs no sign-in: one made by a session that ends ends with it.
 	var feed struct{ Path string }
 	r := first.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil)
@@ -65,6 +97,9 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 	third := gw.With(changed.AccessToken)
 	works(third, "the token the password change answered")
 	checkNewSessionsFeedLives(t, gw, third, fairID)
+	if r := scan(badge); r.Status != 201 {
+		t.Errorf("the badge after signing out everywhere and a new password: %d %s, want 201", r.Status, r.Body)
+	}
 
 	var tok struct {
 		AccessToken string `json:"access_token"`
@@ -77,13 +112,23 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer localstack.DemoAcco
 		t.Fatalf("disable: %d %s", r.Status, r.Body)
 	}
 	refused(third, "the matchmaking service refuses a disabled account's token")
+	testenv.Eventually(t, "the disabled account's badge refused at the gate", func() bool {
+		r := scan(badge)
+		return r.Status == 422 && strings.Contains(string(r.Body), `"code":"badge_invalid"`)
+	})
 	if r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": "mật-khẩu-mới-2026"}); r.Status != 403 {
 		t.Errorf("a disabled account signs in: %d %s", r.Status, r.Body)
 	}
 	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/enable", nil); r.Status != 200 {
 		t.Fatalf("enable: %d %s", r.Status, r.Body)
 	}
-	works(signIn("mật-khẩu-mới-2026"), "a sign-in once enabled again")
+	again := signIn("mật-khẩu-mới-2026")
+	works(again, "a sign-in once enabled again")
+	if next := badgeOf(again); next == badge {
+		t.Error("the badge once enabled again is the one disabling ended")
+	} else if r := scan(next); r.Status != 201 {
+		t.Errorf("the new badge once enabled again: %d %s, want 201", r.Status, r.Body)
+	}
 }
 
 // checkNewSessionsFeedLives: a calendar feed a session makes right after a revocation (its token

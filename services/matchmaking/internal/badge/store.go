@@ -23,11 +23,13 @@ const (
 
 // Indexes: one badge per participant at a fair (holder is the participant while the badge is
 // valid, so that two first requests at once make one badge, and a revoked badge frees it), and
-// the check-ins' reads by fair (newest first) and by participant. A check-in's _id is its scan
+// the badges of an account (ended when it is disabled), the check-ins' reads by fair (newest
+// first) and by participant. A check-in's _id is its scan
 // ID: the same scan sent twice is stored once.
 func Indexes() []storage.Index {
 	return []storage.Index{
 		{Collection: BadgesCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "holder", Value: 1}}, Unique: true},
+		{Collection: BadgesCollection, Keys: bson.D{{Key: "account_id", Value: 1}}},
 		{Collection: CheckInsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "order", Value: -1}}},
 		{Collection: CheckInsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "participant_id", Value: 1}}},
 	}
@@ -218,6 +220,30 @@ func (s *Store) Revoke(ctx context.Context, fairID, participantID string) (bool,
 		return false, storage.MapError(err, "badge")
 	}
 	return true, nil
+}
+
+// RevokeAccount ends every valid badge of an account issued before a time, at every fair, and
+// returns how many it ended; run again, it ends none and succeeds. Each badge is revoked as
+// Revoke does, so that the participant's next badge is a new one.
+func (s *Store) RevokeAccount(ctx context.Context, accountID string, before time.Time) (int, error) {
+	cur, err := s.badges.Find(ctx, bson.M{"account_id": accountID, "revoked": false, "created_at": bson.M{"$lt": before}},
+		options.Find().SetProjection(bson.M{"_id": 1}))
+	if err != nil {
+		return 0, storage.MapError(err, "badges")
+	}
+	var docs []badgeDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, storage.MapError(err, "badges")
+	}
+	n := 0
+	for _, d := range docs {
+		res, err := s.badges.UpdateOne(ctx, bson.M{"_id": d.ID, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + d.ID}})
+		if err != nil {
+			return n, storage.MapError(err, "badge")
+		}
+		n += int(res.ModifiedCount)
+	}
+	return n, nil
 }
 
 // Record stores a check-in under its scan ID and reports true; a scan ID stored before (the same

@@ -29,6 +29,7 @@ type fairDay struct {
 	start                   time.Time // the meeting's slot
 	table                   int
 	producerCode, otherFair string
+	producerAcc, buyerAcc   string
 }
 
 type badgeBody struct {
@@ -64,6 +65,7 @@ func TestBadgesCheckInsAndAttendance(t *testing.T) {
 	x.stepForgedAlteredAndOtherFairsCodesAreRefused(t)
 	x.stepAScanSentTwiceIsStoredOnce(t)
 	x.stepTableCheckInsMarkTheMeetingAttended(t)
+	x.stepADisabledAccountsBadgeIsRefused(t)
 }
 
 func startFairDay(t *testing.T) *fairDay {
@@ -94,7 +96,8 @@ func startFairDay(t *testing.T) *fairDay {
 	waitBooths(t, app, "f1", "p1", 1)
 	waitBooths(t, app, "f2", "p1", 1)
 	x.producer, x.outsider = x.api1.With(pTok), x.api1.With(outTok)
-	bTok, _ := tokens.Token(t, "buyer", "")
+	bTok, bAcc := tokens.Token(t, "buyer", "")
+	x.producerAcc, x.buyerAcc = pAcc, bAcc
 	x.buyer = x.api1.With(bTok)
 	r := x.buyer.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Hương Việt", "kind": "supermarket_chain", "province": "Hà Nội",
 		"contact": map[string]any{"name": "Nguyễn Thị Hường", "phone": "0912345678", "email": "huong@example.vn"}})
@@ -376,6 +379,7 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	if status, _, body := checkIn(t, x.org, uuid.NewString(), next.Code, "gate", 0, time.Time{}); status != 201 {
 		t.Errorf("the new badge: %d %s", status, body)
 	}
+	x.producerCode = next.Code
 }
 
 type attendedBody struct {
@@ -418,5 +422,26 @@ func TestBadgeKeyConfig(t *testing.T) {
 	}
 	if s := fmt.Sprintf("%v %+v", c.BadgeKey, c); strings.Contains(s, "k3y-") {
 		t.Errorf("the configuration prints the badge key: %s", s)
+	}
+}
+
+// stepADisabledAccountsBadgeIsRefused: once an admin disables the producer's account, its badge
+// no longer checks in, on either replica; the buyer, who only signed out everywhere, keeps theirs.
+func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T) {
+	var b badgeBody
+	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
+	notBefore := time.Now().Add(time.Second).Truncate(time.Second)
+	publish(t, x.first, events.AccountTokensRevoked, x.buyerAcc, events.AccountTokensRevokedV1{AccountID: x.buyerAcc, NotBefore: notBefore, Reason: events.RevokedSignOut})
+	publish(t, x.first, events.AccountTokensRevoked, x.producerAcc, events.AccountTokensRevokedV1{AccountID: x.producerAcc, NotBefore: notBefore, Reason: events.RevokedDisabled})
+	testenv.Eventually(t, "the disabled producer's badge refused", func() bool {
+		status, _, body := checkIn(t, x.org, uuid.NewString(), x.producerCode, "gate", 0, time.Time{})
+		return status == 422 && strings.Contains(string(body), `"code":"badge_invalid"`)
+	})
+	if status, _, body := checkIn(t, x.api2.With(x.org.Token), uuid.NewString(), x.producerCode, "table", x.table, time.Time{}); status != 422 {
+		t.Errorf("the disabled producer's badge on the other replica: %d %s, want 422", status, body)
+	}
+	// The revocations are handled in order: the buyer's came first.
+	if status, _, body := checkIn(t, x.org, uuid.NewString(), b.Code, "gate", 0, time.Time{}); status != 201 {
+		t.Errorf("the buyer's badge after signing out everywhere: %d %s, want 201", status, body)
 	}
 }
