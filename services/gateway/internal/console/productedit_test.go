@@ -89,6 +89,29 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
 	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
 	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
+	stepSavedAfterAnotherPhoneRemoved(t, prod)
+}
+
+// stepSavedAfterAnotherPhoneRemoved: another phone removes a product this page still lists (it
+// does not hear of it): saving its edit here says the product is not found, and the list no
+// longer shows it.
+func stepSavedAfterAnotherPhoneRemoved(t *testing.T, prod browser) {
+	t.Helper()
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa vải", "#new-product-decision_no": "125/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
+		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
+	prod.submit("new-product")
+	prod.until("the new product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
+	form := prod.eval("[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa vải')).querySelector('.product-edit form').id")
+	product := "/api/products/" + strings.TrimPrefix(form, "edit-")
+	prod.eval(`window.otherPhone = '', api('DELETE', '` + product + `').then((r) => { window.otherPhone = String(r.status); }), ''`)
+	prod.until("the other phone's removal", "window.otherPhone", false)
+	if got := prod.eval("window.otherPhone"); got != "204" {
+		t.Fatalf("the other phone's removal: %s", got)
+	}
+	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
+	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "400.000"})
+	prod.submit(form)
+	prod.until("told the product is not found, and no longer listed", "document.querySelector('#toast').textContent.includes('Không tìm thấy sản phẩm') && document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa vải')", false)
 }
 
 // stepSavedOverAnotherPhonesEdit: another phone changes the price meanwhile (this page does not
