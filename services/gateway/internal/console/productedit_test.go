@@ -129,6 +129,13 @@ func stepSavedOverAnotherPhonesEdit(t *testing.T, prod browser, form, product st
 	prod.submit(form)
 	prod.until("told the product changed meanwhile", "document.querySelector('#toast').textContent.includes('đã thay đổi từ lúc bạn tải')", false)
 	prod.until("the other phone's price shown, this one's typing kept", "document.querySelector('#product-list').textContent.includes('320.000') && document.querySelector('#"+form+"-price_max_vnd').value === '350.000' && !document.querySelector('#"+form+"').dataset.sending", false)
+	// Said above the button too, after the page was redrawn: the toast is soon gone.
+	if got := prod.eval("document.querySelector('#" + form + " .form-err').textContent"); !strings.Contains(got, "đã thay đổi từ lúc bạn tải") {
+		t.Errorf("above the save button after the redraw: %q, want the product changed meanwhile", got)
+	}
 	prod.submit(form)
 	prod.until("the price saved the second time", "document.querySelector('#product-list').textContent.includes('350.000') && !document.querySelector('#product-list').textContent.includes('320.000')", false)
+	if got := prod.eval("document.querySelector('#" + form + " .form-err').textContent"); got != "" {
+		t.Errorf("above the save button once saved: %q, want nothing", got)
+	}
 }

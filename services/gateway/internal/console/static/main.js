@@ -48,6 +48,7 @@ async function render(refresh) {
     // forms, and where the person was: the focus, the open folds, sideways scroll.
     const kept = refresh ? typedIn(app) : [];
     const where = refresh ? placeIn(app) : null;
+    if (refresh) sayAgain(node, app);
     app.replaceChildren(node);
     typeAgain(kept);
     if (where) placeAgain(app, where);
@@ -65,6 +66,17 @@ async function render(refresh) {
 function typedIn(root) {
   return typedFields(root).filter((el) => el.id && el.type !== "file")
     .map((el) => [el.id, el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.type === "checkbox" || el.type === "radio" ? el.checked : el.value]);
+}
+
+// sayAgain keeps what the forms of the page before said above their buttons (a save refused
+// because another phone changed the item) in the same forms of the redrawn page, until the
+// person sends that form again: a toast alone is gone before a hurried reader looks up.
+function sayAgain(node, old) {
+  for (const err of old.querySelectorAll("form[id] .form-err")) {
+    const f = err.closest("form");
+    const again = err.textContent && node.querySelector("#" + CSS.escape(f.id) + " .form-err");
+    if (again) again.replaceChildren(...[...err.childNodes].map((n) => n.cloneNode(true)));
+  }
 }
 
 // typeAgain puts kept values back into the fields of the same IDs.
