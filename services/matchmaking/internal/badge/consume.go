@@ -14,12 +14,13 @@ func (s *Store) Consumer() bus.Consumer {
 		Subjects: []string{events.AccountTokensRevoked}, Handler: s.OnAccountRevoked}
 }
 
-// OnAccountRevoked ends the badges an account held when it was disabled: a badge needs no sign-in,
-// so a printed one or a screenshot would otherwise still check its holder in at the gate and at
-// the tables. A revocation for another reason (signed out everywhere, a new password) leaves the
-// badges: the person is still welcome, and the badge in their hand still names them. Badges issued
-// after the revocation's time stay (an organiser printing the fair's badges again, or the holder
-// once the account is enabled again), also when the event is delivered twice.
+// OnAccountRevoked ends the badges of an account that was disabled, and records it so: a badge
+// needs no sign-in, so a printed one or a screenshot would otherwise still check its holder in
+// at the gate and at the tables, and the organisers' next print would make a new one. A
+// revocation for another reason (signed out everywhere, a new password) leaves the badges: the
+// person is still welcome, and the badge in their hand still names them. Once enabled again,
+// the holder's next sign-in shows it (see Store.Enabled), and the same revocation delivered
+// again then ends nothing.
 func (s *Store) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountTokensRevokedV1
 	if err := env.Decode(&pl); err != nil {
@@ -31,6 +32,10 @@ func (s *Store) OnAccountRevoked(ctx context.Context, env events.Envelope) error
 	if pl.Reason != events.RevokedDisabled {
 		return nil
 	}
-	_, err := s.RevokeAccount(ctx, pl.AccountID, pl.NotBefore)
+	still, err := s.Disable(ctx, pl.AccountID, pl.NotBefore)
+	if err != nil || !still {
+		return err
+	}
+	_, err = s.RevokeAccount(ctx, pl.AccountID)
 	return err
 }

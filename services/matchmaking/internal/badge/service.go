@@ -87,14 +87,24 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 	if _, ms := s.Agendas.Scheduled(f.ID, h.ID); len(ms) == 0 {
 		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
 	}
+	if ok, err := s.Store.Enabled(ctx, p.AccountID, p.IssuedAt); err != nil {
+		return Badge{}, err
+	} else if !ok { // disabled after its token was issued
+		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
+	}
 	return s.issue(ctx, f, h)
 }
 
 // All returns the badges of everyone with an accepted meeting at fair f, producers first, each
-// group by name, issuing those not issued yet. Badges issued before are read in one go, as they
-// were last printed or shown: printing a large fair's badges again costs one read.
+// group by name, issuing those not issued yet; none for an account disabled still. Badges issued
+// before are read in one go, as they were last printed or shown: printing a large fair's badges
+// again costs one read.
 func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	issued, err := s.Store.Valid(ctx, f.ID)
+	if err != nil {
+		return nil, err
+	}
+	disabled, err := s.Store.DisabledAccounts(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -103,7 +113,7 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	var hs []holder
 	for _, m := range ms {
 		for _, h := range []holder{{ID: m.ProducerID, Kind: KindProducer, Account: m.ProducerAccount}, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
-			if !seen[h.Kind+"/"+h.ID] {
+			if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
 				seen[h.Kind+"/"+h.ID] = true
 				hs = append(hs, h)
 			}

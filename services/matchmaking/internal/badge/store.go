@@ -19,6 +19,9 @@ const (
 	BadgesCollection   = "badges"
 	CheckInsCollection = "checkins"
 	KeysCollection     = "badge_keys"
+	// DisabledCollection holds the accounts disabled since badges began (one document each):
+	// when, and when their holder last showed a token issued after it.
+	DisabledCollection = "badge_disabled_accounts"
 )
 
 // Indexes: one badge per participant at a fair (holder is the participant while the badge is
@@ -110,14 +113,15 @@ func (d checkInDoc) checkIn() CheckIn {
 		Organisation: d.Organisation, Place: d.Place, Table: d.Table, ScannedAt: d.ScannedAt.In(vntext.Zone), ReceivedAt: d.ReceivedAt.In(vntext.Zone), By: d.By}
 }
 
-// Store keeps badges, check-ins and the signing key.
+// Store keeps badges, check-ins, the accounts disabled and the signing key.
 type Store struct {
-	badges, checkIns, keys *mongo.Collection
+	badges, checkIns, keys, disabled *mongo.Collection
 }
 
 // NewStore returns the store on db.
 func NewStore(db *storage.DB) *Store {
-	return &Store{badges: db.Collection(BadgesCollection), checkIns: db.Collection(CheckInsCollection), keys: db.Collection(KeysCollection)}
+	return &Store{badges: db.Collection(BadgesCollection), checkIns: db.Collection(CheckInsCollection), keys: db.Collection(KeysCollection),
+		disabled: db.Collection(DisabledCollection)}
 }
 
 // SharedKey returns the signing key every replica uses when none is configured: made by the
@@ -222,12 +226,83 @@ func (s *Store) Revoke(ctx context.Context, fairID, participantID string) (bool,
 	return true, nil
 }
 
-// RevokeAccount ends every valid badge of an account issued before a time, at every fair, and
-// returns how many it ended; run again, it ends none and succeeds. Each badge is revoked as
-// Revoke does, so that the participant's next badge is a new one.
-func (s *Store) RevokeAccount(ctx context.Context, accountID string, before time.Time) (int, error) {
-	cur, err := s.badges.Find(ctx, bson.M{"account_id": accountID, "revoked": false, "created_at": bson.M{"$lt": before}},
-		options.Find().SetProjection(bson.M{"_id": 1}))
+// disabledDoc is an account disabled at NotBefore. It is disabled still while EnabledAt, the
+// latest time its holder showed a token issued at or after NotBefore, is earlier.
+type disabledDoc struct {
+	Account   string    `bson:"_id"`
+	NotBefore time.Time `bson:"not_before"`
+	EnabledAt time.Time `bson:"enabled_at"`
+}
+
+func (d disabledDoc) still() bool { return d.EnabledAt.Before(d.NotBefore) }
+
+// Disable records that an account was disabled at notBefore (a later time wins over an earlier)
+// and reports whether it is disabled still: false when its holder has shown a token issued
+// since, as the same revocation delivered again finds.
+func (s *Store) Disable(ctx context.Context, account string, notBefore time.Time) (bool, error) {
+	_, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account},
+		bson.M{"$max": bson.M{"not_before": notBefore}, "$setOnInsert": bson.M{"enabled_at": time.Time{}}}, options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) { // two deliveries at once: the other inserted it
+		_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$max": bson.M{"not_before": notBefore}})
+	}
+	if err != nil {
+		return false, storage.MapError(err, "disabled account")
+	}
+	var d disabledDoc
+	if err := s.disabled.FindOne(ctx, bson.M{"_id": account}).Decode(&d); err != nil {
+		return false, storage.MapError(err, "disabled account")
+	}
+	return d.still(), nil
+}
+
+// Enabled reports whether an account may hold a badge, shown a token issued at issuedAt: yes
+// unless it was disabled after that token was issued. A token issued after the account was
+// disabled proves it enabled again, and is recorded so.
+func (s *Store) Enabled(ctx context.Context, account string, issuedAt time.Time) (bool, error) {
+	var d disabledDoc
+	err := s.disabled.FindOne(ctx, bson.M{"_id": account}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return true, nil
+	}
+	if err != nil {
+		return false, storage.MapError(err, "disabled account")
+	}
+	if !d.still() {
+		return true, nil
+	}
+	if issuedAt.Before(d.NotBefore) {
+		return false, nil
+	}
+	if _, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$max": bson.M{"enabled_at": issuedAt}}); err != nil {
+		return false, storage.MapError(err, "disabled account")
+	}
+	return true, nil
+}
+
+// DisabledAccounts returns the accounts disabled still, in one read (they are few).
+func (s *Store) DisabledAccounts(ctx context.Context) (map[string]bool, error) {
+	cur, err := s.disabled.Find(ctx, bson.M{})
+	if err != nil {
+		return nil, storage.MapError(err, "disabled accounts")
+	}
+	var docs []disabledDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return nil, storage.MapError(err, "disabled accounts")
+	}
+	out := map[string]bool{}
+	for _, d := range docs {
+		if d.still() {
+			out[d.Account] = true
+		}
+	}
+	return out, nil
+}
+
+// RevokeAccount ends every valid badge of an account, at every fair, and returns how many it
+// ended; run again, it ends none and succeeds. Each badge is revoked as Revoke does, so that the
+// participant's next badge is a new one.
+func (s *Store) RevokeAccount(ctx context.Context, accountID string) (int, error) {
+	cur, err := s.badges.Find(ctx, bson.M{"account_id": accountID, "revoked": false}, options.Find().SetProjection(bson.M{"_id": 1}))
 	if err != nil {
 		return 0, storage.MapError(err, "badges")
 	}

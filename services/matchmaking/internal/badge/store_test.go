@@ -9,9 +9,9 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
-// A disabled account's badges end at every fair; another account's, a badge issued after the
-// revocation's time and a revocation for another reason are left alone, and the same event
-// delivered again changes nothing.
+// A disabled account's badges end at every fair, and it counts as disabled until its holder
+// shows a token issued since; another account's badges and a revocation for another reason are
+// left alone, and the same revocation delivered again once the account is enabled ends nothing.
 func TestADisabledAccountsBadgesEnd(t *testing.T) {
 	ctx := context.Background()
 	db := testenv.DB(t)
@@ -43,24 +43,55 @@ func TestADisabledAccountsBadgesEnd(t *testing.T) {
 		}
 		return got.Revoked
 	}
+	enabled := func(account string, issuedAt time.Time) bool {
+		ok, err := s.Enabled(ctx, account, issuedAt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	disabledNow := func() map[string]bool {
+		d, err := s.DisabledAccounts(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
 	revoke(events.RevokedSignOut, time.Now().Add(time.Second))
 	revoke(events.RevokedPassword, time.Now().Add(time.Second))
-	if revoked(f1) || revoked(f2) {
-		t.Fatal("signing out everywhere or a new password ended the badges")
+	if revoked(f1) || revoked(f2) || len(disabledNow()) > 0 {
+		t.Fatal("signing out everywhere or a new password ended the badges or disabled the account")
 	}
 	disabledAt := time.Now().Add(time.Second).Truncate(time.Second)
 	revoke(events.RevokedDisabled, disabledAt)
 	if !revoked(f1) || !revoked(f2) || revoked(other) {
 		t.Fatalf("after disabling acc-1: its badges revoked %v and %v, another account's %v; want true, true, false", revoked(f1), revoked(f2), revoked(other))
 	}
-	time.Sleep(time.Until(disabledAt) + 10*time.Millisecond)
-	again := issue("f1", "p1", "acc-1") // enabled again, or printed by the organiser
-	if again.ID == f1.ID {
-		t.Fatal("the badge after the revocation is the revoked one")
+	if d := disabledNow(); !d["acc-1"] || d["acc-2"] {
+		t.Errorf("disabled accounts %v, want acc-1 alone", d)
 	}
-	revoke(events.RevokedDisabled, disabledAt) // delivered twice
-	if revoked(again) {
-		t.Error("the same revocation delivered again ended a badge issued after it")
+	// A badge issued meanwhile (before the holder signs in again) ends when the revocation is
+	// delivered again.
+	meanwhile := issue("f1", "p1", "acc-1")
+	revoke(events.RevokedDisabled, disabledAt)
+	if !revoked(meanwhile) {
+		t.Error("a badge issued while the account is disabled outlived the revocation delivered again")
+	}
+	if enabled("acc-1", disabledAt.Add(-time.Second)) || !enabled("acc-2", time.Time{}) {
+		t.Error("a token from before the account was disabled counts as enabled, or another account as disabled")
+	}
+	if !enabled("acc-1", disabledAt) || disabledNow()["acc-1"] {
+		t.Fatal("a token issued once the account was disabled does not show it enabled again")
+	}
+	again := issue("f1", "p1", "acc-1")
+	revoke(events.RevokedDisabled, disabledAt) // delivered again, once enabled
+	if revoked(again) || disabledNow()["acc-1"] {
+		t.Error("the revocation delivered again after the account was enabled ended its new badge")
+	}
+	later := disabledAt.Add(time.Hour) // disabled a second time
+	revoke(events.RevokedDisabled, later)
+	if !revoked(again) || enabled("acc-1", disabledAt) || !enabled("acc-1", later) {
+		t.Error("disabling the account a second time did not end its badge, or a token from between counts")
 	}
 	env, _ := events.New(events.AccountTokensRevoked, 1, "acc-1", "", map[string]any{"reason": "disabled"})
 	if err := s.OnAccountRevoked(ctx, env); err == nil {

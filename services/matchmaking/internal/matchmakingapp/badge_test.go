@@ -30,6 +30,7 @@ type fairDay struct {
 	table                   int
 	producerCode, otherFair string
 	producerAcc, buyerAcc   string
+	tokens                  testenv.Tokens
 }
 
 type badgeBody struct {
@@ -65,13 +66,13 @@ func TestBadgesCheckInsAndAttendance(t *testing.T) {
 	x.stepForgedAlteredAndOtherFairsCodesAreRefused(t)
 	x.stepAScanSentTwiceIsStoredOnce(t)
 	x.stepTableCheckInsMarkTheMeetingAttended(t)
-	x.stepADisabledAccountsBadgeIsRefused(t)
+	x.stepADisabledAccountsBadgeIsRefused(t, x.tokens)
 }
 
 func startFairDay(t *testing.T) *fairDay {
 	_, natsURL := testenv.NATS(t)
 	uri, tokens := testenv.SharedURI(t), testenv.NewTokens(t)
-	x := &fairDay{}
+	x := &fairDay{tokens: tokens}
 	x.first, x.api1 = startReplica(t, natsURL, uri, tokens, func(*App) {})
 	app := x.first
 	orgTok, orgAcc := tokens.Token(t, "organiser", "")
@@ -426,8 +427,10 @@ func TestBadgeKeyConfig(t *testing.T) {
 }
 
 // stepADisabledAccountsBadgeIsRefused: once an admin disables the producer's account, its badge
-// no longer checks in, on either replica; the buyer, who only signed out everywhere, keeps theirs.
-func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T) {
+// no longer checks in, on either replica, and the organisers' print leaves it out; the buyer, who
+// only signed out everywhere, keeps theirs. Signed in again once enabled, the producer's badge is
+// a new one that checks in, and the print has it again.
+func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T, tokens testenv.Tokens) {
 	var b badgeBody
 	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
 	notBefore := time.Now().Add(time.Second).Truncate(time.Second)
@@ -443,5 +446,29 @@ func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T) {
 	// The revocations are handled in order: the buyer's came first.
 	if status, _, body := checkIn(t, x.org, uuid.NewString(), b.Code, "gate", 0, time.Time{}); status != 201 {
 		t.Errorf("the buyer's badge after signing out everywhere: %d %s, want 201", status, body)
+	}
+	printed := func() (int, string) {
+		r := x.org.Do(t, "GET", "/api/fairs/f1/badges.pdf", nil)
+		if r.Status != 200 {
+			t.Fatalf("badges.pdf: %d %s", r.Status, r.Body)
+		}
+		return pdftext.Pages(t, r.Body), strings.Join(strings.Fields(pdftext.Text(t, r.Body)), " ")
+	}
+	if n, text := printed(); n != 1 || strings.Contains(text, "Chè Shan tuyết") || !strings.Contains(text, "Nguyễn Thị Hường") {
+		t.Errorf("the fair's badges with the producer disabled: %d pages, text:\n%s\nwant the buyer's alone", n, text)
+	}
+	// Enabled again, the producer signs in: its token is issued once the revocation's time has come.
+	time.Sleep(time.Until(notBefore))
+	tok, _ := tokens.Token(t, "producer", x.producerAcc)
+	var next badgeBody
+	r := x.api1.With(tok).Do(t, "GET", "/api/fairs/f1/badge", nil)
+	if r.Decode(t, &next); r.Status != 200 || next.Code == x.producerCode {
+		t.Fatalf("the producer's badge once enabled again: %d %s, want a new one", r.Status, r.Body)
+	}
+	if status, _, body := checkIn(t, x.org, uuid.NewString(), next.Code, "gate", 0, time.Time{}); status != 201 {
+		t.Errorf("the producer's new badge: %d %s, want 201", status, body)
+	}
+	if n, text := printed(); n != 2 || !strings.Contains(text, "Chè Shan tuyết") {
+		t.Errorf("the fair's badges once the producer is enabled again: %d pages, text:\n%s\nwant both", n, text)
 	}
 }
