@@ -93,25 +93,39 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 }
 
 // stepSavedAfterAnotherPhoneRemoved: another phone removes a product this page still lists (it
-// does not hear of it): saving its edit here says the product is not found, and the list no
-// longer shows it.
+// does not hear of it): removing it here too says it is removed, and saving another's edit says
+// the product is not found; either way the list no longer shows it.
 func stepSavedAfterAnotherPhoneRemoved(t *testing.T, prod browser) {
 	t.Helper()
-	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa vải", "#new-product-decision_no": "125/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
-		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
-	prod.submit("new-product")
-	prod.until("the new product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
-	form := prod.eval("[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa vải')).querySelector('.product-edit form').id")
-	product := "/api/products/" + strings.TrimPrefix(form, "edit-")
-	prod.eval(`window.otherPhone = '', api('DELETE', '` + product + `').then((r) => { window.otherPhone = String(r.status); }), ''`)
-	prod.until("the other phone's removal", "window.otherPhone", false)
-	if got := prod.eval("window.otherPhone"); got != "204" {
-		t.Fatalf("the other phone's removal: %s", got)
+	// add lists a new product and returns its edit form's ID and its address.
+	add := func(name, decision string) (form, product string) {
+		n := prod.eval("String(document.querySelectorAll('#product-list tbody tr').length)")
+		prod.fill(map[string]string{"#new-product-name_vi": name, "#new-product-decision_no": decision, "#new-product-issued_by": "UBND tỉnh Lào Cai",
+			"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
+		prod.submit("new-product")
+		prod.until("the new product listed", "document.querySelectorAll('#product-list tbody tr').length === "+n+" + 1", false)
+		form = prod.eval("[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('" + name + "')).querySelector('.product-edit form').id")
+		return form, "/api/products/" + strings.TrimPrefix(form, "edit-")
 	}
+	otherPhoneRemoves := func(product string) {
+		prod.eval(`window.otherPhone = '', api('DELETE', '` + product + `').then((r) => { window.otherPhone = String(r.status); }), ''`)
+		prod.until("the other phone's removal", "window.otherPhone", false)
+		if got := prod.eval("window.otherPhone"); got != "204" {
+			t.Fatalf("the other phone's removal: %s", got)
+		}
+	}
+	form, product := add("Mật ong hoa vải", "125/QĐ-UBND")
+	otherPhoneRemoves(product)
+	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
+	prod.run(chromedp.Click("#delete-"+strings.TrimPrefix(form, "edit-"), chromedp.NodeVisible))
+	prod.until("the product removed here too, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa vải') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
+
+	form, product = add("Mật ong hoa xuyến chi", "126/QĐ-UBND")
+	otherPhoneRemoves(product)
 	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
 	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "400.000"})
 	prod.submit(form)
-	prod.until("told the product is not found, and no longer listed", "document.querySelector('#toast').textContent.includes('Không tìm thấy sản phẩm') && document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa vải')", false)
+	prod.until("told the product is not found, and no longer listed", "document.querySelector('#toast').textContent.includes('Không tìm thấy sản phẩm') && document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa xuyến chi')", false)
 }
 
 // stepSavedOverAnotherPhonesEdit: another phone changes the price meanwhile (this page does not
@@ -129,9 +143,16 @@ func stepSavedOverAnotherPhonesEdit(t *testing.T, prod browser, form, product st
 	prod.submit(form)
 	prod.until("told the product changed meanwhile", "document.querySelector('#toast').textContent.includes('đã thay đổi từ lúc bạn tải')", false)
 	prod.until("the other phone's price shown, this one's typing kept", "document.querySelector('#product-list').textContent.includes('320.000') && document.querySelector('#"+form+"-price_max_vnd').value === '350.000' && !document.querySelector('#"+form+"').dataset.sending", false)
-	// Said above the button too, after the page was redrawn: the toast is soon gone.
-	if got := prod.eval("document.querySelector('#" + form + " .form-err').textContent"); !strings.Contains(got, "đã thay đổi từ lúc bạn tải") {
-		t.Errorf("above the save button after the redraw: %q, want the product changed meanwhile", got)
+	// Said above the button too, after the page was redrawn, and after a live update redraws it
+	// again: the toast is soon gone.
+	for _, when := range []string{"the redraw", "a live update"} {
+		if when == "a live update" {
+			prod.eval("window.redrawn = false, render(true).then(() => { window.redrawn = true }), ''")
+			prod.until("the page redrawn", "window.redrawn", false)
+		}
+		if got := prod.eval("document.querySelector('#" + form + " .form-err').textContent"); !strings.Contains(got, "đã thay đổi từ lúc bạn tải") {
+			t.Errorf("above the save button after %s: %q, want the product changed meanwhile", when, got)
+		}
 	}
 	prod.submit(form)
 	prod.until("the price saved the second time", "document.querySelector('#product-list').textContent.includes('350.000') && !document.querySelector('#product-list').textContent.includes('320.000')", false)

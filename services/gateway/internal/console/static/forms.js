@@ -142,6 +142,8 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
 function clearErrors(f) {
   f.querySelectorAll(".field").forEach(clearField);
   f.querySelector(".form-err").replaceChildren();
+  f.querySelector(".form-err").setAttribute("role", "alert"); // a kept message's box was none (see sayAgain)
+  delete f.dataset.keepErr;
 }
 
 // clearField takes a field's error away.

@@ -68,14 +68,19 @@ function typedIn(root) {
     .map((el) => [el.id, el.tagName === "SELECT" ? [...el.selectedOptions].map((o) => o.value) : el.type === "checkbox" || el.type === "radio" ? el.checked : el.value]);
 }
 
-// sayAgain keeps what the forms of the page before said above their buttons (a save refused
-// because another phone changed the item) in the same forms of the redrawn page, until the
-// person sends that form again: a toast alone is gone before a hurried reader looks up.
+// sayAgain keeps what a form marked data-keep-err said above its button (a save refused because
+// another phone changed the item, shown with the item as it is now) in the same form of the
+// redrawn page, until the person sends it again: a toast alone is gone before a hurried reader
+// looks up. The kept words are not announced again (the box is no alert until the next send).
 function sayAgain(node, old) {
-  for (const err of old.querySelectorAll("form[id] .form-err")) {
-    const f = err.closest("form");
-    const again = err.textContent && node.querySelector("#" + CSS.escape(f.id) + " .form-err");
-    if (again) again.replaceChildren(...[...err.childNodes].map((n) => n.cloneNode(true)));
+  for (const f of old.querySelectorAll("form[id][data-keep-err]")) {
+    const err = f.querySelector(".form-err");
+    const again = node.querySelector("#" + CSS.escape(f.id));
+    if (!again || !err.textContent) continue;
+    again.dataset.keepErr = "1";
+    const box = again.querySelector(".form-err");
+    box.removeAttribute("role");
+    box.replaceChildren(...[...err.childNodes].map((n) => n.cloneNode(true)));
   }
 }
 

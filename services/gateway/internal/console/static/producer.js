@@ -147,8 +147,8 @@ function productEdit(x) {
   del.addEventListener("click", async () => {
     if (!confirm(t("delete_product_confirm").replace("{name}", x.name_vi))) return;
     const r = await api("DELETE", "/api/products/" + x.id);
-    if (r.ok) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
-    if (r.status === 404) render(true); // another phone removed it: the list shows it gone
+    // Removed, here or meanwhile by another phone: either way it is gone, as asked.
+    if (r.ok || r.status === 404) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
   return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit")), form([
     { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
@@ -168,7 +168,11 @@ function productEdit(x) {
     // (after the form lets go of it), to be saved again or not.
     const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
     if (r.ok) { toast(t("saved")); render(true); }
-    if (r.status === 409 && r.data && r.data.code === "product_revision_changed") { toast(r.data.detail); setTimeout(() => render(true)); }
+    if (r.status === 409 && r.data && r.data.code === "product_revision_changed") {
+      document.getElementById("edit-" + x.id).dataset.keepErr = "1"; // said above the button after the redraw too
+      toast(r.data.detail);
+      setTimeout(() => render(true));
+    }
     // Another phone removed it meanwhile: said so, and the list shows it gone.
     if (r.status === 404) { toast(r.data && r.data.detail || t("failed")); setTimeout(() => render(true)); }
     return r;
