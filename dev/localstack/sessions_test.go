@@ -18,44 +18,8 @@ import (
 // until the account is disabled, and once it is enabled again the buyer's badge is a new one.
 func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.DemoAccount, fairID string) {
 	t.Helper()
-	var orgTok struct {
-		AccessToken string `json:"access_token"`
-	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": org.Email, "password": org.Password}).Decode(t, &orgTok)
-	staff := gw.With(orgTok.AccessToken)
-	// The fair where the demo buyer has an accepted meeting, and so a badge.
-	var fairs struct{ Items []struct{ ID string } }
-	staff.Do(t, "GET", "/api/fairs?organiser=me&limit=100", nil).Decode(t, &fairs)
-	badgeFair := ""
-	badgeOf := func(c testenv.Client) string {
-		t.Helper()
-		for _, f := range fairs.Items {
-			if badgeFair != "" && f.ID != badgeFair {
-				continue
-			}
-			var b struct{ Code string }
-			if r := c.Do(t, "GET", "/api/fairs/"+f.ID+"/badge", nil); r.Status == 200 {
-				r.Decode(t, &b)
-				badgeFair = f.ID
-				return b.Code
-			}
-		}
-		t.Fatalf("the buyer has no badge at the demo organiser's %d fairs", len(fairs.Items))
-		return ""
-	}
-	scan := func(code string) testenv.Response {
-		return staff.Do(t, "POST", "/api/fairs/"+badgeFair+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": code, "place": "gate"})
-	}
-	signIn := func(password string) testenv.Client {
-		var tok struct {
-			AccessToken string `json:"access_token"`
-		}
-		r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": password})
-		if r.Decode(t, &tok); r.Status != 200 {
-			t.Fatalf("sign-in: %d %s", r.Status, r.Body)
-		}
-		return gw.With(tok.AccessToken)
-	}
+	badgeOf, scan := badgeDesk(t, gw, org)
+	signIn := func(password string) testenv.Client { return signInAs(t, gw, buyer.Email, password) }
 	works := func(c testenv.Client, what string) {
 		t.Helper()
 		if r := c.Do(t, "GET", "/api/buyers/me", nil); r.Status != 200 {
@@ -101,11 +65,7 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 		t.Errorf("the badge after signing out everywhere and a new password: %d %s, want 201", r.Status, r.Body)
 	}
 
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
-	admin := gw.With(tok.AccessToken)
+	admin := signInAs(t, gw, "admin@example.vn", "admin-password-1")
 	var me struct{ ID string }
 	third.Do(t, "GET", "/api/auth/me", nil).Decode(t, &me)
 	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/disable", nil); r.Status != 200 {
@@ -129,6 +89,49 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	} else if r := scan(next); r.Status != 201 {
 		t.Errorf("the new badge once enabled again: %d %s, want 201", r.Status, r.Body)
 	}
+}
+
+// signInAs signs in through the gateway and returns the client with the token.
+func signInAs(t *testing.T, gw testenv.Client, email, password string) testenv.Client {
+	t.Helper()
+	var tok struct {
+		AccessToken string `json:"access_token"`
+	}
+	r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": email, "password": password})
+	if r.Decode(t, &tok); r.Status != 200 {
+		t.Fatalf("sign-in as %s: %d %s", email, r.Status, r.Body)
+	}
+	return gw.With(tok.AccessToken)
+}
+
+// badgeDesk returns how a participant reads its badge at the first of the demo organiser's fairs
+// where it has one (that fair from then on), and how the organiser scans a code at its gate.
+func badgeDesk(t *testing.T, gw testenv.Client, org localstack.DemoAccount) (badgeOf func(testenv.Client) string, scan func(string) testenv.Response) {
+	t.Helper()
+	staff := signInAs(t, gw, org.Email, org.Password)
+	var fairs struct{ Items []struct{ ID string } }
+	staff.Do(t, "GET", "/api/fairs?organiser=me&limit=100", nil).Decode(t, &fairs)
+	badgeFair := ""
+	badgeOf = func(c testenv.Client) string {
+		t.Helper()
+		for _, f := range fairs.Items {
+			if badgeFair != "" && f.ID != badgeFair {
+				continue
+			}
+			var b struct{ Code string }
+			if r := c.Do(t, "GET", "/api/fairs/"+f.ID+"/badge", nil); r.Status == 200 {
+				r.Decode(t, &b)
+				badgeFair = f.ID
+				return b.Code
+			}
+		}
+		t.Fatalf("no badge at the demo organiser's %d fairs", len(fairs.Items))
+		return ""
+	}
+	scan = func(code string) testenv.Response {
+		return staff.Do(t, "POST", "/api/fairs/"+badgeFair+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": code, "place": "gate"})
+	}
+	return badgeOf, scan
 }
 
 // checkNewSessionsFeedLives: a calendar feed a session makes right after a revocation (its token

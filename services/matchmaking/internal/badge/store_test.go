@@ -9,54 +9,71 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
+// accountsDesk is a badge store on a real database, with the steps the test below takes on it.
+type accountsDesk struct {
+	t   *testing.T
+	ctx context.Context
+	s   *Store
+}
+
+func newAccountsDesk(t *testing.T) accountsDesk {
+	db := testenv.DB(t)
+	if err := db.EnsureIndexes(context.Background(), Indexes()...); err != nil {
+		t.Fatal(err)
+	}
+	return accountsDesk{t: t, ctx: context.Background(), s: NewStore(db)}
+}
+
+func (d accountsDesk) issue(fair, participant, account string) Badge {
+	b, err := d.s.Issue(d.ctx, Badge{FairID: fair, ParticipantID: participant, Kind: KindProducer, AccountID: account, Name: participant})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return b
+}
+
+// revoke delivers acc-1's revocation.
+func (d accountsDesk) revoke(reason string, notBefore time.Time) {
+	env, err := events.New(events.AccountTokensRevoked, 1, "acc-1", "", events.AccountTokensRevokedV1{AccountID: "acc-1", NotBefore: notBefore, Reason: reason})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	if err := d.s.OnAccountRevoked(d.ctx, env); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+func (d accountsDesk) revoked(b Badge) bool {
+	got, err := d.s.Get(d.ctx, b.ID)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return got.Revoked
+}
+
+func (d accountsDesk) enabled(account string, issuedAt time.Time) bool {
+	ok, err := d.s.Enabled(d.ctx, account, issuedAt)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return ok
+}
+
+func (d accountsDesk) disabledNow() map[string]bool {
+	got, err := d.s.DisabledAccounts(d.ctx)
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return got
+}
+
 // A disabled account's badges end at every fair, and it counts as disabled until its holder
 // shows a token issued since; another account's badges and a revocation for another reason are
 // left alone, and the same revocation delivered again once the account is enabled ends nothing.
 func TestADisabledAccountsBadgesEnd(t *testing.T) {
-	ctx := context.Background()
-	db := testenv.DB(t)
-	if err := db.EnsureIndexes(ctx, Indexes()...); err != nil {
-		t.Fatal(err)
-	}
-	s := NewStore(db)
-	issue := func(fair, participant, account string) Badge {
-		b, err := s.Issue(ctx, Badge{FairID: fair, ParticipantID: participant, Kind: KindProducer, AccountID: account, Name: participant})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return b
-	}
+	d := newAccountsDesk(t)
+	issue, revoke, revoked, enabled, disabledNow := d.issue, d.revoke, d.revoked, d.enabled, d.disabledNow
 	f1, f2, other := issue("f1", "p1", "acc-1"), issue("f2", "p1", "acc-1"), issue("f1", "p2", "acc-2")
-	revoke := func(reason string, notBefore time.Time) {
-		env, err := events.New(events.AccountTokensRevoked, 1, "acc-1", "", events.AccountTokensRevokedV1{AccountID: "acc-1", NotBefore: notBefore, Reason: reason})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := s.OnAccountRevoked(ctx, env); err != nil {
-			t.Fatal(err)
-		}
-	}
-	revoked := func(b Badge) bool {
-		got, err := s.Get(ctx, b.ID)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return got.Revoked
-	}
-	enabled := func(account string, issuedAt time.Time) bool {
-		ok, err := s.Enabled(ctx, account, issuedAt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return ok
-	}
-	disabledNow := func() map[string]bool {
-		d, err := s.DisabledAccounts(ctx)
-		if err != nil {
-			t.Fatal(err)
-		}
-		return d
-	}
 	revoke(events.RevokedSignOut, time.Now().Add(time.Second))
 	revoke(events.RevokedPassword, time.Now().Add(time.Second))
 	if revoked(f1) || revoked(f2) || len(disabledNow()) > 0 {
@@ -94,7 +111,7 @@ func TestADisabledAccountsBadgesEnd(t *testing.T) {
 		t.Error("disabling the account a second time did not end its badge, or a token from between counts")
 	}
 	env, _ := events.New(events.AccountTokensRevoked, 1, "acc-1", "", map[string]any{"reason": "disabled"})
-	if err := s.OnAccountRevoked(ctx, env); err == nil {
+	if err := d.s.OnAccountRevoked(d.ctx, env); err == nil {
 		t.Error("a revocation without account or time was taken")
 	}
 }
