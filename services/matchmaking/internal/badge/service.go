@@ -126,6 +126,9 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 			continue
 		}
 		b, err := s.issue(ctx, f, h)
+		if err == errDisabled { // disabled while the badges were being printed
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -153,8 +156,26 @@ func (s *Service) issue(ctx context.Context, f index.Fair, h holder) (Badge, err
 			b.Name = by.Contact.Name
 		}
 	}
-	return s.Store.Issue(ctx, b)
+	b, err := s.Store.Issue(ctx, b)
+	if err != nil || h.Account == "" {
+		return b, err
+	}
+	// The account may have been disabled while this badge was made, after its check and after
+	// the revocation ended the badges it found: read again, after the write, so that one of the
+	// two always sees the other.
+	if still, err := s.Store.StillDisabled(ctx, h.Account); err != nil {
+		return Badge{}, err
+	} else if still {
+		if _, err := s.Store.Revoke(ctx, f.ID, h.ID); err != nil {
+			return Badge{}, err
+		}
+		return Badge{}, errDisabled
+	}
+	return b, nil
 }
+
+// errDisabled refuses a badge to an account disabled still: none is shown or printed.
+var errDisabled = apperr.New(apperr.NotFound, msgBadgeNone)
 
 // provinceName names a province by its code; text that is no code is kept.
 func provinceName(code string) string {

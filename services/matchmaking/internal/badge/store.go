@@ -259,24 +259,41 @@ func (s *Store) Disable(ctx context.Context, account string, notBefore time.Time
 // unless it was disabled after that token was issued. A token issued after the account was
 // disabled proves it enabled again, and is recorded so.
 func (s *Store) Enabled(ctx context.Context, account string, issuedAt time.Time) (bool, error) {
-	var d disabledDoc
-	err := s.disabled.FindOne(ctx, bson.M{"_id": account}).Decode(&d)
-	if errors.Is(err, mongo.ErrNoDocuments) {
-		return true, nil
-	}
-	if err != nil {
-		return false, storage.MapError(err, "disabled account")
-	}
-	if !d.still() {
-		return true, nil
+	d, err := s.record(ctx, account)
+	if err != nil || !d.still() {
+		return err == nil, err
 	}
 	if issuedAt.Before(d.NotBefore) {
 		return false, nil
+	}
+	// Whatever badge the revocation did not end (its handling failed, to be tried again) ends
+	// now: once enabled, that revocation ends nothing, and the holder's next badge is a new one.
+	if _, err := s.RevokeAccount(ctx, account); err != nil {
+		return false, err
 	}
 	if _, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$max": bson.M{"enabled_at": issuedAt}}); err != nil {
 		return false, storage.MapError(err, "disabled account")
 	}
 	return true, nil
+}
+
+// StillDisabled reports whether an account is disabled still (see Enabled).
+func (s *Store) StillDisabled(ctx context.Context, account string) (bool, error) {
+	d, err := s.record(ctx, account)
+	return err == nil && d.still(), err
+}
+
+// record is an account's disabledDoc; an empty one (never disabled) when it has none.
+func (s *Store) record(ctx context.Context, account string) (disabledDoc, error) {
+	var d disabledDoc
+	err := s.disabled.FindOne(ctx, bson.M{"_id": account}).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return disabledDoc{}, nil
+	}
+	if err != nil {
+		return disabledDoc{}, storage.MapError(err, "disabled account")
+	}
+	return d, nil
 }
 
 // DisabledAccounts returns the accounts disabled still, in one read (they are few).

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
 // accountsDesk is a badge store on a real database, with the steps the test below takes on it.
@@ -113,5 +114,35 @@ func TestADisabledAccountsBadgesEnd(t *testing.T) {
 	env, _ := events.New(events.AccountTokensRevoked, 1, "acc-1", "", map[string]any{"reason": "disabled"})
 	if err := d.s.OnAccountRevoked(d.ctx, env); err == nil {
 		t.Error("a revocation without account or time was taken")
+	}
+}
+
+// A badge made while its account is being disabled (after the revocation ended the badges it
+// found) is ended by its own making; one the revocation failed to end ends when the account shows
+// it is enabled again, so that the holder's next badge is a new one.
+func TestABadgeMadeWhileDisablingEnds(t *testing.T) {
+	d := newAccountsDesk(t)
+	svc := &Service{Store: d.s, Index: index.New()}
+	at := time.Now().Truncate(time.Second)
+	if _, err := d.s.Disable(d.ctx, "acc-3", at); err != nil { // the revocation's record, its badges ended
+		t.Fatal(err)
+	}
+	if _, err := svc.issue(d.ctx, index.Fair{ID: "f3"}, holder{ID: "p3", Kind: KindProducer, Account: "acc-3"}); err != errDisabled {
+		t.Errorf("a badge made for a disabled account: %v, want it refused", err)
+	}
+	if valid, err := d.s.Valid(d.ctx, "f3"); err != nil || len(valid) > 0 {
+		t.Errorf("valid badges at the fair after it: %v, %v; want none", valid, err)
+	}
+	// The revocation of acc-4 was recorded, but ending its badge failed (to be tried again).
+	left := d.issue("f3", "p4", "acc-4")
+	if _, err := d.s.Disable(d.ctx, "acc-4", at); err != nil {
+		t.Fatal(err)
+	}
+	if !d.enabled("acc-4", at) || !d.revoked(left) {
+		t.Error("enabled again, the badge the revocation failed to end is still valid")
+	}
+	b, err := svc.issue(d.ctx, index.Fair{ID: "f3"}, holder{ID: "p4", Kind: KindProducer, Account: "acc-4"})
+	if err != nil || b.ID == left.ID || d.revoked(b) {
+		t.Errorf("the badge once enabled again: %+v, %v; want a new, valid one", b, err)
 	}
 }

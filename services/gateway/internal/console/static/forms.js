@@ -131,6 +131,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
     try {
       res = await onSubmit(values);
       if (res && !res.ok) showErrors(f, res);
+      if (res && res.keepErr) f.dataset.keepErr = "1"; // kept through redraws (see sayAgain)
     } finally {
       btn.disabled = false;
       if (!res || !res.ok) delete f.dataset.sending;

@@ -169,7 +169,7 @@ function productEdit(x) {
     const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
     if (r.ok) { toast(t("saved")); render(true); }
     if (r.status === 409 && r.data && r.data.code === "product_revision_changed") {
-      document.getElementById("edit-" + x.id).dataset.keepErr = "1"; // said above the button after the redraw too
+      r.keepErr = true; // said above the button after the redraw too (see form)
       toast(r.data.detail);
       setTimeout(() => render(true));
     }
