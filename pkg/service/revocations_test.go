@@ -20,20 +20,7 @@ import (
 // stream's newest revocation is older than that (it is never delivered, and must not be waited
 // for); it applies those it reads and those published after it started.
 func TestRevocationsCatchUp(t *testing.T) {
-	srv, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(srv.Shutdown)
-	nc, err := nats.Connect(srv.ClientURL())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	js, err := jetstream.New(nc)
-	if err != nil {
-		t.Fatal(err)
-	}
+	js := embeddedJetStream(t)
 	ctx := context.Background()
 	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
 		t.Fatal(err)
@@ -47,9 +34,7 @@ func TestRevocationsCatchUp(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	host := func() *Host {
-		return &Host{JS: js, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Revocations: auth.NewRevocations(0)}
-	}
+	host := func() *Host { return quietHost(js) }
 	started := time.Now()
 	revoke("old", started)
 	time.Sleep(1100 * time.Millisecond)
@@ -83,6 +68,27 @@ func TestRevocationsCatchUp(t *testing.T) {
 // there yet, as while a restarting node's streams come back) waits for it instead of failing its
 // start.
 func TestRevocationsWaitForTheirStream(t *testing.T) {
+	js := embeddedJetStream(t)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	h := quietHost(js)
+	followed := make(chan error, 1)
+	go func() { followed <- h.followRevocationsSince(ctx, time.Now().Add(-time.Minute)) }()
+	time.Sleep(700 * time.Millisecond)
+	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-followed; err != nil {
+		t.Fatalf("a replica starting before the revocations' stream answered: %v", err)
+	}
+	if err := h.checks["revocations"](ctx); err != nil {
+		t.Errorf("not ready once the stream answered: %v", err)
+	}
+}
+
+// embeddedJetStream is JetStream on a nats-server of the test's own, stopped when it ends.
+func embeddedJetStream(t *testing.T) jetstream.JetStream {
+	t.Helper()
 	srv, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir()})
 	if err != nil {
 		t.Fatal(err)
@@ -97,19 +103,10 @@ func TestRevocationsWaitForTheirStream(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	defer cancel()
-	h := &Host{JS: js, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Revocations: auth.NewRevocations(0)}
-	followed := make(chan error, 1)
-	go func() { followed <- h.followRevocationsSince(ctx, time.Now().Add(-time.Minute)) }()
-	time.Sleep(700 * time.Millisecond)
-	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
-		t.Fatal(err)
-	}
-	if err := <-followed; err != nil {
-		t.Fatalf("a replica starting before the revocations' stream answered: %v", err)
-	}
-	if err := h.checks["revocations"](ctx); err != nil {
-		t.Errorf("not ready once the stream answered: %v", err)
-	}
+	return js
+}
+
+// quietHost is a host on js that logs nothing and remembers revocations for ever.
+func quietHost(js jetstream.JetStream) *Host {
+	return &Host{JS: js, Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Revocations: auth.NewRevocations(0)}
 }
