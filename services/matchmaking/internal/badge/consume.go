@@ -19,8 +19,8 @@ func (s *Store) Consumer() bus.Consumer {
 // at the gate and at the tables, and the organisers' next print would make a new one. A
 // revocation for another reason (signed out everywhere, a new password) leaves the badges: the
 // person is still welcome, and the badge in their hand still names them. Once enabled again,
-// the holder's next sign-in shows it (see Store.Enabled), and the same revocation delivered
-// again then ends nothing.
+// the holder's next request for their own badge shows it (see Store.Enabled), and the same
+// revocation delivered again then ends nothing.
 func (s *Store) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountTokensRevokedV1
 	if err := env.Decode(&pl); err != nil {

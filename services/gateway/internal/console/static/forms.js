@@ -142,8 +142,9 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
 
 function clearErrors(f) {
   f.querySelectorAll(".field").forEach(clearField);
-  f.querySelector(".form-err").replaceChildren();
-  f.querySelector(".form-err").setAttribute("role", "alert"); // a kept message's box was none (see sayAgain)
+  const err = f.querySelector(".form-err");
+  err.replaceChildren();
+  err.setAttribute("role", "alert"); // a kept message's box was none (see sayAgain)
   delete f.dataset.keepErr;
 }
 

@@ -168,13 +168,14 @@ function productEdit(x) {
     // (after the form lets go of it), to be saved again or not.
     const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
     if (r.ok) { toast(t("saved")); render(true); }
-    if (r.status === 409 && r.data && r.data.code === "product_revision_changed") {
-      r.keepErr = true; // said above the button after the redraw too (see form)
-      toast(r.data.detail);
+    // Another phone changed it meanwhile (said above the button after the redraw too, see form),
+    // or removed it (the list then shows it gone).
+    const stale = r.status === 409 && r.data && r.data.code === "product_revision_changed";
+    if (stale || r.status === 404) {
+      r.keepErr = stale;
+      toast((r.data && r.data.detail) || t("failed"));
       setTimeout(() => render(true));
     }
-    // Another phone removed it meanwhile: said so, and the list shows it gone.
-    if (r.status === 404) { toast(r.data && r.data.detail || t("failed")); setTimeout(() => render(true)); }
     return r;
   }, { id: "edit-" + x.id }), h("div", { class: "actions" }, del));
 }
