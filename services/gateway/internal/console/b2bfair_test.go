@@ -155,5 +155,5 @@ func chooseMoveSlot(t *testing.T, org browser, value, mark string) {
 	if got := org.eval("document.querySelector('#move-slot option[value=\"" + value + "\"]').textContent"); !strings.HasSuffix(got, "("+mark+")") {
 		t.Errorf("slot %s reads %q in the menu, want it marked %s", value, got, mark)
 	}
-	org.run(chromedp.SetValue("#move-slot", value), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
+	org.runAgain(chromedp.SetValue("#move-slot", value), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
 }

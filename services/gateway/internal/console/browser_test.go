@@ -26,14 +26,26 @@ type browser struct {
 
 func (b browser) run(steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
+	b.do(len(steps) == 1, steps)
+}
+
+// runAgain runs steps that are safe to run again together from the first, such as choosing an
+// option and pressing a button: a live update that re-renders the page between them is retried.
+func (b browser) runAgain(steps ...chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
+	b.do(true, steps)
+}
+
+func (b browser) do(again bool, steps []chromedp.Action[chromedp.Void]) {
+	b.t.Helper()
 	var err error
 	// A live update can re-render the page between finding a node and acting on it; the action
-	// then did nothing, and one action alone is safe to try again on the fresh page.
+	// then did nothing, and steps that are safe to repeat are tried again on the fresh page.
 	for attempt := 0; attempt < 3; attempt++ {
 		ctx, cancel := context.WithTimeout(b.ctx, 60*time.Second)
 		err = chromedp.Do(ctx, steps...)
 		cancel()
-		if err == nil || len(steps) != 1 || !(strings.Contains(err.Error(), "Could not find node with given id") || strings.Contains(err.Error(), "No node with given id found")) {
+		if err == nil || !again || !(strings.Contains(err.Error(), "Could not find node with given id") || strings.Contains(err.Error(), "No node with given id found")) {
 			break
 		}
 		time.Sleep(300 * time.Millisecond)
@@ -316,7 +328,7 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	// The organiser narrows the queue as at a busy fair: a search without accents and 4★, then
 	// approves everything left in one go.
 	org.run(chromedp.SendKeys("#qf-q", "bac ha"))
-	org.run(chromedp.SetValue("#qf-stars", "4"), chromedp.Evaluate[chromedp.Void]("document.querySelector('#qf-stars').dispatchEvent(new Event('change'))"))
+	org.runAgain(chromedp.SetValue("#qf-stars", "4"), chromedp.Evaluate[chromedp.Void]("document.querySelector('#qf-stars').dispatchEvent(new Event('change'))"))
 	org.until("the producer alone in the narrowed queue", "document.querySelectorAll('#app-queue tbody tr').length === 1 && document.querySelector('#app-queue').textContent.includes('Mật ong Bắc Hà')", false)
 	org.shot("applications")
 	// The search's own reload (it waits for typing to pause) may redraw the list and clear the

@@ -40,7 +40,7 @@ func TestConsoleLandmarks(t *testing.T) {
 	org.until("the map", "document.querySelectorAll('#booth-map g.booth').length === 8", true)
 	org.run(chromedp.Click("#edit-plan"))
 	org.until("edit mode", "document.querySelector('#floorplan.editing') && document.querySelector('#lm-add').offsetParent", false)
-	org.run(chromedp.SetValue("#lm-kind", "entrance"), chromedp.Click("#lm-add"))
+	org.runAgain(chromedp.SetValue("#lm-kind", "entrance"), chromedp.Click("#lm-add"))
 	org.until("the entrance added with its panel", `document.querySelector('#booth-map .landmark[data-kind="entrance"]') && document.querySelector('#booth-panel-title').textContent === 'Lối vào' && document.querySelector('#map-msg').textContent === 'Đã thêm Lối vào; kéo để đặt đúng chỗ.'`, false)
 	var x0, y0 float64
 	if _, err := fmt.Sscan(landmarkAt(org), &x0, &y0); err != nil {
@@ -106,7 +106,7 @@ func stepPlanWithoutBooths(t *testing.T, p floorPlan, org, visitor browser) {
 	org.until("the empty plan's guidance", "document.querySelector('#map-empty') && document.querySelector('#map-empty').textContent.includes('Tạo dãy gian hàng') && document.querySelector('#edit-plan')", true)
 	org.run(chromedp.Click("#edit-plan"))
 	org.until("edit mode", "document.querySelector('#floorplan.editing') && document.querySelector('#lm-add').offsetParent", false)
-	org.run(chromedp.SetValue("#lm-kind", "entrance"), chromedp.Click("#lm-add"))
+	org.runAgain(chromedp.SetValue("#lm-kind", "entrance"), chromedp.Click("#lm-add"))
 	org.until("the entrance added", `document.querySelector('#map-msg').textContent === 'Đã thêm Lối vào; kéo để đặt đúng chỗ.'`, false)
 	org.shot("landmark-no-booths")
 	visitor.open("#/fair/" + id)
