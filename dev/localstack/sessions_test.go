@@ -9,16 +9,18 @@ import (
 
 	"github.com/ocopfair/ocopfair/dev/localstack"
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/dev/testenv/pdftext"
 )
 
 // checkSessionsEnd drives ending sessions through the gateway of the real system: a buyer signs
 // out everywhere, then changes the password, then an admin disables the account; after each, the
 // earlier token is refused by the matchmaking service (not only the gateway, which issued it),
 // while the token the buyer gets next works at once. The buyer's badge at a fair checks in
-// until the account is disabled, and once it is enabled again the buyer's badge is a new one.
+// until the account is disabled, and once it is enabled again the organisers' print has the
+// buyer again before they sign in, with a new badge.
 func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.DemoAccount, fairID string) {
 	t.Helper()
-	badgeOf, scan := badgeDesk(t, gw, org)
+	badgeOf, scan, printed := badgeDesk(t, gw, org)
 	signIn := func(password string) testenv.Client { return signInAs(t, gw, buyer.Email, password) }
 	works := func(c testenv.Client, what string) {
 		t.Helper()
@@ -36,6 +38,10 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	first := signIn(buyer.Password)
 	works(first, "before signing out")
 	badge := badgeOf(first)
+	holder := badgeHolder(t, first)
+	if text := printed(); !strings.Contains(text, holder) {
+		t.Fatalf("the organisers' print has no %q:\n%s", holder, text)
+	}
 	// A calendar feed needs no sign-in: one made by a session that ends ends with it.
 	var feed struct{ Path string }
 	r := first.Do(t, "POST", "/api/fairs/"+fairID+"/agenda/feed", nil)
@@ -79,9 +85,13 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	if r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": "mật-khẩu-mới-2026"}); r.Status != 403 {
 		t.Errorf("a disabled account signs in: %d %s", r.Status, r.Body)
 	}
+	if text := printed(); strings.Contains(text, holder) {
+		t.Errorf("the organisers' print has the disabled buyer %q", holder)
+	}
 	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/enable", nil); r.Status != 200 {
 		t.Fatalf("enable: %d %s", r.Status, r.Body)
 	}
+	testenv.Eventually(t, "the buyer back on the organisers' print once enabled, before signing in", func() bool { return strings.Contains(printed(), holder) })
 	again := signIn("mật-khẩu-mới-2026")
 	works(again, "a sign-in once enabled again")
 	if next := badgeOf(again); next == badge {
@@ -89,6 +99,23 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	} else if r := scan(next); r.Status != 201 {
 		t.Errorf("the new badge once enabled again: %d %s, want 201", r.Status, r.Body)
 	}
+}
+
+// badgeHolder is the name a buyer's badge bears: its contact's, or else the buyer's.
+func badgeHolder(t *testing.T, c testenv.Client) string {
+	t.Helper()
+	var me struct {
+		Name    string
+		Contact struct{ Name string }
+	}
+	r := c.Do(t, "GET", "/api/buyers/me", nil)
+	if r.Decode(t, &me); r.Status != 200 {
+		t.Fatalf("the buyer's profile: %d %s", r.Status, r.Body)
+	}
+	if me.Contact.Name != "" {
+		return me.Contact.Name
+	}
+	return me.Name
 }
 
 // signInAs signs in through the gateway and returns the client with the token.
@@ -105,8 +132,9 @@ func signInAs(t *testing.T, gw testenv.Client, email, password string) testenv.C
 }
 
 // badgeDesk returns how a participant reads its badge at the first of the demo organiser's fairs
-// where it has one (that fair from then on), and how the organiser scans a code at its gate.
-func badgeDesk(t *testing.T, gw testenv.Client, org localstack.DemoAccount) (badgeOf func(testenv.Client) string, scan func(string) testenv.Response) {
+// where it has one (that fair from then on), how the organiser scans a code at its gate, and what
+// the organiser's print of that fair's badges reads (its words joined by single spaces).
+func badgeDesk(t *testing.T, gw testenv.Client, org localstack.DemoAccount) (badgeOf func(testenv.Client) string, scan func(string) testenv.Response, printed func() string) {
 	t.Helper()
 	staff := signInAs(t, gw, org.Email, org.Password)
 	var fairs struct{ Items []struct{ ID string } }
@@ -131,7 +159,14 @@ func badgeDesk(t *testing.T, gw testenv.Client, org localstack.DemoAccount) (bad
 	scan = func(code string) testenv.Response {
 		return staff.Do(t, "POST", "/api/fairs/"+badgeFair+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": code, "place": "gate"})
 	}
-	return badgeOf, scan
+	printed = func() string {
+		r := staff.Do(t, "GET", "/api/fairs/"+badgeFair+"/badges.pdf", nil)
+		if r.Status != 200 {
+			t.Fatalf("badges.pdf: %d %s", r.Status, r.Body)
+		}
+		return strings.Join(strings.Fields(pdftext.Text(t, r.Body)), " ")
+	}
+	return badgeOf, scan, printed
 }
 
 // checkNewSessionsFeedLives: a calendar feed a session makes right after a revocation (its token

@@ -37,6 +37,23 @@ func (p AccountTokensRevokedV1) Validate() error {
 	return nil
 }
 
+// AccountEnabledV1 is the payload of gateway.account.enabled: the account, disabled by the
+// revocation at DisabledAt (its tokens_revoked event's not_before), may sign in again from
+// EnabledAt.
+type AccountEnabledV1 struct {
+	AccountID  string    `json:"account_id"`
+	DisabledAt time.Time `json:"disabled_at"`
+	EnabledAt  time.Time `json:"enabled_at"`
+}
+
+// Validate reports what is missing from an enabling: a consumer treats such an event as poison.
+func (p AccountEnabledV1) Validate() error {
+	if p.AccountID == "" || p.EnabledAt.IsZero() {
+		return fmt.Errorf("enabling without account_id or enabled_at")
+	}
+	return nil
+}
+
 // CertificationV1 is a quality certification a producer holds.
 type CertificationV1 struct {
 	Code       string    `json:"code"`

@@ -6,6 +6,9 @@ const (
 	// AccountTokensRevoked: every token of the account issued before a time stops working at
 	// every service (signed out everywhere, password changed, account disabled).
 	AccountTokensRevoked = "gateway.account.tokens_revoked"
+	// AccountEnabled: an admin let a disabled account sign in again (AccountEnabledV1). Its old
+	// tokens stay revoked.
+	AccountEnabled = "gateway.account.enabled"
 )
 
 // Subjects published by the event service. Every fair subject carries the whole fair (FairV1).

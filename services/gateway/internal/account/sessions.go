@@ -242,7 +242,7 @@ func (rt *Routes) enable(c *gin.Context) {
 	}
 	if acc.Disabled {
 		acc.Disabled = false
-		if err := rt.accounts.Enable(c.Request.Context(), acc); err != nil {
+		if err := rt.accounts.Enable(c.Request.Context(), acc, rt.now(), correlation.From(c.Request.Context())); err != nil {
 			httpx.RespondError(c, err)
 			return
 		}

@@ -83,13 +83,20 @@ func unchanged(before Account) bson.M {
 	return filter
 }
 
-// Enable stores that the account read disabled as a may sign in again, provided nothing changed
-// since (Conflict otherwise: an enabling read before a later disabling must not undo it). No
-// event: its old tokens stay revoked.
-func (s *Store) Enable(ctx context.Context, a Account) error {
+// Enable stores that the account read disabled as a may sign in again from enabledAt, provided
+// nothing changed since (Conflict otherwise: an enabling read before a later disabling must not
+// undo it), together with a gateway.account.enabled event. Its old tokens stay revoked, and its
+// new ones are valid from its last revocation's time (a second or two ahead of the clock when the
+// account was disabled just now): it counts as enabled from then at the earliest.
+func (s *Store) Enable(ctx context.Context, a Account, enabledAt time.Time, correlationID string) error {
+	if enabledAt.Before(a.TokensValidAfter) {
+		enabledAt = a.TokensValidAfter
+	}
 	before := a
 	before.Disabled = true
-	return s.w.Replace(ctx, unchanged(before), documentOf(a), "", "")
+	return s.w.Replace(ctx, unchanged(before), documentOf(a), "", correlationID, outbox.Event{
+		Subject: events.AccountEnabled, AggregateID: a.ID, Payload: events.AccountEnabledV1{
+			AccountID: a.ID, DisabledAt: a.TokensValidAfter, EnabledAt: enabledAt}})
 }
 
 // AnotherAdminEnabled reports whether an admin other than id may sign in.

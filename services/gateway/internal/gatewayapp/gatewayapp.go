@@ -119,7 +119,7 @@ func (a *App) bootstrapAdmin(ctx context.Context) error {
 		}
 		if err == nil && existing.Disabled && existing.Role == auth.RoleAdmin && !others {
 			existing.Disabled = false
-			if err = a.accounts.Enable(ctx, existing); err == nil {
+			if err = a.accounts.Enable(ctx, existing, time.Now(), ""); err == nil {
 				a.host.Log.Warn("enabled the admin account of OCOPFAIR_ADMIN_EMAIL again", "email", existing.Email)
 			} else if apperr.Is(err, apperr.Conflict) {
 				err = nil // another replica starting enabled it first

@@ -319,13 +319,13 @@ func TestAccountRoutesRefuseATokenRevokedElsewhere(t *testing.T) {
 	read, _, _ := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn")
 	enabled := read
 	enabled.Disabled = false
-	if err := f.app.accounts.Enable(t.Context(), enabled); err != nil {
+	if err := f.app.accounts.Enable(t.Context(), enabled, time.Now(), ""); err != nil {
 		t.Fatalf("enable: %v", err)
 	}
 	f.disableInStore(t, "admin2@example.vn")
 	late := read // read while disabled the first time, before the second disabling
 	late.Disabled = false
-	if err := f.app.accounts.Enable(t.Context(), late); !apperr.Is(err, apperr.Conflict) {
+	if err := f.app.accounts.Enable(t.Context(), late, time.Now(), ""); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("an enabling read before a later disabling: %v, want a conflict", err)
 	}
 	if now, _, _ := f.app.accounts.ByEmail(t.Context(), "admin2@example.vn"); !now.Disabled || !now.TokensValidAfter.After(stale.TokensValidAfter) {

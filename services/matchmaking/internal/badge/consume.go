@@ -8,19 +8,39 @@ import (
 )
 
 // Consumer returns the durable consumer that ends the badges of an account an admin disabled
-// (see OnAccountRevoked).
+// and gives them back once enabled (see OnAccountRevoked, OnAccountEnabled).
 func (s *Store) Consumer() bus.Consumer {
 	return bus.Consumer{Durable: "matchmaking-badge-revocations", Stream: events.StreamOf(events.AccountTokensRevoked),
-		Subjects: []string{events.AccountTokensRevoked}, Handler: s.OnAccountRevoked}
+		Subjects: []string{events.AccountTokensRevoked, events.AccountEnabled}, Handler: s.onAccount}
+}
+
+func (s *Store) onAccount(ctx context.Context, env events.Envelope) error {
+	if env.Type == events.AccountEnabled {
+		return s.OnAccountEnabled(ctx, env)
+	}
+	return s.OnAccountRevoked(ctx, env)
+}
+
+// OnAccountEnabled records that an admin enabled the account again: the organisers' next print
+// has its holder again, with a new badge, before they sign in (see Store.Reenable).
+func (s *Store) OnAccountEnabled(ctx context.Context, env events.Envelope) error {
+	var pl events.AccountEnabledV1
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	if err := pl.Validate(); err != nil {
+		return bus.Permanent(err)
+	}
+	return s.Reenable(ctx, pl.AccountID, pl.DisabledAt, pl.EnabledAt)
 }
 
 // OnAccountRevoked ends the badges of an account that was disabled, and records it so: a badge
 // needs no sign-in, so a printed one or a screenshot would otherwise still check its holder in
 // at the gate and at the tables, and the organisers' next print would make a new one. A
 // revocation for another reason (signed out everywhere, a new password) leaves the badges: the
-// person is still welcome, and the badge in their hand still names them. Once enabled again,
-// the holder's next request for their own badge shows it (see Store.Enabled), and the same
-// revocation delivered again then ends nothing.
+// person is still welcome, and the badge in their hand still names them. Once enabled again
+// (the gateway's gateway.account.enabled, or the holder's own badge request with a newer token,
+// see Store.Enabled), the same revocation delivered again ends nothing.
 func (s *Store) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountTokensRevokedV1
 	if err := env.Decode(&pl); err != nil {

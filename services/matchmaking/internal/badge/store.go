@@ -319,7 +319,36 @@ func (s *Store) DisabledAccounts(ctx context.Context) (map[string]bool, error) {
 // ended; run again, it ends none and succeeds. Each badge is revoked as Revoke does, so that the
 // participant's next badge is a new one.
 func (s *Store) RevokeAccount(ctx context.Context, accountID string) (int, error) {
-	cur, err := s.badges.Find(ctx, bson.M{"account_id": accountID, "revoked": false}, options.Find().SetProjection(bson.M{"_id": 1}))
+	return s.revokeWhere(ctx, bson.M{"account_id": accountID, "revoked": false})
+}
+
+// Reenable records that an account disabled at disabledAt was enabled at enabledAt, the
+// gateway's word for it (events.AccountEnabledV1), in whichever order that and the disabling
+// arrive. Unless the account already showed it was enabled (see Enabled), its badges made before
+// enabledAt end first: those the disabling did not end yet, or made while it was under way. Run
+// again, it ends none and succeeds.
+func (s *Store) Reenable(ctx context.Context, account string, disabledAt, enabledAt time.Time) error {
+	d, err := s.record(ctx, account)
+	if err != nil {
+		return err
+	}
+	if d.Account != "" && !d.still() {
+		return nil
+	}
+	if _, err := s.revokeWhere(ctx, bson.M{"account_id": account, "revoked": false, "created_at": bson.M{"$lt": enabledAt}}); err != nil {
+		return err
+	}
+	update := bson.M{"$max": bson.M{"not_before": disabledAt, "enabled_at": enabledAt}}
+	_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update, options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) { // the disabling inserted it meanwhile
+		_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update)
+	}
+	return storage.MapError(err, "disabled account")
+}
+
+// revokeWhere revokes the valid badges filter matches, one by one, and returns how many.
+func (s *Store) revokeWhere(ctx context.Context, filter bson.M) (int, error) {
+	cur, err := s.badges.Find(ctx, filter, options.Find().SetProjection(bson.M{"_id": 1}))
 	if err != nil {
 		return 0, storage.MapError(err, "badges")
 	}

@@ -146,3 +146,75 @@ func TestABadgeMadeWhileDisablingEnds(t *testing.T) {
 		t.Errorf("the badge once enabled again: %+v, %v; want a new, valid one", b, err)
 	}
 }
+
+// enable delivers the gateway's word that account, disabled at disabledAt, was enabled at
+// enabledAt.
+func (d accountsDesk) enable(account string, disabledAt, enabledAt time.Time) {
+	env, err := events.New(events.AccountEnabled, 1, account, "", events.AccountEnabledV1{AccountID: account, DisabledAt: disabledAt, EnabledAt: enabledAt})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	if err := d.s.onAccount(d.ctx, env); err != nil {
+		d.t.Fatal(err)
+	}
+}
+
+// An account enabled again is in the organisers' print again before its holder signs in, with a
+// new badge; the old one stays ended. The enabling may arrive before the disabling (a retried
+// delivery), and late, after the holder showed a newer token and got a new badge.
+func TestAnEnabledAccountIsBackOnThePrint(t *testing.T) {
+	d := newAccountsDesk(t)
+	svc := &Service{Store: d.s, Index: index.New()}
+	at := time.Now().Truncate(time.Second)
+	old := d.issue("f5", "p5", "acc-5")
+	if _, err := d.s.Disable(d.ctx, "acc-5", at); err != nil { // its badge not ended yet
+		t.Fatal(err)
+	}
+	enabledAt := time.Now().Add(time.Second)
+	d.enable("acc-5", at, enabledAt)
+	if d.disabledNow()["acc-5"] || !d.revoked(old) {
+		t.Fatalf("once enabled: disabled %v, the old badge revoked %v; want false, true", d.disabledNow()["acc-5"], d.revoked(old))
+	}
+	b, err := svc.issue(d.ctx, index.Fair{ID: "f5"}, holder{ID: "p5", Kind: KindProducer, Account: "acc-5"})
+	if err != nil || b.ID == old.ID {
+		t.Fatalf("the badge once enabled: %+v, %v; want a new one", b, err)
+	}
+	d.enable("acc-5", at, enabledAt) // delivered again
+	if d.revoked(b) {
+		t.Error("the enabling delivered again ended the new badge")
+	}
+	// acc-6: enabled before its disabling is handled.
+	left := d.issue("f5", "p6", "acc-6")
+	d.enable("acc-6", at, time.Now().Add(time.Second))
+	d.revoke6(at)
+	if !d.revoked(left) || d.disabledNow()["acc-6"] {
+		t.Errorf("enabled, then the disabling: the badge before revoked %v, disabled %v; want true, false", d.revoked(left), d.disabledNow()["acc-6"])
+	}
+	// acc-7: its holder showed a newer token first and got a new badge; the enabling comes late.
+	if _, err := d.s.Disable(d.ctx, "acc-7", at); err != nil {
+		t.Fatal(err)
+	}
+	if !d.enabled("acc-7", at.Add(time.Second)) {
+		t.Fatal("a newer token does not show acc-7 enabled")
+	}
+	fresh := d.issue("f5", "p7", "acc-7")
+	d.enable("acc-7", at, time.Now().Add(time.Second)) // the gateway's clock a little ahead
+	if d.revoked(fresh) {
+		t.Error("a late enabling ended the badge made once the holder showed a newer token")
+	}
+	env, _ := events.New(events.AccountEnabled, 1, "acc-5", "", map[string]any{"disabled_at": at})
+	if err := d.s.onAccount(d.ctx, env); err == nil {
+		t.Error("an enabling without account or time was taken")
+	}
+}
+
+// revoke6 delivers acc-6's disabling.
+func (d accountsDesk) revoke6(at time.Time) {
+	env, err := events.New(events.AccountTokensRevoked, 1, "acc-6", "", events.AccountTokensRevokedV1{AccountID: "acc-6", NotBefore: at, Reason: events.RevokedDisabled})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	if err := d.s.onAccount(d.ctx, env); err != nil {
+		d.t.Fatal(err)
+	}
+}

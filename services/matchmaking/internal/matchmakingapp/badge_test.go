@@ -428,8 +428,8 @@ func TestBadgeKeyConfig(t *testing.T) {
 
 // stepADisabledAccountsBadgeIsRefused: once an admin disables the producer's account, its badge
 // no longer checks in, on either replica, and the organisers' print leaves it out; the buyer, who
-// only signed out everywhere, keeps theirs. Signed in again once enabled, the producer's badge is
-// a new one that checks in, and the print has it again.
+// only signed out everywhere, keeps theirs. Once enabled, the print has the producer again before
+// they sign in, and their badge is a new one that checks in.
 func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T, tokens testenv.Tokens) {
 	var b badgeBody
 	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
@@ -457,7 +457,13 @@ func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T, tokens teste
 	if n, text := printed(); n != 1 || strings.Contains(text, "Chè Shan tuyết") || !strings.Contains(text, "Nguyễn Thị Hường") {
 		t.Errorf("the fair's badges with the producer disabled: %d pages, text:\n%s\nwant the buyer's alone", n, text)
 	}
-	// Enabled again, the producer signs in: its token is issued once the revocation's time has come.
+	// Enabled again, the producer is on the print before signing in, with a new badge.
+	publish(t, x.first, events.AccountEnabled, x.producerAcc, events.AccountEnabledV1{AccountID: x.producerAcc, DisabledAt: notBefore, EnabledAt: notBefore.Add(time.Second)})
+	testenv.Eventually(t, "the producer back on the print once enabled", func() bool {
+		n, text := printed()
+		return n == 2 && strings.Contains(text, "Chè Shan tuyết")
+	})
+	// The producer signs in: its token is issued once the revocation's time has come.
 	time.Sleep(time.Until(notBefore))
 	tok, _ := tokens.Token(t, "producer", x.producerAcc)
 	var next badgeBody
