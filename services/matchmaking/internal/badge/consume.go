@@ -8,22 +8,24 @@ import (
 )
 
 // Consumer returns the durable consumer that ends the badges of an account an admin disabled
-// and gives them back once enabled (see OnAccountRevoked, OnAccountEnabled).
+// and gives them back once enabled (see OnAccount).
 func (s *Store) Consumer() bus.Consumer {
 	return bus.Consumer{Durable: "matchmaking-badge-revocations", Stream: events.StreamOf(events.AccountTokensRevoked),
-		Subjects: []string{events.AccountTokensRevoked, events.AccountEnabled}, Handler: s.onAccount}
+		Subjects: []string{events.AccountTokensRevoked, events.AccountEnabled}, Handler: s.OnAccount}
 }
 
-func (s *Store) onAccount(ctx context.Context, env events.Envelope) error {
+// OnAccount handles the gateway's word on an account: disabled (see accountRevoked) or enabled
+// again (see accountEnabled).
+func (s *Store) OnAccount(ctx context.Context, env events.Envelope) error {
 	if env.Type == events.AccountEnabled {
-		return s.OnAccountEnabled(ctx, env)
+		return s.accountEnabled(ctx, env)
 	}
-	return s.OnAccountRevoked(ctx, env)
+	return s.accountRevoked(ctx, env)
 }
 
-// OnAccountEnabled records that an admin enabled the account again: the organisers' next print
+// accountEnabled records that an admin enabled the account again: the organisers' next print
 // has its holder again, with a new badge, before they sign in (see Store.Reenable).
-func (s *Store) OnAccountEnabled(ctx context.Context, env events.Envelope) error {
+func (s *Store) accountEnabled(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountEnabledV1
 	if err := env.Decode(&pl); err != nil {
 		return bus.Permanent(err)
@@ -34,14 +36,14 @@ func (s *Store) OnAccountEnabled(ctx context.Context, env events.Envelope) error
 	return s.Reenable(ctx, pl.AccountID, pl.DisabledAt, pl.EnabledAt)
 }
 
-// OnAccountRevoked ends the badges of an account that was disabled, and records it so: a badge
+// accountRevoked ends the badges of an account that was disabled, and records it so: a badge
 // needs no sign-in, so a printed one or a screenshot would otherwise still check its holder in
 // at the gate and at the tables, and the organisers' next print would make a new one. A
 // revocation for another reason (signed out everywhere, a new password) leaves the badges: the
 // person is still welcome, and the badge in their hand still names them. Once enabled again
 // (the gateway's gateway.account.enabled, or the holder's own badge request with a newer token,
 // see Store.Enabled), the same revocation delivered again ends nothing.
-func (s *Store) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
+func (s *Store) accountRevoked(ctx context.Context, env events.Envelope) error {
 	var pl events.AccountTokensRevokedV1
 	if err := env.Decode(&pl); err != nil {
 		return bus.Permanent(err)

@@ -39,7 +39,7 @@ func (d accountsDesk) revoke(reason string, notBefore time.Time) {
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	if err := d.s.OnAccountRevoked(d.ctx, env); err != nil {
+	if err := d.s.OnAccount(d.ctx, env); err != nil {
 		d.t.Fatal(err)
 	}
 }
@@ -112,7 +112,7 @@ func TestADisabledAccountsBadgesEnd(t *testing.T) {
 		t.Error("disabling the account a second time did not end its badge, or a token from between counts")
 	}
 	env, _ := events.New(events.AccountTokensRevoked, 1, "acc-1", "", map[string]any{"reason": "disabled"})
-	if err := d.s.OnAccountRevoked(d.ctx, env); err == nil {
+	if err := d.s.OnAccount(d.ctx, env); err == nil {
 		t.Error("a revocation without account or time was taken")
 	}
 }
@@ -154,7 +154,7 @@ func (d accountsDesk) enable(account string, disabledAt, enabledAt time.Time) {
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	if err := d.s.onAccount(d.ctx, env); err != nil {
+	if err := d.s.OnAccount(d.ctx, env); err != nil {
 		d.t.Fatal(err)
 	}
 }
@@ -203,7 +203,7 @@ func TestAnEnabledAccountIsBackOnThePrint(t *testing.T) {
 		t.Error("a late enabling ended the badge made once the holder showed a newer token")
 	}
 	env, _ := events.New(events.AccountEnabled, 1, "acc-5", "", map[string]any{"disabled_at": at})
-	if err := d.s.onAccount(d.ctx, env); err == nil {
+	if err := d.s.OnAccount(d.ctx, env); err == nil {
 		t.Error("an enabling without account or time was taken")
 	}
 }
@@ -214,7 +214,7 @@ func (d accountsDesk) revoke6(at time.Time) {
 	if err != nil {
 		d.t.Fatal(err)
 	}
-	if err := d.s.onAccount(d.ctx, env); err != nil {
+	if err := d.s.OnAccount(d.ctx, env); err != nil {
 		d.t.Fatal(err)
 	}
 }

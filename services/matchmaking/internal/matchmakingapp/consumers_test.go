@@ -30,7 +30,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"matchmaking-meeting-fairs":        {events.FairCancelled, events.BoothAssigned, events.BoothReleased},
 		"matchmaking-meeting-applications": {events.ApplicationWithdrawn, events.ApplicationCancelled},
 		"matchmaking-calendar-revocations": {events.AccountTokensRevoked},
-		"matchmaking-badge-revocations":    {events.AccountTokensRevoked},
+		"matchmaking-badge-revocations":    {events.AccountTokensRevoked, events.AccountEnabled},
 	}
 	folds := map[string][]string{
 		"index.OnProducer": {events.ProducerRegistered, events.ProducerUpdated},
