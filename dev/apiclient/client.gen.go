@@ -4154,7 +4154,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/applications (the `GetFairsFairIdApplications` operationId).
 	GetFairsFairIdApplications(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdApplicationsWithBody Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+	// PostFairsFairIdApplicationsWithBody Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 	//
 	// Roles: producer.
 	//
@@ -4163,7 +4163,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications (the `PostFairsFairIdApplications` operationId).
 	PostFairsFairIdApplicationsWithBody(ctx context.Context, fairId string, params *PostFairsFairIdApplicationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdApplications Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+	// PostFairsFairIdApplications Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 	//
 	// Roles: producer.
 	//
@@ -4818,7 +4818,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/products (the `GetProducts` operationId).
 	GetProducts(ctx context.Context, params *GetProductsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
+	// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first; 409 product_being_applied while an application listing it is being sent (try again in a few minutes).
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -5827,7 +5827,7 @@ func (c *Client) GetFairsFairIdApplications(ctx context.Context, fairId string, 
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdApplicationsWithBody Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+// PostFairsFairIdApplicationsWithBody Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 //
 // Roles: producer.
 //
@@ -5846,7 +5846,7 @@ func (c *Client) PostFairsFairIdApplicationsWithBody(ctx context.Context, fairId
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdApplications Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+// PostFairsFairIdApplications Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 //
 // Roles: producer.
 //
@@ -7331,7 +7331,7 @@ func (c *Client) GetProducts(ctx context.Context, params *GetProductsParams, req
 	return c.Client.Do(req)
 }
 
-// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
+// DeleteProductsId Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first; 409 product_being_applied while an application listing it is being sent (try again in a few minutes).
 //
 // Roles: producer, organiser, admin.
 //
@@ -14034,7 +14034,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/applications (the `GetFairsFairIdApplications` operationId).
 	GetFairsFairIdApplicationsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdApplicationsResponse, error)
 
-	// PostFairsFairIdApplicationsWithBodyWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+	// PostFairsFairIdApplicationsWithBodyWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 	//
 	// Roles: producer.
 	//
@@ -14043,7 +14043,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications (the `PostFairsFairIdApplications` operationId).
 	PostFairsFairIdApplicationsWithBodyWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdApplicationsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsResponse, error)
 
-	// PostFairsFairIdApplicationsWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+	// PostFairsFairIdApplicationsWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 	//
 	// Roles: producer.
 	//
@@ -14780,7 +14780,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/products (the `GetProducts` operationId).
 	GetProductsWithResponse(ctx context.Context, params *GetProductsParams, reqEditors ...RequestEditorFn) (*GetProductsResponse, error)
 
-	// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
+	// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first; 409 product_being_applied while an application listing it is being sent (try again in a few minutes).
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -31604,7 +31604,7 @@ func (c *ClientWithResponses) GetFairsFairIdApplicationsWithResponse(ctx context
 	return ParseGetFairsFairIdApplicationsResponse(rsp)
 }
 
-// PostFairsFairIdApplicationsWithBodyWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+// PostFairsFairIdApplicationsWithBodyWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 //
 // Roles: producer.
 //
@@ -31619,7 +31619,7 @@ func (c *ClientWithResponses) PostFairsFairIdApplicationsWithBodyWithResponse(ct
 	return ParsePostFairsFairIdApplicationsResponse(rsp)
 }
 
-// PostFairsFairIdApplicationsWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.
+// PostFairsFairIdApplicationsWithResponse Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].
 //
 // Roles: producer.
 //
@@ -32854,7 +32854,7 @@ func (c *ClientWithResponses) GetProductsWithResponse(ctx context.Context, param
 	return ParseGetProductsResponse(rsp)
 }
 
-// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.
+// DeleteProductsIdWithResponse Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first; 409 product_being_applied while an application listing it is being sent (try again in a few minutes).
 //
 // Roles: producer, organiser, admin.
 //

@@ -24,6 +24,18 @@ type Catalog interface {
 	// ProductsOf returns the listed live products of a producer, in the given order; an ID that
 	// is not the producer's product is reported as a field error.
 	ProductsOf(ctx context.Context, producerID string, ids []string) ([]Product, error)
+	// Hold marks the products (the applicant's own) as named by application app until the hold
+	// is released, so that none is removed meanwhile; a product whose removal is under way is
+	// a field error on product_ids[i].
+	Hold(ctx context.Context, app string, ids []string) (Hold, error)
+}
+
+// Hold is a mark on products an application being sent names (see Catalog.Hold).
+type Hold interface {
+	// Valid answers an error once the hold is too old to act on.
+	Valid() error
+	// Release removes the mark.
+	Release()
 }
 
 type createRequest struct {
@@ -148,7 +160,7 @@ type Routes struct {
 func (h *Routes) Register(api httpx.API) {
 	reviewers := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/applications", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false.",
+		Status: http.StatusCreated, Idempotent: true, Summary: "Apply for booths while the fair's application window is open. Eligibility is checked rule by rule: a rule that blocks (an expired certificate) refuses the application with 422 and a field error carrying the rule's code; the rules that only warn are answered with eligible=false. A product being removed meanwhile (on another phone) is a 422 product_being_removed on its product_ids[i].",
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/applications", Tag: "applications",
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "A fair's applications with eligibility (organisers: all; producers: their own).",
@@ -217,23 +229,41 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
+	a, err := h.submit(ctx, p.AccountID, f, applicant, req, now)
 	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	a, err := Submit(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, applicant, products, req, now)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	if err := h.Store.Create(ctx, a, correlation.From(ctx)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	h.Notify()
 	c.Header("Location", "/api/applications/"+a.ID)
 	c.JSON(http.StatusCreated, toResponse(a, f.NameVI, answerLang(c)))
+}
+
+// submit stores the application of req. Its products are read as the applicant's own, held, and
+// read again: a removal that ended meanwhile is seen then, and one under way sees the hold or is
+// seen by it (see Catalog.Hold).
+func (h *Routes) submit(ctx context.Context, account string, f Fair, applicant Applicant, req Request, now time.Time) (Application, error) {
+	if _, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs); err != nil {
+		return Application{}, err
+	}
+	id := uuid.Must(uuid.NewV7()).String()
+	hold, err := h.Catalog.Hold(ctx, id, req.ProductIDs)
+	if err != nil {
+		return Application{}, err
+	}
+	defer hold.Release()
+	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
+	if err != nil {
+		return Application{}, err
+	}
+	a, err := Submit(id, account, f, applicant, products, req, now)
+	if err == nil {
+		err = hold.Valid()
+	}
+	if err == nil {
+		err = h.Store.Create(ctx, a, correlation.From(ctx))
+	}
+	return a, err
 }
 
 // canReview reports whether the caller organises the fair (or is an admin).

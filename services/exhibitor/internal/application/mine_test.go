@@ -23,6 +23,13 @@ func (c oneApplicant) ApplicantOf(context.Context, string) (Applicant, error) {
 
 func (oneApplicant) ProductsOf(context.Context, string, []string) ([]Product, error) { return nil, nil }
 
+func (oneApplicant) Hold(context.Context, string, []string) (Hold, error) { return noHold{}, nil }
+
+type noHold struct{}
+
+func (noHold) Valid() error { return nil }
+func (noHold) Release()     {}
+
 // A producer's own list names each fair; a fair not heard of yet has no name, but a fair that
 // cannot be read fails the request instead of passing for a nameless one.
 func TestMineNamesFairsAndReportsFailedLookups(t *testing.T) {

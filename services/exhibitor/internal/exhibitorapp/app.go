@@ -34,6 +34,7 @@ type App struct {
 	apps      *application.Model
 	appStore  *application.Store
 	catalogue *product.Catalogue
+	holds     *product.Holds
 }
 
 // Run is the service's main.
@@ -57,7 +58,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	if err != nil {
 		return nil, err
 	}
-	indexes := append(append(append(producer.Indexes(), producer.ClaimIndexes()...), product.Indexes()...), application.Indexes()...)
+	indexes := append(append(append(append(producer.Indexes(), producer.ClaimIndexes()...), product.Indexes()...), product.HoldIndexes()...), application.Indexes()...)
 	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
 		host.Close()
 		return nil, err
@@ -66,7 +67,8 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
-	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB)}
+	a := &App{Host: host, producers: producer.NewStore(host.DB), products: product.NewStore(host.DB), claims: producer.NewClaimStore(host.DB),
+		holds: product.NewHolds(host.DB, time.Now)}
 	products, err := followCatalogue(ctx, host, a.products)
 	a.catalogue = products
 	if err != nil {
@@ -91,7 +93,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	(&producer.Routes{Store: a.producers, Claims: a.claims, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	(&importer.Routes{Stores: importer.Stores{Producers: a.producers, Products: a.products, Claims: a.claims}, Notify: host.NotifyRelays, Now: time.Now}).Register(api)
 	productRoutes := &product.Routes{Store: a.products, Owners: catalog{a}, Catalogue: products, Notify: host.NotifyRelays, Now: time.Now,
-		Holding: catalog{a}.FairsHolding}
+		Holding: catalog{a}.FairsHolding, Holds: a.holds}
 	productRoutes.Register(api)
 	(&product.PhotoRoutes{Routes: productRoutes, Photos: product.NewPhotoStore(host.DB, product.DefaultPhotoCacheBytes)}).Register(api)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)

@@ -56,6 +56,11 @@ func (c catalog) FairsHolding(ctx context.Context, producerID, productID string)
 	return names, nil
 }
 
+// Hold marks the products as named by application app being sent (see product.Holds.Hold).
+func (c catalog) Hold(ctx context.Context, app string, ids []string) (application.Hold, error) {
+	return c.a.holds.Hold(ctx, app, ids)
+}
+
 // ApplicantOf returns the producer profile of an account (NotFound when it has none). The
 // applications model names the account's producer, so the profile is read by ID (one document);
 // only an account the model does not know (yet) costs a query by account, which FerretDB answers

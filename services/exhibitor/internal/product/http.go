@@ -163,7 +163,10 @@ type Routes struct {
 	// Holding names the fairs not yet over to which an active application lists a product of a
 	// producer, which then cannot be removed (nil: none).
 	Holding func(ctx context.Context, producerID, productID string) ([]string, error)
-	memo    *httpx.Memo
+	// Holds, when set, keeps a removal and an application naming the product being sent from
+	// passing each other (see HoldsCollection).
+	Holds *Holds
+	memo  *httpx.Memo
 }
 
 // Register registers the product routes.
@@ -185,7 +188,7 @@ func (h *Routes) Register(api httpx.API) {
 		Summary: "Change a product (its producer, organisers, admins). Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 product_revision_changed when the product changed since.",
 		Request: writeRequest{}, Response: response{}, Errors: []int{http.StatusConflict}, Headers: versionHeader}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/products/:id", Tag: "products", Roles: editors, Status: http.StatusNoContent,
-		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first.",
+		Summary: "Remove a product from the catalogue. 409 product_in_application while an active application to a fair not yet over lists it (it is what the fair shows): withdraw the application first; 409 product_being_applied while an application listing it is being sent (try again in a few minutes).",
 		Errors:  []int{http.StatusConflict}}, h.delete)
 }
 
@@ -359,24 +362,48 @@ func (h *Routes) patch(c *gin.Context) {
 
 func (h *Routes) delete(c *gin.Context) {
 	ctx := c.Request.Context()
-	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
-		if h.Holding != nil {
-			fairs, err := h.Holding(ctx, p.ProducerID, p.ID)
-			if err != nil {
-				return p, err
-			}
-			if len(fairs) > 0 {
-				return p, apperr.New(apperr.Conflict, msgInApplication, strings.Join(fairs, "; "))
-			}
+	valid := func() error { return nil }
+	if h.Holds != nil {
+		// The product is the caller's to remove before it is marked, so that no one can hold up
+		// another producer's applications by marking their products.
+		if _, err := h.editable(ctx, c, c.Param("id")); err != nil {
+			httpx.RespondError(c, err)
+			return
 		}
-		p.Deleted = true
-		p.Revision++
-		p.UpdatedAt = h.now()
-		return p, nil
+		in, err := h.Holds.Removing(ctx, c.Param("id"))
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		defer in.Release()
+		valid = in.Valid
+	}
+	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
+		if err := valid(); err != nil {
+			return p, err
+		}
+		return h.removed(ctx, p)
 	})
 	if ok {
 		c.Status(http.StatusNoContent)
 	}
+}
+
+// removed is p removed, unless an application to a fair not yet over lists it.
+func (h *Routes) removed(ctx context.Context, p Product) (Product, error) {
+	if h.Holding != nil {
+		fairs, err := h.Holding(ctx, p.ProducerID, p.ID)
+		if err != nil {
+			return p, err
+		}
+		if len(fairs) > 0 {
+			return p, apperr.New(apperr.Conflict, msgInApplication, strings.Join(fairs, "; "))
+		}
+	}
+	p.Deleted = true
+	p.Revision++
+	p.UpdatedAt = h.now()
+	return p, nil
 }
 
 func (h *Routes) catalogue(c *gin.Context) {

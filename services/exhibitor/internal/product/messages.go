@@ -71,6 +71,15 @@ var (
 	msgInApplication = apperr.M("product_in_application",
 		"Sản phẩm đang có trong đơn đăng ký gian hàng tại: %s. Rút đơn trước khi xoá sản phẩm.",
 		"The product is in a booth application to: %s. Withdraw the application before removing the product.")
+	msgBeingRemoved = apperr.M("product_being_removed",
+		"đang được xoá; hãy chọn sản phẩm khác",
+		"is being removed; choose another product")
+	msgBeingApplied = apperr.M("product_being_applied",
+		"Một đơn đăng ký gian hàng có sản phẩm này đang được gửi; hãy thử lại sau ít phút.",
+		"A booth application listing this product is being sent; try again in a few minutes.")
+	msgTooSlow = apperr.M("product_intent_expired",
+		"Yêu cầu mất quá lâu và chưa được thực hiện; hãy gửi lại.",
+		"The request took too long and was not carried out; send it again.")
 	msgNotYours = apperr.M("product_not_yours",
 		"Đây là sản phẩm của chủ thể OCOP khác.",
 		"This is another producer's product.")
