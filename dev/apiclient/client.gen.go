@@ -420,6 +420,27 @@ func (e ExhibitorProductCreateRequestStars) Valid() bool {
 	}
 }
 
+// Defines values for ExhibitorProductEditorBodyRole.
+const (
+	ExhibitorProductEditorBodyRoleAdmin     ExhibitorProductEditorBodyRole = "admin"
+	ExhibitorProductEditorBodyRoleOrganiser ExhibitorProductEditorBodyRole = "organiser"
+	ExhibitorProductEditorBodyRoleProducer  ExhibitorProductEditorBodyRole = "producer"
+)
+
+// Valid indicates whether the value is a known member of the ExhibitorProductEditorBodyRole enum.
+func (e ExhibitorProductEditorBodyRole) Valid() bool {
+	switch e {
+	case ExhibitorProductEditorBodyRoleAdmin:
+		return true
+	case ExhibitorProductEditorBodyRoleOrganiser:
+		return true
+	case ExhibitorProductEditorBodyRoleProducer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ExhibitorProductWriteRequestStars.
 const (
 	ExhibitorProductWriteRequestStarsN3 ExhibitorProductWriteRequestStars = 3
@@ -2076,23 +2097,35 @@ type ExhibitorProductCreateRequest struct {
 // ExhibitorProductCreateRequestStars defines model for ExhibitorProductCreateRequest.Stars.
 type ExhibitorProductCreateRequestStars int
 
+// ExhibitorProductEditorBody defines model for ExhibitorProductEditorBody.
+type ExhibitorProductEditorBody struct {
+	Name string                         `json:"name"`
+	Role ExhibitorProductEditorBodyRole `json:"role"`
+}
+
+// ExhibitorProductEditorBodyRole defines model for ExhibitorProductEditorBody.Role.
+type ExhibitorProductEditorBodyRole string
+
 // ExhibitorProductResponse defines model for ExhibitorProductResponse.
 type ExhibitorProductResponse struct {
 	Certificate ExhibitorProductCertificateBody `json:"certificate"`
 
 	// CertificateStatus valid, expiring (under 90 days left) or expired
-	CertificateStatus string             `json:"certificate_status"`
-	CreatedAt         time.Time          `json:"created_at"`
-	CriteriaSet       int                `json:"criteria_set"`
-	DescriptionEn     string             `json:"description_en"`
-	DescriptionVi     string             `json:"description_vi"`
-	Group             string             `json:"group"`
-	Gtin              string             `json:"gtin"`
-	Id                openapi_types.UUID `json:"id"`
-	ImageUrls         []string           `json:"image_urls"`
-	MonthlyCapacity   float32            `json:"monthly_capacity"`
-	NameEn            string             `json:"name_en"`
-	NameVi            string             `json:"name_vi"`
+	CertificateStatus string `json:"certificate_status"`
+
+	// ChangedBy who made the last change (at updated_at), shown to those who may change the product: its producer, organisers and admins; absent for an import
+	ChangedBy       *ExhibitorProductEditorBody `json:"changed_by,omitempty"`
+	CreatedAt       time.Time                   `json:"created_at"`
+	CriteriaSet     int                         `json:"criteria_set"`
+	DescriptionEn   string                      `json:"description_en"`
+	DescriptionVi   string                      `json:"description_vi"`
+	Group           string                      `json:"group"`
+	Gtin            string                      `json:"gtin"`
+	Id              openapi_types.UUID          `json:"id"`
+	ImageUrls       []string                    `json:"image_urls"`
+	MonthlyCapacity float32                     `json:"monthly_capacity"`
+	NameEn          string                      `json:"name_en"`
+	NameVi          string                      `json:"name_vi"`
 
 	// PhotoUrl the product's photo (add &size=thumb for the 320 px thumbnail); null without one
 	PhotoUrl               *string            `json:"photo_url"`

@@ -16,6 +16,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/readmodel"
 	"github.com/ocopfair/ocopfair/pkg/service"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/application"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/importer"
 	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
@@ -82,6 +83,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
+	host.Job(storage.NewPruner(host.DB, host.Log.With("component", "product holds pruner"), product.HoldsRetention()).Run)
 	verification, err := followVerify(ctx, host, a, cfg)
 	if err != nil {
 		host.Close()

@@ -37,6 +37,12 @@ func HoldIndexes() []storage.Index {
 	return []storage.Index{{Collection: HoldsCollection, Keys: bson.D{{Key: "product_id", Value: 1}, {Key: "kind", Value: 1}}}}
 }
 
+// HoldsRetention removes the marks left by requests that never ended (a crash, a write without
+// a sure answer), an hour after they stopped counting.
+func HoldsRetention() storage.Retention {
+	return storage.Retention{Collection: HoldsCollection, Field: "at", Keep: IntentWindow + time.Hour}
+}
+
 // Holds stores the intents (see HoldsCollection).
 type Holds struct {
 	c   *mongo.Collection
@@ -141,7 +147,8 @@ func (h *Holds) Removing(ctx context.Context, product string) (Intent, error) {
 	// An application being sent holds the product for a few milliseconds: wait for it, keeping
 	// the mark, so that one of the two passes (an application that saw no mark is stored before
 	// its hold goes, and the removal then finds it) rather than both giving way.
-	for wait := time.Duration(0); ; wait += holdPoll {
+	until := time.Now().Add(h.Wait)
+	for {
 		n, err := h.c.CountDocuments(ctx, bson.M{"product_id": product, "kind": kindHold, "at": bson.M{"$gt": h.now().Add(-IntentWindow)}}, options.Count().SetLimit(1))
 		if err != nil {
 			in.Release()
@@ -150,7 +157,7 @@ func (h *Holds) Removing(ctx context.Context, product string) (Intent, error) {
 		if n == 0 {
 			break
 		}
-		if wait >= h.Wait {
+		if !time.Now().Before(until) {
 			in.Release()
 			return Intent{}, apperr.New(apperr.Conflict, msgBeingApplied)
 		}

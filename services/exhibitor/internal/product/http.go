@@ -125,6 +125,28 @@ type response struct {
 	Revision          int64           `json:"revision"`
 	CreatedAt         time.Time       `json:"created_at"`
 	UpdatedAt         time.Time       `json:"updated_at"`
+	ChangedBy         *editorBody     `json:"changed_by,omitempty" doc:"who made the last change (at updated_at), shown to those who may change the product: its producer, organisers and admins; absent for an import"`
+}
+
+// editorBody is who made a product's last change.
+type editorBody struct {
+	Role string `json:"role" enum:"producer,organiser,admin"`
+	Name string `json:"name"`
+}
+
+// editorOf is the signed-in caller as a product's editor.
+func editorOf(c *gin.Context) Editor {
+	p, _ := httpx.PrincipalFrom(c)
+	return Editor{Role: p.Role, Name: p.Name}
+}
+
+// respond renders l for the caller: with who changed it last when the caller may change it too.
+func (h *Routes) respond(c *gin.Context, l Listed) response {
+	r := ToResponse(l, h.Now())
+	if e := l.ChangedBy; e.Role != "" && mayEdit(c, l.Owner) {
+		r.ChangedBy = &editorBody{Role: e.Role, Name: e.Name}
+	}
+	return r
 }
 
 // ToResponse renders a product at time now.
@@ -227,6 +249,7 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	p.ChangedBy = editorOf(c)
 	if err := h.Store.Create(c.Request.Context(), p, owner, correlation.From(c.Request.Context())); err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -234,7 +257,7 @@ func (h *Routes) create(c *gin.Context) {
 	h.Notify()
 	c.Header("Location", "/api/products/"+p.ID)
 	c.Header("ETag", etag(p))
-	c.JSON(http.StatusCreated, ToResponse(Listed{Product: p, Owner: owner}, h.Now()))
+	c.JSON(http.StatusCreated, h.respond(c, Listed{Product: p, Owner: owner}))
 }
 
 func (h *Routes) listOfProducer(c *gin.Context) {
@@ -252,7 +275,7 @@ func (h *Routes) listOfProducer(c *gin.Context) {
 		return
 	}
 	httpx.JSONWithETag(c, httpx.ListOf(items, page.Limit, func(l Listed) any { return CursorAfter(l) },
-		func(l Listed) response { return ToResponse(l, h.Now()) }))
+		func(l Listed) response { return h.respond(c, l) }))
 }
 
 func (h *Routes) get(c *gin.Context) {
@@ -265,7 +288,7 @@ func (h *Routes) get(c *gin.Context) {
 		return
 	}
 	c.Header("ETag", etag(l.Product))
-	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+	c.JSON(http.StatusOK, h.respond(c, l))
 }
 
 // etag is the entity tag of a product's own content, for If-Match: the time of its last change
@@ -310,6 +333,7 @@ func (h *Routes) change(c *gin.Context, subject string, fn func(Product) (Produc
 		l, err = storage.RetryStale(ctx, l, storage.StaleTries, ErrStale,
 			func(l Listed) (Listed, error) {
 				next, err := fn(l.Product)
+				next.ChangedBy = editorOf(c)
 				return Listed{Product: next, Owner: l.Owner}, err
 			},
 			func(ctx context.Context, next, prev Listed) error {
@@ -356,7 +380,7 @@ func (h *Routes) patch(c *gin.Context) {
 	}
 	if l, ok := h.change(c, events.ProductUpdated, func(p Product) (Product, error) { return p.Patch(f, h.now()) }); ok {
 		c.Header("ETag", etag(l.Product))
-		c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+		c.JSON(http.StatusOK, h.respond(c, l))
 	}
 }
 
@@ -375,7 +399,18 @@ func (h *Routes) delete(c *gin.Context) {
 			httpx.RespondError(c, err)
 			return
 		}
-		defer in.Release()
+		// From here the removal runs to its end even if the client goes: a write cancelled
+		// halfway may still be stored after its mark is gone. A mark whose write ended without
+		// a sure answer (5xx) stays until its window is over.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+		defer cancel()
+		ctx = wctx
+		c.Request = c.Request.WithContext(wctx)
+		defer func() {
+			if c.Writer.Status() < http.StatusInternalServerError {
+				in.Release()
+			}
+		}()
 		valid = in.Valid
 	}
 	_, ok := h.change(c, events.ProductDeleted, func(p Product) (Product, error) {
@@ -388,6 +423,9 @@ func (h *Routes) delete(c *gin.Context) {
 		c.Status(http.StatusNoContent)
 	}
 }
+
+// writeTimeout bounds a marked removal's write, well within its mark's deadline.
+const writeTimeout = 20 * time.Second
 
 // removed is p removed, unless an application to a fair not yet over lists it.
 func (h *Routes) removed(ctx context.Context, p Product) (Product, error) {

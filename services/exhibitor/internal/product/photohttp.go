@@ -93,7 +93,7 @@ func (h *PhotoRoutes) put(c *gin.Context) {
 		return
 	}
 	if photo.Version == l.Photo {
-		c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+		c.JSON(http.StatusOK, h.respond(c, l))
 		return
 	}
 	// The pictures are stored before the product names them, so a product never links to a
@@ -115,7 +115,7 @@ func (h *PhotoRoutes) put(c *gin.Context) {
 	}
 	h.removeOld(c, l.ID, old, photo.Version)
 	c.Header("ETag", etag(l.Product))
-	c.JSON(http.StatusOK, ToResponse(l, h.Now()))
+	c.JSON(http.StatusOK, h.respond(c, l))
 }
 
 func (h *PhotoRoutes) remove(c *gin.Context) {

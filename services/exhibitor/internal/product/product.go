@@ -57,6 +57,15 @@ type Product struct {
 	Revision  int64
 	CreatedAt time.Time
 	UpdatedAt time.Time
+	// ChangedBy is who made the last change through the API (empty for an import, and for
+	// products stored before it was kept).
+	ChangedBy Editor
+}
+
+// Editor is who changed a product: a role (producer, organiser or admin) and the name their
+// account bears.
+type Editor struct {
+	Role, Name string
 }
 
 // Sector returns the sector derived from the criteria set.

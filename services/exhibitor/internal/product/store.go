@@ -95,6 +95,8 @@ type document struct {
 	Revision        int64     `bson:"revision"`
 	CreatedAt       time.Time `bson:"created_at"`
 	UpdatedAt       time.Time `bson:"updated_at"`
+	ChangedByRole   string    `bson:"changed_by_role,omitempty"`
+	ChangedByName   string    `bson:"changed_by_name,omitempty"`
 }
 
 func toDocument(p Product, o Owner) document {
@@ -107,6 +109,7 @@ func toDocument(p Product, o Owner) document {
 		GTIN: p.GTIN, Unit: p.Unit, PriceMin: p.PriceMin, PriceMax: p.PriceMax, MonthlyCapacity: p.MonthlyCapacity, ShelfLifeDays: p.ShelfLifeDays,
 		SeasonMonths: nonNilInts(p.SeasonMonths), DescriptionVI: p.DescriptionVI, DescriptionEN: p.DescriptionEN, ImageURLs: nonNil(p.ImageURLs),
 		Photo: p.Photo, Deleted: p.Deleted, Revision: p.Revision, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt,
+		ChangedByRole: p.ChangedBy.Role, ChangedByName: p.ChangedBy.Name,
 	}
 }
 
@@ -152,6 +155,7 @@ func (d document) listed() Listed {
 			GTIN:        d.GTIN, Unit: d.Unit, PriceMin: d.PriceMin, PriceMax: d.PriceMax, MonthlyCapacity: d.MonthlyCapacity,
 			ShelfLifeDays: d.ShelfLifeDays, SeasonMonths: d.SeasonMonths, DescriptionVI: d.DescriptionVI, DescriptionEN: d.DescriptionEN,
 			ImageURLs: d.ImageURLs, Photo: d.Photo, Deleted: d.Deleted, Revision: d.Revision, CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
+			ChangedBy: Editor{Role: d.ChangedByRole, Name: d.ChangedByName},
 		},
 		Owner:           Owner{ProducerID: d.ProducerID, AccountID: d.AccountID, Name: d.ProducerName, Province: prov, Certifications: d.ProducerCerts, Revision: d.OwnerRevision},
 		ExpiryAnnounced: d.ExpiryAnnounced,

@@ -246,6 +246,7 @@ func (rt *Routes) enable(c *gin.Context) {
 			httpx.RespondError(c, err)
 			return
 		}
+		rt.written()
 	}
 	c.JSON(http.StatusOK, toResponse(acc))
 }

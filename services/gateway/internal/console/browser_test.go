@@ -235,6 +235,7 @@ func walkJourney(t *testing.T, j journey) {
 	stepBothSeeTheAgenda(t, prod, buyer)
 	lost, code := stepOrganiserImportsAndReissuesClaimCode(t, org)
 	stepImportedProducerClaimsProfile(t, j, lost, code)
+	stepOrganiserCorrectsProduct(t, org, prod)
 	stepEnglishSwitch(t, buyer)
 	stepSessionsEnd(t, j, org, prod, buyer)
 	stepProducerEditsAndRemovesProduct(t, prod)

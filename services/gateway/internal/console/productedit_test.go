@@ -58,6 +58,9 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#new-product-name_vi').value + '|' + document.querySelector('#" + form + "-price_max_vnd').value"); got != "Mật ong hoa cà phê|300.000" {
 		t.Errorf("after saving the edit: the new product's name and the edited price read %q, want the name kept as typed", got)
 	}
+	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
+		t.Errorf("after the producer's own edit, %s products still say the organisers changed them last", got)
+	}
 	prod.shot("product-edited")
 	stepSavedOverAnotherPhonesEdit(t, prod, form, product)
 	prod.eval(`window.keptExpiry = '', api('GET', '` + product + `').then((g) => { window.keptExpiry = g.data.certificate.expires_on; }), ''`)
@@ -159,4 +162,25 @@ func stepSavedOverAnotherPhonesEdit(t *testing.T, prod browser, form, product st
 	if got := prod.eval("document.querySelector('#" + form + " .form-err').textContent"); got != "" {
 		t.Errorf("above the save button once saved: %q, want nothing", got)
 	}
+}
+
+// stepOrganiserCorrectsProduct: an organiser corrects the producer's product (its monthly
+// supply); the producer's open page says, under the product, that the organisers changed it
+// last, who and when.
+func stepOrganiserCorrectsProduct(t *testing.T, org, prod browser) {
+	t.Helper()
+	prod.open("#/producer")
+	prod.until("the product list", "document.querySelector('#product-list .product-edit form')", false)
+	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
+		t.Fatalf("before any correction %s products say the organisers changed them", got)
+	}
+	product := "/api/products/" + strings.TrimPrefix(prod.eval("document.querySelector('#product-list .product-edit form').id"), "edit-")
+	org.eval(`window.corrected = '', api('PATCH', '` + product + `', { monthly_capacity: 1200 }).then((r) => { window.corrected = String(r.status); }), ''`)
+	org.until("the organiser's correction", "window.corrected", false)
+	if got := org.eval("window.corrected"); got != "200" {
+		t.Fatalf("the organiser's correction answered %s", got)
+	}
+	prod.until("told the organisers changed the product", `document.querySelector('#product-list .changed-by') && /^Ban tổ chức \(.+\) đã sửa lần cuối lúc \d\d:\d\d \d\d\/\d\d\/\d{4}\.$/.test(document.querySelector('#product-list .changed-by').textContent)`, true)
+	fitsPhone(prod, "a product the organisers changed")
+	prod.shot("product-changed-by-organiser")
 }

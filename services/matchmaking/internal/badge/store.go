@@ -324,15 +324,18 @@ func (s *Store) RevokeAccount(ctx context.Context, accountID string) (int, error
 
 // Reenable records that an account disabled at disabledAt was enabled at enabledAt, the
 // gateway's word for it (events.AccountEnabledV1), in whichever order that and the disabling
-// arrive. Unless the account already showed it was enabled (see Enabled), its badges made before
-// enabledAt end first: those the disabling did not end yet, or made while it was under way. Run
-// again, it ends none and succeeds.
+// arrive. Unless the record already holds this enabling or a later one (its holder showed a
+// token issued since, see Enabled), its badges made before enabledAt end first: those the
+// disabling did not end yet, or made while it was under way. Run again, it ends none and
+// succeeds. Badges are dated by this service's clock and enablings by the gateway's: the two
+// must agree within the time a holder takes to sign in and open a badge.
 func (s *Store) Reenable(ctx context.Context, account string, disabledAt, enabledAt time.Time) error {
+	enabledAt = enabledAt.Truncate(time.Millisecond) // as stored, so that a redelivery compares equal
 	d, err := s.record(ctx, account)
 	if err != nil {
 		return err
 	}
-	if d.Account != "" && !d.still() {
+	if d.Account != "" && !d.EnabledAt.Before(enabledAt) {
 		return nil
 	}
 	if _, err := s.revokeWhere(ctx, bson.M{"account_id": account, "revoked": false, "created_at": bson.M{"$lt": enabledAt}}); err != nil {

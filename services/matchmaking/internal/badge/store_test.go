@@ -186,7 +186,7 @@ func TestAnEnabledAccountIsBackOnThePrint(t *testing.T) {
 	// acc-6: enabled before its disabling is handled.
 	left := d.issue("f5", "p6", "acc-6")
 	d.enable("acc-6", at, time.Now().Add(time.Second))
-	d.revoke6(at)
+	d.revokeAt("acc-6", at)
 	if !d.revoked(left) || d.disabledNow()["acc-6"] {
 		t.Errorf("enabled, then the disabling: the badge before revoked %v, disabled %v; want true, false", d.revoked(left), d.disabledNow()["acc-6"])
 	}
@@ -198,9 +198,20 @@ func TestAnEnabledAccountIsBackOnThePrint(t *testing.T) {
 		t.Fatal("a newer token does not show acc-7 enabled")
 	}
 	fresh := d.issue("f5", "p7", "acc-7")
-	d.enable("acc-7", at, time.Now().Add(time.Second)) // the gateway's clock a little ahead
+	d.enable("acc-7", at, at.Add(500*time.Millisecond)) // the enabling, before that token, arrives late
 	if d.revoked(fresh) {
 		t.Error("a late enabling ended the badge made once the holder showed a newer token")
+	}
+	// acc-8: disabled, enabled, disabled again and enabled again, the last enabling delivered
+	// before the second disabling (that one retried): the account ends enabled.
+	d.revokeAt("acc-8", at)
+	d.enable("acc-8", at, at.Add(time.Second))
+	second := at.Add(time.Minute)
+	d.enable("acc-8", second, second.Add(time.Second))
+	kept := d.issue("f5", "p8", "acc-8")
+	d.revokeAt("acc-8", second)
+	if d.disabledNow()["acc-8"] || d.revoked(kept) {
+		t.Errorf("the second enabling before the second disabling: disabled %v, the badge made since revoked %v; want false, false", d.disabledNow()["acc-8"], d.revoked(kept))
 	}
 	env, _ := events.New(events.AccountEnabled, 1, "acc-5", "", map[string]any{"disabled_at": at})
 	if err := d.s.OnAccount(d.ctx, env); err == nil {
@@ -208,9 +219,9 @@ func TestAnEnabledAccountIsBackOnThePrint(t *testing.T) {
 	}
 }
 
-// revoke6 delivers acc-6's disabling.
-func (d accountsDesk) revoke6(at time.Time) {
-	env, err := events.New(events.AccountTokensRevoked, 1, "acc-6", "", events.AccountTokensRevokedV1{AccountID: "acc-6", NotBefore: at, Reason: events.RevokedDisabled})
+// revokeAt delivers the disabling of account at at.
+func (d accountsDesk) revokeAt(account string, at time.Time) {
+	env, err := events.New(events.AccountTokensRevoked, 1, account, "", events.AccountTokensRevokedV1{AccountID: account, NotBefore: at, Reason: events.RevokedDisabled})
 	if err != nil {
 		d.t.Fatal(err)
 	}

@@ -97,7 +97,7 @@ async function viewProducer() {
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
-      h("td", { class: "product-name" }, h("strong", {}, x.name_vi), photoInput(x), productEdit(x)),
+      h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
       h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
       h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
       h("td", { class: "product-supply", "data-label": t("cat_price") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
@@ -136,6 +136,14 @@ function qrBox(x, sc) {
     if (res.ok) img.src = URL.createObjectURL(await res.blob());
   });
   return box;
+}
+
+// changedByStaff says when an organiser or an admin made the product's last change, and who: the
+// producer should know what the fair shows of their product was corrected for them.
+function changedByStaff(x) {
+  const e = x.changed_by;
+  if (!e || e.role === "producer") return null;
+  return h("p", { class: "muted changed-by" }, t("changed_by_" + e.role).replace("{name}", e.name).replace("{when}", time(x.updated_at) + " " + date(x.updated_at)));
 }
 
 // productEdit folds a product's changes under "Sửa": the name, the price range and monthly
