@@ -116,14 +116,20 @@ func (h *Holds) Hold(ctx context.Context, app string, products []string) (Intent
 		in.Release()
 		return Intent{}, storage.MapError(err, "product hold")
 	}
+	// One read for all the products: the collection holds only the marks of requests under way.
+	removing := map[string]bool{}
+	err := storage.Each(ctx, h.c, bson.M{"product_id": bson.M{"$in": products}, "kind": kindRemoval, "at": bson.M{"$gt": h.now().Add(-IntentWindow)}},
+		options.Find().SetProjection(bson.M{"product_id": 1}), "product removals", func(d intentDoc) error {
+			removing[d.ProductID] = true
+			return nil
+		})
+	if err != nil {
+		in.Release()
+		return Intent{}, err
+	}
 	var v apperr.Validation
 	for i, p := range products {
-		n, err := h.c.CountDocuments(ctx, bson.M{"product_id": p, "kind": kindRemoval, "at": bson.M{"$gt": h.now().Add(-IntentWindow)}}, options.Count().SetLimit(1))
-		if err != nil {
-			in.Release()
-			return Intent{}, storage.MapError(err, "product removal")
-		}
-		if n > 0 {
+		if removing[p] {
 			v.Fail(fmt.Sprintf("product_ids[%d]", i), msgBeingRemoved)
 		}
 	}
