@@ -95,10 +95,8 @@ func (i Intent) Release() {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	_, _ = i.c().DeleteMany(ctx, bson.M{"_id": bson.M{"$in": i.ids}})
+	_, _ = i.h.c.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": i.ids}})
 }
-
-func (i Intent) c() *mongo.Collection { return i.h.c }
 
 // Hold marks products (already found to be the applicant's own) as named by application app,
 // then looks for a removal of one under way: if there is one, it gives up its marks and answers
