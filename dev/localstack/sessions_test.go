@@ -85,13 +85,7 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	if r := gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": buyer.Email, "password": "mật-khẩu-mới-2026"}); r.Status != 403 {
 		t.Errorf("a disabled account signs in: %d %s", r.Status, r.Body)
 	}
-	if text := printed(); strings.Contains(text, holder) {
-		t.Errorf("the organisers' print has the disabled buyer %q", holder)
-	}
-	if r := admin.Do(t, "POST", "/api/accounts/"+me.ID+"/enable", nil); r.Status != 200 {
-		t.Fatalf("enable: %d %s", r.Status, r.Body)
-	}
-	testenv.Eventually(t, "the buyer back on the organisers' print once enabled, before signing in", func() bool { return strings.Contains(printed(), holder) })
+	checkEnabledAgain(t, admin, me.ID, holder, printed)
 	again := signIn("mật-khẩu-mới-2026")
 	works(again, "a sign-in once enabled again")
 	if next := badgeOf(again); next == badge {
@@ -99,6 +93,19 @@ func checkSessionsEnd(t *testing.T, gw testenv.Client, buyer, org localstack.Dem
 	} else if r := scan(next); r.Status != 201 {
 		t.Errorf("the new badge once enabled again: %d %s, want 201", r.Status, r.Body)
 	}
+}
+
+// checkEnabledAgain: the organisers' print leaves the disabled buyer (holder) out; an admin
+// enables the account, and the print has the buyer again before they sign in.
+func checkEnabledAgain(t *testing.T, admin testenv.Client, account, holder string, printed func() string) {
+	t.Helper()
+	if text := printed(); strings.Contains(text, holder) {
+		t.Errorf("the organisers' print has the disabled buyer %q", holder)
+	}
+	if r := admin.Do(t, "POST", "/api/accounts/"+account+"/enable", nil); r.Status != 200 {
+		t.Fatalf("enable: %d %s", r.Status, r.Body)
+	}
+	testenv.Eventually(t, "the buyer back on the organisers' print once enabled, before signing in", func() bool { return strings.Contains(printed(), holder) })
 }
 
 // badgeHolder is the name a buyer's badge bears: its contact's, or else the buyer's.

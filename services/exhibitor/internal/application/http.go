@@ -7,11 +7,9 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
@@ -237,65 +235,6 @@ func (h *Routes) create(c *gin.Context) {
 	h.Notify()
 	c.Header("Location", "/api/applications/"+a.ID)
 	c.JSON(http.StatusCreated, toResponse(a, f.NameVI, answerLang(c)))
-}
-
-// submit stores the application of req. Its products are read as the applicant's own and the
-// application is checked, then the products are held and read again: a removal that ended
-// meanwhile is seen then, and one under way sees the hold or is seen by it (see Catalog.Hold).
-func (h *Routes) submit(ctx context.Context, account string, f Fair, applicant Applicant, req Request, now time.Time) (Application, error) {
-	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
-	if err != nil {
-		return Application{}, err
-	}
-	id := uuid.Must(uuid.NewV7()).String()
-	// What refuses the application anyway refuses it before anything is held.
-	if _, err := Submit(id, account, f, applicant, products, req, now); err != nil {
-		return Application{}, err
-	}
-	hold, err := h.Catalog.Hold(ctx, id, req.ProductIDs)
-	if err != nil {
-		return Application{}, err
-	}
-	// From here the write runs to its end even if the client goes: a write cancelled halfway may
-	// still be stored after its hold is gone. A hold whose write ended without a sure answer
-	// stays until its window is over.
-	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
-	defer cancel()
-	a, wrote, err := h.heldSubmit(wctx, hold, id, account, f, applicant, req, now)
-	if !wrote || err == nil || definite(err) {
-		hold.Release()
-	}
-	return a, err
-}
-
-// writeTimeout bounds a held application's write, well within its hold's deadline.
-const writeTimeout = 20 * time.Second
-
-// heldSubmit reads the held products again and stores the application; wrote says whether it
-// tried the write.
-func (h *Routes) heldSubmit(ctx context.Context, hold Hold, id, account string, f Fair, applicant Applicant, req Request, now time.Time) (Application, bool, error) {
-	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
-	if err != nil {
-		return Application{}, false, err
-	}
-	a, err := Submit(id, account, f, applicant, products, req, now)
-	if err == nil {
-		err = hold.Valid()
-	}
-	if err != nil {
-		return a, false, err
-	}
-	return a, true, h.Store.Create(ctx, a, correlation.From(ctx))
-}
-
-// definite reports whether err is a refusal, after which nothing was stored; otherwise (a
-// timeout, a lost connection) the write may still have been stored.
-func definite(err error) bool {
-	switch apperr.KindOf(err) {
-	case apperr.Malformed, apperr.Invalid, apperr.Unauthorized, apperr.Forbidden, apperr.NotFound, apperr.Conflict, apperr.TooLarge, apperr.TooManyRequests:
-		return true
-	}
-	return false
 }
 
 // canReview reports whether the caller organises the fair (or is an admin).

@@ -58,9 +58,7 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#new-product-name_vi').value + '|' + document.querySelector('#" + form + "-price_max_vnd').value"); got != "Mật ong hoa cà phê|300.000" {
 		t.Errorf("after saving the edit: the new product's name and the edited price read %q, want the name kept as typed", got)
 	}
-	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
-		t.Errorf("after the producer's own edit, %s products still say the organisers changed them last", got)
-	}
+	noneChangedByStaff(t, prod, "after the producer's own edit")
 	prod.shot("product-edited")
 	stepSavedOverAnotherPhonesEdit(t, prod, form, product)
 	prod.eval(`window.keptExpiry = '', api('GET', '` + product + `').then((g) => { window.keptExpiry = g.data.certificate.expires_on; }), ''`)
@@ -171,9 +169,7 @@ func stepOrganiserCorrectsProduct(t *testing.T, org, prod browser) {
 	t.Helper()
 	prod.open("#/producer")
 	prod.until("the product list", "document.querySelector('#product-list .product-edit form')", false)
-	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
-		t.Fatalf("before any correction %s products say the organisers changed them", got)
-	}
+	noneChangedByStaff(t, prod, "before any correction")
 	product := "/api/products/" + strings.TrimPrefix(prod.eval("document.querySelector('#product-list .product-edit form').id"), "edit-")
 	org.eval(`window.corrected = '', api('PATCH', '` + product + `', { monthly_capacity: 1200 }).then((r) => { window.corrected = String(r.status); }), ''`)
 	org.until("the organiser's correction", "window.corrected", false)
@@ -185,4 +181,12 @@ func stepOrganiserCorrectsProduct(t *testing.T, org, prod browser) {
 		fitsPhone(prod, "a product the organisers changed")
 	}
 	prod.shot("product-changed-by-organiser")
+}
+
+// noneChangedByStaff: no product in the producer's list says the organisers changed it last.
+func noneChangedByStaff(t *testing.T, prod browser, when string) {
+	t.Helper()
+	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
+		t.Errorf("%s, %s products say the organisers changed them last", when, got)
+	}
 }
