@@ -211,6 +211,19 @@ func Permanent(err error) error {
 	return permanent{err}
 }
 
+// Decode returns env's payload as T, checked by its Validate; a payload that does not decode or
+// is not valid is a Permanent error, as retrying it cannot help.
+func Decode[T any, P interface {
+	*T
+	Validate() error
+}](env events.Envelope) (T, error) {
+	var pl T
+	if err := env.Decode(&pl); err != nil {
+		return pl, Permanent(err)
+	}
+	return pl, Permanent(P(&pl).Validate())
+}
+
 // IsPermanent reports whether err was wrapped by Permanent.
 func IsPermanent(err error) bool {
 	var p permanent

@@ -26,12 +26,9 @@ func (s *Store) OnAccount(ctx context.Context, env events.Envelope) error {
 // accountEnabled records that an admin enabled the account again: the organisers' next print
 // has its holder again, with a new badge, before they sign in (see Store.Reenable).
 func (s *Store) accountEnabled(ctx context.Context, env events.Envelope) error {
-	var pl events.AccountEnabledV1
-	if err := env.Decode(&pl); err != nil {
-		return bus.Permanent(err)
-	}
-	if err := pl.Validate(); err != nil {
-		return bus.Permanent(err)
+	pl, err := bus.Decode[events.AccountEnabledV1](env)
+	if err != nil {
+		return err
 	}
 	return s.Reenable(ctx, pl.AccountID, pl.DisabledAt, pl.EnabledAt)
 }
@@ -44,12 +41,9 @@ func (s *Store) accountEnabled(ctx context.Context, env events.Envelope) error {
 // (the gateway's gateway.account.enabled, or the holder's own badge request with a newer token,
 // see Store.Enabled), the same revocation delivered again ends nothing.
 func (s *Store) accountRevoked(ctx context.Context, env events.Envelope) error {
-	var pl events.AccountTokensRevokedV1
-	if err := env.Decode(&pl); err != nil {
-		return bus.Permanent(err)
-	}
-	if err := pl.Validate(); err != nil {
-		return bus.Permanent(err)
+	pl, err := bus.Decode[events.AccountTokensRevokedV1](env)
+	if err != nil {
+		return err
 	}
 	if pl.Reason != events.RevokedDisabled {
 		return nil

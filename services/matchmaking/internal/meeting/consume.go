@@ -199,12 +199,9 @@ func (cal *Calendar) Consumer() bus.Consumer {
 // (a stolen phone's token could have made one, and a feed needs no sign-in): the address stops
 // for good, where the revocation in memory stops it only while it is remembered.
 func (cal *Calendar) OnAccountRevoked(ctx context.Context, env events.Envelope) error {
-	var pl events.AccountTokensRevokedV1
-	if err := env.Decode(&pl); err != nil {
-		return bus.Permanent(err)
-	}
-	if err := pl.Validate(); err != nil {
-		return bus.Permanent(err)
+	pl, err := bus.Decode[events.AccountTokensRevokedV1](env)
+	if err != nil {
+		return err
 	}
 	if _, err := cal.Feeds.DeleteMany(ctx, bson.M{"account": pl.AccountID, "created_at": bson.M{"$lt": pl.NotBefore}}); err != nil {
 		return err
