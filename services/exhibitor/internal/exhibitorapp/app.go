@@ -60,7 +60,6 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	indexes := append(append(append(append(producer.Indexes(), producer.ClaimIndexes()...), product.Indexes()...), product.HoldIndexes()...), application.Indexes()...)
-	indexes = append(indexes, verify.Indexes()...)
 	if err := host.DB.EnsureIndexes(ctx, indexes...); err != nil {
 		host.Close()
 		return nil, err

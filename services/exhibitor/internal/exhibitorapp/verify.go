@@ -61,7 +61,6 @@ func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (
 	// A configuration built by hand (tests) may leave these out: the defaults of LoadConfig.
 	every, public := cmp.Or(cfg.ScanFlushInterval, DefaultScanFlushInterval), cmp.Or(cfg.PublicURL, DefaultPublicURL)
 	host.Job(func(ctx context.Context) { flushLoop(ctx, host, store, counter, stats, every) })
-	host.Job(func(ctx context.Context) { rollupLoop(ctx, host, store, time.Hour) })
 	routes := &verify.Routes{Catalogue: a.catalogue, Producers: producers, Places: placesOf(a.apps), FairName: fairNameOf(a.apps),
 		Counter: counter, Stats: stats, PublicURL: public, Now: time.Now}
 	return fairDay{verify: routes, posters: posterRoutes(a, routes, host.Log)}, nil
@@ -85,25 +84,6 @@ func flushLoop(ctx context.Context, host *service.Host, store *verify.Store, c *
 			if err := verify.Flush(ctx, store, c, m, time.Now(), host.NotifyRelays); err != nil && ctx.Err() == nil {
 				host.Log.Warn("counted views not stored; kept for the next flush", "err", err)
 			}
-		}
-	}
-}
-
-// rollupLoop sums up the counted views of days long past every interval, from a minute after the
-// start (see verify.Store.Rollup). Replicas may run it at once: each day is stored once.
-func rollupLoop(ctx context.Context, host *service.Host, store *verify.Store, every time.Duration) {
-	wait := time.Minute
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-time.After(wait):
-		}
-		wait = every
-		if n, err := store.Rollup(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			host.Log.Warn("counted views of past days not rolled up", "err", err, "batches", n)
-		} else if n > 0 {
-			host.Log.Info("rolled up the counted views of past days", "batches", n)
 		}
 	}
 }

@@ -34,15 +34,14 @@ type batchDoc struct {
 
 // Store keeps the batches of counted views.
 type Store struct {
-	c       *mongo.Collection
-	rollups *mongo.Collection
-	w       outbox.Writer
+	c *mongo.Collection
+	w outbox.Writer
 }
 
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	c := db.Collection(Collection)
-	return &Store{c: c, rollups: db.Collection(RollupsCollection), w: outbox.NewWriter(c, "scan batch", nil)}
+	return &Store{c: c, w: outbox.NewWriter(c, "scan batch", nil)}
 }
 
 // Insert stores a batch of counts with its exhibitor.scan.counted event in one write, and
@@ -57,19 +56,10 @@ func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now tim
 	return b, err
 }
 
-// Load applies every rolled-up day and every stored batch to m, each through one cursor read in
-// batches, and returns how many batches it applied. A batch of a day rolled up is skipped: a
-// roll-up stopped between storing the day and removing its batches leaves them behind.
+// Load applies every stored batch to m, through one cursor read in batches.
 func (s *Store) Load(ctx context.Context, m *Stats) (int, error) {
-	rolled, err := s.loadRollups(ctx, m)
-	if err != nil {
-		return 0, err
-	}
 	n := 0
-	err = storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
-		if rolled[day(d.At).Format(time.DateOnly)] {
-			return nil
-		}
+	err := storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
 		b := events.ScansCountedV1{BatchID: d.ID, At: d.At, Counts: make([]events.ScanCountV1, len(d.Counts))}
 		for i, c := range d.Counts {
 			b.Counts[i] = events.ScanCountV1(c)
