@@ -16,6 +16,7 @@ import (
 func (h *Routes) delete(c *gin.Context) {
 	ctx := c.Request.Context()
 	valid := func() error { return nil }
+	wrote := false // whether the removal's write was tried
 	if h.Holds != nil {
 		// The product is the caller's to remove before it is marked, so that no one can hold up
 		// another producer's applications by marking their products.
@@ -30,13 +31,13 @@ func (h *Routes) delete(c *gin.Context) {
 		}
 		// From here the removal runs to its end even if the client goes: a write cancelled
 		// halfway may still be stored after its mark is gone. A mark whose write ended without
-		// a sure answer (5xx) stays until its window is over.
+		// a sure answer (tried, then 5xx) stays until its window is over.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
 		defer cancel()
 		ctx = wctx
 		c.Request = c.Request.WithContext(wctx)
 		defer func() {
-			if c.Writer.Status() < http.StatusInternalServerError {
+			if !wrote || c.Writer.Status() < http.StatusInternalServerError {
 				in.Release()
 			}
 		}()
@@ -46,7 +47,9 @@ func (h *Routes) delete(c *gin.Context) {
 		if err := valid(); err != nil {
 			return p, err
 		}
-		return h.removed(ctx, p)
+		next, err := h.removed(ctx, p)
+		wrote = wrote || err == nil // the write follows
+		return next, err
 	})
 	if ok {
 		c.Status(http.StatusNoContent)

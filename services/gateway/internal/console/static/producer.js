@@ -143,7 +143,9 @@ function qrBox(x, sc) {
 function changedByStaff(x) {
   const e = x.changed_by;
   if (!e || e.role === "producer") return null;
-  return h("p", { class: "muted changed-by" }, t("changed_by_" + e.role).replace("{name}", e.name).replace("{when}", time(x.updated_at) + " " + date(x.updated_at)));
+  const when = time(x.updated_at) + " " + date(x.updated_at);
+  // A function, so that the name is put in as it is ("$&" or "{when}" in it stay as typed).
+  return h("p", { class: "muted changed-by" }, t("changed_by_" + e.role).replace(/\{(name|when)\}/g, (_, k) => (k === "name" ? e.name : when)));
 }
 
 // productEdit folds a product's changes under "Sửa": the name, the price range and monthly
