@@ -163,7 +163,7 @@ func startJourney(t *testing.T) journey {
 	t.Helper()
 	exe := testenv.Chromium(t)
 	stack, err := localstack.Start(context.Background(), localstack.Options{
-		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(),
+		BinDir: testenv.Binaries(t, filepath.Join("..", "..", "..", "..")), DataDir: t.TempDir(), Logs: serviceLogs(t),
 		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
 			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn", "OCOPFAIR_SOLVE_LIMIT": "3s"},
 	})
