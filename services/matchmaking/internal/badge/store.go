@@ -220,10 +220,20 @@ func (s *Store) Revoke(ctx context.Context, fairID, participantID string) (bool,
 	if err != nil {
 		return false, storage.MapError(err, "badge")
 	}
-	if _, err := s.badges.UpdateOne(ctx, bson.M{"_id": d.ID, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + d.ID}}); err != nil {
-		return false, storage.MapError(err, "badge")
+	if _, err := s.revokeBadge(ctx, d.ID); err != nil {
+		return false, err
 	}
 	return true, nil
+}
+
+// revokeBadge ends badge id if it is valid still, and reports whether it did: its code is refused
+// from then on, and its holder key is freed, so that the participant's next badge is a new one.
+func (s *Store) revokeBadge(ctx context.Context, id string) (bool, error) {
+	res, err := s.badges.UpdateOne(ctx, bson.M{"_id": id, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + id}})
+	if err != nil {
+		return false, storage.MapError(err, "badge")
+	}
+	return res.ModifiedCount > 0, nil
 }
 
 // disabledDoc is an account disabled at NotBefore. It is disabled still while EnabledAt, the
@@ -240,19 +250,22 @@ func (d disabledDoc) still() bool { return d.EnabledAt.Before(d.NotBefore) }
 // and reports whether it is disabled still: false when its holder has shown a token issued
 // since, as the same revocation delivered again finds.
 func (s *Store) Disable(ctx context.Context, account string, notBefore time.Time) (bool, error) {
-	_, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account},
-		bson.M{"$max": bson.M{"not_before": notBefore}, "$setOnInsert": bson.M{"enabled_at": time.Time{}}}, options.UpdateOne().SetUpsert(true))
-	if storage.IsDuplicate(err) { // two deliveries at once: the other inserted it
-		_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$max": bson.M{"not_before": notBefore}})
+	if err := s.recordMax(ctx, account, bson.M{"not_before": notBefore}); err != nil {
+		return false, err
 	}
-	if err != nil {
-		return false, storage.MapError(err, "disabled account")
+	d, err := s.record(ctx, account)
+	return err == nil && d.still(), err
+}
+
+// recordMax raises the account's record's times to those given, creating the record if it has
+// none (a time it lacks reads as zero): the times only grow, so deliveries in any order agree.
+func (s *Store) recordMax(ctx context.Context, account string, times bson.M) error {
+	update := bson.M{"$max": times}
+	_, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update, options.UpdateOne().SetUpsert(true))
+	if storage.IsDuplicate(err) { // another delivery inserted it meanwhile
+		_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update)
 	}
-	var d disabledDoc
-	if err := s.disabled.FindOne(ctx, bson.M{"_id": account}).Decode(&d); err != nil {
-		return false, storage.MapError(err, "disabled account")
-	}
-	return d.still(), nil
+	return storage.MapError(err, "disabled account")
 }
 
 // Enabled reports whether an account may hold a badge, shown a token issued at issuedAt: yes
@@ -271,8 +284,8 @@ func (s *Store) Enabled(ctx context.Context, account string, issuedAt time.Time)
 	if _, err := s.RevokeAccount(ctx, account); err != nil {
 		return false, err
 	}
-	if _, err := s.disabled.UpdateOne(ctx, bson.M{"_id": account}, bson.M{"$max": bson.M{"enabled_at": issuedAt}}); err != nil {
-		return false, storage.MapError(err, "disabled account")
+	if err := s.recordMax(ctx, account, bson.M{"enabled_at": issuedAt}); err != nil {
+		return false, err
 	}
 	return true, nil
 }
@@ -341,12 +354,7 @@ func (s *Store) Reenable(ctx context.Context, account string, disabledAt, enable
 	if _, err := s.revokeWhere(ctx, bson.M{"account_id": account, "revoked": false, "created_at": bson.M{"$lt": enabledAt}}); err != nil {
 		return err
 	}
-	update := bson.M{"$max": bson.M{"not_before": disabledAt, "enabled_at": enabledAt}}
-	_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update, options.UpdateOne().SetUpsert(true))
-	if storage.IsDuplicate(err) { // the disabling inserted it meanwhile
-		_, err = s.disabled.UpdateOne(ctx, bson.M{"_id": account}, update)
-	}
-	return storage.MapError(err, "disabled account")
+	return s.recordMax(ctx, account, bson.M{"not_before": disabledAt, "enabled_at": enabledAt})
 }
 
 // revokeWhere revokes the valid badges filter matches, one by one, and returns how many.
@@ -361,11 +369,13 @@ func (s *Store) revokeWhere(ctx context.Context, filter bson.M) (int, error) {
 	}
 	n := 0
 	for _, d := range docs {
-		res, err := s.badges.UpdateOne(ctx, bson.M{"_id": d.ID, "revoked": false}, bson.M{"$set": bson.M{"revoked": true, "holder": "revoked:" + d.ID}})
+		ended, err := s.revokeBadge(ctx, d.ID)
 		if err != nil {
-			return n, storage.MapError(err, "badge")
+			return n, err
 		}
-		n += int(res.ModifiedCount)
+		if ended {
+			n++
+		}
 	}
 	return n, nil
 }
