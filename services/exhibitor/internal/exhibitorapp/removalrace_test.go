@@ -35,26 +35,20 @@ func TestARemovalAndAnApplicationNamingItNeverBothPass(t *testing.T) {
 	checkOthersRemovalsHoldUpNothing(t, f, a, producerID, issued, spare)
 	passedBoth, applied, removed := 0, 0, 0
 	for i := range rounds {
-		var pr struct{ ID string }
-		r := a.Do(t, "POST", "/api/producers/"+producerID+"/products", map[string]any{
-			"name_vi": fmt.Sprintf("Mật ong bạc hà lô %d", i), "criteria_set": 9, "stars": 4, "unit": "bottle", "monthly_capacity": 500,
-			"certificate": map[string]string{"decision_no": "77/QĐ-UBND", "issued_by": "UBND tỉnh Hà Giang", "issued_on": issued}})
-		if r.Decode(t, &pr); r.Status != http.StatusCreated {
-			t.Fatalf("product %d: %d %s", i, r.Status, r.Body)
-		}
+		product := addProduct(t, a, producerID, fmt.Sprintf("Mật ong bạc hà lô %d", i), issued)
 		var app, del testenv.Response
 		var wg sync.WaitGroup
 		start := make(chan struct{})
 		wg.Go(func() {
 			<-start
-			app = a.Do(t, "POST", fmt.Sprintf("/api/fairs/fair-race-%d/applications", i), map[string]any{"product_ids": []string{pr.ID}})
+			app = a.Do(t, "POST", fmt.Sprintf("/api/fairs/fair-race-%d/applications", i), map[string]any{"product_ids": []string{product}})
 		})
 		wg.Go(func() {
 			<-start
 			if i%2 == 1 {
 				time.Sleep(time.Duration(i) * time.Millisecond) // the removal a little later, by turns
 			}
-			del = a.Do(t, "DELETE", "/api/products/"+pr.ID, nil)
+			del = a.Do(t, "DELETE", "/api/products/"+product, nil)
 		})
 		close(start)
 		wg.Wait()
@@ -72,7 +66,7 @@ func TestARemovalAndAnApplicationNamingItNeverBothPass(t *testing.T) {
 				t.Errorf("round %d: the application beside the removal: %d %s, want 422 on product_ids[0]", i, app.Status, app.Body)
 			}
 		}
-		if got := a.Do(t, "GET", "/api/products/"+pr.ID, nil); app.Status == http.StatusCreated && got.Status != http.StatusOK {
+		if got := a.Do(t, "GET", "/api/products/"+product, nil); app.Status == http.StatusCreated && got.Status != http.StatusOK {
 			t.Errorf("round %d: the product an application stored lists: %d, want it kept", i, got.Status)
 		}
 	}
@@ -88,19 +82,13 @@ func TestARemovalAndAnApplicationNamingItNeverBothPass(t *testing.T) {
 func checkOthersRemovalsHoldUpNothing(t *testing.T, f fixture, a testenv.Client, producerID, issued string, spare int) {
 	t.Helper()
 	other, _, _ := f.producerWithProduct(t, "1700000092", "Chè Shan tuyết Hà Giang", 4, issued)
-	var first struct{ ID string }
-	r := a.Do(t, "POST", "/api/producers/"+producerID+"/products", map[string]any{
-		"name_vi": "Mật ong bạc hà hũ nhỏ", "criteria_set": 9, "stars": 4, "unit": "bottle", "monthly_capacity": 500,
-		"certificate": map[string]string{"decision_no": "77/QĐ-UBND", "issued_by": "UBND tỉnh Hà Giang", "issued_on": issued}})
-	if r.Decode(t, &first); r.Status != http.StatusCreated {
-		t.Fatalf("product: %d %s", r.Status, r.Body)
-	}
+	first := addProduct(t, a, producerID, "Mật ong bạc hà hũ nhỏ", issued)
 	for i := range spare {
 		var app, del testenv.Response
 		var wg sync.WaitGroup
-		wg.Go(func() { del = other.Do(t, "DELETE", "/api/products/"+first.ID, nil) })
+		wg.Go(func() { del = other.Do(t, "DELETE", "/api/products/"+first, nil) })
 		wg.Go(func() {
-			app = a.Do(t, "POST", fmt.Sprintf("/api/fairs/fair-spare-%d/applications", i), map[string]any{"product_ids": []string{first.ID}})
+			app = a.Do(t, "POST", fmt.Sprintf("/api/fairs/fair-spare-%d/applications", i), map[string]any{"product_ids": []string{first}})
 		})
 		wg.Wait()
 		if del.Status != http.StatusForbidden || app.Status != http.StatusCreated {
