@@ -15,11 +15,7 @@ import (
 // value; it returns the Hà Nội fair's ID.
 func checkDemoFairs(t *testing.T, gw testenv.Client, org localstack.DemoAccount) string {
 	t.Helper()
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": org.Email, "password": org.Password}).Decode(t, &tok)
-	orgC := gw.With(tok.AccessToken)
+	orgC := signInAs(t, gw, org.Email, org.Password)
 	var fairs struct {
 		Items []struct {
 			ID     string

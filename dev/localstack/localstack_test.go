@@ -130,11 +130,7 @@ func TestDemoDataset(t *testing.T) {
 	if len(products.Items) < 55 {
 		t.Errorf("%d products in the catalogue, want about 60", len(products.Items))
 	}
-	var tok struct {
-		AccessToken string `json:"access_token"`
-	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": accounts[3].Email, "password": accounts[3].Password}).Decode(t, &tok)
-	buyer := gw.With(tok.AccessToken)
+	buyer := signInAs(t, gw, accounts[3].Email, accounts[3].Password)
 	var me struct{ ID string }
 	buyer.Do(t, "GET", "/api/buyers/me", nil).Decode(t, &me)
 	var reqs struct{ Items []struct{ ID string } }
@@ -176,8 +172,7 @@ func signInAdminAndProducer(t *testing.T, gw testenv.Client) (admin, producer te
 	var tok struct {
 		AccessToken string `json:"access_token"`
 	}
-	gw.Do(t, "POST", "/api/auth/login", map[string]string{"email": "admin@example.vn", "password": "admin-password-1"}).Decode(t, &tok)
-	admin = gw.With(tok.AccessToken)
+	admin = signInAs(t, gw, "admin@example.vn", "admin-password-1")
 	reg := gw.Do(t, "POST", "/api/auth/register", map[string]string{"email": "htx@example.vn", "password": "mat-ong-bac-ha", "name": "HTX Mật ong Bắc Hà", "role": "producer"})
 	if reg.Status != 201 {
 		t.Fatalf("register: %d %s", reg.Status, reg.Body)
