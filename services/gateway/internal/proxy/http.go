@@ -1,8 +1,10 @@
 package proxy
 
 import (
+	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
@@ -83,8 +85,50 @@ func (rt *Routes) forward(c *gin.Context) {
 		return
 	}
 	httpx.SetRoute(c, "proxy:"+name)
+	if !replayable(c) {
+		return
+	}
 	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
 }
+
+// replayBodyLimit is the largest request body the proxy holds in memory so that it can send it
+// again: JSON forms fit, photos and spreadsheets stream.
+const replayBodyLimit = 64 << 10
+
+// replayable reads a small request body into memory and lets the transport send it again. A
+// kept-alive connection to a service can break just as a request is written to it; the transport
+// then sends the request again on a new connection when it wrote nothing yet, or when the request
+// carries an Idempotency-Key (the service answers a repeat as the first), but only if it can read
+// the body again. Without this, such a request answers 502 although the service is up. It
+// reports false when it has answered the request itself (the body could not be read).
+func replayable(c *gin.Context) bool {
+	r := c.Request
+	if r.Body == nil || r.Body == http.NoBody || r.ContentLength <= 0 || r.ContentLength > replayBodyLimit {
+		return true
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, r.ContentLength))
+	if err == nil && int64(len(body)) < r.ContentLength {
+		err = io.ErrUnexpectedEOF
+	}
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			httpx.RespondError(c, httpx.BodyTooLarge(tooBig.Limit))
+			return false
+		}
+		httpx.RespondError(c, apperr.New(apperr.Malformed, msgBodyUnread))
+		return false
+	}
+	r.Body.Close()
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	r.GetBody = func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(body)), nil }
+	return true
+}
+
+// msgBodyUnread is the answer when the client stopped sending its body before the end.
+var msgBodyUnread = apperr.M("body_incomplete",
+	"Nội dung yêu cầu chưa gửi đủ; vui lòng gửi lại.",
+	"The request's body ended before its stated length; send it again.")
 
 // msgServiceDown is the answer when the service that owns a path does not answer.
 var msgServiceDown = apperr.M("service_unavailable",
