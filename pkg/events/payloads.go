@@ -104,6 +104,14 @@ type ProducerClaimedV1 struct {
 	ClaimedAt         time.Time `json:"claimed_at"`
 }
 
+// Validate reports what is missing from a claim: a consumer treats such an event as poison.
+func (p ProducerClaimedV1) Validate() error {
+	if p.ProducerID == "" || p.AccountID == "" || p.PreviousAccountID == "" {
+		return fmt.Errorf("claim without producer_id, account_id or previous_account_id")
+	}
+	return nil
+}
+
 // VenueV1 is where a fair takes place.
 type VenueV1 struct {
 	Name    string `json:"name"`

@@ -398,11 +398,36 @@ func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 		return Application{}, Fair{}, false
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	if a.AccountID != p.AccountID && !canReview(p, f) {
-		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
+	if canReview(p, f) {
+		return a, f, true
+	}
+	if mine, err := h.owns(ctx, p, a); err != nil || !mine {
+		httpx.RespondError(c, cmpErr(err, apperr.New(apperr.Forbidden, msgNotYours)))
 		return Application{}, Fair{}, false
 	}
 	return a, f, true
+}
+
+// owns reports whether the caller is the producer that application a is from: the account the
+// producer's profile belongs to now, not the one that sent it, so that a profile handed over to
+// the company owning its tax code takes its applications along and leaves none behind.
+func (h *Routes) owns(ctx context.Context, p auth.Principal, a Application) (bool, error) {
+	if p.Role != auth.RoleProducer {
+		return false, nil
+	}
+	id, err := h.producerOf(ctx, p.AccountID)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil && id == a.ProducerID, err
+}
+
+// cmpErr returns err, or else the refusal.
+func cmpErr(err, refusal error) error {
+	if err != nil {
+		return err
+	}
+	return refusal
 }
 
 func (h *Routes) get(c *gin.Context) {
@@ -428,9 +453,11 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 			return
 		}
 		p, _ := httpx.PrincipalFrom(c)
-		if act == Withdraw && a.AccountID != p.AccountID {
-			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgWithdrawOwn))
-			return
+		if act == Withdraw {
+			if mine, err := h.owns(c.Request.Context(), p, a); err != nil || !mine {
+				httpx.RespondError(c, cmpErr(err, apperr.New(apperr.Forbidden, msgWithdrawOwn)))
+				return
+			}
 		}
 		if act != Withdraw && !canReview(p, f) {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersReview))

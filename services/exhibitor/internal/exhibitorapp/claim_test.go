@@ -296,8 +296,8 @@ func stepClaimWithTheNewCodeOnce(t *testing.T, f fixture, org, att testenv.Clien
 	if claimed.ID != silkID || claimed.AccountID != owner || claimed.Revision != 3 {
 		t.Errorf("claimed profile: %s", r.Body)
 	}
-	if r := att.Do(t, "POST", "/api/producers", silkProfile(code)); r.Status != 409 {
-		t.Errorf("the used code, by someone else: %d %s", r.Status, r.Body)
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(code))); msg != "claim_code_used" {
+		t.Errorf("the used code, by someone else: %s", msg)
 	}
 	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, owner, code, time.Now()); result != producer.ClaimUsed || err == nil {
 		t.Errorf("redeeming the used code again: %s, %v", result, err)

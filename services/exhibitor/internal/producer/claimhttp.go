@@ -133,10 +133,9 @@ func (h *Routes) issueClaimCode(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if !prod.Claimable() {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNothingToClaim))
-		return
-	}
+	// A registered profile gets a code too: the organisers hand it to the company that owns the
+	// tax code when another account registered it first. Whoever registers with it takes the
+	// profile, its products and applications; the other account keeps none of them.
 	p, _ := httpx.PrincipalFrom(c)
 	now := h.now()
 	issued, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, now)

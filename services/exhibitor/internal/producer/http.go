@@ -205,7 +205,10 @@ func (h *Routes) create(c *gin.Context) {
 			httpx.RespondError(c, err)
 			return
 		}
-		if err == nil && existing.Claimable() {
+		// An imported profile is claimed with its code; so is a profile registered by another
+		// account when the organisers, having checked who the company is, issued a code to hand
+		// it over (tax codes are public: anyone could register one first).
+		if err == nil && (existing.Claimable() || req.ClaimCode != nil && strings.TrimSpace(*req.ClaimCode) != "") {
 			h.claim(c, p, existing, f, req.ClaimCode)
 			return
 		}
@@ -257,13 +260,17 @@ func (h *Routes) get(c *gin.Context) {
 		return
 	}
 	r := toResponse(prod, fullView(p, prod))
-	if prod.Claimable() && p.Is(auth.RoleOrganiser, auth.RoleAdmin) {
+	if p.Is(auth.RoleOrganiser, auth.RoleAdmin) {
+		// Organisers see an imported profile's code, and a code issued to hand a registered
+		// profile over while it can still be used or was locked by guessing.
 		st, err := h.Claims.Status(c.Request.Context(), prod.ID, h.now())
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		r.Claim = toClaimBody(st)
+		if prod.Claimable() || st.Outstanding || st.Locked {
+			r.Claim = toClaimBody(st)
+		}
 	}
 	c.Header("ETag", etag(prod.Revision))
 	c.JSON(http.StatusOK, r)

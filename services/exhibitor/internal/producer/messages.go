@@ -34,12 +34,9 @@ var (
 		"phải là mã thị trường gồm hai chữ cái, ví dụ JP, KR, CN, EU, US, AU",
 		"must be a two-letter market code such as JP, KR, CN, EU, US, AU")
 
-	msgTaxCodeTaken = apperr.M("producer_tax_code_taken",
-		"Đã có hồ sơ chủ thể OCOP với mã số thuế này.",
-		"A producer profile already exists for this tax code.")
 	msgProducerTaken = apperr.M("producer_exists",
-		"Đã có hồ sơ chủ thể OCOP cho tài khoản này hoặc mã số thuế này.",
-		"A producer profile already exists for this account or this tax code.")
+		"Đã có hồ sơ chủ thể OCOP cho tài khoản này hoặc mã số thuế này. Nếu mã số thuế là của đơn vị bạn mà hồ sơ do người khác tạo, hãy liên hệ ban tổ chức: sau khi xác minh, ban tổ chức cấp mã nhận hồ sơ để bạn gửi kèm trong claim_code.",
+		"A producer profile already exists for this account or this tax code. If the tax code is your company's and someone else registered it, contact the organisers: once they have checked, they issue a claim code to send as claim_code.")
 	msgTaxCodeOther = apperr.M("producer_tax_code_in_use",
 		"Mã số thuế này đã thuộc về một hồ sơ chủ thể OCOP khác.",
 		"Another producer profile already has this tax code.")
@@ -68,9 +65,6 @@ var (
 	msgClaimCodeNeeded = apperr.M("claim_code_needed",
 		"mã số thuế này thuộc một hồ sơ do ban tổ chức nhập; hãy xin ban tổ chức mã nhận hồ sơ và gửi kèm trong claim_code",
 		"this tax code belongs to a profile imported by the organiser; ask them for its claim code and send it as claim_code")
-	msgNothingToClaim = apperr.M("producer_already_claimed",
-		"Hồ sơ này đã thuộc về một tài khoản chủ thể OCOP; không còn gì để nhận.",
-		"This profile belongs to a producer account already; there is nothing to claim.")
 	msgClaimRace = apperr.M("claim_code_race",
 		"Một mã nhận hồ sơ khác vừa được cấp cho hồ sơ này cùng lúc; hãy cấp lại.",
 		"A claim code was issued for this profile at the same moment; issue it again.")

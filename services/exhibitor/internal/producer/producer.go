@@ -262,10 +262,12 @@ const ImportedAccountPrefix = "import:"
 // Claimable reports whether an account may take over this imported profile.
 func (p Producer) Claimable() bool { return strings.HasPrefix(p.AccountID, ImportedAccountPrefix) }
 
-// Claim hands an imported profile to accountID with the fields the producer entered.
+// Claim hands the profile to accountID with the fields the producer entered: an imported
+// profile, or one an organiser hands over to the company that owns its tax code (the claim code
+// the organiser issued is the proof, checked before). It is never handed to its own account.
 func (p Producer) Claim(accountID string, f Fields, now time.Time) (Producer, error) {
-	if !p.Claimable() {
-		return Producer{}, apperr.New(apperr.Conflict, msgTaxCodeTaken)
+	if p.AccountID == accountID {
+		return Producer{}, apperr.New(apperr.Conflict, msgHaveProfile)
 	}
 	next, err := p.Patch(f, now)
 	if err != nil {

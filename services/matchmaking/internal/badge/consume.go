@@ -3,6 +3,8 @@ package badge
 import (
 	"context"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
@@ -53,5 +55,28 @@ func (s *Store) accountRevoked(ctx context.Context, env events.Envelope) error {
 		return err
 	}
 	_, err = s.RevokeAccount(ctx, pl.AccountID)
+	return err
+}
+
+// HandOverConsumer returns the durable consumer that ends the badges a producer profile's
+// previous account holds once the profile is handed to another (see OnProducerClaimed).
+func (s *Store) HandOverConsumer() bus.Consumer {
+	return bus.Consumer{Durable: "matchmaking-badge-handovers", Stream: events.StreamOf(events.ProducerClaimed),
+		Subjects: []string{events.ProducerClaimed}, Handler: s.OnProducerClaimed}
+}
+
+// OnProducerClaimed ends the producer's badges made for the account it was claimed from
+// (exhibitor.producer.claimed): an organiser's imported profile has none, but a profile another
+// account registered first, and the organisers handed over to the company owning its tax code,
+// may have a badge that account printed or pictured. The new owner's next badge is a new one.
+func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) error {
+	pl, err := bus.Decode[events.ProducerClaimedV1](env)
+	if err != nil {
+		return err
+	}
+	if pl.PreviousAccountID == "" || pl.PreviousAccountID == pl.AccountID {
+		return nil
+	}
+	_, err = s.revokeWhere(ctx, bson.M{"participant_id": pl.ProducerID, "account_id": pl.PreviousAccountID, "revoked": false})
 	return err
 }

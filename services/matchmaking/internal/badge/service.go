@@ -112,7 +112,11 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	seen := map[string]bool{}
 	var hs []holder
 	for _, m := range ms {
-		for _, h := range []holder{{ID: m.ProducerID, Kind: KindProducer, Account: m.ProducerAccount}, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
+		producerAccount := m.ProducerAccount
+		if prod, ok := s.Index.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
+			producerAccount = prod.AccountID // the profile's account now: it may have been handed over
+		}
+		for _, h := range []holder{{ID: m.ProducerID, Kind: KindProducer, Account: producerAccount}, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
 			if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
 				seen[h.Kind+"/"+h.ID] = true
 				hs = append(hs, h)
@@ -121,7 +125,7 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	}
 	out := make([]Badge, 0, len(hs))
 	for _, h := range hs {
-		if b, ok := issued[h.ID]; ok && b.Kind == h.Kind {
+		if b, ok := issued[h.ID]; ok && b.Kind == h.Kind && (b.AccountID == h.Account || b.AccountID == "" || h.Account == "") {
 			out = append(out, b)
 			continue
 		}

@@ -146,11 +146,19 @@ func (s *Store) SharedKey(ctx context.Context) (Key, error) {
 }
 
 // Issue returns the participant's valid badge at the fair, made now if it has none, with the
-// names of b (updated on a badge made earlier). Two first requests at once make one badge.
+// names of b (updated on a badge made earlier). Two first requests at once make one badge. A badge
+// made for another account (a producer profile since handed over to the company owning its tax
+// code) is ended and a new one made: the first account may keep a picture of the old one.
 func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 	for range 3 {
 		var d badgeDoc
 		err := s.badges.FindOne(ctx, bson.M{"fair_id": b.FairID, "holder": b.ParticipantID}).Decode(&d)
+		if err == nil && d.AccountID != "" && b.AccountID != "" && d.AccountID != b.AccountID {
+			if _, err := s.revokeBadge(ctx, d.ID); err != nil {
+				return Badge{}, err
+			}
+			continue
+		}
 		if err == nil {
 			if d.Name != b.Name || d.Organisation != b.Organisation || d.Province != b.Province {
 				d.Name, d.Organisation, d.Province = b.Name, b.Organisation, b.Province

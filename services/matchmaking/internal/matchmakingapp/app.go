@@ -163,7 +163,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 			return nil, fmt.Errorf("the badge key: %w", err)
 		}
 	}
-	a.consumers = append(a.consumers, badges.Consumer())
+	a.consumers = append(a.consumers, badges.Consumer(), badges.HandOverConsumer())
 	(&badge.Routes{Service: &badge.Service{Key: key, Store: badges, Index: a.Index, Agendas: agendas, Buyers: buyerStore, Meetings: meetings,
 		Now: time.Now}}).Register(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/admin/matchmaking/index", Tag: "operations", Roles: []string{auth.RoleAdmin},

@@ -31,6 +31,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"matchmaking-meeting-applications": {events.ApplicationWithdrawn, events.ApplicationCancelled},
 		"matchmaking-calendar-revocations": {events.AccountTokensRevoked},
 		"matchmaking-badge-revocations":    {events.AccountTokensRevoked, events.AccountEnabled},
+		"matchmaking-badge-handovers":      {events.ProducerClaimed},
 	}
 	folds := map[string][]string{
 		"index.OnProducer": {events.ProducerRegistered, events.ProducerUpdated},

@@ -184,6 +184,13 @@ func (cal *Calendar) feed(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
 		return
 	}
+	if prod, ok := cal.Routes.Index.ProducerByID(doc.Participant); ok && doc.Account != "" && prod.AccountID != "" && prod.AccountID != doc.Account {
+		// The producer's profile was handed over to the company owning its tax code: the
+		// address the account that registered it first made shows its agenda no more.
+		_, _ = cal.Feeds.DeleteOne(c.Request.Context(), bson.M{"_id": doc.ID, "token": doc.Token})
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
+		return
+	}
 	c.Header("Cache-Control", "private, max-age=300")
 	cal.answer(c, doc.FairID, doc.Participant, httpx.LangOf(doc.Lang))
 }

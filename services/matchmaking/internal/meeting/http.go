@@ -321,12 +321,22 @@ func (rt *Routes) load(c *gin.Context) (Meeting, string, bool) {
 		return Meeting{}, "", false
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	side := m.SideOf(p.AccountID)
+	side := m.SideOf(p.AccountID, rt.producerAccount(m))
 	if side == "" && !rt.fairOrganiser(p, m.FairID) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return Meeting{}, "", false
 	}
 	return m, side, true
+}
+
+// producerAccount is the account m's producer profile belongs to now: a profile handed over to
+// the company that owns its tax code takes its meetings along, and the account that registered it
+// first keeps none. The meeting's own copy serves while the index has not heard of the producer.
+func (rt *Routes) producerAccount(m Meeting) string {
+	if prod, ok := rt.Index.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
+		return prod.AccountID
+	}
+	return m.ProducerAccount
 }
 
 func (rt *Routes) get(c *gin.Context) {

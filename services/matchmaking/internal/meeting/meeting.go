@@ -77,12 +77,13 @@ func (m Meeting) Active() bool { return m.Status == Requested || m.Status == Acc
 // the record and in the fair's report whatever happens to the fair or the producer's booth later.
 func (m Meeting) Held() bool { return m.Outcome != "" }
 
-// SideOf returns which side an account is on, or "".
-func (m Meeting) SideOf(account string) string {
+// SideOf returns which side an account is on, or "", given the account the producer's profile
+// belongs to now (see Routes.producerAccount).
+func (m Meeting) SideOf(account, producerAccount string) string {
 	switch account {
 	case m.BuyerAccount:
 		return SideBuyer
-	case m.ProducerAccount:
+	case producerAccount:
 		return SideProducer
 	}
 	return ""

@@ -1,0 +1,125 @@
+package exhibitorapp
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/exhibitor/internal/producer"
+)
+
+// Tax codes are public: anyone may register a company's tax code first. The company is then
+// refused with words that send it to the organisers, who, having checked who it is, issue a
+// claim code for the registered profile; registering with it hands the profile over, with its
+// products and applications, and the account that registered it first keeps none of them.
+func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
+	f := start(t)
+	orgTok, orgID := f.tokens.Token(t, "organiser", "")
+	org := f.api.With(orgTok)
+	f.publishFair(t, openFair("fair-handover", orgID), events.FairPublished)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	const tax = "1700000077"
+	squatter, producerID, productID := f.producerWithProduct(t, tax, "Nước mắm nhĩ Phú Quốc", 4, issued)
+	var app struct{ ID string }
+	testenv.Eventually(t, "the squatter's application", func() bool {
+		r := squatter.Do(t, "POST", "/api/fairs/fair-handover/applications", map[string]any{"product_ids": []string{productID}})
+		r.Decode(t, &app)
+		return r.Status == http.StatusCreated
+	})
+	ownerTok, owner := f.tokens.Token(t, "producer", "")
+	company := f.api.With(ownerTok)
+	mine := profile(tax)
+	mine["legal_name"] = "Công ty TNHH Nước mắm Phú Quốc Thật"
+
+	// The tax code alone takes nothing, and says whom to ask.
+	r := company.Do(t, "POST", "/api/producers", mine)
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), "ban tổ chức") {
+		t.Fatalf("the company registers its tax code, taken: %d %s", r.Status, r.Body)
+	}
+	// A code nobody issued takes nothing either.
+	mine["claim_code"] = "ABCD-EFGH-JKLM"
+	if msg := claimRefusal(t, company.Do(t, "POST", "/api/producers", mine)); msg != "claim_code_not_issued" {
+		t.Errorf("a code nobody issued: %s", msg)
+	}
+	// Only organisers issue one; they see it outstanding on the profile.
+	if r := squatter.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil); r.Status != http.StatusForbidden {
+		t.Errorf("the profile's own producer issues a code: %d", r.Status)
+	}
+	var code struct {
+		ClaimCode string `json:"claim_code"`
+	}
+	r = org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil)
+	r.Decode(t, &code)
+	if r.Status != http.StatusOK || code.ClaimCode == "" {
+		t.Fatalf("the organiser issues a code for a registered profile: %d %s", r.Status, r.Body)
+	}
+	var view claimView
+	org.Do(t, "GET", "/api/producers/"+producerID, nil).Decode(t, &view)
+	if !view.Claim.CodeOutstanding {
+		t.Errorf("the organiser's view of the profile with a code issued: %+v", view)
+	}
+
+	mine["claim_code"] = code.ClaimCode
+	r = company.Do(t, "POST", "/api/producers", mine)
+	var got struct {
+		ID        string
+		AccountID string `json:"account_id"`
+		LegalName string `json:"legal_name"`
+	}
+	r.Decode(t, &got)
+	if r.Status != http.StatusCreated || got.ID != producerID || got.AccountID != owner || got.LegalName != mine["legal_name"] {
+		t.Fatalf("the company registers with the code: %d %s", r.Status, r.Body)
+	}
+	checkHandedOver(t, squatter, company, producerID, productID, app.ID)
+	testenv.Eventually(t, "the claimed event from the first account", func() bool {
+		for _, m := range f.messages(t, events.ProducerClaimed) {
+			var pl events.ProducerClaimedV1
+			if m.Decode(&pl) == nil && pl.ProducerID == producerID && pl.AccountID == owner && pl.PreviousAccountID != "" && pl.PreviousAccountID != owner {
+				return true
+			}
+		}
+		return false
+	})
+	results := map[producer.ClaimResult]int{}
+	for _, a := range claimAttempts(t, org, producerID) {
+		results[a.Result]++
+	}
+	if results[producer.ClaimIssued] != 1 || results[producer.ClaimSucceeded] != 1 {
+		t.Errorf("the audit of the hand-over: %v", results)
+	}
+}
+
+// checkHandedOver: the profile, its product and its application are the company's now, and the
+// account that registered it first reaches none of them.
+func checkHandedOver(t *testing.T, squatter, company testenv.Client, producerID, productID, appID string) {
+	t.Helper()
+	if r := squatter.Do(t, "GET", "/api/producers/me", nil); r.Status != http.StatusNotFound {
+		t.Errorf("the first account's own profile after the hand-over: %d %s", r.Status, r.Body)
+	}
+	if r := squatter.Do(t, "GET", "/api/producers/"+producerID, nil); r.Status != http.StatusForbidden {
+		t.Errorf("the first account reads the profile: %d", r.Status)
+	}
+	testenv.Eventually(t, "the product and the application follow the profile", func() bool {
+		return company.Do(t, "PATCH", "/api/products/"+productID, map[string]any{"monthly_capacity": 6000}).Status == http.StatusOK &&
+			company.Do(t, "GET", "/api/applications/"+appID, nil).Status == http.StatusOK &&
+			strings.Contains(string(company.Do(t, "GET", "/api/applications", nil).Body), appID)
+	})
+	if r := squatter.Do(t, "PATCH", "/api/products/"+productID, map[string]any{"monthly_capacity": 1}); r.Status != http.StatusForbidden {
+		t.Errorf("the first account changes the product: %d %s", r.Status, r.Body)
+	}
+	if r := squatter.Do(t, "GET", "/api/applications/"+appID, nil); r.Status != http.StatusForbidden {
+		t.Errorf("the first account reads the application: %d", r.Status)
+	}
+	if r := squatter.Do(t, "POST", "/api/applications/"+appID+"/withdraw", nil); r.Status != http.StatusForbidden {
+		t.Errorf("the first account withdraws the application: %d %s", r.Status, r.Body)
+	}
+	if r := squatter.Do(t, "GET", "/api/applications", nil); strings.Contains(string(r.Body), appID) {
+		t.Errorf("the first account lists the application: %s", r.Body)
+	}
+	if r := company.Do(t, "POST", "/api/applications/"+appID+"/withdraw", nil); r.Status != http.StatusOK {
+		t.Errorf("the company withdraws its application: %d %s", r.Status, r.Body)
+	}
+}
