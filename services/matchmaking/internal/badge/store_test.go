@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
@@ -227,5 +228,34 @@ func (d accountsDesk) revokeAt(account string, at time.Time) {
 	}
 	if err := d.s.OnAccount(d.ctx, env); err != nil {
 		d.t.Fatal(err)
+	}
+}
+
+// A producer profile handed over to another account: the badge made for the first account ends,
+// whether the hand-over's event or the new owner's badge request comes first, and a payload
+// without its accounts is refused for good.
+func TestAHandedOverProfilesBadgeEnds(t *testing.T) {
+	d := newAccountsDesk(t)
+	first, other := d.issue("f1", "p1", "acc-old"), d.issue("f2", "p1", "acc-old")
+	// The new owner asks first at f1: a new badge, the old one ended.
+	next := d.issue("f1", "p1", "acc-new")
+	if next.ID == first.ID || !d.revoked(first) || d.revoked(next) {
+		t.Errorf("the new owner's badge at f1: %+v after %+v", next, first)
+	}
+	env, err := events.New(events.ProducerClaimed, 1, "p1", "", events.ProducerClaimedV1{ProducerID: "p1", AccountID: "acc-new", PreviousAccountID: "acc-old", Revision: 2})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range 2 { // delivered again, it ends nothing more
+		if err := d.s.OnProducerClaimed(d.ctx, env); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !d.revoked(other) || d.revoked(next) {
+		t.Errorf("after the hand-over: the first account's badge at f2 revoked %v, the new owner's %v", d.revoked(other), d.revoked(next))
+	}
+	bad, _ := events.New(events.ProducerClaimed, 1, "p1", "", events.ProducerClaimedV1{ProducerID: "p1", AccountID: "acc-new"})
+	if err := d.s.OnProducerClaimed(d.ctx, bad); err == nil || !bus.IsPermanent(err) {
+		t.Errorf("a claim without its previous account: %v, want a permanent error", err)
 	}
 }
