@@ -44,7 +44,23 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	if msg := claimRefusal(t, company.Do(t, "POST", "/api/producers", mine)); msg != "claim_code_not_issued" {
 		t.Errorf("a code nobody issued: %s", msg)
 	}
-	// Only organisers issue one; they see it outstanding on the profile.
+	// The organisers find the profile by the tax code; only they issue a code, and they see it
+	// outstanding on the profile.
+	var found struct {
+		Items []struct {
+			ID    string
+			Claim *struct {
+				CodeOutstanding bool `json:"code_outstanding"`
+			}
+		}
+	}
+	org.Do(t, "GET", "/api/producers?tax_code=+"+tax+"+", nil).Decode(t, &found)
+	if len(found.Items) != 1 || found.Items[0].ID != producerID || found.Items[0].Claim == nil || found.Items[0].Claim.CodeOutstanding {
+		t.Errorf("the organiser looks the tax code up: %+v", found)
+	}
+	if r := company.Do(t, "GET", "/api/producers?tax_code="+tax, nil); r.Status != http.StatusForbidden {
+		t.Errorf("a producer looks a tax code up: %d", r.Status)
+	}
 	if r := squatter.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil); r.Status != http.StatusForbidden {
 		t.Errorf("the profile's own producer issues a code: %d", r.Status)
 	}

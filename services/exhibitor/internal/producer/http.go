@@ -70,7 +70,7 @@ type createProfile struct {
 // createRequest is the body of POST /api/producers.
 type createRequest struct {
 	createProfile
-	ClaimCode *string `json:"claim_code" doc:"the claim code the organiser gave you, when your profile was imported by them (e.g. K7QX-94MP-2RHT)"`
+	ClaimCode *string `json:"claim_code" doc:"the claim code the organiser gave you (e.g. K7QX-94MP-2RHT): when they imported your profile, or when another account registered your tax code first and the organiser, having checked, hands that profile over to you"`
 }
 
 func (r writeRequest) fields() (Fields, error) {
@@ -163,11 +163,11 @@ func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.
 // Register registers the producer routes.
 func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).",
+		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.",
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
-		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "province", Description: "province code or name"},
+		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "tax_code", Description: "a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)"}, {Name: "province", Description: "province code or name"},
 			{Name: "kind"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/unclaimed", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).",
@@ -180,7 +180,7 @@ func (h *Routes) Register(api httpx.API) {
 		Summary: "Change some fields of a profile (the producer itself, organisers and admins). Send If-Match with the revision to avoid overwriting a concurrent change.",
 		Request: writeRequest{}, Response: response{}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/claim-code", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary:  "Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.",
+		Summary:  "Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.",
 		Response: claimCodeResponse{}}, h.issueClaimCode)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/claim-attempts", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "The audit log of attempts to claim a profile, newest first (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
@@ -335,10 +335,38 @@ func (h *Routes) patchWithRetry(ctx context.Context, prod Producer, f Fields, st
 		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
 }
 
+// byTaxCode lists the one profile with the tax code, if any, with the state of its claim code:
+// how organisers find the profile another account registered with a company's tax code.
+func (h *Routes) byTaxCode(c *gin.Context, tax string) {
+	ctx := c.Request.Context()
+	items := []response{}
+	prod, err := h.Store.ByTaxCode(ctx, tax)
+	if err != nil && !apperr.Is(err, apperr.NotFound) {
+		httpx.RespondError(c, err)
+		return
+	}
+	if err == nil {
+		st, err := h.Claims.Status(ctx, prod.ID, h.now())
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		r := toResponse(prod, true)
+		r.Claim = toClaimBody(st)
+		items = append(items, r)
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusOK, httpx.List[response]{Items: items})
+}
+
 func (h *Routes) list(c *gin.Context) {
 	page, err := httpx.PageOf(c)
 	if err != nil {
 		httpx.RespondError(c, err)
+		return
+	}
+	if tax := strings.TrimSpace(c.Query("tax_code")); tax != "" {
+		h.byTaxCode(c, tax)
 		return
 	}
 	f := Filter{Query: c.Query("q"), Kind: c.Query("kind"), Limit: page.Limit + 1}

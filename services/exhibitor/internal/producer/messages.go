@@ -35,8 +35,8 @@ var (
 		"must be a two-letter market code such as JP, KR, CN, EU, US, AU")
 
 	msgProducerTaken = apperr.M("producer_exists",
-		"Đã có hồ sơ chủ thể OCOP cho tài khoản này hoặc mã số thuế này. Nếu mã số thuế là của đơn vị bạn mà hồ sơ do người khác tạo, hãy liên hệ ban tổ chức: sau khi xác minh, ban tổ chức cấp mã nhận hồ sơ để bạn gửi kèm trong claim_code.",
-		"A producer profile already exists for this account or this tax code. If the tax code is your company's and someone else registered it, contact the organisers: once they have checked, they issue a claim code to send as claim_code.")
+		"Đã có hồ sơ chủ thể OCOP cho tài khoản này hoặc mã số thuế này. Nếu mã số thuế là của đơn vị bạn mà hồ sơ do người khác tạo, hãy liên hệ ban tổ chức: sau khi xác minh, ban tổ chức cấp mã nhận hồ sơ để bạn nhập vào ô «Mã nhận hồ sơ» (claim_code).",
+		"A producer profile already exists for this account or this tax code. If the tax code is your company's and someone else registered it, contact the organisers: once they have checked, they issue a claim code to enter as the claim code (claim_code).")
 	msgTaxCodeOther = apperr.M("producer_tax_code_in_use",
 		"Mã số thuế này đã thuộc về một hồ sơ chủ thể OCOP khác.",
 		"Another producer profile already has this tax code.")

@@ -209,7 +209,8 @@ func (j journey) person(name string, width, height int) browser {
 // adds a product and applies, the organiser approves (the producer's open page updates live) and
 // allocates, the producer sees its booth on the map, a buyer finds the producer among the matches
 // and asks for a meeting, the producer accepts, the organiser schedules, and both see the agenda.
-// The organiser then imports a producer, whose owner claims the imported profile.
+// The organiser then imports a producer, whose owner claims the imported profile, and hands a
+// profile registered with a company's tax code by someone else over to the company.
 func TestConsoleJourney(t *testing.T) {
 	// Everyone on a 360 px phone, then everyone at a desktop: each role's main task works at both.
 	for _, size := range []struct {
@@ -235,6 +236,7 @@ func walkJourney(t *testing.T, j journey) {
 	stepBothSeeTheAgenda(t, prod, buyer)
 	lost, code := stepOrganiserImportsAndReissuesClaimCode(t, org)
 	stepImportedProducerClaimsProfile(t, j, lost, code)
+	stepOrganiserHandsOverATakenTaxCode(t, j, org)
 	stepOrganiserCorrectsProduct(t, org, prod)
 	stepEnglishSwitch(t, buyer)
 	stepSessionsEnd(t, j, org, prod, buyer)

@@ -16,27 +16,47 @@ async function viewImport() {
       p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
     unclaimed.replaceChildren(await unclaimedList());
     return r;
-  }, { id: "import" })), out, unclaimed);
+  }, { id: "import" })), out, unclaimed, handOver());
 }
 
 // imported profiles no producer has claimed yet, each with the state of its code and a button
 // that issues a new one (shown once, in its row)
 async function unclaimedList() {
   const items = await all("/api/producers/unclaimed");
+  return h("div", {}, h("h2", {}, t("unclaimed")), h("p", { class: "muted" }, t("unclaimed_hint")), items.length ? h("div", { class: "tablewrap" }, h("table", { id: "unclaimed-list" }, h("tbody", {}, items.map((x) => claimRow(x, "claim_new_confirm", "claim_code_hint"))))) : h("p", { class: "muted" }, t("none")));
+}
+
+// claimRow is a profile with the state of its claim code and a button that issues a new one,
+// shown once, in the row; confirmKey names the question asked first, hintKey what to do with it.
+function claimRow(x, confirmKey, hintKey) {
   const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + date(c.code_expires_at)
     : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
-  return h("div", {}, h("h2", {}, t("unclaimed")), h("p", { class: "muted" }, t("unclaimed_hint")), items.length ? h("div", { class: "tablewrap" }, h("table", { id: "unclaimed-list" }, h("tbody", {}, items.map((x) => {
-    const cell = h("td", { class: "claim-state" }, state(x.claim));
-    const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
-      if (!confirm(t("claim_new_confirm").replace("{name}", x.legal_name))) return;
-      issue.disabled = true;
-      const r = await api("POST", `/api/producers/${x.id}/claim-code`);
-      issue.disabled = false;
-      if (!r.ok) { toast(failure(r)); return; }
-      cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t("claim_code_hint")));
-    } }, t("claim_new"));
-    return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
-  })))) : h("p", { class: "muted" }, t("none")));
+  const cell = h("td", { class: "claim-state" }, state(x.claim));
+  const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
+    if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
+    issue.disabled = true;
+    const r = await api("POST", `/api/producers/${x.id}/claim-code`);
+    issue.disabled = false;
+    if (!r.ok) { toast(failure(r)); return; }
+    cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
+  } }, t("claim_new"));
+  return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
+}
+
+// handOver finds the profile registered with a tax code, so that organisers who checked who
+// owns the company can issue a code that hands the profile over to it (another account
+// registered the tax code first).
+function handOver() {
+  const found = h("div", { id: "handover-result", "aria-live": "polite" });
+  return h("div", { class: "card", id: "handover" }, h("h2", {}, t("handover")), h("p", { class: "muted" }, t("handover_hint")),
+    form([{ name: "tax_code", label: t("tax_code"), autocomplete: "off" }], t("handover_find"), async (v) => {
+      if (!v.tax_code.trim()) return { ok: false, data: { errors: [{ field: "tax_code", message: t("handover_tax_code") }] } };
+      const r = await api("GET", "/api/producers?tax_code=" + encodeURIComponent(v.tax_code.trim()));
+      if (!r.ok) return r;
+      found.replaceChildren(r.data.items.length ? h("div", { class: "tablewrap" }, h("table", { id: "handover-list" }, h("tbody", {}, r.data.items.map((x) => claimRow(x, "handover_confirm", "handover_code_hint")))))
+        : h("p", { class: "muted" }, t("handover_none")));
+      return r;
+    }, { id: "handover-search" }), found);
 }
 
 async function viewAdmin() {

@@ -1,0 +1,59 @@
+package console_test
+
+import "testing"
+
+// stepOrganiserHandsOverATakenTaxCode: someone registers a company's tax code first. The company,
+// registering on a phone, is told to ask the organisers; the organiser finds the profile by the
+// tax code on the import page and issues a claim code; with it the company takes the profile
+// over, and the account that registered it first has no profile left.
+func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
+	t.Helper()
+	const tax = "2300456789"
+	profile := func(name string) map[string]string {
+		return map[string]string{"#producer-profile-legal_name": name, "#producer-profile-kind": "enterprise", "#producer-profile-tax_code": tax,
+			"#producer-profile-province": "24", "#producer-profile-commune": "Xã Tân Yên", "#producer-profile-phone": "0204 386 1234"}
+	}
+	first := j.who("squatter")
+	first.open("#/register")
+	first.fill(map[string]string{"#register-name": "Trần Văn Nhanh", "#register-email": "nhanh@example.vn", "#register-password": "dang-ky-truoc-1", "#register-role": "producer"})
+	first.submit("register")
+	first.until("profile form", "document.querySelector('#producer-profile')", false)
+	first.fill(profile("Gà đồi Yên Thế Nhanh"))
+	first.submit("producer-profile")
+	first.until("the first account's profile", "document.querySelector('h1').textContent.includes('Gà đồi Yên Thế Nhanh')", true)
+
+	company := j.who("company")
+	company.open("#/register")
+	company.fill(map[string]string{"#register-name": "Công ty Gà đồi Yên Thế", "#register-email": "ga@yenthe.example.vn", "#register-password": "ga-doi-yen-the-1", "#register-role": "producer"})
+	company.submit("register")
+	company.until("profile form", "document.querySelector('#producer-profile')", false)
+	company.fill(profile("Công ty TNHH Gà đồi Yên Thế"))
+	company.submit("producer-profile")
+	company.until("the taken tax code, with whom to ask", "document.querySelector('#producer-profile .form-err').textContent.includes('liên hệ ban tổ chức')", false)
+	company.shot("tax-code-taken")
+
+	org.open("#/import")
+	org.until("the hand-over search", "document.querySelector('#handover-search')", false)
+	org.submit("handover-search")
+	org.until("the empty tax code said under its field", "document.querySelector('#handover-search [data-field=tax_code].bad .err').textContent.length > 0", false)
+	org.fill(map[string]string{"#handover-search-tax_code": " " + tax + " "})
+	org.submit("handover-search")
+	row := "document.querySelector('#handover-list tr')"
+	org.until("the registered profile found by its tax code", row+" && "+row+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
+	org.eval("(() => { window.confirm = () => true; " + row + ".querySelector('button').click(); return '' })()")
+	org.until("the hand-over code in the row", row+".querySelector('.claim-code strong')", false)
+	org.shot("handover-code")
+	code := org.eval(row + ".querySelector('.claim-code strong').textContent")
+	if len(code) != 14 {
+		t.Fatalf("the hand-over code %q", code)
+	}
+
+	withCode := profile("Công ty TNHH Gà đồi Yên Thế")
+	withCode["#producer-profile-claim_code"] = code
+	company.fill(withCode)
+	company.submit("producer-profile")
+	company.until("the company's profile", "document.querySelector('h1').textContent.includes('Công ty TNHH Gà đồi Yên Thế')", true)
+	company.shot("handed-over")
+	first.reload()
+	first.until("the first account without a profile", "document.querySelector('#producer-profile') && !document.querySelector('h1').textContent.includes('Gà đồi')", false)
+}
