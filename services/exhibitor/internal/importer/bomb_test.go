@@ -4,6 +4,7 @@ import (
 	"archive/zip"
 	"bytes"
 	"compress/flate"
+	"fmt"
 	"hash/crc32"
 	"io"
 	"runtime"
@@ -223,5 +224,45 @@ func TestParseXLSXRowCap(t *testing.T) {
 	t.Logf("refusing %d rows allocated %d KiB, %d rows %d KiB", MaxRows+1, over>>10, 3*MaxRows, long>>10)
 	if long > 2*over {
 		t.Errorf("refusing %d rows allocated %d KiB, %d rows %d KiB: the rows past the cap were read", MaxRows+1, over>>10, 3*MaxRows, long>>10)
+	}
+}
+
+// A sheet whose rows each hold one cell far to the right (column XFD, the 16,384th) is refused at
+// its first such row, without the reader's thousands of empty cells per row being kept; stray
+// empty cells on the right (formatting) are ignored.
+func TestParseXLSXFarRightCells(t *testing.T) {
+	build := func(rows int, cell func(r int) string) []byte {
+		var sheet strings.Builder
+		sheet.WriteString(`<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>`)
+		for r, line := range strings.Split(strings.TrimSpace(strings.TrimPrefix(sampleCSV, "\uFEFF")), "\n")[:2] {
+			fmt.Fprintf(&sheet, `<row r="%d">`, r+1)
+			for c, v := range strings.Split(line, ",") {
+				name, _ := excelize.CoordinatesToCellName(c+1, r+1)
+				fmt.Fprintf(&sheet, `<c r="%s" t="inlineStr"><is><t>%s</t></is></c>`, name, v)
+			}
+			sheet.WriteString(`</row>`)
+		}
+		for r := 3; r < 3+rows; r++ {
+			fmt.Fprintf(&sheet, `<row r="%d">%s</row>`, r, cell(r))
+		}
+		sheet.WriteString(`</sheetData></worksheet>`)
+		raw := []byte(sheet.String())
+		return rezip(t, sampleXLSX(t), part{name: "xl/worksheets/sheet1.xml", raw: raw, method: zip.Store, declared: uint64(len(raw))})
+	}
+	far := build(5000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" t="inlineStr"><is><t>x</t></is></c>`, r) })
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err := Parse(far)
+	runtime.ReadMemStats(&after)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has something in column 16384") {
+		t.Errorf("rows with a cell in column XFD: %v, want refused at row 3", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("refusing rows with a cell in column XFD allocated %d MiB", grew>>20)
+	}
+	formatted := build(50, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })
+	if rows, err := Parse(formatted); err != nil || len(rows) != 1 {
+		t.Errorf("rows with an empty formatted cell in column XFD: %d rows, %v", len(rows), err)
 	}
 }

@@ -189,6 +189,10 @@ func checkArchive(data []byte) error {
 	return nil
 }
 
+// MaxColumns is the widest row a spreadsheet may have, counted to its last cell that holds
+// something: the import's template has 13 columns.
+const MaxColumns = 100
+
 // readXLSX reads the first sheet's rows, at most MaxRows+2 (the header, the most rows an import
 // takes, and one more to tell that there are too many), streaming them instead of building the
 // whole sheet in memory.
@@ -216,7 +220,18 @@ func readXLSX(data []byte) ([][]string, error) {
 		if err != nil {
 			return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 		}
-		out = append(out, cols)
+		// The reader fills every column up to a row's last cell: a cell far to the right (a
+		// sheet is 16,384 columns wide) makes thousands of empty ones, so a row is kept only as
+		// wide as its last cell with something in it, and a wider row than any import needs is
+		// refused at once instead of held.
+		n := len(cols)
+		for n > 0 && strings.TrimSpace(cols[n-1]) == "" {
+			n--
+		}
+		if n > MaxColumns {
+			return nil, apperr.New(apperr.Invalid, msgSheetTooWide, len(out)+1, n, MaxColumns)
+		}
+		out = append(out, append([]string(nil), cols[:n]...))
 	}
 	if err := rows.Error(); err != nil {
 		return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
