@@ -277,3 +277,33 @@ func TestOlderProductsGetTheirPublicCodeAtStart(t *testing.T) {
 		t.Errorf("both products got code %s", codes[first])
 	}
 }
+
+// The public verification shows the product's photo uploaded here, never an address the producer
+// typed: a visitor who scans the code loads nothing from elsewhere.
+func TestVerificationShowsOnlyThePhotoUploadedHere(t *testing.T) {
+	f := startVerify(t)
+	a, _, id := f.producerWithProduct(t, "1700000911", "Nước mắm Phú Quốc", 4, time.Now().AddDate(-1, 0, 0).Format(time.DateOnly))
+	code := codeOf(t, a, id).Code
+	imageOf := func() string {
+		t.Helper()
+		var v struct {
+			ImageURL string `json:"image_url"`
+		}
+		f.api.Do(t, "GET", "/api/verify/"+code, nil).Decode(t, &v)
+		return v.ImageURL
+	}
+	if r := a.Do(t, "PATCH", "/api/products/"+id, map[string]any{"image_urls": []string{"https://tracker.example/pixel.gif?v=1"}}); r.Status != 200 {
+		t.Fatalf("image_urls: %d %s", r.Status, r.Body)
+	}
+	testenv.Eventually(t, "the change in the catalogue", func() bool {
+		return strings.Contains(string(f.api.Do(t, "GET", "/api/products/"+id, nil).Body), "tracker.example")
+	})
+	if got := imageOf(); got != "" {
+		t.Errorf("the verification shows %q, an address the producer typed", got)
+	}
+	url := photoURLOf(t, putPhoto(t, a, id, jpegOf(t, 800, 600), "image/jpeg"))
+	testenv.Eventually(t, "the uploaded photo on the verification", func() bool { return imageOf() == url+"&size=thumb" })
+	if r := f.api.Do(t, "GET", imageOf(), nil); r.Status != 200 || r.Header.Get("Content-Type") != "image/jpeg" {
+		t.Errorf("the verification's photo: %d %s", r.Status, r.Header.Get("Content-Type"))
+	}
+}

@@ -102,7 +102,7 @@ type Answer struct {
 	Code          string       `json:"code"`
 	Name          string       `json:"name" doc:"in the asked language where the producer gave one, else Vietnamese"`
 	NameVI        string       `json:"name_vi"`
-	ImageURL      string       `json:"image_url,omitempty" format:"uri"`
+	ImageURL      string       `json:"image_url,omitempty" doc:"the product's uploaded photo on this site (320 px), never an address of elsewhere"`
 	Stars         int          `json:"stars" enum:"3,4,5"`
 	PotentialFive bool         `json:"potential_five_star"`
 	StarsText     string       `json:"stars_text"`
@@ -192,8 +192,11 @@ func Build(l product.Listed, p Producer, places []Place, now time.Time, lang app
 		a.CriteriaSet.SectorName = sector.NameEN
 		a.CriteriaSet.Name = cmp.Or(cs.NameEN, cs.NameVI)
 	}
-	if len(l.ImageURLs) > 0 {
-		a.ImageURL = l.ImageURLs[0]
+	// Only the photo uploaded here, re-encoded and served from this site: a visitor who scans the
+	// code loads nothing from an address the producer typed (which would learn who scanned,
+	// from where and when).
+	if l.Photo != "" {
+		a.ImageURL = product.PhotoURL(l.ID, l.Photo) + "&size=" + product.SizeThumb
 	}
 	running := Running(places, now)
 	for _, pl := range Upcoming(places, now) {
