@@ -71,3 +71,27 @@ func TestFairListOrganisedByMe(t *testing.T) {
 		})
 	}
 }
+
+// A fair's organisers may name any account ID, but a producer or buyer listed there sees no
+// draft through it, in the list or by organiser=me: drafts are for organisers.
+func TestADraftListingAProducerStaysHidden(t *testing.T) {
+	e := setup(t)
+	prodTok, prodID := e.tokens.Token(t, "producer", "")
+	body := fairBody("Hội chợ nháp có tên lạ")
+	body["organisers"] = []string{e.orgID, prodID}
+	r := e.org.Do(t, "POST", "/api/fairs", body)
+	if r.Status != 201 {
+		t.Fatalf("draft: %d %s", r.Status, r.Body)
+	}
+	var draft struct{ ID string }
+	r.Decode(t, &draft)
+	prod := e.api.With(prodTok)
+	for _, q := range []string{"", "?organiser=me", "?status=draft"} {
+		if r := prod.Do(t, "GET", "/api/fairs"+q, nil); strings.Contains(string(r.Body), draft.ID) {
+			t.Errorf("GET /api/fairs%s by a producer listed as organiser shows the draft: %s", q, r.Body)
+		}
+	}
+	if r := e.org.Do(t, "GET", "/api/fairs?organiser=me", nil); !strings.Contains(string(r.Body), draft.ID) {
+		t.Errorf("the organiser's own list lacks the draft: %s", r.Body)
+	}
+}

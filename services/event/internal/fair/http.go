@@ -384,7 +384,11 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.OrganisedBy = p.AccountID
 	}
 	if signedIn {
-		flt.Organiser = p.AccountID
+		// A fair's organisers may name any account ID: only an organiser sees the drafts
+		// that list it, never a producer or buyer who happens to be listed.
+		if p.Role == auth.RoleOrganiser {
+			flt.Organiser = p.AccountID
+		}
 		flt.All = p.Role == auth.RoleAdmin
 	}
 	answer := func(fairs []Fair) any {

@@ -45,6 +45,7 @@ type Resolver func(ctx context.Context, p auth.Principal) (Scope, error)
 // client is one open stream.
 type client struct {
 	account string
+	role    string
 	scope   Scope
 	ch      chan Notice
 	// resolving is true while the stream's scope is being looked up: the events met meanwhile
@@ -55,8 +56,9 @@ type client struct {
 	notices   int // notices in backlog
 }
 
-// scopeChange is what a profile or fair event does to the scope of account's stream.
-type scopeChange func(s *Scope, account string)
+// scopeChange is what a profile or fair event does to the scope of the stream of account, signed
+// in with role.
+type scopeChange func(s *Scope, account, role string)
 
 // backlogEntry is one event met while a stream's scope was being looked up: a scope change or
 // a notice.
@@ -71,7 +73,7 @@ type backlogEntry struct {
 func (c *client) settle(scope Scope) {
 	for _, e := range c.backlog {
 		if e.change != nil {
-			e.change(&scope, c.account)
+			e.change(&scope, c.account, c.role)
 			continue
 		}
 		if scope.wants(e.notice) {
@@ -87,7 +89,7 @@ func (c *client) change(change scopeChange) {
 		c.backlog = append(c.backlog, backlogEntry{change: change})
 		return
 	}
-	change(&c.scope, c.account)
+	change(&c.scope, c.account, c.role)
 }
 
 // offer sends n to c if c's scope wants it, or keeps it for after the lookup while that runs.
@@ -119,7 +121,7 @@ func own(id, owner string, set func(*Scope) *map[string]bool) scopeChange {
 	if id == "" {
 		return nil
 	}
-	return func(s *Scope, account string) {
+	return func(s *Scope, account, _ string) {
 		if account == owner {
 			add(set(s), id)
 		} else {
@@ -129,16 +131,19 @@ func own(id, owner string, set func(*Scope) *map[string]bool) scopeChange {
 }
 
 // organised gives fair id to the streams of its organisers and takes it from every other stream
-// but the admins'. It returns nil for an event without a fair ID.
+// but the admins'. A fair's list may name any account ID: only one signed in as an organiser
+// hears of the fair through it, not a producer or buyer who happens to be listed (that would
+// tell them of other producers' applications and meetings). It returns nil for an event without
+// a fair ID.
 func organised(id string, organisers []string) scopeChange {
 	if id == "" {
 		return nil
 	}
-	return func(s *Scope, account string) {
+	return func(s *Scope, account, role string) {
 		if s.All {
 			return
 		}
-		if slices.Contains(organisers, account) {
+		if role == auth.RoleOrganiser && slices.Contains(organisers, account) {
 			add(&s.Fairs, id)
 		} else {
 			delete(s.Fairs, id)

@@ -58,7 +58,7 @@ var errTooManyStreams = apperr.New(apperr.TooManyRequests, msgTooManyStreams, Ma
 // up, so an event that comes during the lookup (a profile claimed, a fair made) is kept and
 // applied over what the lookup finds. leave closes the stream; a failed lookup closes it itself.
 func (r *Relay) join(ctx context.Context, p auth.Principal) (cl *client, leave func(), err error) {
-	cl = &client{account: p.AccountID, ch: make(chan Notice, 32), resolving: true}
+	cl = &client{account: p.AccountID, role: p.Role, ch: make(chan Notice, 32), resolving: true}
 	r.mu.Lock()
 	open := 0
 	for o := range r.clients {

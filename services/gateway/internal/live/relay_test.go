@@ -277,3 +277,30 @@ func TestStreamsPerAccountAreCapped(t *testing.T) {
 		t.Errorf("a stream after one closed: %v", err)
 	}
 }
+
+// A fair's organisers may name any account ID: a producer listed there is not told of the
+// fair's other producers' applications, while an organiser listed is.
+func TestOnlyOrganisersHearOfTheFairsThatListThem(t *testing.T) {
+	who := auth.Principal{AccountID: "acc-1", Role: auth.RoleProducer}
+	rig := newLiveRig(t, who, Scope{Producers: map[string]bool{"prod-own": true}})
+	close(rig.release)
+	stream, up := openStream(t, rig.base, rig.tickets, who)
+	org, orgUp := openStream(t, rig.base, rig.tickets, auth.Principal{AccountID: "org-1", Role: auth.RoleOrganiser})
+	for _, c := range []<-chan struct{}{up, orgUp} {
+		select {
+		case <-c:
+		case <-time.After(10 * time.Second):
+			t.Fatal("a stream did not open")
+		}
+	}
+	rig.publish(t, events.FairCreated, "fair-1", events.FairChangedV1{Fair: events.FairV1{ID: "fair-1", Status: "draft", Organisers: []string{"org-1", "acc-1"}}})
+	rig.publish(t, events.ApplicationSubmitted, "app-other", application("app-other", "fair-1", "prod-other"))
+	rig.publish(t, events.ApplicationSubmitted, "app-own", application("app-own", "fair-1", "prod-own"))
+	until(t, rig.admin, "app-own")
+	if n := nextApplication(t, stream); n.ApplicationID != "app-own" {
+		t.Errorf("the listed producer's first notice = %+v, want its own application only", n)
+	}
+	if n := nextApplication(t, org); n.ApplicationID != "app-other" {
+		t.Errorf("the listed organiser's first notice = %+v, want app-other", n)
+	}
+}
