@@ -1927,7 +1927,7 @@ type ExhibitorProducerCreateRequest struct {
 	Address        *string                                    `json:"address,omitempty"`
 	Certifications *[]ExhibitorProducerCertificationBodyInput `json:"certifications,omitempty"`
 
-	// ClaimCode the claim code the organiser gave you, when your profile was imported by them (e.g. K7QX-94MP-2RHT)
+	// ClaimCode the claim code the organiser gave you (e.g. K7QX-94MP-2RHT): when they imported your profile, or when another account registered your tax code first and the organiser, having checked, hands that profile over to you
 	ClaimCode *string `json:"claim_code,omitempty"`
 
 	// Commune required for a new profile; a claim may leave it out
@@ -2194,11 +2194,13 @@ type ExhibitorVerifyAnswer struct {
 	Certificate ExhibitorVerifyCertificate `json:"certificate"`
 
 	// CheckedOn the day in Vietnam the status holds for (it changes only at midnight)
-	CheckedOn   openapi_types.Date            `json:"checked_on"`
-	Code        string                        `json:"code"`
-	CriteriaSet ExhibitorVerifyCriteriaSet    `json:"criteria_set"`
-	ImageUrl    *string                       `json:"image_url,omitempty"`
-	Language    ExhibitorVerifyAnswerLanguage `json:"language"`
+	CheckedOn   openapi_types.Date         `json:"checked_on"`
+	Code        string                     `json:"code"`
+	CriteriaSet ExhibitorVerifyCriteriaSet `json:"criteria_set"`
+
+	// ImageUrl the product's uploaded photo on this site (320 px), never an address of elsewhere
+	ImageUrl *string                       `json:"image_url,omitempty"`
+	Language ExhibitorVerifyAnswerLanguage `json:"language"`
 
 	// Name in the asked language where the producer gave one, else Vietnamese
 	Name              string                      `json:"name"`
@@ -3539,6 +3541,9 @@ type GetProducersParams struct {
 	// Q part of the legal name
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// TaxCode a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)
+	TaxCode *string `form:"tax_code,omitempty" json:"tax_code,omitempty"`
+
 	// Province province code or name
 	Province *string `form:"province,omitempty" json:"province,omitempty"`
 	Kind     *string `form:"kind,omitempty" json:"kind,omitempty"`
@@ -4722,7 +4727,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducers(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -4731,7 +4736,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBody(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -4795,7 +4800,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers/{id}/claim-attempts (the `GetProducersIdClaimAttempts` operationId).
 	GetProducersIdClaimAttempts(ctx context.Context, id string, params *GetProducersIdClaimAttemptsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersIdClaimCode Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+	// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
 	//
 	// Roles: organiser, admin.
 	//
@@ -7065,7 +7070,7 @@ func (c *Client) GetProducers(ctx context.Context, params *GetProducersParams, r
 	return c.Client.Do(req)
 }
 
-// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -7084,7 +7089,7 @@ func (c *Client) PostProducersWithBody(ctx context.Context, params *PostProducer
 	return c.Client.Do(req)
 }
 
-// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -7228,7 +7233,7 @@ func (c *Client) GetProducersIdClaimAttempts(ctx context.Context, id string, par
 	return c.Client.Do(req)
 }
 
-// PostProducersIdClaimCode Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
 //
 // Roles: organiser, admin.
 //
@@ -12078,6 +12083,18 @@ func NewGetProducersRequest(server string, params *GetProducersParams) (*http.Re
 
 		}
 
+		if params.TaxCode != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "tax_code", *params.TaxCode, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Province != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "province", *params.Province, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
@@ -14664,7 +14681,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducersWithResponse(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*GetProducersResponse, error)
 
-	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -14673,7 +14690,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBodyWithResponse(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostProducersResponse, error)
 
-	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -14745,7 +14762,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers/{id}/claim-attempts (the `GetProducersIdClaimAttempts` operationId).
 	GetProducersIdClaimAttemptsWithResponse(ctx context.Context, id string, params *GetProducersIdClaimAttemptsParams, reqEditors ...RequestEditorFn) (*GetProducersIdClaimAttemptsResponse, error)
 
-	// PostProducersIdClaimCodeWithResponse Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+	// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
 	//
 	// Roles: organiser, admin.
 	//
@@ -32636,7 +32653,7 @@ func (c *ClientWithResponses) GetProducersWithResponse(ctx context.Context, para
 	return ParseGetProducersResponse(rsp)
 }
 
-// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -32651,7 +32668,7 @@ func (c *ClientWithResponses) PostProducersWithBodyWithResponse(ctx context.Cont
 	return ParsePostProducersResponse(rsp)
 }
 
-// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code).
+// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -32771,7 +32788,7 @@ func (c *ClientWithResponses) GetProducersIdClaimAttemptsWithResponse(ctx contex
 	return ParseGetProducersIdClaimAttemptsResponse(rsp)
 }
 
-// PostProducersIdClaimCodeWithResponse Issue a new claim code for an imported profile that is not claimed yet (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
 //
 // Roles: organiser, admin.
 //
