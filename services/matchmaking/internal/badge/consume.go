@@ -65,8 +65,8 @@ func (s *Store) HandOverConsumer() bus.Consumer {
 		Subjects: []string{events.ProducerClaimed}, Handler: s.OnProducerClaimed}
 }
 
-// OnProducerClaimed ends the producer's badges made for the account it was claimed from
-// (exhibitor.producer.claimed): an organiser's imported profile has none, but a profile another
+// OnProducerClaimed ends the producer's badges made for any account but the one it was claimed
+// by (exhibitor.producer.claimed): an organiser's imported profile has none, but a profile another
 // account registered first, and the organisers handed over to the company owning its tax code,
 // may have a badge that account printed or pictured. The new owner's next badge is a new one.
 func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) error {
@@ -74,9 +74,6 @@ func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) erro
 	if err != nil {
 		return err
 	}
-	if pl.PreviousAccountID == "" || pl.PreviousAccountID == pl.AccountID {
-		return nil
-	}
-	_, err = s.revokeWhere(ctx, bson.M{"participant_id": pl.ProducerID, "account_id": pl.PreviousAccountID, "revoked": false})
+	_, err = s.revokeWhere(ctx, bson.M{"participant_id": pl.ProducerID, "account_id": bson.M{"$ne": pl.AccountID}, "revoked": false})
 	return err
 }

@@ -56,9 +56,11 @@ func (s *Service) organiser(p auth.Principal, f index.Fair) bool {
 	return false
 }
 
-// holder is a participant who may hold a badge at a fair.
+// holder is a participant who may hold a badge at a fair; Revision is the producer profile's
+// that names Account (0 for a buyer).
 type holder struct {
 	ID, Kind, Account string
+	Revision          int64
 }
 
 // holderOf returns the producer or buyer the caller acts as; NotFound (badge_none) without a
@@ -67,7 +69,7 @@ func (s *Service) holderOf(p auth.Principal) (holder, error) {
 	switch p.Role {
 	case auth.RoleProducer:
 		if prod, ok := s.Index.ProducerByAccount(p.AccountID); ok {
-			return holder{ID: prod.ID, Kind: KindProducer, Account: p.AccountID}, nil
+			return holder{ID: prod.ID, Kind: KindProducer, Account: p.AccountID, Revision: prod.Revision}, nil
 		}
 	case auth.RoleBuyer:
 		if id, ok := s.Agendas.BuyerOf(p.AccountID); ok {
@@ -112,11 +114,12 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	seen := map[string]bool{}
 	var hs []holder
 	for _, m := range ms {
-		producerAccount := m.ProducerAccount
+		producer := holder{ID: m.ProducerID, Kind: KindProducer, Account: m.ProducerAccount}
 		if prod, ok := s.Index.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
-			producerAccount = prod.AccountID // the profile's account now: it may have been handed over
+			// the profile's account now: it may have been handed over
+			producer.Account, producer.Revision = prod.AccountID, prod.Revision
 		}
-		for _, h := range []holder{{ID: m.ProducerID, Kind: KindProducer, Account: producerAccount}, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
+		for _, h := range []holder{producer, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
 			if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
 				seen[h.Kind+"/"+h.ID] = true
 				hs = append(hs, h)
@@ -145,7 +148,7 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 
 // issue returns h's badge at f with its names as the profiles hold them now.
 func (s *Service) issue(ctx context.Context, f index.Fair, h holder) (Badge, error) {
-	b := Badge{FairID: f.ID, ParticipantID: h.ID, Kind: h.Kind, AccountID: h.Account}
+	b := Badge{FairID: f.ID, ParticipantID: h.ID, Kind: h.Kind, AccountID: h.Account, OwnerRevision: h.Revision}
 	switch h.Kind {
 	case KindProducer:
 		prod, _ := s.Index.ProducerByID(h.ID)
@@ -180,6 +183,10 @@ func (s *Service) issue(ctx context.Context, f index.Fair, h holder) (Badge, err
 
 // errDisabled refuses a badge to an account disabled still: none is shown or printed.
 var errDisabled = apperr.New(apperr.NotFound, msgBadgeNone)
+
+// errNotHolder refuses a producer's badge to an account its profile no longer names, as a
+// replica behind a hand-over may still believe it does.
+var errNotHolder = apperr.New(apperr.NotFound, msgBadgeNone)
 
 // provinceName names a province by its code; text that is no code is kept.
 func provinceName(code string) string {

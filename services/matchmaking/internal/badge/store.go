@@ -46,6 +46,9 @@ type Badge struct {
 	ParticipantID string
 	Kind          string // producer or buyer
 	AccountID     string
+	// OwnerRevision is the producer profile's revision the badge was made for (0 for a buyer):
+	// of two accounts asking for one producer's badge, the one of the newer revision holds it.
+	OwnerRevision int64
 	Name          string
 	Organisation  string
 	Province      string
@@ -60,6 +63,7 @@ type badgeDoc struct {
 	ParticipantID string    `bson:"participant_id"`
 	Kind          string    `bson:"kind"`
 	AccountID     string    `bson:"account_id"`
+	OwnerRevision int64     `bson:"owner_revision,omitempty"`
 	Name          string    `bson:"name"`
 	Organisation  string    `bson:"organisation"`
 	Province      string    `bson:"province"`
@@ -68,7 +72,7 @@ type badgeDoc struct {
 }
 
 func (d badgeDoc) badge() Badge {
-	return Badge{ID: d.ID, FairID: d.FairID, ParticipantID: d.ParticipantID, Kind: d.Kind, AccountID: d.AccountID, Name: d.Name,
+	return Badge{ID: d.ID, FairID: d.FairID, ParticipantID: d.ParticipantID, Kind: d.Kind, AccountID: d.AccountID, OwnerRevision: d.OwnerRevision, Name: d.Name,
 		Organisation: d.Organisation, Province: d.Province, Revoked: d.Revoked, CreatedAt: d.CreatedAt.In(vntext.Zone)}
 }
 
@@ -147,13 +151,18 @@ func (s *Store) SharedKey(ctx context.Context) (Key, error) {
 
 // Issue returns the participant's valid badge at the fair, made now if it has none, with the
 // names of b (updated on a badge made earlier). Two first requests at once make one badge. A badge
-// made for another account (a producer profile since handed over to the company owning its tax
-// code) is ended and a new one made: the first account may keep a picture of the old one.
+// made for another account of an older revision of the producer's profile (since handed over to
+// the company owning its tax code) is ended and a new one made: the first account may keep a
+// picture of the old one. Asked for by an account of an older revision than the badge's (a
+// replica that has not heard of the hand-over yet), it refuses (errNotHolder).
 func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 	for range 3 {
 		var d badgeDoc
 		err := s.badges.FindOne(ctx, bson.M{"fair_id": b.FairID, "holder": b.ParticipantID}).Decode(&d)
 		if err == nil && d.AccountID != "" && b.AccountID != "" && d.AccountID != b.AccountID {
+			if b.OwnerRevision <= d.OwnerRevision {
+				return Badge{}, errNotHolder
+			}
 			if _, err := s.revokeBadge(ctx, d.ID); err != nil {
 				return Badge{}, err
 			}
@@ -171,7 +180,7 @@ func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 		if !errors.Is(err, mongo.ErrNoDocuments) {
 			return Badge{}, storage.MapError(err, "badge")
 		}
-		d = badgeDoc{ID: NewID(), FairID: b.FairID, Holder: b.ParticipantID, ParticipantID: b.ParticipantID, Kind: b.Kind, AccountID: b.AccountID,
+		d = badgeDoc{ID: NewID(), FairID: b.FairID, Holder: b.ParticipantID, ParticipantID: b.ParticipantID, Kind: b.Kind, AccountID: b.AccountID, OwnerRevision: b.OwnerRevision,
 			Name: b.Name, Organisation: b.Organisation, Province: b.Province, CreatedAt: time.Now().In(vntext.Zone).Truncate(time.Millisecond)}
 		_, err = s.badges.InsertOne(ctx, d)
 		if err == nil {

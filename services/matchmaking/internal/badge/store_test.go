@@ -2,6 +2,7 @@ package badge
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -232,15 +233,25 @@ func (d accountsDesk) revokeAt(account string, at time.Time) {
 }
 
 // A producer profile handed over to another account: the badge made for the first account ends,
-// whether the hand-over's event or the new owner's badge request comes first, and a payload
-// without its accounts is refused for good.
+// whether the hand-over's event or the new owner's badge request comes first; the first account
+// asking on a replica behind the hand-over gets nothing; a payload without its accounts is
+// refused for good.
 func TestAHandedOverProfilesBadgeEnds(t *testing.T) {
 	d := newAccountsDesk(t)
-	first, other := d.issue("f1", "p1", "acc-old"), d.issue("f2", "p1", "acc-old")
+	issue := func(fair, account string, revision int64) (Badge, error) {
+		return d.s.Issue(d.ctx, Badge{FairID: fair, ParticipantID: "p1", Kind: KindProducer, AccountID: account, OwnerRevision: revision, Name: "p1"})
+	}
+	first, _ := issue("f1", "acc-old", 1)
+	other, _ := issue("f2", "acc-old", 1)
 	// The new owner asks first at f1: a new badge, the old one ended.
-	next := d.issue("f1", "p1", "acc-new")
-	if next.ID == first.ID || !d.revoked(first) || d.revoked(next) {
-		t.Errorf("the new owner's badge at f1: %+v after %+v", next, first)
+	next, err := issue("f1", "acc-new", 2)
+	if err != nil || next.ID == first.ID || !d.revoked(first) || d.revoked(next) {
+		t.Errorf("the new owner's badge at f1: %+v, %v after %+v", next, err, first)
+	}
+	// The first account on a replica that has not heard of the hand-over: nothing, and the new
+	// owner's badge stays.
+	if b, err := issue("f1", "acc-old", 1); !errors.Is(err, errNotHolder) || d.revoked(next) {
+		t.Errorf("the first account's badge after the hand-over: %+v, %v; the new owner's revoked %v", b, err, d.revoked(next))
 	}
 	env, err := events.New(events.ProducerClaimed, 1, "p1", "", events.ProducerClaimedV1{ProducerID: "p1", AccountID: "acc-new", PreviousAccountID: "acc-old", Revision: 2})
 	if err != nil {

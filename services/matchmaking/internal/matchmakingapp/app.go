@@ -153,7 +153,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	meetingRoutes.Register(api)
 	calendar := &meeting.Calendar{Routes: meetingRoutes, Feeds: host.DB.Collection(meeting.FeedCollection), Revoked: host.Revocations}
 	calendar.Register(api)
-	a.consumers = append(a.consumers, calendar.Consumer())
+	a.consumers = append(a.consumers, calendar.Consumer(), calendar.HandOverConsumer())
 	(&catalog.Routes{Store: a.catalog}).Register(api)
 	badges := badge.NewStore(host.DB)
 	key := cfg.BadgeKey

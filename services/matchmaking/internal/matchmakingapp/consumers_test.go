@@ -32,6 +32,7 @@ func TestEveryConsumedSubjectHasItsHandler(t *testing.T) {
 		"matchmaking-calendar-revocations": {events.AccountTokensRevoked},
 		"matchmaking-badge-revocations":    {events.AccountTokensRevoked, events.AccountEnabled},
 		"matchmaking-badge-handovers":      {events.ProducerClaimed},
+		"matchmaking-calendar-handovers":   {events.ProducerClaimed},
 	}
 	folds := map[string][]string{
 		"index.OnProducer": {events.ProducerRegistered, events.ProducerUpdated},

@@ -7,9 +7,11 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
 )
 
 // A producer profile handed over to the company that owns its tax code (exhibitor.producer.claimed
@@ -48,12 +50,24 @@ func TestAHandedOverProfileTakesItsMeetingsAndBadge(t *testing.T) {
 	if r := x.producer.Do(t, "GET", "/api/meetings/"+x.meetingID, nil); r.Status != http.StatusForbidden {
 		t.Errorf("the first account reads the meeting: %d %s", r.Status, r.Body)
 	}
+	for _, path := range []string{"/api/meetings", "/api/fairs/f1/meetings"} {
+		if r := company.Do(t, "GET", path, nil); r.Status != http.StatusOK || !strings.Contains(string(r.Body), x.meetingID) {
+			t.Errorf("the company lists %s: %d %s, want the profile's meeting", path, r.Status, r.Body)
+		}
+		if r := x.producer.Do(t, "GET", path, nil); strings.Contains(string(r.Body), x.meetingID) {
+			t.Errorf("the first account lists %s: %s", path, r.Body)
+		}
+	}
 	if r := x.producer.Do(t, "GET", "/api/fairs/f1/badge", nil); r.Status != http.StatusNotFound {
 		t.Errorf("the first account's badge request: %d %s", r.Status, r.Body)
 	}
 	if r := x.api1.Do(t, "GET", feed.Path, nil); r.Status != http.StatusNotFound {
 		t.Errorf("the first account's calendar address after the hand-over: %d", r.Status)
 	}
+	testenv.Eventually(t, "the first account's calendar address deleted", func() bool {
+		n, err := x.first.Host.DB.Collection(meeting.FeedCollection).CountDocuments(t.Context(), bson.M{"participant": "p1"})
+		return err == nil && n == 0
+	})
 	var next badgeBody
 	r = company.Do(t, "GET", "/api/fairs/f1/badge", nil)
 	if r.Decode(t, &next); r.Status != http.StatusOK || next.Code == old.Code || next.Code == "" {

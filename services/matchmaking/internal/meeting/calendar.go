@@ -186,8 +186,9 @@ func (cal *Calendar) feed(c *gin.Context) {
 	}
 	if prod, ok := cal.Routes.Index.ProducerByID(doc.Participant); ok && doc.Account != "" && prod.AccountID != "" && prod.AccountID != doc.Account {
 		// The producer's profile was handed over to the company owning its tax code: the
-		// address the account that registered it first made shows its agenda no more.
-		_, _ = cal.Feeds.DeleteOne(c.Request.Context(), bson.M{"_id": doc.ID, "token": doc.Token})
+		// address the account that registered it first made shows its agenda no more (the
+		// hand-over's consumer deletes it; this replica's index may also be a moment behind,
+		// so nothing is deleted here).
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFeedNotFound))
 		return
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
 // Consumers returns the durable consumers that cancel meetings when a fair is cancelled, an
@@ -186,6 +187,26 @@ func (a *Agendas) OnBuyer(env events.Envelope) error {
 	}
 	b := pl.Buyer
 	a.putBuyer(b.ID, buyerEntry{Name: b.Name, Account: b.AccountID, Revision: b.Revision})
+	return nil
+}
+
+// HandOverConsumer returns the durable consumer that ends the calendar feeds of a producer
+// profile made by any account but the one it was claimed by (exhibitor.producer.claimed): a
+// profile another account registered first, handed over to the company owning its tax code.
+func (cal *Calendar) HandOverConsumer() bus.Consumer {
+	return bus.Consumer{Durable: "matchmaking-calendar-handovers", Stream: events.StreamOf(events.ProducerClaimed),
+		Subjects: []string{events.ProducerClaimed}, Handler: cal.OnProducerClaimed}
+}
+
+// OnProducerClaimed deletes the producer's feeds made by other accounts than its new one.
+func (cal *Calendar) OnProducerClaimed(ctx context.Context, env events.Envelope) error {
+	pl, err := bus.Decode[events.ProducerClaimedV1](env)
+	if err != nil {
+		return err
+	}
+	if _, err := cal.Feeds.DeleteMany(ctx, bson.M{"participant": pl.ProducerID, "account": bson.M{"$ne": pl.AccountID}}); err != nil {
+		return storage.MapError(err, "calendar feeds")
+	}
 	return nil
 }
 

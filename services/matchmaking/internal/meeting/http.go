@@ -264,26 +264,32 @@ func (rt *Routes) list(c *gin.Context) {
 		f.Status = st
 	}
 	if !rt.fairOrganiser(p, fairID) {
-		switch p.Role {
-		case auth.RoleBuyer:
-			f.Side, f.Account = SideBuyer, p.AccountID
-		case auth.RoleProducer:
-			f.Side, f.Account = SideProducer, p.AccountID
-		default:
+		if p.Role != auth.RoleBuyer && p.Role != auth.RoleProducer {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgListOrganisersOnly))
 			return
 		}
+		f.Side, f.Who = rt.sideOf(p)
 	}
 	rt.page(c, f)
 }
 
 func (rt *Routes) mine(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
-	f := Filter{Side: SideBuyer, Account: p.AccountID}
-	if p.Role == auth.RoleProducer {
-		f.Side = SideProducer
-	}
+	f := Filter{}
+	f.Side, f.Who = rt.sideOf(p)
 	rt.page(c, f)
+}
+
+// sideOf is the side a buyer or producer caller is on, and who it is there: the buyer's account,
+// or the producer profile the account holds now ("-" for none, which no meeting names).
+func (rt *Routes) sideOf(p auth.Principal) (side, who string) {
+	if p.Role != auth.RoleProducer {
+		return SideBuyer, p.AccountID
+	}
+	if prod, ok := rt.Index.ProducerByAccount(p.AccountID); ok {
+		return SideProducer, prod.ID
+	}
+	return SideProducer, "-"
 }
 
 // page answers with one page of the meetings that f selects.

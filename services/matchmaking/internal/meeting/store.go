@@ -30,7 +30,7 @@ func Indexes() []storage.Index {
 		{Collection: Collection, Keys: bson.D{{Key: "active_key", Value: 1}}, Unique: true},
 		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "status", Value: 1}}},
 		{Collection: Collection, Keys: bson.D{{Key: "buyer_account", Value: 1}, {Key: "_id", Value: 1}}},
-		{Collection: Collection, Keys: bson.D{{Key: "producer_account", Value: 1}, {Key: "_id", Value: 1}}},
+		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: HoldingsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "producer_id", Value: 1}}},
 	}, timetableIndexes()...)
 }
@@ -223,10 +223,13 @@ func (s *Store) Find(ctx context.Context, q bson.M) ([]Meeting, error) {
 // Filter selects meetings: an empty FairID or Status selects every fair or status, and Side
 // (SideBuyer or SideProducer) keeps only the meetings where Account is on that side.
 type Filter struct {
-	FairID  string
-	Status  string
-	Side    string
-	Account string
+	FairID string
+	Status string
+	Side   string
+	// Who is on Side: the buyer's account, or the producer's ID (a producer profile handed over
+	// to another account takes its meetings along, so they are not found by the account copied
+	// onto them when they were asked).
+	Who string
 }
 
 func (f Filter) query() bson.M {
@@ -239,9 +242,9 @@ func (f Filter) query() bson.M {
 	}
 	switch f.Side {
 	case SideBuyer:
-		q["buyer_account"] = f.Account
+		q["buyer_account"] = f.Who
 	case SideProducer:
-		q["producer_account"] = f.Account
+		q["producer_id"] = f.Who
 	}
 	return q
 }
