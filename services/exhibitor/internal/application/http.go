@@ -1,6 +1,7 @@
 package application
 
 import (
+	"cmp"
 	"context"
 	"net/http"
 	"slices"
@@ -401,8 +402,8 @@ func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 	if canReview(p, f) {
 		return a, f, true
 	}
-	if mine, err := h.owns(ctx, p, a); err != nil || !mine {
-		httpx.RespondError(c, cmpErr(err, apperr.New(apperr.Forbidden, msgNotYours)))
+	if mine, err := h.owns(ctx, p, a, false); err != nil || !mine {
+		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Forbidden, msgNotYours))))
 		return Application{}, Fair{}, false
 	}
 	return a, f, true
@@ -410,24 +411,26 @@ func (h *Routes) visible(c *gin.Context) (Application, Fair, bool) {
 
 // owns reports whether the caller is the producer that application a is from: the account the
 // producer's profile belongs to now, not the one that sent it, so that a profile handed over to
-// the company owning its tax code takes its applications along and leaves none behind.
-func (h *Routes) owns(ctx context.Context, p auth.Principal, a Application) (bool, error) {
+// the company owning its tax code takes its applications along and leaves none behind. A read
+// may take the model's word (a moment behind a hand-over at most); a change (fresh) reads the
+// profile from the database.
+func (h *Routes) owns(ctx context.Context, p auth.Principal, a Application, fresh bool) (bool, error) {
 	if p.Role != auth.RoleProducer {
 		return false, nil
 	}
-	id, err := h.producerOf(ctx, p.AccountID)
+	var id string
+	var err error
+	if fresh {
+		var applicant Applicant
+		applicant, err = h.Catalog.ApplicantOf(ctx, p.AccountID)
+		id = applicant.ProducerID
+	} else {
+		id, err = h.producerOf(ctx, p.AccountID)
+	}
 	if apperr.Is(err, apperr.NotFound) {
 		return false, nil
 	}
 	return err == nil && id == a.ProducerID, err
-}
-
-// cmpErr returns err, or else the refusal.
-func cmpErr(err, refusal error) error {
-	if err != nil {
-		return err
-	}
-	return refusal
 }
 
 func (h *Routes) get(c *gin.Context) {
@@ -454,8 +457,8 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		}
 		p, _ := httpx.PrincipalFrom(c)
 		if act == Withdraw {
-			if mine, err := h.owns(c.Request.Context(), p, a); err != nil || !mine {
-				httpx.RespondError(c, cmpErr(err, apperr.New(apperr.Forbidden, msgWithdrawOwn)))
+			if mine, err := h.owns(c.Request.Context(), p, a, true); err != nil || !mine {
+				httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Forbidden, msgWithdrawOwn))))
 				return
 			}
 		}

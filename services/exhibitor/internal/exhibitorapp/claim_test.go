@@ -296,7 +296,9 @@ func stepClaimWithTheNewCodeOnce(t *testing.T, f fixture, org, att testenv.Clien
 	if claimed.ID != silkID || claimed.AccountID != owner || claimed.Revision != 3 {
 		t.Errorf("claimed profile: %s", r.Body)
 	}
-	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(code))); msg != "claim_code_used" {
+	// The profile is now registered: a code for it is a hand-over's, and a used one reads as any
+	// refused code.
+	if msg := claimRefusal(t, att.Do(t, "POST", "/api/producers", silkProfile(code))); msg != "claim_code_handover_refused" {
 		t.Errorf("the used code, by someone else: %s", msg)
 	}
 	if _, result, err := f.app.claims.Redeem(context.Background(), silkID, owner, code, time.Now()); result != producer.ClaimUsed || err == nil {

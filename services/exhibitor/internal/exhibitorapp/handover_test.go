@@ -41,7 +41,7 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	}
 	// A code nobody issued takes nothing either.
 	mine["claim_code"] = "ABCD-EFGH-JKLM"
-	if msg := claimRefusal(t, company.Do(t, "POST", "/api/producers", mine)); msg != "claim_code_not_issued" {
+	if msg := claimRefusal(t, company.Do(t, "POST", "/api/producers", mine)); msg != "claim_code_handover_refused" {
 		t.Errorf("a code nobody issued: %s", msg)
 	}
 	// The organisers find the profile by the tax code; only they issue a code, and they see it
@@ -78,6 +78,14 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 		t.Errorf("the organiser's view of the profile with a code issued: %+v", view)
 	}
 
+	checkHandOverCodeHolds(t, f, tax, code.ClaimCode)
+	// The squatter's words do not stay: a hand-over is written whole, as a new profile.
+	if r := squatter.Do(t, "PATCH", "/api/producers/"+producerID, map[string]any{"email": "nhanh@example.vn", "description_vi": "Hàng chính hãng giá rẻ"}); r.Status != http.StatusOK {
+		t.Fatalf("the squatter's description: %d %s", r.Status, r.Body)
+	}
+	if r := company.Do(t, "POST", "/api/producers", map[string]any{"tax_code": tax, "claim_code": code.ClaimCode}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "legal_name") {
+		t.Errorf("a hand-over with the tax code and the code alone: %d %s, want the profile's fields asked for", r.Status, r.Body)
+	}
 	mine["claim_code"] = code.ClaimCode
 	r = company.Do(t, "POST", "/api/producers", mine)
 	var got struct {
@@ -86,7 +94,8 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 		LegalName string `json:"legal_name"`
 	}
 	r.Decode(t, &got)
-	if r.Status != http.StatusCreated || got.ID != producerID || got.AccountID != owner || got.LegalName != mine["legal_name"] {
+	if r.Status != http.StatusCreated || got.ID != producerID || got.AccountID != owner || got.LegalName != mine["legal_name"] ||
+		strings.Contains(string(r.Body), "nhanh@example.vn") || strings.Contains(string(r.Body), "giá rẻ") {
 		t.Fatalf("the company registers with the code: %d %s", r.Status, r.Body)
 	}
 	checkHandedOver(t, squatter, company, producerID, productID, app.ID)
@@ -137,5 +146,29 @@ func checkHandedOver(t *testing.T, squatter, company testenv.Client, producerID,
 	}
 	if r := company.Do(t, "POST", "/api/applications/"+appID+"/withdraw", nil); r.Status != http.StatusOK {
 		t.Errorf("the company withdraws its application: %d %s", r.Status, r.Body)
+	}
+}
+
+// checkHandOverCodeHolds: wrong tries read as one with no code issued, and throwaway accounts
+// spending theirs lock only themselves: the code still works afterwards.
+func checkHandOverCodeHolds(t *testing.T, f fixture, tax, code string) {
+	t.Helper()
+	for i := range 12 { // more than ClaimCodeAttempts tries from all accounts together
+		tok, _ := f.tokens.Token(t, "producer", "")
+		guess := profile(tax)
+		guess["claim_code"] = "ABCD-EFGH-JKL" + string(rune('M'+i%10))
+		if guess["claim_code"] == code {
+			continue
+		}
+		c := f.api.With(tok)
+		for try := range producer.ClaimAttempts + 1 {
+			want := "claim_code_handover_refused"
+			if try == producer.ClaimAttempts {
+				want = "claim_code_handover_locked"
+			}
+			if msg := claimRefusal(t, c.Do(t, "POST", "/api/producers", guess)); msg != want {
+				t.Fatalf("account %d, try %d of a wrong code: %s, want %s", i, try+1, msg, want)
+			}
+		}
 	}
 }

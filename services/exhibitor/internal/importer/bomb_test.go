@@ -255,14 +255,35 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 	runtime.ReadMemStats(&before)
 	_, err := Parse(far)
 	runtime.ReadMemStats(&after)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has something in column 16384") {
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
 		t.Errorf("rows with a cell in column XFD: %v, want refused at row 3", err)
 	}
 	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
 		t.Errorf("refusing rows with a cell in column XFD allocated %d MiB", grew>>20)
 	}
-	formatted := build(50, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })
-	if rows, err := Parse(formatted); err != nil || len(rows) != 1 {
-		t.Errorf("rows with an empty formatted cell in column XFD: %d rows, %v", len(rows), err)
+	// An empty formatted cell makes the reader fill the row just the same: refused too, at
+	// once. One on the last row only, with a namespace prefix, is found as well.
+	formatted := build(5000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	_, err = Parse(formatted)
+	runtime.ReadMemStats(&after)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
+		t.Errorf("rows with an empty formatted cell in column XFD: %v, want refused at row 3", err)
+	}
+	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
+		t.Errorf("refusing rows with an empty formatted cell in column XFD allocated %d MiB", grew>>20)
+	}
+	last := build(200, func(r int) string {
+		if r < 202 {
+			return fmt.Sprintf(`<c r="A%d" t="inlineStr"><is><t>x</t></is></c>`, r)
+		}
+		return fmt.Sprintf(`<x:c r="CW%d" s="1"/>`, r) // column 101
+	})
+	if _, err := Parse(last); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 202 has a cell in column 101") {
+		t.Errorf("one cell in column 101 on the last row: %v", err)
+	}
+	if rows, err := Parse(build(3, func(r int) string { return fmt.Sprintf(`<c r="CV%d" s="1"/>`, r) })); err != nil || len(rows) != 1 {
+		t.Errorf("empty formatted cells in column 100: %d rows, %v", len(rows), err)
 	}
 }

@@ -46,8 +46,8 @@ var (
 		"Không đọc được trang tính đầu tiên.",
 		"The first sheet could not be read.")
 	msgSheetTooWide = apperr.M("import_sheet_too_wide",
-		"Dòng %d có dữ liệu đến cột thứ %d, quá %d cột mà tệp nhập đọc; hãy xoá các ô thừa ở bên phải rồi nhập lại.",
-		"Row %d has something in column %d, beyond the %d columns an import reads; delete the stray cells on the right and import again.")
+		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xoá các ô thừa ở bên phải rồi nhập lại.",
+		"Row %d has a cell in column %d (an empty formatted one counts too), beyond the %d columns an import reads; delete the stray cells on the right and import again.")
 	msgXLSXTooManyParts = apperr.M("import_xlsx_too_many_parts",
 		"Tệp XLSX quá lớn khi giải nén: tệp có %d phần, chỉ đọc tối đa %d phần; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
 		"The XLSX file is too large once unpacked: it has %d parts, at most %d are read; save the list as a smaller file or as CSV.")

@@ -67,7 +67,11 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		httpx.RespondError(c, err)
 		return
 	}
-	codeID, result, err := h.Claims.Redeem(ctx, existing.ID, p.AccountID, *code, attempt.At)
+	redeem := h.Claims.Redeem
+	if !existing.Claimable() {
+		redeem = h.Claims.RedeemHandOver // a registered profile handed over (see RedeemHandOver)
+	}
+	codeID, result, err := redeem(ctx, existing.ID, p.AccountID, *code, attempt.At)
 	attempt.CodeID, attempt.Result = codeID, result
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -244,6 +244,46 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, accountID, code str
 	return d.CodeID, ClaimSucceeded, nil
 }
 
+// RedeemHandOver is Redeem for a profile another account registered first, which the organisers
+// hand over to the company owning its tax code. Every refusal reads alike, whether a code is
+// issued, expired or wrong, and each account has ClaimAttempts tries for the profile whatever
+// codes come and go, so the account holding the profile cannot tell from its own tries that a
+// code was issued. Nor can it lock the code with throwaway accounts: a hand-over code has no
+// limit of tries from all accounts together (among 31^12 codes, each account's few tries have
+// no chance).
+func (s *ClaimStore) RedeemHandOver(ctx context.Context, producerID, accountID, code string, now time.Time) (string, ClaimResult, error) {
+	d, ok, err := s.current(ctx, producerID)
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	key := "handover:" + producerID
+	tried, err := s.countTries(ctx, bson.M{"code_id": key, "account_id": accountID})
+	if err != nil {
+		return "", ClaimFailed, err
+	}
+	mine, err := s.takeTry(ctx, claimTryDoc{ID: key + "/" + accountID + "/", CodeID: key, AccountID: accountID, At: now}, tried, ClaimAttempts)
+	switch {
+	case err != nil:
+		return "", ClaimFailed, err
+	case mine == 0:
+		return claimError(ClaimLocked, msgClaimHandOverLocked, ClaimAttempts)
+	case !ok:
+		return claimError(ClaimNotIssued, msgClaimHandOverRefused, ClaimAttempts)
+	case !now.Before(d.ExpiresAt):
+		return claimError(ClaimExpired, msgClaimHandOverRefused, ClaimAttempts)
+	case subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1:
+		return claimError(ClaimWrongCode, msgClaimHandOverRefused, ClaimAttempts)
+	}
+	_, err = s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(d.CodeID), CodeID: d.CodeID, At: now})
+	if storage.IsDuplicate(err) {
+		return claimError(ClaimUsed, msgClaimHandOverRefused, ClaimAttempts)
+	}
+	if err != nil {
+		return "", ClaimFailed, storage.MapError(err, "claim code")
+	}
+	return d.CodeID, ClaimSucceeded, nil
+}
+
 // codeTries selects the tries of a code from all accounts together: those without an account,
 // which include every try stored before tries were counted per account.
 func codeTries(codeID string) bson.M {

@@ -47,17 +47,18 @@ type writeRequest struct {
 }
 
 // createProfile is writeRequest as POST /api/producers documents it. Only the tax code is
-// required: a new profile needs the fields New asks for, but a claim (with claim_code) may leave
-// them out and keeps what the organiser imported, and one schema cannot say both. It converts to
+// required: a new profile needs the fields New asks for, but a claim of an imported profile (with
+// claim_code) may leave them out and keeps what the organiser imported, and one schema cannot say
+// both. A profile handed over from another account is written whole, as a new one. It converts to
 // writeRequest, so the two keep the same fields and types; TestCreateRequest keeps their tags alike.
 type createProfile struct {
-	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group" doc:"required for a new profile; a claim may leave it out"`
-	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát" doc:"required for a new profile; a claim may leave it out"`
+	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
+	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch" required:"true"`
-	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted; required for a new profile, a claim may leave it out"`
-	Commune        *string              `json:"commune" doc:"required for a new profile; a claim may leave it out"`
+	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted; required for a new profile (a hand-over too), a claim of an imported profile may leave it out"`
+	Commune        *string              `json:"commune" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	Address        *string              `json:"address"`
-	Phone          *string              `json:"phone" doc:"required for a new profile; a claim may leave it out"`
+	Phone          *string              `json:"phone" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	Email          *string              `json:"email"`
 	DescriptionVI  *string              `json:"description_vi"`
 	DescriptionEN  *string              `json:"description_en"`

@@ -86,6 +86,12 @@ var (
 	msgClaimWrongLast = apperr.M("claim_code_wrong_last",
 		"không phải mã nhận của hồ sơ này; đã hết lượt thử, hãy xin ban tổ chức mã mới",
 		"is not this profile's claim code; no tries are left, ask the organiser for a new code")
+	msgClaimHandOverRefused = apperr.M("claim_code_handover_refused",
+		"không phải mã nhận hồ sơ đang có hiệu lực của hồ sơ này (mỗi tài khoản được thử %d lần); hãy kiểm tra lại với ban tổ chức",
+		"is not a claim code in force for this profile (each account may try %d times); check it with the organiser")
+	msgClaimHandOverLocked = apperr.M("claim_code_handover_locked",
+		"tài khoản này đã thử %d lần nên không được thử lại với hồ sơ này; hãy liên hệ ban tổ chức",
+		"this account has tried %d times and may not try again for this profile; contact the organiser")
 	msgClaimWrong = apperr.M("claim_code_wrong",
 		"không phải mã nhận của hồ sơ này (còn %d lượt thử); hãy kiểm tra lại với ban tổ chức",
 		"is not this profile's claim code (%d tries left); check it with the organiser")

@@ -269,6 +269,17 @@ func (p Producer) Claim(accountID string, f Fields, now time.Time) (Producer, er
 	if p.AccountID == accountID {
 		return Producer{}, apperr.New(apperr.Conflict, msgHaveProfile)
 	}
+	if !p.Claimable() {
+		// Handed over from the account that registered it first: nothing of what that account
+		// wrote (contacts, descriptions, certifications) stays; the company writes its profile
+		// whole, as a new registration does.
+		next, err := New(p.ID, accountID, f, now)
+		if err != nil {
+			return Producer{}, err
+		}
+		next.CreatedAt, next.Revision = p.CreatedAt, p.Revision+1
+		return next, nil
+	}
 	next, err := p.Patch(f, now)
 	if err != nil {
 		return Producer{}, err
