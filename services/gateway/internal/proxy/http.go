@@ -160,6 +160,9 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 			}
 			pr.Out.Header.Del("X-Real-IP")
 			pr.Out.Header.Del("Forwarded")
+			// The services know Idempotency-Key alone; Go's transport would also send a request
+			// carrying this one again after a broken connection (see replayable).
+			pr.Out.Header.Del("X-Idempotency-Key")
 			pr.Out.Header.Set(correlation.Header, correlation.From(pr.In.Context()))
 			pr.Out.Header.Set(httpx.RequestIDHeader, pr.In.Header.Get(httpx.RequestIDHeader))
 		},

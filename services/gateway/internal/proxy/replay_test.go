@@ -49,12 +49,12 @@ func (s *breakingService) serve(conn net.Conn) {
 	br := bufio.NewReader(conn)
 	for n := 0; ; n++ {
 		req, err := http.ReadRequest(br)
-		if err != nil || n == 1 {
-			return // the second request on a connection finds it broken
-		}
-		body, err := io.ReadAll(req.Body)
 		if err != nil {
 			return
+		}
+		body, err := io.ReadAll(req.Body)
+		if err != nil || n == 1 {
+			return // the second request on a connection is read whole, then left unanswered
 		}
 		s.mu.Lock()
 		s.bodies = append(s.bodies, string(body))
@@ -100,6 +100,18 @@ func TestARequestMeetingABrokenConnectionIsSentAgain(t *testing.T) {
 	svc.mu.Unlock()
 	if n != 4 {
 		t.Errorf("the service read %d whole requests, want 4", n)
+	}
+	// A request without a key the services honour is not sent again once written: the
+	// service may have acted on it. (X-Idempotency-Key is not theirs, and is not passed on.)
+	req, _ := http.NewRequest(http.MethodPost, gw.URL+"/api/producers", strings.NewReader(`{"name":"lần cuối"}`))
+	req.Header.Set("X-Idempotency-Key", "k-x")
+	once, err := gw.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	once.Body.Close()
+	if once.StatusCode != http.StatusBadGateway {
+		t.Errorf("a request with X-Idempotency-Key meeting a broken connection: %d, want 502 (not sent again)", once.StatusCode)
 	}
 
 	// A body that ends before its stated length is the client's fault, said as such.
