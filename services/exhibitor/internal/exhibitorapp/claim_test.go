@@ -364,6 +364,7 @@ type claimAttempt struct {
 	Result    producer.ClaimResult
 	ClientIP  string `json:"client_ip"`
 	At        time.Time
+	Reason    string
 }
 
 func TestExpiredClaimCodeIsRefused(t *testing.T) {

@@ -67,7 +67,12 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	var code struct {
 		ClaimCode string `json:"claim_code"`
 	}
-	r = org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil)
+	// A registered profile's code needs the organiser's reason, kept in the audit log.
+	if r := org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"reason"`) {
+		t.Errorf("a hand-over code without a reason: %d %s", r.Status, r.Body)
+	}
+	const reason = "Đã xem giấy chứng nhận đăng ký doanh nghiệp số 1700000077 bản gốc"
+	r = org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", map[string]any{"reason": reason})
 	r.Decode(t, &code)
 	if r.Status != http.StatusOK || code.ClaimCode == "" {
 		t.Fatalf("the organiser issues a code for a registered profile: %d %s", r.Status, r.Body)
@@ -111,6 +116,9 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	results := map[producer.ClaimResult]int{}
 	for _, a := range claimAttempts(t, org, producerID) {
 		results[a.Result]++
+		if a.Result == producer.ClaimIssued && a.Reason != reason {
+			t.Errorf("the hand-over code's audit record: %+v, want its reason", a)
+		}
 	}
 	if results[producer.ClaimIssued] != 1 || results[producer.ClaimSucceeded] != 1 {
 		t.Errorf("the audit of the hand-over: %v", results)

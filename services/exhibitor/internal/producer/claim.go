@@ -110,4 +110,7 @@ type ClaimAttempt struct {
 	Result     ClaimResult
 	ClientIP   string
 	At         time.Time
+	// Reason is the organiser's word on why a registered profile's code was issued (what was
+	// checked of the company owning the tax code).
+	Reason string
 }

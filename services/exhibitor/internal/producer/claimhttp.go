@@ -13,6 +13,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // claimBody tells organisers whether an imported profile can be claimed; it never holds the code.
@@ -31,7 +32,16 @@ type claimAttemptBody struct {
 	Result    string    `json:"result" doc:"issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
 	ClientIP  string    `json:"client_ip"`
 	At        time.Time `json:"at"`
+	Reason    string    `json:"reason,omitempty" doc:"for a code issued to hand a registered profile over: what the organiser checked"`
 }
+
+// issueRequest is the optional body of POST /api/producers/{id}/claim-code.
+type issueRequest struct {
+	Reason *string `json:"reason" doc:"required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; at most 500 characters; kept in the claim audit log"`
+}
+
+// maxHandOverReason is the longest reason for a hand-over code, in characters.
+const maxHandOverReason = 500
 
 // claimCodeResponse is the one place a claim code is shown in plain text.
 type claimCodeResponse struct {
@@ -117,7 +127,7 @@ func (h *Routes) claimAttempts(c *gin.Context) {
 		return
 	}
 	c.JSON(http.StatusOK, httpx.ListOf(attempts, page.Limit, func(a ClaimAttempt) any { return a.ID }, func(a ClaimAttempt) claimAttemptBody {
-		return claimAttemptBody{ID: a.ID, AccountID: a.AccountID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At}
+		return claimAttemptBody{ID: a.ID, AccountID: a.AccountID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At, Reason: a.Reason}
 	}))
 }
 
@@ -131,6 +141,10 @@ func (h *Routes) audit(c *gin.Context, a ClaimAttempt) {
 }
 
 func (h *Routes) issueClaimCode(c *gin.Context) {
+	var req issueRequest
+	if !httpx.BindOptional(c, &req) {
+		return
+	}
 	ctx := c.Request.Context()
 	prod, err := h.Store.Get(ctx, c.Param("id"))
 	if err != nil {
@@ -139,7 +153,19 @@ func (h *Routes) issueClaimCode(c *gin.Context) {
 	}
 	// A registered profile gets a code too: the organisers hand it to the company that owns the
 	// tax code when another account registered it first. Whoever registers with it takes the
-	// profile, its products and applications; the other account keeps none of them.
+	// profile, its products and applications; the other account keeps none of them. So the
+	// organiser says what was checked, and the audit log keeps it.
+	reason := ""
+	if req.Reason != nil {
+		reason = vntext.Clean(*req.Reason)
+	}
+	var v apperr.Validation
+	v.Expect(prod.Claimable() || reason != "", "reason", msgHandOverReason)
+	v.Expect(len([]rune(reason)) <= maxHandOverReason, "reason", apperr.TooLong, maxHandOverReason)
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
 	p, _ := httpx.PrincipalFrom(c)
 	now := h.now()
 	issued, err := h.Claims.Issue(ctx, prod.ID, p.AccountID, now)
@@ -148,7 +174,7 @@ func (h *Routes) issueClaimCode(c *gin.Context) {
 		return
 	}
 	// A new code voids the one the producer may hold, so who issued it must be on record.
-	h.audit(c, ClaimAttempt{ProducerID: prod.ID, AccountID: p.AccountID, CodeID: issued.ID, Result: ClaimIssued, ClientIP: c.ClientIP(), At: now})
+	h.audit(c, ClaimAttempt{ProducerID: prod.ID, AccountID: p.AccountID, CodeID: issued.ID, Result: ClaimIssued, ClientIP: c.ClientIP(), At: now, Reason: reason})
 	c.Header("Cache-Control", "no-store")
 	c.JSON(http.StatusOK, claimCodeResponse{ProducerID: prod.ID, ClaimCode: issued.Code, ExpiresAt: issued.ExpiresAt})
 }

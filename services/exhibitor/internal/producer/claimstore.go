@@ -66,6 +66,7 @@ type claimAuditDoc struct {
 	Result     string    `bson:"result"`
 	ClientIP   string    `bson:"client_ip"`
 	At         time.Time `bson:"at"`
+	Reason     string    `bson:"reason,omitempty"`
 }
 
 // ClaimStore keeps claim codes, their tries and the audit log.
@@ -328,7 +329,7 @@ func (s *ClaimStore) Audit(ctx context.Context, a ClaimAttempt) error {
 		id = uuid.Must(uuid.NewV7()).String()
 	}
 	_, err := s.audit.InsertOne(ctx, claimAuditDoc{ID: id, ProducerID: a.ProducerID, AccountID: a.AccountID,
-		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At})
+		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At, Reason: a.Reason})
 	return storage.MapError(err, "claim audit")
 }
 
@@ -350,7 +351,7 @@ func (s *ClaimStore) Attempts(ctx context.Context, producerID, before string, li
 	out := make([]ClaimAttempt, len(docs))
 	for i, d := range docs {
 		out[i] = ClaimAttempt{ID: d.ID, ProducerID: d.ProducerID, AccountID: d.AccountID, CodeID: d.CodeID, Result: ClaimResult(d.Result),
-			ClientIP: d.ClientIP, At: d.At.In(vntext.Zone)}
+			ClientIP: d.ClientIP, At: d.At.In(vntext.Zone), Reason: d.Reason}
 	}
 	return out, nil
 }

@@ -181,8 +181,8 @@ func (h *Routes) Register(api httpx.API) {
 		Summary: "Change some fields of a profile (the producer itself, organisers and admins). Send If-Match with the revision to avoid overwriting a concurrent change.",
 		Request: writeRequest{}, Response: response{}}, h.patch)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers/:id/claim-code", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary:  "Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.",
-		Response: claimCodeResponse{}}, h.issueClaimCode)
+		Summary:  "Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.",
+		Request: issueRequest{}, OptionalBody: true, Response: claimCodeResponse{}}, h.issueClaimCode)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/claim-attempts", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "The audit log of attempts to claim a profile, newest first (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.claimAttempts)

@@ -86,6 +86,9 @@ var (
 	msgClaimWrongLast = apperr.M("claim_code_wrong_last",
 		"không phải mã nhận của hồ sơ này; đã hết lượt thử, hãy xin ban tổ chức mã mới",
 		"is not this profile's claim code; no tries are left, ask the organiser for a new code")
+	msgHandOverReason = apperr.M("handover_reason_required",
+		"bắt buộc khi trao hồ sơ đã đăng ký: ghi rõ đã xác minh gì về đơn vị sở hữu mã số thuế (ví dụ giấy đăng ký kinh doanh)",
+		"is required to hand over a registered profile: say what was checked of the company owning the tax code (e.g. its business registration)")
 	msgClaimHandOverRefused = apperr.M("claim_code_handover_refused",
 		"không phải mã nhận hồ sơ đang có hiệu lực của hồ sơ này (mỗi tài khoản được thử %d lần); hãy kiểm tra lại với ban tổ chức",
 		"is not a claim code in force for this profile (each account may try %d times); check it with the organiser")

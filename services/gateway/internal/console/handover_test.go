@@ -40,7 +40,7 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	org.submit("handover-search")
 	row := "document.querySelector('#handover-list tr')"
 	org.until("the registered profile found by its tax code", row+" && "+row+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
-	org.eval("(() => { window.confirm = () => true; " + row + ".querySelector('button').click(); return '' })()")
+	org.eval("(() => { window.prompt = () => 'Đã xem giấy đăng ký doanh nghiệp bản gốc'; " + row + ".querySelector('button').click(); return '' })()")
 	org.until("the hand-over code in the row", row+".querySelector('.claim-code strong')", false)
 	org.shot("handover-code")
 	code := org.eval(row + ".querySelector('.claim-code strong').textContent")

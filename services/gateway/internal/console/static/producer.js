@@ -33,9 +33,15 @@ function claimRow(x, confirmKey, hintKey) {
     : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
   const cell = h("td", { class: "claim-state" }, state(x.claim));
   const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
-    if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
+    let body;
+    if (confirmKey === "handover_confirm") {
+      // a registered profile: the organiser says what was checked, kept in the audit log
+      const reason = prompt(t(confirmKey).replace("{name}", () => x.legal_name) + "\n\n" + t("handover_reason"));
+      if (!reason || !reason.trim()) return;
+      body = { reason: reason.trim() };
+    } else if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
     issue.disabled = true;
-    const r = await api("POST", `/api/producers/${x.id}/claim-code`);
+    const r = await api("POST", `/api/producers/${x.id}/claim-code`, body);
     issue.disabled = false;
     if (!r.ok) { toast(failure(r)); return; }
     cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
