@@ -1890,6 +1890,9 @@ type ExhibitorProducerClaimAttemptBody struct {
 	ClientIp  string    `json:"client_ip"`
 	Id        string    `json:"id"`
 
+	// Reason for a code issued to hand a registered profile over: what the organiser checked
+	Reason *string `json:"reason,omitempty"`
+
 	// Result issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed
 	Result string `json:"result"`
 }
@@ -1930,7 +1933,7 @@ type ExhibitorProducerCreateRequest struct {
 	// ClaimCode the claim code the organiser gave you (e.g. K7QX-94MP-2RHT): when they imported your profile, or when another account registered your tax code first and the organiser, having checked, hands that profile over to you
 	ClaimCode *string `json:"claim_code,omitempty"`
 
-	// Commune required for a new profile; a claim may leave it out
+	// Commune required for a new profile (a hand-over too); a claim of an imported profile may leave it out
 	Commune          *string   `json:"commune,omitempty"`
 	DescriptionEn    *string   `json:"description_en,omitempty"`
 	DescriptionVi    *string   `json:"description_vi,omitempty"`
@@ -1938,18 +1941,18 @@ type ExhibitorProducerCreateRequest struct {
 	ExportExperience *string   `json:"export_experience,omitempty"`
 	ExportMarkets    *[]string `json:"export_markets,omitempty"`
 
-	// Kind required for a new profile; a claim may leave it out
+	// Kind required for a new profile (a hand-over too); a claim of an imported profile may leave it out
 	Kind *ExhibitorProducerCreateRequestKind `json:"kind,omitempty"`
 
-	// LegalName required for a new profile; a claim may leave it out
+	// LegalName required for a new profile (a hand-over too); a claim of an imported profile may leave it out
 	//
 	// Example: Hợp tác xã Nông nghiệp Bát Xát
 	LegalName *string `json:"legal_name,omitempty"`
 
-	// Phone required for a new profile; a claim may leave it out
+	// Phone required for a new profile (a hand-over too); a claim of an imported profile may leave it out
 	Phone *string `json:"phone,omitempty"`
 
-	// Province code or name of one of the 34 provinces; old names are accepted; required for a new profile, a claim may leave it out
+	// Province code or name of one of the 34 provinces; old names are accepted; required for a new profile (a hand-over too), a claim of an imported profile may leave it out
 	//
 	// Example: Lào Cai
 	Province *string `json:"province,omitempty"`
@@ -1961,8 +1964,14 @@ type ExhibitorProducerCreateRequest struct {
 	TrademarkRegistration *string `json:"trademark_registration,omitempty"`
 }
 
-// ExhibitorProducerCreateRequestKind required for a new profile; a claim may leave it out
+// ExhibitorProducerCreateRequestKind required for a new profile (a hand-over too); a claim of an imported profile may leave it out
 type ExhibitorProducerCreateRequestKind string
+
+// ExhibitorProducerIssueRequest defines model for ExhibitorProducerIssueRequest.
+type ExhibitorProducerIssueRequest struct {
+	// Reason required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; at most 500 characters; kept in the claim audit log
+	Reason *string `json:"reason,omitempty"`
+}
 
 // ExhibitorProducerProvinceBody defines model for ExhibitorProducerProvinceBody.
 type ExhibitorProducerProvinceBody struct {
@@ -3727,6 +3736,9 @@ type PostProducersImportMultipartRequestBody PostProducersImportMultipartBody
 // PatchProducersIdJSONRequestBody defines body for PatchProducersId for application/json ContentType.
 type PatchProducersIdJSONRequestBody = ExhibitorProducerWriteRequest
 
+// PostProducersIdClaimCodeJSONRequestBody defines body for PostProducersIdClaimCode for application/json ContentType.
+type PostProducersIdClaimCodeJSONRequestBody = ExhibitorProducerIssueRequest
+
 // PostProducersIdProductsJSONRequestBody defines body for PostProducersIdProducts for application/json ContentType.
 type PostProducersIdProductsJSONRequestBody = ExhibitorProductCreateRequest
 
@@ -4800,12 +4812,23 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers/{id}/claim-attempts (the `GetProducersIdClaimAttempts` operationId).
 	GetProducersIdClaimAttempts(ctx context.Context, id string, params *GetProducersIdClaimAttemptsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+	// PostProducersIdClaimCodeWithBody Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
 	//
 	// Roles: organiser, admin.
 	//
+	// Takes any type of body and a specified content type.
+	//
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
-	PostProducersIdClaimCode(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PostProducersIdClaimCodeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
+	PostProducersIdClaimCode(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetProducersIdOpportunities Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
 	//
@@ -7233,13 +7256,34 @@ func (c *Client) GetProducersIdClaimAttempts(ctx context.Context, id string, par
 	return c.Client.Do(req)
 }
 
-// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+// PostProducersIdClaimCodeWithBody Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
 //
 // Roles: organiser, admin.
 //
+// Takes any type of body and a specified content type.
+//
 // Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
-func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostProducersIdClaimCodeRequest(c.Server, id)
+func (c *Client) PostProducersIdClaimCodeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostProducersIdClaimCodeRequestWithBody(c.Server, id, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostProducersIdClaimCode Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
+func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostProducersIdClaimCodeRequest(c.Server, id, body)
 	if err != nil {
 		return nil, err
 	}
@@ -12488,8 +12532,19 @@ func NewGetProducersIdClaimAttemptsRequest(server string, id string, params *Get
 	return req, nil
 }
 
-// NewPostProducersIdClaimCodeRequest constructs an http.Request for the PostProducersIdClaimCode method
-func NewPostProducersIdClaimCodeRequest(server string, id string) (*http.Request, error) {
+// NewPostProducersIdClaimCodeRequest calls the generic PostProducersIdClaimCode builder with application/json body
+func NewPostProducersIdClaimCodeRequest(server string, id string, body PostProducersIdClaimCodeJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostProducersIdClaimCodeRequestWithBody(server, id, "application/json", bodyReader)
+}
+
+// NewPostProducersIdClaimCodeRequestWithBody constructs an http.Request for the PostProducersIdClaimCode method, with any body, and a specified content type
+func NewPostProducersIdClaimCodeRequestWithBody(server string, id string, contentType string, body io.Reader) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -12514,10 +12569,12 @@ func NewPostProducersIdClaimCodeRequest(server string, id string) (*http.Request
 		return nil, err
 	}
 
-	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
 	if err != nil {
 		return nil, err
 	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -14762,14 +14819,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers/{id}/claim-attempts (the `GetProducersIdClaimAttempts` operationId).
 	GetProducersIdClaimAttemptsWithResponse(ctx context.Context, id string, params *GetProducersIdClaimAttemptsParams, reqEditors ...RequestEditorFn) (*GetProducersIdClaimAttemptsResponse, error)
 
-	// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+	// PostProducersIdClaimCodeWithBodyWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
 	//
 	// Roles: organiser, admin.
 	//
-	// Returns a wrapper object for the known response body format(s).
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
-	PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
+	PostProducersIdClaimCodeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
+
+	// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
+	//
+	// Roles: organiser, admin.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
+	PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
 
 	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
 	//
@@ -27914,6 +27980,11 @@ func (r GetProducersIdClaimAttemptsResponse) ContentType() string {
 	return ""
 }
 
+// PostProducersIdClaimCodeResponse400Headers the declared response headers of an HTTP 400 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersIdClaimCodeResponse401Headers the declared response headers of an HTTP 401 response for PostProducersIdClaimCode
 type PostProducersIdClaimCodeResponse401Headers struct {
 	ContentLanguage *string
@@ -27934,6 +28005,16 @@ type PostProducersIdClaimCodeResponse409Headers struct {
 	ContentLanguage *string
 }
 
+// PostProducersIdClaimCodeResponse413Headers the declared response headers of an HTTP 413 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostProducersIdClaimCodeResponse422Headers the declared response headers of an HTTP 422 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse422Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersIdClaimCodeResponse500Headers the declared response headers of an HTTP 500 response for PostProducersIdClaimCode
 type PostProducersIdClaimCodeResponse500Headers struct {
 	ContentLanguage *string
@@ -27949,6 +28030,8 @@ type PostProducersIdClaimCodeResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *ExhibitorProducerClaimCodeResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -27957,12 +28040,18 @@ type PostProducersIdClaimCodeResponse struct {
 	ApplicationproblemJSON404 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *ExhibitorProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *ExhibitorProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *ExhibitorProblem
 	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostProducersIdClaimCodeResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostProducersIdClaimCodeResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -27971,6 +28060,10 @@ type PostProducersIdClaimCodeResponse struct {
 	Headers404 *PostProducersIdClaimCodeResponse404Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostProducersIdClaimCodeResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostProducersIdClaimCodeResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostProducersIdClaimCodeResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *PostProducersIdClaimCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -27980,6 +28073,11 @@ type PostProducersIdClaimCodeResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostProducersIdClaimCodeResponse) GetJSON200() *ExhibitorProducerClaimCodeResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -28000,6 +28098,16 @@ func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON404() *Exhibi
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON409() *ExhibitorProblem {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON413() *ExhibitorProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON422() *ExhibitorProblem {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -32788,15 +32896,30 @@ func (c *ClientWithResponses) GetProducersIdClaimAttemptsWithResponse(ctx contex
 	return ParseGetProducersIdClaimAttemptsResponse(rsp)
 }
 
-// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log.
+// PostProducersIdClaimCodeWithBodyWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
 //
 // Roles: organiser, admin.
 //
-// Returns a wrapper object for the known response body format(s).
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
-func (c *ClientWithResponses) PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error) {
-	rsp, err := c.PostProducersIdClaimCode(ctx, id, reqEditors...)
+func (c *ClientWithResponses) PostProducersIdClaimCodeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error) {
+	rsp, err := c.PostProducersIdClaimCodeWithBody(ctx, id, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostProducersIdClaimCodeResponse(rsp)
+}
+
+// PostProducersIdClaimCodeWithResponse Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.
+//
+// Roles: organiser, admin.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
+func (c *ClientWithResponses) PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error) {
+	rsp, err := c.PostProducersIdClaimCode(ctx, id, body, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -46893,6 +47016,13 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46921,6 +47051,20 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46945,6 +47089,16 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostProducersIdClaimCodeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostProducersIdClaimCodeResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46985,6 +47139,26 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 			headers.ContentLanguage = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostProducersIdClaimCodeResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostProducersIdClaimCodeResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers PostProducersIdClaimCodeResponse500Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
