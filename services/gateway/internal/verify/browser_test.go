@@ -3,6 +3,7 @@ package verify_test
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -99,6 +100,12 @@ func TestVerificationPageOnAPhone(t *testing.T) {
 				t.Errorf("after the switch: %q, want English and ?lang=en", got)
 			}
 		})
+	}
+	// The page loads images from this site alone: a visitor's browser reaches no address a
+	// producer typed.
+	page := testenv.Client{Base: base}.Do(t, "GET", "/v/"+codes["valid"], nil)
+	if csp := page.Header.Get("Content-Security-Policy"); !strings.Contains(csp, "img-src 'self' data:;") || strings.Contains(csp, "https:") {
+		t.Errorf("the page's policy %q lets images come from elsewhere", csp)
 	}
 	until(t, ctx, chromedp.Navigate(base+"/v/abcdefghjkm"), "!document.getElementById('error').hidden")
 	if got := eval(t, ctx, "document.getElementById('error').textContent"); got == "" {
