@@ -471,11 +471,7 @@ func stepOrganiserImportsAndReissuesClaimCode(t *testing.T, org browser) (lost, 
 // the tax code alone is refused, the voided code is refused, the new code works.
 func stepImportedProducerClaimsProfile(t *testing.T, j journey, lost, code string) {
 	t.Helper()
-	silk := j.who("imported-producer")
-	silk.open("#/register")
-	silk.fill(map[string]string{"#register-name": "Nguyễn Thị Lụa", "#register-email": "lua@vanphuc.example.vn", "#register-password": "lua-van-phuc-1", "#register-role": "producer"})
-	silk.submit("register")
-	silk.until("profile form", "document.querySelector('#producer-profile')", false)
+	silk := signUpProducer(j, "imported-producer", "Nguyễn Thị Lụa", "lua@vanphuc.example.vn", "lua-van-phuc-1")
 	profile := map[string]string{"#producer-profile-legal_name": "Cơ sở Lụa Vạn Phúc", "#producer-profile-kind": "household_business", "#producer-profile-tax_code": "0101234567",
 		"#producer-profile-province": "01", "#producer-profile-commune": "Phường Vạn Phúc", "#producer-profile-phone": "0243 382 1234"}
 	silk.fill(profile)

@@ -13,20 +13,12 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 		return map[string]string{"#producer-profile-legal_name": name, "#producer-profile-kind": "enterprise", "#producer-profile-tax_code": tax,
 			"#producer-profile-province": "24", "#producer-profile-commune": "Xã Tân Yên", "#producer-profile-phone": "0204 386 1234"}
 	}
-	first := j.who("squatter")
-	first.open("#/register")
-	first.fill(map[string]string{"#register-name": "Trần Văn Nhanh", "#register-email": "nhanh@example.vn", "#register-password": "dang-ky-truoc-1", "#register-role": "producer"})
-	first.submit("register")
-	first.until("profile form", "document.querySelector('#producer-profile')", false)
+	first := signUpProducer(j, "squatter", "Trần Văn Nhanh", "nhanh@example.vn", "dang-ky-truoc-1")
 	first.fill(profile("Gà đồi Yên Thế Nhanh"))
 	first.submit("producer-profile")
 	first.until("the first account's profile", "document.querySelector('h1').textContent.includes('Gà đồi Yên Thế Nhanh')", true)
 
-	company := j.who("company")
-	company.open("#/register")
-	company.fill(map[string]string{"#register-name": "Công ty Gà đồi Yên Thế", "#register-email": "ga@yenthe.example.vn", "#register-password": "ga-doi-yen-the-1", "#register-role": "producer"})
-	company.submit("register")
-	company.until("profile form", "document.querySelector('#producer-profile')", false)
+	company := signUpProducer(j, "company", "Công ty Gà đồi Yên Thế", "ga@yenthe.example.vn", "ga-doi-yen-the-1")
 	company.fill(profile("Công ty TNHH Gà đồi Yên Thế"))
 	company.submit("producer-profile")
 	company.until("the taken tax code, with whom to ask", "document.querySelector('#producer-profile .form-err').textContent.includes('liên hệ ban tổ chức')", false)
@@ -56,4 +48,16 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	company.shot("handed-over")
 	first.reload()
 	first.until("the first account without a profile", "document.querySelector('#producer-profile') && !document.querySelector('h1').textContent.includes('Gà đồi')", false)
+}
+
+// signUpProducer opens a browser for who, signs a producer account up and returns once the
+// profile form is shown.
+func signUpProducer(j journey, who, name, email, password string) browser {
+	j.t.Helper()
+	b := j.who(who)
+	b.open("#/register")
+	b.fill(map[string]string{"#register-name": name, "#register-email": email, "#register-password": password, "#register-role": "producer"})
+	b.submit("register")
+	b.until("profile form", "document.querySelector('#producer-profile')", false)
+	return b
 }
