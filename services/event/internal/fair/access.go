@@ -83,3 +83,13 @@ func (a Access) get(c *gin.Context) (Fair, error) {
 	}
 	return Fair{}, errNotFound
 }
+
+// draftsOf is the account whose drafts the caller sees in lists: a fair's organisers may name any
+// account ID, so only an organiser sees the drafts that list it, never a producer or buyer who
+// happens to be listed.
+func draftsOf(p auth.Principal) string {
+	if p.Role == auth.RoleOrganiser {
+		return p.AccountID
+	}
+	return ""
+}

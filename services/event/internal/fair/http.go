@@ -384,12 +384,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.OrganisedBy = p.AccountID
 	}
 	if signedIn {
-		// A fair's organisers may name any account ID: only an organiser sees the drafts
-		// that list it, never a producer or buyer who happens to be listed.
-		if p.Role == auth.RoleOrganiser {
-			flt.Organiser = p.AccountID
-		}
-		flt.All = p.Role == auth.RoleAdmin
+		flt.Organiser, flt.All = draftsOf(p), p.Role == auth.RoleAdmin
 	}
 	answer := func(fairs []Fair) any {
 		return httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },

@@ -44,8 +44,56 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	if msg := claimRefusal(t, company.Do(t, "POST", "/api/producers", mine)); msg != "claim_code_handover_refused" {
 		t.Errorf("a code nobody issued: %s", msg)
 	}
-	// The organisers find the profile by the tax code; only they issue a code, and they see it
-	// outstanding on the profile.
+	code := stepOrganiserIssuesAHandOverCode(t, org, company, squatter, tax, producerID)
+	checkHandOverCodeHolds(t, f, tax, code)
+	// The squatter's words do not stay: a hand-over is written whole, as a new profile.
+	if r := squatter.Do(t, "PATCH", "/api/producers/"+producerID, map[string]any{"email": "nhanh@example.vn", "description_vi": "Hàng chính hãng giá rẻ"}); r.Status != http.StatusOK {
+		t.Fatalf("the squatter's description: %d %s", r.Status, r.Body)
+	}
+	if r := company.Do(t, "POST", "/api/producers", map[string]any{"tax_code": tax, "claim_code": code}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "legal_name") {
+		t.Errorf("a hand-over with the tax code and the code alone: %d %s, want the profile's fields asked for", r.Status, r.Body)
+	}
+	mine["claim_code"] = code
+	r = company.Do(t, "POST", "/api/producers", mine)
+	var got struct {
+		ID        string
+		AccountID string `json:"account_id"`
+		LegalName string `json:"legal_name"`
+	}
+	r.Decode(t, &got)
+	if r.Status != http.StatusCreated || got.ID != producerID || got.AccountID != owner || got.LegalName != mine["legal_name"] ||
+		strings.Contains(string(r.Body), "nhanh@example.vn") || strings.Contains(string(r.Body), "giá rẻ") {
+		t.Fatalf("the company registers with the code: %d %s", r.Status, r.Body)
+	}
+	checkHandedOver(t, squatter, company, producerID, productID, app.ID)
+	testenv.Eventually(t, "the claimed event from the first account", func() bool {
+		for _, m := range f.messages(t, events.ProducerClaimed) {
+			var pl events.ProducerClaimedV1
+			if m.Decode(&pl) == nil && pl.ProducerID == producerID && pl.AccountID == owner && pl.PreviousAccountID != "" && pl.PreviousAccountID != owner {
+				return true
+			}
+		}
+		return false
+	})
+	results := map[producer.ClaimResult]int{}
+	for _, a := range claimAttempts(t, org, producerID) {
+		results[a.Result]++
+		if a.Result == producer.ClaimIssued && a.Reason != handOverReason {
+			t.Errorf("the hand-over code's audit record: %+v, want its reason", a)
+		}
+	}
+	if results[producer.ClaimIssued] != 1 || results[producer.ClaimSucceeded] != 1 {
+		t.Errorf("the audit of the hand-over: %v", results)
+	}
+}
+
+// handOverReason is what the organiser says was checked before issuing the hand-over code.
+const handOverReason = "Đã xem giấy chứng nhận đăng ký doanh nghiệp số 1700000077 bản gốc"
+
+// stepOrganiserIssuesAHandOverCode: the organisers find the profile by the tax code; only they
+// issue a code, with the reason, and they see it outstanding on the profile. It returns the code.
+func stepOrganiserIssuesAHandOverCode(t *testing.T, org, company, squatter testenv.Client, tax, producerID string) string {
+	t.Helper()
 	var found struct {
 		Items []struct {
 			ID    string
@@ -71,8 +119,7 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 	if r := org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", nil); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"reason"`) {
 		t.Errorf("a hand-over code without a reason: %d %s", r.Status, r.Body)
 	}
-	const reason = "Đã xem giấy chứng nhận đăng ký doanh nghiệp số 1700000077 bản gốc"
-	r = org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", map[string]any{"reason": reason})
+	r := org.Do(t, "POST", "/api/producers/"+producerID+"/claim-code", map[string]any{"reason": handOverReason})
 	r.Decode(t, &code)
 	if r.Status != http.StatusOK || code.ClaimCode == "" {
 		t.Fatalf("the organiser issues a code for a registered profile: %d %s", r.Status, r.Body)
@@ -83,46 +130,7 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 		t.Errorf("the organiser's view of the profile with a code issued: %+v", view)
 	}
 
-	checkHandOverCodeHolds(t, f, tax, code.ClaimCode)
-	// The squatter's words do not stay: a hand-over is written whole, as a new profile.
-	if r := squatter.Do(t, "PATCH", "/api/producers/"+producerID, map[string]any{"email": "nhanh@example.vn", "description_vi": "Hàng chính hãng giá rẻ"}); r.Status != http.StatusOK {
-		t.Fatalf("the squatter's description: %d %s", r.Status, r.Body)
-	}
-	if r := company.Do(t, "POST", "/api/producers", map[string]any{"tax_code": tax, "claim_code": code.ClaimCode}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), "legal_name") {
-		t.Errorf("a hand-over with the tax code and the code alone: %d %s, want the profile's fields asked for", r.Status, r.Body)
-	}
-	mine["claim_code"] = code.ClaimCode
-	r = company.Do(t, "POST", "/api/producers", mine)
-	var got struct {
-		ID        string
-		AccountID string `json:"account_id"`
-		LegalName string `json:"legal_name"`
-	}
-	r.Decode(t, &got)
-	if r.Status != http.StatusCreated || got.ID != producerID || got.AccountID != owner || got.LegalName != mine["legal_name"] ||
-		strings.Contains(string(r.Body), "nhanh@example.vn") || strings.Contains(string(r.Body), "giá rẻ") {
-		t.Fatalf("the company registers with the code: %d %s", r.Status, r.Body)
-	}
-	checkHandedOver(t, squatter, company, producerID, productID, app.ID)
-	testenv.Eventually(t, "the claimed event from the first account", func() bool {
-		for _, m := range f.messages(t, events.ProducerClaimed) {
-			var pl events.ProducerClaimedV1
-			if m.Decode(&pl) == nil && pl.ProducerID == producerID && pl.AccountID == owner && pl.PreviousAccountID != "" && pl.PreviousAccountID != owner {
-				return true
-			}
-		}
-		return false
-	})
-	results := map[producer.ClaimResult]int{}
-	for _, a := range claimAttempts(t, org, producerID) {
-		results[a.Result]++
-		if a.Result == producer.ClaimIssued && a.Reason != reason {
-			t.Errorf("the hand-over code's audit record: %+v, want its reason", a)
-		}
-	}
-	if results[producer.ClaimIssued] != 1 || results[producer.ClaimSucceeded] != 1 {
-		t.Errorf("the audit of the hand-over: %v", results)
-	}
+	return code.ClaimCode
 }
 
 // checkHandedOver: the profile, its product and its application are the company's now, and the
