@@ -287,3 +287,28 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 		t.Errorf("empty formatted cells in column 100: %d rows, %v", len(rows), err)
 	}
 }
+
+// A cell far to the right is found wherever the sheet's XML is cut to be read: across the cut,
+// after a long text, and after the reader's row cap nothing more is read.
+func TestCheckSheetColumnsAcrossChunks(t *testing.T) {
+	for _, at := range []int{2*scanChunk - 5, 2*scanChunk - 1, 2*scanChunk, 3 * scanChunk} {
+		var b strings.Builder
+		b.WriteString(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
+		for b.Len() < at {
+			b.WriteString("x")
+		}
+		b.WriteString(`</t></is></c></row><row r="2"><c r="XFD2" s="1"/></row></sheetData></worksheet>`)
+		err := checkSheetColumns(strings.NewReader(b.String()))
+		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 2 has a cell in column 16384") {
+			t.Errorf("a far cell after %d bytes of text: %v", at, err)
+		}
+	}
+	var b strings.Builder
+	for r := 1; r <= MaxRows+3; r++ {
+		fmt.Fprintf(&b, `<row r="%d"><c r="A%d"/></row>`, r, r)
+	}
+	fmt.Fprintf(&b, `<row r="%d"><c r="XFD%d"/></row>`, MaxRows+4, MaxRows+4)
+	if err := checkSheetColumns(strings.NewReader(b.String())); err != nil {
+		t.Errorf("a far cell past the row cap: %v, want it left to the cap", err)
+	}
+}

@@ -190,14 +190,19 @@ func checkArchive(data []byte) error {
 	return nil
 }
 
-// cellRef finds a cell's reference in a sheet's XML: <c r="XFD5" ...>, with or without a
-// namespace prefix.
-var cellRef = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?c\s[^>]*?\br="([A-Z]{1,3})([0-9]+)"`)
+// sheetTag finds the start of a row or a cell in a sheet's XML, with or without a namespace
+// prefix; cellRef finds a cell's reference within its tag (r="XFD5").
+var (
+	sheetTag = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]`)
+	cellRef  = regexp.MustCompile(`\br="([A-Z]{1,3})([0-9]+)"`)
+)
+
+// scanChunk is how much of a sheet's XML checkColumns looks at a time.
+const scanChunk = 256 << 10
 
 // checkColumns refuses a workbook with a cell beyond column MaxColumns on any sheet, empty or
 // not, before the reader sees it: the reader fills every column up to a row's last cell, so one
-// cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations. It
-// reads each sheet's XML once, which checkArchive has bounded.
+// cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations.
 func checkColumns(data []byte) error {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
@@ -211,24 +216,67 @@ func checkColumns(data []byte) error {
 		if err != nil {
 			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
 		}
-		sheet, err := io.ReadAll(io.LimitReader(rc, MaxPartBytes+1))
+		err = checkSheetColumns(io.LimitReader(rc, MaxPartBytes+1))
 		rc.Close()
 		if err != nil {
-			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
-		}
-		for rest := sheet; ; {
-			m := cellRef.FindSubmatchIndex(rest)
-			if m == nil {
-				break
-			}
-			if col := columnNumber(rest[m[2]:m[3]]); col > MaxColumns {
-				row, _ := strconv.Atoi(string(rest[m[4]:m[5]]))
-				return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
-			}
-			rest = rest[m[1]:]
+			return err
 		}
 	}
 	return nil
+}
+
+// checkSheetColumns reads a sheet's XML a chunk at a time, each cut after its last tag, and
+// only as far as the rows the reader takes (MaxRows+2), so that its cost is bounded and does not
+// grow with rows past the cap.
+func checkSheetColumns(r io.Reader) error {
+	buf := make([]byte, 2*scanChunk)
+	have, rows := 0, 0
+	for {
+		n, err := io.ReadFull(r, buf[have:])
+		have += n
+		end := have
+		if err == nil {
+			end = bytes.LastIndexByte(buf[:have], '>') + 1
+		}
+		for rest := buf[:end]; ; {
+			m := sheetTag.FindSubmatchIndex(rest)
+			if m == nil {
+				break
+			}
+			if rest[m[2]] == 'r' {
+				if rows++; rows > MaxRows+2 {
+					return nil
+				}
+				rest = rest[m[1]:]
+				continue
+			}
+			tagEnd := bytes.IndexByte(rest[m[0]:], '>')
+			if tagEnd < 0 {
+				break
+			}
+			tag := rest[m[0] : m[0]+tagEnd]
+			if a := cellRef.FindSubmatchIndex(tag); a != nil {
+				if col := columnNumber(tag[a[2]:a[3]]); col > MaxColumns {
+					row, _ := strconv.Atoi(string(tag[a[4]:a[5]]))
+					return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
+				}
+			}
+			rest = rest[m[0]+tagEnd:]
+		}
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			return nil
+		case err != nil:
+			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
+		}
+		// What follows the chunk's last tag (text, or a tag being read) starts the next one; a
+		// run of text without any tag keeps only its end.
+		tail := buf[end:have]
+		if len(tail) > 1024 {
+			tail = tail[len(tail)-1024:]
+		}
+		have = copy(buf, tail)
+	}
 }
 
 // columnNumber reads a column's letters (A, Z, AA, XFD) as its number from 1.
