@@ -291,7 +291,7 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 // A cell far to the right is found wherever the sheet's XML is cut to be read: across the cut,
 // after a long text, and after the reader's row cap nothing more is read.
 func TestCheckSheetColumnsAcrossChunks(t *testing.T) {
-	for _, at := range []int{2*scanChunk - 5, 2*scanChunk - 1, 2*scanChunk, 3 * scanChunk} {
+	for _, at := range []int{2*scanChunk - 5, 2*scanChunk - 1, 2 * scanChunk, 3 * scanChunk} {
 		var b strings.Builder
 		b.WriteString(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
 		for b.Len() < at {
