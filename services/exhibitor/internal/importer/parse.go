@@ -9,7 +9,6 @@ import (
 	"encoding/csv"
 	"errors"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -190,13 +189,6 @@ func checkArchive(data []byte) error {
 	return nil
 }
 
-// sheetTag finds the start of a row or a cell in a sheet's XML, with or without a namespace
-// prefix; cellRef finds a cell's reference within its tag (r="XFD5").
-var (
-	sheetTag = regexp.MustCompile(`<(?:[A-Za-z_][\w.-]*:)?(row|c)[\s/>]`)
-	cellRef  = regexp.MustCompile(`\br="([A-Z]{1,3})([0-9]+)"`)
-)
-
 // scanChunk is how much of a sheet's XML checkColumns looks at a time.
 const scanChunk = 256 << 10
 
@@ -239,29 +231,26 @@ func checkSheetColumns(r io.Reader) error {
 			end = bytes.LastIndexByte(buf[:have], '>') + 1
 		}
 		for rest := buf[:end]; ; {
-			m := sheetTag.FindSubmatchIndex(rest)
-			if m == nil {
+			i := bytes.IndexByte(rest, '<')
+			if i < 0 {
 				break
 			}
-			if rest[m[2]] == 'r' {
-				if rows++; rows > MaxRows+2 {
-					return nil
-				}
-				rest = rest[m[1]:]
-				continue
-			}
-			tagEnd := bytes.IndexByte(rest[m[0]:], '>')
+			tagEnd := bytes.IndexByte(rest[i:], '>')
 			if tagEnd < 0 {
 				break
 			}
-			tag := rest[m[0] : m[0]+tagEnd]
-			if a := cellRef.FindSubmatchIndex(tag); a != nil {
-				if col := columnNumber(tag[a[2]:a[3]]); col > MaxColumns {
-					row, _ := strconv.Atoi(string(tag[a[4]:a[5]]))
+			tag := rest[i+1 : i+tagEnd]
+			rest = rest[i+tagEnd:]
+			switch tagName(tag) {
+			case "row":
+				if rows++; rows > MaxRows+2 {
+					return nil
+				}
+			case "c":
+				if col, row := cellColumn(tag); col > MaxColumns {
 					return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
 				}
 			}
-			rest = rest[m[0]+tagEnd:]
 		}
 		switch {
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
@@ -279,13 +268,48 @@ func checkSheetColumns(r io.Reader) error {
 	}
 }
 
-// columnNumber reads a column's letters (A, Z, AA, XFD) as its number from 1.
-func columnNumber(letters []byte) int {
-	n := 0
-	for _, b := range letters {
-		n = n*26 + int(b-'A'+1)
+// tagName is the local name of the element a tag (without its angle brackets) opens: "row" of
+// `row r="2"` or `x:row r="2"`; "" for a closing tag or anything else.
+func tagName(tag []byte) string {
+	n := bytes.IndexAny(tag, " \t\r\n/")
+	if n < 0 {
+		n = len(tag)
 	}
-	return n
+	name := tag[:n]
+	if k := bytes.IndexByte(name, ':'); k >= 0 {
+		name = name[k+1:]
+	}
+	switch string(name) {
+	case "row":
+		return "row"
+	case "c":
+		return "c"
+	}
+	return ""
+}
+
+// cellColumn reads a cell tag's reference (r="XFD5") as its column and row numbers; 0, 0 when it
+// has none.
+func cellColumn(tag []byte) (col, row int) {
+	for rest := tag; ; {
+		i := bytes.Index(rest, []byte(`r="`))
+		if i < 0 {
+			return 0, 0
+		}
+		if i > 0 && rest[i-1] != ' ' && rest[i-1] != '\t' && rest[i-1] != '\n' && rest[i-1] != '\r' {
+			rest = rest[i+3:] // another attribute ending in r
+			continue
+		}
+		ref := rest[i+3:]
+		k := 0
+		for ; k < len(ref) && k < 3 && ref[k] >= 'A' && ref[k] <= 'Z'; k++ {
+			col = col*26 + int(ref[k]-'A'+1)
+		}
+		for ; k < len(ref) && ref[k] >= '0' && ref[k] <= '9' && row < 1<<24; k++ {
+			row = row*10 + int(ref[k]-'0')
+		}
+		return col, row
+	}
 }
 
 // MaxColumns is the widest row a spreadsheet may have, counted to its last cell that holds
