@@ -164,29 +164,29 @@ func tooLarge(m apperr.Msg, args ...any) error {
 }
 
 // checkArchive refuses an XLSX file whose parts would unpack to more than the limits, from the
-// sizes its zip directory declares, without inflating anything.
-func checkArchive(data []byte) error {
+// sizes its zip directory declares, without inflating anything. It returns the archive's reader.
+func checkArchive(data []byte) (*zip.Reader, error) {
 	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
 	if err != nil {
-		return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
+		return nil, apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
 	}
 	if len(zr.File) > maxParts {
-		return tooLarge(msgXLSXTooManyParts, len(zr.File), maxParts)
+		return nil, tooLarge(msgXLSXTooManyParts, len(zr.File), maxParts)
 	}
 	var total uint64
 	for _, f := range zr.File {
 		size := f.UncompressedSize64
 		if size > MaxPartBytes {
-			return tooLarge(msgXLSXPartTooLarge, size>>20, MaxPartBytes>>20)
+			return nil, tooLarge(msgXLSXPartTooLarge, size>>20, MaxPartBytes>>20)
 		}
 		if total += size; total > MaxUnpackedBytes {
-			return tooLarge(msgXLSXTooLarge, MaxUnpackedBytes>>20)
+			return nil, tooLarge(msgXLSXTooLarge, MaxUnpackedBytes>>20)
 		}
 		if size > ratioFloor && size/MaxRatio > f.CompressedSize64 {
-			return tooLarge(msgXLSXRatio, MaxRatio)
+			return nil, tooLarge(msgXLSXRatio, MaxRatio)
 		}
 	}
-	return nil
+	return zr, nil
 }
 
 // scanChunk is how much of a sheet's XML checkColumns looks at a time.
@@ -194,12 +194,9 @@ const scanChunk = 256 << 10
 
 // checkColumns refuses a workbook with a cell beyond column MaxColumns on any sheet, empty or
 // not, before the reader sees it: the reader fills every column up to a row's last cell, so one
-// cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations.
-func checkColumns(data []byte) error {
-	zr, err := zip.NewReader(bytes.NewReader(data), int64(len(data)))
-	if err != nil {
-		return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
-	}
+// cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations. zr is
+// the archive checkArchive has bounded.
+func checkColumns(zr *zip.Reader) error {
 	for _, f := range zr.File {
 		if !strings.HasPrefix(f.Name, "xl/worksheets/") || !strings.HasSuffix(f.Name, ".xml") {
 			continue
@@ -320,10 +317,11 @@ const MaxColumns = 100
 // takes, and one more to tell that there are too many), streaming them instead of building the
 // whole sheet in memory.
 func readXLSX(data []byte) ([][]string, error) {
-	if err := checkArchive(data); err != nil {
+	zr, err := checkArchive(data)
+	if err != nil {
 		return nil, err
 	}
-	if err := checkColumns(data); err != nil {
+	if err := checkColumns(zr); err != nil {
 		return nil, err
 	}
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxPartBytes})
