@@ -235,14 +235,20 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, accountID, code str
 		}
 		return claimError(ClaimWrongCode, msgClaimWrong, left)
 	}
-	_, err = s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(d.CodeID), CodeID: d.CodeID, At: now})
+	return s.useUp(ctx, d.CodeID, now, msgClaimUsed)
+}
+
+// useUp marks a code that matched as used, once: a second use (another claim that matched it at
+// the same time) is refused with used. It returns the code's ID and the outcome, as Redeem.
+func (s *ClaimStore) useUp(ctx context.Context, codeID string, now time.Time, used apperr.Msg, args ...any) (string, ClaimResult, error) {
+	_, err := s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(codeID), CodeID: codeID, At: now})
 	if storage.IsDuplicate(err) {
-		return claimError(ClaimUsed, msgClaimUsed)
+		return claimError(ClaimUsed, used, args...)
 	}
 	if err != nil {
 		return "", ClaimFailed, storage.MapError(err, "claim code")
 	}
-	return d.CodeID, ClaimSucceeded, nil
+	return codeID, ClaimSucceeded, nil
 }
 
 // RedeemHandOver is Redeem for a profile another account registered first, which the organisers
@@ -275,14 +281,7 @@ func (s *ClaimStore) RedeemHandOver(ctx context.Context, producerID, accountID, 
 	case subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1:
 		return claimError(ClaimWrongCode, msgClaimHandOverRefused, ClaimAttempts)
 	}
-	_, err = s.tries.InsertOne(ctx, claimTryDoc{ID: usedKey(d.CodeID), CodeID: d.CodeID, At: now})
-	if storage.IsDuplicate(err) {
-		return claimError(ClaimUsed, msgClaimHandOverRefused, ClaimAttempts)
-	}
-	if err != nil {
-		return "", ClaimFailed, storage.MapError(err, "claim code")
-	}
-	return d.CodeID, ClaimSucceeded, nil
+	return s.useUp(ctx, d.CodeID, now, msgClaimHandOverRefused, ClaimAttempts)
 }
 
 // codeTries selects the tries of a code from all accounts together: those without an account,
