@@ -115,6 +115,16 @@ func rezip(t *testing.T, workbook []byte, parts ...part) []byte {
 	return buf.Bytes()
 }
 
+// parseCounting parses data and also returns how many bytes the parse allocated.
+func parseCounting(data []byte) ([]Row, uint64, error) {
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	rows, err := Parse(data)
+	runtime.ReadMemStats(&after)
+	return rows, after.TotalAlloc - before.TotalAlloc, err
+}
+
 func deflated(t *testing.T, fill []byte, n int) []byte {
 	t.Helper()
 	var buf bytes.Buffer
@@ -153,16 +163,12 @@ func TestParseRefusesZipBombs(t *testing.T) {
 			if len(data) > MaxFileBytes {
 				t.Fatalf("the bomb is %d bytes, more than an upload may be", len(data))
 			}
-			var before, after runtime.MemStats
-			runtime.GC()
-			runtime.ReadMemStats(&before)
-			rows, err := Parse(data)
-			runtime.ReadMemStats(&after)
+			rows, alloc, err := parseCounting(data)
 			if kind := apperr.KindOf(err); kind != tt.want {
 				t.Fatalf("Parse(%d-byte bomb) = %d rows, %v; want a %s error", len(data), len(rows), err, tt.want)
 			}
 			// Refused before inflating: far less allocated than the bomb unpacks to.
-			if alloc := after.TotalAlloc - before.TotalAlloc; alloc > 16<<20 {
+			if alloc > 16<<20 {
 				t.Errorf("Parse allocated %d MiB refusing it", alloc>>20)
 			}
 		})
@@ -209,16 +215,11 @@ func TestParseXLSXRowCap(t *testing.T) {
 	// Reading stops at the cap: a sheet three times as long costs about as much to refuse as
 	// one just over it (reading every row first costs three times as much).
 	refuse := func(rows int) uint64 {
-		data := build(rows)
-		var before, after runtime.MemStats
-		runtime.GC()
-		runtime.ReadMemStats(&before)
-		_, err := Parse(data)
-		runtime.ReadMemStats(&after)
+		_, alloc, err := parseCounting(build(rows))
 		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 5000 rows") {
 			t.Errorf("%d rows: %v, want the row cap", rows, err)
 		}
-		return after.TotalAlloc - before.TotalAlloc
+		return alloc
 	}
 	over, long := refuse(MaxRows+1), refuse(3*MaxRows)
 	t.Logf("refusing %d rows allocated %d KiB, %d rows %d KiB", MaxRows+1, over>>10, 3*MaxRows, long>>10)
@@ -249,31 +250,20 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 		raw := []byte(sheet.String())
 		return rezip(t, sampleXLSX(t), part{name: "xl/worksheets/sheet1.xml", raw: raw, method: zip.Store, declared: uint64(len(raw))})
 	}
-	far := build(5000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" t="inlineStr"><is><t>x</t></is></c>`, r) })
-	var before, after runtime.MemStats
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err := Parse(far)
-	runtime.ReadMemStats(&after)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
-		t.Errorf("rows with a cell in column XFD: %v, want refused at row 3", err)
+	// An empty formatted cell makes the reader fill the row just the same: refused too, at once.
+	for what, cell := range map[string]string{
+		"a cell":                  `<c r="XFD%d" t="inlineStr"><is><t>x</t></is></c>`,
+		"an empty formatted cell": `<c r="XFD%d" s="0"/>`,
+	} {
+		_, grew, err := parseCounting(build(5000, func(r int) string { return fmt.Sprintf(cell, r) }))
+		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
+			t.Errorf("rows with %s in column XFD: %v, want refused at row 3", what, err)
+		}
+		if grew > 32<<20 {
+			t.Errorf("refusing rows with %s in column XFD allocated %d MiB", what, grew>>20)
+		}
 	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
-		t.Errorf("refusing rows with a cell in column XFD allocated %d MiB", grew>>20)
-	}
-	// An empty formatted cell makes the reader fill the row just the same: refused too, at
-	// once. One on the last row only, with a namespace prefix, is found as well.
-	formatted := build(5000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })
-	runtime.GC()
-	runtime.ReadMemStats(&before)
-	_, err = Parse(formatted)
-	runtime.ReadMemStats(&after)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
-		t.Errorf("rows with an empty formatted cell in column XFD: %v, want refused at row 3", err)
-	}
-	if grew := after.TotalAlloc - before.TotalAlloc; grew > 32<<20 {
-		t.Errorf("refusing rows with an empty formatted cell in column XFD allocated %d MiB", grew>>20)
-	}
+	// One on the last row only, with a namespace prefix, is found as well.
 	last := build(200, func(r int) string {
 		if r < 202 {
 			return fmt.Sprintf(`<c r="A%d" t="inlineStr"><is><t>x</t></is></c>`, r)
