@@ -114,11 +114,8 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	seen := map[string]bool{}
 	var hs []holder
 	for _, m := range ms {
-		producer := holder{ID: m.ProducerID, Kind: KindProducer, Account: m.ProducerAccount}
-		if prod, ok := s.Index.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
-			// the profile's account now: it may have been handed over
-			producer.Account, producer.Revision = prod.AccountID, prod.Revision
-		}
+		producer := holder{ID: m.ProducerID, Kind: KindProducer}
+		producer.Account, producer.Revision = meeting.ProducerAccount(s.Index, m) // it may have been handed over
 		for _, h := range []holder{producer, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
 			if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
 				seen[h.Kind+"/"+h.ID] = true

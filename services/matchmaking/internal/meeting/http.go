@@ -327,7 +327,8 @@ func (rt *Routes) load(c *gin.Context) (Meeting, string, bool) {
 		return Meeting{}, "", false
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	side := m.SideOf(p.AccountID, rt.producerAccount(m))
+	account, _ := ProducerAccount(rt.Index, m)
+	side := m.SideOf(p.AccountID, account)
 	if side == "" && !rt.fairOrganiser(p, m.FairID) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return Meeting{}, "", false
@@ -335,14 +336,15 @@ func (rt *Routes) load(c *gin.Context) (Meeting, string, bool) {
 	return m, side, true
 }
 
-// producerAccount is the account m's producer profile belongs to now: a profile handed over to
-// the company that owns its tax code takes its meetings along, and the account that registered it
-// first keeps none. The meeting's own copy serves while the index has not heard of the producer.
-func (rt *Routes) producerAccount(m Meeting) string {
-	if prod, ok := rt.Index.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
-		return prod.AccountID
+// ProducerAccount is the account m's producer profile belongs to now, with the profile's revision
+// that says so: a profile handed over to the company that owns its tax code takes its meetings
+// (and badges) along, and the account that registered it first keeps none. The meeting's own
+// copy (revision 0) serves while x has not heard of the producer.
+func ProducerAccount(x *index.Index, m Meeting) (string, int64) {
+	if prod, ok := x.ProducerByID(m.ProducerID); ok && prod.AccountID != "" {
+		return prod.AccountID, prod.Revision
 	}
-	return m.ProducerAccount
+	return m.ProducerAccount, 0
 }
 
 func (rt *Routes) get(c *gin.Context) {

@@ -78,7 +78,7 @@ func (m Meeting) Active() bool { return m.Status == Requested || m.Status == Acc
 func (m Meeting) Held() bool { return m.Outcome != "" }
 
 // SideOf returns which side an account is on, or "", given the account the producer's profile
-// belongs to now (see Routes.producerAccount).
+// belongs to now (see ProducerAccount).
 func (m Meeting) SideOf(account, producerAccount string) string {
 	switch account {
 	case m.BuyerAccount:
