@@ -48,10 +48,13 @@ const (
 	ApplicationWaitlisted = "exhibitor.application.waitlisted"
 	ApplicationWithdrawn  = "exhibitor.application.withdrawn"
 	ApplicationCancelled  = "exhibitor.application.cancelled"
+	// ApplicationUpdated: the application shows its producer's new name or province (the
+	// profile changed or was handed over); its status did not change.
+	ApplicationUpdated = "exhibitor.application.updated"
 )
 
 // ApplicationSubjects are all subjects whose payload is ApplicationChangedV1.
-var ApplicationSubjects = []string{ApplicationSubmitted, ApplicationApproved, ApplicationRejected, ApplicationWaitlisted, ApplicationWithdrawn, ApplicationCancelled}
+var ApplicationSubjects = []string{ApplicationSubmitted, ApplicationApproved, ApplicationRejected, ApplicationWaitlisted, ApplicationWithdrawn, ApplicationCancelled, ApplicationUpdated}
 
 // ProductSubjects are all subjects whose payload is ProductChangedV1.
 var ProductSubjects = []string{ProductCreated, ProductUpdated, ProductDeleted, ProductCertificateExpired}

@@ -112,26 +112,29 @@ type Product struct {
 
 // Application is a booth application.
 type Application struct {
-	ID            string
-	FairID        string
-	ProducerID    string
-	AccountID     string
-	ProducerName  string
-	Province      string
-	Products      []Product
-	BoothKind     string
-	BoothCount    int
-	PreferredZone string
-	Notes         string
-	Status        Status
-	Reason        string
-	ReasonCode    string // ReasonFairCancelled, or empty for a reviewer's note
-	Rules         []Rule
-	Booths        []string
-	BoothZones    map[string]string // the zone of each booth held, by code, where known
-	SubmittedAt   time.Time
-	UpdatedAt     time.Time
-	Revision      int64
+	ID           string
+	FairID       string
+	ProducerID   string
+	AccountID    string
+	ProducerName string
+	Province     string
+	// ProducerRevision is the revision of the producer's profile that ProducerName and Province
+	// are from: a profile changed later writes its own onto the application (FollowProducer).
+	ProducerRevision int64
+	Products         []Product
+	BoothKind        string
+	BoothCount       int
+	PreferredZone    string
+	Notes            string
+	Status           Status
+	Reason           string
+	ReasonCode       string // ReasonFairCancelled, or empty for a reviewer's note
+	Rules            []Rule
+	Booths           []string
+	BoothZones       map[string]string // the zone of each booth held, by code, where known
+	SubmittedAt      time.Time
+	UpdatedAt        time.Time
+	Revision         int64
 }
 
 // Eligible reports whether every rule passed.
@@ -189,7 +192,7 @@ func Submit(id, accountID string, f Fair, applicant Applicant, products []Produc
 		return Application{}, err
 	}
 	return Application{ID: id, FairID: f.ID, ProducerID: applicant.ProducerID, AccountID: accountID,
-		ProducerName: applicant.Name, Province: applicant.Province, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
+		ProducerName: applicant.Name, Province: applicant.Province, ProducerRevision: applicant.Revision, Products: products, BoothKind: req.BoothKind, BoothCount: req.BoothCount,
 		PreferredZone: req.PreferredZone, Notes: req.Notes, Status: Submitted, Rules: rules,
 		SubmittedAt: now, UpdatedAt: now, Revision: 1}, nil
 }

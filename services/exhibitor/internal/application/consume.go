@@ -10,22 +10,26 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/bus"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
-// Consumers keeps applications in step with the event service: the fair read model (a cancelled
-// fair cancels its applications) and the booths assigned to applications.
+// Consumers keeps applications in step with the event service (the fair read model: a cancelled
+// fair cancels its applications; the booths assigned to applications) and with their producers'
+// profiles.
 type Consumers struct {
 	Store  *Store
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
 }
 
-// Subscriptions returns the durable consumers of the event service's fair and booth events.
+// Subscriptions returns the durable consumers of the event service's fair and booth events and of
+// the service's own producer updates.
 func (h *Consumers) Subscriptions() []bus.Consumer {
 	return []bus.Consumer{
 		{Durable: "exhibitor-fairs", Stream: "EVENT", Subjects: events.FairSubjects, Handler: h.OnFair},
 		{Durable: "exhibitor-booths", Stream: "EVENT", Subjects: []string{events.BoothAssigned, events.BoothReleased}, Handler: h.OnBooth},
+		{Durable: "exhibitor-application-producers", Stream: "EXHIBITOR", Subjects: []string{events.ProducerUpdated}, Handler: h.OnProducerUpdated},
 	}
 }
 
@@ -60,6 +64,33 @@ func (h *Consumers) OnFair(ctx context.Context, env events.Envelope) error {
 		}
 	}
 	return nil
+}
+
+// OnProducerUpdated writes a changed producer's name and province onto its applications, so that
+// the organisers' queues, the floor plan, reports and exports show the profile as it is now (a
+// rename, a move, a profile handed over to its company) rather than as it was when each
+// application was sent. It consumes the service's own exhibitor.producer.updated, so the
+// applications follow even when the process stops right after the profile is stored; the
+// profile's revision on each application makes it idempotent and keeps a late event from
+// writing an older name. A payload of an unknown version or of another aggregate is poison.
+func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) error {
+	if env.Version != 1 {
+		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
+	}
+	var pl events.ProducerUpdatedV1
+	if err := env.Decode(&pl); err != nil {
+		return bus.Permanent(err)
+	}
+	p := pl.Producer
+	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
+		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
+	}
+	n, err := h.Store.FollowProducer(ctx, Applicant{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.ProvinceCode,
+		Revision: p.Revision}, correlation.From(ctx))
+	if n > 0 {
+		h.Notify()
+	}
+	return err
 }
 
 func (h *Consumers) now() time.Time { return stamp(h.Now()) }

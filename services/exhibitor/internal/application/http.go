@@ -20,6 +20,8 @@ import (
 type Catalog interface {
 	// ApplicantOf returns the producer profile of an account (NotFound when it has none).
 	ApplicantOf(ctx context.Context, accountID string) (Applicant, error)
+	// Producer returns a producer's profile as it now is (NotFound when there is none).
+	Producer(ctx context.Context, producerID string) (Applicant, error)
 	// ProductsOf returns the listed live products of a producer, in the given order; an ID that
 	// is not the producer's product is reported as a field error.
 	ProductsOf(ctx context.Context, producerID string, ids []string) ([]Product, error)

@@ -21,6 +21,10 @@ func (c oneApplicant) ApplicantOf(context.Context, string) (Applicant, error) {
 	return c.Applicant, nil
 }
 
+func (c oneApplicant) Producer(context.Context, string) (Applicant, error) {
+	return c.Applicant, nil
+}
+
 func (oneApplicant) ProductsOf(context.Context, string, []string) ([]Product, error) { return nil, nil }
 
 func (oneApplicant) Hold(context.Context, string, []string) (Hold, error) { return noHold{}, nil }

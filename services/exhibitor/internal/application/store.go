@@ -108,6 +108,7 @@ type document struct {
 	AccountID     string       `bson:"account_id"`
 	ProducerName  string       `bson:"producer_name"`
 	Province      string       `bson:"province_code"`
+	ProducerRev   int64        `bson:"producer_revision"` // the profile's revision the name and province are from
 	Products      []productDoc `bson:"products"`
 	BoothKind     string       `bson:"booth_kind"`
 	BoothCount    int          `bson:"booth_count"`
@@ -127,7 +128,7 @@ type document struct {
 
 func toDocument(a Application) document {
 	d := document{ID: a.ID, ActiveKey: activeKey(a), FairID: a.FairID, ProducerID: a.ProducerID, AccountID: a.AccountID,
-		ProducerName: a.ProducerName, Province: a.Province, BoothKind: a.BoothKind, BoothCount: a.BoothCount,
+		ProducerName: a.ProducerName, Province: a.Province, ProducerRev: a.ProducerRevision, BoothKind: a.BoothKind, BoothCount: a.BoothCount,
 		PreferredZone: a.PreferredZone, Notes: a.Notes, Status: string(a.Status), Reason: a.Reason, ReasonCode: a.ReasonCode, Eligible: a.Eligible(),
 		Booths: a.Booths, SubmittedAt: a.SubmittedAt, UpdatedAt: a.UpdatedAt, Revision: a.Revision}
 	for _, p := range a.Products {
@@ -145,7 +146,7 @@ func toDocument(a Application) document {
 func (d document) application() Application {
 	z := vntext.Zone
 	a := Application{ID: d.ID, FairID: d.FairID, ProducerID: d.ProducerID, AccountID: d.AccountID, ProducerName: d.ProducerName,
-		Province: d.Province, BoothKind: d.BoothKind, BoothCount: d.BoothCount, PreferredZone: d.PreferredZone, Notes: d.Notes,
+		Province: d.Province, ProducerRevision: d.ProducerRev, BoothKind: d.BoothKind, BoothCount: d.BoothCount, PreferredZone: d.PreferredZone, Notes: d.Notes,
 		Status: Status(d.Status), Reason: d.Reason, ReasonCode: d.ReasonCode, Booths: d.Booths, BoothZones: d.BoothStates.zones(d.Booths), SubmittedAt: d.SubmittedAt.In(z), UpdatedAt: d.UpdatedAt.In(z), Revision: d.Revision}
 	for _, p := range d.Products {
 		p.ExpiresOn = p.ExpiresOn.In(z)
@@ -228,13 +229,18 @@ func (s *Store) Create(ctx context.Context, a Application, correlationID string)
 // returns ErrStale when the application changed meanwhile, and Conflict when the change would
 // make a second active application of the producer to the fair.
 func (s *Store) Save(ctx context.Context, a Application, prev int64, correlationID string) error {
+	return s.save(ctx, a, prev, SubjectOf(a.Status), correlationID)
+}
+
+// save stores a if it is still at revision prev, with its event of subject.
+func (s *Store) save(ctx context.Context, a Application, prev int64, subject, correlationID string) error {
 	set, err := storage.Fields(toDocument(a))
 	if err != nil {
 		return err
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
-	if err := activeExists(s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, "", correlationID, change(SubjectOf(a.Status), a))); err != nil {
+	if err := activeExists(s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, "", correlationID, change(subject, a))); err != nil {
 		return err
 	}
 	s.stored(a) // its booths are not part of the write: the model keeps its own

@@ -36,7 +36,24 @@ func (h *Routes) submit(ctx context.Context, account string, f Fair, applicant A
 	if !wrote || err == nil || definite(err) {
 		hold.Release()
 	}
+	if err == nil {
+		h.followLateChange(wctx, a)
+	}
 	return a, err
+}
+
+// followLateChange reads the producer's profile again once its application is stored. A change
+// of the profile stored after the applicant was read, whose consumer looked for the producer's
+// applications before this one was stored, is written onto it here (FollowProducer). A failure
+// leaves the name of when it was sent, until the profile's next change.
+func (h *Routes) followLateChange(ctx context.Context, a Application) {
+	p, err := h.Catalog.Producer(ctx, a.ProducerID)
+	if err != nil || p.Revision <= a.ProducerRevision {
+		return
+	}
+	if n, _ := h.Store.FollowProducer(ctx, p, correlation.From(ctx)); n > 0 && h.Notify != nil {
+		h.Notify()
+	}
 }
 
 // writeTimeout bounds a held application's write, well within its hold's deadline.

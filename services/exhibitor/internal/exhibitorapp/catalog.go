@@ -79,6 +79,15 @@ func (c catalog) ApplicantOf(ctx context.Context, accountID string) (application
 	return applicantOf(p), nil
 }
 
+// Producer returns the profile of producerID as it now is, read from the database.
+func (c catalog) Producer(ctx context.Context, producerID string) (application.Applicant, error) {
+	p, err := c.a.producers.Get(ctx, producerID)
+	if err != nil {
+		return application.Applicant{}, err
+	}
+	return applicantOf(p), nil
+}
+
 // ProductsOf returns the live products ids of producerID, in order; an ID that is not one of its
 // live products is an Invalid field error on product_ids[i]. It reads the products one by one by
 // ID (at most 30): FerretDB answers a read by _id from its index, but a query by a list of IDs

@@ -17,8 +17,9 @@ import (
 var consumed = map[string][]string{
 	"exhibitor-fairs": {"event.fair.created", "event.fair.updated", "event.fair.published", "event.fair.applications_closed",
 		"event.fair.started", "event.fair.completed", "event.fair.cancelled", "event.fair.b2b_sessions_set"},
-	"exhibitor-booths":         {"event.booth.assigned", "event.booth.released"},
-	"exhibitor-product-owners": {"exhibitor.producer.updated"},
+	"exhibitor-booths":                {"event.booth.assigned", "event.booth.released"},
+	"exhibitor-product-owners":        {"exhibitor.producer.updated"},
+	"exhibitor-application-producers": {"exhibitor.producer.updated"},
 }
 
 // folded is what the read models fold: the product catalogue and the applications model follow

@@ -66,6 +66,11 @@ func TestARegisteredProfileIsHandedOverWithAClaimCode(t *testing.T) {
 		t.Fatalf("the company registers with the code: %d %s", r.Status, r.Body)
 	}
 	checkHandedOver(t, squatter, company, producerID, productID, app.ID)
+	testenv.Eventually(t, "the application under the company's name", func() bool {
+		var got shownApplication
+		org.Do(t, "GET", "/api/applications/"+app.ID, nil).Decode(t, &got)
+		return got.ProducerName == mine["legal_name"]
+	})
 	testenv.Eventually(t, "the claimed event from the first account", func() bool {
 		for _, m := range f.messages(t, events.ProducerClaimed) {
 			var pl events.ProducerClaimedV1

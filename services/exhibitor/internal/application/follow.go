@@ -1,0 +1,44 @@
+package application
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/events"
+)
+
+// FollowProducer writes producer p's name and province, at its profile's revision, onto each of
+// its applications that holds an older revision of the profile, each as a new revision of the
+// application with its exhibitor.application.updated event; the status and everything else stay.
+// It returns how many it wrote. An application changed meanwhile (a review) is stale here and
+// taken again, at its new revision, by the next round; the bound keeps an application that keeps
+// changing from holding the loop.
+func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID string) (int, error) {
+	filter := bson.M{"producer_id": p.ProducerID,
+		"$or": bson.A{bson.M{"producer_revision": bson.M{"$lt": p.Revision}}, bson.M{"producer_revision": bson.M{"$exists": false}}}}
+	done := 0
+	for range 50 {
+		behind, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
+		if err != nil || len(behind) == 0 {
+			return done, err
+		}
+		for _, a := range behind {
+			next := a
+			next.ProducerName, next.Province, next.ProducerRevision = p.Name, p.Province, p.Revision
+			next.Revision++
+			err := s.save(ctx, next, a.Revision, events.ApplicationUpdated, correlationID)
+			switch {
+			case errors.Is(err, ErrStale):
+			case err != nil:
+				return done, err
+			default:
+				done++
+			}
+		}
+	}
+	return done, fmt.Errorf("applications of producer %s still behind its revision %d after many rounds", p.ProducerID, p.Revision)
+}

@@ -1,0 +1,52 @@
+package application
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+)
+
+// renamedMeanwhile is a catalogue whose producer renamed itself after the application read it:
+// ApplicantOf answered the old profile, Producer answers the new one.
+type renamedMeanwhile struct{ old, now Applicant }
+
+func (c renamedMeanwhile) ApplicantOf(context.Context, string) (Applicant, error) { return c.old, nil }
+
+func (c renamedMeanwhile) Producer(context.Context, string) (Applicant, error) { return c.now, nil }
+
+func (renamedMeanwhile) ProductsOf(context.Context, string, []string) ([]Product, error) {
+	return []Product{{ProductID: "prod-1", Name: "Nước mắm nhĩ", CriteriaSet: 1, Sector: "food", Stars: 4, ExpiresOn: time.Now().AddDate(1, 0, 0)}}, nil
+}
+
+func (renamedMeanwhile) Hold(context.Context, string, []string) (Hold, error) { return noHold{}, nil }
+
+// A profile changed after the application read it, whose consumer looked for the producer's
+// applications before this one was stored, still reaches it: the application reads the profile
+// again once it is stored, and takes its name and province then.
+func TestAnApplicationTakesAProfileChangedWhileItWasSent(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	old := Applicant{ProducerID: "p1", AccountID: "acc-1", Name: "Cơ sở Nước mắm Hồng Hạnh", Province: "91", Revision: 3}
+	now := old
+	now.Name, now.Province, now.Revision = "Công ty TNHH Nước mắm Hồng Hạnh", "01", 4
+	h := &Routes{Store: st, Catalog: renamedMeanwhile{old: old, now: now}, Now: time.Now}
+	f := Fair{ID: "fair-1", Status: "published", ApplicationsClose: time.Now().Add(time.Hour), EndDate: time.Now().AddDate(0, 1, 0)}
+	sent, err := h.submit(ctx, old.AccountID, f, old, Request{ProductIDs: []string{"prod-1"}, BoothKind: "standard", BoothCount: 1}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := st.Get(ctx, sent.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ProducerName != now.Name || got.Province != now.Province || got.ProducerRevision != now.Revision || got.Status != Submitted || got.Revision != 2 {
+		t.Errorf("the stored application shows %q in %s (profile revision %d), %s at revision %d; want %q in %s (4), submitted at revision 2",
+			got.ProducerName, got.Province, got.ProducerRevision, got.Status, got.Revision, now.Name, now.Province)
+	}
+	// A late event of the older profile writes nothing.
+	if n, err := st.FollowProducer(ctx, old, ""); n != 0 || err != nil {
+		t.Errorf("following an older profile wrote %d applications (%v)", n, err)
+	}
+}
