@@ -281,6 +281,19 @@ func Evaluate(f Fair, province string, products []Product, boothCount int, now t
 	}
 }
 
+// WithProvince returns rules with the province rule judged again for province at fair f, the
+// others as they were judged: a producer that moved is judged where it is now.
+func WithProvince(rules []Rule, f Fair, province string) []Rule {
+	prov, _ := ocop.ProvinceByCode(province)
+	out := slices.Clone(rules)
+	for i, r := range out {
+		if r.Code == RuleProvince {
+			out[i].Pass, out[i].Args = allowsProvince(f, prov), RuleArgs{Province: province}
+		}
+	}
+	return out
+}
+
 func allowsProvince(f Fair, p ocop.Province) bool {
 	if len(f.AllowedProvinces) == 0 && len(f.AllowedRegions) == 0 {
 		return true

@@ -8,6 +8,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
@@ -27,10 +28,11 @@ func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID s
 			return done, err
 		}
 		for _, a := range behind {
-			next := a
-			next.ProducerName, next.Province, next.ProducerRevision = p.Name, p.Province, p.Revision
-			next.Revision++
-			err := s.save(ctx, next, a.Revision, events.ApplicationUpdated, correlationID)
+			next, err := s.following(ctx, a, p)
+			if err != nil {
+				return done, err
+			}
+			err = s.save(ctx, next, a.Revision, events.ApplicationUpdated, correlationID)
 			switch {
 			case errors.Is(err, ErrStale):
 			case err != nil:
@@ -41,4 +43,24 @@ func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID s
 		}
 	}
 	return done, fmt.Errorf("applications of producer %s still behind its revision %d after many rounds", p.ProducerID, p.Revision)
+}
+
+// following is application a showing producer p as it now is. A producer that moved is judged
+// again by the fair's province rule where it is now; a fair this service has not heard of keeps
+// the rule as it was judged.
+func (s *Store) following(ctx context.Context, a Application, p Applicant) (Application, error) {
+	next := a
+	next.ProducerName, next.Province, next.ProducerRevision = p.Name, p.Province, p.Revision
+	next.Revision++
+	if p.Province == a.Province {
+		return next, nil
+	}
+	f, err := s.Fair(ctx, a.FairID)
+	switch {
+	case err == nil:
+		next.Rules = WithProvince(a.Rules, f, p.Province)
+	case !apperr.Is(err, apperr.NotFound):
+		return Application{}, err
+	}
+	return next, nil
 }

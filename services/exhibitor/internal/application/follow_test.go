@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
 )
 
 // renamedMeanwhile is a catalogue whose producer renamed itself after the application read it:
@@ -48,5 +49,57 @@ func TestAnApplicationTakesAProfileChangedWhileItWasSent(t *testing.T) {
 	// A late event of the older profile writes nothing.
 	if n, err := st.FollowProducer(ctx, old, ""); n != 0 || err != nil {
 		t.Errorf("following an older profile wrote %d applications (%v)", n, err)
+	}
+}
+
+// A producer that moves is judged by its applications' province rule where it is now: moving out
+// of the provinces a fair admits marks its application as failing that rule, and moving back
+// clears it; the other rules stay as they were judged.
+func TestAProducerThatMovesIsJudgedWhereItIsNow(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	fv := events.FairV1{ID: "fair-kg", NameVI: "Hội chợ OCOP Kiên Giang", Status: "published", StartDate: "2027-01-10", EndDate: "2027-01-14",
+		Eligibility: events.EligibilityV1{AllowedProvinces: []string{"91"}}, Revision: 1}
+	if err := st.PutFair(ctx, fv); err != nil {
+		t.Fatal(err)
+	}
+	f, err := st.Fair(ctx, fv.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	who := Applicant{ProducerID: "p1", AccountID: "acc-1", Name: "HTX Tiêu Phú Quốc", Province: "91", Revision: 1}
+	products := []Product{{ProductID: "prod-1", Name: "Tiêu sọ", CriteriaSet: 1, Sector: "food", Stars: 4, ExpiresOn: time.Now().AddDate(3, 0, 0)}}
+	a, err := Submit("01900000-0000-7000-8000-0000000000a1", who.AccountID, f, who, products, Request{BoothKind: "standard", BoothCount: 1}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.Create(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	judged := func(province string, rev int64) (eligible bool, rule Rule) {
+		t.Helper()
+		who.Province, who.Revision = province, rev
+		if n, err := st.FollowProducer(ctx, who, ""); n != 1 || err != nil {
+			t.Fatalf("following the move to %s wrote %d applications (%v)", province, n, err)
+		}
+		got, err := st.Get(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range got.Rules {
+			if r.Code == RuleProvince {
+				rule = r
+			}
+		}
+		if len(got.Rules) != len(a.Rules) {
+			t.Errorf("after the move to %s the application has %d rules, want %d", province, len(got.Rules), len(a.Rules))
+		}
+		return got.Eligible(), rule
+	}
+	if ok, r := judged("01", 2); ok || r.Pass || r.Args.Province != "01" {
+		t.Errorf("moved to Hà Nội: eligible %v, province rule %+v; want the rule failing for 01", ok, r)
+	}
+	if ok, r := judged("91", 3); !ok || !r.Pass || r.Args.Province != "91" {
+		t.Errorf("moved back to Kiên Giang: eligible %v, province rule %+v; want eligible", ok, r)
 	}
 }
