@@ -21,6 +21,8 @@ type Consumers struct {
 	Store  *Store
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
+	// Producers reads a producer's profile as it now is (NotFound when there is none).
+	Producers func(ctx context.Context, producerID string) (Applicant, error)
 }
 
 // Subscriptions returns the durable consumers of the event service's fair and booth events and of
@@ -70,9 +72,11 @@ func (h *Consumers) OnFair(ctx context.Context, env events.Envelope) error {
 // the organisers' queues, the floor plan, reports and exports show the profile as it is now (a
 // rename, a move, a profile handed over to its company) rather than as it was when each
 // application was sent. It consumes the service's own exhibitor.producer.updated, so the
-// applications follow even when the process stops right after the profile is stored; the
-// profile's revision on each application makes it idempotent and keeps a late event from
-// writing an older name. A payload of an unknown version or of another aggregate is poison.
+// applications follow even when the process stops right after the profile is stored. The event
+// only says which profile changed: the profile is read as it now is, so a late or replayed event
+// never writes an older name, and the profile's revision on each application keeps two consumers
+// from writing in the wrong order. A payload of an unknown version or of another aggregate is
+// poison.
 func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) error {
 	if env.Version != 1 {
 		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
@@ -81,12 +85,17 @@ func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) 
 	if err := env.Decode(&pl); err != nil {
 		return bus.Permanent(err)
 	}
-	p := pl.Producer
-	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
+	if p := pl.Producer; p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
 		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
 	}
-	n, err := h.Store.FollowProducer(ctx, Applicant{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.ProvinceCode,
-		Revision: p.Revision}, correlation.From(ctx))
+	now, err := h.Producers(ctx, env.AggregateID)
+	if apperr.Is(err, apperr.NotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	n, err := h.Store.FollowProducer(ctx, now, correlation.From(ctx))
 	if n > 0 {
 		h.Notify()
 	}

@@ -10,14 +10,17 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
 // FollowProducer writes producer p's name and province, at its profile's revision, onto each of
 // its applications that holds an older revision of the profile, each as a new revision of the
 // application with its exhibitor.application.updated event; the status and everything else stay.
-// It returns how many it wrote. An application changed meanwhile (a review) is stale here and
-// taken again, at its new revision, by the next round; the bound keeps an application that keeps
-// changing from holding the loop.
+// An application that shows the same name and province only takes the revision, without an
+// event (a new phone number or description changes nothing shown). It returns how many it wrote
+// with an event. An application changed meanwhile (a review) is stale here and taken again, at
+// its new revision, by the next round; the bound keeps an application that keeps changing from
+// holding the loop.
 func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": p.ProducerID,
 		"$or": bson.A{bson.M{"producer_revision": bson.M{"$lt": p.Revision}}, bson.M{"producer_revision": bson.M{"$exists": false}}}}
@@ -28,6 +31,12 @@ func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID s
 			return done, err
 		}
 		for _, a := range behind {
+			if a.ProducerName == p.Name && a.Province == p.Province {
+				if err := s.takeRevision(ctx, a, p.Revision); err != nil {
+					return done, err
+				}
+				continue
+			}
 			next, err := s.following(ctx, a, p)
 			if err != nil {
 				return done, err
@@ -63,4 +72,13 @@ func (s *Store) following(ctx context.Context, a Application, p Applicant) (Appl
 		return Application{}, err
 	}
 	return next, nil
+}
+
+// takeRevision records that application a, at its revision, shows producer revision rev already;
+// an application changed meanwhile is left to the next round.
+func (s *Store) takeRevision(ctx context.Context, a Application, rev int64) error {
+	_, err := s.c.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": a.Revision,
+		"$or": bson.A{bson.M{"producer_revision": bson.M{"$lt": rev}}, bson.M{"producer_revision": bson.M{"$exists": false}}}},
+		bson.M{"$set": bson.M{"producer_revision": rev}})
+	return storage.MapError(err, "application")
 }

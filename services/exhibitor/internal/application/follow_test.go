@@ -103,3 +103,38 @@ func TestAProducerThatMovesIsJudgedWhereItIsNow(t *testing.T) {
 		t.Errorf("moved back to Kiên Giang: eligible %v, province rule %+v; want eligible", ok, r)
 	}
 }
+
+// A change of the profile that shows nowhere on an application moves only its record of the
+// profile's revision, without a new revision of the application; a review made from a copy read
+// before keeps that record, so a late, older profile still writes nothing.
+func TestAReviewKeepsTheProfileRevisionItDidNotChange(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	who := Applicant{ProducerID: "p1", AccountID: "acc-1", Name: "HTX Gạo ST25", Province: "94", Revision: 1}
+	now := time.Now()
+	a := Application{ID: "01900000-0000-7000-8000-0000000000b1", FairID: "f1", ProducerID: who.ProducerID, AccountID: who.AccountID,
+		ProducerName: who.Name, Province: who.Province, ProducerRevision: 1, Status: Submitted, SubmittedAt: now, UpdatedAt: now, Revision: 1}
+	if err := st.Create(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	who.Revision = 3 // a new phone number: nothing the application shows
+	if n, err := st.FollowProducer(ctx, who, ""); n != 0 || err != nil {
+		t.Fatalf("following an unchanged name wrote %d applications (%v)", n, err)
+	}
+	if _, err := st.Move(ctx, a, Approve, "", time.Now); err != nil {
+		t.Fatal(err)
+	}
+	older := who
+	older.Name, older.Revision = "Tên cũ", 2
+	if n, err := st.FollowProducer(ctx, older, ""); n != 0 || err != nil {
+		t.Errorf("following an older profile after the review wrote %d applications (%v)", n, err)
+	}
+	got, err := st.Get(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ProducerName != who.Name || got.ProducerRevision != 3 || got.Status != Approved || got.Revision != 2 {
+		t.Errorf("the application shows %q from profile revision %d, %s at revision %d; want %q from 3, approved at 2",
+			got.ProducerName, got.ProducerRevision, got.Status, got.Revision, who.Name)
+	}
+}

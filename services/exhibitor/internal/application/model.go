@@ -25,6 +25,7 @@ type Model struct {
 	fairs      map[string]Fair
 	accounts   map[string]string     // account ID -> producer ID
 	producers  map[string]producerOf // producer ID -> its account, at a revision
+	behind     []Applicant           // profiles found at the load newer than their applications show
 }
 
 type producerOf struct {
@@ -81,6 +82,7 @@ func (m *Model) Load(ctx context.Context, applicants Applicants) (int, error) {
 		}
 		for _, a := range page {
 			m.PutApplicant(a)
+			m.noteBehind(a)
 		}
 		after = page[len(page)-1].ProducerID
 	}
@@ -232,6 +234,30 @@ func (m *Model) PutApplicant(a Applicant) {
 	}
 	m.producers[a.ProducerID] = producerOf{accountID: a.AccountID, revision: a.Revision}
 	m.accounts[a.AccountID] = a.ProducerID
+}
+
+// noteBehind keeps producer a for Behind when one of its applications shows another name or
+// province from an older revision of its profile.
+func (m *Model) noteBehind(a Applicant) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	for _, app := range m.byProducer[a.ProducerID] {
+		if app.ProducerRevision < a.Revision && (app.ProducerName != a.Name || app.Province != a.Province) {
+			m.behind = append(m.behind, a)
+			return
+		}
+	}
+}
+
+// Behind returns, once, the producers whose applications the load found showing an older name
+// or province than their profiles: changed before their applications followed them (stored
+// before applications did, or longer ago than the stream keeps events).
+func (m *Model) Behind() []Applicant {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	out := m.behind
+	m.behind = nil
+	return out
 }
 
 // ProducerOf returns the producer ID of an account, and whether the model knows one.

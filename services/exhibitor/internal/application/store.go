@@ -240,6 +240,11 @@ func (s *Store) save(ctx context.Context, a Application, prev int64, subject, co
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
+	if subject != events.ApplicationUpdated {
+		// Owned by FollowProducer, which may move it on without a new revision of the application
+		// (takeRevision): a status change made from an older copy must not take it back.
+		delete(set, "producer_revision")
+	}
 	if err := activeExists(s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, "", correlationID, change(subject, a))); err != nil {
 		return err
 	}

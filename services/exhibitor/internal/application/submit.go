@@ -37,23 +37,32 @@ func (h *Routes) submit(ctx context.Context, account string, f Fair, applicant A
 		hold.Release()
 	}
 	if err == nil {
-		h.followLateChange(wctx, a)
+		a = h.followLateChange(wctx, a)
 	}
 	return a, err
 }
 
-// followLateChange reads the producer's profile again once its application is stored. A change
+// followLateChange reads the producer's profile again once its application a is stored. A change
 // of the profile stored after the applicant was read, whose consumer looked for the producer's
-// applications before this one was stored, is written onto it here (FollowProducer). A failure
-// leaves the name of when it was sent, until the profile's next change.
-func (h *Routes) followLateChange(ctx context.Context, a Application) {
+// applications before this one was stored, is written onto it here (FollowProducer), and the
+// application is answered as stored then. A failure leaves the name of when it was sent, until
+// the profile's next change.
+func (h *Routes) followLateChange(ctx context.Context, a Application) Application {
 	p, err := h.Catalog.Producer(ctx, a.ProducerID)
 	if err != nil || p.Revision <= a.ProducerRevision {
-		return
+		return a
 	}
-	if n, _ := h.Store.FollowProducer(ctx, p, correlation.From(ctx)); n > 0 && h.Notify != nil {
+	n, err := h.Store.FollowProducer(ctx, p, correlation.From(ctx))
+	if n > 0 && h.Notify != nil {
 		h.Notify()
 	}
+	if err != nil {
+		return a
+	}
+	if now, err := h.Store.Get(ctx, a.ID); err == nil {
+		return now
+	}
+	return a
 }
 
 // writeTimeout bounds a held application's write, well within its hold's deadline.

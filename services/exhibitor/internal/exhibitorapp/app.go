@@ -88,7 +88,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		host.Close()
 		return nil, err
 	}
-	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now}).Subscriptions(),
+	a.consumers = append((&application.Consumers{Store: apps, Notify: host.NotifyRelays, Now: time.Now, Producers: catalog{a}.Producer}).Subscriptions(),
 		(&product.Consumers{Store: a.products, Notify: host.NotifyRelays}).Subscriptions()...)
 
 	r, api := host.Router("ocopfair exhibitor service", "OCOP producers, their products and certificates, and booth applications.")

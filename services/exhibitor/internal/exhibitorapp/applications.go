@@ -27,6 +27,7 @@ func followApplications(ctx context.Context, host *service.Host, store *applicat
 		return nil, fmt.Errorf("load the applications model: %w", err)
 	}
 	host.Log.Info("applications model loaded", "applications", n, "took", time.Since(begin).Round(time.Millisecond))
+	host.Job(func(ctx context.Context) { followBehind(ctx, host, store, m.Behind()) })
 	log := host.Log.With("component", "applications model")
 	var followers []*readmodel.Follower
 	for _, feed := range m.Feeds() {
@@ -64,4 +65,25 @@ func applicants(producers *producer.Store) application.Applicants {
 // applicantOf is what an application keeps of producer p.
 func applicantOf(p producer.Producer) application.Applicant {
 	return application.Applicant{ProducerID: p.ID, Name: p.LegalName, Province: p.Province.Code, AccountID: p.AccountID, Revision: p.Revision}
+}
+
+// followBehind writes each profile the load found newer than its applications show onto them
+// (application.Store.FollowProducer). Replicas starting together may each try; the writes are
+// conditional on revisions, so one wins and the others find nothing left to do.
+func followBehind(ctx context.Context, host *service.Host, store *application.Store, behind []application.Applicant) {
+	for _, p := range behind {
+		n, err := store.FollowProducer(ctx, p, "")
+		if err != nil {
+			if ctx.Err() == nil {
+				host.Log.Warn("applications not brought up to their producer's profile", "producer_id", p.ProducerID, "err", err)
+			}
+			continue
+		}
+		if n > 0 {
+			host.NotifyRelays()
+		}
+	}
+	if len(behind) > 0 {
+		host.Log.Info("applications brought up to their producers' profiles", "producers", len(behind))
+	}
 }
