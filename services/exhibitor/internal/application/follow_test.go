@@ -38,6 +38,9 @@ func TestAnApplicationTakesAProfileChangedWhileItWasSent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if sent.ProducerName != now.Name || sent.Revision != 2 {
+		t.Errorf("the application is answered as %q at revision %d, want %q at 2, as stored", sent.ProducerName, sent.Revision, now.Name)
+	}
 	got, err := st.Get(ctx, sent.ID)
 	if err != nil {
 		t.Fatal(err)
