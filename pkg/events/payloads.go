@@ -93,6 +93,23 @@ type ProducerUpdatedV1 struct {
 	Producer ProducerV1 `json:"producer"`
 }
 
+// DecodeProducerUpdated reads the payload of an exhibitor.producer.updated envelope and checks that
+// it is of a known version and names the envelope's producer at a revision: a consumer treats an
+// error as poison.
+func DecodeProducerUpdated(env Envelope) (ProducerUpdatedV1, error) {
+	var pl ProducerUpdatedV1
+	if env.Version != 1 {
+		return pl, fmt.Errorf("unknown payload version %d", env.Version)
+	}
+	if err := env.Decode(&pl); err != nil {
+		return pl, err
+	}
+	if p := pl.Producer; p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
+		return pl, fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID)
+	}
+	return pl, nil
+}
+
 // ProducerClaimedV1 is the payload of exhibitor.producer.claimed: the account that proved with a
 // claim code that it owns a profile imported by an organiser. The same write also publishes
 // exhibitor.producer.updated with the whole profile under its new account.

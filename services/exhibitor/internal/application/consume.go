@@ -78,15 +78,8 @@ func (h *Consumers) OnFair(ctx context.Context, env events.Envelope) error {
 // from writing in the wrong order. A payload of an unknown version or of another aggregate is
 // poison.
 func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) error {
-	if env.Version != 1 {
-		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
-	}
-	var pl events.ProducerUpdatedV1
-	if err := env.Decode(&pl); err != nil {
+	if _, err := events.DecodeProducerUpdated(env); err != nil {
 		return bus.Permanent(err)
-	}
-	if p := pl.Producer; p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
-		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
 	}
 	now, err := h.Producers(ctx, env.AggregateID)
 	if apperr.Is(err, apperr.NotFound) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"github.com/nats-io/nats.go/jetstream"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
@@ -17,13 +18,19 @@ import (
 // settled waits until a durable consumer has handled every message in its stream.
 func (f fixture) settled(t *testing.T, stream, durable string) {
 	t.Helper()
+	f.consumerReached(t, durable+" has handled the stream", stream, durable, func(s jetstream.Stream, ci *jetstream.ConsumerInfo) bool {
+		si, err := s.Info(context.Background())
+		return err == nil && ci.Delivered.Stream >= si.State.LastSeq && ci.NumPending == 0 && ci.NumAckPending == 0
+	})
+}
+
+// consumerReached waits until reached holds for stream and the information of its consumer
+// durable.
+func (f fixture) consumerReached(t *testing.T, what, stream, durable string, reached func(jetstream.Stream, *jetstream.ConsumerInfo) bool) {
+	t.Helper()
 	ctx := context.Background()
-	testenv.Eventually(t, durable+" has handled the stream", func() bool {
+	testenv.Eventually(t, what, func() bool {
 		s, err := f.js.Stream(ctx, stream)
-		if err != nil {
-			return false
-		}
-		si, err := s.Info(ctx)
 		if err != nil {
 			return false
 		}
@@ -32,7 +39,7 @@ func (f fixture) settled(t *testing.T, stream, durable string) {
 			return false
 		}
 		ci, err := c.Info(ctx)
-		return err == nil && ci.Delivered.Stream >= si.State.LastSeq && ci.NumPending == 0 && ci.NumAckPending == 0
+		return err == nil && reached(s, ci)
 	})
 }
 

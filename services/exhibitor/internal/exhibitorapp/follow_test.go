@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/nats-io/nats.go/jetstream"
 	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
@@ -25,23 +26,41 @@ type shownApplication struct {
 // handled waits until durable has acknowledged the stream's last message of subject.
 func (f fixture) handled(t *testing.T, stream, durable, subject string) {
 	t.Helper()
-	ctx := context.Background()
-	testenv.Eventually(t, durable+" has handled the last "+subject, func() bool {
-		s, err := f.js.Stream(ctx, stream)
-		if err != nil {
-			return false
-		}
-		last, err := s.GetLastMsgForSubject(ctx, subject)
-		if err != nil {
-			return false
-		}
-		c, err := f.js.Consumer(ctx, stream, durable)
-		if err != nil {
-			return false
-		}
-		ci, err := c.Info(ctx)
+	f.consumerReached(t, durable+" has handled the last "+subject, stream, durable, func(s jetstream.Stream, ci *jetstream.ConsumerInfo) bool {
+		last, err := s.GetLastMsgForSubject(context.Background(), subject)
 		return err == nil && ci.AckFloor.Stream >= last.Sequence && ci.NumAckPending == 0
 	})
+}
+
+// publishLateProducer publishes exhibitor.producer.updated of producer id at its first revision,
+// under another name and province, as a late event would come.
+func (f fixture) publishLateProducer(t *testing.T, id string) {
+	t.Helper()
+	old, err := events.New(events.ProducerUpdated, 1, id, "", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: id, LegalName: "Tên cũ",
+		ProvinceCode: "91", Revision: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := bus.Publish(context.Background(), f.js, old); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// applied starts fair fairID and a producer (its tax code, a product) that applied to it; it
+// returns the fair's organiser, the producer, its ID and the application.
+func (f fixture) applied(t *testing.T, fairID, taxCode, product string) (org, producer testenv.Client, producerID string, app shownApplication) {
+	t.Helper()
+	orgTok, orgID := f.tokens.Token(t, "organiser", "")
+	org = f.api.With(orgTok)
+	f.publishFair(t, openFair(fairID, orgID), events.FairPublished)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	producer, producerID, productID := f.producerWithProduct(t, taxCode, product, 4, issued)
+	testenv.Eventually(t, "the application", func() bool {
+		r := producer.Do(t, "POST", "/api/fairs/"+fairID+"/applications", map[string]any{"product_ids": []string{productID}})
+		r.Decode(t, &app)
+		return r.Status == http.StatusCreated
+	})
+	return org, producer, producerID, app
 }
 
 // updates counts the exhibitor.application.updated events of application id.
@@ -77,17 +96,7 @@ func shown(t *testing.T, org testenv.Client, fairID, id string) (one shownApplic
 // profile changes nothing.
 func TestApplicationsShowTheirProducerAsItIsNow(t *testing.T) {
 	f := start(t)
-	orgTok, orgID := f.tokens.Token(t, "organiser", "")
-	org := f.api.With(orgTok)
-	f.publishFair(t, openFair("fair-rename", orgID), events.FairPublished)
-	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
-	a, aID, productID := f.producerWithProduct(t, "1700000088", "Mật ong bạc hà", 4, issued)
-	var app shownApplication
-	testenv.Eventually(t, "the application", func() bool {
-		r := a.Do(t, "POST", "/api/fairs/fair-rename/applications", map[string]any{"product_ids": []string{productID}})
-		r.Decode(t, &app)
-		return r.Status == http.StatusCreated
-	})
+	org, a, aID, app := f.applied(t, "fair-rename", "1700000088", "Mật ong bạc hà")
 	const name = "HTX Mật ong Mèo Vạc"
 	if r := a.Do(t, "PATCH", "/api/producers/"+aID, map[string]any{"legal_name": name, "province": "Hà Nội"}); r.Status != http.StatusOK {
 		t.Fatalf("rename: %d %s", r.Status, r.Body)
@@ -107,14 +116,7 @@ func TestApplicationsShowTheirProducerAsItIsNow(t *testing.T) {
 	if r := a.Do(t, "PATCH", "/api/producers/"+aID, map[string]any{"description_vi": "Mật ong hoa bạc hà cao nguyên đá Đồng Văn"}); r.Status != http.StatusOK {
 		t.Fatalf("description: %d %s", r.Status, r.Body)
 	}
-	old, err := events.New(events.ProducerUpdated, 1, aID, "", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: aID, LegalName: "Tên cũ",
-		ProvinceCode: "91", Revision: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bus.Publish(context.Background(), f.js, old); err != nil {
-		t.Fatal(err)
-	}
+	f.publishLateProducer(t, aID)
 	f.handled(t, "EXHIBITOR", "exhibitor-application-producers", events.ProducerUpdated)
 	if one, _ := shown(t, org, "fair-rename", app.ID); one.ProducerName != name || one.Revision != 2 {
 		t.Errorf("after a new description and an older producer event the application shows %q at revision %d, want %q at 2", one.ProducerName, one.Revision, name)
@@ -131,17 +133,7 @@ func TestAStartingReplicaBringsOldApplicationsUpToTheirProducers(t *testing.T) {
 	uri := testenv.SharedURI(t)
 	tokens := testenv.NewTokens(t)
 	one := replica(t, natsURL, uri, tokens)
-	orgTok, orgID := tokens.Token(t, "organiser", "")
-	org := one.api.With(orgTok)
-	one.publishFair(t, openFair("fair-old", orgID), events.FairPublished)
-	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
-	a, _, productID := one.producerWithProduct(t, "1700000089", "Chè Shan tuyết", 4, issued)
-	var app shownApplication
-	testenv.Eventually(t, "the application", func() bool {
-		r := a.Do(t, "POST", "/api/fairs/fair-old/applications", map[string]any{"product_ids": []string{productID}})
-		r.Decode(t, &app)
-		return r.Status == http.StatusCreated
-	})
+	org, _, _, app := one.applied(t, "fair-old", "1700000089", "Chè Shan tuyết")
 	// As stored before: the name it was sent with, and no revision of the profile.
 	if _, err := one.app.Host.DB.Collection(application.Collection).UpdateByID(t.Context(), app.ID,
 		bson.M{"$set": bson.M{"producer_name": "Tên đăng ký năm ngoái"}, "$unset": bson.M{"producer_revision": ""}}); err != nil {

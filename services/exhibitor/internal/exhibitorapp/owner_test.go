@@ -65,14 +65,7 @@ func TestProducerChangesReachItsProductsThroughItsEvent(t *testing.T) {
 	})
 
 	// A late event of an older revision of A changes nothing.
-	old, err := events.New(events.ProducerUpdated, 1, aID, "", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: aID, LegalName: "Tên cũ",
-		ProvinceCode: "91", Revision: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := bus.Publish(context.Background(), f.js, old); err != nil {
-		t.Fatal(err)
-	}
+	f.publishLateProducer(t, aID)
 	f.settled(t, "EXHIBITOR", "exhibitor-product-owners")
 	if got := f.catalogue(t, url.Values{"province": {"Hà Nội"}}); len(got) != 2 || got[a1].ProducerName != "HTX Hải sản Rạch Giá" {
 		t.Errorf("after an older producer event: %+v", got)

@@ -31,17 +31,11 @@ func (h *Consumers) Subscriptions() []bus.Consumer {
 // bus. The producer revision on each product makes it idempotent and keeps a late event from
 // writing an older copy. A payload of an unknown version or of another aggregate is poison.
 func (h *Consumers) OnProducerUpdated(ctx context.Context, env events.Envelope) error {
-	if env.Version != 1 {
-		return bus.Permanent(fmt.Errorf("unknown payload version %d", env.Version))
-	}
-	var pl events.ProducerUpdatedV1
-	if err := env.Decode(&pl); err != nil {
+	pl, err := events.DecodeProducerUpdated(env)
+	if err != nil {
 		return bus.Permanent(err)
 	}
 	p := pl.Producer
-	if p.ID == "" || p.ID != env.AggregateID || p.Revision < 1 {
-		return bus.Permanent(fmt.Errorf("producer %q does not match the aggregate %q, or has no revision", p.ID, env.AggregateID))
-	}
 	prov, _ := ocop.ProvinceByCode(p.ProvinceCode)
 	certs := make([]string, 0, len(p.Certifications))
 	for _, c := range p.Certifications {
