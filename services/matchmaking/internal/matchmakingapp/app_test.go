@@ -3,6 +3,8 @@ package matchmakingapp
 import (
 	"context"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -26,7 +28,32 @@ func startOn(t *testing.T, natsURL string, tokens testenv.Tokens) (*App, testenv
 	if err != nil {
 		t.Fatal(err)
 	}
+	withClock(app)
 	return app, testenv.Client{Base: testenv.Serve(t, app.Run)}
+}
+
+// withClock gives app's meeting service a testClock (see asOf); call it before app runs.
+func withClock(app *App) {
+	c := &testClock{}
+	app.Meetings.Now = c.now
+	clocks.Store(app, c)
+}
+
+// testClock is the time now shifted by what a test sets, while the meeting service reads it.
+type testClock struct{ shift atomic.Int64 }
+
+func (c *testClock) now() time.Time { return time.Now().Add(time.Duration(c.shift.Load())) }
+
+// clocks holds the meeting service's clock of each app startOn started.
+var clocks sync.Map
+
+// asOf runs fn with app's meeting service at shift from now (a run two days ago places meetings
+// on yesterday's B2B day, which no run may do today), then puts its clock back.
+func asOf(app *App, shift time.Duration, fn func()) {
+	c, _ := clocks.Load(app)
+	c.(*testClock).shift.Store(int64(shift))
+	defer c.(*testClock).shift.Store(0)
+	fn()
 }
 
 func publishProducer(t *testing.T, app *App, id string, rev int64) {

@@ -110,9 +110,11 @@ func startFairDay(t *testing.T) *fairDay {
 	x.buyerID = b.ID
 	x.meetingID = acceptedMeeting(t, x.buyer, x.producer, "f1", b.ID, "p1")
 	acceptedMeeting(t, x.buyer, x.producer, "f2", b.ID, "p1")
-	if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
-		t.Fatalf("schedule: %d %s", r.Status, r.Body)
-	}
+	asOf(app, -48*time.Hour, func() {
+		if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
+			t.Fatalf("schedule: %d %s", r.Status, r.Body)
+		}
+	})
 	m := readMeeting(t, x.producer, x.meetingID)
 	var full struct {
 		Starts string `json:"starts_at"`

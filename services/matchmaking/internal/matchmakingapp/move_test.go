@@ -133,9 +133,11 @@ func stepTwoFairsScheduled(t *testing.T, x *moveRun, tokens testenv.Tokens, api 
 	if r := x.buyers["b2"].Do(t, "PUT", "/api/fairs/f2/unavailability", map[string]any{"day": x.yesterday, "slots": []int{1, 2}}); r.Status != 204 {
 		t.Fatalf("unavailability: %d %s", r.Status, r.Body)
 	}
-	if r := x.org.Do(t, "POST", "/api/fairs/f2/schedule?time_limit_ms=300", nil); r.Status != 200 {
-		t.Fatalf("schedule f2: %d %s", r.Status, r.Body)
-	}
+	asOf(x.app, -48*time.Hour, func() {
+		if r := x.org.Do(t, "POST", "/api/fairs/f2/schedule?time_limit_ms=300", nil); r.Status != 200 {
+			t.Fatalf("schedule f2: %d %s", r.Status, r.Body)
+		}
+	})
 	places, _ := x.agenda(t, "f2")
 	if places[x.settled].Day != x.yesterday || places[x.startedID].Day != x.day {
 		t.Fatalf("f2 placed %+v, want the first meeting yesterday and the second on %s", places, x.day)

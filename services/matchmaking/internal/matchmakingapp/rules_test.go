@@ -261,9 +261,11 @@ func stepAnOutcomeOnlyOnceTheSlotStarted(t *testing.T, x *meetingRules) {
 	if r := p2C.Do(t, "PUT", "/api/fairs/f1/unavailability", map[string]any{"day": past, "slots": []int{1, 2, 3}}); r.Status != 204 {
 		t.Fatalf("unavailability: %d %s", r.Status, r.Body)
 	}
-	if r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
-		t.Fatalf("schedule: %d %s", r.Status, r.Body)
-	}
+	asOf(x.app, -48*time.Hour, func() {
+		if r := orgC.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil); r.Status != 200 {
+			t.Fatalf("schedule: %d %s", r.Status, r.Body)
+		}
+	})
 	if m := x.get(t, m1); m.Day != past || m.Slot == 0 {
 		t.Fatalf("m1 = %+v, want a slot yesterday", m)
 	}

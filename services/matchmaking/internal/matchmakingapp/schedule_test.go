@@ -25,6 +25,7 @@ func startReplica(t *testing.T, natsURL, uri string, tokens testenv.Tokens, prep
 	if err != nil {
 		t.Fatal(err)
 	}
+	withClock(app)
 	prepare(app)
 	return app, testenv.Client{Base: testenv.Serve(t, app.Run)}
 }

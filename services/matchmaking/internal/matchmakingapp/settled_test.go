@@ -22,10 +22,11 @@ func meetingEvent(t *testing.T, env events.Envelope) events.MeetingV1 {
 }
 
 // settledRun is what the steps of TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre share:
-// the service, the organiser, two buyers and three producers at a fair whose one B2B day was
-// yesterday, and the settled meetings with their places before the reschedule.
+// the service and its clock, the organiser, two buyers and three producers at a fair whose one
+// B2B day is tomorrow, and the settled meetings with their places before the reschedule.
 type settledRun struct {
 	app           *App
+	clock         *testClock
 	org, b1C, b2C testenv.Client
 	producers     map[string]testenv.Client
 	b1, b2, day   string
@@ -63,23 +64,62 @@ func TestARescheduleLeavesHeldAndStartedMeetingsWhereTheyAre(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, api := startOn(t, natsURL, tokens)
+	c, _ := clocks.Load(app)
+	clock := c.(*testClock)
 	_, orgAcc := tokens.Token(t, "organiser", "")
 	org, _ := tokens.Token(t, "organiser", orgAcc)
-	x := &settledRun{app: app, org: api.With(org), producers: map[string]testenv.Client{}}
-	stepYesterdaysFairWithThreeExhibitors(t, x, tokens, api, orgAcc)
+	x := &settledRun{app: app, clock: clock, org: api.With(org), producers: map[string]testenv.Client{}}
+	stepTomorrowsFairWithThreeExhibitors(t, x, tokens, api, orgAcc)
 	stepAHeldAndAStartedMeeting(t, x)
 	added, version := stepNewMeetingsAndUnavailabilityThenARerun(t, x)
 	placed := stepSettledMeetingsKeepTheirPlaces(t, x, version, len(added))
 	stepScheduledEventsOrderAfterAcceptedOnes(t, x, version, placed)
+	stepNothingIsPlacedOnADayThatIsOver(t, x)
 }
 
-// stepYesterdaysFairWithThreeExhibitors publishes the fair, whose one B2B day was yesterday, and
+// stepNothingIsPlacedOnADayThatIsOver: once the day is over, a run places a new meeting nowhere,
+// solves no day, and says why.
+func stepNothingIsPlacedOnADayThatIsOver(t *testing.T, x *settledRun) {
+	late := acceptedMeeting(t, x.b1C, x.producers["p3"], "f1", x.b1, "p3")
+	x.clock.shift.Store(x.clock.shift.Load() + int64(24*time.Hour))
+	r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300", nil)
+	var run struct{ Days []struct{ Day string } }
+	r.Decode(t, &run)
+	if r.Status != 200 || len(run.Days) != 0 {
+		t.Errorf("a run after the day: %d, days %+v; want 200 and no day solved", r.Status, run.Days)
+	}
+	var a struct {
+		Meetings    []struct{ ID string }
+		Unscheduled []struct {
+			MeetingID string `json:"meeting_id"`
+			Code      string
+		}
+	}
+	x.org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &a)
+	for _, m := range a.Meetings {
+		if m.ID == late {
+			t.Errorf("the meeting asked for after the day was placed: %+v", a.Meetings)
+		}
+	}
+	said := false
+	for _, u := range a.Unscheduled {
+		said = said || u.MeetingID == late
+		if u.Code != "unscheduled.days_over" {
+			t.Errorf("unscheduled after the day: %+v, want every one because the days are over", u)
+		}
+	}
+	if !said {
+		t.Errorf("unscheduled after the day: %+v, want %s among them", a.Unscheduled, late)
+	}
+}
+
+// stepTomorrowsFairWithThreeExhibitors publishes the fair, whose one B2B day is tomorrow, and
 // three exhibitors, and creates two buyers.
-func stepYesterdaysFairWithThreeExhibitors(t *testing.T, x *settledRun, tokens testenv.Tokens, api testenv.Client, orgAcc string) {
+func stepTomorrowsFairWithThreeExhibitors(t *testing.T, x *settledRun, tokens testenv.Tokens, api testenv.Client, orgAcc string) {
 	app, producers := x.app, x.producers
-	// One B2B day, yesterday: every slot of it has started.
-	day := time.Now().In(vntext.Zone).AddDate(0, 0, -1).Format(time.DateOnly)
-	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
+	// One B2B day, tomorrow: slots at 08:00, 08:20, 08:40, 09:00 and 09:20.
+	day := time.Now().In(vntext.Zone).AddDate(0, 0, 1).Format(time.DateOnly)
+	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 5, MorningSlots: 3, Tables: 2})
 	for _, id := range []string{"p1", "p2", "p3"} {
 		tok, acc := tokens.Token(t, "producer", "")
 		producerOf(t, app, id, acc)
@@ -97,21 +137,29 @@ func stepYesterdaysFairWithThreeExhibitors(t *testing.T, x *settledRun, tokens t
 	x.day = day
 }
 
-// stepAHeldAndAStartedMeeting schedules one meeting that is then held and one whose slot has
-// started without an outcome.
+// stepAHeldAndAStartedMeeting schedules two meetings the day before; then, on the day at 08:25,
+// one is held and the other's slot has started without an outcome.
 func stepAHeldAndAStartedMeeting(t *testing.T, x *settledRun) {
 	b1C, b2C, b1, b2, day, producers := x.b1C, x.b2C, x.b1, x.b2, x.day, x.producers
-	// m1 goes to slot 2 (p1 cannot come in 1 or 3) and is held; m2, in slot 1 or 3, has started
-	// without an outcome.
+	// m1 goes to slot 2 (p1 can come to no other) and is held; m2 goes to slot 1 (p3 can come to
+	// no other) and has started without an outcome.
 	held := acceptedMeeting(t, b1C, producers["p1"], "f1", b1, "p1")
 	started := acceptedMeeting(t, b2C, producers["p3"], "f1", b2, "p3")
-	x.unavailable(t, producers["p1"], 1, 3)
-	x.unavailable(t, producers["p3"], 2)
+	x.unavailable(t, producers["p1"], 1, 3, 4, 5)
+	x.unavailable(t, producers["p3"], 2, 3, 4, 5)
 	x.reschedule(t)
 	before := map[string]meetingBody{held: x.get(t, held), started: x.get(t, started)}
 	if m := before[held]; m.Day != day || m.Slot != 2 || m.Table == 0 {
 		t.Fatalf("the meeting to hold = %+v, want slot 2 of %s", m, day)
 	}
+	if m := before[started]; m.Day != day || m.Slot != 1 || m.Table == 0 {
+		t.Fatalf("the meeting to start = %+v, want slot 1 of %s", m, day)
+	}
+	at, err := time.ParseInLocation("2006-01-02 15:04", day+" 08:25", vntext.Zone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x.clock.shift.Store(int64(time.Until(at)))
 	if r := b1C.Do(t, "POST", "/api/meetings/"+held+"/outcome", map[string]any{"outcome": "negotiating"}); r.Status != 200 {
 		t.Fatalf("outcome: %d %s", r.Status, r.Body)
 	}
@@ -157,6 +205,9 @@ func stepSettledMeetingsKeepTheirPlaces(t *testing.T, x *settledRun, version int
 	for _, m := range a.Meetings {
 		if m.Day == day {
 			placed++
+		}
+		if _, settled := before[m.ID]; !settled && m.Slot > 0 && m.Slot <= 2 {
+			t.Errorf("meeting %s was placed in slot %d, which had started (08:25)", m.ID, m.Slot)
 		}
 	}
 	checkAgenda(t, a, placed)

@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -97,7 +98,11 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 	p := newPlan(f, accepted, now, repair)
 	out := Run{FairID: f.ID, Version: lease.Epoch}
 	for _, d := range f.B2BDays {
-		day, err := s.solveDay(ctx, f.ID, d, limit, &p)
+		if over(f, d, now) {
+			delete(p.later, d.Date) // nothing new can start on a day that is over
+			continue
+		}
+		day, err := s.solveDay(ctx, f, d, now, limit, &p)
 		if err != nil {
 			return Run{}, err
 		}
@@ -107,6 +112,7 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 			break
 		}
 	}
+	p.daysOver()
 	out.Left = p.left
 	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, Unplaced: unplacedOf(p.left, now), UnplacedKnown: true, CreatedAt: now}
 	reportMoves(&out, p.published, t)
@@ -130,6 +136,20 @@ type plan struct {
 	published map[string]Placement
 	repair    bool
 	later     map[string]bool
+}
+
+// daysOver leaves unscheduled, because the days are over, the meetings still pending that no day
+// said why: those waiting for a day that was over before the run came to it.
+func (p *plan) daysOver() {
+	said := map[string]bool{}
+	for _, u := range p.left {
+		said[u.Meeting] = true
+	}
+	for _, id := range p.pending {
+		if !said[id] {
+			p.left = append(p.left, schedule.NewUnscheduled(id, schedule.MsgDaysOver.With()))
+		}
+	}
 }
 
 // newPlan sets the settled meetings aside, at their places, and queues the others.
@@ -157,19 +177,29 @@ func newPlan(f index.Fair, accepted []Meeting, now time.Time, repair bool) plan 
 }
 
 // solveDay solves one B2B day for the plan's pending meetings around its settled ones, places
-// what the day takes and leaves the rest pending for the next day.
-func (s *Service) solveDay(ctx context.Context, fairID string, d events.B2BDayV1, limit time.Duration, p *plan) (DayRun, error) {
-	unav, err := s.Store.Unavailable(ctx, fairID, d.Date)
+// what the day takes and leaves the rest pending for the next day. On the day itself, a slot
+// that has started by now takes no meeting: everyone offered is unavailable then.
+func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1, now time.Time, limit time.Duration, p *plan) (DayRun, error) {
+	unav, err := s.Store.Unavailable(ctx, f.ID, d.Date)
 	if err != nil {
 		return DayRun{}, err
 	}
 	prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
 	held := holdFixed(&prob, p.fixed, d.Date, unav)
+	waiting := p.offer(&prob, d.Date, held)
+	if started := startedSlots(f, d, now); len(started) > 0 {
+		for _, m := range prob.Meetings {
+			if !strings.HasPrefix(m.ID, heldPrefix) {
+				for _, who := range m.Participants {
+					unav[who] = append(unav[who], started...)
+				}
+			}
+		}
+	}
 	for who, slots := range unav {
 		prob.Participants = append(prob.Participants, schedule.Participant{ID: who, Unavailable: slices.Compact(slices.Sorted(slices.Values(slots)))})
 	}
 	slices.SortFunc(prob.Participants, func(a, b schedule.Participant) int { return cmpString(a.ID, b.ID) })
-	waiting := p.offer(&prob, d.Date, held)
 	solve := s.Solve
 	if solve == nil {
 		solve = schedule.Solve
@@ -216,6 +246,22 @@ func settled(f index.Fair, m Meeting, now time.Time) bool {
 	}
 	starts := slotTime(f, m.Day, m.Slot)
 	return !starts.IsZero() && !now.Before(starts)
+}
+
+// startedSlots returns the slots of day d that have started by now, in order.
+func startedSlots(f index.Fair, d events.B2BDayV1, now time.Time) []int {
+	var out []int
+	for slot := 1; slot <= d.Slots; slot++ {
+		if starts := slotTime(f, d.Date, slot); !starts.IsZero() && !now.Before(starts) {
+			out = append(out, slot)
+		}
+	}
+	return out
+}
+
+// over reports whether every slot of day d has started by now.
+func over(f index.Fair, d events.B2BDayV1, now time.Time) bool {
+	return d.Slots > 0 && len(startedSlots(f, d, now)) == d.Slots
 }
 
 // heldPrefix marks the stand-in meetings that keep settled meetings' tables in a day's problem.

@@ -54,7 +54,7 @@ type unscheduledItem struct {
 	MeetingID    string `json:"meeting_id" format:"uuid"`
 	BuyerName    string `json:"buyer_name"`
 	ProducerName string `json:"producer_name"`
-	Code         string `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken"`
+	Code         string `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over"`
 	Reason       string `json:"reason" doc:"why, in the language of Accept-Language, naming the buyer and the producer"`
 	Since        string `json:"since" format:"date-time" doc:"when the scheduling run that left it unplaced ran"`
 }

@@ -51,6 +51,10 @@ var (
 	MsgTableTaken = apperr.M("unscheduled.table_taken",
 		"bàn ở khung giờ của cuộc gặp đã có một cuộc gặp khác bắt đầu trước",
 		"its slot's table is taken by a meeting that has already started")
+	// MsgDaysOver: every B2B day of the fair left to the meeting is over.
+	MsgDaysOver = apperr.M("unscheduled.days_over",
+		"các ngày B2B còn lại của hội chợ đã qua: không còn khung giờ nào chưa bắt đầu",
+		"the fair's remaining B2B days are over: no slot is left that has not started")
 )
 
 // sessionNames are the sessions as users read them.

@@ -86,7 +86,7 @@ type Assignment struct {
 // words (English until the edge says it in the caller's language with In).
 type Unscheduled struct {
 	Meeting string      `json:"meeting"`
-	Code    string      `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken"`
+	Code    string      `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over"`
 	Reason  string      `json:"reason"`
 	Why     apperr.Text `json:"-"`
 }
