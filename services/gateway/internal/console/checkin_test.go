@@ -106,6 +106,7 @@ func TestConsoleCheckin(t *testing.T) {
 	prod := j.person("checkin-producer", 360, 800)
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
 	stepMyBadge(t, prod, f)
+	stepB2BDaysEachKept(t, staff, desk, f)
 }
 
 // noAxeFindings fails the test for each serious or critical accessibility finding in the view.

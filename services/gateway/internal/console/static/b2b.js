@@ -8,8 +8,14 @@
 // take the answer off the screen or the keyboard off the meeting.
 const b2bAnswers = new Map();
 
+// b2bDayAt keeps, by fair, which B2B day the settings form edits (its place among the days; one
+// past the last for a new day), through redraws.
+const b2bDayAt = new Map();
+
 async function fairB2B(f) {
-  const d = (f.b2b_days || [])[0] || {};
+  const days = f.b2b_days || [];
+  const at = Math.min(b2bDayAt.get(f.id) ?? 0, days.length);
+  const d = days[at] || {};
   const grid = h("div", { id: "b2b-grid" });
   // A status, not an alert: a redraw puts the last answer back without saying it again.
   const msg = h("div", { id: "move-msg", class: "move-msg", role: "status" });
@@ -61,21 +67,75 @@ async function fairB2B(f) {
       if (btn && grid.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
     }, 0);
   }
-  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), form([
-    { name: "date", label: t("day"), type: "date", value: d.date || f.start_date }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
+  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), b2bDayPicker(f, days, at), form([
+    { name: "date", label: t("day"), type: "date", value: d.date || nextB2BDay(f, days) }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
     { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
     // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
     { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
-    const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days: [{ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
-      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) }] });
-    if (r.ok) {
-      savedRevision = r.data.revision || 0;
-      toast(t("saved"));
-    }
+    const day = { date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
+      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) };
+    const next = days.map(b2bDayBody);
+    next.splice(at, 1, day);
+    const r = await saveB2BDays(f, next, day);
+    if (r.ok) savedRevision = r.data.revision || 0;
     return r;
-  }, { id: "b2b" }), h("div", { class: "actions" }, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
+  }, { id: "b2b" }), h("div", { class: "actions" }, at < days.length ? h("button", { type: "button", id: "b2b-day-remove", class: "secondary", onclick: async () => {
+    if (!confirm(t("b2b_day_remove_confirm").replace("{day}", date(d.date)))) return;
+    const next = days.map(b2bDayBody);
+    next.splice(at, 1);
+    const r = await saveB2BDays(f, next, null);
+    if (r.ok) savedRevision = r.data.revision || 0;
+    else toast(r.data.detail || t("failed"));
+  } }, t("b2b_day_remove")) : null, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
+}
+
+// b2bDayPicker chooses which of the fair's B2B days the settings form edits, or a new one; none
+// while the fair has no day yet.
+function b2bDayPicker(f, days, at) {
+  if (!days.length) return null;
+  return h("div", { class: "field" }, h("label", { for: "b2b-day-pick" }, t("b2b_day_pick")),
+    h("select", { id: "b2b-day-pick", onchange: (ev) => {
+      // The form shows the chosen day's settings, not what was typed for the other.
+      b2bDayAt.set(f.id, Number(ev.target.value));
+      document.getElementById("b2b").reset();
+      render(true);
+    } },
+      ...days.map((x, i) => h("option", { value: i, selected: i === at }, date(x.date))),
+      h("option", { value: days.length, selected: at === days.length }, t("b2b_day_new"))));
+}
+
+// nextB2BDay is the date a new B2B day starts from: the day after the last one while the fair
+// lasts, else the fair's first day.
+function nextB2BDay(f, days) {
+  if (!days.length) return f.start_date;
+  const last = new Date(days[days.length - 1].date + "T00:00:00Z");
+  last.setUTCDate(last.getUTCDate() + 1);
+  const next = last.toISOString().slice(0, 10);
+  return next <= f.end_date ? next : f.start_date;
+}
+
+// b2bDayBody is a B2B day as the settings are sent.
+function b2bDayBody(x) {
+  return { date: x.date, start_time: x.start_time, slot_minutes: x.slot_minutes, slots: x.slots, morning_slots: x.morning_slots,
+    tables: x.tables, lunch_minutes: x.lunch_minutes || 0 };
+}
+
+// saveB2BDays sends every B2B day of the fair, in date order, and keeps the form on day (the one
+// just saved; null: the first). A refusal about that day is said at the form's fields.
+async function saveB2BDays(f, days, day) {
+  days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+  const at = day ? days.indexOf(day) : 0;
+  const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days });
+  if (r.ok) {
+    b2bDayAt.set(f.id, Math.max(at, 0));
+    toast(t("saved"));
+  } else if (r.data && Array.isArray(r.data.errors)) {
+    const own = `days[${at}].`;
+    r.data.errors = r.data.errors.map((e) => (e.field && e.field.startsWith(own) ? { ...e, field: e.field.slice(own.length) } : e));
+  }
+  return r;
 }
 
 // moveConflict says why meeting m cannot go to a cell ("" when it can, as far as the grid knows:

@@ -1,0 +1,58 @@
+package console_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// b2bDays reads the fair's B2B days as "date tables×slots", in order.
+func b2bDays(org client, fairID string) string {
+	var out []string
+	days, _ := org.call("GET", "/api/fairs/"+fairID, nil)["b2b_days"].([]any)
+	for _, d := range days {
+		day := d.(map[string]any)
+		out = append(out, fmt.Sprintf("%s %v×%v", day["date"], day["tables"], day["slots"]))
+	}
+	return strings.Join(out, ", ")
+}
+
+// stepB2BDaysEachKept: on a phone the organiser adds a second B2B day from the B2B tab; at a
+// desk it then changes the first day's tables: both days stay, each with its own settings, and
+// the second can be removed.
+func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
+	t.Helper()
+	d30, d31 := time.Now().AddDate(0, 0, 30), time.Now().AddDate(0, 0, 31)
+	vn := func(d time.Time) string { return d.Format("02/01/2006") }
+	iso := func(d time.Time) string { return d.Format(time.DateOnly) }
+	want := func(what, days string) {
+		t.Helper()
+		for deadline := time.Now().Add(10 * time.Second); b2bDays(f.org, f.fairID) != days; time.Sleep(200 * time.Millisecond) {
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: the fair's B2B days are %q, want %q", what, b2bDays(f.org, f.fairID), days)
+			}
+		}
+	}
+	staff.open("#/fair/" + f.fairID + "/b2b")
+	staff.until("the first B2B day being edited", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d30)+"'", false)
+	choose(staff, "#b2b-day-pick", "1")
+	staff.until("a new day, the one after the first", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '+ Thêm ngày B2B' && document.querySelector('#b2b-date').value === '"+vn(d31)+"'", false)
+	staff.fill(map[string]string{"#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
+	staff.submit("b2b")
+	want("a day added on the phone", fmt.Sprintf("%s 3×4, %s 5×8", iso(d30), iso(d31)))
+	staff.until("the new day being edited", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d31)+"' && document.querySelector('#b2b-tables').value === '5'", true)
+
+	desk.open("#/fair/" + f.fairID + "/b2b")
+	desk.until("the first day's settings", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-tables').value === '3'", false)
+	desk.fill(map[string]string{"#b2b-tables": "4"})
+	desk.submit("b2b")
+	want("the first day's tables changed at the desk", fmt.Sprintf("%s 4×4, %s 5×8", iso(d30), iso(d31)))
+	choose(desk, "#b2b-day-pick", "1")
+	desk.until("the second day's settings", "document.querySelector('#b2b-tables').value === '5' && document.querySelector('#b2b-slots').value === '8'", false)
+	desk.eval("window.confirm = () => true, ''")
+	desk.run(chromedp.Click("#b2b-day-remove"))
+	want("the second day removed", iso(d30)+" 4×4")
+}
