@@ -9,20 +9,20 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// b2bDays reads the fair's B2B days as "date tables×slots", in order.
+// b2bDays reads the fair's B2B days as "date start tables×slots", in order.
 func b2bDays(org client, fairID string) string {
 	var out []string
 	days, _ := org.call("GET", "/api/fairs/"+fairID, nil)["b2b_days"].([]any)
 	for _, d := range days {
 		day := d.(map[string]any)
-		out = append(out, fmt.Sprintf("%s %v×%v", day["date"], day["tables"], day["slots"]))
+		out = append(out, fmt.Sprintf("%s %s %v×%v", day["date"], day["start_time"], day["tables"], day["slots"]))
 	}
 	return strings.Join(out, ", ")
 }
 
-// stepB2BDaysEachKept: on a phone the organiser adds a second B2B day from the B2B tab; at a
-// desk it then changes the first day's tables: both days stay, each with its own settings, and
-// the second can be removed.
+// stepB2BDaysEachKept: on a phone the organiser adds a second B2B day from the B2B tab, typing
+// its date and start on the number pad (digits alone); at a desk it then changes the first day's
+// tables: both days stay, each with its own settings, and the second can be removed.
 func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	t.Helper()
 	d30, d31 := time.Now().AddDate(0, 0, 30), time.Now().AddDate(0, 0, 31)
@@ -40,19 +40,19 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	staff.until("the first B2B day being edited", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d30)+"'", false)
 	choose(staff, "#b2b-day-pick", "1")
 	staff.until("a new day, the one after the first", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '+ Thêm ngày B2B' && document.querySelector('#b2b-date').value === '"+vn(d31)+"'", false)
-	staff.fill(map[string]string{"#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
+	staff.fill(map[string]string{"#b2b-date": d31.Format("02012006"), "#b2b-start_time": "0830", "#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
 	staff.submit("b2b")
-	want("a day added on the phone", fmt.Sprintf("%s 3×4, %s 5×8", iso(d30), iso(d31)))
+	want("a day added on the phone", fmt.Sprintf("%s 09:00 3×4, %s 08:30 5×8", iso(d30), iso(d31)))
 	staff.until("the new day being edited", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d31)+"' && document.querySelector('#b2b-tables').value === '5'", true)
 
 	desk.open("#/fair/" + f.fairID + "/b2b")
 	desk.until("the first day's settings", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-tables').value === '3'", false)
 	desk.fill(map[string]string{"#b2b-tables": "4"})
 	desk.submit("b2b")
-	want("the first day's tables changed at the desk", fmt.Sprintf("%s 4×4, %s 5×8", iso(d30), iso(d31)))
+	want("the first day's tables changed at the desk", fmt.Sprintf("%s 09:00 4×4, %s 08:30 5×8", iso(d30), iso(d31)))
 	choose(desk, "#b2b-day-pick", "1")
 	desk.until("the second day's settings", "document.querySelector('#b2b-tables').value === '5' && document.querySelector('#b2b-slots').value === '8'", false)
 	desk.eval("window.confirm = () => true, ''")
 	desk.run(chromedp.Click("#b2b-day-remove"))
-	want("the second day removed", iso(d30)+" 4×4")
+	want("the second day removed", iso(d30)+" 09:00 4×4")
 }

@@ -14,7 +14,8 @@ function dmy(iso) {
 function isoDate(s) {
   s = (s || "").trim();
   if (!s) return "";
-  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s);
+  // Digits alone (15032025) are day, month and year too: a phone's number pad may have no "/".
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s) || /^(\d{2})(\d{2})(\d{4})$/.exec(s);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m && iso) m = [s, iso[3], iso[2], iso[1]];
   if (!m) return null;
@@ -30,7 +31,8 @@ function isoDate(s) {
 function hhmm(s) {
   s = (s || "").trim();
   if (!s) return "";
-  const m = /^(\d{1,2})[:hH.](\d{2})$/.exec(s);
+  // Digits alone (0830, 830) are hours and minutes too: a phone's number pad may have no ":".
+  const m = /^(\d{1,2})[:hH.]?(\d{2})$/.exec(s);
   if (!m || Number(m[1]) > 23 || Number(m[2]) > 59) return null;
   return m[1].padStart(2, "0") + ":" + m[2];
 }
