@@ -145,6 +145,27 @@ func stepDropRefusedInView(t *testing.T, j journey, x *inboxFair) {
 	org.until("the refusal said on the screen", "document.querySelector('#move-msg.bad') && document.querySelector('#move-msg').textContent.startsWith('Hai bên đã hẹn gặp vào') && "+inView("#move-msg"), false)
 	org.shot("drop-refused-in-view")
 	noAxeFindings(org, "the grid after a refused drop")
+	stepAMoveHeardWithTheMenuOpen(t, org, x, pm)
+}
+
+// stepAMoveHeardWithTheMenuOpen: another organiser moves a meeting while this one has a
+// "Chuyển…" menu open; the grid is not redrawn under the menu, and shows the move once the
+// menu is closed.
+func stepAMoveHeardWithTheMenuOpen(t *testing.T, org browser, x *inboxFair, pm gridPlace) {
+	t.Helper()
+	org.run(chromedp.Click("#b2b-grid .mcell[data-meeting=\"" + pm.id + "\"] button.move-menu"))
+	org.until("the move menu", "document.querySelector('#move-panel #move-slot')", false)
+	places := x.places(t)
+	tea := places["Cửa hàng Đặc sản Việt – HTX Chè Shan Tuyết"]
+	slot, table := freeCell(t, places, []int{1, 2, 3, 4, 5, 6}, x.buyer2ID, x.teaID)
+	x.org.call("POST", "/api/meetings/"+tea.id+"/move", map[string]any{"day": x.day, "slot": slot, "table": table})
+	moved := cell(slot, table) + ".querySelector('.mcell[data-meeting=\"" + tea.id + "\"]')"
+	time.Sleep(time.Second) // the live update comes meanwhile
+	if got := org.eval("String(Boolean(" + moved + ") || !document.querySelector('#move-panel #move-slot'))"); got != "false" {
+		t.Errorf("the grid was drawn again under the open menu (or the menu closed)")
+	}
+	org.run(chromedp.Click("#move-panel button.secondary"))
+	org.until("the other organiser's move drawn once the menu is closed", moved, false)
 }
 
 // chooseMoveSlot picks slot value ("day|slot") in the open "Chuyển…" menu, after checking the

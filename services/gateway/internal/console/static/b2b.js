@@ -201,6 +201,9 @@ function b2bGrid(f, a, msg, reload) {
     root.removeAttribute("data-dirty");
     if (!r.ok) {
       tell((r.data && r.data.detail) || t("failed"), true);
+      // A refusal because the grid is behind (the schedule was run again) redraws it, so that
+      // the next try starts from where the meetings are.
+      if (r.status === 409 && r.data && r.data.code === "meeting_move_schedule_changed") await reload();
       return false;
     }
     tell(`${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${date(day)} ${time(r.data.starts_at)} · ${t("table")} ${table}`, false);

@@ -194,10 +194,7 @@ async function startLive() {
   }
   const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
   S.live = es;
-  es.onmessage = () => {
-    clearTimeout(startLive.timer);
-    startLive.timer = setTimeout(() => { if (!formsDirty()) render(true); }, 250);
-  };
+  es.onmessage = () => redrawWhenFree(250);
   es.onerror = () => {
     es.close();
     if (S.live === es) { S.live = null; retryLive(3000); }
@@ -207,6 +204,17 @@ async function startLive() {
 function retryLive(ms) {
   clearTimeout(retryLive.timer);
   retryLive.timer = setTimeout(startLive, ms);
+}
+
+// redrawWhenFree redraws the page after ms for a live update, once nothing typed or being edited
+// would be lost: an update heard while a form is filled or a panel is open is kept until then
+// (looked at every second), not dropped.
+function redrawWhenFree(ms) {
+  clearTimeout(redrawWhenFree.timer);
+  redrawWhenFree.timer = setTimeout(() => {
+    if (formsDirty()) redrawWhenFree(1000);
+    else render(true);
+  }, ms);
 }
 
 // formsDirty reports whether the person has started filling a form on the page: a live update
