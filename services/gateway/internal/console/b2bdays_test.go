@@ -56,3 +56,26 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	desk.run(chromedp.Click("#b2b-day-remove"))
 	want("the second day removed", iso(d30)+" 09:00 4×4")
 }
+
+// stepProducerRenamesItself: on a phone the producer corrects its name and commune in "Sửa hồ
+// sơ"; its page shows the new name, and the fair's floor plan (the event service's) soon does
+// too.
+func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
+	t.Helper()
+	const name = "HTX Gốm sứ Phù Lãng Quế Võ"
+	prod.open("#/producer")
+	prod.until("the profile's fold", "document.querySelector('#profile-edit summary')", false)
+	prod.run(chromedp.Click("#profile-edit summary"))
+	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng"})
+	prod.submit("profile-edit-form")
+	prod.until("the new name on the producer's page", "document.querySelector('h1') && document.querySelector('h1').textContent === '"+name+"'", true)
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(300 * time.Millisecond) {
+		list := fmt.Sprint(f.org.call("GET", "/api/fairs/"+f.fairID+"/booths", nil))
+		if strings.Contains(list, name) && !strings.Contains(list, f.producerName) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the fair's floor plan after the rename: %s", list)
+		}
+	}
+}

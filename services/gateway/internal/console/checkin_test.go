@@ -107,6 +107,7 @@ func TestConsoleCheckin(t *testing.T) {
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
 	stepMyBadge(t, prod, f)
 	stepB2BDaysEachKept(t, staff, desk, f)
+	stepProducerRenamesItself(t, prod, f)
 }
 
 // noAxeFindings fails the test for each serious or critical accessibility finding in the view.

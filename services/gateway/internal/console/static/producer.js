@@ -100,7 +100,7 @@ async function viewProducer() {
     const c = claims() || {};
     return h("div", {}, h("h1", {}, t("profile")), h("div", { class: "card" }, form([
       { name: "legal_name", label: t("legal_name"), value: c.name, full: true },
-      { name: "kind", label: t("producer_kind"), type: "select", options: ["cooperative", "enterprise", "household_business", "cooperative_group"].map((k) => [k, t("k_" + k)]) },
+      { name: "kind", label: t("producer_kind"), type: "select", options: producerKinds.map((k) => [k, t("k_" + k)]) },
       // Tax codes are 10 digits, or 10 digits-3 digits for a branch; the API writes a branch's 13
       // digits typed without the hyphen (a number pad has none) with it.
       { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{10}(-?[0-9]{3})?", maxlength: 14 },
@@ -120,7 +120,8 @@ async function viewProducer() {
   const scans = await Promise.all(products.map((x) => api("GET", `/api/products/${x.id}/scans`, undefined, { quiet: true })));
   const sets = ref.criteria_sets.map((c) => [c.number, criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, p.legal_name),
-    h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code)),
+    h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code),
+      profileEdit(p, provinces)),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
@@ -145,6 +146,38 @@ async function viewProducer() {
       if (r.ok) { toast(t("saved")); render(true); }
       return r;
     }, { id: "new-product" })));
+}
+
+const producerKinds = ["cooperative", "enterprise", "household_business", "cooperative_group"];
+
+// profileEdit lets the producer correct its own profile: its name (a rename shows on its
+// applications, the floor plan and its products), kind, province, commune, address, phone,
+// email and description. Only what changed is sent, over the profile as this page shows it: when
+// another phone changed it since, the API refuses and the page shows the profile as it is now,
+// with what was typed kept, to be saved again or not. The tax code is not changed here.
+function profileEdit(p, provinces) {
+  const was = { legal_name: p.legal_name, kind: p.kind, province: p.province.code, commune: p.commune, address: p.address || "",
+    phone: p.phone, email: p.email || "", description_vi: p.description_vi || "" };
+  return h("details", { class: "profile-edit", id: "profile-edit" }, h("summary", {}, t("edit_profile")), form([
+    { name: "legal_name", label: t("legal_name"), value: was.legal_name, full: true },
+    { name: "kind", label: t("producer_kind"), type: "select", value: was.kind, options: producerKinds.map((k) => [k, t("k_" + k)]) },
+    { name: "province", label: t("province"), type: "select", value: was.province, options: opt(provinces, "code", "name") },
+    { name: "commune", label: t("commune"), value: was.commune }, { name: "address", label: t("address"), value: was.address },
+    { name: "phone", label: t("phone"), type: "tel", value: was.phone }, { name: "email", label: t("email"), type: "email", value: was.email },
+    { name: "description_vi", label: t("description_vi"), type: "textarea", value: was.description_vi, full: true },
+  ], t("save"), async (v) => {
+    const body = {};
+    for (const k of Object.keys(was)) if ((v[k] || "").trim() !== was[k]) body[k] = v[k];
+    if (!Object.keys(body).length) return { ok: true };
+    const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
+    if (r.ok) { toast(t("saved")); render(true); }
+    if (r.status === 409) {
+      r.keepErr = true;
+      toast((r.data && r.data.detail) || t("failed"));
+      setTimeout(() => render(true));
+    }
+    return r;
+  }, { id: "profile-edit-form" }));
 }
 
 // qrBox is a product's QR code for its packaging and booth: the views of its public
