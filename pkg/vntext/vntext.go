@@ -4,6 +4,7 @@
 package vntext
 
 import (
+	"encoding/hex"
 	"sort"
 	"strconv"
 	"strings"
@@ -98,7 +99,10 @@ func Match(text, query string) int {
 
 // Collator compares strings in Vietnamese alphabetical order (a ă â b c d đ e ê ...).
 // A Collator is not safe for concurrent use; make one per goroutine.
-type Collator struct{ c *collate.Collator }
+type Collator struct {
+	c   *collate.Collator
+	buf collate.Buffer
+}
 
 // NewCollator returns a Vietnamese collator that ignores case differences at the first level.
 func NewCollator() *Collator {
@@ -107,6 +111,14 @@ func NewCollator() *Collator {
 
 // Compare returns -1, 0 or 1 as a sorts before, equal to or after b.
 func (c *Collator) Compare(a, b string) int { return c.c.CompareString(a, b) }
+
+// Key returns a key of s that sorts as s does in Vietnamese order when keys are compared as
+// strings (byte by byte): hex digits of the collation key, so that it is safe in text (cursors).
+func (c *Collator) Key(s string) string {
+	k := hex.EncodeToString(c.c.KeyFromString(&c.buf, s))
+	c.buf.Reset()
+	return k
+}
 
 // SortStrings sorts names in Vietnamese order, in place.
 func SortStrings(names []string) {

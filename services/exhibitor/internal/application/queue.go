@@ -51,11 +51,12 @@ type QueueCursor struct {
 }
 
 // queueKey is a's key in order s: applications sort by it ascending, then by ID (descending
-// for SortNewest).
-func queueKey(a *Application, s Sort) string {
+// for SortNewest). SortProducerName takes a collator (nil otherwise): producers sort in Vietnamese
+// alphabetical order (Công before Cơ, Dừa before Đông).
+func queueKey(a *Application, s Sort, c *vntext.Collator) string {
 	switch s {
 	case SortProducerName:
-		return vntext.Fold(a.ProducerName)
+		return c.Key(a.ProducerName)
 	case SortStars:
 		return fmt.Sprint(9 - bestStars(a))
 	case SortIneligibleTop:
@@ -126,9 +127,10 @@ func (q Query) page(list []*Application, after *QueueCursor, limit int) []Applic
 		a *Application
 	}
 	kept := make([]keyed, 0, len(list))
+	c := collatorFor(s)
 	for _, a := range list {
 		if q.matches(a, true) {
-			kept = append(kept, keyed{QueueCursor{queueKey(a, s), a.ID}, a})
+			kept = append(kept, keyed{QueueCursor{queueKey(a, s, c), a.ID}, a})
 		}
 	}
 	slices.SortFunc(kept, func(x, y keyed) int { return compareQueue(s, x.c, y.c) })
@@ -148,7 +150,16 @@ func (q Query) page(list []*Application, after *QueueCursor, limit int) []Applic
 
 // Cursor returns the cursor that a page ending on a continues after, in order s.
 func (q Query) Cursor(a Application) QueueCursor {
-	return QueueCursor{queueKey(&a, cmp.Or(q.Sort, defaultSort)), a.ID}
+	s := cmp.Or(q.Sort, defaultSort)
+	return QueueCursor{queueKey(&a, s, collatorFor(s)), a.ID}
+}
+
+// collatorFor returns a collator for order s when it sorts by name, else nil.
+func collatorFor(s Sort) *vntext.Collator {
+	if s == SortProducerName {
+		return vntext.NewCollator()
+	}
+	return nil
 }
 
 // counts returns how many of list q keeps per status, its statuses aside.
