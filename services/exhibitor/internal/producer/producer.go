@@ -185,7 +185,9 @@ func (p *Producer) applyIdentity(f Fields, v *checks) {
 func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 	if v.need(f.Province, "province") {
 		prov, ok := ocop.LookupProvince(*f.Province)
-		if v.Expect(ok, "province", msgProvince, oldProvinceExample) {
+		if strings.TrimSpace(*f.Province) == "" {
+			v.Fail("province", apperr.Required) // none chosen: asked for, not called unknown
+		} else if v.Expect(ok, "province", msgProvince, oldProvinceExample) {
 			p.Province = prov
 		}
 	}

@@ -117,3 +117,23 @@ func TestPatch(t *testing.T) {
 		t.Error("Patch changed the original")
 	}
 }
+
+// A province left unchosen is asked for, not called unknown.
+func TestAnUnchosenProvinceIsAskedFor(t *testing.T) {
+	f := validFields()
+	f.Province = ptr(" ")
+	_, err := New("p1", "acc1", f, time.Now())
+	var e *apperr.Error
+	if !errors.As(err, &e) {
+		t.Fatalf("New error = %v, want invalid", err)
+	}
+	var got []string
+	for _, fe := range e.Fields {
+		if fe.Field == "province" {
+			got = append(got, fe.Code)
+		}
+	}
+	if len(got) != 1 || got[0] != "required" {
+		t.Errorf("province errors %v, want one: required", got)
+	}
+}
