@@ -286,7 +286,10 @@ function photoInput(x) {
 async function viewOpenFairs() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-profile", t("empty_no_profile"), h("a", { href: "#/producer", class: "button" }, t("empty_no_profile_go"))));
-  const [fairs, products] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`)]);
+  const [fairs, products, apps] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`), all("/api/applications")]);
+  // A fair the producer has applied to (and not withdrawn from) shows where the application is,
+  // not a second form the API would refuse.
+  const applied = new Map(apps.filter((a) => ["submitted", "approved", "waitlisted"].includes(a.status)).map((a) => [a.fair_id, a]));
   const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
   // The preferred zone is chosen among the zones of the fair's floor plan (free text while the
   // plan has none yet), so a wish always names a zone the allocator knows.
@@ -302,7 +305,8 @@ async function viewOpenFairs() {
   }
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
-    form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
+    feesLine(f),
+    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
       { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
       zoneField(f)],
     t("apply"), async (v) => {
@@ -310,6 +314,17 @@ async function viewOpenFairs() {
       if (r.ok) { toast(t("saved")); location.hash = "#/producer/apps"; }
       return r;
     }, { id: "apply-" + f.id }))) : guide("no-open-fair", t("empty_no_open_fair")));
+}
+
+// feesLine says what a booth costs at fair f before the producer applies: each kind's price and
+// the subsidy, when the fair set them.
+function feesLine(f) {
+  const fees = f.fees || {};
+  const prices = Object.entries(fees.booth_prices || {}).filter(([, v]) => v > 0);
+  if (!prices.length) return null;
+  const most = fees.max_subsidised_booths ? t("subsidy_max").replace("{n}", plural(fees.max_subsidised_booths, "n_booths")) : "";
+  const subsidy = fees.subsidy_percent ? " · " + t("subsidy_line").replace("{p}", fees.subsidy_percent) + most : "";
+  return h("p", { class: "fees" }, t("booth_price") + ": " + prices.map(([k, v]) => `${boothKindName(k)} ${money(v)}`).join(", ") + subsidy);
 }
 
 // maxBooths is the most booths one producer may ask for at a fair (the fair's rule; 2 when unset).
