@@ -319,11 +319,7 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.fill(map[string]string{"#apply-" + fairID + "-preferred_zone": "Khu A"})
 	prod.submit("apply-" + fairID)
 	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
-	// Back on the open fairs, the fair says where the application is instead of a second form.
-	prod.open("#/producer/fairs")
-	prod.until("the fair applied to", "document.querySelector('[data-fair=\""+fairID+"\"] .applied') && document.querySelector('[data-fair=\""+fairID+"\"] .applied').textContent.includes('Đã nộp') && !document.querySelector('#apply-"+fairID+"')", true)
-	prod.open("#/producer/apps")
-	prod.until("the application followed", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã nộp')", true)
+	stepAnAppliedFairSaysWhere(prod, fairID)
 	return prod
 }
 

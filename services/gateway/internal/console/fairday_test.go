@@ -79,3 +79,14 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 		}
 	}
 }
+
+// stepAnAppliedFairSaysWhere: back on the open fairs after applying, the fair says where the
+// application is instead of a second form; then the producer follows it on its applications.
+func stepAnAppliedFairSaysWhere(prod browser, fairID string) {
+	prod.t.Helper()
+	applied := "document.querySelector('[data-fair=\"" + fairID + "\"] .applied')"
+	prod.open("#/producer/fairs")
+	prod.until("the fair applied to", applied+" && "+applied+".textContent.includes('Đã nộp') && !document.querySelector('#apply-"+fairID+"')", true)
+	prod.open("#/producer/apps")
+	prod.until("the application followed", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã nộp')", true)
+}
