@@ -2477,6 +2477,7 @@ type GatewayOcopProvince struct {
 type GatewayOcopRegion struct {
 	Code      string `json:"code"`
 	Name      string `json:"name"`
+	NameEn    string `json:"name_en"`
 	Promotion bool   `json:"promotion"`
 }
 
@@ -3184,7 +3185,7 @@ type MatchmakingMeetingUnavailabilityRequest struct {
 type MatchmakingMeetingUnscheduledItem struct {
 	BuyerName string `json:"buyer_name"`
 
-	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken
+	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over
 	Code         string             `json:"code"`
 	MeetingId    openapi_types.UUID `json:"meeting_id"`
 	ProducerName string             `json:"producer_name"`
@@ -3265,7 +3266,7 @@ type MatchmakingScheduleSolution struct {
 
 // MatchmakingScheduleUnscheduled defines model for MatchmakingScheduleUnscheduled.
 type MatchmakingScheduleUnscheduled struct {
-	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room or unscheduled.table_taken
+	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over
 	Code    string `json:"code"`
 	Meeting string `json:"meeting"`
 	Reason  string `json:"reason"`

@@ -8,8 +8,9 @@ import (
 
 // Region is a socio-economic region, or one of Hà Nội's promotion groupings.
 type Region struct {
-	Code string `json:"code"`
-	Name string `json:"name"`
+	Code   string `json:"code"`
+	Name   string `json:"name"`
+	NameEN string `json:"name_en"`
 	// Promotion is true for Hà Nội's four promotion groupings, false for the six regions.
 	Promotion bool `json:"promotion"`
 }
@@ -33,16 +34,16 @@ const (
 )
 
 var regions = []Region{
-	{RegionNorthernMidlands, "Trung du và miền núi phía Bắc", false},
-	{RegionRedRiverDelta, "Đồng bằng sông Hồng", false},
-	{RegionCentralCoast, "Bắc Trung Bộ và Duyên hải miền Trung", false},
-	{RegionCentralHighlands, "Tây Nguyên", false},
-	{RegionSoutheast, "Đông Nam Bộ", false},
-	{RegionMekongDelta, "Đồng bằng sông Cửu Long", false},
-	{PromoNorthernMountains, "Miền núi phía Bắc", true},
-	{PromoRedRiverDelta, "Đồng bằng sông Hồng", true},
-	{PromoCentralHighlands, "Miền Trung – Tây Nguyên", true},
-	{PromoSouth, "Nam Bộ", true},
+	{RegionNorthernMidlands, "Trung du và miền núi phía Bắc", "Northern Midlands and Mountains", false},
+	{RegionRedRiverDelta, "Đồng bằng sông Hồng", "Red River Delta", false},
+	{RegionCentralCoast, "Bắc Trung Bộ và Duyên hải miền Trung", "North Central and Central Coast", false},
+	{RegionCentralHighlands, "Tây Nguyên", "Central Highlands", false},
+	{RegionSoutheast, "Đông Nam Bộ", "Southeast", false},
+	{RegionMekongDelta, "Đồng bằng sông Cửu Long", "Mekong River Delta", false},
+	{PromoNorthernMountains, "Miền núi phía Bắc", "Northern Mountains", true},
+	{PromoRedRiverDelta, "Đồng bằng sông Hồng", "Red River Delta", true},
+	{PromoCentralHighlands, "Miền Trung – Tây Nguyên", "Central Vietnam and Central Highlands", true},
+	{PromoSouth, "Nam Bộ", "Southern Vietnam", true},
 }
 
 // promotionOf maps a socio-economic region to Hà Nội's promotion grouping.

@@ -22,7 +22,7 @@ async function viewFairs() {
       { name: "kind", label: t("kind"), type: "select", options: ["fair", "trade_week", "regional_promotion", "b2b_conference"].map((k) => [k, t("kind_" + k)]) },
       // "Vùng xúc tiến" is one of Hà Nội's promotion groupings; the reference also lists the six
       // socio-economic regions, one of which shares a name with a grouping.
-      { name: "region", label: t("region"), type: "select", options: opt(ref.regions.filter((r) => r.promotion), "code", "name") },
+      { name: "region", label: t("region"), type: "select", options: opt(ref.regions.filter((r) => r.promotion), "code", (r) => (S.lang === "en" ? r.name_en : r.name)) },
       { name: "host_province", label: t("host_province"), type: "select", value: "01", options: opt(provinces, "code", "name") },
       { name: "venue_name", label: t("venue") }, { name: "venue_address", label: t("address") },
       { name: "start_date", label: t("start_date"), type: "date", value: today(30) }, { name: "end_date", label: t("end_date"), type: "date", value: today(34) },
