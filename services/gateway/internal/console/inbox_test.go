@@ -119,6 +119,8 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	bb.shot("proposal")
 	bb.run(chromedp.Click("#meeting-list button.accept"))
 	bb.until("accepted on the buyer's side", item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
+	// The accept button is gone with the answer: the keyboard is on the meeting, not the page.
+	bb.until("the keyboard on the accepted meeting", "document.activeElement === "+item("Bắc Hà"), false)
 	prod.until("accepted on the producer's phone without a reload", item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
 	if got := prod.eval(item("Siêu thị Sen") + ".textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) {
 		t.Errorf("the accepted meeting reads %q, want the afternoon agreed", got)

@@ -262,7 +262,14 @@ async function viewMeetings() {
     const r = await api("POST", `/api/meetings/${m.id}/${path}`, body);
     if (r.ok || path !== "outcome") {
       toast(r.ok ? t("saved") : failure(r));
-      render(true);
+      await render(true);
+      // The answer's buttons are gone with the answer: the keyboard goes to the meeting's card,
+      // where its new state is said, not to the start of the page.
+      const card = document.querySelector(`#app .inbox-item[data-meeting="${m.id}"]`);
+      if (card && (!document.activeElement || document.activeElement === document.body)) {
+        card.tabIndex = -1;
+        card.focus();
+      }
     }
     return r;
   };
