@@ -3499,6 +3499,9 @@ type PostFairsFairIdScheduleParams struct {
 
 	// FairRevision the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it
 	FairRevision *int `form:"fair_revision,omitempty" json:"fair_revision,omitempty"`
+
+	// IncludeStarted true places meetings in slots that have started and on days that are over too, which a run otherwise never does (they are left unscheduled, unscheduled.days_over): for entering a day held on paper, never for a live day's new meetings
+	IncludeStarted *bool `form:"include_started,omitempty" json:"include_started,omitempty"`
 }
 
 // PostFairsFairIdScheduleParamsMode defines parameters for PostFairsFairIdSchedule.
@@ -4416,7 +4419,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
 	PostFairsIdAllocationCommit(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+	// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4425,7 +4428,7 @@ type ClientInterface interface {
 	// Corresponds with PUT /api/fairs/{id}/b2b-sessions (the `PutFairsIdB2bSessions` operationId).
 	PutFairsIdB2bSessionsWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+	// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
 	// Roles: organiser, admin.
 	//
@@ -6370,7 +6373,7 @@ func (c *Client) PostFairsIdAllocationCommit(ctx context.Context, id string, req
 	return c.Client.Do(req)
 }
 
-// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 //
 // Roles: organiser, admin.
 //
@@ -6389,7 +6392,7 @@ func (c *Client) PutFairsIdB2bSessionsWithBody(ctx context.Context, id string, c
 	return c.Client.Do(req)
 }
 
-// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+// PutFairsIdB2bSessions Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 //
 // Roles: organiser, admin.
 //
@@ -10633,6 +10636,18 @@ func NewPostFairsFairIdScheduleRequest(server string, fairId string, params *Pos
 
 		}
 
+		if params.IncludeStarted != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "include_started", *params.IncludeStarted, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -14383,7 +14398,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
 	PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error)
 
-	// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+	// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
 	// Roles: organiser, admin.
 	//
@@ -14392,7 +14407,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PUT /api/fairs/{id}/b2b-sessions (the `PutFairsIdB2bSessions` operationId).
 	PutFairsIdB2bSessionsWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PutFairsIdB2bSessionsResponse, error)
 
-	// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+	// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
 	// Roles: organiser, admin.
 	//
@@ -32166,7 +32181,7 @@ func (c *ClientWithResponses) PostFairsIdAllocationCommitWithResponse(ctx contex
 	return ParsePostFairsIdAllocationCommitResponse(rsp)
 }
 
-// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 //
 // Roles: organiser, admin.
 //
@@ -32181,7 +32196,7 @@ func (c *ClientWithResponses) PutFairsIdB2bSessionsWithBodyWithResponse(ctx cont
 	return ParsePutFairsIdB2bSessionsResponse(rsp)
 }
 
-// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.
+// PutFairsIdB2bSessionsWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 //
 // Roles: organiser, admin.
 //

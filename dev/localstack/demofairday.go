@@ -46,7 +46,7 @@ func demoFairDay(ctx context.Context, org demoClient, fairID string, exhibitors,
 		}
 		ids = append(ids, m.ID)
 	}
-	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?mode=repair&fair_revision=%d&time_limit_ms=2000", fairID, fair.Revision), nil, nil); err != nil {
+	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?mode=repair&fair_revision=%d&time_limit_ms=2000&include_started=true", fairID, fair.Revision), nil, nil); err != nil {
 		return fmt.Errorf("demo: schedule today: %w", err)
 	}
 	var everyone []demoParticipant

@@ -208,7 +208,9 @@ func demoMeetings(ctx context.Context, org demoClient, fairID string, revision i
 			ids = append(ids, m.ID)
 		}
 	}
-	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?fair_revision=%d&time_limit_ms=2000", fairID, revision), nil, nil); err != nil {
+	// The live fair's days began before the demo loads: its schedule is entered as a day held
+	// (include_started), which a live run never places meetings in.
+	if err := org.do(ctx, "POST", fmt.Sprintf("/api/fairs/%s/schedule?fair_revision=%d&time_limit_ms=2000&include_started=true", fairID, revision), nil, nil); err != nil {
 		return fmt.Errorf("demo: schedule: %w", err)
 	}
 	yesterday := demoNow().AddDate(0, 0, -1).Format(time.DateOnly)

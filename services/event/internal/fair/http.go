@@ -241,7 +241,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/cancel", Tag: "fairs", Roles: OrganiserRoles,
 		Summary: "Cancel the fair with a reason; booths are released and applications cancelled.", Request: cancelRequest{}, Response: fairResponse{}}, rt.cancelFair)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:id/b2b-sessions", Tag: "fairs", Roles: OrganiserRoles,
-		Summary: "Set the B2B conference days, slots and tables; each day ends by 24:00 of its date.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
+		Summary: "Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision (\"7\") to be refused (409 fair_b2b_changed) when someone saved since.", Request: b2bRequest{}, Response: fairResponse{}}, rt.setB2B)
 }
 
 // bindFields reads a fairRequest body (or a fairCreateRequest, the same fields documented for a
@@ -469,7 +469,15 @@ func (rt *Routes) setB2B(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	rt.change(c, func(Fair) string { return events.FairB2BSessionsSet }, func(f Fair) (Fair, error) { return f.SetB2BDays(days, Stamp(rt.Now())) })
+	// With If-Match, the days replace only the revision of the fair the sender read: every day is
+	// sent, so a day another organiser saved meanwhile would otherwise be dropped.
+	match := c.GetHeader("If-Match")
+	rt.change(c, func(Fair) string { return events.FairB2BSessionsSet }, func(f Fair) (Fair, error) {
+		if match != "" && match != `"`+strconv.FormatInt(f.Revision, 10)+`"` {
+			return Fair{}, apperr.New(apperr.Conflict, msgB2BChanged, f.Revision)
+		}
+		return f.SetB2BDays(days, Stamp(rt.Now()))
+	})
 }
 
 func parseDate(v *apperr.Validation, field, s string) time.Time {

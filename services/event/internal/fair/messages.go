@@ -5,6 +5,10 @@ import "github.com/ocopfair/ocopfair/pkg/apperr"
 // The messages of fairs: organisers read them when they set a fair up and move it through its
 // lifecycle, visitors when a fair is not there for them.
 var (
+	// msgB2BChanged: the B2B days were saved by someone else since the sender read them.
+	msgB2BChanged = apperr.M("fair_b2b_changed",
+		"Các ngày B2B vừa được người khác thay đổi (phiên bản %d); trang đã hiện các ngày mới nhất, hãy kiểm tra rồi lưu lại.",
+		"The B2B days were changed by someone else meanwhile (revision %d); the page now shows them: check and save again.")
 	msgFrozen = apperr.M("fair_frozen",
 		"Hội chợ %s nên không thể thay đổi nữa.",
 		"A %s fair cannot be changed.")

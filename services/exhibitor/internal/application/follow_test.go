@@ -2,6 +2,7 @@ package application
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -139,5 +140,36 @@ func TestAReviewKeepsTheProfileRevisionItDidNotChange(t *testing.T) {
 	if got.ProducerName != who.Name || got.ProducerRevision != 3 || got.Status != Approved || got.Revision != 2 {
 		t.Errorf("the application shows %q from profile revision %d, %s at revision %d; want %q from 3, approved at 2",
 			got.ProducerName, got.ProducerRevision, got.Status, got.Revision, who.Name)
+	}
+}
+
+// Two followers of a profile changed twice in a row (X, then Y, then X again): the one that read
+// Y and wrote last must not write Y over the revision the other recorded for X.
+func TestAFollowerOfAnOlderProfileWritesNothing(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	now := time.Now()
+	a := Application{ID: "01900000-0000-7000-8000-0000000000c1", FairID: "f1", ProducerID: "p1", AccountID: "acc-1",
+		ProducerName: "HTX X", Province: "01", ProducerRevision: 4, Status: Submitted, SubmittedAt: now, UpdatedAt: now, Revision: 1}
+	if err := st.Create(ctx, a, ""); err != nil {
+		t.Fatal(err)
+	}
+	y := Applicant{ProducerID: "p1", AccountID: "acc-1", Name: "HTX Y", Province: "01", Revision: 5}
+	late, err := st.following(ctx, a, y) // the first follower read revision 5 and waits
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.takeRevision(ctx, a, 6); err != nil { // the second read revision 6, named X again
+		t.Fatal(err)
+	}
+	if err := st.save(ctx, late, a.Revision, events.ApplicationUpdated, ""); !errors.Is(err, ErrStale) {
+		t.Errorf("the first follower's write: %v, want ErrStale", err)
+	}
+	got, err := st.Get(ctx, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ProducerName != "HTX X" || got.ProducerRevision != 6 {
+		t.Errorf("the application shows %q from profile revision %d, want HTX X from 6", got.ProducerName, got.ProducerRevision)
 	}
 }

@@ -240,12 +240,16 @@ func (s *Store) save(ctx context.Context, a Application, prev int64, subject, co
 	}
 	delete(set, "_id")
 	delete(set, "booths") // owned by the booth events
+	filter := bson.M{"_id": a.ID, "revision": prev}
 	if subject != events.ApplicationUpdated {
 		// Owned by FollowProducer, which may move it on without a new revision of the application
 		// (takeRevision): a status change made from an older copy must not take it back.
 		delete(set, "producer_revision")
+	} else {
+		// Nor may a follower that read an older profile write over a newer one's revision.
+		filter["$or"] = bson.A{bson.M{"producer_revision": bson.M{"$lt": a.ProducerRevision}}, bson.M{"producer_revision": bson.M{"$exists": false}}}
 	}
-	if err := activeExists(s.w.Apply(ctx, bson.M{"_id": a.ID, "revision": prev}, bson.M{"$set": set}, "", correlationID, change(subject, a))); err != nil {
+	if err := activeExists(s.w.Apply(ctx, filter, bson.M{"$set": set}, "", correlationID, change(subject, a))); err != nil {
 		return err
 	}
 	s.stored(a) // its booths are not part of the write: the model keeps its own

@@ -158,9 +158,11 @@ func stepAMoveHeardWithTheMenuOpen(t *testing.T, org browser, x *inboxFair, pm g
 	places := x.places(t)
 	tea := places["Cửa hàng Đặc sản Việt – HTX Chè Shan Tuyết"]
 	slot, table := freeCell(t, places, []int{1, 2, 3, 4, 5, 6}, x.buyer2ID, x.teaID)
+	org.eval("window.heard = 0, S.live.addEventListener('message', () => { window.heard++ }), ''")
 	x.org.call("POST", "/api/meetings/"+tea.id+"/move", map[string]any{"day": x.day, "slot": slot, "table": table})
 	moved := cell(slot, table) + ".querySelector('.mcell[data-meeting=\"" + tea.id + "\"]')"
-	time.Sleep(time.Second) // the live update comes meanwhile
+	org.until("the move heard by the open page", "window.heard > 0", false)
+	time.Sleep(1500 * time.Millisecond) // longer than a live update takes to be drawn
 	if got := org.eval("String(Boolean(" + moved + ") || !document.querySelector('#move-panel #move-slot'))"); got != "false" {
 		t.Errorf("the grid was drawn again under the open menu (or the menu closed)")
 	}

@@ -38,7 +38,7 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	}
 	staff.open("#/fair/" + f.fairID + "/b2b")
 	staff.until("the first B2B day being edited", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d30)+"'", false)
-	choose(staff, "#b2b-day-pick", "1")
+	choose(staff, "#b2b-day-pick", "new")
 	staff.until("a new day, the one after the first", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '+ Thêm ngày B2B' && document.querySelector('#b2b-date').value === '"+vn(d31)+"'", false)
 	staff.fill(map[string]string{"#b2b-date": d31.Format("02012006"), "#b2b-start_time": "0830", "#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
 	staff.submit("b2b")
@@ -48,10 +48,20 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	desk.open("#/fair/" + f.fairID + "/b2b")
 	desk.until("the first day's settings", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-tables').value === '3'", false)
 	desk.fill(map[string]string{"#b2b-tables": "4"})
+	// Meanwhile another organiser gives the second day 6 tables: the desk's save, over the days
+	// as it read them, is refused and said; the page then shows the other's change, keeps what
+	// was typed, and a second save keeps both.
+	f.org.call("PUT", "/api/fairs/"+f.fairID+"/b2b-sessions", map[string]any{"days": []map[string]any{
+		{"date": iso(d30), "start_time": "09:00", "slot_minutes": 20, "slots": 4, "morning_slots": 2, "tables": 3},
+		{"date": iso(d31), "start_time": "08:30", "slot_minutes": 20, "slots": 8, "morning_slots": 4, "tables": 6, "lunch_minutes": 60}}})
 	desk.submit("b2b")
-	want("the first day's tables changed at the desk", fmt.Sprintf("%s 09:00 4×4, %s 08:30 5×8", iso(d30), iso(d31)))
-	choose(desk, "#b2b-day-pick", "1")
-	desk.until("the second day's settings", "document.querySelector('#b2b-tables').value === '5' && document.querySelector('#b2b-slots').value === '8'", false)
+	desk.until("the refusal said above the button", "document.querySelector('#b2b .form-err').textContent.includes('vừa được người khác thay đổi')", true)
+	want("the other organiser's change kept", fmt.Sprintf("%s 09:00 3×4, %s 08:30 6×8", iso(d30), iso(d31)))
+	desk.until("the page redrawn with what was typed", "document.querySelector('#b2b-tables').value === '4' && document.querySelector('#b2b .form-err').textContent.includes('vừa được người khác thay đổi')", true)
+	desk.submit("b2b")
+	want("the first day's tables changed at the desk", fmt.Sprintf("%s 09:00 4×4, %s 08:30 6×8", iso(d30), iso(d31)))
+	choose(desk, "#b2b-day-pick", iso(d31))
+	desk.until("the second day's settings", "document.querySelector('#b2b-tables').value === '6' && document.querySelector('#b2b-slots').value === '8'", false)
 	desk.eval("window.confirm = () => true, ''")
 	desk.run(chromedp.Click("#b2b-day-remove"))
 	want("the second day removed", iso(d30)+" 09:00 4×4")

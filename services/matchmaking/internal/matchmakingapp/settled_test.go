@@ -111,6 +111,16 @@ func stepNothingIsPlacedOnADayThatIsOver(t *testing.T, x *settledRun) {
 	if !said {
 		t.Errorf("unscheduled after the day: %+v, want %s among them", a.Unscheduled, late)
 	}
+	// Entering the day as it was held (include_started) places it there.
+	if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=300&mode=repair&include_started=true", nil); r.Status != 200 {
+		t.Fatalf("a run including started slots: %d %s", r.Status, r.Body)
+	}
+	if m := x.get(t, late); m.Day != x.day || m.Slot == 0 {
+		t.Errorf("after a run including started slots the late meeting is at %+v, want a slot of %s", m, x.day)
+	}
+	if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?include_started=maybe", nil); r.Status != 422 {
+		t.Errorf("include_started=maybe: %d %s, want 422", r.Status, r.Body)
+	}
 }
 
 // stepTomorrowsFairWithThreeExhibitors publishes the fair, whose one B2B day is tomorrow, and

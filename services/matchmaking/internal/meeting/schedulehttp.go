@@ -79,16 +79,17 @@ func (rt *Routes) schedule(c *gin.Context) {
 		}
 		limit = time.Duration(n) * time.Millisecond
 	}
+	started, err := strconv.ParseBool(c.DefaultQuery("include_started", "false"))
+	if err != nil {
+		httpx.RespondError(c, apperr.InvalidField("include_started", apperr.OneOf, apperr.OrOf("true", "false")))
+		return
+	}
 	release, ok := rt.acquire(c)
 	if !ok {
 		return
 	}
 	defer release()
-	run := rt.Schedule
-	if mode == modeRepair {
-		run = rt.Repair
-	}
-	out, err := run(c.Request.Context(), f, limit)
+	out, err := rt.ScheduleWith(c.Request.Context(), f, limit, RunOptions{Repair: mode == modeRepair, IncludeStarted: started})
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -49,18 +49,23 @@ type DayRun struct {
 // ErrLeaseLost when this one outlived it. It finishes on a context of its own: a client that
 // goes away leaves the old schedule or the new one, never half of one.
 func (s *Service) Schedule(ctx context.Context, f index.Fair, limit time.Duration) (Run, error) {
-	return s.schedule(ctx, f, limit, false)
+	return s.ScheduleWith(ctx, f, limit, RunOptions{})
 }
 
 // Repair is Schedule that changes the fair's published schedule as little as it can: every
 // meeting it placed stays at its day, slot and table unless moving it is necessary (fewest
 // moves first, then fewest breaks); new meetings go where there is room. Errors as Schedule.
 func (s *Service) Repair(ctx context.Context, f index.Fair, limit time.Duration) (Run, error) {
-	return s.schedule(ctx, f, limit, true)
+	return s.ScheduleWith(ctx, f, limit, RunOptions{Repair: true})
 }
 
-// schedule is one run of Schedule or, with repair, of Repair.
-func (s *Service) schedule(ctx context.Context, f index.Fair, limit time.Duration, repair bool) (Run, error) {
+// RunOptions are how a run schedules: Repair as Repair does (else as Schedule), and
+// IncludeStarted to place meetings in slots that have started and on days that are over too,
+// which a run otherwise never does: for entering a day held on paper, never for a live day.
+type RunOptions struct{ Repair, IncludeStarted bool }
+
+// ScheduleWith is one run of Schedule or Repair, as o says.
+func (s *Service) ScheduleWith(ctx context.Context, f index.Fair, limit time.Duration, o RunOptions) (Run, error) {
 	ttl := time.Duration(len(f.B2BDays))*limit + leaseMargin
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), ttl)
 	defer cancel()
@@ -74,7 +79,7 @@ func (s *Service) schedule(ctx context.Context, f index.Fair, limit time.Duratio
 		// A lease left unreleased expires at its time: the next run waits for it, no longer.
 		_ = s.Store.ReleaseLease(rctx, lease)
 	}()
-	out, err := s.run(ctx, f, limit, lease, repair)
+	out, err := s.run(ctx, f, limit, lease, o)
 	if err != nil {
 		return Run{}, err
 	}
@@ -89,20 +94,26 @@ func (s *Service) schedule(ctx context.Context, f index.Fair, limit time.Duratio
 // scheduled event for every meeting whose place changed. A meeting that was held or whose slot
 // has started is not moved: it keeps its place in the new schedule, and its slot and table are
 // taken from everyone else.
-func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease, repair bool) (Run, error) {
+func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, lease Lease, o RunOptions) (Run, error) {
 	accepted, err := s.Store.Find(ctx, bson.M{"fair_id": f.ID, "status": Accepted})
 	if err != nil {
 		return Run{}, err
 	}
 	now := s.now()
-	p := newPlan(f, accepted, now, repair)
+	p := newPlan(f, accepted, now, o.Repair)
 	out := Run{FairID: f.ID, Version: lease.Epoch}
 	for _, d := range f.B2BDays {
-		if over(f, d, now) {
+		// A slot that starts before the day's solve can end has started for this run: the
+		// schedule is saved only after it. (The zero time: none has.)
+		var soon time.Time
+		if !o.IncludeStarted {
+			soon = s.now().Add(limit)
+		}
+		if over(f, d, soon) {
 			delete(p.later, d.Date) // nothing new can start on a day that is over
 			continue
 		}
-		day, err := s.solveDay(ctx, f, d, now, limit, &p)
+		day, err := s.solveDay(ctx, f, d, soon, limit, &p)
 		if err != nil {
 			return Run{}, err
 		}
@@ -178,8 +189,8 @@ func newPlan(f index.Fair, accepted []Meeting, now time.Time, repair bool) plan 
 
 // solveDay solves one B2B day for the plan's pending meetings around its settled ones, places
 // what the day takes and leaves the rest pending for the next day. On the day itself, a slot
-// that has started by now takes no meeting: everyone offered is unavailable then.
-func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1, now time.Time, limit time.Duration, p *plan) (DayRun, error) {
+// that has started by soon takes no meeting: everyone offered is unavailable then.
+func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1, soon time.Time, limit time.Duration, p *plan) (DayRun, error) {
 	unav, err := s.Store.Unavailable(ctx, f.ID, d.Date)
 	if err != nil {
 		return DayRun{}, err
@@ -187,7 +198,7 @@ func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1,
 	prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
 	held := holdFixed(&prob, p.fixed, d.Date, unav)
 	waiting := p.offer(&prob, d.Date, held)
-	if started := startedSlots(f, d, now); len(started) > 0 {
+	if started := startedSlots(f, d, soon); len(started) > 0 {
 		for _, m := range prob.Meetings {
 			if !strings.HasPrefix(m.ID, heldPrefix) {
 				for _, who := range m.Participants {

@@ -8,13 +8,14 @@
 // take the answer off the screen or the keyboard off the meeting.
 const b2bAnswers = new Map();
 
-// b2bDayAt keeps, by fair, which B2B day the settings form edits (its place among the days; one
-// past the last for a new day), through redraws.
+// b2bDayAt keeps, by fair, which B2B day the settings form edits (its date; "new" for a new day),
+// through redraws, also when another organiser adds a day before it.
 const b2bDayAt = new Map();
 
 async function fairB2B(f) {
   const days = f.b2b_days || [];
-  const at = Math.min(b2bDayAt.get(f.id) ?? 0, days.length);
+  const chosen = b2bDayAt.get(f.id);
+  const at = chosen === "new" ? days.length : Math.max(days.findIndex((x) => x.date === chosen), 0);
   const d = days[at] || {};
   const grid = h("div", { id: "b2b-grid" });
   // A status, not an alert: a redraw puts the last answer back without saying it again.
@@ -98,22 +99,25 @@ function b2bDayPicker(f, days, at) {
   return h("div", { class: "field" }, h("label", { for: "b2b-day-pick" }, t("b2b_day_pick")),
     h("select", { id: "b2b-day-pick", onchange: (ev) => {
       // The form shows the chosen day's settings, not what was typed for the other.
-      b2bDayAt.set(f.id, Number(ev.target.value));
+      b2bDayAt.set(f.id, ev.target.value);
       document.getElementById("b2b").reset();
       render(true);
     } },
-      ...days.map((x, i) => h("option", { value: i, selected: i === at }, date(x.date))),
-      h("option", { value: days.length, selected: at === days.length }, t("b2b_day_new"))));
+      ...days.map((x, i) => h("option", { value: x.date, selected: i === at }, date(x.date))),
+      h("option", { value: "new", selected: at === days.length }, t("b2b_day_new"))));
 }
 
-// nextB2BDay is the date a new B2B day starts from: the day after the last one while the fair
-// lasts, else the fair's first day.
+// nextB2BDay is the date a new B2B day starts from: the fair's first day without one, or none
+// when every day of the fair has one.
 function nextB2BDay(f, days) {
-  if (!days.length) return f.start_date;
-  const last = new Date(days[days.length - 1].date + "T00:00:00Z");
-  last.setUTCDate(last.getUTCDate() + 1);
-  const next = last.toISOString().slice(0, 10);
-  return next <= f.end_date ? next : f.start_date;
+  const taken = new Set(days.map((x) => x.date));
+  const day = new Date(f.start_date + "T00:00:00Z");
+  for (let i = 0; i < 366; i++, day.setUTCDate(day.getUTCDate() + 1)) {
+    const iso = day.toISOString().slice(0, 10);
+    if (iso > f.end_date) break;
+    if (!taken.has(iso)) return iso;
+  }
+  return "";
 }
 
 // b2bDayBody is a B2B day as the settings are sent.
@@ -122,18 +126,27 @@ function b2bDayBody(x) {
     tables: x.tables, lunch_minutes: x.lunch_minutes || 0 };
 }
 
-// saveB2BDays sends every B2B day of the fair, in date order, and keeps the form on day (the one
-// just saved; null: the first). A refusal about that day is said at the form's fields.
+// saveB2BDays sends every B2B day of the fair, in date order, over the fair's revision as the
+// page shows it, and keeps the form on day (the one just saved; null: the first). A refusal about
+// that day (or another on its date) is said at the form's fields; when another organiser saved
+// the days meanwhile, the page shows them, with what was typed kept, to be saved again or not.
 async function saveB2BDays(f, days, day) {
   days.sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
-  const at = day ? days.indexOf(day) : 0;
-  const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days });
+  const r = await api("PUT", `/api/fairs/${f.id}/b2b-sessions`, { days }, { ifMatch: `"${f.revision}"` });
   if (r.ok) {
-    b2bDayAt.set(f.id, Math.max(at, 0));
+    b2bDayAt.set(f.id, day ? day.date : "");
     toast(t("saved"));
-  } else if (r.data && Array.isArray(r.data.errors)) {
-    const own = `days[${at}].`;
-    r.data.errors = r.data.errors.map((e) => (e.field && e.field.startsWith(own) ? { ...e, field: e.field.slice(own.length) } : e));
+    render(true); // the next save goes over the days and revision just saved
+  } else if (r.status === 409 && r.data && r.data.code === "fair_b2b_changed") {
+    r.keepErr = true;
+    toast(r.data.detail || t("failed"));
+    setTimeout(() => render(true));
+  } else if (day && r.data && Array.isArray(r.data.errors)) {
+    const own = new Set(days.flatMap((x, i) => (x.date === day.date ? [`days[${i}].`] : [])));
+    r.data.errors = r.data.errors.map((e) => {
+      const m = e.field && /^days\[\d+\]\./.exec(e.field);
+      return m && own.has(m[0]) ? { ...e, field: e.field.slice(m[0].length) } : e;
+    });
   }
   return r;
 }

@@ -68,7 +68,7 @@ const amountError = (el) => t(el.value.replace(/\D/g, "").replace(/^0+/, "").len
 
 // dateError is what a date field says of a text that is no date: a day the calendar lacks
 // (31/02/2026) is told apart from a text in another form.
-const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2})\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
+const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{8})\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
 
 // checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
 // 1.500.000, a bad one marked with its error (sending is refused too, see form).

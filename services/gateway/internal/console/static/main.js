@@ -26,6 +26,8 @@ const routes = [
 let rendering = 0;
 async function render(refresh) {
   const mine = ++rendering;
+  // A new page is drawn fresh: a live update held for the page before is not drawn again on it.
+  if (!refresh) clearTimeout(redrawWhenFree.timer);
   layout();
   const c = claims();
   let hash = location.hash || "#/";
