@@ -229,6 +229,12 @@ func IsDuplicate(err error) bool {
 		((errors.As(err, &ce) || errors.As(err, &we)) && strings.Contains(err.Error(), "UNIQUE constraint failed"))
 }
 
+// OlderThan matches a document whose field holds a revision older than rev, or none: for copies
+// that may only move forward ("$or": OlderThan("owner_revision", 7)).
+func OlderThan(field string, rev int64) bson.A {
+	return bson.A{bson.M{field: bson.M{"$lt": rev}}, bson.M{field: bson.M{"$exists": false}}}
+}
+
 // MapError maps driver errors to apperr kinds: no document -> NotFound, duplicate key -> Conflict,
 // timeouts and network errors -> Unavailable. what names the thing in English, as the code calls
 // it ("fair", "booth A-12"); the message names it in the user's language from EntityName. Other

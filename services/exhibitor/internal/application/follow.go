@@ -23,7 +23,7 @@ import (
 // holding the loop.
 func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": p.ProducerID,
-		"$or": bson.A{bson.M{"producer_revision": bson.M{"$lt": p.Revision}}, bson.M{"producer_revision": bson.M{"$exists": false}}}}
+		"$or": storage.OlderThan("producer_revision", p.Revision)}
 	done := 0
 	for range 50 {
 		behind, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
@@ -78,7 +78,7 @@ func (s *Store) following(ctx context.Context, a Application, p Applicant) (Appl
 // an application changed meanwhile is left to the next round.
 func (s *Store) takeRevision(ctx context.Context, a Application, rev int64) error {
 	_, err := s.c.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": a.Revision,
-		"$or": bson.A{bson.M{"producer_revision": bson.M{"$lt": rev}}, bson.M{"producer_revision": bson.M{"$exists": false}}}},
+		"$or": storage.OlderThan("producer_revision", rev)},
 		bson.M{"$set": bson.M{"producer_revision": rev}})
 	return storage.MapError(err, "application")
 }

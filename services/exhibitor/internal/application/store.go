@@ -247,7 +247,7 @@ func (s *Store) save(ctx context.Context, a Application, prev int64, subject, co
 		delete(set, "producer_revision")
 	} else {
 		// Nor may a follower that read an older profile write over a newer one's revision.
-		filter["$or"] = bson.A{bson.M{"producer_revision": bson.M{"$lt": a.ProducerRevision}}, bson.M{"producer_revision": bson.M{"$exists": false}}}
+		filter["$or"] = storage.OlderThan("producer_revision", a.ProducerRevision)
 	}
 	if err := activeExists(s.w.Apply(ctx, filter, bson.M{"$set": set}, "", correlationID, change(subject, a))); err != nil {
 		return err

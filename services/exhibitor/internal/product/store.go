@@ -310,7 +310,7 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 // rewrote; an error leaves the rest for a retry.
 func (s *Store) RefreshOwner(ctx context.Context, o Owner, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": o.ProducerID, "deleted": false,
-		"$or": bson.A{bson.M{"owner_revision": bson.M{"$lt": o.Revision}}, bson.M{"owner_revision": bson.M{"$exists": false}}}}
+		"$or": storage.OlderThan("owner_revision", o.Revision)}
 	behind := func() ([]Listed, error) {
 		if s.owned != nil {
 			return s.owned(o.ProducerID, o.Revision), nil
