@@ -104,16 +104,16 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 	out := Run{FairID: f.ID, Version: lease.Epoch}
 	for _, d := range f.B2BDays {
 		// A slot that starts before the day's solve can end has started for this run: the
-		// schedule is saved only after it. (The zero time: none has.)
-		var soon time.Time
+		// schedule is saved only after it.
+		var started []int
 		if !o.IncludeStarted {
-			soon = s.now().Add(limit)
+			started = startedSlots(f, d, s.now().Add(limit))
 		}
-		if over(f, d, soon) {
+		if d.Slots > 0 && len(started) == d.Slots {
 			delete(p.later, d.Date) // nothing new can start on a day that is over
 			continue
 		}
-		day, err := s.solveDay(ctx, f, d, soon, limit, &p)
+		day, err := s.solveDay(ctx, f, d, started, limit, &p)
 		if err != nil {
 			return Run{}, err
 		}
@@ -188,9 +188,9 @@ func newPlan(f index.Fair, accepted []Meeting, now time.Time, repair bool) plan 
 }
 
 // solveDay solves one B2B day for the plan's pending meetings around its settled ones, places
-// what the day takes and leaves the rest pending for the next day. On the day itself, a slot
-// that has started by soon takes no meeting: everyone offered is unavailable then.
-func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1, soon time.Time, limit time.Duration, p *plan) (DayRun, error) {
+// what the day takes and leaves the rest pending for the next day. A slot the run counts as
+// started takes no meeting: everyone offered is unavailable then.
+func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1, started []int, limit time.Duration, p *plan) (DayRun, error) {
 	unav, err := s.Store.Unavailable(ctx, f.ID, d.Date)
 	if err != nil {
 		return DayRun{}, err
@@ -198,7 +198,7 @@ func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1,
 	prob := schedule.Problem{Slots: d.Slots, MorningSlots: d.MorningSlots, Tables: d.Tables, MaxBreakSpread: 2, TimeLimitMS: int(limit / time.Millisecond)}
 	held := holdFixed(&prob, p.fixed, d.Date, unav)
 	waiting := p.offer(&prob, d.Date, held)
-	if started := startedSlots(f, d, soon); len(started) > 0 {
+	if len(started) > 0 {
 		for _, m := range prob.Meetings {
 			if !strings.HasPrefix(m.ID, heldPrefix) {
 				for _, who := range m.Participants {
@@ -268,11 +268,6 @@ func startedSlots(f index.Fair, d events.B2BDayV1, now time.Time) []int {
 		}
 	}
 	return out
-}
-
-// over reports whether every slot of day d has started by now.
-func over(f index.Fair, d events.B2BDayV1, now time.Time) bool {
-	return d.Slots > 0 && len(startedSlots(f, d, now)) == d.Slots
 }
 
 // heldPrefix marks the stand-in meetings that keep settled meetings' tables in a day's problem.
