@@ -33,6 +33,14 @@ async function fairB2B(f) {
   // savedRevision is what the last save answered: a run right after it waits until matchmaking
   // has it.
   let savedRevision = 0;
+  // saveDay saves the fair's days with the one edited replaced by day (null: removed).
+  const saveDay = async (day) => {
+    const next = days.map(b2bDayBody);
+    next.splice(at, 1, ...(day ? [day] : []));
+    const r = await saveB2BDays(f, next, day);
+    if (r.ok) savedRevision = r.data.revision || 0;
+    return r;
+  };
   let version = 0;
   const run = async (mode) => {
     if (mode === "fresh" && version && !confirm(t("run_fresh_confirm"))) return;
@@ -75,20 +83,12 @@ async function fairB2B(f) {
     // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
     { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
-    const day = { date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
-      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) };
-    const next = days.map(b2bDayBody);
-    next.splice(at, 1, day);
-    const r = await saveB2BDays(f, next, day);
-    if (r.ok) savedRevision = r.data.revision || 0;
-    return r;
+    return saveDay({ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
+      morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) });
   }, { id: "b2b" }), h("div", { class: "actions" }, at < days.length ? h("button", { type: "button", id: "b2b-day-remove", class: "secondary", onclick: async () => {
     if (!confirm(t("b2b_day_remove_confirm").replace("{day}", date(d.date)))) return;
-    const next = days.map(b2bDayBody);
-    next.splice(at, 1);
-    const r = await saveB2BDays(f, next, null);
-    if (r.ok) savedRevision = r.data.revision || 0;
-    else toast(r.data.detail || t("failed"));
+    const r = await saveDay(null);
+    if (!r.ok) toast(r.data.detail || t("failed"));
   } }, t("b2b_day_remove")) : null, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
 }
 
