@@ -17,7 +17,7 @@ const queueState = new Map();
 
 function queueOf(fairID) {
   if (!queueState.has(fairID)) {
-    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null });
+    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null, view: null });
   }
   return queueState.get(fairID);
 }
@@ -29,8 +29,16 @@ function queueQuery(st) {
   return p;
 }
 
+// queueKey names the list a load asks for: the tab, the filters and the order.
+function queueKey(st) {
+  return [st.tab, st.sort, queueQuery(st)].join("|");
+}
+
 async function fairApps(f, ref) {
   const st = queueOf(f.id);
+  // A live update draws the queue again while this view may still be loading; only the newest
+  // view forgets picks that its list no longer shows (an older one's late answer lists others).
+  const me = (st.view = {});
   const tabsBox = h("div", { class: "tabs queue-tabs", role: "tablist", id: "queue-tabs" });
   const listBox = h("div", { id: "queue-list" });
   const more = h("div", { class: "actions" });
@@ -45,10 +53,13 @@ async function fairApps(f, ref) {
     "aria-selected": String(key === st.tab), dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } },
     t("qt_" + key), by ? [" ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0)))] : null)));
 
-  // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped.
+  // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped,
+  // and one asked before a choice made in another view of the queue (a live redraw drawn while
+  // this one loaded) is asked again.
   const load = async () => {
     const fresh = pages.load();
     const filters = queueQuery(st);
+    const asked = queueKey(st);
     const statuses = queueTabs.find((x) => x[0] === st.tab)[1];
     const lp = new URLSearchParams(filters);
     lp.set("status", statuses.join(","));
@@ -58,6 +69,7 @@ async function fairApps(f, ref) {
     const get = (path) => api("GET", path).catch(() => null);
     const [counts, list] = await Promise.all([get(`/api/fairs/${f.id}/applications/counts?${filters}`), get(`/api/fairs/${f.id}/applications?${lp}`)]);
     if (!fresh()) return;
+    if (queueKey(st) !== asked) return load();
     const read = (r) => r && r.ok && r.data;
     // Counts that could not be read are left out, never shown as 0.
     drawTabs(read(counts) ? counts.data.by_status || {} : null);
@@ -91,7 +103,7 @@ async function fairApps(f, ref) {
   };
 
   const drawList = () => {
-    for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
+    if (st.view === me) for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
     listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
       h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
       h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
