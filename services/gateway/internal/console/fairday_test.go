@@ -76,6 +76,7 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	prod.open("#/producer")
 	prod.until("the profile's fold", "document.querySelector('#profile-edit summary')", false)
 	prod.run(chromedp.Click("#profile-edit summary"))
+	stepASaveOutlivesALiveUpdate(prod)
 	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng"})
 	prod.submit("profile-edit-form")
 	prod.until("the new name on the producer's page", "document.querySelector('h1') && document.querySelector('h1').textContent === '"+name+"'", true)
@@ -88,6 +89,42 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 			t.Fatalf("the fair's floor plan after the rename: %s", list)
 		}
 	}
+}
+
+// stepASaveOutlivesALiveUpdate: a live update heard while a save awaits its answer (a phone on a
+// slow network), or whose redraw was already reading when the save was sent, does not draw the
+// page again over the form: the refusal, once it comes, is said on the page the producer sees.
+func stepASaveOutlivesALiveUpdate(prod browser) {
+	prod.t.Helper()
+	// holdSave holds the next PATCH until window.heldSave() refuses it with message; holdRead holds
+	// the next read of the profile until window.heldRead().
+	holdSave := func(message string) string {
+		return `window.heldSave = null, window.saveHeld = (url, opts) => new Promise((ok) => { window.heldSave = () => ok(new Response(
+			'{"title":"Dữ liệu không hợp lệ","errors":[{"field":"legal_name","message":"` + message + `"}]}', { status: 422, headers: { 'Content-Type': 'application/problem+json' } })) })`
+	}
+	const hold = `window.realFetch = window.realFetch || window.fetch,
+		window.fetch = (url, opts) => opts && opts.method === 'PATCH' && !window.heldSave ? window.saveHeld(url, opts) :
+			window.holdRead && String(url).includes('/api/producers/me') ? (window.holdRead = false, new Promise((ok) => { window.heldRead = () => ok(window.realFetch(url, opts)) })) :
+			window.realFetch(url, opts), ''`
+	const shown = "document.querySelector('#profile-edit-form') && document.querySelector('#profile-edit-form').dataset.old === 'yes' && document.querySelector('#profile-edit-form').textContent.includes"
+	prod.eval(holdSave("Tên này đã có trong hồ sơ khác") + ", window.holdRead = false, " + hold)
+	prod.fill(map[string]string{"#profile-edit-form-legal_name": "HTX Gốm"})
+	prod.submit("profile-edit-form")
+	prod.until("the save sent", "window.heldSave", false)
+	prod.eval("document.querySelector('#profile-edit-form').dataset.old = 'yes', redrawWhenFree(0), ''")
+	// A redraw held changes nothing to wait for: give a wrong one time to draw.
+	time.Sleep(1500 * time.Millisecond)
+	prod.eval("window.heldSave(), ''")
+	prod.until("the refusal said on the form shown", shown+"('Tên này đã có trong hồ sơ khác')", false)
+	// A live redraw reading the profile when the save is sent.
+	prod.eval(holdSave("Lần hai") + ", window.heldRead = null, window.holdRead = true, render(true, true), ''")
+	prod.until("the redraw's read held", "window.heldRead", false)
+	prod.submit("profile-edit-form")
+	prod.until("the second save sent", "window.heldSave", false)
+	prod.eval("window.heldRead(), ''")
+	time.Sleep(1500 * time.Millisecond)
+	prod.eval("window.heldSave(), window.fetch = window.realFetch, ''")
+	prod.until("the second refusal said on the form shown", shown+"('Lần hai')", false)
 }
 
 // stepAnAppliedFairSaysWhere: back on the open fairs after applying, the fair says where the

@@ -213,15 +213,16 @@ function redrawWhenFree(ms) {
   clearTimeout(redrawWhenFree.timer);
   redrawWhenFree.timer = setTimeout(() => {
     if (formsDirty()) redrawWhenFree(1000);
-    else render(true);
+    else render(true, true);
   }, ms);
 }
 
 // formsDirty reports whether the person has started filling a form on the page: a live update
 // must not wipe what they typed.
 function formsDirty() {
-  // A view marks unsaved work that is not a form (a floor plan being edited) with data-dirty.
-  if (document.querySelector("#app [data-dirty]")) return true;
+  // A view marks unsaved work that is not a form (a floor plan being edited) with data-dirty;
+  // a form whose save awaits its answer is data-pending.
+  if (document.querySelector("#app [data-dirty], #app [data-pending]")) return true;
   return typedFields($("#app")).length > 0;
 }
 

@@ -129,6 +129,9 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
     // What it holds is being saved, then saved: a refresh (which the save may start without
     // waiting for it) does not keep it typed in, until the person types here again.
     f.dataset.sending = "1";
+    // Until the answer is in, a live update waits (see formsDirty): a page drawn meanwhile
+    // would put back the stored values and leave a refusal in a form no longer shown.
+    f.dataset.pending = "1";
     let res;
     try {
       res = await onSubmit(values);
@@ -136,6 +139,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
       if (res && res.keepErr) f.dataset.keepErr = "1"; // kept through redraws (see sayAgain)
     } finally {
       btn.disabled = false;
+      delete f.dataset.pending;
       if (!res || !res.ok) delete f.dataset.sending;
     }
   });

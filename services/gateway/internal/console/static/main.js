@@ -24,7 +24,9 @@ const routes = [
 ];
 
 let rendering = 0;
-async function render(refresh) {
+// A live redraw (live: a server-sent update) that finds the page busy once its data is read
+// (a form typed in, being saved, or an editor opened meanwhile) is not drawn but held again.
+async function render(refresh, live) {
   const mine = ++rendering;
   // A new page is drawn fresh: a live update held for the page before is not drawn again on it.
   if (!refresh) clearTimeout(redrawWhenFree.timer);
@@ -46,6 +48,7 @@ async function render(refresh) {
     if (!m) continue;
     const node = await view(...m.slice(1));
     if (mine !== rendering) return; // a newer render won
+    if (live && formsDirty()) { redrawWhenFree(1000); return; }
     // A refresh (a live update, or after one form is saved) keeps what was typed in the other
     // forms, and where the person was: the focus, the open folds, sideways scroll.
     const kept = refresh ? typedIn(app) : [];

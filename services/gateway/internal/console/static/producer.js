@@ -264,7 +264,10 @@ function photoInput(x) {
     err.textContent = "";
     input.removeAttribute("aria-invalid");
     input.disabled = true;
+    // A live update waits for the answer (see formsDirty), which is said under this picker.
+    box.dataset.pending = "1";
     const r = await api("PUT", `/api/products/${x.id}/photo`, file);
+    delete box.dataset.pending;
     input.disabled = false;
     input.value = "";
     if (!r.ok) {
@@ -280,7 +283,8 @@ function photoInput(x) {
     label.textContent = t("photo_change");
     toast(t("saved"));
   });
-  return h("div", { class: "photo", dataset: { product: x.id } }, shown, label, input, err);
+  const box = h("div", { class: "photo", dataset: { product: x.id } }, shown, label, input, err);
+  return box;
 }
 
 async function viewOpenFairs() {
