@@ -69,11 +69,15 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	bb.open("#/request/" + x.requestID)
 	card := "#matches .card[data-producer=\"" + x.honeyID + "\"]"
 	bb.until("the honey producer's card", "document.querySelector('"+card+" .request-meeting')", true)
+	// A live update's redraw, reading the matches while the buyer chooses the morning, shows
+	// that choice, not the one it was started with.
+	bb.eval(`window.realFetch = window.realFetch || window.fetch, window.heldRead = null,
+		window.fetch = (url, opts) => window.heldRead || !String(url).includes('/matches') ? window.realFetch(url, opts) : new Promise((ok) => { window.heldRead = () => ok(window.realFetch(url, opts)) }),
+		document.querySelector('#match-box').dataset.old = 'yes', render(true, true), ''`)
+	bb.until("the redraw's matches asked for", "window.heldRead", false)
 	bb.run(chromedp.SetValue("#meeting-session", "morning"))
-	bb.eval("document.querySelector('#meeting-session').dispatchEvent(new Event('change')), ''")
-	// A refresh (a live update) keeps the buyer's choice.
-	bb.eval("window.refreshed = false, render(true).then(() => { window.refreshed = true }), ''")
-	bb.until("the page refreshed", "window.refreshed", false)
+	bb.eval("document.querySelector('#meeting-session').dispatchEvent(new Event('change')), window.heldRead(), window.fetch = window.realFetch, ''")
+	bb.until("the page redrawn", "!document.querySelector('#match-box').dataset.old && document.querySelector('"+card+" .request-meeting')", false)
 	if got := bb.eval("document.querySelector('#meeting-session').value"); got != "morning" {
 		t.Errorf("the session chosen after a refresh: %q, want morning", got)
 	}

@@ -88,6 +88,14 @@ async function viewRequest(id) {
   only.addEventListener("change", load);
   fairSel.addEventListener("change", load);
   await load();
+  // A choice made on the page shown while this one was read (a live redraw) is the one it shows.
+  const now = picked[id];
+  if (now && (now.fair !== fairSel.value || now.session !== sessionSel.value || now.only !== only.checked)) {
+    if ([...fairSel.options].some((o) => o.value === now.fair)) fairSel.value = now.fair;
+    sessionSel.value = now.session;
+    only.checked = now.only;
+    await load();
+  }
   return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", ")].filter(Boolean).join(" · ")),
     interestsLine(r, true),
     h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel,

@@ -35,12 +35,15 @@ async function viewCatalogue() {
   const get = (q) => api("GET", "/api/products?" + q).catch(() => null);
   // "Xem thêm" adds the next page's cards; the keyboard goes to the first new card's heading.
   const pages = pager(moreBox, "catalogue-more", (page) => { items = items.concat(page); draw(); }, () => list.querySelectorAll(".product-card"));
-  // load asks for the first page; an answer that a later choice overtook is dropped.
+  // load asks for the first page; an answer that a later choice overtook is dropped, and one
+  // asked before a choice made in another view of the page (a live redraw) is asked again.
   async function load() {
     const fresh = pages.load();
     const q = query();
+    const asked = q.toString();
     const r = await get(q);
     if (!fresh()) return;
+    if (query().toString() !== asked) return load();
     // A list that could not be read says so, with Thử lại, not "no match".
     if (!r || !r.ok || !r.data) { status.textContent = ""; readFailed(list, r, "catalogue-retry", load); return; }
     items = r.data.items || [];

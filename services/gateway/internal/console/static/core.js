@@ -356,7 +356,13 @@ function filterSelect(st, prefix, key, label, options, changed, all = t("all")) 
 function searchField(st, id, hint, changed) {
   let timer;
   const input = h("input", { type: "search", id, value: st.q, placeholder: hint, autocomplete: "off",
-    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(changed, 300); } });
+    oninput: (ev) => { st.q = ev.target.value.trim(); clearTimeout(timer); timer = setTimeout(search, 300); } });
+  // A box that a redraw replaced meanwhile leaves the search to the one shown (its view's list).
+  const search = () => {
+    if (input.isConnected) { changed(); return; }
+    const shown = document.getElementById(id);
+    if (shown) shown.dispatchEvent(new Event("input"));
+  };
   return { field: h("div", { class: "field full" }, h("label", { for: id }, t("search")), input), now: () => { clearTimeout(timer); changed(); } };
 }
 

@@ -17,7 +17,7 @@ const queueState = new Map();
 
 function queueOf(fairID) {
   if (!queueState.has(fairID)) {
-    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null, view: null });
+    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null, view: null, rows: 0 });
   }
   return queueState.get(fairID);
 }
@@ -50,7 +50,7 @@ async function fairApps(f, ref) {
   const pages = pager(more, "queue-more", (page) => { items = items.concat(page); drawList(); }, () => listBox.querySelectorAll("#app-queue tr[data-app]"));
   // drawTabs draws the status tabs, each with its count when by (counts by status) is known.
   const drawTabs = (by) => tabsBox.replaceChildren(...queueTabs.map(([key, sts]) => h("button", { type: "button", role: "tab", class: "tab" + (key === st.tab ? " active" : ""),
-    "aria-selected": String(key === st.tab), dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); load(); } },
+    "aria-selected": String(key === st.tab), dataset: { tab: key }, onclick: () => { st.tab = key; st.picked.clear(); st.rows = 0; load(); } },
     t("qt_" + key), by ? [" ", h("span", { class: "count" }, num(sts.reduce((n, s) => n + (by[s] || 0), 0)))] : null)));
 
   // load draws the tabs and the first page; an answer that a later choice has overtaken is dropped,
@@ -64,7 +64,8 @@ async function fairApps(f, ref) {
     const lp = new URLSearchParams(filters);
     lp.set("status", statuses.join(","));
     lp.set("sort", st.sort);
-    lp.set("limit", String(queuePage.size));
+    // A redraw lists as many rows as were shown ("Xem thêm" included), so none picked is lost.
+    lp.set("limit", String(Math.min(100, Math.max(queuePage.size, st.rows))));
     // get reads the counts or a page; a network error answers like a failed request.
     const get = (path) => api("GET", path).catch(() => null);
     const [counts, list] = await Promise.all([get(`/api/fairs/${f.id}/applications/counts?${filters}`), get(`/api/fairs/${f.id}/applications?${lp}`)]);
@@ -82,7 +83,7 @@ async function fairApps(f, ref) {
     }
     items = list.data.items || [];
     drawList();
-    pages.offer(list.data.next_cursor, (cursor) => { lp.set("cursor", cursor); return get(`/api/fairs/${f.id}/applications?${lp}`); });
+    pages.offer(list.data.next_cursor, (cursor) => { lp.set("cursor", cursor); lp.set("limit", String(queuePage.size)); return get(`/api/fairs/${f.id}/applications?${lp}`); });
   };
 
   const drawBulk = () => {
@@ -103,7 +104,10 @@ async function fairApps(f, ref) {
   };
 
   const drawList = () => {
-    if (st.view === me) for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
+    if (st.view === me) {
+      for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
+      st.rows = items.length;
+    }
     listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
       h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
       h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
@@ -124,8 +128,9 @@ async function fairApps(f, ref) {
     await load();
   };
 
-  const filters = queueFilters(st, ref, load);
   await load();
+  // Drawn once the list is in: a choice made meanwhile (in the view then shown) is the one shown.
+  const filters = queueFilters(st, ref, load);
   return h("div", { class: "card", id: "queue" }, filters, tabsBox, bulkBar, resultBox, listBox, more);
 }
 
@@ -144,7 +149,7 @@ function bulkResult(res) {
 // queueFilters draws the search box and the filters; each change reloads the queue. A new
 // filter or search also forgets the picked applications: they may no longer be listed.
 function queueFilters(st, ref, load) {
-  const refilter = () => { st.picked.clear(); load(); };
+  const refilter = () => { st.picked.clear(); st.rows = 0; load(); };
   const sel = (key, label, options) => filterSelect(st, "qf-", key, label, options, refilter);
   return h("div", { class: "queue-filters", role: "search" },
     searchField(st, "qf-q", t("queue_search_hint"), refilter).field,
