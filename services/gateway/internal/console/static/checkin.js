@@ -25,7 +25,6 @@ const CI = {
   timer: 0,
   shown: "", // the scan_id shown big
   notice: "", // a word about the last camera read that is not a badge
-  page: null, // { key, node, draw } of the page on screen
   camera: null, // { stream, video, timer }
   detector: null, // a promise of the BarcodeDetector for QR codes, or of null
 };
@@ -198,7 +197,7 @@ function ciStopCamera() {
   cam.stream.getTracks().forEach((tr) => tr.stop());
   if (cam.awake) cam.awake.release().catch(() => {});
   cam.video.remove();
-  if (CI.page) CI.page.draw();
+  ciDraw();
 }
 
 // The camera is off whenever the page is left or hidden (a phone in a pocket).
@@ -250,9 +249,9 @@ async function viewCheckin(fairID) {
   if (!c || (c.role !== "organiser" && c.role !== "admin")) return h("p", {}, t("ci_organisers_only"));
   // A live update redraws the page: the scanner, its camera and what was typed stay as they are.
   const key = (fairID || "") + "|" + S.lang;
-  if (CI.page && CI.page.key === key && CI.page.node.isConnected) return CI.page.node;
+  const shown = ciPage();
+  if (shown && shown.key === key) return shown.node;
   ciStopCamera();
-  CI.page = null;
   let fairs = [];
   try {
     const list = await api("GET", "/api/fairs?limit=100");
@@ -365,7 +364,7 @@ async function viewCheckin(fairID) {
     h("div", { class: "actions" }, h("a", { href: `/api/fairs/${fairID}/badges.pdf`, id: "checkin-badges-pdf", class: "button secondary", onclick: download }, t("ci_badges_pdf"))));
   let answered = CI.answers.size;
   // Kept under the fair it shows: an address without one was given the fair's above.
-  CI.page = { key: fairID + "|" + S.lang, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
+  node.ciPage = { key: fairID + "|" + S.lang, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
   count();
   draw();
   ciFlush();
@@ -375,9 +374,18 @@ async function viewCheckin(fairID) {
   return node;
 }
 
+// ciPage is the check-in page on screen ({ key, node, draw }), or null. It is read off the page
+// shown, not kept from the last one built: two built at once (a live update while the page was
+// first read) may be shown in either order, and only one is.
+function ciPage() {
+  const node = $("#app").firstElementChild;
+  return (node && node.ciPage) || null;
+}
+
 // ciDraw redraws the check-in page if it is on screen.
 function ciDraw() {
-  if (CI.page && CI.page.node.isConnected) CI.page.draw();
+  const page = ciPage();
+  if (page) page.draw();
 }
 
 // ciVerdict says the answer to one scan, big: ✔ who it is and their meeting at this table, ✘ the
