@@ -110,4 +110,13 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 	if got := prod.eval("outcomeForm({ id: 'm2', outcome: 'contract_signed', value_vnd: 480000000 }, () => () => 0).querySelector('.outcome-value').value"); got != "480.000.000" {
 		t.Errorf("a stored value in the outcome form reads %q, want 480.000.000", got)
 	}
+	// A redraw (another meeting answered) keeps an outcome chosen and a value typed, not saved:
+	// the value still shown and its button ready.
+	kept := prod.eval(`(() => { const old = document.querySelector('#outcome-m1'); old.querySelector('.outcome-value').value = '2.000.000';
+		const kept = typedIn(document.querySelector('#app')); old.remove();
+		const f = outcomeForm({ id: "m1", outcome: "", value_vnd: 0 }, () => () => 0); document.querySelector('#app').prepend(f); typeAgain(kept);
+		return [f.querySelector('select').value, f.querySelector('.outcome-value').value, f.querySelector('.outcome-value').hidden, f.querySelector('.save-outcome').disabled].join(' ') })()`)
+	if kept != "contract_signed 2.000.000 false false" {
+		t.Errorf("after a redraw the outcome form holds %q, want \"contract_signed 2.000.000 false false\"", kept)
+	}
 }

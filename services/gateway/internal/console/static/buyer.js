@@ -142,10 +142,10 @@ function matchCard(m, me, fair, sessionSel, reload) {
 // body)() sends it and answers as api() does.
 function outcomeForm(m, act) {
   const id = "outcome-" + m.id;
-  const sel = h("select", { class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
+  const sel = h("select", { id: id + "-outcome", class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
     ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))));
   const err = h("div", { class: "err", id: id + "-err", role: "alert" });
-  const value = h("input", { type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", "aria-label": t("contract_value_vnd"), placeholder: t("contract_value_vnd"),
+  const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", "aria-label": t("contract_value_vnd"), placeholder: t("contract_value_vnd"),
     value: amountText(m.value_vnd || undefined), hidden: m.outcome !== "contract_signed", "aria-describedby": id + "-err" });
   const save = h("button", { type: "submit", class: "save-outcome", disabled: true }, t("save_outcome"));
   const say = (message) => {
@@ -166,6 +166,8 @@ function outcomeForm(m, act) {
     if (n !== undefined) value.value = amountText(n);
   });
   const f = h("form", { class: "outcome-form", novalidate: true, id }, sel, value, save, err);
+  // A redraw puts back what was chosen and typed (typeAgain): the value and button follow it.
+  f.addEventListener("restored", changed);
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     const n = sel.value === "contract_signed" ? typed() : 0;

@@ -97,6 +97,8 @@ function typeAgain(kept) {
     if (el.tagName === "SELECT") for (const o of el.options) o.selected = v.includes(o.value);
     else if (typeof v === "boolean") el.checked = v;
     else el.value = v;
+    // A form that shows or enables parts by what is chosen listens for this (see outcomeForm).
+    el.dispatchEvent(new Event("restored", { bubbles: true }));
   }
 }
 
