@@ -277,6 +277,13 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 	b.shot("map-overlay")
 	b.run(chromedp.KeyEvent(kb.Escape))
 	b.until("the page back", "!document.querySelector('#floorplan.full') && document.activeElement.id === 'map-full'", false)
+	// Leaving the page while the map covers it (the menu, or back): the next page scrolls.
+	b.run(chromedp.Click("#map-full"))
+	b.until("the map over the page again", "document.querySelector('#floorplan.full.overlay')", false)
+	b.eval("location.hash = '#/account', ''")
+	b.until("the next page, scrolling", "!document.querySelector('#floorplan') && document.querySelector('#app h1') && getComputedStyle(document.body).overflow !== 'hidden'", false)
+	b.eval("history.back(), ''")
+	b.until("the map's page again", "document.querySelector('#floorplan') && !document.querySelector('#floorplan.full')", false)
 }
 
 // reload loads the page afresh, as the browser's reload button does.

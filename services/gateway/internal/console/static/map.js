@@ -27,7 +27,9 @@ const kindSizes = { standard: [3, 3], corner: [3, 3], double: [6, 3], premium: [
 const mapViews = new Map();
 // A producer's products as the booth panel shows them, by producer, for the page's life.
 const mapProducts = new Map();
-window.addEventListener("hashchange", () => { mapViews.clear(); mapProducts.clear(); });
+// A map covering the page (where full screen is not offered) is gone with its page: the next
+// page scrolls again.
+window.addEventListener("hashchange", () => { mapViews.clear(); mapProducts.clear(); document.body.classList.remove("map-overlay"); });
 
 // boothName is what a booth is called to a screen reader and in the info line: "P21 – Đã phân:
 // HTX Mật ong Bắc Hà (Mật ong bạc hà)".
