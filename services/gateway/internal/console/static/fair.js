@@ -106,9 +106,13 @@ async function fairAlloc(f) {
   const out = h("div", { id: "alloc-result" });
   const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
   const mapBox = h("div", {}, boothMap(m));
+  // A live update waits while the proposal is asked for and while it is shown to be confirmed:
+  // a redraw would take it away (or leave its answer on a page no longer shown).
   const run = async () => {
-    const r = await api("POST", `/api/fairs/${f.id}/allocation`);
+    out.dataset.pending = "1";
+    const r = await api("POST", `/api/fairs/${f.id}/allocation`).finally(() => delete out.dataset.pending);
     if (!r.ok) { toast(failure(r)); return; }
+    out.dataset.dirty = "1";
     const p = r.data;
     const proposed = new Set(p.placements.flatMap((x) => x.booths));
     const preview = { ...m, booths: m.booths.map((b) => (proposed.has(b.code) ? { ...b, status: "reserved" } : b)) };
