@@ -107,24 +107,27 @@ func stepASaveOutlivesALiveUpdate(prod browser) {
 			window.holdRead && String(url).includes('/api/producers/me') ? (window.holdRead = false, new Promise((ok) => { window.heldRead = () => ok(window.realFetch(url, opts)) })) :
 			window.realFetch(url, opts), ''`
 	const shown = "document.querySelector('#profile-edit-form') && document.querySelector('#profile-edit-form').dataset.old === 'yes' && document.querySelector('#profile-edit-form').textContent.includes"
+	// refused refuses the held save once a wrong redraw has had time to draw (a redraw held
+	// changes nothing to wait for), and waits for the refusal on the form shown.
+	refused := func(message string) {
+		time.Sleep(1500 * time.Millisecond)
+		prod.eval("window.heldSave(), ''")
+		prod.until("the refusal said on the form shown", shown+"('"+message+"')", false)
+	}
 	prod.eval(holdSave("Tên này đã có trong hồ sơ khác") + ", window.holdRead = false, " + hold)
 	prod.fill(map[string]string{"#profile-edit-form-legal_name": "HTX Gốm"})
 	prod.submit("profile-edit-form")
 	prod.until("the save sent", "window.heldSave", false)
 	prod.eval("document.querySelector('#profile-edit-form').dataset.old = 'yes', redrawWhenFree(0), ''")
-	// A redraw held changes nothing to wait for: give a wrong one time to draw.
-	time.Sleep(1500 * time.Millisecond)
-	prod.eval("window.heldSave(), ''")
-	prod.until("the refusal said on the form shown", shown+"('Tên này đã có trong hồ sơ khác')", false)
+	refused("Tên này đã có trong hồ sơ khác")
 	// A live redraw reading the profile when the save is sent.
 	prod.eval(holdSave("Lần hai") + ", window.heldRead = null, window.holdRead = true, render(true, true), ''")
 	prod.until("the redraw's read held", "window.heldRead", false)
 	prod.submit("profile-edit-form")
 	prod.until("the second save sent", "window.heldSave", false)
 	prod.eval("window.heldRead(), ''")
-	time.Sleep(1500 * time.Millisecond)
-	prod.eval("window.heldSave(), window.fetch = window.realFetch, ''")
-	prod.until("the second refusal said on the form shown", shown+"('Lần hai')", false)
+	refused("Lần hai")
+	prod.eval("window.fetch = window.realFetch, ''")
 }
 
 // stepAnAppliedFairSaysWhere: back on the open fairs after applying, the fair says where the
