@@ -262,7 +262,7 @@ func (m *packMember) extend(ctx context.Context, k, slots int) bool {
 	}
 	var out []uint64
 	tried := 0
-	ok := eachPattern(m.load, slots, k+1, m.usable, func(mask uint64) bool {
+	ok := eachPattern(ctx, m.load, slots, k+1, m.usable, func(mask uint64) bool {
 		if tried++; tried > 10*maxPatterns || tried%256 == 0 && ctx.Err() != nil {
 			return false
 		}
@@ -276,15 +276,32 @@ func (m *packMember) extend(ctx context.Context, k, slots int) bool {
 }
 
 // eachPattern calls visit with every set of k slots of usable that forms exactly runs runs of
-// consecutive slots (in a day of slots), until visit returns false; it reports whether it
-// went through them all.
-func eachPattern(k, slots, runs int, usable uint64, visit func(mask uint64) bool) bool {
+// consecutive slots (in a day of slots), until visit returns false or ctx ends; it reports
+// whether it went through them all. A branch that cannot hold the slots or runs left is not
+// entered, and ctx is looked at every patternCheck steps: a participant with more meetings
+// than usable slots has no pattern, found at once, not after walking every placement of runs.
+func eachPattern(ctx context.Context, k, slots, runs int, usable uint64, visit func(mask uint64) bool) bool {
+	// after[s] is the number of usable slots from s to the end of the day.
+	after := make([]int, slots+2)
+	for sl := slots; sl >= 1; sl-- {
+		after[sl] = after[sl+1]
+		if usable&bit(sl) != 0 {
+			after[sl]++
+		}
+	}
+	steps := 0
 	var gen func(from, left, runsLeft int, mask uint64) bool
 	gen = func(from, left, runsLeft int, mask uint64) bool {
+		if steps++; steps%patternCheck == 0 && ctx.Err() != nil {
+			return false
+		}
 		if runsLeft == 0 {
 			return left != 0 || visit(mask)
 		}
-		for start := from; start <= slots; start++ {
+		if from > slots || runsLeft > left || left > after[from] {
+			return true
+		}
+		for start := from; start <= slots && left <= after[start]; start++ {
 			if usable&bit(start) == 0 {
 				continue
 			}
@@ -307,6 +324,9 @@ func eachPattern(k, slots, runs int, usable uint64, visit func(mask uint64) bool
 	}
 	return gen(1, k, runs, 0)
 }
+
+// patternCheck is how many steps eachPattern takes between looks at its context.
+const patternCheck = 1024
 
 // matchable reports whether each meeting can take its own slot of mask.
 func matchable(doms []uint64, mask uint64) bool {

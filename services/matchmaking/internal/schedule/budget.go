@@ -238,7 +238,7 @@ func (b *budgetSearch) list(p int, doms []uint64) bool {
 		// tried, and none once the deadline has passed.
 		tried := 0
 		for runs := 1; runs <= most+1; runs++ {
-			ok := eachPattern(k, s.slots, runs, free|fixed, func(mask uint64) bool {
+			ok := eachPattern(b.ctx, k, s.slots, runs, free|fixed, func(mask uint64) bool {
 				if tried++; tried > maxListed || tried%256 == 0 && b.ctx.Err() != nil {
 					return false
 				}
