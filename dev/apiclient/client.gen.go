@@ -3497,7 +3497,7 @@ type PostFairsFairIdScheduleParams struct {
 	// Mode fresh (the default) places every meeting anew; repair keeps each meeting of the published schedule at its day, slot and table unless moving it is necessary (fewest moves first, then fewest breaks) and places the new ones
 	Mode *PostFairsFairIdScheduleParamsMode `form:"mode,omitempty" json:"mode,omitempty"`
 
-	// FairRevision the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it
+	// FairRevision the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it, and answers 503 with Retry-After (nothing scheduled) when it has not
 	FairRevision *int `form:"fair_revision,omitempty" json:"fair_revision,omitempty"`
 
 	// IncludeStarted true places meetings in slots that have started and on days that are over too, which a run otherwise never does (they are left unscheduled, unscheduled.days_over): for entering a day held on paper, never for a live day's new meetings

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -90,17 +91,51 @@ type demoClient struct {
 }
 
 func (c demoClient) do(ctx context.Context, method, path string, body, out any) error {
-	var rd io.Reader
+	var payload []byte
 	if body != nil {
 		b, err := json.Marshal(body)
 		if err != nil {
 			return err
 		}
-		rd = bytes.NewReader(b)
+		payload = b
+	}
+	// A busy service (503: the scheduler busy, or settings not yet seen) is asked again after
+	// its Retry-After, a few times.
+	for try := 1; ; try++ {
+		status, wait, data, err := c.send(ctx, method, path, payload)
+		if err != nil {
+			return err
+		}
+		if status == http.StatusServiceUnavailable && try < demoTries {
+			select {
+			case <-ctx.Done():
+				return ctx.Err()
+			case <-time.After(wait):
+				continue
+			}
+		}
+		if status >= 300 {
+			return fmt.Errorf("%s %s: %d %s", method, path, status, strings.TrimSpace(string(data)))
+		}
+		if out != nil {
+			return json.Unmarshal(data, out)
+		}
+		return nil
+	}
+}
+
+// demoTries is how many times the demo asks a busy service.
+const demoTries = 5
+
+// send makes one request and reads its status, Retry-After (1 s when none, at most 5 s) and body.
+func (c demoClient) send(ctx context.Context, method, path string, payload []byte) (int, time.Duration, []byte, error) {
+	var rd io.Reader
+	if payload != nil {
+		rd = bytes.NewReader(payload)
 	}
 	req, err := http.NewRequestWithContext(ctx, method, c.base+path, rd)
 	if err != nil {
-		return err
+		return 0, 0, nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	if c.token != "" {
@@ -108,17 +143,15 @@ func (c demoClient) do(ctx context.Context, method, path string, body, out any) 
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return err
+		return 0, 0, nil, err
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode >= 300 {
-		return fmt.Errorf("%s %s: %d %s", method, path, resp.StatusCode, strings.TrimSpace(string(data)))
+	wait := time.Second
+	if n, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && n > 0 {
+		wait = time.Duration(min(n, 5)) * time.Second
 	}
-	if out != nil {
-		return json.Unmarshal(data, out)
-	}
-	return nil
+	return resp.StatusCode, wait, data, nil
 }
 
 func (c demoClient) login(ctx context.Context, email, password string) (demoClient, error) {

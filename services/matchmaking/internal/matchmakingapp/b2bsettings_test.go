@@ -2,6 +2,7 @@ package matchmakingapp
 
 import (
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -53,6 +54,12 @@ func TestSchedulingRightAfterB2BSettingsAreSavedUsesThem(t *testing.T) {
 		if len(run.Days) != 1 || run.Days[0].Day != day(1).Date {
 			t.Fatalf("round %d: the run scheduled the B2B days %+v, want the one just saved, %s", i, run.Days, day(1).Date)
 		}
+	}
+	// A revision this service has not seen (a lagging stream, or one never saved) is not run on
+	// the settings before it.
+	if r := org.Do(t, "POST", "/api/fairs/f-0/schedule?time_limit_ms=50&fair_revision=999999", nil); r.Status != 503 || r.Header.Get("Retry-After") == "" ||
+		!strings.Contains(string(r.Body), "scheduling_fair_revision_not_yet") {
+		t.Errorf("a revision not seen: %d %s, want 503 with Retry-After", r.Status, r.Body)
 	}
 	if r := org.Do(t, "POST", "/api/fairs/f-0/schedule?fair_revision=x", nil); r.Status != 422 {
 		t.Errorf("a bad fair_revision: %d %s, want 422", r.Status, r.Body)

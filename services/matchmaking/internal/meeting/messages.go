@@ -107,6 +107,9 @@ var (
 	msgFairRevision = apperr.M("scheduling_fair_revision_invalid",
 		"phải là một phiên bản của hội chợ (số nguyên từ 1 trở lên)",
 		"must be a revision of the fair (a whole number from 1)")
+	msgFairRevisionNotYet = apperr.M("scheduling_fair_revision_not_yet",
+		"Thiết lập B2B của hội chợ ở phiên bản %d chưa đến dịch vụ xếp lịch; lịch chưa được xếp, hãy thử lại sau giây lát.",
+		"The fair's B2B settings at revision %d have not reached the scheduler yet; nothing was scheduled: try again in a moment.")
 	msgLeaseLost = apperr.M("scheduling_lease_lost",
 		"Lượt xếp lịch này chạy quá thời hạn và một lượt mới hơn có thể đã thay thế: lịch của nó không được lưu; hãy xếp lịch lại.",
 		"This scheduling run took longer than its lease and a newer run may have taken over: its schedule was not saved; run the scheduling again.")

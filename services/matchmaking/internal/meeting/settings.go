@@ -21,7 +21,8 @@ const settingsWait = 3 * time.Second
 // at the revision the request names in fair_revision (what PUT .../b2b-sessions answered), so
 // that a run right after the settings were saved uses them instead of answering that there are
 // none or using the ones before. It waits up to settingsWait for them; a fair that still has none
-// is returned as it is, and a bad fair_revision is answered (false).
+// is returned as it is. A bad fair_revision is answered (false), and so is one not seen within
+// the wait: 503 with Retry-After, never a run on the settings before it.
 func (rt *Routes) settingsOf(c *gin.Context, fairID string) (index.Fair, bool) {
 	var want int64
 	if s := c.Query("fair_revision"); s != "" {
@@ -39,5 +40,10 @@ func (rt *Routes) settingsOf(c *gin.Context, fairID string) (index.Fair, bool) {
 	ctx, cancel := context.WithTimeout(c.Request.Context(), settingsWait)
 	defer cancel()
 	f, _ := rt.Index.WaitFair(ctx, fairID, ready)
+	if f.Revision < want {
+		c.Header("Retry-After", strconv.Itoa(int(settingsWait.Seconds())))
+		httpx.RespondError(c, apperr.New(apperr.Unavailable, msgFairRevisionNotYet, want))
+		return index.Fair{}, false
+	}
 	return f, true
 }
