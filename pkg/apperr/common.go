@@ -14,6 +14,8 @@ var (
 	TooLong = M("too_long", "dài tối đa %d ký tự", "must be at most %d characters")
 	// LengthBetween: a text out of its bounds; the parameters are the bounds in characters.
 	LengthBetween = M("length_between", "phải dài từ %d đến %d ký tự", "must be %d to %d characters")
+	// Unreadable: a name without a letter or a digit (marks, symbols or blanks alone).
+	Unreadable = M("unreadable", "phải có ít nhất một chữ cái hoặc chữ số", "must have at least one letter or digit")
 	// TooMany: a list over its limit; the parameter is the limit.
 	TooMany = M("too_many", "có tối đa %d mục", "must have at most %d items")
 	// Between: a number out of its range; the parameters are the bounds.

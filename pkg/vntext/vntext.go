@@ -47,8 +47,21 @@ func dropInvisible(r rune) rune {
 		return r
 	case unicode.Is(unicode.Cc, r) || unicode.Is(unicode.Cf, r):
 		return -1
+	case unicode.Is(unicode.Other_Default_Ignorable_Code_Point, r) || r == brailleBlank:
+		// Fillers drawn as nothing (ㅤ U+3164 and the other Hangul fillers, the braille blank):
+		// a name of them alone would look empty in every list.
+		return -1
 	}
 	return r
+}
+
+// brailleBlank is U+2800, a braille cell without dots: a symbol that shows as a space.
+const brailleBlank = '\u2800'
+
+// Readable reports whether s has a letter or a digit: a name of combining marks or symbols
+// alone is said as nothing.
+func Readable(s string) bool {
+	return strings.IndexFunc(s, func(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }) >= 0
 }
 
 // Fold returns the search key of s: decomposed, without combining marks, with đ/Đ mapped to d,

@@ -104,6 +104,8 @@ func TestClean(t *testing.T) {
 		{"soft hyphen", "Đặc\u00adsản", "Đặcsản"},
 		{"tone cut off by an invisible character composes", "Me\u200b\u0301o", "Méo"},
 		{"only invisible", "\u200b\u202e\x00\ufeff", ""},
+		{"Hangul fillers and the braille blank", "\u3164\u3164 HTX\u115f\u1160\uffa0 \u2800Tân\u034f", "HTX Tân"},
+		{"only fillers", "\u3164\u3164\u3164", ""},
 		{"invalid UTF-8", "Gạo\xff ST25", "Gạo ST25"},
 	}
 	for _, tt := range tests {
@@ -112,6 +114,15 @@ func TestClean(t *testing.T) {
 				t.Errorf("Clean(%q) = %q, want %q", tt.in, got, tt.want)
 			}
 		})
+	}
+}
+
+// TestReadable: a name needs a letter or a digit; marks, symbols or blanks alone say nothing.
+func TestReadable(t *testing.T) {
+	for in, want := range map[string]bool{"Hợp tác xã": true, "5★": true, "Đ": true, "\u0301\u0301\u0301": false, "★ ★": false, "--- ...": false, "": false} {
+		if got := Readable(in); got != want {
+			t.Errorf("Readable(%q) = %v, want %v", in, got, want)
+		}
 	}
 }
 

@@ -289,7 +289,8 @@ func (fr *Fair) apply(f Fields, required bool) error {
 func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 	if v.given(f.NameVI != nil, "name_vi") {
 		n := vntext.Clean(*f.NameVI)
-		if v.Expect(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", apperr.LengthBetween, 5, 200) {
+		if v.Expect(utf8.RuneCountInString(n) >= 5 && utf8.RuneCountInString(n) <= 200, "name_vi", apperr.LengthBetween, 5, 200) &&
+			v.Expect(vntext.Readable(n), "name_vi", apperr.Unreadable) {
 			fr.NameVI = n
 		}
 	}

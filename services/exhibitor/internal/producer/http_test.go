@@ -52,4 +52,15 @@ func TestPatchStoresNameWithoutInvisibleCharacters(t *testing.T) {
 	if stored.LegalName != want {
 		t.Errorf("stored legal name = %q, want %q", stored.LegalName, want)
 	}
+	// Names that look blank (Hangul fillers, braille blanks, tone marks alone) are refused under
+	// the field, as the probe found they were stored.
+	for _, blank := range []string{`\u3164\u3164\u3164`, `\u2800\u2800\u2800`, `\u0301\u0301\u0301`} {
+		req := httptest.NewRequest(http.MethodPatch, "/api/producers/"+prod.ID, strings.NewReader(`{"legal_name":"`+blank+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		engine.ServeHTTP(w, req)
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `"field":"legal_name"`) {
+			t.Errorf("PATCH legal_name %s = %d %s, want 422 at legal_name", blank, w.Code, w.Body)
+		}
+	}
 }

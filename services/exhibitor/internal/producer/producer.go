@@ -169,7 +169,8 @@ func (p *Producer) applyIdentity(f Fields, v *checks) {
 	}
 	if v.need(f.LegalName, "legal_name") {
 		name := vntext.Clean(*f.LegalName)
-		if v.Expect(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", apperr.LengthBetween, 3, 200) {
+		if v.Expect(utf8.RuneCountInString(name) >= 3 && utf8.RuneCountInString(name) <= 200, "legal_name", apperr.LengthBetween, 3, 200) &&
+			v.Expect(vntext.Readable(name), "legal_name", apperr.Unreadable) {
 			p.LegalName = name
 		}
 	}

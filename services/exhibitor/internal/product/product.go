@@ -181,7 +181,7 @@ func (v *checks) need(given bool, field string) bool {
 func (p *Product) applyRating(f Fields, v *checks) {
 	if v.need(f.NameVI != nil, "name_vi") {
 		n := vntext.Clean(*f.NameVI)
-		if l := utf8.RuneCountInString(n); v.Expect(l >= 3 && l <= 200, "name_vi", apperr.LengthBetween, 3, 200) {
+		if l := utf8.RuneCountInString(n); v.Expect(l >= 3 && l <= 200, "name_vi", apperr.LengthBetween, 3, 200) && v.Expect(vntext.Readable(n), "name_vi", apperr.Unreadable) {
 			p.NameVI = n
 		}
 	}

@@ -55,7 +55,9 @@ func New(email, name, role, password string, selfService bool, createdBy string,
 		v.Fail("email", msgEmailASCII)
 	}
 	name = vntext.Clean(name)
-	v.Expect(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", apperr.LengthBetween, 2, 120)
+	if v.Expect(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", apperr.LengthBetween, 2, 120) {
+		v.Expect(vntext.Readable(name), "name", apperr.Unreadable)
+	}
 	allowed := []string{auth.RoleProducer, auth.RoleBuyer}
 	if !selfService {
 		allowed = []string{auth.RoleOrganiser, auth.RoleAdmin, auth.RoleProducer, auth.RoleBuyer}

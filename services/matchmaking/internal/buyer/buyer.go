@@ -61,7 +61,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		if f.Name != nil {
 			name = clean(*f.Name, 200)
 		}
-		if v.Expect(utf8.RuneCountInString(name) >= 2, "name", msgBuyerName) {
+		if v.Expect(utf8.RuneCountInString(name) >= 2, "name", msgBuyerName) && v.Expect(vntext.Readable(name), "name", apperr.Unreadable) {
 			b.Name = name
 		}
 	}
@@ -175,7 +175,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		if f.Title != nil {
 			t = clean(*f.Title, 200)
 		}
-		if v.Expect(utf8.RuneCountInString(t) >= 3, "title", msgTitle) {
+		if v.Expect(utf8.RuneCountInString(t) >= 3, "title", msgTitle) && v.Expect(vntext.Readable(t), "title", apperr.Unreadable) {
 			r.Title = t
 		}
 	}
