@@ -47,3 +47,20 @@ func matchesTag(header, tag string) bool {
 	}
 	return false
 }
+
+// IfMatch reports whether an If-Match header lets a change to the version tag go ahead (tag
+// unquoted: a revision or a time as the resource's ETag names it): "*" (any version), or a list
+// that names it, each entry quoted or (as a client copying the number may send it) not. Weak
+// tags (W/) never match, as RFC 9110 asks for If-Match; an empty header is no condition.
+func IfMatch(header, tag string) bool {
+	if strings.TrimSpace(header) == "" {
+		return true
+	}
+	for t := range strings.SplitSeq(header, ",") {
+		t = strings.TrimSpace(t)
+		if t == "*" || t == tag || t == `"`+tag+`"` {
+			return true
+		}
+	}
+	return false
+}

@@ -20,3 +20,14 @@ func TestMatchesTag(t *testing.T) {
 		}
 	}
 }
+
+// TestIfMatch: If-Match lets a change go ahead for "*", no header, or a list naming the version,
+// quoted or not; a weak tag or another version is refused.
+func TestIfMatch(t *testing.T) {
+	for header, want := range map[string]bool{``: true, `"7"`: true, `7`: true, `"1", "7"`: true, `*`: true,
+		`W/"7"`: false, `"8"`: false, `"77"`: false, `"7`: false} {
+		if got := IfMatch(header, "7"); got != want {
+			t.Errorf("IfMatch(%q, 7) = %v, want %v", header, got, want)
+		}
+	}
+}

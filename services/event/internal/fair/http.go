@@ -473,7 +473,7 @@ func (rt *Routes) setB2B(c *gin.Context) {
 	// sent, so a day another organiser saved meanwhile would otherwise be dropped.
 	match := c.GetHeader("If-Match")
 	rt.change(c, func(Fair) string { return events.FairB2BSessionsSet }, func(f Fair) (Fair, error) {
-		if match != "" && match != `"`+strconv.FormatInt(f.Revision, 10)+`"` {
+		if !httpx.IfMatch(match, strconv.FormatInt(f.Revision, 10)) {
 			return Fair{}, apperr.New(apperr.Conflict, msgB2BChanged, f.Revision)
 		}
 		return f.SetB2BDays(days, Stamp(rt.Now()))

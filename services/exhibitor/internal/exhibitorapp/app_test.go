@@ -3,6 +3,7 @@ package exhibitorapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -106,6 +107,15 @@ func TestProducerLifecycleAndEvents(t *testing.T) {
 	var upd events.ProducerUpdatedV1
 	if err := got[1].Decode(&upd); err != nil || upd.Producer.Phone != "0912000111" || upd.Producer.Revision != 2 || upd.Producer.ProvinceCode != "91" {
 		t.Errorf("updated payload %+v, %v", upd.Producer, err)
+	}
+	// If-Match as RFC 9110 writes it: a list naming the revision, or "*"; a weak tag never matches.
+	for i, c := range []struct {
+		match string
+		want  int
+	}{{`"1", "2"`, 200}, {"3", 200}, {"*", 200}, {`W/"5"`, 409}} {
+		if r := me.Do(t, "PATCH", "/api/producers/"+created.ID, map[string]any{"phone": fmt.Sprintf("0912 000 30%d", i)}, "If-Match", c.match); r.Status != c.want {
+			t.Errorf("If-Match %s: %d %s, want %d", c.match, r.Status, r.Body, c.want)
+		}
 	}
 }
 

@@ -300,7 +300,7 @@ func (h *Routes) patch(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	if m := c.GetHeader("If-Match"); m != "" && m != etag(prod.Revision) {
+	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(prod.Revision, 10)) {
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgRevisionChanged, prod.Revision))
 		return
 	}

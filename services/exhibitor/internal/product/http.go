@@ -297,16 +297,9 @@ func (h *Routes) get(c *gin.Context) {
 // for a change no one made to the product.
 func etag(p Product) string { return `"` + strconv.FormatInt(p.UpdatedAt.UnixMilli(), 10) + `"` }
 
-// matchesVersion reports whether an If-Match header names p's entity tag: a list of tags,
-// quoted or (as a client copying the number may send it) not.
+// matchesVersion reports whether an If-Match header names p's entity tag (see httpx.IfMatch).
 func matchesVersion(header string, p Product) bool {
-	want := strings.Trim(etag(p), `"`)
-	for t := range strings.SplitSeq(header, ",") {
-		if strings.Trim(strings.TrimSpace(t), `"`) == want {
-			return true
-		}
-	}
-	return false
+	return httpx.IfMatch(header, strings.Trim(etag(p), `"`))
 }
 
 // change loads the product, checks the caller may edit it, applies fn and saves with subject,
