@@ -1927,17 +1927,20 @@ type ExhibitorProducerClaimCodeResponse struct {
 
 // ExhibitorProducerCreateRequest defines model for ExhibitorProducerCreateRequest.
 type ExhibitorProducerCreateRequest struct {
+	// Address at most 300 characters
 	Address        *string                                    `json:"address,omitempty"`
 	Certifications *[]ExhibitorProducerCertificationBodyInput `json:"certifications,omitempty"`
 
 	// ClaimCode the claim code the organiser gave you (e.g. K7QX-94MP-2RHT): when they imported your profile, or when another account registered your tax code first and the organiser, having checked, hands that profile over to you
 	ClaimCode *string `json:"claim_code,omitempty"`
 
-	// Commune required for a new profile (a hand-over too); a claim of an imported profile may leave it out
-	Commune          *string   `json:"commune,omitempty"`
-	DescriptionEn    *string   `json:"description_en,omitempty"`
-	DescriptionVi    *string   `json:"description_vi,omitempty"`
-	Email            *string   `json:"email,omitempty"`
+	// Commune at most 120 characters; required for a new profile (a hand-over too), a claim of an imported profile may leave it out
+	Commune       *string `json:"commune,omitempty"`
+	DescriptionEn *string `json:"description_en,omitempty"`
+	DescriptionVi *string `json:"description_vi,omitempty"`
+	Email         *string `json:"email,omitempty"`
+
+	// ExportExperience at most 2,000 characters
 	ExportExperience *string   `json:"export_experience,omitempty"`
 	ExportMarkets    *[]string `json:"export_markets,omitempty"`
 
@@ -1960,7 +1963,9 @@ type ExhibitorProducerCreateRequest struct {
 	// TaxCode 10 digits, or 10 digits-3 digits for a branch
 	//
 	// Example: 5300123456
-	TaxCode               *string `json:"tax_code"`
+	TaxCode *string `json:"tax_code"`
+
+	// TrademarkRegistration at most 80 characters
 	TrademarkRegistration *string `json:"trademark_registration,omitempty"`
 }
 
@@ -2022,15 +2027,20 @@ type ExhibitorProducerResponseList struct {
 
 // ExhibitorProducerWriteRequest defines model for ExhibitorProducerWriteRequest.
 type ExhibitorProducerWriteRequest struct {
-	Address          *string                                    `json:"address,omitempty"`
-	Certifications   *[]ExhibitorProducerCertificationBodyInput `json:"certifications,omitempty"`
-	Commune          *string                                    `json:"commune,omitempty"`
-	DescriptionEn    *string                                    `json:"description_en,omitempty"`
-	DescriptionVi    *string                                    `json:"description_vi,omitempty"`
-	Email            *string                                    `json:"email,omitempty"`
-	ExportExperience *string                                    `json:"export_experience,omitempty"`
-	ExportMarkets    *[]string                                  `json:"export_markets,omitempty"`
-	Kind             *ExhibitorProducerWriteRequestKind         `json:"kind,omitempty"`
+	// Address at most 300 characters
+	Address        *string                                    `json:"address,omitempty"`
+	Certifications *[]ExhibitorProducerCertificationBodyInput `json:"certifications,omitempty"`
+
+	// Commune at most 120 characters
+	Commune       *string `json:"commune,omitempty"`
+	DescriptionEn *string `json:"description_en,omitempty"`
+	DescriptionVi *string `json:"description_vi,omitempty"`
+	Email         *string `json:"email,omitempty"`
+
+	// ExportExperience at most 2,000 characters
+	ExportExperience *string                            `json:"export_experience,omitempty"`
+	ExportMarkets    *[]string                          `json:"export_markets,omitempty"`
+	Kind             *ExhibitorProducerWriteRequestKind `json:"kind,omitempty"`
 
 	// LegalName Example: Hợp tác xã Nông nghiệp Bát Xát
 	LegalName *string `json:"legal_name,omitempty"`
@@ -2044,7 +2054,9 @@ type ExhibitorProducerWriteRequest struct {
 	// TaxCode 10 digits, or 10 digits-3 digits for a branch
 	//
 	// Example: 5300123456
-	TaxCode               *string `json:"tax_code,omitempty"`
+	TaxCode *string `json:"tax_code,omitempty"`
+
+	// TrademarkRegistration at most 80 characters
 	TrademarkRegistration *string `json:"trademark_registration,omitempty"`
 }
 

@@ -34,16 +34,16 @@ type writeRequest struct {
 	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát"`
 	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch"`
 	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted"`
-	Commune        *string              `json:"commune"`
-	Address        *string              `json:"address"`
+	Commune        *string              `json:"commune" doc:"at most 120 characters"`
+	Address        *string              `json:"address" doc:"at most 300 characters"`
 	Phone          *string              `json:"phone"`
 	Email          *string              `json:"email"`
 	DescriptionVI  *string              `json:"description_vi"`
 	DescriptionEN  *string              `json:"description_en"`
 	Certifications *[]certificationBody `json:"certifications"`
-	Trademark      *string              `json:"trademark_registration"`
+	Trademark      *string              `json:"trademark_registration" doc:"at most 80 characters"`
 	ExportMarkets  *[]string            `json:"export_markets"`
-	ExportNotes    *string              `json:"export_experience"`
+	ExportNotes    *string              `json:"export_experience" doc:"at most 2,000 characters"`
 }
 
 // createProfile is writeRequest as POST /api/producers documents it. Only the tax code is
@@ -56,16 +56,16 @@ type createProfile struct {
 	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch" required:"true"`
 	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted; required for a new profile (a hand-over too), a claim of an imported profile may leave it out"`
-	Commune        *string              `json:"commune" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
-	Address        *string              `json:"address"`
+	Commune        *string              `json:"commune" doc:"at most 120 characters; required for a new profile (a hand-over too), a claim of an imported profile may leave it out"`
+	Address        *string              `json:"address" doc:"at most 300 characters"`
 	Phone          *string              `json:"phone" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	Email          *string              `json:"email"`
 	DescriptionVI  *string              `json:"description_vi"`
 	DescriptionEN  *string              `json:"description_en"`
 	Certifications *[]certificationBody `json:"certifications"`
-	Trademark      *string              `json:"trademark_registration"`
+	Trademark      *string              `json:"trademark_registration" doc:"at most 80 characters"`
 	ExportMarkets  *[]string            `json:"export_markets"`
-	ExportNotes    *string              `json:"export_experience"`
+	ExportNotes    *string              `json:"export_experience" doc:"at most 2,000 characters"`
 }
 
 // createRequest is the body of POST /api/producers.

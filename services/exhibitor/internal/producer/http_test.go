@@ -63,4 +63,14 @@ func TestPatchStoresNameWithoutInvisibleCharacters(t *testing.T) {
 			t.Errorf("PATCH legal_name %s = %d %s, want 422 at legal_name", blank, w.Code, w.Body)
 		}
 	}
+	// Text over its limit is refused under its field, not cut without a word.
+	for field, limit := range map[string]int{"address": 300, "trademark_registration": 80, "export_experience": 2000, "commune": 120} {
+		req := httptest.NewRequest(http.MethodPatch, "/api/producers/"+prod.ID, strings.NewReader(`{"`+field+`":"`+strings.Repeat("ô", limit+1)+`"}`))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		engine.ServeHTTP(w, req)
+		if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), `"field":"`+field+`"`) || !strings.Contains(w.Body.String(), `"code":"too_long"`) {
+			t.Errorf("PATCH %s of %d letters = %d %s, want 422 too_long at %s", field, limit+1, w.Code, w.Body, field)
+		}
+	}
 }

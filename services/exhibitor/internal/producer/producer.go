@@ -97,13 +97,14 @@ func (p Producer) Patch(f Fields, now time.Time) (Producer, error) {
 	return next, nil
 }
 
-func text(s *string, max int) string { return truncateRunes(vntext.Clean(*s), max) }
-
-func truncateRunes(s string, max int) string {
-	if utf8.RuneCountInString(s) <= max {
-		return s
+// text is s cleaned, or old with a field error when it is longer than max letters: cutting it
+// would lose the end of what the producer wrote without a word.
+func text(v *checks, field string, s *string, max int, old string) string {
+	c := vntext.Clean(*s)
+	if !v.Expect(utf8.RuneCountInString(c) <= max, field, apperr.TooLong, max) {
+		return old
 	}
-	return string([]rune(s)[:max])
+	return c
 }
 
 // description is a description as written, or old with a field error when it is longer than
@@ -132,13 +133,13 @@ func (p *Producer) apply(f Fields, required bool) error {
 		p.Certifications = certifications(*f.Certifications, v)
 	}
 	if f.Trademark != nil {
-		p.Trademark = text(f.Trademark, 80)
+		p.Trademark = text(v, "trademark_registration", f.Trademark, 80, p.Trademark)
 	}
 	if f.ExportMarkets != nil {
 		p.ExportMarkets = exportMarkets(*f.ExportMarkets, v)
 	}
 	if f.ExportNotes != nil {
-		p.ExportNotes = text(f.ExportNotes, 2000)
+		p.ExportNotes = text(v, "export_experience", f.ExportNotes, 2000, p.ExportNotes)
 	}
 	return v.Err()
 }
@@ -193,13 +194,13 @@ func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 		}
 	}
 	if v.need(f.Commune, "commune") {
-		c := text(f.Commune, 120)
-		if v.Expect(c != "", "commune", msgCommune) {
+		c := vntext.Clean(*f.Commune)
+		if v.Expect(c != "", "commune", msgCommune) && v.Expect(utf8.RuneCountInString(c) <= 120, "commune", apperr.TooLong, 120) {
 			p.Commune = c
 		}
 	}
 	if f.Address != nil {
-		p.Address = text(f.Address, 300)
+		p.Address = text(v, "address", f.Address, 300, p.Address)
 	}
 	if v.need(f.Phone, "phone") {
 		phone, ok := ocop.NormalizePhone(*f.Phone)
