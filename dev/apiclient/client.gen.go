@@ -3197,7 +3197,7 @@ type MatchmakingMeetingUnavailabilityRequest struct {
 type MatchmakingMeetingUnscheduledItem struct {
 	BuyerName string `json:"buyer_name"`
 
-	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over
+	// Code unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken, unscheduled.days_over or unscheduled.settings_changed
 	Code         string             `json:"code"`
 	MeetingId    openapi_types.UUID `json:"meeting_id"`
 	ProducerName string             `json:"producer_name"`

@@ -142,6 +142,16 @@ func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, or
 // unscheduled, why said in lang.
 func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, lang apperr.Lang, shape func(Meeting) (response, error)) (agendaResponse, error) {
 	grid := organiser && who == ""
+	f, _ := rt.Index.Fair(fairID)
+	// A meeting placed where the B2B settings, changed since the run, have no slot or table has
+	// no place until the next run: listed as unscheduled, never shown at a table that is gone.
+	var gone []Meeting
+	for i, m := range ms {
+		if m.Slot > 0 && !fits(f, m.Day, m.Slot, m.Table) {
+			gone = append(gone, m)
+			ms[i].Day, ms[i].Slot, ms[i].Table = "", 0, 0
+		}
+	}
 	var left []unscheduledItem
 	if grid {
 		byID := make(map[string]Meeting, len(ms))
@@ -150,6 +160,9 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		}
 		var err error
 		if left, err = unscheduledOf(t, byID, shape, lang); err != nil {
+			return agendaResponse{}, err
+		}
+		if left, err = unfitOf(left, gone, t, shape, lang); err != nil {
 			return agendaResponse{}, err
 		}
 	}
@@ -164,7 +177,6 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		return a.Table - b.Table
 	})
 	out := agendaResponse{FairID: fairID, Version: t.Version, Participant: who, Meetings: []response{}}
-	f, _ := rt.Index.Fair(fairID)
 	booths := map[string][]string{}
 	rt.Index.Read(func(v index.View) {
 		for _, m := range ms {
@@ -191,7 +203,7 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 	}
 	if grid {
 		// A schedule saved before runs kept what they left unplaced says nothing of it.
-		if t.UnplacedKnown || t.Version == 0 {
+		if t.UnplacedKnown || t.Version == 0 || len(gone) > 0 {
 			out.Unscheduled = &left
 		}
 		for _, d := range f.B2BDays {

@@ -196,7 +196,11 @@ func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response 
 	}
 	if m.Slot > 0 {
 		if f, ok := rt.Index.Fair(m.FairID); ok {
-			if t := slotTime(f, m.Day, m.Slot); !t.IsZero() {
+			if !fits(f, m.Day, m.Slot, m.Table) {
+				// Settings changed since the run: no place until the next, never a table or a
+				// time the day no longer has.
+				r.Day, r.Slot, r.Table = "", 0, 0
+			} else if t := slotTime(f, m.Day, m.Slot); !t.IsZero() {
 				r.Starts = t.Format(time.RFC3339)
 			}
 		}

@@ -107,6 +107,9 @@ var (
 	msgFairRevision = apperr.M("scheduling_fair_revision_invalid",
 		"phải là một phiên bản của hội chợ (số nguyên từ 1 trở lên)",
 		"must be a revision of the fair (a whole number from 1)")
+	msgSettingsChanged = apperr.M("unscheduled.settings_changed",
+		"Thiết lập B2B đã đổi sau lượt xếp lịch: ngày %s không còn khung %d hoặc bàn %d; hãy xếp lịch lại (sửa lịch) để xếp cuộc gặp này.",
+		"The B2B settings changed after the scheduling run: day %s no longer has slot %d or table %d; run the scheduling again (repair) to place this meeting.")
 	msgFairRevisionNotYet = apperr.M("scheduling_fair_revision_not_yet",
 		"Thiết lập B2B của hội chợ ở phiên bản %d chưa đến dịch vụ xếp lịch; lịch chưa được xếp, hãy thử lại sau giây lát.",
 		"The fair's B2B settings at revision %d have not reached the scheduler yet; nothing was scheduled: try again in a moment.")

@@ -371,6 +371,18 @@ func slotTime(f index.Fair, day string, slot int) time.Time {
 	return time.Time{}
 }
 
+// fits reports whether the fair's B2B settings, as they are now, have day, its slot and its
+// table: settings made smaller after a run leave meetings placed where the fair has no longer
+// a slot or a table.
+func fits(f index.Fair, day string, slot, table int) bool {
+	for _, d := range f.B2BDays {
+		if d.Date == day {
+			return slot >= 1 && slot <= d.Slots && table >= 1 && table <= d.Tables
+		}
+	}
+	return false
+}
+
 // hasLunch reports whether a B2B day pauses between its morning and its afternoon.
 func hasLunch(d events.B2BDayV1) bool {
 	return d.LunchMinutes > 0 && d.MorningSlots > 0 && d.MorningSlots < d.Slots

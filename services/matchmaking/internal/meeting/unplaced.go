@@ -54,7 +54,7 @@ type unscheduledItem struct {
 	MeetingID    string `json:"meeting_id" format:"uuid"`
 	BuyerName    string `json:"buyer_name"`
 	ProducerName string `json:"producer_name"`
-	Code         string `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken or unscheduled.days_over"`
+	Code         string `json:"code" doc:"unscheduled.fixed_slot, unscheduled.no_common_slot, unscheduled.no_room, unscheduled.table_taken, unscheduled.days_over or unscheduled.settings_changed"`
 	Reason       string `json:"reason" doc:"why, in the language of Accept-Language, naming the buyer and the producer"`
 	Since        string `json:"since" format:"date-time" doc:"when the scheduling run that left it unplaced ran"`
 }
@@ -79,6 +79,25 @@ func unscheduledOf(t Timetable, placed map[string]Meeting, shape func(Meeting) (
 			Reason: why.In(lang), Since: u.Since.In(vntext.Zone).Format(time.RFC3339)})
 	}
 	return out, nil
+}
+
+// unfitOf adds to left the meetings gone: placed by t's run where the B2B settings, changed
+// since, have no slot or table any more.
+func unfitOf(left []unscheduledItem, gone []Meeting, t Timetable, shape func(Meeting) (response, error), lang apperr.Lang) ([]unscheduledItem, error) {
+	for _, m := range gone {
+		r, err := shape(m)
+		if err != nil {
+			return nil, err
+		}
+		day := m.Day
+		if d, err := time.ParseInLocation(time.DateOnly, m.Day, vntext.Zone); err == nil {
+			day = vntext.FormatDate(d)
+		}
+		why := msgSettingsChanged.With(day, m.Slot, m.Table)
+		left = append(left, unscheduledItem{MeetingID: m.ID, BuyerName: r.BuyerName, ProducerName: r.ProducerName, Code: why.Msg.Code,
+			Reason: why.In(lang), Since: t.CreatedAt.In(vntext.Zone).Format(time.RFC3339)})
+	}
+	return left, nil
 }
 
 // namedFor is why with the participants' IDs among its words replaced by their names: the solver

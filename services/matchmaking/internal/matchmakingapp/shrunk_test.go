@@ -1,0 +1,110 @@
+package matchmakingapp
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/google/uuid"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// B2B settings made smaller after a run (a slot fewer): the meeting placed in the slot that is
+// gone has no place, not a time and table the day no longer has. Its participants' agenda and
+// meeting lists leave it unplaced, and the organiser's grid lists it as unscheduled (settings
+// changed) until the next run, which says why when it cannot place it either.
+func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startReplica(t, natsURL, testenv.SharedURI(t), tokens, func(*App) {})
+	orgTok, orgAcc := tokens.Token(t, "organiser", "")
+	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
+	settings := func(slots, tables int, rev int64) {
+		publish(t, app, events.FairUpdated, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ f1", Status: "published",
+			Organisers: []string{orgAcc}, Revision: rev, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: slots, MorningSlots: 0, Tables: tables}}}})
+		testenv.Eventually(t, "the settings in the index", func() bool { f, ok := app.Index.Fair("f1"); return ok && f.Revision == rev })
+	}
+	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, Tables: 1})
+	producers := map[string]testenv.Client{}
+	for i := range 3 {
+		id := fmt.Sprint("p", i+1)
+		tok, acc := tokens.Token(t, "producer", "")
+		producerOf(t, app, id, acc)
+		assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "B-"+id, id)
+		producers[id] = api.With(tok)
+	}
+	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 3 && app.Index.Stats().Fairs == 1 })
+	buyerTok, _ := tokens.Token(t, "buyer", "")
+	buyer := api.With(buyerTok)
+	b := newBuyer(t, buyer, "Siêu thị Co Lại")
+	for id, c := range producers {
+		waitBooths(t, app, "f1", id, 1)
+		acceptedMeeting(t, buyer, c, "f1", b, id)
+	}
+	org := api.With(orgTok)
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	type agenda struct {
+		Meetings []struct {
+			ID     string
+			Slot   int
+			Table  int
+			Starts string `json:"starts_at"`
+		}
+		Unscheduled []struct {
+			MeetingID string `json:"meeting_id"`
+			Code      string
+			Reason    string
+		}
+	}
+	var before agenda
+	buyer.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &before)
+	if len(before.Meetings) != 3 {
+		t.Fatalf("the buyer's agenda before: %+v, want 3 meetings", before.Meetings)
+	}
+	var third string
+	for _, m := range before.Meetings {
+		if m.Slot == 3 {
+			third = m.ID
+		}
+	}
+
+	settings(2, 1, 3)
+	var mine agenda
+	buyer.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &mine)
+	if len(mine.Meetings) != 2 {
+		t.Errorf("the buyer's agenda after slot 3 went: %+v, want the 2 meetings of slots 1 and 2", mine.Meetings)
+	}
+	var list struct {
+		Items []struct {
+			ID     string
+			Slot   int
+			Table  int
+			Starts string `json:"starts_at"`
+		}
+	}
+	buyer.Do(t, "GET", "/api/meetings?fair_id=f1", nil).Decode(t, &list)
+	for _, m := range list.Items {
+		if m.ID == third && (m.Slot != 0 || m.Table != 0 || m.Starts != "") {
+			t.Errorf("the buyer's list shows the meeting of the gone slot at %+v, want no place", m)
+		}
+	}
+	var grid agenda
+	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &grid)
+	if len(grid.Unscheduled) != 1 || grid.Unscheduled[0].MeetingID != third || grid.Unscheduled[0].Code != "unscheduled.settings_changed" {
+		t.Errorf("the organiser's unscheduled after slot 3 went: %+v, want %s, settings changed", grid.Unscheduled, third)
+	}
+	// A repair run on the smaller day says why it cannot place it (one buyer, two slots).
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200&mode=repair", nil); r.Status != 200 {
+		t.Fatalf("repair: %d %s", r.Status, r.Body)
+	}
+	var after agenda
+	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &after)
+	if len(after.Meetings) != 2 || len(after.Unscheduled) != 1 || after.Unscheduled[0].Code != "unscheduled.no_room" {
+		t.Errorf("after the repair: %d placed, unscheduled %+v, want 2 and the third with no room", len(after.Meetings), after.Unscheduled)
+	}
+}
