@@ -98,6 +98,11 @@ func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
 	if len(grid.Unscheduled) != 1 || grid.Unscheduled[0].MeetingID != third || grid.Unscheduled[0].Code != "unscheduled.settings_changed" {
 		t.Errorf("the organiser's unscheduled after slot 3 went: %+v, want %s, settings changed", grid.Unscheduled, third)
 	}
+	var counts meetingCounts
+	org.Do(t, "GET", "/api/fairs/f1/meetings/counts", nil).Decode(t, &counts)
+	if counts.Accepted != 3 || counts.Scheduled != 2 {
+		t.Errorf("the fair's counts after slot 3 went: %+v, want 3 accepted, 2 scheduled", counts)
+	}
 	// A repair run on the smaller day says why it cannot place it (one buyer, two slots).
 	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200&mode=repair", nil); r.Status != 200 {
 		t.Fatalf("repair: %d %s", r.Status, r.Body)

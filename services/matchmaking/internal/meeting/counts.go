@@ -9,6 +9,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
 // Counts are a fair's meetings by where they stand: the organisers' dashboard reads them at a
@@ -46,8 +47,10 @@ func (c *Counts) add(m Meeting, placed bool) {
 	}
 }
 
-// Counts returns the fair's meetings by where they stand, from memory.
-func (a *Agendas) Counts(fairID string) Counts {
+// Counts returns fair f's meetings by where they stand, from memory: a meeting placed where
+// its B2B settings no longer have the slot or table is not scheduled.
+func (a *Agendas) Counts(f index.Fair) Counts {
+	fairID := f.ID
 	a.mu.RLock()
 	defer a.mu.RUnlock()
 	var c Counts
@@ -56,7 +59,8 @@ func (a *Agendas) Counts(fairID string) Counts {
 		if m.FairID != fairID {
 			continue
 		}
-		c.add(*m, t.place(*m).Day != "")
+		p := t.place(*m)
+		c.add(*m, p.Day != "" && fits(f, p.Day, p.Slot, p.Table))
 	}
 	return c
 }
@@ -70,7 +74,8 @@ func (rt *Routes) registerCounts(api httpx.API, staff []string) {
 func (rt *Routes) counts(c *gin.Context) {
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)
-	if _, ok := rt.fair(c); !ok {
+	f, ok := rt.fair(c)
+	if !ok {
 		return
 	}
 	if !rt.fairOrganiser(p, fairID) {
@@ -78,7 +83,7 @@ func (rt *Routes) counts(c *gin.Context) {
 		return
 	}
 	if rt.Agendas != nil {
-		c.JSON(http.StatusOK, rt.Agendas.Counts(fairID))
+		c.JSON(http.StatusOK, rt.Agendas.Counts(f))
 		return
 	}
 	ms, err := rt.Store.Find(c.Request.Context(), bson.M{"fair_id": fairID})
@@ -88,7 +93,7 @@ func (rt *Routes) counts(c *gin.Context) {
 	}
 	var out Counts
 	for _, m := range ms {
-		out.add(m, m.Day != "")
+		out.add(m, m.Day != "" && fits(f, m.Day, m.Slot, m.Table))
 	}
 	c.JSON(http.StatusOK, out)
 }
