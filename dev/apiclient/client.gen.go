@@ -3519,6 +3519,12 @@ type PostFairsFairIdScheduleParams struct {
 // PostFairsFairIdScheduleParamsMode defines parameters for PostFairsFairIdSchedule.
 type PostFairsFairIdScheduleParamsMode string
 
+// PostFairsIdAllocationCommitParams defines parameters for PostFairsIdAllocationCommit.
+type PostFairsIdAllocationCommitParams struct {
+	// ProposalId the proposal the organiser looked at: when another organiser has asked for a newer one since, 409 allocation_proposal_replaced and nothing is assigned
+	ProposalId *string `form:"proposal_id,omitempty" json:"proposal_id,omitempty"`
+}
+
 // GetFairsIdBoothsParams defines parameters for GetFairsIdBooths.
 type GetFairsIdBoothsParams struct {
 	// Format json (default), csv or xlsx
@@ -4429,7 +4435,7 @@ type ClientInterface interface {
 	// Roles: organiser, admin.
 	//
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
-	PostFairsIdAllocationCommit(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+	PostFairsIdAllocationCommit(ctx context.Context, id string, params *PostFairsIdAllocationCommitParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PutFairsIdB2bSessionsWithBody Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
@@ -6373,8 +6379,8 @@ func (c *Client) PostFairsIdAllocation(ctx context.Context, id string, reqEditor
 // Roles: organiser, admin.
 //
 // Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
-func (c *Client) PostFairsIdAllocationCommit(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewPostFairsIdAllocationCommitRequest(c.Server, id)
+func (c *Client) PostFairsIdAllocationCommit(ctx context.Context, id string, params *PostFairsIdAllocationCommitParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostFairsIdAllocationCommitRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -10837,7 +10843,7 @@ func NewPostFairsIdAllocationRequest(server string, id string) (*http.Request, e
 }
 
 // NewPostFairsIdAllocationCommitRequest constructs an http.Request for the PostFairsIdAllocationCommit method
-func NewPostFairsIdAllocationCommitRequest(server string, id string) (*http.Request, error) {
+func NewPostFairsIdAllocationCommitRequest(server string, id string, params *PostFairsIdAllocationCommitParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -10860,6 +10866,33 @@ func NewPostFairsIdAllocationCommitRequest(server string, id string) (*http.Requ
 	queryURL, err := serverURL.Parse(operationPath)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.ProposalId != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "proposal_id", *params.ProposalId, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
@@ -14408,7 +14441,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
-	PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error)
+	PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, params *PostFairsIdAllocationCommitParams, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error)
 
 	// PutFairsIdB2bSessionsWithBodyWithResponse Set the B2B conference days, slots and tables; each day ends by 24:00 of its date. Send If-Match with the fair's revision ("7") to be refused (409 fair_b2b_changed) when someone saved since.
 	//
@@ -22835,6 +22868,11 @@ type PostFairsIdAllocationCommitResponse409Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsIdAllocationCommitResponse422Headers the declared response headers of an HTTP 422 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse422Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdAllocationCommitResponse500Headers the declared response headers of an HTTP 500 response for PostFairsIdAllocationCommit
 type PostFairsIdAllocationCommitResponse500Headers struct {
 	ContentLanguage *string
@@ -22858,6 +22896,8 @@ type PostFairsIdAllocationCommitResponse struct {
 	ApplicationproblemJSON404 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *EventProblem
 	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
 	ApplicationproblemJSON500 *EventProblem
 	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
@@ -22872,6 +22912,8 @@ type PostFairsIdAllocationCommitResponse struct {
 	Headers404 *PostFairsIdAllocationCommitResponse404Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsIdAllocationCommitResponse409Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostFairsIdAllocationCommitResponse422Headers
 	// Headers500 the parsed response headers for an HTTP 500 response
 	Headers500 *PostFairsIdAllocationCommitResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
@@ -22901,6 +22943,11 @@ func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON404() *Eve
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
 func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON409() *EventProblem {
 	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON422() *EventProblem {
+	return r.ApplicationproblemJSON422
 }
 
 // GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
@@ -32185,8 +32232,8 @@ func (c *ClientWithResponses) PostFairsIdAllocationWithResponse(ctx context.Cont
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with POST /api/fairs/{id}/allocation/commit (the `PostFairsIdAllocationCommit` operationId).
-func (c *ClientWithResponses) PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error) {
-	rsp, err := c.PostFairsIdAllocationCommit(ctx, id, reqEditors...)
+func (c *ClientWithResponses) PostFairsIdAllocationCommitWithResponse(ctx context.Context, id string, params *PostFairsIdAllocationCommitParams, reqEditors ...RequestEditorFn) (*PostFairsIdAllocationCommitResponse, error) {
+	rsp, err := c.PostFairsIdAllocationCommit(ctx, id, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -41543,6 +41590,13 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 		}
 		response.ApplicationproblemJSON409 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -41607,6 +41661,16 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 			headers.ContentLanguage = &value
 		}
 		response.Headers409 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostFairsIdAllocationCommitResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
 	case rsp.StatusCode == 500:
 		var headers PostFairsIdAllocationCommitResponse500Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {

@@ -44,7 +44,9 @@ func (rt *Routes) boothWriter() boothWriter {
 // commitLast claims f's last proposal for the account by and commits it, on a context of its own
 // that outlives the request (see commitTimeout). It returns Conflict when there is no proposal to
 // commit or it was committed already.
-func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair, by string) (commitResponse, error) {
+// A named proposal (seen) that is no longer the last is not committed: the organiser would
+// assign booths they did not see.
+func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair, by, seen string) (commitResponse, error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), commitTimeout)
 	defer cancel()
 	prop, err := rt.Proposals.Last(ctx, f.ID)
@@ -53,6 +55,9 @@ func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair,
 	}
 	if err != nil {
 		return commitResponse{}, err
+	}
+	if seen != "" && seen != prop.ID {
+		return commitResponse{}, apperr.New(apperr.Conflict, msgProposalReplaced)
 	}
 	if err := rt.Proposals.Claim(ctx, prop, by, fair.Stamp(rt.Now())); err != nil {
 		return commitResponse{}, err

@@ -11,6 +11,9 @@ var (
 	msgProposalStale = apperr.M("allocation_proposal_stale",
 		"Phương án đã lưu không còn đúng; hãy chạy lại phân bổ.",
 		"The stored proposal is out of date; run the allocation again.")
+	msgProposalReplaced = apperr.M("allocation_proposal_replaced",
+		"Đã có phương án phân gian mới hơn (một người khác trong ban tổ chức vừa chạy); chưa gian nào được giao: hãy xem phương án mới rồi chốt lại.",
+		"A newer booth proposal has been made (another organiser ran it just now); no booth was assigned: look at the new proposal, then commit it.")
 	msgNoProposal = apperr.M("allocation_no_proposal",
 		"Chưa có phương án nào để chốt; hãy chạy POST /api/fairs/%s/allocation trước.",
 		"There is no proposal to commit; run POST /api/fairs/%s/allocation first.")

@@ -205,3 +205,28 @@ func TestCommitFinishesAfterTheClientDisconnects(t *testing.T) {
 		return n == 1
 	})
 }
+
+// A commit names the proposal the organiser looked at: when another organiser has asked for a
+// newer one since, nothing is assigned and the answer says so; the newer one, named, commits.
+func TestACommitOfAReplacedProposalAssignsNothing(t *testing.T) {
+	e := setup(t)
+	id := e.proposedFair(t, "Hội chợ OCOP hai người chạy", 2)
+	var first, second struct {
+		ID string `json:"proposal_id"`
+	}
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation", nil).Decode(t, &first)
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation", nil).Decode(t, &second)
+	r := e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation/commit?proposal_id="+first.ID, nil)
+	if r.Status != http.StatusConflict || !strings.Contains(string(r.Body), `"code":"allocation_proposal_replaced"`) {
+		t.Errorf("commit of the replaced proposal: %d %s, want 409 allocation_proposal_replaced", r.Status, r.Body)
+	}
+	if n := e.activeAssignments(t, id); n != 0 {
+		t.Errorf("%d booths assigned by a replaced proposal's commit, want 0", n)
+	}
+	if r := e.org.Do(t, "POST", "/api/fairs/"+id+"/allocation/commit?proposal_id="+second.ID, nil); r.Status != http.StatusOK {
+		t.Errorf("commit of the last proposal: %d %s", r.Status, r.Body)
+	}
+	if n := e.activeAssignments(t, id); n != 2 {
+		t.Errorf("%d booths assigned, want 2", n)
+	}
+}

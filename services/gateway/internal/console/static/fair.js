@@ -125,7 +125,8 @@ async function fairAlloc(f) {
       h("div", { class: "actions" }, h("button", { type: "button", id: "commit-alloc", onclick: async () => {
         // Committing assigns booths and tells every producer: it is confirmed, not one tap.
         if (!confirm(t("commit_confirm").replace("{n}", plural(p.placements.length, "n_producers")))) return;
-        const c = await api("POST", `/api/fairs/${f.id}/allocation/commit`);
+        // The proposal shown, not a newer one another organiser asked for meanwhile.
+        const c = await api("POST", `/api/fairs/${f.id}/allocation/commit?proposal_id=${encodeURIComponent(p.proposal_id)}`);
         toast(c.ok ? t("saved") + ": " + c.data.committed.length : failure(c));
         render(true);
       } }, t("commit_alloc"))));
