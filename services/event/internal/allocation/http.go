@@ -80,7 +80,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:id/allocation/commit", Tag: "allocation", Roles: fair.OrganiserRoles,
 		Summary: "Assign the booths of the last proposal, once: committing it again is 409, as is committing unless the fair is published, " +
 			"applications closed or live. A booth taken meanwhile fails only its application. The commit finishes even if the client disconnects.",
-		Query: []openapi.Param{{Name: "proposal_id", Description: "the proposal the organiser looked at: when another organiser has asked for a newer one since, 409 allocation_proposal_replaced and nothing is assigned"}},
+		Query:    []openapi.Param{{Name: "proposal_id", Description: "the proposal the organiser looked at: when another organiser has asked for a newer one since, 409 allocation_proposal_replaced and nothing is assigned"}},
 		Response: commitResponse{}}, rt.commit)
 }
 

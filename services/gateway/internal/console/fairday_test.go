@@ -140,3 +140,15 @@ func stepAnAppliedFairSaysWhere(prod browser, fairID string) {
 	prod.open("#/producer/apps")
 	prod.until("the application followed", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã nộp')", true)
 }
+
+// stepAProposalStaysWhileShown: a live update heard while the allocation's proposal is shown
+// waits: the proposal stays to be confirmed.
+func stepAProposalStaysWhileShown(t *testing.T, org browser) {
+	t.Helper()
+	org.eval("document.querySelector('#commit-alloc').dataset.old = 'yes', redrawWhenFree(0), ''")
+	// A redraw held changes nothing to wait for: give a wrong one time to draw.
+	time.Sleep(1500 * time.Millisecond)
+	if got := org.eval("String(!!document.querySelector('#commit-alloc[data-old]'))"); got != "true" {
+		t.Errorf("a live update took the allocation's proposal away")
+	}
+}

@@ -20,15 +20,23 @@ type lunchBody struct {
 	Minutes   int    `json:"minutes"`
 }
 
-// A B2B day with a lunch break: the afternoon's slots start after it, the agenda and the grid
-// show it, and a buyer busy from the morning into the afternoon has no break for it.
-func TestLunchBreakBetweenTheSessions(t *testing.T) {
+// threeMeetings is fair f1 with one buyer's three accepted meetings, one with each of three
+// exhibitors, on the B2B days given.
+type threeMeetings struct {
+	app        *App
+	org, buyer testenv.Client
+	orgAcc     string
+}
+
+// oneBuyerThreeMeetings starts a replica with fair f1 on days, three exhibitors and a buyer
+// (buyerName) with an accepted meeting with each.
+func oneBuyerThreeMeetings(t *testing.T, buyerName string, days ...events.B2BDayV1) threeMeetings {
+	t.Helper()
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, api := startReplica(t, natsURL, testenv.SharedURI(t), tokens, func(*App) {})
 	orgTok, orgAcc := tokens.Token(t, "organiser", "")
-	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
-	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 1, LunchMinutes: 60})
+	fairWithDays(t, app, "f1", orgAcc, days...)
 	producers := map[string]testenv.Client{}
 	for i := range 3 {
 		id := fmt.Sprint("p", i+1)
@@ -40,12 +48,20 @@ func TestLunchBreakBetweenTheSessions(t *testing.T) {
 	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 3 && app.Index.Stats().Fairs == 1 })
 	buyerTok, _ := tokens.Token(t, "buyer", "")
 	buyer := api.With(buyerTok)
-	b := newBuyer(t, buyer, "Siêu thị Trưa")
+	b := newBuyer(t, buyer, buyerName)
 	for id, c := range producers {
 		waitBooths(t, app, "f1", id, 1)
 		acceptedMeeting(t, buyer, c, "f1", b, id)
 	}
-	org := api.With(orgTok)
+	return threeMeetings{app: app, org: api.With(orgTok), buyer: buyer, orgAcc: orgAcc}
+}
+
+// A B2B day with a lunch break: the afternoon's slots start after it, the agenda and the grid
+// show it, and a buyer busy from the morning into the afternoon has no break for it.
+func TestLunchBreakBetweenTheSessions(t *testing.T) {
+	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
+	x := oneBuyerThreeMeetings(t, "Siêu thị Trưa", events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 1, LunchMinutes: 60})
+	org, buyer := x.org, x.buyer
 	var run struct {
 		Days []struct {
 			Breaks int `json:"total_breaks"`

@@ -1,11 +1,8 @@
 package matchmakingapp
 
 import (
-	"fmt"
 	"testing"
 	"time"
-
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
@@ -17,34 +14,14 @@ import (
 // meeting lists leave it unplaced, and the organiser's grid lists it as unscheduled (settings
 // changed) until the next run, which says why when it cannot place it either.
 func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	tokens := testenv.NewTokens(t)
-	app, api := startReplica(t, natsURL, testenv.SharedURI(t), tokens, func(*App) {})
-	orgTok, orgAcc := tokens.Token(t, "organiser", "")
 	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
+	x := oneBuyerThreeMeetings(t, "Siêu thị Co Lại", events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, Tables: 1})
+	app, org, buyer := x.app, x.org, x.buyer
 	settings := func(slots, tables int, rev int64) {
 		publish(t, app, events.FairUpdated, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ f1", Status: "published",
-			Organisers: []string{orgAcc}, Revision: rev, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: slots, MorningSlots: 0, Tables: tables}}}})
+			Organisers: []string{x.orgAcc}, Revision: rev, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: slots, MorningSlots: 0, Tables: tables}}}})
 		testenv.Eventually(t, "the settings in the index", func() bool { f, ok := app.Index.Fair("f1"); return ok && f.Revision == rev })
 	}
-	fairWithDays(t, app, "f1", orgAcc, events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, Tables: 1})
-	producers := map[string]testenv.Client{}
-	for i := range 3 {
-		id := fmt.Sprint("p", i+1)
-		tok, acc := tokens.Token(t, "producer", "")
-		producerOf(t, app, id, acc)
-		assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "B-"+id, id)
-		producers[id] = api.With(tok)
-	}
-	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 3 && app.Index.Stats().Fairs == 1 })
-	buyerTok, _ := tokens.Token(t, "buyer", "")
-	buyer := api.With(buyerTok)
-	b := newBuyer(t, buyer, "Siêu thị Co Lại")
-	for id, c := range producers {
-		waitBooths(t, app, "f1", id, 1)
-		acceptedMeeting(t, buyer, c, "f1", b, id)
-	}
-	org := api.With(orgTok)
 	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}

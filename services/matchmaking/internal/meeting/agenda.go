@@ -143,15 +143,7 @@ func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, or
 func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, lang apperr.Lang, shape func(Meeting) (response, error)) (agendaResponse, error) {
 	grid := organiser && who == ""
 	f, _ := rt.Index.Fair(fairID)
-	// A meeting placed where the B2B settings, changed since the run, have no slot or table has
-	// no place until the next run: listed as unscheduled, never shown at a table that is gone.
-	var gone []Meeting
-	for i, m := range ms {
-		if m.Slot > 0 && !fits(f, m.Day, m.Slot, m.Table) {
-			gone = append(gone, m)
-			ms[i].Day, ms[i].Slot, ms[i].Table = "", 0, 0
-		}
-	}
+	gone := unplaceGone(f, ms)
 	var left []unscheduledItem
 	if grid {
 		byID := make(map[string]Meeting, len(ms))
@@ -224,6 +216,20 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 		}
 	}
 	return out, nil
+}
+
+// unplaceGone takes their place from the meetings of ms placed where fair f's B2B settings,
+// changed since the run, have no slot or table, and returns them as they were placed: they have
+// no place until the next run, listed as unscheduled, never shown at a table that is gone.
+func unplaceGone(f index.Fair, ms []Meeting) []Meeting {
+	var gone []Meeting
+	for i, m := range ms {
+		if m.Slot > 0 && !fits(f, m.Day, m.Slot, m.Table) {
+			gone = append(gone, m)
+			ms[i].Day, ms[i].Slot, ms[i].Table = "", 0, 0
+		}
+	}
+	return gone
 }
 
 // slotEnd is when a day's slot ends (RFC 3339), "" for a day or slot the fair does not have.
