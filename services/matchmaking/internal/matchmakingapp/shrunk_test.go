@@ -16,12 +16,8 @@ import (
 func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
 	day := time.Now().In(vntext.Zone).AddDate(0, 1, 0).Format(time.DateOnly)
 	x := oneBuyerThreeMeetings(t, "Siêu thị Co Lại", events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, Tables: 1})
-	app, org, buyer := x.app, x.org, x.buyer
-	settings := func(slots, tables int, rev int64) {
-		publish(t, app, events.FairUpdated, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ f1", Status: "published",
-			Organisers: []string{x.orgAcc}, Revision: rev, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: slots, MorningSlots: 0, Tables: tables}}}})
-		testenv.Eventually(t, "the settings in the index", func() bool { f, ok := app.Index.Fair("f1"); return ok && f.Revision == rev })
-	}
+	org, buyer := x.org, x.buyer
+	settings := func(slots, tables int, rev int64) { x.settings(t, day, slots, tables, rev) }
 	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
 		t.Fatalf("schedule: %d %s", r.Status, r.Body)
 	}
@@ -88,5 +84,36 @@ func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
 	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &after)
 	if len(after.Meetings) != 2 || len(after.Unscheduled) != 1 || after.Unscheduled[0].Code != "unscheduled.no_room" {
 		t.Errorf("after the repair: %d placed, unscheduled %+v, want 2 and the third with no room", len(after.Meetings), after.Unscheduled)
+	}
+}
+
+// settings publishes fair f1's one B2B day with slots and tables at revision rev, and waits
+// until the index has it.
+func (x threeMeetings) settings(t *testing.T, day string, slots, tables int, rev int64) {
+	t.Helper()
+	publish(t, x.app, events.FairUpdated, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ f1", Status: "published",
+		Organisers: []string{x.orgAcc}, Revision: rev, B2BDays: []events.B2BDayV1{{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: slots, Tables: tables}}}})
+	testenv.Eventually(t, "the settings in the index", func() bool { f, ok := x.app.Index.Fair("f1"); return ok && f.Revision == rev })
+}
+
+// A day held (entered on paper, its slots started): settings made smaller afterwards take no
+// meeting from its place, since it happened there and no run moves it.
+func TestSettingsMadeSmallerKeepMeetingsThatHaveStarted(t *testing.T) {
+	day := time.Now().In(vntext.Zone).AddDate(0, 0, -1).Format(time.DateOnly)
+	x := oneBuyerThreeMeetings(t, "Siêu thị Hôm Qua", events.B2BDayV1{Date: day, StartTime: "08:00", SlotMinutes: 20, Slots: 3, Tables: 1})
+	if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200&include_started=true", nil); r.Status != 200 {
+		t.Fatalf("schedule: %d %s", r.Status, r.Body)
+	}
+	x.settings(t, day, 2, 1, 3)
+	var mine, grid struct {
+		Meetings    []struct{ Slot int }
+		Unscheduled []struct{ Code string }
+	}
+	x.buyer.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &mine)
+	x.org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &grid)
+	var counts meetingCounts
+	x.org.Do(t, "GET", "/api/fairs/f1/meetings/counts", nil).Decode(t, &counts)
+	if len(mine.Meetings) != 3 || len(grid.Unscheduled) != 0 || counts.Scheduled != 3 {
+		t.Errorf("after yesterday's day lost slot 3: the buyer's agenda %+v, unscheduled %+v, counts %+v; want all 3 kept", mine.Meetings, grid.Unscheduled, counts)
 	}
 }

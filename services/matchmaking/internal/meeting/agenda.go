@@ -143,7 +143,7 @@ func (rt *Routes) agendaFromDatabase(ctx context.Context, fairID, who string, or
 func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms []Meeting, lang apperr.Lang, shape func(Meeting) (response, error)) (agendaResponse, error) {
 	grid := organiser && who == ""
 	f, _ := rt.Index.Fair(fairID)
-	gone := unplaceGone(f, ms)
+	gone := unplaceGone(f, ms, rt.now())
 	var left []unscheduledItem
 	if grid {
 		byID := make(map[string]Meeting, len(ms))
@@ -219,12 +219,13 @@ func (rt *Routes) agendaOf(fairID, who string, organiser bool, t Timetable, ms [
 }
 
 // unplaceGone takes their place from the meetings of ms placed where fair f's B2B settings,
-// changed since the run, have no slot or table, and returns them as they were placed: they have
-// no place until the next run, listed as unscheduled, never shown at a table that is gone.
-func unplaceGone(f index.Fair, ms []Meeting) []Meeting {
+// changed since the run, have no slot or table (but for settled ones: see placedStill), and
+// returns them as they were placed: they have no place until the next run, listed as
+// unscheduled, never shown at a table that is gone.
+func unplaceGone(f index.Fair, ms []Meeting, now time.Time) []Meeting {
 	var gone []Meeting
 	for i, m := range ms {
-		if m.Slot > 0 && !fits(f, m.Day, m.Slot, m.Table) {
+		if m.Slot > 0 && !placedStill(f, m, now) {
 			gone = append(gone, m)
 			ms[i].Day, ms[i].Slot, ms[i].Table = "", 0, 0
 		}

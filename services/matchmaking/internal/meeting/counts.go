@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/gin-gonic/gin"
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -49,7 +50,7 @@ func (c *Counts) add(m Meeting, placed bool) {
 
 // Counts returns fair f's meetings by where they stand, from memory: a meeting placed where
 // its B2B settings no longer have the slot or table is not scheduled.
-func (a *Agendas) Counts(f index.Fair) Counts {
+func (a *Agendas) Counts(f index.Fair, now time.Time) Counts {
 	fairID := f.ID
 	a.mu.RLock()
 	defer a.mu.RUnlock()
@@ -60,7 +61,7 @@ func (a *Agendas) Counts(f index.Fair) Counts {
 			continue
 		}
 		p := t.place(*m)
-		c.add(*m, p.Day != "" && fits(f, p.Day, p.Slot, p.Table))
+		c.add(p, p.Day != "" && placedStill(f, p, now))
 	}
 	return c
 }
@@ -83,7 +84,7 @@ func (rt *Routes) counts(c *gin.Context) {
 		return
 	}
 	if rt.Agendas != nil {
-		c.JSON(http.StatusOK, rt.Agendas.Counts(f))
+		c.JSON(http.StatusOK, rt.Agendas.Counts(f, rt.now()))
 		return
 	}
 	ms, err := rt.Store.Find(c.Request.Context(), bson.M{"fair_id": fairID})
@@ -93,7 +94,7 @@ func (rt *Routes) counts(c *gin.Context) {
 	}
 	var out Counts
 	for _, m := range ms {
-		out.add(m, m.Day != "" && fits(f, m.Day, m.Slot, m.Table))
+		out.add(m, m.Day != "" && placedStill(f, m, rt.now()))
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -196,7 +196,7 @@ func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response 
 	}
 	if m.Slot > 0 {
 		if f, ok := rt.Index.Fair(m.FairID); ok {
-			if !fits(f, m.Day, m.Slot, m.Table) {
+			if !placedStill(f, m, rt.now()) {
 				// Settings changed since the run: no place until the next, never a table or a
 				// time the day no longer has.
 				r.Day, r.Slot, r.Table = "", 0, 0

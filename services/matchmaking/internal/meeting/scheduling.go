@@ -383,6 +383,13 @@ func fits(f index.Fair, day string, slot, table int) bool {
 	return false
 }
 
+// placedStill reports whether meeting m (placed) keeps its place under fair f's B2B settings
+// as they are now: where they still have its slot and table, or settled (held, attended, or
+// started: it happened where it was, and no run moves it).
+func placedStill(f index.Fair, m Meeting, now time.Time) bool {
+	return fits(f, m.Day, m.Slot, m.Table) || settled(f, m, now)
+}
+
 // hasLunch reports whether a B2B day pauses between its morning and its afternoon.
 func hasLunch(d events.B2BDayV1) bool {
 	return d.LunchMinutes > 0 && d.MorningSlots > 0 && d.MorningSlots < d.Slots
