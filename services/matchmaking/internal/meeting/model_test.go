@@ -151,7 +151,7 @@ func (x *agendaFixture) freshRoutes(t *testing.T) *Routes {
 	if err := fresh.Load(x.db); err != nil {
 		t.Fatal(err)
 	}
-	return &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh}}
+	return &Routes{Service: &Service{Store: x.svc.Store, Buyers: x.svc.Buyers, Index: x.svc.Index, Agendas: fresh, Now: x.svc.Now}}
 }
 
 // checkSame fails unless this replica's model, a model freshly loaded from the database and the
