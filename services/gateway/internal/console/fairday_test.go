@@ -127,7 +127,14 @@ func stepASaveOutlivesALiveUpdate(prod browser) {
 	prod.until("the second save sent", "window.heldSave", false)
 	prod.eval("window.heldRead(), ''")
 	refused("Lần hai")
-	prod.eval("window.fetch = window.realFetch, ''")
+	// A refresh the producer's own action asked for (here render(true), as a save elsewhere on
+	// the page calls it), overtaken by a live update, is drawn all the same, what is typed kept.
+	prod.eval("window.heldRead = null, window.holdRead = true, render(true), ''")
+	prod.until("the refresh's read held", "window.heldRead", false)
+	prod.eval("render(true, true), ''")
+	prod.until("the page drawn again, what was typed kept", "document.querySelector('#profile-edit-form') && !document.querySelector('#profile-edit-form').dataset.old && "+
+		"document.querySelector('#profile-edit-form-legal_name').value === 'HTX Gốm'", false)
+	prod.eval("window.heldRead(), window.fetch = window.realFetch, ''")
 }
 
 // stepAnAppliedFairSaysWhere: back on the open fairs after applying, the fair says where the

@@ -106,6 +106,12 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	} else {
 		t.Logf("refusal: %s", msg)
 	}
+	// The network failing mid-upload (venue Wi-Fi): said under the picker, and live updates go on.
+	prod.eval("window.realFetch = window.realFetch || window.fetch, window.fetch = (u, o) => String(u).includes('/photo') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), ''")
+	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
+	prod.until("the failure under the picker, the page free", "document.querySelector('#product-list .photo .err').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+
+		"!document.querySelector('#app [data-pending]') && !document.querySelector('#product-list .photo input').disabled", false)
+	prod.eval("window.fetch = window.realFetch, ''")
 	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
 	prod.until("the thumbnail", "(() => { const i = document.querySelector('#product-list .photo img.thumb'); return i && i.src.endsWith('&size=thumb') && i.complete && i.naturalWidth > 0 && i.alt === 'Mật ong HTX Mật ong Sóc Sơn' && i.loading === 'lazy' && document.querySelector('#product-list .photo .err').textContent === '' })()", false)
 	fitsPhone(prod, "photo")

@@ -90,8 +90,9 @@ async function viewRequest(id) {
   await load();
   // A choice made on the page shown while this one was read (a live redraw) is the one it shows.
   const now = picked[id];
-  if (now && (now.fair !== fairSel.value || now.session !== sessionSel.value || now.only !== only.checked)) {
-    if ([...fairSel.options].some((o) => o.value === now.fair)) fairSel.value = now.fair;
+  const offered = now && [...fairSel.options].some((o) => o.value === now.fair);
+  if (now && ((offered && now.fair !== fairSel.value) || now.session !== sessionSel.value || now.only !== only.checked)) {
+    if (offered) fairSel.value = now.fair;
     sessionSel.value = now.session;
     only.checked = now.only;
     await load();

@@ -24,10 +24,14 @@ const routes = [
 ];
 
 let rendering = 0;
+// asked is the newest render asked for by the person (a save, a choice: not a live update), and
+// drawn the newest drawn: a live render that overtook one asked for draws as it would have.
+let asked = 0, drawn = 0;
 // A live redraw (live: a server-sent update) that finds the page busy once its data is read
 // (a form typed in, being saved, or an editor opened meanwhile) is not drawn but held again.
 async function render(refresh, live) {
   const mine = ++rendering;
+  if (!live) asked = mine;
   // A new page is drawn fresh: a live update held for the page before is not drawn again on it.
   if (!refresh) clearTimeout(redrawWhenFree.timer);
   layout();
@@ -48,7 +52,8 @@ async function render(refresh, live) {
     if (!m) continue;
     const node = await view(...m.slice(1));
     if (mine !== rendering) return; // a newer render won
-    if (live && formsDirty()) { redrawWhenFree(1000); return; }
+    if (live && asked <= drawn && formsDirty()) { redrawWhenFree(1000); return; }
+    drawn = mine;
     // A refresh (a live update, or after one form is saved) keeps what was typed in the other
     // forms, and where the person was: the focus, the open folds, sideways scroll.
     const kept = refresh ? typedIn(app) : [];

@@ -107,7 +107,7 @@ async function fairApps(f, ref) {
     if (st.view === me) {
       for (const id of [...st.picked]) if (!items.some((a) => a.id === id)) st.picked.delete(id);
       st.rows = items.length;
-    }
+    } else st.rows = Math.max(st.rows, items.length); // rows added on a page shown while a newer one loads
     listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
       h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
       h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
