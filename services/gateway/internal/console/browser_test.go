@@ -374,9 +374,10 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.until("request form", "document.querySelector('#new-request')", true)
 	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
 		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
-	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#new-request-criteria_sets').querySelector('option[value=\"4\"]').selected = true"))
-	buyer.submit("new-request")
-	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà')", true)
+	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#new-request-criteria_sets').querySelector('option[value=\"4\"]').selected = true, document.querySelector('#new-request-required_certifications').querySelector('option[value=\"vietgap\"]').selected = true"))
+	buyer.submit("new-request") // the certificate asked for is said with the request and weighed in the matches' reasons
+	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà') && "+
+		"document.querySelector('h1 + p').textContent.includes('Chứng nhận yêu cầu: VietGAP') && document.querySelector('#matches').textContent.includes('VietGAP')", true)
 	buyer.shot("matches")
 	buyer.run(chromedp.Click("#matches .request-meeting"))
 	buyer.until("meeting requested", "document.querySelector('#toast').textContent.length > 0", false)

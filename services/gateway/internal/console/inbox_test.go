@@ -126,8 +126,9 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	// The accept button is gone with the answer: the keyboard is on the meeting, not the page.
 	bb.until("the keyboard on the accepted meeting", "document.activeElement === "+item("Bắc Hà"), false)
 	prod.until("accepted on the producer's phone without a reload", item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
-	if got := prod.eval(item("Siêu thị Sen") + ".textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) {
-		t.Errorf("the accepted meeting reads %q, want the afternoon agreed", got)
+	// Not yet scheduled: the meeting says who gives it a time and a table.
+	if got := prod.eval(item("Siêu thị Sen") + ".textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) || !strings.Contains(got, "Chờ ban tổ chức xếp giờ và bàn") {
+		t.Errorf("the accepted meeting reads %q, want the afternoon agreed and waiting for a time and table", got)
 	}
 	fitsPhone(prod, "the inbox")
 	prod.shot("accepted")

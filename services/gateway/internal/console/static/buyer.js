@@ -29,12 +29,14 @@ async function viewBuyer() {
     h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
   h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
     { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
+    // What a buyer checks first beside the stars: the certificates the goods must carry.
+    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true },
     { name: "keywords", label: t("keywords") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
     { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
     { name: "target_market", label: t("target_market"), type: "select", options: markets.map((m) => [m, marketName(m)]) },
     { name: "max_price_vnd", label: t("max_price"), type: "amount" }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
   ], t("post_request"), async (v) => {
-    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume,
+    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), required_certifications: v.required_certifications, keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume,
       unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: v.max_price_vnd, fair_id: v.fair_id || undefined };
     const r = await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() });
     if (r.ok) { toast(t("saved")); location.hash = "#/request/" + r.data.id; }
@@ -97,7 +99,8 @@ async function viewRequest(id) {
     only.checked = now.only;
     await load();
   }
-  return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", ")].filter(Boolean).join(" · ")),
+  return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
+    (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),
     h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel,
       h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
@@ -254,7 +257,8 @@ function inboxItem(m, side, days, act, fairName) {
     m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
     m.proposal && m.status === "requested" ? proposalLine(m) : null,
     m.reason ? h("div", { class: "reason" }, h("strong", {}, t("reason") + ": "), m.reason) : null,
-    m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table) : null,
+    m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table)
+      : m.status === "accepted" ? h("div", { class: "place muted" }, t("awaiting_slot")) : null,
     m.status === "requested" && !mine ? h("div", { class: "muted waiting" }, t(m.proposal ? "waiting_them_proposal" : "waiting_them")) : null,
     answers, open ? answerPanel(m, open, days) : null,
     outcomeLine(m), m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));

@@ -284,6 +284,7 @@ function closeMenu() {
 
 // Names of reference values in the page's language: the API sends codes (litre, standard,
 // domestic, JP); people read names.
+const certName = (code) => { const c = ((S.ref && S.ref.certifications) || []).find((x) => x.code === code); return c ? c.name : code; };
 const unitName = (code) => { const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code); return u ? u["name_" + S.lang] || u.name_vi : code || ""; };
 const boothKindName = (k) => t("bk_" + k);
 function marketName(code) {
