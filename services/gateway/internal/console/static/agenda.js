@@ -104,8 +104,7 @@ function calendarTools(fairID) {
   const stopFeed = async () => {
     if (!confirm(t("feed_stop_confirm"))) return;
     // A live update waits for the answer, said in this box (see formsDirty).
-    feedBox.dataset.pending = "1";
-    const r = await api("DELETE", `/api/fairs/${fairID}/agenda/feed`).finally(() => delete feedBox.dataset.pending);
+    const r = await whilePending(feedBox, api("DELETE", `/api/fairs/${fairID}/agenda/feed`));
     if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
     feedShown.delete(fairID);
     feedBox.replaceChildren(h("p", { class: "muted" }, t("feed_stopped")));
@@ -113,8 +112,7 @@ function calendarTools(fairID) {
   // makeFeed asks for a new address; the one before stops at once, so changing it is asked first.
   const makeFeed = async (again) => {
     if (again && !confirm(t("feed_new_confirm"))) return;
-    feedBox.dataset.pending = "1";
-    const r = await api("POST", `/api/fairs/${fairID}/agenda/feed`).finally(() => delete feedBox.dataset.pending);
+    const r = await whilePending(feedBox, api("POST", `/api/fairs/${fairID}/agenda/feed`));
     if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
     const url = location.origin + r.data.path;
     feedShown.set(fairID, url);

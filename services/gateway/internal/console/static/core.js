@@ -217,6 +217,13 @@ function redrawWhenFree(ms) {
   }, ms);
 }
 
+// whilePending marks el data-pending until promise p settles (see formsDirty) and returns p's
+// outcome: a live update waits for an answer to be said where it was asked.
+function whilePending(el, p) {
+  el.dataset.pending = "1";
+  return p.finally(() => delete el.dataset.pending);
+}
+
 // formsDirty reports whether the person has started filling a form on the page: a live update
 // must not wipe what they typed.
 function formsDirty() {

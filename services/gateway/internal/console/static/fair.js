@@ -109,8 +109,7 @@ async function fairAlloc(f) {
   // A live update waits while the proposal is asked for and while it is shown to be confirmed:
   // a redraw would take it away (or leave its answer on a page no longer shown).
   const run = async () => {
-    out.dataset.pending = "1";
-    const r = await api("POST", `/api/fairs/${f.id}/allocation`).finally(() => delete out.dataset.pending);
+    const r = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation`));
     if (!r.ok) { toast(failure(r)); return; }
     out.dataset.dirty = "1";
     const p = r.data;

@@ -266,9 +266,7 @@ function photoInput(x) {
     input.disabled = true;
     // A live update waits for the answer (see formsDirty), which is said under this picker; a
     // network that failed says so there too, and lets the page and the picker go on.
-    box.dataset.pending = "1";
-    const r = await api("PUT", `/api/products/${x.id}/photo`, file).catch(() => ({ ok: false, data: { detail: t("failed") } }))
-      .finally(() => delete box.dataset.pending);
+    const r = await whilePending(box, api("PUT", `/api/products/${x.id}/photo`, file)).catch(() => ({ ok: false, data: { detail: t("failed") } }));
     input.disabled = false;
     input.value = "";
     if (!r.ok) {
