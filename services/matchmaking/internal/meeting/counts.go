@@ -93,8 +93,9 @@ func (rt *Routes) counts(c *gin.Context) {
 		return
 	}
 	var out Counts
+	now := rt.now()
 	for _, m := range ms {
-		out.add(m, m.Day != "" && placedStill(f, m, rt.now()))
+		out.add(m, m.Day != "" && placedStill(f, m, now))
 	}
 	c.JSON(http.StatusOK, out)
 }
