@@ -3655,8 +3655,11 @@ type GetRequestsIdMatchesParams struct {
 	// Limit 1 to 100, default 20
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
-	// FairId only producers exhibiting at this fair (their booths, and the meeting at it, shown)
+	// FairId the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false
 	FairId *string `form:"fair_id,omitempty" json:"fair_id,omitempty"`
+
+	// OnlyExhibitors with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair
+	OnlyExhibitors *bool `form:"only_exhibitors,omitempty" json:"only_exhibitors,omitempty"`
 }
 
 // PostAccountsJSONRequestBody defines body for PostAccounts for application/json ContentType.
@@ -4113,7 +4116,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/buyers/{id} (the `GetBuyersId` operationId).
 	GetBuyersId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBuyersIdWithBody Change a buyer profile.
+	// PatchBuyersIdWithBody Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 	//
 	// Roles: buyer, admin.
 	//
@@ -4122,7 +4125,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/buyers/{id} (the `PatchBuyersId` operationId).
 	PatchBuyersIdWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchBuyersId Change a buyer profile.
+	// PatchBuyersId Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 	//
 	// Roles: buyer, admin.
 	//
@@ -4985,7 +4988,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/requests/{id} (the `GetRequestsId` operationId).
 	GetRequestsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchRequestsIdWithBody Change a sourcing request.
+	// PatchRequestsIdWithBody Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 	//
 	// Roles: buyer.
 	//
@@ -4994,7 +4997,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/requests/{id} (the `PatchRequestsId` operationId).
 	PatchRequestsIdWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PatchRequestsId Change a sourcing request.
+	// PatchRequestsId Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 	//
 	// Roles: buyer.
 	//
@@ -5003,7 +5006,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/requests/{id} (the `PatchRequestsId` operationId).
 	PatchRequestsId(ctx context.Context, id string, body PatchRequestsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostRequestsIdClose Close a sourcing request.
+	// PostRequestsIdClose Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.
 	//
 	// Roles: buyer.
 	//
@@ -5647,7 +5650,7 @@ func (c *Client) GetBuyersId(ctx context.Context, id string, reqEditors ...Reque
 	return c.Client.Do(req)
 }
 
-// PatchBuyersIdWithBody Change a buyer profile.
+// PatchBuyersIdWithBody Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 //
 // Roles: buyer, admin.
 //
@@ -5666,7 +5669,7 @@ func (c *Client) PatchBuyersIdWithBody(ctx context.Context, id string, contentTy
 	return c.Client.Do(req)
 }
 
-// PatchBuyersId Change a buyer profile.
+// PatchBuyersId Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 //
 // Roles: buyer, admin.
 //
@@ -7639,7 +7642,7 @@ func (c *Client) GetRequestsId(ctx context.Context, id string, reqEditors ...Req
 	return c.Client.Do(req)
 }
 
-// PatchRequestsIdWithBody Change a sourcing request.
+// PatchRequestsIdWithBody Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 //
 // Roles: buyer.
 //
@@ -7658,7 +7661,7 @@ func (c *Client) PatchRequestsIdWithBody(ctx context.Context, id string, content
 	return c.Client.Do(req)
 }
 
-// PatchRequestsId Change a sourcing request.
+// PatchRequestsId Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 //
 // Roles: buyer.
 //
@@ -7677,7 +7680,7 @@ func (c *Client) PatchRequestsId(ctx context.Context, id string, body PatchReque
 	return c.Client.Do(req)
 }
 
-// PostRequestsIdClose Close a sourcing request.
+// PostRequestsIdClose Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.
 //
 // Roles: buyer.
 //
@@ -13641,6 +13644,18 @@ func NewGetRequestsIdMatchesRequest(server string, id string, params *GetRequest
 
 		}
 
+		if params.OnlyExhibitors != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "only_exhibitors", *params.OnlyExhibitors, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -14071,7 +14086,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/buyers/{id} (the `GetBuyersId` operationId).
 	GetBuyersIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetBuyersIdResponse, error)
 
-	// PatchBuyersIdWithBodyWithResponse Change a buyer profile.
+	// PatchBuyersIdWithBodyWithResponse Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 	//
 	// Roles: buyer, admin.
 	//
@@ -14080,7 +14095,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/buyers/{id} (the `PatchBuyersId` operationId).
 	PatchBuyersIdWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchBuyersIdResponse, error)
 
-	// PatchBuyersIdWithResponse Change a buyer profile.
+	// PatchBuyersIdWithResponse Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 	//
 	// Roles: buyer, admin.
 	//
@@ -15059,7 +15074,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/requests/{id} (the `GetRequestsId` operationId).
 	GetRequestsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetRequestsIdResponse, error)
 
-	// PatchRequestsIdWithBodyWithResponse Change a sourcing request.
+	// PatchRequestsIdWithBodyWithResponse Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 	//
 	// Roles: buyer.
 	//
@@ -15068,7 +15083,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/requests/{id} (the `PatchRequestsId` operationId).
 	PatchRequestsIdWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PatchRequestsIdResponse, error)
 
-	// PatchRequestsIdWithResponse Change a sourcing request.
+	// PatchRequestsIdWithResponse Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 	//
 	// Roles: buyer.
 	//
@@ -15077,7 +15092,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/requests/{id} (the `PatchRequestsId` operationId).
 	PatchRequestsIdWithResponse(ctx context.Context, id string, body PatchRequestsIdJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchRequestsIdResponse, error)
 
-	// PostRequestsIdCloseWithResponse Close a sourcing request.
+	// PostRequestsIdCloseWithResponse Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.
 	//
 	// Roles: buyer.
 	//
@@ -18213,6 +18228,11 @@ func (r PostBuyersResponse) ContentType() string {
 	return ""
 }
 
+// GetBuyersMeResponse200Headers the declared response headers of an HTTP 200 response for GetBuyersMe
+type GetBuyersMeResponse200Headers struct {
+	ETag *string
+}
+
 // GetBuyersMeResponse401Headers the declared response headers of an HTTP 401 response for GetBuyersMe
 type GetBuyersMeResponse401Headers struct {
 	ContentLanguage *string
@@ -18248,6 +18268,8 @@ type GetBuyersMeResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetBuyersMeResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetBuyersMeResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -18317,6 +18339,11 @@ func (r GetBuyersMeResponse) ContentType() string {
 	return ""
 }
 
+// GetBuyersIdResponse200Headers the declared response headers of an HTTP 200 response for GetBuyersId
+type GetBuyersIdResponse200Headers struct {
+	ETag *string
+}
+
 // GetBuyersIdResponse401Headers the declared response headers of an HTTP 401 response for GetBuyersId
 type GetBuyersIdResponse401Headers struct {
 	ContentLanguage *string
@@ -18359,6 +18386,8 @@ type GetBuyersIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetBuyersIdResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetBuyersIdResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -18435,6 +18464,11 @@ func (r GetBuyersIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchBuyersIdResponse200Headers the declared response headers of an HTTP 200 response for PatchBuyersId
+type PatchBuyersIdResponse200Headers struct {
+	ETag *string
+}
+
 // PatchBuyersIdResponse400Headers the declared response headers of an HTTP 400 response for PatchBuyersId
 type PatchBuyersIdResponse400Headers struct {
 	ContentLanguage *string
@@ -18505,6 +18539,8 @@ type PatchBuyersIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchBuyersIdResponse200Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *PatchBuyersIdResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -30286,6 +30322,11 @@ func (r GetReferenceResponse) ContentType() string {
 	return ""
 }
 
+// GetRequestsIdResponse200Headers the declared response headers of an HTTP 200 response for GetRequestsId
+type GetRequestsIdResponse200Headers struct {
+	ETag *string
+}
+
 // GetRequestsIdResponse401Headers the declared response headers of an HTTP 401 response for GetRequestsId
 type GetRequestsIdResponse401Headers struct {
 	ContentLanguage *string
@@ -30328,6 +30369,8 @@ type GetRequestsIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRequestsIdResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *GetRequestsIdResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -30404,6 +30447,11 @@ func (r GetRequestsIdResponse) ContentType() string {
 	return ""
 }
 
+// PatchRequestsIdResponse200Headers the declared response headers of an HTTP 200 response for PatchRequestsId
+type PatchRequestsIdResponse200Headers struct {
+	ETag *string
+}
+
 // PatchRequestsIdResponse400Headers the declared response headers of an HTTP 400 response for PatchRequestsId
 type PatchRequestsIdResponse400Headers struct {
 	ContentLanguage *string
@@ -30474,6 +30522,8 @@ type PatchRequestsIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PatchRequestsIdResponse200Headers
 	// Headers400 the parsed response headers for an HTTP 400 response
 	Headers400 *PatchRequestsIdResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -30578,6 +30628,11 @@ func (r PatchRequestsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostRequestsIdCloseResponse200Headers the declared response headers of an HTTP 200 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse200Headers struct {
+	ETag *string
+}
+
 // PostRequestsIdCloseResponse401Headers the declared response headers of an HTTP 401 response for PostRequestsIdClose
 type PostRequestsIdCloseResponse401Headers struct {
 	ContentLanguage *string
@@ -30627,6 +30682,8 @@ type PostRequestsIdCloseResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *PostRequestsIdCloseResponse200Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostRequestsIdCloseResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -31616,7 +31673,7 @@ func (c *ClientWithResponses) GetBuyersIdWithResponse(ctx context.Context, id st
 	return ParseGetBuyersIdResponse(rsp)
 }
 
-// PatchBuyersIdWithBodyWithResponse Change a buyer profile.
+// PatchBuyersIdWithBodyWithResponse Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 //
 // Roles: buyer, admin.
 //
@@ -31631,7 +31688,7 @@ func (c *ClientWithResponses) PatchBuyersIdWithBodyWithResponse(ctx context.Cont
 	return ParsePatchBuyersIdResponse(rsp)
 }
 
-// PatchBuyersIdWithResponse Change a buyer profile.
+// PatchBuyersIdWithResponse Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.
 //
 // Roles: buyer, admin.
 //
@@ -33276,7 +33333,7 @@ func (c *ClientWithResponses) GetRequestsIdWithResponse(ctx context.Context, id 
 	return ParseGetRequestsIdResponse(rsp)
 }
 
-// PatchRequestsIdWithBodyWithResponse Change a sourcing request.
+// PatchRequestsIdWithBodyWithResponse Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 //
 // Roles: buyer.
 //
@@ -33291,7 +33348,7 @@ func (c *ClientWithResponses) PatchRequestsIdWithBodyWithResponse(ctx context.Co
 	return ParsePatchRequestsIdResponse(rsp)
 }
 
-// PatchRequestsIdWithResponse Change a sourcing request.
+// PatchRequestsIdWithResponse Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.
 //
 // Roles: buyer.
 //
@@ -33306,7 +33363,7 @@ func (c *ClientWithResponses) PatchRequestsIdWithResponse(ctx context.Context, i
 	return ParsePatchRequestsIdResponse(rsp)
 }
 
-// PostRequestsIdCloseWithResponse Close a sourcing request.
+// PostRequestsIdCloseWithResponse Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.
 //
 // Roles: buyer.
 //
@@ -36701,6 +36758,16 @@ func ParseGetBuyersMeResponse(rsp *http.Response) (*GetBuyersMeResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetBuyersMeResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetBuyersMeResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -36812,6 +36879,16 @@ func ParseGetBuyersIdResponse(rsp *http.Response) (*GetBuyersIdResponse, error) 
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetBuyersIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetBuyersIdResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -36961,6 +37038,16 @@ func ParsePatchBuyersIdResponse(rsp *http.Response) (*PatchBuyersIdResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchBuyersIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 400:
 		var headers PatchBuyersIdResponse400Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49510,6 +49597,16 @@ func ParseGetRequestsIdResponse(rsp *http.Response) (*GetRequestsIdResponse, err
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRequestsIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers GetRequestsIdResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49659,6 +49756,16 @@ func ParsePatchRequestsIdResponse(rsp *http.Response) (*PatchRequestsIdResponse,
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PatchRequestsIdResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 400:
 		var headers PatchRequestsIdResponse400Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49827,6 +49934,16 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers PostRequestsIdCloseResponse200Headers
+		if values := rsp.Header.Values("ETag"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "ETag", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ETag = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostRequestsIdCloseResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {

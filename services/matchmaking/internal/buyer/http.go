@@ -152,25 +152,29 @@ func (rt *Routes) Register(api httpx.API) {
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers", Tag: "buyers", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Create the signed-in buyer's organisation profile (one per account).", Request: buyerCreateRequest{}, Response: buyerResponse{}}, rt.createBuyer)
-	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/me", Tag: "buyers", Roles: buyers, Summary: "The signed-in buyer's profile.", Response: buyerResponse{}}, rt.me)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/me", Tag: "buyers", Roles: buyers, Summary: "The signed-in buyer's profile.", Response: buyerResponse{}, Headers: buyerVersion}, rt.me)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
-		Summary: "A buyer profile (the buyer itself, producers, organisers; not other buyers).", Response: buyerResponse{}}, rt.getBuyer)
+		Summary: "A buyer profile (the buyer itself, producers, organisers; not other buyers).", Response: buyerResponse{}, Headers: buyerVersion}, rt.getBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/buyers/:id", Tag: "buyers", Roles: append([]string{auth.RoleBuyer}, auth.RoleAdmin),
-		Summary: "Change a buyer profile.", Request: buyerRequest{}, Response: buyerResponse{}}, rt.patchBuyer)
+		Summary: "Change a buyer profile. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the profile changed since.",
+		Request: buyerRequest{}, Response: buyerResponse{}, Errors: []int{http.StatusConflict}, Headers: buyerVersion}, rt.patchBuyer)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: buyers, Status: http.StatusCreated, Idempotent: true,
 		Summary: "Post a sourcing request.", Request: sourcingCreateRequest{}, Response: requestResponse{}}, rt.createRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/buyers/:id/requests", Tag: "requests", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary: "A buyer's sourcing requests.", Response: httpx.List[requestResponse]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listRequests)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id", Tag: "requests", Roles: append([]string{auth.RoleBuyer, auth.RoleProducer}, staff...),
-		Summary: "A sourcing request (its buyer, organisers; producers while it is open).", Response: requestResponse{}}, rt.getRequest)
+		Summary: "A sourcing request (its buyer, organisers; producers while it is open).", Response: requestResponse{}, Headers: requestVersion}, rt.getRequest)
 	api.Handle(openapi.Op{Method: http.MethodPatch, Path: "/api/requests/:id", Tag: "requests", Roles: buyers,
-		Summary: "Change a sourcing request.", Request: sourcingRequest{}, Response: requestResponse{}}, rt.patchRequest)
+		Summary: "Change an open sourcing request. Send If-Match with the ETag loaded to avoid overwriting a concurrent change: 409 buyer_record_changed when the request changed since.",
+		Request: sourcingRequest{}, Response: requestResponse{}, Errors: []int{http.StatusConflict}, Headers: requestVersion}, rt.patchRequest)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/requests/:id/close", Tag: "requests", Roles: buyers,
-		Summary: "Close a sourcing request.", Response: requestResponse{}}, rt.closeRequest)
+		Summary:  "Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.",
+		Response: requestResponse{}, Errors: []int{http.StatusConflict}, Headers: requestVersion}, rt.closeRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/matches", Tag: "matches", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
 		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"},
-			{Name: "fair_id", Description: "only producers exhibiting at this fair (their booths, and the meeting at it, shown)"}}}, rt.matches)
+			{Name: "fair_id", Description: "the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false"},
+			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
 		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).", Response: []opportunity{},
@@ -205,6 +209,7 @@ func (rt *Routes) me(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	c.Header("ETag", etag(b.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
@@ -234,6 +239,7 @@ func (rt *Routes) getBuyer(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherBuyer))
 		return
 	}
+	c.Header("ETag", etag(b.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
@@ -244,6 +250,10 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 	}
 	b, ok := rt.ownBuyer(c, false)
 	if !ok {
+		return
+	}
+	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(b.Revision, 10)) {
+		httpx.RespondError(c, ErrStale)
 		return
 	}
 	next := b
@@ -257,6 +267,7 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 		return
 	}
 	rt.Notify()
+	c.Header("ETag", etag(next.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(next))
 }
 
@@ -359,6 +370,7 @@ func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool)
 
 func (rt *Routes) getRequest(c *gin.Context) {
 	if r, ok := rt.visibleRequest(c, false); ok {
+		c.Header("ETag", etag(r.Revision))
 		c.JSON(http.StatusOK, rt.withInterests(c, r))
 	}
 }
@@ -366,6 +378,10 @@ func (rt *Routes) getRequest(c *gin.Context) {
 func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (Request, error)) {
 	r, ok := rt.visibleRequest(c, true)
 	if !ok {
+		return
+	}
+	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(r.Revision, 10)) {
+		httpx.RespondError(c, ErrStale)
 		return
 	}
 	next, err := fn(r)
@@ -379,6 +395,7 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 		return
 	}
 	rt.Notify()
+	c.Header("ETag", etag(next.Revision))
 	c.JSON(http.StatusOK, toRequestResponse(next))
 }
 
@@ -409,6 +426,15 @@ func (rt *Routes) closeRequest(c *gin.Context) {
 		return r, nil
 	})
 }
+
+// buyerVersion and requestVersion document the ETag of a profile's and a request's answers.
+var (
+	buyerVersion   = map[string]string{"ETag": "the profile's revision, for If-Match on PATCH (409 buyer_record_changed when it changed since)"}
+	requestVersion = map[string]string{"ETag": "the request's revision, for If-Match on PATCH and close (409 buyer_record_changed when it changed since)"}
+)
+
+// etag is a buyer's or a request's entity tag: its revision, for If-Match on the writes.
+func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
 
 func limitOf(c *gin.Context) (int, error) {
 	s := c.DefaultQuery("limit", "20")

@@ -142,7 +142,14 @@ func (rt *Routes) matches(c *gin.Context) {
 			httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 			return
 		}
-		need.FairID, need.OnlyExhibitors = f, true
+		// The fair chosen is the one the ranking, the booths and the meeting shown speak of;
+		// only its exhibitors unless only_exhibitors=false asks for every producer.
+		only, err := onlyExhibitors(c)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		need.FairID, need.OnlyExhibitors = f, only
 	}
 	// A buyer's page polls its matches, and organisers open them, many times between two changes
 	// of the index: an unchanged request on an unchanged index, with the same meetings and
@@ -154,12 +161,23 @@ func (rt *Routes) matches(c *gin.Context) {
 	c.Header("Vary", "Accept-Language")
 	lang := httpx.Lang(c)
 	key := r.ID + "/" + strconv.Itoa(limit) + "/" + string(lang)
-	if need.OnlyExhibitors {
-		key += "/" + need.FairID
+	if c.Query("fair_id") != "" {
+		key += "/" + need.FairID + "/" + strconv.FormatBool(need.OnlyExhibitors)
 	}
 	rt.memo.JSON(c, key, version, func() any {
 		res := rt.Matcher.Rank(need, limit, now)
 		match.Localize(res, lang)
 		return matchesResponse{RequestID: r.ID, Matches: st.items(res)}
 	})
+}
+
+// onlyExhibitors reads only_exhibitors: true (the default, with a fair_id) or false.
+func onlyExhibitors(c *gin.Context) (bool, error) {
+	switch c.DefaultQuery("only_exhibitors", "true") {
+	case "true", "1":
+		return true, nil
+	case "false", "0":
+		return false, nil
+	}
+	return false, apperr.InvalidField("only_exhibitors", apperr.OneOf, apperr.OrOf("true", "false"))
 }

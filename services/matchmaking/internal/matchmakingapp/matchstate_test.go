@@ -19,6 +19,7 @@ type stateMatch struct {
 		Proposed   bool
 	}
 	Interested bool
+	Booths     []struct{ Code string }
 }
 
 type matchState struct {
@@ -83,7 +84,31 @@ func TestMatchCardsShowMeetingsInterestAndTheFair(t *testing.T) {
 	x.request = req.ID
 	t.Run("fair filter", x.stepOnlyTheFairsExhibitors)
 	t.Run("meeting on the card", x.stepTheMeetingAndItsState)
+	t.Run("another fair chosen", x.stepAnotherFairChosen)
 	t.Run("interest", x.stepProducersMarkInterest)
+}
+
+// stepAnotherFairChosen: a buyer whose request names f1 chooses to meet at f2, with every
+// producer shown. The cards speak of f2: no booth at f1 named, no meeting at f1 shown (a meeting
+// at f2 can still be asked), which used to contradict the fair the card offered to meet at.
+func (x *matchState) stepAnotherFairChosen(t *testing.T) {
+	fairWithDays(t, x.app, "f2", "org", events.B2BDayV1{Date: time.Now().In(vntext.Zone).AddDate(0, 2, 0).Format(time.DateOnly), StartTime: "08:00",
+		SlotMinutes: 20, Slots: 3, MorningSlots: 2, Tables: 2})
+	testenv.Eventually(t, "the index holds f2", func() bool { return x.app.Index.Stats().Fairs == 2 })
+	if at := x.matchesOf(t, "?fair_id=f2"); len(at) != 0 {
+		t.Errorf("only the exhibitors of f2 = %+v, want none: f2 has no booth yet", at)
+	}
+	all := x.matchesOf(t, "?fair_id=f2&only_exhibitors=false")
+	if len(all) != 2 || all["p1"].Meeting != nil || len(all["p1"].Booths) != 0 {
+		t.Errorf("every producer for f2 = %+v, want p1 and p2, p1 with neither its f1 meeting nor its f1 booth", all)
+	}
+	at1 := x.matchesOf(t, "?fair_id=f1&only_exhibitors=false")
+	if len(at1) != 2 || at1["p1"].Meeting == nil || len(at1["p1"].Booths) != 1 || at1["p2"].Meeting != nil {
+		t.Errorf("every producer for f1 = %+v, want p1 with its meeting and booth, and p2", at1)
+	}
+	if r := x.buyer.Do(t, "GET", "/api/requests/"+x.request+"/matches?fair_id=f1&only_exhibitors=maybe", nil); r.Status != 422 {
+		t.Errorf("only_exhibitors=maybe: %d %s, want 422", r.Status, r.Body)
+	}
 }
 
 func (x *matchState) stepOnlyTheFairsExhibitors(t *testing.T) {

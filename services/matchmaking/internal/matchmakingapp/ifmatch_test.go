@@ -1,0 +1,78 @@
+package matchmakingapp
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+)
+
+// TestBuyerWritesCheckTheVersionLoaded: a buyer edits its profile or a request on two devices.
+// With If-Match (the ETag the page loaded) a change made meanwhile is reported, not overwritten;
+// closing a request is checked the same way, and an edit of a closed request is refused.
+func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	_, api := startOn(t, natsURL, tokens)
+	tok, _ := tokens.Token(t, "buyer", "")
+	c := api.With(tok)
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"})
+	if r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	var b struct{ ID string }
+	r.Decode(t, &b)
+	me := c.Do(t, "GET", "/api/buyers/me", nil)
+	if tag := me.Header.Get("ETag"); tag != `"1"` {
+		t.Fatalf("profile ETag %q, want \"1\"", tag)
+	}
+	if r := c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"name": "Siêu thị Xanh Hà Nội"}, "If-Match", `"1"`); r.Status != 200 || r.Header.Get("ETag") != `"2"` {
+		t.Fatalf("first device: %d %s (ETag %q)", r.Status, r.Body, r.Header.Get("ETag"))
+	}
+	stale := c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"name": "Xanh Mart"}, "If-Match", `"1"`)
+	if stale.Status != 409 || !strings.Contains(string(stale.Body), `"code":"buyer_record_changed"`) {
+		t.Fatalf("second device with the old version: %d %s, want 409 buyer_record_changed", stale.Status, stale.Body)
+	}
+	var now struct{ Name string }
+	c.Do(t, "GET", "/api/buyers/me", nil).Decode(t, &now)
+	if now.Name != "Siêu thị Xanh Hà Nội" {
+		t.Errorf("profile name %q after the refused write, want the first device's", now.Name)
+	}
+
+	r = c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4}, "target_market": "EU"})
+	if r.Status != 201 {
+		t.Fatalf("request: %d %s", r.Status, r.Body)
+	}
+	var req struct{ ID string }
+	r.Decode(t, &req)
+	path := "/api/requests/" + req.ID
+	if tag := c.Do(t, "GET", path, nil).Header.Get("ETag"); tag != `"1"` {
+		t.Fatalf("request ETag %q, want \"1\"", tag)
+	}
+	if r := c.Do(t, "PATCH", path, map[string]any{"monthly_volume": 2, "unit": "tonne"}, "If-Match", "1"); r.Status != 200 {
+		t.Fatalf("edit: %d %s", r.Status, r.Body)
+	}
+	if r := c.Do(t, "PATCH", path, map[string]any{"title": "Mật ong rừng"}, "If-Match", `"1"`); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"buyer_record_changed"`) {
+		t.Fatalf("stale edit: %d %s, want 409 buyer_record_changed", r.Status, r.Body)
+	}
+	if r := c.Do(t, "POST", path+"/close", nil, "If-Match", `"1"`); r.Status != 409 {
+		t.Fatalf("stale close: %d %s, want 409", r.Status, r.Body)
+	}
+	closed := c.Do(t, "POST", path+"/close", nil, "If-Match", `"2"`)
+	var after struct{ Status, Title string }
+	closed.Decode(t, &after)
+	if closed.Status != 200 || after.Status != "closed" || after.Title != "Mật ong xuất khẩu EU" || closed.Header.Get("ETag") != `"3"` {
+		t.Fatalf("close: %d %s (ETag %q)", closed.Status, closed.Body, closed.Header.Get("ETag"))
+	}
+	if r := c.Do(t, "PATCH", path, map[string]any{"title": "Mật ong rừng"}); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"sourcing_request_closed"`) {
+		t.Fatalf("edit of a closed request: %d %s, want 409 sourcing_request_closed", r.Status, r.Body)
+	}
+
+	other, _ := tokens.Token(t, "buyer", "")
+	if r := api.With(other).Do(t, "PATCH", path, map[string]any{"title": "Của tôi"}); r.Status != 403 {
+		t.Fatalf("another buyer's edit: %d %s, want 403", r.Status, r.Body)
+	}
+	if r := api.With(other).Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"name": "Của tôi"}, "If-Match", "*"); r.Status != 403 {
+		t.Fatalf("another buyer's profile edit: %d %s, want 403", r.Status, r.Body)
+	}
+}
