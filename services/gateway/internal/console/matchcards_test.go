@@ -83,6 +83,16 @@ func TestConsoleMatchCards(t *testing.T) {
 	ex := j.person("cards-exhibitor", 360, 800)
 	ex.login("bh@cards.example.vn", "parity-pass-1")
 	stepInterestReachesBuyer(t, ex, bb, req["id"].(string))
+	stepAnsweringOnAPhone(t, ex)
+	stepProducerInvitesFromOpportunities(t, ex, prod, exhibitor, req["id"].(string))
+	stepBuyerAgendaBeforeScheduling(t, bb)
+	second := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Tuần hàng OCOP Sóc Sơn", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Nhà văn hóa Sóc Sơn", "address": "1 Núi Đôi"}, "start_date": day(60), "end_date": day(62),
+		"applications_open": day(0), "applications_close": day(50), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2}})
+	oc.call("POST", "/api/fairs/"+second["id"].(string)+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "kind": "standard", "rows": 1, "columns": 2}})
+	oc.call("POST", "/api/fairs/"+second["id"].(string)+"/publish", nil)
+	stepCardsSpeakOfTheFairChosen(t, bb, req["id"].(string), second["id"].(string))
+	stepBuyerEditsAndCloses(t, bb, buyer, req["id"].(string))
 }
 
 // stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears

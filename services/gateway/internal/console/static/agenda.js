@@ -12,7 +12,7 @@ const feedShown = new Map();
 const lunchText = (l) => `${t("lunch")} · ${time(l.starts_at)} – ${time(l.ends_at)} (${l.minutes} ${S.lang === "vi" ? "phút" : "min"})`;
 
 async function viewAgenda(fairID) {
-  const [res, ref] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference()]);
+  const [res, ref, fair] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference(), api("GET", `/api/fairs/${fairID}`, undefined, { quiet: true })]);
   const a = res.data;
   const c = claims();
   const items = (a && a.meetings) || [];
@@ -21,13 +21,17 @@ async function viewAgenda(fairID) {
   const days = [...new Set(items.map((m) => m.day))].sort();
   const participant = c.role === "buyer" || c.role === "producer";
   const cols = ["ag_time", "table", "ag_with", "ag_state"];
-  return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda")),
-    participant && calendarTools(fairID),
+  // Before the organisers schedule, there is nothing to download yet: the page says what comes
+  // next, and the calendar feed (which fills in once they do) stays on offer.
+  const empty = participant && res.ok && !items.length;
+  return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda"), fair.ok ? h("span", { class: "fair-name" }, " · " + fair.data.name_vi) : null),
+    empty ? guide("agenda-empty", t("agenda_empty"), h("a", { href: "#/meetings", class: "button" }, t("agenda_empty_go"))) : null,
+    participant && calendarTools(fairID, empty),
     days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day)),
       h("table", { class: "agenda agenda-list stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))),
         h("tbody", {}, agendaRows(day, items, lunches).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols)
           : h("tr", { class: r.kind }, h("td", { colspan: cols.length }, r.kind === "lunch" ? lunchText(r.l) : `${t("ag_free")} · ${time(r.start)} – ${time(r.end)}`))))))))
-      : h("p", { class: "muted" }, t("none")));
+      : empty ? null : h("p", { class: "muted" }, res.ok ? t("none") : failure(res)));
 }
 
 // agendaRows puts a day's meetings and lunch break in time order, with a free ("Trống") row
@@ -82,7 +86,7 @@ function meetingRow(fairID, m, c, ref, cols) {
 
 // calendarTools offers the agenda as a file (fetched with the token: a plain link would carry no
 // Authorization header) and as a private feed address for calendar apps, and prints it.
-function calendarTools(fairID) {
+function calendarTools(fairID, empty) {
   const feedBox = h("div", { id: "calendar-feed" });
   const showFeed = (url) => {
     const input = h("input", { type: "text", readonly: true, id: "feed-url", value: url, "aria-describedby": "feed-hint", onfocus: (ev) => ev.target.select() });
@@ -121,10 +125,10 @@ function calendarTools(fairID) {
   if (feedShown.has(fairID)) showFeed(feedShown.get(fairID));
   else feedBox.append(h("p", { class: "muted" }, t("feed_sync_hint")));
   return h("div", { class: "card no-print" }, h("div", { class: "actions" },
-    h("a", { href: `/api/fairs/${fairID}/agenda/calendar.ics`, id: "ics-download", class: "button", onclick: download }, t("ics_download")),
-    h("a", { href: `/api/fairs/${fairID}/agenda.pdf`, id: "agenda-pdf", class: "button secondary", onclick: download }, t("agenda_pdf")),
+    !empty && h("a", { href: `/api/fairs/${fairID}/agenda/calendar.ics`, id: "ics-download", class: "button", onclick: download }, t("ics_download")),
+    !empty && h("a", { href: `/api/fairs/${fairID}/agenda.pdf`, id: "agenda-pdf", class: "button secondary", onclick: download }, t("agenda_pdf")),
     h("button", { type: "button", class: "secondary", id: "feed-sync", onclick: () => makeFeed(feedShown.has(fairID)) }, t("feed_sync")),
-    h("button", { type: "button", class: "secondary", id: "agenda-print", onclick: () => window.print() }, t("print"))), feedBox);
+    !empty && h("button", { type: "button", class: "secondary", id: "agenda-print", onclick: () => window.print() }, t("print"))), feedBox);
 }
 
 // lunchRow is the organiser's grid row of a lunch break, across every table.

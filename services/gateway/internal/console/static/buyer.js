@@ -2,46 +2,120 @@
 "use strict";
 
 // ---------- buyer ----------
+const buyerMarkets = ["domestic", "JP", "KR", "CN", "EU", "US", "AU"];
+const buyerKinds = ["supermarket_chain", "convenience_chain", "distributor", "wholesale_market", "exporter", "ecommerce", "hotel", "restaurant", "industrial_catering", "tourism_shop", "other"];
+
+// buyerFields are a buyer profile's fields, with b's values when it exists (the contact too).
+function buyerFields(ref, b) {
+  const fields = [
+    { name: "name", label: t("name"), full: true, value: b && b.name }, { name: "kind", label: t("buyer_kind"), type: "select", options: buyerKinds.map((k) => [k, t("buyer_" + k)]), value: b && b.kind },
+    { name: "province", label: t("province"), type: "select", options: opt(sortBy(ref.provinces, (p) => p.name), "code", "name"), value: b && b.province_code },
+    { name: "markets", label: t("markets"), type: "multiselect", options: buyerMarkets.map((m) => [m, marketName(m)]), value: b ? b.markets : ["domestic"], hint: t("multi_hint") },
+  ];
+  if (!b) return fields;
+  return [...fields, { name: "contact_name", path: "contact.name", label: t("contact_name"), value: b.contact.name },
+    { name: "contact_phone", path: "contact.phone", label: t("phone"), type: "tel", value: b.contact.phone },
+    { name: "contact_email", path: "contact.email", label: t("email"), type: "email", value: b.contact.email }];
+}
+
+// buyerEdit lets the buyer correct its profile: only what changed is sent, over the profile as
+// the page shows it (If-Match), so a change made on another device meanwhile is said, not lost.
+function buyerEdit(b, ref) {
+  return h("details", { class: "profile-edit", id: "buyer-edit" }, h("summary", {}, t("edit_profile")), form(buyerFields(ref, b), t("save"), async (v) => {
+    const next = { name: v.name.trim(), kind: v.kind, province: v.province, markets: v.markets,
+      contact: { name: v.contact_name.trim(), phone: v.contact_phone.trim(), email: v.contact_email.trim() } };
+    const was = { name: b.name, kind: b.kind, province: b.province_code, markets: b.markets, contact: b.contact };
+    const body = changedOf(next, was);
+    if (!body) return { ok: true };
+    return saved(await api("PATCH", `/api/buyers/${b.id}`, body, { ifMatch: `"${b.revision}"` }), t("profile_saved"));
+  }, { id: "buyer-edit-form" }));
+}
+
+// changedOf is what of next differs from was (lists and objects compared whole), null for nothing.
+function changedOf(next, was) {
+  const body = {};
+  for (const [k, v] of Object.entries(next)) if (JSON.stringify(v) !== JSON.stringify(was[k])) body[k] = v;
+  return Object.keys(body).length ? body : null;
+}
+
+// saved answers an edit sent over the version shown: done says so and redraws; a change made
+// meanwhile (409) is said above the button, kept while the page shows the item as it is now.
+function saved(r, done) {
+  if (r.ok) { toast(done); render(true); }
+  if (r.status === 409) {
+    r.keepErr = true;
+    toast((r.data && r.data.detail) || t("failed"));
+    setTimeout(() => render(true));
+  }
+  return r;
+}
+
 async function viewBuyer() {
   const ref = await reference();
   const me = await api("GET", "/api/buyers/me");
-  const provinces = sortBy(ref.provinces, (p) => p.name);
-  const markets = ["domestic", "JP", "KR", "CN", "EU", "US", "AU"];
-  const kinds = ["supermarket_chain", "convenience_chain", "distributor", "wholesale_market", "exporter", "ecommerce", "hotel", "restaurant", "industrial_catering", "tourism_shop", "other"];
   if (!me.ok) {
-    return h("div", {}, h("h1", {}, t("buyer_profile")), h("div", { class: "card" }, form([
-      { name: "name", label: t("name"), full: true }, { name: "kind", label: t("buyer_kind"), type: "select", options: kinds.map((k) => [k, t("buyer_" + k)]) },
-      { name: "province", label: t("province"), type: "select", options: opt(provinces, "code", "name") },
-      { name: "markets", label: t("markets"), type: "multiselect", options: markets.map((m) => [m, marketName(m)]), value: ["domestic"] },
-    ], t("save"), async (v) => {
+    return h("div", {}, h("h1", {}, t("buyer_profile")), h("div", { class: "card" }, form(buyerFields(ref), t("save"), async (v) => {
       const r = await api("POST", "/api/buyers", { name: v.name, kind: v.kind, province: v.province, markets: v.markets }, { idem: idem() });
-      if (r.ok) { toast(t("saved")); render(true); }
+      if (r.ok) { toast(t("profile_saved")); render(true); }
       return r;
     }, { id: "buyer-profile" })));
   }
   const b = me.data;
   const [reqs, fairs] = await Promise.all([api("GET", `/api/buyers/${b.id}/requests?limit=100`), api("GET", "/api/fairs?limit=100")]);
-  const items = (reqs.data && reqs.data.items) || [];
+  // Open requests first, then the newest.
+  const items = ((reqs.data && reqs.data.items) || []).slice().sort((x, y) => (y.status === "open") - (x.status === "open") || (x.id < y.id ? 1 : -1));
   const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).filter(takesMeetings).map((f) => [f.id, f.name_vi])];
-  const sets = ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]);
-  return h("div", {}, h("h1", {}, b.name), h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
-    h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
-    h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
-  h("div", { class: "card" }, h("h2", {}, t("new_request")), form([
-    { name: "title", label: t("title"), full: true }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: sets, full: true },
+  const province = ref.provinces.find((p) => p.code === b.province_code);
+  return h("div", {}, h("h1", {}, b.name), h("p", { class: "muted", id: "buyer-summary" }, [t("buyer_" + b.kind), province && province.name, b.markets.map(marketName).join(", ")].filter(Boolean).join(" · ")),
+    buyerEdit(b, ref),
+    h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
+      h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
+      h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
+    h("div", { class: "card" }, h("h2", {}, t("new_request")), form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
+      const r = await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() });
+      if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
+      return r;
+    }, { id: "new-request" })));
+}
+
+// requestFields are a sourcing request's fields, with r's values when editing it.
+function requestFields(ref, fairOpts, r) {
+  const v = r || {};
+  return [
+    { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]),
+      full: true, value: (v.criteria_sets || []).map(String), hint: t("multi_hint") },
     // What a buyer checks first beside the stars: the certificates the goods must carry.
-    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true },
-    { name: "keywords", label: t("keywords") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
-    { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true }, { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))] },
-    { name: "target_market", label: t("target_market"), type: "select", options: markets.map((m) => [m, marketName(m)]) },
-    { name: "max_price_vnd", label: t("max_price"), type: "amount" }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts },
-  ], t("post_request"), async (v) => {
-    const body = { title: v.title, criteria_sets: v.criteria_sets.map(Number), required_certifications: v.required_certifications, keywords: csv(v.keywords), min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume,
-      unit: v.unit || undefined, target_market: v.target_market, max_price_vnd: v.max_price_vnd, fair_id: v.fair_id || undefined };
-    const r = await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() });
-    if (r.ok) { toast(t("saved")); location.hash = "#/request/" + r.data.id; }
-    return r;
-  }, { id: "new-request" })));
+    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications, hint: t("multi_hint") },
+    { name: "keywords", label: t("keywords"), value: (v.keywords || []).join(", ") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]], value: v.min_stars },
+    { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true, value: v.monthly_volume || undefined },
+    { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))], value: v.unit },
+    { name: "target_market", label: t("target_market"), type: "select", options: buyerMarkets.map((m) => [m, marketName(m)]), value: v.target_market },
+    { name: "max_price_vnd", label: t("max_price"), type: "amount", value: v.max_price_vnd || undefined }, { name: "fair_id", label: t("fair"), type: "select", options: fairOpts, value: v.fair_id || "" },
+  ];
+}
+
+// requestBody is what the request form sends.
+const requestBody = (v) => ({ title: v.title.trim(), criteria_sets: v.criteria_sets.map(Number), required_certifications: v.required_certifications, keywords: csv(v.keywords),
+  min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume || 0, unit: v.unit, target_market: v.target_market, max_price_vnd: v.max_price_vnd || 0, fair_id: v.fair_id });
+
+// requestEdit lets the buyer change an open request (only what changed is sent, over the
+// version shown) or close it once the goods are found: producers no longer see it.
+function requestEdit(r, ref, fairOpts) {
+  const was = requestBody({ ...r, criteria_sets: r.criteria_sets.map(String), keywords: (r.keywords || []).join(","), min_stars: String(r.min_stars), fair_id: r.fair_id || "", unit: r.unit || "" });
+  const close = h("button", { type: "button", class: "danger", id: "close-request" }, t("close_request"));
+  close.addEventListener("click", async () => {
+    if (!confirm(t("close_request_confirm"))) return;
+    const x = await whilePending(close, api("POST", `/api/requests/${r.id}/close`, undefined, { ifMatch: `"${r.revision}"` }));
+    if (!x.ok) toast(failure(x));
+    if (x.ok || x.status === 409) saved(x, t("request_closed"));
+  });
+  return h("div", { class: "card", id: "request-manage" }, h("details", { class: "request-edit", id: "request-edit" }, h("summary", {}, t("edit_request")),
+    form(requestFields(ref, fairOpts, r), t("save"), async (v) => {
+      const body = changedOf(requestBody(v), was);
+      if (!body) return { ok: true };
+      return saved(await api("PATCH", `/api/requests/${r.id}`, body, { ifMatch: `"${r.revision}"` }), t("request_saved"));
+    }, { id: "request-edit-form" })),
+  h("p", { class: "muted" }, t("close_request_hint")), h("div", { class: "actions" }, close));
 }
 
 // interestsLine says how many producers marked interest in a request ("3 chủ thể quan tâm"),
@@ -60,7 +134,7 @@ const takesMeetings = (f) => ["published", "applications_closed", "live"].includ
 const picked = {};
 
 async function viewRequest(id) {
-  const [req, me, fairs] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100")]);
+  const [req, me, fairs, ref] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100"), reference()]);
   if (!req.ok) return h("p", {}, req.data.detail);
   const r = req.data;
   const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
@@ -79,7 +153,9 @@ async function viewRequest(id) {
   const load = async () => {
     const mine = ++seq;
     box.setAttribute("aria-busy", "true");
-    const q = only.checked && fairSel.value ? "&fair_id=" + encodeURIComponent(fairSel.value) : "";
+    // The matches are ranked for the fair chosen, naming its booths and the meeting there;
+    // every producer unless only its exhibitors are asked for.
+    const q = fairSel.value ? "&fair_id=" + encodeURIComponent(fairSel.value) + (only.checked ? "" : "&only_exhibitors=false") : "";
     const [res, at] = await Promise.all([api("GET", `/api/requests/${id}/matches?limit=20${q}`), exhibitorsAt(fairSel.value)]);
     if (mine !== seq) return;
     box.removeAttribute("aria-busy");
@@ -99,9 +175,13 @@ async function viewRequest(id) {
     only.checked = now.only;
     await load();
   }
-  return h("div", {}, h("h1", {}, r.title), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
+  const mine = me.ok && me.data.id === r.buyer_id;
+  const fairOpts = [["", "—"], ...fairList.map((f) => [f.id, f.name_vi])];
+  if (r.fair_id && !fairList.some((f) => f.id === r.fair_id)) fairOpts.push([r.fair_id, t("fair_over")]);
+  return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
     (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),
+    mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
     h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel,
       h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
     h("h2", {}, t("matches")), box);
@@ -217,14 +297,20 @@ function proposalLine(m) {
 // answerPanel is the form under a meeting that proposes another time or declines with a reason;
 // sending it answers the meeting, "Hủy" closes it.
 function answerPanel(m, kind, days) {
-  const close = () => { inbox.open = null; render(true); };
+  // "Hủy" gives the keyboard back to the button that opened the panel.
+  const close = async () => {
+    inbox.open = null;
+    await render(true);
+    const opener = document.querySelector(`#app .inbox-item[data-meeting="${m.id}"] button.${kind}`);
+    if (opener) opener.focus(); else focusMeeting(m.id);
+  };
   const send = async (v) => {
     const body = kind === "propose" ? { session: v.session, day: v.day || undefined, note: v.note.trim() } : { reason_code: v.reason_code, reason: v.reason.trim() };
     const r = await api("POST", `/api/meetings/${m.id}/${kind}`, body);
     if (r.ok) {
       inbox.open = null;
       toast(t(kind === "propose" ? "proposal_sent" : "declined_sent"));
-      render(true);
+      render(true).then(() => focusMeeting(m.id));
     }
     return r;
   };
@@ -245,7 +331,13 @@ function answerPanel(m, kind, days) {
 function inboxItem(m, side, days, act, fairName) {
   const mine = m.awaiting === side;
   const open = inbox.open && inbox.open.id === m.id ? inbox.open.kind : "";
-  const toggle = (kind) => () => { inbox.open = { id: m.id, kind }; render(true); };
+  // The panel opened takes the keyboard: its first field, where the answer starts.
+  const toggle = (kind) => async () => {
+    inbox.open = { id: m.id, kind };
+    await render(true);
+    const first = document.querySelector(`#app .inbox-item[data-meeting="${m.id}"] .answer-panel select, #app .inbox-item[data-meeting="${m.id}"] .answer-panel textarea`);
+    if (first) first.focus();
+  };
   const answers = mine && !open && h("div", { class: "actions" },
     h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t(m.proposal ? "accept_proposal" : "accept")),
     !m.proposal && h("button", { type: "button", class: "secondary propose", onclick: toggle("propose") }, t("propose_other")),
@@ -264,11 +356,23 @@ function inboxItem(m, side, days, act, fairName) {
     outcomeLine(m), m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));
 }
 
+// focusMeeting gives the keyboard to a meeting's card once its answer's buttons or panel are gone
+// with the answer, where its new state is said, not to the start of the page; a focus the redraw
+// kept (a button still there) stays.
+function focusMeeting(id) {
+  const card = document.querySelector(`#app .inbox-item[data-meeting="${id}"]`);
+  const at = document.activeElement;
+  if (!card || (at && at !== document.body && at !== $("#app") && document.contains(at))) return;
+  card.tabIndex = -1;
+  card.focus();
+}
+
 // viewMeetings is the request inbox of a buyer or a producer: the requests received and those
 // sent, each with its state, and the answers due: accept, propose another time, or decline with
 // a reason.
 async function viewMeetings() {
   const list = await all("/api/meetings");
+  countDue(list);
   const c = claims();
   const side = c.role;
   // act answers a meeting and redraws the page. A refused outcome is said in its own form,
@@ -278,13 +382,7 @@ async function viewMeetings() {
     if (r.ok || path !== "outcome") {
       toast(r.ok ? t("saved") : failure(r));
       await render(true);
-      // The answer's buttons are gone with the answer: the keyboard goes to the meeting's card,
-      // where its new state is said, not to the start of the page.
-      const card = document.querySelector(`#app .inbox-item[data-meeting="${m.id}"]`);
-      if (card && (!document.activeElement || document.activeElement === document.body)) {
-        card.tabIndex = -1;
-        card.focus();
-      }
+      focusMeeting(m.id);
     }
     return r;
   };
@@ -302,7 +400,7 @@ async function viewMeetings() {
   const tab = (key, ms) => h("button", { type: "button", role: "tab", id: "inbox-tab-" + key, class: "tab" + (inbox.tab === key ? " active" : ""), "aria-selected": String(inbox.tab === key),
     "aria-controls": "inbox-panel", onclick: () => { inbox.tab = key; inbox.picked = true; inbox.open = null; render(true); } },
     t("inbox_" + key) + " ", h("span", { class: "count" }, num(ms.length)), due(ms) ? h("span", { class: "due" }, " · " + plural(due(ms), "n_due")) : null);
-  return h("div", {}, h("h1", {}, t("meetings")), h("p", {}, fairsSeen.map((f) => h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " ›"))),
+  return h("div", {}, h("h1", {}, t("meetings")), h("ul", { class: "agenda-links" }, fairsSeen.map((f) => h("li", {}, h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " · " + (nameOf[f] || t("fair")) + " ›")))),
     list.length ? [h("div", { class: "tabs queue-tabs", role: "tablist", "aria-label": t("meetings") }, tab("received", received), tab("sent", sent)),
       h("div", { id: "inbox-panel", role: "tabpanel", "aria-labelledby": "inbox-tab-" + inbox.tab },
         shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], act, nameOf[m.fair_id]))) : h("p", { class: "muted" }, t("none")))]

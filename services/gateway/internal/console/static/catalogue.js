@@ -87,6 +87,6 @@ function catalogueCard(p, ref) {
     h("dl", { class: "panel-facts" },
       row(t("cat_capacity"), p.monthly_capacity ? t("cat_per_month").replace("{n}", num(p.monthly_capacity)).replace("{unit}", unitName) : ""),
       row(t("cat_price"), price),
-      row(t("cat_expires"), p.certificate && p.certificate.expires_on ? date(p.certificate.expires_on) : ""),
+      row(t("cat_expires"), p.certificate && p.certificate.expires_on ? expiryText(p.certificate.expires_on) : ""),
       row(t("cat_certification"), certs.join(", "))));
 }

@@ -8,6 +8,7 @@ const S = {
   ref: null,
   me: null,
   live: null,
+  due: 0, // meetings waiting for this side's answer (see countDue)
 };
 
 // ---------- helpers ----------
@@ -123,11 +124,11 @@ async function api(method, path, body, opts = {}) {
 }
 
 // every item of a paginated list, following next_cursor (at most `pages` pages of 100)
-async function all(path, pages = 10) {
+async function all(path, pages = 10, opts = {}) {
   const items = [];
   let cursor = "";
   for (let i = 0; i < pages; i++) {
-    const r = await api("GET", path + (path.includes("?") ? "&" : "?") + "limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    const r = await api("GET", path + (path.includes("?") ? "&" : "?") + "limit=100" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""), undefined, opts);
     if (!r.ok || !r.data) break;
     items.push(...(r.data.items || []));
     if (!(cursor = r.data.next_cursor)) break;
@@ -158,6 +159,7 @@ function statusBadge(prefix, s) {
 function logout() {
   S.token = "";
   S.me = null;
+  S.due = 0;
   localStorage.removeItem("ocopfair.token");
   clearTimeout(retryLive.timer);
   if (S.live) { S.live.close(); S.live = null; }
@@ -194,7 +196,11 @@ async function startLive() {
   }
   const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
   S.live = es;
-  es.onmessage = () => redrawWhenFree(250);
+  es.onmessage = () => {
+    redrawWhenFree(250);
+    clearTimeout(countDue.timer);
+    countDue.timer = setTimeout(() => countDue(), 300);
+  };
   es.onerror = () => {
     es.close();
     if (S.live === es) { S.live = null; retryLive(3000); }
@@ -272,15 +278,45 @@ function layout() {
   const nav = $("#nav");
   const items = c ? navs[c.role] || [] : [];
   const active = activeNav(items, location.hash);
-  nav.replaceChildren(...items.map((x) => h("a", { href: x[0], class: x === active ? "active" : "", "aria-current": x === active ? "page" : undefined }, t(x[1]))));
+  // The meetings entry says how many wait for this side's answer (see countDue).
+  // The meetings entry, and the phone's folded menu, say how many wait for this side's answer
+  // (see countDue).
+  const due = (id) => (S.due ? h("span", { class: "nav-count", id, title: plural(S.due, "n_due") }, h("span", { "aria-hidden": "true" }, num(S.due)), h("span", { class: "sr-only" }, " (" + plural(S.due, "n_due") + ")")) : null);
+  nav.replaceChildren(...items.map((x) => h("a", { href: x[0], class: x === active ? "active" : "", "aria-current": x === active ? "page" : undefined }, t(x[1]), x[0] === "#/meetings" ? due("nav-due") : null)));
   $("#menu").hidden = !items.length;
-  $("#menu").textContent = t("menu");
+  $("#menu").replaceChildren(...[t("menu"), items.some((x) => x[0] === "#/meetings") && due("menu-due")].filter(Boolean));
   $("#who").textContent = c ? (c.name || c.email || "") : "";
   $("#logout").hidden = !c;
   $("#logout").textContent = t("logout");
   $("#lang").textContent = S.lang === "vi" ? "EN" : "VI";
   $("#lang").setAttribute("aria-label", t("lang_switch"));
   document.documentElement.lang = S.lang;
+}
+
+// countDue counts the meetings that wait for the signed-in buyer's or producer's answer, for the
+// menu: on each new page and after a live update. list, when the page has just read them, saves
+// asking again. An older count finishing late changes nothing.
+async function countDue(list) {
+  const c = claims();
+  if (!c || !["buyer", "producer"].includes(c.role)) { S.due = 0; return; }
+  const mine = (countDue.seq = (countDue.seq || 0) + 1);
+  const items = list || (await all("/api/meetings", 10, { quiet: true }));
+  if (mine !== countDue.seq) return;
+  const n = items.filter((m) => m.awaiting === c.role).length;
+  if (n === S.due) return;
+  S.due = n;
+  layout();
+}
+
+// expiryText says when a certificate ends, and how far off that is: "Hết hạn 12/03/2027 · còn
+// 45 ngày", "Hết hạn hôm nay", "Đã hết hạn 10/01/2026". Days are counted in Vietnam's calendar.
+function expiryText(iso) {
+  if (!iso) return "";
+  const vnToday = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+  const days = Math.round((Date.parse(iso.slice(0, 10)) - Date.parse(vnToday)) / 86400000);
+  if (days < 0) return t("expired_on").replace("{date}", date(iso));
+  if (days === 0) return t("expires_today");
+  return t("expires_on").replace("{date}", date(iso)) + " · " + plural(days, "n_days_left");
 }
 
 // closeMenu folds the phone menu away (after a choice, or a tap elsewhere).

@@ -101,7 +101,13 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
   }
   const btn = h("button", { type: "submit" }, submitLabel);
   f.append(h("div", { class: "full form-err", role: "alert" }), h("div", { class: "full actions" }, btn));
-  f.addEventListener("input", () => delete f.dataset.sending);
+  // A field being corrected no longer shows its error (the next send checks it again); an
+  // amount's own check, said when the cursor leaves, stays until then.
+  f.addEventListener("input", (ev) => {
+    delete f.dataset.sending;
+    const box = ev.target.closest && ev.target.closest(".field");
+    if (box && box.classList.contains("bad") && !box.querySelector(".err").dataset.amount) clearField(box);
+  });
   f.addEventListener("submit", async (ev) => {
     ev.preventDefault();
     clearErrors(f);

@@ -33,7 +33,10 @@ async function render(refresh, live) {
   const mine = ++rendering;
   if (!live) asked = mine;
   // A new page is drawn fresh: a live update held for the page before is not drawn again on it.
-  if (!refresh) clearTimeout(redrawWhenFree.timer);
+  if (!refresh) {
+    clearTimeout(redrawWhenFree.timer);
+    if (location.hash !== "#/meetings") countDue();
+  }
   layout();
   const c = claims();
   let hash = location.hash || "#/";
@@ -223,6 +226,11 @@ $("#menu").addEventListener("click", () => {
 $("#nav").addEventListener("click", closeMenu);
 document.addEventListener("keydown", (ev) => {
   if (ev.key === "Escape" && $(".top").classList.contains("open")) { closeMenu(); $("#menu").focus(); }
+});
+// Tab past the open phone menu's last entry closes it, as Escape does: it would cover the page
+// the keyboard moved on to.
+$(".top").addEventListener("focusout", (ev) => {
+  if ($(".top").classList.contains("open") && ev.relatedTarget && !$(".top").contains(ev.relatedTarget)) closeMenu();
 });
 window.addEventListener("hashchange", () => { closeMenu(); render(); });
 if (S.token && !claims()) logout();

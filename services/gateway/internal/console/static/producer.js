@@ -126,7 +126,7 @@ async function viewProducer() {
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
       h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
-      h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no + " · " + date(x.certificate.expires_on))),
+      h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no), h("div", { class: "muted expiry" }, expiryText(x.certificate.expires_on))),
       h("td", { class: "product-supply", "data-label": t("cat_price") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
@@ -356,10 +356,45 @@ function factors(m) {
 async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
-  const list = (await api("GET", `/api/producers/${me.data.id}/opportunities`)).data || [];
-  return h("div", {}, h("h1", {}, t("opportunities")), list.length ? list.map((o) => h("div", { class: "card", dataset: { request: o.request.id } },
-    h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
-    h("div", { class: "actions" }, interestToggle(me.data.id, o)))) : h("p", { class: "muted" }, t("none")));
+  const [opps, fairs, meetings] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), api("GET", "/api/fairs?limit=100"), all("/api/meetings")]);
+  const list = opps.data || [];
+  const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
+  // A request that names no fair is met at the fair chosen here (kept across redraws).
+  const open = list.filter((o) => !fairList.some((f) => f.id === o.request.fair_id));
+  const fairSel = open.length && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;
+  if (fairSel) {
+    oppFair.id = fairSel.value;
+    fairSel.addEventListener("change", () => { oppFair.id = fairSel.value; render(true); });
+  }
+  const nameOf = (id) => (fairList.find((f) => f.id === id) || {}).name_vi || "";
+  return h("div", {}, h("h1", {}, t("opportunities")),
+    fairSel ? h("div", { class: "card" }, h("label", { for: "opp-fair" }, t("opp_fair")), fairSel, h("p", { class: "muted" }, t("opp_fair_hint"))) : null,
+    list.length ? list.map((o) => {
+      const fair = fairList.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : fairSel ? fairSel.value : "";
+      return h("div", { class: "card", dataset: { request: o.request.id } },
+        h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
+        h("div", { class: "actions" }, interestToggle(me.data.id, o), fair ? inviteBuyer(me.data.id, o, fair, nameOf(fair), meetings) : null));
+    }) : h("p", { class: "muted" }, t("none")));
+}
+
+// oppFair is the fair chosen on the opportunities page for requests that name none.
+const oppFair = { id: "" };
+
+// inviteBuyer asks the request's buyer for a meeting at a fair where the producer exhibits
+// ("Mời gặp tại …"); once asked, the card says where the meeting stands instead. A refusal
+// (no booth at that fair) is said in the API's words.
+function inviteBuyer(producerID, o, fairID, fairName, meetings) {
+  const m = meetings.find((x) => x.buyer_id === o.request.buyer_id && x.fair_id === fairID && !["declined", "cancelled"].includes(x.status));
+  if (m) return h("a", { href: "#/meetings", class: "meeting-status" }, meetingBadge(m), " " + t("meetings") + " ›");
+  const b = h("button", { type: "button", class: "invite secondary" }, t("invite_at").replace("{fair}", fairName));
+  b.addEventListener("click", async () => {
+    b.disabled = true;
+    const r = await whilePending(b, api("POST", `/api/fairs/${fairID}/meetings`, { buyer_id: o.request.buyer_id, producer_id: producerID, session: "any" }, { idem: idem() }));
+    b.disabled = false;
+    toast(r.ok ? t("invite_sent") : failure(r));
+    if (r.ok) render(true);
+  });
+  return b;
 }
 
 // interestToggle tells the buyer the producer is interested ("Quan tâm") in a request, or takes

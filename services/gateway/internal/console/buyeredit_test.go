@@ -1,0 +1,142 @@
+package console_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
+)
+
+// stepAnsweringOnAPhone: the exhibitor, on a phone, sees at a glance that a meeting request
+// waits for its answer (on the folded menu and in it); opening "Đề xuất giờ khác" puts the
+// keyboard in the panel and "Hủy" gives it back to the meeting; Tab past the open menu closes it.
+func stepAnsweringOnAPhone(t *testing.T, ex browser) {
+	t.Helper()
+	ex.open("#/producer")
+	ex.until("the count on the folded menu", "document.querySelector('#menu-due') && document.querySelector('#menu-due').textContent === '1 (1 cần trả lời)'", true)
+	ex.run(chromedp.Click("#menu"))
+	ex.until("the count beside Gặp gỡ B2B", "document.querySelector('.top.open') && document.querySelector('#nav a[href=\"#/meetings\"] #nav-due')", false)
+	ex.run(chromedp.Focus("#logout"), chromedp.KeyEvent(kb.Tab))
+	ex.until("Tab past the menu closes it", "!document.querySelector('.top').classList.contains('open') && document.querySelector('#menu').getAttribute('aria-expanded') === 'false'", false)
+
+	ex.open("#/meetings")
+	ex.until("the request to answer", "document.querySelector('#meeting-list .propose')", true)
+	ex.run(chromedp.Click("#meeting-list .propose"))
+	ex.until("the keyboard in the proposal's first field", "document.activeElement && document.activeElement.closest('.propose-panel') && document.activeElement.tagName === 'SELECT'", false)
+	ex.run(chromedp.Click("#meeting-list .propose-panel button.secondary"))
+	ex.until("the keyboard back on the button that opened the panel", "!document.querySelector('.propose-panel') && document.activeElement && document.activeElement.matches('#meeting-list button.propose')", false)
+	fitsPhone(ex, "menu-count")
+}
+
+// stepBuyerAgendaBeforeScheduling: the buyer's meetings page names each fair's agenda, and the
+// agenda, before the organisers schedule, names its fair and says what comes next instead of
+// offering files with nothing in them.
+func stepBuyerAgendaBeforeScheduling(t *testing.T, bb browser) {
+	t.Helper()
+	bb.open("#/meetings")
+	bb.until("the agenda link with the fair's name", "document.querySelector('.agenda-link') && document.querySelector('.agenda-link').textContent === 'Lịch gặp · Hội chợ OCOP Hồ Gươm ›'", true)
+	bb.run(chromedp.Click(".agenda-link"))
+	bb.until("the empty agenda's next step", "document.querySelector('#guide-agenda-empty a[href=\"#/meetings\"]') && document.querySelector('h1').textContent === 'Lịch gặp · Hội chợ OCOP Hồ Gươm'", false)
+	if bb.eval("String(!!document.querySelector('#ics-download, #agenda-pdf, #agenda-print'))") != "false" {
+		t.Error("an agenda without a scheduled meeting offers its calendar file, PDF or print")
+	}
+	bb.shot("agenda-empty")
+}
+
+// stepBuyerEditsAndCloses: the buyer corrects a request and its profile in the console, is told
+// (not overwritten) when another device changed the request meanwhile, and closes the request
+// once the goods are found.
+func stepBuyerEditsAndCloses(t *testing.T, bb browser, other client, reqID string) {
+	t.Helper()
+	bb.open("#/request/" + reqID)
+	bb.until("the edit fold", "document.querySelector('#request-edit summary')", true)
+	bb.run(chromedp.Click("#request-edit summary"))
+	bb.until("the request's values in the form", "document.querySelector('#request-edit-form-title').value === 'Mật ong rừng' && document.querySelector('#request-edit-form-monthly_volume').value === '500' && "+
+		"document.querySelector('#request-edit-form-criteria_sets option[value=\"4\"]').selected", false)
+	// A title refused is said under it; typing in it again takes the error away.
+	bb.fill(map[string]string{"#request-edit-form-title": "M"})
+	bb.submit("request-edit-form")
+	title := "document.querySelector('#request-edit-form [data-field=title]')"
+	bb.until("the short title refused under it", title+".classList.contains('bad') && "+title+".querySelector('.err').textContent.includes('ít nhất 3 ký tự')", false)
+	bb.run(chromedp.SendKeys("#request-edit-form-title", "ật"))
+	bb.until("the error gone once corrected", "!"+title+".classList.contains('bad') && "+title+".querySelector('.err').textContent === ''", false)
+	bb.fill(map[string]string{"#request-edit-form-title": "Mật ong rừng Tây Bắc", "#request-edit-form-monthly_volume": "800"})
+	bb.submit("request-edit-form")
+	bb.until("the request saved", "document.querySelector('h1').textContent.startsWith('Mật ong rừng Tây Bắc') && document.querySelector('h1 + p').textContent.includes('800') && "+
+		"document.querySelector('#toast').textContent === 'Đã lưu nhu cầu.'", false)
+
+	// Another device changes the request while this page shows it: the save is refused, said
+	// above the button, and the page shows the request as it is now.
+	other.call("PATCH", "/api/requests/"+reqID, map[string]any{"keywords": []string{"mật ong", "rừng"}})
+	bb.run(chromedp.Click("#request-edit summary"))
+	bb.fill(map[string]string{"#request-edit-form-title": "Mật ong bạc hà"})
+	bb.submit("request-edit-form")
+	bb.until("the change meanwhile said", "document.querySelector('#request-edit-form .form-err').textContent.includes('vừa được thay đổi') && document.querySelector('h1 + p').textContent.includes('rừng')", false)
+	if got := bb.eval("document.querySelector('h1').textContent"); !strings.HasPrefix(got, "Mật ong rừng Tây Bắc") {
+		t.Errorf("the title after a refused save reads %q", got)
+	}
+
+	bb.eval("window.asked = ''; window.confirm = (m) => { window.asked = m; return true }, ''")
+	bb.run(chromedp.Click("#close-request"))
+	bb.until("the request closed", "document.querySelector('#request-closed') && !document.querySelector('#request-edit') && document.querySelector('h1 .badge').textContent === 'Đã đóng'", true)
+	if got := bb.eval("window.asked"); !strings.Contains(got, "không còn thấy") {
+		t.Errorf("closing asked %q first", got)
+	}
+	if got := other.call("GET", "/api/requests/"+reqID, nil)["status"]; got != "closed" {
+		t.Errorf("the request's status after closing: %v", got)
+	}
+
+	bb.open("#/buyer")
+	bb.until("the profile's edit fold", "document.querySelector('#buyer-edit summary') && document.querySelector('#request-list .badge.grey')", true)
+	bb.run(chromedp.Click("#buyer-edit summary"))
+	bb.fill(map[string]string{"#buyer-edit-form-contact_name": "Nguyễn Thu Hà", "#buyer-edit-form-contact_phone": "0912 345 678"})
+	bb.submit("buyer-edit-form")
+	bb.until("the profile saved", "document.querySelector('#toast').textContent === 'Đã lưu hồ sơ.'", false)
+	contact, _ := other.call("GET", "/api/buyers/me", nil)["contact"].(map[string]any)
+	if contact["name"] != "Nguyễn Thu Hà" || !strings.HasSuffix(contact["phone"].(string), "912345678") {
+		t.Errorf("the buyer's contact after the edit: %v", contact)
+	}
+	bb.shot("buyer-edit")
+}
+
+// stepCardsSpeakOfTheFairChosen: with a second fair chosen, where nobody exhibits yet, no card
+// names a booth or a meeting at the first fair: each says the producer has no booth there.
+func stepCardsSpeakOfTheFairChosen(t *testing.T, bb browser, reqID, otherFair string) {
+	t.Helper()
+	bb.open("#/request/" + reqID)
+	bb.until("the second fair offered", "document.querySelector('#meeting-fair option[value=\""+otherFair+"\"]')", true)
+	bb.eval("(() => { const only = document.querySelector('#only-exhibitors'); if (only.checked) only.click(); const f = document.querySelector('#meeting-fair'); f.value = '" + otherFair + "'; f.dispatchEvent(new Event('change')); return '' })()")
+	card := "[...document.querySelectorAll('#matches .card')].find((c) => c.textContent.includes('Bắc Hà'))"
+	bb.until("the exhibitor's card for the second fair", "!document.querySelector('#match-box').hasAttribute('aria-busy') && "+card+" && "+card+".querySelector('.not-exhibiting')", false)
+	if got := bb.eval(card + ".textContent"); strings.Contains(got, "Có gian hàng") || strings.Contains(got, "A0") || strings.Contains(got, "Đã gửi yêu cầu") {
+		t.Errorf("the exhibitor's card for the second fair speaks of the first: %q", got)
+	}
+}
+
+// stepProducerInvitesFromOpportunities: a producer without a booth at the fair is told so in
+// words when it invites the buyer; the exhibitor, its earlier meeting declined, invites the
+// buyer from "Cơ hội" and the card then says the invitation waits for the buyer.
+func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhibitor client, reqID string) {
+	t.Helper()
+	invite := "document.querySelector('[data-request=\"" + reqID + "\"] button.invite')"
+	other.open("#/producer/opportunities")
+	other.until("the invitation offered", invite+" && "+invite+".textContent === 'Mời gặp tại Hội chợ OCOP Hồ Gươm'", true)
+	other.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
+	other.until("the refusal in words", "document.querySelector('#toast').textContent.includes('gian hàng')", false)
+
+	ex.open("#/producer/opportunities")
+	ex.until("the meeting asked by the buyer on the card", "document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status') && !"+invite, true)
+	items, _ := exhibitor.call("GET", "/api/meetings", nil)["items"].([]any)
+	for _, it := range items {
+		exhibitor.call("POST", "/api/meetings/"+it.(map[string]any)["id"].(string)+"/decline", map[string]any{"reason_code": "no_time"})
+	}
+	ex.until("the invitation offered once the meeting is declined", invite, true)
+	ex.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
+	ex.until("the invitation sent and shown", "document.querySelector('#toast').textContent.startsWith('Đã gửi lời mời gặp') && document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status')", true)
+	got := exhibitor.call("GET", "/api/meetings", nil)["items"].([]any)
+	if n := len(got); n != 2 || got[1].(map[string]any)["requested_by"] != "producer" || got[1].(map[string]any)["status"] != "requested" {
+		t.Errorf("the exhibitor's meetings after its invitation: %v", got)
+	}
+	fitsPhone(ex, "invite")
+}
