@@ -44,7 +44,8 @@ func cards(b browser) string {
 func TestConsoleCatalogue(t *testing.T) {
 	j := startJourney(t)
 	setUpCatalogue(t, j)
-	client{t: t, base: j.base}.register("mua@catalogue.example.vn", "Chuỗi Siêu thị Sen", "buyer")
+	client{t: t, base: j.base}.register("mua@catalogue.example.vn", "Chuỗi Siêu thị Sen", "buyer").
+		call("POST", "/api/buyers", map[string]any{"name": "Chuỗi Siêu thị Sen", "kind": "supermarket_chain", "province": "01"})
 	b := j.person("catalogue-buyer", 360, 800)
 	b.login("mua@catalogue.example.vn", "parity-pass-1")
 	b.run(chromedp.Click("#menu"))
@@ -110,6 +111,7 @@ func TestConsoleCatalogue(t *testing.T) {
 	b.until("the answer after the retry", "!document.querySelector('#catalogue-retry') && (document.querySelector('#catalogue-list .product-card') || document.querySelector('#catalogue-list .empty'))", false)
 	choose(b, "#cf-sector", "")
 	b.until("the list back", "document.querySelectorAll('#catalogue-list .product-card').length === 3", false)
+	stepClearFiltersAndSourceLikeThis(t, b)
 
 	org := j.person("catalogue-organiser", 1366, 800)
 	org.login("admin@example.vn", "admin-password-1")
@@ -126,4 +128,23 @@ func catalogueSays(t *testing.T, b browser, when, want string) {
 	if got := b.eval("document.querySelector('#catalogue-status').textContent"); got != want {
 		t.Errorf("%s the catalogue says %q, want %q", when, got, want)
 	}
+}
+
+// stepClearFiltersAndSourceLikeThis: "Xóa bộ lọc" puts every filter back (the expired tea goes
+// again) and hides itself; "Tìm nguồn hàng như thế này" on the honey's card opens the buyer's
+// new request with the honey's criteria set, name and stars filled in, the cursor in its title.
+func stepClearFiltersAndSourceLikeThis(t *testing.T, b browser) {
+	t.Helper()
+	b.until("Xóa bộ lọc offered while a filter is set", "document.querySelector('#catalogue-clear') && !document.querySelector('#catalogue-clear').hidden", false)
+	b.run(chromedp.Click("#catalogue-clear"))
+	b.until("the filters cleared", "document.querySelectorAll('#catalogue-list .product-card').length === 2 && document.querySelector('#cf-certificate_status').value === 'valid,expiring' && "+
+		"document.querySelector('#catalogue-clear').hidden && document.activeElement === document.querySelector('#cf-q')", false)
+	b.eval("[...document.querySelectorAll('#catalogue-list .product-card')].find((c) => c.textContent.includes('Mật ong')).querySelector('a.source-like').click(), ''")
+	b.until("the new request filled in", "location.hash === '#/buyer' && document.querySelector('#new-request-title') && document.querySelector('#new-request-title').value === 'Mật ong bạc hà' && "+
+		"document.querySelector('#new-request-criteria_sets option[value=\"4\"]').selected && document.querySelector('#new-request-min_stars').value === '4' && "+
+		"document.activeElement === document.querySelector('#new-request-title')", false)
+	if !strings.Contains(b.eval("String(formsDirty())"), "true") {
+		t.Error("the request begun from the catalogue does not count as typed: a live update would wipe it")
+	}
+	fitsPhone(b, "the request begun from the catalogue")
 }

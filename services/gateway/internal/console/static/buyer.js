@@ -71,12 +71,32 @@ async function viewBuyer() {
     h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
       h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
       h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
-    h("div", { class: "card" }, h("h2", {}, t("new_request")), form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
-      const r = await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() });
-      if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
-      return r;
-    }, { id: "new-request" })));
+    h("div", { class: "card" }, h("h2", {}, t("new_request")), newRequestForm(b, ref, fairOpts)));
 }
+
+// newRequestForm posts a sourcing request for buyer b. A draft begun from the catalogue fills it
+// as if typed, so that a live update keeps it, and puts the cursor in its title.
+function newRequestForm(b, ref, fairOpts) {
+  const f = form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
+    const r = await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() });
+    if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
+    return r;
+  }, { id: "new-request" });
+  const draft = requestDraft.value;
+  requestDraft.value = null;
+  if (draft) {
+    f.elements.title.value = draft.title;
+    f.elements.keywords.value = draft.keywords;
+    f.elements.min_stars.value = draft.min_stars;
+    for (const o of f.elements.criteria_sets.options) o.selected = draft.criteria_sets.includes(o.value);
+    setTimeout(() => goToField("#new-request-title"));
+  }
+  return f;
+}
+
+// requestDraft is a new request begun from a catalogue card ("Tìm nguồn hàng như thế này"): the
+// buyer's page fills its form with it once, and puts the cursor in its title.
+const requestDraft = { value: null };
 
 // requestFields are a sourcing request's fields, with r's values when editing it.
 function requestFields(ref, fairOpts, r) {

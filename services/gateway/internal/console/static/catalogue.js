@@ -8,7 +8,8 @@
 // cataloguePage is how many products one page shows before "Xem thêm".
 const cataloguePage = { size: 24 };
 // catalogueState keeps the search and filters while the person moves around the console.
-const catalogueState = { q: "", sector: "", min_stars: "", province: "", certification: "", certificate_status: "valid,expiring" };
+const catalogueDefaults = { q: "", sector: "", min_stars: "", province: "", certification: "", certificate_status: "valid,expiring" };
+const catalogueState = { ...catalogueDefaults };
 
 async function viewCatalogue() {
   const ref = await reference();
@@ -27,8 +28,18 @@ async function viewCatalogue() {
     p.set("limit", String(cataloguePage.size));
     return p;
   };
+  // "Xóa bộ lọc" shows while a search or filter narrows the list, and under an empty one.
+  const clear = h("button", { type: "button", class: "secondary", id: "catalogue-clear", onclick: async () => {
+    Object.assign(st, catalogueDefaults);
+    await render(true);
+    const q = document.getElementById("cf-q");
+    if (q) q.focus();
+  } }, t("cat_clear"));
+  const filtered = () => Object.keys(catalogueDefaults).some((k) => st[k] !== catalogueDefaults[k]);
+  const buyer = (claims() || {}).role === "buyer";
   const draw = () => {
-    list.replaceChildren(...(items.length ? items.map((p) => catalogueCard(p, ref)) : [h("p", { class: "muted empty" }, t("cat_empty"))]));
+    clear.hidden = !filtered();
+    list.replaceChildren(...(items.length ? items.map((p) => catalogueCard(p, ref, buyer)) : [h("p", { class: "muted empty" }, t("cat_empty"))]));
     status.textContent = items.length ? plural(items.length, more ? "n_products_shown" : "n_products") : "";
   };
   // get reads one page; a network error answers like a failed request.
@@ -68,11 +79,13 @@ async function viewCatalogue() {
     sel("certification", t("cat_certification"), ref.certifications.map((c) => [c.code, c.name])),
     sel("certificate_status", t("cat_certificate"), [["valid,expiring", t("cat_current")], ["valid", t("cat_long")], ["expiring", t("c_expiring")], ["valid,expiring,expired", t("cat_any")]], ""));
   await load();
-  return h("div", {}, h("h1", {}, t("catalogue")), h("p", { class: "muted" }, t("cat_intro")), h("div", { class: "card" }, filters), status, list, moreBox);
+  return h("div", {}, h("h1", {}, t("catalogue")), h("p", { class: "muted" }, t("cat_intro")), h("div", { class: "card" }, filters, h("div", { class: "actions" }, clear)), status, list, moreBox);
 }
 
-// catalogueCard is one product as a buyer reads it.
-function catalogueCard(p, ref) {
+// catalogueCard is one product as a buyer reads it; a buyer goes on from it to a sourcing
+// request for goods like it (its criteria set, its name, its stars), which ranks this producer
+// and others like it and leads to meetings.
+function catalogueCard(p, ref, buyer) {
   const unit = ref.units.find((u) => u.code === p.unit);
   const unitName = unit ? (S.lang === "vi" ? unit.name_vi : unit.name_en) : p.unit;
   const price = priceRange(p.price_min_vnd, p.price_max_vnd, unitName);
@@ -88,5 +101,8 @@ function catalogueCard(p, ref) {
       row(t("cat_capacity"), p.monthly_capacity ? t("cat_per_month").replace("{n}", num(p.monthly_capacity)).replace("{unit}", unitName) : ""),
       row(t("cat_price"), price),
       row(t("cat_expires"), p.certificate && p.certificate.expires_on ? expiryText(p.certificate.expires_on) : ""),
-      row(t("cat_certification"), certs.join(", "))));
+      row(t("cat_certification"), certs.join(", "))),
+    buyer && h("div", { class: "actions" }, h("a", { href: "#/buyer", class: "button secondary source-like", onclick: () => {
+      requestDraft.value = { title: name, criteria_sets: [String(p.criteria_set)], keywords: name, min_stars: String(p.stars) };
+    } }, t("cat_source_like"))));
 }
