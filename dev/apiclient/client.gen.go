@@ -2537,7 +2537,7 @@ type MatchmakingBadgeCheckInList struct {
 
 // MatchmakingBadgeCheckInRequest defines model for MatchmakingBadgeCheckInRequest.
 type MatchmakingBadgeCheckInRequest struct {
-	// Code the text of the badge's QR code, or typed by hand
+	// Code the text of the badge's QR code, or its manual_code typed by hand (either case; spaces and dashes ignored; O read as 0, I and L as 1)
 	Code  string                              `json:"code"`
 	Place MatchmakingBadgeCheckInRequestPlace `json:"place"`
 
@@ -2601,14 +2601,17 @@ type MatchmakingBadgeParticipantResponseKind string
 // MatchmakingBadgeResponse defines model for MatchmakingBadgeResponse.
 type MatchmakingBadgeResponse struct {
 	// Code the text the badge's QR code carries (OB1.<id>.<signature>): it identifies the badge, not the account
-	Code          string                       `json:"code"`
-	FairId        string                       `json:"fair_id"`
-	FairName      string                       `json:"fair_name"`
-	Kind          MatchmakingBadgeResponseKind `json:"kind"`
-	Name          string                       `json:"name"`
-	Organisation  string                       `json:"organisation"`
-	ParticipantId string                       `json:"participant_id"`
-	Province      string                       `json:"province"`
+	Code     string                       `json:"code"`
+	FairId   string                       `json:"fair_id"`
+	FairName string                       `json:"fair_name"`
+	Kind     MatchmakingBadgeResponseKind `json:"kind"`
+
+	// ManualCode the code staff type when the camera cannot read the badge (10 characters of Crockford's base 32, e.g. 7KQ2M-X9D4C; printed on the badge); POST checkins takes it as code
+	ManualCode    string `json:"manual_code"`
+	Name          string `json:"name"`
+	Organisation  string `json:"organisation"`
+	ParticipantId string `json:"participant_id"`
+	Province      string `json:"province"`
 
 	// RoleLabel the role as the badge says it, in the language of Accept-Language
 	RoleLabel string `json:"role_label"`

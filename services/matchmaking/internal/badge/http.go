@@ -19,6 +19,7 @@ import (
 
 type badgeResponse struct {
 	Code          string `json:"code" doc:"the text the badge's QR code carries (OB1.<id>.<signature>): it identifies the badge, not the account"`
+	ManualCode    string `json:"manual_code" doc:"the code staff type when the camera cannot read the badge (10 characters of Crockford's base 32, e.g. 7KQ2M-X9D4C; printed on the badge); POST checkins takes it as code"`
 	FairID        string `json:"fair_id"`
 	FairName      string `json:"fair_name"`
 	ParticipantID string `json:"participant_id"`
@@ -31,7 +32,7 @@ type badgeResponse struct {
 
 type checkInRequest struct {
 	ScanID    string `json:"scan_id" required:"true" format:"uuid" doc:"made by the scanning page when it scanned: the same scan sent again is stored once"`
-	Code      string `json:"code" required:"true" doc:"the text of the badge's QR code, or typed by hand"`
+	Code      string `json:"code" required:"true" doc:"the text of the badge's QR code, or its manual_code typed by hand (either case; spaces and dashes ignored; O read as 0, I and L as 1)"`
 	Place     string `json:"place" required:"true" enum:"gate,table"`
 	Table     int    `json:"table" doc:"the B2B table, from 1 to the fair's number of tables; required at a table"`
 	ScannedAt string `json:"scanned_at" format:"date-time" doc:"when the page scanned it (a scan queued offline arrives later); default now; at most 2 minutes ahead and 24 hours old"`
@@ -145,7 +146,7 @@ func (rt *Routes) ownBadge(c *gin.Context) (index.Fair, Badge, bool) {
 }
 
 func (rt *Routes) cardOf(f index.Fair, b Badge, lang apperr.Lang) Card {
-	return Card{Code: rt.Key.Code(b.ID), FairName: f.Name, Kind: b.Kind, RoleLabel: roleLabel(b.Kind, lang), Name: b.Name,
+	return Card{Code: rt.Key.Code(b.ID), Manual: rt.Key.Manual(b.ID), FairName: f.Name, Kind: b.Kind, RoleLabel: roleLabel(b.Kind, lang), Name: b.Name,
 		Organisation: b.Organisation, Province: b.Province}
 }
 
@@ -157,7 +158,7 @@ func (rt *Routes) own(c *gin.Context) {
 	c.Header("Vary", "Accept-Language")
 	c.Header("Cache-Control", "private, no-store")
 	lang := httpx.Lang(c)
-	c.JSON(http.StatusOK, badgeResponse{Code: rt.Key.Code(b.ID), FairID: f.ID, FairName: f.Name, ParticipantID: b.ParticipantID, Kind: b.Kind,
+	c.JSON(http.StatusOK, badgeResponse{Code: rt.Key.Code(b.ID), ManualCode: rt.Key.Manual(b.ID), FairID: f.ID, FairName: f.Name, ParticipantID: b.ParticipantID, Kind: b.Kind,
 		Name: b.Name, Organisation: b.Organisation, Province: b.Province, RoleLabel: roleLabel(b.Kind, lang)})
 }
 

@@ -19,6 +19,7 @@ import (
 // Card is what a printed badge shows.
 type Card struct {
 	Code         string
+	Manual       string // the code typed at the gate when the camera cannot read it
 	FairName     string
 	Kind         string
 	RoleLabel    string
@@ -126,10 +127,11 @@ func card(pdf *fpdf.Fpdf, n int, c Card) error {
 	opts := fpdf.ImageOptions{ImageType: "PNG"}
 	pdf.RegisterImageOptionsReader(name, opts, bytes.NewReader(img))
 	pdf.ImageOptions(name, (cardW-qr)/2, cardH-qr-14, qr, qr, false, opts, 0, "")
-	pdf.SetFont(font, "", 6)
+	// The manual code, large enough to read off at arm's length and type at the gate.
+	pdf.SetFont(font, "B", 11)
+	pdf.SetXY(margin, cardH-13.5)
+	pdf.CellFormat(inner, 4.5, c.Manual, "", 2, "C", false, 0, "")
 	pdf.SetTextColor(90, 90, 90)
-	pdf.SetXY(margin, cardH-13)
-	pdf.CellFormat(inner, 3.5, c.Code, "", 2, "C", false, 0, "")
 	pdf.SetFont(font, "", 7.5)
 	pdf.SetX(margin)
 	pdf.CellFormat(inner, 4, "Xuất trình mã này tại cổng và tại bàn gặp B2B", "", 0, "C", false, 0, "")

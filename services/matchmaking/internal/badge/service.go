@@ -216,6 +216,12 @@ type Result struct {
 // for another fair's badge, Conflict for a scan ID recorded at another fair, Invalid
 // (checkin_scan_reused) for a scan ID recorded before with another badge, place, table or time.
 func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, error) {
+	// A code typed by hand from the badge (its manual code) stands for the badge's full code.
+	code, err := s.expandManual(ctx, f.ID, in.Code)
+	if err != nil {
+		return Result{}, err
+	}
+	in.Code = code
 	if stored, err := s.Store.CheckIn(ctx, in.ScanID); err == nil {
 		return s.repeat(ctx, f, stored, in)
 	} else if !apperr.Is(err, apperr.NotFound) {

@@ -29,12 +29,14 @@ type fairDay struct {
 	start                   time.Time // the meeting's slot
 	table                   int
 	producerCode, otherFair string
+	producerManual          string // the producer's first badge's manual code
 	producerAcc, buyerAcc   string
 	tokens                  testenv.Tokens
 }
 
 type badgeBody struct {
 	Code, Kind, Name, Organisation, Province string
+	ManualCode                               string `json:"manual_code"`
 	FairID                                   string `json:"fair_id"`
 	FairName                                 string `json:"fair_name"`
 	ParticipantID                            string `json:"participant_id"`
@@ -65,6 +67,7 @@ func TestBadgesCheckInsAndAttendance(t *testing.T) {
 	x.stepBadgesForParticipantsOnly(t)
 	x.stepForgedAlteredAndOtherFairsCodesAreRefused(t)
 	x.stepAScanSentTwiceIsStoredOnce(t)
+	x.stepAManualCodeTypedChecksIn(t)
 	x.stepTableCheckInsMarkTheMeetingAttended(t)
 	x.stepADisabledAccountsBadgeIsRefused(t, x.tokens)
 }
@@ -164,7 +167,7 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	if again.Code != p.Code || f2.Code == p.Code || f2.Code == "" {
 		t.Errorf("badge codes: f1 %q then %q, f2 %q: want one badge per fair", p.Code, again.Code, f2.Code)
 	}
-	x.producerCode, x.otherFair = p.Code, f2.Code
+	x.producerCode, x.otherFair, x.producerManual = p.Code, f2.Code, p.ManualCode
 	for _, c := range []struct {
 		name   string
 		client testenv.Client
@@ -189,7 +192,7 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 		t.Fatalf("badge.pdf: %d %s", r.Status, r.Header.Get("Content-Type"))
 	}
 	text := strings.Join(strings.Fields(pdftext.Text(t, r.Body)), " ") // a long name wraps
-	for _, want := range []string{"Hợp tác xã Chè Shan tuyết Suối Giàng", "Hội chợ OCOP Hà Nội – Ngày hội B2B", "CHỦ THỂ OCOP", p.Code} {
+	for _, want := range []string{"Hợp tác xã Chè Shan tuyết Suối Giàng", "Hội chợ OCOP Hà Nội – Ngày hội B2B", "CHỦ THỂ OCOP", p.ManualCode} {
 		if !strings.Contains(text, want) {
 			t.Errorf("the producer's badge PDF does not say %q; its text:\n%s", want, text)
 		}
@@ -371,8 +374,10 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p1/revoke", nil); r.Status != 204 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
 	}
-	if status, _, body := checkIn(t, x.org, uuid.NewString(), x.producerCode, "gate", 0, time.Time{}); status != 422 || !strings.Contains(string(body), `"code":"badge_invalid"`) {
-		t.Errorf("a revoked badge: %d %s, want 422 badge_invalid", status, body)
+	for _, code := range []string{x.producerCode, x.producerManual} {
+		if status, _, body := checkIn(t, x.org, uuid.NewString(), code, "gate", 0, time.Time{}); status != 422 || !strings.Contains(string(body), `"code":"badge_invalid"`) {
+			t.Errorf("a revoked badge's code %q: %d %s, want 422 badge_invalid", code, status, body)
+		}
 	}
 	var next badgeBody
 	x.producer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &next)

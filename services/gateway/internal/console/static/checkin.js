@@ -291,7 +291,7 @@ async function viewCheckin(fairID) {
     .map(([v, l]) => h("option", { value: v, selected: v === placeValue(place) }, l)));
 
   const code = h("input", { id: "checkin-code", type: "text", autocomplete: "off", autocapitalize: "off", spellcheck: "false", enterkeyhint: "go",
-    placeholder: "OB1.…", "aria-describedby": "checkin-code-hint" });
+    placeholder: "7KQ2M-X9D4C", "aria-describedby": "checkin-code-hint" });
   const entry = h("form", { class: "ci-entry", id: "checkin-form", novalidate: true, onsubmit: (ev) => {
     ev.preventDefault();
     const v = code.value.trim();
@@ -474,6 +474,7 @@ async function viewBadge(fairID) {
       b.organisation && b.organisation !== b.name ? h("div", { class: "badge-org" }, b.organisation) : null,
       h("div", {}, badge(b.role_label || t("ci_kind_" + b.kind)), b.province ? h("span", { class: "muted" }, " · " + b.province) : null),
       h("p", { class: "muted" }, t("badge_show_hint")),
-      h("details", { class: "badge-code" }, h("summary", {}, t("badge_code")), h("code", { id: "badge-code" }, b.code)),
+      // The code to read out when the camera cannot read the badge: short, without look-alikes.
+      h("p", { class: "badge-manual" }, t("badge_code") + ": ", h("strong", { id: "badge-manual", translate: "no" }, b.manual_code)),
       h("div", { class: "actions" }, h("a", { href: `/api/fairs/${fairID}/badge.pdf`, id: "badge-pdf", class: "button", onclick: download }, t("badge_pdf")))));
 }

@@ -1,0 +1,27 @@
+package console_test
+
+import (
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// stepManualCodeTyped: the producer's badge shows a short code without look-alike letters; the
+// camera failing, staff type it at a table as read out (lower case, a space, O for 0) and the
+// producer is checked in with ✔ and its name.
+func stepManualCodeTyped(t *testing.T, staff, prod browser, f checkinFair) {
+	t.Helper()
+	manual := prod.eval("document.querySelector('#badge-manual').textContent")
+	if !regexp.MustCompile(`^[0-9A-HJKMNP-TV-Z]{5}-[0-9A-HJKMNP-TV-Z]{5}$`).MatchString(manual) {
+		t.Fatalf("the badge's code to type in reads %q, want XXXXX-XXXXX without I, L, O or U", manual)
+	}
+	if got := prod.eval("document.querySelector('.badge-manual').textContent"); got != "Mã nhập tay: "+manual {
+		t.Errorf("the badge says %q", got)
+	}
+	staff.open("#/checkin/" + f.fairID)
+	staff.until("the check-in page", "document.querySelector('#checkin-code')", false)
+	typed := strings.ToLower(strings.ReplaceAll(strings.Replace(manual, "-", " ", 1), "0", "O"))
+	staff.eval("document.querySelector('#checkin-result').textContent = '', ''")
+	typeCode(staff, typed)
+	staff.until("✔ and the producer's name for the typed code", "document.querySelector('#checkin-result.ok') && "+verdict+".startsWith('✔ "+f.producerName+"')", false)
+}
