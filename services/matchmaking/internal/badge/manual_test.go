@@ -26,9 +26,9 @@ func TestManualCodes(t *testing.T) {
 		t.Errorf("2,000 badges have %d manual codes", len(seen))
 	}
 	typed := map[string]string{
-		"as printed":          "7KQ2M-X9D4C",
-		"lower case, spaces":  "7kq2m x9d4c",
-		"no dash":             "7KQ2MX9D4C",
+		"as printed":         "7KQ2M-X9D4C",
+		"lower case, spaces": "7kq2m x9d4c",
+		"no dash":            "7KQ2MX9D4C",
 	}
 	for name, s := range typed {
 		if got, ok := NormalManual(s); !ok || got != "7KQ2M-X9D4C" {
