@@ -14,8 +14,7 @@ import (
 // fair's application lists it, and a product in no application goes after the confirmation.
 func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	t.Helper()
-	prod.open("#/producer")
-	// The certificate's end is said with the days left, counted in Vietnam's calendar.
+	prod.open("#/producer") // the certificate's end is said with the days left, counted in Vietnam's calendar
 	prod.until("the product list, its expiry with the days left", "document.querySelector('#product-list .product-edit summary') && /^Hết hạn \\d{2}\\/\\d{2}\\/\\d{4} · còn \\d+ ngày$/.test(document.querySelector('#product-list .expiry').textContent)", false)
 	// A live update redraws the page with nothing typed: an open fold stays open, the focus where it was.
 	prod.run(chromedp.Click("#product-list .qr-box summary"))
