@@ -369,10 +369,22 @@ func (rt *Routes) visibleRequest(c *gin.Context, ownerOnly bool) (Request, bool)
 }
 
 func (rt *Routes) getRequest(c *gin.Context) {
-	if r, ok := rt.visibleRequest(c, false); ok {
-		c.Header("ETag", etag(r.Revision))
-		c.JSON(http.StatusOK, rt.withInterests(c, r))
+	r, ok := rt.visibleRequest(c, false)
+	if !ok {
+		return
 	}
+	// Its buyer reads what it edits as stored: the revision it sends back as If-Match must not
+	// be a cached one another replica's write has passed.
+	if p, _ := httpx.PrincipalFrom(c); r.AccountID == p.AccountID {
+		stored, err := rt.Store.Request(c.Request.Context(), r.ID)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		r = stored
+	}
+	c.Header("ETag", etag(r.Revision))
+	c.JSON(http.StatusOK, rt.withInterests(c, r))
 }
 
 func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (Request, error)) {
@@ -380,13 +392,14 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 	if !ok {
 		return
 	}
-	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(r.Revision, 10)) {
-		httpx.RespondError(c, ErrStale)
-		return
-	}
+	// A closed request says so before a version that changed: the closing is what changed.
 	next, err := fn(r)
 	if err != nil {
 		httpx.RespondError(c, err)
+		return
+	}
+	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(r.Revision, 10)) {
+		httpx.RespondError(c, ErrStale)
 		return
 	}
 	next.Revision, next.UpdatedAt = r.Revision+1, rt.now()

@@ -43,6 +43,10 @@ func (c *requestCache) put(r Request, now time.Time) {
 	if c.m == nil || len(c.m) >= requestCacheMax {
 		c.m = map[string]cachedRequest{}
 	}
+	// A read that began before a write and ends after it must not put back the older version.
+	if e, ok := c.m[r.ID]; ok && e.r.Revision > r.Revision {
+		return
+	}
 	c.m[r.ID] = cachedRequest{r: r, at: now}
 }
 

@@ -26,3 +26,14 @@ func TestRecentRequestsExpireAndStayBounded(t *testing.T) {
 		t.Fatalf("cache holds %d requests, over its bound %d", n, requestCacheMax)
 	}
 }
+
+// A read that began before a write and ends after it does not put the older version back.
+func TestTheCacheKeepsTheNewerRevision(t *testing.T) {
+	var c requestCache
+	now := time.Now()
+	c.put(Request{ID: "r", Revision: 3, Title: "mới"}, now)
+	c.put(Request{ID: "r", Revision: 2, Title: "cũ"}, now)
+	if r, ok := c.get("r", now); !ok || r.Revision != 3 {
+		t.Errorf("the cache holds %+v, want revision 3", r)
+	}
+}

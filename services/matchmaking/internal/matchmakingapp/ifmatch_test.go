@@ -76,3 +76,31 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 		t.Fatalf("another buyer's profile edit: %d %s, want 403", r.Status, r.Body)
 	}
 }
+
+// TestTheBuyerReadsItsRequestAsStoredOnEveryReplica: a buyer saves a request on one replica and
+// its page reads it back from another that had just cached it: the buyer gets the saved version
+// and its ETag, so the next edit is not refused as made over an older one.
+func TestTheBuyerReadsItsRequestAsStoredOnEveryReplica(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	uri := testenv.SharedURI(t)
+	_, api1 := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	_, api2 := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	tok, _ := tokens.Token(t, "buyer", "")
+	one, two := api1.With(tok), api2.With(tok)
+	id := newBuyer(t, one, "Siêu thị Xanh")
+	r := one.Do(t, "POST", "/api/buyers/"+id+"/requests", map[string]any{"title": "Mật ong rừng"})
+	var req struct{ ID string }
+	r.Decode(t, &req)
+	path := "/api/requests/" + req.ID
+	testenv.Eventually(t, "the second replica reads the request", func() bool { return two.Do(t, "GET", path, nil).Status == 200 })
+	if r := one.Do(t, "PATCH", path, map[string]any{"title": "Mật ong rừng Tây Bắc"}, "If-Match", `"1"`); r.Status != 200 {
+		t.Fatalf("edit: %d %s", r.Status, r.Body)
+	}
+	again := two.Do(t, "GET", path, nil)
+	var got struct{ Title string }
+	again.Decode(t, &got)
+	if got.Title != "Mật ong rừng Tây Bắc" || again.Header.Get("ETag") != `"2"` {
+		t.Errorf("the buyer's read on the other replica: %q, ETag %q, want the saved title and \"2\"", got.Title, again.Header.Get("ETag"))
+	}
+}
