@@ -2383,6 +2383,21 @@ type GatewayAccountRegisterResponse struct {
 	TokenType   string                 `json:"token_type"`
 }
 
+// GatewayAccountResetIssued defines model for GatewayAccountResetIssued.
+type GatewayAccountResetIssued struct {
+	// Code read it out to the account's owner: 10 characters (XXXXX-XXXXX), used once; it is never shown again
+	Code      string    `json:"code"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// GatewayAccountResetRequest defines model for GatewayAccountResetRequest.
+type GatewayAccountResetRequest struct {
+	// Code the reset code an admin issued (either case; spaces and dashes ignored; O read as 0, I and L as 1)
+	Code        string `json:"code"`
+	Email       string `json:"email"`
+	NewPassword string `json:"new_password"`
+}
+
 // GatewayAccountResponse defines model for GatewayAccountResponse.
 type GatewayAccountResponse struct {
 	CreatedAt time.Time `json:"created_at"`
@@ -3289,7 +3304,10 @@ type MatchmakingScheduleUnscheduled struct {
 
 // GetAccountsParams defines parameters for GetAccounts.
 type GetAccountsParams struct {
-	Role   *string `form:"role,omitempty" json:"role,omitempty"`
+	Role *string `form:"role,omitempty" json:"role,omitempty"`
+
+	// Email only the account with this email (as sign-in reads it: case and spaces aside)
+	Email  *string `form:"email,omitempty" json:"email,omitempty"`
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
@@ -3686,6 +3704,9 @@ type PostAuthLoginJSONRequestBody = GatewayAccountLoginRequest
 // PostAuthPasswordJSONRequestBody defines body for PostAuthPassword for application/json ContentType.
 type PostAuthPasswordJSONRequestBody = GatewayAccountPasswordRequest
 
+// PostAuthPasswordResetJSONRequestBody defines body for PostAuthPasswordReset for application/json ContentType.
+type PostAuthPasswordResetJSONRequestBody = GatewayAccountResetRequest
+
 // PostAuthRegisterJSONRequestBody defines body for PostAuthRegister for application/json ContentType.
 type PostAuthRegisterJSONRequestBody = GatewayAccountRegisterRequest
 
@@ -3899,6 +3920,13 @@ type ClientInterface interface {
 	// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
 	PostAccountsIdEnable(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostAccountsIdPasswordReset Issue a one-time password reset code for an account whose owner forgot the password (read it out by phone). It lasts 30 minutes, allows 5 wrong tries and voids the code issued before; 409 account_disabled for a disabled account. Not idempotent: the code is never stored in clear, so a retry issues another.
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
+	PostAccountsIdPasswordReset(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAdminEventDeadLetters List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -4065,6 +4093,20 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
 	PostAuthPassword(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAuthPasswordResetWithBody Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+	PostAuthPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAuthPasswordReset Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+	PostAuthPasswordReset(ctx context.Context, body PostAuthPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// PostAuthRegisterWithBody Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
 	//
@@ -5153,6 +5195,23 @@ func (c *Client) PostAccountsIdEnable(ctx context.Context, id string, reqEditors
 	return c.Client.Do(req)
 }
 
+// PostAccountsIdPasswordReset Issue a one-time password reset code for an account whose owner forgot the password (read it out by phone). It lasts 30 minutes, allows 5 wrong tries and voids the code issued before; 409 account_disabled for a disabled account. Not idempotent: the code is never stored in clear, so a retry issues another.
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
+func (c *Client) PostAccountsIdPasswordReset(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAccountsIdPasswordResetRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAdminEventDeadLetters List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -5520,6 +5579,40 @@ func (c *Client) PostAuthPasswordWithBody(ctx context.Context, contentType strin
 // Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
 func (c *Client) PostAuthPassword(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostAuthPasswordRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAuthPasswordResetWithBody Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+func (c *Client) PostAuthPasswordResetWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAuthPasswordResetRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAuthPasswordReset Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+func (c *Client) PostAuthPasswordReset(ctx context.Context, body PostAuthPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAuthPasswordResetRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -7810,6 +7903,18 @@ func NewGetAccountsRequest(server string, params *GetAccountsParams) (*http.Requ
 
 		}
 
+		if params.Email != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "email", *params.Email, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
@@ -7988,6 +8093,40 @@ func NewPostAccountsIdEnableRequest(server string, id string) (*http.Request, er
 	}
 
 	operationPath := fmt.Sprintf("/api/accounts/%s/enable", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostAccountsIdPasswordResetRequest constructs an http.Request for the PostAccountsIdPasswordReset method
+func NewPostAccountsIdPasswordResetRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/accounts/%s/password-reset", pathParam0)
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -8706,6 +8845,46 @@ func NewPostAuthPasswordRequestWithBody(server string, contentType string, body 
 	}
 
 	operationPath := fmt.Sprintf("/api/auth/password")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
+// NewPostAuthPasswordResetRequest calls the generic PostAuthPasswordReset builder with application/json body
+func NewPostAuthPasswordResetRequest(server string, body PostAuthPasswordResetJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewPostAuthPasswordResetRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewPostAuthPasswordResetRequestWithBody constructs an http.Request for the PostAuthPasswordReset method, with any body, and a specified content type
+func NewPostAuthPasswordResetRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/auth/password-reset")
 	if operationPath[0] == '/' {
 		operationPath = "." + operationPath
 	}
@@ -13845,6 +14024,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/accounts/{id}/enable (the `PostAccountsIdEnable` operationId).
 	PostAccountsIdEnableWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdEnableResponse, error)
 
+	// PostAccountsIdPasswordResetWithResponse Issue a one-time password reset code for an account whose owner forgot the password (read it out by phone). It lasts 30 minutes, allows 5 wrong tries and voids the code issued before; 409 account_disabled for a disabled account. Not idempotent: the code is never stored in clear, so a retry issues another.
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
+	PostAccountsIdPasswordResetWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdPasswordResetResponse, error)
+
 	// GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -14029,6 +14217,20 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /api/auth/password (the `PostAuthPassword` operationId).
 	PostAuthPasswordWithResponse(ctx context.Context, body PostAuthPasswordJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthPasswordResponse, error)
+
+	// PostAuthPasswordResetWithBodyWithResponse Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+	PostAuthPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthPasswordResetResponse, error)
+
+	// PostAuthPasswordResetWithResponse Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+	PostAuthPasswordResetWithResponse(ctx context.Context, body PostAuthPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthPasswordResetResponse, error)
 
 	// PostAuthRegisterWithBodyWithResponse Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
 	//
@@ -15758,6 +15960,131 @@ func (r PostAccountsIdEnableResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostAccountsIdEnableResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAccountsIdPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdPasswordResetResponse403Headers the declared response headers of an HTTP 403 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdPasswordResetResponse404Headers the declared response headers of an HTTP 404 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdPasswordResetResponse409Headers the declared response headers of an HTTP 409 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAccountsIdPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAccountsIdPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON201 the response for an HTTP 201 `application/json` response
+	JSON201 *GatewayAccountResetIssued
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAccountsIdPasswordResetResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAccountsIdPasswordResetResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAccountsIdPasswordResetResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAccountsIdPasswordResetResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAccountsIdPasswordResetResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAccountsIdPasswordResetResponse503Headers
+}
+
+// GetJSON201 returns the response for an HTTP 201 `application/json` response
+func (r PostAccountsIdPasswordResetResponse) GetJSON201() *GatewayAccountResetIssued {
+	return r.JSON201
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON404() *GatewayProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAccountsIdPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAccountsIdPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAccountsIdPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAccountsIdPasswordResetResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17808,6 +18135,159 @@ func (r PostAuthPasswordResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostAuthPasswordResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAuthPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse400Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse409Headers the declared response headers of an HTTP 409 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse413Headers the declared response headers of an HTTP 413 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse413Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse422Headers the declared response headers of an HTTP 422 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse429Headers the declared response headers of an HTTP 429 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse429Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse500Headers the declared response headers of an HTTP 500 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAuthPasswordResetResponse503Headers the declared response headers of an HTTP 503 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAuthPasswordResetResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GatewayAccountRegisterResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationproblemJSON413 *GatewayProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *GatewayProblem
+	// ApplicationproblemJSON429 the response for an HTTP 429 `application/problem+json` response
+	ApplicationproblemJSON429 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAuthPasswordResetResponse400Headers
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAuthPasswordResetResponse401Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAuthPasswordResetResponse409Headers
+	// Headers413 the parsed response headers for an HTTP 413 response
+	Headers413 *PostAuthPasswordResetResponse413Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *PostAuthPasswordResetResponse422Headers
+	// Headers429 the parsed response headers for an HTTP 429 response
+	Headers429 *PostAuthPasswordResetResponse429Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAuthPasswordResetResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAuthPasswordResetResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r PostAuthPasswordResetResponse) GetJSON200() *GatewayAccountRegisterResponse {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON413() *GatewayProblem {
+	return r.ApplicationproblemJSON413
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON422() *GatewayProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON429() *GatewayProblem {
+	return r.ApplicationproblemJSON429
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAuthPasswordResetResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAuthPasswordResetResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAuthPasswordResetResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAuthPasswordResetResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31264,6 +31744,21 @@ func (c *ClientWithResponses) PostAccountsIdEnableWithResponse(ctx context.Conte
 	return ParsePostAccountsIdEnableResponse(rsp)
 }
 
+// PostAccountsIdPasswordResetWithResponse Issue a one-time password reset code for an account whose owner forgot the password (read it out by phone). It lasts 30 minutes, allows 5 wrong tries and voids the code issued before; 409 account_disabled for a disabled account. Not idempotent: the code is never stored in clear, so a retry issues another.
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
+func (c *ClientWithResponses) PostAccountsIdPasswordResetWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdPasswordResetResponse, error) {
+	rsp, err := c.PostAccountsIdPasswordReset(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAccountsIdPasswordResetResponse(rsp)
+}
+
 // GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -31573,6 +32068,32 @@ func (c *ClientWithResponses) PostAuthPasswordWithResponse(ctx context.Context, 
 		return nil, err
 	}
 	return ParsePostAuthPasswordResponse(rsp)
+}
+
+// PostAuthPasswordResetWithBodyWithResponse Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+func (c *ClientWithResponses) PostAuthPasswordResetWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostAuthPasswordResetResponse, error) {
+	rsp, err := c.PostAuthPasswordResetWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAuthPasswordResetResponse(rsp)
+}
+
+// PostAuthPasswordResetWithResponse Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/auth/password-reset (the `PostAuthPasswordReset` operationId).
+func (c *ClientWithResponses) PostAuthPasswordResetWithResponse(ctx context.Context, body PostAuthPasswordResetJSONRequestBody, reqEditors ...RequestEditorFn) (*PostAuthPasswordResetResponse, error) {
+	rsp, err := c.PostAuthPasswordReset(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAuthPasswordResetResponse(rsp)
 }
 
 // PostAuthRegisterWithBodyWithResponse Create a producer or buyer account and sign in. A replay (Idempotent-Replayed: true) answers the account without access_token, which is never stored: sign in with the same credentials.
@@ -34094,6 +34615,137 @@ func ParsePostAccountsIdEnableResponse(rsp *http.Response) (*PostAccountsIdEnabl
 	return response, nil
 }
 
+// ParsePostAccountsIdPasswordResetResponse parses an HTTP response from a PostAccountsIdPasswordResetWithResponse call
+func ParsePostAccountsIdPasswordResetResponse(rsp *http.Response) (*PostAccountsIdPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAccountsIdPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 201:
+		var dest GatewayAccountResetIssued
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON201 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAccountsIdPasswordResetResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAccountsIdPasswordResetResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAccountsIdPasswordResetResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAccountsIdPasswordResetResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAccountsIdPasswordResetResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAccountsIdPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAdminEventDeadLettersResponse parses an HTTP response from a GetAdminEventDeadLettersWithResponse call
 func ParseGetAdminEventDeadLettersResponse(rsp *http.Response) (*GetAdminEventDeadLettersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -36242,6 +36894,171 @@ func ParsePostAuthPasswordResponse(rsp *http.Response) (*PostAuthPasswordRespons
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostAuthPasswordResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAuthPasswordResetResponse parses an HTTP response from a PostAuthPasswordResetWithResponse call
+func ParsePostAuthPasswordResetResponse(rsp *http.Response) (*PostAuthPasswordResetResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAuthPasswordResetResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GatewayAccountRegisterResponse
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON429 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAuthPasswordResetResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
+	case rsp.StatusCode == 401:
+		var headers PostAuthPasswordResetResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAuthPasswordResetResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 413:
+		var headers PostAuthPasswordResetResponse413Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers413 = &headers
+	case rsp.StatusCode == 422:
+		var headers PostAuthPasswordResetResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 429:
+		var headers PostAuthPasswordResetResponse429Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers429 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAuthPasswordResetResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAuthPasswordResetResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

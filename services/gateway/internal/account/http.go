@@ -125,10 +125,12 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "Create an account of any role (organisers and admins are created this way).", Request: createAccountRequest{}, Response: Response{}}, rt.createAccount)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts", Tag: "accounts", Roles: []string{auth.RoleAdmin},
 		Summary: "List accounts in creation order.", Response: httpx.List[Response]{},
-		Query: []openapi.Param{{Name: "role"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listAccounts)
+		Query: []openapi.Param{{Name: "role"}, {Name: "email", Description: "only the account with this email (as sign-in reads it: case and spaces aside)"},
+			{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listAccounts)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/accounts/:id", Tag: "accounts", Roles: []string{auth.RoleAdmin},
 		Summary: "One account (where POST /api/accounts's Location points).", Response: Response{}}, rt.getAccount)
 	rt.registerSessions(api)
+	rt.registerReset(api)
 }
 
 func (rt *Routes) getAccount(c *gin.Context) {
@@ -270,7 +272,7 @@ func (rt *Routes) listAccounts(c *gin.Context) {
 		httpx.RespondError(c, apperr.InvalidField("role", apperr.OneOf, apperr.OrOf(auth.Roles...)))
 		return
 	}
-	accs, err := rt.accounts.List(c.Request.Context(), role, after, page.Limit+1)
+	accs, err := rt.accounts.List(c.Request.Context(), role, c.Query("email"), after, page.Limit+1)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

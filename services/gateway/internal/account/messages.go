@@ -43,6 +43,9 @@ var (
 	msgAccountChanged = apperr.M("account_changed",
 		"Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.",
 		"The account changed meanwhile; try again.")
+	msgResetCode = apperr.M("password_reset_code_invalid",
+		"không đúng, đã dùng hoặc đã hết hạn: hãy xin ban tổ chức một mã mới",
+		"is wrong, used or expired: ask the organisers for a new one")
 	msgAccountGone = apperr.M("account_gone",
 		"Tài khoản này không còn tồn tại.",
 		"This account no longer exists.")

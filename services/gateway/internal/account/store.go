@@ -143,12 +143,15 @@ func (s *Store) one(ctx context.Context, filter bson.M) (Account, bool, error) {
 	return d.account(), true, nil
 }
 
-// List returns up to limit accounts with IDs after the cursor ID, optionally of one role, in
-// creation order (IDs are UUIDv7).
-func (s *Store) List(ctx context.Context, role, after string, limit int) ([]Account, error) {
+// List returns up to limit accounts with IDs after the cursor ID, optionally of one role or with
+// one email, in creation order (IDs are UUIDv7).
+func (s *Store) List(ctx context.Context, role, email, after string, limit int) ([]Account, error) {
 	filter := bson.M{}
 	if role != "" {
 		filter["role"] = role
+	}
+	if email != "" {
+		filter["email"] = NormalizeEmail(email)
 	}
 	if after != "" {
 		filter["_id"] = bson.M{"$gt": after}

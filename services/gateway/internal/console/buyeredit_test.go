@@ -114,16 +114,14 @@ func stepCardsSpeakOfTheFairChosen(t *testing.T, bb browser, reqID, otherFair st
 	}
 }
 
-// stepProducerInvitesFromOpportunities: a producer without a booth at the fair is told so in
-// words when it invites the buyer; the exhibitor, its earlier meeting declined, invites the
+// stepProducerInvitesFromOpportunities: a producer without a booth at any fair is offered no
+// invitation but told how to get one; the exhibitor, its earlier meeting declined, invites the
 // buyer from "Cơ hội" and the card then says the invitation waits for the buyer.
 func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhibitor client, reqID string) {
 	t.Helper()
 	invite := "document.querySelector('[data-request=\"" + reqID + "\"] button.invite')"
 	other.open("#/producer/opportunities")
-	other.until("the invitation offered", invite+" && "+invite+".textContent === 'Mời gặp tại Hội chợ OCOP Hồ Gươm'", true)
-	other.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
-	other.until("the refusal in words", "document.querySelector('#toast').textContent.includes('gian hàng')", false)
+	other.until("no invitation without a booth, and why", "document.querySelector('[data-request=\""+reqID+"\"]') && !"+invite+" && document.querySelector('#opp-no-booth')", true)
 
 	ex.open("#/producer/opportunities")
 	ex.until("the meeting asked by the buyer on the card", "document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status') && !"+invite, true)
@@ -131,7 +129,7 @@ func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhib
 	for _, it := range items {
 		exhibitor.call("POST", "/api/meetings/"+it.(map[string]any)["id"].(string)+"/decline", map[string]any{"reason_code": "no_time"})
 	}
-	ex.until("the invitation offered once the meeting is declined", invite, true)
+	ex.until("the invitation offered once the meeting is declined", invite+" && "+invite+".textContent === 'Mời gặp tại Hội chợ OCOP Hồ Gươm'", true)
 	ex.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
 	ex.until("the invitation sent and shown", "document.querySelector('#toast').textContent.startsWith('Đã gửi lời mời gặp') && document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status')", true)
 	got := exhibitor.call("GET", "/api/meetings", nil)["items"].([]any)
@@ -139,4 +137,37 @@ func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhib
 		t.Errorf("the exhibitor's meetings after its invitation: %v", got)
 	}
 	fitsPhone(ex, "invite")
+}
+
+// stepForgottenPassword: a producer who forgot the password phones the office; the admin finds
+// the account by its email and reads out the code shown once; on the phone the producer follows
+// "Quên mật khẩu?", types the code as heard (lower case, a space) and a new password, and is
+// signed in.
+func stepForgottenPassword(t *testing.T, admin, prod browser, email string) {
+	t.Helper()
+	admin.open("#/admin")
+	admin.until("the reset card", "document.querySelector('#reset-issue-email')", false)
+	admin.eval("window.asked = ''; window.confirm = (m) => { window.asked = m; return true }, ''")
+	admin.fill(map[string]string{"#reset-issue-email": "nobody@cards.example.vn"})
+	admin.submit("reset-issue")
+	admin.until("an email without an account said under it", "document.querySelector('#reset-issue [data-field=email] .err').textContent === 'không có tài khoản nào dùng email này'", false)
+	admin.fill(map[string]string{"#reset-issue-email": strings.ToUpper(email)})
+	admin.submit("reset-issue")
+	admin.until("the code shown", "/^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test((document.querySelector('#reset-code') || {}).textContent || '')", false)
+	if got := admin.eval("window.asked"); !strings.Contains(got, email) {
+		t.Errorf("the admin was asked %q before issuing, want the account named", got)
+	}
+	code := admin.eval("document.querySelector('#reset-code').textContent")
+	admin.shot("reset-code")
+
+	prod.eval("logout(), ''")
+	prod.open("#/login")
+	prod.run(chromedp.Click("#to-reset"))
+	prod.until("the reset form", "document.querySelector('#reset-code')", false)
+	fitsPhone(prod, "the reset form")
+	prod.fill(map[string]string{"#reset-email": email, "#reset-code": strings.ToLower(strings.Replace(code, "-", " ", 1)), "#reset-new_password": "mật-khẩu-mới-2026"})
+	prod.submit("reset")
+	prod.until("signed in with the new password", "location.hash === '#/producer' && localStorage.getItem('ocopfair.token') && document.querySelector('#toast').textContent.startsWith('Đã đổi mật khẩu')", false)
+	prod.eval("logout(), ''")
+	prod.login(email, "mật-khẩu-mới-2026")
 }

@@ -93,6 +93,9 @@ func TestConsoleMatchCards(t *testing.T) {
 	oc.call("POST", "/api/fairs/"+second["id"].(string)+"/publish", nil)
 	stepCardsSpeakOfTheFairChosen(t, bb, req["id"].(string), second["id"].(string))
 	stepBuyerEditsAndCloses(t, bb, buyer, req["id"].(string))
+	adm := j.person("cards-admin", 1366, 800)
+	adm.login("admin@example.vn", "admin-password-1")
+	stepForgottenPassword(t, adm, prod, "ss@cards.example.vn")
 }
 
 // stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears

@@ -26,7 +26,7 @@ function buyerEdit(b, ref) {
       contact: { name: v.contact_name.trim(), phone: v.contact_phone.trim(), email: v.contact_email.trim() } };
     const was = { name: b.name, kind: b.kind, province: b.province_code, markets: b.markets, contact: b.contact };
     const body = changedOf(next, was);
-    if (!body) return { ok: true };
+    if (!body) { toast(t("no_change")); return { ok: true }; }
     return saved(await api("PATCH", `/api/buyers/${b.id}`, body, { ifMatch: `"${b.revision}"` }), t("profile_saved"));
   }, { id: "buyer-edit-form" }));
 }
@@ -41,7 +41,9 @@ function changedOf(next, was) {
 // saved answers an edit sent over the version shown: done says so and redraws; a change made
 // meanwhile (409) is said above the button, kept while the page shows the item as it is now.
 function saved(r, done) {
-  if (r.ok) { toast(done); render(true); }
+  // Saved, the fold closes with its form; the keyboard goes to the page's heading, where what
+  // was saved shows, not to the start of the page.
+  if (r.ok) { toast(done); render(true).then(() => { const h1 = document.querySelector("#app h1"); if (h1) { h1.tabIndex = -1; h1.focus(); } }); }
   if (r.status === 409) {
     r.keepErr = true;
     toast((r.data && r.data.detail) || t("failed"));
@@ -61,9 +63,9 @@ async function viewBuyer() {
     }, { id: "buyer-profile" })));
   }
   const b = me.data;
-  const [reqs, fairs] = await Promise.all([api("GET", `/api/buyers/${b.id}/requests?limit=100`), api("GET", "/api/fairs?limit=100")]);
+  const [reqs, fairs] = await Promise.all([all(`/api/buyers/${b.id}/requests`), api("GET", "/api/fairs?limit=100")]);
   // Open requests first, then the newest.
-  const items = ((reqs.data && reqs.data.items) || []).slice().sort((x, y) => (y.status === "open") - (x.status === "open") || (x.id < y.id ? 1 : -1));
+  const items = reqs.slice().sort((x, y) => (y.status === "open") - (x.status === "open") || (x.id < y.id ? 1 : -1));
   const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).filter(takesMeetings).map((f) => [f.id, f.name_vi])];
   const province = ref.provinces.find((p) => p.code === b.province_code);
   return h("div", {}, h("h1", {}, b.name), h("p", { class: "muted", id: "buyer-summary" }, [t("buyer_" + b.kind), province && province.name, b.markets.map(marketName).join(", ")].filter(Boolean).join(" · ")),
@@ -132,7 +134,7 @@ function requestEdit(r, ref, fairOpts) {
   return h("div", { class: "card", id: "request-manage" }, h("details", { class: "request-edit", id: "request-edit" }, h("summary", {}, t("edit_request")),
     form(requestFields(ref, fairOpts, r), t("save"), async (v) => {
       const body = changedOf(requestBody(v), was);
-      if (!body) return { ok: true };
+      if (!body) { toast(t("no_change")); return { ok: true }; }
       return saved(await api("PATCH", `/api/requests/${r.id}`, body, { ifMatch: `"${r.revision}"` }), t("request_saved"));
     }, { id: "request-edit-form" })),
   h("p", { class: "muted" }, t("close_request_hint")), h("div", { class: "actions" }, close));
@@ -197,7 +199,7 @@ async function viewRequest(id) {
   }
   const mine = me.ok && me.data.id === r.buyer_id;
   const fairOpts = [["", "—"], ...fairList.map((f) => [f.id, f.name_vi])];
-  if (r.fair_id && !fairList.some((f) => f.id === r.fair_id)) fairOpts.push([r.fair_id, t("fair_over")]);
+  if (r.fair_id && !fairList.some((f) => f.id === r.fair_id)) fairOpts.push([r.fair_id, t("fair_other")]);
   return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
     (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),

@@ -117,7 +117,8 @@ async function api(method, path, body, opts = {}) {
     if (stored && stored !== sent) {
       S.token = stored; S.me = null;
       if (S.live) { S.live.close(); S.live = null; }
-      startLive(); render(true);
+      forgetPerson();
+      startLive(); render(true); countDue();
     } else logout();
   }
   return { ok: res.ok, status: res.status, data };
@@ -159,7 +160,7 @@ function statusBadge(prefix, s) {
 function logout() {
   S.token = "";
   S.me = null;
-  S.due = 0;
+  forgetPerson();
   localStorage.removeItem("ocopfair.token");
   clearTimeout(retryLive.timer);
   if (S.live) { S.live.close(); S.live = null; }
@@ -196,8 +197,12 @@ async function startLive() {
   }
   const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
   S.live = es;
-  es.onmessage = () => {
+  es.onmessage = (ev) => {
     redrawWhenFree(250);
+    // Only a meeting's change can change the count of meetings awaiting an answer.
+    let n = {};
+    try { n = JSON.parse(ev.data) || {}; } catch (e) { /* a notice without data */ }
+    if (!n.meeting_id) return;
     clearTimeout(countDue.timer);
     countDue.timer = setTimeout(() => countDue(), 300);
   };
@@ -278,7 +283,6 @@ function layout() {
   const nav = $("#nav");
   const items = c ? navs[c.role] || [] : [];
   const active = activeNav(items, location.hash);
-  // The meetings entry says how many wait for this side's answer (see countDue).
   // The meetings entry, and the phone's folded menu, say how many wait for this side's answer
   // (see countDue).
   const due = (id) => (S.due ? h("span", { class: "nav-count", id, title: plural(S.due, "n_due") }, h("span", { "aria-hidden": "true" }, num(S.due)), h("span", { class: "sr-only" }, " (" + plural(S.due, "n_due") + ")")) : null);
@@ -291,6 +295,17 @@ function layout() {
   $("#lang").textContent = S.lang === "vi" ? "EN" : "VI";
   $("#lang").setAttribute("aria-label", t("lang_switch"));
   document.documentElement.lang = S.lang;
+}
+
+// forgetPerson drops what the console holds of the person signed in before (another account may
+// sign in on the same phone next): the meetings count, the private calendar feed addresses shown,
+// the fair chosen for invitations and a request begun from the catalogue.
+function forgetPerson() {
+  S.due = 0;
+  countDue.seq = (countDue.seq || 0) + 1; // a count still being read is dropped
+  feedShown.clear();
+  oppFair.id = "";
+  requestDraft.value = null;
 }
 
 // countDue counts the meetings that wait for the signed-in buyer's or producer's answer, for the

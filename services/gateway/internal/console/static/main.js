@@ -5,6 +5,7 @@
 const routes = [
   [/^#\/login$/, viewLogin],
   [/^#\/register$/, viewRegister],
+  [/^#\/reset$/, viewReset],
   [/^#\/fairs$/, viewFairs],
   [/^#\/fair\/([^/?]+)(?:\/(\w+))?(?:\?.*)?$/, viewFair],
   [/^#\/import$/, viewImport],
@@ -40,7 +41,7 @@ async function render(refresh, live) {
   layout();
   const c = claims();
   let hash = location.hash || "#/";
-  if (!c && !/^#\/(login|register)$/.test(hash)) hash = "#/login";
+  if (!c && !/^#\/(login|register|reset)$/.test(hash)) hash = "#/login";
   if (hash === "#/" && c) hash = { producer: "#/producer", buyer: "#/buyer", admin: "#/admin" }[c.role] || "#/fairs";
   if (hash !== location.hash) history.replaceState(null, "", hash);
   const app = $("#app");
@@ -162,7 +163,25 @@ function viewLogin() {
       if (r.ok) await signedIn(r.data.access_token);
       return r;
     }, { id: "login" }),
+    h("p", {}, h("a", { href: "#/reset", id: "to-reset" }, t("forgot_password"))),
     h("p", {}, t("no_account"), " ", h("a", { href: "#/register", id: "to-register" }, t("register"))));
+}
+
+// viewReset sets a new password with the code the organisers read out by phone (no email is
+// needed: most producers sign in with a phone and call the office), and signs in.
+function viewReset() {
+  return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("forgot_password")), h("p", {}, t("reset_how")),
+    form([{ name: "email", label: t("email"), type: "email", autocomplete: "username", full: true },
+      { name: "code", label: t("reset_code"), autocomplete: "one-time-code", full: true, hint: t("reset_code_hint") },
+      { name: "new_password", label: t("new_password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") }], t("reset_set"), async (v) => {
+      const r = await api("POST", "/api/auth/password-reset", v, { quiet: true });
+      if (r.ok) {
+        await signedIn(r.data.access_token);
+        toast(t("password_changed"));
+      }
+      return r;
+    }, { id: "reset" }),
+    h("p", {}, h("a", { href: "#/login" }, t("login"))));
 }
 
 function viewRegister() {

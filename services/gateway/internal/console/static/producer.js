@@ -73,7 +73,29 @@ async function viewAdmin() {
     const r = await api("POST", "/api/accounts", { ...v, role: "organiser" }, { idem: idem() });
     if (r.ok) { toast(t("saved")); render(true); }
     return r;
-  }, { id: "new-organiser" })), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", { class: "stack" }, h("tbody", {}, ((list && list.items) || []).map(accountRow)))));
+  }, { id: "new-organiser" })), resetCard(), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", { class: "stack" }, h("tbody", {}, ((list && list.items) || []).map(accountRow)))));
+}
+
+// resetCard issues a one-time password reset code for the account with an email, to read out
+// to its owner by phone; the code shows once, with when it ends.
+function resetCard() {
+  const shown = h("div", { id: "reset-issued", "aria-live": "polite" });
+  const f = form([{ name: "email", label: t("email"), type: "email", full: true }], t("reset_issue"), async (v) => {
+    const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(v.email.trim()));
+    if (!found.ok) return found;
+    const a = ((found.data && found.data.items) || [])[0];
+    if (!a) return { ok: false, data: { errors: [{ field: "email", message: t("reset_no_account") }] } };
+    if (!confirm(t("reset_confirm").replace("{name}", a.name).replace("{email}", a.email))) return { ok: true };
+    const r = await whilePending(shown, api("POST", `/api/accounts/${a.id}/password-reset`));
+    if (r.ok) {
+      shown.replaceChildren(h("p", {}, t("reset_for").replace("{name}", a.name).replace("{email}", a.email)),
+        h("p", { class: "reset-code" }, h("strong", { id: "reset-code", translate: "no" }, r.data.code)),
+        h("p", { class: "muted" }, t("reset_until").replace("{time}", time(r.data.expires_at))));
+      f.reset();
+    }
+    return r;
+  }, { id: "reset-issue" });
+  return h("div", { class: "card" }, h("h2", {}, t("reset_title")), h("p", { class: "muted" }, t("reset_admin_hint")), f, shown);
 }
 
 // accountRow is an organiser's account with the button that disables it (signed out at once,
@@ -356,9 +378,11 @@ function factors(m) {
 async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
-  const [opps, fairs, meetings] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), api("GET", "/api/fairs?limit=100"), all("/api/meetings")]);
+  const [opps, fairs, meetings, apps] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), api("GET", "/api/fairs?limit=100"), all("/api/meetings"), all("/api/applications")]);
   const list = opps.data || [];
-  const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
+  // Buyers are met at the fairs where this producer holds a booth.
+  const booths = new Set(apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id));
+  const fairList = ((fairs.data && fairs.data.items) || []).filter((f) => takesMeetings(f) && booths.has(f.id));
   // A request that names no fair is met at the fair chosen here (kept across redraws).
   const open = list.filter((o) => !fairList.some((f) => f.id === o.request.fair_id));
   const fairSel = open.length && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;
@@ -369,6 +393,7 @@ async function viewOpportunities() {
   const nameOf = (id) => (fairList.find((f) => f.id === id) || {}).name_vi || "";
   return h("div", {}, h("h1", {}, t("opportunities")),
     fairSel ? h("div", { class: "card" }, h("label", { for: "opp-fair" }, t("opp_fair")), fairSel, h("p", { class: "muted" }, t("opp_fair_hint"))) : null,
+    list.length && !fairList.length ? h("p", { class: "muted", id: "opp-no-booth" }, t("opp_no_booth")) : null,
     list.length ? list.map((o) => {
       const fair = fairList.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : fairSel ? fairSel.value : "";
       return h("div", { class: "card", dataset: { request: o.request.id } },

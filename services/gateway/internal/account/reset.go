@@ -1,0 +1,225 @@
+package account
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/hex"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/gin-gonic/gin"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/auth"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+)
+
+// Password recovery without email: a person who forgot the password phones the trade-promotion
+// office; an admin issues a one-time reset code for the account and reads it out; the person
+// types it with a new password on the sign-in page. A code is 10 characters without look-alikes,
+// lasts resetFor, is kept only as a hash, allows resetTries wrong tries, and is used once; a new
+// code voids the one before. Setting the password ends every earlier session.
+
+// ResetCollection holds the reset codes issued, one per account at most.
+const ResetCollection = "password_resets"
+
+const (
+	resetFor   = 30 * time.Minute
+	resetTries = 5
+	// resetAlphabet is Crockford's base 32: no I, L, O or U to misread over the phone.
+	resetAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	resetLen      = 10
+)
+
+type resetDoc struct {
+	AccountID string    `bson:"_id"`
+	Hash      string    `bson:"hash"`
+	ExpiresAt time.Time `bson:"expires_at"`
+	Tries     int       `bson:"tries"`
+	IssuedBy  string    `bson:"issued_by"`
+	IssuedAt  time.Time `bson:"issued_at"`
+}
+
+type resetIssued struct {
+	Code      string    `json:"code" doc:"read it out to the account's owner: 10 characters (XXXXX-XXXXX), used once; it is never shown again"`
+	ExpiresAt time.Time `json:"expires_at"`
+}
+
+type resetRequest struct {
+	Email       string `json:"email" required:"true"`
+	Code        string `json:"code" required:"true" doc:"the reset code an admin issued (either case; spaces and dashes ignored; O read as 0, I and L as 1)"`
+	NewPassword string `json:"new_password" required:"true"`
+}
+
+// registerReset mounts the routes of password recovery on api.
+func (rt *Routes) registerReset(api httpx.API) {
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/accounts/:id/password-reset", Tag: "accounts", Roles: []string{auth.RoleAdmin}, Status: http.StatusCreated,
+		Summary:  "Issue a one-time password reset code for an account whose owner forgot the password (read it out by phone). It lasts 30 minutes, allows 5 wrong tries and voids the code issued before; 409 account_disabled for a disabled account. Not idempotent: the code is never stored in clear, so a retry issues another.",
+		Response: resetIssued{}, Errors: []int{http.StatusConflict}}, rt.issueReset)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/password-reset", Tag: "auth",
+		Summary: "Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.",
+		Request: resetRequest{}, Response: RegisterResponse{}, Errors: []int{http.StatusTooManyRequests}}, rt.resetPassword)
+}
+
+// resetHash is what is kept of a code: it names the account, so a code is worth nothing for another.
+func resetHash(accountID, code string) string {
+	sum := sha256.Sum256([]byte("ocopfair-reset:" + accountID + ":" + code))
+	return hex.EncodeToString(sum[:])
+}
+
+// newResetCode is 10 random characters of Crockford's base 32, as XXXXX-XXXXX.
+func newResetCode() string {
+	b := make([]byte, resetLen)
+	_, _ = rand.Read(b)
+	var s strings.Builder
+	for i, x := range b {
+		if i == resetLen/2 {
+			s.WriteByte('-')
+		}
+		s.WriteByte(resetAlphabet[x&31])
+	}
+	return s.String()
+}
+
+// normalCode reads a typed code as issued; "" for text that is none.
+func normalCode(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
+		switch {
+		case r == ' ' || r == '-':
+			continue
+		case r == 'O':
+			r = '0'
+		case r == 'I' || r == 'L':
+			r = '1'
+		}
+		if !strings.ContainsRune(resetAlphabet, r) || b.Len() >= resetLen {
+			return ""
+		}
+		b.WriteRune(r)
+	}
+	if b.Len() != resetLen {
+		return ""
+	}
+	c := b.String()
+	return c[:resetLen/2] + "-" + c[resetLen/2:]
+}
+
+func (rt *Routes) issueReset(c *gin.Context) {
+	acc, ok := rt.target(c)
+	if !ok {
+		return
+	}
+	if acc.Disabled {
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgAccountDisabled))
+		return
+	}
+	p, _ := httpx.PrincipalFrom(c)
+	code, now := newResetCode(), rt.now().In(vntext.Zone).Truncate(time.Second)
+	d := resetDoc{AccountID: acc.ID, Hash: resetHash(acc.ID, code), ExpiresAt: now.Add(resetFor), IssuedBy: p.AccountID, IssuedAt: now}
+	if err := rt.accounts.putReset(c.Request.Context(), d); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Header("Cache-Control", "no-store")
+	c.JSON(http.StatusCreated, resetIssued{Code: code, ExpiresAt: d.ExpiresAt})
+}
+
+func (rt *Routes) resetPassword(c *gin.Context) {
+	var req resetRequest
+	if !httpx.Bind(c, &req) {
+		return
+	}
+	now, source, email := rt.now(), c.ClientIP(), NormalizeEmail(req.Email)
+	if !rt.signIn.allow(email, source, now) {
+		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+		return
+	}
+	var v apperr.Validation
+	checkPassword(&v, "new_password", req.NewPassword, email)
+	if err := v.Err(); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	ctx := c.Request.Context()
+	acc, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if !taken {
+		rt.signIn.failed(email, source, now)
+		httpx.RespondError(c, apperr.InvalidField("code", msgResetCode))
+		return
+	}
+	hash, err := HashPassword(req.NewPassword, rt.hash)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	if acc, ok := rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled); ok {
+		rt.answerToken(c, acc, acc.TokensValidAfter)
+	}
+}
+
+// takeReset uses the reset code of the account with email, once: false (and a wrong try
+// counted) unless the account has a code, still valid, matching code.
+func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, bool, error) {
+	acc, found, err := rt.accounts.ByEmail(ctx, email)
+	if err != nil || !found {
+		return Account{}, false, err
+	}
+	d, found, err := rt.accounts.reset(ctx, acc.ID)
+	if err != nil || !found || !now.Before(d.ExpiresAt) || d.Tries >= resetTries {
+		return Account{}, false, err
+	}
+	if code == "" || subtle.ConstantTimeCompare([]byte(resetHash(acc.ID, code)), []byte(d.Hash)) != 1 {
+		return Account{}, false, rt.accounts.resetFailed(ctx, d)
+	}
+	taken, err := rt.accounts.takeReset(ctx, d, now)
+	return acc, taken, err
+}
+
+// resets is the collection of reset codes.
+func (s *Store) resets() *mongo.Collection { return s.c.Database().Collection(ResetCollection) }
+
+// putReset stores d as the account's reset code, voiding the one before.
+func (s *Store) putReset(ctx context.Context, d resetDoc) error {
+	_, err := s.resets().ReplaceOne(ctx, bson.M{"_id": d.AccountID}, d, options.Replace().SetUpsert(true))
+	return storage.MapError(err, "password reset")
+}
+
+// reset is the account's reset code, if it has one.
+func (s *Store) reset(ctx context.Context, accountID string) (resetDoc, bool, error) {
+	var d resetDoc
+	err := s.resets().FindOne(ctx, bson.M{"_id": accountID}).Decode(&d)
+	if err == mongo.ErrNoDocuments {
+		return resetDoc{}, false, nil
+	}
+	return d, err == nil, storage.MapError(err, "password reset")
+}
+
+// resetFailed counts a wrong try against the code d (not against a newer one issued meanwhile).
+func (s *Store) resetFailed(ctx context.Context, d resetDoc) error {
+	_, err := s.resets().UpdateOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash}, bson.M{"$inc": bson.M{"tries": 1}})
+	return storage.MapError(err, "password reset")
+}
+
+// takeReset removes the code d while it is still valid: true for the one request that did.
+func (s *Store) takeReset(ctx context.Context, d resetDoc, now time.Time) (bool, error) {
+	res, err := s.resets().DeleteOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash, "tries": bson.M{"$lt": resetTries}, "expires_at": bson.M{"$gt": now}})
+	if err != nil {
+		return false, storage.MapError(err, "password reset")
+	}
+	return res.DeletedCount == 1, nil
+}
