@@ -54,6 +54,10 @@ func stepBuyerEditsAndCloses(t *testing.T, bb browser, other client, reqID strin
 	bb.run(chromedp.Click("#request-edit summary"))
 	bb.until("the request's values in the form", "document.querySelector('#request-edit-form-title').value === 'Mật ong rừng' && document.querySelector('#request-edit-form-monthly_volume').value === '500' && "+
 		"document.querySelector('#request-edit-form-criteria_sets option[value=\"4\"]').selected", false)
+	// A list taking several choices says how to make them, read with it by a screen reader.
+	if got := bb.eval("document.getElementById(document.querySelector('#request-edit-form-criteria_sets').getAttribute('aria-describedby')).textContent"); !strings.HasPrefix(got, "Chọn nhiều mục") {
+		t.Errorf("the criteria sets' hint reads %q", got)
+	}
 	// A title refused is said under it; typing in it again takes the error away.
 	bb.fill(map[string]string{"#request-edit-form-title": "M"})
 	bb.submit("request-edit-form")

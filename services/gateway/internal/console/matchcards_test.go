@@ -135,7 +135,7 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
 	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "410.000"})
 	prod.submit(form)
-	prod.until("the price saved after the photo", "document.querySelector('#product-list').textContent.includes('410.000') && document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	prod.until("the price saved after the photo", "document.querySelector('#product-list').textContent.includes('410.000') && document.querySelector('#toast').textContent === 'Đã lưu sản phẩm.'", false)
 }
 
 // stepMatchCardsMeetingAndFair: the exhibitor's card says the request was sent and offers no

@@ -10,7 +10,7 @@ function buyerFields(ref, b) {
   const fields = [
     { name: "name", label: t("name"), full: true, value: b && b.name }, { name: "kind", label: t("buyer_kind"), type: "select", options: buyerKinds.map((k) => [k, t("buyer_" + k)]), value: b && b.kind },
     { name: "province", label: t("province"), type: "select", options: opt(sortBy(ref.provinces, (p) => p.name), "code", "name"), value: b && b.province_code },
-    { name: "markets", label: t("markets"), type: "multiselect", options: buyerMarkets.map((m) => [m, marketName(m)]), value: b ? b.markets : ["domestic"], hint: t("multi_hint") },
+    { name: "markets", label: t("markets"), type: "multiselect", options: buyerMarkets.map((m) => [m, marketName(m)]), value: b ? b.markets : ["domestic"] },
   ];
   if (!b) return fields;
   return [...fields, { name: "contact_name", path: "contact.name", label: t("contact_name"), value: b.contact.name },
@@ -105,9 +105,9 @@ function requestFields(ref, fairOpts, r) {
   const v = r || {};
   return [
     { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]),
-      full: true, value: (v.criteria_sets || []).map(String), hint: t("multi_hint") },
+      full: true, value: (v.criteria_sets || []).map(String) },
     // What a buyer checks first beside the stars: the certificates the goods must carry.
-    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications, hint: t("multi_hint") },
+    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications },
     { name: "keywords", label: t("keywords"), value: (v.keywords || []).join(", ") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]], value: v.min_stars },
     { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true, value: v.monthly_volume || undefined },
     { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))], value: v.unit },

@@ -42,7 +42,7 @@ function fieldInput(fd, id) {
     return h("select", { id, name: fd.name }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
   }
   if (fd.type === "multiselect") {
-    return h("select", { id, name: fd.name, multiple: true, size: Math.min(6, (fd.options || []).length || 1) },
+    return h("select", { id, name: fd.name, multiple: true, size: Math.min(6, (fd.options || []).length || 1), "aria-describedby": id + "-hint" },
       (fd.options || []).map(([v, l]) => h("option", { value: v, selected: (fd.value || []).includes(v) }, l)));
   }
   if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3 }, fd.value || "");
@@ -95,7 +95,8 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
   const f = h("form", { class: "f", novalidate: true, id: opts.id });
   for (const fd of fields) {
     const id = (opts.id || "f") + "-" + fd.name.replace(/\W/g, "_");
-    const hint = fd.type === "date" ? t("date_hint") : fd.type === "time" ? t("time_hint") : fd.hint;
+    // A list that takes several choices says how to make them (Ctrl, or a tap on a phone).
+    const hint = fd.type === "date" ? t("date_hint") : fd.type === "time" ? t("time_hint") : fd.type === "multiselect" && !fd.hint ? t("multi_hint") : fd.hint;
     f.append(h("div", { class: "field" + (fd.full ? " full" : ""), dataset: { field: fd.name, path: fd.path || fd.name } }, h("label", { for: id }, fd.label), fieldInput(fd, id),
       hint ? h("div", { class: "hint muted", id: id + "-hint" }, hint) : null, h("div", { class: "err", id: id + "-err" })));
   }

@@ -132,7 +132,7 @@ async function viewProducer() {
     ], t("save"), async (v) => {
       if (!v.claim_code) delete v.claim_code;
       const r = await api("POST", "/api/producers", v, { idem: idem() });
-      if (r.ok) { toast(t("saved")); render(true); }
+      if (r.ok) { toast(t("profile_saved")); render(true); }
       return r;
     }, { id: "producer-profile" })));
   }
@@ -165,7 +165,7 @@ async function viewProducer() {
         certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on }, unit: v.unit,
         monthly_capacity: v.monthly_capacity, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd };
       const r = await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() });
-      if (r.ok) { toast(t("saved")); render(true); }
+      if (r.ok) { toast(t("product_added")); render(true); }
       return r;
     }, { id: "new-product" })));
 }
@@ -192,7 +192,7 @@ function profileEdit(p, provinces) {
     for (const k of Object.keys(was)) if ((v[k] || "").trim() !== was[k]) body[k] = v[k];
     if (!Object.keys(body).length) return { ok: true };
     const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
-    if (r.ok) { toast(t("saved")); render(true); }
+    if (r.ok) { toast(t("profile_saved")); render(true); }
     if (r.status === 409) {
       r.keepErr = true;
       toast((r.data && r.data.detail) || t("failed"));
@@ -258,7 +258,7 @@ function productEdit(x) {
     // the API refuses, and the page shows the product as it is now with what was typed kept
     // (after the form lets go of it), to be saved again or not.
     const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
-    if (r.ok) { toast(t("saved")); render(true); }
+    if (r.ok) { toast(t("product_saved")); render(true); }
     // Another phone changed it meanwhile (said above the button after the redraw too, see form),
     // or removed it (the list then shows it gone).
     const stale = r.status === 409 && r.data && r.data.code === "product_revision_changed";
@@ -302,7 +302,7 @@ function photoInput(x) {
     x.updated_at = r.data.updated_at;
     shown.replaceChildren(thumb(x.photo_url, x.name_vi));
     label.textContent = t("photo_change");
-    toast(t("saved"));
+    toast(t("photo_saved"));
   });
   const box = h("div", { class: "photo", dataset: { product: x.id } }, shown, label, input, err);
   return box;
@@ -336,7 +336,7 @@ async function viewOpenFairs() {
       zoneField(f)],
     t("apply"), async (v) => {
       const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
-      if (r.ok) { toast(t("saved")); location.hash = "#/producer/apps"; }
+      if (r.ok) { toast(t("application_sent")); location.hash = "#/producer/apps"; }
       return r;
     }, { id: "apply-" + f.id }))) : guide("no-open-fair", t("empty_no_open_fair")));
 }
@@ -366,7 +366,7 @@ async function viewMyApps() {
       // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.
       if (!confirm(t("withdraw_confirm").replace("{fair}", a.fair_name || ""))) return;
       const r = await api("POST", `/api/applications/${a.id}/withdraw`);
-      toast(r.ok ? t("saved") : failure(r));
+      toast(r.ok ? t("application_withdrawn") : failure(r));
       render(true);
     } }, t("withdraw"))))) : h("p", { class: "muted" }, t("none")));
 }
