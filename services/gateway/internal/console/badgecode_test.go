@@ -2,8 +2,11 @@ package console_test
 
 import (
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/google/uuid"
 )
 
 // stepManualCodeTyped: the producer's badge shows a short code without look-alike letters; the
@@ -24,4 +27,17 @@ func stepManualCodeTyped(t *testing.T, staff, prod browser, f checkinFair) {
 	staff.eval("document.querySelector('#checkin-result').textContent = '', ''")
 	typeCode(staff, typed)
 	staff.until("✔ and the producer's name for the typed code", "document.querySelector('#checkin-result.ok') && "+verdict+".startsWith('✔ "+f.producerName+"')", false)
+}
+
+// stepTotalsFollowOtherStaff: the check-in page's totals count the scans made at other gates
+// too, without a scan on this phone.
+func stepTotalsFollowOtherStaff(t *testing.T, staff browser, f checkinFair) {
+	t.Helper()
+	staff.eval("CI.countEvery = 300, ''")
+	staff.open("#/checkin/" + f.fairID)
+	staff.until("the totals", "document.querySelector('#checkin-counts').textContent !== ''", false)
+	before := staff.eval("document.querySelector('#checkin-counts').textContent")
+	f.org.call("POST", "/api/fairs/"+f.fairID+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": f.buyerCode, "place": "gate"})
+	staff.until("the other gate's scan counted", "document.querySelector('#checkin-counts').textContent !== "+strconv.Quote(before), false)
+	staff.eval("CI.countEvery = 20000, ''")
 }

@@ -107,6 +107,7 @@ func TestConsoleCheckin(t *testing.T) {
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
 	stepMyBadge(t, prod, f)
 	stepManualCodeTyped(t, staff, prod, f)
+	stepTotalsFollowOtherStaff(t, staff, f)
 	stepB2BDaysEachKept(t, staff, desk, f)
 	stepProducerRenamesItself(t, prod, f)
 }

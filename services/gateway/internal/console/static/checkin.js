@@ -16,6 +16,7 @@ const checkinRetry = { first: 1000, max: 15000 };
 
 // CI is the check-in page's state for the life of the page (the queue itself is in storage).
 const CI = {
+  countEvery: 20000, // ms between readings of the fair's totals, which other staff's scans change
   answers: new Map(), // scan_id → { scan, ok, data }: the API's answers seen on this page
   seen: new Map(), // fair|place|table|code → { at, scan_id }: recent scans, against repeats
   sending: false,
@@ -366,6 +367,13 @@ async function viewCheckin(fairID) {
   // Kept under the fair it shows: an address without one was given the fair's above.
   node.ciPage = { key: fairID + "|" + S.lang, node, draw: () => { draw(); if (CI.answers.size !== answered) { answered = CI.answers.size; count(); } } };
   count();
+  // The totals follow the other staff's scans too, while this page is shown and looked at.
+  const again = () => {
+    if (!totals.isConnected) return;
+    if (document.visibilityState === "visible") count();
+    setTimeout(again, CI.countEvery);
+  };
+  setTimeout(again, CI.countEvery);
   draw();
   ciFlush();
   // At a desk with a mouse (and maybe a handheld scanner that types), the cursor waits in the
