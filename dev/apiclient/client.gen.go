@@ -4359,7 +4359,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
 	GetFairsFairIdCheckins(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4368,7 +4368,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
 	PostFairsFairIdCheckinsWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 	//
 	// Roles: organiser, admin.
 	//
@@ -6204,7 +6204,7 @@ func (c *Client) GetFairsFairIdCheckins(ctx context.Context, fairId string, para
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+// PostFairsFairIdCheckinsWithBody Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 //
 // Roles: organiser, admin.
 //
@@ -6223,7 +6223,7 @@ func (c *Client) PostFairsFairIdCheckinsWithBody(ctx context.Context, fairId str
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+// PostFairsFairIdCheckins Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 //
 // Roles: organiser, admin.
 //
@@ -14521,7 +14521,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/checkins (the `GetFairsFairIdCheckins` operationId).
 	GetFairsFairIdCheckinsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdCheckinsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdCheckinsResponse, error)
 
-	// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14530,7 +14530,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/checkins (the `PostFairsFairIdCheckins` operationId).
 	PostFairsFairIdCheckinsWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdCheckinsResponse, error)
 
-	// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+	// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 	//
 	// Roles: organiser, admin.
 	//
@@ -32583,7 +32583,7 @@ func (c *ClientWithResponses) GetFairsFairIdCheckinsWithResponse(ctx context.Con
 	return ParseGetFairsFairIdCheckinsResponse(rsp)
 }
 
-// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+// PostFairsFairIdCheckinsWithBodyWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 //
 // Roles: organiser, admin.
 //
@@ -32598,7 +32598,7 @@ func (c *ClientWithResponses) PostFairsFairIdCheckinsWithBodyWithResponse(ctx co
 	return ParsePostFairsFairIdCheckinsResponse(rsp)
 }
 
-// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge.
+// PostFairsFairIdCheckinsWithResponse Check a badge in at the gate or at a B2B table (the fair's organisers and admins): 201 the first time, 200 with repeat true for a scan ID sent before with the same badge, place, table and time (nothing counted twice); 422 checkin_scan_reused on scan_id for a scan ID sent before with another. A meeting whose two participants checked in at its table from 15 minutes before its slot to its end is marked attended, whichever scan arrives first (matchmaking.meeting.attended). 422 badge_invalid for a forged, altered, unknown or revoked code, badge_other_fair for another fair's badge (its QR code: a manual code is looked up among this fair's valid badges only, so another fair's is badge_invalid).
 //
 // Roles: organiser, admin.
 //

@@ -167,16 +167,19 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	// The account is stored only as it was read, enabled: one disabled since is read again and
+	// refused (see revoke).
 	if acc, ok := rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled); ok {
 		rt.answerToken(c, acc, acc.TokensValidAfter)
 	}
 }
 
 // takeReset uses the reset code of the account with email, once: false (and a wrong try
-// counted) unless the account has a code, still valid, matching code.
+// counted) unless the account has a code, still valid, matching code, and is not disabled (a
+// code issued before the disabling must not let the account back in; disabling deletes it too).
 func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, bool, error) {
 	acc, found, err := rt.accounts.ByEmail(ctx, email)
-	if err != nil || !found {
+	if err != nil || !found || acc.Disabled {
 		return Account{}, false, err
 	}
 	d, found, err := rt.accounts.reset(ctx, acc.ID)
@@ -207,6 +210,12 @@ func (s *Store) reset(ctx context.Context, accountID string) (resetDoc, bool, er
 		return resetDoc{}, false, nil
 	}
 	return d, err == nil, storage.MapError(err, "password reset")
+}
+
+// dropReset deletes the account's reset code, if it has one (the account was disabled).
+func (s *Store) dropReset(ctx context.Context, accountID string) error {
+	_, err := s.resets().DeleteOne(ctx, bson.M{"_id": accountID})
+	return storage.MapError(err, "password reset")
 }
 
 // resetFailed counts a wrong try against the code d (not against a newer one issued meanwhile).

@@ -232,6 +232,11 @@ func (rt *Routes) disable(c *gin.Context) {
 			return
 		}
 	}
+	// A password reset code issued before goes with the account's sessions.
+	if err := rt.accounts.dropReset(c.Request.Context(), acc.ID); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, toResponse(acc))
 }
 

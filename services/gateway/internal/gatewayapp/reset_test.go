@@ -116,3 +116,30 @@ func TestAResetCodeExpires(t *testing.T) {
 		t.Errorf("a code 31 minutes old: %d %s, want 422", r.Status, r.Body)
 	}
 }
+
+// TestADisabledAccountIsNotLetBackInByAResetCode: a code issued before the account was disabled
+// neither sets its password nor signs it in, and does not come back when it is enabled again.
+func TestADisabledAccountIsNotLetBackInByAResetCode(t *testing.T) {
+	f := start(t, nil)
+	_, id := f.register(t, "btc.nghi@example.vn", "producer")
+	admin := f.client.With(f.login(t, "admin@example.vn", "admin-password-1"))
+	var got struct{ Code string }
+	admin.Do(t, "POST", "/api/accounts/"+id+"/password-reset", nil).Decode(t, &got)
+	if r := admin.Do(t, "POST", "/api/accounts/"+id+"/disable", nil); r.Status != 200 {
+		t.Fatalf("disable: %d %s", r.Status, r.Body)
+	}
+	body := map[string]string{"email": "btc.nghi@example.vn", "code": got.Code, "new_password": "mật-khẩu-mới-2026"}
+	if r := f.client.Do(t, "POST", "/api/auth/password-reset", body); r.Status != 422 || strings.Contains(string(r.Body), "access_token") {
+		t.Errorf("a disabled account's code: %d %s, want 422 and no token", r.Status, r.Body)
+	}
+	if r := admin.Do(t, "POST", "/api/accounts/"+id+"/password-reset", nil); r.Status != 409 {
+		t.Errorf("a code for a disabled account: %d %s, want 409", r.Status, r.Body)
+	}
+	if r := admin.Do(t, "POST", "/api/accounts/"+id+"/enable", nil); r.Status != 200 {
+		t.Fatalf("enable: %d %s", r.Status, r.Body)
+	}
+	if r := f.client.Do(t, "POST", "/api/auth/password-reset", body); r.Status != 422 {
+		t.Errorf("the code from before the disabling, once enabled again: %d %s, want 422", r.Status, r.Body)
+	}
+	f.login(t, "btc.nghi@example.vn", "long-enough-pw")
+}

@@ -65,12 +65,17 @@ func NormalManual(s string) (string, bool) {
 	return c[:manualLen/2] + "-" + c[manualLen/2:], true
 }
 
+// namesBadge reports whether code, typed by hand, is the manual code of badge id.
+func (k Key) namesBadge(code, id string) bool {
+	m, ok := NormalManual(code)
+	return ok && !strings.HasPrefix(strings.TrimSpace(code), Prefix) && hmac.Equal([]byte(k.Manual(id)), []byte(m))
+}
+
 // expandManual turns a manual code typed at fair fairID into the badge's full code, looked up
 // among the fair's valid badges; any other text (a scanned code, a code matching none) is
 // returned as it is, for verify to judge.
 func (s *Service) expandManual(ctx context.Context, fairID, code string) (string, error) {
-	want, ok := NormalManual(code)
-	if !ok || strings.HasPrefix(strings.TrimSpace(code), Prefix) {
+	if _, ok := NormalManual(code); !ok || strings.HasPrefix(strings.TrimSpace(code), Prefix) {
 		return code, nil
 	}
 	valid, err := s.Store.Valid(ctx, fairID)
@@ -78,7 +83,7 @@ func (s *Service) expandManual(ctx context.Context, fairID, code string) (string
 		return "", err
 	}
 	for _, b := range valid {
-		if hmac.Equal([]byte(s.Key.Manual(b.ID)), []byte(want)) {
+		if s.Key.namesBadge(code, b.ID) {
 			return s.Key.Code(b.ID), nil
 		}
 	}

@@ -277,7 +277,12 @@ func (s *Service) repeat(ctx context.Context, f index.Fair, c CheckIn, in Scan) 
 // code's signature alone, so that a badge revoked since still repeats its scan), place, table
 // and, when the page sent one, time of scanning.
 func (s *Service) sameScan(c CheckIn, in Scan) bool {
-	id, err := s.Key.Verify(in.Code)
+	// A manual code names the recorded badge as its full code does, revoked since or not.
+	code := in.Code
+	if s.Key.namesBadge(code, c.BadgeID) {
+		code = s.Key.Code(c.BadgeID)
+	}
+	id, err := s.Key.Verify(code)
 	if err != nil || id != c.BadgeID || in.Place != c.Place || in.Table != c.Table {
 		return false
 	}

@@ -138,7 +138,8 @@ func (rt *Routes) matches(c *gin.Context) {
 	}
 	need := Need(r)
 	if f := c.Query("fair_id"); f != "" {
-		if _, ok := rt.Index.Fair(f); !ok {
+		// A draft is not public: no buyer meets anyone at it yet.
+		if fair, ok := rt.Index.Fair(f); !ok || fair.Status == "draft" {
 			httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 			return
 		}

@@ -370,9 +370,17 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	if r := x.buyer.Do(t, "POST", "/api/meetings/"+x.meetingID+"/cancel", nil); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_attended"`) {
 		t.Errorf("cancelling the attended meeting: %d %s, want 409 meeting_attended", r.Status, r.Body)
 	}
-	// A revoked badge's code is refused; the producer's next badge is a new one.
+	// A revoked badge's code is refused; the producer's next badge is a new one. A scan of its
+	// manual code made before, sent again from an offline queue, still repeats.
+	typedScan := uuid.NewString()
+	if status, _, body := checkIn(t, x.org, typedScan, x.producerManual, "gate", 0, time.Time{}); status != 201 {
+		t.Fatalf("the producer's manual code: %d %s", status, body)
+	}
 	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p1/revoke", nil); r.Status != 204 {
 		t.Fatalf("revoke: %d %s", r.Status, r.Body)
+	}
+	if status, again, body := checkIn(t, x.org, typedScan, x.producerManual, "gate", 0, time.Time{}); status != 200 || !again.Repeat {
+		t.Errorf("the manual code's scan sent again after the revocation: %d %s, want 200 repeat", status, body)
 	}
 	for _, code := range []string{x.producerCode, x.producerManual} {
 		if status, _, body := checkIn(t, x.org, uuid.NewString(), code, "gate", 0, time.Time{}); status != 422 || !strings.Contains(string(body), `"code":"badge_invalid"`) {

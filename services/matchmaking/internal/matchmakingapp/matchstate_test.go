@@ -109,6 +109,11 @@ func (x *matchState) stepAnotherFairChosen(t *testing.T) {
 	if r := x.buyer.Do(t, "GET", "/api/requests/"+x.request+"/matches?fair_id=f1&only_exhibitors=maybe", nil); r.Status != 422 {
 		t.Errorf("only_exhibitors=maybe: %d %s, want 422", r.Status, r.Body)
 	}
+	publish(t, x.app, events.FairCreated, "f3", events.FairChangedV1{Fair: events.FairV1{ID: "f3", NameVI: "Hội chợ nháp", Status: "draft", Organisers: []string{"org"}, Revision: 1}})
+	testenv.Eventually(t, "the index holds the draft", func() bool { return x.app.Index.Stats().Fairs == 3 })
+	if r := x.buyer.Do(t, "GET", "/api/requests/"+x.request+"/matches?fair_id=f3&only_exhibitors=false", nil); r.Status != 404 {
+		t.Errorf("matches at a draft fair: %d %s, want 404 as for an unknown fair", r.Status, r.Body)
+	}
 }
 
 func (x *matchState) stepOnlyTheFairsExhibitors(t *testing.T) {
