@@ -201,9 +201,9 @@ func (rt *Routes) login(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	now, source, email := rt.now(), c.ClientIP(), NormalizeEmail(req.Email)
-	if !rt.signIn.allow(email, source, now) {
-		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+	email := NormalizeEmail(req.Email)
+	now, source, ok := rt.attempt(c, email)
+	if !ok {
 		return
 	}
 	acc, found, err := rt.accounts.ByEmail(c.Request.Context(), req.Email)
@@ -221,6 +221,18 @@ func (rt *Routes) login(c *gin.Context) {
 		return
 	}
 	rt.answerToken(c, acc, now)
+}
+
+// attempt counts a sign-in attempt (a password or a reset code tried) on the account of email
+// from the caller's address, and returns when and from where; false, answered 429, once the
+// limits are spent (see signInGuard).
+func (rt *Routes) attempt(c *gin.Context, email string) (time.Time, string, bool) {
+	now, source := rt.now(), c.ClientIP()
+	if !rt.signIn.allow(email, source, now) {
+		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+		return now, source, false
+	}
+	return now, source, true
 }
 
 // answerToken answers acc, read at at, with a new token for it.

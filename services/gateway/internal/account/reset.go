@@ -7,7 +7,6 @@ import (
 	"crypto/subtle"
 	"encoding/hex"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -20,6 +19,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/shortcode"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
@@ -36,9 +36,7 @@ const ResetCollection = "password_resets"
 const (
 	resetFor   = 30 * time.Minute
 	resetTries = 5
-	// resetAlphabet is Crockford's base 32: no I, L, O or U to misread over the phone.
-	resetAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
-	resetLen      = 10
+	resetLen   = 10 // characters of Crockford's base 32 (see shortcode): nothing to misread over the phone
 )
 
 type resetDoc struct {
@@ -81,38 +79,13 @@ func resetHash(accountID, code string) string {
 func newResetCode() string {
 	b := make([]byte, resetLen)
 	_, _ = rand.Read(b)
-	var s strings.Builder
-	for i, x := range b {
-		if i == resetLen/2 {
-			s.WriteByte('-')
-		}
-		s.WriteByte(resetAlphabet[x&31])
-	}
-	return s.String()
+	return shortcode.Grouped(resetLen, func(i int) byte { return b[i] })
 }
 
 // normalCode reads a typed code as issued; "" for text that is none.
 func normalCode(s string) string {
-	var b strings.Builder
-	for _, r := range strings.ToUpper(strings.TrimSpace(s)) {
-		switch {
-		case r == ' ' || r == '-':
-			continue
-		case r == 'O':
-			r = '0'
-		case r == 'I' || r == 'L':
-			r = '1'
-		}
-		if !strings.ContainsRune(resetAlphabet, r) || b.Len() >= resetLen {
-			return ""
-		}
-		b.WriteRune(r)
-	}
-	if b.Len() != resetLen {
-		return ""
-	}
-	c := b.String()
-	return c[:resetLen/2] + "-" + c[resetLen/2:]
+	c, _ := shortcode.Normal(s, resetLen)
+	return c
 }
 
 func (rt *Routes) issueReset(c *gin.Context) {
@@ -140,9 +113,9 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	now, source, email := rt.now(), c.ClientIP(), NormalizeEmail(req.Email)
-	if !rt.signIn.allow(email, source, now) {
-		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+	email := NormalizeEmail(req.Email)
+	now, source, ok := rt.attempt(c, email)
+	if !ok {
 		return
 	}
 	var v apperr.Validation

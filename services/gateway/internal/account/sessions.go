@@ -178,9 +178,8 @@ func (rt *Routes) changePassword(c *gin.Context) {
 		return
 	}
 	// Guessing the current password from a stolen token is guessing a sign-in: the same guard.
-	now, source := rt.now(), c.ClientIP()
-	if !rt.signIn.allow(acc.Email, source, now) {
-		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
+	now, source, ok := rt.attempt(c, acc.Email)
+	if !ok {
 		return
 	}
 	var v apperr.Validation

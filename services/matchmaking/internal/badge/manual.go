@@ -5,11 +5,9 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"strings"
-)
 
-// manualAlphabet is Crockford's base 32: digits and letters without I, L, O and U, so that a
-// code read off a badge and typed at the gate has no look-alikes (0/O, 1/I/L) to get wrong.
-const manualAlphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+	"github.com/ocopfair/ocopfair/pkg/shortcode"
+)
 
 // manualLen is a manual code's length: 10 characters, 50 bits of an HMAC, typed as two groups
 // of five. Only a fair's staff may check codes in, one at a time, against that fair's badges.
@@ -17,53 +15,21 @@ const manualLen = 10
 
 // Manual is the code staff type when the camera cannot read a badge, as printed on it and shown
 // with it ("7KQ2M-X9D4C"): the first 50 bits of HMAC-SHA256(key, "OB1M."+id) in Crockford's
-// base 32. It is a second name of the badge, not a secret of the account.
+// base 32 (see shortcode). It is a second name of the badge, not a secret of the account.
 func (k Key) Manual(id string) string {
 	mac := hmac.New(sha256.New, k)
 	mac.Write([]byte("OB1M." + id))
 	sum := mac.Sum(nil)
-	var b strings.Builder
 	var acc uint64
 	for _, x := range sum[:8] {
 		acc = acc<<8 | uint64(x)
 	}
-	for i := range manualLen {
-		b.WriteByte(manualAlphabet[(acc>>(59-5*i))&31])
-		if i == manualLen/2-1 {
-			b.WriteByte('-')
-		}
-	}
-	return b.String()
+	return shortcode.Grouped(manualLen, func(i int) byte { return byte(acc >> (59 - 5*i)) })
 }
 
-// NormalManual reads a typed manual code as its printed form: letters in either case, spaces,
-// dashes and dots anywhere, O for 0 and I or L for 1 (as Crockford's base 32 reads them); false
-// for text that is no manual code.
-func NormalManual(s string) (string, bool) {
-	if len(s) > 40 {
-		return "", false
-	}
-	var b strings.Builder
-	for _, r := range strings.ToUpper(s) {
-		switch {
-		case r == ' ' || r == '-' || r == '.' || r == '\t':
-			continue
-		case r == 'O':
-			r = '0'
-		case r == 'I' || r == 'L':
-			r = '1'
-		}
-		if !strings.ContainsRune(manualAlphabet, r) {
-			return "", false
-		}
-		b.WriteRune(r)
-	}
-	c := b.String()
-	if len(c) != manualLen {
-		return "", false
-	}
-	return c[:manualLen/2] + "-" + c[manualLen/2:], true
-}
+// NormalManual reads a typed manual code as its printed form (see shortcode.Normal); false for
+// text that is no manual code.
+func NormalManual(s string) (string, bool) { return shortcode.Normal(s, manualLen) }
 
 // namesBadge reports whether code, typed by hand, is the manual code of badge id.
 func (k Key) namesBadge(code, id string) bool {
