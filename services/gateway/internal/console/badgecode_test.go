@@ -23,6 +23,10 @@ func stepManualCodeTyped(t *testing.T, staff, prod browser, f checkinFair) {
 	}
 	staff.open("#/checkin/" + f.fairID)
 	staff.until("the check-in page", "document.querySelector('#checkin-code')", false)
+	// The fair is a month ahead: staff scanning today are warned they may have the wrong fair.
+	if got := staff.eval("(document.querySelector('#checkin-not-today') || {}).textContent || ''"); !strings.HasPrefix(got, "Hội chợ này diễn ra từ ") || !strings.Contains(got, "hôm nay không phải ngày hội chợ") {
+		t.Errorf("the check-in page of a fair a month ahead says %q", got)
+	}
 	typed := strings.ToLower(strings.ReplaceAll(strings.Replace(manual, "-", " ", 1), "0", "O"))
 	staff.eval("document.querySelector('#checkin-result').textContent = '', ''")
 	typeCode(staff, typed)

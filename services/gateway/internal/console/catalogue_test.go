@@ -136,13 +136,16 @@ func catalogueSays(t *testing.T, b browser, when, want string) {
 func stepClearFiltersAndSourceLikeThis(t *testing.T, b browser) {
 	t.Helper()
 	b.until("Xóa bộ lọc offered while a filter is set", "document.querySelector('#catalogue-clear') && !document.querySelector('#catalogue-clear').hidden", false)
+	b.run(chromedp.SendKeys("#cf-q", "mat ong"))
+	b.until("the search typed", "document.querySelectorAll('#catalogue-list .product-card').length === 1", false)
 	b.run(chromedp.Click("#catalogue-clear"))
-	b.until("the filters cleared", "document.querySelectorAll('#catalogue-list .product-card').length === 2 && document.querySelector('#cf-certificate_status').value === 'valid,expiring' && "+
+	b.until("the filters cleared, the search box too", "document.querySelectorAll('#catalogue-list .product-card').length === 2 && document.querySelector('#cf-certificate_status').value === 'valid,expiring' && document.querySelector('#cf-q').value === '' && "+
 		"document.querySelector('#catalogue-clear').hidden && document.activeElement === document.querySelector('#cf-q')", false)
 	b.eval("[...document.querySelectorAll('#catalogue-list .product-card')].find((c) => c.textContent.includes('Mật ong')).querySelector('a.source-like').click(), ''")
 	b.until("the new request filled in", "location.hash === '#/buyer' && document.querySelector('#new-request-title') && document.querySelector('#new-request-title').value === 'Mật ong bạc hà' && "+
 		"document.querySelector('#new-request-criteria_sets option[value=\"4\"]').selected && document.querySelector('#new-request-min_stars').value === '4' && "+
-		"document.activeElement === document.querySelector('#new-request-title')", false)
+		"document.activeElement === document.querySelector('#new-request-title') && document.querySelector('#new-request-keywords').value === '' && "+
+		"document.querySelector('#request-draft-note').textContent.includes('Mật ong bạc hà')", false)
 	if !strings.Contains(b.eval("String(formsDirty())"), "true") {
 		t.Error("the request begun from the catalogue does not count as typed: a live update would wipe it")
 	}

@@ -31,6 +31,21 @@ func (k Key) Manual(id string) string {
 // text that is no manual code.
 func NormalManual(s string) (string, bool) { return shortcode.Normal(s, manualLen) }
 
+// looksManual reports whether code looks typed by hand as a manual code (letters, digits, spaces
+// and dashes, short), not scanned: refused, it is said as mistyped rather than forged.
+func looksManual(code string) bool {
+	code = strings.TrimSpace(code)
+	if code == "" || len(code) > 24 || strings.HasPrefix(code, Prefix) {
+		return false
+	}
+	for _, r := range code {
+		if !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r == ' ' || r == '-' || r == '.') {
+			return false
+		}
+	}
+	return true
+}
+
 // namesBadge reports whether code, typed by hand, is the manual code of badge id.
 func (k Key) namesBadge(code, id string) bool {
 	m, ok := NormalManual(code)

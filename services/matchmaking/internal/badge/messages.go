@@ -11,6 +11,9 @@ var (
 	msgBadgeInvalid = apperr.M("badge_invalid",
 		"Mã thẻ không hợp lệ: thẻ giả, đã bị sửa hoặc đã bị thu hồi. Hãy quét lại, hoặc kiểm tra giấy tờ của người tham dự.",
 		"This badge code is not valid: forged, altered or revoked. Scan it again, or check the person's papers.")
+	msgManualUnknown = apperr.M("badge_manual_unknown",
+		"Không tìm thấy thẻ nào của hội chợ này có mã đó: hãy kiểm tra lại từng ký tự (10 ký tự, ví dụ 7KQ2M-X9D4C), hoặc giấy tờ của người tham dự.",
+		"No badge of this fair has that code: check each character (10 of them, such as 7KQ2M-X9D4C), or the person's papers.")
 	msgBadgeInvalidField = apperr.M("badge_invalid_code",
 		"không phải mã thẻ do hội chợ cấp",
 		"is not a badge code this fair issued")

@@ -229,6 +229,11 @@ func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, e
 	}
 	b, err := s.verify(ctx, in.Code)
 	if err != nil {
+		if looksManual(in.Code) { // typed by hand: most likely a character mistyped
+			e := apperr.New(apperr.Invalid, msgManualUnknown)
+			e.Fields = []apperr.FieldError{apperr.Field("code", msgManualUnknown)}
+			return Result{}, e
+		}
 		return Result{}, err
 	}
 	if b.FairID != f.ID {

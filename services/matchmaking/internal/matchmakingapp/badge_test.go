@@ -382,9 +382,9 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	if status, again, body := checkIn(t, x.org, typedScan, x.producerManual, "gate", 0, time.Time{}); status != 200 || !again.Repeat {
 		t.Errorf("the manual code's scan sent again after the revocation: %d %s, want 200 repeat", status, body)
 	}
-	for _, code := range []string{x.producerCode, x.producerManual} {
-		if status, _, body := checkIn(t, x.org, uuid.NewString(), code, "gate", 0, time.Time{}); status != 422 || !strings.Contains(string(body), `"code":"badge_invalid"`) {
-			t.Errorf("a revoked badge's code %q: %d %s, want 422 badge_invalid", code, status, body)
+	for code, says := range map[string]string{x.producerCode: "badge_invalid", x.producerManual: "badge_manual_unknown"} {
+		if status, _, body := checkIn(t, x.org, uuid.NewString(), code, "gate", 0, time.Time{}); status != 422 || !strings.Contains(string(body), `"code":"`+says+`"`) {
+			t.Errorf("a revoked badge's code %q: %d %s, want 422 %s", code, status, body, says)
 		}
 	}
 	var next badgeBody

@@ -68,7 +68,9 @@ async function viewBuyer() {
   const items = reqs.slice().sort((x, y) => (y.status === "open") - (x.status === "open") || (x.id < y.id ? 1 : -1));
   const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).filter(takesMeetings).map((f) => [f.id, f.name_vi])];
   const province = ref.provinces.find((p) => p.code === b.province_code);
+  const contact = [b.contact.name, b.contact.phone, b.contact.email].filter(Boolean).join(" · ");
   return h("div", {}, h("h1", {}, b.name), h("p", { class: "muted", id: "buyer-summary" }, [t("buyer_" + b.kind), province && province.name, b.markets.map(marketName).join(", ")].filter(Boolean).join(" · ")),
+    contact ? h("p", { class: "muted", id: "buyer-contact" }, t("contact_name") + ": " + contact) : null,
     buyerEdit(b, ref),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
       h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
@@ -91,6 +93,7 @@ function newRequestForm(b, ref, fairOpts) {
     f.elements.keywords.value = draft.keywords;
     f.elements.min_stars.value = draft.min_stars;
     for (const o of f.elements.criteria_sets.options) o.selected = draft.criteria_sets.includes(o.value);
+    f.prepend(h("p", { class: "full muted", id: "request-draft-note" }, t("request_draft_from").replace("{name}", draft.from)));
     setTimeout(() => goToField("#new-request-title"));
   }
   return f;

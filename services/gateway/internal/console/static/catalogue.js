@@ -31,6 +31,8 @@ async function viewCatalogue() {
   // "Xóa bộ lọc" shows while a search or filter narrows the list, and under an empty one.
   const clear = h("button", { type: "button", class: "secondary", id: "catalogue-clear", onclick: async () => {
     Object.assign(st, catalogueDefaults);
+    // The fields show the defaults too: a redraw keeps what is typed in them (see typedIn).
+    for (const [k, v] of Object.entries(catalogueDefaults)) { const el = document.getElementById("cf-" + k); if (el) el.value = v; }
     await render(true);
     const q = document.getElementById("cf-q");
     if (q) q.focus();
@@ -103,6 +105,7 @@ function catalogueCard(p, ref, buyer) {
       row(t("cat_expires"), p.certificate && p.certificate.expires_on ? expiryText(p.certificate.expires_on) : ""),
       row(t("cat_certification"), certs.join(", "))),
     buyer && h("div", { class: "actions" }, h("a", { href: "#/buyer", class: "button secondary source-like", onclick: () => {
-      requestDraft.value = { title: name, criteria_sets: [String(p.criteria_set)], keywords: name, min_stars: String(p.stars) };
+      // Goods like it: its criteria set and stars, not its own name (which would find only it).
+      requestDraft.value = { title: name, criteria_sets: [String(p.criteria_set)], keywords: "", min_stars: String(p.stars), from: name };
     } }, t("cat_source_like"))));
 }

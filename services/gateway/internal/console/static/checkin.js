@@ -355,7 +355,8 @@ async function viewCheckin(fairID) {
   const node = h("div", { class: "checkin-page" }, h("h1", {}, t("checkin")),
     h("div", { class: "card ci-places" },
       h("div", { class: "field" }, h("label", { for: "checkin-fair" }, t("ci_fair")), fairSelect),
-      h("div", { class: "field" }, h("label", { for: "checkin-place" }, t("ci_place")), placeSelect)),
+      h("div", { class: "field" }, h("label", { for: "checkin-place" }, t("ci_place")), placeSelect),
+      ciNotToday(fair)),
     verdict,
     h("div", { class: "card" },
       h("label", { for: "checkin-code" }, t("ci_code")), entry, h("div", { class: "hint muted", id: "checkin-code-hint" }, t("ci_code_hint")),
@@ -425,6 +426,14 @@ function ciVerdict(box, a, notice) {
   box.append(h("div", {}, badge(t("ci_kind_" + p.kind)), d.repeat ? h("span", { class: "ci-repeat" }, " ", t("ci_repeat")) : null));
   if (d.place === "table") box.append(ciMeeting(d.meeting, a.scan.scanned_at));
   box.append(where);
+}
+
+// ciNotToday warns staff who scan at a fair whose days do not include today (Vietnam's date): a
+// rehearsal the day before, or the wrong fair chosen. Scans are still taken (a fair may open early).
+function ciNotToday(fair) {
+  const today = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
+  if (!fair.start_date || !fair.end_date || (today >= fair.start_date.slice(0, 10) && today <= fair.end_date.slice(0, 10))) return null;
+  return h("p", { class: "full warn-line", id: "checkin-not-today", role: "note" }, t("ci_not_today").replace("{from}", date(fair.start_date)).replace("{to}", date(fair.end_date)));
 }
 
 // ciMeeting is the participant's meeting at this table: when, with whom, and whether it counts

@@ -324,13 +324,13 @@ async function countDue(list) {
 }
 
 // expiryText says when a certificate ends, and how far off that is: "Hết hạn 12/03/2027 · còn
-// 45 ngày", "Hết hạn hôm nay", "Đã hết hạn 10/01/2026". Days are counted in Vietnam's calendar.
+// 45 ngày", "Đã hết hạn từ 10/01/2026". The expiry is the first day it is no longer valid (as the
+// API's status counts it); days are counted in Vietnam's calendar.
 function expiryText(iso) {
   if (!iso) return "";
   const vnToday = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
   const days = Math.round((Date.parse(iso.slice(0, 10)) - Date.parse(vnToday)) / 86400000);
-  if (days < 0) return t("expired_on").replace("{date}", date(iso));
-  if (days === 0) return t("expires_today");
+  if (days <= 0) return t("expired_on").replace("{date}", date(iso));
   return t("expires_on").replace("{date}", date(iso)) + " · " + plural(days, "n_days_left");
 }
 

@@ -163,15 +163,18 @@ function viewLogin() {
       if (r.ok) await signedIn(r.data.access_token);
       return r;
     }, { id: "login" }),
-    h("p", {}, h("a", { href: "#/reset", id: "to-reset" }, t("forgot_password"))),
+    // The email typed here goes with the person to the reset page.
+    h("p", {}, h("a", { href: "#/reset", id: "to-reset", onclick: () => { resetEmail.value = ($("#login-email") || {}).value || ""; } }, t("forgot_password"))),
     h("p", {}, t("no_account"), " ", h("a", { href: "#/register", id: "to-register" }, t("register"))));
 }
 
 // viewReset sets a new password with the code the organisers read out by phone (no email is
 // needed: most producers sign in with a phone and call the office), and signs in.
+const resetEmail = { value: "" };
+
 function viewReset() {
   return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("forgot_password")), h("p", {}, t("reset_how")),
-    form([{ name: "email", label: t("email"), type: "email", autocomplete: "username", full: true },
+    form([{ name: "email", label: t("email"), type: "email", autocomplete: "username", full: true, value: resetEmail.value },
       { name: "code", label: t("reset_code"), autocomplete: "one-time-code", full: true, hint: t("reset_code_hint") },
       { name: "new_password", label: t("new_password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") }], t("reset_set"), async (v) => {
       const r = await api("POST", "/api/auth/password-reset", v, { quiet: true });

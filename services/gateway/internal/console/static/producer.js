@@ -81,6 +81,7 @@ async function viewAdmin() {
 function resetCard() {
   const shown = h("div", { id: "reset-issued", "aria-live": "polite" });
   const f = form([{ name: "email", label: t("email"), type: "email", full: true }], t("reset_issue"), async (v) => {
+    shown.replaceChildren(); // the code shown before is someone else's, and used or voided
     const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(v.email.trim()));
     if (!found.ok) return found;
     const a = ((found.data && found.data.items) || [])[0];
@@ -149,7 +150,7 @@ async function viewProducer() {
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
       h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
       h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no), h("div", { class: "muted expiry" }, expiryText(x.certificate.expires_on))),
-      h("td", { class: "product-supply", "data-label": t("cat_price") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
+      h("td", { class: "product-supply", "data-label": t(x.price_min_vnd || x.price_max_vnd ? "cat_price" : "cat_capacity") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
@@ -410,7 +411,8 @@ const oppFair = { id: "" };
 // (no booth at that fair) is said in the API's words.
 function inviteBuyer(producerID, o, fairID, fairName, meetings) {
   const m = meetings.find((x) => x.buyer_id === o.request.buyer_id && x.fair_id === fairID && !["declined", "cancelled"].includes(x.status));
-  if (m) return h("a", { href: "#/meetings", class: "meeting-status" }, meetingBadge(m), " " + t("meetings") + " ›");
+  // Who must answer now: the buyer, or this producer (the buyer proposed another time).
+  if (m) return h("a", { href: "#/meetings", class: "meeting-status" }, m.status === "requested" ? t(m.awaiting === "producer" ? "opp_you_answer" : "opp_buyer_answers") : meetingBadge(m), " ›");
   const b = h("button", { type: "button", class: "invite secondary" }, t("invite_at").replace("{fair}", fairName));
   b.addEventListener("click", async () => {
     b.disabled = true;
