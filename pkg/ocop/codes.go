@@ -1,6 +1,7 @@
 package ocop
 
 import (
+	"net/mail"
 	"strings"
 	"unicode"
 )
@@ -59,6 +60,20 @@ func allDigits(s string, n int) bool {
 		}
 	}
 	return true
+}
+
+// ValidEmail reports whether e (trimmed, lower-cased) is a contact email a person can write to:
+// one address, no display name, and a domain with a dot ("ten@htx" is a slip, not an address).
+func ValidEmail(e string) bool {
+	if len(e) > 254 || strings.ContainsAny(e, " <>") {
+		return false
+	}
+	a, err := mail.ParseAddress(e)
+	if err != nil || a.Address != e {
+		return false
+	}
+	_, domain, _ := strings.Cut(e, "@")
+	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 
 // NormalizePhone turns a Vietnamese phone number into its domestic form ("0912345678") and

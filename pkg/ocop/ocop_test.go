@@ -309,3 +309,17 @@ func TestCriteriaSetsNamedInBothLanguages(t *testing.T) {
 		}
 	}
 }
+
+// Contact emails need one address with a domain that has a dot.
+func TestValidEmail(t *testing.T) {
+	for _, e := range []string{"huong@example.vn", "mua.hang@sieuthi-xanh.com.vn", "a+b@x.io"} {
+		if !ValidEmail(e) {
+			t.Errorf("ValidEmail(%q) = false", e)
+		}
+	}
+	for _, e := range []string{"", "thuha@sieuthixanh", "thuha@", "@example.vn", "Hà <ha@example.vn>", "a b@example.vn", "ha@example.vn.", "ha@.vn", "a@b@c.vn"} {
+		if ValidEmail(e) {
+			t.Errorf("ValidEmail(%q) = true", e)
+		}
+	}
+}

@@ -3,7 +3,6 @@
 package producer
 
 import (
-	"net/mail"
 	"slices"
 	"strconv"
 	"strings"
@@ -211,7 +210,7 @@ func (p *Producer) applyPlaceAndContact(f Fields, v *checks) {
 	if f.Email != nil {
 		e := strings.ToLower(strings.TrimSpace(*f.Email))
 		if e != "" {
-			if _, err := mail.ParseAddress(e); err != nil || strings.ContainsAny(e, " <>") {
+			if !ocop.ValidEmail(e) {
 				v.Fail("email", msgEmail)
 			}
 		}

@@ -137,7 +137,8 @@ func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhib
 	ex.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
 	ex.until("the invitation sent and shown", "document.querySelector('#toast').textContent.startsWith('Đã gửi lời mời gặp') && document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status')", true)
 	got := exhibitor.call("GET", "/api/meetings", nil)["items"].([]any)
-	if n := len(got); n != 2 || got[1].(map[string]any)["requested_by"] != "producer" || got[1].(map[string]any)["status"] != "requested" {
+	if n := len(got); n != 2 || got[1].(map[string]any)["requested_by"] != "producer" || got[1].(map[string]any)["status"] != "requested" ||
+		got[1].(map[string]any)["note"] != "Về nhu cầu “Mật ong rừng” của quý công ty." {
 		t.Errorf("the exhibitor's meetings after its invitation: %v", got)
 	}
 	fitsPhone(ex, "invite")

@@ -96,6 +96,9 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 	}
 	if f.Contact != nil {
 		c := Contact{Name: clean(f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
+		if c.Email != "" {
+			v.Expect(ocop.ValidEmail(c.Email), "contact.email", msgEmail)
+		}
 		if f.Contact.Phone != "" {
 			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
 			v.Expect(ok, "contact.phone", msgPhone)

@@ -14,6 +14,9 @@ var (
 	msgMarket = apperr.M("buyer_market_invalid",
 		"phải là domestic hoặc một mã thị trường như JP, KR, CN, EU, US, AU",
 		"must be domestic or a market code such as JP, KR, CN, EU, US, AU")
+	msgEmail = apperr.M("buyer_email_invalid",
+		"phải là một địa chỉ email, ví dụ mua.hang@sieuthi.vn",
+		"must be an email address such as mua.hang@sieuthi.vn")
 	msgPhone = apperr.M("buyer_phone_invalid",
 		"phải là một số điện thoại Việt Nam",
 		"must be a Vietnamese phone number")

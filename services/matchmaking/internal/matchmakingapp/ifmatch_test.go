@@ -33,6 +33,10 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 	if stale.Status != 409 || !strings.Contains(string(stale.Body), `"code":"buyer_record_changed"`) {
 		t.Fatalf("second device with the old version: %d %s, want 409 buyer_record_changed", stale.Status, stale.Body)
 	}
+	if r := c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"name": "Thu Hà", "email": "thuha@sieuthixanh"}}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `"field":"contact.email"`) {
+		t.Errorf("a contact email without a domain ending: %d %s, want 422 on contact.email", r.Status, r.Body)
+	}
 	var now struct{ Name string }
 	c.Do(t, "GET", "/api/buyers/me", nil).Decode(t, &now)
 	if now.Name != "Siêu thị Xanh Hà Nội" {

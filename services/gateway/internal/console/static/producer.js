@@ -416,7 +416,8 @@ function inviteBuyer(producerID, o, fairID, fairName, meetings) {
   const b = h("button", { type: "button", class: "invite secondary" }, t("invite_at").replace("{fair}", fairName));
   b.addEventListener("click", async () => {
     b.disabled = true;
-    const r = await whilePending(b, api("POST", `/api/fairs/${fairID}/meetings`, { buyer_id: o.request.buyer_id, producer_id: producerID, session: "any" }, { idem: idem() }));
+    const r = await whilePending(b, api("POST", `/api/fairs/${fairID}/meetings`, { buyer_id: o.request.buyer_id, producer_id: producerID, session: "any",
+      note: t("invite_note").replace("{title}", o.request.title).slice(0, 1000) }, { idem: idem() }));
     b.disabled = false;
     toast(r.ok ? t("invite_sent") : failure(r));
     if (r.ok) render(true);
