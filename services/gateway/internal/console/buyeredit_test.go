@@ -26,6 +26,11 @@ func stepAnsweringOnAPhone(t *testing.T, ex browser) {
 	ex.until("the keyboard in the proposal's first field", "document.activeElement && document.activeElement.closest('.propose-panel') && document.activeElement.tagName === 'SELECT'", false)
 	ex.run(chromedp.Click("#meeting-list .propose-panel button.secondary"))
 	ex.until("the keyboard back on the button that opened the panel", "!document.querySelector('.propose-panel') && document.activeElement && document.activeElement.matches('#meeting-list button.propose')", false)
+	// Escape closes it too.
+	ex.run(chromedp.Click("#meeting-list .propose"))
+	ex.until("the panel open again", "document.activeElement && document.activeElement.closest('.propose-panel')", false)
+	ex.run(chromedp.KeyEvent(kb.Escape))
+	ex.until("Escape closed the panel", "!document.querySelector('.propose-panel') && document.activeElement && document.activeElement.matches('#meeting-list button.propose')", false)
 	fitsPhone(ex, "menu-count")
 }
 
@@ -133,7 +138,7 @@ func stepProducerInvitesFromOpportunities(t *testing.T, ex, other browser, exhib
 	for _, it := range items {
 		exhibitor.call("POST", "/api/meetings/"+it.(map[string]any)["id"].(string)+"/decline", map[string]any{"reason_code": "no_time"})
 	}
-	ex.until("the invitation offered once the meeting is declined", invite+" && "+invite+".textContent === 'Mời gặp tại Hội chợ OCOP Hồ Gươm'", true)
+	ex.until("the invitation offered once the meeting is declined", invite+" && "+invite+".textContent === 'Mời gặp tại Hội chợ OCOP Hồ Gươm (Chuỗi Siêu thị Sen)'", true)
 	ex.run(chromedp.Click("[data-request=\"" + reqID + "\"] button.invite"))
 	ex.until("the invitation sent and shown", "document.querySelector('#toast').textContent.startsWith('Đã gửi lời mời gặp') && document.querySelector('[data-request=\""+reqID+"\"] a.meeting-status')", true)
 	got := exhibitor.call("GET", "/api/meetings", nil)["items"].([]any)
@@ -171,6 +176,11 @@ func stepForgottenPassword(t *testing.T, admin, prod browser, email string) {
 	prod.until("the reset form", "document.querySelector('#reset-code')", false)
 	fitsPhone(prod, "the reset form")
 	prod.fill(map[string]string{"#reset-email": email, "#reset-code": strings.ToLower(strings.Replace(code, "-", " ", 1)), "#reset-new_password": "mật-khẩu-mới-2026"})
+	// "Hiện" shows the new password typed, to check it on a phone's small keys.
+	prod.run(chromedp.Click("#reset-new_password-show"))
+	if got := prod.eval("document.querySelector('#reset-new_password').type + ' ' + document.querySelector('#reset-new_password-show').getAttribute('aria-pressed')"); got != "text true" {
+		t.Errorf("after Hiện the password field is %q, want text and pressed", got)
+	}
 	prod.submit("reset")
 	prod.until("signed in with the new password", "location.hash === '#/producer' && localStorage.getItem('ocopfair.token') && document.querySelector('#toast').textContent.startsWith('Đã đổi mật khẩu')", false)
 	prod.eval("logout(), ''")

@@ -256,7 +256,8 @@ function outcomeForm(m, act) {
   const err = h("div", { class: "err", id: id + "-err", role: "alert" });
   const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", "aria-label": t("contract_value_vnd"), placeholder: t("contract_value_vnd"),
     value: amountText(m.value_vnd || undefined), hidden: m.outcome !== "contract_signed", "aria-describedby": id + "-err" });
-  const save = h("button", { type: "submit", class: "save-outcome", disabled: true }, t("save_outcome"));
+  const other = (claims() || {}).role === "producer" ? m.buyer_name : m.producer_name;
+  const save = h("button", { type: "submit", class: "save-outcome", disabled: true }, t("save_outcome"), other ? h("span", { class: "sr-only" }, ": " + other) : null);
   const say = (message) => {
     err.textContent = message;
     if (message) value.setAttribute("aria-invalid", "true"); else value.removeAttribute("aria-invalid");
@@ -348,7 +349,9 @@ function answerPanel(m, kind, days) {
   const f = form(fields, t(kind === "propose" ? "proposal_send" : "decline_confirm"), send, { id: kind + "-" + m.id });
   f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: close }, t("cancel")));
   if (kind === "decline") f.querySelector("button[type=submit]").classList.add("danger");
-  return h("div", { class: "answer-panel " + kind + "-panel", dataset: { dirty: "1" } }, h("p", { class: "muted" }, t(kind === "propose" ? "proposal_hint" : "decline_hint")), f);
+  // Escape closes it, as "Hủy" does.
+  return h("div", { class: "answer-panel " + kind + "-panel", dataset: { dirty: "1" }, onkeydown: (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); close(); } } },
+    h("p", { class: "muted" }, t(kind === "propose" ? "proposal_hint" : "decline_hint")), f);
 }
 
 // inboxItem is one meeting in the inbox: the other side, the fair it is at (fairName), its state

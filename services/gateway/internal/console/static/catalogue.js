@@ -107,5 +107,5 @@ function catalogueCard(p, ref, buyer) {
     buyer && h("div", { class: "actions" }, h("a", { href: "#/buyer", class: "button secondary source-like", onclick: () => {
       // Goods like it: its criteria set and stars, not its own name (which would find only it).
       requestDraft.value = { title: name, criteria_sets: [String(p.criteria_set)], keywords: "", min_stars: String(p.stars), from: name };
-    } }, t("cat_source_like"))));
+    } }, t("cat_source_like"), h("span", { class: "sr-only" }, ": " + name))));
 }

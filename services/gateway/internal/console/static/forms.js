@@ -59,8 +59,23 @@ function fieldInput(fd, id) {
     return h("input", { id, name: fd.name, type: "text", inputmode: fd.decimals ? "decimal" : "numeric", value: amountText(fd.value), autocomplete: "off",
       "aria-describedby": fd.hint ? id + "-hint" : undefined, dataset: { amount: fd.decimals ? "decimal" : "whole" }, onblur: (ev) => checkAmount(ev.target) });
   }
+  if (fd.type === "password") return passwordInput(fd, id);
   return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
     inputmode: fd.inputmode, pattern: fd.pattern, maxlength: fd.maxlength, "aria-describedby": fd.hint ? id + "-hint" : undefined });
+}
+
+// passwordInput is a password field with "Hiện" beside it: on a phone's small keys a person checks
+// what was typed before sending it.
+function passwordInput(fd, id) {
+  const input = h("input", { id, name: fd.name, type: "password", value: fd.value ?? "", autocomplete: fd.autocomplete, "aria-describedby": fd.hint ? id + "-hint" : undefined });
+  const show = h("button", { type: "button", class: "secondary show-password", id: id + "-show", "aria-pressed": "false", "aria-controls": id }, t("password_show"));
+  show.addEventListener("click", () => {
+    const shown = input.type === "password";
+    input.type = shown ? "text" : "password";
+    show.setAttribute("aria-pressed", String(shown));
+    input.focus();
+  });
+  return h("span", { class: "password-field" }, input, show);
 }
 
 // amountError is what an amount field says of a text that is no amount.

@@ -242,7 +242,7 @@ function productEdit(x) {
     // Removed, here or meanwhile by another phone: either way it is gone, as asked.
     if (r.ok || r.status === 404) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
-  return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit")), form([
+  return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit"), h("span", { class: "sr-only" }, ": " + x.name_vi)), form([
     { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
     // An unset price or supply (0) shows empty, and an empty field leaves it as it is.
     { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd || undefined }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd || undefined },
@@ -413,7 +413,7 @@ function inviteBuyer(producerID, o, fairID, fairName, meetings) {
   const m = meetings.find((x) => x.buyer_id === o.request.buyer_id && x.fair_id === fairID && !["declined", "cancelled"].includes(x.status));
   // Who must answer now: the buyer, or this producer (the buyer proposed another time).
   if (m) return h("a", { href: "#/meetings", class: "meeting-status" }, m.status === "requested" ? t(m.awaiting === "producer" ? "opp_you_answer" : "opp_buyer_answers") : meetingBadge(m), " ›");
-  const b = h("button", { type: "button", class: "invite secondary" }, t("invite_at").replace("{fair}", fairName));
+  const b = h("button", { type: "button", class: "invite secondary" }, t("invite_at").replace("{fair}", fairName), h("span", { class: "sr-only" }, " (" + o.buyer_name + ")"));
   b.addEventListener("click", async () => {
     b.disabled = true;
     const r = await whilePending(b, api("POST", `/api/fairs/${fairID}/meetings`, { buyer_id: o.request.buyer_id, producer_id: producerID, session: "any",
