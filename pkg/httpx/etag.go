@@ -64,3 +64,12 @@ func IfMatch(header, tag string) bool {
 	}
 	return false
 }
+
+// RevisionTag is the entity tag of a resource versioned by a revision number: the number, quoted.
+func RevisionTag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
+
+// IfMatchRevision reports whether an If-Match header lets a change to revision rev go ahead (see
+// IfMatch).
+func IfMatchRevision(header string, rev int64) bool {
+	return IfMatch(header, strconv.FormatInt(rev, 10))
+}

@@ -31,3 +31,13 @@ func TestIfMatch(t *testing.T) {
 		}
 	}
 }
+
+// A revision's tag is the number quoted, and If-Match on it reads the header as IfMatch does.
+func TestRevisionTag(t *testing.T) {
+	if got := RevisionTag(7); got != `"7"` {
+		t.Errorf("RevisionTag(7) = %s", got)
+	}
+	if !IfMatchRevision(RevisionTag(7), 7) || IfMatchRevision(`"7"`, 8) || !IfMatchRevision("", 8) {
+		t.Error("IfMatchRevision does not match its own tag only")
+	}
+}

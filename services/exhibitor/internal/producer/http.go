@@ -230,11 +230,9 @@ func (h *Routes) create(c *gin.Context) {
 func (h *Routes) created(c *gin.Context, prod Producer) {
 	h.Notify()
 	c.Header("Location", "/api/producers/"+prod.ID)
-	c.Header("ETag", etag(prod.Revision))
+	c.Header("ETag", httpx.RevisionTag(prod.Revision))
 	c.JSON(http.StatusCreated, toResponse(prod, true))
 }
-
-func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
 
 // visible loads a producer and checks that the caller may see it: producers only their own.
 func (h *Routes) visible(c *gin.Context) (Producer, auth.Principal, bool) {
@@ -273,7 +271,7 @@ func (h *Routes) get(c *gin.Context) {
 			r.Claim = toClaimBody(st)
 		}
 	}
-	c.Header("ETag", etag(prod.Revision))
+	c.Header("ETag", httpx.RevisionTag(prod.Revision))
 	c.JSON(http.StatusOK, r)
 }
 
@@ -287,7 +285,7 @@ func (h *Routes) me(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.Header("ETag", etag(prod.Revision))
+	c.Header("ETag", httpx.RevisionTag(prod.Revision))
 	c.JSON(http.StatusOK, toResponse(prod, true))
 }
 
@@ -300,7 +298,7 @@ func (h *Routes) patch(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(prod.Revision, 10)) {
+	if !httpx.IfMatchRevision(c.GetHeader("If-Match"), prod.Revision) {
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgRevisionChanged, prod.Revision))
 		return
 	}
@@ -315,7 +313,7 @@ func (h *Routes) patch(c *gin.Context) {
 		return
 	}
 	h.Notify()
-	c.Header("ETag", etag(next.Revision))
+	c.Header("ETag", httpx.RevisionTag(next.Revision))
 	c.JSON(http.StatusOK, toResponse(next, fullView(p, next)))
 }
 

@@ -46,17 +46,26 @@ func looksManual(code string) bool {
 	return true
 }
 
-// namesBadge reports whether code, typed by hand, is the manual code of badge id.
-func (k Key) namesBadge(code, id string) bool {
+// typedManual is code read as a manual code typed by hand ("" for a scanned code or other text).
+func typedManual(code string) string {
 	m, ok := NormalManual(code)
-	return ok && !strings.HasPrefix(strings.TrimSpace(code), Prefix) && hmac.Equal([]byte(k.Manual(id)), []byte(m))
+	if !ok || strings.HasPrefix(strings.TrimSpace(code), Prefix) {
+		return ""
+	}
+	return m
+}
+
+// namesBadge reports whether manual, a code read by typedManual, is the manual code of badge id.
+func (k Key) namesBadge(manual, id string) bool {
+	return manual != "" && hmac.Equal([]byte(k.Manual(id)), []byte(manual))
 }
 
 // expandManual turns a manual code typed at fair fairID into the badge's full code, looked up
 // among the fair's valid badges; any other text (a scanned code, a code matching none) is
 // returned as it is, for verify to judge.
 func (s *Service) expandManual(ctx context.Context, fairID, code string) (string, error) {
-	if _, ok := NormalManual(code); !ok || strings.HasPrefix(strings.TrimSpace(code), Prefix) {
+	manual := typedManual(code)
+	if manual == "" {
 		return code, nil
 	}
 	valid, err := s.Store.Valid(ctx, fairID)
@@ -64,7 +73,7 @@ func (s *Service) expandManual(ctx context.Context, fairID, code string) (string
 		return "", err
 	}
 	for _, b := range valid {
-		if s.Key.namesBadge(code, b.ID) {
+		if s.Key.namesBadge(manual, b.ID) {
 			return s.Key.Code(b.ID), nil
 		}
 	}

@@ -284,7 +284,7 @@ func (s *Service) repeat(ctx context.Context, f index.Fair, c CheckIn, in Scan) 
 func (s *Service) sameScan(c CheckIn, in Scan) bool {
 	// A manual code names the recorded badge as its full code does, revoked since or not.
 	code := in.Code
-	if s.Key.namesBadge(code, c.BadgeID) {
+	if s.Key.namesBadge(typedManual(code), c.BadgeID) {
 		code = s.Key.Code(c.BadgeID)
 	}
 	id, err := s.Key.Verify(code)

@@ -209,7 +209,7 @@ func (rt *Routes) me(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.Header("ETag", etag(b.Revision))
+	c.Header("ETag", httpx.RevisionTag(b.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
@@ -239,7 +239,7 @@ func (rt *Routes) getBuyer(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherBuyer))
 		return
 	}
-	c.Header("ETag", etag(b.Revision))
+	c.Header("ETag", httpx.RevisionTag(b.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
@@ -252,7 +252,7 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(b.Revision, 10)) {
+	if !httpx.IfMatchRevision(c.GetHeader("If-Match"), b.Revision) {
 		httpx.RespondError(c, ErrStale)
 		return
 	}
@@ -267,7 +267,7 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 		return
 	}
 	rt.Notify()
-	c.Header("ETag", etag(next.Revision))
+	c.Header("ETag", httpx.RevisionTag(next.Revision))
 	c.JSON(http.StatusOK, toBuyerResponse(next))
 }
 
@@ -383,7 +383,7 @@ func (rt *Routes) getRequest(c *gin.Context) {
 		}
 		r = stored
 	}
-	c.Header("ETag", etag(r.Revision))
+	c.Header("ETag", httpx.RevisionTag(r.Revision))
 	c.JSON(http.StatusOK, rt.withInterests(c, r))
 }
 
@@ -398,7 +398,7 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 		httpx.RespondError(c, err)
 		return
 	}
-	if !httpx.IfMatch(c.GetHeader("If-Match"), strconv.FormatInt(r.Revision, 10)) {
+	if !httpx.IfMatchRevision(c.GetHeader("If-Match"), r.Revision) {
 		httpx.RespondError(c, ErrStale)
 		return
 	}
@@ -408,7 +408,7 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 		return
 	}
 	rt.Notify()
-	c.Header("ETag", etag(next.Revision))
+	c.Header("ETag", httpx.RevisionTag(next.Revision))
 	c.JSON(http.StatusOK, toRequestResponse(next))
 }
 
@@ -445,9 +445,6 @@ var (
 	buyerVersion   = map[string]string{"ETag": "the profile's revision, for If-Match on PATCH (409 buyer_record_changed when it changed since)"}
 	requestVersion = map[string]string{"ETag": "the request's revision, for If-Match on PATCH and close (409 buyer_record_changed when it changed since)"}
 )
-
-// etag is a buyer's or a request's entity tag: its revision, for If-Match on the writes.
-func etag(rev int64) string { return `"` + strconv.FormatInt(rev, 10) + `"` }
 
 func limitOf(c *gin.Context) (int, error) {
 	s := c.DefaultQuery("limit", "20")
