@@ -138,9 +138,7 @@ async function saveB2BDays(f, days, day) {
     toast(t("saved"));
     render(true); // the next save goes over the days and revision just saved
   } else if (r.status === 409 && r.data && r.data.code === "fair_b2b_changed") {
-    r.keepErr = true;
-    toast(r.data.detail || t("failed"));
-    setTimeout(() => render(true));
+    changedMeanwhile(r);
   } else if (day && r.data && Array.isArray(r.data.errors)) {
     const own = new Set(days.flatMap((x, i) => (x.date === day.date ? [`days[${i}].`] : [])));
     r.data.errors = r.data.errors.map((e) => {

@@ -44,11 +44,7 @@ function saved(r, done) {
   // Saved, the fold closes with its form; the keyboard goes to the page's heading, where what
   // was saved shows, not to the start of the page.
   if (r.ok) { toast(done); render(true).then(() => { const h1 = document.querySelector("#app h1"); if (h1) { h1.tabIndex = -1; h1.focus(); } }); }
-  if (r.status === 409) {
-    r.keepErr = true;
-    toast((r.data && r.data.detail) || t("failed"));
-    setTimeout(() => render(true));
-  }
+  if (r.status === 409) changedMeanwhile(r);
   return r;
 }
 

@@ -235,6 +235,15 @@ function whilePending(el, p) {
   return p.finally(() => delete el.dataset.pending);
 }
 
+// changedMeanwhile answers a save refused because the item changed (or went) since the page
+// showed it: the refusal is said, and kept above the form's button (keep) while the page is
+// redrawn with the item as it is now (see sayAgain).
+function changedMeanwhile(r, keep = true) {
+  r.keepErr = keep;
+  toast((r.data && r.data.detail) || t("failed"));
+  setTimeout(() => render(true));
+}
+
 // formsDirty reports whether the person has started filling a form on the page: a live update
 // must not wipe what they typed.
 function formsDirty() {

@@ -194,11 +194,7 @@ function profileEdit(p, provinces) {
     if (!Object.keys(body).length) return { ok: true };
     const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
     if (r.ok) { toast(t("profile_saved")); render(true); }
-    if (r.status === 409) {
-      r.keepErr = true;
-      toast((r.data && r.data.detail) || t("failed"));
-      setTimeout(() => render(true));
-    }
+    if (r.status === 409) changedMeanwhile(r);
     return r;
   }, { id: "profile-edit-form" }));
 }
@@ -263,11 +259,7 @@ function productEdit(x) {
     // Another phone changed it meanwhile (said above the button after the redraw too, see form),
     // or removed it (the list then shows it gone).
     const stale = r.status === 409 && r.data && r.data.code === "product_revision_changed";
-    if (stale || r.status === 404) {
-      r.keepErr = stale;
-      toast((r.data && r.data.detail) || t("failed"));
-      setTimeout(() => render(true));
-    }
+    if (stale || r.status === 404) changedMeanwhile(r, stale);
     return r;
   }, { id: "edit-" + x.id }), h("div", { class: "actions" }, del));
 }
