@@ -121,6 +121,10 @@ func stepCardsSpeakOfTheFairChosen(t *testing.T, bb browser, reqID, otherFair st
 	if got := bb.eval(card + ".textContent"); strings.Contains(got, "Có gian hàng") || strings.Contains(got, "A0") || strings.Contains(got, "Đã gửi yêu cầu") {
 		t.Errorf("the exhibitor's card for the second fair speaks of the first: %q", got)
 	}
+	// Why they cannot be invited there is said once, above the cards, not on each of them.
+	if got := bb.eval("[...document.querySelectorAll('#match-box p')].filter((p) => p.textContent.includes('Chỉ hẹn gặp')).map((p) => p.id).join()"); got != "away-note" {
+		t.Errorf("the reason no card offers a meeting is said in %q, want once in #away-note", got)
+	}
 }
 
 // stepProducerInvitesFromOpportunities: a producer without a booth at any fair is offered no

@@ -160,7 +160,7 @@ func stepMatchCardsMeetingAndFair(t *testing.T, bb browser, reqID string) {
 	if bb.eval("String(!!"+card("Sóc Sơn")+".querySelector('.request-meeting'))") != "false" {
 		t.Error("a meeting is offered with a producer that has no booth at the fair chosen")
 	}
-	if got := bb.eval(card("Sóc Sơn") + ".querySelector('.not-exhibiting').textContent"); !strings.Contains(got, "không có gian hàng tại Hội chợ OCOP Hồ Gươm") {
+	if got := bb.eval(card("Sóc Sơn") + ".querySelector('.not-exhibiting').textContent"); got != "Không có gian hàng tại Hội chợ OCOP Hồ Gươm." {
 		t.Errorf("the card of a producer not at the fair says %q", got)
 	}
 	refusal, err := chromedp.Run(bb.ctx, chromedp.Evaluate[string](`(async () => { const me = await api("GET", "/api/buyers/me");

@@ -83,10 +83,11 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
 	prod.submit("new-product")
 	prod.until("the second product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
+	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
+	stepProductRatedAgain(t, prod, row)
 	if got := prod.eval("document.querySelector('#" + form + "-name_vi').value + '|' + document.querySelector('#" + form + "').closest('details').open"); got != "Mật ong bạc hà rừng|false" {
 		t.Errorf("the first product's edit after the second was added: %q, want its typed name kept and its fold closed", got)
 	}
-	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
 	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
 	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
@@ -188,5 +189,25 @@ func noneChangedByStaff(t *testing.T, prod browser, when string) {
 	t.Helper()
 	if got := prod.eval("String(document.querySelectorAll('#product-list .changed-by').length)"); got != "0" {
 		t.Errorf("%s, %s products say the organisers changed them last", when, got)
+	}
+}
+
+// stepProductRatedAgain: the keyboard goes on from the product just added (its "Sửa"), not from
+// the top of the page; the product, re-evaluated, is given 5★ with the ministry's decision in
+// its edit, listed so, and the keyboard stays on that product.
+func stepProductRatedAgain(t *testing.T, prod browser, row string) {
+	t.Helper()
+	summary := row + ".querySelector('.product-edit summary')"
+	prod.until("the keyboard on the product added", "document.activeElement === "+summary, false)
+	prod.eval("(() => { " + summary + ".click(); return '' })()")
+	form := prod.eval(row + ".querySelector('.product-edit form').id")
+	if got := prod.eval("document.querySelector('#" + form + "-stars').value + '|' + document.querySelector('#" + form + "-stars-hint').textContent"); !strings.HasPrefix(got, "3|Đổi khi có quyết định công nhận mới") {
+		t.Errorf("the edit's stars and their hint read %q, want 3 and the hint", got)
+	}
+	prod.fill(map[string]string{"#" + form + "-stars": "5", "#" + form + "-decision_no": "1234/QĐ-BNN-KTHT", "#" + form + "-issued_by": "Bộ Nông nghiệp và Môi trường"})
+	prod.submit(form)
+	prod.until("5★ listed, the keyboard on the product", row+" && "+row+".querySelector('[data-label=\"Số sao\"]').textContent === '5★' && document.activeElement === "+summary, false)
+	if got := prod.eval(row + ".textContent"); !strings.Contains(got, "1234/QĐ-BNN-KTHT") {
+		t.Errorf("the product re-rated lists %q, want the ministry's decision", got)
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
@@ -26,16 +28,26 @@ type Factor struct {
 	text   apperr.Localized
 }
 
-// Localize sets the reason of every factor of results to its text in lang, in place.
+// Localize sets the reason of every factor of results to its text in lang, in place. Each reason
+// is said as a sentence, from a capital: its parts may come in any order ("thiếu ISO 22000; …").
 func Localize(results []Result, lang apperr.Lang) {
 	for i := range results {
 		for j := range results[i].Factors {
 			f := &results[i].Factors[j]
 			if f.text != nil {
-				f.Reason = f.text.In(lang)
+				f.Reason = sentence(f.text.In(lang))
 			}
 		}
 	}
+}
+
+// sentence is s with its first letter in upper case.
+func sentence(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || unicode.IsUpper(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // ProductMatch is one of a producer's products that fits.

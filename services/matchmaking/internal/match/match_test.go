@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/apperr/msgcheck"
@@ -115,15 +117,23 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: Mật ong", "stars": "Đạt 4 sao OCOP",
 			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000; có nhãn hiệu đăng ký",
 			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
-		apperr.English: {"category": "exact criteria set 4", "keywords": "matches keywords: Mật ong", "stars": "OCOP 4 stars",
-			"certifications": "has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
-			"capacity":       "capacity 2 tonne/month ≥ 1.5 tonne", "price": "price from 250000 VND above 200000 VND"},
+		apperr.English: {"category": "Exact criteria set 4", "keywords": "Matches keywords: Mật ong", "stars": "OCOP 4 stars",
+			"certifications": "Has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
+			"capacity":       "Capacity 2 tonne/month ≥ 1.5 tonne", "price": "Price from 250000 VND above 200000 VND"},
 	}
 	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
 		Localize(res, lang)
 		for name, reason := range want[lang] {
 			if got := factor(res[0], name).Reason; got != reason {
 				t.Errorf("%s reason in %s = %q, want %q", name, lang, got, reason)
+			}
+		}
+		// Every reason reads as a sentence, whichever of its parts comes first.
+		for _, r := range res {
+			for _, f := range r.Factors {
+				if c, _ := utf8.DecodeRuneInString(f.Reason); unicode.IsLower(c) {
+					t.Errorf("%s reason of %s in %s starts in lower case: %q", f.Name, r.ProducerID, lang, f.Reason)
+				}
 			}
 		}
 	}

@@ -78,7 +78,7 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 	}
 	fair := fairReason(m) + " | " + fairReason(en.Matches[0])
 	for _, want := range []string{"Có gian hàng tại hội chợ: A01 (Khu A), B07 (Khu B – Đặc sản vùng cao) | ",
-		"| exhibits at the fair: booth A01 (zone Khu A), booth B07 (zone Khu B – Đặc sản vùng cao)"} {
+		"| Exhibits at the fair: booth A01 (zone Khu A), booth B07 (zone Khu B – Đặc sản vùng cao)"} {
 		if !strings.Contains(fair, want) {
 			t.Errorf("fair factor reasons = %q, want them to name %q", fair, want)
 		}

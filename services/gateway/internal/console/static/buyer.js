@@ -182,7 +182,13 @@ async function viewRequest(id) {
     box.removeAttribute("aria-busy");
     const matches = (res.data && res.data.matches) || [];
     const fair = { id: fairSel.value, name: fairSel.selectedOptions.length ? fairSel.selectedOptions[0].textContent : "", exhibitors: at };
-    box.replaceChildren(!res.ok ? h("p", {}, failure(res)) : matches.length ? h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, sessionSel, load))) : h("p", { class: "muted" }, t("none")));
+    // Why a producer without a booth there cannot be invited is said once, above the cards;
+    // each such card says only that it has none.
+    const away = me.ok && at && matches.some((m) => !at.has(m.producer_id));
+    const cards = matches.length && h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, sessionSel, load)));
+    if (!res.ok) box.replaceChildren(h("p", {}, failure(res)));
+    else if (!cards) box.replaceChildren(h("p", { class: "muted" }, t("none")));
+    else box.replaceChildren(...[away && h("p", { class: "muted", id: "away-note" }, t("not_exhibiting_why")), cards].filter(Boolean));
   };
   only.addEventListener("change", load);
   fairSel.addEventListener("change", load);

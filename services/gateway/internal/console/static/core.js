@@ -9,6 +9,7 @@ const S = {
   me: null,
   live: null,
   due: 0, // meetings waiting for this side's answer (see countDue)
+  focusNext: "", // see focusNextDraw
 };
 
 // ---------- helpers ----------
@@ -394,6 +395,12 @@ function goToField(sel) {
   if (!el) return;
   el.scrollIntoView({ block: "center" });
   el.focus();
+}
+
+// focusNextDraw names what gets the keyboard when the page is next drawn (see render): the item
+// just added or saved, instead of the form's button, gone with the redraw.
+function focusNextDraw(sel) {
+  S.focusNext = sel;
 }
 
 // focusAfterRender is a link's click handler that, once the page it opens is drawn, puts the

@@ -176,7 +176,7 @@ async function fairReport(f, ref) {
     h("div", { class: "grid2" },
       h("div", { class: "card" }, h("h2", {}, t("booths_by_status")), bars(Object.entries(r.booths.by_status).map(([k, v]) => [t("b_" + k), v])),
         h("p", {}, t("occupancy") + ": " + pct(r.booths.occupancy_percent))),
-      h("div", { class: "card" }, h("h2", {}, t("by_stars")), bars([["5★", r.exhibitors.by_stars["5"]], ["4★ (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")", r.exhibitors.by_stars.potential_5], ["4★", r.exhibitors.by_stars["4"]], ["3★", r.exhibitors.by_stars["3"]]])),
+      h("div", { class: "card" }, h("h2", {}, t("by_stars")), bars([["5★", r.exhibitors.by_stars["5"]], ["4★ (" + t("potential_five") + ")", r.exhibitors.by_stars.potential_5], ["4★", r.exhibitors.by_stars["4"]], ["3★", r.exhibitors.by_stars["3"]]])),
       h("div", { class: "card" }, h("h2", {}, t("by_province")), bars((r.exhibitors.by_province || []).map((p) => [p.name, p.exhibitors]))),
       h("div", { class: "card" }, h("h2", {}, t("by_sector_chart")), bars((r.exhibitors.by_sector || []).map((s) => [sectorName(s.sector), s.exhibitors]))),
       h("div", { class: "card" }, h("h2", {}, t("meetings")), bars(Object.entries(r.meetings.by_outcome).map(([k, v]) => [t("o_" + k), v])),

@@ -39,7 +39,7 @@ function hhmm(s) {
 
 function fieldInput(fd, id) {
   if (fd.type === "select") {
-    return h("select", { id, name: fd.name }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
+    return h("select", { id, name: fd.name, "aria-describedby": fd.hint ? id + "-hint" : undefined }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
   }
   if (fd.type === "multiselect") {
     return h("select", { id, name: fd.name, multiple: true, size: Math.min(6, (fd.options || []).length || 1), "aria-describedby": id + "-hint" },

@@ -66,6 +66,8 @@ async function render(refresh, live) {
     app.replaceChildren(node);
     typeAgain(kept);
     if (where) placeAgain(app, where);
+    const next = S.focusNext && app.querySelector(S.focusNext);
+    if (next) { S.focusNext = ""; next.focus(); next.scrollIntoView({ block: "center" }); }
     app.removeAttribute("aria-busy");
     layout();
     if (!refresh) app.focus();

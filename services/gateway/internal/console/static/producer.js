@@ -148,25 +148,26 @@ async function viewProducer() {
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
-      h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★") + ")" : "")),
+      h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + t("potential_five") + ")" : "")),
       h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no), h("div", { class: "muted expiry" }, expiryText(x.certificate.expires_on))),
       h("td", { class: "product-supply", "data-label": t(x.price_min_vnd || x.price_max_vnd ? "cat_price" : "cat_capacity") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
       { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
-      { name: "stars", label: t("stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"], ["4p", "4★ + " + (S.lang === "vi" ? "tiềm năng 5★" : "potential 5★")]] },
+      { name: "stars", label: t("stars"), type: "select", options: starChoices() },
       { name: "decision_no", path: "certificate.decision_no", label: t("decision_no") }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by") },
       { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date" },
       { name: "unit", label: t("unit"), type: "select", options: opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en)) },
       { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true }, { name: "price_min_vnd", label: t("price_min"), type: "amount" },
       { name: "price_max_vnd", label: t("price_max"), type: "amount" },
     ], t("add_product"), async (v) => {
-      const body = { name_vi: v.name_vi, criteria_set: Number(v.criteria_set), stars: v.stars === "4p" ? 4 : Number(v.stars), potential_five_star: v.stars === "4p",
+      const body = { name_vi: v.name_vi, criteria_set: Number(v.criteria_set), ...starsOf(v.stars),
         certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on }, unit: v.unit,
         monthly_capacity: v.monthly_capacity, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd };
       const r = await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() });
-      if (r.ok) { toast(t("product_added")); render(true); }
+      // The keyboard goes on from the product added, shown in the list, not from the page's top.
+      if (r.ok) { toast(t("product_added")); focusNextDraw(`#product-edit-${CSS.escape(r.data.id)} > summary`); render(true); }
       return r;
     }, { id: "new-product" })));
 }
@@ -243,6 +244,8 @@ function productEdit(x) {
     // An unset price or supply (0) shows empty, and an empty field leaves it as it is.
     { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd || undefined }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd || undefined },
     { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true, value: x.monthly_capacity || undefined },
+    // A new rating comes with its recognition decision, typed below it.
+    { name: "stars", label: t("stars"), type: "select", options: starChoices(), value: starChoice(x), hint: t("stars_edit_hint") },
     { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), value: c.decision_no },
     { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by },
     { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date", value: c.issued_on },
@@ -251,17 +254,33 @@ function productEdit(x) {
     // The certificate goes whole, and only when it changed (a renewal, a corrected decision).
     const cert = { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on };
     if (Object.keys(cert).some((k) => cert[k] !== (c[k] || undefined))) body.certificate = cert;
+    if (v.stars !== starChoice(x)) Object.assign(body, starsOf(v.stars));
     // Saved only over the product as this page shows it: when another phone changed it since,
     // the API refuses, and the page shows the product as it is now with what was typed kept
     // (after the form lets go of it), to be saved again or not.
     const r = await api("PATCH", "/api/products/" + x.id, body, { ifMatch: `"${Date.parse(x.updated_at)}"` });
-    if (r.ok) { toast(t("product_saved")); render(true); }
+    if (r.ok) { toast(t("product_saved")); focusNextDraw(`#product-edit-${CSS.escape(x.id)} > summary`); render(true); }
     // Another phone changed it meanwhile (said above the button after the redraw too, see form),
     // or removed it (the list then shows it gone).
     const stale = r.status === 409 && r.data && r.data.code === "product_revision_changed";
     if (stale || r.status === 404) changedMeanwhile(r, stale);
     return r;
   }, { id: "edit-" + x.id }), h("div", { class: "actions" }, del));
+}
+
+// starChoices are a product's ratings as one choice: 3★, 4★, 5★, or 4★ proposed for five
+// (potential five-star is a flag beside four stars, not a sixth rating).
+function starChoices() {
+  return [["3", "3★"], ["4", "4★"], ["5", "5★"], ["4p", "4★ + " + t("potential_five")]];
+}
+
+// starChoice is the choice that says x's rating; starsOf the fields that choice sends.
+function starChoice(x) {
+  return x.potential_five_star ? "4p" : String(x.stars);
+}
+
+function starsOf(choice) {
+  return { stars: choice === "4p" ? 4 : Number(choice), potential_five_star: choice === "4p" };
 }
 
 // photoInput adds or changes a product's photo straight from the phone's camera or its files:
