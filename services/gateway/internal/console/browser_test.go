@@ -369,12 +369,12 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.submit("register")
 	buyer.until("buyer profile form", "document.querySelector('#buyer-profile')", false)
 	buyer.fill(map[string]string{"#buyer-profile-name": "Siêu thị Xanh", "#buyer-profile-province": "01"})
-	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#buyer-profile-markets option[value=\"EU\"]').selected = true"))
+	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#buyer-profile-markets input[value=\"EU\"]'))"))
 	buyer.submit("buyer-profile")
 	buyer.until("request form", "document.querySelector('#new-request')", true)
 	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
 		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
-	buyer.run(chromedp.Evaluate[chromedp.Void]("document.querySelector('#new-request-criteria_sets').querySelector('option[value=\"4\"]').selected = true, document.querySelector('#new-request-required_certifications').querySelector('option[value=\"vietgap\"]').selected = true"))
+	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#new-request-criteria_sets input[value=\"4\"]')), (e => e.checked || e.click())(document.querySelector('#new-request-required_certifications input[value=\"vietgap\"]'))"))
 	buyer.submit("new-request") // the certificate asked for is said with the request and weighed in the matches' reasons
 	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà') && "+
 		"document.querySelector('h1 + p').textContent.includes('Chứng nhận yêu cầu: VietGAP') && document.querySelector('#matches').textContent.includes('VietGAP')", true)

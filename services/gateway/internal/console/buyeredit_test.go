@@ -58,10 +58,11 @@ func stepBuyerEditsAndCloses(t *testing.T, bb browser, other client, reqID strin
 	bb.until("the edit fold", "document.querySelector('#request-edit summary')", true)
 	bb.run(chromedp.Click("#request-edit summary"))
 	bb.until("the request's values in the form", "document.querySelector('#request-edit-form-title').value === 'Mật ong rừng' && document.querySelector('#request-edit-form-monthly_volume').value === '500' && "+
-		"document.querySelector('#request-edit-form-criteria_sets option[value=\"4\"]').selected", false)
-	// A list taking several choices says how to make them, read with it by a screen reader.
-	if got := bb.eval("document.getElementById(document.querySelector('#request-edit-form-criteria_sets').getAttribute('aria-describedby')).textContent"); !strings.HasPrefix(got, "Chọn nhiều mục") {
-		t.Errorf("the criteria sets' hint reads %q", got)
+		"document.querySelector('#request-edit-form-criteria_sets input[value=\"4\"]').checked", false)
+	// Several choices are checkboxes in a group named by its label, each one named by its text.
+	if got := bb.eval("(() => { const g = document.querySelector('#request-edit-form-criteria_sets'); const box = g.querySelector('input[value=\"4\"]');" +
+		" return g.getAttribute('role') + '|' + document.getElementById(g.getAttribute('aria-labelledby')).textContent + '|' + box.type + '|' + box.closest('label').textContent })()"); !strings.HasPrefix(got, "group|Bộ tiêu chí|checkbox|4. ") {
+		t.Errorf("the criteria sets read %q", got)
 	}
 	// A title refused is said under it; typing in it again takes the error away.
 	bb.fill(map[string]string{"#request-edit-form-title": "M"})

@@ -143,7 +143,7 @@ func stepClearFiltersAndSourceLikeThis(t *testing.T, b browser) {
 		"document.querySelector('#catalogue-clear').hidden && document.activeElement === document.querySelector('#cf-q')", false)
 	b.eval("[...document.querySelectorAll('#catalogue-list .product-card')].find((c) => c.textContent.includes('Mật ong')).querySelector('a.source-like').click(), ''")
 	b.until("the new request filled in", "location.hash === '#/buyer' && document.querySelector('#new-request-title') && document.querySelector('#new-request-title').value === 'Mật ong bạc hà' && "+
-		"document.querySelector('#new-request-criteria_sets option[value=\"4\"]').selected && document.querySelector('#new-request-min_stars').value === '4' && "+
+		"document.querySelector('#new-request-criteria_sets input[value=\"4\"]').checked && document.querySelector('#new-request-min_stars').value === '4' && "+
 		"document.activeElement === document.querySelector('#new-request-title') && document.querySelector('#new-request-keywords').value === '' && "+
 		"document.querySelector('#request-draft-note').textContent.includes('Mật ong bạc hà')", false)
 	if !strings.Contains(b.eval("String(formsDirty())"), "true") {

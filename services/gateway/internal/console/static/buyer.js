@@ -88,7 +88,7 @@ function newRequestForm(b, ref, fairOpts) {
     f.elements.title.value = draft.title;
     f.elements.keywords.value = draft.keywords;
     f.elements.min_stars.value = draft.min_stars;
-    for (const o of f.elements.criteria_sets.options) o.selected = draft.criteria_sets.includes(o.value);
+    for (const o of f.querySelectorAll("input[name=criteria_sets]")) o.checked = draft.criteria_sets.includes(o.value);
     f.prepend(h("p", { class: "full muted", id: "request-draft-note" }, t("request_draft_from").replace("{name}", draft.from)));
     setTimeout(() => goToField("#new-request-title"));
   }

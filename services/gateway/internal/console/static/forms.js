@@ -42,8 +42,11 @@ function fieldInput(fd, id) {
     return h("select", { id, name: fd.name, "aria-describedby": fd.hint ? id + "-hint" : undefined }, (fd.options || []).map(([v, l]) => h("option", { value: v, selected: String(fd.value) === String(v) }, l)));
   }
   if (fd.type === "multiselect") {
-    return h("select", { id, name: fd.name, multiple: true, size: Math.min(6, (fd.options || []).length || 1), "aria-describedby": id + "-hint" },
-      (fd.options || []).map(([v, l]) => h("option", { value: v, selected: (fd.value || []).includes(v) }, l)));
+    // Several choices are a group of checkboxes, one tap or click each (not a list that takes
+    // Ctrl-click), each checkbox named by its value so that a redraw finds it again.
+    return h("div", { id, class: "checks", role: "group", "aria-labelledby": id + "-label", "aria-describedby": fd.hint ? id + "-hint" : undefined },
+      (fd.options || []).map(([v, l]) => h("label", { class: "check" },
+        h("input", { type: "checkbox", id: id + "-" + String(v).replace(/\W/g, "_"), name: fd.name, value: v, checked: (fd.value || []).includes(v) }), l)));
   }
   if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3 }, fd.value || "");
   if (fd.type === "date") {
@@ -110,9 +113,10 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
   const f = h("form", { class: "f", novalidate: true, id: opts.id });
   for (const fd of fields) {
     const id = (opts.id || "f") + "-" + fd.name.replace(/\W/g, "_");
-    // A list that takes several choices says how to make them (Ctrl, or a tap on a phone).
-    const hint = fd.type === "date" ? t("date_hint") : fd.type === "time" ? t("time_hint") : fd.type === "multiselect" && !fd.hint ? t("multi_hint") : fd.hint;
-    f.append(h("div", { class: "field" + (fd.full ? " full" : ""), dataset: { field: fd.name, path: fd.path || fd.name } }, h("label", { for: id }, fd.label), fieldInput(fd, id),
+    const hint = fd.type === "date" ? t("date_hint") : fd.type === "time" ? t("time_hint") : fd.hint;
+    // A group of checkboxes is named by its label's text (a label is for one control).
+    const label = fd.type === "multiselect" ? h("div", { class: "label", id: id + "-label" }, fd.label) : h("label", { for: id }, fd.label);
+    f.append(h("div", { class: "field" + (fd.full ? " full" : ""), dataset: { field: fd.name, path: fd.path || fd.name } }, label, fieldInput(fd, id),
       hint ? h("div", { class: "hint muted", id: id + "-hint" }, hint) : null, h("div", { class: "err", id: id + "-err" })));
   }
   const btn = h("button", { type: "submit" }, submitLabel);
@@ -131,7 +135,7 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
     const bad = [];
     for (const fd of fields) {
       const el = f.elements[fd.name];
-      if (fd.type === "multiselect") values[fd.name] = Array.from(el.selectedOptions).map((o) => o.value);
+      if (fd.type === "multiselect") values[fd.name] = [...f.querySelectorAll(`input[name="${CSS.escape(fd.name)}"]:checked`)].map((o) => o.value);
       else if (fd.type === "file") values[fd.name] = el.files[0];
       else if (fd.type === "date") {
         values[fd.name] = isoDate(el.value);
@@ -182,7 +186,12 @@ function clearField(box) {
   const err = box.querySelector(".err");
   err.textContent = "";
   delete err.dataset.amount;
-  box.querySelector("input, select, textarea").removeAttribute("aria-invalid");
+  fieldControl(box).removeAttribute("aria-invalid");
+}
+
+// fieldControl is the field's control in box: its input, or its group of checkboxes.
+function fieldControl(box) {
+  return box.querySelector("[role=group], input, select, textarea");
 }
 
 // markField says message under the field in box (after an error already said there) and
@@ -191,11 +200,12 @@ function markField(box, message) {
   box.classList.add("bad");
   const err = box.querySelector(".err");
   err.textContent = err.textContent ? err.textContent + " " + message : message;
-  const el = box.querySelector("input, select, textarea");
+  const el = fieldControl(box);
   el.setAttribute("aria-invalid", "true");
   const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
   if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
-  return el;
+  // A group takes the keyboard at its first checkbox.
+  return el.getAttribute("role") === "group" ? el.querySelector("input") || el : el;
 }
 
 // fieldBox finds the field an error names: by the API's path (certificate.issued_on), by the
