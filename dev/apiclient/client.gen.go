@@ -521,19 +521,19 @@ func (e ExhibitorVerifyCertificateLevel) Valid() bool {
 
 // Defines values for ExhibitorVerifyCertificateStatus.
 const (
-	Expired  ExhibitorVerifyCertificateStatus = "expired"
-	Expiring ExhibitorVerifyCertificateStatus = "expiring"
-	Valid    ExhibitorVerifyCertificateStatus = "valid"
+	ExhibitorVerifyCertificateStatusExpired  ExhibitorVerifyCertificateStatus = "expired"
+	ExhibitorVerifyCertificateStatusExpiring ExhibitorVerifyCertificateStatus = "expiring"
+	ExhibitorVerifyCertificateStatusValid    ExhibitorVerifyCertificateStatus = "valid"
 )
 
 // Valid indicates whether the value is a known member of the ExhibitorVerifyCertificateStatus enum.
 func (e ExhibitorVerifyCertificateStatus) Valid() bool {
 	switch e {
-	case Expired:
+	case ExhibitorVerifyCertificateStatusExpired:
 		return true
-	case Expiring:
+	case ExhibitorVerifyCertificateStatusExpiring:
 		return true
-	case Valid:
+	case ExhibitorVerifyCertificateStatusValid:
 		return true
 	default:
 		return false
@@ -576,6 +576,36 @@ func (e GatewayAccountRegisterRequestRole) Valid() bool {
 	case GatewayAccountRegisterRequestRoleBuyer:
 		return true
 	case GatewayAccountRegisterRequestRoleProducer:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GatewayAccountResetRecordStatus.
+const (
+	GatewayAccountResetRecordStatusCancelled GatewayAccountResetRecordStatus = "cancelled"
+	GatewayAccountResetRecordStatusExpired   GatewayAccountResetRecordStatus = "expired"
+	GatewayAccountResetRecordStatusLocked    GatewayAccountResetRecordStatus = "locked"
+	GatewayAccountResetRecordStatusPending   GatewayAccountResetRecordStatus = "pending"
+	GatewayAccountResetRecordStatusReplaced  GatewayAccountResetRecordStatus = "replaced"
+	GatewayAccountResetRecordStatusUsed      GatewayAccountResetRecordStatus = "used"
+)
+
+// Valid indicates whether the value is a known member of the GatewayAccountResetRecordStatus enum.
+func (e GatewayAccountResetRecordStatus) Valid() bool {
+	switch e {
+	case GatewayAccountResetRecordStatusCancelled:
+		return true
+	case GatewayAccountResetRecordStatusExpired:
+		return true
+	case GatewayAccountResetRecordStatusLocked:
+		return true
+	case GatewayAccountResetRecordStatusPending:
+		return true
+	case GatewayAccountResetRecordStatusReplaced:
+		return true
+	case GatewayAccountResetRecordStatusUsed:
 		return true
 	default:
 		return false
@@ -2362,6 +2392,14 @@ type GatewayAccountPasswordRequest struct {
 	NewPassword     string `json:"new_password"`
 }
 
+// GatewayAccountRef defines model for GatewayAccountRef.
+type GatewayAccountRef struct {
+	Id string `json:"id"`
+
+	// Name empty when the account no longer exists
+	Name string `json:"name"`
+}
+
 // GatewayAccountRegisterRequest defines model for GatewayAccountRegisterRequest.
 type GatewayAccountRegisterRequest struct {
 	Email openapi_types.Email `json:"email"`
@@ -2388,6 +2426,30 @@ type GatewayAccountResetIssued struct {
 	// Code read it out to the account's owner: 10 characters (XXXXX-XXXXX), used once; it is never shown again
 	Code      string    `json:"code"`
 	ExpiresAt time.Time `json:"expires_at"`
+}
+
+// GatewayAccountResetRecord defines model for GatewayAccountResetRecord.
+type GatewayAccountResetRecord struct {
+	// EndedAt when it was used, replaced or cancelled
+	EndedAt   *time.Time        `json:"ended_at,omitempty"`
+	ExpiresAt time.Time         `json:"expires_at"`
+	IssuedAt  time.Time         `json:"issued_at"`
+	IssuedBy  GatewayAccountRef `json:"issued_by"`
+
+	// Status locked: 5 wrong tries spent it; replaced: a newer code was issued; cancelled: the account was disabled
+	Status GatewayAccountResetRecordStatus `json:"status"`
+
+	// WrongTries wrong codes typed for this account while the code was pending
+	WrongTries int `json:"wrong_tries"`
+}
+
+// GatewayAccountResetRecordStatus locked: 5 wrong tries spent it; replaced: a newer code was issued; cancelled: the account was disabled
+type GatewayAccountResetRecordStatus string
+
+// GatewayAccountResetRecordList defines model for GatewayAccountResetRecordList.
+type GatewayAccountResetRecordList struct {
+	Items      []GatewayAccountResetRecord `json:"items"`
+	NextCursor *string                     `json:"next_cursor,omitempty"`
 }
 
 // GatewayAccountResetRequest defines model for GatewayAccountResetRequest.
@@ -3318,6 +3380,12 @@ type PostAccountsParams struct {
 	IdempotencyKey *string `json:"Idempotency-Key,omitempty"`
 }
 
+// GetAccountsIdPasswordResetsParams defines parameters for GetAccountsIdPasswordResets.
+type GetAccountsIdPasswordResetsParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // GetAdminEventDeadLettersParams defines parameters for GetAdminEventDeadLetters.
 type GetAdminEventDeadLettersParams struct {
 	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
@@ -3926,6 +3994,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
 	PostAccountsIdPasswordReset(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetAccountsIdPasswordResets The password reset codes issued for an account, newest first: who issued each and when, its wrong tries, and how it ended (the codes themselves are never kept).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with GET /api/accounts/{id}/password-resets (the `GetAccountsIdPasswordResets` operationId).
+	GetAccountsIdPasswordResets(ctx context.Context, id string, params *GetAccountsIdPasswordResetsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAdminEventDeadLetters List events this service's consumers gave up on, newest first.
 	//
@@ -5202,6 +5277,23 @@ func (c *Client) PostAccountsIdEnable(ctx context.Context, id string, reqEditors
 // Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
 func (c *Client) PostAccountsIdPasswordReset(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewPostAccountsIdPasswordResetRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetAccountsIdPasswordResets The password reset codes issued for an account, newest first: who issued each and when, its wrong tries, and how it ended (the codes themselves are never kept).
+//
+// Roles: admin.
+//
+// Corresponds with GET /api/accounts/{id}/password-resets (the `GetAccountsIdPasswordResets` operationId).
+func (c *Client) GetAccountsIdPasswordResets(ctx context.Context, id string, params *GetAccountsIdPasswordResetsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetAccountsIdPasswordResetsRequest(c.Server, id, params)
 	if err != nil {
 		return nil, err
 	}
@@ -8137,6 +8229,79 @@ func NewPostAccountsIdPasswordResetRequest(server string, id string) (*http.Requ
 	}
 
 	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewGetAccountsIdPasswordResetsRequest constructs an http.Request for the GetAccountsIdPasswordResets method
+func NewGetAccountsIdPasswordResetsRequest(server string, id string, params *GetAccountsIdPasswordResetsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/accounts/%s/password-resets", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14033,6 +14198,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/accounts/{id}/password-reset (the `PostAccountsIdPasswordReset` operationId).
 	PostAccountsIdPasswordResetWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAccountsIdPasswordResetResponse, error)
 
+	// GetAccountsIdPasswordResetsWithResponse The password reset codes issued for an account, newest first: who issued each and when, its wrong tries, and how it ended (the codes themselves are never kept).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/accounts/{id}/password-resets (the `GetAccountsIdPasswordResets` operationId).
+	GetAccountsIdPasswordResetsWithResponse(ctx context.Context, id string, params *GetAccountsIdPasswordResetsParams, reqEditors ...RequestEditorFn) (*GetAccountsIdPasswordResetsResponse, error)
+
 	// GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -16085,6 +16259,131 @@ func (r PostAccountsIdPasswordResetResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r PostAccountsIdPasswordResetResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// GetAccountsIdPasswordResetsResponse401Headers the declared response headers of an HTTP 401 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsIdPasswordResetsResponse403Headers the declared response headers of an HTTP 403 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsIdPasswordResetsResponse404Headers the declared response headers of an HTTP 404 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsIdPasswordResetsResponse422Headers the declared response headers of an HTTP 422 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsIdPasswordResetsResponse500Headers the declared response headers of an HTTP 500 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetAccountsIdPasswordResetsResponse503Headers the declared response headers of an HTTP 503 response for GetAccountsIdPasswordResets
+type GetAccountsIdPasswordResetsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetAccountsIdPasswordResetsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *GatewayAccountResetRecordList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *GatewayProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetAccountsIdPasswordResetsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetAccountsIdPasswordResetsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetAccountsIdPasswordResetsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetAccountsIdPasswordResetsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetAccountsIdPasswordResetsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetAccountsIdPasswordResetsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetAccountsIdPasswordResetsResponse) GetJSON200() *GatewayAccountResetRecordList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON404() *GatewayProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON422() *GatewayProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetAccountsIdPasswordResetsResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetAccountsIdPasswordResetsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetAccountsIdPasswordResetsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetAccountsIdPasswordResetsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetAccountsIdPasswordResetsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -31759,6 +32058,21 @@ func (c *ClientWithResponses) PostAccountsIdPasswordResetWithResponse(ctx contex
 	return ParsePostAccountsIdPasswordResetResponse(rsp)
 }
 
+// GetAccountsIdPasswordResetsWithResponse The password reset codes issued for an account, newest first: who issued each and when, its wrong tries, and how it ended (the codes themselves are never kept).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/accounts/{id}/password-resets (the `GetAccountsIdPasswordResets` operationId).
+func (c *ClientWithResponses) GetAccountsIdPasswordResetsWithResponse(ctx context.Context, id string, params *GetAccountsIdPasswordResetsParams, reqEditors ...RequestEditorFn) (*GetAccountsIdPasswordResetsResponse, error) {
+	rsp, err := c.GetAccountsIdPasswordResets(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetAccountsIdPasswordResetsResponse(rsp)
+}
+
 // GetAdminEventDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -34733,6 +35047,137 @@ func ParsePostAccountsIdPasswordResetResponse(rsp *http.Response) (*PostAccounts
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostAccountsIdPasswordResetResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetAccountsIdPasswordResetsResponse parses an HTTP response from a GetAccountsIdPasswordResetsWithResponse call
+func ParseGetAccountsIdPasswordResetsResponse(rsp *http.Response) (*GetAccountsIdPasswordResetsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetAccountsIdPasswordResetsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest GatewayAccountResetRecordList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetAccountsIdPasswordResetsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetAccountsIdPasswordResetsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetAccountsIdPasswordResetsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetAccountsIdPasswordResetsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetAccountsIdPasswordResetsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetAccountsIdPasswordResetsResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -46,6 +46,7 @@ type resetDoc struct {
 	Tries     int       `bson:"tries"`
 	IssuedBy  string    `bson:"issued_by"`
 	IssuedAt  time.Time `bson:"issued_at"`
+	LogID     string    `bson:"log_id,omitempty"` // its entry in the record of resets (see resetlog.go)
 }
 
 type resetIssued struct {
@@ -67,6 +68,7 @@ func (rt *Routes) registerReset(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/auth/password-reset", Tag: "auth",
 		Summary: "Set a new password with a reset code an admin issued, and sign in: every earlier session ends. A wrong, used or expired code, or an email without one, is 422 on code (the same for all); too many attempts 429.",
 		Request: resetRequest{}, Response: RegisterResponse{}, Errors: []int{http.StatusTooManyRequests}}, rt.resetPassword)
+	rt.registerResetLog(api)
 }
 
 // resetHash is what is kept of a code: it names the account, so a code is worth nothing for another.
@@ -100,7 +102,11 @@ func (rt *Routes) issueReset(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	code, now := newResetCode(), rt.now().In(vntext.Zone).Truncate(time.Second)
 	d := resetDoc{AccountID: acc.ID, Hash: resetHash(acc.ID, code), ExpiresAt: now.Add(resetFor), IssuedBy: p.AccountID, IssuedAt: now}
-	if err := rt.accounts.putReset(c.Request.Context(), d); err != nil {
+	var err error
+	if d.LogID, err = rt.accounts.logReset(c.Request.Context(), d); err == nil {
+		err = rt.accounts.putReset(c.Request.Context(), d)
+	}
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -163,6 +169,9 @@ func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Ti
 		return Account{}, false, rt.accounts.resetFailed(ctx, d)
 	}
 	taken, err := rt.accounts.takeReset(ctx, d, now)
+	if taken {
+		rt.accounts.resetEnded(ctx, d.LogID, resetUsed, now)
+	}
 	return acc, taken, err
 }
 
@@ -186,14 +195,24 @@ func (s *Store) reset(ctx context.Context, accountID string) (resetDoc, bool, er
 }
 
 // dropReset deletes the account's reset code, if it has one (the account was disabled).
-func (s *Store) dropReset(ctx context.Context, accountID string) error {
-	_, err := s.resets().DeleteOne(ctx, bson.M{"_id": accountID})
+func (s *Store) dropReset(ctx context.Context, accountID string, now time.Time) error {
+	var d resetDoc
+	err := s.resets().FindOneAndDelete(ctx, bson.M{"_id": accountID}).Decode(&d)
+	if err == mongo.ErrNoDocuments {
+		return nil
+	}
+	if err == nil {
+		s.resetEnded(ctx, d.LogID, resetDropped, now)
+	}
 	return storage.MapError(err, "password reset")
 }
 
 // resetFailed counts a wrong try against the code d (not against a newer one issued meanwhile).
 func (s *Store) resetFailed(ctx context.Context, d resetDoc) error {
-	_, err := s.resets().UpdateOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash}, bson.M{"$inc": bson.M{"tries": 1}})
+	res, err := s.resets().UpdateOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash}, bson.M{"$inc": bson.M{"tries": 1}})
+	if err == nil && res.ModifiedCount == 1 {
+		s.resetTried(ctx, d.LogID)
+	}
 	return storage.MapError(err, "password reset")
 }
 

@@ -13,6 +13,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Ending sessions: a person signs out everywhere or changes the password (a lost phone, a shared
@@ -232,7 +233,7 @@ func (rt *Routes) disable(c *gin.Context) {
 		}
 	}
 	// A password reset code issued before goes with the account's sessions.
-	if err := rt.accounts.dropReset(c.Request.Context(), acc.ID); err != nil {
+	if err := rt.accounts.dropReset(c.Request.Context(), acc.ID, rt.now().In(vntext.Zone).Truncate(time.Second)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}

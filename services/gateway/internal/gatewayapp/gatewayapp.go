@@ -9,6 +9,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -67,7 +68,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer) (*App, error) {
 		return nil, err
 	}
 	fail := func(err error) (*App, error) { host.Close(); return nil, err }
-	if err := host.DB.EnsureIndexes(ctx, append(account.Indexes(), signing.Indexes()...)...); err != nil {
+	if err := host.DB.EnsureIndexes(ctx, slices.Concat(account.Indexes(), account.ResetLogIndexes(), signing.Indexes())...); err != nil {
 		return fail(err)
 	}
 	keys, err = signing.Load(ctx, host.DB)
