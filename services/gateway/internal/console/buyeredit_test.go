@@ -190,4 +190,12 @@ func stepForgottenPassword(t *testing.T, admin, prod browser, email string) {
 	prod.until("signed in with the new password", "location.hash === '#/producer' && localStorage.getItem('ocopfair.token') && document.querySelector('#toast').textContent.startsWith('Đã đổi mật khẩu')", false)
 	prod.eval("logout(), ''")
 	prod.login(email, "mật-khẩu-mới-2026")
+	// The office sees afterwards who issued the code and that it was used.
+	admin.fill(map[string]string{"#reset-issue-email": email})
+	admin.run(chromedp.Click("#reset-history-show"))
+	admin.until("the code on record, used", "document.querySelector('#reset-history tbody tr[data-status=used]') && document.querySelectorAll('#reset-history tbody tr').length === 1", false)
+	if got := admin.eval("document.querySelector('#reset-history tbody tr').textContent"); !strings.Contains(got, "Quản trị viên") || !strings.Contains(got, "Đã dùng lúc") || strings.Contains(got, code) {
+		t.Errorf("the record of the code reads %q, want who issued it and when it was used, not the code", got)
+	}
+	admin.shot("reset-record")
 }

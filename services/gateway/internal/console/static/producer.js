@@ -77,15 +77,23 @@ async function viewAdmin() {
 }
 
 // resetCard issues a one-time password reset code for the account with an email, to read out
-// to its owner by phone; the code shows once, with when it ends.
+// to its owner by phone; the code shows once, with when it ends. "Xem các mã đã cấp" shows the
+// codes issued for that account before, by whom, and how each ended, without issuing one.
 function resetCard() {
   const shown = h("div", { id: "reset-issued", "aria-live": "polite" });
+  const history = h("div", { id: "reset-history-box", "aria-live": "polite" });
+  // find is the account with the email typed, or the refusal to show under the field.
+  const find = async (email) => {
+    const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(email.trim()));
+    if (!found.ok) return { r: found };
+    const a = ((found.data && found.data.items) || [])[0];
+    return a ? { a } : { r: { ok: false, data: { errors: [{ field: "email", message: t("reset_no_account") }] } } };
+  };
   const f = form([{ name: "email", label: t("email"), type: "email", full: true }], t("reset_issue"), async (v) => {
     shown.replaceChildren(); // the code shown before is someone else's, and used or voided
-    const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(v.email.trim()));
-    if (!found.ok) return found;
-    const a = ((found.data && found.data.items) || [])[0];
-    if (!a) return { ok: false, data: { errors: [{ field: "email", message: t("reset_no_account") }] } };
+    history.replaceChildren();
+    const { a, r: missing } = await find(v.email);
+    if (!a) return missing;
     if (!confirm(t("reset_confirm").replace("{name}", a.name).replace("{email}", a.email))) return { ok: true };
     const r = await whilePending(shown, api("POST", `/api/accounts/${a.id}/password-reset`));
     if (r.ok) {
@@ -96,7 +104,36 @@ function resetCard() {
     }
     return r;
   }, { id: "reset-issue" });
-  return h("div", { class: "card" }, h("h2", {}, t("reset_title")), h("p", { class: "muted" }, t("reset_admin_hint")), f, shown);
+  const look = h("button", { type: "button", class: "secondary", id: "reset-history-show" }, t("reset_show_history"));
+  look.addEventListener("click", async () => {
+    shown.replaceChildren();
+    const { a, r: missing } = await find(f.elements.email.value);
+    if (!a) { showErrors(f, missing); return; }
+    clearErrors(f);
+    history.replaceChildren(await whilePending(history, resetHistory(a)));
+  });
+  f.querySelector(".actions").append(look);
+  return h("div", { class: "card" }, h("h2", {}, t("reset_title")), h("p", { class: "muted" }, t("reset_admin_hint")), f, shown, history);
+}
+
+// resetHistory is the record of the codes issued for account a, newest first: when, by whom,
+// and how each ended; a code spent by wrong tries stands out (someone guessed).
+async function resetHistory(a) {
+  const r = await api("GET", `/api/accounts/${a.id}/password-resets?limit=10`);
+  if (!r.ok) return h("p", { class: "err" }, failure(r));
+  const items = r.data.items || [];
+  const heads = [t("reset_issued_at"), t("reset_issued_by"), t("status")];
+  return h("div", { id: "reset-history" }, h("h3", {}, t("reset_history").replace("{name}", a.name)), items.length
+    ? h("table", { class: "stack" }, h("thead", {}, h("tr", {}, heads.map((x) => h("th", {}, x)))), h("tbody", {}, items.map((e) => h("tr", { dataset: { status: e.status } },
+      h("td", { "data-label": heads[0] }, time(e.issued_at) + " " + date(e.issued_at)), h("td", { "data-label": heads[1] }, e.issued_by.name || e.issued_by.id),
+      h("td", { "data-label": heads[2] }, resetStatus(e))))))
+    : h("p", { class: "muted" }, t("reset_none")));
+}
+
+// resetStatus says how a reset code ended, with the wrong tries typed while it was pending.
+function resetStatus(e) {
+  const said = t("rs_" + e.status).replace("{at}", e.ended_at ? time(e.ended_at) + " " + date(e.ended_at) : "");
+  return [e.status === "locked" ? badge(said, "bad") : said, e.wrong_tries ? " · " + t("reset_tries").replace("{n}", e.wrong_tries) : ""];
 }
 
 // accountRow is an organiser's account with the button that disables it (signed out at once,
