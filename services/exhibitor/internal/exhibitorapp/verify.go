@@ -61,6 +61,7 @@ func followVerify(ctx context.Context, host *service.Host, a *App, cfg Config) (
 	// A configuration built by hand (tests) may leave these out: the defaults of LoadConfig.
 	every, public := cmp.Or(cfg.ScanFlushInterval, DefaultScanFlushInterval), cmp.Or(cfg.PublicURL, DefaultPublicURL)
 	host.Job(func(ctx context.Context) { flushLoop(ctx, host, store, counter, stats, every) })
+	host.Job(func(ctx context.Context) { compactLoop(ctx, host, store) })
 	routes := &verify.Routes{Catalogue: a.catalogue, Producers: producers, Places: placesOf(a.apps), FairName: fairNameOf(a.apps),
 		Counter: counter, Stats: stats, PublicURL: public, Now: time.Now}
 	return fairDay{verify: routes, posters: posterRoutes(a, routes, host.Log)}, nil
@@ -84,6 +85,29 @@ func flushLoop(ctx context.Context, host *service.Host, store *verify.Store, c *
 			if err := verify.Flush(ctx, store, c, m, time.Now(), host.NotifyRelays); err != nil && ctx.Err() == nil {
 				host.Log.Warn("counted views not stored; kept for the next flush", "err", err)
 			}
+		}
+	}
+}
+
+// compactEvery is how often the counted views' old batches are folded into one document a day
+// (see verify.Compact); the first time a minute after start, once the models are loaded.
+const compactEvery = 24 * time.Hour
+
+// compactLoop folds the old batches of counted views now and then, so that a replica starting
+// after months of fairs reads a document a day rather than every flush.
+func compactLoop(ctx context.Context, host *service.Host, store *verify.Store) {
+	wait := time.Minute
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(wait):
+		}
+		wait = compactEvery
+		if n, err := store.Compact(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			host.Log.Warn("old batches of counted views not all folded; tried again tomorrow", "err", err, "folded", n)
+		} else if n > 0 {
+			host.Log.Info("folded old batches of counted views into one a day", "batches", n)
 		}
 	}
 }

@@ -56,19 +56,49 @@ func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now tim
 	return b, err
 }
 
-// Load applies every stored batch to m, through one cursor read in batches.
+// Load applies every stored batch and folded day (see Compact) to m, and reports how many
+// documents it read. The days are read before the batches and again after them: a day folded
+// while the batches were read, its batches deleted before the reading reached them, is then
+// found, and the batches it replaces that were read are left out, counted once through it.
 func (s *Store) Load(ctx context.Context, m *Stats) (int, error) {
-	n := 0
-	err := storage.Each(ctx, s.c, bson.M{}, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
-		b := events.ScansCountedV1{BatchID: d.ID, At: d.At, Counts: make([]events.ScanCountV1, len(d.Counts))}
-		for i, c := range d.Counts {
-			b.Counts[i] = events.ScanCountV1(c)
-		}
-		m.Apply(b)
-		n++
+	days := map[string]dayDoc{}
+	if err := s.days(ctx, days); err != nil {
+		return 0, err
+	}
+	var batches []events.ScansCountedV1
+	filter := bson.M{"sources": bson.M{"$exists": false}}
+	err := storage.Each(ctx, s.c, filter, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
+		batches = append(batches, d.event())
 		return nil
 	})
-	return n, err
+	if err == nil {
+		err = s.days(ctx, days)
+	}
+	if err != nil {
+		return 0, err
+	}
+	folded := map[string]bool{}
+	for _, d := range days {
+		for _, id := range d.Sources {
+			folded[id] = true
+		}
+		m.Apply(batchDoc{ID: d.ID, At: d.At, Counts: d.Counts}.event())
+	}
+	for _, b := range batches {
+		if !folded[b.BatchID] {
+			m.Apply(b)
+		}
+	}
+	return len(days) + len(batches), nil
+}
+
+// event is the batch as its exhibitor.scan.counted event carries it.
+func (d batchDoc) event() events.ScansCountedV1 {
+	b := events.ScansCountedV1{BatchID: d.ID, At: d.At, Counts: make([]events.ScanCountV1, len(d.Counts))}
+	for i, c := range d.Counts {
+		b.Counts[i] = events.ScanCountV1(c)
+	}
+	return b
 }
 
 // Flush stores the counts taken from c as one batch, applies it to m and wakes the relay
