@@ -88,8 +88,7 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#" + form + "-name_vi').value + '|' + document.querySelector('#" + form + "').closest('details').open"); got != "Mật ong bạc hà rừng|false" {
 		t.Errorf("the first product's edit after the second was added: %q, want its typed name kept and its fold closed", got)
 	}
-	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); return '' })()")
-	prod.eval("(() => { " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
+	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
 	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
 	stepSavedAfterAnotherPhoneRemoved(t, prod)
 }
