@@ -49,3 +49,22 @@ func TestAProducerSeesWhoChangedTheirProductLast(t *testing.T) {
 		t.Errorf("the producer's own edit: %d %s, want changed_by the producer", r.Status, r.Body)
 	}
 }
+
+// A producer's product rated again takes its new decision with the new stars: stars alone are
+// refused under the decision number; an organiser corrects stars typed wrong without one.
+func TestNewStarsComeWithTheirDecision(t *testing.T) {
+	f := start(t)
+	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
+	a, _, prod := f.producerWithProduct(t, "1700000083", "Chè Shan tuyết Suối Giàng", 4, issued)
+	if r := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"stars": 5}); r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `"field":"certificate.decision_no"`) {
+		t.Errorf("5 stars without a new decision: %d %s, want 422 on certificate.decision_no", r.Status, r.Body)
+	}
+	cert := map[string]string{"decision_no": "88/QĐ-BNNMT", "issued_by": "Bộ Nông nghiệp và Môi trường", "issued_on": issued}
+	if r := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"stars": 5, "certificate": cert}); r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"stars":5`) {
+		t.Errorf("5 stars with the ministry's decision: %d %s", r.Status, r.Body)
+	}
+	orgTok, _ := f.tokens.Token(t, "organiser", "")
+	if r := f.api.With(orgTok).Do(t, "PATCH", "/api/products/"+prod, map[string]any{"stars": 4}); r.Status != http.StatusOK {
+		t.Errorf("an organiser correcting the stars: %d %s", r.Status, r.Body)
+	}
+}

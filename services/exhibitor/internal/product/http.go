@@ -371,7 +371,17 @@ func (h *Routes) patch(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if l, ok := h.change(c, events.ProductUpdated, func(p Product) (Product, error) { return p.Patch(f, h.now()) }); ok {
+	// A producer's new stars come with the decision that gave them; organisers and admins
+	// correct stars typed wrong without one.
+	pr, _ := httpx.PrincipalFrom(c)
+	patch := func(p Product) (Product, error) {
+		next, err := p.Patch(f, h.now())
+		if err == nil && pr.Role == auth.RoleProducer && next.Rating.Stars != p.Rating.Stars && next.Certificate.DecisionNo == p.Certificate.DecisionNo {
+			return Product{}, apperr.InvalidField("certificate.decision_no", msgStarsNeedDecision)
+		}
+		return next, err
+	}
+	if l, ok := h.change(c, events.ProductUpdated, patch); ok {
 		c.Header("ETag", etag(l.Product))
 		c.JSON(http.StatusOK, h.respond(c, l))
 	}

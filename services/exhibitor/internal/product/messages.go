@@ -92,6 +92,9 @@ var (
 	msgNameTaken = apperr.M("product_name_taken",
 		"Chủ thể OCOP này đã có một sản phẩm cùng tên.",
 		"This producer already lists a product with this name.")
+	msgStarsNeedDecision = apperr.M("product_stars_need_decision",
+		"hạng sao mới đi với quyết định công nhận mới: nhập số, nơi cấp và ngày của quyết định ấy (hạng sao nhập nhầm thì nhờ ban tổ chức sửa)",
+		"a new star rating comes with its new recognition decision: type that decision's number, issuer and date (for stars typed wrong, ask the organisers to correct them)")
 )
 
 // Examples shown in the messages of a certificate's required fields.

@@ -2,6 +2,7 @@ package account
 
 import (
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -282,6 +283,11 @@ func (rt *Routes) listAccounts(c *gin.Context) {
 	role := c.Query("role")
 	if role != "" && !(auth.Principal{Role: role}).Is(auth.Roles...) {
 		httpx.RespondError(c, apperr.InvalidField("role", apperr.OneOf, apperr.OrOf(auth.Roles...)))
+		return
+	}
+	// An email asked for must be one: an empty one would list every account instead.
+	if email, given := c.GetQuery("email"); given && strings.TrimSpace(email) == "" {
+		httpx.RespondError(c, apperr.InvalidField("email", apperr.Required))
 		return
 	}
 	accs, err := rt.accounts.List(c.Request.Context(), role, c.Query("email"), after, page.Limit+1)

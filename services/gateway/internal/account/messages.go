@@ -44,8 +44,8 @@ var (
 		"Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.",
 		"The account changed meanwhile; try again.")
 	msgResetCode = apperr.M("password_reset_code_invalid",
-		"không đúng, đã dùng hoặc đã hết hạn: hãy xin ban tổ chức một mã mới",
-		"is wrong, used or expired: ask the organisers for a new one")
+		"không đúng, đã dùng hoặc đã hết hạn: kiểm tra từng ký tự; nếu vẫn không được, hãy xin quản trị viên một mã mới",
+		"is wrong, used or expired: check each character; if it still fails, ask the administrator for a new one")
 	msgAccountGone = apperr.M("account_gone",
 		"Tài khoản này không còn tồn tại.",
 		"This account no longer exists.")

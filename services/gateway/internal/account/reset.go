@@ -102,9 +102,12 @@ func (rt *Routes) issueReset(c *gin.Context) {
 	p, _ := httpx.PrincipalFrom(c)
 	code, now := newResetCode(), rt.now().In(vntext.Zone).Truncate(time.Second)
 	d := resetDoc{AccountID: acc.ID, Hash: resetHash(acc.ID, code), ExpiresAt: now.Add(resetFor), IssuedBy: p.AccountID, IssuedAt: now}
+	ctx := c.Request.Context()
 	var err error
-	if d.LogID, err = rt.accounts.logReset(c.Request.Context(), d); err == nil {
-		err = rt.accounts.putReset(c.Request.Context(), d)
+	if d.LogID, err = rt.accounts.logReset(ctx, d); err == nil {
+		if err = rt.accounts.putReset(ctx, d); err != nil {
+			rt.accounts.unlogReset(ctx, d.LogID) // no code was stored: nothing to keep on record
+		}
 	}
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -131,7 +134,7 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	acc, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
+	acc, logID, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -149,6 +152,7 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 	// The account is stored only as it was read, enabled: one disabled since is read again and
 	// refused (see revoke).
 	if acc, ok := rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled); ok {
+		rt.accounts.resetEnded(ctx, logID, resetUsed, now)
 		rt.answerToken(c, acc, acc.TokensValidAfter)
 	}
 }
@@ -156,23 +160,21 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 // takeReset uses the reset code of the account with email, once: false (and a wrong try
 // counted) unless the account has a code, still valid, matching code, and is not disabled (a
 // code issued before the disabling must not let the account back in; disabling deletes it too).
-func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, bool, error) {
+// It returns the code's entry in the record of resets, to mark used once the password is set.
+func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, string, bool, error) {
 	acc, found, err := rt.accounts.ByEmail(ctx, email)
 	if err != nil || !found || acc.Disabled {
-		return Account{}, false, err
+		return Account{}, "", false, err
 	}
 	d, found, err := rt.accounts.reset(ctx, acc.ID)
 	if err != nil || !found || !now.Before(d.ExpiresAt) || d.Tries >= resetTries {
-		return Account{}, false, err
+		return Account{}, "", false, err
 	}
 	if code == "" || subtle.ConstantTimeCompare([]byte(resetHash(acc.ID, code)), []byte(d.Hash)) != 1 {
-		return Account{}, false, rt.accounts.resetFailed(ctx, d)
+		return Account{}, "", false, rt.accounts.resetFailed(ctx, d)
 	}
 	taken, err := rt.accounts.takeReset(ctx, d, now)
-	if taken {
-		rt.accounts.resetEnded(ctx, d.LogID, resetUsed, now)
-	}
-	return acc, taken, err
+	return acc, d.LogID, taken, err
 }
 
 // resets is the collection of reset codes.
@@ -201,7 +203,8 @@ func (s *Store) dropReset(ctx context.Context, accountID string, now time.Time) 
 	if err == mongo.ErrNoDocuments {
 		return nil
 	}
-	if err == nil {
+	// A code already spent by wrong tries, or expired, stays on record as it ended.
+	if err == nil && d.Tries < resetTries && now.Before(d.ExpiresAt) {
 		s.resetEnded(ctx, d.LogID, resetDropped, now)
 	}
 	return storage.MapError(err, "password reset")

@@ -23,8 +23,12 @@ import (
 // when, its wrong tries, and how it ended. A reset code lets whoever holds it into the account,
 // so the office must be able to say afterwards who issued one, and see a code spent by guesses.
 // The codes themselves are never in it. An entry is written before its code is stored, so no
-// code exists without one; how a code ended is written after it did, and a failure there is
-// logged, not answered: the person's password is set either way.
+// code exists without one (and is deleted again when the code could not be stored); how a code
+// ended is written after it did (used: once the password is set), and a failure there is
+// logged, not answered: the person's password is set either way. The end and the wrong tries
+// are conditional updates: on FerretDB across replicas (its conditional updates are atomic only
+// on one connection), a code used as its account is disabled may be said either way, and a try
+// counted at the same moment on two replicas may be counted once.
 
 // ResetLogCollection holds the record of password resets, one entry per code issued.
 const ResetLogCollection = "password_reset_log"
@@ -153,6 +157,13 @@ func (s *Store) logReset(ctx context.Context, d resetDoc) (string, error) {
 	e := resetEntry{ID: uuid.Must(uuid.NewV7()).String(), AccountID: d.AccountID, IssuedBy: d.IssuedBy, IssuedAt: d.IssuedAt, ExpiresAt: d.ExpiresAt}
 	_, err := s.resetLog().InsertOne(ctx, e)
 	return e.ID, storage.MapError(err, "password reset")
+}
+
+// unlogReset deletes the entry id of a code that could not be stored; a failure is logged.
+func (s *Store) unlogReset(ctx context.Context, id string) {
+	if _, err := s.resetLog().DeleteOne(ctx, bson.M{"_id": id}); err != nil {
+		slog.ErrorContext(ctx, "password reset record", "entry", id, "err", err)
+	}
 }
 
 // resetEnded records how the code of entry id ended, unless it already had; a failure is logged.

@@ -203,7 +203,11 @@ func stepProductRatedAgain(t *testing.T, prod browser, row string) {
 	if got := prod.eval("document.querySelector('#" + form + "-stars').value + '|' + document.querySelector('#" + form + "-stars-hint').textContent"); !strings.HasPrefix(got, "3|Đổi khi có quyết định công nhận mới") {
 		t.Errorf("the edit's stars and their hint read %q, want 3 and the hint", got)
 	}
-	prod.fill(map[string]string{"#" + form + "-stars": "5", "#" + form + "-decision_no": "1234/QĐ-BNN-KTHT", "#" + form + "-issued_by": "Bộ Nông nghiệp và Môi trường"})
+	// New stars over the old decision are refused under the decision, before sending.
+	prod.fill(map[string]string{"#" + form + "-stars": "5"})
+	prod.submit(form)
+	prod.until("the new decision asked for", "document.querySelector('#"+form+" [data-field=decision_no] .err').textContent.startsWith('Nhập số, nơi cấp và ngày')", false)
+	prod.fill(map[string]string{"#" + form + "-decision_no": "1234/QĐ-BNN-KTHT", "#" + form + "-issued_by": "Bộ Nông nghiệp và Môi trường"})
 	prod.submit(form)
 	prod.until("5★ listed, the keyboard on the product", row+" && "+row+".querySelector('[data-label=\"Số sao\"]').textContent === '5★' && document.activeElement === "+summary, false)
 	if got := prod.eval(row + ".textContent"); !strings.Contains(got, "1234/QĐ-BNN-KTHT") {

@@ -184,7 +184,7 @@ async function viewRequest(id) {
     const fair = { id: fairSel.value, name: fairSel.selectedOptions.length ? fairSel.selectedOptions[0].textContent : "", exhibitors: at };
     // Why a producer without a booth there cannot be invited is said once, above the cards;
     // each such card says only that it has none.
-    const away = me.ok && at && matches.some((m) => !at.has(m.producer_id));
+    const away = me.ok && matches.some((m) => awayFrom(m, fair));
     const cards = matches.length && h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, sessionSel, load)));
     if (!res.ok) box.replaceChildren(h("p", {}, failure(res)));
     else if (!cards) box.replaceChildren(h("p", { class: "muted" }, t("none")));
@@ -230,19 +230,31 @@ async function exhibitorsAt(fairID) {
 // a button the API would refuse.
 function matchCard(m, me, fair, sessionSel, reload) {
   const meeting = m.meeting;
-  const away = !!(fair.exhibitors && !fair.exhibitors.has(m.producer_id));
-  const canAsk = (!meeting || ["declined", "cancelled"].includes(meeting.status)) && !away;
+  const away = awayFrom(m, fair);
+  const canAsk = (!meeting || ["declined", "cancelled"].includes(meeting.status)) && exhibitsAt(m, fair);
   return h("div", { class: "card", dataset: { producer: m.producer_id } },
     h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name, " ",
       m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, meeting.proposed ? badge(t("m_proposed"), "warn") : statusBadge("mb_", meeting.status)) : null),
-    h("div", { class: "match-products muted" }, m.products.map((p) => h("span", {}, thumb(p.photo_url, p.name), p.name + " " + p.stars + "★"))), factors(m),
-    me.ok && away && (!meeting || ["declined", "cancelled"].includes(meeting.status)) && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
+    h("div", { class: "match-products muted" }, m.products.map((p) => h("span", {}, thumb(p.photo_url, p.name), p.name + " " + p.stars + "★"))),
+    // The card says it has no booth there, once: the ranking's own "not at this fair" goes.
+    factors(away ? { ...m, factors: (m.factors || []).filter((f) => f.name !== "fair") } : m),
+    me.ok && away && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
       if (!fair.id) { toast(t("fair")); return; }
       const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
       toast(x.ok ? t("saved") : failure(x));
       if (x.ok) reload();
     } }, t("request_meeting"))));
+}
+
+// exhibitsAt is false when the fair chosen is known not to have m's producer among its
+// exhibitors; awayFrom when the card must say so (no meeting there that still stands).
+function exhibitsAt(m, fair) {
+  return !(fair.exhibitors && !fair.exhibitors.has(m.producer_id));
+}
+
+function awayFrom(m, fair) {
+  return !exhibitsAt(m, fair) && (!m.meeting || ["declined", "cancelled"].includes(m.meeting.status));
 }
 
 // ---------- meetings (both sides) ----------

@@ -186,12 +186,13 @@ function clearField(box) {
   const err = box.querySelector(".err");
   err.textContent = "";
   delete err.dataset.amount;
-  fieldControl(box).removeAttribute("aria-invalid");
+  for (const el of fieldControls(box)) el.removeAttribute("aria-invalid");
 }
 
-// fieldControl is the field's control in box: its input, or its group of checkboxes.
-function fieldControl(box) {
-  return box.querySelector("[role=group], input, select, textarea");
+// fieldControls are the field's controls in box: its input, or each checkbox of its group
+// (which are what a screen reader announces as invalid, and where the keyboard goes).
+function fieldControls(box) {
+  return box.querySelector("[role=group]") ? [...box.querySelectorAll("[role=group] input")] : [box.querySelector("input, select, textarea")];
 }
 
 // markField says message under the field in box (after an error already said there) and
@@ -200,12 +201,13 @@ function markField(box, message) {
   box.classList.add("bad");
   const err = box.querySelector(".err");
   err.textContent = err.textContent ? err.textContent + " " + message : message;
-  const el = fieldControl(box);
-  el.setAttribute("aria-invalid", "true");
-  const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-  if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
-  // A group takes the keyboard at its first checkbox.
-  return el.getAttribute("role") === "group" ? el.querySelector("input") || el : el;
+  const controls = fieldControls(box);
+  for (const el of controls) {
+    el.setAttribute("aria-invalid", "true");
+    const described = (el.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    if (!described.includes(err.id)) el.setAttribute("aria-describedby", [...described, err.id].join(" "));
+  }
+  return controls[0];
 }
 
 // fieldBox finds the field an error names: by the API's path (certificate.issued_on), by the

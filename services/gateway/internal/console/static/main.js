@@ -36,6 +36,7 @@ async function render(refresh, live) {
   // A new page is drawn fresh: a live update held for the page before is not drawn again on it.
   if (!refresh) {
     clearTimeout(redrawWhenFree.timer);
+    S.focusNext = ""; // meant for the page left
     if (location.hash !== "#/meetings") countDue();
   }
   layout();

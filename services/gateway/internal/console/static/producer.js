@@ -84,6 +84,7 @@ function resetCard() {
   const history = h("div", { id: "reset-history-box", "aria-live": "polite" });
   // find is the account with the email typed, or the refusal to show under the field.
   const find = async (email) => {
+    if (!email.trim()) return { r: { ok: false, data: { errors: [{ field: "email", message: t("reset_email_needed") }] } } };
     const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(email.trim()));
     if (!found.ok) return { r: found };
     const a = ((found.data && found.data.items) || [])[0];
@@ -94,22 +95,24 @@ function resetCard() {
     history.replaceChildren();
     const { a, r: missing } = await find(v.email);
     if (!a) return missing;
+    if (a.disabled) return { ok: false, data: { errors: [{ field: "email", message: t("reset_disabled") }] } };
     if (!confirm(t("reset_confirm").replace("{name}", a.name).replace("{email}", a.email))) return { ok: true };
     const r = await whilePending(shown, api("POST", `/api/accounts/${a.id}/password-reset`));
     if (r.ok) {
+      shown.dataset.account = a.id;
       shown.replaceChildren(h("p", {}, t("reset_for").replace("{name}", a.name).replace("{email}", a.email)),
         h("p", { class: "reset-code" }, h("strong", { id: "reset-code", translate: "no" }, r.data.code)),
         h("p", { class: "muted" }, t("reset_until").replace("{time}", time(r.data.expires_at))));
-      f.reset();
     }
     return r;
   }, { id: "reset-issue" });
   const look = h("button", { type: "button", class: "secondary", id: "reset-history-show" }, t("reset_show_history"));
   look.addEventListener("click", async () => {
-    shown.replaceChildren();
+    // A code just issued stays shown (it shows once) unless the record is of another account.
     const { a, r: missing } = await find(f.elements.email.value);
     if (!a) { showErrors(f, missing); return; }
     clearErrors(f);
+    if (shown.dataset.account !== a.id) shown.replaceChildren();
     history.replaceChildren(await whilePending(history, resetHistory(a)));
   });
   f.querySelector(".actions").append(look);
@@ -123,22 +126,31 @@ async function resetHistory(a) {
   if (!r.ok) return h("p", { class: "err" }, failure(r));
   const items = r.data.items || [];
   const heads = [t("reset_issued_at"), t("reset_issued_by"), t("status")];
-  return h("div", { id: "reset-history" }, h("h3", {}, t("reset_history").replace("{name}", a.name)), items.length
+  return h("div", { id: "reset-history" }, h("h3", {}, t("reset_history").replace("{name}", a.name)),
+    h("div", { class: "actions reset-account" }, h("span", {}, a.email, " · ", t("role_" + a.role), a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), lockButton(a)), items.length
     ? h("table", { class: "stack" }, h("thead", {}, h("tr", {}, heads.map((x) => h("th", {}, x)))), h("tbody", {}, items.map((e) => h("tr", { dataset: { status: e.status } },
       h("td", { "data-label": heads[0] }, time(e.issued_at) + " " + date(e.issued_at)), h("td", { "data-label": heads[1] }, e.issued_by.name || e.issued_by.id),
       h("td", { "data-label": heads[2] }, resetStatus(e))))))
     : h("p", { class: "muted" }, t("reset_none")));
 }
 
-// resetStatus says how a reset code ended, with the wrong tries typed while it was pending.
+// resetStatus says how a reset code ended, with the wrong tries typed while it was pending
+// (a code spent by them says so already).
 function resetStatus(e) {
   const said = t("rs_" + e.status).replace("{at}", e.ended_at ? time(e.ended_at) + " " + date(e.ended_at) : "");
-  return [e.status === "locked" ? badge(said, "bad") : said, e.wrong_tries ? " · " + t("reset_tries").replace("{n}", e.wrong_tries) : ""];
+  if (e.status === "locked") return badge(said, "bad");
+  return [said, e.wrong_tries ? " · " + t("reset_tries").replace("{n}", e.wrong_tries) : ""];
 }
 
 // accountRow is an organiser's account with the button that disables it (signed out at once,
 // no more sign-in) or enables it again.
 function accountRow(a) {
+  return h("tr", {}, h("td", {}, a.name, a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), h("td", {}, a.email), h("td", {}, lockButton(a)));
+}
+
+// lockButton disables account a (signed out at once, no more sign-in), after a confirmation,
+// or enables it again; the page is drawn again after.
+function lockButton(a) {
   const btn = h("button", { type: "button", class: a.disabled ? "secondary" : "danger", "aria-label": t(a.disabled ? "account_enable" : "account_disable") + ": " + a.name },
     t(a.disabled ? "account_enable" : "account_disable"));
   btn.addEventListener("click", async () => {
@@ -146,7 +158,7 @@ function accountRow(a) {
     const r = await api("POST", `/api/accounts/${a.id}/${a.disabled ? "enable" : "disable"}`);
     if (r.ok) { toast(t("saved")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
-  return h("tr", {}, h("td", {}, a.name, a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), h("td", {}, a.email), h("td", {}, btn));
+  return btn;
 }
 
 // ---------- producer ----------
@@ -291,7 +303,14 @@ function productEdit(x) {
     // The certificate goes whole, and only when it changed (a renewal, a corrected decision).
     const cert = { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on };
     if (Object.keys(cert).some((k) => cert[k] !== (c[k] || undefined))) body.certificate = cert;
-    if (v.stars !== starChoice(x)) Object.assign(body, starsOf(v.stars));
+    if (v.stars !== starChoice(x)) {
+      // A new rating comes with a new decision: one saved over the old decision is asked about
+      // (a rating typed wrong when the product was added is corrected so).
+      if (!body.certificate && ((claims() || {}).role === "producer" || !confirm(t("stars_same_decision")))) {
+        return { ok: false, data: { errors: [{ field: "certificate.decision_no", message: t("stars_new_decision") }] } };
+      }
+      Object.assign(body, starsOf(v.stars));
+    }
     // Saved only over the product as this page shows it: when another phone changed it since,
     // the API refuses, and the page shows the product as it is now with what was typed kept
     // (after the form lets go of it), to be saved again or not.
@@ -380,7 +399,7 @@ async function viewOpenFairs() {
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     feesLine(f),
-    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
+    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
       { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
       zoneField(f)],
     t("apply"), async (v) => {
