@@ -54,8 +54,12 @@ func stepProductPriceWithDots(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#new-product-monthly_capacity').value"); got != "1.000" {
 		t.Errorf("a capacity typed 1000 reads %q once left, want 1.000", got)
 	}
+	// Sent from the price field itself: the click reaches the button (an error said as the
+	// cursor left the field would push it away first), and the keyboard goes back to the price.
+	prod.eval("document.querySelector('#new-product-price_min_vnd').focus(), ''")
 	prod.submit("new-product")
-	prod.until("the price refused under its field", "document.querySelector('#new-product [data-field=price_min_vnd].bad .err') && document.querySelector('#new-product [data-field=price_min_vnd] .err').textContent.startsWith('Nhập một số nguyên')", false)
+	prod.until("the price refused under its field", "document.querySelector('#new-product [data-field=price_min_vnd].bad .err') && document.querySelector('#new-product [data-field=price_min_vnd] .err').textContent.startsWith('Nhập một số nguyên') && "+
+		"document.activeElement === document.querySelector('#new-product-price_min_vnd')", false)
 	if got := prod.eval("document.querySelector('#new-product-price_min_vnd').getAttribute('aria-invalid') + ' ' + document.querySelectorAll('#product-list tbody tr').length"); got != "true 1" {
 		t.Errorf("after a refused price: aria-invalid and products listed = %q, want \"true 1\"", got)
 	}

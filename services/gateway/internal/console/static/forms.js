@@ -60,7 +60,7 @@ function fieldInput(fd, id) {
   if (fd.type === "amount") {
     // Shown back as 1.500.000 once the cursor leaves; a text that is no amount is said at once.
     return h("input", { id, name: fd.name, type: "text", inputmode: fd.decimals ? "decimal" : "numeric", value: amountText(fd.value), autocomplete: "off",
-      "aria-describedby": fd.hint ? id + "-hint" : undefined, dataset: { amount: fd.decimals ? "decimal" : "whole" }, onblur: (ev) => checkAmount(ev.target) });
+      "aria-describedby": fd.hint ? id + "-hint" : undefined, dataset: { amount: fd.decimals ? "decimal" : "whole" }, onblur: amountLeft });
   }
   if (fd.type === "password") return passwordInput(fd, id);
   return h("input", { id, name: fd.name, type: fd.type || "text", value: fd.value ?? "", step: fd.step, min: fd.min, max: fd.max, autocomplete: fd.autocomplete, accept: fd.accept,
@@ -90,6 +90,13 @@ const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2
 
 // checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
 // 1.500.000, a bad one marked with its error (sending is refused too, see form).
+// amountLeft checks an amount as the cursor leaves it, unless for its form's button: the send
+// checks it then, and an error said on the way would push the button from under the finger.
+function amountLeft(ev) {
+  const to = ev.relatedTarget;
+  if (!(to && to.type === "submit" && to.form === ev.target.form)) checkAmount(ev.target);
+}
+
 function checkAmount(el) {
   const n = amount(el.value, el.dataset.amount === "decimal");
   const box = el.closest(".field");
