@@ -304,9 +304,10 @@ function productEdit(x) {
     const cert = { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on };
     if (Object.keys(cert).some((k) => cert[k] !== (c[k] || undefined))) body.certificate = cert;
     if (v.stars !== starChoice(x)) {
-      // A new rating comes with a new decision: one saved over the old decision is asked about
-      // (a rating typed wrong when the product was added is corrected so).
-      if (!body.certificate && ((claims() || {}).role === "producer" || !confirm(t("stars_same_decision")))) {
+      // New stars come with a new decision: over the old one a producer is refused (the API
+      // refuses it too) and staff, correcting stars typed wrong, are asked. Proposed for five
+      // stars or no longer is not a decision of its own.
+      if (starsOf(v.stars).stars !== x.stars && !body.certificate && ((claims() || {}).role === "producer" || !confirm(t("stars_same_decision")))) {
         return { ok: false, data: { errors: [{ field: "certificate.decision_no", message: t("stars_new_decision") }] } };
       }
       Object.assign(body, starsOf(v.stars));
