@@ -172,10 +172,11 @@ func (u unitName) In(lang apperr.Lang) string {
 func criteriaSet(n int, paren bool) pair {
 	cs, _ := ocop.CriteriaSetByNumber(n)
 	num := strconv.Itoa(n)
+	group, _, _ := strings.Cut(cs.NameEN, " — ") // the English name's group, before its sub-group
 	if paren {
-		return pair{vi: num + " (" + cs.Group + ")", en: num}
+		return pair{vi: num + " (" + cs.Group + ")", en: num + " (" + group + ")"}
 	}
-	return pair{vi: num + ": " + cs.Group, en: num}
+	return pair{vi: num + ": " + cs.Group, en: num + ": " + group}
 }
 
 // sectorReason says the product is only in the asked sector.
