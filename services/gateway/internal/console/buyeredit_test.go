@@ -59,9 +59,10 @@ func stepBuyerEditsAndCloses(t *testing.T, bb browser, other client, reqID strin
 	bb.run(chromedp.Click("#request-edit summary"))
 	bb.until("the request's values in the form", "document.querySelector('#request-edit-form-title').value === 'Mật ong rừng' && document.querySelector('#request-edit-form-monthly_volume').value === '500' && "+
 		"document.querySelector('#request-edit-form-criteria_sets input[value=\"4\"]').checked", false)
-	// Several choices are checkboxes in a group named by its label, each one named by its text.
-	if got := bb.eval("(() => { const g = document.querySelector('#request-edit-form-criteria_sets'); const box = g.querySelector('input[value=\"4\"]');" +
-		" return g.getAttribute('role') + '|' + document.getElementById(g.getAttribute('aria-labelledby')).textContent + '|' + box.type + '|' + box.closest('label').textContent })()"); !strings.HasPrefix(got, "group|Bộ tiêu chí|checkbox|4. ") {
+	// Several choices are checkboxes in a group named by its label, each one named by its text;
+	// the criteria sets stand under their sector, a group of its own.
+	if got := bb.eval("(() => { const g = document.querySelector('#request-edit-form-criteria_sets'); const box = g.querySelector('input[value=\"4\"]'); const set = box.closest('[role=group]');" +
+		" return g.getAttribute('role') + '|' + document.getElementById(g.getAttribute('aria-labelledby')).textContent + '|' + document.getElementById(set.getAttribute('aria-labelledby')).textContent + '|' + box.type + '|' + box.closest('label').textContent })()"); !strings.HasPrefix(got, "group|Các bộ tiêu chí cần tìm|Thực phẩm|checkbox|4. ") {
 		t.Errorf("the criteria sets read %q", got)
 	}
 	// A title refused is said under it; typing in it again takes the error away.

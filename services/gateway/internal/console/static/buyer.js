@@ -99,11 +99,17 @@ function newRequestForm(b, ref, fairOpts) {
 // buyer's page fills its form with it once, and puts the cursor in its title.
 const requestDraft = { value: null };
 
+// sectorOf names sector code in the page's language.
+function sectorOf(ref, code) {
+  const sec = ref.sectors.find((x) => x.code === code) || {};
+  return sec["name_" + S.lang] || sec.name_vi || code;
+}
+
 // requestFields are a sourcing request's fields, with r's values when editing it.
 function requestFields(ref, fairOpts, r) {
   const v = r || {};
   return [
-    { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_set"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c)]),
+    { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_sets_wanted"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c), sectorOf(ref, c.sector)]),
       full: true, value: (v.criteria_sets || []).map(String) },
     // What a buyer checks first beside the stars: the certificates the goods must carry.
     { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications },

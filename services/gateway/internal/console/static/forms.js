@@ -44,9 +44,22 @@ function fieldInput(fd, id) {
   if (fd.type === "multiselect") {
     // Several choices are a group of checkboxes, one tap or click each (not a list that takes
     // Ctrl-click), each checkbox named by its value so that a redraw finds it again.
-    return h("div", { id, class: "checks", role: "group", "aria-labelledby": id + "-label", "aria-describedby": fd.hint ? id + "-hint" : undefined },
-      (fd.options || []).map(([v, l]) => h("label", { class: "check" },
-        h("input", { type: "checkbox", id: id + "-" + String(v).replace(/\W/g, "_"), name: fd.name, value: v, checked: (fd.value || []).includes(v) }), l)));
+    // Options with a heading of their own ([value, label, heading]) go under it, in a group
+    // named by it (the criteria sets under their sector).
+    const box = (v, l) => h("label", { class: "check" },
+      h("input", { type: "checkbox", id: id + "-" + String(v).replace(/\W/g, "_"), name: fd.name, value: v, checked: (fd.value || []).includes(v) }), l);
+    const parts = [];
+    for (const [v, l, head] of fd.options || []) {
+      if (!head) { parts.push(box(v, l)); continue; }
+      let set = parts[parts.length - 1];
+      if (!set || set.dataset.head !== head) {
+        const hid = `${id}-h${parts.length}`;
+        set = h("div", { class: "check-set", role: "group", "aria-labelledby": hid, dataset: { head } }, h("div", { class: "check-head", id: hid }, head));
+        parts.push(set);
+      }
+      set.append(box(v, l));
+    }
+    return h("div", { id, class: "checks", role: "group", "aria-labelledby": id + "-label", "aria-describedby": fd.hint ? id + "-hint" : undefined }, parts);
   }
   if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3 }, fd.value || "");
   if (fd.type === "date") {
@@ -199,7 +212,7 @@ function clearField(box) {
 // fieldControls are the field's controls in box: its input, or each checkbox of its group
 // (which are what a screen reader announces as invalid, and where the keyboard goes).
 function fieldControls(box) {
-  return box.querySelector("[role=group]") ? [...box.querySelectorAll("[role=group] input")] : [box.querySelector("input, select, textarea")];
+  return box.querySelector(".checks") ? [...box.querySelectorAll(".checks input")] : [box.querySelector("input, select, textarea")];
 }
 
 // markField says message under the field in box (after an error already said there) and
