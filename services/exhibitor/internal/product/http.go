@@ -376,7 +376,7 @@ func (h *Routes) patch(c *gin.Context) {
 	pr, _ := httpx.PrincipalFrom(c)
 	patch := func(p Product) (Product, error) {
 		next, err := p.Patch(f, h.now())
-		if err == nil && pr.Role == auth.RoleProducer && next.Rating.Stars != p.Rating.Stars && next.Certificate.DecisionNo == p.Certificate.DecisionNo {
+		if err == nil && pr.Role == auth.RoleProducer && next.Rating.Stars != p.Rating.Stars && decisionKey(next.Certificate.DecisionNo) == decisionKey(p.Certificate.DecisionNo) {
 			return Product{}, apperr.InvalidField("certificate.decision_no", msgStarsNeedDecision)
 		}
 		return next, err

@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"unicode"
 	"time"
 	"unicode/utf8"
 
@@ -120,6 +121,28 @@ func (p Product) Patch(f Fields, now time.Time) (Product, error) {
 	next.Revision++
 	next.UpdatedAt = now
 	return next, nil
+}
+
+// decisionKey is a decision number as two are compared: the same number typed otherwise
+// (fullwidth digits, case, marks, Đ or Ð, spaces, dashes and slashes) reads the same, so that
+// "1000 / qđ–ubnd" is not a new decision beside "1000/QĐ-UBND". It catches a slip, not a lie:
+// any other number passes, and ratings are checked when organisers review an application.
+func decisionKey(s string) string {
+	var b strings.Builder
+	for _, r := range vntext.Fold(strings.Map(func(r rune) rune {
+		if r >= 0xFF01 && r <= 0xFF5E { // fullwidth forms of ASCII
+			return r - 0xFEE0
+		}
+		return r
+	}, s)) {
+		switch {
+		case r == 'ð':
+			b.WriteRune('d')
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 func clean(s string, max int) string {

@@ -183,3 +183,18 @@ func TestDescriptionsAreKeptWholeOrRefused(t *testing.T) {
 		t.Fatal("a patch with 4,001 letters was taken")
 	}
 }
+
+// The same decision number typed otherwise reads the same; another number does not.
+func TestDecisionKey(t *testing.T) {
+	same := []string{"1000/QĐ-UBND", "1000 / qđ-ubnd", "１０００/QĐ-UBND", "1000/QÐ-UBND", "1000/QĐ–UBND", " 1000/QD-UBND "}
+	for _, s := range same {
+		if decisionKey(s) != decisionKey(same[0]) {
+			t.Errorf("%q reads %q, want %q as %q does", s, decisionKey(s), decisionKey(same[0]), same[0])
+		}
+	}
+	for _, s := range []string{"1001/QĐ-UBND", "1000/QĐ-BNN", "100/0QĐ-UBND0"} {
+		if decisionKey(s) == decisionKey(same[0]) {
+			t.Errorf("%q reads as %q", s, same[0])
+		}
+	}
+}

@@ -43,6 +43,9 @@ var (
 	msgAccountChanged = apperr.M("account_changed",
 		"Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.",
 		"The account changed meanwhile; try again.")
+	msgResetCursor = apperr.M("password_reset_cursor_invalid",
+		"không phải con trỏ của danh sách này: hãy dùng next_cursor của trang trước",
+		"is not a cursor of this list: use the previous page's next_cursor")
 	msgResetCode = apperr.M("password_reset_code_invalid",
 		"không đúng, đã dùng hoặc đã hết hạn: kiểm tra từng ký tự; nếu vẫn không được, hãy xin quản trị viên một mã mới",
 		"is wrong, used or expired: check each character; if it still fails, ask the administrator for a new one")

@@ -151,10 +151,14 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 	}
 	// The account is stored only as it was read, enabled: one disabled since is read again and
 	// refused (see revoke).
-	if acc, ok := rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled); ok {
-		rt.accounts.resetEnded(ctx, logID, resetUsed, now)
-		rt.answerToken(c, acc, acc.TokensValidAfter)
+	acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled)
+	if !ok {
+		// The code is spent (disabled meanwhile, say) without setting the password.
+		rt.accounts.resetEnded(ctx, logID, resetDropped, now)
+		return
 	}
+	rt.accounts.resetEnded(ctx, logID, resetUsed, now)
+	rt.answerToken(c, acc, acc.TokensValidAfter)
 }
 
 // takeReset uses the reset code of the account with email, once: false (and a wrong try
@@ -170,8 +174,15 @@ func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Ti
 	if err != nil || !found || !now.Before(d.ExpiresAt) || d.Tries >= resetTries {
 		return Account{}, "", false, err
 	}
+	// Each try is claimed before the code is compared, so that tries sent at once are not all
+	// compared against it: five in all, the right one included.
+	claimed, err := rt.accounts.claimTry(ctx, d, now)
+	if err != nil || !claimed {
+		return Account{}, "", false, err
+	}
 	if code == "" || subtle.ConstantTimeCompare([]byte(resetHash(acc.ID, code)), []byte(d.Hash)) != 1 {
-		return Account{}, "", false, rt.accounts.resetFailed(ctx, d)
+		rt.accounts.resetTried(ctx, d.LogID)
+		return Account{}, "", false, nil
 	}
 	taken, err := rt.accounts.takeReset(ctx, d, now)
 	return acc, d.LogID, taken, err
@@ -210,18 +221,20 @@ func (s *Store) dropReset(ctx context.Context, accountID string, now time.Time) 
 	return storage.MapError(err, "password reset")
 }
 
-// resetFailed counts a wrong try against the code d (not against a newer one issued meanwhile).
-func (s *Store) resetFailed(ctx context.Context, d resetDoc) error {
-	res, err := s.resets().UpdateOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash}, bson.M{"$inc": bson.M{"tries": 1}})
-	if err == nil && res.ModifiedCount == 1 {
-		s.resetTried(ctx, d.LogID)
+// claimTry takes one of the code d's tries while it has any left and is valid (not one of a
+// newer code issued meanwhile): false when none is left.
+func (s *Store) claimTry(ctx context.Context, d resetDoc, now time.Time) (bool, error) {
+	res, err := s.resets().UpdateOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash, "tries": bson.M{"$lt": resetTries}, "expires_at": bson.M{"$gt": now}},
+		bson.M{"$inc": bson.M{"tries": 1}})
+	if err != nil {
+		return false, storage.MapError(err, "password reset")
 	}
-	return storage.MapError(err, "password reset")
+	return res.ModifiedCount == 1, nil
 }
 
 // takeReset removes the code d while it is still valid: true for the one request that did.
 func (s *Store) takeReset(ctx context.Context, d resetDoc, now time.Time) (bool, error) {
-	res, err := s.resets().DeleteOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash, "tries": bson.M{"$lt": resetTries}, "expires_at": bson.M{"$gt": now}})
+	res, err := s.resets().DeleteOne(ctx, bson.M{"_id": d.AccountID, "hash": d.Hash, "expires_at": bson.M{"$gt": now}})
 	if err != nil {
 		return false, storage.MapError(err, "password reset")
 	}

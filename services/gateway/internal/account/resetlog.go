@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
@@ -101,7 +102,13 @@ func (rt *Routes) listResets(c *gin.Context) {
 	// Each entry is told with the one issued after it (a newer code replaces it), which for the
 	// first of a later page is the last of the page before, read again for that and left out.
 	now, newer := rt.now(), (*resetEntry)(nil)
-	if before != "" && len(entries) > 0 && entries[0].ID == before {
+	if before != "" {
+		// A cursor is an entry of this account's record: any other would tell the first entry
+		// shown without the one that replaced it.
+		if len(entries) == 0 || entries[0].ID != before {
+			httpx.RespondError(c, apperr.InvalidField("cursor", msgResetCursor))
+			return
+		}
 		newer, entries = &entries[0], entries[1:]
 	}
 	c.JSON(http.StatusOK, httpx.ListOf(entries, page.Limit, func(e resetEntry) any { return e.ID }, func(e resetEntry) resetRecord {

@@ -1,7 +1,9 @@
 package gatewayapp
 
 import (
+	"encoding/base64"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -115,5 +117,36 @@ func onlyAdminsRead(t *testing.T, f fixture, admin testenv.Client, tok, id strin
 	}
 	if r := admin.Do(t, "GET", "/api/accounts?email=%20", nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"email"`) {
 		t.Errorf("accounts with an empty email: %d %s, want 422 on email", r.Status, r.Body)
+	}
+}
+
+// TestWrongTriesSentAtOnceSpendFive: thirty wrong codes sent at once are not all compared
+// against the code: five tries in all, then the right code is refused too, and the record says
+// five wrong tries. A cursor that is no entry of the account's record is refused.
+func TestWrongTriesSentAtOnceSpendFive(t *testing.T) {
+	f := start(t, func(c *Config) { c.LoginPerMinute = 100 })
+	_, id := f.register(t, "htx.doan@example.vn", "producer")
+	admin := f.client.With(f.login(t, "admin@example.vn", "admin-password-1"))
+	var got struct{ Code string }
+	admin.Do(t, "POST", "/api/accounts/"+id+"/password-reset", nil).Decode(t, &got)
+	reset := func(code string) int {
+		return f.client.Do(t, "POST", "/api/auth/password-reset", map[string]string{"email": "htx.doan@example.vn", "code": code, "new_password": "mật-khẩu-mới-2026"}).Status
+	}
+	var wg sync.WaitGroup
+	for range 30 {
+		wg.Go(func() { reset("ZZZZZ-ZZZZZ") })
+	}
+	wg.Wait()
+	if s := reset(got.Code); s != 422 {
+		t.Errorf("the right code after thirty wrong ones at once: %d, want 422", s)
+	}
+	var list struct{ Items []resetRecord }
+	admin.Do(t, "GET", "/api/accounts/"+id+"/password-resets", nil).Decode(t, &list)
+	if len(list.Items) != 1 || list.Items[0].Tries != 5 || list.Items[0].Status != "locked" {
+		t.Errorf("the record after thirty wrong tries at once: %+v, want one code, locked after 5", list.Items)
+	}
+	forged := base64.RawURLEncoding.EncodeToString([]byte(`"01a248ee-1250-73a9-bdc4-e31396c2e0aa"`))
+	if r := admin.Do(t, "GET", "/api/accounts/"+id+"/password-resets?cursor="+forged, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"cursor"`) {
+		t.Errorf("a cursor that is no entry of the record: %d %s, want 422 on cursor", r.Status, r.Body)
 	}
 }
