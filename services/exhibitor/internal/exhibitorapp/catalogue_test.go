@@ -90,7 +90,7 @@ func TestCatalogueAnswersNotModified(t *testing.T) {
 		})
 	}
 	before := f.api.Do(t, "GET", "/api/products?limit=20", nil).Header.Get("ETag")
-	if r := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"stars": 5}); r.Status != 200 {
+	if r := a.Do(t, "PATCH", "/api/products/"+prod, map[string]any{"stars": 5, "certificate": map[string]string{"decision_no": "77/QĐ-BNNMT", "issued_by": "Bộ Nông nghiệp và Môi trường", "issued_on": time.Now().AddDate(0, -1, 0).Format(time.DateOnly)}}); r.Status != 200 {
 		t.Fatalf("patch: %d %s", r.Status, r.Body)
 	}
 	after := f.api.Do(t, "GET", "/api/products?limit=20", nil, "If-None-Match", before)

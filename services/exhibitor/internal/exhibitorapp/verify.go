@@ -104,10 +104,10 @@ func compactLoop(ctx context.Context, host *service.Host, store *verify.Store) {
 		case <-time.After(wait):
 		}
 		wait = compactEvery
-		if n, err := store.Compact(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			host.Log.Warn("old batches of counted views not all folded; tried again tomorrow", "err", err, "folded", n)
-		} else if n > 0 {
-			host.Log.Info("folded old batches of counted views into one a day", "batches", n)
+		if folded, deleted, err := store.Compact(ctx, time.Now()); err != nil && ctx.Err() == nil {
+			host.Log.Warn("old batches of counted views not all folded; tried again tomorrow", "err", err, "folded", folded, "deleted", deleted)
+		} else if folded+deleted > 0 {
+			host.Log.Info("folded old batches of counted views into one a day", "folded", folded, "deleted", deleted)
 		}
 	}
 }

@@ -57,39 +57,31 @@ func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now tim
 }
 
 // Load applies every stored batch and folded day (see Compact) to m, and reports how many
-// documents it read. The days are read before the batches and again after them: a day folded
-// while the batches were read, its batches deleted before the reading reached them, is then
-// found, and the batches it replaces that were read are left out, counted once through it.
+// documents it read. The days are read first: the batches a day's document still lists are left
+// out, counted through it; a day folded while the batches are read is not among the days read,
+// and its batches, deleted only at a later run, are all read and counted.
 func (s *Store) Load(ctx context.Context, m *Stats) (int, error) {
-	days := map[string]dayDoc{}
-	if err := s.days(ctx, days); err != nil {
-		return 0, err
-	}
-	var batches []events.ScansCountedV1
-	filter := bson.M{"sources": bson.M{"$exists": false}}
-	err := storage.Each(ctx, s.c, filter, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
-		batches = append(batches, d.event())
-		return nil
-	})
-	if err == nil {
-		err = s.days(ctx, days)
-	}
-	if err != nil {
-		return 0, err
-	}
-	folded := map[string]bool{}
-	for _, d := range days {
+	folded, n := map[string]bool{}, 0
+	err := storage.Each(ctx, s.c, bson.M{"kind": dayKind}, nil, "scan batches", func(d dayDoc) error {
 		for _, id := range d.Sources {
 			folded[id] = true
 		}
 		m.Apply(batchDoc{ID: d.ID, At: d.At, Counts: d.Counts}.event())
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
 	}
-	for _, b := range batches {
-		if !folded[b.BatchID] {
-			m.Apply(b)
+	filter := bson.M{"kind": bson.M{"$exists": false}}
+	err = storage.Each(ctx, s.c, filter, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
+		if !folded[d.ID] {
+			m.Apply(d.event())
 		}
-	}
-	return len(days) + len(batches), nil
+		n++
+		return nil
+	})
+	return n, err
 }
 
 // event is the batch as its exhibitor.scan.counted event carries it.
