@@ -1,7 +1,6 @@
 package match
 
 import (
-	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -126,29 +125,46 @@ func (j joined) In(lang apperr.Lang) string {
 	return strings.Join(out, j.sep)
 }
 
-// quantity is an amount as each language writes it: 1,5 and 12.000 in Vietnamese, 1.5 and 12000
+// quantity is an amount as each language writes it: 1,5 and 12.000 in Vietnamese, 1.5 and 12,000
 // in English.
 type quantity float64
 
 // In writes q in lang.
 func (q quantity) In(lang apperr.Lang) string {
-	f := float64(q)
-	if lang == apperr.English {
-		return strconv.FormatFloat(f, 'f', -1, 64)
+	group, point := ",", "."
+	if lang != apperr.English {
+		group, point = ".", ","
 	}
-	if f == math.Trunc(f) {
-		return strings.TrimSuffix(vntext.FormatVND(int64(f)), " ₫")
+	whole, frac, _ := strings.Cut(strconv.FormatFloat(float64(q), 'f', -1, 64), ".")
+	if frac != "" {
+		return thousands(whole, group) + point + frac
 	}
-	return strings.Replace(strconv.FormatFloat(f, 'f', -1, 64), ".", ",", 1)
+	return thousands(whole, group)
 }
 
-// money is an amount of đồng: 250.000 ₫ in Vietnamese, 250000 VND in English.
+// thousands writes the digits of a whole number in groups of three, sep between them: 12,000.
+func thousands(digits, sep string) string {
+	sign := ""
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
+	}
+	var b strings.Builder
+	for i, d := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(d)
+	}
+	return sign + b.String()
+}
+
+// money is an amount of đồng: 250.000 ₫ in Vietnamese, 250,000 VND in English.
 type money int64
 
 // In writes m in lang.
 func (m money) In(lang apperr.Lang) string {
 	if lang == apperr.English {
-		return strconv.FormatInt(int64(m), 10) + " VND"
+		return thousands(strconv.FormatInt(int64(m), 10), ",") + " VND"
 	}
 	return vntext.FormatVND(int64(m))
 }
@@ -167,8 +183,7 @@ func (u unitName) In(lang apperr.Lang) string {
 	return string(u)
 }
 
-// criteriaSet names a criteria set: its number, and in Vietnamese its group as well (the groups
-// have only Vietnamese names), after a colon or in parentheses.
+// criteriaSet names a criteria set: its number and its group, after a colon or in parentheses.
 func criteriaSet(n int, paren bool) pair {
 	cs, _ := ocop.CriteriaSetByNumber(n)
 	num := strconv.Itoa(n)
