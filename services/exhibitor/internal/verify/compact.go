@@ -1,7 +1,10 @@
 package verify
 
 import (
+	"cmp"
 	"context"
+	"maps"
+	"slices"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -20,19 +23,17 @@ import (
 // replica can still be loading without that document, deletes those batches and the list.
 // Their events are past the relay's horizon by then, so no batch folded can come again from the
 // stream. Load counts a day's document or its batches, never both; two replicas folding the
-// same day at once make one document (its ID is the day's). Only one day's batches are held at
-// a time.
+// same day at once make one document (its ID is the day's). A run holds the IDs of at most
+// foldDays days.
 
 // CompactAfter is how old a day's batches must be to be folded: past the outbox's horizon with
 // a week to spare, so that no replica still expects one of them from the stream.
 const CompactAfter = outbox.Horizon + 7*24*time.Hour
 
 // deleteAfter is how long a day's batches stay after they were folded: a replica that began
-// loading before the day's document existed counts them, and must find them all.
-const deleteAfter = time.Hour
-
-// deleteChunk is how many batches one delete names.
-const deleteChunk = 500
+// loading before the day's document existed counts them, and must find them all (a load takes
+// minutes; compaction runs once a day).
+const deleteAfter = 12 * time.Hour
 
 const dayKind = "day"
 
@@ -46,53 +47,75 @@ type dayDoc struct {
 	FoldedAt time.Time  `bson:"folded_at"`
 }
 
+// foldDays is how many days one run folds at most, the oldest first: a first run over months
+// of batches holds a month's IDs, and the rest follow a month a day.
+const foldDays = 30
+
+// dayBatches are the batches of one day being folded: their counts summed, and their IDs.
+type dayBatches struct {
+	sums map[countDoc]int
+	ids  []string
+}
+
 // Compact deletes the batches of the days folded at least deleteAfter before now, then folds the
-// batches of every day before now - CompactAfter into one document per day, and reports how
-// many batches it folded and deleted.
+// batches of the oldest foldDays days before now - CompactAfter into one document per day, and
+// reports how many batches it folded and deleted. The batches are read as they come (a sort
+// would hold them all on the embedded database), each counted to the day of its time.
 func (s *Store) Compact(ctx context.Context, now time.Time) (folded, deleted int, err error) {
 	if deleted, err = s.dropFolded(ctx, now); err != nil {
 		return 0, deleted, err
 	}
 	before := day(now.Add(-CompactAfter))
-	var cur []batchDoc
-	curDay := ""
-	fold := func() error {
-		if len(cur) == 0 {
-			return nil
-		}
-		n, err := s.fold(ctx, curDay, cur, now)
-		folded += n
-		cur = cur[:0]
-		return err
-	}
-	// In the order they were made (UUIDv7), one day at a time.
+	days := map[string]*dayBatches{}
 	filter := bson.M{"at": bson.M{"$lt": before}, "kind": bson.M{"$exists": false}}
-	opts := options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetProjection(bson.M{outbox.Field: 0})
-	err = storage.Each(ctx, s.c, filter, opts, "scan batches", func(d batchDoc) error {
-		if k := day(d.At).Format(time.DateOnly); k != curDay {
-			if err := fold(); err != nil {
-				return err
+	err = storage.Each(ctx, s.c, filter, options.Find().SetProjection(bson.M{outbox.Field: 0}), "scan batches", func(d batchDoc) error {
+		k := day(d.At).Format(time.DateOnly)
+		g := days[k]
+		if g == nil {
+			if len(days) == foldDays {
+				latest := slices.Max(slices.Collect(maps.Keys(days)))
+				if k > latest {
+					return nil // for a later run
+				}
+				delete(days, latest)
 			}
-			curDay = k
+			g = &dayBatches{sums: map[countDoc]int{}}
+			days[k] = g
 		}
-		cur = append(cur, d)
+		g.ids = append(g.ids, d.ID)
+		for _, c := range d.Counts {
+			n := c.Count
+			c.Count = 0
+			g.sums[c] += n
+		}
 		return nil
 	})
-	if err == nil {
-		err = fold()
+	if err != nil {
+		return 0, deleted, err
 	}
-	return folded, deleted, err
+	for _, k := range slices.Sorted(maps.Keys(days)) {
+		n, err := s.fold(ctx, k, days[k], now)
+		if err != nil {
+			return folded, deleted, err
+		}
+		folded += n
+	}
+	return folded, deleted, nil
 }
 
 // fold stores the day k's batches as one document and reports how many it folded: none when
-// the day was folded before (by another replica at the same time; a batch of that day made
-// after, if any, stays a batch and is counted as one).
-func (s *Store) fold(ctx context.Context, k string, batches []batchDoc, now time.Time) (int, error) {
-	d := dayDoc{ID: dayKind + ":" + k, Kind: dayKind, Counts: sumCounts(batches), FoldedAt: now}
+// the day was folded before (by another replica at the same time; a batch of that day it did
+// not have stays a batch and is counted as one).
+func (s *Store) fold(ctx context.Context, k string, g *dayBatches, now time.Time) (int, error) {
+	d := dayDoc{ID: dayKind + ":" + k, Kind: dayKind, Sources: g.ids, FoldedAt: now}
 	d.At, _ = time.ParseInLocation(time.DateOnly, k, vntext.Zone)
-	for _, b := range batches {
-		d.Sources = append(d.Sources, b.ID)
+	for c, n := range g.sums {
+		c.Count = n
+		d.Counts = append(d.Counts, c)
 	}
+	slices.SortFunc(d.Counts, func(a, b countDoc) int {
+		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.Day, b.Day), cmp.Compare(a.FairID, b.FairID), cmp.Compare(a.ProducerID, b.ProducerID))
+	})
 	_, err := s.c.InsertOne(ctx, d)
 	if mongo.IsDuplicateKeyError(err) {
 		return 0, nil
@@ -100,7 +123,7 @@ func (s *Store) fold(ctx context.Context, k string, batches []batchDoc, now time
 	if err != nil {
 		return 0, storage.MapError(err, "scan batches")
 	}
-	return len(batches), nil
+	return len(g.ids), nil
 }
 
 // dropFolded deletes the batches of the days folded at least deleteAfter before now, then the
@@ -117,8 +140,10 @@ func (s *Store) dropFolded(ctx context.Context, now time.Time) (int, error) {
 	}
 	gone := 0
 	for _, d := range days {
-		for i := 0; i < len(d.Sources); i += deleteChunk {
-			res, err := s.c.DeleteMany(ctx, bson.M{"_id": bson.M{"$in": d.Sources[i:min(i+deleteChunk, len(d.Sources))]}, "kind": bson.M{"$exists": false}})
+		// One by one: the embedded database finds a document by its _id alone through the
+		// index, and reads the whole collection for an $in.
+		for _, id := range d.Sources {
+			res, err := s.c.DeleteOne(ctx, bson.M{"_id": id})
 			if err != nil {
 				return gone, storage.MapError(err, "scan batches")
 			}
@@ -129,24 +154,4 @@ func (s *Store) dropFolded(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	return gone, nil
-}
-
-// sumCounts adds up the batches' counts by product, producer, fair and day.
-func sumCounts(batches []batchDoc) []countDoc {
-	sums := map[countDoc]int{}
-	var order []countDoc
-	for _, b := range batches {
-		for _, c := range b.Counts {
-			n := c.Count
-			c.Count = 0
-			if _, seen := sums[c]; !seen {
-				order = append(order, c)
-			}
-			sums[c] += n
-		}
-	}
-	for i, c := range order {
-		order[i].Count = sums[c]
-	}
-	return order
 }

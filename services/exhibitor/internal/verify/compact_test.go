@@ -64,7 +64,8 @@ func TestCompactFoldsOldDaysAndCountsThemOnce(t *testing.T) {
 	if err != nil || cur.All(ctx, &one) != nil || len(one) != 1 {
 		t.Fatalf("read the third day's first batch: %v %d", err, len(one))
 	}
-	other := dayDoc{ID: dayKind + ":" + day(at).Format(time.DateOnly), Kind: dayKind, At: day(at), Counts: sumCounts(one), Sources: ids[:1], FoldedAt: now}
+	c := one[0].Counts[0]
+	other := dayDoc{ID: dayKind + ":" + day(at).Format(time.DateOnly), Kind: dayKind, At: day(at), Counts: []countDoc{c}, Sources: ids[:1], FoldedAt: now}
 	if _, err := st.c.InsertOne(ctx, other); err != nil {
 		t.Fatal(err)
 	}
@@ -93,4 +94,33 @@ func docs(t *testing.T, st *Store) int64 {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// TestCompactFoldsAMonthARun: a first run over a long backlog folds the oldest foldDays days,
+// the next run the rest; the views read back stay the same.
+func TestCompactFoldsAMonthARun(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := t.Context()
+	now := date("2026-12-06").Add(10 * time.Hour)
+	last := now.Add(-CompactAfter - 24*time.Hour)
+	for d := range foldDays + 2 { // newest first: the order read is not the days' order
+		at := last.Add(-time.Duration(d) * 24 * time.Hour)
+		if _, err := st.Insert(ctx, []events.ScanCountV1{{ProductID: "p1", ProducerID: "prod", Day: day(at).Format(time.DateOnly), Count: d + 1}}, at); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want := readBack(t, st)
+	if f, _, err := st.Compact(ctx, now); err != nil || f != foldDays {
+		t.Fatalf("first run folded %d, %v; want %d", f, err, foldDays)
+	}
+	var newest dayDoc
+	if err := st.c.FindOne(ctx, bson.M{"_id": dayKind + ":" + day(last).Format(time.DateOnly)}).Decode(&newest); err == nil {
+		t.Errorf("the newest day was folded in the first run, want the oldest %d", foldDays)
+	}
+	if f, _, err := st.Compact(ctx, now.Add(24*time.Hour)); err != nil || f != 2 {
+		t.Errorf("second run folded %d, %v; want 2", f, err)
+	}
+	if got := readBack(t, st); got != want {
+		t.Errorf("views after two runs:\n%s\nwant\n%s", got, want)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -134,7 +135,7 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	acc, logID, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
+	acc, d, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -146,46 +147,62 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 	}
 	hash, err := HashPassword(req.NewPassword, rt.hash)
 	if err != nil {
+		rt.unspend(ctx, acc.ID, d, now)
 		httpx.RespondError(c, err)
 		return
 	}
 	// The account is stored only as it was read, enabled: one disabled since is read again and
 	// refused (see revoke).
-	acc, ok = rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled)
+	set, ok := rt.revoke(c, acc, events.RevokedPassword, func(a *Account) { a.PasswordHash = hash }, enabled)
 	if !ok {
-		// The code is spent (disabled meanwhile, say) without setting the password.
-		rt.accounts.resetEnded(ctx, logID, resetDropped, now)
+		rt.unspend(ctx, acc.ID, d, now)
 		return
 	}
-	rt.accounts.resetEnded(ctx, logID, resetUsed, now)
-	rt.answerToken(c, acc, acc.TokensValidAfter)
+	rt.accounts.resetEnded(context.WithoutCancel(ctx), d.LogID, resetUsed, now)
+	rt.answerToken(c, set, set.TokensValidAfter)
+}
+
+// unspend answers for the code d, taken but without the password set: cancelled on record when
+// the account was disabled (or removed) meanwhile, otherwise put back (a failure, a client gone)
+// so that the person can send it again, unless a newer code replaced it since.
+func (rt *Routes) unspend(ctx context.Context, accountID string, d resetDoc, now time.Time) {
+	ctx = context.WithoutCancel(ctx)
+	acc, found, err := rt.accounts.ByID(ctx, accountID)
+	if err == nil && (!found || acc.Disabled) {
+		rt.accounts.resetEnded(ctx, d.LogID, resetDropped, now)
+		return
+	}
+	if _, err := rt.accounts.resets().InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
+		slog.ErrorContext(ctx, "password reset code not put back", "account", accountID, "err", err)
+	}
 }
 
 // takeReset uses the reset code of the account with email, once: false (and a wrong try
 // counted) unless the account has a code, still valid, matching code, and is not disabled (a
 // code issued before the disabling must not let the account back in; disabling deletes it too).
-// It returns the code's entry in the record of resets, to mark used once the password is set.
-func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, string, bool, error) {
+// It returns the code as it was taken, to mark used once the password is set (or put back).
+func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Time) (Account, resetDoc, bool, error) {
 	acc, found, err := rt.accounts.ByEmail(ctx, email)
 	if err != nil || !found || acc.Disabled {
-		return Account{}, "", false, err
+		return Account{}, resetDoc{}, false, err
 	}
 	d, found, err := rt.accounts.reset(ctx, acc.ID)
 	if err != nil || !found || !now.Before(d.ExpiresAt) || d.Tries >= resetTries {
-		return Account{}, "", false, err
+		return Account{}, resetDoc{}, false, err
 	}
 	// Each try is claimed before the code is compared, so that tries sent at once are not all
 	// compared against it: five in all, the right one included.
 	claimed, err := rt.accounts.claimTry(ctx, d, now)
 	if err != nil || !claimed {
-		return Account{}, "", false, err
+		return Account{}, resetDoc{}, false, err
 	}
+	d.Tries++
 	if code == "" || subtle.ConstantTimeCompare([]byte(resetHash(acc.ID, code)), []byte(d.Hash)) != 1 {
-		rt.accounts.resetTried(ctx, d.LogID)
-		return Account{}, "", false, nil
+		rt.accounts.resetTried(context.WithoutCancel(ctx), d.LogID)
+		return Account{}, resetDoc{}, false, nil
 	}
 	taken, err := rt.accounts.takeReset(ctx, d, now)
-	return acc, d.LogID, taken, err
+	return acc, d, taken, err
 }
 
 // resets is the collection of reset codes.
