@@ -101,8 +101,6 @@ const amountError = (el) => t(el.value.replace(/\D/g, "").replace(/^0+/, "").len
 // (31/02/2026) is told apart from a text in another form.
 const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{8})\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
 
-// checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
-// 1.500.000, a bad one marked with its error (sending is refused too, see form).
 // amountLeft checks an amount as the cursor leaves it, unless for its form's button: the send
 // checks it then, and an error said on the way would push the button from under the finger.
 function amountLeft(ev) {
@@ -110,6 +108,8 @@ function amountLeft(ev) {
   if (!(to && to.type === "submit" && to.form === ev.target.form)) checkAmount(ev.target);
 }
 
+// checkAmount reads an amount field when the cursor leaves it: a good amount is written back as
+// 1.500.000, a bad one marked with its error (sending is refused too, see form).
 function checkAmount(el) {
   const n = amount(el.value, el.dataset.amount === "decimal");
   const box = el.closest(".field");
@@ -122,6 +122,11 @@ function checkAmount(el) {
   clearField(box);
   markField(box, amountError(el));
   box.querySelector(".err").dataset.amount = "1";
+}
+
+// refused is a form's own refusal of one field, answered as the API answers one (see showErrors).
+function refused(field, message) {
+  return { ok: false, data: { errors: [{ field, message }] } };
 }
 
 // form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint,

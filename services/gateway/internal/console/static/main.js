@@ -67,8 +67,7 @@ async function render(refresh, live) {
     app.replaceChildren(node);
     typeAgain(kept);
     if (where) placeAgain(app, where);
-    const next = S.focusNext && app.querySelector(S.focusNext);
-    if (next) { S.focusNext = ""; next.focus(); next.scrollIntoView({ block: "center" }); }
+    if (S.focusNext && app.querySelector(S.focusNext)) { goToField(S.focusNext); S.focusNext = ""; }
     app.removeAttribute("aria-busy");
     layout();
     if (!refresh) app.focus();

@@ -5,7 +5,7 @@ async function viewImport() {
   const out = h("div", { id: "import-report" });
   const unclaimed = h("div", { class: "card", id: "unclaimed" }, await unclaimedList());
   return h("div", {}, h("h1", {}, t("import")), h("div", { class: "card" }, form([{ name: "file", label: t("import_file"), type: "file", accept: ".csv,.xlsx", full: true }], t("import_run"), async (v) => {
-    if (!v.file) return { ok: false, data: { errors: [{ field: "file", message: t("import_file") }] } };
+    if (!v.file) return refused("file", t("import_file"));
     const r = await api("POST", "/api/producers/import", v.file);
     if (!r.ok) return r;
     const p = r.data;
@@ -56,7 +56,7 @@ function handOver() {
   const found = h("div", { id: "handover-result", "aria-live": "polite" });
   return h("div", { class: "card", id: "handover" }, h("h2", {}, t("handover")), h("p", { class: "muted" }, t("handover_hint")),
     form([{ name: "tax_code", label: t("tax_code"), autocomplete: "off" }], t("handover_find"), async (v) => {
-      if (!v.tax_code.trim()) return { ok: false, data: { errors: [{ field: "tax_code", message: t("handover_tax_code") }] } };
+      if (!v.tax_code.trim()) return refused("tax_code", t("handover_tax_code"));
       const r = await api("GET", "/api/producers?tax_code=" + encodeURIComponent(v.tax_code.trim()));
       if (!r.ok) return r;
       found.replaceChildren(r.data.items.length ? h("div", { class: "tablewrap" }, h("table", { id: "handover-list" }, h("tbody", {}, r.data.items.map((x) => claimRow(x, "handover_confirm", "handover_code_hint")))))
@@ -84,18 +84,18 @@ function resetCard() {
   const history = h("div", { id: "reset-history-box", "aria-live": "polite" });
   // find is the account with the email typed, or the refusal to show under the field.
   const find = async (email) => {
-    if (!email.trim()) return { r: { ok: false, data: { errors: [{ field: "email", message: t("reset_email_needed") }] } } };
+    if (!email.trim()) return { r: refused("email", t("reset_email_needed")) };
     const found = await api("GET", "/api/accounts?limit=1&email=" + encodeURIComponent(email.trim()));
     if (!found.ok) return { r: found };
     const a = ((found.data && found.data.items) || [])[0];
-    return a ? { a } : { r: { ok: false, data: { errors: [{ field: "email", message: t("reset_no_account") }] } } };
+    return a ? { a } : { r: refused("email", t("reset_no_account")) };
   };
   const f = form([{ name: "email", label: t("email"), type: "email", full: true }], t("reset_issue"), async (v) => {
     shown.replaceChildren(); // the code shown before is someone else's, and used or voided
     history.replaceChildren();
     const { a, r: missing } = await find(v.email);
     if (!a) return missing;
-    if (a.disabled) return { ok: false, data: { errors: [{ field: "email", message: t("reset_disabled") }] } };
+    if (a.disabled) return refused("email", t("reset_disabled"));
     if (!confirm(t("reset_confirm").replace("{name}", a.name).replace("{email}", a.email))) return { ok: true };
     const r = await whilePending(shown, api("POST", `/api/accounts/${a.id}/password-reset`));
     if (r.ok) {
@@ -308,7 +308,7 @@ function productEdit(x) {
       // refuses it too) and staff, correcting stars typed wrong, are asked. Proposed for five
       // stars or no longer is not a decision of its own.
       if (starsOf(v.stars).stars !== x.stars && !body.certificate && ((claims() || {}).role === "producer" || !confirm(t("stars_same_decision")))) {
-        return { ok: false, data: { errors: [{ field: "certificate.decision_no", message: t("stars_new_decision") }] } };
+        return refused("certificate.decision_no", t("stars_new_decision"));
       }
       Object.assign(body, starsOf(v.stars));
     }
