@@ -1,7 +1,6 @@
 package verify
 
 import (
-	"cmp"
 	"context"
 	"maps"
 	"slices"
@@ -51,10 +50,11 @@ type dayDoc struct {
 // of batches holds a month's IDs, and the rest follow a month a day.
 const foldDays = 30
 
-// dayBatches are the batches of one day being folded: their counts summed, and their IDs.
+// dayBatches are the batches of one day being folded: their counts summed (a Counter, as a
+// flush sums views), and their IDs.
 type dayBatches struct {
-	sums map[countDoc]int
-	ids  []string
+	views *Counter
+	ids   []string
 }
 
 // Compact deletes the batches of the days folded at least deleteAfter before now, then folds the
@@ -79,15 +79,11 @@ func (s *Store) Compact(ctx context.Context, now time.Time) (folded, deleted int
 				}
 				delete(days, latest)
 			}
-			g = &dayBatches{sums: map[countDoc]int{}}
+			g = &dayBatches{views: NewCounter()}
 			days[k] = g
 		}
 		g.ids = append(g.ids, d.ID)
-		for _, c := range d.Counts {
-			n := c.Count
-			c.Count = 0
-			g.sums[c] += n
-		}
+		g.views.Return(d.event().Counts)
 		return nil
 	})
 	if err != nil {
@@ -109,13 +105,9 @@ func (s *Store) Compact(ctx context.Context, now time.Time) (folded, deleted int
 func (s *Store) fold(ctx context.Context, k string, g *dayBatches, now time.Time) (int, error) {
 	d := dayDoc{ID: dayKind + ":" + k, Kind: dayKind, Sources: g.ids, FoldedAt: now}
 	d.At, _ = time.ParseInLocation(time.DateOnly, k, vntext.Zone)
-	for c, n := range g.sums {
-		c.Count = n
-		d.Counts = append(d.Counts, c)
+	for _, c := range g.views.Take() {
+		d.Counts = append(d.Counts, countDoc(c))
 	}
-	slices.SortFunc(d.Counts, func(a, b countDoc) int {
-		return cmp.Or(cmp.Compare(a.ProductID, b.ProductID), cmp.Compare(a.Day, b.Day), cmp.Compare(a.FairID, b.FairID), cmp.Compare(a.ProducerID, b.ProducerID))
-	})
 	_, err := s.c.InsertOne(ctx, d)
 	if mongo.IsDuplicateKeyError(err) {
 		return 0, nil

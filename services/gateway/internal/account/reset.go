@@ -172,9 +172,7 @@ func (rt *Routes) unspend(ctx context.Context, accountID string, d resetDoc, now
 		rt.accounts.resetEnded(ctx, d.LogID, resetDropped, now)
 		return
 	}
-	if _, err := rt.accounts.resets().InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
-		slog.ErrorContext(ctx, "password reset code not put back", "account", accountID, "err", err)
-	}
+	rt.accounts.putBackReset(ctx, d)
 }
 
 // takeReset uses the reset code of the account with email, once: false (and a wrong try
@@ -187,11 +185,11 @@ func (rt *Routes) takeReset(ctx context.Context, email, code string, now time.Ti
 		return Account{}, resetDoc{}, false, err
 	}
 	d, found, err := rt.accounts.reset(ctx, acc.ID)
-	if err != nil || !found || !now.Before(d.ExpiresAt) || d.Tries >= resetTries {
+	if err != nil || !found {
 		return Account{}, resetDoc{}, false, err
 	}
 	// Each try is claimed before the code is compared, so that tries sent at once are not all
-	// compared against it: five in all, the right one included.
+	// compared against it: five in all, the right one included, while the code is valid.
 	claimed, err := rt.accounts.claimTry(ctx, d, now)
 	if err != nil || !claimed {
 		return Account{}, resetDoc{}, false, err
@@ -212,6 +210,14 @@ func (s *Store) resets() *mongo.Collection { return s.c.Database().Collection(Re
 func (s *Store) putReset(ctx context.Context, d resetDoc) error {
 	_, err := s.resets().ReplaceOne(ctx, bson.M{"_id": d.AccountID}, d, options.Replace().SetUpsert(true))
 	return storage.MapError(err, "password reset")
+}
+
+// putBackReset stores the code d again, taken without the password set, unless a newer code
+// was issued meanwhile; a failure is logged.
+func (s *Store) putBackReset(ctx context.Context, d resetDoc) {
+	if _, err := s.resets().InsertOne(ctx, d); err != nil && !mongo.IsDuplicateKeyError(err) {
+		slog.ErrorContext(ctx, "password reset code not put back", "account", d.AccountID, "err", err)
+	}
 }
 
 // reset is the account's reset code, if it has one.
