@@ -9,11 +9,15 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"strings"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationsansbold"
 	"github.com/go-fonts/liberation/liberationsansregular"
-	qrcode "github.com/yeqown/go-qrcode/v2"
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
+	"github.com/makiuchi-d/gozxing/qrcode/decoder"
+	"github.com/makiuchi-d/gozxing/qrcode/encoder"
 )
 
 // Font is the family that New embeds, in regular ("") and bold ("B"): Liberation Sans (SIL Open
@@ -43,34 +47,67 @@ const quiet = 4
 
 // bitmap encodes text as a QR code with error correction level M (15%: a scratched or
 // creased sticker still reads) and returns its modules, [row][column], true for dark.
+//
+// The mask the standard's penalty rules choose does not always read: about one URL in a
+// hundred gets a stretch of data that a reader takes for a finder pattern, and a phone then
+// finds no code. Each code is therefore read back by a ZXing reader before it is returned, and
+// when it does not read the other masks are tried in turn. A code that reads with none (none
+// has been seen) is returned as the standard encodes it.
 func bitmap(text string) ([][]bool, error) {
-	q, err := qrcode.NewWith(text, qrcode.WithErrorCorrectionLevel(qrcode.ErrorCorrectionMedium))
-	if err != nil {
-		return nil, fmt.Errorf("encode QR code: %w", err)
-	}
-	var m matrixWriter
-	if err := q.Save(&m); err != nil {
-		return nil, fmt.Errorf("encode QR code: %w", err)
-	}
-	return m.bits, nil
-}
-
-// matrixWriter takes the encoded matrix from the library, which leaves drawing to its writers.
-type matrixWriter struct{ bits [][]bool }
-
-// Write keeps the matrix's modules.
-func (w *matrixWriter) Write(mat qrcode.Matrix) error { w.bits = mat.Bitmap(); return nil }
-
-// Close does nothing: nothing is open.
-func (w *matrixWriter) Close() error { return nil }
-
-// QRPNG draws text's QR code as a black-and-white PNG, scale pixels a module, with its quiet
-// zone. It fails only for a text too long for any QR code.
-func QRPNG(text string, scale int) ([]byte, error) {
-	bits, err := bitmap(text)
+	code, err := encode(text, -1)
 	if err != nil {
 		return nil, err
 	}
+	if readsBack(code, text) {
+		return code, nil
+	}
+	for mask := range encoder.QRCode_NUM_MASK_PATERNS {
+		other, err := encode(text, mask)
+		if err == nil && readsBack(other, text) {
+			return other, nil
+		}
+	}
+	return code, nil
+}
+
+// encode encodes text with the given mask pattern, or the one the standard's penalty rules
+// choose when mask is -1. Text outside Latin-1 is encoded as UTF-8 and says so (ECI).
+func encode(text string, mask int) ([][]bool, error) {
+	hints := map[gozxing.EncodeHintType]any{}
+	if mask >= 0 {
+		hints[gozxing.EncodeHintType_QR_MASK_PATTERN] = mask
+	}
+	if strings.ContainsFunc(text, func(r rune) bool { return r > 0xff }) {
+		hints[gozxing.EncodeHintType_CHARACTER_SET] = "UTF-8"
+	}
+	q, err := encoder.Encoder_encode(text, decoder.ErrorCorrectionLevel_M, hints)
+	if err != nil {
+		return nil, fmt.Errorf("encode QR code: %w", err)
+	}
+	m := q.GetMatrix()
+	bits := make([][]bool, m.GetHeight())
+	for y := range bits {
+		bits[y] = make([]bool, m.GetWidth())
+		for x := range bits[y] {
+			bits[y][x] = m.Get(x, y) == 1
+		}
+	}
+	return bits, nil
+}
+
+// readsBack tells whether a ZXing reader finds the code drawn at 4 pixels a module, as a phone
+// does (finder patterns first), and reads text from it.
+func readsBack(bits [][]bool, text string) bool {
+	bmp, err := gozxing.NewBinaryBitmapFromImage(draw(bits, 4))
+	if err != nil {
+		return false
+	}
+	got, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	return err == nil && got.GetText() == text
+}
+
+// draw draws the code's modules scale pixels each, black on white, with its quiet zone.
+func draw(bits [][]bool, scale int) *image.Paletted {
 	size := (len(bits) + 2*quiet) * scale
 	img := image.NewPaletted(image.Rect(0, 0, size, size), color.Palette{color.White, color.Black})
 	for y, row := range bits {
@@ -85,6 +122,17 @@ func QRPNG(text string, scale int) ([]byte, error) {
 			}
 		}
 	}
+	return img
+}
+
+// QRPNG draws text's QR code as a black-and-white PNG, scale pixels a module, with its quiet
+// zone. It fails only for a text too long for any QR code.
+func QRPNG(text string, scale int) ([]byte, error) {
+	bits, err := bitmap(text)
+	if err != nil {
+		return nil, err
+	}
+	img := draw(bits, scale)
 	var buf bytes.Buffer
 	if err := png.Encode(&buf, img); err != nil {
 		return nil, err

@@ -3,8 +3,13 @@ package printout_test
 import (
 	"bytes"
 	"fmt"
+	"image/png"
+	"math/rand/v2"
 	"strings"
 	"testing"
+
+	"github.com/makiuchi-d/gozxing"
+	"github.com/makiuchi-d/gozxing/qrcode"
 
 	"github.com/ocopfair/ocopfair/pkg/printout"
 )
@@ -31,4 +36,54 @@ func ExampleQRSVG() {
 	}
 	fmt.Println(strings.HasPrefix(string(svg), "<svg"), strings.HasSuffix(string(svg), "</svg>"))
 	// Output: true true
+}
+
+// Every code reads back with a ZXing reader, finder patterns first as a phone finds them, at a
+// small and a large scale: among them the product URLs whose standard mask does not read
+// (a stretch of data taken for a finder pattern), and a run of others.
+func TestQRCodesReadBack(t *testing.T) {
+	texts := []string{
+		"https://hoicho.example.vn/v/5bf0twwzqa3", "https://hoicho.example.vn/v/902zc97e300",
+		"https://hoicho.example.vn/v/c9gtt2tt22p", "https://hoicho.example.vn/v/ka47yrg4e06",
+		"https://hoicho.example.vn/v/9x2wcswxba3", "b1.0f5c1b9e-2d4a-4c39-9a57-3f2e8d6b7a10.Qm9uZ2hvYQ",
+		"Hợp tác xã Nước mắm Phú Quốc",
+	}
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	rng := rand.New(rand.NewPCG(20, 26))
+	for range 200 {
+		code := make([]byte, 11)
+		for i := range code {
+			code[i] = alphabet[rng.IntN(len(alphabet))]
+		}
+		texts = append(texts, "https://hoicho.example.vn/v/"+string(code))
+	}
+	for _, text := range texts {
+		for _, scale := range []int{3, 8} {
+			if got := readPNG(t, text, scale); got != text {
+				t.Errorf("QRPNG(%q, %d) reads back as %q", text, scale, got)
+			}
+		}
+	}
+}
+
+// readPNG draws text's code as a PNG and reads it as a phone does, "" when no code is found.
+func readPNG(t *testing.T, text string, scale int) string {
+	t.Helper()
+	b, err := printout.QRPNG(text, scale)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	if err != nil {
+		return ""
+	}
+	return got.GetText()
 }
