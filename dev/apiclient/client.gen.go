@@ -885,6 +885,24 @@ func (e MatchmakingMeetingResponseStatus) Valid() bool {
 	}
 }
 
+// Defines values for GetFairsParamsOrder.
+const (
+	Asc  GetFairsParamsOrder = "asc"
+	Desc GetFairsParamsOrder = "desc"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsParamsOrder enum.
+func (e GetFairsParamsOrder) Valid() bool {
+	switch e {
+	case Asc:
+		return true
+	case Desc:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetFairsParamsOrganiser.
 const (
 	Me GetFairsParamsOrganiser = "me"
@@ -3460,11 +3478,17 @@ type GetFairsParams struct {
 	// Q search of the names by words, whole or their start, ignoring diacritics; best matches first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
+	// Order by start date: asc (default) or desc, the latest first (past fairs); a search (q) lists best matches first
+	Order *GetFairsParamsOrder `form:"order,omitempty" json:"order,omitempty"`
+
 	// Organiser me: only the fairs the signed-in caller organises, in any status (401 without a token)
 	Organiser *GetFairsParamsOrganiser `form:"organiser,omitempty" json:"organiser,omitempty"`
 	Limit     *int                     `form:"limit,omitempty" json:"limit,omitempty"`
 	Cursor    *string                  `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
+
+// GetFairsParamsOrder defines parameters for GetFairs.
+type GetFairsParamsOrder string
 
 // GetFairsParamsOrganiser defines parameters for GetFairs.
 type GetFairsParamsOrganiser string
@@ -9586,6 +9610,18 @@ func NewGetFairsRequest(server string, params *GetFairsParams) (*http.Request, e
 		if params.Q != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "q", *params.Q, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Order != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "order", *params.Order, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {

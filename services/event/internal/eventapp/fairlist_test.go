@@ -5,6 +5,9 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // TestFairListOrganisedByMe: organiser=me lists exactly the caller's own fairs in any status,
@@ -69,6 +72,55 @@ func TestFairListOrganisedByMe(t *testing.T) {
 				t.Errorf("GET /api/fairs?%s = %d %s, want %d naming %q", c.query, r.Status, r.Body, c.want, c.field)
 			}
 		})
+	}
+}
+
+// TestFairListLatestFirst: order=desc lists the latest start first, page by page, so that past
+// fairs are read newest first however many there are; a cursor keeps to the order it was made in.
+func TestFairListLatestFirst(t *testing.T) {
+	e := setup(t)
+	var want []string
+	for i, name := range []string{"Hội chợ tháng Một", "Hội chợ tháng Hai", "Hội chợ tháng Ba"} {
+		body := fairBody(name)
+		start := time.Now().In(vntext.Zone).AddDate(0, 4-i, 0)
+		body["start_date"], body["end_date"] = start.Format(time.DateOnly), start.AddDate(0, 0, 2).Format(time.DateOnly)
+		r := e.org.Do(t, "POST", "/api/fairs", body)
+		if r.Status != 201 {
+			t.Fatalf("create %s: %d %s", name, r.Status, r.Body)
+		}
+		var f struct{ ID string }
+		r.Decode(t, &f)
+		want = append(want, f.ID)
+	}
+	page := func(query string) (ids []string, next string) {
+		r := e.org.Do(t, "GET", "/api/fairs?organiser=me&limit=2&"+query, nil)
+		if r.Status != 200 {
+			t.Fatalf("GET /api/fairs?%s: %d %s", query, r.Status, r.Body)
+		}
+		var p struct {
+			Items      []struct{ ID string }
+			NextCursor string `json:"next_cursor"`
+		}
+		r.Decode(t, &p)
+		for _, f := range p.Items {
+			ids = append(ids, f.ID)
+		}
+		return ids, p.NextCursor
+	}
+	first, next := page("order=desc")
+	rest, _ := page("order=desc&cursor=" + url.QueryEscape(next))
+	if got := append(first, rest...); !slices.Equal(got, want) {
+		t.Errorf("order=desc lists %v, want the latest start first %v", got, want)
+	}
+	_, ascNext := page("")
+	for _, c := range []struct{ query, field string }{
+		{"order=newest", "order"},
+		{"order=desc&cursor=" + url.QueryEscape(ascNext), "cursor"},
+		{"cursor=" + url.QueryEscape(next), "cursor"},
+	} {
+		if r := e.org.Do(t, "GET", "/api/fairs?organiser=me&"+c.query, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"`+c.field+`"`) {
+			t.Errorf("GET /api/fairs?%s = %d %s, want 422 naming %s", c.query, r.Status, r.Body, c.field)
+		}
 	}
 }
 

@@ -3,7 +3,6 @@ package fair
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -229,6 +228,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
 			{Name: "province", Description: "host province code or name"}, {Name: "from", Format: "date", Description: "fairs ending on or after"},
 			{Name: "to", Format: "date", Description: "fairs starting on or before"}, {Name: "q", Description: "search of the names by words, whole or their start, ignoring diacritics; best matches first"},
+			{Name: "order", Description: "by start date: asc (default) or desc, the latest first (past fairs); a search (q) lists best matches first", Enum: []string{"asc", "desc"}},
 			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status (401 without a token)", Enum: []string{"me"}},
 			{Name: "limit", Type: "integer"}, {Name: "cursor"}}, Errors: []int{http.StatusUnauthorized}}, rt.listFairs)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:id", Tag: "fairs", Summary: "One fair (public once published).", Response: fairResponse{}}, rt.getFair)
@@ -332,50 +332,13 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	var v apperr.Validation
-	flt := Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: c.Query("q"), Limit: page.Limit + 1}
-	if flt.Kind != "" {
-		v.Expect(slices.Contains(Kinds, flt.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...))
-	}
-	if flt.Region != "" {
-		_, ok := ocop.RegionByCode(flt.Region)
-		v.Expect(ok, "region", msgRegion)
-	}
-	if pv := c.Query("province"); pv != "" {
-		prov, ok := ocop.LookupProvince(pv)
-		v.Expect(ok, "province", msgProvince)
-		flt.Province = prov.Code
-	}
-	for _, st := range strings.Split(c.Query("status"), ",") {
-		if st = strings.TrimSpace(st); st != "" {
-			valid := slices.Contains([]Status{Draft, Published, ApplicationsClosed, Live, Completed, Cancelled}, Status(st))
-			v.Expect(valid, "status", apperr.OneOf, apperr.OrOf("draft", "published", "applications_closed", "live", "completed", "cancelled"))
-			flt.Statuses = append(flt.Statuses, Status(st))
-		}
-	}
-	if s := c.Query("from"); s != "" {
-		flt.From = parseDate(&v, "from", s)
-	}
-	if s := c.Query("to"); s != "" {
-		flt.To = parseDate(&v, "to", s)
-	}
-	var cur Cursor
-	if page.Cursor != "" {
-		if err := httpx.DecodeCursor(page.Cursor, &cur); err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-		flt.After = &cur
-	}
-	p, signedIn := httpx.PrincipalFrom(c)
-	organiser := c.Query("organiser")
-	if organiser != "" {
-		v.Expect(organiser == "me", "organiser", msgOrganiserMe)
-	}
-	if err := v.Err(); err != nil {
+	flt, err := listFilter(c, page)
+	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
+	p, signedIn := httpx.PrincipalFrom(c)
+	organiser := c.Query("organiser")
 	if organiser != "" {
 		if !signedIn {
 			httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgOrganiserSignIn))
@@ -387,7 +350,7 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.Organiser, flt.All = draftsOf(p), p.Role == auth.RoleAdmin
 	}
 	answer := func(fairs []Fair) any {
-		return httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f)} },
+		return httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f), Desc: flt.Desc} },
 			func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) })
 	}
 	if !signedIn && rt.Model.Ready() {

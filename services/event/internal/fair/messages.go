@@ -47,6 +47,9 @@ var (
 	msgOrganiserMe = apperr.M("fair_organiser_me",
 		"chỉ nhận giá trị me: danh sách chỉ thu hẹp được về các hội chợ của chính bạn",
 		"must be me: the list can narrow only to the caller's own fairs")
+	msgCursorOrder = apperr.M("fair_cursor_order",
+		"thuộc một trang xếp theo thứ tự khác: giữ nguyên order khi sang trang sau",
+		"belongs to a page in the other order: keep the same order for the next page")
 	msgDateTime = apperr.M("fair_date_time",
 		"phải là thời điểm như 2026-12-01T08:00:00+07:00, hoặc ngày theo dạng YYYY-MM-DD",
 		"must be a date-time such as 2026-12-01T08:00:00+07:00, or a date YYYY-MM-DD")

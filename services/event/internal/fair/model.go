@@ -90,7 +90,12 @@ func (m *Model) List(f Filter) []Fair {
 		return m.search(f, words)
 	}
 	out := []Fair{}
-	for _, e := range m.inOrder() {
+	entries := m.inOrder()
+	for i := range entries {
+		e := entries[i]
+		if f.Desc {
+			e = entries[len(entries)-1-i]
+		}
 		if !matches(e, f, words) {
 			continue
 		}
@@ -155,7 +160,8 @@ func matches(e entry, f Filter, query vntext.Words) bool {
 		return false
 	}
 	if a := f.After; a != nil {
-		if c := fr.StartDate.Compare(a.Start); c < 0 || (c == 0 && fr.ID <= a.ID) {
+		c := cmp.Or(fr.StartDate.Compare(a.Start), strings.Compare(fr.ID, a.ID))
+		if c == 0 || (c < 0) != f.Desc {
 			return false
 		}
 	}

@@ -65,6 +65,15 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		m.Put(f)
 	}
 	after := &Cursor{Start: all[3].StartDate, ID: all[3].ID}
+	latest, err := s.List(ctx, Filter{All: true, Desc: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, f := range latest {
+		if f.ID != all[len(all)-1-i].ID {
+			t.Fatalf("latest first lists %s at %d, want %s: the first order reversed", f.ID, i, all[len(all)-1-i].ID)
+		}
+	}
 	best, err := s.List(ctx, Filter{Query: "ong", All: true, Limit: 1})
 	if err != nil || len(best) != 1 {
 		t.Fatalf("the best match of ong: %v, %v", best, err)
@@ -95,6 +104,9 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		{"a page after a cursor", Filter{Organiser: "org2", After: after, Limit: 2}},
 		{"a page of a search", Filter{Query: "ong", All: true, Limit: 2}},
 		{"a search after a cursor", Filter{Query: "ong", All: true, Limit: 2, After: searched}},
+		{"latest first", Filter{All: true, Desc: true}},
+		{"latest first, a page after a cursor", Filter{All: true, Desc: true, After: after, Limit: 3}},
+		{"latest first, past a date", Filter{To: day(2027, 3, 6), Desc: true, Limit: 2}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			want, err := s.List(ctx, c.flt)

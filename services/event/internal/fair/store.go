@@ -218,6 +218,8 @@ type Filter struct {
 	All         bool // admins see everything
 	After       *Cursor
 	Limit       int
+	// Desc lists the latest start first (past fairs, newest first); a search ranks instead.
+	Desc bool
 }
 
 // Cursor is the sort key of the last fair of a page: start date, then ID.
@@ -226,12 +228,14 @@ type Cursor struct {
 	ID    string    `json:"i"`
 	// Rank is the last fair's Rank in a search (q), which lists best first.
 	Rank int `json:"r,omitempty"`
+	// Desc says the page was listed latest start first: the cursor continues that order only.
+	Desc bool `json:"d,omitempty"`
 }
 
 // Public statuses are visible to everyone.
 var Public = []Status{Published, ApplicationsClosed, Live, Completed, Cancelled}
 
-// List returns fairs matching f, by start date then ID.
+// List returns fairs matching f, by start date then ID (latest first when f.Desc).
 func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	and := bson.A{}
 	statuses := f.Statuses
@@ -268,10 +272,14 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 		and = append(and, bson.M{"start_date": bson.M{"$lte": f.To}})
 	}
 	search := f.Query != "" && vntext.NewWords(f.Query).Len() > 0
+	after, dir := "$gt", 1
+	if f.Desc {
+		after, dir = "$lt", -1
+	}
 	if f.After != nil && !search {
 		and = append(and, bson.M{"$or": bson.A{
-			bson.M{"start_date": bson.M{"$gt": f.After.Start}},
-			bson.M{"start_date": f.After.Start, "_id": bson.M{"$gt": f.After.ID}},
+			bson.M{"start_date": bson.M{after: f.After.Start}},
+			bson.M{"start_date": f.After.Start, "_id": bson.M{after: f.After.ID}},
 		}})
 	}
 	q := bson.M{}
@@ -282,7 +290,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	if search {
 		limit = 0 // a search ranks every match before it pages
 	}
-	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "start_date", Value: 1}, {Key: "_id", Value: 1}}).
+	cur, err := s.c.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "start_date", Value: dir}, {Key: "_id", Value: dir}}).
 		SetLimit(limit).SetProjection(bson.M{outbox.Field: 0}))
 	if err != nil {
 		return nil, storage.MapError(err, "fairs")
