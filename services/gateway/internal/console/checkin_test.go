@@ -145,7 +145,7 @@ func stepCheckinTyped(t *testing.T, staff browser, f checkinFair) {
 	// answering last: the page shown is the one that says the answers.
 	staff.open("#/fairs")
 	staff.eval(`window.realFetch = window.realFetch || window.fetch, window.heldRead = null,
-		window.fetch = (url, opts) => window.heldRead || !String(url).includes('/api/fairs?limit=100') ? window.realFetch(url, opts) : new Promise((ok) => { window.heldRead = () => ok(window.realFetch(url, opts)) }),
+		window.fetch = (url, opts) => window.heldRead || !String(url).includes('/api/fairs?status=') ? window.realFetch(url, opts) : new Promise((ok) => { window.heldRead = () => ok(window.realFetch(url, opts)) }),
 		location.hash = '#/checkin/` + f.fairID + `', ''`)
 	staff.until("the first page's read held", "window.heldRead", false)
 	staff.eval("render(true), ''")

@@ -59,10 +59,10 @@ async function viewBuyer() {
     }, { id: "buyer-profile" })));
   }
   const b = me.data;
-  const [reqs, fairs] = await Promise.all([all(`/api/buyers/${b.id}/requests`), api("GET", "/api/fairs?limit=100")]);
+  const [reqs, fairs] = await Promise.all([all(`/api/buyers/${b.id}/requests`), meetingFairs()]);
   // Open requests first, then the newest.
   const items = reqs.slice().sort((x, y) => (y.status === "open") - (x.status === "open") || (x.id < y.id ? 1 : -1));
-  const fairOpts = [["", "—"], ...((fairs.data && fairs.data.items) || []).filter(takesMeetings).map((f) => [f.id, f.name_vi])];
+  const fairOpts = [["", "—"], ...fairs.map((f) => [f.id, f.name_vi])];
   const province = ref.provinces.find((p) => p.code === b.province_code);
   const contact = [b.contact.name, b.contact.phone, b.contact.email].filter(Boolean).join(" · ");
   return h("div", {}, h("h1", {}, b.name), h("p", { class: "muted", id: "buyer-summary" }, [t("buyer_" + b.kind), province && province.name, b.markets.map(marketName).join(", ")].filter(Boolean).join(" · ")),
@@ -153,18 +153,18 @@ function interestsLine(r, names) {
   return h("div", { class: "interests muted" }, plural(i.count, "n_interested"), names && (i.producers || []).length ? ": " + i.producers.map((p) => p.producer_name).join(", ") : "");
 }
 
-// takesMeetings is true for a fair a buyer can still meet producers at: published, closed to
-// applications or live (a draft is not public; a completed or cancelled fair is over).
-const takesMeetings = (f) => ["published", "applications_closed", "live"].includes(f.status);
+// meetingFairs lists the fairs a buyer can still meet producers at: published, closed to
+// applications or live (a draft is not public; a completed or cancelled fair is over). The API
+// keeps to them, so that however many fairs are over, every one still to come is listed.
+const meetingFairs = () => all("/api/fairs?status=published,applications_closed,live");
 
 // picked are the choices made on each request's page (fair, session, only exhibitors).
 const picked = {};
 
 async function viewRequest(id) {
-  const [req, me, fairs, ref] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), api("GET", "/api/fairs?limit=100"), reference()]);
+  const [req, me, fairList, ref] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), meetingFairs(), reference()]);
   if (!req.ok) return h("p", {}, req.data.detail);
   const r = req.data;
-  const fairList = ((fairs.data && fairs.data.items) || []).filter(takesMeetings);
   // The buyer's choices outlive a refresh of the page (a live update, its own meeting request).
   const was = picked[id] || {};
   const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === (was.fair || r.fair_id) }, f.name_vi)));

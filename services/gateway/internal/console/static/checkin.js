@@ -255,8 +255,9 @@ async function viewCheckin(fairID) {
   ciStopCamera();
   let fairs = [];
   try {
-    const list = await api("GET", "/api/fairs?limit=100");
-    fairs = ((list.data && list.data.items) || []).filter((f) => (c.role === "admin" || (f.organisers || []).includes(c.sub)) && !["draft", "cancelled"].includes(f.status));
+    // The fairs this account runs (an admin: every fair) not over for more than a month: the
+    // check-in of a fair long past is of no use at a gate, and they would grow without end.
+    fairs = await all("/api/fairs?status=published,applications_closed,live,completed&from=" + today(-30) + (c.role === "admin" ? "" : "&organiser=me"));
   } catch (e) {
     return h("div", {}, h("h1", {}, t("checkin")), h("p", { class: "err" }, t("ci_no_network_page")));
   }
@@ -431,8 +432,8 @@ function ciVerdict(box, a, notice) {
 // ciNotToday warns staff who scan at a fair whose days do not include today (Vietnam's date): a
 // rehearsal the day before, or the wrong fair chosen. Scans are still taken (a fair may open early).
 function ciNotToday(fair) {
-  const today = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
-  if (!fair.start_date || !fair.end_date || (today >= fair.start_date.slice(0, 10) && today <= fair.end_date.slice(0, 10))) return null;
+  const day = today();
+  if (!fair.start_date || !fair.end_date || (day >= fair.start_date.slice(0, 10) && day <= fair.end_date.slice(0, 10))) return null;
   return h("p", { class: "full warn-line", id: "checkin-not-today", role: "note" }, t("ci_not_today").replace("{from}", date(fair.start_date)).replace("{to}", date(fair.end_date)));
 }
 

@@ -143,7 +143,8 @@ const idem = () => (crypto.randomUUID ? crypto.randomUUID() : String(Date.now())
 const opt = (list, vkey, lkey) => list.map((x) => [x[vkey], typeof lkey === "function" ? lkey(x) : x[lkey]]);
 const num0 = (v) => (v === "" || v === undefined ? undefined : Number(v));
 const csv = (v) => (v || "").split(",").map((s) => s.trim()).filter(Boolean);
-const today = (plus = 0) => { const d = new Date(Date.now() + plus * 86400000); return d.toISOString().slice(0, 10); };
+// today is the date, plus days, on Vietnam's calendar (UTC+7, no summer time), as YYYY-MM-DD.
+const today = (plus = 0) => new Date(Date.now() + 7 * 3600000 + plus * 86400000).toISOString().slice(0, 10);
 
 // thumb is a product's small photo (the 320 px version the API makes), loaded only when it
 // scrolls into view: a list of many products stays light on a phone's data plan.
@@ -338,8 +339,7 @@ async function countDue(list) {
 // API's status counts it); days are counted in Vietnam's calendar.
 function expiryText(iso) {
   if (!iso) return "";
-  const vnToday = new Date(Date.now() + 7 * 3600000).toISOString().slice(0, 10);
-  const days = Math.round((Date.parse(iso.slice(0, 10)) - Date.parse(vnToday)) / 86400000);
+  const days = Math.round((Date.parse(iso.slice(0, 10)) - Date.parse(today())) / 86400000);
   if (days <= 0) return t("expired_on").replace("{date}", date(iso));
   return t("expires_on").replace("{date}", date(iso)) + " · " + plural(days, "n_days_left");
 }

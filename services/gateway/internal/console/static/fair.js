@@ -2,21 +2,33 @@
 "use strict";
 
 // ---------- organiser: fairs ----------
-async function viewFairs() {
-  const [ref, list] = await Promise.all([reference(), api("GET", "/api/fairs?limit=100")]);
-  const fairs = (list.data && list.data.items) || [];
+// viewFairs lists the fairs not yet over, soonest first (#/fairs), or every fair, the latest
+// first (#/fairs/all), a page at a time: however many fairs the provinces have held, the ones
+// being worked on come first, and the newest of the rest.
+async function viewFairs(all) {
   const c = claims();
   const canCreate = c && (c.role === "organiser" || c.role === "admin");
-  const cols = ["fair_name", "kind", "host_province", "dates", "status"];
-  const rows = fairs.map((f) => h("tr", {}, h("td", { "data-label": t(cols[0]) }, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("td", { "data-label": t(cols[1]) }, t("kind_" + f.kind)),
-    h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
-    h("td", { "data-label": t(cols[4]) }, statusBadge("st_", f.status))));
-  const provinces = sortBy(ref.provinces, (p) => p.name);
+  const path = all ? "/api/fairs?order=desc" : "/api/fairs?from=" + today();
   // An organiser who runs no fair yet is shown where to start (other organisers' fairs may be listed).
-  const own = fairs.filter((f) => c && (c.role === "admin" || (f.organisers || []).includes(c.sub)));
+  const [ref, list, own] = await Promise.all([reference(), api("GET", path + "&limit=50"),
+    canCreate ? api("GET", c.role === "admin" ? "/api/fairs?limit=1" : "/api/fairs?organiser=me&limit=1") : null]);
+  const fairs = (list.data && list.data.items) || [];
+  const cols = ["fair_name", "kind", "host_province", "dates", "status"];
+  const row = (f) => h("tr", {}, h("td", { "data-label": t(cols[0]) }, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("td", { "data-label": t(cols[1]) }, t("kind_" + f.kind)),
+    h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
+    h("td", { "data-label": t(cols[4]) }, statusBadge("st_", f.status)));
+  const provinces = sortBy(ref.provinces, (p) => p.name);
+  const noneYet = own && own.ok && !((own.data && own.data.items) || []).length;
+  const tab = (href, key, on) => h("a", { href, id: "fairs-" + key, class: on ? "active" : "", "aria-current": on ? "page" : undefined }, t("fairs_" + key));
+  const tbody = h("tbody", {}, fairs.map(row));
+  const more = h("div", { class: "actions" });
+  pager(more, "fairs-more", (items) => tbody.append(...items.map(row)), () => tbody.querySelectorAll("tr"))
+    .offer(list.ok && list.data.next_cursor, (cursor) => api("GET", path + "&limit=50&cursor=" + encodeURIComponent(cursor)));
+  const empty = !list.ok ? h("p", { class: "err" }, failure(list)) : h("p", { class: "muted", id: "fairs-none" }, t(all ? "none" : "fairs_none_current"));
   return h("div", {}, h("h1", {}, t("fairs")),
-    canCreate && !own.length && guide("no-fair", t("empty_no_fair"), h("button", { type: "button", onclick: () => goToField("#new-fair-name_vi") }, t("empty_no_fair_go"))),
-    h("div", { class: "card tablewrap" }, fairs.length ? h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), h("tbody", {}, rows)) : h("p", { class: "muted" }, t("none"))),
+    canCreate && noneYet && guide("no-fair", t("empty_no_fair"), h("button", { type: "button", onclick: () => goToField("#new-fair-name_vi") }, t("empty_no_fair_go"))),
+    h("nav", { class: "tabs", "aria-label": t("fairs") }, tab("#/fairs", "current", !all), tab("#/fairs/all", "all", all)),
+    h("div", { class: "card tablewrap" }, fairs.length ? [h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), tbody), more] : empty),
     canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), form([
       { name: "name_vi", label: t("fair_name"), full: true },
       { name: "kind", label: t("kind"), type: "select", options: ["fair", "trade_week", "regional_promotion", "b2b_conference"].map((k) => [k, t("kind_" + k)]) },

@@ -6,7 +6,7 @@ const routes = [
   [/^#\/login$/, viewLogin],
   [/^#\/register$/, viewRegister],
   [/^#\/reset$/, viewReset],
-  [/^#\/fairs$/, viewFairs],
+  [/^#\/fairs(\/all)?$/, viewFairs],
   [/^#\/fair\/([^/?]+)(?:\/(\w+))?(?:\?.*)?$/, viewFair],
   [/^#\/import$/, viewImport],
   [/^#\/admin$/, viewAdmin],

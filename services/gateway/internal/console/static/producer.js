@@ -447,11 +447,11 @@ function factors(m) {
 async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
-  const [opps, fairs, meetings, apps] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), api("GET", "/api/fairs?limit=100"), all("/api/meetings"), all("/api/applications")]);
+  const [opps, fairs, meetings, apps] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), meetingFairs(), all("/api/meetings"), all("/api/applications")]);
   const list = opps.data || [];
   // Buyers are met at the fairs where this producer holds a booth.
   const booths = new Set(apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id));
-  const fairList = ((fairs.data && fairs.data.items) || []).filter((f) => takesMeetings(f) && booths.has(f.id));
+  const fairList = fairs.filter((f) => booths.has(f.id));
   // A request that names no fair is met at the fair chosen here (kept across redraws).
   const open = list.filter((o) => !fairList.some((f) => f.id === o.request.fair_id));
   const fairSel = open.length && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;

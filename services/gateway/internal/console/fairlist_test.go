@@ -1,0 +1,63 @@
+package console_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// stepFairListPages: an organiser with more fairs than a page (52 of its own, and another
+// organiser's published one) sees those not yet over, soonest first, a page at a time (the one
+// under way at the top, none already over); the other tab lists every fair, the latest first,
+// down to the one held two months ago.
+func stepFairListPages(t *testing.T, j journey) {
+	t.Helper()
+	anon := client{t: t, base: j.base}
+	admin := anon.as("admin@example.vn", "admin-password-1")
+	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "lich@parity.example.vn", "password": "organiser-pass-1", "role": "organiser"})
+	org := anon.as("lich@parity.example.vn", "organiser-pass-1")
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	create := func(name string, start int) {
+		org.call("POST", "/api/fairs", map[string]any{"name_vi": name, "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+			"venue": map[string]string{"name": "Trung tâm Triển lãm", "address": "Số 1 Đại lộ Thăng Long"}, "start_date": day(start), "end_date": day(start + 3),
+			"applications_open": day(start - 40), "applications_close": day(start - 10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2},
+			"fees": map[string]any{"booth_prices": map[string]int64{"standard": 9_000_000}, "subsidy_percent": 0, "max_subsidised_booths": 0}})
+	}
+	create("Tuần hàng đã qua", -60)
+	create("Tuần hàng đang diễn ra", -1)
+	for i := range 50 {
+		create(fmt.Sprintf("Tuần hàng số %02d", i+1), 40+i)
+	}
+	b := j.person("fair-list-organiser", 1366, 800)
+	b.login("lich@parity.example.vn", "organiser-pass-1")
+	b.open("#/fairs")
+	const names = "[...document.querySelectorAll('#fair-list tbody tr td:first-child')].map((td) => td.textContent)"
+	b.until("the first page", "document.querySelectorAll('#fair-list tbody tr').length === 50 && document.querySelector('#fairs-more')", false)
+	if first := b.eval(names + "[0]"); first != "Tuần hàng đang diễn ra" {
+		t.Errorf("the list of fairs not yet over starts with %q, want the one under way", first)
+	}
+	b.run(chromedp.Click("#fairs-more"))
+	b.until("the second page", "document.querySelectorAll('#fair-list tbody tr').length === 52 && !document.querySelector('#fairs-more')", false)
+	if got := b.eval(names + ".join('|')"); strings.Contains(got, "đã qua") || !strings.HasSuffix(got, "Tuần hàng số 50") {
+		t.Errorf("fairs not yet over: %q, want 52 (the published fair too) ending with the latest, none already over", got)
+	}
+	if got := b.eval("document.activeElement.textContent"); got != "Tuần hàng số 49" {
+		t.Errorf("after Xem thêm the keyboard is on %q, want the first new fair", got)
+	}
+	b.run(chromedp.Click("#fairs-all"))
+	b.until("every fair, the latest first", "location.hash === '#/fairs/all' && document.querySelectorAll('#fair-list tbody tr').length === 50", false)
+	if first := b.eval(names + "[0]"); first != "Tuần hàng số 50" {
+		t.Errorf("every fair, the latest first, starts with %q", first)
+	}
+	b.run(chromedp.Click("#fairs-more"))
+	b.until("down to the oldest", "document.querySelectorAll('#fair-list tbody tr').length === 53", false)
+	if last := b.eval(names + "[52]"); last != "Tuần hàng đã qua" {
+		t.Errorf("every fair, the latest first, ends with %q, want the one two months ago", last)
+	}
+	if got := b.eval("document.querySelector('#fairs-all').getAttribute('aria-current') + ' ' + !!document.querySelector('#guide-no-fair')"); got != "page false" {
+		t.Errorf("the tab shown and the guide: %q, want page false", got)
+	}
+}
