@@ -350,7 +350,9 @@ func (rt *Routes) listFairs(c *gin.Context) {
 		flt.Organiser, flt.All = draftsOf(p), p.Role == auth.RoleAdmin
 	}
 	answer := func(fairs []Fair) any {
-		return httpx.ListOf(fairs, page.Limit, func(f Fair) any { return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f), Desc: flt.Desc} },
+		return httpx.ListOf(fairs, page.Limit, func(f Fair) any {
+			return Cursor{Start: f.StartDate, ID: f.ID, Rank: Rank(flt.Query, f), Desc: flt.Desc}
+		},
 			func(f Fair) fairResponse { return toFairResponse(f, CanManage(c, f), rt.Now()) })
 	}
 	if !signedIn && rt.Model.Ready() {
