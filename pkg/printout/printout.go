@@ -95,15 +95,21 @@ func encode(text string, mask int) ([][]bool, error) {
 	return bits, nil
 }
 
-// readsBack tells whether a ZXing reader finds the code drawn at 4 pixels a module, as a phone
-// does (finder patterns first), and reads text from it.
+// readsBack tells whether a ZXing reader finds the code, as a phone does (finder patterns
+// first), and reads text from it, drawn both as the PNGs are served and printed (8 pixels a
+// module) and small (4): a mask can read at one scale and not at the other.
 func readsBack(bits [][]bool, text string) bool {
-	bmp, err := gozxing.NewBinaryBitmapFromImage(draw(bits, 4))
-	if err != nil {
-		return false
+	for _, scale := range []int{8, 4} {
+		bmp, err := gozxing.NewBinaryBitmapFromImage(draw(bits, scale))
+		if err != nil {
+			return false
+		}
+		got, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+		if err != nil || got.GetText() != text {
+			return false
+		}
 	}
-	got, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
-	return err == nil && got.GetText() == text
+	return true
 }
 
 // draw draws the code's modules scale pixels each, black on white, with its quiet zone.
