@@ -386,39 +386,6 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	return buyer
 }
 
-// stepMeetingIsScheduled: the producer accepts; the organiser sets the B2B session, schedules,
-// and reads the fair's report.
-func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID string) {
-	t.Helper()
-	prod.open("#/meetings")
-	prod.until("meeting request", "document.querySelector('#meeting-list button.accept')", true)
-	prod.run(chromedp.Click("#meeting-list button.accept"))
-	prod.until("accepted", "document.body.textContent.includes('Đã chấp nhận')", true)
-	buyer.until("the buyer sees it accepted without a reload", "document.querySelector('#meeting-list') && document.querySelector('#meeting-list').textContent.includes('Đã chấp nhận')", false)
-	org.open("#/fair/" + fairID + "/b2b")
-	org.fill(map[string]string{"#b2b-slots": "6", "#b2b-morning_slots": "3", "#b2b-tables": "2"})
-	org.submit("b2b")
-	org.until("sessions saved", "document.querySelector('#toast').textContent.length > 0", false)
-	time.Sleep(time.Second) // the fair's B2B settings travel to the matchmaking service
-	org.run(chromedp.Click("#run-schedule"))
-	// The result in words: "03/01/2027: 1 cuộc gặp · tối ưu", not "03/01/2027: 1 · optimal".
-	org.until("schedule result in Vietnamese", "/^\\d{2}\\/\\d{2}\\/\\d{4}: 1 cuộc gặp · (tối ưu|đã xếp)/.test(document.querySelector('#toast').textContent)", false)
-	org.until("agenda grid with the meeting", "document.querySelector('#b2b-grid') && document.querySelector('#b2b-grid').textContent.includes('Siêu thị Xanh')", true)
-	// A new B2B day gets an hour's lunch between its sessions, which the grid shows.
-	org.until("the lunch break in the grid", "document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid tr.lunch').textContent.includes('60 phút')", false)
-	org.shot("b2b-grid")
-	org.open("#/fair/" + fairID + "/report")
-	org.until("report", "document.querySelector('#report')", false)
-	// The dashboard at a glance: one approved, one booth of twelve taken, the meeting scheduled.
-	org.until("the dashboard's figures", "document.querySelector('#kpi-approved .n').textContent === '1' && document.querySelector('#kpi-booths .n').textContent === '1/12' && "+
-		"document.querySelector('#kpi-scheduled .n').textContent === '1' && document.querySelector('#kpi-requested .n').textContent === '0' && document.querySelector('#meeting-funnel')", true)
-	// A share in Vietnamese has a decimal comma: one booth of twelve is 8,3%.
-	if got := org.eval("document.querySelector('#kpi-booths .sub').textContent"); got != "8,3%" {
-		t.Errorf("the booths' occupancy reads %q, want 8,3%%", got)
-	}
-	org.shot("report")
-}
-
 // stepBothSeeTheAgenda: the producer and the buyer each find the meeting on their agenda.
 func stepBothSeeTheAgenda(t *testing.T, prod, buyer browser) {
 	t.Helper()

@@ -11,6 +11,9 @@ const b2bAnswers = new Map();
 // b2bDayAt keeps, by fair, which B2B day the settings form edits (its date; "new" for a new day),
 // through redraws, also when another organiser adds a day before it.
 const b2bDayAt = new Map();
+// b2bSaved keeps, by fair, the revision the last save of its B2B days answered, through the
+// redraw that follows the save: a run right after it waits until matchmaking has that revision.
+const b2bSaved = new Map();
 
 async function fairB2B(f) {
   const days = f.b2b_days || [];
@@ -30,21 +33,18 @@ async function fairB2B(f) {
   const left = h("div", { id: "unscheduled-box" });
   // Once a schedule exists, the run keeps it (a repair: a placed meeting moves only if it must)
   // and a run from scratch, which may move published meetings, is the second choice, confirmed.
-  // savedRevision is what the last save answered: a run right after it waits until matchmaking
-  // has it.
-  let savedRevision = 0;
   // saveDay saves the fair's days with the one edited replaced by day (null: removed).
   const saveDay = async (day) => {
     const next = days.map(b2bDayBody);
     next.splice(at, 1, ...(day ? [day] : []));
     const r = await saveB2BDays(f, next, day);
-    if (r.ok) savedRevision = r.data.revision || 0;
+    if (r.ok) b2bSaved.set(f.id, r.data.revision || 0);
     return r;
   };
   let version = 0;
   const run = async (mode) => {
     if (mode === "fresh" && version && !confirm(t("run_fresh_confirm"))) return;
-    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (savedRevision ? `&fair_revision=${savedRevision}` : ""));
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (b2bSaved.get(f.id) ? `&fair_revision=${b2bSaved.get(f.id)}` : ""));
     if (!r.ok) {
       toast(r.data.detail || t("failed"));
     } else {

@@ -66,14 +66,14 @@ function handOver() {
 }
 
 async function viewAdmin() {
-  const list = (await api("GET", "/api/accounts?role=organiser&limit=100")).data;
+  const list = await all("/api/accounts?role=organiser");
   return h("div", {}, h("h1", {}, t("admin")), h("div", { class: "card" }, h("h2", {}, t("new_organiser")), form([
     { name: "name", label: t("name") }, { name: "email", label: t("email"), type: "email" }, { name: "password", label: t("password"), type: "password", autocomplete: "new-password" },
   ], t("create"), async (v) => {
     const r = await api("POST", "/api/accounts", { ...v, role: "organiser" }, { idem: idem() });
     if (r.ok) { toast(t("saved")); render(true); }
     return r;
-  }, { id: "new-organiser" })), resetCard(), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", { class: "stack" }, h("tbody", {}, ((list && list.items) || []).map(accountRow)))));
+  }, { id: "new-organiser" })), resetCard(), h("div", { class: "card" }, h("h2", {}, t("accounts")), h("table", { class: "stack" }, h("tbody", {}, list.map(accountRow)))));
 }
 
 // resetCard issues a one-time password reset code for the account with an email, to read out
@@ -380,11 +380,11 @@ function photoInput(x) {
 async function viewOpenFairs() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-profile", t("empty_no_profile"), h("a", { href: "#/producer", class: "button" }, t("empty_no_profile_go"))));
-  const [fairs, products, apps] = await Promise.all([api("GET", "/api/fairs?status=published&limit=100"), all(`/api/producers/${me.data.id}/products`), all("/api/applications")]);
+  const [fairs, products, apps] = await Promise.all([all("/api/fairs?status=published"), all(`/api/producers/${me.data.id}/products`), all("/api/applications")]);
   // A fair the producer has applied to (and not withdrawn from) shows where the application is,
   // not a second form the API would refuse.
   const applied = new Map(apps.filter((a) => ["submitted", "approved", "waitlisted"].includes(a.status)).map((a) => [a.fair_id, a]));
-  const items = ((fairs.data && fairs.data.items) || []).filter((f) => f.accepts_applications_now);
+  const items = fairs.filter((f) => f.accepts_applications_now);
   // The preferred zone is chosen among the zones of the fair's floor plan (free text while the
   // plan has none yet), so a wish always names a zone the allocator knows.
   const plans = await Promise.all(items.map((f) => api("GET", `/api/fairs/${f.id}/booths`, undefined, { quiet: true })));
