@@ -310,31 +310,51 @@ func (k idemKey) claim(reqHash string) (idemRecord, *idemRecord, error) {
 }
 
 // idemAttempt is the insert-only record of one run taking a key over from the run holding
-// Claim. Its unique _id names the key, the claim taken over and the lease-long window it
-// happened in, so of several retries only the one whose insert lands goes on to run.
+// Claim. Its unique _id names the key, the claim taken over and a generation, so of several
+// retries only the one whose insert lands goes on to run.
 type idemAttempt struct {
 	ID string `bson:"_id"`
 	// At is when the attempt was made; the pruner deletes attempts with the keys they were on.
 	At time.Time `bson:"at"`
 }
 
-// takeOver replaces prev with rec once this run wins the attempt on prev's claim. The decision
+// idemGenerations bounds the attempts on one claim: each further generation stands for a winner
+// that died between its insert and its replace, a lease apart.
+const idemGenerations = 100
+
+// takeOver replaces prev with rec once this run wins an attempt on prev's claim. The decision
 // rests on a unique insert, not on a conditional replace, because with several replicas on
 // FerretDB two replaces filtered on the same lease could both match and both run the request.
-// The window in the attempt's _id bounds how long a winner that died between its insert and
-// its replace keeps the key: a retry in a later window wins a new attempt.
+// Every retry tries the same generations in turn, whatever its clock: the next generation is
+// open only once the attempt of the one before is a lease old (its winner died between its
+// insert and its replace), so retries a moment apart never both win.
 func (k idemKey) takeOver(ctx context.Context, prev, rec idemRecord, now time.Time) (idemRecord, *idemRecord, error) {
 	busy := retryAfter{apperr.New(apperr.Conflict, msgIdemBusy), 1}
-	window := now.UnixMilli() / IdempotencyLease.Milliseconds()
-	attempt := idemAttempt{ID: k.id + "/" + prev.Claim + "/" + strconv.FormatInt(window, 10), At: now}
-	if _, err := k.coll.InsertOne(ctx, attempt); err != nil {
-		if storage.IsDuplicate(err) {
+	for gen := 0; ; gen++ {
+		if gen == idemGenerations {
 			return rec, nil, busy
 		}
-		return rec, nil, storage.MapError(err, "idempotency key")
+		attempt := idemAttempt{ID: k.id + "/" + prev.Claim + "/" + strconv.Itoa(gen), At: now}
+		_, err := k.coll.InsertOne(ctx, attempt)
+		if err == nil {
+			break
+		}
+		if !storage.IsDuplicate(err) {
+			return rec, nil, storage.MapError(err, "idempotency key")
+		}
+		var held idemAttempt
+		if err := k.coll.FindOne(ctx, bson.M{"_id": attempt.ID}).Decode(&held); err != nil {
+			if storage.IsNotFound(err) {
+				return rec, nil, busy // pruned meanwhile: the next retry starts again
+			}
+			return rec, nil, storage.MapError(err, "idempotency key")
+		}
+		if now.Sub(held.At) < IdempotencyLease {
+			return rec, nil, busy
+		}
 	}
 	// Only if the record is still the one read: the run holding it may have renewed or
-	// finished in between, and a winner of an earlier window may have taken it over already.
+	// finished in between, and the winner of an earlier generation may have taken it over already.
 	filter := bson.M{"_id": k.id, "at": prev.At, "state": prev.State}
 	for field, v := range map[string]any{"claim": prev.Claim, "lease_until": prev.LeaseUntil} {
 		if v == "" || v == (time.Time{}) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ed25519"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net/http"
@@ -388,5 +389,39 @@ func TestIdempotencyReplayWithKeepsOnlyWhatItIsGiven(t *testing.T) {
 	}
 	if w := s.post(context.Background(), "A", "k-2", thingBody); w.Code != http.StatusCreated || w.Header().Get(httpx.IdempotentReplay) != "" {
 		t.Errorf("retry after an unencodable replay body = %d (replayed %q), want a new run", w.Code, w.Header().Get(httpx.IdempotentReplay))
+	}
+}
+
+// A retry after a lapse does not run while another retry's attempt on the same claim is
+// fresh (that one may be about to run), and runs once that attempt is a lease old: its winner
+// died between winning and taking the key. No clock window decides it, so two retries a moment
+// apart never both win.
+func TestIdempotencyTakeOverWaitsForTheAttemptBefore(t *testing.T) {
+	s := newIdemServer(t)
+	if w := s.post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated {
+		t.Fatalf("first run = %d %s", w.Code, w.Body.String())
+	}
+	keys := s.db.Collection(httpx.IdempotencyCollection)
+	if _, err := keys.UpdateMany(context.Background(), bson.M{"state": "done"}, bson.M{
+		"$set":   bson.M{"state": "pending", "lease_until": time.Now().Add(-time.Second)},
+		"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}}); err != nil {
+		t.Fatal(err)
+	}
+	rec := s.record(t)
+	attempt := fmt.Sprintf("%v/%v/0", rec["_id"], rec["claim"])
+	if _, err := keys.InsertOne(context.Background(), bson.M{"_id": attempt, "at": time.Now()}); err != nil {
+		t.Fatal(err)
+	}
+	if w := s.post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusConflict || s.runs.Load() != 1 {
+		t.Errorf("a retry beside another's fresh attempt = %d after %d runs, want 409 and no run", w.Code, s.runs.Load())
+	}
+	if _, err := keys.UpdateOne(context.Background(), bson.M{"_id": attempt}, bson.M{"$set": bson.M{"at": time.Now().Add(-httpx.IdempotencyLease - time.Second)}}); err != nil {
+		t.Fatal(err)
+	}
+	if w := s.post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated || s.runs.Load() != 2 {
+		t.Errorf("a retry after the attempt before died = %d after %d runs, want 201 and a second run", w.Code, s.runs.Load())
+	}
+	if w := s.post(context.Background(), "A", "k-1", thingBody); w.Code != http.StatusCreated || s.runs.Load() != 2 || w.Header().Get(httpx.IdempotentReplay) == "" {
+		t.Errorf("the retry after = %d after %d runs, want the stored answer replayed", w.Code, s.runs.Load())
 	}
 }

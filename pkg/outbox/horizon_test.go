@@ -78,7 +78,8 @@ func TestEventStrandedByThisRelayIsReportedOnce(t *testing.T) {
 	f := setup(t)
 	// No stream captures the first event's subject; it reaches the horizon a moment from now.
 	first := event(t, "nowhere.producer.updated", "p1")
-	first.OccurredAt = time.Now().Add(-outbox.Horizon + 1500*time.Millisecond)
+	// 4 s: time for the first Flush to record its failed attempts (at least 0.5 s) on a slow machine.
+	first.OccurredAt = time.Now().Add(-outbox.Horizon + 4*time.Second)
 	second := event(t, events.ProducerUpdated, "p1")
 	f.storeIn(t, "producers", "p1", first, second)
 

@@ -21,6 +21,9 @@ type checkinFair struct {
 	producerCode, buyerCode string
 	producerName, buyerName string
 	table                   int
+	// setUp is when the fair was set up: its dates count from it, also for steps that run after
+	// midnight.
+	setUp time.Time
 }
 
 func setUpCheckin(t *testing.T, j journey) checkinFair {
@@ -29,7 +32,8 @@ func setUpCheckin(t *testing.T, j journey) checkinFair {
 	admin := anon.as("admin@example.vn", "admin-password-1")
 	admin.call("POST", "/api/accounts", map[string]string{"name": "Ban tổ chức Hội chợ", "email": "btc@checkin.example.vn", "password": "organiser-pass-1", "role": "organiser"})
 	org := anon.as("btc@checkin.example.vn", "organiser-pass-1")
-	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	setUp := time.Now()
+	day := func(d int) string { return setUp.AddDate(0, 0, d).Format(time.DateOnly) }
 	fair := org.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP Kinh Bắc", "kind": "fair", "region": "promo_red_river_delta", "host_province": "01",
 		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(30), "end_date": day(34),
 		"applications_open": day(0), "applications_close": day(20), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2}})
@@ -68,7 +72,7 @@ func setUpCheckin(t *testing.T, j journey) checkinFair {
 			t.Fatal("the meeting was never scheduled at a table")
 		}
 	}
-	return checkinFair{org: org, fairID: fairID, table: table,
+	return checkinFair{org: org, fairID: fairID, table: table, setUp: setUp,
 		producerCode: producer.call("GET", "/api/fairs/"+fairID+"/badge", nil)["code"].(string), producerName: "HTX Gốm Phù Lãng",
 		buyerCode: buyer.call("GET", "/api/fairs/"+fairID+"/badge", nil)["code"].(string), buyerName: "Công ty Thương mại Đông Á"}
 }

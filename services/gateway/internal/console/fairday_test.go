@@ -25,7 +25,7 @@ func b2bDays(org client, fairID string) string {
 // tables: both days stay, each with its own settings, and the second can be removed.
 func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	t.Helper()
-	d30, d31 := time.Now().AddDate(0, 0, 30), time.Now().AddDate(0, 0, 31)
+	d30, d31 := f.setUp.AddDate(0, 0, 30), f.setUp.AddDate(0, 0, 31)
 	vn := func(d time.Time) string { return d.Format("02/01/2006") }
 	iso := func(d time.Time) string { return d.Format(time.DateOnly) }
 	want := func(what, days string) {
