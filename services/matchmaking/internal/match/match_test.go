@@ -119,7 +119,7 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
 		apperr.English: {"category": "Exact criteria set 4 (Raw and pre-processed food)", "keywords": "Matches keywords: Mật ong", "stars": "OCOP 4 stars",
 			"certifications": "Has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
-			"capacity":       "Capacity 2 tonne/month ≥ 1.5 tonne", "price": "Price from 250,000 VND above 200,000 VND"},
+			"capacity":       "Capacity 2 tonnes/month ≥ 1.5 tonnes", "price": "Price from 250,000 VND above 200,000 VND"},
 	}
 	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
 		Localize(res, lang)

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -61,8 +62,8 @@ var (
 		"Chưa rõ công suất theo đơn vị %s",
 		"capacity unknown in %s")
 	msgCapacity = apperr.M("match.capacity",
-		"Công suất %s %s/tháng %s %s %s",
-		"capacity %s %s/month %s %s %s")
+		"Công suất %s/tháng %s %s",
+		"capacity %s/month %s %s")
 	msgPriceNone = apperr.M("match.price_none",
 		"Chưa có giá",
 		"no price listed")
@@ -169,18 +170,45 @@ func (m money) In(lang apperr.Lang) string {
 	return vntext.FormatVND(int64(m))
 }
 
-// unitName is a unit of measure, by code: its Vietnamese name, or its code in English.
+// amount is a quantity of a unit, by the unit's code: 1.500 lít in Vietnamese, 1,500 litres in
+// English (a symbol such as kg stays as it is).
+type amount struct {
+	q    float64
+	unit string
+}
+
+// In writes a in lang.
+func (a amount) In(lang apperr.Lang) string {
+	return quantity(a.q).In(lang) + " " + unitWord(a.unit, a.q, lang)
+}
+
+// unitName names a unit, by code, as amounts are counted in: lít; litres, kg.
 type unitName string
 
 // In names u in lang.
-func (u unitName) In(lang apperr.Lang) string {
-	if lang == apperr.English {
-		return string(u)
+func (u unitName) In(lang apperr.Lang) string { return unitWord(string(u), 2, lang) }
+
+// unitWord names the unit of code for q of it in lang; an unknown code is itself.
+func unitWord(code string, q float64, lang apperr.Lang) string {
+	u, ok := ocop.UnitByCode(code)
+	switch {
+	case !ok:
+		return code
+	case lang == apperr.English:
+		return englishPlural(u.NameEN, q)
 	}
-	if unit, ok := ocop.UnitByCode(string(u)); ok {
-		return unit.NameVI
+	return u.NameVI
+}
+
+// englishPlural is name for q of it: litres, boxes, but kg and ml, and one litre.
+func englishPlural(name string, q float64) string {
+	switch {
+	case q == 1 || slices.Contains([]string{"kg", "g", "ml"}, name):
+		return name
+	case strings.HasSuffix(name, "x"):
+		return name + "es"
 	}
-	return string(u)
+	return name + "s"
 }
 
 // criteriaSet names a criteria set: its number and its group, after a colon or in parentheses.
@@ -248,7 +276,7 @@ func certReason(p *prepared, prod *index.Producer, now time.Time) apperr.Localiz
 
 // capacityReason compares the product's monthly capacity with the asked volume; rel is ≥ or <.
 func capacityReason(p *prepared, pr *index.Product, rel string) apperr.Localized {
-	return msgCapacity.With(quantity(pr.Capacity), unitName(pr.Unit), rel, quantity(p.Volume), unitName(p.Unit))
+	return msgCapacity.With(amount{pr.Capacity, pr.Unit}, rel, amount{p.Volume, p.Unit})
 }
 
 // placeReason names the producer's province and how it meets the place preference, by the
