@@ -257,10 +257,17 @@ func stepApplyWithinLimitThroughToast(t *testing.T, prod browser, fairID string)
 	if max := prod.eval("document.querySelector('" + form + "-booth_count').max"); max != "2" {
 		t.Errorf("booth count input max = %q, want 2", max)
 	}
+	// With two products, none is ticked for the producer: what the booth shows is chosen.
+	if got := prod.eval("(() => { const b = document.querySelectorAll('" + form + " [name=product_ids]'); return b.length + ' ' + [...b].filter((x) => x.checked).length })()"); got != "2 0" {
+		t.Errorf("the products to show: %q checkboxes and ticked, want 2 0", got)
+	}
 	prod.fill(map[string]string{form + "-booth_count": "5"})
 	prod.submit("apply-" + fairID)
 	prod.until("the limit said under the field", "document.querySelector('"+form+" [data-field=booth_count].bad .err').textContent.includes('2')", false)
 	prod.fill(map[string]string{form + "-booth_count": "2"})
+	prod.submit("apply-" + fairID)
+	prod.until("a product to choose said under the products", "document.querySelector('"+form+" [data-field=product_ids].bad .err').textContent === 'Chọn ít nhất một sản phẩm để trưng bày.'", false)
+	prod.run(chromedp.Click(form + " [name=product_ids]"))
 	btn := form + " button[type=submit]"
 	// A phone just tall enough for the form puts the button at the bottom of the screen, where
 	// toasts used to sit.

@@ -400,10 +400,12 @@ async function viewOpenFairs() {
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     feesLine(f),
-    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.slice(0, 1).map((p) => p.id), full: true },
+    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.length === 1 ? [prods[0].id] : [], full: true },
       { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
       zoneField(f)],
     t("apply"), async (v) => {
+      // Nothing is ticked for a producer with several products: the booth shows what they choose.
+      if (!v.product_ids.length) return refused("product_ids", t("choose_products"));
       const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
       if (r.ok) { toast(t("application_sent")); location.hash = "#/producer/apps"; }
       return r;
