@@ -34,19 +34,9 @@ func TestFairListOrganisedByMe(t *testing.T) {
 	var got []string
 	cursor := ""
 	for range 5 {
-		r := e.org.Do(t, "GET", "/api/fairs?organiser=me&limit=1&cursor="+url.QueryEscape(cursor), nil)
-		if r.Status != 200 {
-			t.Fatalf("organiser=me: %d %s", r.Status, r.Body)
-		}
-		var page struct {
-			Items      []struct{ ID string }
-			NextCursor string `json:"next_cursor"`
-		}
-		r.Decode(t, &page)
-		for _, f := range page.Items {
-			got = append(got, f.ID)
-		}
-		if cursor = page.NextCursor; cursor == "" {
+		ids, next := fairPage(t, e, "organiser=me&limit=1&cursor="+url.QueryEscape(cursor))
+		got = append(got, ids...)
+		if cursor = next; cursor == "" {
 			break
 		}
 	}
@@ -92,21 +82,7 @@ func TestFairListLatestFirst(t *testing.T) {
 		r.Decode(t, &f)
 		want = append(want, f.ID)
 	}
-	page := func(query string) (ids []string, next string) {
-		r := e.org.Do(t, "GET", "/api/fairs?organiser=me&limit=2&"+query, nil)
-		if r.Status != 200 {
-			t.Fatalf("GET /api/fairs?%s: %d %s", query, r.Status, r.Body)
-		}
-		var p struct {
-			Items      []struct{ ID string }
-			NextCursor string `json:"next_cursor"`
-		}
-		r.Decode(t, &p)
-		for _, f := range p.Items {
-			ids = append(ids, f.ID)
-		}
-		return ids, p.NextCursor
-	}
+	page := func(query string) ([]string, string) { return fairPage(t, e, "organiser=me&limit=2&"+query) }
 	first, next := page("order=desc")
 	rest, _ := page("order=desc&cursor=" + url.QueryEscape(next))
 	if got := append(first, rest...); !slices.Equal(got, want) {
@@ -122,6 +98,25 @@ func TestFairListLatestFirst(t *testing.T) {
 			t.Errorf("GET /api/fairs?%s = %d %s, want 422 naming %s", c.query, r.Status, r.Body, c.field)
 		}
 	}
+}
+
+// fairPage reads a page of GET /api/fairs?query as the organiser: its fairs' IDs, in order, and
+// the next page's cursor.
+func fairPage(t *testing.T, e env, query string) (ids []string, next string) {
+	t.Helper()
+	r := e.org.Do(t, "GET", "/api/fairs?"+query, nil)
+	if r.Status != 200 {
+		t.Fatalf("GET /api/fairs?%s: %d %s", query, r.Status, r.Body)
+	}
+	var p struct {
+		Items      []struct{ ID string }
+		NextCursor string `json:"next_cursor"`
+	}
+	r.Decode(t, &p)
+	for _, f := range p.Items {
+		ids = append(ids, f.ID)
+	}
+	return ids, p.NextCursor
 }
 
 // A fair's organisers may name any account ID, but a producer or buyer listed there sees no
