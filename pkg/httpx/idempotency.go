@@ -349,8 +349,9 @@ func (k idemKey) takeOver(ctx context.Context, prev, rec idemRecord, now time.Ti
 			}
 			return rec, nil, storage.MapError(err, "idempotency key")
 		}
-		if now.Sub(held.At) < IdempotencyLease {
-			return rec, nil, busy
+		if wait := held.At.Add(IdempotencyLease).Sub(now); wait > 0 {
+			// Its winner may be taking the key now; if it died, the next generation opens then.
+			return rec, nil, retryAfter{apperr.New(apperr.Conflict, msgIdemBusy), max(int(math.Ceil(wait.Seconds())), 1)}
 		}
 	}
 	// Only if the record is still the one read: the run holding it may have renewed or

@@ -48,9 +48,9 @@ const quiet = 4
 // bitmap encodes text as a QR code with error correction level M (15%: a scratched or
 // creased sticker still reads) and returns its modules, [row][column], true for dark.
 //
-// The mask the standard's penalty rules choose does not always read: about one URL in a
-// hundred gets a stretch of data that a reader takes for a finder pattern, and a phone then
-// finds no code. Each code is therefore read back by a ZXing reader before it is returned, and
+// The mask the standard's penalty rules choose does not always read: about one product URL in
+// 140 gets a stretch of data that a reader takes for a finder pattern, and a phone then finds
+// no code. Each code is therefore read back by a ZXing reader before it is returned, and
 // when it does not read the other masks are tried in turn. A code that reads with none (none
 // has been seen) is returned as the standard encodes it.
 func bitmap(text string) ([][]bool, error) {

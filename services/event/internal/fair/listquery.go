@@ -41,8 +41,8 @@ func listFilter(c *gin.Context, page httpx.Page) (Filter, error) {
 	if s := c.Query("to"); s != "" {
 		flt.To = parseDate(&v, "to", s)
 	}
-	switch order := c.DefaultQuery("order", "asc"); order {
-	case "asc", "desc":
+	switch order := c.Query("order"); order {
+	case "", "asc", "desc":
 		flt.Desc = order == "desc"
 	default:
 		v.Expect(false, "order", apperr.OneOf, apperr.OrOf("asc", "desc"))

@@ -107,6 +107,8 @@ func TestModelListsWhatTheDatabaseLists(t *testing.T) {
 		{"latest first", Filter{All: true, Desc: true}},
 		{"latest first, a page after a cursor", Filter{All: true, Desc: true, After: after, Limit: 3}},
 		{"latest first, past a date", Filter{To: day(2027, 3, 6), Desc: true, Limit: 2}},
+		{"a search asked latest first ranks as ever", Filter{Query: "hoi", All: true, Desc: true}},
+		{"a page of such a search", Filter{Query: "hoi", All: true, Desc: true, Limit: 2}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			want, err := s.List(ctx, c.flt)

@@ -273,7 +273,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	}
 	search := f.Query != "" && vntext.NewWords(f.Query).Len() > 0
 	after, dir := "$gt", 1
-	if f.Desc {
+	if f.Desc && !search { // a search ranks its matches, ties by start as ever (see ranked)
 		after, dir = "$lt", -1
 	}
 	if f.After != nil && !search {

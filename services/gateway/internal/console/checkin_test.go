@@ -142,7 +142,8 @@ func stepCheckinTyped(t *testing.T, staff browser, f checkinFair) {
 	staff.run(chromedp.Click("#menu"))
 	staff.run(chromedp.Click("#nav a[href='#/checkin']"))
 	staff.until("the fair's check-in at the entrance", "location.hash === '#/checkin/"+f.fairID+"' && document.querySelector('#checkin-place') && document.querySelector('#checkin-place').selectedOptions[0].textContent === 'Cổng vào'", false)
-	if fair := staff.eval("document.querySelector('#checkin-fair').selectedOptions[0].textContent"); fair != "Hội chợ OCOP Kinh Bắc" {
+	// Each fair is offered with its dates: two fairs of one name are told apart.
+	if fair := staff.eval("document.querySelector('#checkin-fair').selectedOptions[0].textContent"); fair != "Hội chợ OCOP Kinh Bắc · "+f.setUp.AddDate(0, 0, 30).Format("02/01/2006")+" – "+f.setUp.AddDate(0, 0, 34).Format("02/01/2006") {
 		t.Errorf("check-in opens at fair %q", fair)
 	}
 	// Two pages built at once (a live update while the page was first read), the first read

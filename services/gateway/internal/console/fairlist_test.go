@@ -9,10 +9,10 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
-// stepFairListPages: an organiser with more fairs than a page (52 of its own, and another
-// organiser's published one) sees those not yet over, soonest first, a page at a time (the one
-// under way at the top, none already over); the other tab lists every fair, the latest first,
-// down to the one held two months ago.
+// stepFairListPages: an organiser with more fairs than a page (53 of its own, one cancelled, and
+// another organiser's published one) sees those not yet over, soonest first, a page at a time
+// (the one under way at the top, none already over or cancelled), kept through a live redraw;
+// the other tab lists every fair, the latest first, down to the one held two months ago.
 func stepFairListPages(t *testing.T, j journey) {
 	t.Helper()
 	anon := client{t: t, base: j.base}
@@ -20,17 +20,19 @@ func stepFairListPages(t *testing.T, j journey) {
 	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "lich@parity.example.vn", "password": "organiser-pass-1", "role": "organiser"})
 	org := anon.as("lich@parity.example.vn", "organiser-pass-1")
 	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	create := func(name string, start int) {
-		org.call("POST", "/api/fairs", map[string]any{"name_vi": name, "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+	create := func(name string, start int) string {
+		return org.call("POST", "/api/fairs", map[string]any{"name_vi": name, "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
 			"venue": map[string]string{"name": "Trung tâm Triển lãm", "address": "Số 1 Đại lộ Thăng Long"}, "start_date": day(start), "end_date": day(start + 3),
 			"applications_open": day(start - 40), "applications_close": day(start - 10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2},
-			"fees": map[string]any{"booth_prices": map[string]int64{"standard": 9_000_000}, "subsidy_percent": 0, "max_subsidised_booths": 0}})
+			"fees": map[string]any{"booth_prices": map[string]int64{"standard": 9_000_000}, "subsidy_percent": 0, "max_subsidised_booths": 0}})["id"].(string)
 	}
 	create("Tuần hàng đã qua", -60)
 	create("Tuần hàng đang diễn ra", -1)
 	for i := range 50 {
 		create(fmt.Sprintf("Tuần hàng số %02d", i+1), 40+i)
 	}
+	// A cancelled fair is over, whatever its dates.
+	org.call("POST", "/api/fairs/"+create("Tuần hàng đã hủy", 45)+"/cancel", map[string]string{"reason": "Trùng lịch"})
 	b := j.person("fair-list-organiser", 1366, 800)
 	b.login("lich@parity.example.vn", "organiser-pass-1")
 	b.open("#/fairs")
@@ -41,20 +43,29 @@ func stepFairListPages(t *testing.T, j journey) {
 	}
 	b.run(chromedp.Click("#fairs-more"))
 	b.until("the second page", "document.querySelectorAll('#fair-list tbody tr').length === 52 && !document.querySelector('#fairs-more')", false)
-	if got := b.eval(names + ".join('|')"); strings.Contains(got, "đã qua") || !strings.HasSuffix(got, "Tuần hàng số 50") {
+	if got := b.eval(names + ".join('|')"); strings.Contains(got, "đã qua") || strings.Contains(got, "đã hủy") || !strings.HasSuffix(got, "Tuần hàng số 50") {
 		t.Errorf("fairs not yet over: %q, want 52 (the published fair too) ending with the latest, none already over", got)
 	}
 	if got := b.eval("document.activeElement.textContent"); got != "Tuần hàng số 49" {
 		t.Errorf("after Xem thêm the keyboard is on %q, want the first new fair", got)
 	}
+	// A live update redraws the page: the fairs shown, and the keyboard's place, stay.
+	b.eval("window.redrawn = false, render(true).then(() => { window.redrawn = true }), ''")
+	b.until("the list redrawn", "window.redrawn", false)
+	if got := b.eval("document.querySelectorAll('#fair-list tbody tr').length + ' ' + document.activeElement.textContent"); got != "52 Tuần hàng số 49" {
+		t.Errorf("after a live redraw the list shows %q rows and focus, want 52 Tuần hàng số 49", got)
+	}
+	// The form to create a fair is below the list: a button at the top takes the person there.
+	b.run(chromedp.Click("#fairs-new"))
+	b.until("the cursor in the new fair's name", "document.activeElement.id === 'new-fair-name_vi'", false)
 	b.run(chromedp.Click("#fairs-all"))
 	b.until("every fair, the latest first", "location.hash === '#/fairs/all' && document.querySelectorAll('#fair-list tbody tr').length === 50", false)
 	if first := b.eval(names + "[0]"); first != "Tuần hàng số 50" {
 		t.Errorf("every fair, the latest first, starts with %q", first)
 	}
 	b.run(chromedp.Click("#fairs-more"))
-	b.until("down to the oldest", "document.querySelectorAll('#fair-list tbody tr').length === 53", false)
-	if last := b.eval(names + "[52]"); last != "Tuần hàng đã qua" {
+	b.until("down to the oldest", "document.querySelectorAll('#fair-list tbody tr').length === 54", false)
+	if last := b.eval(names + "[53]"); last != "Tuần hàng đã qua" {
 		t.Errorf("every fair, the latest first, ends with %q, want the one two months ago", last)
 	}
 	if got := b.eval("document.querySelector('#fairs-all').getAttribute('aria-current') + ' ' + !!document.querySelector('#guide-no-fair')"); got != "page false" {

@@ -71,19 +71,30 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 	bb := j.person("queue-buyer", 1366, 800)
 	bb.login("mua@queue.example.vn", "parity-pass-1")
 	stepAgendaCalendar(t, bb, fairID)
-	stepRequestFairsTakeMeetings(t, oc, bb, fairID)
+	stepRequestFairsTakeMeetings(t, oc, buyer, b["id"].(string), bb, fairID)
 }
 
 // stepRequestFairsTakeMeetings: a cancelled fair is not offered in the buyer's request form; the
-// published one is.
-func stepRequestFairsTakeMeetings(t *testing.T, oc client, buyer browser, fairID string) {
+// published one is; a request naming the cancelled fair says so above the matches, which are for
+// the fair still taking meetings.
+func stepRequestFairsTakeMeetings(t *testing.T, oc, bc client, buyerID string, buyer browser, fairID string) {
 	t.Helper()
 	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
 	gone := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP đã hủy", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
 		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(40), "end_date": day(42),
 		"applications_open": day(0), "applications_close": day(30), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
 	oc.call("POST", "/api/fairs/"+gone+"/publish", nil)
+	req := bc.call("POST", "/api/buyers/"+buyerID+"/requests", map[string]any{"title": "Nước mắm cho Nhật", "criteria_sets": []int{9}, "min_stars": 3,
+		"monthly_volume": 1500, "unit": "litre", "target_market": "JP", "fair_id": gone})["id"].(string)
 	oc.call("POST", "/api/fairs/"+gone+"/cancel", map[string]string{"reason": "Thiếu địa điểm"})
+	buyer.open("#/request/" + req)
+	buyer.until("the request's cancelled fair said, the matches for the fair still open", "document.querySelector('#request-fair-gone') && document.querySelector('#meeting-fair').value === '"+fairID+"'", false)
+	// Its volume in words: 1.500 lít; in English the unit counts as English does.
+	const volume = "document.querySelector('h1 + p.muted').textContent"
+	buyer.until("the volume", volume+".startsWith('1.500 lít')", false)
+	buyer.run(chromedp.Click("#lang"))
+	buyer.until("the volume in English", volume+".startsWith('1,500 litres')", false)
+	buyer.run(chromedp.Click("#lang"))
 	buyer.open("#/buyer")
 	opts := "[...document.querySelectorAll('#new-request-fair_id option')].map((o) => o.value)"
 	buyer.until("the request form's fairs", opts+".includes('"+fairID+"')", true)

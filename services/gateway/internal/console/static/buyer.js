@@ -69,7 +69,7 @@ async function viewBuyer() {
     contact ? h("p", { class: "muted", id: "buyer-contact" }, t("contact_name") + ": " + contact) : null,
     buyerEdit(b, ref),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("requests")), items.length ? h("table", { id: "request-list", class: "stack" }, h("tbody", {}, items.map((r) => h("tr", {},
-      h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : ""),
+      h("td", { "data-label": t("title") }, h("a", { href: "#/request/" + r.id }, r.title), interestsLine(r, false)), h("td", { "data-label": t("volume") }, r.monthly_volume ? quantityText(r.monthly_volume, r.unit) : ""),
       h("td", { "data-label": t("target_market") }, marketName(r.target_market)), h("td", { "data-label": t("status") }, badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")))))) : guide("no-request", t("empty_no_request"), h("button", { type: "button", onclick: () => goToField("#new-request-title") }, t("empty_no_request_go")))),
     h("div", { class: "card" }, h("h2", {}, t("new_request")), newRequestForm(b, ref, fairOpts)));
 }
@@ -154,9 +154,10 @@ function interestsLine(r, names) {
 }
 
 // meetingFairs lists the fairs a buyer can still meet producers at: published, closed to
-// applications or live (a draft is not public; a completed or cancelled fair is over). The API
-// keeps to them, so that however many fairs are over, every one still to come is listed.
-const meetingFairs = () => all("/api/fairs?status=published,applications_closed,live");
+// applications or live (a draft is not public; a completed or cancelled fair is over), and not
+// ended before today (one its organisers never closed is over too). The API keeps to them, so
+// that however many fairs are over, every one still to come is listed, the soonest first.
+const meetingFairs = () => all("/api/fairs?status=published,applications_closed,live&from=" + today());
 
 // picked are the choices made on each request's page (fair, session, only exhibitors).
 const picked = {};
@@ -211,11 +212,12 @@ async function viewRequest(id) {
   const mine = me.ok && me.data.id === r.buyer_id;
   const fairOpts = [["", "—"], ...fairList.map((f) => [f.id, f.name_vi])];
   if (r.fair_id && !fairList.some((f) => f.id === r.fair_id)) fairOpts.push([r.fair_id, t("fair_other")]);
-  return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted" }, [r.monthly_volume ? num(r.monthly_volume) + " " + unitName(r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
+  return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted" }, [r.monthly_volume ? quantityText(r.monthly_volume, r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
     (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),
     mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
-    h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel, h("label", { for: "meeting-session" }, t("session")), sessionSel,
+    h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel,
+      r.fair_id && !fairList.some((f) => f.id === r.fair_id) ? h("p", { class: "muted", id: "request-fair-gone" }, t("request_fair_gone")) : null, h("label", { for: "meeting-session" }, t("session")), sessionSel,
       h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
     h("h2", {}, t("matches")), box);
 }

@@ -100,7 +100,7 @@ function catalogueCard(p, ref, buyer) {
         h("p", { class: "muted" }, p.producer_name, " · ", p.province_name),
         h("p", {}, statusBadge("c_", p.certificate_status), p.potential_five_star ? [" ", badge(t("cat_potential"), "")] : null))),
     h("dl", { class: "panel-facts" },
-      row(t("cat_capacity"), p.monthly_capacity ? t("cat_per_month").replace("{n}", num(p.monthly_capacity)).replace("{unit}", unitName) : ""),
+      row(t("cat_capacity"), p.monthly_capacity ? t("cat_per_month").replace("{amount}", quantityText(p.monthly_capacity, p.unit)) : ""),
       row(t("cat_price"), price),
       row(t("cat_expires"), p.certificate && p.certificate.expires_on ? expiryText(p.certificate.expires_on) : ""),
       row(t("cat_certification"), certs.join(", "))),

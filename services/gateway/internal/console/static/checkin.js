@@ -258,6 +258,12 @@ async function viewCheckin(fairID) {
     // The fairs this account runs (an admin: every fair) not over for more than a month: the
     // check-in of a fair long past is of no use at a gate, and they would grow without end.
     fairs = await all("/api/fairs?status=published,applications_closed,live,completed&from=" + today(-30) + (c.role === "admin" ? "" : "&organiser=me"));
+    // A link to one of this account's fairs over for longer opens that fair, not another.
+    if (fairID && !fairs.some((f) => f.id === fairID)) {
+      const fr = await api("GET", "/api/fairs/" + fairID, undefined, { quiet: true });
+      const runs = fr.ok && (c.role === "admin" || (fr.data.organisers || []).includes(c.sub));
+      if (runs && !["draft", "cancelled"].includes(fr.data.status)) fairs.push(fr.data);
+    }
   } catch (e) {
     return h("div", {}, h("h1", {}, t("checkin")), h("p", { class: "err" }, t("ci_no_network_page")));
   }
@@ -281,7 +287,7 @@ async function viewCheckin(fairID) {
   const placeValue = (p) => (p.place === "table" ? "table:" + p.table : "gate");
 
   const fairSelect = h("select", { id: "checkin-fair", onchange: (ev) => { location.hash = "#/checkin/" + ev.target.value; } },
-    fairs.map((f) => h("option", { value: f.id, selected: f.id === fairID }, f.name_vi)));
+    fairs.map((f) => h("option", { value: f.id, selected: f.id === fairID }, f.name_vi + " · " + date(f.start_date) + " – " + date(f.end_date))));
   const placeSelect = h("select", { id: "checkin-place", onchange: (ev) => {
     const [p, n] = ev.target.value.split(":");
     place = p === "table" ? { place: "table", table: Number(n) } : { place: "gate" };

@@ -354,6 +354,13 @@ function closeMenu() {
 // domestic, JP); people read names.
 const certName = (code) => { const c = ((S.ref && S.ref.certifications) || []).find((x) => x.code === code); return c ? c.name : code; };
 const unitName = (code) => { const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code); return u ? u["name_" + S.lang] || u.name_vi : code || ""; };
+// quantityText is n of the unit of code: 1.500 lít; in English 1,500 litres, 40 boxes, 1 litre, 12 kg.
+function quantityText(n, code) {
+  const name = unitName(code);
+  const known = ((S.ref && S.ref.units) || []).some((x) => x.code === code);
+  const plural = S.lang === "en" && known && n !== 1 && !["kg", "g", "ml"].includes(name);
+  return num(n) + " " + (plural ? name + (name.endsWith("x") ? "es" : "s") : name);
+}
 const boothKindName = (k) => t("bk_" + k);
 function marketName(code) {
   // The browser's own names are not always how Vietnamese writes them ("Liên Minh Châu Âu").

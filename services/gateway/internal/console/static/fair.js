@@ -2,17 +2,33 @@
 "use strict";
 
 // ---------- organiser: fairs ----------
+// fairsShown keeps how many fairs each list showed (Xem thêm), through the redraws live updates make.
+const fairsShown = new Map();
+
+// fairPages reads the fairs of path, fifty a page, until at least want are read or none are left:
+// the items, the next page's cursor, and the last answer (to say a failure).
+async function fairPages(path, want) {
+  let items = [], cursor = "", r;
+  do {
+    r = await api("GET", path + "&limit=50" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok || !r.data) break;
+    items = items.concat(r.data.items || []);
+    cursor = r.data.next_cursor || "";
+  } while (cursor && items.length < want);
+  return { items, cursor, r };
+}
+
 // viewFairs lists the fairs not yet over, soonest first (#/fairs), or every fair, the latest
 // first (#/fairs/all), a page at a time: however many fairs the provinces have held, the ones
 // being worked on come first, and the newest of the rest.
 async function viewFairs(all) {
   const c = claims();
   const canCreate = c && (c.role === "organiser" || c.role === "admin");
-  const path = all ? "/api/fairs?order=desc" : "/api/fairs?from=" + today();
+  const path = all ? "/api/fairs?order=desc" : "/api/fairs?status=draft,published,applications_closed,live&from=" + today();
   // An organiser who runs no fair yet is shown where to start (other organisers' fairs may be listed).
-  const [ref, list, own] = await Promise.all([reference(), api("GET", path + "&limit=50"),
+  const [ref, list, own] = await Promise.all([reference(), fairPages(path, fairsShown.get(path) || 0),
     canCreate ? api("GET", c.role === "admin" ? "/api/fairs?limit=1" : "/api/fairs?organiser=me&limit=1") : null]);
-  const fairs = (list.data && list.data.items) || [];
+  const fairs = list.items;
   const cols = ["fair_name", "kind", "host_province", "dates", "status"];
   const row = (f) => h("tr", {}, h("td", { "data-label": t(cols[0]) }, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("td", { "data-label": t(cols[1]) }, t("kind_" + f.kind)),
     h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
@@ -22,11 +38,15 @@ async function viewFairs(all) {
   const tab = (href, key, on) => h("a", { href, id: "fairs-" + key, class: on ? "active" : "", "aria-current": on ? "page" : undefined }, t("fairs_" + key));
   const tbody = h("tbody", {}, fairs.map(row));
   const more = h("div", { class: "actions" });
-  pager(more, "fairs-more", (items) => tbody.append(...items.map(row)), () => tbody.querySelectorAll("tr"))
-    .offer(list.ok && list.data.next_cursor, (cursor) => api("GET", path + "&limit=50&cursor=" + encodeURIComponent(cursor)));
-  const empty = !list.ok ? h("p", { class: "err" }, failure(list)) : h("p", { class: "muted", id: "fairs-none" }, t(all ? "none" : "fairs_none_current"));
+  const add = (items) => { tbody.append(...items.map(row)); fairsShown.set(path, tbody.rows.length); };
+  pager(more, "fairs-more", add, () => tbody.querySelectorAll("tr"))
+    .offer(list.cursor, (cursor) => api("GET", path + "&limit=50&cursor=" + encodeURIComponent(cursor)));
+  const empty = !list.r.ok ? h("p", { class: "err" }, failure(list.r)) : h("p", { class: "muted", id: "fairs-none" }, t(all ? "none" : "fairs_none_current"));
+  const toForm = () => goToField("#new-fair-name_vi");
   return h("div", {}, h("h1", {}, t("fairs")),
-    canCreate && noneYet && guide("no-fair", t("empty_no_fair"), h("button", { type: "button", onclick: () => goToField("#new-fair-name_vi") }, t("empty_no_fair_go"))),
+    canCreate && noneYet && guide("no-fair", t("empty_no_fair"), h("button", { type: "button", onclick: toForm }, t("empty_no_fair_go"))),
+    // The form is below the list, far down on a phone: this takes the person there.
+    canCreate && !noneYet && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "fairs-new", onclick: toForm }, t("new_fair"))),
     h("nav", { class: "tabs", "aria-label": t("fairs") }, tab("#/fairs", "current", !all), tab("#/fairs/all", "all", all)),
     h("div", { class: "card tablewrap" }, fairs.length ? [h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), tbody), more] : empty),
     canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), form([

@@ -200,7 +200,7 @@ async function viewProducer() {
       h("td", { "data-label": t("stars") }, x.stars + "★" + (x.potential_five_star ? " (" + t("potential_five") + ")" : "")),
       h("td", { "data-label": t("cat_certificate") }, statusBadge("c_", x.certificate_status), h("div", { class: "muted" }, x.certificate.decision_no), h("div", { class: "muted expiry" }, expiryText(x.certificate.expires_on))),
       h("td", { class: "product-supply", "data-label": t(x.price_min_vnd || x.price_max_vnd ? "cat_price" : "cat_capacity") }, h("div", { class: "price" }, priceRange(x.price_min_vnd, x.price_max_vnd, unitName(x.unit))),
-        x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{n}", num(x.monthly_capacity)).replace("{unit}", unitName(x.unit))) : null),
+        x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{amount}", quantityText(x.monthly_capacity, x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
       { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
