@@ -72,3 +72,30 @@ func stepFairListPages(t *testing.T, j journey) {
 		t.Errorf("the tab shown and the guide: %q, want page false", got)
 	}
 }
+
+// stepFairsOverLeaveTheLists: a published fair whose dates were moved two months back, never
+// closed by its organisers, is over: the buyer's request form does not offer it; its organiser's
+// link to its check-in still opens that fair, not another.
+func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fairID string) {
+	t.Helper()
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	past := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Tuần hàng đã bế mạc", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Trung tâm Triển lãm Giảng Võ", "address": "148 Giảng Võ"}, "start_date": day(20), "end_date": day(22),
+		"applications_open": day(0), "applications_close": day(10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
+	oc.call("POST", "/api/fairs/"+past+"/publish", nil)
+	oc.call("PATCH", "/api/fairs/"+past, map[string]any{"start_date": day(-60), "end_date": day(-58), "applications_open": day(-90), "applications_close": day(-70)})
+	// The buyer's page may be the one shown: it is read anew.
+	buyer.open("#/meetings")
+	buyer.until("another page", "location.hash === '#/meetings' && !document.querySelector('#new-request')", false)
+	buyer.open("#/buyer")
+	opts := "[...document.querySelectorAll('#new-request-fair_id option')].map((o) => o.value)"
+	buyer.until("the request form's fairs", opts+".includes('"+fairID+"')", false)
+	if got := buyer.eval(opts + ".join(' ')"); strings.Contains(got, past) {
+		t.Errorf("the request form offers the fair over two months ago: %q", got)
+	}
+	org.open("#/checkin/" + past)
+	org.until("that fair's check-in", "document.querySelector('#checkin-fair') && document.querySelector('#checkin-fair').value === '"+past+"'", false)
+	if got := org.eval("location.hash"); got != "#/checkin/"+past {
+		t.Errorf("the check-in link went to %q", got)
+	}
+}

@@ -72,6 +72,7 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 	bb.login("mua@queue.example.vn", "parity-pass-1")
 	stepAgendaCalendar(t, bb, fairID)
 	stepRequestFairsTakeMeetings(t, oc, buyer, b["id"].(string), bb, fairID)
+	stepFairsOverLeaveTheLists(t, oc, org, bb, fairID)
 }
 
 // stepRequestFairsTakeMeetings: a cancelled fair is not offered in the buyer's request form; the
