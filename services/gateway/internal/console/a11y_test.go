@@ -54,7 +54,7 @@ const viewsJS = `(async () => {
   const agenda = meetings.length ? ["#/agenda/" + meetings[0].fair_id, "#/badge/" + meetings[0].fair_id] : [];
   switch (c.role) {
   case "admin": return JSON.stringify(["#/admin", "#/fairs", "#/account"]);
-  case "organiser": return JSON.stringify(["#/fairs", "#/catalogue", "#/import", "#/account"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id, "#/checkin/" + b2b.id]));
+  case "organiser": return JSON.stringify(["#/fairs", "#/fairs/all", "#/catalogue", "#/import", "#/account"].concat(["map", "apps", "alloc", "b2b", "report"].map((x) => "#/fair/" + b2b.id + "/" + x), ["#/agenda/" + b2b.id, "#/checkin/" + b2b.id]));
   case "producer": return JSON.stringify(["#/producer", "#/producer/fairs", "#/producer/apps", "#/producer/opportunities", "#/account", "#/fair/" + b2b.id + "/map"].concat(agenda));
   case "buyer": {
     const me = (await api("GET", "/api/buyers/me")).data;
