@@ -171,18 +171,27 @@ func CheckPassword(hash, password string) bool {
 	return subtle.ConstantTimeCompare(got, want) == 1
 }
 
-// dummyHash is checked when an email is unknown, so a failed sign-in takes as long either way.
-var dummyHash = sync.OnceValue(func() string {
-	h, _ := HashPassword("not-a-real-password", DefaultHashParams)
-	return h
-})
+// dummyHashes hold, by cost, the hash checked when an email is unknown, so that a failed
+// sign-in takes as long either way: it costs what the service's own hashes cost.
+var dummyHashes sync.Map // HashParams → string
+
+// dummyHash is the hash checked for an unknown email, made with params once.
+func dummyHash(params HashParams) string {
+	if h, ok := dummyHashes.Load(params); ok {
+		return h.(string)
+	}
+	h, _ := HashPassword("not-a-real-password", params)
+	h2, _ := dummyHashes.LoadOrStore(params, h)
+	return h2.(string)
+}
 
 // Authenticate checks a password against an account that may not exist (zero ID), spending the
-// same time in both cases, and returns a uniform error.
-func Authenticate(a Account, found bool, password string) error {
+// same time in both cases (params: the cost the service hashes passwords with), and returns a
+// uniform error.
+func Authenticate(a Account, found bool, password string, params HashParams) error {
 	hash := a.PasswordHash
 	if !found {
-		hash = dummyHash()
+		hash = dummyHash(params)
 	}
 	if !CheckPassword(hash, password) || !found {
 		return apperr.New(apperr.Unauthorized, msgLoginFailed)

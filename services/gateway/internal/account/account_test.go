@@ -2,6 +2,7 @@ package account
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -74,14 +75,21 @@ func TestPasswordHash(t *testing.T) {
 
 func TestAuthenticate(t *testing.T) {
 	a, _ := New("a@example.vn", "Ten", auth.RoleBuyer, "mat-khau-dai", true, "", fast)
-	if err := Authenticate(a, true, "mat-khau-dai"); err != nil {
+	if err := Authenticate(a, true, "mat-khau-dai", fast); err != nil {
 		t.Errorf("Authenticate(right) = %v", err)
 	}
-	if err := Authenticate(a, true, "wrong-password"); !apperr.Is(err, apperr.Unauthorized) {
+	if err := Authenticate(a, true, "wrong-password", fast); !apperr.Is(err, apperr.Unauthorized) {
 		t.Errorf("Authenticate(wrong) = %v", err)
 	}
-	if err := Authenticate(Account{}, false, "mat-khau-dai"); !apperr.Is(err, apperr.Unauthorized) {
+	if err := Authenticate(Account{}, false, "mat-khau-dai", fast); !apperr.Is(err, apperr.Unauthorized) {
 		t.Errorf("Authenticate(unknown) = %v", err)
+	}
+	// An unknown email costs what the service's own hashes cost, not a fixed default: the time
+	// a refusal takes does not say whether the email has an account.
+	for _, p := range []HashParams{fast, DefaultHashParams} {
+		if want := fmt.Sprintf("m=%d,t=%d,p=%d", p.Memory, p.Time, p.Threads); !strings.Contains(dummyHash(p), "$"+want+"$") {
+			t.Errorf("the unknown email's hash %q, want one made with %s", dummyHash(p), want)
+		}
 	}
 }
 

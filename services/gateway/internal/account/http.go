@@ -212,7 +212,7 @@ func (rt *Routes) login(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := Authenticate(acc, found, req.Password); err != nil {
+	if err := Authenticate(acc, found, req.Password, rt.hash); err != nil {
 		rt.signIn.failed(email, source, now)
 		httpx.RespondError(c, err)
 		return
