@@ -93,6 +93,12 @@ func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fai
 	if got := buyer.eval(opts + ".join(' ')"); strings.Contains(got, past) {
 		t.Errorf("the request form offers the fair over two months ago: %q", got)
 	}
+	// Its list says its applications closed by date; the fair taking them says so.
+	org.open("#/fairs/all")
+	badge := func(id string) string {
+		return "(document.querySelector(\"#fair-list a[href='#/fair/" + id + "']\") || {closest: () => null}).closest('tr')?.querySelector('.badge')?.textContent"
+	}
+	org.until("the fairs' statuses", badge(past)+" === 'Hết hạn nhận đơn' && "+badge(fairID)+" === 'Đang nhận đơn'", false)
 	org.open("#/checkin/" + past)
 	org.until("that fair's check-in", "document.querySelector('#checkin-fair') && document.querySelector('#checkin-fair').value === '"+past+"'", false)
 	if got := org.eval("location.hash"); got != "#/checkin/"+past {

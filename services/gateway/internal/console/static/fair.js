@@ -18,6 +18,14 @@ async function fairPages(path, want) {
   return { items, cursor, r };
 }
 
+// fairBadge is a fair's status as people read it: a published fair says whether its applications
+// are open, yet to open, or closed on their date (the organisers move it on by hand).
+function fairBadge(f) {
+  if (f.status !== "published" || f.accepts_applications_now) return statusBadge("st_", f.status);
+  const closed = Date.parse(f.applications_close) <= Date.now();
+  return badge(t(closed ? "st_published_closed" : "st_published_soon"), closed ? "warn" : "grey");
+}
+
 // viewFairs lists the fairs not yet over, soonest first (#/fairs), or every fair, the latest
 // first (#/fairs/all), a page at a time: however many fairs the provinces have held, the ones
 // being worked on come first, and the newest of the rest.
@@ -32,7 +40,7 @@ async function viewFairs(all) {
   const cols = ["fair_name", "kind", "host_province", "dates", "status"];
   const row = (f) => h("tr", {}, h("td", { "data-label": t(cols[0]) }, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("td", { "data-label": t(cols[1]) }, t("kind_" + f.kind)),
     h("td", { "data-label": t(cols[2]) }, f.host_province_name), h("td", { "data-label": t(cols[3]) }, date(f.start_date) + " – " + date(f.end_date)),
-    h("td", { "data-label": t(cols[4]) }, statusBadge("st_", f.status)));
+    h("td", { "data-label": t(cols[4]) }, fairBadge(f)));
   const provinces = sortBy(ref.provinces, (p) => p.name);
   const noneYet = own && own.ok && !((own.data && own.data.items) || []).length;
   const tab = (href, key, on) => h("a", { href, id: "fairs-" + key, class: on ? "active" : "", "aria-current": on ? "page" : undefined }, t("fairs_" + key));
@@ -81,7 +89,7 @@ async function viewFair(id, tab) {
   const f = fr.data;
   const c = claims();
   const manager = c && (c.role === "admin" || (f.organisers || []).includes(c.sub));
-  const head = h("div", {}, h("h1", {}, f.name_vi, " ", statusBadge("st_", f.status)),
+  const head = h("div", {}, h("h1", {}, f.name_vi, " ", fairBadge(f)),
     h("p", { class: "muted" }, t("kind_" + f.kind), " · ", f.host_province_name, " · ", date(f.start_date), " – ", date(f.end_date), f.venue.name ? " · " + f.venue.name : ""),
     manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
       h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
