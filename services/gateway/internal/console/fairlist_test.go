@@ -9,6 +9,16 @@ import (
 	"github.com/chromedp/chromedp"
 )
 
+// tradeWeek creates, as organiser c, a draft trade week in Hà Nội named name, held from start to
+// start+2 days from now, taking applications from start-30 to start-10, and returns its ID.
+func (c client) tradeWeek(name string, start int) string {
+	c.t.Helper()
+	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+	return c.call("POST", "/api/fairs", map[string]any{"name_vi": name, "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
+		"venue": map[string]string{"name": "Trung tâm Triển lãm Giảng Võ", "address": "148 Giảng Võ"}, "start_date": day(start), "end_date": day(start + 2),
+		"applications_open": day(start - 30), "applications_close": day(start - 10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
+}
+
 // stepFairListPages: an organiser with more fairs than a page (53 of its own, one cancelled, and
 // another organiser's published one) sees those not yet over, soonest first, a page at a time
 // (the one under way at the top, none already over or cancelled), kept through a live redraw;
@@ -19,13 +29,7 @@ func stepFairListPages(t *testing.T, j journey) {
 	admin := anon.as("admin@example.vn", "admin-password-1")
 	admin.call("POST", "/api/accounts", map[string]string{"name": "Sở Công Thương", "email": "lich@parity.example.vn", "password": "organiser-pass-1", "role": "organiser"})
 	org := anon.as("lich@parity.example.vn", "organiser-pass-1")
-	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	create := func(name string, start int) string {
-		return org.call("POST", "/api/fairs", map[string]any{"name_vi": name, "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
-			"venue": map[string]string{"name": "Trung tâm Triển lãm", "address": "Số 1 Đại lộ Thăng Long"}, "start_date": day(start), "end_date": day(start + 3),
-			"applications_open": day(start - 40), "applications_close": day(start - 10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 2},
-			"fees": map[string]any{"booth_prices": map[string]int64{"standard": 9_000_000}, "subsidy_percent": 0, "max_subsidised_booths": 0}})["id"].(string)
-	}
+	create := org.tradeWeek
 	create("Tuần hàng đã qua", -60)
 	create("Tuần hàng đang diễn ra", -1)
 	for i := range 50 {
@@ -79,9 +83,7 @@ func stepFairListPages(t *testing.T, j journey) {
 func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fairID string) {
 	t.Helper()
 	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	past := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Tuần hàng đã bế mạc", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
-		"venue": map[string]string{"name": "Trung tâm Triển lãm Giảng Võ", "address": "148 Giảng Võ"}, "start_date": day(20), "end_date": day(22),
-		"applications_open": day(0), "applications_close": day(10), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
+	past := oc.tradeWeek("Tuần hàng đã bế mạc", 20)
 	oc.call("POST", "/api/fairs/"+past+"/publish", nil)
 	oc.call("PATCH", "/api/fairs/"+past, map[string]any{"start_date": day(-60), "end_date": day(-58), "applications_open": day(-90), "applications_close": day(-70)})
 	// The buyer's page may be the one shown: it is read anew.

@@ -80,10 +80,7 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 // the fair still taking meetings.
 func stepRequestFairsTakeMeetings(t *testing.T, oc, bc client, buyerID string, buyer browser, fairID string) {
 	t.Helper()
-	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
-	gone := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Hội chợ OCOP đã hủy", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
-		"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}, "start_date": day(40), "end_date": day(42),
-		"applications_open": day(0), "applications_close": day(30), "eligibility": map[string]any{"min_stars": 3, "max_booths_per_producer": 1}})["id"].(string)
+	gone := oc.tradeWeek("Hội chợ OCOP đã hủy", 40)
 	oc.call("POST", "/api/fairs/"+gone+"/publish", nil)
 	req := bc.call("POST", "/api/buyers/"+buyerID+"/requests", map[string]any{"title": "Nước mắm cho Nhật", "criteria_sets": []int{9}, "min_stars": 3,
 		"monthly_volume": 1500, "unit": "litre", "target_market": "JP", "fair_id": gone})["id"].(string)
