@@ -107,6 +107,7 @@ func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMi
 	if now == nil {
 		now = time.Now
 	}
+	dummyHash(hash) // made now, so that the first unknown email's refusal takes no longer than others
 	return &Routes{accounts: accounts, signer: signer, hash: hash, written: written, now: now,
 		signIn: newSignInGuard(loginPerMinute),
 		signUp: newLimiter(perHour(10*loginPerMinute), 10*loginPerMinute)}

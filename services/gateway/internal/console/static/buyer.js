@@ -164,8 +164,12 @@ const picked = {};
 
 async function viewRequest(id) {
   const [req, me, fairList, ref] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), meetingFairs(), reference()]);
-  if (!req.ok) return h("p", {}, req.data.detail);
+  if (!req.ok) return h("p", { class: "err" }, failure(req));
   const r = req.data;
+  // A request whose own fair is no longer offered says so when that fair is over or cancelled
+  // (not when the list could not be read whole).
+  const own = r.fair_id && !fairList.some((f) => f.id === r.fair_id) ? await api("GET", "/api/fairs/" + r.fair_id, undefined, { quiet: true }).catch(() => null) : null;
+  const gone = own && own.ok && (["completed", "cancelled"].includes(own.data.status) || own.data.end_date < today());
   // The buyer's choices outlive a refresh of the page (a live update, its own meeting request).
   const was = picked[id] || {};
   const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === (was.fair || r.fair_id) }, f.name_vi)));
@@ -217,7 +221,7 @@ async function viewRequest(id) {
     interestsLine(r, true),
     mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
     h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel,
-      r.fair_id && !fairList.some((f) => f.id === r.fair_id) ? h("p", { class: "muted", id: "request-fair-gone" }, t("request_fair_gone")) : null, h("label", { for: "meeting-session" }, t("session")), sessionSel,
+      gone ? h("p", { class: "muted", id: "request-fair-gone" }, t("request_fair_gone")) : null, h("label", { for: "meeting-session" }, t("session")), sessionSel,
       h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
     h("h2", {}, t("matches")), box);
 }

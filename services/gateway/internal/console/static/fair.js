@@ -5,16 +5,16 @@
 // fairsShown keeps how many fairs each list showed (Xem thêm), through the redraws live updates make.
 const fairsShown = new Map();
 
-// fairPages reads the fairs of path, fifty a page, until at least want are read or none are left:
-// the items, the next page's cursor, and the last answer (to say a failure).
+// fairPages reads the fairs of path, fifty a page, until at least want are read or none are left
+// (at most 40 pages): the items, the next page's cursor, and the last answer (to say a failure).
 async function fairPages(path, want) {
-  let items = [], cursor = "", r;
+  let items = [], cursor = "", r, pages = 0;
   do {
     r = await api("GET", path + "&limit=50" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
     if (!r.ok || !r.data) break;
     items = items.concat(r.data.items || []);
     cursor = r.data.next_cursor || "";
-  } while (cursor && items.length < want);
+  } while (cursor && items.length < want && ++pages < 40);
   return { items, cursor, r };
 }
 
