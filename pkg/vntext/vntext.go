@@ -141,22 +141,24 @@ func SortStrings(names []string) {
 
 // FormatVND formats an amount of đồng the Vietnamese way: 1500000 -> "1.500.000 ₫".
 func FormatVND(amount int64) string {
-	neg := amount < 0
-	if neg {
-		amount = -amount
+	return Group(strconv.FormatInt(amount, 10), ".") + " ₫"
+}
+
+// Group writes the digits of a whole number, a sign before them or not, in groups of three with
+// sep between them: Group("-1500000", ".") is "-1.500.000", Group("12000", ",") is "12,000".
+func Group(digits, sep string) string {
+	sign := ""
+	if strings.HasPrefix(digits, "-") {
+		sign, digits = "-", digits[1:]
 	}
-	digits := strconv.FormatInt(amount, 10)
 	var b strings.Builder
-	if neg {
-		b.WriteByte('-')
-	}
+	b.WriteString(sign)
 	for i, d := range digits {
 		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteByte('.')
+			b.WriteString(sep)
 		}
 		b.WriteRune(d)
 	}
-	b.WriteString(" ₫")
 	return b.String()
 }
 

@@ -138,25 +138,9 @@ func (q quantity) In(lang apperr.Lang) string {
 	}
 	whole, frac, _ := strings.Cut(strconv.FormatFloat(float64(q), 'f', -1, 64), ".")
 	if frac != "" {
-		return thousands(whole, group) + point + frac
+		return vntext.Group(whole, group) + point + frac
 	}
-	return thousands(whole, group)
-}
-
-// thousands writes the digits of a whole number in groups of three, sep between them: 12,000.
-func thousands(digits, sep string) string {
-	sign := ""
-	if strings.HasPrefix(digits, "-") {
-		sign, digits = "-", digits[1:]
-	}
-	var b strings.Builder
-	for i, d := range digits {
-		if i > 0 && (len(digits)-i)%3 == 0 {
-			b.WriteString(sep)
-		}
-		b.WriteRune(d)
-	}
-	return sign + b.String()
+	return vntext.Group(whole, group)
 }
 
 // money is an amount of đồng: 250.000 ₫ in Vietnamese, 250,000 VND in English.
@@ -165,7 +149,7 @@ type money int64
 // In writes m in lang.
 func (m money) In(lang apperr.Lang) string {
 	if lang == apperr.English {
-		return thousands(strconv.FormatInt(int64(m), 10), ",") + " VND"
+		return vntext.Group(strconv.FormatInt(int64(m), 10), ",") + " VND"
 	}
 	return vntext.FormatVND(int64(m))
 }
