@@ -2597,11 +2597,12 @@ type GatewayOcopSector struct {
 
 // GatewayOcopUnit defines model for GatewayOcopUnit.
 type GatewayOcopUnit struct {
-	Base      float32 `json:"base"`
-	Code      string  `json:"code"`
-	Dimension string  `json:"dimension"`
-	NameEn    string  `json:"name_en"`
-	NameVi    string  `json:"name_vi"`
+	Base         float32 `json:"base"`
+	Code         string  `json:"code"`
+	Dimension    string  `json:"dimension"`
+	NameEn       string  `json:"name_en"`
+	NameEnPlural string  `json:"name_en_plural"`
+	NameVi       string  `json:"name_vi"`
 }
 
 // GatewayProblem defines model for GatewayProblem.

@@ -297,6 +297,17 @@ func TestConvert(t *testing.T) {
 	}
 }
 
+// TestUnitsNamedForMany: symbols (kg, g, ml) stay as they are; every other unit has an English
+// plural of its own, which the match reasons and the console say for any quantity but one.
+func TestUnitsNamedForMany(t *testing.T) {
+	for _, u := range Units() {
+		symbol := u.NameEN == u.Code && len(u.Code) <= 2
+		if u.NameENPlural == "" || (u.NameENPlural == u.NameEN) != symbol {
+			t.Errorf("unit %s: %q for one, %q for many", u.Code, u.NameEN, u.NameENPlural)
+		}
+	}
+}
+
 // TestCriteriaSetsNamedInBothLanguages: every set has a Vietnamese name made of its group and
 // sub-group, and an English name with no Vietnamese in it, for readers of either interface.
 func TestCriteriaSetsNamedInBothLanguages(t *testing.T) {

@@ -2,28 +2,30 @@ package ocop
 
 // Unit is a unit of sale or capacity. Units of one dimension convert through Base.
 type Unit struct {
-	Code      string  `json:"code"`
-	NameVI    string  `json:"name_vi"`
-	NameEN    string  `json:"name_en"`
-	Dimension string  `json:"dimension"` // mass, volume or count
-	Base      float64 `json:"base"`      // how many kg, litres or items one unit is
+	Code   string `json:"code"`
+	NameVI string `json:"name_vi"`
+	NameEN string `json:"name_en"`
+	// NameENPlural is the English name for any quantity but one: litres, boxes, but kg.
+	NameENPlural string  `json:"name_en_plural"`
+	Dimension    string  `json:"dimension"` // mass, volume or count
+	Base         float64 `json:"base"`      // how many kg, litres or items one unit is
 }
 
 var units = []Unit{
-	{"kg", "kg", "kg", "mass", 1},
-	{"tonne", "tấn", "tonne", "mass", 1000},
-	{"g", "g", "g", "mass", 0.001},
-	{"litre", "lít", "litre", "volume", 1},
-	{"ml", "ml", "ml", "volume", 0.001},
-	{"bottle", "chai", "bottle", "count", 1},
-	{"jar", "hũ", "jar", "count", 1},
-	{"box", "hộp", "box", "count", 1},
-	{"pack", "gói", "pack", "count", 1},
-	{"bag", "túi", "bag", "count", 1},
-	{"piece", "cái", "piece", "count", 1},
-	{"set", "bộ", "set", "count", 1},
-	{"tree", "cây", "plant", "count", 1},
-	{"tour", "tour", "tour", "count", 1},
+	{"kg", "kg", "kg", "kg", "mass", 1},
+	{"tonne", "tấn", "tonne", "tonnes", "mass", 1000},
+	{"g", "g", "g", "g", "mass", 0.001},
+	{"litre", "lít", "litre", "litres", "volume", 1},
+	{"ml", "ml", "ml", "ml", "volume", 0.001},
+	{"bottle", "chai", "bottle", "bottles", "count", 1},
+	{"jar", "hũ", "jar", "jars", "count", 1},
+	{"box", "hộp", "box", "boxes", "count", 1},
+	{"pack", "gói", "pack", "packs", "count", 1},
+	{"bag", "túi", "bag", "bags", "count", 1},
+	{"piece", "cái", "piece", "pieces", "count", 1},
+	{"set", "bộ", "set", "sets", "count", 1},
+	{"tree", "cây", "plant", "plants", "count", 1},
+	{"tour", "tour", "tour", "tours", "count", 1},
 }
 
 // Units returns the known units.

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -178,21 +177,12 @@ func unitWord(code string, q float64, lang apperr.Lang) string {
 	switch {
 	case !ok:
 		return code
+	case lang == apperr.English && q == 1:
+		return u.NameEN
 	case lang == apperr.English:
-		return englishPlural(u.NameEN, q)
+		return u.NameENPlural
 	}
 	return u.NameVI
-}
-
-// englishPlural is name for q of it: litres, boxes, but kg and ml, and one litre.
-func englishPlural(name string, q float64) string {
-	switch {
-	case q == 1 || slices.Contains([]string{"kg", "g", "ml"}, name):
-		return name
-	case strings.HasSuffix(name, "x"):
-		return name + "es"
-	}
-	return name + "s"
 }
 
 // criteriaSet names a criteria set: its number and its group, after a colon or in parentheses.

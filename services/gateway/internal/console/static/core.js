@@ -356,10 +356,8 @@ const certName = (code) => { const c = ((S.ref && S.ref.certifications) || []).f
 const unitName = (code) => { const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code); return u ? u["name_" + S.lang] || u.name_vi : code || ""; };
 // quantityText is n of the unit of code: 1.500 lít; in English 1,500 litres, 40 boxes, 1 litre, 12 kg.
 function quantityText(n, code) {
-  const name = unitName(code);
-  const known = ((S.ref && S.ref.units) || []).some((x) => x.code === code);
-  const plural = S.lang === "en" && known && n !== 1 && !["kg", "g", "ml"].includes(name);
-  return num(n) + " " + (plural ? name + (name.endsWith("x") ? "es" : "s") : name);
+  const u = ((S.ref && S.ref.units) || []).find((x) => x.code === code);
+  return num(n) + " " + ((S.lang === "en" && n !== 1 && u && u.name_en_plural) || unitName(code));
 }
 const boothKindName = (k) => t("bk_" + k);
 function marketName(code) {
