@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"strings"
+	"sync"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationsansbold"
@@ -52,22 +53,57 @@ const quiet = 4
 // 140 gets a stretch of data that a reader takes for a finder pattern, and a phone then finds
 // no code. Each code is therefore read back by a ZXing reader before it is returned, and
 // when it does not read the other masks are tried in turn. A code that reads with none (none
-// has been seen) is returned as the standard encodes it.
+// has been seen) is returned as the standard encodes it. The mask found is remembered by
+// text, so a code drawn again (a fair's posters, a badge printed twice) costs its encoding only.
 func bitmap(text string) ([][]bool, error) {
+	if mask, ok := masks.get(text); ok {
+		return encode(text, mask)
+	}
 	code, err := encode(text, -1)
 	if err != nil {
 		return nil, err
 	}
 	if readsBack(code, text) {
+		masks.put(text, -1)
 		return code, nil
 	}
 	for mask := range encoder.QRCode_NUM_MASK_PATERNS {
 		other, err := encode(text, mask)
 		if err == nil && readsBack(other, text) {
+			masks.put(text, mask)
 			return other, nil
 		}
 	}
 	return code, nil
+}
+
+// maskCache maps texts to the mask their code reads with (-1: the standard's choice). It
+// holds at most size texts (about 150 bytes each); a full cache forgets one to take another.
+type maskCache struct {
+	mu   sync.Mutex
+	size int
+	m    map[string]int
+}
+
+var masks = &maskCache{size: 20_000, m: map[string]int{}}
+
+func (c *maskCache) get(text string) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	mask, ok := c.m[text]
+	return mask, ok
+}
+
+func (c *maskCache) put(text string, mask int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if _, ok := c.m[text]; !ok && len(c.m) >= c.size {
+		for k := range c.m {
+			delete(c.m, k)
+			break
+		}
+	}
+	c.m[text] = mask
 }
 
 // encode encodes text with the given mask pattern, or the one the standard's penalty rules
