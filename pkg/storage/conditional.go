@@ -45,12 +45,18 @@ func fmtID(id any) string {
 // by _id, the conditions evaluated, and the update sent with the lone _id, under a lock on that
 // document. The embedded database serves one process over one connection, so the lock makes the
 // check and the write one step among the writers that use UpdateOne, as the database's own
-// conditional update is; conditional updates of one collection go through here, or all of them
-// do not. Any other filter, any update with options, and every update on MongoDB go to the
-// database unchanged.
+// conditional update is. Any other filter that names one plain _id ({_id, $or: …}, or a lone
+// _id) goes to the database as written but under the same lock, so that it never falls between
+// another writer's check and its write: writes to a document go through here, or none of them
+// do. Every other filter, and every update on MongoDB, goes to the database unchanged.
 func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
 	e, id, ok := checkedHere(c, filter)
-	if !ok || len(filter) < 2 {
+	if !ok {
+		defer lockID(c, filter)()
+		return c.UpdateOne(ctx, filter, update)
+	}
+	if len(filter) < 2 {
+		defer e.hold(c.Name(), id)()
 		return c.UpdateOne(ctx, filter, update)
 	}
 	found, match, known, unlock, err := check(ctx, e, c, id, filter)
@@ -64,6 +70,23 @@ func UpdateOne(ctx context.Context, c *mongo.Collection, filter bson.M, update a
 		return &mongo.UpdateResult{}, nil
 	}
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// lockID takes the lock of the document filter names when c is on an embedded database and
+// filter names one plain _id, and returns its release (which does nothing otherwise).
+func lockID(c *mongo.Collection, filter bson.M) func() {
+	e, ok := embeddedClients.Load(c.Database().Client())
+	if id := filter["_id"]; ok && plainID(id) {
+		return e.(*embedded).hold(c.Name(), id)
+	}
+	return func() {}
+}
+
+// hold locks document id of collection and returns the unlock.
+func (e *embedded) hold(collection string, id any) func() {
+	mu := e.lock(collection, id)
+	mu.Lock()
+	return mu.Unlock
 }
 
 // checkedHere returns the locks of c's embedded database and filter's _id when filter can be
@@ -103,6 +126,7 @@ func check(ctx context.Context, e *embedded, c *mongo.Collection, id any, filter
 func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
 	e, id, ok := checkedHere(c, filter)
 	if !ok || !onlyOperators(filter) {
+		defer lockID(c, filter)()
 		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
 	}
 	found, match, known, unlock, err := check(ctx, e, c, id, filter)

@@ -101,6 +101,40 @@ func TestConditionalUpdatesRacingOnOneRevisionOneWins(t *testing.T) {
 	}
 }
 
+// A write the process checks ({_id, revision}) and one the database checks ({_id, revision,
+// $or}) racing on one revision: one wins, as a status change and a producer's rename of one
+// application do.
+func TestCheckedAndDatabaseConditionsRacingOneWins(t *testing.T) {
+	ctx := context.Background()
+	c := embeddedDB(t, "mixed").Collection("applications")
+	if _, err := c.InsertOne(ctx, bson.M{"_id": "a1", "revision": int64(1), "producer_revision": int64(0)}); err != nil {
+		t.Fatal(err)
+	}
+	for round := int64(1); round <= 60; round++ {
+		var wg sync.WaitGroup
+		wins := make(chan string, 8)
+		try := func(name string, filter bson.M) {
+			defer wg.Done()
+			res, err := storage.UpdateOne(ctx, c, filter, bson.M{"$set": bson.M{"revision": round + 1, "by": name}})
+			if err != nil {
+				t.Error(err)
+			} else if res.MatchedCount == 1 {
+				wins <- name
+			}
+		}
+		for range 4 {
+			wg.Add(2)
+			go try("move", bson.M{"_id": "a1", "revision": round})
+			go try("follow", bson.M{"_id": "a1", "revision": round, "$or": storage.OlderThan("producer_revision", round)})
+		}
+		wg.Wait()
+		close(wins)
+		if n := len(wins); n != 1 {
+			t.Fatalf("round %d: %d writers won the same revision, want 1", round, n)
+		}
+	}
+}
+
 // Upsert keeps MongoDB's answers on the embedded database: insert when absent, update when the
 // condition holds, a duplicate-key error when the document exists and does not match.
 func TestUpsertAppliesOnlyNewer(t *testing.T) {

@@ -77,7 +77,7 @@ func (s *Store) following(ctx context.Context, a Application, p Applicant) (Appl
 // takeRevision records that application a, at its revision, shows producer revision rev already;
 // an application changed meanwhile is left to the next round.
 func (s *Store) takeRevision(ctx context.Context, a Application, rev int64) error {
-	_, err := s.c.UpdateOne(ctx, bson.M{"_id": a.ID, "revision": a.Revision,
+	_, err := storage.UpdateOne(ctx, s.c, bson.M{"_id": a.ID, "revision": a.Revision,
 		"$or": storage.OlderThan("producer_revision", rev)},
 		bson.M{"$set": bson.M{"producer_revision": rev}})
 	return storage.MapError(err, "application")

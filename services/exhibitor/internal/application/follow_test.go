@@ -3,6 +3,8 @@ package application
 import (
 	"context"
 	"errors"
+	"fmt"
+	"sync"
 	"testing"
 	"time"
 
@@ -171,5 +173,48 @@ func TestAFollowerOfAnOlderProfileWritesNothing(t *testing.T) {
 	}
 	if got.ProducerName != "HTX X" || got.ProducerRevision != 6 {
 		t.Errorf("the application shows %q from profile revision %d, want HTX X from 6", got.ProducerName, got.ProducerRevision)
+	}
+}
+
+// A review and a producer's rename racing on one application: both take effect, one after the
+// other, and the application shows the new name at the profile revision it records. Before the
+// rename's write (checked by the database) took the review's lock on the embedded database, both
+// could win one revision: approved with the old name, the profile revision moved on.
+func TestAReviewRacingARenameKeepsBoth(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	now := time.Now()
+	for i := range 40 {
+		who := Applicant{ProducerID: fmt.Sprint("p", i), AccountID: fmt.Sprint("acc-", i), Name: "Cơ sở Chè Tân Cương", Province: "19", Revision: 1}
+		a := Application{ID: fmt.Sprintf("01900000-0000-7000-8000-%012d", i), FairID: "f1", ProducerID: who.ProducerID, AccountID: who.AccountID,
+			ProducerName: who.Name, Province: who.Province, ProducerRevision: 1, Status: Submitted, SubmittedAt: now, UpdatedAt: now, Revision: 1}
+		if err := st.Create(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+		renamed := who
+		renamed.Name, renamed.Revision = "HTX Chè Tân Cương Thái Nguyên", 2
+		var wg sync.WaitGroup
+		wg.Add(2)
+		go func() {
+			defer wg.Done()
+			if _, err := st.Move(ctx, a, Approve, "", time.Now); err != nil {
+				t.Error(err)
+			}
+		}()
+		go func() {
+			defer wg.Done()
+			if _, err := st.FollowProducer(ctx, renamed, ""); err != nil {
+				t.Error(err)
+			}
+		}()
+		wg.Wait()
+		got, err := st.Get(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != Approved || got.ProducerName != renamed.Name || got.ProducerRevision != 2 || got.Revision != 3 {
+			t.Fatalf("round %d: %s, %q from profile revision %d, at revision %d; want approved, %q from 2, at 3",
+				i, got.Status, got.ProducerName, got.ProducerRevision, got.Revision, renamed.Name)
+		}
 	}
 }

@@ -384,7 +384,7 @@ func (s *Store) SetBooth(ctx context.Context, applicationID, code, zone, assignm
 	}
 	update := bson.M{"$set": bson.M{path: state}, op: bson.M{"booths": code}}
 	// No match means the application is unknown here or holds a newer state: nothing to do.
-	_, err := s.c.UpdateOne(ctx, filter, update)
+	_, err := storage.UpdateOne(ctx, s.c, filter, update)
 	return storage.MapError(err, "application")
 }
 
@@ -429,7 +429,7 @@ func (s *Store) PutFair(ctx context.Context, f events.FairV1) error {
 		return err
 	}
 	delete(set, "_id")
-	_, err = s.fairs.UpdateOne(ctx, bson.M{"_id": f.ID, "revision": bson.M{"$lt": f.Revision}}, bson.M{"$set": set}, options.UpdateOne().SetUpsert(true))
+	_, err = storage.Upsert(ctx, s.fairs, bson.M{"_id": f.ID, "revision": bson.M{"$lt": f.Revision}}, bson.M{"$set": set})
 	if storage.IsDuplicate(err) {
 		return nil
 	}

@@ -466,7 +466,7 @@ func (s *Store) AnnounceExpiry(ctx context.Context, l Listed, now time.Time) (bo
 		return false, err
 	}
 	// Mark the product so the sweep skips it; only a hint, the notice's _id is what counts.
-	_, err = s.c.UpdateOne(ctx, bson.M{"_id": l.ID, "decision_no": l.Certificate.DecisionNo}, bson.M{"$set": bson.M{"expiry_announced": true}})
+	_, err = storage.UpdateOne(ctx, s.c, bson.M{"_id": l.ID, "decision_no": l.Certificate.DecisionNo}, bson.M{"$set": bson.M{"expiry_announced": true}})
 	return announced, storage.MapError(err, "product")
 }
 

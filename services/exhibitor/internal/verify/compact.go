@@ -141,7 +141,7 @@ func (s *Store) dropFolded(ctx context.Context, now time.Time) (int, error) {
 			}
 			gone += int(res.DeletedCount)
 		}
-		if _, err := s.c.UpdateOne(ctx, bson.M{"_id": d.ID}, bson.M{"$unset": bson.M{"sources": ""}}); err != nil {
+		if _, err := storage.UpdateOne(ctx, s.c, bson.M{"_id": d.ID}, bson.M{"$unset": bson.M{"sources": ""}}); err != nil {
 			return gone, storage.MapError(err, "scan batches")
 		}
 	}
