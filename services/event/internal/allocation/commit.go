@@ -154,6 +154,15 @@ func (rt *Routes) commitPlacement(ctx context.Context, log *slog.Logger, w booth
 	if err != nil {
 		return fail(err, stuck)
 	}
+	// The applicants model stores an application's end before it looks for the booths to
+	// release: read again now that they are written, an end it stored meanwhile is seen here.
+	if now, err := rt.Applicants.Get(ctx, app.ID); err == nil && now.Status != applicants.Approved {
+		stuck := rt.rollback(ctx, log, w, done, booth.Why{Code: booth.EndedReason(now.Status)})
+		return fail(apperr.New(apperr.Conflict, msgApplicationNow, applicants.StatusName(now.Status)), stuck)
+	} else if err != nil {
+		log.Error("re-reading an application after assigning its booths; an end meanwhile releases them only if it came later",
+			"application", app.ID, "err", err)
+	}
 	return placementBody{Placement: pl, ProducerName: app.ProducerName, Province: app.Province}, done, nil
 }
 

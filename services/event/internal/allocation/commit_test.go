@@ -191,6 +191,34 @@ func TestCommitRollsBackWhenTheFairIsCancelledMeanwhile(t *testing.T) {
 	}
 }
 
+// An application withdrawn right after its booth is stored: the applicants model stored the
+// withdrawal and found no booth to release, so the commit releases it itself.
+func TestCommitRollsBackWhenTheApplicationEndsMeanwhile(t *testing.T) {
+	fx := newCommitFixture(t)
+	ctx := context.Background()
+	var once sync.Once
+	fx.faulty.afterAssign = func() {
+		once.Do(func() {
+			withdrawn := applicants.Application{ID: "app1", FairID: "f1", ProducerID: "prod-app1", ProducerName: "HTX app1", Province: "19",
+				Status: applicants.Withdrawn, BoothKind: booth.Standard, BoothCount: 1, Revision: 2}
+			if err := fx.s.Applicants.Project(ctx, withdrawn); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1", Placements: []Placement{
+		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 1 || resp.Committed[0].ApplicationID != "app2" || len(resp.Failed) != 1 {
+		t.Fatalf("commitProposal = %+v, want app1 failed and app2 committed", resp)
+	}
+	if f := resp.Failed[0]; f.ApplicationID != "app1" || f.Code != "allocation_application_status" || len(f.StillAssigned) != 0 {
+		t.Errorf("failure %+v, want app1's withdrawal named and nothing left assigned", f)
+	}
+	if held := fx.active(t); !slices.Equal(held, []string{"A02=app2"}) {
+		t.Errorf("active assignments %v, want only A02 held by app2", held)
+	}
+}
+
 func TestRollbackOutlivesTheCommitContext(t *testing.T) {
 	fx := newCommitFixture(t)
 	// The commit's context ends right after A01 is assigned (its timeout ran out), so A02 fails;

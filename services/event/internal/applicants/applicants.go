@@ -85,7 +85,7 @@ func (a Application) Sectors() []string {
 }
 
 // Ended reports whether the application has stopped being approved for good (withdrawn,
-// cancelled or rejected): its booths must be released.
+// cancelled or rejected).
 func (a Application) Ended() bool {
 	switch a.Status {
 	case Withdrawn, Cancelled, Rejected:
@@ -93,6 +93,10 @@ func (a Application) Ended() bool {
 	}
 	return false
 }
+
+// LosesBooths reports whether the application may hold no booth now: it ended, or an approved
+// application went back to the waitlist. Its booths must be released.
+func (a Application) LosesBooths() bool { return a.Ended() || a.Status == Waitlisted }
 
 // Outcome is the latest recorded outcome of one B2B meeting that was not cancelled. A cancelled
 // meeting leaves a document with cancelled set, which no outcome overwrites and no report reads.

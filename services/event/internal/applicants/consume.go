@@ -58,7 +58,7 @@ func (c *Consumers) OnApplication(ctx context.Context, env events.Envelope) erro
 	if err != nil {
 		return err
 	}
-	if current.Ended() {
+	if current.LosesBooths() {
 		return c.Ended(ctx, current)
 	}
 	return nil

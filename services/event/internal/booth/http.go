@@ -2,6 +2,7 @@ package booth
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -395,7 +396,46 @@ func (rt *Routes) assign(c *gin.Context) {
 		return
 	}
 	rt.Notify()
+	if err := rt.heldStill(ctx, httpx.Logger(c), a); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
 	c.JSON(http.StatusOK, assignmentBody{FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Pinned: a.Pinned, AssignedAt: a.AssignedAt})
+}
+
+// heldStill re-reads, once assignment a is written, the application and the fair it was made
+// for, and releases it again when the application stopped being approved or the fair stopped
+// taking booths meanwhile: the applicants model stores an application's new status, and a
+// cancellation is stored, before the booths to release are looked for, so an assignment written
+// after that look is caught here. It returns why the assignment did not stand, or nil; a failed
+// re-read is logged and leaves the assignment standing.
+func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, a Assignment) error {
+	app, err := rt.Applicants.Get(ctx, a.ApplicationID)
+	var f fair.Fair
+	if err == nil {
+		f, err = rt.Access.Fairs.Get(ctx, a.FairID)
+	}
+	if err != nil {
+		log.Error("re-reading an assigned booth's application and fair; an end meanwhile releases it only if it came later",
+			"fair", a.FairID, "booth", a.Code, "application", a.ApplicationID, "err", err)
+		return nil
+	}
+	why, answer := Why{}, error(nil)
+	switch {
+	case f.Status == fair.Cancelled:
+		why, answer = Why{Code: ReleaseFairCancelled, Words: f.CancelReason}, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status))
+	case !f.AssignsBooths():
+		why, answer = Why{Code: ReleaseAllocationFairChanged}, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status))
+	case app.Status != applicants.Approved:
+		why, answer = Why{Code: EndedReason(app.Status)}, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status))
+	default:
+		return nil
+	}
+	if err := rt.Booths.Release(context.WithoutCancel(ctx), a, why, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil && !apperr.Is(err, apperr.NotFound) {
+		return err
+	}
+	rt.Notify()
+	return answer
 }
 
 func (rt *Routes) release(c *gin.Context) {

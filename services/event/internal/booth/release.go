@@ -27,6 +27,9 @@ var (
 	msgReleaseRejected = apperr.M("booth_release.application_rejected",
 		"Đơn đăng ký đã bị từ chối",
 		"The application was rejected")
+	msgReleaseWaitlisted = apperr.M("booth_release.application_waitlisted",
+		"Đơn đăng ký được chuyển vào danh sách chờ",
+		"The application was moved to the waitlist")
 	msgReleaseCancelled = apperr.M("booth_release.application_cancelled",
 		"Đơn đăng ký đã bị hủy",
 		"The application was cancelled")
@@ -50,13 +53,15 @@ var (
 )
 
 // EndedReason is the reason code for the booths of an application that ended with status
-// (withdrawn, rejected or cancelled).
+// (withdrawn, rejected or cancelled) or went back to the waitlist.
 func EndedReason(status string) string {
 	switch status {
 	case applicants.Withdrawn:
 		return msgReleaseWithdrawn.Code
 	case applicants.Rejected:
 		return msgReleaseRejected.Code
+	case applicants.Waitlisted:
+		return msgReleaseWaitlisted.Code
 	default:
 		return msgReleaseCancelled.Code
 	}

@@ -255,6 +255,28 @@ func TestAllocationCommitReleaseAndReports(t *testing.T) {
 	releasedBecause(t, e, e.consumed(events.BoothReleased)[1:], "booth_release.fair_cancelled", "Mưa lớn kéo dài")
 }
 
+// An approved application put back on the waitlist holds no booth: its booth is released, and
+// why is said.
+func TestWaitlistingAnApprovedApplicationReleasesItsBooth(t *testing.T) {
+	e := setup(t)
+	id := e.createFair(t, "Tuần hàng OCOP Đông Bắc")
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/publish", nil)
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "A", "rows": 1, "columns": 2}})
+	a := approved("wl", id, "19", 4, 9, 1)
+	e.publishApplication(t, a, events.ApplicationApproved)
+	testenv.Eventually(t, "the application projected", func() bool {
+		n, _ := e.app.Host.DB.Collection("applications").CountDocuments(context.Background(), map[string]any{})
+		return n == 1
+	})
+	if r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]any{"application_id": "wl"}); r.Status != 200 {
+		t.Fatalf("assign A01: %d %s", r.Status, r.Body)
+	}
+	a.Status, a.Revision = "waitlisted", 3
+	e.publishApplication(t, a, events.ApplicationWaitlisted)
+	testenv.Eventually(t, "a booth.released event", func() bool { return len(e.consumed(events.BoothReleased)) == 1 })
+	releasedBecause(t, e, e.consumed(events.BoothReleased), "booth_release.application_waitlisted", "")
+}
+
 // releasedBecause checks that each booth.released event, and the assignment it ends as stored,
 // keeps why by its code and the words given with it, never a rendered sentence.
 func releasedBecause(t *testing.T, e env, released []events.Envelope, code, words string) {
