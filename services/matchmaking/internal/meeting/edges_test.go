@@ -6,8 +6,11 @@ import (
 	"errors"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -93,6 +96,35 @@ func TestAskWithoutSidesSaysRequired(t *testing.T) {
 	_, err = Meeting{Status: Accepted, Slot: 1}.Record("mou_signed", 1<<62, time.Now().Add(-time.Hour), time.Now())
 	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Text.In(apperr.English) != "must be an amount from 0 to 1,000,000,000,000,000 VND" {
 		t.Errorf("a value beyond the cap: %v, want the range it must be in", err)
+	}
+}
+
+// A producer's last booth released while a buyer asks to meet it: the release cancelled the
+// meetings it found before this one was stored, so the ask cancels it itself and says why.
+func TestAnAskRacingTheLastBoothsReleaseIsCancelled(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	var once sync.Once
+	// The first clock reading of an ask comes after its booth count (taking the ask locks).
+	x.svc.Now = func() time.Time {
+		once.Do(func() {
+			if _, err := x.svc.Store.Release(x.db, "a-p01", "f1", "B01", "p01"); err != nil {
+				t.Error(err)
+			}
+		})
+		return time.Now()
+	}
+	b := x.buyers[0]
+	_, err := x.svc.Ask(x.db, x.fair, b.AccountID, Ask{BuyerID: b.ID, ProducerID: "p01"})
+	var e *apperr.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "producer_id" || e.Fields[0].Code != msgNoBooth.Code {
+		t.Errorf("an ask as the producer's last booth is released: %v, want producer_id %s", err, msgNoBooth.Code)
+	}
+	ms, err := x.svc.Store.Find(x.db, bson.M{"fair_id": "f1", "producer_id": "p01"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ms) != 1 || ms[0].Status != Cancelled || ms[0].ReasonCode != ReasonBoothReleased {
+		t.Errorf("the producer's meetings %+v, want the one asked, cancelled because its booth was released", ms)
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -149,6 +150,15 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, err
 	}
 	s.Notify()
+	// A producer's last booth released meanwhile: its release marks the holding before it
+	// cancels the producer's meetings, so counted again now that this one is stored, either the
+	// release's cancelling finds this meeting or this count finds the release.
+	if booths, err := s.Store.Booths(ctx, f.ID, prod.ID); err == nil && booths == 0 {
+		if err := s.cancelWhere(context.WithoutCancel(ctx), bson.M{"fair_id": f.ID, "producer_id": prod.ID}, ReasonBoothReleased, ""); err != nil {
+			return Meeting{}, err
+		}
+		return Meeting{}, apperr.InvalidField("producer_id", msgNoBooth)
+	}
 	return m, nil
 }
 
