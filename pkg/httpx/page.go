@@ -10,10 +10,12 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
-// Page limits.
+// Page limits. A cursor holds at most MaxCursor bytes: enough for the longest name a list is
+// ordered by (200 Vietnamese letters, 3 bytes each in UTF-8, in base64) with an ID.
 const (
 	DefaultLimit = 20
 	MaxLimit     = 100
+	MaxCursor    = 1024
 )
 
 // The messages of paging.
@@ -38,7 +40,7 @@ func PageOf(c *gin.Context) (Page, error) {
 		}
 		p.Limit = min(n, MaxLimit)
 	}
-	if len(p.Cursor) > 512 {
+	if len(p.Cursor) > MaxCursor {
 		return p, apperr.InvalidField("cursor", msgCursor)
 	}
 	return p, nil

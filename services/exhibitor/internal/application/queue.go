@@ -44,10 +44,22 @@ const (
 // Sorts lists the orders the queue accepts, for documents and validation.
 var Sorts = []Sort{SortSubmitted, SortNewest, SortProducerName, SortStars, SortIneligibleTop}
 
-// QueueCursor is where a page of the queue ends: the last application's sort key and ID.
+// QueueCursor is where a page of the queue ends: the last application's sort key and ID. In the
+// producer_name order it carries the producer's name instead of its key: a collation key takes
+// about 13 bytes a letter, and the cursor of a 40-letter name would outgrow what a cursor may be.
 type QueueCursor struct {
-	Key string `json:"k"`
-	ID  string `json:"id"`
+	Key  string `json:"k,omitempty"`
+	Name string `json:"n,omitempty"`
+	ID   string `json:"id"`
+}
+
+// position is where cur stands in the order whose collator is c: its key, made from its name
+// when it carries one.
+func (cur QueueCursor) position(c *vntext.Collator) QueueCursor {
+	if cur.Name != "" && c != nil {
+		return QueueCursor{Key: c.Key(cur.Name), ID: cur.ID}
+	}
+	return QueueCursor{Key: cur.Key, ID: cur.ID}
 }
 
 // queueKey is a's key in order s: applications sort by it ascending, then by ID (descending
@@ -130,14 +142,15 @@ func (q Query) page(list []*Application, after *QueueCursor, limit int) []Applic
 	c := collatorFor(s)
 	for _, a := range list {
 		if q.matches(a, true) {
-			kept = append(kept, keyed{QueueCursor{queueKey(a, s, c), a.ID}, a})
+			kept = append(kept, keyed{QueueCursor{Key: queueKey(a, s, c), ID: a.ID}, a})
 		}
 	}
 	slices.SortFunc(kept, func(x, y keyed) int { return compareQueue(s, x.c, y.c) })
 	i := 0
 	if after != nil {
-		i, _ = slices.BinarySearchFunc(kept, *after, func(k keyed, c QueueCursor) int { return compareQueue(s, k.c, c) })
-		if i < len(kept) && kept[i].c == *after {
+		pos := after.position(c)
+		i, _ = slices.BinarySearchFunc(kept, pos, func(k keyed, c QueueCursor) int { return compareQueue(s, k.c, c) })
+		if i < len(kept) && kept[i].c == pos {
 			i++
 		}
 	}
@@ -151,7 +164,10 @@ func (q Query) page(list []*Application, after *QueueCursor, limit int) []Applic
 // Cursor returns the cursor that a page ending on a continues after, in order s.
 func (q Query) Cursor(a Application) QueueCursor {
 	s := cmp.Or(q.Sort, defaultSort)
-	return QueueCursor{queueKey(&a, s, collatorFor(s)), a.ID}
+	if s == SortProducerName {
+		return QueueCursor{Name: a.ProducerName, ID: a.ID}
+	}
+	return QueueCursor{Key: queueKey(&a, s, nil), ID: a.ID}
 }
 
 // collatorFor returns a collator for order s when it sorts by name, else nil.

@@ -2,7 +2,10 @@ package application
 
 import (
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
 
 // The queue sorted by producer name is in Vietnamese alphabetical order (o ô ơ, d đ), page by
@@ -30,5 +33,40 @@ func TestTheQueueSortsProducersInVietnameseOrder(t *testing.T) {
 	want := []string{"Công ty TNHH Chè Thái", "cơ sở Bánh đa", "Cơ sở Gốm Bát Tràng", "HTX Dừa sáp", "HTX Đông trùng hạ thảo"}
 	if !slices.Equal(got, want) {
 		t.Errorf("sorted by producer name:\n%q\nwant\n%q", got, want)
+	}
+}
+
+// Long names, as cooperatives are named (up to 200 letters), page on through the cursors the
+// answer gives, each within what a cursor may be; names alike to their end go by ID.
+func TestTheQueueByNamePagesOnLongNames(t *testing.T) {
+	long := strings.Repeat("Hợp tác xã Đặc sản Ứng Hòa ", 7) // 189 letters
+	var list []*Application
+	var want []string
+	for i, tail := range []string{"Cơ sở 2", "Cơ sở 1", "Cơ sở 3", "Cơ sở 1", "Ấp Bắc"} {
+		list = append(list, &Application{ID: string(rune('a' + i)), ProducerName: long + tail})
+	}
+	for _, i := range []int{4, 1, 3, 0, 2} { // Ấp before Cơ; the two "Cơ sở 1" by ID
+		want = append(want, list[i].ID)
+	}
+	q := Query{Sort: SortProducerName}
+	var got []string
+	var after *QueueCursor
+	for range len(list) {
+		page := q.page(list, after, 1)
+		if len(page) == 0 {
+			break
+		}
+		got = append(got, page[0].ID)
+		cursor := httpx.EncodeCursor(q.Cursor(page[0]))
+		if len(cursor) > httpx.MaxCursor {
+			t.Fatalf("the cursor after %q is %d bytes, more than a cursor may be (%d)", page[0].ProducerName, len(cursor), httpx.MaxCursor)
+		}
+		after = &QueueCursor{}
+		if err := httpx.DecodeCursor(cursor, after); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("pages by name: %v, want %v", got, want)
 	}
 }
