@@ -1534,23 +1534,26 @@ type EventFairRequest struct {
 
 // EventFairResponse defines model for EventFairResponse.
 type EventFairResponse struct {
-	AcceptsApplicationsNow bool                     `json:"accepts_applications_now"`
-	AllowedActions         []string                 `json:"allowed_actions"`
-	ApplicationsClose      time.Time                `json:"applications_close"`
-	ApplicationsOpen       time.Time                `json:"applications_open"`
-	B2bDays                []EventFairB2bDayBody    `json:"b2b_days"`
-	CancelReason           *string                  `json:"cancel_reason,omitempty"`
-	Contact                EventFairContactBody     `json:"contact"`
-	CreatedAt              time.Time                `json:"created_at"`
-	Eligibility            EventFairEligibilityBody `json:"eligibility"`
-	EndDate                openapi_types.Date       `json:"end_date"`
-	Fees                   EventFairFeesBody        `json:"fees"`
-	HostProvince           string                   `json:"host_province"`
-	HostProvinceName       string                   `json:"host_province_name"`
-	Id                     openapi_types.UUID       `json:"id"`
-	Kind                   string                   `json:"kind"`
-	NameEn                 string                   `json:"name_en"`
-	NameVi                 string                   `json:"name_vi"`
+	AcceptsApplicationsNow bool                  `json:"accepts_applications_now"`
+	AllowedActions         []string              `json:"allowed_actions"`
+	ApplicationsClose      time.Time             `json:"applications_close"`
+	ApplicationsOpen       time.Time             `json:"applications_open"`
+	B2bDays                []EventFairB2bDayBody `json:"b2b_days"`
+	CancelReason           *string               `json:"cancel_reason,omitempty"`
+	Contact                EventFairContactBody  `json:"contact"`
+	CreatedAt              time.Time             `json:"created_at"`
+
+	// Discarded a draft cancelled before it was published: seen only by its organisers and admins, as a draft is
+	Discarded        *bool                    `json:"discarded,omitempty"`
+	Eligibility      EventFairEligibilityBody `json:"eligibility"`
+	EndDate          openapi_types.Date       `json:"end_date"`
+	Fees             EventFairFeesBody        `json:"fees"`
+	HostProvince     string                   `json:"host_province"`
+	HostProvinceName string                   `json:"host_province_name"`
+	Id               openapi_types.UUID       `json:"id"`
+	Kind             string                   `json:"kind"`
+	NameEn           string                   `json:"name_en"`
+	NameVi           string                   `json:"name_vi"`
 
 	// Organisers shown to the fair's organisers and admins
 	Organisers *[]string               `json:"organisers,omitempty"`

@@ -184,9 +184,12 @@ type FairV1 struct {
 	Organisers        []string      `json:"organisers"`
 	Status            string        `json:"status"`
 	CancelReason      string        `json:"cancel_reason,omitempty"`
-	B2BDays           []B2BDayV1    `json:"b2b_days"`
-	Revision          int64         `json:"revision"`
-	UpdatedAt         time.Time     `json:"updated_at"`
+	// Discarded marks a draft cancelled before it was ever published: it stays private to its
+	// organisers and admins, as a draft does.
+	Discarded bool       `json:"discarded,omitempty"`
+	B2BDays   []B2BDayV1 `json:"b2b_days"`
+	Revision  int64      `json:"revision"`
+	UpdatedAt time.Time  `json:"updated_at"`
 }
 
 // FairChangedV1 is the payload of every event.fair.* subject.

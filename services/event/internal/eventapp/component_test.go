@@ -176,6 +176,52 @@ func TestFairLifecycleRolesAndSearch(t *testing.T) {
 	}
 }
 
+// A draft cancelled before it was published stays as private as a draft: not found, listed or
+// searched by anyone but its organisers and admins, who read it as discarded; its event says so.
+func TestADiscardedDraftStaysPrivate(t *testing.T) {
+	e := setup(t)
+	id := e.createFair(t, "Kế hoạch hội chợ nội bộ chưa công bố")
+	e.org.Do(t, "POST", "/api/fairs/"+id+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu A", "prefix": "V", "rows": 1, "columns": 2}})
+	if r := e.org.Do(t, "POST", "/api/fairs/"+id+"/cancel", map[string]string{"reason": "Bỏ kế hoạch"}); r.Status != 200 {
+		t.Fatalf("cancel the draft: %d %s", r.Status, r.Body)
+	}
+	producer, _ := e.tokens.Token(t, "producer", "")
+	otherOrg, _ := e.tokens.Token(t, "organiser", "")
+	admin, _ := e.tokens.Token(t, "admin", "")
+	for _, who := range []struct{ name, token string }{{"anonymous", ""}, {"a producer", producer}, {"another organiser", otherOrg}} {
+		c := e.api.With(who.token)
+		for _, path := range []string{"/api/fairs/" + id, "/api/fairs/" + id + "/booths"} {
+			if r := c.Do(t, "GET", path, nil); r.Status != 404 {
+				t.Errorf("%s reads %s: %d, want 404", who.name, path, r.Status)
+			}
+		}
+		for _, q := range []string{"?q=ke%20hoach%20noi%20bo", "?status=cancelled", "?limit=100"} {
+			if r := c.Do(t, "GET", "/api/fairs"+q, nil); strings.Contains(string(r.Body), id) {
+				t.Errorf("%s lists the discarded draft with %s: %s", who.name, q, r.Body)
+			}
+		}
+	}
+	for _, c := range []testenv.Client{e.org, e.api.With(admin)} {
+		var f struct {
+			Status    string
+			Discarded bool
+		}
+		if r := c.Do(t, "GET", "/api/fairs/"+id, nil); r.Status != 200 {
+			t.Errorf("its organiser or an admin reads it: %d", r.Status)
+		} else if r.Decode(t, &f); f.Status != "cancelled" || !f.Discarded {
+			t.Errorf("read as %+v, want cancelled and discarded", f)
+		}
+	}
+	if r := e.org.Do(t, "GET", "/api/fairs?organiser=me&status=cancelled", nil); !strings.Contains(string(r.Body), id) {
+		t.Errorf("its organiser's list lacks it: %s", r.Body)
+	}
+	testenv.Eventually(t, "the cancelled event", func() bool { return len(e.consumed(events.FairCancelled)) == 1 })
+	var pl events.FairChangedV1
+	if err := e.consumed(events.FairCancelled)[0].Decode(&pl); err != nil || !pl.Fair.Discarded {
+		t.Errorf("cancelled payload %+v, %v; want discarded", pl.Fair, err)
+	}
+}
+
 func TestFiftyConcurrentAssignmentsOneWins(t *testing.T) {
 	e := setup(t)
 	id := e.createFair(t, "Tuần hàng OCOP Tây Bắc")

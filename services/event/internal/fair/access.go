@@ -30,7 +30,7 @@ func (a Access) Visible(c *gin.Context) (Fair, bool) {
 		httpx.RespondError(c, err)
 		return Fair{}, false
 	}
-	if f.Status == Draft && !CanManage(c, f) {
+	if f.Private() && !CanManage(c, f) {
 		httpx.RespondError(c, errNotFound)
 		return Fair{}, false
 	}
@@ -46,7 +46,7 @@ func (a Access) Managed(c *gin.Context) (Fair, bool) {
 		httpx.RespondError(c, err)
 		return Fair{}, false
 	}
-	if !CanManage(c, f) && f.Status == Draft {
+	if !CanManage(c, f) && f.Private() {
 		httpx.RespondError(c, errNotFound)
 		return Fair{}, false
 	}

@@ -124,10 +124,13 @@ type Fair struct {
 	Organisers        []string
 	Status            Status
 	CancelReason      string
-	B2BDays           []B2BDay
-	Revision          int64
-	CreatedAt         time.Time
-	UpdatedAt         time.Time
+	// Discarded is set on a draft cancelled before it was ever published: it stays as private as
+	// a draft (Private), to its organisers and admins only.
+	Discarded bool
+	B2BDays   []B2BDay
+	Revision  int64
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // Fields are the editable fields; nil means "not given".
@@ -217,6 +220,7 @@ func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
 			return Fair{}, apperr.InvalidField("reason", msgCancelReason)
 		}
 		next.CancelReason = truncate(reason, 500)
+		next.Discarded = fr.Status == Draft
 	case Publish:
 		if !fr.ApplicationsClose.After(now) {
 			return Fair{}, apperr.New(apperr.Conflict, msgWindowClosed)
@@ -227,6 +231,10 @@ func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
 	next.UpdatedAt = now
 	return next, nil
 }
+
+// Private reports whether only the fair's organisers and admins may see it: a draft, or a draft
+// cancelled before it was published (Discarded).
+func (fr Fair) Private() bool { return fr.Status == Draft || fr.Discarded }
 
 // AcceptsApplications reports whether producers may apply at time t.
 func (fr Fair) AcceptsApplications(t time.Time) bool {

@@ -155,6 +155,7 @@ type fairResponse struct {
 	Status            string          `json:"status" enum:"draft,published,applications_closed,live,completed,cancelled"`
 	AllowedActions    []string        `json:"allowed_actions"`
 	CancelReason      string          `json:"cancel_reason,omitempty"`
+	Discarded         bool            `json:"discarded,omitempty" doc:"a draft cancelled before it was published: seen only by its organisers and admins, as a draft is"`
 	B2BDays           []b2bDayBody    `json:"b2b_days"`
 	Revision          int64           `json:"revision"`
 	CreatedAt         time.Time       `json:"created_at"`
@@ -185,7 +186,7 @@ func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 			MaxBoothsPerProducer: f.Eligibility.MaxBoothsPerProducer, ProvinceQuotas: f.Eligibility.ProvinceQuotas},
 		Fees:    feesBody{BoothPrices: f.Fees.BoothPrices, SubsidyPercent: f.Fees.SubsidyPercent, MaxSubsidisedBooths: f.Fees.MaxSubsidisedBooths},
 		Contact: contactBody{Name: f.Contact.Name, Phone: f.Contact.Phone, Email: f.Contact.Email},
-		Status:  string(f.Status), AllowedActions: actions, CancelReason: f.CancelReason, B2BDays: days,
+		Status:  string(f.Status), AllowedActions: actions, CancelReason: f.CancelReason, Discarded: f.Discarded, B2BDays: days,
 		Revision: f.Revision, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
 	}
 	if manager {

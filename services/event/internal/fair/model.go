@@ -147,7 +147,7 @@ func (m *Model) inOrder() []entry {
 // matches applies the filter of Store.List to one entry.
 func matches(e entry, f Filter, query vntext.Words) bool {
 	fr := e.fair
-	visible := slices.Contains(Public, fr.Status) || (f.Organiser != "" && slices.Contains(fr.Organisers, f.Organiser))
+	visible := !fr.Private() || (f.Organiser != "" && slices.Contains(fr.Organisers, f.Organiser))
 	switch {
 	case !f.All && !visible,
 		f.OrganisedBy != "" && !slices.Contains(fr.Organisers, f.OrganisedBy),

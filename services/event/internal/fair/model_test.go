@@ -18,11 +18,11 @@ func storedFairs(t *testing.T) *Store {
 	ctx := context.Background()
 	s := NewStore(testenv.DB(t))
 	names := []string{"Hội chợ Mật ong Hà Nội", "Tuần hàng OCOP Đà Nẵng", "Mật Ong rừng U Minh", "Hội nghị kết nối cung cầu",
-		"Xúc tiến vùng miền Tây Bắc", "Hội chợ Nông sản", "ong mật miền núi", "Hội chợ Đặc sản Huế"}
-	kinds := []string{KindFair, KindTradeWeek, KindFair, KindB2BConference, KindRegionalPromotion, KindFair, KindTradeWeek, KindFair}
-	provinces := []string{"Hà Nội", "Đà Nẵng", "Cà Mau", "Hà Nội", "Lào Cai", "Huế", "Lào Cai", "Huế"}
+		"Xúc tiến vùng miền Tây Bắc", "Hội chợ Nông sản", "ong mật miền núi", "Hội chợ Đặc sản Huế", "Hội chợ Gốm sứ bỏ dở"}
+	kinds := []string{KindFair, KindTradeWeek, KindFair, KindB2BConference, KindRegionalPromotion, KindFair, KindTradeWeek, KindFair, KindFair}
+	provinces := []string{"Hà Nội", "Đà Nẵng", "Cà Mau", "Hà Nội", "Lào Cai", "Huế", "Lào Cai", "Huế", "Hà Nội"}
 	moves := [][]Action{{}, {Publish}, {Publish, CloseApplications}, {Publish, CloseApplications, Start}, {Publish, Cancel},
-		{Publish}, {}, {Publish, CloseApplications, Start, Complete}}
+		{Publish}, {}, {Publish, CloseApplications, Start, Complete}, {Cancel}} // the last: a discarded draft
 	now := Stamp(time.Now())
 	for i, name := range names {
 		fields := valid()

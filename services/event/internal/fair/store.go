@@ -67,6 +67,7 @@ type document struct {
 	Organisers        []string         `bson:"organisers"`
 	Status            string           `bson:"status"`
 	CancelReason      string           `bson:"cancel_reason"`
+	Discarded         bool             `bson:"discarded,omitempty"`
 	B2BDays           []b2bDoc         `bson:"b2b_days"`
 	Revision          int64            `bson:"revision"`
 	CreatedAt         time.Time        `bson:"created_at"`
@@ -86,7 +87,7 @@ func toDocument(f Fair) document {
 		AllowedRegions: nonNil(f.Eligibility.AllowedRegions), MaxBooths: f.Eligibility.MaxBoothsPerProducer, ProvinceQuotas: f.Eligibility.ProvinceQuotas,
 		BoothPrices: f.Fees.BoothPrices, SubsidyPercent: f.Fees.SubsidyPercent, MaxSubsidised: f.Fees.MaxSubsidisedBooths,
 		ContactName: f.Contact.Name, ContactPhone: f.Contact.Phone, ContactEmail: f.Contact.Email, Organisers: f.Organisers,
-		Status: string(f.Status), CancelReason: f.CancelReason, B2BDays: days, Revision: f.Revision, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
+		Status: string(f.Status), CancelReason: f.CancelReason, Discarded: f.Discarded, B2BDays: days, Revision: f.Revision, CreatedAt: f.CreatedAt, UpdatedAt: f.UpdatedAt,
 	}
 }
 
@@ -120,7 +121,7 @@ func (d document) fair() Fair {
 			AllowedRegions: d.AllowedRegions, MaxBoothsPerProducer: d.MaxBooths, ProvinceQuotas: quotas},
 		Fees:    Fees{BoothPrices: prices, SubsidyPercent: d.SubsidyPercent, MaxSubsidisedBooths: d.MaxSubsidised},
 		Contact: Contact{Name: d.ContactName, Phone: d.ContactPhone, Email: d.ContactEmail}, Organisers: d.Organisers,
-		Status: Status(d.Status), CancelReason: d.CancelReason, B2BDays: days, Revision: d.Revision,
+		Status: Status(d.Status), CancelReason: d.CancelReason, Discarded: d.Discarded, B2BDays: days, Revision: d.Revision,
 		CreatedAt: d.CreatedAt.In(z), UpdatedAt: d.UpdatedAt.In(z),
 	}
 }
@@ -140,7 +141,7 @@ func Event(f Fair) events.FairV1 {
 			AllowedProvinces: nonNil(f.Eligibility.AllowedProvinces), AllowedRegions: nonNil(f.Eligibility.AllowedRegions),
 			MaxBoothsPerProducer: f.Eligibility.MaxBoothsPerProducer, ProvinceQuotas: f.Eligibility.ProvinceQuotas},
 		Fees:       events.FeesV1{BoothPrices: f.Fees.BoothPrices, SubsidyPercent: f.Fees.SubsidyPercent, MaxSubsidisedBooths: f.Fees.MaxSubsidisedBooths},
-		Organisers: f.Organisers, Status: string(f.Status), CancelReason: f.CancelReason, B2BDays: days, Revision: f.Revision, UpdatedAt: f.UpdatedAt,
+		Organisers: f.Organisers, Status: string(f.Status), CancelReason: f.CancelReason, Discarded: f.Discarded, B2BDays: days, Revision: f.Revision, UpdatedAt: f.UpdatedAt,
 	}
 }
 
@@ -232,14 +233,14 @@ type Cursor struct {
 	Desc bool `json:"d,omitempty"`
 }
 
-// Public statuses are visible to everyone.
+// Public statuses are visible to everyone, but for a discarded draft (Fair.Private).
 var Public = []Status{Published, ApplicationsClosed, Live, Completed, Cancelled}
 
 // List returns fairs matching f, by start date then ID (latest first when f.Desc).
 func (s *Store) List(ctx context.Context, f Filter) ([]Fair, error) {
 	and := bson.A{}
 	statuses := f.Statuses
-	visible := bson.A{bson.M{"status": bson.M{"$in": statusStrings(Public)}}}
+	visible := bson.A{bson.M{"status": bson.M{"$in": statusStrings(Public)}, "discarded": bson.M{"$ne": true}}}
 	if f.Organiser != "" {
 		visible = append(visible, bson.M{"organisers": f.Organiser})
 	}

@@ -69,8 +69,14 @@ type Fair struct {
 	AllowedRegions       []string
 	MaxBoothsPerProducer int
 	Organisers           []string
-	Revision             int64
+	// Discarded marks a draft cancelled before it was published: as private as a draft.
+	Discarded bool
+	Revision  int64
 }
+
+// Private reports whether only the fair's organisers and admins may know of it: a draft, or a
+// discarded one.
+func (f Fair) Private() bool { return f.Status == "draft" || f.Discarded }
 
 // LastDay returns the fair's last day (midnight in Vietnam).
 func (f Fair) LastDay() time.Time { return f.EndDate }

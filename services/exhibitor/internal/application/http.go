@@ -218,7 +218,7 @@ func (h *Routes) create(c *gin.Context) {
 	// The fair as the list shows it: one that a producer sees listed can be applied to. A draft
 	// is not found, as the event service answers producers for it (its window is no one's business).
 	f, err := h.fair(ctx, c.Param("fairId"))
-	if err == nil && f.Status == "draft" {
+	if err == nil && f.Private() {
 		err = apperr.New(apperr.NotFound, msgFairNotFound)
 	}
 	if err != nil {

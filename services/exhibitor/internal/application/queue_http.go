@@ -217,6 +217,11 @@ func (h *Routes) listScope(c *gin.Context) (Fair, string, bool) {
 	}
 	p, _ := httpx.PrincipalFrom(c)
 	switch {
+	case f.Private() && !canReview(p, f):
+		// Not found, as the event service answers for a draft: a 403 or an empty list would
+		// say it exists.
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairNotFound))
+		return Fair{}, "", false
 	case p.Role == auth.RoleProducer:
 		producerID, err := h.producerOf(ctx, p.AccountID)
 		if err != nil {

@@ -402,6 +402,7 @@ type fairDoc struct {
 	AllowedRegions    []string  `bson:"allowed_regions"`
 	MaxBooths         int       `bson:"max_booths"`
 	Organisers        []string  `bson:"organisers"`
+	Discarded         bool      `bson:"discarded,omitempty"`
 	Revision          int64     `bson:"revision"`
 }
 
@@ -415,7 +416,7 @@ func toFairDoc(f events.FairV1) (fairDoc, error) {
 	return fairDoc{ID: f.ID, NameVI: f.NameVI, Status: f.Status, StartDate: start, EndDate: end, ApplicationsOpen: f.ApplicationsOpen,
 		ApplicationsClose: f.ApplicationsClose, MinStars: f.Eligibility.MinStars, AllowedSectors: f.Eligibility.AllowedSectors,
 		AllowedProvinces: f.Eligibility.AllowedProvinces, AllowedRegions: f.Eligibility.AllowedRegions,
-		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Revision: f.Revision}, nil
+		MaxBooths: f.Eligibility.MaxBoothsPerProducer, Organisers: f.Organisers, Discarded: f.Discarded, Revision: f.Revision}, nil
 }
 
 // PutFair stores a fair from its event if it is newer than what is stored.
@@ -454,7 +455,7 @@ func (d fairDoc) fair() Fair {
 	return Fair{ID: d.ID, NameVI: d.NameVI, Status: d.Status, StartDate: stamp(d.StartDate), EndDate: stamp(d.EndDate),
 		ApplicationsOpen: stamp(d.ApplicationsOpen), ApplicationsClose: stamp(d.ApplicationsClose), MinStars: d.MinStars,
 		AllowedSectors: d.AllowedSectors, AllowedProvinces: d.AllowedProvinces, AllowedRegions: d.AllowedRegions,
-		MaxBoothsPerProducer: d.MaxBooths, Organisers: d.Organisers, Revision: d.Revision}
+		MaxBoothsPerProducer: d.MaxBooths, Organisers: d.Organisers, Discarded: d.Discarded, Revision: d.Revision}
 }
 
 // allFairs returns every fair of the read model, for the in-memory model's load.

@@ -171,8 +171,8 @@ func stepOwnApplicationsAcrossFairs(t *testing.T, f fixture, org testenv.Client,
 	}
 }
 
-// A producer applying to a draft fair is told it is not found, as the fair itself is, not its
-// status and application window.
+// A producer applying to a draft fair, or to one discarded (cancelled before it was published),
+// is told it is not found, as the fair itself is, not its status and application window.
 func TestApplyingToADraftFairIsNotFound(t *testing.T) {
 	f := start(t)
 	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
@@ -184,9 +184,25 @@ func TestApplyingToADraftFairIsNotFound(t *testing.T) {
 	testenv.Eventually(t, "the draft in the read model", func() bool {
 		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-draft/applications", nil).Status == http.StatusOK
 	})
-	r := a.Do(t, "POST", "/api/fairs/fair-draft/applications", map[string]any{"product_ids": []string{prod}}, "Accept-Language", "en")
-	if r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), `"code":"application_fair_not_found"`) || strings.Contains(string(r.Body), "window") {
-		t.Errorf("applying to a draft: %d %s, want 404 that names neither its status nor its window", r.Status, r.Body)
+	discarded := openFair("fair-discarded", orgID)
+	discarded.Status, discarded.Discarded, discarded.Revision = "cancelled", true, 2
+	f.publishFair(t, discarded, events.FairCancelled)
+	testenv.Eventually(t, "the discarded draft in the read model", func() bool {
+		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-discarded/applications", nil).Status == http.StatusOK
+	})
+	other, _ := f.tokens.Token(t, "organiser", "")
+	for _, id := range []string{"fair-draft", "fair-discarded"} {
+		r := a.Do(t, "POST", "/api/fairs/"+id+"/applications", map[string]any{"product_ids": []string{prod}}, "Accept-Language", "en")
+		if r.Status != http.StatusNotFound || !strings.Contains(string(r.Body), `"code":"application_fair_not_found"`) || strings.Contains(string(r.Body), "window") {
+			t.Errorf("applying to %s: %d %s, want 404 that names neither its status nor its window", id, r.Status, r.Body)
+		}
+		// Its applications are not found either, for the producer or another organiser: an empty
+		// list or a 403 would say the fair exists.
+		for who, c := range map[string]testenv.Client{"the producer": a, "another organiser": f.api.With(other)} {
+			if r := c.Do(t, "GET", "/api/fairs/"+id+"/applications", nil); r.Status != http.StatusNotFound {
+				t.Errorf("%s lists %s's applications: %d %s, want 404", who, id, r.Status, r.Body)
+			}
+		}
 	}
 }
 

@@ -165,6 +165,7 @@ type probe struct {
 		ID         string   `json:"id"`
 		Status     string   `json:"status"`
 		Organisers []string `json:"organisers"`
+		Discarded  bool     `json:"discarded"`
 	} `json:"fair"`
 	Producer struct {
 		ID        string `json:"id"`
@@ -189,7 +190,7 @@ func (p probe) notice(typ string) Notice {
 		ProducerID:    first(p.ProducerID, p.Application.ProducerID, p.Meeting.ProducerID),
 		MeetingID:     first(p.MeetingID, p.Meeting.ID),
 		BuyerID:       first(p.BuyerID, p.Meeting.BuyerID),
-		public:        p.Fair.ID != "" && p.Fair.Status != "" && p.Fair.Status != "draft",
+		public:        p.Fair.ID != "" && p.Fair.Status != "" && p.Fair.Status != "draft" && !p.Fair.Discarded,
 	}
 }
 

@@ -21,7 +21,7 @@ type Notice struct {
 	MeetingID     string `json:"meeting_id,omitempty"`
 	BuyerID       string `json:"buyer_id,omitempty"`
 
-	// public marks a change everyone may hear of: a fair that is no longer a draft.
+	// public marks a change everyone may hear of: a fair that has been published.
 	public bool
 }
 

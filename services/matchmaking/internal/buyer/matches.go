@@ -139,7 +139,7 @@ func (rt *Routes) matches(c *gin.Context) {
 	need := Need(r)
 	if f := c.Query("fair_id"); f != "" {
 		// A draft is not public: no buyer meets anyone at it yet.
-		if fair, ok := rt.Index.Fair(f); !ok || fair.Status == "draft" {
+		if fair, ok := rt.Index.Fair(f); !ok || fair.Private() {
 			httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 			return
 		}

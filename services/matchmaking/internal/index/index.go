@@ -67,7 +67,13 @@ type Fair struct {
 	Organisers []string
 	B2BDays    []events.B2BDayV1
 	Revision   int64
+	// Discarded marks a draft cancelled before it was published: as private as a draft.
+	Discarded bool
 }
+
+// Private reports whether only the fair's organisers and admins may know of it: a draft, or a
+// discarded one.
+func (f Fair) Private() bool { return f.Status == "draft" || f.Discarded }
 
 // Index is safe for concurrent use.
 type Index struct {
@@ -233,7 +239,8 @@ func (x *Index) putFair(f events.FairV1) {
 	if old, ok := x.fairs[f.ID]; ok && old.Revision >= f.Revision {
 		return
 	}
-	x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.NameVI, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision}
+	x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.NameVI, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision,
+		Discarded: f.Discarded}
 	close(x.fairChanged)
 	x.fairChanged = make(chan struct{})
 }

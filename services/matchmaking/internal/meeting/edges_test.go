@@ -19,16 +19,21 @@ import (
 )
 
 // A draft fair's agenda, its PDF and its calendar are not found for buyers and producers (as the
-// fair itself is not), nor is an unknown fair's agenda for anyone; the draft's organisers read it.
+// fair itself is not), nor a discarded draft's (cancelled before it was published), nor is an
+// unknown fair's agenda for anyone; the draft's organisers read it.
 func TestADraftFairsAgendaIsNotFound(t *testing.T) {
 	x := newAgendaFixture(t, 1, 1)
-	env, err := events.New(events.FairCreated, 1, "draft1", "", events.FairChangedV1{Fair: events.FairV1{ID: "draft1", NameVI: "Hội chợ nháp",
-		Status: "draft", Organisers: []string{"organiser-1"}, Revision: 1}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := x.svc.Index.Apply(env); err != nil {
-		t.Fatal(err)
+	for _, f := range []events.FairV1{
+		{ID: "draft1", NameVI: "Hội chợ nháp", Status: "draft", Organisers: []string{"organiser-1"}, Revision: 1},
+		{ID: "discarded1", NameVI: "Hội chợ nháp đã bỏ", Status: "cancelled", Discarded: true, Organisers: []string{"organiser-1"}, Revision: 2},
+	} {
+		env, err := events.New(events.FairCreated, 1, f.ID, "", events.FairChangedV1{Fair: f})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := x.svc.Index.Apply(env); err != nil {
+			t.Fatal(err)
+		}
 	}
 	tokens := testenv.NewTokens(t)
 	c := x.serve(t, tokens)
@@ -44,6 +49,8 @@ func TestADraftFairsAgendaIsNotFound(t *testing.T) {
 		{"a buyer", buyerTok, "GET", "/api/fairs/draft1/agenda.pdf", http.StatusNotFound},
 		{"a buyer", buyerTok, "POST", "/api/fairs/draft1/agenda/feed", http.StatusNotFound},
 		{"another organiser", otherOrgTok, "GET", "/api/fairs/draft1/agenda", http.StatusNotFound},
+		{"a buyer", buyerTok, "GET", "/api/fairs/discarded1/agenda", http.StatusNotFound},
+		{"the organiser", orgTok, "GET", "/api/fairs/discarded1/agenda", http.StatusOK},
 		{"a buyer", buyerTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
 		{"the organiser", orgTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
 		{"the organiser", orgTok, "GET", "/api/fairs/draft1/agenda", http.StatusOK},

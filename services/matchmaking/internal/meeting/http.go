@@ -231,7 +231,7 @@ func (rt *Routes) fair(c *gin.Context) (index.Fair, bool) {
 // fair, or a draft to anyone but its organisers and admins (as the event service answers).
 func (rt *Routes) seenFair(c *gin.Context, p auth.Principal) (index.Fair, bool) {
 	f, ok := rt.fair(c)
-	if ok && f.Status == "draft" && !rt.fairOrganiser(p, f.ID) {
+	if ok && f.Private() && !rt.fairOrganiser(p, f.ID) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 		return index.Fair{}, false
 	}
