@@ -384,6 +384,17 @@ func (fr *Fair) checkSchedule(v *fieldCheck) {
 	if !fr.ApplicationsClose.Before(fr.StartDate) {
 		v.Fail("applications_close", msgCloseBeforeStart)
 	}
+	// New dates must keep the B2B days set for the fair, which agendas, badges and the schedule
+	// use: a day left outside is moved or removed in the B2B settings first.
+	for _, d := range fr.B2BDays {
+		day := vntext.FormatDate(d.Date)
+		if d.Date.Before(fr.StartDate) {
+			v.Fail("start_date", msgLeavesB2BDay, day)
+		}
+		if d.Date.After(fr.EndDate) {
+			v.Fail("end_date", msgLeavesB2BDay, day)
+		}
+	}
 }
 
 func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {

@@ -2,6 +2,7 @@ package fair
 
 import (
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -151,6 +152,41 @@ func TestUpdateLocksRulesAfterClose(t *testing.T) {
 	}
 	if g, err := f.Update(Fields{Theme: ptr("Tết")}, time.Now()); err != nil || g.Theme != "Tết" {
 		t.Errorf("change theme after close = %v", err)
+	}
+}
+
+// New dates keep the fair's B2B days within it: a change that would leave one outside is refused
+// on the date that leaves it, and the days may be moved first.
+func TestDatesKeepTheB2BDays(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), time.Now())
+	f, err := f.SetB2BDays([]B2BDay{{Date: day(2026, 12, 11), StartTime: "08:00", SlotMinutes: 20, Slots: 12, Tables: 10}}, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		name   string
+		fields Fields
+		want   []string
+	}{
+		{"start after the day", Fields{StartDate: ptr(day(2026, 12, 12))}, []string{"start_date fair_dates_leave_b2b_day"}},
+		{"end before the day", Fields{EndDate: ptr(day(2026, 12, 10))}, []string{"end_date fair_dates_leave_b2b_day"}},
+		{"moved months on", Fields{StartDate: ptr(day(2027, 3, 6)), EndDate: ptr(day(2027, 3, 10))}, []string{"start_date fair_dates_leave_b2b_day"}},
+		{"still within", Fields{StartDate: ptr(day(2026, 12, 11)), EndDate: ptr(day(2026, 12, 11))}, nil},
+	} {
+		_, err := f.Update(c.fields, time.Now())
+		if got := fieldCodes(err); !slices.Equal(got, c.want) {
+			t.Errorf("%s: %v, want %v", c.name, got, c.want)
+		}
+	}
+	msg := ""
+	if _, err := f.Update(Fields{EndDate: ptr(day(2026, 12, 10))}, time.Now()); err != nil {
+		var e *apperr.Error
+		if errors.As(err, &e) && len(e.Fields) == 1 {
+			msg = e.Fields[0].Localize(apperr.Vietnamese).Message
+		}
+	}
+	if !strings.Contains(msg, "11/12/2026") {
+		t.Errorf("the refusal says %q, want the B2B day it leaves out", msg)
 	}
 }
 

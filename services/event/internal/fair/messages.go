@@ -71,6 +71,9 @@ var (
 	msgDayPastMidnight = apperr.M("fair_b2b_day_past_midnight",
 		"quá nhiều: ngày B2B sẽ kết thúc lúc %s; giờ bắt đầu cộng slots × slot_minutes và lunch_minutes phải xong trước 24:00 của ngày đó",
 		"are too many: the day would end at %s; start_time plus slots × slot_minutes and lunch_minutes must end by 24:00 of its date")
+	msgLeavesB2BDay = apperr.M("fair_dates_leave_b2b_day",
+		"để ngày B2B %s ra ngoài thời gian hội chợ: hãy đổi hoặc bỏ ngày B2B đó trong phần phiên B2B trước",
+		"would leave the B2B day %s outside the fair: change or remove that day in the B2B sessions first")
 	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
 	msgOrganisers = apperr.M("fair_organisers_count",
