@@ -250,6 +250,41 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 		raw := []byte(sheet.String())
 		return rezip(t, sampleXLSX(t), part{name: "xl/worksheets/sheet1.xml", raw: raw, method: zip.Store, declared: uint64(len(raw))})
 	}
+	// Written as an XML reader reads it (lower case, single quotes, spaces around =), or in a
+	// sheet the workbook's relations put outside xl/worksheets/.
+	elsewhere := func(workbook []byte) []byte {
+		read := func(workbook []byte, name string) []byte {
+			zr, err := zip.NewReader(bytes.NewReader(workbook), int64(len(workbook)))
+			if err != nil {
+				t.Fatal(err)
+			}
+			f, err := zr.Open(name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			b, err := io.ReadAll(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return b
+		}
+		rels := bytes.ReplaceAll(read(workbook, "xl/_rels/workbook.xml.rels"), []byte("worksheets/sheet1.xml"), []byte("data/sheet1.xml"))
+		sheet, plain := read(workbook, "xl/worksheets/sheet1.xml"), read(sampleXLSX(t), "xl/worksheets/sheet1.xml")
+		return rezip(t, workbook, part{name: "xl/_rels/workbook.xml.rels", raw: rels, method: zip.Store, declared: uint64(len(rels))},
+			part{name: "xl/data/sheet1.xml", raw: sheet, method: zip.Store, declared: uint64(len(sheet))},
+			part{name: "xl/worksheets/sheet1.xml", raw: plain, method: zip.Store, declared: uint64(len(plain))})
+	}
+	for what, data := range map[string][]byte{
+		"lower case":          build(1000, func(r int) string { return fmt.Sprintf(`<c r="xfd%d" t="inlineStr"><is><t> </t></is></c>`, r) }),
+		"single quotes":       build(1000, func(r int) string { return fmt.Sprintf(`<c r='XFD%d' s='0'/>`, r) }),
+		"spaces around =":     build(1000, func(r int) string { return fmt.Sprintf("<c r =\n\"XFD%d\" s=\"0\"/>", r) }),
+		"a sheet in xl/data/": elsewhere(build(1000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })),
+	} {
+		if _, err := Parse(data); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
+			t.Errorf("rows with a cell in column XFD, %s: %v, want refused at row 3", what, err)
+		}
+	}
 	// An empty formatted cell makes the reader fill the row just the same: refused too, at once.
 	for what, cell := range map[string]string{
 		"a cell":                  `<c r="XFD%d" t="inlineStr"><is><t>x</t></is></c>`,

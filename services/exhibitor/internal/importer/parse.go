@@ -195,10 +195,11 @@ const scanChunk = 256 << 10
 // checkColumns refuses a workbook with a cell beyond column MaxColumns on any sheet, empty or
 // not, before the reader sees it: the reader fills every column up to a row's last cell, so one
 // cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations. zr is
-// the archive checkArchive has bounded.
+// the archive checkArchive has bounded. Every part is looked at, not only those under
+// xl/worksheets/: the workbook's relations may put a sheet anywhere in the archive.
 func checkColumns(zr *zip.Reader) error {
 	for _, f := range zr.File {
-		if !strings.HasPrefix(f.Name, "xl/worksheets/") || !strings.HasSuffix(f.Name, ".xml") {
+		if strings.HasSuffix(f.Name, "/") {
 			continue
 		}
 		rc, err := f.Open()
@@ -285,29 +286,40 @@ func tagName(tag []byte) string {
 	return ""
 }
 
-// cellColumn reads a cell tag's reference (r="XFD5") as its column and row numbers; 0, 0 when it
-// has none.
+// cellColumn reads a cell tag's reference (r="XFD5", r='xfd5', r = "XFD5": as an XML reader
+// takes it) as its column and row numbers; 0, 0 when it has none.
 func cellColumn(tag []byte) (col, row int) {
-	for rest := tag; ; {
-		i := bytes.Index(rest, []byte(`r="`))
-		if i < 0 {
-			return 0, 0
-		}
-		if i > 0 && rest[i-1] != ' ' && rest[i-1] != '\t' && rest[i-1] != '\n' && rest[i-1] != '\r' {
-			rest = rest[i+3:] // another attribute ending in r
+	for i := 1; i < len(tag); i++ {
+		if tag[i] != 'r' || !isSpace(tag[i-1]) {
 			continue
 		}
-		ref := rest[i+3:]
-		k := 0
-		for ; k < len(ref) && k < 3 && ref[k] >= 'A' && ref[k] <= 'Z'; k++ {
-			col = col*26 + int(ref[k]-'A'+1)
+		k := i + 1
+		for k < len(tag) && isSpace(tag[k]) {
+			k++
 		}
-		for ; k < len(ref) && ref[k] >= '0' && ref[k] <= '9' && row < 1<<24; k++ {
-			row = row*10 + int(ref[k]-'0')
+		if k >= len(tag) || tag[k] != '=' {
+			continue // another attribute starting with r
+		}
+		for k++; k < len(tag) && isSpace(tag[k]); k++ {
+		}
+		if k >= len(tag) || (tag[k] != '"' && tag[k] != '\'') {
+			return 0, 0
+		}
+		ref := tag[k+1:]
+		n := 0
+		for ; n < len(ref) && n < 4 && isLetter(ref[n]); n++ {
+			col = col*26 + int(ref[n]|0x20-'a'+1)
+		}
+		for ; n < len(ref) && ref[n] >= '0' && ref[n] <= '9' && row < 1<<24; n++ {
+			row = row*10 + int(ref[n]-'0')
 		}
 		return col, row
 	}
+	return 0, 0
 }
+
+func isSpace(b byte) bool  { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+func isLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
 
 // MaxColumns is the widest row a spreadsheet may have, counted to its last cell that holds
 // something: the import's template has 13 columns.
