@@ -101,3 +101,52 @@ func TestB2BDayPastMidnight(t *testing.T) {
 		t.Errorf("a day to 11:50 four days later: %d %s, want 422 on days[0].slots saying when it ends", r.Status, r.Body)
 	}
 }
+
+// A PATCH that gives an object changes the members it names; the others keep their values (a
+// subsidy changed keeps the booth prices, a phone number the contact's name).
+func TestPatchingAnObjectKeepsWhatItDoesNotName(t *testing.T) {
+	e := setup(t)
+	id := e.createFair(t, "Hội chợ OCOP Bắc Ninh")
+	if r := e.org.Do(t, "PATCH", "/api/fairs/"+id, map[string]any{"contact": map[string]string{"name": "Nguyễn Thu Hà", "email": "ha@xttm.bacninh.gov.vn"}}); r.Status != 200 {
+		t.Fatalf("set the contact: %d %s", r.Status, r.Body)
+	}
+	r := e.org.Do(t, "PATCH", "/api/fairs/"+id, map[string]any{
+		"fees":        map[string]any{"subsidy_percent": 30},
+		"eligibility": map[string]any{"min_stars": 4, "allowed_sectors": []string{"food"}},
+		"contact":     map[string]any{"phone": "0912345678"},
+	})
+	if r.Status != 200 {
+		t.Fatalf("patch: %d %s", r.Status, r.Body)
+	}
+	type fair struct {
+		Eligibility struct {
+			MinStars       int            `json:"min_stars"`
+			AllowedSectors []string       `json:"allowed_sectors"`
+			ProvinceQuotas map[string]int `json:"province_quotas"`
+		}
+		Fees struct {
+			BoothPrices         map[string]int64 `json:"booth_prices"`
+			SubsidyPercent      int              `json:"subsidy_percent"`
+			MaxSubsidisedBooths int              `json:"max_subsidised_booths"`
+		}
+		Contact struct{ Name, Phone, Email string }
+	}
+	var f fair
+	r.Decode(t, &f)
+	if f.Fees.BoothPrices["standard"] != 12_000_000 || f.Fees.SubsidyPercent != 30 || f.Fees.MaxSubsidisedBooths != 2 {
+		t.Errorf("fees %+v, want the prices and the cap kept, the subsidy 30", f.Fees)
+	}
+	if f.Eligibility.MinStars != 4 || len(f.Eligibility.AllowedSectors) != 1 || f.Eligibility.ProvinceQuotas["01"] != 1 {
+		t.Errorf("eligibility %+v, want 4★, food only and the Hà Nội quota kept", f.Eligibility)
+	}
+	if f.Contact.Name != "Nguyễn Thu Hà" || f.Contact.Email != "ha@xttm.bacninh.gov.vn" || f.Contact.Phone != "0912345678" {
+		t.Errorf("contact %+v, want the name and email kept beside the phone", f.Contact)
+	}
+	// A map given is the new map, not merged key by key.
+	r = e.org.Do(t, "PATCH", "/api/fairs/"+id, map[string]any{"fees": map[string]any{"booth_prices": map[string]int64{"corner": 15_000_000}}})
+	f = fair{}
+	r.Decode(t, &f)
+	if len(f.Fees.BoothPrices) != 1 || f.Fees.BoothPrices["corner"] != 15_000_000 || f.Fees.SubsidyPercent != 30 {
+		t.Errorf("fees after new prices %+v, want only the corner's price, the subsidy kept", f.Fees)
+	}
+}

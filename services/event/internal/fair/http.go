@@ -395,14 +395,6 @@ func (rt *Routes) change(c *gin.Context, subject func(Fair) string, fn func(Fair
 	return next, true
 }
 
-func (rt *Routes) patchFair(c *gin.Context) {
-	fields, ok := bindFields[fairRequest](c)
-	if !ok {
-		return
-	}
-	rt.change(c, func(Fair) string { return events.FairUpdated }, func(f Fair) (Fair, error) { return f.Update(fields, Stamp(rt.Now())) })
-}
-
 func (rt *Routes) move(a Action) gin.HandlerFunc {
 	return func(c *gin.Context) {
 		rt.change(c, func(Fair) string { return SubjectOf(a) }, func(f Fair) (Fair, error) { return f.Move(a, "", Stamp(rt.Now())) })

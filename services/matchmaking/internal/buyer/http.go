@@ -243,9 +243,11 @@ func (rt *Routes) getBuyer(c *gin.Context) {
 	c.JSON(http.StatusOK, toBuyerResponse(b))
 }
 
+// patchBuyer changes the fields given; a contact given changes only the members it names.
 func (rt *Routes) patchBuyer(c *gin.Context) {
 	var req buyerRequest
-	if !httpx.Bind(c, &req) {
+	sent, ok := httpx.BindPatch(c, &req)
+	if !ok {
 		return
 	}
 	b, ok := rt.ownBuyer(c, false)
@@ -255,6 +257,14 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 	if !httpx.IfMatchRevision(c.GetHeader("If-Match"), b.Revision) {
 		httpx.RespondError(c, ErrStale)
 		return
+	}
+	if raw, given := sent["contact"]; given && req.Contact != nil {
+		contact, err := httpx.PatchOnto(contactBody{Name: b.Contact.Name, Phone: b.Contact.Phone, Email: b.Contact.Email}, raw)
+		if err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		req.Contact = &contact
 	}
 	next := b
 	if err := next.Apply(req.fields(), false); err != nil {

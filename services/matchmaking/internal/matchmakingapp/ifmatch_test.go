@@ -42,6 +42,15 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 	if now.Name != "Siêu thị Xanh Hà Nội" {
 		t.Errorf("profile name %q after the refused write, want the first device's", now.Name)
 	}
+	// A contact given changes the members it names: a new phone keeps the name and email.
+	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"name": "Thu Hà", "email": "thuha@sieuthixanh.vn"}})
+	var contact struct {
+		Contact struct{ Name, Phone, Email string }
+	}
+	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"phone": "0912345678"}}).Decode(t, &contact)
+	if got := contact.Contact; got.Name != "Thu Hà" || got.Email != "thuha@sieuthixanh.vn" || got.Phone != "0912345678" {
+		t.Errorf("contact after a new phone %+v, want the name and email kept", got)
+	}
 
 	r = c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4}, "target_market": "EU"})
 	if r.Status != 201 {
