@@ -141,12 +141,15 @@ func (x answers) declineWithAReason(t *testing.T) {
 	if m := readAnswer(t, buyerC, id, "en"); m.Reason != "No time for it: Kín lịch tuần đó" {
 		t.Errorf("in English the buyer reads %q", m.Reason)
 	}
+	// The buyer declined waits before it asks the producer again; the producer may ask it.
+	wantProblem(t, "asking again at once", buyerC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": buyerID, "producer_id": "p2"}),
+		409, "meeting_declined_lately")
 	// An old client declines with no body at all.
-	id = ask(t, buyerC, buyerID, "p2", "any")
-	if r := p2C.Do(t, "POST", "/api/meetings/"+id+"/decline", nil); r.Status != 200 {
+	id = ask(t, p2C, buyerID, "p2", "any")
+	if r := buyerC.Do(t, "POST", "/api/meetings/"+id+"/decline", nil); r.Status != 200 {
 		t.Fatalf("decline with no body: %d %s", r.Status, r.Body)
 	}
-	if m := readAnswer(t, buyerC, id, "vi"); m.Status != "declined" || m.Reason != "" {
+	if m := readAnswer(t, p2C, id, "vi"); m.Status != "declined" || m.Reason != "" {
 		t.Errorf("declined with no body: %+v", m)
 	}
 }
@@ -209,7 +212,8 @@ func (x answers) declineAProposal(t *testing.T) {
 
 func (x answers) twoAnswersAtOnce(t *testing.T) {
 	otherC, otherID, p2C := x.otherC, x.otherID, x.p2C
-	for _, pair := range [][2]string{{"accept", "decline"}, {"propose", "accept"}, {"propose", "propose"}} {
+	// A decline last: the buyer declined waits before it asks the producer again.
+	for _, pair := range [][2]string{{"propose", "accept"}, {"propose", "propose"}, {"accept", "decline"}} {
 		id := ask(t, otherC, otherID, "p2", "any")
 		statuses := make([]int, 2)
 		codes := make([]string, 2)

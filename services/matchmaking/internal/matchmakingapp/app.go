@@ -135,7 +135,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	meetings := &meeting.Service{Store: meetingStore, Buyers: buyerStore, Index: a.Index, Agendas: agendas, Notify: host.NotifyRelays, Now: time.Now,
-		Cap: cfg.MeetingCap, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
+		Cap: cfg.MeetingCap, DeclineRest: meeting.DefaultDeclineRest, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.Meetings = meetings
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 

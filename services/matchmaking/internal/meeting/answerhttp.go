@@ -43,8 +43,18 @@ func (rt *Routes) respond(accept bool) gin.HandlerFunc {
 		subject = events.MeetingAccepted
 	}
 	return func(c *gin.Context) {
-		if m, side, ok := rt.answering(c); ok {
-			rt.answer(c, m, subject, func(m Meeting) (Meeting, error) { return m.Respond(side, accept, rt.now()) })
+		m, side, ok := rt.answering(c)
+		switch {
+		case !ok:
+		case accept:
+			next, err := rt.accept(c.Request.Context(), m, side)
+			if err != nil {
+				httpx.RespondError(c, err)
+				return
+			}
+			rt.respondMeeting(c, http.StatusOK, next)
+		default:
+			rt.answer(c, m, subject, func(m Meeting) (Meeting, error) { return m.Respond(side, false, rt.now()) })
 		}
 	}
 }

@@ -52,6 +52,9 @@ var (
 	msgCapReached = apperr.M("meeting_cap_reached",
 		"%s đã có %d cuộc gặp tại hội chợ này, mức tối đa cho phép.",
 		"The %s already has %d meetings at this fair, the most allowed.")
+	msgDeclinedLately = apperr.M("meeting_declined_lately",
+		"Bên kia đã từ chối đề nghị gặp của bạn tại hội chợ này trong %d giờ qua; hãy đợi rồi đề nghị lại, hoặc chờ họ đề nghị.",
+		"The other side declined your request at this fair in the last %d hours; wait before asking again, or for them to ask.")
 	msgAskBusy = apperr.M("meeting_ask_busy",
 		"Đang có một yêu cầu gặp khác của cùng người tham gia được xử lý. Vui lòng thử lại sau ít giây.",
 		"Another meeting request of the same participant is being handled. Please try again in a few seconds.")

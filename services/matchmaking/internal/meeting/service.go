@@ -12,6 +12,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
@@ -29,8 +30,13 @@ type Service struct {
 	Agendas *Agendas
 	Notify  func()
 	Now     func() time.Time
-	// Cap is the most active meetings a participant may have at one fair.
+	// Cap is the most meetings a participant may commit to at one fair: accepted, or asked for
+	// and awaiting an answer.
 	Cap int
+	// DeclineRest is how long a side whose request was declined waits before it asks the same
+	// participant at the same fair again (DefaultDeclineRest; 0: no wait); the side that declined
+	// may ask at any time.
+	DeclineRest time.Duration
 	// SolveLimit bounds one day's scheduling run.
 	SolveLimit time.Duration
 	// Gate, when set, lets one scheduling run at a time take this replica's cores: a run uses
@@ -133,14 +139,8 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, err
 	}
 	defer unlock()
-	for _, x := range []struct{ field, id string }{{"buyer_id", b.ID}, {"producer_id", prod.ID}} {
-		n, err := s.Store.CountActive(ctx, f.ID, x.field, x.id)
-		if err != nil {
-			return Meeting{}, err
-		}
-		if int(n) >= s.Cap {
-			return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(x.field[:len(x.field)-3]), s.Cap)
-		}
+	if err := s.askable(ctx, f.ID, b.ID, prod.ID, side); err != nil {
+		return Meeting{}, err
 	}
 	now := s.now()
 	m := Meeting{ID: uuid.Must(uuid.NewV7()).String(), FairID: f.ID, BuyerID: b.ID, BuyerAccount: b.AccountID, ProducerID: prod.ID,
@@ -160,6 +160,61 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, apperr.InvalidField("producer_id", msgNoBooth)
 	}
 	return m, nil
+}
+
+// askable tells whether side may ask for a meeting between buyerID and producerID at a fair: each
+// side below Cap meetings it committed to (accepted, or asked for itself: requests it was sent
+// and has not answered do not count, so that no one's asks fill another's day), and no request
+// of side's declined by the other in the last DeclineRest. The caller holds both sides' ask locks.
+func (s *Service) askable(ctx context.Context, fairID, buyerID, producerID, side string) error {
+	for _, x := range []struct{ field, id, side string }{{"buyer_id", buyerID, SideBuyer}, {"producer_id", producerID, SideProducer}} {
+		n, err := s.Store.CountCommitted(ctx, fairID, x.field, x.id, x.side)
+		if err != nil {
+			return err
+		}
+		if int(n) >= s.Cap {
+			return apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(x.side), s.Cap)
+		}
+	}
+	if s.DeclineRest <= 0 {
+		return nil
+	}
+	declined, err := s.Store.DeclinedSince(ctx, fairID, buyerID, producerID, side, s.now().Add(-s.DeclineRest))
+	if err != nil {
+		return err
+	}
+	if declined {
+		return apperr.New(apperr.Conflict, msgDeclinedLately, int(s.DeclineRest.Hours()))
+	}
+	return nil
+}
+
+// DefaultDeclineRest is the wait after a declined request that the service keeps.
+const DefaultDeclineRest = 24 * time.Hour
+
+// accept accepts meeting m on behalf of side. A side accepting a request sent to it commits to
+// one more meeting, which must stay within Cap: counted under its ask lock, as asks are. A side
+// accepting a proposal made on its own request has counted that meeting since it asked.
+func (s *Service) accept(ctx context.Context, m Meeting, side string) (Meeting, error) {
+	if side != m.RequestedBy {
+		id, field := m.BuyerID, "buyer_id"
+		if side == SideProducer {
+			id, field = m.ProducerID, "producer_id"
+		}
+		unlock, err := s.Store.lockAsks(ctx, m.FairID, []string{id}, s.now)
+		if err != nil {
+			return Meeting{}, err
+		}
+		defer unlock()
+		n, err := s.Store.CountCommitted(ctx, m.FairID, field, id, side)
+		if err != nil {
+			return Meeting{}, err
+		}
+		if int(n) >= s.Cap {
+			return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(side), s.Cap)
+		}
+	}
+	return s.save(ctx, m, events.MeetingAccepted, func(m Meeting) (Meeting, error) { return m.Respond(side, true, s.now()) })
 }
 
 // sides validates an ask and returns its buyer and producer: every field's problem at once.

@@ -315,6 +315,24 @@ func (s *Store) CountActive(ctx context.Context, fairID, field, id string) (int6
 	return n, storage.MapError(err, "meetings")
 }
 
+// CountCommitted counts the meetings a participant (field buyer_id or producer_id, of side) has
+// committed to at a fair: those accepted, and those it asked for that await an answer. Requests
+// sent to it that it has not answered do not count, so that others' asks cannot fill its day.
+func (s *Store) CountCommitted(ctx context.Context, fairID, field, id, side string) (int64, error) {
+	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, field: id,
+		"$or": bson.A{bson.M{"status": Accepted}, bson.M{"status": Requested, "requested_by": side}}})
+	return n, storage.MapError(err, "meetings")
+}
+
+// DeclinedSince reports whether the side other than asker declined a request of asker's, between
+// buyerID and producerID at a fair, at since or later: declined without a proposal (a proposal
+// declined was declined by the asker).
+func (s *Store) DeclinedSince(ctx context.Context, fairID, buyerID, producerID, asker string, since time.Time) (bool, error) {
+	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, "buyer_id": buyerID, "producer_id": producerID,
+		"status": Declined, "requested_by": asker, "proposal": nil, "updated_at": bson.M{"$gte": since}})
+	return n > 0, storage.MapError(err, "meetings")
+}
+
 // SetUnavailable records the slots a participant cannot attend on a B2B day.
 func (s *Store) SetUnavailable(ctx context.Context, fairID, participant, day string, slots []int) error {
 	_, err := s.unav.ReplaceOne(ctx, bson.M{"_id": fairID + "/" + participant + "/" + day},
