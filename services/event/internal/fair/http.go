@@ -384,7 +384,15 @@ func (rt *Routes) change(c *gin.Context, subject func(Fair) string, fn func(Fair
 		func(ctx context.Context, next, prev Fair) error {
 			return rt.Fairs.Save(ctx, next, prev.Revision, subject(next), correlation.From(ctx))
 		},
-		func(ctx context.Context, prev Fair) (Fair, error) { return rt.Fairs.Get(ctx, prev.ID) })
+		func(ctx context.Context, prev Fair) (Fair, error) {
+			// Changed meanwhile: the caller must still manage it (an organiser taken off the
+			// list by that change may not put itself back).
+			f, err := rt.Fairs.Get(ctx, prev.ID)
+			if err == nil && !CanManage(c, f) {
+				err = apperr.New(apperr.Forbidden, msgForbidden)
+			}
+			return f, err
+		})
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Fair{}, false
