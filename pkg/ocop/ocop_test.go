@@ -297,6 +297,19 @@ func TestConvert(t *testing.T) {
 	}
 }
 
+// Export markets are countries by their ISO code, or the EU; codes of no country are refused.
+func TestMarketCode(t *testing.T) {
+	for in, want := range map[string]bool{"JP": true, " us ": true, "EU": true, "GB": true, "UK": true, "vn": true,
+		"XX": false, "ZZ": false, "QM": false, "USA": false, "J1": false, "": false} {
+		if _, ok := MarketCode(in); ok != want {
+			t.Errorf("MarketCode(%q) ok = %v, want %v", in, ok, want)
+		}
+	}
+	if code, _ := MarketCode(" kr"); code != "KR" {
+		t.Errorf("MarketCode(\" kr\") = %q, want KR", code)
+	}
+}
+
 // TestUnitsNamedForMany: symbols (kg, g, ml) stay as they are; every other unit has an English
 // plural of its own, which the match reasons and the console say for any quantity but one.
 func TestUnitsNamedForMany(t *testing.T) {

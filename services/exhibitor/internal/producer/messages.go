@@ -31,8 +31,8 @@ var (
 		"bắt buộc phải có: ngày cuối cùng giấy chứng nhận còn hiệu lực",
 		"is required: the last day the certificate is valid")
 	msgExportMarket = apperr.M("export_market_invalid",
-		"phải là mã thị trường gồm hai chữ cái, ví dụ JP, KR, CN, EU, US, AU",
-		"must be a two-letter market code such as JP, KR, CN, EU, US, AU")
+		"phải là mã hai chữ cái của một quốc gia (ISO 3166) hoặc EU, ví dụ JP, KR, CN, EU, US, AU",
+		"must be a country's two-letter code (ISO 3166) or EU, such as JP, KR, CN, EU, US, AU")
 
 	msgProducerTaken = apperr.M("producer_exists",
 		"Đã có hồ sơ chủ thể OCOP cho tài khoản này hoặc mã số thuế này. Nếu mã số thuế là của đơn vị bạn mà hồ sơ do người khác tạo, hãy liên hệ ban tổ chức: sau khi xác minh, ban tổ chức cấp mã nhận hồ sơ để bạn nhập vào ô «Mã nhận hồ sơ» (claim_code).",

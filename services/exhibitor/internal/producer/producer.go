@@ -243,12 +243,16 @@ func certifications(given []Certification, v *checks) []Certification {
 	return certs
 }
 
-// exportMarkets validates two-letter market codes, upper-cased, each kept once.
+// exportMarkets validates market codes (a country's ISO code, or EU), upper-cased, each kept
+// once, at most ocop.MaxMarkets.
 func exportMarkets(given []string, v *checks) []string {
+	if !v.Expect(len(given) <= ocop.MaxMarkets, "export_markets", apperr.TooMany, ocop.MaxMarkets) {
+		return nil
+	}
 	markets := make([]string, 0, len(given))
 	for i, m := range given {
-		m = strings.ToUpper(strings.TrimSpace(m))
-		if !v.Expect(len(m) == 2 && m[0] >= 'A' && m[0] <= 'Z' && m[1] >= 'A' && m[1] <= 'Z', "export_markets["+strconv.Itoa(i)+"]", msgExportMarket) {
+		m, ok := ocop.MarketCode(m)
+		if !v.Expect(ok, "export_markets["+strconv.Itoa(i)+"]", msgExportMarket) {
 			continue
 		}
 		if !slices.Contains(markets, m) {

@@ -79,6 +79,13 @@ func TestNewInvalid(t *testing.T) {
 			f.Certifications = &[]Certification{{Code: "haccp", ValidUntil: time.Now()}}
 		}, "certifications[0].number"},
 		{"bad market", func(f *Fields) { f.ExportMarkets = &[]string{"Japan"} }, "export_markets[0]"},
+		{"a code of no country", func(f *Fields) { f.ExportMarkets = &[]string{"JP", "XX"} }, "export_markets[1]"},
+		{"too many markets", func(f *Fields) {
+			f.ExportMarkets = &[]string{"JP", "KR", "CN", "US", "AU", "EU", "GB", "FR", "DE", "IT", "ES", "NL", "BE",
+				"SE", "NO", "DK", "FI", "PL", "CZ", "AT", "CH", "IE", "PT", "GR", "HU", "RO", "BG", "HR", "SI", "SK", "LT", "LV", "EE", "LU", "MT", "CY",
+				"CA", "MX", "BR", "AR", "CL", "PE", "CO", "ZA", "EG", "MA", "NG", "KE", "AE", "SA", "QA", "KW", "IL", "TR", "IN", "PK", "BD", "LK",
+				"TH", "MY", "SG"}
+		}, "export_markets"},
 		{"a description of 4,001 letters", func(f *Fields) { f.DescriptionVI = ptr(strings.Repeat("ạ", 4001)) }, "description_vi"},
 		{"an English description of 4,001 letters", func(f *Fields) { f.DescriptionEN = ptr(strings.Repeat("a", 4001)) }, "description_en"},
 	}

@@ -84,11 +84,12 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 			b.Province = p.Code
 		}
 	}
-	if f.Markets != nil {
+	if f.Markets != nil && v.Expect(len(*f.Markets) <= ocop.MaxMarkets, "markets", apperr.TooMany, ocop.MaxMarkets) {
 		var ms []string
 		for i, m := range *f.Markets {
 			m = normMarket(m)
-			if v.Expect(m == "domestic" || (len(m) == 2 && strings.ToUpper(m) == m), fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
+			_, country := ocop.MarketCode(m)
+			if v.Expect(m == "domestic" || country, fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
 				ms = append(ms, m)
 			}
 		}
