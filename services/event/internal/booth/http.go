@@ -1,8 +1,10 @@
 package booth
 
 import (
+	"cmp"
 	"context"
 	"log/slog"
+	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -390,6 +392,10 @@ func (rt *Routes) assign(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status)))
 		return
 	}
+	if held, err := rt.Booths.ActiveOf(ctx, app.ID); err != nil || len(held) >= mostBooths(f) {
+		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Conflict, msgOverMax, len(held)))))
+		return
+	}
 	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -429,13 +435,27 @@ func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, a Assignment)
 	case app.Status != applicants.Approved:
 		why, answer = Why{Code: EndedReason(app.Status)}, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status))
 	default:
-		return nil
+		// Two assignments at once may both have counted below the fair's most: each counts again.
+		held, err := rt.Booths.ActiveOf(ctx, a.ApplicationID)
+		if err != nil || len(held) <= mostBooths(f) {
+			return nil
+		}
+		why, answer = Why{Code: ReleaseByOrganiser}, apperr.New(apperr.Conflict, msgOverMax, mostBooths(f))
 	}
 	if err := rt.Booths.Release(context.WithoutCancel(ctx), a, why, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
 	}
 	rt.Notify()
 	return answer
+}
+
+// mostBooths is the most booths an application of f may hold: the fair's most per producer (a
+// rule producers applied under), or no limit on a fair stored before it had one.
+func mostBooths(f fair.Fair) int {
+	if f.Eligibility.MaxBoothsPerProducer <= 0 {
+		return math.MaxInt
+	}
+	return f.Eligibility.MaxBoothsPerProducer
 }
 
 func (rt *Routes) release(c *gin.Context) {

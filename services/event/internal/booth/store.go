@@ -277,6 +277,11 @@ func (s *Store) Release(ctx context.Context, a Assignment, why Why, now time.Tim
 	return err
 }
 
+// ActiveOf returns the active assignments of one application.
+func (s *Store) ActiveOf(ctx context.Context, applicationID string) ([]Assignment, error) {
+	return s.Active(ctx, bson.M{"application_id": applicationID})
+}
+
 // Active returns the active assignments matching filter (fair_id, application_id, code).
 func (s *Store) Active(ctx context.Context, filter bson.M) ([]Assignment, error) {
 	q := bson.M{"active": true}
