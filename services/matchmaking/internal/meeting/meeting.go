@@ -219,7 +219,10 @@ func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 func (m Meeting) Record(outcome string, value int64, starts, now time.Time) (Meeting, error) {
 	var v apperr.Validation
 	v.Expect(slices.Contains(Outcomes, outcome), "outcome", apperr.OneOf, apperr.OrOf(Outcomes...))
-	v.Expect(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", msgValue)
+	if v.Expect(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", msgValue) {
+		// A value is a contract's: on any other outcome it would be stored and counted nowhere.
+		v.Expect(value == 0 || outcome == "contract_signed", "value_vnd", msgValueContractOnly)
+	}
 	if err := v.Err(); err != nil {
 		return Meeting{}, err
 	}

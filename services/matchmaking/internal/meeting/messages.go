@@ -28,6 +28,9 @@ var (
 	msgValue = apperr.M("meeting_value_invalid",
 		"phải là số tiền từ 0 đến 1.000.000.000.000.000 đồng",
 		"must be an amount from 0 to 1,000,000,000,000,000 VND")
+	msgValueContractOnly = apperr.M("meeting_value_contract_only",
+		"chỉ ghi cho kết quả đã ký hợp đồng (contract_signed); để 0 hoặc bỏ trống với kết quả khác",
+		"is given only with a signed contract (contract_signed); leave it 0 or out with any other outcome")
 	msgOutcomeNotAccepted = apperr.M("meeting_outcome_not_accepted",
 		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này %s).",
 		"Only an accepted meeting has an outcome (this one is %s).")
