@@ -54,6 +54,9 @@ type PhotoRoutes struct {
 	*Routes
 	Photos   *PhotoStore
 	decoding chan struct{}
+	// accounts lets an account decode one upload at a time, so that one account's large uploads
+	// hold at most one of the decodingAtOnce slots and leave the others to everyone else.
+	accounts oneEach
 }
 
 // Register registers the photo routes. Call it after Routes.Register.
@@ -87,7 +90,8 @@ func (h *PhotoRoutes) put(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	photo, err := h.makePhoto(ctx, data)
+	p, _ := httpx.PrincipalFrom(c)
+	photo, err := h.makePhoto(ctx, p.AccountID, data)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -154,8 +158,14 @@ func (h *PhotoRoutes) removeOld(c *gin.Context, productID, old, current string) 
 	}
 }
 
-// makePhoto converts an upload, with at most decodingAtOnce at a time.
-func (h *PhotoRoutes) makePhoto(ctx context.Context, data []byte) (Photo, error) {
+// makePhoto converts an upload of account, one of the account's at a time, and at most
+// decodingAtOnce of all at a time.
+func (h *PhotoRoutes) makePhoto(ctx context.Context, account string, data []byte) (Photo, error) {
+	done, err := h.accounts.take(ctx, account)
+	if err != nil {
+		return Photo{}, err
+	}
+	defer done()
 	select {
 	case h.decoding <- struct{}{}:
 		defer func() { <-h.decoding }()
