@@ -110,6 +110,9 @@ func (rt *Routes) Register(api httpx.API) {
 // fair returns the :fairId fair, answering 404 when it is unknown.
 func (rt *Routes) fair(c *gin.Context) (index.Fair, bool) {
 	f, ok := rt.Index.Fair(c.Param("fairId"))
+	if p, _ := httpx.PrincipalFrom(c); ok && f.Private() && !rt.organiser(p, f) {
+		ok = false // a draft is unknown to all but its organisers, as the event service answers
+	}
 	if !ok {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairUnknown))
 	}

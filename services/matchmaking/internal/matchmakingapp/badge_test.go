@@ -87,6 +87,8 @@ func startFairDay(t *testing.T) *fairDay {
 	publish(t, app, events.FairPublished, "f1", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ OCOP Hà Nội – Ngày hội B2B",
 		Status: "published", Organisers: []string{orgAcc}, Revision: 2, B2BDays: []events.B2BDayV1{day}}})
 	fairWithDays(t, app, "f2", otherAcc, day)
+	publish(t, app, events.FairCreated, "f3", events.FairChangedV1{Fair: events.FairV1{ID: "f3", NameVI: "Hội chợ nháp",
+		Status: "draft", Organisers: []string{orgAcc}, Revision: 1}})
 	pTok, pAcc := tokens.Token(t, "producer", "")
 	publish(t, app, events.ProducerRegistered, "p1", events.ProducerRegisteredV1{Producer: events.ProducerV1{ID: "p1", AccountID: pAcc,
 		LegalName: "Hợp tác xã Chè Shan tuyết Suối Giàng", ProvinceCode: "15", Revision: 1}})
@@ -96,7 +98,7 @@ func startFairDay(t *testing.T) *fairDay {
 		assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), f, "B-01", "p1")
 	}
 	assignBooth(t, app, uuid.Must(uuid.NewV7()).String(), "f1", "B-02", "p2")
-	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 2 && app.Index.Stats().Fairs == 2 })
+	testenv.Eventually(t, "the index", func() bool { return app.Index.Stats().Producers == 2 && app.Index.Stats().Fairs == 3 })
 	waitBooths(t, app, "f1", "p1", 1)
 	waitBooths(t, app, "f2", "p1", 1)
 	x.producer, x.outsider = x.api1.With(pTok), x.api1.With(outTok)
@@ -130,7 +132,7 @@ func startFairDay(t *testing.T) *fairDay {
 	x.start, x.table = start, m.Table
 	x.second, x.api2 = startReplica(t, natsURL, uri, tokens, func(*App) {})
 	testenv.Eventually(t, "the second replica's index", func() bool {
-		return x.second.Index.Stats().Producers == 2 && x.second.Index.Stats().Fairs == 2
+		return x.second.Index.Stats().Producers == 2 && x.second.Index.Stats().Fairs == 3
 	})
 	return x
 }
@@ -181,6 +183,9 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 		{"another fair's organiser printing them", x.orgOfOther, "/api/fairs/f1/badges.pdf", 403, `"code":"checkin_organisers_only"`},
 		{"a producer reading the check-ins", x.producer, "/api/fairs/f1/checkins", 403, ""},
 		{"an unknown fair", x.producer, "/api/fairs/nope/badge", 404, `"code":"badge_fair_unknown"`},
+		{"a draft, as if unknown", x.producer, "/api/fairs/f3/badge", 404, `"code":"badge_fair_unknown"`},
+		{"a draft's check-ins to another organiser", x.orgOfOther, "/api/fairs/f3/checkins", 404, `"code":"badge_fair_unknown"`},
+		{"a draft's check-ins to its organiser", x.org, "/api/fairs/f3/checkins", 200, `"items"`},
 	} {
 		r := c.client.Do(t, "GET", c.path, nil)
 		if r.Status != c.want || !strings.Contains(string(r.Body), c.says) {

@@ -75,7 +75,7 @@ func (rt *Routes) registerCounts(api httpx.API, staff []string) {
 func (rt *Routes) counts(c *gin.Context) {
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)
-	f, ok := rt.fair(c)
+	f, ok := rt.seenFair(c, p)
 	if !ok {
 		return
 	}

@@ -50,6 +50,9 @@ func TestADraftFairsAgendaIsNotFound(t *testing.T) {
 		{"a buyer", buyerTok, "POST", "/api/fairs/draft1/agenda/feed", http.StatusNotFound},
 		{"another organiser", otherOrgTok, "GET", "/api/fairs/draft1/agenda", http.StatusNotFound},
 		{"a buyer", buyerTok, "GET", "/api/fairs/discarded1/agenda", http.StatusNotFound},
+		{"a buyer", buyerTok, "POST", "/api/fairs/draft1/meetings", http.StatusNotFound},
+		{"another organiser", otherOrgTok, "GET", "/api/fairs/draft1/meetings/counts", http.StatusNotFound},
+		{"the organiser", orgTok, "GET", "/api/fairs/draft1/meetings/counts", http.StatusOK},
 		{"the organiser", orgTok, "GET", "/api/fairs/discarded1/agenda", http.StatusOK},
 		{"a buyer", buyerTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
 		{"the organiser", orgTok, "GET", "/api/fairs/nowhere/agenda", http.StatusNotFound},
@@ -58,7 +61,11 @@ func TestADraftFairsAgendaIsNotFound(t *testing.T) {
 		{"a buyer", buyerTok, "GET", "/api/fairs/f1/agenda/calendar.ics", http.StatusOK},
 		{"a buyer", buyerTok, "GET", "/api/fairs/f1/agenda.pdf", http.StatusOK},
 	} {
-		if r := c.With(tt.token).Do(t, tt.method, tt.path, nil); r.Status != tt.want {
+		var body any
+		if strings.HasSuffix(tt.path, "/meetings") {
+			body = map[string]any{"buyer_id": x.buyers[0].ID, "producer_id": "p01"}
+		}
+		if r := c.With(tt.token).Do(t, tt.method, tt.path, body); r.Status != tt.want {
 			t.Errorf("%s: %s %s = %d %s, want %d", tt.who, tt.method, tt.path, r.Status, r.Body, tt.want)
 		}
 	}

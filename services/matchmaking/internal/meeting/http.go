@@ -243,11 +243,11 @@ func (rt *Routes) create(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
-	f, ok := rt.fair(c)
+	p, _ := httpx.PrincipalFrom(c)
+	f, ok := rt.seenFair(c, p)
 	if !ok {
 		return
 	}
-	p, _ := httpx.PrincipalFrom(c)
 	m, err := rt.Ask(c.Request.Context(), f, p.AccountID, Ask{BuyerID: req.BuyerID, ProducerID: req.ProducerID, Session: req.Session, Note: req.Note})
 	if err != nil {
 		httpx.RespondError(c, err)
@@ -419,7 +419,8 @@ func (rt *Routes) unavailability(c *gin.Context) {
 		return
 	}
 	ctx := c.Request.Context()
-	f, ok := rt.fair(c)
+	p, _ := httpx.PrincipalFrom(c)
+	f, ok := rt.seenFair(c, p)
 	if !ok {
 		return
 	}
@@ -439,7 +440,6 @@ func (rt *Routes) unavailability(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	p, _ := httpx.PrincipalFrom(c)
 	who, err := rt.participantOf(ctx, p)
 	if err != nil {
 		httpx.RespondError(c, err)
