@@ -203,6 +203,9 @@ func TestApplyingToADraftFairIsNotFound(t *testing.T) {
 				t.Errorf("%s lists %s's applications: %d %s, want 404", who, id, r.Status, r.Body)
 			}
 		}
+		if r := f.api.With(other).Do(t, "GET", "/api/fairs/"+id+"/posters.zip", nil); r.Status != http.StatusNotFound {
+			t.Errorf("another organiser asks for %s's posters: %d, want 404", id, r.Status)
+		}
 	}
 }
 

@@ -32,7 +32,7 @@ func posterRoutes(a *App, v *verify.Routes, log *slog.Logger) *poster.Routes {
 	return &poster.Routes{
 		Fair: func(id string) (poster.Fair, bool) {
 			f, ok := a.apps.Fair(id)
-			return poster.Fair{Name: f.NameVI, Organisers: f.Organisers}, ok
+			return poster.Fair{Name: f.NameVI, Organisers: f.Organisers, Private: f.Private()}, ok
 		},
 		ProducerOf: a.apps.ProducerOf,
 		Exhibitors: func(fairID string) []poster.Exhibitor { return placed(a.apps, fairID) },

@@ -20,6 +20,8 @@ import (
 type Fair struct {
 	Name       string
 	Organisers []string // account IDs
+	// Private is a draft's (or a discarded one's): unknown to all but its organisers.
+	Private bool
 }
 
 // Exhibitor is a producer placed at a fair: an approved application holding booths.
@@ -117,11 +119,12 @@ func (h *Routes) poster(c *gin.Context) {
 // directory: the client sees a broken archive, never a short one that looks whole.
 func (h *Routes) zip(c *gin.Context) {
 	f, known := h.Fair(c.Param("fairId"))
-	if !known {
+	who, _ := httpx.PrincipalFrom(c)
+	if !known || (f.Private && !organises(who, f)) {
 		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairNotFound))
 		return
 	}
-	if who, _ := httpx.PrincipalFrom(c); !organises(who, f) {
+	if !organises(who, f) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersOnly))
 		return
 	}
