@@ -225,11 +225,41 @@ func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
 		if !fr.ApplicationsClose.After(now) {
 			return Fair{}, apperr.New(apperr.Conflict, msgWindowClosed)
 		}
+	case Start, Complete:
+		if err := fr.timely(a, now); err != nil {
+			return Fair{}, err
+		}
 	}
 	next.Status = to
 	next.Revision++
 	next.UpdatedAt = now
 	return next, nil
+}
+
+// timely tells whether action a (Start or Complete) may be taken at now: a fair opens from the
+// day before its first (for setting up) and ends once it has begun (early, in a storm, say);
+// one that has not begun is cancelled instead. A mistaken move of either cannot be undone.
+func (fr Fair) timely(a Action, now time.Time) error {
+	day := vntext.FormatDate(fr.StartDate)
+	switch {
+	case a == Start && now.Before(fr.StartDate.AddDate(0, 0, -1)):
+		return apperr.New(apperr.Conflict, msgStartEarly, day)
+	case a == Complete && now.Before(fr.StartDate):
+		return apperr.New(apperr.Conflict, msgCompleteEarly, day)
+	}
+	return nil
+}
+
+// AllowedAt returns the actions possible on the fair at now, sorted: those of its status that
+// its dates allow.
+func (fr Fair) AllowedAt(now time.Time) []Action {
+	var out []Action
+	for _, a := range Allowed(fr.Status) {
+		if (a != Start && a != Complete) || fr.timely(a, now) == nil {
+			out = append(out, a)
+		}
+	}
+	return out
 }
 
 // Private reports whether only the fair's organisers and admins may see it: a draft, or a draft

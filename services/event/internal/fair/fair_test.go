@@ -77,6 +77,12 @@ func TestLifecycle(t *testing.T) {
 		want   Status
 	}{{Publish, Published}, {CloseApplications, ApplicationsClosed}, {Start, Live}, {Complete, Completed}}
 	for _, s := range steps {
+		switch s.action {
+		case Start: // the day before the fair's first, to set up
+			now = day(2026, 12, 9)
+		case Complete: // once it has begun
+			now = day(2026, 12, 12)
+		}
 		next, err := f.Move(s.action, "", now)
 		if err != nil || next.Status != s.want {
 			t.Fatalf("%s from %s = %s, %v", s.action, f.Status, next.Status, err)
@@ -89,6 +95,33 @@ func TestLifecycle(t *testing.T) {
 	_, err := f.Move(Cancel, "late", now)
 	if !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "no further moves") {
 		t.Errorf("cancel a completed fair = %v", err)
+	}
+}
+
+// A fair opens from the day before its first, and is completed once it has begun; the actions
+// it offers follow its dates.
+func TestStartAndCompleteKeepToTheDates(t *testing.T) {
+	f, _ := New("f1", "org1", valid(), day(2026, 10, 1)) // from 10/12/2026 to 14/12/2026
+	f, _ = f.Move(Publish, "", day(2026, 11, 5))
+	f, _ = f.Move(CloseApplications, "", day(2026, 12, 2))
+	if _, err := f.Move(Start, "", day(2026, 12, 8)); !apperr.Is(err, apperr.Conflict) || !strings.Contains(err.Error(), "10/12/2026") {
+		t.Errorf("start two days early = %v, want a conflict naming the first day", err)
+	}
+	if got := f.AllowedAt(day(2026, 12, 8)); slices.Contains(got, Start) {
+		t.Errorf("actions two days early %v, want no start", got)
+	}
+	live, err := f.Move(Start, "", day(2026, 12, 9))
+	if err != nil || !slices.Contains(f.AllowedAt(day(2026, 12, 9)), Start) {
+		t.Fatalf("start the day before = %v, actions %v", err, f.AllowedAt(day(2026, 12, 9)))
+	}
+	if _, err := live.Move(Complete, "", day(2026, 12, 9).Add(23*time.Hour)); !apperr.Is(err, apperr.Conflict) {
+		t.Errorf("complete before the first day = %v, want a conflict", err)
+	}
+	if got := live.AllowedAt(day(2026, 12, 9)); !slices.Equal(got, []Action{Cancel}) {
+		t.Errorf("a live fair's actions before its first day %v, want cancel only", got)
+	}
+	if _, err := live.Move(Complete, "", day(2026, 12, 10)); err != nil {
+		t.Errorf("complete on the first day (ended early) = %v", err)
 	}
 }
 

@@ -167,7 +167,7 @@ func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 	prov, _ := ocop.ProvinceByCode(f.HostProvince)
 	actions := []string{}
 	if manager {
-		for _, a := range Allowed(f.Status) {
+		for _, a := range f.AllowedAt(now) {
 			actions = append(actions, string(a))
 		}
 	}

@@ -27,6 +27,12 @@ var (
 	msgWindowClosed = apperr.M("fair_window_closed",
 		"Thời gian nhận đơn đã kết thúc; hãy dời thời gian nhận đơn trước khi công bố.",
 		"The application window has already closed; move it before publishing.")
+	msgStartEarly = apperr.M("fair_start_early",
+		"Hội chợ bắt đầu ngày %s: chỉ mở được từ ngày hôm trước.",
+		"The fair begins on %s: it can be opened from the day before.")
+	msgCompleteEarly = apperr.M("fair_complete_early",
+		"Hội chợ chưa bắt đầu (ngày %s) nên chưa thể kết thúc; một hội chợ không diễn ra thì hãy hủy.",
+		"The fair has not begun (it begins on %s), so it cannot be completed; cancel a fair that will not take place.")
 	msgForbidden = apperr.M("fair_organisers_only",
 		"Chỉ ban tổ chức của hội chợ mới được thay đổi hội chợ.",
 		"Only the fair's organisers can change it.")

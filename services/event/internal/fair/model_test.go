@@ -38,7 +38,11 @@ func storedFairs(t *testing.T) *Store {
 			t.Fatal(err)
 		}
 		for _, a := range moves[i] {
-			next, err := f.Move(a, "mưa bão", now)
+			when := now
+			if a == Start || a == Complete { // on the fair's first day
+				when = start
+			}
+			next, err := f.Move(a, "mưa bão", when)
 			if err != nil {
 				t.Fatalf("%s %s: %v", f.ID, a, err)
 			}
