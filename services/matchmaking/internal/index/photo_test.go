@@ -29,3 +29,24 @@ func TestProductPhotoSurvivesASnapshot(t *testing.T) {
 		})
 	}
 }
+
+// A discarded draft (cancelled before it was published) stays private after a snapshot and a
+// restart from it.
+func TestADiscardedDraftStaysPrivateAfterASnapshot(t *testing.T) {
+	x := New()
+	env, err := events.New(events.FairCancelled, 1, "f1", "", events.FairChangedV1{Fair: events.FairV1{ID: "f1", NameVI: "Hội chợ nháp đã bỏ",
+		Status: "cancelled", Discarded: true, Organisers: []string{"org-1"}, Revision: 2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := x.Apply(env); err != nil {
+		t.Fatal(err)
+	}
+	restored := New()
+	restored.restore(x.capture())
+	for name, idx := range map[string]*Index{"applied": x, "restored from its snapshot": restored} {
+		if f, ok := idx.Fair("f1"); !ok || !f.Private() {
+			t.Errorf("%s: fair %+v (%v), want it private", name, f, ok)
+		}
+	}
+}

@@ -39,7 +39,7 @@ const (
 )
 
 // snapshotFormat versions the encoded state; a snapshot in another format is ignored.
-const snapshotFormat = 1
+const snapshotFormat = 2 // 2: fairs keep whether they were discarded
 
 // chunkSize is the most compressed bytes one chunk document holds.
 const chunkSize = 1 << 20
@@ -154,6 +154,7 @@ type fairRecord struct {
 	Organisers []string          `json:"organisers"`
 	B2BDays    []events.B2BDayV1 `json:"b2b_days"`
 	Revision   int64             `json:"revision"`
+	Discarded  bool              `json:"discarded,omitempty"`
 }
 
 // capture copies the index's content and the stream sequences it includes, under the read lock,
@@ -177,7 +178,7 @@ func (x *Index) capture() (state, map[string]uint64) {
 	}
 	for _, f := range x.fairs {
 		st.Fairs = append(st.Fairs, fairRecord{ID: f.ID, Name: f.Name, Status: f.Status, Organisers: slices.Clone(f.Organisers),
-			B2BDays: slices.Clone(f.B2BDays), Revision: f.Revision})
+			B2BDays: slices.Clone(f.B2BDays), Revision: f.Revision, Discarded: f.Discarded})
 	}
 	seqs := maps.Clone(x.seqs)
 	x.mu.RUnlock()
@@ -220,7 +221,8 @@ func (x *Index) restore(st state, seqs map[string]uint64) {
 		x.booths[b.Fair][b.Code] = booth{producer: b.Producer, assignment: b.Assignment, released: b.Released, zone: b.Zone}
 	}
 	for _, f := range st.Fairs {
-		x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.Name, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision}
+		x.fairs[f.ID] = &Fair{ID: f.ID, Name: f.Name, Status: f.Status, Organisers: f.Organisers, B2BDays: f.B2BDays, Revision: f.Revision,
+			Discarded: f.Discarded}
 	}
 }
 

@@ -37,6 +37,43 @@ func TestAsksSentDoNotFillTheDay(t *testing.T) {
 	}
 }
 
+// A producer answering every request with another time commits to each one its asker accepts:
+// the cap binds there too.
+func TestProposalsAcceptedKeepTheCap(t *testing.T) {
+	x := newAgendaFixture(t, 1, 3)
+	x.svc.Cap = 2
+	var proposed []Meeting
+	for _, b := range x.buyers { // all ask before any meeting is accepted
+		m, err := x.svc.Ask(x.db, x.fair, b.AccountID, Ask{BuyerID: b.ID, ProducerID: "p01"})
+		if err == nil {
+			m, err = x.svc.save(x.db, m, events.MeetingProposed, func(m Meeting) (Meeting, error) {
+				return m.Propose(SideProducer, Proposal{Session: "afternoon"}, x.svc.now())
+			})
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		proposed = append(proposed, m)
+	}
+	for i, m := range proposed {
+		_, err := x.svc.accept(x.db, m, SideBuyer)
+		if i < 2 && err != nil {
+			t.Fatalf("buyer %d accepts the proposal: %v", i, err)
+		}
+		if i == 2 && codeOf(err) != msgCapReached.Code {
+			t.Errorf("a third buyer accepts the producer's proposal beyond its cap of 2: %v, want %s", err, msgCapReached.Code)
+		}
+	}
+	// An answer given twice is refused for what it is, not for the cap.
+	done, err := x.svc.Store.Find(x.db, map[string]any{"fair_id": "f1", "status": Accepted})
+	if err != nil || len(done) == 0 {
+		t.Fatalf("accepted meetings %v, %v", done, err)
+	}
+	if _, err := x.svc.accept(x.db, done[0], SideBuyer); codeOf(err) == msgCapReached.Code || err == nil {
+		t.Errorf("accepting an accepted meeting again: %v, want it said not to await an answer", err)
+	}
+}
+
 // A side whose request was declined waits a day before it asks the same participant at the same
 // fair again; the side that declined may ask it at once.
 func TestADeclinedAskerWaitsADay(t *testing.T) {

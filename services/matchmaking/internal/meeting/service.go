@@ -192,27 +192,30 @@ func (s *Service) askable(ctx context.Context, fairID, buyerID, producerID, side
 // DefaultDeclineRest is the wait after a declined request that the service keeps.
 const DefaultDeclineRest = 24 * time.Hour
 
-// accept accepts meeting m on behalf of side. A side accepting a request sent to it commits to
-// one more meeting, which must stay within Cap: counted under its ask lock, as asks are. A side
-// accepting a proposal made on its own request has counted that meeting since it asked.
+// accept accepts meeting m on behalf of side. Whichever side accepts (the side asked, or the
+// asker taking the side asked's proposal), the side asked commits to one more meeting, which must
+// stay within Cap: counted under its ask lock, as asks are. The asker has counted the meeting
+// since it asked. A meeting that awaits no answer from side is refused before anything is counted.
 func (s *Service) accept(ctx context.Context, m Meeting, side string) (Meeting, error) {
-	if side != m.RequestedBy {
-		id, field := m.BuyerID, "buyer_id"
-		if side == SideProducer {
-			id, field = m.ProducerID, "producer_id"
-		}
-		unlock, err := s.Store.lockAsks(ctx, m.FairID, []string{id}, s.now)
-		if err != nil {
-			return Meeting{}, err
-		}
-		defer unlock()
-		n, err := s.Store.CountCommitted(ctx, m.FairID, field, id, side)
-		if err != nil {
-			return Meeting{}, err
-		}
-		if int(n) >= s.Cap {
-			return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(side), s.Cap)
-		}
+	if _, err := m.Respond(side, true, s.now()); err != nil {
+		return Meeting{}, err
+	}
+	asked := otherSide(m.RequestedBy)
+	id, field := m.BuyerID, "buyer_id"
+	if asked == SideProducer {
+		id, field = m.ProducerID, "producer_id"
+	}
+	unlock, err := s.Store.lockAsks(ctx, m.FairID, []string{id}, s.now)
+	if err != nil {
+		return Meeting{}, err
+	}
+	defer unlock()
+	n, err := s.Store.CountCommitted(ctx, m.FairID, field, id, asked)
+	if err != nil {
+		return Meeting{}, err
+	}
+	if int(n) >= s.Cap {
+		return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(asked), s.Cap)
 	}
 	return s.save(ctx, m, events.MeetingAccepted, func(m Meeting) (Meeting, error) { return m.Respond(side, true, s.now()) })
 }
