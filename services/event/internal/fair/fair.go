@@ -319,6 +319,9 @@ func (fr *Fair) apply(f Fields, required bool) error {
 	fr.applyTerms(v, f)
 	if !v.Failed() {
 		fr.checkSchedule(v)
+		if f.StartDate != nil || f.EndDate != nil {
+			fr.checkB2BDays(v)
+		}
 	}
 	return v.Err()
 }
@@ -414,8 +417,12 @@ func (fr *Fair) checkSchedule(v *fieldCheck) {
 	if !fr.ApplicationsClose.Before(fr.StartDate) {
 		v.Fail("applications_close", msgCloseBeforeStart)
 	}
-	// New dates must keep the B2B days set for the fair, which agendas, badges and the schedule
-	// use: a day left outside is moved or removed in the B2B settings first.
+}
+
+// checkB2BDays checks that new dates keep the B2B days set for the fair, which agendas, badges and
+// the schedule use: a day left outside is moved or removed in the B2B settings first. Other
+// changes are not held to it, so a fair stored with a day outside stays editable.
+func (fr *Fair) checkB2BDays(v *fieldCheck) {
 	for _, d := range fr.B2BDays {
 		day := vntext.FormatDate(d.Date)
 		if d.Date.Before(fr.StartDate) {

@@ -221,6 +221,11 @@ func TestDatesKeepTheB2BDays(t *testing.T) {
 	if !strings.Contains(msg, "11/12/2026") {
 		t.Errorf("the refusal says %q, want the B2B day it leaves out", msg)
 	}
+	// A fair stored with a day outside (before the rule) takes other changes.
+	f.B2BDays[0].Date = day(2026, 12, 20)
+	if _, err := f.Update(Fields{Theme: ptr("Tết")}, time.Now()); err != nil {
+		t.Errorf("a theme changed on a fair stored with a B2B day outside: %v", err)
+	}
 }
 
 func TestSetB2BDays(t *testing.T) {
