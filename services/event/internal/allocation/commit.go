@@ -163,6 +163,11 @@ func (rt *Routes) commitPlacement(ctx context.Context, log *slog.Logger, w booth
 		log.Error("re-reading an application after assigning its booths; an end meanwhile releases them only if it came later",
 			"application", app.ID, "err", err)
 	}
+	// A booth assigned by hand meanwhile counts too: the application stays within the fair's most.
+	if held, err := w.Active(ctx, bson.M{"application_id": app.ID}); err == nil && len(held) > booth.MostBooths(f) {
+		stuck := rt.rollback(ctx, log, w, done, booth.Why{Code: booth.ReleaseOverMax})
+		return fail(apperr.New(apperr.Conflict, booth.MsgOverMax, len(held)-len(done), booth.MostBooths(f)), stuck)
+	}
 	return placementBody{Placement: pl, ProducerName: app.ProducerName, Province: app.Province}, done, nil
 }
 

@@ -219,6 +219,34 @@ func TestCommitRollsBackWhenTheApplicationEndsMeanwhile(t *testing.T) {
 	}
 }
 
+// A booth assigned by hand to an application while the commit places it: together they would
+// pass the fair's most per producer, so the commit gives its booth back.
+func TestCommitKeepsTheMostPerProducer(t *testing.T) {
+	fx := newCommitFixture(t)
+	ctx := context.Background()
+	fx.fair.Eligibility.MaxBoothsPerProducer = 1
+	var once sync.Once
+	fx.faulty.afterAssign = func() {
+		once.Do(func() {
+			b, err := fx.s.Booths.Booth(ctx, "f1", "A03")
+			if err == nil {
+				_, err = fx.s.Booths.Assign(ctx, b, "app1", "prod-app1", true, time.Now(), "")
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1", Placements: []Placement{
+		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 0 || len(resp.Failed) != 1 || resp.Failed[0].Code != "booth_application_at_max" {
+		t.Fatalf("commitProposal = %+v, want app1 failed at the most", resp)
+	}
+	if held := fx.active(t); !slices.Equal(held, []string{"A03=app1"}) {
+		t.Errorf("active assignments %v, want only the booth assigned by hand", held)
+	}
+}
+
 func TestRollbackOutlivesTheCommitContext(t *testing.T) {
 	fx := newCommitFixture(t)
 	// The commit's context ends right after A01 is assigned (its timeout ran out), so A02 fails;

@@ -94,3 +94,13 @@ func TestAnAssignmentWrittenAfterTheEndIsReleased(t *testing.T) {
 		}
 	}
 }
+
+// Of an application's assignments, those made after the first most of them are beyond it.
+func TestBeyondMost(t *testing.T) {
+	held := []Assignment{{ID: "0190-c"}, {ID: "0190-a"}, {ID: "0190-b"}}
+	for id, want := range map[string]bool{"0190-a": false, "0190-b": false, "0190-c": true} {
+		if got := BeyondMost(held, id, 2); got != want {
+			t.Errorf("BeyondMost(%s, 2) = %v, want %v", id, got, want)
+		}
+	}
+}

@@ -392,8 +392,8 @@ func (rt *Routes) assign(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status)))
 		return
 	}
-	if held, err := rt.Booths.ActiveOf(ctx, app.ID); err != nil || len(held) >= mostBooths(f) {
-		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Conflict, msgOverMax, len(held)))))
+	if held, err := rt.Booths.ActiveOf(ctx, app.ID); err != nil || len(held) >= MostBooths(f) {
+		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Conflict, MsgOverMax, len(held), MostBooths(f)))))
 		return
 	}
 	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
@@ -435,12 +435,13 @@ func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, a Assignment)
 	case app.Status != applicants.Approved:
 		why, answer = Why{Code: EndedReason(app.Status)}, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status))
 	default:
-		// Two assignments at once may both have counted below the fair's most: each counts again.
+		// Assignments at once may all have counted below the fair's most: each counts again, and
+		// those made after the first most of them go.
 		held, err := rt.Booths.ActiveOf(ctx, a.ApplicationID)
-		if err != nil || len(held) <= mostBooths(f) {
+		if err != nil || !BeyondMost(held, a.ID, MostBooths(f)) {
 			return nil
 		}
-		why, answer = Why{Code: ReleaseByOrganiser}, apperr.New(apperr.Conflict, msgOverMax, mostBooths(f))
+		why, answer = Why{Code: ReleaseOverMax}, apperr.New(apperr.Conflict, MsgOverMax, MostBooths(f), MostBooths(f))
 	}
 	if err := rt.Booths.Release(context.WithoutCancel(ctx), a, why, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil && !apperr.Is(err, apperr.NotFound) {
 		return err
@@ -449,13 +450,25 @@ func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, a Assignment)
 	return answer
 }
 
-// mostBooths is the most booths an application of f may hold: the fair's most per producer (a
+// MostBooths is the most booths an application of f may hold: the fair's most per producer (a
 // rule producers applied under), or no limit on a fair stored before it had one.
-func mostBooths(f fair.Fair) int {
+func MostBooths(f fair.Fair) int {
 	if f.Eligibility.MaxBoothsPerProducer <= 0 {
 		return math.MaxInt
 	}
 	return f.Eligibility.MaxBoothsPerProducer
+}
+
+// BeyondMost reports whether assignment id, among an application's active assignments held, was
+// made after the first most of them (assignment IDs are time-ordered).
+func BeyondMost(held []Assignment, id string, most int) bool {
+	before := 0
+	for _, h := range held {
+		if h.ID < id {
+			before++
+		}
+	}
+	return before >= most
 }
 
 func (rt *Routes) release(c *gin.Context) {

@@ -38,9 +38,10 @@ var (
 	msgNotThisFair = apperr.M("booth_application_other_fair",
 		"không phải đơn đăng ký tham gia hội chợ này",
 		"is not an application to this fair")
-	msgOverMax = apperr.M("booth_application_at_max",
-		"Đơn này đã có %d gian hàng, mức tối đa hội chợ cho một chủ thể; hãy thu hồi một gian trước khi xếp gian khác.",
-		"This application already holds %d booths, the most the fair allows a producer; release one before assigning another.")
+	// MsgOverMax refuses a booth beyond the most the fair allows a producer.
+	MsgOverMax = apperr.M("booth_application_at_max",
+		"Đơn này đã có %d gian hàng; hội chợ cho mỗi chủ thể tối đa %d gian. Hãy thu hồi một gian trước khi xếp gian khác.",
+		"This application already holds %d booths; the fair allows a producer at most %d. Release one before assigning another.")
 	msgOnlyApproved = apperr.M("booth_needs_approved_application",
 		"Chỉ đơn đã được duyệt mới được xếp gian hàng (đơn này %s).",
 		"Only approved applications get booths (this one is %s).")

@@ -33,6 +33,9 @@ var (
 	msgReleaseCancelled = apperr.M("booth_release.application_cancelled",
 		"Đơn đăng ký đã bị hủy",
 		"The application was cancelled")
+	msgReleaseOverMax = apperr.M("booth_release.over_max",
+		"Vượt số gian hàng tối đa hội chợ cho một chủ thể",
+		"Beyond the most booths the fair allows a producer")
 	msgReleaseByOrganiser = apperr.M("booth_release.by_organiser",
 		"Ban tổ chức đã thu hồi gian hàng",
 		"Released by the organisers")
@@ -50,6 +53,7 @@ var (
 	ReleaseByOrganiser           = msgReleaseByOrganiser.Code
 	ReleaseAllocationFairChanged = msgReleaseFairChanged.Code
 	ReleaseAllocationGroupFailed = msgReleaseGroupFailed.Code
+	ReleaseOverMax               = msgReleaseOverMax.Code
 )
 
 // EndedReason is the reason code for the booths of an application that ended with status

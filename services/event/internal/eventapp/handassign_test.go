@@ -27,7 +27,7 @@ func TestHandAssignmentKeepsTheMostPerProducer(t *testing.T) {
 		}
 	}
 	r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A03/assignment", map[string]any{"application_id": "two"}, "Accept-Language", "en")
-	if r.Status != 409 || !strings.Contains(string(r.Body), `"code":"booth_application_at_max"`) || !strings.Contains(string(r.Body), "already holds 2 booths") {
+	if r.Status != 409 || !strings.Contains(string(r.Body), `"code":"booth_application_at_max"`) || !strings.Contains(string(r.Body), "already holds 2 booths; the fair allows a producer at most 2") {
 		t.Errorf("a third booth where the fair allows 2: %d %s, want 409 booth_application_at_max", r.Status, r.Body)
 	}
 }
