@@ -364,7 +364,7 @@ func (k idemKey) takeOver(ctx context.Context, prev, rec idemRecord, now time.Ti
 			filter[field] = v
 		}
 	}
-	res, err := k.coll.ReplaceOne(ctx, filter, rec)
+	res, err := storage.ReplaceOne(ctx, k.coll, filter, rec)
 	if err != nil {
 		return rec, nil, storage.MapError(err, "idempotency key")
 	}

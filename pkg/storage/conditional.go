@@ -145,6 +145,14 @@ func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any)
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
 }
 
+// ReplaceOne replaces the document matching filter, as the driver's ReplaceOne does; on the
+// embedded database a filter that names one plain _id is sent under that document's lock, so that
+// the replacement never lands between a checked writer's read and its write (see UpdateOne).
+func ReplaceOne(ctx context.Context, c *mongo.Collection, filter bson.M, doc any, opts ...options.Lister[options.ReplaceOptions]) (*mongo.UpdateResult, error) {
+	defer lockID(c, filter)()
+	return c.ReplaceOne(ctx, filter, doc, opts...)
+}
+
 // onlyOperators reports whether every condition of filter but _id is an operator document, so
 // that an upsert's insert takes no field from the filter but _id.
 func onlyOperators(filter bson.M) bool {

@@ -67,11 +67,10 @@ func (s *Store) RecordOutcome(ctx context.Context, o Outcome) error {
 // MarkCancelled marks a meeting of a fair cancelled, whether its outcome came before or comes
 // after.
 func (s *Store) MarkCancelled(ctx context.Context, meetingID, fairID string) error {
-	_, err := s.outcomes.UpdateOne(ctx, bson.M{"_id": meetingID}, bson.M{"$set": bson.M{"fair_id": fairID, "cancelled": true}},
-		options.UpdateOne().SetUpsert(true))
+	_, err := storage.Upsert(ctx, s.outcomes, bson.M{"_id": meetingID}, bson.M{"$set": bson.M{"fair_id": fairID, "cancelled": true}})
 	if storage.IsDuplicate(err) {
 		// The outcome's document was inserted between our match and our insert: mark it now.
-		_, err = s.outcomes.UpdateOne(ctx, bson.M{"_id": meetingID}, bson.M{"$set": bson.M{"cancelled": true}})
+		_, err = storage.UpdateOne(ctx, s.outcomes, bson.M{"_id": meetingID}, bson.M{"$set": bson.M{"cancelled": true}})
 	}
 	return err
 }
