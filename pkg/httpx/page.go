@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"bytes"
 	"encoding/base64"
 	"encoding/json"
 	"strconv"
@@ -11,11 +12,11 @@ import (
 )
 
 // Page limits. A cursor holds at most MaxCursor bytes: enough for the longest name a list is
-// ordered by (200 Vietnamese letters, 3 bytes each in UTF-8, in base64) with an ID.
+// ordered by (200 characters of up to 4 bytes each in UTF-8, in base64) with an ID.
 const (
 	DefaultLimit = 20
 	MaxLimit     = 100
-	MaxCursor    = 1024
+	MaxCursor    = 1536
 )
 
 // The messages of paging.
@@ -76,10 +77,14 @@ type List[T any] struct {
 	NextCursor string `json:"next_cursor,omitempty"`
 }
 
-// EncodeCursor makes an opaque cursor from the sort key of the last item of a page.
+// EncodeCursor makes an opaque cursor from the sort key of the last item of a page. Text is kept
+// as it is (no \u0026 for &), so that a name in the key takes no more room than it must.
 func EncodeCursor(key any) string {
-	b, _ := json.Marshal(key)
-	return base64.RawURLEncoding.EncodeToString(b)
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(key)
+	return base64.RawURLEncoding.EncodeToString(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 }
 
 // DecodeCursor reads a cursor made by EncodeCursor into key; "" leaves key untouched.

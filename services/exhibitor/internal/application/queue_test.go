@@ -39,7 +39,7 @@ func TestTheQueueSortsProducersInVietnameseOrder(t *testing.T) {
 // Long names, as cooperatives are named (up to 200 letters), page on through the cursors the
 // answer gives, each within what a cursor may be; names alike to their end go by ID.
 func TestTheQueueByNamePagesOnLongNames(t *testing.T) {
-	long := strings.Repeat("Hợp tác xã Đặc sản Ứng Hòa ", 7) // 189 letters
+	long := strings.Repeat("Hợp tác xã <Đặc sản> & Ứng Hòa ", 6) // 186 letters, & and <> among them
 	var list []*Application
 	var want []string
 	for i, tail := range []string{"Cơ sở 2", "Cơ sở 1", "Cơ sở 3", "Cơ sở 1", "Ấp Bắc"} {
