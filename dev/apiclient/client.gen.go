@@ -1488,7 +1488,7 @@ type EventFairEligibilityBodyInput struct {
 
 // EventFairFeesBody defines model for EventFairFeesBody.
 type EventFairFeesBody struct {
-	// BoothPrices VND per booth kind
+	// BoothPrices VND per booth kind; a PATCH that gives it gives the whole map (kinds left out have no price), while fees' other members left out keep their values
 	BoothPrices         map[string]int `json:"booth_prices"`
 	MaxSubsidisedBooths int            `json:"max_subsidised_booths"`
 	SubsidyPercent      int            `json:"subsidy_percent"`
@@ -1496,7 +1496,7 @@ type EventFairFeesBody struct {
 
 // EventFairFeesBodyInput defines model for EventFairFeesBodyInput.
 type EventFairFeesBodyInput struct {
-	// BoothPrices VND per booth kind
+	// BoothPrices VND per booth kind; a PATCH that gives it gives the whole map (kinds left out have no price), while fees' other members left out keep their values
 	BoothPrices         *map[string]int `json:"booth_prices,omitempty"`
 	MaxSubsidisedBooths *int            `json:"max_subsidised_booths,omitempty"`
 	SubsidyPercent      *int            `json:"subsidy_percent,omitempty"`
@@ -3160,8 +3160,10 @@ type MatchmakingMeetingMoveResult struct {
 
 // MatchmakingMeetingOutcomeRequest defines model for MatchmakingMeetingOutcomeRequest.
 type MatchmakingMeetingOutcomeRequest struct {
-	Outcome  MatchmakingMeetingOutcomeRequestOutcome `json:"outcome"`
-	ValueVnd *int                                    `json:"value_vnd,omitempty"`
+	Outcome MatchmakingMeetingOutcomeRequestOutcome `json:"outcome"`
+
+	// ValueVnd a signed contract's value in VND, only with contract_signed (422 meeting_value_contract_only otherwise)
+	ValueVnd *int `json:"value_vnd,omitempty"`
 }
 
 // MatchmakingMeetingOutcomeRequestOutcome defines model for MatchmakingMeetingOutcomeRequest.Outcome.
@@ -4487,7 +4489,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/meetings (the `GetFairsFairIdMeetings` operationId).
 	GetFairsFairIdMeetings(ctx context.Context, fairId string, params *GetFairsFairIdMeetingsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+	// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -4496,7 +4498,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+	// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -4808,7 +4810,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/meetings/{id} (the `GetMeetingsId` operationId).
 	GetMeetingsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdAccept Accept a meeting request.
+	// PostMeetingsIdAccept Accept a meeting request, or the other time proposed on one's own. The side asked commits to the meeting: 409 meeting_cap_reached when it has its cap of meetings at the fair already; 503 meeting_ask_busy as for an ask.
 	//
 	// Roles: buyer, producer.
 	//
@@ -6379,7 +6381,7 @@ func (c *Client) GetFairsFairIdMeetings(ctx context.Context, fairId string, para
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+// PostFairsFairIdMeetingsWithBody Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -6398,7 +6400,7 @@ func (c *Client) PostFairsFairIdMeetingsWithBody(ctx context.Context, fairId str
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+// PostFairsFairIdMeetings Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -7110,7 +7112,7 @@ func (c *Client) GetMeetingsId(ctx context.Context, id string, reqEditors ...Req
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdAccept Accept a meeting request.
+// PostMeetingsIdAccept Accept a meeting request, or the other time proposed on one's own. The side asked commits to the meeting: 409 meeting_cap_reached when it has its cap of meetings at the fair already; 503 meeting_ask_busy as for an ask.
 //
 // Roles: buyer, producer.
 //
@@ -14762,7 +14764,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/meetings (the `GetFairsFairIdMeetings` operationId).
 	GetFairsFairIdMeetingsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdMeetingsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdMeetingsResponse, error)
 
-	// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+	// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -14771,7 +14773,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/meetings (the `PostFairsFairIdMeetings` operationId).
 	PostFairsFairIdMeetingsWithBodyWithResponse(ctx context.Context, fairId string, params *PostFairsFairIdMeetingsParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdMeetingsResponse, error)
 
-	// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+	// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 	//
 	// Roles: buyer, producer.
 	//
@@ -15125,7 +15127,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/meetings/{id} (the `GetMeetingsId` operationId).
 	GetMeetingsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetMeetingsIdResponse, error)
 
-	// PostMeetingsIdAcceptWithResponse Accept a meeting request.
+	// PostMeetingsIdAcceptWithResponse Accept a meeting request, or the other time proposed on one's own. The side asked commits to the meeting: 409 meeting_cap_reached when it has its cap of meetings at the fair already; 503 meeting_ask_busy as for an ask.
 	//
 	// Roles: buyer, producer.
 	//
@@ -32982,7 +32984,7 @@ func (c *ClientWithResponses) GetFairsFairIdMeetingsWithResponse(ctx context.Con
 	return ParseGetFairsFairIdMeetingsResponse(rsp)
 }
 
-// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+// PostFairsFairIdMeetingsWithBodyWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -32997,7 +32999,7 @@ func (c *ClientWithResponses) PostFairsFairIdMeetingsWithBodyWithResponse(ctx co
 	return ParsePostFairsFairIdMeetingsResponse(rsp)
 }
 
-// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
+// PostFairsFairIdMeetingsWithResponse Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).
 //
 // Roles: buyer, producer.
 //
@@ -33591,7 +33593,7 @@ func (c *ClientWithResponses) GetMeetingsIdWithResponse(ctx context.Context, id 
 	return ParseGetMeetingsIdResponse(rsp)
 }
 
-// PostMeetingsIdAcceptWithResponse Accept a meeting request.
+// PostMeetingsIdAcceptWithResponse Accept a meeting request, or the other time proposed on one's own. The side asked commits to the meeting: 409 meeting_cap_reached when it has its cap of meetings at the fair already; 503 meeting_ask_busy as for an ask.
 //
 // Roles: buyer, producer.
 //

@@ -36,7 +36,7 @@ type eligibilityBody struct {
 }
 
 type feesBody struct {
-	BoothPrices         map[string]int64 `json:"booth_prices" doc:"VND per booth kind"`
+	BoothPrices         map[string]int64 `json:"booth_prices" doc:"VND per booth kind; a PATCH that gives it gives the whole map (kinds left out have no price), while fees' other members left out keep their values"`
 	SubsidyPercent      int              `json:"subsidy_percent"`
 	MaxSubsidisedBooths int              `json:"max_subsidised_booths"`
 }

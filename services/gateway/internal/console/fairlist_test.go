@@ -79,28 +79,35 @@ func stepFairListPages(t *testing.T, j journey) {
 
 // stepFairsOverLeaveTheLists: a published fair whose dates were moved two months back, never
 // closed by its organisers, is over: the buyer's request form does not offer it; its organiser's
-// link to its check-in still opens that fair, not another.
+// link to its check-in still opens that fair, not another. A draft given up is offered to no one
+// and reads as such to its organisers.
 func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fairID string) {
 	t.Helper()
 	day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
 	past := oc.tradeWeek("Tuần hàng đã bế mạc", 20)
 	oc.call("POST", "/api/fairs/"+past+"/publish", nil)
 	oc.call("PATCH", "/api/fairs/"+past, map[string]any{"start_date": day(-60), "end_date": day(-58), "applications_open": day(-90), "applications_close": day(-70)})
+	// A draft given up before it was published: its organisers see it as such, no one else at all.
+	scrapped := oc.tradeWeek("Tuần hàng bỏ dở", 30)
+	oc.call("POST", "/api/fairs/"+scrapped+"/cancel", map[string]any{"reason": "Không đủ kinh phí"})
 	// The buyer's page may be the one shown: it is read anew.
 	buyer.open("#/meetings")
 	buyer.until("another page", "location.hash === '#/meetings' && !document.querySelector('#new-request')", false)
 	buyer.open("#/buyer")
 	opts := "[...document.querySelectorAll('#new-request-fair_id option')].map((o) => o.value)"
 	buyer.until("the request form's fairs", opts+".includes('"+fairID+"')", false)
-	if got := buyer.eval(opts + ".join(' ')"); strings.Contains(got, past) {
-		t.Errorf("the request form offers the fair over two months ago: %q", got)
+	if got := buyer.eval(opts + ".join(' ')"); strings.Contains(got, past) || strings.Contains(got, scrapped) {
+		t.Errorf("the request form offers the fair over two months ago, or the draft given up: %q", got)
 	}
 	// Its list says its applications closed by date; the fair taking them says so.
 	org.open("#/fairs/all")
 	badge := func(id string) string {
 		return "(document.querySelector(\"#fair-list a[href='#/fair/" + id + "']\") || {closest: () => null}).closest('tr')?.querySelector('.badge')?.textContent"
 	}
-	org.until("the fairs' statuses", badge(past)+" === 'Hết hạn nhận đơn' && "+badge(fairID)+" === 'Đang nhận đơn'", false)
+	org.until("the fairs' statuses", badge(past)+" === 'Hết hạn nhận đơn' && "+badge(fairID)+" === 'Đang nhận đơn' && "+badge(scrapped)+" === 'Nháp đã bỏ'", false)
+	org.open("#/fair/" + scrapped)
+	org.until("the draft given up says so", "(document.querySelector('#fair-cancelled')?.textContent || '').includes('chỉ ban tổ chức thấy') && "+
+		"document.querySelector('#fair-cancelled').textContent.includes('Không đủ kinh phí')", false)
 	org.open("#/checkin/" + past)
 	org.until("that fair's check-in", "document.querySelector('#checkin-fair') && document.querySelector('#checkin-fair').value === '"+past+"'", false)
 	if got := org.eval("location.hash"); got != "#/checkin/"+past {

@@ -36,7 +36,7 @@ const Port = 8083
 // Config is the matchmaking service's configuration.
 type Config struct {
 	service.Config
-	// MeetingCap is the most active meetings one participant may have at a fair.
+	// MeetingCap is the most meetings one participant may commit to at a fair (see meeting.Service.Cap).
 	MeetingCap int
 	// SolveLimit bounds one scheduling run per day.
 	SolveLimit time.Duration

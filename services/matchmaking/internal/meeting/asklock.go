@@ -12,7 +12,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
-// Asking for a meeting counts each side's active meetings at the fair and then stores the new
+// Asking for a meeting counts each side's committed meetings at the fair and then stores the new
 // one: two asks at once could both count eleven and both store a twelfth. So an ask holds a lock
 // on each side (buyer and producer) at the fair from the count to the write. Without
 // transactions a lock is a document whose _id names the participant: taking it is an insert,

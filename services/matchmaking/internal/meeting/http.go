@@ -52,7 +52,7 @@ type proposalResponse struct {
 
 type outcomeRequest struct {
 	Outcome  string `json:"outcome" required:"true" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
-	ValueVND int64  `json:"value_vnd"`
+	ValueVND int64  `json:"value_vnd" doc:"a signed contract's value in VND, only with contract_signed (422 meeting_value_contract_only otherwise)"`
 }
 
 type unavailabilityRequest struct {
@@ -124,7 +124,7 @@ func (rt *Routes) Register(api httpx.API) {
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	rt.registerCounts(api, staff)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: sides, Status: http.StatusCreated, Idempotent: true,
-		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has its cap of active meetings at the fair, however many asks arrive at once; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).", Request: createRequest{}, Response: response{}}, rt.create)
+		Summary: "Ask for a B2B meeting (either side asks; the other answers) with a producer that holds a booth at the fair (422 on producer_id otherwise). 409 meeting_cap_reached when either side has committed to its cap of meetings at the fair (accepted, or asked for and awaiting an answer; requests it was sent do not count), however many asks arrive at once; 409 meeting_declined_lately when the other side declined this side's request there in the last 24 hours; 503 meeting_ask_busy when another ask of the same side held on for seconds (send it again).", Request: createRequest{}, Response: response{}}, rt.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/meetings", Tag: "meetings", Roles: all,
 		Summary: "Meetings at a fair in the order they were asked for: organisers see all, buyers and producers their own.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "status", Description: "requested, accepted, declined or cancelled"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.list)
@@ -132,7 +132,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "The signed-in buyer's or producer's meetings at every fair, in the order they were asked for.", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.mine)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/meetings/:id", Tag: "meetings", Roles: all, Summary: "One meeting.", Response: response{}}, rt.get)
-	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request.", Response: response{}}, rt.respond(true))
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/accept", Tag: "meetings", Roles: sides, Summary: "Accept a meeting request, or the other time proposed on one's own. The side asked commits to the meeting: 409 meeting_cap_reached when it has its cap of meetings at the fair already; 503 meeting_ask_busy as for an ask.", Response: response{}}, rt.respond(true))
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/decline", Tag: "meetings", Roles: sides,
 		Summary: "Decline a meeting request, or the other time proposed for it, optionally saying why; the other side reads the reason in its language.",
 		Request: declineRequest{}, OptionalBody: true, Response: response{}}, rt.decline)

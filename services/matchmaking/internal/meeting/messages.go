@@ -53,8 +53,8 @@ var (
 		"Bạn chỉ đề nghị được những cuộc gặp mà mình tham gia.",
 		"You can only ask for meetings you take part in.")
 	msgCapReached = apperr.M("meeting_cap_reached",
-		"%s đã có %d cuộc gặp tại hội chợ này, mức tối đa cho phép.",
-		"The %s already has %d meetings at this fair, the most allowed.")
+		"%s đã có %d cuộc gặp tại hội chợ này (đã nhận lời, hoặc tự đề nghị và đang chờ trả lời), mức tối đa cho phép; hãy hủy một cuộc gặp hoặc rút một đề nghị trước.",
+		"The %s already has %d meetings at this fair (accepted, or asked for and awaiting an answer), the most allowed; cancel one or withdraw a request first.")
 	msgDeclinedLately = apperr.M("meeting_declined_lately",
 		"Bên kia đã từ chối đề nghị gặp của bạn tại hội chợ này trong %d giờ qua; hãy đợi rồi đề nghị lại, hoặc chờ họ đề nghị.",
 		"The other side declined your request at this fair in the last %d hours; wait before asking again, or for them to ask.")

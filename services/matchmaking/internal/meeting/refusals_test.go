@@ -32,7 +32,8 @@ func TestRefusalsReadInBothLanguages(t *testing.T) {
 			"Cuộc gặp bắt đầu lúc 08:30 ngày 01/03/2026: hãy ghi kết quả sau thời điểm đó.",
 			"The meeting's slot starts at 2026-03-01T08:30:00+07:00: record its outcome after that."},
 		{"a producer at its cap", apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(auth.RoleProducer), 3), "meeting_cap_reached",
-			"Chủ thể OCOP đã có 3 cuộc gặp tại hội chợ này, mức tối đa cho phép.", "The producer already has 3 meetings at this fair, the most allowed."},
+			"Chủ thể OCOP đã có 3 cuộc gặp tại hội chợ này (đã nhận lời, hoặc tự đề nghị và đang chờ trả lời), mức tối đa cho phép; hãy hủy một cuộc gặp hoặc rút một đề nghị trước.",
+			"The producer already has 3 meetings at this fair (accepted, or asked for and awaiting an answer), the most allowed; cancel one or withdraw a request first."},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

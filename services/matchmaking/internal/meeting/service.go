@@ -110,7 +110,7 @@ type Ask struct {
 }
 
 // Ask stores the meeting that account asks for at fair f and returns it: Conflict at a fair that
-// takes no meeting requests or when a side already has Cap active meetings there, Invalid for a
+// takes no meeting requests or when a side has committed to Cap meetings there, Invalid for a
 // bad session or note, an unknown buyer or producer or a producer without a booth at the fair,
 // Forbidden when account is neither the buyer nor the producer.
 func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask) (Meeting, error) {

@@ -21,6 +21,7 @@ async function fairPages(path, want) {
 // fairBadge is a fair's status as people read it: a published fair says whether its applications
 // are open, yet to open, or closed on their date (the organisers move it on by hand).
 function fairBadge(f) {
+  if (f.discarded) return badge(t("st_discarded"), "grey");
   if (f.status !== "published" || f.accepts_applications_now) return statusBadge("st_", f.status);
   const closed = Date.parse(f.applications_close) <= Date.now();
   return badge(t(closed ? "st_published_closed" : "st_published_soon"), closed ? "warn" : "grey");
@@ -91,6 +92,7 @@ async function viewFair(id, tab) {
   const manager = c && (c.role === "admin" || (f.organisers || []).includes(c.sub));
   const head = h("div", {}, h("h1", {}, f.name_vi, " ", fairBadge(f)),
     h("p", { class: "muted" }, t("kind_" + f.kind), " · ", f.host_province_name, " · ", date(f.start_date), " – ", date(f.end_date), f.venue.name ? " · " + f.venue.name : ""),
+    f.status === "cancelled" && h("p", { id: "fair-cancelled" }, f.discarded ? t("discarded_note") + " " : "", t("cancel_reason") + ": " + (f.cancel_reason || "")),
     manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
       h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
         const r = await api("POST", `/api/fairs/${id}/${a}`);
