@@ -2813,8 +2813,10 @@ type MatchmakingBuyerMatchItem struct {
 
 // MatchmakingBuyerMatchMeeting defines model for MatchmakingBuyerMatchMeeting.
 type MatchmakingBuyerMatchMeeting struct {
-	FairId string             `json:"fair_id"`
-	Id     openapi_types.UUID `json:"id"`
+	// AskAgainAt a request of the buyer's that the producer declined: the buyer may ask the producer there again from this time (409 meeting_declined_lately before)
+	AskAgainAt *time.Time         `json:"ask_again_at,omitempty"`
+	FairId     string             `json:"fair_id"`
+	Id         openapi_types.UUID `json:"id"`
 
 	// Proposed requested, and the producer proposed another time that waits for the buyer's answer
 	Proposed bool `json:"proposed"`

@@ -141,7 +141,7 @@ func dmyOf(iso string) string {
 }
 
 // stepDeclineWithAReason: the tea producer declines a request, picking a reason and adding words
-// after the confirmation step; the buyer reads both.
+// after the confirmation step; the buyer reads both, and its match card says when it may ask again.
 func stepDeclineWithAReason(t *testing.T, bb, tea browser, x *inboxFair) {
 	t.Helper()
 	x.buyer.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": x.buyerID, "producer_id": x.teaID, "session": "any"})
@@ -164,6 +164,13 @@ func stepDeclineWithAReason(t *testing.T, bb, tea browser, x *inboxFair) {
 		t.Errorf("the buyer reads the decline as %q", got)
 	}
 	bb.shot("declined")
+	// Its card says from when the buyer may ask again, instead of a button the API would refuse.
+	bb.open("#/request/" + x.requestID)
+	card := "document.querySelector('#matches .card[data-producer=\"" + x.teaID + "\"]')"
+	bb.until("the tea producer's card", card+" && "+card+".querySelector('.meeting-status')", true)
+	if got := bb.eval(card + ".querySelector('.ask-again')?.textContent || ''"); !strings.Contains(got, "có thể đề nghị lại từ") || bb.eval(card+".querySelector('.request-meeting') ? 'button' : ''") != "" {
+		t.Errorf("the declined producer's card says %q, with a button %q; want when to ask again and no button", got, bb.eval(card+".querySelector('.request-meeting') ? 'button' : ''"))
+	}
 }
 
 // gridPlace is a meeting's place in the organiser's agenda.

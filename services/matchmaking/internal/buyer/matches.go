@@ -12,6 +12,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
 )
 
@@ -26,6 +27,9 @@ type MeetingRef struct {
 	// the buyer.
 	Proposed  bool
 	CreatedAt time.Time
+	// AskAgainAt is, for a request of the buyer's that the producer declined, when the buyer may
+	// ask the producer there again; zero otherwise.
+	AskAgainAt time.Time
 }
 
 type matchMeeting struct {
@@ -34,6 +38,8 @@ type matchMeeting struct {
 	Status string `json:"status" doc:"requested, accepted, declined or cancelled"`
 	// Proposed says the producer answered the request with another time, for the buyer to take.
 	Proposed bool `json:"proposed" doc:"requested, and the producer proposed another time that waits for the buyer's answer"`
+	// AskAgainAt is when a buyer whose request the producer declined may ask again.
+	AskAgainAt *time.Time `json:"ask_again_at,omitempty" doc:"a request of the buyer's that the producer declined: the buyer may ask the producer there again from this time (409 meeting_declined_lately before)"`
 }
 
 type matchItem struct {
@@ -72,7 +78,12 @@ func (s *Service) stateOf(r Request, fairID string) matchState {
 			best[m.ProducerID] = m
 		}
 		for p, m := range best {
-			st.meetings[p] = matchMeeting{ID: m.ID, FairID: m.FairID, Status: m.Status, Proposed: m.Proposed}
+			mm := matchMeeting{ID: m.ID, FairID: m.FairID, Status: m.Status, Proposed: m.Proposed}
+			if !m.AskAgainAt.IsZero() {
+				at := m.AskAgainAt.In(vntext.Zone)
+				mm.AskAgainAt = &at
+			}
+			st.meetings[p] = mm
 		}
 	}
 	if s.Interests != nil {

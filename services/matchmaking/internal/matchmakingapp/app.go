@@ -147,7 +147,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	}
 	host.Job(func(ctx context.Context) { interests.Refresh(ctx, interestRefresh) })
 	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
-		Interests: interests, Meetings: buyerMeetings(agendas)}
+		Interests: interests, Meetings: buyerMeetings(agendas, meetings.DeclineRest)}
 	(&buyer.Routes{Service: buyers}).Register(api)
 	meetingRoutes := &meeting.Routes{Service: meetings}
 	meetingRoutes.Register(api)
@@ -176,14 +176,18 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 // (no other service needs them): another replica's mark shows here after at most this long.
 const interestRefresh = 30 * time.Second
 
-// buyerMeetings hands a buyer's meetings from the agenda model to its matches.
-func buyerMeetings(agendas *meeting.Agendas) func(string) []buyer.MeetingRef {
+// buyerMeetings hands a buyer's meetings from the agenda model to its matches, with when the
+// buyer may ask again after a producer declined its request (rest after the decline).
+func buyerMeetings(agendas *meeting.Agendas, rest time.Duration) func(string) []buyer.MeetingRef {
 	return func(buyerID string) []buyer.MeetingRef {
 		ms := agendas.BuyerMeetings(buyerID)
 		out := make([]buyer.MeetingRef, len(ms))
 		for i, m := range ms {
 			out[i] = buyer.MeetingRef{ID: m.ID, FairID: m.FairID, ProducerID: m.ProducerID, Status: m.Status, Active: m.Active(),
 				Proposed: m.Status == meeting.Requested && m.Proposal != nil, CreatedAt: m.CreatedAt}
+			if rest > 0 && m.Status == meeting.Declined && m.RequestedBy == meeting.SideBuyer && m.Proposal == nil {
+				out[i].AskAgainAt = m.UpdatedAt.Add(rest)
+			}
 		}
 		return out
 	}

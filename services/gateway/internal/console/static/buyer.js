@@ -243,7 +243,10 @@ async function exhibitorsAt(fairID) {
 function matchCard(m, me, fair, sessionSel, reload) {
   const meeting = m.meeting;
   const away = awayFrom(m, fair);
-  const canAsk = (!meeting || ["declined", "cancelled"].includes(meeting.status)) && exhibitsAt(m, fair);
+  // A producer that declined the buyer's request is asked again only after a rest: the card says
+  // from when, instead of a button the API would refuse.
+  const resting = meeting && meeting.status === "declined" && meeting.ask_again_at && Date.parse(meeting.ask_again_at) > Date.now();
+  const canAsk = (!meeting || ["declined", "cancelled"].includes(meeting.status)) && !resting && exhibitsAt(m, fair);
   return h("div", { class: "card", dataset: { producer: m.producer_id } },
     h("h2", {}, h("span", { class: "score" }, Math.round(m.score * 100) + "%"), " ", m.producer_name, " ",
       m.interested ? badge(t("interested"), "interest-tag") : null, meeting ? h("span", { class: "meeting-status" }, meeting.proposed ? badge(t("m_proposed"), "warn") : statusBadge("mb_", meeting.status)) : null),
@@ -251,6 +254,7 @@ function matchCard(m, me, fair, sessionSel, reload) {
     // The card says it has no booth there, once: the ranking's own "not at this fair" goes.
     factors(away ? { ...m, factors: (m.factors || []).filter((f) => f.name !== "fair") } : m),
     me.ok && away && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
+    me.ok && resting && h("p", { class: "muted ask-again" }, t("ask_again_at").replace("{at}", time(meeting.ask_again_at) + " " + date(meeting.ask_again_at))),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
       if (!fair.id) { toast(t("fair")); return; }
       const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
