@@ -1,8 +1,11 @@
 package buyer
 
 import (
+	"cmp"
+	"context"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -15,6 +18,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/match"
 )
 
@@ -297,7 +301,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 	}
 	now := rt.now()
 	r := Request{ID: httpx.NewID(c), BuyerID: b.ID, AccountID: b.AccountID, Open: true, Revision: 1, CreatedAt: now, UpdatedAt: now}
-	if err := r.Apply(f, true); err != nil {
+	if err := cmp.Or(r.Apply(f, true), rt.seenFair(c.Request.Context(), f.FairID)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -422,12 +426,33 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 	c.JSON(http.StatusOK, toRequestResponse(next))
 }
 
+// seenFair refuses a fair_id given that names no fair a buyer may see: unknown here, or a draft
+// (as the event service answers for it). Nil and "" are no fair. A fair published a moment ago
+// may still be on its way to this replica's index: it is waited for, a little.
+func (rt *Routes) seenFair(ctx context.Context, id *string) error {
+	if id == nil || strings.TrimSpace(*id) == "" || rt.Index == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, fairWait)
+	defer cancel()
+	if _, ok := rt.Index.WaitFair(ctx, strings.TrimSpace(*id), func(f index.Fair) bool { return !f.Private() }); ok {
+		return nil
+	}
+	return apperr.InvalidField("fair_id", msgRequestFair)
+}
+
+// fairWait is how long a request naming a fair waits for this replica to hear of it.
+const fairWait = 2 * time.Second
+
 func (rt *Routes) patchRequest(c *gin.Context) {
 	var req sourcingRequest
 	if !httpx.Bind(c, &req) {
 		return
 	}
 	f, err := req.fields()
+	if err == nil {
+		err = rt.seenFair(c.Request.Context(), f.FairID)
+	}
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

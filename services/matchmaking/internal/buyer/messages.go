@@ -11,6 +11,9 @@ var (
 	msgProvince = apperr.M("buyer_province_unknown",
 		"không phải một trong 34 tỉnh, thành phố",
 		"is not one of the 34 provinces and cities")
+	msgRequestFair = apperr.M("request_fair_unknown",
+		"không phải một hội chợ đã công bố (xem GET /api/fairs); hội chợ mới có thể cần vài giây mới hiện ra",
+		"is not a published fair (see GET /api/fairs); a new fair may take a moment to appear")
 	msgMarket = apperr.M("buyer_market_invalid",
 		"phải là domestic hoặc một mã thị trường như JP, KR, CN, EU, US, AU",
 		"must be domestic or a market code such as JP, KR, CN, EU, US, AU")

@@ -52,6 +52,11 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 		t.Errorf("contact after a new phone %+v, want the name and email kept", got)
 	}
 
+	// A request names a fair buyers may see, or none.
+	if r := c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "fair_id": "no-such-fair"}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `"code":"request_fair_unknown"`) {
+		t.Errorf("a request naming no fair there is: %d %s, want 422 request_fair_unknown", r.Status, r.Body)
+	}
 	r = c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4}, "target_market": "EU"})
 	if r.Status != 201 {
 		t.Fatalf("request: %d %s", r.Status, r.Body)
