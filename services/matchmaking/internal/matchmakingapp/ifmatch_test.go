@@ -42,21 +42,7 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 	if now.Name != "Siêu thị Xanh Hà Nội" {
 		t.Errorf("profile name %q after the refused write, want the first device's", now.Name)
 	}
-	// A contact given changes the members it names: a new phone keeps the name and email.
-	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"name": "Thu Hà", "email": "thuha@sieuthixanh.vn"}})
-	var contact struct {
-		Contact struct{ Name, Phone, Email string }
-	}
-	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"phone": "0912345678"}}).Decode(t, &contact)
-	if got := contact.Contact; got.Name != "Thu Hà" || got.Email != "thuha@sieuthixanh.vn" || got.Phone != "0912345678" {
-		t.Errorf("contact after a new phone %+v, want the name and email kept", got)
-	}
 
-	// A request names a fair buyers may see, or none.
-	if r := c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "fair_id": "no-such-fair"}); r.Status != 422 ||
-		!strings.Contains(string(r.Body), `"code":"request_fair_unknown"`) {
-		t.Errorf("a request naming no fair there is: %d %s, want 422 request_fair_unknown", r.Status, r.Body)
-	}
 	r = c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4}, "target_market": "EU"})
 	if r.Status != 201 {
 		t.Fatalf("request: %d %s", r.Status, r.Body)
@@ -120,5 +106,31 @@ func TestTheBuyerReadsItsRequestAsStoredOnEveryReplica(t *testing.T) {
 	again.Decode(t, &got)
 	if got.Title != "Mật ong rừng Tây Bắc" || again.Header.Get("ETag") != `"2"` {
 		t.Errorf("the buyer's read on the other replica: %q, ETag %q, want the saved title and \"2\"", got.Title, again.Header.Get("ETag"))
+	}
+}
+
+// A buyer's contact given changes the members it names (a new phone keeps the name and email),
+// and a sourcing request names a fair buyers may see, or none.
+func TestBuyerContactPatchAndRequestFair(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	_, api := startOn(t, natsURL, tokens)
+	tok, _ := tokens.Token(t, "buyer", "")
+	c := api.With(tok)
+	var b struct{ ID string }
+	c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"}).Decode(t, &b)
+	// A contact given changes the members it names: a new phone keeps the name and email.
+	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"name": "Thu Hà", "email": "thuha@sieuthixanh.vn"}})
+	var contact struct {
+		Contact struct{ Name, Phone, Email string }
+	}
+	c.Do(t, "PATCH", "/api/buyers/"+b.ID, map[string]any{"contact": map[string]any{"phone": "0912345678"}}).Decode(t, &contact)
+	if got := contact.Contact; got.Name != "Thu Hà" || got.Email != "thuha@sieuthixanh.vn" || got.Phone != "0912345678" {
+		t.Errorf("contact after a new phone %+v, want the name and email kept", got)
+	}
+	// A request names a fair buyers may see, or none.
+	if r := c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "fair_id": "no-such-fair"}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `"code":"request_fair_unknown"`) {
+		t.Errorf("a request naming no fair there is: %d %s, want 422 request_fair_unknown", r.Status, r.Body)
 	}
 }
