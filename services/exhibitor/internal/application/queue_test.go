@@ -8,6 +8,33 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
 
+// byNamePages lists the applications of list in the producer_name order, limit a page, each
+// page after the cursor the one before handed out, carried as a client carries it (encoded,
+// within what a cursor may be, and decoded); it returns the applications in the order read.
+func byNamePages(t *testing.T, list []*Application, limit int) []Application {
+	t.Helper()
+	q := Query{Sort: SortProducerName}
+	var got []Application
+	var after *QueueCursor
+	for range len(list) {
+		page := q.page(list, after, limit)
+		if len(page) == 0 {
+			break
+		}
+		got = append(got, page...)
+		last := page[len(page)-1]
+		cursor := httpx.EncodeCursor(q.Cursor(last))
+		if len(cursor) > httpx.MaxCursor {
+			t.Fatalf("the cursor after %q is %d bytes, more than a cursor may be (%d)", last.ProducerName, len(cursor), httpx.MaxCursor)
+		}
+		after = &QueueCursor{}
+		if err := httpx.DecodeCursor(cursor, after); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return got
+}
+
 // The queue sorted by producer name is in Vietnamese alphabetical order (o ô ơ, d đ), page by
 // page: a cursor continues after the last one shown.
 func TestTheQueueSortsProducersInVietnameseOrder(t *testing.T) {
@@ -16,19 +43,9 @@ func TestTheQueueSortsProducersInVietnameseOrder(t *testing.T) {
 	for i, n := range names {
 		list = append(list, &Application{ID: string(rune('a' + i)), ProducerName: n})
 	}
-	q := Query{Sort: SortProducerName}
 	var got []string
-	var after *QueueCursor
-	for range len(names) {
-		page := q.page(list, after, 2)
-		if len(page) == 0 {
-			break
-		}
-		for _, a := range page {
-			got = append(got, a.ProducerName)
-		}
-		c := q.Cursor(page[len(page)-1])
-		after = &c
+	for _, a := range byNamePages(t, list, 2) {
+		got = append(got, a.ProducerName)
 	}
 	want := []string{"Công ty TNHH Chè Thái", "cơ sở Bánh đa", "Cơ sở Gốm Bát Tràng", "HTX Dừa sáp", "HTX Đông trùng hạ thảo"}
 	if !slices.Equal(got, want) {
@@ -48,23 +65,9 @@ func TestTheQueueByNamePagesOnLongNames(t *testing.T) {
 	for _, i := range []int{4, 1, 3, 0, 2} { // Ấp before Cơ; the two "Cơ sở 1" by ID
 		want = append(want, list[i].ID)
 	}
-	q := Query{Sort: SortProducerName}
 	var got []string
-	var after *QueueCursor
-	for range len(list) {
-		page := q.page(list, after, 1)
-		if len(page) == 0 {
-			break
-		}
-		got = append(got, page[0].ID)
-		cursor := httpx.EncodeCursor(q.Cursor(page[0]))
-		if len(cursor) > httpx.MaxCursor {
-			t.Fatalf("the cursor after %q is %d bytes, more than a cursor may be (%d)", page[0].ProducerName, len(cursor), httpx.MaxCursor)
-		}
-		after = &QueueCursor{}
-		if err := httpx.DecodeCursor(cursor, after); err != nil {
-			t.Fatal(err)
-		}
+	for _, a := range byNamePages(t, list, 1) {
+		got = append(got, a.ID)
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("pages by name: %v, want %v", got, want)
