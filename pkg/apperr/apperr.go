@@ -152,14 +152,31 @@ func KindOf(err error) Kind {
 // Is reports whether err has the given kind.
 func Is(err error, kind Kind) bool { return err != nil && KindOf(err) == kind }
 
-// Validation collects field errors; its Err is nil when nothing failed.
+// Validation collects field errors; its Err is nil when nothing failed. It keeps the first
+// MaxFieldErrors: a body of fifty thousand bad keys is answered with as many, not a list ten
+// times its size.
 type Validation struct {
 	fields []FieldError
+	failed bool
+}
+
+// MaxFieldErrors is the most field errors an answer lists.
+const MaxFieldErrors = 50
+
+// keep records fe while fewer than MaxFieldErrors are kept.
+func (v *Validation) keep(fe FieldError) {
+	v.failed = true
+	if len(v.fields) < MaxFieldErrors {
+		v.fields = append(v.fields, fe)
+	}
 }
 
 // Fail records the failure m (with args) of field.
 func (v *Validation) Fail(field string, m Msg, args ...any) {
-	v.fields = append(v.fields, Field(field, m, args...))
+	if len(v.fields) >= MaxFieldErrors {
+		return // not even formatted
+	}
+	v.keep(Field(field, m, args...))
 }
 
 // Expect records the failure m (with args) of field when ok is false, and returns ok.
@@ -174,7 +191,7 @@ func (v *Validation) Expect(ok bool, field string, m Msg, args ...any) bool {
 //
 // Deprecated: use Fail with a message defined by M, which users get in their language.
 func (v *Validation) Add(field, message string) {
-	v.fields = append(v.fields, FieldError{Field: field, Message: message})
+	v.keep(FieldError{Field: field, Message: message})
 }
 
 // Check records a failure of field when ok is false, and returns ok.
@@ -182,7 +199,7 @@ func (v *Validation) Add(field, message string) {
 // Deprecated: use Expect with a message defined by M, which users get in their language.
 func (v *Validation) Check(ok bool, field, message string) bool {
 	if !ok {
-		v.fields = append(v.fields, FieldError{Field: field, Message: message})
+		v.keep(FieldError{Field: field, Message: message})
 	}
 	return ok
 }
@@ -199,7 +216,7 @@ func (v *Validation) Merge(prefix string, err error) {
 			if prefix != "" {
 				f.Field = prefix + "." + f.Field
 			}
-			v.fields = append(v.fields, f)
+			v.keep(f)
 		}
 		return
 	}
@@ -208,14 +225,14 @@ func (v *Validation) Merge(prefix string, err error) {
 		if !e.Text.IsZero() {
 			code = e.Text.Msg.Code
 		}
-		v.fields = append(v.fields, FieldError{Field: prefix, Message: e.Message, Code: code, Text: e.Text})
+		v.keep(FieldError{Field: prefix, Message: e.Message, Code: code, Text: e.Text})
 		return
 	}
-	v.fields = append(v.fields, FieldError{Field: prefix, Message: err.Error()})
+	v.keep(FieldError{Field: prefix, Message: err.Error()})
 }
 
 // Failed reports whether any field failed.
-func (v *Validation) Failed() bool { return len(v.fields) > 0 }
+func (v *Validation) Failed() bool { return v.failed }
 
 // Err returns an Invalid error listing every failed field, or nil.
 func (v *Validation) Err() error {

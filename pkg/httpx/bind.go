@@ -119,11 +119,8 @@ func Decode(r io.Reader, dst any) error {
 	if string(raw) == "null" {
 		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
 	}
-	inner := json.NewDecoder(bytes.NewReader(raw))
-	inner.DisallowUnknownFields()
-	if err := inner.Decode(dst); err != nil {
-		return decodeError(err)
-	}
+	// Keys first: an unknown key is named by its whole path (fees.bogus), which the decoder's own
+	// refusal does not give.
 	if fe := exactKeys(raw, reflect.TypeOf(dst)); fe != nil {
 		e := apperr.New(apperr.Invalid, msgUnknown)
 		if fe.Code == msgFieldTwice.Code {
@@ -131,6 +128,11 @@ func Decode(r io.Reader, dst any) error {
 		}
 		e.Fields = []apperr.FieldError{*fe}
 		return e
+	}
+	inner := json.NewDecoder(bytes.NewReader(raw))
+	inner.DisallowUnknownFields()
+	if err := inner.Decode(dst); err != nil {
+		return decodeError(err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		var tooBig *http.MaxBytesError

@@ -1,9 +1,13 @@
 package httpx
 
 import (
+	"errors"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
 type exactInner struct {
@@ -50,6 +54,22 @@ func TestExactKeys(t *testing.T) {
 			t.Errorf("%s: %+v, want no error", tt.body, *fe)
 		case tt.field != "" && (fe == nil || fe.Field != tt.field || fe.Code != tt.code):
 			t.Errorf("%s: %+v, want %s on %s", tt.body, fe, tt.code, tt.field)
+		}
+	}
+}
+
+// Decode names an unknown key by its whole path, however it is spelled.
+func TestDecodeNamesAnUnknownKeyByItsPath(t *testing.T) {
+	for body, want := range map[string]string{
+		`{"certificate":{"bogus":1}}`:         "certificate.bogus",
+		`{"items":[{"issued_by":"a","x":1}]}`: "items[0].x",
+		`{"colour":"red"}`:                    "colour",
+	} {
+		var dst exactBody
+		err := Decode(strings.NewReader(body), &dst)
+		var e *apperr.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != want || e.Code() != "unknown_field" {
+			t.Errorf("%s: %v, want unknown_field on %s", body, err, want)
 		}
 	}
 }
