@@ -109,15 +109,18 @@ func (r fairRequest) fields() (Fields, error) {
 	}
 	f.StartDate, f.EndDate = date(r.StartDate, "start_date"), date(r.EndDate, "end_date")
 	f.ApplicationsOpen, f.ApplicationsClose = stamp(r.ApplicationsOpen, "applications_open"), stamp(r.ApplicationsClose, "applications_close")
+	// The bodies hold the domain's fields, one for one: they convert as they are.
 	if e := r.Eligibility; e != nil {
-		f.Eligibility = &Eligibility{MinStars: e.MinStars, AllowedSectors: e.AllowedSectors, AllowedProvinces: e.AllowedProvinces,
-			AllowedRegions: e.AllowedRegions, MaxBoothsPerProducer: e.MaxBoothsPerProducer, ProvinceQuotas: e.ProvinceQuotas}
+		el := Eligibility(*e)
+		f.Eligibility = &el
 	}
 	if fe := r.Fees; fe != nil {
-		f.Fees = &Fees{BoothPrices: fe.BoothPrices, SubsidyPercent: fe.SubsidyPercent, MaxSubsidisedBooths: fe.MaxSubsidisedBooths}
+		fees := Fees(*fe)
+		f.Fees = &fees
 	}
 	if ct := r.Contact; ct != nil {
-		f.Contact = &Contact{Name: ct.Name, Phone: ct.Phone, Email: ct.Email}
+		contact := Contact(*ct)
+		f.Contact = &contact
 	}
 	return f, v.Err()
 }

@@ -43,21 +43,21 @@ func objectsOnto(fields Fields, f Fair, sent map[string]json.RawMessage) (Fields
 		}
 	}
 	onto("eligibility", fields.Eligibility != nil, func(raw json.RawMessage) error {
-		e := f.Eligibility
-		b, err := httpx.PatchOnto(eligibilityBody{MinStars: e.MinStars, AllowedSectors: e.AllowedSectors, AllowedProvinces: e.AllowedProvinces,
-			AllowedRegions: e.AllowedRegions, MaxBoothsPerProducer: e.MaxBoothsPerProducer, ProvinceQuotas: e.ProvinceQuotas}, raw)
-		fields.Eligibility = &Eligibility{MinStars: b.MinStars, AllowedSectors: b.AllowedSectors, AllowedProvinces: b.AllowedProvinces,
-			AllowedRegions: b.AllowedRegions, MaxBoothsPerProducer: b.MaxBoothsPerProducer, ProvinceQuotas: b.ProvinceQuotas}
+		b, err := httpx.PatchOnto(eligibilityBody(f.Eligibility), raw)
+		el := Eligibility(b)
+		fields.Eligibility = &el
 		return err
 	})
 	onto("fees", fields.Fees != nil, func(raw json.RawMessage) error {
-		b, err := httpx.PatchOnto(feesBody{BoothPrices: f.Fees.BoothPrices, SubsidyPercent: f.Fees.SubsidyPercent, MaxSubsidisedBooths: f.Fees.MaxSubsidisedBooths}, raw)
-		fields.Fees = &Fees{BoothPrices: b.BoothPrices, SubsidyPercent: b.SubsidyPercent, MaxSubsidisedBooths: b.MaxSubsidisedBooths}
+		b, err := httpx.PatchOnto(feesBody(f.Fees), raw)
+		fees := Fees(b)
+		fields.Fees = &fees
 		return err
 	})
 	onto("contact", fields.Contact != nil, func(raw json.RawMessage) error {
-		b, err := httpx.PatchOnto(contactBody{Name: f.Contact.Name, Phone: f.Contact.Phone, Email: f.Contact.Email}, raw)
-		fields.Contact = &Contact{Name: b.Name, Phone: b.Phone, Email: b.Email}
+		b, err := httpx.PatchOnto(contactBody(f.Contact), raw)
+		contact := Contact(b)
+		fields.Contact = &contact
 		return err
 	})
 	return fields, err

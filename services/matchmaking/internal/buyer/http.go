@@ -46,7 +46,8 @@ type buyerCreateRequest struct {
 func (r buyerRequest) fields() BuyerFields {
 	f := BuyerFields{Name: r.Name, Kind: r.Kind, Province: r.Province, Markets: r.Markets}
 	if r.Contact != nil {
-		f.Contact = &Contact{Name: r.Contact.Name, Phone: r.Contact.Phone, Email: r.Contact.Email}
+		contact := Contact(*r.Contact) // the body holds the domain's fields, one for one
+		f.Contact = &contact
 	}
 	return f
 }
@@ -259,7 +260,7 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 		return
 	}
 	if raw, given := sent["contact"]; given && req.Contact != nil {
-		contact, err := httpx.PatchOnto(contactBody{Name: b.Contact.Name, Phone: b.Contact.Phone, Email: b.Contact.Email}, raw)
+		contact, err := httpx.PatchOnto(contactBody(b.Contact), raw)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
