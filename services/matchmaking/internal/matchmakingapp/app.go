@@ -185,7 +185,7 @@ func buyerMeetings(agendas *meeting.Agendas, rest time.Duration) func(string) []
 		for i, m := range ms {
 			out[i] = buyer.MeetingRef{ID: m.ID, FairID: m.FairID, ProducerID: m.ProducerID, Status: m.Status, Active: m.Active(),
 				Proposed: m.Status == meeting.Requested && m.Proposal != nil, CreatedAt: m.CreatedAt}
-			if rest > 0 && m.Status == meeting.Declined && m.RequestedBy == meeting.SideBuyer && m.Proposal == nil {
+			if rest > 0 && m.RequestedBy == meeting.SideBuyer && m.DeclinedByAsked() {
 				out[i].AskAgainAt = m.UpdatedAt.Add(rest)
 			}
 		}

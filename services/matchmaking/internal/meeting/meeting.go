@@ -101,6 +101,11 @@ func (m Meeting) Awaiting() string {
 	return otherSide(m.RequestedBy)
 }
 
+// DeclinedByAsked reports whether the side asked declined the meeting (a proposal declined was
+// declined by the asker), after which the asker waits before asking again (Service.DeclineRest;
+// Store.DeclinedSince asks the database the same).
+func (m Meeting) DeclinedByAsked() bool { return m.Status == Declined && m.Proposal == nil }
+
 // otherSide is the side facing side.
 func otherSide(side string) string {
 	if side == SideBuyer {

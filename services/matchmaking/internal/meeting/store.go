@@ -325,8 +325,7 @@ func (s *Store) CountCommitted(ctx context.Context, fairID, field, id, side stri
 }
 
 // DeclinedSince reports whether the side other than asker declined a request of asker's, between
-// buyerID and producerID at a fair, at since or later: declined without a proposal (a proposal
-// declined was declined by the asker).
+// buyerID and producerID at a fair, at since or later (Meeting.DeclinedByAsked, as a query).
 func (s *Store) DeclinedSince(ctx context.Context, fairID, buyerID, producerID, asker string, since time.Time) (bool, error) {
 	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, "buyer_id": buyerID, "producer_id": producerID,
 		"status": Declined, "requested_by": asker, "proposal": nil, "updated_at": bson.M{"$gte": since}})
