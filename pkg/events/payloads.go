@@ -192,6 +192,11 @@ type FairV1 struct {
 	UpdatedAt time.Time  `json:"updated_at"`
 }
 
+// FairPrivate reports whether a fair of status, discarded or not, is known only to its organisers
+// and admins: a draft, or a draft cancelled before it was published. Every service that keeps
+// fairs hides them by this.
+func FairPrivate(status string, discarded bool) bool { return status == "draft" || discarded }
+
 // FairChangedV1 is the payload of every event.fair.* subject.
 type FairChangedV1 struct {
 	Fair FairV1 `json:"fair"`

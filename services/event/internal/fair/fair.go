@@ -12,6 +12,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
@@ -264,7 +265,7 @@ func (fr Fair) AllowedAt(now time.Time) []Action {
 
 // Private reports whether only the fair's organisers and admins may see it: a draft, or a draft
 // cancelled before it was published (Discarded).
-func (fr Fair) Private() bool { return fr.Status == Draft || fr.Discarded }
+func (fr Fair) Private() bool { return events.FairPrivate(string(fr.Status), fr.Discarded) }
 
 // AcceptsApplications reports whether producers may apply at time t.
 func (fr Fair) AcceptsApplications(t time.Time) bool {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -76,7 +77,7 @@ type Fair struct {
 
 // Private reports whether only the fair's organisers and admins may know of it: a draft, or a
 // discarded one.
-func (f Fair) Private() bool { return f.Status == "draft" || f.Discarded }
+func (f Fair) Private() bool { return events.FairPrivate(f.Status, f.Discarded) }
 
 // LastDay returns the fair's last day (midnight in Vietnam).
 func (f Fair) LastDay() time.Time { return f.EndDate }

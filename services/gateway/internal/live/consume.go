@@ -190,7 +190,7 @@ func (p probe) notice(typ string) Notice {
 		ProducerID:    first(p.ProducerID, p.Application.ProducerID, p.Meeting.ProducerID),
 		MeetingID:     first(p.MeetingID, p.Meeting.ID),
 		BuyerID:       first(p.BuyerID, p.Meeting.BuyerID),
-		public:        p.Fair.ID != "" && p.Fair.Status != "" && p.Fair.Status != "draft" && !p.Fair.Discarded,
+		public:        p.Fair.ID != "" && p.Fair.Status != "" && !events.FairPrivate(p.Fair.Status, p.Fair.Discarded),
 	}
 }
 

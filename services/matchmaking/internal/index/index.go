@@ -73,7 +73,7 @@ type Fair struct {
 
 // Private reports whether only the fair's organisers and admins may know of it: a draft, or a
 // discarded one.
-func (f Fair) Private() bool { return f.Status == "draft" || f.Discarded }
+func (f Fair) Private() bool { return events.FairPrivate(f.Status, f.Discarded) }
 
 // Index is safe for concurrent use.
 type Index struct {
