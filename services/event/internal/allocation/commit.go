@@ -32,6 +32,7 @@ type boothWriter interface {
 	Active(ctx context.Context, filter bson.M) ([]booth.Assignment, error)
 	Assign(ctx context.Context, b booth.Booth, applicationID, producerID string, pinned bool, now time.Time, correlationID string) (booth.Assignment, error)
 	Release(ctx context.Context, a booth.Assignment, why booth.Why, now time.Time, correlationID string) error
+	Unchanged(ctx context.Context, b booth.Booth) (bool, error)
 }
 
 func (rt *Routes) boothWriter() boothWriter {
@@ -175,6 +176,7 @@ func (rt *Routes) commitPlacement(ctx context.Context, log *slog.Logger, w booth
 // assigned are released again. It returns the assignments made; on failure, the error and the
 // booths whose release failed too, which stay assigned.
 func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWriter, fairID string, boothCodes []string, app applicants.Application) (done, stuck []booth.Assignment, err error) {
+	var read []booth.Booth
 	for _, code := range boothCodes {
 		b, err := w.Booth(ctx, fairID, code)
 		if err == nil && b.Hold != "" {
@@ -190,7 +192,16 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 			}
 			return nil, rt.rollback(ctx, log, w, done, booth.Why{Code: booth.ReleaseAllocationGroupFailed}), err
 		}
-		done = append(done, a)
+		done, read = append(done, a), append(read, b)
+	}
+	// An edit or removal of a booth checks for assignments before its write: read again now that
+	// they are written, a booth changed meanwhile is seen here (booth.Store.Unchanged).
+	for _, b := range read {
+		if same, err := w.Unchanged(ctx, b); err != nil {
+			log.Error("re-reading a booth after assigning it; a change meanwhile is seen only by the change", "booth", b.Code, "err", err)
+		} else if !same {
+			return nil, rt.rollback(ctx, log, w, done, booth.Why{Code: booth.ReleaseBoothChanged}), apperr.New(apperr.Conflict, booth.MsgChangedMeanwhile, b.Code)
+		}
 	}
 	return done, nil, nil
 }

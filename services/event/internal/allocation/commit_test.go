@@ -247,6 +247,34 @@ func TestCommitKeepsTheMostPerProducer(t *testing.T) {
 	}
 }
 
+// A booth blocked by an organiser between the commit's read of it and its assignment: the
+// edit saw the booth free, so the commit gives it back.
+func TestCommitGivesBackABoothBlockedMeanwhile(t *testing.T) {
+	fx := newCommitFixture(t)
+	ctx := context.Background()
+	var once sync.Once
+	fx.faulty.afterAssign = func() {
+		once.Do(func() {
+			b, err := fx.s.Booths.Booth(ctx, "f1", "A01")
+			if err == nil {
+				b.Hold = booth.Blocked
+				err = fx.s.Booths.SaveBooth(ctx, b)
+			}
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1", Placements: []Placement{
+		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
+	if len(resp.Committed) != 1 || resp.Committed[0].ApplicationID != "app2" || len(resp.Failed) != 1 || resp.Failed[0].Code != "booth_changed_meanwhile" {
+		t.Fatalf("commitProposal = %+v, want app1 failed on its booth changed and app2 committed", resp)
+	}
+	if held := fx.active(t); !slices.Equal(held, []string{"A02=app2"}) {
+		t.Errorf("active assignments %v, want only A02 held by app2", held)
+	}
+}
+
 func TestRollbackOutlivesTheCommitContext(t *testing.T) {
 	fx := newCommitFixture(t)
 	// The commit's context ends right after A01 is assigned (its timeout ran out), so A02 fails;

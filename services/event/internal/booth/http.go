@@ -1,10 +1,8 @@
 package booth
 
 import (
-	"cmp"
 	"context"
 	"log/slog"
-	"math"
 	"net/http"
 	"strconv"
 	"strings"
@@ -14,7 +12,6 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
-	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
@@ -320,7 +317,7 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := rt.saveChecked(c.Request.Context(), before, b); err != nil {
+	if err := rt.saveChecked(c.Request.Context(), httpx.Logger(c), before, b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -329,7 +326,7 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 
 // saveChecked stores b, the booth that was before, unless it moved or grew onto another booth. A
 // booth that keeps its place is not checked, so a plan stored before the rule stays editable.
-func (rt *Routes) saveChecked(ctx context.Context, before, b Booth) error {
+func (rt *Routes) saveChecked(ctx context.Context, log *slog.Logger, before, b Booth) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
 	if b.X != before.X || b.Y != before.Y || b.W != before.W || b.H != before.H {
@@ -337,7 +334,41 @@ func (rt *Routes) saveChecked(ctx context.Context, before, b Booth) error {
 			return err
 		}
 	}
-	return rt.Booths.SaveBooth(ctx, b)
+	if err := rt.Booths.SaveBooth(ctx, b); err != nil {
+		return err
+	}
+	return rt.undoIfAssigned(ctx, log, b, func(ctx context.Context) error { return rt.Booths.SaveBooth(ctx, before) })
+}
+
+// deleteChecked removes booth b from its plan, and puts it back when an assignment took it
+// meanwhile.
+func (rt *Routes) deleteChecked(ctx context.Context, log *slog.Logger, b Booth) error {
+	if err := rt.Booths.DeleteBooth(ctx, b.FairID, b.Code); err != nil {
+		return err
+	}
+	return rt.undoIfAssigned(ctx, log, b, func(ctx context.Context) error {
+		_, err := rt.Booths.AddBooths(ctx, []Booth{b})
+		return err
+	})
+}
+
+// undoIfAssigned looks, once an edit or removal of booth b is written, for an assignment made
+// between the edit's check and its write; when one holds the booth, it undoes the edit and
+// answers that the booth is assigned. A failed look is logged and leaves the edit standing (the
+// assignment's own read of the booth, Unchanged, may still see it).
+func (rt *Routes) undoIfAssigned(ctx context.Context, log *slog.Logger, b Booth, undo func(context.Context) error) error {
+	free, err := rt.Booths.StillFree(ctx, b.FairID, b.Code)
+	if err != nil {
+		log.Error("looking for an assignment made while a booth was edited", "fair", b.FairID, "booth", b.Code, "err", err)
+		return nil
+	}
+	if free {
+		return nil
+	}
+	if err := undo(context.WithoutCancel(ctx)); err != nil {
+		return err
+	}
+	return apperr.New(apperr.Conflict, msgBoothHeld, b.Code)
 }
 
 func (rt *Routes) deleteBooth(c *gin.Context) {
@@ -349,148 +380,9 @@ func (rt *Routes) deleteBooth(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := rt.Booths.DeleteBooth(c.Request.Context(), f.ID, b.Code); err != nil {
+	if err := rt.deleteChecked(c.Request.Context(), httpx.Logger(c), b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.Status(http.StatusNoContent)
-}
-
-func (rt *Routes) assign(c *gin.Context) {
-	f, ok := rt.Access.Managed(c)
-	if !ok {
-		return
-	}
-	var req assignRequest
-	if !httpx.Bind(c, &req) {
-		return
-	}
-	if !f.AssignsBooths() {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status)))
-		return
-	}
-	ctx := c.Request.Context()
-	b, err := rt.Booths.Booth(ctx, f.ID, strings.ToUpper(c.Param("code")))
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	if b.Hold == Blocked {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, msgBlocked, b.Code))
-		return
-	}
-	app, err := rt.Applicants.Get(ctx, req.ApplicationID)
-	if err != nil && !apperr.Is(err, apperr.NotFound) {
-		httpx.RespondError(c, err)
-		return
-	}
-	if err != nil || app.FairID != f.ID {
-		httpx.RespondError(c, apperr.InvalidField("application_id", msgNotThisFair))
-		return
-	}
-	if app.Status != applicants.Approved {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status)))
-		return
-	}
-	if held, err := rt.Booths.ActiveOf(ctx, app.ID); err != nil || len(held) >= MostBooths(f) {
-		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Conflict, MsgOverMax, len(held), MostBooths(f)))))
-		return
-	}
-	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.Notify()
-	if err := rt.heldStill(ctx, httpx.Logger(c), a); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	c.JSON(http.StatusOK, assignmentBody{FairID: a.FairID, BoothCode: a.Code, Zone: a.Zone, ApplicationID: a.ApplicationID, ProducerID: a.ProducerID, Pinned: a.Pinned, AssignedAt: a.AssignedAt})
-}
-
-// heldStill re-reads, once assignment a is written, the application and the fair it was made
-// for, and releases it again when the application stopped being approved or the fair stopped
-// taking booths meanwhile: the applicants model stores an application's new status, and a
-// cancellation is stored, before the booths to release are looked for, so an assignment written
-// after that look is caught here. It returns why the assignment did not stand, or nil; a failed
-// re-read is logged and leaves the assignment standing.
-func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, a Assignment) error {
-	app, err := rt.Applicants.Get(ctx, a.ApplicationID)
-	var f fair.Fair
-	if err == nil {
-		f, err = rt.Access.Fairs.Get(ctx, a.FairID)
-	}
-	if err != nil {
-		log.Error("re-reading an assigned booth's application and fair; an end meanwhile releases it only if it came later",
-			"fair", a.FairID, "booth", a.Code, "application", a.ApplicationID, "err", err)
-		return nil
-	}
-	why, answer := Why{}, error(nil)
-	switch {
-	case f.Status == fair.Cancelled:
-		why, answer = Why{Code: ReleaseFairCancelled, Words: f.CancelReason}, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status))
-	case !f.AssignsBooths():
-		why, answer = Why{Code: ReleaseAllocationFairChanged}, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status))
-	case app.Status != applicants.Approved:
-		why, answer = Why{Code: EndedReason(app.Status)}, apperr.New(apperr.Conflict, msgOnlyApproved, applicants.StatusName(app.Status))
-	default:
-		// Assignments at once may all have counted below the fair's most: each counts again, and
-		// those made after the first most of them go.
-		held, err := rt.Booths.ActiveOf(ctx, a.ApplicationID)
-		if err != nil || !BeyondMost(held, a.ID, MostBooths(f)) {
-			return nil
-		}
-		why, answer = Why{Code: ReleaseOverMax}, apperr.New(apperr.Conflict, MsgOverMax, MostBooths(f), MostBooths(f))
-	}
-	if err := rt.Booths.Release(context.WithoutCancel(ctx), a, why, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil && !apperr.Is(err, apperr.NotFound) {
-		return err
-	}
-	rt.Notify()
-	return answer
-}
-
-// MostBooths is the most booths an application of f may hold: the fair's most per producer (a
-// rule producers applied under), or no limit on a fair stored before it had one.
-func MostBooths(f fair.Fair) int {
-	if f.Eligibility.MaxBoothsPerProducer <= 0 {
-		return math.MaxInt
-	}
-	return f.Eligibility.MaxBoothsPerProducer
-}
-
-// BeyondMost reports whether assignment id, among an application's active assignments held, was
-// made after the first most of them (assignment IDs are time-ordered).
-func BeyondMost(held []Assignment, id string, most int) bool {
-	before := 0
-	for _, h := range held {
-		if h.ID < id {
-			before++
-		}
-	}
-	return before >= most
-}
-
-func (rt *Routes) release(c *gin.Context) {
-	f, ok := rt.Access.Managed(c)
-	if !ok {
-		return
-	}
-	ctx := c.Request.Context()
-	code := strings.ToUpper(c.Param("code"))
-	held, err := rt.Booths.ActiveAt(ctx, f.ID, code)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	if len(held) == 0 {
-		httpx.RespondError(c, apperr.New(apperr.NotFound, msgNotAssigned, code))
-		return
-	}
-	if err := rt.Booths.Release(ctx, held[0], Why{Code: ReleaseByOrganiser}, fair.Stamp(rt.Now()), correlation.From(ctx)); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	rt.Notify()
 	c.Status(http.StatusNoContent)
 }

@@ -32,6 +32,10 @@ var (
 	msgBoothHeld = apperr.M("booth_assigned_release_first",
 		"Gian hàng %s đã được xếp; hãy giải phóng gian hàng trước khi thay đổi.",
 		"Booth %s is assigned; release it before changing it.")
+	// MsgChangedMeanwhile refuses an assignment to a booth changed or removed while it was made.
+	MsgChangedMeanwhile = apperr.M("booth_changed_meanwhile",
+		"Gian hàng %s vừa được sửa hoặc xóa khỏi sơ đồ; hãy xem lại sơ đồ rồi xếp lại.",
+		"Booth %s was just changed or removed from the plan; look at the plan again and assign again.")
 	msgBlocked = apperr.M("booth_blocked",
 		"Gian hàng %s đang bị khóa, không dùng được.",
 		"Booth %s is blocked.")

@@ -42,6 +42,9 @@ var (
 	msgReleaseFairChanged = apperr.M("booth_release.allocation_fair_changed",
 		"Phân gian bị hoàn tác vì trạng thái hội chợ đã thay đổi",
 		"The allocation was undone: the fair's status changed")
+	msgReleaseBoothChanged = apperr.M("booth_release.booth_changed",
+		"Gian hàng vừa được sửa hoặc xóa khỏi sơ đồ trong lúc xếp",
+		"The booth was changed or removed from the plan while it was being assigned")
 	msgReleaseGroupFailed = apperr.M("booth_release.allocation_group_failed",
 		"Phân gian bị hoàn tác vì một gian khác của nhóm không giao được",
 		"The allocation was undone: another booth of the group could not be assigned")
@@ -54,6 +57,7 @@ var (
 	ReleaseAllocationFairChanged = msgReleaseFairChanged.Code
 	ReleaseAllocationGroupFailed = msgReleaseGroupFailed.Code
 	ReleaseOverMax               = msgReleaseOverMax.Code
+	ReleaseBoothChanged          = msgReleaseBoothChanged.Code
 )
 
 // EndedReason is the reason code for the booths of an application that ended with status

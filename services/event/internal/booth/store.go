@@ -312,3 +312,22 @@ func (s *Store) ActiveAt(ctx context.Context, fairID, code string) ([]Assignment
 func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Assignment, error) {
 	return s.Active(ctx, bson.M{"fair_id": fairID})
 }
+
+// Unchanged reports whether booth b is still on its fair's plan as it was read: an assignment
+// made on it reads it again once written, since an edit or removal checks for assignments
+// before its own write (StillFree, after).
+func (s *Store) Unchanged(ctx context.Context, b Booth) (bool, error) {
+	now, err := s.Booth(ctx, b.FairID, b.Code)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil && now == b, err
+}
+
+// StillFree reports, once an edit or removal of a fair's booth is written, that no assignment
+// holds it: one made between the edit's check and its write is seen here (and its own read of
+// the booth, Unchanged, may see the edit).
+func (s *Store) StillFree(ctx context.Context, fairID, code string) (bool, error) {
+	held, err := s.ActiveAt(ctx, fairID, code)
+	return err == nil && len(held) == 0, err
+}
