@@ -77,7 +77,7 @@ func (fd *PlanFeed) load(ctx context.Context) error {
 	}
 	for _, f := range fairs {
 		// The revision first: booths read after it are at least that new.
-		rev, err := fd.Booths.floorplanRevision(ctx, f.ID)
+		rev, _, err := fd.Booths.floorplanRevision(ctx, f.ID)
 		if err != nil {
 			return err
 		}

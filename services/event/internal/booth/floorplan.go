@@ -5,10 +5,12 @@ import (
 	"errors"
 	"time"
 
+	"github.com/google/uuid"
 	"go.mongodb.org/mongo-driver/v2/bson"
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -22,47 +24,109 @@ const FloorplansCollection = "floorplans"
 type floorplanDoc struct {
 	ID       string `bson:"_id"`
 	Revision int64  `bson:"revision"`
+	// Changing holds a token (a UUIDv7, so it tells its time) for each change under way: set
+	// before the booths' own write, taken away when the change is counted (changePlan).
+	Changing []string `bson:"changing,omitempty"`
 }
 
 // errFloorplanStale is the floorplans writer's stale error: another write counted meanwhile.
 var errFloorplanStale = errors.New("floor plan changed meanwhile")
 
-// floorplanRevision returns the count of a fair's floor-plan changes (0: none yet).
-func (s *Store) floorplanRevision(ctx context.Context, fairID string) (int64, error) {
+// floorplanRevision returns the count of a fair's floor-plan changes (0: none yet), and whether
+// the fair has a floorplans document.
+func (s *Store) floorplanRevision(ctx context.Context, fairID string) (int64, bool, error) {
 	var d floorplanDoc
 	err := s.floorplans.Collection().FindOne(ctx, bson.M{"_id": fairID}, options.FindOne().SetProjection(bson.M{"revision": 1})).Decode(&d)
 	if errors.Is(err, mongo.ErrNoDocuments) {
-		return 0, nil
+		return 0, false, nil
 	}
-	return d.Revision, storage.MapError(err, "floor plan")
+	return d.Revision, err == nil, storage.MapError(err, "floor plan")
+}
+
+// changePlan runs write, a change of fair fairID's floor plan that reports whether it stored
+// anything, between a mark that a change is under way and the change's count with its
+// event.floorplan.changed event. The booths' own writes cannot carry the event (they are many
+// documents, or a deletion), so a process stopped between the write and its count leaves the
+// mark, and SweepChanging counts the change then: other replicas reload the plan, later but
+// surely, and never before the write.
+func (s *Store) changePlan(ctx context.Context, fairID string, write func() (bool, error)) error {
+	token := uuid.Must(uuid.NewV7()).String()
+	if _, err := storage.Upsert(ctx, s.floorplans.Collection(), bson.M{"_id": fairID},
+		bson.M{"$push": bson.M{"changing": token}, "$setOnInsert": bson.M{"revision": int64(0)}}); err != nil {
+		return storage.MapError(err, "floor plan")
+	}
+	changed, err := write()
+	if !changed {
+		// Nothing was stored: the mark goes; one left behind costs only a reload.
+		_, _ = storage.UpdateOne(context.WithoutCancel(ctx), s.floorplans.Collection(), bson.M{"_id": fairID}, bson.M{"$pull": bson.M{"changing": token}})
+		return err
+	}
+	if cerr := s.floorplanChanged(ctx, fairID, correlation.From(ctx), token); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // floorplanChanged counts a change of a fair's floor plan with its event.floorplan.changed
-// event, then reloads the plan into this replica's model. It runs after the booths' own write,
-// to its end even when the request's client goes away (other replicas learn of the change only
-// from it).
-func (s *Store) floorplanChanged(ctx context.Context, fairID, correlationID string) error {
+// event, taking away the marks of the changes it counts, then reloads the plan into this
+// replica's model. It runs after the booths' own write, to its end even when the request's client
+// goes away (other replicas learn of the change only from it).
+func (s *Store) floorplanChanged(ctx context.Context, fairID, correlationID string, marks ...string) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 15*time.Second)
 	defer cancel()
 	var err error
 	for range storage.StaleTries {
-		var prev int64
-		if prev, err = s.floorplanRevision(ctx, fairID); err != nil {
-			return err
+		prev, exists, rerr := s.floorplanRevision(ctx, fairID)
+		if rerr != nil {
+			return rerr
 		}
-		doc := floorplanDoc{ID: fairID, Revision: prev + 1}
 		ev := outbox.Event{Subject: events.FloorplanChanged, AggregateID: fairID,
-			Payload: events.FloorplanChangedV1{FairID: fairID, Revision: doc.Revision, At: time.Now().UTC()}}
-		if prev == 0 {
-			err = s.floorplans.Insert(ctx, doc, "", correlationID, ev)
+			Payload: events.FloorplanChangedV1{FairID: fairID, Revision: prev + 1, At: time.Now().UTC()}}
+		if !exists {
+			err = s.floorplans.Insert(ctx, floorplanDoc{ID: fairID, Revision: prev + 1}, "", correlationID, ev)
 		} else {
-			err = s.floorplans.Replace(ctx, bson.M{"_id": fairID, "revision": prev}, doc, "", correlationID, ev)
+			update := bson.M{"$set": bson.M{"revision": prev + 1}}
+			if len(marks) > 0 {
+				update["$pullAll"] = bson.M{"changing": marks}
+			}
+			err = s.floorplans.Apply(ctx, bson.M{"_id": fairID, "revision": prev}, update, "", correlationID, ev)
 		}
 		if err == nil {
-			return s.ReloadBooths(ctx, fairID, doc.Revision)
+			return s.ReloadBooths(ctx, fairID, prev+1)
 		}
 	}
 	return err
+}
+
+// SweepChanging counts the changes of floor plans marked as under way for longer than after
+// (their process stopped between the write and its count; see changePlan), and returns how many
+// floor plans it counted a change of.
+func (s *Store) SweepChanging(ctx context.Context, after time.Duration) (int, error) {
+	cur, err := s.floorplans.Collection().Find(ctx, bson.M{"changing": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"changing": 1}))
+	if err != nil {
+		return 0, storage.MapError(err, "floor plans")
+	}
+	var docs []floorplanDoc
+	if err := cur.All(ctx, &docs); err != nil {
+		return 0, storage.MapError(err, "floor plans")
+	}
+	n := 0
+	for _, d := range docs {
+		var stale []string
+		for _, token := range d.Changing {
+			if id, err := uuid.Parse(token); err != nil || time.Since(time.Unix(id.Time().UnixTime())) > after {
+				stale = append(stale, token)
+			}
+		}
+		if len(stale) == 0 {
+			continue
+		}
+		if err := s.floorplanChanged(ctx, d.ID, "", stale...); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, nil
 }
 
 // ReloadBooths reads a fair's booths and landmarks into the model, unless it holds them at

@@ -7,7 +7,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
-	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
@@ -62,35 +61,41 @@ func (s *Store) Landmark(ctx context.Context, fairID, id string) (Landmark, erro
 // AddLandmark stores a new landmark; a landmark with its ID already stored is a duplicate-key
 // error (a re-run of the request that stored it).
 func (s *Store) AddLandmark(ctx context.Context, l Landmark) error {
-	if _, err := s.landmarks.InsertOne(ctx, toLandmarkDoc(l)); err != nil {
-		if storage.IsDuplicate(err) {
-			return err
+	return s.changePlan(ctx, l.FairID, func() (bool, error) {
+		if _, err := s.landmarks.InsertOne(ctx, toLandmarkDoc(l)); err != nil {
+			if storage.IsDuplicate(err) {
+				return false, err
+			}
+			return false, storage.MapError(err, "landmark")
 		}
-		return storage.MapError(err, "landmark")
-	}
-	return s.floorplanChanged(ctx, l.FairID, correlation.From(ctx))
+		return true, nil
+	})
 }
 
 // SaveLandmark replaces a landmark's attributes; NotFound when it is gone.
 func (s *Store) SaveLandmark(ctx context.Context, l Landmark) error {
-	res, err := s.landmarks.ReplaceOne(ctx, bson.M{"_id": l.ID, "fair_id": l.FairID}, toLandmarkDoc(l))
-	if err != nil {
-		return storage.MapError(err, "landmark")
-	}
-	if res.MatchedCount == 0 {
-		return storage.MapError(mongo.ErrNoDocuments, "landmark")
-	}
-	return s.floorplanChanged(ctx, l.FairID, correlation.From(ctx))
+	return s.changePlan(ctx, l.FairID, func() (bool, error) {
+		res, err := s.landmarks.ReplaceOne(ctx, bson.M{"_id": l.ID, "fair_id": l.FairID}, toLandmarkDoc(l))
+		if err != nil {
+			return false, storage.MapError(err, "landmark")
+		}
+		if res.MatchedCount == 0 {
+			return false, storage.MapError(mongo.ErrNoDocuments, "landmark")
+		}
+		return true, nil
+	})
 }
 
 // DeleteLandmark removes a landmark from a fair's plan; NotFound when it is gone.
 func (s *Store) DeleteLandmark(ctx context.Context, fairID, id string) error {
-	res, err := s.landmarks.DeleteOne(ctx, bson.M{"_id": id, "fair_id": fairID})
-	if err != nil {
-		return storage.MapError(err, "landmark")
-	}
-	if res.DeletedCount == 0 {
-		return storage.MapError(mongo.ErrNoDocuments, "landmark")
-	}
-	return s.floorplanChanged(ctx, fairID, correlation.From(ctx))
+	return s.changePlan(ctx, fairID, func() (bool, error) {
+		res, err := s.landmarks.DeleteOne(ctx, bson.M{"_id": id, "fair_id": fairID})
+		if err != nil {
+			return false, storage.MapError(err, "landmark")
+		}
+		if res.DeletedCount == 0 {
+			return false, storage.MapError(mongo.ErrNoDocuments, "landmark")
+		}
+		return true, nil
+	})
 }

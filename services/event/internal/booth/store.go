@@ -11,7 +11,6 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
-	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -131,12 +130,15 @@ func NewStore(db *storage.DB) *Store {
 // and no booth of the batch after it is inserted (ordered insert). Any booth inserted counts as a
 // change of the floor plan.
 func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
-	n, err := s.addBooths(ctx, booths)
-	if n > 0 {
-		if cerr := s.floorplanChanged(ctx, booths[0].FairID, correlation.From(ctx)); err == nil {
-			err = cerr
-		}
+	if len(booths) == 0 {
+		return 0, nil
 	}
+	n := 0
+	err := s.changePlan(ctx, booths[0].FairID, func() (bool, error) {
+		var err error
+		n, err = s.addBooths(ctx, booths)
+		return n > 0, err
+	})
 	return n, err
 }
 
@@ -194,26 +196,30 @@ func (s *Store) Booth(ctx context.Context, fairID, code string) (Booth, error) {
 
 // SaveBooth replaces a booth's attributes.
 func (s *Store) SaveBooth(ctx context.Context, b Booth) error {
-	res, err := s.booths.ReplaceOne(ctx, bson.M{"_id": key(b.FairID, b.Code)}, toBoothDoc(b))
-	if err != nil {
-		return storage.MapError(err, "booth")
-	}
-	if res.MatchedCount == 0 {
-		return storage.MapError(mongo.ErrNoDocuments, "booth "+b.Code)
-	}
-	return s.floorplanChanged(ctx, b.FairID, correlation.From(ctx))
+	return s.changePlan(ctx, b.FairID, func() (bool, error) {
+		res, err := s.booths.ReplaceOne(ctx, bson.M{"_id": key(b.FairID, b.Code)}, toBoothDoc(b))
+		if err != nil {
+			return false, storage.MapError(err, "booth")
+		}
+		if res.MatchedCount == 0 {
+			return false, storage.MapError(mongo.ErrNoDocuments, "booth "+b.Code)
+		}
+		return true, nil
+	})
 }
 
 // DeleteBooth removes a booth from the plan.
 func (s *Store) DeleteBooth(ctx context.Context, fairID, code string) error {
-	res, err := s.booths.DeleteOne(ctx, bson.M{"_id": key(fairID, code)})
-	if err != nil {
-		return storage.MapError(err, "booth")
-	}
-	if res.DeletedCount == 0 {
-		return storage.MapError(mongo.ErrNoDocuments, "booth "+code)
-	}
-	return s.floorplanChanged(ctx, fairID, correlation.From(ctx))
+	return s.changePlan(ctx, fairID, func() (bool, error) {
+		res, err := s.booths.DeleteOne(ctx, bson.M{"_id": key(fairID, code)})
+		if err != nil {
+			return false, storage.MapError(err, "booth")
+		}
+		if res.DeletedCount == 0 {
+			return false, storage.MapError(mongo.ErrNoDocuments, "booth "+code)
+		}
+		return true, nil
+	})
 }
 
 // ErrTaken is returned when a booth already has an active assignment.

@@ -71,6 +71,7 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 	booths.Plans = plans
 	a.follow(model, &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")},
 		plans, &booth.PlanFeed{Booths: booths, Fairs: fairs, Applicants: apps, Plans: plans, Log: host.Log.With("component", "floor plan model")})
+	a.sweepFloorplans(booths)
 	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	scans, attendance := report.NewScanStore(host.DB), report.NewAttendanceStore(host.DB)
 	a.consumers = append(append(consumersOf(apps, releases), releases.Subscriptions()...), (&report.Consumers{Scans: scans, Attendance: attendance}).Subscriptions()...)
@@ -109,6 +110,34 @@ func (a *App) follow(fairs *fair.Model, fairFeed *fair.Feed, plans *booth.Plans,
 			}
 		})
 	}
+}
+
+// Floor-plan changes whose process stopped before counting them are looked for every
+// floorplanSweepEvery, once marked for longer than floorplanSweepAfter (booth.Store.SweepChanging).
+const (
+	floorplanSweepEvery = time.Minute
+	floorplanSweepAfter = time.Minute
+)
+
+// sweepFloorplans runs the sweep of floor-plan changes left uncounted, at start and then every
+// floorplanSweepEvery, on the host.
+func (a *App) sweepFloorplans(booths *booth.Store) {
+	a.Host.Job(func(ctx context.Context) {
+		tick := time.NewTicker(floorplanSweepEvery)
+		defer tick.Stop()
+		for {
+			if n, err := booths.SweepChanging(ctx, floorplanSweepAfter); err != nil && ctx.Err() == nil {
+				a.Host.Log.Error("counting floor-plan changes left uncounted", "err", err)
+			} else if n > 0 {
+				a.Host.Log.Info("counted floor-plan changes left uncounted", "floor_plans", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-tick.C:
+			}
+		}
+	})
 }
 
 // Handler returns the HTTP handler.
