@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
+	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -166,6 +167,10 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 func (rt *Routes) seenFair(ctx context.Context, id *string) error {
 	if id == nil || strings.TrimSpace(*id) == "" || rt.Index == nil {
 		return nil
+	}
+	// Fair IDs are UUIDs: anything else names no fair, and is not waited for.
+	if _, err := uuid.Parse(strings.TrimSpace(*id)); err != nil {
+		return apperr.InvalidField("fair_id", msgRequestFair)
 	}
 	ctx, cancel := context.WithTimeout(ctx, fairWait)
 	defer cancel()

@@ -3,6 +3,9 @@ package matchmakingapp
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 )
@@ -128,9 +131,15 @@ func TestBuyerContactPatchAndRequestFair(t *testing.T) {
 	if got := contact.Contact; got.Name != "Thu Hà" || got.Email != "thuha@sieuthixanh.vn" || got.Phone != "0912345678" {
 		t.Errorf("contact after a new phone %+v, want the name and email kept", got)
 	}
-	// A request names a fair buyers may see, or none.
-	if r := c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "fair_id": "no-such-fair"}); r.Status != 422 ||
-		!strings.Contains(string(r.Body), `"code":"request_fair_unknown"`) {
-		t.Errorf("a request naming no fair there is: %d %s, want 422 request_fair_unknown", r.Status, r.Body)
+	// A request names a fair buyers may see, or none; what is not even a fair's ID is not waited for.
+	for _, id := range []string{"no-such-fair", uuid.NewString()} {
+		began := time.Now()
+		r := c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": "Mật ong", "criteria_sets": []int{4}, "fair_id": id})
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"code":"request_fair_unknown"`) {
+			t.Errorf("a request naming no fair there is (%s): %d %s, want 422 request_fair_unknown", id, r.Status, r.Body)
+		}
+		if took := time.Since(began); id == "no-such-fair" && took > time.Second {
+			t.Errorf("a request naming %q took %v, want its 422 at once", id, took)
+		}
 	}
 }
