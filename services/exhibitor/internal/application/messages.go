@@ -5,6 +5,9 @@ import "github.com/ocopfair/ocopfair/pkg/apperr"
 // The messages of booth applications: producers read them when applying, organisers when
 // reviewing. Field messages are said after the field's name.
 var (
+	msgCursorOtherSort = apperr.M("queue_cursor_other_sort",
+		"là con trỏ của một thứ tự sắp xếp khác; hãy tải lại danh sách từ trang đầu",
+		"is a cursor of another order; load the list again from its first page")
 	msgProductsCount = apperr.M("application_products_count",
 		"hãy chọn từ 1 đến 30 sản phẩm của bạn để trưng bày",
 		"list 1 to 30 of your products to show")

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -51,6 +53,8 @@ type QueueCursor struct {
 	Key  string `json:"k,omitempty"`
 	Name string `json:"n,omitempty"`
 	ID   string `json:"id"`
+	// Sort is the order the page was in: a cursor carries on only in that order.
+	Sort Sort `json:"s,omitempty"`
 }
 
 // position is where cur stands in the order whose collator is c: its key, made from its name
@@ -165,9 +169,26 @@ func (q Query) page(list []*Application, after *QueueCursor, limit int) []Applic
 func (q Query) Cursor(a Application) QueueCursor {
 	s := cmp.Or(q.Sort, defaultSort)
 	if s == SortProducerName {
-		return QueueCursor{Name: a.ProducerName, ID: a.ID}
+		return QueueCursor{Name: a.ProducerName, ID: a.ID, Sort: s}
 	}
-	return QueueCursor{Key: queueKey(&a, s, nil), ID: a.ID}
+	return QueueCursor{Key: queueKey(&a, s, nil), ID: a.ID, Sort: s}
+}
+
+// After reads cursor, a cursor a page of q's order handed out (Cursor), as where the next page
+// starts: nil for none, and a field error for one that is not a cursor or was made for another
+// order (its page would start somewhere in this one).
+func (q Query) After(cursor string) (*QueueCursor, error) {
+	if cursor == "" {
+		return nil, nil
+	}
+	after := &QueueCursor{}
+	if err := httpx.DecodeCursor(cursor, after); err != nil {
+		return nil, err
+	}
+	if after.Sort != cmp.Or(q.Sort, defaultSort) {
+		return nil, apperr.InvalidField("cursor", msgCursorOtherSort)
+	}
+	return after, nil
 }
 
 // collatorFor returns a collator for order s when it sorts by name, else nil.

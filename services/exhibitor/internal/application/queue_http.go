@@ -121,12 +121,9 @@ func sectorCodes() []string {
 // queuePage answers a page of the queue: from the model, or without one from the database's
 // list of the fair, filtered and ordered here.
 func (h *Routes) queuePage(ctx context.Context, fairID string, q Query, page httpx.Page) ([]Application, error) {
-	var after *QueueCursor
-	if page.Cursor != "" {
-		after = &QueueCursor{}
-		if err := httpx.DecodeCursor(page.Cursor, after); err != nil {
-			return nil, err
-		}
+	after, err := q.After(page.Cursor)
+	if err != nil {
+		return nil, err
 	}
 	if h.Model != nil {
 		return h.Model.Queue(fairID, q, after, page.Limit+1), nil

@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
 
@@ -27,8 +28,8 @@ func byNamePages(t *testing.T, list []*Application, limit int) []Application {
 		if len(cursor) > httpx.MaxCursor {
 			t.Fatalf("the cursor after %q is %d bytes, more than a cursor may be (%d)", last.ProducerName, len(cursor), httpx.MaxCursor)
 		}
-		after = &QueueCursor{}
-		if err := httpx.DecodeCursor(cursor, after); err != nil {
+		var err error
+		if after, err = q.After(cursor); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -71,5 +72,24 @@ func TestTheQueueByNamePagesOnLongNames(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("pages by name: %v, want %v", got, want)
+	}
+}
+
+// A cursor carries on only in the order its page was in: one of another order is refused, since
+// its page would start somewhere in this one.
+func TestACursorOfAnotherOrderIsRefused(t *testing.T) {
+	a := Application{ID: "a", ProducerName: "HTX Dừa sáp"}
+	for _, made := range Sorts {
+		cursor := httpx.EncodeCursor(Query{Sort: made}.Cursor(a))
+		for _, read := range append(Sorts, "") {
+			_, err := Query{Sort: read}.After(cursor)
+			same := made == read || (read == "" && made == defaultSort)
+			if same && err != nil {
+				t.Errorf("a cursor of %q read in its own order: %v", made, err)
+			}
+			if !same && !apperr.Is(err, apperr.Invalid) {
+				t.Errorf("a cursor of %q read in %q: %v, want it refused", made, read, err)
+			}
+		}
 	}
 }
