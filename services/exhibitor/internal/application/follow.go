@@ -20,18 +20,27 @@ import (
 // event (a new phone number or description changes nothing shown). It returns how many it wrote
 // with an event. An application changed meanwhile (a review) is stale here and taken again, at
 // its new revision, by the next round; the bound keeps an application that keeps changing from
-// holding the loop.
+// holding the loop. An application to a fair that is over (completed or cancelled) is a record of
+// that fair, and keeps the name and province it was held under: it only takes the revision.
 func (s *Store) FollowProducer(ctx context.Context, p Applicant, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": p.ProducerID,
 		"$or": storage.OlderThan("producer_revision", p.Revision)}
 	done := 0
+	over := map[string]bool{}
 	for range 50 {
 		behind, err := s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
 		if err != nil || len(behind) == 0 {
 			return done, err
 		}
 		for _, a := range behind {
-			if a.ProducerName == p.Name && a.Province == p.Province {
+			ended, known := over[a.FairID]
+			if !known {
+				if ended, err = s.fairOver(ctx, a.FairID); err != nil {
+					return done, err
+				}
+				over[a.FairID] = ended
+			}
+			if ended || (a.ProducerName == p.Name && a.Province == p.Province) {
 				if err := s.takeRevision(ctx, a, p.Revision); err != nil {
 					return done, err
 				}
@@ -81,4 +90,14 @@ func (s *Store) takeRevision(ctx context.Context, a Application, rev int64) erro
 		"$or": storage.OlderThan("producer_revision", rev)},
 		bson.M{"$set": bson.M{"producer_revision": rev}})
 	return storage.MapError(err, "application")
+}
+
+// fairOver reports whether fair id is over: completed or cancelled. A fair this service has not
+// heard of is not.
+func (s *Store) fairOver(ctx context.Context, id string) (bool, error) {
+	f, err := s.Fair(ctx, id)
+	if apperr.Is(err, apperr.NotFound) {
+		return false, nil
+	}
+	return err == nil && (f.Status == "completed" || f.Status == "cancelled"), err
 }

@@ -218,3 +218,40 @@ func TestAReviewRacingARenameKeepsBoth(t *testing.T) {
 		}
 	}
 }
+
+// A rename reaches the applications to fairs not yet over, and leaves those to fairs completed
+// or cancelled as they were held: they are that fair's record.
+func TestARenameLeavesTheFairsOverAsTheyWere(t *testing.T) {
+	st := NewStore(testenv.DB(t))
+	ctx := context.Background()
+	who := Applicant{ProducerID: "p1", AccountID: "acc-1", Name: "Cơ sở Chè Tân Cương", Province: "19", Revision: 1}
+	now := time.Now()
+	ids := map[string]string{"published": "01900000-0000-7000-8000-0000000000c1", "completed": "01900000-0000-7000-8000-0000000000c2",
+		"cancelled": "01900000-0000-7000-8000-0000000000c3"}
+	for status, id := range ids {
+		fv := events.FairV1{ID: "fair-" + status, NameVI: "Hội chợ " + status, Status: status, StartDate: "2026-10-10", EndDate: "2026-10-14", Revision: 1}
+		if err := st.PutFair(ctx, fv); err != nil {
+			t.Fatal(err)
+		}
+		a := Application{ID: id, FairID: fv.ID, ProducerID: who.ProducerID, AccountID: who.AccountID, ProducerName: who.Name, Province: who.Province,
+			ProducerRevision: 1, Status: Approved, SubmittedAt: now, UpdatedAt: now, Revision: 1}
+		if err := st.Create(ctx, a, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	renamed := who
+	renamed.Name, renamed.Revision = "Công ty TNHH Chè Tân Cương", 2
+	if n, err := st.FollowProducer(ctx, renamed, ""); n != 1 || err != nil {
+		t.Errorf("following the rename wrote %d applications (%v), want the one to the fair not yet over", n, err)
+	}
+	for status, id := range ids {
+		got, err := st.Get(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[bool]string{true: who.Name, false: renamed.Name}[status != "published"]
+		if got.ProducerName != want || got.ProducerRevision != 2 {
+			t.Errorf("the application to the %s fair shows %q (profile revision %d), want %q (2)", status, got.ProducerName, got.ProducerRevision, want)
+		}
+	}
+}
