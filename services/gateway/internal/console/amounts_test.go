@@ -103,6 +103,10 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#outcome-m1 select').value + ' ' + document.querySelector('#outcome-m1 .outcome-value').value"); got != "contract_signed 1.500.000.000" {
 		t.Errorf("after the refusal the form holds %q, want the outcome and value chosen", got)
 	}
+	// The value's label is seen beside it, and names it.
+	if got := prod.eval("(() => { const v = document.querySelector('#outcome-m1 .outcome-value'); const l = v.labels[0]; return l && !l.hidden && l.offsetWidth > 0 ? l.textContent : '' })()"); got != "Giá trị hợp đồng (₫)" {
+		t.Errorf("the contract value's visible label reads %q", got)
+	}
 	fitsPhone(prod, "the outcome form")
 	prod.shot("outcome-refused")
 	prod.eval("document.querySelector('#outcome-m1 .outcome-value').value = '2,5', ''")

@@ -267,6 +267,7 @@ func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
 	if got := org.eval("[...document.querySelectorAll('#new-fair-region option')].map((o) => o.textContent).join('|')"); got != "Miền núi phía Bắc|Đồng bằng sông Hồng|Miền Trung – Tây Nguyên|Nam Bộ" {
 		t.Errorf("the promotion regions offered are %q", got)
 	}
+	checkRegionFollowsProvince(t, org)
 	org.fill(map[string]string{"#new-fair-name_vi": "Hội chợ OCOP Hà Nội mùa Thu", "#new-fair-venue_name": "Cung Văn hóa Hữu nghị", "#new-fair-venue_address": "91 Trần Hưng Đạo"})
 	org.submit("new-fair")
 	org.until("fair page", "location.hash.startsWith('#/fair/')", false)
@@ -278,6 +279,31 @@ func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
 	org.until("published", "document.body.textContent.includes('Đang nhận đơn')", true)
 	org.shot("fair-map")
 	return org, fairID
+}
+
+// checkRegionFollowsProvince: a new fair's region starts as its host province's grouping and
+// follows the province chosen, until the organiser picks a region of their own; the form is left
+// on Hà Nội and its grouping.
+func checkRegionFollowsProvince(t *testing.T, org browser) {
+	t.Helper()
+	pick := func(sel, value string) {
+		org.run(chromedp.SetValue(sel, value))
+		org.eval("document.querySelector('" + sel + "').dispatchEvent(new Event('change', {bubbles: true})), ''")
+	}
+	region := func() string { return org.eval("document.querySelector('#new-fair-region').value") }
+	if got := region(); got != "promo_red_river_delta" {
+		t.Errorf("a new fair in Hà Nội starts in region %q, want promo_red_river_delta", got)
+	}
+	pick("#new-fair-host_province", "68") // Lâm Đồng
+	if got := region(); got != "promo_central_highlands" {
+		t.Errorf("a fair hosted in Lâm Đồng is in region %q, want promo_central_highlands", got)
+	}
+	pick("#new-fair-region", "promo_south")
+	pick("#new-fair-host_province", "01")
+	if got := region(); got != "promo_south" {
+		t.Errorf("a region picked by the organiser became %q when the province changed, want it kept", got)
+	}
+	pick("#new-fair-region", "promo_red_river_delta")
 }
 
 // stepProducerApplies: a producer registers on a phone, fills the profile, adds a product and

@@ -88,8 +88,19 @@ func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fai
 	oc.call("POST", "/api/fairs/"+past+"/publish", nil)
 	oc.call("PATCH", "/api/fairs/"+past, map[string]any{"start_date": day(-60), "end_date": day(-58), "applications_open": day(-90), "applications_close": day(-70)})
 	// A draft given up before it was published: its organisers see it as such, no one else at all.
+	// The organiser gives it up on its page, and is asked why before it goes.
 	scrapped := oc.tradeWeek("Tuần hàng bỏ dở", 30)
-	oc.call("POST", "/api/fairs/"+scrapped+"/cancel", map[string]any{"reason": "Không đủ kinh phí"})
+	org.open("#/fair/" + scrapped)
+	org.run(chromedp.Click("#fair-cancel-open"))
+	org.until("the reason asked", "!document.querySelector('#fair-cancel').hidden && document.activeElement.id === 'fair-cancel-form-reason'", false)
+	org.submit("fair-cancel-form")
+	org.until("an empty reason said under its field", "(document.querySelector('#fair-cancel-form-reason-err')?.textContent || '').includes('lý do')", false)
+	if got := org.eval("document.querySelector('#fair-cancelled') ? 'cancelled' : ''"); got != "" {
+		t.Errorf("a fair cancelled without a reason: %q", got)
+	}
+	org.run(chromedp.SendKeys("#fair-cancel-form-reason", "Không đủ kinh phí"))
+	org.submit("fair-cancel-form")
+	org.until("the fair given up", "document.querySelector('#fair-cancelled')", false)
 	// The buyer's page may be the one shown: it is read anew.
 	buyer.open("#/meetings")
 	buyer.until("another page", "location.hash === '#/meetings' && !document.querySelector('#new-request')", false)

@@ -284,8 +284,10 @@ function outcomeForm(m, act) {
   const sel = h("select", { id: id + "-outcome", class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
     ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))));
   const err = h("div", { class: "err", id: id + "-err", role: "alert" });
-  const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", "aria-label": t("contract_value_vnd"), placeholder: t("contract_value_vnd"),
+  const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", placeholder: "1.500.000.000",
     value: amountText(m.value_vnd || undefined), hidden: m.outcome !== "contract_signed", "aria-describedby": id + "-err" });
+  // The value is named by a label one sees, not by a placeholder gone once typing starts.
+  const valueBox = h("label", { class: "outcome-value-box", hidden: value.hidden }, h("span", { class: "outcome-value-label" }, t("contract_value_vnd")), value);
   const other = (claims() || {}).role === "producer" ? m.buyer_name : m.producer_name;
   const save = h("button", { type: "submit", class: "save-outcome", disabled: true }, t("save_outcome"), other ? h("span", { class: "sr-only" }, ": " + other) : null);
   const say = (message) => {
@@ -294,7 +296,7 @@ function outcomeForm(m, act) {
   };
   const typed = () => amount(value.value);
   const changed = () => {
-    value.hidden = sel.value !== "contract_signed";
+    valueBox.hidden = value.hidden = sel.value !== "contract_signed";
     save.disabled = !sel.value || (sel.value === m.outcome && typed() === (m.value_vnd || undefined));
   };
   sel.addEventListener("change", () => { say(""); changed(); });
@@ -305,7 +307,7 @@ function outcomeForm(m, act) {
     say("");
     if (n !== undefined) value.value = amountText(n);
   });
-  const f = h("form", { class: "outcome-form", novalidate: true, id }, sel, value, save, err);
+  const f = h("form", { class: "outcome-form", novalidate: true, id }, sel, valueBox, save, err);
   // A redraw puts back what was chosen and typed (typeAgain): the value and button follow it.
   f.addEventListener("restored", changed);
   f.addEventListener("submit", async (ev) => {

@@ -58,12 +58,13 @@ async function viewFairs(all) {
     canCreate && !noneYet && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", id: "fairs-new", onclick: toForm }, t("new_fair"))),
     h("nav", { class: "tabs", "aria-label": t("fairs") }, tab("#/fairs", "current", !all), tab("#/fairs/all", "all", all)),
     h("div", { class: "card tablewrap" }, fairs.length ? [h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), tbody), more] : empty),
-    canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), form([
+    canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), followRegion(provinces, form([
       { name: "name_vi", label: t("fair_name"), full: true },
       { name: "kind", label: t("kind"), type: "select", options: ["fair", "trade_week", "regional_promotion", "b2b_conference"].map((k) => [k, t("kind_" + k)]) },
       // "Vùng xúc tiến" is one of Hà Nội's promotion groupings; the reference also lists the six
       // socio-economic regions, one of which shares a name with a grouping.
-      { name: "region", label: t("region"), type: "select", options: opt(ref.regions.filter((r) => r.promotion), "code", (r) => (S.lang === "en" ? r.name_en : r.name)) },
+      { name: "region", label: t("region"), type: "select", value: promotionGroup(provinces, "01"),
+        options: opt(ref.regions.filter((r) => r.promotion), "code", (r) => (S.lang === "en" ? r.name_en : r.name)) },
       { name: "host_province", label: t("host_province"), type: "select", value: "01", options: opt(provinces, "code", "name") },
       { name: "venue_name", label: t("venue") }, { name: "venue_address", label: t("address") },
       { name: "start_date", label: t("start_date"), type: "date", value: today(30) }, { name: "end_date", label: t("end_date"), type: "date", value: today(34) },
@@ -79,9 +80,27 @@ async function viewFairs(all) {
       const r = await api("POST", "/api/fairs", body, { idem: idem() });
       if (r.ok) { toast(t("saved")); location.hash = "#/fair/" + r.data.id; }
       return r;
-    }, { id: "new-fair" })));
+    }, { id: "new-fair" }))));
 }
 
+
+// promotionGroup is the promotion grouping a province belongs to (Hà Nội's four).
+function promotionGroup(provinces, code) {
+  return (provinces.find((p) => p.code === code) || {}).promotion_group;
+}
+
+// followRegion keeps a new fair's region on its host province's grouping as the province is
+// chosen, until the organiser picks a region of their own (a fair may promote another region).
+function followRegion(provinces, f) {
+  const region = f.elements.region;
+  let picked = false;
+  region.addEventListener("change", () => { picked = true; });
+  f.elements.host_province.addEventListener("change", (ev) => {
+    const group = promotionGroup(provinces, ev.target.value);
+    if (!picked && group) region.value = group;
+  });
+  return f;
+}
 
 async function viewFair(id, tab) {
   tab = tab || "map";
@@ -99,17 +118,28 @@ async function viewFair(id, tab) {
         toast(r.ok ? t("saved") : failure(r));
         render(true);
       } }, t("act_" + a))),
-    (f.allowed_actions || []).includes("cancel") && h("button", { type: "button", class: "danger", onclick: async () => {
-      const reason = prompt(t("cancel_reason"));
-      if (!reason) return;
-      const r = await api("POST", `/api/fairs/${id}/cancel`, { reason });
-      toast(r.ok ? t("saved") : failure(r));
-      render(true);
-    } }, t("act_cancel"))));
+    (f.allowed_actions || []).includes("cancel") && cancelFair(id)));
   const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
   const tabBar = h("nav", { class: "tabs" }, tabs.map((x) => h("a", { href: `#/fair/${id}/${x}`, class: x === tab ? "active" : "", id: "tab-" + x }, t("tab_" + x))));
   const body = await ({ map: fairMap, apps: fairApps, alloc: fairAlloc, b2b: fairB2B, report: fairReport }[tab] || fairMap)(f, ref, manager);
   return h("div", {}, head, tabBar, body);
+}
+
+// Cancelling asks why in a form under the button, not a browser prompt: the reason is what
+// exhibitors and buyers read, so it gets a labelled field, and an empty one is said under it.
+function cancelFair(id) {
+  const box = h("div", { id: "fair-cancel", class: "card", hidden: true });
+  const open = h("button", { type: "button", class: "danger", id: "fair-cancel-open", "aria-expanded": "false", "aria-controls": "fair-cancel", onclick: () => {
+    box.hidden = !box.hidden;
+    open.setAttribute("aria-expanded", String(!box.hidden));
+    if (!box.hidden) box.querySelector("textarea").focus();
+  } }, t("act_cancel"));
+  box.append(form([{ name: "reason", label: t("cancel_reason"), type: "textarea", full: true, maxlength: 500, hint: t("cancel_hint") }], t("cancel_confirm"), async (v) => {
+    const r = await api("POST", `/api/fairs/${id}/cancel`, { reason: v.reason });
+    if (r.ok) { toast(t("saved")); render(true); }
+    return r;
+  }, { id: "fair-cancel-form" }));
+  return [open, box];
 }
 
 async function fairMap(f, ref, manager) {
@@ -122,7 +152,7 @@ async function fairMap(f, ref, manager) {
   }
   // #/fair/{id}/map?booth=A01 opens the map at that booth (the producer's application links here).
   const focus = new URLSearchParams(location.hash.split("?")[1] || "").get("booth") || undefined;
-  const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true) } : undefined });
+  const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true), assigns: ["published", "applications_closed", "live"].includes(f.status) } : undefined });
   // A plan without booths still shows its landmarks, and says what comes next: organisers lay
   // out rows of booths below and edit the plan; others learn the plan is not drawn yet.
   const empty = !m.booths.length && h("p", { class: "muted", id: "map-empty" }, t(manager ? "map_empty_org" : "map_empty"));

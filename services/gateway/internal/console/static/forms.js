@@ -61,7 +61,7 @@ function fieldInput(fd, id) {
     }
     return h("div", { id, class: "checks", role: "group", "aria-labelledby": id + "-label", "aria-describedby": fd.hint ? id + "-hint" : undefined }, parts);
   }
-  if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3 }, fd.value || "");
+  if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3, maxlength: fd.maxlength, "aria-describedby": fd.hint ? id + "-hint" : undefined }, fd.value || "");
   if (fd.type === "date") {
     return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: t("date_placeholder"), value: dmy(fd.value), autocomplete: "off",
       maxlength: 10, "aria-describedby": id + "-hint", dataset: { date: "1" } });

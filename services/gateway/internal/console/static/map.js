@@ -474,7 +474,7 @@ function boothMap(m, opts = {}) {
       facts(b),
       b.holder ? h("div", { class: "panel-holder" }, h("h3", {}, b.holder.producer_name, " ", stars), province ? h("p", { class: "muted" }, province) : null,
         b.holder.products.length ? [h("h4", {}, t("products")), products] : null) : null,
-      st.editing ? editFields(b) : null].filter(Boolean));
+      st.editing ? editFields(b) : opts.edit && opts.edit.assigns ? boothAssignSection(b, opts.edit) : null].filter(Boolean));
     showPanel(true);
     if (focus) panel.querySelector("h2").focus({ preventScroll: !isFull() && window.innerWidth >= 700 });
     if (b.holder) holderProducts(b.holder).then((list) => {
