@@ -300,13 +300,16 @@ func TestConvert(t *testing.T) {
 // Export markets are countries by their ISO code, or the EU; codes of no country are refused.
 func TestMarketCode(t *testing.T) {
 	for in, want := range map[string]bool{"JP": true, " us ": true, "EU": true, "GB": true, "UK": true, "vn": true,
-		"XX": false, "ZZ": false, "QM": false, "USA": false, "J1": false, "": false} {
+		"XX": false, "ZZ": false, "QM": false, "USA": false, "J1": false, "": false, "SU": false, "YU": false, "AN": false} {
 		if _, ok := MarketCode(in); ok != want {
 			t.Errorf("MarketCode(%q) ok = %v, want %v", in, ok, want)
 		}
 	}
-	if code, _ := MarketCode(" kr"); code != "KR" {
-		t.Errorf("MarketCode(\" kr\") = %q, want KR", code)
+	// One market, one code: a code the standard replaced is given as its successor.
+	for in, want := range map[string]string{" kr": "KR", "uk": "GB", "GB": "GB", "DD": "DE", "BU": "MM", "EU": "EU"} {
+		if code, ok := MarketCode(in); code != want || !ok {
+			t.Errorf("MarketCode(%q) = %q, %v; want %s", in, code, ok, want)
+		}
 	}
 }
 

@@ -88,7 +88,10 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		var ms []string
 		for i, m := range *f.Markets {
 			m = normMarket(m)
-			_, country := ocop.MarketCode(m)
+			code, country := ocop.MarketCode(m)
+			if country {
+				m = code // one market, one code: UK is kept as GB, as producers' markets are
+			}
 			if v.Expect(m == "domestic" || country, fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
 				ms = append(ms, m)
 			}

@@ -2,6 +2,7 @@ package buyer
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -47,5 +48,22 @@ func TestRequestListsAreBounded(t *testing.T) {
 	var r Request
 	if err := r.Apply(RequestFields{Title: &title, CriteriaSets: &[]int{4, 4, 9}, Keywords: many(maxKeywords, "mat ong")}, true); err != nil {
 		t.Errorf("Apply of lists within their bounds = %v, want nil", err)
+	}
+}
+
+// A buyer's markets are kept one code a market, as producers' are: UK as GB, each once; a
+// withdrawn code is refused.
+func TestBuyerMarketsOneCodeEach(t *testing.T) {
+	b := Buyer{}
+	ms := []string{"uk", "GB", "domestic", "jp"}
+	if err := b.Apply(BuyerFields{Markets: &ms}, false); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(b.Markets, []string{"GB", "domestic", "JP"}) {
+		t.Errorf("markets %v, want GB, domestic, JP", b.Markets)
+	}
+	gone := []string{"SU"}
+	if err := (&Buyer{}).Apply(BuyerFields{Markets: &gone}, false); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("the Soviet Union as a market: %v, want it refused", err)
 	}
 }
