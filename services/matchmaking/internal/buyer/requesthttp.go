@@ -168,11 +168,12 @@ func (rt *Routes) seenFair(ctx context.Context, id *string) error {
 	if id == nil || strings.TrimSpace(*id) == "" || rt.Index == nil {
 		return nil
 	}
-	// Fair IDs are UUIDs: anything else names no fair, and is not waited for.
+	// Fair IDs are UUIDs: anything else is looked up, and not waited for.
+	wait := fairWait
 	if _, err := uuid.Parse(strings.TrimSpace(*id)); err != nil {
-		return apperr.InvalidField("fair_id", msgRequestFair)
+		wait = 0
 	}
-	ctx, cancel := context.WithTimeout(ctx, fairWait)
+	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
 	if _, ok := rt.Index.WaitFair(ctx, strings.TrimSpace(*id), func(f index.Fair) bool { return !f.Private() }); ok {
 		return nil
