@@ -196,11 +196,15 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 	}
 	// An edit or removal of a booth checks for assignments before its write: read again now that
 	// they are written, a booth changed meanwhile is seen here (booth.Store.Unchanged).
-	for _, b := range read {
+	for i, b := range read {
 		if same, err := w.Unchanged(ctx, b); err != nil {
-			log.Error("re-reading a booth after assigning it; a change meanwhile is seen only by the change", "booth", b.Code, "err", err)
+			log.Error("re-reading a booth after assigning it; a change meanwhile stands", "booth", b.Code, "err", err)
 		} else if !same {
-			return nil, rt.rollback(ctx, log, w, done, booth.Why{Code: booth.ReleaseBoothChanged}), apperr.New(apperr.Conflict, booth.MsgChangedMeanwhile, b.Code)
+			// The booth changed goes as such; the others of the group because it failed.
+			others := append(append([]booth.Assignment(nil), done[:i]...), done[i+1:]...)
+			stuck = rt.rollback(ctx, log, w, done[i:i+1], booth.Why{Code: booth.ReleaseBoothChanged})
+			stuck = append(stuck, rt.rollback(ctx, log, w, others, booth.Why{Code: booth.ReleaseAllocationGroupFailed})...)
+			return nil, stuck, apperr.New(apperr.Conflict, booth.MsgChangedMeanwhile, b.Code)
 		}
 	}
 	return done, nil, nil

@@ -10,6 +10,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
@@ -57,8 +58,11 @@ func (s *Store) changePlan(ctx context.Context, fairID string, write func() (boo
 	}
 	changed, err := write()
 	if !changed {
-		// Nothing was stored: the mark goes; one left behind costs only a reload.
-		_, _ = storage.UpdateOne(context.WithoutCancel(ctx), s.floorplans.Collection(), bson.M{"_id": fairID}, bson.M{"$pull": bson.M{"changing": token}})
+		// Nothing was stored for sure (no error, or the database's own refusal): the mark goes.
+		// After any other error the write may have landed, and the sweep counts it.
+		if err == nil || apperr.Is(err, apperr.NotFound) || apperr.Is(err, apperr.Conflict) {
+			s.unmark(ctx, fairID, token)
+		}
 		return err
 	}
 	if cerr := s.floorplanChanged(ctx, fairID, correlation.From(ctx), token); err == nil {
@@ -82,27 +86,36 @@ func (s *Store) floorplanChanged(ctx context.Context, fairID, correlationID stri
 		}
 		ev := outbox.Event{Subject: events.FloorplanChanged, AggregateID: fairID,
 			Payload: events.FloorplanChangedV1{FairID: fairID, Revision: prev + 1, At: time.Now().UTC()}}
+		doc := floorplanDoc{ID: fairID, Revision: prev + 1} // its marks are not named, so kept
 		if !exists {
-			err = s.floorplans.Insert(ctx, floorplanDoc{ID: fairID, Revision: prev + 1}, "", correlationID, ev)
+			err = s.floorplans.Insert(ctx, doc, "", correlationID, ev)
 		} else {
-			update := bson.M{"$set": bson.M{"revision": prev + 1}}
-			if len(marks) > 0 {
-				update["$pullAll"] = bson.M{"changing": marks}
-			}
-			err = s.floorplans.Apply(ctx, bson.M{"_id": fairID, "revision": prev}, update, "", correlationID, ev)
+			err = s.floorplans.Replace(ctx, bson.M{"_id": fairID, "revision": prev}, doc, "", correlationID, ev)
 		}
 		if err == nil {
+			// The marks go once the change is counted; a process stopped in between leaves them
+			// to the sweep, which counts the change once more (a reload for nothing).
+			s.unmark(ctx, fairID, marks...)
 			return s.ReloadBooths(ctx, fairID, prev+1)
 		}
 	}
 	return err
 }
 
+// unmark takes the marks of changes away from fair fairID's floor plan, to its end even when the
+// request's client goes away; a mark it fails to take is counted again by the sweep.
+func (s *Store) unmark(ctx context.Context, fairID string, marks ...string) {
+	if len(marks) == 0 {
+		return
+	}
+	_, _ = storage.UpdateOne(context.WithoutCancel(ctx), s.floorplans.Collection(), bson.M{"_id": fairID}, bson.M{"$pullAll": bson.M{"changing": marks}})
+}
+
 // SweepChanging counts the changes of floor plans marked as under way for longer than after
 // (their process stopped between the write and its count; see changePlan), and returns how many
 // floor plans it counted a change of.
 func (s *Store) SweepChanging(ctx context.Context, after time.Duration) (int, error) {
-	cur, err := s.floorplans.Collection().Find(ctx, bson.M{"changing": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"changing": 1}))
+	cur, err := s.floorplans.Collection().Find(ctx, bson.M{"changing.0": bson.M{"$exists": true}}, options.Find().SetProjection(bson.M{"changing": 1}))
 	if err != nil {
 		return 0, storage.MapError(err, "floor plans")
 	}

@@ -2,9 +2,12 @@ package booth
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"testing"
 	"time"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -131,12 +134,12 @@ func heldFixture(t *testing.T, codes ...string) (*Routes, fair.Fair) {
 	return rt, f
 }
 
-// An edit or removal of a booth that an assignment took between the edit's check and its write
-// is undone, and answered as a booth assigned: the booth stays as the assignment saw it.
-func TestAnEditOfABoothAssignedMeanwhileIsUndone(t *testing.T) {
+// An edit holds its booth from assignments while it is written: an assignment then waits (409
+// booth_being_edited), an edit of a booth assigned is refused on the index, a free booth's
+// removal goes, and a hold left by a stopped process lapses.
+func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 	ctx := context.Background()
 	rt, _ := heldFixture(t, "A01", "A02", "A03")
-	log := slog.New(slog.DiscardHandler)
 	read := map[string]Booth{}
 	for _, code := range []string{"A01", "A02", "A03"} {
 		b, err := rt.Booths.Booth(ctx, "f1", code)
@@ -145,30 +148,46 @@ func TestAnEditOfABoothAssignedMeanwhileIsUndone(t *testing.T) {
 		}
 		read[code] = b
 	}
-	// A01 and A02 are assigned after the edit checked them; A03 is not.
-	for _, code := range []string{"A01", "A02"} {
-		if _, err := rt.Booths.Assign(ctx, read[code], "app-"+code, "prod-"+code, true, time.Now(), ""); err != nil {
-			t.Fatal(err)
-		}
+	// A01 is assigned after the edit's first look: the edit and the removal are refused, and
+	// the booth stays as the assignment saw it.
+	if _, err := rt.Booths.Assign(ctx, read["A01"], "app-1", "prod-1", true, time.Now(), ""); err != nil {
+		t.Fatal(err)
 	}
 	blocked := read["A01"]
 	blocked.Hold, blocked.Price = Blocked, 9_000_000
-	if err := rt.saveChecked(ctx, log, read["A01"], blocked); !apperr.Is(err, apperr.Conflict) {
+	if err := rt.saveChecked(ctx, read["A01"], blocked); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("blocking a booth assigned meanwhile: %v, want a conflict", err)
 	}
-	if err := rt.deleteChecked(ctx, log, read["A02"]); !apperr.Is(err, apperr.Conflict) {
+	if err := rt.deleteChecked(ctx, read["A01"]); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("removing a booth assigned meanwhile: %v, want a conflict", err)
 	}
-	if err := rt.deleteChecked(ctx, log, read["A03"]); err != nil {
-		t.Errorf("removing a free booth: %v", err)
+	if b, err := rt.Booths.Booth(ctx, "f1", "A01"); err != nil || b != read["A01"] {
+		t.Errorf("booth A01 after the refused edits is %+v (%v), want it as assigned", b, err)
 	}
-	for code, want := range map[string]bool{"A01": true, "A02": true, "A03": false} {
-		b, err := rt.Booths.Booth(ctx, "f1", code)
-		if want && (err != nil || b != read[code]) {
-			t.Errorf("booth %s after the edit is %+v (%v), want it as assigned: %+v", code, b, err, read[code])
-		}
-		if !want && !apperr.Is(err, apperr.NotFound) {
-			t.Errorf("booth %s after its removal: %v, want it gone", code, err)
-		}
+	// While an edit of A02 is written, A02 is assigned to no one; once written, it may be.
+	done, err := rt.Booths.HoldForEdit(ctx, "f1", "A02")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); !errors.Is(err, ErrBeingEdited) {
+		t.Errorf("assigning a booth being edited: %v, want ErrBeingEdited", err)
+	}
+	if _, err := rt.Booths.HoldForEdit(ctx, "f1", "A02"); !errors.Is(err, ErrBeingEdited) {
+		t.Errorf("a second edit of a booth being edited: %v, want ErrBeingEdited", err)
+	}
+	done()
+	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); err != nil {
+		t.Errorf("assigning a booth once its edit is written: %v", err)
+	}
+	// A hold its process left behind lapses: the booth can be assigned, or edited, after it.
+	if _, err := rt.Booths.assignments.InsertOne(ctx, bson.M{"_id": "edit/stopped", "slot": key("f1", "A03"), "fair_id": "f1", "code": "A03",
+		"active": false, "editing_until": time.Now().Add(-time.Second)}); err != nil {
+		t.Fatal(err)
+	}
+	if err := rt.deleteChecked(ctx, read["A03"]); err != nil {
+		t.Errorf("removing a free booth after a lapsed hold: %v", err)
+	}
+	if _, err := rt.Booths.Booth(ctx, "f1", "A03"); !apperr.Is(err, apperr.NotFound) {
+		t.Errorf("booth A03 after its removal: %v, want it gone", err)
 	}
 }

@@ -2,7 +2,6 @@ package booth
 
 import (
 	"context"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -317,7 +316,7 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := rt.saveChecked(c.Request.Context(), httpx.Logger(c), before, b); err != nil {
+	if err := rt.saveChecked(c.Request.Context(), before, b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -325,8 +324,9 @@ func (rt *Routes) patchBooth(c *gin.Context) {
 }
 
 // saveChecked stores b, the booth that was before, unless it moved or grew onto another booth. A
-// booth that keeps its place is not checked, so a plan stored before the rule stays editable.
-func (rt *Routes) saveChecked(ctx context.Context, log *slog.Logger, before, b Booth) error {
+// booth that keeps its place is not checked, so a plan stored before the rule stays editable. The
+// booth is held from assignments while it is written (HoldForEdit).
+func (rt *Routes) saveChecked(ctx context.Context, before, b Booth) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
 	if b.X != before.X || b.Y != before.Y || b.W != before.W || b.H != before.H {
@@ -334,41 +334,24 @@ func (rt *Routes) saveChecked(ctx context.Context, log *slog.Logger, before, b B
 			return err
 		}
 	}
-	if err := rt.Booths.SaveBooth(ctx, b); err != nil {
-		return err
-	}
-	return rt.undoIfAssigned(ctx, log, b, func(ctx context.Context) error { return rt.Booths.SaveBooth(ctx, before) })
-}
-
-// deleteChecked removes booth b from its plan, and puts it back when an assignment took it
-// meanwhile.
-func (rt *Routes) deleteChecked(ctx context.Context, log *slog.Logger, b Booth) error {
-	if err := rt.Booths.DeleteBooth(ctx, b.FairID, b.Code); err != nil {
-		return err
-	}
-	return rt.undoIfAssigned(ctx, log, b, func(ctx context.Context) error {
-		_, err := rt.Booths.AddBooths(ctx, []Booth{b})
-		return err
-	})
-}
-
-// undoIfAssigned looks, once an edit or removal of booth b is written, for an assignment made
-// between the edit's check and its write; when one holds the booth, it undoes the edit and
-// answers that the booth is assigned. A failed look is logged and leaves the edit standing (the
-// assignment's own read of the booth, Unchanged, may still see it).
-func (rt *Routes) undoIfAssigned(ctx context.Context, log *slog.Logger, b Booth, undo func(context.Context) error) error {
-	free, err := rt.Booths.StillFree(ctx, b.FairID, b.Code)
+	done, err := rt.Booths.HoldForEdit(ctx, b.FairID, b.Code)
 	if err != nil {
-		log.Error("looking for an assignment made while a booth was edited", "fair", b.FairID, "booth", b.Code, "err", err)
-		return nil
-	}
-	if free {
-		return nil
-	}
-	if err := undo(context.WithoutCancel(ctx)); err != nil {
 		return err
 	}
-	return apperr.New(apperr.Conflict, msgBoothHeld, b.Code)
+	defer done()
+	return rt.Booths.SaveBooth(ctx, b)
+}
+
+// deleteChecked removes booth b from its plan, held from assignments while it is (HoldForEdit).
+func (rt *Routes) deleteChecked(ctx context.Context, b Booth) error {
+	rt.layout.Lock()
+	defer rt.layout.Unlock()
+	done, err := rt.Booths.HoldForEdit(ctx, b.FairID, b.Code)
+	if err != nil {
+		return err
+	}
+	defer done()
+	return rt.Booths.DeleteBooth(ctx, b.FairID, b.Code)
 }
 
 func (rt *Routes) deleteBooth(c *gin.Context) {
@@ -380,7 +363,7 @@ func (rt *Routes) deleteBooth(c *gin.Context) {
 	if !ok {
 		return
 	}
-	if err := rt.deleteChecked(c.Request.Context(), httpx.Logger(c), b); err != nil {
+	if err := rt.deleteChecked(c.Request.Context(), b); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}

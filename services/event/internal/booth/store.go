@@ -253,15 +253,34 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 	if err := outbox.MarkPending(ctx, s.assignments, a.ID); err != nil {
 		return Assignment{}, err
 	}
-	if _, err := s.assignments.InsertOne(ctx, doc); err != nil {
-		if storage.IsDuplicate(err) {
-			return Assignment{}, ErrTaken
-		}
-		return Assignment{}, storage.MapError(err, "booth assignment")
+	if err := s.insertAssignment(ctx, doc, b); err != nil {
+		return Assignment{}, err
 	}
 	outbox.Remark(ctx, s.assignments, a.ID)
 	s.Plans.PutAssignment(a)
 	return a, nil
+}
+
+// insertAssignment inserts assignment doc of booth b: ErrTaken when an assignment holds the
+// booth, ErrBeingEdited when an edit does (a hold that lapsed is cleared, and the insert tried
+// again).
+func (s *Store) insertAssignment(ctx context.Context, doc bson.M, b Booth) error {
+	for range 2 {
+		_, err := s.assignments.InsertOne(ctx, doc)
+		if err == nil {
+			return nil
+		}
+		if !storage.IsDuplicate(err) {
+			return storage.MapError(err, "booth assignment")
+		}
+		if lapsed, err := s.clearLapsedHold(ctx, b.FairID, b.Code, time.Now().UTC()); err != nil || !lapsed {
+			if err = s.holder(ctx, b.FairID, b.Code, err); errors.Is(err, ErrBeingEdited) {
+				return err
+			}
+			return ErrTaken
+		}
+	}
+	return ErrTaken
 }
 
 // Release ends an active assignment with its event.booth.released event, both keeping why by its
@@ -320,20 +339,12 @@ func (s *Store) ActiveForFair(ctx context.Context, fairID string) ([]Assignment,
 }
 
 // Unchanged reports whether booth b is still on its fair's plan as it was read: an assignment
-// made on it reads it again once written, since an edit or removal checks for assignments
-// before its own write (StillFree, after).
+// made on it reads it again once written, since an edit written between its read and its
+// write held the booth only while it was written (HoldForEdit).
 func (s *Store) Unchanged(ctx context.Context, b Booth) (bool, error) {
 	now, err := s.Booth(ctx, b.FairID, b.Code)
 	if apperr.Is(err, apperr.NotFound) {
 		return false, nil
 	}
 	return err == nil && now == b, err
-}
-
-// StillFree reports, once an edit or removal of a fair's booth is written, that no assignment
-// holds it: one made between the edit's check and its write is seen here (and its own read of
-// the booth, Unchanged, may see the edit).
-func (s *Store) StillFree(ctx context.Context, fairID, code string) (bool, error) {
-	held, err := s.ActiveAt(ctx, fairID, code)
-	return err == nil && len(held) == 0, err
 }

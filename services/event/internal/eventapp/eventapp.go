@@ -113,10 +113,12 @@ func (a *App) follow(fairs *fair.Model, fairFeed *fair.Feed, plans *booth.Plans,
 }
 
 // Floor-plan changes whose process stopped before counting them are looked for every
-// floorplanSweepEvery, once marked for longer than floorplanSweepAfter (booth.Store.SweepChanging).
+// floorplanSweepEvery, once marked for longer than floorplanSweepAfter (booth.Store.SweepChanging):
+// far longer than a change takes, even between replicas whose clocks differ a little, so that a
+// change is never counted before it is stored.
 const (
 	floorplanSweepEvery = time.Minute
-	floorplanSweepAfter = time.Minute
+	floorplanSweepAfter = 5 * time.Minute
 )
 
 // sweepFloorplans runs the sweep of floor-plan changes left uncounted, at start and then every

@@ -93,6 +93,9 @@ func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fai
 	org.open("#/fair/" + scrapped)
 	org.run(chromedp.Click("#fair-cancel-open"))
 	org.until("the reason asked", "!document.querySelector('#fair-cancel').hidden && document.activeElement.id === 'fair-cancel-form-reason'", false)
+	if got := org.eval("document.querySelector('#fair-cancel-form-reason-hint').textContent"); !strings.HasPrefix(got, "Nháp chỉ ban tổ chức thấy") {
+		t.Errorf("cancelling a draft says %q", got)
+	}
 	org.submit("fair-cancel-form")
 	org.until("an empty reason said under its field", "(document.querySelector('#fair-cancel-form-reason-err')?.textContent || '').includes('lý do')", false)
 	if got := org.eval("document.querySelector('#fair-cancelled') ? 'cancelled' : ''"); got != "" {

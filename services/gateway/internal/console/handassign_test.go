@@ -45,6 +45,9 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	phone.run(chromedp.Click("#booth-assign-list .assign-to"))
 	phone.until("the booth given", "!document.querySelector('#booth-panel').hidden && document.querySelector('#booth-panel h2').textContent === 'Gian hàng "+free[0]+"' && "+
 		"document.querySelector('#booth-panel .panel-holder')?.textContent.includes('"+producer+"') && document.querySelector('#booth-release')", true)
+	if got := phone.eval("document.activeElement.id"); got != "booth-release" {
+		t.Errorf("after assigning, the keyboard is on %q, want the booth's release", got)
+	}
 	// The producer now holds the fair's most (two): a third booth is refused, and says why.
 	tap(phone, free[1])
 	phone.until("the producer offered again", names+".includes('"+producer+"')", false)
@@ -58,6 +61,9 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	desk.until("the release asked again", "document.activeElement.id === 'booth-release-confirm'", false)
 	desk.run(chromedp.Click("#booth-release-confirm"))
 	desk.until("the booth free again", "document.querySelector('#booth-assign-q') && !document.querySelector('#booth-panel .panel-holder')", true)
+	if got := desk.eval("document.activeElement.id"); got != "booth-assign-q" {
+		t.Errorf("after releasing, the keyboard is on %q, want the search for a producer", got)
+	}
 	if got := oc.freeBooths(fairID); len(got) != len(free) {
 		t.Errorf("free booths after the release: %v, want %v", got, free)
 	}

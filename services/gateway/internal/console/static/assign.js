@@ -7,9 +7,10 @@
 function boothAssignSection(b, edit) {
   const err = h("div", { class: "err", id: "booth-assign-err", role: "alert" });
   const path = `/api/fairs/${edit.fairId}/booths/${encodeURIComponent(b.code)}/assignment`;
-  const done = (r) => {
+  // then is where the keyboard goes once the panel is drawn again with the change.
+  const done = (r, then) => {
     err.textContent = r.ok ? "" : failure(r);
-    if (r.ok) { toast(t("saved")); edit.onSaved(); }
+    if (r.ok) { toast(t("saved")); focusNextDraw(then); edit.onSaved(); }
     return r;
   };
   const title = h("h3", {}, t("booth_assign_title"));
@@ -17,7 +18,7 @@ function boothAssignSection(b, edit) {
     // Releasing asks once more, on the button itself: the producer loses the booth.
     const sure = h("button", { type: "button", class: "danger", id: "booth-release-confirm", hidden: true, onclick: async () => {
       sure.disabled = true;
-      const r = done(await api("DELETE", path));
+      const r = done(await api("DELETE", path), "#booth-assign-q");
       sure.disabled = false;
       if (!r.ok) sure.focus();
     } }, t("booth_release_confirm").replace("{code}", b.code));
@@ -32,7 +33,7 @@ function boothAssignSection(b, edit) {
   const give = (a) => async (ev) => {
     const btn = ev.currentTarget;
     btn.disabled = true;
-    const r = done(await api("PUT", path, { application_id: a.id }));
+    const r = done(await api("PUT", path, { application_id: a.id }), "#booth-release");
     if (!r.ok) { btn.disabled = false; btn.focus(); }
   };
   // The approved applications whose producer's or product's name holds the words typed, by name;

@@ -118,7 +118,7 @@ async function viewFair(id, tab) {
         toast(r.ok ? t("saved") : failure(r));
         render(true);
       } }, t("act_" + a))),
-    (f.allowed_actions || []).includes("cancel") && cancelFair(id)));
+    (f.allowed_actions || []).includes("cancel") && cancelFair(id, f.status === "draft")));
   const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
   const tabBar = h("nav", { class: "tabs" }, tabs.map((x) => h("a", { href: `#/fair/${id}/${x}`, class: x === tab ? "active" : "", id: "tab-" + x }, t("tab_" + x))));
   const body = await ({ map: fairMap, apps: fairApps, alloc: fairAlloc, b2b: fairB2B, report: fairReport }[tab] || fairMap)(f, ref, manager);
@@ -127,16 +127,21 @@ async function viewFair(id, tab) {
 
 // Cancelling asks why in a form under the button, not a browser prompt: the reason is what
 // exhibitors and buyers read, so it gets a labelled field, and an empty one is said under it.
-function cancelFair(id) {
-  const box = h("div", { id: "fair-cancel", class: "card", hidden: true });
-  const open = h("button", { type: "button", class: "danger", id: "fair-cancel-open", "aria-expanded": "false", "aria-controls": "fair-cancel", onclick: () => {
+// cancelAsked holds the fairs whose cancel form is open, so that a page drawn again (the
+// language switched) leaves it open; while it is, live updates wait (data-dirty, formsDirty).
+const cancelAsked = new Set();
+
+function cancelFair(id, draft) {
+  const box = h("div", { id: "fair-cancel", class: "card", hidden: !cancelAsked.has(id), dataset: cancelAsked.has(id) ? { dirty: "1" } : undefined });
+  const open = h("button", { type: "button", class: "danger", id: "fair-cancel-open", "aria-expanded": String(!box.hidden), "aria-controls": "fair-cancel", onclick: () => {
     box.hidden = !box.hidden;
+    if (box.hidden) { cancelAsked.delete(id); delete box.dataset.dirty; } else { cancelAsked.add(id); box.dataset.dirty = "1"; }
     open.setAttribute("aria-expanded", String(!box.hidden));
     if (!box.hidden) box.querySelector("textarea").focus();
   } }, t("act_cancel"));
-  box.append(form([{ name: "reason", label: t("cancel_reason"), type: "textarea", full: true, maxlength: 500, hint: t("cancel_hint") }], t("cancel_confirm"), async (v) => {
+  box.append(form([{ name: "reason", label: t("cancel_reason"), type: "textarea", full: true, maxlength: 500, hint: t(draft ? "cancel_hint_draft" : "cancel_hint") }], t("cancel_confirm"), async (v) => {
     const r = await api("POST", `/api/fairs/${id}/cancel`, { reason: v.reason });
-    if (r.ok) { toast(t("saved")); render(true); }
+    if (r.ok) { cancelAsked.delete(id); toast(t("saved")); render(true); }
     return r;
   }, { id: "fair-cancel-form" }));
   return [open, box];

@@ -1,0 +1,80 @@
+package booth
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/google/uuid"
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+
+	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/storage"
+)
+
+// An edit or removal of a booth holds the booth's slot among the assignments while it is written:
+// a document of its own under the slot's unique index, as an active assignment holds it. So no
+// assignment is made while the edit is written, whichever replica makes it, and an edit of a
+// booth assigned meanwhile fails on the index rather than after its write. An assignment that
+// read the booth before the edit and is written after it sees the change when it reads the booth
+// again (Unchanged). A hold left by a process stopped mid-edit lapses after editHoldTTL.
+const editHoldTTL = time.Minute
+
+// ErrBeingEdited is returned when a booth is held by an edit: assigning it, or editing it again,
+// waits until the edit is written.
+var ErrBeingEdited = apperr.New(apperr.Conflict, msgBeingEdited)
+
+// HoldForEdit takes booth code of fairID for an edit, and returns the function that lets it go
+// once the edit is written (on a context of its own). It returns Conflict msgBoothHeld when an
+// assignment holds the booth, and ErrBeingEdited when another edit does.
+func (s *Store) HoldForEdit(ctx context.Context, fairID, code string) (func(), error) {
+	id := "edit/" + uuid.Must(uuid.NewV7()).String()
+	for range 2 {
+		now := time.Now().UTC()
+		_, err := s.assignments.InsertOne(ctx, bson.M{"_id": id, "slot": key(fairID, code), "fair_id": fairID, "code": code,
+			"active": false, "editing_until": now.Add(editHoldTTL)})
+		if err == nil {
+			// A hold that cannot be let go lapses by itself; until then the booth waits.
+			return func() { _, _ = s.assignments.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id}) }, nil
+		}
+		if !storage.IsDuplicate(err) {
+			return nil, storage.MapError(err, "booth")
+		}
+		if lapsed, err := s.clearLapsedHold(ctx, fairID, code, now); err != nil || !lapsed {
+			return nil, s.holder(ctx, fairID, code, err)
+		}
+	}
+	return nil, ErrBeingEdited
+}
+
+// clearLapsedHold removes an edit's hold on booth code of fairID whose time ran out before now,
+// and reports whether it did (the slot may then be taken).
+func (s *Store) clearLapsedHold(ctx context.Context, fairID, code string, now time.Time) (bool, error) {
+	res, err := s.assignments.DeleteOne(ctx, bson.M{"slot": key(fairID, code), "editing_until": bson.M{"$lt": now}})
+	if err != nil {
+		return false, storage.MapError(err, "booth")
+	}
+	return res.DeletedCount > 0, nil
+}
+
+// holder says who holds booth code of fairID when taking it failed: an active assignment
+// (msgBoothHeld) or an edit (ErrBeingEdited); err, when not nil, is returned as it is.
+func (s *Store) holder(ctx context.Context, fairID, code string, err error) error {
+	if err != nil {
+		return err
+	}
+	var d struct {
+		Active bool `bson:"active"`
+	}
+	err = s.assignments.FindOne(ctx, bson.M{"slot": key(fairID, code)}).Decode(&d)
+	switch {
+	case errors.Is(err, mongo.ErrNoDocuments):
+		return ErrBeingEdited // gone meanwhile: the edit that held it just ended
+	case err != nil:
+		return storage.MapError(err, "booth")
+	case d.Active:
+		return apperr.New(apperr.Conflict, msgBoothHeld, code)
+	}
+	return ErrBeingEdited
+}
