@@ -26,6 +26,10 @@ func (rt *Routes) assign(c *gin.Context) {
 	if !httpx.Bind(c, &req) {
 		return
 	}
+	if strings.TrimSpace(req.ApplicationID) == "" {
+		httpx.RespondError(c, apperr.InvalidField("application_id", apperr.Required))
+		return
+	}
 	if !f.AssignsBooths() {
 		httpx.RespondError(c, apperr.New(apperr.Conflict, MsgAssignClosed, fair.StatusName(f.Status)))
 		return

@@ -21,6 +21,10 @@ func TestHandAssignmentKeepsTheMostPerProducer(t *testing.T) {
 		n, _ := e.app.Host.DB.Collection("applications").CountDocuments(context.Background(), map[string]any{})
 		return n == 1
 	})
+	if r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/A01/assignment", map[string]any{}); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"application_id"`) ||
+		!strings.Contains(string(r.Body), "bắt buộc") {
+		t.Errorf("an assignment naming no application: %d %s, want 422 saying application_id is required", r.Status, r.Body)
+	}
 	for _, code := range []string{"A01", "A02"} {
 		if r := e.org.Do(t, "PUT", "/api/fairs/"+id+"/booths/"+code+"/assignment", map[string]any{"application_id": "two"}); r.Status != 200 {
 			t.Fatalf("assign %s: %d %s", code, r.Status, r.Body)

@@ -104,6 +104,9 @@ func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fai
 	org.run(chromedp.SendKeys("#fair-cancel-form-reason", "Không đủ kinh phí"))
 	org.submit("fair-cancel-form")
 	org.until("the fair given up", "document.querySelector('#fair-cancelled')", false)
+	if got := org.eval("document.activeElement.id"); got != "fair-cancelled" {
+		t.Errorf("after cancelling, the keyboard is on %q, want the reason the fair now shows", got)
+	}
 	// The buyer's page may be the one shown: it is read anew.
 	buyer.open("#/meetings")
 	buyer.until("another page", "location.hash === '#/meetings' && !document.querySelector('#new-request')", false)

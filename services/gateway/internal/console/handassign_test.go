@@ -20,9 +20,10 @@ func (c client) freeBooths(fairID string) []string {
 }
 
 // stepBoothByHand: on a phone, the organiser taps a free booth on the map, finds an approved
-// producer by a word of its name typed without diacritics, and gives it the booth; a second booth
-// for a producer at the fair's most is refused under the list, saying why. On a desktop the
-// organiser takes the booth back, confirming on the button. The fair ends as it began.
+// producer by a word of its name typed without diacritics, and gives it the booth; a producer at
+// the fair's most is shown but cannot be chosen; a booth given away by another organiser
+// meanwhile (blocked) is said so and shown as it now is. On a desktop the organiser takes the booth back,
+// confirming on the button. The fair ends as it began.
 func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, producer string) {
 	t.Helper()
 	free := oc.freeBooths(fairID)
@@ -48,13 +49,23 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	if got := phone.eval("document.activeElement.id"); got != "booth-release" {
 		t.Errorf("after assigning, the keyboard is on %q, want the booth's release", got)
 	}
-	// The producer now holds the fair's most (two): a third booth is refused, and says why.
+	// The producer now holds the fair's most (two): it is shown, and cannot be given a third.
 	tap(phone, free[1])
 	phone.until("the producer offered again", names+".includes('"+producer+"')", false)
 	phone.run(chromedp.SendKeys("#booth-assign-q", "mat ong"))
-	phone.until("the producer found again", names+" === '"+producer+"'", false)
+	phone.until("the producer at the most", names+" === '"+producer+"' && document.querySelector('#booth-assign-list .assign-to').disabled && "+
+		"document.querySelector('#booth-assign-list .assign-to').textContent.includes('đã đủ số gian tối đa')", false)
+	// Another organiser blocks the booth meanwhile: the phone's choice is refused, said, and the
+	// panel shows the booth as it now is, which no one can be given.
+	other := oc.call("GET", "/api/fairs/"+fairID+"/applications?status=approved&q=nuoc+mam", nil)["items"].([]any)[0].(map[string]any)
+	phone.eval("document.querySelector('#booth-assign-q').value = '', ''")
+	phone.run(chromedp.SendKeys("#booth-assign-q", "nuoc mam"))
+	phone.until("another producer found", names+" === '"+other["producer_name"].(string)+"'", false)
+	oc.call("PATCH", "/api/fairs/"+fairID+"/booths/"+free[1], map[string]any{"status": "blocked"})
 	phone.run(chromedp.Click("#booth-assign-list .assign-to"))
-	phone.until("the refusal said", "(document.querySelector('#booth-assign-err')?.textContent || '').includes('tối đa 2 gian')", false)
+	phone.until("the booth shown as now blocked", "document.querySelector('#toast').textContent.includes('đang bị khóa') && "+
+		"document.querySelector('#booth-panel h2').textContent === 'Gian hàng "+free[1]+"' && !document.querySelector('#booth-assign-q')", false)
+	oc.call("PATCH", "/api/fairs/"+fairID+"/booths/"+free[1], map[string]any{"status": "available"})
 	desk.open("#/fair/" + fairID + "/map")
 	tap(desk, free[0])
 	desk.run(chromedp.Click("#booth-release"))

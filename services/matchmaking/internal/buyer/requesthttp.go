@@ -168,9 +168,10 @@ func (rt *Routes) seenFair(ctx context.Context, id *string) error {
 	if id == nil || strings.TrimSpace(*id) == "" || rt.Index == nil {
 		return nil
 	}
-	// Fair IDs are UUIDs: anything else is looked up, and not waited for.
+	// Fair IDs are UUIDs as they are written (lower case, with dashes): anything else, even
+	// another spelling of a UUID, is looked up, and not waited for.
 	wait := fairWait
-	if _, err := uuid.Parse(strings.TrimSpace(*id)); err != nil {
+	if u, err := uuid.Parse(strings.TrimSpace(*id)); err != nil || u.String() != strings.TrimSpace(*id) {
 		wait = 0
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)

@@ -3,14 +3,26 @@
 // back. The allocation places most booths; this is for the exceptions.
 
 // boothAssignSection is the part of booth b's panel that assigns or releases it; edit is the
-// map's { fairId, onSaved }. A blocked booth is given to no one, so it has none.
+// map's { fairId, onSaved, most } (most: the fair's most booths per producer). A blocked booth is
+// given to no one, so it has none.
 function boothAssignSection(b, edit) {
   const err = h("div", { class: "err", id: "booth-assign-err", role: "alert" });
   const path = `/api/fairs/${edit.fairId}/booths/${encodeURIComponent(b.code)}/assignment`;
-  // then is where the keyboard goes once the panel is drawn again with the change.
+  // done answers an assignment or release: then is where the keyboard goes once the panel is
+  // drawn again with the change. A refusal because the booth changed meanwhile (another
+  // organiser assigned, released or blocked it) is said, and the panel drawn again as the booth
+  // now is;
+  // any other is said under the search, in sight.
   const done = (r, then) => {
-    err.textContent = r.ok ? "" : failure(r);
-    if (r.ok) { toast(t("saved")); focusNextDraw(then); edit.onSaved(); }
+    const code = r.data && r.data.code;
+    if (r.ok || r.status === 404 || ["booth_taken", "booth_blocked", "booth_changed_meanwhile"].includes(code)) {
+      if (r.ok) toast(t("saved")); else toast(failure(r));
+      focusNextDraw(r.ok ? then : "#booth-panel-title");
+      edit.onSaved();
+      return r;
+    }
+    err.textContent = failure(r);
+    err.scrollIntoView({ block: "nearest" });
     return r;
   };
   const title = h("h3", {}, t("booth_assign_title"));
@@ -34,26 +46,35 @@ function boothAssignSection(b, edit) {
     const btn = ev.currentTarget;
     btn.disabled = true;
     const r = done(await api("PUT", path, { application_id: a.id }), "#booth-release");
-    if (!r.ok) { btn.disabled = false; btn.focus(); }
+    if (!r.ok) { btn.disabled = false; if (btn.isConnected) btn.focus(); }
   };
-  // The approved applications whose producer's or product's name holds the words typed, by name;
-  // each says how many booths it holds of those it asked for.
+  // An approved application as a button that gives it the booth, saying how many booths it holds
+  // of those it asked for; one holding the fair's most is shown, and cannot be given more.
+  const choice = (a) => {
+    const held = (a.booths || []).length;
+    const full = edit.most > 0 && held >= edit.most;
+    return h("li", {}, h("button", { type: "button", class: "secondary assign-to", dataset: { app: a.id }, disabled: full, onclick: give(a) },
+      h("span", { class: "sr-only" }, t("booth_assign_to").replace("{code}", b.code)),
+      h("span", { class: "assign-name" }, a.producer_name),
+      h("span", { class: "muted" }, t("booth_assign_held").replace("{n}", held).replace("{m}", a.booth_count || 1) +
+        (held ? ": " + a.booths.join(", ") : "") + (full ? " · " + t("booth_assign_full") : ""))));
+  };
+  // The approved applications whose producer's or product's name holds the words typed, by name.
   const find = async () => {
     const mine = ++asked;
+    const typed = q.value.trim();
     const p = new URLSearchParams({ status: "approved", sort: "producer_name", limit: "8" });
-    if (q.value.trim()) p.set("q", q.value.trim());
+    if (typed) p.set("q", typed);
     const r = await api("GET", `/api/fairs/${edit.fairId}/applications?${p}`, undefined, { quiet: true });
     if (mine !== asked || !list.isConnected) return;
     const items = (r.ok && r.data && r.data.items) || [];
-    list.replaceChildren(...items.map((a) => h("li", {}, h("button", { type: "button", class: "secondary assign-to", dataset: { app: a.id }, onclick: give(a) },
-      h("span", { class: "assign-name" }, a.producer_name),
-      h("span", { class: "muted" }, t("booth_assign_held").replace("{n}", (a.booths || []).length).replace("{m}", a.booth_count || 1) +
-        ((a.booths || []).length ? ": " + a.booths.join(", ") : ""))))));
-    said.textContent = !r.ok ? failure(r) : items.length ? "" : t("booth_assign_none");
+    list.replaceChildren(...items.map(choice));
+    said.textContent = !r.ok ? failure(r) : items.length && r.data.next_cursor ? t("booth_assign_more").replace("{n}", items.length)
+      : items.length ? "" : t(typed ? "booth_assign_none" : "booth_assign_no_approved");
   };
   let timer;
   q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(find, 250); });
   find();
   return h("div", { class: "panel-assign" }, title, h("label", { for: "booth-assign-q" }, t("booth_assign_search")), q,
-    h("div", { class: "hint muted", id: "booth-assign-hint" }, t("booth_assign_hint")), said, list, err);
+    h("div", { class: "hint muted", id: "booth-assign-hint" }, t("booth_assign_hint")), err, said, list);
 }

@@ -284,7 +284,7 @@ function outcomeForm(m, act) {
   const sel = h("select", { id: id + "-outcome", class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
     ["no_interest", "negotiating", "sample_requested", "mou_signed", "contract_signed"].map((o) => h("option", { value: o, selected: m.outcome === o }, t("o_" + o))));
   const err = h("div", { class: "err", id: id + "-err", role: "alert" });
-  const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value", placeholder: "1.500.000.000",
+  const value = h("input", { id: id + "-value", type: "text", inputmode: "numeric", autocomplete: "off", class: "outcome-value",
     value: amountText(m.value_vnd || undefined), hidden: m.outcome !== "contract_signed", "aria-describedby": id + "-err" });
   // The value is named by a label one sees, not by a placeholder gone once typing starts.
   const valueBox = h("label", { class: "outcome-value-box", hidden: value.hidden }, h("span", { class: "outcome-value-label" }, t("contract_value_vnd")), value);

@@ -111,7 +111,7 @@ async function viewFair(id, tab) {
   const manager = c && (c.role === "admin" || (f.organisers || []).includes(c.sub));
   const head = h("div", {}, h("h1", {}, f.name_vi, " ", fairBadge(f)),
     h("p", { class: "muted" }, t("kind_" + f.kind), " · ", f.host_province_name, " · ", date(f.start_date), " – ", date(f.end_date), f.venue.name ? " · " + f.venue.name : ""),
-    f.status === "cancelled" && h("p", { id: "fair-cancelled" }, f.discarded ? t("discarded_note") + " " : "", t("cancel_reason") + ": " + (f.cancel_reason || "")),
+    f.status === "cancelled" && h("p", { id: "fair-cancelled", tabindex: -1 }, f.discarded ? t("discarded_note") + " " : "", t("cancel_reason") + ": " + (f.cancel_reason || "")),
     manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
       h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
         const r = await api("POST", `/api/fairs/${id}/${a}`);
@@ -141,9 +141,11 @@ function cancelFair(id, draft) {
   } }, t("act_cancel"));
   box.append(form([{ name: "reason", label: t("cancel_reason"), type: "textarea", full: true, maxlength: 500, hint: t(draft ? "cancel_hint_draft" : "cancel_hint") }], t("cancel_confirm"), async (v) => {
     const r = await api("POST", `/api/fairs/${id}/cancel`, { reason: v.reason });
-    if (r.ok) { cancelAsked.delete(id); toast(t("saved")); render(true); }
+    if (r.ok) { cancelAsked.delete(id); toast(t("saved")); focusNextDraw("#fair-cancelled"); render(true); }
     return r;
   }, { id: "fair-cancel-form" }));
+  // Cancelling cannot be undone: its button says so by its colour, as the release of a booth does.
+  box.querySelector("button[type=submit]").classList.add("danger");
   return [open, box];
 }
 
@@ -157,7 +159,8 @@ async function fairMap(f, ref, manager) {
   }
   // #/fair/{id}/map?booth=A01 opens the map at that booth (the producer's application links here).
   const focus = new URLSearchParams(location.hash.split("?")[1] || "").get("booth") || undefined;
-  const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true), assigns: ["published", "applications_closed", "live"].includes(f.status) } : undefined });
+  const holder = boothMap(m, { highlight, focus, key: "map:" + f.id, colours: true, edit: manager ? { fairId: f.id, onSaved: () => render(true), assigns: ["published", "applications_closed", "live"].includes(f.status),
+    most: (f.eligibility || {}).max_booths_per_producer } : undefined });
   // A plan without booths still shows its landmarks, and says what comes next: organisers lay
   // out rows of booths below and edit the plan; others learn the plan is not drawn yet.
   const empty = !m.booths.length && h("p", { class: "muted", id: "map-empty" }, t(manager ? "map_empty_org" : "map_empty"));
