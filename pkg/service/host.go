@@ -134,6 +134,28 @@ func (h *Host) Relay(ctx context.Context, collections ...string) (*outbox.Relay,
 // Job adds a background job that Run runs until shutdown (periodic sweeps).
 func (h *Host) Job(fn func(ctx context.Context)) { h.jobs = append(h.jobs, fn) }
 
+// Every adds a job that runs sweep at start and then every period until shutdown. A failure is
+// logged as what failed (the next round tries again); a round that did something is logged with
+// how much.
+func (h *Host) Every(what string, period time.Duration, sweep func(context.Context) (int, error)) {
+	h.Job(func(ctx context.Context) {
+		t := time.NewTicker(period)
+		defer t.Stop()
+		for {
+			if n, err := sweep(ctx); err != nil && ctx.Err() == nil {
+				h.Log.Warn(what+" failed", "err", err)
+			} else if n > 0 {
+				h.Log.Info(what, "count", n)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	})
+}
+
 // Router returns a gin engine with the edge middleware, the operational endpoints, and an API that
 // documents what is registered on it.
 func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {

@@ -71,7 +71,8 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 	booths.Plans = plans
 	a.follow(model, &fair.Feed{Fairs: fairs, Model: model, Log: host.Log.With("component", "fair model")},
 		plans, &booth.PlanFeed{Booths: booths, Fairs: fairs, Applicants: apps, Plans: plans, Log: host.Log.With("component", "floor plan model")})
-	a.sweepFloorplans(booths)
+	host.Every("counting floor-plan changes left uncounted", floorplanSweepEvery,
+		func(ctx context.Context) (int, error) { return booths.SweepChanging(ctx, floorplanSweepAfter) })
 	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	scans, attendance := report.NewScanStore(host.DB), report.NewAttendanceStore(host.DB)
 	a.consumers = append(append(consumersOf(apps, releases), releases.Subscriptions()...), (&report.Consumers{Scans: scans, Attendance: attendance}).Subscriptions()...)
@@ -120,27 +121,6 @@ const (
 	floorplanSweepEvery = time.Minute
 	floorplanSweepAfter = 5 * time.Minute
 )
-
-// sweepFloorplans runs the sweep of floor-plan changes left uncounted, at start and then every
-// floorplanSweepEvery, on the host.
-func (a *App) sweepFloorplans(booths *booth.Store) {
-	a.Host.Job(func(ctx context.Context) {
-		tick := time.NewTicker(floorplanSweepEvery)
-		defer tick.Stop()
-		for {
-			if n, err := booths.SweepChanging(ctx, floorplanSweepAfter); err != nil && ctx.Err() == nil {
-				a.Host.Log.Error("counting floor-plan changes left uncounted", "err", err)
-			} else if n > 0 {
-				a.Host.Log.Info("counted floor-plan changes left uncounted", "floor_plans", n)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-tick.C:
-			}
-		}
-	})
-}
 
 // Handler returns the HTTP handler.
 func (a *App) Handler() http.Handler { return a.handler }

@@ -101,7 +101,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	(&application.Routes{Store: apps, Catalog: catalog{a}, Notify: host.NotifyRelays, Now: time.Now, Model: a.apps}).Register(api)
 	verification.Register(api)
 	a.handler = r
-	host.Job(func(ctx context.Context) { a.sweepLoop(ctx, cfg.SweepInterval) })
+	host.Every("certificate expiry sweep", cfg.SweepInterval, func(ctx context.Context) (int, error) { return a.Sweep(ctx, time.Now()) })
 	return a, nil
 }
 
@@ -136,23 +136,6 @@ func followCatalogue(ctx context.Context, host *service.Host, store *product.Sto
 // how many it announced (see product.Sweep).
 func (a *App) Sweep(ctx context.Context, now time.Time) (int, error) {
 	return product.Sweep(ctx, a.products, a.catalogue, now, a.Host.NotifyRelays)
-}
-
-func (a *App) sweepLoop(ctx context.Context, every time.Duration) {
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		if n, err := a.Sweep(ctx, time.Now()); err != nil && ctx.Err() == nil {
-			a.Host.Log.Warn("certificate expiry sweep failed", "err", err)
-		} else if n > 0 {
-			a.Host.Log.Info("announced expired certificates", "count", n)
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-	}
 }
 
 // Handler returns the HTTP handler.
