@@ -194,8 +194,8 @@ func (rt *Routes) assignGroup(ctx context.Context, log *slog.Logger, w boothWrit
 		}
 		done, read = append(done, a), append(read, b)
 	}
-	// An edit or removal of a booth checks for assignments before its write: read again now that
-	// they are written, a booth changed meanwhile is seen here (booth.Store.Unchanged).
+	// An edit or removal of a booth holds it only while it is written: read again now that they
+	// are written, a booth changed since it was read is seen here (booth.Store.Unchanged).
 	for i, b := range read {
 		if same, err := w.Unchanged(ctx, b); err != nil {
 			log.Error("re-reading a booth after assigning it; a change meanwhile stands", "booth", b.Code, "err", err)

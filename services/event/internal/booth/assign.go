@@ -61,13 +61,17 @@ func (rt *Routes) assign(c *gin.Context) {
 		httpx.RespondError(c, cmp.Or(err, error(apperr.New(apperr.Conflict, MsgOverMax, len(held), MostBooths(f)))))
 		return
 	}
-	a, err := rt.Booths.Assign(ctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
+	// The assignment and its checks run to their end on a context of their own: a client that
+	// goes away must not leave an assignment written and never checked.
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), editWriteTimeout)
+	defer cancel()
+	a, err := rt.Booths.Assign(wctx, b, app.ID, app.ProducerID, true, fair.Stamp(rt.Now()), correlation.From(ctx))
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	rt.Notify()
-	if err := rt.heldStill(ctx, httpx.Logger(c), b, a); err != nil {
+	if err := rt.heldStill(wctx, httpx.Logger(c), b, a); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -76,10 +80,10 @@ func (rt *Routes) assign(c *gin.Context) {
 
 // heldStill re-reads, once assignment a is written, the booth b it was made on, the application
 // and the fair it was made for, and releases it again when the booth was changed or removed, the
-// application stopped being approved or the fair stopped taking booths meanwhile. Each of those
-// writes checks for assignments before it is stored (an edit, and the applicants model's look for
-// the booths of an application that ended, or of a cancelled fair), so an assignment written after
-// that check is caught here. It returns why the assignment did not stand, or nil; a failed re-read
+// application stopped being approved or the fair stopped taking booths meanwhile. An edit holds
+// the booth only while it is written, and the applicants model looks for the booths of an
+// application that ended (or of a cancelled fair) once its end is stored, so an assignment that
+// read them before and is written after is caught here. It returns why the assignment did not stand, or nil; a failed re-read
 // is logged and leaves the assignment standing.
 func (rt *Routes) heldStill(ctx context.Context, log *slog.Logger, b Booth, a Assignment) error {
 	app, err := rt.Applicants.Get(ctx, a.ApplicationID)

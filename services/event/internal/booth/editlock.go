@@ -19,7 +19,14 @@ import (
 // booth assigned meanwhile fails on the index rather than after its write. An assignment that
 // read the booth before the edit and is written after it sees the change when it reads the booth
 // again (Unchanged). A hold left by a process stopped mid-edit lapses after editHoldTTL.
-const editHoldTTL = time.Minute
+// The edit's own write runs on a context of its own, within editWriteTimeout, so that a client
+// that goes away neither cuts it short (the database may still apply it after the hold is gone)
+// nor lets it outlast the hold. editing_until is set by the editing replica's clock and read by
+// others': replicas' clocks must agree well within the minute.
+const (
+	editHoldTTL      = time.Minute
+	editWriteTimeout = 20 * time.Second
+)
 
 // ErrBeingEdited is returned when a booth is held by an edit: assigning it, or editing it again,
 // waits until the edit is written.
@@ -36,7 +43,11 @@ func (s *Store) HoldForEdit(ctx context.Context, fairID, code string) (func(), e
 			"active": false, "editing_until": now.Add(editHoldTTL)})
 		if err == nil {
 			// A hold that cannot be let go lapses by itself; until then the booth waits.
-			return func() { _, _ = s.assignments.DeleteOne(context.WithoutCancel(ctx), bson.M{"_id": id}) }, nil
+			return func() {
+				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), editWriteTimeout)
+				defer cancel()
+				_, _ = s.assignments.DeleteOne(ctx, bson.M{"_id": id})
+			}, nil
 		}
 		if !storage.IsDuplicate(err) {
 			return nil, storage.MapError(err, "booth")

@@ -155,11 +155,11 @@ func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 	}
 	blocked := read["A01"]
 	blocked.Hold, blocked.Price = Blocked, 9_000_000
-	if err := rt.saveChecked(ctx, read["A01"], blocked); !apperr.Is(err, apperr.Conflict) {
-		t.Errorf("blocking a booth assigned meanwhile: %v, want a conflict", err)
+	if err := rt.saveChecked(ctx, read["A01"], blocked); !isCode(err, msgBoothHeld.Code) {
+		t.Errorf("blocking a booth assigned meanwhile: %v, want %s", err, msgBoothHeld.Code)
 	}
-	if err := rt.deleteChecked(ctx, read["A01"]); !apperr.Is(err, apperr.Conflict) {
-		t.Errorf("removing a booth assigned meanwhile: %v, want a conflict", err)
+	if err := rt.deleteChecked(ctx, read["A01"]); !isCode(err, msgBoothHeld.Code) {
+		t.Errorf("removing a booth assigned meanwhile: %v, want %s", err, msgBoothHeld.Code)
 	}
 	if b, err := rt.Booths.Booth(ctx, "f1", "A01"); err != nil || b != read["A01"] {
 		t.Errorf("booth A01 after the refused edits is %+v (%v), want it as assigned", b, err)
@@ -179,15 +179,50 @@ func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); err != nil {
 		t.Errorf("assigning a booth once its edit is written: %v", err)
 	}
-	// A hold its process left behind lapses: the booth can be assigned, or edited, after it.
-	if _, err := rt.Booths.assignments.InsertOne(ctx, bson.M{"_id": "edit/stopped", "slot": key("f1", "A03"), "fair_id": "f1", "code": "A03",
-		"active": false, "editing_until": time.Now().Add(-time.Second)}); err != nil {
-		t.Fatal(err)
+	// A hold its process left behind lapses: the booth can be edited, or assigned, after it.
+	lapsed := func(code string) {
+		if _, err := rt.Booths.assignments.InsertOne(ctx, bson.M{"_id": "edit/stopped-" + code, "slot": key("f1", code), "fair_id": "f1", "code": code,
+			"active": false, "editing_until": time.Now().Add(-time.Second)}); err != nil {
+			t.Fatal(err)
+		}
 	}
-	if err := rt.deleteChecked(ctx, read["A03"]); err != nil {
-		t.Errorf("removing a free booth after a lapsed hold: %v", err)
+	lapsed("A03")
+	// Two edits read the booth alike: the second, made over what the first changed, is refused.
+	priced := read["A03"]
+	priced.Price = 12_000_000
+	if err := rt.saveChecked(ctx, read["A03"], priced); err != nil {
+		t.Errorf("pricing a free booth after a lapsed hold: %v", err)
+	}
+	if err := rt.saveChecked(ctx, read["A03"], blocked); !isCode(err, MsgChangedMeanwhile.Code) {
+		t.Errorf("an edit over one made since it read the booth: %v, want %s", err, MsgChangedMeanwhile.Code)
+	}
+	if err := rt.deleteChecked(ctx, priced); err != nil {
+		t.Errorf("removing a free booth: %v", err)
 	}
 	if _, err := rt.Booths.Booth(ctx, "f1", "A03"); !apperr.Is(err, apperr.NotFound) {
 		t.Errorf("booth A03 after its removal: %v, want it gone", err)
 	}
+	if err := rt.Booths.Release(ctx, mustActive(t, rt, "A02"), Why{Code: ReleaseByOrganiser}, time.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
+	lapsed("A02")
+	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-3", "prod-3", true, time.Now(), ""); err != nil {
+		t.Errorf("assigning a booth after a lapsed hold: %v", err)
+	}
+}
+
+// isCode reports whether err is an application error with the message code.
+func isCode(err error, code string) bool {
+	var e *apperr.Error
+	return errors.As(err, &e) && e.Code() == code
+}
+
+// mustActive returns booth code's active assignment in fair f1.
+func mustActive(t *testing.T, rt *Routes, code string) Assignment {
+	t.Helper()
+	held, err := rt.Booths.ActiveAt(context.Background(), "f1", code)
+	if err != nil || len(held) != 1 {
+		t.Fatalf("booth %s held by %v (%v), want one assignment", code, held, err)
+	}
+	return held[0]
 }

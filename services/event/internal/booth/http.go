@@ -334,24 +334,41 @@ func (rt *Routes) saveChecked(ctx context.Context, before, b Booth) error {
 			return err
 		}
 	}
-	done, err := rt.Booths.HoldForEdit(ctx, b.FairID, b.Code)
-	if err != nil {
-		return err
-	}
-	defer done()
-	return rt.Booths.SaveBooth(ctx, b)
+	return rt.whileHeld(ctx, before, func(ctx context.Context) error { return rt.Booths.SaveBooth(ctx, b) })
 }
 
 // deleteChecked removes booth b from its plan, held from assignments while it is (HoldForEdit).
 func (rt *Routes) deleteChecked(ctx context.Context, b Booth) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
+	return rt.whileHeld(ctx, b, func(ctx context.Context) error { return rt.Booths.DeleteBooth(ctx, b.FairID, b.Code) })
+}
+
+// whileHeld runs write, an edit of booth b as it was read, while the booth is held from
+// assignments (HoldForEdit), on a context of its own (editWriteTimeout). A booth another edit
+// changed since it was read is not written over (409 booth_changed_meanwhile: two organisers'
+// edits of one booth do not undo each other). A write whose outcome is unsure (an error other
+// than the database's own refusal) keeps the hold until it lapses: the write may still land, and
+// no assignment must read the booth before it does.
+func (rt *Routes) whileHeld(ctx context.Context, b Booth, write func(context.Context) error) error {
 	done, err := rt.Booths.HoldForEdit(ctx, b.FairID, b.Code)
 	if err != nil {
 		return err
 	}
-	defer done()
-	return rt.Booths.DeleteBooth(ctx, b.FairID, b.Code)
+	wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), editWriteTimeout)
+	defer cancel()
+	now, err := rt.Booths.Booth(wctx, b.FairID, b.Code)
+	switch {
+	case err != nil:
+	case now != b:
+		err = apperr.New(apperr.Conflict, MsgChangedMeanwhile, b.Code)
+	default:
+		err = write(wctx)
+	}
+	if err == nil || apperr.Is(err, apperr.NotFound) || apperr.Is(err, apperr.Conflict) || apperr.Is(err, apperr.Invalid) {
+		done()
+	}
+	return err
 }
 
 func (rt *Routes) deleteBooth(c *gin.Context) {

@@ -25,7 +25,7 @@ const (
 
 // Indexes: booth codes are unique per fair (the _id), and a booth has at most one active
 // assignment (the slot, which is "fair/code" while active and the assignment's own ID once
-// released).
+// released; an edit's hold takes the slot too while the edit is written, editlock.go).
 func Indexes() []storage.Index {
 	return []storage.Index{
 		{Collection: Collection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "code", Value: 1}}, Unique: true},
@@ -274,8 +274,9 @@ func (s *Store) insertAssignment(ctx context.Context, doc bson.M, b Booth) error
 			return storage.MapError(err, "booth assignment")
 		}
 		if lapsed, err := s.clearLapsedHold(ctx, b.FairID, b.Code, time.Now().UTC()); err != nil || !lapsed {
-			if err = s.holder(ctx, b.FairID, b.Code, err); errors.Is(err, ErrBeingEdited) {
-				return err
+			err = s.holder(ctx, b.FairID, b.Code, err)
+			if errors.Is(err, ErrBeingEdited) || !apperr.Is(err, apperr.Conflict) {
+				return err // an edit holds it, or the database failed
 			}
 			return ErrTaken
 		}

@@ -19,6 +19,7 @@ function boothAssignSection(b, edit) {
       if (r.ok) toast(t("saved")); else toast(failure(r));
       focusNextDraw(r.ok ? then : "#booth-panel-title");
       edit.onSaved();
+      r.redrawn = true; // the panel is drawn again: its buttons are gone
       return r;
     }
     err.textContent = failure(r);
@@ -32,7 +33,7 @@ function boothAssignSection(b, edit) {
       sure.disabled = true;
       const r = done(await api("DELETE", path), "#booth-assign-q");
       sure.disabled = false;
-      if (!r.ok) sure.focus();
+      if (!r.ok && !r.redrawn) sure.focus();
     } }, t("booth_release_confirm").replace("{code}", b.code));
     const ask = h("button", { type: "button", class: "secondary", id: "booth-release", onclick: () => { ask.hidden = true; sure.hidden = false; sure.focus(); } }, t("booth_release"));
     return h("div", { class: "panel-assign" }, title, h("div", { class: "actions" }, ask, sure), err);
@@ -46,7 +47,7 @@ function boothAssignSection(b, edit) {
     const btn = ev.currentTarget;
     btn.disabled = true;
     const r = done(await api("PUT", path, { application_id: a.id }), "#booth-release");
-    if (!r.ok) { btn.disabled = false; if (btn.isConnected) btn.focus(); }
+    if (!r.ok && !r.redrawn) { btn.disabled = false; btn.focus(); }
   };
   // An approved application as a button that gives it the booth, saying how many booths it holds
   // of those it asked for; one holding the fair's most is shown, and cannot be given more.

@@ -37,6 +37,7 @@ async function render(refresh, live) {
   if (!refresh) {
     clearTimeout(redrawWhenFree.timer);
     S.focusNext = ""; // meant for the page left
+    cancelAsked.clear(); // a cancel form left open is not opened again on coming back
     if (location.hash !== "#/meetings") countDue();
   }
   layout();

@@ -1040,12 +1040,15 @@ function boothMap(m, opts = {}) {
     started = true;
     if (st.query) showHits();
     check();
-    if (st.selected && byCode.get(st.selected)) {
-      openPanel(byCode.get(st.selected), false);
-      // The panel opens once the map is laid out, after the page is drawn: a place named for the
-      // keyboard in it (focusNextDraw) is given now.
-      if (S.focusNext && panel.querySelector(S.focusNext)) { goToField(S.focusNext); S.focusNext = ""; }
-    } else if (opts.focus && !kept && byCode.get(opts.focus)) { const b = byCode.get(opts.focus); select(b); flyToBooth(b, false); openPanel(b, true); }
+    if (st.selected && byCode.get(st.selected)) openPanel(byCode.get(st.selected), false);
+    else if (opts.focus && !kept && byCode.get(opts.focus)) { const b = byCode.get(opts.focus); select(b); flyToBooth(b, false); openPanel(b, true); }
+    // The panel opens once the map is laid out, after the page is drawn: a place named for the
+    // keyboard in it (focusNextDraw) is given now, and one it does not hold (the booth is gone,
+    // or this map is older than the change) is forgotten, not given on a later draw.
+    if (S.focusNext) {
+      if (panel.querySelector(S.focusNext)) goToField(S.focusNext);
+      S.focusNext = "";
+    }
   };
   if (window.ResizeObserver) (watch = new ResizeObserver(start)).observe(box);
   else setTimeout(start, 0);
