@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"slices"
 	"strings"
@@ -11,9 +12,13 @@ import (
 	"testing"
 	"time"
 
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
@@ -61,6 +66,7 @@ func (b *syncBuffer) String() string {
 }
 
 type commitFixture struct {
+	db     *storage.DB
 	s      *Routes
 	faulty *faultyBooths
 	fair   fair.Fair
@@ -79,6 +85,7 @@ func newCommitFixture(t *testing.T) commitFixture {
 	}
 	booths := booth.NewStore(db)
 	fx := commitFixture{
+		db: db,
 		s: &Routes{Access: fair.Access{Fairs: fair.NewStore(db)}, Booths: booths, Applicants: applicants.NewStore(db), Proposals: NewProposals(db),
 			Notify: func() {}, Now: time.Now},
 		faulty: &faultyBooths{Store: booths},
@@ -266,12 +273,27 @@ func TestCommitGivesBackABoothBlockedMeanwhile(t *testing.T) {
 		})
 	}
 	resp := fx.s.commitProposal(ctx, fx.log, fx.fair, Stored{ID: "p1", FairID: "f1", Placements: []Placement{
-		{ApplicationID: "app1", Booths: []string{"A01"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
+		{ApplicationID: "app1", Booths: []string{"A01", "A03"}, Zone: "Khu A"}, {ApplicationID: "app2", Booths: []string{"A02"}, Zone: "Khu A"}}})
 	if len(resp.Committed) != 1 || resp.Committed[0].ApplicationID != "app2" || len(resp.Failed) != 1 || resp.Failed[0].Code != "booth_changed_meanwhile" {
 		t.Fatalf("commitProposal = %+v, want app1 failed on its booth changed and app2 committed", resp)
 	}
 	if held := fx.active(t); !slices.Equal(held, []string{"A02=app2"}) {
 		t.Errorf("active assignments %v, want only A02 held by app2", held)
+	}
+	// The booth changed goes as such; the other of its group because the group failed.
+	var released []struct {
+		Code   string `bson:"code"`
+		Reason string `bson:"reason_code"`
+	}
+	cur, err := fx.db.Collection(booth.AssignmentsCollection).Find(ctx, bson.M{"active": false}, options.Find().SetSort(bson.D{{Key: "code", Value: 1}}))
+	if err == nil {
+		err = cur.All(ctx, &released)
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := fmt.Sprint(released); got != "[{A01 booth_release.booth_changed} {A03 booth_release.allocation_group_failed}]" {
+		t.Errorf("released %s, want A01 as changed and A03 as its group failing", got)
 	}
 }
 
