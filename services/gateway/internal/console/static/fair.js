@@ -125,12 +125,12 @@ async function viewFair(id, tab) {
   return h("div", {}, head, tabBar, body);
 }
 
-// Cancelling asks why in a form under the button, not a browser prompt: the reason is what
-// exhibitors and buyers read, so it gets a labelled field, and an empty one is said under it.
 // cancelAsked holds the fairs whose cancel form is open, so that a page drawn again (the
 // language switched) leaves it open; while it is, live updates wait (data-dirty, formsDirty).
 const cancelAsked = new Set();
 
+// Cancelling asks why in a form under the button, not a browser prompt: the reason is what
+// exhibitors and buyers read, so it gets a labelled field, and an empty one is said under it.
 function cancelFair(id, draft) {
   const box = h("div", { id: "fair-cancel", class: "card", hidden: !cancelAsked.has(id), dataset: cancelAsked.has(id) ? { dirty: "1" } : undefined });
   const open = h("button", { type: "button", class: "danger", id: "fair-cancel-open", "aria-expanded": String(!box.hidden), "aria-controls": "fair-cancel", onclick: () => {
