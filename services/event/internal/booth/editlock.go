@@ -28,13 +28,19 @@ const (
 	editWriteTimeout = 20 * time.Second
 )
 
-// ErrBeingEdited is returned when a booth is held by an edit: assigning it, or editing it again,
-// waits until the edit is written.
-var ErrBeingEdited = apperr.New(apperr.Conflict, msgBeingEdited)
+// beingEdited is the answer while booth code is held by an edit: assigning it, or editing it
+// again, waits until the edit is written (409 booth_being_edited, naming the booth).
+func beingEdited(code string) error { return apperr.New(apperr.Conflict, msgBeingEdited, code) }
+
+// IsBeingEdited reports whether err says a booth is held by an edit.
+func IsBeingEdited(err error) bool {
+	var e *apperr.Error
+	return errors.As(err, &e) && e.Code() == msgBeingEdited.Code
+}
 
 // HoldForEdit takes booth code of fairID for an edit, and returns the function that lets it go
 // once the edit is written (on a context of its own). It returns Conflict msgBoothHeld when an
-// assignment holds the booth, and ErrBeingEdited when another edit does.
+// assignment holds the booth, and beingEdited when another edit does.
 func (s *Store) HoldForEdit(ctx context.Context, fairID, code string) (func(), error) {
 	id := "edit/" + uuid.Must(uuid.NewV7()).String()
 	for range 2 {
@@ -56,7 +62,7 @@ func (s *Store) HoldForEdit(ctx context.Context, fairID, code string) (func(), e
 			return nil, s.holder(ctx, fairID, code, err)
 		}
 	}
-	return nil, ErrBeingEdited
+	return nil, beingEdited(code)
 }
 
 // clearLapsedHold removes an edit's hold on booth code of fairID whose time ran out before now,
@@ -70,7 +76,7 @@ func (s *Store) clearLapsedHold(ctx context.Context, fairID, code string, now ti
 }
 
 // holder says who holds booth code of fairID when taking it failed: an active assignment
-// (msgBoothHeld) or an edit (ErrBeingEdited); err, when not nil, is returned as it is.
+// (msgBoothHeld) or an edit (beingEdited); err, when not nil, is returned as it is.
 func (s *Store) holder(ctx context.Context, fairID, code string, err error) error {
 	if err != nil {
 		return err
@@ -81,11 +87,22 @@ func (s *Store) holder(ctx context.Context, fairID, code string, err error) erro
 	err = s.assignments.FindOne(ctx, bson.M{"slot": key(fairID, code)}).Decode(&d)
 	switch {
 	case errors.Is(err, mongo.ErrNoDocuments):
-		return ErrBeingEdited // gone meanwhile: the edit that held it just ended
+		return beingEdited(code) // gone meanwhile: what held it just ended; try again
 	case err != nil:
 		return storage.MapError(err, "booth")
 	case d.Active:
 		return apperr.New(apperr.Conflict, msgBoothHeld, code)
 	}
-	return ErrBeingEdited
+	return beingEdited(code)
+}
+
+// ClearLapsedHolds removes the holds whose time ran out (their edit's process stopped, or could
+// not let them go), and returns how many: a lapsed hold is cleared by the next assignment or edit
+// of its booth anyway, and this keeps the rest from staying.
+func (s *Store) ClearLapsedHolds(ctx context.Context) (int, error) {
+	res, err := s.assignments.DeleteMany(ctx, bson.M{"editing_until": bson.M{"$lt": time.Now().UTC()}})
+	if err != nil {
+		return 0, storage.MapError(err, "booth holds")
+	}
+	return int(res.DeletedCount), nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,11 +170,11 @@ func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); !errors.Is(err, ErrBeingEdited) {
-		t.Errorf("assigning a booth being edited: %v, want ErrBeingEdited", err)
+	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); !IsBeingEdited(err) || !strings.Contains(err.Error(), "A02") {
+		t.Errorf("assigning a booth being edited: %v, want it named as being edited", err)
 	}
-	if _, err := rt.Booths.HoldForEdit(ctx, "f1", "A02"); !errors.Is(err, ErrBeingEdited) {
-		t.Errorf("a second edit of a booth being edited: %v, want ErrBeingEdited", err)
+	if _, err := rt.Booths.HoldForEdit(ctx, "f1", "A02"); !IsBeingEdited(err) {
+		t.Errorf("a second edit of a booth being edited: %v, want it said as being edited", err)
 	}
 	done()
 	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); err != nil {
@@ -186,6 +187,18 @@ func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	lapsed("A03")
+	live, err := rt.Booths.HoldForEdit(ctx, "f1", "A04")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, err := rt.Booths.ClearLapsedHolds(ctx); n != 1 || err != nil {
+		t.Errorf("ClearLapsedHolds = %d, %v; want the one lapsed hold cleared", n, err)
+	}
+	if _, err := rt.Booths.HoldForEdit(ctx, "f1", "A04"); !IsBeingEdited(err) {
+		t.Errorf("a live hold after clearing the lapsed ones: %v, want it kept", err)
+	}
+	live()
 	lapsed("A03")
 	// Two edits read the booth alike: the second, made over what the first changed, is refused.
 	priced := read["A03"]

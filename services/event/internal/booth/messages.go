@@ -37,8 +37,8 @@ var (
 		"Gian hàng %s vừa được sửa hoặc xóa khỏi sơ đồ; hãy xem lại sơ đồ rồi xếp lại.",
 		"Booth %s was just changed or removed from the plan; look at the plan again and assign again.")
 	msgBeingEdited = apperr.M("booth_being_edited",
-		"Gian hàng này đang được sửa trên sơ đồ; hãy thử lại sau giây lát.",
-		"This booth is being changed on the plan; try again in a moment.")
+		"Gian hàng %s đang được sửa trên sơ đồ; hãy thử lại sau giây lát.",
+		"Booth %s is being changed on the plan; try again in a moment.")
 	msgBlocked = apperr.M("booth_blocked",
 		"Gian hàng %s đang bị khóa, không dùng được.",
 		"Booth %s is blocked.")

@@ -262,7 +262,7 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 }
 
 // insertAssignment inserts assignment doc of booth b: ErrTaken when an assignment holds the
-// booth, ErrBeingEdited when an edit does (a hold that lapsed is cleared, and the insert tried
+// booth, beingEdited when an edit does (a hold that lapsed is cleared, and the insert tried
 // again).
 func (s *Store) insertAssignment(ctx context.Context, doc bson.M, b Booth) error {
 	for range 2 {
@@ -275,7 +275,7 @@ func (s *Store) insertAssignment(ctx context.Context, doc bson.M, b Booth) error
 		}
 		if lapsed, err := s.clearLapsedHold(ctx, b.FairID, b.Code, time.Now().UTC()); err != nil || !lapsed {
 			err = s.holder(ctx, b.FairID, b.Code, err)
-			if errors.Is(err, ErrBeingEdited) || !apperr.Is(err, apperr.Conflict) {
+			if IsBeingEdited(err) || !apperr.Is(err, apperr.Conflict) {
 				return err // an edit holds it, or the database failed
 			}
 			return ErrTaken

@@ -73,6 +73,7 @@ func New(ctx context.Context, cfg service.Config, logOut io.Writer, keys auth.Ke
 		plans, &booth.PlanFeed{Booths: booths, Fairs: fairs, Applicants: apps, Plans: plans, Log: host.Log.With("component", "floor plan model")})
 	host.Every("counting floor-plan changes left uncounted", floorplanSweepEvery,
 		func(ctx context.Context) (int, error) { return booths.SweepChanging(ctx, floorplanSweepAfter) })
+	host.Every("clearing booth edit holds that lapsed", floorplanSweepEvery, booths.ClearLapsedHolds)
 	releases := &booth.Consumers{Booths: booths, Notify: host.NotifyRelays}
 	scans, attendance := report.NewScanStore(host.DB), report.NewAttendanceStore(host.DB)
 	a.consumers = append(append(consumersOf(apps, releases), releases.Subscriptions()...), (&report.Consumers{Scans: scans, Attendance: attendance}).Subscriptions()...)
