@@ -180,7 +180,27 @@ func TestAnEditHoldsItsBoothFromAssignments(t *testing.T) {
 	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); err != nil {
 		t.Errorf("assigning a booth once its edit is written: %v", err)
 	}
-	// A hold its process left behind lapses: the booth can be edited, or assigned, after it.
+}
+
+// A hold its process left behind lapses: the booth can be edited, or assigned, after it, and the
+// sweep clears lapsed holds but not live ones. Two edits that read the booth alike do not undo
+// each other: the second, made over what the first changed, is refused.
+func TestALapsedHoldGivesTheBoothBack(t *testing.T) {
+	ctx := context.Background()
+	rt, _ := heldFixture(t, "A02", "A03")
+	read := map[string]Booth{}
+	for _, code := range []string{"A02", "A03"} {
+		b, err := rt.Booths.Booth(ctx, "f1", code)
+		if err != nil {
+			t.Fatal(err)
+		}
+		read[code] = b
+	}
+	if _, err := rt.Booths.Assign(ctx, read["A02"], "app-2", "prod-2", true, time.Now(), ""); err != nil {
+		t.Fatal(err)
+	}
+	blocked := read["A03"]
+	blocked.Hold = Blocked
 	lapsed := func(code string) {
 		if _, err := rt.Booths.assignments.InsertOne(ctx, bson.M{"_id": "edit/stopped-" + code, "slot": key("f1", code), "fair_id": "f1", "code": code,
 			"active": false, "editing_until": time.Now().Add(-time.Second)}); err != nil {
