@@ -43,26 +43,36 @@ func IsBeingEdited(err error) bool {
 // assignment holds the booth, and beingEdited when another edit does.
 func (s *Store) HoldForEdit(ctx context.Context, fairID, code string) (func(), error) {
 	id := "edit/" + uuid.Must(uuid.NewV7()).String()
+	hold := bson.M{"_id": id, "slot": key(fairID, code), "fair_id": fairID, "code": code,
+		"active": false, "editing_until": time.Now().UTC().Add(editHoldTTL)}
+	if err := s.takeSlot(ctx, hold, fairID, code, "booth"); err != nil {
+		return nil, err
+	}
+	// A hold that cannot be let go lapses by itself; until then the booth waits.
+	return func() {
+		ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), editWriteTimeout)
+		defer cancel()
+		_, _ = s.assignments.DeleteOne(ctx, bson.M{"_id": id})
+	}, nil
+}
+
+// takeSlot inserts doc (an assignment, or an edit's hold) into booth code's slot of fairID. A
+// hold on the slot that lapsed is cleared and the insert tried again; a slot that stays taken is
+// answered as holder says, and any other failure is the database's, named by noun.
+func (s *Store) takeSlot(ctx context.Context, doc bson.M, fairID, code, noun string) error {
 	for range 2 {
-		now := time.Now().UTC()
-		_, err := s.assignments.InsertOne(ctx, bson.M{"_id": id, "slot": key(fairID, code), "fair_id": fairID, "code": code,
-			"active": false, "editing_until": now.Add(editHoldTTL)})
+		_, err := s.assignments.InsertOne(ctx, doc)
 		if err == nil {
-			// A hold that cannot be let go lapses by itself; until then the booth waits.
-			return func() {
-				ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), editWriteTimeout)
-				defer cancel()
-				_, _ = s.assignments.DeleteOne(ctx, bson.M{"_id": id})
-			}, nil
+			return nil
 		}
 		if !storage.IsDuplicate(err) {
-			return nil, storage.MapError(err, "booth")
+			return storage.MapError(err, noun)
 		}
-		if lapsed, err := s.clearLapsedHold(ctx, fairID, code, now); err != nil || !lapsed {
-			return nil, s.holder(ctx, fairID, code, err)
+		if lapsed, err := s.clearLapsedHold(ctx, fairID, code, time.Now().UTC()); err != nil || !lapsed {
+			return s.holder(ctx, fairID, code, err)
 		}
 	}
-	return nil, beingEdited(code)
+	return beingEdited(code)
 }
 
 // clearLapsedHold removes an edit's hold on booth code of fairID whose time ran out before now,

@@ -262,24 +262,11 @@ func (s *Store) Assign(ctx context.Context, b Booth, applicationID, producerID s
 }
 
 // insertAssignment inserts assignment doc of booth b: ErrTaken when an assignment holds the
-// booth, beingEdited when an edit does (a hold that lapsed is cleared, and the insert tried
-// again).
+// booth, beingEdited when an edit does (see takeSlot).
 func (s *Store) insertAssignment(ctx context.Context, doc bson.M, b Booth) error {
-	for range 2 {
-		_, err := s.assignments.InsertOne(ctx, doc)
-		if err == nil {
-			return nil
-		}
-		if !storage.IsDuplicate(err) {
-			return storage.MapError(err, "booth assignment")
-		}
-		if lapsed, err := s.clearLapsedHold(ctx, b.FairID, b.Code, time.Now().UTC()); err != nil || !lapsed {
-			err = s.holder(ctx, b.FairID, b.Code, err)
-			if IsBeingEdited(err) || !apperr.Is(err, apperr.Conflict) {
-				return err // an edit holds it, or the database failed
-			}
-			return ErrTaken
-		}
+	err := s.takeSlot(ctx, doc, b.FairID, b.Code, "booth assignment")
+	if err == nil || IsBeingEdited(err) || !apperr.Is(err, apperr.Conflict) {
+		return err // assigned, an edit holds it, or the database failed
 	}
 	return ErrTaken
 }

@@ -164,19 +164,23 @@ func (rt *Routes) saveRequest(c *gin.Context, subject string, fn func(Request) (
 // seenFair refuses a fair_id given that names no fair a buyer may see: unknown here, or a draft
 // (as the event service answers for it). Nil and "" are no fair. A fair published a moment ago
 // may still be on its way to this replica's index: it is waited for, a little.
-func (rt *Routes) seenFair(ctx context.Context, id *string) error {
-	if id == nil || strings.TrimSpace(*id) == "" || rt.Index == nil {
+func (rt *Routes) seenFair(ctx context.Context, given *string) error {
+	if given == nil || rt.Index == nil {
+		return nil
+	}
+	id := strings.TrimSpace(*given)
+	if id == "" {
 		return nil
 	}
 	// Fair IDs are UUIDs as they are written (lower case, with dashes): anything else, even
 	// another spelling of a UUID, is looked up, and not waited for.
 	wait := fairWait
-	if u, err := uuid.Parse(strings.TrimSpace(*id)); err != nil || u.String() != strings.TrimSpace(*id) {
+	if u, err := uuid.Parse(id); err != nil || u.String() != id {
 		wait = 0
 	}
 	ctx, cancel := context.WithTimeout(ctx, wait)
 	defer cancel()
-	if _, ok := rt.Index.WaitFair(ctx, strings.TrimSpace(*id), func(f index.Fair) bool { return !f.Private() }); ok {
+	if _, ok := rt.Index.WaitFair(ctx, id, func(f index.Fair) bool { return !f.Private() }); ok {
 		return nil
 	}
 	return apperr.InvalidField("fair_id", msgRequestFair)
