@@ -167,13 +167,9 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 // and has not answered do not count, so that no one's asks fill another's day), and no request
 // of side's declined by the other in the last DeclineRest. The caller holds both sides' ask locks.
 func (s *Service) askable(ctx context.Context, fairID, buyerID, producerID, side string) error {
-	for _, x := range []struct{ field, id, side string }{{"buyer_id", buyerID, SideBuyer}, {"producer_id", producerID, SideProducer}} {
-		n, err := s.Store.CountCommitted(ctx, fairID, x.field, x.id, x.side)
-		if err != nil {
+	for _, x := range []struct{ side, id string }{{SideBuyer, buyerID}, {SideProducer, producerID}} {
+		if err := s.underCap(ctx, fairID, x.side, x.id); err != nil {
 			return err
-		}
-		if int(n) >= s.Cap {
-			return apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(x.side), s.Cap)
 		}
 	}
 	if s.DeclineRest <= 0 {
@@ -185,6 +181,19 @@ func (s *Service) askable(ctx context.Context, fairID, buyerID, producerID, side
 	}
 	if declined {
 		return apperr.New(apperr.Conflict, msgDeclinedLately, int(s.DeclineRest.Hours()))
+	}
+	return nil
+}
+
+// underCap refuses (409, naming the side) when participant id, of side, has committed to Cap
+// meetings at the fair (Store.CountCommitted).
+func (s *Service) underCap(ctx context.Context, fairID, side, id string) error {
+	n, err := s.Store.CountCommitted(ctx, fairID, side, id)
+	if err != nil {
+		return err
+	}
+	if int(n) >= s.Cap {
+		return apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(side), s.Cap)
 	}
 	return nil
 }
@@ -201,21 +210,17 @@ func (s *Service) accept(ctx context.Context, m Meeting, side string) (Meeting, 
 		return Meeting{}, err
 	}
 	asked := otherSide(m.RequestedBy)
-	id, field := m.BuyerID, "buyer_id"
+	id := m.BuyerID
 	if asked == SideProducer {
-		id, field = m.ProducerID, "producer_id"
+		id = m.ProducerID
 	}
 	unlock, err := s.Store.lockAsks(ctx, m.FairID, []string{id}, s.now)
 	if err != nil {
 		return Meeting{}, err
 	}
 	defer unlock()
-	n, err := s.Store.CountCommitted(ctx, m.FairID, field, id, asked)
-	if err != nil {
+	if err := s.underCap(ctx, m.FairID, asked, id); err != nil {
 		return Meeting{}, err
-	}
-	if int(n) >= s.Cap {
-		return Meeting{}, apperr.New(apperr.Conflict, msgCapReached, auth.RoleName(asked), s.Cap)
 	}
 	return s.save(ctx, m, events.MeetingAccepted, func(m Meeting) (Meeting, error) { return m.Respond(side, true, s.now()) })
 }

@@ -315,11 +315,11 @@ func (s *Store) CountActive(ctx context.Context, fairID, field, id string) (int6
 	return n, storage.MapError(err, "meetings")
 }
 
-// CountCommitted counts the meetings a participant (field buyer_id or producer_id, of side) has
-// committed to at a fair: those accepted, and those it asked for that await an answer. Requests
+// CountCommitted counts the meetings participant id of side (buyer or producer, whose ID a
+// meeting holds in <side>_id) has committed to at a fair: those accepted, and those it asked for that await an answer. Requests
 // sent to it that it has not answered do not count, so that others' asks cannot fill its day.
-func (s *Store) CountCommitted(ctx context.Context, fairID, field, id, side string) (int64, error) {
-	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, field: id,
+func (s *Store) CountCommitted(ctx context.Context, fairID, side, id string) (int64, error) {
+	n, err := s.c.CountDocuments(ctx, bson.M{"fair_id": fairID, side + "_id": id,
 		"$or": bson.A{bson.M{"status": Accepted}, bson.M{"status": Requested, "requested_by": side}}})
 	return n, storage.MapError(err, "meetings")
 }
