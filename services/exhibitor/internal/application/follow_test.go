@@ -37,7 +37,7 @@ func TestAnApplicationTakesAProfileChangedWhileItWasSent(t *testing.T) {
 	now.Name, now.Province, now.Revision = "Công ty TNHH Nước mắm Hồng Hạnh", "01", 4
 	h := &Routes{Store: st, Catalog: renamedMeanwhile{old: old, now: now}, Now: time.Now}
 	f := Fair{ID: "fair-1", Status: "published", ApplicationsClose: time.Now().Add(time.Hour), EndDate: time.Now().AddDate(0, 1, 0)}
-	sent, err := h.submit(ctx, old.AccountID, f, old, Request{ProductIDs: []string{"prod-1"}, BoothKind: "standard", BoothCount: 1}, time.Now())
+	sent, err := h.submit(ctx, "app-follow", old.AccountID, f, old, Request{ProductIDs: []string{"prod-1"}, BoothKind: "standard", BoothCount: 1}, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -225,15 +225,18 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	now := h.now()
-	if err := f.Open(now); err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
-	a, err := h.submit(ctx, p.AccountID, f, applicant, req, now)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
+	id := httpx.NewID(c)
+	a, sent := h.sentBefore(c, id, applicant.ProducerID)
+	if !sent {
+		now := h.now()
+		if err := f.Open(now); err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
+		if a, err = h.submit(ctx, id, p.AccountID, f, applicant, req, now); err != nil {
+			httpx.RespondError(c, err)
+			return
+		}
 	}
 	h.Notify()
 	c.Header("Location", "/api/applications/"+a.ID)

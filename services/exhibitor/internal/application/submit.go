@@ -4,21 +4,21 @@ import (
 	"context"
 	"time"
 
-	"github.com/google/uuid"
+	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
 
 // submit stores the application of req. Its products are read as the applicant's own and the
 // application is checked, then the products are held and read again: a removal that ended
 // meanwhile is seen then, and one under way sees the hold or is seen by it (see Catalog.Hold).
-func (h *Routes) submit(ctx context.Context, account string, f Fair, applicant Applicant, req Request, now time.Time) (Application, error) {
+func (h *Routes) submit(ctx context.Context, id, account string, f Fair, applicant Applicant, req Request, now time.Time) (Application, error) {
 	products, err := h.Catalog.ProductsOf(ctx, applicant.ProducerID, req.ProductIDs)
 	if err != nil {
 		return Application{}, err
 	}
-	id := uuid.Must(uuid.NewV7()).String()
 	// What refuses the application anyway refuses it before anything is held.
 	if _, err := Submit(id, account, f, applicant, products, req, now); err != nil {
 		return Application{}, err
@@ -93,4 +93,19 @@ func definite(err error) bool {
 		return true
 	}
 	return false
+}
+
+// sentBefore returns the application a re-run of an idempotent submission meets: its first run
+// stored the application under id (the Idempotency-Key's ID) but its response was lost. It is
+// answered as that first run did, rather than with the 409 of an application already sent (kept
+// for a day), even once the fair stopped taking applications.
+func (h *Routes) sentBefore(c *gin.Context, id, producerID string) (Application, bool) {
+	if _, ok := httpx.IdempotentID(c); !ok {
+		return Application{}, false
+	}
+	a, err := h.Store.Get(c.Request.Context(), id)
+	if err != nil || a.ProducerID != producerID {
+		return Application{}, false
+	}
+	return a, true
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -214,16 +213,36 @@ func (h *Routes) create(c *gin.Context) {
 			return
 		}
 	}
-	prod, err := New(uuid.Must(uuid.NewV7()).String(), p.AccountID, f, h.now())
+	prod, err := New(httpx.NewID(c), p.AccountID, f, h.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	if err := h.Store.Create(ctx, prod, correlation.From(ctx)); err != nil {
-		httpx.RespondError(c, err)
-		return
+		stored, ok := h.createdBefore(c, prod.ID, p.AccountID, err)
+		if !ok {
+			httpx.RespondError(c, err)
+			return
+		}
+		// A re-run of a request whose first run stored the profile but whose response was lost:
+		// answer as that first run did, not with the 409 of a profile already registered.
+		prod = stored
 	}
 	h.created(c, prod)
+}
+
+// createdBefore returns the profile a re-run of an idempotent registration meets: when err is a
+// duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
+// clash) and the stored profile is the caller's. Anything else is a real conflict.
+func (h *Routes) createdBefore(c *gin.Context, id, accountID string, err error) (Producer, bool) {
+	if !httpx.Rerun(c, id, err) {
+		return Producer{}, false
+	}
+	prod, gerr := h.Store.Get(c.Request.Context(), id)
+	if gerr != nil || prod.AccountID != accountID {
+		return Producer{}, false
+	}
+	return prod, true
 }
 
 // created answers a request that stored prod as the caller's profile, new or claimed.

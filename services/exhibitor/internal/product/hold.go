@@ -105,8 +105,11 @@ func (h *Holds) Hold(ctx context.Context, app string, products []string) (Intent
 	at := h.now().Truncate(time.Millisecond)
 	in := Intent{h: h, at: at}
 	docs := make([]any, 0, len(products))
+	// Each run has its own marks: a re-run of the same application (its Idempotency-Key's ID)
+	// after a crash that left the first run's marks must not collide with them.
+	run := uuid.NewString()
 	for _, p := range products {
-		id := kindHold + "/" + p + "/" + app
+		id := kindHold + "/" + p + "/" + app + "/" + run
 		docs = append(docs, intentDoc{ID: id, ProductID: p, Kind: kindHold, At: at})
 		in.ids = append(in.ids, id)
 	}

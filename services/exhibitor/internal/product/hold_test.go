@@ -92,3 +92,23 @@ func TestRemovalsAndApplicationsSeeEachOthersMarks(t *testing.T) {
 		t.Errorf("an application beside the second of two removals, the first ended: %v, want refused", err)
 	}
 }
+
+// An application sent again under the same ID (its Idempotency-Key's), after a first run that
+// died holding its products, holds them beside the marks left behind instead of colliding with
+// them; releasing the second leaves the first run's marks to their window.
+func TestARerunHoldsBesideTheMarksOfTheRunThatDied(t *testing.T) {
+	db := testenv.DB(t)
+	ctx := context.Background()
+	h := NewHolds(db, nil)
+	if _, err := h.Hold(ctx, "app-1", []string{"p1", "p2"}); err != nil {
+		t.Fatal(err)
+	}
+	again, err := h.Hold(ctx, "app-1", []string{"p1", "p2"})
+	if err != nil {
+		t.Fatalf("the re-run's hold: %v", err)
+	}
+	again.Release()
+	if n, err := db.Collection(HoldsCollection).CountDocuments(ctx, bson.M{"kind": kindHold}); err != nil || n != 2 {
+		t.Errorf("%d holds (%v) once the re-run released its own, want the first run's 2", n, err)
+	}
+}

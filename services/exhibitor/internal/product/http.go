@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -244,20 +243,42 @@ func (h *Routes) create(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	p, err := New(uuid.Must(uuid.NewV7()).String(), owner.ProducerID, f, h.now())
+	p, err := New(httpx.NewID(c), owner.ProducerID, f, h.now())
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	p.ChangedBy = editorOf(c)
+	l := Listed{Product: p, Owner: owner}
 	if err := h.Store.Create(c.Request.Context(), p, owner, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
+		stored, ok := h.createdBefore(c, p.ID, owner.ProducerID, err)
+		if !ok {
+			httpx.RespondError(c, err)
+			return
+		}
+		// A re-run of a request whose first run stored the product but whose response was lost:
+		// answer as that first run did, not with the 409 of its own name (kept for a day).
+		l = stored
 	}
 	h.Notify()
-	c.Header("Location", "/api/products/"+p.ID)
-	c.Header("ETag", etag(p))
-	c.JSON(http.StatusCreated, h.respond(c, Listed{Product: p, Owner: owner}))
+	c.Header("Location", "/api/products/"+l.ID)
+	c.Header("ETag", etag(l.Product))
+	c.JSON(http.StatusCreated, h.respond(c, l))
+}
+
+// createdBefore returns the product a re-run of an idempotent create meets: when err is a
+// duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
+// clash) and the stored product is the producer's and still listed. Anything else is a real
+// conflict, answered as such.
+func (h *Routes) createdBefore(c *gin.Context, id, producerID string, err error) (Listed, bool) {
+	if !httpx.Rerun(c, id, err) {
+		return Listed{}, false
+	}
+	l, gerr := h.Store.Get(c.Request.Context(), id)
+	if gerr != nil || l.ProducerID != producerID || l.Deleted {
+		return Listed{}, false
+	}
+	return l, true
 }
 
 func (h *Routes) listOfProducer(c *gin.Context) {

@@ -6,7 +6,6 @@ import (
 	"time"
 
 	"github.com/gin-gonic/gin"
-	"github.com/google/uuid"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
@@ -189,14 +188,25 @@ func (rt *Routes) createBuyer(c *gin.Context) {
 	}
 	p, _ := httpx.PrincipalFrom(c)
 	now := rt.now()
-	b := Buyer{ID: uuid.Must(uuid.NewV7()).String(), AccountID: p.AccountID, Revision: 1, CreatedAt: now, UpdatedAt: now}
+	b := Buyer{ID: httpx.NewID(c), AccountID: p.AccountID, Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := b.Apply(buyerRequest(req).fields(), true); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	if err := rt.Store.CreateBuyer(c.Request.Context(), b, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return
+		// A re-run of a request whose first run stored the profile but whose response was lost
+		// (the ID came from the Idempotency-Key, the stored profile is the caller's): answer as
+		// that first run did, not with the 409 of a profile already registered.
+		if !httpx.Rerun(c, b.ID, err) {
+			httpx.RespondError(c, err)
+			return
+		}
+		stored, gerr := rt.Store.Buyer(c.Request.Context(), b.ID)
+		if gerr != nil || stored.AccountID != p.AccountID {
+			httpx.RespondError(c, err)
+			return
+		}
+		b = stored
 	}
 	rt.Notify()
 	c.Header("Location", "/api/buyers/"+b.ID)

@@ -79,6 +79,7 @@ func TestAnswersToAMeetingRequest(t *testing.T) {
 type answers struct {
 	app                      *App
 	api                      testenv.Client
+	tokens                   testenv.Tokens
 	orgTok, later            string
 	buyerC, otherC, p1C, p2C testenv.Client
 	buyerID, otherID         string
@@ -109,7 +110,7 @@ func startAnswers(t *testing.T) answers {
 	waitBooths(t, app, "f1", "p1", 1)
 	waitBooths(t, app, "f1", "p2", 1)
 	buyerC, otherC, p1C, p2C := api.With(buyerTok), api.With(otherTok), api.With(p1Tok), api.With(p2Tok)
-	return answers{app: app, api: api, orgTok: orgTok, later: later, buyerC: buyerC, otherC: otherC, p1C: p1C, p2C: p2C,
+	return answers{app: app, api: api, tokens: tokens, orgTok: orgTok, later: later, buyerC: buyerC, otherC: otherC, p1C: p1C, p2C: p2C,
 		buyerID: newBuyer(t, buyerC, "Siêu thị Xanh"), otherID: newBuyer(t, otherC, "Chuỗi Sen")}
 }
 

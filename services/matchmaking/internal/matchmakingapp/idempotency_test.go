@@ -62,3 +62,54 @@ func TestCreateRequestRetryAfterALostResponseGetsTheRequest(t *testing.T) {
 		t.Errorf("%d sourcing requests stored (%v), want 1", n, err)
 	}
 }
+
+// retryAfterALostResponse posts body to path with key, makes the first run's response lost (its
+// record pending, the lease lapsed, as when the process dies after storing), posts it again and
+// checks that the retry answers 201 with what the first run stored (at prefix+ID), not a 409
+// kept and replayed for a day. It returns the ID.
+func retryAfterALostResponse(t *testing.T, app *App, c testenv.Client, what, path, prefix, key string, body map[string]any) string {
+	t.Helper()
+	first := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
+	if first.Status != 201 {
+		t.Fatalf("%s, first run: %d %s", what, first.Status, first.Body)
+	}
+	var created struct{ ID string }
+	first.Decode(t, &created)
+	res, err := app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(context.Background(),
+		bson.M{"state": "done", "location": prefix + created.ID}, bson.M{
+			"$set":   bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)},
+			"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
+	if err != nil || res.ModifiedCount != 1 {
+		t.Fatalf("%s, losing the first response: %v, %+v", what, err, res)
+	}
+	retry := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
+	var again struct{ ID string }
+	retry.Decode(t, &again)
+	if retry.Status != 201 || again.ID != created.ID || retry.Header.Get("Location") != prefix+created.ID {
+		t.Errorf("%s, retry: %d %s at %q, want 201 with %s", what, retry.Status, retry.Body, retry.Header.Get("Location"), created.ID)
+	}
+	return created.ID
+}
+
+// TestProfilesAndAsksRetriedAfterALostResponseGetTheFirst: a buyer's registration and a meeting
+// asked for, each stored by a first run whose response was lost, answer the retry with what was
+// stored; nothing is stored twice.
+func TestProfilesAndAsksRetriedAfterALostResponseGetTheFirst(t *testing.T) {
+	x := startAnswers(t)
+	newTok, _ := x.tokens.Token(t, "buyer", "")
+	c := x.api.With(newTok)
+	buyerID := retryAfterALostResponse(t, x.app, c, "registration", "/api/buyers", "/api/buyers/", "reg-1",
+		map[string]any{"name": "Siêu thị Hồng", "kind": "supermarket_chain", "province": "Hà Nội"})
+	meetingID := retryAfterALostResponse(t, x.app, c, "meeting", "/api/fairs/f1/meetings", "/api/meetings/", "ask-1",
+		map[string]any{"buyer_id": buyerID, "producer_id": "p1"})
+	var mine struct{ Items []struct{ ID string } }
+	c.Do(t, "GET", "/api/fairs/f1/meetings", nil).Decode(t, &mine)
+	if len(mine.Items) != 1 || mine.Items[0].ID != meetingID {
+		t.Errorf("the buyer's meetings after the retry: %+v, want only %s", mine.Items, meetingID)
+	}
+	// The same key from another buyer is another request: it gets its own answer, never the first's.
+	if r := x.otherC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": x.otherID, "producer_id": "p1"},
+		httpx.IdempotencyHeader, "ask-1"); r.Status != 201 || r.Header.Get("Location") == "/api/meetings/"+meetingID {
+		t.Errorf("another buyer with the same key: %d %s", r.Status, r.Header.Get("Location"))
+	}
+}

@@ -1,6 +1,7 @@
 package meeting
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"sync"
@@ -102,6 +103,8 @@ func (s *Service) save(ctx context.Context, m Meeting, subject string, fn func(M
 
 // Ask is a meeting as one of its sides asks for it.
 type Ask struct {
+	// ID is the new meeting's ID: the Idempotency-Key's (httpx.NewID), or a new one when empty.
+	ID         string
 	BuyerID    string
 	ProducerID string
 	// Session is morning, afternoon or any ("" is any).
@@ -143,7 +146,7 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, err
 	}
 	now := s.now()
-	m := Meeting{ID: uuid.Must(uuid.NewV7()).String(), FairID: f.ID, BuyerID: b.ID, BuyerAccount: b.AccountID, ProducerID: prod.ID,
+	m := Meeting{ID: cmp.Or(in.ID, uuid.Must(uuid.NewV7()).String()), FairID: f.ID, BuyerID: b.ID, BuyerAccount: b.AccountID, ProducerID: prod.ID,
 		ProducerAccount: prod.AccountID, RequestedBy: side, Session: in.Session, Note: vntext.Clean(in.Note), Status: Requested,
 		Revision: 1, CreatedAt: now, UpdatedAt: now}
 	if err := s.Store.Create(ctx, m, correlation.From(ctx)); err != nil {
