@@ -278,14 +278,23 @@ func TestParseXLSXFarRightCellsHoweverWritten(t *testing.T) {
 			part{name: "xl/worksheets/sheet1.xml", raw: plain, method: zip.Store, declared: uint64(len(plain))})
 	}
 	for what, data := range map[string][]byte{
-		"lower case":          build(1000, func(r int) string { return fmt.Sprintf(`<c r="xfd%d" t="inlineStr"><is><t> </t></is></c>`, r) }),
-		"single quotes":       build(1000, func(r int) string { return fmt.Sprintf(`<c r='XFD%d' s='0'/>`, r) }),
-		"spaces around =":     build(1000, func(r int) string { return fmt.Sprintf("<c r =\n\"XFD%d\" s=\"0\"/>", r) }),
-		"a sheet in xl/data/": elsewhere(build(1000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })),
+		"lower case":                   build(1000, func(r int) string { return fmt.Sprintf(`<c r="xfd%d" t="inlineStr"><is><t> </t></is></c>`, r) }),
+		"single quotes":                build(1000, func(r int) string { return fmt.Sprintf(`<c r='XFD%d' s='0'/>`, r) }),
+		"spaces around =":              build(1000, func(r int) string { return fmt.Sprintf("<c r =\n\"XFD%d\" s=\"0\"/>", r) }),
+		"a character reference":        build(1000, func(r int) string { return fmt.Sprintf(`<c r="&#88;FD%d"><f>0</f></c>`, r) }),
+		"a prefixed attribute":         build(1000, func(r int) string { return fmt.Sprintf(`<c x:r="XFD%d"><f>0</f></c>`, r) }),
+		"> in another attribute":       build(1000, func(r int) string { return fmt.Sprintf(`<c a=">" r="XFD%d"><f>0</f></c>`, r) }),
+		"after a comment with a quote": build(1000, func(r int) string { return fmt.Sprintf(`<!-- " --><c r="XFD%d"><f>0</f></c>`, r) }),
+		"a sheet in xl/data/":          elsewhere(build(1000, func(r int) string { return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r) })),
 	} {
 		if _, err := Parse(data); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 16384") {
 			t.Errorf("rows with a cell in column XFD, %s: %v, want refused at row 3", what, err)
 		}
+	}
+	// Cells without a reference each stand one column right of the one before.
+	noRefs := build(10, func(int) string { return strings.Repeat(`<c><f>0</f></c>`, MaxColumns+1) })
+	if _, err := Parse(noRefs); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 has a cell in column 101") {
+		t.Errorf("rows of 101 cells without references: %v, want refused at row 3", err)
 	}
 }
 
@@ -322,27 +331,14 @@ func TestParseXLSXFarRightCells(t *testing.T) {
 	}
 }
 
-// A cell far to the right is found wherever the sheet's XML is cut to be read: across the cut,
-// after a long text, and after the reader's row cap nothing more is read.
-func TestCheckSheetColumnsAcrossChunks(t *testing.T) {
-	for _, at := range []int{2*scanChunk - 5, 2*scanChunk - 1, 2 * scanChunk, 3 * scanChunk} {
-		var b strings.Builder
-		b.WriteString(`<worksheet><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>`)
-		for b.Len() < at {
-			b.WriteString("x")
-		}
-		b.WriteString(`</t></is></c></row><row r="2"><c r="XFD2" s="1"/></row></sheetData></worksheet>`)
-		err := checkSheetColumns(strings.NewReader(b.String()))
-		if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 2 has a cell in column 16384") {
-			t.Errorf("a far cell after %d bytes of text: %v", at, err)
-		}
-	}
+// A cell far to the right past the reader's row cap is left to the cap: nothing past it is read.
+func TestCheckSheetColumnsStopsAtTheRowCap(t *testing.T) {
 	var b strings.Builder
 	for r := 1; r <= MaxRows+3; r++ {
 		fmt.Fprintf(&b, `<row r="%d"><c r="A%d"/></row>`, r, r)
 	}
 	fmt.Fprintf(&b, `<row r="%d"><c r="XFD%d"/></row>`, MaxRows+4, MaxRows+4)
-	if err := checkSheetColumns(strings.NewReader(b.String())); err != nil {
+	if err := checkSheetColumns([]byte("<sheetData>"+b.String()+"</sheetData>"), nil); err != nil {
 		t.Errorf("a far cell past the row cap: %v, want it left to the cap", err)
 	}
 }

@@ -48,6 +48,15 @@ var (
 	msgSheetTooWide = apperr.M("import_sheet_too_wide",
 		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xoá các ô thừa ở bên phải rồi nhập lại.",
 		"Row %d has a cell in column %d (an empty formatted one counts too), beyond the %d columns an import reads; delete the stray cells on the right and import again.")
+	msgCellTooLong = apperr.M("import_cell_too_long",
+		"Ô ở dòng %d, cột %d có hơn %d ký tự, nhiều hơn một ô bảng tính chứa được; hãy kiểm tra lại tệp.",
+		"The cell on row %d, column %d holds more than %d characters, more than a spreadsheet cell holds; check the file.")
+	msgTooMuchText = apperr.M("import_too_much_text",
+		"Các ô của tệp chứa hơn %d MiB chữ; hãy chia danh sách thành nhiều tệp nhỏ hơn.",
+		"The file's cells hold more than %d MiB of text; split the list into smaller files.")
+	msgCSVTooManyCells = apperr.M("import_csv_too_many_cells",
+		"Tệp CSV có hơn %d dấu phân cách, nhiều hơn số ô mà tệp nhập đọc; hãy xoá các cột thừa rồi nhập lại.",
+		"The CSV file has more than %d separators, more cells than an import reads; delete the stray columns and import again.")
 	msgXLSXTooManyParts = apperr.M("import_xlsx_too_many_parts",
 		"Tệp XLSX quá lớn khi giải nén: tệp có %d phần, chỉ đọc tối đa %d phần; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",
 		"The XLSX file is too large once unpacked: it has %d parts, at most %d are read; save the list as a smaller file or as CSV.")

@@ -7,11 +7,13 @@ import (
 	"archive/zip"
 	"bytes"
 	"encoding/csv"
+	"encoding/xml"
 	"errors"
 	"io"
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
 
@@ -137,11 +139,16 @@ func readCSV(data []byte) ([][]string, error) {
 	if first, _, _ := bytes.Cut(data, []byte("\n")); bytes.Count(first, []byte(";")) > bytes.Count(first, []byte(",")) {
 		r.Comma = ';'
 	}
-	var out [][]string
+	// A record's fields are held at once, however many: a line of nothing but separators would
+	// be millions of them. A province's list has a few dozen separators a row.
+	if n := bytes.Count(data, []byte(string(r.Comma))); n > maxSeparators {
+		return nil, apperr.New(apperr.Invalid, msgCSVTooManyCells, maxSeparators)
+	}
+	var t table
 	for {
 		rec, err := r.Read()
 		if errors.Is(err, io.EOF) {
-			return out, nil
+			return t.rows, nil
 		}
 		if err != nil {
 			line := 0
@@ -151,12 +158,18 @@ func readCSV(data []byte) ([][]string, error) {
 			}
 			return nil, apperr.WrapMsg(apperr.Invalid, err, msgCSVUnreadable, line)
 		}
-		out = append(out, rec)
-		if len(out) > MaxRows+1 {
-			return out, nil
+		if err := t.add(rec); err != nil {
+			return nil, err
+		}
+		if len(t.rows) > MaxRows+1 {
+			return t.rows, nil
 		}
 	}
 }
+
+// maxSeparators bounds the separators of a CSV file, quoted ones too: MaxColumns on each of the
+// rows an import reads.
+const maxSeparators = (MaxRows + 2) * MaxColumns
 
 // tooLarge is the error m for a spreadsheet that would unpack to too much.
 func tooLarge(m apperr.Msg, args ...any) error {
@@ -189,137 +202,72 @@ func checkArchive(data []byte) (*zip.Reader, error) {
 	return zr, nil
 }
 
-// scanChunk is how much of a sheet's XML checkColumns looks at a time.
-const scanChunk = 256 << 10
-
-// checkColumns refuses a workbook with a cell beyond column MaxColumns on any sheet, empty or
-// not, before the reader sees it: the reader fills every column up to a row's last cell, so one
-// cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations. zr is
-// the archive checkArchive has bounded. Every part is looked at, not only those under
-// xl/worksheets/: the workbook's relations may put a sheet anywhere in the archive.
-func checkColumns(zr *zip.Reader) error {
-	for _, f := range zr.File {
-		if strings.HasSuffix(f.Name, "/") {
-			continue
+// checkColumns refuses a workbook with a cell beyond column MaxColumns on any part, empty or
+// not, before the reader reads its rows: the reader fills every column up to a row's last cell,
+// so one cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations.
+// Each part f holds is read as the reader reads a sheet (the same XML decoder and character sets,
+// the same numbering: a cell's r attribute however it is written, with a prefix or character
+// references, else one after the cell before), so that what this finds is what the reader would
+// meet. Every part is read, not only those under xl/worksheets/: the workbook's relations may put
+// a sheet anywhere in the archive.
+func checkColumns(f *excelize.File) error {
+	var err error
+	f.Pkg.Range(func(_, part any) bool {
+		if content, ok := part.([]byte); ok {
+			err = checkSheetColumns(content, f.CharsetReader)
 		}
-		rc, err := f.Open()
-		if err != nil {
-			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
-		}
-		err = checkSheetColumns(io.LimitReader(rc, MaxPartBytes+1))
-		rc.Close()
-		if err != nil {
-			return err
-		}
-	}
-	return nil
+		return err == nil
+	})
+	return err
 }
 
-// checkSheetColumns reads a sheet's XML a chunk at a time, each cut after its last tag, and
-// only as far as the rows the reader takes (MaxRows+2), so that its cost is bounded and does not
-// grow with rows past the cap.
-func checkSheetColumns(r io.Reader) error {
-	buf := make([]byte, 2*scanChunk)
-	have, rows := 0, 0
+// checkSheetColumns reads one part's XML as far as the rows the reader takes (MaxRows+2), so that
+// its cost does not grow with rows past the cap. XML that does not parse ends it there, as it ends
+// the reader.
+func checkSheetColumns(content []byte, charset func(string, io.Reader) (io.Reader, error)) error {
+	d := xml.NewDecoder(bytes.NewReader(content))
+	d.CharsetReader = charset
+	rows, row, col := 0, 0, 0
 	for {
-		n, err := io.ReadFull(r, buf[have:])
-		have += n
-		end := have
-		if err == nil {
-			end = bytes.LastIndexByte(buf[:have], '>') + 1
-		}
-		for rest := buf[:end]; ; {
-			i := bytes.IndexByte(rest, '<')
-			if i < 0 {
-				break
-			}
-			tagEnd := bytes.IndexByte(rest[i:], '>')
-			if tagEnd < 0 {
-				break
-			}
-			tag := rest[i+1 : i+tagEnd]
-			rest = rest[i+tagEnd:]
-			switch tagName(tag) {
-			case "row":
-				if rows++; rows > MaxRows+2 {
-					return nil
-				}
-			case "c":
-				if col, row := cellColumn(tag); col > MaxColumns {
-					return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
-				}
-			}
-		}
-		switch {
-		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		tok, err := d.Token()
+		if err != nil {
 			return nil
-		case err != nil:
-			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXInvalid)
 		}
-		// What follows the chunk's last tag (text, or a tag being read) starts the next one; a
-		// run of text without any tag keeps only its end.
-		tail := buf[end:have]
-		if len(tail) > 1024 {
-			tail = tail[len(tail)-1024:]
-		}
-		have = copy(buf, tail)
-	}
-}
-
-// tagName is the local name of the element a tag (without its angle brackets) opens: "row" of
-// `row r="2"` or `x:row r="2"`; "" for a closing tag or anything else.
-func tagName(tag []byte) string {
-	n := bytes.IndexAny(tag, " \t\r\n/")
-	if n < 0 {
-		n = len(tag)
-	}
-	name := tag[:n]
-	if k := bytes.IndexByte(name, ':'); k >= 0 {
-		name = name[k+1:]
-	}
-	switch string(name) {
-	case "row":
-		return "row"
-	case "c":
-		return "c"
-	}
-	return ""
-}
-
-// cellColumn reads a cell tag's reference (r="XFD5", r='xfd5', r = "XFD5": as an XML reader
-// takes it) as its column and row numbers; 0, 0 when it has none.
-func cellColumn(tag []byte) (col, row int) {
-	for i := 1; i < len(tag); i++ {
-		if tag[i] != 'r' || !isSpace(tag[i-1]) {
+		el, ok := tok.(xml.StartElement)
+		if !ok {
 			continue
 		}
-		k := i + 1
-		for k < len(tag) && isSpace(tag[k]) {
-			k++
+		switch el.Name.Local {
+		case "row":
+			if rows++; rows > MaxRows+2 {
+				return nil
+			}
+			row, col = rows, 0
+			if n, err := strconv.Atoi(attr(el, "r")); err == nil && n > 0 {
+				row = n
+			}
+		case "c":
+			col++
+			if c, r, err := excelize.CellNameToCoordinates(attr(el, "r")); err == nil {
+				col, row = c, r
+			}
+			if col > MaxColumns {
+				return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
+			}
 		}
-		if k >= len(tag) || tag[k] != '=' {
-			continue // another attribute starting with r
-		}
-		for k++; k < len(tag) && isSpace(tag[k]); k++ {
-		}
-		if k >= len(tag) || (tag[k] != '"' && tag[k] != '\'') {
-			return 0, 0
-		}
-		ref := tag[k+1:]
-		n := 0
-		for ; n < len(ref) && n < 4 && isLetter(ref[n]); n++ {
-			col = col*26 + int(ref[n]|0x20-'a'+1)
-		}
-		for ; n < len(ref) && ref[n] >= '0' && ref[n] <= '9' && row < 1<<24; n++ {
-			row = row*10 + int(ref[n]-'0')
-		}
-		return col, row
 	}
-	return 0, 0
 }
 
-func isSpace(b byte) bool  { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
-func isLetter(b byte) bool { return b|0x20 >= 'a' && b|0x20 <= 'z' }
+// attr is the value of el's last attribute of local name local, whatever its prefix; "" for none.
+func attr(el xml.StartElement, local string) string {
+	v := ""
+	for _, a := range el.Attr {
+		if a.Name.Local == local {
+			v = a.Value
+		}
+	}
+	return v
+}
 
 // MaxColumns is the widest row a spreadsheet may have, counted to its last cell that holds
 // something: the import's template has 13 columns.
@@ -329,18 +277,19 @@ const MaxColumns = 100
 // takes, and one more to tell that there are too many), streaming them instead of building the
 // whole sheet in memory.
 func readXLSX(data []byte) ([][]string, error) {
-	zr, err := checkArchive(data)
-	if err != nil {
+	if _, err := checkArchive(data); err != nil {
 		return nil, err
 	}
-	if err := checkColumns(zr); err != nil {
-		return nil, err
-	}
+	// checkArchive bounds every part to MaxPartBytes, so the reader keeps them all in memory
+	// (none in temporary files), where checkColumns reads them.
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxPartBytes})
 	if err != nil {
 		return nil, apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
 	}
 	defer f.Close()
+	if err := checkColumns(f); err != nil {
+		return nil, err
+	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, apperr.New(apperr.Invalid, msgXLSXNoSheet)
@@ -350,29 +299,62 @@ func readXLSX(data []byte) ([][]string, error) {
 		return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 	}
 	defer rows.Close()
-	var out [][]string
-	for len(out) < MaxRows+2 && rows.Next() {
+	var t table
+	for len(t.rows) < MaxRows+2 && rows.Next() {
 		cols, err := rows.Columns()
 		if err != nil {
 			return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 		}
-		// The reader fills every column up to a row's last cell: a cell far to the right (a
-		// sheet is 16,384 columns wide) makes thousands of empty ones, so a row is kept only as
-		// wide as its last cell with something in it, and a wider row than any import needs is
-		// refused at once instead of held.
-		n := len(cols)
-		for n > 0 && strings.TrimSpace(cols[n-1]) == "" {
-			n--
+		if err := t.add(cols); err != nil {
+			return nil, err
 		}
-		if n > MaxColumns {
-			return nil, apperr.New(apperr.Invalid, msgSheetTooWide, len(out)+1, n, MaxColumns)
-		}
-		out = append(out, append([]string(nil), cols[:n]...))
 	}
 	if err := rows.Error(); err != nil {
 		return nil, apperr.WrapMsg(apperr.Invalid, err, msgSheetUnreadable)
 	}
-	return out, nil
+	return t.rows, nil
+}
+
+// Bounds on the text a file's cells hold, whatever its size on disk: cells of an XLSX file may
+// all point at one shared string, so a few KiB can stand for gigabytes of text.
+const (
+	// MaxCellChars is the most characters a cell may hold: Excel's own limit.
+	MaxCellChars = 32767
+	// MaxTextBytes bounds the text of all cells kept; a province's list of 5,000 rows holds a
+	// few MiB.
+	MaxTextBytes = 16 << 20
+)
+
+// table is the rows read so far and the bytes of text they hold.
+type table struct {
+	rows [][]string
+	text int
+}
+
+// add keeps the row of cells cols. A reader fills every column up to a row's last cell: a cell far
+// to the right (a sheet is 16,384 columns wide) makes thousands of empty ones, so a row is kept
+// only as wide as its last cell with something in it, and a wider row than any import needs is
+// refused at once instead of held; so are a cell longer than a spreadsheet's cell holds and more
+// text in all than MaxTextBytes.
+func (t *table) add(cols []string) error {
+	line := len(t.rows) + 1
+	n := len(cols)
+	for n > 0 && strings.TrimSpace(cols[n-1]) == "" {
+		n--
+	}
+	if n > MaxColumns {
+		return apperr.New(apperr.Invalid, msgSheetTooWide, line, n, MaxColumns)
+	}
+	for i, cell := range cols[:n] {
+		if len(cell) > MaxCellChars && utf8.RuneCountInString(cell) > MaxCellChars {
+			return apperr.New(apperr.Invalid, msgCellTooLong, line, i+1, MaxCellChars)
+		}
+		if t.text += len(cell); t.text > MaxTextBytes {
+			return apperr.New(apperr.TooLarge, msgTooMuchText, MaxTextBytes>>20)
+		}
+	}
+	t.rows = append(t.rows, append([]string(nil), cols[:n]...))
+	return nil
 }
 
 // Kind maps the "Loại hình" cell to a producer kind.
