@@ -281,31 +281,6 @@ func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
 	return org, fairID
 }
 
-// checkRegionFollowsProvince: a new fair's region starts as its host province's grouping and
-// follows the province chosen, until the organiser picks a region of their own; the form is left
-// on Hà Nội and its grouping.
-func checkRegionFollowsProvince(t *testing.T, org browser) {
-	t.Helper()
-	pick := func(sel, value string) {
-		org.run(chromedp.SetValue(sel, value))
-		org.eval("document.querySelector('" + sel + "').dispatchEvent(new Event('change', {bubbles: true})), ''")
-	}
-	region := func() string { return org.eval("document.querySelector('#new-fair-region').value") }
-	if got := region(); got != "promo_red_river_delta" {
-		t.Errorf("a new fair in Hà Nội starts in region %q, want promo_red_river_delta", got)
-	}
-	pick("#new-fair-host_province", "68") // Lâm Đồng
-	if got := region(); got != "promo_central_highlands" {
-		t.Errorf("a fair hosted in Lâm Đồng is in region %q, want promo_central_highlands", got)
-	}
-	pick("#new-fair-region", "promo_south")
-	pick("#new-fair-host_province", "01")
-	if got := region(); got != "promo_south" {
-		t.Errorf("a region picked by the organiser became %q when the province changed, want it kept", got)
-	}
-	pick("#new-fair-region", "promo_red_river_delta")
-}
-
 // stepProducerApplies: a producer registers on a phone, fills the profile, adds a product and
 // applies to the fair.
 func stepProducerApplies(t *testing.T, j journey, fairID string) browser {

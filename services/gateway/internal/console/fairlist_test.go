@@ -131,3 +131,39 @@ func stepFairsOverLeaveTheLists(t *testing.T, oc client, org, buyer browser, fai
 		t.Errorf("the check-in link went to %q", got)
 	}
 }
+
+// checkRegionFollowsProvince: a new fair's region starts as its host province's grouping and
+// follows the province chosen, until the organiser picks a region of their own; the form is left
+// on Hà Nội and its grouping.
+func checkRegionFollowsProvince(t *testing.T, org browser) {
+	t.Helper()
+	pick := func(sel, value string) {
+		org.run(chromedp.SetValue(sel, value))
+		org.eval("document.querySelector('" + sel + "').dispatchEvent(new Event('change', {bubbles: true})), ''")
+	}
+	region := func() string { return org.eval("document.querySelector('#new-fair-region').value") }
+	if got := region(); got != "promo_red_river_delta" {
+		t.Errorf("a new fair in Hà Nội starts in region %q, want promo_red_river_delta", got)
+	}
+	pick("#new-fair-host_province", "68") // Lâm Đồng
+	if got := region(); got != "promo_central_highlands" {
+		t.Errorf("a fair hosted in Lâm Đồng is in region %q, want promo_central_highlands", got)
+	}
+	pick("#new-fair-region", "promo_south")
+	pick("#new-fair-host_province", "01")
+	if got := region(); got != "promo_south" {
+		t.Errorf("a region picked by the organiser became %q when the province changed, want it kept", got)
+	}
+	// Switching the language keeps what was typed and picked, and the region stays the one picked.
+	org.fill(map[string]string{"#new-fair-name_vi": "Hội chợ chưa đặt tên"})
+	org.run(chromedp.Click("#lang"))
+	org.until("the form in English", "document.querySelector('label[for=new-fair-region]').textContent.startsWith('Promotion region')", false)
+	pick("#new-fair-host_province", "68")
+	if got := org.eval("document.querySelector('#new-fair-name_vi').value + ' | ' + document.querySelector('#new-fair-region').value"); got != "Hội chợ chưa đặt tên | promo_south" {
+		t.Errorf("after switching the language the name and region are %q, want what was typed and picked", got)
+	}
+	org.run(chromedp.Click("#lang"))
+	org.until("the form in Vietnamese", "document.querySelector('label[for=new-fair-region]').textContent.startsWith('Vùng')", false)
+	pick("#new-fair-host_province", "01")
+	pick("#new-fair-region", "promo_red_river_delta")
+}

@@ -95,6 +95,9 @@ function followRegion(provinces, f) {
   const region = f.elements.region;
   let picked = false;
   region.addEventListener("change", () => { picked = true; });
+  // Drawn again (another language, a live update) with what was chosen: a region other than the
+  // province's grouping was picked by hand.
+  f.addEventListener("restored", () => { picked = region.value !== promotionGroup(provinces, f.elements.host_province.value); });
   f.elements.host_province.addEventListener("change", (ev) => {
     const group = promotionGroup(provinces, ev.target.value);
     if (!picked && group) region.value = group;

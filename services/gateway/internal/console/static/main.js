@@ -149,7 +149,9 @@ function placeAgain(root, p) {
   }
   root.querySelectorAll(".tablewrap").forEach((w, i) => { if (p.scrolls[i]) w.scrollLeft = p.scrolls[i]; });
   const el = p.focus && root.querySelector(p.focus);
-  if (!el) return;
+  // The map's booth panel opens once the map is laid out, after the page is drawn: a place in it
+  // gets the keyboard then (focusNextDraw).
+  if (!el) { if (p.focus && !S.focusNext && root.querySelector("#booth-map")) S.focusNext = p.focus; return; }
   if (p.text && el.value !== p.text.value) el.value = p.text.value;
   el.focus({ preventScroll: true });
   if (p.text && typeof el.setSelectionRange === "function" && p.text.start !== null) {
@@ -242,7 +244,9 @@ function viewAccount() {
 }
 
 // ---------- start ----------
-$("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "vi"; localStorage.setItem("ocopfair.lang", S.lang); render(); });
+// The page is drawn again in the other language as a refresh: what was typed, chosen and opened
+// stays, as for a live update.
+$("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "vi"; localStorage.setItem("ocopfair.lang", S.lang); render(true); });
 $("#logout").addEventListener("click", logout);
 $("#menu").addEventListener("click", () => {
   const open = $(".top").classList.toggle("open");
