@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -77,4 +78,34 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	if got := oc.freeBooths(fairID); len(got) != len(free) {
 		t.Errorf("free booths after the release: %v, want %v", got, free)
 	}
+}
+
+// stepWaitlistSaysTheBoothsGo: moving an approved producer that holds booths to the waitlist, on
+// its own or in a bulk, first says which booths go back (and its meetings with them); said no,
+// nothing moves.
+func stepWaitlistSaysTheBoothsGo(t *testing.T, desk browser, fairID string) {
+	t.Helper()
+	desk.open("#/fair/" + fairID + "/apps")
+	desk.run(chromedp.Click("#queue-tabs button[data-tab=approved]"))
+	holder := "[...document.querySelectorAll('#app-queue tr[data-app]')].find((r) => r.textContent.includes('Gian hàng: '))"
+	desk.until("an approved producer holding booths", holder, true)
+	name := desk.eval(holder + ".querySelector('label.pick').textContent")
+	booths := desk.eval("[..." + holder + ".querySelectorAll('td div')].find((d) => d.textContent.startsWith('Gian hàng: ')).textContent.replace('Gian hàng: ', '')")
+	tab := desk.eval("document.querySelector('#queue-tabs button[data-tab=approved]').textContent")
+	desk.eval("window.asked = ''; window.confirm = (m) => { window.asked = m; return false }, ''")
+	desk.eval("[..." + holder + ".querySelectorAll('td.actions button')].find((b) => b.textContent === 'Danh sách chờ').click(), ''")
+	desk.until("the waitlist asked about", "window.asked !== ''", false)
+	if asked := desk.eval("window.asked"); !strings.Contains(asked, name) || !strings.Contains(asked, "thu hồi gian "+booths) || !strings.Contains(asked, "hủy các cuộc gặp B2B") {
+		t.Errorf("waitlisting %s (booths %s) asked %q", name, booths, asked)
+	}
+	desk.eval("window.asked = '', " + holder + ".querySelector('input.pick').click(), ''")
+	desk.run(chromedp.Click("#bulk-waitlist"))
+	desk.until("the bulk waitlist asked about", "window.asked !== ''", false)
+	if asked := desk.eval("window.asked"); !strings.Contains(asked, name+" ("+booths+")") {
+		t.Errorf("a bulk waitlist of %s (booths %s) asked %q", name, booths, asked)
+	}
+	if now := desk.eval("document.querySelector('#queue-tabs button[data-tab=approved]').textContent"); now != tab || desk.eval(holder+" ? 'held' : ''") != "held" {
+		t.Errorf("after saying no, the approved tab reads %q (was %q) and the producer holds its booths: %q", now, tab, desk.eval(holder+" ? 'held' : ''"))
+	}
+	desk.eval("window.confirm = () => true, " + holder + ".querySelector('input.pick').click(), ''")
 }

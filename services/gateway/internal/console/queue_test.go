@@ -63,6 +63,7 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 	oc.call("POST", "/api/fairs/"+fairID+"/allocation", nil)
 	oc.call("POST", "/api/fairs/"+fairID+"/allocation/commit", nil)
 	stepBoothByHand(t, oc, orgPhone, org, fairID, "HTX Mật ong Bắc Hà")
+	stepWaitlistSaysTheBoothsGo(t, org, fairID)
 	buyer := anon.register("mua@queue.example.vn", "Công ty Xuất khẩu Sao Mai", "buyer")
 	b := buyer.call("POST", "/api/buyers", map[string]any{"name": "Công ty Xuất khẩu Sao Mai", "kind": "exporter", "province": "79", "markets": []string{"JP"}})
 	fishID := fish.call("GET", "/api/producers/me", nil)["id"].(string)

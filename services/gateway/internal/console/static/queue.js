@@ -120,6 +120,10 @@ async function fairApps(f, ref) {
     const chosen = items.filter((a) => st.picked.has(a.id));
     const ineligible = chosen.filter((a) => !a.eligible && a.status !== "approved");
     if (action === "approve" && ineligible.length && !confirm(t("bulk_ineligible").replace("{names}", ineligible.map((a) => a.producer_name).join(", ")))) return;
+    // Moving approved applications away takes their booths back, and so their meetings: asked first.
+    const holding = chosen.filter((a) => a.booths.length);
+    if (action === "waitlist" && holding.length &&
+      !confirm(t("bulk_waitlist_releases").replace("{names}", holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")))) return;
     const r = await api("POST", `/api/fairs/${f.id}/applications/review`, { action, ids: chosen.map((a) => a.id) });
     if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
     const names = new Map(chosen.map((a) => [a.id, a.producer_name]));
@@ -179,7 +183,9 @@ function queueRow(a, st, changed) {
 }
 
 // reviewOne moves one application. Approving one that fails a rule is allowed (organisers make
-// exceptions), but never by a slip: the rules it fails are named first.
+// exceptions), but never by a slip: the rules it fails are named first. Moving one that holds
+// booths to the waitlist or rejecting it takes the booths back, and the producer's meetings with
+// them: that is said first too, naming the booths.
 function reviewOne(a, action) {
   return async () => {
     let body;
@@ -187,13 +193,16 @@ function reviewOne(a, action) {
       const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
       if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
     }
+    const booths = action !== "approve" ? a.booths.join(", ") : "";
+    const releases = booths && t(action + "_releases").replace("{name}", a.producer_name).replace("{booths}", booths);
+    if (action === "waitlist" && releases && !confirm(releases)) return;
     if (action === "reject") {
-      const reason = prompt(t("reason"));
+      const reason = prompt(releases ? releases + "\n" + t("reason") : t("reason"));
       if (!reason) return;
       body = { reason };
     }
     const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
-    toast(r.ok ? t("saved") : (r.data.detail || t("failed")));
+    toast(r.ok ? (booths ? t("saved_released").replace("{booths}", booths) : t("saved")) : (r.data.detail || t("failed")));
     render(true);
   };
 }
