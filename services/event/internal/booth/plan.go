@@ -136,7 +136,7 @@ func toHolder(as Assignment, a applicants.Application) *holderBody {
 // PlanTable lists f's floor plan for download in lang: each booth with its price, status and
 // holder.
 func PlanTable(f fair.Fair, booths []Booth, assignments []Assignment, applications []applicants.Application, lang apperr.Lang) sheet.Table {
-	t := sheet.Table{Title: msgPlanTitle.In(lang), Lang: lang}
+	t := sheet.Table{Title: msgPlanTitle.In(lang), Lang: lang, Money: []int{7}}
 	for _, h := range msgPlanHead {
 		if m, ok := h.(apperr.Msg); ok {
 			h = m.In(lang)
@@ -153,7 +153,11 @@ func PlanTable(f fair.Fair, booths []Booth, assignments []Assignment, applicatio
 	}
 	for _, b := range booths {
 		_, assigned := holder[b.Code]
-		t.Rows = append(t.Rows, []any{b.Code, b.Zone, b.Kind, b.X, b.Y, b.W, b.H, PriceOf(f, b), planStatus[StatusOf(b, assigned)].In(lang), holder[b.Code]})
+		kind := b.Kind
+		if m, ok := planKind[b.Kind]; ok {
+			kind = m.In(lang)
+		}
+		t.Rows = append(t.Rows, []any{b.Code, b.Zone, kind, b.X, b.Y, b.W, b.H, PriceOf(f, b), planStatus[StatusOf(b, assigned)].In(lang), holder[b.Code]})
 	}
 	return t
 }

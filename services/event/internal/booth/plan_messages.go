@@ -17,6 +17,13 @@ var (
 		apperr.M("export.plan.status", "Trạng thái", "Status"),
 		apperr.M("export.plan.producer", "Chủ thể OCOP", "Producer"),
 	}
+	// planKind says a booth's kind in words, as the console does.
+	planKind = map[string]apperr.Msg{
+		Standard: apperr.M("export.plan.standard", "Gian tiêu chuẩn", "Standard booth"),
+		Corner:   apperr.M("export.plan.corner", "Gian góc", "Corner booth"),
+		Double:   apperr.M("export.plan.double", "Gian đôi", "Double booth"),
+		Premium:  apperr.M("export.plan.premium", "Gian cao cấp", "Premium booth"),
+	}
 	// planStatus says a booth's status on the map in words.
 	planStatus = map[string]apperr.Msg{
 		Available: apperr.M("export.plan.available", "Còn trống", "Available"),

@@ -443,8 +443,9 @@ func stepExports(t *testing.T, e env, id string) {
 	}
 	head, _ := book.GetCellValue("Danh sách", "A1")
 	status, _ := book.GetCellValue("Danh sách", "I2") // B01, first by zone
-	if head != "Mã gian hàng" || status != "Không sử dụng" {
-		t.Errorf("xlsx A1 %q, I2 %q", head, status)
+	kind, _ := book.GetCellValue("Danh sách", "C2")
+	if head != "Mã gian hàng" || status != "Không sử dụng" || kind != "Gian tiêu chuẩn" {
+		t.Errorf("xlsx A1 %q, I2 %q, C2 %q", head, status, kind)
 	}
 	x = e.org.Do(t, "GET", "/api/fairs/"+id+"/booths?format=xlsx", nil, "Accept-Language", "en")
 	if book, err = excelize.OpenReader(bytes.NewReader(x.Body)); err != nil {

@@ -12,7 +12,7 @@ import (
 
 // ExhibitorTable lists exhibitors with their booths and products, in lang.
 func ExhibitorTable(in Input, lang apperr.Lang) sheet.Table {
-	t := sheet.Table{Title: msgExhibitorsTitle.In(lang), Lang: lang}
+	t := sheet.Table{Title: msgExhibitorsTitle.In(lang), Lang: lang, Money: []int{9}}
 	for _, h := range msgExhibitorsHead {
 		t.Header = append(t.Header, h.In(lang))
 	}

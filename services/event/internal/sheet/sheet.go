@@ -7,6 +7,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -19,6 +20,9 @@ type Table struct {
 	Header []string
 	Rows   [][]any
 	Lang   apperr.Lang
+	// Money lists the columns (from 0) of amounts in đồng, shown with thousands separators in
+	// XLSX (in the reader's locale: 12.000.000 in Vietnamese); CSV keeps the bare number.
+	Money []int
 }
 
 // msgSheet names the one worksheet of a workbook.
@@ -70,16 +74,46 @@ func csvValue(v any) string {
 // Text neutralises a text cell the way OWASP's CSV injection guidance says: a cell starting
 // with =, +, -, @, a tab or a carriage return is read by spreadsheets as a formula (which can
 // fetch URLs or run commands), so it gets a leading single quote, which makes it plain text.
-// Text such as a phone number +84... or "-5" is kept, only shown after the quote.
+// Text such as a phone number +84... or "-5" is kept, only shown after the quote. A spreadsheet
+// set to split on semicolons or tabs (Excel in Vietnamese and many other locales takes ';') cuts
+// a cell there, quoted or not, so what follows a ';' or a tab, after any spaces, is neutralised
+// the same way: "HTX;=1+1" is written "HTX;'=1+1".
 func Text(s string) string {
 	if s == "" {
 		return s
 	}
-	switch s[0] {
-	case '=', '+', '-', '@', '\t', '\r':
-		return "'" + s
+	if formulaStart(s[0]) {
+		s = "'" + s
 	}
-	return s
+	if !strings.ContainsAny(s, ";\t") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		b.WriteByte(s[i])
+		if s[i] != ';' && s[i] != '\t' {
+			continue
+		}
+		k := i + 1
+		for k < len(s) && s[k] == ' ' {
+			k++
+		}
+		if k < len(s) && formulaStart(s[k]) {
+			b.WriteString(s[i+1 : k])
+			b.WriteByte('\'')
+			i = k - 1
+		}
+	}
+	return b.String()
+}
+
+// formulaStart reports whether a cell starting with c is read as a formula.
+func formulaStart(c byte) bool {
+	switch c {
+	case '=', '+', '-', '@', '\t', '\r':
+		return true
+	}
+	return false
 }
 
 // XLSX renders t as a workbook with one sheet, a bold frozen header and numbers as numbers.
@@ -113,6 +147,9 @@ func (t Table) XLSX() ([]byte, error) {
 			}
 		}
 	}
+	if err := t.moneyStyle(f, sheet); err != nil {
+		return nil, err
+	}
 	for i := range t.Header {
 		col, err := excelize.ColumnNumberToName(i + 1)
 		if err != nil {
@@ -135,6 +172,31 @@ func (t Table) XLSX() ([]byte, error) {
 // setCell writes v into column col, row row as a typed cell: numbers as numbers and everything
 // else as a string cell. A string cell is text to Excel and LibreOffice whatever it starts with,
 // and a formula is never written, so user text cannot run as one.
+// moneyStyle formats t's Money columns with thousands separators (Excel's built-in #,##0).
+func (t Table) moneyStyle(f *excelize.File, sheet string) error {
+	if len(t.Money) == 0 || len(t.Rows) == 0 {
+		return nil
+	}
+	style, err := f.NewStyle(&excelize.Style{NumFmt: 3})
+	if err != nil {
+		return err
+	}
+	for _, c := range t.Money {
+		first, err := excelize.CoordinatesToCellName(c+1, 2)
+		if err != nil {
+			return err
+		}
+		last, err := excelize.CoordinatesToCellName(c+1, len(t.Rows)+1)
+		if err != nil {
+			return err
+		}
+		if err := f.SetCellStyle(sheet, first, last, style); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func setCell(f *excelize.File, sheet string, col, row int, v any) error {
 	cell, err := excelize.CoordinatesToCellName(col, row)
 	if err != nil {
