@@ -78,8 +78,8 @@ func IdempotencyRetention() storage.Retention {
 // The messages of Idempotency-Key handling.
 var (
 	msgIdemKeyBad = apperr.M("idempotency_key_invalid",
-		"phải gồm 1 đến 200 ký tự ASCII in được, ví dụ một UUID",
-		"must be 1 to 200 printable ASCII characters, e.g. a UUID")
+		"phải gồm 1 đến 200 ký tự ASCII in được, không có khoảng trắng, ví dụ một UUID",
+		"must be 1 to 200 printable ASCII characters without spaces, e.g. a UUID")
 	msgIdemBusy = apperr.M("idempotency_key_in_use",
 		"Một yêu cầu với Idempotency-Key này đang được xử lý; hãy thử lại sau giây lát.",
 		"A request with this Idempotency-Key is being processed; retry shortly.")
@@ -108,7 +108,7 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 			c.Next()
 			return
 		}
-		if len(key) > 200 || cleanID(key) == "" {
+		if !idemKeyOK(key) {
 			RespondError(c, apperr.InvalidField(IdempotencyHeader, msgIdemKeyBad))
 			return
 		}
@@ -172,6 +172,20 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 			k.finish(rec, status, rw.Header(), kept)
 		}
 	}
+}
+
+// idemKeyOK reports whether key is 1 to 200 printable ASCII characters without spaces, as its
+// error message says (a request ID's 128 is not the bound here).
+func idemKeyOK(key string) bool {
+	if len(key) == 0 || len(key) > 200 {
+		return false
+	}
+	for i := 0; i < len(key); i++ {
+		if key[i] < 0x21 || key[i] > 0x7e {
+			return false
+		}
+	}
+	return true
 }
 
 // replay answers with the kept response of an earlier run.

@@ -425,3 +425,20 @@ func TestIdempotencyTakeOverWaitsForTheAttemptBefore(t *testing.T) {
 		t.Errorf("the retry after = %d after %d runs, want the stored answer replayed", w.Code, s.runs.Load())
 	}
 }
+
+// A key is taken as its message says, 1 to 200 printable ASCII characters without spaces; longer,
+// with a space or outside ASCII, it is refused on the header.
+func TestIdempotencyKeysUpTo200Characters(t *testing.T) {
+	s := newIdemServer(t)
+	for key, want := range map[string]int{
+		strings.Repeat("k", 150): http.StatusCreated,
+		strings.Repeat("q", 200): http.StatusCreated,
+		strings.Repeat("k", 201): http.StatusUnprocessableEntity,
+		"two words":              http.StatusUnprocessableEntity,
+		"khóa":                   http.StatusUnprocessableEntity,
+	} {
+		if w := s.post(context.Background(), "A", key, thingBody); w.Code != want || (want != http.StatusCreated && !strings.Contains(w.Body.String(), "idempotency_key_invalid")) {
+			t.Errorf("a key of %d bytes (%.12q…): %d %s, want %d", len(key), key, w.Code, w.Body.String(), want)
+		}
+	}
+}
