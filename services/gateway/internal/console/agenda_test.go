@@ -45,6 +45,21 @@ func TestConsoleAgenda(t *testing.T) {
 	prod := j.person("agenda-producer", 360, 800)
 	prod.login("mo@agenda.example.vn", "parity-pass-1")
 	stepProducerAgendaOnPhone(t, prod, x)
+	stepAcceptedSinceTheRunWait(t, org, x)
+}
+
+// stepAcceptedSinceTheRunWait: a meeting accepted after the last run is counted on the B2B tab as
+// waiting for a time and table, with the button that places it, beside the list of those the run
+// could not place.
+func stepAcceptedSinceTheRunWait(t *testing.T, org browser, x *agendaFair) {
+	t.Helper()
+	m := x.buyer2.call("POST", "/api/fairs/"+x.fairID+"/meetings", map[string]any{"buyer_id": x.buyer2ID, "producer_id": x.teaID, "session": "any"})
+	x.tea.call("POST", fmt.Sprintf("/api/meetings/%s/accept", m["id"]), nil)
+	org.open("#/fair/" + x.fairID + "/b2b")
+	org.until("one meeting waiting", "document.querySelector('#unscheduled #sched-waiting') && document.querySelectorAll('#unscheduled li').length === 1", true)
+	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "1 cuộc gặp đã nhận lời, đang chờ giờ và bàn. Bấm «Xếp thêm, giữ lịch đã có» để xếp mà không dời các cuộc gặp đã xếp." {
+		t.Errorf("the meeting accepted since the run is said as %q", got)
+	}
 }
 
 // setUpAgendaFair makes the fair (2 B2B tables) and three accepted meetings: the first buyer with
@@ -85,8 +100,12 @@ func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 	if org.eval("String(!!document.querySelector('#unscheduled'))") != "false" {
 		t.Error("an unscheduled list shows before any run")
 	}
+	org.until("the accepted meetings said to wait", "document.querySelector('#sched-waiting')", false)
+	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "3 cuộc gặp đã nhận lời, đang chờ giờ và bàn. Bấm «Xếp lịch gặp» để xếp." {
+		t.Errorf("before any run the accepted meetings are said as %q", got)
+	}
 	org.run(chromedp.Click("#run-schedule"))
-	org.until("the unscheduled list", "document.querySelectorAll('#unscheduled li').length === 1", false)
+	org.until("the unscheduled list", "document.querySelectorAll('#unscheduled li').length === 1 && !document.querySelector('#sched-waiting')", false)
 	org.shot("unscheduled")
 	li := org.eval("document.querySelector('#unscheduled li').textContent")
 	if !strings.HasPrefix(li, "Cửa hàng Đặc sản Việt – HTX Mật ong Bắc Hà: ") || !strings.Contains(li, "đều rảnh") || !strings.Contains(li, "cả ngày") {

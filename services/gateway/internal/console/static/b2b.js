@@ -59,13 +59,14 @@ async function fairB2B(f) {
   freshBtn.hidden = true;
   const showGrid = async () => {
     // A network error leaves the grid as it was; the rest of the tab still shows.
-    const a = await api("GET", `/api/fairs/${f.id}/agenda`).then((r) => r.data, () => null);
+    const [a, counts] = await Promise.all([api("GET", `/api/fairs/${f.id}/agenda`).then((r) => r.data, () => null),
+      api("GET", `/api/fairs/${f.id}/meetings/counts`).then((r) => (r.ok ? r.data : null), () => null)]);
     if (!a || !a.grid) return;
     version = a.schedule_version || 0;
     runBtn.textContent = t(version ? "run_repair" : "run_schedule");
     freshBtn.hidden = !version;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
-    showUnscheduled(a, left);
+    showUnscheduled(a, left, counts);
   };
   // The tab comes whole: a live update swaps it in with its grid and list, never empty.
   await showGrid();
@@ -348,16 +349,22 @@ function b2bGrid(f, a, msg, reload) {
 }
 
 // showUnscheduled draws into box the meetings that agenda a's schedule run left unscheduled and
-// why, as the API names them (nothing before the fair's first schedule).
-function showUnscheduled(a, box) {
+// why, as the API names them, and how many accepted meetings wait for a slot since (counts: the
+// fair's meetings by where they stand), which a run places: "every meeting placed" is said only
+// when none waits.
+function showUnscheduled(a, box, counts) {
   const items = a.unscheduled || [];
-  if (!a.schedule_version) { box.replaceChildren(); return; }
+  const version = a.schedule_version || 0;
+  const waiting = counts ? Math.max(0, counts.accepted - counts.scheduled - items.length) : 0;
+  const wait = waiting ? h("p", { id: "sched-waiting" }, badge(plural(waiting, "n_meetings"), "warn"), " ",
+    t("sched_waiting"), " ", t(version ? "sched_waiting_repair" : "sched_waiting_run").replace("{run}", t(version ? "run_repair" : "run_schedule"))) : null;
+  if (!version) { box.replaceChildren(...(wait ? [h("div", { class: "card", id: "waiting" }, wait)] : [])); return; }
   // The run's time: every item of one schedule has the same.
   const since = items.map((u) => u.since).sort().pop();
   const at = since ? " " + t("unsched_at").replace("{at}", date(since) + " " + time(since)) : "";
   box.replaceChildren(items.length
     ? h("div", { class: "card", id: "unscheduled", role: "region", "aria-labelledby": "unscheduled-title" }, h("h2", { id: "unscheduled-title" }, t("unsched_title"), " ", badge(String(items.length), "warn")),
       h("p", { class: "muted" }, t("unsched_hint"), at),
-      h("ul", {}, items.map((u) => h("li", { dataset: { meeting: u.meeting_id, code: u.code } }, h("strong", {}, `${u.buyer_name} – ${u.producer_name}`), ": ", h("span", { class: "reason" }, u.reason)))))
-    : h("div", { class: "card", id: "unscheduled" }, h("p", { class: "muted" }, t("unsched_none"))));
+      h("ul", {}, items.map((u) => h("li", { dataset: { meeting: u.meeting_id, code: u.code } }, h("strong", {}, `${u.buyer_name} – ${u.producer_name}`), ": ", h("span", { class: "reason" }, u.reason)))), wait)
+    : h("div", { class: "card", id: "unscheduled" }, wait || h("p", { class: "muted" }, t("unsched_none"))));
 }

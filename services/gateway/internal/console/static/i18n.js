@@ -189,7 +189,8 @@ window.I18N = {
     map_on_landmark: "Gian {a} chồng lên {b}; hãy dời gian sang chỗ trống.",
     ag_time: "Giờ", ag_with: "Gặp với", ag_state: "Tình trạng", ag_free: "Trống", agenda_pdf: "Tải PDF",
     unsched_title: "Cuộc gặp chưa xếp được", unsched_hint: "Lần xếp lịch gần nhất không xếp được các cuộc gặp này. Hãy thêm bàn hoặc lượt, hỏi lại lịch bận của hai bên, hoặc chuyển tay rồi xếp lại.",
-    unsched_none: "Lần xếp lịch gần nhất đã xếp được mọi cuộc gặp đã nhận lời.", unsched_at: "Xếp lịch lúc {at}",
+    unsched_none: "Lần xếp lịch gần nhất đã xếp được mọi cuộc gặp đã nhận lời.",
+    sched_waiting: "đã nhận lời, đang chờ giờ và bàn.", sched_waiting_run: "Bấm «{run}» để xếp.", sched_waiting_repair: "Bấm «{run}» để xếp mà không dời các cuộc gặp đã xếp.", unsched_at: "Xếp lịch lúc {at}",
   },
   en: {
     qr_summary: "QR code · {n} scans", qr_alt: "OCOP verification QR code of {name}", qr_open: "Open the verification page", qr_png: "Download the QR code (PNG)", poster_download: "Download the booth poster (PDF)",
@@ -392,6 +393,7 @@ window.I18N = {
     map_on_landmark: "Booth {a} stands on {b}; move the booth to a free spot.",
     ag_time: "Time", ag_with: "With", ag_state: "State", ag_free: "Free", agenda_pdf: "Download PDF",
     unsched_title: "Meetings left unscheduled", unsched_hint: "The last scheduling run could not place these meetings. Add tables or slots, ask both sides about their unavailability, or move meetings by hand, then run it again.",
-    unsched_none: "The last scheduling run placed every accepted meeting.", unsched_at: "Scheduled at {at}",
+    unsched_none: "The last scheduling run placed every accepted meeting.",
+    sched_waiting: "accepted, waiting for a time and table.", sched_waiting_run: "Press «{run}» to place them.", sched_waiting_repair: "Press «{run}» to place them without moving those already placed.", unsched_at: "Scheduled at {at}",
   },
 };
