@@ -75,6 +75,11 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	desk.run(chromedp.Click("#booth-release-confirm"))
 	desk.until("the booth free again", "document.querySelector('#booth-assign-q') && !document.querySelector('#booth-panel .panel-holder')", true)
 	desk.until("the keyboard on the search for a producer", "document.activeElement.id === 'booth-assign-q'", false)
+	// On a desktop the panel scrolls within the map: what a search finds is brought into sight.
+	desk.run(chromedp.SendKeys("#booth-assign-q", "mat ong"))
+	desk.until("the producer found, in sight in the panel", `(() => { const p = document.querySelector('#booth-panel').getBoundingClientRect();
+		const r = document.querySelector('#booth-assign-list li') && document.querySelector('#booth-assign-list li').getBoundingClientRect();
+		return r && document.querySelector('#booth-assign-list .assign-name').textContent === '`+producer+`' && r.top >= p.top && r.bottom <= p.bottom && r.bottom <= innerHeight; })()`, false)
 	if got := oc.freeBooths(fairID); len(got) != len(free) {
 		t.Errorf("free booths after the release: %v, want %v", got, free)
 	}

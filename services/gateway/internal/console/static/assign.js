@@ -72,6 +72,9 @@ function boothAssignSection(b, edit) {
     list.replaceChildren(...items.map(choice));
     said.textContent = !r.ok ? failure(r) : items.length && r.data.next_cursor ? t("booth_assign_more").replace("{n}", items.length)
       : items.length ? "" : t(typed ? "booth_assign_none" : "booth_assign_no_approved");
+    // On a desktop the panel scrolls within the map: what a search found is brought into it,
+    // under the box being typed in.
+    if (typed && document.activeElement === q) (list.firstElementChild || said).scrollIntoView({ block: "nearest" });
   };
   let timer;
   q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(find, 250); });
