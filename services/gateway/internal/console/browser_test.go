@@ -320,6 +320,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.fill(map[string]string{"#apply-" + fairID + "-preferred_zone": "Khu A"})
 	prod.submit("apply-" + fairID)
 	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
+	if got := prod.eval("document.querySelector('[data-app] .asked').textContent"); !strings.HasPrefix(got, "Đã đăng ký: 1 × Gian tiêu chuẩn · Khu mong muốn: Khu A · ") {
+		t.Errorf("the application says it asked for %q", got)
+	}
 	stepAnAppliedFairSaysWhere(prod, fairID)
 	return prod
 }
@@ -335,6 +338,9 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	org.run(chromedp.SendKeys("#qf-q", "bac ha"))
 	org.runAgain(chromedp.SetValue("#qf-stars", "4"), chromedp.Evaluate[chromedp.Void]("document.querySelector('#qf-stars').dispatchEvent(new Event('change'))"))
 	org.until("the producer alone in the narrowed queue", "document.querySelectorAll('#app-queue tbody tr').length === 1 && document.querySelector('#app-queue').textContent.includes('Mật ong Bắc Hà')", false)
+	if got := org.eval("document.querySelector('#app-queue tbody tr .asked').textContent"); got != "1 × Gian tiêu chuẩn · Khu mong muốn: Khu A" {
+		t.Errorf("the queue says the producer asked for %q", got)
+	}
 	org.shot("applications")
 	// The search's own reload (it waits for typing to pause) may redraw the list and clear the
 	// choice after the tick, before or after "Duyệt": tick and approve until the row says so.

@@ -58,7 +58,8 @@ function boothAssignSection(b, edit) {
       h("span", { class: "sr-only" }, t("booth_assign_to").replace("{code}", b.code)),
       h("span", { class: "assign-name" }, a.producer_name),
       h("span", { class: "muted" }, t("booth_assign_held").replace("{n}", held).replace("{m}", a.booth_count || 1) +
-        (held ? ": " + a.booths.join(", ") : "") + (full ? " · " + t("booth_assign_full") : ""))));
+        (held ? ": " + a.booths.join(", ") : "") + (a.preferred_zone ? " · " + t("preferred_zone") + ": " + a.preferred_zone : "") +
+        (full ? " · " + t("booth_assign_full") : ""))));
   };
   // The approved applications whose producer's or product's name holds the words typed, by name.
   const find = async () => {

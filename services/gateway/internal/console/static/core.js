@@ -360,6 +360,9 @@ function quantityText(n, code) {
   return num(n) + " " + ((S.lang === "en" && n !== 1 && u && u.name_en_plural) || unitName(code));
 }
 const boothKindName = (k) => t("bk_" + k);
+// askedFor is what an application asked for: its booths, and the zone it prefers when it named one.
+const askedFor = (a) => (a.booth_count || 1) + " × " + boothKindName(a.booth_kind || "standard") +
+  (a.preferred_zone ? " · " + t("preferred_zone") + ": " + a.preferred_zone : "");
 function marketName(code) {
   // The browser's own names are not always how Vietnamese writes them ("Liên Minh Châu Âu").
   if (I18N.vi["mk_" + code]) return t("mk_" + code);

@@ -430,6 +430,7 @@ async function viewMyApps() {
   const apps = await all("/api/applications");
   return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
     h("h2", {}, a.fair_name || a.fair_id, " ", h("span", { class: "app-status" }, statusBadge("a_", a.status))),
+    h("p", { class: "asked muted" }, t("asked_for") + ": " + askedFor(a) + ((a.products || []).length ? " · " + (a.products || []).map((p) => p.name).join(", ") : "")),
     a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: `#/fair/${a.fair_id}/map?booth=${encodeURIComponent(a.booths[0])}`, class: "on-map" }, t("map_see_on"))) : null,
     a.booths.length ? h("p", {}, h("a", { href: `/api/fairs/${a.fair_id}/posters/${a.producer_id}.pdf`, onclick: download, class: "button secondary poster-link" }, t("poster_download"))) : null,
     a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),

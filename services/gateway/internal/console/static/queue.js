@@ -174,7 +174,7 @@ function queueRow(a, st, changed) {
   pick.checked = st.picked.has(a.id);
   return h("tr", { dataset: { app: a.id } },
     h("td", { "data-label": t("legal_name") }, h("label", { class: "pick" }, pick, a.producer_name), h("div", { class: "muted" }, a.province_name)),
-    h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted" }, a.booth_count + " × " + boothKindName(a.booth_kind))),
+    h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted asked" }, askedFor(a))),
     h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
     h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
     h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: reviewOne(a, "approve") }, t("approve")),
