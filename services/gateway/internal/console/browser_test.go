@@ -386,10 +386,15 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà') && "+
 		"document.querySelector('h1 + p').textContent.includes('Chứng nhận yêu cầu: VietGAP') && document.querySelector('#matches').textContent.includes('VietGAP')", true)
 	buyer.shot("matches")
+	// The invitation carries a message about the request, which the buyer may change.
+	if got := buyer.eval("document.querySelector('#meeting-note').value"); got != "Về nhu cầu “Mật ong cho chuỗi siêu thị”. Cần khoảng 1,5 tấn/tháng." {
+		t.Errorf("the invitation's message starts as %q", got)
+	}
 	buyer.run(chromedp.Click("#matches .request-meeting"))
-	buyer.until("meeting requested", "document.querySelector('#toast').textContent.length > 0", false)
+	buyer.until("meeting requested", "document.querySelector('#toast').textContent === 'Đã gửi lời mời gặp tới HTX Mật ong Bắc Hà.'", false)
 	buyer.open("#/meetings")
-	buyer.until("the request waiting for the producer", "document.querySelector('#meeting-list') && document.querySelector('#meeting-list').textContent.includes('HTX Mật ong Bắc Hà')", true)
+	buyer.until("the request waiting for the producer, with its message", "document.querySelector('#meeting-list') && document.querySelector('#meeting-list').textContent.includes('HTX Mật ong Bắc Hà') && "+
+		"document.querySelector('#meeting-list').textContent.includes('“Về nhu cầu “Mật ong cho chuỗi siêu thị”. Cần khoảng 1,5 tấn/tháng.”')", true)
 	return buyer
 }
 

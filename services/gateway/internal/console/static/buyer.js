@@ -175,6 +175,11 @@ async function viewRequest(id) {
   const fairSel = h("select", { id: "meeting-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === (was.fair || r.fair_id) }, f.name_vi)));
   const sessionSel = h("select", { id: "meeting-session", "aria-label": t("session") }, ["any", "morning", "afternoon"].map((s) => h("option", { value: s, selected: s === was.session }, t("s_" + s))));
   const only = h("input", { type: "checkbox", id: "only-exhibitors", checked: !!was.only });
+  // What the producer reads with the invitation: the request it is about, which the buyer may
+  // add to or change (at most 300 characters).
+  const about = t("ask_note_about").replace("{title}", r.title) + (r.monthly_volume ? " " + t("ask_note_volume").replace("{q}", quantityText(r.monthly_volume, r.unit)) : "");
+  const noteField = h("textarea", { id: "meeting-note", maxlength: 300, rows: 2, "aria-describedby": "meeting-note-hint" });
+  noteField.value = about.slice(0, 300);
   const remember = () => { picked[id] = { fair: fairSel.value, session: sessionSel.value, only: only.checked }; };
   for (const el of [fairSel, sessionSel, only]) el.addEventListener("change", remember);
   const box = h("div", { id: "match-box", "aria-live": "polite" });
@@ -196,7 +201,7 @@ async function viewRequest(id) {
     // Why a producer without a booth there cannot be invited is said once, above the cards;
     // each such card says only that it has none.
     const away = me.ok && matches.some((m) => awayFrom(m, fair));
-    const cards = matches.length && h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, sessionSel, load)));
+    const cards = matches.length && h("div", { id: "matches" }, matches.map((m) => matchCard(m, me, fair, { session: sessionSel, note: noteField }, load)));
     if (!res.ok) box.replaceChildren(h("p", {}, failure(res)));
     else if (!cards) box.replaceChildren(h("p", { class: "muted" }, t("none")));
     else box.replaceChildren(...[away && h("p", { class: "muted", id: "away-note" }, t("not_exhibiting_why")), cards].filter(Boolean));
@@ -222,7 +227,8 @@ async function viewRequest(id) {
     mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
     h("div", { class: "card" }, h("label", { for: "meeting-fair" }, t("fair")), fairSel,
       gone ? h("p", { class: "muted", id: "request-fair-gone" }, t("request_fair_gone")) : null, h("label", { for: "meeting-session" }, t("session")), sessionSel,
-      h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors"))),
+      h("label", { class: "toggle", for: "only-exhibitors" }, only, t("only_exhibitors")),
+      h("label", { for: "meeting-note" }, t("ask_note")), noteField, h("div", { class: "hint muted", id: "meeting-note-hint" }, t("ask_note_hint"))),
     h("h2", {}, t("matches")), box);
 }
 
@@ -240,7 +246,7 @@ async function exhibitorsAt(fairID) {
 // it ended). A meeting is asked for at the fair chosen (fair: id, name, exhibitors), and only
 // its exhibitors can be met there: for another producer the card says so instead of offering
 // a button the API would refuse.
-function matchCard(m, me, fair, sessionSel, reload) {
+function matchCard(m, me, fair, ask, reload) {
   const meeting = m.meeting;
   const away = awayFrom(m, fair);
   // A producer that declined the buyer's request is asked again only after a rest: the card says
@@ -257,8 +263,9 @@ function matchCard(m, me, fair, sessionSel, reload) {
     me.ok && resting && h("p", { class: "muted ask-again" }, t("ask_again_at").replace("{at}", time(meeting.ask_again_at) + " " + date(meeting.ask_again_at))),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
       if (!fair.id) { toast(t("fair")); return; }
-      const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: sessionSel.value }, { idem: idem() });
-      toast(x.ok ? t("saved") : failure(x));
+      const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value,
+        note: ask.note.value.trim().slice(0, 300) }, { idem: idem() });
+      toast(x.ok ? t("meeting_asked").replace("{name}", m.producer_name) : failure(x));
       if (x.ok) reload();
     } }, t("request_meeting"))));
 }
