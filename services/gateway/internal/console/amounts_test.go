@@ -25,12 +25,13 @@ func TestConsoleAmounts(t *testing.T) {
 // check-in are said as Vietnamese writes them.
 func stepWordsOfThePage(t *testing.T, prod browser) {
 	t.Helper()
-	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin')"); got != "EN: chuyển sang tiếng Anh | Liên minh châu Âu | Điểm danh" {
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "EN: chuyển sang tiếng Anh | Liên minh châu Âu | Điểm danh | 1.500.000 ₫ | 1.500" {
 		t.Errorf("Vietnamese words: %q", got)
 	}
 	prod.run(chromedp.Click("#lang"))
 	prod.until("English", "document.querySelector('#logout').textContent === 'Sign out'", false)
-	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin')"); got != "VI: switch to Vietnamese | European Union | Check-in" {
+	// Amounts in đồng are grouped as the page's other numbers are: 1,500,000 ₫ beside 1,500 kg.
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "VI: switch to Vietnamese | European Union | Check-in | 1,500,000 ₫ | 1,500" {
 		t.Errorf("English words: %q", got)
 	}
 	prod.run(chromedp.Click("#lang"))

@@ -32,7 +32,8 @@ function h(tag, attrs, ...kids) {
   return e;
 }
 
-const money = (n) => new Intl.NumberFormat("vi-VN").format(n || 0) + " ₫";
+// money is an amount in đồng, its digits grouped as the page's other numbers are (num).
+const money = (n) => num(n) + " ₫";
 
 // Amounts (prices in đồng, contract values, quantities a month) are typed the Vietnamese way,
 // 1.500.000, or as 1 500 000 or 1,500,000. A number input would take "250.000" for 250 and
