@@ -75,6 +75,7 @@ func TestConsoleFloorPlan(t *testing.T) {
 	stepResizeByGrip(t, org, p)
 	stepDrawZone(t, org, p)
 	stepZoneInPanel(t, org, p)
+	stepSkipTheBooths(t, org, p.fairID)
 	orgPhone := j.person("map-organiser-phone", 360, 800)
 	orgPhone.login("xt@map.example.vn", "organiser-pass-1")
 	orgPhone.open("#/fair/" + p.fairID)

@@ -130,7 +130,8 @@ function boothMap(m, opts = {}) {
     return fill;
   };
   const nameOf = (b) => boothName(b) + (mine(b) ? " · " + t("your_booth") : "") + " · " + b.zone;
-  for (const b of booths) {
+  // The keyboard goes from booth to booth as the plan is read, row by row from the top left.
+  for (const b of [...booths].sort((p, q) => p.y - q.y || p.x - q.x)) {
     const g = svgEl("g", { class: "booth" + (b.status === "assigned" ? " held" : ""), tabindex: 0, role: "button", "aria-label": nameOf(b) });
     g.dataset.code = b.code;
     const own = mine(b);
@@ -165,8 +166,16 @@ function boothMap(m, opts = {}) {
     else delete panel.dataset.dirty;
   }
   const wheelHint = h("div", { class: "map-wheel-hint", id: "map-wheel-hint", hidden: true, "aria-hidden": "true" }, t(/Mac|iP/.test(navigator.platform) ? "map_wheel_hint_mac" : "map_wheel_hint"));
-  const stage = h("div", { class: "map-stage" }, box, wheelHint, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
-  const keysHint = h("p", { class: "muted map-keys", id: "map-keys" }, t("map_keys"));
+  // Each booth is a stop for the keyboard: the link before them skips them all, to what follows
+  // the plan (its edit buttons and forms).
+  const skip = h("a", { href: "#map-keys", class: "skip-link", id: "map-skip", onclick: (ev) => {
+    ev.preventDefault();
+    const after = [...document.querySelectorAll("a[href], button, input, select, textarea, [tabindex='0']")]
+      .find((el) => !wrap.contains(el) && (wrap.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) && el.offsetParent !== null && !el.disabled);
+    if (after) after.focus(); else keysHint.focus();
+  } }, t("map_skip").replace("{n}", plural(booths.length, "n_booths")));
+  const stage = h("div", { class: "map-stage" }, skip, box, wheelHint, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
+  const keysHint = h("p", { class: "muted map-keys", id: "map-keys", tabindex: -1 }, t("map_keys"));
   const legend = h("div", { class: "legend" });
   const searchInput = h("input", { type: "search", id: "map-search", autocomplete: "off", placeholder: t("map_search_ph"), value: st.query, "aria-controls": "map-hits" });
   const hits = h("ul", { class: "map-hits", id: "map-hits", hidden: true });
