@@ -123,11 +123,12 @@ function calendarTools(fairID, empty) {
     showFeed(url);
   };
   if (feedShown.has(fairID)) showFeed(feedShown.get(fairID));
-  else feedBox.append(h("p", { class: "muted" }, t("feed_sync_hint")));
+  // The hint is the sync button's alone: it names it, and the button points to it.
+  else feedBox.append(h("p", { class: "muted", id: "feed-sync-hint" }, "«" + t("feed_sync") + "»: " + t("feed_sync_hint")));
   return h("div", { class: "card no-print" }, h("div", { class: "actions" },
     !empty && h("a", { href: `/api/fairs/${fairID}/agenda/calendar.ics`, id: "ics-download", class: "button", onclick: download }, t("ics_download")),
     !empty && h("a", { href: `/api/fairs/${fairID}/agenda.pdf`, id: "agenda-pdf", class: "button secondary", onclick: download }, t("agenda_pdf")),
-    h("button", { type: "button", class: "secondary", id: "feed-sync", onclick: () => makeFeed(feedShown.has(fairID)) }, t("feed_sync")),
+    h("button", { type: "button", class: "secondary", id: "feed-sync", "aria-describedby": feedShown.has(fairID) ? null : "feed-sync-hint", onclick: () => makeFeed(feedShown.has(fairID)) }, t("feed_sync")),
     !empty && h("button", { type: "button", class: "secondary", id: "agenda-print", onclick: () => window.print() }, t("print"))), feedBox);
 }
 
