@@ -439,7 +439,9 @@ func stepNamesNotRawValues(t *testing.T, buyer, prod browser) {
 	}
 	prod.open("#/producer")
 	prod.run(chromedp.Click("#lang"))
-	prod.until("English", "document.querySelector('#logout').textContent === 'Sign out' && document.querySelector('#new-product-criteria_set')", false)
+	// The page is drawn again in English once its data is in; the old one stays until then.
+	prod.until("English", "document.querySelector('#logout').textContent === 'Sign out' && document.querySelector('#new-product-criteria_set option[value=\"4\"]') && "+
+		"!document.querySelector('#new-product-criteria_set option[value=\"4\"]').textContent.includes('Mật ong')", false)
 	if set := prod.eval("document.querySelector('#new-product-criteria_set option[value=\"4\"]').textContent"); !strings.Contains(set, "honey") {
 		t.Errorf("criteria set 4 in English reads %q", set)
 	}
