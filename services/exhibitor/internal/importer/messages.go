@@ -48,11 +48,20 @@ var (
 	msgSheetTooWide = apperr.M("import_sheet_too_wide",
 		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xoá các ô thừa ở bên phải rồi nhập lại.",
 		"Row %d has a cell in column %d (an empty formatted one counts too), beyond the %d columns an import reads; delete the stray cells on the right and import again.")
+	msgTextTooLong = apperr.M("import_text_too_long",
+		"Tệp có một đoạn chữ dài hơn %d ký tự, nhiều hơn một ô Excel chứa được; hãy kiểm tra lại tệp.",
+		"The file holds a text longer than %d characters, more than an Excel cell holds; check the file.")
+	msgTextEscapes = apperr.M("import_text_escapes",
+		"Tệp có một đoạn chữ chứa hơn %d ký tự mã hoá dạng _xHHHH_; hãy lưu lại tệp từ Excel hoặc dạng CSV.",
+		"The file holds a text with more than %d characters escaped as _xHHHH_; save the file again from Excel or as CSV.")
+	msgRowsOutOfOrder = apperr.M("import_rows_out_of_order",
+		"Dòng số %d đứng sau dòng %d: các dòng của tệp không theo thứ tự; hãy lưu lại tệp từ Excel hoặc dạng CSV.",
+		"Row %d comes after row %d: the file's rows are out of order; save the file again from Excel or as CSV.")
 	msgCellTooLong = apperr.M("import_cell_too_long",
 		"Ô ở dòng %d, cột %d có hơn %d ký tự, nhiều hơn một ô bảng tính chứa được; hãy kiểm tra lại tệp.",
 		"The cell on row %d, column %d holds more than %d characters, more than a spreadsheet cell holds; check the file.")
 	msgTooMuchText = apperr.M("import_too_much_text",
-		"Các ô của tệp chứa hơn %d MiB chữ; hãy chia danh sách thành nhiều tệp nhỏ hơn.",
+		"Tổng nội dung các ô của tệp vượt quá %d MiB; hãy chia danh sách thành nhiều tệp nhỏ hơn.",
 		"The file's cells hold more than %d MiB of text; split the list into smaller files.")
 	msgCSVTooManyCells = apperr.M("import_csv_too_many_cells",
 		"Tệp CSV có hơn %d dấu phân cách, nhiều hơn số ô mà tệp nhập đọc; hãy xoá các cột thừa rồi nhập lại.",

@@ -10,6 +10,7 @@ import (
 	"encoding/xml"
 	"errors"
 	"io"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -142,6 +143,10 @@ func readCSV(data []byte) ([][]string, error) {
 	// A record's fields are held at once, however many: a line of nothing but separators would
 	// be millions of them. A province's list has a few dozen separators a row.
 	if n := bytes.Count(data, []byte(string(r.Comma))); n > maxSeparators {
+		// A long list has many separators too: it is told it has too many rows.
+		if bytes.Count(data, []byte("\n")) > MaxRows+1 {
+			return nil, apperr.New(apperr.Invalid, msgTooManyRows, MaxRows, MaxRows)
+		}
 		return nil, apperr.New(apperr.Invalid, msgCSVTooManyCells, maxSeparators)
 	}
 	var t table
@@ -202,60 +207,120 @@ func checkArchive(data []byte) (*zip.Reader, error) {
 	return zr, nil
 }
 
-// checkColumns refuses a workbook with a cell beyond column MaxColumns on any part, empty or
-// not, before the reader reads its rows: the reader fills every column up to a row's last cell,
-// so one cell in column XFD (the 16,384th) on each of 5,000 rows costs gigabytes of allocations.
-// Each part f holds is read as the reader reads a sheet (the same XML decoder and character sets,
-// the same numbering: a cell's r attribute however it is written, with a prefix or character
-// references, else one after the cell before), so that what this finds is what the reader would
-// meet. Every part is read, not only those under xl/worksheets/: the workbook's relations may put
-// a sheet anywhere in the archive.
+// checkColumns refuses, before the reader reads any row, a workbook that would cost far more to
+// read than it weighs. Each part f holds is read as the reader reads a sheet (the same XML
+// decoder and character sets, the same numbering: a cell's r attribute however it is written,
+// with a prefix or character references, else one after the cell before), so that what this finds
+// is what the reader would meet; every part, since the workbook's relations may put a sheet
+// anywhere. It refuses:
+//   - a cell beyond column MaxColumns, empty or not: the reader fills every column up to a row's
+//     last cell, so one cell in column XFD on each of 5,000 rows costs gigabytes;
+//   - rows whose numbers do not go up: the reader makes them one row, as wide as all of them;
+//   - a text (a shared string, or a cell's own) longer than a cell holds, or with more than
+//     maxEscapes escaped characters (_xHHHH_): the reader copies a shared string for every
+//     cell showing it, and undoes each escape with another copy of the whole text.
 func checkColumns(f *excelize.File) error {
 	var err error
 	f.Pkg.Range(func(_, part any) bool {
 		if content, ok := part.([]byte); ok {
-			err = checkSheetColumns(content, f.CharsetReader)
+			err = checkPart(content, f.CharsetReader)
 		}
 		return err == nil
 	})
 	return err
 }
 
-// checkSheetColumns reads one part's XML as far as the rows the reader takes (MaxRows+2), so that
-// its cost does not grow with rows past the cap. XML that does not parse ends it there, as it ends
+// Bounds on one text of a workbook: the bytes of a cell's most characters (at most 3 bytes each in
+// UTF-8) and its escaped characters (Excel writes a carriage return as _x000D_).
+const (
+	maxTextBytes = 3 * MaxCellChars
+	maxEscapes   = 16
+)
+
+// escaped matches what the reader undoes as an escaped character.
+var escaped = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+
+// partCheck is where checkPart is in a part: the rows seen and the last one's number, the cell
+// being read (its depth, 0 outside cells) and the text being read (its depth, 0 outside texts).
+type partCheck struct {
+	rows, row, col int
+	inCell, inText int
+	text           []byte
+}
+
+// checkPart reads one part's XML as far as the rows the reader takes (MaxRows+2), so that its
+// cost does not grow with rows past the cap. XML that does not parse ends it there, as it ends
 // the reader.
-func checkSheetColumns(content []byte, charset func(string, io.Reader) (io.Reader, error)) error {
+func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error)) error {
 	d := xml.NewDecoder(bytes.NewReader(content))
 	d.CharsetReader = charset
-	rows, row, col := 0, 0, 0
-	for {
+	var p partCheck
+	for p.rows <= MaxRows+2 {
 		tok, err := d.Token()
 		if err != nil {
 			return nil
 		}
-		el, ok := tok.(xml.StartElement)
-		if !ok {
-			continue
+		if err := p.see(tok); err != nil {
+			return err
 		}
-		switch el.Name.Local {
-		case "row":
-			if rows++; rows > MaxRows+2 {
-				return nil
+	}
+	return nil
+}
+
+// see takes the next token of a part.
+func (p *partCheck) see(tok xml.Token) error {
+	switch el := tok.(type) {
+	case xml.StartElement:
+		if p.inText > 0 || el.Name.Local == "si" || el.Name.Local == "is" {
+			if p.inText++; p.inText == 1 {
+				p.text = p.text[:0]
 			}
-			row, col = rows, 0
-			if n, err := strconv.Atoi(attr(el, "r")); err == nil && n > 0 {
-				row = n
+		}
+		if p.inCell > 0 { // the reader reads a cell whole: what is inside is no row or cell
+			p.inCell++
+			return nil
+		}
+		return p.start(el)
+	case xml.EndElement:
+		p.inCell = max(p.inCell-1, 0)
+		if p.inText > 0 {
+			if p.inText--; p.inText == 0 && len(escaped.FindAllIndex(p.text, maxEscapes+1)) > maxEscapes {
+				return apperr.New(apperr.Invalid, msgTextEscapes, maxEscapes)
 			}
-		case "c":
-			col++
-			if c, r, err := excelize.CellNameToCoordinates(attr(el, "r")); err == nil {
-				col, row = c, r
-			}
-			if col > MaxColumns {
-				return apperr.New(apperr.Invalid, msgSheetTooWide, row, col, MaxColumns)
+		}
+	case xml.CharData:
+		if p.inText > 0 {
+			if p.text = append(p.text, el...); len(p.text) > maxTextBytes {
+				return apperr.New(apperr.Invalid, msgTextTooLong, MaxCellChars)
 			}
 		}
 	}
+	return nil
+}
+
+// start takes a row or a cell.
+func (p *partCheck) start(el xml.StartElement) error {
+	switch el.Name.Local {
+	case "row":
+		n := p.row + 1
+		if r, err := strconv.Atoi(attr(el, "r")); err == nil && r > 0 {
+			n = r
+		}
+		if p.rows > 0 && n <= p.row {
+			return apperr.New(apperr.Invalid, msgRowsOutOfOrder, n, p.row)
+		}
+		p.rows, p.row, p.col = p.rows+1, n, 0
+	case "c":
+		p.inCell = 1
+		p.col++
+		if c, r, err := excelize.CellNameToCoordinates(attr(el, "r")); err == nil {
+			p.col, p.row = c, r
+		}
+		if p.col > MaxColumns {
+			return apperr.New(apperr.Invalid, msgSheetTooWide, p.row, p.col, MaxColumns)
+		}
+	}
+	return nil
 }
 
 // attr is the value of el's last attribute of local name local, whatever its prefix; "" for none.

@@ -78,8 +78,8 @@ func TestParseRefusesCellsStandingForTooMuchText(t *testing.T) {
 		t.Fatalf("the workbook is %d KiB; the test wants a small one", len(long)>>10)
 	}
 	_, grew, err := parseCounting(long)
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "row 2, column 1 holds more than 32767 characters") {
-		t.Errorf("cells of a million characters: %v, want refused at row 2", err)
+	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "a text longer than 32767 characters") {
+		t.Errorf("cells of a million characters: %v, want refused before any row is read", err)
 	}
 	if grew > 64<<20 {
 		t.Errorf("refusing cells of a million characters allocated %d MiB", grew>>20)
@@ -105,8 +105,53 @@ func TestParseCSVRefusesTooManyCells(t *testing.T) {
 	if grew > 1<<20 {
 		t.Errorf("refusing a line of commas allocated %d KiB", grew>>10)
 	}
+	long := header + "\n" + strings.Repeat("a,b,c,d,e,f,g,h,i,j,k,l,m\n", 50_000)
+	if _, err := Parse([]byte(long)); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 5000 rows") {
+		t.Errorf("a list of 50,000 rows: %v, want refused for its rows", err)
+	}
 	wide := header + "\n" + strings.Repeat("x,", MaxColumns) + "x\n"
 	if _, err := Parse([]byte(wide)); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 2 has a cell in column 101") {
 		t.Errorf("a row of 101 cells: %v, want refused at row 2", err)
+	}
+}
+
+// What the reader copies once for each cell showing it (a shared string) and once more for each
+// character escaped in it (_xHHHH_) is bounded before any row is read: a text with more than
+// maxEscapes escapes is refused, whether shared or a cell's own; Excel's few are read.
+func TestParseRefusesTextsWithManyEscapes(t *testing.T) {
+	few := withSharedString(t, sharedStringWorkbook(t, 3, "X"), "X", strings.Repeat("_x000D_dòng ", maxEscapes))
+	if rows, err := Parse(few); err != nil || len(rows) != 3 {
+		t.Errorf("cells of %d escaped carriage returns: %d rows, %v; want read", maxEscapes, len(rows), err)
+	}
+	many := withSharedString(t, sharedStringWorkbook(t, 3, "X"), "X", strings.Repeat("_x0041_", maxEscapes+1))
+	if _, err := Parse(many); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 16 characters escaped") {
+		t.Errorf("a shared string of %d escapes: %v, want refused", maxEscapes+1, err)
+	}
+	own := farRightWorkbook(t, 1, func(r int) string {
+		return fmt.Sprintf(`<c r="A%d" t="inlineStr"><is><t>%s</t></is></c>`, r, strings.Repeat("_x0041_", maxEscapes+1))
+	})
+	if _, err := Parse(own); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 16 characters escaped") {
+		t.Errorf("a cell's own text of %d escapes: %v, want refused", maxEscapes+1, err)
+	}
+}
+
+// The check reads rows as the reader does: rows written inside a cell are none (the reader reads
+// a cell whole), so they do not use up the rows the check looks at; rows whose numbers do not go
+// up, which the reader makes one, are refused.
+func TestParseChecksRowsAsTheReaderReadsThem(t *testing.T) {
+	hidden := farRightWorkbook(t, 20, func(r int) string {
+		if r == 3 {
+			return `<c r="A3"><v>1</v>` + strings.Repeat("<row/>", MaxRows+3) + `</c>`
+		}
+		return fmt.Sprintf(`<c r="XFD%d" s="0"/>`, r)
+	})
+	if _, err := Parse(hidden); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 4 has a cell in column 16384") {
+		t.Errorf("far cells after rows hidden in a cell: %v, want refused at row 4", err)
+	}
+	again := farRightWorkbook(t, 1, func(int) string {
+		return `<c r="A3"><v>1</v></c></row><row r="3"><c r="B3"><v>2</v></c>`
+	})
+	if _, err := Parse(again); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 comes after row 3") {
+		t.Errorf("two rows numbered 3: %v, want refused", err)
 	}
 }
