@@ -234,8 +234,13 @@ func (h *Routes) create(c *gin.Context) {
 			return
 		}
 		if a, err = h.submit(ctx, id, p.AccountID, f, applicant, req, now); err != nil {
-			httpx.RespondError(c, err)
-			return
+			// A first run still writing when this one looked may have stored it since.
+			again, ok := h.sentBefore(c, id, applicant.ProducerID)
+			if !ok {
+				httpx.RespondError(c, err)
+				return
+			}
+			a = again
 		}
 	}
 	h.Notify()

@@ -87,3 +87,18 @@ func TestRetriesAfterALostResponseGetWhatTheFirstRunStored(t *testing.T) {
 		t.Errorf("another producer with the same key: %d %s", r.Status, r.Header.Get("Location"))
 	}
 }
+
+// A producer claiming an imported profile with its code, whose response was lost, gets the
+// profile it claimed when it retries: not the 409 of an account that already has one.
+func TestAClaimRetriedAfterALostResponseGetsTheProfile(t *testing.T) {
+	f := start(t)
+	_, imported := f.importedProducers(t)
+	id, code := imported["4600123456"][0], imported["4600123456"][1]
+	tok, _ := f.tokens.Token(t, "producer", "")
+	body := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
+		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": code}
+	got := f.retryGetsTheFirst(t, f.api.With(tok), "claim", "/api/producers", "/api/producers/", "claim-1", body)
+	if got != id {
+		t.Errorf("the claim answered producer %s, want the imported %s", got, id)
+	}
+}

@@ -2,6 +2,7 @@ package matchmakingapp
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/meeting"
 )
 
 // TestCreateRequestRetryAfterALostResponseGetsTheRequest: the first run stores the sourcing
@@ -107,9 +109,37 @@ func TestProfilesAndAsksRetriedAfterALostResponseGetTheFirst(t *testing.T) {
 	if len(mine.Items) != 1 || mine.Items[0].ID != meetingID {
 		t.Errorf("the buyer's meetings after the retry: %+v, want only %s", mine.Items, meetingID)
 	}
+	stepARetriedAskCountsTheBoothsAgain(t, x, c, buyerID)
 	// The same key from another buyer is another request: it gets its own answer, never the first's.
 	if r := x.otherC.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": x.otherID, "producer_id": "p1"},
 		httpx.IdempotencyHeader, "ask-1"); r.Status != 201 || r.Header.Get("Location") == "/api/meetings/"+meetingID {
 		t.Errorf("another buyer with the same key: %d %s", r.Status, r.Header.Get("Location"))
+	}
+}
+
+// stepARetriedAskCountsTheBoothsAgain: an ask stored by a first run that died before it counted
+// the producer's booths again, whose last booth went meanwhile without its meetings being
+// cancelled, is refused on its retry and cancelled, as the first run would have done.
+func stepARetriedAskCountsTheBoothsAgain(t *testing.T, x answers, c testenv.Client, buyerID string) {
+	t.Helper()
+	ctx := context.Background()
+	first := c.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": buyerID, "producer_id": "p2"}, httpx.IdempotencyHeader, "ask-2")
+	var m struct{ ID string }
+	first.Decode(t, &m)
+	if first.Status != 201 {
+		t.Fatalf("the ask: %d %s", first.Status, first.Body)
+	}
+	if _, err := x.app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(ctx, bson.M{"state": "done", "location": "/api/meetings/" + m.ID}, bson.M{
+		"$set": bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)}, "$unset": bson.M{"status": "", "body": "", "location": ""}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := x.app.Host.DB.Collection(meeting.HoldingsCollection).UpdateMany(ctx, bson.M{"fair_id": "f1", "producer_id": "p2"}, bson.M{"$set": bson.M{"released": true}}); err != nil {
+		t.Fatal(err)
+	}
+	retry := c.Do(t, "POST", "/api/fairs/f1/meetings", map[string]any{"buyer_id": buyerID, "producer_id": "p2"}, httpx.IdempotencyHeader, "ask-2")
+	var now struct{ Status string }
+	c.Do(t, "GET", "/api/meetings/"+m.ID, nil).Decode(t, &now)
+	if retry.Status != 422 || !strings.Contains(string(retry.Body), "producer_id") || now.Status != "cancelled" {
+		t.Errorf("a retried ask whose producer has no booth left: %d %s, the meeting %s; want 422 on producer_id and it cancelled", retry.Status, retry.Body, now.Status)
 	}
 }

@@ -238,43 +238,6 @@ func (rt *Routes) seenFair(c *gin.Context, p auth.Principal) (index.Fair, bool) 
 	return f, ok
 }
 
-func (rt *Routes) create(c *gin.Context) {
-	var req createRequest
-	if !httpx.Bind(c, &req) {
-		return
-	}
-	p, _ := httpx.PrincipalFrom(c)
-	f, ok := rt.seenFair(c, p)
-	if !ok {
-		return
-	}
-	id := httpx.NewID(c)
-	m, asked := rt.askedBefore(c, id, f.ID, p.AccountID)
-	if !asked {
-		var err error
-		if m, err = rt.Ask(c.Request.Context(), f, p.AccountID, Ask{ID: id, BuyerID: req.BuyerID, ProducerID: req.ProducerID, Session: req.Session, Note: req.Note}); err != nil {
-			httpx.RespondError(c, err)
-			return
-		}
-	}
-	c.Header("Location", "/api/meetings/"+m.ID)
-	rt.respondMeeting(c, http.StatusCreated, m)
-}
-
-// askedBefore returns the meeting a re-run of an idempotent ask meets: its first run stored the
-// meeting under id (the Idempotency-Key's ID) but its response was lost. It is answered as that
-// first run did, rather than with the 409 of a meeting already asked for (kept for a day).
-func (rt *Routes) askedBefore(c *gin.Context, id, fairID, account string) (Meeting, bool) {
-	if _, ok := httpx.IdempotentID(c); !ok {
-		return Meeting{}, false
-	}
-	m, err := rt.Store.Get(c.Request.Context(), id)
-	if err != nil || m.FairID != fairID || (m.BuyerAccount != account && m.ProducerAccount != account) {
-		return Meeting{}, false
-	}
-	return m, true
-}
-
 func (rt *Routes) list(c *gin.Context) {
 	fairID := c.Param("fairId")
 	p, _ := httpx.PrincipalFrom(c)

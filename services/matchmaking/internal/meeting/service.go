@@ -153,16 +153,24 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, err
 	}
 	s.Notify()
-	// A producer's last booth released meanwhile: its release marks the holding before it
-	// cancels the producer's meetings, so counted again now that this one is stored, either the
-	// release's cancelling finds this meeting or this count finds the release.
-	if booths, err := s.Store.Booths(ctx, f.ID, prod.ID); err == nil && booths == 0 {
-		if err := s.cancelWhere(context.WithoutCancel(ctx), bson.M{"fair_id": f.ID, "producer_id": prod.ID}, ReasonBoothReleased, ""); err != nil {
-			return Meeting{}, err
-		}
-		return Meeting{}, apperr.InvalidField("producer_id", msgNoBooth)
+	if err := s.BoothGone(ctx, f.ID, prod.ID); err != nil {
+		return Meeting{}, err
 	}
 	return m, nil
+}
+
+// BoothGone counts, once a meeting with producerID at fair fairID is stored, the producer's booths
+// there again: when its last was released meanwhile it cancels the producer's meetings and
+// answers Invalid on producer_id. A release marks the holding before it cancels the producer's
+// meetings, so either the release's cancelling finds the meeting or this count finds the release.
+func (s *Service) BoothGone(ctx context.Context, fairID, producerID string) error {
+	if booths, err := s.Store.Booths(ctx, fairID, producerID); err == nil && booths == 0 {
+		if err := s.cancelWhere(context.WithoutCancel(ctx), bson.M{"fair_id": fairID, "producer_id": producerID}, ReasonBoothReleased, ""); err != nil {
+			return err
+		}
+		return apperr.InvalidField("producer_id", msgNoBooth)
+	}
+	return nil
 }
 
 // askable tells whether side may ask for a meeting between buyerID and producerID at a fair: each
