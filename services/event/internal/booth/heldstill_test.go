@@ -259,3 +259,25 @@ func mustActive(t *testing.T, rt *Routes, code string) Assignment {
 	}
 	return held[0]
 }
+
+// An add whose insert meets a code taken meanwhile (by another replica's add, since the check)
+// removes the booths it wrote before that one: a refused add leaves no booth of it.
+func TestAnAddRefusedHalfWayLeavesNothing(t *testing.T) {
+	rt, _ := heldFixture(t, "A01")
+	ctx := context.Background()
+	var add []Booth
+	for _, code := range []string{"N01", "N02", "A01", "N03"} {
+		b, err := Normalize(Booth{FairID: "f1", Code: code, Zone: "Khu N", X: 100}, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		add = append(add, b)
+	}
+	if n, err := rt.Booths.AddBooths(ctx, add); !apperr.Is(err, apperr.Conflict) || n != 0 || !strings.Contains(err.Error(), "A01") {
+		t.Errorf("an add over A01: %d added, %v; want none, a conflict naming A01", n, err)
+	}
+	plan, err := rt.Booths.Booths(ctx, "f1")
+	if err != nil || len(plan) != 1 || plan[0].Code != "A01" {
+		t.Errorf("after the refused add the plan is %+v (%v), want A01 alone", plan, err)
+	}
+}

@@ -181,7 +181,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 func (rt *Routes) addChecked(ctx context.Context, fairID string, booths []Booth, field func(i int) string) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
-	if err := rt.checkLayout(ctx, fairID, booths, field); err != nil {
+	if err := rt.checkAdd(ctx, fairID, booths, field); err != nil {
 		return err
 	}
 	_, err := rt.Booths.AddBooths(ctx, booths)

@@ -2,6 +2,7 @@ package booth
 
 import (
 	"context"
+	"strings"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
@@ -32,6 +33,43 @@ func (rt *Routes) checkLayout(ctx context.Context, fairID string, placed []Booth
 	if err != nil {
 		return err
 	}
+	return rt.checkLayoutOn(ctx, fairID, plan, placed, field)
+}
+
+// MaxBoothsPerFair is the most booths a fair's plan holds: a national fair has a few hundred; a
+// plan of tens of thousands would slow every fair's booth reads on the embedded database.
+const MaxBoothsPerFair = 3000
+
+// checkAdd refuses booths to be added to a fair's plan whose codes are on it already (an add never
+// replaces a booth: an edit does), or beyond MaxBoothsPerFair in all, and then checks the layout as
+// checkLayout does. The plan is the database's, not this replica's model, which another replica's
+// add may not have reached yet. The caller holds rt.layout, as for checkLayout.
+func (rt *Routes) checkAdd(ctx context.Context, fairID string, placed []Booth, field func(i int) string) error {
+	plan, err := rt.Booths.Booths(ctx, fairID)
+	if err != nil {
+		return err
+	}
+	onPlan := make(map[string]bool, len(plan))
+	for _, b := range plan {
+		onPlan[b.Code] = true
+	}
+	var taken []string
+	for _, b := range placed {
+		if onPlan[b.Code] && len(taken) < 10 {
+			taken = append(taken, b.Code)
+		}
+	}
+	if len(taken) > 0 {
+		return apperr.New(apperr.Conflict, msgCodeTaken, strings.Join(taken, ", "))
+	}
+	if len(plan)+len(placed) > MaxBoothsPerFair {
+		return apperr.New(apperr.Invalid, msgTooManyBooths, MaxBoothsPerFair, len(plan))
+	}
+	return rt.checkLayoutOn(ctx, fairID, plan, placed, field)
+}
+
+// checkLayoutOn is checkLayout on the fair's plan as read.
+func (rt *Routes) checkLayoutOn(ctx context.Context, fairID string, plan, placed []Booth, field func(i int) string) error {
 	index := make(map[string]int, len(placed))
 	for i, b := range placed {
 		index[b.Code] = i

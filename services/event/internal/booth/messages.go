@@ -8,6 +8,9 @@ var (
 	msgCodeTaken = apperr.M("booth_code_taken",
 		"Mã gian hàng %s đã có trên sơ đồ của hội chợ này.",
 		"Booth code %s is already on this fair's floor plan.")
+	msgTooManyBooths = apperr.M("booths_too_many",
+		"Sơ đồ của một hội chợ có tối đa %d gian hàng (hiện có %d): hãy bớt số gian thêm vào.",
+		"A fair's floor plan holds at most %d booths (it has %d): add fewer.")
 	msgSomeCodeTaken = apperr.M("booth_codes_taken",
 		"Một mã gian hàng đã có trên sơ đồ của hội chợ này.",
 		"A booth code is already on this fair's floor plan.")

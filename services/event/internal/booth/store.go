@@ -126,9 +126,9 @@ func NewStore(db *storage.DB) *Store {
 		floorplans: outbox.NewWriter(db.Collection(FloorplansCollection), "floor plan", errFloorplanStale)}
 }
 
-// AddBooths inserts booths of one fair; a code already used in the fair is a Conflict naming it,
-// and no booth of the batch after it is inserted (ordered insert). Any booth inserted counts as a
-// change of the floor plan.
+// AddBooths inserts booths of one fair, all or none: a code already used in the fair is a Conflict
+// naming it, no booth of the batch after it is inserted (ordered insert) and those before it are
+// removed again. Any booth left inserted counts as a change of the floor plan.
 func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
 	if len(booths) == 0 {
 		return 0, nil
@@ -155,6 +155,9 @@ func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 	if err != nil {
 		var bwe mongo.BulkWriteException
 		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && mongo.IsDuplicateKeyError(err) {
+			// All or none: the booths written before the one whose code was taken (by an add on
+			// another replica since the check) go again, so a refused add leaves no booth of it.
+			n = s.undoAdd(ctx, booths[:n])
 			idx := bwe.WriteErrors[0].Index
 			if idx >= 0 && idx < len(booths) {
 				return n, apperr.WrapMsg(apperr.Conflict, err, msgCodeTaken, booths[idx].Code)
@@ -166,6 +169,22 @@ func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 		return n, storage.MapError(err, "booths")
 	}
 	return n, nil
+}
+
+// undoAdd removes booths just added by an add that failed after them, and returns how many of
+// them stay (all when the removal fails: the change is then counted).
+func (s *Store) undoAdd(ctx context.Context, added []Booth) int {
+	if len(added) == 0 {
+		return 0
+	}
+	ids := make([]string, len(added))
+	for i, b := range added {
+		ids[i] = key(b.FairID, b.Code)
+	}
+	if _, err := s.booths.DeleteMany(context.WithoutCancel(ctx), bson.M{"_id": bson.M{"$in": ids}}); err != nil {
+		return len(added)
+	}
+	return 0
 }
 
 // Booths returns a fair's booths ordered by zone and code.
