@@ -10,7 +10,6 @@ import (
 	"image/jpeg"
 	"image/png"
 
-	"golang.org/x/image/draw"
 	"golang.org/x/image/webp"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -24,6 +23,10 @@ const (
 	// anything is decoded, so that a small file declaring a huge image (a decompression bomb)
 	// never gets its pixels allocated; 40 megapixels covers the photos of today's phones.
 	MaxPhotoPixels = 40_000_000
+	// MaxProgressivePixels is the most pixels a progressive JPEG may declare: its decoder holds
+	// every coefficient until the end, so it takes several times a plain JPEG's memory. Phones
+	// write plain JPEGs; progressive ones are made for the web, at web sizes.
+	MaxProgressivePixels = 16_000_000
 	// FullEdge and ThumbEdge are the longest edge of the display size and of the thumbnail.
 	FullEdge  = 1200
 	ThumbEdge = 320
@@ -67,6 +70,9 @@ var (
 	msgPhotoPixels = apperr.M("photo_too_many_pixels",
 		"quá lớn: ảnh được tối đa %d triệu điểm ảnh, ảnh này có %d × %d",
 		"is too large: at most %d megapixels, this one is %d × %d")
+	msgPhotoProgressive = apperr.M("photo_progressive_too_large",
+		"quá lớn với kiểu JPEG lũy tiến (progressive): tối đa %d triệu điểm ảnh, ảnh này có %d × %d; hãy lưu lại ảnh dạng JPEG thường hoặc nhỏ hơn",
+		"is too large for a progressive JPEG: at most %d megapixels, this one is %d × %d; save it as a plain JPEG or smaller")
 	msgPhotoUnreadable = apperr.M("photo_unreadable",
 		"không đọc được; hãy chụp hoặc chọn lại ảnh",
 		"could not be read; take or choose the photo again")
@@ -120,6 +126,10 @@ func MakePhoto(data []byte) (Photo, error) {
 	if most := maxPixels(cfg.ColorModel); int64(cfg.Width)*int64(cfg.Height) > most {
 		return Photo{}, apperr.InvalidField("photo", msgPhotoPixels, most/1_000_000, cfg.Width, cfg.Height)
 	}
+	// A progressive JPEG is decoded through its coefficients, 4 bytes a pixel and channel more.
+	if format == "jpeg" && int64(cfg.Width)*int64(cfg.Height) > MaxProgressivePixels && progressiveJPEG(data) {
+		return Photo{}, apperr.InvalidField("photo", msgPhotoProgressive, MaxProgressivePixels/1_000_000, cfg.Width, cfg.Height)
+	}
 	var img image.Image
 	switch format {
 	case "jpeg":
@@ -162,21 +172,33 @@ func maxPixels(m color.Model) int64 {
 	if _, ok := m.(color.Palette); ok {
 		bytes = 1
 	}
-	return MaxPhotoPixels * 4 / bytes
+	// Never more than MaxPhotoPixels, however few bytes a pixel takes: scaling reads every pixel.
+	return min(MaxPhotoPixels, MaxPhotoPixels*4/bytes)
 }
 
-// scaleToFit returns img scaled (never enlarged) so that its longest edge is at most edge, drawn
-// over white (a transparent PNG becomes a JPEG without black corners), with Catmull-Rom.
-func scaleToFit(img image.Image, edge int) *image.RGBA {
-	b := img.Bounds()
-	w, h := b.Dx(), b.Dy()
-	if longest := max(w, h); longest > edge {
-		w, h = max(1, w*edge/longest), max(1, h*edge/longest)
+// progressiveJPEG reports whether data's frame header, before its first scan, is a progressive
+// one (SOF2, or the arithmetic-coded SOF10, which the decoder refuses anyway).
+func progressiveJPEG(data []byte) bool {
+	for i := 2; i+4 <= len(data); {
+		if data[i] != 0xFF {
+			return false
+		}
+		m := data[i+1]
+		switch {
+		case m == 0xFF: // fill byte
+			i++
+			continue
+		case m == 0x01 || (m >= 0xD0 && m <= 0xD8): // markers without a length
+			i += 2
+			continue
+		case m == 0xC2 || m == 0xCA:
+			return true
+		case m == 0xDA || (m >= 0xC0 && m <= 0xCF && m != 0xC4 && m != 0xC8 && m != 0xCC):
+			return false // a scan, or another frame header
+		}
+		i += 2 + int(binary.BigEndian.Uint16(data[i+2:]))
 	}
-	dst := image.NewRGBA(image.Rect(0, 0, w, h))
-	draw.Draw(dst, dst.Bounds(), image.NewUniform(color.White), image.Point{}, draw.Src)
-	draw.CatmullRom.Scale(dst, dst.Bounds(), img, b, draw.Over, nil)
-	return dst
+	return false
 }
 
 // encodeJPEG encodes img at quality; encoding an in-memory RGBA image cannot fail.

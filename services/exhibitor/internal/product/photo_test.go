@@ -103,6 +103,10 @@ func TestPhotoPixelsByBytesPerPixel(t *testing.T) {
 		{"8-bit RGBA, 49 megapixels", pngHeader(7000, 7000, 8, 6), true, "at most 40 megapixels"},
 		{"16-bit RGBA, 16 megapixels", pngHeader(4000, 4000, 16, 6), false, ""},
 		{"16-bit RGBA, 40 megapixels", pngHeader(6324, 6324, 16, 6), true, "at most 20 megapixels"},
+		// One byte a pixel is no licence for more: scaling reads every pixel, and a palette's
+		// pixels are drawn 4 bytes each.
+		{"8-bit grey, 49 megapixels", pngHeader(7000, 7000, 8, 0), true, "at most 40 megapixels"},
+		{"8-bit grey, 36 megapixels", pngHeader(6000, 6000, 8, 0), false, ""},
 	} {
 		_, err := MakePhoto(tt.data)
 		var e *apperr.Error
