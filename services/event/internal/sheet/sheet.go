@@ -169,9 +169,6 @@ func (t Table) XLSX() ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// setCell writes v into column col, row row as a typed cell: numbers as numbers and everything
-// else as a string cell. A string cell is text to Excel and LibreOffice whatever it starts with,
-// and a formula is never written, so user text cannot run as one.
 // moneyStyle formats t's Money columns with thousands separators (Excel's built-in #,##0).
 func (t Table) moneyStyle(f *excelize.File, sheet string) error {
 	if len(t.Money) == 0 || len(t.Rows) == 0 {
@@ -197,6 +194,9 @@ func (t Table) moneyStyle(f *excelize.File, sheet string) error {
 	return nil
 }
 
+// setCell writes v into column col, row row as a typed cell: numbers as numbers and everything
+// else as a string cell. A string cell is text to Excel and LibreOffice whatever it starts with,
+// and a formula is never written, so user text cannot run as one.
 func setCell(f *excelize.File, sheet string, col, row int, v any) error {
 	cell, err := excelize.CoordinatesToCellName(col, row)
 	if err != nil {

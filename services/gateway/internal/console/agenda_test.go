@@ -57,7 +57,7 @@ func stepAcceptedSinceTheRunWait(t *testing.T, org browser, x *agendaFair) {
 	x.tea.call("POST", fmt.Sprintf("/api/meetings/%s/accept", m["id"]), nil)
 	org.open("#/fair/" + x.fairID + "/b2b")
 	org.until("one meeting waiting", "document.querySelector('#unscheduled #sched-waiting') && document.querySelectorAll('#unscheduled li').length === 1", true)
-	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "1 cuộc gặp đã nhận lời, đang chờ giờ và bàn. Bấm «Xếp thêm, giữ lịch đã có» để xếp mà không dời các cuộc gặp đã xếp." {
+	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "1 cuộc gặp đã nhận lời, đang chờ xếp giờ và bàn. Bấm «Xếp thêm, giữ lịch đã có» để xếp mà không dời các cuộc gặp đã xếp." {
 		t.Errorf("the meeting accepted since the run is said as %q", got)
 	}
 }
@@ -101,7 +101,7 @@ func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 		t.Error("an unscheduled list shows before any run")
 	}
 	org.until("the accepted meetings said to wait", "document.querySelector('#sched-waiting')", false)
-	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "3 cuộc gặp đã nhận lời, đang chờ giờ và bàn. Bấm «Xếp lịch gặp» để xếp." {
+	if got := org.eval("document.querySelector('#sched-waiting').textContent"); got != "3 cuộc gặp đã nhận lời, đang chờ xếp giờ và bàn. Bấm «Xếp lịch gặp» để xếp." {
 		t.Errorf("before any run the accepted meetings are said as %q", got)
 	}
 	org.run(chromedp.Click("#run-schedule"))

@@ -3,6 +3,7 @@ package console_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 )
@@ -80,6 +81,10 @@ func stepBoothByHand(t *testing.T, oc client, phone, desk browser, fairID, produ
 	desk.until("the producer found, in sight in the panel", `(() => { const p = document.querySelector('#booth-panel').getBoundingClientRect();
 		const r = document.querySelector('#booth-assign-list li') && document.querySelector('#booth-assign-list li').getBoundingClientRect();
 		return r && document.querySelector('#booth-assign-list .assign-name').textContent === '`+producer+`' && r.top >= p.top && r.bottom <= p.bottom && r.bottom <= innerHeight; })()`, false)
+	// What was typed in the panel stays when the page is drawn again (a live update).
+	desk.eval("document.querySelector('#booth-assign-q').dataset.old = '1', render(true), ''")
+	desk.until("the search kept across a redraw", "document.querySelector('#booth-assign-q') && !document.querySelector('#booth-assign-q').dataset.old && "+
+		"document.querySelector('#booth-assign-q').value === 'mat ong' && document.querySelector('#booth-assign-list .assign-name')?.textContent === '"+producer+"'", false)
 	if got := oc.freeBooths(fairID); len(got) != len(free) {
 		t.Errorf("free booths after the release: %v, want %v", got, free)
 	}
@@ -109,6 +114,10 @@ func stepWaitlistSaysTheBoothsGo(t *testing.T, desk browser, fairID string) {
 	if asked := desk.eval("window.asked"); !strings.Contains(asked, name+" ("+booths+")") {
 		t.Errorf("a bulk waitlist of %s (booths %s) asked %q", name, booths, asked)
 	}
+	// Read again from the service, a moment later: nothing was sent.
+	time.Sleep(500 * time.Millisecond)
+	desk.eval("document.querySelector('#queue-tabs').dataset.old = '1', render(true), ''")
+	desk.until("the queue read again", "document.querySelector('#queue-tabs') && !document.querySelector('#queue-tabs').dataset.old && "+holder, false)
 	if now := desk.eval("document.querySelector('#queue-tabs button[data-tab=approved]').textContent"); now != tab || desk.eval(holder+" ? 'held' : ''") != "held" {
 		t.Errorf("after saying no, the approved tab reads %q (was %q) and the producer holds its booths: %q", now, tab, desk.eval(holder+" ? 'held' : ''"))
 	}

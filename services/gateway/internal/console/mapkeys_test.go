@@ -20,7 +20,7 @@ func stepSkipTheBooths(t *testing.T, b browser, fairID string) {
 		t.Errorf("the booths are reached in the order %s, not row by row", b.eval("[...document.querySelectorAll('#booth-map g.booth')].map((g) => g.dataset.code).join(' ')"))
 	}
 	b.run(chromedp.Focus("#colour-sector"), chromedp.KeyEvent(kb.Tab))
-	if got := b.eval("document.activeElement.id + ' | ' + document.activeElement.textContent + ' | ' + (document.activeElement.getBoundingClientRect().left >= 0)"); got != "map-skip | Bỏ qua 8 gian của sơ đồ | true" {
+	if got := b.eval("document.activeElement.id + ' | ' + document.activeElement.textContent + ' | ' + (document.activeElement.getBoundingClientRect().left >= 0)"); got != "map-skip | Bỏ qua 8 gian trên sơ đồ | true" {
 		t.Errorf("after the plan's colour buttons the keyboard is on %q, want the link that skips the booths, in sight", got)
 	}
 	b.run(chromedp.KeyEvent(kb.Enter))

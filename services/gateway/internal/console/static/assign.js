@@ -79,7 +79,10 @@ function boothAssignSection(b, edit) {
   };
   let timer;
   q.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(find, 250); });
+  q.addEventListener("restored", () => { clearTimeout(timer); find(); }); // typed before a redraw
   find();
-  return h("div", { class: "panel-assign" }, title, h("label", { for: "booth-assign-q" }, t("booth_assign_search")), q,
-    h("div", { class: "hint muted", id: "booth-assign-hint" }, t("booth_assign_hint")), err, said, list);
+  // A search form: what is typed in it is kept when the page is drawn again (typedIn).
+  const search = h("form", { role: "search", class: "assign-search", onsubmit: (ev) => { ev.preventDefault(); clearTimeout(timer); find(); } },
+    h("label", { for: "booth-assign-q" }, t("booth_assign_search")), q, h("div", { class: "hint muted", id: "booth-assign-hint" }, t("booth_assign_hint")));
+  return h("div", { class: "panel-assign" }, title, search, err, said, list);
 }

@@ -66,7 +66,9 @@ async function render(refresh, live) {
     const where = refresh ? placeIn(app) : null;
     if (refresh) sayAgain(node, app);
     app.replaceChildren(node);
-    typeAgain(kept);
+    // The map's booth panel opens once the map is laid out: what was typed in it goes back then.
+    const missed = typeAgain(kept);
+    S.typeLater = missed.length && app.querySelector("#booth-map") ? missed : null;
     if (where) placeAgain(app, where);
     if (S.focusNext && app.querySelector(S.focusNext)) { goToField(S.focusNext); S.focusNext = ""; }
     app.removeAttribute("aria-busy");
@@ -101,17 +103,20 @@ function sayAgain(node, old) {
   }
 }
 
-// typeAgain puts kept values back into the fields of the same IDs.
+// typeAgain puts kept values back into the fields of the same IDs, and returns those whose field
+// is not (yet) on the page.
 function typeAgain(kept) {
+  const missed = [];
   for (const [id, v] of kept) {
     const el = document.getElementById(id);
-    if (!el) continue;
+    if (!el) { missed.push([id, v]); continue; }
     if (el.tagName === "SELECT") for (const o of el.options) o.selected = v.includes(o.value);
     else if (typeof v === "boolean") el.checked = v;
     else el.value = v;
     // A form that shows or enables parts by what is chosen listens for this (see outcomeForm).
     el.dispatchEvent(new Event("restored", { bubbles: true }));
   }
+  return missed;
 }
 
 // keyOf names an element so that the same one can be found in a redrawn page: by its ID, its link,

@@ -1054,6 +1054,7 @@ function boothMap(m, opts = {}) {
     // The panel opens once the map is laid out, after the page is drawn: a place named for the
     // keyboard in it (focusNextDraw) is given now, and one it does not hold (the booth is gone,
     // or this map is older than the change) is forgotten, not given on a later draw.
+    if (S.typeLater) { typeAgain(S.typeLater); S.typeLater = null; }
     if (S.focusNext) {
       if (panel.querySelector(S.focusNext)) goToField(S.focusNext);
       S.focusNext = "";

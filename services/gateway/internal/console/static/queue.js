@@ -202,7 +202,7 @@ function reviewOne(a, action) {
       body = { reason };
     }
     const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
-    toast(r.ok ? (booths ? t("saved_released").replace("{booths}", booths) : t("saved")) : (r.data.detail || t("failed")));
+    toast(r.ok ? (booths ? t("saved_released").replace("{booths}", booths) : t("saved")) : failure(r));
     render(true);
   };
 }
