@@ -1,53 +1,13 @@
 package exhibitorapp
 
 import (
-	"context"
 	"testing"
 	"time"
-
-	"go.mongodb.org/mongo-driver/v2/bson"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 )
-
-// loseResponse makes the idempotency record of the request answered at location look as if its
-// process died after storing the change and before keeping the response: pending, its lease lapsed.
-func (f fixture) loseResponse(t *testing.T, location string) {
-	t.Helper()
-	res, err := f.app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(context.Background(),
-		bson.M{"state": "done", "location": location}, bson.M{
-			"$set":   bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)},
-			"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
-	if err != nil || res.ModifiedCount != 1 {
-		t.Fatalf("losing the response at %s: %v, %+v", location, err, res)
-	}
-}
-
-// retryGetsTheFirst sends body again with key after its first answer (at prefix+ID) was lost:
-// the retry must answer 201 with what the first run stored, not the 409 of a duplicate that
-// would be replayed for a day. It returns the ID.
-func (f fixture) retryGetsTheFirst(t *testing.T, c testenv.Client, what, path, prefix, key string, body map[string]any) string {
-	t.Helper()
-	first := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
-	if first.Status != 201 {
-		t.Fatalf("%s, first run: %d %s", what, first.Status, first.Body)
-	}
-	var created struct{ ID string }
-	first.Decode(t, &created)
-	f.loseResponse(t, prefix+created.ID)
-	retry := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
-	if retry.Status != 201 {
-		t.Fatalf("%s, retry: %d %s, want 201 with what the first run stored", what, retry.Status, retry.Body)
-	}
-	var again struct{ ID string }
-	retry.Decode(t, &again)
-	if again.ID != created.ID || retry.Header.Get("Location") != prefix+created.ID {
-		t.Errorf("%s, retry answered %q at %q, want %q", what, again.ID, retry.Header.Get("Location"), created.ID)
-	}
-	return created.ID
-}
 
 // TestRetriesAfterALostResponseGetWhatTheFirstRunStored: a producer's registration, product and
 // application, each stored by a first run whose process died before its response was kept,
@@ -59,11 +19,11 @@ func TestRetriesAfterALostResponseGetWhatTheFirstRunStored(t *testing.T) {
 	tok, _ := f.tokens.Token(t, "producer", "")
 	me := f.api.With(tok)
 
-	producerID := f.retryGetsTheFirst(t, me, "registration", "/api/producers", "/api/producers/", "reg-1", profile("1700555001"))
+	producerID := testenv.RetryAfterALostResponse(t, f.app.Host.DB, me, "registration", "/api/producers", "/api/producers/", "reg-1", profile("1700555001"))
 	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
 	product := map[string]any{"name_vi": "Nước mắm cá cơm 40 độ đạm", "criteria_set": 9, "stars": 4, "unit": "bottle",
 		"certificate": map[string]string{"decision_no": "77/QĐ-UBND", "issued_by": "UBND tỉnh Kiên Giang", "issued_on": issued}}
-	productID := f.retryGetsTheFirst(t, me, "product", "/api/producers/"+producerID+"/products", "/api/products/", "prod-1", product)
+	productID := testenv.RetryAfterALostResponse(t, f.app.Host.DB, me, "product", "/api/producers/"+producerID+"/products", "/api/products/", "prod-1", product)
 	var page struct{ Items []struct{ ID string } }
 	me.Do(t, "GET", "/api/producers/"+producerID+"/products", nil).Decode(t, &page)
 	if len(page.Items) != 1 || page.Items[0].ID != productID {
@@ -74,7 +34,7 @@ func TestRetriesAfterALostResponseGetWhatTheFirstRunStored(t *testing.T) {
 		return f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-lost/applications", nil).Status == 200
 	})
 	apply := map[string]any{"product_ids": []string{productID}, "booth_count": 1}
-	appID := f.retryGetsTheFirst(t, me, "application", "/api/fairs/fair-lost/applications", "/api/applications/", "apply-1", apply)
+	appID := testenv.RetryAfterALostResponse(t, f.app.Host.DB, me, "application", "/api/fairs/fair-lost/applications", "/api/applications/", "apply-1", apply)
 	var mine struct{ Items []struct{ ID string } }
 	f.api.With(orgTok).Do(t, "GET", "/api/fairs/fair-lost/applications", nil).Decode(t, &mine)
 	if len(mine.Items) != 1 || mine.Items[0].ID != appID {
@@ -97,7 +57,7 @@ func TestAClaimRetriedAfterALostResponseGetsTheProfile(t *testing.T) {
 	tok, _ := f.tokens.Token(t, "producer", "")
 	body := map[string]any{"kind": "cooperative", "legal_name": "HTX Chè Tân Cương", "tax_code": "4600123456", "province": "Thái Nguyên",
 		"commune": "Xã Tân Cương", "phone": "0208 3855 123", "claim_code": code}
-	got := f.retryGetsTheFirst(t, f.api.With(tok), "claim", "/api/producers", "/api/producers/", "claim-1", body)
+	got := testenv.RetryAfterALostResponse(t, f.app.Host.DB, f.api.With(tok), "claim", "/api/producers", "/api/producers/", "claim-1", body)
 	if got != id {
 		t.Errorf("the claim answered producer %s, want the imported %s", got, id)
 	}

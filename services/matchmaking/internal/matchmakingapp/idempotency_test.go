@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 	"testing"
-	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -35,62 +34,10 @@ func TestCreateRequestRetryAfterALostResponseGetsTheRequest(t *testing.T) {
 	path := "/api/buyers/" + b.ID + "/requests"
 	body := map[string]any{"title": "Mật ong xuất khẩu EU", "criteria_sets": []int{4}, "keywords": []string{"mat ong"},
 		"monthly_volume": 1.5, "unit": "tonne", "target_market": "EU"}
-	key := []string{httpx.IdempotencyHeader, "request-key-1"}
-	first := c.Do(t, "POST", path, body, key...)
-	if first.Status != 201 {
-		t.Fatalf("first run: %d %s", first.Status, first.Body)
-	}
-	var created struct{ ID string }
-	first.Decode(t, &created)
-
-	keys := app.Host.DB.Collection(httpx.IdempotencyCollection)
-	res, err := keys.UpdateMany(ctx, bson.M{"state": "done", "location": "/api/requests/" + created.ID}, bson.M{
-		"$set":   bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)},
-		"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
-	if err != nil || res.ModifiedCount != 1 {
-		t.Fatalf("losing the first response: %v, %+v", err, res)
-	}
-
-	retry := c.Do(t, "POST", path, body, key...)
-	if retry.Status != 201 {
-		t.Fatalf("retry: %d %s, want 201 with the request the first run stored", retry.Status, retry.Body)
-	}
-	var again struct{ ID string }
-	retry.Decode(t, &again)
-	if again.ID != created.ID || retry.Header.Get("Location") != "/api/requests/"+created.ID {
-		t.Errorf("retry answered request %q at %q, want %q", again.ID, retry.Header.Get("Location"), created.ID)
-	}
+	testenv.RetryAfterALostResponse(t, app.Host.DB, c, "sourcing request", path, "/api/requests/", "request-key-1", body)
 	if n, err := app.Host.DB.Collection(buyer.RequestCollection).CountDocuments(ctx, bson.M{}); err != nil || n != 1 {
 		t.Errorf("%d sourcing requests stored (%v), want 1", n, err)
 	}
-}
-
-// retryAfterALostResponse posts body to path with key, makes the first run's response lost (its
-// record pending, the lease lapsed, as when the process dies after storing), posts it again and
-// checks that the retry answers 201 with what the first run stored (at prefix+ID), not a 409
-// kept and replayed for a day. It returns the ID.
-func retryAfterALostResponse(t *testing.T, app *App, c testenv.Client, what, path, prefix, key string, body map[string]any) string {
-	t.Helper()
-	first := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
-	if first.Status != 201 {
-		t.Fatalf("%s, first run: %d %s", what, first.Status, first.Body)
-	}
-	var created struct{ ID string }
-	first.Decode(t, &created)
-	res, err := app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(context.Background(),
-		bson.M{"state": "done", "location": prefix + created.ID}, bson.M{
-			"$set":   bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)},
-			"$unset": bson.M{"status": "", "body": "", "location": "", "content_type": ""}})
-	if err != nil || res.ModifiedCount != 1 {
-		t.Fatalf("%s, losing the first response: %v, %+v", what, err, res)
-	}
-	retry := c.Do(t, "POST", path, body, httpx.IdempotencyHeader, key)
-	var again struct{ ID string }
-	retry.Decode(t, &again)
-	if retry.Status != 201 || again.ID != created.ID || retry.Header.Get("Location") != prefix+created.ID {
-		t.Errorf("%s, retry: %d %s at %q, want 201 with %s", what, retry.Status, retry.Body, retry.Header.Get("Location"), created.ID)
-	}
-	return created.ID
 }
 
 // TestProfilesAndAsksRetriedAfterALostResponseGetTheFirst: a buyer's registration and a meeting
@@ -100,9 +47,9 @@ func TestProfilesAndAsksRetriedAfterALostResponseGetTheFirst(t *testing.T) {
 	x := startAnswers(t)
 	newTok, _ := x.tokens.Token(t, "buyer", "")
 	c := x.api.With(newTok)
-	buyerID := retryAfterALostResponse(t, x.app, c, "registration", "/api/buyers", "/api/buyers/", "reg-1",
+	buyerID := testenv.RetryAfterALostResponse(t, x.app.Host.DB, c, "registration", "/api/buyers", "/api/buyers/", "reg-1",
 		map[string]any{"name": "Siêu thị Hồng", "kind": "supermarket_chain", "province": "Hà Nội"})
-	meetingID := retryAfterALostResponse(t, x.app, c, "meeting", "/api/fairs/f1/meetings", "/api/meetings/", "ask-1",
+	meetingID := testenv.RetryAfterALostResponse(t, x.app.Host.DB, c, "meeting", "/api/fairs/f1/meetings", "/api/meetings/", "ask-1",
 		map[string]any{"buyer_id": buyerID, "producer_id": "p1"})
 	var mine struct{ Items []struct{ ID string } }
 	c.Do(t, "GET", "/api/fairs/f1/meetings", nil).Decode(t, &mine)
@@ -129,10 +76,7 @@ func stepARetriedAskCountsTheBoothsAgain(t *testing.T, x answers, c testenv.Clie
 	if first.Status != 201 {
 		t.Fatalf("the ask: %d %s", first.Status, first.Body)
 	}
-	if _, err := x.app.Host.DB.Collection(httpx.IdempotencyCollection).UpdateMany(ctx, bson.M{"state": "done", "location": "/api/meetings/" + m.ID}, bson.M{
-		"$set": bson.M{"state": "pending", "lease_until": time.Now().UTC().Add(-time.Second)}, "$unset": bson.M{"status": "", "body": "", "location": ""}}); err != nil {
-		t.Fatal(err)
-	}
+	testenv.LoseResponse(t, x.app.Host.DB, "/api/meetings/"+m.ID)
 	if _, err := x.app.Host.DB.Collection(meeting.HoldingsCollection).UpdateMany(ctx, bson.M{"fair_id": "f1", "producer_id": "p2"}, bson.M{"$set": bson.M{"released": true}}); err != nil {
 		t.Fatal(err)
 	}
