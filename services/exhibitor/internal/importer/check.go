@@ -36,21 +36,24 @@ func checkColumns(f *excelize.File) error {
 }
 
 // Bounds on one text of a workbook: the bytes of a cell's most characters (at most 3 bytes each in
-// UTF-8) and its escaped characters (Excel writes a carriage return as _x000D_).
+// UTF-8) and its escaped characters (Excel writes a carriage return as _x000D_); and on number
+// formats, which the reader parses again for every cell showing one: Excel's own 255 characters a
+// format and a few hundred formats a workbook.
 const (
-	maxTextBytes = 3 * MaxCellChars
-	maxEscapes   = 16
+	maxTextBytes   = 3 * MaxCellChars
+	maxEscapes     = 64
+	maxFormatChars = 255
+	maxFormats     = 1000
 )
 
 // escaped matches what the reader undoes as an escaped character.
 var escaped = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
-// partCheck is where checkPart is in a part: the rows seen and the last one's number, the cell
-// being read (its depth, 0 outside cells) and the text being read (its depth, 0 outside texts).
+// partCheck reads one part: the rows seen, the last one's number and its last cell's column, and
+// the number formats seen.
 type partCheck struct {
-	rows, row, col int
-	inCell, inText int
-	text           []byte
+	d                    *xml.Decoder
+	rows, row, col, fmts int
 }
 
 // checkPart reads one part's XML as far as the rows the reader takes (MaxRows+2), so that its
@@ -59,70 +62,126 @@ type partCheck struct {
 func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error)) error {
 	d := xml.NewDecoder(bytes.NewReader(content))
 	d.CharsetReader = charset
-	var p partCheck
+	p := partCheck{d: d}
 	for p.rows <= MaxRows+2 {
 		tok, err := d.Token()
 		if err != nil {
 			return nil
 		}
-		if err := p.see(tok); err != nil {
+		el, ok := tok.(xml.StartElement)
+		if !ok {
+			continue
+		}
+		switch el.Name.Local {
+		case "si":
+			err = p.text()
+		case "row":
+			err = p.startRow(el)
+		case "c":
+			err = p.cell(el)
+		case "numFmt":
+			err = p.format(el)
+		}
+		if err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// see takes the next token of a part.
-func (p *partCheck) see(tok xml.Token) error {
-	switch el := tok.(type) {
-	case xml.StartElement:
-		if p.inText > 0 || el.Name.Local == "si" || el.Name.Local == "is" {
-			if p.inText++; p.inText == 1 {
-				p.text = p.text[:0]
-			}
+// startRow takes a row: its number must follow the last one's, as the reader makes rows of the
+// same or a lower number (or none that is a number) one row with the row before.
+func (p *partCheck) startRow(el xml.StartElement) error {
+	n := p.row + 1
+	if s := attr(el, "r"); s != "" {
+		if r, err := strconv.Atoi(s); err != nil || r <= 0 {
+			n = 0
+		} else {
+			n = r
 		}
-		if p.inCell > 0 { // the reader reads a cell whole: what is inside is no row or cell
-			p.inCell++
+	}
+	if n <= p.row {
+		return apperr.New(apperr.Invalid, msgRowsOutOfOrder, n, p.row)
+	}
+	p.rows, p.row, p.col = p.rows+1, n, 0
+	return nil
+}
+
+// cell takes a cell as the reader does: its column is its reference's (the row in it is not
+// looked at), else the one after the cell before, and must be right of the cell before, since the
+// reader appends a cell at or left of it all the same; it ends at the first end of an element of
+// its own name, the value, formula and own text being read whole.
+func (p *partCheck) cell(start xml.StartElement) error {
+	col := p.col + 1
+	if c, _, err := excelize.CellNameToCoordinates(attr(start, "r")); err == nil {
+		col = c
+	}
+	if col <= p.col {
+		return apperr.New(apperr.Invalid, msgCellsOutOfOrder, p.row, col, p.col)
+	}
+	if col > MaxColumns {
+		return apperr.New(apperr.Invalid, msgSheetTooWide, p.row, col, MaxColumns)
+	}
+	p.col = col
+	for {
+		tok, err := p.d.Token()
+		if err != nil {
 			return nil
 		}
-		return p.start(el)
-	case xml.EndElement:
-		p.inCell = max(p.inCell-1, 0)
-		if p.inText > 0 {
-			if p.inText--; p.inText == 0 && len(escaped.FindAllIndex(p.text, maxEscapes+1)) > maxEscapes {
-				return apperr.New(apperr.Invalid, msgTextEscapes, maxEscapes)
+		switch el := tok.(type) {
+		case xml.StartElement:
+			switch el.Name.Local {
+			case "v", "f":
+				if err := p.d.Skip(); err != nil {
+					return nil
+				}
+			case "is":
+				if err := p.text(); err != nil {
+					return err
+				}
+			}
+		case xml.EndElement:
+			if el.Name == start.Name {
+				return nil
 			}
 		}
-	case xml.CharData:
-		if p.inText > 0 {
-			if p.text = append(p.text, el...); len(p.text) > maxTextBytes {
+	}
+}
+
+// text reads a text (a shared string, or a cell's own) whole, its start just read: over
+// maxTextBytes, or with more than maxEscapes escaped characters, it is refused.
+func (p *partCheck) text() error {
+	var text []byte
+	for depth := 1; depth > 0; {
+		tok, err := p.d.Token()
+		if err != nil {
+			return nil
+		}
+		switch el := tok.(type) {
+		case xml.StartElement:
+			depth++
+		case xml.EndElement:
+			depth--
+		case xml.CharData:
+			if text = append(text, el...); len(text) > maxTextBytes {
 				return apperr.New(apperr.Invalid, msgTextTooLong, MaxCellChars)
 			}
 		}
 	}
+	if len(escaped.FindAllIndex(text, maxEscapes+1)) > maxEscapes {
+		return apperr.New(apperr.Invalid, msgTextEscapes, maxEscapes)
+	}
 	return nil
 }
 
-// start takes a row or a cell.
-func (p *partCheck) start(el xml.StartElement) error {
-	switch el.Name.Local {
-	case "row":
-		n := p.row + 1
-		if r, err := strconv.Atoi(attr(el, "r")); err == nil && r > 0 {
-			n = r
-		}
-		if p.rows > 0 && n <= p.row {
-			return apperr.New(apperr.Invalid, msgRowsOutOfOrder, n, p.row)
-		}
-		p.rows, p.row, p.col = p.rows+1, n, 0
-	case "c":
-		p.inCell = 1
-		p.col++
-		if c, r, err := excelize.CellNameToCoordinates(attr(el, "r")); err == nil {
-			p.col, p.row = c, r
-		}
-		if p.col > MaxColumns {
-			return apperr.New(apperr.Invalid, msgSheetTooWide, p.row, p.col, MaxColumns)
+// format takes a number format: at most maxFormats of them, each at most maxFormatChars long.
+func (p *partCheck) format(el xml.StartElement) error {
+	if p.fmts++; p.fmts > maxFormats {
+		return apperr.New(apperr.Invalid, msgFormats, maxFormats, maxFormatChars)
+	}
+	for _, a := range el.Attr {
+		if len([]rune(a.Value)) > maxFormatChars {
+			return apperr.New(apperr.Invalid, msgFormats, maxFormats, maxFormatChars)
 		}
 	}
 	return nil

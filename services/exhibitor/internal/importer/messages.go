@@ -54,6 +54,12 @@ var (
 	msgTextEscapes = apperr.M("import_text_escapes",
 		"Tệp có một đoạn chữ chứa hơn %d ký tự mã hoá dạng _xHHHH_; hãy lưu lại tệp từ Excel hoặc dạng CSV.",
 		"The file holds a text with more than %d characters escaped as _xHHHH_; save the file again from Excel or as CSV.")
+	msgCellsOutOfOrder = apperr.M("import_cells_out_of_order",
+		"Dòng %d có ô ở cột %d đứng sau ô ở cột %d: các ô không theo thứ tự; hãy lưu lại tệp từ Excel hoặc dạng CSV.",
+		"Row %d has a cell in column %d after one in column %d: the cells are out of order; save the file again from Excel or as CSV.")
+	msgFormats = apperr.M("import_number_formats",
+		"Định dạng số của tệp vượt giới hạn của Excel (tối đa %d định dạng, mỗi định dạng %d ký tự); hãy lưu lại tệp từ Excel hoặc dạng CSV.",
+		"The file's number formats exceed Excel's limits (at most %d formats of %d characters each); save the file again from Excel or as CSV.")
 	msgRowsOutOfOrder = apperr.M("import_rows_out_of_order",
 		"Dòng số %d đứng sau dòng %d: các dòng của tệp không theo thứ tự; hãy lưu lại tệp từ Excel hoặc dạng CSV.",
 		"Row %d comes after row %d: the file's rows are out of order; save the file again from Excel or as CSV.")

@@ -124,13 +124,13 @@ func TestParseRefusesTextsWithManyEscapes(t *testing.T) {
 		t.Errorf("cells of %d escaped carriage returns: %d rows, %v; want read", maxEscapes, len(rows), err)
 	}
 	many := withSharedString(t, sharedStringWorkbook(t, 3, "X"), "X", strings.Repeat("_x0041_", maxEscapes+1))
-	if _, err := Parse(many); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 16 characters escaped") {
+	if _, err := Parse(many); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), fmt.Sprintf("more than %d characters escaped", maxEscapes)) {
 		t.Errorf("a shared string of %d escapes: %v, want refused", maxEscapes+1, err)
 	}
 	own := farRightWorkbook(t, 1, func(r int) string {
 		return fmt.Sprintf(`<c r="A%d" t="inlineStr"><is><t>%s</t></is></c>`, r, strings.Repeat("_x0041_", maxEscapes+1))
 	})
-	if _, err := Parse(own); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 16 characters escaped") {
+	if _, err := Parse(own); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), fmt.Sprintf("more than %d characters escaped", maxEscapes)) {
 		t.Errorf("a cell's own text of %d escapes: %v, want refused", maxEscapes+1, err)
 	}
 }
@@ -153,5 +153,51 @@ func TestParseChecksRowsAsTheReaderReadsThem(t *testing.T) {
 	})
 	if _, err := Parse(again); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "Row 3 comes after row 3") {
 		t.Errorf("two rows numbered 3: %v, want refused", err)
+	}
+}
+
+// Cells are read as the reader reads them: a cell at or left of the one before (which the reader
+// appends all the same, a row as wide as its cells), a cell's end at the first end of its name
+// (a cell written inside a cell ends it, and what follows is cells), a row numbered 0 or less, and
+// a reference naming another row (the reader looks only at its column) are each refused or read
+// as the reader would.
+func TestParseReadsCellsAsTheReaderDoes(t *testing.T) {
+	refused := map[string]struct{ cells, want string }{
+		"a cell over the one before": {strings.Repeat(`<c r="A3" t="inlineStr"><is><t>x</t></is></c>`, 3), "Row 3 has a cell in column 1 after one in column 1"},
+		"a cell inside a cell":       {`<c r="A3"><v>1</v><c></c><c r="XFD3"><v>1</v></c></c>`, "Row 3 has a cell in column 16384"},
+		"a row numbered -1":          {`<c r="A3"><v>1</v></c></row><row r="-1"><c r="B3"><v>2</v></c>`, "Row 0 comes after row 3"},
+		"another row's reference":    {`<c r="A3"><v>1</v></c></row><row r="3"><c r="B1"><v>2</v></c>`, "Row 3 comes after row 3"},
+	}
+	for what, c := range refused {
+		data := farRightWorkbook(t, 1, func(int) string { return c.cells })
+		if _, err := Parse(data); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want refused with %q", what, err, c.want)
+		}
+	}
+	// Refused before the reader reads rows: a cell hidden in a cell on each row costs nothing.
+	hidden := farRightWorkbook(t, 300, func(r int) string { return fmt.Sprintf(`<c r="A%d"><v>1</v><c></c><c r="XFD%d"><f>0</f></c></c>`, r, r) })
+	if _, grew, err := parseCounting(hidden); err == nil || grew > 32<<20 {
+		t.Errorf("rows each hiding a cell in column XFD inside a cell: %v after %d MiB, want refused at once", err, grew>>20)
+	}
+}
+
+// A number format is parsed again for every cell showing it: one longer than Excel's 255
+// characters, or more formats than a workbook has, is refused before any row is read.
+func TestParseRefusesNumberFormatsBeyondExcels(t *testing.T) {
+	styled := func(formats string) []byte {
+		styles := `<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><numFmts>` + formats +
+			`</numFmts><cellXfs count="2"><xf numFmtId="0"/><xf numFmtId="200" applyNumberFormat="1"/></cellXfs></styleSheet>`
+		return rezip(t, farRightWorkbook(t, 1, func(r int) string { return fmt.Sprintf(`<c r="A%d" s="1"><v>1</v></c>`, r) }),
+			part{name: "xl/styles.xml", raw: []byte(styles), method: zip.Store, declared: uint64(len(styles))})
+	}
+	long := styled(`<numFmt numFmtId="200" formatCode="&quot;` + strings.Repeat("x", 300) + `&quot;0"/>`)
+	many := styled(strings.Repeat(`<numFmt numFmtId="201" formatCode="0"/>`, maxFormats+1) + `<numFmt numFmtId="200" formatCode="0"/>`)
+	for what, data := range map[string][]byte{"a format of 300 characters": long, "1001 formats": many} {
+		if _, err := Parse(data); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "number formats exceed Excel's limits") {
+			t.Errorf("%s: %v, want refused", what, err)
+		}
+	}
+	if rows, err := Parse(styled(`<numFmt numFmtId="200" formatCode="0000000000"/>`)); err != nil || len(rows) != 2 {
+		t.Errorf("a workbook with a format of Excel's kind: %d rows, %v", len(rows), err)
 	}
 }

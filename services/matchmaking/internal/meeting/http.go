@@ -24,7 +24,7 @@ type createRequest struct {
 	BuyerID    string `json:"buyer_id" required:"true"`
 	ProducerID string `json:"producer_id" required:"true"`
 	Session    string `json:"session" doc:"morning, afternoon or any (default)"`
-	Note       string `json:"note"`
+	Note       string `json:"note" doc:"what the other side reads with the request (the buyer's need, a product), at most 1,000 characters"`
 }
 
 type reasonRequest struct {
