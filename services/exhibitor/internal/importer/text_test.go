@@ -175,7 +175,9 @@ func TestParseReadsCellsAsTheReaderDoes(t *testing.T) {
 		}
 	}
 	// Refused before the reader reads rows: a cell hidden in a cell on each row costs nothing.
-	hidden := farRightWorkbook(t, 300, func(r int) string { return fmt.Sprintf(`<c r="A%d"><v>1</v><c></c><c r="XFD%d"><f>0</f></c></c>`, r, r) })
+	hidden := farRightWorkbook(t, 300, func(r int) string {
+		return fmt.Sprintf(`<c r="A%d"><v>1</v><c></c><c r="XFD%d"><f>0</f></c></c>`, r, r)
+	})
 	if _, grew, err := parseCounting(hidden); err == nil || grew > 32<<20 {
 		t.Errorf("rows each hiding a cell in column XFD inside a cell: %v after %d MiB, want refused at once", err, grew>>20)
 	}
