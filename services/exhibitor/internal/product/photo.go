@@ -180,8 +180,9 @@ func maxPixels(m color.Model) int64 {
 // one (SOF2, or the arithmetic-coded SOF10, which the decoder refuses anyway).
 func progressiveJPEG(data []byte) bool {
 	for i := 2; i+4 <= len(data); {
-		if data[i] != 0xFF {
-			return false
+		if data[i] != 0xFF { // stray bytes between segments, which the decoder skips too
+			i++
+			continue
 		}
 		m := data[i+1]
 		switch {

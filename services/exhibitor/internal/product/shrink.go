@@ -8,15 +8,15 @@ import (
 )
 
 // scaleToFit returns img scaled (never enlarged) so that its longest edge is at most edge, drawn
-// over white (a transparent PNG becomes a JPEG without black corners). A photo far larger than
-// edge is first shrunk by a whole factor, each pixel the mean of those it covers (boxShrink),
-// to at most 1.5 times edge, and the rest is done bilinearly. Neither step holds more than its
+// over white (a transparent PNG becomes a JPEG without black corners). A photo at least twice
+// edge is first shrunk by a whole factor, each pixel the mean of those it covers (boxShrink), to
+// between edge and twice edge, and the rest is done bilinearly. Neither step holds more than its
 // output: the kernel scalers of x/image hold a buffer of 32 bytes for every output column and
 // source row (280 MB for a 40-megapixel photo), which two uploads at once could not afford.
 func scaleToFit(img image.Image, edge int) *image.RGBA {
 	b := img.Bounds()
 	longest := max(b.Dx(), b.Dy())
-	if k := (longest + edge*3/2 - 1) / (edge * 3 / 2); k >= 2 {
+	if k := longest / edge; k >= 2 {
 		img = boxShrink(img, k)
 		b = img.Bounds()
 		longest = max(b.Dx(), b.Dy())
@@ -66,6 +66,18 @@ func pixelReader(img image.Image) func(x, y int) (uint8, uint8, uint8) {
 		return func(x, y int) (uint8, uint8, uint8) {
 			yi, ci := m.YOffset(x, y), m.COffset(x, y)
 			return color.YCbCrToRGB(m.Y[yi], m.Cb[ci], m.Cr[ci])
+		}
+	case *image.RGBA: // premultiplied: over white adds what the alpha leaves
+		return func(x, y int) (uint8, uint8, uint8) {
+			p := m.Pix[m.PixOffset(x, y):]
+			back := uint16(0xff - p[3])
+			return uint8(min(uint16(p[0])+back, 0xff)), uint8(min(uint16(p[1])+back, 0xff)), uint8(min(uint16(p[2])+back, 0xff))
+		}
+	case *image.NRGBA:
+		return func(x, y int) (uint8, uint8, uint8) {
+			p := m.Pix[m.PixOffset(x, y):]
+			a, back := uint32(p[3]), uint32(0xff-p[3])*0xff
+			return uint8((uint32(p[0])*a + back) / 0xff), uint8((uint32(p[1])*a + back) / 0xff), uint8((uint32(p[2])*a + back) / 0xff)
 		}
 	case *image.Gray:
 		return func(x, y int) (uint8, uint8, uint8) {

@@ -42,6 +42,12 @@ func TestProgressiveJPEGsAreSmaller(t *testing.T) {
 	if got := fieldCode(t, jpegHeader(5000, 4000, 0xC0)); got != "photo_unreadable" {
 		t.Errorf("a plain JPEG header of 20 megapixels without pixels: %s, want it decoded (and found unreadable)", got)
 	}
+	// Stray bytes before the frame header, which the decoder skips, do not hide it.
+	stray := jpegHeader(5000, 4000, 0xC2)
+	stray = append(stray[:20:20], append([]byte{0x00, 0x00}, stray[20:]...)...)
+	if got := fieldCode(t, stray); got != "photo_progressive_too_large" {
+		t.Errorf("a progressive JPEG of 20 megapixels after stray bytes: %s, want photo_progressive_too_large", got)
+	}
 	if got := fieldCode(t, jpegHeader(4000, 4000, 0xC2)); got != "photo_unreadable" {
 		t.Errorf("a progressive JPEG header of 16 megapixels without pixels: %s, want it decoded (and found unreadable)", got)
 	}
@@ -96,5 +102,35 @@ func TestBoxShrink(t *testing.T) {
 	}
 	if got := out.RGBAAt(3, 0); got != (color.RGBA{255, 255, 255, 255}) {
 		t.Errorf("the right edge's block of a transparent and a white pixel reads %v, want white", got)
+	}
+}
+
+// A photo comes out at the display size whatever the whole factor it is first shrunk by: never
+// smaller than FullEdge (a photo of 2000 px came out 1000 px when shrunk too far).
+func TestPhotosComeOutAtTheDisplaySize(t *testing.T) {
+	for _, w := range []int{1201, 1801, 2000, 2399, 2400, 4999} {
+		img := image.NewRGBA(image.Rect(0, 0, w, w/2))
+		if got := scaleToFit(img, FullEdge).Bounds().Dx(); got != FullEdge {
+			t.Errorf("a photo %d px wide comes out %d px wide, want %d", w, got, FullEdge)
+		}
+		if got := scaleToFit(img, ThumbEdge).Bounds().Dx(); got != ThumbEdge {
+			t.Errorf("a photo %d px wide makes a thumbnail %d px wide, want %d", w, got, ThumbEdge)
+		}
+	}
+}
+
+// The decoders' own pixel types are read over white as any colour is: half-transparent red,
+// premultiplied or not, is pink.
+func TestPixelsOverWhite(t *testing.T) {
+	half := color.NRGBA{R: 0xff, A: 0x80}
+	pre := color.RGBAModel.Convert(half).(color.RGBA)
+	n, r := image.NewNRGBA(image.Rect(0, 0, 1, 1)), image.NewRGBA(image.Rect(0, 0, 1, 1))
+	n.SetNRGBA(0, 0, half)
+	r.SetRGBA(0, 0, pre)
+	want := overWhite(half)
+	for what, img := range map[string]image.Image{"NRGBA": n, "RGBA": r} {
+		if cr, cg, cb := pixelReader(img)(0, 0); [3]uint8{cr, cg, cb} != want {
+			t.Errorf("%s half-transparent red over white reads %v, want %v", what, [3]uint8{cr, cg, cb}, want)
+		}
 	}
 }
