@@ -135,14 +135,18 @@ func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
 	}
 	n := 0
 	err := s.changePlan(ctx, booths[0].FairID, func() (bool, error) {
+		var wrote bool
 		var err error
-		n, err = s.addBooths(ctx, booths)
-		return n > 0, err
+		n, wrote, err = s.addBooths(ctx, booths)
+		// Booths written and removed again count too: another change read meanwhile may have
+		// counted the plan with them, and replicas must read it again without them.
+		return wrote, err
 	})
 	return n, err
 }
 
-func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
+// addBooths inserts booths and returns how many stay inserted and whether any was written.
+func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, bool, error) {
 	docs := make([]any, len(booths))
 	for i, b := range booths {
 		docs[i] = toBoothDoc(b)
@@ -152,6 +156,7 @@ func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 	if res != nil {
 		n = len(res.InsertedIDs)
 	}
+	wrote := n > 0
 	if err != nil {
 		var bwe mongo.BulkWriteException
 		if errors.As(err, &bwe) && len(bwe.WriteErrors) > 0 && mongo.IsDuplicateKeyError(err) {
@@ -160,19 +165,19 @@ func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, error) {
 			n = s.undoAdd(ctx, booths[:n])
 			idx := bwe.WriteErrors[0].Index
 			if idx >= 0 && idx < len(booths) {
-				return n, apperr.WrapMsg(apperr.Conflict, err, msgCodeTaken, booths[idx].Code)
+				return n, wrote, apperr.WrapMsg(apperr.Conflict, err, msgCodeTaken, booths[idx].Code)
 			}
 		}
 		if mongo.IsDuplicateKeyError(err) {
-			return n, apperr.WrapMsg(apperr.Conflict, err, msgSomeCodeTaken)
+			return n, wrote, apperr.WrapMsg(apperr.Conflict, err, msgSomeCodeTaken)
 		}
-		return n, storage.MapError(err, "booths")
+		return n, wrote, storage.MapError(err, "booths")
 	}
-	return n, nil
+	return n, wrote, nil
 }
 
 // undoAdd removes booths just added by an add that failed after them, and returns how many of
-// them stay (all when the removal fails: the change is then counted).
+// them stay (all when the removal fails).
 func (s *Store) undoAdd(ctx context.Context, added []Booth) int {
 	if len(added) == 0 {
 		return 0

@@ -61,4 +61,10 @@ func TestAClaimRetriedAfterALostResponseGetsTheProfile(t *testing.T) {
 	if got != id {
 		t.Errorf("the claim answered producer %s, want the imported %s", got, id)
 	}
+	// A new registration of the same tax code, without the code, is no re-run: it is refused.
+	delete(body, "claim_code")
+	body["legal_name"] = "HTX Chè Tân Cương mới"
+	if r := f.api.With(tok).Do(t, "POST", "/api/producers", body, httpx.IdempotencyHeader, "register-again"); r.Status != 409 {
+		t.Errorf("registering the tax code of the profile held, with a new key: %d %s, want 409", r.Status, r.Body)
+	}
 }

@@ -56,6 +56,13 @@ type claimCodeResponse struct {
 // audited.
 func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
 	ctx := c.Request.Context()
+	// A re-run of this claim (the same Idempotency-Key, its first response lost): the account
+	// already holds the profile whose code it sends. It is answered with the profile, as the first
+	// run was, and not audited again.
+	if _, keyed := httpx.IdempotentID(c); keyed && existing.AccountID == p.AccountID && code != nil && strings.TrimSpace(*code) != "" {
+		h.created(c, existing)
+		return
+	}
 	attempt := ClaimAttempt{ProducerID: existing.ID, AccountID: p.AccountID, ClientIP: c.ClientIP(), At: h.now()}
 	defer func() { h.audit(c, attempt) }()
 	if code == nil || strings.TrimSpace(*code) == "" {

@@ -208,11 +208,6 @@ func (h *Routes) create(c *gin.Context) {
 		// An imported profile is claimed with its code; so is a profile registered by another
 		// account when the organisers, having checked who the company is, issued a code to hand
 		// it over (tax codes are public: anyone could register one first).
-		// A re-run of a registration whose first run claimed this profile, its response lost.
-		if _, rerun := httpx.IdempotentID(c); err == nil && rerun && existing.AccountID == p.AccountID {
-			h.created(c, existing)
-			return
-		}
 		if err == nil && (existing.Claimable() || req.ClaimCode != nil && strings.TrimSpace(*req.ClaimCode) != "") {
 			h.claim(c, p, existing, f, req.ClaimCode)
 			return

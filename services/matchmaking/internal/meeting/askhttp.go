@@ -27,9 +27,12 @@ func (rt *Routes) create(c *gin.Context) {
 		// The first run may have died before its own count of the producer's booths.
 		err = rt.BoothGone(c.Request.Context(), f.ID, m.ProducerID)
 	} else if m, err = rt.Ask(c.Request.Context(), f, p.AccountID, Ask{ID: id, BuyerID: req.BuyerID, ProducerID: req.ProducerID, Session: req.Session, Note: req.Note}); err != nil {
-		// A first run still writing when this one looked may have stored it since.
-		if again, ok := rt.askedBefore(c, id, f.ID, p.AccountID); ok {
-			m, err = again, nil
+		// A first run still writing when this one looked may have stored it since: this one's
+		// write then met its ID. (Any other refusal stands, the producer's lost booth among them.)
+		if httpx.Rerun(c, id, err) {
+			if again, ok := rt.askedBefore(c, id, f.ID, p.AccountID); ok {
+				m, err = again, nil
+			}
 		}
 	}
 	if err != nil {
