@@ -3056,7 +3056,9 @@ type MatchmakingMeetingCounts struct {
 
 // MatchmakingMeetingCreateRequest defines model for MatchmakingMeetingCreateRequest.
 type MatchmakingMeetingCreateRequest struct {
-	BuyerId    string  `json:"buyer_id"`
+	BuyerId string `json:"buyer_id"`
+
+	// Note what the other side reads with the request (the buyer's need, a product), at most 1,000 characters
 	Note       *string `json:"note,omitempty"`
 	ProducerId string  `json:"producer_id"`
 
