@@ -236,6 +236,23 @@ func Rerun(c *gin.Context, id string, err error) bool {
 	return ok && key == id && storage.IsDuplicate(err)
 }
 
+// StoredBefore returns what a re-run of an idempotent create meets: when err, from storing the
+// new aggregate under id, means that an earlier run of this request stored it (Rerun), the
+// aggregate as get reads it, if owned says it is the caller's. The handler answers with it as the
+// first run did (not with a 409 of its own name or pair, which would be kept and replayed for a
+// day). Anything else is a real conflict: false.
+func StoredBefore[T any](c *gin.Context, id string, err error, get func(context.Context, string) (T, error), owned func(T) bool) (T, bool) {
+	var none T
+	if !Rerun(c, id, err) {
+		return none, false
+	}
+	v, gerr := get(c.Request.Context(), id)
+	if gerr != nil || !owned(v) {
+		return none, false
+	}
+	return v, true
+}
+
 // replayBody is what ReplayWith asks to keep in place of the response body; ok is false when it
 // could not be encoded, and then nothing is kept.
 type replayBody struct {

@@ -276,7 +276,8 @@ func (rt *Routes) createFair(c *gin.Context) {
 		return
 	}
 	if err := rt.Fairs.Create(c.Request.Context(), f, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := rt.createdBefore(c, f.ID, err)
+		// The caller manages the stored fair (an admin may have created it for other organisers).
+		stored, ok := httpx.StoredBefore(c, f.ID, err, rt.Fairs.Get, func(x Fair) bool { return CanManage(c, x) })
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -289,21 +290,6 @@ func (rt *Routes) createFair(c *gin.Context) {
 	rt.Notify()
 	c.Header("Location", "/api/fairs/"+f.ID)
 	c.JSON(http.StatusCreated, toFairResponse(f, true, rt.Now()))
-}
-
-// createdBefore returns the fair a re-run of an idempotent create meets: when err is a duplicate
-// key, the ID came from the Idempotency-Key (so it is this request's own ID, not a clash) and the
-// caller manages the stored fair (an admin may have created it for other organisers). Anything
-// else is a real conflict, answered as such.
-func (rt *Routes) createdBefore(c *gin.Context, id string, err error) (Fair, bool) {
-	if !httpx.Rerun(c, id, err) {
-		return Fair{}, false
-	}
-	f, gerr := rt.Fairs.Get(c.Request.Context(), id)
-	if gerr != nil || !CanManage(c, f) {
-		return Fair{}, false
-	}
-	return f, true
 }
 
 func (rt *Routes) getFair(c *gin.Context) {

@@ -219,7 +219,7 @@ func (h *Routes) create(c *gin.Context) {
 		return
 	}
 	if err := h.Store.Create(ctx, prod, correlation.From(ctx)); err != nil {
-		stored, ok := h.createdBefore(c, prod.ID, p.AccountID, err)
+		stored, ok := httpx.StoredBefore(c, prod.ID, err, h.Store.Get, func(x Producer) bool { return x.AccountID == p.AccountID })
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -229,20 +229,6 @@ func (h *Routes) create(c *gin.Context) {
 		prod = stored
 	}
 	h.created(c, prod)
-}
-
-// createdBefore returns the profile a re-run of an idempotent registration meets: when err is a
-// duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
-// clash) and the stored profile is the caller's. Anything else is a real conflict.
-func (h *Routes) createdBefore(c *gin.Context, id, accountID string, err error) (Producer, bool) {
-	if !httpx.Rerun(c, id, err) {
-		return Producer{}, false
-	}
-	prod, gerr := h.Store.Get(c.Request.Context(), id)
-	if gerr != nil || prod.AccountID != accountID {
-		return Producer{}, false
-	}
-	return prod, true
 }
 
 // created answers a request that stored prod as the caller's profile, new or claimed.

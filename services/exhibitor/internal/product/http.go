@@ -251,7 +251,7 @@ func (h *Routes) create(c *gin.Context) {
 	p.ChangedBy = editorOf(c)
 	l := Listed{Product: p, Owner: owner}
 	if err := h.Store.Create(c.Request.Context(), p, owner, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := h.createdBefore(c, p.ID, owner.ProducerID, err)
+		stored, ok := httpx.StoredBefore(c, p.ID, err, h.Store.Get, func(l Listed) bool { return l.ProducerID == owner.ProducerID && !l.Deleted })
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -264,21 +264,6 @@ func (h *Routes) create(c *gin.Context) {
 	c.Header("Location", "/api/products/"+l.ID)
 	c.Header("ETag", etag(l.Product))
 	c.JSON(http.StatusCreated, h.respond(c, l))
-}
-
-// createdBefore returns the product a re-run of an idempotent create meets: when err is a
-// duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
-// clash) and the stored product is the producer's and still listed. Anything else is a real
-// conflict, answered as such.
-func (h *Routes) createdBefore(c *gin.Context, id, producerID string, err error) (Listed, bool) {
-	if !httpx.Rerun(c, id, err) {
-		return Listed{}, false
-	}
-	l, gerr := h.Store.Get(c.Request.Context(), id)
-	if gerr != nil || l.ProducerID != producerID || l.Deleted {
-		return Listed{}, false
-	}
-	return l, true
 }
 
 func (h *Routes) listOfProducer(c *gin.Context) {

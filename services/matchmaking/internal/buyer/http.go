@@ -197,12 +197,8 @@ func (rt *Routes) createBuyer(c *gin.Context) {
 		// A re-run of a request whose first run stored the profile but whose response was lost
 		// (the ID came from the Idempotency-Key, the stored profile is the caller's): answer as
 		// that first run did, not with the 409 of a profile already registered.
-		if !httpx.Rerun(c, b.ID, err) {
-			httpx.RespondError(c, err)
-			return
-		}
-		stored, gerr := rt.Store.Buyer(c.Request.Context(), b.ID)
-		if gerr != nil || stored.AccountID != p.AccountID {
+		stored, ok := httpx.StoredBefore(c, b.ID, err, rt.Store.Buyer, func(x Buyer) bool { return x.AccountID == p.AccountID })
+		if !ok {
 			httpx.RespondError(c, err)
 			return
 		}

@@ -41,7 +41,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		return
 	}
 	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := rt.createdBefore(c, r.ID, b.ID, err)
+		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, func(x Request) bool { return x.BuyerID == b.ID })
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -53,20 +53,6 @@ func (rt *Routes) createRequest(c *gin.Context) {
 	rt.Notify()
 	c.Header("Location", "/api/requests/"+r.ID)
 	c.JSON(http.StatusCreated, toRequestResponse(r))
-}
-
-// createdBefore returns the sourcing request a re-run of an idempotent create meets: when err is
-// a duplicate key, the ID came from the Idempotency-Key (so it is this request's own ID, not a
-// clash) and the stored request is this buyer's. Anything else is a real conflict.
-func (rt *Routes) createdBefore(c *gin.Context, id, buyerID string, err error) (Request, bool) {
-	if !httpx.Rerun(c, id, err) {
-		return Request{}, false
-	}
-	r, gerr := rt.Store.Request(c.Request.Context(), id)
-	if gerr != nil || r.BuyerID != buyerID {
-		return Request{}, false
-	}
-	return r, true
 }
 
 func (rt *Routes) listRequests(c *gin.Context) {
