@@ -242,12 +242,24 @@ func Rerun(c *gin.Context, id string, err error) bool {
 // first run did (not with a 409 of its own name or pair, which would be kept and replayed for a
 // day). Anything else is a real conflict: false.
 func StoredBefore[T any](c *gin.Context, id string, err error, get func(context.Context, string) (T, error), owned func(T) bool) (T, bool) {
-	var none T
 	if !Rerun(c, id, err) {
+		var none T
 		return none, false
 	}
-	v, gerr := get(c.Request.Context(), id)
-	if gerr != nil || !owned(v) {
+	return StoredUnder(c, id, get, owned)
+}
+
+// StoredUnder returns the aggregate an earlier run of this request stored under id, its NewID,
+// when the request has an Idempotency-Key and get finds one that owned says is the caller's: a
+// handler that cannot tell a re-run from its write's error (one refused before writing, or whose
+// write's outcome is unsure) looks with it before writing, or after.
+func StoredUnder[T any](c *gin.Context, id string, get func(context.Context, string) (T, error), owned func(T) bool) (T, bool) {
+	var none T
+	if key, ok := IdempotentID(c); !ok || key != id {
+		return none, false
+	}
+	v, err := get(c.Request.Context(), id)
+	if err != nil || !owned(v) {
 		return none, false
 	}
 	return v, true

@@ -100,12 +100,5 @@ func definite(err error) bool {
 // answered as that first run did, rather than with the 409 of an application already sent (kept
 // for a day), even once the fair stopped taking applications.
 func (h *Routes) sentBefore(c *gin.Context, id, producerID string) (Application, bool) {
-	if _, ok := httpx.IdempotentID(c); !ok {
-		return Application{}, false
-	}
-	a, err := h.Store.Get(c.Request.Context(), id)
-	if err != nil || a.ProducerID != producerID {
-		return Application{}, false
-	}
-	return a, true
+	return httpx.StoredUnder(c, id, h.Store.Get, func(a Application) bool { return a.ProducerID == producerID })
 }

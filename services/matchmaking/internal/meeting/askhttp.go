@@ -47,12 +47,7 @@ func (rt *Routes) create(c *gin.Context) {
 // meeting under id (the Idempotency-Key's ID) but its response was lost. It is answered as that
 // first run did, rather than with the 409 of a meeting already asked for (kept for a day).
 func (rt *Routes) askedBefore(c *gin.Context, id, fairID, account string) (Meeting, bool) {
-	if _, ok := httpx.IdempotentID(c); !ok {
-		return Meeting{}, false
-	}
-	m, err := rt.Store.Get(c.Request.Context(), id)
-	if err != nil || m.FairID != fairID || (m.BuyerAccount != account && m.ProducerAccount != account) {
-		return Meeting{}, false
-	}
-	return m, true
+	return httpx.StoredUnder(c, id, rt.Store.Get, func(m Meeting) bool {
+		return m.FairID == fairID && (m.BuyerAccount == account || m.ProducerAccount == account)
+	})
 }
