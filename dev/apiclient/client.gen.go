@@ -4043,6 +4043,13 @@ type ClientInterface interface {
 	// Corresponds with GET /api/admin/event/dead-letters (the `GetAdminEventDeadLetters` operationId).
 	GetAdminEventDeadLetters(ctx context.Context, params *GetAdminEventDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostAdminEventDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/admin/event/dead-letters/{id}/replay (the `PostAdminEventDeadLettersIdReplay` operationId).
+	PostAdminEventDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAdminExhibitorDeadLetters List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -4050,12 +4057,26 @@ type ClientInterface interface {
 	// Corresponds with GET /api/admin/exhibitor/dead-letters (the `GetAdminExhibitorDeadLetters` operationId).
 	GetAdminExhibitorDeadLetters(ctx context.Context, params *GetAdminExhibitorDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// PostAdminExhibitorDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/admin/exhibitor/dead-letters/{id}/replay (the `PostAdminExhibitorDeadLettersIdReplay` operationId).
+	PostAdminExhibitorDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// GetAdminGatewayDeadLetters List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
 	//
 	// Corresponds with GET /api/admin/gateway/dead-letters (the `GetAdminGatewayDeadLetters` operationId).
 	GetAdminGatewayDeadLetters(ctx context.Context, params *GetAdminGatewayDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAdminGatewayDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/admin/gateway/dead-letters/{id}/replay (the `PostAdminGatewayDeadLettersIdReplay` operationId).
+	PostAdminGatewayDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAdminMatchmakingCatalogProducersId A producer as the matchmaking read model holds it, with how many events built it.
 	//
@@ -4070,6 +4091,13 @@ type ClientInterface interface {
 	//
 	// Corresponds with GET /api/admin/matchmaking/dead-letters (the `GetAdminMatchmakingDeadLetters` operationId).
 	GetAdminMatchmakingDeadLetters(ctx context.Context, params *GetAdminMatchmakingDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// PostAdminMatchmakingDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Corresponds with POST /api/admin/matchmaking/dead-letters/{id}/replay (the `PostAdminMatchmakingDeadLettersIdReplay` operationId).
+	PostAdminMatchmakingDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetAdminMatchmakingIndex What this replica's in-memory matching index holds.
 	//
@@ -5355,6 +5383,23 @@ func (c *Client) GetAdminEventDeadLetters(ctx context.Context, params *GetAdminE
 	return c.Client.Do(req)
 }
 
+// PostAdminEventDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/admin/event/dead-letters/{id}/replay (the `PostAdminEventDeadLettersIdReplay` operationId).
+func (c *Client) PostAdminEventDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAdminEventDeadLettersIdReplayRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAdminExhibitorDeadLetters List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -5372,6 +5417,23 @@ func (c *Client) GetAdminExhibitorDeadLetters(ctx context.Context, params *GetAd
 	return c.Client.Do(req)
 }
 
+// PostAdminExhibitorDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/admin/exhibitor/dead-letters/{id}/replay (the `PostAdminExhibitorDeadLettersIdReplay` operationId).
+func (c *Client) PostAdminExhibitorDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAdminExhibitorDeadLettersIdReplayRequest(c.Server, id)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // GetAdminGatewayDeadLetters List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -5379,6 +5441,23 @@ func (c *Client) GetAdminExhibitorDeadLetters(ctx context.Context, params *GetAd
 // Corresponds with GET /api/admin/gateway/dead-letters (the `GetAdminGatewayDeadLetters` operationId).
 func (c *Client) GetAdminGatewayDeadLetters(ctx context.Context, params *GetAdminGatewayDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAdminGatewayDeadLettersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAdminGatewayDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/admin/gateway/dead-letters/{id}/replay (the `PostAdminGatewayDeadLettersIdReplay` operationId).
+func (c *Client) PostAdminGatewayDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAdminGatewayDeadLettersIdReplayRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -5413,6 +5492,23 @@ func (c *Client) GetAdminMatchmakingCatalogProducersId(ctx context.Context, id s
 // Corresponds with GET /api/admin/matchmaking/dead-letters (the `GetAdminMatchmakingDeadLetters` operationId).
 func (c *Client) GetAdminMatchmakingDeadLetters(ctx context.Context, params *GetAdminMatchmakingDeadLettersParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAdminMatchmakingDeadLettersRequest(c.Server, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// PostAdminMatchmakingDeadLettersIdReplay Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Corresponds with POST /api/admin/matchmaking/dead-letters/{id}/replay (the `PostAdminMatchmakingDeadLettersIdReplay` operationId).
+func (c *Client) PostAdminMatchmakingDeadLettersIdReplay(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewPostAdminMatchmakingDeadLettersIdReplayRequest(c.Server, id)
 	if err != nil {
 		return nil, err
 	}
@@ -8409,6 +8505,40 @@ func NewGetAdminEventDeadLettersRequest(server string, params *GetAdminEventDead
 	return req, nil
 }
 
+// NewPostAdminEventDeadLettersIdReplayRequest constructs an http.Request for the PostAdminEventDeadLettersIdReplay method
+func NewPostAdminEventDeadLettersIdReplayRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/admin/event/dead-letters/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAdminExhibitorDeadLettersRequest constructs an http.Request for the GetAdminExhibitorDeadLetters method
 func NewGetAdminExhibitorDeadLettersRequest(server string, params *GetAdminExhibitorDeadLettersParams) (*http.Request, error) {
 	var err error
@@ -8475,6 +8605,40 @@ func NewGetAdminExhibitorDeadLettersRequest(server string, params *GetAdminExhib
 	return req, nil
 }
 
+// NewPostAdminExhibitorDeadLettersIdReplayRequest constructs an http.Request for the PostAdminExhibitorDeadLettersIdReplay method
+func NewPostAdminExhibitorDeadLettersIdReplayRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/admin/exhibitor/dead-letters/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetAdminGatewayDeadLettersRequest constructs an http.Request for the GetAdminGatewayDeadLetters method
 func NewGetAdminGatewayDeadLettersRequest(server string, params *GetAdminGatewayDeadLettersParams) (*http.Request, error) {
 	var err error
@@ -8534,6 +8698,40 @@ func NewGetAdminGatewayDeadLettersRequest(server string, params *GetAdminGateway
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostAdminGatewayDeadLettersIdReplayRequest constructs an http.Request for the PostAdminGatewayDeadLettersIdReplay method
+func NewPostAdminGatewayDeadLettersIdReplayRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/admin/gateway/dead-letters/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -8634,6 +8832,40 @@ func NewGetAdminMatchmakingDeadLettersRequest(server string, params *GetAdminMat
 	}
 
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
+// NewPostAdminMatchmakingDeadLettersIdReplayRequest constructs an http.Request for the PostAdminMatchmakingDeadLettersIdReplay method
+func NewPostAdminMatchmakingDeadLettersIdReplayRequest(server string, id string) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/admin/matchmaking/dead-letters/%s/replay", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
 	}
@@ -14262,6 +14494,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/admin/event/dead-letters (the `GetAdminEventDeadLetters` operationId).
 	GetAdminEventDeadLettersWithResponse(ctx context.Context, params *GetAdminEventDeadLettersParams, reqEditors ...RequestEditorFn) (*GetAdminEventDeadLettersResponse, error)
 
+	// PostAdminEventDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/event/dead-letters/{id}/replay (the `PostAdminEventDeadLettersIdReplay` operationId).
+	PostAdminEventDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminEventDeadLettersIdReplayResponse, error)
+
 	// GetAdminExhibitorDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -14271,6 +14512,15 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/admin/exhibitor/dead-letters (the `GetAdminExhibitorDeadLetters` operationId).
 	GetAdminExhibitorDeadLettersWithResponse(ctx context.Context, params *GetAdminExhibitorDeadLettersParams, reqEditors ...RequestEditorFn) (*GetAdminExhibitorDeadLettersResponse, error)
 
+	// PostAdminExhibitorDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/exhibitor/dead-letters/{id}/replay (the `PostAdminExhibitorDeadLettersIdReplay` operationId).
+	PostAdminExhibitorDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminExhibitorDeadLettersIdReplayResponse, error)
+
 	// GetAdminGatewayDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 	//
 	// Roles: admin.
@@ -14279,6 +14529,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/admin/gateway/dead-letters (the `GetAdminGatewayDeadLetters` operationId).
 	GetAdminGatewayDeadLettersWithResponse(ctx context.Context, params *GetAdminGatewayDeadLettersParams, reqEditors ...RequestEditorFn) (*GetAdminGatewayDeadLettersResponse, error)
+
+	// PostAdminGatewayDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/gateway/dead-letters/{id}/replay (the `PostAdminGatewayDeadLettersIdReplay` operationId).
+	PostAdminGatewayDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminGatewayDeadLettersIdReplayResponse, error)
 
 	// GetAdminMatchmakingCatalogProducersIdWithResponse A producer as the matchmaking read model holds it, with how many events built it.
 	//
@@ -14297,6 +14556,15 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with GET /api/admin/matchmaking/dead-letters (the `GetAdminMatchmakingDeadLetters` operationId).
 	GetAdminMatchmakingDeadLettersWithResponse(ctx context.Context, params *GetAdminMatchmakingDeadLettersParams, reqEditors ...RequestEditorFn) (*GetAdminMatchmakingDeadLettersResponse, error)
+
+	// PostAdminMatchmakingDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+	//
+	// Roles: admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /api/admin/matchmaking/dead-letters/{id}/replay (the `PostAdminMatchmakingDeadLettersIdReplay` operationId).
+	PostAdminMatchmakingDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminMatchmakingDeadLettersIdReplayResponse, error)
 
 	// GetAdminMatchmakingIndexWithResponse What this replica's in-memory matching index holds.
 	//
@@ -16554,6 +16822,131 @@ func (r GetAdminEventDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminEventDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminEventDeadLettersIdReplayResponse403Headers the declared response headers of an HTTP 403 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminEventDeadLettersIdReplayResponse404Headers the declared response headers of an HTTP 404 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminEventDeadLettersIdReplayResponse409Headers the declared response headers of an HTTP 409 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminEventDeadLettersIdReplayResponse500Headers the declared response headers of an HTTP 500 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminEventDeadLettersIdReplayResponse503Headers the declared response headers of an HTTP 503 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAdminEventDeadLettersIdReplayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *EventProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *EventProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *EventProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *EventProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *EventProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAdminEventDeadLettersIdReplayResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAdminEventDeadLettersIdReplayResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAdminEventDeadLettersIdReplayResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAdminEventDeadLettersIdReplayResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAdminEventDeadLettersIdReplayResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAdminEventDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON401() *EventProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON403() *EventProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON404() *EventProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON409() *EventProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON500() *EventProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON503() *EventProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAdminEventDeadLettersIdReplayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAdminEventDeadLettersIdReplayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAdminEventDeadLettersIdReplayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAdminEventDeadLettersIdReplayResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAdminExhibitorDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminExhibitorDeadLetters
 type GetAdminExhibitorDeadLettersResponse401Headers struct {
 	ContentLanguage *string
@@ -16672,6 +17065,131 @@ func (r GetAdminExhibitorDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminExhibitorDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminExhibitorDeadLettersIdReplayResponse403Headers the declared response headers of an HTTP 403 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminExhibitorDeadLettersIdReplayResponse404Headers the declared response headers of an HTTP 404 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminExhibitorDeadLettersIdReplayResponse409Headers the declared response headers of an HTTP 409 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminExhibitorDeadLettersIdReplayResponse500Headers the declared response headers of an HTTP 500 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminExhibitorDeadLettersIdReplayResponse503Headers the declared response headers of an HTTP 503 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAdminExhibitorDeadLettersIdReplayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *ExhibitorProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *ExhibitorProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *ExhibitorProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAdminExhibitorDeadLettersIdReplayResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAdminExhibitorDeadLettersIdReplayResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAdminExhibitorDeadLettersIdReplayResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAdminExhibitorDeadLettersIdReplayResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAdminExhibitorDeadLettersIdReplayResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAdminExhibitorDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON401() *ExhibitorProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON409() *ExhibitorProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON500() *ExhibitorProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON503() *ExhibitorProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetAdminGatewayDeadLettersResponse401Headers the declared response headers of an HTTP 401 response for GetAdminGatewayDeadLetters
 type GetAdminGatewayDeadLettersResponse401Headers struct {
 	ContentLanguage *string
@@ -16777,6 +17295,124 @@ func (r GetAdminGatewayDeadLettersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAdminGatewayDeadLettersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse403Headers the declared response headers of an HTTP 403 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse404Headers the declared response headers of an HTTP 404 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse409Headers the declared response headers of an HTTP 409 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse500Headers the declared response headers of an HTTP 500 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminGatewayDeadLettersIdReplayResponse503Headers the declared response headers of an HTTP 503 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAdminGatewayDeadLettersIdReplayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *GatewayProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *GatewayProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *GatewayProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAdminGatewayDeadLettersIdReplayResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAdminGatewayDeadLettersIdReplayResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAdminGatewayDeadLettersIdReplayResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAdminGatewayDeadLettersIdReplayResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAdminGatewayDeadLettersIdReplayResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAdminGatewayDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON401() *GatewayProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON403() *GatewayProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON404() *GatewayProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON409() *GatewayProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON500() *GatewayProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON503() *GatewayProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAdminGatewayDeadLettersIdReplayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAdminGatewayDeadLettersIdReplayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAdminGatewayDeadLettersIdReplayResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -17013,6 +17649,131 @@ func (r GetAdminMatchmakingDeadLettersResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r GetAdminMatchmakingDeadLettersResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse403Headers the declared response headers of an HTTP 403 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse404Headers the declared response headers of an HTTP 404 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse409Headers the declared response headers of an HTTP 409 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse409Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse500Headers the declared response headers of an HTTP 500 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayResponse503Headers the declared response headers of an HTTP 503 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type PostAdminMatchmakingDeadLettersIdReplayResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
+	ApplicationproblemJSON409 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *PostAdminMatchmakingDeadLettersIdReplayResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *PostAdminMatchmakingDeadLettersIdReplayResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *PostAdminMatchmakingDeadLettersIdReplayResponse404Headers
+	// Headers409 the parsed response headers for an HTTP 409 response
+	Headers409 *PostAdminMatchmakingDeadLettersIdReplayResponse409Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *PostAdminMatchmakingDeadLettersIdReplayResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *PostAdminMatchmakingDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON409() *MatchmakingProblem {
+	return r.ApplicationproblemJSON409
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -32134,6 +32895,21 @@ func (c *ClientWithResponses) GetAdminEventDeadLettersWithResponse(ctx context.C
 	return ParseGetAdminEventDeadLettersResponse(rsp)
 }
 
+// PostAdminEventDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/event/dead-letters/{id}/replay (the `PostAdminEventDeadLettersIdReplay` operationId).
+func (c *ClientWithResponses) PostAdminEventDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminEventDeadLettersIdReplayResponse, error) {
+	rsp, err := c.PostAdminEventDeadLettersIdReplay(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAdminEventDeadLettersIdReplayResponse(rsp)
+}
+
 // GetAdminExhibitorDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -32149,6 +32925,21 @@ func (c *ClientWithResponses) GetAdminExhibitorDeadLettersWithResponse(ctx conte
 	return ParseGetAdminExhibitorDeadLettersResponse(rsp)
 }
 
+// PostAdminExhibitorDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/exhibitor/dead-letters/{id}/replay (the `PostAdminExhibitorDeadLettersIdReplay` operationId).
+func (c *ClientWithResponses) PostAdminExhibitorDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminExhibitorDeadLettersIdReplayResponse, error) {
+	rsp, err := c.PostAdminExhibitorDeadLettersIdReplay(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAdminExhibitorDeadLettersIdReplayResponse(rsp)
+}
+
 // GetAdminGatewayDeadLettersWithResponse List events this service's consumers gave up on, newest first.
 //
 // Roles: admin.
@@ -32162,6 +32953,21 @@ func (c *ClientWithResponses) GetAdminGatewayDeadLettersWithResponse(ctx context
 		return nil, err
 	}
 	return ParseGetAdminGatewayDeadLettersResponse(rsp)
+}
+
+// PostAdminGatewayDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/gateway/dead-letters/{id}/replay (the `PostAdminGatewayDeadLettersIdReplay` operationId).
+func (c *ClientWithResponses) PostAdminGatewayDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminGatewayDeadLettersIdReplayResponse, error) {
+	rsp, err := c.PostAdminGatewayDeadLettersIdReplay(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAdminGatewayDeadLettersIdReplayResponse(rsp)
 }
 
 // GetAdminMatchmakingCatalogProducersIdWithResponse A producer as the matchmaking read model holds it, with how many events built it.
@@ -32192,6 +32998,21 @@ func (c *ClientWithResponses) GetAdminMatchmakingDeadLettersWithResponse(ctx con
 		return nil, err
 	}
 	return ParseGetAdminMatchmakingDeadLettersResponse(rsp)
+}
+
+// PostAdminMatchmakingDeadLettersIdReplayWithResponse Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).
+//
+// Roles: admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /api/admin/matchmaking/dead-letters/{id}/replay (the `PostAdminMatchmakingDeadLettersIdReplay` operationId).
+func (c *ClientWithResponses) PostAdminMatchmakingDeadLettersIdReplayWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostAdminMatchmakingDeadLettersIdReplayResponse, error) {
+	rsp, err := c.PostAdminMatchmakingDeadLettersIdReplay(ctx, id, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParsePostAdminMatchmakingDeadLettersIdReplayResponse(rsp)
 }
 
 // GetAdminMatchmakingIndexWithResponse What this replica's in-memory matching index holds.
@@ -35358,6 +36179,140 @@ func ParseGetAdminEventDeadLettersResponse(rsp *http.Response) (*GetAdminEventDe
 	return response, nil
 }
 
+// ParsePostAdminEventDeadLettersIdReplayResponse parses an HTTP response from a PostAdminEventDeadLettersIdReplayWithResponse call
+func ParsePostAdminEventDeadLettersIdReplayResponse(rsp *http.Response) (*PostAdminEventDeadLettersIdReplayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAdminEventDeadLettersIdReplayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAdminEventDeadLettersIdReplayResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAdminEventDeadLettersIdReplayResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAdminEventDeadLettersIdReplayResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAdminEventDeadLettersIdReplayResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAdminEventDeadLettersIdReplayResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAdminEventDeadLettersIdReplayResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAdminExhibitorDeadLettersResponse parses an HTTP response from a GetAdminExhibitorDeadLettersWithResponse call
 func ParseGetAdminExhibitorDeadLettersResponse(rsp *http.Response) (*GetAdminExhibitorDeadLettersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -35479,6 +36434,140 @@ func ParseGetAdminExhibitorDeadLettersResponse(rsp *http.Response) (*GetAdminExh
 	return response, nil
 }
 
+// ParsePostAdminExhibitorDeadLettersIdReplayResponse parses an HTTP response from a PostAdminExhibitorDeadLettersIdReplayWithResponse call
+func ParsePostAdminExhibitorDeadLettersIdReplayResponse(rsp *http.Response) (*PostAdminExhibitorDeadLettersIdReplayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAdminExhibitorDeadLettersIdReplayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
 // ParseGetAdminGatewayDeadLettersResponse parses an HTTP response from a GetAdminGatewayDeadLettersWithResponse call
 func ParseGetAdminGatewayDeadLettersResponse(rsp *http.Response) (*GetAdminGatewayDeadLettersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -35580,6 +36669,133 @@ func ParseGetAdminGatewayDeadLettersResponse(rsp *http.Response) (*GetAdminGatew
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAdminGatewayDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAdminGatewayDeadLettersIdReplayResponse parses an HTTP response from a PostAdminGatewayDeadLettersIdReplayWithResponse call
+func ParsePostAdminGatewayDeadLettersIdReplayResponse(rsp *http.Response) (*PostAdminGatewayDeadLettersIdReplayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAdminGatewayDeadLettersIdReplayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -35822,6 +37038,140 @@ func ParseGetAdminMatchmakingDeadLettersResponse(rsp *http.Response) (*GetAdminM
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers GetAdminMatchmakingDeadLettersResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParsePostAdminMatchmakingDeadLettersIdReplayResponse parses an HTTP response from a PostAdminMatchmakingDeadLettersIdReplayWithResponse call
+func ParsePostAdminMatchmakingDeadLettersIdReplayResponse(rsp *http.Response) (*PostAdminMatchmakingDeadLettersIdReplayResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &PostAdminMatchmakingDeadLettersIdReplayResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case rsp.StatusCode == 204:
+		break // No content-type
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON409 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 409:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse409Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers409 = &headers
+	case rsp.StatusCode == 500:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

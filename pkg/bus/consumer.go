@@ -63,7 +63,10 @@ type Consumer struct {
 	Stream   string
 	Subjects []string
 	Handler  Handler
-	// MaxDeliver bounds redeliveries before the message is dead-lettered; default 12.
+	// MaxDeliver is how many deliveries a failing event gets before it is dead-lettered; default
+	// 20 (about 13 minutes of retries). The server itself redelivers without limit: a message is
+	// let go only once it is handled or its dead letter is stored, so an outage of the database
+	// longer than the retries delays events but loses none.
 	MaxDeliver int
 	// AckWait is how long a handler may take before redelivery; default 30s.
 	AckWait time.Duration
@@ -88,7 +91,7 @@ func Indexes() []storage.Index {
 // the returned stop function is called; stop drains in-flight messages first.
 func (b *Bus) Consume(ctx context.Context, c Consumer) (stop func(), err error) {
 	if c.MaxDeliver == 0 {
-		c.MaxDeliver = 12
+		c.MaxDeliver = 20
 	}
 	if c.AckWait == 0 {
 		c.AckWait = 30 * time.Second
@@ -98,7 +101,7 @@ func (b *Bus) Consume(ctx context.Context, c Consumer) (stop func(), err error) 
 		FilterSubjects: c.Subjects,
 		AckPolicy:      jetstream.AckExplicitPolicy,
 		AckWait:        c.AckWait,
-		MaxDeliver:     c.MaxDeliver,
+		MaxDeliver:     -1,
 		DeliverPolicy:  jetstream.DeliverAllPolicy,
 		MaxAckPending:  1000,
 	})
@@ -206,7 +209,7 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, c Consumer, msg jets
 		b.retry(log, c, msg, env.ID, deliveries, err)
 		return
 	}
-	_, err = b.DB.Collection(ProcessedCollection).InsertOne(ctx, bson.M{"_id": key, "at": time.Now()})
+	_, err = b.DB.Collection(ProcessedCollection).InsertOne(ctx, processedRecord(key))
 	if err != nil && !storage.IsDuplicate(err) {
 		// The effect is stored; a redelivery re-applies it, which handlers tolerate.
 		b.retry(log, c, msg, env.ID, deliveries, fmt.Errorf("record processed: %w", err))
@@ -217,6 +220,9 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, c Consumer, msg jets
 	}
 	b.Metrics.EventsConsumed.WithLabelValues(c.Durable, "ok").Inc()
 }
+
+// processedRecord is the record that the event under key (consumer and event ID) was handled.
+func processedRecord(key string) bson.M { return bson.M{"_id": key, "at": time.Now()} }
 
 func (b *Bus) processed(ctx context.Context, key string) (bool, error) {
 	err := b.DB.Collection(ProcessedCollection).FindOne(ctx, bson.M{"_id": key}, options.FindOne().SetProjection(bson.M{"_id": 1})).Err()
@@ -266,7 +272,8 @@ func (b *Bus) deadLetter(ctx context.Context, log *slog.Logger, c Consumer, msg 
 		Data: string(msg.Data()), Error: cause.Error(), Deliveries: deliveries, At: time.Now().UTC(),
 	}
 	if _, err := b.DB.Collection(DeadLetterCollection).InsertOne(ctx, dl); err != nil {
-		// Never drop a message we could not record: let it come back.
+		// Never drop a message we could not record: let it come back (the consumer's MaxDeliver
+		// is unlimited), to be handled once the database is back, or recorded then.
 		log.Error("recording dead letter failed; message will be redelivered", "err", err, "cause", cause)
 		_ = msg.NakWithDelay(Backoff(deliveries))
 		return

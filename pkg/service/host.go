@@ -45,6 +45,9 @@ type Host struct {
 	jobs    []func(context.Context)
 	uploads map[string]int64
 	checks  map[string]func(context.Context) error
+
+	consumersMu sync.Mutex
+	consumers   []bus.Consumer // those Run runs, for replaying their dead letters
 }
 
 // Check adds a readiness check reported by /readyz; call it before Router.
@@ -179,7 +182,21 @@ func (h *Host) Router(title, description string) (*gin.Engine, httpx.API) {
 		Summary: "List events this service's consumers gave up on, newest first.", Roles: []string{auth.RoleAdmin},
 		Response: httpx.List[bus.DeadLetter]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}},
 		h.listDeadLetters)
+	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/admin/" + h.Config.Service + "/dead-letters/:id/replay", Tag: "operations",
+		Summary: "Handle an event a consumer gave up on again, once its cause is mended: the dead letter goes when it succeeds, and stays, with why, when it fails again (409).",
+		Roles:   []string{auth.RoleAdmin}, Status: http.StatusNoContent}, h.replayDeadLetter)
 	return r, api
+}
+
+func (h *Host) replayDeadLetter(c *gin.Context) {
+	h.consumersMu.Lock()
+	consumers := h.consumers
+	h.consumersMu.Unlock()
+	if err := h.Bus.Replay(c.Request.Context(), consumers, c.Param("id")); err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	c.Status(http.StatusNoContent)
 }
 
 func (h *Host) listDeadLetters(c *gin.Context) {
@@ -217,6 +234,9 @@ func (h *Host) Run(ctx context.Context, ln net.Listener, handler http.Handler, c
 		go func() { done <- httpx.Serve(metricsCtx, mln, httpx.MetricsHandler(h.Metrics), time.Second) }()
 		metricsDone = done
 	}
+	h.consumersMu.Lock()
+	h.consumers = consumers
+	h.consumersMu.Unlock()
 	var stops []func()
 	for _, c := range consumers {
 		stop, err := h.Bus.Consume(ctx, c)

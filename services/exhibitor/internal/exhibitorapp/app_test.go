@@ -184,4 +184,17 @@ func TestDeadLettersAreListedForAdmins(t *testing.T) {
 	if r.Status != 200 || !strings.Contains(string(r.Body), `"id":"dl1"`) {
 		t.Errorf("admin: %d %s", r.Status, r.Body)
 	}
+	// A replay is the admins' too; one for a consumer this service does not run is refused, and
+	// one for a dead letter that is not there says so.
+	for _, tc := range []struct {
+		who    testenv.Client
+		path   string
+		status int
+	}{{f.api.With(org), "/api/admin/exhibitor/dead-letters/dl1/replay", 403},
+		{f.api.With(admin), "/api/admin/exhibitor/dead-letters/dl1/replay", 409},
+		{f.api.With(admin), "/api/admin/exhibitor/dead-letters/nope/replay", 404}} {
+		if r := tc.who.Do(t, "POST", tc.path, nil); r.Status != tc.status {
+			t.Errorf("POST %s: %d %s, want %d", tc.path, r.Status, r.Body, tc.status)
+		}
+	}
 }
