@@ -183,3 +183,40 @@ func TestADeadLetterIsReplayedOnceItsCauseIsMended(t *testing.T) {
 		t.Errorf("handler ran %d times, want once", calls.Load())
 	}
 }
+
+// An event a handler asks to see again later comes back after the wait, is not a failure and is
+// never dead-lettered, however often it is asked for.
+func TestAnEventHandledLaterComesBack(t *testing.T) {
+	ctx, js, b := setup(t)
+	var calls atomic.Int32
+	var first, second atomic.Int64
+	stop, err := b.Consume(ctx, bus.Consumer{Durable: "later", Stream: "EXHIBITOR", Subjects: []string{events.ProducerRegistered}, MaxDeliver: 2,
+		Handler: func(ctx context.Context, env events.Envelope) error {
+			switch calls.Add(1) {
+			case 1:
+				first.Store(time.Now().UnixNano())
+				return bus.Later(300*time.Millisecond, "waiting")
+			case 2:
+				return bus.Later(100*time.Millisecond, "still waiting")
+			}
+			second.Store(time.Now().UnixNano())
+			return nil
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer stop()
+	if err := bus.Publish(ctx, js, producerEvent(t, "p1")); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, "the event handled", func() bool {
+		n, _ := b.DB.Collection(bus.ProcessedCollection).CountDocuments(ctx, bson.M{})
+		return n == 1
+	})
+	if gap := time.Duration(second.Load() - first.Load()); calls.Load() != 3 || gap < 400*time.Millisecond {
+		t.Errorf("handler ran %d times, the last %v after the first; want 3, at least 400ms", calls.Load(), gap)
+	}
+	if n, _ := b.DB.Collection(bus.DeadLetterCollection).CountDocuments(ctx, bson.M{}); n != 0 {
+		t.Errorf("%d dead letters for an event handled later", n)
+	}
+}

@@ -40,6 +40,9 @@ type Config struct {
 	MeetingCap int
 	// SolveLimit bounds one scheduling run per day.
 	SolveLimit time.Duration
+	// BoothLossGrace is how long meetings outlive the release of their producer's last booth by
+	// the organisers (see meeting.Service.BoothLossGrace).
+	BoothLossGrace time.Duration
 	// BadgeKey signs the codes of badges (OCOPFAIR_BADGE_KEY); nil uses the key stored in the
 	// database, made by the first replica that needed one, so that every replica agrees.
 	BadgeKey badge.Key
@@ -48,7 +51,7 @@ type Config struct {
 // LoadConfig reads the configuration from getenv.
 func LoadConfig(getenv func(string) string) (Config, error) {
 	base, err := service.LoadConfig("matchmaking", Port, getenv)
-	c := Config{Config: base, MeetingCap: 12, SolveLimit: 10 * time.Second}
+	c := Config{Config: base, MeetingCap: 12, SolveLimit: 10 * time.Second, BoothLossGrace: meeting.DefaultBoothLossGrace}
 	if s := getenv("OCOPFAIR_MEETING_CAP"); s != "" {
 		n, perr := strconv.Atoi(s)
 		if perr != nil || n < 1 || n > 100 {
@@ -62,6 +65,13 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 			return c, fmt.Errorf("OCOPFAIR_SOLVE_LIMIT=%q: must be a duration from 10ms to 10m", s)
 		}
 		c.SolveLimit = d
+	}
+	if s := getenv("OCOPFAIR_BOOTH_LOSS_GRACE"); s != "" {
+		d, perr := time.ParseDuration(s)
+		if perr != nil || d < 0 || d > time.Hour {
+			return c, fmt.Errorf("OCOPFAIR_BOOTH_LOSS_GRACE=%q: must be a duration from 0s to 1h", s)
+		}
+		c.BoothLossGrace = d
 	}
 	if s := getenv("OCOPFAIR_BADGE_KEY"); s != "" {
 		k, perr := badge.ParseKey(s)
@@ -135,7 +145,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		return nil, err
 	}
 	meetings := &meeting.Service{Store: meetingStore, Buyers: buyerStore, Index: a.Index, Agendas: agendas, Notify: host.NotifyRelays, Now: time.Now,
-		Cap: cfg.MeetingCap, DeclineRest: meeting.DefaultDeclineRest, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
+		Cap: cfg.MeetingCap, DeclineRest: meeting.DefaultDeclineRest, BoothLossGrace: cfg.BoothLossGrace, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.Meetings = meetings
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 

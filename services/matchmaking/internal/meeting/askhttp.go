@@ -25,7 +25,7 @@ func (rt *Routes) create(c *gin.Context) {
 	var err error
 	if asked {
 		// The first run may have died before its own count of the producer's booths.
-		err = rt.BoothGone(c.Request.Context(), f.ID, m.ProducerID)
+		err = rt.BoothGone(c.Request.Context(), m)
 	} else if m, err = rt.Ask(c.Request.Context(), f, p.AccountID, Ask{ID: id, BuyerID: req.BuyerID, ProducerID: req.ProducerID, Session: req.Session, Note: req.Note}); err != nil {
 		// A first run still writing when this one looked may have stored it since: this one's
 		// write then met its ID. (Any other refusal stands, the producer's lost booth among them.)

@@ -38,6 +38,11 @@ type Service struct {
 	// participant at the same fair again (DefaultDeclineRest; 0: no wait); the side that declined
 	// may ask at any time.
 	DeclineRest time.Duration
+	// BoothLossGrace is how long a producer's meetings at a fair outlive the release of its last
+	// booth there when the release was the organisers' (DefaultBoothLossGrace): a booth moved
+	// by hand is released before the new one is assigned, and the meetings must survive the
+	// move. A release because the application or the fair ended cancels them at once.
+	BoothLossGrace time.Duration
 	// SolveLimit bounds one day's scheduling run.
 	SolveLimit time.Duration
 	// Gate, when set, lets one scheduling run at a time take this replica's cores: a run uses
@@ -153,19 +158,20 @@ func (s *Service) Ask(ctx context.Context, f index.Fair, account string, in Ask)
 		return Meeting{}, err
 	}
 	s.Notify()
-	if err := s.BoothGone(ctx, f.ID, prod.ID); err != nil {
+	if err := s.BoothGone(ctx, m); err != nil {
 		return Meeting{}, err
 	}
 	return m, nil
 }
 
-// BoothGone counts, once a meeting with producerID at fair fairID is stored, the producer's booths
-// there again: when its last was released meanwhile it cancels the producer's meetings and
-// answers Invalid on producer_id. A release marks the holding before it cancels the producer's
-// meetings, so either the release's cancelling finds the meeting or this count finds the release.
-func (s *Service) BoothGone(ctx context.Context, fairID, producerID string) error {
-	if booths, err := s.Store.Booths(ctx, fairID, producerID); err == nil && booths == 0 {
-		if err := s.cancelWhere(context.WithoutCancel(ctx), bson.M{"fair_id": fairID, "producer_id": producerID}, ReasonBoothReleased, ""); err != nil {
+// BoothGone counts, once meeting m is stored, its producer's booths at its fair again: when the
+// last was released meanwhile it cancels m and answers Invalid on producer_id. A release marks
+// the holding before it looks for the producer's meetings, so either the release finds m or this
+// count finds the release. The producer's other meetings are the release's to cancel: after its
+// grace, unless a booth came back (a move).
+func (s *Service) BoothGone(ctx context.Context, m Meeting) error {
+	if booths, err := s.Store.Booths(ctx, m.FairID, m.ProducerID); err == nil && booths == 0 {
+		if err := s.cancelWhere(context.WithoutCancel(ctx), bson.M{"_id": m.ID}, ReasonBoothReleased, ""); err != nil {
 			return err
 		}
 		return apperr.InvalidField("producer_id", msgNoBooth)
@@ -211,6 +217,10 @@ func (s *Service) underCap(ctx context.Context, fairID, side, id string) error {
 
 // DefaultDeclineRest is the wait after a declined request that the service keeps.
 const DefaultDeclineRest = 24 * time.Hour
+
+// DefaultBoothLossGrace is the wait before the meetings of a producer whose last booth the
+// organisers released are cancelled (Service.BoothLossGrace).
+const DefaultBoothLossGrace = 5 * time.Minute
 
 // accept accepts meeting m on behalf of side. Whichever side accepts (the side asked, or the
 // asker taking the side asked's proposal), the side asked commits to one more meeting, which must
