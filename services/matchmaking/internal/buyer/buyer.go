@@ -87,12 +87,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 	if f.Markets != nil && v.Expect(len(*f.Markets) <= ocop.MaxMarkets, "markets", apperr.TooMany, ocop.MaxMarkets) {
 		var ms []string
 		for i, m := range *f.Markets {
-			m = normMarket(m)
-			code, country := ocop.MarketCode(m)
-			if country {
-				m = code // one market, one code: UK is kept as GB, as producers' markets are
-			}
-			if v.Expect(m == "domestic" || country, fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
+			if m, ok := market(m); v.Expect(ok, fmt.Sprintf("markets[%d]", i), msgMarket) && !slices.Contains(ms, m) {
 				ms = append(ms, m)
 			}
 		}
@@ -111,6 +106,16 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		b.Contact = c
 	}
 	return v.Err()
+}
+
+// market reads a market as stored: domestic, or a country's or bloc's code (UK is kept as GB, as
+// producers' markets are: one market, one code); ok is false for anything else.
+func market(m string) (string, bool) {
+	m = normMarket(m)
+	if code, country := ocop.MarketCode(m); country {
+		return code, true
+	}
+	return m, m == "domestic"
 }
 
 func normMarket(m string) string {
@@ -205,6 +210,8 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		r.MaxPrice = *f.MaxPrice
 	}
 	if f.NeededBy != nil {
+		y := f.NeededBy.Year()
+		v.Expect(y >= 2000 && y <= 2100, "needed_by", msgNeededBy)
 		r.NeededBy = *f.NeededBy
 	}
 	if f.FairID != nil {
@@ -234,7 +241,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if f.Keywords != nil {
 		var ks []string
 		for _, k := range *f.Keywords {
-			if k = clean(k, 60); k != "" {
+			if k = clean(k, 60); vntext.Readable(k) {
 				ks = append(ks, k)
 			}
 		}
@@ -274,7 +281,10 @@ func (r *Request) applyQuantity(v *apperr.Validation, f RequestFields) {
 // applyPlaces applies where the products go (the target market) and where they may come from.
 func (r *Request) applyPlaces(v *apperr.Validation, f RequestFields) {
 	if f.Market != nil {
-		r.Market = normMarket(*f.Market)
+		m, ok := market(*f.Market)
+		if v.Expect(ok, "target_market", msgMarket) {
+			r.Market = m
+		}
 	}
 	if r.Market == "" {
 		r.Market = "domestic"

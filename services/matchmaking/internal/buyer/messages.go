@@ -14,6 +14,12 @@ var (
 	msgRequestFair = apperr.M("request_fair_unknown",
 		"không phải một hội chợ đã công bố (xem GET /api/fairs); hội chợ mới có thể cần vài giây mới hiện ra",
 		"is not a published fair (see GET /api/fairs); a new fair may take a moment to appear")
+	msgTooManyOpen = apperr.M("sourcing_too_many_open",
+		"bạn đang mở %d yêu cầu tìm nguồn hàng, mức tối đa: hãy đóng những yêu cầu đã tìm được nguồn trước khi tạo yêu cầu mới",
+		"you hold %d sourcing requests open, the most allowed: close those already met before opening another")
+	msgNeededBy = apperr.M("sourcing_needed_by_out_of_range",
+		"phải là một ngày từ năm 2000 đến năm 2100",
+		"must be a date from the year 2000 to 2100")
 	msgMarket = apperr.M("buyer_market_invalid",
 		"phải là domestic hoặc một mã thị trường như JP, KR, CN, EU, US, AU",
 		"must be domestic or a market code such as JP, KR, CN, EU, US, AU")

@@ -2,8 +2,11 @@ package buyer
 
 import (
 	"errors"
+	"fmt"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
@@ -67,3 +70,49 @@ func TestBuyerMarketsOneCodeEach(t *testing.T) {
 		t.Errorf("the Soviet Union as a market: %v, want it refused", err)
 	}
 }
+
+// A request's target market, date and keywords are held to what they can be: before, any text up
+// to the body's size was stored as the market and served to every producer's opportunities.
+func TestARequestsMarketDateAndKeywordsAreChecked(t *testing.T) {
+	title := "Mật ong cho chuỗi siêu thị"
+	at := func(s string) *time.Time {
+		d, err := time.Parse(time.DateOnly, s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return &d
+	}
+	field := func(err error) string {
+		var e *apperr.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 {
+			return fmt.Sprint(err)
+		}
+		return e.Fields[0].Field
+	}
+	for _, tc := range []struct {
+		name string
+		f    RequestFields
+	}{
+		{"a long market", RequestFields{Title: &title, Market: ptr(strings.Repeat("A", 100_000))}},
+		{"a market hidden in controls", RequestFields{Title: &title, Market: ptr("\u202eLANIF\u0000<b>")}},
+		{"year 0", RequestFields{Title: &title, NeededBy: at("0000-01-01")}},
+		{"year 9999", RequestFields{Title: &title, NeededBy: at("9999-12-31")}},
+	} {
+		var r Request
+		if got := field(r.Apply(tc.f, true)); got != map[bool]string{true: "target_market", false: "needed_by"}[tc.f.Market != nil] {
+			t.Errorf("%s: %s, want it refused on its field", tc.name, got)
+		}
+	}
+	var r Request
+	if err := r.Apply(RequestFields{Title: &title, Market: ptr("uk"), NeededBy: at("2027-03-01"), Keywords: &[]string{"\u0301", " mật ong "}}, true); err != nil {
+		t.Fatal(err)
+	}
+	if r.Market != "GB" || !slices.Equal(r.Keywords, []string{"mật ong"}) {
+		t.Errorf("market %q, keywords %q; want GB and the readable keyword alone", r.Market, r.Keywords)
+	}
+	if err := r.Apply(RequestFields{Market: ptr("domestic")}, false); err != nil || r.Market != "domestic" {
+		t.Errorf("domestic: %q, %v", r.Market, err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }

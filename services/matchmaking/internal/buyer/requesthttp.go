@@ -40,8 +40,20 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	owned := func(x Request) bool { return x.BuyerID == b.ID }
+	if err := rt.openBelowMost(c.Request.Context(), b.ID); err != nil {
+		// A re-run of a create that stored the request that reached the most answers with it.
+		stored, ok := httpx.StoredUnder(c, r.ID, rt.Store.Request, owned)
+		if !ok {
+			httpx.RespondError(c, err)
+			return
+		}
+		c.Header("Location", "/api/requests/"+stored.ID)
+		c.JSON(http.StatusCreated, toRequestResponse(stored))
+		return
+	}
 	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, func(x Request) bool { return x.BuyerID == b.ID })
+		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, owned)
 		if !ok {
 			httpx.RespondError(c, err)
 			return
@@ -53,6 +65,23 @@ func (rt *Routes) createRequest(c *gin.Context) {
 	rt.Notify()
 	c.Header("Location", "/api/requests/"+r.ID)
 	c.JSON(http.StatusCreated, toRequestResponse(r))
+}
+
+// MaxOpenRequests is the most sourcing requests a buyer may hold open at once: every producer's
+// opportunities are drawn from the open requests, and a buyer with more needs closes those met.
+const MaxOpenRequests = 100
+
+// openBelowMost answers Conflict when buyer buyerID holds MaxOpenRequests open requests. Two
+// creates at once may both pass: the most is a bound on what one buyer costs, not a rule.
+func (rt *Routes) openBelowMost(ctx context.Context, buyerID string) error {
+	n, err := rt.Store.OpenRequests(ctx, buyerID)
+	if err != nil {
+		return err
+	}
+	if n >= MaxOpenRequests {
+		return apperr.New(apperr.Conflict, msgTooManyOpen, MaxOpenRequests)
+	}
+	return nil
 }
 
 func (rt *Routes) listRequests(c *gin.Context) {

@@ -249,6 +249,12 @@ func (s *Store) Requests(ctx context.Context, buyerID, after string, limit int) 
 	return s.requestsBy(ctx, q, 1, limit)
 }
 
+// OpenRequests counts a buyer's open requests.
+func (s *Store) OpenRequests(ctx context.Context, buyerID string) (int64, error) {
+	n, err := s.requests.CountDocuments(ctx, bson.M{"buyer_id": buyerID, "open": true})
+	return n, storage.MapError(err, "requests")
+}
+
 // RecentRequests returns up to limit requests matching q, newest first (IDs are UUIDv7, so the
 // greatest were made last).
 func (s *Store) RecentRequests(ctx context.Context, q bson.M, limit int) ([]Request, error) {

@@ -1,0 +1,56 @@
+package matchmakingapp
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+)
+
+// A buyer holds at most buyer.MaxOpenRequests requests open (every producer's opportunities are
+// drawn from the open ones), and a request's target market is a market: before, any buyer could
+// open requests without end, each carrying a megabyte of "market" served to every producer.
+func TestABuyersOpenRequestsAreBounded(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	tok, _ := tokens.Token(t, "buyer", "")
+	c := api.With(tok)
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"})
+	var b struct{ ID string }
+	if r.Decode(t, &b); r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	path := "/api/buyers/" + b.ID + "/requests"
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "target_market": strings.Repeat("A", 100_000)}); r.Status != 422 ||
+		!strings.Contains(string(r.Body), `"field":"target_market"`) {
+		t.Errorf("a 100,000-character market: %d %.300s, want 422 on target_market", r.Status, r.Body)
+	}
+	docs := make([]any, buyer.MaxOpenRequests-1)
+	for i := range docs {
+		docs[i] = bson.M{"_id": fmt.Sprintf("old-%03d", i), "buyer_id": b.ID, "open": true, "title": "Cũ"}
+	}
+	if _, err := app.Host.DB.Collection(buyer.RequestCollection).InsertMany(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	var last struct{ ID string }
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "target_market": "jp"}); r.Status != 201 {
+		t.Fatalf("the 100th open request: %d %s", r.Status, r.Body)
+	} else {
+		r.Decode(t, &last)
+	}
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà"}); r.Status != 409 || !strings.Contains(string(r.Body), "sourcing_too_many_open") {
+		t.Errorf("the 101st open request: %d %s, want 409", r.Status, r.Body)
+	}
+	if r := c.Do(t, "POST", "/api/requests/"+last.ID+"/close", nil); r.Status != 200 {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà"}); r.Status != 201 {
+		t.Errorf("an open request once one was closed: %d %s", r.Status, r.Body)
+	}
+}
