@@ -90,6 +90,8 @@ type Routes struct {
 	now func() time.Time
 	// revoked are the revocations this replica's verifier follows (nil: none).
 	revoked *auth.Revocations
+	// hashing bounds the password hashes running at once.
+	hashing hashTurns
 }
 
 // RefuseAtOnce has the routes tell revoked of each revocation they store, so that this replica
@@ -109,7 +111,7 @@ func NewRoutes(accounts *Store, signer *auth.Signer, hash HashParams, loginPerMi
 	}
 	dummyHash(hash) // made now, so that the first unknown email's refusal takes no longer than others
 	return &Routes{accounts: accounts, signer: signer, hash: hash, written: written, now: now,
-		signIn: newSignInGuard(loginPerMinute),
+		signIn: newSignInGuard(loginPerMinute), hashing: newHashTurns(),
 		signUp: newLimiter(perHour(10*loginPerMinute), 10*loginPerMinute)}
 }
 
@@ -171,7 +173,12 @@ func (rt *Routes) register(c *gin.Context) {
 
 // create makes and stores an account (see New), or answers the error and reports false.
 func (rt *Routes) create(c *gin.Context, email, name, role, password string, selfService bool, createdBy string) (Account, bool) {
+	release, ok := rt.hashing.take(c)
+	if !ok {
+		return Account{}, false
+	}
 	acc, err := New(email, name, role, password, selfService, createdBy, rt.hash)
+	release()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return Account{}, false
@@ -213,7 +220,13 @@ func (rt *Routes) login(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	if err := Authenticate(acc, found, req.Password, rt.hash); err != nil {
+	release, ok := rt.hashing.take(c)
+	if !ok {
+		return
+	}
+	err = Authenticate(acc, found, req.Password, rt.hash)
+	release()
+	if err != nil {
 		rt.signIn.failed(email, source, now)
 		httpx.RespondError(c, err)
 		return

@@ -134,6 +134,11 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
+	release, ok := rt.hashing.take(c)
+	if !ok {
+		return
+	}
+	defer release()
 	ctx := c.Request.Context()
 	acc, d, taken, err := rt.takeReset(ctx, email, normalCode(req.Code), now)
 	if err != nil {

@@ -183,6 +183,11 @@ func (rt *Routes) changePassword(c *gin.Context) {
 	if !ok {
 		return
 	}
+	release, ok := rt.hashing.take(c)
+	if !ok {
+		return
+	}
+	defer release()
 	var v apperr.Validation
 	if !CheckPassword(acc.PasswordHash, req.CurrentPassword) {
 		rt.signIn.failed(acc.Email, source, now)
@@ -195,6 +200,7 @@ func (rt *Routes) changePassword(c *gin.Context) {
 		return
 	}
 	hash, err := HashPassword(req.NewPassword, rt.hash)
+	release()
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
