@@ -17,10 +17,11 @@
 //	...
 //	ready := f.Ready()                             // for /readyz
 //
-// Apply is called from one goroutine, in stream order, and must itself decide whether an event is
-// newer than what the model holds (by revision, or assignment ID): the follower starts before the
-// load finished and redelivers after a consumer is recreated, so it delivers some events twice
-// and some the model already reflects.
+// Apply is called one event at a time, in stream order, and must itself decide whether an event
+// is newer than what the model holds (by revision, or assignment ID): the follower starts before
+// the load finished and redelivers after a consumer is recreated, so it delivers some events twice
+// and some the model already reflects; and an event whose Apply failed is applied again later,
+// after events that came behind it.
 package readmodel
 
 import (
@@ -48,8 +49,9 @@ type Config struct {
 	// database before the load can still be published by a relay afterwards, and the stream stamps
 	// messages with the NATS server's clock, not the replica's.
 	Start time.Time
-	// Apply folds one event into the model. An error is logged and the event skipped: the model is
-	// rebuilt from the database at the next start.
+	// Apply folds one event into the model. An error (a database that did not answer) holds the
+	// event to be applied again, every RetryEvery for up to RetryFor, while later events go on;
+	// a panic skips it: the model is rebuilt from the database at the next start.
 	Apply func(events.Envelope) error
 	// Log receives skipped events and consumer failures; nil discards them.
 	Log *slog.Logger
@@ -63,6 +65,9 @@ type Follower struct {
 	last  atomic.Uint64 // stream sequence of the last message handled
 	ready chan struct{}
 	once  sync.Once
+
+	applyMu sync.Mutex // one Apply at a time: the follower's and the retries'
+	held    []held     // events whose Apply failed, oldest first (see hold)
 }
 
 // New returns a Follower for cfg; it starts following when Run is called.
@@ -107,6 +112,7 @@ func (f *Follower) Run(ctx context.Context) error {
 	if !ok {
 		return nil
 	}
+	go f.retryHeld(ctx)
 	for attempt := 1; ctx.Err() == nil; attempt++ {
 		err := f.consume(ctx, target)
 		if ctx.Err() != nil {
@@ -208,8 +214,14 @@ func (f *Follower) handle(m jetstream.Msg, target uint64) {
 	var env events.Envelope
 	if err := json.Unmarshal(m.Data(), &env); err != nil || env.Validate() != nil {
 		f.cfg.Log.Warn("readmodel: skipping malformed event", "stream", f.cfg.Stream, "subject", m.Subject(), "seq", seq)
-	} else if err := f.apply(env); err != nil {
-		f.cfg.Log.Warn("readmodel: skipping event", "stream", f.cfg.Stream, "subject", m.Subject(), "seq", seq, "err", err)
+	} else {
+		f.applyMu.Lock()
+		if err := f.apply(env); isPanic(err) {
+			f.cfg.Log.Warn("readmodel: skipping event", "stream", f.cfg.Stream, "subject", m.Subject(), "seq", seq, "err", err)
+		} else if err != nil {
+			f.hold(env, seq, err)
+		}
+		f.applyMu.Unlock()
 	}
 	f.last.Store(seq)
 	if seq >= target || meta.NumPending == 0 {
@@ -222,12 +234,17 @@ func (f *Follower) handle(m jetstream.Msg, target uint64) {
 func (f *Follower) apply(env events.Envelope) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			err = errors.New("apply panicked")
+			err = errPanicked
 			f.cfg.Log.Error("readmodel: apply panicked", "type", env.Type, "id", env.ID, "panic", r)
 		}
 	}()
 	return f.cfg.Apply(env)
 }
+
+// errPanicked is Apply's error when it panicked: trying again cannot help.
+var errPanicked = errors.New("apply panicked")
+
+func isPanic(err error) bool { return errors.Is(err, errPanicked) }
 
 func (f *Follower) markReady() { f.once.Do(func() { close(f.ready) }) }
 

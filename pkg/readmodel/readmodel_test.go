@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -206,5 +207,42 @@ func TestFollowerSkipsMalformedEvents(t *testing.T) {
 	}
 	if diff := cmp.Diff(want, r.got()); diff != "" {
 		t.Errorf("applied (-want +got):\n%s", diff)
+	}
+}
+
+// An event whose Apply fails (the database did not answer) is applied again once it can be,
+// while the events behind it go on: before, it was skipped and the model lacked it until the
+// next start.
+func TestFollowerAppliesAgainAnEventThatFailed(t *testing.T) {
+	js := stream(t)
+	var r recorder
+	var down sync.Mutex
+	failing := true
+	flaky := func(env events.Envelope) error {
+		down.Lock()
+		defer down.Unlock()
+		if env.AggregateID == "x-1" && failing || strings.HasPrefix(env.AggregateID, "never-") {
+			return fmt.Errorf("database did not answer")
+		}
+		return r.apply(env)
+	}
+	f := follow(t, js, time.Time{}, flaky)
+	// Three events that can never be applied, ahead of it, do not keep it waiting.
+	publish(t, js, "never", 3)
+	publish(t, js, "x", 3)
+	testenv.Eventually(t, "the events behind the failed one", func() bool { return slices.Equal(r.got(), []string{"x-0", "x-2"}) })
+	if f.Held() != 4 {
+		t.Errorf("%d events held, want the four that failed", f.Held())
+	}
+	time.Sleep(readmodel.RetryEvery + 500*time.Millisecond)
+	if got := r.got(); len(got) != 2 {
+		t.Fatalf("applied %v while the database is still down", got)
+	}
+	down.Lock()
+	failing = false
+	down.Unlock()
+	testenv.Eventually(t, "the failed event applied once it can be", func() bool { return slices.Equal(r.got(), []string{"x-0", "x-2", "x-1"}) })
+	if f.Held() != 3 {
+		t.Errorf("%d events still held, want those that can never be applied", f.Held())
 	}
 }
