@@ -375,7 +375,11 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "mua@xanh.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
 	buyer.submit("register")
 	buyer.until("buyer profile form", "document.querySelector('#buyer-profile')", false)
-	buyer.fill(map[string]string{"#buyer-profile-name": "Siêu thị Xanh", "#buyer-profile-province": "01"})
+	// The name typed at sign-up is there; the province is asked for, not the first one offered.
+	if got := buyer.eval("document.querySelector('#buyer-profile-name').value + '|' + document.querySelector('#buyer-profile-province').value"); got != "Siêu thị Xanh|" {
+		t.Errorf("a new buyer profile starts with name|province %q, want the account's name and no province", got)
+	}
+	buyer.fill(map[string]string{"#buyer-profile-province": "01"})
 	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#buyer-profile-markets input[value=\"EU\"]'))"))
 	buyer.submit("buyer-profile")
 	buyer.until("request form", "document.querySelector('#new-request')", true)

@@ -91,7 +91,7 @@ func TestConsoleCatalogue(t *testing.T) {
 	b.eval("window.realFetch = window.fetch, window.fetch = (u, o) => String(u).includes('cursor=') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), " +
 		"document.querySelector('#toast').textContent = '', ''")
 	b.run(chromedp.Click("#catalogue-more"))
-	b.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+
+	b.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Không kết nối được: hãy kiểm tra mạng rồi thử lại.' && "+
 		"!document.querySelector('#catalogue-more').disabled && document.querySelectorAll('#catalogue-list .product-card').length === 1", false)
 	b.eval("window.fetch = window.realFetch, ''")
 	for n := 2; n <= 3; n++ {

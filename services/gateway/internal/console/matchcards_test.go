@@ -122,7 +122,7 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	// The network failing mid-upload (venue Wi-Fi): said under the picker, and live updates go on.
 	prod.eval("window.realFetch = window.realFetch || window.fetch, window.fetch = (u, o) => String(u).includes('/photo') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), ''")
 	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
-	prod.until("the failure under the picker, the page free", "document.querySelector('#product-list .photo .err').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+
+	prod.until("the failure under the picker, the page free", "document.querySelector('#product-list .photo .err').textContent === 'Mất kết nối mạng nên có thể chưa lưu được: hãy kiểm tra mạng rồi bấm lại.' && "+
 		"!document.querySelector('#app [data-pending]') && !document.querySelector('#product-list .photo input').disabled", false)
 	prod.eval("window.fetch = window.realFetch, ''")
 	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
@@ -134,6 +134,12 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	form := prod.eval("document.querySelector('#product-list .product-edit form').id")
 	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
 	prod.fill(map[string]string{"#" + form + "-price_max_vnd": "410.000"})
+	// Saved as the network drops: the form says it was not saved, and its button works again.
+	prod.eval("window.fetch = (u, o) => o && o.method === 'PATCH' ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), ''")
+	prod.submit(form)
+	prod.until("not saved, said under the form", "document.querySelector('#"+form+" .form-err').textContent === 'Mất kết nối mạng nên có thể chưa lưu được: hãy kiểm tra mạng rồi bấm lại.' && "+
+		"!document.querySelector('#"+form+" button[type=submit]').disabled", false)
+	prod.eval("window.fetch = window.realFetch, ''")
 	prod.submit(form)
 	prod.until("the price saved after the photo", "document.querySelector('#product-list').textContent.includes('410.000') && document.querySelector('#toast').textContent === 'Đã lưu sản phẩm.'", false)
 }

@@ -321,7 +321,7 @@ func stepQueuePaging(t *testing.T, org browser) {
 	org.eval("window.fetch = (url, opts) => String(url).includes('cursor=') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(url, opts), " +
 		"document.querySelector('#toast').textContent = '', ''")
 	org.run(chromedp.Click("#queue-more"))
-	org.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Có lỗi, vui lòng kiểm tra lại' && "+onePage+
+	org.until("the failure said and the button back", "document.querySelector('#toast').textContent === 'Không kết nối được: hãy kiểm tra mạng rồi thử lại.' && "+onePage+
 		" && !document.querySelector('#queue-more').disabled", false)
 	// A next page with nothing on it (the list ended just at the page before) takes the button
 	// away and leaves the keyboard on the last row, not at the top of the page.
@@ -355,7 +355,7 @@ func stepQueueUnreadable(t *testing.T, org browser) {
 		"document.querySelectorAll('#queue-tabs button').length === 6 && !document.querySelector('#queue-tabs .count')"
 	org.eval("window.realFetch = window.fetch, window.fetch = (url, opts) => String(url).includes('/applications') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(url, opts), ''")
 	org.eval("render(true), ''")
-	org.until("the queue's first load failing said, with Thử lại", failedNotEmpty+" && document.querySelector('#queue-list [role=alert]').textContent.startsWith('Có lỗi, vui lòng kiểm tra lại')", false)
+	org.until("the queue's first load failing said, with Thử lại", failedNotEmpty+" && document.querySelector('#queue-list [role=alert]').textContent.startsWith('Không kết nối được: hãy kiểm tra mạng rồi thử lại.')", false)
 	org.shot("queue-unreadable")
 	noAxeFindings(org, "the queue that cannot be read")
 	// The list answers but its counts fail: the server's words, still no tab counting 0.

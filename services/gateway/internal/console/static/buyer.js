@@ -7,9 +7,13 @@ const buyerKinds = ["supermarket_chain", "convenience_chain", "distributor", "wh
 
 // buyerFields are a buyer profile's fields, with b's values when it exists (the contact too).
 function buyerFields(ref, b) {
+  // A new profile starts from the account's own name (the token carries it), and asks for a
+  // province rather than offering the first one, which a hurried save would keep.
+  const provinces = opt(sortBy(ref.provinces, (p) => p.name), "code", "name");
   const fields = [
-    { name: "name", label: t("name"), full: true, value: b && b.name }, { name: "kind", label: t("buyer_kind"), type: "select", options: buyerKinds.map((k) => [k, t("buyer_" + k)]), value: b && b.kind },
-    { name: "province", label: t("province"), type: "select", options: opt(sortBy(ref.provinces, (p) => p.name), "code", "name"), value: b && b.province_code },
+    { name: "name", label: t("name"), full: true, value: b ? b.name : (claims() || {}).name },
+    { name: "kind", label: t("buyer_kind"), type: "select", options: buyerKinds.map((k) => [k, t("buyer_" + k)]), value: b && b.kind },
+    { name: "province", label: t("province"), type: "select", options: b ? provinces : [["", t("choose_province")], ...provinces], value: b ? b.province_code : "" },
     { name: "markets", label: t("markets"), type: "multiselect", options: buyerMarkets.map((m) => [m, marketName(m)]), value: b ? b.markets : ["domestic"] },
   ];
   if (!b) return fields;
@@ -246,6 +250,10 @@ async function exhibitorsAt(fairID) {
 // it ended). A meeting is asked for at the fair chosen (fair: id, name, exhibitors), and only
 // its exhibitors can be met there: for another producer the card says so instead of offering
 // a button the API would refuse.
+// asking holds, by producer, the Idempotency-Key of an ask whose answer the network lost: asked
+// again, it is the same ask.
+const asking = new Map();
+
 function matchCard(m, me, fair, ask, reload) {
   const meeting = m.meeting;
   const away = awayFrom(m, fair);
@@ -261,10 +269,18 @@ function matchCard(m, me, fair, ask, reload) {
     factors(away ? { ...m, factors: (m.factors || []).filter((f) => f.name !== "fair") } : m),
     me.ok && away && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
     me.ok && resting && h("p", { class: "muted ask-again" }, t("ask_again_at").replace("{at}", time(meeting.ask_again_at) + " " + date(meeting.ask_again_at))),
-    me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async () => {
+    me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async (ev) => {
       if (!fair.id) { toast(t("fair")); return; }
-      const x = await api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value,
-        note: ask.note.value.trim().slice(0, 300) }, { idem: idem() });
+      // One ask, however often it is tapped: the button waits for the answer, and a tap again
+      // after a lost answer sends the same key, so it is answered with the meeting already asked.
+      const btn = ev.currentTarget;
+      const key = asking.get(m.producer_id) || idem();
+      asking.set(m.producer_id, key);
+      btn.disabled = true;
+      const x = await whilePending(btn, api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value,
+        note: ask.note.value.trim().slice(0, 300) }, { idem: key })).catch(offline);
+      btn.disabled = false;
+      if (!x.offline) asking.delete(m.producer_id);
       toast(x.ok ? t("meeting_asked").replace("{name}", m.producer_name) : failure(x));
       if (x.ok) reload();
     } }, t("request_meeting"))));
@@ -323,7 +339,7 @@ function outcomeForm(m, act) {
     if (n === null) { say(t("amount_invalid")); value.focus(); return; }
     say("");
     save.disabled = true;
-    const r = await act(m, "outcome", { outcome: sel.value, value_vnd: n || 0 })();
+    const r = await act(m, "outcome", { outcome: sel.value, value_vnd: n || 0 })().catch(offline);
     save.disabled = false;
     if (r && r.ok === false) {
       say(failure(r));

@@ -464,8 +464,18 @@ function focusFirst(el) {
 function failure(r) {
   const d = (r && r.data) || {};
   const fields = (d.errors || []).map((e) => e.message).filter(Boolean);
-  return fields.length ? fields.join(" ") : d.detail || d.title || t("failed");
+  return fields.length ? fields.join(" ") : d.detail || d.title || t(r ? "failed" : "no_network");
 }
+
+// offline is the answer a save that met no network is given (api() throws then): it says so, in
+// the page's language, wherever a refusal is said.
+const offline = () => ({ ok: false, status: 0, offline: true, data: { detail: t("no_network_not_saved") } });
+
+// A request that met no network and that nothing else answered (a button's save) is said, not
+// left in the browser's console with the page silent.
+window.addEventListener("unhandledrejection", (ev) => {
+  if (ev.reason instanceof TypeError && /fetch|network/i.test(ev.reason.message || "")) toast(t("no_network_not_saved"));
+});
 
 // readFailed puts in box what a list says when its first page could not be read: the failure
 // as an alert, with a "Thử lại" button (id) that calls retry. It is never "no match": nothing was

@@ -185,7 +185,8 @@ function form(fields, submitLabel, onSubmit, opts = {}) {
     f.dataset.pending = "1";
     let res;
     try {
-      res = await onSubmit(values);
+      // A save that met no network (api() throws) is said under the form; the button works again.
+      res = await onSubmit(values).catch((e) => { if (e instanceof TypeError) return offline(); throw e; });
       if (res && !res.ok) showErrors(f, res);
       if (res && res.keepErr) f.dataset.keepErr = "1"; // kept through redraws (see sayAgain)
     } finally {

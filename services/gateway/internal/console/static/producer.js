@@ -357,7 +357,7 @@ function photoInput(x) {
     input.disabled = true;
     // A live update waits for the answer (see formsDirty), which is said under this picker; a
     // network that failed says so there too, and lets the page and the picker go on.
-    const r = await whilePending(box, api("PUT", `/api/products/${x.id}/photo`, file)).catch(() => ({ ok: false, data: { detail: t("failed") } }));
+    const r = await whilePending(box, api("PUT", `/api/products/${x.id}/photo`, file)).catch(offline);
     input.disabled = false;
     input.value = "";
     if (!r.ok) {
