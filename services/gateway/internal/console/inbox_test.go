@@ -61,6 +61,23 @@ func item(name string) string {
 	return "[...document.querySelectorAll('#meeting-list li[data-meeting]')].find((li) => li.querySelector('.who').textContent.includes('" + name + "'))"
 }
 
+// stepAskAnswerLost: the answer to the ask is lost on the way back (the ask is stored): the card
+// says the network dropped and the button works again; tapped again, it is the same ask,
+// answered as sent.
+func stepAskAnswerLost(t *testing.T, bb browser, card string) {
+	t.Helper()
+	bb.eval(`window.fetch = (u, o) => o && o.method === 'POST' && String(u).endsWith('/meetings') ? window.realFetch(u, o).then(() => { throw new TypeError('Failed to fetch') }) : window.realFetch(u, o),
+		document.querySelector('#toast').textContent = '', ''`)
+	bb.run(chromedp.Click(card + " .request-meeting"))
+	bb.until("the lost answer said, the button back", "document.querySelector('#toast').textContent.startsWith('Mất kết nối mạng') && !document.querySelector('"+card+" .request-meeting').disabled", false)
+	bb.eval("window.fetch = window.realFetch, ''")
+	bb.run(chromedp.Click(card + " .request-meeting"))
+	bb.until("the request sent", "document.querySelector('"+card+" .meeting-status')", true)
+	if got := bb.eval("document.querySelector('#toast').textContent"); !strings.HasPrefix(got, "Đã gửi") {
+		t.Errorf("the ask tapped again after a lost answer says %q, want it sent", got)
+	}
+}
+
 // stepAskProposeAccept: the buyer asks the honey producer for a morning meeting from the match
 // card; the producer, on a phone, proposes the afternoon of the fair's B2B day instead; the
 // buyer's inbox shows the proposal without a reload and accepts it; both read "Đã chấp nhận".
@@ -81,18 +98,7 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	if got := bb.eval("document.querySelector('#meeting-session').value"); got != "morning" {
 		t.Errorf("the session chosen after a refresh: %q, want morning", got)
 	}
-	// The answer is lost on the way back (the ask is stored): the card says the network dropped
-	// and the button works again; tapped again, it is the same ask, answered as sent.
-	bb.eval(`window.fetch = (u, o) => o && o.method === 'POST' && String(u).endsWith('/meetings') ? window.realFetch(u, o).then(() => { throw new TypeError('Failed to fetch') }) : window.realFetch(u, o),
-		document.querySelector('#toast').textContent = '', ''`)
-	bb.run(chromedp.Click(card + " .request-meeting"))
-	bb.until("the lost answer said, the button back", "document.querySelector('#toast').textContent.startsWith('Mất kết nối mạng') && !document.querySelector('"+card+" .request-meeting').disabled", false)
-	bb.eval("window.fetch = window.realFetch, ''")
-	bb.run(chromedp.Click(card + " .request-meeting"))
-	bb.until("the request sent", "document.querySelector('"+card+" .meeting-status')", true)
-	if got := bb.eval("document.querySelector('#toast').textContent"); !strings.HasPrefix(got, "Đã gửi") {
-		t.Errorf("the ask tapped again after a lost answer says %q, want it sent", got)
-	}
+	stepAskAnswerLost(t, bb, card)
 	bb.open("#/meetings")
 	bb.until("the request under Đã gửi", item("Bắc Hà")+" && document.querySelector('#inbox-tab-sent').getAttribute('aria-selected') === 'true'", true)
 	if n := bb.eval("String([...document.querySelectorAll('#meeting-list li[data-meeting]')].filter((li) => li.querySelector('.who').textContent.includes('Bắc Hà')).length)"); n != "1" {
