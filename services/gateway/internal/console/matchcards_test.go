@@ -77,6 +77,7 @@ func TestConsoleMatchCards(t *testing.T) {
 	prod := j.person("cards-producer", 360, 800)
 	prod.login("ss@cards.example.vn", "parity-pass-1")
 	stepPhotoUpload(t, prod)
+	stepCredentials(t, prod, anon.as("ss@cards.example.vn", "parity-pass-1"))
 	bb := j.person("cards-buyer", 1366, 800)
 	bb.login("mua@cards.example.vn", "parity-pass-1")
 	stepMatchCardsMeetingAndFair(t, bb, req["id"].(string))
@@ -204,4 +205,32 @@ func stepInterestReachesBuyer(t *testing.T, ex, bb browser, reqID string) {
 	bb.open("#/buyer")
 	bb.until("the count in the request list", "document.querySelector('#request-list .interests') && document.querySelector('#request-list .interests').textContent === '1 chủ thể quan tâm'", true)
 	bb.shot("interest")
+}
+
+// stepCredentials: on a phone, the producer gives its HACCP certificate (number, last valid day),
+// its trademark and an export market, which buyers' matches weigh; the page lists the
+// certificate, the profile holds all three, and the certificate can be removed again.
+func stepCredentials(t *testing.T, prod browser, own client) {
+	t.Helper()
+	prod.open("#/producer")
+	prod.until("the credentials card", "document.querySelector('#credentials-card #cert-add')", false)
+	prod.fill(map[string]string{"#cert-add-code": "haccp", "#cert-add-number": "HACCP-2026-118", "#cert-add-valid_until": "31/12/2027"})
+	prod.submit("cert-add")
+	prod.until("the certificate listed", "document.querySelector('#cert-list') && document.querySelector('#cert-list').textContent.includes('HACCP-2026-118') && "+
+		"document.querySelector('#cert-list').textContent.includes('31/12/2027')", false)
+	prod.until("the form redrawn", "document.querySelector('#credentials')", false)
+	prod.fill(map[string]string{"#credentials-trademark_registration": "4-0312345-000"})
+	prod.run(chromedp.Click("#credentials-export_markets input[value=\"JP\"]"))
+	prod.submit("credentials")
+	prod.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu hồ sơ.'", false)
+	fitsPhone(prod, "credentials")
+	prod.shot("credentials")
+	me := own.call("GET", "/api/producers/me", nil)
+	if got := fmt.Sprint(me["certifications"], " ", me["trademark_registration"], " ", me["export_markets"]); got != "[map[code:haccp number:HACCP-2026-118 valid_until:2027-12-31]] 4-0312345-000 [JP]" {
+		t.Errorf("the profile holds %s", got)
+	}
+	prod.eval("window.confirm = () => true, ''")
+	prod.until("the remove button", "document.querySelector('#cert-list .cert-remove[data-code=haccp]')", false)
+	prod.run(chromedp.Click("#cert-list .cert-remove[data-code=haccp]"))
+	prod.until("the certificate gone", "!document.querySelector('#cert-list') && document.querySelector('#credentials-card').textContent.includes('Chưa khai chứng nhận nào.')", false)
 }

@@ -116,7 +116,7 @@ function requestFields(ref, fairOpts, r) {
     { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_sets_wanted"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c), sectorOf(ref, c.sector)]),
       full: true, value: (v.criteria_sets || []).map(String) },
     // What a buyer checks first beside the stars: the certificates the goods must carry.
-    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications },
+    { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications, hint: t("required_certs_hint") },
     { name: "keywords", label: t("keywords"), value: (v.keywords || []).join(", ") }, { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]], value: v.min_stars },
     { name: "monthly_volume", label: t("volume"), type: "amount", decimals: true, value: v.monthly_volume || undefined },
     { name: "unit", label: t("unit"), type: "select", options: [["", "—"], ...opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en))], value: v.unit },

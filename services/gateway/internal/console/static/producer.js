@@ -194,6 +194,7 @@ async function viewProducer() {
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code),
       profileEdit(p, provinces)),
+    credentialsCard(p, ref),
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
@@ -247,6 +248,52 @@ function profileEdit(p, provinces) {
     if (r.status === 409) changedMeanwhile(r);
     return r;
   }, { id: "profile-edit-form" }));
+}
+
+// exportMarketChoices are the export markets offered as boxes to tick; a market already held
+// that is not among them stays offered.
+const exportMarketChoices = ["JP", "KR", "CN", "EU", "US", "AU", "SG", "TW", "GB", "CA"];
+
+// credentialsCard shows what buyers' matches weigh besides the products: the producer's
+// certifications (HACCP, ISO 22000, VietGAP, …, each with its number and last valid day), its
+// registered trademark and its export markets, and lets it add, remove and change them. Each
+// change goes over the profile as the page shows it (If-Match).
+function credentialsCard(p, ref) {
+  const held = p.certifications || [];
+  const save = async (body) => {
+    const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
+    if (r.ok) { toast(t("profile_saved")); render(true); }
+    if (r.status === 409) changedMeanwhile(r);
+    return r;
+  };
+  const list = held.length ? h("ul", { class: "cert-list", id: "cert-list" }, held.map((c) => h("li", {},
+    h("span", {}, h("strong", {}, certName(c.code)), " · " + t("cert_number") + " " + c.number + " · " + t("cert_valid_until") + " " + date(c.valid_until)),
+    h("button", { type: "button", class: "secondary cert-remove", dataset: { code: c.code }, onclick: async (ev) => {
+      if (!confirm(t("cert_remove_confirm").replace("{name}", certName(c.code)))) return;
+      ev.currentTarget.disabled = true;
+      const r = await save({ certifications: held.filter((x) => x.code !== c.code) }).catch(offline);
+      if (!r.ok) { toast(failure(r)); render(true); }
+    } }, t("remove"), h("span", { class: "sr-only" }, " " + certName(c.code)))))) : h("p", { class: "muted" }, t("cert_none"));
+  const free = ref.certifications.filter((c) => !held.some((x) => x.code === c.code));
+  const at = `certifications[${held.length}]`;
+  const add = free.length ? form([
+    { name: "code", path: at + ".code", label: t("cert_kind"), type: "select", options: free.map((c) => [c.code, c.name]) },
+    { name: "number", path: at + ".number", label: t("cert_number") },
+    { name: "valid_until", path: at + ".valid_until", label: t("cert_valid_until"), type: "date" },
+  ], t("cert_add"), (v) => save({ certifications: [...held, { code: v.code, number: v.number.trim(), valid_until: v.valid_until }] }), { id: "cert-add" }) : null;
+  const markets = [...new Set([...exportMarketChoices, ...(p.export_markets || [])])];
+  const more = form([
+    { name: "trademark_registration", label: t("trademark"), value: p.trademark_registration || "", hint: t("trademark_hint"), full: true },
+    { name: "export_markets", label: t("export_markets"), type: "multiselect", options: markets.map((m) => [m, marketName(m)]), value: p.export_markets || [], full: true },
+  ], t("save"), async (v) => {
+    const body = {};
+    if (v.trademark_registration.trim() !== (p.trademark_registration || "")) body.trademark_registration = v.trademark_registration.trim();
+    if (JSON.stringify([...v.export_markets].sort()) !== JSON.stringify([...(p.export_markets || [])].sort())) body.export_markets = v.export_markets;
+    if (!Object.keys(body).length) { toast(t("no_change")); return { ok: true }; }
+    return save(body);
+  }, { id: "credentials" });
+  return h("div", { class: "card", id: "credentials-card" }, h("h2", {}, t("credentials")), h("p", { class: "muted" }, t("credentials_hint")),
+    h("h3", {}, t("certifications")), list, add, h("h3", {}, t("trademark_and_markets")), more);
 }
 
 // qrBox is a product's QR code for its packaging and booth: the views of its public
