@@ -260,10 +260,26 @@ func (h *Routes) create(c *gin.Context) {
 		// answer as that first run did, not with the 409 of its own name (kept for a day).
 		l = stored
 	}
+	h.ownerSince(c, l)
 	h.Notify()
 	c.Header("Location", "/api/products/"+l.ID)
 	c.Header("ETag", etag(l.Product))
 	c.JSON(http.StatusCreated, h.respond(c, l))
+}
+
+// ownerSince reads the producer's profile again once product l is stored with the copy read
+// before: a profile change stored in between refreshed the producer's products without this one
+// (on this replica, or on another whose model had not seen it), so it is refreshed here. A read
+// or write that fails leaves it to the producer's next change; it is logged.
+func (h *Routes) ownerSince(c *gin.Context, l Listed) {
+	ctx := c.Request.Context()
+	now, err := h.Owners.OwnerOf(ctx, l.ProducerID)
+	if err == nil && now.Revision > l.Owner.Revision {
+		_, err = h.Store.RefreshOwner(context.WithoutCancel(ctx), now, correlation.From(ctx))
+	}
+	if err != nil {
+		httpx.Logger(c).Warn("re-reading a new product's producer", "product", l.ID, "err", err)
+	}
 }
 
 func (h *Routes) listOfProducer(c *gin.Context) {

@@ -311,9 +311,15 @@ func (s *Store) find(ctx context.Context, q bson.M, opts *options.FindOptionsBui
 func (s *Store) RefreshOwner(ctx context.Context, o Owner, correlationID string) (int, error) {
 	filter := bson.M{"producer_id": o.ProducerID, "deleted": false,
 		"$or": storage.OlderThan("owner_revision", o.Revision)}
+	// The catalogue model answers without a database read, but may not yet hold a product
+	// another replica created meanwhile: once it has none behind, the database is asked once.
+	fromModel := s.owned != nil
 	behind := func() ([]Listed, error) {
-		if s.owned != nil {
-			return s.owned(o.ProducerID, o.Revision), nil
+		if fromModel {
+			if batch := s.owned(o.ProducerID, o.Revision); len(batch) > 0 {
+				return batch, nil
+			}
+			fromModel = false
 		}
 		return s.find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(100))
 	}
@@ -345,9 +351,7 @@ func (s *Store) RefreshOwner(ctx context.Context, o Owner, correlationID string)
 			}
 			done++
 		}
-		if stale == 0 && s.owned != nil {
-			return done, nil
-		}
+
 	}
 	return done, fmt.Errorf("products of producer %s still behind revision %d after many rounds", o.ProducerID, o.Revision)
 }
