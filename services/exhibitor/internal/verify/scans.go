@@ -21,6 +21,7 @@ type scanKey struct {
 type Counter struct {
 	mu     sync.Mutex
 	counts map[scanKey]int
+	held   *events.ScansCountedV1 // a batch whose write failed, to be written again (see Flush)
 }
 
 // NewCounter returns an empty counter.
@@ -50,13 +51,32 @@ func (c *Counter) Take() []events.ScanCountV1 {
 	return out
 }
 
-// Return puts counts that could not be stored back, to go with the next flush.
+// Return adds counts (taken before) back: a compaction sums a day's batches with it.
 func (c *Counter) Return(counts []events.ScanCountV1) {
 	c.mu.Lock()
 	for _, s := range counts {
 		c.counts[scanKey{product: s.ProductID, producer: s.ProducerID, fair: s.FairID, day: s.Day}] += s.Count
 	}
 	c.mu.Unlock()
+}
+
+// hold keeps batch b, whose write failed, for the next flush.
+func (c *Counter) hold(b events.ScansCountedV1) {
+	c.mu.Lock()
+	c.held = &b
+	c.mu.Unlock()
+}
+
+// takeHeld returns the batch held for writing again, if any, and forgets it.
+func (c *Counter) takeHeld() (events.ScansCountedV1, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.held == nil {
+		return events.ScansCountedV1{}, false
+	}
+	b := *c.held
+	c.held = nil
+	return b, true
 }
 
 // productScans are the counted views of one product.

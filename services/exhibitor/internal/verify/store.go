@@ -48,12 +48,17 @@ func NewStore(db *storage.DB) *Store {
 // returns the batch as published.
 func (s *Store) Insert(ctx context.Context, counts []events.ScanCountV1, now time.Time) (events.ScansCountedV1, error) {
 	b := events.ScansCountedV1{BatchID: uuid.Must(uuid.NewV7()).String(), Counts: counts, At: now}
-	d := batchDoc{ID: b.BatchID, At: now, Counts: make([]countDoc, len(counts))}
-	for i, c := range counts {
+	return b, s.insertBatch(ctx, b)
+}
+
+// insertBatch stores batch b under its ID: a batch stored already (a write whose answer was lost)
+// is a duplicate key.
+func (s *Store) insertBatch(ctx context.Context, b events.ScansCountedV1) error {
+	d := batchDoc{ID: b.BatchID, At: b.At, Counts: make([]countDoc, len(b.Counts))}
+	for i, c := range b.Counts {
 		d.Counts[i] = countDoc(c)
 	}
-	err := s.w.Insert(ctx, d, "", "", outbox.Event{Subject: events.ScansCounted, AggregateID: b.BatchID, Payload: b})
-	return b, err
+	return s.w.Insert(ctx, d, "", "", outbox.Event{Subject: events.ScansCounted, AggregateID: b.BatchID, Payload: b})
 }
 
 // Load applies every stored batch and folded day (see Compact) to m, and reports how many
@@ -94,15 +99,19 @@ func (d batchDoc) event() events.ScansCountedV1 {
 }
 
 // Flush stores the counts taken from c as one batch, applies it to m and wakes the relay
-// (notify); counts that could not be stored go back to c for the next flush.
+// (notify). A batch whose write failed is kept, whole and under its ID, and written again first at
+// the next flush: a write that was stored though its answer was lost (a timeout) then meets its
+// own ID and is not counted twice. The counts made meanwhile wait for the flush after it.
 func Flush(ctx context.Context, st *Store, c *Counter, m *Stats, now time.Time, notify func()) error {
-	counts := c.Take()
-	if len(counts) == 0 {
-		return nil
+	b, again := c.takeHeld()
+	if !again {
+		if b.Counts = c.Take(); len(b.Counts) == 0 {
+			return nil
+		}
+		b.BatchID, b.At = uuid.Must(uuid.NewV7()).String(), now
 	}
-	b, err := st.Insert(ctx, counts, now)
-	if err != nil {
-		c.Return(counts)
+	if err := st.insertBatch(ctx, b); err != nil && !storage.IsDuplicate(err) {
+		c.hold(b)
 		return err
 	}
 	m.Apply(b)
