@@ -3,6 +3,7 @@ package meeting
 import (
 	"context"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -17,22 +18,25 @@ import (
 // on each side (buyer and producer) at the fair from the count to the write. Without
 // transactions a lock is a document whose _id names the participant: taking it is an insert,
 // which exactly one of two replicas wins on MongoDB and FerretDB alike; giving it back deletes
-// it. A lock left by a process that stopped expires after askLockTTL and is then taken over (a
-// delete of that holder's document, then the insert again).
+// it. A lock left by a process that stopped expires after askLockTTL (its holder renews it while
+// it runs) and is then taken over (a delete of that holder's document, then the insert again).
 
 // AskLocksCollection holds the locks of asks in progress, one document per participant and fair.
 const AskLocksCollection = "meeting_ask_locks"
 
-const (
-	// askLockTTL is how long a lock holds: an ask's count and write take milliseconds.
-	askLockTTL = 10 * time.Second
-	// askLockPoll is how often an ask waiting for a lock looks again.
-	askLockPoll = 15 * time.Millisecond
-)
+// askLockPoll is how often an ask waiting for a lock looks again.
+const askLockPoll = 15 * time.Millisecond
 
-// askLockWait bounds how long an ask waits for other asks of the same participant (a variable
-// so that a test need not wait that long).
-var askLockWait = 5 * time.Second
+// askLockTTL is how long a lock holds unless its holder renews it, which it does every third of
+// that while it runs: an ask's count and write take milliseconds, but queued on a busy embedded
+// database's one connection, or across a MongoDB election, they can take longer, and a lock
+// taken over from a holder still running would let both count below the cap. askLockWait bounds
+// how long an ask waits for other asks of the same participant. (Variables so that a test need
+// not wait that long.)
+var (
+	askLockTTL  = 10 * time.Second
+	askLockWait = 5 * time.Second
+)
 
 type askLockDocument struct {
 	ID        string    `bson:"_id"`
@@ -51,7 +55,9 @@ func (s *Store) lockAsks(ctx context.Context, fairID string, participants []stri
 	}
 	ids = slices.Compact(ids)
 	var held []string
+	stop, stopped := make(chan struct{}), sync.Once{}
 	unlock = func() {
+		stopped.Do(func() { close(stop) })
 		rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 		defer cancel()
 		for _, id := range held {
@@ -65,7 +71,25 @@ func (s *Store) lockAsks(ctx context.Context, fairID string, participants []stri
 		}
 		held = append(held, id)
 	}
+	go s.renewAskLocks(context.WithoutCancel(ctx), held, holder, now, askLockTTL, stop)
 	return unlock, nil
+}
+
+// renewAskLocks moves the expiry of holder's locks ids to ttl ahead on every third of it until
+// stop is closed: a lock expires only when its holder stopped running.
+func (s *Store) renewAskLocks(ctx context.Context, ids []string, holder string, now func() time.Time, ttl time.Duration, stop <-chan struct{}) {
+	t := time.NewTicker(ttl / 3)
+	defer t.Stop()
+	for {
+		select {
+		case <-stop:
+			return
+		case <-t.C:
+			rctx, cancel := context.WithTimeout(ctx, ttl/3)
+			_, _ = s.askLocks.UpdateMany(rctx, bson.M{"_id": bson.M{"$in": ids}, "holder": holder}, bson.M{"$set": bson.M{"expires_at": now().Add(ttl)}})
+			cancel()
+		}
+	}
 }
 
 // lockAsk takes one lock for holder.

@@ -74,3 +74,25 @@ func TestAskLocksWaitAndExpire(t *testing.T) {
 		t.Errorf("%d locks left (%v), want none: an ask gives its locks back", n, err)
 	}
 }
+
+// A lock held longer than its lifetime (an ask slowed by a busy database) is renewed while its
+// holder runs, so another ask waits instead of taking it over and counting below the cap too.
+func TestAskLocksAreRenewedWhileHeld(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	defer func(ttl, w time.Duration) { askLockTTL, askLockWait = ttl, w }(askLockTTL, askLockWait)
+	askLockTTL, askLockWait = 300*time.Millisecond, 200*time.Millisecond
+	unlock, err := x.svc.Store.lockAsks(x.db, "f1", []string{"b01", "p01"}, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(3 * askLockTTL)
+	if _, err := x.svc.Store.lockAsks(x.db, "f1", []string{"p01"}, time.Now); !apperr.Is(err, apperr.Unavailable) {
+		t.Errorf("a second ask while the first holds on past the lifetime: %v, want Unavailable", err)
+	}
+	unlock()
+	again, err := x.svc.Store.lockAsks(x.db, "f1", []string{"p01"}, time.Now)
+	if err != nil {
+		t.Fatalf("an ask once the first gave its locks back: %v", err)
+	}
+	again()
+}
