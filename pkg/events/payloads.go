@@ -278,6 +278,9 @@ type MeetingOutcomeV1 struct {
 	Outcome    string    `json:"outcome"`
 	ValueVND   int64     `json:"value_vnd"`
 	RecordedAt time.Time `json:"recorded_at"`
+	// Revision is the meeting's revision with this outcome: readers keep the outcome of the
+	// highest (a writer's clock may be behind another replica's). Absent on events from before it.
+	Revision int64 `json:"revision,omitempty"`
 }
 
 // CertificateV1 is a product's OCOP certificate.

@@ -106,4 +106,6 @@ type Outcome struct {
 	Outcome    string    `bson:"outcome"`
 	ValueVND   int64     `bson:"value_vnd"`
 	RecordedAt time.Time `bson:"recorded_at"`
+	// Revision is the meeting's revision with this outcome (0 on events from before it).
+	Revision int64 `bson:"revision,omitempty"`
 }

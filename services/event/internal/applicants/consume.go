@@ -76,7 +76,7 @@ func (c *Consumers) OnMeetingOutcome(ctx context.Context, env events.Envelope) e
 	if o.MeetingID == "" || o.FairID == "" {
 		return bus.Permanent(fmt.Errorf("outcome without meeting or fair"))
 	}
-	return c.Store.RecordOutcome(ctx, Outcome{MeetingID: o.MeetingID, FairID: o.FairID, Outcome: o.Outcome, ValueVND: o.ValueVND, RecordedAt: o.RecordedAt})
+	return c.Store.RecordOutcome(ctx, Outcome{MeetingID: o.MeetingID, FairID: o.FairID, Outcome: o.Outcome, ValueVND: o.ValueVND, RecordedAt: o.RecordedAt, Revision: o.Revision})
 }
 
 // OnMeetingCancelled marks the meeting of a matchmaking.meeting.cancelled event cancelled, so

@@ -54,10 +54,17 @@ func (s *Store) Project(ctx context.Context, a Application) error {
 // RecordOutcome stores o unless a newer outcome of its meeting is stored, or the meeting was
 // cancelled.
 func (s *Store) RecordOutcome(ctx context.Context, o Outcome) error {
-	// A newer outcome replaces an older one; a cancelled meeting's document matches neither, so
-	// the upsert's insert fails on the existing _id and the outcome is dropped.
-	_, err := storage.Upsert(ctx, s.outcomes, bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}, "cancelled": bson.M{"$ne": true}},
-		bson.M{"$set": bson.M{"fair_id": o.FairID, "outcome": o.Outcome, "value_vnd": o.ValueVND, "recorded_at": o.RecordedAt}})
+	// A newer outcome replaces an older one: by the meeting's revision (a replica's clock may be
+	// behind another's), or, for events from before revisions, by time. A cancelled meeting's
+	// document matches neither, so the upsert's insert fails on the existing _id and the outcome
+	// is dropped.
+	newer := bson.M{"_id": o.MeetingID, "recorded_at": bson.M{"$lt": o.RecordedAt}, "cancelled": bson.M{"$ne": true}}
+	set := bson.M{"fair_id": o.FairID, "outcome": o.Outcome, "value_vnd": o.ValueVND, "recorded_at": o.RecordedAt}
+	if o.Revision > 0 {
+		newer = bson.M{"_id": o.MeetingID, "$or": storage.OlderThan("revision", o.Revision), "cancelled": bson.M{"$ne": true}}
+		set["revision"] = o.Revision
+	}
+	_, err := storage.Upsert(ctx, s.outcomes, newer, bson.M{"$set": set})
 	if storage.IsDuplicate(err) {
 		return nil
 	}

@@ -167,7 +167,7 @@ func change(m Meeting, subject string) outbox.Event {
 	}
 	if subject == events.MeetingOutcomeRecorded {
 		return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
-			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt}}
+			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt, Revision: m.Revision}}
 	}
 	return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingChangedV1{Meeting: Event(m)}}
 }
