@@ -34,7 +34,7 @@ func stepManualCodeTyped(t *testing.T, staff, prod browser, f checkinFair) {
 }
 
 // stepTotalsFollowOtherStaff: the check-in page's totals count the scans made at other gates
-// too, without a scan on this phone.
+// too, without a scan on this phone; the report counts the people checked in.
 func stepTotalsFollowOtherStaff(t *testing.T, staff browser, f checkinFair) {
 	t.Helper()
 	staff.eval("CI.countEvery = 300, ''")
@@ -44,4 +44,9 @@ func stepTotalsFollowOtherStaff(t *testing.T, staff browser, f checkinFair) {
 	f.org.call("POST", "/api/fairs/"+f.fairID+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": f.buyerCode, "place": "gate"})
 	staff.until("the other gate's scan counted", "document.querySelector('#checkin-counts').textContent !== "+strconv.Quote(before), false)
 	staff.eval("CI.countEvery = 20000, ''")
+	// The fair's report counts the people checked in beside the product views by QR code, each
+	// named for what it is.
+	staff.open("#/fair/" + f.fairID + "/report")
+	staff.until("the check-ins on the dashboard", "document.querySelector('#kpi-checkins .n') && Number(document.querySelector('#kpi-checkins .n').textContent) >= 2 && "+
+		"document.querySelector('#kpi-checkins .label').textContent === 'Người đã điểm danh' && document.querySelector('#kpi-scans .label').textContent === 'Lượt xem sản phẩm qua mã QR'", false)
 }

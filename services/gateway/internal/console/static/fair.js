@@ -228,7 +228,7 @@ function kpi(id, n, label, sub) {
 
 // dashboard is the fair at a glance, as its organisers follow it from the applications to the
 // contracts: the figures that matter, then the meetings' way from asked to held.
-function dashboard(r, m) {
+function dashboard(r, m, ci) {
   const apps = r.applications || {};
   const asked = m ? m.requested + m.accepted + m.declined + m.cancelled : 0;
   const occupied = r.booths.total - (r.booths.by_status.available || 0);
@@ -243,16 +243,19 @@ function dashboard(r, m) {
       kpi("held", num(r.meetings.held), t("dash_held"), attended !== undefined ? `${t("dash_attended")}: ${num(attended)}` : null),
       kpi("mous", num(r.meetings.mous), t("mous"), `${t("contracts")}: ${num(r.meetings.contracts)}`),
       kpi("value", money(r.meetings.contract_value_vnd), t("contract_value")),
+      ci && kpi("checkins", num(ci.people), t("dash_checked_in"), `${t("dash_gate")}: ${num(ci.gate)} · ${t("dash_table")}: ${num(ci.table)}`),
       kpi("scans", num(r.scan_count || 0), t("dash_scans"))),
     m && h("div", { id: "meeting-funnel" }, h("h3", {}, t("dash_funnel")), bars([[t("dash_asked"), asked], [t("dash_accepted"), m.accepted], [t("dash_scheduled"), m.scheduled], [t("dash_held"), r.meetings.held]])),
     (r.scans_by_day || []).length ? h("div", { id: "scans-by-day" }, h("h3", {}, t("dash_scans_by_day")), bars(r.scans_by_day.map((d) => [date(d.day), d.count]))) : null);
 }
 
 async function fairReport(f, ref) {
-  const [rr, mc] = await Promise.all([api("GET", `/api/fairs/${f.id}/report`), api("GET", `/api/fairs/${f.id}/meetings/counts`, undefined, { quiet: true })]);
+  // The badges checked in come from matchmaking's check-ins; a report read without them still shows.
+  const [rr, mc, ci] = await Promise.all([api("GET", `/api/fairs/${f.id}/report`), api("GET", `/api/fairs/${f.id}/meetings/counts`, undefined, { quiet: true }),
+    api("GET", `/api/fairs/${f.id}/checkins?limit=1`, undefined, { quiet: true }).catch(() => null)]);
   const r = rr.data;
   const sectorName = (code) => (ref.sectors.find((s) => s.code === code) || {})["name_" + S.lang] || code;
-  return h("div", { id: "report" }, dashboard(r, mc.ok ? mc.data : null), h("div", { class: "actions" },
+  return h("div", { id: "report" }, dashboard(r, mc.ok ? mc.data : null, ci && ci.ok && ci.data && ci.data.counts), h("div", { class: "actions" },
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")), " · ",
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")), " · ",
       h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)")),
