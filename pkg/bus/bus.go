@@ -229,27 +229,3 @@ func IsPermanent(err error) bool {
 	var p permanent
 	return errors.As(err, &p)
 }
-
-// later is an event to handle again after a while: nothing failed (see Later).
-type later struct {
-	after time.Duration
-	why   string
-}
-
-func (l later) Error() string { return "handled again in " + l.after.String() + ": " + l.why }
-
-// Later asks the consumer to deliver the event again after d (at most an hour) without counting
-// it as a failure: what it waits for (a booth assigned again within a grace) may still come. The
-// handler must leave its stored effects such that the next delivery can finish the work.
-func Later(d time.Duration, why string) error {
-	return later{after: min(max(d, 100*time.Millisecond), time.Hour), why: why}
-}
-
-// IsLater reports whether err was made by Later, and when to deliver again.
-func IsLater(err error) (time.Duration, bool) {
-	var l later
-	if errors.As(err, &l) {
-		return l.after, true
-	}
-	return 0, false
-}

@@ -202,12 +202,6 @@ func (b *Bus) handle(ctx context.Context, log *slog.Logger, c Consumer, msg jets
 		return
 	}
 	if err := c.Handler(ctx, env); err != nil {
-		if d, ok := IsLater(err); ok {
-			b.Metrics.EventsConsumed.WithLabelValues(c.Durable, "later").Inc()
-			log.Debug("event to be handled again later", "err", err)
-			_ = msg.NakWithDelay(d)
-			return
-		}
 		if IsPermanent(err) {
 			b.deadLetter(ctx, log, c, msg, env.ID, deliveries, err)
 			return

@@ -147,6 +147,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	meetings := &meeting.Service{Store: meetingStore, Buyers: buyerStore, Index: a.Index, Agendas: agendas, Notify: host.NotifyRelays, Now: time.Now,
 		Cap: cfg.MeetingCap, DeclineRest: meeting.DefaultDeclineRest, BoothLossGrace: cfg.BoothLossGrace, SolveLimit: cfg.SolveLimit, Gate: make(chan struct{}, 1)}
 	a.Meetings = meetings
+	host.Every("booth loss sweep", meeting.BoothLossSweep, meetings.SweepBoothLosses)
 	a.consumers = append([]bus.Consumer{a.catalog.Consumer()}, meetings.Consumers()...)
 
 	r, api := host.Router("ocopfair matchmaking service", "Buyers, sourcing requests, ranked matches, meetings and B2B scheduling.")

@@ -1,10 +1,8 @@
 package meeting
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -69,32 +67,8 @@ func (s *Service) OnFairOrBooth(ctx context.Context, env events.Envelope) error 
 		if err != nil || left > 0 {
 			return err
 		}
-		return s.lostLastBooth(ctx, env, pl)
+		return s.lostLastBooth(ctx, pl)
 	}
-}
-
-// lostLastBooth cancels the active meetings of a producer whose last booth at a fair was
-// released (meetings already held keep their outcome: Cancel refuses them and cancelWhere skips
-// them). When the organisers released it, the release is handled again once BoothLossGrace has
-// passed since it was made, and cancels only if no booth came back meanwhile: moving a producer
-// to another booth releases the old one first where the fair allows one booth each, and two
-// replicas may handle the two events in either order.
-func (s *Service) lostLastBooth(ctx context.Context, env events.Envelope, pl events.BoothAssignmentV1) error {
-	q := bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID}
-	if wait := s.BoothLossGrace - s.now().Sub(cmp.Or(pl.At, env.OccurredAt)); wait > 0 && !finalRelease(pl.ReasonCode) {
-		active, err := s.Store.Find(ctx, bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID, "status": bson.M{"$in": bson.A{Requested, Accepted}}})
-		if err != nil || len(active) == 0 {
-			return err
-		}
-		return bus.Later(wait, "the producer's last booth was released; its meetings go unless a booth comes back")
-	}
-	return s.cancelWhere(ctx, q, ReasonBoothReleased, "")
-}
-
-// finalRelease tells whether a booth was released because its application or its fair ended
-// (the event service's reason codes), which no move follows.
-func finalRelease(code string) bool {
-	return strings.HasPrefix(code, "booth_release.application_") || code == "booth_release.fair_cancelled"
 }
 
 // OnApplication cancels the active meetings of a producer whose application to the fair was

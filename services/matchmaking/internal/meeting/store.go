@@ -32,6 +32,7 @@ func Indexes() []storage.Index {
 		{Collection: Collection, Keys: bson.D{{Key: "buyer_account", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: Collection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "_id", Value: 1}}},
 		{Collection: HoldingsCollection, Keys: bson.D{{Key: "fair_id", Value: 1}, {Key: "producer_id", Value: 1}}},
+		{Collection: BoothLossesCollection, Keys: bson.D{{Key: "due", Value: 1}}},
 	}, timetableIndexes()...)
 }
 
@@ -123,6 +124,7 @@ type Store struct {
 	runs      outbox.Writer
 	unav      *mongo.Collection
 	holdings  *mongo.Collection
+	losses    *mongo.Collection
 	schedules *mongo.Collection
 	leases    *mongo.Collection
 	askLocks  *mongo.Collection
@@ -156,7 +158,7 @@ func (s *Store) stored(m Meeting, err error) error {
 func NewStore(db *storage.DB) *Store {
 	c, schedules := db.Collection(Collection), db.Collection(SchedulesCollection)
 	return &Store{c: c, meetings: outbox.NewWriter(c, "meeting", ErrStale), runs: outbox.NewWriter(schedules, "schedule", nil),
-		unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection),
+		unav: db.Collection(UnavailabilityCollection), holdings: db.Collection(HoldingsCollection), losses: db.Collection(BoothLossesCollection),
 		schedules: schedules, leases: db.Collection(LeasesCollection), askLocks: db.Collection(AskLocksCollection), cache: map[string]Timetable{}}
 }
 
