@@ -151,6 +151,7 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		return
 	}
 	hash, err := HashPassword(req.NewPassword, rt.hash)
+	release() // the turn is for the hash, not for the writes after it
 	if err != nil {
 		rt.unspend(ctx, acc.ID, d, now)
 		httpx.RespondError(c, err)

@@ -29,14 +29,26 @@ async function viewAgenda(fairID) {
     participant && calendarTools(fairID, empty),
     days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day)),
       h("table", { class: "agenda agenda-list stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))),
-        h("tbody", {}, agendaRows(day, items, lunches).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols)
+        h("tbody", {}, agendaRows(day, items, lunches, dayBounds(fair.ok ? fair.data : null, day)).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols)
           : h("tr", { class: r.kind }, h("td", { colspan: cols.length }, r.kind === "lunch" ? lunchText(r.l) : `${t("ag_free")} · ${time(r.start)} – ${time(r.end)}`))))))))
       : empty ? null : h("p", { class: "muted" }, res.ok ? t("none") : failure(res)));
 }
 
+// dayBounds is when a fair's B2B day begins and ends (its slots and lunch break), as times, or
+// null when the fair does not say.
+function dayBounds(f, day) {
+  const d = ((f && f.b2b_days) || []).find((x) => x.date === day);
+  if (!d || !d.start_time || !d.slots || !d.slot_minutes) return null;
+  const start = new Date(`${d.date}T${d.start_time}:00+07:00`);
+  const lunch = d.lunch_minutes && d.morning_slots && d.morning_slots < d.slots ? d.lunch_minutes : 0;
+  return { start: start.toISOString(), end: new Date(start.getTime() + (d.slots * d.slot_minutes + lunch) * 60000).toISOString() };
+}
+
 // agendaRows puts a day's meetings and lunch break in time order, with a free ("Trống") row
-// wherever time passes between the end of one and the start of the next.
-function agendaRows(day, items, lunches) {
+// wherever time passes between the end of one and the start of the next, and, when the day's
+// bounds are known, before the first and after the last: the whole day shows, the afternoon
+// session too when every meeting is in the morning.
+function agendaRows(day, items, lunches, bounds) {
   const rows = items.filter((m) => m.day === day).map((m) => ({ kind: "meeting", m, start: m.starts_at, end: m.ends_at || m.starts_at }))
     .concat(lunches.filter((l) => l.day === day).map((l) => ({ kind: "lunch", l, start: l.starts_at, end: l.ends_at })));
   rows.sort((x, y) => new Date(x.start) - new Date(y.start));
@@ -45,6 +57,11 @@ function agendaRows(day, items, lunches) {
     if (i > 0 && new Date(rows[i - 1].end) < new Date(r.start)) out.push({ kind: "free", start: rows[i - 1].end, end: r.start });
     out.push(r);
   });
+  if (bounds && rows.length) {
+    if (new Date(bounds.start) < new Date(rows[0].start)) out.unshift({ kind: "free", start: bounds.start, end: rows[0].start });
+    const last = rows[rows.length - 1];
+    if (new Date(last.end) < new Date(bounds.end)) out.push({ kind: "free", start: last.end, end: bounds.end });
+  }
   return out;
 }
 

@@ -250,8 +250,8 @@ async function exhibitorsAt(fairID) {
 // it ended). A meeting is asked for at the fair chosen (fair: id, name, exhibitors), and only
 // its exhibitors can be met there: for another producer the card says so instead of offering
 // a button the API would refuse.
-// asking holds, by producer, the Idempotency-Key of an ask whose answer the network lost: asked
-// again, it is the same ask.
+// asking holds, by producer, the Idempotency-Key of an ask whose answer was lost, with what it
+// asked (sig): asked again the same, it is the same ask.
 const asking = new Map();
 
 function matchCard(m, me, fair, ask, reload) {
@@ -274,13 +274,17 @@ function matchCard(m, me, fair, ask, reload) {
       // One ask, however often it is tapped: the button waits for the answer, and a tap again
       // after a lost answer sends the same key, so it is answered with the meeting already asked.
       const btn = ev.currentTarget;
-      const key = asking.get(m.producer_id) || idem();
-      asking.set(m.producer_id, key);
+      const body = { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value, note: ask.note.value.trim().slice(0, 300) };
+      // The same key only for the same ask: one with another session or note is another request.
+      const path = `/api/fairs/${fair.id}/meetings`, sig = path + JSON.stringify(body);
+      const was = asking.get(m.producer_id);
+      const key = was && was.sig === sig ? was.key : idem();
+      asking.set(m.producer_id, { sig, key });
       btn.disabled = true;
-      const x = await whilePending(btn, api("POST", `/api/fairs/${fair.id}/meetings`, { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value,
-        note: ask.note.value.trim().slice(0, 300) }, { idem: key })).catch(offline);
+      const x = await whilePending(btn, api("POST", path, body, { idem: key })).catch(offline);
       btn.disabled = false;
-      if (!x.offline) asking.delete(m.producer_id);
+      // An answer lost on the way (no network, or a gateway that gave up) may hide an ask stored.
+      if (!x.offline && x.status < 500) asking.delete(m.producer_id);
       toast(x.ok ? t("meeting_asked").replace("{name}", m.producer_name) : failure(x));
       if (x.ok) reload();
     } }, t("request_meeting"))));

@@ -473,8 +473,11 @@ const offline = () => ({ ok: false, status: 0, offline: true, data: { detail: t(
 
 // A request that met no network and that nothing else answered (a button's save) is said, not
 // left in the browser's console with the page silent.
+// A read that failed so (a page, a live refresh) is said the same neutral way. Browsers word it
+// "Failed to fetch" (Chromium), "NetworkError when attempting to fetch resource." (Firefox) and
+// "Load failed" (Safari); another TypeError is a fault of the page, not the network.
 window.addEventListener("unhandledrejection", (ev) => {
-  if (ev.reason instanceof TypeError && /fetch|network/i.test(ev.reason.message || "")) toast(t("no_network_not_saved"));
+  if (ev.reason instanceof TypeError && /fetch|network|load failed/i.test(ev.reason.message || "")) toast(t("no_network"));
 });
 
 // readFailed puts in box what a list says when its first page could not be read: the failure
