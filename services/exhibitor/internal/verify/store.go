@@ -101,15 +101,22 @@ func (d batchDoc) event() events.ScansCountedV1 {
 // Flush stores the counts taken from c as one batch, applies it to m and wakes the relay
 // (notify). A batch whose write failed is kept, whole and under its ID, and written again first at
 // the next flush: a write that was stored though its answer was lost (a timeout) then meets its
-// own ID and is not counted twice. The counts made meanwhile wait for the flush after it.
+// own ID and is not counted twice. The counts made meanwhile follow it in a batch of their own.
 func Flush(ctx context.Context, st *Store, c *Counter, m *Stats, now time.Time, notify func()) error {
-	b, again := c.takeHeld()
-	if !again {
-		if b.Counts = c.Take(); len(b.Counts) == 0 {
-			return nil
+	if b, again := c.takeHeld(); again {
+		if err := flushBatch(ctx, st, c, m, b, notify); err != nil {
+			return err
 		}
-		b.BatchID, b.At = uuid.Must(uuid.NewV7()).String(), now
 	}
+	counts := c.Take()
+	if len(counts) == 0 {
+		return nil
+	}
+	return flushBatch(ctx, st, c, m, events.ScansCountedV1{BatchID: uuid.Must(uuid.NewV7()).String(), Counts: counts, At: now}, notify)
+}
+
+// flushBatch writes batch b, or holds it in c for the next flush when the write fails.
+func flushBatch(ctx context.Context, st *Store, c *Counter, m *Stats, b events.ScansCountedV1, notify func()) error {
 	if err := st.insertBatch(ctx, b); err != nil && !storage.IsDuplicate(err) {
 		c.hold(b)
 		return err
