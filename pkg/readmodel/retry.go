@@ -42,16 +42,17 @@ func (f *Follower) retryHeld(ctx context.Context) {
 	}
 }
 
-// retryOnce applies the held events again, the oldest first, and stops once three of them failed
-// again this round (what failed them most likely fails the rest too). Those that failed go behind
-// those not tried, so that one that can never be applied does not keep the others waiting. One
-// held for longer than RetryFor is given up on.
+// retryOnce applies the held events again, the oldest first, and stops at the first that fails
+// again this round (what failed it most likely fails the rest too, and each failure may have
+// taken the model's own retries, while the follower waits). The one that failed goes behind those
+// not tried, so that one that can never be applied does not keep the others waiting. One held
+// for longer than RetryFor is given up on.
 func (f *Follower) retryOnce() {
 	f.applyMu.Lock()
 	defer f.applyMu.Unlock()
 	var again []held
 	tried := 0
-	for ; tried < len(f.held) && len(again) < 3; tried++ {
+	for ; tried < len(f.held) && len(again) < 1; tried++ {
 		h := f.held[tried]
 		err := f.apply(h.env)
 		switch {
