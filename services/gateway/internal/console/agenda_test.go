@@ -192,6 +192,11 @@ func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
 	if !strings.Contains(order, "free") || !sorted(order) {
 		t.Errorf("the agenda's rows are %q, want them in time order", order)
 	}
+	// The whole day shows, 08:00 to 11:00 (six slots of 20 minutes and the hour's lunch), free
+	// time before the first meeting and after the last included.
+	if got := b.eval(`(() => { const ts = [...document.querySelectorAll('#agenda tbody tr')].flatMap((tr) => tr.textContent.match(/\d\d:\d\d/g) || []); return ts[0] + '-' + ts[ts.length - 1] })()`); got != "08:00-11:00" {
+		t.Errorf("the agenda's day runs %s, want 08:00-11:00", got)
+	}
 	link := honey + ".querySelector('a.other-party')"
 	if got := b.eval(link + ".textContent + ' ' + " + link + ".getAttribute('href')"); !strings.HasPrefix(got, "HTX Mật ong Bắc Hà #/fair/"+x.fairID+"/map?booth=A") {
 		t.Errorf("the producer's link reads %q", got)
