@@ -25,18 +25,25 @@ import (
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 
-func setup(t *testing.T) (context.Context, jetstream.JetStream, *bus.Bus) {
+// streams starts an embedded NATS with the services' streams and returns its JetStream context.
+func streams(t *testing.T) jetstream.JetStream {
 	t.Helper()
-	ctx := context.Background()
 	_, url := testenv.NATS(t)
-	nc, js, err := bus.Connect(ctx, url, "test", quiet)
+	nc, js, err := bus.Connect(context.Background(), url, "test", quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(nc.Close)
-	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
+	if err := bus.EnsureStreams(context.Background(), js, 1); err != nil {
 		t.Fatal(err)
 	}
+	return js
+}
+
+func setup(t *testing.T) (context.Context, jetstream.JetStream, *bus.Bus) {
+	t.Helper()
+	ctx := context.Background()
+	js := streams(t)
 	db := testenv.DB(t)
 	if err := db.EnsureIndexes(ctx, bus.Indexes()...); err != nil {
 		t.Fatal(err)

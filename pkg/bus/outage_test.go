@@ -74,15 +74,7 @@ func (p *cutProxy) restore() { p.down.Store(false) }
 // is back. Before, the server stopped delivering it after MaxDeliver and it was lost.
 func TestAnEventOutlastsADatabaseOutageLongerThanItsRetries(t *testing.T) {
 	ctx := context.Background()
-	_, url := testenv.NATS(t)
-	nc, js, err := bus.Connect(ctx, url, "test", quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(nc.Close)
-	if err := bus.EnsureStreams(ctx, js, 1); err != nil {
-		t.Fatal(err)
-	}
+	js := streams(t)
 	hostport := strings.TrimPrefix(testenv.SharedURI(t), "mongodb://")
 	hostport = hostport[:strings.IndexAny(hostport, "/?")]
 	p := newCutProxy(t, hostport)

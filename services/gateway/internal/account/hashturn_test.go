@@ -1,21 +1,11 @@
 package account
 
 import (
-	"context"
-	"crypto/ed25519"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/ocopfair/ocopfair/dev/testenv"
-	"github.com/ocopfair/ocopfair/pkg/auth"
-	"github.com/ocopfair/ocopfair/pkg/httpx"
-	"github.com/ocopfair/ocopfair/pkg/metrics"
-	"github.com/ocopfair/ocopfair/pkg/openapi"
 )
 
 // While every turn to hash a password is taken (a burst of sign-ins), one more sign-in, sign-up,
@@ -23,14 +13,7 @@ import (
 // adding one more hash to those that starve every other request; a turn given back lets it in.
 // The turns are given back after each use: many sign-ins one after another all get theirs.
 func TestPasswordHashesTakeTurns(t *testing.T) {
-	db := testenv.DB(t)
-	if err := db.EnsureIndexes(context.Background(), Indexes()...); err != nil {
-		t.Fatal(err)
-	}
-	_, priv, _ := ed25519.GenerateKey(nil)
-	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New("test")})
-	rt := NewRoutes(NewStore(db), auth.NewSigner(priv, "k", "iss", "aud", time.Hour), fast, 1000, func() {}, nil)
-	rt.Register(httpx.API{Router: r, Doc: openapi.New("test", "1", "")})
+	r, rt := accountRoutes(t, 1000)
 	post := func(path, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")

@@ -37,17 +37,25 @@ func TestMessages(t *testing.T) {
 	}
 }
 
-// TestSignInAndUpInCallersLanguage drives the sign-up and sign-in routes and reads their refusals
-// in Vietnamese (the default) and English.
-func TestSignInAndUpInCallersLanguage(t *testing.T) {
+// accountRoutes serves the account routes on a fresh database, with sign-in limits of
+// loginPerMinute, and returns the router and the routes.
+func accountRoutes(t *testing.T, loginPerMinute int) (http.Handler, *Routes) {
+	t.Helper()
 	db := testenv.DB(t)
 	if err := db.EnsureIndexes(context.Background(), Indexes()...); err != nil {
 		t.Fatal(err)
 	}
 	_, priv, _ := ed25519.GenerateKey(nil)
 	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: metrics.New("test")})
-	NewRoutes(NewStore(db), auth.NewSigner(priv, "k", "iss", "aud", time.Hour), fast, 100, func() {}, nil).
-		Register(httpx.API{Router: r, Doc: openapi.New("test", "1", "")})
+	rt := NewRoutes(NewStore(db), auth.NewSigner(priv, "k", "iss", "aud", time.Hour), fast, loginPerMinute, func() {}, nil)
+	rt.Register(httpx.API{Router: r, Doc: openapi.New("test", "1", "")})
+	return r, rt
+}
+
+// TestSignInAndUpInCallersLanguage drives the sign-up and sign-in routes and reads their refusals
+// in Vietnamese (the default) and English.
+func TestSignInAndUpInCallersLanguage(t *testing.T) {
+	r, _ := accountRoutes(t, 100)
 	post := func(path, body, lang string) (int, httpx.Problem) {
 		req := httptest.NewRequest("POST", path, strings.NewReader(body))
 		req.Header.Set("Content-Type", "application/json")
