@@ -64,7 +64,7 @@ type Consumer struct {
 	Subjects []string
 	Handler  Handler
 	// MaxDeliver is how many deliveries a failing event gets before it is dead-lettered; default
-	// 20 (about 13 minutes of retries). The server itself redelivers without limit: a message is
+	// 20 (about 12 minutes of retries). The server itself redelivers without limit: a message is
 	// let go only once it is handled or its dead letter is stored, so an outage of the database
 	// longer than the retries delays events but loses none.
 	MaxDeliver int

@@ -48,6 +48,17 @@ func (s *Service) lostLastBooth(ctx context.Context, pl events.BoothAssignmentV1
 	return storage.MapError(err, "booth loss")
 }
 
+// boothBack forgets a loss of the producer at the fair once it holds a booth there again, so that
+// a later loss waits out a grace of its own. (A late copy of an assignment since released holds
+// nothing, and forgets nothing.)
+func (s *Service) boothBack(ctx context.Context, pl events.BoothAssignmentV1) error {
+	if booths, err := s.Store.Booths(ctx, pl.FairID, pl.ProducerID); err != nil || booths == 0 {
+		return err
+	}
+	_, err := s.Store.losses.DeleteOne(ctx, bson.M{"_id": pl.FairID + "/" + pl.ProducerID})
+	return storage.MapError(err, "booth loss")
+}
+
 // SweepBoothLosses settles the losses whose grace is over at now: a producer that still holds no
 // booth at the fair loses its active meetings there; one that got a booth back keeps them. It
 // returns how many it settled. Replicas may sweep at once: a cancellation is a conditional write.

@@ -62,6 +62,22 @@ func TestMovingAProducersBoothKeepsItsMeetings(t *testing.T) {
 	if n, _ := x.svc.Store.losses.CountDocuments(x.db, map[string]any{}); n != 0 {
 		t.Errorf("%d booth losses left once settled", n)
 	}
+	// Moved again, and the new booth taken back within the first loss's grace: that loss waits
+	// out a grace of its own, not what was left of the first.
+	again := released.Add(10 * time.Minute)
+	x.svc.Now = func() time.Time { return again }
+	boothEvent(t, x, events.BoothReleased, "a-p01-moved", "B09", "booth_release.by_organiser")
+	boothEvent(t, x, events.BoothAssigned, "a-p01-third", "B10", "")
+	x.svc.Now = func() time.Time { return again.Add(4 * time.Minute) }
+	boothEvent(t, x, events.BoothReleased, "a-p01-third", "B10", "booth_release.by_organiser")
+	sweepAt(t, x, again, 6*time.Minute)
+	if got := x.status(t, m); got.Status != Accepted {
+		t.Errorf("the meeting two minutes after its producer's booth was taken back again: %s, want accepted", got.Status)
+	}
+	sweepAt(t, x, again, 10*time.Minute)
+	if got := x.status(t, m); got.Status != Cancelled {
+		t.Errorf("the meeting once the second grace is over: %s, want cancelled", got.Status)
+	}
 }
 
 // A last booth taken back and not given again cancels the meetings once the grace is over; one

@@ -61,7 +61,10 @@ func (s *Service) OnFairOrBooth(ctx context.Context, env events.Envelope) error 
 			key = pl.FairID + "/" + pl.BoothCode
 		}
 		if env.Type == events.BoothAssigned {
-			return s.Store.Hold(ctx, key, pl.FairID, pl.BoothCode, pl.ProducerID, legacy)
+			if err := s.Store.Hold(ctx, key, pl.FairID, pl.BoothCode, pl.ProducerID, legacy); err != nil {
+				return err
+			}
+			return s.boothBack(ctx, pl)
 		}
 		left, err := s.Store.Release(ctx, key, pl.FairID, pl.BoothCode, pl.ProducerID)
 		if err != nil || left > 0 {
