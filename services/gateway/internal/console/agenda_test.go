@@ -118,6 +118,11 @@ func stepUnscheduledWithReason(t *testing.T, org browser, x *agendaFair) {
 		t.Errorf("the list's title reads %q", title)
 	}
 	org.until("the grid with the two placed meetings", "document.querySelectorAll('#b2b-grid .mcell').length === 2", true)
+	// On a desktop the grid takes the screen's width, not the pages' 1,100 pixels.
+	if w := org.eval("String(document.querySelector('main').getBoundingClientRect().width >= 1300)"); w != "true" {
+		w = org.eval("String(Math.round(document.querySelector('main').getBoundingClientRect().width))")
+		t.Errorf("the B2B tab is %s pixels wide on a 1366-pixel screen, want the screen's width", w)
+	}
 	stepRunAgainRepairs(t, org)
 	org.reload()
 	org.until("the list after a reload", "document.querySelectorAll('#unscheduled li').length === 1 && document.querySelector('#unscheduled li').textContent.includes('Cửa hàng Đặc sản Việt')", false)
