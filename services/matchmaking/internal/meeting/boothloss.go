@@ -20,11 +20,15 @@ const BoothLossesCollection = "booth_losses"
 // BoothLossSweep is how often a replica looks for losses whose grace is over.
 const BoothLossSweep = 30 * time.Second
 
+// boothLoss is one producer's loss. Gen counts the releases that found it without a booth: a
+// settling that read the loss before a later release must not delete it (the delete is
+// conditioned on Gen), or that release would be forgotten.
 type boothLoss struct {
 	ID         string    `bson:"_id"` // fair/producer
 	FairID     string    `bson:"fair_id"`
 	ProducerID string    `bson:"producer_id"`
 	Due        time.Time `bson:"due"`
+	Gen        int64     `bson:"gen"`
 }
 
 // lostLastBooth cancels the active meetings of a producer whose last booth at a fair was
@@ -39,11 +43,13 @@ func (s *Service) lostLastBooth(ctx context.Context, pl events.BoothAssignmentV1
 	if s.BoothLossGrace <= 0 || finalRelease(pl.ReasonCode) {
 		return s.cancelWhere(ctx, q, ReasonBoothReleased, "")
 	}
-	// An earlier loss of the same producer keeps its due time.
-	_, err := s.Store.losses.UpdateOne(ctx, bson.M{"_id": pl.FairID + "/" + pl.ProducerID},
-		bson.M{"$setOnInsert": bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID, "due": s.now().Add(s.BoothLossGrace)}}, options.UpdateOne().SetUpsert(true))
+	// An earlier loss of the same producer keeps its due time; every release counts (Gen).
+	id := bson.M{"_id": pl.FairID + "/" + pl.ProducerID}
+	change := bson.M{"$setOnInsert": bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID, "due": s.now().Add(s.BoothLossGrace)}, "$inc": bson.M{"gen": 1}}
+	_, err := s.Store.losses.UpdateOne(ctx, id, change, options.UpdateOne().SetUpsert(true))
 	if storage.IsDuplicate(err) {
-		return nil // recorded by another replica at the same moment
+		// Inserted by another replica between our match and our insert: count this release on it.
+		_, err = s.Store.losses.UpdateOne(ctx, id, bson.M{"$inc": bson.M{"gen": 1}})
 	}
 	return storage.MapError(err, "booth loss")
 }
@@ -52,10 +58,17 @@ func (s *Service) lostLastBooth(ctx context.Context, pl events.BoothAssignmentV1
 // a later loss waits out a grace of its own. (A late copy of an assignment since released holds
 // nothing, and forgets nothing.)
 func (s *Service) boothBack(ctx context.Context, pl events.BoothAssignmentV1) error {
+	var l boothLoss
+	err := s.Store.losses.FindOne(ctx, bson.M{"_id": pl.FairID + "/" + pl.ProducerID}).Decode(&l)
+	if storage.IsNotFound(err) {
+		return nil // the usual case, read by _id alone
+	} else if err != nil {
+		return storage.MapError(err, "booth loss")
+	}
 	if booths, err := s.Store.Booths(ctx, pl.FairID, pl.ProducerID); err != nil || booths == 0 {
 		return err
 	}
-	_, err := s.Store.losses.DeleteOne(ctx, bson.M{"_id": pl.FairID + "/" + pl.ProducerID})
+	_, err = s.Store.losses.DeleteOne(ctx, bson.M{"_id": l.ID, "gen": l.Gen})
 	return storage.MapError(err, "booth loss")
 }
 
@@ -63,7 +76,7 @@ func (s *Service) boothBack(ctx context.Context, pl events.BoothAssignmentV1) er
 // booth at the fair loses its active meetings there; one that got a booth back keeps them. It
 // returns how many it settled. Replicas may sweep at once: a cancellation is a conditional write.
 func (s *Service) SweepBoothLosses(ctx context.Context) (int, error) {
-	cur, err := s.Store.losses.Find(ctx, bson.M{"due": bson.M{"$lte": s.now()}}, options.Find().SetLimit(500))
+	cur, err := s.Store.losses.Find(ctx, bson.M{"due": bson.M{"$lte": s.now()}}, options.Find().SetSort(bson.D{{Key: "due", Value: 1}}).SetLimit(500))
 	if err != nil {
 		return 0, storage.MapError(err, "booth losses")
 	}
@@ -76,10 +89,12 @@ func (s *Service) SweepBoothLosses(ctx context.Context) (int, error) {
 	for _, l := range due {
 		booths, err := s.Store.Booths(ctx, l.FairID, l.ProducerID)
 		if err == nil && booths == 0 {
-			err = s.cancelWhere(ctx, bson.M{"fair_id": l.FairID, "producer_id": l.ProducerID}, ReasonBoothReleased, "")
+			// Only the meetings from before the loss was due: an ask needs a booth, so a later one
+			// came with a booth given back while this settled.
+			err = s.cancelWhere(ctx, bson.M{"fair_id": l.FairID, "producer_id": l.ProducerID, "created_at": bson.M{"$lte": l.Due}}, ReasonBoothReleased, "")
 		}
 		if err == nil {
-			_, err = s.Store.losses.DeleteOne(ctx, bson.M{"_id": l.ID, "due": l.Due})
+			_, err = s.Store.losses.DeleteOne(ctx, bson.M{"_id": l.ID, "gen": l.Gen})
 		}
 		if err != nil {
 			errs = append(errs, err)

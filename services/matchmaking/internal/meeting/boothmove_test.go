@@ -102,3 +102,38 @@ func TestALastBoothLostCancelsTheMeetings(t *testing.T) {
 		t.Errorf("the meeting after a rejection: %s, want cancelled at once", got.Status)
 	}
 }
+
+// A loss due while the producer holds a booth again (the booth's assignment handled on another
+// replica, whose boothBack came before the loss was stored) is settled without cancelling
+// anything; every release counts on the loss (gen), so that a settling that read it before a
+// later release does not delete it.
+func TestALossDueWithABoothBackKeepsTheMeetings(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	x.svc.BoothLossGrace = 5 * time.Minute
+	m := x.ask(t, x.buyers[0], "p01", true)
+	released := time.Now()
+	boothEvent(t, x, events.BoothReleased, "a-p01", "B01", "booth_release.by_organiser")
+	if err := x.svc.Store.Hold(x.db, "a-p01-other", "f1", "B09", "p01", false); err != nil {
+		t.Fatal(err)
+	}
+	if err := x.svc.Store.Hold(x.db, "a-p01-third", "f1", "B10", "p01", false); err != nil {
+		t.Fatal(err)
+	}
+	boothEvent(t, x, events.BoothReleased, "a-p01-third", "B10", "booth_release.by_organiser") // B09 still held
+	var l boothLoss
+	if err := x.svc.Store.losses.FindOne(x.db, map[string]any{"_id": "f1/p01"}).Decode(&l); err != nil || l.Gen != 1 {
+		t.Fatalf("the loss %+v (%v), want one release counted (B10's left a booth)", l, err)
+	}
+	sweepAt(t, x, released, 6*time.Minute)
+	if got := x.status(t, m); got.Status != Accepted {
+		t.Errorf("the meeting of a producer holding a booth when its loss fell due: %s, want accepted", got.Status)
+	}
+	if n, _ := x.svc.Store.losses.CountDocuments(x.db, map[string]any{}); n != 0 {
+		t.Errorf("%d losses left once settled", n)
+	}
+	boothEvent(t, x, events.BoothReleased, "a-p01-other", "B09", "booth_release.by_organiser")
+	boothEvent(t, x, events.BoothReleased, "a-p01-other", "B09", "booth_release.by_organiser") // delivered twice
+	if err := x.svc.Store.losses.FindOne(x.db, map[string]any{"_id": "f1/p01"}).Decode(&l); err != nil || l.Gen != 2 {
+		t.Errorf("the loss after two releases without a booth: %+v (%v), want gen 2", l, err)
+	}
+}
