@@ -71,7 +71,7 @@ async function viewFairs(all) {
       { name: "applications_open", label: t("apps_open"), type: "date", value: today(0) }, { name: "applications_close", label: t("apps_close"), type: "date", value: today(20) },
       { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
       { name: "max_booths", label: t("max_booths"), type: "number", value: 2, min: 1 },
-      { name: "price", label: t("booth_price"), type: "amount", value: 12000000 }, { name: "subsidy", label: t("subsidy"), type: "number", value: 50, min: 0 },
+      { name: "price", label: t("booth_price_standard"), type: "amount", value: 12000000 }, { name: "subsidy", label: t("subsidy"), type: "number", value: 50, min: 0 },
     ], t("create"), async (v) => {
       const body = { name_vi: v.name_vi, kind: v.kind, region: v.region, host_province: v.host_province, venue: { name: v.venue_name, address: v.venue_address },
         start_date: v.start_date, end_date: v.end_date, applications_open: v.applications_open, applications_close: v.applications_close,

@@ -272,7 +272,7 @@ function credentialsCard(p, ref) {
       if (!confirm(t("cert_remove_confirm").replace("{name}", certName(c.code)))) return;
       ev.currentTarget.disabled = true;
       const r = await save({ certifications: held.filter((x) => x.code !== c.code) }).catch(offline);
-      if (!r.ok) { toast(failure(r)); render(true); }
+      if (!r.ok && r.status !== 409) { toast(failure(r)); render(true); } // a 409 is said by save
     } }, t("remove"), h("span", { class: "sr-only" }, " " + certName(c.code)))))) : h("p", { class: "muted" }, t("cert_none"));
   const free = ref.certifications.filter((c) => !held.some((x) => x.code === c.code));
   const at = `certifications[${held.length}]`;
