@@ -13,6 +13,7 @@ const (
 	RetryEvery = 2 * time.Second
 	RetryFor   = 30 * time.Minute
 	maxHeld    = 10_000
+	retryRound = 500 * time.Millisecond
 )
 
 // held is an event whose Apply failed, waiting to be tried again.
@@ -42,17 +43,16 @@ func (f *Follower) retryHeld(ctx context.Context) {
 	}
 }
 
-// retryOnce applies the held events again, the oldest first, and stops at the first that fails
-// again this round (what failed it most likely fails the rest too, and each failure may have
-// taken the model's own retries, while the follower waits). The one that failed goes behind those
-// not tried, so that one that can never be applied does not keep the others waiting. One held
-// for longer than RetryFor is given up on.
+// retryOnce applies the held events again, the oldest first, for up to retryRound: a failure that
+// took the model's own retries (a database still down) ends the round, while the follower waits;
+// one that fails at once (a payload the model can never take) does not hold up the others behind
+// it. Those that failed go behind those not tried. One held for longer than RetryFor is given up on.
 func (f *Follower) retryOnce() {
 	f.applyMu.Lock()
 	defer f.applyMu.Unlock()
 	var again []held
-	tried := 0
-	for ; tried < len(f.held) && len(again) < 1; tried++ {
+	tried, start := 0, time.Now()
+	for ; tried < len(f.held) && time.Since(start) < retryRound; tried++ {
 		h := f.held[tried]
 		err := f.apply(h.env)
 		switch {
