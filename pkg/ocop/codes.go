@@ -30,10 +30,16 @@ func ValidGTIN13(s string) bool {
 	return (10-sum%10)%10 == int(last-'0')
 }
 
-// NormalizeTaxCode is s trimmed, with a branch's 13 digits written with their hyphen
+// NormalizeTaxCode is s without the spaces and dots people group its digits with ("0101 234
+// 567", "0101.234.567"), and with a branch's 13 digits written with their hyphen
 // ("0101234567001" is "0101234567-001"): a phone's number pad often has no hyphen key.
 func NormalizeTaxCode(s string) string {
-	s = strings.TrimSpace(s)
+	s = strings.Map(func(r rune) rune {
+		if r == '.' || unicode.IsSpace(r) {
+			return -1
+		}
+		return r
+	}, s)
 	if allDigits(s, 13) {
 		return s[:10] + "-" + s[10:]
 	}

@@ -233,11 +233,15 @@ func TestValidTaxCode(t *testing.T) {
 }
 
 // A branch's 13 digits typed without the hyphen (a number pad has none) are written with it;
-// anything else is only trimmed, for ValidTaxCode to judge.
+// the spaces and dots people group the digits with go; anything else is left for ValidTaxCode
+// to judge.
 func TestNormalizeTaxCode(t *testing.T) {
 	for in, want := range map[string]string{
 		"0101234567001":    "0101234567-001",
 		" 0101234567-001 ": "0101234567-001",
+		"0101 234 567":     "0101234567",
+		"0101.234.567-001": "0101234567-001",
+		"0101 234 567 001": "0101234567-001",
 		"0101234567":       "0101234567",
 		"01012345670011":   "01012345670011",
 		"010123456700a":    "010123456700a",

@@ -174,8 +174,9 @@ async function viewProducer() {
       { name: "legal_name", label: t("legal_name"), value: c.name, full: true },
       { name: "kind", label: t("producer_kind"), type: "select", options: producerKinds.map((k) => [k, t("k_" + k)]) },
       // Tax codes are 10 digits, or 10 digits-3 digits for a branch; the API writes a branch's 13
-      // digits typed without the hyphen (a number pad has none) with it.
-      { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{10}(-?[0-9]{3})?", maxlength: 14 },
+      // digits typed without the hyphen (a number pad has none) with it, and drops the spaces and
+      // dots people group the digits with (room for them: 20 characters).
+      { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{10}(-?[0-9]{3})?", maxlength: 20 },
       { name: "province", label: t("province"), type: "select", value: "", options: [["", t("choose_province")], ...opt(provinces, "code", "name")] },
       { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email", value: c.email },
       { name: "claim_code", label: t("claim_code"), autocomplete: "off", full: true },
