@@ -124,6 +124,23 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 
 // parseProxies splits a comma-separated list of IP addresses and CIDR ranges, appending an error
 // to errs for each entry that is neither.
+// DurationEnv reads the optional duration setting name from getenv into *into, which keeps its
+// default when the setting is unset. One that does not parse, or lies outside min to max (max 0:
+// no upper bound), is an error naming it and saying what it must be (words: "a duration from 1m
+// to 168h").
+func DurationEnv(getenv func(string) string, name string, min, max time.Duration, words string, into *time.Duration) error {
+	s := getenv(name)
+	if s == "" {
+		return nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d < min || (max > 0 && d > max) {
+		return fmt.Errorf("%s=%q: must be %s", name, s, words)
+	}
+	*into = d
+	return nil
+}
+
 func parseProxies(list string, errs []error) ([]string, []error) {
 	var out []string
 	for _, p := range strings.Split(list, ",") {

@@ -44,19 +44,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.PublicURL = strings.TrimRight(s, "/")
 	}
-	if s := getenv("OCOPFAIR_SCAN_FLUSH_INTERVAL"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < 100*time.Millisecond || d > 10*time.Minute {
-			errs = append(errs, fmt.Errorf("OCOPFAIR_SCAN_FLUSH_INTERVAL=%q: must be a duration from 100ms to 10m", s))
-		}
-		c.ScanFlushInterval = d
+	if err := service.DurationEnv(getenv, "OCOPFAIR_SCAN_FLUSH_INTERVAL", 100*time.Millisecond, 10*time.Minute, "a duration from 100ms to 10m", &c.ScanFlushInterval); err != nil {
+		errs = append(errs, err)
 	}
-	if s := getenv("OCOPFAIR_EXPIRY_SWEEP_INTERVAL"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < time.Second {
-			return c, fmt.Errorf("OCOPFAIR_EXPIRY_SWEEP_INTERVAL=%q: must be a duration of at least 1s", s)
-		}
-		c.SweepInterval = d
+	if err := service.DurationEnv(getenv, "OCOPFAIR_EXPIRY_SWEEP_INTERVAL", time.Second, 0, "a duration of at least 1s", &c.SweepInterval); err != nil {
+		return c, err
 	}
 	return c, errors.Join(append(errs, err)...)
 }

@@ -48,12 +48,8 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.Upstreams[name] = u
 	}
-	if s := getenv("OCOPFAIR_TOKEN_TTL"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < time.Minute || d > 7*24*time.Hour {
-			errs = append(errs, fmt.Errorf("OCOPFAIR_TOKEN_TTL=%q: must be a duration from 1m to 168h", s))
-		}
-		c.TokenTTL = d
+	if err := service.DurationEnv(getenv, "OCOPFAIR_TOKEN_TTL", time.Minute, 7*24*time.Hour, "a duration from 1m to 168h", &c.TokenTTL); err != nil {
+		errs = append(errs, err)
 	}
 	if (c.AdminEmail == "") != (c.AdminPassword == "") {
 		errs = append(errs, errors.New("OCOPFAIR_ADMIN_EMAIL and OCOPFAIR_ADMIN_PASSWORD must be set together"))

@@ -59,19 +59,11 @@ func LoadConfig(getenv func(string) string) (Config, error) {
 		}
 		c.MeetingCap = n
 	}
-	if s := getenv("OCOPFAIR_SOLVE_LIMIT"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < 10*time.Millisecond || d > 10*time.Minute {
-			return c, fmt.Errorf("OCOPFAIR_SOLVE_LIMIT=%q: must be a duration from 10ms to 10m", s)
-		}
-		c.SolveLimit = d
+	if err := service.DurationEnv(getenv, "OCOPFAIR_SOLVE_LIMIT", 10*time.Millisecond, 10*time.Minute, "a duration from 10ms to 10m", &c.SolveLimit); err != nil {
+		return c, err
 	}
-	if s := getenv("OCOPFAIR_BOOTH_LOSS_GRACE"); s != "" {
-		d, perr := time.ParseDuration(s)
-		if perr != nil || d < 0 || d > time.Hour {
-			return c, fmt.Errorf("OCOPFAIR_BOOTH_LOSS_GRACE=%q: must be a duration from 0s to 1h", s)
-		}
-		c.BoothLossGrace = d
+	if err := service.DurationEnv(getenv, "OCOPFAIR_BOOTH_LOSS_GRACE", 0, time.Hour, "a duration from 0s to 1h", &c.BoothLossGrace); err != nil {
+		return c, err
 	}
 	if s := getenv("OCOPFAIR_BADGE_KEY"); s != "" {
 		k, perr := badge.ParseKey(s)
