@@ -103,8 +103,18 @@ func (d batchDoc) event() events.ScansCountedV1 {
 // the next flush: a write that was stored though its answer was lost (a timeout) then meets its
 // own ID and is not counted twice. The counts made meanwhile follow it in a batch of their own.
 func Flush(ctx context.Context, st *Store, c *Counter, m *Stats, now time.Time, notify func()) error {
+	// settle applies batch b once its write (whose error is err) stored it, or holds it in c.
+	settle := func(b events.ScansCountedV1, err error) error {
+		if err != nil && !storage.IsDuplicate(err) {
+			c.hold(b)
+			return err
+		}
+		m.Apply(b)
+		notify()
+		return nil
+	}
 	if b, again := c.takeHeld(); again {
-		if err := flushBatch(ctx, st, c, m, b, notify); err != nil {
+		if err := settle(b, st.insertBatch(ctx, b)); err != nil {
 			return err
 		}
 	}
@@ -112,16 +122,5 @@ func Flush(ctx context.Context, st *Store, c *Counter, m *Stats, now time.Time, 
 	if len(counts) == 0 {
 		return nil
 	}
-	return flushBatch(ctx, st, c, m, events.ScansCountedV1{BatchID: uuid.Must(uuid.NewV7()).String(), Counts: counts, At: now}, notify)
-}
-
-// flushBatch writes batch b, or holds it in c for the next flush when the write fails.
-func flushBatch(ctx context.Context, st *Store, c *Counter, m *Stats, b events.ScansCountedV1, notify func()) error {
-	if err := st.insertBatch(ctx, b); err != nil && !storage.IsDuplicate(err) {
-		c.hold(b)
-		return err
-	}
-	m.Apply(b)
-	notify()
-	return nil
+	return settle(st.Insert(ctx, counts, now))
 }
