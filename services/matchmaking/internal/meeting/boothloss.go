@@ -20,6 +20,9 @@ const BoothLossesCollection = "booth_losses"
 // BoothLossSweep is how often a replica looks for losses whose grace is over.
 const BoothLossSweep = 30 * time.Second
 
+// lossID is the _id of the loss of the producer of booth event pl at its fair.
+func lossID(pl events.BoothAssignmentV1) string { return pl.FairID + "/" + pl.ProducerID }
+
 // boothLoss is one producer's loss. Gen counts the releases that found it without a booth: a
 // settling that read the loss before a later release must not delete it (the delete is
 // conditioned on Gen), or that release would be forgotten.
@@ -44,7 +47,7 @@ func (s *Service) lostLastBooth(ctx context.Context, pl events.BoothAssignmentV1
 		return s.cancelWhere(ctx, q, ReasonBoothReleased, "")
 	}
 	// An earlier loss of the same producer keeps its due time; every release counts (Gen).
-	id := bson.M{"_id": pl.FairID + "/" + pl.ProducerID}
+	id := bson.M{"_id": lossID(pl)}
 	change := bson.M{"$setOnInsert": bson.M{"fair_id": pl.FairID, "producer_id": pl.ProducerID, "due": s.now().Add(s.BoothLossGrace)}, "$inc": bson.M{"gen": 1}}
 	_, err := s.Store.losses.UpdateOne(ctx, id, change, options.UpdateOne().SetUpsert(true))
 	if storage.IsDuplicate(err) {
@@ -59,7 +62,7 @@ func (s *Service) lostLastBooth(ctx context.Context, pl events.BoothAssignmentV1
 // nothing, and forgets nothing.)
 func (s *Service) boothBack(ctx context.Context, pl events.BoothAssignmentV1) error {
 	var l boothLoss
-	err := s.Store.losses.FindOne(ctx, bson.M{"_id": pl.FairID + "/" + pl.ProducerID}).Decode(&l)
+	err := s.Store.losses.FindOne(ctx, bson.M{"_id": lossID(pl)}).Decode(&l)
 	if storage.IsNotFound(err) {
 		return nil // the usual case, read by _id alone
 	} else if err != nil {

@@ -244,11 +244,17 @@ function profileEdit(p, provinces) {
     const body = {};
     for (const k of Object.keys(was)) if ((v[k] || "").trim() !== was[k]) body[k] = v[k];
     if (!Object.keys(body).length) return { ok: true };
-    const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
-    if (r.ok) { toast(t("profile_saved")); render(true); }
-    if (r.status === 409) changedMeanwhile(r);
-    return r;
+    return saveProfile(p, body);
   }, { id: "profile-edit-form" }));
+}
+
+// saveProfile sends a change of producer profile p over the version the page shows (If-Match):
+// saved, it says so and redraws; one changed meanwhile (409) is said (changedMeanwhile).
+async function saveProfile(p, body) {
+  const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
+  if (r.ok) { toast(t("profile_saved")); render(true); }
+  if (r.status === 409) changedMeanwhile(r);
+  return r;
 }
 
 // exportMarketChoices are the export markets offered as boxes to tick; a market already held
@@ -261,12 +267,7 @@ const exportMarketChoices = ["JP", "KR", "CN", "EU", "US", "AU", "SG", "TW", "GB
 // change goes over the profile as the page shows it (If-Match).
 function credentialsCard(p, ref) {
   const held = p.certifications || [];
-  const save = async (body) => {
-    const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
-    if (r.ok) { toast(t("profile_saved")); render(true); }
-    if (r.status === 409) changedMeanwhile(r);
-    return r;
-  };
+  const save = (body) => saveProfile(p, body);
   const list = held.length ? h("ul", { class: "cert-list", id: "cert-list" }, held.map((c) => h("li", {},
     h("span", {}, h("strong", {}, certName(c.code)), " · " + t("cert_number") + " " + c.number + " · " + t("cert_valid_until") + " " + date(c.valid_until)),
     h("button", { type: "button", class: "secondary cert-remove", dataset: { code: c.code }, onclick: async (ev) => {
