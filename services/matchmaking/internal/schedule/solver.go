@@ -14,11 +14,12 @@ import (
 )
 
 const (
-	unscheduledCost = 1000 // an unplaced meeting outweighs any number of breaks
-	// moveCost is a kept meeting placed at another slot: it outweighs the breaks of any real
-	// day, and ten of them one unplaced meeting (a new meeting is placed if at most nine
-	// published ones must move for it).
-	moveCost   = 100
+	unscheduledCost = 100_000 // an unplaced meeting outweighs any number of breaks
+	// moveCost is a kept meeting placed at another slot: it outweighs the breaks and spread of
+	// any real day (a published meeting moves only when a meeting cannot be placed otherwise,
+	// never to even out the breaks that cancellations left), and ten of them one unplaced
+	// meeting (a new meeting is placed if at most nine published ones must move for it).
+	moveCost   = 10_000
 	spreadCost = 50 // per break of spread beyond the allowed one
 	// The annealings' weights on the buyers' breaks on a day whose buyers meet producers (see
 	// twoSided): one each, for two ways through the same day.
