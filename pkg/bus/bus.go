@@ -202,6 +202,9 @@ type permanent struct{ err error }
 func (p permanent) Error() string { return p.err.Error() }
 func (p permanent) Unwrap() error { return p.err }
 
+// Permanent says so to those that do not import bus (a read model's follower skips such an event).
+func (p permanent) Permanent() bool { return true }
+
 // Permanent wraps err so that the consumer terminates the message and records it as a dead letter
 // instead of retrying it.
 func Permanent(err error) error {

@@ -25,6 +25,7 @@ package events
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -94,10 +95,14 @@ func (e Envelope) Validate() error {
 	return nil
 }
 
-// Decode unmarshals the payload into v.
+// ErrUndecodable is in the error of a payload Decode cannot read: applying the event again cannot
+// help.
+var ErrUndecodable = errors.New("payload does not decode")
+
+// Decode unmarshals the payload into v; its error wraps ErrUndecodable.
 func (e Envelope) Decode(v any) error {
 	if err := json.Unmarshal(e.Payload, v); err != nil {
-		return fmt.Errorf("decode %s v%d payload: %w", e.Type, e.Version, err)
+		return fmt.Errorf("decode %s v%d payload: %w: %w", e.Type, e.Version, ErrUndecodable, err)
 	}
 	return nil
 }

@@ -51,7 +51,9 @@ type Config struct {
 	Start time.Time
 	// Apply folds one event into the model. An error (a database that did not answer) holds the
 	// event to be applied again, every RetryEvery for up to RetryFor, while later events go on;
-	// a panic skips it: the model is rebuilt from the database at the next start.
+	// a panic, or an error that trying again cannot help (a payload that does not decode:
+	// events.ErrUndecodable; or one marked permanent, as bus.Permanent does), skips it: the model
+	// is rebuilt from the database at the next start.
 	Apply func(events.Envelope) error
 	// Log receives skipped events and consumer failures; nil discards them.
 	Log *slog.Logger
@@ -216,7 +218,7 @@ func (f *Follower) handle(m jetstream.Msg, target uint64) {
 		f.cfg.Log.Warn("readmodel: skipping malformed event", "stream", f.cfg.Stream, "subject", m.Subject(), "seq", seq)
 	} else {
 		f.applyMu.Lock()
-		if err := f.apply(env); isPanic(err) {
+		if err := f.apply(env); hopeless(err) {
 			f.cfg.Log.Warn("readmodel: skipping event", "stream", f.cfg.Stream, "subject", m.Subject(), "seq", seq, "err", err)
 		} else if err != nil {
 			f.hold(env, seq, err)
@@ -244,7 +246,13 @@ func (f *Follower) apply(env events.Envelope) (err error) {
 // errPanicked is Apply's error when it panicked: trying again cannot help.
 var errPanicked = errors.New("apply panicked")
 
-func isPanic(err error) bool { return errors.Is(err, errPanicked) }
+// hopeless reports whether trying an Apply that failed with err again cannot help: it panicked,
+// its payload does not decode (events.ErrUndecodable), or the error says it is permanent (as
+// bus.Permanent's does, for a payload that decodes but is not valid).
+func hopeless(err error) bool {
+	var p interface{ Permanent() bool }
+	return errors.Is(err, errPanicked) || errors.Is(err, events.ErrUndecodable) || errors.As(err, &p) && p.Permanent()
+}
 
 func (f *Follower) markReady() { f.once.Do(func() { close(f.ready) }) }
 

@@ -2,6 +2,7 @@ package readmodel_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -224,11 +225,20 @@ func TestFollowerAppliesAgainAnEventThatFailed(t *testing.T) {
 		if env.AggregateID == "x-1" && failing || strings.HasPrefix(env.AggregateID, "never-") {
 			return fmt.Errorf("database did not answer")
 		}
+		if env.AggregateID == "hopeless-0" {
+			var n int
+			return env.Decode(&n) // a fair's payload is no number
+		}
+		if env.AggregateID == "hopeless-1" {
+			return bus.Permanent(errors.New("a payload that decodes but is not valid"))
+		}
 		return r.apply(env)
 	}
 	f := follow(t, js, time.Time{}, flaky)
 	// Three events that can never be applied, ahead of it, do not keep it waiting.
 	publish(t, js, "never", 3)
+	// Nor do those whose Apply says trying again cannot help: they are not held at all.
+	publish(t, js, "hopeless", 2)
 	publish(t, js, "x", 3)
 	testenv.Eventually(t, "the events behind the failed one", func() bool { return slices.Equal(r.got(), []string{"x-0", "x-2"}) })
 	if f.Held() != 4 {

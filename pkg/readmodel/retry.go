@@ -57,7 +57,7 @@ func (f *Follower) retryOnce() {
 		err := f.apply(h.env)
 		switch {
 		case err == nil:
-		case time.Since(h.since) < RetryFor && !isPanic(err):
+		case time.Since(h.since) < RetryFor && !hopeless(err):
 			again = append(again, h)
 		default:
 			f.cfg.Log.Error("readmodel: giving up on an event; the model lacks it until the next start",
