@@ -861,6 +861,24 @@ func (e MatchmakingMeetingResponseOutcome) Valid() bool {
 	}
 }
 
+// Defines values for MatchmakingMeetingResponseOutcomeBy.
+const (
+	MatchmakingMeetingResponseOutcomeByBuyer    MatchmakingMeetingResponseOutcomeBy = "buyer"
+	MatchmakingMeetingResponseOutcomeByProducer MatchmakingMeetingResponseOutcomeBy = "producer"
+)
+
+// Valid indicates whether the value is a known member of the MatchmakingMeetingResponseOutcomeBy enum.
+func (e MatchmakingMeetingResponseOutcomeBy) Valid() bool {
+	switch e {
+	case MatchmakingMeetingResponseOutcomeByBuyer:
+		return true
+	case MatchmakingMeetingResponseOutcomeByProducer:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for MatchmakingMeetingResponseStatus.
 const (
 	MatchmakingMeetingResponseStatusAccepted  MatchmakingMeetingResponseStatus = "accepted"
@@ -3238,6 +3256,12 @@ type MatchmakingMeetingResponse struct {
 	Note    string                             `json:"note"`
 	Outcome *MatchmakingMeetingResponseOutcome `json:"outcome,omitempty"`
 
+	// OutcomeAt when the outcome was recorded
+	OutcomeAt *time.Time `json:"outcome_at,omitempty"`
+
+	// OutcomeBy the side that recorded the outcome; the other side replaces it only with If-Match naming the revision it saw (409 meeting_outcome_other_side)
+	OutcomeBy *MatchmakingMeetingResponseOutcomeBy `json:"outcome_by,omitempty"`
+
 	// PreferredDay the B2B day agreed through a proposal
 	PreferredDay *openapi_types.Date `json:"preferred_day,omitempty"`
 
@@ -3272,6 +3296,9 @@ type MatchmakingMeetingResponseAwaiting string
 
 // MatchmakingMeetingResponseOutcome defines model for MatchmakingMeetingResponse.Outcome.
 type MatchmakingMeetingResponseOutcome string
+
+// MatchmakingMeetingResponseOutcomeBy the side that recorded the outcome; the other side replaces it only with If-Match naming the revision it saw (409 meeting_outcome_other_side)
+type MatchmakingMeetingResponseOutcomeBy string
 
 // MatchmakingMeetingResponseStatus defines model for MatchmakingMeetingResponse.Status.
 type MatchmakingMeetingResponseStatus string
@@ -4903,7 +4930,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
 	PostMeetingsIdMove(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+	// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 	//
 	// Roles: buyer, producer.
 	//
@@ -4912,7 +4939,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcomeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+	// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 	//
 	// Roles: buyer, producer.
 	//
@@ -7343,7 +7370,7 @@ func (c *Client) PostMeetingsIdMove(ctx context.Context, id string, body PostMee
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 //
 // Roles: buyer, producer.
 //
@@ -7362,7 +7389,7 @@ func (c *Client) PostMeetingsIdOutcomeWithBody(ctx context.Context, id string, c
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 //
 // Roles: buyer, producer.
 //
@@ -15462,7 +15489,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
 	PostMeetingsIdMoveWithResponse(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error)
 
-	// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+	// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 	//
 	// Roles: buyer, producer.
 	//
@@ -15471,7 +15498,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcomeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdOutcomeResponse, error)
 
-	// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+	// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 	//
 	// Roles: buyer, producer.
 	//
@@ -34523,7 +34550,7 @@ func (c *ClientWithResponses) PostMeetingsIdMoveWithResponse(ctx context.Context
 	return ParsePostMeetingsIdMoveResponse(rsp)
 }
 
-// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 //
 // Roles: buyer, producer.
 //
@@ -34538,7 +34565,7 @@ func (c *ClientWithResponses) PostMeetingsIdOutcomeWithBodyWithResponse(ctx cont
 	return ParsePostMeetingsIdOutcomeResponse(rsp)
 }
 
-// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.
+// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
 //
 // Roles: buyer, producer.
 //

@@ -278,6 +278,8 @@ type MeetingOutcomeV1 struct {
 	Outcome    string    `json:"outcome"`
 	ValueVND   int64     `json:"value_vnd"`
 	RecordedAt time.Time `json:"recorded_at"`
+	// RecordedBy is the side that recorded it: buyer or producer (absent on older events).
+	RecordedBy string `json:"recorded_by,omitempty"`
 	// Revision is the meeting's revision with this outcome: readers keep the outcome of the
 	// highest (a writer's clock may be behind another replica's). Absent on events from before it.
 	Revision int64 `json:"revision,omitempty"`

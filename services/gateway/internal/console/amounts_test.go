@@ -116,6 +116,18 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000 }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫" {
 		t.Errorf("a stored contract reads %q", got)
 	}
+	// Who recorded it is said, and an outcome saved goes over the meeting as shown (If-Match): a
+	// refusal because the other side recorded one meanwhile is said in the toast.
+	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000, outcome_by: 'buyer', outcome_at: '2026-12-06T10:32:00+07:00' }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫ · bên mua ghi lúc 10:32 06/12/2026" {
+		t.Errorf("a contract the buyer recorded reads %q to the producer", got)
+	}
+	prod.eval(`(() => { const real = api; window.api = async (...args) => { window.api = real; window.asked = args; return { ok: false, status: 409,
+		data: { code: "meeting_outcome_other_side", detail: "Bên mua đã ghi kết quả “Ký hợp đồng” lúc 10:32 ngày 06/12/2026." } } };
+		meetingAct({ id: "m1", revision: 4 }, "outcome", { outcome: "negotiating", value_vnd: 0 })(); return '' })()`)
+	prod.until("the other side's outcome said", "document.querySelector('#toast').textContent.startsWith('Bên mua đã ghi kết quả')", false)
+	if got := prod.eval("JSON.stringify(window.asked.slice(1))"); got != `["/api/meetings/m1/outcome",{"outcome":"negotiating","value_vnd":0},{"ifMatch":"\"4\""}]` {
+		t.Errorf("the outcome was sent as %s, want over revision 4", got)
+	}
 	if got := prod.eval("outcomeForm({ id: 'm2', outcome: 'contract_signed', value_vnd: 480000000 }, () => () => 0).querySelector('.outcome-value').value"); got != "480.000.000" {
 		t.Errorf("a stored value in the outcome form reads %q, want 480.000.000", got)
 	}

@@ -3,6 +3,7 @@ package matchmakingapp
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -233,13 +234,32 @@ func stepTheMeetingIsScheduledAndHeld(t *testing.T, f *flow) {
 	if r := other.Do(t, "GET", "/api/fairs/f1/agenda?participant=p1", nil); r.Status == 200 {
 		t.Errorf("other buyer reading the producer's agenda: %d", r.Status)
 	}
+	var held struct {
+		Revision  int64  `json:"revision"`
+		OutcomeBy string `json:"outcome_by"`
+		OutcomeAt string `json:"outcome_at"`
+	}
 	if r := buyerC.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", map[string]any{"outcome": "contract_signed", "value_vnd": 1500000000}); r.Status != 200 {
 		t.Errorf("outcome: %d %s", r.Status, r.Body)
+	} else if r.Decode(t, &held); held.OutcomeBy != "buyer" || held.OutcomeAt == "" {
+		t.Errorf("outcome recorded as %+v, want by the buyer, with its time", held)
 	}
 	testenv.Eventually(t, "requested, accepted, scheduled and outcome events", func() bool {
 		return len(subjects(t, app, events.MeetingRequested)) == 1 && len(subjects(t, app, events.MeetingAccepted)) == 1 &&
 			len(subjects(t, app, events.MeetingScheduled)) == 1 && len(subjects(t, app, events.MeetingOutcomeRecorded)) == 1
 	})
+	// The producer replaces the buyer's contract only once seen: not unseen, not over an older
+	// revision, and with the revision it carries.
+	neg := map[string]any{"outcome": "negotiating"}
+	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", neg); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_outcome_other_side"`) {
+		t.Errorf("producer's unseen outcome: %d %s, want 409 meeting_outcome_other_side", r.Status, r.Body)
+	}
+	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", neg, "If-Match", fmt.Sprint(held.Revision-1)); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"meeting_outcome_changed"`) {
+		t.Errorf("producer's outcome over an older revision: %d %s, want 409 meeting_outcome_changed", r.Status, r.Body)
+	}
+	if r := producer.Do(t, "POST", "/api/meetings/"+m.ID+"/outcome", neg, "If-Match", fmt.Sprintf(`"%d"`, held.Revision)); r.Status != 200 {
+		t.Errorf("producer's seen outcome: %d %s", r.Status, r.Body)
+	}
 
 }
 

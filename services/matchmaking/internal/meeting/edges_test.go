@@ -107,13 +107,13 @@ func TestAskWithoutSidesSaysRequired(t *testing.T) {
 	if got["buyer_id"] != "required" || got["producer_id"] != "required" {
 		t.Errorf("an empty ask's field errors: %v, want buyer_id and producer_id required", got)
 	}
-	_, err = Meeting{Status: Accepted, Slot: 1}.Record("mou_signed", 1<<62, time.Now().Add(-time.Hour), time.Now())
+	_, err = Meeting{Status: Accepted, Slot: 1}.Record("mou_signed", 1<<62, SideBuyer, false, time.Now().Add(-time.Hour), time.Now())
 	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Text.In(apperr.English) != "must be an amount from 0 to 1,000,000,000,000,000 VND" {
 		t.Errorf("a value beyond the cap: %v, want the range it must be in", err)
 	}
 	// A value is a contract's; with another outcome it would be counted nowhere.
 	for outcome, want := range map[string]string{"contract_signed": "", "mou_signed": "meeting_value_contract_only", "no_interest": "meeting_value_contract_only"} {
-		_, err := Meeting{Status: Accepted, Slot: 1}.Record(outcome, 5_000_000, time.Now().Add(-time.Hour), time.Now())
+		_, err := Meeting{Status: Accepted, Slot: 1}.Record(outcome, 5_000_000, SideBuyer, false, time.Now().Add(-time.Hour), time.Now())
 		got := ""
 		if errors.As(err, &e) && len(e.Fields) == 1 && e.Fields[0].Field == "value_vnd" {
 			got = e.Fields[0].Code

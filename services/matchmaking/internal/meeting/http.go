@@ -83,6 +83,8 @@ type response struct {
 	AttendedAt   string    `json:"attended_at,omitempty" format:"date-time" doc:"when the meeting was marked attended"`
 	Outcome      string    `json:"outcome,omitempty" enum:"no_interest,negotiating,sample_requested,mou_signed,contract_signed"`
 	ValueVND     int64     `json:"value_vnd,omitempty"`
+	OutcomeBy    string    `json:"outcome_by,omitempty" enum:"buyer,producer" doc:"the side that recorded the outcome; the other side replaces it only with If-Match naming the revision it saw (409 meeting_outcome_other_side)"`
+	OutcomeAt    string    `json:"outcome_at,omitempty" format:"date-time" doc:"when the outcome was recorded"`
 	Held         bool      `json:"held" doc:"the outcome is recorded: the meeting took place and can no longer be cancelled"`
 	Revision     int64     `json:"revision"`
 	UpdatedAt    time.Time `json:"updated_at"`
@@ -145,7 +147,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
 		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, OptionalBody: true, Response: response{}}, rt.cancel)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
-		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled.", Request: outcomeRequest{}, Response: response{}}, rt.outcome)
+		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).", Request: outcomeRequest{}, Response: response{}}, rt.outcome)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}, Status: http.StatusNoContent}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
@@ -190,6 +192,9 @@ func (rt *Routes) shape(m Meeting, buyerName string, lang apperr.Lang) response 
 	}
 	if !m.AttendedAt.IsZero() {
 		r.Attended, r.AttendedAt = true, m.AttendedAt.Format(time.RFC3339)
+	}
+	if r.OutcomeBy = m.OutcomeBy; !m.OutcomeAt.IsZero() {
+		r.OutcomeAt = m.OutcomeAt.Format(time.RFC3339)
 	}
 	if p, ok := rt.Index.ProducerByID(m.ProducerID); ok {
 		r.ProducerName = p.Name
@@ -379,13 +384,17 @@ func (rt *Routes) outcome(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOutcomeSidesOnly))
 		return
 	}
+	seen := c.GetHeader("If-Match")
 	next, err := rt.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
+		if !httpx.IfMatchRevision(seen, m.Revision) {
+			return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeChanged)
+		}
 		// The slot is the meeting's place in its fair's newest schedule, read with the meeting.
 		var starts time.Time
 		if f, ok := rt.Index.Fair(m.FairID); ok && m.Slot > 0 {
 			starts = slotTime(f, m.Day, m.Slot)
 		}
-		return m.Record(req.Outcome, req.ValueVND, starts, rt.now())
+		return m.Record(req.Outcome, req.ValueVND, side, seen != "", starts, rt.now())
 	})
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -47,6 +47,8 @@ type Meeting struct {
 	Table           int
 	Outcome         string
 	ValueVND        int64
+	OutcomeBy       string    // the side that recorded the outcome (Buyer or Producer; "" before it was kept)
+	OutcomeAt       time.Time // when it did
 	AttendedAt      time.Time // when both badges were scanned at its table in its slot (see Attend); zero: not attended
 	Revision        int64
 	// ScheduleVersion is the version of the fair's schedule the meeting was read with (0: none).
@@ -219,9 +221,12 @@ func (m Meeting) Cancel(code, reason string, now time.Time) (Meeting, error) {
 }
 
 // Record sets the outcome of an accepted meeting whose scheduled slot has started (starts is the
-// slot's start, zero while the meeting has no slot): Invalid for a bad outcome or value, Conflict
-// for a meeting that is not accepted, not scheduled or not started yet.
-func (m Meeting) Record(outcome string, value int64, starts, now time.Time) (Meeting, error) {
+// slot's start, zero while the meeting has no slot), as side by records it: Invalid for a bad
+// outcome or value, Conflict for a meeting that is not accepted, not scheduled or not started
+// yet, and for an outcome the other side recorded unless seen (the request named the revision
+// that carries it): a buyer's signed contract must not be replaced unseen by the producer's
+// "negotiating", as the report counts it.
+func (m Meeting) Record(outcome string, value int64, by string, seen bool, starts, now time.Time) (Meeting, error) {
 	var v apperr.Validation
 	v.Expect(slices.Contains(Outcomes, outcome), "outcome", apperr.OneOf, apperr.OrOf(Outcomes...))
 	if v.Expect(value >= 0 && value <= 1_000_000_000_000_000, "value_vnd", msgValue) {
@@ -240,8 +245,11 @@ func (m Meeting) Record(outcome string, value int64, starts, now time.Time) (Mee
 	if now.Before(starts) {
 		return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeEarly, startsAt(starts))
 	}
+	if m.Outcome != "" && m.OutcomeBy != "" && m.OutcomeBy != by && !seen && (m.Outcome != outcome || m.ValueVND != value) {
+		return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeOtherSide, sideName(m.OutcomeBy), outcomeName(m.Outcome), startsAt(m.OutcomeAt))
+	}
 	next := m
-	next.Outcome, next.ValueVND = outcome, value
+	next.Outcome, next.ValueVND, next.OutcomeBy, next.OutcomeAt = outcome, value, by, now
 	next.Revision++
 	next.UpdatedAt = now
 	return next, nil

@@ -40,6 +40,12 @@ var (
 	msgOutcomeEarly = apperr.M("meeting_outcome_too_early",
 		"Cuộc gặp bắt đầu lúc %s: hãy ghi kết quả sau thời điểm đó.",
 		"The meeting's slot starts at %s: record its outcome after that.")
+	msgOutcomeOtherSide = apperr.M("meeting_outcome_other_side",
+		"%s đã ghi kết quả “%s” lúc %s. Hãy xem lại kết quả đó trước khi thay (gửi kèm If-Match với revision đã xem).",
+		"The %s recorded the outcome “%s” at %s. Look at it before replacing it (send If-Match with the revision seen).")
+	msgOutcomeChanged = apperr.M("meeting_outcome_changed",
+		"Cuộc gặp vừa được cập nhật trên thiết bị khác. Hãy tải lại để xem kết quả mới nhất.",
+		"The meeting changed on another device. Reload it to see the newest outcome.")
 	msgBuyerProfileFirst = apperr.M("meeting_buyer_profile_missing",
 		"Hãy tạo hồ sơ người mua trước.",
 		"Create your buyer profile first.")
@@ -147,6 +153,27 @@ func statusName(status string) apperr.Localized {
 		return m
 	}
 	return asWritten(status)
+}
+
+// sideNames are the sides as a sentence's subject names them.
+var sideNames = map[string]apperr.Msg{
+	SideBuyer:    apperr.M("meeting_side.buyer", "Bên mua", "buyer"),
+	SideProducer: apperr.M("meeting_side.producer", "Chủ thể OCOP", "producer"),
+}
+
+// sideName and outcomeName are a side and an outcome as users read them.
+func sideName(side string) apperr.Localized {
+	if m, ok := sideNames[side]; ok {
+		return m
+	}
+	return asWritten(side)
+}
+
+func outcomeName(outcome string) apperr.Localized {
+	if m, ok := outcomeNames[outcome]; ok {
+		return m
+	}
+	return asWritten(outcome)
 }
 
 // fairStates say why a fair in that status takes no meeting requests.

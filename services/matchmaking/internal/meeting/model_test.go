@@ -203,7 +203,7 @@ func TestTheAgendaModelAnswersAsTheDatabase(t *testing.T) {
 		t.Fatalf("m11 after the run = %+v, %v; want a slot of the first day", got, err)
 	}
 	x.change(t, m11, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
-		return m.Record("contract_signed", 5_000_000, slotTime(x.fair, m.Day, m.Slot), x.svc.now())
+		return m.Record("contract_signed", 5_000_000, SideBuyer, false, slotTime(x.fair, m.Day, m.Slot), x.svc.now())
 	})
 	x.checkSame(t, "an outcome")
 	if err := x.svc.Store.SetUnavailable(x.db, "f1", "p01", x.fair.B2BDays[0].Date, []int{1, 2, 3}); err != nil {

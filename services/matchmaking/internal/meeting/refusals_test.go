@@ -17,7 +17,7 @@ func TestRefusalsReadInBothLanguages(t *testing.T) {
 	starts := time.Date(2026, 3, 1, 8, 30, 0, 0, vntext.Zone)
 	_, respondErr := Meeting{Status: Accepted, RequestedBy: SideBuyer}.Respond(SideProducer, true, now)
 	_, cancelErr := Meeting{Status: Declined}.Cancel(ReasonByBuyer, "", now)
-	_, earlyErr := Meeting{Status: Accepted, Slot: 2}.Record("mou_signed", 0, starts, now)
+	_, earlyErr := Meeting{Status: Accepted, Slot: 2}.Record("mou_signed", 0, SideBuyer, false, starts, now)
 	tests := []struct {
 		name   string
 		err    error

@@ -55,6 +55,8 @@ type document struct {
 	Table           int       `bson:"table"`
 	Outcome         string    `bson:"outcome"`
 	ValueVND        int64     `bson:"value_vnd"`
+	OutcomeBy       string    `bson:"outcome_by,omitempty"`
+	OutcomeAt       time.Time `bson:"outcome_at,omitempty"`
 	AttendedAt      time.Time `bson:"attended_at,omitempty"`
 	Revision        int64     `bson:"revision"`
 	CreatedAt       time.Time `bson:"created_at"`
@@ -96,14 +98,14 @@ func toDocument(m Meeting) document {
 	return document{ID: m.ID, ActiveKey: key, AttendedAt: m.AttendedAt, FairID: m.FairID, BuyerID: m.BuyerID, BuyerAccount: m.BuyerAccount, ProducerID: m.ProducerID,
 		ProducerAccount: m.ProducerAccount, RequestedBy: m.RequestedBy, Session: m.Session, Note: m.Note, Status: m.Status, Reason: m.Reason,
 		ReasonCode: m.ReasonCode, Day: m.Day, Slot: m.Slot, Table: m.Table, Outcome: m.Outcome, ValueVND: m.ValueVND, Revision: m.Revision, CreatedAt: m.CreatedAt, UpdatedAt: m.UpdatedAt,
-		Proposal: proposalToDocument(m.Proposal), PreferredDay: m.PreferredDay}
+		OutcomeBy: m.OutcomeBy, OutcomeAt: m.OutcomeAt, Proposal: proposalToDocument(m.Proposal), PreferredDay: m.PreferredDay}
 }
 
 func (d document) meeting() Meeting {
 	return Meeting{ID: d.ID, AttendedAt: inZone(d.AttendedAt), FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
 		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
 		ReasonCode: d.ReasonCode, Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
-		CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay}
+		OutcomeBy: d.OutcomeBy, OutcomeAt: inZone(d.OutcomeAt), CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay}
 }
 
 // Event returns the meeting as other services receive it.
@@ -169,7 +171,7 @@ func change(m Meeting, subject string) outbox.Event {
 	}
 	if subject == events.MeetingOutcomeRecorded {
 		return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingOutcomeV1{MeetingID: m.ID, FairID: m.FairID, BuyerID: m.BuyerID,
-			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt, Revision: m.Revision}}
+			ProducerID: m.ProducerID, Outcome: m.Outcome, ValueVND: m.ValueVND, RecordedAt: m.UpdatedAt, RecordedBy: m.OutcomeBy, Revision: m.Revision}}
 	}
 	return outbox.Event{Subject: subject, AggregateID: m.ID, Payload: events.MeetingChangedV1{Meeting: Event(m)}}
 }

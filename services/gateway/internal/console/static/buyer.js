@@ -305,7 +305,8 @@ function awayFrom(m, fair) {
 // nothing yet, so a slip of the finger saves nothing. The contract's value is typed as an amount
 // (1.500.000.000); a refusal, the form's own or the API's, is said under it and keeps what was
 // chosen and typed (a form changed is not redrawn by live updates either). act(m, "outcome",
-// body)() sends it and answers as api() does.
+// body)() sends it over the meeting as the page shows it (If-Match), so an outcome the other
+// side recorded meanwhile is said, not replaced unseen, and answers as api() does.
 function outcomeForm(m, act) {
   const id = "outcome-" + m.id;
   const sel = h("select", { id: id + "-outcome", class: "outcome", "aria-label": t("outcome") }, h("option", { value: "" }, t("outcome") + "…"),
@@ -353,11 +354,14 @@ function outcomeForm(m, act) {
   return f;
 }
 
-// outcomeLine says a meeting's recorded outcome, with the contract's value in đồng.
+// outcomeLine says a meeting's recorded outcome, with the contract's value in đồng, and who
+// recorded it when (either side may: the other sees that it is not its own word).
 function outcomeLine(m) {
   if (!m.outcome) return null;
+  const by = m.outcome_by && (m.outcome_by === (claims() || {}).role ? t("outcome_by_you") : t("outcome_by_" + m.outcome_by));
   return h("div", { class: "outcome-said" }, h("strong", {}, t("outcome") + ": "), t("o_" + m.outcome),
-    m.value_vnd ? [" · ", t("contract_value") + ": ", h("span", { class: "outcome-vnd" }, money(m.value_vnd))] : null);
+    m.value_vnd ? [" · ", t("contract_value") + ": ", h("span", { class: "outcome-vnd" }, money(m.value_vnd))] : null,
+    by ? h("span", { class: "outcome-by muted" }, " · " + t("outcome_recorded_by").replace("{by}", by).replace("{at}", time(m.outcome_at) + " " + date(m.outcome_at))) : null);
 }
 
 // inbox is the meetings page's state that outlives a redraw: the tab shown (picked: chosen by
@@ -454,6 +458,21 @@ function focusMeeting(id) {
   card.focus();
 }
 
+// meetingAct(m, path, body)() answers a meeting and redraws the page. A refused outcome is said in
+// its own form, which keeps what was chosen, so the page is not redrawn under it; but one refused
+// because an outcome was recorded meanwhile (by the other side, or on another device) is drawn
+// again with that outcome, and the toast says why nothing was saved.
+const meetingAct = (m, path, body) => async () => {
+  const r = await api("POST", `/api/meetings/${m.id}/${path}`, body, path === "outcome" ? { ifMatch: `"${m.revision}"` } : {});
+  const stale = path === "outcome" && r.status === 409 && /^meeting_outcome_(changed|other_side)$/.test((r.data || {}).code);
+  if (r.ok || path !== "outcome" || stale) {
+    toast(r.ok ? t("saved") : failure(r));
+    await render(true);
+    focusMeeting(m.id);
+  }
+  return r;
+};
+
 // viewMeetings is the request inbox of a buyer or a producer: the requests received and those
 // sent, each with its state, and the answers due: accept, propose another time, or decline with
 // a reason.
@@ -462,17 +481,7 @@ async function viewMeetings() {
   countDue(list);
   const c = claims();
   const side = c.role;
-  // act answers a meeting and redraws the page. A refused outcome is said in its own form,
-  // which keeps what was chosen, so the page is not redrawn under it.
-  const act = (m, path, body) => async () => {
-    const r = await api("POST", `/api/meetings/${m.id}/${path}`, body);
-    if (r.ok || path !== "outcome") {
-      toast(r.ok ? t("saved") : failure(r));
-      await render(true);
-      focusMeeting(m.id);
-    }
-    return r;
-  };
+  const act = meetingAct;
   const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
   const fairs = await Promise.all(fairsSeen.map((id) => api("GET", "/api/fairs/" + id)));
   const daysOf = Object.fromEntries(fairsSeen.map((id, i) => [id, (fairs[i].ok && fairs[i].data.b2b_days) || []]));
