@@ -46,6 +46,40 @@ func TestConsoleInboxAndMoves(t *testing.T) {
 	orgPhone.login("sct@inbox.example.vn", "organiser-pass-1")
 	stepDragWithAFinger(t, orgPhone, x)
 	stepMoveRefusedInWords(t, orgPhone, x)
+	stepCancelAMeeting(t, prod, bb, x)
+}
+
+// stepCancelAMeeting: on a phone, the honey producer calls off its scheduled meeting with the
+// first buyer from the inbox, with a message; "Giữ cuộc gặp" closes the panel first and keeps
+// it. The buyer reads the cancellation and the message, and the organiser's agenda has the table
+// free again.
+func stepCancelAMeeting(t *testing.T, prod, bb browser, x *inboxFair) {
+	t.Helper()
+	prod.open("#/meetings")
+	mine := item("Siêu thị Sen")
+	prod.until("the meeting's cancel button", mine+" && "+mine+".querySelector('button.cancel')", true)
+	cancel := `#meeting-list li[data-meeting="` + prod.eval(mine+".dataset.meeting") + `"] button.cancel`
+	prod.run(chromedp.Click(cancel))
+	prod.until("the cancel panel", "document.querySelector('#meeting-list form[id^=cancel-] textarea[name=reason]')", false)
+	prod.run(chromedp.Click("#meeting-list .cancel-panel button.close-panel"))
+	prod.until("the panel closed, the meeting kept", mine+".querySelector('button.cancel') && !document.querySelector('.cancel-panel') && "+mine+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
+	prod.run(chromedp.Click(cancel))
+	prod.until("the cancel panel again", "document.querySelector('#meeting-list form[id^=cancel-] textarea[name=reason]')", false)
+	prod.run(chromedp.SendKeys("#meeting-list form[id^=cancel-] textarea[name=reason]", "Xin lỗi, hàng mẫu chưa kịp về"))
+	fitsPhone(prod, "the cancel form")
+	prod.shot("cancel-meeting")
+	prod.run(chromedp.Click("#meeting-list form[id^=cancel-] button[type=submit]"))
+	prod.until("cancelled", mine+".querySelector('.badge').textContent === 'Đã hủy' && !"+mine+".querySelector('button.cancel')", false)
+	bb.open("#/meetings")
+	theirs := item("Mật ong Bắc Hà")
+	bb.until("the cancellation on the buyer's side", theirs+" && "+theirs+".querySelector('.reason')", true)
+	if got := bb.eval(theirs + ".querySelector('.badge').textContent + ' | ' + " + theirs + ".querySelector('.reason').textContent"); !strings.HasPrefix(got, "Đã hủy | ") || !strings.Contains(got, "Xin lỗi, hàng mẫu chưa kịp về") {
+		t.Errorf("the buyer reads the cancelled meeting as %q", got)
+	}
+	bb.shot("cancelled")
+	if p, ok := x.places(t)["Chuỗi Siêu thị Sen – HTX Mật ong Bắc Hà"]; ok {
+		t.Errorf("the organiser's agenda still has the cancelled meeting at slot %d table %d", p.slot, p.table)
+	}
 }
 
 // setUpInboxFair makes the fair (3 B2B tables) and the first buyer's request.

@@ -383,8 +383,9 @@ function proposalLine(m) {
     p.note ? h("div", { class: "muted" }, "“" + p.note + "”") : null);
 }
 
-// answerPanel is the form under a meeting that proposes another time or declines with a reason;
-// sending it answers the meeting, "Hủy" closes it.
+// answerPanel is the form under a meeting that proposes another time, declines with a reason or
+// cancels it (an accepted meeting, or a request this side sent); sending it answers the meeting,
+// "Hủy" ("Giữ cuộc gặp" beside a cancellation) closes it.
 function answerPanel(m, kind, days) {
   // "Hủy" gives the keyboard back to the button that opened the panel.
   const close = async () => {
@@ -394,11 +395,12 @@ function answerPanel(m, kind, days) {
     if (opener) opener.focus(); else focusMeeting(m.id);
   };
   const send = async (v) => {
-    const body = kind === "propose" ? { session: v.session, day: v.day || undefined, note: v.note.trim() } : { reason_code: v.reason_code, reason: v.reason.trim() };
+    const body = kind === "propose" ? { session: v.session, day: v.day || undefined, note: v.note.trim() }
+      : kind === "decline" ? { reason_code: v.reason_code, reason: v.reason.trim() } : { reason: v.reason.trim() };
     const r = await api("POST", `/api/meetings/${m.id}/${kind}`, body);
     if (r.ok) {
       inbox.open = null;
-      toast(t(kind === "propose" ? "proposal_sent" : "declined_sent"));
+      toast(t({ propose: "proposal_sent", decline: "declined_sent", cancel: "meeting_cancelled_sent" }[kind]));
       render(true).then(() => focusMeeting(m.id));
     }
     return r;
@@ -407,14 +409,16 @@ function answerPanel(m, kind, days) {
     ? [{ name: "session", label: t("session"), type: "select", options: ["morning", "afternoon", "any"].map((s) => [s, t("s_" + s)]), value: m.session === "morning" ? "afternoon" : "morning" },
       { name: "day", label: t("day"), type: "select", options: [["", t("any_day")], ...days.map((d) => [d.date, date(d.date)])] },
       { name: "note", label: t("proposal_note"), type: "textarea", full: true, hint: t("max_300") }]
-    : [{ name: "reason_code", label: t("decline_why"), type: "select", options: ["no_time", "not_relevant", "other"].map((c) => [c, t("dr_" + c)]), full: true },
-      { name: "reason", label: t("decline_words"), type: "textarea", full: true, hint: t("max_300") }];
-  const f = form(fields, t(kind === "propose" ? "proposal_send" : "decline_confirm"), send, { id: kind + "-" + m.id });
-  f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: close }, t("cancel")));
-  if (kind === "decline") f.querySelector("button[type=submit]").classList.add("danger");
+    : kind === "decline" ? [{ name: "reason_code", label: t("decline_why"), type: "select", options: ["no_time", "not_relevant", "other"].map((c) => [c, t("dr_" + c)]), full: true },
+      { name: "reason", label: t("decline_words"), type: "textarea", full: true, hint: t("max_300") }]
+      : [{ name: "reason", label: t("cancel_words"), type: "textarea", full: true, hint: t("max_300") }];
+  const words = { propose: ["proposal_send", "proposal_hint"], decline: ["decline_confirm", "decline_hint"], cancel: ["cancel_meeting_confirm", "cancel_meeting_hint"] }[kind];
+  const f = form(fields, t(words[0]), send, { id: kind + "-" + m.id });
+  f.querySelector(".actions").append(h("button", { type: "button", class: "secondary close-panel", onclick: close }, t(kind === "cancel" ? "keep_meeting" : "cancel")));
+  if (kind !== "propose") f.querySelector("button[type=submit]").classList.add("danger");
   // Escape closes it, as "Hủy" does.
   return h("div", { class: "answer-panel " + kind + "-panel", dataset: { dirty: "1" }, onkeydown: (ev) => { if (ev.key === "Escape") { ev.stopPropagation(); close(); } } },
-    h("p", { class: "muted" }, t(kind === "propose" ? "proposal_hint" : "decline_hint")), f);
+    h("p", { class: "muted" }, t(words[1])), f);
 }
 
 // inboxItem is one meeting in the inbox: the other side, the fair it is at (fairName), its state
@@ -433,6 +437,10 @@ function inboxItem(m, side, days, act, fairName) {
     h("button", { type: "button", class: "accept", onclick: act(m, "accept") }, t(m.proposal ? "accept_proposal" : "accept")),
     !m.proposal && h("button", { type: "button", class: "secondary propose", onclick: toggle("propose") }, t("propose_other")),
     h("button", { type: "button", class: "secondary decline", onclick: toggle("decline") }, t("decline")));
+  // An accepted meeting not held yet, or a request this side sent, may be called off: the other
+  // side is told, and a scheduled table goes back to the organisers.
+  const cancellable = !open && !m.held && !m.attended && (m.status === "accepted" || m.status === "requested" && m.requested_by === side);
+  const cancel = cancellable && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary cancel", onclick: toggle("cancel") }, t("cancel_meeting")));
   return h("li", { class: "card inbox-item" + (mine ? " awaiting" : ""), dataset: { meeting: m.id } },
     h("div", { class: "inbox-head" }, h("strong", { class: "who" }, side === "buyer" ? m.producer_name : m.buyer_name), " ", meetingBadge(m)),
     fairName ? h("div", { class: "fair-name" }, fairName) : null,
@@ -443,7 +451,7 @@ function inboxItem(m, side, days, act, fairName) {
     m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table)
       : m.status === "accepted" ? h("div", { class: "place muted" }, t("awaiting_slot")) : null,
     m.status === "requested" && !mine ? h("div", { class: "muted waiting" }, t(m.proposal ? "waiting_them_proposal" : "waiting_them")) : null,
-    answers, open ? answerPanel(m, open, days) : null,
+    answers, cancel, open ? answerPanel(m, open, days) : null,
     outcomeLine(m), m.status === "accepted" && m.starts_at && new Date(m.starts_at) <= new Date() && outcomeForm(m, act));
 }
 
