@@ -292,4 +292,32 @@ func stepRunAgainRepairs(t *testing.T, org browser) {
 	if after := org.eval(cells); after != before {
 		t.Errorf("after the repair the meetings are at %q, were at %q", after, before)
 	}
+	stepRepairSaysWhatMoved(t, org)
+}
+
+// stepRepairSaysWhatMoved: while a run takes its seconds its button says so and takes no second
+// tap; a repair that had to move a meeting names it with where from and to, and outlines its
+// cell. The answer is stood in for: a move a repair cannot avoid needs a full day.
+func stepRepairSaysWhatMoved(t *testing.T, org browser) {
+	t.Helper()
+	id := org.eval("document.querySelector('#b2b-grid .mcell').dataset.meeting")
+	org.eval(`(() => { const real = window.fetch; window.fetch = (u, o) => { if (!String(u).includes('/schedule')) return real(u, o); window.fetch = real;
+		const answer = { days: [{ day: "2027-01-06", meetings: 2, status: "feasible", moved_count: 1,
+			moved: [{ meeting_id: "` + id + `", from: { day: "2027-01-06", slot: 5, table: 1 }, to: { day: "2027-01-06", slot: 7, table: 2 } }] }] };
+		return new Promise((ok) => setTimeout(() => ok(new Response(JSON.stringify(answer), { status: 200, headers: { "Content-Type": "application/json" } })), 1500)) }; return '' })()`)
+	org.run(chromedp.Click("#run-schedule"))
+	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "true Đang xếp lịch…" {
+		t.Errorf("while the run goes, its button reads %q, want disabled and saying so", got)
+	}
+	org.until("the move named and marked", "document.querySelector('#moved-box li') && document.querySelector('#b2b-grid .mcell.moved[data-meeting=\""+id+"\"]')", false)
+	said := org.eval("document.querySelector('#moved-box').textContent")
+	for _, want := range []string{"1 cuộc gặp đã phải chuyển chỗ", "06/01/2027 · Lượt 5 · Bàn 1 → 06/01/2027 · Lượt 7 · Bàn 2", " – "} {
+		if !strings.Contains(said, want) {
+			t.Errorf("the moves read %q, want %q in them", said, want)
+		}
+	}
+	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "false Xếp thêm, giữ lịch đã có" {
+		t.Errorf("after the run its button reads %q", got)
+	}
+	org.shot("repair-moved")
 }

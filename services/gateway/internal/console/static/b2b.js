@@ -8,6 +8,10 @@
 // take the answer off the screen or the keyboard off the meeting.
 const b2bAnswers = new Map();
 
+// b2bMoved keeps, by fair, the meetings the last repair run had to move and where from, so that
+// the grid marks them and the list under the buttons names them until the next run.
+const b2bMoved = new Map();
+
 // b2bDayAt keeps, by fair, which B2B day the settings form edits (its date; "new" for a new day),
 // through redraws, also when another organiser adds a day before it.
 const b2bDayAt = new Map();
@@ -42,15 +46,26 @@ async function fairB2B(f) {
     return r;
   };
   let version = 0;
+  const movedBox = h("div", { id: "moved-box", role: "status" });
+  // run schedules the fair; its buttons wait for the answer (a run takes seconds), which is said
+  // in the toast, and a repair's moves stay listed and marked on the grid.
   const run = async (mode) => {
     if (mode === "fresh" && version && !confirm(t("run_fresh_confirm"))) return;
-    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (b2bSaved.get(f.id) ? `&fair_revision=${b2bSaved.get(f.id)}` : ""));
+    const label = runBtn.textContent;
+    runBtn.disabled = freshBtn.disabled = true;
+    runBtn.setAttribute("aria-busy", "true");
+    runBtn.textContent = t("running_schedule");
+    const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (b2bSaved.get(f.id) ? `&fair_revision=${b2bSaved.get(f.id)}` : "")).catch(offline);
+    runBtn.disabled = freshBtn.disabled = false;
+    runBtn.removeAttribute("aria-busy");
+    runBtn.textContent = label;
     if (!r.ok) {
-      toast(r.data.detail || t("failed"));
+      toast(failure(r));
     } else {
       const said = r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none");
-      const moved = r.data.days.reduce((n, x) => n + (x.moved_count || 0), 0);
-      toast(mode === "repair" ? `${said}. ${plural(moved, "n_moved")}` : said);
+      const moved = r.data.days.flatMap((x) => x.moved || []);
+      b2bMoved.set(f.id, moved);
+      toast(mode === "repair" ? `${said}. ${plural(moved.length, "n_moved")}` : said);
     }
     showGrid();
   };
@@ -67,6 +82,7 @@ async function fairB2B(f) {
     freshBtn.hidden = !version;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
     showUnscheduled(a, left, counts);
+    showMoved(b2bMoved.get(f.id) || [], a, grid, movedBox);
   };
   // The tab comes whole: a live update swaps it in with its grid and list, never empty.
   await showGrid();
@@ -90,7 +106,7 @@ async function fairB2B(f) {
     if (!confirm(t("b2b_day_remove_confirm").replace("{day}", date(d.date)))) return;
     const r = await saveDay(null);
     if (!r.ok) toast(r.data.detail || t("failed"));
-  } }, t("b2b_day_remove")) : null, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), msg, grid));
+  } }, t("b2b_day_remove")) : null, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), movedBox, msg, grid));
 }
 
 // b2bDayPicker chooses which of the fair's B2B days the settings form edits, or a new one; none
@@ -367,4 +383,18 @@ function showUnscheduled(a, box, counts) {
       h("p", { class: "muted" }, t("unsched_hint"), at),
       h("ul", {}, items.map((u) => h("li", { dataset: { meeting: u.meeting_id, code: u.code } }, h("strong", {}, `${u.buyer_name} – ${u.producer_name}`), ": ", h("span", { class: "reason" }, u.reason)))), wait)
     : h("div", { class: "card", id: "unscheduled" }, wait || h("p", { class: "muted" }, t("unsched_none"))));
+}
+
+// showMoved names in box the meetings the last repair run had to move (moved, from its answer),
+// from where to where, by the names in agenda a, and marks their cells on the grid; box is empty
+// when none moved.
+function showMoved(moved, a, grid, box) {
+  const byId = new Map((a.meetings || []).map((m) => [m.id, m]));
+  const place = (p) => `${date(p.day)} · ${t("slot")} ${p.slot} · ${t("table")} ${p.table}`;
+  box.replaceChildren(...(moved.length ? [h("h3", {}, plural(moved.length, "n_moved")), h("p", { class: "muted" }, t("moved_told")),
+    h("ul", { class: "moved-list" }, moved.map((x) => {
+      const m = byId.get(x.meeting_id);
+      return h("li", {}, h("strong", {}, m ? `${m.buyer_name} – ${m.producer_name}` : x.meeting_id), ": " + place(x.from) + " → " + place(x.to));
+    }))] : []));
+  for (const x of moved) grid.querySelector(`.mcell[data-meeting="${x.meeting_id}"]`)?.classList.add("moved");
 }
