@@ -279,6 +279,15 @@ func stepCheckinAtTable(t *testing.T, staff browser, f checkinFair) {
 	if v := staff.eval(verdict); !strings.Contains(v, want) || !strings.Contains(v, f.producerName) || !strings.Contains(v, fmt.Sprintf("Bàn số %d", f.table)) {
 		t.Errorf("the answer at table %d reads %q, want %q… with %s", f.table, v, want, f.producerName)
 	}
+	// The meeting is in 30 days: at its table today that is a warning, not a plain line under the ✔.
+	if got := staff.eval("document.querySelector('#checkin-result .ci-meeting').className + ' | ' + document.querySelector('#checkin-result .ci-meeting').textContent"); !strings.HasPrefix(got, "ci-meeting warn-line other-day | ⚠ Hôm nay không có lịch gặp tại bàn này. Lịch gặp tại bàn") {
+		t.Errorf("a meeting 30 days ahead at the table reads %q, want a warning", got)
+	}
+	same := staff.eval(`(() => { const m = { slot_start: "2026-12-05T08:00:00+07:00", slot_end: "2026-12-05T08:20:00+07:00", table: 1, other_party: "HTX Chè" };
+		const p = ciMeeting(m, "2026-12-05T08:05:00+07:00"); return p.className + " | " + p.textContent })()`)
+	if same != "ci-meeting | Lịch gặp tại bàn 1, 08:00–08:20, với HTX Chè" {
+		t.Errorf("a meeting on the scan's day reads %q", same)
+	}
 	staff.shot("checkin-table")
 }
 

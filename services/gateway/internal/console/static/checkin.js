@@ -447,9 +447,12 @@ function ciNotToday(fair) {
 // as attended (both sides checked in).
 function ciMeeting(m, scannedAt) {
   if (!m) return h("p", { class: "ci-meeting none" }, t("ci_no_meeting"));
-  // A meeting on another day than the scan says its day: the person may have come on the wrong one.
-  const from = (date(m.slot_start) !== date(scannedAt) ? date(m.slot_start) + " " : "") + time(m.slot_start);
-  return h("p", { class: "ci-meeting" }, t("ci_meeting").replace("{from}", from).replace("{to}", time(m.slot_end)).replace("{n}", m.table), " ",
+  // A meeting on another day than the scan is a warning that says its day: the person may have
+  // come on the wrong one, and a scan today does not count it attended.
+  const otherDay = date(m.slot_start) !== date(scannedAt);
+  const from = (otherDay ? date(m.slot_start) + " " : "") + time(m.slot_start);
+  return h("p", { class: "ci-meeting" + (otherDay ? " warn-line other-day" : "") }, otherDay ? t("ci_not_today_table") + " " : "",
+    t("ci_meeting").replace("{from}", from).replace("{to}", time(m.slot_end)).replace("{n}", m.table), " ",
     h("strong", {}, m.other_party), m.attended ? [" ", badge(t("ci_attended"))] : null);
 }
 
