@@ -1,11 +1,14 @@
 package account
 
 import (
+	"context"
 	"net/http"
 	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
 )
 
 // While every turn to hash a password is taken (a burst of sign-ins), one more sign-in, sign-up,
@@ -45,6 +48,17 @@ func TestPasswordHashesTakeTurns(t *testing.T) {
 	if w := post("/api/auth/register", strings.Replace(signUp, "htx@", "hoa@", 1)); w.Code != http.StatusServiceUnavailable {
 		t.Errorf("a sign-up while every turn is taken = %d, want 503", w.Code)
 	}
+	// A sign-in waiting for its turn has not asked the database yet (where the signed-in pages
+	// would queue behind a burst): with a database that cannot answer, it is still told auth_busy.
+	live, dead := rt.accounts, testenv.DB(t)
+	if err := dead.Close(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	rt.accounts = NewStore(dead)
+	if w := post("/api/auth/login", signIn); !strings.Contains(w.Body.String(), "auth_busy") {
+		t.Errorf("a sign-in while every turn is taken, the database down = %d %s, want 503 auth_busy before any lookup", w.Code, w.Body)
+	}
+	rt.accounts = live
 	go func() { time.Sleep(200 * time.Millisecond); <-rt.hashing }()
 	if w := post("/api/auth/login", signIn); w.Code != http.StatusOK {
 		t.Errorf("a sign-in as a turn is given back = %d %s", w.Code, w.Body)

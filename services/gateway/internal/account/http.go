@@ -215,13 +215,16 @@ func (rt *Routes) login(c *gin.Context) {
 	if !ok {
 		return
 	}
-	acc, found, err := rt.accounts.ByEmail(c.Request.Context(), req.Email)
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
+	// The turn covers the account's lookup too: a burst of sign-ins must wait here, bounded and
+	// told to come back, not in the queue for the database, where every signed-in page waits too.
 	release, ok := rt.hashing.take(c)
 	if !ok {
+		return
+	}
+	acc, found, err := rt.accounts.ByEmail(c.Request.Context(), req.Email)
+	if err != nil {
+		release()
+		httpx.RespondError(c, err)
 		return
 	}
 	err = Authenticate(acc, found, req.Password, rt.hash)
