@@ -65,6 +65,9 @@ func MarkPending(ctx context.Context, c *mongo.Collection, docID any) error {
 		}
 	}
 	if err != nil {
+		if mongo.IsTimeout(err) || mongo.IsNetworkError(err) { // a database too busy to answer: 503, come back
+			return storage.MapError(err, "outbox marker")
+		}
 		// Not wrapped: a marker's duplicate key is not the write's conflict.
 		return fmt.Errorf("outbox: mark %s pending: %v", key, err)
 	}

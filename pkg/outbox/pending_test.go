@@ -12,6 +12,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 )
@@ -198,5 +199,16 @@ func TestConcurrentMarksOfOneDocumentBothSucceed(t *testing.T) {
 	close(errs)
 	for err := range errs {
 		t.Errorf("MarkPending: %v", err)
+	}
+}
+
+// A database too busy to take the marker in time (its one connection held, the deadline passed)
+// is Unavailable, which the API answers 503 with Retry-After, not an internal error.
+func TestAMarkerTheDatabaseHadNoTimeForIsUnavailable(t *testing.T) {
+	f := setup(t)
+	ctx, cancel := context.WithDeadline(f.ctx, time.Now().Add(-time.Second))
+	defer cancel()
+	if err := outbox.MarkPending(ctx, f.coll, "p1"); apperr.KindOf(err) != apperr.Unavailable {
+		t.Errorf("MarkPending past its deadline = %v (%s), want Unavailable", err, apperr.KindOf(err))
 	}
 }
