@@ -41,7 +41,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		return
 	}
 	owned := func(x Request) bool { return x.BuyerID == b.ID }
-	if err := rt.openBelowMost(c.Request.Context(), b.ID); err != nil {
+	if err := rt.Store.TakeOpenPlace(c.Request.Context(), b.ID); err != nil {
 		// A re-run of a create that stored the request that reached the most answers with it.
 		stored, ok := httpx.StoredUnder(c, r.ID, rt.Store.Request, owned)
 		if !ok {
@@ -53,6 +53,9 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		return
 	}
 	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
+		// The place goes back whatever the write's outcome: a write stored after all (its answer
+		// lost) leaves the count one low, one request more than the most.
+		_ = rt.Store.ReleaseOpenPlace(c.Request.Context(), b.ID)
 		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, owned)
 		if !ok {
 			httpx.RespondError(c, err)
@@ -69,20 +72,8 @@ func (rt *Routes) createRequest(c *gin.Context) {
 
 // MaxOpenRequests is the most sourcing requests a buyer may hold open at once: every producer's
 // opportunities are drawn from the open requests, and a buyer with more needs closes those met.
+// Creates take places (Store.TakeOpenPlace), so parallel ones cannot pass it together.
 const MaxOpenRequests = 100
-
-// openBelowMost answers Conflict when buyer buyerID holds MaxOpenRequests open requests. Two
-// creates at once may both pass: the most is a bound on what one buyer costs, not a rule.
-func (rt *Routes) openBelowMost(ctx context.Context, buyerID string) error {
-	n, err := rt.Store.OpenRequests(ctx, buyerID)
-	if err != nil {
-		return err
-	}
-	if n >= MaxOpenRequests {
-		return apperr.New(apperr.Conflict, msgTooManyOpen, MaxOpenRequests)
-	}
-	return nil
-}
 
 func (rt *Routes) listRequests(c *gin.Context) {
 	page, err := httpx.PageOf(c)

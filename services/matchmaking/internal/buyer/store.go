@@ -128,6 +128,7 @@ var ErrStale = apperr.New(apperr.Conflict, msgChanged)
 type Store struct {
 	buyers        *mongo.Collection
 	requests      *mongo.Collection
+	openCounts    *mongo.Collection // per buyer, its open requests (see TakeOpenPlace)
 	buyerWrites   outbox.Writer
 	requestWrites outbox.Writer
 	// saved, when set, is told of each buyer this store creates or saves, once it is stored.
@@ -150,7 +151,7 @@ func (s *Store) stored(b Buyer, err error) error {
 // NewStore returns a store on db.
 func NewStore(db *storage.DB) *Store {
 	buyers, requests := db.Collection(BuyerCollection), db.Collection(RequestCollection)
-	return &Store{buyers: buyers, requests: requests,
+	return &Store{buyers: buyers, requests: requests, openCounts: db.Collection(OpenCountCollection),
 		buyerWrites: outbox.NewWriter(buyers, "buyer", ErrStale), requestWrites: outbox.NewWriter(requests, "request", ErrStale)}
 }
 
@@ -216,9 +217,15 @@ func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error
 }
 
 // SaveRequest replaces a request still at revision prev with one event of subject: ErrStale
-// otherwise.
+// otherwise. Closing it gives back its buyer's open place.
 func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
-	return s.requestStored(r, s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r)))
+	err := s.requestStored(r, s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r)))
+	if err == nil && subject == events.RequestClosed {
+		// Not given back (the database failed just now): the buyer holds one place less until
+		// it closes another request.
+		_ = s.ReleaseOpenPlace(ctx, r.BuyerID)
+	}
+	return err
 }
 
 // requestStored puts r in the recent requests once its write (whose error is err) succeeded, and

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"sync"
 	"testing"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
@@ -52,5 +53,50 @@ func TestABuyersOpenRequestsAreBounded(t *testing.T) {
 	}
 	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà"}); r.Status != 201 {
 		t.Errorf("an open request once one was closed: %d %s", r.Status, r.Body)
+	}
+}
+
+// Creates at once cannot pass the most together: before, each counted the open requests, then
+// inserted, and 30 parallel creates at 90 open left 120 open.
+func TestParallelCreatesKeepTheMostOpen(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	tok, _ := tokens.Token(t, "buyer", "")
+	c := api.With(tok)
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Sen", "kind": "supermarket_chain", "province": "Hà Nội"})
+	var b struct{ ID string }
+	if r.Decode(t, &b); r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	const held, tries = 90, 30
+	docs := make([]any, held)
+	for i := range docs {
+		docs[i] = bson.M{"_id": fmt.Sprintf("old-%03d", i), "buyer_id": b.ID, "open": true, "title": "Cũ"}
+	}
+	if _, err := app.Host.DB.Collection(buyer.RequestCollection).InsertMany(context.Background(), docs); err != nil {
+		t.Fatal(err)
+	}
+	statuses := make(chan int, tries)
+	var wg sync.WaitGroup
+	for i := range tries {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			statuses <- c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": fmt.Sprintf("Mật ong %d", i)}).Status
+		}()
+	}
+	wg.Wait()
+	close(statuses)
+	got := map[int]int{}
+	for s := range statuses {
+		got[s]++
+	}
+	if got[201] != buyer.MaxOpenRequests-held || got[409] != tries-(buyer.MaxOpenRequests-held) {
+		t.Errorf("%d parallel creates at %d open answered %v, want %d × 201 and the rest 409", tries, held, got, buyer.MaxOpenRequests-held)
+	}
+	n, err := app.Host.DB.Collection(buyer.RequestCollection).CountDocuments(context.Background(), bson.M{"buyer_id": b.ID, "open": true})
+	if err != nil || n != buyer.MaxOpenRequests {
+		t.Errorf("open requests after the burst: %d (%v), want %d", n, err, buyer.MaxOpenRequests)
 	}
 }
