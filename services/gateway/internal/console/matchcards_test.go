@@ -120,6 +120,17 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	} else {
 		t.Logf("refusal: %s", msg)
 	}
+	// A phone camera's 12-megapixel photo is drawn at 2400 px, upright, as a JPEG before it is
+	// sent (the server keeps 1200 px); a small one goes as it is.
+	prod.eval(`(async () => { const c = document.createElement("canvas"); c.width = 4000; c.height = 3000; const g = c.getContext("2d");
+		for (let i = 0; i < 400; i++) { g.fillStyle = "hsl(" + i + ",60%,50%)"; g.fillRect((i * 37) % 4000, (i * 53) % 3000, 300, 200); }
+		const big = await new Promise((ok) => c.toBlob(ok, "image/png")); const out = await shrinkPhoto(big); const b = await createImageBitmap(out);
+		c.width = 64; c.height = 48; const small = await new Promise((ok) => c.toBlob(ok, "image/jpeg"));
+		window.shrunk = out.type + " " + b.width + "x" + b.height + " " + (out.size < big.size) + " " + ((await shrinkPhoto(small)) === small) })(), ''`)
+	prod.until("the photos made ready to send", "window.shrunk", false)
+	if got := prod.eval("window.shrunk"); got != "image/jpeg 2400x1800 true true" {
+		t.Errorf("a 4000×3000 photo and a small one are sent as %q, want \"image/jpeg 2400x1800 true true\"", got)
+	}
 	// The network failing mid-upload (venue Wi-Fi): said under the picker, and live updates go on.
 	prod.eval("window.realFetch = window.realFetch || window.fetch, window.fetch = (u, o) => String(u).includes('/photo') ? Promise.reject(new TypeError('Failed to fetch')) : window.realFetch(u, o), ''")
 	prod.run(chromedp.SetUploadFiles("#product-list .photo input[type=file]", []string{smallJPEG(t)}))
