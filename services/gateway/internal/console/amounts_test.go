@@ -113,6 +113,14 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 	prod.eval("document.querySelector('#outcome-m1 .outcome-value').value = '2,5', ''")
 	prod.run(chromedp.Click("#outcome-m1 button.save-outcome"))
 	prod.until("a decimal value refused before sending", "document.querySelector('#outcome-m1-err').textContent.startsWith('Nhập một số nguyên') && window.sent.length === 1", false)
+	// A contract's value is said here in words of size as often as in digits.
+	if got := prod.eval("['150 triệu', '1,5 tỷ', '250k', '2.75 triệu đồng', '1.500 triệu', '1,5 tấn', 'năm triệu'].map((s) => String(amount(s))).join(' ')"); got != "150000000 1500000000 250000 2750000 1500000000 null null" {
+		t.Errorf("amounts in words read %q", got)
+	}
+	prod.eval("document.querySelector('#outcome-m1 .outcome-value').value = '150 triệu', document.querySelector('#outcome-m1 .outcome-value').dispatchEvent(new Event('blur')), ''")
+	if got := prod.eval("document.querySelector('#outcome-m1 .outcome-value').value + ' | ' + document.querySelector('#outcome-m1-err').textContent"); got != "150.000.000 | " {
+		t.Errorf("a value typed 150 triệu reads %q once left, want 150.000.000 and no refusal", got)
+	}
 	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000 }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫" {
 		t.Errorf("a stored contract reads %q", got)
 	}

@@ -41,10 +41,13 @@ const money = (n) => num(n) + " ₫";
 // amountText. amount returns the number, undefined for an empty text and null for one that is
 // not an amount: dots, spaces or commas (one kind only) separate groups of three digits. Where
 // decimals are allowed (1,5 tấn), a last comma or dot followed by one or two digits is the
-// decimal mark; elsewhere "2,5" is refused rather than guessed.
+// decimal mark; elsewhere "2,5" is refused rather than guessed. A number may end in the word for
+// its size, as people say amounts here: 250k, 150 triệu, 1,5 tỷ (see amountWords).
 function amount(s, decimals) {
-  s = String(s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim().replace(/\s*₫$/, "");
+  s = String(s ?? "").replace(/[\s\u00a0\u202f]+/g, " ").trim().replace(/\s*(₫|đồng|vnđ|vnd)$/i, "");
   if (!s) return undefined;
+  const said = /^(\d[\d.,]*)\s*([^\d\s.,]+)$/.exec(s);
+  if (said) return amountWords(said[1], said[2].toLowerCase());
   let frac = "";
   const dec = decimals && /^(.*\d)[.,](\d{1,2})$/.exec(s);
   if (dec) [s, frac] = [dec[1], dec[2]];
@@ -53,6 +56,20 @@ function amount(s, decimals) {
   const whole = s.replace(/\D/g, "");
   if (!Number.isSafeInteger(Number(whole))) return null;
   return Number(whole + (frac ? "." + frac : ""));
+}
+
+// amountWords is the amount number × the size word says (nghìn, triệu, tỷ), or null: with a word
+// the number may have a decimal part after a comma or a dot (1,5 tỷ, 2.75 triệu), while dots
+// before groups of three are group separators (1.500 triệu); the amount must come out whole.
+function amountWords(number, word) {
+  const size = { k: 1e3, "nghìn": 1e3, "ngàn": 1e3, tr: 1e6, "triệu": 1e6, "tỷ": 1e9, "tỉ": 1e9 }[word];
+  if (!size) return null;
+  let n;
+  if (/^\d{1,3}(\.\d{3})+$/.test(number)) n = Number(number.replace(/\./g, ""));
+  else if (/^\d+([.,]\d+)?$/.test(number)) n = Number(number.replace(",", "."));
+  else return null;
+  const v = Math.round(n * size);
+  return Number.isSafeInteger(v) && Math.abs(v - n * size) < 1e-3 ? v : null;
 }
 
 // amountText shows an amount as people here write it (1.500.000; 2,5), "" for none.

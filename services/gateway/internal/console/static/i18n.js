@@ -3,7 +3,7 @@ window.I18N = {
   vi: {
     qr_summary: "Mã QR · {n} lượt quét", qr_alt: "Mã QR xác thực OCOP của {name}", qr_open: "Mở trang xác thực", qr_png: "Tải mã QR (PNG)", poster_download: "Tải poster gian hàng (PDF)",
     zone_any: "Khu nào cũng được",
-    amount_invalid: "Nhập một số nguyên, có thể ngăn cách hàng nghìn bằng dấu chấm, ví dụ 1.500.000.",
+    amount_invalid: "Nhập một số nguyên, có thể ngăn cách hàng nghìn bằng dấu chấm, ví dụ 1.500.000 (hoặc 1,5 triệu).",
     removed: "Đã xoá.", changed_by_organiser: "Ban tổ chức ({name}) đã sửa lần cuối lúc {when}.", changed_by_admin: "Quản trị viên ({name}) đã sửa lần cuối lúc {when}.", amount_too_large: "Số quá lớn.", date_not_real: "Không có ngày này trên lịch (ví dụ 31/02); hãy kiểm tra lại.",
     amount_invalid_decimal: "Nhập một số: dấu chấm ngăn cách hàng nghìn, dấu phẩy trước phần lẻ, ví dụ 1.500 hoặc 2,5.",
     contract_value_vnd: "Giá trị hợp đồng (₫)", post_request: "Đăng nhu cầu", lang_switch: "EN: chuyển sang tiếng Anh",
@@ -200,7 +200,7 @@ window.I18N = {
   en: {
     qr_summary: "QR code · {n} scans", qr_alt: "OCOP verification QR code of {name}", qr_open: "Open the verification page", qr_png: "Download the QR code (PNG)", poster_download: "Download the booth poster (PDF)",
     zone_any: "Any zone",
-    amount_invalid: "Enter a whole number; dots may separate the thousands, e.g. 1.500.000.",
+    amount_invalid: "Enter a whole number; dots may separate the thousands, e.g. 1.500.000 (or 1,5 triệu).",
     removed: "Removed.", changed_by_organiser: "Last changed by the organisers ({name}) at {when}.", changed_by_admin: "Last changed by an administrator ({name}) at {when}.", amount_too_large: "The number is too large.", date_not_real: "This day is not on the calendar (e.g. 31/02); check it.",
     amount_invalid_decimal: "Enter a number: dots separate the thousands and a comma the decimals, e.g. 1.500 or 2,5.",
     contract_value_vnd: "Contract value (₫)", post_request: "Post request", lang_switch: "VI: switch to Vietnamese",
