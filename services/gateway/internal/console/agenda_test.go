@@ -193,7 +193,7 @@ func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
 		t.Errorf("the free gap reads %q", got)
 	}
 	// The rows are in time order: each starts when or after the one before ends.
-	order := b.eval(`[...document.querySelectorAll('#agenda tbody tr')].map((tr) => tr.className + ' ' + (tr.textContent.match(/\d\d:\d\d/g) || []).join('-')).join('|')`)
+	order := b.eval(`[...document.querySelectorAll('#agenda tbody tr')].map((tr) => tr.className.split(' ')[0] + ' ' + (tr.textContent.match(/\d\d:\d\d/g) || []).join('-')).join('|')`)
 	if !strings.Contains(order, "free") || !sorted(order) {
 		t.Errorf("the agenda's rows are %q, want them in time order", order)
 	}
@@ -202,6 +202,17 @@ func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
 	if got := b.eval(`(() => { const ts = [...document.querySelectorAll('#agenda tbody tr')].flatMap((tr) => tr.textContent.match(/\d\d:\d\d/g) || []); return ts[0] + '-' + ts[ts.length - 1] })()`); got != "08:00-11:00" {
 		t.Errorf("the agenda's day runs %s, want 08:00-11:00", got)
 	}
+	// The meeting coming next is said above everything (past days come first in the list), and
+	// marked in its day; a tap shows its row.
+	first := b.eval("document.querySelector('#agenda tr.meeting').dataset.meeting")
+	if got := b.eval("document.querySelector('#next-meeting') ? document.querySelector('#next-meeting').textContent : ''"); !regexp.MustCompile(`^Cuộc gặp tiếp theo: \d\d/\d\d/\d{4} \d\d:\d\d · Bàn [12] · HTX `).MatchString(got) {
+		t.Errorf("the next meeting reads %q", got)
+	}
+	if got := b.eval("[...document.querySelectorAll('#agenda tr.meeting.next')].map((tr) => tr.dataset.meeting).join(' ')"); got != first {
+		t.Errorf("the rows marked next are %q, want the first meeting %q", got, first)
+	}
+	b.run(chromedp.Click("#next-meeting button"))
+	b.until("the next meeting's row shown", "document.activeElement === document.querySelector('#agenda tr.meeting.next')", false)
 	link := honey + ".querySelector('a.other-party')"
 	if got := b.eval(link + ".textContent + ' ' + " + link + ".getAttribute('href')"); !strings.HasPrefix(got, "HTX Mật ong Bắc Hà #/fair/"+x.fairID+"/map?booth=A") {
 		t.Errorf("the producer's link reads %q", got)

@@ -24,14 +24,40 @@ async function viewAgenda(fairID) {
   // Before the organisers schedule, there is nothing to download yet: the page says what comes
   // next, and the calendar feed (which fills in once they do) stays on offer.
   const empty = participant && res.ok && !items.length;
+  const next = participant ? nextMeeting(items) : null;
   return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda"), fair.ok ? h("span", { class: "fair-name" }, " · " + fair.data.name_vi) : null),
     empty ? guide("agenda-empty", t("agenda_empty"), h("a", { href: "#/meetings", class: "button" }, t("agenda_empty_go"))) : null,
+    next && nextBanner(next, c),
     participant && calendarTools(fairID, empty),
-    days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day)),
+    days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day), day === today() ? h("span", { class: "badge today" }, t("ag_today")) : null),
       h("table", { class: "agenda agenda-list stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))),
-        h("tbody", {}, agendaRows(day, items, lunches, dayBounds(fair.ok ? fair.data : null, day)).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols)
+        h("tbody", {}, agendaRows(day, items, lunches, dayBounds(fair.ok ? fair.data : null, day)).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols, next)
           : h("tr", { class: r.kind }, h("td", { colspan: cols.length }, r.kind === "lunch" ? lunchText(r.l) : `${t("ag_free")} · ${time(r.start)} – ${time(r.end)}`))))))))
       : empty ? null : h("p", { class: "muted" }, res.ok ? t("none") : failure(res)));
+}
+
+// nextMeeting is the meeting going on now, or else the next to start, or null when all are over.
+function nextMeeting(items, now = new Date()) {
+  return items.filter((m) => m.starts_at && new Date(m.ends_at || m.starts_at) > now)
+    .sort((x, y) => new Date(x.starts_at) - new Date(y.starts_at))[0] || null;
+}
+
+// nextBanner says, above everything on the page, the meeting going on now or coming next: when,
+// at which table, with whom; a tap shows its row in the day's list (past days come first there).
+function nextBanner(m, c, now = new Date()) {
+  const going = new Date(m.starts_at) <= now;
+  const other = c.role === "producer" ? m.buyer_name : m.producer_name;
+  const show = () => {
+    const row = document.querySelector(`#agenda tr[data-meeting="${m.id}"]`);
+    if (!row) return;
+    row.scrollIntoView({ block: "center" });
+    row.setAttribute("tabindex", "-1");
+    row.focus({ preventScroll: true });
+  };
+  return h("div", { class: "card next-meeting", id: "next-meeting", role: "note" },
+    h("strong", {}, t(going ? "ag_now" : "ag_next") + ": "),
+    `${m.day === today() ? "" : date(m.day) + " "}${time(m.starts_at)} · ${t("table")} ${m.table} · `, h("strong", {}, other),
+    h("div", {}, h("button", { type: "button", class: "link", onclick: show }, t("ag_show_in_list"))));
 }
 
 // dayBounds is when a fair's B2B day begins and ends (its slots and lunch break), as times, or
@@ -68,7 +94,7 @@ function agendaRows(day, items, lunches, bounds) {
 // meetingRow is one meeting of the agenda: its time, its table, the other party (a buyer sees
 // the producer with a link to its booth on the floor plan; a producer opens the buyer's details)
 // and its state (attended, the outcome recorded).
-function meetingRow(fairID, m, c, ref, cols) {
+function meetingRow(fairID, m, c, ref, cols, next) {
   const buyerSide = c.role !== "producer";
   let who;
   if (buyerSide) {
@@ -94,7 +120,7 @@ function meetingRow(fairID, m, c, ref, cols) {
   const state = [];
   if (m.attended) state.push(h("span", { class: "badge attended" }, "✔ " + t("ci_attended")));
   if (m.outcome) state.push(h("span", { class: "badge grey" }, t("o_" + m.outcome)));
-  return h("tr", { class: "meeting", dataset: { meeting: m.id } },
+  return h("tr", { class: "meeting" + (next && next.id === m.id ? " next" : ""), dataset: { meeting: m.id } },
     h("td", { class: "slot", "data-label": t(cols[0]) }, time(m.starts_at) + (m.ends_at ? " – " + time(m.ends_at) : "")),
     h("td", { "data-label": t(cols[1]) }, t("table") + " " + m.table),
     h("td", { class: "who", "data-label": t(cols[2]) }, who),
