@@ -58,6 +58,9 @@ func stepCancelAMeeting(t *testing.T, prod, bb browser, x *inboxFair) {
 	prod.open("#/meetings")
 	mine := item("Siêu thị Sen")
 	prod.until("the meeting's cancel button", mine+" && "+mine+".querySelector('button.cancel')", true)
+	if got := prod.eval(mine + ".textContent"); !strings.Contains(got, "· Bàn ") || strings.Contains(got, "Buổi:") {
+		t.Errorf("the scheduled meeting reads %q, want its time and table without the session asked for", got)
+	}
 	cancel := `#meeting-list li[data-meeting="` + prod.eval(mine+".dataset.meeting") + `"] button.cancel`
 	prod.run(chromedp.Click(cancel))
 	prod.until("the cancel panel", "document.querySelector('#meeting-list form[id^=cancel-] textarea[name=reason]')", false)

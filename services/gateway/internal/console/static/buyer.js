@@ -444,7 +444,9 @@ function inboxItem(m, side, days, act, fairName) {
   return h("li", { class: "card inbox-item" + (mine ? " awaiting" : ""), dataset: { meeting: m.id } },
     h("div", { class: "inbox-head" }, h("strong", { class: "who" }, side === "buyer" ? m.producer_name : m.buyer_name), " ", meetingBadge(m)),
     fairName ? h("div", { class: "fair-name" }, fairName) : null,
-    h("div", { class: "muted" }, t("session") + ": " + t("s_" + m.session) + (m.preferred_day ? " · " + date(m.preferred_day) : "")),
+    // Once it has a time and table, the session asked for says nothing more (and "Cả ngày" beside
+    // a time of day read as a contradiction).
+    m.slot ? null : h("div", { class: "muted" }, t("session") + ": " + t("s_" + m.session) + (m.preferred_day ? " · " + date(m.preferred_day) : "")),
     m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
     m.proposal && m.status === "requested" ? proposalLine(m) : null,
     m.reason ? h("div", { class: "reason" }, h("strong", {}, t("reason") + ": "), m.reason) : null,
