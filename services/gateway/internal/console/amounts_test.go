@@ -44,6 +44,11 @@ func stepProductPriceWithDots(t *testing.T, prod browser) {
 	t.Helper()
 	prod.open("#/producer")
 	prod.until("the product form", "document.querySelector('#new-product-price_min_vnd')", true)
+	// Adding a product comes before the certifications and markets (on a phone they pushed it
+	// two screens down).
+	if got := prod.eval("String(document.querySelector('#new-product').compareDocumentPosition(document.querySelector('#credentials-card')) === Node.DOCUMENT_POSITION_FOLLOWING)"); got != "true" {
+		t.Errorf("the product form comes after the credentials card")
+	}
 	if got := prod.eval("document.querySelector('#new-product-price_min_vnd').type + ' ' + document.querySelector('#new-product-price_min_vnd').inputMode"); got != "text numeric" {
 		t.Errorf("the price field is %q, want a text field with a numeric keyboard", got)
 	}

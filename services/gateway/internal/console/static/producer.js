@@ -195,7 +195,8 @@ async function viewProducer() {
   return h("div", {}, h("h1", {}, p.legal_name),
     h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code),
       profileEdit(p, provinces)),
-    credentialsCard(p, ref),
+    // The products first, then what buyers weigh besides them: adding a product is what a
+    // producer comes for, and it sat under the certifications, two screens down on a phone.
     h("div", { class: "card tablewrap" }, h("h2", {}, t("products")), products.length ? h("table", { id: "product-list", class: "stack" }, h("tbody", {}, products.map((x, i) => h("tr", {},
       // On a phone each product is a card (table.stack): its cells one under another, labelled.
       h("td", { class: "product-name" }, h("strong", {}, x.name_vi), changedByStaff(x), photoInput(x), productEdit(x)),
@@ -220,7 +221,8 @@ async function viewProducer() {
       // The keyboard goes on from the product added, shown in the list, not from the page's top.
       if (r.ok) { toast(t("product_added")); focusNextDraw(`#product-edit-${CSS.escape(r.data.id)} > summary`); render(true); }
       return r;
-    }, { id: "new-product" })));
+    }, { id: "new-product" })),
+    credentialsCard(p, ref));
 }
 
 const producerKinds = ["cooperative", "enterprise", "household_business", "cooperative_group"];
