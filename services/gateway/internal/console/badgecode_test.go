@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/chromedp/chromedp"
 	"github.com/google/uuid"
 )
 
@@ -49,4 +50,12 @@ func stepTotalsFollowOtherStaff(t *testing.T, staff browser, f checkinFair) {
 	staff.open("#/fair/" + f.fairID + "/report")
 	staff.until("the check-ins on the dashboard", "document.querySelector('#kpi-checkins .n') && Number(document.querySelector('#kpi-checkins .n').textContent) >= 2 && "+
 		"document.querySelector('#kpi-checkins .label').textContent === 'Người đã điểm danh' && document.querySelector('#kpi-scans .label').textContent === 'Lượt xem sản phẩm qua mã QR'", false)
+	// It follows the check-ins made meanwhile by itself (every 30 s; here sooner), no reload.
+	shown, err := chromedp.Run(staff.ctx, chromedp.Evaluate[string]("(async () => { reportEvery.ms = 300; await render(true); return document.querySelector('#kpi-checkins').textContent })()", chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.org.call("POST", "/api/fairs/"+f.fairID+"/checkins", map[string]any{"scan_id": uuid.NewString(), "code": f.producerCode, "place": "table", "table": f.table%3 + 1}) // no meeting of its there: no live update
+	staff.until("the new check-in on the report", "document.querySelector('#kpi-checkins').textContent !== "+strconv.Quote(shown), false)
+	staff.eval("reportEvery.ms = 30000, ''")
 }

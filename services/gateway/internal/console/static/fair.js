@@ -249,7 +249,19 @@ function dashboard(r, m, ci) {
     (r.scans_by_day || []).length ? h("div", { id: "scans-by-day" }, h("h3", {}, t("dash_scans_by_day")), bars(r.scans_by_day.map((d) => [date(d.day), d.count]))) : null);
 }
 
+// reportEvery is how often the report reads itself again while it is the page shown: check-ins
+// at the gates and tables, and outcomes, come to organisers over no live stream.
+const reportEvery = { ms: 30000 };
+
 async function fairReport(f, ref) {
+  clearTimeout(fairReport.timer);
+  const shown = location.hash;
+  const tick = () => {
+    if (location.hash !== shown) return; // another page: it stops
+    if (document.hidden) fairReport.timer = setTimeout(tick, reportEvery.ms);
+    else redrawWhenFree(0);
+  };
+  fairReport.timer = setTimeout(tick, reportEvery.ms);
   // The badges checked in come from matchmaking's check-ins; a report read without them still shows.
   const [rr, mc, ci] = await Promise.all([api("GET", `/api/fairs/${f.id}/report`), api("GET", `/api/fairs/${f.id}/meetings/counts`, undefined, { quiet: true }),
     api("GET", `/api/fairs/${f.id}/checkins?limit=1`, undefined, { quiet: true }).catch(() => null)]);
