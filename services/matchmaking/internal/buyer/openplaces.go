@@ -2,8 +2,11 @@ package buyer
 
 import (
 	"context"
+	"errors"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/storage"
@@ -15,11 +18,23 @@ import (
 // collection on FerretDB and, counted then inserted, let parallel creates pass the most together.
 const OpenCountCollection = "request_open_counts"
 
+// recountEvery is how often, at most, a count that says a buyer is full is checked against its
+// open requests: a place whose giving back failed (the database failing just then) comes back
+// within it, while refused creates in between read nothing more than the count.
+const recountEvery = time.Minute
+
+// openCount is a buyer's kept count.
+type openCount struct {
+	Open    int64     `bson:"open"`
+	Checked time.Time `bson:"checked_at"`
+}
+
 // TakeOpenPlace takes one of buyer buyerID's places for an open request: Conflict
-// (sourcing_too_many_open) when it holds MaxOpenRequests. The count is kept by the takes and
-// ReleaseOpenPlace; before the buyer's first take it is not kept yet (a new buyer, or requests
-// from before counting), and its open requests are counted once, then kept. At the most a create
-// is refused at once, with no count: a burst of refused creates costs one write each.
+// (sourcing_too_many_open) when it holds MaxOpenRequests. The count is kept by the takes and the
+// givings back; before the buyer's first take it is not kept yet (a new buyer, or requests from
+// before counting), and its open requests are counted once, then kept. On one replica, or on
+// MongoDB, creates at once cannot pass the most together (a conditional update is atomic there;
+// FerretDB v1 makes it so per connection).
 func (s *Store) TakeOpenPlace(ctx context.Context, buyerID string) error {
 	for try := 0; try < 2; try++ {
 		res, err := s.openCounts.UpdateOne(ctx, bson.M{"_id": buyerID, "open": bson.M{"$lt": MaxOpenRequests}}, bson.M{"$inc": bson.M{"open": 1}})
@@ -29,25 +44,80 @@ func (s *Store) TakeOpenPlace(ctx context.Context, buyerID string) error {
 		if res.MatchedCount == 1 {
 			return nil
 		}
-		if try > 0 || s.openCounts.FindOne(ctx, bson.M{"_id": buyerID}).Err() == nil {
-			break // full (or, rarely, a place a failed create could not give back: closing one frees it)
+		if try > 0 {
+			break
 		}
-		n, err := s.OpenRequests(ctx, buyerID)
+		var kept openCount
+		err = s.openCounts.FindOne(ctx, bson.M{"_id": buyerID}).Decode(&kept)
+		switch {
+		case errors.Is(err, mongo.ErrNoDocuments):
+			err = s.firstCount(ctx, buyerID)
+		case err == nil:
+			var lowered bool
+			if lowered, err = s.recount(ctx, buyerID, kept); err == nil && !lowered {
+				return apperr.New(apperr.Conflict, msgTooManyOpen, MaxOpenRequests)
+			}
+		}
 		if err != nil {
 			return err
-		}
-		// Inserted, never set: creates at once all count the same, one count is kept, and each
-		// then takes its place on it (one set after another's take would lose that take).
-		if _, err := s.openCounts.InsertOne(ctx, bson.M{"_id": buyerID, "open": n}); err != nil && !storage.IsDuplicate(err) {
-			return storage.MapError(err, "requests")
 		}
 	}
 	return apperr.New(apperr.Conflict, msgTooManyOpen, MaxOpenRequests)
 }
 
-// ReleaseOpenPlace gives back a place TakeOpenPlace took: its create failed, or its request was
-// closed. A count not kept yet stays so.
-func (s *Store) ReleaseOpenPlace(ctx context.Context, buyerID string) error {
-	_, err := s.openCounts.UpdateOne(ctx, bson.M{"_id": buyerID, "open": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"open": -1}})
-	return storage.MapError(err, "requests")
+// firstCount keeps a buyer's first count: its open requests now. Inserted, never set: creates
+// at once all count the same, one count is kept, and each then takes its place on it (a set
+// after another's take would lose that take).
+func (s *Store) firstCount(ctx context.Context, buyerID string) error {
+	n, err := s.OpenRequests(ctx, buyerID)
+	if err != nil {
+		return err
+	}
+	if _, err := s.openCounts.InsertOne(ctx, bson.M{"_id": buyerID, "open": n, "checked_at": time.Now().UTC()}); err != nil && !storage.IsDuplicate(err) {
+		return storage.MapError(err, "requests")
+	}
+	return nil
+}
+
+// recount checks a full count against the buyer's open requests, at most once per recountEvery
+// (the check is claimed on checked_at), and lowers it to them when no take or giving back came
+// between; it reports whether it lowered it.
+func (s *Store) recount(ctx context.Context, buyerID string, kept openCount) (bool, error) {
+	now := time.Now().UTC()
+	due := bson.A{bson.M{"checked_at": bson.M{"$lt": now.Add(-recountEvery)}}, bson.M{"checked_at": bson.M{"$exists": false}}}
+	res, err := s.openCounts.UpdateOne(ctx, bson.M{"_id": buyerID, "open": kept.Open, "$or": due}, bson.M{"$set": bson.M{"checked_at": now}})
+	if err != nil || res.MatchedCount == 0 {
+		return false, storage.MapError(err, "requests")
+	}
+	n, err := s.OpenRequests(ctx, buyerID)
+	if err != nil || n >= kept.Open {
+		return false, err
+	}
+	res, err = s.openCounts.UpdateOne(ctx, bson.M{"_id": buyerID, "open": kept.Open}, bson.M{"$set": bson.M{"open": n}})
+	if err != nil {
+		return false, storage.MapError(err, "requests")
+	}
+	return res.MatchedCount == 1, nil
+}
+
+// GiveBackOpenPlace gives back the place TakeOpenPlace took for request requestID, whose create
+// failed, unless the request was stored after all (its answer lost): a place kept for a request
+// that exists is right. It runs on after the caller's request ends (a phone that went away
+// cancels that), within a few seconds.
+func (s *Store) GiveBackOpenPlace(ctx context.Context, buyerID, requestID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	if _, err := s.Request(ctx, requestID); !apperr.Is(err, apperr.NotFound) {
+		return // stored, or unknown: a count too high comes back at its next check
+	}
+	s.releaseOpenPlace(ctx, buyerID)
+}
+
+// releaseOpenPlace gives back one place: its create failed, or its request was closed. A count
+// not kept yet stays so; a giving back that fails leaves the count too high until its next check
+// (recount).
+func (s *Store) releaseOpenPlace(ctx context.Context, buyerID string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+	defer cancel()
+	_, _ = s.openCounts.UpdateOne(ctx, bson.M{"_id": buyerID, "open": bson.M{"$gt": 0}}, bson.M{"$inc": bson.M{"open": -1}})
 }

@@ -53,9 +53,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		return
 	}
 	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		// The place goes back whatever the write's outcome: a write stored after all (its answer
-		// lost) leaves the count one low, one request more than the most.
-		_ = rt.Store.ReleaseOpenPlace(c.Request.Context(), b.ID)
+		rt.Store.GiveBackOpenPlace(c.Request.Context(), b.ID, r.ID)
 		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, owned)
 		if !ok {
 			httpx.RespondError(c, err)

@@ -221,9 +221,7 @@ func (s *Store) CreateRequest(ctx context.Context, r Request, corr string) error
 func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject, corr string) error {
 	err := s.requestStored(r, s.requestWrites.Replace(ctx, bson.M{"_id": r.ID, "revision": prev}, toRequestDoc(r), "", corr, requestChange(subject, r)))
 	if err == nil && subject == events.RequestClosed {
-		// Not given back (the database failed just now): the buyer holds one place less until
-		// it closes another request.
-		_ = s.ReleaseOpenPlace(ctx, r.BuyerID)
+		s.releaseOpenPlace(ctx, r.BuyerID)
 	}
 	return err
 }

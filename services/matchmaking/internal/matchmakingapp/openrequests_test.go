@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -98,5 +99,40 @@ func TestParallelCreatesKeepTheMostOpen(t *testing.T) {
 	n, err := app.Host.DB.Collection(buyer.RequestCollection).CountDocuments(context.Background(), bson.M{"buyer_id": b.ID, "open": true})
 	if err != nil || n != buyer.MaxOpenRequests {
 		t.Errorf("open requests after the burst: %d (%v), want %d", n, err, buyer.MaxOpenRequests)
+	}
+}
+
+// A count left too high (a place whose giving back failed) does not lock a buyer out for good:
+// a full count is checked against the open requests, at most once a minute, and lowered.
+func TestACountLeftTooHighComesBack(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	app, api := startOn(t, natsURL, tokens)
+	tok, _ := tokens.Token(t, "buyer", "")
+	c := api.With(tok)
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Sen", "kind": "supermarket_chain", "province": "Hà Nội"})
+	var b struct{ ID string }
+	if r.Decode(t, &b); r.Status != 201 {
+		t.Fatalf("buyer: %d %s", r.Status, r.Body)
+	}
+	counts := app.Host.DB.Collection(buyer.OpenCountCollection)
+	// Checked a moment ago: full it stays, without reading the requests again.
+	if _, err := counts.InsertOne(context.Background(), bson.M{"_id": b.ID, "open": buyer.MaxOpenRequests, "checked_at": time.Now().UTC()}); err != nil {
+		t.Fatal(err)
+	}
+	path := "/api/buyers/" + b.ID + "/requests"
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong"}); r.Status != 409 {
+		t.Errorf("a create on a count checked just now: %d %s, want 409", r.Status, r.Body)
+	}
+	// Checked two minutes ago: the count is checked again, found too high, and the create goes.
+	if _, err := counts.UpdateOne(context.Background(), bson.M{"_id": b.ID}, bson.M{"$set": bson.M{"checked_at": time.Now().UTC().Add(-2 * time.Minute)}}); err != nil {
+		t.Fatal(err)
+	}
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong"}); r.Status != 201 {
+		t.Errorf("a create on a count too high, due a check: %d %s, want 201", r.Status, r.Body)
+	}
+	var kept struct{ Open int }
+	if err := counts.FindOne(context.Background(), bson.M{"_id": b.ID}).Decode(&kept); err != nil || kept.Open != 1 {
+		t.Errorf("the count after the check: %+v (%v), want 1", kept, err)
 	}
 }
