@@ -4930,7 +4930,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
 	PostMeetingsIdMove(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+	// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 	//
 	// Roles: buyer, producer.
 	//
@@ -4939,7 +4939,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcomeWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+	// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 	//
 	// Roles: buyer, producer.
 	//
@@ -7370,7 +7370,7 @@ func (c *Client) PostMeetingsIdMove(ctx context.Context, id string, body PostMee
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+// PostMeetingsIdOutcomeWithBody Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 //
 // Roles: buyer, producer.
 //
@@ -7389,7 +7389,7 @@ func (c *Client) PostMeetingsIdOutcomeWithBody(ctx context.Context, id string, c
 	return c.Client.Do(req)
 }
 
-// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+// PostMeetingsIdOutcome Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 //
 // Roles: buyer, producer.
 //
@@ -15489,7 +15489,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/meetings/{id}/move (the `PostMeetingsIdMove` operationId).
 	PostMeetingsIdMoveWithResponse(ctx context.Context, id string, body PostMeetingsIdMoveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostMeetingsIdMoveResponse, error)
 
-	// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+	// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 	//
 	// Roles: buyer, producer.
 	//
@@ -15498,7 +15498,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/meetings/{id}/outcome (the `PostMeetingsIdOutcome` operationId).
 	PostMeetingsIdOutcomeWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostMeetingsIdOutcomeResponse, error)
 
-	// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+	// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 	//
 	// Roles: buyer, producer.
 	//
@@ -34550,7 +34550,7 @@ func (c *ClientWithResponses) PostMeetingsIdMoveWithResponse(ctx context.Context
 	return ParsePostMeetingsIdMoveResponse(rsp)
 }
 
-// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+// PostMeetingsIdOutcomeWithBodyWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 //
 // Roles: buyer, producer.
 //
@@ -34565,7 +34565,7 @@ func (c *ClientWithResponses) PostMeetingsIdOutcomeWithBodyWithResponse(ctx cont
 	return ParsePostMeetingsIdOutcomeResponse(rsp)
 }
 
-// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).
+// PostMeetingsIdOutcomeWithResponse Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.
 //
 // Roles: buyer, producer.
 //

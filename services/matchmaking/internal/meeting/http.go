@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -147,7 +148,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/cancel", Tag: "meetings", Roles: all,
 		Summary: "Cancel a meeting (either side or the fair's organisers).", Request: reasonRequest{}, OptionalBody: true, Response: response{}}, rt.cancel)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/meetings/:id/outcome", Tag: "meetings", Roles: sides,
-		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision: 409 meeting_outcome_changed when it changed since; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side).", Request: outcomeRequest{}, Response: response{}}, rt.outcome)
+		Summary: "Record what came of an accepted meeting once its scheduled slot has started (409 before); the meeting is then held and can no longer be cancelled. Send If-Match with the meeting's revision shown: 409 meeting_outcome_changed when it changed since and an outcome is recorded; without it, an outcome the other side recorded is not replaced (409 meeting_outcome_other_side). The outcome already recorded, sent again, stores nothing.", Request: outcomeRequest{}, Response: response{}}, rt.outcome)
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}, Status: http.StatusNoContent}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
@@ -384,9 +385,16 @@ func (rt *Routes) outcome(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOutcomeSidesOnly))
 		return
 	}
-	seen := c.GetHeader("If-Match")
+	if m.Outcome == req.Outcome && m.ValueVND == req.ValueVND && m.Status == Accepted {
+		rt.respondMeeting(c, http.StatusOK, m) // sent again (its answer lost), or the same as the other side's: nothing to store
+		return
+	}
+	match := c.GetHeader("If-Match")
 	next, err := rt.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
-		if !httpx.IfMatchRevision(seen, m.Revision) {
+		// A version named that is not this one matters only where an outcome would be replaced:
+		// a scan at the table or a move since the page was drawn changed nothing it showed.
+		named := match != "" && !strings.Contains(match, "*") && httpx.IfMatchRevision(match, m.Revision)
+		if m.Outcome != "" && match != "" && !named {
 			return Meeting{}, apperr.New(apperr.Conflict, msgOutcomeChanged)
 		}
 		// The slot is the meeting's place in its fair's newest schedule, read with the meeting.
@@ -394,7 +402,7 @@ func (rt *Routes) outcome(c *gin.Context) {
 		if f, ok := rt.Index.Fair(m.FairID); ok && m.Slot > 0 {
 			starts = slotTime(f, m.Day, m.Slot)
 		}
-		return m.Record(req.Outcome, req.ValueVND, side, seen != "", starts, rt.now())
+		return m.Record(req.Outcome, req.ValueVND, side, named, starts, rt.now())
 	})
 	if err != nil {
 		httpx.RespondError(c, err)

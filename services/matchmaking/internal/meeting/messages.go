@@ -44,8 +44,8 @@ var (
 		"%s đã ghi kết quả “%s” lúc %s. Hãy xem lại kết quả đó trước khi thay (gửi kèm If-Match với revision đã xem).",
 		"The %s recorded the outcome “%s” at %s. Look at it before replacing it (send If-Match with the revision seen).")
 	msgOutcomeChanged = apperr.M("meeting_outcome_changed",
-		"Cuộc gặp vừa được cập nhật trên thiết bị khác. Hãy tải lại để xem kết quả mới nhất.",
-		"The meeting changed on another device. Reload it to see the newest outcome.")
+		"Kết quả cuộc gặp vừa được ghi (bởi bên kia, hoặc trên thiết bị khác của bạn). Hãy xem lại kết quả đang ghi rồi lưu lại nếu cần thay.",
+		"The meeting's outcome was just recorded (by the other side, or on another of your devices). Look at it, then save again to replace it.")
 	msgBuyerProfileFirst = apperr.M("meeting_buyer_profile_missing",
 		"Hãy tạo hồ sơ người mua trước.",
 		"Create your buyer profile first.")
