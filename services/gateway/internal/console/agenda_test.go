@@ -315,11 +315,18 @@ func stepRepairSaysWhatMoved(t *testing.T, org browser) {
 	org.eval(`(() => { const real = window.fetch; window.fetch = (u, o) => { if (!String(u).includes('/schedule')) return real(u, o); window.fetch = real;
 		const answer = { days: [{ day: "2027-01-06", meetings: 2, status: "feasible", moved_count: 1,
 			moved: [{ meeting_id: "` + id + `", from: { day: "2027-01-06", slot: 5, table: 1 }, to: { day: "2027-01-06", slot: 7, table: 2 } }] }] };
-		return new Promise((ok) => setTimeout(() => ok(new Response(JSON.stringify(answer), { status: 200, headers: { "Content-Type": "application/json" } })), 1500)) }; return '' })()`)
+		return new Promise((ok) => { window.answerRun = () => ok(new Response(JSON.stringify(answer), { status: 200, headers: { "Content-Type": "application/json" } })) }) }; return '' })()`)
 	org.run(chromedp.Click("#run-schedule"))
 	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "true Đang xếp lịch…" {
 		t.Errorf("while the run goes, its button reads %q, want disabled and saying so", got)
 	}
+	// A live update drawing the tab again meanwhile draws its button waiting too.
+	org.eval("document.querySelector('#run-schedule').dataset.old = '1', render(true, true), ''")
+	org.until("the tab drawn again", "document.querySelector('#run-schedule') && !document.querySelector('#run-schedule').dataset.old", false)
+	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "true Đang xếp lịch…" {
+		t.Errorf("drawn again while the run goes, its button reads %q, want disabled and saying so", got)
+	}
+	org.eval("window.answerRun(), ''")
 	org.until("the move named and marked", "document.querySelector('#moved-box li') && document.querySelector('#b2b-grid .mcell.moved[data-meeting=\""+id+"\"]')", false)
 	said := org.eval("document.querySelector('#moved-box').textContent")
 	for _, want := range []string{"1 cuộc gặp đã phải chuyển chỗ", "06/01/2027 · Lượt 5 · Bàn 1 → 06/01/2027 · Lượt 7 · Bàn 2", " – "} {

@@ -12,6 +12,10 @@ const b2bAnswers = new Map();
 // the grid marks them and the list under the buttons names them until the next run.
 const b2bMoved = new Map();
 
+// b2bRunning holds the fairs whose scheduling run this page waits for: a live update that draws
+// the tab again meanwhile draws its buttons waiting too, not ready for a second run.
+const b2bRunning = new Set();
+
 // b2bDayAt keeps, by fair, which B2B day the settings form edits (its date; "new" for a new day),
 // through redraws, also when another organiser adds a day before it.
 const b2bDayAt = new Map();
@@ -47,18 +51,21 @@ async function fairB2B(f) {
   };
   let version = 0;
   const movedBox = h("div", { id: "moved-box", role: "status" });
+  // busy shows the run buttons waiting for a run's answer, or ready.
+  const busy = () => {
+    const on = b2bRunning.has(f.id);
+    runBtn.disabled = freshBtn.disabled = on;
+    runBtn.toggleAttribute("aria-busy", on);
+    runBtn.textContent = t(on ? "running_schedule" : version ? "run_repair" : "run_schedule");
+  };
   // run schedules the fair; its buttons wait for the answer (a run takes seconds), which is said
   // in the toast, and a repair's moves stay listed and marked on the grid.
   const run = async (mode) => {
     if (mode === "fresh" && version && !confirm(t("run_fresh_confirm"))) return;
-    const label = runBtn.textContent;
-    runBtn.disabled = freshBtn.disabled = true;
-    runBtn.setAttribute("aria-busy", "true");
-    runBtn.textContent = t("running_schedule");
+    b2bRunning.add(f.id);
+    busy();
     const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (b2bSaved.get(f.id) ? `&fair_revision=${b2bSaved.get(f.id)}` : "")).catch(offline);
-    runBtn.disabled = freshBtn.disabled = false;
-    runBtn.removeAttribute("aria-busy");
-    runBtn.textContent = label;
+    b2bRunning.delete(f.id);
     if (!r.ok) {
       toast(failure(r));
     } else {
@@ -67,18 +74,22 @@ async function fairB2B(f) {
       b2bMoved.set(f.id, moved);
       toast(mode === "repair" ? `${said}. ${plural(moved.length, "n_moved")}` : said);
     }
+    // The tab drawn again meanwhile (a live update) is drawn once more with the answer.
+    if (!runBtn.isConnected) { render(true); return; }
+    busy();
     showGrid();
   };
   const runBtn = h("button", { type: "button", id: "run-schedule", onclick: () => run(version ? "repair" : "fresh") }, t("run_schedule"));
   const freshBtn = h("button", { type: "button", id: "run-fresh", class: "secondary", onclick: () => run("fresh") }, t("run_fresh"));
   freshBtn.hidden = true;
+  busy();
   const showGrid = async () => {
     // A network error leaves the grid as it was; the rest of the tab still shows.
     const [a, counts] = await Promise.all([api("GET", `/api/fairs/${f.id}/agenda`).then((r) => r.data, () => null),
       api("GET", `/api/fairs/${f.id}/meetings/counts`).then((r) => (r.ok ? r.data : null), () => null)]);
     if (!a || !a.grid) return;
     version = a.schedule_version || 0;
-    runBtn.textContent = t(version ? "run_repair" : "run_schedule");
+    busy();
     freshBtn.hidden = !version;
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
     showUnscheduled(a, left, counts);

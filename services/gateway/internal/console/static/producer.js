@@ -406,16 +406,21 @@ async function shrinkPhoto(file) {
   try { bmp = await createImageBitmap(file, { imageOrientation: "from-image" }); } catch (e) { return file; }
   const scale = Math.min(1, PHOTO_SIDE / Math.max(bmp.width, bmp.height));
   if (scale === 1 && file.size <= PHOTO_BYTES) { bmp.close(); return file; }
-  const c = document.createElement("canvas");
-  c.width = Math.max(1, Math.round(bmp.width * scale));
-  c.height = Math.max(1, Math.round(bmp.height * scale));
-  const g = c.getContext("2d");
-  g.fillStyle = "#fff";
-  g.fillRect(0, 0, c.width, c.height);
-  g.drawImage(bmp, 0, 0, c.width, c.height);
-  bmp.close();
-  const blob = await new Promise((ok) => c.toBlob(ok, "image/jpeg", 0.85));
-  return blob && blob.size < file.size ? blob : file;
+  try { // a phone short of memory may give no canvas, or fail to draw: the file goes as it is
+    const c = document.createElement("canvas");
+    c.width = Math.max(1, Math.round(bmp.width * scale));
+    c.height = Math.max(1, Math.round(bmp.height * scale));
+    const g = c.getContext("2d");
+    g.fillStyle = "#fff";
+    g.fillRect(0, 0, c.width, c.height);
+    g.drawImage(bmp, 0, 0, c.width, c.height);
+    const blob = await new Promise((ok) => c.toBlob(ok, "image/jpeg", 0.85));
+    return blob && blob.size < file.size ? blob : file;
+  } catch (e) {
+    return file;
+  } finally {
+    bmp.close();
+  }
 }
 
 // photoInput adds or changes a product's photo straight from the phone's camera or its files:
