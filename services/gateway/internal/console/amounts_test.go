@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
@@ -19,6 +20,22 @@ func TestConsoleAmounts(t *testing.T) {
 	stepProductPriceWithDots(t, prod)
 	stepContractValueWithDots(t, prod)
 	stepWordsOfThePage(t, prod)
+	stepPageWithoutNetwork(t, prod)
+}
+
+// stepPageWithoutNetwork: a page opened as the network drops says so with "Thử lại" instead of
+// loading for ever, and loads by itself once the phone is back online.
+func stepPageWithoutNetwork(t *testing.T, prod browser) {
+	t.Helper()
+	prod.eval("window.realFetch = window.realFetch || window.fetch, window.fetch = () => Promise.reject(new TypeError('Failed to fetch')), location.hash = '#/meetings', ''")
+	prod.until("the page says the network is gone", "document.querySelector('#load-failed [role=alert]') && document.querySelector('#load-retry') && !document.querySelector('#app .loading')", false)
+	if got := prod.eval("document.querySelector('#load-failed [role=alert]').textContent"); !strings.HasPrefix(got, "Không tải được trang vì mất kết nối mạng.") {
+		t.Errorf("a page without network reads %q", got)
+	}
+	fitsPhone(prod, "the page without network")
+	prod.shot("page-offline")
+	prod.eval("window.fetch = window.realFetch, window.dispatchEvent(new Event('online')), ''")
+	prod.until("the page loaded once back online", "!document.querySelector('#load-failed') && document.querySelector('#app h1') && document.querySelector('#app h1').textContent === 'Gặp gỡ B2B'", false)
 }
 
 // stepWordsOfThePage: the language switch is named in the page's language, and markets and

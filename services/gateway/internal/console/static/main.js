@@ -56,7 +56,16 @@ async function render(refresh, live) {
   for (const [re, view] of routes) {
     const m = hash.match(re);
     if (!m) continue;
-    const node = await view(...m.slice(1));
+    let node;
+    try {
+      node = await view(...m.slice(1));
+    } catch (e) {
+      // A page that met no network (a venue's Wi-Fi dropping) says so with a way to try again,
+      // and tries by itself once the phone is back online, instead of loading for ever; a live
+      // refresh that failed keeps the page as it was.
+      if (mine !== rendering || refresh) return;
+      node = loadFailed(e);
+    }
     if (mine !== rendering) return; // a newer render won
     if (live && asked <= drawn && formsDirty()) { redrawWhenFree(1000); return; }
     drawn = mine;
@@ -270,3 +279,15 @@ window.addEventListener("hashchange", () => { closeMenu(); render(); });
 if (S.token && !claims()) logout();
 startLive();
 render();
+
+// loadFailed is the page drawn when its data could not be read: for want of a network (err a
+// fetch's TypeError), or for a fault of the page itself (said as such, and kept in the console).
+function loadFailed(err) {
+  const network = err instanceof TypeError && /fetch|network|load failed/i.test(err.message || "");
+  if (!network) console.error(err);
+  return h("div", { class: "card", id: "load-failed" }, h("p", { class: "err", role: "alert" }, t(network ? "load_failed" : "failed")),
+    h("button", { type: "button", id: "load-retry", onclick: () => render() }, t("retry")));
+}
+
+// Back online, a page that could not load loads.
+window.addEventListener("online", () => { if (document.querySelector("#load-failed")) render(); });
