@@ -14,20 +14,28 @@ import (
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
 )
 
-// A buyer holds at most buyer.MaxOpenRequests requests open (every producer's opportunities are
-// drawn from the open ones), and a request's target market is a market: before, any buyer could
-// open requests without end, each carrying a megabyte of "market" served to every producer.
-func TestABuyersOpenRequestsAreBounded(t *testing.T) {
+// buyerOnItsOwn starts the service and makes one buyer, named name: the service, the buyer's
+// client and its profile's ID.
+func buyerOnItsOwn(t *testing.T, name string) (*App, testenv.Client, struct{ ID string }) {
+	t.Helper()
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
 	app, api := startOn(t, natsURL, tokens)
 	tok, _ := tokens.Token(t, "buyer", "")
 	c := api.With(tok)
-	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Xanh", "kind": "supermarket_chain", "province": "Hà Nội"})
+	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": name, "kind": "supermarket_chain", "province": "Hà Nội"})
 	var b struct{ ID string }
 	if r.Decode(t, &b); r.Status != 201 {
 		t.Fatalf("buyer: %d %s", r.Status, r.Body)
 	}
+	return app, c, b
+}
+
+// A buyer holds at most buyer.MaxOpenRequests requests open (every producer's opportunities are
+// drawn from the open ones), and a request's target market is a market: before, any buyer could
+// open requests without end, each carrying a megabyte of "market" served to every producer.
+func TestABuyersOpenRequestsAreBounded(t *testing.T) {
+	app, c, b := buyerOnItsOwn(t, "Siêu thị Xanh")
 	path := "/api/buyers/" + b.ID + "/requests"
 	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "target_market": strings.Repeat("A", 100_000)}); r.Status != 422 ||
 		!strings.Contains(string(r.Body), `"field":"target_market"`) {
@@ -60,16 +68,7 @@ func TestABuyersOpenRequestsAreBounded(t *testing.T) {
 // Creates at once cannot pass the most together: before, each counted the open requests, then
 // inserted, and 30 parallel creates at 90 open left 120 open.
 func TestParallelCreatesKeepTheMostOpen(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	tokens := testenv.NewTokens(t)
-	app, api := startOn(t, natsURL, tokens)
-	tok, _ := tokens.Token(t, "buyer", "")
-	c := api.With(tok)
-	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Sen", "kind": "supermarket_chain", "province": "Hà Nội"})
-	var b struct{ ID string }
-	if r.Decode(t, &b); r.Status != 201 {
-		t.Fatalf("buyer: %d %s", r.Status, r.Body)
-	}
+	app, c, b := buyerOnItsOwn(t, "Siêu thị Sen")
 	const held, tries = 90, 30
 	docs := make([]any, held)
 	for i := range docs {
@@ -105,16 +104,7 @@ func TestParallelCreatesKeepTheMostOpen(t *testing.T) {
 // A count left too high (a place whose giving back failed) does not lock a buyer out for good:
 // a full count is checked against the open requests, at most once a minute, and lowered.
 func TestACountLeftTooHighComesBack(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
-	tokens := testenv.NewTokens(t)
-	app, api := startOn(t, natsURL, tokens)
-	tok, _ := tokens.Token(t, "buyer", "")
-	c := api.With(tok)
-	r := c.Do(t, "POST", "/api/buyers", map[string]any{"name": "Siêu thị Sen", "kind": "supermarket_chain", "province": "Hà Nội"})
-	var b struct{ ID string }
-	if r.Decode(t, &b); r.Status != 201 {
-		t.Fatalf("buyer: %d %s", r.Status, r.Body)
-	}
+	app, c, b := buyerOnItsOwn(t, "Siêu thị Sen")
 	counts := app.Host.DB.Collection(buyer.OpenCountCollection)
 	// Checked a moment ago: full it stays, without reading the requests again.
 	if _, err := counts.InsertOne(context.Background(), bson.M{"_id": b.ID, "open": buyer.MaxOpenRequests, "checked_at": time.Now().UTC()}); err != nil {

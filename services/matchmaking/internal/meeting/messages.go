@@ -147,33 +147,24 @@ var statusNames = map[string]apperr.Msg{
 	Cancelled: apperr.M("meeting_status.cancelled", "đã bị hủy", "cancelled"),
 }
 
-// statusName is status as users read it; a status without a name is said as it is.
-func statusName(status string) apperr.Localized {
-	if m, ok := statusNames[status]; ok {
+// statusName, sideName and outcomeName are a status, a side and an outcome as users read them;
+// one without a name is said as it is.
+func statusName(status string) apperr.Localized   { return named(statusNames, status) }
+func sideName(side string) apperr.Localized       { return named(sideNames, side) }
+func outcomeName(outcome string) apperr.Localized { return named(outcomeNames, outcome) }
+
+// named is key's message in names, or key as written.
+func named(names map[string]apperr.Msg, key string) apperr.Localized {
+	if m, ok := names[key]; ok {
 		return m
 	}
-	return asWritten(status)
+	return asWritten(key)
 }
 
 // sideNames are the sides as a sentence's subject names them.
 var sideNames = map[string]apperr.Msg{
 	SideBuyer:    apperr.M("meeting_side.buyer", "Bên mua", "buyer"),
 	SideProducer: apperr.M("meeting_side.producer", "Chủ thể OCOP", "producer"),
-}
-
-// sideName and outcomeName are a side and an outcome as users read them.
-func sideName(side string) apperr.Localized {
-	if m, ok := sideNames[side]; ok {
-		return m
-	}
-	return asWritten(side)
-}
-
-func outcomeName(outcome string) apperr.Localized {
-	if m, ok := outcomeNames[outcome]; ok {
-		return m
-	}
-	return asWritten(outcome)
 }
 
 // fairStates say why a fair in that status takes no meeting requests.
