@@ -101,14 +101,17 @@ func (s *Store) recount(ctx context.Context, buyerID string, kept openCount) (bo
 }
 
 // GiveBackOpenPlace gives back the place TakeOpenPlace took for request requestID, whose create
-// failed, unless the request was stored after all (its answer lost): a place kept for a request
-// that exists is right. It runs on after the caller's request ends (a phone that went away
+// failed with failed: a request already stored under its ID (a create sent again) holds the place
+// its first run took; one whose write may have landed (its answer lost) keeps this place if it
+// was stored after all. It runs on after the caller's request ends (a phone that went away
 // cancels that), within a few seconds.
-func (s *Store) GiveBackOpenPlace(ctx context.Context, buyerID, requestID string) {
+func (s *Store) GiveBackOpenPlace(ctx context.Context, buyerID, requestID string, failed error) {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
-	if _, err := s.Request(ctx, requestID); !apperr.Is(err, apperr.NotFound) {
-		return // stored, or unknown: a count too high comes back at its next check
+	if !storage.IsDuplicate(failed) {
+		if _, err := s.Request(ctx, requestID); !apperr.Is(err, apperr.NotFound) {
+			return // stored by this run, or unknown: a count too high comes back at its next check
+		}
 	}
 	s.releaseOpenPlace(ctx, buyerID)
 }

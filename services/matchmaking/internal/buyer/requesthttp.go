@@ -53,7 +53,7 @@ func (rt *Routes) createRequest(c *gin.Context) {
 		return
 	}
 	if err := rt.Store.CreateRequest(c.Request.Context(), r, correlation.From(c.Request.Context())); err != nil {
-		rt.Store.GiveBackOpenPlace(c.Request.Context(), b.ID, r.ID)
+		rt.Store.GiveBackOpenPlace(c.Request.Context(), b.ID, r.ID, err)
 		stored, ok := httpx.StoredBefore(c, r.ID, err, rt.Store.Request, owned)
 		if !ok {
 			httpx.RespondError(c, err)
