@@ -122,8 +122,6 @@ func LoadConfig(service string, defaultPort int, getenv func(string) string) (Co
 	return c, errors.Join(errs...)
 }
 
-// parseProxies splits a comma-separated list of IP addresses and CIDR ranges, appending an error
-// to errs for each entry that is neither.
 // DurationEnv reads the optional duration setting name from getenv into *into, which keeps its
 // default when the setting is unset. One that does not parse, or lies outside min to max (max 0:
 // no upper bound), is an error naming it and saying what it must be (words: "a duration from 1m
@@ -141,6 +139,8 @@ func DurationEnv(getenv func(string) string, name string, min, max time.Duration
 	return nil
 }
 
+// parseProxies splits a comma-separated list of IP addresses and CIDR ranges, appending an error
+// to errs for each entry that is neither.
 func parseProxies(list string, errs []error) ([]string, []error) {
 	var out []string
 	for _, p := range strings.Split(list, ",") {

@@ -491,7 +491,6 @@ async function viewMeetings() {
   countDue(list);
   const c = claims();
   const side = c.role;
-  const act = meetingAct;
   const fairsSeen = [...new Set(list.map((m) => m.fair_id))];
   const fairs = await Promise.all(fairsSeen.map((id) => api("GET", "/api/fairs/" + id)));
   const daysOf = Object.fromEntries(fairsSeen.map((id, i) => [id, (fairs[i].ok && fairs[i].data.b2b_days) || []]));
@@ -509,6 +508,6 @@ async function viewMeetings() {
   return h("div", {}, h("h1", {}, t("meetings")), h("ul", { class: "agenda-links" }, fairsSeen.map((f) => h("li", {}, h("a", { href: "#/agenda/" + f, class: "agenda-link" }, t("agenda") + " · " + (nameOf[f] || t("fair")) + " ›")))),
     list.length ? [h("div", { class: "tabs queue-tabs", role: "tablist", "aria-label": t("meetings") }, tab("received", received), tab("sent", sent)),
       h("div", { id: "inbox-panel", role: "tabpanel", "aria-labelledby": "inbox-tab-" + inbox.tab },
-        shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], act, nameOf[m.fair_id]))) : h("p", { class: "muted" }, t("none")))]
+        shown.length ? h("ul", { id: "meeting-list", class: "inbox" }, shown.map((m) => inboxItem(m, side, daysOf[m.fair_id], meetingAct, nameOf[m.fair_id]))) : h("p", { class: "muted" }, t("none")))]
       : h("p", { class: "muted" }, t("none")));
 }

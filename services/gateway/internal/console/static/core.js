@@ -493,8 +493,9 @@ const offline = () => ({ ok: false, status: 0, offline: true, data: { detail: t(
 // A read that failed so (a page, a live refresh) is said the same neutral way. Browsers word it
 // "Failed to fetch" (Chromium), "NetworkError when attempting to fetch resource." (Firefox) and
 // "Load failed" (Safari); another TypeError is a fault of the page, not the network.
+const networkLost = (err) => err instanceof TypeError && /fetch|network|load failed/i.test(err.message || "");
 window.addEventListener("unhandledrejection", (ev) => {
-  if (ev.reason instanceof TypeError && /fetch|network|load failed/i.test(ev.reason.message || "")) toast(t("no_network"));
+  if (networkLost(ev.reason)) toast(t("no_network"));
 });
 
 // readFailed puts in box what a list says when its first page could not be read: the failure

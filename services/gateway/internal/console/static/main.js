@@ -283,7 +283,7 @@ render();
 // loadFailed is the page drawn when its data could not be read: for want of a network (err a
 // fetch's TypeError), or for a fault of the page itself (said as such, and kept in the console).
 function loadFailed(err) {
-  const network = err instanceof TypeError && /fetch|network|load failed/i.test(err.message || "");
+  const network = networkLost(err);
   if (!network) console.error(err);
   return h("div", { class: "card", id: "load-failed" }, h("p", { class: "err", role: "alert" }, t(network ? "load_failed" : "failed")),
     h("button", { type: "button", id: "load-retry", onclick: () => render() }, t("retry")));
