@@ -312,18 +312,19 @@ func stepRunAgainRepairs(t *testing.T, org browser) {
 func stepRepairSaysWhatMoved(t *testing.T, org browser) {
 	t.Helper()
 	id := org.eval("document.querySelector('#b2b-grid .mcell').dataset.meeting")
+	const runButton = "document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"
 	org.eval(`(() => { const real = window.fetch; window.fetch = (u, o) => { if (!String(u).includes('/schedule')) return real(u, o); window.fetch = real;
 		const answer = { days: [{ day: "2027-01-06", meetings: 2, status: "feasible", moved_count: 1,
 			moved: [{ meeting_id: "` + id + `", from: { day: "2027-01-06", slot: 5, table: 1 }, to: { day: "2027-01-06", slot: 7, table: 2 } }] }] };
 		return new Promise((ok) => { window.answerRun = () => ok(new Response(JSON.stringify(answer), { status: 200, headers: { "Content-Type": "application/json" } })) }) }; return '' })()`)
 	org.run(chromedp.Click("#run-schedule"))
-	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "true Đang xếp lịch…" {
+	if got := org.eval(runButton); got != "true Đang xếp lịch…" {
 		t.Errorf("while the run goes, its button reads %q, want disabled and saying so", got)
 	}
 	// A live update drawing the tab again meanwhile draws its button waiting too.
 	org.eval("document.querySelector('#run-schedule').dataset.old = '1', render(true, true), ''")
 	org.until("the tab drawn again", "document.querySelector('#run-schedule') && !document.querySelector('#run-schedule').dataset.old", false)
-	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "true Đang xếp lịch…" {
+	if got := org.eval(runButton); got != "true Đang xếp lịch…" {
 		t.Errorf("drawn again while the run goes, its button reads %q, want disabled and saying so", got)
 	}
 	org.eval("window.answerRun(), ''")
@@ -334,7 +335,7 @@ func stepRepairSaysWhatMoved(t *testing.T, org browser) {
 			t.Errorf("the moves read %q, want %q in them", said, want)
 		}
 	}
-	if got := org.eval("document.querySelector('#run-schedule').disabled + ' ' + document.querySelector('#run-schedule').textContent"); got != "false Xếp thêm, giữ lịch đã có" {
+	if got := org.eval(runButton); got != "false Xếp thêm, giữ lịch đã có" {
 		t.Errorf("after the run its button reads %q", got)
 	}
 	org.shot("repair-moved")
