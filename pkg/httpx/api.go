@@ -1,10 +1,13 @@
 package httpx
 
 import (
+	"bytes"
+	"io"
 	"net/http"
 
 	"github.com/gin-gonic/gin"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 )
 
@@ -16,12 +19,16 @@ type API struct {
 	Idempotency gin.HandlerFunc
 }
 
-// Handle registers op's handlers behind a role check (when op.Roles is not empty) and the
-// idempotency guard (when op.Idempotent), and adds op to the document.
+// Handle registers op's handlers behind a role check (when op.Roles is not empty), a refusal of
+// any body when op takes none (a write without Request or RequestTypes), and the idempotency guard
+// (when op.Idempotent), and adds op to the document.
 func (a API) Handle(op openapi.Op, handlers ...gin.HandlerFunc) {
-	chain := make([]gin.HandlerFunc, 0, len(handlers)+2)
+	chain := make([]gin.HandlerFunc, 0, len(handlers)+3)
 	if len(op.Roles) > 0 {
 		chain = append(chain, RequireRole(op.Roles...))
+	}
+	if op.Request == nil && len(op.RequestTypes) == 0 && op.Method != http.MethodGet && op.Method != http.MethodHead {
+		chain = append(chain, refuseBody)
 	}
 	if op.Idempotent && a.Idempotency != nil {
 		chain = append(chain, a.Idempotency)
@@ -36,4 +43,29 @@ func (a API) Handle(op openapi.Op, handlers ...gin.HandlerFunc) {
 func (a API) ServeDoc(r *gin.Engine) {
 	a.Doc.SetProblem(Problem{})
 	r.GET("/openapi.json", func(c *gin.Context) { c.Data(http.StatusOK, "application/json", a.Doc.JSON()) })
+}
+
+var msgBodyNotTaken = apperr.M("body_not_taken",
+	"Thao tác này không nhận nội dung yêu cầu; các lựa chọn của nó (nếu có) nằm trên địa chỉ, ví dụ ?mode=repair. Xem /openapi.json.",
+	"This operation takes no request body; its options, if any, go in the query string, e.g. ?mode=repair. See /openapi.json.")
+
+// bodyPeek is how much of a body refuseBody reads to tell an empty one from one with content.
+const bodyPeek = 64
+
+// refuseBody answers 400 body_not_taken to a request with a body on an operation that takes none,
+// before its handler runs: a client that sends its options as JSON ({"mode": "repair"}) must not
+// see them silently ignored and the operation run with its defaults. No bytes, white space, {}
+// and null carry nothing and pass.
+func refuseBody(c *gin.Context) {
+	if c.Request.Body == nil || c.Request.Body == http.NoBody {
+		return
+	}
+	head, _ := io.ReadAll(io.LimitReader(c.Request.Body, bodyPeek+1))
+	switch string(bytes.Join(bytes.Fields(head), nil)) {
+	case "", "{}", "null":
+		if len(head) <= bodyPeek {
+			return
+		}
+	}
+	RespondError(c, apperr.New(apperr.Malformed, msgBodyNotTaken))
 }

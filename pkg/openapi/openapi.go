@@ -54,9 +54,9 @@ type Op struct {
 	// Files are media types the success may have instead of JSON (chosen by ?format=).
 	Files []string
 	// Errors are error statuses beyond those the operation's shape implies: 403 with Roles;
-	// 400, 413 and 422 with a body; 422 with query parameters; 404 with a path parameter; 409
-	// on writes (a concurrent change, a duplicate, an Idempotency-Key whose first run goes on);
-	// 401 (a token that is not valid), 500 and 503 always. A read that can conflict or be rate
+	// 413 and 422 with a body; 422 with query parameters; 404 with a path parameter; on writes
+	// 409 (a concurrent change, a duplicate, an Idempotency-Key whose first run goes on) and 400
+	// (a body they do not take); 401 (a token that is not valid), 500 and 503 always. A read that can conflict or be rate
 	// limited names 409 or 429 here.
 	Errors []int
 	// Headers are response headers of a success, by name, with what they hold.
@@ -257,10 +257,11 @@ const ProblemType = "application/problem+json"
 func errorStatuses(op Op) []int {
 	// Any operation can fail inside (500) or find its database or NATS unreachable (503), and
 	// refuses an Authorization header that is not a valid token (401), public ones too; any
-	// write can meet a concurrent one (a stale revision or a unique key: 409).
+	// write can meet a concurrent one (a stale revision or a unique key: 409), and refuses a body
+	// that is not one it takes (400; one that takes none refuses any with content).
 	set := map[int]bool{http.StatusUnauthorized: true, http.StatusInternalServerError: true, http.StatusServiceUnavailable: true}
 	if op.Method != http.MethodGet && op.Method != http.MethodHead {
-		set[http.StatusConflict] = true
+		set[http.StatusConflict], set[http.StatusBadRequest] = true, true
 	}
 	if len(op.Roles) > 0 {
 		set[http.StatusForbidden] = true

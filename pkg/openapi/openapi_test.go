@@ -58,6 +58,7 @@ func testDoc() *openapi.Doc {
 	d.Add(openapi.Op{Method: "POST", Path: "/api/producers/:id/products", Roles: []string{"producer"}, Request: productInput{},
 		Response: product{}, Status: 201, Idempotent: true})
 	d.Add(openapi.Op{Method: "POST", Path: "/api/products/:id/withdraw", Roles: []string{"producer"}, Request: productInput{}, OptionalBody: true})
+	d.Add(openapi.Op{Method: "POST", Path: "/api/products/:id/close", Roles: []string{"producer"}})
 	return d
 }
 
@@ -190,6 +191,7 @@ func TestEveryOperationListsTheErrorsItCanAnswer(t *testing.T) {
 		{"/api/producers", "get", []string{"200", "401", "500", "503"}},
 		{"/api/products", "get", []string{"200", "401", "422", "500", "503"}},
 		{"/api/producers/{id}/products", "post", []string{"201", "400", "401", "403", "404", "409", "413", "422", "500", "503"}},
+		{"/api/products/{id}/close", "post", []string{"200", "400", "401", "403", "404", "409", "500", "503"}},
 	}
 	for _, tt := range tests {
 		op := doc.Paths[tt.path][tt.method]

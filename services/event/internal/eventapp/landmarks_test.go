@@ -80,25 +80,7 @@ func TestFloorPlanLandmarks(t *testing.T) {
 		t.Errorf("a pillar (other) inside a booth: %d %s", r.Status, r.Body)
 	}
 
-	producer, _ := e.tokens.Token(t, "producer", "")
-	otherOrg, _ := e.tokens.Token(t, "organiser", "")
-	for _, c := range []struct {
-		name, token, method, path string
-		want                      int
-	}{
-		{"anonymous adds", "", "POST", path, 401},
-		{"producer adds", producer, "POST", path, 403},
-		{"producer deletes", producer, "DELETE", path + "/" + entrance.ID, 403},
-		{"other organiser adds", otherOrg, "POST", path, 403},
-		{"other organiser moves", otherOrg, "PATCH", path + "/" + entrance.ID, 403},
-		{"other organiser deletes", otherOrg, "DELETE", path + "/" + entrance.ID, 403},
-	} {
-		t.Run(c.name, func(t *testing.T) {
-			if r := e.api.With(c.token).Do(t, c.method, c.path, map[string]any{"kind": "exit", "x": 30}); r.Status != c.want {
-				t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, r.Status, c.want, r.Body)
-			}
-		})
-	}
+	e.othersAreRefused(t, path, entrance.ID)
 	if r := e.org.Do(t, "DELETE", path+"/"+aisle.ID, nil); r.Status != 204 {
 		t.Fatalf("delete the aisle: %d %s", r.Status, r.Body)
 	}
@@ -131,4 +113,31 @@ func TestReplicasShareLandmarks(t *testing.T) {
 		got := landmarks(t, e.org, id)
 		return len(got) == 2 && got[1].Kind == "b2b_area"
 	})
+}
+
+// othersAreRefused: no one but the fair's organisers adds, moves or deletes its landmarks.
+func (e env) othersAreRefused(t *testing.T, path, landmark string) {
+	producer, _ := e.tokens.Token(t, "producer", "")
+	otherOrg, _ := e.tokens.Token(t, "organiser", "")
+	for _, c := range []struct {
+		name, token, method, path string
+		want                      int
+	}{
+		{"anonymous adds", "", "POST", path, 401},
+		{"producer adds", producer, "POST", path, 403},
+		{"producer deletes", producer, "DELETE", path + "/" + landmark, 403},
+		{"other organiser adds", otherOrg, "POST", path, 403},
+		{"other organiser moves", otherOrg, "PATCH", path + "/" + landmark, 403},
+		{"other organiser deletes", otherOrg, "DELETE", path + "/" + landmark, 403},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			body := map[string]any{"kind": "exit", "x": 30}
+			if c.method == "DELETE" {
+				body = nil // a delete takes no body
+			}
+			if r := e.api.With(c.token).Do(t, c.method, c.path, body); r.Status != c.want {
+				t.Errorf("%s %s: %d, want %d: %s", c.method, c.path, r.Status, c.want, r.Body)
+			}
+		})
+	}
 }

@@ -1,6 +1,7 @@
 package matchmakingapp
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -75,6 +76,10 @@ func TestSettingsMadeSmallerLeaveNoMeetingWhereTheDayIsGone(t *testing.T) {
 	org.Do(t, "GET", "/api/fairs/f1/meetings/counts", nil).Decode(t, &counts)
 	if counts.Accepted != 3 || counts.Scheduled != 2 {
 		t.Errorf("the fair's counts after slot 3 went: %+v, want 3 accepted, 2 scheduled", counts)
+	}
+	// A run's options go in the query: sent as a body they are refused, never run as a fresh run.
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", map[string]string{"mode": "repair"}); r.Status != 400 || !strings.Contains(string(r.Body), "body_not_taken") {
+		t.Errorf("a repair asked for in the body: %d %s, want 400 body_not_taken", r.Status, r.Body)
 	}
 	// A repair run on the smaller day says why it cannot place it (one buyer, two slots).
 	if r := org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200&mode=repair", nil); r.Status != 200 {
