@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 )
 
 // Kind classifies an error for the edge; it never carries internals.
@@ -185,6 +186,13 @@ func (v *Validation) Expect(ok bool, field string, m Msg, args ...any) bool {
 		v.Fail(field, m, args...)
 	}
 	return ok
+}
+
+// Short records TooLong for field when s has more than max characters, and reports whether it
+// has at most max. A text over its limit is refused, never cut: cutting would drop the end of
+// what was written without a word.
+func (v *Validation) Short(field, s string, max int) bool {
+	return v.Expect(utf8.RuneCountInString(s) <= max, field, TooLong, max)
 }
 
 // Add records a failure of field.

@@ -49,6 +49,9 @@ func TestNewValidation(t *testing.T) {
 		{"bad quota province", func(f *Fields) { f.Eligibility = &Eligibility{ProvinceQuotas: map[string]int{"Narnia": 3}} }, "eligibility.province_quotas.Narnia"},
 		{"subsidy over 100", func(f *Fields) { f.Fees = &Fees{SubsidyPercent: 120} }, "fees.subsidy_percent"},
 		{"unknown booth kind price", func(f *Fields) { f.Fees = &Fees{BoothPrices: map[string]int64{"vip": 1}} }, "fees.booth_prices.vip"},
+		{"an English name of 201 letters", func(f *Fields) { f.NameEN = ptr(strings.Repeat("a", 201)) }, "name_en"},
+		{"a theme of 301 letters", func(f *Fields) { f.Theme = ptr(strings.Repeat("ấ", 301)) }, "theme"},
+		{"a venue address of 301 letters", func(f *Fields) { f.Venue = &Venue{Name: "Cung Văn hóa", Address: strings.Repeat("ạ", 301)} }, "venue.address"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -146,6 +149,9 @@ func TestCancelNeedsReason(t *testing.T) {
 	f, _ := New("f1", "org1", valid(), time.Now())
 	if _, err := f.Move(Cancel, "  ", time.Now()); !apperr.Is(err, apperr.Invalid) {
 		t.Errorf("cancel without reason = %v", err)
+	}
+	if _, err := f.Move(Cancel, strings.Repeat("Bão ", 126), time.Now()); !apperr.Is(err, apperr.Invalid) {
+		t.Errorf("cancel with a reason of 503 letters = %v, want it refused, not cut", err)
 	}
 	c, err := f.Move(Cancel, "Bão số 5", time.Now())
 	if err != nil || c.Status != Cancelled || c.CancelReason != "Bão số 5" {

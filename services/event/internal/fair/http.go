@@ -22,8 +22,8 @@ import (
 
 // venueBody is a fair's venue; a create or a PATCH that gives one gives it whole, with its name.
 type venueBody struct {
-	Name    string `json:"name" required:"true"`
-	Address string `json:"address"`
+	Name    string `json:"name" doc:"at most 200 characters" required:"true"`
+	Address string `json:"address" doc:"at most 300 characters"`
 }
 
 type eligibilityBody struct {
@@ -42,17 +42,17 @@ type feesBody struct {
 }
 
 type contactBody struct {
-	Name  string `json:"name"`
+	Name  string `json:"name" doc:"at most 120 characters"`
 	Phone string `json:"phone"`
 	Email string `json:"email"`
 }
 
 // fairRequest creates (all required fields) or patches (any subset) a fair.
 type fairRequest struct {
-	NameVI            *string          `json:"name_vi"`
-	NameEN            *string          `json:"name_en"`
+	NameVI            *string          `json:"name_vi" doc:"5–200 characters"`
+	NameEN            *string          `json:"name_en" doc:"at most 200 characters"`
 	Kind              *string          `json:"kind" doc:"fair, trade_week, regional_promotion or b2b_conference"`
-	Theme             *string          `json:"theme"`
+	Theme             *string          `json:"theme" doc:"at most 300 characters"`
 	Region            *string          `json:"region" doc:"region or promotion-group code"`
 	HostProvince      *string          `json:"host_province" doc:"code or name of one of the 34 provinces"`
 	Venue             *venueBody       `json:"venue"`
@@ -70,10 +70,10 @@ type fairRequest struct {
 // without are required. It converts to fairRequest, so the two keep the same fields and types;
 // TestFairCreateRequest keeps their tags alike and the required ones those New asks for.
 type fairCreateRequest struct {
-	NameVI            *string          `json:"name_vi" required:"true"`
-	NameEN            *string          `json:"name_en"`
+	NameVI            *string          `json:"name_vi" doc:"5–200 characters" required:"true"`
+	NameEN            *string          `json:"name_en" doc:"at most 200 characters"`
 	Kind              *string          `json:"kind" doc:"fair, trade_week, regional_promotion or b2b_conference" required:"true"`
-	Theme             *string          `json:"theme"`
+	Theme             *string          `json:"theme" doc:"at most 300 characters"`
 	Region            *string          `json:"region" doc:"region or promotion-group code" required:"true"`
 	HostProvince      *string          `json:"host_province" doc:"code or name of one of the 34 provinces" required:"true"`
 	Venue             *venueBody       `json:"venue" required:"true"`
@@ -199,7 +199,7 @@ func toFairResponse(f Fair, manager bool, now time.Time) fairResponse {
 }
 
 type cancelRequest struct {
-	Reason string `json:"reason" required:"true" doc:"shown to producers and buyers"`
+	Reason string `json:"reason" required:"true" doc:"shown to producers and buyers; at most 500 characters"`
 }
 
 type b2bRequest struct {

@@ -24,8 +24,8 @@ import (
 // certificateBody is a product's OCOP certificate; a create or a PATCH that gives one gives it
 // whole, with its decision, issuer and date (TestCertificateRequiresItsFields).
 type certificateBody struct {
-	DecisionNo string `json:"decision_no" doc:"e.g. 1234/QĐ-UBND" required:"true"`
-	IssuedBy   string `json:"issued_by" required:"true"`
+	DecisionNo string `json:"decision_no" doc:"e.g. 1234/QĐ-UBND; at most 80 characters" required:"true"`
+	IssuedBy   string `json:"issued_by" doc:"at most 200 characters" required:"true"`
 	IssuedOn   string `json:"issued_on" format:"date" required:"true"`
 	ExpiresOn  string `json:"expires_on,omitempty" format:"date" doc:"first day no longer valid; default issue date + 36 months"`
 }

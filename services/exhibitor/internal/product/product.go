@@ -145,11 +145,11 @@ func decisionKey(s string) string {
 	return b.String()
 }
 
-func clean(s string, max int) string {
+// clean returns s cleaned (vntext.Clean), recording TooLong for field when it has more than max
+// characters: a longer text is refused, not cut.
+func clean(v *checks, field, s string, max int) string {
 	s = vntext.Clean(s)
-	if utf8.RuneCountInString(s) > max {
-		s = string([]rune(s)[:max])
-	}
+	v.Short(field, s, max)
 	return s
 }
 
@@ -234,13 +234,13 @@ func (p *Product) applyRating(f Fields, v *checks) {
 // edit.
 func (p *Product) applyCertificate(f Fields, v *checks, now time.Time) {
 	if v.need(f.DecisionNo != nil, "certificate.decision_no") {
-		d := clean(*f.DecisionNo, 80)
+		d := clean(v, "certificate.decision_no", *f.DecisionNo, 80)
 		if v.Expect(d != "", "certificate.decision_no", msgDecisionNo, exampleDecisionNo) {
 			p.Certificate.DecisionNo = d
 		}
 	}
 	if v.need(f.IssuedBy != nil, "certificate.issued_by") {
-		b := clean(*f.IssuedBy, 200)
+		b := clean(v, "certificate.issued_by", *f.IssuedBy, 200)
 		if v.Expect(b != "", "certificate.issued_by", msgIssuedBy, exampleIssuedBy) {
 			p.Certificate.IssuedBy = b
 		}

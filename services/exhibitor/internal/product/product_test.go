@@ -53,6 +53,8 @@ func TestNewInvalid(t *testing.T) {
 		{"potential five on a three", func(f *Fields) { f.Stars, f.PotentialFive = ptr(3), ptr(true) }, "potential_five_star"},
 		{"bad gtin", func(f *Fields) { f.GTIN = ptr("8934563138166") }, "gtin"},
 		{"no decision", func(f *Fields) { f.DecisionNo = ptr(" ") }, "certificate.decision_no"},
+		{"a decision number of 81 characters", func(f *Fields) { f.DecisionNo = ptr("1234/QĐ-UBND " + strings.Repeat("x", 68)) }, "certificate.decision_no"},
+		{"an issuer of 201 letters", func(f *Fields) { f.IssuedBy = ptr(strings.Repeat("ủ", 201)) }, "certificate.issued_by"},
 		{"expiry beyond 36 months", func(f *Fields) { f.ExpiresOn = ptr(day(2028, 1, 1)) }, "certificate.expires_on"},
 		{"unknown unit", func(f *Fields) { f.Unit = ptr("barrel") }, "unit"},
 		{"min above max", func(f *Fields) { f.PriceMin = ptr(int64(200000)) }, "price_min_vnd"},

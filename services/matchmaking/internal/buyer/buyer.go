@@ -45,11 +45,11 @@ type BuyerFields struct {
 	Contact  *Contact
 }
 
-func clean(s string, n int) string {
+// clean returns s cleaned (vntext.Clean), recording TooLong for field when it has more than n
+// characters: a longer text is refused, not cut.
+func clean(v *apperr.Validation, field, s string, n int) string {
 	s = vntext.Clean(s)
-	if utf8.RuneCountInString(s) > n {
-		s = string([]rune(s)[:n])
-	}
+	v.Short(field, s, n)
 	return s
 }
 
@@ -59,7 +59,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 	if f.Name != nil || required {
 		name := ""
 		if f.Name != nil {
-			name = clean(*f.Name, 200)
+			name = clean(&v, "name", *f.Name, 200)
 		}
 		if v.Expect(utf8.RuneCountInString(name) >= 2, "name", msgBuyerName) && v.Expect(vntext.Readable(name), "name", apperr.Unreadable) {
 			b.Name = name
@@ -94,7 +94,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		b.Markets = ms
 	}
 	if f.Contact != nil {
-		c := Contact{Name: clean(f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
+		c := Contact{Name: clean(&v, "contact.name", f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
 		if c.Email != "" {
 			v.Expect(ocop.ValidEmail(c.Email), "contact.email", msgEmail)
 		}
@@ -185,7 +185,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	if f.Title != nil || required {
 		t := ""
 		if f.Title != nil {
-			t = clean(*f.Title, 200)
+			t = clean(&v, "title", *f.Title, 200)
 		}
 		if v.Expect(utf8.RuneCountInString(t) >= 3, "title", msgTitle) && v.Expect(vntext.Readable(t), "title", apperr.Unreadable) {
 			r.Title = t
@@ -239,10 +239,15 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 		r.Sectors = slices.Compact(slices.Sorted(slices.Values(*f.Sectors)))
 	}
 	if f.Keywords != nil {
-		var ks []string
-		for _, k := range *f.Keywords {
-			if k = clean(k, 60); vntext.Readable(k) {
-				ks = append(ks, k)
+		// Each keyword once (as folded: "Mật ong" and "mat ong" are one); one without a letter
+		// or a digit ("-", a lone mark) says nothing to match and is dropped.
+		var ks, seen []string
+		for i, k := range *f.Keywords {
+			if k = clean(v, fmt.Sprintf("keywords[%d]", i), k, 60); !vntext.Readable(k) {
+				continue
+			}
+			if key := vntext.Fold(k); !slices.Contains(seen, key) {
+				ks, seen = append(ks, k), append(seen, key)
 			}
 		}
 		r.Keywords = ks

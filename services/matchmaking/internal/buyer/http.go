@@ -18,13 +18,13 @@ import (
 )
 
 type contactBody struct {
-	Name  string `json:"name"`
+	Name  string `json:"name" doc:"at most 120 characters"`
 	Phone string `json:"phone"`
 	Email string `json:"email"`
 }
 
 type buyerRequest struct {
-	Name     *string      `json:"name"`
+	Name     *string      `json:"name" doc:"2–200 characters"`
 	Kind     *string      `json:"kind" doc:"supermarket_chain, convenience_chain, distributor, wholesale_market, exporter, ecommerce, hotel, restaurant, industrial_catering, tourism_shop or other"`
 	Province *string      `json:"province"`
 	Markets  *[]string    `json:"markets" doc:"domestic, JP, KR, CN, EU, US, AU, ..."`
@@ -35,7 +35,7 @@ type buyerRequest struct {
 // cannot do without are required. It converts to buyerRequest, so the two keep the same fields
 // and types; TestCreateRequests keeps their tags alike and the required ones those Apply asks for.
 type buyerCreateRequest struct {
-	Name     *string      `json:"name" required:"true"`
+	Name     *string      `json:"name" doc:"2–200 characters" required:"true"`
 	Kind     *string      `json:"kind" doc:"supermarket_chain, convenience_chain, distributor, wholesale_market, exporter, ecommerce, hotel, restaurant, industrial_catering, tourism_shop or other" required:"true"`
 	Province *string      `json:"province" required:"true"`
 	Markets  *[]string    `json:"markets" doc:"domestic, JP, KR, CN, EU, US, AU, ..."`
@@ -70,10 +70,10 @@ func toBuyerResponse(b Buyer) buyerResponse {
 }
 
 type sourcingRequest struct {
-	Title         *string   `json:"title"`
+	Title         *string   `json:"title" doc:"3–200 characters"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
@@ -89,10 +89,10 @@ type sourcingRequest struct {
 // sourcingCreateRequest is sourcingRequest as POST /api/buyers/{id}/requests documents it, with
 // the title required; it converts to sourcingRequest like buyerCreateRequest to buyerRequest.
 type sourcingCreateRequest struct {
-	Title         *string   `json:"title" required:"true"`
+	Title         *string   `json:"title" doc:"3–200 characters" required:"true"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`

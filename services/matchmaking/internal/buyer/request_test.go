@@ -90,25 +90,28 @@ func TestARequestsMarketDateAndKeywordsAreChecked(t *testing.T) {
 		return e.Fields[0].Field
 	}
 	for _, tc := range []struct {
-		name string
-		f    RequestFields
+		name  string
+		f     RequestFields
+		field string
 	}{
-		{"a long market", RequestFields{Title: &title, Market: ptr(strings.Repeat("A", 100_000))}},
-		{"a market hidden in controls", RequestFields{Title: &title, Market: ptr("\u202eLANIF\u0000<b>")}},
-		{"year 0", RequestFields{Title: &title, NeededBy: at("0000-01-01")}},
-		{"year 9999", RequestFields{Title: &title, NeededBy: at("9999-12-31")}},
+		{"a long market", RequestFields{Title: &title, Market: ptr(strings.Repeat("A", 100_000))}, "target_market"},
+		{"a market hidden in controls", RequestFields{Title: &title, Market: ptr("\u202eLANIF\u0000<b>")}, "target_market"},
+		{"year 0", RequestFields{Title: &title, NeededBy: at("0000-01-01")}, "needed_by"},
+		{"year 9999", RequestFields{Title: &title, NeededBy: at("9999-12-31")}, "needed_by"},
+		{"a title of 900 KB", RequestFields{Title: ptr(strings.Repeat("Mật ong ", 115_000))}, "title"},
+		{"a keyword of 61 letters", RequestFields{Title: &title, Keywords: &[]string{"chè", strings.Repeat("ê", 61)}}, "keywords[1]"},
 	} {
 		var r Request
-		if got := field(r.Apply(tc.f, true)); got != map[bool]string{true: "target_market", false: "needed_by"}[tc.f.Market != nil] {
-			t.Errorf("%s: %s, want it refused on its field", tc.name, got)
+		if got := field(r.Apply(tc.f, true)); got != tc.field {
+			t.Errorf("%s: %s, want it refused on %s", tc.name, got, tc.field)
 		}
 	}
 	var r Request
-	if err := r.Apply(RequestFields{Title: &title, Market: ptr("uk"), NeededBy: at("2027-03-01"), Keywords: &[]string{"\u0301", " mật ong "}}, true); err != nil {
+	if err := r.Apply(RequestFields{Title: &title, Market: ptr("uk"), NeededBy: at("2027-03-01"), Keywords: &[]string{"\u0301", " mật ong ", "Mật  Ong", "mat ong", "chè"}}, true); err != nil {
 		t.Fatal(err)
 	}
-	if r.Market != "GB" || !slices.Equal(r.Keywords, []string{"mật ong"}) {
-		t.Errorf("market %q, keywords %q; want GB and the readable keyword alone", r.Market, r.Keywords)
+	if r.Market != "GB" || !slices.Equal(r.Keywords, []string{"mật ong", "chè"}) {
+		t.Errorf("market %q, keywords %q; want GB and each readable keyword once", r.Market, r.Keywords)
 	}
 	if err := r.Apply(RequestFields{Market: ptr("domestic")}, false); err != nil || r.Market != "domestic" {
 		t.Errorf("domestic: %q, %v", r.Market, err)
