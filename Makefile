@@ -98,6 +98,7 @@ bench: bench-go bench-http
 bench-go:
 	@cd services/event && $(GO) test -run '^$$' -bench 'Allocate' -benchtime 20x ./internal/allocation/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Match' -benchtime 300x ./internal/match/ | grep -E '^Benchmark|^ok'
+	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Opportunities' -benchtime 300x ./internal/buyer/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'Schedule' -benchtime 1x -timeout 30m ./internal/schedule/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'HTTP' -benchtime 200x ./internal/matchmakingapp/ | grep -E '^Benchmark|^ok'
 	@cd services/matchmaking && $(GO) test -run '^$$' -bench 'StartFromSnapshot' -benchtime 5x ./internal/index/ | grep -E '^Benchmark|^ok'

@@ -1414,13 +1414,15 @@ type EventFairB2bRequest struct {
 
 // EventFairCancelRequest defines model for EventFairCancelRequest.
 type EventFairCancelRequest struct {
-	// Reason shown to producers and buyers
+	// Reason shown to producers and buyers; at most 500 characters
 	Reason string `json:"reason"`
 }
 
 // EventFairContactBody defines model for EventFairContactBody.
 type EventFairContactBody struct {
 	Email string `json:"email"`
+
+	// Name at most 120 characters
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 }
@@ -1428,6 +1430,8 @@ type EventFairContactBody struct {
 // EventFairContactBodyInput defines model for EventFairContactBodyInput.
 type EventFairContactBodyInput struct {
 	Email *string `json:"email,omitempty"`
+
+	// Name at most 120 characters
 	Name  *string `json:"name,omitempty"`
 	Phone *string `json:"phone,omitempty"`
 }
@@ -1448,18 +1452,24 @@ type EventFairCreateRequest struct {
 	HostProvince *string `json:"host_province"`
 
 	// Kind fair, trade_week, regional_promotion or b2b_conference
-	Kind   *string `json:"kind"`
+	Kind *string `json:"kind"`
+
+	// NameEn at most 200 characters
 	NameEn *string `json:"name_en,omitempty"`
+
+	// NameVi 5–200 characters
 	NameVi *string `json:"name_vi"`
 
 	// Organisers 1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list
 	Organisers *[]openapi_types.UUID `json:"organisers,omitempty"`
 
 	// Region region or promotion-group code
-	Region    *string                  `json:"region"`
-	StartDate *openapi_types.Date      `json:"start_date"`
-	Theme     *string                  `json:"theme,omitempty"`
-	Venue     *EventFairVenueBodyInput `json:"venue"`
+	Region    *string             `json:"region"`
+	StartDate *openapi_types.Date `json:"start_date"`
+
+	// Theme at most 300 characters
+	Theme *string                  `json:"theme,omitempty"`
+	Venue *EventFairVenueBodyInput `json:"venue"`
 }
 
 // EventFairEligibilityBody defines model for EventFairEligibilityBody.
@@ -1536,18 +1546,24 @@ type EventFairRequest struct {
 	HostProvince *string `json:"host_province,omitempty"`
 
 	// Kind fair, trade_week, regional_promotion or b2b_conference
-	Kind   *string `json:"kind,omitempty"`
+	Kind *string `json:"kind,omitempty"`
+
+	// NameEn at most 200 characters
 	NameEn *string `json:"name_en,omitempty"`
+
+	// NameVi 5–200 characters
 	NameVi *string `json:"name_vi,omitempty"`
 
 	// Organisers 1 to 20 account IDs of the organisers who may manage the fair (duplicates count once); an organiser must include itself, an admin may set any list
 	Organisers *[]openapi_types.UUID `json:"organisers,omitempty"`
 
 	// Region region or promotion-group code
-	Region    *string                  `json:"region,omitempty"`
-	StartDate *openapi_types.Date      `json:"start_date,omitempty"`
-	Theme     *string                  `json:"theme,omitempty"`
-	Venue     *EventFairVenueBodyInput `json:"venue,omitempty"`
+	Region    *string             `json:"region,omitempty"`
+	StartDate *openapi_types.Date `json:"start_date,omitempty"`
+
+	// Theme at most 300 characters
+	Theme *string                  `json:"theme,omitempty"`
+	Venue *EventFairVenueBodyInput `json:"venue,omitempty"`
 }
 
 // EventFairResponse defines model for EventFairResponse.
@@ -1596,14 +1612,20 @@ type EventFairResponseList struct {
 
 // EventFairVenueBody defines model for EventFairVenueBody.
 type EventFairVenueBody struct {
+	// Address at most 300 characters
 	Address string `json:"address"`
-	Name    string `json:"name"`
+
+	// Name at most 200 characters
+	Name string `json:"name"`
 }
 
 // EventFairVenueBodyInput defines model for EventFairVenueBodyInput.
 type EventFairVenueBodyInput struct {
+	// Address at most 300 characters
 	Address *string `json:"address,omitempty"`
-	Name    string  `json:"name"`
+
+	// Name at most 200 characters
+	Name string `json:"name"`
 }
 
 // EventProblem defines model for EventProblem.
@@ -2134,24 +2156,28 @@ type ExhibitorProducerWriteRequestKind string
 
 // ExhibitorProductCertificateBody defines model for ExhibitorProductCertificateBody.
 type ExhibitorProductCertificateBody struct {
-	// DecisionNo e.g. 1234/QĐ-UBND
+	// DecisionNo e.g. 1234/QĐ-UBND; at most 80 characters
 	DecisionNo string `json:"decision_no"`
 
 	// ExpiresOn first day no longer valid; default issue date + 36 months
 	ExpiresOn *openapi_types.Date `json:"expires_on,omitempty"`
-	IssuedBy  string              `json:"issued_by"`
-	IssuedOn  openapi_types.Date  `json:"issued_on"`
+
+	// IssuedBy at most 200 characters
+	IssuedBy string             `json:"issued_by"`
+	IssuedOn openapi_types.Date `json:"issued_on"`
 }
 
 // ExhibitorProductCertificateBodyInput defines model for ExhibitorProductCertificateBodyInput.
 type ExhibitorProductCertificateBodyInput struct {
-	// DecisionNo e.g. 1234/QĐ-UBND
+	// DecisionNo e.g. 1234/QĐ-UBND; at most 80 characters
 	DecisionNo string `json:"decision_no"`
 
 	// ExpiresOn first day no longer valid; default issue date + 36 months
 	ExpiresOn *openapi_types.Date `json:"expires_on,omitempty"`
-	IssuedBy  string              `json:"issued_by"`
-	IssuedOn  openapi_types.Date  `json:"issued_on"`
+
+	// IssuedBy at most 200 characters
+	IssuedBy string             `json:"issued_by"`
+	IssuedOn openapi_types.Date `json:"issued_on"`
 }
 
 // ExhibitorProductCreateRequest defines model for ExhibitorProductCreateRequest.
@@ -2771,6 +2797,8 @@ type MatchmakingBusDeadLetterList struct {
 // MatchmakingBuyerContactBody defines model for MatchmakingBuyerContactBody.
 type MatchmakingBuyerContactBody struct {
 	Email string `json:"email"`
+
+	// Name at most 120 characters
 	Name  string `json:"name"`
 	Phone string `json:"phone"`
 }
@@ -2778,6 +2806,8 @@ type MatchmakingBuyerContactBody struct {
 // MatchmakingBuyerContactBodyInput defines model for MatchmakingBuyerContactBodyInput.
 type MatchmakingBuyerContactBodyInput struct {
 	Email *string `json:"email,omitempty"`
+
+	// Name at most 120 characters
 	Name  *string `json:"name,omitempty"`
 	Phone *string `json:"phone,omitempty"`
 }
@@ -2790,9 +2820,11 @@ type MatchmakingBuyerCreateRequest struct {
 	Kind *string `json:"kind"`
 
 	// Markets domestic, JP, KR, CN, EU, US, AU, ...
-	Markets  *[]string `json:"markets,omitempty"`
-	Name     *string   `json:"name"`
-	Province *string   `json:"province"`
+	Markets *[]string `json:"markets,omitempty"`
+
+	// Name 2–200 characters
+	Name     *string `json:"name"`
+	Province *string `json:"province"`
 }
 
 // MatchmakingBuyerInterestResponse defines model for MatchmakingBuyerInterestResponse.
@@ -2867,9 +2899,11 @@ type MatchmakingBuyerRequest struct {
 	Kind *string `json:"kind,omitempty"`
 
 	// Markets domestic, JP, KR, CN, EU, US, AU, ...
-	Markets  *[]string `json:"markets,omitempty"`
-	Name     *string   `json:"name,omitempty"`
-	Province *string   `json:"province,omitempty"`
+	Markets *[]string `json:"markets,omitempty"`
+
+	// Name 2–200 characters
+	Name     *string `json:"name,omitempty"`
+	Province *string `json:"province,omitempty"`
 }
 
 // MatchmakingBuyerRequestInterests defines model for MatchmakingBuyerRequestInterests.
@@ -2929,8 +2963,10 @@ type MatchmakingBuyerResponse struct {
 
 // MatchmakingBuyerSourcingCreateRequest defines model for MatchmakingBuyerSourcingCreateRequest.
 type MatchmakingBuyerSourcingCreateRequest struct {
-	CriteriaSets  *[]int    `json:"criteria_sets,omitempty"`
-	FairId        *string   `json:"fair_id,omitempty"`
+	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
+	FairId       *string `json:"fair_id,omitempty"`
+
+	// Keywords at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`
@@ -2945,7 +2981,9 @@ type MatchmakingBuyerSourcingCreateRequest struct {
 
 	// TargetMarket domestic or an export market code
 	TargetMarket *string `json:"target_market,omitempty"`
-	Title        *string `json:"title"`
+
+	// Title 3–200 characters
+	Title *string `json:"title"`
 
 	// Unit a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0
 	Unit *string `json:"unit,omitempty"`
@@ -2953,8 +2991,10 @@ type MatchmakingBuyerSourcingCreateRequest struct {
 
 // MatchmakingBuyerSourcingRequest defines model for MatchmakingBuyerSourcingRequest.
 type MatchmakingBuyerSourcingRequest struct {
-	CriteriaSets  *[]int    `json:"criteria_sets,omitempty"`
-	FairId        *string   `json:"fair_id,omitempty"`
+	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
+	FairId       *string `json:"fair_id,omitempty"`
+
+	// Keywords at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`
@@ -2969,7 +3009,9 @@ type MatchmakingBuyerSourcingRequest struct {
 
 	// TargetMarket domestic or an export market code
 	TargetMarket *string `json:"target_market,omitempty"`
-	Title        *string `json:"title,omitempty"`
+
+	// Title 3–200 characters
+	Title *string `json:"title,omitempty"`
 
 	// Unit a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0
 	Unit *string `json:"unit,omitempty"`
@@ -16231,6 +16273,11 @@ func (r GetAccountsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostAccountsIdDisableResponse400Headers the declared response headers of an HTTP 400 response for PostAccountsIdDisable
+type PostAccountsIdDisableResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAccountsIdDisableResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdDisable
 type PostAccountsIdDisableResponse401Headers struct {
 	ContentLanguage *string
@@ -16266,6 +16313,8 @@ type PostAccountsIdDisableResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GatewayAccountResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -16278,6 +16327,8 @@ type PostAccountsIdDisableResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAccountsIdDisableResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAccountsIdDisableResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -16295,6 +16346,11 @@ type PostAccountsIdDisableResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostAccountsIdDisableResponse) GetJSON200() *GatewayAccountResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAccountsIdDisableResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -16356,6 +16412,11 @@ func (r PostAccountsIdDisableResponse) ContentType() string {
 	return ""
 }
 
+// PostAccountsIdEnableResponse400Headers the declared response headers of an HTTP 400 response for PostAccountsIdEnable
+type PostAccountsIdEnableResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAccountsIdEnableResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdEnable
 type PostAccountsIdEnableResponse401Headers struct {
 	ContentLanguage *string
@@ -16391,6 +16452,8 @@ type PostAccountsIdEnableResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GatewayAccountResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -16403,6 +16466,8 @@ type PostAccountsIdEnableResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAccountsIdEnableResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAccountsIdEnableResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -16420,6 +16485,11 @@ type PostAccountsIdEnableResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostAccountsIdEnableResponse) GetJSON200() *GatewayAccountResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAccountsIdEnableResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -16481,6 +16551,11 @@ func (r PostAccountsIdEnableResponse) ContentType() string {
 	return ""
 }
 
+// PostAccountsIdPasswordResetResponse400Headers the declared response headers of an HTTP 400 response for PostAccountsIdPasswordReset
+type PostAccountsIdPasswordResetResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAccountsIdPasswordResetResponse401Headers the declared response headers of an HTTP 401 response for PostAccountsIdPasswordReset
 type PostAccountsIdPasswordResetResponse401Headers struct {
 	ContentLanguage *string
@@ -16516,6 +16591,8 @@ type PostAccountsIdPasswordResetResponse struct {
 	HTTPResponse *http.Response
 	// JSON201 the response for an HTTP 201 `application/json` response
 	JSON201 *GatewayAccountResetIssued
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -16528,6 +16605,8 @@ type PostAccountsIdPasswordResetResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAccountsIdPasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAccountsIdPasswordResetResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -16545,6 +16624,11 @@ type PostAccountsIdPasswordResetResponse struct {
 // GetJSON201 returns the response for an HTTP 201 `application/json` response
 func (r PostAccountsIdPasswordResetResponse) GetJSON201() *GatewayAccountResetIssued {
 	return r.JSON201
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAccountsIdPasswordResetResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -16849,6 +16933,11 @@ func (r GetAdminEventDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminEventDeadLettersIdReplayResponse400Headers the declared response headers of an HTTP 400 response for PostAdminEventDeadLettersIdReplay
+type PostAdminEventDeadLettersIdReplayResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAdminEventDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminEventDeadLettersIdReplay
 type PostAdminEventDeadLettersIdReplayResponse401Headers struct {
 	ContentLanguage *string
@@ -16882,6 +16971,8 @@ type PostAdminEventDeadLettersIdReplayResponse503Headers struct {
 type PostAdminEventDeadLettersIdReplayResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -16896,6 +16987,8 @@ type PostAdminEventDeadLettersIdReplayResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAdminEventDeadLettersIdReplayResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAdminEventDeadLettersIdReplayResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -16908,6 +17001,11 @@ type PostAdminEventDeadLettersIdReplayResponse struct {
 	Headers500 *PostAdminEventDeadLettersIdReplayResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostAdminEventDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAdminEventDeadLettersIdReplayResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -17092,6 +17190,11 @@ func (r GetAdminExhibitorDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminExhibitorDeadLettersIdReplayResponse400Headers the declared response headers of an HTTP 400 response for PostAdminExhibitorDeadLettersIdReplay
+type PostAdminExhibitorDeadLettersIdReplayResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAdminExhibitorDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminExhibitorDeadLettersIdReplay
 type PostAdminExhibitorDeadLettersIdReplayResponse401Headers struct {
 	ContentLanguage *string
@@ -17125,6 +17228,8 @@ type PostAdminExhibitorDeadLettersIdReplayResponse503Headers struct {
 type PostAdminExhibitorDeadLettersIdReplayResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -17139,6 +17244,8 @@ type PostAdminExhibitorDeadLettersIdReplayResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAdminExhibitorDeadLettersIdReplayResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAdminExhibitorDeadLettersIdReplayResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -17151,6 +17258,11 @@ type PostAdminExhibitorDeadLettersIdReplayResponse struct {
 	Headers500 *PostAdminExhibitorDeadLettersIdReplayResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostAdminExhibitorDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAdminExhibitorDeadLettersIdReplayResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -17328,6 +17440,11 @@ func (r GetAdminGatewayDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminGatewayDeadLettersIdReplayResponse400Headers the declared response headers of an HTTP 400 response for PostAdminGatewayDeadLettersIdReplay
+type PostAdminGatewayDeadLettersIdReplayResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAdminGatewayDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminGatewayDeadLettersIdReplay
 type PostAdminGatewayDeadLettersIdReplayResponse401Headers struct {
 	ContentLanguage *string
@@ -17361,6 +17478,8 @@ type PostAdminGatewayDeadLettersIdReplayResponse503Headers struct {
 type PostAdminGatewayDeadLettersIdReplayResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -17373,6 +17492,8 @@ type PostAdminGatewayDeadLettersIdReplayResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAdminGatewayDeadLettersIdReplayResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAdminGatewayDeadLettersIdReplayResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -17385,6 +17506,11 @@ type PostAdminGatewayDeadLettersIdReplayResponse struct {
 	Headers500 *PostAdminGatewayDeadLettersIdReplayResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostAdminGatewayDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAdminGatewayDeadLettersIdReplayResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -17682,6 +17808,11 @@ func (r GetAdminMatchmakingDeadLettersResponse) ContentType() string {
 	return ""
 }
 
+// PostAdminMatchmakingDeadLettersIdReplayResponse400Headers the declared response headers of an HTTP 400 response for PostAdminMatchmakingDeadLettersIdReplay
+type PostAdminMatchmakingDeadLettersIdReplayResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAdminMatchmakingDeadLettersIdReplayResponse401Headers the declared response headers of an HTTP 401 response for PostAdminMatchmakingDeadLettersIdReplay
 type PostAdminMatchmakingDeadLettersIdReplayResponse401Headers struct {
 	ContentLanguage *string
@@ -17715,6 +17846,8 @@ type PostAdminMatchmakingDeadLettersIdReplayResponse503Headers struct {
 type PostAdminMatchmakingDeadLettersIdReplayResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -17729,6 +17862,8 @@ type PostAdminMatchmakingDeadLettersIdReplayResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAdminMatchmakingDeadLettersIdReplayResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAdminMatchmakingDeadLettersIdReplayResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -17741,6 +17876,11 @@ type PostAdminMatchmakingDeadLettersIdReplayResponse struct {
 	Headers500 *PostAdminMatchmakingDeadLettersIdReplayResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostAdminMatchmakingDeadLettersIdReplayResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAdminMatchmakingDeadLettersIdReplayResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -19580,6 +19720,11 @@ func (r PostAuthRegisterResponse) ContentType() string {
 	return ""
 }
 
+// PostAuthSignOutEverywhereResponse400Headers the declared response headers of an HTTP 400 response for PostAuthSignOutEverywhere
+type PostAuthSignOutEverywhereResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthSignOutEverywhereResponse401Headers the declared response headers of an HTTP 401 response for PostAuthSignOutEverywhere
 type PostAuthSignOutEverywhereResponse401Headers struct {
 	ContentLanguage *string
@@ -19608,6 +19753,8 @@ type PostAuthSignOutEverywhereResponse503Headers struct {
 type PostAuthSignOutEverywhereResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -19618,6 +19765,8 @@ type PostAuthSignOutEverywhereResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostAuthSignOutEverywhereResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAuthSignOutEverywhereResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -19628,6 +19777,11 @@ type PostAuthSignOutEverywhereResponse struct {
 	Headers500 *PostAuthSignOutEverywhereResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostAuthSignOutEverywhereResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostAuthSignOutEverywhereResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -21345,6 +21499,11 @@ func (r GetFairsFairIdAgendaCalendarIcsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsFairIdAgendaFeedResponse400Headers the declared response headers of an HTTP 400 response for DeleteFairsFairIdAgendaFeed
+type DeleteFairsFairIdAgendaFeedResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteFairsFairIdAgendaFeedResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsFairIdAgendaFeed
 type DeleteFairsFairIdAgendaFeedResponse401Headers struct {
 	ContentLanguage *string
@@ -21378,6 +21537,8 @@ type DeleteFairsFairIdAgendaFeedResponse503Headers struct {
 type DeleteFairsFairIdAgendaFeedResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -21392,6 +21553,8 @@ type DeleteFairsFairIdAgendaFeedResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteFairsFairIdAgendaFeedResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteFairsFairIdAgendaFeedResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -21404,6 +21567,11 @@ type DeleteFairsFairIdAgendaFeedResponse struct {
 	Headers500 *DeleteFairsFairIdAgendaFeedResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteFairsFairIdAgendaFeedResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -21470,6 +21638,11 @@ func (r DeleteFairsFairIdAgendaFeedResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdAgendaFeedResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdAgendaFeed
+type PostFairsFairIdAgendaFeedResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdAgendaFeedResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdAgendaFeed
 type PostFairsFairIdAgendaFeedResponse401Headers struct {
 	ContentLanguage *string
@@ -21505,6 +21678,8 @@ type PostFairsFairIdAgendaFeedResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingMeetingFeedResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -21519,6 +21694,8 @@ type PostFairsFairIdAgendaFeedResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdAgendaFeedResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsFairIdAgendaFeedResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -21536,6 +21713,11 @@ type PostFairsFairIdAgendaFeedResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsFairIdAgendaFeedResponse) GetJSON200() *MatchmakingMeetingFeedResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsFairIdAgendaFeedResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -22665,6 +22847,11 @@ func (r GetFairsFairIdBadgesPdfResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdBadgesParticipantIdRevokeResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdBadgesParticipantIdRevoke
+type PostFairsFairIdBadgesParticipantIdRevokeResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdBadgesParticipantIdRevoke
 type PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers struct {
 	ContentLanguage *string
@@ -22698,6 +22885,8 @@ type PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers struct {
 type PostFairsFairIdBadgesParticipantIdRevokeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -22712,6 +22901,8 @@ type PostFairsFairIdBadgesParticipantIdRevokeResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdBadgesParticipantIdRevokeResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -22724,6 +22915,11 @@ type PostFairsFairIdBadgesParticipantIdRevokeResponse struct {
 	Headers500 *PostFairsFairIdBadgesParticipantIdRevokeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *PostFairsFairIdBadgesParticipantIdRevokeResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsFairIdBadgesParticipantIdRevokeResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -23777,6 +23973,11 @@ func (r GetFairsFairIdPostersFileResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsFairIdScheduleResponse400Headers the declared response headers of an HTTP 400 response for PostFairsFairIdSchedule
+type PostFairsFairIdScheduleResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdScheduleResponse401Headers the declared response headers of an HTTP 401 response for PostFairsFairIdSchedule
 type PostFairsFairIdScheduleResponse401Headers struct {
 	ContentLanguage *string
@@ -23817,6 +24018,8 @@ type PostFairsFairIdScheduleResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingMeetingScheduleResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -23833,6 +24036,8 @@ type PostFairsFairIdScheduleResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsFairIdScheduleResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsFairIdScheduleResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -23852,6 +24057,11 @@ type PostFairsFairIdScheduleResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsFairIdScheduleResponse) GetJSON200() *MatchmakingMeetingScheduleResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsFairIdScheduleResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -24368,6 +24578,11 @@ func (r PatchFairsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdAllocationResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdAllocation
+type PostFairsIdAllocationResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdAllocationResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdAllocation
 type PostFairsIdAllocationResponse401Headers struct {
 	ContentLanguage *string
@@ -24403,6 +24618,8 @@ type PostFairsIdAllocationResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventAllocationProposalResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -24417,6 +24634,8 @@ type PostFairsIdAllocationResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdAllocationResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdAllocationResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -24434,6 +24653,11 @@ type PostFairsIdAllocationResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdAllocationResponse) GetJSON200() *EventAllocationProposalResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdAllocationResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -24500,6 +24724,11 @@ func (r PostFairsIdAllocationResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdAllocationCommitResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdAllocationCommit
+type PostFairsIdAllocationCommitResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdAllocationCommitResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdAllocationCommit
 type PostFairsIdAllocationCommitResponse401Headers struct {
 	ContentLanguage *string
@@ -24540,6 +24769,8 @@ type PostFairsIdAllocationCommitResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventAllocationCommitResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -24556,6 +24787,8 @@ type PostFairsIdAllocationCommitResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdAllocationCommitResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdAllocationCommitResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -24575,6 +24808,11 @@ type PostFairsIdAllocationCommitResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdAllocationCommitResponse) GetJSON200() *EventAllocationCommitResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdAllocationCommitResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -25133,6 +25371,11 @@ func (r PostFairsIdBoothsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsIdBoothsCodeResponse400Headers the declared response headers of an HTTP 400 response for DeleteFairsIdBoothsCode
+type DeleteFairsIdBoothsCodeResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteFairsIdBoothsCodeResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdBoothsCode
 type DeleteFairsIdBoothsCodeResponse401Headers struct {
 	ContentLanguage *string
@@ -25166,6 +25409,8 @@ type DeleteFairsIdBoothsCodeResponse503Headers struct {
 type DeleteFairsIdBoothsCodeResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -25180,6 +25425,8 @@ type DeleteFairsIdBoothsCodeResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteFairsIdBoothsCodeResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteFairsIdBoothsCodeResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -25192,6 +25439,11 @@ type DeleteFairsIdBoothsCodeResponse struct {
 	Headers500 *DeleteFairsIdBoothsCodeResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteFairsIdBoothsCodeResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteFairsIdBoothsCodeResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -25432,6 +25684,11 @@ func (r PatchFairsIdBoothsCodeResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsIdBoothsCodeAssignmentResponse400Headers the declared response headers of an HTTP 400 response for DeleteFairsIdBoothsCodeAssignment
+type DeleteFairsIdBoothsCodeAssignmentResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteFairsIdBoothsCodeAssignmentResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdBoothsCodeAssignment
 type DeleteFairsIdBoothsCodeAssignmentResponse401Headers struct {
 	ContentLanguage *string
@@ -25465,6 +25722,8 @@ type DeleteFairsIdBoothsCodeAssignmentResponse503Headers struct {
 type DeleteFairsIdBoothsCodeAssignmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -25479,6 +25738,8 @@ type DeleteFairsIdBoothsCodeAssignmentResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteFairsIdBoothsCodeAssignmentResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteFairsIdBoothsCodeAssignmentResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -25491,6 +25752,11 @@ type DeleteFairsIdBoothsCodeAssignmentResponse struct {
 	Headers500 *DeleteFairsIdBoothsCodeAssignmentResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteFairsIdBoothsCodeAssignmentResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -25905,6 +26171,11 @@ func (r PostFairsIdCancelResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdCloseApplicationsResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdCloseApplications
+type PostFairsIdCloseApplicationsResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdCloseApplicationsResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdCloseApplications
 type PostFairsIdCloseApplicationsResponse401Headers struct {
 	ContentLanguage *string
@@ -25940,6 +26211,8 @@ type PostFairsIdCloseApplicationsResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventFairResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -25954,6 +26227,8 @@ type PostFairsIdCloseApplicationsResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdCloseApplicationsResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdCloseApplicationsResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -25971,6 +26246,11 @@ type PostFairsIdCloseApplicationsResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdCloseApplicationsResponse) GetJSON200() *EventFairResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdCloseApplicationsResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -26037,6 +26317,11 @@ func (r PostFairsIdCloseApplicationsResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdCompleteResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdComplete
+type PostFairsIdCompleteResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdCompleteResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdComplete
 type PostFairsIdCompleteResponse401Headers struct {
 	ContentLanguage *string
@@ -26072,6 +26357,8 @@ type PostFairsIdCompleteResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventFairResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -26086,6 +26373,8 @@ type PostFairsIdCompleteResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdCompleteResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdCompleteResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -26103,6 +26392,11 @@ type PostFairsIdCompleteResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdCompleteResponse) GetJSON200() *EventFairResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdCompleteResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -26475,6 +26769,11 @@ func (r PostFairsIdLandmarksResponse) ContentType() string {
 	return ""
 }
 
+// DeleteFairsIdLandmarksLandmarkResponse400Headers the declared response headers of an HTTP 400 response for DeleteFairsIdLandmarksLandmark
+type DeleteFairsIdLandmarksLandmarkResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteFairsIdLandmarksLandmarkResponse401Headers the declared response headers of an HTTP 401 response for DeleteFairsIdLandmarksLandmark
 type DeleteFairsIdLandmarksLandmarkResponse401Headers struct {
 	ContentLanguage *string
@@ -26508,6 +26807,8 @@ type DeleteFairsIdLandmarksLandmarkResponse503Headers struct {
 type DeleteFairsIdLandmarksLandmarkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -26522,6 +26823,8 @@ type DeleteFairsIdLandmarksLandmarkResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteFairsIdLandmarksLandmarkResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteFairsIdLandmarksLandmarkResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -26534,6 +26837,11 @@ type DeleteFairsIdLandmarksLandmarkResponse struct {
 	Headers500 *DeleteFairsIdLandmarksLandmarkResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteFairsIdLandmarksLandmarkResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -26774,6 +27082,11 @@ func (r PatchFairsIdLandmarksLandmarkResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdPublishResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdPublish
+type PostFairsIdPublishResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdPublishResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdPublish
 type PostFairsIdPublishResponse401Headers struct {
 	ContentLanguage *string
@@ -26809,6 +27122,8 @@ type PostFairsIdPublishResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventFairResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -26823,6 +27138,8 @@ type PostFairsIdPublishResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdPublishResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdPublishResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -26840,6 +27157,11 @@ type PostFairsIdPublishResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdPublishResponse) GetJSON200() *EventFairResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdPublishResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -27024,6 +27346,11 @@ func (r GetFairsIdReportResponse) ContentType() string {
 	return ""
 }
 
+// PostFairsIdStartResponse400Headers the declared response headers of an HTTP 400 response for PostFairsIdStart
+type PostFairsIdStartResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdStartResponse401Headers the declared response headers of an HTTP 401 response for PostFairsIdStart
 type PostFairsIdStartResponse401Headers struct {
 	ContentLanguage *string
@@ -27059,6 +27386,8 @@ type PostFairsIdStartResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *EventFairResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *EventProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -27073,6 +27402,8 @@ type PostFairsIdStartResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *EventProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostFairsIdStartResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostFairsIdStartResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -27090,6 +27421,11 @@ type PostFairsIdStartResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostFairsIdStartResponse) GetJSON200() *EventFairResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostFairsIdStartResponse) GetApplicationproblemJSON400() *EventProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -27260,6 +27596,11 @@ func (r GetLiveResponse) ContentType() string {
 	return ""
 }
 
+// PostLiveTicketResponse400Headers the declared response headers of an HTTP 400 response for PostLiveTicket
+type PostLiveTicketResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostLiveTicketResponse401Headers the declared response headers of an HTTP 401 response for PostLiveTicket
 type PostLiveTicketResponse401Headers struct {
 	ContentLanguage *string
@@ -27290,6 +27631,8 @@ type PostLiveTicketResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *GatewayLiveTicketResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -27300,6 +27643,8 @@ type PostLiveTicketResponse struct {
 	ApplicationproblemJSON500 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *GatewayProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostLiveTicketResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostLiveTicketResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -27315,6 +27660,11 @@ type PostLiveTicketResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostLiveTicketResponse) GetJSON200() *GatewayLiveTicketResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostLiveTicketResponse) GetApplicationproblemJSON400() *GatewayProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -27607,6 +27957,11 @@ func (r GetMeetingsIdResponse) ContentType() string {
 	return ""
 }
 
+// PostMeetingsIdAcceptResponse400Headers the declared response headers of an HTTP 400 response for PostMeetingsIdAccept
+type PostMeetingsIdAcceptResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdAcceptResponse401Headers the declared response headers of an HTTP 401 response for PostMeetingsIdAccept
 type PostMeetingsIdAcceptResponse401Headers struct {
 	ContentLanguage *string
@@ -27642,6 +27997,8 @@ type PostMeetingsIdAcceptResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingMeetingResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -27656,6 +28013,8 @@ type PostMeetingsIdAcceptResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostMeetingsIdAcceptResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostMeetingsIdAcceptResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -27673,6 +28032,11 @@ type PostMeetingsIdAcceptResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostMeetingsIdAcceptResponse) GetJSON200() *MatchmakingMeetingResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostMeetingsIdAcceptResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -30013,6 +30377,11 @@ func (r GetProducersIdOpportunitiesResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProducersIdOpportunitiesRequestIdInterestResponse400Headers the declared response headers of an HTTP 400 response for DeleteProducersIdOpportunitiesRequestIdInterest
+type DeleteProducersIdOpportunitiesRequestIdInterestResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers the declared response headers of an HTTP 401 response for DeleteProducersIdOpportunitiesRequestIdInterest
 type DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers struct {
 	ContentLanguage *string
@@ -30048,6 +30417,8 @@ type DeleteProducersIdOpportunitiesRequestIdInterestResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingBuyerInterestResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -30062,6 +30433,8 @@ type DeleteProducersIdOpportunitiesRequestIdInterestResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteProducersIdOpportunitiesRequestIdInterestResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -30079,6 +30452,11 @@ type DeleteProducersIdOpportunitiesRequestIdInterestResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetJSON200() *MatchmakingBuyerInterestResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -30145,6 +30523,11 @@ func (r DeleteProducersIdOpportunitiesRequestIdInterestResponse) ContentType() s
 	return ""
 }
 
+// PostProducersIdOpportunitiesRequestIdInterestResponse400Headers the declared response headers of an HTTP 400 response for PostProducersIdOpportunitiesRequestIdInterest
+type PostProducersIdOpportunitiesRequestIdInterestResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersIdOpportunitiesRequestIdInterestResponse401Headers the declared response headers of an HTTP 401 response for PostProducersIdOpportunitiesRequestIdInterest
 type PostProducersIdOpportunitiesRequestIdInterestResponse401Headers struct {
 	ContentLanguage *string
@@ -30180,6 +30563,8 @@ type PostProducersIdOpportunitiesRequestIdInterestResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingBuyerInterestResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -30194,6 +30579,8 @@ type PostProducersIdOpportunitiesRequestIdInterestResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostProducersIdOpportunitiesRequestIdInterestResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostProducersIdOpportunitiesRequestIdInterestResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -30211,6 +30598,11 @@ type PostProducersIdOpportunitiesRequestIdInterestResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetJSON200() *MatchmakingBuyerInterestResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostProducersIdOpportunitiesRequestIdInterestResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -30680,6 +31072,11 @@ func (r GetProductsResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProductsIdResponse400Headers the declared response headers of an HTTP 400 response for DeleteProductsId
+type DeleteProductsIdResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteProductsIdResponse401Headers the declared response headers of an HTTP 401 response for DeleteProductsId
 type DeleteProductsIdResponse401Headers struct {
 	ContentLanguage *string
@@ -30713,6 +31110,8 @@ type DeleteProductsIdResponse503Headers struct {
 type DeleteProductsIdResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -30727,6 +31126,8 @@ type DeleteProductsIdResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteProductsIdResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteProductsIdResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -30739,6 +31140,11 @@ type DeleteProductsIdResponse struct {
 	Headers500 *DeleteProductsIdResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteProductsIdResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteProductsIdResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -31097,6 +31503,11 @@ func (r PatchProductsIdResponse) ContentType() string {
 	return ""
 }
 
+// DeleteProductsIdPhotoResponse400Headers the declared response headers of an HTTP 400 response for DeleteProductsIdPhoto
+type DeleteProductsIdPhotoResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // DeleteProductsIdPhotoResponse401Headers the declared response headers of an HTTP 401 response for DeleteProductsIdPhoto
 type DeleteProductsIdPhotoResponse401Headers struct {
 	ContentLanguage *string
@@ -31130,6 +31541,8 @@ type DeleteProductsIdPhotoResponse503Headers struct {
 type DeleteProductsIdPhotoResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *ExhibitorProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -31144,6 +31557,8 @@ type DeleteProductsIdPhotoResponse struct {
 	ApplicationproblemJSON502 *GatewayProblem
 	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
 	ApplicationproblemJSON503 *ExhibitorProblem
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *DeleteProductsIdPhotoResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *DeleteProductsIdPhotoResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -31156,6 +31571,11 @@ type DeleteProductsIdPhotoResponse struct {
 	Headers500 *DeleteProductsIdPhotoResponse500Headers
 	// Headers503 the parsed response headers for an HTTP 503 response
 	Headers503 *DeleteProductsIdPhotoResponse503Headers
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r DeleteProductsIdPhotoResponse) GetApplicationproblemJSON400() *ExhibitorProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -32249,6 +32669,11 @@ type PostRequestsIdCloseResponse200Headers struct {
 	ETag *string
 }
 
+// PostRequestsIdCloseResponse400Headers the declared response headers of an HTTP 400 response for PostRequestsIdClose
+type PostRequestsIdCloseResponse400Headers struct {
+	ContentLanguage *string
+}
+
 // PostRequestsIdCloseResponse401Headers the declared response headers of an HTTP 401 response for PostRequestsIdClose
 type PostRequestsIdCloseResponse401Headers struct {
 	ContentLanguage *string
@@ -32284,6 +32709,8 @@ type PostRequestsIdCloseResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *MatchmakingBuyerRequestResponse
+	// ApplicationproblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationproblemJSON400 *MatchmakingProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -32300,6 +32727,8 @@ type PostRequestsIdCloseResponse struct {
 	ApplicationproblemJSON503 *MatchmakingProblem
 	// Headers200 the parsed response headers for an HTTP 200 response
 	Headers200 *PostRequestsIdCloseResponse200Headers
+	// Headers400 the parsed response headers for an HTTP 400 response
+	Headers400 *PostRequestsIdCloseResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostRequestsIdCloseResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
@@ -32317,6 +32746,11 @@ type PostRequestsIdCloseResponse struct {
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r PostRequestsIdCloseResponse) GetJSON200() *MatchmakingBuyerRequestResponse {
 	return r.JSON200
+}
+
+// GetApplicationproblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r PostRequestsIdCloseResponse) GetApplicationproblemJSON400() *MatchmakingProblem {
+	return r.ApplicationproblemJSON400
 }
 
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
@@ -35582,6 +36016,13 @@ func ParsePostAccountsIdDisableResponse(rsp *http.Response) (*PostAccountsIdDisa
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35627,6 +36068,16 @@ func ParsePostAccountsIdDisableResponse(rsp *http.Response) (*PostAccountsIdDisa
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAccountsIdDisableResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAccountsIdDisableResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -35713,6 +36164,13 @@ func ParsePostAccountsIdEnableResponse(rsp *http.Response) (*PostAccountsIdEnabl
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35758,6 +36216,16 @@ func ParsePostAccountsIdEnableResponse(rsp *http.Response) (*PostAccountsIdEnabl
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAccountsIdEnableResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAccountsIdEnableResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -35844,6 +36312,13 @@ func ParsePostAccountsIdPasswordResetResponse(rsp *http.Response) (*PostAccounts
 		}
 		response.JSON201 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -35889,6 +36364,16 @@ func ParsePostAccountsIdPasswordResetResponse(rsp *http.Response) (*PostAccounts
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAccountsIdPasswordResetResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAccountsIdPasswordResetResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -36223,6 +36708,13 @@ func ParsePostAdminEventDeadLettersIdReplayResponse(rsp *http.Response) (*PostAd
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36275,6 +36767,16 @@ func ParsePostAdminEventDeadLettersIdReplayResponse(rsp *http.Response) (*PostAd
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAdminEventDeadLettersIdReplayResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAdminEventDeadLettersIdReplayResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -36478,6 +36980,13 @@ func ParsePostAdminExhibitorDeadLettersIdReplayResponse(rsp *http.Response) (*Po
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36530,6 +37039,16 @@ func ParsePostAdminExhibitorDeadLettersIdReplayResponse(rsp *http.Response) (*Po
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAdminExhibitorDeadLettersIdReplayResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAdminExhibitorDeadLettersIdReplayResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -36726,6 +37245,13 @@ func ParsePostAdminGatewayDeadLettersIdReplayResponse(rsp *http.Response) (*Post
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36771,6 +37297,16 @@ func ParsePostAdminGatewayDeadLettersIdReplayResponse(rsp *http.Response) (*Post
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAdminGatewayDeadLettersIdReplayResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAdminGatewayDeadLettersIdReplayResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -37095,6 +37631,13 @@ func ParsePostAdminMatchmakingDeadLettersIdReplayResponse(rsp *http.Response) (*
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -37147,6 +37690,16 @@ func ParsePostAdminMatchmakingDeadLettersIdReplayResponse(rsp *http.Response) (*
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAdminMatchmakingDeadLettersIdReplayResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAdminMatchmakingDeadLettersIdReplayResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39122,6 +39675,13 @@ func ParsePostAuthSignOutEverywhereResponse(rsp *http.Response) (*PostAuthSignOu
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39160,6 +39720,16 @@ func ParsePostAuthSignOutEverywhereResponse(rsp *http.Response) (*PostAuthSignOu
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostAuthSignOutEverywhereResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostAuthSignOutEverywhereResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -40995,6 +41565,13 @@ func ParseDeleteFairsFairIdAgendaFeedResponse(rsp *http.Response) (*DeleteFairsF
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -41047,6 +41624,16 @@ func ParseDeleteFairsFairIdAgendaFeedResponse(rsp *http.Response) (*DeleteFairsF
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteFairsFairIdAgendaFeedResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteFairsFairIdAgendaFeedResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -41133,6 +41720,13 @@ func ParsePostFairsFairIdAgendaFeedResponse(rsp *http.Response) (*PostFairsFairI
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -41185,6 +41779,16 @@ func ParsePostFairsFairIdAgendaFeedResponse(rsp *http.Response) (*PostFairsFairI
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdAgendaFeedResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsFairIdAgendaFeedResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -42384,6 +42988,13 @@ func ParsePostFairsFairIdBadgesParticipantIdRevokeResponse(rsp *http.Response) (
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42436,6 +43047,16 @@ func ParsePostFairsFairIdBadgesParticipantIdRevokeResponse(rsp *http.Response) (
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsFairIdBadgesParticipantIdRevokeResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -43566,6 +44187,13 @@ func ParsePostFairsFairIdScheduleResponse(rsp *http.Response) (*PostFairsFairIdS
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43625,6 +44253,16 @@ func ParsePostFairsFairIdScheduleResponse(rsp *http.Response) (*PostFairsFairIdS
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsFairIdScheduleResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsFairIdScheduleResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -44199,6 +44837,13 @@ func ParsePostFairsIdAllocationResponse(rsp *http.Response) (*PostFairsIdAllocat
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44251,6 +44896,16 @@ func ParsePostFairsIdAllocationResponse(rsp *http.Response) (*PostFairsIdAllocat
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdAllocationResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdAllocationResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -44337,6 +44992,13 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44396,6 +45058,16 @@ func ParsePostFairsIdAllocationCommitResponse(rsp *http.Response) (*PostFairsIdA
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdAllocationCommitResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdAllocationCommitResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45017,6 +45689,13 @@ func ParseDeleteFairsIdBoothsCodeResponse(rsp *http.Response) (*DeleteFairsIdBoo
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45069,6 +45748,16 @@ func ParseDeleteFairsIdBoothsCodeResponse(rsp *http.Response) (*DeleteFairsIdBoo
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteFairsIdBoothsCodeResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteFairsIdBoothsCodeResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45340,6 +46029,13 @@ func ParseDeleteFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*Delete
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45392,6 +46088,16 @@ func ParseDeleteFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*Delete
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteFairsIdBoothsCodeAssignmentResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteFairsIdBoothsCodeAssignmentResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45856,6 +46562,13 @@ func ParsePostFairsIdCloseApplicationsResponse(rsp *http.Response) (*PostFairsId
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45908,6 +46621,16 @@ func ParsePostFairsIdCloseApplicationsResponse(rsp *http.Response) (*PostFairsId
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdCloseApplicationsResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdCloseApplicationsResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45994,6 +46717,13 @@ func ParsePostFairsIdCompleteResponse(rsp *http.Response) (*PostFairsIdCompleteR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46046,6 +46776,16 @@ func ParsePostFairsIdCompleteResponse(rsp *http.Response) (*PostFairsIdCompleteR
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdCompleteResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdCompleteResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46458,6 +47198,13 @@ func ParseDeleteFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*DeleteFai
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46510,6 +47257,16 @@ func ParseDeleteFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*DeleteFai
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteFairsIdLandmarksLandmarkResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteFairsIdLandmarksLandmarkResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46785,6 +47542,13 @@ func ParsePostFairsIdPublishResponse(rsp *http.Response) (*PostFairsIdPublishRes
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46837,6 +47601,16 @@ func ParsePostFairsIdPublishResponse(rsp *http.Response) (*PostFairsIdPublishRes
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdPublishResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdPublishResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47044,6 +47818,13 @@ func ParsePostFairsIdStartResponse(rsp *http.Response) (*PostFairsIdStartRespons
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47096,6 +47877,16 @@ func ParsePostFairsIdStartResponse(rsp *http.Response) (*PostFairsIdStartRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostFairsIdStartResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostFairsIdStartResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47289,6 +48080,13 @@ func ParsePostLiveTicketResponse(rsp *http.Response) (*PostLiveTicketResponse, e
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47327,6 +48125,16 @@ func ParsePostLiveTicketResponse(rsp *http.Response) (*PostLiveTicketResponse, e
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostLiveTicketResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostLiveTicketResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47645,6 +48453,13 @@ func ParsePostMeetingsIdAcceptResponse(rsp *http.Response) (*PostMeetingsIdAccep
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47697,6 +48512,16 @@ func ParsePostMeetingsIdAcceptResponse(rsp *http.Response) (*PostMeetingsIdAccep
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostMeetingsIdAcceptResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostMeetingsIdAcceptResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50210,6 +51035,13 @@ func ParseDeleteProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Resp
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50262,6 +51094,16 @@ func ParseDeleteProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Resp
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteProducersIdOpportunitiesRequestIdInterestResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50348,6 +51190,13 @@ func ParsePostProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Respon
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50400,6 +51249,16 @@ func ParsePostProducersIdOpportunitiesRequestIdInterestResponse(rsp *http.Respon
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers PostProducersIdOpportunitiesRequestIdInterestResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostProducersIdOpportunitiesRequestIdInterestResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50906,6 +51765,13 @@ func ParseDeleteProductsIdResponse(rsp *http.Response) (*DeleteProductsIdRespons
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50958,6 +51824,16 @@ func ParseDeleteProductsIdResponse(rsp *http.Response) (*DeleteProductsIdRespons
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteProductsIdResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteProductsIdResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -51353,6 +52229,13 @@ func ParseDeleteProductsIdPhotoResponse(rsp *http.Response) (*DeleteProductsIdPh
 	case rsp.StatusCode == 204:
 		break // No content-type
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -51405,6 +52288,16 @@ func ParseDeleteProductsIdPhotoResponse(rsp *http.Response) (*DeleteProductsIdPh
 	}
 
 	switch {
+	case rsp.StatusCode == 400:
+		var headers DeleteProductsIdPhotoResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers DeleteProductsIdPhotoResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -52570,6 +53463,13 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 		}
 		response.JSON200 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON400 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52632,6 +53532,16 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 			headers.ETag = &value
 		}
 		response.Headers200 = &headers
+	case rsp.StatusCode == 400:
+		var headers PostRequestsIdCloseResponse400Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers400 = &headers
 	case rsp.StatusCode == 401:
 		var headers PostRequestsIdCloseResponse401Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {

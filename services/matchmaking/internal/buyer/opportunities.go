@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -12,13 +13,25 @@ import (
 )
 
 // OpportunityWindow is how many of the most recent open requests a producer's opportunities are
-// drawn from: scoring every open request on each call would grow without bound.
+// drawn from while the open requests' book is not loaded: scoring every open request from the
+// database on each call would grow without bound.
 const OpportunityWindow = 2000
+
+// OpportunityShare is how many of one buyer's requests an answer lists before the others' further
+// ones: a buyer posting many requests (or many accounts posting alike ones) cannot push every
+// other buyer out of a producer's list.
+const OpportunityShare = 3
 
 // Need turns a request into what the matcher looks for.
 func Need(r Request) match.Need {
 	return match.Need{CriteriaSets: r.CriteriaSets, Sectors: r.Sectors, Keywords: r.Keywords, MinStars: r.MinStars, Volume: r.Volume,
 		Unit: r.Unit, RequiredCerts: r.RequiredCerts, Market: r.Market, Regions: r.Regions, Provinces: r.Provinces, MaxPrice: r.MaxPrice, FairID: r.FairID}
+}
+
+// Named reports whether a request names what it seeks (criteria sets, sectors or keywords). One
+// that names nothing fits every producer alike: it says nothing of this one.
+func (r Request) Named() bool {
+	return len(r.CriteriaSets) > 0 || len(r.Sectors) > 0 || len(r.Keywords) > 0
 }
 
 // Opportunity is an open sourcing request that fits a producer, with its buyer's name and how
@@ -29,39 +42,153 @@ type Opportunity struct {
 	Match     match.Result
 }
 
-// Opportunities scores the most recent open requests (Window of them) for a producer, best
-// first. A failed buyer lookup is returned, not shown as an empty name.
+// Opportunities scores every open request for a producer and returns up to limit of them: first
+// each buyer's best OpportunityShare, then the buyers' further ones; within each, the requests
+// that name what they seek before those that name nothing, then by score. A failed buyer lookup
+// is returned, not shown as an empty name.
 func (s *Service) Opportunities(ctx context.Context, producerID string, limit int) ([]Opportunity, error) {
+	reqs, err := s.openRequests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	// Every request is scored alone first; only those listed are explained.
+	now := s.Now()
+	needs := make([]*match.Prepared, len(reqs))
+	for i, r := range reqs {
+		needs[i] = s.needs.of(r, s.Matcher)
+	}
+	s.needs.keep(reqs)
+	var found []candidate
+	for i, score := range s.Matcher.QuickScores(needs, producerID, now) {
+		if score >= 0 {
+			found = append(found, candidate{i: i, score: score, named: reqs[i].Named()})
+		}
+	}
+	slices.SortFunc(found, func(a, b candidate) int {
+		return cmp.Or(boolOrder(b.named, a.named), cmp.Compare(b.score, a.score), cmp.Compare(reqs[a.i].ID, reqs[b.i].ID))
+	})
+	out := make([]Opportunity, 0, limit)
+	for _, c := range shareByBuyer(found, reqs, limit) {
+		// The producer's products may have changed since the first pass: a request it no
+		// longer fits is left out.
+		if res, ok := s.Matcher.ScorePrepared(needs[c.i], producerID, now); ok {
+			out = append(out, Opportunity{Request: reqs[c.i], Match: res})
+		}
+	}
+	return out, s.nameBuyers(ctx, out)
+}
+
+// candidate is an open request (its index) that fits the producer, with its score.
+type candidate struct {
+	i     int
+	score float64
+	named bool
+}
+
+// boolOrder compares false before true.
+func boolOrder(a, b bool) int {
+	if a == b {
+		return 0
+	}
+	if a {
+		return 1
+	}
+	return -1
+}
+
+// shareByBuyer returns up to limit of the ranked candidates: each buyer's first OpportunityShare
+// in rank order, then the others in rank order.
+func shareByBuyer(ranked []candidate, reqs []Request, limit int) []candidate {
+	per := map[string]int{}
+	var first, more []candidate
+	for _, c := range ranked {
+		if len(first) == limit {
+			break
+		}
+		if b := reqs[c.i].BuyerID; per[b] < OpportunityShare {
+			per[b]++
+			first = append(first, c)
+		} else if len(more) < limit {
+			more = append(more, c)
+		}
+	}
+	return append(first, more...)[:min(limit, len(first)+len(more))]
+}
+
+// openRequests returns the open requests from the book once it is loaded, or else the Window
+// most recent ones from the database.
+func (s *Service) openRequests(ctx context.Context) ([]Request, error) {
+	if s.Open != nil && s.Open.Loaded() {
+		return s.Open.List(), nil
+	}
 	window := s.Window
 	if window <= 0 {
 		window = OpportunityWindow
 	}
-	reqs, err := s.Store.RecentRequests(ctx, bson.M{"open": true}, window)
-	if err != nil {
-		return nil, err
-	}
-	now := s.Now()
-	out := []Opportunity{}
+	return s.Store.RecentRequests(ctx, bson.M{"open": true}, window)
+}
+
+// nameBuyers sets each opportunity's buyer name, from memory when BuyerName knows it.
+func (s *Service) nameBuyers(ctx context.Context, list []Opportunity) error {
 	names := map[string]string{}
-	for _, r := range reqs {
-		res, ok := s.Matcher.ScoreProducer(Need(r), producerID, now)
-		if !ok {
-			continue
+	for i, o := range list {
+		id := o.Request.BuyerID
+		name, seen := names[id]
+		if !seen && s.BuyerName != nil {
+			name = s.BuyerName(id)
 		}
-		if _, seen := names[r.BuyerID]; !seen {
-			b, err := s.Store.Buyer(ctx, r.BuyerID)
+		if !seen && name == "" {
+			b, err := s.Store.Buyer(ctx, id)
 			if err != nil && !apperr.Is(err, apperr.NotFound) {
-				return nil, err
+				return err
 			}
-			names[r.BuyerID] = b.Name
+			name = b.Name
 		}
-		out = append(out, Opportunity{Request: r, BuyerName: names[r.BuyerID], Match: res})
+		names[id] = name
+		list[i].BuyerName = name
 	}
-	slices.SortFunc(out, func(a, b Opportunity) int {
-		return cmp.Or(cmp.Compare(b.Match.Score, a.Match.Score), cmp.Compare(a.Request.ID, b.Request.ID))
-	})
-	if len(out) > limit {
-		out = out[:limit]
+	return nil
+}
+
+// needCache holds each open request's need as the matcher prepared it, by request ID with the
+// revision it was prepared at: deriving a need's lookups cost more than scoring it.
+type needCache struct {
+	mu sync.Mutex
+	m  map[string]preparedNeed
+}
+
+type preparedNeed struct {
+	revision int64
+	need     *match.Prepared
+}
+
+// of returns r's prepared need, preparing it when r is new or changed.
+func (c *needCache) of(r Request, m *match.Matcher) *match.Prepared {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if e, ok := c.m[r.ID]; ok && e.revision == r.Revision {
+		return e.need
 	}
-	return out, nil
+	if c.m == nil {
+		c.m = map[string]preparedNeed{}
+	}
+	p := m.Prepare(Need(r))
+	c.m[r.ID] = preparedNeed{revision: r.Revision, need: p}
+	return p
+}
+
+// keep drops the needs of requests no longer among open, once the cache holds twice as many.
+func (c *needCache) keep(open []Request) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if len(c.m) <= 2*len(open)+100 {
+		return
+	}
+	kept := make(map[string]preparedNeed, len(open))
+	for _, r := range open {
+		if e, ok := c.m[r.ID]; ok {
+			kept[r.ID] = e
+		}
+	}
+	c.m = kept
 }

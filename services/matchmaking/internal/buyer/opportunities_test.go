@@ -16,7 +16,7 @@ import (
 )
 
 // honeyIndex is an index holding one producer, p1, with one certified honey product.
-func honeyIndex(t *testing.T) *index.Index {
+func honeyIndex(t testing.TB) *index.Index {
 	t.Helper()
 	now := time.Now().In(vntext.Zone)
 	x := index.New()

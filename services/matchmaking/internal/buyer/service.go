@@ -20,9 +20,15 @@ type Service struct {
 	Interests *Interests
 	// Meetings, when set, returns a buyer's meetings (any status) from memory, for its matches.
 	Meetings func(buyerID string) []MeetingRef
-	// Window is how many of the most recent open requests opportunities are drawn from; 0 is
-	// OpportunityWindow.
+	// Open, once loaded, holds the open requests opportunities are scored from; until then (or
+	// without it) they come from the Window most recent open requests in the database (0:
+	// OpportunityWindow).
+	Open   *OpenBook
 	Window int
+	// BuyerName, when set, returns a buyer's name from memory ("" when it does not know it).
+	BuyerName func(id string) string
+
+	needs needCache
 }
 
 // now is the service's clock in Vietnam's time, to the millisecond that documents keep.

@@ -133,6 +133,8 @@ type Store struct {
 	requestWrites outbox.Writer
 	// saved, when set, is told of each buyer this store creates or saves, once it is stored.
 	saved func(Buyer)
+	// requestSaved, when set, is told of each request this store creates or saves, once stored.
+	requestSaved func(Request)
 	// recent answers reads of a request polled many times a second (RecentRequest).
 	recent requestCache
 }
@@ -140,6 +142,9 @@ type Store struct {
 // OnSaved makes the store call fn with each buyer it creates or saves, after the write
 // succeeded: a read model in memory sees this replica's writes at once, before the stream.
 func (s *Store) OnSaved(fn func(Buyer)) { s.saved = fn }
+
+// OnRequestSaved is OnSaved for sourcing requests.
+func (s *Store) OnRequestSaved(fn func(Request)) { s.requestSaved = fn }
 
 func (s *Store) stored(b Buyer, err error) error {
 	if err == nil && s.saved != nil {
@@ -230,7 +235,11 @@ func (s *Store) SaveRequest(ctx context.Context, r Request, prev int64, subject,
 // returns err.
 func (s *Store) requestStored(r Request, err error) error {
 	if err == nil {
+		r = toRequestDoc(r).request() // as a read returns it
 		s.recent.put(r, time.Now())
+		if s.requestSaved != nil {
+			s.requestSaved(r)
+		}
 	}
 	return err
 }

@@ -189,7 +189,39 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 
 // ScoreProducer returns how well one producer's best product fits a need.
 func (m *Matcher) ScoreProducer(n Need, producerID string, now time.Time) (Result, bool) {
-	p := m.prepare(n)
+	return m.ScorePrepared(m.Prepare(n), producerID, now)
+}
+
+// QuickScores returns, for each need, the score ScorePrepared would give the producer, or -1
+// when the producer has no product the need takes, without the reasons, products and booths
+// ScorePrepared builds, and under one read of the index: to rank many needs for one producer
+// before explaining the few shown.
+func (m *Matcher) QuickScores(needs []*Prepared, producerID string, now time.Time) []float64 {
+	out := make([]float64, len(needs))
+	for i := range out {
+		out[i] = -1
+	}
+	m.Index.Read(func(v index.View) {
+		prod, ok := v.Producer(producerID)
+		if !ok {
+			return
+		}
+		products := v.ProductsOf(producerID)
+		for i, need := range needs {
+			for _, pr := range products {
+				if m.eligible(need.p, pr, now) {
+					score, _ := m.score(v, &need.p, pr, prod, now, false)
+					out[i] = max(out[i], score)
+				}
+			}
+		}
+	})
+	return out
+}
+
+// ScorePrepared is ScoreProducer for a need prepared before.
+func (m *Matcher) ScorePrepared(need *Prepared, producerID string, now time.Time) (Result, bool) {
+	p := need.p
 	var res Result
 	found := false
 	m.Index.Read(func(v index.View) {

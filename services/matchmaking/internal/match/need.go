@@ -2,6 +2,7 @@ package match
 
 import (
 	"slices"
+	"sync"
 
 	"github.com/ocopfair/ocopfair/pkg/ocop"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
@@ -93,11 +94,35 @@ func (m *Matcher) prepare(n Need) prepared {
 			}
 		}
 	}
-	p.toNeedUnit = map[string]float64{}
-	for _, u := range ocop.Units() {
-		if f, ok := ocop.Convert(1, u.Code, n.Unit); ok {
-			p.toNeedUnit[u.Code] = f
-		}
-	}
+	p.toNeedUnit = toUnit(n.Unit)
 	return p
 }
+
+// unitTables holds, by unit code, the factor from every other unit to it: needs share them,
+// unchanged once built. Units are a fixed set (the request's is checked against it), so the
+// table stays small.
+var unitTables sync.Map
+
+// toUnit returns the factors from every unit to unit; missing means not comparable.
+func toUnit(unit string) map[string]float64 {
+	if t, ok := unitTables.Load(unit); ok {
+		return t.(map[string]float64)
+	}
+	t := map[string]float64{}
+	for _, u := range ocop.Units() {
+		if f, ok := ocop.Convert(1, u.Code, unit); ok {
+			t[u.Code] = f
+		}
+	}
+	if _, known := ocop.UnitByCode(unit); known {
+		unitTables.Store(unit, t)
+	}
+	return t
+}
+
+// Prepared is a need with its lookups derived (Prepare), to score many producers or the same
+// need many times without deriving them again. It is read only: safe to share.
+type Prepared struct{ p prepared }
+
+// Prepare derives a need's lookups once.
+func (m *Matcher) Prepare(n Need) *Prepared { return &Prepared{p: m.prepare(n)} }

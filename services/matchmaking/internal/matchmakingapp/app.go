@@ -131,7 +131,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 		}
 	})
 	buyerStore, meetingStore := buyer.NewStore(host.DB), meeting.NewStore(host.DB)
-	agendas, err := followAgendas(ctx, host, meetingStore, buyerStore)
+	agendas, book, err := followAgendas(ctx, host, meetingStore, buyerStore)
 	if err != nil {
 		host.Close()
 		return nil, err
@@ -150,7 +150,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	}
 	host.Job(func(ctx context.Context) { interests.Refresh(ctx, interestRefresh) })
 	buyers := &buyer.Service{Store: buyerStore, Matcher: &match.Matcher{Index: a.Index, Markets: match.Markets()}, Index: a.Index, Notify: host.NotifyRelays, Now: time.Now,
-		Interests: interests, Meetings: buyerMeetings(agendas, meetings.DeclineRest)}
+		Interests: interests, Meetings: buyerMeetings(agendas, meetings.DeclineRest), Open: book, BuyerName: agendas.BuyerName}
 	(&buyer.Routes{Service: buyers}).Register(api)
 	meetingRoutes := &meeting.Routes{Service: meetings}
 	meetingRoutes.Register(api)
@@ -196,23 +196,29 @@ func buyerMeetings(agendas *meeting.Agendas, rest time.Duration) func(string) []
 	}
 }
 
-// followAgendas loads the agenda model from the database and keeps it current: the stores hand
-// it this replica's writes as they succeed, and a follower of the MATCHMAKING stream brings in
-// the other replicas' writes. The follower starts from before the load began (less the relay's
-// lag), so no write stored during the load is missed; /readyz waits for it to catch up.
-func followAgendas(ctx context.Context, host *service.Host, meetings *meeting.Store, buyers *buyer.Store) (*meeting.Agendas, error) {
-	m := meeting.NewAgendas(meetings, buyers)
+// followAgendas loads the agenda model and the open requests' book from the database and keeps
+// them current: the stores hand them this replica's writes as they succeed, and a follower of the
+// MATCHMAKING stream brings in the other replicas' writes. The follower starts from before the
+// loads began (less the relay's lag), so no write stored during them is missed; /readyz waits for
+// it to catch up.
+func followAgendas(ctx context.Context, host *service.Host, meetings *meeting.Store, buyers *buyer.Store) (*meeting.Agendas, *buyer.OpenBook, error) {
+	m, book := meeting.NewAgendas(meetings, buyers), buyer.NewOpenBook(buyers)
 	meetings.OnSaved(m.PutMeeting, m.PutTimetable)
 	buyers.OnSaved(m.PutBuyer)
+	buyers.OnRequestSaved(book.Put)
 	begin := time.Now()
 	if err := m.Load(ctx); err != nil {
-		return nil, fmt.Errorf("load the agendas: %w", err)
+		return nil, nil, fmt.Errorf("load the agendas: %w", err)
 	}
-	host.Log.Info("agenda model loaded", "took", time.Since(begin).Round(time.Millisecond))
+	if err := book.Load(ctx); err != nil {
+		return nil, nil, fmt.Errorf("load the open requests: %w", err)
+	}
+	host.Log.Info("agenda model and open requests loaded", "took", time.Since(begin).Round(time.Millisecond))
 	subs := meeting.AgendaSubscriptions()
+	subs["buyer.OnRequest"] = buyer.RequestSubjects()
 	byType := map[string]func(events.Envelope) error{}
 	var subjects []string
-	for name, apply := range map[string]func(events.Envelope) error{"meeting.OnMeeting": m.OnMeeting, "meeting.OnBuyer": m.OnBuyer} {
+	for name, apply := range map[string]func(events.Envelope) error{"meeting.OnMeeting": m.OnMeeting, "meeting.OnBuyer": m.OnBuyer, "buyer.OnRequest": book.OnRequest} {
 		for _, s := range subs[name] {
 			byType[s] = apply
 			subjects = append(subjects, s)
@@ -227,12 +233,12 @@ func followAgendas(ctx context.Context, host *service.Host, meetings *meeting.St
 		}, Log: host.Log.With("component", "agendas")})
 	host.Check("agendas", func(context.Context) error {
 		if !f.Ready() {
-			return errors.New("the agenda model is still catching up with the stream")
+			return errors.New("the agenda model and the open requests are still catching up with the stream")
 		}
 		return nil
 	})
 	host.Job(func(ctx context.Context) { _ = f.Run(ctx) })
-	return m, nil
+	return m, book, nil
 }
 
 // Handler returns the HTTP handler.

@@ -1,0 +1,101 @@
+package matchmakingapp
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/ocopfair/ocopfair/dev/testenv"
+	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/matchmaking/internal/buyer"
+)
+
+// opportunity is what these tests read of a producer's opportunity.
+type opportunity struct {
+	Buyer   string `json:"buyer_name"`
+	Request struct{ ID, Title string }
+}
+
+// TestOpportunitiesShareTheListAmongBuyers: a producer's opportunities are scored from every open
+// request, held in memory on each replica (a request posted or closed on one shows on the other),
+// each buyer's best three come before any buyer's further ones, and a request that names nothing
+// it seeks comes after those that name what the producer makes. Before, one buyer's many
+// requests, or junk ones with a title alone (which fit everyone), filled the list.
+func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
+	_, natsURL := testenv.NATS(t)
+	tokens := testenv.NewTokens(t)
+	uri := testenv.SharedURI(t)
+	app, api := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	app2, api2 := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	pTok, pAcc := tokens.Token(t, "producer", "")
+	producerOf(t, app, "p1", pAcc)
+	publish(t, app, events.ProductCreated, "x1", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1", NameVI: "Mật ong bạc hà",
+		CriteriaSet: 4, Sector: "food", Stars: 4, Unit: "kg", MonthlyCapacity: 500, Revision: 1,
+		Certificate: events.CertificateV1{ExpiresOn: time.Now().In(vntext.Zone).AddDate(2, 0, 0).Format(time.DateOnly)}}})
+	for _, a := range []*App{app, app2} {
+		testenv.Eventually(t, "the index holds p1's product", func() bool { return a.Index.Stats().Products == 1 })
+	}
+	post := func(c testenv.Client, id, title string, body map[string]any) string {
+		t.Helper()
+		body["title"] = title
+		r := c.Do(t, "POST", "/api/buyers/"+id+"/requests", body)
+		if r.Status != 201 {
+			t.Fatalf("request %q: %d %s", title, r.Status, r.Body)
+		}
+		var req struct{ ID string }
+		r.Decode(t, &req)
+		return req.ID
+	}
+	buyerOf := func(name string) (testenv.Client, string) {
+		tok, _ := tokens.Token(t, "buyer", "")
+		c := api.With(tok)
+		return c, newBuyer(t, c, name)
+	}
+	many, manyID := buyerOf("Siêu thị Nhiều Đơn")
+	for i := range 5 {
+		post(many, manyID, fmt.Sprintf("Mật ong đợt %d", i+1), map[string]any{"criteria_sets": []int{4}, "keywords": []string{"mật ong"}})
+	}
+	// The vague request scores above the restaurant's, which asks for HACCP that p1 lacks.
+	vague, vagueID := buyerOf("Công ty Chung Chung")
+	post(vague, vagueID, "Cần hàng OCOP", map[string]any{})
+	one, oneID := buyerOf("Nhà hàng Một Đơn")
+	first := post(one, oneID, "Mật ong cho nhà hàng", map[string]any{"criteria_sets": []int{4}, "required_certifications": []string{"haccp"}})
+
+	read := func(c testenv.Client, limit int) []opportunity {
+		t.Helper()
+		r := c.Do(t, "GET", fmt.Sprintf("/api/producers/p1/opportunities?limit=%d", limit), nil)
+		if r.Status != 200 {
+			t.Fatalf("opportunities: %d %s", r.Status, r.Body)
+		}
+		var got []opportunity
+		r.Decode(t, &got)
+		return got
+	}
+	byBuyer := func(list []opportunity) map[string]int {
+		n := map[string]int{}
+		for _, o := range list {
+			n[o.Buyer]++
+		}
+		return n
+	}
+	mine, other := api.With(pTok), api2.With(pTok)
+	testenv.Eventually(t, "the other replica holds the 7 requests", func() bool { return len(read(other, 20)) == 7 })
+	for name, c := range map[string]testenv.Client{"this replica": mine, "the other": other} {
+		top := read(c, 4)
+		if n := byBuyer(top); len(top) != 4 || n["Siêu thị Nhiều Đơn"] != buyer.OpportunityShare || n["Nhà hàng Một Đơn"] != 1 {
+			t.Errorf("%s: the first 4 = %+v, want 3 of the buyer with 5 and the other buyer's one", name, top)
+		}
+		all := read(c, 20)
+		if all[3].Buyer != "Nhà hàng Một Đơn" || all[4].Request.Title != "Cần hàng OCOP" {
+			t.Errorf("%s: the list = %+v, want the one-request buyer's 4th and the request naming nothing 5th, before the further two", name, all)
+		}
+	}
+	if r := one.Do(t, "POST", "/api/requests/"+first+"/close", nil); r.Status != 200 {
+		t.Fatalf("close: %d %s", r.Status, r.Body)
+	}
+	if n := byBuyer(read(mine, 20)); n["Nhà hàng Một Đơn"] != 0 {
+		t.Errorf("the closed request still listed on the replica that closed it: %v", n)
+	}
+	testenv.Eventually(t, "the other replica drops the closed request", func() bool { return byBuyer(read(other, 20))["Nhà hàng Một Đơn"] == 0 })
+}
