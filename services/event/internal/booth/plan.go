@@ -4,9 +4,9 @@ import (
 	"context"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/sheet"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
-	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
 // StatusOf returns a booth's status on the map.

@@ -6,8 +6,8 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/ocop"
+	"github.com/ocopfair/ocopfair/pkg/sheet"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
-	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
 // ExhibitorTable lists exhibitors with their booths and products, in lang.

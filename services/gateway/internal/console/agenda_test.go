@@ -1,7 +1,6 @@
 package console_test
 
 import (
-	"encoding/base64"
 	"fmt"
 	"regexp"
 	"strings"
@@ -218,20 +217,10 @@ func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
 		t.Errorf("the producer's link reads %q", got)
 	}
 	// The PDF, as the browser saves it.
-	b.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
 	if got := b.eval("document.querySelector('#agenda-pdf').textContent"); got != "Tải PDF" {
 		t.Errorf("the PDF button reads %q", got)
 	}
-	b.run(chromedp.Click("#agenda-pdf"))
-	b.until("the PDF file", "window.saved.length === 1", false)
-	data, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`window.saved[0].arrayBuffer().then((buf) => { const u = new Uint8Array(buf); let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s) })`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		t.Fatalf("read the PDF: %v", err)
-	}
-	pdf, err := base64.StdEncoding.DecodeString(data)
-	if err != nil {
-		t.Fatal(err)
-	}
+	pdf := b.download("the PDF file", "#agenda-pdf")
 	if text := pdftext.Text(t, pdf); !strings.Contains(text, "HTX Mật ong Bắc Hà") || !strings.Contains(text, "HTX Chè Shan Tuyết") || !strings.Contains(text, "Trống") {
 		t.Errorf("the downloaded agenda PDF reads:\n%s", text)
 	}

@@ -1,7 +1,9 @@
 package console_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -62,6 +64,24 @@ func (b browser) eval(js string) string {
 		b.t.Fatalf("%s: evaluate %s: %v", b.name, js, err)
 	}
 	return v
+}
+
+// download clicks the element selector names and returns the file the page then saves (what it
+// hands URL.createObjectURL), as the browser would write it.
+func (b browser) download(what, selector string) []byte {
+	b.t.Helper()
+	b.eval("window.saved = []; window.madeURL = window.madeURL || URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return window.madeURL(x) }, ''")
+	b.run(chromedp.Click(selector))
+	b.until(what, "window.saved.length === 1", false)
+	data, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`window.saved[0].arrayBuffer().then((buf) => { const u = new Uint8Array(buf); let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s) })`, chromedp.EvalAwaitPromise))
+	if err != nil {
+		b.t.Fatalf("%s: read %s: %v", b.name, what, err)
+	}
+	file, err := base64.StdEncoding.DecodeString(data)
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	return file
 }
 
 // until evaluates a JavaScript condition every 200 ms until it holds (or 30 s pass), optionally
@@ -357,9 +377,9 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	org.run(chromedp.Click("#commit-alloc"))
 	prod.until("booth code shown live", "document.querySelector('.booth-codes')", false)
 	// The booth poster to print: a PDF with the booth and the products' QR codes.
-	prod.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
-	prod.run(chromedp.Click(".poster-link"))
-	prod.until("the booth poster", "window.saved.length === 1 && window.saved[0].type === 'application/pdf'", false)
+	if poster := prod.download("the booth poster", ".poster-link"); !bytes.HasPrefix(poster, []byte("%PDF-")) {
+		t.Errorf("the booth poster starts %.8q, want a PDF", poster)
+	}
 	prod.shot("application-booth")
 	prod.open("#/fair/" + fairID)
 	prod.until("own booth highlighted", "[...document.querySelectorAll('#booth-map rect')].some(r => r.getAttribute('stroke') === '#d32f2f')", true)
@@ -413,13 +433,9 @@ func stepBothSeeTheAgenda(t *testing.T, prod, buyer browser) {
 		who.shot("agenda")
 	}
 	// The buyer puts the meeting in a calendar.
-	buyer.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
-	buyer.run(chromedp.Click("#ics-download"))
-	buyer.until("the calendar file", "window.saved.length === 1", false)
-	ics, err := chromedp.Run(buyer.ctx, chromedp.Evaluate[string]("window.saved[0].text()", chromedp.EvalAwaitPromise))
-	ics = strings.ReplaceAll(ics, "\r\n ", "") // long lines are folded
-	if err != nil || !strings.Contains(ics, "BEGIN:VEVENT") || !strings.Contains(ics, "HTX Mật ong Bắc Hà") {
-		t.Errorf("the buyer's calendar file %q (%v)", ics, err)
+	ics := strings.ReplaceAll(string(buyer.download("the calendar file", "#ics-download")), "\r\n ", "") // long lines are folded
+	if !strings.Contains(ics, "BEGIN:VEVENT") || !strings.Contains(ics, "HTX Mật ong Bắc Hà") {
+		t.Errorf("the buyer's calendar file %q", ics)
 	}
 }
 

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"testing"
@@ -288,6 +289,12 @@ func stepCheckinAtTable(t *testing.T, staff browser, f checkinFair) {
 	if same != "ci-meeting | Lịch gặp tại bàn 1, 08:00–08:20, với HTX Chè" {
 		t.Errorf("a meeting on the scan's day reads %q", same)
 	}
+	// A scan queued offline on an earlier day, sent today, names its own day.
+	late := staff.eval(`(() => { const m = { slot_start: "2026-12-05T08:00:00+07:00", slot_end: "2026-12-05T08:20:00+07:00", table: 1, other_party: "HTX Chè" };
+		return ciMeeting(m, "2026-12-04T16:05:00+07:00").textContent })()`)
+	if !strings.HasPrefix(late, "⚠ Ngày 04/12/2026 không có lịch gặp tại bàn này. Lịch gặp tại bàn 1, 05/12/2026 08:00") {
+		t.Errorf("a meeting the day after a scan made offline reads %q", late)
+	}
 	staff.shot("checkin-table")
 }
 
@@ -352,11 +359,8 @@ func stepCheckinCamera(t *testing.T, desk browser, f checkinFair) {
 	desk.run(chromedp.Click("#checkin-camera"))
 	desk.until("the camera off and the screen free to dim", "!document.querySelector('video.ci-video') && document.querySelector('#checkin-camera').textContent === 'Quét bằng camera' && window.awake === 'released'", false)
 	// The fair's badges to print, one card a page.
-	desk.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
-	desk.run(chromedp.Click("#checkin-badges-pdf"))
-	desk.until("every badge as a PDF", "window.saved.length === 1", false)
-	if head, err := chromedp.Run(desk.ctx, chromedp.Evaluate[string]("window.saved[0].slice(0, 5).text()", chromedp.EvalAwaitPromise)); err != nil || head != "%PDF-" {
-		t.Errorf("the fair's badges start %q (%v), want a PDF", head, err)
+	if badges := desk.download("every badge as a PDF", "#checkin-badges-pdf"); !bytes.HasPrefix(badges, []byte("%PDF-")) {
+		t.Errorf("the fair's badges start %.8q, want a PDF", badges)
 	}
 	desk.run(chromedp.Click("#lang"))
 	desk.until("English", "document.querySelector('#checkin-place').selectedOptions[0].textContent === 'Entrance' && document.querySelector('#checkin-camera').textContent === 'Scan with the camera'", false)
@@ -380,11 +384,7 @@ func stepMyBadge(t *testing.T, prod browser, f checkinFair) {
 	fitsPhone(prod, "the badge")
 	prod.shot("badge")
 	noAxeFindings(prod, "#/badge")
-	prod.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
-	prod.run(chromedp.Click("#badge-pdf"))
-	prod.until("the PDF", "window.saved.length === 1", false)
-	head, err := chromedp.Run(prod.ctx, chromedp.Evaluate[string]("window.saved[0].slice(0, 5).text()", chromedp.EvalAwaitPromise))
-	if err != nil || head != "%PDF-" {
-		t.Errorf("the downloaded badge starts %q (%v), want a PDF", head, err)
+	if badge := prod.download("the PDF", "#badge-pdf"); !bytes.HasPrefix(badge, []byte("%PDF-")) {
+		t.Errorf("the downloaded badge starts %.8q, want a PDF", badge)
 	}
 }

@@ -422,12 +422,8 @@ func stepAgendaCalendar(t *testing.T, b browser, fairID string) {
 	b.open("#/agenda/" + fairID)
 	b.until("agenda with the meeting and the lunch", "document.querySelectorAll('#agenda tr.meeting').length === 1 && document.querySelector('#agenda tr.lunch')", true)
 	b.shot("agenda-lunch")
-	b.eval("window.saved = []; const made = URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return made(x) }, ''")
-	b.run(chromedp.Click("#ics-download"))
-	b.until("the calendar file", "window.saved.length === 1", false)
-	ics, err := chromedp.Run(b.ctx, chromedp.Evaluate[string]("window.saved[0].text()", chromedp.EvalAwaitPromise))
-	if err != nil || !strings.Contains(ics, "BEGIN:VCALENDAR") || !strings.Contains(ics, "Nước mắm") {
-		t.Errorf("downloaded calendar %q (%v)", ics, err)
+	if ics := string(b.download("the calendar file", "#ics-download")); !strings.Contains(ics, "BEGIN:VCALENDAR") || !strings.Contains(ics, "Nước mắm") {
+		t.Errorf("downloaded calendar %q", ics)
 	}
 	b.run(chromedp.Click("#feed-sync"))
 	b.until("the feed's address", "document.querySelector('#feed-url') && document.querySelector('#feed-url').value.startsWith(location.origin + '/api/calendar/')", false)

@@ -1,10 +1,12 @@
 package console_test
 
 import (
+	"bytes"
 	"strings"
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/xuri/excelize/v2"
 )
 
 // stepMeetingIsScheduled: the producer accepts; the organiser sets the B2B session, schedules,
@@ -44,4 +46,13 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 		t.Errorf("the booths' occupancy reads %q, want 8,3%%", got)
 	}
 	org.shot("report")
+	// The meetings and their outcomes as a spreadsheet for the fair's report.
+	book, err := excelize.OpenReader(bytes.NewReader(org.download("the meetings' spreadsheet", "#agenda-xlsx")))
+	if err != nil {
+		t.Fatalf("the meetings' spreadsheet: %v", err)
+	}
+	defer book.Close()
+	if rows, _ := book.GetRows("Danh sách"); len(rows) != 2 || rows[0][3] != "Bên mua" || rows[1][3] != "Siêu thị Xanh" {
+		t.Errorf("the meetings' spreadsheet holds %q, want a header and the meeting with Siêu thị Xanh", rows)
+	}
 }

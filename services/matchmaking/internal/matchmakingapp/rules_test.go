@@ -199,6 +199,7 @@ func TestMeetingRulesBoothsAndOutcomes(t *testing.T) {
 	stepNoBoothNoMeeting(t, x)
 	stepMeetingsWithBothExhibitors(t, x)
 	stepAnOutcomeOnlyOnceTheSlotStarted(t, x)
+	stepTheAgendaAsASpreadsheet(t, x)
 	stepHeldMeetingsOutliveBoothsAndLateEvents(t, x)
 }
 

@@ -11,6 +11,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/auth"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
+	"github.com/ocopfair/ocopfair/pkg/sheet"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 )
 
@@ -85,19 +86,30 @@ func (rt *Routes) agenda(c *gin.Context) {
 		}
 		who = me
 	}
-	if _, ok := rt.seenFair(c, p); !ok {
+	f, ok := rt.seenFair(c, p)
+	if !ok {
 		return
 	}
-	if rt.Agendas == nil {
-		out, err := rt.agendaFromDatabase(ctx, fairID, who, organiser, lang)
-		if err != nil {
+	var out agendaResponse
+	if rt.Agendas != nil {
+		out = rt.agendaFromModel(fairID, who, organiser, lang)
+	} else {
+		var err error
+		if out, err = rt.agendaFromDatabase(ctx, fairID, who, organiser, lang); err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		c.JSON(http.StatusOK, out)
-		return
 	}
-	httpx.JSONWithETag(c, rt.agendaFromModel(fairID, who, organiser, lang))
+	switch format := c.DefaultQuery("format", "json"); {
+	case format != "json":
+		// Its rows: the scheduled meetings, with attendance and outcomes, for the report a
+		// fair's organisers send after it (sheet.Send refuses a format it does not write).
+		sheet.Send(c, agendaTable(out, httpx.Lang(c)), format, sheet.FileName("lich-gap-b2b", f.Name, fairID))
+	case rt.Agendas != nil:
+		httpx.JSONWithETag(c, out)
+	default:
+		c.JSON(http.StatusOK, out)
+	}
 }
 
 // participant returns the buyer or producer ID the caller acts as, from the agenda model and

@@ -159,7 +159,9 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "include_started", Type: "boolean", Description: "true places meetings in slots that have started and on days that are over too, which a run otherwise never does (they are left unscheduled, unscheduled.days_over): for entering a day held on paper, never for a live day's new meetings"}}}, rt.schedule)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/agenda", Tag: "scheduling", Roles: all,
 		Summary: "The agenda: a participant's meetings in time order, or for organisers the slots × tables grid with the meetings the schedule's run left unscheduled (unscheduled: each named, with its reason in the language of Accept-Language and when that run was; only while still accepted and unplaced). It carries an ETag; a matching If-None-Match answers 304. A buyer without a profile gets 409.", Response: agendaResponse{},
-		Query:   []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"}},
+		Query: []openapi.Param{{Name: "participant", Description: "buyer or producer ID; buyers and producers see only their own"},
+			{Name: "format", Enum: []string{"json", "csv", "xlsx"}, Description: "json (the default), or the scheduled meetings as a spreadsheet, one a row in time order: date, time, table, buyer, producer, booths, attended, outcome, value in đồng, who recorded it and when (headers in the language of Accept-Language)"}},
+		Files:   []string{"text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"},
 		Headers: map[string]string{"ETag": "a hash of the body"}, Errors: []int{http.StatusConflict}}, rt.agenda)
 	rt.registerAgendaPDF(api, sides)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/scheduling/solve", Tag: "scheduling", Roles: staff,

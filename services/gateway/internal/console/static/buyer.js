@@ -11,13 +11,13 @@ function buyerFields(ref, b) {
   // province rather than offering the first one, which a hurried save would keep.
   const provinces = opt(sortBy(ref.provinces, (p) => p.name), "code", "name");
   const fields = [
-    { name: "name", label: t("name"), full: true, maxlength: 200, value: b ? b.name : (claims() || {}).name },
+    { name: "name", label: t("name"), full: true, value: b ? b.name : (claims() || {}).name },
     { name: "kind", label: t("buyer_kind"), type: "select", options: buyerKinds.map((k) => [k, t("buyer_" + k)]), value: b && b.kind },
     { name: "province", label: t("province"), type: "select", options: b ? provinces : [["", t("choose_province")], ...provinces], value: b ? b.province_code : "" },
     { name: "markets", label: t("markets"), type: "multiselect", options: buyerMarkets.map((m) => [m, marketName(m)]), value: b ? b.markets : ["domestic"] },
   ];
   if (!b) return fields;
-  return [...fields, { name: "contact_name", path: "contact.name", label: t("contact_name"), maxlength: 120, value: b.contact.name },
+  return [...fields, { name: "contact_name", path: "contact.name", label: t("contact_name"), value: b.contact.name },
     { name: "contact_phone", path: "contact.phone", label: t("phone"), type: "tel", value: b.contact.phone },
     { name: "contact_email", path: "contact.email", label: t("email"), type: "email", value: b.contact.email }];
 }
@@ -113,7 +113,7 @@ function sectorOf(ref, code) {
 function requestFields(ref, fairOpts, r) {
   const v = r || {};
   return [
-    { name: "title", label: t("title"), full: true, maxlength: 200, value: v.title }, { name: "criteria_sets", label: t("criteria_sets_wanted"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c), sectorOf(ref, c.sector)]),
+    { name: "title", label: t("title"), full: true, value: v.title }, { name: "criteria_sets", label: t("criteria_sets_wanted"), type: "multiselect", options: ref.criteria_sets.map((c) => [String(c.number), criteriaSetName(c), sectorOf(ref, c.sector)]),
       full: true, value: (v.criteria_sets || []).map(String) },
     // What a buyer checks first beside the stars: the certificates the goods must carry.
     { name: "required_certifications", label: t("required_certs"), type: "multiselect", options: ref.certifications.map((c) => [c.code, c.name]), full: true, value: v.required_certifications, hint: t("required_certs_hint") },

@@ -413,7 +413,7 @@ function ciVerdict(box, a, notice) {
     box.append(notice ? h("p", { class: "ci-notice" }, t("ci_not_badge")) : h("p", { class: "muted" }, t("ci_ready")));
     return;
   }
-  const where = h("div", { class: "ci-where" }, ciPlaceName(a.scan), " · ", time(a.scan.scanned_at));
+  const where = h("div", { class: "ci-where" }, ciPlaceName(a.scan), " · ", ciWhen(a.scan.scanned_at));
   if (a.queued) {
     box.classList.add("wait");
     box.append(h("div", { class: "mark" }, "⏳ ", t("ci_waiting")), h("p", {}, t("ci_waiting_hint")), where);
@@ -449,16 +449,23 @@ function ciMeeting(m, scannedAt) {
   if (!m) return h("p", { class: "ci-meeting none" }, t("ci_no_meeting"));
   // A meeting on another day than the scan is a warning that says its day: the person may have
   // come on the wrong one, and a scan today does not count it attended.
+  // A scan queued offline on an earlier day names that day, not "today".
   const otherDay = date(m.slot_start) !== date(scannedAt);
   const from = (otherDay ? date(m.slot_start) + " " : "") + time(m.slot_start);
-  return h("p", { class: "ci-meeting" + (otherDay ? " warn-line other-day" : "") }, otherDay ? t("ci_not_today_table") + " " : "",
+  const warning = ciToday(scannedAt) ? t("ci_not_today_table") : t("ci_not_that_day_table").replace("{day}", date(scannedAt));
+  return h("p", { class: "ci-meeting" + (otherDay ? " warn-line other-day" : "") }, otherDay ? warning + " " : "",
     t("ci_meeting").replace("{from}", from).replace("{to}", time(m.slot_end)).replace("{n}", m.table), " ",
     h("strong", {}, m.other_party), m.attended ? [" ", badge(t("ci_attended"))] : null);
 }
 
+// ciWhen is when a scan was made: its time, and its date too when that was not today (a scan
+// queued offline and sent later).
+const ciToday = (at) => date(at) === date(new Date().toISOString());
+const ciWhen = (at) => (ciToday(at) ? "" : date(at) + " ") + time(at);
+
 // ciRow is one scan in the list: waiting for the network, checked in, or refused.
 function ciRow(a) {
-  const when = h("span", { class: "muted" }, time(a.scan.scanned_at) + " · " + ciPlaceName(a.scan) + " · ");
+  const when = h("span", { class: "muted" }, ciWhen(a.scan.scanned_at) + " · " + ciPlaceName(a.scan) + " · ");
   if (a.queued) return h("li", { class: "wait", dataset: { scan: a.scan.scan_id } }, when, "⏳ ", t("ci_queued"), " ", h("span", { class: "muted" }, "…" + a.scan.code.slice(-6)));
   if (!a.ok) return h("li", { class: "bad", dataset: { scan: a.scan.scan_id } }, when, "✘ ", ciHeadline(ciRefusal(a.data))[0]);
   const p = a.data.participant || {};

@@ -59,14 +59,14 @@ async function viewFairs(all) {
     h("nav", { class: "tabs", "aria-label": t("fairs") }, tab("#/fairs", "current", !all), tab("#/fairs/all", "all", all)),
     h("div", { class: "card tablewrap" }, fairs.length ? [h("table", { id: "fair-list", class: "stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))), tbody), more] : empty),
     canCreate && h("div", { class: "card" }, h("h2", {}, t("new_fair")), followRegion(provinces, form([
-      { name: "name_vi", label: t("fair_name"), full: true, maxlength: 200 },
+      { name: "name_vi", label: t("fair_name"), full: true },
       { name: "kind", label: t("kind"), type: "select", options: ["fair", "trade_week", "regional_promotion", "b2b_conference"].map((k) => [k, t("kind_" + k)]) },
       // "Vùng xúc tiến" is one of Hà Nội's promotion groupings; the reference also lists the six
       // socio-economic regions, one of which shares a name with a grouping.
       { name: "region", label: t("region"), type: "select", value: promotionGroup(provinces, "01"),
         options: opt(ref.regions.filter((r) => r.promotion), "code", (r) => (S.lang === "en" ? r.name_en : r.name)) },
       { name: "host_province", label: t("host_province"), type: "select", value: "01", options: opt(provinces, "code", "name") },
-      { name: "venue_name", label: t("venue"), maxlength: 200 }, { name: "venue_address", label: t("address"), maxlength: 300 },
+      { name: "venue_name", label: t("venue") }, { name: "venue_address", label: t("address") },
       { name: "start_date", label: t("start_date"), type: "date", value: today(30) }, { name: "end_date", label: t("end_date"), type: "date", value: today(34) },
       { name: "applications_open", label: t("apps_open"), type: "date", value: today(0) }, { name: "applications_close", label: t("apps_close"), type: "date", value: today(20) },
       { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
@@ -270,7 +270,8 @@ async function fairReport(f, ref) {
   return h("div", { id: "report" }, dashboard(r, mc.ok ? mc.data : null, ci && ci.ok && ci.data && ci.data.counts), h("div", { class: "actions" },
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")), " · ",
       h("a", { href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")), " · ",
-      h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)")),
+      h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)"), " · ",
+      h("a", { id: "agenda-xlsx", href: `/api/fairs/${f.id}/agenda?format=xlsx`, onclick: download }, t("agenda_xlsx"))),
     h("div", { class: "grid2" },
       h("div", { class: "card" }, h("h2", {}, t("booths_by_status")), bars(Object.entries(r.booths.by_status).map(([k, v]) => [t("b_" + k), v])),
         h("p", {}, t("occupancy") + ": " + pct(r.booths.occupancy_percent))),

@@ -206,9 +206,9 @@ async function viewProducer() {
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{amount}", quantityText(x.monthly_capacity, x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
-      { name: "name_vi", label: t("product_name"), full: true, maxlength: 200 }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
+      { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
       { name: "stars", label: t("stars"), type: "select", options: starChoices() },
-      { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), maxlength: 80 }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), maxlength: 200 },
+      { name: "decision_no", path: "certificate.decision_no", label: t("decision_no") }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by") },
       { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date" },
       { name: "unit", label: t("unit"), type: "select", options: opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en)) },
       { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true }, { name: "price_min_vnd", label: t("price_min"), type: "amount" },
@@ -340,14 +340,14 @@ function productEdit(x) {
     if (r.ok || r.status === 404) { toast(t("removed")); render(true); } else toast((r.data && r.data.detail) || t("failed"));
   });
   return h("details", { class: "product-edit", id: "product-edit-" + x.id }, h("summary", {}, t("edit"), h("span", { class: "sr-only" }, ": " + x.name_vi)), form([
-    { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true, maxlength: 200 },
+    { name: "name_vi", label: t("product_name"), value: x.name_vi, full: true },
     // An unset price or supply (0) shows empty, and an empty field leaves it as it is.
     { name: "price_min_vnd", label: t("price_min"), type: "amount", value: x.price_min_vnd || undefined }, { name: "price_max_vnd", label: t("price_max"), type: "amount", value: x.price_max_vnd || undefined },
     { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true, value: x.monthly_capacity || undefined },
     // A new rating comes with its recognition decision, typed below it.
     { name: "stars", label: t("stars"), type: "select", options: starChoices(), value: starChoice(x), hint: t("stars_edit_hint") },
-    { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), value: c.decision_no, maxlength: 80 },
-    { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by, maxlength: 200 },
+    { name: "decision_no", path: "certificate.decision_no", label: t("decision_no"), value: c.decision_no },
+    { name: "issued_by", path: "certificate.issued_by", label: t("issued_by"), value: c.issued_by },
     { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date", value: c.issued_on },
   ], t("save"), async (v) => {
     const body = { name_vi: v.name_vi, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd, monthly_capacity: v.monthly_capacity };
