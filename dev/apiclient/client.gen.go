@@ -936,6 +936,27 @@ func (e GetFairsParamsOrganiser) Valid() bool {
 	}
 }
 
+// Defines values for GetFairsFairIdAgendaParamsFormat.
+const (
+	GetFairsFairIdAgendaParamsFormatCsv  GetFairsFairIdAgendaParamsFormat = "csv"
+	GetFairsFairIdAgendaParamsFormatJson GetFairsFairIdAgendaParamsFormat = "json"
+	GetFairsFairIdAgendaParamsFormatXlsx GetFairsFairIdAgendaParamsFormat = "xlsx"
+)
+
+// Valid indicates whether the value is a known member of the GetFairsFairIdAgendaParamsFormat enum.
+func (e GetFairsFairIdAgendaParamsFormat) Valid() bool {
+	switch e {
+	case GetFairsFairIdAgendaParamsFormatCsv:
+		return true
+	case GetFairsFairIdAgendaParamsFormatJson:
+		return true
+	case GetFairsFairIdAgendaParamsFormatXlsx:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetFairsFairIdApplicationsParamsSort.
 const (
 	GetFairsFairIdApplicationsParamsSortIneligible     GetFairsFairIdApplicationsParamsSort = "ineligible"
@@ -1763,7 +1784,7 @@ type ExhibitorApplicationBulkRequest struct {
 	// Ids 1 to 100 application IDs of this fair; repeats count once
 	Ids []string `json:"ids"`
 
-	// Reason a note shown to each producer; required to reject
+	// Reason a note shown to each producer; required to reject; at most 1,000 characters
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -1822,7 +1843,7 @@ type ExhibitorApplicationProductBody struct {
 
 // ExhibitorApplicationRejectRequest defines model for ExhibitorApplicationRejectRequest.
 type ExhibitorApplicationRejectRequest struct {
-	// Reason why the application is rejected; shown to the producer
+	// Reason why the application is rejected; shown to the producer; at most 1,000 characters
 	Reason string `json:"reason"`
 }
 
@@ -1872,7 +1893,7 @@ type ExhibitorApplicationResponseList struct {
 
 // ExhibitorApplicationReviewRequest defines model for ExhibitorApplicationReviewRequest.
 type ExhibitorApplicationReviewRequest struct {
-	// Reason a note shown to the producer; optional
+	// Reason a note shown to the producer; optional; at most 1,000 characters
 	Reason *string `json:"reason,omitempty"`
 }
 
@@ -2966,7 +2987,7 @@ type MatchmakingBuyerSourcingCreateRequest struct {
 	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
 	FairId       *string `json:"fair_id,omitempty"`
 
-	// Keywords at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped
+	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`
@@ -2994,7 +3015,7 @@ type MatchmakingBuyerSourcingRequest struct {
 	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
 	FairId       *string `json:"fair_id,omitempty"`
 
-	// Keywords at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped
+	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`
@@ -3582,7 +3603,13 @@ type PostFairsParams struct {
 type GetFairsFairIdAgendaParams struct {
 	// Participant buyer or producer ID; buyers and producers see only their own
 	Participant *string `form:"participant,omitempty" json:"participant,omitempty"`
+
+	// Format json (the default), or the scheduled meetings as a spreadsheet, one a row in time order: date, time, table, buyer, producer, booths, attended, outcome, value in đồng, who recorded it and when (headers in the language of Accept-Language)
+	Format *GetFairsFairIdAgendaParamsFormat `form:"format,omitempty" json:"format,omitempty"`
 }
+
+// GetFairsFairIdAgendaParamsFormat defines parameters for GetFairsFairIdAgenda.
+type GetFairsFairIdAgendaParamsFormat string
 
 // GetFairsFairIdAgendaPdfParams defines parameters for GetFairsFairIdAgendaPdf.
 type GetFairsFairIdAgendaPdfParams struct {
@@ -5106,7 +5133,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCode(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProducersIdOpportunities Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
+	// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -7706,7 +7733,7 @@ func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, body P
 	return c.Client.Do(req)
 }
 
-// GetProducersIdOpportunities Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
+// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
 //
 // Roles: producer, organiser, admin.
 //
@@ -10085,6 +10112,18 @@ func NewGetFairsFairIdAgendaRequest(server string, fairId string, params *GetFai
 		if params.Participant != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "participant", *params.Participant, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15675,7 +15714,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
 
-	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
+	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -35224,7 +35263,7 @@ func (c *ClientWithResponses) PostProducersIdClaimCodeWithResponse(ctx context.C
 	return ParsePostProducersIdClaimCodeResponse(rsp)
 }
 
-// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).
+// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
 //
 // Roles: producer, organiser, admin.
 //
@@ -41187,6 +41226,9 @@ func ParseGetFairsFairIdAgendaResponse(rsp *http.Response) (*GetFairsFairIdAgend
 			return nil, err
 		}
 		response.ApplicationproblemJSON503 = &dest
+
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
 
 	}
 

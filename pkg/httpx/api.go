@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"bytes"
+	"encoding/json"
 	"io"
 	"net/http"
 
@@ -61,11 +62,9 @@ func refuseBody(c *gin.Context) {
 		return
 	}
 	head, _ := io.ReadAll(io.LimitReader(c.Request.Body, bodyPeek+1))
-	switch string(bytes.Join(bytes.Fields(head), nil)) {
-	case "", "{}", "null":
-		if len(head) <= bodyPeek {
-			return
-		}
+	var none map[string]json.RawMessage // {} and null decode to no key
+	if len(head) <= bodyPeek && (len(bytes.TrimSpace(head)) == 0 || json.Unmarshal(head, &none) == nil && len(none) == 0) {
+		return
 	}
 	RespondError(c, apperr.New(apperr.Malformed, msgBodyNotTaken))
 }

@@ -30,7 +30,7 @@ func TestAWriteWithoutABodyRefusesOne(t *testing.T) {
 			t.Errorf("body %q: status %d, want 204; %s", body, w.Code, w.Body.String())
 		}
 	}
-	for _, body := range []string{`{"mode":"repair"}`, `[]`, "mode=repair", "{}" + strings.Repeat(" ", 100) + "x"} {
+	for _, body := range []string{`{"mode":"repair"}`, `[]`, "mode=repair", "nu ll", `""`, "{}" + strings.Repeat(" ", 100) + "x"} {
 		before := ran
 		w := do(r, "POST", "/api/runs", body, nil)
 		if w.Code != http.StatusBadRequest || problemOf(t, w).Code != "body_not_taken" || ran != before {

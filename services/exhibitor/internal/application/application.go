@@ -239,8 +239,11 @@ func (a Application) Move(act Action, reason string, now time.Time) (Application
 		e.Fields = []apperr.FieldError{apperr.Field("reason", msgReasonField)}
 		return Application{}, e
 	}
-	if len([]rune(reason)) > 1000 {
-		reason = string([]rune(reason)[:1000])
+	// A longer reason is refused, not cut: the producer would read the first 1,000 letters of
+	// it as if that were all.
+	var v apperr.Validation
+	if !v.Short("reason", reason, 1000) {
+		return Application{}, v.Err()
 	}
 	next := a
 	next.Products = slices.Clone(a.Products)

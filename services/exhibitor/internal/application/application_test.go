@@ -95,6 +95,12 @@ func TestMove(t *testing.T) {
 	if _, err := a.Move(Reject, " ", time.Now()); !apperr.Is(err, apperr.Invalid) {
 		t.Errorf("reject without reason = %v", err)
 	}
+	if _, err := a.Move(Reject, strings.Repeat("ạ", 1001), time.Now()); !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "reason") {
+		t.Errorf("reject with a reason of 1,001 letters = %v, want it refused, not cut", err)
+	}
+	if r, err := a.Move(Reject, strings.Repeat("ạ", 1000), time.Now()); err != nil || len([]rune(r.Reason)) != 1000 {
+		t.Errorf("reject with a reason of 1,000 letters = %v", err)
+	}
 	withdrawn, _ := approved.Move(Withdraw, "", time.Now())
 	if _, err := withdrawn.Move(Approve, "", time.Now()); !apperr.Is(err, apperr.Conflict) {
 		t.Errorf("approve a withdrawn application = %v", err)

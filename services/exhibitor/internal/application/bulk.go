@@ -19,7 +19,7 @@ const maxBulk = 100
 type bulkRequest struct {
 	Action string   `json:"action" required:"true" enum:"approve,waitlist,reject"`
 	IDs    []string `json:"ids" required:"true" doc:"1 to 100 application IDs of this fair; repeats count once"`
-	Reason string   `json:"reason" doc:"a note shown to each producer; required to reject"`
+	Reason string   `json:"reason" doc:"a note shown to each producer; required to reject; at most 1,000 characters"`
 }
 
 // bulkResult is what became of one application of a bulk review: its state after the move, or
@@ -52,6 +52,7 @@ func (h *Routes) bulk(c *gin.Context) {
 	if act == Reject {
 		v.Expect(vntext.Clean(req.Reason) != "", "reason", msgReasonField)
 	}
+	v.Short("reason", vntext.Clean(req.Reason), 1000)
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
 		return

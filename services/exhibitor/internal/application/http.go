@@ -49,12 +49,12 @@ type createRequest struct {
 
 // reviewRequest is the optional body of approve, waitlist and withdraw.
 type reviewRequest struct {
-	Reason string `json:"reason" doc:"a note shown to the producer; optional"`
+	Reason string `json:"reason" doc:"a note shown to the producer; optional; at most 1,000 characters"`
 }
 
 // rejectRequest documents reject's body: reviewRequest's field, which a rejection needs.
 type rejectRequest struct {
-	Reason string `json:"reason" required:"true" doc:"why the application is rejected; shown to the producer"`
+	Reason string `json:"reason" required:"true" doc:"why the application is rejected; shown to the producer; at most 1,000 characters"`
 }
 
 type productBody struct {

@@ -239,14 +239,15 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 		r.Sectors = slices.Compact(slices.Sorted(slices.Values(*f.Sectors)))
 	}
 	if f.Keywords != nil {
-		// Each keyword once (as folded: "Mật ong" and "mat ong" are one); one without a letter
-		// or a digit ("-", a lone mark) says nothing to match and is dropped.
+		// Each keyword once, whatever its case ("Mật ong" and "mật ong" are one; "mắm" and
+		// "mầm" are two words); one without a letter or a digit ("-", a lone mark) says nothing
+		// to match and is dropped.
 		var ks, seen []string
 		for i, k := range *f.Keywords {
 			if k = clean(v, fmt.Sprintf("keywords[%d]", i), k, 60); !vntext.Readable(k) {
 				continue
 			}
-			if key := vntext.Fold(k); !slices.Contains(seen, key) {
+			if key := strings.ToLower(k); !slices.Contains(seen, key) {
 				ks, seen = append(ks, k), append(seen, key)
 			}
 		}

@@ -73,7 +73,7 @@ type sourcingRequest struct {
 	Title         *string   `json:"title" doc:"3–200 characters"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
@@ -92,7 +92,7 @@ type sourcingCreateRequest struct {
 	Title         *string   `json:"title" doc:"3–200 characters" required:"true"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (as folded, without diacritics or case) is kept once, and one without a letter or digit is dropped"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
@@ -177,7 +177,7 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
-		Summary: "Open sourcing requests that fit the producer, best first, with the same breakdown (drawn from the most recent 2,000 open requests).", Response: []opportunity{},
+		Summary: "Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.", Response: []opportunity{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, rt.opportunities)
 }
 

@@ -1,10 +1,8 @@
 package buyer
 
 import (
-	"cmp"
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -27,7 +25,7 @@ type OpenBook struct {
 	mu   sync.RWMutex
 	revs map[string]int64   // every request seen, by ID: its newest revision, which guards late events
 	open map[string]Request // the open ones
-	// list is open as a slice in ID order, built on the first read after a change and shared,
+	// list is open as a slice, in no order, built on the first read after a change and shared,
 	// unchanged, by the reads until the next (nil: to build).
 	list   []Request
 	loaded atomic.Bool
@@ -87,8 +85,7 @@ func (o *OpenBook) Put(r Request) {
 	o.list = nil
 }
 
-// List returns the open requests in ID order (oldest first). The slice is shared: callers must
-// not change it.
+// List returns the open requests, in no order. The slice is shared: callers must not change it.
 func (o *OpenBook) List() []Request {
 	o.mu.RLock()
 	list := o.list
@@ -103,7 +100,6 @@ func (o *OpenBook) List() []Request {
 		for _, r := range o.open {
 			o.list = append(o.list, r)
 		}
-		slices.SortFunc(o.list, func(a, b Request) int { return cmp.Compare(a.ID, b.ID) })
 	}
 	return o.list
 }

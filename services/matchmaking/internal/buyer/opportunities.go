@@ -28,12 +28,6 @@ func Need(r Request) match.Need {
 		Unit: r.Unit, RequiredCerts: r.RequiredCerts, Market: r.Market, Regions: r.Regions, Provinces: r.Provinces, MaxPrice: r.MaxPrice, FairID: r.FairID}
 }
 
-// Named reports whether a request names what it seeks (criteria sets, sectors or keywords). One
-// that names nothing fits every producer alike: it says nothing of this one.
-func (r Request) Named() bool {
-	return len(r.CriteriaSets) > 0 || len(r.Sectors) > 0 || len(r.Keywords) > 0
-}
-
 // Opportunity is an open sourcing request that fits a producer, with its buyer's name and how
 // well the producer matches it.
 type Opportunity struct {
@@ -44,8 +38,9 @@ type Opportunity struct {
 
 // Opportunities scores every open request for a producer and returns up to limit of them: first
 // each buyer's best OpportunityShare, then the buyers' further ones; within each, the requests
-// that name what they seek before those that name nothing, then by score. A failed buyer lookup
-// is returned, not shown as an empty name.
+// that name this producer's goods narrowly (match.Quick.Specific) before the others, which fit
+// every producer alike (a title alone, keywords found nowhere, every sector), then by score. A
+// failed buyer lookup is returned, not shown as an empty name.
 func (s *Service) Opportunities(ctx context.Context, producerID string, limit int) ([]Opportunity, error) {
 	reqs, err := s.openRequests(ctx)
 	if err != nil {
@@ -59,13 +54,13 @@ func (s *Service) Opportunities(ctx context.Context, producerID string, limit in
 	}
 	s.needs.keep(reqs)
 	var found []candidate
-	for i, score := range s.Matcher.QuickScores(needs, producerID, now) {
-		if score >= 0 {
-			found = append(found, candidate{i: i, score: score, named: reqs[i].Named()})
+	for i, q := range s.Matcher.QuickScores(needs, producerID, now) {
+		if q.Score >= 0 {
+			found = append(found, candidate{i: i, Quick: q})
 		}
 	}
 	slices.SortFunc(found, func(a, b candidate) int {
-		return cmp.Or(boolOrder(b.named, a.named), cmp.Compare(b.score, a.score), cmp.Compare(reqs[a.i].ID, reqs[b.i].ID))
+		return cmp.Or(boolOrder(b.Specific, a.Specific), cmp.Compare(b.Score, a.Score), cmp.Compare(reqs[a.i].ID, reqs[b.i].ID))
 	})
 	out := make([]Opportunity, 0, limit)
 	for _, c := range shareByBuyer(found, reqs, limit) {
@@ -80,9 +75,8 @@ func (s *Service) Opportunities(ctx context.Context, producerID string, limit in
 
 // candidate is an open request (its index) that fits the producer, with its score.
 type candidate struct {
-	i     int
-	score float64
-	named bool
+	i int
+	match.Quick
 }
 
 // boolOrder compares false before true.

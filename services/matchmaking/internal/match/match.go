@@ -8,6 +8,7 @@ package match
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 	"unicode"
@@ -192,14 +193,28 @@ func (m *Matcher) ScoreProducer(n Need, producerID string, now time.Time) (Resul
 	return m.ScorePrepared(m.Prepare(n), producerID, now)
 }
 
-// QuickScores returns, for each need, the score ScorePrepared would give the producer, or -1
-// when the producer has no product the need takes, without the reasons, products and booths
-// ScorePrepared builds, and under one read of the index: to rank many needs for one producer
-// before explaining the few shown.
-func (m *Matcher) QuickScores(needs []*Prepared, producerID string, now time.Time) []float64 {
-	out := make([]float64, len(needs))
+// Quick is a need's score for one producer without its reasons (see QuickScores).
+type Quick struct {
+	// Score is what ScorePrepared would give the producer; -1 when it has no product the need
+	// takes.
+	Score float64
+	// Specific says the need names what it seeks narrowly and this producer's best product is
+	// it: a keyword found in it, or the product's criteria set among at most SpecificSets named,
+	// or its sector as the one sector named. A need that names nothing, everything, or words
+	// found nowhere fits every producer alike.
+	Specific bool
+}
+
+// SpecificSets is the most criteria sets a need may name and still be specific (see Quick).
+const SpecificSets = 3
+
+// QuickScores returns each need's Quick for the producer, without the reasons, products and
+// booths ScorePrepared builds, and under one read of the index: to rank many needs for one
+// producer before explaining the few shown.
+func (m *Matcher) QuickScores(needs []*Prepared, producerID string, now time.Time) []Quick {
+	out := make([]Quick, len(needs))
 	for i := range out {
-		out[i] = -1
+		out[i].Score = -1
 	}
 	m.Index.Read(func(v index.View) {
 		prod, ok := v.Producer(producerID)
@@ -209,14 +224,29 @@ func (m *Matcher) QuickScores(needs []*Prepared, producerID string, now time.Tim
 		products := v.ProductsOf(producerID)
 		for i, need := range needs {
 			for _, pr := range products {
-				if m.eligible(need.p, pr, now) {
-					score, _ := m.score(v, &need.p, pr, prod, now, false)
-					out[i] = max(out[i], score)
+				if !m.eligible(need.p, pr, now) {
+					continue
+				}
+				if score, _ := m.score(v, &need.p, pr, prod, now, false); score > out[i].Score {
+					out[i] = Quick{Score: score, Specific: specific(&need.p, pr)}
 				}
 			}
 		}
 	})
 	return out
+}
+
+// specific reports whether p names pr narrowly (see Quick.Specific).
+func specific(p *prepared, pr *index.Product) bool {
+	for _, k := range p.keywords {
+		if strings.Contains(pr.Fold, k) {
+			return true
+		}
+	}
+	if n := len(p.CriteriaSets); n > 0 && n <= SpecificSets && slices.Contains(p.CriteriaSets, pr.CriteriaSet) {
+		return true
+	}
+	return len(p.Sectors) == 1 && p.Sectors[0] == pr.Sector
 }
 
 // ScorePrepared is ScoreProducer for a need prepared before.

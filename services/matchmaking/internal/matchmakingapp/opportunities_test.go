@@ -19,9 +19,10 @@ type opportunity struct {
 
 // TestOpportunitiesShareTheListAmongBuyers: a producer's opportunities are scored from every open
 // request, held in memory on each replica (a request posted or closed on one shows on the other),
-// each buyer's best three come before any buyer's further ones, and a request that names nothing
-// it seeks comes after those that name what the producer makes. Before, one buyer's many
-// requests, or junk ones with a title alone (which fit everyone), filled the list.
+// each buyer's best three come before any buyer's further ones, and a request that fits everyone
+// alike (naming nothing; every sector with a word found nowhere) comes after those that name the
+// producer's goods narrowly. Before, one buyer's many requests, or junk ones with a title alone
+// (which fit everyone), filled the list.
 func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
@@ -59,6 +60,8 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 	// The vague request scores above the restaurant's, which asks for HACCP that p1 lacks.
 	vague, vagueID := buyerOf("Công ty Chung Chung")
 	post(vague, vagueID, "Cần hàng OCOP", map[string]any{})
+	junk, junkID := buyerOf("Công ty Rác")
+	post(junk, junkID, "Rác", map[string]any{"keywords": []string{"zz0"}, "sectors": []string{"food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"}})
 	one, oneID := buyerOf("Nhà hàng Một Đơn")
 	first := post(one, oneID, "Mật ong cho nhà hàng", map[string]any{"criteria_sets": []int{4}, "required_certifications": []string{"haccp"}})
 
@@ -80,15 +83,15 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 		return n
 	}
 	mine, other := api.With(pTok), api2.With(pTok)
-	testenv.Eventually(t, "the other replica holds the 7 requests", func() bool { return len(read(other, 20)) == 7 })
+	testenv.Eventually(t, "the other replica holds the 8 requests", func() bool { return len(read(other, 20)) == 8 })
 	for name, c := range map[string]testenv.Client{"this replica": mine, "the other": other} {
 		top := read(c, 4)
 		if n := byBuyer(top); len(top) != 4 || n["Siêu thị Nhiều Đơn"] != buyer.OpportunityShare || n["Nhà hàng Một Đơn"] != 1 {
 			t.Errorf("%s: the first 4 = %+v, want 3 of the buyer with 5 and the other buyer's one", name, top)
 		}
 		all := read(c, 20)
-		if all[3].Buyer != "Nhà hàng Một Đơn" || all[4].Request.Title != "Cần hàng OCOP" {
-			t.Errorf("%s: the list = %+v, want the one-request buyer's 4th and the request naming nothing 5th, before the further two", name, all)
+		if all[3].Buyer != "Nhà hàng Một Đơn" || all[4].Request.Title != "Cần hàng OCOP" || all[5].Buyer != "Công ty Rác" {
+			t.Errorf("%s: the list = %+v, want the one-request buyer's 4th, then the requests that fit everyone (naming nothing; every sector and a word found nowhere), before the further two", name, all)
 		}
 	}
 	if r := one.Do(t, "POST", "/api/requests/"+first+"/close", nil); r.Status != 200 {
