@@ -5,6 +5,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
@@ -40,7 +41,8 @@ type Opportunity struct {
 // each buyer's best OpportunityShare, then the buyers' further ones; within each, the requests
 // that name this producer's goods narrowly (match.Quick.Specific) before the others, which fit
 // every producer alike (a title alone, keywords found nowhere, every sector), then by score. A
-// failed buyer lookup is returned, not shown as an empty name.
+// failed buyer lookup is returned, not shown as an empty name. A disabled buyer's requests are
+// left out (Hidden).
 func (s *Service) Opportunities(ctx context.Context, producerID string, limit int) ([]Opportunity, error) {
 	reqs, err := s.openRequests(ctx)
 	if err != nil {
@@ -53,9 +55,10 @@ func (s *Service) Opportunities(ctx context.Context, producerID string, limit in
 		needs[i] = s.needs.of(r, s.Matcher)
 	}
 	s.needs.keep(reqs)
+	hidden := s.hidden.accounts(ctx, s.Hidden)
 	var found []candidate
 	for i, q := range s.Matcher.QuickScores(needs, producerID, now) {
-		if q.Score >= 0 {
+		if q.Score >= 0 && !hidden[reqs[i].AccountID] {
 			found = append(found, candidate{i: i, Quick: q})
 		}
 	}
@@ -185,4 +188,32 @@ func (c *needCache) keep(open []Request) {
 		}
 	}
 	c.m = kept
+}
+
+// hiddenEvery is how often, at most, the accounts whose requests opportunities leave out are read
+// again: an admin's disabling shows within it.
+const hiddenEvery = 5 * time.Second
+
+// hiddenCache holds the accounts Service.Hidden last returned, and when.
+type hiddenCache struct {
+	mu  sync.Mutex
+	at  time.Time
+	set map[string]bool
+}
+
+// accounts returns the accounts read no longer than hiddenEvery ago, reading them again with
+// read when older. A failed read keeps the accounts read before: opportunities still answer.
+func (c *hiddenCache) accounts(ctx context.Context, read func(context.Context) (map[string]bool, error)) map[string]bool {
+	if read == nil {
+		return nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.set != nil && time.Since(c.at) < hiddenEvery {
+		return c.set
+	}
+	if set, err := read(ctx); err == nil {
+		c.set, c.at = set, time.Now()
+	}
+	return c.set
 }

@@ -1,6 +1,7 @@
 package buyer
 
 import (
+	"context"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/vntext"
@@ -27,8 +28,12 @@ type Service struct {
 	Window int
 	// BuyerName, when set, returns a buyer's name from memory ("" when it does not know it).
 	BuyerName func(id string) string
+	// Hidden, when set, returns the accounts whose requests opportunities leave out: those an
+	// admin disabled.
+	Hidden func(context.Context) (map[string]bool, error)
 
-	needs needCache
+	needs  needCache
+	hidden hiddenCache
 }
 
 // now is the service's clock in Vietnam's time, to the millisecond that documents keep.

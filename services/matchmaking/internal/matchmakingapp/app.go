@@ -159,6 +159,7 @@ func New(ctx context.Context, cfg Config, logOut io.Writer, keys auth.KeySource)
 	a.consumers = append(a.consumers, calendar.Consumer(), calendar.HandOverConsumer())
 	(&catalog.Routes{Store: a.catalog}).Register(api)
 	badges := badge.NewStore(host.DB)
+	buyers.Hidden = badges.DisabledAccounts // a disabled buyer's requests leave producers' opportunities
 	key := cfg.BadgeKey
 	if key == nil {
 		if key, err = badges.SharedKey(ctx); err != nil {

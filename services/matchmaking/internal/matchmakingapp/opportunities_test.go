@@ -24,19 +24,9 @@ type opportunity struct {
 // producer's goods narrowly. Before, one buyer's many requests, or junk ones with a title alone
 // (which fit everyone), filled the list.
 func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
-	_, natsURL := testenv.NATS(t)
 	tokens := testenv.NewTokens(t)
-	uri := testenv.SharedURI(t)
-	app, api := startReplica(t, natsURL, uri, tokens, func(*App) {})
-	app2, api2 := startReplica(t, natsURL, uri, tokens, func(*App) {})
-	pTok, pAcc := tokens.Token(t, "producer", "")
-	producerOf(t, app, "p1", pAcc)
-	publish(t, app, events.ProductCreated, "x1", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1", NameVI: "Mật ong bạc hà",
-		CriteriaSet: 4, Sector: "food", Stars: 4, Unit: "kg", MonthlyCapacity: 500, Revision: 1,
-		Certificate: events.CertificateV1{ExpiresOn: time.Now().In(vntext.Zone).AddDate(2, 0, 0).Format(time.DateOnly)}}})
-	for _, a := range []*App{app, app2} {
-		testenv.Eventually(t, "the index holds p1's product", func() bool { return a.Index.Stats().Products == 1 })
-	}
+	app, api, api2 := twoReplicasWithHoney(t, tokens)
+	pTok, _ := tokens.Token(t, "producer", "p1-account")
 	post := func(c testenv.Client, id, title string, body map[string]any) string {
 		t.Helper()
 		body["title"] = title
@@ -48,9 +38,13 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 		r.Decode(t, &req)
 		return req.ID
 	}
+	var manyAcc string
 	buyerOf := func(name string) (testenv.Client, string) {
-		tok, _ := tokens.Token(t, "buyer", "")
+		tok, acc := tokens.Token(t, "buyer", "")
 		c := api.With(tok)
+		if manyAcc == "" {
+			manyAcc = acc
+		}
 		return c, newBuyer(t, c, name)
 	}
 	many, manyID := buyerOf("Siêu thị Nhiều Đơn")
@@ -101,4 +95,27 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 		t.Errorf("the closed request still listed on the replica that closed it: %v", n)
 	}
 	testenv.Eventually(t, "the other replica drops the closed request", func() bool { return byBuyer(read(other, 20))["Nhà hàng Một Đơn"] == 0 })
+	// An admin disables the buyer with five requests: within seconds no producer sees them.
+	publish(t, app, events.AccountTokensRevoked, manyAcc, events.AccountTokensRevokedV1{AccountID: manyAcc, NotBefore: time.Now(), Reason: events.RevokedDisabled})
+	for _, c := range []testenv.Client{mine, other} {
+		testenv.Eventually(t, "the disabled buyer's requests left out", func() bool { return byBuyer(read(c, 20))["Siêu thị Nhiều Đơn"] == 0 })
+	}
+}
+
+// twoReplicasWithHoney starts two replicas on one database and stream whose index holds producer
+// p1 (account "p1-account") with one honey product, and returns the first and both clients.
+func twoReplicasWithHoney(t *testing.T, tokens testenv.Tokens) (*App, testenv.Client, testenv.Client) {
+	t.Helper()
+	_, natsURL := testenv.NATS(t)
+	uri := testenv.SharedURI(t)
+	app, api := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	app2, api2 := startReplica(t, natsURL, uri, tokens, func(*App) {})
+	producerOf(t, app, "p1", "p1-account")
+	publish(t, app, events.ProductCreated, "x1", events.ProductChangedV1{Product: events.ProductV1{ID: "x1", ProducerID: "p1", NameVI: "Mật ong bạc hà",
+		CriteriaSet: 4, Sector: "food", Stars: 4, Unit: "kg", MonthlyCapacity: 500, Revision: 1,
+		Certificate: events.CertificateV1{ExpiresOn: time.Now().In(vntext.Zone).AddDate(2, 0, 0).Format(time.DateOnly)}}})
+	for _, a := range []*App{app, app2} {
+		testenv.Eventually(t, "the index holds p1's product", func() bool { return a.Index.Stats().Products == 1 })
+	}
+	return app, api, api2
 }
