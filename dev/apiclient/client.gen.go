@@ -4550,7 +4550,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReview(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+	// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there, or for a producer without a booth there either.
 	//
 	// Roles: buyer, producer.
 	//
@@ -4571,7 +4571,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
 	GetFairsFairIdBadgeSvg(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetFairsFairIdBadgesPdf Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+	// GetFairsFairIdBadgesPdf Every badge of the fair (each exhibitor, and each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
 	//
 	// Roles: organiser, admin.
 	//
@@ -6420,7 +6420,7 @@ func (c *Client) PostFairsFairIdApplicationsReview(ctx context.Context, fairId s
 	return c.Client.Do(req)
 }
 
-// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+// GetFairsFairIdBadge The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there, or for a producer without a booth there either.
 //
 // Roles: buyer, producer.
 //
@@ -6471,7 +6471,7 @@ func (c *Client) GetFairsFairIdBadgeSvg(ctx context.Context, fairId string, reqE
 	return c.Client.Do(req)
 }
 
-// GetFairsFairIdBadgesPdf Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+// GetFairsFairIdBadgesPdf Every badge of the fair (each exhibitor, and each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
 //
 // Roles: organiser, admin.
 //
@@ -15063,7 +15063,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReviewWithResponse(ctx context.Context, fairId string, body PostFairsFairIdApplicationsReviewJSONRequestBody, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error)
 
-	// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+	// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there, or for a producer without a booth there either.
 	//
 	// Roles: buyer, producer.
 	//
@@ -15090,7 +15090,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/badge.svg (the `GetFairsFairIdBadgeSvg` operationId).
 	GetFairsFairIdBadgeSvgWithResponse(ctx context.Context, fairId string, reqEditors ...RequestEditorFn) (*GetFairsFairIdBadgeSvgResponse, error)
 
-	// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+	// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each exhibitor, and each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
 	//
 	// Roles: organiser, admin.
 	//
@@ -34174,7 +34174,7 @@ func (c *ClientWithResponses) PostFairsFairIdApplicationsReviewWithResponse(ctx 
 	return ParsePostFairsFairIdApplicationsReviewResponse(rsp)
 }
 
-// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.
+// GetFairsFairIdBadgeWithResponse The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there, or for a producer without a booth there either.
 //
 // Roles: buyer, producer.
 //
@@ -34219,7 +34219,7 @@ func (c *ClientWithResponses) GetFairsFairIdBadgeSvgWithResponse(ctx context.Con
 	return ParseGetFairsFairIdBadgeSvgResponse(rsp)
 }
 
-// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
+// GetFairsFairIdBadgesPdfWithResponse Every badge of the fair (each exhibitor, and each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.
 //
 // Roles: organiser, admin.
 //

@@ -3,7 +3,6 @@ package console_test
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -64,24 +63,6 @@ func (b browser) eval(js string) string {
 		b.t.Fatalf("%s: evaluate %s: %v", b.name, js, err)
 	}
 	return v
-}
-
-// download clicks the element selector names and returns the file the page then saves (what it
-// hands URL.createObjectURL), as the browser would write it.
-func (b browser) download(what, selector string) []byte {
-	b.t.Helper()
-	b.eval("window.saved = []; window.madeURL = window.madeURL || URL.createObjectURL.bind(URL); URL.createObjectURL = (x) => { window.saved.push(x); return window.madeURL(x) }, ''")
-	b.run(chromedp.Click(selector))
-	b.until(what, "window.saved.length === 1", false)
-	data, err := chromedp.Run(b.ctx, chromedp.Evaluate[string](`window.saved[0].arrayBuffer().then((buf) => { const u = new Uint8Array(buf); let s = ''; for (let i = 0; i < u.length; i++) s += String.fromCharCode(u[i]); return btoa(s) })`, chromedp.EvalAwaitPromise))
-	if err != nil {
-		b.t.Fatalf("%s: read %s: %v", b.name, what, err)
-	}
-	file, err := base64.StdEncoding.DecodeString(data)
-	if err != nil {
-		b.t.Fatal(err)
-	}
-	return file
 }
 
 // until evaluates a JavaScript condition every 200 ms until it holds (or 30 s pass), optionally
@@ -381,6 +362,9 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 		t.Errorf("the booth poster starts %.8q, want a PDF", poster)
 	}
 	prod.shot("application-booth")
+	// An exhibitor has its badge for the gate with its booth, before any meeting.
+	prod.open("#/badge")
+	prod.until("the exhibitor's badge", "location.hash === '#/badge/"+fairID+"' && document.querySelector('#badge-qr') && document.querySelector('#badge-name')", false)
 	prod.open("#/fair/" + fairID)
 	prod.until("own booth highlighted", "[...document.querySelectorAll('#booth-map rect')].some(r => r.getAttribute('stroke') === '#d32f2f')", true)
 	prod.shot("map")

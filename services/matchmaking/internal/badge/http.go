@@ -90,13 +90,13 @@ func (rt *Routes) Register(api httpx.API) {
 	sides := []string{auth.RoleBuyer, auth.RoleProducer}
 	staff := []string{auth.RoleOrganiser, auth.RoleAdmin}
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge", Tag: "badges", Roles: sides,
-		Summary: "The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there.", Response: badgeResponse{}}, rt.own)
+		Summary: "The signed-in producer's or buyer's badge at the fair, issued on first ask; 404 (badge_none) without an accepted meeting there, or for a producer without a booth there either.", Response: badgeResponse{}}, rt.own)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.pdf", Tag: "badges", Roles: sides,
 		Summary: "The signed-in producer's or buyer's badge as an A6 card to print: fair, name, organisation, role and the QR code of the badge.", Files: []string{"application/pdf"}}, rt.ownPDF)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badge.svg", Tag: "badges", Roles: sides,
 		Summary: "The QR code of the signed-in producer's or buyer's badge as an SVG, to show on the phone.", Files: []string{"image/svg+xml"}}, rt.ownSVG)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/fairs/:fairId/badges.pdf", Tag: "badges", Roles: staff,
-		Summary: "Every badge of the fair (each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.", Files: []string{"application/pdf"}}, rt.allPDF)
+		Summary: "Every badge of the fair (each exhibitor, and each producer and buyer with an accepted meeting there), one A6 card a page: producers first, then buyers, by name. The fair's organisers and admins.", Files: []string{"application/pdf"}}, rt.allPDF)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/badges/:participantId/revoke", Tag: "badges", Roles: staff, Status: http.StatusNoContent, Idempotent: true,
 		Summary: "Revoke a participant's badge (lost or misused): its code is refused from then on, and the participant's next badge is a new one. Sent again while the participant holds no new badge, it answers 204 again; retried with the same Idempotency-Key it replays the first answer, so a late retry never revokes the badge issued since. 404 when the participant never held one at the fair."}, rt.revoke)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/checkins", Tag: "badges", Roles: staff, Status: http.StatusCreated, AlsoStatuses: []int{http.StatusOK},

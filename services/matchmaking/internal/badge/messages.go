@@ -6,8 +6,8 @@ import "github.com/ocopfair/ocopfair/pkg/apperr"
 // staff on the check-in page.
 var (
 	msgBadgeNone = apperr.M("badge_none",
-		"Bạn chưa có cuộc gặp nào được chấp nhận tại hội chợ này nên chưa có thẻ tham dự.",
-		"You have no accepted meeting at this fair, so you have no badge for it.")
+		"Bạn chưa có gian hàng hay cuộc gặp nào được chấp nhận tại hội chợ này nên chưa có thẻ tham dự.",
+		"You have no booth and no accepted meeting at this fair, so you have no badge for it.")
 	msgBadgeInvalid = apperr.M("badge_invalid",
 		"Mã thẻ không hợp lệ: thẻ giả, đã bị sửa hoặc đã bị thu hồi. Hãy quét lại, hoặc kiểm tra giấy tờ của người tham dự.",
 		"This badge code is not valid: forged, altered or revoked. Scan it again, or check the person's papers.")

@@ -80,13 +80,15 @@ func (s *Service) holderOf(p auth.Principal) (holder, error) {
 }
 
 // Own returns the caller's badge at fair f, issued on first ask: NotFound (badge_none) for a
-// caller without an accepted meeting there.
+// caller without an accepted meeting there, or for a producer without a booth there either (an
+// exhibitor comes to its booth every day, meetings or not).
 func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badge, error) {
 	h, err := s.holderOf(p)
 	if err != nil {
 		return Badge{}, err
 	}
-	if _, ms := s.Agendas.Scheduled(f.ID, h.ID); len(ms) == 0 {
+	exhibits := h.Kind == KindProducer && s.Index.Exhibiting(f.ID, h.ID)
+	if _, ms := s.Agendas.Scheduled(f.ID, h.ID); len(ms) == 0 && !exhibits {
 		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
 	}
 	if ok, err := s.Store.Enabled(ctx, p.AccountID, p.IssuedAt); err != nil {
@@ -97,8 +99,9 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 	return s.issue(ctx, f, h)
 }
 
-// All returns the badges of everyone with an accepted meeting at fair f, producers first, each
-// group by name, issuing those not issued yet; none for an account disabled still. Badges issued
+// All returns the badges of every exhibitor (a producer holding a booth) and everyone with an
+// accepted meeting at fair f, producers first, each group by name, issuing those not issued yet;
+// none for an account disabled still. Badges issued
 // before are read in one go, as they were last printed or shown: printing a large fair's badges
 // again costs one read.
 func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
@@ -110,18 +113,25 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	if err != nil {
 		return nil, err
 	}
-	_, ms := s.Agendas.Scheduled(f.ID, "")
 	seen := map[string]bool{}
 	var hs []holder
+	add := func(h holder) {
+		if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
+			seen[h.Kind+"/"+h.ID] = true
+			hs = append(hs, h)
+		}
+	}
+	for _, id := range s.Index.Exhibitors(f.ID) {
+		if prod, ok := s.Index.ProducerByID(id); ok {
+			add(holder{ID: id, Kind: KindProducer, Account: prod.AccountID, Revision: prod.Revision})
+		}
+	}
+	_, ms := s.Agendas.Scheduled(f.ID, "")
 	for _, m := range ms {
 		producer := holder{ID: m.ProducerID, Kind: KindProducer}
 		producer.Account, producer.Revision = meeting.ProducerAccount(s.Index, m) // it may have been handed over
-		for _, h := range []holder{producer, {ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount}} {
-			if !seen[h.Kind+"/"+h.ID] && !disabled[h.Account] {
-				seen[h.Kind+"/"+h.ID] = true
-				hs = append(hs, h)
-			}
-		}
+		add(producer)
+		add(holder{ID: m.BuyerID, Kind: KindBuyer, Account: m.BuyerAccount})
 	}
 	out := make([]Badge, 0, len(hs))
 	for _, h := range hs {

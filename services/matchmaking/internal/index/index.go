@@ -375,6 +375,22 @@ func (x *Index) Exhibiting(fairID, producerID string) bool {
 	return View{x}.Exhibiting(fairID, producerID)
 }
 
+// Exhibitors returns the producers holding a booth at a fair, by ID.
+func (x *Index) Exhibitors(fairID string) []string {
+	x.mu.RLock()
+	defer x.mu.RUnlock()
+	seen := map[string]bool{}
+	var out []string
+	for _, b := range x.booths[fairID] {
+		if !b.released && !seen[b.producer] {
+			seen[b.producer] = true
+			out = append(out, b.producer)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 // Stats counts what the index holds and how it started.
 type Stats struct {
 	Producers int   `json:"producers"`

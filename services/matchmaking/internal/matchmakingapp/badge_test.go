@@ -138,8 +138,9 @@ func startFairDay(t *testing.T) *fairDay {
 }
 
 // stepBadgesForParticipantsOnly: the producer and the buyer read their badges (JSON, PDF, SVG);
-// a producer without a meeting has none, organisers have none of their own, and only the fair's
-// organisers print the fair's badges.
+// an exhibitor without a meeting has one too (it comes to its booth), a producer with neither a
+// booth nor a meeting has none, organisers have none of their own, and only the fair's organisers
+// print the fair's badges.
 func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	// The first requests for a badge, at once on both replicas, make one badge.
 	var p, b badgeBody
@@ -177,7 +178,8 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 		want   int
 		says   string
 	}{
-		{"a producer without a meeting", x.outsider, "/api/fairs/f1/badge", 404, `"code":"badge_none"`},
+		{"an exhibitor without a meeting", x.outsider, "/api/fairs/f1/badge", 200, `"participant_id":"p2"`},
+		{"a producer without a booth or a meeting", x.outsider, "/api/fairs/f2/badge", 404, `"code":"badge_none"`},
 		{"an organiser's own badge", x.org, "/api/fairs/f1/badge", 403, ""},
 		{"a producer printing the fair's badges", x.producer, "/api/fairs/f1/badges.pdf", 403, ""},
 		{"another fair's organiser printing them", x.orgOfOther, "/api/fairs/f1/badges.pdf", 403, `"code":"checkin_organisers_only"`},
@@ -210,10 +212,10 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 		t.Fatalf("badges.pdf: %d %s", r.Status, r.Body)
 	}
 	text = pdftext.Text(t, r.Body)
-	if n := pdftext.Pages(t, r.Body); n != 2 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") {
-		t.Errorf("the fair's badges: %d pages, text:\n%s\nwant 2 pages with the buyer's", n, text)
+	if n := pdftext.Pages(t, r.Body); n != 3 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") || !strings.Contains(text, "HTX p2") {
+		t.Errorf("the fair's badges: %d pages, text:\n%s\nwant 3 pages: the producer, the exhibitor without a meeting and the buyer", n, text)
 	}
-	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p2/revoke", nil); r.Status != 404 {
+	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p9/revoke", nil); r.Status != 404 {
 		t.Errorf("revoking the badge of a participant who holds none: %d %s, want 404", r.Status, r.Body)
 	}
 }
@@ -403,23 +405,6 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	x.producerCode = next.Code
 }
 
-type attendedBody struct {
-	Attended   bool
-	AttendedAt string `json:"attended_at"`
-	Held       bool
-}
-
-func readMeetingAttended(t *testing.T, c testenv.Client, id string) attendedBody {
-	t.Helper()
-	var m attendedBody
-	r := c.Do(t, "GET", "/api/meetings/"+id, nil)
-	if r.Status != 200 {
-		t.Fatalf("meeting %s: %d %s", id, r.Status, r.Body)
-	}
-	r.Decode(t, &m)
-	return m
-}
-
 // The badge key comes from OCOPFAIR_BADGE_KEY when set, at least 32 characters, and never prints.
 func TestBadgeKeyConfig(t *testing.T) {
 	env := func(key string) func(string) string {
@@ -474,14 +459,14 @@ func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T, tokens teste
 		}
 		return pdftext.Pages(t, r.Body), strings.Join(strings.Fields(pdftext.Text(t, r.Body)), " ")
 	}
-	if n, text := printed(); n != 1 || strings.Contains(text, "Chè Shan tuyết") || !strings.Contains(text, "Nguyễn Thị Hường") {
-		t.Errorf("the fair's badges with the producer disabled: %d pages, text:\n%s\nwant the buyer's alone", n, text)
+	if n, text := printed(); n != 2 || strings.Contains(text, "Chè Shan tuyết") || !strings.Contains(text, "Nguyễn Thị Hường") {
+		t.Errorf("the fair's badges with the producer disabled: %d pages, text:\n%s\nwant the buyer's and the other exhibitor's alone", n, text)
 	}
 	// Enabled again, the producer is on the print before signing in, with a new badge.
 	publish(t, x.first, events.AccountEnabled, x.producerAcc, events.AccountEnabledV1{AccountID: x.producerAcc, DisabledAt: notBefore, EnabledAt: notBefore.Add(time.Second)})
 	testenv.Eventually(t, "the producer back on the print once enabled", func() bool {
 		n, text := printed()
-		return n == 2 && strings.Contains(text, "Chè Shan tuyết")
+		return n == 3 && strings.Contains(text, "Chè Shan tuyết")
 	})
 	// The producer signs in: its token is issued once the revocation's time has come.
 	time.Sleep(time.Until(notBefore))
@@ -494,7 +479,7 @@ func (x *fairDay) stepADisabledAccountsBadgeIsRefused(t *testing.T, tokens teste
 	if status, _, body := checkIn(t, x.org, uuid.NewString(), next.Code, "gate", 0, time.Time{}); status != 201 {
 		t.Errorf("the producer's new badge: %d %s, want 201", status, body)
 	}
-	if n, text := printed(); n != 2 || !strings.Contains(text, "Chè Shan tuyết") {
-		t.Errorf("the fair's badges once the producer is enabled again: %d pages, text:\n%s\nwant both", n, text)
+	if n, text := printed(); n != 3 || !strings.Contains(text, "Chè Shan tuyết") {
+		t.Errorf("the fair's badges once the producer is enabled again: %d pages, text:\n%s\nwant all three", n, text)
 	}
 }

@@ -315,3 +315,21 @@ func stepHeldMeetingsOutliveBoothsAndLateEvents(t *testing.T, x *meetingRules) {
 		t.Errorf("the held meeting after its producer lost the booth: %+v, want accepted, held, in its slot", m)
 	}
 }
+
+// attendedBody is what the badge tests read of a meeting.
+type attendedBody struct {
+	Attended   bool
+	AttendedAt string `json:"attended_at"`
+	Held       bool
+}
+
+func readMeetingAttended(t *testing.T, c testenv.Client, id string) attendedBody {
+	t.Helper()
+	var m attendedBody
+	r := c.Do(t, "GET", "/api/meetings/"+id, nil)
+	if r.Status != 200 {
+		t.Fatalf("meeting %s: %d %s", id, r.Status, r.Body)
+	}
+	r.Decode(t, &m)
+	return m
+}

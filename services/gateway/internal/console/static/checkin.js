@@ -475,14 +475,15 @@ function ciRow(a) {
 
 // ---------- a participant's own badge ----------
 
-// viewBadge shows a producer's or buyer's badge at a fair where they have meetings: the QR big
-// enough to scan from the phone, who they are, the code to type if a camera fails, and the PDF.
+// viewBadge shows a producer's or buyer's badge at a fair where they have meetings, or for a
+// producer a booth: the QR big enough to scan from the phone, who they are, the code to type if a
+// camera fails, and the PDF.
 async function viewBadge(fairID) {
   const c = claims();
   if (!c || (c.role !== "producer" && c.role !== "buyer")) return h("p", {}, t("badge_participants_only"));
   if (!fairID) {
-    const meetings = await all("/api/meetings");
-    const ids = [...new Set(meetings.filter((m) => m.status === "accepted").map((m) => m.fair_id))];
+    const [meetings, apps] = await Promise.all([all("/api/meetings"), c.role === "producer" ? all("/api/applications") : []]);
+    const ids = [...new Set([...apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id), ...meetings.filter((m) => m.status === "accepted").map((m) => m.fair_id)])];
     if (!ids.length) return h("div", {}, h("h1", {}, t("my_badge")), guide("no-badge", t("badge_no_meeting"), h("a", { href: "#/meetings", class: "button" }, t("meetings"))));
     if (ids.length > 1) {
       const names = await Promise.all(ids.map((id) => api("GET", "/api/fairs/" + id).then((r) => (r.ok ? r.data.name_vi : id))));
