@@ -8,9 +8,12 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/outbox"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
 // OpenBook is the in-memory read model of every open sourcing request, which producers'
@@ -36,30 +39,16 @@ func NewOpenBook(store *Store) *OpenBook {
 	return &OpenBook{store: store, revs: map[string]int64{}, open: map[string]Request{}}
 }
 
-// openPage is how many requests one read of Load takes, so that no read holds the service's one
-// database connection long.
-const openPage = 1000
-
-// Load reads every open request into the book, a page at a time by ID. What the book holds at
-// the same or a newer revision (written meanwhile) is kept.
+// Load reads every open request into the book, in one cursor read (storage.Each). What the book
+// holds at the same or a newer revision (written meanwhile) is kept.
 func (o *OpenBook) Load(ctx context.Context) error {
-	after := ""
-	for {
-		q := bson.M{"open": true}
-		if after != "" {
-			q["_id"] = bson.M{"$gt": after}
-		}
-		page, err := o.store.requestsBy(ctx, q, 1, openPage)
-		if err != nil {
-			return err
-		}
-		for _, r := range page {
-			o.Put(r)
-		}
-		if len(page) < openPage {
-			break
-		}
-		after = page[len(page)-1].ID
+	opts := options.Find().SetProjection(bson.M{outbox.Field: 0})
+	err := storage.Each(ctx, o.store.requests, bson.M{"open": true}, opts, "requests", func(d requestDoc) error {
+		o.Put(d.request())
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	o.loaded.Store(true)
 	return nil
