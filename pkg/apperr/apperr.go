@@ -10,6 +10,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
 // Kind classifies an error for the edge; it never carries internals.
@@ -186,6 +188,14 @@ func (v *Validation) Expect(ok bool, field string, m Msg, args ...any) bool {
 		v.Fail(field, m, args...)
 	}
 	return ok
+}
+
+// Text returns s cleaned as every text users write is (vntext.Clean), recording TooLong for field
+// when it then has more than max characters (see Short).
+func (v *Validation) Text(field, s string, max int) string {
+	s = vntext.Clean(s)
+	v.Short(field, s, max)
+	return s
 }
 
 // Short records TooLong for field when s has more than max characters, and reports whether it

@@ -217,7 +217,7 @@ func (fr Fair) Move(a Action, reason string, now time.Time) (Fair, error) {
 	switch a {
 	case Cancel:
 		var v apperr.Validation
-		if reason = text(&v, "reason", reason, 500); reason == "" {
+		if reason = v.Text("reason", reason, 500); reason == "" {
 			return Fair{}, apperr.InvalidField("reason", msgCancelReason)
 		}
 		if v.Failed() {
@@ -292,14 +292,6 @@ func Stamp(t time.Time) time.Time { return t.In(vntext.Zone).Truncate(time.Milli
 // IsOrganiser reports whether account organises the fair.
 func (fr Fair) IsOrganiser(account string) bool { return slices.Contains(fr.Organisers, account) }
 
-// text returns s cleaned (vntext.Clean), recording TooLong for field when it has more than n
-// characters: a longer text is refused, not cut.
-func text(v *apperr.Validation, field, s string, n int) string {
-	s = vntext.Clean(s)
-	v.Short(field, s, n)
-	return s
-}
-
 // fieldCheck collects a change's field errors; when required is set (a new fair), a field that
 // is not given is one of them.
 type fieldCheck struct {
@@ -341,7 +333,7 @@ func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 		}
 	}
 	if f.NameEN != nil {
-		fr.NameEN = text(&v.Validation, "name_en", *f.NameEN, 200)
+		fr.NameEN = v.Text("name_en", *f.NameEN, 200)
 	}
 	if v.given(f.Kind != nil, "kind") {
 		if v.Expect(slices.Contains(Kinds, *f.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...)) {
@@ -349,7 +341,7 @@ func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 		}
 	}
 	if f.Theme != nil {
-		fr.Theme = text(&v.Validation, "theme", *f.Theme, 300)
+		fr.Theme = v.Text("theme", *f.Theme, 300)
 	}
 	if v.given(f.Region != nil, "region") {
 		if _, ok := ocop.RegionByCode(*f.Region); v.Expect(ok, "region", msgRegion) {
@@ -363,7 +355,7 @@ func (fr *Fair) applyIdentity(v *fieldCheck, f Fields) {
 		}
 	}
 	if v.given(f.Venue != nil, "venue") {
-		ven := Venue{Name: text(&v.Validation, "venue.name", f.Venue.Name, 200), Address: text(&v.Validation, "venue.address", f.Venue.Address, 300)}
+		ven := Venue{Name: v.Text("venue.name", f.Venue.Name, 200), Address: v.Text("venue.address", f.Venue.Address, 300)}
 		v.Expect(ven.Name != "", "venue.name", apperr.Required)
 		fr.Venue = ven
 	}
@@ -395,7 +387,7 @@ func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 		fr.Fees = checkFees(&v.Validation, *f.Fees)
 	}
 	if f.Contact != nil {
-		c := Contact{Name: text(&v.Validation, "contact.name", f.Contact.Name, 120), Email: strings.TrimSpace(strings.ToLower(f.Contact.Email))}
+		c := Contact{Name: v.Text("contact.name", f.Contact.Name, 120), Email: strings.TrimSpace(strings.ToLower(f.Contact.Email))}
 		if f.Contact.Phone != "" {
 			phone, ok := ocop.NormalizePhone(f.Contact.Phone)
 			v.Expect(ok, "contact.phone", msgPhone)

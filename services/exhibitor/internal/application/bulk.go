@@ -52,7 +52,7 @@ func (h *Routes) bulk(c *gin.Context) {
 	if act == Reject {
 		v.Expect(vntext.Clean(req.Reason) != "", "reason", msgReasonField)
 	}
-	v.Short("reason", vntext.Clean(req.Reason), 1000)
+	v.Text("reason", req.Reason, 1000)
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
 		return

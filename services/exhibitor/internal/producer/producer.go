@@ -100,7 +100,7 @@ func (p Producer) Patch(f Fields, now time.Time) (Producer, error) {
 // would lose the end of what the producer wrote without a word.
 func text(v *checks, field string, s *string, max int, old string) string {
 	c := vntext.Clean(*s)
-	if !v.Expect(utf8.RuneCountInString(c) <= max, field, apperr.TooLong, max) {
+	if !v.Short(field, c, max) {
 		return old
 	}
 	return c

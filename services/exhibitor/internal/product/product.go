@@ -145,14 +145,6 @@ func decisionKey(s string) string {
 	return b.String()
 }
 
-// clean returns s cleaned (vntext.Clean), recording TooLong for field when it has more than max
-// characters: a longer text is refused, not cut.
-func clean(v *checks, field, s string, max int) string {
-	s = vntext.Clean(s)
-	v.Short(field, s, max)
-	return s
-}
-
 // description is a description as written, or old with a field error when it is longer than
 // 4,000 letters: cutting it would lose the end of what the producer wrote without a word.
 func description(s, field, old string, v *checks) string {
@@ -234,13 +226,13 @@ func (p *Product) applyRating(f Fields, v *checks) {
 // edit.
 func (p *Product) applyCertificate(f Fields, v *checks, now time.Time) {
 	if v.need(f.DecisionNo != nil, "certificate.decision_no") {
-		d := clean(v, "certificate.decision_no", *f.DecisionNo, 80)
+		d := v.Text("certificate.decision_no", *f.DecisionNo, 80)
 		if v.Expect(d != "", "certificate.decision_no", msgDecisionNo, exampleDecisionNo) {
 			p.Certificate.DecisionNo = d
 		}
 	}
 	if v.need(f.IssuedBy != nil, "certificate.issued_by") {
-		b := clean(v, "certificate.issued_by", *f.IssuedBy, 200)
+		b := v.Text("certificate.issued_by", *f.IssuedBy, 200)
 		if v.Expect(b != "", "certificate.issued_by", msgIssuedBy, exampleIssuedBy) {
 			p.Certificate.IssuedBy = b
 		}

@@ -45,21 +45,13 @@ type BuyerFields struct {
 	Contact  *Contact
 }
 
-// clean returns s cleaned (vntext.Clean), recording TooLong for field when it has more than n
-// characters: a longer text is refused, not cut.
-func clean(v *apperr.Validation, field, s string, n int) string {
-	s = vntext.Clean(s)
-	v.Short(field, s, n)
-	return s
-}
-
 // Apply validates f onto b; required demands the mandatory fields.
 func (b *Buyer) Apply(f BuyerFields, required bool) error {
 	var v apperr.Validation
 	if f.Name != nil || required {
 		name := ""
 		if f.Name != nil {
-			name = clean(&v, "name", *f.Name, 200)
+			name = v.Text("name", *f.Name, 200)
 		}
 		if v.Expect(utf8.RuneCountInString(name) >= 2, "name", msgBuyerName) && v.Expect(vntext.Readable(name), "name", apperr.Unreadable) {
 			b.Name = name
@@ -94,7 +86,7 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 		b.Markets = ms
 	}
 	if f.Contact != nil {
-		c := Contact{Name: clean(&v, "contact.name", f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
+		c := Contact{Name: v.Text("contact.name", f.Contact.Name, 120), Email: strings.ToLower(strings.TrimSpace(f.Contact.Email))}
 		if c.Email != "" {
 			v.Expect(ocop.ValidEmail(c.Email), "contact.email", msgEmail)
 		}
@@ -185,7 +177,7 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	if f.Title != nil || required {
 		t := ""
 		if f.Title != nil {
-			t = clean(&v, "title", *f.Title, 200)
+			t = v.Text("title", *f.Title, 200)
 		}
 		if v.Expect(utf8.RuneCountInString(t) >= 3, "title", msgTitle) && v.Expect(vntext.Readable(t), "title", apperr.Unreadable) {
 			r.Title = t
@@ -244,7 +236,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 		// to match and is dropped.
 		var ks, seen []string
 		for i, k := range *f.Keywords {
-			if k = clean(v, fmt.Sprintf("keywords[%d]", i), k, 60); !vntext.Readable(k) {
+			if k = v.Text(fmt.Sprintf("keywords[%d]", i), k, 60); !vntext.Readable(k) {
 				continue
 			}
 			if key := strings.ToLower(k); !slices.Contains(seen, key) {
