@@ -162,8 +162,12 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 		t.Errorf("a stored value in the outcome form reads %q, want 480.000.000", got)
 	}
 	// A redraw (another meeting answered) keeps an outcome chosen and a value typed, not saved:
-	// the value still shown and its button ready.
-	kept := prod.eval(`(() => { const old = document.querySelector('#outcome-m1'); old.querySelector('.outcome-value').value = '2.000.000';
+	// the value still shown and its button ready. The stale answer above redraws the page, which
+	// drops the form drawn here (a CI run read it gone): wait for that, then draw one again.
+	prod.until("the page drawn again after the stale answer", "!document.querySelector('#outcome-m1') && !document.querySelector('#app .loading')", false)
+	kept := prod.eval(`(() => { const old = outcomeForm({ id: "m1", outcome: "", value_vnd: 0 }, () => () => 0); document.querySelector('#app').prepend(old);
+		const sel = old.querySelector('select'); sel.value = 'contract_signed'; sel.dispatchEvent(new Event('change'));
+		old.querySelector('.outcome-value').value = '2.000.000';
 		const kept = typedIn(document.querySelector('#app')); old.remove();
 		const f = outcomeForm({ id: "m1", outcome: "", value_vnd: 0 }, () => () => 0); document.querySelector('#app').prepend(f); typeAgain(kept);
 		return [f.querySelector('select').value, f.querySelector('.outcome-value').value, f.querySelector('.outcome-value').hidden, f.querySelector('.save-outcome').disabled].join(' ') })()`)

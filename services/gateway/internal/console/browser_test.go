@@ -139,6 +139,9 @@ func (b browser) login(email, password string) {
 	b.fill(map[string]string{"#login-email": email, "#login-password": password})
 	b.submit("login")
 	b.until("signed in", "localStorage.getItem('ocopfair.token')", false)
+	// Signing in draws the person's first page twice (its own render and the hashchange's, which
+	// also closes the menu): a step taken before both are done can be undone by them.
+	b.until("the first page drawn", "!/^#\\/(login)?$/.test(location.hash) && !document.querySelector('#app').hasAttribute('aria-busy')", false)
 }
 
 // journey is the real system the console journey walks, and the browser the people in it use.
