@@ -185,26 +185,14 @@ func (s *Store) BuyerByAccount(ctx context.Context, accountID string) (Buyer, er
 	return s.buyer(ctx, bson.M{"account_id": accountID})
 }
 
-// BuyerPage returns up to limit buyers with IDs after the given one ("": from the first), by
-// ID: a read model loads every buyer this way, one page at a time.
-func (s *Store) BuyerPage(ctx context.Context, after string, limit int) ([]Buyer, error) {
-	q := bson.M{}
-	if after != "" {
-		q["_id"] = bson.M{"$gt": after}
-	}
-	cur, err := s.buyers.Find(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(int64(limit)).SetProjection(bson.M{outbox.Field: 0}))
-	if err != nil {
-		return nil, storage.MapError(err, "buyers")
-	}
-	var docs []buyerDoc
-	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storage.MapError(err, "buyers")
-	}
-	out := make([]Buyer, len(docs))
-	for i, d := range docs {
-		out[i] = d.buyer()
-	}
-	return out, nil
+// EachBuyer calls fn with every buyer, from one cursor read (storage.Each): a read model loads
+// every buyer this way.
+func (s *Store) EachBuyer(ctx context.Context, fn func(Buyer)) error {
+	opts := options.Find().SetProjection(bson.M{outbox.Field: 0})
+	return storage.Each(ctx, s.buyers, bson.M{}, opts, "buyers", func(d buyerDoc) error {
+		fn(d.buyer())
+		return nil
+	})
 }
 
 func (s *Store) buyer(ctx context.Context, q bson.M) (Buyer, error) {

@@ -54,11 +54,10 @@ func NewAgendas(store *Store, buyers *buyer.Store) *Agendas {
 		byBuyer: map[string]map[string]struct{}{}, tables: map[string]Timetable{}, names: map[string]buyerEntry{}, byAcct: map[string]string{}}
 }
 
-// Pages of the load: how many documents one read takes, so that no read holds the service's
-// connection long (a schedule holds a placement per meeting, hence its smaller page), and the
-// most pages read, a bound far beyond any fair's meetings and buyers.
+// Pages of the schedules' load: how many schedules one read takes, so that no read holds the
+// service's connection long (a schedule holds a placement per meeting), and the most pages read,
+// a bound far beyond any fair's schedule versions. Meetings and buyers are read with one cursor.
 const (
-	loadPage     = 1000
 	schedulePage = 20
 	maxPages     = 100_000
 )
@@ -67,40 +66,19 @@ const (
 // the model. What the model already holds at the same or a newer revision or version (written
 // meanwhile) is kept.
 func (a *Agendas) Load(ctx context.Context) error {
-	after := ""
-	for range maxPages {
-		q := bson.M{}
-		if after != "" {
-			q["_id"] = bson.M{"$gt": after}
-		}
-		page, err := a.store.findRaw(ctx, q, options.Find().SetSort(bson.D{{Key: "_id", Value: 1}}).SetLimit(loadPage))
-		if err != nil {
-			return err
-		}
-		for _, m := range page {
-			a.PutMeeting(m)
-		}
-		if len(page) < loadPage {
-			break
-		}
-		after = page[len(page)-1].ID
+	opts := options.Find().SetProjection(bson.M{outbox.Field: 0})
+	err := storage.Each(ctx, a.store.c, bson.M{}, opts, "meetings", func(d document) error {
+		a.PutMeeting(d.meeting())
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	if err := a.store.eachTimetable(ctx, a.PutTimetable); err != nil {
 		return err
 	}
-	after = ""
-	for range maxPages {
-		page, err := a.buyers.BuyerPage(ctx, after, loadPage)
-		if err != nil {
-			return err
-		}
-		for _, b := range page {
-			a.PutBuyer(b)
-		}
-		if len(page) < loadPage {
-			break
-		}
-		after = page[len(page)-1].ID
+	if err := a.buyers.EachBuyer(ctx, a.PutBuyer); err != nil {
+		return err
 	}
 	a.loaded.Store(true)
 	return nil
