@@ -80,7 +80,9 @@ func (b browser) until(what, cond string, rerender bool) {
 			b.t.Fatalf("%s: timed out waiting for %s (%s)", b.name, what, cond)
 		}
 		if rerender {
-			_, _ = chromedp.Run(b.ctx, chromedp.Evaluate[bool]("render(true), true"))
+			// Drawn before the next look (at most 5 s): a render still on its way when until
+			// returns could wipe what the test does next.
+			_, _ = chromedp.Run(b.ctx, chromedp.Evaluate[bool]("Promise.race([render(true), new Promise((r) => setTimeout(r, 5000))]).then(() => true)", chromedp.EvalAwaitPromise))
 		}
 		time.Sleep(200 * time.Millisecond)
 	}

@@ -105,6 +105,9 @@ func stepAskAnswerLost(t *testing.T, bb browser, card string) {
 	t.Helper()
 	bb.eval(`window.fetch = (u, o) => o && o.method === 'POST' && String(u).endsWith('/meetings') ? window.realFetch(u, o).then(() => { throw new TypeError('Failed to fetch') }) : window.realFetch(u, o),
 		document.querySelector('#toast').textContent = '', ''`)
+	// The ask is stored, so its event redraws the page live, which would take the button away
+	// before the second tap: the page is held as being typed in, as a live update holds it.
+	bb.eval("document.querySelector('#match-box').dataset.dirty = '1', ''")
 	bb.run(chromedp.Click(card + " .request-meeting"))
 	bb.until("the lost answer said, the button back", "document.querySelector('#toast').textContent.startsWith('Mất kết nối mạng') && !document.querySelector('"+card+" .request-meeting').disabled", false)
 	bb.eval("window.fetch = window.realFetch, ''")
@@ -181,6 +184,13 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	bb.until("accepted on the buyer's side", item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
 	// The accept button is gone with the answer: the keyboard is on the meeting, not the page.
 	bb.until("the keyboard on the accepted meeting", "document.activeElement === "+item("Bắc Hà"), false)
+	// and stays there when a live update draws the list again.
+	if _, err := chromedp.Run(bb.ctx, chromedp.Evaluate[bool]("render(true, true).then(() => true)", chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	if got := bb.eval("document.activeElement === " + item("Bắc Hà") + " ? '' : document.activeElement.tagName"); got != "" {
+		t.Errorf("after a live update the keyboard is on %s, not on the accepted meeting", got)
+	}
 	prod.until("accepted on the producer's phone without a reload", item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
 	// Not yet scheduled: the meeting says who gives it a time and a table.
 	if got := prod.eval(item("Siêu thị Sen") + ".textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) || !strings.Contains(got, "Chờ ban tổ chức xếp giờ và bàn") {

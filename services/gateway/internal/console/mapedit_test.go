@@ -188,8 +188,11 @@ func stepDrawZoneByKeyboard(t *testing.T, b browser, p floorPlan) {
 	// The keyboard saves too: Shift+Tab goes back from "Vẽ khu" over "Hoàn tác" to "Lưu thay đổi".
 	b.run(chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)), chromedp.KeyEvent(kb.Tab, chromedp.KeyModifiers(chromedp.ModifierShift)))
 	b.until("the keyboard on Save", "document.activeElement.id === 'save-plan'", false)
+	b.eval("document.querySelector('#floorplan').dataset.old = '1', ''")
 	b.run(chromedp.KeyEvent(kb.Enter))
 	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	// The save draws the page again after its toast: the next step works on the page drawn.
+	b.until("the plan drawn again", "document.querySelector('#floorplan') && !document.querySelector('#floorplan').dataset.old", false)
 	var inD []string
 	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
 		if bo := it.(map[string]any); bo["zone"] == "Khu D" {
@@ -217,9 +220,10 @@ func stepZoneInPanel(t *testing.T, b browser, p floorPlan) {
 	if msg := b.eval("document.querySelector('#map-msg').textContent"); msg != "Gian B04 vào khu “Khu E” (chưa lưu)." {
 		t.Errorf("after B04's zone is changed in its panel the plan says %q", msg)
 	}
-	b.eval("document.querySelector('#toast').textContent = '', ''")
+	b.eval("document.querySelector('#toast').textContent = '', document.querySelector('#floorplan').dataset.old = '1', ''")
 	b.run(chromedp.Click("#save-plan"))
 	b.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu'", false)
+	b.until("the plan drawn again", "document.querySelector('#floorplan') && !document.querySelector('#floorplan').dataset.old", false)
 	zone := "no B04"
 	for _, it := range p.organiser.call("GET", "/api/fairs/"+p.fairID+"/booths", nil)["booths"].([]any) {
 		if bo := it.(map[string]any); bo["code"] == "B04" {

@@ -234,6 +234,8 @@ func stepCredentials(t *testing.T, prod browser, own client) {
 	prod.run(chromedp.Click("#credentials-export_markets input[value=\"JP\"]"))
 	prod.submit("credentials")
 	prod.until("saved", "document.querySelector('#toast').textContent === 'Đã lưu hồ sơ.'", false)
+	// Drawn again after the toast: "Xóa" on the card drawn before would send the old revision.
+	prod.until("the profile drawn again", "document.querySelector('#credentials') && !document.querySelector('#credentials').dataset.sending", false)
 	fitsPhone(prod, "credentials")
 	prod.shot("credentials")
 	me := own.call("GET", "/api/producers/me", nil)

@@ -136,8 +136,12 @@ function keyOf(el) {
   if (tag === "summary" && el.parentElement.id) return "#" + CSS.escape(el.parentElement.id) + " > summary";
   if (el.dataset.code) return `${tag}[data-code="${CSS.escape(el.dataset.code)}"]`;
   if (tag === "a" && el.getAttribute("href")) return `a[href="${CSS.escape(el.getAttribute("href"))}"]`;
+  // A meeting's own item (the inbox's, the agenda's row) is found by its meeting: a selector of
+  // what is inside one would never match it again.
+  const classes = [...el.classList].map((c) => "." + CSS.escape(c)).join("");
+  if (el.dataset.meeting) return `${tag}${classes}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
   const m = el.closest("[data-meeting]");
-  if (m && el.classList.length) return `[data-meeting="${CSS.escape(m.dataset.meeting)}"] ${tag}.${[...el.classList].map((c) => CSS.escape(c)).join(".")}`;
+  if (m && el.classList.length) return `[data-meeting="${CSS.escape(m.dataset.meeting)}"] ${tag}${classes}`;
   return "";
 }
 
@@ -151,7 +155,9 @@ function placeIn(root) {
   // A fold whose form was just saved closes, its work done.
   const folds = [...root.querySelectorAll("details[open]")].filter((d) => !d.querySelector("form[data-sending]")).map((d) => (d.id ? "#" + CSS.escape(d.id) : d.querySelector("[id]") ? "#" + CSS.escape(d.querySelector("[id]").id) : "")).filter(Boolean);
   const scrolls = [...root.querySelectorAll(".tablewrap")].map((w) => w.scrollLeft);
-  return { focus, text, folds, scrolls };
+  // An element given the keyboard by the page (a meeting focused after its answer) takes it again.
+  const tab = focus && at.getAttribute("tabindex");
+  return { focus, text, folds, scrolls, tab };
 }
 
 // placeAgain puts the person back where placeIn found them, in the redrawn page.
@@ -167,6 +173,7 @@ function placeAgain(root, p) {
   // gets the keyboard then (focusNextDraw).
   if (!el) { if (p.focus && !S.focusNext && root.querySelector("#booth-map")) S.focusNext = p.focus; return; }
   if (p.text && el.value !== p.text.value) el.value = p.text.value;
+  if (p.tab && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", p.tab);
   el.focus({ preventScroll: true });
   if (p.text && typeof el.setSelectionRange === "function" && p.text.start !== null) {
     try { el.setSelectionRange(p.text.start, p.text.end); } catch (e) { /* not a text field */ }
