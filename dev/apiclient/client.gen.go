@@ -2912,6 +2912,12 @@ type MatchmakingBuyerOpportunity struct {
 	Request    MatchmakingBuyerRequestResponse `json:"request"`
 }
 
+// MatchmakingBuyerOpportunityList defines model for MatchmakingBuyerOpportunityList.
+type MatchmakingBuyerOpportunityList struct {
+	Items      []MatchmakingBuyerOpportunity `json:"items"`
+	NextCursor *string                       `json:"next_cursor,omitempty"`
+}
+
 // MatchmakingBuyerRequest defines model for MatchmakingBuyerRequest.
 type MatchmakingBuyerRequest struct {
 	Contact *MatchmakingBuyerContactBodyInput `json:"contact,omitempty"`
@@ -3824,7 +3830,8 @@ type GetProducersIdClaimAttemptsParams struct {
 
 // GetProducersIdOpportunitiesParams defines parameters for GetProducersIdOpportunities.
 type GetProducersIdOpportunitiesParams struct {
-	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 }
 
 // GetProducersIdProductsParams defines parameters for GetProducersIdProducts.
@@ -5133,7 +5140,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCode(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
+	// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -7733,7 +7740,7 @@ func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, body P
 	return c.Client.Do(req)
 }
 
-// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
+// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
 //
 // Roles: producer, organiser, admin.
 //
@@ -13423,6 +13430,18 @@ func NewGetProducersIdOpportunitiesRequest(server string, id string, params *Get
 
 		}
 
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -15714,7 +15733,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
 
-	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
+	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -30318,7 +30337,7 @@ type GetProducersIdOpportunitiesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
-	JSON200 *[]MatchmakingBuyerOpportunity
+	JSON200 *MatchmakingBuyerOpportunityList
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
@@ -30348,7 +30367,7 @@ type GetProducersIdOpportunitiesResponse struct {
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
-func (r GetProducersIdOpportunitiesResponse) GetJSON200() *[]MatchmakingBuyerOpportunity {
+func (r GetProducersIdOpportunitiesResponse) GetJSON200() *MatchmakingBuyerOpportunityList {
 	return r.JSON200
 }
 
@@ -35263,7 +35282,7 @@ func (c *ClientWithResponses) PostProducersIdClaimCodeWithResponse(ctx context.C
 	return ParsePostProducersIdClaimCodeResponse(rsp)
 }
 
-// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.
+// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
 //
 // Roles: producer, organiser, admin.
 //
@@ -50933,7 +50952,7 @@ func ParseGetProducersIdOpportunitiesResponse(rsp *http.Response) (*GetProducers
 
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
-		var dest []MatchmakingBuyerOpportunity
+		var dest MatchmakingBuyerOpportunityList
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err
 		}

@@ -19,10 +19,10 @@ const (
 	MaxCursor    = 1536
 )
 
-// The messages of paging.
+// The messages of paging; MsgCursor also says a cursor that decodes but names no page.
 var (
 	msgLimit  = apperr.M("limit_invalid", "phải là số nguyên từ %d đến %d", "must be a whole number from %d to %d")
-	msgCursor = apperr.M("cursor_invalid", "không phải con trỏ của một trang trước", "is not a cursor from a previous page")
+	MsgCursor = apperr.M("cursor_invalid", "không phải con trỏ của một trang trước", "is not a cursor from a previous page")
 )
 
 // Page is a request for one page of a list: at most Limit items after the opaque Cursor.
@@ -42,7 +42,7 @@ func PageOf(c *gin.Context) (Page, error) {
 		p.Limit = min(n, MaxLimit)
 	}
 	if len(p.Cursor) > MaxCursor {
-		return p, apperr.InvalidField("cursor", msgCursor)
+		return p, apperr.InvalidField("cursor", MsgCursor)
 	}
 	return p, nil
 }
@@ -97,7 +97,7 @@ func DecodeCursor(cursor string, key any) error {
 		err = json.Unmarshal(b, key)
 	}
 	if err != nil {
-		return apperr.InvalidField("cursor", msgCursor)
+		return apperr.InvalidField("cursor", MsgCursor)
 	}
 	return nil
 }

@@ -86,6 +86,7 @@ func TestConsoleMatchCards(t *testing.T) {
 	stepInterestReachesBuyer(t, ex, bb, req["id"].(string))
 	stepAnsweringOnAPhone(t, ex)
 	stepProducerInvitesFromOpportunities(t, ex, prod, exhibitor, req["id"].(string))
+	stepOpportunitiesTwentyAtATime(t, ex, buyer, b["id"].(string))
 	stepBuyerAgendaBeforeScheduling(t, bb)
 	second := oc.call("POST", "/api/fairs", map[string]any{"name_vi": "Tuần hàng OCOP Sóc Sơn", "kind": "trade_week", "region": "promo_red_river_delta", "host_province": "01",
 		"venue": map[string]string{"name": "Nhà văn hóa Sóc Sơn", "address": "1 Núi Đôi"}, "start_date": day(60), "end_date": day(62),

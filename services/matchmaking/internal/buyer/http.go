@@ -177,8 +177,8 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
-		Summary: "Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score.", Response: []opportunity{},
-		Query: []openapi.Param{{Name: "limit", Type: "integer"}}}, rt.opportunities)
+		Summary: "Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.",
+		Response: httpx.List[opportunity]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.opportunities)
 }
 
 func (rt *Routes) createBuyer(c *gin.Context) {
@@ -297,8 +297,21 @@ func limitOf(c *gin.Context) (int, error) {
 	return n, nil
 }
 
+// opportunityCursor is where the next page of a producer's opportunities starts in the ranking.
+type opportunityCursor struct {
+	At int `json:"at"`
+}
+
+// maxOpportunityDepth is the deepest position a page of opportunities starts at: far beyond what
+// anyone pages through, it bounds what one read ranks.
+const maxOpportunityDepth = 10_000
+
 func (rt *Routes) opportunities(c *gin.Context) {
-	limit, err := limitOf(c)
+	var from opportunityCursor
+	page, err := httpx.PageAfter(c, &from)
+	if err == nil && (from.At < 0 || from.At > maxOpportunityDepth) {
+		err = apperr.InvalidField("cursor", httpx.MsgCursor)
+	}
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -314,19 +327,22 @@ func (rt *Routes) opportunities(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherProducer))
 		return
 	}
-	found, err := rt.Opportunities(c.Request.Context(), producerID, limit)
+	found, more, err := rt.Opportunities(c.Request.Context(), producerID, from.At, page.Limit)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
 	c.Header("Vary", "Accept-Language")
 	lang := httpx.Lang(c)
-	out := make([]opportunity, 0, len(found))
+	out := httpx.List[opportunity]{Items: make([]opportunity, 0, len(found))}
 	for _, o := range found {
 		res := []match.Result{o.Match}
 		match.Localize(res, lang)
 		_, interested := rt.Interests.Of(o.Request.ID, producerID)
-		out = append(out, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0], Interested: interested})
+		out.Items = append(out.Items, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0], Interested: interested})
+	}
+	if more {
+		out.NextCursor = httpx.EncodeCursor(opportunityCursor{At: from.At + page.Limit})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -37,16 +37,17 @@ type Opportunity struct {
 	Match     match.Result
 }
 
-// Opportunities scores every open request for a producer and returns up to limit of them: first
-// each buyer's best OpportunityShare, then the buyers' further ones; within each, the requests
-// that name this producer's goods narrowly (match.Quick.Specific) before the others, which fit
-// every producer alike (a title alone, keywords found nowhere, every sector), then by score. A
-// failed buyer lookup is returned, not shown as an empty name. A disabled buyer's requests are
-// left out (Hidden).
-func (s *Service) Opportunities(ctx context.Context, producerID string, limit int) ([]Opportunity, error) {
+// Opportunities scores every open request for a producer and returns up to limit of them from
+// position from of the ranking, and whether more follow: first each buyer's best
+// OpportunityShare, then the buyers' further ones; within each, the requests that name this
+// producer's goods narrowly (match.Quick.Specific) before the others, which fit every producer
+// alike (a title alone, keywords found nowhere, every sector), then by score. A failed buyer
+// lookup is returned, not shown as an empty name. A disabled buyer's requests are left out
+// (Hidden).
+func (s *Service) Opportunities(ctx context.Context, producerID string, from, limit int) ([]Opportunity, bool, error) {
 	reqs, err := s.openRequests(ctx)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	// Every request is scored alone first; only those listed are explained.
 	now := s.Now()
@@ -65,15 +66,17 @@ func (s *Service) Opportunities(ctx context.Context, producerID string, limit in
 	slices.SortFunc(found, func(a, b candidate) int {
 		return cmp.Or(boolOrder(b.Specific, a.Specific), cmp.Compare(b.Score, a.Score), cmp.Compare(reqs[a.i].ID, reqs[b.i].ID))
 	})
+	ranked := shareByBuyer(found, reqs, from+limit+1)
+	more := len(ranked) > from+limit
 	out := make([]Opportunity, 0, limit)
-	for _, c := range shareByBuyer(found, reqs, limit) {
+	for _, c := range ranked[min(from, len(ranked)):min(from+limit, len(ranked))] {
 		// The producer's products may have changed since the first pass: a request it no
 		// longer fits is left out.
 		if res, ok := s.Matcher.ScorePrepared(needs[c.i], producerID, now); ok {
 			out = append(out, Opportunity{Request: reqs[c.i], Match: res})
 		}
 	}
-	return out, s.nameBuyers(ctx, out)
+	return out, more, s.nameBuyers(ctx, out)
 }
 
 // candidate is an open request (its index) that fits the producer, with its score.

@@ -32,7 +32,7 @@ func BenchmarkOpportunities5000OpenRequests(b *testing.B) {
 	ctx := context.Background()
 	b.ResetTimer()
 	for b.Loop() {
-		if got, err := s.Opportunities(ctx, "p1", 20); err != nil || len(got) != 20 {
+		if got, _, err := s.Opportunities(ctx, "p1", 0, 20); err != nil || len(got) != 20 {
 			b.Fatalf("%d opportunities, %v", len(got), err)
 		}
 	}

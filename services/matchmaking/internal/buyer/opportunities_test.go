@@ -56,7 +56,7 @@ func TestOpportunitiesComeFromTheMostRecentRequests(t *testing.T) {
 		}
 		ids = append(ids, r.ID)
 	}
-	got, err := h.Opportunities(ctx, "p1", 20)
+	got, _, err := h.Opportunities(ctx, "p1", 0, 20)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -162,13 +162,15 @@ func stepMatchesAndOpportunities(t *testing.T, f *flow) {
 			}
 		})
 	}
-	var opps []struct {
-		Request struct{ ID string }
-		Match   struct{ Score float64 }
+	var page struct {
+		Items []struct {
+			Request struct{ ID string }
+			Match   struct{ Score float64 }
+		}
 	}
-	producer.Do(t, "GET", "/api/producers/p1/opportunities", nil).Decode(t, &opps)
-	if len(opps) != 1 || opps[0].Request.ID != req.ID {
-		t.Errorf("opportunities %+v", opps)
+	producer.Do(t, "GET", "/api/producers/p1/opportunities", nil).Decode(t, &page)
+	if opps := page.Items; len(opps) != 1 || opps[0].Request.ID != req.ID {
+		t.Errorf("opportunities %+v", page)
 	}
 }
 

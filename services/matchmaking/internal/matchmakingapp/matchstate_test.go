@@ -204,10 +204,10 @@ func (x *matchState) stepProducersMarkInterest(t *testing.T) {
 	if m := x.matchesOf(t, ""); !m["p2"].Interested || m["p1"].Interested {
 		t.Errorf("matches after p2's interest = %+v, want p2 interested, p1 not", m)
 	}
-	var opps []struct{ Interested bool }
-	x.p2.Do(t, "GET", "/api/producers/p2/opportunities", nil).Decode(t, &opps)
-	if len(opps) != 1 || !opps[0].Interested {
-		t.Errorf("p2's opportunities = %+v, want the request, marked interested", opps)
+	var page struct{ Items []struct{ Interested bool } }
+	x.p2.Do(t, "GET", "/api/producers/p2/opportunities", nil).Decode(t, &page)
+	if opps := page.Items; len(opps) != 1 || !opps[0].Interested {
+		t.Errorf("p2's opportunities = %+v, want the request, marked interested", page)
 	}
 	for range 2 {
 		if r := x.p2.Do(t, "DELETE", path, nil); r.Status != 200 {

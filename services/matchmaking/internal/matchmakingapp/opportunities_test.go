@@ -2,6 +2,7 @@ package matchmakingapp
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -61,12 +62,7 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 
 	read := func(c testenv.Client, limit int) []opportunity {
 		t.Helper()
-		r := c.Do(t, "GET", fmt.Sprintf("/api/producers/p1/opportunities?limit=%d", limit), nil)
-		if r.Status != 200 {
-			t.Fatalf("opportunities: %d %s", r.Status, r.Body)
-		}
-		var got []opportunity
-		r.Decode(t, &got)
+		got, _ := readPage(t, c, fmt.Sprintf("?limit=%d", limit))
 		return got
 	}
 	byBuyer := func(list []opportunity) map[string]int {
@@ -88,6 +84,7 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 			t.Errorf("%s: the list = %+v, want the one-request buyer's 4th, then the requests that fit everyone (naming nothing; every sector and a word found nowhere), before the further two", name, all)
 		}
 	}
+	checkPaged(t, mine, read(mine, 20))
 	if r := one.Do(t, "POST", "/api/requests/"+first+"/close", nil); r.Status != 200 {
 		t.Fatalf("close: %d %s", r.Status, r.Body)
 	}
@@ -99,6 +96,45 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 	publish(t, app, events.AccountTokensRevoked, manyAcc, events.AccountTokensRevokedV1{AccountID: manyAcc, NotBefore: time.Now(), Reason: events.RevokedDisabled})
 	for _, c := range []testenv.Client{mine, other} {
 		testenv.Eventually(t, "the disabled buyer's requests left out", func() bool { return byBuyer(read(c, 20))["Siêu thị Nhiều Đơn"] == 0 })
+	}
+}
+
+// readPage reads one page of p1's opportunities (query: "?limit=…&cursor=…") and its next cursor.
+func readPage(t *testing.T, c testenv.Client, query string) ([]opportunity, string) {
+	t.Helper()
+	r := c.Do(t, "GET", "/api/producers/p1/opportunities"+query, nil)
+	if r.Status != 200 {
+		t.Fatalf("opportunities%s: %d %s", query, r.Status, r.Body)
+	}
+	var page struct {
+		Items      []opportunity
+		NextCursor string `json:"next_cursor"`
+	}
+	r.Decode(t, &page)
+	return page.Items, page.NextCursor
+}
+
+// checkPaged: the opportunities read three at a time, following each page's cursor, are the
+// whole list in its order (a producer reaches past the first page); a cursor that names no
+// page is refused.
+func checkPaged(t *testing.T, c testenv.Client, whole []opportunity) {
+	t.Helper()
+	var paged []opportunity
+	cursor := ""
+	for range 10 {
+		page, next := readPage(t, c, "?limit=3&cursor="+cursor)
+		paged = append(paged, page...)
+		if cursor = next; cursor == "" {
+			break
+		}
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(whole) {
+		t.Errorf("read 3 at a time: %+v\nwant the whole list: %+v", paged, whole)
+	}
+	for _, bad := range []string{"eyJhdCI6LTF9", "eyJhdCI6OTk5OTk5OX0", "x"} { // {"at":-1}, {"at":9999999}
+		if r := c.Do(t, "GET", "/api/producers/p1/opportunities?cursor="+bad, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"cursor"`) {
+			t.Errorf("cursor %s: %d %s, want 422 on the cursor", bad, r.Status, r.Body)
+		}
 	}
 }
 

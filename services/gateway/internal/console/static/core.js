@@ -513,6 +513,21 @@ function readFailed(box, r, id, retry) {
     } }, t("retry"))));
 }
 
+// pagesOf reads the list at path, size a page, until at least want are read or none are left (at
+// most 40 pages), so that a page drawn again shows as many as were shown: the items, the next
+// page's cursor, and the last answer (to say a failure).
+async function pagesOf(path, want, size = 50) {
+  const sep = path.includes("?") ? "&" : "?";
+  let items = [], cursor = "", r, pages = 0;
+  do {
+    r = await api("GET", path + sep + "limit=" + size + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
+    if (!r.ok || !r.data) break;
+    items = items.concat(r.data.items || []);
+    cursor = r.data.next_cursor || "";
+  } while (cursor && items.length < want && ++pages < 40);
+  return { items, cursor, r };
+}
+
 // pager numbers a list's loads and offers its next page behind a "Xem thêm" button (id) in box.
 // A page, first or next, that a newer load overtook is dropped: it belongs to a list no longer
 // shown. add(items) appends a page's items to the list; shown() lists the elements of the items

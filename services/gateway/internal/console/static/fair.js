@@ -5,19 +5,6 @@
 // fairsShown keeps how many fairs each list showed (Xem thêm), through the redraws live updates make.
 const fairsShown = new Map();
 
-// fairPages reads the fairs of path, fifty a page, until at least want are read or none are left
-// (at most 40 pages): the items, the next page's cursor, and the last answer (to say a failure).
-async function fairPages(path, want) {
-  let items = [], cursor = "", r, pages = 0;
-  do {
-    r = await api("GET", path + "&limit=50" + (cursor ? "&cursor=" + encodeURIComponent(cursor) : ""));
-    if (!r.ok || !r.data) break;
-    items = items.concat(r.data.items || []);
-    cursor = r.data.next_cursor || "";
-  } while (cursor && items.length < want && ++pages < 40);
-  return { items, cursor, r };
-}
-
 // fairBadge is a fair's status as people read it: a published fair says whether its applications
 // are open, yet to open, or closed on their date (the organisers move it on by hand).
 function fairBadge(f) {
@@ -35,7 +22,7 @@ async function viewFairs(all) {
   const canCreate = c && (c.role === "organiser" || c.role === "admin");
   const path = all ? "/api/fairs?order=desc" : "/api/fairs?status=draft,published,applications_closed,live&from=" + today();
   // An organiser who runs no fair yet is shown where to start (other organisers' fairs may be listed).
-  const [ref, list, own] = await Promise.all([reference(), fairPages(path, fairsShown.get(path) || 0),
+  const [ref, list, own] = await Promise.all([reference(), pagesOf(path, fairsShown.get(path) || 0),
     canCreate ? api("GET", c.role === "admin" ? "/api/fairs?limit=1" : "/api/fairs?organiser=me&limit=1") : null]);
   const fairs = list.items;
   const cols = ["fair_name", "kind", "host_province", "dates", "status"];

@@ -531,35 +531,50 @@ function factors(m) {
   return h("div", {}, (m.factors || []).map((f) => h("div", { class: "factor" }, h("span", { class: "score" }, Math.round(f.score * 100) + "%"), " ", f.reason)));
 }
 
+// viewOpportunities lists the open requests that fit the producer, best first, twenty at a time
+// ("Xem thêm" adds the next twenty; a redraw shows as many as were shown).
 async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
-  const [opps, fairs, meetings, apps] = await Promise.all([api("GET", `/api/producers/${me.data.id}/opportunities`), meetingFairs(), all("/api/meetings"), all("/api/applications")]);
-  const list = opps.data || [];
+  const path = `/api/producers/${me.data.id}/opportunities`;
+  const [opps, fairs, meetings, apps] = await Promise.all([pagesOf(path, oppShown.get(path) || 0, 20), meetingFairs(), all("/api/meetings"), all("/api/applications")]);
+  const list = opps.items;
   // Buyers are met at the fairs where this producer holds a booth.
   const booths = new Set(apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id));
   const fairList = fairs.filter((f) => booths.has(f.id));
-  // A request that names no fair is met at the fair chosen here (kept across redraws).
+  // A request that names no fair is met at the fair chosen here (kept across redraws); a next
+  // page may hold one.
   const open = list.filter((o) => !fairList.some((f) => f.id === o.request.fair_id));
-  const fairSel = open.length && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;
+  const fairSel = (open.length || opps.cursor) && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;
   if (fairSel) {
     oppFair.id = fairSel.value;
     fairSel.addEventListener("change", () => { oppFair.id = fairSel.value; render(true); });
   }
   const nameOf = (id) => (fairList.find((f) => f.id === id) || {}).name_vi || "";
+  const card = (o) => {
+    const fair = fairList.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : fairSel ? fairSel.value : "";
+    return h("div", { class: "card", dataset: { request: o.request.id } },
+      h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
+      h("div", { class: "actions" }, interestToggle(me.data.id, o), fair ? inviteBuyer(me.data.id, o, fair, nameOf(fair), meetings) : null));
+  };
+  const box = h("div", { id: "opp-list" }, list.map(card));
+  const more = h("div", { class: "actions" });
+  // A next page read from a ranking that changed meanwhile may repeat a request already shown.
+  const add = (items) => {
+    box.append(...items.filter((o) => !box.querySelector(`[data-request="${CSS.escape(o.request.id)}"]`)).map(card));
+    oppShown.set(path, box.children.length);
+  };
+  pager(more, "opp-more", add, () => box.children).offer(opps.cursor, (cursor) => api("GET", path + "?limit=20&cursor=" + encodeURIComponent(cursor)));
   return h("div", {}, h("h1", {}, t("opportunities")),
     fairSel ? h("div", { class: "card" }, h("label", { for: "opp-fair" }, t("opp_fair")), fairSel, h("p", { class: "muted" }, t("opp_fair_hint"))) : null,
     list.length && !fairList.length ? h("p", { class: "muted", id: "opp-no-booth" }, t("opp_no_booth")) : null,
-    list.length ? list.map((o) => {
-      const fair = fairList.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : fairSel ? fairSel.value : "";
-      return h("div", { class: "card", dataset: { request: o.request.id } },
-        h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
-        h("div", { class: "actions" }, interestToggle(me.data.id, o), fair ? inviteBuyer(me.data.id, o, fair, nameOf(fair), meetings) : null));
-    }) : h("p", { class: "muted" }, t("none")));
+    list.length ? [box, more] : h("p", { class: opps.r.ok ? "muted" : "err" }, opps.r.ok ? t("none") : failure(opps.r)));
 }
 
-// oppFair is the fair chosen on the opportunities page for requests that name none.
+// oppFair is the fair chosen on the opportunities page for requests that name none; oppShown how
+// many of a producer's opportunities are shown (by path), kept across redraws.
 const oppFair = { id: "" };
+const oppShown = new Map();
 
 // inviteBuyer asks the request's buyer for a meeting at a fair where the producer exhibits
 // ("Mời gặp tại …"); once asked, the card says where the meeting stands instead. A refusal
