@@ -184,8 +184,9 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	bb.until("accepted on the buyer's side", item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã chấp nhận'", false)
 	// The accept button is gone with the answer: the keyboard is on the meeting, not the page.
 	bb.until("the keyboard on the accepted meeting", "document.activeElement === "+item("Bắc Hà"), false)
-	// and stays there when a live update draws the list again.
-	if _, err := chromedp.Run(bb.ctx, chromedp.Evaluate[bool]("render(true, true).then(() => true)", chromedp.EvalAwaitPromise)); err != nil {
+	// and stays there when a live update draws the list again, whatever state its classes said
+	// before ("awaiting" here, gone since).
+	if _, err := chromedp.Run(bb.ctx, chromedp.Evaluate[bool]("document.activeElement.classList.add('awaiting'), render(true, true).then(() => true)", chromedp.EvalAwaitPromise)); err != nil {
 		t.Fatal(err)
 	}
 	if got := bb.eval("document.activeElement === " + item("Bắc Hà") + " ? '' : document.activeElement.tagName"); got != "" {

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // stepOpportunitiesTwentyAtATime: with 22 open requests that fit, the exhibitor's phone shows the
@@ -26,10 +27,33 @@ func stepOpportunitiesTwentyAtATime(t *testing.T, ex browser, buyer client, buye
 		t.Errorf("the next page's button reads %q", got)
 	}
 	fitsPhone(ex, "opportunities with more")
+	// The next page's read is held; a live update arriving meanwhile waits for it (drawn before
+	// it, the page would drop the page asked for).
+	ex.eval(`window.realApi = api, window.heldNext = null, window.api = (m, p, ...rest) => p.includes('cursor=')
+		? new Promise((res) => { window.heldNext = () => window.realApi(m, p, ...rest).then(res) }) : window.realApi(m, p, ...rest), ''`)
 	ex.run(chromedp.Click("#opp-more"))
+	ex.until("the next page asked", "window.heldNext", false)
+	if _, err := chromedp.Run(ex.ctx, chromedp.Evaluate[bool]("render(true, true).then(() => true)", chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	ex.eval("window.api = window.realApi, window.heldNext(), ''")
 	ex.until("all 22, the button gone", count+" === 22 && !document.querySelector('#opp-more')", false)
-	if got := ex.eval("String([...document.querySelectorAll('#opp-list > .card')].indexOf(document.activeElement.closest('.card')))"); got != "20" {
-		t.Errorf("after Xem thêm the keyboard is in card %s, want the first new one (20)", got)
+	inCard := "String([...document.querySelectorAll('#opp-list > .card')].indexOf(document.activeElement.closest('.card'))) + ' ' + document.activeElement.className"
+	if got := ex.eval(inCard); got != "20 interest secondary" {
+		t.Errorf("after Xem thêm the keyboard is on %q, want the first new card's Quan tâm (20)", got)
+	}
+	// The keyboard stays on that button through a live update, and through marking interest
+	// with Enter (the button is disabled while it is stored).
+	if _, err := chromedp.Run(ex.ctx, chromedp.Evaluate[bool]("render(true, true).then(() => true)", chromedp.EvalAwaitPromise)); err != nil {
+		t.Fatal(err)
+	}
+	if got := ex.eval(inCard); got != "20 interest secondary" {
+		t.Errorf("after a live update the keyboard is on %q, want card 20's Quan tâm", got)
+	}
+	ex.run(chromedp.KeyEvent(kb.Enter))
+	ex.until("interest marked by keyboard", "document.activeElement.getAttribute('aria-pressed') === 'true' || document.querySelectorAll('#opp-list > .card')[20].querySelector('button.interest').getAttribute('aria-pressed') === 'true'", false)
+	if got := ex.eval(inCard); got != "20 interest" {
+		t.Errorf("after marking interest with Enter the keyboard is on %q, want card 20's Quan tâm", got)
 	}
 	if n := ex.eval("String(new Set([...document.querySelectorAll('#opp-list > .card')].map((c) => c.dataset.request)).size)"); n != "22" {
 		t.Errorf("%s different requests listed, want 22", n)

@@ -307,15 +307,6 @@ type opportunityCursor struct {
 const maxOpportunityDepth = 10_000
 
 func (rt *Routes) opportunities(c *gin.Context) {
-	var from opportunityCursor
-	page, err := httpx.PageAfter(c, &from)
-	if err == nil && (from.At < 0 || from.At > maxOpportunityDepth) {
-		err = apperr.InvalidField("cursor", httpx.MsgCursor)
-	}
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
-	}
 	producerID := c.Param("id")
 	p, _ := httpx.PrincipalFrom(c)
 	prod, ok := rt.Index.ProducerByID(producerID)
@@ -325,6 +316,15 @@ func (rt *Routes) opportunities(c *gin.Context) {
 	}
 	if p.Role == auth.RoleProducer && prod.AccountID != p.AccountID {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherProducer))
+		return
+	}
+	var from opportunityCursor
+	page, err := httpx.PageAfter(c, &from)
+	if err == nil && (from.At < 0 || from.At > maxOpportunityDepth) {
+		err = apperr.InvalidField("cursor", httpx.MsgCursor)
+	}
+	if err != nil {
+		httpx.RespondError(c, err)
 		return
 	}
 	found, more, err := rt.Opportunities(c.Request.Context(), producerID, from.At, page.Limit)
@@ -341,7 +341,8 @@ func (rt *Routes) opportunities(c *gin.Context) {
 		_, interested := rt.Interests.Of(o.Request.ID, producerID)
 		out.Items = append(out.Items, opportunity{Request: toRequestResponse(o.Request), Buyer: o.BuyerName, Match: res[0], Interested: interested})
 	}
-	if more {
+	// The list ends at the deepest position a page may start at.
+	if more && from.At+page.Limit <= maxOpportunityDepth {
 		out.NextCursor = httpx.EncodeCursor(opportunityCursor{At: from.At + page.Limit})
 	}
 	c.JSON(http.StatusOK, out)

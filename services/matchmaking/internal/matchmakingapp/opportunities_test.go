@@ -85,6 +85,11 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 		}
 	}
 	checkPaged(t, mine, read(mine, 20))
+	// Another producer is refused before its query is looked at.
+	otherTok, _ := tokens.Token(t, "producer", "p2-account")
+	if r := api.With(otherTok).Do(t, "GET", "/api/producers/p1/opportunities?cursor=x&limit=0", nil); r.Status != 403 {
+		t.Errorf("another producer with a bad cursor: %d %s, want 403", r.Status, r.Body)
+	}
 	if r := one.Do(t, "POST", "/api/requests/"+first+"/close", nil); r.Status != 200 {
 		t.Fatalf("close: %d %s", r.Status, r.Body)
 	}

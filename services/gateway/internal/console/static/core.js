@@ -549,7 +549,9 @@ function pager(box, id, add, shown) {
         const button = ev.currentTarget;
         button.disabled = true;
         const mine = loads;
-        const r = await read(cursor).catch(() => null);
+        // A live redraw waits for the page being read (formsDirty): drawn before it, it would
+        // show the list without the page the person asked for.
+        const r = await whilePending(button, read(cursor).catch(() => null));
         if (mine !== loads) return;
         if (!r || !r.ok || !r.data) { button.disabled = false; toast(failure(r)); return; }
         const before = shown().length;

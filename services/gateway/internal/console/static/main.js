@@ -136,13 +136,14 @@ function keyOf(el) {
   if (tag === "summary" && el.parentElement.id) return "#" + CSS.escape(el.parentElement.id) + " > summary";
   if (el.dataset.code) return `${tag}[data-code="${CSS.escape(el.dataset.code)}"]`;
   if (tag === "a" && el.getAttribute("href")) return `a[href="${CSS.escape(el.getAttribute("href"))}"]`;
-  // A meeting's own item (the inbox's, the agenda's row) is found by its meeting: a selector of
-  // what is inside one would never match it again.
-  const classes = [...el.classList].map((c) => "." + CSS.escape(c)).join("");
-  if (el.dataset.meeting) return `${tag}${classes}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
-  const m = el.closest("[data-meeting]");
-  if (m && el.classList.length) return `[data-meeting="${CSS.escape(m.dataset.meeting)}"] ${tag}${classes}`;
-  return "";
+  // A meeting's own item (the inbox's, the agenda's row) is found by its meeting alone (its
+  // classes say its state, which a redraw may change); what is inside a meeting's item or a
+  // request's card, by the item and its own classes.
+  if (el.dataset.meeting) return `${tag}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
+  const m = el.closest("[data-meeting], [data-request]");
+  if (!m || !el.classList.length) return "";
+  const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : ["data-request", m.dataset.request];
+  return `[${attr}="${CSS.escape(id)}"] ${tag}${[...el.classList].map((c) => "." + CSS.escape(c)).join("")}`;
 }
 
 // placeIn notes where the person is on the page: the focused element (and a text field's text

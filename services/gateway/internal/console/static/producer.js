@@ -537,8 +537,12 @@ async function viewOpportunities() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("p", {}, h("a", { href: "#/producer" }, t("profile")));
   const path = `/api/producers/${me.data.id}/opportunities`;
-  const [opps, fairs, meetings, apps] = await Promise.all([pagesOf(path, oppShown.get(path) || 0, 20), meetingFairs(), all("/api/meetings"), all("/api/applications")]);
-  const list = opps.items;
+  const want = oppShown.get(path) || 0;
+  const [opps, fairs, meetings, apps] = await Promise.all([pagesOf(path, want, Math.min(Math.max(want, 20), 100)), meetingFairs(), all("/api/meetings"), all("/api/applications")]);
+  // "Xem thêm" tapped while this was read showed more than it read: read again.
+  if ((oppShown.get(path) || 0) > want) return viewOpportunities();
+  // Pages read from a ranking that changed between them may repeat a request.
+  const list = opps.items.filter((o, i, all) => all.findIndex((x) => x.request.id === o.request.id) === i);
   // Buyers are met at the fairs where this producer holds a booth.
   const booths = new Set(apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id));
   const fairList = fairs.filter((f) => booths.has(f.id));
@@ -568,7 +572,7 @@ async function viewOpportunities() {
   return h("div", {}, h("h1", {}, t("opportunities")),
     fairSel ? h("div", { class: "card" }, h("label", { for: "opp-fair" }, t("opp_fair")), fairSel, h("p", { class: "muted" }, t("opp_fair_hint"))) : null,
     list.length && !fairList.length ? h("p", { class: "muted", id: "opp-no-booth" }, t("opp_no_booth")) : null,
-    list.length ? [box, more] : h("p", { class: opps.r.ok ? "muted" : "err" }, opps.r.ok ? t("none") : failure(opps.r)));
+    list.length || opps.cursor ? [box, more] : h("p", { class: opps.r.ok ? "muted" : "err" }, opps.r.ok ? t("none") : failure(opps.r)));
 }
 
 // oppFair is the fair chosen on the opportunities page for requests that name none; oppShown how
@@ -606,9 +610,12 @@ function interestToggle(producerID, o) {
   };
   show(!!o.interested);
   b.addEventListener("click", async () => {
+    // A button disabled while it works loses the keyboard: it gets it back once done.
+    const had = document.activeElement === b;
     b.disabled = true;
     const r = await api(b.getAttribute("aria-pressed") === "true" ? "DELETE" : "POST", `/api/producers/${producerID}/opportunities/${o.request.id}/interest`);
     b.disabled = false;
+    if (had && b.isConnected && document.activeElement === document.body) b.focus();
     if (!r.ok) { toast(failure(r)); return; }
     show(!!r.data.interested);
   });
