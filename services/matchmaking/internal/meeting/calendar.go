@@ -211,13 +211,19 @@ func (cal *Calendar) answer(c *gin.Context, fairID, who string, lang apperr.Lang
 	}
 	f, _ := rt.Index.Fair(fairID)
 	c.Header("Content-Disposition", `attachment; filename="lich-gap-b2b.ics"`)
-	httpx.DataWithETag(c, "text/calendar; charset=utf-8", calendarOf(f.Name, f.B2BDays, agenda, who, lang, rt.Now()).encode())
+	httpx.DataWithETag(c, "text/calendar; charset=utf-8", calendarOf(f.Name, f.B2BDays, agenda, who, lang).encode())
 }
 
-// calendarOf makes the calendar of who's meetings in agenda; a meeting lasts its day's slot.
-func calendarOf(fairName string, days []events.B2BDayV1, agenda agendaResponse, who string, lang apperr.Lang, now time.Time) icsCalendar {
-	cal := icsCalendar{Name: msgICSName.With(fairName).In(lang), Stamp: now}
+// calendarOf makes the calendar of who's meetings in agenda; a meeting lasts its day's slot. Its
+// stamp is the latest change to those meetings, not the time of asking: the same agenda is the
+// same file, so a calendar app polling the feed with its ETag gets 304 (a stamp of the second
+// asked changed the file, and its ETag, every second).
+func calendarOf(fairName string, days []events.B2BDayV1, agenda agendaResponse, who string, lang apperr.Lang) icsCalendar {
+	cal := icsCalendar{Name: msgICSName.With(fairName).In(lang)}
 	for _, m := range agenda.Meetings {
+		if m.UpdatedAt.After(cal.Stamp) {
+			cal.Stamp = m.UpdatedAt
+		}
 		start, err := time.Parse(time.RFC3339, m.Starts)
 		if err != nil {
 			continue
