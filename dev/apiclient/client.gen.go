@@ -5140,7 +5140,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCode(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
+	// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read: a request closed above it skips one, one posted above it repeats one.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -7740,7 +7740,7 @@ func (c *Client) PostProducersIdClaimCode(ctx context.Context, id string, body P
 	return c.Client.Do(req)
 }
 
-// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
+// GetProducersIdOpportunities Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read: a request closed above it skips one, one posted above it repeats one.
 //
 // Roles: producer, organiser, admin.
 //
@@ -15733,7 +15733,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers/{id}/claim-code (the `PostProducersIdClaimCode` operationId).
 	PostProducersIdClaimCodeWithResponse(ctx context.Context, id string, body PostProducersIdClaimCodeJSONRequestBody, reqEditors ...RequestEditorFn) (*PostProducersIdClaimCodeResponse, error)
 
-	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
+	// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read: a request closed above it skips one, one posted above it repeats one.
 	//
 	// Roles: producer, organiser, admin.
 	//
@@ -35282,7 +35282,7 @@ func (c *ClientWithResponses) PostProducersIdClaimCodeWithResponse(ctx context.C
 	return ParsePostProducersIdClaimCodeResponse(rsp)
 }
 
-// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.
+// GetProducersIdOpportunitiesWithResponse Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read: a request closed above it skips one, one posted above it repeats one.
 //
 // Roles: producer, organiser, admin.
 //

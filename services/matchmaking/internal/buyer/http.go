@@ -177,7 +177,7 @@ func (rt *Routes) Register(api httpx.API) {
 			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/opportunities", Tag: "matches", Roles: append([]string{auth.RoleProducer}, staff...),
-		Summary:  "Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read.",
+		Summary:  "Open sourcing requests that fit the producer, with the same breakdown: every buyer's best three before any buyer's further ones; within each, those naming the producer's goods narrowly (a keyword found in its product, its criteria set among at most three, or its sector alone) before those that fit every producer alike, then by score. A page's cursor is a position in the ranking as it stands when the next page is read: a request closed above it skips one, one posted above it repeats one.",
 		Response: httpx.List[opportunity]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.opportunities)
 }
 

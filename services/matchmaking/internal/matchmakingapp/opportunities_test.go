@@ -119,22 +119,27 @@ func readPage(t *testing.T, c testenv.Client, query string) ([]opportunity, stri
 	return page.Items, page.NextCursor
 }
 
-// checkPaged: the opportunities read three at a time, following each page's cursor, are the
-// whole list in its order (a producer reaches past the first page); a cursor that names no
-// page is refused.
+// checkPaged: the opportunities read three and four at a time, following each page's cursor,
+// are the whole list in its order (a producer reaches past the first page), in as many pages as
+// it takes and no empty one after; a cursor that names no page is refused.
 func checkPaged(t *testing.T, c testenv.Client, whole []opportunity) {
 	t.Helper()
-	var paged []opportunity
-	cursor := ""
-	for range 10 {
-		page, next := readPage(t, c, "?limit=3&cursor="+cursor)
-		paged = append(paged, page...)
-		if cursor = next; cursor == "" {
-			break
+	for _, size := range []int{3, 4} {
+		var paged []opportunity
+		cursor, pages := "", 0
+		for range 10 {
+			page, next := readPage(t, c, fmt.Sprintf("?limit=%d&cursor=%s", size, cursor))
+			if pages++; len(page) == 0 {
+				t.Errorf("%d at a time, page %d is empty: the list should have ended before it", size, pages)
+			}
+			paged = append(paged, page...)
+			if cursor = next; cursor == "" {
+				break
+			}
 		}
-	}
-	if fmt.Sprint(paged) != fmt.Sprint(whole) {
-		t.Errorf("read 3 at a time: %+v\nwant the whole list: %+v", paged, whole)
+		if want := (len(whole) + size - 1) / size; fmt.Sprint(paged) != fmt.Sprint(whole) || pages != want {
+			t.Errorf("read %d at a time, %d pages: %+v\nwant the whole list in %d: %+v", size, pages, paged, want, whole)
+		}
 	}
 	for _, bad := range []string{"eyJhdCI6LTF9", "eyJhdCI6OTk5OTk5OX0", "x"} { // {"at":-1}, {"at":9999999}
 		if r := c.Do(t, "GET", "/api/producers/p1/opportunities?cursor="+bad, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"cursor"`) {

@@ -133,12 +133,13 @@ func matchSlot(r *rand.Rand, busy []int, pairs map[[2]int]bool) (best [][2]int, 
 
 // On long days laid around a schedule without breaks (most meetings bound to a session, the
 // tables of the busiest slot, seven in ten seats of the day used or more), the search places
-// every meeting validly and ends within one break of the optimum (0), saying optimal exactly when
-// it reached it (the Check). Whether it reaches 0, and how fast, is measured by the bench
+// every meeting validly and ends with at most one break over the four days, saying optimal exactly
+// when it reached 0 (the Check). Whether it reaches 0, and how fast, is measured by the bench
 // (BenchmarkSchedulePlanted), not asserted here: alone under -race a day takes 0.4–4.7 s, but on
 // a machine shared with other tests day 4 ended at 1 break after 30 s. Days 3 and 5 are left to
 // the bench too: the search takes up to 7 s on them, and on day 5 sometimes misses.
 func TestLongDaysWithAScheduleWithoutBreaksAreSolved(t *testing.T) {
+	total := 0
 	for _, seed := range []uint64{1, 2, 4, 6} {
 		p := plantedLong(seed)
 		if err := p.Validate(); err != nil {
@@ -153,9 +154,13 @@ func TestLongDaysWithAScheduleWithoutBreaksAreSolved(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if v := Check(p, sol); len(v) > 0 || len(sol.Unscheduled) > 0 || sol.TotalBreaks > 1 || (sol.Status == Optimal) != (sol.TotalBreaks == 0) {
+		total += sol.TotalBreaks
+		if v := Check(p, sol); len(v) > 0 || len(sol.Unscheduled) > 0 || (sol.Status == Optimal) != (sol.TotalBreaks == 0) {
 			t.Errorf("day %d: %s with %d breaks, %d unscheduled, violations %v", seed, sol.Status, sol.TotalBreaks, len(sol.Unscheduled), v)
 		}
 		t.Logf("day %d: %d participants, %d meetings (%d bound), %d tables: %d breaks in %d ms", seed, len(p.Participants), len(p.Meetings), bound, p.Tables, sol.TotalBreaks, sol.ElapsedMS)
+	}
+	if total > 1 {
+		t.Errorf("%d breaks over the four days, want at most 1", total)
 	}
 }

@@ -550,8 +550,10 @@ function pager(box, id, add, shown) {
         button.disabled = true;
         const mine = loads;
         // A live redraw waits for the page being read (formsDirty): drawn before it, it would
-        // show the list without the page the person asked for.
-        const r = await whilePending(button, read(cursor).catch(() => null));
+        // show the list without the page the person asked for. A read that hangs (a venue's
+        // Wi-Fi) is given up after 20 s, as no network, so live updates are not held for ever.
+        const gaveUp = new Promise((res) => setTimeout(() => res(null), 20000));
+        const r = await whilePending(button, Promise.race([read(cursor).catch(() => null), gaveUp]));
         if (mine !== loads) return;
         if (!r || !r.ok || !r.data) { button.disabled = false; toast(failure(r)); return; }
         const before = shown().length;

@@ -128,22 +128,26 @@ function typeAgain(kept) {
   return missed;
 }
 
-// keyOf names an element so that the same one can be found in a redrawn page: by its ID, its link,
-// or its booth or meeting and its class; "" when it has none of them.
+// keyOf names an element so that the same one can be found in a redrawn page: by its ID, its
+// booth, its meeting or request and its class, or its link; "" when it has none of them.
 function keyOf(el) {
   if (el.id) return "#" + CSS.escape(el.id);
   const tag = el.tagName.toLowerCase();
   if (tag === "summary" && el.parentElement.id) return "#" + CSS.escape(el.parentElement.id) + " > summary";
   if (el.dataset.code) return `${tag}[data-code="${CSS.escape(el.dataset.code)}"]`;
-  if (tag === "a" && el.getAttribute("href")) return `a[href="${CSS.escape(el.getAttribute("href"))}"]`;
   // A meeting's own item (the inbox's, the agenda's row) is found by its meeting alone (its
-  // classes say its state, which a redraw may change); what is inside a meeting's item or a
-  // request's card, by the item and its own classes.
+  // classes say its state, "awaiting", which a redraw may change); what is inside a meeting's
+  // item or a request's card (each card's link goes to the same page), by the item and its
+  // classes but "secondary" (a toggle's look when not pressed).
   if (el.dataset.meeting) return `${tag}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
   const m = el.closest("[data-meeting], [data-request]");
-  if (!m || !el.classList.length) return "";
-  const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : ["data-request", m.dataset.request];
-  return `[${attr}="${CSS.escape(id)}"] ${tag}${[...el.classList].map((c) => "." + CSS.escape(c)).join("")}`;
+  if (m && el.classList.length) {
+    const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : ["data-request", m.dataset.request];
+    const named = [...el.classList].filter((c) => c !== "secondary");
+    return `[${attr}="${CSS.escape(id)}"] ${tag}${(named.length ? named : ["secondary"]).map((c) => "." + CSS.escape(c)).join("")}`;
+  }
+  if (tag === "a" && el.getAttribute("href")) return `a[href="${CSS.escape(el.getAttribute("href"))}"]`;
+  return "";
 }
 
 // placeIn notes where the person is on the page: the focused element (and a text field's text

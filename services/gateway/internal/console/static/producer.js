@@ -564,7 +564,10 @@ async function viewOpportunities() {
   const box = h("div", { id: "opp-list" }, list.map(card));
   const more = h("div", { class: "actions" });
   // A next page read from a ranking that changed meanwhile may repeat a request already shown.
+  // A page that comes after the list was drawn again (a fair chosen, an invitation) goes to the
+  // list now shown.
   const add = (items) => {
+    if (!box.isConnected) { oppShown.set(path, box.children.length + items.length); render(true); return; }
     box.append(...items.filter((o) => !box.querySelector(`[data-request="${CSS.escape(o.request.id)}"]`)).map(card));
     oppShown.set(path, box.children.length);
   };
@@ -572,7 +575,7 @@ async function viewOpportunities() {
   return h("div", {}, h("h1", {}, t("opportunities")),
     fairSel ? h("div", { class: "card" }, h("label", { for: "opp-fair" }, t("opp_fair")), fairSel, h("p", { class: "muted" }, t("opp_fair_hint"))) : null,
     list.length && !fairList.length ? h("p", { class: "muted", id: "opp-no-booth" }, t("opp_no_booth")) : null,
-    list.length || opps.cursor ? [box, more] : h("p", { class: opps.r.ok ? "muted" : "err" }, opps.r.ok ? t("none") : failure(opps.r)));
+    list.length || opps.cursor ? [box, more] : opps.r.ok ? h("p", { class: "muted" }, t("none")) : h("p", { class: "err", role: "alert" }, failure(opps.r)));
 }
 
 // oppFair is the fair chosen on the opportunities page for requests that name none; oppShown how
@@ -610,14 +613,21 @@ function interestToggle(producerID, o) {
   };
   show(!!o.interested);
   b.addEventListener("click", async () => {
-    // A button disabled while it works loses the keyboard: it gets it back once done.
+    // A button disabled while it works loses the keyboard: it gets it back once done, saying
+    // its new state; a live update waits for the answer (whilePending).
     const had = document.activeElement === b;
     b.disabled = true;
-    const r = await api(b.getAttribute("aria-pressed") === "true" ? "DELETE" : "POST", `/api/producers/${producerID}/opportunities/${o.request.id}/interest`);
-    b.disabled = false;
+    let r = null;
+    try {
+      r = await whilePending(b, api(b.getAttribute("aria-pressed") === "true" ? "DELETE" : "POST", `/api/producers/${producerID}/opportunities/${o.request.id}/interest`));
+    } catch (e) {
+      // No network: said below, and the button works again.
+    } finally {
+      b.disabled = false;
+    }
+    if (r && r.ok) show(!!r.data.interested);
+    else toast(failure(r));
     if (had && b.isConnected && document.activeElement === document.body) b.focus();
-    if (!r.ok) { toast(failure(r)); return; }
-    show(!!r.data.interested);
   });
   return b;
 }
