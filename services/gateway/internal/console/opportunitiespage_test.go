@@ -16,12 +16,7 @@ import (
 // (A buyer holds at most 100 requests open: the 41 posted here and the buyer's own fit.)
 func stepOpportunitiesTwentyAtATime(t *testing.T, ex browser, buyer client, buyerID string) {
 	t.Helper()
-	var posted []string
-	for i := range 21 {
-		r := buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", buyerID), map[string]any{"title": fmt.Sprintf("Mật ong lô %d", i+1),
-			"criteria_sets": []int{4}, "keywords": []string{"mật ong"}})
-		posted = append(posted, r["id"].(string))
-	}
+	posted := postHoneyRequests(buyer, buyerID, "Mật ong lô", 21)
 	ex.open("#/producer/opportunities")
 	count := "document.querySelectorAll('#opp-list > .card').length"
 	ex.until("the first twenty and Xem thêm", count+" === 20 && document.querySelector('#opp-more')", true)
@@ -77,12 +72,7 @@ func stepOpportunitiesTwentyAtATime(t *testing.T, ex browser, buyer client, buye
 // not on the one it replaced. It returns the requests posted.
 func stepMoreTappedBeforeARedraw(t *testing.T, ex browser, buyer client, buyerID string) []string {
 	t.Helper()
-	var posted []string
-	for i := range 20 {
-		r := buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", buyerID), map[string]any{"title": fmt.Sprintf("Mật ong đợt hai %d", i+1),
-			"criteria_sets": []int{4}, "keywords": []string{"mật ong"}})
-		posted = append(posted, r["id"].(string))
-	}
+	posted := postHoneyRequests(buyer, buyerID, "Mật ong đợt hai", 20)
 	count := "document.querySelectorAll('#opp-list > .card').length"
 	ex.until("22 shown and Xem thêm again", count+" === 22 && document.querySelector('#opp-more')", true)
 	ex.eval(`window.heldNext = null, window.api = (m, p, ...rest) => p.includes('cursor=')
@@ -107,4 +97,16 @@ func liveRedraw(t *testing.T, b browser, sel string) {
 	if redrawn, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js, chromedp.EvalAwaitPromise)); err != nil || !redrawn {
 		t.Fatalf("%s: the live update did not draw %s again (%v)", b.name, sel, err)
 	}
+}
+
+// postHoneyRequests has the buyer post n honey requests titled "<title> 1" to "<title> n", and
+// returns their IDs.
+func postHoneyRequests(buyer client, buyerID, title string, n int) []string {
+	var posted []string
+	for i := range n {
+		r := buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", buyerID), map[string]any{"title": fmt.Sprintf("%s %d", title, i+1),
+			"criteria_sets": []int{4}, "keywords": []string{"mật ong"}})
+		posted = append(posted, r["id"].(string))
+	}
+	return posted
 }
