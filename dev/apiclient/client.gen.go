@@ -3878,7 +3878,7 @@ type GetProductsIdPhotoParamsSize string
 
 // GetRequestsIdMatchesParams defines parameters for GetRequestsIdMatches.
 type GetRequestsIdMatchesParams struct {
-	// Limit 1 to 100, default 20
+	// Limit 1 or more, default 20; over 100 ranks 100
 	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
 
 	// FairId the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false

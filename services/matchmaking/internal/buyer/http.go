@@ -2,7 +2,6 @@ package buyer
 
 import (
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -172,7 +171,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Response: requestResponse{}, Errors: []int{http.StatusConflict}, Headers: requestVersion}, rt.closeRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/matches", Tag: "matches", Roles: append([]string{auth.RoleBuyer}, staff...),
 		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
-		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 to 100, default 20"},
+		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 or more, default 20; over 100 ranks 100"},
 			{Name: "fair_id", Description: "the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false"},
 			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
@@ -288,13 +287,10 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 	c.JSON(http.StatusOK, toBuyerResponse(next))
 }
 
+// limitOf is how many matches to rank: 20 by default, capped at 100 as every list's limit is.
 func limitOf(c *gin.Context) (int, error) {
-	s := c.DefaultQuery("limit", "20")
-	n, err := strconv.Atoi(s)
-	if err != nil || n < 1 || n > 100 {
-		return 0, apperr.InvalidField("limit", apperr.Between, 1, 100)
-	}
-	return n, nil
+	p, err := httpx.PageOf(c)
+	return p.Limit, err
 }
 
 // opportunityCursor is where the next page of a producer's opportunities starts in the ranking.

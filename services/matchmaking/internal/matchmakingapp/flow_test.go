@@ -132,6 +132,15 @@ func stepMatchesAndOpportunities(t *testing.T, f *flow) {
 	if len(matches.Matches) != 1 || matches.Matches[0].ProducerID != "p1" || matches.Matches[0].Score <= 0 {
 		t.Fatalf("matches %+v", matches)
 	}
+	// A limit over 100 is capped as every list's is; one that is not a count is refused at the field.
+	if r := buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?limit=1000", nil); r.Status != 200 || !strings.Contains(string(r.Body), `"producer_id":"p1"`) {
+		t.Fatalf("matches over the cap: %d %s", r.Status, r.Body)
+	}
+	for _, q := range []string{"0", "-1", "abc"} {
+		if r := buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?limit="+q, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"limit"`) {
+			t.Fatalf("matches limit=%s: %d %s", q, r.Status, r.Body)
+		}
+	}
 	if !strings.Contains(string(buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Body), "Công suất 2 tấn/tháng ≥ 1,5 tấn") {
 		t.Error("capacity reason missing")
 	}
