@@ -111,6 +111,7 @@ func TestConsoleCheckin(t *testing.T) {
 	prod := j.person("checkin-producer", 360, 800)
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
 	stepMyBadge(t, prod, f)
+	stepBadgeWithoutNetwork(t, j, f)
 	stepManualCodeTyped(t, staff, prod, f)
 	stepTotalsFollowOtherStaff(t, staff, f)
 	stepB2BDaysEachKept(t, staff, desk, f)

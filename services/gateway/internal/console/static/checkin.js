@@ -481,6 +481,48 @@ function ciRow(a) {
 async function viewBadge(fairID) {
   const c = claims();
   if (!c || (c.role !== "producer" && c.role !== "buyer")) return h("p", {}, t("badge_participants_only"));
+  try {
+    return await badgePage(c, fairID);
+  } catch (e) {
+    // No network (a venue's Wi-Fi down, a crowd on one cell): the badge kept on this phone, with
+    // when it was kept. The gate reads it as it reads the live one.
+    const kept = keptBadges(c);
+    const ids = Object.keys(kept).filter((id) => !fairID || id === fairID);
+    if (!networkLost(e) || !ids.length) throw e;
+    if (ids.length > 1) {
+      return h("div", {}, h("h1", {}, t("my_badge")), badgeOfflineNote(),
+        h("div", { class: "card" }, h("p", {}, t("badge_pick_fair")),
+          h("ul", { id: "badge-fairs" }, ids.map((id) => h("li", {}, h("a", { href: "#/badge/" + id }, kept[id].badge.fair_name))))));
+    }
+    if (!fairID) history.replaceState(null, "", "#/badge/" + ids[0]);
+    const k = kept[ids[0]];
+    return badgeCard(ids[0], k.badge, k.qr, badgeOfflineNote(k.at));
+  }
+}
+
+// badgeOfflineNote says the page shows what this phone kept, and since when when one badge is shown.
+const badgeOfflineNote = (at) => h("p", { class: "card warn-line", id: "badge-offline", role: "status" },
+  at ? t("badge_offline_at").replace("%s", time(at) + " " + date(at)) : t("badge_offline"));
+
+// The badges shown on this phone are kept in it, per account and fair, for the page to show them
+// without network; signing out forgets them all (a shared phone keeps no one's badge).
+const badgeKeyPrefix = "ocopfair.badge.";
+function keptBadges(c) {
+  try { return JSON.parse(localStorage.getItem(badgeKeyPrefix + c.sub) || "{}") || {}; } catch (e) { return {}; }
+}
+function keepBadge(c, fairID, kept) {
+  const all = keptBadges(c);
+  if (kept) all[fairID] = kept; else delete all[fairID];
+  try {
+    if (Object.keys(all).length) localStorage.setItem(badgeKeyPrefix + c.sub, JSON.stringify(all));
+    else localStorage.removeItem(badgeKeyPrefix + c.sub);
+  } catch (e) { /* storage full: the badge is shown, not kept */ }
+}
+function forgetBadges() {
+  for (const k of Object.keys(localStorage)) if (k.startsWith(badgeKeyPrefix)) localStorage.removeItem(k);
+}
+
+async function badgePage(c, fairID) {
   if (!fairID) {
     const [meetings, apps] = await Promise.all([all("/api/meetings"), c.role === "producer" ? all("/api/applications") : []]);
     const ids = [...new Set([...apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id), ...meetings.filter((m) => m.status === "accepted").map((m) => m.fair_id)])];
@@ -494,14 +536,26 @@ async function viewBadge(fairID) {
     history.replaceState(null, "", "#/badge/" + fairID);
   }
   const r = await api("GET", `/api/fairs/${fairID}/badge`);
-  if (!r.ok) return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card", id: "badge-refused" }, (r.data && (r.data.detail || r.data.title)) || t("failed")));
+  // The gateway answering that the service cannot be reached is no network for the badge either.
+  if (r.status === 502 || r.status === 503 || r.status === 504) throw new TypeError("network: " + r.status);
+  if (!r.ok) {
+    if (r.status === 403 || r.status === 404) keepBadge(c, fairID, null); // no longer a badge here
+    return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card", id: "badge-refused" }, (r.data && (r.data.detail || r.data.title)) || t("failed")));
+  }
   const b = r.data;
   // The QR comes with the token, so it is fetched and shown as a data: address (the page allows
   // no blob: images); an SVG in an <img> runs nothing.
   let qr = "";
   const svg = await fetch(`/api/fairs/${fairID}/badge.svg`, { headers: { Authorization: "Bearer " + S.token } }).catch(() => null);
   if (svg && svg.ok) qr = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(await svg.text());
-  return h("div", { class: "badge-page" }, h("h1", {}, t("my_badge")),
+  if (qr) keepBadge(c, fairID, { badge: b, qr, at: new Date().toISOString() });
+  return badgeCard(fairID, b, qr);
+}
+
+// badgeCard is the badge page: the QR, who it is, the code to type and the PDF (note: what is
+// said above it, such as the network being lost).
+function badgeCard(fairID, b, qr, note) {
+  return h("div", { class: "badge-page" }, h("h1", {}, t("my_badge")), note || null,
     h("div", { class: "card badge-card", id: "badge" },
       h("div", { class: "badge-fair" }, b.fair_name),
       qr ? h("img", { id: "badge-qr", src: qr, alt: t("badge_qr_alt"), width: 280, height: 280 }) : h("p", { class: "err" }, t("failed")),

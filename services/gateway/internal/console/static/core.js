@@ -181,6 +181,7 @@ function logout() {
   S.token = "";
   S.me = null;
   forgetPerson();
+  forgetBadges();
   localStorage.removeItem("ocopfair.token");
   clearTimeout(retryLive.timer);
   if (S.live) { S.live.close(); S.live = null; }

@@ -291,6 +291,8 @@ window.addEventListener("hashchange", () => { closeMenu(); render(); });
 if (S.token && !claims()) logout();
 startLive();
 render();
+// The offline shell (sw.js): the console opens without network, with the badge kept on the phone.
+if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
 
 // loadFailed is the page drawn when its data could not be read: for want of a network (err a
 // fetch's TypeError), or for a fault of the page itself (said as such, and kept in the console).

@@ -1,0 +1,92 @@
+package console_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"net/http/httputil"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+)
+
+// edge stands between one phone and the gateway: a venue's network, which can go away. Down, it
+// drops every new connection as a lost network does (the browser's fetch fails).
+type edge struct {
+	*httptest.Server
+	down atomic.Bool
+}
+
+func newEdge(t *testing.T, target string) *edge {
+	t.Helper()
+	to, err := url.Parse(target)
+	if err != nil {
+		t.Fatal(err)
+	}
+	proxy := httputil.NewSingleHostReverseProxy(to)
+	proxy.FlushInterval = -1 // the live stream's events pass at once
+	e := &edge{}
+	e.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if e.down.Load() {
+			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
+				_ = conn.Close()
+			}
+			return
+		}
+		proxy.ServeHTTP(w, r)
+	}))
+	t.Cleanup(func() {
+		e.CloseClientConnections() // the live stream's too: Close waits for every request
+		e.Close()
+	})
+	return e
+}
+
+// stepBadgeWithoutNetwork: the producer's phone loses the network at the fair. The console still
+// opens (its offline shell) and shows the badge kept on the phone, saying it is the kept one and
+// since when; the badge page without a fair shows it too. Back online the live badge is shown
+// again, and signing out forgets the kept one (a shared phone keeps no one's badge).
+func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
+	t.Helper()
+	net := newEdge(t, j.base)
+	prod := j.person("checkin-producer-offline", 360, 800)
+	prod.base = net.URL
+	prod.login("dong@checkin.example.vn", "parity-pass-1")
+	prod.open("#/badge/" + f.fairID)
+	const qrShown = "(() => { const i = document.querySelector('#badge-qr'); return i && i.complete && i.naturalWidth > 0 })()"
+	prod.until("the badge with its QR", qrShown, false)
+	if prod.eval("document.querySelector('#badge-offline') ? 'shown' : ''") != "" {
+		t.Error("the live badge says it is the one kept offline")
+	}
+	// The offline shell is installed (its files kept) once it controls the page.
+	prod.until("the offline shell in control", "navigator.serviceWorker && navigator.serviceWorker.controller", false)
+
+	net.down.Store(true)
+	prod.run(chromedp.Reload())
+	prod.until("the kept badge without network", "document.querySelector('#badge-offline') && "+qrShown, false)
+	if name := prod.eval("document.querySelector('#badge-name').textContent"); name != f.producerName {
+		t.Errorf("the kept badge names %q, want %q", name, f.producerName)
+	}
+	if note := prod.eval("document.querySelector('#badge-offline').textContent"); !strings.HasPrefix(note, "Không có mạng: thẻ đã lưu trên điện thoại này lúc ") {
+		t.Errorf("the kept badge says %q", note)
+	}
+	manual := prod.eval("document.querySelector('#badge-manual').textContent")
+	fitsPhone(prod, "the kept badge")
+	prod.shot("badge-offline")
+	prod.open("#/badge")
+	prod.until("the kept badge from the menu's badge page", "location.hash === '#/badge/"+f.fairID+"' && document.querySelector('#badge-offline') && "+qrShown, false)
+	if got := prod.eval("document.querySelector('#badge-manual').textContent"); got != manual {
+		t.Errorf("the badge page without a fair shows code %q, want %q", got, manual)
+	}
+
+	net.down.Store(false)
+	prod.run(chromedp.Reload())
+	prod.until("the live badge again", "!document.querySelector('#badge-offline') && document.querySelector('#badge-name') && "+qrShown, false)
+	prod.run(chromedp.Click("#logout"))
+	prod.until("signed out", "location.hash === '#/login' && !localStorage.getItem('ocopfair.token')", false)
+	if kept := prod.eval("Object.keys(localStorage).filter((k) => k.startsWith('ocopfair.badge.')).join(',')"); kept != "" {
+		t.Errorf("signed out, the phone still keeps %s", kept)
+	}
+}
