@@ -45,48 +45,69 @@ func newEdge(t *testing.T, target string) *edge {
 }
 
 // stepBadgeWithoutNetwork: the producer's phone loses the network at the fair. The console still
-// opens (its offline shell) and shows the badge kept on the phone, saying it is the kept one and
-// since when; the badge page without a fair shows it too. Back online the live badge is shown
-// again, and signing out forgets the kept one (a shared phone keeps no one's badge).
+// opens (its offline shell) and shows the badge and the agenda kept on the phone, each saying it
+// is the kept one and since when; a page that cannot load without network leads to them. Back
+// online the live pages are shown again, and signing out forgets what was kept (a shared phone
+// keeps no one's badge).
 func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	t.Helper()
 	net := newEdge(t, j.base)
 	prod := j.person("checkin-producer-offline", 360, 800)
 	prod.base = net.URL
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
+	prod.open("#/agenda/" + f.fairID)
+	const row = "document.querySelector('#agenda tr[data-meeting] .other-party')"
+	prod.until("the agenda with the meeting", row, false)
+	meeting := prod.eval(row + ".closest('tr').textContent")
 	prod.open("#/badge/" + f.fairID)
 	const qrShown = "(() => { const i = document.querySelector('#badge-qr'); return i && i.complete && i.naturalWidth > 0 })()"
 	prod.until("the badge with its QR", qrShown, false)
-	if prod.eval("document.querySelector('#badge-offline') ? 'shown' : ''") != "" {
-		t.Error("the live badge says it is the one kept offline")
+	if prod.eval("document.querySelector('.kept-note') ? 'shown' : ''") != "" {
+		t.Error("the live badge says it is the one kept on the phone")
 	}
 	// The offline shell is installed (its files kept) once it controls the page.
 	prod.until("the offline shell in control", "navigator.serviceWorker && navigator.serviceWorker.controller", false)
 
 	net.down.Store(true)
 	prod.run(chromedp.Reload())
-	prod.until("the kept badge without network", "document.querySelector('#badge-offline') && "+qrShown, false)
+	prod.until("the kept badge without network", "document.querySelector('.kept-note') && "+qrShown, false)
 	if name := prod.eval("document.querySelector('#badge-name').textContent"); name != f.producerName {
 		t.Errorf("the kept badge names %q, want %q", name, f.producerName)
 	}
-	if note := prod.eval("document.querySelector('#badge-offline').textContent"); !strings.HasPrefix(note, "Không có mạng: thẻ đã lưu trên điện thoại này lúc ") {
+	if note := prod.eval("document.querySelector('.kept-note').textContent"); !strings.HasPrefix(note, "Không có mạng: thẻ đã lưu trên điện thoại này lúc ") {
 		t.Errorf("the kept badge says %q", note)
 	}
 	manual := prod.eval("document.querySelector('#badge-manual').textContent")
 	fitsPhone(prod, "the kept badge")
 	prod.shot("badge-offline")
 	prod.open("#/badge")
-	prod.until("the kept badge from the menu's badge page", "location.hash === '#/badge/"+f.fairID+"' && document.querySelector('#badge-offline') && "+qrShown, false)
+	prod.until("the kept badge from the menu's badge page", "location.hash === '#/badge/"+f.fairID+"' && document.querySelector('.kept-note') && "+qrShown, false)
 	if got := prod.eval("document.querySelector('#badge-manual').textContent"); got != manual {
 		t.Errorf("the badge page without a fair shows code %q, want %q", got, manual)
 	}
+	// A page that needs the network leads to what was kept.
+	prod.open("#/meetings")
+	prod.until("the way to what was kept", "document.querySelector('#load-failed #kept-links')", false)
+	if links := prod.eval("[...document.querySelectorAll('#kept-links a')].map((a) => a.getAttribute('href') + ' ' + a.textContent).join(' | ')"); links != "#/badge/"+f.fairID+" Thẻ tham dự · Hội chợ OCOP Kinh Bắc | #/agenda/"+f.fairID+" Lịch gặp · Hội chợ OCOP Kinh Bắc" {
+		t.Errorf("without network the page leads to %q", links)
+	}
+	prod.run(chromedp.Click("#kept-links a[href='#/agenda/" + f.fairID + "']"))
+	prod.until("the kept agenda", "document.querySelector('.kept-note') && "+row, false)
+	if got := prod.eval(row + ".closest('tr').textContent"); got != meeting {
+		t.Errorf("the kept agenda shows %q, want %q", got, meeting)
+	}
+	if note := prod.eval("document.querySelector('.kept-note').textContent"); !strings.HasPrefix(note, "Không có mạng: lịch gặp đã lưu trên điện thoại này lúc ") {
+		t.Errorf("the kept agenda says %q", note)
+	}
+	fitsPhone(prod, "the kept agenda")
+	prod.shot("agenda-offline")
 
 	net.down.Store(false)
 	prod.run(chromedp.Reload())
-	prod.until("the live badge again", "!document.querySelector('#badge-offline') && document.querySelector('#badge-name') && "+qrShown, false)
+	prod.until("the live agenda again", "!document.querySelector('.kept-note') && "+row, false)
 	prod.run(chromedp.Click("#logout"))
 	prod.until("signed out", "location.hash === '#/login' && !localStorage.getItem('ocopfair.token')", false)
-	if kept := prod.eval("Object.keys(localStorage).filter((k) => k.startsWith('ocopfair.badge.')).join(',')"); kept != "" {
+	if kept := prod.eval("Object.keys(localStorage).filter((k) => k.startsWith('ocopfair.kept.')).join(',')"); kept != "" {
 		t.Errorf("signed out, the phone still keeps %s", kept)
 	}
 }

@@ -12,20 +12,35 @@ const feedShown = new Map();
 const lunchText = (l) => `${t("lunch")} · ${time(l.starts_at)} – ${time(l.ends_at)} (${l.minutes} ${S.lang === "vi" ? "phút" : "min"})`;
 
 async function viewAgenda(fairID) {
-  const [res, ref, fair] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference(), api("GET", `/api/fairs/${fairID}`, undefined, { quiet: true })]);
-  const a = res.data;
   const c = claims();
+  const participant = c.role === "buyer" || c.role === "producer";
+  let res, ref, fair, note = null;
+  try {
+    [res, ref, fair] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference(), api("GET", `/api/fairs/${fairID}`, undefined, { quiet: true })]);
+    if (unreachable(res)) throw new TypeError("network: " + res.status);
+    if (participant && res.ok) keepFor("agenda", c, fairID, { agenda: res.data, fair: fair.ok ? fair.data : null });
+    if (participant && (res.status === 403 || res.status === 404)) keepFor("agenda", c, fairID, null);
+  } catch (e) {
+    // No network at the fair: the agenda kept on this phone when last shown, saying since when
+    // (the organisers may have moved a meeting since).
+    const k = participant && networkLost(e) && keptOf("agenda", c)[fairID];
+    if (!k) throw e;
+    res = { ok: true, status: 200, data: k.agenda };
+    fair = k.fair ? { ok: true, data: k.fair } : { ok: false };
+    ref = S.ref;
+    note = keptNote("agenda_offline_at", k.at);
+  }
+  const a = res.data;
   const items = (a && a.meetings) || [];
   const lunches = (a && a.lunch_breaks) || [];
   // Only days with a meeting are shown; each day's lunch break sits between its sessions.
   const days = [...new Set(items.map((m) => m.day))].sort();
-  const participant = c.role === "buyer" || c.role === "producer";
   const cols = ["ag_time", "table", "ag_with", "ag_state"];
   // Before the organisers schedule, there is nothing to download yet: the page says what comes
   // next, and the calendar feed (which fills in once they do) stays on offer.
   const empty = participant && res.ok && !items.length;
   const next = participant ? nextMeeting(items) : null;
-  return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda"), fair.ok ? h("span", { class: "fair-name" }, " · " + fair.data.name_vi) : null),
+  return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda"), fair.ok ? h("span", { class: "fair-name" }, " · " + fair.data.name_vi) : null), note,
     empty ? guide("agenda-empty", t("agenda_empty"), h("a", { href: "#/meetings", class: "button" }, t("agenda_empty_go"))) : null,
     next && nextBanner(next, c),
     participant && calendarTools(fairID, empty),

@@ -486,40 +486,18 @@ async function viewBadge(fairID) {
   } catch (e) {
     // No network (a venue's Wi-Fi down, a crowd on one cell): the badge kept on this phone, with
     // when it was kept. The gate reads it as it reads the live one.
-    const kept = keptBadges(c);
+    const kept = keptOf("badge", c);
     const ids = Object.keys(kept).filter((id) => !fairID || id === fairID);
     if (!networkLost(e) || !ids.length) throw e;
     if (ids.length > 1) {
-      return h("div", {}, h("h1", {}, t("my_badge")), badgeOfflineNote(),
+      return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card warn-line kept-note", role: "status" }, t("badge_offline")),
         h("div", { class: "card" }, h("p", {}, t("badge_pick_fair")),
           h("ul", { id: "badge-fairs" }, ids.map((id) => h("li", {}, h("a", { href: "#/badge/" + id }, kept[id].badge.fair_name))))));
     }
     if (!fairID) history.replaceState(null, "", "#/badge/" + ids[0]);
     const k = kept[ids[0]];
-    return badgeCard(ids[0], k.badge, k.qr, badgeOfflineNote(k.at));
+    return badgeCard(ids[0], k.badge, k.qr, keptNote("badge_offline_at", k.at));
   }
-}
-
-// badgeOfflineNote says the page shows what this phone kept, and since when when one badge is shown.
-const badgeOfflineNote = (at) => h("p", { class: "card warn-line", id: "badge-offline", role: "status" },
-  at ? t("badge_offline_at").replace("%s", time(at) + " " + date(at)) : t("badge_offline"));
-
-// The badges shown on this phone are kept in it, per account and fair, for the page to show them
-// without network; signing out forgets them all (a shared phone keeps no one's badge).
-const badgeKeyPrefix = "ocopfair.badge.";
-function keptBadges(c) {
-  try { return JSON.parse(localStorage.getItem(badgeKeyPrefix + c.sub) || "{}") || {}; } catch (e) { return {}; }
-}
-function keepBadge(c, fairID, kept) {
-  const all = keptBadges(c);
-  if (kept) all[fairID] = kept; else delete all[fairID];
-  try {
-    if (Object.keys(all).length) localStorage.setItem(badgeKeyPrefix + c.sub, JSON.stringify(all));
-    else localStorage.removeItem(badgeKeyPrefix + c.sub);
-  } catch (e) { /* storage full: the badge is shown, not kept */ }
-}
-function forgetBadges() {
-  for (const k of Object.keys(localStorage)) if (k.startsWith(badgeKeyPrefix)) localStorage.removeItem(k);
 }
 
 async function badgePage(c, fairID) {
@@ -537,9 +515,9 @@ async function badgePage(c, fairID) {
   }
   const r = await api("GET", `/api/fairs/${fairID}/badge`);
   // The gateway answering that the service cannot be reached is no network for the badge either.
-  if (r.status === 502 || r.status === 503 || r.status === 504) throw new TypeError("network: " + r.status);
+  if (unreachable(r)) throw new TypeError("network: " + r.status);
   if (!r.ok) {
-    if (r.status === 403 || r.status === 404) keepBadge(c, fairID, null); // no longer a badge here
+    if (r.status === 403 || r.status === 404) keepFor("badge", c, fairID, null); // no longer a badge here
     return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card", id: "badge-refused" }, (r.data && (r.data.detail || r.data.title)) || t("failed")));
   }
   const b = r.data;
@@ -548,7 +526,7 @@ async function badgePage(c, fairID) {
   let qr = "";
   const svg = await fetch(`/api/fairs/${fairID}/badge.svg`, { headers: { Authorization: "Bearer " + S.token } }).catch(() => null);
   if (svg && svg.ok) qr = "data:image/svg+xml;charset=utf-8," + encodeURIComponent(await svg.text());
-  if (qr) keepBadge(c, fairID, { badge: b, qr, at: new Date().toISOString() });
+  if (qr) keepFor("badge", c, fairID, { badge: b, qr });
   return badgeCard(fairID, b, qr);
 }
 

@@ -300,7 +300,19 @@ function loadFailed(err) {
   const network = networkLost(err);
   if (!network) console.error(err);
   return h("div", { class: "card", id: "load-failed" }, h("p", { class: "err", role: "alert" }, t(network ? "load_failed" : "failed")),
-    h("button", { type: "button", id: "load-retry", onclick: () => render() }, t("retry")));
+    h("button", { type: "button", id: "load-retry", onclick: () => render() }, t("retry")),
+    network ? keptLinks() : null);
+}
+
+// keptLinks leads, without network, to what this phone kept for the person: its badges and
+// agendas, by fair.
+function keptLinks() {
+  const c = claims();
+  if (!c) return null;
+  const links = [];
+  for (const [id, k] of Object.entries(keptOf("badge", c))) links.push(h("li", {}, h("a", { href: "#/badge/" + id }, t("my_badge") + " · " + k.badge.fair_name)));
+  for (const [id, k] of Object.entries(keptOf("agenda", c))) links.push(h("li", {}, h("a", { href: "#/agenda/" + id }, t("agenda") + (k.fair ? " · " + k.fair.name_vi : ""))));
+  return links.length ? h("div", { id: "kept-links" }, h("p", {}, t("kept_offline")), h("ul", {}, links)) : null;
 }
 
 // Back online, a page that could not load loads.
