@@ -3,6 +3,7 @@ package meeting
 // Edges found by probing the running system as an attacker: each test holds the fix of one.
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -193,5 +194,68 @@ func TestAMoveMeetingACancellationGivesWay(t *testing.T) {
 	org.Do(t, "GET", "/api/fairs/f1/agenda", nil).Decode(t, &after)
 	if after.Version != a.Version {
 		t.Errorf("the schedule went from version %d to %d, want no new version", a.Version, after.Version)
+	}
+}
+
+// A cancellation that comes while an organiser's move is being written waits for it and is
+// written after it: the move answers 200, the meeting ends cancelled, and its cancellation is the
+// later revision, so nothing announces the meeting moved after it was cancelled.
+func TestACancellationDuringAMoveComesAfterIt(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	m := x.ask(t, x.buyers[0], "p01", true)
+	tokens := testenv.NewTokens(t)
+	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
+	org := x.serve(t, tokens).With(orgTok)
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
+		t.Fatalf("the run: %d %s", r.Status, r.Body)
+	}
+	placed, err := x.svc.Store.Get(x.db, m.ID)
+	if err != nil || placed.Slot == 0 {
+		t.Fatalf("the meeting after the run: %+v %v, want it placed", placed, err)
+	}
+	type result struct {
+		m   Meeting
+		err error
+	}
+	cancelled := make(chan result, 1)
+	waited := false
+	x.svc.duringMoveSave = func() {
+		go func() {
+			cur, err := x.svc.Store.Get(context.Background(), m.ID)
+			if err == nil {
+				cur, err = x.svc.save(context.Background(), cur, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(ReasonByBuyer, "", x.svc.now()) })
+			}
+			cancelled <- result{cur, err}
+		}()
+		select {
+		case <-cancelled:
+		case <-time.After(300 * time.Millisecond):
+			waited = true
+		}
+	}
+	move := map[string]any{"day": x.fair.B2BDays[1].Date, "slot": placed.Slot%6 + 1, "table": 4}
+	r := org.Do(t, "POST", "/api/meetings/"+m.ID+"/move", move)
+	x.svc.duringMoveSave = nil
+	if !waited {
+		t.Fatal("the cancellation was written while the move was")
+	}
+	if r.Status != http.StatusOK {
+		t.Fatalf("the move: %d %s, want 200", r.Status, r.Body)
+	}
+	var moved struct {
+		Revision int64 `json:"revision"`
+	}
+	r.Decode(t, &moved)
+	var got result
+	select {
+	case got = <-cancelled:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the cancellation never came after the move")
+	}
+	if got.err != nil || got.m.Status != Cancelled || got.m.Revision <= moved.Revision {
+		t.Errorf("the cancellation after the move: %+v %v, want cancelled at a revision after the move's %d", got.m, got.err, moved.Revision)
+	}
+	if cur, err := x.svc.Store.Get(x.db, m.ID); err != nil || cur.Status != Cancelled || !cur.movingUntil.IsZero() {
+		t.Errorf("the meeting at the end: %+v %v, want cancelled and no move marked", cur, err)
 	}
 }

@@ -62,6 +62,9 @@ type Meeting struct {
 	// PreferredDay is the B2B day both sides agreed on through a proposal ("": any day): the
 	// scheduler offers the meeting that day first.
 	PreferredDay string
+	// movingUntil is set while an organiser's move of the meeting is being written (see
+	// Service.Move): the meeting's other writes wait for it, at most until then.
+	movingUntil time.Time
 }
 
 // Proposal is another time for a requested meeting, offered by the side asked.

@@ -87,11 +87,11 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	if version != 0 && t.Version != version {
 		return Meeting{}, apperr.New(apperr.Conflict, msgMoveScheduleChanged, t.Version)
 	}
-	m, err := s.Store.getRaw(ctx, meetingID)
+	raw, err := s.Store.getRaw(ctx, meetingID)
 	if err != nil {
 		return Meeting{}, err
 	}
-	m = t.place(m)
+	m := t.place(raw)
 	if m.Status != Accepted {
 		return Meeting{}, apperr.New(apperr.Conflict, msgMoveNotAccepted, statusName(m.Status))
 	}
@@ -121,18 +121,24 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	next := movedTimetable(t, lease, others, m.ID, to, now)
 	moved := next.place(m)
 	moved.UpdatedAt = now
-	// A cancellation does not take the lease: the meeting is read again just before the write,
-	// so that one cancelled meanwhile is not announced as moved (what is left is the instant
-	// between this read and the write).
+	// A cancellation, attendance or answer takes no lease. The meeting is marked as being moved
+	// at the revision checked above: one written since makes this fail (stale: nothing moves),
+	// and one that comes now waits until the schedule is written (Service.save), so that a
+	// cancelled meeting is never announced moved after its cancellation, nor an attended one
+	// moved away from where it was attended.
 	if s.beforeMoveSave != nil {
 		s.beforeMoveSave()
 	}
-	if cur, err := s.Store.getRaw(ctx, m.ID); err != nil {
+	if err := s.Store.MarkMoving(ctx, raw, now.Add(moveLease)); err != nil {
 		return Meeting{}, err
-	} else if cur.Revision != m.Revision {
-		return Meeting{}, ErrStale
 	}
-	if err := s.Store.SaveTimetable(ctx, lease, s.now(), next, correlation.From(ctx), change(moved, events.MeetingScheduled)); err != nil {
+	moved.Revision = m.Revision + 1
+	if s.duringMoveSave != nil {
+		s.duringMoveSave()
+	}
+	err = s.Store.SaveTimetable(ctx, lease, s.now(), next, correlation.From(ctx), change(moved, events.MeetingScheduled))
+	_ = s.Store.UnmarkMoving(ctx, m.ID, moved.Revision) // failing, the mark lapses at its time
+	if err != nil {
 		return Meeting{}, err
 	}
 	_ = s.Store.PruneSchedules(ctx, lease, s.now())

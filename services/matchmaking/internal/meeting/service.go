@@ -57,9 +57,9 @@ type Service struct {
 	trialMu sync.Mutex
 	trial   context.CancelFunc
 
-	// beforeMoveSave, when set, runs just before a move checks its meeting again and saves:
-	// tests change the meeting there.
-	beforeMoveSave func()
+	// beforeMoveSave, when set, runs just before a move marks its meeting and saves; duringMoveSave
+	// just after it marked it: tests change the meeting there.
+	beforeMoveSave, duringMoveSave func()
 }
 
 // now is the service's clock in Vietnam's time, to the millisecond that documents keep.
@@ -93,17 +93,52 @@ func (s *Service) participantOf(ctx context.Context, p auth.Principal) (string, 
 	return "", nil
 }
 
-// save applies fn and stores the meeting with subject, retrying on a concurrent change.
+// save applies fn and stores the meeting with subject, retrying on a concurrent change. A move
+// being written (see Move) is waited for: the change applies to the meeting as moved.
 func (s *Service) save(ctx context.Context, m Meeting, subject string, fn func(Meeting) (Meeting, error)) (Meeting, error) {
+	m, err := s.afterMove(ctx, m)
+	if err != nil {
+		return Meeting{}, err
+	}
 	next, err := storage.RetryStale(ctx, m, storage.StaleTries, ErrStale, fn,
 		func(ctx context.Context, next, prev Meeting) error {
 			return s.Store.Save(ctx, next, prev.Revision, subject, correlation.From(ctx))
 		},
-		func(ctx context.Context, prev Meeting) (Meeting, error) { return s.Store.Get(ctx, prev.ID) })
+		func(ctx context.Context, prev Meeting) (Meeting, error) {
+			cur, err := s.Store.Get(ctx, prev.ID)
+			if err != nil {
+				return cur, err
+			}
+			return s.afterMove(ctx, cur)
+		})
 	if err == nil {
 		s.Notify()
 	}
 	return next, err
+}
+
+// movePoll is how often a write waiting for a move reads the meeting again.
+const movePoll = 20 * time.Millisecond
+
+// afterMove returns meeting m once no move of it is being written, read again every movePoll
+// while one is: a cancellation, attendance or answer is then written after the move, never
+// between the move's checks and its write (which would announce a cancelled meeting moved, or
+// move one attended at its old table). A mark left by a move that never finished counts until
+// its time is up, at most moveLease.
+func (s *Service) afterMove(ctx context.Context, m Meeting) (Meeting, error) {
+	giveUp := time.Now().Add(moveLease)
+	for m.movingUntil.After(s.now()) && time.Now().Before(giveUp) {
+		select {
+		case <-ctx.Done():
+			return Meeting{}, ctx.Err()
+		case <-time.After(movePoll):
+		}
+		var err error
+		if m, err = s.Store.Get(ctx, m.ID); err != nil {
+			return Meeting{}, err
+		}
+	}
+	return m, nil
 }
 
 // Ask is a meeting as one of its sides asks for it.

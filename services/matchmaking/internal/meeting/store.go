@@ -65,6 +65,9 @@ type document struct {
 	// The other time proposed, and the day agreed through it.
 	Proposal     *proposalDocument `bson:"proposal,omitempty"`
 	PreferredDay string            `bson:"preferred_day,omitempty"`
+	// MovingUntil marks a move being written (see Store.MarkMoving); every other write leaves
+	// it out, so the next save after the move clears it.
+	MovingUntil time.Time `bson:"moving_until,omitempty"`
 }
 
 // proposalDocument is the other time the side asked proposed.
@@ -105,7 +108,8 @@ func (d document) meeting() Meeting {
 	return Meeting{ID: d.ID, AttendedAt: inZone(d.AttendedAt), FairID: d.FairID, BuyerID: d.BuyerID, BuyerAccount: d.BuyerAccount, ProducerID: d.ProducerID,
 		ProducerAccount: d.ProducerAccount, RequestedBy: d.RequestedBy, Session: d.Session, Note: d.Note, Status: d.Status, Reason: d.Reason,
 		ReasonCode: d.ReasonCode, Day: d.Day, Slot: d.Slot, Table: d.Table, Outcome: d.Outcome, ValueVND: d.ValueVND, Revision: d.Revision,
-		OutcomeBy: d.OutcomeBy, OutcomeAt: inZone(d.OutcomeAt), CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay}
+		OutcomeBy: d.OutcomeBy, OutcomeAt: inZone(d.OutcomeAt), CreatedAt: d.CreatedAt.In(vntext.Zone), UpdatedAt: d.UpdatedAt.In(vntext.Zone), Proposal: d.Proposal.proposal(), PreferredDay: d.PreferredDay,
+		movingUntil: d.MovingUntil}
 }
 
 // Event returns the meeting as other services receive it.
@@ -194,6 +198,28 @@ func (s *Store) Create(ctx context.Context, m Meeting, corr string) error {
 // when the pair already has another active meeting.
 func (s *Store) Save(ctx context.Context, m Meeting, prev int64, subject, corr string) error {
 	return s.stored(m, duplicateMeeting(s.meetings.Replace(ctx, bson.M{"_id": m.ID, "revision": prev}, toDocument(m), "", corr, change(m, subject))))
+}
+
+// MarkMoving marks meeting m (as its document holds it), if still at its revision, as being
+// moved until until, as the next revision: a write that read the meeting before fails as stale,
+// and one that reads it now waits (Service.save) until UnmarkMoving or until. It stores no event:
+// the move's is the schedule's. ErrStale when the meeting changed since.
+func (s *Store) MarkMoving(ctx context.Context, m Meeting, until time.Time) error {
+	res, err := s.c.UpdateOne(ctx, bson.M{"_id": m.ID, "revision": m.Revision}, bson.M{"$set": bson.M{"moving_until": until, "revision": m.Revision + 1}})
+	if err != nil {
+		return storage.MapError(err, "meeting")
+	}
+	if res.MatchedCount == 0 {
+		return ErrStale
+	}
+	m.Revision++
+	return s.stored(m, nil)
+}
+
+// UnmarkMoving ends the mark MarkMoving left at revision rev (nothing when the meeting moved on).
+func (s *Store) UnmarkMoving(ctx context.Context, id string, rev int64) error {
+	_, err := s.c.UpdateOne(ctx, bson.M{"_id": id, "revision": rev}, bson.M{"$unset": bson.M{"moving_until": ""}})
+	return storage.MapError(err, "meeting")
 }
 
 // Get returns one meeting.

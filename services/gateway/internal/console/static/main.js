@@ -291,7 +291,7 @@ window.addEventListener("hashchange", () => { closeMenu(); render(); });
 if (S.token && !claims()) logout();
 startLive();
 render();
-// The offline shell (sw.js): the console opens without network, with the badge kept on the phone.
+// The offline shell (sw.js): the console opens without network, with what the phone kept (keptOf).
 if ("serviceWorker" in navigator) navigator.serviceWorker.register("/sw.js").catch(() => {});
 
 // loadFailed is the page drawn when its data could not be read: for want of a network (err a

@@ -1,6 +1,7 @@
 // The console's offline shell. The page and its scripts are read from the network first and kept
 // here, so that a phone whose network drops at the fair (a venue's Wi-Fi, a crowd on one cell)
-// still opens the console: the badge kept on the phone, the check-in page and its waiting scans.
+// still opens the console: the badge and agenda kept on the phone, the check-in page and its
+// waiting scans.
 // A network that answers nothing for a few seconds gives the copy kept here instead. API calls
 // are never kept here: they go to the network as if this worker were not there.
 // The gateway serves this file at /sw.js with its files' version and list filled in.
@@ -30,16 +31,19 @@ self.addEventListener("fetch", (ev) => {
 });
 
 // fromNetwork answers with the network's copy (keeping it), with the kept one when the network
-// fails, or with the kept one when the network is slower than SLOW_MS.
+// fails or answers with a server error, or with the kept one when the network is slower than
+// SLOW_MS.
 function fromNetwork(req, key) {
+  const kept = () => caches.open(CACHE).then((c) => c.match(key));
   const net = fetch(req).then((res) => {
     if (res.ok) {
       const copy = res.clone();
       caches.open(CACHE).then((c) => c.put(key, copy));
+      return res;
     }
-    return res;
+    // A proxy in front of a gateway that is down answers 502 or 503: the kept copy is better.
+    return res.status >= 500 ? kept().then((hit) => hit || res) : res;
   });
-  const kept = () => caches.open(CACHE).then((c) => c.match(key));
   const failed = net.catch(() => kept().then((hit) => hit || Response.error()));
   const slow = new Promise((resolve) => setTimeout(resolve, SLOW_MS)).then(kept).then((hit) => hit || failed);
   return Promise.race([failed, slow]);
