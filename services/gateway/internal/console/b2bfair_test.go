@@ -95,6 +95,7 @@ func TestConsoleMoveAnsweredInView(t *testing.T) {
 	if pm.slot <= 3 || am.slot > 3 {
 		t.Fatalf("the afternoon meeting is in slot %d and the morning one in slot %d", pm.slot, am.slot)
 	}
+	stepPastMeetingsStay(t, org)
 	btn := "#b2b-grid .mcell[data-meeting=\"" + pm.id + "\"] button.move-menu"
 	org.run(chromedp.Click(btn))
 	chooseMoveSlot(t, org, x.day+"|"+strconv.Itoa(am.slot), "Ngoài buổi đã hẹn")
@@ -179,4 +180,29 @@ func chooseMoveSlot(t *testing.T, org browser, value, mark string) {
 		t.Errorf("slot %s reads %q in the menu, want it marked %s", value, got, mark)
 	}
 	org.runAgain(chromedp.SetValue("#move-slot", value), chromedp.Evaluate[chromedp.Void]("document.querySelector('#move-slot').dispatchEvent(new Event('change'))"))
+}
+
+// stepPastMeetingsStay: on a B2B day under way, a meeting whose slot has started, or that was
+// held, offers no "Chuyển…" and cannot be dragged (the API refuses to move it), saying why; a
+// meeting still to come can move, and its menu offers no slot that has started. (The grid drawn
+// by the page's own code from an agenda an hour into the day.)
+func stepPastMeetingsStay(t *testing.T, org browser) {
+	t.Helper()
+	got := org.eval(`(() => {
+		const at = (min) => new Date(Date.now() + min * 60000).toISOString();
+		const m = (id, slot, table, starts, extra) => ({ id, day: "2026-12-07", slot, table, starts_at: starts, buyer_name: "Người mua " + id, producer_name: "HTX " + id, buyer_id: "b" + id, producer_id: "p" + id, session: "any", ...extra });
+		const a = { schedule_version: 1, unscheduled: [], meetings: [m("past", 1, 1, at(-60)), m("next", 2, 1, at(20)), m("held", 2, 2, at(20), { held: true })],
+			grid: [{ day: "2026-12-07", tables: 2, slots: [1, 2].map((slot) => ({ slot, starts_at: slot === 1 ? at(-60) : at(20),
+				cells: (slot === 1 ? [["past", 1]] : [["next", 1], ["held", 2]]).map(([id, table]) => ({ table, meeting_id: id, buyer_name: "Người mua " + id, producer_name: "HTX " + id })) })) }] };
+		const [grid, panel] = b2bGrid({ id: "x", b2b_days: [] }, a, document.createElement("p"), async () => {});
+		const cell = (id) => grid.querySelector('.mcell[data-meeting="' + id + '"]');
+		const said = (id) => id + ":" + (cell(id).querySelector("button.move-menu") ? "menu" : "-") + "," + (cell(id).getAttribute("draggable") || "-") + "," + (cell(id).title || "-");
+		cell("next").querySelector("button.move-menu").click();
+		const started = panel.querySelector('#move-slot option[value="2026-12-07|1"]');
+		return [said("past"), said("next"), said("held"), "started slot " + (started.disabled ? "disabled" : "offered")].join(" | ");
+	})()`)
+	const settled = "Cuộc gặp đã diễn ra hoặc đã đến giờ: không chuyển được nữa"
+	if want := "past:-,-," + settled + " | next:menu,true,- | held:-,-," + settled + " | started slot disabled"; got != want {
+		t.Errorf("the grid an hour into the day: %s, want %s", got, want)
+	}
 }

@@ -195,8 +195,13 @@ function moveConflict(m, day, slot, table, a, days) {
   return "";
 }
 
+// settledMeeting reports whether meeting m can no longer move, as the API refuses it
+// (meeting_move_settled): held, attended, or its slot has started.
+const settledMeeting = (m, now = new Date()) => !!(m.held || m.attended || (m.starts_at && new Date(m.starts_at) <= now));
+
 // b2bGrid draws each day's slots × tables with its meetings, and wires the moves; msg says what
-// the API answered, reload draws the grid again.
+// the API answered, reload draws the grid again. A meeting that can no longer move offers no
+// "Chuyển…" and cannot be dragged; the menu offers no slot that has started.
 function b2bGrid(f, a, msg, reload) {
   const days = f.b2b_days || [];
   const byID = Object.fromEntries(a.meetings.map((m) => [m.id, m]));
@@ -254,7 +259,7 @@ function b2bGrid(f, a, msg, reload) {
   // Drag and drop with a mouse (HTML5).
   root.addEventListener("dragstart", (ev) => {
     const box = ev.target.closest && ev.target.closest(".mcell");
-    if (!box) return;
+    if (!box || box.draggable !== true) return;
     dragging = byID[box.dataset.meeting];
     ev.dataTransfer.setData("text/plain", dragging.id);
     ev.dataTransfer.effectAllowed = "move";
@@ -281,7 +286,7 @@ function b2bGrid(f, a, msg, reload) {
   // Dragging with a finger or a pen (pointer events): the cell under the finger is the target.
   root.addEventListener("pointerdown", (ev) => {
     const box = ev.target.closest && ev.target.closest(".mcell");
-    if (!box || ev.pointerType === "mouse" || ev.target.closest("button")) return;
+    if (!box || ev.pointerType === "mouse" || ev.target.closest("button") || box.draggable !== true) return;
     const m = byID[box.dataset.meeting];
     let over = null;
     try { box.setPointerCapture(ev.pointerId); } catch (e) { /* a pointer the page no longer knows: moves still reach the cell */ }
@@ -315,7 +320,7 @@ function b2bGrid(f, a, msg, reload) {
     const slotSel = h("select", { id: "move-slot" }, slots.map((s) => {
       const busy = moveConflict(m, s.day, s.slot, -1, a, days);
       const here = s.day === m.day && s.slot === m.slot;
-      return h("option", { value: s.day + "|" + s.slot, selected: here }, `${date(s.day)} · ${t("slot")} ${s.slot} · ${time(s.starts)}` + (busy && busy !== "move_taken" ? ` (${t(busy)})` : ""));
+      return h("option", { value: s.day + "|" + s.slot, selected: here, disabled: busy === "move_started" && !here }, `${date(s.day)} · ${t("slot")} ${s.slot} · ${time(s.starts)}` + (busy && busy !== "move_taken" ? ` (${t(busy)})` : ""));
     }));
     const tableSel = h("select", { id: "move-table" });
     const fillTables = () => {
@@ -365,8 +370,10 @@ function b2bGrid(f, a, msg, reload) {
         h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
           Array.from({ length: day.tables }, (_, i) => {
             const cell = s.cells.find((x) => x.table === i + 1);
-            const m = cell && byID[cell.meeting_id];
-            return h("td", { class: "cell", dataset: { day: day.day, slot: s.slot, table: i + 1 } }, cell ? h("div", { class: "mcell", draggable: m ? "true" : undefined, dataset: { meeting: cell.meeting_id } },
+            const found = cell && byID[cell.meeting_id];
+            const m = found && !settledMeeting(found) ? found : null;
+            return h("td", { class: "cell", dataset: { day: day.day, slot: s.slot, table: i + 1 } }, cell ? h("div", { class: "mcell" + (found && !m ? " settled" : ""), draggable: m ? "true" : undefined, dataset: { meeting: cell.meeting_id },
+              title: found && !m ? t("move_settled") : undefined },
               cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name),
               m && h("button", { type: "button", class: "secondary move-menu", "aria-label": `${t("move_menu")} ${cell.buyer_name} – ${cell.producer_name}`, onclick: () => openMenu(m) }, t("move_menu"))) : "");
           })),
