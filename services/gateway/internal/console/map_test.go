@@ -2,6 +2,7 @@ package console_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
@@ -256,6 +257,10 @@ func stepOwnBoothFromApplication(t *testing.T, b browser, fairID string) {
 	if !strings.Contains(b.eval("document.querySelector('.legend').textContent"), "Gian của bạn") {
 		t.Error("the legend does not explain the your-booth marker")
 	}
+	// Dragged slowly to the left, the booth crosses the screen's left edge: while its centre is
+	// on the screen its words stay whole on the screen (they were centred over the booth, and
+	// half cut off at the edge).
+	stepOwnWordsStayOnScreen(t, b)
 	fitsPhone(b, "the map at the producer's booth")
 	b.shot("map-own-booth")
 	b.run(chromedp.Click("#booth-panel-close"))
@@ -452,4 +457,40 @@ func stepPinchAndSwipe(t *testing.T, b browser) {
 		t.Errorf("a swipe to the left moved the map from %v to %v; want it further right at the same scale", pinched, swiped)
 	}
 	b.shot("map-pinched")
+}
+
+// stepOwnWordsStayOnScreen drags the map left 8 px at a time from an empty corner until the
+// producer's booth A01 has left the screen, and checks at each step that the "Gian của bạn" words
+// are wholly on the screen while the booth's centre is.
+func stepOwnWordsStayOnScreen(t *testing.T, b browser) {
+	t.Helper()
+	var box struct{ Left, Bottom float64 }
+	if err := json.Unmarshal([]byte(b.eval("(() => { const r = document.querySelector('.mapbox').getBoundingClientRect(); return JSON.stringify({ Left: r.left, Bottom: r.bottom }) })()")), &box); err != nil {
+		t.Fatal(err)
+	}
+	const state = `(() => { const m = document.querySelector('#booth-map .own-marker text'), r = document.querySelector('#booth-map rect[data-code="A01"]').getBoundingClientRect();
+		const box = document.querySelector('.mapbox').getBoundingClientRect(), k = m.getBoundingClientRect(), c = r.left + r.width / 2;
+		return c < box.left ? 'gone' : c > box.left + 60 ? 'far' : k.left >= box.left - 0.5 && k.right <= box.right + 0.5 ? 'whole' : 'cut ' + Math.round(k.left - box.left) })()`
+	x, y := box.Left+12, box.Bottom-12
+	b.run(chromedp.MouseEvent(chromedp.MousePressed, x, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	near := 0
+	for i := 1; i <= 60; i++ {
+		b.run(chromedp.MouseEvent(chromedp.MouseMoved, x-float64(8*i), y, chromedp.ButtonLeft))
+		got := b.eval(state)
+		if strings.HasPrefix(got, "cut") {
+			t.Errorf("the booth's centre on the screen near its left edge, its words are %s px off it", got)
+			break
+		}
+		if got == "whole" {
+			near++
+		}
+		if got == "gone" {
+			break
+		}
+	}
+	b.run(chromedp.MouseEvent(chromedp.MouseReleased, x-480, y, chromedp.ButtonLeft, chromedp.ClickCount(1)))
+	if near < 3 {
+		t.Errorf("the drag showed the booth near the screen's left edge %d times, want a few", near)
+	}
+	b.shot("map-own-booth-at-edge")
 }

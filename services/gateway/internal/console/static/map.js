@@ -250,9 +250,9 @@ function boothMap(m, opts = {}) {
       for (const b of booths) place(b);
       marks.placeAll();
       drawZones();
-      drawOwn();
       drawHandle();
     }
+    drawOwn(); // its words follow the part of the plan on the screen
     zoomIn.disabled = st.scale >= maxS - 1e-9;
     zoomOut.disabled = st.scale <= minS + 1e-9;
     remember();
@@ -323,9 +323,12 @@ function boothMap(m, opts = {}) {
     const s = st.scale, px = 1 / s, x = own.x + own.w / 2, y = own.y + own.h / 2;
     ownLayer.append(svgEl("path", { class: "pin", d: `M${x} ${y}l${-8 * px} ${-14 * px}a${9 * px} ${9 * px} 0 1 1 ${16 * px} 0z` }),
       svgEl("circle", { cx: x, cy: y - 17 * px, r: 3.5 * px, fill: "#fff" }));
-    // The words stay within the plan's edges, also over a booth at the edge.
+    // While the booth's centre is on the screen, the words stay within the plan's edges and the
+    // part of it on the screen (a phone shows part of a wide plan), also over a booth at the edge.
     const half = (t("your_booth").length * 12 * 0.6 * px) / 2;
-    const lx = mapClamp(x, Math.min(x, plan.x + half), Math.max(x, plan.x + plan.w - half));
+    const vw = dims.W / s;
+    const left = Math.max(plan.x, st.cx - vw / 2), right = Math.min(plan.x + plan.w, st.cx + vw / 2);
+    const lx = x < left || x > right ? x : left + half <= right - half ? mapClamp(x, left + half, right - half) : (left + right) / 2;
     const label = svgEl("text", { x: lx, y: y - 29 * px, "font-size": 12 * px, "stroke-width": 3 * px, "text-anchor": "middle" });
     label.textContent = t("your_booth");
     ownLayer.append(label);
