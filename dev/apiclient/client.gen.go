@@ -2072,7 +2072,7 @@ type ExhibitorProducerCreateRequest struct {
 	// Example: Lào Cai
 	Province *string `json:"province,omitempty"`
 
-	// TaxCode 10 digits, or 10 digits-3 digits for a branch
+	// TaxCode 10 digits, or 10 digits-3 digits (001 to 999) for a branch
 	//
 	// Example: 5300123456
 	TaxCode *string `json:"tax_code"`
@@ -2163,7 +2163,7 @@ type ExhibitorProducerWriteRequest struct {
 	// Example: Lào Cai
 	Province *string `json:"province,omitempty"`
 
-	// TaxCode 10 digits, or 10 digits-3 digits for a branch
+	// TaxCode 10 digits, or 10 digits-3 digits (001 to 999) for a branch
 	//
 	// Example: 5300123456
 	TaxCode *string `json:"tax_code,omitempty"`

@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/gin-gonic/gin"
 
@@ -33,6 +34,9 @@ var (
 	msgBodyCut = apperr.M("body_truncated",
 		"Nội dung JSON bị cắt ngang, chưa đầy đủ.",
 		"The request body is cut off: the JSON is incomplete.")
+	msgBodyNotUTF8 = apperr.M("body_not_utf8",
+		"Nội dung yêu cầu có ký tự không phải UTF-8 (lỗi ở byte thứ %d); hãy gửi văn bản tiếng Việt dưới dạng UTF-8.",
+		"The request body has bytes that are not UTF-8 (at byte %d); send text as UTF-8.")
 	msgBodySyntax = apperr.M("body_not_json",
 		"Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở byte thứ %d).",
 		"The request body is not valid JSON (at byte %d).")
@@ -118,6 +122,19 @@ func Decode(r io.Reader, dst any) error {
 	}
 	if string(raw) == "null" {
 		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
+	}
+	// The decoder would store each invalid byte as U+FFFD: a name sent in another encoding
+	// (Windows-1258, VNI) is refused with where it goes wrong, never kept garbled.
+	if !utf8.Valid(raw) {
+		at := 0
+		for at < len(raw) {
+			r, size := utf8.DecodeRune(raw[at:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			at += size
+		}
+		return apperr.New(apperr.Malformed, msgBodyNotUTF8, at+1)
 	}
 	// Keys first: an unknown key is named by its whole path (fees.bogus), which the decoder's own
 	// refusal does not give.

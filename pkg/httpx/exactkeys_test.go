@@ -73,3 +73,19 @@ func TestDecodeNamesAnUnknownKeyByItsPath(t *testing.T) {
 		}
 	}
 }
+
+// A body that is not UTF-8 (a name typed in Windows-1258) is refused, saying where, instead of
+// stored with U+FFFD in place of its letters; Vietnamese in UTF-8 passes.
+func TestDecodeRefusesABodyThatIsNotUTF8(t *testing.T) {
+	var dst struct {
+		Colour string `json:"colour"`
+	}
+	err := Decode(strings.NewReader("{\"colour\":\"Eve \xff\xfe Co\"}"), &dst)
+	var e *apperr.Error
+	if !errors.As(err, &e) || e.Code() != "body_not_utf8" || e.Kind != apperr.Malformed || !strings.Contains(e.Error(), "byte 16") {
+		t.Errorf("a body with \\xff: %v (%+v), want body_not_utf8 at byte 16", err, dst)
+	}
+	if err := Decode(strings.NewReader(`{"colour":"Mật ong Bắc Hà"}`), &dst); err != nil || dst.Colour != "Mật ong Bắc Hà" {
+		t.Errorf("a Vietnamese body: %v %q", err, dst.Colour)
+	}
+}

@@ -47,13 +47,14 @@ func NormalizeTaxCode(s string) string {
 }
 
 // ValidTaxCode reports whether s is a Vietnamese tax code: 10 digits, or 10 digits, "-" and 3
-// digits for a branch.
+// digits for a branch (a dependent unit), numbered from 001: "-000" names no branch, and taken
+// as one it would register the company a second time past the duplicate check.
 func ValidTaxCode(s string) bool {
 	main, branch, hasBranch := strings.Cut(s, "-")
 	if !allDigits(main, 10) {
 		return false
 	}
-	return !hasBranch || allDigits(branch, 3)
+	return !hasBranch || (allDigits(branch, 3) && branch != "000")
 }
 
 func allDigits(s string, n int) bool {

@@ -31,7 +31,7 @@ type certificationBody struct {
 type writeRequest struct {
 	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group"`
 	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát"`
-	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch"`
+	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits (001 to 999) for a branch"`
 	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted"`
 	Commune        *string              `json:"commune" doc:"at most 120 characters"`
 	Address        *string              `json:"address" doc:"at most 300 characters"`
@@ -53,7 +53,7 @@ type writeRequest struct {
 type createProfile struct {
 	Kind           *string              `json:"kind" enum:"cooperative,enterprise,household_business,cooperative_group" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
 	LegalName      *string              `json:"legal_name" example:"Hợp tác xã Nông nghiệp Bát Xát" doc:"required for a new profile (a hand-over too); a claim of an imported profile may leave it out"`
-	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits for a branch" required:"true"`
+	TaxCode        *string              `json:"tax_code" example:"5300123456" doc:"10 digits, or 10 digits-3 digits (001 to 999) for a branch" required:"true"`
 	Province       *string              `json:"province" example:"Lào Cai" doc:"code or name of one of the 34 provinces; old names are accepted; required for a new profile (a hand-over too), a claim of an imported profile may leave it out"`
 	Commune        *string              `json:"commune" doc:"at most 120 characters; required for a new profile (a hand-over too), a claim of an imported profile may leave it out"`
 	Address        *string              `json:"address" doc:"at most 300 characters"`

@@ -6,8 +6,8 @@ import "github.com/ocopfair/ocopfair/pkg/apperr"
 // the console. Field messages are said after the field's name.
 var (
 	msgTaxCode = apperr.M("tax_code_invalid",
-		"phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số với chi nhánh (ví dụ 0101234567-001)",
-		"must be 10 digits, or 10 digits, a dash and 3 digits for a branch (e.g. 0101234567-001)")
+		"phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số từ 001 với chi nhánh (ví dụ 0101234567-001)",
+		"must be 10 digits, or 10 digits, a dash and 3 digits from 001 for a branch (e.g. 0101234567-001)")
 	// msgProvince takes an old province name that is still accepted, as an example.
 	msgProvince = apperr.M("province_unknown",
 		"không thuộc 34 tỉnh, thành phố hiện nay (tên cũ như %s vẫn được chấp nhận)",
