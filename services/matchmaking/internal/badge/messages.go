@@ -17,6 +17,12 @@ var (
 	msgBadgeInvalidField = apperr.M("badge_invalid_code",
 		"không phải mã thẻ do hội chợ cấp",
 		"is not a badge code this fair issued")
+	msgBadgeLapsed = apperr.M("badge_lapsed",
+		"Thẻ của %s không còn hiệu lực ở hội chợ này: không còn gian hàng hay cuộc gặp B2B nào (đơn đã rút hoặc bị từ chối, cuộc gặp đã hủy).",
+		"%s's badge is no longer valid at this fair: no booth and no B2B meeting any more (the application withdrawn or rejected, the meetings cancelled).")
+	msgBadgeLapsedField = apperr.M("badge_lapsed_code",
+		"thẻ không còn hiệu lực ở hội chợ này",
+		"is a badge no longer valid at this fair")
 	msgBadgeOtherFair = apperr.M("badge_other_fair",
 		"Thẻ này dùng cho hội chợ khác (%s), không dùng được ở hội chợ này.",
 		"This badge is for another fair (%s), not this one.")

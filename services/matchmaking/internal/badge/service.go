@@ -87,8 +87,7 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 	if err != nil {
 		return Badge{}, err
 	}
-	exhibits := h.Kind == KindProducer && s.Index.Exhibiting(f.ID, h.ID)
-	if _, ms := s.Agendas.Scheduled(f.ID, h.ID); len(ms) == 0 && !exhibits {
+	if !s.entitled(f, Badge{Kind: h.Kind, ParticipantID: h.ID}) {
 		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
 	}
 	if ok, err := s.Store.Enabled(ctx, p.AccountID, p.IssuedAt); err != nil {
@@ -97,6 +96,17 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
 	}
 	return s.issue(ctx, f, h)
+}
+
+// entitled reports whether badge b's holder may hold one at fair f now: a producer with a booth
+// there (an exhibitor comes to its booth every day, meetings or not), or anyone with an accepted
+// meeting there.
+func (s *Service) entitled(f index.Fair, b Badge) bool {
+	if b.Kind == KindProducer && s.Index.Exhibiting(f.ID, b.ParticipantID) {
+		return true
+	}
+	_, ms := s.Agendas.Scheduled(f.ID, b.ParticipantID)
+	return len(ms) > 0
 }
 
 // All returns the badges of every exhibitor (a producer holding a booth) and everyone with an
@@ -253,6 +263,13 @@ func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, e
 		}
 		e := apperr.New(apperr.Invalid, msgBadgeOtherFair, name)
 		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeOtherFair, name)}
+		return Result{}, e
+	}
+	// A badge is issued to whom exhibits or meets someone at the fair; one whose holder no longer
+	// does (its application withdrawn or rejected, its meetings cancelled) lets no one in.
+	if !s.entitled(f, b) {
+		e := apperr.New(apperr.Invalid, msgBadgeLapsed, b.Name)
+		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeLapsedField)}
 		return Result{}, e
 	}
 	now := s.now()

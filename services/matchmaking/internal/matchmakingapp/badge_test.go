@@ -26,6 +26,7 @@ type fairDay struct {
 	org, producer, buyer    testenv.Client
 	outsider, orgOfOther    testenv.Client
 	buyerID, meetingID      string
+	otherMeetingID          string    // the buyer's meeting with the producer at f2
 	start                   time.Time // the meeting's slot
 	table                   int
 	producerCode, otherFair string
@@ -69,7 +70,36 @@ func TestBadgesCheckInsAndAttendance(t *testing.T) {
 	x.stepAScanSentTwiceIsStoredOnce(t)
 	x.stepAManualCodeTypedChecksIn(t)
 	x.stepTableCheckInsMarkTheMeetingAttended(t)
+	x.stepALapsedBadgeIsRefused(t)
 	x.stepADisabledAccountsBadgeIsRefused(t, x.tokens)
+}
+
+// stepALapsedBadgeIsRefused: at the other fair the buyer's only meeting is cancelled: its badge
+// there, shown or printed before, is refused at the gate as no longer valid, naming whose it is;
+// the producer, who still has its booth there, is let in.
+func (x *fairDay) stepALapsedBadgeIsRefused(t *testing.T) {
+	var b, p badgeBody
+	x.buyer.Do(t, "GET", "/api/fairs/f2/badge", nil).Decode(t, &b)
+	x.producer.Do(t, "GET", "/api/fairs/f2/badge", nil).Decode(t, &p)
+	if b.Code == "" || p.Code == "" {
+		t.Fatalf("badges at f2: buyer %q, producer %q", b.Code, p.Code)
+	}
+	if r := x.buyer.Do(t, "POST", "/api/meetings/"+x.otherMeetingID+"/cancel", nil); r.Status != 200 {
+		t.Fatalf("cancel: %d %s", r.Status, r.Body)
+	}
+	atOther := func(code string) testenv.Response {
+		return x.orgOfOther.Do(t, "POST", "/api/fairs/f2/checkins", map[string]any{"scan_id": uuid.NewString(), "code": code, "place": "gate"})
+	}
+	testenv.Eventually(t, "the buyer's lapsed badge refused", func() bool {
+		r := atOther(b.Code)
+		return r.Status == 422 && strings.Contains(string(r.Body), `"code":"badge_lapsed"`) && strings.Contains(string(r.Body), "Thẻ của Nguyễn Thị Hường không còn hiệu lực")
+	})
+	if r := x.buyer.Do(t, "GET", "/api/fairs/f2/badge", nil); r.Status != 404 {
+		t.Errorf("the buyer's badge at f2 after its meeting was cancelled: %d %s, want 404", r.Status, r.Body)
+	}
+	if r := atOther(p.Code); r.Status != 201 {
+		t.Errorf("the exhibitor's badge at f2 after its meeting was cancelled: %d %s, want 201", r.Status, r.Body)
+	}
 }
 
 func startFairDay(t *testing.T) *fairDay {
@@ -114,7 +144,7 @@ func startFairDay(t *testing.T) *fairDay {
 	r.Decode(t, &b)
 	x.buyerID = b.ID
 	x.meetingID = acceptedMeeting(t, x.buyer, x.producer, "f1", b.ID, "p1")
-	acceptedMeeting(t, x.buyer, x.producer, "f2", b.ID, "p1")
+	x.otherMeetingID = acceptedMeeting(t, x.buyer, x.producer, "f2", b.ID, "p1")
 	asOf(app, -48*time.Hour, func() {
 		if r := x.org.Do(t, "POST", "/api/fairs/f1/schedule?time_limit_ms=200", nil); r.Status != 200 {
 			t.Fatalf("schedule: %d %s", r.Status, r.Body)
