@@ -3169,7 +3169,7 @@ type MatchmakingMeetingDayResult struct {
 
 // MatchmakingMeetingDeclineRequest defines model for MatchmakingMeetingDeclineRequest.
 type MatchmakingMeetingDeclineRequest struct {
-	// Reason the decliner's own words, at most 300 characters (trimmed)
+	// Reason the decliner's own words, at most 300 characters (trimmed); required with reason_code other
 	Reason *string `json:"reason,omitempty"`
 
 	// ReasonCode why, as a code the other side reads in its language (other when only words are given)

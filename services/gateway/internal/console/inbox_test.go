@@ -218,6 +218,13 @@ func stepDeclineWithAReason(t *testing.T, bb, tea browser, x *inboxFair) {
 	if got := tea.eval("[...document.querySelectorAll('#meeting-list form[id^=decline-] select[name=reason_code] option')].map((o) => o.textContent).join('|')"); got != "Không sắp xếp được thời gian|Không phù hợp với nhu cầu|Lý do khác" {
 		t.Errorf("the reasons offered read %q", got)
 	}
+	// "Lý do khác" without words would tell the buyer nothing: the words are asked for.
+	tea.run(chromedp.SetValue("#meeting-list form[id^=decline-] select[name=reason_code]", "other"))
+	tea.run(chromedp.Click("#meeting-list form[id^=decline-] button[type=submit]"))
+	tea.until("words asked for with another reason", "document.querySelector('#meeting-list form[id^=decline-] textarea[name=reason][aria-invalid=true]')", false)
+	if got := tea.eval("document.querySelector('#meeting-list form[id^=decline-] textarea[name=reason]').closest('.field, div').querySelector('.err').textContent"); !strings.Contains(got, "cần vài lời khi chọn lý do khác") {
+		t.Errorf("another reason without words says %q", got)
+	}
 	tea.run(chromedp.SetValue("#meeting-list form[id^=decline-] select[name=reason_code]", "not_relevant"))
 	tea.run(chromedp.SendKeys("#meeting-list form[id^=decline-] textarea[name=reason]", "Chúng tôi chỉ bán chè khô"))
 	fitsPhone(tea, "the decline form")

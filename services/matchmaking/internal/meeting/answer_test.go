@@ -37,6 +37,7 @@ func TestWhoAnswersARequest(t *testing.T) {
 		{"a proposal on an accepted meeting", func() (Meeting, error) { return accepted.Propose(SideProducer, Proposal{Session: "any"}, now) }, apperr.Conflict},
 		{"an unknown reason code", func() (Meeting, error) { return asked.Decline(SideProducer, "busy", "", now) }, apperr.Invalid},
 		{"a reason of 301 characters", func() (Meeting, error) { return asked.Decline(SideProducer, "", strings.Repeat("ạ", 301), now) }, apperr.Invalid},
+		{"another reason without words", func() (Meeting, error) { return asked.Decline(SideProducer, DeclineOther, "   ", now) }, apperr.Invalid},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			if _, err := c.do(); apperr.KindOf(err) != c.kind {

@@ -34,7 +34,7 @@ type reasonRequest struct {
 
 type declineRequest struct {
 	ReasonCode string `json:"reason_code" enum:"no_time,not_relevant,other" doc:"why, as a code the other side reads in its language (other when only words are given)"`
-	Reason     string `json:"reason" doc:"the decliner's own words, at most 300 characters (trimmed)"`
+	Reason     string `json:"reason" doc:"the decliner's own words, at most 300 characters (trimmed); required with reason_code other"`
 }
 
 type proposeRequest struct {

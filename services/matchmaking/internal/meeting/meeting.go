@@ -160,13 +160,15 @@ var DeclineCodes = []string{DeclineNoTime, DeclineNotRelevant, DeclineOther}
 const maxReason = 300
 
 // Decline is Respond declining, with an optional reason code (one of DeclineCodes) and words
-// (trimmed, at most maxReason characters) that the other side reads: Invalid for a bad code or
-// too long words, otherwise errors as Respond.
+// (trimmed, at most maxReason characters) that the other side reads: Invalid for a bad code, too
+// long words, or DeclineOther without words, otherwise errors as Respond.
 func (m Meeting) Decline(side, code, reason string, now time.Time) (Meeting, error) {
 	reason = vntext.Clean(reason)
 	var v apperr.Validation
 	v.Expect(code == "" || slices.Contains(DeclineCodes, code), "reason_code", apperr.OneOf, apperr.OrOf(DeclineCodes...))
 	v.Expect(len([]rune(reason)) <= maxReason, "reason", apperr.TooLong, maxReason)
+	// "Another reason" without words would tell the other side nothing.
+	v.Expect(code != DeclineOther || reason != "", "reason", msgOtherReasonWords)
 	if err := v.Err(); err != nil {
 		return Meeting{}, err
 	}

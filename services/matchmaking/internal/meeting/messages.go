@@ -10,6 +10,9 @@ import (
 // The messages of meetings, agendas and scheduling runs: buyers, producers and organisers read
 // them in the console.
 var (
+	msgOtherReasonWords = apperr.M("decline_other_needs_words",
+		"cần vài lời khi chọn lý do khác, để bên kia biết vì sao",
+		"needs a few words with another reason, so that the other side knows why")
 	msgNotAwaiting = apperr.M("meeting_not_awaiting_answer",
 		"Cuộc gặp %s nên không còn chờ trả lời.",
 		"The meeting is %s, not waiting for an answer.")
