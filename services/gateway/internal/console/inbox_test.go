@@ -116,6 +116,12 @@ func stepAskAnswerLost(t *testing.T, bb browser, card string) {
 	if got := bb.eval("document.querySelector('#toast').textContent"); !strings.HasPrefix(got, "Đã gửi") {
 		t.Errorf("the ask tapped again after a lost answer says %q, want it sent", got)
 	}
+	// The keyboard is on what took the button's place, not back at the top of the page.
+	bb.until("the keyboard on the card's new state", "document.activeElement === document.querySelector('"+card+" .meeting-status')", false)
+	// and stays there through the live update of the ask, which draws the page again.
+	bb.eval("delete document.querySelector('#match-box').dataset.dirty, ''")
+	liveRedraw(t, bb, "#match-box")
+	bb.until("the keyboard still on the card's new state", "document.activeElement === document.querySelector('"+card+" .meeting-status')", false)
 }
 
 // stepAskProposeAccept: the buyer asks the honey producer for a morning meeting from the match

@@ -274,6 +274,7 @@ function matchCard(m, me, fair, ask, reload) {
       // One ask, however often it is tapped: the button waits for the answer, and a tap again
       // after a lost answer sends the same key, so it is answered with the meeting already asked.
       const btn = ev.currentTarget;
+      const had = document.activeElement === btn; // a disabled button loses the keyboard
       const body = { buyer_id: me.data.id, producer_id: m.producer_id, session: ask.session.value, note: ask.note.value.trim().slice(0, 300) };
       // The same key only for the same ask: one with another session or note is another request.
       const path = `/api/fairs/${fair.id}/meetings`, sig = path + JSON.stringify(body);
@@ -286,7 +287,12 @@ function matchCard(m, me, fair, ask, reload) {
       // An answer lost on the way (no network, or a gateway that gave up) may hide an ask stored.
       if (!x.offline && x.status < 500) asking.delete(m.producer_id);
       toast(x.ok ? t("meeting_asked").replace("{name}", m.producer_name) : failure(x));
-      if (x.ok) reload();
+      if (!x.ok) return;
+      // The button goes with the redraw: the keyboard goes to what took its place, the card's
+      // "Đã gửi yêu cầu".
+      await reload();
+      const said = document.querySelector(`#matches .card[data-producer="${m.producer_id}"] .meeting-status`);
+      if (had && said) { said.setAttribute("tabindex", "-1"); said.focus(); }
     } }, t("request_meeting"))));
 }
 

@@ -137,12 +137,12 @@ function keyOf(el) {
   if (el.dataset.code) return `${tag}[data-code="${CSS.escape(el.dataset.code)}"]`;
   // A meeting's own item (the inbox's, the agenda's row) is found by its meeting alone (its
   // classes say its state, "awaiting", which a redraw may change); what is inside a meeting's
-  // item or a request's card (each card's link goes to the same page), by the item and its
-  // classes but "secondary" (a toggle's look when not pressed).
+  // item, a request's card (each card's link goes to the same page) or a producer's match card,
+  // by the item and its classes but "secondary" (a toggle's look when not pressed).
   if (el.dataset.meeting) return `${tag}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
-  const m = el.closest("[data-meeting], [data-request]");
+  const m = el.closest("[data-meeting], [data-request], [data-producer]");
   if (m && el.classList.length) {
-    const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : ["data-request", m.dataset.request];
+    const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : m.dataset.request ? ["data-request", m.dataset.request] : ["data-producer", m.dataset.producer];
     const named = [...el.classList].filter((c) => c !== "secondary");
     return `[${attr}="${CSS.escape(id)}"] ${tag}${(named.length ? named : ["secondary"]).map((c) => "." + CSS.escape(c)).join("")}`;
   }
