@@ -42,13 +42,13 @@ func stepPageWithoutNetwork(t *testing.T, prod browser) {
 // check-in are said as Vietnamese writes them.
 func stepWordsOfThePage(t *testing.T, prod browser) {
 	t.Helper()
-	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "EN: chuyển sang tiếng Anh | Liên minh châu Âu | Điểm danh | 1.500.000 ₫ | 1.500" {
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "EN: chuyển sang tiếng Anh | Liên minh châu Âu | Điểm danh | 1.500.000\u00a0₫ | 1.500" {
 		t.Errorf("Vietnamese words: %q", got)
 	}
 	prod.run(chromedp.Click("#lang"))
 	prod.until("English", "document.querySelector('#logout').textContent === 'Sign out'", false)
 	// Amounts in đồng are grouped as the page's other numbers are: 1,500,000 ₫ beside 1,500 kg.
-	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "VI: switch to Vietnamese | European Union | Check-in | 1,500,000 ₫ | 1,500" {
+	if got := prod.eval("document.querySelector('#lang').getAttribute('aria-label') + ' | ' + marketName('EU') + ' | ' + t('checkin') + ' | ' + money(1500000) + ' | ' + num(1500)"); got != "VI: switch to Vietnamese | European Union | Check-in | 1,500,000\u00a0₫ | 1,500" {
 		t.Errorf("English words: %q", got)
 	}
 	prod.run(chromedp.Click("#lang"))
@@ -98,8 +98,8 @@ func stepProductPriceWithDots(t *testing.T, prod browser) {
 	prod.submit("new-product")
 	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
 	prod.until("the new product listed", row, true)
-	if got := prod.eval(row + ".querySelector('.price').textContent"); got != "250.000 ₫/lít" {
-		t.Errorf("the product's price reads %q, want 250.000 ₫/lít", got)
+	if got := prod.eval(row + ".querySelector('.price').textContent"); got != "250.000\u00a0₫/lít" {
+		t.Errorf("the product's price reads %q, want 250.000\u00a0₫/lít", got)
 	}
 	if got := prod.eval(row + ".querySelector('.capacity').textContent"); got != "1.000 lít/tháng" {
 		t.Errorf("the product's capacity reads %q, want 1.000 lít/tháng", got)
@@ -143,12 +143,12 @@ func stepContractValueWithDots(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#outcome-m1 .outcome-value').value + ' | ' + document.querySelector('#outcome-m1-err').textContent"); got != "150.000.000 | " {
 		t.Errorf("a value typed 150 triệu reads %q once left, want 150.000.000 and no refusal", got)
 	}
-	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000 }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫" {
+	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000 }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000\u00a0₫" {
 		t.Errorf("a stored contract reads %q", got)
 	}
 	// Who recorded it is said, and an outcome saved goes over the meeting as shown (If-Match): a
 	// refusal because the other side recorded one meanwhile is said in the toast.
-	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000, outcome_by: 'buyer', outcome_at: '2026-12-06T10:32:00+07:00' }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000 ₫ · bên mua ghi lúc 10:32 06/12/2026" {
+	if got := prod.eval("outcomeLine({ outcome: 'contract_signed', value_vnd: 1500000000, outcome_by: 'buyer', outcome_at: '2026-12-06T10:32:00+07:00' }).textContent"); got != "Kết quả: Ký hợp đồng · Giá trị hợp đồng: 1.500.000.000\u00a0₫ · bên mua ghi lúc 10:32 06/12/2026" {
 		t.Errorf("a contract the buyer recorded reads %q to the producer", got)
 	}
 	prod.eval(`(() => { const real = api; window.api = async (...args) => { window.api = real; window.asked = args; return { ok: false, status: 409,

@@ -56,7 +56,7 @@ func TestConsoleCatalogue(t *testing.T) {
 		t.Errorf("the catalogue shows %q", got)
 	}
 	honey := b.eval("[...document.querySelectorAll('#catalogue-list .product-card')].find((c) => c.textContent.includes('Mật ong')).textContent")
-	for _, want := range []string{"4★", "HTX Mật ong Bắc Hà", "Lào Cai", "Còn hiệu lực", "2.000 lít/tháng", "250.000–320.000 ₫/lít", "HACCP"} {
+	for _, want := range []string{"4★", "HTX Mật ong Bắc Hà", "Lào Cai", "Còn hiệu lực", "2.000 lít/tháng", "250.000–320.000\u00a0₫/lít", "HACCP"} {
 		if !strings.Contains(honey, want) {
 			t.Errorf("the honey's card reads %q, want %q in it", honey, want)
 		}

@@ -248,7 +248,7 @@ func stepApplyWithinLimitThroughToast(t *testing.T, prod browser, fairID string)
 	form := "#apply-" + fairID
 	prod.until("apply form", "document.querySelector('"+form+"')", true)
 	// What a booth costs is said before applying.
-	if fees := prod.eval("(document.querySelector('[data-fair=\"" + fairID + "\"] .fees') || {}).textContent || ''"); fees != "Giá gian: Gian tiêu chuẩn 12.000.000 ₫ · hỗ trợ 50% cho tối đa 2 gian" {
+	if fees := prod.eval("(document.querySelector('[data-fair=\"" + fairID + "\"] .fees') || {}).textContent || ''"); fees != "Giá gian: Gian tiêu chuẩn 12.000.000\u00a0₫ · hỗ trợ 50% cho tối đa 2 gian" {
 		t.Errorf("the open fair says %q about its booths' price", fees)
 	}
 	if hint := prod.eval("(document.querySelector('" + form + " [data-field=booth_count] .hint') || {}).textContent || ''"); !strings.Contains(hint, "tối đa 2 gian") {

@@ -33,7 +33,8 @@ function h(tag, attrs, ...kids) {
 }
 
 // money is an amount in đồng, its digits grouped as the page's other numbers are (num).
-const money = (n) => num(n) + " ₫";
+// A no-break space: "₫" never wraps to a line of its own.
+const money = (n) => num(n) + "\u00a0₫";
 
 // Amounts (prices in đồng, contract values, quantities a month) are typed the Vietnamese way,
 // 1.500.000, or as 1 500 000 or 1,500,000. A number input would take "250.000" for 250 and
@@ -78,7 +79,7 @@ const amountText = (n) => (n === undefined || n === null || n === "" || Number.i
 // priceRange says a product's price (from lo to hi đồng, either may be 0 for unset) per unit.
 function priceRange(lo, hi, unit) {
   if (!lo && !hi) return "";
-  return (lo && hi > lo ? money(lo).replace(" ₫", "") + "–" + money(hi) : lo ? money(lo) : "≤ " + money(hi)) + (unit ? "/" + unit : "");
+  return (lo && hi > lo ? money(lo).replace("\u00a0₫", "") + "–" + money(hi) : lo ? money(lo) : "≤ " + money(hi)) + (unit ? "/" + unit : "");
 }
 const num = (n) => new Intl.NumberFormat(S.lang === "vi" ? "vi-VN" : "en-GB").format(n || 0);
 // pct is a share in percent, to a tenth, with the language's decimal mark ("34,7%" in Vietnamese).
