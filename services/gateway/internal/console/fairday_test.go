@@ -77,9 +77,13 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	prod.until("the profile's fold", "document.querySelector('#profile-edit summary')", false)
 	prod.run(chromedp.Click("#profile-edit summary"))
 	stepASaveOutlivesALiveUpdate(prod)
-	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng"})
+	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng", "#profile-edit-form-address": "Thôn Đồng Vãng"})
 	prod.submit("profile-edit-form")
 	prod.until("the new name on the producer's page", "document.querySelector('h1') && document.querySelector('h1').textContent === '"+name+"'", true)
+	// The address saved is on the profile's card with the commune (it was saved and shown nowhere).
+	if line := prod.eval("document.querySelector('.profile-line').textContent"); !strings.Contains(line, "Xã Phù Lãng · Thôn Đồng Vãng · ") {
+		t.Errorf("the profile's card reads %q, want the commune and the address", line)
+	}
 	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(300 * time.Millisecond) {
 		list := fmt.Sprint(f.org.call("GET", "/api/fairs/"+f.fairID+"/booths", nil))
 		if strings.Contains(list, name) && !strings.Contains(list, f.producerName) {

@@ -193,7 +193,7 @@ async function viewProducer() {
   const scans = await Promise.all(products.map((x) => api("GET", `/api/products/${x.id}/scans`, undefined, { quiet: true })));
   const sets = ref.criteria_sets.map((c) => [c.number, criteriaSetName(c)]);
   return h("div", {}, h("h1", {}, p.legal_name),
-    h("div", { class: "card" }, h("p", {}, t("k_" + p.kind), " · ", p.province.name, " · ", p.commune, " · ", p.phone), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code),
+    h("div", { class: "card" }, h("p", { class: "profile-line" }, [t("k_" + p.kind), p.province.name, p.commune, p.address, p.phone].filter(Boolean).join(" · ")), h("p", { class: "muted" }, t("tax_code") + ": " + p.tax_code),
       profileEdit(p, provinces)),
     // The products first, then what buyers weigh besides them: adding a product is what a
     // producer comes for, and it sat under the certifications, two screens down on a phone.
