@@ -36,11 +36,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	adminEmail := or(getenv("OCOPFAIR_ADMIN_EMAIL"), "admin@ocopfair.local")
 	adminPassword := or(getenv("OCOPFAIR_ADMIN_PASSWORD"), "ocopfair-admin-local")
 	fmt.Fprintln(stdout, "ocopfair: starting NATS and the services (first start takes a few seconds)...")
+	// Metrics are served apart from the public ports, on loopback only.
+	metrics := map[string]int{"gateway": 9080, "event": 9081, "exhibitor": 9082, "matchmaking": 9083}
 	s, err := localstack.Start(ctx, localstack.Options{
 		BinDir: *bin, DataDir: *data, NATSPort: 4222,
-		Ports: map[string]int{"gateway": 8080, "event": 8081, "exhibitor": 8082, "matchmaking": 8083},
-		// Metrics are served apart from the public ports, on loopback only.
-		MetricsPorts: map[string]int{"gateway": 9080, "event": 9081, "exhibitor": 9082, "matchmaking": 9083},
+		Ports:        map[string]int{"gateway": 8080, "event": 8081, "exhibitor": 8082, "matchmaking": 8083},
+		MetricsPorts: metrics,
 		Env:          map[string]string{"OCOPFAIR_ADMIN_EMAIL": adminEmail, "OCOPFAIR_ADMIN_PASSWORD": adminPassword},
 		Logs:         stdout,
 	})
@@ -67,10 +68,11 @@ ocopfair is running (data in %s):
   exhibitor    %s/openapi.json
   matchmaking  %s/openapi.json
   NATS         %s
-  metrics      http://127.0.0.1:9080/metrics … 9083 (Prometheus)
+  metrics      http://127.0.0.1:%d/metrics (gateway), :%d, :%d, :%d (event, exhibitor, matchmaking; Prometheus)
 Web console: %s
 Accounts (demo data is labelled "dữ liệu mẫu"):
-`, *data, s.URL("gateway"), s.URL("gateway"), s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(), s.URL("gateway"))
+`, *data, s.URL("gateway"), s.URL("gateway"), s.URL("gateway"), s.URL("event"), s.URL("exhibitor"), s.URL("matchmaking"), s.NATSURL(),
+		metrics["gateway"], metrics["event"], metrics["exhibitor"], metrics["matchmaking"], s.URL("gateway"))
 	for _, a := range accounts {
 		fmt.Fprintf(stdout, "  %-10s %s / %s\n", a.Role, a.Email, a.Password)
 	}
