@@ -306,3 +306,61 @@ func TestHelmValuesParse(t *testing.T) {
 		t.Errorf("helm values: %+v", v)
 	}
 }
+
+// The Helm values give each service's user the permissions cluster.conf gives it: without them a
+// service's user could publish as another service and delete any stream.
+func TestHelmValuesHoldTheUsersPermissions(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("nats", "helm-values.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	type allow struct {
+		Allow []string `json:"allow"`
+	}
+	var v struct {
+		Config struct {
+			Merge struct {
+				Accounts map[string]struct {
+					Users []struct {
+						User        string `json:"user"`
+						Permissions *struct {
+							Publish   allow `json:"publish"`
+							Subscribe allow `json:"subscribe"`
+						} `json:"permissions"`
+					} `json:"users"`
+				} `json:"accounts"`
+			} `json:"merge"`
+		} `json:"config"`
+	}
+	if err := yaml.Unmarshal(data, &v); err != nil {
+		t.Fatal(err)
+	}
+	for k, val := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "nats-0", "ROUTE_1": "nats-1", "ROUTE_2": "nats-2",
+		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
+		t.Setenv(k, val)
+	}
+	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	conf := map[string]*server.User{}
+	for _, u := range opts.Users {
+		conf[u.Username] = u
+	}
+	helm := v.Config.Merge.Accounts["OCOPFAIR"].Users
+	if len(helm) != len(services) {
+		t.Fatalf("the Helm values name %d users in OCOPFAIR, want %d", len(helm), len(services))
+	}
+	for _, u := range helm {
+		c, ok := conf[u.User]
+		switch {
+		case !ok:
+			t.Errorf("the Helm values' user %s is not in cluster.conf", u.User)
+		case u.Permissions == nil:
+			t.Errorf("the Helm values give %s no permissions: it may do anything", u.User)
+		case !slices.Equal(u.Permissions.Publish.Allow, c.Permissions.Publish.Allow) || !slices.Equal(u.Permissions.Subscribe.Allow, c.Permissions.Subscribe.Allow):
+			t.Errorf("%s: the Helm values allow publish %v subscribe %v, cluster.conf %v %v", u.User,
+				u.Permissions.Publish.Allow, u.Permissions.Subscribe.Allow, c.Permissions.Publish.Allow, c.Permissions.Subscribe.Allow)
+		}
+	}
+}
