@@ -209,14 +209,7 @@ func TestMetricsPortIsNotPublic(t *testing.T) {
 }
 
 func TestNATSConfigLoads(t *testing.T) {
-	for k, v := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "nats-0", "ROUTE_1": "nats-1", "ROUTE_2": "nats-2",
-		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
-		t.Setenv(k, v)
-	}
-	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
-	if err != nil {
-		t.Fatalf("nats-server rejects cluster.conf: %v", err)
-	}
+	opts := natsConfig(t)
 	if !opts.JetStream || opts.Cluster.Name != "ocopfair" || len(opts.Routes) != 3 || opts.SyncAlways != true {
 		t.Errorf("cluster.conf: jetstream %v cluster %q routes %d sync always %v", opts.JetStream, opts.Cluster.Name, len(opts.Routes), opts.SyncAlways)
 	}
@@ -335,14 +328,7 @@ func TestHelmValuesHoldTheUsersPermissions(t *testing.T) {
 	if err := yaml.Unmarshal(data, &v); err != nil {
 		t.Fatal(err)
 	}
-	for k, val := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "nats-0", "ROUTE_1": "nats-1", "ROUTE_2": "nats-2",
-		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
-		t.Setenv(k, val)
-	}
-	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := natsConfig(t)
 	conf := map[string]*server.User{}
 	for _, u := range opts.Users {
 		conf[u.Username] = u
@@ -363,4 +349,19 @@ func TestHelmValuesHoldTheUsersPermissions(t *testing.T) {
 				u.Permissions.Publish.Allow, u.Permissions.Subscribe.Allow, c.Permissions.Publish.Allow, c.Permissions.Subscribe.Allow)
 		}
 	}
+}
+
+// natsConfig is cluster.conf as nats-server reads it, with its environment set (the node, its
+// routes and the users' passwords: "e", "x", "m", "g" and "s").
+func natsConfig(t *testing.T) *server.Options {
+	t.Helper()
+	for k, v := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "127.0.0.1", "ROUTE_1": "127.0.0.1", "ROUTE_2": "127.0.0.1",
+		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
+		t.Setenv(k, v)
+	}
+	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
+	if err != nil {
+		t.Fatalf("nats-server rejects cluster.conf: %v", err)
+	}
+	return opts
 }

@@ -3,7 +3,6 @@ package deploy
 import (
 	"context"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -22,14 +21,7 @@ var streamsOf = map[string]string{"EVENT": "event.>", "EXHIBITOR": "exhibitor.>"
 // would otherwise wipe the fair's history.
 func TestNATSUsersKeepTheStreams(t *testing.T) {
 	passwords := map[string]string{"event": "e", "exhibitor": "x", "matchmaking": "m", "gateway": "g"}
-	for k, v := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "127.0.0.1", "ROUTE_1": "127.0.0.1", "ROUTE_2": "127.0.0.1",
-		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
-		t.Setenv(k, v)
-	}
-	opts, err := server.ProcessConfigFile(filepath.Join("nats", "cluster.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
+	opts := natsConfig(t)
 	// One node on loopback: the cluster's accounts and permissions, not its routes.
 	opts.Host, opts.Port, opts.HTTPPort = "127.0.0.1", -1, 0
 	opts.Cluster = server.ClusterOpts{}
