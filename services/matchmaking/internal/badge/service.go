@@ -266,8 +266,10 @@ func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, e
 		return Result{}, e
 	}
 	// A badge is issued to whom exhibits or meets someone at the fair; one whose holder no longer
-	// does (its application withdrawn or rejected, its meetings cancelled) lets no one in.
-	if !s.entitled(f, b) {
+	// does (its application withdrawn or rejected, its meetings cancelled) lets no one in. A scan
+	// queued offline (made a minute or more before it arrived) let its holder in when it was made:
+	// it is recorded as it happened.
+	if queued := !in.ScannedAt.IsZero() && s.now().Sub(in.ScannedAt) >= time.Minute; !queued && !s.entitled(f, b) {
 		e := apperr.New(apperr.Invalid, msgBadgeLapsed, b.Name)
 		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeLapsedField)}
 		return Result{}, e
@@ -401,7 +403,7 @@ func (s *Service) attend(ctx context.Context, f index.Fair, c CheckIn) error {
 	if theirs.ScannedAt.After(at) {
 		at = theirs.ScannedAt
 	}
-	_, err = s.Meetings.Attend(ctx, m.ID, at)
+	_, err = s.Meetings.Attend(ctx, m.ID, at, meeting.Placement{Day: stored.Day, Slot: stored.Slot, Table: stored.Table})
 	if apperr.Is(err, apperr.Conflict) {
 		// Cancelled or moved meanwhile: nothing to mark.
 		return nil

@@ -19,6 +19,11 @@ var msgAttendNotScheduled = apperr.M("meeting_attend_not_scheduled",
 	"Chỉ đánh dấu có mặt cho cuộc gặp đã được chấp nhận và xếp lịch.",
 	"Only an accepted, scheduled meeting is marked attended.")
 
+// msgAttendMoved refuses to mark a meeting attended where it no longer is.
+var msgAttendMoved = apperr.M("meeting_attend_moved",
+	"Cuộc gặp đã được chuyển sang lượt hoặc bàn khác: lượt quét ở chỗ cũ không tính là đã tham dự.",
+	"The meeting was moved to another slot or table: scans at its old place do not count as attended.")
+
 // Attend marks an accepted, scheduled meeting attended at at: Conflict for a meeting that is not
 // accepted or has no slot. A meeting already attended keeps its first time (the caller checks
 // AttendedAt and writes nothing then).
@@ -54,11 +59,12 @@ func SlotWindow(f index.Fair, day string, slot int) (from, to time.Time) {
 // SlotStart is the start of slot of day at fair f (zero for a slot the fair does not have).
 func SlotStart(f index.Fair, day string, slot int) time.Time { return slotTime(f, day, slot) }
 
-// Attend marks meeting id attended at at, once: its document and the
-// matchmaking.meeting.attended event are written together (outbox). A meeting already attended
-// is returned as it is, and so is one that another replica marked meanwhile. Conflict for a
-// meeting that is not accepted and scheduled; NotFound for an unknown one.
-func (s *Service) Attend(ctx context.Context, id string, at time.Time) (Meeting, error) {
+// Attend marks meeting id attended at at, once, if it is still at place where (the place both
+// scans were at): its document and the matchmaking.meeting.attended event are written together
+// (outbox). A meeting already attended is returned as it is, and so is one that another replica
+// marked meanwhile. Conflict for a meeting that is not accepted and scheduled, or no longer at
+// where (moved meanwhile, also by a move this write waited for); NotFound for an unknown one.
+func (s *Service) Attend(ctx context.Context, id string, at time.Time, where Placement) (Meeting, error) {
 	m, err := s.Store.Get(ctx, id)
 	if err != nil {
 		return Meeting{}, err
@@ -69,6 +75,9 @@ func (s *Service) Attend(ctx context.Context, id string, at time.Time) (Meeting,
 	next, err := s.save(ctx, m, events.MeetingAttended, func(m Meeting) (Meeting, error) {
 		if !m.AttendedAt.IsZero() {
 			return Meeting{}, errAttendedMeanwhile{m}
+		}
+		if (Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}) != where {
+			return Meeting{}, apperr.New(apperr.Conflict, msgAttendMoved)
 		}
 		return m.Attend(at, s.now())
 	})

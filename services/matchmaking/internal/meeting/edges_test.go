@@ -259,3 +259,48 @@ func TestACancellationDuringAMoveComesAfterIt(t *testing.T) {
 		t.Errorf("the meeting at the end: %+v %v, want cancelled and no move marked", cur, err)
 	}
 }
+
+// A check-in's attendance that comes while an organiser's move is being written waits for it and
+// then finds the meeting no longer where both scans were: nothing is marked, and the meeting is
+// where the move put it (it was marked attended at its new place, and could never move again).
+func TestAnAttendanceDuringAMoveIsNotMarkedAtTheNewPlace(t *testing.T) {
+	x := newAgendaFixture(t, 1, 1)
+	m := x.ask(t, x.buyers[0], "p01", true)
+	tokens := testenv.NewTokens(t)
+	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
+	org := x.serve(t, tokens).With(orgTok)
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
+		t.Fatalf("the run: %d %s", r.Status, r.Body)
+	}
+	placed, err := x.svc.Store.Get(x.db, m.ID)
+	if err != nil || placed.Slot == 0 {
+		t.Fatalf("the meeting after the run: %+v %v, want it placed", placed, err)
+	}
+	scanned := Placement{Day: placed.Day, Slot: placed.Slot, Table: placed.Table}
+	attended := make(chan error, 1)
+	x.svc.duringMoveSave = func() {
+		go func() {
+			_, err := x.svc.Attend(context.Background(), m.ID, x.svc.now(), scanned)
+			attended <- err
+		}()
+		time.Sleep(200 * time.Millisecond) // the attendance is waiting for the move
+	}
+	move := map[string]any{"day": x.fair.B2BDays[1].Date, "slot": placed.Slot%6 + 1, "table": 4}
+	r := org.Do(t, "POST", "/api/meetings/"+m.ID+"/move", move)
+	x.svc.duringMoveSave = nil
+	if r.Status != http.StatusOK {
+		t.Fatalf("the move: %d %s, want 200", r.Status, r.Body)
+	}
+	select {
+	case err := <-attended:
+		if !apperr.Is(err, apperr.Conflict) {
+			t.Errorf("the attendance after the move: %v, want Conflict (moved meanwhile)", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("the attendance never came after the move")
+	}
+	cur, err := x.svc.Store.Get(x.db, m.ID)
+	if err != nil || !cur.AttendedAt.IsZero() || cur.Day != x.fair.B2BDays[1].Date || cur.Table != 4 {
+		t.Errorf("the meeting at the end: %+v %v, want it moved and not attended", cur, err)
+	}
+}

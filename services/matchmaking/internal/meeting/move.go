@@ -30,6 +30,11 @@ type moveRequest struct {
 // moveLease is how long a move holds the fair's scheduling lease: a few reads and one write.
 const moveLease = 20 * time.Second
 
+// moveMark is how long a move's mark on its meeting holds the meeting's other writes (see
+// Service.afterMove): the schedule's one write takes well under a second, and a mark left by a
+// move that died holds a gate's check-in no longer than this.
+const moveMark = 5 * time.Second
+
 // move moves an accepted meeting to another place for the fair's organisers.
 func (rt *Routes) move(c *gin.Context) {
 	var req moveRequest
@@ -129,7 +134,7 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	if s.beforeMoveSave != nil {
 		s.beforeMoveSave()
 	}
-	if err := s.Store.MarkMoving(ctx, raw, now.Add(moveLease)); err != nil {
+	if err := s.Store.MarkMoving(ctx, raw, now.Add(moveMark)); err != nil {
 		return Meeting{}, err
 	}
 	moved.Revision = m.Revision + 1

@@ -124,9 +124,9 @@ const movePoll = 20 * time.Millisecond
 // while one is: a cancellation, attendance or answer is then written after the move, never
 // between the move's checks and its write (which would announce a cancelled meeting moved, or
 // move one attended at its old table). A mark left by a move that never finished counts until
-// its time is up, at most moveLease.
+// its time is up, at most moveMark.
 func (s *Service) afterMove(ctx context.Context, m Meeting) (Meeting, error) {
-	giveUp := time.Now().Add(moveLease)
+	giveUp := time.Now().Add(moveMark)
 	for m.movingUntil.After(s.now()) && time.Now().Before(giveUp) {
 		select {
 		case <-ctx.Done():
