@@ -94,6 +94,12 @@ func (x *fairDay) stepALapsedBadgeIsRefused(t *testing.T) {
 		r := atOther(b.Code)
 		return r.Status == 422 && strings.Contains(string(r.Body), `"code":"badge_lapsed"`) && strings.Contains(string(r.Body), "Thẻ của Nguyễn Thị Hường không còn hiệu lực")
 	})
+	// A scan queued offline two minutes ago, while the meeting stood, is recorded as it happened.
+	queued := x.orgOfOther.Do(t, "POST", "/api/fairs/f2/checkins", map[string]any{"scan_id": uuid.NewString(), "code": b.Code, "place": "gate",
+		"scanned_at": time.Now().Add(-2 * time.Minute).In(vntext.Zone).Format(time.RFC3339)})
+	if queued.Status != 201 {
+		t.Errorf("a scan queued offline before the meeting was cancelled: %d %s, want 201", queued.Status, queued.Body)
+	}
 	if r := x.buyer.Do(t, "GET", "/api/fairs/f2/badge", nil); r.Status != 404 {
 		t.Errorf("the buyer's badge at f2 after its meeting was cancelled: %d %s, want 404", r.Status, r.Body)
 	}
