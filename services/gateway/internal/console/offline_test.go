@@ -9,6 +9,8 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 )
 
@@ -54,7 +56,14 @@ func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	net := newEdge(t, j.base)
 	prod := j.person("checkin-producer-offline", 360, 800)
 	prod.base = net.URL
+	// Another account's badge kept on this phone (its session lapsed without signing out) goes
+	// as this one signs in.
+	prod.open("#/login")
+	prod.eval(`localStorage.setItem('ocopfair.kept.badge.someone-else', '{"f":{}}'), ''`)
 	prod.login("dong@checkin.example.vn", "parity-pass-1")
+	if kept := prod.eval("localStorage.getItem('ocopfair.kept.badge.someone-else') || ''"); kept != "" {
+		t.Errorf("signed in, the phone still keeps another account's badge: %s", kept)
+	}
 	prod.open("#/agenda/" + f.fairID)
 	const row = "document.querySelector('#agenda tr[data-meeting] .other-party')"
 	prod.until("the agenda with the meeting", row, false)
@@ -68,6 +77,11 @@ func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	// The offline shell is installed (its files kept) once it controls the page.
 	prod.until("the offline shell in control", "navigator.serviceWorker && navigator.serviceWorker.controller", false)
 
+	// The browser's own cache emptied (it keeps files minutes, the shell keeps them until the next
+	// version): what opens now comes from the shell.
+	if _, err := chromedp.Call(prod.ctx, network.ClearBrowserCache, cdp.Empty{}); err != nil {
+		t.Fatal(err)
+	}
 	net.down.Store(true)
 	prod.run(chromedp.Reload())
 	prod.until("the kept badge without network", "document.querySelector('.kept-note') && "+qrShown, false)

@@ -11,46 +11,43 @@ import (
 )
 
 // The offline shell keeps the page and every script and style sheet it loads, nothing else of the
-// site, under a version that changes with any of them.
+// site; the page loads them by the version of the worker that keeps them, and any file changed
+// changes that version.
 func TestOfflineShellKeepsWhatThePageLoads(t *testing.T) {
 	files, _ := fs.Sub(static, "static")
-	worker := string(offlineShell(files))
-	if strings.Contains(worker, "__") {
-		t.Fatalf("the worker has a blank left: %.200s", worker)
+	version, shell := shellFiles(files)
+	worker := string(offlineShell(files, version, shell))
+	if strings.Contains(worker, "__") || !strings.Contains(worker, `const VERSION = "`+version+`";`) {
+		t.Fatalf("the worker has a blank left or another version: %.300s", worker)
 	}
 	m := regexp.MustCompile(`(?m)^const SHELL = (\[.*\]);$`).FindStringSubmatch(worker)
 	if m == nil {
 		t.Fatal("the worker lists no files")
 	}
-	var shell []string
-	if err := json.Unmarshal([]byte(m[1]), &shell); err != nil {
+	var kept []string
+	if err := json.Unmarshal([]byte(m[1]), &kept); err != nil {
 		t.Fatal(err)
 	}
-	index, _ := fs.ReadFile(files, "index.html")
 	want := []string{"/"}
-	for _, ref := range regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllStringSubmatch(string(index), -1) {
+	for _, ref := range regexp.MustCompile(`(?:src|href)="(/static/[^"]+)"`).FindAllStringSubmatch(string(versioned(files, version)), -1) {
+		if !strings.HasSuffix(ref[1], "?v="+version) {
+			t.Errorf("the page loads %s, not by its version %s", ref[1], version)
+		}
 		want = append(want, ref[1])
 	}
-	for _, w := range want {
-		if !slices.Contains(shell, w) {
-			t.Errorf("the shell keeps %v, not %s, which the page loads", shell, w)
-		}
-	}
-	if slices.Contains(shell, "/static/sw.js") || slices.Contains(shell, "/static/index.html") || len(shell) != len(want) {
-		t.Errorf("the shell keeps %v, want only %v", shell, want)
-	}
-	version := regexp.MustCompile(`const VERSION = "([0-9a-f]{16})";`).FindStringSubmatch(worker)
-	if version == nil {
-		t.Fatal("the worker has no version")
+	slices.Sort(kept)
+	slices.Sort(want)
+	if !slices.Equal(kept, want) {
+		t.Errorf("the shell keeps %v, want what the page loads: %v", kept, want)
 	}
 	changed := fstest.MapFS{}
-	for _, name := range append([]string{"sw.js", "index.html"}, strings.TrimPrefix(want[1], "/static/")) {
+	for _, name := range []string{"sw.js", "index.html", "core.js"} {
 		body, _ := fs.ReadFile(files, name)
 		changed[name] = &fstest.MapFile{Data: body}
 	}
-	before := string(offlineShell(changed))
-	changed[strings.TrimPrefix(want[1], "/static/")].Data = append(changed[strings.TrimPrefix(want[1], "/static/")].Data, ' ')
-	if after := string(offlineShell(changed)); after == before {
-		t.Error("a file changed and the shell's version did not")
+	before, _ := shellFiles(changed)
+	changed["core.js"].Data = append(changed["core.js"].Data, ' ')
+	if after, _ := shellFiles(changed); after == before {
+		t.Error("a file changed and the console's version did not")
 	}
 }

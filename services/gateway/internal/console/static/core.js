@@ -193,6 +193,9 @@ function logout() {
 async function signedIn(token) {
   S.token = token;
   localStorage.setItem("ocopfair.token", token);
+  // Another account's kept badge or agenda (a session left to lapse without signing out on a
+  // shared phone) goes as someone else signs in.
+  forgetKept((claims() || {}).sub);
   startLive();
   location.hash = "#/";
   await render();
@@ -516,8 +519,9 @@ function keepFor(kind, c, id, value) {
     else localStorage.removeItem(keptPrefix + kind + "." + c.sub);
   } catch (e) { /* storage full: shown, not kept */ }
 }
-function forgetKept() {
-  for (const k of Object.keys(localStorage)) if (k.startsWith(keptPrefix)) localStorage.removeItem(k);
+// forgetKept forgets what was kept, but for the account sub when one is named.
+function forgetKept(sub) {
+  for (const k of Object.keys(localStorage)) if (k.startsWith(keptPrefix) && !(sub && k.endsWith("." + sub))) localStorage.removeItem(k);
 }
 // keptNote says the page shows what this phone kept and since when (key: its words, with %s).
 const keptNote = (key, at) => h("p", { class: "card warn-line kept-note", role: "status" }, t(key).replace("%s", time(at) + " " + date(at)));
