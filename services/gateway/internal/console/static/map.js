@@ -327,7 +327,7 @@ function boothMap(m, opts = {}) {
     // part of it on the screen (a phone shows part of a wide plan), also over a booth at the edge.
     const half = (t("your_booth").length * 12 * 0.6 * px) / 2;
     const vw = dims.W / s;
-    const left = Math.max(plan.x, st.cx - vw / 2), right = Math.min(plan.x + plan.w, st.cx + vw / 2);
+    const left = Math.max(plan.x, st.cx - vw / 2), right = Math.min(plan.x + plan.w, st.cx + vw / 2 - zoomColumn * px); // not under the zoom buttons
     const lx = x < left || x > right ? x : left + half <= right - half ? mapClamp(x, left + half, right - half) : (left + right) / 2;
     const label = svgEl("text", { x: lx, y: y - 29 * px, "font-size": 12 * px, "stroke-width": 3 * px, "text-anchor": "middle" });
     label.textContent = t("your_booth");
