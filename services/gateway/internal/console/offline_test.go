@@ -19,6 +19,8 @@ import (
 type edge struct {
 	*httptest.Server
 	down atomic.Bool
+	// failing makes a proxy in front of a gateway that is down: every answer is 502.
+	failing atomic.Bool
 }
 
 func newEdge(t *testing.T, target string) *edge {
@@ -35,6 +37,10 @@ func newEdge(t *testing.T, target string) *edge {
 			if conn, _, err := http.NewResponseController(w).Hijack(); err == nil {
 				_ = conn.Close()
 			}
+			return
+		}
+		if e.failing.Load() {
+			http.Error(w, "502 Bad Gateway", http.StatusBadGateway)
 			return
 		}
 		proxy.ServeHTTP(w, r)
@@ -116,8 +122,15 @@ func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	fitsPhone(prod, "the kept agenda")
 	prod.shot("agenda-offline")
 
+	// A proxy in front of a gateway that is down answers 502 to everything: the same.
 	net.down.Store(false)
+	net.failing.Store(true)
+	prod.open("#/badge/" + f.fairID)
 	prod.run(chromedp.Reload())
+	prod.until("the kept badge behind a failing proxy", "document.querySelector('.kept-note') && "+qrShown, false)
+
+	net.failing.Store(false)
+	prod.open("#/agenda/" + f.fairID)
 	prod.until("the live agenda again", "!document.querySelector('.kept-note') && "+row, false)
 	prod.run(chromedp.Click("#logout"))
 	prod.until("signed out", "location.hash === '#/login' && !localStorage.getItem('ocopfair.token')", false)
