@@ -122,14 +122,8 @@ func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	fitsPhone(prod, "the kept agenda")
 	prod.shot("agenda-offline")
 
-	// A proxy in front of a gateway that is down answers 502 to everything: the same.
 	net.down.Store(false)
-	net.failing.Store(true)
-	prod.open("#/badge/" + f.fairID)
-	prod.run(chromedp.Reload())
-	prod.until("the kept badge behind a failing proxy", "document.querySelector('.kept-note') && "+qrShown, false)
-
-	net.failing.Store(false)
+	keptBehindAFailingProxy(prod, net, f.fairID, qrShown)
 	prod.open("#/agenda/" + f.fairID)
 	prod.until("the live agenda again", "!document.querySelector('.kept-note') && "+row, false)
 	prod.run(chromedp.Click("#logout"))
@@ -137,4 +131,15 @@ func stepBadgeWithoutNetwork(t *testing.T, j journey, f checkinFair) {
 	if kept := prod.eval("Object.keys(localStorage).filter((k) => k.startsWith('ocopfair.kept.')).join(',')"); kept != "" {
 		t.Errorf("signed out, the phone still keeps %s", kept)
 	}
+}
+
+// keptBehindAFailingProxy: a proxy in front of a gateway that is down answers 502 to everything;
+// a reload opens the kept page and the kept badge, as without network.
+func keptBehindAFailingProxy(prod browser, net *edge, fairID, qrShown string) {
+	prod.t.Helper()
+	net.failing.Store(true)
+	defer net.failing.Store(false)
+	prod.open("#/badge/" + fairID)
+	prod.run(chromedp.Reload())
+	prod.until("the kept badge behind a failing proxy", "document.querySelector('.kept-note') && "+qrShown, false)
 }
