@@ -201,18 +201,8 @@ func TestAMoveMeetingACancellationGivesWay(t *testing.T) {
 // written after it: the move answers 200, the meeting ends cancelled, and its cancellation is the
 // later revision, so nothing announces the meeting moved after it was cancelled.
 func TestACancellationDuringAMoveComesAfterIt(t *testing.T) {
-	x := newAgendaFixture(t, 1, 1)
-	m := x.ask(t, x.buyers[0], "p01", true)
-	tokens := testenv.NewTokens(t)
-	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
-	org := x.serve(t, tokens).With(orgTok)
-	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
-		t.Fatalf("the run: %d %s", r.Status, r.Body)
-	}
-	placed, err := x.svc.Store.Get(x.db, m.ID)
-	if err != nil || placed.Slot == 0 {
-		t.Fatalf("the meeting after the run: %+v %v, want it placed", placed, err)
-	}
+	x, org, m := scheduledMeeting(t)
+	placed := m
 	type result struct {
 		m   Meeting
 		err error
@@ -264,18 +254,8 @@ func TestACancellationDuringAMoveComesAfterIt(t *testing.T) {
 // then finds the meeting no longer where both scans were: nothing is marked, and the meeting is
 // where the move put it (it was marked attended at its new place, and could never move again).
 func TestAnAttendanceDuringAMoveIsNotMarkedAtTheNewPlace(t *testing.T) {
-	x := newAgendaFixture(t, 1, 1)
-	m := x.ask(t, x.buyers[0], "p01", true)
-	tokens := testenv.NewTokens(t)
-	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
-	org := x.serve(t, tokens).With(orgTok)
-	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
-		t.Fatalf("the run: %d %s", r.Status, r.Body)
-	}
-	placed, err := x.svc.Store.Get(x.db, m.ID)
-	if err != nil || placed.Slot == 0 {
-		t.Fatalf("the meeting after the run: %+v %v, want it placed", placed, err)
-	}
+	x, org, m := scheduledMeeting(t)
+	placed := m
 	scanned := Placement{Day: placed.Day, Slot: placed.Slot, Table: placed.Table}
 	attended := make(chan error, 1)
 	x.svc.duringMoveSave = func() {
@@ -303,4 +283,23 @@ func TestAnAttendanceDuringAMoveIsNotMarkedAtTheNewPlace(t *testing.T) {
 	if err != nil || !cur.AttendedAt.IsZero() || cur.Day != x.fair.B2BDays[1].Date || cur.Table != 4 {
 		t.Errorf("the meeting at the end: %+v %v, want it moved and not attended", cur, err)
 	}
+}
+
+// scheduledMeeting is a fixture with one accepted meeting placed by a scheduling run, the fair's
+// organiser's client, and the meeting as placed.
+func scheduledMeeting(t *testing.T) (*agendaFixture, testenv.Client, Meeting) {
+	t.Helper()
+	x := newAgendaFixture(t, 1, 1)
+	m := x.ask(t, x.buyers[0], "p01", true)
+	tokens := testenv.NewTokens(t)
+	orgTok, _ := tokens.Token(t, auth.RoleOrganiser, "organiser-1")
+	org := x.serve(t, tokens).With(orgTok)
+	if r := org.Do(t, "POST", "/api/fairs/f1/schedule", nil); r.Status != http.StatusOK {
+		t.Fatalf("the run: %d %s", r.Status, r.Body)
+	}
+	placed, err := x.svc.Store.Get(x.db, m.ID)
+	if err != nil || placed.Slot == 0 {
+		t.Fatalf("the meeting after the run: %+v %v, want it placed", placed, err)
+	}
+	return x, org, placed
 }
