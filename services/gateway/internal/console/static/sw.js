@@ -38,7 +38,13 @@ const kept = (key) => caches.open(CACHE).then((c) => c.match(key));
 function keep(ev, key, res) {
   if (res.ok) {
     const copy = res.clone();
-    ev.waitUntil(caches.open(CACHE).then((c) => c.put(key, copy)));
+    const put = caches.open(CACHE).then((c) => c.put(key, copy));
+    try {
+      ev.waitUntil(put);
+    } catch (e) {
+      // The kept copy answered already (a slow network) and the event is over: the copy is
+      // still stored while the worker runs.
+    }
   }
   return res;
 }
