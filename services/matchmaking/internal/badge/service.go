@@ -87,7 +87,7 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 	if err != nil {
 		return Badge{}, err
 	}
-	if !s.entitled(f, Badge{Kind: h.Kind, ParticipantID: h.ID}) {
+	if !s.entitled(f, h.Kind, h.ID) {
 		return Badge{}, apperr.New(apperr.NotFound, msgBadgeNone)
 	}
 	if ok, err := s.Store.Enabled(ctx, p.AccountID, p.IssuedAt); err != nil {
@@ -98,14 +98,14 @@ func (s *Service) Own(ctx context.Context, f index.Fair, p auth.Principal) (Badg
 	return s.issue(ctx, f, h)
 }
 
-// entitled reports whether badge b's holder may hold one at fair f now: a producer with a booth
-// there (an exhibitor comes to its booth every day, meetings or not), or anyone with an accepted
-// meeting there.
-func (s *Service) entitled(f index.Fair, b Badge) bool {
-	if b.Kind == KindProducer && s.Index.Exhibiting(f.ID, b.ParticipantID) {
+// entitled reports whether participant id, of kind, may hold a badge at fair f now: a producer
+// with a booth there (an exhibitor comes to its booth every day, meetings or not), or anyone with
+// an accepted meeting there.
+func (s *Service) entitled(f index.Fair, kind, id string) bool {
+	if kind == KindProducer && s.Index.Exhibiting(f.ID, id) {
 		return true
 	}
-	_, ms := s.Agendas.Scheduled(f.ID, b.ParticipantID)
+	_, ms := s.Agendas.Scheduled(f.ID, id)
 	return len(ms) > 0
 }
 
@@ -269,12 +269,12 @@ func (s *Service) CheckIn(ctx context.Context, f index.Fair, in Scan) (Result, e
 	// does (its application withdrawn or rejected, its meetings cancelled) lets no one in. A scan
 	// queued offline (made a minute or more before it arrived) let its holder in when it was made:
 	// it is recorded as it happened.
-	if queued := !in.ScannedAt.IsZero() && s.now().Sub(in.ScannedAt) >= time.Minute; !queued && !s.entitled(f, b) {
+	now := s.now()
+	if queued := !in.ScannedAt.IsZero() && now.Sub(in.ScannedAt) >= time.Minute; !queued && !s.entitled(f, b.Kind, b.ParticipantID) {
 		e := apperr.New(apperr.Invalid, msgBadgeLapsed, b.Name)
 		e.Fields = []apperr.FieldError{apperr.Field("code", msgBadgeLapsedField)}
 		return Result{}, e
 	}
-	now := s.now()
 	at := in.ScannedAt
 	if at.IsZero() {
 		at = now
@@ -403,7 +403,7 @@ func (s *Service) attend(ctx context.Context, f index.Fair, c CheckIn) error {
 	if theirs.ScannedAt.After(at) {
 		at = theirs.ScannedAt
 	}
-	_, err = s.Meetings.Attend(ctx, m.ID, at, meeting.Placement{Day: stored.Day, Slot: stored.Slot, Table: stored.Table})
+	_, err = s.Meetings.Attend(ctx, m.ID, at, stored.Place())
 	if apperr.Is(err, apperr.Conflict) {
 		// Cancelled or moved meanwhile: nothing to mark.
 		return nil

@@ -76,7 +76,7 @@ func (s *Service) Attend(ctx context.Context, id string, at time.Time, where Pla
 		if !m.AttendedAt.IsZero() {
 			return Meeting{}, errAttendedMeanwhile{m}
 		}
-		if (Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}) != where {
+		if m.Place() != where {
 			return Meeting{}, apperr.New(apperr.Conflict, msgAttendMoved)
 		}
 		return m.Attend(at, s.now())

@@ -100,7 +100,7 @@ func (s *Service) Move(ctx context.Context, f index.Fair, meetingID string, to P
 	if m.Status != Accepted {
 		return Meeting{}, apperr.New(apperr.Conflict, msgMoveNotAccepted, statusName(m.Status))
 	}
-	if (Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}) == to {
+	if m.Place() == to {
 		return m, nil
 	}
 	now := s.now()
@@ -162,7 +162,7 @@ func movedTimetable(t Timetable, lease Lease, others []Meeting, id string, to Pl
 		// Never scheduled by a run: the meetings keep the places their own documents hold.
 		for _, o := range others {
 			if o.Slot > 0 {
-				next.Placements[o.ID] = Placement{Day: o.Day, Slot: o.Slot, Table: o.Table}
+				next.Placements[o.ID] = o.Place()
 			}
 		}
 	}

@@ -173,13 +173,13 @@ func newPlan(f index.Fair, accepted []Meeting, now time.Time, repair bool) plan 
 	for _, m := range accepted {
 		if settled(f, m, now) {
 			if m.Slot > 0 {
-				p.placed[m.ID] = Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}
+				p.placed[m.ID] = m.Place()
 			}
 			p.fixed = append(p.fixed, m)
 			continue
 		}
 		if m.Slot > 0 {
-			p.published[m.ID] = Placement{Day: m.Day, Slot: m.Slot, Table: m.Table}
+			p.published[m.ID] = m.Place()
 		}
 		p.byID[m.ID] = m
 		p.pending = append(p.pending, m.ID)

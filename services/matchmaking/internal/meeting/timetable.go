@@ -29,6 +29,9 @@ type Placement struct {
 	Table int
 }
 
+// Place is where meeting m is: its day, slot and table (zero when unplaced).
+func (m Meeting) Place() Placement { return Placement{Day: m.Day, Slot: m.Slot, Table: m.Table} }
+
 // Timetable is one complete scheduling run of a fair: every accepted meeting it placed, and
 // those it could not place (a move keeps the run's, less the meeting it places). Version is the
 // run's lease epoch, so a later run has a greater version.

@@ -16,8 +16,7 @@ async function viewAgenda(fairID) {
   const participant = c.role === "buyer" || c.role === "producer";
   let res, ref, fair, note = null;
   try {
-    [res, ref, fair] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`), reference(), api("GET", `/api/fairs/${fairID}`, undefined, { quiet: true })]);
-    if (unreachable(res)) throw new TypeError("network: " + res.status);
+    [res, ref, fair] = await Promise.all([api("GET", `/api/fairs/${fairID}/agenda`).then(reached), reference(), api("GET", `/api/fairs/${fairID}`, undefined, { quiet: true })]);
     if (participant && res.ok) keepFor("agenda", c, fairID, { agenda: res.data, fair: fair.ok ? fair.data : null });
     if (participant && (res.status === 403 || res.status === 404)) keepFor("agenda", c, fairID, null);
   } catch (e) {

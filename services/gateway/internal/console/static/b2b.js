@@ -371,9 +371,10 @@ function b2bGrid(f, a, msg, reload) {
           Array.from({ length: day.tables }, (_, i) => {
             const cell = s.cells.find((x) => x.table === i + 1);
             const found = cell && byID[cell.meeting_id];
-            const m = found && !settledMeeting(found) ? found : null;
-            return h("td", { class: "cell", dataset: { day: day.day, slot: s.slot, table: i + 1 } }, cell ? h("div", { class: "mcell" + (found && !m ? " settled" : ""), draggable: m ? "true" : undefined, dataset: { meeting: cell.meeting_id },
-              title: found && !m ? t("move_settled") : undefined },
+            const settled = !!found && settledMeeting(found);
+            const m = settled ? null : found;
+            return h("td", { class: "cell", dataset: { day: day.day, slot: s.slot, table: i + 1 } }, cell ? h("div", { class: "mcell" + (settled ? " settled" : ""), draggable: m ? "true" : undefined, dataset: { meeting: cell.meeting_id },
+              title: settled ? t("move_settled") : undefined },
               cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name),
               m && h("button", { type: "button", class: "secondary move-menu", "aria-label": `${t("move_menu")} ${cell.buyer_name} – ${cell.producer_name}`, onclick: () => openMenu(m) }, t("move_menu"))) : "");
           })),

@@ -490,7 +490,7 @@ async function viewBadge(fairID) {
     const ids = Object.keys(kept).filter((id) => !fairID || id === fairID);
     if (!networkLost(e) || !ids.length) throw e;
     if (ids.length > 1) {
-      return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card warn-line kept-note", role: "status" }, t("badge_offline")),
+      return h("div", {}, h("h1", {}, t("my_badge")), keptNote("badge_offline"),
         h("div", { class: "card" }, h("p", {}, t("badge_pick_fair")),
           h("ul", { id: "badge-fairs" }, ids.map((id) => h("li", {}, h("a", { href: "#/badge/" + id }, kept[id].badge.fair_name))))));
     }
@@ -513,9 +513,7 @@ async function badgePage(c, fairID) {
     fairID = ids[0];
     history.replaceState(null, "", "#/badge/" + fairID);
   }
-  const r = await api("GET", `/api/fairs/${fairID}/badge`);
-  // The gateway answering that the service cannot be reached is no network for the badge either.
-  if (unreachable(r)) throw new TypeError("network: " + r.status);
+  const r = reached(await api("GET", `/api/fairs/${fairID}/badge`));
   if (!r.ok) {
     if (r.status === 403 || r.status === 404) keepFor("badge", c, fairID, null); // no longer a badge here
     return h("div", {}, h("h1", {}, t("my_badge")), h("p", { class: "card", id: "badge-refused" }, (r.data && (r.data.detail || r.data.title)) || t("failed")));

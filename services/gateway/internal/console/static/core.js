@@ -499,32 +499,37 @@ const offline = () => ({ ok: false, status: 0, offline: true, data: { detail: t(
 // "Failed to fetch" (Chromium), "NetworkError when attempting to fetch resource." (Firefox) and
 // "Load failed" (Safari); another TypeError is a fault of the page, not the network.
 const networkLost = (err) => err instanceof TypeError && /fetch|network|load failed/i.test(err.message || "");
-// unreachable is an answer from the gateway that the service behind it cannot be reached: for
-// what is kept on the phone (below), no network either.
-const unreachable = (r) => r.status === 502 || r.status === 503 || r.status === 504;
+// reached returns answer r, or throws as a lost network does when r is the gateway's saying that
+// the service behind it cannot be reached: for what is kept on the phone (below), the same.
+function reached(r) {
+  if (r.status === 502 || r.status === 503 || r.status === 504) throw new TypeError("network: " + r.status);
+  return r;
+}
 
 // What a participant needs at the fair without network, its badge and its agenda, is kept in this
 // browser when last shown, per account, kind and fair, and shown when the network is lost (the
 // offline shell, sw.js, opens the page itself). Signing out forgets it all: a shared phone keeps
 // no one's.
 const keptPrefix = "ocopfair.kept.";
+const keptKey = (kind, c) => keptPrefix + kind + "." + c.sub;
 function keptOf(kind, c) {
-  try { return JSON.parse(localStorage.getItem(keptPrefix + kind + "." + c.sub) || "{}") || {}; } catch (e) { return {}; }
+  try { return JSON.parse(localStorage.getItem(keptKey(kind, c)) || "{}") || {}; } catch (e) { return {}; }
 }
 function keepFor(kind, c, id, value) {
   const all = keptOf(kind, c);
   if (value) all[id] = { ...value, at: new Date().toISOString() }; else delete all[id];
   try {
-    if (Object.keys(all).length) localStorage.setItem(keptPrefix + kind + "." + c.sub, JSON.stringify(all));
-    else localStorage.removeItem(keptPrefix + kind + "." + c.sub);
+    if (Object.keys(all).length) localStorage.setItem(keptKey(kind, c), JSON.stringify(all));
+    else localStorage.removeItem(keptKey(kind, c));
   } catch (e) { /* storage full: shown, not kept */ }
 }
 // forgetKept forgets what was kept, but for the account sub when one is named.
 function forgetKept(sub) {
   for (const k of Object.keys(localStorage)) if (k.startsWith(keptPrefix) && !(sub && k.endsWith("." + sub))) localStorage.removeItem(k);
 }
-// keptNote says the page shows what this phone kept and since when (key: its words, with %s).
-const keptNote = (key, at) => h("p", { class: "card warn-line kept-note", role: "status" }, t(key).replace("%s", time(at) + " " + date(at)));
+// keptNote says the page shows what this phone kept, and since when if at is given (key: its
+// words, with %s for when).
+const keptNote = (key, at) => h("p", { class: "card warn-line kept-note", role: "status" }, at ? t(key).replace("%s", time(at) + " " + date(at)) : t(key));
 window.addEventListener("unhandledrejection", (ev) => {
   if (networkLost(ev.reason)) toast(t("no_network"));
 });
