@@ -58,6 +58,7 @@ func TestConsoleQueueAgendaAndGuides(t *testing.T) {
 	orgPhone := j.person("queue-organiser-phone", 360, 800)
 	orgPhone.login("sct@queue.example.vn", "organiser-pass-1")
 	stepQueuePhone(t, orgPhone, fairID)
+	stepRejectAsksWhy(t, anon, orgPhone, org, fairID)
 
 	// Booths for the approved: only exhibitors can be met.
 	oc.call("POST", "/api/fairs/"+fairID+"/allocation", nil)

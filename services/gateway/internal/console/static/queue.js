@@ -17,7 +17,9 @@ const queueState = new Map();
 
 function queueOf(fairID) {
   if (!queueState.has(fairID)) {
-    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null, view: null, rows: 0 });
+    // rejecting: the applications (and "bulk") whose reject form is open; drafts: what is typed there
+    queueState.set(fairID, { tab: "active", province: "", sector: "", stars: "", eligible: "", q: "", sort: "submitted", picked: new Set(), result: null, view: null, rows: 0,
+      rejecting: new Set(), drafts: new Map() });
   }
   return queueState.get(fairID);
 }
@@ -44,6 +46,7 @@ async function fairApps(f, ref) {
   const more = h("div", { class: "actions" });
   const resultBox = h("div", { id: "bulk-result", role: "status" });
   const bulkBar = h("div", { class: "actions bulk", id: "bulk-bar" });
+  const bulkReject = h("div", { id: "bulk-reject" });
   let items = [];
   // "Xem thêm" adds the next page's rows; the keyboard goes to the first new row's box, where a
   // keyboard user picks it or goes on to its review buttons.
@@ -99,8 +102,17 @@ async function fairApps(f, ref) {
     bulkBar.replaceChildren(h("label", { class: "pick pick-all" }, all, t("pick_all")),
       h("span", { class: "muted", id: "picked-count" }, t("picked").replace("{n}", num(n))),
       h("button", { type: "button", id: "bulk-approve", disabled: !n, onclick: () => bulk("approve") }, t("approve")),
-      h("button", { type: "button", class: "secondary", id: "bulk-waitlist", disabled: !n, onclick: () => bulk("waitlist") }, t("waitlist")));
+      h("button", { type: "button", class: "secondary", id: "bulk-waitlist", disabled: !n, onclick: () => bulk("waitlist") }, t("waitlist")),
+      h("button", { type: "button", class: "danger", id: "bulk-reject-open", disabled: !n, "aria-expanded": String(st.rejecting.has("bulk")), "aria-controls": "bulk-reject",
+        onclick: () => { st.rejecting.add("bulk"); drawBulk(); bulkReject.querySelector("textarea").focus(); } }, t("reject")));
     resultBox.replaceChildren(...bulkResult(st.result));
+    // The bulk's reject form stays open while applications are chosen; none chosen closes it.
+    if (!n) st.rejecting.delete("bulk");
+    const chosen = items.filter((a) => st.picked.has(a.id) && a.status !== "rejected");
+    const holding = chosen.filter((a) => a.booths.length);
+    bulkReject.replaceChildren(st.rejecting.has("bulk") ? rejectBox(st, "bulk", t("bulk_reject_names").replace("{names}", chosen.map((a) => a.producer_name).join(", ")) +
+      (holding.length ? " " + t("bulk_reject_releases").replace("{names}", holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")) : ""),
+    (reason) => bulk("reject", reason), drawBulk, "#bulk-reject-open") : "");
   };
 
   const drawList = () => {
@@ -110,13 +122,13 @@ async function fairApps(f, ref) {
     } else st.rows = Math.max(st.rows, items.length); // rows added on a page shown while a newer one loads
     listBox.replaceChildren(items.length ? h("div", { class: "tablewrap" }, h("table", { id: "app-queue", class: "stack" },
       h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("products")), h("th", {}, t("eligibility")), h("th", {}, t("status")), h("th", {}, t("actions")))),
-      h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk))))) : h("p", { class: "muted empty" }, t("queue_empty")));
+      h("tbody", {}, items.map((a) => queueRow(a, st, drawBulk, drawList))))) : h("p", { class: "muted empty" }, t("queue_empty")));
     drawBulk();
   };
 
   // bulk moves the chosen applications in one request; each is answered on its own, and those
   // not moved are listed with the reason. Approving ones that fail a rule is asked first.
-  const bulk = async (action) => {
+  const bulk = async (action, reason) => {
     const chosen = items.filter((a) => st.picked.has(a.id));
     const ineligible = chosen.filter((a) => !a.eligible && a.status !== "approved");
     if (action === "approve" && ineligible.length && !confirm(t("bulk_ineligible").replace("{names}", ineligible.map((a) => a.producer_name).join(", ")))) return;
@@ -124,18 +136,26 @@ async function fairApps(f, ref) {
     const holding = chosen.filter((a) => a.booths.length);
     if (action === "waitlist" && holding.length &&
       !confirm(t("bulk_waitlist_releases").replace("{names}", holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")))) return;
-    const r = await api("POST", `/api/fairs/${f.id}/applications/review`, { action, ids: chosen.map((a) => a.id) });
+    const r = await api("POST", `/api/fairs/${f.id}/applications/review`, { action, ids: chosen.map((a) => a.id), reason });
+    // A refused reason is said under its field, in the bulk's reject form.
+    if (!r.ok && reason !== undefined) return r;
     if (!r.ok) { toast((r.data && r.data.detail) || t("failed")); return; }
     const names = new Map(chosen.map((a) => [a.id, a.producer_name]));
     st.result = { action, moved: r.data.moved, failed: r.data.results.filter((x) => !x.moved).map((x) => ({ name: names.get(x.id) || x.id, why: (x.error && (x.error.detail || x.error.title)) || t("failed") })) };
     st.picked.clear();
+    st.rejecting.delete("bulk");
+    st.drafts.delete("bulk");
     await load();
+    // The button pressed is disabled now (nothing is chosen): the keyboard goes to what was done.
+    const done = resultBox.querySelector("p");
+    if (done) { done.tabIndex = -1; done.focus(); }
+    return r;
   };
 
   await load();
   // Drawn once the list is in: a choice made meanwhile (in the view then shown) is the one shown.
   const filters = queueFilters(st, ref, load);
-  return h("div", { class: "card", id: "queue" }, filters, tabsBox, bulkBar, resultBox, listBox, more);
+  return h("div", { class: "card", id: "queue" }, filters, tabsBox, bulkBar, bulkReject, resultBox, listBox, more);
 }
 
 // bulkResult says what a bulk review did: how many moved, and each one that did not, with why.
@@ -165,30 +185,64 @@ function queueFilters(st, ref, load) {
 }
 
 // queueRow is one application: its box to pick it, the products, each rule, the status and the
-// single review buttons.
-function queueRow(a, st, changed) {
+// single review buttons; with its reject form open, a second row holds it. redraw draws the list.
+function queueRow(a, st, changed, redraw) {
   const pick = h("input", { type: "checkbox", class: "pick", value: a.id, "aria-label": a.producer_name, onchange: (ev) => {
     if (ev.target.checked) st.picked.add(a.id); else st.picked.delete(a.id);
     changed();
   } });
   pick.checked = st.picked.has(a.id);
-  return h("tr", { dataset: { app: a.id } },
+  const row = h("tr", { dataset: { app: a.id } },
     h("td", { "data-label": t("legal_name") }, h("label", { class: "pick" }, pick, a.producer_name), h("div", { class: "muted" }, a.province_name)),
     h("td", { "data-label": t("products") }, a.products.map((p) => h("div", {}, p.name, " ", p.stars + "★")), h("div", { class: "muted asked" }, askedFor(a))),
     h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
     h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
     h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: reviewOne(a, "approve") }, t("approve")),
       ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: reviewOne(a, "waitlist") }, t("waitlist")),
-      ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", onclick: reviewOne(a, "reject") }, t("reject"))));
+      ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", dataset: { act: "reject" },
+        "aria-expanded": String(st.rejecting.has(a.id)), onclick: () => { st.rejecting.add(a.id); redraw(); $(`#reject-${a.id} textarea`).focus(); } }, t("reject"))));
+  if (!st.rejecting.has(a.id) || a.status === "rejected") return row;
+  const releases = a.booths.length ? t("reject_releases").replace("{name}", a.producer_name).replace("{booths}", a.booths.join(", ")) : "";
+  return [row, h("tr", { class: "reject-row", dataset: { rejecting: a.id } }, h("td", { colspan: 5 }, rejectBox(st, a.id, releases, async (reason) => {
+    const r = await api("POST", `/api/applications/${a.id}/reject`, { reason });
+    if (r.ok) {
+      st.rejecting.delete(a.id);
+      st.drafts.delete(a.id);
+      toast(a.booths.length ? t("saved_released").replace("{booths}", a.booths.join(", ")) : t("saved"));
+      focusNextDraw("#queue-tabs .tab.active"); // the application leaves the tab; its count is there
+      render(true);
+    }
+    return r;
+  }, redraw, `tr[data-app="${a.id}"] [data-act=reject]`)))];
 }
 
-// reviewOne moves one application. Approving one that fails a rule is allowed (organisers make
-// exceptions), but never by a slip: the rules it fails are named first. Moving one that holds
-// booths to the waitlist or rejecting it takes the booths back, and the producer's meetings with
-// them: that is said first too, naming the booths.
+// rejectBox asks why before rejecting, in a form under the application (or the bulk bar): the
+// producer reads the reason, so it gets a labelled field whose refusal is said under it, where a
+// browser prompt checked nothing and lost the text when dismissed. key is the application's ID
+// or "bulk"; said, what the rejection does besides (booths taken back); send posts the reason and
+// answers as api() does. Closing it draws again with redraw and gives the keyboard to back.
+// While it is open, live updates wait (data-dirty), and what is typed is kept in st.drafts.
+function rejectBox(st, key, said, send, redraw, back) {
+  const f = form([{ name: "reason", label: t("reject_reason"), type: "textarea", full: true, maxlength: 1000, value: st.drafts.get(key), hint: t("reject_hint") }],
+    t("reject_confirm"), (v) => send(v.reason), { id: "reject-" + key });
+  f.addEventListener("input", (ev) => st.drafts.set(key, ev.target.value));
+  f.querySelector("button[type=submit]").classList.add("danger");
+  f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", dataset: { act: "keep" }, onclick: () => {
+    st.rejecting.delete(key);
+    st.drafts.delete(key);
+    redraw();
+    const b = $(back);
+    if (b) b.focus();
+  } }, t("reject_keep")));
+  return h("div", { class: "reject-box", dataset: { dirty: "1" } }, said ? h("p", { class: "warn-line" }, said) : null, f);
+}
+
+// reviewOne approves one application or moves it to the waitlist (rejecting asks why first: see
+// rejectBox). Approving one that fails a rule is allowed (organisers make exceptions), but never
+// by a slip: the rules it fails are named first. Moving one that holds booths to the waitlist
+// takes the booths back, and the producer's meetings with them: that is said first too.
 function reviewOne(a, action) {
   return async () => {
-    let body;
     if (action === "approve" && !a.eligible) {
       const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
       if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
@@ -196,12 +250,7 @@ function reviewOne(a, action) {
     const booths = action !== "approve" ? a.booths.join(", ") : "";
     const releases = booths && t(action + "_releases").replace("{name}", a.producer_name).replace("{booths}", booths);
     if (action === "waitlist" && releases && !confirm(releases)) return;
-    if (action === "reject") {
-      const reason = prompt(releases ? releases + "\n" + t("reason") : t("reason"));
-      if (!reason) return;
-      body = { reason };
-    }
-    const r = await api("POST", `/api/applications/${a.id}/${action}`, body);
+    const r = await api("POST", `/api/applications/${a.id}/${action}`);
     toast(r.ok ? (booths ? t("saved_released").replace("{booths}", booths) : t("saved")) : failure(r));
     render(true);
   };
