@@ -204,7 +204,7 @@ func stepBuyerAgenda(t *testing.T, b browser, x *agendaFair) {
 	// The meeting coming next is said above everything (past days come first in the list), and
 	// marked in its day; a tap shows its row.
 	first := b.eval("document.querySelector('#agenda tr.meeting').dataset.meeting")
-	if got := b.eval("document.querySelector('#next-meeting') ? document.querySelector('#next-meeting').textContent : ''"); !regexp.MustCompile(`^Cuộc gặp tiếp theo: \d\d/\d\d/\d{4} \d\d:\d\d · Bàn [12] · HTX `).MatchString(got) {
+	if got := b.eval("document.querySelector('#next-meeting') ? document.querySelector('#next-meeting').textContent : ''"); !regexp.MustCompile(`^Cuộc gặp tiếp theo: \d\d:\d\d \d\d/\d\d/\d{4} · Bàn [12] · HTX `).MatchString(got) {
 		t.Errorf("the next meeting reads %q", got)
 	}
 	if got := b.eval("[...document.querySelectorAll('#agenda tr.meeting.next')].map((tr) => tr.dataset.meeting).join(' ')"); got != first {

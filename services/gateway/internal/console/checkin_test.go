@@ -293,7 +293,7 @@ func stepCheckinAtTable(t *testing.T, staff browser, f checkinFair) {
 	// A scan queued offline on an earlier day, sent today, names its own day.
 	late := staff.eval(`(() => { const m = { slot_start: "2026-12-05T08:00:00+07:00", slot_end: "2026-12-05T08:20:00+07:00", table: 1, other_party: "HTX Chè" };
 		return ciMeeting(m, "2026-12-04T16:05:00+07:00").textContent })()`)
-	if !strings.HasPrefix(late, "⚠ Ngày 04/12/2026 không có lịch gặp tại bàn này. Lịch gặp tại bàn 1, 05/12/2026 08:00") {
+	if !strings.HasPrefix(late, "⚠ Ngày 04/12/2026 không có lịch gặp tại bàn này. Lịch gặp tại bàn 1, 08:00–08:20 05/12/2026,") {
 		t.Errorf("a meeting the day after a scan made offline reads %q", late)
 	}
 	staff.shot("checkin-table")

@@ -70,7 +70,7 @@ function nextBanner(m, c, now = new Date()) {
   };
   return h("div", { class: "card next-meeting", id: "next-meeting", role: "note" },
     h("strong", {}, t(going ? "ag_now" : "ag_next") + ": "),
-    `${m.day === today() ? "" : date(m.day) + " "}${time(m.starts_at)} · ${t("table")} ${m.table} · `, h("strong", {}, other),
+    `${when(m.starts_at, m.day === today())} · ${t("table")} ${m.table} · `, h("strong", {}, other),
     h("div", {}, h("button", { type: "button", class: "link", onclick: show }, t("ag_show_in_list"))));
 }
 

@@ -250,7 +250,7 @@ function b2bGrid(f, a, msg, reload) {
       if (r.status === 409 && r.data && r.data.code === "meeting_move_schedule_changed") await reload();
       return false;
     }
-    tell(`${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${date(day)} ${time(r.data.starts_at)} · ${t("table")} ${table}`, false);
+    tell(`${t("move_done")}: ${m.buyer_name} – ${m.producer_name} → ${when(r.data.starts_at)} · ${t("table")} ${table}`, false);
     await reload();
     return true;
   };
@@ -396,7 +396,7 @@ function showUnscheduled(a, box, counts) {
   if (!version) { box.replaceChildren(...(wait ? [h("div", { class: "card", id: "waiting" }, wait)] : [])); return; }
   // The run's time: every item of one schedule has the same.
   const since = items.map((u) => u.since).sort().pop();
-  const at = since ? " " + t("unsched_at").replace("{at}", date(since) + " " + time(since)) : "";
+  const at = since ? " " + t("unsched_at").replace("{at}", when(since)) : "";
   box.replaceChildren(items.length
     ? h("div", { class: "card", id: "unscheduled", role: "region", "aria-labelledby": "unscheduled-title" }, h("h2", { id: "unscheduled-title" }, t("unsched_title"), " ", badge(String(items.length), "warn")),
       h("p", { class: "muted" }, t("unsched_hint"), at),

@@ -268,7 +268,7 @@ function matchCard(m, me, fair, ask, reload) {
     // The card says it has no booth there, once: the ranking's own "not at this fair" goes.
     factors(away ? { ...m, factors: (m.factors || []).filter((f) => f.name !== "fair") } : m),
     me.ok && away && h("p", { class: "muted not-exhibiting" }, t("not_exhibiting").replace("{fair}", fair.name)),
-    me.ok && resting && h("p", { class: "muted ask-again" }, t("ask_again_at").replace("{at}", time(meeting.ask_again_at) + " " + date(meeting.ask_again_at))),
+    me.ok && resting && h("p", { class: "muted ask-again" }, t("ask_again_at").replace("{at}", when(meeting.ask_again_at))),
     me.ok && canAsk && h("div", { class: "actions" }, h("button", { type: "button", class: "request-meeting", onclick: async (ev) => {
       if (!fair.id) { toast(t("fair")); return; }
       // One ask, however often it is tapped: the button waits for the answer, and a tap again
@@ -367,7 +367,7 @@ function outcomeLine(m) {
   const by = m.outcome_by && (m.outcome_by === (claims() || {}).role ? t("outcome_by_you") : t("outcome_by_" + m.outcome_by));
   return h("div", { class: "outcome-said" }, h("strong", {}, t("outcome") + ": "), t("o_" + m.outcome),
     m.value_vnd ? [" · ", t("contract_value") + ": ", h("span", { class: "outcome-vnd" }, money(m.value_vnd))] : null,
-    by ? h("span", { class: "outcome-by muted" }, " · " + t("outcome_recorded_by").replace("{by}", by).replace("{at}", time(m.outcome_at) + " " + date(m.outcome_at))) : null);
+    by ? h("span", { class: "outcome-by muted" }, " · " + t("outcome_recorded_by").replace("{by}", by).replace("{at}", when(m.outcome_at))) : null);
 }
 
 // inbox is the meetings page's state that outlives a redraw: the tab shown (picked: chosen by
@@ -456,7 +456,7 @@ function inboxItem(m, side, days, act, fairName) {
     m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
     m.proposal && m.status === "requested" ? proposalLine(m) : null,
     m.reason ? h("div", { class: "reason" }, h("strong", {}, t("reason") + ": "), m.reason) : null,
-    m.slot ? h("div", { class: "place" }, date(m.day) + " " + time(m.starts_at) + " · " + t("table") + " " + m.table)
+    m.slot ? h("div", { class: "place" }, when(m.starts_at) + " · " + t("table") + " " + m.table)
       : m.status === "accepted" ? h("div", { class: "place muted" }, t("awaiting_slot")) : null,
     m.status === "requested" && !mine ? h("div", { class: "muted waiting" }, t(m.proposal ? "waiting_them_proposal" : "waiting_them")) : null,
     answers, cancel, open ? answerPanel(m, open, days) : null,

@@ -451,25 +451,24 @@ function ciMeeting(m, scannedAt) {
   // come on the wrong one, and a scan today does not count it attended.
   // A scan queued offline on an earlier day names that day, not "today".
   const otherDay = date(m.slot_start) !== date(scannedAt);
-  const from = (otherDay ? date(m.slot_start) + " " : "") + time(m.slot_start);
   const warning = ciToday(scannedAt) ? t("ci_not_today_table") : t("ci_not_that_day_table").replace("{day}", date(scannedAt));
   return h("p", { class: "ci-meeting" + (otherDay ? " warn-line other-day" : "") }, otherDay ? warning + " " : "",
-    t("ci_meeting").replace("{from}", from).replace("{to}", time(m.slot_end)).replace("{n}", m.table), " ",
+    t("ci_meeting").replace("{from}", time(m.slot_start)).replace("{to}", when(m.slot_end, !otherDay)).replace("{n}", m.table), " ",
     h("strong", {}, m.other_party), m.attended ? [" ", badge(t("ci_attended"))] : null);
 }
 
 // ciWhen is when a scan was made: its time, and its date too when that was not today (a scan
 // queued offline and sent later).
 const ciToday = (at) => date(at) === date(new Date().toISOString());
-const ciWhen = (at) => (ciToday(at) ? "" : date(at) + " ") + time(at);
+const ciWhen = (at) => when(at, ciToday(at));
 
 // ciRow is one scan in the list: waiting for the network, checked in, or refused.
 function ciRow(a) {
-  const when = h("span", { class: "muted" }, ciWhen(a.scan.scanned_at) + " · " + ciPlaceName(a.scan) + " · ");
-  if (a.queued) return h("li", { class: "wait", dataset: { scan: a.scan.scan_id } }, when, "⏳ ", t("ci_queued"), " ", h("span", { class: "muted" }, "…" + a.scan.code.slice(-6)));
-  if (!a.ok) return h("li", { class: "bad", dataset: { scan: a.scan.scan_id } }, when, "✘ ", ciHeadline(ciRefusal(a.data))[0]);
+  const stamp = h("span", { class: "muted" }, ciWhen(a.scan.scanned_at) + " · " + ciPlaceName(a.scan) + " · ");
+  if (a.queued) return h("li", { class: "wait", dataset: { scan: a.scan.scan_id } }, stamp, "⏳ ", t("ci_queued"), " ", h("span", { class: "muted" }, "…" + a.scan.code.slice(-6)));
+  if (!a.ok) return h("li", { class: "bad", dataset: { scan: a.scan.scan_id } }, stamp, "✘ ", ciHeadline(ciRefusal(a.data))[0]);
   const p = a.data.participant || {};
-  return h("li", { class: "ok", dataset: { scan: a.scan.scan_id } }, when, "✔ ", h("strong", {}, p.name || ""), p.organisation && p.organisation !== p.name ? " — " + p.organisation : "",
+  return h("li", { class: "ok", dataset: { scan: a.scan.scan_id } }, stamp, "✔ ", h("strong", {}, p.name || ""), p.organisation && p.organisation !== p.name ? " — " + p.organisation : "",
     a.data.meeting && a.data.meeting.attended ? [" ", badge(t("ci_attended"))] : null);
 }
 

@@ -95,6 +95,10 @@ function time(s) {
   if (!s) return "";
   return new Intl.DateTimeFormat("vi-VN", { timeZone: "Asia/Ho_Chi_Minh", hour: "2-digit", minute: "2-digit" }).format(new Date(s));
 }
+// when is a moment as the page says it everywhere, the time and then the day ("10:33 07/12/2026"),
+// as the agenda's files and the services' messages do; dayKnown leaves the day out where it goes
+// without saying (it is today, or the heading above names it).
+const when = (s, dayKnown) => (s ? time(s) + (dayKnown ? "" : " " + date(s)) : "");
 const collator = new Intl.Collator("vi");
 const sortBy = (list, key) => list.slice().sort((a, b) => collator.compare(key(a), key(b)));
 const fold = (s) => (s || "").normalize("NFD").replace(/[\u0300-\u036f]/g, "").replace(/đ/g, "d").replace(/Đ/g, "d").toLowerCase();
@@ -529,7 +533,7 @@ function forgetKept(sub) {
 }
 // keptNote says the page shows what this phone kept, and since when if at is given (key: its
 // words, with %s for when).
-const keptNote = (key, at) => h("p", { class: "card warn-line kept-note", role: "status" }, at ? t(key).replace("%s", time(at) + " " + date(at)) : t(key));
+const keptNote = (key, at) => h("p", { class: "card warn-line kept-note", role: "status" }, at ? t(key).replace("%s", when(at)) : t(key));
 window.addEventListener("unhandledrejection", (ev) => {
   if (networkLost(ev.reason)) toast(t("no_network"));
 });

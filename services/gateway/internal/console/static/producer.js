@@ -129,7 +129,7 @@ async function resetHistory(a) {
   return h("div", { id: "reset-history" }, h("h3", {}, t("reset_history").replace("{name}", a.name)),
     h("div", { class: "actions reset-account" }, h("span", {}, a.email, " · ", t("role_" + a.role), a.disabled ? [" ", badge(t("account_disabled"), "bad")] : null), lockButton(a)), items.length
     ? h("table", { class: "stack" }, h("thead", {}, h("tr", {}, heads.map((x) => h("th", {}, x)))), h("tbody", {}, items.map((e) => h("tr", { dataset: { status: e.status } },
-      h("td", { "data-label": heads[0] }, time(e.issued_at) + " " + date(e.issued_at)), h("td", { "data-label": heads[1] }, e.issued_by.name || e.issued_by.id),
+      h("td", { "data-label": heads[0] }, when(e.issued_at)), h("td", { "data-label": heads[1] }, e.issued_by.name || e.issued_by.id),
       h("td", { "data-label": heads[2] }, resetStatus(e))))))
     : h("p", { class: "muted" }, t("reset_none")));
 }
@@ -137,7 +137,7 @@ async function resetHistory(a) {
 // resetStatus says how a reset code ended, with the wrong tries typed while it was pending
 // (a code spent by them says so already).
 function resetStatus(e) {
-  const said = t("rs_" + e.status).replace("{at}", e.ended_at ? time(e.ended_at) + " " + date(e.ended_at) : "");
+  const said = t("rs_" + e.status).replace("{at}", when(e.ended_at));
   if (e.status === "locked") return badge(said, "bad");
   return [said, e.wrong_tries ? " · " + t("reset_tries").replace("{n}", e.wrong_tries) : ""];
 }
@@ -322,9 +322,9 @@ function qrBox(x, sc) {
 function changedByStaff(x) {
   const e = x.changed_by;
   if (!e || e.role === "producer") return null;
-  const when = time(x.updated_at) + " " + date(x.updated_at);
+  const at = when(x.updated_at);
   // A function, so that the name is put in as it is ("$&" or "{when}" in it stay as typed).
-  return h("p", { class: "muted changed-by" }, t("changed_by_" + e.role).replace(/\{(name|when)\}/g, (_, k) => (k === "name" ? e.name : when)));
+  return h("p", { class: "muted changed-by" }, t("changed_by_" + e.role).replace(/\{(name|when)\}/g, (_, k) => (k === "name" ? e.name : at)));
 }
 
 // productEdit folds a product's changes under "Sửa": the name, the price range and monthly
