@@ -13,6 +13,8 @@ const checkinKeys = { queue: "ocopfair.checkin.queue", places: "ocopfair.checkin
 const checkinRepeatMs = 5000;
 // checkinRetry is the wait before sending again after a network failure, doubling up to max.
 const checkinRetry = { first: 1000, max: 15000 };
+// checkinMaxAgeMs is how old a scan the API still takes (24 hours): an older one is let go.
+const checkinMaxAgeMs = 24 * 3600000;
 
 // CI is the check-in page's state for the life of the page (the queue itself is in storage).
 const CI = {
@@ -32,17 +34,38 @@ const CI = {
 
 // ---------- the queue ----------
 
-function ciQueue() {
+// A gate phone passes between staff: each scan is kept with the account that made it (by) and is
+// sent only under that account's sign-in, never under the next person's (who may not check in
+// at this fair: the API would refuse it, and the scan be lost). Another account's scans wait for
+// it to sign in again here, until the API would no longer take them.
+
+// ciStored is every scan kept on this phone, whoever made it.
+function ciStored() {
   try {
     const q = JSON.parse(localStorage.getItem(checkinKeys.queue) || "[]");
-    return Array.isArray(q) ? q : [];
+    return Array.isArray(q) ? q.filter((s) => s && Date.now() - Date.parse(s.scanned_at) < checkinMaxAgeMs) : [];
   } catch (e) {
     return [];
   }
 }
 
+// ciMine says whether scan s is the signed-in account's (one kept before scans named their
+// account is taken as the signed-in one's, as it was).
+const ciMine = (s) => !s.by || s.by === (claims() || {}).sub;
+
+// ciQueue is the signed-in account's scans waiting for the API's answer, oldest first.
+function ciQueue() {
+  return ciStored().filter(ciMine);
+}
+
+// ciSaveQueue keeps q as the signed-in account's waiting scans, beside the other accounts'.
 function ciSaveQueue(q) {
-  localStorage.setItem(checkinKeys.queue, JSON.stringify(q));
+  localStorage.setItem(checkinKeys.queue, JSON.stringify([...ciStored().filter((s) => !ciMine(s)), ...q]));
+}
+
+// ciForget lets go of the signed-in account's waiting scans (it chose to sign out without them).
+function ciForget() {
+  if (ciStored().length) ciSaveQueue([]);
 }
 
 // ciUUID is a random UUID v4; crypto.randomUUID exists only on secure pages.
@@ -73,7 +96,7 @@ function ciScan(fairID, place, code) {
     if (CI.shown !== prev.scan_id) { CI.shown = prev.scan_id; ciDraw(); }
     return;
   }
-  const scan = { scan_id: ciUUID(), fair_id: fairID, code, place: place.place, scanned_at: ciNow() };
+  const scan = { scan_id: ciUUID(), fair_id: fairID, code, place: place.place, scanned_at: ciNow(), by: (claims() || {}).sub };
   if (place.place === "table") scan.table = place.table;
   CI.seen.set(key, { at: now, scan_id: scan.scan_id });
   for (const [k, v] of CI.seen) if (now - v.at >= checkinRepeatMs) CI.seen.delete(k);

@@ -273,7 +273,14 @@ function viewAccount() {
 // The page is drawn again in the other language as a refresh: what was typed, chosen and opened
 // stays, as for a live update.
 $("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "vi"; localStorage.setItem("ocopfair.lang", S.lang); render(true); });
-$("#logout").addEventListener("click", logout);
+// Signing out with check-in scans still waiting for the network asks first: they go with it,
+// not to the next person who signs in on this phone (see ciQueue).
+$("#logout").addEventListener("click", () => {
+  const n = ciQueue().length;
+  if (n && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
+  ciForget();
+  logout();
+});
 $("#menu").addEventListener("click", () => {
   const open = $(".top").classList.toggle("open");
   $("#menu").setAttribute("aria-expanded", String(open));
