@@ -11,7 +11,7 @@ var (
 		"Phiên đăng nhập đã hết hạn; hãy đăng nhập lại.",
 		"The access token has expired; sign in again.")
 	msgTokenRevoked = apperr.M("token_revoked",
-		"Phiên đăng nhập này đã kết thúc (đăng xuất mọi nơi, đổi mật khẩu hoặc tài khoản bị khoá); hãy đăng nhập lại.",
+		"Phiên đăng nhập này đã kết thúc (đăng xuất mọi nơi, đổi mật khẩu hoặc tài khoản bị khóa); hãy đăng nhập lại.",
 		"This session has ended (signed out everywhere, password changed or account disabled); sign in again.")
 	msgTokenClaims = apperr.M("token_claims_invalid",
 		"Mã truy cập thiếu tài khoản hoặc mang vai trò không hợp lệ; hãy đăng nhập lại.",

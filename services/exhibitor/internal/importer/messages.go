@@ -46,7 +46,7 @@ var (
 		"Không đọc được trang tính đầu tiên.",
 		"The first sheet could not be read.")
 	msgSheetTooWide = apperr.M("import_sheet_too_wide",
-		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xoá các ô thừa ở bên phải rồi nhập lại.",
+		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xóa các ô thừa ở bên phải rồi nhập lại.",
 		"Row %d has a cell in column %d (an empty formatted one counts too), beyond the %d columns an import reads; delete the stray cells on the right and import again.")
 	msgTextTooLong = apperr.M("import_text_too_long",
 		"Tệp có một đoạn chữ dài hơn %d ký tự, nhiều hơn một ô Excel chứa được; hãy kiểm tra lại tệp.",
@@ -70,7 +70,7 @@ var (
 		"Tổng nội dung các ô của tệp vượt quá %d MiB; hãy chia danh sách thành nhiều tệp nhỏ hơn.",
 		"The file's cells hold more than %d MiB of text; split the list into smaller files.")
 	msgCSVTooManyCells = apperr.M("import_csv_too_many_cells",
-		"Tệp CSV có hơn %d dấu phân cách, nhiều hơn số ô mà tệp nhập đọc; hãy xoá các cột thừa rồi nhập lại.",
+		"Tệp CSV có hơn %d dấu phân cách, nhiều hơn số ô mà tệp nhập đọc; hãy xóa các cột thừa rồi nhập lại.",
 		"The CSV file has more than %d separators, more cells than an import reads; delete the stray columns and import again.")
 	msgXLSXTooManyParts = apperr.M("import_xlsx_too_many_parts",
 		"Tệp XLSX quá lớn khi giải nén: tệp có %d phần, chỉ đọc tối đa %d phần; hãy lưu danh sách thành tệp nhỏ hơn hoặc dạng CSV.",

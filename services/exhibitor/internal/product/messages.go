@@ -69,10 +69,10 @@ var (
 		"Không tìm thấy sản phẩm.",
 		"The product was not found.")
 	msgInApplication = apperr.M("product_in_application",
-		"Sản phẩm đang có trong đơn đăng ký gian hàng tại: %s. Rút đơn trước khi xoá sản phẩm.",
+		"Sản phẩm đang có trong đơn đăng ký gian hàng tại: %s. Rút đơn trước khi xóa sản phẩm.",
 		"The product is in a booth application to: %s. Withdraw the application before removing the product.")
 	msgBeingRemoved = apperr.M("product_being_removed",
-		"đang được xoá; hãy chọn sản phẩm khác",
+		"đang được xóa; hãy chọn sản phẩm khác",
 		"is being removed; choose another product")
 	msgBeingApplied = apperr.M("product_being_applied",
 		"Một đơn đăng ký gian hàng có sản phẩm này đang được gửi; hãy thử lại sau ít phút.",

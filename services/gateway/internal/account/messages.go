@@ -29,7 +29,7 @@ var (
 		"Có quá nhiều lượt đăng nhập; hãy đợi một phút rồi thử lại.",
 		"Too many sign-in attempts; wait a minute and try again.")
 	msgAccountDisabled = apperr.M("account_disabled",
-		"Tài khoản này đã bị khoá; hãy liên hệ ban tổ chức.",
+		"Tài khoản này đã bị khóa; hãy liên hệ ban tổ chức.",
 		"This account is disabled; contact the organisers.")
 	msgCurrentPassword = apperr.M("current_password_wrong",
 		"không đúng mật khẩu hiện tại",
@@ -38,7 +38,7 @@ var (
 		"phải khác mật khẩu hiện tại",
 		"must differ from your current password")
 	msgDisableSelf = apperr.M("account_disable_self",
-		"Không thể tự khoá tài khoản của mình; hãy nhờ một quản trị viên khác.",
+		"Không thể tự khóa tài khoản của mình; hãy nhờ một quản trị viên khác.",
 		"You cannot disable your own account; ask another administrator.")
 	msgAccountChanged = apperr.M("account_changed",
 		"Tài khoản vừa được thay đổi ở nơi khác; hãy thử lại.",

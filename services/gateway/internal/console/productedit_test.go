@@ -89,7 +89,7 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 		t.Errorf("the first product's edit after the second was added: %q, want its typed name kept and its fold closed", got)
 	}
 	prod.eval("(() => { " + row + ".querySelector('.product-edit summary').click(); " + row + ".querySelector('button[id^=\"delete-\"]').click(); return '' })()")
-	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
+	prod.until("the product removed, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa nhãn') && document.querySelector('#toast').textContent === 'Đã xóa.'", false)
 	stepSavedAfterAnotherPhoneRemoved(t, prod)
 }
 
@@ -119,7 +119,7 @@ func stepSavedAfterAnotherPhoneRemoved(t *testing.T, prod browser) {
 	otherPhoneRemoves(product)
 	prod.eval("document.querySelector('#" + form + "').closest('details').open = true, ''")
 	prod.run(chromedp.Click("#delete-"+strings.TrimPrefix(form, "edit-"), chromedp.NodeVisible))
-	prod.until("the product removed here too, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa vải') && document.querySelector('#toast').textContent === 'Đã xoá.'", false)
+	prod.until("the product removed here too, and said so", "document.querySelectorAll('#product-list tbody tr').length === 1 && !document.querySelector('#product-list').textContent.includes('Mật ong hoa vải') && document.querySelector('#toast').textContent === 'Đã xóa.'", false)
 
 	form, product = add("Mật ong hoa xuyến chi", "126/QĐ-UBND")
 	otherPhoneRemoves(product)

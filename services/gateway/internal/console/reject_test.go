@@ -46,7 +46,10 @@ func stepRejectAsksWhy(t *testing.T, anon client, phone, desk browser, fairID st
 	reason := "Sản phẩm chưa có giấy chứng nhận OCOP còn hiệu lực."
 	phone.run(chromedp.SendKeys(box+" textarea", reason))
 	phone.submit(box[1:])
-	phone.until("the application off the active tab", "!"+row(teaApp)+" && document.querySelector('#toast').textContent.includes('Đã lưu')", false)
+	// The toast names whose application it was; the keyboard is on the next application's first
+	// button, where the organiser goes on.
+	phone.until("the application off the active tab, said by name", "!"+row(teaApp)+" && document.querySelector('#toast').textContent === 'Đã từ chối đơn của HTX Chè Tân Cương.'", false)
+	phone.until("the keyboard on the next application", "document.activeElement.matches('#app-queue tr[data-app] td.actions button')", false)
 	if a := tea.call("GET", "/api/applications/"+teaApp, nil); a["status"] != "rejected" || a["reason"] != reason {
 		t.Errorf("the producer reads status %v, reason %q; want rejected, %q", a["status"], a["reason"], reason)
 	}

@@ -41,6 +41,8 @@ func stepSessionsEnd(t *testing.T, j journey, org, prod, buyer browser) {
 	buyer.eval("window.confirm = () => true, ''")
 	buyer.run(chromedp.Click("#sign-out-everywhere"))
 	buyer.until("signed out", "location.hash === '#/login' && !localStorage.getItem('ocopfair.token')", false)
+	// At a desk, signing in again starts in the email field.
+	buyer.until("the cursor in the email field", "document.activeElement && document.activeElement.id === 'login-email'", false)
 	buyer.until("the old token refused by the matchmaking service", "window.oldStatus === 401 || (fetch('/api/buyers/me', { headers: { Authorization: 'Bearer ' + "+strconv.Quote(old)+" } }).then((r) => { window.oldStatus = r.status }), false)", false)
 
 	admin := j.who("admin-sessions")
@@ -49,10 +51,10 @@ func stepSessionsEnd(t *testing.T, j journey, org, prod, buyer browser) {
 	admin.eval("window.confirm = () => true, ''")
 	row := "[...document.querySelectorAll('tr')].find((r) => r.textContent.includes('xttm@hanoi.example.vn'))"
 	admin.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")
-	admin.until("the organiser shown disabled", row+" && "+row+".textContent.includes('Đã khoá') && "+row+".querySelector('button').textContent === 'Mở khoá' && document.querySelector('#toast').textContent === 'Đã lưu'", true)
+	admin.until("the organiser shown disabled", row+" && "+row+".textContent.includes('Đã khóa') && "+row+".querySelector('button').textContent === 'Mở khóa' && document.querySelector('#toast').textContent === 'Đã lưu'", true)
 	admin.shot("account-disabled")
 	org.until("the organiser's console back at sign-in", "location.hash === '#/login'", true)
 	org.fill(map[string]string{"#login-email": "xttm@hanoi.example.vn", "#login-password": "organiser-pass-1"})
 	org.submit("login")
-	org.until("told the account is disabled", "document.querySelector('#login .form-err').textContent.includes('đã bị khoá')", false)
+	org.until("told the account is disabled", "document.querySelector('#login .form-err').textContent.includes('đã bị khóa')", false)
 }

@@ -82,7 +82,15 @@ async function render(refresh, live) {
     if (S.focusNext && app.querySelector(S.focusNext)) { goToField(S.focusNext); S.focusNext = ""; }
     app.removeAttribute("aria-busy");
     layout();
-    if (!refresh) app.focus();
+    if (!refresh) {
+      // A new page is read from its start, with the header (the menu, signing out) in sight:
+      // focusing the page alone scrolled the header away.
+      app.focus({ preventScroll: true });
+      window.scrollTo(0, 0);
+      // With a keyboard, signing in starts in its first field; a phone's keyboard is not opened
+      // over the page unasked.
+      if (hash === "#/login" && !matchMedia("(pointer: coarse)").matches) $("#login-email").focus();
+    }
     return;
   }
   app.replaceChildren(h("p", {}, "404"));
@@ -220,7 +228,7 @@ function viewReset() {
 
 function viewRegister() {
   return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("register")),
-    form([{ name: "name", label: t("name"), full: true }, { name: "email", label: t("email"), type: "email", full: true },
+    form([{ name: "name", label: t("name"), autocomplete: "name", full: true }, { name: "email", label: t("email"), type: "email", autocomplete: "email", full: true },
       { name: "password", label: t("password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") },
       { name: "role", label: t("role"), type: "select", options: [["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
     t("register"), async (v) => {

@@ -208,9 +208,7 @@ function queueRow(a, st, changed, redraw) {
     if (r.ok) {
       st.rejecting.delete(a.id);
       st.drafts.delete(a.id);
-      toast(a.booths.length ? t("saved_released").replace("{booths}", a.booths.join(", ")) : t("saved"));
-      focusNextDraw("#queue-tabs .tab.active"); // the application leaves the tab; its count is there
-      render(true);
+      reviewed(a, "reject");
     }
     return r;
   }, redraw, `tr[data-app="${a.id}"] [data-act=reject]`)))];
@@ -251,7 +249,20 @@ function reviewOne(a, action) {
     const releases = booths && t(action + "_releases").replace("{name}", a.producer_name).replace("{booths}", booths);
     if (action === "waitlist" && releases && !confirm(releases)) return;
     const r = await api("POST", `/api/applications/${a.id}/${action}`);
-    toast(r.ok ? (booths ? t("saved_released").replace("{booths}", booths) : t("saved")) : failure(r));
-    render(true);
+    if (r.ok) reviewed(a, action);
+    else { toast(failure(r)); render(true); }
   };
+}
+
+// reviewed says what a review of a did, naming the producer (and the booths it took back), and
+// draws the queue again with the keyboard on the next application's first button: an organiser
+// goes down the list without starting again from the top of the page each time.
+function reviewed(a, action) {
+  const booths = action !== "approve" ? a.booths.join(", ") : "";
+  toast(t("reviewed_" + action).replace("{name}", a.producer_name) + (booths ? " " + t("booths_taken_back").replace("{booths}", booths) : ""));
+  const rows = [...document.querySelectorAll("#app-queue tr[data-app]")];
+  const at = rows.findIndex((r) => r.dataset.app === a.id);
+  const next = rows[at + 1] || rows[at - 1];
+  focusNextDraw(next ? `#app-queue tr[data-app="${next.dataset.app}"] td.actions button` : "#queue-tabs .tab.active");
+  render(true);
 }
