@@ -326,6 +326,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.fill(map[string]string{"#apply-" + fairID + "-preferred_zone": "Khu A"})
 	prod.submit("apply-" + fairID)
 	prod.until("application submitted", "location.hash === '#/producer/apps' && document.body.textContent.includes('Đã nộp')", true)
+	if next := prod.eval("(document.querySelector('[data-app] .app-next') || {}).textContent || ''"); next != "Ban tổ chức đang xét đơn; kết quả sẽ hiện ở đây." {
+		t.Errorf("a submitted application says next %q", next)
+	}
 	if got := prod.eval("document.querySelector('[data-app] .asked').textContent"); !strings.HasPrefix(got, "Đã đăng ký: 1 × Gian tiêu chuẩn · Khu mong muốn: Khu A · ") {
 		t.Errorf("the application says it asked for %q", got)
 	}
@@ -353,6 +356,10 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	org.until("approved in bulk", "document.querySelector('#app-queue tbody').textContent.includes('Đã duyệt') || "+
 		"(document.querySelector('#bulk-approve').disabled ? document.querySelector('#pick-all').click() : document.querySelector('#bulk-approve').click(), false)", false)
 	prod.until("approval shown live", "document.querySelector('.app-status') && document.querySelector('.app-status').textContent.includes('Đã duyệt')", false)
+	// Approved without a booth yet: the producer is told the booth is on its way.
+	if next := prod.eval("(document.querySelector('.app-next') || {}).textContent || ''"); !strings.Contains(next, "Ban tổ chức đang xếp gian") {
+		t.Errorf("approved, the application says next %q", next)
+	}
 
 	org.open("#/fair/" + fairID + "/alloc")
 	// A live update may redraw the tab under the click: ask again until the proposal shows.
@@ -361,7 +368,7 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	stepAProposalStaysWhileShown(t, org)
 	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
-	prod.until("booth code shown live", "document.querySelector('.booth-codes')", false)
+	prod.until("booth code shown live, the next step gone with it", "document.querySelector('.booth-codes') && !document.querySelector('.app-next')", false)
 	// The booth poster to print: a PDF with the booth and the products' QR codes.
 	if poster := prod.download("the booth poster", ".poster-link"); !bytes.HasPrefix(poster, []byte("%PDF-")) {
 		t.Errorf("the booth poster starts %.8q, want a PDF", poster)

@@ -9,7 +9,7 @@ import (
 )
 
 // stepAnsweringOnAPhone: the exhibitor, on a phone, sees at a glance that a meeting request
-// waits for its answer (on the folded menu and in it); opening "Đề xuất giờ khác" puts the
+// waits for its answer (on the folded menu and in it); opening "Đề xuất thời gian khác" puts the
 // keyboard in the panel and "Hủy" gives it back to the meeting; Tab past the open menu closes it.
 func stepAnsweringOnAPhone(t *testing.T, ex browser) {
 	t.Helper()

@@ -165,7 +165,7 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	if got := fairOf(prod, "Siêu thị Sen"); got != "Hội nghị kết nối cung cầu OCOP" {
 		t.Errorf("the producer's meeting card names the fair %q, want Hội nghị kết nối cung cầu OCOP", got)
 	}
-	if got := prod.eval("[..." + item("Siêu thị Sen") + ".querySelectorAll('.actions button')].map((b) => b.textContent).join('|')"); got != "Chấp nhận|Đề xuất giờ khác|Từ chối" {
+	if got := prod.eval("[..." + item("Siêu thị Sen") + ".querySelectorAll('.actions button')].map((b) => b.textContent).join('|')"); got != "Chấp nhận|Đề xuất thời gian khác|Từ chối" {
 		t.Errorf("the producer's answers read %q", got)
 	}
 	prod.run(chromedp.Click("#meeting-list button.propose"))
@@ -176,9 +176,9 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	fitsPhone(prod, "the proposal form")
 	prod.shot("propose")
 	prod.run(chromedp.Click("#meeting-list form[id^=propose-] button[type=submit]"))
-	prod.until("the proposal sent", item("Siêu thị Sen")+" && "+item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã đề xuất giờ khác' && !"+item("Siêu thị Sen")+".querySelector('button.accept')", false)
+	prod.until("the proposal sent", item("Siêu thị Sen")+" && "+item("Siêu thị Sen")+".querySelector('.badge').textContent === 'Đã đề xuất thời gian khác' && !"+item("Siêu thị Sen")+".querySelector('button.accept')", false)
 
-	bb.until("the proposal in the buyer's inbox without a reload", item("Bắc Hà")+" && "+item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã đề xuất giờ khác' && "+item("Bắc Hà")+".querySelector('button.accept')", false)
+	bb.until("the proposal in the buyer's inbox without a reload", item("Bắc Hà")+" && "+item("Bắc Hà")+".querySelector('.badge').textContent === 'Đã đề xuất thời gian khác' && "+item("Bắc Hà")+".querySelector('button.accept')", false)
 	if got := bb.eval(item("Bắc Hà") + ".querySelector('.proposal').textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) || !strings.Contains(got, "bận đón đoàn") {
 		t.Errorf("the proposal reads %q, want the afternoon of %s with the note", got, dmyOf(x.day))
 	}

@@ -195,10 +195,10 @@ var (
 		"Giờ khác đã được đề xuất: bên đã gửi yêu cầu chấp nhận hoặc từ chối đề xuất đó.",
 		"Another time was proposed: the side that asked accepts or declines it.")
 	msgProposeAskedOnly = apperr.M("meeting_propose_asked_only",
-		"Chỉ bên nhận yêu cầu gặp mới đề xuất được giờ khác.",
+		"Chỉ bên nhận yêu cầu gặp mới đề xuất được thời gian khác.",
 		"Only the side that was asked can propose another time.")
 	msgAlreadyProposed = apperr.M("meeting_already_proposed",
-		"Đã có một đề xuất giờ khác đang chờ trả lời.",
+		"Đã có một đề xuất thời gian khác đang chờ trả lời.",
 		"Another time was already proposed and awaits an answer.")
 )
 

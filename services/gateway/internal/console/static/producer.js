@@ -510,6 +510,13 @@ function feesLine(f) {
 // maxBooths is the most booths one producer may ask for at a fair (the fair's rule; 2 when unset).
 const maxBooths = (f) => (f.eligibility && f.eligibility.max_booths_per_producer) || 2;
 
+// appNext says what comes next for an application still in play: a producer reading "Đã duyệt"
+// with no booth yet learns the booth is on its way, not that something is missing.
+function appNext(a) {
+  const key = a.status === "approved" ? (a.booths.length ? "" : "app_next_approved") : ["submitted", "waitlisted"].includes(a.status) ? "app_next_" + a.status : "";
+  return key ? h("p", { class: "app-next muted" }, t(key)) : null;
+}
+
 async function viewMyApps() {
   const apps = await all("/api/applications");
   return h("div", {}, h("h1", {}, t("my_apps")), apps.length ? apps.map((a) => h("div", { class: "card", dataset: { app: a.id } },
@@ -517,7 +524,7 @@ async function viewMyApps() {
     h("p", { class: "asked muted" }, t("asked_for") + ": " + askedFor(a) + ((a.products || []).length ? " · " + (a.products || []).map((p) => p.name).join(", ") : "")),
     a.booths.length ? h("p", { class: "booth-codes" }, t("your_booth") + ": " + a.booths.join(", "), " · ", h("a", { href: `#/fair/${a.fair_id}/map?booth=${encodeURIComponent(a.booths[0])}`, class: "on-map" }, t("map_see_on"))) : null,
     a.booths.length ? h("p", {}, h("a", { href: `/api/fairs/${a.fair_id}/posters/${a.producer_id}.pdf`, onclick: download, class: "button secondary poster-link" }, t("poster_download"))) : null,
-    a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),
+    appNext(a), a.reason ? h("p", {}, t("reason") + ": " + a.reason) : null, rulesList(a.eligibility),
     ["submitted", "approved", "waitlisted"].includes(a.status) && h("div", { class: "actions" }, h("button", { type: "button", class: "secondary", onclick: async () => {
       // Withdrawing gives up the place (and a booth already assigned): confirmed, not one tap.
       if (!confirm(t("withdraw_confirm").replace("{fair}", a.fair_name || ""))) return;
