@@ -95,6 +95,14 @@ func TestConsoleMoveAnsweredInView(t *testing.T) {
 	if pm.slot <= 3 || am.slot > 3 {
 		t.Fatalf("the afternoon meeting is in slot %d and the morning one in slot %d", pm.slot, am.slot)
 	}
+	// Scrolled sideways to the last tables, the grid still says each slot's time and the day.
+	org.eval("document.querySelector('#b2b-grid .tablewrap').scrollLeft = 10000, ''")
+	if got := org.eval(`(() => { const w = document.querySelector('#b2b-grid .tablewrap'), left = w.getBoundingClientRect().left;
+		const on = (el) => el.getBoundingClientRect().left >= left - 1;
+		return w.scrollLeft + '|' + on(w.querySelector('td.slot')) + '|' + on(w.querySelector('h2')) })()`); strings.HasPrefix(got, "0|") || !strings.HasSuffix(got, "|true|true") {
+		t.Errorf("the grid scrolled sideways (scrollLeft|slot time in sight|day in sight) reads %s", got)
+	}
+	org.eval("document.querySelector('#b2b-grid .tablewrap').scrollLeft = 0, ''")
 	stepPastMeetingsStay(t, org)
 	btn := "#b2b-grid .mcell[data-meeting=\"" + pm.id + "\"] button.move-menu"
 	org.run(chromedp.Click(btn))
