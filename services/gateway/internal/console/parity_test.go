@@ -152,6 +152,28 @@ func TestConsoleParity(t *testing.T) {
 	buyer := j.person("parity-buyer", 1366, 800)
 	buyer.login("mua@parity.example.vn", "parity-pass-1")
 	stepNamesNotRawValues(t, buyer, prod)
+	stepApplyForACornerBooth(t, p, prod)
+}
+
+// stepApplyForACornerBooth: once the plan has corner booths too, the apply form asks which kind,
+// each with its price where the fair sets one, and the estimate follows the kind chosen.
+func stepApplyForACornerBooth(t *testing.T, p parity, prod browser) {
+	t.Helper()
+	org := client{t: t, base: p.j.base}.as("btc@parity.example.vn", "organiser-pass-1")
+	org.call("POST", "/api/fairs/"+p.fairID+"/booths", map[string]any{"grid": map[string]any{"zone": "Khu B", "prefix": "B", "kind": "corner", "rows": 1, "columns": 2, "origin_y": 40}})
+	form := "#apply-" + p.fairID
+	prod.open("#/producer/fairs")
+	prod.until("the kind of booth asked", "document.querySelector('"+form+"-booth_kind')", true)
+	if got := prod.eval("[...document.querySelectorAll('" + form + "-booth_kind option')].map((o) => o.value + '=' + o.textContent).join('|')"); got != "standard=Gian tiêu chuẩn · 12.000.000\u00a0₫|corner=Gian góc" {
+		t.Errorf("the kinds offered read %q", got)
+	}
+	prod.eval("(() => { const k = document.querySelector('" + form + "-booth_kind'); k.value = 'corner'; k.dispatchEvent(new Event('change', { bubbles: true })); return '' })()")
+	if got := prod.eval("document.querySelector('" + form + " .fee-estimate').textContent"); got != "" {
+		t.Errorf("a kind the fair sets no price for is estimated at %q", got)
+	}
+	prod.run(chromedp.Click(form + " [name=product_ids]"))
+	prod.submit("apply-" + p.fairID)
+	prod.until("the corner booth asked for", "location.hash === '#/producer/apps' && [...document.querySelectorAll('[data-app] .asked')].some((e) => e.textContent.startsWith('Đã đăng ký: 1 × Gian góc'))", true)
 }
 
 // fitsPhone asserts that the page does not scroll sideways on a 360 px screen.
@@ -260,6 +282,18 @@ func stepApplyWithinLimitThroughToast(t *testing.T, prod browser, fairID string)
 	// With two products, none is ticked for the producer: what the booth shows is chosen.
 	if got := prod.eval("(() => { const b = document.querySelectorAll('" + form + " [name=product_ids]'); return b.length + ' ' + [...b].filter((x) => x.checked).length })()"); got != "2 0" {
 		t.Errorf("the products to show: %q checkboxes and ticked, want 2 0", got)
+	}
+	// What the producer would pay is said under the count, the subsidy taken off, as it changes.
+	estimate := "document.querySelector('" + form + " .fee-estimate').textContent"
+	if got := prod.eval(estimate); got != "Ước tính bạn trả: 6.000.000\u00a0₫ cho 1 gian (đã trừ hỗ trợ 6.000.000\u00a0₫)" {
+		t.Errorf("for one booth the form says %q", got)
+	}
+	prod.eval("(() => { const c = document.querySelector('" + form + "-booth_count'); c.value = '2'; c.dispatchEvent(new Event('input', { bubbles: true })); return '' })()")
+	if got := prod.eval(estimate); got != "Ước tính bạn trả: 12.000.000\u00a0₫ cho 2 gian (đã trừ hỗ trợ 12.000.000\u00a0₫)" {
+		t.Errorf("for two booths the form says %q", got)
+	}
+	if prod.eval("String(!!document.querySelector('"+form+"-booth_kind'))") != "false" {
+		t.Error("a plan of standard booths only asks for the kind of booth")
 	}
 	prod.fill(map[string]string{form + "-booth_count": "5"})
 	prod.submit("apply-" + fairID)

@@ -473,6 +473,7 @@ async function viewOpenFairs() {
   // plan has none yet), so a wish always names a zone the allocator knows.
   const plans = await Promise.all(items.map((f) => api("GET", `/api/fairs/${f.id}/booths`, undefined, { quiet: true })));
   const zonesOf = new Map(items.map((f, i) => [f.id, (plans[i].ok && plans[i].data.zones) || []]));
+  const kindsOf = new Map(items.map((f, i) => [f.id, boothKindsAt(f, plans[i])]));
   const zoneField = (f) => zonesOf.get(f.id).length
     ? { name: "preferred_zone", label: t("preferred_zone"), type: "select", value: "", options: [["", t("zone_any")], ...zonesOf.get(f.id).map((z) => [z, z])] }
     : { name: "preferred_zone", label: t("preferred_zone") };
@@ -484,16 +485,53 @@ async function viewOpenFairs() {
   return h("div", {}, h("h1", {}, t("my_fairs")), items.length ? items.map((f) => h("div", { class: "card", dataset: { fair: f.id } },
     h("h2", {}, h("a", { href: "#/fair/" + f.id }, f.name_vi)), h("p", { class: "muted" }, f.host_province_name + " · " + date(f.start_date) + " – " + date(f.end_date) + " · " + t("apps_close") + " " + date(f.applications_close)),
     feesLine(f),
-    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.length === 1 ? [prods[0].id] : [], full: true },
-      { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
-      zoneField(f)],
-    t("apply"), async (v) => {
-      // Nothing is ticked for a producer with several products: the booth shows what they choose.
-      if (!v.product_ids.length) return refused("product_ids", t("choose_products"));
-      const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
-      if (r.ok) { toast(t("application_sent")); location.hash = "#/producer/apps"; }
-      return r;
-    }, { id: "apply-" + f.id }))) : guide("no-open-fair", t("empty_no_open_fair")));
+    applied.has(f.id) ? h("p", { class: "applied" }, t("already_applied"), " ", statusBadge("a_", applied.get(f.id).status), " ", h("a", { href: "#/producer/apps" }, t("my_apps"))) : applyForm(f, prods, kindsOf.get(f.id), zoneField(f)))) : guide("no-open-fair", t("empty_no_open_fair")));
+}
+
+// applyForm applies to fair f: the products the booth shows, the kind of booth (where the plan
+// has more than one), how many and where; under the count, what the producer would pay.
+function applyForm(f, prods, kinds, zone) {
+  const price = (k) => ((f.fees || {}).booth_prices || {})[k] || 0;
+  const kind = kinds.length > 1 && { name: "booth_kind", label: t("booth_kind"), type: "select", value: kinds.includes("standard") ? "standard" : kinds[0],
+    options: kinds.map((k) => [k, boothKindName(k) + (price(k) ? " · " + money(price(k)) : "")]) };
+  const el = form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.length === 1 ? [prods[0].id] : [], full: true },
+    kind, { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
+    zone].filter(Boolean),
+  t("apply"), async (v) => {
+    // Nothing is ticked for a producer with several products: the booth shows what they choose.
+    if (!v.product_ids.length) return refused("product_ids", t("choose_products"));
+    const r = await api("POST", `/api/fairs/${f.id}/applications`, { product_ids: v.product_ids, booth_kind: v.booth_kind || kinds[0], booth_count: Number(v.booth_count), preferred_zone: v.preferred_zone }, { idem: idem() });
+    if (r.ok) { toast(t("application_sent")); location.hash = "#/producer/apps"; }
+    return r;
+  }, { id: "apply-" + f.id });
+  const said = h("p", { class: "fee-estimate full", "aria-live": "polite" });
+  const count = el.querySelector("[data-field=booth_count]");
+  count.after(said);
+  const estimate = () => { said.textContent = feeEstimate(f, (el.elements.booth_kind || {}).value || kinds[0] || "standard", el.elements.booth_count.value); };
+  el.addEventListener("input", estimate);
+  el.addEventListener("change", estimate);
+  estimate();
+  return el;
+}
+
+// boothKindsAt are the kinds of booth a producer may ask for at fair f: those of its floor plan
+// (plan, as read) that are not blocked, or, before the plan has booths, those the fair prices.
+function boothKindsAt(f, plan) {
+  const booths = (plan.ok && plan.data.booths) || [];
+  const pool = new Set(booths.length ? booths.filter((b) => b.status !== "blocked").map((b) => b.kind) : Object.keys((f.fees || {}).booth_prices || {}));
+  return ["standard", "corner", "double", "premium"].filter((k) => pool.has(k));
+}
+
+// feeEstimate says what count booths of kind would cost the producer at fair f: the fair's price
+// of the kind, less the subsidy on as many as it subsidises (a booth priced on its own may cost
+// otherwise, so it is an estimate). Nothing when the fair sets no price for the kind.
+function feeEstimate(f, kind, count) {
+  const fees = f.fees || {};
+  const price = (fees.booth_prices || {})[kind] || 0;
+  const n = Math.max(1, Math.floor(Number(count)) || 1);
+  if (!price) return "";
+  const helped = Math.min(n, fees.max_subsidised_booths || 0) * Math.floor((price * (fees.subsidy_percent || 0)) / 100);
+  return t("fee_estimate").replace("{pay}", money(price * n - helped)).replace("{n}", n) + (helped ? " " + t("fee_estimate_helped").replace("{sub}", money(helped)) : "");
 }
 
 // feesLine says what a booth costs at fair f before the producer applies: each kind's price and
