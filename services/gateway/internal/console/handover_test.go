@@ -32,7 +32,17 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	org.submit("handover-search")
 	row := "document.querySelector('#handover-list tr')"
 	org.until("the registered profile found by its tax code", row+" && "+row+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
-	org.eval("(() => { window.prompt = () => 'Đã xem giấy đăng ký doanh nghiệp bản gốc'; " + row + ".querySelector('button').click(); return '' })()")
+	// Handing over asks what was checked in a form under the profile: sent empty, it is refused
+	// under the field and no code is issued.
+	org.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")
+	box := row + ".querySelector('.handover-ask')"
+	org.until("the hand-over form, the cursor in it", "document.activeElement === "+box+".querySelector('textarea') && "+box+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
+	org.eval("(() => { " + box + ".querySelector('button[type=submit]').click(); return '' })()")
+	org.until("the missing check said under the field", box+".querySelector('[data-field=reason].bad .err').textContent.includes('bắt buộc khi trao hồ sơ')", false)
+	if org.eval("String(!!"+row+".querySelector('.claim-code'))") != "false" {
+		t.Fatal("a hand-over code was issued without saying what was checked")
+	}
+	org.eval("(() => { const x = " + box + ".querySelector('textarea'); x.value = 'Đã xem giấy đăng ký doanh nghiệp bản gốc'; x.dispatchEvent(new Event('input', { bubbles: true })); " + box + ".querySelector('button[type=submit]').click(); return '' })()")
 	org.until("the hand-over code in the row", row+".querySelector('.claim-code strong')", false)
 	org.shot("handover-code")
 	code := org.eval(row + ".querySelector('.claim-code strong').textContent")

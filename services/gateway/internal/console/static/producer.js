@@ -32,21 +32,45 @@ function claimRow(x, confirmKey, hintKey) {
   const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + date(c.code_expires_at)
     : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
   const cell = h("td", { class: "claim-state" }, state(x.claim));
+  const issued = (r) => cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
+  if (confirmKey === "handover_confirm") return handOverRow(x, cell, issued);
   const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
-    let body;
-    if (confirmKey === "handover_confirm") {
-      // a registered profile: the organiser says what was checked, kept in the audit log
-      const reason = prompt(t(confirmKey).replace("{name}", () => x.legal_name) + "\n\n" + t("handover_reason"));
-      if (!reason || !reason.trim()) return;
-      body = { reason: reason.trim() };
-    } else if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
+    if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
     issue.disabled = true;
-    const r = await api("POST", `/api/producers/${x.id}/claim-code`, body);
+    const r = await api("POST", `/api/producers/${x.id}/claim-code`);
     issue.disabled = false;
-    if (!r.ok) { toast(failure(r)); return; }
-    cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
+    if (r.ok) issued(r); else toast(failure(r));
   } }, t("claim_new"));
   return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
+}
+
+// handOverRow is a registered profile found by its tax code. Handing it over asks, in a form
+// under it, what the organiser checked of the company (kept in the claim audit log): a browser
+// prompt checked nothing and lost the words when dismissed. issued shows the code in cell.
+function handOverRow(x, cell, issued) {
+  const row = h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell);
+  const box = h("div", { class: "handover-ask", hidden: true });
+  const open = h("button", { type: "button", class: "secondary", onclick: () => {
+    box.hidden = false;
+    box.dataset.dirty = "1";
+    open.hidden = true;
+    box.querySelector("textarea").focus();
+  } }, t("claim_new"));
+  const f = form([{ name: "reason", label: t("handover_reason"), type: "textarea", full: true, maxlength: 500 }], t("handover_issue"), async (v) => {
+    const r = await api("POST", `/api/producers/${x.id}/claim-code`, { reason: v.reason });
+    if (r.ok) { box.remove(); issued(r); }
+    return r;
+  }, { id: "handover-" + x.id });
+  f.querySelector("button[type=submit]").classList.add("danger");
+  f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: () => {
+    box.hidden = true;
+    delete box.dataset.dirty;
+    open.hidden = false;
+    open.focus();
+  } }, t("form_cancel")));
+  box.append(h("p", { class: "warn-line" }, t("handover_confirm").replace("{name}", () => x.legal_name)), f);
+  row.append(h("td", {}, open, box));
+  return row;
 }
 
 // handOver finds the profile registered with a tax code, so that organisers who checked who
