@@ -94,8 +94,8 @@ var (
 		"%s (%s)",
 		"booth %s (zone %s)")
 	msgNotExhibiting = apperr.M("match.not_exhibiting",
-		"Không tham gia hội chợ này",
-		"not exhibiting at this fair")
+		"Chưa có gian hàng tại hội chợ này",
+		"no booth at this fair yet")
 )
 
 // pair is a value that has a name of its own in each language (a sector, a market), passed to

@@ -86,4 +86,18 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 	if strings.Contains(fair, "C03") {
 		t.Errorf("fair factor reasons = %q name the released booth C03", fair)
 	}
+	// Without a booth (taken back, or not given yet to an approved producer), the reason says so,
+	// not that the producer stays away from the fair.
+	for _, b := range []struct{ assignment, code, zone string }{{"a1", "B07", "Khu B – Đặc sản vùng cao"}, {"a2", "A01", "Khu A"}} {
+		publish(t, app, events.BoothReleased, "f1/"+b.code, events.BoothAssignmentV1{AssignmentID: b.assignment, FairID: "f1", BoothCode: b.code,
+			Zone: b.zone, ApplicationID: "app-p1", ProducerID: "p1", At: now})
+	}
+	testenv.Eventually(t, "the match without booths", func() bool {
+		got.Matches = nil
+		buyer.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Decode(t, &got)
+		return len(got.Matches) == 1 && len(got.Matches[0].Booths) == 0
+	})
+	if got := fairReason(got.Matches[0]); got != "Chưa có gian hàng tại hội chợ này" {
+		t.Errorf("without a booth the fair factor says %q", got)
+	}
 }
