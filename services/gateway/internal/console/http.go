@@ -31,7 +31,7 @@ func (Routes) Register(r *gin.Engine, api httpx.API) {
 	}
 	r.GET("/", serveIndex)
 	r.GET("/static/*file", func(c *gin.Context) {
-		c.Header("Cache-Control", "public, max-age=300")
+		c.Header("Cache-Control", staticCache(c.Query("v"), version))
 		c.FileFromFS(strings.TrimPrefix(c.Param("file"), "/"), http.FS(files))
 	})
 	worker := offlineShell(files, version, shell)
@@ -43,6 +43,16 @@ func (Routes) Register(r *gin.Engine, api httpx.API) {
 	})
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/reference", Tag: "reference",
 		Summary: "Reference data for forms: provinces, regions, sectors, criteria sets, certifications, units, booth kinds.", Response: Reference{}}, serveReference)
+}
+
+// staticCache is how long a browser may keep a console file asked for at version v: for ever at
+// the console's version (its address changes with any file, so a phone on a fair's weak network
+// never asks again), five minutes otherwise.
+func staticCache(v, version string) string {
+	if v == version {
+		return "public, max-age=31536000, immutable"
+	}
+	return "public, max-age=300"
 }
 
 func serveReference(c *gin.Context) {

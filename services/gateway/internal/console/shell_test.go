@@ -51,3 +51,13 @@ func TestOfflineShellKeepsWhatThePageLoads(t *testing.T) {
 		t.Error("a file changed and the console's version did not")
 	}
 }
+
+// A file asked for at the console's version is kept for ever (its address changes with any
+// file); asked for without it, or at another version, five minutes.
+func TestVersionedFilesAreKeptForEver(t *testing.T) {
+	for _, c := range []struct{ v, want string }{{"abc123", "public, max-age=31536000, immutable"}, {"", "public, max-age=300"}, {"old", "public, max-age=300"}} {
+		if got := staticCache(c.v, "abc123"); got != c.want {
+			t.Errorf("staticCache(%q) = %q, want %q", c.v, got, c.want)
+		}
+	}
+}
