@@ -156,14 +156,14 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.until("four active applications", "document.querySelectorAll('#app-queue tr[data-app]').length === 4", true)
 	org.shot("queue-tabs")
 	tabs := org.eval("[...document.querySelectorAll('#queue-tabs button')].map((b) => b.textContent).join('|')")
-	if !strings.HasPrefix(tabs, "Đang xét 4|Chờ duyệt 3|Đã duyệt 1|") || !strings.HasSuffix(tabs, "Đã rút / hủy 1") {
+	if !strings.HasPrefix(tabs, "Đơn hiện hành 4|Chờ duyệt 3|Đã duyệt 1|") || !strings.HasSuffix(tabs, "Đã rút / hủy 1") {
 		t.Errorf("queue tabs read %q", tabs)
 	}
 	if names := org.eval(rows); strings.Contains(names, "Rau Đà Lạt") {
 		t.Errorf("the withdrawn application is among the active ones: %q", names)
 	}
 	org.run(chromedp.SendKeys("#qf-q", "nuoc mam phu quoc"))
-	org.until("search without diacritics", rows+" === 'HTX Nước mắm Phú Quốc' && document.querySelector('#queue-tabs button').textContent === 'Đang xét 1'", false)
+	org.until("search without diacritics", rows+" === 'HTX Nước mắm Phú Quốc' && document.querySelector('#queue-tabs button').textContent === 'Đơn hiện hành 1'", false)
 	choose(org, "#qf-q", "")
 	org.until("search cleared", "document.querySelectorAll('#app-queue tr[data-app]').length === 4", false)
 	choose(org, "#qf-eligible", "false")
@@ -368,7 +368,7 @@ func stepQueueUnreadable(t *testing.T, org browser) {
 	org.run(chromedp.Click("#queue-retry"))
 	org.until("the queue after Thử lại, the keyboard on its first row", "document.querySelectorAll('#app-queue tr[data-app]').length === 4 && !document.querySelector('#queue-retry') && "+
 		"document.activeElement === document.querySelector('#app-queue tr[data-app] input.pick')", false)
-	if tabs := org.eval("[...document.querySelectorAll('#queue-tabs button')].map((b) => b.textContent).join('|')"); !strings.HasPrefix(tabs, "Đang xét 4|") {
+	if tabs := org.eval("[...document.querySelectorAll('#queue-tabs button')].map((b) => b.textContent).join('|')"); !strings.HasPrefix(tabs, "Đơn hiện hành 4|") {
 		t.Errorf("after Thử lại the queue tabs read %q", tabs)
 	}
 }
