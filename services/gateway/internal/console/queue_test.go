@@ -189,6 +189,10 @@ func stepQueue(t *testing.T, org browser, fairID string) {
 	org.run(chromedp.Click("#bulk-approve"))
 	org.until("bulk result", "document.querySelector('#bulk-result').textContent.includes('Đã duyệt 3 đơn')", false)
 	org.shot("queue-bulk")
+	// The buttons' cell is a cell of its row: as tall as the row, its lines the row's.
+	if off := org.eval("String([...document.querySelectorAll('#app-queue tr[data-app]')].filter((tr) => Math.abs(tr.querySelector('td.actions').getBoundingClientRect().height - tr.getBoundingClientRect().height) > 1).length)"); off != "0" {
+		t.Errorf("%s rows have a buttons' cell shorter or taller than the row", off)
+	}
 	if asked := org.eval("window.asked"); !strings.Contains(asked, "Trà Shan Tuyết") {
 		t.Errorf("bulk approve of an ineligible application asked %q", asked)
 	}
