@@ -53,7 +53,6 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 		Booths []struct{ Code, Zone string }
 		Factor []struct{ Name, Reason string } `json:"factors"`
 	}
-	// fairReason is the reason of a match's fair factor.
 	fairReason := func(m match) string {
 		for _, f := range m.Factor {
 			if f.Name == "fair" {
@@ -86,18 +85,31 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 	if strings.Contains(fair, "C03") {
 		t.Errorf("fair factor reasons = %q name the released booth C03", fair)
 	}
-	// Without a booth (taken back, or not given yet to an approved producer), the reason says so,
-	// not that the producer stays away from the fair.
+	releaseAllAndReadTheReason(t, app, func() (int, string) {
+		got.Matches = nil
+		if buyer.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Decode(t, &got); len(got.Matches) != 1 {
+			return -1, ""
+		}
+		return len(got.Matches[0].Booths), fairReason(got.Matches[0])
+	}, now)
+}
+
+// releaseAllAndReadTheReason takes back the producer's two booths at f1: without a booth (taken
+// back, or not given yet to an approved producer), the match's fair factor says so, not that the
+// producer stays away from the fair. read answers the match's booths and fair reason.
+func releaseAllAndReadTheReason(t *testing.T, app *App, read func() (int, string), now time.Time) {
+	t.Helper()
 	for _, b := range []struct{ assignment, code, zone string }{{"a1", "B07", "Khu B – Đặc sản vùng cao"}, {"a2", "A01", "Khu A"}} {
 		publish(t, app, events.BoothReleased, "f1/"+b.code, events.BoothAssignmentV1{AssignmentID: b.assignment, FairID: "f1", BoothCode: b.code,
 			Zone: b.zone, ApplicationID: "app-p1", ProducerID: "p1", At: now})
 	}
+	var reason string
 	testenv.Eventually(t, "the match without booths", func() bool {
-		got.Matches = nil
-		buyer.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Decode(t, &got)
-		return len(got.Matches) == 1 && len(got.Matches[0].Booths) == 0
+		var n int
+		n, reason = read()
+		return n == 0
 	})
-	if got := fairReason(got.Matches[0]); got != "Chưa có gian hàng tại hội chợ này" {
-		t.Errorf("without a booth the fair factor says %q", got)
+	if reason != "Chưa có gian hàng tại hội chợ này" {
+		t.Errorf("without a booth the fair factor says %q", reason)
 	}
 }
