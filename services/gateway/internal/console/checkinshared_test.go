@@ -3,13 +3,12 @@ package console_test
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // stepCheckinPhonePassedOn: a gate phone passes between people. A scan waiting for the network
 // is sent only under the sign-in of the staff who made it: signing out asks first (no keeps it),
-// someone else signed in on the phone does not send it (a producer's token would have it refused
-// and lost), and the staff signed in again does. Signing out with a scan waiting, said yes to,
+// signing out of an expired sign-in keeps it unasked, someone else signed in on the phone does not
+// send it (a producer's token would have it refused and lost), and the staff signed in again does. Signing out with a scan waiting, said yes to,
 // lets it go: the badge code is not left on the phone.
 func stepCheckinPhonePassedOn(t *testing.T, j journey, staff browser, f checkinFair) {
 	t.Helper()
@@ -36,12 +35,20 @@ func stepCheckinPhonePassedOn(t *testing.T, j journey, staff browser, f checkinF
 		t.Fatalf("signing out with a scan waiting asked %q; said no, the phone is signed in and holds the scan: %s", asked, staff.eval("String(!!S.token && "+queued+".length === 1)"))
 	}
 
-	// The session lapses and a producer signs in on the phone, with the network back.
+	// The sign-in expires (the API answered 401, as ciFlush notes it): the page says to sign out
+	// and in again, and signing out keeps the scan, unasked.
+	staff.eval("window.asked = '', CI.signIn = true, document.querySelector('#logout').click(), ''")
+	staff.until("signed out", "location.hash === '#/login'", false)
+	if asked := staff.eval("window.asked"); asked != "" || staff.eval("String("+queued+".length)") != "1" {
+		t.Fatalf("signing out of an expired sign-in asked %q and left %s scans, want no question and the scan kept", asked, staff.eval("String("+queued+".length)"))
+	}
+
+	// A producer signs in on the phone, with the network back: the staff's scan is not sent.
 	blockCheckins(staff, false)
 	staff.eval("signedIn('" + producerToken + "'), ''")
 	staff.until("the producer's page", "location.hash === '#/producer' && !document.querySelector('#app').hasAttribute('aria-busy')", false)
-	staff.eval("ciFlush(), ''")
-	time.Sleep(2 * time.Second)
+	staff.eval("window.flushed = false, ciFlush().then(() => ciFlush()).then(() => { window.flushed = true }), ''")
+	staff.until("the queue tried under the producer's sign-in", "window.flushed", false)
 	if n := held(scanID); n != 0 || staff.eval(queued+".map((s) => s.scan_id).join()") != scanID {
 		t.Fatalf("under the producer's sign-in the staff's scan was sent (%d held) or left the phone (%s)", n, staff.eval(queued+".map((s) => s.scan_id).join()"))
 	}

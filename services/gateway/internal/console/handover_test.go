@@ -42,6 +42,11 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	if org.eval("String(!!"+row+".querySelector('.claim-code'))") != "false" {
 		t.Fatal("a hand-over code was issued without saying what was checked")
 	}
+	// "Thôi" closes it and forgets what was typed and said; opened again, it is empty.
+	org.eval("(() => { " + box + ".querySelector('textarea').value = 'nửa chừng'; [..." + box + ".querySelectorAll('button')].find((b) => b.textContent === 'Thôi').click(); " + row + ".querySelector('button').click(); return '' })()")
+	if got := org.eval(box + ".querySelector('textarea').value + '|' + " + box + ".querySelector('[data-field=reason] .err').textContent"); got != "|" {
+		t.Errorf("the hand-over form opened again holds %q (text|error), want it empty", got)
+	}
 	org.eval("(() => { const x = " + box + ".querySelector('textarea'); x.value = 'Đã xem giấy đăng ký doanh nghiệp bản gốc'; x.dispatchEvent(new Event('input', { bubbles: true })); " + box + ".querySelector('button[type=submit]').click(); return '' })()")
 	org.until("the hand-over code in the row", row+".querySelector('.claim-code strong')", false)
 	org.shot("handover-code")

@@ -182,7 +182,7 @@ func stepAskProposeAccept(t *testing.T, bb, prod browser, x *inboxFair) {
 	if got := bb.eval(item("Bắc Hà") + ".querySelector('.proposal').textContent"); !strings.Contains(got, "Chiều · "+dmyOf(x.day)) || !strings.Contains(got, "bận đón đoàn") {
 		t.Errorf("the proposal reads %q, want the afternoon of %s with the note", got, dmyOf(x.day))
 	}
-	if got := bb.eval(item("Bắc Hà") + ".querySelector('button.accept').textContent"); got != "Chấp nhận giờ mới" {
+	if got := bb.eval(item("Bắc Hà") + ".querySelector('button.accept').textContent"); got != "Chấp nhận thời gian mới" {
 		t.Errorf("the buyer's accept reads %q", got)
 	}
 	bb.shot("proposal")

@@ -235,6 +235,10 @@ func stepNestedFieldErrors(t *testing.T, prod browser) {
 	if got := prod.eval("document.querySelector('#new-product-issued_on').type + ' ' + document.querySelector('#new-product-issued_on').placeholder"); got != "text dd/mm/yyyy" {
 		t.Errorf("issued_on input: %q, want a text input showing dd/mm/yyyy", got)
 	}
+	// Dates are read as people type them: slashes or not, a year of four digits or two.
+	if got := prod.eval("['15/03/2025', '15032025', '15/03/25', '150325', '1.3.25', '2025-03-15', '31/02/25', '15/3', '1503250'].map((x) => String(isoDate(x))).join(' ')"); got != "2025-03-15 2025-03-15 2025-03-15 2025-03-15 2025-03-01 2025-03-15 null null null" {
+		t.Errorf("dates typed read as %s", got)
+	}
 	// OCOP certificates start in 2018: the API refuses an earlier date, naming certificate.issued_on.
 	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-decision_no": "15/QĐ-UBND", "#new-product-issued_by": "UBND TP Hà Nội",
 		"#new-product-issued_on": "01/06/2015"})
@@ -292,6 +296,9 @@ func stepApplyWithinLimitThroughToast(t *testing.T, prod browser, fairID string)
 	if got := prod.eval(estimate); got != "Ước tính bạn trả: 12.000.000\u00a0₫ cho 2 gian (đã trừ hỗ trợ 12.000.000\u00a0₫)" {
 		t.Errorf("for two booths the form says %q", got)
 	}
+	// A live update draws the page again: the estimate is of the count put back, not the first.
+	prod.eval("document.querySelector('" + form + "').dataset.old = '1', render(true), ''")
+	prod.until("the estimate for two booths after a redraw", "document.querySelector('"+form+":not([data-old])') && "+estimate+".includes('cho 2 gian')", false)
 	if prod.eval("String(!!document.querySelector('"+form+"-booth_kind'))") != "false" {
 		t.Error("a plan of standard booths only asks for the kind of booth")
 	}

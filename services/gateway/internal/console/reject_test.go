@@ -45,11 +45,13 @@ func stepRejectAsksWhy(t *testing.T, anon client, phone, desk browser, fairID st
 	phone.until("the form again, empty", "document.querySelector('"+box+" textarea') && document.querySelector('"+box+" textarea').value === ''", false)
 	reason := "Sản phẩm chưa có giấy chứng nhận OCOP còn hiệu lực."
 	phone.run(chromedp.SendKeys(box+" textarea", reason))
+	// The application listed after it (or before it, for the last) is where the keyboard goes.
+	next := phone.eval("(() => { const rows = [...document.querySelectorAll('#app-queue tr[data-app]')], i = rows.findIndex((r) => r.dataset.app === '" + teaApp + "'); return (rows[i + 1] || rows[i - 1]).dataset.app })()")
 	phone.submit(box[1:])
 	// The toast names whose application it was; the keyboard is on the next application's first
 	// button, where the organiser goes on.
 	phone.until("the application off the active tab, said by name", "!"+row(teaApp)+" && document.querySelector('#toast').textContent === 'Đã từ chối đơn của HTX Chè Tân Cương.'", false)
-	phone.until("the keyboard on the next application", "document.activeElement.matches('#app-queue tr[data-app] td.actions button')", false)
+	phone.until("the keyboard on the next application", "document.activeElement.matches('#app-queue tr[data-app=\""+next+"\"] td.actions button')", false)
 	if a := tea.call("GET", "/api/applications/"+teaApp, nil); a["status"] != "rejected" || a["reason"] != reason {
 		t.Errorf("the producer reads status %v, reason %q; want rejected, %q", a["status"], a["reason"], reason)
 	}
@@ -68,6 +70,12 @@ func stepRejectAsksWhy(t *testing.T, anon client, phone, desk browser, fairID st
 	desk.until("the bulk reject form naming both", "document.activeElement === document.querySelector('#reject-bulk textarea')", false)
 	if said := desk.eval("document.querySelector('#bulk-reject').textContent"); !strings.Contains(said, "HTX Miến dong Bình Liêu") || !strings.Contains(said, "HTX Rượu ngô Bắc Hà") {
 		t.Errorf("the bulk reject form says %q", said)
+	}
+	// Sent without a reason, the bulk is refused under the field and rejects none.
+	desk.submit("reject-bulk")
+	desk.until("the missing reason said under the bulk's field", "document.querySelector('#reject-bulk [data-field=reason].bad .err').textContent !== ''", false)
+	if st := anon.as("sct@queue.example.vn", "organiser-pass-1").call("GET", "/api/applications/"+wine, nil)["status"]; st != "submitted" {
+		t.Fatalf("a bulk sent without a reason left the application %v", st)
 	}
 	desk.run(chromedp.SendKeys("#reject-bulk textarea", "Hết chỗ cho ngành hàng này."))
 	desk.submit("reject-bulk")

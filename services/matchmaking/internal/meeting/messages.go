@@ -192,7 +192,7 @@ func (t startsAt) In(lang apperr.Lang) string {
 // The messages of answering with another time, and of declining with a reason.
 var (
 	msgProposalAskerAnswers = apperr.M("meeting_proposal_asker_answers",
-		"Giờ khác đã được đề xuất: bên đã gửi yêu cầu chấp nhận hoặc từ chối đề xuất đó.",
+		"Thời gian khác đã được đề xuất: bên đã gửi yêu cầu chấp nhận hoặc từ chối đề xuất đó.",
 		"Another time was proposed: the side that asked accepts or declines it.")
 	msgProposeAskedOnly = apperr.M("meeting_propose_asked_only",
 		"Chỉ bên nhận yêu cầu gặp mới đề xuất được thời gian khác.",

@@ -68,6 +68,18 @@ function ciForget() {
   if (ciStored().length) ciSaveQueue([]);
 }
 
+// ciDrop lets go of the scan the API answered, whoever is signed in by then.
+function ciDrop(scanID) {
+  localStorage.setItem(checkinKeys.queue, JSON.stringify(ciStored().filter((x) => x.scan_id !== scanID)));
+}
+
+// Scans kept before they named their account are the account signed in as the page loads.
+(() => {
+  const sub = (claims() || {}).sub;
+  const all = ciStored();
+  if (sub && all.some((s) => !s.by)) localStorage.setItem(checkinKeys.queue, JSON.stringify(all.map((s) => (s.by ? s : { ...s, by: sub }))));
+})();
+
 // ciUUID is a random UUID v4; crypto.randomUUID exists only on secure pages.
 function ciUUID() {
   if (crypto.randomUUID) return crypto.randomUUID();
@@ -110,7 +122,8 @@ function ciScan(fairID, place, code) {
 // ciFlush sends the queued scans in the order they were made, one at a time. A scan leaves the
 // queue once the API has answered it, whatever the answer (a refusal is shown as one). On a
 // network failure, or when the gateway says the service is unavailable, it stays and is sent
-// again later, waiting longer each time; an expired sign-in keeps it until the next one.
+// again later, waiting longer each time; an expired sign-in keeps it until the same account
+// signs in again.
 async function ciFlush() {
   if (CI.sending) { CI.kick = true; return; }
   clearTimeout(CI.timer);
@@ -133,7 +146,7 @@ async function ciFlush() {
       if (r.status === 401) { CI.signIn = true; break; }
       CI.signIn = false;
       CI.wait = 0;
-      ciSaveQueue(ciQueue().filter((x) => x.scan_id !== s.scan_id));
+      ciDrop(s.scan_id);
       CI.answers.set(s.scan_id, { scan: s, ok: r.ok, data: r.data || {} });
       // In a noisy hall the phone says the answer to the scan on screen by touch too: one short
       // buzz for ✔, three for ✘.

@@ -15,11 +15,12 @@ function isoDate(s) {
   s = (s || "").trim();
   if (!s) return "";
   // Digits alone (15032025) are day, month and year too: a phone's number pad may have no "/".
-  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$/.exec(s) || /^(\d{2})(\d{2})(\d{4})$/.exec(s);
+  // A year of two digits (15/03/25, 150325), as people write it, is of this century.
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})$/.exec(s) || /^(\d{2})(\d{2})(\d{4}|\d{2})$/.exec(s);
   const iso = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);
   if (!m && iso) m = [s, iso[3], iso[2], iso[1]];
   if (!m) return null;
-  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const [d, mo, y] = [Number(m[1]), Number(m[2]), Number(m[3]) + (m[3].length === 2 ? 2000 : 0)];
   const check = new Date(Date.UTC(y, mo - 1, d));
   if (check.getUTCFullYear() !== y || check.getUTCMonth() !== mo - 1 || check.getUTCDate() !== d) return null;
   return `${y}-${String(mo).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
@@ -99,7 +100,7 @@ const amountError = (el) => t(el.value.replace(/\D/g, "").replace(/^0+/, "").len
 
 // dateError is what a date field says of a text that is no date: a day the calendar lacks
 // (31/02/2026) is told apart from a text in another form.
-const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{4}-\d{2}-\d{2}|\d{8})\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
+const dateError = (el) => t(/^\s*(\d{1,2}[/.-]\d{1,2}[/.-](\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{8}|\d{6})\s*$/.test(el.value) ? "date_not_real" : "date_invalid");
 
 // amountLeft checks an amount as the cursor leaves it, unless for its form's button: the send
 // checks it then, and an error said on the way would push the button from under the finger.

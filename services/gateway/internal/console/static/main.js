@@ -38,6 +38,7 @@ async function render(refresh, live) {
     clearTimeout(redrawWhenFree.timer);
     S.focusNext = ""; // meant for the page left
     cancelAsked.clear(); // a cancel form left open is not opened again on coming back
+    for (const st of queueState.values()) { st.rejecting.clear(); st.drafts.clear(); } // nor a reject form
     if (location.hash !== "#/meetings") countDue();
   }
   layout();
@@ -282,11 +283,13 @@ function viewAccount() {
 // stays, as for a live update.
 $("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "vi"; localStorage.setItem("ocopfair.lang", S.lang); render(true); });
 // Signing out with check-in scans still waiting for the network asks first: they go with it,
-// not to the next person who signs in on this phone (see ciQueue).
+// not to the next person who signs in on this phone (see ciQueue). A sign-in that expired keeps
+// them, unasked: signing out and in again is how they are sent.
 $("#logout").addEventListener("click", () => {
   const n = ciQueue().length;
-  if (n && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
-  ciForget();
+  const expired = CI.signIn || ((claims() || {}).exp || Infinity) * 1000 < Date.now();
+  if (n && !expired && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
+  if (!expired) ciForget();
   logout();
 });
 $("#menu").addEventListener("click", () => {

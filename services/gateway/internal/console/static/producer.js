@@ -65,6 +65,8 @@ function handOverRow(x, cell, issued) {
   f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: () => {
     box.hidden = true;
     delete box.dataset.dirty;
+    f.reset(); // what was typed goes, or the page would hold it as unsaved work
+    clearErrors(f);
     open.hidden = false;
     open.focus();
   } }, t("form_cancel")));
@@ -532,8 +534,8 @@ function applyForm(f, prods, kinds, zone) {
   const count = el.querySelector("[data-field=booth_count]");
   count.after(said);
   const estimate = () => { said.textContent = feeEstimate(f, (el.elements.booth_kind || {}).value || kinds[0] || "standard", el.elements.booth_count.value); };
-  el.addEventListener("input", estimate);
-  el.addEventListener("change", estimate);
+  // A redraw puts back what was chosen (typeAgain) and says so with "restored".
+  for (const ev of ["input", "change", "restored"]) el.addEventListener(ev, estimate);
   estimate();
   return el;
 }
@@ -565,7 +567,8 @@ function feesLine(f) {
   const prices = Object.entries(fees.booth_prices || {}).filter(([, v]) => v > 0);
   if (!prices.length) return null;
   const most = fees.max_subsidised_booths ? t("subsidy_max").replace("{n}", plural(fees.max_subsidised_booths, "n_booths")) : "";
-  const subsidy = fees.subsidy_percent ? " · " + t("subsidy_line").replace("{p}", fees.subsidy_percent) + most : "";
+  // A subsidy with no booth to go to (max_subsidised_booths 0) is none, as the report counts it.
+  const subsidy = fees.subsidy_percent && fees.max_subsidised_booths ? " · " + t("subsidy_line").replace("{p}", fees.subsidy_percent) + most : "";
   return h("p", { class: "fees" }, t("booth_price") + ": " + prices.map(([k, v]) => `${boothKindName(k)} ${money(v)}`).join(", ") + subsidy);
 }
 

@@ -110,8 +110,8 @@ async function fairApps(f, ref) {
     if (!n) st.rejecting.delete("bulk");
     const chosen = items.filter((a) => st.picked.has(a.id) && a.status !== "rejected");
     const holding = chosen.filter((a) => a.booths.length);
-    bulkReject.replaceChildren(st.rejecting.has("bulk") ? rejectBox(st, "bulk", t("bulk_reject_names").replace("{names}", chosen.map((a) => a.producer_name).join(", ")) +
-      (holding.length ? " " + t("bulk_reject_releases").replace("{names}", holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")) : ""),
+    bulkReject.replaceChildren(st.rejecting.has("bulk") ? rejectBox(st, "bulk", t("bulk_reject_names").replace("{names}", () => chosen.map((a) => a.producer_name).join(", ")) +
+      (holding.length ? " " + t("bulk_reject_releases").replace("{names}", () => holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")) : ""),
     (reason) => bulk("reject", reason), drawBulk, "#bulk-reject-open") : "");
   };
 
@@ -200,9 +200,9 @@ function queueRow(a, st, changed, redraw) {
     h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: reviewOne(a, "approve") }, t("approve")),
       ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: reviewOne(a, "waitlist") }, t("waitlist")),
       ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", dataset: { act: "reject" },
-        "aria-expanded": String(st.rejecting.has(a.id)), onclick: () => { st.rejecting.add(a.id); redraw(); $(`#reject-${a.id} textarea`).focus(); } }, t("reject"))));
+        "aria-expanded": String(st.rejecting.has(a.id)), onclick: () => { st.rejecting.add(a.id); redraw(); $(`#reject-${CSS.escape(a.id)} textarea`).focus(); } }, t("reject"))));
   if (!st.rejecting.has(a.id) || a.status === "rejected") return row;
-  const releases = a.booths.length ? t("reject_releases").replace("{name}", a.producer_name).replace("{booths}", a.booths.join(", ")) : "";
+  const releases = a.booths.length ? t("reject_releases").replace("{name}", () => a.producer_name).replace("{booths}", a.booths.join(", ")) : "";
   return [row, h("tr", { class: "reject-row", dataset: { rejecting: a.id } }, h("td", { colspan: 5 }, rejectBox(st, a.id, releases, async (reason) => {
     const r = await api("POST", `/api/applications/${a.id}/reject`, { reason });
     if (r.ok) {
@@ -259,7 +259,8 @@ function reviewOne(a, action) {
 // goes down the list without starting again from the top of the page each time.
 function reviewed(a, action) {
   const booths = action !== "approve" ? a.booths.join(", ") : "";
-  toast(t("reviewed_" + action).replace("{name}", a.producer_name) + (booths ? " " + t("booths_taken_back").replace("{booths}", booths) : ""));
+  // A function puts the name in as it is ("$&" in a name stays as typed).
+  toast(t("reviewed_" + action).replace("{name}", () => a.producer_name) + (booths ? " " + t("booths_taken_back").replace("{booths}", booths) : ""));
   const rows = [...document.querySelectorAll("#app-queue tr[data-app]")];
   const at = rows.findIndex((r) => r.dataset.app === a.id);
   const next = rows[at + 1] || rows[at - 1];
