@@ -109,6 +109,13 @@ func stepPhotoUpload(t *testing.T, prod browser) {
 	if label := prod.eval("document.querySelector('#product-list .photo label').textContent"); label != "Thêm ảnh" {
 		t.Errorf("the photo picker is labelled %q, want Thêm ảnh", label)
 	}
+	// The picker shows as a button in the page's words, not the browser's own "Choose File"; the
+	// keyboard reaches it (the input stays focusable) and its focus shows on the button.
+	if got := prod.eval(`(() => { const i = document.querySelector('#product-list .photo input[type=file]'), l = i.labels[0], r = l.getBoundingClientRect();
+		i.focus(); const took = document.activeElement === i, ring = getComputedStyle(l).outlineStyle; i.blur();
+		return getComputedStyle(i).opacity + '|' + (r.height >= 44) + '|' + took + '|' + ring })()`); got != "0|true|true|solid" {
+		t.Errorf("the photo picker (input opacity|label a 44 px target|input takes the keyboard|label's ring then) reads %s", got)
+	}
 	// A file that is no picture is refused in the page's words, under the picker.
 	notPhoto := filepath.Join(t.TempDir(), "ghi-chu.jpg")
 	if err := os.WriteFile(notPhoto, []byte("không phải ảnh"), 0o644); err != nil {
