@@ -35,8 +35,11 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	// Handing over asks what was checked in a form under the profile: sent empty, it is refused
 	// under the field and no code is issued.
 	org.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")
-	box := row + ".querySelector('.handover-ask')"
+	box := "document.querySelector('#handover-list .handover-ask')"
 	org.until("the hand-over form, the cursor in it", "document.activeElement === "+box+".querySelector('textarea') && "+box+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
+	if org.eval("String(innerWidth)") == "360" {
+		fitsPhone(org, "the hand-over form") // in a row of its own, not the table's third column
+	}
 	org.eval("(() => { " + box + ".querySelector('button[type=submit]').click(); return '' })()")
 	org.until("the missing check said under the field", box+".querySelector('[data-field=reason].bad .err').textContent.includes('bắt buộc khi trao hồ sơ')", false)
 	if org.eval("String(!!"+row+".querySelector('.claim-code'))") != "false" {
@@ -48,7 +51,7 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 		t.Errorf("the hand-over form opened again holds %q (text|error), want it empty", got)
 	}
 	org.eval("(() => { const x = " + box + ".querySelector('textarea'); x.value = 'Đã xem giấy đăng ký doanh nghiệp bản gốc'; x.dispatchEvent(new Event('input', { bubbles: true })); " + box + ".querySelector('button[type=submit]').click(); return '' })()")
-	org.until("the hand-over code in the row", row+".querySelector('.claim-code strong')", false)
+	org.until("the hand-over code in the row, the keyboard on it", row+".querySelector('.claim-code strong') && document.activeElement === "+row+".querySelector('.claim-code')", false)
 	org.shot("handover-code")
 	code := org.eval(row + ".querySelector('.claim-code strong').textContent")
 	if len(code) != 14 {

@@ -296,6 +296,14 @@ func stepApplyWithinLimitThroughToast(t *testing.T, prod browser, fairID string)
 	if got := prod.eval(estimate); got != "Ước tính bạn trả: 12.000.000\u00a0₫ cho 2 gian (đã trừ hỗ trợ 12.000.000\u00a0₫)" {
 		t.Errorf("for two booths the form says %q", got)
 	}
+	// A count the fair refuses (or none) is not priced.
+	for _, n := range []string{"21", ""} {
+		prod.eval("(() => { const c = document.querySelector('" + form + "-booth_count'); c.value = '" + n + "'; c.dispatchEvent(new Event('input', { bubbles: true })); return '' })()")
+		if got := prod.eval(estimate); got != "" {
+			t.Errorf("for %q booths the form says %q", n, got)
+		}
+	}
+	prod.eval("(() => { const c = document.querySelector('" + form + "-booth_count'); c.value = '2'; c.dispatchEvent(new Event('input', { bubbles: true })); return '' })()")
 	// A live update draws the page again: the estimate is of the count put back, not the first.
 	prod.eval("document.querySelector('" + form + "').dataset.old = '1', render(true), ''")
 	prod.until("the estimate for two booths after a redraw", "document.querySelector('"+form+":not([data-old])') && "+estimate+".includes('cho 2 gian')", false)

@@ -51,7 +51,11 @@ func stepRejectAsksWhy(t *testing.T, anon client, phone, desk browser, fairID st
 	// The toast names whose application it was; the keyboard is on the next application's first
 	// button, where the organiser goes on.
 	phone.until("the application off the active tab, said by name", "!"+row(teaApp)+" && document.querySelector('#toast').textContent === 'Đã từ chối đơn của HTX Chè Tân Cương.'", false)
-	phone.until("the keyboard on the next application", "document.activeElement.matches('#app-queue tr[data-app=\""+next+"\"] td.actions button')", false)
+	onNext := "document.activeElement.matches('#app-queue tr[data-app=\"" + next + "\"] td.actions button')"
+	phone.until("the keyboard on the next application", onNext, false)
+	// A live update draws the queue again a moment later: the keyboard stays there.
+	phone.eval("document.querySelector('#queue').dataset.old = '1', render(true), ''")
+	phone.until("the keyboard still on the next application after a live redraw", "!document.querySelector('#queue[data-old]') && "+onNext, false)
 	if a := tea.call("GET", "/api/applications/"+teaApp, nil); a["status"] != "rejected" || a["reason"] != reason {
 		t.Errorf("the producer reads status %v, reason %q; want rejected, %q", a["status"], a["reason"], reason)
 	}
@@ -80,6 +84,8 @@ func stepRejectAsksWhy(t *testing.T, anon client, phone, desk browser, fairID st
 	desk.run(chromedp.SendKeys("#reject-bulk textarea", "Hết chỗ cho ngành hàng này."))
 	desk.submit("reject-bulk")
 	desk.until("both rejected, said where the keyboard is", "document.activeElement === document.querySelector('#bulk-result p') && document.activeElement.textContent === 'Đã từ chối 2 đơn.'", false)
+	desk.eval("document.querySelector('#queue').dataset.old = '1', render(true), ''")
+	desk.until("the keyboard still on what was done after a live redraw", "!document.querySelector('#queue[data-old]') && document.activeElement === document.querySelector('#bulk-result p')", false)
 	if desk.eval("document.querySelector('#queue-tabs button[data-tab=rejected]').textContent") != "Bị từ chối 3" || desk.eval("document.querySelector('#bulk-reject').textContent") != "" {
 		t.Errorf("after the bulk, the rejected tab reads %q and the form %q", desk.eval("document.querySelector('#queue-tabs button[data-tab=rejected]').textContent"), desk.eval("document.querySelector('#bulk-reject').textContent"))
 	}

@@ -149,6 +149,10 @@ function keyOf(el) {
   // item, a request's card (each card's link goes to the same page) or a producer's match card,
   // by the item and its classes but "secondary" (a toggle's look when not pressed).
   if (el.dataset.meeting) return `${tag}[data-meeting="${CSS.escape(el.dataset.meeting)}"]`;
+  if (el.dataset.tab) return `${tag}[data-tab="${CSS.escape(el.dataset.tab)}"]`;
+  // An application's review button, by the application and what the button does.
+  const app = el.dataset.act && el.closest("tr[data-app]");
+  if (app) return `tr[data-app="${CSS.escape(app.dataset.app)}"] ${tag}[data-act="${CSS.escape(el.dataset.act)}"]`;
   const m = el.closest("[data-meeting], [data-request], [data-producer]");
   if (m && el.classList.length) {
     const [attr, id] = m.dataset.meeting ? ["data-meeting", m.dataset.meeting] : m.dataset.request ? ["data-request", m.dataset.request] : ["data-producer", m.dataset.producer];

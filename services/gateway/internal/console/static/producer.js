@@ -12,7 +12,7 @@ async function viewImport() {
     out.replaceChildren(h("p", {}, `${t("row")}: ${p.rows} · ✔ ${p.products_created} · ↷ ${p.skipped} · ✘ ${p.rejected}`),
       h("div", { class: "tablewrap" }, h("table", {}, h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", {}, x.row), h("td", {}, badge(t("imp_" + x.status), x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
         h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
-          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + date(x.claim_code_expires_at) : "") : null)))))),
+          x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + when(x.claim_code_expires_at) : "") : null)))))),
       p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
     unclaimed.replaceChildren(await unclaimedList());
     return r;
@@ -29,10 +29,15 @@ async function unclaimedList() {
 // claimRow is a profile with the state of its claim code and a button that issues a new one,
 // shown once, in the row; confirmKey names the question asked first, hintKey what to do with it.
 function claimRow(x, confirmKey, hintKey) {
-  const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + date(c.code_expires_at)
+  const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + when(c.code_expires_at)
     : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
   const cell = h("td", { class: "claim-state" }, state(x.claim));
-  const issued = (r) => cell.replaceChildren(h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + date(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
+  // The code issued is said, and the keyboard (a screen reader with it) goes to it.
+  const issued = (r) => {
+    cell.replaceChildren(h("div", { class: "claim-code", tabindex: -1 }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + when(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
+    cell.querySelector(".claim-code").focus();
+    toast(t("claim_issued"));
+  };
   if (confirmKey === "handover_confirm") return handOverRow(x, cell, issued);
   const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
     if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
@@ -44,26 +49,28 @@ function claimRow(x, confirmKey, hintKey) {
   return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
 }
 
-// handOverRow is a registered profile found by its tax code. Handing it over asks, in a form
-// under it, what the organiser checked of the company (kept in the claim audit log): a browser
-// prompt checked nothing and lost the words when dismissed. issued shows the code in cell.
+// handOverRow is a registered profile found by its tax code. Handing it over asks, in a form in
+// a row of its own under it (the table's width, which a phone's third column is not), what the
+// organiser checked of the company (kept in the claim audit log): a browser prompt checked
+// nothing and lost the words when dismissed. issued shows the code in cell.
 function handOverRow(x, cell, issued) {
   const row = h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell);
-  const box = h("div", { class: "handover-ask", hidden: true });
+  const box = h("div", { class: "handover-ask" });
+  const below = h("tr", { class: "handover-row", hidden: true }, h("td", { colspan: 3 }, box));
   const open = h("button", { type: "button", class: "secondary", onclick: () => {
-    box.hidden = false;
+    below.hidden = false;
     box.dataset.dirty = "1";
     open.hidden = true;
     box.querySelector("textarea").focus();
   } }, t("claim_new"));
   const f = form([{ name: "reason", label: t("handover_reason"), type: "textarea", full: true, maxlength: 500 }], t("handover_issue"), async (v) => {
     const r = await api("POST", `/api/producers/${x.id}/claim-code`, { reason: v.reason });
-    if (r.ok) { box.remove(); issued(r); }
+    if (r.ok) { below.remove(); issued(r); }
     return r;
   }, { id: "handover-" + x.id });
   f.querySelector("button[type=submit]").classList.add("danger");
   f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", onclick: () => {
-    box.hidden = true;
+    below.hidden = true;
     delete box.dataset.dirty;
     f.reset(); // what was typed goes, or the page would hold it as unsaved work
     clearErrors(f);
@@ -71,8 +78,8 @@ function handOverRow(x, cell, issued) {
     open.focus();
   } }, t("form_cancel")));
   box.append(h("p", { class: "warn-line" }, t("handover_confirm").replace("{name}", () => x.legal_name)), f);
-  row.append(h("td", {}, open, box));
-  return row;
+  row.append(h("td", {}, open));
+  return [row, below];
 }
 
 // handOver finds the profile registered with a tax code, so that organisers who checked who
@@ -550,12 +557,13 @@ function boothKindsAt(f, plan) {
 
 // feeEstimate says what count booths of kind would cost the producer at fair f: the fair's price
 // of the kind, less the subsidy on as many as it subsidises (a booth priced on its own may cost
-// otherwise, so it is an estimate). Nothing when the fair sets no price for the kind.
+// otherwise, so it is an estimate). Nothing when the fair sets no price for the kind, or for a
+// count that is none or more than the fair takes (the field says its limit).
 function feeEstimate(f, kind, count) {
   const fees = f.fees || {};
   const price = (fees.booth_prices || {})[kind] || 0;
-  const n = Math.max(1, Math.floor(Number(count)) || 1);
-  if (!price) return "";
+  const n = Number(count);
+  if (!price || !Number.isInteger(n) || n < 1 || n > maxBooths(f)) return "";
   const helped = Math.min(n, fees.max_subsidised_booths || 0) * Math.floor((price * (fees.subsidy_percent || 0)) / 100);
   return t("fee_estimate").replace("{pay}", money(price * n - helped)).replace("{n}", n) + (helped ? " " + t("fee_estimate_helped").replace("{sub}", money(helped)) : "");
 }

@@ -148,7 +148,7 @@ async function fairApps(f, ref) {
     await load();
     // The button pressed is disabled now (nothing is chosen): the keyboard goes to what was done.
     const done = resultBox.querySelector("p");
-    if (done) { done.tabIndex = -1; done.focus(); }
+    if (done) done.focus();
     return r;
   };
 
@@ -165,7 +165,8 @@ function bulkResult(res) {
   if (!res) return [];
   // Said by what was asked (approved, or moved to the waitlist), not as a bare "moved".
   const said = (key) => (I18N.vi[key + "_" + res.action] ? t(key + "_" + res.action) : t(key));
-  return [h("p", {}, said("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
+  // The line is where the keyboard goes after a bulk (an ID, so a live redraw keeps it there).
+  return [h("p", { id: "bulk-said", tabindex: -1 }, said("bulk_moved").replace("{n}", plural(res.moved, "n_apps"))),
     res.failed.length ? h("div", { class: "bulk-failed" }, h("p", {}, said("bulk_failed").replace("{n}", plural(res.failed.length, "n_apps"))),
       h("ul", {}, res.failed.map((x) => h("li", {}, h("strong", {}, x.name), ": ", x.why)))) : null].filter(Boolean);
 }
@@ -198,7 +199,7 @@ function queueRow(a, st, changed, redraw) {
     h("td", { "data-label": t("eligibility") }, badge(a.eligible ? t("eligible") : t("not_eligible"), a.eligible ? "" : "bad"), rulesList(a.eligibility)),
     h("td", { "data-label": t("status") }, statusBadge("a_", a.status), a.booths.length ? h("div", {}, t("booth") + ": " + a.booths.join(", ")) : null, a.reason ? h("div", { class: "muted" }, a.reason) : null),
     h("td", { class: "actions" }, ["submitted", "waitlisted"].includes(a.status) && h("button", { type: "button", dataset: { act: "approve" }, onclick: reviewOne(a, "approve") }, t("approve")),
-      ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", onclick: reviewOne(a, "waitlist") }, t("waitlist")),
+      ["submitted", "approved"].includes(a.status) && h("button", { type: "button", class: "secondary", dataset: { act: "waitlist" }, onclick: reviewOne(a, "waitlist") }, t("waitlist")),
       ["submitted", "waitlisted", "approved"].includes(a.status) && h("button", { type: "button", class: "danger", dataset: { act: "reject" },
         "aria-expanded": String(st.rejecting.has(a.id)), onclick: () => { st.rejecting.add(a.id); redraw(); $(`#reject-${CSS.escape(a.id)} textarea`).focus(); } }, t("reject"))));
   if (!st.rejecting.has(a.id) || a.status === "rejected") return row;
@@ -264,6 +265,6 @@ function reviewed(a, action) {
   const rows = [...document.querySelectorAll("#app-queue tr[data-app]")];
   const at = rows.findIndex((r) => r.dataset.app === a.id);
   const next = rows[at + 1] || rows[at - 1];
-  focusNextDraw(next ? `#app-queue tr[data-app="${next.dataset.app}"] td.actions button` : "#queue-tabs .tab.active");
+  focusNextDraw(next ? `#app-queue tr[data-app="${CSS.escape(next.dataset.app)}"] td.actions button` : "#queue-tabs .tab.active");
   render(true);
 }
