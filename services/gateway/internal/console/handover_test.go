@@ -1,6 +1,9 @@
 package console_test
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // stepOrganiserHandsOverATakenTaxCode: someone registers a company's tax code first. The company,
 // registering on a phone, is told to ask the organisers; the organiser finds the profile by the
@@ -32,6 +35,9 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	org.submit("handover-search")
 	row := "document.querySelector('#handover-list tr')"
 	org.until("the registered profile found by its tax code", row+" && "+row+".textContent.includes('Gà đồi Yên Thế Nhanh')", false)
+	if held := org.eval(row + ".querySelector('.claim-state').textContent"); !strings.HasPrefix(held, "Đang thuộc một tài khoản đã đăng ký.") {
+		t.Errorf("the profile to hand over says %q of who holds it", held)
+	}
 	// Handing over asks what was checked in a form under the profile: sent empty, it is refused
 	// under the field and no code is issued.
 	org.eval("(() => { " + row + ".querySelector('button').click(); return '' })()")

@@ -31,7 +31,10 @@ async function unclaimedList() {
 function claimRow(x, confirmKey, hintKey) {
   const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + when(c.code_expires_at)
     : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
-  const cell = h("td", { class: "claim-state" }, state(x.claim));
+  // A registered profile found to hand over is said to be held by an account: that is why the
+  // organiser is here, and what the code takes from it.
+  const held = confirmKey === "handover_confirm" && x.account_id ? h("div", { class: "claim-held" }, t("handover_held")) : null;
+  const cell = h("td", { class: "claim-state" }, held, state(x.claim));
   // The code issued is said, and the keyboard (a screen reader with it) goes to it.
   const issued = (r) => {
     cell.replaceChildren(h("div", { class: "claim-code", tabindex: -1 }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + when(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
