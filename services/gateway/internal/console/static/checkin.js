@@ -58,9 +58,14 @@ function ciQueue() {
   return ciStored().filter(ciMine);
 }
 
+// ciStore keeps all as every scan kept on this phone.
+function ciStore(all) {
+  localStorage.setItem(checkinKeys.queue, JSON.stringify(all));
+}
+
 // ciSaveQueue keeps q as the signed-in account's waiting scans, beside the other accounts'.
 function ciSaveQueue(q) {
-  localStorage.setItem(checkinKeys.queue, JSON.stringify([...ciStored().filter((s) => !ciMine(s)), ...q]));
+  ciStore([...ciStored().filter((s) => !ciMine(s)), ...q]);
 }
 
 // ciForget lets go of the signed-in account's waiting scans (it chose to sign out without them).
@@ -70,14 +75,14 @@ function ciForget() {
 
 // ciDrop lets go of the scan the API answered, whoever is signed in by then.
 function ciDrop(scanID) {
-  localStorage.setItem(checkinKeys.queue, JSON.stringify(ciStored().filter((x) => x.scan_id !== scanID)));
+  ciStore(ciStored().filter((x) => x.scan_id !== scanID));
 }
 
 // Scans kept before they named their account are the account signed in as the page loads.
 (() => {
   const sub = (claims() || {}).sub;
   const all = ciStored();
-  if (sub && all.some((s) => !s.by)) localStorage.setItem(checkinKeys.queue, JSON.stringify(all.map((s) => (s.by ? s : { ...s, by: sub }))));
+  if (sub && all.some((s) => !s.by)) ciStore(all.map((s) => (s.by ? s : { ...s, by: sub })));
 })();
 
 // ciUUID is a random UUID v4; crypto.randomUUID exists only on secure pages.

@@ -38,7 +38,7 @@ async function render(refresh, live) {
     clearTimeout(redrawWhenFree.timer);
     S.focusNext = ""; // meant for the page left
     cancelAsked.clear(); // a cancel form left open is not opened again on coming back
-    for (const st of queueState.values()) { st.rejecting.clear(); st.drafts.clear(); } // nor a reject form
+    for (const st of queueState.values()) for (const key of [...st.rejecting]) closeReject(st, key); // nor a reject form
     if (location.hash !== "#/meetings") countDue();
   }
   layout();

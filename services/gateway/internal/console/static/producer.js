@@ -35,13 +35,14 @@ function claimRow(x, confirmKey, hintKey) {
   // organiser is here, and what the code takes from it.
   const held = confirmKey === "handover_confirm" && x.account_id ? h("div", { class: "claim-held" }, t("handover_held")) : null;
   const cell = h("td", { class: "claim-state" }, held, state(x.claim));
+  const who = h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name));
   // The code issued is said, and the keyboard (a screen reader with it) goes to it.
   const issued = (r) => {
     cell.replaceChildren(h("div", { class: "claim-code", tabindex: -1 }, t("claim_code_short") + ": ", h("strong", {}, r.data.claim_code), " · " + t("until") + " " + when(r.data.expires_at)), h("div", { class: "muted" }, t(hintKey)));
     cell.querySelector(".claim-code").focus();
     toast(t("claim_issued"));
   };
-  if (confirmKey === "handover_confirm") return handOverRow(x, cell, issued);
+  if (confirmKey === "handover_confirm") return handOverRow(x, who, cell, issued);
   const issue = h("button", { type: "button", class: "secondary", onclick: async () => {
     if (!confirm(t(confirmKey).replace("{name}", () => x.legal_name))) return;
     issue.disabled = true;
@@ -49,15 +50,16 @@ function claimRow(x, confirmKey, hintKey) {
     issue.disabled = false;
     if (r.ok) issued(r); else toast(failure(r));
   } }, t("claim_new"));
-  return h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell, h("td", {}, issue));
+  return h("tr", { dataset: { producer: x.id } }, who, cell, h("td", {}, issue));
 }
 
 // handOverRow is a registered profile found by its tax code. Handing it over asks, in a form in
 // a row of its own under it (the table's width, which a phone's third column is not), what the
 // organiser checked of the company (kept in the claim audit log): a browser prompt checked
-// nothing and lost the words when dismissed. issued shows the code in cell.
-function handOverRow(x, cell, issued) {
-  const row = h("tr", { dataset: { producer: x.id } }, h("td", {}, x.legal_name, h("div", { class: "muted" }, x.tax_code + " · " + x.province.name)), cell);
+// nothing and lost the words when dismissed. who and cell are its first cells (claimRow's); issued
+// shows the code in cell.
+function handOverRow(x, who, cell, issued) {
+  const row = h("tr", { dataset: { producer: x.id } }, who, cell);
   const box = h("div", { class: "handover-ask" });
   const below = h("tr", { class: "handover-row", hidden: true }, h("td", { colspan: 3 }, box));
   const open = h("button", { type: "button", class: "secondary", onclick: () => {
@@ -500,7 +502,7 @@ function photoInput(x) {
 async function viewOpenFairs() {
   const me = await api("GET", "/api/producers/me");
   if (!me.ok) return h("div", {}, h("h1", {}, t("my_fairs")), guide("no-profile", t("empty_no_profile"), h("a", { href: "#/producer", class: "button" }, t("empty_no_profile_go"))));
-  const [fairs, products, apps] = await Promise.all([all("/api/fairs?status=published"), all(`/api/producers/${me.data.id}/products`), all("/api/applications")]);
+  const [fairs, products, apps, ref] = await Promise.all([all("/api/fairs?status=published"), all(`/api/producers/${me.data.id}/products`), all("/api/applications"), reference()]);
   // A fair the producer has applied to (and not withdrawn from) shows where the application is,
   // not a second form the API would refuse.
   const applied = new Map(apps.filter((a) => ["submitted", "approved", "waitlisted"].includes(a.status)).map((a) => [a.fair_id, a]));
@@ -509,7 +511,7 @@ async function viewOpenFairs() {
   // plan has none yet), so a wish always names a zone the allocator knows.
   const plans = await Promise.all(items.map((f) => api("GET", `/api/fairs/${f.id}/booths`, undefined, { quiet: true })));
   const zonesOf = new Map(items.map((f, i) => [f.id, (plans[i].ok && plans[i].data.zones) || []]));
-  const kindsOf = new Map(items.map((f, i) => [f.id, boothKindsAt(f, plans[i])]));
+  const kindsOf = new Map(items.map((f, i) => [f.id, boothKindsAt(f, plans[i], (ref && ref.booth_kinds) || [])]));
   const zoneField = (f) => zonesOf.get(f.id).length
     ? { name: "preferred_zone", label: t("preferred_zone"), type: "select", value: "", options: [["", t("zone_any")], ...zonesOf.get(f.id).map((z) => [z, z])] }
     : { name: "preferred_zone", label: t("preferred_zone") };
@@ -527,9 +529,8 @@ async function viewOpenFairs() {
 // applyForm applies to fair f: the products the booth shows, the kind of booth (where the plan
 // has more than one), how many and where; under the count, what the producer would pay.
 function applyForm(f, prods, kinds, zone) {
-  const price = (k) => ((f.fees || {}).booth_prices || {})[k] || 0;
   const kind = kinds.length > 1 && { name: "booth_kind", label: t("booth_kind"), type: "select", value: kinds.includes("standard") ? "standard" : kinds[0],
-    options: kinds.map((k) => [k, boothKindName(k) + (price(k) ? " · " + money(price(k)) : "")]) };
+    options: kinds.map((k) => [k, boothKindName(k) + (boothPrice(f, k) ? " · " + money(boothPrice(f, k)) : "")]) };
   const el = form([{ name: "product_ids", label: t("products_shown"), type: "multiselect", options: prods.map((p) => [p.id, `${p.name_vi} (${p.stars}★)`]), value: prods.length === 1 ? [prods[0].id] : [], full: true },
     kind, { name: "booth_count", label: t("booth_count"), type: "number", value: 1, min: 1, max: maxBooths(f), hint: t("booth_limit").replace("{n}", plural(maxBooths(f), "n_booths")) },
     zone].filter(Boolean),
@@ -551,12 +552,16 @@ function applyForm(f, prods, kinds, zone) {
 }
 
 // boothKindsAt are the kinds of booth a producer may ask for at fair f: those of its floor plan
-// (plan, as read) that are not blocked, or, before the plan has booths, those the fair prices.
-function boothKindsAt(f, plan) {
+// (plan, as read) that are not blocked, or, before the plan has booths, those the fair prices; in
+// the order of all, the reference data's kinds.
+function boothKindsAt(f, plan, all) {
   const booths = (plan.ok && plan.data.booths) || [];
   const pool = new Set(booths.length ? booths.filter((b) => b.status !== "blocked").map((b) => b.kind) : Object.keys((f.fees || {}).booth_prices || {}));
-  return ["standard", "corner", "double", "premium"].filter((k) => pool.has(k));
+  return all.filter((k) => pool.has(k));
 }
+
+// boothPrice is what fair f asks for a booth of kind k (0 when it sets no price).
+const boothPrice = (f, k) => ((f.fees || {}).booth_prices || {})[k] || 0;
 
 // feeEstimate says what count booths of kind would cost the producer at fair f: the fair's price
 // of the kind, less the subsidy on as many as it subsidises (a booth priced on its own may cost
@@ -564,7 +569,7 @@ function boothKindsAt(f, plan) {
 // count that is none or more than the fair takes (the field says its limit).
 function feeEstimate(f, kind, count) {
   const fees = f.fees || {};
-  const price = (fees.booth_prices || {})[kind] || 0;
+  const price = boothPrice(f, kind);
   const n = Number(count);
   if (!price || !Number.isInteger(n) || n < 1 || n > maxBooths(f)) return "";
   const helped = Math.min(n, fees.max_subsidised_booths || 0) * Math.floor((price * (fees.subsidy_percent || 0)) / 100);

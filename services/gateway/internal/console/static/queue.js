@@ -111,7 +111,7 @@ async function fairApps(f, ref) {
     const chosen = items.filter((a) => st.picked.has(a.id) && a.status !== "rejected");
     const holding = chosen.filter((a) => a.booths.length);
     bulkReject.replaceChildren(st.rejecting.has("bulk") ? rejectBox(st, "bulk", t("bulk_reject_names").replace("{names}", () => chosen.map((a) => a.producer_name).join(", ")) +
-      (holding.length ? " " + t("bulk_reject_releases").replace("{names}", () => holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")) : ""),
+      (holding.length ? " " + t("bulk_reject_releases").replace("{names}", () => withBooths(holding)) : ""),
     (reason) => bulk("reject", reason), drawBulk, "#bulk-reject-open") : "");
   };
 
@@ -135,7 +135,7 @@ async function fairApps(f, ref) {
     // Moving approved applications away takes their booths back, and so their meetings: asked first.
     const holding = chosen.filter((a) => a.booths.length);
     if (action === "waitlist" && holding.length &&
-      !confirm(t("bulk_waitlist_releases").replace("{names}", holding.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ")))) return;
+      !confirm(t("bulk_waitlist_releases").replace("{names}", () => withBooths(holding)))) return;
     const r = await api("POST", `/api/fairs/${f.id}/applications/review`, { action, ids: chosen.map((a) => a.id), reason });
     // A refused reason is said under its field, in the bulk's reject form.
     if (!r.ok && reason !== undefined) return r;
@@ -143,8 +143,7 @@ async function fairApps(f, ref) {
     const names = new Map(chosen.map((a) => [a.id, a.producer_name]));
     st.result = { action, moved: r.data.moved, failed: r.data.results.filter((x) => !x.moved).map((x) => ({ name: names.get(x.id) || x.id, why: (x.error && (x.error.detail || x.error.title)) || t("failed") })) };
     st.picked.clear();
-    st.rejecting.delete("bulk");
-    st.drafts.delete("bulk");
+    closeReject(st, "bulk");
     await load();
     // The button pressed is disabled now (nothing is chosen): the keyboard goes to what was done.
     const done = resultBox.querySelector("p");
@@ -207,8 +206,7 @@ function queueRow(a, st, changed, redraw) {
   return [row, h("tr", { class: "reject-row", dataset: { rejecting: a.id } }, h("td", { colspan: 5 }, rejectBox(st, a.id, releases, async (reason) => {
     const r = await api("POST", `/api/applications/${a.id}/reject`, { reason });
     if (r.ok) {
-      st.rejecting.delete(a.id);
-      st.drafts.delete(a.id);
+      closeReject(st, a.id);
       reviewed(a, "reject");
     }
     return r;
@@ -227,14 +225,22 @@ function rejectBox(st, key, said, send, redraw, back) {
   f.addEventListener("input", (ev) => st.drafts.set(key, ev.target.value));
   f.querySelector("button[type=submit]").classList.add("danger");
   f.querySelector(".actions").append(h("button", { type: "button", class: "secondary", dataset: { act: "keep" }, onclick: () => {
-    st.rejecting.delete(key);
-    st.drafts.delete(key);
+    closeReject(st, key);
     redraw();
     const b = $(back);
     if (b) b.focus();
   } }, t("reject_keep")));
   return h("div", { class: "reject-box", dataset: { dirty: "1" } }, said ? h("p", { class: "warn-line" }, said) : null, f);
 }
+
+// closeReject closes the reject form key of a queue (st) and forgets what was typed in it.
+function closeReject(st, key) {
+  st.rejecting.delete(key);
+  st.drafts.delete(key);
+}
+
+// withBooths names applications with the booths each holds: "HTX A (A01, A02); HTX B (B03)".
+const withBooths = (list) => list.map((a) => `${a.producer_name} (${a.booths.join(", ")})`).join("; ");
 
 // reviewOne approves one application or moves it to the waitlist (rejecting asks why first: see
 // rejectBox). Approving one that fails a rule is allowed (organisers make exceptions), but never
@@ -246,9 +252,8 @@ function reviewOne(a, action) {
       const failed = (a.eligibility || []).filter((r) => !r.pass).map((r) => "✘ " + r.reason).join("\n");
       if (!confirm(t("approve_ineligible").replace("{name}", a.producer_name) + "\n" + failed)) return;
     }
-    const booths = action !== "approve" ? a.booths.join(", ") : "";
-    const releases = booths && t(action + "_releases").replace("{name}", a.producer_name).replace("{booths}", booths);
-    if (action === "waitlist" && releases && !confirm(releases)) return;
+    if (action === "waitlist" && a.booths.length &&
+      !confirm(t("waitlist_releases").replace("{name}", () => a.producer_name).replace("{booths}", a.booths.join(", ")))) return;
     const r = await api("POST", `/api/applications/${a.id}/${action}`);
     if (r.ok) reviewed(a, action);
     else { toast(failure(r)); render(true); }
