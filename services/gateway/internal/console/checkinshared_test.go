@@ -13,7 +13,6 @@ import (
 func stepCheckinPhonePassedOn(t *testing.T, j journey, staff browser, f checkinFair) {
 	t.Helper()
 	anon := client{t: t, base: j.base}
-	staffToken := anon.as("btc@checkin.example.vn", "organiser-pass-1").token
 	producerToken := anon.as("dong@checkin.example.vn", "parity-pass-1").token
 	queued := "JSON.parse(localStorage.getItem('ocopfair.checkin.queue') || '[]')"
 	held := func(scanID string) int {
@@ -35,16 +34,26 @@ func stepCheckinPhonePassedOn(t *testing.T, j journey, staff browser, f checkinF
 		t.Fatalf("signing out with a scan waiting asked %q; said no, the phone is signed in and holds the scan: %s", asked, staff.eval("String(!!S.token && "+queued+".length === 1)"))
 	}
 
-	// The sign-in expires (the API answered 401, as ciFlush notes it): the page says to sign out
-	// and in again, and signing out keeps the scan, unasked.
-	staff.eval("window.asked = '', CI.signIn = true, document.querySelector('#logout').click(), ''")
+	// The staff's sign-in ends elsewhere (signed out everywhere): the next try to send is refused
+	// (401), the page says to sign out and in again, and signing out keeps the scan, unasked.
+	client{t: t, base: j.base, token: staff.eval("S.token")}.call("POST", "/api/auth/sign-out-everywhere", nil)
+	f.org = anon.as("btc@checkin.example.vn", "organiser-pass-1")
+	staffToken := f.org.token
+	blockCheckins(staff, false)
+	staff.eval("window.asked = '', window.flushed = false, ciFlush().then(() => { window.flushed = true }), ''")
+	staff.until("the scan refused for the sign-in", "window.flushed", false)
+	if staff.eval("location.hash") != "#/login" {
+		if said := staff.eval("document.querySelector('#checkin-net').textContent"); !strings.Contains(said, "đăng nhập lại") {
+			t.Fatalf("the sign-in refused, the check-in page says %q, want it to ask to sign in again", said)
+		}
+		staff.eval("document.querySelector('#logout').click(), ''")
+	}
 	staff.until("signed out", "location.hash === '#/login'", false)
 	if asked := staff.eval("window.asked"); asked != "" || staff.eval("String("+queued+".length)") != "1" {
 		t.Fatalf("signing out of an expired sign-in asked %q and left %s scans, want no question and the scan kept", asked, staff.eval("String("+queued+".length)"))
 	}
 
 	// A producer signs in on the phone, with the network back: the staff's scan is not sent.
-	blockCheckins(staff, false)
 	staff.eval("signedIn('" + producerToken + "'), ''")
 	staff.until("the producer's page", "location.hash === '#/producer' && !document.querySelector('#app').hasAttribute('aria-busy')", false)
 	staff.eval("window.flushed = false, ciFlush().then(() => ciFlush()).then(() => { window.flushed = true }), ''")

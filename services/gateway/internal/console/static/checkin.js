@@ -23,7 +23,6 @@ const CI = {
   seen: new Map(), // fair|place|table|code → { at, scan_id }: recent scans, against repeats
   sending: false,
   kick: false, // asked to send while sending
-  signIn: false, // the API asked for a new sign-in: the queue waits for it
   wait: 0, // the current wait before the next try, after a network failure
   timer: 0,
   shown: "", // the scan_id shown big
@@ -148,8 +147,7 @@ async function ciFlush() {
         r = null; // no answer: the network failed
       }
       if (!r || [429, 502, 503, 504].includes(r.status)) { ciRetry(); break; }
-      if (r.status === 401) { CI.signIn = true; break; }
-      CI.signIn = false;
+      if (r.status === 401) break; // the queue waits for a new sign-in (see expired)
       CI.wait = 0;
       ciDrop(s.scan_id);
       CI.answers.set(s.scan_id, { scan: s, ok: r.ok, data: r.data || {} });
@@ -394,7 +392,7 @@ async function viewCheckin(fairID) {
     net.replaceChildren();
     if (!navigator.onLine) net.append(h("p", { class: "ci-offline", id: "checkin-offline" }, t("ci_offline")));
     if (queue.length) net.append(h("p", { class: "ci-pending", id: "checkin-pending" }, t("ci_pending").replace("{n}", num(queue.length))));
-    if (queue.length && CI.signIn) net.append(h("p", { class: "err" }, t("ci_sign_in_again")));
+    if (queue.length && expired()) net.append(h("p", { class: "err" }, t("ci_sign_in_again")));
     const answered = [...CI.answers.values()].filter((a) => a.scan.fair_id === fairID).reverse();
     const rows = [...queue.slice().reverse().map((s) => ({ scan: s, queued: true })), ...answered].slice(0, 30);
     list.replaceChildren(...rows.map(ciRow));

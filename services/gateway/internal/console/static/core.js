@@ -10,6 +10,7 @@ const S = {
   live: null,
   due: 0, // meetings waiting for this side's answer (see countDue)
   focusNext: "", // see focusNextDraw
+  refused: "", // the token the API last refused (401), see expired
 };
 
 // ---------- helpers ----------
@@ -122,6 +123,12 @@ function claims() {
   }
 }
 
+// expired reports whether the sign-in this page holds is over: past its time, or refused by the
+// API (a sign-out everywhere, a password changed elsewhere) on a request that did not sign out.
+function expired() {
+  return !!S.token && (S.refused === S.token || ((claims() || {}).exp || Infinity) * 1000 < Date.now());
+}
+
 async function api(method, path, body, opts = {}) {
   const headers = { Accept: "application/json", "Accept-Language": S.lang };
   const sent = S.token;
@@ -133,6 +140,7 @@ async function api(method, path, body, opts = {}) {
   let data = null;
   const text = await res.text();
   try { data = text ? JSON.parse(text) : null; } catch (e) { data = { detail: text }; }
+  if (res.status === 401 && sent && sent === S.token) S.refused = sent; // see expired()
   if (res.status === 401 && sent && sent === S.token && !opts.quiet) {
     // Another tab that changed the password or signed in again holds the account's new session:
     // go on with it rather than sign that tab out too. A request sent before this tab's own new

@@ -291,9 +291,9 @@ $("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "
 // them, unasked: signing out and in again is how they are sent.
 $("#logout").addEventListener("click", () => {
   const n = ciQueue().length;
-  const expired = CI.signIn || ((claims() || {}).exp || Infinity) * 1000 < Date.now();
-  if (n && !expired && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
-  if (!expired) ciForget();
+  const over = expired();
+  if (n && !over && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
+  if (!over) ciForget();
   logout();
 });
 $("#menu").addEventListener("click", () => {
