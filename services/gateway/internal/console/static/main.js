@@ -80,7 +80,10 @@ async function render(refresh, live) {
     const missed = typeAgain(kept);
     S.typeLater = missed.length && app.querySelector("#booth-map") ? missed : null;
     if (where) placeAgain(app, where);
+    // An item gone by this draw is not focused on a later one, where it would take the keyboard
+    // unasked; the map's booth panel, drawn once the map is laid out, gives it then (map.js).
     if (S.focusNext && app.querySelector(S.focusNext)) { goToField(S.focusNext); S.focusNext = ""; }
+    if (!app.querySelector("#booth-map")) S.focusNext = "";
     app.removeAttribute("aria-busy");
     layout();
     if (!refresh) {
