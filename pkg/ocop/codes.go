@@ -80,6 +80,10 @@ func ValidEmail(e string) bool {
 		return false
 	}
 	_, domain, _ := strings.Cut(e, "@")
+	// A domain name, not a bracketed IP ("ha@[127.0.0.1]"), which no one writes to.
+	if strings.Trim(domain, "abcdefghijklmnopqrstuvwxyz0123456789-.") != "" {
+		return false
+	}
 	return strings.Contains(domain, ".") && !strings.HasPrefix(domain, ".") && !strings.HasSuffix(domain, ".")
 }
 

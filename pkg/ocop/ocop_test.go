@@ -350,7 +350,7 @@ func TestValidEmail(t *testing.T) {
 			t.Errorf("ValidEmail(%q) = false", e)
 		}
 	}
-	for _, e := range []string{"", "thuha@sieuthixanh", "thuha@", "@example.vn", "Hà <ha@example.vn>", "a b@example.vn", "ha@example.vn.", "ha@.vn", "a@b@c.vn"} {
+	for _, e := range []string{"", "thuha@sieuthixanh", "thuha@", "@example.vn", "Hà <ha@example.vn>", "a b@example.vn", "ha@example.vn.", "ha@.vn", "a@b@c.vn", "ha@[127.0.0.1]", `"ha"@example.vn`} {
 		if ValidEmail(e) {
 			t.Errorf("ValidEmail(%q) = true", e)
 		}

@@ -49,7 +49,7 @@ const (
 func New(email, name, role, password string, selfService bool, createdBy string, params HashParams) (Account, error) {
 	var v apperr.Validation
 	email = NormalizeEmail(email)
-	if _, err := mail.ParseAddress(email); err != nil || !strings.Contains(email, "@") || len(email) > 254 || strings.ContainsAny(email, " <>") {
+	if _, err := mail.ParseAddress(email); err != nil || !plainAddress(email) || len(email) > 254 {
 		v.Fail("email", msgEmail)
 	} else if !asciiOnly(email) {
 		v.Fail("email", msgEmailASCII)
@@ -108,6 +108,32 @@ func contains(list []string, s string) bool {
 // letter it looks like.
 func NormalizeEmail(email string) string {
 	return strings.ToLower(strings.TrimSpace(norm.NFKC.String(email)))
+}
+
+// plainAddress reports whether email is written the one plain way a mailbox is: a local part of
+// letters, digits, dots and the few signs addresses use, and a domain name. A quoted local part
+// ("pa"@x.vn, the same mailbox as pa@x.vn) or an address at a bracketed IP would let one mailbox
+// hold a second account that reads like the first, or like another's ("admin@…"@x.vn).
+func plainAddress(email string) bool {
+	local, domain, ok := strings.Cut(email, "@")
+	if !ok || local == "" || domain == "" {
+		return false
+	}
+	for i := range len(local) {
+		if c := local[i]; !isAlnum(c) && !strings.ContainsRune("!#$%&'*+-/=?^_`{|}~.", rune(c)) {
+			return false
+		}
+	}
+	for i := range len(domain) {
+		if c := domain[i]; !isAlnum(c) && c != '-' && c != '.' {
+			return false
+		}
+	}
+	return true
+}
+
+func isAlnum(c byte) bool {
+	return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
 // asciiOnly reports whether s holds only ASCII: an address with a Cyrillic "о" would look like
