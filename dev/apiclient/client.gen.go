@@ -2086,7 +2086,7 @@ type ExhibitorProducerCreateRequestKind string
 
 // ExhibitorProducerIssueRequest defines model for ExhibitorProducerIssueRequest.
 type ExhibitorProducerIssueRequest struct {
-	// Reason required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; at most 500 characters; kept in the claim audit log
+	// Reason required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; 10 to 500 characters; kept in the claim audit log
 	Reason *string `json:"reason,omitempty"`
 }
 

@@ -113,4 +113,7 @@ type ClaimAttempt struct {
 	// Reason is the organiser's word on why a registered profile's code was issued (what was
 	// checked of the company owning the tax code).
 	Reason string
+	// PreviousAccountID is, on a registered profile handed over, the account that held it: its
+	// own profile page then says what became of the profile (see ClaimStore.HandedOverFrom).
+	PreviousAccountID string
 }

@@ -37,11 +37,15 @@ type claimAttemptBody struct {
 
 // issueRequest is the optional body of POST /api/producers/{id}/claim-code.
 type issueRequest struct {
-	Reason *string `json:"reason" doc:"required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; at most 500 characters; kept in the claim audit log"`
+	Reason *string `json:"reason" doc:"required to hand over a registered profile (not for an imported one): what was checked of the company owning the tax code, e.g. its business registration; 10 to 500 characters; kept in the claim audit log"`
 }
 
-// maxHandOverReason is the longest reason for a hand-over code, in characters.
-const maxHandOverReason = 500
+// minHandOverReason and maxHandOverReason bound the reason for a hand-over code, in characters:
+// a word or two ("ok", "x") says nothing of what was checked.
+const (
+	minHandOverReason = 10
+	maxHandOverReason = 500
+)
 
 // claimCodeResponse is the one place a claim code is shown in plain text.
 type claimCodeResponse struct {
@@ -94,9 +98,11 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		httpx.RespondError(c, err)
 		return
 	}
+	held := "" // the account that held the profile when it was written
 	claimed, err := storage.RetryStale(ctx, existing, storage.StaleTries, ErrStale,
 		func(cur Producer) (Producer, error) { return cur.Claim(p.AccountID, f, attempt.At) },
 		func(ctx context.Context, next, prev Producer) error {
+			held = prev.AccountID
 			return h.Store.Claim(ctx, next, prev.Revision, prev.AccountID, correlation.From(ctx))
 		},
 		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
@@ -111,6 +117,9 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		cancel()
 		httpx.RespondError(c, err)
 		return
+	}
+	if !existing.Claimable() {
+		attempt.PreviousAccountID = held
 	}
 	h.created(c, claimed)
 }
@@ -167,7 +176,7 @@ func (h *Routes) issueClaimCode(c *gin.Context) {
 		reason = vntext.Clean(*req.Reason)
 	}
 	var v apperr.Validation
-	v.Expect(prod.Claimable() || reason != "", "reason", msgHandOverReason)
+	v.Expect(prod.Claimable() || len([]rune(reason)) >= minHandOverReason, "reason", msgHandOverReason, minHandOverReason)
 	v.Expect(len([]rune(reason)) <= maxHandOverReason, "reason", apperr.TooLong, maxHandOverReason)
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)

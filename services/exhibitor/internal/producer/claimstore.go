@@ -38,6 +38,7 @@ func ClaimIndexes() []storage.Index {
 	return []storage.Index{
 		{Collection: ClaimTriesCollection, Keys: bson.D{{Key: "code_id", Value: 1}}},
 		{Collection: ClaimAuditCollection, Keys: bson.D{{Key: "producer_id", Value: 1}, {Key: "at", Value: -1}}},
+		{Collection: ClaimAuditCollection, Keys: bson.D{{Key: "previous_account_id", Value: 1}}},
 	}
 }
 
@@ -67,6 +68,8 @@ type claimAuditDoc struct {
 	ClientIP   string    `bson:"client_ip"`
 	At         time.Time `bson:"at"`
 	Reason     string    `bson:"reason,omitempty"`
+	// PreviousAccountID: see ClaimAttempt.
+	PreviousAccountID string `bson:"previous_account_id,omitempty"`
 }
 
 // ClaimStore keeps claim codes, their tries and the audit log.
@@ -328,8 +331,24 @@ func (s *ClaimStore) Audit(ctx context.Context, a ClaimAttempt) error {
 		id = uuid.Must(uuid.NewV7()).String()
 	}
 	_, err := s.audit.InsertOne(ctx, claimAuditDoc{ID: id, ProducerID: a.ProducerID, AccountID: a.AccountID,
-		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At, Reason: a.Reason})
+		CodeID: a.CodeID, Result: string(a.Result), ClientIP: a.ClientIP, At: a.At, Reason: a.Reason, PreviousAccountID: a.PreviousAccountID})
 	return storage.MapError(err, "claim audit")
+}
+
+// HandedOverFrom returns the newest hand-over of a registered profile that account held, and
+// whether there is one.
+func (s *ClaimStore) HandedOverFrom(ctx context.Context, account string) (ClaimAttempt, bool, error) {
+	var d claimAuditDoc
+	err := s.audit.FindOne(ctx, bson.M{"previous_account_id": account, "result": string(ClaimSucceeded)},
+		options.FindOne().SetSort(bson.D{{Key: "_id", Value: -1}})).Decode(&d)
+	if errors.Is(err, mongo.ErrNoDocuments) {
+		return ClaimAttempt{}, false, nil
+	}
+	if err != nil {
+		return ClaimAttempt{}, false, storage.MapError(err, "claim audit")
+	}
+	return ClaimAttempt{ID: d.ID, ProducerID: d.ProducerID, AccountID: d.AccountID, Result: ClaimResult(d.Result), At: d.At.In(vntext.Zone),
+		PreviousAccountID: d.PreviousAccountID}, true, nil
 }
 
 // Attempts returns up to limit of a producer's audited claim attempts, newest first, older than

@@ -285,13 +285,27 @@ func (h *Routes) me(c *gin.Context) {
 	prod, err := h.Store.ByAccount(c.Request.Context(), p.AccountID)
 	if err != nil {
 		if apperr.Is(err, apperr.NotFound) {
-			err = apperr.WrapMsg(apperr.NotFound, err, msgNoProfileYet)
+			err = h.noProfile(c, p.AccountID, err)
 		}
 		httpx.RespondError(c, err)
 		return
 	}
 	c.Header("ETag", httpx.RevisionTag(prod.Revision))
 	c.JSON(http.StatusOK, toResponse(prod, true))
+}
+
+// noProfile is the answer to an account without a profile (err, not found): one whose profile was
+// handed over to the company owning its tax code is told so, and when, not asked to register as
+// if it never had one.
+func (h *Routes) noProfile(c *gin.Context, account string, err error) error {
+	gone, ok, lerr := h.Claims.HandedOverFrom(c.Request.Context(), account)
+	if lerr != nil {
+		return lerr
+	}
+	if ok {
+		return apperr.New(apperr.NotFound, msgHandedOver, gone.At.Format("15:04 02/01/2006"))
+	}
+	return apperr.WrapMsg(apperr.NotFound, err, msgNoProfileYet)
 }
 
 func (h *Routes) patch(c *gin.Context) {

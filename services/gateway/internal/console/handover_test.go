@@ -71,7 +71,10 @@ func stepOrganiserHandsOverATakenTaxCode(t *testing.T, j journey, org browser) {
 	company.until("the company's profile", "document.querySelector('h1').textContent.includes('Công ty TNHH Gà đồi Yên Thế')", true)
 	company.shot("handed-over")
 	first.reload()
-	first.until("the first account without a profile", "document.querySelector('#producer-profile') && !document.querySelector('h1').textContent.includes('Gà đồi')", false)
+	first.until("the first account without a profile, told why", "document.querySelector('#producer-profile') && !document.querySelector('h1').textContent.includes('Gà đồi')", false)
+	if said := first.eval("(document.querySelector('#profile-handed-over') || {}).textContent || ''"); !strings.Contains(said, "đã được trao lúc") || !strings.Contains(said, "liên hệ ban tổ chức") {
+		t.Errorf("the first account's page after the hand-over says %q, want what became of its profile and whom to ask", said)
+	}
 }
 
 // signUpProducer opens a browser for who, signs a producer account up and returns once the

@@ -208,7 +208,10 @@ async function viewProducer() {
     // A new profile starts from the account's own name and email (the token carries them), and
     // asks for a province rather than offering the first one, which a hurried save would keep.
     const c = claims() || {};
-    return h("div", {}, h("h1", {}, t("profile")), h("div", { class: "card" }, form([
+    // An account whose profile the organisers handed to the company owning its tax code is told
+    // so, when and whom to ask, above the form (it may still register another tax code).
+    const gone = me.data && me.data.code === "producer_profile_handed_over" ? h("p", { class: "warn-line", id: "profile-handed-over" }, me.data.detail) : null;
+    return h("div", {}, h("h1", {}, t("profile")), h("div", { class: "card" }, gone, form([
       { name: "legal_name", label: t("legal_name"), value: c.name, full: true },
       { name: "kind", label: t("producer_kind"), type: "select", options: producerKinds.map((k) => [k, t("k_" + k)]) },
       // Tax codes are 10 digits, or 10 digits-3 digits for a branch; the API writes a branch's 13
