@@ -116,6 +116,7 @@ func TestConsoleCheckin(t *testing.T) {
 	stepTotalsFollowOtherStaff(t, staff, f)
 	stepB2BDaysEachKept(t, staff, desk, f)
 	stepProducerRenamesItself(t, prod, f)
+	stepCheckinLapsedScans(t, staff, f)
 	stepCheckinPhonePassedOn(t, j, staff, f)
 }
 

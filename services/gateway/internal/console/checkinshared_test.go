@@ -76,3 +76,39 @@ func stepCheckinPhonePassedOn(t *testing.T, j journey, staff browser, f checkinF
 	staff.until("signed out, the scan let go", "location.hash === '#/login' && "+queued+".length === 0", false)
 	blockCheckins(staff, false)
 }
+
+// stepCheckinLapsedScans: a scan that waited for the network past what the API takes (24 h) is
+// not sent, and does not vanish either: the page names its badge code and time until the staff
+// say they have noted it, through the phone's other writes of its queue.
+func stepCheckinLapsedScans(t *testing.T, staff browser, f checkinFair) {
+	t.Helper()
+	staff.open("#/checkin/" + f.fairID)
+	staff.until("the check-in page", "document.querySelector('#checkin-code')", false)
+	scanID := staff.eval(`(() => {
+		const s = { scan_id: ciUUID(), fair_id: '` + f.fairID + `', code: '` + f.buyerCode + `', place: 'gate', by: claims().sub,
+			scanned_at: new Date(Date.now() - 25 * 3600000 + 7 * 3600000).toISOString().replace('Z', '+07:00') };
+		localStorage.setItem(checkinKeys.queue, JSON.stringify([...JSON.parse(localStorage.getItem(checkinKeys.queue) || '[]'), s]));
+		return s.scan_id })()`)
+	staff.eval("ciDraw(), ''")
+	lapsed := "((document.querySelector('#checkin-lapsed') || {}).textContent || '')"
+	staff.until("the lapsed scan named", lapsed+".includes('"+f.buyerCode+"')", false)
+	if said := staff.eval(lapsed); !strings.Contains(said, "1 lượt quét chờ mạng quá 24 giờ") || staff.eval("String(!!document.querySelector('#checkin-pending'))") != "false" {
+		t.Errorf("a scan older than 24 h: the page says %q (waiting to send: %s), want it named as not sendable, not waiting", said, staff.eval("String(!!document.querySelector('#checkin-pending'))"))
+	}
+	// Another write of the queue (an answer let go) keeps it; sending does not send it.
+	staff.eval("window.flushed = false, ciDrop('none'), ciFlush().then(() => { window.flushed = true; ciDraw() }), ''")
+	staff.until("the queue tried", "window.flushed && document.querySelector('#checkin-code')", false)
+	for _, c := range f.checkins() {
+		if c["scan_id"] == scanID {
+			t.Fatalf("a scan older than 24 h was sent: %v", c)
+		}
+	}
+	if !strings.Contains(staff.eval(lapsed), f.buyerCode) {
+		t.Fatal("the lapsed scan went with the queue's next write, unread")
+	}
+	staff.eval("document.querySelector('#checkin-lapsed-ok').click(), ''")
+	staff.until("the lapsed scan let go, the keyboard on the code box", "!document.querySelector('#checkin-lapsed') && document.activeElement.id === 'checkin-code'", false)
+	if n := staff.eval("String(JSON.parse(localStorage.getItem(checkinKeys.queue) || '[]').filter((s) => s.scan_id === '" + scanID + "').length)"); n != "0" {
+		t.Errorf("noted, the lapsed scan is still kept on the phone (%s)", n)
+	}
+}

@@ -15,6 +15,8 @@ const checkinRepeatMs = 5000;
 const checkinRetry = { first: 1000, max: 15000 };
 // checkinMaxAgeMs is how old a scan the API still takes (24 hours): an older one is let go.
 const checkinMaxAgeMs = 24 * 3600000;
+// checkinKeepMs is how long a lapsed scan stays on the phone, unread, at most (7 days).
+const checkinKeepMs = 7 * 24 * 3600000;
 
 // CI is the check-in page's state for the life of the page (the queue itself is in storage).
 const CI = {
@@ -38,14 +40,23 @@ const CI = {
 // at this fair: the API would refuse it, and the scan be lost). Another account's scans wait for
 // it to sign in again here, until the API would no longer take them.
 
-// ciStored is every scan kept on this phone, whoever made it.
-function ciStored() {
+// ciKept is every scan kept on this phone, sendable or lapsed.
+function ciKept() {
   try {
     const q = JSON.parse(localStorage.getItem(checkinKeys.queue) || "[]");
-    return Array.isArray(q) ? q.filter((s) => s && Date.now() - Date.parse(s.scanned_at) < checkinMaxAgeMs) : [];
+    return Array.isArray(q) ? q.filter((s) => s && Date.now() - Date.parse(s.scanned_at) < checkinKeepMs) : [];
   } catch (e) {
     return [];
   }
+}
+
+// ciLapsed says whether scan s is older than the API takes: it is never sent, but kept until
+// the staff who made it have read which badges it held (see ciLapsedNote), at most checkinKeepMs.
+const ciLapsed = (s) => Date.now() - Date.parse(s.scanned_at) >= checkinMaxAgeMs;
+
+// ciStored is every scan kept on this phone that the API still takes, whoever made it.
+function ciStored() {
+  return ciKept().filter((s) => !ciLapsed(s));
 }
 
 // ciMine says whether scan s is the signed-in account's (one kept before scans named their
@@ -57,9 +68,16 @@ function ciQueue() {
   return ciStored().filter(ciMine);
 }
 
-// ciStore keeps all as every scan kept on this phone.
+// ciStore keeps all as every scan kept on this phone that the API still takes, beside the lapsed
+// ones (see ciLapsed).
 function ciStore(all) {
-  localStorage.setItem(checkinKeys.queue, JSON.stringify(all));
+  localStorage.setItem(checkinKeys.queue, JSON.stringify([...ciKept().filter(ciLapsed), ...all]));
+}
+
+// ciLetLapsedGo lets go of the signed-in account's lapsed scans at fairID (or at every fair).
+function ciLetLapsedGo(fairID) {
+  const gone = (s) => ciLapsed(s) && ciMine(s) && (!fairID || s.fair_id === fairID);
+  localStorage.setItem(checkinKeys.queue, JSON.stringify(ciKept().filter((s) => !gone(s))));
 }
 
 // ciSaveQueue keeps q as the signed-in account's waiting scans, beside the other accounts'.
@@ -70,6 +88,7 @@ function ciSaveQueue(q) {
 // ciForget lets go of the signed-in account's waiting scans (it chose to sign out without them).
 function ciForget() {
   if (ciStored().length) ciSaveQueue([]);
+  ciLetLapsedGo("");
 }
 
 // ciDrop lets go of the scan the API answered, whoever is signed in by then.
@@ -393,6 +412,14 @@ async function viewCheckin(fairID) {
     if (!navigator.onLine) net.append(h("p", { class: "ci-offline", id: "checkin-offline" }, t("ci_offline")));
     if (queue.length) net.append(h("p", { class: "ci-pending", id: "checkin-pending" }, t("ci_pending").replace("{n}", num(queue.length))));
     if (queue.length && expired()) net.append(h("p", { class: "err" }, t("ci_sign_in_again")));
+    // Scans that waited past what the API takes are not sent: the staff read which badges they
+    // held (to note them by hand) before they go, rather than seeing them vanish.
+    const lapsed = ciKept().filter((s) => ciLapsed(s) && ciMine(s) && s.fair_id === fairID);
+    if (lapsed.length) {
+      net.append(h("div", { class: "warn-line", id: "checkin-lapsed" }, h("p", {}, t("ci_lapsed").replace("{n}", num(lapsed.length))),
+        h("ul", {}, lapsed.map((s) => h("li", {}, `${when(s.scanned_at)} · ${s.code}`))),
+        h("button", { type: "button", class: "secondary", id: "checkin-lapsed-ok", onclick: () => { ciLetLapsedGo(fairID); draw(); $("#checkin-code").focus(); } }, t("ci_lapsed_ok"))));
+    }
     const answered = [...CI.answers.values()].filter((a) => a.scan.fair_id === fairID).reverse();
     const rows = [...queue.slice().reverse().map((s) => ({ scan: s, queued: true })), ...answered].slice(0, 30);
     list.replaceChildren(...rows.map(ciRow));
