@@ -1459,7 +1459,7 @@ type EventFairContactBodyInput struct {
 
 // EventFairCreateRequest defines model for EventFairCreateRequest.
 type EventFairCreateRequest struct {
-	// ApplicationsClose before the start
+	// ApplicationsClose before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)
 	ApplicationsClose *time.Time                     `json:"applications_close"`
 	ApplicationsOpen  *time.Time                     `json:"applications_open"`
 	Contact           *EventFairContactBodyInput     `json:"contact,omitempty"`
@@ -1553,7 +1553,7 @@ type EventFairFeesBodyInput struct {
 
 // EventFairRequest defines model for EventFairRequest.
 type EventFairRequest struct {
-	// ApplicationsClose before the start
+	// ApplicationsClose before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)
 	ApplicationsClose *time.Time                     `json:"applications_close,omitempty"`
 	ApplicationsOpen  *time.Time                     `json:"applications_open,omitempty"`
 	Contact           *EventFairContactBodyInput     `json:"contact,omitempty"`

@@ -59,7 +59,7 @@ type fairRequest struct {
 	StartDate         *string          `json:"start_date" format:"date"`
 	EndDate           *string          `json:"end_date" format:"date" doc:"inclusive"`
 	ApplicationsOpen  *string          `json:"applications_open" format:"date-time"`
-	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start"`
+	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)"`
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
@@ -80,7 +80,7 @@ type fairCreateRequest struct {
 	StartDate         *string          `json:"start_date" format:"date" required:"true"`
 	EndDate           *string          `json:"end_date" format:"date" doc:"inclusive" required:"true"`
 	ApplicationsOpen  *string          `json:"applications_open" format:"date-time" required:"true"`
-	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start" required:"true"`
+	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)" required:"true"`
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
@@ -104,7 +104,7 @@ func (r fairRequest) fields() (Fields, error) {
 		if s == nil {
 			return nil
 		}
-		t := parseTime(&v, field, *s)
+		t := parseTime(&v, field, *s, field == "applications_close")
 		return &t
 	}
 	f.StartDate, f.EndDate = date(r.StartDate, "start_date"), date(r.EndDate, "end_date")
@@ -441,11 +441,15 @@ func parseDate(v *apperr.Validation, field, s string) time.Time {
 	return d
 }
 
-func parseTime(v *apperr.Validation, field, s string) time.Time {
+func parseTime(v *apperr.Validation, field, s string, deadline bool) time.Time {
 	t, err := time.Parse(time.RFC3339, strings.TrimSpace(s))
 	if err != nil {
-		// A bare date means the start of that day in Vietnam.
+		// A bare date means the start of that day in Vietnam; as a deadline ("applications close
+		// 20/02"), the whole of that day: its last millisecond, which still reads as that day.
 		if d, derr := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), vntext.Zone); derr == nil {
+			if deadline {
+				return d.AddDate(0, 0, 1).Add(-time.Millisecond)
+			}
 			return d
 		}
 	}
