@@ -149,6 +149,7 @@ func TestConsoleParity(t *testing.T) {
 	orgPhone.login("btc@parity.example.vn", "organiser-pass-1")
 	stepTablesFitPhone(t, orgPhone, p.fairID)
 	stepFairListPages(t, p.j)
+	stepOrganiserEditsAFair(t, p.j)
 	buyer := j.person("parity-buyer", 1366, 800)
 	buyer.login("mua@parity.example.vn", "parity-pass-1")
 	stepNamesNotRawValues(t, buyer, prod)

@@ -58,12 +58,16 @@ async function viewFairs(all) {
       { name: "applications_open", label: t("apps_open"), type: "date", value: today(0) }, { name: "applications_close", label: t("apps_close"), type: "date", value: today(20) },
       { name: "min_stars", label: t("min_stars"), type: "select", options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
       { name: "max_booths", label: t("max_booths"), type: "number", value: 2, min: 1 },
-      { name: "price", label: t("booth_price_standard"), type: "amount", value: 12000000 }, { name: "subsidy", label: t("subsidy"), type: "number", value: 50, min: 0 },
+      { name: "price", label: t("booth_price_standard"), type: "amount", value: 12000000 },
+      // The other kinds a floor plan may draw, each with its price or none (the fair has no such booth).
+      ...(ref.booth_kinds || []).filter((k) => k !== "standard").map((k) => ({ name: "price_" + k, path: "fees.booth_prices." + k, label: boothPriceLabel(k), type: "amount", hint: t("booth_price_none") })),
+      { name: "subsidy", label: t("subsidy"), type: "number", value: 50, min: 0 },
     ], t("create"), async (v) => {
       const body = { name_vi: v.name_vi, kind: v.kind, region: v.region, host_province: v.host_province, venue: { name: v.venue_name, address: v.venue_address },
         start_date: v.start_date, end_date: v.end_date, applications_open: v.applications_open, applications_close: v.applications_close,
         eligibility: { min_stars: Number(v.min_stars), max_booths_per_producer: Number(v.max_booths) },
         fees: { booth_prices: { standard: v.price ?? 0 }, subsidy_percent: Number(v.subsidy), max_subsidised_booths: 2 } };
+      for (const k of ref.booth_kinds || []) if (k !== "standard" && v["price_" + k] != null) body.fees.booth_prices[k] = v["price_" + k];
       const r = await api("POST", "/api/fairs", body, { idem: idem() });
       if (r.ok) { toast(t("saved")); location.hash = "#/fair/" + r.data.id; }
       return r;
@@ -108,12 +112,60 @@ async function viewFair(id, tab) {
         toast(r.ok ? t("saved") : failure(r));
         render(true);
       } }, t("act_" + a))),
-    (f.allowed_actions || []).includes("cancel") && cancelFair(id, f.status === "draft")));
+    (f.allowed_actions || []).includes("cancel") && cancelFair(id, f.status === "draft"),
+    manager && !["completed", "cancelled"].includes(f.status) && fairEdit(f, ref)));
   const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
   const tabBar = h("nav", { class: "tabs" }, tabs.map((x) => h("a", { href: `#/fair/${id}/${x}`, class: x === tab ? "active" : "", id: "tab-" + x }, t("tab_" + x))));
   const body = await ({ map: fairMap, apps: fairApps, alloc: fairAlloc, b2b: fairB2B, report: fairReport }[tab] || fairMap)(f, ref, manager);
   return h("div", {}, head, tabBar, body);
 }
+
+// fairEdit corrects a fair: its name, venue, dates and rules (while it takes applications: they
+// are fixed once applications close), and each booth kind's price and the subsidy. Only what was
+// changed is sent, so another organiser's change to something else stays.
+function fairEdit(f, ref) {
+  const open = ["draft", "published"].includes(f.status);
+  const el = f.eligibility || {}, fees = f.fees || {}, prices = fees.booth_prices || {};
+  const was = { name_vi: f.name_vi, venue_name: f.venue.name || "", venue_address: f.venue.address || "" };
+  if (open) Object.assign(was, { start_date: f.start_date, end_date: f.end_date, applications_open: String(f.applications_open).slice(0, 10),
+    applications_close: String(f.applications_close).slice(0, 10), min_stars: String(el.min_stars || 3), max_booths: String(el.max_booths_per_producer || 2) });
+  const kinds = ref.booth_kinds || ["standard"];
+  kinds.forEach((k) => { was["price_" + k] = prices[k] ?? null; });
+  Object.assign(was, { subsidy: String(fees.subsidy_percent || 0), subsidised: String(fees.max_subsidised_booths || 0) });
+  const fields = [
+    { name: "name_vi", label: t("fair_name"), value: was.name_vi, full: true },
+    { name: "venue_name", path: "venue.name", label: t("venue"), value: was.venue_name }, { name: "venue_address", path: "venue.address", label: t("address"), value: was.venue_address },
+    ...(open ? [
+      { name: "start_date", label: t("start_date"), type: "date", value: was.start_date }, { name: "end_date", label: t("end_date"), type: "date", value: was.end_date },
+      { name: "applications_open", label: t("apps_open"), type: "date", value: was.applications_open }, { name: "applications_close", label: t("apps_close"), type: "date", value: was.applications_close },
+      { name: "min_stars", path: "eligibility.min_stars", label: t("min_stars"), type: "select", value: was.min_stars, options: [["3", "3★"], ["4", "4★"], ["5", "5★"]] },
+      { name: "max_booths", path: "eligibility.max_booths_per_producer", label: t("max_booths"), type: "number", value: was.max_booths, min: 1 }] : []),
+    ...kinds.map((k) => ({ name: "price_" + k, path: "fees.booth_prices." + k, label: boothPriceLabel(k), type: "amount", value: was["price_" + k],
+      hint: k === "standard" ? "" : t("booth_price_none") })),
+    { name: "subsidy", path: "fees.subsidy_percent", label: t("subsidy"), type: "number", value: was.subsidy, min: 0 },
+    { name: "subsidised", path: "fees.max_subsidised_booths", label: t("max_subsidised"), type: "number", value: was.subsidised, min: 0 },
+  ];
+  return h("details", { class: "fair-edit", id: "fair-edit" }, h("summary", {}, t("edit_fair")), open ? null : h("p", { class: "muted" }, t("edit_fair_closed")), form(fields, t("save"), async (v) => {
+    const changed = (k) => String(v[k] ?? "").trim() !== String(was[k] ?? "");
+    const body = {};
+    if (changed("name_vi")) body.name_vi = v.name_vi;
+    if (changed("venue_name") || changed("venue_address")) body.venue = { name: v.venue_name, address: v.venue_address };
+    for (const k of ["start_date", "end_date", "applications_open", "applications_close"]) if (open && changed(k)) body[k] = v[k];
+    if (open && (changed("min_stars") || changed("max_booths"))) body.eligibility = { ...el, min_stars: Number(v.min_stars), max_booths_per_producer: Number(v.max_booths) };
+    if (kinds.some((k) => changed("price_" + k)) || changed("subsidy") || changed("subsidised")) {
+      const next = {};
+      kinds.forEach((k) => { if (v["price_" + k] != null) next[k] = v["price_" + k]; });
+      body.fees = { booth_prices: next, subsidy_percent: Number(v.subsidy), max_subsidised_booths: Number(v.subsidised) };
+    }
+    if (!Object.keys(body).length) { toast(t("nothing_changed")); return { ok: true }; }
+    const r = await api("PATCH", "/api/fairs/" + f.id, body);
+    if (r.ok) { toast(t("saved")); focusNextDraw("#fair-edit > summary"); render(true); }
+    return r;
+  }, { id: "fair-edit-form" }));
+}
+
+// boothPriceLabel names the price field of booth kind k ("Giá gian góc (₫)").
+const boothPriceLabel = (k) => t("booth_price_of").replace("{kind}", S.lang === "vi" ? boothKindName(k).toLowerCase() : boothKindName(k));
 
 // cancelAsked holds the fairs whose cancel form is open, so that a page drawn again (the
 // language switched) leaves it open; while it is, live updates wait (data-dirty, formsDirty).
@@ -159,7 +211,8 @@ async function fairMap(f, ref, manager) {
     manager && h("div", { class: "card" }, h("h2", {}, t("grid")), form([
       { name: "zone", label: t("zone"), value: "Khu A" }, { name: "prefix", label: t("prefix"), value: "A" },
       { name: "rows", label: t("rows"), type: "number", value: 2, min: 1 }, { name: "columns", label: t("columns"), type: "number", value: 10, min: 1 },
-      { name: "kind", label: t("booth_kind"), type: "select", options: ref.booth_kinds.map((k) => [k, boothKindName(k)]) },
+      // Each kind says its price, or that the fair sets none (its booths would be let for nothing).
+      { name: "kind", label: t("booth_kind"), type: "select", options: ref.booth_kinds.map((k) => [k, boothKindName(k) + " · " + (boothPrice(f, k) ? money(boothPrice(f, k)) : t("no_price"))]) },
     ], t("create"), async (v) => {
       const oy = m.booths.length ? Math.ceil(m.height) + 4 : 0;
       const r = await api("POST", `/api/fairs/${f.id}/booths`, { grid: { zone: v.zone, prefix: v.prefix, kind: v.kind, rows: Number(v.rows), columns: Number(v.columns), origin_y: oy } }, { idem: idem() });

@@ -81,8 +81,11 @@ function boothMap(m, opts = {}) {
   const kept = (opts.key && mapViews.get(opts.key)) || null;
   const st = { by: opts.by || "status", editing: false, step: 1, selected: null, scale: 0, cx: 0, cy: 0, query: "", ...(kept || {}) };
   if (!opts.edit) st.editing = false;
+  // A view kept while it showed the whole plan shows the whole plan again, which booths added
+  // since (a row of them generated) may have made larger: fitted anew, none is left off screen.
+  if (kept && kept.fit) st.scale = 0;
   const remember = () => {
-    if (opts.key) mapViews.set(opts.key, { by: st.by, editing: st.editing, step: st.step, selected: st.selected, scale: st.scale, cx: st.cx, cy: st.cy, query: st.query });
+    if (opts.key) mapViews.set(opts.key, { by: st.by, editing: st.editing, step: st.step, selected: st.selected, scale: st.scale, cx: st.cx, cy: st.cy, query: st.query, fit: atFit() });
   };
   const booths = m.booths.map((b) => ({ ...b }));
   const byCode = new Map(booths.map((b) => [b.code, b]));
@@ -215,9 +218,13 @@ function boothMap(m, opts = {}) {
     gridBack.setAttribute("d", `M${plan.x - 50} ${plan.y - 50}h${plan.w + 100}v${plan.h + 100}h${-plan.w - 100}z`);
     scales();
   }
-  function layout(refit) {
+  // atFit says whether the view shows the whole plan, as fitView has it (or is not set yet).
+  function atFit() {
     const f0 = fitView();
-    const atFit = refit || !st.scale || (Math.abs(st.scale - f0.s) <= f0.s * 1e-6 && Math.abs(st.cx - f0.x) < 1e-3 && Math.abs(st.cy - f0.y) < 1e-3);
+    return !st.scale || (Math.abs(st.scale - f0.s) <= f0.s * 1e-6 && Math.abs(st.cx - f0.x) < 1e-3 && Math.abs(st.cy - f0.y) < 1e-3);
+  }
+  function layout(refit) {
+    const fit = refit || atFit();
     const W = box.clientWidth || 320;
     let H;
     if (isFull()) H = box.clientHeight || window.innerHeight;
@@ -232,7 +239,7 @@ function boothMap(m, opts = {}) {
     scales();
     // A flight under way was aimed in the old box: a fresh fit ends it.
     if (refit) anim++;
-    if (atFit) { const f = fitView(); st.scale = f.s; st.cx = f.x; st.cy = f.y; }
+    if (fit) { const f = fitView(); st.scale = f.s; st.cx = f.x; st.cy = f.y; }
     labelledAt = 0;
     apply();
   }
