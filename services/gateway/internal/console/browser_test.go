@@ -281,8 +281,14 @@ func stepOrganiserPublishesFair(t *testing.T, j journey) (browser, string) {
 	org.fill(map[string]string{"#grid-rows": "2", "#grid-columns": "6"})
 	org.submit("grid")
 	org.until("12 booths on the map", "document.querySelectorAll('#booth-map rect').length === 12", true)
+	// Publishing is asked first, saying what it does; the keyboard then goes to the fair's name and state.
+	org.eval("window.asked = '', window.realConfirm = window.realConfirm || window.confirm, window.confirm = (m) => { window.asked = m; return true }, ''")
 	org.run(chromedp.Click("[data-action=publish]"))
-	org.until("published", "document.body.textContent.includes('Đang nhận đơn')", true)
+	org.until("published", "document.body.textContent.includes('Đang nhận đơn') && document.activeElement.id === 'fair-title'", true)
+	if asked := org.eval("window.asked"); !strings.Contains(asked, "Công bố Hội chợ OCOP Hà Nội mùa Thu?") || !strings.Contains(asked, "đăng ký gian hàng") {
+		t.Errorf("publishing asked %q, want the fair named and what publishing does", asked)
+	}
+	org.eval("window.confirm = window.realConfirm, ''")
 	org.shot("fair-map")
 	return org, fairID
 }

@@ -26,6 +26,13 @@ func stepOrganiserEditsAFair(t *testing.T, j journey) {
 	if got := b.eval(corner); !strings.Contains(got, "chưa có giá") {
 		t.Errorf("the row generator offers a corner booth as %q, want it said to have no price yet", got)
 	}
+	// A step of the fair's life refused (here: by a stand-in answer) stays said under the buttons,
+	// not in a toast gone in seconds.
+	b.eval(`window.realFetch = window.realFetch || window.fetch, window.realConfirm = window.realConfirm || window.confirm, window.confirm = () => true,
+		window.fetch = (u, o) => String(u).endsWith('/publish') ? Promise.resolve(new Response(JSON.stringify({ status: 409, detail: 'Hội chợ chưa có sơ đồ gian hàng.' }), { status: 409 })) : window.realFetch(u, o), ''`)
+	b.run(chromedp.Click("[data-action=publish]"))
+	b.until("the refusal said under the buttons", "document.querySelector('#fair-actions-err').textContent === 'Hội chợ chưa có sơ đồ gian hàng.'", false)
+	b.eval("window.fetch = window.realFetch, window.confirm = window.realConfirm, ''")
 	b.run(chromedp.Click("#fair-edit > summary"))
 	close := time.Now().AddDate(0, 0, 32)
 	b.fill(map[string]string{"#fair-edit-form-name_vi": "Tuần hàng đặc sản Huế", "#fair-edit-form-price_corner": "15.000.000",

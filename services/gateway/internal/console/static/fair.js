@@ -103,17 +103,27 @@ async function viewFair(id, tab) {
   const f = fr.data;
   const c = claims();
   const manager = c && (c.role === "admin" || (f.organisers || []).includes(c.sub));
-  const head = h("div", {}, h("h1", {}, f.name_vi, " ", fairBadge(f)),
+  const actionErr = h("p", { class: "err", id: "fair-actions-err", role: "alert" });
+  const [cancelOpen, cancelBox] = (f.allowed_actions || []).includes("cancel") ? cancelFair(id, f.status === "draft") : [null, null];
+  const head = h("div", {}, h("h1", { id: "fair-title", tabindex: -1 }, f.name_vi, " ", fairBadge(f)),
     h("p", { class: "muted" }, t("kind_" + f.kind), " · ", f.host_province_name, " · ", date(f.start_date), " – ", date(f.end_date), f.venue.name ? " · " + f.venue.name : ""),
     f.status === "cancelled" && h("p", { id: "fair-cancelled", tabindex: -1 }, f.discarded ? t("discarded_note") + " " : "", t("cancel_reason") + ": " + (f.cancel_reason || "")),
+    // Each step of a fair's life is asked first, saying what it does (none is undone); a refusal
+    // stays said under the buttons, and the keyboard goes to the fair's name and state.
     manager && h("div", { class: "actions", id: "fair-actions" }, (f.allowed_actions || []).filter((a) => a !== "cancel").map((a) =>
-      h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async () => {
-        const r = await api("POST", `/api/fairs/${id}/${a}`);
-        toast(r.ok ? t("saved") : failure(r));
+      h("button", { type: "button", class: "secondary", dataset: { action: a }, onclick: async (ev) => {
+        if (!confirm(t("ask_" + a).replace("{name}", () => f.name_vi))) return;
+        const btn = ev.currentTarget;
+        btn.disabled = true;
+        const r = await api("POST", `/api/fairs/${id}/${a}`).catch(() => ({ ok: false, data: { detail: t("network_failed") } }));
+        btn.disabled = false;
+        if (!r.ok) { actionErr.textContent = failure(r); return; }
+        toast(t("done_" + a));
+        focusNextDraw("#fair-title");
         render(true);
-      } }, t("act_" + a))),
-    (f.allowed_actions || []).includes("cancel") && cancelFair(id, f.status === "draft"),
-    manager && !["completed", "cancelled"].includes(f.status) && fairEdit(f, ref)));
+      } }, t("act_" + a))), cancelOpen),
+    manager && actionErr, cancelBox,
+    manager && !["completed", "cancelled"].includes(f.status) && fairEdit(f, ref));
   const tabs = manager ? ["map", "apps", "alloc", "b2b", "report"] : ["map"];
   const tabBar = h("nav", { class: "tabs" }, tabs.map((x) => h("a", { href: `#/fair/${id}/${x}`, class: x === tab ? "active" : "", id: "tab-" + x }, t("tab_" + x))));
   const body = await ({ map: fairMap, apps: fairApps, alloc: fairAlloc, b2b: fairB2B, report: fairReport }[tab] || fairMap)(f, ref, manager);
