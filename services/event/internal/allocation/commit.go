@@ -52,7 +52,7 @@ func (rt *Routes) commitLast(ctx context.Context, log *slog.Logger, f fair.Fair,
 	defer cancel()
 	prop, err := rt.Proposals.Last(ctx, f.ID)
 	if apperr.Is(err, apperr.NotFound) {
-		return commitResponse{}, apperr.New(apperr.Conflict, msgNoProposal, f.ID)
+		return commitResponse{}, apperr.New(apperr.Conflict, msgNoProposal)
 	}
 	if err != nil {
 		return commitResponse{}, err

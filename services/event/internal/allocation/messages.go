@@ -15,8 +15,8 @@ var (
 		"Đã có phương án phân gian mới hơn (một người khác trong ban tổ chức vừa chạy); chưa gian nào được giao: hãy xem phương án mới rồi chốt lại.",
 		"A newer booth proposal has been made (another organiser ran it just now); no booth was assigned: look at the new proposal, then commit it.")
 	msgNoProposal = apperr.M("allocation_no_proposal",
-		"Chưa có phương án nào để chốt; hãy chạy POST /api/fairs/%s/allocation trước.",
-		"There is no proposal to commit; run POST /api/fairs/%s/allocation first.")
+		"Chưa có phương án phân gian nào để chốt: hãy chạy phân gian tự động trước, xem phương án rồi chốt.",
+		"There is no booth proposal to commit: run the allocation first, look at its proposal, then commit it.")
 	msgRunClosed = apperr.M("allocation_closed",
 		"Chỉ chạy được phân bổ gian hàng từ khi hội chợ được công bố cho đến khi kết thúc (hội chợ %s).",
 		"Allocation runs once the fair is published and before it ends (it is %s).")

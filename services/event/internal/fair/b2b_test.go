@@ -29,8 +29,8 @@ func TestB2BDayEndsByMidnight(t *testing.T) {
 	}{
 		{"ends at 24:00", "20:00", 30, 8, 0, nil, "", ""},
 		{"a minute past", "20:01", 30, 8, 0, []string{"days[0].slots fair_b2b_day_past_midnight"},
-			"quá nhiều: ngày B2B sẽ kết thúc lúc 00:01 ngày hôm sau; giờ bắt đầu cộng slots × slot_minutes và lunch_minutes phải xong trước 24:00 của ngày đó",
-			"are too many: the day would end at 00:01 the next day; start_time plus slots × slot_minutes and lunch_minutes must end by 24:00 of its date"},
+			"quá nhiều: ngày B2B sẽ kết thúc lúc 00:01 ngày hôm sau; giờ bắt đầu cộng số lượt × số phút mỗi lượt và giờ nghỉ trưa phải xong trước 24:00 của ngày đó",
+			"are too many: the day would end at 00:01 the next day; its start plus slots × minutes per slot and the lunch pause must end by 24:00 of its date"},
 		{"the pause pushes it past", "20:00", 30, 8, 10, []string{"days[0].slots fair_b2b_day_past_midnight"}, "", "the day would end at 00:10 the next day"},
 		{"the probe's day", "23:50", 120, 40, 240, []string{"days[0].slots fair_b2b_day_past_midnight"}, "", "the day would end at 11:50, 4 days later"},
 		{"a bad start is said once", "25:00", 120, 40, 0, []string{"days[0].start_time fair_b2b_start_time"}, "", ""},

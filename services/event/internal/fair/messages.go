@@ -72,11 +72,11 @@ var (
 	msgLunchMinutes = apperr.M("fair_b2b_lunch_minutes",
 		"phải từ %d đến %d phút", "must be %d to %d minutes")
 	msgLunchOneSession = apperr.M("fair_b2b_lunch_one_session",
-		"chỉ đặt được khi ngày có cả buổi sáng và buổi chiều (morning_slots lớn hơn 0 và nhỏ hơn slots)",
-		"can be set only on a day with both a morning and an afternoon (morning_slots above 0 and below slots)")
+		"chỉ đặt được khi ngày có cả buổi sáng và buổi chiều (số lượt buổi sáng lớn hơn 0 và nhỏ hơn số lượt trong ngày)",
+		"can be set only on a day with both a morning and an afternoon (the morning's slots above 0 and below the day's slots)")
 	msgDayPastMidnight = apperr.M("fair_b2b_day_past_midnight",
-		"quá nhiều: ngày B2B sẽ kết thúc lúc %s; giờ bắt đầu cộng slots × slot_minutes và lunch_minutes phải xong trước 24:00 của ngày đó",
-		"are too many: the day would end at %s; start_time plus slots × slot_minutes and lunch_minutes must end by 24:00 of its date")
+		"quá nhiều: ngày B2B sẽ kết thúc lúc %s; giờ bắt đầu cộng số lượt × số phút mỗi lượt và giờ nghỉ trưa phải xong trước 24:00 của ngày đó",
+		"are too many: the day would end at %s; its start plus slots × minutes per slot and the lunch pause must end by 24:00 of its date")
 	msgLeavesB2BDay = apperr.M("fair_dates_leave_b2b_day",
 		"để ngày B2B %s ra ngoài thời gian hội chợ: hãy đổi hoặc bỏ ngày B2B đó trong phần phiên B2B trước",
 		"would leave the B2B day %s outside the fair: change or remove that day in the B2B sessions first")
@@ -91,11 +91,11 @@ var (
 		"phải có mã tài khoản của chính bạn: người tạo hoặc sửa hội chợ vẫn ở trong ban tổ chức (chỉ quản trị viên mới đặt được danh sách bất kỳ)",
 		"must include your own account ID: an organiser who creates or changes a fair stays among its organisers (only an admin may set any list)")
 	msgEndBeforeStart = apperr.M("fair_dates_order",
-		"không được trước start_date", "must not be before start_date")
+		"không được trước ngày bắt đầu", "must not be before the start date")
 	msgTooLongFair = apperr.M("fair_too_long",
 		"một hội chợ kéo dài tối đa %d ngày", "a fair lasts at most %d days")
 	msgCloseAfterOpen = apperr.M("fair_window_order",
-		"phải sau applications_open", "must be after applications_open")
+		"phải sau ngày mở nhận đơn", "must be after applications open")
 	msgCloseBeforeStart = apperr.M("fair_window_before_start",
 		"phải trước ngày hội chợ bắt đầu", "must be before the fair starts")
 	msgVND = apperr.M("fair_booth_price",

@@ -24,12 +24,12 @@ func TestRefusalsInCallersLanguage(t *testing.T) {
 		starsError             string
 	}{
 		{"", "vi", "Một số trường chưa hợp lệ; xem chi tiết ở từng trường.",
-			"Bạn chưa có hồ sơ chủ thể OCOP; hãy tạo hồ sơ bằng POST /api/producers.",
+			"Bạn chưa có hồ sơ chủ thể OCOP; hãy tạo hồ sơ trước.",
 			[]field{{"kind", "one_of", "phải là cooperative, enterprise, household_business hoặc cooperative_group"},
 				{"tax_code", "tax_code_invalid", "phải gồm 10 chữ số, hoặc 10 chữ số, dấu gạch ngang và 3 chữ số từ 001 với chi nhánh (ví dụ 0101234567-001)"}},
 			"Số sao phải là 3, 4, 5 hoặc tiềm năng 5 sao"},
 		{"en", "en", "Some fields are invalid; see each field for what is wrong.",
-			"You have no producer profile yet; create it with POST /api/producers.",
+			"You have no producer profile yet; create it first.",
 			[]field{{"kind", "one_of", "must be cooperative, enterprise, household_business or cooperative_group"},
 				{"tax_code", "tax_code_invalid", "must be 10 digits, or 10 digits, a dash and 3 digits from 001 for a branch (e.g. 0101234567-001)"}},
 			"Số sao must be 3, 4, 5 or tiềm năng 5 sao"},

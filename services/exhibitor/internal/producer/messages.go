@@ -53,8 +53,8 @@ var (
 		"Đây là hồ sơ của chủ thể OCOP khác.",
 		"This is another producer's profile.")
 	msgNoProfileYet = apperr.M("producer_profile_missing",
-		"Bạn chưa có hồ sơ chủ thể OCOP; hãy tạo hồ sơ bằng POST /api/producers.",
-		"You have no producer profile yet; create it with POST /api/producers.")
+		"Bạn chưa có hồ sơ chủ thể OCOP; hãy tạo hồ sơ trước.",
+		"You have no producer profile yet; create it first.")
 	msgRevisionChanged = apperr.M("producer_revision_changed",
 		"Hồ sơ đã thay đổi từ lúc bạn tải (nay là phiên bản %d); hãy tải lại rồi thử lại.",
 		"The profile changed since you loaded it (revision %d now); reload and try again.")
@@ -63,8 +63,8 @@ var (
 		"Mã số thuế này đã được đăng ký.",
 		"This tax code is already registered.")
 	msgClaimCodeNeeded = apperr.M("claim_code_needed",
-		"mã số thuế này thuộc một hồ sơ do ban tổ chức nhập; hãy xin ban tổ chức mã nhận hồ sơ và gửi kèm trong claim_code",
-		"this tax code belongs to a profile imported by the organiser; ask them for its claim code and send it as claim_code")
+		"mã số thuế này thuộc một hồ sơ do ban tổ chức nhập; hãy xin ban tổ chức mã nhận hồ sơ và nhập vào ô Mã nhận hồ sơ",
+		"this tax code belongs to a profile imported by the organiser; ask them for its claim code and enter it as the claim code")
 	msgClaimRace = apperr.M("claim_code_race",
 		"Một mã nhận hồ sơ khác vừa được cấp cho hồ sơ này cùng lúc; hãy cấp lại.",
 		"A claim code was issued for this profile at the same moment; issue it again.")

@@ -32,8 +32,8 @@ var (
 		"phải là số tiền từ 0 đến 1.000.000.000.000.000 đồng",
 		"must be an amount from 0 to 1,000,000,000,000,000 VND")
 	msgValueContractOnly = apperr.M("meeting_value_contract_only",
-		"chỉ ghi cho kết quả đã ký hợp đồng (contract_signed); để 0 hoặc bỏ trống với kết quả khác",
-		"is given only with a signed contract (contract_signed); leave it 0 or out with any other outcome")
+		"chỉ ghi cho kết quả Ký hợp đồng; để 0 hoặc bỏ trống với kết quả khác",
+		"is given only with a signed contract; leave it 0 or out with any other outcome")
 	msgOutcomeNotAccepted = apperr.M("meeting_outcome_not_accepted",
 		"Chỉ ghi kết quả cho cuộc gặp đã được chấp nhận (cuộc gặp này %s).",
 		"Only an accepted meeting has an outcome (this one is %s).")
@@ -117,8 +117,8 @@ var (
 		"Chỉ ban tổ chức hội chợ mới xếp lịch gặp được.",
 		"Only the fair's organisers schedule its meetings.")
 	msgNoB2BSettings = apperr.M("scheduling_no_b2b_settings",
-		"Hội chợ chưa có thiết lập phiên gặp B2B (PUT /api/fairs/%s/b2b-sessions).",
-		"The fair has no B2B session settings yet (PUT /api/fairs/%s/b2b-sessions).")
+		"Hội chợ chưa có ngày gặp B2B nào được lưu: hãy lưu ít nhất một ngày (giờ bắt đầu, số lượt, số bàn) rồi xếp lịch.",
+		"The fair has no B2B day saved yet: save at least one day (its start, slots and tables), then schedule.")
 	msgFairRevision = apperr.M("scheduling_fair_revision_invalid",
 		"phải là một phiên bản của hội chợ (số nguyên từ 1 trở lên)",
 		"must be a revision of the fair (a whole number from 1)")

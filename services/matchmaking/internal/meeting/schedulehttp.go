@@ -67,7 +67,7 @@ func (rt *Routes) schedule(c *gin.Context) {
 		return
 	}
 	if len(f.B2BDays) == 0 {
-		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNoB2BSettings, fairID))
+		httpx.RespondError(c, apperr.New(apperr.Conflict, msgNoB2BSettings))
 		return
 	}
 	limit := rt.SolveLimit
