@@ -44,6 +44,18 @@ func TestConsoleInboxAndMoves(t *testing.T) {
 	orgPhone := j.person("inbox-organiser-phone", 360, 800)
 	orgPhone.run(chromedp.EmulateViewport(360, 800, chromedp.EmulateTouch))
 	orgPhone.login("sct@inbox.example.vn", "organiser-pass-1")
+	// The floor plan's hint speaks of fingers on a touch screen, of the mouse and keys at a desk.
+	for _, c := range []struct {
+		who  browser
+		want string
+	}{{orgPhone, "chụm hoặc mở hai ngón"}, {org, "mũi tên để di chuyển"}} {
+		who, want := c.who, c.want
+		who.open("#/fair/" + x.fairID)
+		who.until("the floor plan's hint", "document.querySelector('#map-keys')", false)
+		if hint := who.eval("document.querySelector('#map-keys').textContent"); !strings.Contains(hint, want) {
+			t.Errorf("%s: the floor plan's hint reads %q, want %q in it", who.name, hint, want)
+		}
+	}
 	stepDragWithAFinger(t, orgPhone, x)
 	stepMoveRefusedInWords(t, orgPhone, x)
 	stepCancelAMeeting(t, prod, bb, x)

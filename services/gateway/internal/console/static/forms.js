@@ -247,18 +247,20 @@ function fieldBox(f, name) {
 
 // showErrors puts each field error of a problem document under its field, in the words the API
 // said them (it answers in the page's language); errors that name no field of the form, and a
-// refusal without field errors, are said above the button. Focus goes to the first bad field.
+// refusal without field errors, are said above the button. Focus goes to the first bad field on
+// the page, whatever order the API listed them in.
 function showErrors(f, res) {
   const p = res.data || {};
   const rest = [];
   let first = null;
+  const earlier = (el, than) => !!(than.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_PRECEDING);
   for (const e of p.errors || []) {
     const box = e.field ? fieldBox(f, e.field) : null;
     if (!box) { rest.push(e.message); continue; }
     // The API asks for dates as yyyy-mm-dd; people here type dd/mm/yyyy, so that is what is said.
     const message = e.code === "not_date" && box.querySelector("[data-date]") ? dateError(box.querySelector("[data-date]")) : e.message;
     const el = markField(box, message);
-    first = first || el;
+    if (el && (!first || earlier(el, first))) first = el;
   }
   if (!(p.errors || []).length) rest.push(p.detail || p.title || t("failed"));
   f.querySelector(".form-err").replaceChildren(...rest.map((m) => h("p", { class: "err" }, m)));

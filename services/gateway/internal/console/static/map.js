@@ -178,7 +178,8 @@ function boothMap(m, opts = {}) {
     if (after) after.focus(); else keysHint.focus();
   } }, t("map_skip").replace("{n}", plural(booths.length, "n_booths")));
   const stage = h("div", { class: "map-stage" }, skip, box, wheelHint, h("div", { class: "map-zoom" }, zoomIn, zoomOut, zoomFit, fullBtn), panel);
-  const keysHint = h("p", { class: "muted map-keys", id: "map-keys", tabindex: -1 }, t("map_keys"));
+  // A phone's hint speaks of fingers; a desk's of the mouse and the keyboard.
+  const keysHint = h("p", { class: "muted map-keys", id: "map-keys", tabindex: -1 }, t(matchMedia("(pointer: coarse)").matches ? "map_keys_touch" : "map_keys"));
   const legend = h("div", { class: "legend" });
   const searchInput = h("input", { type: "search", id: "map-search", autocomplete: "off", placeholder: t("map_search_ph"), value: st.query, "aria-controls": "map-hits" });
   const hits = h("ul", { class: "map-hits", id: "map-hits", hidden: true });

@@ -1,17 +1,27 @@
 // Import, admin and the producer's views (profile, products, open fairs, applications, opportunities).
 "use strict";
 
+// The columns an import sheet must have, and those it may have (see the importer's headers).
+const importNeeded = ["legal_name", "kind", "tax_code", "province", "commune", "phone", "product", "criteria_set", "stars", "decision_no", "issued_by", "issued_on"];
+const importOptional = ["address", "email", "unit", "gtin"];
+// importColumn is the header a sheet names column (or an error's field) with; unknown ones as they are.
+const importColumn = (k) => (t("col_" + k) !== "col_" + k ? t("col_" + k) : k);
+
 async function viewImport() {
   const out = h("div", { id: "import-report" });
   const unclaimed = h("div", { class: "card", id: "unclaimed" }, await unclaimedList());
-  return h("div", {}, h("h1", {}, t("import")), h("div", { class: "card" }, form([{ name: "file", label: t("import_file"), type: "file", accept: ".csv,.xlsx", full: true }], t("import_run"), async (v) => {
-    if (!v.file) return refused("file", t("import_file"));
+  // What the sheet must hold is said before it is chosen: the first row names the columns.
+  const columns = h("p", { class: "hint muted", id: "import-columns" }, t("import_columns").replace("{needed}", importNeeded.map(importColumn).join(", ")).replace("{optional}", importOptional.map(importColumn).join(", ")));
+  return h("div", {}, h("h1", {}, t("import")), h("div", { class: "card" }, columns, form([{ name: "file", label: t("import_file"), type: "file", accept: ".csv,.xlsx", full: true }], t("import_run"), async (v) => {
+    if (!v.file) return refused("file", t("import_choose"));
     const r = await api("POST", "/api/producers/import", v.file);
     if (!r.ok) return r;
     const p = r.data;
-    out.replaceChildren(h("p", {}, `${t("row")}: ${p.rows} · ✔ ${p.products_created} · ↷ ${p.skipped} · ✘ ${p.rejected}`),
-      h("div", { class: "tablewrap" }, h("table", {}, h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", {}, x.row), h("td", {}, badge(t("imp_" + x.status), x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
-        h("td", {}, (x.errors || []).map((e) => h("div", {}, e.field + ": " + e.message)), x.note || "",
+    out.replaceChildren(h("p", { id: "import-summary" }, t("import_summary").replace("{rows}", num(p.rows)).replace("{created}", num(p.products_created)).replace("{skipped}", num(p.skipped)).replace("{rejected}", num(p.rejected))),
+      h("div", { class: "tablewrap" }, h("table", { class: "stack" }, h("thead", {}, h("tr", {}, h("th", {}, t("row")), h("th", {}, t("status")), h("th", {}, t("import_details")))),
+        h("tbody", {}, p.results.map((x) => h("tr", {}, h("td", { "data-label": t("row") }, x.row), h("td", { "data-label": t("status") }, badge(t("imp_" + x.status), x.status === "rejected" ? "bad" : x.status === "skipped" ? "grey" : "")),
+        // An error names the sheet's column as the organiser wrote it, not the API's field.
+        h("td", { "data-label": t("import_details") }, (x.errors || []).map((e) => h("div", {}, importColumn(e.field) + ": " + e.message)), x.note || "",
           x.claim_code ? h("div", { class: "claim-code" }, t("claim_code_short") + ": ", h("strong", {}, x.claim_code), x.claim_code_expires_at ? " · " + t("until") + " " + when(x.claim_code_expires_at) : "") : null)))))),
       p.results.some((x) => x.claim_code) ? h("p", { class: "muted" }, t("claim_code_hint")) : null);
     unclaimed.replaceChildren(await unclaimedList());
