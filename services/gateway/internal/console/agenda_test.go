@@ -282,9 +282,9 @@ func stepRunAgainRepairs(t *testing.T, org browser) {
 	before := org.eval(cells)
 	org.until("the repair offered", "document.querySelector('#run-schedule').textContent === 'Xếp thêm, giữ lịch đã có' && !document.querySelector('#run-fresh').hidden", false)
 	org.eval("window.asked = []; const sent = window.fetch; window.fetch = (u, o) => { window.asked.push(String(u)); return sent(u, o) }, ''")
-	org.eval("document.querySelector('#toast').textContent = '', ''")
 	org.run(chromedp.Click("#run-schedule"))
-	org.until("the repair's answer", "document.querySelector('#toast').textContent.includes('0 cuộc gặp đã phải chuyển chỗ')", false)
+	// The answer stays said under the buttons (a toast was gone before a hurried reader looked).
+	org.until("the repair's answer", "document.querySelector('#schedule-said').textContent.includes('0 cuộc gặp đã phải chuyển chỗ')", false)
 	if got := org.eval("window.asked.filter((u) => u.includes('/schedule')).join(' ')"); !strings.Contains(got, "mode=repair") {
 		t.Errorf("the run again asked %q, want mode=repair", got)
 	}

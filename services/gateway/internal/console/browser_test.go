@@ -374,6 +374,11 @@ func stepOrganiserApprovesAndAllocates(t *testing.T, org, prod browser, fairID s
 	stepAProposalStaysWhileShown(t, org)
 	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
+	// What the commit did stays said on the tab, the keyboard on it.
+	org.until("the commit said", "document.querySelector('#alloc-said') && document.activeElement === document.querySelector('#alloc-said')", false)
+	if said := org.eval("document.querySelector('#alloc-said').textContent"); said != "Đã giao gian cho 1 chủ thể; mỗi chủ thể được báo gian của mình." {
+		t.Errorf("after the commit the tab says %q", said)
+	}
 	prod.until("booth code shown live, the next step gone with it", "document.querySelector('.booth-codes') && !document.querySelector('.app-next')", false)
 	// The booth poster to print: a PDF with the booth and the products' QR codes.
 	if poster := prod.download("the booth poster", ".poster-link"); !bytes.HasPrefix(poster, []byte("%PDF-")) {

@@ -405,7 +405,7 @@ func stepApproveIneligibleAndCommitAsk(t *testing.T, org browser, fairID string)
 	}
 	org.eval("window.confirm = () => true, ''")
 	org.run(chromedp.Click("#commit-alloc"))
-	org.until("committed", "document.querySelector('#toast').textContent.includes('Đã lưu')", false)
+	org.until("committed, said on the tab", "(document.querySelector('#alloc-said') || {}).textContent === 'Đã giao gian cho 1 chủ thể; mỗi chủ thể được báo gian của mình.'", false)
 }
 
 // stepB2BTimeOn24HourClock: the B2B day's start reads 08:00 in English too (a native time

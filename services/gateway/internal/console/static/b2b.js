@@ -12,6 +12,10 @@ const b2bAnswers = new Map();
 // the grid marks them and the list under the buttons names them until the next run.
 const b2bMoved = new Map();
 
+// b2bSaid keeps, by fair, what the last scheduling run answered ({ ok, text }), said under its
+// buttons until the next run: a toast is gone before a hurried organiser reads it.
+const b2bSaid = new Map();
+
 // b2bRunning holds the fairs whose scheduling run this page waits for: a live update that draws
 // the tab again meanwhile draws its buttons waiting too, not ready for a second run.
 const b2bRunning = new Set();
@@ -67,18 +71,26 @@ async function fairB2B(f) {
     const r = await api("POST", `/api/fairs/${f.id}/schedule?time_limit_ms=3000&mode=${mode}` + (b2bSaved.get(f.id) ? `&fair_revision=${b2bSaved.get(f.id)}` : "")).catch(offline);
     b2bRunning.delete(f.id);
     if (!r.ok) {
-      toast(failure(r));
+      b2bSaid.set(f.id, { ok: false, text: failure(r) });
     } else {
       const said = r.data.days.map((x) => `${date(x.day)}: ${plural(x.meetings, "n_meetings")} · ${t("sched_" + x.status)}`).join("; ") || t("none");
       const moved = r.data.days.flatMap((x) => x.moved || []);
       b2bMoved.set(f.id, moved);
-      toast(mode === "repair" ? `${said}. ${plural(moved.length, "n_moved")}` : said);
+      b2bSaid.set(f.id, { ok: true, text: mode === "repair" ? `${said}. ${plural(moved.length, "n_moved")}` : said });
     }
+    sayRun();
     // The tab drawn again meanwhile (a live update) is drawn once more with the answer.
     if (!runBtn.isConnected) { render(true); return; }
     busy();
     showGrid();
   };
+  const runSaid = h("p", { id: "schedule-said", role: "status" });
+  const sayRun = () => {
+    const s = b2bSaid.get(f.id);
+    runSaid.className = s ? (s.ok ? "ok-line" : "err") : "";
+    runSaid.textContent = s ? s.text : "";
+  };
+  sayRun();
   const runBtn = h("button", { type: "button", id: "run-schedule", onclick: () => run(version ? "repair" : "fresh") }, t("run_schedule"));
   const freshBtn = h("button", { type: "button", id: "run-fresh", class: "secondary", onclick: () => run("fresh") }, t("run_fresh"));
   freshBtn.hidden = true;
@@ -117,7 +129,7 @@ async function fairB2B(f) {
     if (!confirm(t("b2b_day_remove_confirm").replace("{day}", date(d.date)))) return;
     const r = await saveDay(null);
     if (!r.ok) toast(r.data.detail || t("failed"));
-  } }, t("b2b_day_remove")) : null, runBtn, freshBtn)), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), movedBox, msg, grid));
+  } }, t("b2b_day_remove")) : null, runBtn, freshBtn), runSaid), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), movedBox, msg, grid));
 }
 
 // b2bDayPicker chooses which of the fair's B2B days the settings form edits, or a new one; none

@@ -235,15 +235,21 @@ function rulesList(rules) {
   return h("div", {}, (rules || []).map((r) => h("div", { class: "rule" }, h("span", { class: r.pass ? "ok" : "no" }, r.pass ? "✔" : "✘"), h("span", {}, r.reason))));
 }
 
+// allocSaid keeps, per fair, what the last commit of an allocation did, said on the tab until
+// the next run: a toast is gone before a hurried organiser reads it.
+const allocSaid = new Map();
+
 async function fairAlloc(f) {
-  const out = h("div", { id: "alloc-result" });
+  const said = allocSaid.get(f.id);
+  const out = h("div", { id: "alloc-result" }, said ? h("p", { class: said.ok ? "ok-line" : "err", id: "alloc-said", role: "status", tabindex: -1 }, said.text) : null);
   const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
   const mapBox = h("div", {}, boothMap(m));
   // A live update waits while the proposal is asked for and while it is shown to be confirmed:
   // a redraw would take it away (or leave its answer on a page no longer shown).
   const run = async () => {
-    const r = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation`));
-    if (!r.ok) { toast(failure(r)); return; }
+    allocSaid.delete(f.id);
+    const r = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation`)).catch(offline);
+    if (!r.ok) { out.replaceChildren(h("p", { class: "err", id: "alloc-said", role: "alert" }, failure(r))); return; }
     out.dataset.dirty = "1";
     const p = r.data;
     const proposed = new Set(p.placements.flatMap((x) => x.booths));
@@ -251,15 +257,22 @@ async function fairAlloc(f) {
     mapBox.replaceChildren(boothMap(preview));
     out.replaceChildren(
       h("h2", {}, t("placed") + ": " + p.placements.length),
-      h("table", {}, h("tbody", {}, p.placements.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.booths.join(", ")), h("td", {}, x.zone))))),
+      h("div", { class: "tablewrap" }, h("table", { class: "stack", id: "alloc-placed" }, h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("booth")), h("th", {}, t("zone")))),
+        h("tbody", {}, p.placements.map((x) => h("tr", {}, h("td", { "data-label": t("legal_name") }, x.producer_name), h("td", { "data-label": t("booth") }, x.booths.join(", ")), h("td", { "data-label": t("zone") }, x.zone)))))),
       h("h2", {}, t("unplaced") + ": " + p.unplaced.length),
-      h("table", {}, h("tbody", {}, p.unplaced.map((x) => h("tr", {}, h("td", {}, x.producer_name), h("td", {}, x.reason))))),
-      h("div", { class: "actions" }, h("button", { type: "button", id: "commit-alloc", onclick: async () => {
+      h("div", { class: "tablewrap" }, h("table", { class: "stack", id: "alloc-unplaced" }, h("thead", {}, h("tr", {}, h("th", {}, t("legal_name")), h("th", {}, t("reason")))),
+        h("tbody", {}, p.unplaced.map((x) => h("tr", {}, h("td", { "data-label": t("legal_name") }, x.producer_name), h("td", { "data-label": t("reason") }, x.reason)))))),
+      h("div", { class: "actions" }, h("button", { type: "button", id: "commit-alloc", onclick: async (ev) => {
         // Committing assigns booths and tells every producer: it is confirmed, not one tap.
         if (!confirm(t("commit_confirm").replace("{n}", plural(p.placements.length, "n_producers")))) return;
+        // It takes a moment: the button waits, so a second tap does not ask again.
+        const btn = ev.currentTarget;
+        btn.disabled = true;
+        btn.setAttribute("aria-busy", "true");
         // The proposal shown, not a newer one another organiser asked for meanwhile.
-        const c = await api("POST", `/api/fairs/${f.id}/allocation/commit?proposal_id=${encodeURIComponent(p.proposal_id)}`);
-        toast(c.ok ? t("saved") + ": " + c.data.committed.length : failure(c));
+        const c = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation/commit?proposal_id=${encodeURIComponent(p.proposal_id)}`)).catch(offline);
+        allocSaid.set(f.id, c.ok ? { ok: true, text: t("alloc_committed").replace("{n}", plural(c.data.committed.length, "n_producers")) } : { ok: false, text: failure(c) });
+        focusNextDraw("#alloc-said");
         render(true);
       } }, t("commit_alloc"))));
   };
