@@ -139,9 +139,10 @@ func SortStrings(names []string) {
 	sort.SliceStable(names, func(i, j int) bool { return c.Compare(names[i], names[j]) < 0 })
 }
 
-// FormatVND formats an amount of đồng the Vietnamese way: 1500000 -> "1.500.000 ₫".
+// FormatVND formats an amount of đồng the Vietnamese way: 1500000 -> "1.500.000 ₫", with a
+// no-break space, so that a line never breaks between the amount and its "₫".
 func FormatVND(amount int64) string {
-	return Group(strconv.FormatInt(amount, 10), ".") + " ₫"
+	return Group(strconv.FormatInt(amount, 10), ".") + "\u00a0₫"
 }
 
 // Group writes the digits of a whole number, a sign before them or not, in groups of three with

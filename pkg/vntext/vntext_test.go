@@ -67,7 +67,7 @@ func TestFormatVND(t *testing.T) {
 	tests := []struct {
 		in   int64
 		want string
-	}{{0, "0 ₫"}, {999, "999 ₫"}, {1000, "1.000 ₫"}, {1500000, "1.500.000 ₫"}, {-25000, "-25.000 ₫"}}
+	}{{0, "0\u00a0₫"}, {999, "999\u00a0₫"}, {1000, "1.000\u00a0₫"}, {1500000, "1.500.000\u00a0₫"}, {-25000, "-25.000\u00a0₫"}}
 	for _, tt := range tests {
 		if got := FormatVND(tt.in); got != tt.want {
 			t.Errorf("FormatVND(%d) = %q, want %q", tt.in, got, tt.want)

@@ -115,10 +115,10 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 	}
 	want := map[apperr.Lang]map[string]string{
 		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: Mật ong", "stars": "Đạt 4 sao OCOP",
-			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000; có nhãn hiệu đăng ký",
-			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000 ₫ cao hơn mức 200.000 ₫"},
+			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000, cần cho thị trường EU; có nhãn hiệu đăng ký",
+			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000\u00a0₫ cao hơn mức 200.000\u00a0₫"},
 		apperr.English: {"category": "Exact criteria set 4 (Raw and pre-processed food)", "keywords": "Matches keywords: Mật ong", "stars": "OCOP 4 stars",
-			"certifications": "Has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000; has a registered trademark",
+			"certifications": "Has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000, needed for the EU; has a registered trademark",
 			"capacity":       "Capacity 2 tonnes/month ≥ 1.5 tonnes", "price": "Price from 250,000 VND above 200,000 VND"},
 	}
 	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
@@ -220,4 +220,20 @@ func BenchmarkMatch20000Products(b *testing.B) {
 	slices.Sort(lat)
 	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
 	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+}
+
+// A certification the buyer asks for is said as the buyer's, and one only its market expects as
+// the market's: the buyer's own requirement is not credited to the market, nor a market's to it.
+func TestCertificationReasonsSayWhoNeedsThem(t *testing.T) {
+	m := fixture(t)
+	need := Need{CriteriaSets: []int{4}, Keywords: []string{"mật ong"}, MinStars: 3, Market: "EU", RequiredCerts: []string{"haccp", "vietgap"}}
+	res := m.Rank(need, 20, now)
+	if len(res) == 0 || res[0].ProducerID != "p-honey-4" {
+		t.Fatalf("results %+v, want p-honey-4 first", res)
+	}
+	got := factor(res[0], "certifications").text.In(apperr.Vietnamese)
+	want := "Có HACCP, người mua yêu cầu; có GlobalGAP, cần cho thị trường EU; thiếu VietGAP người mua yêu cầu; thiếu ISO 22000, cần cho thị trường EU"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("certification reason %q, want it to start %q", got, want)
+	}
 }

@@ -1,6 +1,7 @@
 package match
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -42,15 +43,21 @@ var (
 	msgStars3 = apperr.M("match.stars_3",
 		"Đạt 3 sao OCOP",
 		"OCOP 3 stars")
+	msgCertsHaveAsked = apperr.M("match.certs_have_asked",
+		"Có %s, người mua yêu cầu",
+		"has %s, which the buyer asks for")
 	msgCertsHave = apperr.M("match.certs_have",
 		"Có %s, cần cho thị trường %s",
 		"has %s, needed for %s")
+	msgCertsHaveToo = apperr.M("match.certs_have_too",
+		"có %s, cần cho thị trường %s",
+		"has %s, needed for %s")
+	msgCertsMissingAsked = apperr.M("match.certs_missing_asked",
+		"thiếu %s người mua yêu cầu",
+		"lacks %s, which the buyer asks for")
 	msgCertsMissing = apperr.M("match.certs_missing",
-		"thiếu %s",
-		"lacks %s")
-	msgMarketBuyer = apperr.M("match.market_buyer",
-		"yêu cầu của người mua",
-		"the buyer")
+		"thiếu %s, cần cho thị trường %s",
+		"lacks %s, needed for %s")
 	msgTrademark = apperr.M("match.trademark",
 		"có nhãn hiệu đăng ký",
 		"has a registered trademark")
@@ -217,26 +224,38 @@ func keywordReason(keywords, said []string, fold string) apperr.Localized {
 	return msgKeywords.With(strings.Join(found, ", "))
 }
 
-// certReason says which of the needed certifications the producer has and lacks.
+// certReason says which of the needed certifications the producer has and lacks, and why each
+// is needed: the buyer asks for it, or the buyer's market expects it.
 func certReason(p *prepared, prod *index.Producer, now time.Time) apperr.Localized {
-	var have, missing []string
+	var have, missing [2][]string // [0]: the buyer asks for it; [1]: only the market expects it
 	for _, c := range p.certs {
+		by := 1
+		if slices.Contains(p.RequiredCerts, c) {
+			by = 0
+		}
 		if until, ok := prod.Certs[c]; ok && !until.Before(now) {
-			have = append(have, certName(c))
+			have[by] = append(have[by], certName(c))
 		} else {
-			missing = append(missing, certName(c))
+			missing[by] = append(missing[by], certName(c))
 		}
 	}
-	var target apperr.Localized = pair{vi: p.market.NameVI, en: p.market.NameEN}
-	if p.market.NameVI == "" {
-		target = msgMarketBuyer
-	}
+	market := pair{vi: p.market.NameVI, en: p.market.NameEN}
 	parts := joined{sep: "; "}
-	if len(have) > 0 {
-		parts.parts = append(parts.parts, msgCertsHave.With(strings.Join(have, ", "), target))
+	if len(have[0]) > 0 {
+		parts.parts = append(parts.parts, msgCertsHaveAsked.With(strings.Join(have[0], ", ")))
 	}
-	if len(missing) > 0 {
-		parts.parts = append(parts.parts, msgCertsMissing.With(strings.Join(missing, ", ")))
+	if len(have[1]) > 0 {
+		had := msgCertsHave
+		if len(have[0]) > 0 {
+			had = msgCertsHaveToo
+		}
+		parts.parts = append(parts.parts, had.With(strings.Join(have[1], ", "), market))
+	}
+	if len(missing[0]) > 0 {
+		parts.parts = append(parts.parts, msgCertsMissingAsked.With(strings.Join(missing[0], ", ")))
+	}
+	if len(missing[1]) > 0 {
+		parts.parts = append(parts.parts, msgCertsMissing.With(strings.Join(missing[1], ", "), market))
 	}
 	if p.market.Trademark {
 		if prod.Trademark {
