@@ -40,6 +40,10 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	staff.until("the first B2B day being edited", "document.querySelector('#b2b-day-pick') && document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d30)+"'", false)
 	choose(staff, "#b2b-day-pick", "new")
 	staff.until("a new day, the one after the first", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '+ Thêm ngày B2B' && document.querySelector('#b2b-date').value === '"+vn(d31)+"'", false)
+	// It starts from the first day's settings (09:00, 3 tables, 4 slots), not the form's defaults.
+	if got := staff.eval("['start_time', 'tables', 'slots'].map((k) => document.querySelector('#b2b-' + k).value).join(' ')"); got != "09:00 3 4" {
+		t.Errorf("a new B2B day starts from %q, want the first day's 09:00 3 4", got)
+	}
 	staff.fill(map[string]string{"#b2b-date": d31.Format("02012006"), "#b2b-start_time": "0830", "#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
 	staff.submit("b2b")
 	want("a day added on the phone", fmt.Sprintf("%s 09:00 3×4, %s 08:30 5×8", iso(d30), iso(d31)))

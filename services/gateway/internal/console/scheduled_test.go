@@ -36,6 +36,14 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 	org.until("agenda grid with the meeting", "document.querySelector('#b2b-grid') && document.querySelector('#b2b-grid').textContent.includes('Siêu thị Xanh')", true)
 	// A new B2B day gets an hour's lunch between its sessions, which the grid shows.
 	org.until("the lunch break in the grid", "document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid tr.lunch').textContent.includes('60 phút')", false)
+	// Its words are on the screen, not off to the side of a grid wider than a phone (a forum's ten
+	// tables, made so here), wherever the grid is scrolled.
+	if where := org.eval(`(() => { const tb = document.querySelector('#b2b-grid table'); tb.style.minWidth = '1200px';
+		const w = tb.closest('.tablewrap') || tb.parentElement; w.scrollLeft = w.scrollWidth;
+		const r = document.querySelector('#b2b-grid tr.lunch .lunch-label').getBoundingClientRect(); tb.style.minWidth = ''; w.scrollLeft = 0;
+		return r.left >= 0 && r.right <= innerWidth ? 'in sight' : r.left + '–' + r.right })()`); where != "in sight" {
+		t.Errorf("the lunch break's words are at %s px, off a %s px screen", where, org.eval("String(innerWidth)"))
+	}
 	org.shot("b2b-grid")
 	org.open("#/fair/" + fairID + "/report")
 	org.until("report", "document.querySelector('#report')", false)

@@ -191,5 +191,6 @@ function calendarTools(fairID, empty) {
 
 // lunchRow is the organiser's grid row of a lunch break, across every table.
 function lunchRow(l, tables) {
-  return h("tr", { class: "lunch" }, h("td", { colspan: tables + 1 }, lunchText(l)));
+  // The words stay at the left of the screen while the wide grid scrolls sideways on a phone.
+  return h("tr", { class: "lunch" }, h("td", { colspan: tables + 1 }, h("span", { class: "lunch-label" }, lunchText(l))));
 }

@@ -31,7 +31,9 @@ async function fairB2B(f) {
   const days = f.b2b_days || [];
   const chosen = b2bDayAt.get(f.id);
   const at = chosen === "new" ? days.length : Math.max(days.findIndex((x) => x.date === chosen), 0);
-  const d = days[at] || {};
+  // A new day starts from the last day's settings (its date aside): a forum's days are alike, and
+  // retyping them all was the chore.
+  const d = days[at] || (days.length ? { ...days[days.length - 1], date: "" } : {});
   const grid = h("div", { id: "b2b-grid" });
   // A status, not an alert: a redraw puts the last answer back without saying it again.
   const msg = h("div", { id: "move-msg", class: "move-msg", role: "status" });
@@ -121,7 +123,7 @@ async function fairB2B(f) {
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
     { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
     // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
-    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.date ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
+    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
     return saveDay({ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
       morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) });
