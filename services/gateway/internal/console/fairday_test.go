@@ -45,6 +45,11 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 		t.Errorf("a new B2B day starts from %q, want the first day's 09:00 3 4", got)
 	}
 	staff.fill(map[string]string{"#b2b-date": d31.Format("02012006"), "#b2b-start_time": "0830", "#b2b-tables": "5", "#b2b-slots": "8", "#b2b-morning_slots": "4"})
+	// Typed short, the day and the time are written back as they were read once the cursor leaves.
+	staff.run(chromedp.Focus("#b2b-date"), chromedp.Focus("#b2b-start_time"), chromedp.Focus("#b2b-tables"))
+	if got := staff.eval("document.querySelector('#b2b-date').value + ' ' + document.querySelector('#b2b-start_time').value"); got != vn(d31)+" 08:30" {
+		t.Errorf("the day and time typed short read %q once left, want %q", got, vn(d31)+" 08:30")
+	}
 	staff.submit("b2b")
 	want("a day added on the phone", fmt.Sprintf("%s 09:00 3×4, %s 08:30 5×8", iso(d30), iso(d31)))
 	staff.until("the new day being edited", "document.querySelector('#b2b-day-pick').selectedOptions[0].textContent === '"+vn(d31)+"' && document.querySelector('#b2b-tables').value === '5'", true)

@@ -64,12 +64,14 @@ function fieldInput(fd, id) {
   }
   if (fd.type === "textarea") return h("textarea", { id, name: fd.name, rows: 3, maxlength: fd.maxlength, "aria-describedby": fd.hint ? id + "-hint" : undefined }, fd.value || "");
   if (fd.type === "date") {
+    // A date typed short (15032025, 15/3/25) is written back as 15/03/2025 once the cursor
+    // leaves, as an amount is: the person sees the day it was read as.
     return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: t("date_placeholder"), value: dmy(fd.value), autocomplete: "off",
-      maxlength: 10, "aria-describedby": id + "-hint", dataset: { date: "1" } });
+      maxlength: 10, "aria-describedby": id + "-hint", dataset: { date: "1" }, onblur: (ev) => { const iso = isoDate(ev.target.value); if (iso) ev.target.value = dmy(iso); } });
   }
   if (fd.type === "time") {
     return h("input", { id, name: fd.name, type: "text", inputmode: "numeric", placeholder: "hh:mm", value: fd.value || "", autocomplete: "off", maxlength: 5,
-      "aria-describedby": id + "-hint", dataset: { time: "1" } });
+      "aria-describedby": id + "-hint", dataset: { time: "1" }, onblur: (ev) => { const hm = hhmm(ev.target.value); if (hm) ev.target.value = hm; } });
   }
   if (fd.type === "amount") {
     // Shown back as 1.500.000 once the cursor leaves; a text that is no amount is said at once.
