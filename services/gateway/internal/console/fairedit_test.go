@@ -51,6 +51,16 @@ func stepOrganiserEditsAFair(t *testing.T, j journey) {
 	if got := b.eval(corner); !strings.Contains(got, "15.000.000") {
 		t.Errorf("the row generator offers a corner booth as %q, want its price", got)
 	}
+	// What a finger taps on a phone is at least 44 px tall: the fold's toggle, the report's
+	// downloads and a fair's name in the list.
+	for _, c := range []struct{ page, sel string }{{"#/fair/" + fairID, "#fair-edit > summary"}, {"#/fair/" + fairID + "/report", "#report .actions a"}, {"#/fairs", "#fair-list td a"}} {
+		b.open(c.page)
+		b.until(c.sel, "document.querySelector('"+c.sel+"')", false)
+		if small := b.eval("[...document.querySelectorAll('" + c.sel + "')].filter((e) => e.getBoundingClientRect().height < 44).map((e) => e.textContent).join('|')"); small != "" {
+			t.Errorf("on %s these are under 44 px tall: %s", c.page, small)
+		}
+	}
+	b.open("#/fair/" + fairID)
 	b.fill(map[string]string{"#grid-rows": "2", "#grid-columns": "10"})
 	b.submit("grid")
 	b.until("20 booths on the map", "document.querySelectorAll('#booth-map rect[data-code]').length === 20", false)

@@ -331,10 +331,11 @@ async function fairReport(f, ref) {
   const r = rr.data;
   const sectorName = (code) => (ref.sectors.find((s) => s.code === code) || {})["name_" + S.lang] || code;
   return h("div", { id: "report" }, dashboard(r, mc.ok ? mc.data : null, ci && ci.ok && ci.data && ci.data.counts), h("div", { class: "actions" },
-      h("a", { href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")), " · ",
-      h("a", { href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")), " · ",
-      h("a", { href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)"), " · ",
-      h("a", { id: "agenda-xlsx", href: `/api/fairs/${f.id}/agenda?format=xlsx`, onclick: download }, t("agenda_xlsx"))),
+      // Buttons a finger can hit, not words in a line.
+      h("a", { class: "button secondary", href: `/api/fairs/${f.id}/exhibitors?format=csv`, onclick: download }, t("download_csv")),
+      h("a", { class: "button secondary", href: `/api/fairs/${f.id}/exhibitors?format=xlsx`, onclick: download }, t("download_xlsx")),
+      h("a", { class: "button secondary", href: `/api/fairs/${f.id}/booths?format=xlsx`, onclick: download }, t("tab_map") + " (Excel)"),
+      h("a", { class: "button secondary", id: "agenda-xlsx", href: `/api/fairs/${f.id}/agenda?format=xlsx`, onclick: download }, t("agenda_xlsx"))),
     h("div", { class: "grid2" },
       h("div", { class: "card" }, h("h2", {}, t("booths_by_status")), bars(Object.entries(r.booths.by_status).map(([k, v]) => [t("b_" + k), v])),
         h("p", {}, t("occupancy") + ": " + pct(r.booths.occupancy_percent))),
