@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -156,6 +157,40 @@ type Routes struct {
 	Claims *ClaimStore
 	Notify func() // wakes the outbox relay after a write
 	Now    func() time.Time
+	// kept says which accounts without a profile had none handed over (see noProfile).
+	kept keptNone
+}
+
+// keptNone remembers, for a minute, the accounts found without a profile and with none handed
+// over: a producer without a profile reads its own (every floor plan drawn asks) without each read
+// going to the audit log. A hand-over in that minute is said at most a minute late.
+type keptNone struct {
+	mu   sync.Mutex
+	seen map[string]time.Time
+}
+
+const keptNoneFor, keptNoneMost = time.Minute, 10000
+
+func (k *keptNone) has(account string, now time.Time) bool {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	at, ok := k.seen[account]
+	return ok && now.Sub(at) < keptNoneFor
+}
+
+func (k *keptNone) forget(account string) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	delete(k.seen, account)
+}
+
+func (k *keptNone) add(account string, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	if k.seen == nil || len(k.seen) >= keptNoneMost {
+		k.seen = map[string]time.Time{}
+	}
+	k.seen[account] = now
 }
 
 func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.Millisecond) }
@@ -234,6 +269,7 @@ func (h *Routes) create(c *gin.Context) {
 // created answers a request that stored prod as the caller's profile, new or claimed.
 func (h *Routes) created(c *gin.Context, prod Producer) {
 	h.Notify()
+	h.kept.forget(prod.AccountID) // it has a profile now, which may be handed over in the minute
 	c.Header("Location", "/api/producers/"+prod.ID)
 	c.Header("ETag", httpx.RevisionTag(prod.Revision))
 	c.JSON(http.StatusCreated, toResponse(prod, true))
@@ -298,12 +334,16 @@ func (h *Routes) me(c *gin.Context) {
 // handed over to the company owning its tax code is told so, and when, not asked to register as
 // if it never had one.
 func (h *Routes) noProfile(c *gin.Context, account string, err error) error {
-	gone, ok, lerr := h.Claims.HandedOverFrom(c.Request.Context(), account)
-	if lerr != nil {
-		return lerr
-	}
-	if ok {
-		return apperr.New(apperr.NotFound, msgHandedOver, gone.At.Format("15:04 02/01/2006"))
+	now := time.Now()
+	if !h.kept.has(account, now) {
+		gone, ok, lerr := h.Claims.HandedOverFrom(c.Request.Context(), account)
+		if lerr != nil {
+			return lerr
+		}
+		if ok {
+			return apperr.New(apperr.NotFound, msgHandedOver, gone.At.Format("15:04 02/01/2006"))
+		}
+		h.kept.add(account, now)
 	}
 	return apperr.WrapMsg(apperr.NotFound, err, msgNoProfileYet)
 }

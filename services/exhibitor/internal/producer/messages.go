@@ -91,7 +91,7 @@ var (
 		"is required to hand over a registered profile: say what was checked of the company owning the tax code (e.g. its business registration), at least %d characters")
 	msgHandedOver = apperr.M("producer_profile_handed_over",
 		"Hồ sơ chủ thể OCOP của tài khoản này đã được trao lúc %s cho tài khoản của đơn vị sở hữu mã số thuế, bằng mã ban tổ chức cấp sau khi xác minh; sản phẩm, đơn đăng ký và gian hàng đi theo hồ sơ. Nếu có nhầm lẫn, hãy liên hệ ban tổ chức hội chợ.",
-		"This account's OCOP producer profile was handed at %s to the account of the company owning its tax code, with a code the organisers issued after checking; its products, applications and booths went with it. If this is a mistake, contact the fair's organisers.")
+		"This account's OCOP producer profile was handed over at %s to the account of the company owning its tax code, with a code the organisers issued after checking; its products, applications and booths went with it. If this is a mistake, contact the fair's organisers.")
 	msgClaimHandOverRefused = apperr.M("claim_code_handover_refused",
 		"không phải mã nhận hồ sơ đang có hiệu lực của hồ sơ này (mỗi tài khoản được thử %d lần); hãy kiểm tra lại với ban tổ chức",
 		"is not a claim code in force for this profile (each account may try %d times); check it with the organiser")

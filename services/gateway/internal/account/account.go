@@ -49,10 +49,10 @@ const (
 func New(email, name, role, password string, selfService bool, createdBy string, params HashParams) (Account, error) {
 	var v apperr.Validation
 	email = NormalizeEmail(email)
-	if _, err := mail.ParseAddress(email); err != nil || !plainAddress(email) || len(email) > 254 {
-		v.Fail("email", msgEmail)
-	} else if !asciiOnly(email) {
+	if !asciiOnly(email) {
 		v.Fail("email", msgEmailASCII)
+	} else if _, err := mail.ParseAddress(email); err != nil || !plainAddress(email) || len(email) > 254 {
+		v.Fail("email", msgEmail)
 	}
 	name = vntext.Clean(name)
 	if v.Expect(utf8.RuneCountInString(name) >= 2 && utf8.RuneCountInString(name) <= 120, "name", apperr.LengthBetween, 2, 120) {

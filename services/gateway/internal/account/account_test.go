@@ -110,3 +110,15 @@ func TestNormalizeEmailFoldsLookAlikes(t *testing.T) {
 		}
 	}
 }
+
+// An address with a letter outside ASCII (an accent, a Cyrillic look-alike) is told so, not
+// refused as no address at all.
+func TestAnAccentedEmailIsSaidToBeOne(t *testing.T) {
+	for _, email := range []string{"nguyễn@example.vn", "pr\u043educer01@demo.ocopfair.vn"} {
+		_, err := New(email, "Ten", auth.RoleBuyer, "mat-khau-dai", true, "", fast)
+		var e *apperr.Error
+		if !errors.As(err, &e) || len(e.Fields) == 0 || e.Fields[0].Code != "email_not_ascii" {
+			t.Errorf("New(%q) = %v, want the email refused as not ASCII", email, err)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package console_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -37,12 +38,17 @@ func stepOrganiserEditsAFair(t *testing.T, j journey) {
 	close := time.Now().AddDate(0, 0, 32)
 	b.fill(map[string]string{"#fair-edit-form-name_vi": "Tuần hàng đặc sản Huế", "#fair-edit-form-price_corner": "15.000.000",
 		"#fair-edit-form-applications_close": close.Format("02/01/2006")})
-	org.call("PATCH", "/api/fairs/"+fairID, map[string]any{"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"}})
+	org.call("PATCH", "/api/fairs/"+fairID, map[string]any{"venue": map[string]string{"name": "Cung Văn hóa Hữu nghị", "address": "91 Trần Hưng Đạo"},
+		"fees": map[string]any{"subsidy_percent": 70, "booth_prices": map[string]any{"double": 20000000}}, "eligibility": map[string]any{"allowed_provinces": []string{"46"}}})
 	fitsPhone(b, "the fair edit form")
 	b.submit("fair-edit-form")
 	b.until("the fair renamed, the keyboard back on the edit fold", "document.querySelector('h1').textContent.includes('Tuần hàng đặc sản Huế') && document.activeElement === document.querySelector('#fair-edit > summary')", false)
 	f := org.call("GET", "/api/fairs/"+fairID, nil)
-	prices, _ := f["fees"].(map[string]any)["booth_prices"].(map[string]any)
+	fees, _ := f["fees"].(map[string]any)
+	prices, _ := fees["booth_prices"].(map[string]any)
+	if provinces := fmt.Sprint(f["eligibility"].(map[string]any)["allowed_provinces"]); fees["subsidy_percent"] != float64(70) || prices["double"] != float64(20000000) || provinces != "[46]" {
+		t.Errorf("another organiser's subsidy, double booth price and provinces after the edit: %v, %v, %s; want them kept", fees["subsidy_percent"], prices["double"], provinces)
+	}
 	if f["name_vi"] != "Tuần hàng đặc sản Huế" || prices["corner"] != float64(15000000) || f["venue"].(map[string]any)["name"] != "Cung Văn hóa Hữu nghị" ||
 		f["applications_close"] != close.Format(time.DateOnly)+"T23:59:59.999+07:00" {
 		t.Errorf("the fair after the edit: name %v, prices %v, venue %v, applications close %v; want the new name, the corner's price, the other organiser's venue kept and the whole of the day typed",

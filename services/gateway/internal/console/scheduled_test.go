@@ -38,7 +38,7 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 	org.until("the lunch break in the grid", "document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid tr.lunch').textContent.includes('60 phút')", false)
 	// Its words are on the screen, not off to the side of a grid wider than a phone (a forum's ten
 	// tables, made so here), wherever the grid is scrolled.
-	if where := org.eval(`(() => { const tb = document.querySelector('#b2b-grid table'); tb.style.minWidth = '1200px';
+	if where := org.eval(`(() => { const tb = document.querySelector('#b2b-grid table'); tb.style.minWidth = (innerWidth * 3) + 'px';
 		const w = tb.closest('.tablewrap') || tb.parentElement; w.scrollLeft = w.scrollWidth;
 		const r = document.querySelector('#b2b-grid tr.lunch .lunch-label').getBoundingClientRect(); tb.style.minWidth = ''; w.scrollLeft = 0;
 		return r.left >= 0 && r.right <= innerWidth ? 'in sight' : r.left + '–' + r.right })()`); where != "in sight" {

@@ -232,7 +232,7 @@ func TestCertificationReasonsSayWhoNeedsThem(t *testing.T) {
 		t.Fatalf("results %+v, want p-honey-4 first", res)
 	}
 	got := factor(res[0], "certifications").text.In(apperr.Vietnamese)
-	want := "Có HACCP, người mua yêu cầu; có GlobalGAP, cần cho thị trường EU; thiếu VietGAP người mua yêu cầu; thiếu ISO 22000, cần cho thị trường EU"
+	want := "Có HACCP, người mua yêu cầu; có GlobalGAP, cần cho thị trường EU; thiếu VietGAP, người mua yêu cầu; thiếu ISO 22000, cần cho thị trường EU"
 	if !strings.HasPrefix(got, want) {
 		t.Errorf("certification reason %q, want it to start %q", got, want)
 	}

@@ -53,7 +53,7 @@ var (
 		"có %s, cần cho thị trường %s",
 		"has %s, needed for %s")
 	msgCertsMissingAsked = apperr.M("match.certs_missing_asked",
-		"thiếu %s người mua yêu cầu",
+		"thiếu %s, người mua yêu cầu",
 		"lacks %s, which the buyer asks for")
 	msgCertsMissing = apperr.M("match.certs_missing",
 		"thiếu %s, cần cho thị trường %s",

@@ -115,7 +115,7 @@ async function viewFair(id, tab) {
         if (!confirm(t("ask_" + a).replace("{name}", () => f.name_vi))) return;
         const btn = ev.currentTarget;
         btn.disabled = true;
-        const r = await api("POST", `/api/fairs/${id}/${a}`).catch(() => ({ ok: false, data: { detail: t("network_failed") } }));
+        const r = await api("POST", `/api/fairs/${id}/${a}`).catch(offline);
         btn.disabled = false;
         if (!r.ok) { actionErr.textContent = failure(r); return; }
         toast(t("done_" + a));
@@ -135,13 +135,13 @@ async function viewFair(id, tab) {
 // changed is sent, so another organiser's change to something else stays.
 function fairEdit(f, ref) {
   const open = ["draft", "published"].includes(f.status);
-  const el = f.eligibility || {}, fees = f.fees || {}, prices = fees.booth_prices || {};
+  const el = f.eligibility || {}, fe = f.fees || {}, prices = fe.booth_prices || {};
   const was = { name_vi: f.name_vi, venue_name: f.venue.name || "", venue_address: f.venue.address || "" };
   if (open) Object.assign(was, { start_date: f.start_date, end_date: f.end_date, applications_open: String(f.applications_open).slice(0, 10),
     applications_close: String(f.applications_close).slice(0, 10), min_stars: String(el.min_stars || 3), max_booths: String(el.max_booths_per_producer || 2) });
   const kinds = ref.booth_kinds || ["standard"];
   kinds.forEach((k) => { was["price_" + k] = prices[k] ?? null; });
-  Object.assign(was, { subsidy: String(fees.subsidy_percent || 0), subsidised: String(fees.max_subsidised_booths || 0) });
+  Object.assign(was, { subsidy: String(fe.subsidy_percent || 0), subsidised: String(fe.max_subsidised_booths || 0) });
   const fields = [
     { name: "name_vi", label: t("fair_name"), value: was.name_vi, full: true },
     { name: "venue_name", path: "venue.name", label: t("venue"), value: was.venue_name }, { name: "venue_address", path: "venue.address", label: t("address"), value: was.venue_address },
@@ -161,12 +161,23 @@ function fairEdit(f, ref) {
     if (changed("name_vi")) body.name_vi = v.name_vi;
     if (changed("venue_name") || changed("venue_address")) body.venue = { name: v.venue_name, address: v.venue_address };
     for (const k of ["start_date", "end_date", "applications_open", "applications_close"]) if (open && changed(k)) body[k] = v[k];
-    if (open && (changed("min_stars") || changed("max_booths"))) body.eligibility = { ...el, min_stars: Number(v.min_stars), max_booths_per_producer: Number(v.max_booths) };
-    if (kinds.some((k) => changed("price_" + k)) || changed("subsidy") || changed("subsidised")) {
-      const next = {};
-      kinds.forEach((k) => { if (v["price_" + k] != null) next[k] = v["price_" + k]; });
-      body.fees = { booth_prices: next, subsidy_percent: Number(v.subsidy), max_subsidised_booths: Number(v.subsidised) };
+    // An object's members not named keep their values on the server; the prices are one map, so
+    // those changed are laid on the fair's prices as they are now (another organiser's stay).
+    const eligibility = {}, fees = {};
+    if (open && changed("min_stars")) eligibility.min_stars = Number(v.min_stars);
+    if (open && changed("max_booths")) eligibility.max_booths_per_producer = Number(v.max_booths);
+    if (changed("subsidy")) fees.subsidy_percent = Number(v.subsidy);
+    if (changed("subsidised")) fees.max_subsidised_booths = Number(v.subsidised);
+    const priced = kinds.filter((k) => changed("price_" + k));
+    if (priced.length) {
+      const now = await api("GET", "/api/fairs/" + f.id).catch(offline);
+      if (!now.ok) return now;
+      const next = { ...((now.data.fees || {}).booth_prices || {}) };
+      priced.forEach((k) => { if (v["price_" + k] == null) delete next[k]; else next[k] = v["price_" + k]; });
+      fees.booth_prices = next;
     }
+    if (Object.keys(eligibility).length) body.eligibility = eligibility;
+    if (Object.keys(fees).length) body.fees = fees;
     if (!Object.keys(body).length) { toast(t("nothing_changed")); return { ok: true }; }
     const r = await api("PATCH", "/api/fairs/" + f.id, body);
     if (r.ok) { toast(t("saved")); focusNextDraw("#fair-edit > summary"); render(true); }
@@ -222,7 +233,7 @@ async function fairMap(f, ref, manager) {
       { name: "zone", label: t("zone"), value: "Khu A" }, { name: "prefix", label: t("prefix"), value: "A" },
       { name: "rows", label: t("rows"), type: "number", value: 2, min: 1 }, { name: "columns", label: t("columns"), type: "number", value: 10, min: 1 },
       // Each kind says its price, or that the fair sets none (its booths would be let for nothing).
-      { name: "kind", label: t("booth_kind"), type: "select", options: ref.booth_kinds.map((k) => [k, boothKindName(k) + " · " + (boothPrice(f, k) ? money(boothPrice(f, k)) : t("no_price"))]) },
+      { name: "kind", label: t("booth_kind"), type: "select", options: ref.booth_kinds.map((k) => [k, boothKindName(k) + " · " + (k in ((f.fees || {}).booth_prices || {}) ? money(boothPrice(f, k)) : t("no_price"))]) },
     ], t("create"), async (v) => {
       const oy = m.booths.length ? Math.ceil(m.height) + 4 : 0;
       const r = await api("POST", `/api/fairs/${f.id}/booths`, { grid: { zone: v.zone, prefix: v.prefix, kind: v.kind, rows: Number(v.rows), columns: Number(v.columns), origin_y: oy } }, { idem: idem() });
@@ -249,7 +260,11 @@ async function fairAlloc(f) {
   const run = async () => {
     allocSaid.delete(f.id);
     const r = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation`)).catch(offline);
-    if (!r.ok) { out.replaceChildren(h("p", { class: "err", id: "alloc-said", role: "alert" }, failure(r))); return; }
+    if (!r.ok) {
+      allocSaid.set(f.id, { ok: false, text: failure(r) });
+      out.replaceChildren(h("p", { class: "err", id: "alloc-said", role: "alert" }, failure(r)));
+      return;
+    }
     out.dataset.dirty = "1";
     const p = r.data;
     const proposed = new Set(p.placements.flatMap((x) => x.booths));

@@ -377,7 +377,7 @@ window.I18N = {
     ci_camera_on: "Scan with the camera", ci_camera_off: "Turn the camera off", ci_camera_view: "Camera view",
     ci_camera_denied: "The camera could not be opened: allow the page to use it, or type the code.", ci_no_detector: "This browser cannot read QR codes from the camera: type the code on the badge.",
     ci_offline: "Offline: scans are kept and sent when the network is back.", ci_pending: "Waiting to send: {n}",
-    ci_lapsed: "{n} scans waited for the network over 24 hours and can no longer be sent (scans are taken within 24 hours). Note these badge codes if you need them:", ci_lapsed_ok: "Noted, let these go", ci_scans: "Scans",
+    ci_lapsed: "Scans that waited for the network over 24 hours can no longer be sent ({n}; scans are taken within 24 hours). Note these badge codes if you need them:", ci_lapsed_ok: "Noted, let these go", ci_scans: "Scans",
     ci_ready: "Ready: hold a badge up to the camera or type its code.", ci_not_badge: "This QR code is not a badge.", ci_waiting: "Waiting for the network",
     ci_waiting_hint: "The scan is kept; the badge is checked and recorded when the network is back.", ci_kind_producer: "OCOP producer", ci_kind_buyer: "Buyer",
     ci_repeat: "(already recorded)", ci_logout_unsent: "Scans still waiting for the network: {n}. Signing out now deletes them from this phone. Sign out anyway?", ci_no_meeting: "No meeting at this table.", ci_not_today_table: "⚠ No meeting at this table today.", ci_not_that_day_table: "⚠ No meeting at this table on {day}.", ci_meeting: "Meeting at table {n}, {from}–{to}, with", ci_attended: "Attended",

@@ -293,7 +293,8 @@ $("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "
 // not to the next person who signs in on this phone (see ciQueue). A sign-in that expired keeps
 // them, unasked: signing out and in again is how they are sent.
 $("#logout").addEventListener("click", () => {
-  const n = ciQueue().length;
+  // Scans too old to send are asked about too: signing out lets their badge codes go unread.
+  const n = ciQueue().length + ciKept().filter((s) => ciLapsed(s) && ciMine(s)).length;
   const over = expired();
   if (n && !over && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
   if (!over) ciForget();

@@ -5,7 +5,11 @@
 const importNeeded = ["legal_name", "kind", "tax_code", "province", "commune", "phone", "product", "criteria_set", "stars", "decision_no", "issued_by", "issued_on"];
 const importOptional = ["address", "email", "unit", "gtin"];
 // importColumn is the header a sheet names column (or an error's field) with; unknown ones as they are.
-const importColumn = (k) => (t("col_" + k) !== "col_" + k ? t("col_" + k) : k);
+// A product's own fields (certificate.issued_on) are named by the same columns.
+const importColumn = (k) => {
+  const key = { name_vi: "product", row: "row" }[k] || String(k).replace(/^certificate\./, "");
+  return key === "row" ? t("row") : t("col_" + key) !== "col_" + key ? t("col_" + key) : k;
+};
 
 async function viewImport() {
   const out = h("div", { id: "import-report" });
