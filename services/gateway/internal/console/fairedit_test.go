@@ -12,8 +12,10 @@ import (
 // stepOrganiserEditsAFair: on a phone an organiser corrects a fair after creating it: its name,
 // its deadline and a corner booth's price, which the row generator then names beside the kind
 // (a kind without one says so, not a silent 0 ₫). Only what was changed is sent: another
-// organiser's change to the venue meanwhile stays. A deadline typed as a day takes the whole of
-// that day. A row of booths generated on the empty plan is shown whole, the view fitted anew.
+// organiser's change meanwhile to the venue, the subsidy, another kind's price and the provinces
+// stays. A deadline typed as a day takes the whole of that day. A refused step is said under the
+// buttons; what a finger taps is 44 px tall; a row of booths generated on the empty plan is
+// shown whole, the view fitted anew.
 func stepOrganiserEditsAFair(t *testing.T, j journey) {
 	t.Helper()
 	anon := client{t: t, base: j.base}
