@@ -51,8 +51,12 @@ function ciKept() {
 }
 
 // ciLapsed says whether scan s is older than the API takes: it is never sent, but kept until
-// the staff who made it have read which badges it held (see ciLapsedNote), at most checkinKeepMs.
+// the staff who made it have read which badges it held (the check-in page lists them), at most
+// checkinKeepMs.
 const ciLapsed = (s) => Date.now() - Date.parse(s.scanned_at) >= checkinMaxAgeMs;
+
+// ciLapsedMine is the signed-in account's lapsed scans at fairID (or at every fair).
+const ciLapsedMine = (fairID) => ciKept().filter((s) => ciLapsed(s) && ciMine(s) && (!fairID || s.fair_id === fairID));
 
 // ciStored is every scan kept on this phone that the API still takes, whoever made it.
 function ciStored() {
@@ -76,8 +80,8 @@ function ciStore(all) {
 
 // ciLetLapsedGo lets go of the signed-in account's lapsed scans at fairID (or at every fair).
 function ciLetLapsedGo(fairID) {
-  const gone = (s) => ciLapsed(s) && ciMine(s) && (!fairID || s.fair_id === fairID);
-  localStorage.setItem(checkinKeys.queue, JSON.stringify(ciKept().filter((s) => !gone(s))));
+  const gone = new Set(ciLapsedMine(fairID).map((s) => s.scan_id));
+  localStorage.setItem(checkinKeys.queue, JSON.stringify(ciKept().filter((s) => !gone.has(s.scan_id))));
 }
 
 // ciSaveQueue keeps q as the signed-in account's waiting scans, beside the other accounts'.
@@ -414,7 +418,7 @@ async function viewCheckin(fairID) {
     if (queue.length && expired()) net.append(h("p", { class: "err" }, t("ci_sign_in_again")));
     // Scans that waited past what the API takes are not sent: the staff read which badges they
     // held (to note them by hand) before they go, rather than seeing them vanish.
-    const lapsed = ciKept().filter((s) => ciLapsed(s) && ciMine(s) && s.fair_id === fairID);
+    const lapsed = ciLapsedMine(fairID);
     if (lapsed.length) {
       net.append(h("div", { class: "warn-line", id: "checkin-lapsed" }, h("p", {}, t("ci_lapsed").replace("{n}", num(lapsed.length))),
         h("ul", {}, lapsed.map((s) => h("li", {}, `${when(s.scanned_at)} · ${s.code}`))),

@@ -251,8 +251,10 @@ function rulesList(rules) {
 const allocSaid = new Map();
 
 async function fairAlloc(f) {
+  // saidLine says s ({ ok, text }) as allocSaid keeps it, role "status" or "alert".
+  const saidLine = (s, role) => h("p", { class: s.ok ? "ok-line" : "err", id: "alloc-said", role, tabindex: -1 }, s.text);
   const said = allocSaid.get(f.id);
-  const out = h("div", { id: "alloc-result" }, said ? h("p", { class: said.ok ? "ok-line" : "err", id: "alloc-said", role: "status", tabindex: -1 }, said.text) : null);
+  const out = h("div", { id: "alloc-result" }, said ? saidLine(said, "status") : null);
   const m = (await api("GET", `/api/fairs/${f.id}/booths`)).data;
   const mapBox = h("div", {}, boothMap(m));
   // A live update waits while the proposal is asked for and while it is shown to be confirmed:
@@ -262,7 +264,7 @@ async function fairAlloc(f) {
     const r = await whilePending(out, api("POST", `/api/fairs/${f.id}/allocation`)).catch(offline);
     if (!r.ok) {
       allocSaid.set(f.id, { ok: false, text: failure(r) });
-      out.replaceChildren(h("p", { class: "err", id: "alloc-said", role: "alert" }, failure(r)));
+      out.replaceChildren(saidLine(allocSaid.get(f.id), "alert"));
       return;
     }
     out.dataset.dirty = "1";

@@ -294,7 +294,7 @@ $("#lang").addEventListener("click", () => { S.lang = S.lang === "vi" ? "en" : "
 // them, unasked: signing out and in again is how they are sent.
 $("#logout").addEventListener("click", () => {
   // Scans too old to send are asked about too: signing out lets their badge codes go unread.
-  const n = ciQueue().length + ciKept().filter((s) => ciLapsed(s) && ciMine(s)).length;
+  const n = ciQueue().length + ciLapsedMine("").length;
   const over = expired();
   if (n && !over && !confirm(t("ci_logout_unsent").replace("{n}", n))) return;
   if (!over) ciForget();
