@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -15,9 +16,11 @@ import (
 var streamsOf = map[string]string{"EVENT": "event.>", "EXHIBITOR": "exhibitor.>", "MATCHMAKING": "matchmaking.>", "GATEWAY": "gateway.>"}
 
 // Each service's NATS user in cluster.conf, on one node of it, does what a service does with the
-// streams at start (creates or updates every service's stream, whichever starts first, and reads
-// their state) and cannot delete or purge a stream or a message: a service's password leaked
-// would otherwise wipe the fair's history.
+// streams at start (pkg/bus.EnsureStreamsAs: creates or updates its own stream, creates the
+// others when missing, whichever service starts first, and reads their state) and cannot delete
+// or purge a stream or a message, update another service's stream (a new age limit would wipe
+// its events) or create a stream of another name: a service's password leaked would otherwise
+// wipe the fair's history.
 func TestNATSUsersKeepTheStreams(t *testing.T) {
 	passwords := map[string]string{"event": "e", "exhibitor": "x", "matchmaking": "m", "gateway": "g"}
 	opts := natsConfig(t)
@@ -51,8 +54,13 @@ func TestNATSUsersKeepTheStreams(t *testing.T) {
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		for name, subject := range streamsOf {
-			if _, err := js.CreateOrUpdateStream(ctx, jetstream.StreamConfig{Name: name, Subjects: []string{subject}, MaxAge: 24 * time.Hour}); err != nil {
-				t.Errorf("%s creates or updates stream %s: %v", user, name, err)
+			cfg := jetstream.StreamConfig{Name: name, Subjects: []string{subject}, MaxAge: 24 * time.Hour}
+			if name == strings.ToUpper(user) {
+				if _, err := js.CreateOrUpdateStream(ctx, cfg); err != nil {
+					t.Errorf("%s creates or updates its stream %s: %v", user, name, err)
+				}
+			} else if _, err := js.CreateStream(ctx, cfg); err != nil && !errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+				t.Errorf("%s creates stream %s: %v", user, name, err)
 			}
 			st, err := js.Stream(ctx, name)
 			if err == nil {
@@ -92,6 +100,18 @@ func TestNATSUsersKeepTheStreams(t *testing.T) {
 				t.Errorf("%s %s: no permissions violation said (an allowed request that failed?)", user, what)
 			}
 		}
+		other := map[string]string{"gateway": "EVENT"}[user]
+		if other == "" {
+			other = "GATEWAY"
+		}
+		refused("update stream "+other, func(ctx context.Context) error {
+			_, err := js.UpdateStream(ctx, jetstream.StreamConfig{Name: other, Subjects: []string{streamsOf[other]}, MaxAge: time.Second})
+			return err
+		})
+		refused("create stream JUNK", func(ctx context.Context) error {
+			_, err := js.CreateStream(ctx, jetstream.StreamConfig{Name: "JUNK", Subjects: []string{"junk.>"}})
+			return err
+		})
 		for _, name := range []string{"EVENT", strings.ToUpper(user)} {
 			refused("purge stream "+name, func(ctx context.Context) error {
 				st, err := js.Stream(ctx, name)

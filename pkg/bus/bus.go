@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nats-io/nats.go"
@@ -86,10 +87,25 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 	return EnsureStreamsWith(ctx, js, replicas, Retention{MaxAge: StreamMaxAge})
 }
 
+// EnsureStreamsAs is EnsureStreams as service's NATS user may do it in production
+// (deploy/nats/cluster.conf): it creates or updates its own stream, and creates the other
+// services' streams that are missing (whichever service starts first) but leaves one that exists
+// as its owner made it. A service may update no other service's stream: its password leaked, a
+// new age or size limit would otherwise wipe another service's events.
+func EnsureStreamsAs(ctx context.Context, js jetstream.JetStream, service string, replicas int) error {
+	return ensureStreams(ctx, js, replicas, Retention{MaxAge: StreamMaxAge}, strings.ToUpper(service))
+}
+
 // EnsureStreamsWith is EnsureStreams with a given retention: existing streams whose limits differ
 // are updated to it (messages beyond the new limits are discarded by the server). It returns an
 // error when a limit is negative, or when ctx ends before every stream has its shape.
 func EnsureStreamsWith(ctx context.Context, js jetstream.JetStream, replicas int, r Retention) error {
+	return ensureStreams(ctx, js, replicas, r, "")
+}
+
+// ensureStreams gives the streams their shape: all of them when owner is "", otherwise the
+// stream named owner, the others only created when missing.
+func ensureStreams(ctx context.Context, js jetstream.JetStream, replicas int, r Retention, owner string) error {
 	if replicas < 1 {
 		replicas = 1
 	}
@@ -115,7 +131,11 @@ func EnsureStreamsWith(ctx context.Context, js jetstream.JetStream, replicas int
 			MaxBytes:   limit(r.MaxBytes),
 			MaxMsgs:    limit(r.MaxMsgs),
 		}
-		if err := Retry(ctx, func(ctx context.Context) error { return ensureStream(ctx, js, want) }); err != nil {
+		ensure := ensureStream
+		if owner != "" && s.Name != owner {
+			ensure = createMissing
+		}
+		if err := Retry(ctx, func(ctx context.Context) error { return ensure(ctx, js, want) }); err != nil {
 			return fmt.Errorf("bus: stream %s: %w", s.Name, err)
 		}
 	}
@@ -167,6 +187,19 @@ func ensureStream(ctx context.Context, js jetstream.JetStream, want jetstream.St
 		}
 	}
 	_, err := js.CreateOrUpdateStream(ctx, want)
+	return err
+}
+
+// createMissing creates stream want when there is none; one that exists, whatever its shape, is
+// left as its owner made it.
+func createMissing(ctx context.Context, js jetstream.JetStream, want jetstream.StreamConfig) error {
+	_, err := js.Stream(ctx, want.Name)
+	if !errors.Is(err, jetstream.ErrStreamNotFound) {
+		return err
+	}
+	if _, err = js.CreateStream(ctx, want); errors.Is(err, jetstream.ErrStreamNameAlreadyInUse) {
+		return nil // created meanwhile by another service, in its owner's shape
+	}
 	return err
 }
 

@@ -95,7 +95,7 @@ func Open(ctx context.Context, c Config, logOut io.Writer, o Options) (*Host, er
 		h.closeDB()
 		return nil, err
 	}
-	if err := bus.EnsureStreams(openCtx, h.JS, c.StreamReplicas); err != nil {
+	if err := bus.EnsureStreamsAs(openCtx, h.JS, c.Service, c.StreamReplicas); err != nil {
 		h.Close()
 		return nil, err
 	}
