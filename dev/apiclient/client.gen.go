@@ -2865,6 +2865,12 @@ type MatchmakingBuyerInterestedProducer struct {
 	ProvinceCode string    `json:"province_code"`
 }
 
+// MatchmakingBuyerInterestedProducerList defines model for MatchmakingBuyerInterestedProducerList.
+type MatchmakingBuyerInterestedProducerList struct {
+	Items      []MatchmakingBuyerInterestedProducer `json:"items"`
+	NextCursor *string                              `json:"next_cursor,omitempty"`
+}
+
 // MatchmakingBuyerMatchItem defines model for MatchmakingBuyerMatchItem.
 type MatchmakingBuyerMatchItem struct {
 	Booths  []MatchmakingIndexBooth  `json:"booths"`
@@ -2898,8 +2904,9 @@ type MatchmakingBuyerMatchMeeting struct {
 
 // MatchmakingBuyerMatchesResponse defines model for MatchmakingBuyerMatchesResponse.
 type MatchmakingBuyerMatchesResponse struct {
-	Matches   []MatchmakingBuyerMatchItem `json:"matches"`
-	RequestId string                      `json:"request_id"`
+	Matches    []MatchmakingBuyerMatchItem `json:"matches"`
+	NextCursor *string                     `json:"next_cursor,omitempty"`
+	RequestId  string                      `json:"request_id"`
 }
 
 // MatchmakingBuyerOpportunity defines model for MatchmakingBuyerOpportunity.
@@ -2937,7 +2944,7 @@ type MatchmakingBuyerRequest struct {
 type MatchmakingBuyerRequestInterests struct {
 	Count int `json:"count"`
 
-	// Producers the earliest first
+	// Producers the earliest first, at most 20: GET /api/requests/{id}/interests pages through all
 	Producers []MatchmakingBuyerInterestedProducer `json:"producers"`
 }
 
@@ -3876,10 +3883,17 @@ type GetProductsIdPhotoParams struct {
 // GetProductsIdPhotoParamsSize defines parameters for GetProductsIdPhoto.
 type GetProductsIdPhotoParamsSize string
 
+// GetRequestsIdInterestsParams defines parameters for GetRequestsIdInterests.
+type GetRequestsIdInterestsParams struct {
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
+}
+
 // GetRequestsIdMatchesParams defines parameters for GetRequestsIdMatches.
 type GetRequestsIdMatchesParams struct {
 	// Limit 1 or more, default 20; over 100 ranks 100
-	Limit *int `form:"limit,omitempty" json:"limit,omitempty"`
+	Limit  *int    `form:"limit,omitempty" json:"limit,omitempty"`
+	Cursor *string `form:"cursor,omitempty" json:"cursor,omitempty"`
 
 	// FairId the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false
 	FairId *string `form:"fair_id,omitempty" json:"fair_id,omitempty"`
@@ -5298,7 +5312,14 @@ type ClientInterface interface {
 	// Corresponds with POST /api/requests/{id}/close (the `PostRequestsIdClose` operationId).
 	PostRequestsIdClose(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetRequestsIdMatches Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.
+	// GetRequestsIdInterests The producers interested in a sourcing request, the earliest first (its buyer, organisers).
+	//
+	// Roles: buyer, organiser, admin.
+	//
+	// Corresponds with GET /api/requests/{id}/interests (the `GetRequestsIdInterests` operationId).
+	GetRequestsIdInterests(ctx context.Context, id string, params *GetRequestsIdInterestsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetRequestsIdMatches Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English. A page's cursor is a position in the ranking as it stands when the next page is read (at most 1,000 deep).
 	//
 	// Roles: buyer, organiser, admin.
 	//
@@ -8118,7 +8139,24 @@ func (c *Client) PostRequestsIdClose(ctx context.Context, id string, reqEditors 
 	return c.Client.Do(req)
 }
 
-// GetRequestsIdMatches Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.
+// GetRequestsIdInterests The producers interested in a sourcing request, the earliest first (its buyer, organisers).
+//
+// Roles: buyer, organiser, admin.
+//
+// Corresponds with GET /api/requests/{id}/interests (the `GetRequestsIdInterests` operationId).
+func (c *Client) GetRequestsIdInterests(ctx context.Context, id string, params *GetRequestsIdInterestsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRequestsIdInterestsRequest(c.Server, id, params)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetRequestsIdMatches Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English. A page's cursor is a position in the ranking as it stands when the next page is read (at most 1,000 deep).
 //
 // Roles: buyer, organiser, admin.
 //
@@ -14337,6 +14375,79 @@ func NewPostRequestsIdCloseRequest(server string, id string) (*http.Request, err
 	return req, nil
 }
 
+// NewGetRequestsIdInterestsRequest constructs an http.Request for the GetRequestsIdInterests method
+func NewGetRequestsIdInterestsRequest(server string, id string, params *GetRequestsIdInterestsParams) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "id", id, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/requests/%s/interests", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	if params != nil {
+		// queryValues collects non-styled parameters (passthrough, JSON)
+		// that are safe to round-trip through url.Values.Encode().
+		queryValues := queryURL.Query()
+		// rawQueryFragments collects pre-encoded query fragments from
+		// styled parameters, preserving literal commas as delimiters
+		// per the OpenAPI spec (e.g. "color=blue,black,brown").
+		var rawQueryFragments []string
+
+		if params.Limit != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if encoded := queryValues.Encode(); encoded != "" {
+			rawQueryFragments = append(rawQueryFragments, encoded)
+		}
+		queryURL.RawQuery = strings.Join(rawQueryFragments, "&")
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewGetRequestsIdMatchesRequest constructs an http.Request for the GetRequestsIdMatches method
 func NewGetRequestsIdMatchesRequest(server string, id string, params *GetRequestsIdMatchesParams) (*http.Request, error) {
 	var err error
@@ -14375,6 +14486,18 @@ func NewGetRequestsIdMatchesRequest(server string, id string, params *GetRequest
 		if params.Limit != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "limit", *params.Limit, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "integer", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Cursor != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "cursor", *params.Cursor, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -15921,7 +16044,16 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/requests/{id}/close (the `PostRequestsIdClose` operationId).
 	PostRequestsIdCloseWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostRequestsIdCloseResponse, error)
 
-	// GetRequestsIdMatchesWithResponse Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.
+	// GetRequestsIdInterestsWithResponse The producers interested in a sourcing request, the earliest first (its buyer, organisers).
+	//
+	// Roles: buyer, organiser, admin.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/requests/{id}/interests (the `GetRequestsIdInterests` operationId).
+	GetRequestsIdInterestsWithResponse(ctx context.Context, id string, params *GetRequestsIdInterestsParams, reqEditors ...RequestEditorFn) (*GetRequestsIdInterestsResponse, error)
+
+	// GetRequestsIdMatchesWithResponse Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English. A page's cursor is a position in the ranking as it stands when the next page is read (at most 1,000 deep).
 	//
 	// Roles: buyer, organiser, admin.
 	//
@@ -32875,6 +33007,138 @@ func (r PostRequestsIdCloseResponse) ContentType() string {
 	return ""
 }
 
+// GetRequestsIdInterestsResponse401Headers the declared response headers of an HTTP 401 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse401Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdInterestsResponse403Headers the declared response headers of an HTTP 403 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse403Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdInterestsResponse404Headers the declared response headers of an HTTP 404 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse404Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdInterestsResponse422Headers the declared response headers of an HTTP 422 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse422Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdInterestsResponse500Headers the declared response headers of an HTTP 500 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse500Headers struct {
+	ContentLanguage *string
+}
+
+// GetRequestsIdInterestsResponse503Headers the declared response headers of an HTTP 503 response for GetRequestsIdInterests
+type GetRequestsIdInterestsResponse503Headers struct {
+	ContentLanguage *string
+}
+
+type GetRequestsIdInterestsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *MatchmakingBuyerInterestedProducerList
+	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
+	ApplicationproblemJSON401 *MatchmakingProblem
+	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
+	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
+	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON422 the response for an HTTP 422 `application/problem+json` response
+	ApplicationproblemJSON422 *MatchmakingProblem
+	// ApplicationproblemJSON500 the response for an HTTP 500 `application/problem+json` response
+	ApplicationproblemJSON500 *MatchmakingProblem
+	// ApplicationproblemJSON502 the response for an HTTP 502 `application/problem+json` response
+	ApplicationproblemJSON502 *GatewayProblem
+	// ApplicationproblemJSON503 the response for an HTTP 503 `application/problem+json` response
+	ApplicationproblemJSON503 *MatchmakingProblem
+	// Headers401 the parsed response headers for an HTTP 401 response
+	Headers401 *GetRequestsIdInterestsResponse401Headers
+	// Headers403 the parsed response headers for an HTTP 403 response
+	Headers403 *GetRequestsIdInterestsResponse403Headers
+	// Headers404 the parsed response headers for an HTTP 404 response
+	Headers404 *GetRequestsIdInterestsResponse404Headers
+	// Headers422 the parsed response headers for an HTTP 422 response
+	Headers422 *GetRequestsIdInterestsResponse422Headers
+	// Headers500 the parsed response headers for an HTTP 500 response
+	Headers500 *GetRequestsIdInterestsResponse500Headers
+	// Headers503 the parsed response headers for an HTTP 503 response
+	Headers503 *GetRequestsIdInterestsResponse503Headers
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetRequestsIdInterestsResponse) GetJSON200() *MatchmakingBuyerInterestedProducerList {
+	return r.JSON200
+}
+
+// GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
+	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
+	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
+	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON422 returns the response for an HTTP 422 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON422() *MatchmakingProblem {
+	return r.ApplicationproblemJSON422
+}
+
+// GetApplicationproblemJSON500 returns the response for an HTTP 500 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON500() *MatchmakingProblem {
+	return r.ApplicationproblemJSON500
+}
+
+// GetApplicationproblemJSON502 returns the response for an HTTP 502 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON502() *GatewayProblem {
+	return r.ApplicationproblemJSON502
+}
+
+// GetApplicationproblemJSON503 returns the response for an HTTP 503 `application/problem+json` response
+func (r GetRequestsIdInterestsResponse) GetApplicationproblemJSON503() *MatchmakingProblem {
+	return r.ApplicationproblemJSON503
+}
+
+// GetBody returns the raw response body bytes
+func (r GetRequestsIdInterestsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetRequestsIdInterestsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetRequestsIdInterestsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetRequestsIdInterestsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 // GetRequestsIdMatchesResponse401Headers the declared response headers of an HTTP 401 response for GetRequestsIdMatches
 type GetRequestsIdMatchesResponse401Headers struct {
 	ContentLanguage *string
@@ -35602,7 +35866,22 @@ func (c *ClientWithResponses) PostRequestsIdCloseWithResponse(ctx context.Contex
 	return ParsePostRequestsIdCloseResponse(rsp)
 }
 
-// GetRequestsIdMatchesWithResponse Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.
+// GetRequestsIdInterestsWithResponse The producers interested in a sourcing request, the earliest first (its buyer, organisers).
+//
+// Roles: buyer, organiser, admin.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/requests/{id}/interests (the `GetRequestsIdInterests` operationId).
+func (c *ClientWithResponses) GetRequestsIdInterestsWithResponse(ctx context.Context, id string, params *GetRequestsIdInterestsParams, reqEditors ...RequestEditorFn) (*GetRequestsIdInterestsResponse, error) {
+	rsp, err := c.GetRequestsIdInterests(ctx, id, params, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetRequestsIdInterestsResponse(rsp)
+}
+
+// GetRequestsIdMatchesWithResponse Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English. A page's cursor is a position in the ranking as it stands when the next page is read (at most 1,000 deep).
 //
 // Roles: buyer, organiser, admin.
 //
@@ -53655,6 +53934,144 @@ func ParsePostRequestsIdCloseResponse(rsp *http.Response) (*PostRequestsIdCloseR
 		response.Headers500 = &headers
 	case rsp.StatusCode == 503:
 		var headers PostRequestsIdCloseResponse503Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers503 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseGetRequestsIdInterestsResponse parses an HTTP response from a GetRequestsIdInterestsWithResponse call
+func ParseGetRequestsIdInterestsResponse(rsp *http.Response) (*GetRequestsIdInterestsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetRequestsIdInterestsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest MatchmakingBuyerInterestedProducerList
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 401:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON401 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 403:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON403 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON404 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 422:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON422 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 500:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON500 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 502:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON502 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 503:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON503 = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 401:
+		var headers GetRequestsIdInterestsResponse401Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers401 = &headers
+	case rsp.StatusCode == 403:
+		var headers GetRequestsIdInterestsResponse403Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers403 = &headers
+	case rsp.StatusCode == 404:
+		var headers GetRequestsIdInterestsResponse404Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers404 = &headers
+	case rsp.StatusCode == 422:
+		var headers GetRequestsIdInterestsResponse422Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers422 = &headers
+	case rsp.StatusCode == 500:
+		var headers GetRequestsIdInterestsResponse500Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers500 = &headers
+	case rsp.StatusCode == 503:
+		var headers GetRequestsIdInterestsResponse503Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {

@@ -170,8 +170,8 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary:  "Close a sourcing request: producers no longer see it, its matches end. If-Match as on PATCH.",
 		Response: requestResponse{}, Errors: []int{http.StatusConflict}, Headers: requestVersion}, rt.closeRequest)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/matches", Tag: "matches", Roles: append([]string{auth.RoleBuyer}, staff...),
-		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English.",
-		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 or more, default 20; over 100 ranks 100"},
+		Summary:  "Producers ranked for the request, each with a score in [0,1], the factors and reasons in Vietnamese and English. A page's cursor is a position in the ranking as it stands when the next page is read (at most 1,000 deep).",
+		Response: matchesResponse{}, Query: []openapi.Param{{Name: "limit", Type: "integer", Description: "1 or more, default 20; over 100 ranks 100"}, {Name: "cursor"},
 			{Name: "fair_id", Description: "the fair the buyer meets producers at: ranked for it, with each producer's booths and the meeting at it; only its exhibitors unless only_exhibitors=false"},
 			{Name: "only_exhibitors", Type: "boolean", Description: "with fair_id: true (default) keeps only the producers exhibiting there, false ranks every producer for that fair"}}}, rt.matches)
 	rt.registerInterest(api)
@@ -293,8 +293,9 @@ func limitOf(c *gin.Context) (int, error) {
 	return p.Limit, err
 }
 
-// opportunityCursor is where the next page of a producer's opportunities starts in the ranking.
-type opportunityCursor struct {
+// rankCursor is where the next page of a ranking starts: a producer's opportunities, a request's
+// matches.
+type rankCursor struct {
 	At int `json:"at"`
 }
 
@@ -314,7 +315,7 @@ func (rt *Routes) opportunities(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherProducer))
 		return
 	}
-	var from opportunityCursor
+	var from rankCursor
 	page, err := httpx.PageAfter(c, &from)
 	if err == nil && (from.At < 0 || from.At > maxOpportunityDepth) {
 		err = apperr.InvalidField("cursor", httpx.MsgCursor)
@@ -339,7 +340,7 @@ func (rt *Routes) opportunities(c *gin.Context) {
 	}
 	// The list ends at the deepest position a page may start at.
 	if more && from.At+page.Limit <= maxOpportunityDepth {
-		out.NextCursor = httpx.EncodeCursor(opportunityCursor{At: from.At + page.Limit})
+		out.NextCursor = httpx.EncodeCursor(rankCursor{At: from.At + page.Limit})
 	}
 	c.JSON(http.StatusOK, out)
 }

@@ -1,7 +1,9 @@
 package buyer
 
 import (
+	"cmp"
 	"net/http"
+	"slices"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -28,7 +30,17 @@ type interestedProducer struct {
 
 type requestInterests struct {
 	Count     int                  `json:"count"`
-	Producers []interestedProducer `json:"producers" doc:"the earliest first"`
+	Producers []interestedProducer `json:"producers" doc:"the earliest first, at most 20: GET /api/requests/{id}/interests pages through all"`
+}
+
+// interestsShown is how many interested producers a request's answer names; a popular request's
+// hundred are read page by page (listInterests), not carried by every request of a list.
+const interestsShown = 20
+
+// interestCursor is the last interested producer of a page: the next starts after it.
+type interestCursor struct {
+	At         time.Time `json:"at"`
+	ProducerID string    `json:"producer_id"`
 }
 
 func (rt *Routes) registerInterest(api httpx.API) {
@@ -38,6 +50,40 @@ func (rt *Routes) registerInterest(api httpx.API) {
 		Response: interestResponse{}}, rt.markInterest)
 	api.Handle(openapi.Op{Method: http.MethodDelete, Path: "/api/producers/:id/opportunities/:requestId/interest", Tag: "matches", Roles: producers,
 		Summary: "Withdraw the producer's interest in a sourcing request; withdrawing again changes nothing.", Response: interestResponse{}}, rt.withdrawInterest)
+	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/requests/:id/interests", Tag: "requests", Roles: []string{auth.RoleBuyer, auth.RoleOrganiser, auth.RoleAdmin},
+		Summary:  "The producers interested in a sourcing request, the earliest first (its buyer, organisers).",
+		Response: httpx.List[interestedProducer]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, rt.listInterests)
+}
+
+func (rt *Routes) listInterests(c *gin.Context) {
+	var after interestCursor
+	page, err := httpx.PageAfter(c, &after)
+	if err != nil {
+		httpx.RespondError(c, err)
+		return
+	}
+	// Its buyer or staff: the route takes no producer, and another buyer is refused its request.
+	r, ok := rt.visibleRequest(c, false)
+	if !ok {
+		return
+	}
+	ins := rt.Interests.InRequest(r.ID)
+	if page.Cursor != "" {
+		ins = slices.DeleteFunc(ins, func(in Interest) bool {
+			return cmp.Or(in.At.Compare(after.At), cmp.Compare(in.ProducerID, after.ProducerID)) <= 0
+		})
+	}
+	c.JSON(http.StatusOK, httpx.ListOf(ins[:min(len(ins), page.Limit+1)], page.Limit,
+		func(in Interest) any { return interestCursor{At: in.At, ProducerID: in.ProducerID} }, rt.interested))
+}
+
+// interested is an interest as its request's buyer reads it: the producer named.
+func (rt *Routes) interested(in Interest) interestedProducer {
+	ip := interestedProducer{ProducerID: in.ProducerID, At: in.At}
+	if prod, ok := rt.Index.ProducerByID(in.ProducerID); ok {
+		ip.ProducerName, ip.Province = prod.Name, prod.Province
+	}
+	return ip
 }
 
 // ownProducer checks that the caller is the :id producer's account, and returns its ID.
@@ -111,13 +157,9 @@ func (rt *Routes) withInterests(c *gin.Context, r Request) requestResponse {
 		return out
 	}
 	ins := rt.Interests.InRequest(r.ID)
-	ri := &requestInterests{Count: len(ins), Producers: make([]interestedProducer, 0, len(ins))}
-	for _, in := range ins {
-		ip := interestedProducer{ProducerID: in.ProducerID, At: in.At}
-		if prod, ok := rt.Index.ProducerByID(in.ProducerID); ok {
-			ip.ProducerName, ip.Province = prod.Name, prod.Province
-		}
-		ri.Producers = append(ri.Producers, ip)
+	ri := &requestInterests{Count: len(ins), Producers: make([]interestedProducer, 0, min(len(ins), interestsShown))}
+	for _, in := range ins[:min(len(ins), interestsShown)] {
+		ri.Producers = append(ri.Producers, rt.interested(in))
 	}
 	out.Interests = ri
 	return out

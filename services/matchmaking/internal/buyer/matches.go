@@ -51,7 +51,14 @@ type matchItem struct {
 type matchesResponse struct {
 	RequestID string      `json:"request_id"`
 	Matches   []matchItem `json:"matches"`
+	// NextCursor asks for the producers ranked below these; none after the list's end, or
+	// past the first maxMatchDepth.
+	NextCursor string `json:"next_cursor,omitempty"`
 }
+
+// maxMatchDepth is the deepest position a page of matches starts at: far beyond what a buyer
+// reads, it bounds what one read ranks.
+const maxMatchDepth = 1000
 
 // matchState is what a buyer's matches carry beside the ranking: the meeting per producer and
 // the producers interested, read from memory on every call, and a stamp of it for the memo.
@@ -129,7 +136,12 @@ func (st matchState) items(res []match.Result) []matchItem {
 }
 
 func (rt *Routes) matches(c *gin.Context) {
-	limit, err := limitOf(c)
+	var from rankCursor
+	page, err := httpx.PageAfter(c, &from)
+	if err == nil && (from.At < 0 || from.At > maxMatchDepth) {
+		err = apperr.InvalidField("cursor", httpx.MsgCursor)
+	}
+	limit := page.Limit
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -172,14 +184,18 @@ func (rt *Routes) matches(c *gin.Context) {
 	version := strconv.FormatUint(rt.Index.Version(), 10) + "/" + strconv.FormatInt(r.Revision, 10) + "/" + now.UTC().Format("2006-01-02T15:04") + "/" + st.stamp
 	c.Header("Vary", "Accept-Language")
 	lang := httpx.Lang(c)
-	key := r.ID + "/" + strconv.Itoa(limit) + "/" + string(lang)
+	key := r.ID + "/" + strconv.Itoa(from.At) + "/" + strconv.Itoa(limit) + "/" + string(lang)
 	if c.Query("fair_id") != "" {
 		key += "/" + need.FairID + "/" + strconv.FormatBool(need.OnlyExhibitors)
 	}
 	rt.memo.JSON(c, key, version, func() any {
-		res := rt.Matcher.Rank(need, limit, now)
+		res, more := rt.Matcher.RankPage(need, from.At, limit, now)
 		match.Localize(res, lang)
-		return matchesResponse{RequestID: r.ID, Matches: st.items(res)}
+		out := matchesResponse{RequestID: r.ID, Matches: st.items(res)}
+		if more && from.At+limit <= maxMatchDepth {
+			out.NextCursor = httpx.EncodeCursor(rankCursor{At: from.At + limit})
+		}
+		return out
 	})
 }
 

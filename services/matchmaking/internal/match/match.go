@@ -132,9 +132,16 @@ func (sc *rankScratch) release() {
 // pass scores every eligible product with numbers only; reasons are written for the producers
 // that make the list.
 func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
-	limit = max(limit, 1)
+	out, _ := m.RankPage(n, 0, limit, now)
+	return out
+}
+
+// RankPage is one page of Rank's list: at most limit producers from position from (0 the
+// best), with reasons for those alone, and whether any ranks below them.
+func (m *Matcher) RankPage(n Need, from, limit int, now time.Time) (out []Result, more bool) {
+	from, limit = max(from, 0), max(limit, 1)
+	keep := from + limit + 1 // one more tells whether the list goes on
 	p := m.prepare(n)
-	var out []Result
 	sc := rankScratchPool.Get().(*rankScratch)
 	defer sc.release()
 	m.Index.Read(func(v index.View) {
@@ -157,10 +164,10 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 		better := func(a, b *candidate) bool {
 			return a.score > b.score || (a.score == b.score && a.producer.ID < b.producer.ID)
 		}
-		cands := make([]*candidate, 0, limit+1)
+		cands := make([]*candidate, 0, keep+1)
 		for i := range sc.cands {
 			c := &sc.cands[i]
-			if len(cands) == limit && !better(c, cands[limit-1]) {
+			if len(cands) == keep && !better(c, cands[keep-1]) {
 				continue
 			}
 			k := len(cands)
@@ -168,10 +175,12 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 				k--
 			}
 			cands = slices.Insert(cands, k, c)
-			if len(cands) > limit {
-				cands = cands[:limit]
+			if len(cands) > keep {
+				cands = cands[:keep]
 			}
 		}
+		more = len(cands) > from+limit
+		cands = cands[min(from, len(cands)):min(from+limit, len(cands))]
 		out = make([]Result, 0, len(cands))
 		for _, c := range cands {
 			score, factors := m.score(v, &p, c.best, c.producer, now, true)
@@ -185,7 +194,7 @@ func (m *Matcher) Rank(n Need, limit int, now time.Time) []Result {
 				Score: score, Factors: factors, Products: products, Booths: boothsAt(v, p.FairID, c.producer.ID)})
 		}
 	})
-	return out
+	return out, more
 }
 
 // ScoreProducer returns how well one producer's best product fits a need.

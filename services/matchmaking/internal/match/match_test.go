@@ -237,3 +237,35 @@ func TestCertificationReasonsSayWhoNeedsThem(t *testing.T) {
 		t.Errorf("certification reason %q, want it to start %q", got, want)
 	}
 }
+
+// Pages of a ranking, read one after the other, are the ranking: no producer twice or left out,
+// in its order, and the last page says the list ends there.
+func TestRankPagesAreTheRanking(t *testing.T) {
+	x := index.New()
+	if err := x.Synthetic(300, 1200, now); err != nil {
+		t.Fatal(err)
+	}
+	m := &Matcher{Index: x, Markets: Markets()}
+	need := Need{Sectors: []string{"food"}, Market: "domestic"}
+	all := m.Rank(need, 1000, now)
+	if len(all) < 50 {
+		t.Fatalf("the ranking holds %d producers, want enough for several pages", len(all))
+	}
+	var paged []Result
+	for from, pages := 0, 0; ; from += 17 {
+		if pages++; pages > 100 {
+			t.Fatal("the pages do not end")
+		}
+		page, more := m.RankPage(need, from, 17, now)
+		paged = append(paged, page...)
+		if !more {
+			break
+		}
+	}
+	if fmt.Sprint(paged) != fmt.Sprint(all) {
+		t.Errorf("the pages hold %d producers, the ranking %d, or in another order", len(paged), len(all))
+	}
+	if page, more := m.RankPage(need, len(all), 10, now); len(page) != 0 || more {
+		t.Errorf("past the end: %d producers, more %v", len(page), more)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -139,6 +140,16 @@ func stepMatchesAndOpportunities(t *testing.T, f *flow) {
 	for _, q := range []string{"0", "-1", "abc"} {
 		if r := buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?limit="+q, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"limit"`) {
 			t.Fatalf("matches limit=%s: %d %s", q, r.Status, r.Body)
+		}
+	}
+	// The one producer is the whole list: no next page; a cursor not made by a page, or past the
+	// depth a page may start at, is refused at the field.
+	if r := buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?limit=1", nil); r.Status != 200 || strings.Contains(string(r.Body), "next_cursor") {
+		t.Fatalf("matches, one producer: %d %s", r.Status, r.Body)
+	}
+	for _, cur := range []string{"garbage!", httpx.EncodeCursor(map[string]int{"at": 1001}), httpx.EncodeCursor(map[string]int{"at": -1})} {
+		if r := buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches?cursor="+cur, nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"cursor"`) {
+			t.Fatalf("matches cursor=%s: %d %s", cur, r.Status, r.Body)
 		}
 	}
 	if !strings.Contains(string(buyerC.Do(t, "GET", "/api/requests/"+req.ID+"/matches", nil).Body), "Công suất 2 tấn/tháng ≥ 1,5 tấn") {

@@ -150,11 +150,15 @@ function requestEdit(r, ref, fairOpts) {
 }
 
 // interestsLine says how many producers marked interest in a request ("3 chủ thể quan tâm"),
-// with their names when asked; nothing when none has.
+// with their names when asked (the request names the first 20: "và 5 chủ thể khác" for the
+// rest); nothing when none has.
 function interestsLine(r, names) {
   const i = r.interests;
   if (!i || !i.count) return null;
-  return h("div", { class: "interests muted" }, plural(i.count, "n_interested"), names && (i.producers || []).length ? ": " + i.producers.map((p) => p.producer_name).join(", ") : "");
+  const shown = i.producers || [];
+  const rest = i.count - shown.length;
+  return h("div", { class: "interests muted" }, plural(i.count, "n_interested"),
+    names && shown.length ? ": " + shown.map((p) => p.producer_name).join(", ") + (rest > 0 ? " " + plural(rest, "n_interested_more") : "") : "");
 }
 
 // meetingFairs lists the fairs a buyer can still meet producers at: published, closed to
