@@ -87,7 +87,7 @@ func EnsureStreams(ctx context.Context, js jetstream.JetStream, replicas int) er
 	return EnsureStreamsWith(ctx, js, replicas, Retention{MaxAge: StreamMaxAge})
 }
 
-// EnsureStreamsAs is EnsureStreams as service's NATS user may do it in production
+// EnsureStreamsAs is EnsureStreams as a service's NATS user may do it in production
 // (deploy/nats/cluster.conf): it creates or updates its own stream, and creates the other
 // services' streams that are missing (whichever service starts first) but leaves one that exists
 // as its owner made it. A service may update no other service's stream: its password leaked, a

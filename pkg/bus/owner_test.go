@@ -79,6 +79,22 @@ func TestEnsureStreamsAsIsAllowedToEachServicesUser(t *testing.T) {
 	}
 	t.Cleanup(ns.Shutdown)
 	passwords := map[string]string{"event": "e", "exhibitor": "x", "matchmaking": "m", "gateway": "g"}
+	// The streams as an earlier release left them (no age limit; any service may create them):
+	// each service then updates its own.
+	nc, err := nats.Connect(ns.ClientURL(), nats.UserInfo("gateway", passwords["gateway"]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	old, err := jetstream.New(nc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range events.Streams {
+		if _, err := old.CreateStream(context.Background(), jetstream.StreamConfig{Name: s.Name, Subjects: s.Subjects, Duplicates: bus.DuplicateWindow}); err != nil {
+			t.Fatalf("the gateway creates %s: %v", s.Name, err)
+		}
+	}
+	nc.Close()
 	for _, user := range []string{"matchmaking", "gateway", "event", "exhibitor"} {
 		nc, err := nats.Connect(ns.ClientURL(), nats.UserInfo(user, passwords[user]))
 		if err != nil {

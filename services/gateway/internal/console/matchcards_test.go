@@ -98,6 +98,7 @@ func TestConsoleMatchCards(t *testing.T) {
 	adm := j.person("cards-admin", 1366, 800)
 	adm.login("admin@example.vn", "admin-password-1")
 	stepForgottenPassword(t, adm, prod, "ss@cards.example.vn")
+	stepManyInterested(j, anon, buyer, b["id"].(string))
 }
 
 // stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears

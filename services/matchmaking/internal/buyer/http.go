@@ -287,12 +287,6 @@ func (rt *Routes) patchBuyer(c *gin.Context) {
 	c.JSON(http.StatusOK, toBuyerResponse(next))
 }
 
-// limitOf is how many matches to rank: 20 by default, capped at 100 as every list's limit is.
-func limitOf(c *gin.Context) (int, error) {
-	p, err := httpx.PageOf(c)
-	return p.Limit, err
-}
-
 // rankCursor is where the next page of a ranking starts: a producer's opportunities, a request's
 // matches.
 type rankCursor struct {

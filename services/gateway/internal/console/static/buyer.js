@@ -149,16 +149,37 @@ function requestEdit(r, ref, fairOpts) {
   h("p", { class: "muted" }, t("close_request_hint")), h("div", { class: "actions" }, close));
 }
 
+// interestsRead keeps, per request, every producer interested as read by tapping "và 5 chủ thể
+// khác": a redraw shows them all again while their count is unchanged.
+const interestsRead = new Map();
+
 // interestsLine says how many producers marked interest in a request ("3 chủ thể quan tâm"),
-// with their names when asked (the request names the first 20: "và 5 chủ thể khác" for the
-// rest); nothing when none has.
+// with their names when asked; nothing when none has. The request names the first 20: "và 5 chủ
+// thể khác" reads the rest when tapped.
 function interestsLine(r, names) {
   const i = r.interests;
   if (!i || !i.count) return null;
-  const shown = i.producers || [];
-  const rest = i.count - shown.length;
-  return h("div", { class: "interests muted" }, plural(i.count, "n_interested"),
-    names && shown.length ? ": " + shown.map((p) => p.producer_name).join(", ") + (rest > 0 ? " " + plural(rest, "n_interested_more") : "") : "");
+  const read = interestsRead.get(r.id);
+  const shown = read && read.length === i.count ? read : i.producers || [];
+  const line = h("div", { class: "interests muted" }, plural(i.count, "n_interested"));
+  if (!names || !shown.length) return line;
+  const who = h("span", {}, ": " + shown.map((p) => p.producer_name).join(", "));
+  line.append(who);
+  if (i.count > shown.length) {
+    const more = h("button", { type: "button", class: "link", id: "interests-more" }, plural(i.count - shown.length, "n_interested_more"));
+    const tail = h("span", {}, " ", more);
+    more.onclick = async () => {
+      more.disabled = true;
+      const every = await all(`/api/requests/${r.id}/interests`, 20);
+      more.disabled = false;
+      if (every.length <= shown.length) return toast(t("failed"));
+      interestsRead.set(r.id, every);
+      who.textContent = ": " + every.map((p) => p.producer_name).join(", ");
+      tail.remove();
+    };
+    line.append(tail);
+  }
+  return line;
 }
 
 // meetingFairs lists the fairs a buyer can still meet producers at: published, closed to
