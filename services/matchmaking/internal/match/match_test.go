@@ -2,6 +2,7 @@ package match
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -116,10 +117,10 @@ func TestFactorReasonsInReadersLanguage(t *testing.T) {
 	want := map[apperr.Lang]map[string]string{
 		apperr.Vietnamese: {"category": "Đúng bộ tiêu chí 4 (Thực phẩm thô, sơ chế)", "keywords": "Khớp từ khóa: Mật ong", "stars": "Đạt 4 sao OCOP",
 			"certifications": "Có GlobalGAP, HACCP, cần cho thị trường EU; thiếu ISO 22000, cần cho thị trường EU; có nhãn hiệu đăng ký",
-			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000\u00a0₫ cao hơn mức 200.000\u00a0₫"},
+			"capacity":       "Công suất 2 tấn/tháng ≥ 1,5 tấn", "price": "Giá từ 250.000\u00a0₫/tấn cao hơn mức 200.000\u00a0₫/tấn"},
 		apperr.English: {"category": "Exact criteria set 4 (Raw and pre-processed food)", "keywords": "Matches keywords: Mật ong", "stars": "OCOP 4 stars",
 			"certifications": "Has GlobalGAP, HACCP, needed for the EU; lacks ISO 22000, needed for the EU; has a registered trademark",
-			"capacity":       "Capacity 2 tonnes/month ≥ 1.5 tonnes", "price": "Price from 250,000 VND above 200,000 VND"},
+			"capacity":       "Capacity 2 tonnes/month ≥ 1.5 tonnes", "price": "Price from 250,000 VND/tonne above 200,000 VND/tonne"},
 	}
 	for _, lang := range []apperr.Lang{apperr.Vietnamese, apperr.English} {
 		Localize(res, lang)
@@ -267,5 +268,39 @@ func TestRankPagesAreTheRanking(t *testing.T) {
 	}
 	if page, more := m.RankPage(need, len(all), 10, now); len(page) != 0 || more {
 		t.Errorf("past the end: %d producers, more %v", len(page), more)
+	}
+}
+
+// A budget per tonne is held against a price per kg as a thousand times it, and a price per
+// bottle, which converts to no weight, is said, not judged.
+func TestPriceIsComparedInTheRequestsUnit(t *testing.T) {
+	x := index.New()
+	for _, p := range []struct {
+		id, unit string
+		price    int64
+	}{{"p-kg-dear", "kg", 250000}, {"p-kg-cheap", "kg", 200}, {"p-bottle", "bottle", 90000}, {"p-tonne", "tonne", 280000}} {
+		producer(t, x, p.id, "15", "northern_midlands_mountains")
+		product(t, x, "x-"+p.id, p.id, "Mật ong", 4, 4, 10000, p.unit, p.price, now.AddDate(1, 0, 0))
+	}
+	m := &Matcher{Index: x, Markets: Markets()}
+	res := m.Rank(Need{CriteriaSets: []int{4}, Volume: 2.5, Unit: "tonne", MaxPrice: 280000}, 10, now)
+	Localize(res, apperr.Vietnamese)
+	want := map[string]struct {
+		score  float64
+		reason string
+	}{
+		"p-kg-dear":  {0.0011, "Giá từ 250.000\u00a0₫/kg (250.000.000\u00a0₫/tấn) cao hơn mức 280.000\u00a0₫/tấn"},
+		"p-kg-cheap": {1, "Giá từ 200\u00a0₫/kg (200.000\u00a0₫/tấn), trong mức 280.000\u00a0₫/tấn"},
+		"p-bottle":   {0.5, "Giá từ 90.000\u00a0₫/chai, không quy đổi được ra tấn để so với mức giá"},
+		"p-tonne":    {1, "Giá từ 280.000\u00a0₫/tấn, trong mức 280.000\u00a0₫/tấn"},
+	}
+	for _, r := range res {
+		f := factor(r, "price")
+		if w := want[r.ProducerID]; math.Abs(f.Score-w.score) > 0.0005 || f.Reason != w.reason {
+			t.Errorf("%s: price %.4f %q, want %.4f %q", r.ProducerID, f.Score, f.Reason, w.score, w.reason)
+		}
+	}
+	if len(res) != len(want) {
+		t.Errorf("%d producers ranked, want %d", len(res), len(want))
 	}
 }

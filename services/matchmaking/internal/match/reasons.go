@@ -74,11 +74,14 @@ var (
 		"Chưa có giá",
 		"no price listed")
 	msgPriceWithin = apperr.M("match.price_within",
-		"Giá từ %s trong ngân sách",
-		"price from %s within budget")
+		"Giá từ %s, trong mức %s",
+		"price from %s, within %s")
 	msgPriceOver = apperr.M("match.price_over",
 		"Giá từ %s cao hơn mức %s",
 		"price from %s above %s")
+	msgPriceOtherUnit = apperr.M("match.price_other_unit",
+		"Giá từ %s, không quy đổi được ra %s để so với mức giá",
+		"price from %s, which does not convert to %s to compare with the budget")
 	msgPlaceAsked = apperr.M("match.place_asked",
 		"Ở %s như yêu cầu",
 		"in %s as asked")
@@ -158,6 +161,27 @@ func (m money) In(lang apperr.Lang) string {
 		return vntext.Group(strconv.FormatInt(int64(m), 10), ",") + " VND"
 	}
 	return vntext.FormatVND(int64(m))
+}
+
+// unitPrice is a price per unit, by the unit's code, and when converted, what it comes to per
+// another unit: 250.000 ₫/kg (250.000.000 ₫/tấn). Without a unit it is the price alone.
+type unitPrice struct {
+	price     money
+	unit      string
+	converted money
+	to        string
+}
+
+// In writes u in lang.
+func (u unitPrice) In(lang apperr.Lang) string {
+	s := u.price.In(lang)
+	if u.unit != "" {
+		s += "/" + unitWord(u.unit, 1, lang)
+	}
+	if u.to != "" {
+		s += " (" + u.converted.In(lang) + "/" + unitWord(u.to, 1, lang) + ")"
+	}
+	return s
 }
 
 // amount is a quantity of a unit, by the unit's code: 1.500 lít in Vietnamese, 1,500 litres in

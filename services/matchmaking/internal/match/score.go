@@ -166,23 +166,40 @@ func (t *tally) capacity(p *prepared, pr *index.Product) {
 	}
 }
 
-// price rates the product's lowest price against the buyer's budget.
+// price rates the product's lowest price against the buyer's budget, both per the request's
+// unit: a price per kg is compared with a budget per tonne as a thousand times it. A price in a
+// unit that does not convert (per bottle against per kg) is said, not judged.
 func (t *tally) price(p *prepared, pr *index.Product) {
 	if p.MaxPrice <= 0 {
 		return
+	}
+	asked := unitPrice{price: money(p.MaxPrice), unit: p.Unit}
+	offered, in := unitPrice{price: money(pr.PriceMin), unit: pr.Unit}, float64(pr.PriceMin)
+	if p.Unit != "" && pr.Unit != p.Unit {
+		f, ok := p.toNeedUnit[pr.Unit] // one product unit is f of the request's
+		if !ok || f <= 0 {
+			if sc := 0.5; pr.PriceMin > 0 && t.add("price", sc) {
+				t.note("price", sc, msgPriceOtherUnit.With(offered, unitName(p.Unit)))
+			} else if pr.PriceMin == 0 && t.add("price", sc) {
+				t.note("price", sc, msgPriceNone)
+			}
+			return
+		}
+		in = float64(pr.PriceMin) / f
+		offered.converted, offered.to = money(math.Round(in)), p.Unit
 	}
 	switch {
 	case pr.PriceMin == 0:
 		if sc := 0.5; t.add("price", sc) {
 			t.note("price", sc, msgPriceNone)
 		}
-	case pr.PriceMin <= p.MaxPrice:
+	case in <= float64(p.MaxPrice):
 		if sc := 1.0; t.add("price", sc) {
-			t.note("price", sc, msgPriceWithin.With(money(pr.PriceMin)))
+			t.note("price", sc, msgPriceWithin.With(offered, asked))
 		}
 	default:
-		if sc := float64(p.MaxPrice) / float64(pr.PriceMin); t.add("price", sc) {
-			t.note("price", sc, msgPriceOver.With(money(pr.PriceMin), money(p.MaxPrice)))
+		if sc := float64(p.MaxPrice) / in; t.add("price", sc) {
+			t.note("price", sc, msgPriceOver.With(offered, asked))
 		}
 	}
 }
