@@ -300,7 +300,9 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod := j.who("producer")
 	prod.open("#/register")
 	checkSignUpHint(t, prod)
-	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha", "#register-role": "producer"})
+	prod.fill(map[string]string{"#register-name": "HTX Mật ong Bắc Hà", "#register-email": "htx@bacha.example.vn", "#register-password": "mat-ong-bac-ha"})
+	checkChooseAsked(prod, "register", map[string]string{"role": "Hãy chọn: chủ thể OCOP (bán hàng) hay bên mua."})
+	prod.fill(map[string]string{"#register-role": "producer"})
 	prod.submit("register")
 	prod.until("profile form", "document.querySelector('#producer-profile')", false)
 	checkNewProfileForm(t, prod, "HTX Mật ong Bắc Hà", "htx@bacha.example.vn")
@@ -309,9 +311,12 @@ func stepProducerApplies(t *testing.T, j journey, fairID string) browser {
 	prod.submit("producer-profile")
 	prod.until("product form", "document.querySelector('#new-product')", true)
 	issued := time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)
-	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong bạc hà", "#new-product-criteria_set": "4", "#new-product-stars": "4",
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong bạc hà",
 		"#new-product-decision_no": "123/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai", "#new-product-issued_on": issued,
 		"#new-product-unit": "tonne", "#new-product-monthly_capacity": "2", "#new-product-price_min_vnd": "250000"})
+	checkChooseAsked(prod, "new-product", map[string]string{"criteria_set": "Hãy chọn bộ tiêu chí ghi trên giấy chứng nhận OCOP.",
+		"stars": "Hãy chọn số sao ghi trên giấy chứng nhận OCOP."})
+	prod.fill(map[string]string{"#new-product-criteria_set": "4", "#new-product-stars": "4"})
 	prod.submit("new-product")
 	prod.until("product listed as valid", "document.querySelector('#product-list') && document.body.textContent.includes('Còn hiệu lực')", true)
 	// The product's QR code for its packaging: no scan yet, the code itself and where it leads.

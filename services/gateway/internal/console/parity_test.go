@@ -220,8 +220,8 @@ func stepNestedFieldErrors(t *testing.T, prod browser) {
 		t.Errorf("dates typed read as %s", got)
 	}
 	// OCOP certificates start in 2018: the API refuses an earlier date, naming certificate.issued_on.
-	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-decision_no": "15/QĐ-UBND", "#new-product-issued_by": "UBND TP Hà Nội",
-		"#new-product-issued_on": "01/06/2015"})
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-criteria_set": "4", "#new-product-stars": "3",
+		"#new-product-decision_no": "15/QĐ-UBND", "#new-product-issued_by": "UBND TP Hà Nội", "#new-product-issued_on": "01/06/2015"})
 	prod.eval("toast.timer && clearTimeout(toast.timer), document.querySelector('#toast').textContent = '', ''")
 	prod.submit("new-product")
 	prod.until("the date's error under it", "document.querySelector('#new-product [data-field=issued_on].bad .err').textContent.length > 0", false)

@@ -33,3 +33,18 @@ func checkNewProfileForm(t *testing.T, prod browser, name, email string) {
 		t.Errorf("new profile prefilled = %q, want %q", prefilled, want)
 	}
 }
+
+// checkChooseAsked: a list left at its "— Chọn … —" is not taken for its first choice: sent so,
+// the form says under each such field (id form-field) what to choose, and nothing is stored.
+func checkChooseAsked(b browser, form string, want map[string]string) {
+	b.t.Helper()
+	for field := range want {
+		if got := b.eval("document.querySelector('#" + form + "-" + field + "').value"); got != "" {
+			b.t.Errorf("%s's %s starts on %q, want nothing chosen", form, field, got)
+		}
+	}
+	b.submit(form)
+	for field, message := range want {
+		b.until(form+"'s "+field+" asked for", "document.querySelector('#"+form+"-"+field+"').closest('.field').querySelector('.err').textContent === '"+message+"'", false)
+	}
+}

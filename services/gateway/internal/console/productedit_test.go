@@ -79,7 +79,8 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	prod.fill(map[string]string{"#" + form + "-name_vi": "Mật ong bạc hà rừng"})
 	prod.run(chromedp.Click("#product-list .product-edit summary"))
 	// A product in no application goes after the confirmation.
-	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-decision_no": "124/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-criteria_set": "4", "#new-product-stars": "3",
+		"#new-product-decision_no": "124/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
 		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
 	prod.submit("new-product")
 	prod.until("the second product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
@@ -101,7 +102,8 @@ func stepSavedAfterAnotherPhoneRemoved(t *testing.T, prod browser) {
 	// add lists a new product and returns its edit form's ID and its address.
 	add := func(name, decision string) (form, product string) {
 		n := prod.eval("String(document.querySelectorAll('#product-list tbody tr').length)")
-		prod.fill(map[string]string{"#new-product-name_vi": name, "#new-product-decision_no": decision, "#new-product-issued_by": "UBND tỉnh Lào Cai",
+		prod.fill(map[string]string{"#new-product-name_vi": name, "#new-product-criteria_set": "4", "#new-product-stars": "3",
+			"#new-product-decision_no": decision, "#new-product-issued_by": "UBND tỉnh Lào Cai",
 			"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
 		prod.submit("new-product")
 		prod.until("the new product listed", "document.querySelectorAll('#product-list tbody tr').length === "+n+" + 1", false)

@@ -132,6 +132,16 @@ function refused(field, message) {
   return { ok: false, data: { errors: [{ field, message }] } };
 }
 
+// chooseAsked says "choose one" (hints: field → message key) under the lists left unchosen in
+// values v, where answer r refuses them with the API's words for a missing or unknown value.
+function chooseAsked(r, v, hints) {
+  if (r.ok || !r.data || !Array.isArray(r.data.errors)) return r;
+  const asked = new Set(); // a field the API refuses twice (missing, then not one of …) is asked once
+  r.data.errors = r.data.errors.flatMap((e) => (!hints[e.field] || v[e.field] ? [e]
+    : asked.has(e.field) ? [] : (asked.add(e.field), [{ ...e, message: t(hints[e.field]) }])));
+  return r;
+}
+
 // form draws fields: {name, path, label, type, options:[[value,label]], value, full, step, min, max, hint,
 // inputmode, pattern, maxlength, autocomplete}.
 // path is where the API names the field when it differs from name (certificate.issued_on).

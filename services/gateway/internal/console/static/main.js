@@ -238,9 +238,10 @@ function viewRegister() {
   return h("div", { class: "card", style: "max-width:28rem;margin:2rem auto" }, h("h1", {}, t("register")),
     form([{ name: "name", label: t("name"), autocomplete: "name", full: true }, { name: "email", label: t("email"), type: "email", autocomplete: "email", full: true },
       { name: "password", label: t("password"), type: "password", autocomplete: "new-password", full: true, hint: t("password_rule") },
-      { name: "role", label: t("role"), type: "select", options: [["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
+      // Who signs up chooses what it is: a buyer who skipped the last field became a seller.
+      { name: "role", label: t("role"), type: "select", value: "", options: [["", t("choose_role")], ["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
     t("register"), async (v) => {
-      const r = await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true });
+      const r = chooseAsked(await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true }), v, { role: "choose_role_hint" });
       if (!r.ok) return r;
       if (r.data && r.data.access_token) {
         await signedIn(r.data.access_token);

@@ -261,18 +261,20 @@ async function viewProducer() {
         x.monthly_capacity ? h("div", { class: "muted capacity" }, t("cat_per_month").replace("{amount}", quantityText(x.monthly_capacity, x.unit))) : null),
       h("td", {}, scans[i].ok ? qrBox(x, scans[i].data) : null))))) : h("p", { class: "muted" }, t("none"))),
     h("div", { class: "card" }, h("h2", {}, t("add_product")), form([
-      { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", options: sets },
-      { name: "stars", label: t("stars"), type: "select", options: starChoices() },
+      // Neither the criteria set nor the stars is taken for granted: both are read off the
+      // certificate, and a set left at the list's first would hide the product from its buyers.
+      { name: "name_vi", label: t("product_name"), full: true }, { name: "criteria_set", label: t("criteria_set"), type: "select", value: "", options: [["", t("choose_set")], ...sets] },
+      { name: "stars", label: t("stars"), type: "select", value: "", options: [["", t("choose_stars")], ...starChoices()] },
       { name: "decision_no", path: "certificate.decision_no", label: t("decision_no") }, { name: "issued_by", path: "certificate.issued_by", label: t("issued_by") },
       { name: "issued_on", path: "certificate.issued_on", label: t("issued_on"), type: "date" },
       { name: "unit", label: t("unit"), type: "select", options: opt(ref.units, "code", (u) => (S.lang === "vi" ? u.name_vi : u.name_en)) },
       { name: "monthly_capacity", label: t("capacity"), type: "amount", decimals: true }, { name: "price_min_vnd", label: t("price_min"), type: "amount" },
       { name: "price_max_vnd", label: t("price_max"), type: "amount" },
     ], t("add_product"), async (v) => {
-      const body = { name_vi: v.name_vi, criteria_set: Number(v.criteria_set), ...starsOf(v.stars),
+      const body = { name_vi: v.name_vi, criteria_set: v.criteria_set ? Number(v.criteria_set) : undefined, ...(v.stars ? starsOf(v.stars) : {}),
         certificate: { decision_no: v.decision_no, issued_by: v.issued_by, issued_on: v.issued_on }, unit: v.unit,
         monthly_capacity: v.monthly_capacity, price_min_vnd: v.price_min_vnd, price_max_vnd: v.price_max_vnd };
-      const r = await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() });
+      const r = chooseAsked(await api("POST", `/api/producers/${p.id}/products`, body, { idem: idem() }), v, { criteria_set: "choose_set_hint", stars: "choose_stars_hint" });
       // The keyboard goes on from the product added, shown in the list, not from the page's top.
       if (r.ok) { toast(t("product_added")); focusNextDraw(`#product-edit-${CSS.escape(r.data.id)} > summary`); render(true); }
       return r;
