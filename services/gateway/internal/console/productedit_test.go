@@ -79,9 +79,8 @@ func stepProducerEditsAndRemovesProduct(t *testing.T, prod browser) {
 	prod.fill(map[string]string{"#" + form + "-name_vi": "Mật ong bạc hà rừng"})
 	prod.run(chromedp.Click("#product-list .product-edit summary"))
 	// A product in no application goes after the confirmation.
-	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-criteria_set": "4", "#new-product-stars": "3",
-		"#new-product-decision_no": "124/QĐ-UBND", "#new-product-issued_by": "UBND tỉnh Lào Cai",
-		"#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
+	prod.fill(map[string]string{"#new-product-name_vi": "Mật ong hoa nhãn", "#new-product-criteria_set": "4", "#new-product-stars": "3", "#new-product-decision_no": "124/QĐ-UBND",
+		"#new-product-issued_by": "UBND tỉnh Lào Cai", "#new-product-issued_on": time.Now().AddDate(-1, 0, 0).Format(time.DateOnly)})
 	prod.submit("new-product")
 	prod.until("the second product listed", "document.querySelectorAll('#product-list tbody tr').length === 2", false)
 	row := "[...document.querySelectorAll('#product-list tbody tr')].find((r) => r.textContent.includes('Mật ong hoa nhãn'))"
