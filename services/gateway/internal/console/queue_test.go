@@ -406,6 +406,9 @@ func stepLunchInGrid(t *testing.T, org browser, fairID string) {
 	org.submit("b2b")
 	org.until("the limit under the field", "document.querySelector('[data-field=lunch_minutes].bad .err').textContent.includes('240')", false)
 	org.fill(map[string]string{"#b2b-lunch_minutes": "45"})
+	if got := org.eval("document.querySelector('#b2b-times').textContent"); got != "Sáng 08:00–09:00 · Nghỉ trưa 09:00–09:45 · Chiều 09:45–10:45" {
+		t.Errorf("the day's times as typed read %q", got)
+	}
 	org.submit("b2b")
 	org.until("sessions saved", "document.querySelector('#toast').textContent.includes('Đã lưu')", false)
 	// Saved and left on the page (its answer in), the settings hold nothing typed: live updates

@@ -19,6 +19,8 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 	prod.until("accepted", "document.body.textContent.includes('Đã chấp nhận')", true)
 	buyer.until("the buyer sees it accepted without a reload", "document.querySelector('#meeting-list') && document.querySelector('#meeting-list').textContent.includes('Đã chấp nhận')", false)
 	org.open("#/fair/" + fairID + "/b2b")
+	// A new day is a working day, its times said under the form.
+	org.until("a new day's times", "document.querySelector('#b2b-times') && document.querySelector('#b2b-times').textContent === 'Sáng 08:00–11:20 · Nghỉ trưa 11:20–13:20 · Chiều 13:20–16:00'", false)
 	org.fill(map[string]string{"#b2b-slots": "6", "#b2b-morning_slots": "3", "#b2b-tables": "2"})
 	// The toast may still say an earlier save: cleared, it says this save alone. The run right
 	// after the save waits until the matchmaking service has the day.
@@ -34,8 +36,8 @@ func stepMeetingIsScheduled(t *testing.T, org, prod, buyer browser, fairID strin
 		t.Errorf("the run right after the save asked %q, without the revision saved to wait for", asked)
 	}
 	org.until("agenda grid with the meeting", "document.querySelector('#b2b-grid') && document.querySelector('#b2b-grid').textContent.includes('Siêu thị Xanh')", true)
-	// A new B2B day gets an hour's lunch between its sessions, which the grid shows.
-	org.until("the lunch break in the grid", "document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid tr.lunch').textContent.includes('60 phút')", false)
+	// A new B2B day gets two hours' lunch between its sessions, which the grid shows.
+	org.until("the lunch break in the grid", "document.querySelector('#b2b-grid tr.lunch') && document.querySelector('#b2b-grid tr.lunch').textContent.includes('120 phút')", false)
 	// Its words are on the screen, not off to the side of a grid wider than a phone (a forum's ten
 	// tables, made so here), wherever the grid is scrolled.
 	if where := org.eval(`(() => { const tb = document.querySelector('#b2b-grid table'); tb.style.minWidth = (innerWidth * 3) + 'px';

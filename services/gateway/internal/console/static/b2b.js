@@ -118,20 +118,47 @@ async function fairB2B(f) {
       if (btn && grid.isConnected && (!document.activeElement || document.activeElement === document.body)) btn.focus();
     }, 0);
   }
-  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), b2bDayPicker(f, days, at), form([
+  // A new day is a working day: a morning 08:00–11:20, two hours' lunch, an afternoon to 16:00;
+  // a saved day keeps what was set. The line under the form says the times as they are typed.
+  const settings = form([
     { name: "date", label: t("day"), type: "date", value: d.date || nextB2BDay(f, days) }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
-    { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 12 },
-    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 6 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
-    // A new day gets an hour's lunch between its sessions; a saved day keeps what was set.
-    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 60, min: 0, max: 240, hint: t("lunch_hint") },
+    { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 18 },
+    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 10 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
+    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 120, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
     return saveDay({ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
       morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) });
-  }, { id: "b2b" }), h("div", { class: "actions" }, at < days.length ? h("button", { type: "button", id: "b2b-day-remove", class: "secondary", onclick: async () => {
+  }, { id: "b2b" });
+  const times = h("p", { class: "muted", id: "b2b-times" });
+  const sayTimes = () => { times.textContent = b2bTimes(settings); };
+  settings.addEventListener("input", sayTimes);
+  settings.addEventListener("restored", sayTimes);
+  sayTimes();
+  return h("div", {}, h("div", { class: "card" }, h("h2", {}, t("b2b_days")), b2bDayPicker(f, days, at), settings, times, h("div", { class: "actions" }, at < days.length ? h("button", { type: "button", id: "b2b-day-remove", class: "secondary", onclick: async () => {
     if (!confirm(t("b2b_day_remove_confirm").replace("{day}", date(d.date)))) return;
     const r = await saveDay(null);
     if (!r.ok) toast(r.data.detail || t("failed"));
   } }, t("b2b_day_remove")) : null, runBtn, freshBtn), runSaid), left, h("div", { class: "card" }, h("h2", {}, t("agenda")), h("p", { class: "muted" }, t("move_hint")), movedBox, msg, grid));
+}
+
+// b2bTimes says the day the settings form describes: "Sáng 08:00–11:20 · Nghỉ trưa 11:20–13:20 ·
+// Chiều 13:20–16:00", a session without slots left out; "" while a number or the start is not
+// yet one.
+function b2bTimes(settings) {
+  const val = (name) => settings.querySelector(`[name="${name}"]`).value;
+  const start = hhmm(val("start_time"));
+  const [slot, slots, morning, lunch] = ["slot_minutes", "slots", "morning_slots", "lunch_minutes"].map((k) => Number(val(k) || 0));
+  if (!start || !(slot > 0) || !(slots > 0) || !(morning >= 0) || morning > slots || !(lunch >= 0)) return "";
+  const at = (min) => {
+    const m = Number(start.slice(0, 2)) * 60 + Number(start.slice(3)) + min;
+    return String(Math.floor(m / 60) % 24).padStart(2, "0") + ":" + String(m % 60).padStart(2, "0");
+  };
+  const parts = [];
+  if (morning) parts.push(`${t("s_morning")} ${at(0)}–${at(morning * slot)}`);
+  if (morning && morning < slots && lunch) parts.push(`${t("lunch")} ${at(morning * slot)}–${at(morning * slot + lunch)}`);
+  const after = morning && morning < slots ? morning * slot + lunch : 0;
+  if (morning < slots) parts.push(`${t("s_afternoon")} ${at(after)}–${at(after + (slots - morning) * slot)}`);
+  return parts.join(" · ");
 }
 
 // b2bDayPicker chooses which of the fair's B2B days the settings form edits, or a new one; none
