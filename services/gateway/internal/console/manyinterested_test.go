@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"testing"
 
 	"github.com/chromedp/chromedp"
 )
@@ -43,4 +44,20 @@ func stepManyInterested(j journey, anon, buyer client, buyerID string) {
 	}
 	phone.until("every one named after a redraw", "!document.querySelector('#interests-more') && "+line+".endsWith('HTX Ong mật Tết 19, HTX Ong mật Tết 20')", true)
 	phone.shot("many-interested")
+}
+
+// stepRequestAtAnotherFair: a new buyer's request names a fair where the exhibitor has no booth;
+// the exhibitor's opportunity card says where the buyer meets and offers no meeting at its own
+// fair.
+func stepRequestAtAnotherFair(t *testing.T, ex browser, anon client, fairID string) {
+	t.Helper()
+	buyer := anon.register("ss-mua@cards.example.vn", "Cửa hàng Đặc sản Sóc Sơn", "buyer")
+	b := buyer.call("POST", "/api/buyers", map[string]any{"name": "Cửa hàng Đặc sản Sóc Sơn", "kind": "tourism_shop", "province": "01", "markets": []string{"domestic"}})
+	req := buyer.call("POST", fmt.Sprintf("/api/buyers/%s/requests", b["id"]), map[string]any{"title": "Mật ong cho hội chợ Sóc Sơn", "criteria_sets": []int{4},
+		"monthly_volume": 100, "unit": "litre", "target_market": "domestic", "fair_id": fairID})
+	card := "document.querySelector('[data-request=\"" + req["id"].(string) + "\"]')"
+	ex.open("#/producer/opportunities")
+	ex.run(chromedp.Reload()) // a fresh page: an earlier step held this one's reads
+	ex.until("the fair the buyer meets at, and no invitation elsewhere", card+" && "+card+".querySelector('.opp-elsewhere') && "+card+
+		".querySelector('.opp-elsewhere').textContent === 'Bên mua hẹn gặp tại Tuần hàng OCOP Sóc Sơn, nơi đơn vị chưa có gian hàng.' && !"+card+".querySelector('button.invite')", true)
 }

@@ -99,6 +99,7 @@ func TestConsoleMatchCards(t *testing.T) {
 	adm.login("admin@example.vn", "admin-password-1")
 	stepForgottenPassword(t, adm, prod, "ss@cards.example.vn")
 	stepManyInterested(j, anon, buyer, b["id"].(string))
+	stepRequestAtAnotherFair(t, ex, anon, second["id"].(string))
 }
 
 // stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears

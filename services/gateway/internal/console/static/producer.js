@@ -654,8 +654,10 @@ async function viewOpportunities() {
   const booths = new Set(apps.filter((a) => (a.booths || []).length).map((a) => a.fair_id));
   const fairList = fairs.filter((f) => booths.has(f.id));
   // A request that names no fair is met at the fair chosen here (kept across redraws); a next
-  // page may hold one.
-  const open = list.filter((o) => !fairList.some((f) => f.id === o.request.fair_id));
+  // page may hold one. One that names a fair still to come is met there or not at all; one whose
+  // fair is over or cancelled is met anywhere.
+  const namedFair = (o) => (fairs.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : "");
+  const open = list.filter((o) => !namedFair(o));
   const fairSel = (open.length || opps.cursor) && fairList.length ? h("select", { id: "opp-fair", "aria-label": t("fair") }, fairList.map((f) => h("option", { value: f.id, selected: f.id === oppFair.id }, f.name_vi))) : null;
   if (fairSel) {
     oppFair.id = fairSel.value;
@@ -663,9 +665,13 @@ async function viewOpportunities() {
   }
   const nameOf = (id) => (fairList.find((f) => f.id === id) || {}).name_vi || "";
   const card = (o) => {
-    const fair = fairList.some((f) => f.id === o.request.fair_id) ? o.request.fair_id : fairSel ? fairSel.value : "";
+    const named = namedFair(o);
+    const fair = named ? (fairList.some((f) => f.id === named) ? named : "") : fairSel ? fairSel.value : "";
+    // The buyer meets at the fair its request names: where this producer has no booth, it is
+    // said, and no meeting is offered at another fair.
+    const elsewhere = named && !fair ? h("p", { class: "muted opp-elsewhere" }, t("opp_other_fair").replace("{fair}", () => fairs.find((f) => f.id === named).name_vi)) : null;
     return h("div", { class: "card", dataset: { request: o.request.id } },
-      h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match),
+      h("h2", {}, o.request.title, " · ", h("span", { class: "score" }, Math.round(o.match.score * 100) + "%")), h("p", { class: "muted" }, o.buyer_name), factors(o.match), elsewhere,
       h("div", { class: "actions" }, interestToggle(me.data.id, o), fair ? inviteBuyer(me.data.id, o, fair, nameOf(fair), meetings) : null));
   };
   const box = h("div", { id: "opp-list" }, list.map(card));
