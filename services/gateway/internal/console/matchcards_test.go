@@ -100,6 +100,7 @@ func TestConsoleMatchCards(t *testing.T) {
 	stepForgottenPassword(t, adm, prod, "ss@cards.example.vn")
 	stepManyInterested(j, anon, buyer, b["id"].(string))
 	stepRequestAtAnotherFair(t, ex, anon, second["id"].(string))
+	stepStartsWhereTheyExhibit(bb, oc, buyer, b["id"].(string), fairID)
 }
 
 // stepPhotoUpload: the producer picks a photo for its product on a phone; the thumbnail appears

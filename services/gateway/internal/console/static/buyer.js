@@ -211,6 +211,19 @@ async function viewRequest(id) {
   noteField.value = about.slice(0, 300);
   const remember = () => { picked[id] = { fair: fairSel.value, session: sessionSel.value, only: only.checked }; };
   for (const el of [fairSel, sessionSel, only]) el.addEventListener("change", remember);
+  // With no fair named by the request nor chosen yet, the page starts on the fair where most of
+  // the best-ranked producers exhibit (the soonest of equals), not on the soonest fair, which
+  // none of them may attend.
+  if (!was.fair && !fairList.some((f) => f.id === r.fair_id) && fairList.length > 1) {
+    const best = await api("GET", `/api/requests/${id}/matches?limit=20`);
+    const ids = ((best.ok && best.data.matches) || []).map((m) => m.producer_id);
+    const at = ids.length ? await Promise.all(fairList.map((f) => exhibitorsAt(f.id))) : [];
+    const held = at.map((set) => (set ? ids.filter((p) => set.has(p)).length : 0));
+    if (Math.max(0, ...held) > 0) {
+      fairSel.value = fairList[held.indexOf(Math.max(...held))].id;
+      remember();
+    }
+  }
   const box = h("div", { id: "match-box", "aria-live": "polite" });
   let seq = 0;
   // load draws the matches for the fair chosen (only its exhibitors when asked), each card
