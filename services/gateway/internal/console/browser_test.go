@@ -415,7 +415,11 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#buyer-profile-markets input[value=\"EU\"]'))"))
 	buyer.submit("buyer-profile")
 	buyer.until("request form", "document.querySelector('#new-request')", true)
-	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị", "#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
+	// A title alone would rank any producer: the form asks what goods are wanted.
+	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị"})
+	buyer.submit("new-request")
+	buyer.until("the goods asked for", "document.querySelector('#new-request-keywords').closest('.field').querySelector('.err').textContent.startsWith('Hãy chọn bộ tiêu chí hoặc nhập từ khóa')", false)
+	buyer.fill(map[string]string{"#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
 		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
 	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#new-request-criteria_sets input[value=\"4\"]')), (e => e.checked || e.click())(document.querySelector('#new-request-required_certifications input[value=\"vietgap\"]'))"))
 	buyer.submit("new-request") // the certificate asked for is said with the request and weighed in the matches' reasons

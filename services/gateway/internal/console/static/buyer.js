@@ -82,6 +82,7 @@ async function viewBuyer() {
 // as if typed, so that a live update keeps it, and puts the cursor in its title.
 function newRequestForm(b, ref, fairOpts) {
   const f = form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
+    if (saysNoGoods(requestBody(v))) return refused("keywords", t("request_what"));
     const r = await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() });
     if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
     return r;
@@ -125,6 +126,10 @@ function requestFields(ref, fairOpts, r) {
   ];
 }
 
+// saysNoGoods reports whether a request body names neither a criteria set nor a keyword: ranked
+// on its title alone, any producer would fit it (rice for "Mật ong rừng"), so the form asks.
+const saysNoGoods = (body) => !body.criteria_sets.length && !body.keywords.length;
+
 // requestBody is what the request form sends.
 const requestBody = (v) => ({ title: v.title.trim(), criteria_sets: v.criteria_sets.map(Number), required_certifications: v.required_certifications, keywords: csv(v.keywords),
   min_stars: Number(v.min_stars), monthly_volume: v.monthly_volume || 0, unit: v.unit, target_market: v.target_market, max_price_vnd: v.max_price_vnd || 0, fair_id: v.fair_id });
@@ -144,6 +149,7 @@ function requestEdit(r, ref, fairOpts) {
     form(requestFields(ref, fairOpts, r), t("save"), async (v) => {
       const body = changedOf(requestBody(v), was);
       if (!body) { toast(t("no_change")); return { ok: true }; }
+      if (saysNoGoods(requestBody(v)) && !saysNoGoods(was)) return refused("keywords", t("request_what"));
       return saved(await api("PATCH", `/api/requests/${r.id}`, body, { ifMatch: `"${r.revision}"` }), t("request_saved"));
     }, { id: "request-edit-form" })),
   h("p", { class: "muted" }, t("close_request_hint")), h("div", { class: "actions" }, close));
