@@ -419,8 +419,11 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.fill(map[string]string{"#new-request-title": "Mật ong cho chuỗi siêu thị"})
 	buyer.submit("new-request")
 	buyer.until("the goods asked for", "document.querySelector('#new-request-keywords').closest('.field').querySelector('.err').textContent.startsWith('Hãy chọn bộ tiêu chí hoặc nhập từ khóa')", false)
-	buyer.fill(map[string]string{"#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5",
-		"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
+	// A volume without its unit: the unit is asked for in words, not as the API's codes.
+	buyer.fill(map[string]string{"#new-request-keywords": "mật ong", "#new-request-monthly_volume": "1.5"})
+	buyer.submit("new-request")
+	buyer.until("the unit asked for", "document.querySelector('#new-request-unit').closest('.field').querySelector('.err').textContent === 'Hãy chọn đơn vị tính cho khối lượng cần mỗi tháng.'", false)
+	buyer.fill(map[string]string{"#new-request-unit": "tonne", "#new-request-target_market": "EU", "#new-request-fair_id": fairID})
 	buyer.run(chromedp.Evaluate[chromedp.Void]("(e => e.checked || e.click())(document.querySelector('#new-request-criteria_sets input[value=\"4\"]')), (e => e.checked || e.click())(document.querySelector('#new-request-required_certifications input[value=\"vietgap\"]'))"))
 	buyer.submit("new-request") // the certificate asked for is said with the request and weighed in the matches' reasons
 	buyer.until("the producer among the matches", "document.querySelector('#matches') && document.body.textContent.includes('HTX Mật ong Bắc Hà') && "+

@@ -72,7 +72,9 @@ func (b *Buyer) Apply(f BuyerFields, required bool) error {
 			s = *f.Province
 		}
 		p, ok := ocop.LookupProvince(s)
-		if v.Expect(ok, "province", msgProvince) {
+		if strings.TrimSpace(s) == "" {
+			v.Fail("province", apperr.Required) // none chosen: asked for, not called unknown
+		} else if v.Expect(ok, "province", msgProvince) {
 			b.Province = p.Code
 		}
 	}

@@ -83,7 +83,7 @@ async function viewBuyer() {
 function newRequestForm(b, ref, fairOpts) {
   const f = form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
     if (saysNoGoods(requestBody(v))) return refused("keywords", t("request_what"));
-    const r = await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() });
+    const r = chooseAsked(await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() }), v, { unit: "choose_unit_hint" });
     if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
     return r;
   }, { id: "new-request" });
