@@ -437,7 +437,7 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	buyer.until("meeting requested", "document.querySelector('#toast').textContent === 'Đã gửi lời mời gặp tới HTX Mật ong Bắc Hà.'", false)
 	buyer.open("#/meetings")
 	buyer.until("the request waiting for the producer, with its message", "document.querySelector('#meeting-list') && document.querySelector('#meeting-list').textContent.includes('HTX Mật ong Bắc Hà') && "+
-		"document.querySelector('#meeting-list').textContent.includes('“Về nhu cầu “Mật ong cho chuỗi siêu thị”. Cần khoảng 1,5 tấn/tháng.”')", true)
+		"document.querySelector('#meeting-list blockquote.note') && document.querySelector('#meeting-list blockquote.note').textContent === 'Về nhu cầu “Mật ong cho chuỗi siêu thị”. Cần khoảng 1,5 tấn/tháng.'", true)
 	return buyer
 }
 

@@ -72,9 +72,9 @@ func stepBuyerEditsAndCloses(t *testing.T, bb browser, other client, reqID strin
 	bb.until("the short title refused under it", title+".classList.contains('bad') && "+title+".querySelector('.err').textContent.includes('ít nhất 3 ký tự')", false)
 	bb.run(chromedp.SendKeys("#request-edit-form-title", "ật"))
 	bb.until("the error gone once corrected", "!"+title+".classList.contains('bad') && "+title+".querySelector('.err').textContent === ''", false)
-	bb.fill(map[string]string{"#request-edit-form-title": "Mật ong rừng Tây Bắc", "#request-edit-form-monthly_volume": "800"})
+	bb.fill(map[string]string{"#request-edit-form-title": "Mật ong rừng Tây Bắc", "#request-edit-form-monthly_volume": "800", "#request-edit-form-max_price_vnd": "280000"})
 	bb.submit("request-edit-form")
-	bb.until("the request saved", "document.querySelector('h1').textContent.startsWith('Mật ong rừng Tây Bắc') && document.querySelector('h1 + p').textContent.includes('800') && "+
+	bb.until("the request saved", "document.querySelector('h1').textContent.startsWith('Mật ong rừng Tây Bắc') && document.querySelector('h1 + p').textContent.startsWith('800 lít/tháng · giá tối đa 280.000 ₫/lít · ') && "+
 		"document.querySelector('#toast').textContent === 'Đã lưu nhu cầu.'", false)
 
 	// Another device changes the request while this page shows it: the save is refused, said

@@ -90,11 +90,11 @@ func stepRequestFairsTakeMeetings(t *testing.T, oc, bc client, buyerID string, b
 	oc.call("POST", "/api/fairs/"+gone+"/cancel", map[string]string{"reason": "Thiếu địa điểm"})
 	buyer.open("#/request/" + req)
 	buyer.until("the request's cancelled fair said, the matches for the fair still open", "document.querySelector('#request-fair-gone') && document.querySelector('#meeting-fair').value === '"+fairID+"'", false)
-	// Its volume in words: 1.500 lít; in English the unit counts as English does.
+	// Its volume in words, a month's: 1.500 lít/tháng; in English the unit counts as English does.
 	const volume = "document.querySelector('h1 + p.muted').textContent"
-	buyer.until("the volume", volume+".startsWith('1.500 lít')", false)
+	buyer.until("the volume", volume+".startsWith('1.500 lít/tháng · ')", false)
 	buyer.run(chromedp.Click("#lang"))
-	buyer.until("the volume in English", volume+".startsWith('1,500 litres')", false)
+	buyer.until("the volume in English", volume+".startsWith('1,500 litres a month · ')", false)
 	buyer.run(chromedp.Click("#lang"))
 	buyer.open("#/buyer")
 	opts := "[...document.querySelectorAll('#new-request-fair_id option')].map((o) => o.value)"

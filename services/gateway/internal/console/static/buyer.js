@@ -269,7 +269,10 @@ async function viewRequest(id) {
   const mine = me.ok && me.data.id === r.buyer_id;
   const fairOpts = [["", "—"], ...fairList.map((f) => [f.id, f.name_vi])];
   if (r.fair_id && !fairList.some((f) => f.id === r.fair_id)) fairOpts.push([r.fair_id, t("fair_other")]);
-  return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted" }, [r.monthly_volume ? quantityText(r.monthly_volume, r.unit) : "", marketName(r.target_market), (r.keywords || []).join(", "),
+  // The request in one line: how much a month, the highest price per unit, where it goes, …
+  return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted", id: "request-summary" }, [
+    r.monthly_volume ? t("cat_per_month").replace("{amount}", quantityText(r.monthly_volume, r.unit)) : "",
+    r.max_price_vnd ? t("rq_price_at_most").replace("{price}", priceRange(0, r.max_price_vnd, unitName(r.unit)).replace("≤ ", "")) : "", marketName(r.target_market), (r.keywords || []).join(", "),
     (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),
     mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
@@ -430,7 +433,7 @@ function meetingBadge(m) {
 function proposalLine(m) {
   const p = m.proposal;
   return h("div", { class: "proposal" }, h("strong", {}, t("proposal_label") + ": "), [t("s_" + p.session), p.day ? date(p.day) : t("any_day")].join(" · "),
-    p.note ? h("div", { class: "muted" }, "“" + p.note + "”") : null);
+    p.note ? h("blockquote", { class: "note muted" }, p.note) : null);
 }
 
 // answerPanel is the form under a meeting that proposes another time, declines with a reason or
@@ -497,7 +500,8 @@ function inboxItem(m, side, days, act, fairName) {
     // Once it has a time and table, the session asked for says nothing more (and "Cả ngày" beside
     // a time of day read as a contradiction).
     m.slot ? null : h("div", { class: "muted" }, t("session") + ": " + t("s_" + m.session) + (m.preferred_day ? " · " + date(m.preferred_day) : "")),
-    m.note ? h("div", { class: "muted" }, "“" + m.note + "”") : null,
+    // The note as written, set off as a quote (its own “…” around a request's title stay single).
+    m.note ? h("blockquote", { class: "note muted" }, m.note) : null,
     m.proposal && m.status === "requested" ? proposalLine(m) : null,
     m.reason ? h("div", { class: "reason" }, h("strong", {}, t("reason") + ": "), m.reason) : null,
     m.slot ? h("div", { class: "place" }, when(m.starts_at) + " · " + t("table") + " " + m.table)
