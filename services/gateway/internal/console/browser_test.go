@@ -404,7 +404,12 @@ func stepBuyerAsksForAMeeting(t *testing.T, j journey, fairID string) browser {
 	t.Helper()
 	buyer := j.who("buyer")
 	buyer.open("#/register")
-	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "mua@xanh.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
+	// An email that has an account already is said under it, with a way back in.
+	buyer.fill(map[string]string{"#register-name": "Siêu thị Xanh", "#register-email": "htx@bacha.example.vn", "#register-password": "sieu-thi-xanh", "#register-role": "buyer"})
+	buyer.submit("register")
+	buyer.until("the email taken said under it", "document.querySelector('#register-email').closest('.field').querySelector('.err').textContent === 'Đã có tài khoản dùng địa chỉ email này.' && "+
+		"!document.querySelector('#register-have').hidden && document.querySelector('#register-have a').textContent === 'Quên mật khẩu?'", false)
+	buyer.fill(map[string]string{"#register-email": "mua@xanh.example.vn"})
 	buyer.submit("register")
 	buyer.until("buyer profile form", "document.querySelector('#buyer-profile')", false)
 	// The name typed at sign-up is there; the province is asked for, not the first one offered.

@@ -242,6 +242,11 @@ function viewRegister() {
       { name: "role", label: t("role"), type: "select", value: "", options: [["", t("choose_role")], ["producer", t("role_producer")], ["buyer", t("role_buyer")]], full: true }],
     t("register"), async (v) => {
       const r = chooseAsked(await api("POST", "/api/auth/register", v, { idem: idem(), quiet: true }), v, { role: "choose_role_hint" });
+      // An email with an account already is said under it, with the ways in below the form.
+      if (r.status === 409 && r.data && r.data.code === "email_taken") {
+        $("#register-have").hidden = false;
+        return refused("email", r.data.detail);
+      }
       if (!r.ok) return r;
       if (r.data && r.data.access_token) {
         await signedIn(r.data.access_token);
@@ -252,7 +257,8 @@ function viewRegister() {
       if (l.ok) await signedIn(l.data.access_token);
       return l;
     }, { id: "register" }),
-    h("p", {}, t("have_account"), " ", h("a", { href: "#/login" }, t("login"))));
+    h("p", {}, t("have_account"), " ", h("a", { href: "#/login" }, t("login"))),
+    h("p", { id: "register-have", hidden: true }, h("a", { href: "#/reset", onclick: () => { resetEmail.value = ($("#register-email") || {}).value || ""; } }, t("forgot_password"))));
 }
 
 // viewAccount: the signed-in person changes the password (the other devices are signed out; this
