@@ -59,5 +59,5 @@ func stepRequestAtAnotherFair(t *testing.T, ex browser, anon client, fairID stri
 	ex.open("#/producer/opportunities")
 	ex.run(chromedp.Reload()) // a fresh page: an earlier step held this one's reads
 	ex.until("the fair the buyer meets at, and no invitation elsewhere", card+" && "+card+".querySelector('.opp-elsewhere') && "+card+
-		".querySelector('.opp-elsewhere').textContent === 'Bên mua hẹn gặp tại Tuần hàng OCOP Sóc Sơn, nơi đơn vị chưa có gian hàng.' && !"+card+".querySelector('button.invite')", true)
+		".querySelector('.opp-elsewhere').textContent === 'Bên mua chỉ hẹn gặp tại Tuần hàng OCOP Sóc Sơn, nơi bạn chưa có gian hàng.' && !"+card+".querySelector('button.invite')", true)
 }

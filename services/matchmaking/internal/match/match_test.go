@@ -290,9 +290,9 @@ func TestPriceIsComparedInTheRequestsUnit(t *testing.T) {
 		reason string
 	}{
 		"p-kg-dear":  {0.0011, "Giá từ 250.000\u00a0₫/kg (250.000.000\u00a0₫/tấn) cao hơn mức 280.000\u00a0₫/tấn"},
-		"p-kg-cheap": {1, "Giá từ 200\u00a0₫/kg (200.000\u00a0₫/tấn), trong mức 280.000\u00a0₫/tấn"},
-		"p-bottle":   {0.5, "Giá từ 90.000\u00a0₫/chai, không quy đổi được ra tấn để so với mức giá"},
-		"p-tonne":    {1, "Giá từ 280.000\u00a0₫/tấn, trong mức 280.000\u00a0₫/tấn"},
+		"p-kg-cheap": {1, "Giá từ 200\u00a0₫/kg (200.000\u00a0₫/tấn), không vượt mức 280.000\u00a0₫/tấn"},
+		"p-bottle":   {0.5, "Giá từ 90.000\u00a0₫/chai, không quy đổi được sang tấn để so với giá tối đa"},
+		"p-tonne":    {1, "Giá từ 280.000\u00a0₫/tấn, không vượt mức 280.000\u00a0₫/tấn"},
 	}
 	for _, r := range res {
 		f := factor(r, "price")

@@ -74,14 +74,14 @@ var (
 		"Chưa có giá",
 		"no price listed")
 	msgPriceWithin = apperr.M("match.price_within",
-		"Giá từ %s, trong mức %s",
+		"Giá từ %s, không vượt mức %s",
 		"price from %s, within %s")
 	msgPriceOver = apperr.M("match.price_over",
 		"Giá từ %s cao hơn mức %s",
 		"price from %s above %s")
 	msgPriceOtherUnit = apperr.M("match.price_other_unit",
-		"Giá từ %s, không quy đổi được ra %s để so với mức giá",
-		"price from %s, which does not convert to %s to compare with the budget")
+		"Giá từ %s, không quy đổi được sang %s để so với giá tối đa",
+		"price from %s, which does not convert to %s to compare with the highest price")
 	msgPlaceAsked = apperr.M("match.place_asked",
 		"Ở %s như yêu cầu",
 		"in %s as asked")

@@ -186,7 +186,9 @@ func (t *tally) price(p *prepared, pr *index.Product) {
 			return
 		}
 		in = float64(pr.PriceMin) / f
-		offered.converted, offered.to = money(math.Round(in)), p.Unit
+		if c := math.Round(in); c >= 1 { // a price that comes to less than 1 ₫ is not said so
+			offered.converted, offered.to = money(c), p.Unit
+		}
 	}
 	switch {
 	case pr.PriceMin == 0:

@@ -123,7 +123,7 @@ async function fairB2B(f) {
   const settings = form([
     { name: "date", label: t("day"), type: "date", value: d.date || nextB2BDay(f, days) }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 18 },
-    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.morning_slots || 10 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
+    { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.slots ? d.morning_slots ?? 0 : 10 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
     { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 120, min: 0, max: 240, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
     return saveDay({ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),

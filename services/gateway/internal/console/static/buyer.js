@@ -176,10 +176,18 @@ function interestsLine(r, names) {
     const tail = h("span", {}, " ", more);
     more.onclick = async () => {
       more.disabled = true;
-      const every = await all(`/api/requests/${r.id}/interests`, 20);
-      more.disabled = false;
+      let every = [];
+      try {
+        every = await all(`/api/requests/${r.id}/interests`, 20);
+      } catch (e) {
+        // said below, as a read that came back short
+      } finally {
+        more.disabled = false;
+      }
       if (every.length <= shown.length) return toast(t("failed"));
       interestsRead.set(r.id, every);
+      // A redraw while they were read drew another line: that page shows them drawn again.
+      if (!line.isConnected) return render(true);
       who.textContent = ": " + every.map((p) => p.producer_name).join(", ");
       tail.remove();
     };
@@ -196,6 +204,8 @@ const meetingFairs = () => all("/api/fairs?status=published,applications_closed,
 
 // picked are the choices made on each request's page (fair, session, only exhibitors).
 const picked = {};
+// fairFirst holds, per request naming no fair, the fair its page starts on ("" for the soonest).
+const fairFirst = new Map();
 
 async function viewRequest(id) {
   const [req, me, fairList, ref] = await Promise.all([api("GET", "/api/requests/" + id), api("GET", "/api/buyers/me"), meetingFairs(), reference()]);
@@ -220,15 +230,17 @@ async function viewRequest(id) {
   // With no fair named by the request nor chosen yet, the page starts on the fair where most of
   // the best-ranked producers exhibit (the soonest of equals), not on the soonest fair, which
   // none of them may attend.
-  if (!was.fair && !fairList.some((f) => f.id === r.fair_id) && fairList.length > 1) {
+  // It is worked out once per request (kept in fairFirst), and not over a choice made meanwhile.
+  if (!was.fair && !fairList.some((f) => f.id === r.fair_id) && fairList.length > 1 && !fairFirst.has(id)) {
     const best = await api("GET", `/api/requests/${id}/matches?limit=20`);
     const ids = ((best.ok && best.data.matches) || []).map((m) => m.producer_id);
     const at = ids.length ? await Promise.all(fairList.map((f) => exhibitorsAt(f.id))) : [];
     const held = at.map((set) => (set ? ids.filter((p) => set.has(p)).length : 0));
-    if (Math.max(0, ...held) > 0) {
-      fairSel.value = fairList[held.indexOf(Math.max(...held))].id;
-      remember();
-    }
+    if (best.ok) fairFirst.set(id, Math.max(0, ...held) > 0 ? fairList[held.indexOf(Math.max(...held))].id : "");
+  }
+  if (!picked[id] && fairFirst.get(id)) {
+    fairSel.value = fairFirst.get(id);
+    remember();
   }
   const box = h("div", { id: "match-box", "aria-live": "polite" });
   let seq = 0;
