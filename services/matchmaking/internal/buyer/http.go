@@ -293,6 +293,17 @@ type rankCursor struct {
 	At int `json:"at"`
 }
 
+// rankPageOf reads a page of a ranking: its limit, and the position its cursor starts at (one
+// deeper than depth is refused at the cursor).
+func rankPageOf(c *gin.Context, depth int) (httpx.Page, rankCursor, error) {
+	var from rankCursor
+	page, err := httpx.PageAfter(c, &from)
+	if err == nil && (from.At < 0 || from.At > depth) {
+		err = apperr.InvalidField("cursor", httpx.MsgCursor)
+	}
+	return page, from, err
+}
+
 // maxOpportunityDepth is the deepest position a page of opportunities starts at: far beyond what
 // anyone pages through, it bounds what one read ranks.
 const maxOpportunityDepth = 10_000
@@ -309,11 +320,7 @@ func (rt *Routes) opportunities(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOtherProducer))
 		return
 	}
-	var from rankCursor
-	page, err := httpx.PageAfter(c, &from)
-	if err == nil && (from.At < 0 || from.At > maxOpportunityDepth) {
-		err = apperr.InvalidField("cursor", httpx.MsgCursor)
-	}
+	page, from, err := rankPageOf(c, maxOpportunityDepth)
 	if err != nil {
 		httpx.RespondError(c, err)
 		return

@@ -136,11 +136,7 @@ func (st matchState) items(res []match.Result) []matchItem {
 }
 
 func (rt *Routes) matches(c *gin.Context) {
-	var from rankCursor
-	page, err := httpx.PageAfter(c, &from)
-	if err == nil && (from.At < 0 || from.At > maxMatchDepth) {
-		err = apperr.InvalidField("cursor", httpx.MsgCursor)
-	}
+	page, from, err := rankPageOf(c, maxMatchDepth)
 	limit := page.Limit
 	if err != nil {
 		httpx.RespondError(c, err)
