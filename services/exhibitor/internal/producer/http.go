@@ -334,7 +334,7 @@ func (h *Routes) me(c *gin.Context) {
 // handed over to the company owning its tax code is told so, and when, not asked to register as
 // if it never had one.
 func (h *Routes) noProfile(c *gin.Context, account string, err error) error {
-	now := time.Now()
+	now := h.Now()
 	if !h.kept.has(account, now) {
 		gone, ok, lerr := h.Claims.HandedOverFrom(c.Request.Context(), account)
 		if lerr != nil {

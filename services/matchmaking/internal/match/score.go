@@ -173,15 +173,19 @@ func (t *tally) price(p *prepared, pr *index.Product) {
 	if p.MaxPrice <= 0 {
 		return
 	}
+	if pr.PriceMin == 0 {
+		if sc := 0.5; t.add("price", sc) {
+			t.note("price", sc, msgPriceNone)
+		}
+		return
+	}
 	asked := unitPrice{price: money(p.MaxPrice), unit: p.Unit}
 	offered, in := unitPrice{price: money(pr.PriceMin), unit: pr.Unit}, float64(pr.PriceMin)
 	if p.Unit != "" && pr.Unit != p.Unit {
 		f, ok := p.toNeedUnit[pr.Unit] // one product unit is f of the request's
 		if !ok || f <= 0 {
-			if sc := 0.5; pr.PriceMin > 0 && t.add("price", sc) {
+			if sc := 0.5; t.add("price", sc) {
 				t.note("price", sc, msgPriceOtherUnit.With(offered, unitName(p.Unit)))
-			} else if pr.PriceMin == 0 && t.add("price", sc) {
-				t.note("price", sc, msgPriceNone)
 			}
 			return
 		}
@@ -191,10 +195,6 @@ func (t *tally) price(p *prepared, pr *index.Product) {
 		}
 	}
 	switch {
-	case pr.PriceMin == 0:
-		if sc := 0.5; t.add("price", sc) {
-			t.note("price", sc, msgPriceNone)
-		}
 	case in <= float64(p.MaxPrice):
 		if sc := 1.0; t.add("price", sc) {
 			t.note("price", sc, msgPriceWithin.With(offered, asked))

@@ -82,8 +82,9 @@ async function viewBuyer() {
 // as if typed, so that a live update keeps it, and puts the cursor in its title.
 function newRequestForm(b, ref, fairOpts) {
   const f = form(requestFields(ref, fairOpts), t("post_request"), async (v) => {
-    if (saysNoGoods(requestBody(v))) return refused("keywords", t("request_what"));
-    const r = chooseAsked(await api("POST", `/api/buyers/${b.id}/requests`, requestBody(v), { idem: idem() }), v, { unit: "choose_unit_hint" });
+    const body = requestBody(v);
+    if (saysNoGoods(body)) return refused("keywords", t("request_what"));
+    const r = chooseAsked(await api("POST", `/api/buyers/${b.id}/requests`, body, { idem: idem() }), v, { unit: "choose_unit_hint" });
     if (r.ok) { toast(t("request_posted")); location.hash = "#/request/" + r.data.id; }
     return r;
   }, { id: "new-request" });
@@ -147,9 +148,10 @@ function requestEdit(r, ref, fairOpts) {
   });
   return h("div", { class: "card", id: "request-manage" }, h("details", { class: "request-edit", id: "request-edit" }, h("summary", {}, t("edit_request")),
     form(requestFields(ref, fairOpts, r), t("save"), async (v) => {
-      const body = changedOf(requestBody(v), was);
+      const asked = requestBody(v);
+      const body = changedOf(asked, was);
       if (!body) { toast(t("no_change")); return { ok: true }; }
-      if (saysNoGoods(requestBody(v)) && !saysNoGoods(was)) return refused("keywords", t("request_what"));
+      if (saysNoGoods(asked) && !saysNoGoods(was)) return refused("keywords", t("request_what"));
       return saved(await api("PATCH", `/api/requests/${r.id}`, body, { ifMatch: `"${r.revision}"` }), t("request_saved"));
     }, { id: "request-edit-form" })),
   h("p", { class: "muted" }, t("close_request_hint")), h("div", { class: "actions" }, close));
@@ -284,7 +286,7 @@ async function viewRequest(id) {
   // The request in one line: how much a month, the highest price per unit, where it goes, …
   return h("div", {}, h("h1", {}, r.title, " ", badge(t("rq_" + r.status), r.status === "open" ? "" : "grey")), h("p", { class: "muted", id: "request-summary" }, [
     r.monthly_volume ? t("cat_per_month").replace("{amount}", quantityText(r.monthly_volume, r.unit)) : "",
-    r.max_price_vnd ? t("rq_price_at_most").replace("{price}", priceRange(0, r.max_price_vnd, unitName(r.unit)).replace("≤ ", "")) : "", marketName(r.target_market), (r.keywords || []).join(", "),
+    r.max_price_vnd ? t("rq_price_at_most").replace("{price}", priceRange(r.max_price_vnd, 0, unitName(r.unit))) : "", marketName(r.target_market), (r.keywords || []).join(", "),
     (r.required_certifications || []).length ? t("required_certs") + ": " + r.required_certifications.map(certName).join(", ") : ""].filter(Boolean).join(" · ")),
     interestsLine(r, true),
     mine && r.status === "open" ? requestEdit(r, ref, fairOpts) : r.status !== "open" ? h("p", { class: "muted", id: "request-closed" }, t("request_closed_note")) : null,
