@@ -3000,7 +3000,7 @@ type MatchmakingBuyerSourcingCreateRequest struct {
 	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
 	FairId       *string `json:"fair_id,omitempty"`
 
-	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped
+	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped; a request names at least one criteria set, sector or keyword (422 sourcing_goods_required on keywords)
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`
@@ -3028,7 +3028,7 @@ type MatchmakingBuyerSourcingRequest struct {
 	CriteriaSets *[]int  `json:"criteria_sets,omitempty"`
 	FairId       *string `json:"fair_id,omitempty"`
 
-	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped
+	// Keywords at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped; a request names at least one criteria set, sector or keyword (422 sourcing_goods_required on keywords)
 	Keywords      *[]string `json:"keywords,omitempty"`
 	MaxPriceVnd   *int      `json:"max_price_vnd,omitempty"`
 	MinStars      *int      `json:"min_stars,omitempty"`

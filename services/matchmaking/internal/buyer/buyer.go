@@ -197,6 +197,12 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 		return v.Err()
 	}
 	r.applyProducts(&v, f)
+	// Ranked on its title alone, every producer fits a request alike (rice first for "Mật ong
+	// rừng"): a new one names its goods, and an edit may not take the last of them away. One
+	// saved before this rule keeps its other edits.
+	if required || f.CriteriaSets != nil || f.Sectors != nil || f.Keywords != nil {
+		v.Expect(len(r.CriteriaSets)+len(r.Sectors)+len(r.Keywords) > 0, "keywords", msgNoGoods)
+	}
 	r.applyQuantity(&v, f)
 	r.applyPlaces(&v, f)
 	if f.MaxPrice != nil {

@@ -72,7 +72,7 @@ type sourcingRequest struct {
 	Title         *string   `json:"title" doc:"3–200 characters"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped; a request names at least one criteria set, sector or keyword (422 sourcing_goods_required on keywords)"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`
@@ -91,7 +91,7 @@ type sourcingCreateRequest struct {
 	Title         *string   `json:"title" doc:"3–200 characters" required:"true"`
 	CriteriaSets  *[]int    `json:"criteria_sets"`
 	Sectors       *[]string `json:"sectors"`
-	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped"`
+	Keywords      *[]string `json:"keywords" doc:"at most 20, each at most 60 characters; one that repeats another (in any case) is kept once, and one without a letter or digit is dropped; a request names at least one criteria set, sector or keyword (422 sourcing_goods_required on keywords)"`
 	MinStars      *int      `json:"min_stars"`
 	Volume        *float64  `json:"monthly_volume"`
 	Unit          *string   `json:"unit" doc:"a unit code (kg, tonne, litre, bottle, box, ...); required when monthly_volume is more than 0"`

@@ -75,6 +75,7 @@ func TestBuyerMarketsOneCodeEach(t *testing.T) {
 // to the body's size was stored as the market and served to every producer's opportunities.
 func TestARequestsMarketDateAndKeywordsAreChecked(t *testing.T) {
 	title := "Mật ong cho chuỗi siêu thị"
+	honey := &[]string{"mật ong"}
 	at := func(s string) *time.Time {
 		d, err := time.Parse(time.DateOnly, s)
 		if err != nil {
@@ -94,10 +95,10 @@ func TestARequestsMarketDateAndKeywordsAreChecked(t *testing.T) {
 		f     RequestFields
 		field string
 	}{
-		{"a long market", RequestFields{Title: &title, Market: ptr(strings.Repeat("A", 100_000))}, "target_market"},
-		{"a market hidden in controls", RequestFields{Title: &title, Market: ptr("\u202eLANIF\u0000<b>")}, "target_market"},
-		{"year 0", RequestFields{Title: &title, NeededBy: at("0000-01-01")}, "needed_by"},
-		{"year 9999", RequestFields{Title: &title, NeededBy: at("9999-12-31")}, "needed_by"},
+		{"a long market", RequestFields{Title: &title, Keywords: honey, Market: ptr(strings.Repeat("A", 100_000))}, "target_market"},
+		{"a market hidden in controls", RequestFields{Title: &title, Keywords: honey, Market: ptr("\u202eLANIF\u0000<b>")}, "target_market"},
+		{"year 0", RequestFields{Title: &title, Keywords: honey, NeededBy: at("0000-01-01")}, "needed_by"},
+		{"year 9999", RequestFields{Title: &title, Keywords: honey, NeededBy: at("9999-12-31")}, "needed_by"},
 		{"a title of 900 KB", RequestFields{Title: ptr(strings.Repeat("Mật ong ", 115_000))}, "title"},
 		{"a keyword of 61 letters", RequestFields{Title: &title, Keywords: &[]string{"chè", strings.Repeat("ê", 61)}}, "keywords[1]"},
 	} {
@@ -115,6 +116,40 @@ func TestARequestsMarketDateAndKeywordsAreChecked(t *testing.T) {
 	}
 	if err := r.Apply(RequestFields{Market: ptr("domestic")}, false); err != nil || r.Market != "domestic" {
 		t.Errorf("domestic: %q, %v", r.Market, err)
+	}
+}
+
+// A request names its goods: ranked on a title alone, any producer fits it alike. Before, the API
+// took "Mật ong rừng" with nothing else and ranked rice and tea first; only the console asked.
+func TestARequestNamesItsGoods(t *testing.T) {
+	title := "Mật ong rừng"
+	refusedOn := func(err error) string {
+		var e *apperr.Error
+		if !errors.As(err, &e) || len(e.Fields) != 1 {
+			return fmt.Sprint(err)
+		}
+		return e.Fields[0].Field
+	}
+	var r Request
+	if got := refusedOn(r.Apply(RequestFields{Title: &title, Keywords: &[]string{" ", "-"}}, true)); got != "keywords" {
+		t.Errorf("a title and unreadable keywords: %s, want it refused on keywords", got)
+	}
+	for _, f := range []RequestFields{{Title: &title, CriteriaSets: &[]int{1}}, {Title: &title, Sectors: &[]string{"food"}}, {Title: &title, Keywords: &[]string{"mật ong"}}} {
+		var r Request
+		if err := r.Apply(f, true); err != nil {
+			t.Errorf("%+v: %v", f, err)
+		}
+	}
+	r = Request{Title: title, Keywords: []string{"mật ong"}}
+	if got := refusedOn(r.Apply(RequestFields{Keywords: &[]string{}}, false)); got != "keywords" {
+		t.Errorf("an edit taking the last keyword away: %s, want it refused on keywords", got)
+	}
+	if err := r.Apply(RequestFields{Keywords: &[]string{}, CriteriaSets: &[]int{1}}, false); err != nil {
+		t.Errorf("an edit trading the keyword for a criteria set: %v", err)
+	}
+	old := Request{Title: title, MinStars: 3}
+	if err := old.Apply(RequestFields{Market: ptr("JP")}, false); err != nil {
+		t.Errorf("a request saved before the rule, its market edited: %v", err)
 	}
 }
 

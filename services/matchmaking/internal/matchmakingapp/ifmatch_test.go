@@ -71,7 +71,7 @@ func TestBuyerWritesCheckTheVersionLoaded(t *testing.T) {
 	if closed.Status != 200 || after.Status != "closed" || after.Title != "Mật ong xuất khẩu EU" || closed.Header.Get("ETag") != `"3"` {
 		t.Fatalf("close: %d %s (ETag %q)", closed.Status, closed.Body, closed.Header.Get("ETag"))
 	}
-	if r := c.Do(t, "PATCH", path, map[string]any{"title": "Mật ong rừng"}); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"sourcing_request_closed"`) {
+	if r := c.Do(t, "PATCH", path, map[string]any{"title": "Mật ong rừng", "keywords": []string{"mật ong"}}); r.Status != 409 || !strings.Contains(string(r.Body), `"code":"sourcing_request_closed"`) {
 		t.Fatalf("edit of a closed request: %d %s, want 409 sourcing_request_closed", r.Status, r.Body)
 	}
 
@@ -96,7 +96,7 @@ func TestTheBuyerReadsItsRequestAsStoredOnEveryReplica(t *testing.T) {
 	tok, _ := tokens.Token(t, "buyer", "")
 	one, two := api1.With(tok), api2.With(tok)
 	id := newBuyer(t, one, "Siêu thị Xanh")
-	r := one.Do(t, "POST", "/api/buyers/"+id+"/requests", map[string]any{"title": "Mật ong rừng"})
+	r := one.Do(t, "POST", "/api/buyers/"+id+"/requests", map[string]any{"title": "Mật ong rừng", "keywords": []string{"mật ong"}})
 	var req struct{ ID string }
 	r.Decode(t, &req)
 	path := "/api/requests/" + req.ID

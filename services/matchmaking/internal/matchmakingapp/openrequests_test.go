@@ -37,7 +37,7 @@ func buyerOnItsOwn(t *testing.T, name string) (*App, testenv.Client, struct{ ID 
 func TestABuyersOpenRequestsAreBounded(t *testing.T) {
 	app, c, b := buyerOnItsOwn(t, "Siêu thị Xanh")
 	path := "/api/buyers/" + b.ID + "/requests"
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "target_market": strings.Repeat("A", 100_000)}); r.Status != 422 ||
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "keywords": []string{"mật ong"}, "target_market": strings.Repeat("A", 100_000)}); r.Status != 422 ||
 		!strings.Contains(string(r.Body), `"field":"target_market"`) {
 		t.Errorf("a 100,000-character market: %d %.300s, want 422 on target_market", r.Status, r.Body)
 	}
@@ -49,18 +49,18 @@ func TestABuyersOpenRequestsAreBounded(t *testing.T) {
 		t.Fatal(err)
 	}
 	var last struct{ ID string }
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "target_market": "jp"}); r.Status != 201 {
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "keywords": []string{"mật ong"}, "target_market": "jp"}); r.Status != 201 {
 		t.Fatalf("the 100th open request: %d %s", r.Status, r.Body)
 	} else {
 		r.Decode(t, &last)
 	}
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà"}); r.Status != 409 || !strings.Contains(string(r.Body), "sourcing_too_many_open") {
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà", "keywords": []string{"trà"}}); r.Status != 409 || !strings.Contains(string(r.Body), "sourcing_too_many_open") {
 		t.Errorf("the 101st open request: %d %s, want 409", r.Status, r.Body)
 	}
 	if r := c.Do(t, "POST", "/api/requests/"+last.ID+"/close", nil); r.Status != 200 {
 		t.Fatalf("close: %d %s", r.Status, r.Body)
 	}
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà"}); r.Status != 201 {
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Trà", "keywords": []string{"trà"}}); r.Status != 201 {
 		t.Errorf("an open request once one was closed: %d %s", r.Status, r.Body)
 	}
 }
@@ -83,7 +83,7 @@ func TestParallelCreatesKeepTheMostOpen(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			statuses <- c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": fmt.Sprintf("Mật ong %d", i)}).Status
+			statuses <- c.Do(t, "POST", "/api/buyers/"+b.ID+"/requests", map[string]any{"title": fmt.Sprintf("Mật ong %d", i), "keywords": []string{"mật ong"}}).Status
 		}()
 	}
 	wg.Wait()
@@ -111,14 +111,14 @@ func TestACountLeftTooHighComesBack(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := "/api/buyers/" + b.ID + "/requests"
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong"}); r.Status != 409 {
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "keywords": []string{"mật ong"}}); r.Status != 409 {
 		t.Errorf("a create on a count checked just now: %d %s, want 409", r.Status, r.Body)
 	}
 	// Checked two minutes ago: the count is checked again, found too high, and the create goes.
 	if _, err := counts.UpdateOne(context.Background(), bson.M{"_id": b.ID}, bson.M{"$set": bson.M{"checked_at": time.Now().UTC().Add(-2 * time.Minute)}}); err != nil {
 		t.Fatal(err)
 	}
-	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong"}); r.Status != 201 {
+	if r := c.Do(t, "POST", path, map[string]any{"title": "Mật ong", "keywords": []string{"mật ong"}}); r.Status != 201 {
 		t.Errorf("a create on a count too high, due a check: %d %s, want 201", r.Status, r.Body)
 	}
 	var kept struct{ Open int }

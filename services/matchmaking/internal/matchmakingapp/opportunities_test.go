@@ -21,7 +21,7 @@ type opportunity struct {
 // TestOpportunitiesShareTheListAmongBuyers: a producer's opportunities are scored from every open
 // request, held in memory on each replica (a request posted or closed on one shows on the other),
 // each buyer's best three come before any buyer's further ones, and a request that fits everyone
-// alike (naming nothing; every sector with a word found nowhere) comes after those that name the
+// alike (every sector; every sector with a word found nowhere) comes after those that name the
 // producer's goods narrowly. Before, one buyer's many requests, or junk ones with a title alone
 // (which fit everyone), filled the list.
 func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
@@ -54,9 +54,10 @@ func TestOpportunitiesShareTheListAmongBuyers(t *testing.T) {
 	}
 	// The vague request scores above the restaurant's, which asks for HACCP that p1 lacks.
 	vague, vagueID := buyerOf("Công ty Chung Chung")
-	post(vague, vagueID, "Cần hàng OCOP", map[string]any{})
+	every := []string{"food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"}
+	post(vague, vagueID, "Cần hàng OCOP", map[string]any{"sectors": every})
 	junk, junkID := buyerOf("Công ty Rác")
-	post(junk, junkID, "Rác", map[string]any{"keywords": []string{"zz0"}, "sectors": []string{"food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"}})
+	post(junk, junkID, "Rác", map[string]any{"keywords": []string{"zz0"}, "sectors": every})
 	one, oneID := buyerOf("Nhà hàng Một Đơn")
 	first := post(one, oneID, "Mật ong cho nhà hàng", map[string]any{"criteria_sets": []int{4}, "required_certifications": []string{"haccp"}})
 
