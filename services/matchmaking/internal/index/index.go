@@ -297,6 +297,14 @@ func (v View) Exhibiting(fairID, producerID string) bool {
 	return false
 }
 
+// FairName returns a fair's name ("" when the fair is unknown).
+func (v View) FairName(id string) string {
+	if f, ok := v.x.fairs[id]; ok {
+		return f.Name
+	}
+	return ""
+}
+
 // BoothsOf returns the booths a producer holds at a fair, by code (nil: none).
 func (v View) BoothsOf(fairID, producerID string) []Booth {
 	var out []Booth

@@ -106,6 +106,9 @@ var (
 	msgNotExhibiting = apperr.M("match.not_exhibiting",
 		"Chưa có gian hàng tại hội chợ này",
 		"no booth at this fair yet")
+	msgNotExhibitingAt = apperr.M("match.not_exhibiting_at",
+		"Chưa có gian hàng tại %s",
+		"no booth yet at %s")
 )
 
 // pair is a value that has a name of its own in each language (a sector, a market), passed to
@@ -308,6 +311,15 @@ func placeReason(score float64, province string) apperr.Localized {
 	default:
 		return msgPlaceElsewhere.With(prov.Name)
 	}
+}
+
+// notExhibitingReason says the producer has no booth at the fair named fair ("" when the fair's
+// name is not known here: the fair is then "this fair").
+func notExhibitingReason(fair string) apperr.Localized {
+	if fair == "" {
+		return msgNotExhibiting
+	}
+	return msgNotExhibitingAt.With(fair)
 }
 
 // boothReason says where at the fair the producer exhibits: each booth's code and zone.

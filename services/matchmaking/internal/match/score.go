@@ -227,7 +227,7 @@ func (t *tally) fair(v index.View, p *prepared, prod *index.Producer) {
 		}
 	} else {
 		if sc := 0.0; t.add("fair", sc) {
-			t.note("fair", sc, msgNotExhibiting)
+			t.note("fair", sc, notExhibitingReason(v.FairName(p.FairID)))
 		}
 	}
 }

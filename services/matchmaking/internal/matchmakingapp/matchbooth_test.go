@@ -96,7 +96,8 @@ func TestAMatchNamesTheBoothsWhereTheProducerExhibits(t *testing.T) {
 
 // releaseAllAndReadTheReason takes back the producer's two booths at f1: without a booth (taken
 // back, or not given yet to an approved producer), the match's fair factor says so, not that the
-// producer stays away from the fair. read answers the match's booths and fair reason.
+// producer stays away from the fair, and it names the fair (a card read away from the fair's page
+// said "this fair"). read answers the match's booths and fair reason.
 func releaseAllAndReadTheReason(t *testing.T, app *App, read func() (int, string), now time.Time) {
 	t.Helper()
 	for _, b := range []struct{ assignment, code, zone string }{{"a1", "B07", "Khu B – Đặc sản vùng cao"}, {"a2", "A01", "Khu A"}} {
@@ -109,7 +110,7 @@ func releaseAllAndReadTheReason(t *testing.T, app *App, read func() (int, string
 		n, reason = read()
 		return n == 0
 	})
-	if reason != "Chưa có gian hàng tại hội chợ này" {
+	if reason != "Chưa có gian hàng tại Hội chợ OCOP" {
 		t.Errorf("without a booth the fair factor says %q", reason)
 	}
 }
