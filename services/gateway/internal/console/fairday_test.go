@@ -76,8 +76,8 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 	want("the second day removed", iso(d30)+" 09:00 4×4")
 }
 
-// stepProducerRenamesItself: on a phone the producer corrects its name and commune in "Sửa hồ
-// sơ"; its page shows the new name, and the fair's floor plan (the event service's) soon does
+// stepProducerRenamesItself: on a phone the producer corrects its name, commune and tax code in
+// "Sửa hồ sơ"; its page shows the new name, and the fair's floor plan (the event service's) soon does
 // too.
 func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	t.Helper()
@@ -86,9 +86,14 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	prod.until("the profile's fold", "document.querySelector('#profile-edit summary')", false)
 	prod.run(chromedp.Click("#profile-edit summary"))
 	stepASaveOutlivesALiveUpdate(prod)
-	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng", "#profile-edit-form-address": "Thôn Đồng Vãng"})
+	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng", "#profile-edit-form-address": "Thôn Đồng Vãng",
+		"#profile-edit-form-tax_code": "2300111223"})
 	prod.submit("profile-edit-form")
 	prod.until("the new name on the producer's page", "document.querySelector('h1') && document.querySelector('h1').textContent === '"+name+"'", true)
+	// A tax code mistyped at registration is corrected there too (the console offered no field).
+	if line := prod.eval("[...document.querySelectorAll('.card p.muted')].map((p) => p.textContent).join(' | ')"); !strings.Contains(line, "Mã số thuế: 2300111223") {
+		t.Errorf("the profile's card reads %q, want the corrected tax code", line)
+	}
 	// The address saved is on the profile's card with the commune (it was saved and shown nowhere).
 	if line := prod.eval("document.querySelector('.profile-line').textContent"); !strings.Contains(line, "Xã Phù Lãng · Thôn Đồng Vãng · ") {
 		t.Errorf("the profile's card reads %q, want the commune and the address", line)

@@ -231,7 +231,7 @@ async function viewProducer() {
       // Tax codes are 10 digits, or 10 digits-3 digits for a branch; the API writes a branch's 13
       // digits typed without the hyphen (a number pad has none) with it, and drops the spaces and
       // dots people group the digits with (room for them: 20 characters).
-      { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: "[0-9]{10}(-?[0-9]{3})?", maxlength: 20 },
+      { name: "tax_code", label: t("tax_code"), inputmode: "numeric", autocomplete: "off", pattern: taxCodePattern, maxlength: 20 },
       { name: "province", label: t("province"), type: "select", value: "", options: [["", t("choose_province")], ...opt(provinces, "code", "name")] },
       { name: "commune", label: t("commune") }, { name: "phone", label: t("phone"), type: "tel" }, { name: "email", label: t("email"), type: "email", value: c.email },
       { name: "claim_code", label: t("claim_code"), autocomplete: "off", full: true },
@@ -282,19 +282,24 @@ async function viewProducer() {
     credentialsCard(p, ref));
 }
 
+// taxCodePattern is a tax code as typed: 10 digits, or 13 for a branch, with or without its hyphen.
+const taxCodePattern = "[0-9]{10}(-?[0-9]{3})?";
+
 const producerKinds = ["cooperative", "enterprise", "household_business", "cooperative_group"];
 
 // profileEdit lets the producer correct its own profile: its name (a rename shows on its
 // applications, the floor plan and its products), kind, province, commune, address, phone,
 // email and description. Only what changed is sent, over the profile as this page shows it: when
 // another phone changed it since, the API refuses and the page shows the profile as it is now,
-// with what was typed kept, to be saved again or not. The tax code is not changed here.
+// with what was typed kept, to be saved again or not. A tax code mistyped at registration is
+// corrected here too (one another profile holds is refused at the field).
 function profileEdit(p, provinces) {
-  const was = { legal_name: p.legal_name, kind: p.kind, province: p.province.code, commune: p.commune, address: p.address || "",
+  const was = { legal_name: p.legal_name, kind: p.kind, tax_code: p.tax_code, province: p.province.code, commune: p.commune, address: p.address || "",
     phone: p.phone, email: p.email || "", description_vi: p.description_vi || "" };
   return h("details", { class: "profile-edit", id: "profile-edit" }, h("summary", {}, t("edit_profile")), form([
     { name: "legal_name", label: t("legal_name"), value: was.legal_name, full: true },
     { name: "kind", label: t("producer_kind"), type: "select", value: was.kind, options: producerKinds.map((k) => [k, t("k_" + k)]) },
+    { name: "tax_code", label: t("tax_code"), value: was.tax_code, inputmode: "numeric", autocomplete: "off", pattern: taxCodePattern, maxlength: 20 },
     { name: "province", label: t("province"), type: "select", value: was.province, options: opt(provinces, "code", "name") },
     { name: "commune", label: t("commune"), value: was.commune }, { name: "address", label: t("address"), value: was.address },
     { name: "phone", label: t("phone"), type: "tel", value: was.phone }, { name: "email", label: t("email"), type: "email", value: was.email },
