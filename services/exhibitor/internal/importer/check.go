@@ -1,19 +1,22 @@
 package importer
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/xml"
+	"errors"
 	"io"
 	"regexp"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
+	"golang.org/x/net/html/charset"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
-// checkColumns refuses, before the reader reads any row, a workbook that would cost far more to
-// read than it weighs. Each part f holds is read as the reader reads a sheet (the same XML
+// checkParts refuses, before the reader opens it, a workbook that would cost far more to read
+// than it weighs. Each part of the archive zr is read as the reader reads a sheet (the same XML
 // decoder and character sets, the same numbering: a cell's r attribute however it is written,
 // with a prefix or character references, else one after the cell before), so that what this finds
 // is what the reader would meet; every part, since the workbook's relations may put a sheet
@@ -23,16 +26,27 @@ import (
 //   - rows whose numbers do not go up: the reader makes them one row, as wide as all of them;
 //   - a text (a shared string, or a cell's own) longer than a cell holds, or with more than
 //     maxEscapes escaped characters (_xHHHH_): the reader copies a shared string for every
-//     cell showing it, and undoes each escape with another copy of the whole text.
-func checkColumns(f *excelize.File) error {
-	var err error
-	f.Pkg.Range(func(_, part any) bool {
-		if content, ok := part.([]byte); ok {
-			err = checkPart(content, f.CharsetReader)
+//     cell showing it, and undoes each escape with another copy of the whole text;
+//   - more than maxElements elements in a part, besides a sheet's rows and cells (which the
+//     reader streams): it holds every shared string, with its runs, and every style at once.
+func checkParts(zr *zip.Reader) error {
+	for _, f := range zr.File {
+		rc, err := f.Open()
+		if err != nil {
+			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
 		}
-		return err == nil
-	})
-	return err
+		// checkArchive bounded the part's size; the zip reader stops at it. A wrong checksum
+		// is read on, as the reader reads it.
+		content, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil && !errors.Is(err, zip.ErrChecksum) {
+			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
+		}
+		if err := checkPart(content, charset.NewReaderLabel); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // Bounds on one text of a workbook: the bytes of a cell's most characters (at most 3 bytes each in
@@ -44,16 +58,23 @@ const (
 	maxEscapes     = 64
 	maxFormatChars = 255
 	maxFormats     = 1000
+	// maxElements bounds the elements of a part besides a sheet's rows and cells. The reader holds
+	// all of a workbook's shared strings at once, about 430 bytes each (1.1 million two-letter
+	// strings, a 2.6 MB file well within the archive's limits, held 480 MB), and all its styles
+	// (650,000 cell formats in a 2 MB file held 300 MB). A province's list of 5,000 rows and 16
+	// columns of text has at most 80,000 different strings, 160,000 elements, and a few hundred
+	// styles; Excel itself keeps at most 64,000 cell formats.
+	maxElements = 400_000
 )
 
 // escaped matches what the reader undoes as an escaped character.
 var escaped = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
-// partCheck reads one part: the rows seen, the last one's number and its last cell's column, and
-// the number formats seen.
+// partCheck reads one part: the rows seen, the last one's number and its last cell's column, the
+// number formats seen, and its elements counted against maxElements.
 type partCheck struct {
-	d                    *xml.Decoder
-	rows, row, col, fmts int
+	d                              *xml.Decoder
+	rows, row, col, fmts, elements int
 }
 
 // checkPart reads one part's XML as far as the rows the reader takes (MaxRows+2), so that its
@@ -80,7 +101,13 @@ func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error
 		case "c":
 			err = p.cell(el)
 		case "numFmt":
-			err = p.format(el)
+			if err = p.format(el); err == nil && p.counted() {
+				err = apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+			}
+		default:
+			if p.counted() {
+				err = apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+			}
 		}
 		if err != nil {
 			return err
@@ -149,8 +176,12 @@ func (p *partCheck) cell(start xml.StartElement) error {
 }
 
 // text reads a text (a shared string, or a cell's own) whole, its start just read: over
-// maxTextBytes, or with more than maxEscapes escaped characters, it is refused.
+// maxTextBytes, or with more than maxEscapes escaped characters, it is refused; so is the part
+// once it holds more than maxElements elements.
 func (p *partCheck) text() error {
+	if p.counted() {
+		return apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+	}
 	var text []byte
 	for depth := 1; depth > 0; {
 		tok, err := p.d.Token()
@@ -159,7 +190,9 @@ func (p *partCheck) text() error {
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
-			depth++
+			if depth++; p.counted() {
+				return apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+			}
 		case xml.EndElement:
 			depth--
 		case xml.CharData:
@@ -172,6 +205,13 @@ func (p *partCheck) text() error {
 		return apperr.New(apperr.Invalid, msgTextEscapes, maxEscapes)
 	}
 	return nil
+}
+
+// counted counts one more element of the part, and reports whether they are now more than
+// maxElements.
+func (p *partCheck) counted() bool {
+	p.elements++
+	return p.elements > maxElements
 }
 
 // format takes a number format: at most maxFormats of them, each at most maxFormatChars long.

@@ -213,19 +213,21 @@ const MaxColumns = 100
 // takes, and one more to tell that there are too many), streaming them instead of building the
 // whole sheet in memory.
 func readXLSX(data []byte) ([][]string, error) {
-	if _, err := checkArchive(data); err != nil {
+	zr, err := checkArchive(data)
+	if err != nil {
+		return nil, err
+	}
+	// Every part is read before the reader opens the file, since it reads the styles as it does.
+	if err := checkParts(zr); err != nil {
 		return nil, err
 	}
 	// checkArchive bounds every part to MaxPartBytes, so the reader keeps them all in memory
-	// (none in temporary files), where checkColumns reads them.
+	// (none in temporary files).
 	f, err := excelize.OpenReader(bytes.NewReader(data), excelize.Options{UnzipSizeLimit: MaxUnpackedBytes, UnzipXMLSizeLimit: MaxPartBytes})
 	if err != nil {
 		return nil, apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
 	}
 	defer f.Close()
-	if err := checkColumns(f); err != nil {
-		return nil, err
-	}
 	sheets := f.GetSheetList()
 	if len(sheets) == 0 {
 		return nil, apperr.New(apperr.Invalid, msgXLSXNoSheet)
