@@ -26,6 +26,12 @@ const b2bDayAt = new Map();
 // b2bSaved keeps, by fair, the revision the last save of its B2B days answered, through the
 // redraw that follows the save: a run right after it waits until matchmaking has that revision.
 const b2bSaved = new Map();
+// b2bScrolled keeps, by fair and day, how far down the day's grid was scrolled in its box: the
+// page keeps only how far sideways, and a redraw (a live update, a move) must not take an
+// organiser at the afternoon's slots back to the first one.
+const b2bScrolled = new Map();
+// b2bMaxLunch is the longest lunch break the API takes between a B2B day's sessions, in minutes.
+const b2bMaxLunch = 240;
 
 async function fairB2B(f) {
   const days = f.b2b_days || [];
@@ -124,13 +130,17 @@ async function fairB2B(f) {
     { name: "date", label: t("day"), type: "date", value: d.date || nextB2BDay(f, days) }, { name: "start_time", label: t("start_time"), type: "time", value: d.start_time || "08:00" },
     { name: "slot_minutes", label: t("slot_minutes"), type: "number", value: d.slot_minutes || 20 }, { name: "slots", label: t("slots"), type: "number", value: d.slots || 18 },
     { name: "morning_slots", label: t("morning_slots"), type: "number", value: d.slots ? d.morning_slots ?? 0 : 10 }, { name: "tables", label: t("tables"), type: "number", value: d.tables || 10 },
-    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 120, min: 0, max: 240, hint: t("lunch_hint") },
+    { name: "lunch_minutes", label: t("lunch_minutes"), type: "number", value: d.slots ? d.lunch_minutes || 0 : 120, min: 0, max: b2bMaxLunch, hint: t("lunch_hint") },
   ], t("save"), async (v) => {
     return saveDay({ date: v.date, start_time: v.start_time, slot_minutes: Number(v.slot_minutes), slots: Number(v.slots),
       morning_slots: Number(v.morning_slots), tables: Number(v.tables), lunch_minutes: Number(v.lunch_minutes || 0) });
   }, { id: "b2b" });
   const times = h("p", { class: "muted", id: "b2b-times" });
-  const sayTimes = () => { times.textContent = b2bTimes(settings); };
+  const sayTimes = () => {
+    const said = b2bTimes(settings);
+    times.textContent = said.text;
+    times.classList.toggle("refused", said.refused);
+  };
   settings.addEventListener("input", sayTimes);
   settings.addEventListener("restored", sayTimes);
   sayTimes();
@@ -143,22 +153,28 @@ async function fairB2B(f) {
 
 // b2bTimes says the day the settings form describes: "Sáng 08:00–11:20 · Nghỉ trưa 11:20–13:20 ·
 // Chiều 13:20–16:00", a session without slots left out; "" while a number or the start is not
-// yet one.
+// yet one. A lunch break the API would refuse is said with why, as the API says it, in place of
+// its times (refused: true): out of its range, the afternoon's times are not known either.
 function b2bTimes(settings) {
   const val = (name) => settings.querySelector(`[name="${name}"]`).value;
   const start = hhmm(val("start_time"));
   const [slot, slots, morning, lunch] = ["slot_minutes", "slots", "morning_slots", "lunch_minutes"].map((k) => Number(val(k) || 0));
-  if (!start || !(slot > 0) || !(slots > 0) || !(morning >= 0) || morning > slots || !(lunch >= 0)) return "";
+  if (!start || !(slot > 0) || !(slots > 0) || !(morning >= 0) || morning > slots || Number.isNaN(lunch)) return { text: "", refused: false };
   const at = (min) => {
     const m = Number(start.slice(0, 2)) * 60 + Number(start.slice(3)) + min;
     return String(Math.floor(m / 60) % 24).padStart(2, "0") + ":" + String(m % 60).padStart(2, "0");
   };
+  const both = morning > 0 && morning < slots;
+  // The API's rules, in its order: the range first, then a day with both sessions.
+  const inRange = lunch >= 0 && lunch <= b2bMaxLunch;
+  const refused = !inRange ? t("lunch_refused_range").replace("{max}", b2bMaxLunch) : lunch && !both ? t("lunch_refused_one_session") : "";
   const parts = [];
   if (morning) parts.push(`${t("s_morning")} ${at(0)}–${at(morning * slot)}`);
-  if (morning && morning < slots && lunch) parts.push(`${t("lunch")} ${at(morning * slot)}–${at(morning * slot + lunch)}`);
-  const after = morning && morning < slots ? morning * slot + lunch : 0;
-  if (morning < slots) parts.push(`${t("s_afternoon")} ${at(after)}–${at(after + (slots - morning) * slot)}`);
-  return parts.join(" · ");
+  if (both && lunch && !refused) parts.push(`${t("lunch")} ${at(morning * slot)}–${at(morning * slot + lunch)}`);
+  const after = both ? morning * slot + lunch : 0;
+  if (morning < slots && inRange) parts.push(`${t("s_afternoon")} ${at(after)}–${at(after + (slots - morning) * slot)}`);
+  if (refused) parts.push(`${t("lunch")} ${refused}`);
+  return { text: parts.join(" · "), refused: !!refused };
 }
 
 // b2bDayPicker chooses which of the fair's B2B days the settings form edits, or a new one; none
@@ -406,8 +422,10 @@ function b2bGrid(f, a, msg, reload) {
 
   for (const day of a.grid) {
     // A phone scrolls the grid sideways: the region takes the focus, so keys scroll it too.
-    root.append(h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day) }, h("h2", {}, date(day.day)),
-      h("table", { class: "agenda b2b" }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
+    const key = f.id + "|" + day.day;
+    const box = h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day), onscroll: (ev) => b2bScrolled.set(key, ev.currentTarget.scrollTop) }, h("h2", {}, date(day.day)),
+      // Its tables share the width (app.css): --tables is how many.
+      h("table", { class: "agenda b2b", style: `--tables: ${day.tables}` }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
         h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
           Array.from({ length: day.tables }, (_, i) => {
             const cell = s.cells.find((x) => x.table === i + 1);
@@ -419,7 +437,10 @@ function b2bGrid(f, a, msg, reload) {
               cell.buyer_name, h("br"), h("span", { class: "muted" }, cell.producer_name),
               m && h("button", { type: "button", class: "secondary move-menu", "aria-label": `${t("move_menu")} ${cell.buyer_name} – ${cell.producer_name}`, onclick: () => openMenu(m) }, t("move_menu"))) : "");
           })),
-          day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null])))));
+          day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null]))));
+    root.append(box);
+    // Put back once the grid is on the page, before it is painted.
+    if (b2bScrolled.get(key)) requestAnimationFrame(() => { box.scrollTop = b2bScrolled.get(key); });
   }
   return [root, panelBox];
 }
