@@ -135,6 +135,7 @@ func edge(o Options) gin.HandlerFunc {
 			if c.Request.ContentLength > limit {
 				RespondError(c, BodyTooLarge(limit))
 			}
+			setBodyDeadline(c.Writer, c.Request, start, limit)
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()

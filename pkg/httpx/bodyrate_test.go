@@ -1,0 +1,95 @@
+package httpx_test
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gin-gonic/gin"
+
+	"github.com/ocopfair/ocopfair/pkg/httpx"
+)
+
+// serveBodies serves POST /read, which reads the body and then takes wait before it answers
+// whether its request is still on (200 "on") or was cancelled (503), on 127.0.0.1; it returns the
+// address.
+func serveBodies(t *testing.T, wait time.Duration) string {
+	t.Helper()
+	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	r.POST("/read", func(c *gin.Context) {
+		if _, err := io.ReadAll(c.Request.Body); err != nil {
+			c.String(http.StatusBadRequest, "body: %v", err)
+			return
+		}
+		select {
+		case <-time.After(wait):
+			c.String(http.StatusOK, "on")
+		case <-c.Request.Context().Done():
+			c.String(http.StatusServiceUnavailable, "cancelled")
+		}
+	})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- httpx.Serve(ctx, ln, r, time.Second) }()
+	t.Cleanup(func() { cancel(); <-done })
+	return ln.Addr().String()
+}
+
+// A body trickled a byte at a time (slowloris) is cut off once it falls behind the least rate:
+// before, the connection stayed open as long as the client kept sending (75 s and more).
+func TestATrickledBodyIsCutOff(t *testing.T) {
+	defer httpx.SetBodyRate(1000, 300*time.Millisecond)()
+	addr := serveBodies(t, 0)
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	if _, err := io.WriteString(conn, "POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 1000\r\n\r\n"); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for range 60 {
+			if _, err := conn.Write([]byte("x")); err != nil {
+				return
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+	}()
+	_ = conn.SetReadDeadline(time.Now().Add(6 * time.Second))
+	got, _ := io.ReadAll(conn)
+	if took := time.Since(start); took > 3*time.Second {
+		t.Errorf("a body of 1,000 bytes trickled at 10 a second was read for %v (%q), want it cut off after about 1.3 s", took, got)
+	}
+}
+
+// A body read in time leaves the handler its time: one that takes longer than the body was given
+// is not cancelled (the server's read of the idle connection after the body would end it if the
+// deadline stayed), and the connection serves the next request.
+func TestABodyReadInTimeLeavesTheHandlerItsTime(t *testing.T) {
+	defer httpx.SetBodyRate(1000, 300*time.Millisecond)()
+	addr := serveBodies(t, 1500*time.Millisecond)
+	client := &http.Client{Timeout: 10 * time.Second}
+	for i := range 2 {
+		r, err := client.Post("http://"+addr+"/read", "application/json", bytes.NewReader([]byte(`{"a":1}`)))
+		if err != nil {
+			t.Fatalf("request %d: %v", i+1, err)
+		}
+		body, _ := io.ReadAll(r.Body)
+		r.Body.Close()
+		if r.StatusCode != http.StatusOK || strings.TrimSpace(string(body)) != "on" {
+			t.Errorf("request %d on one connection: %d %q, want 200 on", i+1, r.StatusCode, body)
+		}
+	}
+}
