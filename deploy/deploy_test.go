@@ -2,6 +2,7 @@ package deploy
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -138,11 +139,14 @@ func TestServiceManifests(t *testing.T) {
 			env := map[string]bool{}
 			for _, e := range c.Env {
 				env[e.Name] = true
+				if e.Name == "GOMEMLIMIT" {
+					checkMemLimit(t, e.Value, c.Resources.Limits.Memory().Value())
+				}
 				if e.Name == "MONGO_URI" && (e.ValueFrom == nil || e.ValueFrom.SecretKeyRef == nil) {
 					t.Error("MONGO_URI must come from a Secret")
 				}
 			}
-			for _, want := range []string{"MONGO_URI", "OCOPFAIR_NATS_URL", "OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_JWKS_URL", "OCOPFAIR_METRICS_ADDR", "OCOPFAIR_TRUSTED_PROXIES"} {
+			for _, want := range []string{"GOMEMLIMIT", "MONGO_URI", "OCOPFAIR_NATS_URL", "OCOPFAIR_STREAM_REPLICAS", "OCOPFAIR_JWKS_URL", "OCOPFAIR_METRICS_ADDR", "OCOPFAIR_TRUSTED_PROXIES"} {
 				if !env[want] {
 					t.Errorf("env %s missing", want)
 				}
@@ -167,6 +171,23 @@ func TestServiceManifests(t *testing.T) {
 	}
 	if len(m.policies) < 2 {
 		t.Errorf("%d NetworkPolicies, want a default deny and the allowances", len(m.policies))
+	}
+}
+
+// checkMemLimit checks that the Go runtime's soft memory limit (GOMEMLIMIT, "460MiB") is 80–95%
+// of the container's limit: near the limit the runtime collects harder, and what is not heap
+// (stacks, buffers outside it) needs the rest. Without one, a 2.6 MB import that briefly held
+// 480 MB of heap got a 512Mi pod killed.
+func checkMemLimit(t *testing.T, value string, limit int64) {
+	t.Helper()
+	units := map[string]int64{"KiB": 1 << 10, "MiB": 1 << 20, "GiB": 1 << 30}
+	n, unit := int64(0), ""
+	if _, err := fmt.Sscanf(value, "%d%s", &n, &unit); err != nil || units[unit] == 0 {
+		t.Errorf("GOMEMLIMIT %q, want a size such as 460MiB", value)
+		return
+	}
+	if got := float64(n*units[unit]) / float64(limit); got < 0.8 || got > 0.95 {
+		t.Errorf("GOMEMLIMIT %s is %.0f%% of the memory limit, want 80–95%%", value, got*100)
 	}
 }
 
