@@ -47,7 +47,8 @@ func TestConsoleB2BGridFits(t *testing.T) {
 
 // stepLunchRefusedAsTyped: the line of the day's times, as the settings are typed, says a lunch
 // break the API refuses, in the words the API then puts under the field, in Vietnamese and in
-// English: more than 240 minutes, or on a day with only a morning or only an afternoon.
+// English: more than 240 minutes, or on a day with only a morning or only an afternoon; and a day
+// that would end past midnight.
 func stepLunchRefusedAsTyped(t *testing.T, org browser) {
 	t.Helper()
 	const line = "document.querySelector('#b2b-times')"
@@ -63,6 +64,9 @@ func stepLunchRefusedAsTyped(t *testing.T, org browser) {
 		{map[string]string{"#b2b-lunch_minutes": "-5"}, "Sáng 08:00–12:00 · Nghỉ trưa phải từ 0 đến 240 phút [refused]"},
 		{map[string]string{"#b2b-morning_slots": "0", "#b2b-lunch_minutes": "60"}, "Chiều 08:00–15:00 · Nghỉ trưa " + oneSession + " [refused]"},
 		{map[string]string{"#b2b-morning_slots": "12", "#b2b-lunch_minutes": "60"}, "Sáng 08:00–12:00 · Nghỉ trưa 12:00–13:00 · Chiều 13:00–16:00"},
+		// A day past midnight: its times wrapped round to "Chiều 01:00–04:00"; the API refuses it.
+		{map[string]string{"#b2b-start_time": "20:00"}, "Ngày B2B sẽ kết thúc lúc 04:00 hôm sau: giờ bắt đầu cộng số lượt × số phút mỗi lượt và giờ nghỉ trưa phải xong trước 24:00 [refused]"},
+		{map[string]string{"#b2b-start_time": "08:00"}, "Sáng 08:00–12:00 · Nghỉ trưa 12:00–13:00 · Chiều 13:00–16:00"},
 		{map[string]string{"#b2b-morning_slots": "21"}, "Sáng 08:00–15:00 · Nghỉ trưa " + oneSession + " [refused]"},
 	} {
 		if got := said(c.values); got != c.want {

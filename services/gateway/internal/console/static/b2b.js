@@ -26,10 +26,6 @@ const b2bDayAt = new Map();
 // b2bSaved keeps, by fair, the revision the last save of its B2B days answered, through the
 // redraw that follows the save: a run right after it waits until matchmaking has that revision.
 const b2bSaved = new Map();
-// b2bScrolled keeps, by fair and day, how far down the day's grid was scrolled in its box: the
-// page keeps only how far sideways, and a redraw (a live update, a move) must not take an
-// organiser at the afternoon's slots back to the first one.
-const b2bScrolled = new Map();
 // b2bMaxLunch is the longest lunch break the API takes between a B2B day's sessions, in minutes.
 const b2bMaxLunch = 240;
 
@@ -154,16 +150,15 @@ async function fairB2B(f) {
 // b2bTimes says the day the settings form describes: "Sáng 08:00–11:20 · Nghỉ trưa 11:20–13:20 ·
 // Chiều 13:20–16:00", a session without slots left out; "" while a number or the start is not
 // yet one. A lunch break the API would refuse is said with why, as the API says it, in place of
-// its times (refused: true): out of its range, the afternoon's times are not known either.
+// its times (refused: true): out of its range, the afternoon's times are not known either; so is
+// a day that would end past midnight.
 function b2bTimes(settings) {
   const val = (name) => settings.querySelector(`[name="${name}"]`).value;
   const start = hhmm(val("start_time"));
   const [slot, slots, morning, lunch] = ["slot_minutes", "slots", "morning_slots", "lunch_minutes"].map((k) => Number(val(k) || 0));
   if (!start || !(slot > 0) || !(slots > 0) || !(morning >= 0) || morning > slots || Number.isNaN(lunch)) return { text: "", refused: false };
-  const at = (min) => {
-    const m = Number(start.slice(0, 2)) * 60 + Number(start.slice(3)) + min;
-    return String(Math.floor(m / 60) % 24).padStart(2, "0") + ":" + String(m % 60).padStart(2, "0");
-  };
+  const from = Number(start.slice(0, 2)) * 60 + Number(start.slice(3));
+  const at = (min) => String(Math.floor((from + min) / 60) % 24).padStart(2, "0") + ":" + String((from + min) % 60).padStart(2, "0");
   const both = morning > 0 && morning < slots;
   // The API's rules, in its order: the range first, then a day with both sessions.
   const inRange = lunch >= 0 && lunch <= b2bMaxLunch;
@@ -174,6 +169,9 @@ function b2bTimes(settings) {
   const after = both ? morning * slot + lunch : 0;
   if (morning < slots && inRange) parts.push(`${t("s_afternoon")} ${at(after)}–${at(after + (slots - morning) * slot)}`);
   if (refused) parts.push(`${t("lunch")} ${refused}`);
+  // The API's last rule, once the rest holds: the day ends by 24:00 (its times would wrap).
+  const end = slots * slot + lunch;
+  if (!refused && from + end > 24 * 60) return { text: t("day_past_midnight").replace("{end}", at(end)), refused: true };
   return { text: parts.join(" · "), refused: !!refused };
 }
 
@@ -422,8 +420,7 @@ function b2bGrid(f, a, msg, reload) {
 
   for (const day of a.grid) {
     // A phone scrolls the grid sideways: the region takes the focus, so keys scroll it too.
-    const key = f.id + "|" + day.day;
-    const box = h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day), onscroll: (ev) => b2bScrolled.set(key, ev.currentTarget.scrollTop) }, h("h2", {}, date(day.day)),
+    const box = h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day) }, h("h2", {}, date(day.day)),
       // Its tables share the width (app.css): --tables is how many.
       h("table", { class: "agenda b2b", style: `--tables: ${day.tables}` }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
         h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),
@@ -439,8 +436,6 @@ function b2bGrid(f, a, msg, reload) {
           })),
           day.lunch && day.lunch.after_slot === s.slot ? lunchRow(day.lunch, day.tables) : null]))));
     root.append(box);
-    // Put back once the grid is on the page, before it is painted.
-    if (b2bScrolled.get(key)) requestAnimationFrame(() => { box.scrollTop = b2bScrolled.get(key); });
   }
   return [root, panelBox];
 }
