@@ -2005,7 +2005,7 @@ type ExhibitorProducerClaimAttemptBody struct {
 	// Reason for a code issued to hand a registered profile over: what the organiser checked
 	Reason *string `json:"reason,omitempty"`
 
-	// Result issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed
+	// Result issued (account_id is the organiser who issued a new code), claimed, wrong_code, already_used, or failed (the code matched but the profile could not be handed over; the code stays usable); only tries in which a code was compared are recorded, each of them one of the account's 5. Records from before may also say no_code_given, no_code_issued, expired or locked
 	Result string `json:"result"`
 }
 
@@ -2017,16 +2017,17 @@ type ExhibitorProducerClaimAttemptBodyList struct {
 
 // ExhibitorProducerClaimBody defines model for ExhibitorProducerClaimBody.
 type ExhibitorProducerClaimBody struct {
-	// AttemptsLeft tries of the code left to all accounts together, out of 50; each account may also try a code at most 5 times
-	AttemptsLeft  int        `json:"attempts_left"`
 	CodeExpiresAt *time.Time `json:"code_expires_at,omitempty"`
 	CodeIssuedAt  *time.Time `json:"code_issued_at,omitempty"`
 
-	// CodeLocked the code was tried 50 times by all accounts together; issue a new one (an account that used up its own 5 tries does not lock it)
+	// CodeLocked always false: a code is no longer locked by tries from all accounts together (kept for older clients)
 	CodeLocked bool `json:"code_locked"`
 
-	// CodeOutstanding a claim code is issued, unexpired, unused and not locked (fewer than 50 tries by all accounts)
+	// CodeOutstanding a claim code is issued, unexpired and unused; wrong tries never lock it (each account may try a code 5 times, and however many accounts try, the producer holding the code can still use it)
 	CodeOutstanding bool `json:"code_outstanding"`
+
+	// WrongTries how many times accounts together sent a wrong code for this one; many, from many accounts (see the claim audit log), mean someone is guessing the code of a public tax code: it stays usable by its producer, and a new code voids it
+	WrongTries int `json:"wrong_tries"`
 }
 
 // ExhibitorProducerClaimCodeResponse defines model for ExhibitorProducerClaimCodeResponse.
@@ -5063,7 +5064,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducers(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+	// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -5072,7 +5073,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBody(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+	// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -5097,7 +5098,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/producers/me (the `GetProducersMe` operationId).
 	GetProducersMe(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProducersUnclaimed Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).
+	// GetProducersUnclaimed Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).
 	//
 	// Roles: organiser, admin.
 	//
@@ -5129,7 +5130,7 @@ type ClientInterface interface {
 	// Corresponds with PATCH /api/producers/{id} (the `PatchProducersId` operationId).
 	PatchProducersId(ctx context.Context, id string, body PatchProducersIdJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetProducersIdClaimAttempts The audit log of attempts to claim a profile, newest first (organisers, admins).
+	// GetProducersIdClaimAttempts The audit log of a profile's claim codes, newest first: each code issued, and each try in which a code was compared (a claim, a wrong code), with its account and client address; requests refused before a code was compared are not recorded (organisers, admins).
 	//
 	// Roles: organiser, admin.
 	//
@@ -7560,7 +7561,7 @@ func (c *Client) GetProducers(ctx context.Context, params *GetProducersParams, r
 	return c.Client.Do(req)
 }
 
-// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+// PostProducersWithBody Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -7579,7 +7580,7 @@ func (c *Client) PostProducersWithBody(ctx context.Context, params *PostProducer
 	return c.Client.Do(req)
 }
 
-// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+// PostProducers Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -7634,7 +7635,7 @@ func (c *Client) GetProducersMe(ctx context.Context, reqEditors ...RequestEditor
 	return c.Client.Do(req)
 }
 
-// GetProducersUnclaimed Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).
+// GetProducersUnclaimed Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).
 //
 // Roles: organiser, admin.
 //
@@ -7706,7 +7707,7 @@ func (c *Client) PatchProducersId(ctx context.Context, id string, body PatchProd
 	return c.Client.Do(req)
 }
 
-// GetProducersIdClaimAttempts The audit log of attempts to claim a profile, newest first (organisers, admins).
+// GetProducersIdClaimAttempts The audit log of a profile's claim codes, newest first: each code issued, and each try in which a code was compared (a claim, a wrong code), with its account and client address; requests refused before a code was compared are not recorded (organisers, admins).
 //
 // Roles: organiser, admin.
 //
@@ -15757,7 +15758,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers (the `GetProducers` operationId).
 	GetProducersWithResponse(ctx context.Context, params *GetProducersParams, reqEditors ...RequestEditorFn) (*GetProducersResponse, error)
 
-	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+	// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -15766,7 +15767,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/producers (the `PostProducers` operationId).
 	PostProducersWithBodyWithResponse(ctx context.Context, params *PostProducersParams, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostProducersResponse, error)
 
-	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+	// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 	//
 	// Roles: producer.
 	//
@@ -15793,7 +15794,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/producers/me (the `GetProducersMe` operationId).
 	GetProducersMeWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetProducersMeResponse, error)
 
-	// GetProducersUnclaimedWithResponse Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).
+	// GetProducersUnclaimedWithResponse Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).
 	//
 	// Roles: organiser, admin.
 	//
@@ -15829,7 +15830,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with PATCH /api/producers/{id} (the `PatchProducersId` operationId).
 	PatchProducersIdWithResponse(ctx context.Context, id string, body PatchProducersIdJSONRequestBody, reqEditors ...RequestEditorFn) (*PatchProducersIdResponse, error)
 
-	// GetProducersIdClaimAttemptsWithResponse The audit log of attempts to claim a profile, newest first (organisers, admins).
+	// GetProducersIdClaimAttemptsWithResponse The audit log of a profile's claim codes, newest first: each code issued, and each try in which a code was compared (a claim, a wrong code), with its account and client address; requests refused before a code was compared are not recorded (organisers, admins).
 	//
 	// Roles: organiser, admin.
 	//
@@ -35381,7 +35382,7 @@ func (c *ClientWithResponses) GetProducersWithResponse(ctx context.Context, para
 	return ParseGetProducersResponse(rsp)
 }
 
-// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+// PostProducersWithBodyWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -35396,7 +35397,7 @@ func (c *ClientWithResponses) PostProducersWithBodyWithResponse(ctx context.Cont
 	return ParsePostProducersResponse(rsp)
 }
 
-// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
+// PostProducersWithResponse Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.
 //
 // Roles: producer.
 //
@@ -35441,7 +35442,7 @@ func (c *ClientWithResponses) GetProducersMeWithResponse(ctx context.Context, re
 	return ParseGetProducersMeResponse(rsp)
 }
 
-// GetProducersUnclaimedWithResponse Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).
+// GetProducersUnclaimedWithResponse Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).
 //
 // Roles: organiser, admin.
 //
@@ -35501,7 +35502,7 @@ func (c *ClientWithResponses) PatchProducersIdWithResponse(ctx context.Context, 
 	return ParsePatchProducersIdResponse(rsp)
 }
 
-// GetProducersIdClaimAttemptsWithResponse The audit log of attempts to claim a profile, newest first (organisers, admins).
+// GetProducersIdClaimAttemptsWithResponse The audit log of a profile's claim codes, newest first: each code issued, and each try in which a code was compared (a claim, a wrong code), with its account and client address; requests refused before a code was compared are not recorded (organisers, admins).
 //
 // Roles: organiser, admin.
 //

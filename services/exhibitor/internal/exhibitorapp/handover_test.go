@@ -178,7 +178,7 @@ func checkHandedOver(t *testing.T, squatter, company testenv.Client, producerID,
 // spending theirs lock only themselves: the code still works afterwards.
 func checkHandOverCodeHolds(t *testing.T, f fixture, tax, code string) {
 	t.Helper()
-	for i := range 12 { // more than ClaimCodeAttempts tries from all accounts together
+	for i := range 12 { // 60 tries, more than the 50 from all accounts together that locked a code once
 		tok, _ := f.tokens.Token(t, "producer", "")
 		guess := profile(tax)
 		guess["claim_code"] = "ABCD-EFGH-JKL" + string(rune('M'+i%10))

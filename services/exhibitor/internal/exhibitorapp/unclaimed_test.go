@@ -18,7 +18,7 @@ type unclaimedRow struct {
 		CodeIssuedAt    *time.Time `json:"code_issued_at"`
 		CodeExpiresAt   *time.Time `json:"code_expires_at"`
 		CodeLocked      bool       `json:"code_locked"`
-		AttemptsLeft    int        `json:"attempts_left"`
+		WrongTries      int        `json:"wrong_tries"`
 	}
 }
 
@@ -65,7 +65,7 @@ func stepUnclaimedAreListedWithoutCodes(t *testing.T, f fixture, org testenv.Cli
 	}
 	for _, r := range rows {
 		if r.TaxCode == "" || r.Claim == nil || !r.Claim.CodeOutstanding || r.Claim.CodeLocked || r.Claim.CodeExpiresAt == nil ||
-			r.Claim.AttemptsLeft != producer.ClaimCodeAttempts {
+			r.Claim.WrongTries != 0 {
 			t.Errorf("unclaimed row %+v, claim %+v", r, r.Claim)
 		}
 	}
@@ -87,8 +87,8 @@ func stepUnclaimedAreListedWithoutCodes(t *testing.T, f fixture, org testenv.Cli
 }
 
 // stepWrongTriesShowInTheList: one account's five wrong tries of the tea cooperative's code
-// refuse that account any more tries, and the list counts them against the code's tries from all
-// accounts, which leaves it outstanding. It returns the tea cooperative's sign-up body.
+// refuse that account any more tries, and the list counts them as the code's wrong tries, which
+// leave it outstanding. It returns the tea cooperative's sign-up body.
 func stepWrongTriesShowInTheList(t *testing.T, f fixture, org testenv.Client) map[string]any {
 	t.Helper()
 	guesserTok, _ := f.tokens.Token(t, "producer", "")
@@ -102,7 +102,7 @@ func stepWrongTriesShowInTheList(t *testing.T, f fixture, org testenv.Client) ma
 	}
 	rows := unclaimed(t, org)
 	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.CodeLocked ||
-		rows[0].Claim.AttemptsLeft != producer.ClaimCodeAttempts-producer.ClaimAttempts {
+		rows[0].Claim.WrongTries != producer.ClaimAttempts {
 		t.Fatalf("after one account's five wrong tries: %+v", rows)
 	}
 	return tea
@@ -122,7 +122,7 @@ func stepAnotherOrganiserIssuesANewCode(t *testing.T, f fixture, org testenv.Cli
 		t.Fatalf("new code: %d %s", r.Status, r.Body)
 	}
 	rows := unclaimed(t, org)
-	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.AttemptsLeft != producer.ClaimCodeAttempts {
+	if len(rows) != 2 || rows[0].Claim == nil || !rows[0].Claim.CodeOutstanding || rows[0].Claim.WrongTries != 0 {
 		t.Fatalf("after the new code: %+v", rows)
 	}
 	var issues []claimAttempt

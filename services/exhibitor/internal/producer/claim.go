@@ -16,11 +16,10 @@ const (
 	ClaimCodeTTL = 30 * 24 * time.Hour
 	// ClaimAttempts is how many tries, right or wrong, one account has at one claim code. Tax
 	// codes are public, so a stranger's wrong guesses must not lock the owner out: they spend
-	// only the stranger's own tries.
+	// only the stranger's own tries. There is no limit of tries from all accounts together: it
+	// let throwaway accounts lock any imported profile whose tax code they knew, and among 32^12
+	// codes a few tries per account have no chance (a million accounts' five each: under 2^-37).
 	ClaimAttempts = 5
-	// ClaimCodeAttempts is how many tries a claim code allows from all accounts together before
-	// it is locked until the organiser issues a new one: it bounds guessing with many accounts.
-	ClaimCodeAttempts = 50
 
 	// claimAlphabet has 32 symbols that cannot be mistaken for one another when read aloud or
 	// typed from paper (no 0/O, no 1/I); 12 of them carry 60 bits.
@@ -70,7 +69,8 @@ func HashClaimCode(codeID, code string) string {
 // ClaimResult is the outcome of one claim attempt, as the audit log records it.
 type ClaimResult string
 
-// Claim attempt outcomes.
+// Claim attempt outcomes. Only those of a try in which the code was compared are audited now
+// (see ClaimResult.compared); the others are still returned, and older records hold them.
 const (
 	ClaimSucceeded   ClaimResult = "claimed"
 	ClaimNoCodeGiven ClaimResult = "no_code_given"
@@ -85,19 +85,24 @@ const (
 	ClaimIssued ClaimResult = "issued"
 )
 
+// compared says whether the outcome is that of a try in which the code was compared with the
+// profile's: each one spent one of an account's ClaimAttempts tries, so they are few per account.
+func (r ClaimResult) compared() bool {
+	return r == ClaimSucceeded || r == ClaimWrongCode || r == ClaimUsed
+}
+
 // ClaimStatus is what organisers see of an imported profile's claim code: never the code.
 type ClaimStatus struct {
-	// Outstanding is true while a code is issued, not expired, not used and not locked.
+	// Outstanding is true while a code is issued, not expired and not used: tries, however many
+	// accounts make them, never lock it.
 	Outstanding bool
 	Issued      bool
 	IssuedAt    time.Time
 	ExpiresAt   time.Time
-	// Locked is true once the code has been tried ClaimCodeAttempts times by all accounts
-	// together (one account running out of its own tries does not lock it).
-	Locked bool
-	Used   bool
-	// AttemptsLeft is how many of the code's ClaimCodeAttempts tries are left to all accounts.
-	AttemptsLeft int
+	Used        bool
+	// WrongTries is how many times accounts together sent a wrong code for this one: many of them,
+	// from many accounts, mean someone is guessing (each account may try ClaimAttempts times).
+	WrongTries int
 }
 
 // ClaimAttempt is one audited attempt to claim a profile.

@@ -18,18 +18,18 @@ import (
 
 // claimBody tells organisers whether an imported profile can be claimed; it never holds the code.
 type claimBody struct {
-	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired, unused and not locked (fewer than 50 tries by all accounts)"`
+	CodeOutstanding bool       `json:"code_outstanding" doc:"a claim code is issued, unexpired and unused; wrong tries never lock it (each account may try a code 5 times, and however many accounts try, the producer holding the code can still use it)"`
 	CodeIssuedAt    *time.Time `json:"code_issued_at,omitempty"`
 	CodeExpiresAt   *time.Time `json:"code_expires_at,omitempty"`
-	CodeLocked      bool       `json:"code_locked" doc:"the code was tried 50 times by all accounts together; issue a new one (an account that used up its own 5 tries does not lock it)"`
-	AttemptsLeft    int        `json:"attempts_left" doc:"tries of the code left to all accounts together, out of 50; each account may also try a code at most 5 times"`
+	CodeLocked      bool       `json:"code_locked" doc:"always false: a code is no longer locked by tries from all accounts together (kept for older clients)"`
+	WrongTries      int        `json:"wrong_tries" doc:"how many times accounts together sent a wrong code for this one; many, from many accounts (see the claim audit log), mean someone is guessing the code of a public tax code: it stays usable by its producer, and a new code voids it"`
 }
 
 // claimAttemptBody is one audited claim attempt.
 type claimAttemptBody struct {
 	ID        string    `json:"id"`
 	AccountID string    `json:"account_id"`
-	Result    string    `json:"result" doc:"issued (account_id is the organiser who issued a new code), claimed, no_code_given, no_code_issued, expired, locked, wrong_code, already_used or failed"`
+	Result    string    `json:"result" doc:"issued (account_id is the organiser who issued a new code), claimed, wrong_code, already_used, or failed (the code matched but the profile could not be handed over; the code stays usable); only tries in which a code was compared are recorded, each of them one of the account's 5. Records from before may also say no_code_given, no_code_issued, expired or locked"`
 	ClientIP  string    `json:"client_ip"`
 	At        time.Time `json:"at"`
 	Reason    string    `json:"reason,omitempty" doc:"for a code issued to hand a registered profile over: what the organiser checked"`
@@ -56,8 +56,8 @@ type claimCodeResponse struct {
 
 // claim hands an imported profile to the signed-in producer when it shows the profile's claim
 // code. The tax code alone proves nothing (tax codes are public), so without a valid code the
-// profile and its products stay the organiser's and nothing of them is shown. Every attempt is
-// audited.
+// profile and its products stay the organiser's and nothing of them is shown. Every try in which
+// the code was compared is audited.
 func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fields, code *string) {
 	ctx := c.Request.Context()
 	// A re-run of this claim (the same Idempotency-Key, its first response lost): the account
@@ -68,23 +68,18 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 		return
 	}
 	attempt := ClaimAttempt{ProducerID: existing.ID, AccountID: p.AccountID, ClientIP: c.ClientIP(), At: h.now()}
-	defer func() { h.audit(c, attempt) }()
 	if code == nil || strings.TrimSpace(*code) == "" {
-		attempt.Result = ClaimNoCodeGiven
 		e := apperr.New(apperr.Invalid, msgTaxCodeImported)
 		e.Fields = []apperr.FieldError{apperr.Field("claim_code", msgClaimCodeNeeded)}
 		httpx.RespondError(c, e)
 		return
 	}
 	if _, err := h.Store.ByAccount(ctx, p.AccountID); err == nil {
-		attempt.Result = ClaimFailed
 		httpx.RespondError(c, apperr.New(apperr.Conflict, msgHaveProfile))
 		return
 	}
-	// Validate what the producer entered before spending one of the account's and the code's
-	// tries on it.
+	// Validate what the producer entered before spending one of the account's tries on it.
 	if _, err := existing.Claim(p.AccountID, f, attempt.At); err != nil {
-		attempt.Result = ClaimFailed
 		httpx.RespondError(c, err)
 		return
 	}
@@ -94,6 +89,14 @@ func (h *Routes) claim(c *gin.Context, p auth.Principal, existing Producer, f Fi
 	}
 	codeID, result, err := redeem(ctx, existing.ID, p.AccountID, *code, attempt.At)
 	attempt.CodeID, attempt.Result = codeID, result
+	// Only a try in which the code was compared is audited: it is what organisers look for (a
+	// guess, or the producer's claim), and each one spent one of the account's few tries, so no
+	// account writes more than those. A request refused before (no code, a profile already held,
+	// a field to correct, a code not issued or expired, the account's tries spent) compared no
+	// code, tells organisers nothing of guessing, and could be sent without end.
+	if result.compared() {
+		defer func() { h.audit(c, attempt) }()
+	}
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -226,7 +229,7 @@ func (h *Routes) unclaimed(c *gin.Context) {
 }
 
 func toClaimBody(st ClaimStatus) *claimBody {
-	b := &claimBody{CodeOutstanding: st.Outstanding, CodeLocked: st.Locked, AttemptsLeft: st.AttemptsLeft}
+	b := &claimBody{CodeOutstanding: st.Outstanding, WrongTries: st.WrongTries}
 	if st.Issued {
 		b.CodeIssuedAt, b.CodeExpiresAt = &st.IssuedAt, &st.ExpiresAt
 	}

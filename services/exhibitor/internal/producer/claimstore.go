@@ -22,14 +22,16 @@ const (
 	// ClaimCodesCollection holds the current claim code of each imported profile (its _id is the
 	// producer ID): issuing a new code replaces the old one.
 	ClaimCodesCollection = "claim_codes"
-	// ClaimTriesCollection is insert-only. Each try of a code is two records: the account's,
-	// "<code>/<account>/1" to "<code>/<account>/5", and the code's, "<code>/1" to "<code>/50"
-	// (without an account, as every try was stored before tries were counted per account); and
-	// "<code>/used" once it is redeemed. Unique _ids make both limits and the single use hold
-	// across replicas and concurrent requests (FerretDB's conditional updates are atomic only on
-	// one connection).
+	// ClaimTriesCollection is insert-only. Each try of a code is the account's record,
+	// "<code>/<account>/1" to "<code>/<account>/5"; a wrong one is counted for the code too,
+	// "<code>/wrong/<account>/<n>", without an account (as the code's tries "<code>/1" to
+	// "<code>/50" were stored when a code had a limit from all accounts together); and
+	// "<code>/used" once it is redeemed. Unique _ids make the account's limit and the single use
+	// hold across replicas and concurrent requests (FerretDB's conditional updates are atomic
+	// only on one connection).
 	ClaimTriesCollection = "claim_tries"
-	// ClaimAuditCollection is the insert-only log of every claim attempt.
+	// ClaimAuditCollection is the insert-only log of claim attempts in which a code was compared,
+	// and of codes issued.
 	ClaimAuditCollection = "claim_audit"
 )
 
@@ -149,8 +151,8 @@ func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now tim
 	for i, d := range codes {
 		codeIDs[i] = d.CodeID
 	}
-	// Only the code's tries: an account's own tries, however many accounts made them, say nothing
-	// of whether the owner can still claim.
+	// Only the code's records, which count its wrong tries (and those stored when the code had a
+	// limit from all accounts: each of them but the one that used it was wrong).
 	cur, err = s.tries.Find(ctx, bson.M{"code_id": bson.M{"$in": codeIDs}, "account_id": bson.M{"$exists": false}},
 		options.Find().SetProjection(bson.M{"_id": 1, "code_id": 1}))
 	if err != nil {
@@ -160,20 +162,17 @@ func (s *ClaimStore) Statuses(ctx context.Context, producerIDs []string, now tim
 	if err := cur.All(ctx, &tries); err != nil {
 		return nil, storage.MapError(err, "claim code")
 	}
-	tried, used := map[string]int{}, map[string]bool{}
+	wrong, used := map[string]int{}, map[string]bool{}
 	for _, t := range tries {
 		if t.ID == usedKey(t.CodeID) {
 			used[t.CodeID] = true
 		} else {
-			tried[t.CodeID]++
+			wrong[t.CodeID]++
 		}
 	}
 	for _, d := range codes {
-		st := ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
-			Used: used[d.CodeID], AttemptsLeft: max(0, ClaimCodeAttempts-tried[d.CodeID])}
-		st.Locked = st.AttemptsLeft == 0 && !st.Used
-		st.Outstanding = !st.Used && !st.Locked && now.Before(d.ExpiresAt)
-		out[d.ProducerID] = st
+		out[d.ProducerID] = ClaimStatus{Issued: true, IssuedAt: d.IssuedAt.In(vntext.Zone), ExpiresAt: d.ExpiresAt.In(vntext.Zone),
+			Used: used[d.CodeID], WrongTries: wrong[d.CodeID], Outstanding: !used[d.CodeID] && now.Before(d.ExpiresAt)}
 	}
 	return out, nil
 }
@@ -188,11 +187,11 @@ func claimError(result ClaimResult, m apperr.Msg, args ...any) (string, ClaimRes
 
 // Redeem checks code against the producer's current claim code and, when it matches, uses it up.
 // Every call that reaches the comparison first spends one of the account's ClaimAttempts tries
-// of the code, then one of the code's ClaimCodeAttempts tries from all accounts together, so
-// concurrent wrong guesses get past neither limit, and one account's guesses lock the code only
-// for that account. It returns the code's ID (to Release it if the profile then cannot be
-// stored), the outcome for the audit log, and an Invalid error with a message on the claim_code
-// field when the code is refused.
+// of the code, so concurrent wrong guesses from one account get past its limit no more than
+// sequential ones. One account's guesses stop only that account, and no number of accounts locks
+// the code (see ClaimAttempts); a wrong code is counted for the organisers to see. It returns the
+// code's ID (to Release it if the profile then cannot be stored), the outcome for the audit log,
+// and an Invalid error with a message on the claim_code field when the code is refused.
 func (s *ClaimStore) Redeem(ctx context.Context, producerID, accountID, code string, now time.Time) (string, ClaimResult, error) {
 	d, ok, err := s.current(ctx, producerID)
 	switch {
@@ -203,42 +202,39 @@ func (s *ClaimStore) Redeem(ctx context.Context, producerID, accountID, code str
 	case !now.Before(d.ExpiresAt):
 		return claimError(ClaimExpired, msgClaimExpired, vntext.FormatDate(d.ExpiresAt))
 	}
-	tried, err := s.countTries(ctx, codeTries(d.CodeID))
+	tried, err := s.countTries(ctx, bson.M{"code_id": d.CodeID, "account_id": accountID})
 	if err != nil {
 		return "", ClaimFailed, err
 	}
-	// A locked code costs no account a try and stores nothing more.
-	if tried >= ClaimCodeAttempts {
-		return claimError(ClaimLocked, msgClaimLocked, ClaimCodeAttempts)
-	}
-	mineTried, err := s.countTries(ctx, bson.M{"code_id": d.CodeID, "account_id": accountID})
-	if err != nil {
-		return "", ClaimFailed, err
-	}
-	// The account's try first: a try the code then refuses is lost only to this account.
+	// The account's try before the comparison: a try the code then refuses is lost only to this
+	// account.
 	mine, err := s.takeTry(ctx, claimTryDoc{ID: d.CodeID + "/" + accountID + "/", CodeID: d.CodeID, AccountID: accountID, At: now},
-		mineTried, ClaimAttempts)
+		tried, ClaimAttempts)
 	if err != nil {
 		return "", ClaimFailed, err
 	}
 	if mine == 0 {
 		return claimError(ClaimLocked, msgClaimLockedForAccount, ClaimAttempts)
 	}
-	all, err := s.takeTry(ctx, claimTryDoc{ID: d.CodeID + "/", CodeID: d.CodeID, At: now}, tried, ClaimCodeAttempts)
-	if err != nil {
-		return "", ClaimFailed, err
-	}
-	if all == 0 {
-		return claimError(ClaimLocked, msgClaimLocked, ClaimCodeAttempts)
-	}
 	if subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1 {
-		left := min(ClaimAttempts-mine, ClaimCodeAttempts-all)
-		if left == 0 {
+		if err := s.countWrong(ctx, d.CodeID, accountID, mine, now); err != nil {
+			return "", ClaimFailed, err
+		}
+		if mine == ClaimAttempts {
 			return claimError(ClaimWrongCode, msgClaimWrongLast)
 		}
-		return claimError(ClaimWrongCode, msgClaimWrong, left)
+		return claimError(ClaimWrongCode, msgClaimWrong, ClaimAttempts-mine)
 	}
 	return s.useUp(ctx, d.CodeID, now, msgClaimUsed)
+}
+
+// countWrong records the account's try number n of a code as wrong, for the code's WrongTries.
+func (s *ClaimStore) countWrong(ctx context.Context, codeID, accountID string, n int, now time.Time) error {
+	_, err := s.tries.InsertOne(ctx, claimTryDoc{ID: codeID + "/wrong/" + accountID + "/" + strconv.Itoa(n), CodeID: codeID, At: now})
+	if storage.IsDuplicate(err) {
+		return nil // counted already (the numbered try is the account's alone)
+	}
+	return storage.MapError(err, "claim code")
 }
 
 // useUp marks a code that matched as used, once: a second use (another claim that matched it at
@@ -258,9 +254,9 @@ func (s *ClaimStore) useUp(ctx context.Context, codeID string, now time.Time, us
 // hand over to the company owning its tax code. Every refusal reads alike, whether a code is
 // issued, expired or wrong, and each account has ClaimAttempts tries for the profile whatever
 // codes come and go, so the account holding the profile cannot tell from its own tries that a
-// code was issued. Nor can it lock the code with throwaway accounts: a hand-over code has no
-// limit of tries from all accounts together (among 31^12 codes, each account's few tries have
-// no chance).
+// code was issued. Nor can it lock the code with throwaway accounts: no code has a limit of
+// tries from all accounts together (see ClaimAttempts). A wrong try of a code in force is counted
+// for the organisers, as Redeem's.
 func (s *ClaimStore) RedeemHandOver(ctx context.Context, producerID, accountID, code string, now time.Time) (string, ClaimResult, error) {
 	d, ok, err := s.current(ctx, producerID)
 	if err != nil {
@@ -282,15 +278,12 @@ func (s *ClaimStore) RedeemHandOver(ctx context.Context, producerID, accountID, 
 	case !now.Before(d.ExpiresAt):
 		return claimError(ClaimExpired, msgClaimHandOverRefused, ClaimAttempts)
 	case subtle.ConstantTimeCompare([]byte(HashClaimCode(d.CodeID, code)), []byte(d.Hash)) != 1:
+		if err := s.countWrong(ctx, d.CodeID, accountID, mine, now); err != nil {
+			return "", ClaimFailed, err
+		}
 		return claimError(ClaimWrongCode, msgClaimHandOverRefused, ClaimAttempts)
 	}
 	return s.useUp(ctx, d.CodeID, now, msgClaimHandOverRefused, ClaimAttempts)
-}
-
-// codeTries selects the tries of a code from all accounts together: those without an account,
-// which include every try stored before tries were counted per account.
-func codeTries(codeID string) bson.M {
-	return bson.M{"code_id": codeID, "account_id": bson.M{"$exists": false}, "_id": bson.M{"$ne": usedKey(codeID)}}
 }
 
 func (s *ClaimStore) countTries(ctx context.Context, q bson.M) (int, error) {
@@ -298,8 +291,8 @@ func (s *ClaimStore) countTries(ctx context.Context, q bson.M) (int, error) {
 	return int(n), storage.MapError(err, "claim code")
 }
 
-// takeTry records one try numbered under the prefix try.ID (an account's tries of a code, or the
-// code's tries from everyone), of which tried were counted, and returns its number, 1 to limit,
+// takeTry records one try numbered under the prefix try.ID (an account's tries of a code, or of
+// a profile to hand over), of which tried were counted, and returns its number, 1 to limit,
 // or 0 when every try is spent. Each try is an insert with a unique _id, so two concurrent
 // callers never get the same number, and a count that is already stale only costs a duplicate.
 func (s *ClaimStore) takeTry(ctx context.Context, try claimTryDoc, tried, limit int) (int, error) {
@@ -324,7 +317,7 @@ func (s *ClaimStore) Release(ctx context.Context, codeID string) error {
 	return storage.MapError(err, "claim code")
 }
 
-// Audit records one claim attempt; records are never changed or removed.
+// Audit records one claim attempt or issued code; records are never changed or removed.
 func (s *ClaimStore) Audit(ctx context.Context, a ClaimAttempt) error {
 	id := a.ID
 	if id == "" {

@@ -198,14 +198,14 @@ func (h *Routes) now() time.Time { return h.Now().In(vntext.Zone).Truncate(time.
 // Register registers the producer routes.
 func (h *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleProducer},
-		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code, 50 per code from all accounts; then the organiser issues a new code). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.",
+		Status: http.StatusCreated, Idempotent: true, Summary: "Create the signed-in producer's profile (one per account). When the organiser imported the producer already, the tax code alone is refused: send claim_code, the code the organiser handed over, to take over that profile (5 tries per account and code; wrong tries from other accounts never lock the producer holding the code out). When another account registered the tax code first, the answer is 409: the organisers, once they have checked who the company is, issue a claim code for that profile, and the company sends it as claim_code to take the profile over with its products, applications and meetings; the other account keeps none of them.",
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
 		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "tax_code", Description: "a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)"}, {Name: "province", Description: "province code or name"},
 			{Name: "kind"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/unclaimed", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, locked; never the code), so an organiser can issue a new one (organisers, admins).",
+		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).",
 		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.unclaimed)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/me", Tag: "producers", Roles: []string{auth.RoleProducer},
 		Summary: "The signed-in producer's own profile (404 until it is created).", Response: response{}, Errors: []int{http.StatusNotFound}}, h.me)
@@ -218,7 +218,7 @@ func (h *Routes) Register(api httpx.API) {
 		Summary: "Issue a new claim code for a profile (organisers and admins; any organiser, as a province's organisers work as one team), valid 30 days: for an imported profile not claimed yet, or to hand a registered profile over to the company that owns its tax code, once checked (another account registered it first); whoever registers with the code takes the profile, its products, applications and meetings. For a registered profile the body must give the reason (what was checked). The previous code stops working. The code is shown only in this response; the issue is recorded in the claim audit log, with the reason.",
 		Request: issueRequest{}, OptionalBody: true, Response: claimCodeResponse{}}, h.issueClaimCode)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/:id/claim-attempts", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary: "The audit log of attempts to claim a profile, newest first (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
+		Summary: "The audit log of a profile's claim codes, newest first: each code issued, and each try in which a code was compared (a claim, a wrong code), with its account and client address; requests refused before a code was compared are not recorded (organisers, admins).", Response: httpx.List[claimAttemptBody]{},
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.claimAttempts)
 }
 
@@ -302,13 +302,13 @@ func (h *Routes) get(c *gin.Context) {
 	r := toResponse(prod, fullView(p, prod))
 	if p.Is(auth.RoleOrganiser, auth.RoleAdmin) {
 		// Organisers see an imported profile's code, and a code issued to hand a registered
-		// profile over while it can still be used or was locked by guessing.
+		// profile over while it can still be used.
 		st, err := h.Claims.Status(c.Request.Context(), prod.ID, h.now())
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
 		}
-		if prod.Claimable() || st.Outstanding || st.Locked {
+		if prod.Claimable() || st.Outstanding {
 			r.Claim = toClaimBody(st)
 		}
 	}

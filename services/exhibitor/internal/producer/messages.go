@@ -77,9 +77,6 @@ var (
 	msgClaimExpired = apperr.M("claim_code_expired",
 		"mã nhận hồ sơ này đã hết hạn ngày %s; hãy xin ban tổ chức mã mới",
 		"this claim code expired on %s; ask the organiser for a new one")
-	msgClaimLocked = apperr.M("claim_code_locked",
-		"mã nhận hồ sơ này đã bị thử %d lần và bị khóa; hãy xin ban tổ chức mã mới",
-		"this claim code was tried %d times and is locked; ask the organiser for a new one")
 	msgClaimLockedForAccount = apperr.M("claim_code_locked_for_account",
 		"tài khoản này đã thử mã nhận hồ sơ này %d lần nên không được thử lại; nếu bạn là chủ thể, hãy xin ban tổ chức mã mới",
 		"this account has tried this claim code %d times and may not try it again; if you are the producer, ask the organiser for a new one")

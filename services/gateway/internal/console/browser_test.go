@@ -241,7 +241,7 @@ func walkJourney(t *testing.T, j journey) {
 	stepMeetingIsScheduled(t, org, prod, buyer, fairID)
 	stepBothSeeTheAgenda(t, prod, buyer)
 	lost, code := stepOrganiserImportsAndReissuesClaimCode(t, org)
-	stepImportedProducerClaimsProfile(t, j, lost, code)
+	stepImportedProducerClaimsProfile(t, j, org, lost, code)
 	stepOrganiserHandsOverATakenTaxCode(t, j, org)
 	stepOrganiserCorrectsProduct(t, org, prod)
 	stepEnglishSwitch(t, buyer)
@@ -464,8 +464,9 @@ func stepBothSeeTheAgenda(t *testing.T, prod, buyer browser) {
 }
 
 // stepImportedProducerClaimsProfile: the imported producer takes over its profile on a phone:
-// the tax code alone is refused, the voided code is refused, the new code works.
-func stepImportedProducerClaimsProfile(t *testing.T, j journey, lost, code string) {
+// the tax code alone is refused, the voided code is refused (the organiser sees it as a wrong
+// try of the new code, which still works), the new code works.
+func stepImportedProducerClaimsProfile(t *testing.T, j journey, org browser, lost, code string) {
 	t.Helper()
 	silk := signUpProducer(j, "imported-producer", "Nguyễn Thị Lụa", "lua@vanphuc.example.vn", "lua-van-phuc-1")
 	profile := map[string]string{"#producer-profile-legal_name": "Cơ sở Lụa Vạn Phúc", "#producer-profile-kind": "household_business", "#producer-profile-tax_code": "0101234567",
@@ -478,6 +479,9 @@ func stepImportedProducerClaimsProfile(t *testing.T, j journey, lost, code strin
 	silk.fill(profile)
 	silk.submit("producer-profile")
 	silk.until("the voided code refused", "document.querySelector('[data-field=claim_code].bad .err').textContent.includes('lượt thử')", false)
+	// The organiser's list (drawn again) shows the new code still valid, with one wrong try.
+	org.until("the wrong try in the unclaimed list", "[...document.querySelectorAll('#unclaimed-list .claim-state')].some((c) => "+
+		"c.closest('tr').textContent.includes('Lụa Vạn Phúc') && c.textContent.startsWith('Mã còn hiệu lực') && c.textContent.includes('Các tài khoản đã nhập sai mã 1 lần'))", true)
 	profile["#producer-profile-claim_code"] = code
 	silk.fill(profile)
 	silk.submit("producer-profile")

@@ -43,8 +43,10 @@ async function unclaimedList() {
 // claimRow is a profile with the state of its claim code and a button that issues a new one,
 // shown once, in the row; confirmKey names the question asked first, hintKey what to do with it.
 function claimRow(x, confirmKey, hintKey) {
-  const state = (c) => !c ? "" : c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + when(c.code_expires_at)
-    : c.code_locked ? t("claim_locked") : c.code_expires_at ? t("claim_expired") : t("claim_none");
+  // Wrong tries never lock a code (each account has five); many of them, from many accounts,
+  // say someone is guessing it.
+  const state = (c) => !c ? "" : [c.code_outstanding ? t("claim_outstanding") + " · " + t("until") + " " + when(c.code_expires_at)
+    : c.code_expires_at ? t("claim_expired") : t("claim_none"), c.wrong_tries ? h("div", { class: "muted claim-tries" }, t("claim_tries").replace("{n}", c.wrong_tries)) : null];
   // A registered profile found to hand over is said to be held by an account: that is why the
   // organiser is here, and what the code takes from it.
   const held = confirmKey === "handover_confirm" && x.account_id ? h("div", { class: "claim-held" }, t("handover_held")) : null;
