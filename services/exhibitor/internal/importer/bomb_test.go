@@ -338,7 +338,7 @@ func TestCheckSheetColumnsStopsAtTheRowCap(t *testing.T) {
 		fmt.Fprintf(&b, `<row r="%d"><c r="A%d"/></row>`, r, r)
 	}
 	fmt.Fprintf(&b, `<row r="%d"><c r="XFD%d"/></row>`, MaxRows+4, MaxRows+4)
-	if err := checkPart([]byte("<sheetData>"+b.String()+"</sheetData>"), nil); err != nil {
+	if err := checkPart([]byte("<worksheet><sheetData>"+b.String()+"</sheetData></worksheet>"), nil, &budget{}); err != nil {
 		t.Errorf("a far cell past the row cap: %v, want it left to the cap", err)
 	}
 }

@@ -27,9 +27,11 @@ import (
 //   - a text (a shared string, or a cell's own) longer than a cell holds, or with more than
 //     maxEscapes escaped characters (_xHHHH_): the reader copies a shared string for every
 //     cell showing it, and undoes each escape with another copy of the whole text;
-//   - more than maxElements elements in a part, besides a sheet's rows and cells (which the
-//     reader streams): it holds every shared string, with its runs, and every style at once.
+//   - more than maxElements elements in the workbook, besides its sheets' rows and cells (which
+//     the reader streams), or more than maxCellFormats cell formats: it holds every shared
+//     string, with its runs, and every style at once.
 func checkParts(zr *zip.Reader) error {
+	var b budget
 	for _, f := range zr.File {
 		rc, err := f.Open()
 		if err != nil {
@@ -42,7 +44,7 @@ func checkParts(zr *zip.Reader) error {
 		if err != nil && !errors.Is(err, zip.ErrChecksum) {
 			return apperr.WrapMsg(apperr.Invalid, err, msgXLSXUnreadable)
 		}
-		if err := checkPart(content, charset.NewReaderLabel); err != nil {
+		if err := checkPart(content, charset.NewReaderLabel, &b); err != nil {
 			return err
 		}
 	}
@@ -58,33 +60,43 @@ const (
 	maxEscapes     = 64
 	maxFormatChars = 255
 	maxFormats     = 1000
-	// maxElements bounds the elements of a part besides a sheet's rows and cells. The reader holds
-	// all of a workbook's shared strings at once, about 430 bytes each (1.1 million two-letter
-	// strings, a 2.6 MB file well within the archive's limits, held 480 MB), and all its styles
-	// (650,000 cell formats in a 2 MB file held 300 MB). A province's list of 5,000 rows and 16
-	// columns of text has at most 80,000 different strings, 160,000 elements, and a few hundred
-	// styles; Excel itself keeps at most 64,000 cell formats.
-	maxElements = 400_000
+	// maxElements bounds the elements of a workbook besides its sheets' rows and cells (which
+	// the reader streams, a row at a time), all parts together. The reader holds all of a
+	// workbook's shared strings at once, about 430 bytes each (1.1 million two-letter strings,
+	// a 2.6 MB file well within the archive's limits, held 480 MB), and all its styles (650,000
+	// cell formats in a 2 MB file held 300 MB); two imports may run at once. A province's list of
+	// 5,000 rows and 16 columns of text has at most 80,000 different strings, 160,000 elements.
+	maxElements = 250_000
+	// maxCellFormats bounds a workbook's cell formats (xf): Excel itself keeps at most 64,000.
+	maxCellFormats = 70_000
 )
+
+// budget is what a workbook's parts have used of maxElements and maxCellFormats.
+type budget struct{ elements, formats int }
 
 // escaped matches what the reader undoes as an escaped character.
 var escaped = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
 
 // partCheck reads one part: the rows seen, the last one's number and its last cell's column, the
-// number formats seen, and its elements counted against maxElements.
+// number formats seen, and the workbook's budget it counts its elements against.
 type partCheck struct {
-	d                              *xml.Decoder
-	rows, row, col, fmts, elements int
+	d                    *xml.Decoder
+	rows, row, col, fmts int
+	b                    *budget
+	inCell               bool
 }
 
-// checkPart reads one part's XML as far as the rows the reader takes (MaxRows+2), so that its
-// cost does not grow with rows past the cap. XML that does not parse ends it there, as it ends
-// the reader.
-func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error)) error {
+// checkPart reads one part's XML, counting its elements against b. A sheet (its root a
+// worksheet) is read as far as the rows the reader takes (MaxRows+2), so that its cost does not
+// grow with rows past the cap; any other part is read whole, since the reader reads it whole (a
+// part of shared strings or styles that began with rows to end the check early was read in
+// full, every string held). XML that does not parse ends it there, as it ends the reader.
+func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error), b *budget) error {
 	d := xml.NewDecoder(bytes.NewReader(content))
 	d.CharsetReader = charset
-	p := partCheck{d: d}
-	for p.rows <= MaxRows+2 {
+	p := partCheck{d: d, b: b}
+	root, sheet := "", false
+	for !sheet || p.rows <= MaxRows+2 {
 		tok, err := d.Token()
 		if err != nil {
 			return nil
@@ -92,6 +104,10 @@ func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error
 		el, ok := tok.(xml.StartElement)
 		if !ok {
 			continue
+		}
+		if root == "" {
+			root = el.Name.Local
+			sheet = root == "worksheet"
 		}
 		switch el.Name.Local {
 		case "si":
@@ -101,13 +117,17 @@ func checkPart(content []byte, charset func(string, io.Reader) (io.Reader, error
 		case "c":
 			err = p.cell(el)
 		case "numFmt":
-			if err = p.format(el); err == nil && p.counted() {
-				err = apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+			if err = p.format(el); err == nil {
+				err = p.count()
+			}
+		case "xf":
+			if b.formats++; b.formats > maxCellFormats {
+				err = apperr.New(apperr.Invalid, msgTooManyFormats, maxCellFormats)
+			} else {
+				err = p.count()
 			}
 		default:
-			if p.counted() {
-				err = apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
-			}
+			err = p.count()
 		}
 		if err != nil {
 			return err
@@ -150,6 +170,9 @@ func (p *partCheck) cell(start xml.StartElement) error {
 		return apperr.New(apperr.Invalid, msgSheetTooWide, p.row, col, MaxColumns)
 	}
 	p.col = col
+	// A cell's own text is streamed with its row: not counted against the budget.
+	p.inCell = true
+	defer func() { p.inCell = false }()
 	for {
 		tok, err := p.d.Token()
 		if err != nil {
@@ -177,10 +200,10 @@ func (p *partCheck) cell(start xml.StartElement) error {
 
 // text reads a text (a shared string, or a cell's own) whole, its start just read: over
 // maxTextBytes, or with more than maxEscapes escaped characters, it is refused; so is the part
-// once it holds more than maxElements elements.
+// once the workbook holds more than maxElements elements.
 func (p *partCheck) text() error {
-	if p.counted() {
-		return apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+	if err := p.count(); err != nil {
+		return err
 	}
 	var text []byte
 	for depth := 1; depth > 0; {
@@ -190,8 +213,9 @@ func (p *partCheck) text() error {
 		}
 		switch el := tok.(type) {
 		case xml.StartElement:
-			if depth++; p.counted() {
-				return apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+			depth++
+			if err := p.count(); err != nil {
+				return err
 			}
 		case xml.EndElement:
 			depth--
@@ -207,11 +231,16 @@ func (p *partCheck) text() error {
 	return nil
 }
 
-// counted counts one more element of the part, and reports whether they are now more than
-// maxElements.
-func (p *partCheck) counted() bool {
-	p.elements++
-	return p.elements > maxElements
+// count counts one more element of the workbook, but for a cell's own, and refuses the workbook
+// once they are more than maxElements.
+func (p *partCheck) count() error {
+	if p.inCell {
+		return nil
+	}
+	if p.b.elements++; p.b.elements > maxElements {
+		return apperr.New(apperr.Invalid, msgTooManyElements, maxElements)
+	}
+	return nil
 }
 
 // format takes a number format: at most maxFormats of them, each at most maxFormatChars long.

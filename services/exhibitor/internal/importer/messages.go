@@ -49,8 +49,11 @@ var (
 		"Dòng %d có ô ở cột thứ %d (ô trống đã định dạng cũng tính), quá %d cột mà tệp nhập đọc; hãy xóa các ô thừa ở bên phải rồi nhập lại.",
 		"Row %d has a cell in column %d (an empty formatted one counts too), beyond the %d columns an import reads; delete the stray cells on the right and import again.")
 	msgTooManyElements = apperr.M("import_xlsx_too_many_elements",
-		"Tệp XLSX chứa quá nhiều chữ hoặc định dạng (hơn %d phần tử trong một phần của tệp, thường do các trang tính khác hoặc định dạng thừa) so với một danh sách tối đa 5.000 dòng; hãy chép danh sách sang một tệp mới chỉ có một trang tính, hoặc lưu dạng CSV, rồi nhập lại.",
-		"The XLSX file holds too much text or formatting (more than %d elements in one of its parts, often from other sheets or stray formatting) for a list of at most 5,000 rows; copy the list into a new file with one sheet, or save it as CSV, and import again.")
+		"Tệp XLSX chứa quá nhiều chữ dùng chung hoặc định dạng (hơn %d phần tử ngoài các ô của trang tính, thường do các trang tính khác hoặc định dạng thừa) so với một danh sách tối đa 5.000 dòng; hãy chép danh sách sang một tệp mới chỉ có một trang tính, hoặc lưu dạng CSV, rồi nhập lại.",
+		"The XLSX file holds too much shared text or formatting (more than %d elements besides its sheets' cells, often from other sheets or stray formatting) for a list of at most 5,000 rows; copy the list into a new file with one sheet, or save it as CSV, and import again.")
+	msgTooManyFormats = apperr.M("import_xlsx_too_many_formats",
+		"Tệp XLSX có hơn %d kiểu định dạng ô, nhiều hơn Excel cho phép; hãy chép danh sách sang một tệp mới, hoặc lưu dạng CSV, rồi nhập lại.",
+		"The XLSX file has more than %d cell formats, more than Excel allows; copy the list into a new file, or save it as CSV, and import again.")
 	msgTextTooLong = apperr.M("import_text_too_long",
 		"Tệp có một đoạn chữ dài hơn %d ký tự, nhiều hơn một ô Excel chứa được; hãy kiểm tra lại tệp.",
 		"The file holds a text longer than %d characters, more than an Excel cell holds; check the file.")

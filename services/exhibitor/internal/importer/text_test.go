@@ -6,7 +6,6 @@ import (
 	"compress/flate"
 	"fmt"
 	"io"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -93,53 +92,6 @@ func TestParseRefusesCellsStandingForTooMuchText(t *testing.T) {
 	if grew > 128<<20 {
 		t.Errorf("refusing 2,600 cells of 30 KB allocated %d MiB", grew>>20)
 	}
-}
-
-// manyStrings is n short shared strings of random letters (so that they pack about as well as a
-// real list does), set between two "X" texts.
-func manyStrings(n int) string {
-	var b strings.Builder
-	b.WriteString("X</t></si>")
-	r := rand.New(rand.NewPCG(1, 2))
-	for range n {
-		fmt.Fprintf(&b, "<si><t>%c%c%c</t></si>", 'a'+r.IntN(26), 'A'+r.IntN(26), 'a'+r.IntN(26))
-	}
-	b.WriteString("<si><t>X")
-	return b.String()
-}
-
-// The reader holds every shared string at once (about 430 bytes each): a workbook of 250,000
-// short ones, a few MB packed and within every limit on its parts, is refused before it is read;
-// 80,000, as many as 5,000 rows of 16 columns of text can hold, are read. Before, 1.1 million
-// strings in a 2.6 MB file took the service to 480 MB (two imports at once, to 920 MB).
-func TestParseRefusesTooManySharedStrings(t *testing.T) {
-	rows, err := Parse(withSharedString(t, sharedStringWorkbook(t, 40, "X"), "X", manyStrings(80_000)))
-	if err != nil || len(rows) != 40 {
-		t.Errorf("80,000 shared strings: %d rows, %v; want the 40 rows read", len(rows), err)
-	}
-	_, grew, err := parseCounting(withSharedString(t, sharedStringWorkbook(t, 40, "X"), "X", manyStrings(250_000)))
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 400000 elements") {
-		t.Errorf("250,000 shared strings: %v, want refused as too much text", err)
-	}
-	t.Logf("refusing 250,000 shared strings allocated %d MiB", grew>>20)
-}
-
-// The reader reads all of a workbook's styles as it opens it: 450,000 cell formats, a 2 MB file,
-// are refused before it does (650,000 held 300 MB there; the cells need not even use them).
-func TestParseRefusesTooManyStyles(t *testing.T) {
-	var b strings.Builder
-	b.WriteString(`<?xml version="1.0" encoding="UTF-8"?><styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><cellXfs>`)
-	r := rand.New(rand.NewPCG(1, 2))
-	for range 450_000 {
-		fmt.Fprintf(&b, `<xf numFmtId="%d" fontId="%d"/>`, r.IntN(50), r.IntN(9))
-	}
-	b.WriteString(`</cellXfs></styleSheet>`)
-	styles := b.String()
-	_, grew, err := parseCounting(rezip(t, sharedStringWorkbook(t, 40, "X"), part{name: "xl/styles.xml", fill: []byte(styles), n: len(styles)}))
-	if !apperr.Is(err, apperr.Invalid) || !strings.Contains(err.Error(), "more than 400000 elements") {
-		t.Errorf("450,000 cell formats: %v, want refused as too much formatting", err)
-	}
-	t.Logf("refusing 450,000 cell formats allocated %d MiB", grew>>20)
 }
 
 // A CSV line of nothing but separators is refused before it is read into millions of fields; so
