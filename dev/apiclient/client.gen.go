@@ -16215,6 +16215,11 @@ type PostAccountsResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostAccountsResponse408Headers the declared response headers of an HTTP 408 response for PostAccounts
+type PostAccountsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostAccountsResponse409Headers the declared response headers of an HTTP 409 response for PostAccounts
 type PostAccountsResponse409Headers struct {
 	ContentLanguage *string
@@ -16251,6 +16256,8 @@ type PostAccountsResponse struct {
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -16267,6 +16274,8 @@ type PostAccountsResponse struct {
 	Headers401 *PostAccountsResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostAccountsResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostAccountsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAccountsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -16297,6 +16306,11 @@ func (r PostAccountsResponse) GetApplicationproblemJSON401() *GatewayProblem {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostAccountsResponse) GetApplicationproblemJSON403() *GatewayProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostAccountsResponse) GetApplicationproblemJSON408() *GatewayProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -18498,6 +18512,11 @@ type PostApplicationsIdApproveResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostApplicationsIdApproveResponse408Headers the declared response headers of an HTTP 408 response for PostApplicationsIdApprove
+type PostApplicationsIdApproveResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostApplicationsIdApproveResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdApprove
 type PostApplicationsIdApproveResponse409Headers struct {
 	ContentLanguage *string
@@ -18536,6 +18555,8 @@ type PostApplicationsIdApproveResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -18556,6 +18577,8 @@ type PostApplicationsIdApproveResponse struct {
 	Headers403 *PostApplicationsIdApproveResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostApplicationsIdApproveResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostApplicationsIdApproveResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostApplicationsIdApproveResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -18591,6 +18614,11 @@ func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON403() *Exhib
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostApplicationsIdApproveResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -18672,6 +18700,11 @@ type PostApplicationsIdRejectResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostApplicationsIdRejectResponse408Headers the declared response headers of an HTTP 408 response for PostApplicationsIdReject
+type PostApplicationsIdRejectResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostApplicationsIdRejectResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdReject
 type PostApplicationsIdRejectResponse409Headers struct {
 	ContentLanguage *string
@@ -18710,6 +18743,8 @@ type PostApplicationsIdRejectResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -18730,6 +18765,8 @@ type PostApplicationsIdRejectResponse struct {
 	Headers403 *PostApplicationsIdRejectResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostApplicationsIdRejectResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostApplicationsIdRejectResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostApplicationsIdRejectResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -18765,6 +18802,11 @@ func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON403() *Exhibi
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostApplicationsIdRejectResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -18846,6 +18888,11 @@ type PostApplicationsIdWaitlistResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostApplicationsIdWaitlistResponse408Headers the declared response headers of an HTTP 408 response for PostApplicationsIdWaitlist
+type PostApplicationsIdWaitlistResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostApplicationsIdWaitlistResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdWaitlist
 type PostApplicationsIdWaitlistResponse409Headers struct {
 	ContentLanguage *string
@@ -18884,6 +18931,8 @@ type PostApplicationsIdWaitlistResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -18904,6 +18953,8 @@ type PostApplicationsIdWaitlistResponse struct {
 	Headers403 *PostApplicationsIdWaitlistResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostApplicationsIdWaitlistResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostApplicationsIdWaitlistResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostApplicationsIdWaitlistResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -18939,6 +18990,11 @@ func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON403() *Exhi
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostApplicationsIdWaitlistResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -19020,6 +19076,11 @@ type PostApplicationsIdWithdrawResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostApplicationsIdWithdrawResponse408Headers the declared response headers of an HTTP 408 response for PostApplicationsIdWithdraw
+type PostApplicationsIdWithdrawResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostApplicationsIdWithdrawResponse409Headers the declared response headers of an HTTP 409 response for PostApplicationsIdWithdraw
 type PostApplicationsIdWithdrawResponse409Headers struct {
 	ContentLanguage *string
@@ -19058,6 +19119,8 @@ type PostApplicationsIdWithdrawResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -19078,6 +19141,8 @@ type PostApplicationsIdWithdrawResponse struct {
 	Headers403 *PostApplicationsIdWithdrawResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostApplicationsIdWithdrawResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostApplicationsIdWithdrawResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostApplicationsIdWithdrawResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -19113,6 +19178,11 @@ func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON403() *Exhi
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostApplicationsIdWithdrawResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -19189,6 +19259,11 @@ type PostAuthLoginResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostAuthLoginResponse408Headers the declared response headers of an HTTP 408 response for PostAuthLogin
+type PostAuthLoginResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthLoginResponse409Headers the declared response headers of an HTTP 409 response for PostAuthLogin
 type PostAuthLoginResponse409Headers struct {
 	ContentLanguage *string
@@ -19230,6 +19305,8 @@ type PostAuthLoginResponse struct {
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -19248,6 +19325,8 @@ type PostAuthLoginResponse struct {
 	Headers401 *PostAuthLoginResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostAuthLoginResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostAuthLoginResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAuthLoginResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -19280,6 +19359,11 @@ func (r PostAuthLoginResponse) GetApplicationproblemJSON401() *GatewayProblem {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostAuthLoginResponse) GetApplicationproblemJSON403() *GatewayProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostAuthLoginResponse) GetApplicationproblemJSON408() *GatewayProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -19453,6 +19537,11 @@ type PostAuthPasswordResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostAuthPasswordResponse408Headers the declared response headers of an HTTP 408 response for PostAuthPassword
+type PostAuthPasswordResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthPasswordResponse409Headers the declared response headers of an HTTP 409 response for PostAuthPassword
 type PostAuthPasswordResponse409Headers struct {
 	ContentLanguage *string
@@ -19494,6 +19583,8 @@ type PostAuthPasswordResponse struct {
 	ApplicationproblemJSON401 *GatewayProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *GatewayProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -19512,6 +19603,8 @@ type PostAuthPasswordResponse struct {
 	Headers401 *PostAuthPasswordResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostAuthPasswordResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostAuthPasswordResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAuthPasswordResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -19544,6 +19637,11 @@ func (r PostAuthPasswordResponse) GetApplicationproblemJSON401() *GatewayProblem
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostAuthPasswordResponse) GetApplicationproblemJSON403() *GatewayProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostAuthPasswordResponse) GetApplicationproblemJSON408() *GatewayProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -19615,6 +19713,11 @@ type PostAuthPasswordResetResponse401Headers struct {
 	ContentLanguage *string
 }
 
+// PostAuthPasswordResetResponse408Headers the declared response headers of an HTTP 408 response for PostAuthPasswordReset
+type PostAuthPasswordResetResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthPasswordResetResponse409Headers the declared response headers of an HTTP 409 response for PostAuthPasswordReset
 type PostAuthPasswordResetResponse409Headers struct {
 	ContentLanguage *string
@@ -19654,6 +19757,8 @@ type PostAuthPasswordResetResponse struct {
 	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -19670,6 +19775,8 @@ type PostAuthPasswordResetResponse struct {
 	Headers400 *PostAuthPasswordResetResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAuthPasswordResetResponse401Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostAuthPasswordResetResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAuthPasswordResetResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -19697,6 +19804,11 @@ func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON400() *GatewayPr
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON401() *GatewayProblem {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostAuthPasswordResetResponse) GetApplicationproblemJSON408() *GatewayProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -19768,6 +19880,11 @@ type PostAuthRegisterResponse401Headers struct {
 	ContentLanguage *string
 }
 
+// PostAuthRegisterResponse408Headers the declared response headers of an HTTP 408 response for PostAuthRegister
+type PostAuthRegisterResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostAuthRegisterResponse409Headers the declared response headers of an HTTP 409 response for PostAuthRegister
 type PostAuthRegisterResponse409Headers struct {
 	ContentLanguage *string
@@ -19807,6 +19924,8 @@ type PostAuthRegisterResponse struct {
 	ApplicationproblemJSON400 *GatewayProblem
 	// ApplicationproblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationproblemJSON401 *GatewayProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *GatewayProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *GatewayProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -19823,6 +19942,8 @@ type PostAuthRegisterResponse struct {
 	Headers400 *PostAuthRegisterResponse400Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
 	Headers401 *PostAuthRegisterResponse401Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostAuthRegisterResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostAuthRegisterResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -19850,6 +19971,11 @@ func (r PostAuthRegisterResponse) GetApplicationproblemJSON400() *GatewayProblem
 // GetApplicationproblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r PostAuthRegisterResponse) GetApplicationproblemJSON401() *GatewayProblem {
 	return r.ApplicationproblemJSON401
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostAuthRegisterResponse) GetApplicationproblemJSON408() *GatewayProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -20044,6 +20170,11 @@ type PostBuyersResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostBuyersResponse408Headers the declared response headers of an HTTP 408 response for PostBuyers
+type PostBuyersResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostBuyersResponse409Headers the declared response headers of an HTTP 409 response for PostBuyers
 type PostBuyersResponse409Headers struct {
 	ContentLanguage *string
@@ -20080,6 +20211,8 @@ type PostBuyersResponse struct {
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -20098,6 +20231,8 @@ type PostBuyersResponse struct {
 	Headers401 *PostBuyersResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostBuyersResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostBuyersResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostBuyersResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -20128,6 +20263,11 @@ func (r PostBuyersResponse) GetApplicationproblemJSON401() *MatchmakingProblem {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostBuyersResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostBuyersResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -20450,6 +20590,11 @@ type PatchBuyersIdResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchBuyersIdResponse408Headers the declared response headers of an HTTP 408 response for PatchBuyersId
+type PatchBuyersIdResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchBuyersIdResponse409Headers the declared response headers of an HTTP 409 response for PatchBuyersId
 type PatchBuyersIdResponse409Headers struct {
 	ContentLanguage *string
@@ -20488,6 +20633,8 @@ type PatchBuyersIdResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -20510,6 +20657,8 @@ type PatchBuyersIdResponse struct {
 	Headers403 *PatchBuyersIdResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchBuyersIdResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchBuyersIdResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchBuyersIdResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -20545,6 +20694,11 @@ func (r PatchBuyersIdResponse) GetApplicationproblemJSON403() *MatchmakingProble
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchBuyersIdResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchBuyersIdResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -20758,6 +20912,11 @@ type PostBuyersIdRequestsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostBuyersIdRequestsResponse408Headers the declared response headers of an HTTP 408 response for PostBuyersIdRequests
+type PostBuyersIdRequestsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostBuyersIdRequestsResponse409Headers the declared response headers of an HTTP 409 response for PostBuyersIdRequests
 type PostBuyersIdRequestsResponse409Headers struct {
 	ContentLanguage *string
@@ -20796,6 +20955,8 @@ type PostBuyersIdRequestsResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -20816,6 +20977,8 @@ type PostBuyersIdRequestsResponse struct {
 	Headers403 *PostBuyersIdRequestsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostBuyersIdRequestsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostBuyersIdRequestsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostBuyersIdRequestsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -20851,6 +21014,11 @@ func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON403() *Matchmakin
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostBuyersIdRequestsResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -21135,6 +21303,11 @@ type PostFairsResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsResponse408Headers the declared response headers of an HTTP 408 response for PostFairs
+type PostFairsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsResponse409Headers the declared response headers of an HTTP 409 response for PostFairs
 type PostFairsResponse409Headers struct {
 	ContentLanguage *string
@@ -21171,6 +21344,8 @@ type PostFairsResponse struct {
 	ApplicationproblemJSON401 *EventProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -21189,6 +21364,8 @@ type PostFairsResponse struct {
 	Headers401 *PostFairsResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostFairsResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -21219,6 +21396,11 @@ func (r PostFairsResponse) GetApplicationproblemJSON401() *EventProblem {
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostFairsResponse) GetApplicationproblemJSON403() *EventProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -22127,6 +22309,11 @@ type PostFairsFairIdApplicationsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsFairIdApplicationsResponse408Headers the declared response headers of an HTTP 408 response for PostFairsFairIdApplications
+type PostFairsFairIdApplicationsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdApplicationsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdApplications
 type PostFairsFairIdApplicationsResponse409Headers struct {
 	ContentLanguage *string
@@ -22165,6 +22352,8 @@ type PostFairsFairIdApplicationsResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -22185,6 +22374,8 @@ type PostFairsFairIdApplicationsResponse struct {
 	Headers403 *PostFairsFairIdApplicationsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsFairIdApplicationsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsFairIdApplicationsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsFairIdApplicationsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -22220,6 +22411,11 @@ func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON403() *Exh
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsFairIdApplicationsResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -22433,6 +22629,11 @@ type PostFairsFairIdApplicationsReviewResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsFairIdApplicationsReviewResponse408Headers the declared response headers of an HTTP 408 response for PostFairsFairIdApplicationsReview
+type PostFairsFairIdApplicationsReviewResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdApplicationsReviewResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdApplicationsReview
 type PostFairsFairIdApplicationsReviewResponse409Headers struct {
 	ContentLanguage *string
@@ -22471,6 +22672,8 @@ type PostFairsFairIdApplicationsReviewResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -22491,6 +22694,8 @@ type PostFairsFairIdApplicationsReviewResponse struct {
 	Headers403 *PostFairsFairIdApplicationsReviewResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsFairIdApplicationsReviewResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsFairIdApplicationsReviewResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsFairIdApplicationsReviewResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -22526,6 +22731,11 @@ func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON403(
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsFairIdApplicationsReviewResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -23329,6 +23539,11 @@ type PostFairsFairIdCheckinsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsFairIdCheckinsResponse408Headers the declared response headers of an HTTP 408 response for PostFairsFairIdCheckins
+type PostFairsFairIdCheckinsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdCheckinsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdCheckins
 type PostFairsFairIdCheckinsResponse409Headers struct {
 	ContentLanguage *string
@@ -23369,6 +23584,8 @@ type PostFairsFairIdCheckinsResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -23389,6 +23606,8 @@ type PostFairsFairIdCheckinsResponse struct {
 	Headers403 *PostFairsFairIdCheckinsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsFairIdCheckinsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsFairIdCheckinsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsFairIdCheckinsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -23429,6 +23648,11 @@ func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON403() *Matchma
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsFairIdCheckinsResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -23642,6 +23866,11 @@ type PostFairsFairIdMeetingsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsFairIdMeetingsResponse408Headers the declared response headers of an HTTP 408 response for PostFairsFairIdMeetings
+type PostFairsFairIdMeetingsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsFairIdMeetingsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsFairIdMeetings
 type PostFairsFairIdMeetingsResponse409Headers struct {
 	ContentLanguage *string
@@ -23680,6 +23909,8 @@ type PostFairsFairIdMeetingsResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -23700,6 +23931,8 @@ type PostFairsFairIdMeetingsResponse struct {
 	Headers403 *PostFairsFairIdMeetingsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsFairIdMeetingsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsFairIdMeetingsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsFairIdMeetingsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -23735,6 +23968,11 @@ func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON403() *Matchma
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsFairIdMeetingsResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -24344,6 +24582,11 @@ type PutFairsFairIdUnavailabilityResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PutFairsFairIdUnavailabilityResponse408Headers the declared response headers of an HTTP 408 response for PutFairsFairIdUnavailability
+type PutFairsFairIdUnavailabilityResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PutFairsFairIdUnavailabilityResponse409Headers the declared response headers of an HTTP 409 response for PutFairsFairIdUnavailability
 type PutFairsFairIdUnavailabilityResponse409Headers struct {
 	ContentLanguage *string
@@ -24380,6 +24623,8 @@ type PutFairsFairIdUnavailabilityResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -24400,6 +24645,8 @@ type PutFairsFairIdUnavailabilityResponse struct {
 	Headers403 *PutFairsFairIdUnavailabilityResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PutFairsFairIdUnavailabilityResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PutFairsFairIdUnavailabilityResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PutFairsFairIdUnavailabilityResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -24430,6 +24677,11 @@ func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON403() *Ma
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PutFairsFairIdUnavailabilityResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -24615,6 +24867,11 @@ type PatchFairsIdResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchFairsIdResponse408Headers the declared response headers of an HTTP 408 response for PatchFairsId
+type PatchFairsIdResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchFairsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsId
 type PatchFairsIdResponse409Headers struct {
 	ContentLanguage *string
@@ -24653,6 +24910,8 @@ type PatchFairsIdResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -24673,6 +24932,8 @@ type PatchFairsIdResponse struct {
 	Headers403 *PatchFairsIdResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchFairsIdResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchFairsIdResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchFairsIdResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -24708,6 +24969,11 @@ func (r PatchFairsIdResponse) GetApplicationproblemJSON403() *EventProblem {
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchFairsIdResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchFairsIdResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -25095,6 +25361,11 @@ type PutFairsIdB2bSessionsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PutFairsIdB2bSessionsResponse408Headers the declared response headers of an HTTP 408 response for PutFairsIdB2bSessions
+type PutFairsIdB2bSessionsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PutFairsIdB2bSessionsResponse409Headers the declared response headers of an HTTP 409 response for PutFairsIdB2bSessions
 type PutFairsIdB2bSessionsResponse409Headers struct {
 	ContentLanguage *string
@@ -25133,6 +25404,8 @@ type PutFairsIdB2bSessionsResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -25153,6 +25426,8 @@ type PutFairsIdB2bSessionsResponse struct {
 	Headers403 *PutFairsIdB2bSessionsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PutFairsIdB2bSessionsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PutFairsIdB2bSessionsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PutFairsIdB2bSessionsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -25188,6 +25463,11 @@ func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON403() *EventProb
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PutFairsIdB2bSessionsResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -25408,6 +25688,11 @@ type PostFairsIdBoothsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsIdBoothsResponse408Headers the declared response headers of an HTTP 408 response for PostFairsIdBooths
+type PostFairsIdBoothsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdBoothsResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdBooths
 type PostFairsIdBoothsResponse409Headers struct {
 	ContentLanguage *string
@@ -25446,6 +25731,8 @@ type PostFairsIdBoothsResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -25466,6 +25753,8 @@ type PostFairsIdBoothsResponse struct {
 	Headers403 *PostFairsIdBoothsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsIdBoothsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsIdBoothsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsIdBoothsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -25501,6 +25790,11 @@ func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON403() *EventProblem 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsIdBoothsResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -25721,6 +26015,11 @@ type PatchFairsIdBoothsCodeResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchFairsIdBoothsCodeResponse408Headers the declared response headers of an HTTP 408 response for PatchFairsIdBoothsCode
+type PatchFairsIdBoothsCodeResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchFairsIdBoothsCodeResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsIdBoothsCode
 type PatchFairsIdBoothsCodeResponse409Headers struct {
 	ContentLanguage *string
@@ -25759,6 +26058,8 @@ type PatchFairsIdBoothsCodeResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -25779,6 +26080,8 @@ type PatchFairsIdBoothsCodeResponse struct {
 	Headers403 *PatchFairsIdBoothsCodeResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchFairsIdBoothsCodeResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchFairsIdBoothsCodeResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchFairsIdBoothsCodeResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -25814,6 +26117,11 @@ func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON403() *EventPro
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchFairsIdBoothsCodeResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -26034,6 +26342,11 @@ type PutFairsIdBoothsCodeAssignmentResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PutFairsIdBoothsCodeAssignmentResponse408Headers the declared response headers of an HTTP 408 response for PutFairsIdBoothsCodeAssignment
+type PutFairsIdBoothsCodeAssignmentResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PutFairsIdBoothsCodeAssignmentResponse409Headers the declared response headers of an HTTP 409 response for PutFairsIdBoothsCodeAssignment
 type PutFairsIdBoothsCodeAssignmentResponse409Headers struct {
 	ContentLanguage *string
@@ -26072,6 +26385,8 @@ type PutFairsIdBoothsCodeAssignmentResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -26092,6 +26407,8 @@ type PutFairsIdBoothsCodeAssignmentResponse struct {
 	Headers403 *PutFairsIdBoothsCodeAssignmentResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PutFairsIdBoothsCodeAssignmentResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PutFairsIdBoothsCodeAssignmentResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PutFairsIdBoothsCodeAssignmentResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -26127,6 +26444,11 @@ func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON403() *
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PutFairsIdBoothsCodeAssignmentResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -26208,6 +26530,11 @@ type PostFairsIdCancelResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsIdCancelResponse408Headers the declared response headers of an HTTP 408 response for PostFairsIdCancel
+type PostFairsIdCancelResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdCancelResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdCancel
 type PostFairsIdCancelResponse409Headers struct {
 	ContentLanguage *string
@@ -26246,6 +26573,8 @@ type PostFairsIdCancelResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -26266,6 +26595,8 @@ type PostFairsIdCancelResponse struct {
 	Headers403 *PostFairsIdCancelResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsIdCancelResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsIdCancelResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsIdCancelResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -26301,6 +26632,11 @@ func (r PostFairsIdCancelResponse) GetApplicationproblemJSON403() *EventProblem 
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsIdCancelResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsIdCancelResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -26806,6 +27142,11 @@ type PostFairsIdLandmarksResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostFairsIdLandmarksResponse408Headers the declared response headers of an HTTP 408 response for PostFairsIdLandmarks
+type PostFairsIdLandmarksResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostFairsIdLandmarksResponse409Headers the declared response headers of an HTTP 409 response for PostFairsIdLandmarks
 type PostFairsIdLandmarksResponse409Headers struct {
 	ContentLanguage *string
@@ -26844,6 +27185,8 @@ type PostFairsIdLandmarksResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -26864,6 +27207,8 @@ type PostFairsIdLandmarksResponse struct {
 	Headers403 *PostFairsIdLandmarksResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostFairsIdLandmarksResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostFairsIdLandmarksResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostFairsIdLandmarksResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -26899,6 +27244,11 @@ func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON403() *EventProbl
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostFairsIdLandmarksResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -27119,6 +27469,11 @@ type PatchFairsIdLandmarksLandmarkResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchFairsIdLandmarksLandmarkResponse408Headers the declared response headers of an HTTP 408 response for PatchFairsIdLandmarksLandmark
+type PatchFairsIdLandmarksLandmarkResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchFairsIdLandmarksLandmarkResponse409Headers the declared response headers of an HTTP 409 response for PatchFairsIdLandmarksLandmark
 type PatchFairsIdLandmarksLandmarkResponse409Headers struct {
 	ContentLanguage *string
@@ -27157,6 +27512,8 @@ type PatchFairsIdLandmarksLandmarkResponse struct {
 	ApplicationproblemJSON403 *EventProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *EventProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *EventProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *EventProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -27177,6 +27534,8 @@ type PatchFairsIdLandmarksLandmarkResponse struct {
 	Headers403 *PatchFairsIdLandmarksLandmarkResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchFairsIdLandmarksLandmarkResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchFairsIdLandmarksLandmarkResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchFairsIdLandmarksLandmarkResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -27212,6 +27571,11 @@ func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON403() *E
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON404() *EventProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchFairsIdLandmarksLandmarkResponse) GetApplicationproblemJSON408() *EventProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -28314,6 +28678,11 @@ type PostMeetingsIdCancelResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdCancelResponse408Headers the declared response headers of an HTTP 408 response for PostMeetingsIdCancel
+type PostMeetingsIdCancelResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdCancelResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdCancel
 type PostMeetingsIdCancelResponse409Headers struct {
 	ContentLanguage *string
@@ -28352,6 +28721,8 @@ type PostMeetingsIdCancelResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -28372,6 +28743,8 @@ type PostMeetingsIdCancelResponse struct {
 	Headers403 *PostMeetingsIdCancelResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostMeetingsIdCancelResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostMeetingsIdCancelResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdCancelResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -28407,6 +28780,11 @@ func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON403() *Matchmakin
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostMeetingsIdCancelResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -28488,6 +28866,11 @@ type PostMeetingsIdDeclineResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdDeclineResponse408Headers the declared response headers of an HTTP 408 response for PostMeetingsIdDecline
+type PostMeetingsIdDeclineResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdDeclineResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdDecline
 type PostMeetingsIdDeclineResponse409Headers struct {
 	ContentLanguage *string
@@ -28526,6 +28909,8 @@ type PostMeetingsIdDeclineResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -28546,6 +28931,8 @@ type PostMeetingsIdDeclineResponse struct {
 	Headers403 *PostMeetingsIdDeclineResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostMeetingsIdDeclineResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostMeetingsIdDeclineResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdDeclineResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -28581,6 +28968,11 @@ func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON403() *Matchmaki
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostMeetingsIdDeclineResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -28662,6 +29054,11 @@ type PostMeetingsIdMoveResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdMoveResponse408Headers the declared response headers of an HTTP 408 response for PostMeetingsIdMove
+type PostMeetingsIdMoveResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdMoveResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdMove
 type PostMeetingsIdMoveResponse409Headers struct {
 	ContentLanguage *string
@@ -28700,6 +29097,8 @@ type PostMeetingsIdMoveResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -28720,6 +29119,8 @@ type PostMeetingsIdMoveResponse struct {
 	Headers403 *PostMeetingsIdMoveResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostMeetingsIdMoveResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostMeetingsIdMoveResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdMoveResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -28755,6 +29156,11 @@ func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON403() *MatchmakingP
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostMeetingsIdMoveResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -28836,6 +29242,11 @@ type PostMeetingsIdOutcomeResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdOutcomeResponse408Headers the declared response headers of an HTTP 408 response for PostMeetingsIdOutcome
+type PostMeetingsIdOutcomeResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdOutcomeResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdOutcome
 type PostMeetingsIdOutcomeResponse409Headers struct {
 	ContentLanguage *string
@@ -28874,6 +29285,8 @@ type PostMeetingsIdOutcomeResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -28894,6 +29307,8 @@ type PostMeetingsIdOutcomeResponse struct {
 	Headers403 *PostMeetingsIdOutcomeResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostMeetingsIdOutcomeResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostMeetingsIdOutcomeResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdOutcomeResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -28929,6 +29344,11 @@ func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON403() *Matchmaki
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostMeetingsIdOutcomeResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -29010,6 +29430,11 @@ type PostMeetingsIdProposeResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostMeetingsIdProposeResponse408Headers the declared response headers of an HTTP 408 response for PostMeetingsIdPropose
+type PostMeetingsIdProposeResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostMeetingsIdProposeResponse409Headers the declared response headers of an HTTP 409 response for PostMeetingsIdPropose
 type PostMeetingsIdProposeResponse409Headers struct {
 	ContentLanguage *string
@@ -29048,6 +29473,8 @@ type PostMeetingsIdProposeResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -29068,6 +29495,8 @@ type PostMeetingsIdProposeResponse struct {
 	Headers403 *PostMeetingsIdProposeResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostMeetingsIdProposeResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostMeetingsIdProposeResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostMeetingsIdProposeResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -29103,6 +29532,11 @@ func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON403() *Matchmaki
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostMeetingsIdProposeResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -29297,6 +29731,11 @@ type PostProducersResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostProducersResponse408Headers the declared response headers of an HTTP 408 response for PostProducers
+type PostProducersResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersResponse409Headers the declared response headers of an HTTP 409 response for PostProducers
 type PostProducersResponse409Headers struct {
 	ContentLanguage *string
@@ -29333,6 +29772,8 @@ type PostProducersResponse struct {
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -29351,6 +29792,8 @@ type PostProducersResponse struct {
 	Headers401 *PostProducersResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostProducersResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostProducersResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostProducersResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -29381,6 +29824,11 @@ func (r PostProducersResponse) GetApplicationproblemJSON401() *ExhibitorProblem 
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostProducersResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostProducersResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -29457,6 +29905,11 @@ type PostProducersImportResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostProducersImportResponse408Headers the declared response headers of an HTTP 408 response for PostProducersImport
+type PostProducersImportResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersImportResponse409Headers the declared response headers of an HTTP 409 response for PostProducersImport
 type PostProducersImportResponse409Headers struct {
 	ContentLanguage *string
@@ -29493,6 +29946,8 @@ type PostProducersImportResponse struct {
 	ApplicationproblemJSON401 *ExhibitorProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -29511,6 +29966,8 @@ type PostProducersImportResponse struct {
 	Headers401 *PostProducersImportResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostProducersImportResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostProducersImportResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostProducersImportResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -29541,6 +29998,11 @@ func (r PostProducersImportResponse) GetApplicationproblemJSON401() *ExhibitorPr
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostProducersImportResponse) GetApplicationproblemJSON403() *ExhibitorProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostProducersImportResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -29976,6 +30438,11 @@ type PatchProducersIdResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchProducersIdResponse408Headers the declared response headers of an HTTP 408 response for PatchProducersId
+type PatchProducersIdResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchProducersIdResponse409Headers the declared response headers of an HTTP 409 response for PatchProducersId
 type PatchProducersIdResponse409Headers struct {
 	ContentLanguage *string
@@ -30014,6 +30481,8 @@ type PatchProducersIdResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -30034,6 +30503,8 @@ type PatchProducersIdResponse struct {
 	Headers403 *PatchProducersIdResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchProducersIdResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchProducersIdResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchProducersIdResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -30069,6 +30540,11 @@ func (r PatchProducersIdResponse) GetApplicationproblemJSON403() *ExhibitorProbl
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchProducersIdResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchProducersIdResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -30282,6 +30758,11 @@ type PostProducersIdClaimCodeResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostProducersIdClaimCodeResponse408Headers the declared response headers of an HTTP 408 response for PostProducersIdClaimCode
+type PostProducersIdClaimCodeResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersIdClaimCodeResponse409Headers the declared response headers of an HTTP 409 response for PostProducersIdClaimCode
 type PostProducersIdClaimCodeResponse409Headers struct {
 	ContentLanguage *string
@@ -30320,6 +30801,8 @@ type PostProducersIdClaimCodeResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -30340,6 +30823,8 @@ type PostProducersIdClaimCodeResponse struct {
 	Headers403 *PostProducersIdClaimCodeResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostProducersIdClaimCodeResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostProducersIdClaimCodeResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostProducersIdClaimCodeResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -30375,6 +30860,11 @@ func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON403() *Exhibi
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostProducersIdClaimCodeResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -31003,6 +31493,11 @@ type PostProducersIdProductsResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PostProducersIdProductsResponse408Headers the declared response headers of an HTTP 408 response for PostProducersIdProducts
+type PostProducersIdProductsResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostProducersIdProductsResponse409Headers the declared response headers of an HTTP 409 response for PostProducersIdProducts
 type PostProducersIdProductsResponse409Headers struct {
 	ContentLanguage *string
@@ -31041,6 +31536,8 @@ type PostProducersIdProductsResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -31063,6 +31560,8 @@ type PostProducersIdProductsResponse struct {
 	Headers403 *PostProducersIdProductsResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PostProducersIdProductsResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostProducersIdProductsResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostProducersIdProductsResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -31098,6 +31597,11 @@ func (r PostProducersIdProductsResponse) GetApplicationproblemJSON403() *Exhibit
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PostProducersIdProductsResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostProducersIdProductsResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -31538,6 +32042,11 @@ type PatchProductsIdResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchProductsIdResponse408Headers the declared response headers of an HTTP 408 response for PatchProductsId
+type PatchProductsIdResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchProductsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchProductsId
 type PatchProductsIdResponse409Headers struct {
 	ContentLanguage *string
@@ -31576,6 +32085,8 @@ type PatchProductsIdResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -31598,6 +32109,8 @@ type PatchProductsIdResponse struct {
 	Headers403 *PatchProductsIdResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchProductsIdResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchProductsIdResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchProductsIdResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -31633,6 +32146,11 @@ func (r PatchProductsIdResponse) GetApplicationproblemJSON403() *ExhibitorProble
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchProductsIdResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchProductsIdResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -31972,6 +32490,11 @@ type PutProductsIdPhotoResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PutProductsIdPhotoResponse408Headers the declared response headers of an HTTP 408 response for PutProductsIdPhoto
+type PutProductsIdPhotoResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PutProductsIdPhotoResponse409Headers the declared response headers of an HTTP 409 response for PutProductsIdPhoto
 type PutProductsIdPhotoResponse409Headers struct {
 	ContentLanguage *string
@@ -32010,6 +32533,8 @@ type PutProductsIdPhotoResponse struct {
 	ApplicationproblemJSON403 *ExhibitorProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *ExhibitorProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *ExhibitorProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *ExhibitorProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -32030,6 +32555,8 @@ type PutProductsIdPhotoResponse struct {
 	Headers403 *PutProductsIdPhotoResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PutProductsIdPhotoResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PutProductsIdPhotoResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PutProductsIdPhotoResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -32065,6 +32592,11 @@ func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON403() *ExhibitorPro
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON404() *ExhibitorProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PutProductsIdPhotoResponse) GetApplicationproblemJSON408() *ExhibitorProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -32699,6 +33231,11 @@ type PatchRequestsIdResponse404Headers struct {
 	ContentLanguage *string
 }
 
+// PatchRequestsIdResponse408Headers the declared response headers of an HTTP 408 response for PatchRequestsId
+type PatchRequestsIdResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PatchRequestsIdResponse409Headers the declared response headers of an HTTP 409 response for PatchRequestsId
 type PatchRequestsIdResponse409Headers struct {
 	ContentLanguage *string
@@ -32737,6 +33274,8 @@ type PatchRequestsIdResponse struct {
 	ApplicationproblemJSON403 *MatchmakingProblem
 	// ApplicationproblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationproblemJSON404 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -32759,6 +33298,8 @@ type PatchRequestsIdResponse struct {
 	Headers403 *PatchRequestsIdResponse403Headers
 	// Headers404 the parsed response headers for an HTTP 404 response
 	Headers404 *PatchRequestsIdResponse404Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PatchRequestsIdResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PatchRequestsIdResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -32794,6 +33335,11 @@ func (r PatchRequestsIdResponse) GetApplicationproblemJSON403() *MatchmakingProb
 // GetApplicationproblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r PatchRequestsIdResponse) GetApplicationproblemJSON404() *MatchmakingProblem {
 	return r.ApplicationproblemJSON404
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PatchRequestsIdResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -33287,6 +33833,11 @@ type PostSchedulingSolveResponse403Headers struct {
 	ContentLanguage *string
 }
 
+// PostSchedulingSolveResponse408Headers the declared response headers of an HTTP 408 response for PostSchedulingSolve
+type PostSchedulingSolveResponse408Headers struct {
+	ContentLanguage *string
+}
+
 // PostSchedulingSolveResponse409Headers the declared response headers of an HTTP 409 response for PostSchedulingSolve
 type PostSchedulingSolveResponse409Headers struct {
 	ContentLanguage *string
@@ -33323,6 +33874,8 @@ type PostSchedulingSolveResponse struct {
 	ApplicationproblemJSON401 *MatchmakingProblem
 	// ApplicationproblemJSON403 the response for an HTTP 403 `application/problem+json` response
 	ApplicationproblemJSON403 *MatchmakingProblem
+	// ApplicationproblemJSON408 the response for an HTTP 408 `application/problem+json` response
+	ApplicationproblemJSON408 *MatchmakingProblem
 	// ApplicationproblemJSON409 the response for an HTTP 409 `application/problem+json` response
 	ApplicationproblemJSON409 *MatchmakingProblem
 	// ApplicationproblemJSON413 the response for an HTTP 413 `application/problem+json` response
@@ -33341,6 +33894,8 @@ type PostSchedulingSolveResponse struct {
 	Headers401 *PostSchedulingSolveResponse401Headers
 	// Headers403 the parsed response headers for an HTTP 403 response
 	Headers403 *PostSchedulingSolveResponse403Headers
+	// Headers408 the parsed response headers for an HTTP 408 response
+	Headers408 *PostSchedulingSolveResponse408Headers
 	// Headers409 the parsed response headers for an HTTP 409 response
 	Headers409 *PostSchedulingSolveResponse409Headers
 	// Headers413 the parsed response headers for an HTTP 413 response
@@ -33371,6 +33926,11 @@ func (r PostSchedulingSolveResponse) GetApplicationproblemJSON401() *Matchmaking
 // GetApplicationproblemJSON403 returns the response for an HTTP 403 `application/problem+json` response
 func (r PostSchedulingSolveResponse) GetApplicationproblemJSON403() *MatchmakingProblem {
 	return r.ApplicationproblemJSON403
+}
+
+// GetApplicationproblemJSON408 returns the response for an HTTP 408 `application/problem+json` response
+func (r PostSchedulingSolveResponse) GetApplicationproblemJSON408() *MatchmakingProblem {
+	return r.ApplicationproblemJSON408
 }
 
 // GetApplicationproblemJSON409 returns the response for an HTTP 409 `application/problem+json` response
@@ -36096,6 +36656,13 @@ func ParsePostAccountsResponse(rsp *http.Response) (*PostAccountsResponse, error
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -36164,6 +36731,16 @@ func ParsePostAccountsResponse(rsp *http.Response) (*PostAccountsResponse, error
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostAccountsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAccountsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -38498,6 +39075,13 @@ func ParsePostApplicationsIdApproveResponse(rsp *http.Response) (*PostApplicatio
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38583,6 +39167,16 @@ func ParsePostApplicationsIdApproveResponse(rsp *http.Response) (*PostApplicatio
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostApplicationsIdApproveResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostApplicationsIdApproveResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -38687,6 +39281,13 @@ func ParsePostApplicationsIdRejectResponse(rsp *http.Response) (*PostApplication
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38772,6 +39373,16 @@ func ParsePostApplicationsIdRejectResponse(rsp *http.Response) (*PostApplication
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostApplicationsIdRejectResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostApplicationsIdRejectResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -38876,6 +39487,13 @@ func ParsePostApplicationsIdWaitlistResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -38961,6 +39579,16 @@ func ParsePostApplicationsIdWaitlistResponse(rsp *http.Response) (*PostApplicati
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostApplicationsIdWaitlistResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostApplicationsIdWaitlistResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39065,6 +39693,13 @@ func ParsePostApplicationsIdWithdrawResponse(rsp *http.Response) (*PostApplicati
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39150,6 +39785,16 @@ func ParsePostApplicationsIdWithdrawResponse(rsp *http.Response) (*PostApplicati
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostApplicationsIdWithdrawResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostApplicationsIdWithdrawResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39247,6 +39892,13 @@ func ParsePostAuthLoginResponse(rsp *http.Response) (*PostAuthLoginResponse, err
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39322,6 +39974,16 @@ func ParsePostAuthLoginResponse(rsp *http.Response) (*PostAuthLoginResponse, err
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostAuthLoginResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAuthLoginResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39526,6 +40188,13 @@ func ParsePostAuthPasswordResponse(rsp *http.Response) (*PostAuthPasswordRespons
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39601,6 +40270,16 @@ func ParsePostAuthPasswordResponse(rsp *http.Response) (*PostAuthPasswordRespons
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostAuthPasswordResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAuthPasswordResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39701,6 +40380,13 @@ func ParsePostAuthPasswordResetResponse(rsp *http.Response) (*PostAuthPasswordRe
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39766,6 +40452,16 @@ func ParsePostAuthPasswordResetResponse(rsp *http.Response) (*PostAuthPasswordRe
 			headers.ContentLanguage = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostAuthPasswordResetResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAuthPasswordResetResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -39866,6 +40562,13 @@ func ParsePostAuthRegisterResponse(rsp *http.Response) (*PostAuthRegisterRespons
 		}
 		response.ApplicationproblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest GatewayProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest GatewayProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -39931,6 +40634,16 @@ func ParsePostAuthRegisterResponse(rsp *http.Response) (*PostAuthRegisterRespons
 			headers.ContentLanguage = &value
 		}
 		response.Headers401 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostAuthRegisterResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostAuthRegisterResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -40165,6 +40878,13 @@ func ParsePostBuyersResponse(rsp *http.Response) (*PostBuyersResponse, error) {
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -40240,6 +40960,16 @@ func ParsePostBuyersResponse(rsp *http.Response) (*PostBuyersResponse, error) {
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostBuyersResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostBuyersResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -40589,6 +41319,13 @@ func ParsePatchBuyersIdResponse(rsp *http.Response) (*PatchBuyersIdResponse, err
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -40684,6 +41421,16 @@ func ParsePatchBuyersIdResponse(rsp *http.Response) (*PatchBuyersIdResponse, err
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchBuyersIdResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchBuyersIdResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -40926,6 +41673,13 @@ func ParsePostBuyersIdRequestsResponse(rsp *http.Response) (*PostBuyersIdRequest
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -41011,6 +41765,16 @@ func ParsePostBuyersIdRequestsResponse(rsp *http.Response) (*PostBuyersIdRequest
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostBuyersIdRequestsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostBuyersIdRequestsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -41319,6 +42083,13 @@ func ParsePostFairsResponse(rsp *http.Response) (*PostFairsResponse, error) {
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -41394,6 +42165,16 @@ func ParsePostFairsResponse(rsp *http.Response) (*PostFairsResponse, error) {
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -42382,6 +43163,13 @@ func ParsePostFairsFairIdApplicationsResponse(rsp *http.Response) (*PostFairsFai
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42467,6 +43255,16 @@ func ParsePostFairsFairIdApplicationsResponse(rsp *http.Response) (*PostFairsFai
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsFairIdApplicationsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsFairIdApplicationsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -42709,6 +43507,13 @@ func ParsePostFairsFairIdApplicationsReviewResponse(rsp *http.Response) (*PostFa
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -42794,6 +43599,16 @@ func ParsePostFairsFairIdApplicationsReviewResponse(rsp *http.Response) (*PostFa
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsFairIdApplicationsReviewResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsFairIdApplicationsReviewResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -43657,6 +44472,13 @@ func ParsePostFairsFairIdCheckinsResponse(rsp *http.Response) (*PostFairsFairIdC
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -43742,6 +44564,16 @@ func ParsePostFairsFairIdCheckinsResponse(rsp *http.Response) (*PostFairsFairIdC
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsFairIdCheckinsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsFairIdCheckinsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -43984,6 +44816,13 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44069,6 +44908,16 @@ func ParsePostFairsFairIdMeetingsResponse(rsp *http.Response) (*PostFairsFairIdM
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsFairIdMeetingsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsFairIdMeetingsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -44724,6 +45573,13 @@ func ParsePutFairsFairIdUnavailabilityResponse(rsp *http.Response) (*PutFairsFai
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -44809,6 +45665,16 @@ func ParsePutFairsFairIdUnavailabilityResponse(rsp *http.Response) (*PutFairsFai
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PutFairsFairIdUnavailabilityResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PutFairsFairIdUnavailabilityResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45017,6 +45883,13 @@ func ParsePatchFairsIdResponse(rsp *http.Response) (*PatchFairsIdResponse, error
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45102,6 +45975,16 @@ func ParsePatchFairsIdResponse(rsp *http.Response) (*PatchFairsIdResponse, error
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchFairsIdResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchFairsIdResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45533,6 +46416,13 @@ func ParsePutFairsIdB2bSessionsResponse(rsp *http.Response) (*PutFairsIdB2bSessi
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45618,6 +46508,16 @@ func ParsePutFairsIdB2bSessionsResponse(rsp *http.Response) (*PutFairsIdB2bSessi
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PutFairsIdB2bSessionsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PutFairsIdB2bSessionsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -45873,6 +46773,13 @@ func ParsePostFairsIdBoothsResponse(rsp *http.Response) (*PostFairsIdBoothsRespo
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -45958,6 +46865,16 @@ func ParsePostFairsIdBoothsResponse(rsp *http.Response) (*PostFairsIdBoothsRespo
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsIdBoothsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsIdBoothsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46213,6 +47130,13 @@ func ParsePatchFairsIdBoothsCodeResponse(rsp *http.Response) (*PatchFairsIdBooth
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46298,6 +47222,16 @@ func ParsePatchFairsIdBoothsCodeResponse(rsp *http.Response) (*PatchFairsIdBooth
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchFairsIdBoothsCodeResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchFairsIdBoothsCodeResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46553,6 +47487,13 @@ func ParsePutFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*PutFairsI
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46638,6 +47579,16 @@ func ParsePutFairsIdBoothsCodeAssignmentResponse(rsp *http.Response) (*PutFairsI
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PutFairsIdBoothsCodeAssignmentResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PutFairsIdBoothsCodeAssignmentResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -46742,6 +47693,13 @@ func ParsePostFairsIdCancelResponse(rsp *http.Response) (*PostFairsIdCancelRespo
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -46827,6 +47785,16 @@ func ParsePostFairsIdCancelResponse(rsp *http.Response) (*PostFairsIdCancelRespo
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsIdCancelResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsIdCancelResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47382,6 +48350,13 @@ func ParsePostFairsIdLandmarksResponse(rsp *http.Response) (*PostFairsIdLandmark
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47467,6 +48442,16 @@ func ParsePostFairsIdLandmarksResponse(rsp *http.Response) (*PostFairsIdLandmark
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostFairsIdLandmarksResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostFairsIdLandmarksResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -47722,6 +48707,13 @@ func ParsePatchFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*PatchFairs
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest EventProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest EventProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -47807,6 +48799,16 @@ func ParsePatchFairsIdLandmarksLandmarkResponse(rsp *http.Response) (*PatchFairs
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchFairsIdLandmarksLandmarkResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchFairsIdLandmarksLandmarkResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -48977,6 +49979,13 @@ func ParsePostMeetingsIdCancelResponse(rsp *http.Response) (*PostMeetingsIdCance
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49062,6 +50071,16 @@ func ParsePostMeetingsIdCancelResponse(rsp *http.Response) (*PostMeetingsIdCance
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostMeetingsIdCancelResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostMeetingsIdCancelResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49166,6 +50185,13 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49251,6 +50277,16 @@ func ParsePostMeetingsIdDeclineResponse(rsp *http.Response) (*PostMeetingsIdDecl
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostMeetingsIdDeclineResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostMeetingsIdDeclineResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49355,6 +50391,13 @@ func ParsePostMeetingsIdMoveResponse(rsp *http.Response) (*PostMeetingsIdMoveRes
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49440,6 +50483,16 @@ func ParsePostMeetingsIdMoveResponse(rsp *http.Response) (*PostMeetingsIdMoveRes
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostMeetingsIdMoveResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostMeetingsIdMoveResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49544,6 +50597,13 @@ func ParsePostMeetingsIdOutcomeResponse(rsp *http.Response) (*PostMeetingsIdOutc
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49629,6 +50689,16 @@ func ParsePostMeetingsIdOutcomeResponse(rsp *http.Response) (*PostMeetingsIdOutc
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostMeetingsIdOutcomeResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostMeetingsIdOutcomeResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -49733,6 +50803,13 @@ func ParsePostMeetingsIdProposeResponse(rsp *http.Response) (*PostMeetingsIdProp
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -49818,6 +50895,16 @@ func ParsePostMeetingsIdProposeResponse(rsp *http.Response) (*PostMeetingsIdProp
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostMeetingsIdProposeResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostMeetingsIdProposeResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50036,6 +51123,13 @@ func ParsePostProducersResponse(rsp *http.Response) (*PostProducersResponse, err
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50111,6 +51205,16 @@ func ParsePostProducersResponse(rsp *http.Response) (*PostProducersResponse, err
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostProducersResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostProducersResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50208,6 +51312,13 @@ func ParsePostProducersImportResponse(rsp *http.Response) (*PostProducersImportR
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50283,6 +51394,16 @@ func ParsePostProducersImportResponse(rsp *http.Response) (*PostProducersImportR
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostProducersImportResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostProducersImportResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -50750,6 +51871,13 @@ func ParsePatchProducersIdResponse(rsp *http.Response) (*PatchProducersIdRespons
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -50835,6 +51963,16 @@ func ParsePatchProducersIdResponse(rsp *http.Response) (*PatchProducersIdRespons
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchProducersIdResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchProducersIdResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -51077,6 +52215,13 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -51162,6 +52307,16 @@ func ParsePostProducersIdClaimCodeResponse(rsp *http.Response) (*PostProducersId
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostProducersIdClaimCodeResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostProducersIdClaimCodeResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -51835,6 +52990,13 @@ func ParsePostProducersIdProductsResponse(rsp *http.Response) (*PostProducersIdP
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -51930,6 +53092,16 @@ func ParsePostProducersIdProductsResponse(rsp *http.Response) (*PostProducersIdP
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostProducersIdProductsResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostProducersIdProductsResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -52403,6 +53575,13 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52498,6 +53677,16 @@ func ParsePatchProductsIdResponse(rsp *http.Response) (*PatchProductsIdResponse,
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchProductsIdResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchProductsIdResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -52884,6 +54073,13 @@ func ParsePutProductsIdPhotoResponse(rsp *http.Response) (*PutProductsIdPhotoRes
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest ExhibitorProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest ExhibitorProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -52969,6 +54165,16 @@ func ParsePutProductsIdPhotoResponse(rsp *http.Response) (*PutProductsIdPhotoRes
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PutProductsIdPhotoResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PutProductsIdPhotoResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -53633,6 +54839,13 @@ func ParsePatchRequestsIdResponse(rsp *http.Response) (*PatchRequestsIdResponse,
 		}
 		response.ApplicationproblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -53728,6 +54941,16 @@ func ParsePatchRequestsIdResponse(rsp *http.Response) (*PatchRequestsIdResponse,
 			headers.ContentLanguage = &value
 		}
 		response.Headers404 = &headers
+	case rsp.StatusCode == 408:
+		var headers PatchRequestsIdResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PatchRequestsIdResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
@@ -54266,6 +55489,13 @@ func ParsePostSchedulingSolveResponse(rsp *http.Response) (*PostSchedulingSolveR
 		}
 		response.ApplicationproblemJSON403 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 408:
+		var dest MatchmakingProblem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationproblemJSON408 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 409:
 		var dest MatchmakingProblem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -54341,6 +55571,16 @@ func ParsePostSchedulingSolveResponse(rsp *http.Response) (*PostSchedulingSolveR
 			headers.ContentLanguage = &value
 		}
 		response.Headers403 = &headers
+	case rsp.StatusCode == 408:
+		var headers PostSchedulingSolveResponse408Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = &value
+		}
+		response.Headers408 = &headers
 	case rsp.StatusCode == 409:
 		var headers PostSchedulingSolveResponse409Headers
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {

@@ -26,6 +26,7 @@ const (
 	NotFound        Kind = "not_found"
 	Conflict        Kind = "conflict"
 	TooLarge        Kind = "too_large"
+	TooSlow         Kind = "too_slow"
 	TooManyRequests Kind = "too_many_requests"
 	Unavailable     Kind = "unavailable"
 	BadGateway      Kind = "bad_gateway"

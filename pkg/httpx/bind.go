@@ -167,6 +167,9 @@ func decodeError(err error) error {
 		typ    *json.UnmarshalTypeError
 		tooBig *http.MaxBytesError
 	)
+	if slow := BodyTooSlow(err); slow != nil {
+		return slow
+	}
 	switch {
 	case errors.As(err, &tooBig):
 		return apperr.New(apperr.TooLarge, msgBodyTooLarge, tooBig.Limit)

@@ -1,6 +1,7 @@
 package httpx_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
@@ -21,10 +22,10 @@ import (
 // address.
 func serveBodies(t *testing.T, wait time.Duration) string {
 	t.Helper()
-	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MinBodyRate: 1000, BodyGrace: 300 * time.Millisecond})
 	r.POST("/read", func(c *gin.Context) {
-		if _, err := io.ReadAll(c.Request.Body); err != nil {
-			c.String(http.StatusBadRequest, "body: %v", err)
+		if _, err := httpx.ReadBody(c); err != nil {
+			httpx.RespondError(c, err)
 			return
 		}
 		select {
@@ -45,10 +46,10 @@ func serveBodies(t *testing.T, wait time.Duration) string {
 	return ln.Addr().String()
 }
 
-// A body trickled a byte at a time (slowloris) is cut off once it falls behind the least rate:
-// before, the connection stayed open as long as the client kept sending (75 s and more).
+// A body trickled a byte at a time (slowloris) is cut off once it falls behind the least rate,
+// and answered 408 body_too_slow: before, the connection stayed open as long as the client kept
+// sending (75 s and more).
 func TestATrickledBodyIsCutOff(t *testing.T) {
-	defer httpx.SetBodyRate(1000, 300*time.Millisecond)()
 	addr := serveBodies(t, 0)
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -68,9 +69,16 @@ func TestATrickledBodyIsCutOff(t *testing.T) {
 		}
 	}()
 	_ = conn.SetReadDeadline(time.Now().Add(6 * time.Second))
-	got, _ := io.ReadAll(conn)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if took := time.Since(start); took > 3*time.Second {
-		t.Errorf("a body of 1,000 bytes trickled at 10 a second was read for %v (%q), want it cut off after about 1.3 s", took, got)
+		t.Errorf("a body of 1,000 bytes trickled at 10 a second was read for %v, want it cut off after about 1.3 s", took)
+	}
+	if err != nil {
+		t.Fatalf("no answer to a body cut off: %v", err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), `"code":"body_too_slow"`) {
+		t.Errorf("a body cut off: %d %s, want 408 body_too_slow", res.StatusCode, body)
 	}
 }
 
@@ -78,7 +86,6 @@ func TestATrickledBodyIsCutOff(t *testing.T) {
 // is not cancelled (the server's read of the idle connection after the body would end it if the
 // deadline stayed), and the connection serves the next request.
 func TestABodyReadInTimeLeavesTheHandlerItsTime(t *testing.T) {
-	defer httpx.SetBodyRate(1000, 300*time.Millisecond)()
 	addr := serveBodies(t, 1500*time.Millisecond)
 	client := &http.Client{Timeout: 10 * time.Second}
 	for i := range 2 {

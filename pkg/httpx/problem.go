@@ -46,6 +46,7 @@ var statusOf = map[apperr.Kind]struct {
 	apperr.NotFound:        {http.StatusNotFound, apperr.M("title.not_found", "Không tìm thấy", "Not found")},
 	apperr.Conflict:        {http.StatusConflict, apperr.M("title.conflict", "Xung đột dữ liệu", "Conflict")},
 	apperr.TooLarge:        {http.StatusRequestEntityTooLarge, apperr.M("title.too_large", "Yêu cầu quá lớn", "Request too large")},
+	apperr.TooSlow:         {http.StatusRequestTimeout, apperr.M("title.too_slow", "Gửi quá chậm", "Sent too slowly")},
 	apperr.TooManyRequests: {http.StatusTooManyRequests, apperr.M("title.too_many_requests", "Quá nhiều yêu cầu", "Too many requests")},
 	apperr.BadGateway:      {http.StatusBadGateway, apperr.M("title.bad_gateway", "Dịch vụ không phản hồi", "Service unavailable")},
 	apperr.Unavailable:     {http.StatusServiceUnavailable, apperr.M("title.unavailable", "Tạm thời không phục vụ được", "Temporarily unavailable")},

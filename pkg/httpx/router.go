@@ -54,6 +54,10 @@ type Options struct {
 	// SlowRequest is how long a successful read may take before its access line is logged at
 	// info; 0 means DefaultSlowRequest.
 	SlowRequest time.Duration
+	// MinBodyRate and BodyGrace bound how slowly a body may arrive (see setBodyDeadline); 0
+	// means MinBodyRate and BodyGrace.
+	MinBodyRate int64
+	BodyGrace   time.Duration
 }
 
 // DefaultSlowRequest is the duration from which a successful read is logged at info: ten times
@@ -72,6 +76,12 @@ func NewRouter(o Options) *gin.Engine {
 	}
 	if o.SlowRequest == 0 {
 		o.SlowRequest = DefaultSlowRequest
+	}
+	if o.MinBodyRate == 0 {
+		o.MinBodyRate = MinBodyRate
+	}
+	if o.BodyGrace == 0 {
+		o.BodyGrace = BodyGrace
 	}
 	ginMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
 	r := gin.New()
@@ -135,7 +145,7 @@ func edge(o Options) gin.HandlerFunc {
 			if c.Request.ContentLength > limit {
 				RespondError(c, BodyTooLarge(limit))
 			}
-			setBodyDeadline(c.Writer, c.Request, start, limit)
+			setBodyDeadline(c.Writer, c.Request, start.Add(o.BodyGrace), limit, o.MinBodyRate)
 			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
 		}
 		c.Next()

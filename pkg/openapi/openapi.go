@@ -54,7 +54,7 @@ type Op struct {
 	// Files are media types the success may have instead of JSON (chosen by ?format=).
 	Files []string
 	// Errors are error statuses beyond those the operation's shape implies: 403 with Roles;
-	// 413 and 422 with a body; 422 with query parameters; 404 with a path parameter; on writes
+	// 408, 413 and 422 with a body; 422 with query parameters; 404 with a path parameter; on writes
 	// 409 (a concurrent change, a duplicate, an Idempotency-Key whose first run goes on) and 400
 	// (a body they do not take); 401 (a token that is not valid), 500 and 503 always. A read that can conflict or be rate
 	// limited names 409 or 429 here.
@@ -268,6 +268,7 @@ func errorStatuses(op Op) []int {
 	}
 	if op.Request != nil || len(op.RequestTypes) > 0 {
 		set[http.StatusBadRequest], set[http.StatusRequestEntityTooLarge], set[http.StatusUnprocessableEntity] = true, true, true
+		set[http.StatusRequestTimeout] = true // a body that arrives too slowly (httpx.MinBodyRate)
 	}
 	if len(op.Query) > 0 {
 		set[http.StatusUnprocessableEntity] = true

@@ -190,7 +190,7 @@ func TestEveryOperationListsTheErrorsItCanAnswer(t *testing.T) {
 	}{
 		{"/api/producers", "get", []string{"200", "401", "500", "503"}},
 		{"/api/products", "get", []string{"200", "401", "422", "500", "503"}},
-		{"/api/producers/{id}/products", "post", []string{"201", "400", "401", "403", "404", "409", "413", "422", "500", "503"}},
+		{"/api/producers/{id}/products", "post", []string{"201", "400", "401", "403", "404", "408", "409", "413", "422", "500", "503"}},
 		{"/api/products/{id}/close", "post", []string{"200", "400", "401", "403", "404", "409", "500", "503"}},
 	}
 	for _, tt := range tests {

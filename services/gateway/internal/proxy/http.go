@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -112,11 +113,14 @@ func replayable(c *gin.Context) bool {
 	}
 	if err != nil {
 		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
+		switch slow := httpx.BodyTooSlow(err); {
+		case errors.As(err, &tooBig):
 			httpx.RespondError(c, httpx.BodyTooLarge(tooBig.Limit))
-			return false
+		case slow != nil:
+			httpx.RespondError(c, slow)
+		default:
+			httpx.RespondError(c, apperr.New(apperr.Malformed, msgBodyUnread))
 		}
-		httpx.RespondError(c, apperr.New(apperr.Malformed, msgBodyUnread))
 		return false
 	}
 	r.Body.Close()
@@ -179,6 +183,13 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 			var tooBig *http.MaxBytesError
 			if errors.As(err, &tooBig) {
 				httpx.WriteProblem(w, r, httpx.BodyTooLarge(tooBig.Limit))
+				return
+			}
+			// So is a body that fell behind the least rate (a photo on a weak network): the
+			// service did answer nothing, but it is not down. The transport may see the request's
+			// context end first (the server ends it on the failed read), or the client gone.
+			if r.ContentLength != 0 && (httpx.BodyTooSlow(err) != nil || r.Context().Err() != nil) {
+				httpx.WriteProblem(w, r, httpx.BodyTooSlow(os.ErrDeadlineExceeded))
 				return
 			}
 			httpx.WriteProblem(w, r, apperr.New(apperr.BadGateway, msgServiceDown, serviceName(name)))
