@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 )
 
@@ -165,6 +166,18 @@ func stepManyTablesScrollInTheirBox(t *testing.T, org browser) {
 		t.Errorf("with 40 tables, scrolled to the last table and slot: %s", got)
 	}
 	org.shot("b2b-grid-40-tables")
+	// Printed, the box is not a screen high: every slot is on paper (it was cut at the first
+	// screenful, the box's own rule winning over the print rule).
+	media := func(m string) {
+		if _, err := chromedp.Call(org.ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	media("print")
+	if cut := org.eval(`(() => { ` + gridJS + ` return getComputedStyle(w).maxHeight + ' ' + (w.scrollHeight > w.clientHeight ? 'cut' : 'whole') })()`); cut != "none whole" {
+		t.Errorf("printed, the grid's box is %s", cut)
+	}
+	media("")
 }
 
 // stepGridScrollsInItsBoxOnAPhone: at 360 px the grid scrolls sideways in its box, not the page,

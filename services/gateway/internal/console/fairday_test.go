@@ -77,7 +77,7 @@ func stepB2BDaysEachKept(t *testing.T, staff, desk browser, f checkinFair) {
 }
 
 // stepProducerRenamesItself: on a phone the producer corrects its name, commune and tax code in
-// "Sửa hồ sơ"; its page shows the new name, and the fair's floor plan (the event service's) soon does
+// "Sửa hồ sơ" (a tax code another profile holds is refused under its field); its page shows the new name, and the fair's floor plan (the event service's) soon does
 // too.
 func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	t.Helper()
@@ -86,6 +86,11 @@ func stepProducerRenamesItself(t *testing.T, prod browser, f checkinFair) {
 	prod.until("the profile's fold", "document.querySelector('#profile-edit summary')", false)
 	prod.run(chromedp.Click("#profile-edit summary"))
 	stepASaveOutlivesALiveUpdate(prod)
+	// A tax code another profile holds is said under the field, not as a change meanwhile.
+	client{t: t, base: f.org.base}.producer("gom-khac@checkin.example.vn", "HTX Gốm Bát Tràng", "0100999888", 4)
+	prod.fill(map[string]string{"#profile-edit-form-tax_code": "0100999888"})
+	prod.submit("profile-edit-form")
+	prod.until("the taken tax code refused at its field", "document.querySelector('#profile-edit-form [data-field=tax_code].bad .err') && document.querySelector('#profile-edit-form [data-field=tax_code] .err').textContent.includes('đã thuộc về một hồ sơ chủ thể OCOP khác')", false)
 	prod.fill(map[string]string{"#profile-edit-form-legal_name": name, "#profile-edit-form-commune": "Xã Phù Lãng", "#profile-edit-form-address": "Thôn Đồng Vãng",
 		"#profile-edit-form-tax_code": "2300111223"})
 	prod.submit("profile-edit-form")

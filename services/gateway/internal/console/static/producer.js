@@ -294,7 +294,7 @@ const producerKinds = ["cooperative", "enterprise", "household_business", "coope
 // email and description. Only what changed is sent, over the profile as this page shows it: when
 // another phone changed it since, the API refuses and the page shows the profile as it is now,
 // with what was typed kept, to be saved again or not. A tax code mistyped at registration is
-// corrected here too (one another profile holds is refused at the field).
+// corrected here too (one another profile holds is said under the field).
 function profileEdit(p, provinces) {
   const was = { legal_name: p.legal_name, kind: p.kind, tax_code: p.tax_code, province: p.province.code, commune: p.commune, address: p.address || "",
     phone: p.phone, email: p.email || "", description_vi: p.description_vi || "" };
@@ -319,6 +319,8 @@ function profileEdit(p, provinces) {
 async function saveProfile(p, body) {
   const r = await api("PATCH", `/api/producers/${p.id}`, body, { ifMatch: `"${p.revision}"` });
   if (r.ok) { toast(t("profile_saved")); render(true); }
+  // A tax code another profile holds is said under the field typed, not as a change meanwhile.
+  if (r.status === 409 && r.data && r.data.code === "producer_tax_code_in_use") return refused("tax_code", r.data.detail);
   if (r.status === 409) changedMeanwhile(r);
   return r;
 }
