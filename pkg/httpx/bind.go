@@ -165,14 +165,11 @@ func decodeError(err error) error {
 	var (
 		syntax *json.SyntaxError
 		typ    *json.UnmarshalTypeError
-		tooBig *http.MaxBytesError
 	)
-	if slow := BodyTooSlow(err); slow != nil {
-		return slow
+	if e := BodyError(err); e != nil {
+		return e
 	}
 	switch {
-	case errors.As(err, &tooBig):
-		return apperr.New(apperr.TooLarge, msgBodyTooLarge, tooBig.Limit)
 	case errors.Is(err, io.EOF):
 		return apperr.WrapMsg(apperr.Malformed, errNoBody, msgBodyMissing)
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -3,12 +3,10 @@ package proxy
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"net/http"
 	"net/http/httputil"
 	"net/url"
-	"os"
 	"strings"
 	"sync"
 	"time"
@@ -112,13 +110,9 @@ func replayable(c *gin.Context) bool {
 		err = io.ErrUnexpectedEOF
 	}
 	if err != nil {
-		var tooBig *http.MaxBytesError
-		switch slow := httpx.BodyTooSlow(err); {
-		case errors.As(err, &tooBig):
-			httpx.RespondError(c, httpx.BodyTooLarge(tooBig.Limit))
-		case slow != nil:
-			httpx.RespondError(c, slow)
-		default:
+		if e := httpx.BodyError(err); e != nil {
+			httpx.RespondError(c, e)
+		} else {
 			httpx.RespondError(c, apperr.New(apperr.Malformed, msgBodyUnread))
 		}
 		return false
@@ -179,18 +173,19 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 		},
 		ErrorHandler: func(w http.ResponseWriter, r *http.Request, err error) {
 			// A body sent without a length runs into the edge's limit only while it is
-			// streamed upstream: that is the client's fault, not the service's.
-			var tooBig *http.MaxBytesError
-			if errors.As(err, &tooBig) {
-				httpx.WriteProblem(w, r, httpx.BodyTooLarge(tooBig.Limit))
-				return
-			}
-			// So is a body that fell behind the least rate (a photo on a weak network): the
-			// service did answer nothing, but it is not down. The transport may see the request's
-			// context end first (the server ends it on the failed read), or the client gone.
-			if r.ContentLength != 0 && (httpx.BodyTooSlow(err) != nil || r.Context().Err() != nil) {
-				httpx.WriteProblem(w, r, httpx.BodyTooSlow(os.ErrDeadlineExceeded))
-				return
+			// streamed upstream, and one falls behind the least rate (a photo on a weak network)
+			// only then: that is the client's doing, not the service's, which is not down. The
+			// transport may see the request's context end first (the server ends it on the
+			// failed read), or the client gone.
+			if r.ContentLength != 0 {
+				problem := httpx.BodyError(err)
+				if problem == nil && r.Context().Err() != nil {
+					problem = httpx.BodyTooSlow()
+				}
+				if problem != nil {
+					httpx.WriteProblem(w, r, problem)
+					return
+				}
 			}
 			httpx.WriteProblem(w, r, apperr.New(apperr.BadGateway, msgServiceDown, serviceName(name)))
 		},
