@@ -330,6 +330,7 @@ func TestHelmValuesHoldTheUsersPermissions(t *testing.T) {
 	}
 	type allow struct {
 		Allow []string `json:"allow"`
+		Deny  []string `json:"deny"`
 	}
 	var v struct {
 		Config struct {
@@ -368,6 +369,9 @@ func TestHelmValuesHoldTheUsersPermissions(t *testing.T) {
 		case !slices.Equal(u.Permissions.Publish.Allow, c.Permissions.Publish.Allow) || !slices.Equal(u.Permissions.Subscribe.Allow, c.Permissions.Subscribe.Allow):
 			t.Errorf("%s: the Helm values allow publish %v subscribe %v, cluster.conf %v %v", u.User,
 				u.Permissions.Publish.Allow, u.Permissions.Subscribe.Allow, c.Permissions.Publish.Allow, c.Permissions.Subscribe.Allow)
+		case !slices.Equal(u.Permissions.Publish.Deny, c.Permissions.Publish.Deny) || len(u.Permissions.Subscribe.Deny) > 0:
+			t.Errorf("%s: the Helm values deny publish %v subscribe %v, cluster.conf %v", u.User,
+				u.Permissions.Publish.Deny, u.Permissions.Subscribe.Deny, c.Permissions.Publish.Deny)
 		}
 	}
 }

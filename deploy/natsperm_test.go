@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 )
 
@@ -22,36 +21,11 @@ var streamsOf = map[string]string{"EVENT": "event.>", "EXHIBITOR": "exhibitor.>"
 // its events) or create a stream of another name: a service's password leaked would otherwise
 // wipe the fair's history.
 func TestNATSUsersKeepTheStreams(t *testing.T) {
-	passwords := map[string]string{"event": "e", "exhibitor": "x", "matchmaking": "m", "gateway": "g"}
-	opts := natsConfig(t)
-	// One node on loopback: the cluster's accounts and permissions, not its routes.
-	opts.Host, opts.Port, opts.HTTPPort = "127.0.0.1", -1, 0
-	opts.Cluster = server.ClusterOpts{}
-	opts.Routes = nil
-	opts.StoreDir = t.TempDir()
-	opts.NoLog, opts.NoSigs = true, true
-	ns, err := server.NewServer(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	go ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server not ready")
-	}
-	t.Cleanup(ns.Shutdown)
+	ns := startNATSNode(t)
 	// The gateway publishes a revocation first: every service reads them from its start.
 	users := []string{"gateway", "event", "exhibitor", "matchmaking"}
 	for i, user := range users {
-		violations := make(chan error, 16)
-		nc, err := nats.Connect(ns.ClientURL(), nats.UserInfo(user, passwords[user]),
-			nats.ErrorHandler(func(_ *nats.Conn, _ *nats.Subscription, err error) { violations <- err }))
-		if err != nil {
-			t.Fatalf("%s connects: %v", user, err)
-		}
-		js, err := jetstream.New(nc)
-		if err != nil {
-			t.Fatal(err)
-		}
+		js, violations := connectAs(t, ns, user)
 		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 		for name, subject := range streamsOf {
 			cfg := jetstream.StreamConfig{Name: name, Subjects: []string{subject}, MaxAge: 24 * time.Hour}
@@ -130,8 +104,29 @@ func TestNATSUsersKeepTheStreams(t *testing.T) {
 			refused("delete stream "+name, func(ctx context.Context) error { return js.DeleteStream(ctx, name) })
 		}
 		cancel()
-		nc.Close()
 	}
+}
+
+// startNATSNode runs one node of cluster.conf on loopback: the cluster's accounts and
+// permissions, not its routes.
+func startNATSNode(t *testing.T) *server.Server {
+	t.Helper()
+	opts := natsConfig(t)
+	opts.Host, opts.Port, opts.HTTPPort = "127.0.0.1", -1, 0
+	opts.Cluster = server.ClusterOpts{}
+	opts.Routes = nil
+	opts.StoreDir = t.TempDir()
+	opts.NoLog, opts.NoSigs = true, true
+	ns, err := server.NewServer(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	go ns.Start()
+	if !ns.ReadyForConnections(10 * time.Second) {
+		t.Fatal("nats-server not ready")
+	}
+	t.Cleanup(ns.Shutdown)
+	return ns
 }
 
 // collect drains a fetched batch.
