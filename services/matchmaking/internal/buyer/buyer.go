@@ -196,11 +196,12 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 	if v.Failed() {
 		return v.Err()
 	}
-	r.applyProducts(&v, f)
+	refused := r.applyProducts(&v, f)
 	// Ranked on its title alone, every producer fits a request alike (rice first for "Mật ong
 	// rừng"): a new one names its goods, and an edit may not take the last of them away. One
-	// saved before this rule keeps its other edits.
-	if required || f.CriteriaSets != nil || f.Sectors != nil || f.Keywords != nil {
+	// saved before this rule keeps its other edits. A goods entry refused already says what to
+	// mend; "name your goods" beside it would say the wrong thing.
+	if !refused && (required || f.CriteriaSets != nil || f.Sectors != nil || f.Keywords != nil) {
 		v.Expect(len(r.CriteriaSets)+len(r.Sectors)+len(r.Keywords) > 0, "keywords", msgNoGoods)
 	}
 	r.applyQuantity(&v, f)
@@ -221,11 +222,14 @@ func (r *Request) Apply(f RequestFields, required bool) error {
 }
 
 // applyProducts applies what is sought: criteria sets, sectors, keywords and the least stars.
-func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
+func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) (refused bool) {
 	if f.CriteriaSets != nil {
 		var sets []int
 		for i, n := range *f.CriteriaSets {
-			if _, ok := ocop.CriteriaSetByNumber(n); v.Expect(ok, fmt.Sprintf("criteria_sets[%d]", i), apperr.Between, 1, 26) && !slices.Contains(sets, n) {
+			_, ok := ocop.CriteriaSetByNumber(n)
+			if !v.Expect(ok, fmt.Sprintf("criteria_sets[%d]", i), apperr.Between, 1, 26) {
+				refused = true
+			} else if !slices.Contains(sets, n) {
 				sets = append(sets, n)
 			}
 		}
@@ -234,7 +238,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 	if f.Sectors != nil {
 		for i, s := range *f.Sectors {
 			_, ok := ocop.SectorByCode(s)
-			v.Expect(ok, fmt.Sprintf("sectors[%d]", i), apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"))
+			refused = !v.Expect(ok, fmt.Sprintf("sectors[%d]", i), apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism")) || refused
 		}
 		r.Sectors = slices.Compact(slices.Sorted(slices.Values(*f.Sectors)))
 	}
@@ -244,7 +248,12 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 		// to match and is dropped.
 		var ks, seen []string
 		for i, k := range *f.Keywords {
-			if k = v.Text(fmt.Sprintf("keywords[%d]", i), k, 60); !vntext.Readable(k) {
+			k = vntext.Clean(k)
+			if !v.Short(fmt.Sprintf("keywords[%d]", i), k, 60) {
+				refused = true
+				continue
+			}
+			if !vntext.Readable(k) {
 				continue
 			}
 			if key := strings.ToLower(k); !slices.Contains(seen, key) {
@@ -260,6 +269,7 @@ func (r *Request) applyProducts(v *apperr.Validation, f RequestFields) {
 		r.MinStars = 3
 	}
 	v.Expect(r.MinStars >= 3 && r.MinStars <= 5, "min_stars", apperr.OneOf, apperr.OrOf("3", "4", "5"))
+	return refused
 }
 
 // applyQuantity applies how much is sought, in which unit, and the certifications required.

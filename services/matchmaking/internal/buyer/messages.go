@@ -33,8 +33,8 @@ var (
 		"bắt buộc phải có, ít nhất 3 ký tự: hãy nói bạn đang tìm mua gì",
 		"is required, at least 3 characters: say what you are looking for")
 	msgNoGoods = apperr.M("sourcing_goods_required",
-		"bắt buộc phải có: chọn bộ tiêu chí hoặc ngành, hoặc nhập từ khóa (vd: mật ong) để tìm đúng chủ thể có mặt hàng bạn cần",
-		"is required: choose a criteria set or a sector, or give a keyword (e.g. honey), so that the producers who have the goods come first")
+		"bắt buộc phải có: chọn bộ tiêu chí hoặc nhập từ khóa (vd: mật ong) để tìm đúng chủ thể có mặt hàng bạn cần",
+		"is required: choose a criteria set or give a keyword (e.g. honey), so that the producers who have the goods come first")
 	msgNotNegative = apperr.M("sourcing_not_negative",
 		"phải từ 0 trở lên",
 		"must be 0 or more")

@@ -147,6 +147,15 @@ func TestARequestNamesItsGoods(t *testing.T) {
 	if err := r.Apply(RequestFields{Keywords: &[]string{}, CriteriaSets: &[]int{1}}, false); err != nil {
 		t.Errorf("an edit trading the keyword for a criteria set: %v", err)
 	}
+	// A goods entry refused says what to mend, alone: "name your goods" beside it was wrong.
+	long := strings.Repeat("mật ong ", 10)
+	for want, f := range map[string]RequestFields{"criteria_sets[0]": {Title: &title, CriteriaSets: &[]int{99}},
+		"sectors[0]": {Title: &title, Sectors: &[]string{"rice"}}, "keywords[0]": {Title: &title, Keywords: &[]string{long}}} {
+		var r Request
+		if got := refusedOn(r.Apply(f, true)); got != want {
+			t.Errorf("a wrong %s: refused on %s, want it alone", want, got)
+		}
+	}
 	old := Request{Title: title, MinStars: 3}
 	if err := old.Apply(RequestFields{Market: ptr("JP")}, false); err != nil {
 		t.Errorf("a request saved before the rule, its market edited: %v", err)
