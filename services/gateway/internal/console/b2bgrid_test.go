@@ -153,7 +153,8 @@ func stepGridFitsDesktop(t *testing.T, org browser) {
 }
 
 // stepManyTablesScrollInTheirBox: with 40 tables the grid's box scrolls sideways, the page does
-// not, and scrolled to the last table the slots' times and the header are still in sight.
+// not, and scrolled to the last table the day's date, the slots' times and the header are still
+// in sight.
 func stepManyTablesScrollInTheirBox(t *testing.T, org browser) {
 	t.Helper()
 	got := org.eval(`(() => { ` + gridJS + ` window.scrollTo(0, 0); w.scrollIntoView({ block: 'start' }); w.scrollLeft = w.scrollWidth; last.scrollIntoView({ block: 'end', inline: 'nearest' });
@@ -161,8 +162,9 @@ func stepManyTablesScrollInTheirBox(t *testing.T, org browser) {
 		const box = w.scrollLeft > 0 ? 'box scrolled' : 'box still';
 		const slot = on(last.querySelector('td.slot')) ? 'time in sight' : 'time off';
 		const t40 = on(head.lastElementChild) && on(head.firstElementChild) ? 'header in sight' : 'header off';
-		return [page, box, slot, t40].join(', ') })()`)
-	if got != "page still, box scrolled, time in sight, header in sight" {
+		const day = on(w.querySelector('h2')) ? 'date in sight' : 'date off';
+		return [page, box, day, slot, t40].join(', ') })()`)
+	if got != "page still, box scrolled, date in sight, time in sight, header in sight" {
 		t.Errorf("with 40 tables, scrolled to the last table and slot: %s", got)
 	}
 	org.shot("b2b-grid-40-tables")

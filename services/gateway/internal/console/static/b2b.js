@@ -419,8 +419,9 @@ function b2bGrid(f, a, msg, reload) {
   };
 
   for (const day of a.grid) {
-    // A phone scrolls the grid sideways: the region takes the focus, so keys scroll it too.
-    const box = h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day) }, h("h2", {}, date(day.day)),
+    // A phone scrolls the grid sideways: the region takes the focus, so keys scroll it too. Its
+    // day names it, so that a redraw scrolls it back to where it was (placeIn).
+    const box = h("div", { class: "tablewrap", tabindex: "0", role: "region", "aria-label": t("agenda") + " " + date(day.day), dataset: { day: day.day } }, h("h2", {}, date(day.day)),
       // Its tables share the width (app.css): --tables is how many.
       h("table", { class: "agenda b2b", style: `--tables: ${day.tables}` }, h("thead", {}, h("tr", {}, h("th", {}, t("slot")), Array.from({ length: day.tables }, (_, i) => h("th", {}, t("table") + " " + (i + 1))))),
         h("tbody", {}, day.slots.map((s) => [h("tr", {}, h("td", { class: "slot" }, s.slot + " · " + time(s.starts_at)),

@@ -168,7 +168,7 @@ function keyOf(el) {
 
 // placeIn notes where the person is on the page: the focused element (and a text field's text
 // and caret, unless its form is being saved), the open folds, and tables scrolled in their boxes
-// (sideways, and down where a box is no taller than the screen, as the B2B grid's).
+// (sideways, and down where a box is no taller than the screen, as the B2B grid's: scrollBoxes).
 function placeIn(root) {
   const at = document.activeElement;
   const focus = at && at !== root && root.contains(at) ? keyOf(at) : "";
@@ -176,10 +176,17 @@ function placeIn(root) {
     ? { value: at.value, start: at.selectionStart, end: at.selectionEnd } : null;
   // A fold whose form was just saved closes, its work done.
   const folds = [...root.querySelectorAll("details[open]")].filter((d) => !d.querySelector("form[data-sending]")).map((d) => (d.id ? "#" + CSS.escape(d.id) : d.querySelector("[id]") ? "#" + CSS.escape(d.querySelector("[id]").id) : "")).filter(Boolean);
-  const scrolls = [...root.querySelectorAll(".tablewrap")].map((w) => [w.scrollLeft, w.scrollTop]);
+  const scrolls = new Map(scrollBoxes(root).map(([key, w]) => [key, [w.scrollLeft, w.scrollTop]]));
   // An element given the keyboard by the page (a meeting focused after its answer) takes it again.
   const tab = focus && at.getAttribute("tabindex");
   return { focus, text, folds, scrolls, tab };
+}
+
+// scrollBoxes names root's scrolling table boxes so that the same box is found in a redrawn
+// page: a day's box (the B2B grid's) by its day, as days come and go; the others by their order.
+function scrollBoxes(root) {
+  let n = 0;
+  return [...root.querySelectorAll(".tablewrap")].map((w) => [w.dataset.day ? "day " + w.dataset.day : "at " + n++, w]);
 }
 
 // placeAgain puts the person back where placeIn found them, in the redrawn page.
@@ -189,7 +196,7 @@ function placeAgain(root, p) {
     const fold = el && (el.tagName === "DETAILS" ? el : el.closest("details"));
     if (fold) fold.open = true;
   }
-  root.querySelectorAll(".tablewrap").forEach((w, i) => { if (p.scrolls[i]) [w.scrollLeft, w.scrollTop] = p.scrolls[i]; });
+  for (const [key, w] of scrollBoxes(root)) if (p.scrolls.has(key)) [w.scrollLeft, w.scrollTop] = p.scrolls.get(key);
   const el = p.focus && root.querySelector(p.focus);
   // The map's booth panel opens once the map is laid out, after the page is drawn: a place in it
   // gets the keyboard then (focusNextDraw).
