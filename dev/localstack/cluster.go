@@ -26,6 +26,9 @@ type ClusterOptions struct {
 	Replicas  int // default 2
 	Env       map[string]string
 	Logs      io.Writer
+	// Accounts, when set, is deploy/nats/cluster.conf: the nodes take its accounts, users and
+	// permissions, and each service connects as its own user, as in production.
+	Accounts string
 }
 
 // Cluster is a running production-shaped system.
@@ -51,6 +54,13 @@ func StartCluster(ctx context.Context, o ClusterOptions) (*Cluster, error) {
 	}
 	if o.Logs == nil {
 		o.Logs = io.Discard
+	}
+	if o.Accounts != "" {
+		abs, err := filepath.Abs(o.Accounts) // the nodes run elsewhere
+		if err != nil {
+			return nil, err
+		}
+		o.Accounts = abs
 	}
 	c := &Cluster{o: o, dbPorts: map[string]int{}, dbs: map[string]*Proc{}, ports: map[string][]int{}, replicas: map[string][]*Proc{}}
 	free := func() int {
@@ -113,10 +123,18 @@ func (c *Cluster) startNATS(i int) error {
 			routes = append(routes, "nats-route://127.0.0.1:"+strconv.Itoa(p))
 		}
 	}
-	p, err := StartProc(fmt.Sprintf("nats-%d", i), filepath.Join(c.o.BinDir, "ocopfair-nats"), []string{
+	args := []string{
 		"-name", fmt.Sprintf("n%d", i), "-port", strconv.Itoa(c.natsPorts[i]), "-cluster", "ocopfair",
 		"-cluster-port", strconv.Itoa(c.routes[i]), "-routes", strings.Join(routes, ","), "-store", filepath.Join(c.o.DataDir, fmt.Sprintf("nats-%d", i)),
-	}, os.Environ(), c.o.Logs)
+	}
+	env := os.Environ()
+	if c.o.Accounts != "" {
+		args = append(args, "-accounts", c.o.Accounts)
+		for _, user := range append([]string{"sys"}, Services...) {
+			env = append(env, strings.ToUpper(user)+"_PASSWORD="+natsPassword(user))
+		}
+	}
+	p, err := StartProc(fmt.Sprintf("nats-%d", i), filepath.Join(c.o.BinDir, "ocopfair-nats"), args, env, c.o.Logs)
 	if err != nil {
 		return err
 	}
@@ -132,9 +150,9 @@ func (c *Cluster) waitJetStream(ctx context.Context) error {
 	var last error
 	for time.Now().Before(deadline) {
 		cctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-		nc, js, err := bus.Connect(cctx, c.NATSURL(), "cluster-check", slog.New(slog.DiscardHandler))
+		nc, js, err := bus.Connect(cctx, c.NATSURLAs("gateway"), "cluster-check", slog.New(slog.DiscardHandler))
 		if err == nil {
-			err = bus.EnsureStreams(cctx, js, min(3, c.o.NATSNodes))
+			err = bus.EnsureStreamsAs(cctx, js, "gateway", min(3, c.o.NATSNodes))
 			nc.Close()
 		}
 		cancel()
@@ -148,13 +166,23 @@ func (c *Cluster) waitJetStream(ctx context.Context) error {
 }
 
 // NATSURL lists every node's client URL, comma-separated.
-func (c *Cluster) NATSURL() string {
+func (c *Cluster) NATSURL() string { return c.NATSURLAs("") }
+
+// NATSURLAs is NATSURL for a service's user when the cluster has accounts (ClusterOptions.Accounts).
+func (c *Cluster) NATSURLAs(service string) string {
+	user := ""
+	if c.o.Accounts != "" && service != "" {
+		user = service + ":" + natsPassword(service) + "@"
+	}
 	var urls []string
 	for _, p := range c.natsPorts {
-		urls = append(urls, "nats://127.0.0.1:"+strconv.Itoa(p))
+		urls = append(urls, "nats://"+user+"127.0.0.1:"+strconv.Itoa(p))
 	}
 	return strings.Join(urls, ",")
 }
+
+// natsPassword is a user's password in a local cluster with accounts.
+func natsPassword(user string) string { return "local-" + user }
 
 // URL returns the base URL of replica r of a service.
 func (c *Cluster) URL(service string, r int) string {
@@ -164,7 +192,7 @@ func (c *Cluster) URL(service string, r int) string {
 func (c *Cluster) env(service string, r int) []string {
 	set := map[string]string{
 		"OCOPFAIR_HTTP_ADDR":        net.JoinHostPort("127.0.0.1", strconv.Itoa(c.ports[service][r])),
-		"OCOPFAIR_NATS_URL":         c.NATSURL(),
+		"OCOPFAIR_NATS_URL":         c.NATSURLAs(service),
 		"MONGO_URI":                 "mongodb://127.0.0.1:" + strconv.Itoa(c.dbPorts[service]) + "/",
 		"OCOPFAIR_MONGO_DB":         "ocopfair_" + service,
 		"OCOPFAIR_DATA_DIR":         filepath.Join(c.o.DataDir, fmt.Sprintf("%s-%d", service, r)),

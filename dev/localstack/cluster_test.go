@@ -11,6 +11,9 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -117,14 +120,18 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 			t.Fatalf("%s missing in %s (run make build)", extra, bin)
 		}
 	}
-	c, err := localstack.StartCluster(ctx, localstack.ClusterOptions{BinDir: bin, DataDir: t.TempDir(), Logs: logWriter{t},
+	// The nodes take the production accounts and permissions, and each service connects as its
+	// own user: a permission the services need and cluster.conf lacks fails the workload here.
+	logs := &permissionWatch{logWriter: logWriter{t}}
+	c, err := localstack.StartCluster(ctx, localstack.ClusterOptions{BinDir: bin, DataDir: t.TempDir(), Logs: logs,
+		Accounts: filepath.Join("..", "..", "deploy", "nats", "cluster.conf"),
 		Env: map[string]string{"OCOPFAIR_ADMIN_EMAIL": "admin@example.vn", "OCOPFAIR_ADMIN_PASSWORD": "admin-password-1",
 			"OCOPFAIR_OUTBOX_INTERVAL": "300ms", "OCOPFAIR_LOG_LEVEL": "warn"}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer c.Stop()
-	nc, js, err := bus.Connect(ctx, c.NATSURL(), "cluster-test", slog.New(slog.DiscardHandler))
+	nc, js, err := bus.Connect(ctx, c.NATSURLAs("matchmaking"), "cluster-test", slog.New(slog.DiscardHandler))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -140,6 +147,33 @@ func TestClusterSurvivesKilledNodeAndReplicas(t *testing.T) {
 	r.checkNoEventLostOrTwice()
 	r.checkNoBoothTwice()
 	r.checkReplicasAgree()
+	if said := logs.refused(); len(said) > 0 {
+		t.Errorf("NATS refused the services %d time(s) (cluster.conf lacks a permission they use), first: %s", len(said), said[0])
+	}
+}
+
+// permissionWatch passes the processes' logs on and keeps the permissions violations NATS said
+// to any of them: a refused acknowledgement, say, fails nothing else in the workload at once (the
+// message comes again after its wait, handled already).
+type permissionWatch struct {
+	logWriter
+	mu   sync.Mutex
+	said []string
+}
+
+func (w *permissionWatch) Write(p []byte) (int, error) {
+	if bytes.Contains(bytes.ToLower(p), []byte("permissions violation")) {
+		w.mu.Lock()
+		w.said = append(w.said, strings.TrimSpace(string(p)))
+		w.mu.Unlock()
+	}
+	return w.logWriter.Write(p)
+}
+
+func (w *permissionWatch) refused() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return slices.Clone(w.said)
 }
 
 const clusterProducers = 12

@@ -33,10 +33,11 @@ func run(ctx context.Context, args []string) error {
 	clusterPort := fs.Int("cluster-port", 6222, "cluster (route) port")
 	routes := fs.String("routes", "", "comma-separated nats-route:// URLs of the other nodes")
 	store := fs.String("store", "data/nats", "JetStream directory")
+	accounts := fs.String("accounts", "", "a nats-server config file whose accounts, users and permissions to use (deploy/nats/cluster.conf; its passwords from the environment); empty: no accounts, anyone connects")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	o := natsembed.Options{Host: *host, Port: *port, StoreDir: *store, ServerName: *name, Logs: false}
+	o := natsembed.Options{Host: *host, Port: *port, StoreDir: *store, ServerName: *name, Logs: false, Accounts: *accounts}
 	if *clusterName != "" {
 		o.ClusterName, o.ClusterHost, o.ClusterPort = *clusterName, *host, *clusterPort
 		for _, r := range strings.Split(*routes, ",") {
