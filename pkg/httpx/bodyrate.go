@@ -2,6 +2,7 @@ package httpx
 
 import (
 	"errors"
+	"io"
 	"net/http"
 	"os"
 	"time"
@@ -9,31 +10,65 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 )
 
-// By default a request's body must arrive at MinBodyRate bytes a second or faster, after
-// BodyGrace: a client that sends its headers and then trickles the body a byte a second
-// (slowloris) otherwise held a connection, a goroutine and its buffers for as long as it liked.
-// The slowest mobile networks producers use carry a few hundred kilobits a second; a 10 MiB photo
-// at 16 KiB/s takes 11 minutes.
+// By default a request's body must keep arriving: after BodyGrace, at MinBodyRate bytes a second
+// on average from the request's start, and never BodyIdle without a byte. A client that sends
+// its headers and then trickles the body a byte a second (slowloris) otherwise held a connection,
+// a goroutine and its buffers for as long as it liked. The floor is low because producers upload
+// from communes on weak mobile networks: 4 KiB/s is 32 kbit/s, a weak 2G or 3G signal's, at
+// which a phone's 500 KB photo takes two minutes and a 10 MiB import 43; a trickle must then
+// cost its sender that much bandwidth per connection held. Before, the body's declared length at
+// 16 KiB/s was its one deadline: a weak signal's photo was cut off, and a body sent fast and then
+// held still kept its connection until that deadline.
 const (
-	MinBodyRate = 16 << 10
+	MinBodyRate = 4 << 10
 	BodyGrace   = 15 * time.Second
+	BodyIdle    = 30 * time.Second
 )
 
-// setBodyDeadline sets the connection's read deadline for r's body, at most limit bytes (its
-// declared length, else limit), at rate bytes a second from from. The server clears it once the
-// body has been read to its end, as it starts its own read of the idle connection (to see the
-// client leave), so a handler that then takes its time is not cut short; it sets its own for the
-// next request. A body cut off keeps it, so that discarding what is left of it is not held up
-// either.
-func setBodyDeadline(w http.ResponseWriter, r *http.Request, from time.Time, limit, rate int64) {
-	size := r.ContentLength
-	if size == 0 || r.Body == nil || r.Body == http.NoBody {
-		return
+// bodyPace is a request body that must keep arriving. The connection's read deadline is first
+// from (the request's start plus the grace, at most idle away); each read that brings bytes
+// moves it to from plus the time those received so far are worth at rate, at most idle after
+// now. A body that falls behind finds its next read past the deadline. The server clears the
+// deadline once the body has been read to its end, as it starts its own read of the idle
+// connection (to see the client leave), so a handler that then takes its time is not cut short:
+// a read that ends the body moves it no more. A body cut off keeps it, so that discarding what
+// is left of it is not held up either.
+type bodyPace struct {
+	io.ReadCloser
+	rc       *http.ResponseController
+	from     time.Time
+	rate     int64
+	idle     time.Duration
+	received int64
+}
+
+// paceBody sets r's first body deadline and returns its body paced; r without a body is left
+// as it is.
+func paceBody(w http.ResponseWriter, r *http.Request, start time.Time, grace, idle time.Duration, rate int64) io.ReadCloser {
+	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
+		return r.Body
 	}
-	if size < 0 {
-		size = limit
+	b := &bodyPace{ReadCloser: r.Body, rc: http.NewResponseController(w), from: start.Add(grace), rate: rate, idle: idle}
+	_ = b.rc.SetReadDeadline(b.deadline(start))
+	return b
+}
+
+func (b *bodyPace) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	b.received += int64(n)
+	if n > 0 && err == nil {
+		_ = b.rc.SetReadDeadline(b.deadline(time.Now()))
 	}
-	_ = http.NewResponseController(w).SetReadDeadline(from.Add(time.Duration(size) * time.Second / time.Duration(rate)))
+	return n, err
+}
+
+// deadline is when the next byte must have come, seen at now.
+func (b *bodyPace) deadline(now time.Time) time.Time {
+	due := b.from.Add(time.Duration(b.received) * time.Second / time.Duration(b.rate))
+	if last := now.Add(b.idle); last.Before(due) {
+		return last
+	}
+	return due
 }
 
 // msgBodyTooSlow is the answer to a body cut off for falling behind the least rate.

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -22,7 +23,7 @@ import (
 // address.
 func serveBodies(t *testing.T, wait time.Duration) string {
 	t.Helper()
-	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MinBodyRate: 1000, BodyGrace: 300 * time.Millisecond})
+	r := httpx.NewRouter(httpx.Options{Log: slog.New(slog.NewTextHandler(io.Discard, nil)), MinBodyRate: 1000, BodyGrace: 300 * time.Millisecond, BodyIdle: 800 * time.Millisecond})
 	r.POST("/read", func(c *gin.Context) {
 		if _, err := httpx.ReadBody(c); err != nil {
 			httpx.RespondError(c, err)
@@ -79,6 +80,56 @@ func TestATrickledBodyIsCutOff(t *testing.T) {
 	body, _ := io.ReadAll(res.Body)
 	if res.StatusCode != http.StatusRequestTimeout || !strings.Contains(string(body), `"code":"body_too_slow"`) {
 		t.Errorf("a body cut off: %d %s, want 408 body_too_slow", res.StatusCode, body)
+	}
+}
+
+// postSlowly sends a body of size bytes to addr's /read, its first part bytes at once and then
+// the rest in pieces of piece bytes every every, and returns the answer and when it came.
+func postSlowly(t *testing.T, addr string, size, first, piece int, every time.Duration) (int, string, time.Duration) {
+	t.Helper()
+	conn, err := net.Dial("tcp", addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	start := time.Now()
+	if _, err := fmt.Fprintf(conn, "POST /read HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: %d\r\n\r\n%s", size, strings.Repeat("x", first)); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for sent := first; sent < size && piece > 0; sent += piece {
+			time.Sleep(every)
+			if _, err := conn.Write([]byte(strings.Repeat("x", min(piece, size-sent)))); err != nil {
+				return
+			}
+		}
+	}()
+	_ = conn.SetReadDeadline(time.Now().Add(8 * time.Second))
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer after %v: %v", time.Since(start), err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(body), time.Since(start)
+}
+
+// A body sent in part and then held still is cut off once nothing came for the idle time, not
+// only when its declared length is due at the least rate (here 100 s: the deadline it had before).
+func TestABodyHeldStillIsCutOff(t *testing.T) {
+	addr := serveBodies(t, 0)
+	status, body, took := postSlowly(t, addr, 100_000, 50_000, 0, 0)
+	if status != http.StatusRequestTimeout || !strings.Contains(body, `"code":"body_too_slow"`) || took > 3*time.Second {
+		t.Errorf("half a body, then nothing: %d %s after %v, want 408 body_too_slow after about 0.8 s", status, body, took)
+	}
+}
+
+// A body that keeps coming at the least rate or faster is read whole, however long it takes: a
+// weak signal's photo is not cut off for its size.
+func TestASlowSteadyBodyIsRead(t *testing.T) {
+	addr := serveBodies(t, 0)
+	status, body, took := postSlowly(t, addr, 3000, 0, 100, 70*time.Millisecond)
+	if status != http.StatusOK || strings.TrimSpace(body) != "on" || took < 2*time.Second {
+		t.Errorf("3,000 bytes at about 1,400 a second: %d %s after %v, want 200 on after 2 s and more", status, body, took)
 	}
 }
 

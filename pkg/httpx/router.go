@@ -54,10 +54,11 @@ type Options struct {
 	// SlowRequest is how long a successful read may take before its access line is logged at
 	// info; 0 means DefaultSlowRequest.
 	SlowRequest time.Duration
-	// MinBodyRate and BodyGrace bound how slowly a body may arrive (see setBodyDeadline); 0
-	// means MinBodyRate and BodyGrace.
+	// MinBodyRate, BodyGrace and BodyIdle bound how slowly a body may arrive (see bodyPace); 0
+	// means MinBodyRate, BodyGrace and BodyIdle.
 	MinBodyRate int64
 	BodyGrace   time.Duration
+	BodyIdle    time.Duration
 }
 
 // DefaultSlowRequest is the duration from which a successful read is logged at info: ten times
@@ -82,6 +83,9 @@ func NewRouter(o Options) *gin.Engine {
 	}
 	if o.BodyGrace == 0 {
 		o.BodyGrace = BodyGrace
+	}
+	if o.BodyIdle == 0 {
+		o.BodyIdle = BodyIdle
 	}
 	ginMode.Do(func() { gin.SetMode(gin.ReleaseMode) })
 	r := gin.New()
@@ -145,8 +149,7 @@ func edge(o Options) gin.HandlerFunc {
 			if c.Request.ContentLength > limit {
 				RespondError(c, BodyTooLarge(limit))
 			}
-			setBodyDeadline(c.Writer, c.Request, start.Add(o.BodyGrace), limit, o.MinBodyRate)
-			c.Request.Body = http.MaxBytesReader(c.Writer, c.Request.Body, limit)
+			c.Request.Body = http.MaxBytesReader(c.Writer, paceBody(c.Writer, c.Request, start, o.BodyGrace, o.BodyIdle, o.MinBodyRate), limit)
 		}
 		c.Next()
 		route := c.FullPath()
