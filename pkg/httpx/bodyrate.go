@@ -15,7 +15,7 @@ import (
 // its headers and then trickles the body a byte a second (slowloris) otherwise held a connection,
 // a goroutine and its buffers for as long as it liked. The floor is low because producers upload
 // from communes on weak mobile networks: 4 KiB/s is 32 kbit/s, a weak 2G or 3G signal's, at
-// which a phone's 500 KB photo takes two minutes and a 10 MiB import 43; a trickle must then
+// which a phone's 1 MB photo takes four minutes and a 10 MiB import 43; a trickle must then
 // cost its sender that much bandwidth per connection held. Before, the body's declared length at
 // 16 KiB/s was its one deadline: a weak signal's photo was cut off, and a body sent fast and then
 // held still kept its connection until that deadline.
