@@ -39,11 +39,13 @@ async function viewAgenda(fairID) {
   // next, and the calendar feed (which fills in once they do) stays on offer.
   const empty = participant && res.ok && !items.length;
   const next = participant ? nextMeeting(items) : null;
+  // Each day's box is named by its day (scrollBoxes), so that a redraw after a day came or went
+  // scrolls each box back to where that day was left, not to where the day before it was.
   return h("div", { class: "agenda-page" }, h("h1", {}, t("agenda"), fair.ok ? h("span", { class: "fair-name" }, " · " + fair.data.name_vi) : null), note,
     empty ? guide("agenda-empty", t("agenda_empty"), h("a", { href: "#/meetings", class: "button" }, t("agenda_empty_go"))) : null,
     next && nextBanner(next, c),
     participant && calendarTools(fairID, empty),
-    days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap" }, h("h2", {}, date(day), day === today() ? h("span", { class: "badge today" }, t("ag_today")) : null),
+    days.length ? h("div", { id: "agenda" }, days.map((day) => h("section", { class: "card agenda-day tablewrap", dataset: { day } }, h("h2", {}, date(day), day === today() ? h("span", { class: "badge today" }, t("ag_today")) : null),
       h("table", { class: "agenda agenda-list stack" }, h("thead", {}, h("tr", {}, cols.map((k) => h("th", {}, t(k))))),
         h("tbody", {}, agendaRows(day, items, lunches, dayBounds(fair.ok ? fair.data : null, day)).map((r) => r.kind === "meeting" ? meetingRow(fairID, r.m, c, ref, cols, next)
           : h("tr", { class: r.kind }, h("td", { colspan: cols.length }, r.kind === "lunch" ? lunchText(r.l) : `${t("ag_free")} · ${time(r.start)} – ${time(r.end)}`))))))))

@@ -107,7 +107,11 @@ async function fairB2B(f) {
     version = a.schedule_version || 0;
     busy();
     freshBtn.hidden = !version;
+    // Drawn again after a move or a run, each day's grid stays scrolled where the organiser left
+    // it (by its date): the meeting just moved far down and right stays in sight.
+    const scrolls = scrollsIn(grid);
     grid.replaceChildren(...b2bGrid(f, a, msg, showGrid));
+    scrollAgain(grid, scrolls);
     showUnscheduled(a, left, counts);
     showMoved(b2bMoved.get(f.id) || [], a, grid, movedBox);
   };

@@ -176,17 +176,26 @@ function placeIn(root) {
     ? { value: at.value, start: at.selectionStart, end: at.selectionEnd } : null;
   // A fold whose form was just saved closes, its work done.
   const folds = [...root.querySelectorAll("details[open]")].filter((d) => !d.querySelector("form[data-sending]")).map((d) => (d.id ? "#" + CSS.escape(d.id) : d.querySelector("[id]") ? "#" + CSS.escape(d.querySelector("[id]").id) : "")).filter(Boolean);
-  const scrolls = new Map(scrollBoxes(root).map(([key, w]) => [key, [w.scrollLeft, w.scrollTop]]));
+  const scrolls = scrollsIn(root);
   // An element given the keyboard by the page (a meeting focused after its answer) takes it again.
   const tab = focus && at.getAttribute("tabindex");
   return { focus, text, folds, scrolls, tab };
 }
 
 // scrollBoxes names root's scrolling table boxes so that the same box is found in a redrawn
-// page: a day's box (the B2B grid's) by its day, as days come and go; the others by their order.
+// page: a day's box (the B2B grid's, an agenda's) by its day, as days come and go; the others by
+// their order.
 function scrollBoxes(root) {
   let n = 0;
   return [...root.querySelectorAll(".tablewrap")].map((w) => [w.dataset.day ? "day " + w.dataset.day : "at " + n++, w]);
+}
+
+// scrollsIn notes where each of root's table boxes is scrolled, by its name (scrollBoxes).
+const scrollsIn = (root) => new Map(scrollBoxes(root).map(([key, w]) => [key, [w.scrollLeft, w.scrollTop]]));
+
+// scrollAgain scrolls root's table boxes back to where scrollsIn found the boxes of their names.
+function scrollAgain(root, scrolls) {
+  for (const [key, w] of scrollBoxes(root)) if (scrolls.has(key)) [w.scrollLeft, w.scrollTop] = scrolls.get(key);
 }
 
 // placeAgain puts the person back where placeIn found them, in the redrawn page.
@@ -196,7 +205,7 @@ function placeAgain(root, p) {
     const fold = el && (el.tagName === "DETAILS" ? el : el.closest("details"));
     if (fold) fold.open = true;
   }
-  for (const [key, w] of scrollBoxes(root)) if (p.scrolls.has(key)) [w.scrollLeft, w.scrollTop] = p.scrolls.get(key);
+  scrollAgain(root, p.scrolls);
   const el = p.focus && root.querySelector(p.focus);
   // The map's booth panel opens once the map is laid out, after the page is drawn: a place in it
   // gets the keyboard then (focusNextDraw).
