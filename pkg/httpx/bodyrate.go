@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"sync"
 	"time"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -33,33 +34,62 @@ const (
 // connection (to see the client leave), so a handler that then takes its time is not cut short:
 // a read that ends the body moves it no more. A body cut off keeps it, so that discarding what
 // is left of it is not held up either.
+//
+// Once the request's handler has returned (stop), no read moves it: the gateway's proxy streams
+// a body from another goroutine, whose last read can end after the upstream answered without
+// reading it all, when the connection (and the router's pooled context) already serve the next
+// request.
 type bodyPace struct {
 	io.ReadCloser
-	rc       *http.ResponseController
-	from     time.Time
-	rate     int64
-	idle     time.Duration
+	rc   *http.ResponseController
+	from time.Time
+	rate int64
+	idle time.Duration
+
+	mu       sync.Mutex
 	received int64
+	done     bool
 }
 
-// paceBody sets r's first body deadline and returns its body paced; r without a body is left
-// as it is.
-func paceBody(w http.ResponseWriter, r *http.Request, start time.Time, grace, idle time.Duration, rate int64) io.ReadCloser {
+// paceBody sets r's first body deadline and returns its body paced, and the pace to stop when
+// the handler returns (nil for r without a body, whose body is returned as it is).
+func paceBody(w http.ResponseWriter, r *http.Request, start time.Time, grace, idle time.Duration, rate int64) (io.ReadCloser, *bodyPace) {
 	if r.ContentLength == 0 || r.Body == nil || r.Body == http.NoBody {
-		return r.Body
+		return r.Body, nil
+	}
+	// The server's own writer, not a wrapper the router reuses for other requests.
+	for {
+		u, ok := w.(interface{ Unwrap() http.ResponseWriter })
+		if !ok {
+			break
+		}
+		w = u.Unwrap()
 	}
 	b := &bodyPace{ReadCloser: r.Body, rc: http.NewResponseController(w), from: start.Add(grace), rate: rate, idle: idle}
 	_ = b.rc.SetReadDeadline(b.deadline(start))
-	return b
+	return b, b
 }
 
 func (b *bodyPace) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
-	b.received += int64(n)
 	if n > 0 && err == nil {
-		_ = b.rc.SetReadDeadline(b.deadline(time.Now()))
+		b.mu.Lock()
+		b.received += int64(n)
+		if !b.done {
+			_ = b.rc.SetReadDeadline(b.deadline(time.Now()))
+		}
+		b.mu.Unlock()
 	}
 	return n, err
+}
+
+// stop ends the pacing: the request's handler has returned.
+func (b *bodyPace) stop() {
+	if b != nil {
+		b.mu.Lock()
+		b.done = true
+		b.mu.Unlock()
+	}
 }
 
 // deadline is when the next byte must have come, seen at now.

@@ -149,7 +149,9 @@ func edge(o Options) gin.HandlerFunc {
 			if c.Request.ContentLength > limit {
 				RespondError(c, BodyTooLarge(limit))
 			}
-			c.Request.Body = http.MaxBytesReader(c.Writer, paceBody(c.Writer, c.Request, start, o.BodyGrace, o.BodyIdle, o.MinBodyRate), limit)
+			body, pace := paceBody(c.Writer, c.Request, start, o.BodyGrace, o.BodyIdle, o.MinBodyRate)
+			defer pace.stop()
+			c.Request.Body = http.MaxBytesReader(c.Writer, body, limit)
 		}
 		c.Next()
 		route := c.FullPath()

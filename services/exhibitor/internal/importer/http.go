@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -141,6 +142,9 @@ func readUpload(c *gin.Context) ([]byte, error) {
 	if strings.HasPrefix(mt, "multipart/") {
 		file, _, err := c.Request.FormFile("file")
 		if err != nil {
+			if bodyErr := httpx.BodyError(err); bodyErr != nil { // over the limit, or too slow
+				return nil, bodyErr
+			}
 			return nil, apperr.WrapMsg(apperr.Malformed, err, msgFileField)
 		}
 		defer file.Close()
@@ -154,6 +158,9 @@ func readUpload(c *gin.Context) ([]byte, error) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, apperr.New(apperr.TooLarge, msgFileTooLarge, MaxFileBytes>>20)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) { // cut off for arriving too slowly
+			return nil, httpx.BodyTooSlow()
 		}
 		return nil, apperr.WrapMsg(apperr.Malformed, err, msgFileUnreadable)
 	}

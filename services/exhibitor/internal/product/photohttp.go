@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"time"
 
@@ -185,6 +186,9 @@ func readPhoto(c *gin.Context) ([]byte, error) {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, apperr.New(apperr.TooLarge, msgPhotoTooLarge, MaxPhotoBytes>>20)
+		}
+		if errors.Is(err, os.ErrDeadlineExceeded) { // cut off for arriving too slowly
+			return nil, httpx.BodyTooSlow()
 		}
 		return nil, apperr.InvalidField("photo", msgPhotoUnreadable)
 	}
