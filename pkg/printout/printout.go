@@ -27,14 +27,69 @@ const Font = "LiberationSans"
 
 // New returns a PDF document in millimetres on paper size ("A4", "A5", "A6") with orientation
 // "P" or "L", Font embedded, no automatic page breaks and ocopfair as its creator.
-func New(orientation, size string) *fpdf.Fpdf {
+func New(orientation, size string) *Doc {
 	pdf := fpdf.New(orientation, "mm", size, "")
 	pdf.SetAutoPageBreak(false, 0)
 	pdf.AddUTF8FontFromBytes(Font, "", liberationsansregular.TTF)
 	pdf.AddUTF8FontFromBytes(Font, "B", liberationsansbold.TTF)
 	pdf.SetCreator("ocopfair", true)
-	return pdf
+	return &Doc{pdf}
 }
+
+// Doc is a PDF document whose texts are made printable (Printable) on their way in: users write
+// names with emoji ("HTX Mật ong Bắc Hà 🐝"), and the PDF library draws no character beyond
+// U+FFFF: a cell with one panicked as the document was written, and a multi-line cell failed
+// it, so that one exhibitor's name broke every poster, badge and agenda of the fair.
+type Doc struct{ *fpdf.Fpdf }
+
+// Printable is text without the characters the PDF library cannot draw (those beyond U+FFFF:
+// emoji, rare CJK), the spaces around a dropped one made one.
+func Printable(text string) string {
+	if !strings.ContainsFunc(text, beyondBMP) {
+		return text
+	}
+	var b strings.Builder
+	for _, r := range text {
+		if beyondBMP(r) {
+			continue
+		}
+		if r == ' ' && strings.HasSuffix(b.String(), " ") {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return strings.TrimSpace(b.String())
+}
+
+func beyondBMP(r rune) bool { return r > 0xFFFF }
+
+// CellFormat is fpdf's, its text printable.
+func (d *Doc) CellFormat(w, h float64, text, border string, ln int, align string, fill bool, link int, linkStr string) {
+	d.Fpdf.CellFormat(w, h, Printable(text), border, ln, align, fill, link, linkStr)
+}
+
+// Cell is fpdf's, its text printable.
+func (d *Doc) Cell(w, h float64, text string) { d.Fpdf.Cell(w, h, Printable(text)) }
+
+// MultiCell is fpdf's, its text printable.
+func (d *Doc) MultiCell(w, h float64, text, border, align string, fill bool) {
+	d.Fpdf.MultiCell(w, h, Printable(text), border, align, fill)
+}
+
+// SplitText is fpdf's, its text printable.
+func (d *Doc) SplitText(text string, w float64) []string { return d.Fpdf.SplitText(Printable(text), w) }
+
+// Text is fpdf's, its text printable.
+func (d *Doc) Text(x, y float64, text string) { d.Fpdf.Text(x, y, Printable(text)) }
+
+// Write is fpdf's, its text printable.
+func (d *Doc) Write(h float64, text string) { d.Fpdf.Write(h, Printable(text)) }
+
+// GetStringWidth is fpdf's, its text printable.
+func (d *Doc) GetStringWidth(text string) float64 { return d.Fpdf.GetStringWidth(Printable(text)) }
+
+// SetTitle is fpdf's, its title printable.
+func (d *Doc) SetTitle(title string, isUTF8 bool) { d.Fpdf.SetTitle(Printable(title), isUTF8) }
 
 // Fonts returns the embedded fonts' TrueType files by style ("regular", "bold"), for tests that
 // check which letters they draw.

@@ -2,6 +2,8 @@ package poster
 
 import (
 	"archive/zip"
+	"bytes"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"slices"
@@ -104,19 +106,38 @@ func (h *Routes) poster(c *gin.Context) {
 	}
 	e := list[i]
 	s := h.sheet(f, e)
-	c.Header("Content-Type", "application/pdf")
-	c.Header("Content-Disposition", `inline; filename="`+s.FileName()+`"`)
-	c.Header("Cache-Control", "private, no-cache")
-	c.Status(http.StatusOK)
-	// Printed straight into the response: an error after the first bytes can only cut it short.
-	if err := Render(c.Writer, s, size); err != nil {
-		h.Log.Warn("poster not printed", "fair", c.Param("fairId"), "producer", producerID, "err", err)
+	// Printed before anything is answered: one that fails is a 500, not a 200 cut short.
+	pdf, err := renderSafely(s, size)
+	if err != nil {
+		h.Log.Error("poster not printed", "fair", c.Param("fairId"), "producer", producerID, "err", err)
+		httpx.RespondError(c, err)
+		return
 	}
+	c.Header("Cache-Control", "private, no-cache")
+	c.Header("Content-Disposition", `inline; filename="`+s.FileName()+`"`)
+	c.Data(http.StatusOK, "application/pdf", pdf)
+}
+
+// renderSafely prints s into memory; a failure of the PDF library on some text (it panicked
+// on an emoji) is an error, not a panic.
+func renderSafely(s Sheet, size string) (pdf []byte, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("poster: %v", r)
+		}
+	}()
+	var buf bytes.Buffer
+	if err := Render(&buf, s, size); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
 }
 
 // zip streams the fair's posters as a ZIP, one PDF at a time, so that memory holds one poster
-// whatever the size of the fair. A failure midway ends the response without the ZIP's
-// directory: the client sees a broken archive, never a short one that looks whole.
+// whatever the size of the fair. A poster that cannot be printed is left out, named in a note
+// in the archive (KHONG-IN-DUOC.txt), so that one exhibitor's data cannot stop the fair's
+// printing; a failure to send midway ends the response without the ZIP's directory: the client
+// sees a broken archive, never a short one that looks whole.
 func (h *Routes) zip(c *gin.Context) {
 	f, known := h.Fair(c.Param("fairId"))
 	who, _ := httpx.PrincipalFrom(c)
@@ -137,18 +158,36 @@ func (h *Routes) zip(c *gin.Context) {
 	c.Header("Cache-Control", "private, no-cache")
 	c.Status(http.StatusOK)
 	zw := zip.NewWriter(c.Writer)
+	var unprinted []string
 	for _, e := range h.Exhibitors(c.Param("fairId")) {
 		s := h.sheet(f, e)
-		w, err := zw.Create(s.FileName())
-		if err == nil {
-			err = Render(w, s, size)
-		}
+		pdf, err := renderSafely(s, size)
 		if err != nil {
-			h.Log.Warn("posters not printed", "fair", c.Param("fairId"), "producer", e.ProducerID, "err", err)
+			h.Log.Error("poster not printed", "fair", c.Param("fairId"), "producer", e.ProducerID, "err", err)
+			unprinted = append(unprinted, s.Producer)
+			continue
+		}
+		if err := addFile(zw, s.FileName(), pdf); err != nil {
+			h.Log.Warn("posters not sent", "fair", c.Param("fairId"), "err", err)
+			return
+		}
+	}
+	if len(unprinted) > 0 {
+		note := "Không in được áp phích của (hãy báo cho quản trị hệ thống):\r\n" + strings.Join(unprinted, "\r\n") + "\r\n"
+		if err := addFile(zw, "KHONG-IN-DUOC.txt", []byte(note)); err != nil {
+			h.Log.Warn("posters not sent", "fair", c.Param("fairId"), "err", err)
 			return
 		}
 	}
 	if err := zw.Close(); err != nil {
 		h.Log.Warn("posters not sent", "fair", c.Param("fairId"), "err", err)
 	}
+}
+
+func addFile(zw *zip.Writer, name string, data []byte) error {
+	w, err := zw.Create(name)
+	if err == nil {
+		_, err = w.Write(data)
+	}
+	return err
 }

@@ -106,7 +106,7 @@ func Render(w io.Writer, s Sheet, size string) error {
 
 // header prints the fair, the booths, the producer and the call to scan, and returns where the
 // products start.
-func header(pdf *fpdf.Fpdf, g geometry, s Sheet) float64 {
+func header(pdf *printout.Doc, g geometry, s Sheet) float64 {
 	k, inner := g.k, g.w-24*g.k
 	pdf.SetFillColor(0, 122, 61) // OCOP green
 	pdf.Rect(0, 0, g.w, 8*k, "F")
@@ -156,7 +156,7 @@ func boothText(booths []Booth) (codes, zones string) {
 
 // item prints product it in cell i of the page below top (n numbers its image in the document):
 // its QR code with the URL in small print under it, and its name and stars beside it.
-func item(pdf *fpdf.Fpdf, g geometry, top float64, i, n int, it Item) error {
+func item(pdf *printout.Doc, g geometry, top float64, i, n int, it Item) error {
 	k := g.k
 	colW := (g.w - 24*k) / 2
 	rowH := (g.h - 14*k - top) / (PerPage / 2)

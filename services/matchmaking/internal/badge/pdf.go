@@ -73,7 +73,7 @@ func RenderCards(w io.Writer, title string, cards []Card) error {
 }
 
 // card prints one badge on a new page.
-func card(pdf *fpdf.Fpdf, n int, c Card) error {
+func card(pdf *printout.Doc, n int, c Card) error {
 	const margin, font = 7.0, printout.Font
 	inner := cardW - 2*margin
 	pdf.AddPage()

@@ -9,7 +9,6 @@ import (
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
@@ -216,7 +215,7 @@ func dayName(day string) string {
 }
 
 // header starts a page with the fair and whose agenda it is.
-func header(pdf *fpdf.Fpdf, pa printedAgenda) {
+func header(pdf *printout.Doc, pa printedAgenda) {
 	pdf.AddPage()
 	pdf.SetFillColor(0, 122, 61) // OCOP green
 	pdf.Rect(0, 0, pageW, 8, "F")
@@ -232,7 +231,7 @@ func header(pdf *fpdf.Fpdf, pa printedAgenda) {
 }
 
 // tableHead draws the names of the columns.
-func tableHead(pdf *fpdf.Fpdf, lang apperr.Lang) {
+func tableHead(pdf *printout.Doc, lang apperr.Lang) {
 	pdf.SetFont(printout.Font, "B", 10)
 	pdf.SetFillColor(232, 242, 236)
 	with := pageW - 2*pageMargin - colTime - colTable - colState
@@ -244,7 +243,7 @@ func tableHead(pdf *fpdf.Fpdf, lang apperr.Lang) {
 
 // row draws one line of a day, on a new page (with the columns' names again) when it would not
 // fit on this one.
-func row(pdf *fpdf.Fpdf, pa printedAgenda, r agendaRow) {
+func row(pdf *printout.Doc, pa printedAgenda, r agendaRow) {
 	lang := pa.Lang
 	when := r.Start.In(vntext.Zone).Format("15:04") + " – " + r.End.In(vntext.Zone).Format("15:04")
 	with := pageW - 2*pageMargin - colTime - colTable - colState

@@ -44,3 +44,21 @@ func TestAgendaPDFLongDay(t *testing.T) {
 		}
 	}
 }
+
+// An agenda whose fair, holder or other party has an emoji in its name prints without it: one
+// such name made both sides' agenda.pdf answer 500.
+func TestAgendaPDFWithEmoji(t *testing.T) {
+	start := time.Date(2027, 1, 14, 8, 0, 0, 0, vntext.Zone)
+	a := agendaResponse{Version: 1, Meetings: []response{{ID: "m1", Day: "2027-01-14", Table: 2, BuyerID: "b", ProducerID: "p",
+		ProducerName: "HTX Mật ong Bắc Hà 🐝", Booths: []string{"A07"}, Starts: start.Format(time.RFC3339), Ends: start.Add(20 * time.Minute).Format(time.RFC3339)}}}
+	var buf bytes.Buffer
+	if err := renderAgenda(&buf, printedAgenda{Fair: "🎉 Hội chợ OCOP", Who: "b", Name: "Siêu thị 🛒 Hương Việt", Agenda: a, Lang: apperr.Vietnamese, Now: start}); err != nil {
+		t.Fatalf("an agenda with emoji: %v", err)
+	}
+	text := pdftext.Text(t, buf.Bytes())
+	for _, want := range []string{"HTX Mật ong Bắc Hà", "Siêu thị Hương Việt", "Hội chợ OCOP"} {
+		if !strings.Contains(text, want) {
+			t.Errorf("the agenda lacks %q:\n%s", want, text)
+		}
+	}
+}
