@@ -167,8 +167,9 @@ function keyOf(el) {
 }
 
 // placeIn notes where the person is on the page: the focused element (and a text field's text
-// and caret, unless its form is being saved), the open folds, and tables scrolled in their boxes
-// (sideways, and down where a box is no taller than the screen, as the B2B grid's: scrollBoxes).
+// and caret, unless its form is being saved), the open folds, tables scrolled in their boxes
+// (sideways, and down where a box is no taller than the screen, as the B2B grid's: scrollBoxes),
+// and what they read on the screen (readingPlace).
 function placeIn(root) {
   const at = document.activeElement;
   const focus = at && at !== root && root.contains(at) ? keyOf(at) : "";
@@ -179,7 +180,67 @@ function placeIn(root) {
   const scrolls = scrollsIn(root);
   // An element given the keyboard by the page (a meeting focused after its answer) takes it again.
   const tab = focus && at.getAttribute("tabindex");
-  return { focus, text, folds, scrolls, tab };
+  return { focus, text, folds, scrolls, tab, read: readingPlace(root), shown: !!focus && onScreen(at) };
+}
+
+// onScreen is whether some of el is in the window.
+function onScreen(el) {
+  const r = el.getBoundingClientRect();
+  return r.height > 0 && r.bottom > 0 && r.top < innerHeight;
+}
+
+// The elements a page names for good (a meeting, a day, a request, a product, ...: anchorKey).
+const anchored = "[id], [data-meeting], [data-day], [data-request], [data-producer], [data-product], [data-app], [data-code], [data-scan]";
+
+// anchorKey names el by its ID or what it shows (the first of its data-* in anchored), or "".
+function anchorKey(el) {
+  if (el.id) return "#" + CSS.escape(el.id);
+  const k = ["meeting", "day", "request", "producer", "product", "app", "code", "scan"].find((d) => el.dataset[d]);
+  return k ? `${el.tagName.toLowerCase()}[data-${k}="${CSS.escape(el.dataset[k])}"]` : "";
+}
+
+// readingPlace notes what the person reads in root, scrolled down the page: the first few named
+// elements (anchorKey) whose tops are on the screen, top down, each with how far below the
+// screen's top it is, then the innermost across the screen's top. A live update may add or take
+// away what is above them (a meeting moved or cancelled, a whole day gone): the redrawn page is
+// scrolled so that the first of them still there is where it was (readAgain), where keeping the
+// page's offset moved the text under the reader's eyes. At the page's top there is nothing to
+// keep: the page stays at its top, and what comes above is seen. Elements the page shows more
+// than once under one name, and those stuck to the screen (position sticky or fixed), tell
+// nothing of the place.
+function readingPlace(root) {
+  if (window.scrollY <= 0) return [];
+  const below = [], across = [];
+  for (const el of root.querySelectorAll(anchored)) {
+    const r = el.getBoundingClientRect();
+    if (r.height > 0 && r.bottom > 0 && r.top < innerHeight) (r.top >= 0 ? below : across).push([el, r.top]);
+  }
+  below.sort((x, y) => x[1] - y[1]);
+  across.sort((x, y) => y[1] - x[1]);
+  const out = [];
+  for (const [el, top] of below.concat(across)) {
+    const key = anchorKey(el);
+    if (key && root.querySelector(key) === el && !stuck(el, root)) out.push({ key, top });
+    if (out.length === 4) break;
+  }
+  return out;
+}
+
+// stuck is whether el, or a box around it in root, stays put on the screen as the page scrolls.
+function stuck(el, root) {
+  for (let e = el; e && e !== root; e = e.parentElement) if (/sticky|fixed/.test(getComputedStyle(e).position)) return true;
+  return false;
+}
+
+// readAgain scrolls the window so that the first element of place (readingPlace) found in root
+// is as far below the screen's top as it was; with none of them found the page keeps its offset.
+function readAgain(root, place) {
+  for (const { key, top } of place) {
+    const el = root.querySelector(key);
+    if (!el || !el.getBoundingClientRect().height) continue;
+    window.scrollBy(0, el.getBoundingClientRect().top - top);
+    return;
+  }
 }
 
 // scrollBoxes names root's scrolling table boxes so that the same box is found in a redrawn
@@ -206,6 +267,7 @@ function placeAgain(root, p) {
     if (fold) fold.open = true;
   }
   scrollAgain(root, p.scrolls);
+  readAgain(root, p.read);
   const el = p.focus && root.querySelector(p.focus);
   // The map's booth panel opens once the map is laid out, after the page is drawn: a place in it
   // gets the keyboard then (focusNextDraw).
@@ -213,6 +275,9 @@ function placeAgain(root, p) {
   if (p.text && el.value !== p.text.value) el.value = p.text.value;
   if (p.tab && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", p.tab);
   el.focus({ preventScroll: true });
+  // The place read kept, the element with the keyboard is still in sight if it was (what was
+  // added between them may have taken it off the screen).
+  if (p.shown && !onScreen(el) && el.getClientRects().length) el.scrollIntoView({ block: "nearest" });
   if (p.text && typeof el.setSelectionRange === "function" && p.text.start !== null) {
     try { el.setSelectionRange(p.text.start, p.text.end); } catch (e) { /* not a text field */ }
   }
