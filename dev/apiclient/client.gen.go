@@ -4934,12 +4934,12 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{id}/start (the `PostFairsIdStart` operationId).
 	PostFairsIdStart(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
+	// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams), and a replica 5,000 in all (503 live_full, Retry-After).
 	//
 	// Corresponds with GET /api/live (the `GetLive` operationId).
 	GetLive(ctx context.Context, params *GetLiveParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostLiveTicket A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).
+	// PostLiveTicket A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged). While the replica holds as many streams as it may (5,000), 503 live_full with Retry-After.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -7271,7 +7271,7 @@ func (c *Client) PostFairsIdStart(ctx context.Context, id string, reqEditors ...
 	return c.Client.Do(req)
 }
 
-// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
+// GetLive Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams), and a replica 5,000 in all (503 live_full, Retry-After).
 //
 // Corresponds with GET /api/live (the `GetLive` operationId).
 func (c *Client) GetLive(ctx context.Context, params *GetLiveParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -7286,7 +7286,7 @@ func (c *Client) GetLive(ctx context.Context, params *GetLiveParams, reqEditors 
 	return c.Client.Do(req)
 }
 
-// PostLiveTicket A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).
+// PostLiveTicket A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged). While the replica holds as many streams as it may (5,000), 503 live_full with Retry-After.
 //
 // Roles: admin, organiser, producer, buyer.
 //
@@ -15616,14 +15616,14 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{id}/start (the `PostFairsIdStart` operationId).
 	PostFairsIdStartWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*PostFairsIdStartResponse, error)
 
-	// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
+	// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams), and a replica 5,000 in all (503 live_full, Retry-After).
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /api/live (the `GetLive` operationId).
 	GetLiveWithResponse(ctx context.Context, params *GetLiveParams, reqEditors ...RequestEditorFn) (*GetLiveResponse, error)
 
-	// PostLiveTicketWithResponse A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).
+	// PostLiveTicketWithResponse A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged). While the replica holds as many streams as it may (5,000), 503 live_full with Retry-After.
 	//
 	// Roles: admin, organiser, producer, buyer.
 	//
@@ -35704,7 +35704,7 @@ func (c *ClientWithResponses) PostFairsIdStartWithResponse(ctx context.Context, 
 	return ParsePostFairsIdStartResponse(rsp)
 }
 
-// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).
+// GetLiveWithResponse Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams), and a replica 5,000 in all (503 live_full, Retry-After).
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -35717,7 +35717,7 @@ func (c *ClientWithResponses) GetLiveWithResponse(ctx context.Context, params *G
 	return ParseGetLiveResponse(rsp)
 }
 
-// PostLiveTicketWithResponse A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).
+// PostLiveTicketWithResponse A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged). While the replica holds as many streams as it may (5,000), 503 live_full with Retry-After.
 //
 // Roles: admin, organiser, producer, buyer.
 //

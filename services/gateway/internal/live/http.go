@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/gin-gonic/gin"
@@ -39,16 +40,20 @@ func NewRoutes(relay *Relay, tickets *Tickets) *Routes {
 // Register mounts the routes on api.
 func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/live/ticket", Tag: "console", Roles: auth.Roles,
-		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged).",
-		Response: TicketResponse{}}, rt.issueTicket)
+		Summary:  "A single-use ticket that opens one live stream within 30 seconds (an EventSource cannot send the token in a header, and URLs are logged). While the replica holds as many streams as it may (5,000), 503 live_full with Retry-After.",
+		Response: TicketResponse{}, Errors: []int{http.StatusServiceUnavailable}}, rt.issueTicket)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/live", Tag: "console",
-		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams).",
+		Summary: "Server-sent events telling the console which of its own applications and meetings, fairs it organises, and public fairs changed (admins: all). Opened with ?ticket= from POST /api/live/ticket; a token in the URL is refused. An account holds at most 10 streams at once on a replica (429 live_too_many_streams), and a replica 5,000 in all (503 live_full, Retry-After).",
 		Query:   []openapi.Param{{Name: "ticket", Description: "from POST /api/live/ticket"}},
-		Files:   []string{"text/event-stream"}, Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests}}, rt.stream)
+		Files:   []string{"text/event-stream"}, Errors: []int{http.StatusUnauthorized, http.StatusTooManyRequests, http.StatusServiceUnavailable}}, rt.stream)
 }
 
 // issueTicket serves POST /api/live/ticket: the signed-in caller gets a ticket for one stream.
 func (rt *Routes) issueTicket(c *gin.Context) {
+	if rt.relay.full() {
+		refuseFull(c)
+		return
+	}
 	p, _ := httpx.PrincipalFrom(c)
 	ticket, exp, err := rt.tickets.Issue(p, time.Now())
 	if err != nil {
@@ -74,6 +79,10 @@ func (rt *Routes) stream(c *gin.Context) {
 		return
 	}
 	cl, leave, err := rt.relay.join(c.Request.Context(), p)
+	if errors.Is(err, errLiveFull) {
+		refuseFull(c)
+		return
+	}
 	if errors.Is(err, errTooManyStreams) {
 		httpx.RespondError(c, err)
 		return
@@ -120,4 +129,10 @@ func (rt *Routes) stream(c *gin.Context) {
 		}
 		c.Writer.Flush()
 	}
+}
+
+// refuseFull answers 503 live_full: the replica holds as many streams as it may.
+func refuseFull(c *gin.Context) {
+	c.Header("Retry-After", strconv.Itoa(int(LiveFullRetry.Seconds())))
+	httpx.RespondError(c, errLiveFull)
 }
