@@ -113,7 +113,8 @@ func (s *Service) entitled(f index.Fair, kind, id string) bool {
 // accepted meeting at fair f, producers first, each group by name, issuing those not issued yet;
 // none for an account disabled still. Badges issued
 // before are read in one go, as they were last printed or shown: printing a large fair's badges
-// again costs one read.
+// again costs one read. A producer's names are those its profile has now (held in memory): a
+// badge printed before a renamed profile was opened again kept the old name.
 func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	issued, err := s.Store.Valid(ctx, f.ID)
 	if err != nil {
@@ -146,6 +147,9 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 	out := make([]Badge, 0, len(hs))
 	for _, h := range hs {
 		if b, ok := issued[h.ID]; ok && b.Kind == h.Kind && (b.AccountID == h.Account || b.AccountID == "" || h.Account == "") {
+			if prod, ok := s.Index.ProducerByID(h.ID); ok && h.Kind == KindProducer {
+				b.Name, b.Organisation, b.Province = prod.Name, prod.Name, provinceName(prod.Province)
+			}
 			out = append(out, b)
 			continue
 		}

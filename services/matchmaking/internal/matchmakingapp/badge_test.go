@@ -217,6 +217,13 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	if n := pdftext.Pages(t, r.Body); n != 3 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") || !strings.Contains(text, "HTX p2") {
 		t.Errorf("the fair's badges: %d pages, text:\n%s\nwant 3 pages: the producer, the exhibitor without a meeting and the buyer", n, text)
 	}
+	// Renamed, the producer is printed by its new name, its badge not opened again.
+	publish(t, x.first, events.ProducerUpdated, "p1", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: "p1", AccountID: x.producerAcc,
+		LegalName: "HTX Chè Shan tuyết Suối Giàng Yên Bái", ProvinceCode: "15", Revision: 2}})
+	testenv.Eventually(t, "the new name on the fair's badges", func() bool {
+		text := pdftext.Text(t, x.org.Do(t, "GET", "/api/fairs/f1/badges.pdf", nil).Body)
+		return strings.Contains(strings.Join(strings.Fields(text), " "), "HTX Chè Shan tuyết Suối Giàng Yên Bái") // a long name wraps
+	})
 	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p9/revoke", nil); r.Status != 404 {
 		t.Errorf("revoking the badge of a participant who holds none: %d %s, want 404", r.Status, r.Body)
 	}
@@ -333,7 +340,7 @@ func (x *fairDay) stepTableCheckInsMarkTheMeetingAttended(t *testing.T) {
 	x.buyer.Do(t, "GET", "/api/fairs/f1/badge", nil).Decode(t, &b)
 	status, buyerScan, body := checkIn(t, x.org, uuid.NewString(), b.Code, "table", x.table, x.start.Add(2*time.Minute))
 	if status != 201 || buyerScan.Meeting == nil || buyerScan.Meeting.ID != x.meetingID || buyerScan.Meeting.Attended ||
-		buyerScan.Meeting.OtherParty != "Hợp tác xã Chè Shan tuyết Suối Giàng" {
+		buyerScan.Meeting.OtherParty != "HTX Chè Shan tuyết Suối Giàng Yên Bái" { // renamed above
 		t.Fatalf("the buyer's table scan: %d %s, want its meeting, not attended yet", status, body)
 	}
 	status, early, body := checkIn(t, x.org, uuid.NewString(), x.producerCode, "table", x.table, x.start.Add(-20*time.Minute))
