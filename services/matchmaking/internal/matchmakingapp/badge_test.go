@@ -66,6 +66,7 @@ type checkInBody struct {
 func TestBadgesCheckInsAndAttendance(t *testing.T) {
 	x := startFairDay(t)
 	x.stepBadgesForParticipantsOnly(t)
+	x.stepARenamedProducerIsPrintedByItsNewName(t)
 	x.stepForgedAlteredAndOtherFairsCodesAreRefused(t)
 	x.stepAScanSentTwiceIsStoredOnce(t)
 	x.stepAManualCodeTypedChecksIn(t)
@@ -217,16 +218,20 @@ func (x *fairDay) stepBadgesForParticipantsOnly(t *testing.T) {
 	if n := pdftext.Pages(t, r.Body); n != 3 || !strings.Contains(text, "Nguyễn Thị Hường") || !strings.Contains(text, "NGƯỜI MUA") || !strings.Contains(text, "HTX p2") {
 		t.Errorf("the fair's badges: %d pages, text:\n%s\nwant 3 pages: the producer, the exhibitor without a meeting and the buyer", n, text)
 	}
-	// Renamed, the producer is printed by its new name, its badge not opened again.
+	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p9/revoke", nil); r.Status != 404 {
+		t.Errorf("revoking the badge of a participant who holds none: %d %s, want 404", r.Status, r.Body)
+	}
+}
+
+// stepARenamedProducerIsPrintedByItsNewName: the organisers' print names the producer as its
+// profile does now, its badge not opened again since.
+func (x *fairDay) stepARenamedProducerIsPrintedByItsNewName(t *testing.T) {
 	publish(t, x.first, events.ProducerUpdated, "p1", events.ProducerUpdatedV1{Producer: events.ProducerV1{ID: "p1", AccountID: x.producerAcc,
 		LegalName: "HTX Chè Shan tuyết Suối Giàng Yên Bái", ProvinceCode: "15", Revision: 2}})
 	testenv.Eventually(t, "the new name on the fair's badges", func() bool {
 		text := pdftext.Text(t, x.org.Do(t, "GET", "/api/fairs/f1/badges.pdf", nil).Body)
 		return strings.Contains(strings.Join(strings.Fields(text), " "), "HTX Chè Shan tuyết Suối Giàng Yên Bái") // a long name wraps
 	})
-	if r := x.org.Do(t, "POST", "/api/fairs/f1/badges/p9/revoke", nil); r.Status != 404 {
-		t.Errorf("revoking the badge of a participant who holds none: %d %s, want 404", r.Status, r.Body)
-	}
 }
 
 // checkIn posts a scan to the organiser's replica c and returns the answer.
