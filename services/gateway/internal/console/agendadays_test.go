@@ -17,21 +17,7 @@ import (
 func TestConsoleAgendaDaysKeepTheirScroll(t *testing.T) {
 	j := startJourney(t)
 	x := setUpB2BFair(t, j, "agendadays", "Diễn đàn kết nối giao thương OCOP hai ngày", 3, []string{"domestic"})
-	first, err := time.Parse(time.DateOnly, x.day)
-	if err != nil {
-		t.Fatal(err)
-	}
-	days := []string{x.day, first.AddDate(0, 0, 1).Format(time.DateOnly)}
-	var body []map[string]any
-	for _, d := range days {
-		body = append(body, map[string]any{"date": d, "start_time": "08:00", "slot_minutes": 20, "slots": 6, "morning_slots": 3, "tables": 3, "lunch_minutes": 60})
-	}
-	x.org.call("PUT", "/api/fairs/"+x.fairID+"/b2b-sessions", map[string]any{"days": body})
-	for deadline := time.Now().Add(20 * time.Second); len(asList(x.org.call("GET", "/api/fairs/"+x.fairID+"/agenda", nil)["grid"])) != 2; time.Sleep(200 * time.Millisecond) {
-		if time.Now().After(deadline) {
-			t.Fatal("matchmaking's grid never had the two days")
-		}
-	}
+	days := twoB2BDays(t, x)
 	var ids []string
 	for _, p := range []struct {
 		producer client
@@ -56,7 +42,14 @@ func TestConsoleAgendaDaysKeepTheirScroll(t *testing.T) {
 	scrolls := func() string {
 		return b.eval(`[...document.querySelectorAll('#agenda .tablewrap')].map((w) => w.querySelector('h2').textContent + ' ' + Math.round(w.scrollLeft)).join(', ')`)
 	}
-	said := []string{first.Format("02/01/2006"), first.AddDate(0, 0, 1).Format("02/01/2006")}
+	var said []string
+	for _, d := range days {
+		day, err := time.Parse(time.DateOnly, d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		said = append(said, day.Format("02/01/2006"))
+	}
 	b.eval(`(() => { const s = document.createElement('style'); s.textContent = '#agenda table.agenda { min-width: 40rem }'; document.head.append(s);
 		const [w1, w2] = document.querySelectorAll('#agenda .tablewrap'); w1.scrollLeft = 60; w2.scrollLeft = 200; document.querySelector('#agenda').drawn = true; return '' })()`)
 	if got, want := scrolls(), said[0]+" 60, "+said[1]+" 200"; got != want {
