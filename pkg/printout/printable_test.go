@@ -16,6 +16,10 @@ func TestTextsWithEmojiPrint(t *testing.T) {
 	for in, want := range map[string]string{
 		"HTX Mật ong Bắc Hà 🐝": "HTX Mật ong Bắc Hà", "🎉 Hội chợ 🎉 OCOP": "Hội chợ OCOP", "Chè 𠀀 Tân Cương": "Chè Tân Cương",
 		"Cà phê Buôn Ma Thuột": "Cà phê Buôn Ma Thuột", "🍯": "",
+		// Letters in another style beyond U+FFFF are letters; emoji below it, which the font
+		// draws as an empty box, go too; a dropped character leaves a space between words.
+		"𝐇𝐓𝐗 𝐌𝐚̣̂𝐭 𝐨𝐧𝐠": "HTX Mật ong", "𝓒𝓪̀ 𝓹𝓱𝓮̂": "Cà phê", "Cà phê ☕ Buôn Ma Thuột ⭐✅": "Cà phê Buôn Ma Thuột",
+		"Trà🍵Cà phê": "Trà Cà phê", "🏳️‍🌈 Cờ": "Cờ", "a\xffb": "ab", "Dòng 1\nDòng 2": "Dòng 1\nDòng 2",
 	} {
 		if got := printout.Printable(in); got != want {
 			t.Errorf("Printable(%q) = %q, want %q", in, got, want)

@@ -11,6 +11,7 @@ import (
 	"image/png"
 	"strings"
 	"sync"
+	"unicode"
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/go-fonts/liberation/liberationsansbold"
@@ -19,6 +20,8 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 	"github.com/makiuchi-d/gozxing/qrcode/decoder"
 	"github.com/makiuchi-d/gozxing/qrcode/encoder"
+	"golang.org/x/image/font/sfnt"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Font is the family that New embeds, in regular ("") and bold ("B"): Liberation Sans (SIL Open
@@ -42,26 +45,68 @@ func New(orientation, size string) *Doc {
 // it, so that one exhibitor's name broke every poster, badge and agenda of the fair.
 type Doc struct{ *fpdf.Fpdf }
 
-// Printable is text without the characters the PDF library cannot draw (those beyond U+FFFF:
-// emoji, rare CJK), the spaces around a dropped one made one.
+// Printable is text as the embedded fonts can print it. Letters written in another style
+// beyond U+FFFF (the bold or script "𝐇𝐓𝐗" some shops use) become plain letters (NFKC); any
+// other character the fonts do not draw (emoji, above U+FFFF or not: the PDF library cannot
+// print the former, and draws the latter as an empty box) becomes a space, spaces run together
+// made one; invalid UTF-8 is dropped.
 func Printable(text string) string {
-	if !strings.ContainsFunc(text, beyondBMP) {
+	text = strings.ToValidUTF8(text, "")
+	if !strings.ContainsFunc(text, undrawn) {
 		return text
 	}
+	if strings.ContainsFunc(text, func(r rune) bool { return r > 0xFFFF }) {
+		text = norm.NFKC.String(text)
+	}
 	var b strings.Builder
+	space := true // at the start, as after a space: none is written
 	for _, r := range text {
-		if beyondBMP(r) {
+		if undrawn(r) {
+			r = ' '
+		}
+		if r == ' ' && space {
 			continue
 		}
-		if r == ' ' && strings.HasSuffix(b.String(), " ") {
-			continue
-		}
+		space = r == ' '
 		b.WriteRune(r)
 	}
 	return strings.TrimSpace(b.String())
 }
 
-func beyondBMP(r rune) bool { return r > 0xFFFF }
+// undrawn reports whether r is a character the embedded fonts have no glyph for, or one that
+// only joins or varies emoji (control characters, line breaks among them, are the PDF
+// library's to lay out).
+func undrawn(r rune) bool {
+	if r < 0x20 || r == 0x7f {
+		return false
+	}
+	if r > 0xFFFF || unicode.In(r, unicode.Cf, unicode.Variation_Selector) { // joiners of emoji
+		return true
+	}
+	return !glyphs()[r]
+}
+
+// glyphs is the characters of the Basic Multilingual Plane both embedded fonts draw.
+var glyphs = sync.OnceValue(func() []bool {
+	drawn := make([]bool, 0x10000)
+	for i := range drawn {
+		drawn[i] = true
+	}
+	for _, ttf := range [][]byte{liberationsansregular.TTF, liberationsansbold.TTF} {
+		f, err := sfnt.Parse(ttf)
+		if err != nil {
+			panic(fmt.Sprintf("printout: the embedded font: %v", err))
+		}
+		var buf sfnt.Buffer
+		for r := range drawn {
+			if drawn[r] {
+				g, err := f.GlyphIndex(&buf, rune(r))
+				drawn[r] = err == nil && g != 0
+			}
+		}
+	}
+	return drawn
+})
 
 // CellFormat is fpdf's, its text printable.
 func (d *Doc) CellFormat(w, h float64, text, border string, ln int, align string, fill bool, link int, linkStr string) {

@@ -164,7 +164,7 @@ func (h *Routes) zip(c *gin.Context) {
 		pdf, err := renderSafely(s, size)
 		if err != nil {
 			h.Log.Error("poster not printed", "fair", c.Param("fairId"), "producer", e.ProducerID, "err", err)
-			unprinted = append(unprinted, s.Producer)
+			unprinted = append(unprinted, s.FileName()+": "+s.Producer)
 			continue
 		}
 		if err := addFile(zw, s.FileName(), pdf); err != nil {
@@ -173,7 +173,8 @@ func (h *Routes) zip(c *gin.Context) {
 		}
 	}
 	if len(unprinted) > 0 {
-		note := "Không in được áp phích của (hãy báo cho quản trị hệ thống):\r\n" + strings.Join(unprinted, "\r\n") + "\r\n"
+		// UTF-8 with its byte-order mark, lines ended for Windows: Notepad reads the Vietnamese.
+		note := "\ufeffKhông in được áp phích của (hãy báo cho quản trị hệ thống):\r\n" + strings.Join(unprinted, "\r\n") + "\r\n"
 		if err := addFile(zw, "KHONG-IN-DUOC.txt", []byte(note)); err != nil {
 			h.Log.Warn("posters not sent", "fair", c.Param("fairId"), "err", err)
 			return

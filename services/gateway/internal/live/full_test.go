@@ -60,3 +60,24 @@ func TestAFullReplicaRefusesStreamsUntilOneCloses(t *testing.T) {
 		t.Errorf("a stream once one closed: %v", err)
 	}
 }
+
+// A stream whose lookup of its scope fails, or panics, gives its place back.
+func TestAStreamWhoseLookupFailsGivesItsPlaceBack(t *testing.T) {
+	fail := func(_ context.Context, p auth.Principal) (Scope, error) {
+		if p.AccountID == "panics" {
+			panic("lookup")
+		}
+		return Scope{}, errors.New("lookup failed")
+	}
+	r := &Relay{resolve: fail, clients: map[*client]struct{}{}, done: make(chan struct{}), max: 1}
+	if _, _, err := r.join(context.Background(), auth.Principal{AccountID: "fails", Role: auth.RoleBuyer}); err == nil {
+		t.Fatal("a failed lookup joined")
+	}
+	func() {
+		defer func() { _ = recover() }()
+		_, _, _ = r.join(context.Background(), auth.Principal{AccountID: "panics", Role: auth.RoleBuyer})
+	}()
+	if r.full() {
+		t.Error("the replica of one stream is full after two lookups that failed")
+	}
+}

@@ -119,13 +119,17 @@ func (rt *Routes) stream(c *gin.Context) {
 			}
 			continue
 		case <-tick.C:
-			_, _ = c.Writer.WriteString(": keep-alive\n\n")
+			if _, err := c.Writer.WriteString(": keep-alive\n\n"); err != nil {
+				return // the phone is gone: its place goes to another
+			}
 		case n := <-cl.ch:
 			if ended() {
 				return
 			}
 			b, _ := json.Marshal(n)
-			_, _ = c.Writer.WriteString("data: " + string(b) + "\n\n")
+			if _, err := c.Writer.WriteString("data: " + string(b) + "\n\n"); err != nil {
+				return
+			}
 		}
 		c.Writer.Flush()
 	}

@@ -87,7 +87,8 @@ func (r *Relay) maxStreams() int {
 // up, so an event that comes during the lookup (a profile claimed, a fair made) is kept and
 // applied over what the lookup finds. leave closes the stream; a failed lookup closes it itself.
 func (r *Relay) join(ctx context.Context, p auth.Principal) (cl *client, leave func(), err error) {
-	cl = &client{account: p.AccountID, role: p.Role, ch: make(chan Notice, 32), resolving: true}
+	// Its own names, not the results': a failed return sets those to nil before drop runs.
+	joining := &client{account: p.AccountID, role: p.Role, ch: make(chan Notice, 32), resolving: true}
 	r.mu.Lock()
 	if len(r.clients) >= r.maxStreams() {
 		r.mu.Unlock()
@@ -103,22 +104,29 @@ func (r *Relay) join(ctx context.Context, p auth.Principal) (cl *client, leave f
 		r.mu.Unlock()
 		return nil, nil, errTooManyStreams
 	}
-	r.clients[cl] = struct{}{}
+	r.clients[joining] = struct{}{}
 	r.mu.Unlock()
-	leave = func() {
+	drop := func() {
 		r.mu.Lock()
-		delete(r.clients, cl)
+		delete(r.clients, joining)
 		r.mu.Unlock()
 	}
+	// A lookup that fails, or panics, gives the stream's place back.
+	joined := false
+	defer func() {
+		if !joined {
+			drop()
+		}
+	}()
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	scope, err := r.resolve(ctx, p)
 	cancel()
 	if err != nil {
-		leave()
 		return nil, nil, err
 	}
+	joined = true
 	r.mu.Lock()
-	cl.settle(scope)
+	joining.settle(scope)
 	r.mu.Unlock()
-	return cl, leave, nil
+	return joining, drop, nil
 }
