@@ -9,6 +9,7 @@ import (
 	"image"
 	"image/color"
 	"image/png"
+	"io"
 	"strings"
 	"sync"
 	"unicode"
@@ -36,14 +37,16 @@ func New(orientation, size string) *Doc {
 	pdf.AddUTF8FontFromBytes(Font, "", liberationsansregular.TTF)
 	pdf.AddUTF8FontFromBytes(Font, "B", liberationsansbold.TTF)
 	pdf.SetCreator("ocopfair", true)
-	return &Doc{pdf}
+	return &Doc{pdf: pdf}
 }
 
 // Doc is a PDF document whose texts are made printable (Printable) on their way in: users write
 // names with emoji ("HTX Mật ong Bắc Hà 🐝"), and the PDF library draws no character beyond
 // U+FFFF: a cell with one panicked as the document was written, and a multi-line cell failed
-// it, so that one exhibitor's name broke every poster, badge and agenda of the fair.
-type Doc struct{ *fpdf.Fpdf }
+// it, so that one exhibitor's name broke every poster, badge and agenda of the fair. It offers
+// only the methods documents use, each text made printable: one the library takes text in cannot
+// be called around it.
+type Doc struct{ pdf *fpdf.Fpdf }
 
 // Printable is text as the embedded fonts can print it. Letters written in another style
 // beyond U+FFFF (the bold or script "𝐇𝐓𝐗" some shops use) become plain letters (NFKC); any
@@ -110,31 +113,31 @@ var glyphs = sync.OnceValue(func() []bool {
 
 // CellFormat is fpdf's, its text printable.
 func (d *Doc) CellFormat(w, h float64, text, border string, ln int, align string, fill bool, link int, linkStr string) {
-	d.Fpdf.CellFormat(w, h, Printable(text), border, ln, align, fill, link, linkStr)
+	d.pdf.CellFormat(w, h, Printable(text), border, ln, align, fill, link, linkStr)
 }
 
 // Cell is fpdf's, its text printable.
-func (d *Doc) Cell(w, h float64, text string) { d.Fpdf.Cell(w, h, Printable(text)) }
+func (d *Doc) Cell(w, h float64, text string) { d.pdf.Cell(w, h, Printable(text)) }
 
 // MultiCell is fpdf's, its text printable.
 func (d *Doc) MultiCell(w, h float64, text, border, align string, fill bool) {
-	d.Fpdf.MultiCell(w, h, Printable(text), border, align, fill)
+	d.pdf.MultiCell(w, h, Printable(text), border, align, fill)
 }
 
 // SplitText is fpdf's, its text printable.
-func (d *Doc) SplitText(text string, w float64) []string { return d.Fpdf.SplitText(Printable(text), w) }
+func (d *Doc) SplitText(text string, w float64) []string { return d.pdf.SplitText(Printable(text), w) }
 
 // Text is fpdf's, its text printable.
-func (d *Doc) Text(x, y float64, text string) { d.Fpdf.Text(x, y, Printable(text)) }
+func (d *Doc) Text(x, y float64, text string) { d.pdf.Text(x, y, Printable(text)) }
 
 // Write is fpdf's, its text printable.
-func (d *Doc) Write(h float64, text string) { d.Fpdf.Write(h, Printable(text)) }
+func (d *Doc) Write(h float64, text string) { d.pdf.Write(h, Printable(text)) }
 
 // GetStringWidth is fpdf's, its text printable.
-func (d *Doc) GetStringWidth(text string) float64 { return d.Fpdf.GetStringWidth(Printable(text)) }
+func (d *Doc) GetStringWidth(text string) float64 { return d.pdf.GetStringWidth(Printable(text)) }
 
 // SetTitle is fpdf's, its title printable.
-func (d *Doc) SetTitle(title string, isUTF8 bool) { d.Fpdf.SetTitle(Printable(title), isUTF8) }
+func (d *Doc) SetTitle(title string, isUTF8 bool) { d.pdf.SetTitle(Printable(title), isUTF8) }
 
 // Fonts returns the embedded fonts' TrueType files by style ("regular", "bold"), for tests that
 // check which letters they draw.
@@ -303,3 +306,60 @@ func QRSVG(text string) ([]byte, error) {
 	buf.WriteString(`"/></svg>`)
 	return buf.Bytes(), nil
 }
+
+// The methods that take no text, as fpdf's.
+
+// AddPage starts a page.
+func (d *Doc) AddPage() { d.pdf.AddPage() }
+
+// SetFont sets the font; family is Font.
+func (d *Doc) SetFont(family, style string, size float64) { d.pdf.SetFont(family, style, size) }
+
+// SetTextColor sets the text's colour.
+func (d *Doc) SetTextColor(r, g, b int) { d.pdf.SetTextColor(r, g, b) }
+
+// SetFillColor sets the fill colour.
+func (d *Doc) SetFillColor(r, g, b int) { d.pdf.SetFillColor(r, g, b) }
+
+// SetDrawColor sets the lines' colour.
+func (d *Doc) SetDrawColor(r, g, b int) { d.pdf.SetDrawColor(r, g, b) }
+
+// SetMargins sets the left, top and right margins.
+func (d *Doc) SetMargins(left, top, right float64) { d.pdf.SetMargins(left, top, right) }
+
+// SetXY moves the current position.
+func (d *Doc) SetXY(x, y float64) { d.pdf.SetXY(x, y) }
+
+// SetX moves the current position across.
+func (d *Doc) SetX(x float64) { d.pdf.SetX(x) }
+
+// GetX is the current position across.
+func (d *Doc) GetX() float64 { return d.pdf.GetX() }
+
+// GetY is the current position down.
+func (d *Doc) GetY() float64 { return d.pdf.GetY() }
+
+// Ln moves to the start of the next line, h down.
+func (d *Doc) Ln(h float64) { d.pdf.Ln(h) }
+
+// Rect draws a rectangle in style "D", "F" or "FD".
+func (d *Doc) Rect(x, y, w, h float64, style string) { d.pdf.Rect(x, y, w, h, style) }
+
+// Line draws a line.
+func (d *Doc) Line(x1, y1, x2, y2 float64) { d.pdf.Line(x1, y1, x2, y2) }
+
+// RegisterImageOptionsReader registers an image by name.
+func (d *Doc) RegisterImageOptionsReader(name string, opts fpdf.ImageOptions, r io.Reader) *fpdf.ImageInfoType {
+	return d.pdf.RegisterImageOptionsReader(name, opts, r)
+}
+
+// ImageOptions draws a registered image.
+func (d *Doc) ImageOptions(name string, x, y, w, h float64, flow bool, opts fpdf.ImageOptions, link int, linkStr string) {
+	d.pdf.ImageOptions(name, x, y, w, h, flow, opts, link, linkStr)
+}
+
+// Error is the first error met, if any.
+func (d *Doc) Error() error { return d.pdf.Error() }
+
+// Output writes the document.
+func (d *Doc) Output(w io.Writer) error { return d.pdf.Output(w) }
