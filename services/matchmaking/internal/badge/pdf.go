@@ -108,7 +108,7 @@ func card(pdf *printout.Doc, n int, c Card) error {
 	pdf.SetXY(margin, 36)
 	pdf.MultiCell(inner, 7.5, c.Name, "", "C", false)
 	pdf.SetFont(font, "", 11)
-	if c.Organisation != "" && c.Organisation != c.Name {
+	if org := printout.Printable(c.Organisation); org != "" && org != printout.Printable(c.Name) { // "X 🐝" and "X" print alike
 		pdf.SetX(margin)
 		pdf.MultiCell(inner, 5.5, c.Organisation, "", "C", false)
 	}

@@ -26,4 +26,12 @@ func TestBadgesWithEmojiPrint(t *testing.T) {
 			t.Errorf("the badges lack %q:\n%s", want, text)
 		}
 	}
+	// An organisation printed as the name is not printed twice.
+	buf.Reset()
+	if err := RenderCards(&buf, "Thẻ", []Card{{Code: "c3", Manual: "STUV-WXYZ", FairName: "Hội chợ", Kind: KindProducer, Name: "HTX Chè Tân Cương 🍵", Organisation: "HTX Chè Tân Cương"}}); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(pdftext.Text(t, buf.Bytes()), "Tân Cương"); n != 1 {
+		t.Errorf("a name and an organisation printed alike show %d times, want once", n)
+	}
 }
