@@ -17,8 +17,7 @@ import (
 // of its own, stays there when the page is drawn again; once the first day is removed, the second
 // day's grid is still where the organiser left it, not where the removed day's was. On a 360 px
 // phone the date is above the header and goes up with the page, and stays in sight while the grid
-// scrolls sideways. A live update measures a few of the page's elements for the place read, not
-// each of the grids' cells.
+// scrolls sideways.
 func TestConsoleB2BGridDays(t *testing.T) {
 	j := startJourney(t)
 	x := setUpB2BFair(t, j, "griddays", "Diễn đàn kết nối giao thương OCOP hai ngày", 14, []string{"domestic"})
@@ -42,11 +41,6 @@ func TestConsoleB2BGridDays(t *testing.T) {
 	org.login("sct@griddays.example.vn", "organiser-pass-1")
 	org.open("#/fair/" + x.fairID + "/b2b")
 	org.until("the two days' grids", drawn, true)
-	// A live update measures the elements that may mark the place read (main.js's anchored): not
-	// each of the grid's 896 cells.
-	if n, _ := strconv.Atoi(org.eval("String(document.querySelectorAll(anchored).length)")); n == 0 || n > 200 {
-		t.Errorf("a redraw of the grid measures %d elements for the place read, want a few, not each cell", n)
-	}
 	for i, d := range days {
 		stepDayInSightScrolledDown(t, org, i, d.Format("02/01/2006"))
 	}

@@ -180,9 +180,7 @@ function placeIn(root) {
   const scrolls = scrollsIn(root);
   // An element given the keyboard by the page (a meeting focused after its answer) takes it again.
   const tab = focus && at.getAttribute("tabindex");
-  // Only a keyboard's focus (focus-visible) is brought back into sight: a tapped button takes
-  // the focus on Android, and following it would undo the place read and the boxes' scroll.
-  return { focus, text, folds, scrolls, tab, read: readingPlace(root), shown: !!focus && onScreen(at) && at.matches(":focus-visible") };
+  return { focus, text, folds, scrolls, tab, read: readingPlace(root), shown: !!focus && onScreen(at) };
 }
 
 // onScreen is whether some of el is in the window.
@@ -192,9 +190,7 @@ function onScreen(el) {
 }
 
 // The elements a page names for good (a meeting, a day, a request, a product, ...: anchorKey).
-// A day is its box (the B2B grid's, an agenda's day): each of the grid's cells names its day as
-// well, and measuring a thousand of them at each live update is slow.
-const anchored = "[id], [data-meeting], .tablewrap[data-day], [data-request], [data-producer], [data-product], [data-app], [data-code], [data-scan]";
+const anchored = "[id], [data-meeting], [data-day], [data-request], [data-producer], [data-product], [data-app], [data-code], [data-scan]";
 
 // anchorKey names el by its ID or what it shows (the first of its data-* in anchored), or "".
 function anchorKey(el) {
@@ -207,11 +203,11 @@ function anchorKey(el) {
 // elements (anchorKey) whose tops are on the screen, top down, each with how far below the
 // screen's top it is, then the innermost across the screen's top. A live update may add or take
 // away what is above them (a meeting moved or cancelled, a whole day gone): the redrawn page is
-// scrolled by the shift most of those still there share (readAgain), where keeping the page's
-// offset moved the text under the reader's eyes. At the page's top there is nothing to keep: the
-// page stays at its top, and what comes above is seen. Elements the page shows more than once
-// under one name, and those stuck to the screen (position sticky or fixed), tell nothing of the
-// place.
+// scrolled so that the first of them still there is where it was (readAgain), where keeping the
+// page's offset moved the text under the reader's eyes. At the page's top there is nothing to
+// keep: the page stays at its top, and what comes above is seen. Elements the page shows more
+// than once under one name, and those stuck to the screen (position sticky or fixed), tell
+// nothing of the place.
 function readingPlace(root) {
   if (window.scrollY <= 0) return [];
   const below = [], across = [];
@@ -236,29 +232,15 @@ function stuck(el, root) {
   return false;
 }
 
-// readAgain scrolls the window by the shift most of place's elements (readingPlace) found in
-// root share (sharedShift): an element that itself moved (a meeting moved to another day, a key
-// now matching another element) is not followed. With none found the page keeps its offset.
+// readAgain scrolls the window so that the first element of place (readingPlace) found in root
+// is as far below the screen's top as it was; with none of them found the page keeps its offset.
 function readAgain(root, place) {
-  const shifts = [];
   for (const { key, top } of place) {
-    const r = root.querySelector(key)?.getBoundingClientRect();
-    if (r && r.height) shifts.push(r.top - top);
+    const el = root.querySelector(key);
+    if (!el || !el.getBoundingClientRect().height) continue;
+    window.scrollBy(0, el.getBoundingClientRect().top - top);
+    return;
   }
-  if (shifts.length) window.scrollBy(0, sharedShift(shifts));
-}
-
-// sharedShift is the shift most of shifts agree on, within 2 px: the median of the largest such
-// group. Between groups as large, the smaller shift, as an element moved away leaps far.
-function sharedShift(shifts) {
-  const near = (s) => shifts.filter((x) => Math.abs(x - s) <= 2);
-  let at = shifts[0];
-  for (const s of shifts) {
-    const d = near(s).length - near(at).length;
-    if (d > 0 || (d === 0 && Math.abs(s) < Math.abs(at))) at = s;
-  }
-  const group = near(at).sort((x, y) => x - y);
-  return group[Math.floor(group.length / 2)];
 }
 
 // scrollBoxes names root's scrolling table boxes so that the same box is found in a redrawn
@@ -293,8 +275,8 @@ function placeAgain(root, p) {
   if (p.text && el.value !== p.text.value) el.value = p.text.value;
   if (p.tab && !el.hasAttribute("tabindex")) el.setAttribute("tabindex", p.tab);
   el.focus({ preventScroll: true });
-  // The place read kept, the element with the keyboard's focus is still in sight if it was
-  // (what was added between them may have taken it off the screen).
+  // The place read kept, the element with the keyboard is still in sight if it was (what was
+  // added between them may have taken it off the screen).
   if (p.shown && !onScreen(el) && el.getClientRects().length) el.scrollIntoView({ block: "nearest" });
   if (p.text && typeof el.setSelectionRange === "function" && p.text.start !== null) {
     try { el.setSelectionRange(p.text.start, p.text.end); } catch (e) { /* not a text field */ }
