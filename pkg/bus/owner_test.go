@@ -7,10 +7,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/nats-io/nats-server/v2/server"
 	"github.com/nats-io/nats.go"
 	"github.com/nats-io/nats.go/jetstream"
 
+	"github.com/ocopfair/ocopfair/dev/natsembed"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/events"
 )
@@ -57,25 +57,13 @@ func TestEnsureStreamsAsUpdatesOnlyTheServicesOwnStream(t *testing.T) {
 // Each service starts as its NATS user of deploy/nats/cluster.conf, in any order: what it does
 // with the streams at start is what that user may do.
 func TestEnsureStreamsAsIsAllowedToEachServicesUser(t *testing.T) {
-	for k, v := range map[string]string{"SERVER_NAME": "nats-0", "ROUTE_0": "127.0.0.1", "ROUTE_1": "127.0.0.1", "ROUTE_2": "127.0.0.1",
-		"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
+	for k, v := range map[string]string{"EVENT_PASSWORD": "e", "EXHIBITOR_PASSWORD": "x", "MATCHMAKING_PASSWORD": "m", "GATEWAY_PASSWORD": "g", "SYS_PASSWORD": "s"} {
 		t.Setenv(k, v)
 	}
-	opts, err := server.ProcessConfigFile(filepath.Join("..", "..", "deploy", "nats", "cluster.conf"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	// One node on loopback: the cluster's accounts and permissions, not its routes.
-	opts.Host, opts.Port, opts.HTTPPort = "127.0.0.1", -1, 0
-	opts.Cluster, opts.Routes = server.ClusterOpts{}, nil
-	opts.StoreDir, opts.NoLog, opts.NoSigs = t.TempDir(), true, true
-	ns, err := server.NewServer(opts)
+	ns, err := natsembed.Start(natsembed.Options{Port: -1, StoreDir: t.TempDir(), Accounts: filepath.Join("..", "..", "deploy", "nats", "cluster.conf")})
 	if err != nil {
 		t.Fatal(err)
-	}
-	go ns.Start()
-	if !ns.ReadyForConnections(10 * time.Second) {
-		t.Fatal("nats-server not ready")
 	}
 	t.Cleanup(ns.Shutdown)
 	passwords := map[string]string{"event": "e", "exhibitor": "x", "matchmaking": "m", "gateway": "g"}

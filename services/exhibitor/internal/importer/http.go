@@ -7,7 +7,6 @@ import (
 	"io"
 	"mime"
 	"net/http"
-	"os"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -159,8 +158,8 @@ func readUpload(c *gin.Context) ([]byte, error) {
 		if errors.As(err, &tooBig) {
 			return nil, apperr.New(apperr.TooLarge, msgFileTooLarge, MaxFileBytes>>20)
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) { // cut off for arriving too slowly
-			return nil, httpx.BodyTooSlow()
+		if slow := httpx.BodyError(err); slow != nil { // cut off for arriving too slowly
+			return nil, slow
 		}
 		return nil, apperr.WrapMsg(apperr.Malformed, err, msgFileUnreadable)
 	}

@@ -6,7 +6,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"time"
 
@@ -187,8 +186,8 @@ func readPhoto(c *gin.Context) ([]byte, error) {
 		if errors.As(err, &tooBig) {
 			return nil, apperr.New(apperr.TooLarge, msgPhotoTooLarge, MaxPhotoBytes>>20)
 		}
-		if errors.Is(err, os.ErrDeadlineExceeded) { // cut off for arriving too slowly
-			return nil, httpx.BodyTooSlow()
+		if slow := httpx.BodyError(err); slow != nil { // cut off for arriving too slowly
+			return nil, slow
 		}
 		return nil, apperr.InvalidField("photo", msgPhotoUnreadable)
 	}
