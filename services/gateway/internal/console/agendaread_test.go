@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"testing"
 	"time"
+
+	"github.com/chromedp/chromedp"
 )
 
 // TestConsoleAgendaKeepsReadingPlace: a producer reads its agenda on a 360 px phone, four
@@ -55,6 +57,13 @@ func TestConsoleAgendaKeepsReadingPlace(t *testing.T) {
 	if before < 140 || before > 160 || p.eval("String(scrollY > 0)") != "true" {
 		t.Fatalf("scrolled down to the meeting read, it is %.1f px below the screen's top (scrollY %s), want 150", before, p.eval("String(scrollY)"))
 	}
+	// The producer opens the buyer's details in the meeting read: they stay open, shown, through
+	// each redraw (the fold had no name, and closed at every live update).
+	p.run(chromedp.Click(`#agenda tr[data-meeting="` + ids[2] + `"] summary`))
+	facts := read + ".querySelector('details[open] .buyer-facts dl')?.textContent.includes('Nhà phân phối')"
+	p.until("the buyer's details open", facts, false)
+	p.eval("scrollBy(0, " + read + ".getBoundingClientRect().top - 150), ''")
+	before = top()
 	// The keyboard is on the buyer's name in the meeting read: it stays there, in sight.
 	p.eval(read + ".querySelector('summary').focus({ preventScroll: true }), document.querySelector('#agenda').drawn = true, ''")
 	redrawn := func(what, cond string) {
@@ -67,6 +76,7 @@ func TestConsoleAgendaKeepsReadingPlace(t *testing.T) {
 			p.shot("agenda-reading-place")
 			t.Errorf("%s, the meeting read is %.1f px below the screen's top, want %.1f where it was", after, got, before)
 		}
+		p.until(after+", the buyer's details still open and shown", facts, false)
 		if p.eval("String("+read+".querySelector('summary') === document.activeElement)") != "true" {
 			t.Errorf("%s, the keyboard is on %s, want the buyer's name in the meeting read", after, p.eval("document.activeElement.outerHTML.slice(0, 80)"))
 		}

@@ -105,6 +105,7 @@ func TestConsoleCheckin(t *testing.T) {
 	staff.login("btc@checkin.example.vn", "organiser-pass-1")
 	stepCheckinTyped(t, staff, f)
 	stepCheckinOffline(t, staff, f)
+	stepLiveWaitsWhenFull(t, staff)
 	stepCheckinAtTable(t, staff, f)
 	desk := j.person("checkin-desk", 1366, 800)
 	stepCheckinCamera(t, desk, f)

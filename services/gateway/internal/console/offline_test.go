@@ -5,6 +5,7 @@ import (
 	"net/http/httptest"
 	"net/http/httputil"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -142,4 +143,29 @@ func keptBehindAFailingProxy(prod browser, net *edge, fairID, qrShown string) {
 	prod.open("#/badge/" + fairID)
 	prod.run(chromedp.Reload())
 	prod.until("the kept badge behind a failing proxy", "document.querySelector('.kept-note') && "+qrShown, false)
+}
+
+// stepLiveWaitsWhenFull: the gateway replica holds as many live streams as it may and refuses a
+// new ticket with 503 live_full and Retry-After 40. The page asks again after those 40 s and a
+// random part more (a crowd back at one moment would be refused again), not after its own 15 s,
+// then follows live updates again once the ticket is given.
+func stepLiveWaitsWhenFull(t *testing.T, p browser) {
+	t.Helper()
+	p.until("the live stream open", "S.live instanceof EventSource && S.live.readyState === EventSource.OPEN", false)
+	p.eval(`(() => {
+	  const wait = window.setTimeout, get = window.fetch;
+	  window.liveWaits = [];
+	  window.setTimeout = (fn, ms, ...args) => { if (fn === startLive) liveWaits.push(ms); return wait(fn, ms, ...args); };
+	  window.fetch = (url, o) => String(url).endsWith("/api/live/ticket")
+	    ? Promise.resolve(new Response('{"code":"live_full"}', { status: 503, headers: { "Retry-After": "40", "Content-Type": "application/problem+json" } }))
+	    : get(url, o);
+	  window.fullNoMore = () => { window.setTimeout = wait; window.fetch = get; };
+	  S.live.close(); S.live = null; startLive();
+	})(), ''`)
+	p.until("the refused ticket's next try planned", "liveWaits.length > 0", false)
+	if ms, err := strconv.ParseFloat(p.eval("String(liveWaits[0])"), 64); err != nil || ms < 40000 || ms > 60000 {
+		t.Errorf("refused a ticket with Retry-After 40, the page asks again after %s ms, want 40,000–60,000", p.eval("String(liveWaits)"))
+	}
+	p.eval("fullNoMore(), clearTimeout(retryLive.timer), startLive(), ''")
+	p.until("the live stream open again", "S.live instanceof EventSource && S.live.readyState === EventSource.OPEN", false)
 }

@@ -107,6 +107,10 @@ function agendaRows(day, items, lunches, bounds) {
   return out;
 }
 
+// buyerFacts keeps the buyers' details a producer opened on its agenda, by buyer ID, with when
+// they were read.
+const buyerFacts = new Map();
+
 // meetingRow is one meeting of the agenda: its time, its table, the other party (a buyer sees
 // the producer with a link to its booth on the floor plan; a producer opens the buyer's details)
 // and its state (attended, the outcome recorded).
@@ -120,17 +124,24 @@ function meetingRow(fairID, m, c, ref, cols, next) {
   } else {
     const body = h("div", { class: "buyer-facts" });
     let loaded = false;
-    who = h("details", { class: "buyer-detail", ontoggle: async (ev) => {
-      if (!ev.target.open || loaded) return;
-      loaded = true;
-      body.replaceChildren(h("span", { class: "muted" }, t("loading")));
-      const r = await api("GET", `/api/buyers/${m.buyer_id}`);
-      if (!r.ok) { loaded = false; body.replaceChildren(h("span", { class: "muted" }, (r.data && r.data.detail) || t("failed"))); return; }
-      const b = r.data;
+    const show = (b) => {
       const prov = ((ref && ref.provinces) || []).find((p) => p.code === b.province_code);
       body.replaceChildren(h("dl", {}, h("dt", {}, t("buyer_kind")), h("dd", {}, t("buyer_" + b.kind)),
         h("dt", {}, t("province")), h("dd", {}, prov ? prov.name : b.province_code || "–"),
         h("dt", {}, t("markets")), h("dd", {}, (b.markets || []).map(marketName).join(", ") || "–")));
+    };
+    // Named by its meeting, the fold stays open through a live update's redraw, its facts shown
+    // again from what was read a moment ago rather than asked for at each update.
+    who = h("details", { class: "buyer-detail", id: "buyer-of-" + m.id, ontoggle: async (ev) => {
+      if (!ev.target.open || loaded) return;
+      loaded = true;
+      const kept = buyerFacts.get(m.buyer_id);
+      if (kept && Date.now() - kept.at < 5 * 60 * 1000) { show(kept.b); return; }
+      body.replaceChildren(h("span", { class: "muted" }, t("loading")));
+      const r = await api("GET", `/api/buyers/${m.buyer_id}`);
+      if (!r.ok) { loaded = false; body.replaceChildren(h("span", { class: "muted" }, (r.data && r.data.detail) || t("failed"))); return; }
+      buyerFacts.set(m.buyer_id, { b: r.data, at: Date.now() });
+      show(r.data);
     } }, h("summary", { class: "other-party" }, m.buyer_name), body);
   }
   const state = [];

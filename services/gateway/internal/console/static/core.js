@@ -153,7 +153,8 @@ async function api(method, path, body, opts = {}) {
       startLive(); render(true); countDue();
     } else logout();
   }
-  return { ok: res.ok, status: res.status, data };
+  // Retry-After in seconds (a full or busy server's 503 or 429), 0 when not said.
+  return { ok: res.ok, status: res.status, data, retryAfter: Number(res.headers.get("Retry-After")) || 0 };
 }
 
 // every item of a paginated list, following next_cursor (at most `pages` pages of 100)
@@ -229,7 +230,8 @@ async function startLive() {
   if (opening.closed || S.live !== opening) return;
   if (!r || !r.ok || !r.data || !r.data.ticket) {
     S.live = null;
-    if (!r || r.status !== 401) retryLive(r ? 15000 : 5000);
+    // A full replica says when to ask again (Retry-After).
+    if (!r || r.status !== 401) retryLive(r ? Math.max(15, r.retryAfter) * 1000 : 5000);
     return;
   }
   const es = new EventSource("/api/live?ticket=" + encodeURIComponent(r.data.ticket));
@@ -249,9 +251,11 @@ async function startLive() {
   };
 }
 
+// retryLive opens the live stream again after ms and a random part of it: a replica restarted on
+// a fair's opening day has thousands of phones asking again, not all within the same moment.
 function retryLive(ms) {
   clearTimeout(retryLive.timer);
-  retryLive.timer = setTimeout(startLive, ms);
+  retryLive.timer = setTimeout(startLive, ms * (1 + Math.random() / 2));
 }
 
 // redrawWhenFree redraws the page after ms for a live update, once nothing typed or being edited
