@@ -4678,7 +4678,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
 	GetFairsFairIdPostersFile(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+	// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or attended, or whose slot starts before the run can save, keeps its place, which no other meeting takes; one attended, held or cancelled while the run solves is not moved (409 scheduling_run_raced, nothing saved, when the new schedule gave an attended meeting's place away: run it again). With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
 	// Roles: organiser, admin.
 	//
@@ -6695,7 +6695,7 @@ func (c *Client) GetFairsFairIdPostersFile(ctx context.Context, fairId string, f
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+// PostFairsFairIdSchedule Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or attended, or whose slot starts before the run can save, keeps its place, which no other meeting takes; one attended, held or cancelled while the run solves is not moved (409 scheduling_run_raced, nothing saved, when the new schedule gave an attended meeting's place away: run it again). With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 //
 // Roles: organiser, admin.
 //
@@ -15332,7 +15332,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/posters/{file} (the `GetFairsFairIdPostersFile` operationId).
 	GetFairsFairIdPostersFileWithResponse(ctx context.Context, fairId string, file string, params *GetFairsFairIdPostersFileParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdPostersFileResponse, error)
 
-	// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+	// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or attended, or whose slot starts before the run can save, keeps its place, which no other meeting takes; one attended, held or cancelled while the run solves is not moved (409 scheduling_run_raced, nothing saved, when the new schedule gave an attended meeting's place away: run it again). With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 	//
 	// Roles: organiser, admin.
 	//
@@ -35228,7 +35228,7 @@ func (c *ClientWithResponses) GetFairsFairIdPostersFileWithResponse(ctx context.
 	return ParseGetFairsFairIdPostersFileResponse(rsp)
 }
 
-// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
+// PostFairsFairIdScheduleWithResponse Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or attended, or whose slot starts before the run can save, keeps its place, which no other meeting takes; one attended, held or cancelled while the run solves is not moved (409 scheduling_run_raced, nothing saved, when the new schedule gave an attended meeting's place away: run it again). With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).
 //
 // Roles: organiser, admin.
 //

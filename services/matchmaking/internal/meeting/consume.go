@@ -75,14 +75,19 @@ func (s *Service) OnFairOrBooth(ctx context.Context, env events.Envelope) error 
 }
 
 // OnApplication cancels the active meetings of a producer whose application to the fair was
-// withdrawn or cancelled.
+// withdrawn or cancelled, those asked for by then: an event handled late (retried, or the
+// service down a while) leaves alone the meetings of the producer's next application.
 func (s *Service) OnApplication(ctx context.Context, env events.Envelope) error {
 	var pl events.ApplicationChangedV1
 	if err := env.Decode(&pl); err != nil || pl.Application.FairID == "" {
 		return bus.Permanent(fmt.Errorf("bad application payload: %v", err))
 	}
 	a := pl.Application
-	return s.cancelWhere(ctx, bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}, ReasonApplicationEnded, "")
+	q := bson.M{"fair_id": a.FairID, "producer_id": a.ProducerID}
+	if !env.OccurredAt.IsZero() {
+		q["created_at"] = bson.M{"$lte": env.OccurredAt}
+	}
+	return s.cancelWhere(ctx, q, ReasonApplicationEnded, "")
 }
 
 // AgendaSubscriptions returns the subjects of the MATCHMAKING stream that the agenda model

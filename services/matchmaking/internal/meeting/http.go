@@ -152,7 +152,7 @@ func (rt *Routes) Register(api httpx.API) {
 	api.Handle(openapi.Op{Method: http.MethodPut, Path: "/api/fairs/:fairId/unavailability", Tag: "meetings", Roles: sides,
 		Summary: "Mark the B2B slots of a day you cannot attend.", Request: unavailabilityRequest{}, Status: http.StatusNoContent}, rt.unavailability)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/schedule", Tag: "scheduling", Roles: staff,
-		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or whose slot has started keeps its place, which no other meeting takes. With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
+		Summary: "Schedule the accepted meetings into the fair's B2B slots and tables, saved whole as a new schedule version; a meeting that was held or attended, or whose slot starts before the run can save, keeps its place, which no other meeting takes; one attended, held or cancelled while the run solves is not moved (409 scheduling_run_raced, nothing saved, when the new schedule gave an attended meeting's place away: run it again). With mode=repair the published schedule changes as little as it can; either way each day reports the meetings it moved, and both participants of a moved meeting hear of it on their live stream (matchmaking.meeting.scheduled). One run of a fair at a time across replicas (409 while another holds it), and one run per replica (503 with Retry-After when another stays busy).", Response: scheduleResponse{},
 		Query: []openapi.Param{{Name: "time_limit_ms", Type: "integer", Description: "per day; default 10000"},
 			{Name: "mode", Enum: []string{modeFresh, modeRepair}, Description: "fresh (the default) places every meeting anew; repair keeps each meeting of the published schedule at its day, slot and table unless moving it is necessary (fewest moves first, then fewest breaks) and places the new ones"},
 			{Name: "fair_revision", Type: "integer", Description: "the fair's revision that PUT /api/fairs/{id}/b2b-sessions answered: the run waits (up to 3 s) until this service has seen it, and answers 503 with Retry-After (nothing scheduled) when it has not"},
@@ -387,12 +387,23 @@ func (rt *Routes) outcome(c *gin.Context) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOutcomeSidesOnly))
 		return
 	}
-	if m.Outcome == req.Outcome && m.ValueVND == req.ValueVND && m.Status == Accepted {
-		rt.respondMeeting(c, http.StatusOK, m) // sent again (its answer lost), or the same as the other side's: nothing to store
+	next, err := rt.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, rt.recording(req, side, c.GetHeader("If-Match")))
+	if err != nil {
+		httpx.RespondError(c, err)
 		return
 	}
-	match := c.GetHeader("If-Match")
-	next, err := rt.save(c.Request.Context(), m, events.MeetingOutcomeRecorded, func(m Meeting) (Meeting, error) {
+	rt.respondMeeting(c, http.StatusOK, next)
+}
+
+// recording is the change of an outcome req sent by side, with If-Match match ("" for none), to
+// the meeting as it is when saved.
+func (rt *Routes) recording(req outcomeRequest, side, match string) func(Meeting) (Meeting, error) {
+	return func(m Meeting) (Meeting, error) {
+		// Sent again (its answer lost, or twice at once), or the same as the other side's, as
+		// the meeting now is: nothing to store.
+		if m.Outcome == req.Outcome && m.ValueVND == req.ValueVND && m.Status == Accepted {
+			return m, nil
+		}
 		// A version named that is not this one matters only where an outcome would be replaced:
 		// a scan at the table or a move since the page was drawn changed nothing it showed.
 		named := match != "" && !strings.Contains(match, "*") && httpx.IfMatchRevision(match, m.Revision)
@@ -405,12 +416,7 @@ func (rt *Routes) outcome(c *gin.Context) {
 			starts = slotTime(f, m.Day, m.Slot)
 		}
 		return m.Record(req.Outcome, req.ValueVND, side, named, starts, rt.now())
-	})
-	if err != nil {
-		httpx.RespondError(c, err)
-		return
 	}
-	rt.respondMeeting(c, http.StatusOK, next)
 }
 
 func (rt *Routes) unavailability(c *gin.Context) {

@@ -140,6 +140,9 @@ var (
 	msgRunSaved = apperr.M("scheduling_run_saved",
 		"Lượt xếp lịch này đã được lưu rồi.",
 		"This scheduling run was saved already.")
+	msgRunRaced = apperr.M("scheduling_run_raced",
+		"Trong lúc xếp lịch, một cuộc gặp đã diễn ra (đã quét thẻ hoặc ghi kết quả) tại chỗ mà lịch mới đã xếp cho cuộc gặp khác; lịch không được lưu: hãy xếp lịch lại.",
+		"While the run was scheduling, a meeting took place (badges scanned or its outcome recorded) where the new schedule put another meeting; nothing was saved: run the scheduling again.")
 )
 
 // statusNames are the meeting statuses as users read them.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
-	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/index"
 	"github.com/ocopfair/ocopfair/services/matchmaking/internal/schedule"
@@ -100,7 +99,13 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 		return Run{}, err
 	}
 	now := s.now()
-	p := newPlan(f, accepted, now, o.Repair)
+	// A meeting whose slot starts before the run can be saved (each day's solve takes up to
+	// limit) keeps its place: its slot counts as started for the run's participants (solveDay).
+	settleBy := now
+	if !o.IncludeStarted {
+		settleBy = now.Add(time.Duration(len(f.B2BDays)) * limit)
+	}
+	p := newPlan(f, accepted, settleBy, o.Repair)
 	out := Run{FairID: f.ID, Version: lease.Epoch}
 	for _, d := range f.B2BDays {
 		// A slot that starts before the day's solve can end has started for this run: the
@@ -126,8 +131,13 @@ func (s *Service) run(ctx context.Context, f index.Fair, limit time.Duration, le
 	p.daysOver()
 	out.Left = p.left
 	t := Timetable{FairID: f.ID, Version: lease.Epoch, Placements: p.placed, Unplaced: unplacedOf(p.left, now), UnplacedKnown: true, CreatedAt: now}
-	reportMoves(&out, p.published, t)
-	if err := s.Store.SaveTimetable(ctx, lease, s.now(), t, correlation.From(ctx), movedEvents(accepted, t)...); err != nil {
+	evs, marked, until, err := s.markRunMoves(ctx, f, accepted, &t)
+	if err == nil {
+		reportMoves(&out, p.published, t)
+		err = s.Store.SaveTimetable(ctx, lease, s.now(), t, correlation.From(ctx), evs...)
+	}
+	_ = s.Store.UnmarkMoves(ctx, marked, until) // failing, the marks lapse at their time
+	if err != nil {
 		return Run{}, err
 	}
 	return out, nil
@@ -229,20 +239,6 @@ func (s *Service) solveDay(ctx context.Context, f index.Fair, d events.B2BDayV1,
 		p.pending = append(p.pending, u.Meeting)
 	}
 	return DayRun{Day: d.Date, Status: sol.Status, Meetings: len(assigned), Breaks: sol.TotalBreaks, Bound: sol.LowerBound, Elapsed: sol.ElapsedMS}, nil
-}
-
-// movedEvents returns a scheduled event for every accepted meeting whose place t changes.
-func movedEvents(accepted []Meeting, t Timetable) []outbox.Event {
-	var evs []outbox.Event
-	for _, m := range accepted {
-		next := t.place(m)
-		if next.Day == m.Day && next.Slot == m.Slot && next.Table == m.Table {
-			continue
-		}
-		next.UpdatedAt = t.CreatedAt
-		evs = append(evs, change(next, events.MeetingScheduled))
-	}
-	return evs
 }
 
 // settled reports whether a meeting's place is history: it was held (its outcome is recorded),

@@ -94,7 +94,8 @@ func (s *Service) participantOf(ctx context.Context, p auth.Principal) (string, 
 }
 
 // save applies fn and stores the meeting with subject, retrying on a concurrent change. A move
-// being written (see Move) is waited for: the change applies to the meeting as moved.
+// being written (see Move) is waited for: the change applies to the meeting as moved. An fn
+// that returns the meeting at its revision changed nothing: nothing is stored.
 func (s *Service) save(ctx context.Context, m Meeting, subject string, fn func(Meeting) (Meeting, error)) (Meeting, error) {
 	m, err := s.afterMove(ctx, m)
 	if err != nil {
@@ -102,6 +103,9 @@ func (s *Service) save(ctx context.Context, m Meeting, subject string, fn func(M
 	}
 	next, err := storage.RetryStale(ctx, m, storage.StaleTries, ErrStale, fn,
 		func(ctx context.Context, next, prev Meeting) error {
+			if next.Revision == prev.Revision {
+				return nil // fn changed nothing: nothing to store, no event
+			}
 			return s.Store.Save(ctx, next, prev.Revision, subject, correlation.From(ctx))
 		},
 		func(ctx context.Context, prev Meeting) (Meeting, error) {
