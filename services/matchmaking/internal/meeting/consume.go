@@ -2,6 +2,7 @@ package meeting
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -32,7 +33,8 @@ func (s *Service) cancelWhere(ctx context.Context, q bson.M, code, reason string
 		return err
 	}
 	for _, m := range ms {
-		if _, err := s.save(ctx, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(code, reason, s.now()) }); err != nil && !apperr.Is(err, apperr.Conflict) {
+		// Changed by others at every try (ErrStale), it is not left: the event comes again.
+		if _, err := s.save(ctx, m, events.MeetingCancelled, func(m Meeting) (Meeting, error) { return m.Cancel(code, reason, s.now()) }); err != nil && (errors.Is(err, ErrStale) || !apperr.Is(err, apperr.Conflict)) {
 			return err
 		}
 	}
