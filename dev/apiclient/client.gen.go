@@ -3589,7 +3589,7 @@ type GetFairsParams struct {
 	// To fairs starting on or before
 	To *openapi_types.Date `form:"to,omitempty" json:"to,omitempty"`
 
-	// Q search of the names by words, whole or their start, ignoring diacritics; best matches first
+	// Q search of the names by words (at most 200 characters), whole or their start, ignoring diacritics; best matches first
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Order by start date: asc (default) or desc, the latest first (past fairs); a search (q) lists best matches first
@@ -3650,7 +3650,7 @@ type GetFairsFairIdApplicationsParams struct {
 	// Eligible only applications whose rules all pass (true) or not (false)
 	Eligible *bool `form:"eligible,omitempty" json:"eligible,omitempty"`
 
-	// Q words of the producer's or a product's name, without diacritics if you like
+	// Q words of the producer's or a product's name, without diacritics if you like; at most 200 characters
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Sort submitted (default: first come first), -submitted, producer_name, -stars, ineligible (those needing a look first)
@@ -3680,7 +3680,7 @@ type GetFairsFairIdApplicationsCountsParams struct {
 	// Eligible only applications whose rules all pass (true) or not (false)
 	Eligible *bool `form:"eligible,omitempty" json:"eligible,omitempty"`
 
-	// Q words of the producer's or a product's name, without diacritics if you like
+	// Q words of the producer's or a product's name, without diacritics if you like; at most 200 characters
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// Sort submitted (default: first come first), -submitted, producer_name, -stars, ineligible (those needing a look first)
@@ -3802,7 +3802,7 @@ type GetMeetingsParams struct {
 
 // GetProducersParams defines parameters for GetProducers.
 type GetProducersParams struct {
-	// Q part of the legal name
+	// Q part of the legal name; at most 200 characters
 	Q *string `form:"q,omitempty" json:"q,omitempty"`
 
 	// TaxCode a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)
@@ -3856,6 +3856,7 @@ type PostProducersIdProductsParams struct {
 
 // GetProductsParams defines parameters for GetProducts.
 type GetProductsParams struct {
+	// Q words of a product's or its producer's name, without diacritics if you like; at most 200 characters
 	Q           *string `form:"q,omitempty" json:"q,omitempty"`
 	Sector      *string `form:"sector,omitempty" json:"sector,omitempty"`
 	CriteriaSet *int    `form:"criteria_set,omitempty" json:"criteria_set,omitempty"`

@@ -14,7 +14,8 @@ import (
 // asked) and a version (of what the answer was built from), so that the same read of an unchanged
 // model costs a map lookup and a copy instead of building and encoding the answer again: on a
 // fair's opening day the same floor plan and the same searches are asked hundreds of times a
-// second between two changes. It holds at most maxBytes of answers; past that it starts afresh.
+// second between two changes. It holds at most maxBytes of keys and answers; past that it starts
+// afresh, however many different queries are asked.
 type Memo struct {
 	mu       sync.Mutex
 	entries  map[string]memoEntry
@@ -58,15 +59,25 @@ func (m *Memo) JSON(c *gin.Context, key, version string, build func() any) {
 	c.Data(http.StatusOK, "application/json; charset=utf-8", e.body)
 }
 
+// memoEntryBytes is what an entry costs besides its key and answer (the map's slot, the entry,
+// its version and tag): a million different queries of one empty answer each fill the memo, not
+// the memory.
+const memoEntryBytes = 128
+
+// size is what an entry under key costs the memo.
+func (e memoEntry) size(key string) int {
+	return len(key) + len(e.body) + len(e.version) + len(e.tag) + memoEntryBytes
+}
+
 func (m *Memo) put(key string, e memoEntry) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if old, ok := m.entries[key]; ok {
-		m.bytes -= len(old.body)
+		m.bytes -= old.size(key)
 	}
-	if m.bytes+len(e.body) > m.maxBytes {
+	if m.bytes+e.size(key) > m.maxBytes {
 		m.entries, m.bytes = map[string]memoEntry{}, 0
 	}
 	m.entries[key] = e
-	m.bytes += len(e.body)
+	m.bytes += e.size(key)
 }

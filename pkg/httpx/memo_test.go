@@ -1,8 +1,10 @@
 package httpx_test
 
 import (
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
 	"github.com/gin-gonic/gin"
@@ -55,5 +57,28 @@ func TestMemoStaysWithinItsBytes(t *testing.T) {
 	}
 	if builds != 4 {
 		t.Errorf("builds = %d, want 4: three 50-byte answers do not fit in 100 bytes, so a was dropped", builds)
+	}
+}
+
+// Queries of one small answer each, under long keys (a public list asked with a different
+// search each time), fill the memo by their keys: it starts afresh instead of growing without
+// end, as it did when it counted the answers alone.
+func TestMemoCountsItsKeys(t *testing.T) {
+	gin.SetMode(gin.TestMode)
+	memo := httpx.NewMemo(10_000)
+	builds := 0
+	r := gin.New()
+	r.GET("/", func(c *gin.Context) {
+		memo.JSON(c, c.Request.URL.RawQuery, "v", func() any { builds++; return []int{} })
+	})
+	ask := func(i int) {
+		r.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, fmt.Sprintf("/?q=%04d%s", i, strings.Repeat("x", 996)), nil))
+	}
+	for i := range 20 {
+		ask(i)
+	}
+	ask(0)
+	if builds != 21 {
+		t.Errorf("builds = %d, want 21: twenty keys of 1,000 bytes do not fit in 10,000, so the first was dropped", builds)
 	}
 }

@@ -365,10 +365,15 @@ func MetricsHandler(m *metrics.Metrics) http.Handler {
 	return mux
 }
 
+// MaxHeaderBytes is how much of a request's line and headers a server reads (431 beyond): a
+// token, a search and the usual headers need a few KiB; the default of 1 MiB let one request
+// name a search or a cache key of half a megabyte.
+const MaxHeaderBytes = 32 << 10
+
 // Serve serves h on ln until ctx ends, then stops accepting and drains in-flight requests for up
 // to drain.
 func Serve(ctx context.Context, ln net.Listener, h http.Handler, drain time.Duration) error {
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: MaxHeaderBytes}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {

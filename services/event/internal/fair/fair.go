@@ -393,6 +393,9 @@ func (fr *Fair) applyTerms(v *fieldCheck, f Fields) {
 			v.Expect(ok, "contact.phone", msgPhone)
 			c.Phone = phone
 		}
+		if c.Email != "" {
+			v.Expect(ocop.ValidEmail(c.Email), "contact.email", msgEmail)
+		}
 		fr.Contact = c
 	}
 	if f.Organisers != nil {
@@ -440,21 +443,20 @@ func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {
 		e.MaxBoothsPerProducer = 2
 	}
 	v.Expect(e.MaxBoothsPerProducer >= 1 && e.MaxBoothsPerProducer <= 10, "eligibility.max_booths_per_producer", apperr.Between, 1, 10)
-	for i, s := range e.AllowedSectors {
+	e.AllowedSectors = checkCodes(v, "eligibility.allowed_sectors", e.AllowedSectors, len(ocop.Sectors()), func(s string) (string, bool) {
 		_, ok := ocop.SectorByCode(s)
-		v.Expect(ok, fmt.Sprintf("eligibility.allowed_sectors[%d]", i), apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"))
-	}
-	provinces := make([]string, 0, len(e.AllowedProvinces))
-	for i, s := range e.AllowedProvinces {
+		return s, ok
+	}, apperr.OneOf, apperr.OrOf("food", "beverage", "medicinal", "handicraft", "ornamental", "tourism"))
+	e.AllowedProvinces = checkCodes(v, "eligibility.allowed_provinces", e.AllowedProvinces, len(ocop.Provinces()), func(s string) (string, bool) {
 		p, ok := ocop.LookupProvince(s)
-		if v.Expect(ok, fmt.Sprintf("eligibility.allowed_provinces[%d]", i), msgProvince) {
-			provinces = append(provinces, p.Code)
-		}
-	}
-	e.AllowedProvinces = provinces
-	for i, r := range e.AllowedRegions {
-		_, ok := ocop.RegionByCode(r)
-		v.Expect(ok, fmt.Sprintf("eligibility.allowed_regions[%d]", i), msgRegion)
+		return p.Code, ok
+	}, msgProvince)
+	e.AllowedRegions = checkCodes(v, "eligibility.allowed_regions", e.AllowedRegions, len(ocop.Regions()), func(s string) (string, bool) {
+		_, ok := ocop.RegionByCode(s)
+		return s, ok
+	}, msgRegion)
+	if !v.Expect(len(e.ProvinceQuotas) <= len(ocop.Provinces()), "eligibility.province_quotas", apperr.TooMany, len(ocop.Provinces())) {
+		e.ProvinceQuotas = nil
 	}
 	quotas := map[string]int{}
 	for k, n := range e.ProvinceQuotas {
@@ -465,6 +467,22 @@ func checkEligibility(v *apperr.Validation, e Eligibility) Eligibility {
 	}
 	e.ProvinceQuotas = quotas
 	return e
+}
+
+// checkCodes checks a list of codes, each as code reads it (false for none), at most max: a
+// longer list is one error, not one per entry. A code listed twice is kept once.
+func checkCodes(v *apperr.Validation, field string, list []string, max int, code func(string) (string, bool), bad apperr.Msg, args ...any) []string {
+	if !v.Expect(len(list) <= max, field, apperr.TooMany, max) {
+		return nil
+	}
+	out := make([]string, 0, len(list))
+	for i, s := range list {
+		c, ok := code(s)
+		if v.Expect(ok, fmt.Sprintf("%s[%d]", field, i), bad, args...) && !slices.Contains(out, c) {
+			out = append(out, c)
+		}
+	}
+	return out
 }
 
 func checkFees(v *apperr.Validation, f Fees) Fees {

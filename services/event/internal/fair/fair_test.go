@@ -52,6 +52,14 @@ func TestNewValidation(t *testing.T) {
 		{"an English name of 201 letters", func(f *Fields) { f.NameEN = ptr(strings.Repeat("a", 201)) }, "name_en"},
 		{"a theme of 301 letters", func(f *Fields) { f.Theme = ptr(strings.Repeat("ấ", 301)) }, "theme"},
 		{"a venue address of 301 letters", func(f *Fields) { f.Venue = &Venue{Name: "Cung Văn hóa", Address: strings.Repeat("ạ", 301)} }, "venue.address"},
+		{"seven sectors", func(f *Fields) { f.Eligibility = &Eligibility{AllowedSectors: slices.Repeat([]string{"food"}, 7)} }, "eligibility.allowed_sectors"},
+		{"35 provinces", func(f *Fields) { f.Eligibility = &Eligibility{AllowedProvinces: slices.Repeat([]string{"01"}, 35)} }, "eligibility.allowed_provinces"},
+		{"many regions", func(f *Fields) {
+			f.Eligibility = &Eligibility{AllowedRegions: slices.Repeat([]string{"red_river_delta"}, 100)}
+		}, "eligibility.allowed_regions"},
+		{"35 province quotas", func(f *Fields) { f.Eligibility = &Eligibility{ProvinceQuotas: manyQuotas(35)} }, "eligibility.province_quotas"},
+		{"a contact email that is none", func(f *Fields) { f.Contact = &Contact{Email: "btc@hanoi"} }, "contact.email"},
+		{"a contact email of 300 letters", func(f *Fields) { f.Contact = &Contact{Email: strings.Repeat("a", 290) + "@hanoi.gov.vn"} }, "contact.email"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -260,5 +268,31 @@ func TestAssignsBooths(t *testing.T) {
 				t.Errorf("Fair{Status: %s}.AssignsBooths() = %v, want %v", c.status, got, c.want)
 			}
 		})
+	}
+}
+
+// manyQuotas is n province quotas, under keys as long as a request may send.
+func manyQuotas(n int) map[string]int {
+	q := map[string]int{}
+	for i := range n {
+		q[strings.Repeat("x", i+1)] = 1
+	}
+	return q
+}
+
+// A list of the fair's eligibility too long is one error, not one per entry (100,000 entries
+// were stored, and carried by every later event of the fair); a code listed twice is kept once.
+func TestEligibilityListsAreBounded(t *testing.T) {
+	f := valid()
+	f.Eligibility = &Eligibility{AllowedSectors: slices.Repeat([]string{"nope"}, 10_000)}
+	_, err := New("f1", "org1", f, time.Now())
+	var e *apperr.Error
+	if !errors.As(err, &e) || len(e.Fields) != 1 || e.Fields[0].Field != "eligibility.allowed_sectors" {
+		t.Errorf("10,000 sectors: %v, want one error on eligibility.allowed_sectors", err)
+	}
+	f.Eligibility = &Eligibility{AllowedSectors: []string{"food", "food", "beverage"}, AllowedProvinces: []string{"Hà Nội", "01"}}
+	fr, err := New("f1", "org1", f, time.Now())
+	if err != nil || !slices.Equal(fr.Eligibility.AllowedSectors, []string{"food", "beverage"}) || !slices.Equal(fr.Eligibility.AllowedProvinces, []string{"01"}) {
+		t.Errorf("codes listed twice: %+v, %v, want each once", fr.Eligibility, err)
 	}
 }

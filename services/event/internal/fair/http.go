@@ -231,7 +231,7 @@ func (rt *Routes) Register(api httpx.API) {
 		Summary: "List fairs (public). Drafts appear only to their organisers and admins.", Response: httpx.List[fairResponse]{},
 		Query: []openapi.Param{{Name: "kind"}, {Name: "status", Description: "one or more statuses, comma-separated"}, {Name: "region"},
 			{Name: "province", Description: "host province code or name"}, {Name: "from", Format: "date", Description: "fairs ending on or after"},
-			{Name: "to", Format: "date", Description: "fairs starting on or before"}, {Name: "q", Description: "search of the names by words, whole or their start, ignoring diacritics; best matches first"},
+			{Name: "to", Format: "date", Description: "fairs starting on or before"}, {Name: "q", Description: "search of the names by words (at most 200 characters), whole or their start, ignoring diacritics; best matches first"},
 			{Name: "order", Description: "by start date: asc (default) or desc, the latest first (past fairs); a search (q) lists best matches first", Enum: []string{"asc", "desc"}},
 			{Name: "organiser", Description: "me: only the fairs the signed-in caller organises, in any status (401 without a token)", Enum: []string{"me"}},
 			{Name: "limit", Type: "integer"}, {Name: "cursor"}}, Errors: []int{http.StatusUnauthorized}}, rt.listFairs)

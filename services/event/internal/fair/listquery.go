@@ -15,7 +15,7 @@ import (
 // one 422 names every field wrong. Who is asking (drafts, organiser=me) is for the caller.
 func listFilter(c *gin.Context, page httpx.Page) (Filter, error) {
 	var v apperr.Validation
-	flt := Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: c.Query("q"), Limit: page.Limit + 1}
+	flt := Filter{Kind: c.Query("kind"), Region: c.Query("region"), Query: httpx.SearchText(c, &v), Limit: page.Limit + 1}
 	if flt.Kind != "" {
 		v.Expect(slices.Contains(Kinds, flt.Kind), "kind", apperr.OneOf, apperr.OrOf(Kinds...))
 	}

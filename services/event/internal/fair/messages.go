@@ -82,6 +82,8 @@ var (
 		"would leave the B2B day %s outside the fair: change or remove that day in the B2B sessions first")
 	msgPhone = apperr.M("fair_contact_phone",
 		"phải là số điện thoại Việt Nam", "must be a Vietnamese phone number")
+	msgEmail = apperr.M("fair_contact_email",
+		"phải là một địa chỉ email, ví dụ xttm@hanoi.gov.vn", "must be an email address such as xttm@hanoi.gov.vn")
 	msgOrganisers = apperr.M("fair_organisers_count",
 		"phải có từ %d đến %d mã tài khoản ban tổ chức", "must list %d to %d organiser account IDs")
 	msgOrganiserID = apperr.M("fair_organiser_id",

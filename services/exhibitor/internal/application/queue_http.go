@@ -25,9 +25,6 @@ var (
 	msgQueueTooMany = apperr.M("queue_filter_too_many",
 		"tối đa %d giá trị",
 		"at most %d values")
-	msgQueueText = apperr.M("queue_text_too_long",
-		"tối đa 200 ký tự",
-		"at most 200 characters")
 	msgBulkIDs = apperr.M("bulk_review_ids",
 		"hãy chọn từ 1 đến %d đơn đăng ký",
 		"choose 1 to %d applications")
@@ -42,7 +39,7 @@ var queueParams = []openapi.Param{
 	{Name: "sector", Description: "comma-separated sectors; an application matches when one of its products is of one"},
 	{Name: "stars", Description: "comma-separated ratings (3, 4, 5) of the application's best product"},
 	{Name: "eligible", Type: "boolean", Description: "only applications whose rules all pass (true) or not (false)"},
-	{Name: "q", Description: "words of the producer's or a product's name, without diacritics if you like"},
+	{Name: "q", Description: "words of the producer's or a product's name, without diacritics if you like; at most 200 characters"},
 	{Name: "sort", Enum: sortNames(), Description: "submitted (default: first come first), -submitted, producer_name, -stars, ineligible (those needing a look first)"},
 }
 
@@ -87,9 +84,7 @@ func queueOf(c *gin.Context) (Query, error) {
 			q.Eligible = &b
 		}
 	}
-	if text := c.Query("q"); v.Expect(len([]rune(text)) <= 200, "q", msgQueueText) {
-		q.Text = vntext.NewWords(text)
-	}
+	q.Text = vntext.NewWords(httpx.SearchText(c, &v))
 	if s := c.Query("sort"); s != "" {
 		if v.Expect(slices.Contains(Sorts, Sort(s)), "sort", msgQueueValue, s, strings.Join(sortNames(), ", ")) {
 			q.Sort = Sort(s)

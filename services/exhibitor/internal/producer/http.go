@@ -202,7 +202,7 @@ func (h *Routes) Register(api httpx.API) {
 		Request: createRequest{}, Response: response{}}, h.create)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary: "List and search producers (name search ignores diacritics).", Response: httpx.List[response]{},
-		Query: []openapi.Param{{Name: "q", Description: "part of the legal name"}, {Name: "tax_code", Description: "a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)"}, {Name: "province", Description: "province code or name"},
+		Query: []openapi.Param{{Name: "q", Description: "part of the legal name; at most 200 characters"}, {Name: "tax_code", Description: "a tax code, exactly: the one profile registered with it, if any, with the state of its claim code (the other filters are then ignored)"}, {Name: "province", Description: "province code or name"},
 			{Name: "kind"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.list)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/producers/unclaimed", Tag: "producers", Roles: []string{auth.RoleOrganiser, auth.RoleAdmin},
 		Summary:  "Imported profiles no producer has claimed yet, newest first, each with the state of its claim code (outstanding, expiry, wrong tries from all accounts; never the code), so an organiser can issue a new one (organisers, admins).",
@@ -427,12 +427,12 @@ func (h *Routes) list(c *gin.Context) {
 		h.byTaxCode(c, tax)
 		return
 	}
-	f := Filter{Query: c.Query("q"), Kind: c.Query("kind"), Limit: page.Limit + 1}
+	var v apperr.Validation
+	f := Filter{Query: httpx.SearchText(c, &v), Kind: c.Query("kind"), Limit: page.Limit + 1}
 	if err := httpx.DecodeCursor(page.Cursor, &f.After); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
-	var v apperr.Validation
 	if s := c.Query("province"); s != "" {
 		prov, ok := ocop.LookupProvince(s)
 		v.Expect(ok, "province", msgProvince, oldProvinceExample)

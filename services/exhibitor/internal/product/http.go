@@ -201,7 +201,7 @@ func (h *Routes) Register(api httpx.API) {
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listOfProducer)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products", Tag: "products",
 		Summary:  "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
-		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
+		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q", Description: "words of a product's or its producer's name, without diacritics if you like; at most 200 characters"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
 			{Name: "min_stars", Type: "integer"}, {Name: "province"}, {Name: "region"}, {Name: "certification", Description: "a producer certification code"},
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}, Headers: versionHeader}, h.get)
@@ -416,7 +416,7 @@ func (h *Routes) catalogue(c *gin.Context) {
 		return
 	}
 	var v apperr.Validation
-	q := Query{Text: c.Query("q"), Sector: c.Query("sector"), Region: c.Query("region"), Certification: c.Query("certification"), Now: h.Now(), Limit: page.Limit}
+	q := Query{Text: httpx.SearchText(c, &v), Sector: c.Query("sector"), Region: c.Query("region"), Certification: c.Query("certification"), Now: h.Now(), Limit: page.Limit}
 	if q.Sector != "" {
 		_, ok := ocop.SectorByCode(q.Sector)
 		v.Expect(ok, "sector", apperr.OneOf, sectorCodes())
