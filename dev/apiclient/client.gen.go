@@ -3856,7 +3856,7 @@ type PostProducersIdProductsParams struct {
 
 // GetProductsParams defines parameters for GetProducts.
 type GetProductsParams struct {
-	// Q words of a product's or its producer's name, without diacritics if you like; at most 200 characters
+	// Q words of the product's names, whole or their start, without diacritics if you like; at most 200 characters
 	Q           *string `form:"q,omitempty" json:"q,omitempty"`
 	Sector      *string `form:"sector,omitempty" json:"sector,omitempty"`
 	CriteriaSet *int    `form:"criteria_set,omitempty" json:"criteria_set,omitempty"`

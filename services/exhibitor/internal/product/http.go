@@ -201,7 +201,7 @@ func (h *Routes) Register(api httpx.API) {
 		Query: []openapi.Param{{Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.listOfProducer)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products", Tag: "products",
 		Summary:  "The public catalogue. Search ignores diacritics and case; exact-diacritic matches come first. Expired certificates are left out unless asked for.",
-		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q", Description: "words of a product's or its producer's name, without diacritics if you like; at most 200 characters"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
+		Response: httpx.List[response]{}, Query: []openapi.Param{{Name: "q", Description: "words of the product's names, whole or their start, without diacritics if you like; at most 200 characters"}, {Name: "sector"}, {Name: "criteria_set", Type: "integer"},
 			{Name: "min_stars", Type: "integer"}, {Name: "province"}, {Name: "region"}, {Name: "certification", Description: "a producer certification code"},
 			{Name: "certificate_status", Description: "valid, expiring, expired (comma-separated)"}, {Name: "limit", Type: "integer"}, {Name: "cursor"}}}, h.catalogue)
 	api.Handle(openapi.Op{Method: http.MethodGet, Path: "/api/products/:id", Tag: "products", Summary: "One product.", Response: response{}, Headers: versionHeader}, h.get)
