@@ -5,7 +5,8 @@
 //
 // Rules, in order of strength:
 //   - hard: a booth is held by at most one application; only free booths of the requested kind;
-//     an application gets exactly the number of booths it asked for, in one zone, or none;
+//     an application gets exactly the number of booths it asked for (but no more than the fair's
+//     most per producer, which a commit would refuse), in one zone, or none;
 //     per-province quotas (booths) are never exceeded; booths already held (pinned by hand or
 //     committed earlier) stay where they are;
 //   - priority: 5★, then potential 5★, then 4★, then 3★, then earlier applications first;
@@ -18,7 +19,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 )
 
@@ -60,6 +60,17 @@ type Problem struct {
 	Quotas map[string]int
 	// Adjacent reports whether two booths share a wall; nil uses touching rectangles.
 	Adjacent func(a, b Booth) bool
+	// MostBooths is the most booths one application may hold, the fair's most per producer: an
+	// application asking for more is proposed that many. 0 or less sets no limit.
+	MostBooths int
+}
+
+// count is the number of booths application a is to get: what it asked for, at most p.MostBooths.
+func (p Problem) count(a Application) int {
+	if p.MostBooths > 0 {
+		return min(a.Count, p.MostBooths)
+	}
+	return a.Count
 }
 
 // Placement is an application with the booths proposed for it.
@@ -150,6 +161,9 @@ func newState(p Problem) *state {
 		}
 	}
 	s.apps = slices.Clone(p.Applications)
+	for i := range s.apps {
+		s.apps[i].Count = p.count(s.apps[i])
+	}
 	// Producers type the zone they prefer: it names a zone of the plan whatever its accents and case.
 	zones := map[string]string{}
 	for _, b := range s.booths {
@@ -423,72 +437,4 @@ func (s *state) sameSetPairs() int {
 		}
 	}
 	return n / 2
-}
-
-// Check verifies a proposal against the hard rules and returns each violation as a message to say
-// in the reader's language; an empty result means the proposal may be committed. It is independent of Allocate.
-func Check(p Problem, prop Proposal) []apperr.Text {
-	var out []apperr.Text
-	booths := map[string]Booth{}
-	for _, b := range p.Booths {
-		booths[b.Code] = b
-	}
-	apps := map[string]Application{}
-	for _, a := range p.Applications {
-		apps[a.ID] = a
-	}
-	holder := map[string]string{}
-	perProvince := map[string]int{}
-	holding := map[string]bool{}
-	for _, h := range p.Held {
-		holder[h.Code] = h.ApplicationID
-		holding[h.ApplicationID] = true
-		if a, ok := apps[h.ApplicationID]; ok {
-			perProvince[a.Province]++
-		}
-	}
-	added := map[string]int{}
-	seenApp := map[string]bool{}
-	for _, pl := range prop.Placements {
-		a, ok := apps[pl.ApplicationID]
-		if !ok {
-			out = append(out, msgCheckUnknownApplication.With(pl.ApplicationID))
-			continue
-		}
-		if seenApp[a.ID] || holding[a.ID] {
-			out = append(out, msgCheckPlacedTwice.With(a.ID))
-		}
-		seenApp[a.ID] = true
-		if len(pl.Booths) != a.Count {
-			out = append(out, msgCheckCount.With(a.ID, a.Count, len(pl.Booths)))
-		}
-		zones := map[string]bool{}
-		for _, code := range pl.Booths {
-			b, ok := booths[code]
-			switch {
-			case !ok:
-				out = append(out, msgCheckUnknownBooth.With(code))
-				continue
-			case holder[code] != "":
-				out = append(out, msgCheckHeld.With(code, a.ID, holder[code]))
-			case !b.Usable:
-				out = append(out, msgCheckUnusable.With(code))
-			case b.Kind != a.Kind:
-				out = append(out, msgCheckKind.With(code, b.Kind, a.ID, a.Kind))
-			}
-			holder[code] = a.ID
-			zones[b.Zone] = true
-		}
-		if len(zones) > 1 {
-			out = append(out, msgCheckZones.With(a.ID))
-		}
-		perProvince[a.Province] += len(pl.Booths)
-		added[a.Province] += len(pl.Booths)
-	}
-	for prov, n := range perProvince {
-		if q, capped := p.Quotas[prov]; capped && n > q && added[prov] > 0 {
-			out = append(out, msgCheckQuota.With(prov, n, q))
-		}
-	}
-	return out
 }

@@ -57,6 +57,9 @@ var (
 	msgCheckCount = apperr.M("allocation.check_count",
 		"Đơn %[1]s xin %[2]d gian nhưng được xếp %[3]d gian.",
 		"Application %[1]s asked for %[2]d booths, got %[3]d.")
+	msgCheckMost = apperr.M("allocation.check_most",
+		"Đơn %[1]s được xếp %[2]d gian, vượt mức tối đa %[3]d gian mỗi chủ thể mà hội chợ cho phép.",
+		"Application %[1]s is given %[2]d booths, more than the fair's most of %[3]d per producer.")
 	msgCheckUnknownBooth = apperr.M("allocation.check_unknown_booth",
 		"Gian hàng %s không có trên sơ đồ.",
 		"Unknown booth %s.")

@@ -25,7 +25,7 @@ func (rt *Routes) problem(ctx context.Context, f fair.Fair) (Problem, map[string
 	if err != nil {
 		return Problem{}, nil, err
 	}
-	p := Problem{Quotas: f.Eligibility.ProvinceQuotas}
+	p := Problem{Quotas: f.Eligibility.ProvinceQuotas, MostBooths: booth.MostBooths(f)}
 	for _, b := range booths {
 		p.Booths = append(p.Booths, Booth{Code: b.Code, Zone: b.Zone, Kind: b.Kind, X: b.X, Y: b.Y, W: b.W, H: b.H, Usable: b.Hold == ""})
 	}
