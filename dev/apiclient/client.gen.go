@@ -1459,11 +1459,13 @@ type EventFairContactBodyInput struct {
 
 // EventFairCreateRequest defines model for EventFairCreateRequest.
 type EventFairCreateRequest struct {
-	// ApplicationsClose before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)
-	ApplicationsClose *time.Time                     `json:"applications_close"`
-	ApplicationsOpen  *time.Time                     `json:"applications_open"`
-	Contact           *EventFairContactBodyInput     `json:"contact,omitempty"`
-	Eligibility       *EventFairEligibilityBodyInput `json:"eligibility,omitempty"`
+	// ApplicationsClose before the start; an RFC 3339 time, or a bare date (2027-02-20): the whole of that day (to 23:59:59.999 in Vietnam)
+	ApplicationsClose *string `json:"applications_close"`
+
+	// ApplicationsOpen an RFC 3339 time (2026-11-01T08:00:00+07:00), or a bare date (2026-11-01): the start of that day in Vietnam
+	ApplicationsOpen *string                        `json:"applications_open"`
+	Contact          *EventFairContactBodyInput     `json:"contact,omitempty"`
+	Eligibility      *EventFairEligibilityBodyInput `json:"eligibility,omitempty"`
 
 	// EndDate inclusive
 	EndDate *openapi_types.Date     `json:"end_date"`
@@ -1553,11 +1555,13 @@ type EventFairFeesBodyInput struct {
 
 // EventFairRequest defines model for EventFairRequest.
 type EventFairRequest struct {
-	// ApplicationsClose before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)
-	ApplicationsClose *time.Time                     `json:"applications_close,omitempty"`
-	ApplicationsOpen  *time.Time                     `json:"applications_open,omitempty"`
-	Contact           *EventFairContactBodyInput     `json:"contact,omitempty"`
-	Eligibility       *EventFairEligibilityBodyInput `json:"eligibility,omitempty"`
+	// ApplicationsClose before the start; an RFC 3339 time, or a bare date (2027-02-20): the whole of that day (to 23:59:59.999 in Vietnam)
+	ApplicationsClose *string `json:"applications_close,omitempty"`
+
+	// ApplicationsOpen an RFC 3339 time (2026-11-01T08:00:00+07:00), or a bare date (2026-11-01): the start of that day in Vietnam
+	ApplicationsOpen *string                        `json:"applications_open,omitempty"`
+	Contact          *EventFairContactBodyInput     `json:"contact,omitempty"`
+	Eligibility      *EventFairEligibilityBodyInput `json:"eligibility,omitempty"`
 
 	// EndDate inclusive
 	EndDate *openapi_types.Date     `json:"end_date,omitempty"`

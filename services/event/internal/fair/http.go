@@ -58,8 +58,8 @@ type fairRequest struct {
 	Venue             *venueBody       `json:"venue"`
 	StartDate         *string          `json:"start_date" format:"date"`
 	EndDate           *string          `json:"end_date" format:"date" doc:"inclusive"`
-	ApplicationsOpen  *string          `json:"applications_open" format:"date-time"`
-	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)"`
+	ApplicationsOpen  *string          `json:"applications_open" doc:"an RFC 3339 time (2026-11-01T08:00:00+07:00), or a bare date (2026-11-01): the start of that day in Vietnam"`
+	ApplicationsClose *string          `json:"applications_close" doc:"before the start; an RFC 3339 time, or a bare date (2027-02-20): the whole of that day (to 23:59:59.999 in Vietnam)"`
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
@@ -79,8 +79,8 @@ type fairCreateRequest struct {
 	Venue             *venueBody       `json:"venue" required:"true"`
 	StartDate         *string          `json:"start_date" format:"date" required:"true"`
 	EndDate           *string          `json:"end_date" format:"date" doc:"inclusive" required:"true"`
-	ApplicationsOpen  *string          `json:"applications_open" format:"date-time" required:"true"`
-	ApplicationsClose *string          `json:"applications_close" format:"date-time" doc:"before the start; a bare date (2027-02-20) is the whole of that day (23:59:59.999)" required:"true"`
+	ApplicationsOpen  *string          `json:"applications_open" doc:"an RFC 3339 time (2026-11-01T08:00:00+07:00), or a bare date (2026-11-01): the start of that day in Vietnam" required:"true"`
+	ApplicationsClose *string          `json:"applications_close" doc:"before the start; an RFC 3339 time, or a bare date (2027-02-20): the whole of that day (to 23:59:59.999 in Vietnam)" required:"true"`
 	Eligibility       *eligibilityBody `json:"eligibility"`
 	Fees              *feesBody        `json:"fees"`
 	Contact           *contactBody     `json:"contact"`
