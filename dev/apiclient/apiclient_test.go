@@ -184,7 +184,7 @@ func openFair(t *testing.T, gw string) string {
 	fair, err := org.PostFairsWithResponse(ctx, &apiclient.PostFairsParams{}, apiclient.PostFairsJSONRequestBody{
 		NameVi: ptr("Hội chợ OCOP Hà Nội 2026"), Kind: ptr("fair"), Region: ptr("promo_red_river_delta"), HostProvince: ptr("01"),
 		Venue:     &apiclient.EventFairVenueBodyInput{Name: "Cung Văn hóa Hữu nghị", Address: ptr("91 Trần Hưng Đạo, Hà Nội")},
-		StartDate: day(30), EndDate: day(34), ApplicationsOpen: ptr(time.Now().Add(-time.Hour)), ApplicationsClose: ptr(time.Now().AddDate(0, 0, 20)),
+		StartDate: day(30), EndDate: day(34), ApplicationsOpen: ptr(time.Now().Add(-time.Hour).Format(time.RFC3339)), ApplicationsClose: ptr(time.Now().AddDate(0, 0, 20).Format(time.RFC3339)),
 		Eligibility: &apiclient.EventFairEligibilityBodyInput{MinStars: ptr(3), MaxBoothsPerProducer: ptr(2)}})
 	if err != nil || fair.JSON201 == nil {
 		t.Fatalf("create the fair: %v %s", err, body(fair, err))
