@@ -147,9 +147,11 @@ func BeyondMost(held []Assignment, id string, most int) bool {
 	return before >= most
 }
 
+// release frees a booth by hand while the floor plan is open: a completed fair's plan is the
+// record of who exhibited where, and a cancelled fair's booths were released with its reason.
 func (rt *Routes) release(c *gin.Context) {
 	f, ok := rt.Access.Managed(c)
-	if !ok {
+	if !ok || !floorPlanOpen(c, f) {
 		return
 	}
 	ctx := c.Request.Context()

@@ -7,11 +7,13 @@ import (
 
 	"go.mongodb.org/mongo-driver/v2/bson"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/bus"
 	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/events"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
 
 // Consumers release booths when what held them ends: the fair is cancelled (OnFairCancelled), or
@@ -45,13 +47,41 @@ func (c *Consumers) OnFairCancelled(ctx context.Context, env events.Envelope) er
 }
 
 // ReleaseApplication releases every booth an application holds; it runs when the application is
-// withdrawn, cancelled or rejected (status), and is idempotent.
+// withdrawn, cancelled or rejected (status), and is idempotent. The booths of a completed fair
+// stay held: its floor plan is the record of who exhibited where (floorPlanOpen), which an
+// application ended after the fair does not change.
 func (c *Consumers) ReleaseApplication(ctx context.Context, applicationID, status string) error {
 	held, err := c.Booths.Active(ctx, bson.M{"application_id": applicationID})
 	if err != nil {
 		return err
 	}
+	held, err = c.outsideCompleted(ctx, held)
+	if err != nil {
+		return err
+	}
 	return c.releaseAll(ctx, held, Why{Code: EndedReason(status)})
+}
+
+// outsideCompleted returns the assignments of held whose fair is not completed (or no longer
+// stored), reading each fair once.
+func (c *Consumers) outsideCompleted(ctx context.Context, held []Assignment) ([]Assignment, error) {
+	completed := map[string]bool{}
+	out := held[:0:0]
+	for _, a := range held {
+		done, read := completed[a.FairID]
+		if !read {
+			f, err := c.Booths.fairs.Get(ctx, a.FairID)
+			if err != nil && !apperr.Is(err, apperr.NotFound) {
+				return nil, err
+			}
+			done = err == nil && f.Status == fair.Completed
+			completed[a.FairID] = done
+		}
+		if !done {
+			out = append(out, a)
+		}
+	}
+	return out, nil
 }
 
 func (c *Consumers) releaseAll(ctx context.Context, held []Assignment, why Why) error {

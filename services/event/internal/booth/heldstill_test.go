@@ -13,6 +13,7 @@ import (
 	"github.com/ocopfair/ocopfair/dev/testenv"
 	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/events"
+	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/services/event/internal/applicants"
 	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
@@ -111,13 +112,20 @@ func TestBeyondMost(t *testing.T) {
 
 // heldFixture is a published fair f1 with booths of codes, on a fresh database.
 func heldFixture(t *testing.T, codes ...string) (*Routes, fair.Fair) {
+	return fixtureOn(t, testenv.DB(t), codes...)
+}
+
+// organiser is the account that organises fair f1 of the fixtures.
+const organiser = "01900000-0000-7000-8000-0000000000a1"
+
+// fixtureOn is heldFixture on db.
+func fixtureOn(t *testing.T, db *storage.DB, codes ...string) (*Routes, fair.Fair) {
 	ctx := context.Background()
-	db := testenv.DB(t)
 	if err := db.EnsureIndexes(ctx, append(Indexes(), applicants.Indexes()...)...); err != nil {
 		t.Fatal(err)
 	}
 	rt := &Routes{Access: fair.Access{Fairs: fair.NewStore(db)}, Booths: NewStore(db), Applicants: applicants.NewStore(db), Notify: func() {}, Now: time.Now}
-	f := fair.Fair{ID: "f1", NameVI: "Hội chợ OCOP thử", Status: fair.Published, Organisers: []string{"org1"}, Revision: 1}
+	f := fair.Fair{ID: "f1", NameVI: "Hội chợ OCOP thử", Status: fair.Published, Organisers: []string{organiser}, Revision: 1}
 	if err := rt.Access.Fairs.Create(ctx, f, ""); err != nil {
 		t.Fatal(err)
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/gin-gonic/gin"
 
 	"github.com/ocopfair/ocopfair/pkg/apperr"
+	"github.com/ocopfair/ocopfair/pkg/correlation"
 	"github.com/ocopfair/ocopfair/pkg/httpx"
 	"github.com/ocopfair/ocopfair/pkg/openapi"
 	"github.com/ocopfair/ocopfair/pkg/sheet"
@@ -165,7 +166,7 @@ func (rt *Routes) addBooths(c *gin.Context) {
 		httpx.RespondError(c, apperr.InvalidField("booths", msgNothingToAdd))
 		return
 	}
-	if err := rt.addChecked(c.Request.Context(), f.ID, booths, field); err != nil {
+	if err := rt.addChecked(c.Request.Context(), f.ID, booths, field, httpx.NewID(c)); err != nil {
 		httpx.RespondError(c, err)
 		return
 	}
@@ -177,14 +178,21 @@ func (rt *Routes) addBooths(c *gin.Context) {
 	c.JSON(http.StatusCreated, m)
 }
 
-// addChecked adds booths to a fair's plan unless they overlap each other or its booths.
-func (rt *Routes) addChecked(ctx context.Context, fairID string, booths []Booth, field func(i int) string) error {
+// addChecked adds booths to a fair's plan, for request requestID (httpx.NewID), unless they
+// overlap each other or its booths. A re-run of a request whose first run stored the booths and
+// failed after (counting the change, say) adds those it did not store, and counts the change
+// again, so that it answers 201 with the plan rather than 409 booth_code_taken, kept for a day.
+func (rt *Routes) addChecked(ctx context.Context, fairID string, booths []Booth, field func(i int) string, requestID string) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
-	if err := rt.checkAdd(ctx, fairID, booths, field); err != nil {
+	rest, err := rt.checkAdd(ctx, fairID, booths, field, requestID)
+	switch {
+	case err != nil:
 		return err
+	case len(rest) == 0:
+		return rt.Booths.floorplanChanged(ctx, fairID, correlation.From(ctx))
 	}
-	_, err := rt.Booths.AddBooths(ctx, booths)
+	_, err = rt.Booths.AddBoothsFor(ctx, rest, requestID)
 	return err
 }
 

@@ -88,7 +88,7 @@ func (rt *Routes) addLandmark(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	err = rt.saveLandmark(c.Request.Context(), l, true)
+	err = rt.saveLandmark(c.Request.Context(), Landmark{}, l)
 	if httpx.Rerun(c, l.ID, err) {
 		l, err = rt.Booths.Landmark(c.Request.Context(), f.ID, l.ID)
 	}
@@ -99,8 +99,11 @@ func (rt *Routes) addLandmark(c *gin.Context) {
 	c.JSON(http.StatusCreated, toLandmarkBody(l))
 }
 
-// saveLandmark stores l, new or changed, unless it would cover a booth or the plan is full.
-func (rt *Routes) saveLandmark(ctx context.Context, l Landmark, isNew bool) error {
+// saveLandmark stores l, new (before is zero) or changed from before as the request read it,
+// unless it would cover a booth or the plan is full. A landmark another edit changed since it
+// was read is not written over (409 landmark_changed_meanwhile): two organisers' edits of one
+// landmark do not undo each other.
+func (rt *Routes) saveLandmark(ctx context.Context, before, l Landmark) error {
 	rt.layout.Lock()
 	defer rt.layout.Unlock()
 	booths, err := rt.planBooths(ctx, l.FairID)
@@ -117,8 +120,8 @@ func (rt *Routes) saveLandmark(ctx context.Context, l Landmark, isNew bool) erro
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if !isNew {
-		return rt.Booths.SaveLandmark(ctx, l)
+	if before.ID != "" {
+		return rt.Booths.SaveLandmark(ctx, before, l)
 	}
 	have, err := rt.planLandmarks(ctx, l.FairID)
 	if err != nil {
@@ -160,6 +163,7 @@ func (rt *Routes) patchLandmark(c *gin.Context) {
 	if !ok {
 		return
 	}
+	before := l
 	for _, p := range []struct {
 		dst *string
 		src *string
@@ -178,7 +182,7 @@ func (rt *Routes) patchLandmark(c *gin.Context) {
 	}
 	l, err := NormalizeLandmark(l)
 	if err == nil {
-		err = rt.saveLandmark(c.Request.Context(), l, false)
+		err = rt.saveLandmark(c.Request.Context(), before, l)
 	}
 	if err != nil {
 		httpx.RespondError(c, err)

@@ -23,6 +23,9 @@ var (
 	msgTooManyLandmarks = apperr.M("landmarks_too_many",
 		"Sơ đồ đã có %d điểm mốc, không thêm được nữa.",
 		"The floor plan already has %d landmarks; no more can be added.")
+	msgLandmarkChanged = apperr.M("landmark_changed_meanwhile",
+		"Điểm mốc này vừa được sửa trên sơ đồ; hãy xem lại sơ đồ rồi sửa lại.",
+		"This landmark was just changed on the plan; look at the plan again and make your change again.")
 	msgLandmarkNotFound = apperr.M("landmark_not_found",
 		"Không có điểm mốc này trên sơ đồ của hội chợ.",
 		"This landmark is not on the fair's floor plan.")

@@ -7,6 +7,7 @@ import (
 	"go.mongodb.org/mongo-driver/v2/mongo"
 	"go.mongodb.org/mongo-driver/v2/mongo/options"
 
+	"github.com/ocopfair/ocopfair/pkg/apperr"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 )
 
@@ -72,18 +73,46 @@ func (s *Store) AddLandmark(ctx context.Context, l Landmark) error {
 	})
 }
 
-// SaveLandmark replaces a landmark's attributes; NotFound when it is gone.
-func (s *Store) SaveLandmark(ctx context.Context, l Landmark) error {
+// SaveLandmark changes landmark before, as it was read, into l: NotFound when it is gone, and
+// Conflict landmark_changed_meanwhile when another edit changed it since it was read, so that
+// neither edit undoes the other, on any replica. The write is conditional on every field read.
+func (s *Store) SaveLandmark(ctx context.Context, before, l Landmark) error {
 	return s.changePlan(ctx, l.FairID, func() (bool, error) {
-		res, err := s.landmarks.ReplaceOne(ctx, bson.M{"_id": l.ID, "fair_id": l.FairID}, toLandmarkDoc(l))
+		res, err := storage.UpdateOne(ctx, s.landmarks, landmarkAsRead(before), landmarkUpdate(l))
 		if err != nil {
 			return false, storage.MapError(err, "landmark")
 		}
-		if res.MatchedCount == 0 {
-			return false, storage.MapError(mongo.ErrNoDocuments, "landmark")
+		if res.MatchedCount > 0 {
+			return true, nil
 		}
-		return true, nil
+		if _, err := s.Landmark(ctx, l.FairID, l.ID); err != nil {
+			return false, err
+		}
+		return false, apperr.New(apperr.Conflict, msgLandmarkChanged)
 	})
+}
+
+// landmarkAsRead is the filter of landmark l as it was read, every field of it (an empty label
+// is stored as none).
+func landmarkAsRead(l Landmark) bson.M {
+	d := toLandmarkDoc(l)
+	label := any(d.Label)
+	if d.Label == "" {
+		label = bson.M{"$in": bson.A{nil, ""}}
+	}
+	return bson.M{"_id": d.ID, "fair_id": d.FairID, "kind": d.Kind, "label": label, "x": d.X, "y": d.Y, "w": d.W, "h": d.H}
+}
+
+// landmarkUpdate sets landmark l's fields, taking its label away when empty, as a new one is
+// stored.
+func landmarkUpdate(l Landmark) bson.M {
+	d := toLandmarkDoc(l)
+	set := bson.M{"kind": d.Kind, "x": d.X, "y": d.Y, "w": d.W, "h": d.H}
+	if d.Label == "" {
+		return bson.M{"$set": set, "$unset": bson.M{"label": ""}}
+	}
+	set["label"] = d.Label
+	return bson.M{"$set": set}
 }
 
 // DeleteLandmark removes a landmark from a fair's plan; NotFound when it is gone.

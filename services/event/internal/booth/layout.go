@@ -44,28 +44,38 @@ const MaxBoothsPerFair = 3000
 // replaces a booth: an edit does), or beyond MaxBoothsPerFair in all, and then checks the layout as
 // checkLayout does. The plan is the database's, not this replica's model, which another replica's
 // add may not have reached yet. The caller holds rt.layout, as for checkLayout.
-func (rt *Routes) checkAdd(ctx context.Context, fairID string, placed []Booth, field func(i int) string) error {
-	plan, err := rt.Booths.Booths(ctx, fairID)
+//
+// It returns the booths of placed still to be added: a booth on the plan that request requestID
+// added is its first run's (a re-run of a request that stored its booths and then failed), and is
+// left out rather than refused.
+func (rt *Routes) checkAdd(ctx context.Context, fairID string, placed []Booth, field func(i int) string, requestID string) ([]Booth, error) {
+	plan, mine, err := rt.Booths.boothsAddedBy(ctx, fairID, requestID)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	onPlan := make(map[string]bool, len(plan))
 	for _, b := range plan {
 		onPlan[b.Code] = true
 	}
 	var taken []string
+	rest := make([]Booth, 0, len(placed))
 	for _, b := range placed {
-		if onPlan[b.Code] && len(taken) < 10 {
+		switch {
+		case !onPlan[b.Code]:
+			rest = append(rest, b)
+		case mine[b.Code]: // this request's first run stored it: on the plan as asked
+		case len(taken) < 10:
 			taken = append(taken, b.Code)
 		}
 	}
 	if len(taken) > 0 {
-		return apperr.New(apperr.Conflict, msgCodeTaken, strings.Join(taken, ", "))
+		return nil, apperr.New(apperr.Conflict, msgCodeTaken, strings.Join(taken, ", "))
 	}
-	if len(plan)+len(placed) > MaxBoothsPerFair {
-		return apperr.New(apperr.Invalid, msgTooManyBooths, MaxBoothsPerFair, len(plan))
+	if len(plan)+len(rest) > MaxBoothsPerFair {
+		return nil, apperr.New(apperr.Invalid, msgTooManyBooths, MaxBoothsPerFair, len(plan))
 	}
-	return rt.checkLayoutOn(ctx, fairID, plan, placed, field)
+	// The booths of the first run are left out of the plan by their codes (Overlaps).
+	return rest, rt.checkLayoutOn(ctx, fairID, plan, placed, field)
 }
 
 // checkLayoutOn is checkLayout on the fair's plan as read.

@@ -15,6 +15,7 @@ import (
 	"github.com/ocopfair/ocopfair/pkg/outbox"
 	"github.com/ocopfair/ocopfair/pkg/storage"
 	"github.com/ocopfair/ocopfair/pkg/vntext"
+	"github.com/ocopfair/ocopfair/services/event/internal/fair"
 )
 
 // Collections of the floor plan.
@@ -48,6 +49,9 @@ type boothDoc struct {
 	H      float64 `bson:"h"`
 	Price  int64   `bson:"price"`
 	Hold   string  `bson:"hold"`
+	// AddedBy is the ID of the request that added the booth (httpx.NewID): a re-run of that
+	// request finds by it the booths its first run stored (Store.boothsAddedBy).
+	AddedBy string `bson:"added_by,omitempty"`
 }
 
 func key(fairID, code string) string { return fairID + "/" + code }
@@ -111,6 +115,9 @@ type Store struct {
 	releases outbox.Writer
 	// floorplans counts layout changes with their events (floorplan.go).
 	floorplans outbox.Writer
+	// fairs tells which fairs are completed, whose assignments are a record that an application
+	// ended after the fair leaves as it is (Consumers.ReleaseApplication).
+	fairs *fair.Store
 	// Plans, when set, takes every write right after it is stored (read-your-writes).
 	Plans *Plans
 }
@@ -123,13 +130,18 @@ func NewStore(db *storage.DB) *Store {
 	assignments := db.Collection(AssignmentsCollection)
 	return &Store{booths: db.Collection(Collection), assignments: assignments, landmarks: db.Collection(LandmarksCollection),
 		releases:   outbox.NewWriter(assignments, "booth assignment", errNotAssigned),
-		floorplans: outbox.NewWriter(db.Collection(FloorplansCollection), "floor plan", errFloorplanStale)}
+		floorplans: outbox.NewWriter(db.Collection(FloorplansCollection), "floor plan", errFloorplanStale), fairs: fair.NewStore(db)}
 }
 
 // AddBooths inserts booths of one fair, all or none: a code already used in the fair is a Conflict
 // naming it, no booth of the batch after it is inserted (ordered insert) and those before it are
 // removed again. Any booth left inserted counts as a change of the floor plan.
 func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
+	return s.AddBoothsFor(ctx, booths, "")
+}
+
+// AddBoothsFor is AddBooths for request requestID, whose ID each booth keeps (boothsAddedBy).
+func (s *Store) AddBoothsFor(ctx context.Context, booths []Booth, requestID string) (int, error) {
 	if len(booths) == 0 {
 		return 0, nil
 	}
@@ -137,7 +149,7 @@ func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
 	err := s.changePlan(ctx, booths[0].FairID, func() (bool, error) {
 		var wrote bool
 		var err error
-		n, wrote, err = s.addBooths(ctx, booths)
+		n, wrote, err = s.addBooths(ctx, booths, requestID)
 		// Booths written and removed again count too: another change read meanwhile may have
 		// counted the plan with them, and replicas must read it again without them.
 		return wrote, err
@@ -146,10 +158,12 @@ func (s *Store) AddBooths(ctx context.Context, booths []Booth) (int, error) {
 }
 
 // addBooths inserts booths and returns how many stay inserted and whether any was written.
-func (s *Store) addBooths(ctx context.Context, booths []Booth) (int, bool, error) {
+func (s *Store) addBooths(ctx context.Context, booths []Booth, requestID string) (int, bool, error) {
 	docs := make([]any, len(booths))
 	for i, b := range booths {
-		docs[i] = toBoothDoc(b)
+		d := toBoothDoc(b)
+		d.AddedBy = requestID
+		docs[i] = d
 	}
 	res, err := s.booths.InsertMany(ctx, docs, options.InsertMany().SetOrdered(true))
 	n := 0
@@ -194,19 +208,30 @@ func (s *Store) undoAdd(ctx context.Context, added []Booth) int {
 
 // Booths returns a fair's booths ordered by zone and code.
 func (s *Store) Booths(ctx context.Context, fairID string) ([]Booth, error) {
+	booths, _, err := s.boothsAddedBy(ctx, fairID, "")
+	return booths, err
+}
+
+// boothsAddedBy returns a fair's booths as Booths does, and the codes of those that request
+// requestID added (none for an empty requestID).
+func (s *Store) boothsAddedBy(ctx context.Context, fairID, requestID string) ([]Booth, map[string]bool, error) {
 	cur, err := s.booths.Find(ctx, bson.M{"fair_id": fairID}, options.Find().SetSort(bson.D{{Key: "zone", Value: 1}, {Key: "code", Value: 1}}))
 	if err != nil {
-		return nil, storage.MapError(err, "booths")
+		return nil, nil, storage.MapError(err, "booths")
 	}
 	var docs []boothDoc
 	if err := cur.All(ctx, &docs); err != nil {
-		return nil, storage.MapError(err, "booths")
+		return nil, nil, storage.MapError(err, "booths")
 	}
 	out := make([]Booth, len(docs))
+	mine := map[string]bool{}
 	for i, d := range docs {
 		out[i] = d.booth()
+		if requestID != "" && d.AddedBy == requestID {
+			mine[d.Code] = true
+		}
 	}
-	return out, nil
+	return out, mine, nil
 }
 
 // Booth returns one booth.
