@@ -2,7 +2,6 @@ package fair
 
 import (
 	"slices"
-	"strings"
 
 	"github.com/gin-gonic/gin"
 
@@ -28,12 +27,8 @@ func listFilter(c *gin.Context, page httpx.Page) (Filter, error) {
 		v.Expect(ok, "province", msgProvince)
 		flt.Province = prov.Code
 	}
-	for _, st := range strings.Split(c.Query("status"), ",") {
-		if st = strings.TrimSpace(st); st != "" {
-			valid := slices.Contains([]Status{Draft, Published, ApplicationsClosed, Live, Completed, Cancelled}, Status(st))
-			v.Expect(valid, "status", apperr.OneOf, apperr.OrOf("draft", "published", "applications_closed", "live", "completed", "cancelled"))
-			flt.Statuses = append(flt.Statuses, Status(st))
-		}
+	for _, st := range httpx.QueryChoices(c, &v, "status", "draft", "published", "applications_closed", "live", "completed", "cancelled") {
+		flt.Statuses = append(flt.Statuses, Status(st))
 	}
 	if s := c.Query("from"); s != "" {
 		flt.From = parseDate(&v, "from", s)

@@ -94,6 +94,10 @@ func (h *Routes) poster(c *gin.Context) {
 		return
 	}
 	who, _ := httpx.PrincipalFrom(c)
+	if f.Private && !organises(who, f) { // a draft is unknown to all but its organisers
+		httpx.RespondError(c, apperr.New(apperr.NotFound, msgFairNotFound))
+		return
+	}
 	if mine, _ := h.ProducerOf(who.AccountID); !organises(who, f) && (who.Role != auth.RoleProducer || mine != producerID) {
 		httpx.RespondError(c, apperr.New(apperr.Forbidden, msgNotYours))
 		return

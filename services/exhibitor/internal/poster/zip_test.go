@@ -76,3 +76,30 @@ func TestAPosterThatFailsIsNamedInTheZIP(t *testing.T) {
 		t.Errorf("another poster alone: %d, want its PDF", w.Code)
 	}
 }
+
+// A draft fair's poster is unknown (404) to anyone but its organisers, as its ZIP is: a producer
+// or another organiser got 403, which told them the draft exists.
+func TestADraftsPosterIsNotFound(t *testing.T) {
+	h := &Routes{
+		Fair: func(string) (Fair, bool) {
+			return Fair{Name: "Hội chợ", Organisers: []string{"org"}, Private: true}, true
+		},
+		Exhibitors: func(string) []Exhibitor {
+			return []Exhibitor{{ProducerID: "p1", Name: "HTX Chè", Booths: []Booth{{Code: "A01"}}}}
+		},
+		ProducerOf: func(string) (string, bool) { return "p2", true },
+		Items:      func(string) []Item { return nil },
+		Log:        slog.New(slog.NewTextHandler(io.Discard, nil)),
+	}
+	for _, who := range []auth.Principal{{AccountID: "prod", Role: auth.RoleProducer}, {AccountID: "other-org", Role: auth.RoleOrganiser}} {
+		w := httptest.NewRecorder()
+		c, _ := gin.CreateTestContext(w)
+		c.Request = httptest.NewRequest(http.MethodGet, "/", nil)
+		c.Params = gin.Params{{Key: "fairId", Value: "f1"}, {Key: "file", Value: "p1.pdf"}}
+		c.Set("ocopfair.principal", who)
+		h.poster(c)
+		if w.Code != http.StatusNotFound {
+			t.Errorf("a draft's poster asked by a %s: %d, want 404", who.Role, w.Code)
+		}
+	}
+}

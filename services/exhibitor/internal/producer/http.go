@@ -366,7 +366,7 @@ func (h *Routes) patch(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	next, err := h.patchWithRetry(c.Request.Context(), prod, f, c.GetHeader("If-Match") != "")
+	next, err := h.patchWithRetry(c.Request.Context(), p, prod, f, c.GetHeader("If-Match") != "")
 	if err != nil {
 		httpx.RespondError(c, err)
 		return
@@ -376,9 +376,11 @@ func (h *Routes) patch(c *gin.Context) {
 	c.JSON(http.StatusOK, toResponse(next, fullView(p, next)))
 }
 
-// patchWithRetry applies f; without If-Match a concurrent change of other fields is merged by
-// re-reading and re-applying (a few times), with If-Match it is reported.
-func (h *Routes) patchWithRetry(ctx context.Context, prod Producer, f Fields, strict bool) (Producer, error) {
+// patchWithRetry applies f for who; without If-Match a concurrent change of other fields is
+// merged by re-reading and re-applying (a few times), with If-Match it is reported. A profile read
+// again is the producer's own still: handed over meanwhile (a claim), it is another's, and the
+// first account's fields are not written onto it.
+func (h *Routes) patchWithRetry(ctx context.Context, who auth.Principal, prod Producer, f Fields, strict bool) (Producer, error) {
 	tries := storage.StaleTries
 	if strict {
 		tries = 1
@@ -390,7 +392,13 @@ func (h *Routes) patchWithRetry(ctx context.Context, prod Producer, f Fields, st
 		func(ctx context.Context, next, prev Producer) error {
 			return h.Store.Update(ctx, next, prev.Revision, correlation.From(ctx))
 		},
-		func(ctx context.Context, prev Producer) (Producer, error) { return h.Store.Get(ctx, prev.ID) })
+		func(ctx context.Context, prev Producer) (Producer, error) {
+			cur, err := h.Store.Get(ctx, prev.ID)
+			if err == nil && who.Role == auth.RoleProducer && cur.AccountID != who.AccountID {
+				return Producer{}, apperr.New(apperr.Forbidden, msgNotYours)
+			}
+			return cur, err
+		})
 }
 
 // byTaxCode lists the one profile with the tax code, if any, with the state of its claim code:

@@ -3,7 +3,6 @@ package product
 import (
 	"context"
 	"net/http"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -444,12 +443,8 @@ func (h *Routes) catalogue(c *gin.Context) {
 		_, ok := ocop.CertificationByCode(q.Certification)
 		v.Expect(ok, "certification", msgCertificationFilter)
 	}
-	for _, st := range strings.Split(c.Query("certificate_status"), ",") {
-		if st = strings.TrimSpace(st); st != "" {
-			ok := slices.Contains([]string{"valid", "expiring", "expired"}, st)
-			v.Expect(ok, "certificate_status", apperr.OneOf, apperr.OrOf("valid", "expiring", "expired"))
-			q.Statuses = append(q.Statuses, ocop.CertificateStatus(st))
-		}
+	for _, st := range httpx.QueryChoices(c, &v, "certificate_status", "valid", "expiring", "expired") {
+		q.Statuses = append(q.Statuses, ocop.CertificateStatus(st))
 	}
 	if err := httpx.DecodeCursor(page.Cursor, &q.Cursor); err != nil {
 		httpx.RespondError(c, err)
