@@ -4243,7 +4243,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/applications/{id} (the `GetApplicationsId` operationId).
 	GetApplicationsId(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdApproveWithBody Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdApproveWithBody Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4252,7 +4252,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/approve (the `PostApplicationsIdApprove` operationId).
 	PostApplicationsIdApproveWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdApprove Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdApprove Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4261,7 +4261,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/approve (the `PostApplicationsIdApprove` operationId).
 	PostApplicationsIdApprove(ctx context.Context, id string, body PostApplicationsIdApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdRejectWithBody Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdRejectWithBody Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4270,7 +4270,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/reject (the `PostApplicationsIdReject` operationId).
 	PostApplicationsIdRejectWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdReject Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdReject Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4279,7 +4279,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/reject (the `PostApplicationsIdReject` operationId).
 	PostApplicationsIdReject(ctx context.Context, id string, body PostApplicationsIdRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdWaitlistWithBody Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdWaitlistWithBody Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4288,7 +4288,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/waitlist (the `PostApplicationsIdWaitlist` operationId).
 	PostApplicationsIdWaitlistWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdWaitlist Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdWaitlist Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -4297,7 +4297,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/waitlist (the `PostApplicationsIdWaitlist` operationId).
 	PostApplicationsIdWaitlist(ctx context.Context, id string, body PostApplicationsIdWaitlistJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdWithdrawWithBody The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+	// PostApplicationsIdWithdrawWithBody The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 	//
 	// Roles: producer.
 	//
@@ -4306,7 +4306,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/applications/{id}/withdraw (the `PostApplicationsIdWithdraw` operationId).
 	PostApplicationsIdWithdrawWithBody(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostApplicationsIdWithdraw The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+	// PostApplicationsIdWithdraw The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 	//
 	// Roles: producer.
 	//
@@ -4559,7 +4559,7 @@ type ClientInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
 	GetFairsFairIdApplicationsCounts(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 	//
 	// Roles: organiser, admin.
 	//
@@ -4568,7 +4568,7 @@ type ClientInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReviewWithBody(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
 
-	// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 	//
 	// Roles: organiser, admin.
 	//
@@ -5700,7 +5700,7 @@ func (c *Client) GetApplicationsId(ctx context.Context, id string, reqEditors ..
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdApproveWithBody Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdApproveWithBody Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5719,7 +5719,7 @@ func (c *Client) PostApplicationsIdApproveWithBody(ctx context.Context, id strin
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdApprove Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdApprove Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5738,7 +5738,7 @@ func (c *Client) PostApplicationsIdApprove(ctx context.Context, id string, body 
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdRejectWithBody Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdRejectWithBody Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5757,7 +5757,7 @@ func (c *Client) PostApplicationsIdRejectWithBody(ctx context.Context, id string
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdReject Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdReject Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5776,7 +5776,7 @@ func (c *Client) PostApplicationsIdReject(ctx context.Context, id string, body P
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdWaitlistWithBody Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdWaitlistWithBody Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5795,7 +5795,7 @@ func (c *Client) PostApplicationsIdWaitlistWithBody(ctx context.Context, id stri
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdWaitlist Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdWaitlist Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -5814,7 +5814,7 @@ func (c *Client) PostApplicationsIdWaitlist(ctx context.Context, id string, body
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdWithdrawWithBody The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+// PostApplicationsIdWithdrawWithBody The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 //
 // Roles: producer.
 //
@@ -5833,7 +5833,7 @@ func (c *Client) PostApplicationsIdWithdrawWithBody(ctx context.Context, id stri
 	return c.Client.Do(req)
 }
 
-// PostApplicationsIdWithdraw The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+// PostApplicationsIdWithdraw The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 //
 // Roles: producer.
 //
@@ -6416,7 +6416,7 @@ func (c *Client) GetFairsFairIdApplicationsCounts(ctx context.Context, fairId st
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+// PostFairsFairIdApplicationsReviewWithBody Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 //
 // Roles: organiser, admin.
 //
@@ -6435,7 +6435,7 @@ func (c *Client) PostFairsFairIdApplicationsReviewWithBody(ctx context.Context, 
 	return c.Client.Do(req)
 }
 
-// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+// PostFairsFairIdApplicationsReview Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 //
 // Roles: organiser, admin.
 //
@@ -14849,7 +14849,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/applications/{id} (the `GetApplicationsId` operationId).
 	GetApplicationsIdWithResponse(ctx context.Context, id string, reqEditors ...RequestEditorFn) (*GetApplicationsIdResponse, error)
 
-	// PostApplicationsIdApproveWithBodyWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdApproveWithBodyWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14858,7 +14858,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/approve (the `PostApplicationsIdApprove` operationId).
 	PostApplicationsIdApproveWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostApplicationsIdApproveResponse, error)
 
-	// PostApplicationsIdApproveWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdApproveWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14867,7 +14867,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/approve (the `PostApplicationsIdApprove` operationId).
 	PostApplicationsIdApproveWithResponse(ctx context.Context, id string, body PostApplicationsIdApproveJSONRequestBody, reqEditors ...RequestEditorFn) (*PostApplicationsIdApproveResponse, error)
 
-	// PostApplicationsIdRejectWithBodyWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdRejectWithBodyWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14876,7 +14876,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/reject (the `PostApplicationsIdReject` operationId).
 	PostApplicationsIdRejectWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostApplicationsIdRejectResponse, error)
 
-	// PostApplicationsIdRejectWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdRejectWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14885,7 +14885,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/reject (the `PostApplicationsIdReject` operationId).
 	PostApplicationsIdRejectWithResponse(ctx context.Context, id string, body PostApplicationsIdRejectJSONRequestBody, reqEditors ...RequestEditorFn) (*PostApplicationsIdRejectResponse, error)
 
-	// PostApplicationsIdWaitlistWithBodyWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdWaitlistWithBodyWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14894,7 +14894,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/waitlist (the `PostApplicationsIdWaitlist` operationId).
 	PostApplicationsIdWaitlistWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostApplicationsIdWaitlistResponse, error)
 
-	// PostApplicationsIdWaitlistWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+	// PostApplicationsIdWaitlistWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 	//
 	// Roles: organiser, admin.
 	//
@@ -14903,7 +14903,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/waitlist (the `PostApplicationsIdWaitlist` operationId).
 	PostApplicationsIdWaitlistWithResponse(ctx context.Context, id string, body PostApplicationsIdWaitlistJSONRequestBody, reqEditors ...RequestEditorFn) (*PostApplicationsIdWaitlistResponse, error)
 
-	// PostApplicationsIdWithdrawWithBodyWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+	// PostApplicationsIdWithdrawWithBodyWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 	//
 	// Roles: producer.
 	//
@@ -14912,7 +14912,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/applications/{id}/withdraw (the `PostApplicationsIdWithdraw` operationId).
 	PostApplicationsIdWithdrawWithBodyWithResponse(ctx context.Context, id string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostApplicationsIdWithdrawResponse, error)
 
-	// PostApplicationsIdWithdrawWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+	// PostApplicationsIdWithdrawWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 	//
 	// Roles: producer.
 	//
@@ -15193,7 +15193,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/fairs/{fairId}/applications/counts (the `GetFairsFairIdApplicationsCounts` operationId).
 	GetFairsFairIdApplicationsCountsWithResponse(ctx context.Context, fairId string, params *GetFairsFairIdApplicationsCountsParams, reqEditors ...RequestEditorFn) (*GetFairsFairIdApplicationsCountsResponse, error)
 
-	// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 	//
 	// Roles: organiser, admin.
 	//
@@ -15202,7 +15202,7 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /api/fairs/{fairId}/applications/review (the `PostFairsFairIdApplicationsReview` operationId).
 	PostFairsFairIdApplicationsReviewWithBodyWithResponse(ctx context.Context, fairId string, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*PostFairsFairIdApplicationsReviewResponse, error)
 
-	// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+	// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 	//
 	// Roles: organiser, admin.
 	//
@@ -34409,7 +34409,7 @@ func (c *ClientWithResponses) GetApplicationsIdWithResponse(ctx context.Context,
 	return ParseGetApplicationsIdResponse(rsp)
 }
 
-// PostApplicationsIdApproveWithBodyWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdApproveWithBodyWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34424,7 +34424,7 @@ func (c *ClientWithResponses) PostApplicationsIdApproveWithBodyWithResponse(ctx 
 	return ParsePostApplicationsIdApproveResponse(rsp)
 }
 
-// PostApplicationsIdApproveWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdApproveWithResponse Review: approve (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34439,7 +34439,7 @@ func (c *ClientWithResponses) PostApplicationsIdApproveWithResponse(ctx context.
 	return ParsePostApplicationsIdApproveResponse(rsp)
 }
 
-// PostApplicationsIdRejectWithBodyWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdRejectWithBodyWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34454,7 +34454,7 @@ func (c *ClientWithResponses) PostApplicationsIdRejectWithBodyWithResponse(ctx c
 	return ParsePostApplicationsIdRejectResponse(rsp)
 }
 
-// PostApplicationsIdRejectWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdRejectWithResponse Review: reject (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34469,7 +34469,7 @@ func (c *ClientWithResponses) PostApplicationsIdRejectWithResponse(ctx context.C
 	return ParsePostApplicationsIdRejectResponse(rsp)
 }
 
-// PostApplicationsIdWaitlistWithBodyWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdWaitlistWithBodyWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34484,7 +34484,7 @@ func (c *ClientWithResponses) PostApplicationsIdWaitlistWithBodyWithResponse(ctx
 	return ParsePostApplicationsIdWaitlistResponse(rsp)
 }
 
-// PostApplicationsIdWaitlistWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409.
+// PostApplicationsIdWaitlistWithResponse Review: waitlist (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).
 //
 // Roles: organiser, admin.
 //
@@ -34499,7 +34499,7 @@ func (c *ClientWithResponses) PostApplicationsIdWaitlistWithResponse(ctx context
 	return ParsePostApplicationsIdWaitlistResponse(rsp)
 }
 
-// PostApplicationsIdWithdrawWithBodyWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+// PostApplicationsIdWithdrawWithBodyWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 //
 // Roles: producer.
 //
@@ -34514,7 +34514,7 @@ func (c *ClientWithResponses) PostApplicationsIdWithdrawWithBodyWithResponse(ctx
 	return ParsePostApplicationsIdWithdrawResponse(rsp)
 }
 
-// PostApplicationsIdWithdrawWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.
+// PostApplicationsIdWithdrawWithResponse The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.
 //
 // Roles: producer.
 //
@@ -34993,7 +34993,7 @@ func (c *ClientWithResponses) GetFairsFairIdApplicationsCountsWithResponse(ctx c
 	return ParseGetFairsFairIdApplicationsCountsResponse(rsp)
 }
 
-// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+// PostFairsFairIdApplicationsReviewWithBodyWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 //
 // Roles: organiser, admin.
 //
@@ -35008,7 +35008,7 @@ func (c *ClientWithResponses) PostFairsFairIdApplicationsReviewWithBodyWithRespo
 	return ParsePostFairsFairIdApplicationsReviewResponse(rsp)
 }
 
-// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.
+// PostFairsFairIdApplicationsReviewWithResponse Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.
 //
 // Roles: organiser, admin.
 //

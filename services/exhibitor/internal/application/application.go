@@ -87,6 +87,20 @@ func (f Fair) Accepts(t time.Time) bool {
 	return f.Status == "published" && !t.Before(f.ApplicationsOpen) && t.Before(f.ApplicationsClose)
 }
 
+// Over reports whether the fair is over: completed or cancelled. Its applications are then a
+// record of the fair (its report, its exhibitors), which no review or withdrawal changes.
+func (f Fair) Over() bool { return f.Status == "completed" || f.Status == "cancelled" }
+
+// Moves returns a Conflict (application_fair_over), naming act, when the fair is over: no
+// review or withdrawal moves its applications then. The fair's cancellation still cancels the
+// active ones (Consumers.OnFair moves them through Store.Move, which does not ask this).
+func (f Fair) Moves(act Action) error {
+	if !f.Over() {
+		return nil
+	}
+	return apperr.New(apperr.Conflict, msgFairOver, named(actionNames, act), named(fairStatusNames, f.Status))
+}
+
 // Open returns a Conflict, naming the fair's status and window, unless the fair takes
 // applications at t.
 func (f Fair) Open(t time.Time) error {

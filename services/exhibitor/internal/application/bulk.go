@@ -104,5 +104,22 @@ func (h *Routes) bulkOne(ctx context.Context, f Fair, id string, act Action, rea
 	if a.FairID != f.ID {
 		return Application{}, apperr.New(apperr.NotFound, msgBulkOtherFair)
 	}
-	return h.move(ctx, a, act, reason)
+	return h.move(ctx, f, a, act, reason)
+}
+
+// move applies act to a, an application of fair f read from the model, and saves it. Nothing
+// moves an application of a fair that is over (see Fair.Moves). The copy may be a moment behind
+// the database: a move its status refuses is asked again of the stored application, when that is
+// newer (a stale write is retried by Move itself).
+func (h *Routes) move(ctx context.Context, f Fair, a Application, act Action, reason string) (Application, error) {
+	if err := f.Moves(act); err != nil {
+		return Application{}, err
+	}
+	next, err := h.Store.Move(ctx, a, act, reason, h.now)
+	if apperr.Is(err, apperr.Conflict) {
+		if fresh, gerr := h.Store.Get(ctx, a.ID); gerr == nil && fresh.Revision != a.Revision {
+			next, err = h.Store.Move(ctx, fresh, act, reason, h.now)
+		}
+	}
+	return next, err
 }

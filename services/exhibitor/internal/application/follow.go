@@ -99,5 +99,5 @@ func (s *Store) fairOver(ctx context.Context, id string) (bool, error) {
 	if apperr.Is(err, apperr.NotFound) {
 		return false, nil
 	}
-	return err == nil && (f.Status == "completed" || f.Status == "cancelled"), err
+	return err == nil && f.Over(), err
 }

@@ -174,7 +174,7 @@ func (h *Routes) Register(api httpx.API) {
 		Roles: []string{auth.RoleProducer, auth.RoleOrganiser, auth.RoleAdmin}, Summary: "One application.", Response: response{}}, h.get)
 	for _, a := range []Action{Approve, Reject, Waitlist} {
 		op := openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/" + string(a), Tag: "applications", Roles: reviewers,
-			Summary: "Review: " + string(a) + " (organisers of the fair, admins). A move the application's status does not allow is 409.",
+			Summary: "Review: " + string(a) + " (organisers of the fair, admins). A move the application's status does not allow is 409, and so is any once the fair is completed or cancelled (application_fair_over).",
 			Request: reviewRequest{}, OptionalBody: true, Response: response{}}
 		if a == Reject {
 			op.Request, op.OptionalBody = rejectRequest{}, false
@@ -182,7 +182,7 @@ func (h *Routes) Register(api httpx.API) {
 		api.Handle(op, h.review(a))
 	}
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/applications/:id/withdraw", Tag: "applications", Roles: []string{auth.RoleProducer},
-		Summary: "The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them.", Request: reviewRequest{}, OptionalBody: true,
+		Summary: "The producer withdraws its application. Its booths are released asynchronously: the answer lists them as releasing (booths_releasing) until the event service has released them. Once the fair is completed or cancelled, 409 application_fair_over.", Request: reviewRequest{}, OptionalBody: true,
 		Response: response{}}, h.review(Withdraw))
 }
 
@@ -476,7 +476,7 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 			httpx.RespondError(c, apperr.New(apperr.Forbidden, msgOrganisersReview))
 			return
 		}
-		next, err := h.move(c.Request.Context(), a, act, req.Reason)
+		next, err := h.move(c.Request.Context(), f, a, act, req.Reason)
 		if err != nil {
 			httpx.RespondError(c, err)
 			return
@@ -484,17 +484,4 @@ func (h *Routes) review(act Action) gin.HandlerFunc {
 		h.Notify()
 		c.JSON(http.StatusOK, toResponse(next, f.NameVI, answerLang(c)))
 	}
-}
-
-// move applies act to a, read from the model, and saves it. The copy may be a moment behind the
-// database: a move its status refuses is asked again of the stored application, when that is
-// newer (a stale write is retried by Move itself).
-func (h *Routes) move(ctx context.Context, a Application, act Action, reason string) (Application, error) {
-	next, err := h.Store.Move(ctx, a, act, reason, h.now)
-	if apperr.Is(err, apperr.Conflict) {
-		if fresh, gerr := h.Store.Get(ctx, a.ID); gerr == nil && fresh.Revision != a.Revision {
-			next, err = h.Store.Move(ctx, fresh, act, reason, h.now)
-		}
-	}
-	return next, err
 }

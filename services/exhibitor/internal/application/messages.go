@@ -20,6 +20,9 @@ var (
 	msgMoveRefused = apperr.M("application_move_refused",
 		"Không thể %s đơn đăng ký đang ở trạng thái %s.",
 		"Cannot %s an application that is %s.")
+	msgFairOver = apperr.M("application_fair_over",
+		"Không thể %s đơn đăng ký khi hội chợ %s: đơn là một phần hồ sơ của hội chợ.",
+		"Cannot %s an application once its fair is %s: it is part of the fair's record.")
 	msgReasonRequired = apperr.M("reject_reason_required",
 		"Cần có lý do từ chối.",
 		"A reason is required.")

@@ -164,7 +164,7 @@ func (h *Routes) registerQueue(api httpx.API) {
 		Query:   queueParams, Response: countsResponse{}}, h.counts)
 	api.Handle(openapi.Op{Method: http.MethodPost, Path: "/api/fairs/:fairId/applications/review", Tag: "applications",
 		Roles:   []string{auth.RoleOrganiser, auth.RoleAdmin},
-		Summary: "Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it; the answer says, for each, its new state or why it was not moved.",
+		Summary: "Review several applications of the fair at once (approve, waitlist or reject, up to 100). Each is moved as the single review moves it (none once the fair is completed or cancelled: application_fair_over); the answer says, for each, its new state or why it was not moved.",
 		Request: bulkRequest{}, Response: bulkResponse{}}, h.bulk)
 }
 

@@ -81,6 +81,9 @@ type Stores struct {
 	Producers *producer.Store
 	Products  *product.Store
 	Claims    *producer.ClaimStore
+	// beforeProducer and beforeProduct, for tests, run just before a row's producer and product
+	// are created: a registration or a claim stored there races the import.
+	beforeProducer, beforeProduct func()
 }
 
 // Importer is who runs an import, as the claim audit log records the codes it issues.
@@ -178,14 +181,19 @@ func importRow(ctx context.Context, st Stores, r Row, now time.Time, by Importer
 	}
 	res.ProducerID = owner.ID
 	prod.ProducerID = owner.ID
-	err = st.Products.Create(ctx, prod, product.Owner{ProducerID: owner.ID, AccountID: owner.AccountID, Name: owner.LegalName,
-		Province: owner.Province, Certifications: owner.CertificationCodes(), Revision: owner.Revision}, corr)
+	if st.beforeProduct != nil {
+		st.beforeProduct()
+	}
+	err = st.Products.Create(ctx, prod, ownerCopy(owner), corr)
 	switch {
 	case apperr.Is(err, apperr.Conflict):
 		res.Status = Skipped
 		res.noted(msgProductExists)
 		return res, nil
 	case err != nil:
+		return res, err
+	}
+	if err := ownerSince(ctx, st, owner, corr); err != nil {
 		return res, err
 	}
 	res.Status, res.ProductID = Created, prod.ID
@@ -228,19 +236,27 @@ func ownerOfRow(ctx context.Context, st Stores, newProducer producer.Producer, n
 	owner, err := st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
 	switch {
 	case apperr.Is(err, apperr.NotFound):
-		if err := st.Producers.Create(ctx, newProducer, corr); err != nil {
-			if !apperr.Is(err, apperr.Conflict) {
-				return owner, err
-			}
-			// Created meanwhile by a concurrent import: use it.
-			return st.Producers.ByTaxCode(ctx, newProducer.TaxCode)
+		if st.beforeProducer != nil {
+			st.beforeProducer()
 		}
-		res.ProducerCreated = true
-		issueClaimCode(ctx, st, newProducer, now, by, res)
-		return newProducer, nil
+		err = st.Producers.Create(ctx, newProducer, corr)
+		if err == nil {
+			res.ProducerCreated = true
+			issueClaimCode(ctx, st, newProducer, now, by, res)
+			return newProducer, nil
+		}
+		if !apperr.Is(err, apperr.Conflict) {
+			return owner, err
+		}
+		// Created meanwhile: by a concurrent import, or registered by an account of its own,
+		// which the check below keeps the row's product from.
+		if owner, err = st.Producers.ByTaxCode(ctx, newProducer.TaxCode); err != nil {
+			return owner, err
+		}
 	case err != nil:
 		return owner, err
-	case !owner.Claimable():
+	}
+	if !owner.Claimable() {
 		// The tax code belongs to a profile with an account of its own. Tax codes are public: an
 		// import must not hand products (and the certificate they carry) to whoever registered
 		// the code first. The producer adds its products itself; a wrong tax code is the
@@ -249,6 +265,28 @@ func ownerOfRow(ctx context.Context, st Stores, newProducer producer.Producer, n
 		res.noted(msgSelfManaged, owner.LegalName)
 	}
 	return owner, nil
+}
+
+// ownerCopy is what a product keeps of its producer p.
+func ownerCopy(p producer.Producer) product.Owner {
+	return product.Owner{ProducerID: p.ID, AccountID: p.AccountID, Name: p.LegalName, Province: p.Province,
+		Certifications: p.CertificationCodes(), Revision: p.Revision}
+}
+
+// ownerSince reads the profile again once a row's product is stored with the copy of owner read
+// before, as the product's HTTP create does. A change stored in between (a claim above all,
+// which hands the profile to its producer's own account) refreshed the profile's products
+// without this one, which would keep the import's placeholder account and its producer could
+// not edit it: it is refreshed here. The product stays: it was added while the profile was
+// still the organisers', and a claim takes every imported product along, as it takes the rows
+// stored a moment before. An error is a failure of the database.
+func ownerSince(ctx context.Context, st Stores, owner producer.Producer, corr string) error {
+	now, err := st.Producers.Get(ctx, owner.ID)
+	if err != nil || now.Revision <= owner.Revision {
+		return err
+	}
+	_, err = st.Products.RefreshOwner(ctx, ownerCopy(now), corr)
+	return err
 }
 
 // issueClaimCode issues the claim code of a producer the import created and shows it on res; a
