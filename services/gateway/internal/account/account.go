@@ -38,20 +38,24 @@ type Account struct {
 	TokensValidAfter time.Time
 }
 
+// MaxEmailLen is the longest email, in bytes, an account may have.
+const MaxEmailLen = 254
+
 // Password rules.
 const (
 	MinPasswordLen = 10
 	MaxPasswordLen = 128
 )
 
-// New validates the input and returns a new account with a hashed password. Self-registration
-// may only create producers and buyers; selfService says which kind of creation this is.
+// New validates the input and returns a new account with a hashed password and a fresh ID (a
+// request that creates it gives it its own: see Routes.create). Self-registration may only
+// create producers and buyers; selfService says which kind of creation this is.
 func New(email, name, role, password string, selfService bool, createdBy string, params HashParams) (Account, error) {
 	var v apperr.Validation
 	email = NormalizeEmail(email)
 	if !asciiOnly(email) {
 		v.Fail("email", msgEmailASCII)
-	} else if _, err := mail.ParseAddress(email); err != nil || !plainAddress(email) || len(email) > 254 {
+	} else if _, err := mail.ParseAddress(email); err != nil || !plainAddress(email) || len(email) > MaxEmailLen {
 		v.Fail("email", msgEmail)
 	}
 	name = vntext.Clean(name)

@@ -150,12 +150,21 @@ func (rt *Routes) register(c *gin.Context) {
 	}
 	// Sign-up answers 409 for an email that has an account (it signs the new account in, so it
 	// cannot answer the same either way); the limit per source keeps that from being harvested.
-	if !rt.signUp.allow(c.ClientIP(), rt.now()) {
+	if !rt.signUp.allow(sourceOf(c.ClientIP()), rt.now()) {
 		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignUpLimited))
 		return
 	}
-	acc, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, true, "")
+	acc, again, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, true, "")
 	if !ok {
+		return
+	}
+	c.Header("Location", "/api/auth/me")
+	c.Header("Cache-Control", "no-store")
+	if again {
+		// The first run's answer was lost: answer as its replay would, without a token (the
+		// client signs in, as after any replay).
+		c.Header(httpx.IdempotentReplay, "true")
+		c.JSON(http.StatusCreated, registeredResponse{Account: toResponse(acc)})
 		return
 	}
 	tok, err := rt.issue(acc, rt.now())
@@ -163,32 +172,39 @@ func (rt *Routes) register(c *gin.Context) {
 		httpx.RespondError(c, err)
 		return
 	}
-	c.Header("Location", "/api/auth/me")
-	c.Header("Cache-Control", "no-store")
 	// The kept response for an Idempotency-Key replay leaves the token out: a bearer token must
 	// not sit in the database for a day. A replay answers the account alone; the client signs in.
 	httpx.ReplayWith(c, registeredResponse{Account: toResponse(acc)})
 	c.JSON(http.StatusCreated, RegisterResponse{Account: toResponse(acc), TokenResponse: tok})
 }
 
-// create makes and stores an account (see New), or answers the error and reports false.
-func (rt *Routes) create(c *gin.Context, email, name, role, password string, selfService bool, createdBy string) (Account, bool) {
+// create makes and stores an account (see New) under the request's NewID, or answers the error
+// and reports false. again reports a re-run of a request whose first run stored the account
+// (its answer was lost): acc is then the account as stored.
+func (rt *Routes) create(c *gin.Context, email, name, role, password string, selfService bool, createdBy string) (acc Account, again, ok bool) {
 	release, ok := rt.hashing.take(c)
 	if !ok {
-		return Account{}, false
+		return Account{}, false, false
 	}
 	acc, err := New(email, name, role, password, selfService, createdBy, rt.hash)
 	release()
 	if err != nil {
 		httpx.RespondError(c, err)
-		return Account{}, false
+		return Account{}, false, false
 	}
+	acc.ID = httpx.NewID(c)
 	if err := rt.accounts.Create(c.Request.Context(), acc, correlation.From(c.Request.Context())); err != nil {
-		httpx.RespondError(c, err)
-		return Account{}, false
+		stored, ok := httpx.StoredBefore(c, acc.ID, err, rt.accounts.get, func(s Account) bool {
+			return s.Email == acc.Email && s.CreatedBy == acc.CreatedBy
+		})
+		if !ok {
+			httpx.RespondError(c, err)
+			return Account{}, false, false
+		}
+		return stored, true, true
 	}
 	rt.written()
-	return acc, true
+	return acc, false, true
 }
 
 // issue signs a token for acc read at at, issued no earlier than the time its tokens must be
@@ -211,6 +227,10 @@ func (rt *Routes) login(c *gin.Context) {
 		return
 	}
 	email := NormalizeEmail(req.Email)
+	if len(email) > MaxEmailLen { // no account has one (see New): refused as an unknown one is
+		httpx.RespondError(c, apperr.New(apperr.Unauthorized, msgLoginFailed))
+		return
+	}
 	now, source, ok := rt.attempt(c, email)
 	if !ok {
 		return
@@ -243,9 +263,10 @@ func (rt *Routes) login(c *gin.Context) {
 
 // attempt counts a sign-in attempt (a password or a reset code tried) on the account of email
 // from the caller's address, and returns when and from where; false, answered 429, once the
-// limits are spent (see signInGuard).
+// limits are spent (see signInGuard). An email longer than MaxEmailLen, which no account has, is
+// refused before it: counted, it would be kept in the limits for up to an hour.
 func (rt *Routes) attempt(c *gin.Context, email string) (time.Time, string, bool) {
-	now, source := rt.now(), c.ClientIP()
+	now, source := rt.now(), sourceOf(c.ClientIP())
 	if !rt.signIn.allow(email, source, now) {
 		httpx.RespondError(c, apperr.New(apperr.TooManyRequests, msgSignInLimited))
 		return now, source, false
@@ -279,7 +300,7 @@ func (rt *Routes) createAccount(c *gin.Context) {
 		return
 	}
 	p, _ := httpx.PrincipalFrom(c)
-	acc, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, false, p.AccountID)
+	acc, _, ok := rt.create(c, req.Email, req.Name, req.Role, req.Password, false, p.AccountID)
 	if !ok {
 		return
 	}

@@ -1,6 +1,8 @@
 package account
 
 import (
+	"crypto/sha256"
+	"net/netip"
 	"sync"
 	"time"
 
@@ -9,17 +11,19 @@ import (
 
 // limiter hands out one token bucket per key (an IP, an account, or both) and forgets buckets that
 // have refilled. Limits are per replica; with N gateway replicas behind a balancer an attacker gets
-// at most N times the budget, which still stops password guessing at scale.
+// at most N times the budget, which still stops password guessing at scale. A bucket is kept
+// under the key's SHA-256, not the key: a key holds what a client sent (an email), and a failed
+// sign-in's bucket lives an hour.
 type limiter struct {
 	mu      sync.Mutex
 	every   rate.Limit
 	burst   int
-	buckets map[string]*rate.Limiter
+	buckets map[[sha256.Size]byte]*rate.Limiter
 	swept   time.Time
 }
 
 func newLimiter(every rate.Limit, burst int) *limiter {
-	return &limiter{every: every, burst: burst, buckets: map[string]*rate.Limiter{}, swept: time.Now()}
+	return &limiter{every: every, burst: burst, buckets: map[[sha256.Size]byte]*rate.Limiter{}, swept: time.Now()}
 }
 
 // perMinute is a limit of n events a minute.
@@ -33,10 +37,11 @@ func (l *limiter) allow(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.sweep(now)
-	b, ok := l.buckets[key]
+	k := sha256.Sum256([]byte(key))
+	b, ok := l.buckets[k]
 	if !ok {
 		b = rate.NewLimiter(l.every, l.burst)
-		l.buckets[key] = b
+		l.buckets[k] = b
 	}
 	return b.AllowN(now, 1)
 }
@@ -45,7 +50,7 @@ func (l *limiter) allow(key string, now time.Time) bool {
 func (l *limiter) has(key string, now time.Time) bool {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	b, ok := l.buckets[key]
+	b, ok := l.buckets[sha256.Sum256([]byte(key))]
 	return !ok || b.TokensAt(now) >= 1
 }
 
@@ -100,4 +105,19 @@ func (g *signInGuard) allow(account, source string, now time.Time) bool {
 func (g *signInGuard) failed(account, source string, now time.Time) {
 	g.failures.allow(account, now)
 	g.failedPairs.allow(account+"\x00"+source, now)
+}
+
+// sourceOf is the source an address counts as: an IPv6 address its /64, which one host or one
+// subscriber holds whole (a limit per address would renew with every address it picks), an
+// IPv4 address (or one mapped into IPv6) itself. An address that does not parse counts as written.
+func sourceOf(ip string) string {
+	a, err := netip.ParseAddr(ip)
+	if err != nil {
+		return ip
+	}
+	if a = a.Unmap(); a.Is4() {
+		return a.String()
+	}
+	p, _ := a.WithZone("").Prefix(64)
+	return p.String()
 }

@@ -124,14 +124,25 @@ func (rt *Routes) resetPassword(c *gin.Context) {
 		return
 	}
 	email := NormalizeEmail(req.Email)
-	now, source, ok := rt.attempt(c, email)
-	if !ok {
-		return
+	// No account has an email longer than MaxEmailLen (see New): it is refused as an unknown one
+	// is, but counts nothing (see attempt).
+	known := len(email) <= MaxEmailLen
+	var now time.Time
+	var source string
+	if known {
+		var ok bool
+		if now, source, ok = rt.attempt(c, email); !ok {
+			return
+		}
 	}
 	var v apperr.Validation
 	checkPassword(&v, "new_password", req.NewPassword, email)
 	if err := v.Err(); err != nil {
 		httpx.RespondError(c, err)
+		return
+	}
+	if !known {
+		httpx.RespondError(c, apperr.InvalidField("code", msgResetCode))
 		return
 	}
 	release, ok := rt.hashing.take(c)

@@ -131,6 +131,15 @@ func (s *Store) ByID(ctx context.Context, id string) (Account, bool, error) {
 	return s.one(ctx, bson.M{"_id": id})
 }
 
+// get finds an account by ID: NotFound when there is none.
+func (s *Store) get(ctx context.Context, id string) (Account, error) {
+	a, found, err := s.ByID(ctx, id)
+	if err == nil && !found {
+		err = storage.MapError(mongo.ErrNoDocuments, "account")
+	}
+	return a, err
+}
+
 func (s *Store) one(ctx context.Context, filter bson.M) (Account, bool, error) {
 	var d document
 	err := s.c.FindOne(ctx, filter, options.FindOne().SetProjection(bson.M{"outbox": 0})).Decode(&d)

@@ -209,3 +209,21 @@ func stillClock() func() time.Time {
 	t0 := time.Now()
 	return func() time.Time { return t0 }
 }
+
+// TestProxyForwardsTheEdgesRequestID: a service logs a proxied request under the request ID the
+// gateway answered with: the client's when valid, one the gateway made otherwise.
+func TestProxyForwardsTheEdgesRequestID(t *testing.T) {
+	f := start(t, nil)
+	for _, tt := range []struct{ name, sent string }{{"none", ""}, {"valid", "req-42"}, {"invalid", "has spaces in it"}} {
+		var headers []string
+		if tt.sent != "" {
+			headers = []string{httpx.RequestIDHeader, tt.sent}
+		}
+		r := f.client.Do(t, "GET", "/api/fairs", nil, headers...)
+		answered := r.Header.Get(httpx.RequestIDHeader)
+		got := f.lastSeen(t, proxy.Event).Header.Get(httpx.RequestIDHeader)
+		if answered == "" || got != answered || tt.name == "valid" && got != tt.sent {
+			t.Errorf("%s request ID sent: the service got %q, the gateway answered %q", tt.name, got, answered)
+		}
+	}
+}

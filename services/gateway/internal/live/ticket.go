@@ -36,8 +36,12 @@ type Tickets struct {
 	kid  string
 	pubs map[string]ed25519.PublicKey
 
-	mu   sync.Mutex
-	used map[string]time.Time
+	mu sync.Mutex
+	// used holds the nonces of the tickets redeemed here until they expire, and usedOrder the
+	// same in the order they were redeemed, which is about the order they expire in, so that
+	// they are forgotten from its front: a redemption costs the same however many are held.
+	used      map[string]time.Time
+	usedOrder []usedTicket
 	// revoked refuses a ticket issued before its account's tokens were revoked (nil: none).
 	revoked *auth.Revocations
 }
@@ -53,6 +57,12 @@ func (t *Tickets) RefuseRevoked(r *auth.Revocations) *Tickets {
 // public keys by key ID.
 func NewTickets(key ed25519.PrivateKey, kid string, pubs map[string]ed25519.PublicKey) *Tickets {
 	return &Tickets{key: key, kid: kid, pubs: pubs, used: map[string]time.Time{}}
+}
+
+// usedTicket is a redeemed ticket's nonce and expiry.
+type usedTicket struct {
+	nonce   string
+	expires time.Time
 }
 
 type ticketClaims struct {
@@ -110,14 +120,22 @@ func (t *Tickets) Redeem(ticket string, now time.Time) (auth.Principal, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	for n, e := range t.used {
-		if !now.Before(e) {
-			delete(t.used, n)
-		}
-	}
+	t.forget(now)
 	if _, seen := t.used[c.Nonce]; seen || t.revoked.Revoked(c.AccountID, exp.Add(-TicketTTL)) {
 		return auth.Principal{}, invalid
 	}
 	t.used[c.Nonce] = exp
+	t.usedOrder = append(t.usedOrder, usedTicket{nonce: c.Nonce, expires: exp})
 	return auth.Principal{AccountID: c.AccountID, Role: c.Role}, nil
+}
+
+// forget drops the used tickets expired at now from the front of usedOrder; t.mu is held. Tickets
+// from replicas whose clocks differ expire a little out of order: one behind a later one waits for
+// it (at most TicketTTL and clockLeeway), and meanwhile Redeem refuses it as expired anyway.
+func (t *Tickets) forget(now time.Time) {
+	for len(t.usedOrder) > 0 && !now.Before(t.usedOrder[0].expires) {
+		delete(t.used, t.usedOrder[0].nonce)
+		t.usedOrder[0] = usedTicket{}
+		t.usedOrder = t.usedOrder[1:]
+	}
 }

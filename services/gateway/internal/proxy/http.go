@@ -87,7 +87,10 @@ func (rt *Routes) forward(c *gin.Context) {
 	if !replayable(c) {
 		return
 	}
-	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), clientIPKey{}, c.ClientIP())))
+	// The request ID the edge settled on (the client's when valid, or one it made) is only on
+	// the response so far: the service logs the request under the same.
+	seen := edgeSeen{clientIP: c.ClientIP(), requestID: c.Writer.Header().Get(httpx.RequestIDHeader)}
+	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), edgeKey{}, seen)))
 }
 
 // replayBodyLimit is the largest request body the proxy holds in memory so that it can send it
@@ -153,8 +156,9 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 			pr.SetXForwarded()
 			// The services see the client the gateway believes (the socket's peer unless that
 			// is a trusted proxy), never a chain the client wrote itself.
-			if ip, ok := pr.In.Context().Value(clientIPKey{}).(string); ok && ip != "" {
-				pr.Out.Header.Set("X-Forwarded-For", ip)
+			seen, _ := pr.In.Context().Value(edgeKey{}).(edgeSeen)
+			if seen.clientIP != "" {
+				pr.Out.Header.Set("X-Forwarded-For", seen.clientIP)
 			}
 			pr.Out.Header.Del("X-Real-IP")
 			pr.Out.Header.Del("Forwarded")
@@ -162,7 +166,10 @@ func newReverseProxy(name string, target *url.URL, transport http.RoundTripper, 
 			// carrying this one again after a broken connection (see replayable).
 			pr.Out.Header.Del("X-Idempotency-Key")
 			pr.Out.Header.Set(correlation.Header, correlation.From(pr.In.Context()))
-			pr.Out.Header.Set(httpx.RequestIDHeader, pr.In.Header.Get(httpx.RequestIDHeader))
+			pr.Out.Header.Del(httpx.RequestIDHeader)
+			if seen.requestID != "" {
+				pr.Out.Header.Set(httpx.RequestIDHeader, seen.requestID)
+			}
 		},
 		ModifyResponse: func(r *http.Response) error {
 			// The gateway's edge already set these on the response.
@@ -217,6 +224,9 @@ func (b *bufferPool) Put(buf []byte) {
 	b.pool.Put(&buf)
 }
 
-// clientIPKey carries the client IP, as the edge's trusted proxies resolve it, to the proxy's
-// Rewrite, which sees only the http.Request.
-type clientIPKey struct{}
+// edgeKey carries what the edge settled on (edgeSeen) to the proxy's Rewrite, which sees only
+// the http.Request.
+type edgeKey struct{}
+
+// edgeSeen is the client IP, as the edge's trusted proxies resolve it, and the request's ID.
+type edgeSeen struct{ clientIP, requestID string }
