@@ -166,7 +166,9 @@ func Idempotency(db *storage.DB) gin.HandlerFunc {
 				return
 			}
 		}
-		if status := rw.Status(); status >= http.StatusInternalServerError {
+		// A failure, or a refusal for now (429 over a limit, 408 a body too slow), is not the
+		// request's answer: a retry with the key runs again.
+		if status := rw.Status(); status >= http.StatusInternalServerError || status == http.StatusTooManyRequests || status == http.StatusRequestTimeout {
 			k.release(rec)
 		} else {
 			k.finish(rec, status, rw.Header(), kept)
