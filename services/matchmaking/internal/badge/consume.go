@@ -69,11 +69,18 @@ func (s *Store) HandOverConsumer() bus.Consumer {
 // by (exhibitor.producer.claimed): an organiser's imported profile has none, but a profile another
 // account registered first, and the organisers handed over to the company owning its tax code,
 // may have a badge that account printed or pictured. The new owner's next badge is a new one.
+// A badge made for a later revision of the profile than the claim's is a later owner's: kept.
 func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) error {
 	pl, err := bus.Decode[events.ProducerClaimedV1](env)
 	if err != nil {
 		return err
 	}
-	_, err = s.revokeWhere(ctx, bson.M{"participant_id": pl.ProducerID, "account_id": bson.M{"$ne": pl.AccountID}, "revoked": false})
+	q := bson.M{"participant_id": pl.ProducerID, "account_id": bson.M{"$ne": pl.AccountID}, "revoked": false}
+	if pl.Revision > 0 {
+		// Made for an earlier revision of the profile than the claim's (or before badges kept
+		// it): a claim delivered late, after a later hand-over, leaves the later owner's badge.
+		q["$or"] = bson.A{bson.M{"owner_revision": bson.M{"$lt": pl.Revision}}, bson.M{"owner_revision": bson.M{"$exists": false}}}
+	}
+	_, err = s.revokeWhere(ctx, q)
 	return err
 }

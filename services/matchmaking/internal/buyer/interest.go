@@ -162,17 +162,24 @@ func (s *Interests) changed(c interestChange) {
 }
 
 // Mark stores a producer's interest in a request. Marking again keeps the first time: the
-// write only sets fields on insert, so a retry or a second tap changes nothing.
+// write only sets fields on insert, so a retry or a second tap changes nothing, and the answer
+// (and this replica's copy) is the interest as stored, its first time, even where this replica
+// had not yet heard of a mark made through another.
 func (s *Interests) Mark(ctx context.Context, in Interest) (Interest, error) {
 	id := interestID(in.RequestID, in.ProducerID)
 	if have, ok := s.Of(in.RequestID, in.ProducerID); ok {
 		in.At = have.At
 	}
-	_, err := s.coll.UpdateOne(ctx, bson.M{"_id": id}, bson.M{"$setOnInsert": interestDoc{ID: id, RequestID: in.RequestID,
-		ProducerID: in.ProducerID, BuyerID: in.BuyerID, At: in.At}}, options.UpdateOne().SetUpsert(true))
+	var d interestDoc
+	err := s.coll.FindOneAndUpdate(ctx, bson.M{"_id": id}, bson.M{"$setOnInsert": interestDoc{ID: id, RequestID: in.RequestID,
+		ProducerID: in.ProducerID, BuyerID: in.BuyerID, At: in.At}}, options.FindOneAndUpdate().SetUpsert(true).SetReturnDocument(options.After)).Decode(&d)
+	if storage.IsDuplicate(err) { // two marks at once, each inserting: the other's is stored
+		err = s.coll.FindOne(ctx, bson.M{"_id": id}).Decode(&d)
+	}
 	if err != nil {
 		return Interest{}, storage.MapError(err, "interest")
 	}
+	in.At = d.At.In(vntext.Zone)
 	s.changed(interestChange{in: in})
 	return in, nil
 }
