@@ -123,11 +123,17 @@ func check(ctx context.Context, e *embedded, c *mongo.Collection, id any, filter
 // newer" of projections). As on MongoDB, no document with the _id inserts one, a document that
 // matches is updated, and one that exists but does not match makes the upsert's insert collide:
 // a duplicate-key error (IsDuplicate), which such callers read as "already newer".
+//
+// An insert that collides because another writer (another replica) inserted the document between
+// this one's look and its insert is not "already newer": the update is sent again, without
+// upsert, and applies if the document matches (collided). MongoDB retries such an upsert itself
+// only when its filter is equality on the _id alone.
 func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any) (*mongo.UpdateResult, error) {
 	e, id, ok := checkedHere(c, filter)
 	if !ok || !onlyOperators(filter) {
 		defer lockID(c, filter)()
-		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+		res, err := c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+		return collided(ctx, c, filter, update, res, err)
 	}
 	found, match, known, unlock, err := check(ctx, e, c, id, filter)
 	defer unlock()
@@ -135,14 +141,33 @@ func Upsert(ctx context.Context, c *mongo.Collection, filter bson.M, update any)
 	case err != nil:
 		return nil, err
 	case !found:
-		return c.UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+		res, err := c.UpdateOne(ctx, bson.M{"_id": id}, update, options.UpdateOne().SetUpsert(true))
+		return collided(ctx, c, filter, update, res, err)
 	case !known:
-		return c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+		res, err := c.UpdateOne(ctx, filter, update, options.UpdateOne().SetUpsert(true))
+		return collided(ctx, c, filter, update, res, err)
 	case !match:
 		return nil, mongo.WriteException{WriteErrors: []mongo.WriteError{{Code: 11000,
 			Message: "E11000 duplicate key error: a document with this _id exists and does not match the filter"}}}
 	}
 	return c.UpdateOne(ctx, bson.M{"_id": id}, update)
+}
+
+// collided is an upsert's outcome (res, err): a duplicate key from its insert sends the update
+// once more without upsert, which applies when the document another writer inserted matches
+// filter; otherwise the duplicate stands. The caller holds the document's lock where it takes one.
+func collided(ctx context.Context, c *mongo.Collection, filter bson.M, update any, res *mongo.UpdateResult, err error) (*mongo.UpdateResult, error) {
+	if !IsDuplicate(err) {
+		return res, err
+	}
+	again, uerr := c.UpdateOne(ctx, filter, update)
+	if uerr != nil {
+		return nil, uerr
+	}
+	if again.MatchedCount > 0 {
+		return again, nil
+	}
+	return res, err
 }
 
 // ReplaceOne replaces the document matching filter, as the driver's ReplaceOne does; on the
