@@ -70,6 +70,8 @@ func (s *Store) HandOverConsumer() bus.Consumer {
 // account registered first, and the organisers handed over to the company owning its tax code,
 // may have a badge that account printed or pictured. The new owner's next badge is a new one.
 // A badge made for a later revision of the profile than the claim's is a later owner's: kept.
+// The claim is recorded before the badges are read, so that a badge a replica behind it makes
+// meanwhile for the previous account ends by its own making (see Store.Issue).
 func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) error {
 	pl, err := bus.Decode[events.ProducerClaimedV1](env)
 	if err != nil {
@@ -77,6 +79,9 @@ func (s *Store) OnProducerClaimed(ctx context.Context, env events.Envelope) erro
 	}
 	q := bson.M{"participant_id": pl.ProducerID, "account_id": bson.M{"$ne": pl.AccountID}, "revoked": false}
 	if pl.Revision > 0 {
+		if err := s.recordHandOver(ctx, pl.ProducerID, pl.AccountID, pl.Revision); err != nil {
+			return err
+		}
 		// Made for an earlier revision of the profile than the claim's (or before badges kept
 		// it): a claim delivered late, after a later hand-over, leaves the later owner's badge.
 		q["$or"] = bson.A{bson.M{"owner_revision": bson.M{"$lt": pl.Revision}}, bson.M{"owner_revision": bson.M{"$exists": false}}}

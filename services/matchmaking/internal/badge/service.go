@@ -154,7 +154,7 @@ func (s *Service) All(ctx context.Context, f index.Fair) ([]Badge, error) {
 			continue
 		}
 		b, err := s.issue(ctx, f, h)
-		if err == errDisabled { // disabled while the badges were being printed
+		if err == errDisabled || err == errNotHolder { // disabled, or handed over, while the badges were being printed
 			continue
 		}
 		if err != nil {

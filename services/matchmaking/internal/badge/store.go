@@ -117,15 +117,15 @@ func (d checkInDoc) checkIn() CheckIn {
 		Organisation: d.Organisation, Place: d.Place, Table: d.Table, ScannedAt: d.ScannedAt.In(vntext.Zone), ReceivedAt: d.ReceivedAt.In(vntext.Zone), By: d.By}
 }
 
-// Store keeps badges, check-ins, the accounts disabled and the signing key.
+// Store keeps badges, check-ins, the accounts disabled, the producers' hand-overs and the signing key.
 type Store struct {
-	badges, checkIns, keys, disabled *mongo.Collection
+	badges, checkIns, keys, disabled, handOvers *mongo.Collection
 }
 
 // NewStore returns the store on db.
 func NewStore(db *storage.DB) *Store {
 	return &Store{badges: db.Collection(BadgesCollection), checkIns: db.Collection(CheckInsCollection), keys: db.Collection(KeysCollection),
-		disabled: db.Collection(DisabledCollection)}
+		disabled: db.Collection(DisabledCollection), handOvers: db.Collection(HandOversCollection)}
 }
 
 // SharedKey returns the signing key every replica uses when none is configured: made by the
@@ -154,7 +154,8 @@ func (s *Store) SharedKey(ctx context.Context) (Key, error) {
 // made for another account of an older revision of the producer's profile (since handed over to
 // the company owning its tax code) is ended and a new one made: the first account may keep a
 // picture of the old one. Asked for by an account of an older revision than the badge's (a
-// replica that has not heard of the hand-over yet), it refuses (errNotHolder).
+// replica that has not heard of the hand-over yet), it refuses (errNotHolder), and so it does,
+// ending the badge it made, when a hand-over processed already gave the profile to another account.
 func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 	for range 3 {
 		var d badgeDoc
@@ -184,7 +185,7 @@ func (s *Store) Issue(ctx context.Context, b Badge) (Badge, error) {
 			Name: b.Name, Organisation: b.Organisation, Province: b.Province, CreatedAt: time.Now().In(vntext.Zone).Truncate(time.Millisecond)}
 		_, err = s.badges.InsertOne(ctx, d)
 		if err == nil {
-			return d.badge(), nil
+			return s.endIfHandedOver(ctx, d)
 		}
 		if !storage.IsDuplicate(err) {
 			return Badge{}, storage.MapError(err, "badge")
