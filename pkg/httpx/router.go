@@ -33,9 +33,14 @@ const FrameAncestorsNone = "frame-ancestors 'none'"
 // RequestIDHeader carries the ID of one HTTP request (the correlation ID may span several).
 const RequestIDHeader = "X-Request-ID"
 
+// RequestID is the ID the edge settled on for the request: the client's X-Request-ID when valid,
+// else one it made ("" outside the edge).
+func RequestID(c *gin.Context) string { return c.GetString(requestIDKey) }
+
 const (
 	loggerKey    = "ocopfair.logger"
 	principalKey = "ocopfair.principal"
+	requestIDKey = "ocopfair.request_id" // the ID the edge settled on (RequestID)
 )
 
 // Options configure a router.
@@ -131,6 +136,7 @@ func edge(o Options) gin.HandlerFunc {
 		}
 		c.Header(correlation.Header, corr)
 		c.Header(RequestIDHeader, reqID)
+		c.Set(requestIDKey, reqID)
 		// No response is meant to be shown inside another site's frame (clickjacking); a page
 		// that sets its own Content-Security-Policy keeps frame-ancestors 'none' in it.
 		c.Header("Content-Security-Policy", FrameAncestorsNone)

@@ -87,9 +87,9 @@ func (rt *Routes) forward(c *gin.Context) {
 	if !replayable(c) {
 		return
 	}
-	// The request ID the edge settled on (the client's when valid, or one it made) is only on
-	// the response so far: the service logs the request under the same.
-	seen := edgeSeen{clientIP: c.ClientIP(), requestID: c.Writer.Header().Get(httpx.RequestIDHeader)}
+	// The service logs the request under the ID the edge settled on (the client's when valid, or
+	// one it made).
+	seen := edgeSeen{clientIP: c.ClientIP(), requestID: httpx.RequestID(c)}
 	p.ServeHTTP(c.Writer, c.Request.WithContext(context.WithValue(c.Request.Context(), edgeKey{}, seen)))
 }
 
